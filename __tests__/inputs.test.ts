@@ -1,0 +1,113 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+import { InputError } from '../src/errors.js'
+import { DEFAULT_REGISTRY, readInputs } from '../src/inputs.js'
+
+const valid: Record<string, string> = {
+  'rollback-version': '1.2.3',
+  reason: 'Memory persistence corrupts data on restart',
+  package: 'acme-widget',
+  'npm-token': 'npm_secret'
+}
+const reader = (values: Record<string, string>) => (name: string) => values[name] ?? ''
+
+describe('readInputs', () => {
+  it('applies the documented defaults', () => {
+    expect(readInputs(reader(valid), {})).toEqual({
+      rollbackVersion: '1.2.3',
+      restoreVersion: undefined,
+      channel: 'latest',
+      reason: 'Memory persistence corrupts data on restart',
+      packageName: 'acme-widget',
+      registry: DEFAULT_REGISTRY,
+      npmToken: 'npm_secret',
+      deprecate: true,
+      deprecationMessage: '{version} was rolled back: {reason}. Use {restore} instead.',
+      dryRun: false,
+      force: false
+    })
+  })
+
+  it('normalises a leading v and trims values', () => {
+    const i = readInputs(reader({ ...valid, 'rollback-version': ' v1.2.3 ', 'restore-version': 'V1.2.2', channel: ' beta ' }), {})
+    expect([i.rollbackVersion, i.restoreVersion, i.channel]).toEqual(['1.2.3', '1.2.2', 'beta'])
+  })
+
+  it('reads the package name from package.json in the workspace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rr-ws-'))
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@acme/widget' }))
+    expect(readInputs(reader({ ...valid, package: '' }), { GITHUB_WORKSPACE: dir }).packageName).toBe('@acme/widget')
+  })
+
+  it('takes NODE_AUTH_TOKEN when npm-token is empty, and needs no token for a dry run', () => {
+    expect(readInputs(reader({ ...valid, 'npm-token': '' }), { NODE_AUTH_TOKEN: 'from-setup-node' }).npmToken).toBe('from-setup-node')
+    expect(readInputs(reader({ ...valid, 'npm-token': '', 'dry-run': 'true' }), {}).npmToken).toBeUndefined()
+  })
+
+  it('adds the trailing slash to a registry URL', () => {
+    expect(readInputs(reader({ ...valid, registry: 'http://127.0.0.1:4873' }), {}).registry).toBe('http://127.0.0.1:4873/')
+  })
+
+  it('ignores inputs it does not know', () => {
+    expect(() => readInputs(reader({ ...valid, 'something-later': 'x' }), {})).not.toThrow()
+  })
+
+  // each row: the inputs changed, the input the error must name, what the message says
+  const bad: Array<[string, Record<string, string>, string, RegExp]> = [
+    ['missing rollback-version', { 'rollback-version': '' }, 'rollback-version', /is required/],
+    ['a range as rollback-version', { 'rollback-version': '^1.2.3' }, 'rollback-version', /not an exact semantic version/],
+    ['a partial version', { 'rollback-version': '1.2' }, 'rollback-version', /not an exact semantic version/],
+    ['shell in a version', { 'rollback-version': '1.2.3$(id)' }, 'rollback-version', /not an exact/],
+    ['a tag as restore-version', { 'restore-version': 'latest' }, 'restore-version', /not an exact/],
+    ['the same version twice', { 'restore-version': 'v1.2.3' }, 'restore-version', /same as rollback-version/],
+    ['a range as channel', { channel: '1.x' }, 'channel', /semver range/],
+    ['a version as channel', { channel: 'v1' }, 'channel', /semver range/],
+    ['backticks in channel', { channel: 'latest`id`' }, 'channel', /not a valid dist-tag/],
+    ['a newline in channel', { channel: 'latest\nbeta' }, 'channel', /not a valid dist-tag/],
+    ['an empty reason', { reason: '   ' }, 'reason', /is empty/],
+    ['a huge reason', { reason: 'x'.repeat(5000) }, 'reason', /5000 characters long; the limit is 1000/],
+    ['a control character in reason', { reason: 'bad\u0007bell' }, 'reason', /control characters/],
+    ['path traversal in package', { package: '../../etc/passwd' }, 'package', /not a valid npm package name/],
+    ['spaces in package', { package: 'acme widget' }, 'package', /not a valid npm package name/],
+    ['a spec as package', { package: 'acme-widget@1.2.3' }, 'package', /not a valid npm package name/],
+    ['a registry that is no URL', { registry: 'registry.npmjs.org' }, 'registry', /not a URL/],
+    ['plain http to a remote registry', { registry: 'http://registry.example.com/' }, 'registry', /unencrypted/],
+    ['credentials in the registry URL', { registry: 'https://user:pw@registry.example.com/' }, 'registry', /must not carry credentials/],
+    ['an ftp registry', { registry: 'ftp://registry.example.com/' }, 'registry', /not supported/],
+    ['no token outside a dry run', { 'npm-token': '' }, 'npm-token', /is empty/],
+    ['a token with a Bearer prefix', { 'npm-token': 'Bearer abc' }, 'npm-token', /whitespace/],
+    ['a non-boolean dry-run', { 'dry-run': 'maybe' }, 'dry-run', /not a boolean/],
+    ['a non-boolean force', { force: 'yes please' }, 'force', /not a boolean/],
+    ['a non-boolean deprecate', { deprecate: '1' }, 'deprecate', /not a boolean/],
+    ['an unknown placeholder', { 'deprecation-message': 'Use {restore} not {bad}' }, 'deprecation-message', /unknown placeholder \{bad\}/]
+  ]
+  it.each(bad)('rejects %s, naming the input and the fix', (_, change, input, message) => {
+    let error: unknown
+    try {
+      readInputs(reader({ ...valid, ...change }), {})
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as InputError).input).toBe(input)
+    expect((error as InputError).message).toMatch(new RegExp(`^Input '${input}': `))
+    expect((error as InputError).message).toMatch(message)
+    expect((error as InputError).message).toMatch(/ Fix: \S/)
+  })
+
+  it('never echoes the token in an error', () => {
+    try {
+      readInputs(reader({ ...valid, 'npm-token': 'npm_very secret' }), {})
+      throw new Error('expected a failure')
+    } catch (e) {
+      expect((e as Error).message).not.toContain('very')
+    }
+  })
+
+  it('rejects a missing package.json when package is empty', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rr-ws-'))
+    expect(() => readInputs(reader({ ...valid, package: '' }), { GITHUB_WORKSPACE: dir })).toThrow(/Input 'package': is not set and there is no package.json/)
+  })
+})

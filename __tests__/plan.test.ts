@@ -1,0 +1,191 @@
+import { describe, expect, it } from '@jest/globals'
+import { InputError } from '../src/errors.js'
+import { DEFAULT_DEPRECATION_MESSAGE } from '../src/inputs.js'
+import { describePlan, incidentId, lastKnownGood, planIsNoop, planRollback, type PackageState, type PlanRequest } from '../src/plan.js'
+
+function state(versions: Record<string, string | null>, distTags: Record<string, string>): PackageState {
+  return {
+    name: 'acme-widget',
+    distTags,
+    versions: Object.fromEntries(Object.entries(versions).map(([v, d]) => [v, d ? { deprecated: d } : {}]))
+  }
+}
+
+const request = (over: Partial<PlanRequest> = {}): PlanRequest => ({
+  packageName: 'acme-widget',
+  rollbackVersion: '1.2.3',
+  channel: 'latest',
+  reason: 'Memory persistence corrupts data',
+  deprecate: true,
+  deprecationMessage: DEFAULT_DEPRECATION_MESSAGE,
+  force: false,
+  ...over
+})
+
+const base = state({ '1.0.0': null, '1.2.1': null, '1.2.2': null, '1.2.3': null }, { latest: '1.2.3' })
+
+function inputErrorOf(fn: () => unknown): InputError {
+  try {
+    fn()
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError)
+    return e as InputError
+  }
+  throw new Error('expected an InputError, got none')
+}
+
+describe('the guard', () => {
+  it('moves the channel when it holds the bad version, and deprecates', () => {
+    const plan = planRollback(request({ restoreVersion: '1.2.2' }), base)
+    expect(plan.tag).toEqual({ kind: 'move', from: '1.2.3', to: '1.2.2' })
+    expect(plan.deprecation).toEqual({ kind: 'deprecate', message: '1.2.3 was rolled back: Memory persistence corrupts data. Use 1.2.2 instead.', previous: undefined })
+    expect(plan.previousVersion).toBe('1.2.3')
+    expect(planIsNoop(plan)).toBe(false)
+  })
+
+  it('writes nothing when the channel already holds the restore version and the deprecation is there', () => {
+    const message = '1.2.3 was rolled back: Memory persistence corrupts data. Use 1.2.2 instead.'
+    const s = state({ '1.2.2': null, '1.2.3': message }, { latest: '1.2.2' })
+    const plan = planRollback(request({ restoreVersion: '1.2.2' }), s)
+    expect(plan.tag).toEqual({ kind: 'already', to: '1.2.2' })
+    expect(plan.deprecation).toEqual({ kind: 'already', message })
+    expect(planIsNoop(plan)).toBe(true)
+  })
+
+  it('leaves a newer fix on the channel, says so, and still deprecates', () => {
+    const s = state({ '1.2.2': null, '1.2.3': null, '1.2.4': null }, { latest: '1.2.4' })
+    const plan = planRollback(request({ restoreVersion: '1.2.2' }), s)
+    expect(plan.tag).toEqual({ kind: 'keep-newer', holder: '1.2.4' })
+    expect(plan.deprecation.kind).toBe('deprecate')
+    expect(plan.warnings.join('\n')).toMatch(/already holds 1\.2\.4, newer than the bad 1\.2\.3/)
+  })
+
+  it('moves back over a newer fix only with force', () => {
+    const s = state({ '1.2.2': null, '1.2.3': null, '1.2.4': null }, { latest: '1.2.4' })
+    expect(planRollback(request({ restoreVersion: '1.2.2', force: true }), s).tag).toEqual({ kind: 'move', from: '1.2.4', to: '1.2.2' })
+  })
+
+  it('refuses when the channel holds something else, naming the tags and force', () => {
+    const s = state({ '1.2.1': null, '1.2.2': null, '1.2.3': null }, { latest: '1.2.1' })
+    const e = inputErrorOf(() => planRollback(request({ restoreVersion: '1.2.2' }), s))
+    expect(e.input).toBe('channel')
+    expect(e.message).toMatch(/'latest' holds 1\.2\.1, which is neither the bad version 1\.2\.3 nor the restore version 1\.2\.2/)
+    expect(e.message).toMatch(/latest=1\.2\.1/)
+    expect(e.message).toMatch(/force: true/)
+    const forced = planRollback(request({ restoreVersion: '1.2.2', force: true }), s)
+    expect(forced.tag).toEqual({ kind: 'move', from: '1.2.1', to: '1.2.2' })
+    expect(forced.warnings.join()).toMatch(/force/)
+  })
+
+  it('refuses a channel that does not exist unless forced', () => {
+    expect(inputErrorOf(() => planRollback(request({ channel: 'beta', restoreVersion: '1.2.2' }), base)).message).toMatch(/dist-tag 'beta' does not exist/)
+    expect(planRollback(request({ channel: 'beta', restoreVersion: '1.2.2', force: true }), base).tag).toEqual({ kind: 'move', from: undefined, to: '1.2.2' })
+  })
+
+  it('refuses a deprecated restore version unless forced', () => {
+    const s = state({ '1.2.2': 'broken too', '1.2.3': null }, { latest: '1.2.3' })
+    const e = inputErrorOf(() => planRollback(request({ restoreVersion: '1.2.2' }), s))
+    expect(e.input).toBe('restore-version')
+    expect(e.message).toMatch(/itself deprecated \("broken too"\)/)
+    expect(planRollback(request({ restoreVersion: '1.2.2', force: true }), s).tag.kind).toBe('move')
+  })
+
+  it('refuses a restore version higher than the bad one unless forced', () => {
+    const s = state({ '1.2.3': null, '1.3.0': null }, { latest: '1.2.3' })
+    expect(inputErrorOf(() => planRollback(request({ restoreVersion: '1.3.0' }), s)).message).toMatch(/roll-forward/)
+    expect(planRollback(request({ restoreVersion: '1.3.0', force: true }), s).restoreVersion).toBe('1.3.0')
+  })
+
+  it('names the input when a version does not exist, with the newest published ones', () => {
+    const bad = inputErrorOf(() => planRollback(request({ rollbackVersion: '9.9.9' }), base))
+    expect(bad.input).toBe('rollback-version')
+    expect(bad.message).toMatch(/acme-widget@9\.9\.9 does not exist.*1\.2\.3, 1\.2\.2, 1\.2\.1, 1\.0\.0/)
+    const restore = inputErrorOf(() => planRollback(request({ restoreVersion: '1.1.0' }), base))
+    expect(restore.input).toBe('restore-version')
+  })
+
+  it('does not rewrite a deprecation that already carries the message, and replaces a different one', () => {
+    const s = state({ '1.2.2': null, '1.2.3': 'something else' }, { latest: '1.2.3' })
+    const plan = planRollback(request({ restoreVersion: '1.2.2' }), s)
+    expect(plan.deprecation).toMatchObject({ kind: 'deprecate', previous: 'something else' })
+    expect(plan.warnings.join()).toMatch(/already deprecated with a different message/)
+  })
+
+  it('does not deprecate when deprecate is false', () => {
+    expect(planRollback(request({ deprecate: false }), base).deprecation).toEqual({ kind: 'off' })
+  })
+
+  it('warns about other dist-tags that still point at the bad version', () => {
+    const s = state({ '1.2.2': null, '1.2.3': null }, { latest: '1.2.3', next: '1.2.3', legacy: '1.2.2' })
+    const plan = planRollback(request(), s)
+    expect(plan.otherTagsOnBad).toEqual(['next'])
+    expect(plan.warnings.join()).toMatch(/Other dist-tags still point at the bad version 1\.2\.3: next/)
+  })
+
+  it('renders the deprecation template with every placeholder and folds whitespace', () => {
+    const plan = planRollback(request({ reason: 'line one\n  line two', deprecationMessage: 'Bad: {version}; use {restore} ({channel}). {reason}', restoreVersion: '1.2.2' }), base)
+    expect(plan.deprecation).toMatchObject({ message: 'Bad: 1.2.3; use 1.2.2 (latest). line one line two' })
+  })
+
+  it('describes the plan in plain lines', () => {
+    const lines = describePlan(planRollback(request(), base))
+    expect(lines[0]).toBe("Package acme-widget: roll back 1.2.3 to 1.2.2 (last known good, chosen automatically) on 'latest'.")
+    expect(lines[1]).toBe("- move dist-tag 'latest': 1.2.3 -> 1.2.2")
+    expect(lines[2]).toMatch(/^- deprecate 1\.2\.3: "/)
+  })
+})
+
+describe('last known good', () => {
+  const s = state(
+    {
+      '1.0.0': null,
+      '1.1.0': null,
+      '1.2.0': 'bad too',
+      '1.2.1-beta.1': null,
+      '1.3.0-beta.1': null,
+      '1.3.0-beta.2': 'bad beta',
+      '1.3.0-beta.3': null,
+      '1.3.0-canary.7': null,
+      '1.3.0': null,
+      '2.0.0-beta.1': null
+    },
+    { latest: '1.3.0', beta: '1.3.0-beta.3' }
+  )
+
+  it('on latest: the highest non-deprecated stable version below the bad one', () => {
+    expect(lastKnownGood(s, '1.3.0', 'latest')).toBe('1.1.0')
+    expect(lastKnownGood(s, '1.1.0', 'latest')).toBe('1.0.0')
+    expect(lastKnownGood(s, '1.0.0', 'latest')).toBeUndefined()
+  })
+
+  it('on a prerelease channel: the same prerelease identifier, skipping deprecated ones', () => {
+    expect(lastKnownGood(s, '1.3.0-beta.3', 'beta')).toBe('1.3.0-beta.1')
+    expect(lastKnownGood(s, '2.0.0-beta.1', 'beta')).toBe('1.3.0-beta.3')
+    expect(lastKnownGood(s, '1.3.0-canary.8', 'canary')).toBe('1.3.0-canary.7')
+  })
+
+  it('on another channel holding stable versions: stable ones', () => {
+    expect(lastKnownGood(s, '1.3.0', 'stable')).toBe('1.1.0')
+  })
+
+  it('fails with a clear error when there is none', () => {
+    const e = inputErrorOf(() => planRollback(request({ rollbackVersion: '1.0.0' }), state({ '1.0.0': null }, { latest: '1.0.0' })))
+    expect(e.input).toBe('restore-version')
+    expect(e.message).toMatch(/no non-deprecated stable version below 1\.0\.0/)
+  })
+})
+
+describe('incident id', () => {
+  it('is deterministic and depends on package, channel and both versions', () => {
+    const id = incidentId('acme-widget', 'latest', '1.2.3', '1.2.2')
+    expect(id).toMatch(/^rr-[0-9a-f]{16}$/)
+    expect(incidentId('acme-widget', 'latest', '1.2.3', '1.2.2')).toBe(id)
+    const others = [
+      incidentId('acme-widgets', 'latest', '1.2.3', '1.2.2'),
+      incidentId('acme-widget', 'beta', '1.2.3', '1.2.2'),
+      incidentId('acme-widget', 'latest', '1.2.4', '1.2.2'),
+      incidentId('acme-widget', 'latest', '1.2.3', '1.2.1')
+    ]
+    expect(new Set([id, ...others]).size).toBe(5)
+  })
+})

@@ -1,0 +1,58 @@
+/** Every error the action raises on purpose says what went wrong and how to fix it. */
+export class RollbackError extends Error {
+  constructor(
+    message: string,
+    readonly fix?: string
+  ) {
+    super(fix ? `${message} Fix: ${fix}` : message)
+    this.name = 'RollbackError'
+  }
+}
+
+/** A bad input, found before anything was written. Names the input. */
+export class InputError extends RollbackError {
+  constructor(
+    readonly input: string,
+    problem: string,
+    fix: string
+  ) {
+    super(`Input '${input}': ${problem}`, fix)
+    this.name = 'InputError'
+  }
+}
+
+/** The registry refused or failed a request. */
+export class RegistryError extends RollbackError {
+  constructor(
+    message: string,
+    fix: string | undefined,
+    readonly status?: number,
+    readonly code?: string
+  ) {
+    super(message, fix)
+    this.name = 'RegistryError'
+  }
+}
+
+/**
+ * The rollback's critical part took effect but something after it did not: the step
+ * fails, `status=partial`, and a re-run completes only what is missing.
+ */
+export class PartialError extends RollbackError {
+  constructor(
+    readonly done: string[],
+    readonly missing: string[],
+    readonly cause: unknown
+  ) {
+    super(
+      `Partial rollback: ${done.join('; ')}. Still missing: ${missing.join('; ')}. ` +
+        `Cause: ${cause instanceof Error ? cause.message : String(cause)}`,
+      'Re-run the same rollback: it completes only what is missing.'
+    )
+    this.name = 'PartialError'
+  }
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}

@@ -1,0 +1,224 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import semver from 'semver'
+import validateName from 'validate-npm-package-name'
+import { InputError } from './errors.js'
+
+export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/'
+export const DEFAULT_DEPRECATION_MESSAGE =
+  '{version} was rolled back: {reason}. Use {restore} instead.'
+export const MAX_REASON_LENGTH = 1000
+const PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'] as const
+
+/** Everything the action was asked to do, parsed and validated. */
+export interface RollbackInputs {
+  rollbackVersion: string
+  /** undefined: choose the last known good version */
+  restoreVersion?: string
+  channel: string
+  reason: string
+  packageName: string
+  registry: string
+  npmToken?: string
+  deprecate: boolean
+  deprecationMessage: string
+  dryRun: boolean
+  force: boolean
+}
+
+/** Reads one input by its action.yml name; '' when unset (like core.getInput). */
+export type InputReader = (name: string) => string
+
+export function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
+  const v = raw.trim()
+  if (v === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(v)) return true
+  if (['false', 'False', 'FALSE'].includes(v)) return false
+  throw new InputError(name, `"${v}" is not a boolean.`, `use true or false.`)
+}
+
+/** A version as the user typed it: `v1.2.3` is accepted and normalised to `1.2.3`. */
+export function parseVersion(name: string, raw: string): string {
+  const v = raw.trim().replace(/^[vV](?=\d)/, '')
+  if (v.length > 256 || semver.valid(v) === null) {
+    throw new InputError(
+      name,
+      `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`,
+      `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`
+    )
+  }
+  return v
+}
+
+/** A dist-tag: URL-safe, and not something npm would read as a version range. */
+export function parseChannel(name: string, raw: string): string {
+  const tag = raw.trim()
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(tag)) {
+    throw new InputError(
+      name,
+      `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`,
+      `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`
+    )
+  }
+  if (semver.validRange(tag) !== null) {
+    throw new InputError(
+      name,
+      `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`,
+      `use a tag name such as latest or beta; put versions in rollback-version and restore-version.`
+    )
+  }
+  return tag
+}
+
+export function parseReason(name: string, raw: string): string {
+  const reason = raw.trim()
+  if (reason === '') {
+    throw new InputError(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.')
+  }
+  if (reason.length > MAX_REASON_LENGTH) {
+    throw new InputError(
+      name,
+      `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`,
+      'keep the reason to a few sentences and put the details in the tracking issue.'
+    )
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason)) {
+    throw new InputError(name, 'contains control characters.', 'use plain text (newlines and tabs are fine).')
+  }
+  return reason
+}
+
+export function parsePackageName(name: string, raw: string): string {
+  const pkg = raw.trim()
+  const result = validateName(pkg)
+  if (pkg === '' || !result.validForOldPackages) {
+    const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ')
+    throw new InputError(
+      name,
+      `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`,
+      'give the package name exactly as published, such as acme-widget or @acme/widget.'
+    )
+  }
+  return pkg
+}
+
+export function parseRegistry(name: string, raw: string): string {
+  const value = raw.trim() || DEFAULT_REGISTRY
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InputError(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.')
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new InputError(name, 'must not carry credentials, a query or a fragment.', 'pass the token in npm-token and give the bare registry URL.')
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
+  if (url.protocol === 'http:' && !loopback) {
+    throw new InputError(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.')
+  }
+  if (!url.pathname.endsWith('/')) url.pathname += '/'
+  return url.toString()
+}
+
+export function parseDeprecationMessage(name: string, raw: string): string {
+  const template = raw.trim() || DEFAULT_DEPRECATION_MESSAGE
+  for (const m of template.matchAll(/\{([^}]*)\}/g)) {
+    if (!(PLACEHOLDERS as readonly string[]).includes(m[1])) {
+      throw new InputError(
+        name,
+        `has an unknown placeholder {${m[1]}}.`,
+        `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`
+      )
+    }
+  }
+  return template
+}
+
+/** Fills the deprecation template; whitespace is folded so the message stays one line. */
+export function renderDeprecationMessage(
+  template: string,
+  values: { version: string; restore: string; channel: string; reason: string }
+): string {
+  return template
+    .replace(/\{(version|restore|channel|reason)\}/g, (_, k: keyof typeof values) => values[k])
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+/** The package's name from package.json in the workspace, for the `package` default. */
+export function packageNameFromWorkspace(dir: string): string {
+  const file = join(dir, 'package.json')
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    throw new InputError('package', `is not set and there is no package.json in ${dir}.`, 'set the package input, or check out the repository before this step.')
+  }
+  let name: unknown
+  try {
+    name = (JSON.parse(text) as { name?: unknown }).name
+  } catch {
+    throw new InputError('package', `is not set and ${file} is not valid JSON.`, 'set the package input.')
+  }
+  if (typeof name !== 'string' || name === '') {
+    throw new InputError('package', `is not set and ${file} has no name.`, 'set the package input.')
+  }
+  return name
+}
+
+/**
+ * Parses and validates every input before anything touches a registry.
+ * `env` supplies the workspace folder and the NODE_AUTH_TOKEN fallback (what
+ * actions/setup-node users already have).
+ */
+export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.env): RollbackInputs {
+  const rollbackRaw = get('rollback-version')
+  if (rollbackRaw.trim() === '') {
+    throw new InputError('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.')
+  }
+  const rollbackVersion = parseVersion('rollback-version', rollbackRaw)
+  const restoreRaw = get('restore-version')
+  const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw)
+  if (restoreVersion === rollbackVersion) {
+    throw new InputError('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.')
+  }
+  const channel = parseChannel('channel', get('channel') || 'latest')
+  const reason = parseReason('reason', get('reason'))
+  const packageRaw = get('package')
+  const packageName = parsePackageName(
+    'package',
+    packageRaw.trim() === '' ? packageNameFromWorkspace(env.GITHUB_WORKSPACE || process.cwd()) : packageRaw
+  )
+  const registry = parseRegistry('registry', get('registry'))
+  const dryRun = parseBoolean('dry-run', get('dry-run'), false)
+  const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim()
+  if (/\s/.test(tokenRaw)) {
+    throw new InputError('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.')
+  }
+  const npmToken = tokenRaw === '' ? undefined : tokenRaw
+  if (npmToken === undefined && !dryRun) {
+    throw new InputError(
+      'npm-token',
+      'is empty: moving a dist-tag and deprecating need a token with write access to the package.',
+      'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.'
+    )
+  }
+  return {
+    rollbackVersion,
+    restoreVersion,
+    channel,
+    reason,
+    packageName,
+    registry,
+    npmToken,
+    deprecate: parseBoolean('deprecate', get('deprecate'), true),
+    deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
+    dryRun,
+    force: parseBoolean('force', get('force'), false)
+  }
+}

@@ -1,0 +1,19 @@
+// Text from users (a reason, a deprecation message) rendered inertly in Markdown:
+// no HTML, no links or images, no emphasis, no @mentions or #references, no table breaks.
+
+/** Escapes text for a Markdown paragraph, list item or table cell. Newlines become <br>. */
+export function inert(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
+    .replace(/@/g, '@\u200b') // a zero-width space after @: GitHub notifies nobody
+    .replace(/\r?\n/g, '<br>')
+}
+
+/** A Markdown table from a header row and rows (cells must already be inert). */
+export function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+}

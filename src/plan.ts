@@ -1,0 +1,226 @@
+// The pure core: from the registry's state and the request, decide what to do.
+// No I/O and no @actions/* here, so every branch of the guard is a plain unit test.
+import { createHash } from 'node:crypto'
+import semver from 'semver'
+import { InputError } from './errors.js'
+import { renderDeprecationMessage } from './inputs.js'
+
+export interface VersionInfo {
+  /** the deprecation message, when the version is deprecated */
+  deprecated?: string
+}
+
+/** What the registry holds for the package, read fresh just before planning. */
+export interface PackageState {
+  name: string
+  distTags: Record<string, string>
+  versions: Record<string, VersionInfo>
+}
+
+export interface PlanRequest {
+  packageName: string
+  rollbackVersion: string
+  restoreVersion?: string
+  channel: string
+  reason: string
+  deprecate: boolean
+  deprecationMessage: string
+  force: boolean
+}
+
+export type TagAction =
+  /** point the channel at the restore version */
+  | { kind: 'move'; from?: string; to: string }
+  /** the channel already holds the restore version: nothing to write */
+  | { kind: 'already'; to: string }
+  /** a newer version than the bad one holds the channel (a fix was published): leave it */
+  | { kind: 'keep-newer'; holder: string }
+
+export type DeprecationAction =
+  | { kind: 'deprecate'; message: string; previous?: string }
+  | { kind: 'already'; message: string }
+  | { kind: 'off' }
+
+export interface Plan {
+  packageName: string
+  channel: string
+  rollbackVersion: string
+  restoreVersion: string
+  /** true when restore-version was empty and the last known good version was chosen */
+  restoreChosen: boolean
+  /** what the channel held before this run (undefined: the tag did not exist) */
+  previousVersion?: string
+  tag: TagAction
+  deprecation: DeprecationAction
+  /** other dist-tags that still point at the bad version */
+  otherTagsOnBad: string[]
+  warnings: string[]
+  incidentId: string
+}
+
+/** A deterministic key for one incident: the same rollback always gets the same id. */
+export function incidentId(packageName: string, channel: string, bad: string, restore: string): string {
+  const hash = createHash('sha256').update(JSON.stringify([packageName, channel, bad, restore])).digest('hex')
+  return `rr-${hash.slice(0, 16)}`
+}
+
+function prereleaseId(version: string): string | undefined {
+  const pre = semver.prerelease(version)
+  return pre && typeof pre[0] === 'string' ? pre[0] : pre ? '' : undefined
+}
+
+/**
+ * The last known good version below `bad`: for `latest` (or a stable bad version) the
+ * highest non-deprecated stable version; for a prerelease channel the highest
+ * non-deprecated version with the same prerelease identifier (beta, canary, ...).
+ */
+export function lastKnownGood(state: PackageState, bad: string, channel: string): string | undefined {
+  const id = channel === 'latest' ? undefined : prereleaseId(bad)
+  const candidates = Object.entries(state.versions)
+    .filter(([v, info]) => semver.valid(v) !== null && !info.deprecated && semver.lt(v, bad))
+    .map(([v]) => v)
+    .filter((v) => (id === undefined ? semver.prerelease(v) === null : prereleaseId(v) === id))
+  return candidates.sort(semver.rcompare)[0]
+}
+
+export function planRollback(req: PlanRequest, state: PackageState): Plan {
+  const bad = req.rollbackVersion
+  const known = Object.keys(state.versions)
+  const nearest = () =>
+    known
+      .filter((k) => semver.valid(k))
+      .sort(semver.rcompare)
+      .slice(0, 5)
+      .join(', ')
+  if (!(bad in state.versions)) {
+    throw new InputError(
+      'rollback-version',
+      `${req.packageName}@${bad} does not exist in the registry.`,
+      `give a published version (the newest are: ${nearest() || 'none'}).`
+    )
+  }
+  const warnings: string[] = []
+  let restore = req.restoreVersion
+  let restoreChosen = false
+  if (restore === undefined) {
+    restore = lastKnownGood(state, bad, req.channel)
+    restoreChosen = true
+    if (restore === undefined) {
+      const kind = req.channel !== 'latest' && prereleaseId(bad) !== undefined ? `'${prereleaseId(bad)}' prerelease` : 'stable'
+      throw new InputError(
+        'restore-version',
+        `is empty and ${req.packageName} has no non-deprecated ${kind} version below ${bad} to restore.`,
+        'give the version to restore explicitly.'
+      )
+    }
+  } else {
+    if (!(restore in state.versions)) {
+      throw new InputError(
+        'restore-version',
+        `${req.packageName}@${restore} does not exist in the registry.`,
+        `give a published version (the newest are: ${nearest() || 'none'}), or leave it empty to pick the last known good one.`
+      )
+    }
+    if (state.versions[restore].deprecated && !req.force) {
+      throw new InputError(
+        'restore-version',
+        `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`,
+        'restore a version that is not deprecated, or set force: true to restore it anyway.'
+      )
+    }
+    if (semver.gt(restore, bad) && !req.force) {
+      throw new InputError(
+        'restore-version',
+        `${restore} is higher than the bad version ${bad}: that is a roll-forward, not a rollback.`,
+        'check the two versions are not swapped, or set force: true.'
+      )
+    }
+  }
+
+  const current = state.distTags[req.channel]
+  let tag: TagAction
+  if (current === restore) {
+    tag = { kind: 'already', to: restore }
+  } else if (current === bad) {
+    tag = { kind: 'move', from: current, to: restore }
+  } else if (current !== undefined && semver.valid(current) && semver.gt(current, bad) && !req.force) {
+    tag = { kind: 'keep-newer', holder: current }
+    warnings.push(
+      `'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. Set force: true to move it back anyway.`
+    )
+  } else if (req.force) {
+    tag = { kind: 'move', from: current, to: restore }
+    warnings.push(
+      `force: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`
+    )
+  } else {
+    throw new InputError(
+      'channel',
+      current === undefined
+        ? `the dist-tag '${req.channel}' does not exist on ${req.packageName}.`
+        : `'${req.channel}' holds ${current}, which is neither the bad version ${bad} nor the restore version ${restore}: someone may have moved it already.`,
+      `check rollback-version and channel (the tags are: ${Object.entries(state.distTags)
+        .map(([t, v]) => `${t}=${v}`)
+        .join(', ')}), or set force: true to point '${req.channel}' at ${restore} anyway.`
+    )
+  }
+
+  let deprecation: DeprecationAction = { kind: 'off' }
+  if (req.deprecate) {
+    const message = renderDeprecationMessage(req.deprecationMessage, {
+      version: bad,
+      restore,
+      channel: req.channel,
+      reason: req.reason
+    })
+    const previous = state.versions[bad].deprecated
+    deprecation = previous === message ? { kind: 'already', message } : { kind: 'deprecate', message, previous }
+    if (previous && previous !== message) {
+      warnings.push(`${bad} was already deprecated with a different message; it is replaced.`)
+    }
+  }
+
+  const otherTagsOnBad = Object.entries(state.distTags)
+    .filter(([t, v]) => v === bad && t !== req.channel)
+    .map(([t]) => t)
+  if (otherTagsOnBad.length > 0) {
+    warnings.push(
+      `Other dist-tags still point at the bad version ${bad}: ${otherTagsOnBad.join(', ')}. Roll those back too (one run per channel).`
+    )
+  }
+
+  return {
+    packageName: req.packageName,
+    channel: req.channel,
+    rollbackVersion: bad,
+    restoreVersion: restore,
+    restoreChosen,
+    previousVersion: current,
+    tag,
+    deprecation,
+    otherTagsOnBad,
+    warnings,
+    incidentId: incidentId(req.packageName, req.channel, bad, restore)
+  }
+}
+
+/** True when the plan writes nothing. */
+export function planIsNoop(plan: Plan): boolean {
+  return plan.tag.kind !== 'move' && plan.deprecation.kind !== 'deprecate'
+}
+
+/** The plan as lines a person reads (dry-run output, logs). */
+export function describePlan(plan: Plan): string[] {
+  const lines = [
+    `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`
+  ]
+  const t = plan.tag
+  if (t.kind === 'move') lines.push(`- move dist-tag '${plan.channel}': ${t.from ?? '(none)'} -> ${t.to}`)
+  if (t.kind === 'already') lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`)
+  if (t.kind === 'keep-newer') lines.push(`- dist-tag '${plan.channel}' holds the newer ${t.holder}: left as it is`)
+  const d = plan.deprecation
+  if (d.kind === 'deprecate') lines.push(`- deprecate ${plan.rollbackVersion}: "${d.message}"`)
+  if (d.kind === 'already') lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`)
+  if (d.kind === 'off') lines.push(`- deprecation is off (deprecate: false)`)
+  return lines
+}

@@ -1,0 +1,92 @@
+// Bounded retries for registry calls: only 408/429/5xx and network failures, honouring
+// Retry-After, never 401/403/404 or one-time-password errors, and never past a deadline.
+
+export interface RetryPolicy {
+  /** attempts in all, the first one included */
+  attempts: number
+  baseDelayMs: number
+  /** the longest single wait; a Retry-After beyond it ends the retries */
+  maxDelayMs: number
+  /** no wait may end later than this many ms after the first attempt */
+  deadlineMs: number
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, deadlineMs: 120_000 }
+
+export interface Logger {
+  info(message: string): void
+  warning(message: string): void
+  debug(message: string): void
+}
+
+/** The shape of npm-registry-fetch's HTTP errors and Node's network errors. */
+interface FetchLikeError {
+  statusCode?: number
+  code?: string
+  type?: string
+  headers?: Record<string, string | string[] | undefined>
+}
+
+export function statusOf(e: unknown): number | undefined {
+  return (e as FetchLikeError | undefined)?.statusCode
+}
+
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR'])
+
+export function isRetryable(e: unknown): boolean {
+  const err = e as FetchLikeError | undefined
+  if (!err || typeof err !== 'object') return false
+  if (err.code === 'EOTP') return false
+  const status = err.statusCode
+  if (status !== undefined) return status === 408 || status === 429 || (status >= 500 && status <= 599)
+  return (err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system'
+}
+
+/** Retry-After in ms (seconds or an HTTP date), when the error carries one. */
+export function retryAfterMs(e: unknown, now = Date.now()): number | undefined {
+  const headers = (e as FetchLikeError | undefined)?.headers
+  if (!headers) return undefined
+  const raw = headers['retry-after']
+  const value = Array.isArray(raw) ? raw[0] : raw
+  if (!value) return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * The wait before attempt `attempt + 1`, or undefined when no further attempt may be made
+ * (attempts used up, Retry-After longer than allowed, or the deadline would pass).
+ */
+export function nextDelay(policy: RetryPolicy, attempt: number, error: unknown, startedAt: number, now = Date.now()): number | undefined {
+  if (attempt >= policy.attempts) return undefined
+  const asked = retryAfterMs(error, now)
+  if (asked !== undefined && asked > policy.maxDelayMs) return undefined
+  const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
+  const delay = asked ?? backoff
+  if (now + delay - startedAt > policy.deadlineMs) return undefined
+  return delay
+}
+
+/** Runs `fn`, retrying retryable failures within the policy. */
+export async function withRetry<T>(what: string, fn: () => Promise<T>, policy: RetryPolicy, log: Logger): Promise<T> {
+  const startedAt = Date.now()
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn()
+    } catch (e) {
+      const delay = isRetryable(e) ? nextDelay(policy, attempt, e, startedAt) : undefined
+      if (delay === undefined) throw e
+      log.warning(`${what} failed (${describeFailure(e)}); retrying in ${Math.round(delay / 100) / 10} s (attempt ${attempt + 1} of ${policy.attempts}).`)
+      await sleep(delay)
+    }
+  }
+}
+
+export function describeFailure(e: unknown): string {
+  const err = e as FetchLikeError & { message?: string }
+  if (err?.statusCode) return `HTTP ${err.statusCode}`
+  return err?.code ?? err?.message ?? String(e)
+}

@@ -1,0 +1,85 @@
+// The rollback itself: inspect, plan, then restore before retire, each write confirmed.
+// Knows nothing of GitHub Actions: the action and the tests drive it the same way.
+import { PartialError, errorMessage } from './errors.js'
+import type { RollbackInputs } from './inputs.js'
+import { describePlan, planIsNoop, planRollback, type PackageState, type Plan } from './plan.js'
+import type { Logger, Target } from './targets/target.js'
+
+export type RollbackStatus = 'completed' | 'already-done' | 'planned' | 'partial'
+
+export interface StepRecord {
+  step: 'plan' | 'move-tag' | 'deprecate'
+  outcome: 'done' | 'already' | 'skipped' | 'failed' | 'planned'
+  detail: string
+  at: string
+}
+
+export interface RollbackResult {
+  status: RollbackStatus
+  plan: Plan
+  before: PackageState
+  /** the dist-tags and the bad version's deprecation as confirmed after this run */
+  after: { distTags: Record<string, string>; deprecated?: string }
+  /** did this run change them */
+  moved: boolean
+  deprecated: boolean
+  steps: StepRecord[]
+  warnings: string[]
+  /** set when status is partial */
+  error?: PartialError
+}
+
+export async function runRollback(inputs: RollbackInputs, target: Target, log: Logger): Promise<RollbackResult> {
+  const now = () => new Date().toISOString()
+  const before = await target.inspect()
+  const plan = planRollback(inputs, before)
+  for (const line of describePlan(plan)) log.info(line)
+  for (const w of plan.warnings) log.warning(w)
+
+  const steps: StepRecord[] = [{ step: 'plan', outcome: 'done', detail: describePlan(plan).join(' '), at: now() }]
+  const after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated }
+  const result: RollbackResult = { status: 'completed', plan, before, after, moved: false, deprecated: false, steps, warnings: [...plan.warnings] }
+
+  if (inputs.dryRun) {
+    result.status = 'planned'
+    steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() })
+    steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() })
+    log.info('Dry run: nothing was written.')
+    return result
+  }
+
+  // 1. Restore: the channel is the critical path.
+  if (plan.tag.kind === 'move') {
+    const outcome = await target.pointChannel(plan.channel, plan.restoreVersion)
+    result.moved = outcome === 'written'
+    after.distTags[plan.channel] = plan.restoreVersion
+    steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() })
+    log.info(`✔ dist-tag '${plan.channel}' now points at ${plan.restoreVersion} (read back from the registry).`)
+  } else {
+    const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.restoreVersion}` : `'${plan.channel}' holds the newer ${plan.tag.holder}`
+    steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() })
+    log.info(`✔ ${detail}: not moved.`)
+  }
+
+  // 2. Retire: only once the channel is safe.
+  if (plan.deprecation.kind === 'deprecate') {
+    try {
+      const outcome = await target.retire(plan.rollbackVersion, plan.deprecation.message)
+      result.deprecated = outcome === 'written'
+      after.deprecated = plan.deprecation.message
+      steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: plan.deprecation.message, at: now() })
+      log.info(`✔ ${plan.rollbackVersion} is deprecated (read back from the registry).`)
+    } catch (e) {
+      steps.push({ step: 'deprecate', outcome: 'failed', detail: errorMessage(e), at: now() })
+      const done = plan.tag.kind === 'keep-newer' ? [`'${plan.channel}' is on ${plan.tag.holder}`] : [`'${plan.channel}' points at ${plan.restoreVersion} (the rollback is live)`]
+      result.status = 'partial'
+      result.error = new PartialError(done, [`deprecating ${plan.rollbackVersion}`], e)
+      return result
+    }
+  } else {
+    steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() })
+  }
+
+  result.status = planIsNoop(plan) || (!result.moved && !result.deprecated) ? 'already-done' : 'completed'
+  return result
+}

@@ -1,0 +1,57 @@
+// The job summary: what changed, before and after, and what to do next.
+import { inert, table } from './markdown.js'
+import type { RollbackResult } from './rollback.js'
+
+const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
+
+export function renderSummary(result: RollbackResult): string {
+  const { plan, before, after } = result
+  const title = {
+    completed: '✅ Rollback completed',
+    'already-done': '✅ Already rolled back: nothing to change',
+    planned: '📝 Rollback planned (dry run: nothing written)',
+    partial: '⚠️ Rollback partially applied'
+  }[result.status]
+  const rows: string[][] = []
+  const tagNames = [...new Set([...Object.keys(before.distTags), ...Object.keys(after.distTags)])].sort()
+  for (const tag of tagNames) {
+    const b = before.distTags[tag]
+    const a = after.distTags[tag]
+    const changed = tag === plan.channel && result.moved
+    const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move'
+    rows.push([`dist-tag \`${tag}\``, code(b), planned ? `${code(plan.restoreVersion)} (planned)` : code(a), changed ? '**yes**' : planned ? 'planned' : 'no'])
+  }
+  const bDep = before.versions[plan.rollbackVersion]?.deprecated
+  const depPlanned = result.status === 'planned' && plan.deprecation.kind === 'deprecate'
+  rows.push([
+    `\`${plan.rollbackVersion}\` deprecation`,
+    bDep ? inert(bDep) : '_(not deprecated)_',
+    depPlanned && plan.deprecation.kind === 'deprecate' ? `${inert(plan.deprecation.message)} (planned)` : after.deprecated ? inert(after.deprecated) : '_(not deprecated)_',
+    result.deprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
+  ])
+
+  const parts = [
+    `## ${title}`,
+    `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`,
+    table(['What', 'Before', 'After', 'Changed by this run'], rows)
+  ]
+  if (result.warnings.length > 0) parts.push(['### Warnings', ...result.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
+  if (result.error) parts.push(`### What is missing\n${inert(result.error.message)}`)
+  parts.push(['### Next steps', ...nextSteps(result).map((s) => `- ${s}`)].join('\n'))
+  return parts.join('\n\n') + '\n'
+}
+
+export function nextSteps(result: RollbackResult): string[] {
+  const { plan } = result
+  const pkg = plan.packageName
+  if (result.status === 'planned') return ['Nothing was written. Run again with `dry-run: false` to apply this plan.']
+  if (result.status === 'partial') return ['Re-run the same rollback: it completes only what is missing and repeats nothing.']
+  const steps = [
+    `Registry caches and CDNs can serve the old \`${plan.channel}\` for a few minutes; \`npm view ${pkg} dist-tags\` converges by itself.`,
+    `Installs that already resolved \`${plan.rollbackVersion}\` (lockfiles, Renovate/Dependabot updates) keep it: publish a fix as a new version, then move \`${plan.channel}\` to it with \`npm dist-tag add ${pkg}@<fixed> ${plan.channel}\`.`,
+    'Yarn Berry ignores dist-tags: the deprecation is what steers its users away from the bad version.'
+  ]
+  if (plan.otherTagsOnBad.length > 0) steps.unshift(`Roll back the other tags that still point at \`${plan.rollbackVersion}\`: ${plan.otherTagsOnBad.map((t) => `\`${t}\``).join(', ')}.`)
+  steps.push('Write the post-mortem: root cause, regression test, lessons.')
+  return steps
+}

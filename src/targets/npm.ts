@@ -1,0 +1,244 @@
+// The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
+// client: registry auth scoping, proxies and CA settings behave as they do for npm).
+import npmFetch from 'npm-registry-fetch'
+import { RegistryError } from '../errors.js'
+import type { PackageState } from '../plan.js'
+import { DEFAULT_RETRY, describeFailure, isRetryable, nextDelay, sleep, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
+import type { Target, WriteOutcome } from './target.js'
+
+export interface NpmTargetOptions {
+  packageName: string
+  /** with a trailing slash */
+  registry: string
+  token?: string
+  log: Logger
+  retry?: RetryPolicy
+  /** per request, ms */
+  timeoutMs?: number
+  userAgent?: string
+}
+
+interface Packument {
+  _rev?: string
+  name: string
+  'dist-tags'?: Record<string, string>
+  versions?: Record<string, { deprecated?: unknown }>
+  [key: string]: unknown
+}
+
+/** `@scope/name` -> `@scope%2fname`, as npm-package-arg escapes it. */
+export function escapePackageName(name: string): string {
+  return name.replace('/', '%2f')
+}
+
+/** The registry key npm scopes a token to: `//host[:port]/path/`. */
+export function nerfDart(registry: string): string {
+  const url = new URL(registry)
+  return `//${url.host}${url.pathname}`
+}
+
+export class NpmTarget implements Target {
+  readonly kind = 'npm' as const
+  readonly label: string
+  private readonly retry: RetryPolicy
+  private readonly escaped: string
+
+  constructor(private readonly options: NpmTargetOptions) {
+    this.label = `npm package ${options.packageName} on ${options.registry}`
+    this.retry = options.retry ?? DEFAULT_RETRY
+    this.escaped = escapePackageName(options.packageName)
+  }
+
+  private fetchOptions(command: string, extra: Record<string, unknown> = {}): npmFetch.Options {
+    const { registry, token, timeoutMs, userAgent } = this.options
+    return {
+      registry,
+      // the token goes to this registry only, never to another host a response names
+      ...(token ? { [`${nerfDart(registry)}:_authToken`]: token } : {}),
+      retry: { retries: 0 },
+      timeout: timeoutMs ?? 30_000,
+      preferOnline: true,
+      fullMetadata: true,
+      npmCommand: command,
+      userAgent: userAgent ?? 'release-rollback',
+      headers: { 'cache-control': 'no-cache' },
+      ...extra
+    } as npmFetch.Options
+  }
+
+  private async readPackument(): Promise<Packument> {
+    return withRetry(
+      `reading ${this.options.packageName}`,
+      () => npmFetch.json(`/${this.escaped}?write=true`, this.fetchOptions('view')) as Promise<Packument>,
+      this.retry,
+      this.options.log
+    ).catch((e) => {
+      throw this.explain(e, 'read')
+    })
+  }
+
+  private async readDistTags(): Promise<Record<string, string>> {
+    return withRetry(
+      `reading the dist-tags of ${this.options.packageName}`,
+      () => npmFetch.json(`/-/package/${this.escaped}/dist-tags`, this.fetchOptions('dist-tag')) as Promise<Record<string, string>>,
+      this.retry,
+      this.options.log
+    ).catch((e) => {
+      throw this.explain(e, 'read')
+    })
+  }
+
+  async inspect(): Promise<PackageState> {
+    const doc = await this.readPackument()
+    return toState(doc)
+  }
+
+  async pointChannel(channel: string, version: string): Promise<WriteOutcome> {
+    return this.writeThenConfirm(
+      `moving dist-tag '${channel}' to ${version}`,
+      async () => {
+        await npmFetch(
+          `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`,
+          this.fetchOptions('dist-tag', {
+            method: 'PUT',
+            body: JSON.stringify(version),
+            headers: { 'content-type': 'application/json' },
+            ignoreBody: true
+          })
+        )
+      },
+      async () => (await this.readDistTags())[channel] === version
+    )
+  }
+
+  async retire(version: string, message: string): Promise<WriteOutcome> {
+    let alreadyThere = false
+    const outcome = await this.writeThenConfirm(
+      `deprecating ${version}`,
+      async () => {
+        // fresh document each time: the tag move (or a concurrent writer) changed _rev
+        const doc = await this.readPackument()
+        const entry = doc.versions?.[version]
+        if (!entry) throw new RegistryError(`${this.options.packageName}@${version} vanished from the registry while rolling back.`, 'check whether it was unpublished.')
+        if (entry.deprecated === message) {
+          alreadyThere = true
+          return
+        }
+        entry.deprecated = message
+        await npmFetch(
+          `/${this.escaped}`,
+          this.fetchOptions('deprecate', {
+            method: 'PUT',
+            body: doc,
+            ignoreBody: true
+          })
+        )
+      },
+      async () => (await this.readPackument()).versions?.[version]?.deprecated === message
+    )
+    return alreadyThere ? 'already' : outcome
+  }
+
+  /**
+   * Writes, then decides from the registry's state rather than from the status code: a
+   * write that answered an error but took effect counts as done; one that answered OK
+   * but did not take effect is tried again.
+   */
+  private async writeThenConfirm(what: string, write: () => Promise<void>, confirm: () => Promise<boolean>): Promise<WriteOutcome> {
+    const startedAt = Date.now()
+    for (let attempt = 1; ; attempt++) {
+      let failure: unknown
+      try {
+        await write()
+      } catch (e) {
+        if (e instanceof RegistryError) throw e
+        failure = e
+      }
+      if (await confirm()) {
+        if (failure) this.options.log.warning(`${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`)
+        return 'written'
+      }
+      const retryable = failure === undefined || isRetryable(failure) || statusOf(failure) === 409
+      const delay = retryable ? nextDelay(this.retry, attempt, failure, startedAt) : undefined
+      if (delay === undefined) {
+        if (failure) throw this.explain(failure, 'write')
+        throw new RegistryError(
+          `${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`,
+          'check the registry (a caching proxy in front of it?) and re-run.'
+        )
+      }
+      this.options.log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`)
+      await sleep(delay)
+    }
+  }
+
+  /** Turns a registry failure into an error that says what to do. Never includes the token. */
+  private explain(e: unknown, kind: 'read' | 'write'): RegistryError {
+    if (e instanceof RegistryError) return e
+    const err = e as { statusCode?: number; code?: string; message?: string }
+    const status = err.statusCode
+    const pkg = this.options.packageName
+    const where = this.options.registry
+    const oidc = 'OIDC trusted publishing tokens can only publish: they cannot move dist-tags or deprecate.'
+    if (err.code === 'EOTP') {
+      return new RegistryError(
+        `The registry asked for a one-time password: the token's account has two-factor authentication for writes.`,
+        `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token). ${oidc}`,
+        status,
+        err.code
+      )
+    }
+    if (status === 401) {
+      return new RegistryError(
+        `${where} rejected the token (401 Unauthorized).`,
+        `check that npm-token holds a current token for this registry (not expired or revoked). ${oidc}`,
+        status,
+        err.code
+      )
+    }
+    if (status === 403) {
+      return new RegistryError(
+        `${where} refused to let this token change ${pkg} (403 Forbidden).`,
+        `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication". ${oidc}`,
+        status,
+        err.code
+      )
+    }
+    if (status === 404 && kind === 'read') {
+      return new RegistryError(
+        `${pkg} was not found on ${where} (404).`,
+        'check the package input and the registry input (a private package also needs a token that can read it).',
+        status,
+        err.code
+      )
+    }
+    if (status === 404) {
+      return new RegistryError(
+        `${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`,
+        'check npm-token has write access to the package.',
+        status,
+        err.code
+      )
+    }
+    const detail = status ? `HTTP ${status}` : (err.code ?? 'network error')
+    return new RegistryError(
+      `${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`,
+      isRetryable(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.',
+      status,
+      err.code
+    )
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].slice(0, 300)
+}
+
+function toState(doc: Packument): PackageState {
+  const versions: PackageState['versions'] = {}
+  for (const [v, manifest] of Object.entries(doc.versions ?? {})) {
+    const d = manifest?.deprecated
+    versions[v] = typeof d === 'string' && d !== '' ? { deprecated: d } : {}
+  }
+  return { name: doc.name, distTags: { ...(doc['dist-tags'] ?? {}) }, versions }
+}
