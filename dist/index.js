@@ -57846,7 +57846,8 @@ function describePlan(plan) {
 
 async function runRollback(inputs, target, log) {
     const now = () => new Date().toISOString();
-    const before = await target.inspect();
+    // the token check runs beside the first read: a bad token fails before any write
+    const [before] = await Promise.all([target.inspect(), inputs.dryRun ? undefined : target.checkAccess()]);
     const plan = planRollback(inputs, before);
     for (const line of describePlan(plan))
         log.info(line);
@@ -58105,6 +58106,25 @@ class NpmTarget {
         return withRetry(`reading the dist-tags of ${this.options.packageName}`, () => npm_registry_fetch_lib_default().json(`/-/package/${this.escaped}/dist-tags`, this.fetchOptions('dist-tag')), this.retry, this.options.log).catch((e) => {
             throw this.explain(e, 'read');
         });
+    }
+    async checkAccess() {
+        let who;
+        try {
+            who = (await withRetry('checking the token', () => npm_registry_fetch_lib_default().json('/-/whoami', this.fetchOptions('whoami')), this.retry, this.options.log));
+        }
+        catch (e) {
+            const status = statusOf(e);
+            // a registry without /-/whoami (404, 405) says nothing about the token: the writes will
+            if (status === 401 || status === 403 || e.code === 'EOTP') {
+                const explained = this.explain(e, 'write');
+                throw new InputError('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.');
+            }
+            return;
+        }
+        // like `npm whoami`: an answer without a user name means the token was not recognised
+        if (typeof who?.username !== 'string' || who.username === '') {
+            throw new InputError('npm-token', `${this.options.registry} does not recognise the token (whoami names no user).`, 'check that npm-token holds a current token for this registry, not one for another registry or an expired one.');
+        }
     }
     async inspect() {
         const doc = await this.readPackument();

@@ -31,7 +31,8 @@ export interface RollbackResult {
 
 export async function runRollback(inputs: RollbackInputs, target: Target, log: Logger): Promise<RollbackResult> {
   const now = () => new Date().toISOString()
-  const before = await target.inspect()
+  // the token check runs beside the first read: a bad token fails before any write
+  const [before] = await Promise.all([target.inspect(), inputs.dryRun ? undefined : target.checkAccess()])
   const plan = planRollback(inputs, before)
   for (const line of describePlan(plan)) log.info(line)
   for (const w of plan.warnings) log.warning(w)

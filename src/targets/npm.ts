@@ -1,7 +1,7 @@
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm).
 import npmFetch from 'npm-registry-fetch'
-import { RegistryError } from '../errors.js'
+import { InputError, RegistryError } from '../errors.js'
 import type { PackageState } from '../plan.js'
 import { DEFAULT_RETRY, describeFailure, isRetryable, nextDelay, sleep, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
 import type { Target, WriteOutcome } from './target.js'
@@ -86,6 +86,29 @@ export class NpmTarget implements Target {
     ).catch((e) => {
       throw this.explain(e, 'read')
     })
+  }
+
+  async checkAccess(): Promise<void> {
+    let who: { username?: unknown }
+    try {
+      who = (await withRetry('checking the token', () => npmFetch.json('/-/whoami', this.fetchOptions('whoami')), this.retry, this.options.log)) as { username?: unknown }
+    } catch (e) {
+      const status = statusOf(e)
+      // a registry without /-/whoami (404, 405) says nothing about the token: the writes will
+      if (status === 401 || status === 403 || (e as { code?: string }).code === 'EOTP') {
+        const explained = this.explain(e, 'write')
+        throw new InputError('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.')
+      }
+      return
+    }
+    // like `npm whoami`: an answer without a user name means the token was not recognised
+    if (typeof who?.username !== 'string' || who.username === '') {
+      throw new InputError(
+        'npm-token',
+        `${this.options.registry} does not recognise the token (whoami names no user).`,
+        'check that npm-token holds a current token for this registry, not one for another registry or an expired one.'
+      )
+    }
   }
 
   async inspect(): Promise<PackageState> {

@@ -13,6 +13,11 @@ export interface Target {
   readonly kind: 'npm'
   /** for messages: "npm package @acme/widget on https://registry.npmjs.org/" */
   readonly label: string
+  /**
+   * Checks, before any write, that the credentials are accepted (throws an error that
+   * names the token input when they are not).
+   */
+  checkAccess(): Promise<void>
   /** The current state, read fresh (no cache). */
   inspect(): Promise<PackageState>
   /** Points `channel` at `version` and confirms it with a fresh read. */

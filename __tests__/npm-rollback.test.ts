@@ -1,0 +1,190 @@
+// The rollback against a real Verdaccio registry, read back with the real npm CLI.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { InputError, RegistryError } from '../src/errors.js'
+import { DEFAULT_DEPRECATION_MESSAGE, type RollbackInputs } from '../src/inputs.js'
+import { runRollback } from '../src/rollback.js'
+import { NpmTarget } from '../src/targets/npm.js'
+import { deprecate, publishPackage, snapshot } from './support/fixtures.mjs'
+import { npmView } from './support/npm-cli.mjs'
+import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
+
+let registry: Registry
+beforeAll(async () => {
+  registry = await startVerdaccio()
+})
+afterAll(async () => {
+  await registry?.stop()
+})
+
+const fastRetry = { attempts: 2, baseDelayMs: 10, maxDelayMs: 100, deadlineMs: 2000 }
+
+function logger() {
+  const lines: string[] = []
+  return { lines, info: (m: string) => lines.push(`info: ${m}`), warning: (m: string) => lines.push(`warning: ${m}`), debug: () => {} }
+}
+
+function inputs(packageName: string, over: Partial<RollbackInputs> = {}): RollbackInputs {
+  return {
+    rollbackVersion: '1.2.3',
+    channel: 'latest',
+    reason: 'Memory persistence corrupts data on restart',
+    packageName,
+    registry: registry.url,
+    npmToken: registry.token,
+    deprecate: true,
+    deprecationMessage: DEFAULT_DEPRECATION_MESSAGE,
+    dryRun: false,
+    force: false,
+    ...over
+  }
+}
+
+async function rollback(i: RollbackInputs) {
+  const log = logger()
+  const target = new NpmTarget({ packageName: i.packageName, registry: i.registry, token: i.npmToken, log, retry: fastRetry, timeoutMs: 10_000 })
+  const result = await runRollback(i, target, log)
+  return { result, log }
+}
+
+async function expectRejectedUnchanged(pkg: string, i: RollbackInputs, input: string | RegExp) {
+  const before = await snapshot(registry, pkg)
+  const error = await rollback(i).then(
+    () => undefined,
+    (e: unknown) => e
+  )
+  expect(error).toBeInstanceOf(Error)
+  if (typeof input === 'string') {
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as InputError).input).toBe(input)
+  } else {
+    expect((error as Error).message).toMatch(input)
+  }
+  expect((error as Error).message).toMatch(/Fix: /)
+  expect(await snapshot(registry, pkg)).toBe(before)
+  return error as Error
+}
+
+const message = '1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.'
+
+describe('npm rollback against Verdaccio', () => {
+  it('rolls back a scoped package: moves latest, deprecates, as the npm CLI sees it', async () => {
+    const pkg = '@acme/widget'
+    await publishPackage(registry, pkg, ['1.2.1', '1.2.2', '1.2.3'], { distTags: { latest: '1.2.3', next: '1.2.3' } })
+    const { result, log } = await rollback(inputs(pkg))
+
+    expect(result.status).toBe('completed')
+    expect(result.moved).toBe(true)
+    expect(result.deprecated).toBe(true)
+    expect(result.plan.previousVersion).toBe('1.2.3')
+    expect(result.plan.restoreVersion).toBe('1.2.2')
+    expect(result.plan.restoreChosen).toBe(true)
+    expect(await npmView(registry.url, pkg, 'dist-tags')).toEqual({ latest: '1.2.2', next: '1.2.3' })
+    expect(await npmView(registry.url, `${pkg}@1.2.3`, 'deprecated')).toBe(message)
+    expect(await npmView(registry.url, `${pkg}@1.2.2`, 'deprecated')).toBeUndefined()
+    expect(log.lines).toContain('warning: Other dist-tags still point at the bad version 1.2.3: next. Roll those back too (one run per channel).')
+  })
+
+  it('is idempotent: a re-run writes nothing and says already-done', async () => {
+    const pkg = 'rerun-widget'
+    await publishPackage(registry, pkg, ['1.2.2', '1.2.3'])
+    expect((await rollback(inputs(pkg, { restoreVersion: '1.2.2' }))).result.status).toBe('completed')
+    const afterFirst = await snapshot(registry, pkg)
+    const { result } = await rollback(inputs(pkg, { restoreVersion: '1.2.2' }))
+    expect(result.status).toBe('already-done')
+    expect([result.moved, result.deprecated]).toEqual([false, false])
+    expect(result.plan.previousVersion).toBe('1.2.2')
+    expect(await snapshot(registry, pkg)).toBe(afterFirst) // same _rev: not even a rewrite
+  })
+
+  it('finishes only the deprecation when the tag was already moved by hand', async () => {
+    const pkg = 'half-done-widget'
+    await publishPackage(registry, pkg, ['1.2.2', '1.2.3'], { distTags: { latest: '1.2.2' } })
+    const { result } = await rollback(inputs(pkg))
+    expect(result.status).toBe('completed')
+    expect([result.moved, result.deprecated]).toEqual([false, true])
+    expect(await npmView(registry.url, `${pkg}@1.2.3`, 'deprecated')).toBe(message)
+  })
+
+  it('dry-run plans and writes nothing, and needs no token', async () => {
+    const pkg = 'dry-widget'
+    await publishPackage(registry, pkg, ['1.2.2', '1.2.3'])
+    const before = await snapshot(registry, pkg)
+    const { result, log } = await rollback(inputs(pkg, { dryRun: true, npmToken: undefined }))
+    expect(result.status).toBe('planned')
+    expect(result.plan.tag).toEqual({ kind: 'move', from: '1.2.3', to: '1.2.2' })
+    expect(log.lines).toContain('info: Dry run: nothing was written.')
+    expect(await snapshot(registry, pkg)).toBe(before)
+  })
+
+  it('leaves a published fix on the channel and still deprecates the bad version', async () => {
+    const pkg = 'fixed-widget'
+    await publishPackage(registry, pkg, ['1.2.2', '1.2.3', '1.2.4'])
+    const { result } = await rollback(inputs(pkg))
+    expect(result.status).toBe('completed')
+    expect([result.moved, result.deprecated]).toEqual([false, true])
+    expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.4')
+    expect(result.warnings.join()).toMatch(/newer than the bad 1\.2\.3/)
+  })
+
+  it('refuses when the channel holds another version, and force moves it', async () => {
+    const pkg = 'moved-widget'
+    await publishPackage(registry, pkg, ['1.2.1', '1.2.2', '1.2.3'], { distTags: { latest: '1.2.1' } })
+    await expectRejectedUnchanged(pkg, inputs(pkg, { restoreVersion: '1.2.2' }), 'channel')
+    const { result } = await rollback(inputs(pkg, { restoreVersion: '1.2.2', force: true }))
+    expect(result.moved).toBe(true)
+    expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.2')
+  })
+
+  it('rolls back a prerelease channel to the last good prerelease of the same line', async () => {
+    const pkg = 'beta-widget'
+    await publishPackage(registry, pkg, ['1.0.0', '2.0.0-beta.1', '2.0.0-beta.2', '2.0.0-beta.3', '2.0.0-rc.1'], {
+      distTags: { latest: '1.0.0', beta: '2.0.0-beta.3', next: '2.0.0-rc.1' }
+    })
+    await deprecate(registry, pkg, { '2.0.0-beta.2': 'broken' })
+    const { result } = await rollback(inputs(pkg, { rollbackVersion: '2.0.0-beta.3', channel: 'beta' }))
+    expect(result.plan.restoreVersion).toBe('2.0.0-beta.1')
+    expect(await npmView(registry.url, pkg, 'dist-tags')).toEqual({ latest: '1.0.0', beta: '2.0.0-beta.1', next: '2.0.0-rc.1' })
+  })
+
+  it('does not rewrite a deprecation that already carries the message', async () => {
+    const pkg = 'predeprecated-widget'
+    await publishPackage(registry, pkg, ['1.2.2', '1.2.3'], { distTags: { latest: '1.2.3' } })
+    await deprecate(registry, pkg, { '1.2.3': message })
+    const { result } = await rollback(inputs(pkg))
+    expect([result.moved, result.deprecated]).toEqual([true, false])
+    expect(result.steps.find((s) => s.step === 'deprecate')?.outcome).toBe('already')
+  })
+
+  describe('bad input that only the registry can reveal: a clear error, nothing changed', () => {
+    const pkg = 'guarded-widget'
+    beforeAll(async () => {
+      await publishPackage(registry, pkg, ['1.2.0', '1.2.2', '1.2.3'], { distTags: { latest: '1.2.3' } })
+      await deprecate(registry, pkg, { '1.2.0': 'old and broken' })
+    })
+
+    it('an unknown bad version', async () => {
+      await expectRejectedUnchanged(pkg, inputs(pkg, { rollbackVersion: '1.2.9' }), 'rollback-version')
+    })
+    it('an unknown restore version', async () => {
+      await expectRejectedUnchanged(pkg, inputs(pkg, { restoreVersion: '1.1.0' }), 'restore-version')
+    })
+    it('a deprecated restore version', async () => {
+      await expectRejectedUnchanged(pkg, inputs(pkg, { restoreVersion: '1.2.0' }), 'restore-version')
+    })
+    it('a channel that does not exist', async () => {
+      await expectRejectedUnchanged(pkg, inputs(pkg, { channel: 'canary' }), 'channel')
+    })
+    it('a token the registry does not recognise', async () => {
+      const e = await expectRejectedUnchanged(pkg, inputs(pkg, { npmToken: 'npm_not-a-real-token' }), 'npm-token')
+      expect(e.message).not.toContain('npm_not-a-real-token')
+    })
+    it('an unknown package', async () => {
+      const e = await expectRejectedUnchanged(pkg, inputs('no-such-widget'), /no-such-widget was not found .*check the package input/)
+      expect(e).toBeInstanceOf(RegistryError)
+    })
+    it('a registry URL where no registry answers', async () => {
+      const e = await expectRejectedUnchanged(pkg, inputs(pkg, { registry: 'http://127.0.0.1:9/' }), /Reading guarded-widget on http:\/\/127\.0\.0\.1:9\/ failed: ECONNREFUSED/)
+      expect(e.message).toMatch(/re-run when it recovers/)
+    })
+  })
+})
