@@ -1,0 +1,80 @@
+// Runs the committed bundle for real, as the runner does. (That dist/ matches src/ is
+// checked by rebuilding in .ci/run and in check-dist.yml.)
+import { readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { parse } from 'yaml'
+import { publishPackage, snapshot } from './support/fixtures.mjs'
+import { npmView } from './support/npm-cli.mjs'
+import { root, runAction } from './support/run-action.mjs'
+import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
+
+let registry: Registry
+beforeAll(async () => {
+  registry = await startVerdaccio()
+  await publishPackage(registry, '@acme/dist-widget', ['1.2.1', '1.2.2', '1.2.3'])
+})
+afterAll(async () => {
+  await registry?.stop()
+})
+
+const OUTPUTS = ['status', 'previous-version', 'restored-version', 'moved', 'deprecated', 'incident-id']
+
+describe('dist/index.js, run as the runner runs it', () => {
+  it('is a real bundle, not the tiny stub a misconfigured ncc writes', () => {
+    expect(statSync(join(root, 'dist', 'index.js')).size).toBeGreaterThan(500_000)
+    const action = parse(readFileSync(join(root, 'action.yml'), 'utf8'))
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+    expect(JSON.parse(readFileSync(join(root, 'dist', 'package.json'), 'utf8'))).toEqual({ type: 'module' })
+  })
+
+  it('rolls back, sets every output, writes the summary, and never prints the token', async () => {
+    const inputs = {
+      'rollback-version': 'v1.2.3',
+      reason: 'Memory persistence corrupts data on restart',
+      package: '@acme/dist-widget',
+      registry: registry.url,
+      'npm-token': registry.token
+    }
+    const run = await runAction(inputs)
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.outputs).toEqual({
+      status: 'completed',
+      'previous-version': '1.2.3',
+      'restored-version': '1.2.2',
+      moved: 'true',
+      deprecated: 'true',
+      'incident-id': expect.stringMatching(/^rr-[0-9a-f]{16}$/)
+    })
+    expect(run.summary).toContain('## ✅ Rollback completed')
+    expect(run.summary).toContain('| dist-tag `latest` | `1.2.3` | `1.2.2` | **yes** |')
+    // the token is only ever handed to the runner's masker
+    expect(run.stdout.split(registry.token).length - 1).toBe(1)
+    expect(run.stdout).toContain(`::add-mask::${registry.token}`)
+    expect(run.summary).not.toContain(registry.token)
+    expect(await npmView(registry.url, '@acme/dist-widget', 'dist-tags.latest')).toBe('1.2.2')
+
+    const again = await runAction(inputs)
+    expect(again.code).toBe(0)
+    expect(again.outputs).toMatchObject({ status: 'already-done', moved: 'false', deprecated: 'false', 'incident-id': run.outputs['incident-id'] })
+  })
+
+  it('fails a bad input with ::error:: naming it, sets every output, writes nothing', async () => {
+    const before = await snapshot(registry, '@acme/dist-widget')
+    const run = await runAction({ 'rollback-version': '1.2.3', channel: '1.x', reason: 'x', package: '@acme/dist-widget', registry: registry.url, 'npm-token': registry.token })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/::error::Input 'channel': "1\.x" reads as a semver range/)
+    expect(Object.keys(run.outputs).sort()).toEqual([...OUTPUTS].sort())
+    expect(run.outputs.status).toBe('failed')
+    expect(await snapshot(registry, '@acme/dist-widget')).toBe(before)
+  })
+
+  it('dry-run with no token prints the plan', async () => {
+    const run = await runAction({ 'rollback-version': '1.2.2', 'restore-version': '1.2.1', channel: 'latest', reason: 'x', package: '@acme/dist-widget', registry: registry.url, 'dry-run': 'true', force: 'true' })
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('planned')
+    expect(run.stdout).toContain("- move dist-tag 'latest': 1.2.2 -> 1.2.1")
+    expect(run.summary).toContain('Rollback planned (dry run: nothing written)')
+  })
+})
