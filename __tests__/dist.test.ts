@@ -7,6 +7,7 @@ import { parse } from 'yaml'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
 import { npmView } from './support/npm-cli.mjs'
 import { root, runAction } from './support/run-action.mjs'
+import { startGitHubStandin } from './support/github-standin.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
 let registry: Registry
@@ -18,7 +19,7 @@ afterAll(async () => {
   await registry?.stop()
 })
 
-const OUTPUTS = ['status', 'previous-version', 'restored-version', 'moved', 'deprecated', 'incident-id']
+const OUTPUTS = ['status', 'previous-version', 'restored-version', 'moved', 'deprecated', 'incident-id', 'issue-number', 'issue-url', 'report-path', 'report-url', 'pull-request-url']
 
 describe('dist/index.js, run as the runner runs it', () => {
   it('is a real bundle, not the tiny stub a misconfigured ncc writes', () => {
@@ -34,7 +35,9 @@ describe('dist/index.js, run as the runner runs it', () => {
       reason: 'Memory persistence corrupts data on restart',
       package: '@acme/dist-widget',
       registry: registry.url,
-      'npm-token': registry.token
+      'npm-token': registry.token,
+      'create-issue': 'false',
+      'commit-report': 'false'
     }
     const run = await runAction(inputs)
     expect(run.stderr).toBe('')
@@ -45,7 +48,12 @@ describe('dist/index.js, run as the runner runs it', () => {
       'restored-version': '1.2.2',
       moved: 'true',
       deprecated: 'true',
-      'incident-id': expect.stringMatching(/^rr-[0-9a-f]{16}$/)
+      'incident-id': expect.stringMatching(/^rr-[0-9a-f]{16}$/),
+      'issue-number': '',
+      'issue-url': '',
+      'report-path': '',
+      'report-url': '',
+      'pull-request-url': ''
     })
     expect(run.summary).toContain('## ✅ Rollback completed')
     expect(run.summary).toContain('| dist-tag `latest` | `1.2.3` | `1.2.2` | **yes** |')
@@ -71,10 +79,32 @@ describe('dist/index.js, run as the runner runs it', () => {
   })
 
   it('dry-run with no token prints the plan', async () => {
-    const run = await runAction({ 'rollback-version': '1.2.2', 'restore-version': '1.2.1', channel: 'latest', reason: 'x', package: '@acme/dist-widget', registry: registry.url, 'dry-run': 'true', force: 'true' })
+    const run = await runAction({ 'rollback-version': '1.2.2', 'restore-version': '1.2.1', channel: 'latest', reason: 'x', package: '@acme/dist-widget', registry: registry.url, 'dry-run': 'true', force: 'true', 'create-issue': 'false', 'commit-report': 'false' })
     expect(run.code).toBe(0)
     expect(run.outputs.status).toBe('planned')
     expect(run.stdout).toContain("- move dist-tag 'latest': 1.2.2 -> 1.2.1")
     expect(run.summary).toContain('Rollback planned (dry run: nothing written)')
+  })
+
+  it('with GitHub: opens the tracking issue and commits the report, masks the GitHub token too', async () => {
+    await publishPackage(registry, 'books-dist-widget', ['1.2.2', '1.2.3'])
+    const github = await startGitHubStandin({ token: 'ghs_dist-secret-token' })
+    try {
+      const env = { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'octocat', GITHUB_EVENT_NAME: 'workflow_dispatch' }
+      const inputs = { 'rollback-version': '1.2.3', reason: 'broken', package: 'books-dist-widget', registry: registry.url, 'npm-token': registry.token, 'github-token': 'ghs_dist-secret-token', severity: 'critical' }
+      const run = await runAction(inputs, { env })
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      expect(run.outputs).toMatchObject({ status: 'completed', 'issue-number': '1', 'issue-url': 'https://github.com/acme/widget/issues/1', 'report-path': 'incidents/rollback-books-dist-widget-1.2.3.md', 'pull-request-url': '' })
+      expect(run.outputs['report-url']).toMatch(/^https:\/\/github\.com\/acme\/widget\/blob\/main\/incidents\/rollback-books-dist-widget-1\.2\.3\.md$/)
+      expect(run.stdout).toContain('::add-mask::ghs_dist-secret-token')
+      expect(run.stdout.split('ghs_dist-secret-token').length - 1).toBe(1)
+      expect(run.summary).toContain('### Incident record')
+      expect(github.state.issues).toHaveLength(1)
+      expect(github.state.commits).toHaveLength(1)
+      expect(github.violations).toEqual([])
+    } finally {
+      await github.stop()
+    }
   })
 })

@@ -1,7 +1,10 @@
 // The only module that talks to @actions/core: inputs in, outputs and summary out.
 import * as core from '@actions/core'
-import { PartialError, errorMessage } from './errors.js'
-import { readInputs } from './inputs.js'
+import { recordIncident, type BookkeepingResult } from './bookkeeping.js'
+import { InputError, PartialError, errorMessage } from './errors.js'
+import { createGitHubClient, ghStatus, repoRef, type GitHubClient } from './github/client.js'
+import type { RunContext } from './github/incident.js'
+import { readGitHubInputs, readInputs } from './inputs.js'
 import { runRollback, type RollbackResult } from './rollback.js'
 import { renderSummary } from './summary.js'
 import { NpmTarget } from './targets/npm.js'
@@ -12,31 +15,87 @@ export const Outputs = {
   restoredVersion: 'restored-version',
   moved: 'moved',
   deprecated: 'deprecated',
-  incidentId: 'incident-id'
+  incidentId: 'incident-id',
+  issueNumber: 'issue-number',
+  issueUrl: 'issue-url',
+  reportPath: 'report-path',
+  reportUrl: 'report-url',
+  pullRequestUrl: 'pull-request-url'
 } as const
 
 type OutputValues = Record<(typeof Outputs)[keyof typeof Outputs], string>
 
-export function outputsOf(result: RollbackResult): OutputValues {
+const EMPTY: OutputValues = {
+  status: 'failed',
+  'previous-version': '',
+  'restored-version': '',
+  moved: 'false',
+  deprecated: 'false',
+  'incident-id': '',
+  'issue-number': '',
+  'issue-url': '',
+  'report-path': '',
+  'report-url': '',
+  'pull-request-url': ''
+}
+
+export function outputsOf(result: RollbackResult, books?: BookkeepingResult): OutputValues {
   return {
     status: result.status,
     'previous-version': result.plan.previousVersion ?? '',
     'restored-version': result.plan.restoreVersion,
     moved: String(result.moved),
     deprecated: String(result.deprecated),
-    'incident-id': result.plan.incidentId
+    'incident-id': result.plan.incidentId,
+    'issue-number': books?.issueNumber ? String(books.issueNumber) : '',
+    'issue-url': books?.issueUrl ?? '',
+    'report-path': books?.reportPath ?? '',
+    'report-url': books?.reportUrl ?? '',
+    'pull-request-url': books?.pullRequestUrl ?? ''
   }
 }
 
-export async function run(): Promise<void> {
+function runContext(env: NodeJS.ProcessEnv): RunContext {
+  return {
+    repository: env.GITHUB_REPOSITORY ?? '',
+    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+    runId: env.GITHUB_RUN_ID || undefined,
+    runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
+    actor: env.GITHUB_ACTOR || undefined,
+    eventName: env.GITHUB_EVENT_NAME || undefined,
+    workflow: env.GITHUB_WORKFLOW || undefined
+  }
+}
+
+/** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
+async function repositoryDefaultBranch(gh: GitHubClient, ctx: RunContext): Promise<string> {
+  try {
+    const { data } = await gh.rest.repos.get({ ...repoRef(ctx.repository) })
+    return data.default_branch
+  } catch (e) {
+    const status = ghStatus(e)
+    if (status === 401) throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; the default is the workflow token ${{ github.token }}.')
+    if (status === 403 || status === 404) {
+      throw new InputError('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.')
+    }
+    throw e
+  }
+}
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // every output is set, whatever happens; `failed` until something better is known
-  let outputs: OutputValues = { status: 'failed', 'previous-version': '', 'restored-version': '', moved: 'false', deprecated: 'false', 'incident-id': '' }
+  let outputs: OutputValues = { ...EMPTY }
   try {
     // mask secrets before anything else can print them
-    for (const secret of [core.getInput('npm-token'), process.env.NODE_AUTH_TOKEN ?? '']) {
+    for (const secret of [core.getInput('npm-token'), core.getInput('github-token'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
       if (secret.trim()) core.setSecret(secret.trim())
     }
-    const inputs = readInputs((name) => core.getInput(name))
+    // every input is validated before anything is written
+    const get = (name: string) => core.getInput(name)
+    const inputs = readInputs(get, env)
+    const gi = readGitHubInputs(get, env)
+    const ctx = runContext(env)
+
     const target = new NpmTarget({
       packageName: inputs.packageName,
       registry: inputs.registry,
@@ -44,9 +103,28 @@ export async function run(): Promise<void> {
       log: core,
       userAgent: `release-rollback (node ${process.version})`
     })
-    const result = await runRollback(inputs, target, core)
-    outputs = outputsOf(result)
-    await core.summary.addRaw(renderSummary(result)).write()
+    const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token
+    const gh = books ? createGitHubClient({ token: gi.token as string, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core }) : undefined
+    let defaultBranch = ''
+    const result = await runRollback(inputs, target, core, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined)
+
+    let bookkeeping: BookkeepingResult | undefined
+    if (gh) {
+      bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, inputs, gi, core)
+      if (bookkeeping.missing.length > 0 && !result.error) {
+        result.status = 'partial'
+        const done = [
+          result.plan.tag.kind === 'keep-newer' ? `'${result.plan.channel}' stays on ${result.plan.tag.holder}` : `'${result.plan.channel}' points at ${result.plan.restoreVersion} (the rollback is live)`,
+          ...(result.plan.deprecation.kind === 'off' ? [] : [`${result.plan.rollbackVersion} is deprecated`])
+        ]
+        result.error = new PartialError(done, bookkeeping.missing, new Error('the GitHub bookkeeping failed'))
+      } else if (bookkeeping.missing.length > 0 && result.error) {
+        result.error = new PartialError(result.error.done, [...result.error.missing, ...bookkeeping.missing], result.error.cause)
+      }
+      result.warnings.push(...bookkeeping.warnings)
+    }
+    outputs = outputsOf(result, bookkeeping)
+    await core.summary.addRaw(renderSummary(result, bookkeeping)).write()
     if (result.error instanceof PartialError) core.setFailed(result.error.message)
   } catch (e) {
     core.setFailed(errorMessage(e))

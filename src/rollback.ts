@@ -29,10 +29,14 @@ export interface RollbackResult {
   error?: PartialError
 }
 
-export async function runRollback(inputs: RollbackInputs, target: Target, log: Logger): Promise<RollbackResult> {
+/**
+ * `preflight` runs beside the first read (other checks that must pass before any write,
+ * such as the GitHub token's access to the repository).
+ */
+export async function runRollback(inputs: RollbackInputs, target: Target, log: Logger, preflight?: () => Promise<unknown>): Promise<RollbackResult> {
   const now = () => new Date().toISOString()
   // the token check runs beside the first read: a bad token fails before any write
-  const [before] = await Promise.all([target.inspect(), inputs.dryRun ? undefined : target.checkAccess()])
+  const [before] = await Promise.all([target.inspect(), inputs.dryRun ? undefined : target.checkAccess(), preflight?.()])
   const plan = planRollback(inputs, before)
   for (const line of describePlan(plan)) log.info(line)
   for (const w of plan.warnings) log.warning(w)

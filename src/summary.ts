@@ -1,10 +1,11 @@
 // The job summary: what changed, before and after, and what to do next.
 import { inert, table } from './markdown.js'
+import type { BookkeepingResult } from './bookkeeping.js'
 import type { RollbackResult } from './rollback.js'
 
 const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
 
-export function renderSummary(result: RollbackResult): string {
+export function renderSummary(result: RollbackResult, books?: BookkeepingResult): string {
   const { plan, before, after } = result
   const title = {
     completed: '✅ Rollback completed',
@@ -35,6 +36,14 @@ export function renderSummary(result: RollbackResult): string {
     `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`,
     table(['What', 'Before', 'After', 'Changed by this run'], rows)
   ]
+  if (books) {
+    const links = [
+      books.issueUrl ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}` : '',
+      books.reportPath ? `- Incident report: [${books.reportPath}](${books.reportUrl ?? ''})${books.reportOutcome === 'unchanged' ? ' (already up to date)' : ''}` : '',
+      books.pullRequestUrl ? `- Pull request with the report: ${books.pullRequestUrl}` : ''
+    ].filter(Boolean)
+    if (links.length > 0) parts.push(['### Incident record', ...links].join('\n'))
+  }
   if (result.warnings.length > 0) parts.push(['### Warnings', ...result.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
   if (result.error) parts.push(`### What is missing\n${inert(result.error.message)}`)
   parts.push(['### Next steps', ...nextSteps(result).map((s) => `- ${s}`)].join('\n'))

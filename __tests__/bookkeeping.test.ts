@@ -1,0 +1,206 @@
+// The GitHub bookkeeping against the stateful GitHub stand-in (every request checked
+// against GitHub's OpenAPI description), after a real rollback on Verdaccio.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { recordIncident } from '../src/bookkeeping.js'
+import { createGitHubClient } from '../src/github/client.js'
+import type { RunContext } from '../src/github/incident.js'
+import { DEFAULT_DEPRECATION_MESSAGE, type GitHubInputs, type RollbackInputs } from '../src/inputs.js'
+import { runRollback } from '../src/rollback.js'
+import { NpmTarget } from '../src/targets/npm.js'
+import { publishPackage } from './support/fixtures.mjs'
+import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
+import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
+
+let registry: Registry
+let github: GitHubStandin | undefined
+let counter = 0
+beforeAll(async () => {
+  registry = await startVerdaccio()
+})
+afterAll(async () => {
+  await registry?.stop()
+})
+afterEach(async () => {
+  // every request the code made must fit GitHub's OpenAPI description
+  const violations = github?.violations ?? []
+  await github?.stop()
+  github = undefined
+  expect(violations).toEqual([])
+})
+
+const quiet = { info: (_: string) => {}, warning: (_: string) => {}, debug: (_: string) => {} }
+const ctx = (runAttempt = '1'): RunContext => ({ repository: 'acme/widget', serverUrl: 'https://github.com', runId: '4242', runAttempt, actor: 'octocat', eventName: 'workflow_dispatch', workflow: 'Rollback' })
+const gi = (over: Partial<GitHubInputs> = {}): GitHubInputs => ({ token: 'ghs_test-token', createIssue: true, labels: ['rollback'], assignees: [], commitReport: true, reportDir: 'incidents', severity: 'high', ...over })
+
+async function freshPackage(): Promise<string> {
+  const name = `books-widget-${++counter}`
+  await publishPackage(registry, name, ['1.2.2', '1.2.3'])
+  return name
+}
+
+async function rollbackAndRecord(pkg: string, options: { reason?: string; github?: Partial<GitHubInputs>; ctx?: RunContext; log?: typeof quiet } = {}) {
+  const inputs: RollbackInputs = {
+    rollbackVersion: '1.2.3',
+    channel: 'latest',
+    reason: options.reason ?? 'Memory persistence corrupts data on restart',
+    packageName: pkg,
+    registry: registry.url,
+    npmToken: registry.token,
+    deprecate: true,
+    deprecationMessage: DEFAULT_DEPRECATION_MESSAGE,
+    dryRun: false,
+    force: false
+  }
+  const log = options.log ?? quiet
+  const result = await runRollback(inputs, new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log }), log)
+  const gh = createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log, throttle: false, retryBaseMs: 5 })
+  const books = await recordIncident(gh, options.ctx ?? ctx(), 'main', result, inputs, gi(options.github), log, '2026-11-21T14:00:00.000Z')
+  return { result, books }
+}
+
+const issues = () => (github as GitHubStandin).state.issues.filter((i) => !i.pull_request)
+const reportOn = (branch: string, pkg: string) => (github as GitHubStandin).state.files[branch]?.[`incidents/rollback-${pkg}-1.2.3.md`]
+
+describe('tracking issue and incident report', () => {
+  it('first run: opens one labelled issue and commits the report with [skip ci]', async () => {
+    github = await startGitHubStandin()
+    const pkg = await freshPackage()
+    const { books } = await rollbackAndRecord(pkg)
+
+    expect(books.missing).toEqual([])
+    expect(issues()).toHaveLength(1)
+    const [issue] = issues()
+    expect(issue.title).toBe(`Rollback: ${pkg}@1.2.3 → 1.2.2 on latest`)
+    expect(issue.labels.map((l) => l.name)).toEqual(['rollback'])
+    expect(github.state.labels.map((l) => l.name)).toContain('rollback') // created: it did not exist
+    expect(issue.body).toMatch(/<!-- release-rollback:incident=rr-[0-9a-f]{16} -->/)
+    expect(books).toMatchObject({ issueNumber: issue.number, issueUrl: issue.html_url, issueCreated: true, reportPath: `incidents/rollback-${pkg}-1.2.3.md`, reportOutcome: 'created' })
+
+    expect(github.state.commits).toHaveLength(1)
+    expect(github.state.commits[0]).toMatchObject({ branch: 'main', path: `incidents/rollback-${pkg}-1.2.3.md` })
+    expect(github.state.commits[0].message).toMatch(/\[skip ci\]$/)
+    const report = reportOn('main', pkg)?.content ?? ''
+    expect(report).toContain(issue.html_url) // the report links the issue
+    expect(report).toMatch(/2026-11-21 14:00:00|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/)
+  })
+
+  it('re-run: no second issue, one comment, no second commit', async () => {
+    github = await startGitHubStandin()
+    const pkg = await freshPackage()
+    await rollbackAndRecord(pkg)
+    const commits = github.state.commits.length
+    const { result, books } = await rollbackAndRecord(pkg, { ctx: ctx('2') })
+
+    expect(result.status).toBe('already-done')
+    expect(books).toMatchObject({ issueCreated: false, reportOutcome: 'unchanged', missing: [] })
+    expect(issues()).toHaveLength(1)
+    expect(issues()[0].comments).toHaveLength(1)
+    expect(issues()[0].comments[0].body).toMatch(/Re-run/i)
+    expect(github.state.commits).toHaveLength(commits)
+
+    // the same run attempt retrying its bookkeeping does not comment twice
+    await rollbackAndRecord(pkg, { ctx: ctx('2') })
+    expect(issues()[0].comments).toHaveLength(1)
+  })
+
+  it('labels that do not exist yet are created, all of them', async () => {
+    github = await startGitHubStandin({ labels: ['bug'] })
+    const pkg = await freshPackage()
+    await rollbackAndRecord(pkg, { github: { labels: ['incident', 'sev-high'] } })
+    expect(github.state.labels.map((l) => l.name).sort()).toEqual(['bug', 'incident', 'sev-high'])
+    expect(issues()[0].labels.map((l) => l.name).sort()).toEqual(['incident', 'sev-high'])
+  })
+
+  it('a protected branch: commits to rollback/<incident-id> and opens one pull request, reused on re-run', async () => {
+    github = await startGitHubStandin({ protectedBranches: ['main'] })
+    const pkg = await freshPackage()
+    const { result, books } = await rollbackAndRecord(pkg)
+    const branch = `rollback/${result.plan.incidentId}`
+
+    expect(books.missing).toEqual([])
+    expect(reportOn('main', pkg)).toBeUndefined()
+    expect(reportOn(branch, pkg)?.content).toContain(pkg)
+    expect(github.state.pulls).toHaveLength(1)
+    expect(github.state.pulls[0]).toMatchObject({ head: branch, base: 'main', state: 'open' })
+    expect(books.pullRequestUrl).toBe(github.state.pulls[0].html_url)
+
+    const commits = github.state.commits.length
+    const again = await rollbackAndRecord(pkg, { ctx: ctx('2') })
+    expect(again.books.pullRequestUrl).toBe(github.state.pulls[0].html_url)
+    expect(github.state.pulls).toHaveLength(1)
+    expect(github.state.commits).toHaveLength(commits)
+  })
+
+  it('pull request creation refused: the report stays on its branch and the run names the setting', async () => {
+    github = await startGitHubStandin({ protectedBranches: ['main'], allowPullRequestCreation: false })
+    const pkg = await freshPackage()
+    const { result, books } = await rollbackAndRecord(pkg)
+    expect(books.missing).toEqual([])
+    expect(books.pullRequestUrl).toBeUndefined()
+    expect(reportOn(`rollback/${result.plan.incidentId}`, pkg)).toBeDefined()
+    expect(books.warnings.join()).toMatch(/Allow GitHub Actions to create and approve pull requests/)
+  })
+
+  it('a stale sha (409) is re-read and retried: one commit', async () => {
+    github = await startGitHubStandin()
+    const pkg = await freshPackage()
+    github.failNext({ method: 'PUT', path: /\/contents\//, status: 409, body: { message: 'is at 0123 but expected 4567' } })
+    const { books } = await rollbackAndRecord(pkg)
+    expect(books.missing).toEqual([])
+    expect(github.state.commits).toHaveLength(1)
+    expect(github.requests.filter((r) => r.method === 'PUT' && r.path.includes('/contents/')).map((r) => r.status)).toEqual([409, 201])
+  })
+
+  it('a crash between the issue and the report: the re-run ends with one issue and one report', async () => {
+    github = await startGitHubStandin()
+    const pkg = await freshPackage()
+    // one try and plugin-retry's three retries, all failing
+    github.failNext({ method: 'PUT', path: /\/contents\//, status: 500, times: 4 })
+    const first = await rollbackAndRecord(pkg)
+    expect(github.requests.filter((r) => r.method === 'PUT' && r.path.includes('/contents/')).map((r) => r.status)).toEqual([500, 500, 500, 500])
+    expect(first.books.missing).toHaveLength(1)
+    expect(first.books.missing[0]).toMatch(/^the incident report incidents\/rollback-books-widget-\d+-1\.2\.3\.md/)
+    expect(issues()).toHaveLength(1)
+    expect(github.state.commits).toHaveLength(0)
+
+    const second = await rollbackAndRecord(pkg, { ctx: ctx('2') })
+    expect(second.books.missing).toEqual([])
+    expect(issues()).toHaveLength(1)
+    expect(github.state.commits).toHaveLength(1)
+    expect(reportOn('main', pkg)?.content).toContain(issues()[0].html_url)
+  })
+
+  it('an issue create that applied but answered 502 is found by its marker, not opened twice', async () => {
+    github = await startGitHubStandin()
+    const pkg = await freshPackage()
+    github.failNext({ method: 'POST', path: /\/repos\/acme\/widget\/issues$/, status: 502, applyFirst: true })
+    const { books } = await rollbackAndRecord(pkg)
+    expect(books.missing).toEqual([])
+    expect(issues()).toHaveLength(1)
+    expect(books.issueNumber).toBe(issues()[0].number)
+  })
+
+  it('assignees GitHub refuses: the issue is opened without them, with a warning', async () => {
+    github = await startGitHubStandin({ assignableUsers: ['octocat'] })
+    const pkg = await freshPackage()
+    const warnings: string[] = []
+    await rollbackAndRecord(pkg, { github: { assignees: ['not-a-collaborator'] }, log: { ...quiet, warning: (m: string) => void warnings.push(m) } })
+    expect(issues()).toHaveLength(1)
+    expect(issues()[0].assignees).toEqual([])
+    expect(warnings.join()).toMatch(/refused the assignees \(not-a-collaborator\)/)
+  })
+
+  it('a reason with markdown, HTML and @mentions renders inertly in the issue and the report', async () => {
+    github = await startGitHubStandin()
+    const pkg = await freshPackage()
+    const reason = '**bold** <script>alert(1)</script> @octocat [x](https://evil.example) ```'
+    await rollbackAndRecord(pkg, { reason })
+    for (const text of [issues()[0].body ?? '', reportOn('main', pkg)?.content ?? '']) {
+      const outsideFences = text.replace(/(`{3,})text\n[\s\S]*?\n\1/g, '')
+      expect(outsideFences).not.toContain('<script>')
+      expect(outsideFences).not.toMatch(/@octocat/)
+      expect(outsideFences).not.toContain('[x](https://evil.example)')
+      expect(outsideFences).toContain('&lt;script&gt;')
+    }
+  })
+})

@@ -1,0 +1,163 @@
+// The GitHub bookkeeping after a rollback: one tracking issue and one incident report per
+// incident, however often it runs. The registry rollback is the critical path; anything
+// that fails here is collected, so the run can say exactly what is missing.
+import { errorMessage } from './errors.js'
+import type { GitHubInputs, RollbackInputs } from './inputs.js'
+import type { RollbackResult, StepRecord } from './rollback.js'
+import type { Logger } from './retry.js'
+import type { GitHubClient } from './github/client.js'
+import { repoRef } from './github/client.js'
+import type { IncidentEvent, IncidentRecord, IncidentRun, RunContext } from './github/incident.js'
+import { ensureTrackingIssue } from './github/issue.js'
+import { issueMarker, issueTitle, mergeRecord, parseReportRecord, renderIssueBody, renderReport, renderRerunComment, reportPath, runMarker } from './github/render.js'
+import { commitReport, readFile } from './github/report.js'
+
+export interface BookkeepingResult {
+  issueNumber?: number
+  issueUrl?: string
+  issueCreated?: boolean
+  reportPath?: string
+  reportUrl?: string
+  reportOutcome?: 'created' | 'updated' | 'unchanged'
+  pullRequestUrl?: string
+  warnings: string[]
+  /** the parts that failed, each with its reason */
+  missing: string[]
+}
+
+export function runUrl(ctx: RunContext): string | undefined {
+  if (!ctx.runId) return undefined
+  const attempt = ctx.runAttempt && ctx.runAttempt !== '1' ? `/attempts/${ctx.runAttempt}` : ''
+  return `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`
+}
+
+function eventOf(step: StepRecord, result: RollbackResult): IncidentEvent {
+  const { plan } = result
+  const action = {
+    plan: `check ${plan.packageName} on the registry and plan`,
+    'move-tag': `point dist-tag '${plan.channel}' at ${plan.restoreVersion}`,
+    deprecate: `deprecate ${plan.rollbackVersion}`
+  }[step.step]
+  return { at: step.at, action, outcome: step.outcome, detail: step.detail }
+}
+
+export function buildRecord(result: RollbackResult, inputs: Pick<RollbackInputs, 'reason'>, gi: Pick<GitHubInputs, 'severity'>, ctx: RunContext, now: string): IncidentRecord {
+  const { plan } = result
+  const run: IncidentRun = { url: runUrl(ctx), at: now, status: result.status, actor: ctx.actor, trigger: ctx.eventName }
+  return {
+    format: 1,
+    incidentId: plan.incidentId,
+    packageName: plan.packageName,
+    channel: plan.channel,
+    rollbackVersion: plan.rollbackVersion,
+    restoreVersion: plan.restoreVersion,
+    previousVersion: plan.previousVersion,
+    deprecationMessage: plan.deprecation.kind === 'off' ? undefined : plan.deprecation.message,
+    tagsBefore: result.before.distTags,
+    tagsAfter: result.after.distTags,
+    severity: gi.severity,
+    reason: inputs.reason,
+    strategy: 'retag',
+    runs: [run],
+    // the planning step is bookkeeping noise in a timeline: keep the writes
+    timeline: result.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, result)),
+    warnings: result.warnings
+  }
+}
+
+/** What this run changed, in words, for the re-run comment. */
+function changesOf(result: RollbackResult): string[] {
+  const changes: string[] = []
+  if (result.moved) changes.push(`moved dist-tag \`${result.plan.channel}\` to \`${result.plan.restoreVersion}\``)
+  if (result.deprecated) changes.push(`deprecated \`${result.plan.rollbackVersion}\``)
+  for (const s of result.steps) if (s.outcome === 'failed') changes.push(`failed: ${s.step}`)
+  return changes
+}
+
+export async function recordIncident(
+  gh: GitHubClient,
+  ctx: RunContext,
+  defaultBranch: string,
+  result: RollbackResult,
+  inputs: RollbackInputs,
+  gi: GitHubInputs,
+  log: Logger,
+  now = new Date().toISOString()
+): Promise<BookkeepingResult> {
+  const repo = repoRef(ctx.repository)
+  const out: BookkeepingResult = { warnings: [], missing: [] }
+  const branch = gi.reportBranch ?? defaultBranch
+  const path = reportPath(gi.reportDir, inputs.packageName, result.plan.rollbackVersion, result.plan.channel)
+  const fallbackBranch = `rollback/${result.plan.incidentId}`
+  const current = buildRecord(result, inputs, gi, ctx, now)
+
+  // a re-run merges into what the first run recorded (first "before", all real events)
+  let existing: IncidentRecord | undefined
+  let previousText: string | undefined
+  if (gi.commitReport) {
+    try {
+      const file = (await readFile(gh, repo, path, branch)) ?? (await readFile(gh, repo, path, fallbackBranch).catch(() => undefined))
+      previousText = file?.content
+      existing = file ? parseReportRecord(file.content) : undefined
+    } catch (e) {
+      log.warning(`Could not read the existing report ${path}: ${errorMessage(e)}`)
+    }
+  }
+  const record = mergeRecord(existing, current)
+  record.reportPath = gi.commitReport ? path : undefined
+
+  if (gi.createIssue) {
+    try {
+      const reportUrl = gi.commitReport ? `${ctx.serverUrl}/${ctx.repository}/blob/${encodeURIComponent(branch)}/${path}` : undefined
+      const issue = await ensureTrackingIssue(
+        gh,
+        repo,
+        {
+          marker: issueMarker(record.incidentId),
+          title: issueTitle(record),
+          body: renderIssueBody(record, ctx, { reportUrl }),
+          labels: gi.labels,
+          assignees: gi.assignees,
+          comment: renderRerunComment(record, ctx, current.runs[0], changesOf(result)),
+          runMarker: runMarker(ctx)
+        },
+        log
+      )
+      Object.assign(out, { issueNumber: issue.number, issueUrl: issue.url, issueCreated: issue.created })
+      record.issueNumber = issue.number
+      record.issueUrl = issue.url
+      log.info(issue.created ? `✔ opened tracking issue #${issue.number}: ${issue.url}` : `✔ tracking issue #${issue.number} already exists${issue.commented ? ': commented on it' : ''}: ${issue.url}`)
+    } catch (e) {
+      out.missing.push(`the tracking issue (${errorMessage(e)})`)
+    }
+  }
+
+  if (gi.commitReport) {
+    try {
+      const commit = await commitReport(
+        gh,
+        repo,
+        {
+          branch,
+          path,
+          // what people wrote under the report's to-do headings is carried over
+          content: renderReport(record, ctx, previousText),
+          message: `docs(incidents): rollback ${record.packageName}@${record.rollbackVersion} → ${record.restoreVersion} on ${record.channel} [skip ci]`,
+          fallbackBranch,
+          pullRequest: {
+            title: `Incident report: rollback of ${record.packageName}@${record.rollbackVersion}`,
+            body: `The incident report for the rollback of \`${record.packageName}@${record.rollbackVersion}\` (${record.incidentId}). The branch \`${branch}\` is protected, so it comes as a pull request.${record.issueNumber ? `\n\nRefs #${record.issueNumber}` : ''}`
+          }
+        },
+        log
+      )
+      Object.assign(out, { reportPath: path, reportUrl: commit.url, reportOutcome: commit.outcome, pullRequestUrl: commit.pullRequestUrl })
+      if (commit.warning) out.warnings.push(commit.warning)
+      log.info(`✔ incident report ${path} ${commit.outcome === 'unchanged' ? 'is up to date' : commit.outcome} on ${commit.branch}${commit.pullRequestUrl ? ` (pull request ${commit.pullRequestUrl})` : ''}`)
+    } catch (e) {
+      out.missing.push(`the incident report ${path} (${errorMessage(e)})`)
+    }
+  }
+  for (const w of out.warnings) log.warning(w)
+  return out
+}

@@ -1,0 +1,75 @@
+// One Octokit for the bookkeeping, with GitHub's own retry and throttling plugins
+// (they honour retry-after and x-ratelimit-reset, and space writes out as GitHub asks).
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import { Octokit } from '@octokit/rest'
+import type { Logger } from '../retry.js'
+
+const GitHub = Octokit.plugin(retry, throttling)
+export type GitHubClient = InstanceType<typeof GitHub>
+
+export interface RepoRef {
+  owner: string
+  repo: string
+}
+
+export function repoRef(repository: string): RepoRef {
+  const [owner, repo] = repository.split('/')
+  return { owner, repo }
+}
+
+export interface GitHubClientOptions {
+  token: string
+  /** GITHUB_API_URL, e.g. https://api.github.com */
+  baseUrl: string
+  log: Logger
+  /** per request, ms */
+  timeoutMs?: number
+  /** false only in tests: the throttle spaces writes 1-3 s apart, as GitHub asks */
+  throttle?: boolean
+  /** plugin-retry's base wait for 5xx (its default 1 s; tests shorten it) */
+  retryBaseMs?: number
+}
+
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const { log } = options
+  const timeoutMs = options.timeoutMs ?? 30_000
+  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+    if (retryCount < 2 && retryAfter <= 120) {
+      log.warning(`GitHub ${kind} limit on ${request.method} ${request.url}; waiting ${retryAfter} s and trying again.`)
+      return true
+    }
+    log.warning(`GitHub ${kind} limit on ${request.method} ${request.url}; giving up (retry-after ${retryAfter} s).`)
+    return false
+  }
+  return new GitHub({
+    auth: options.token,
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    userAgent: 'release-rollback',
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => log.debug(m), error: (m: string) => log.debug(m) },
+    // 409 (stale sha) and 422 are decided by the caller from state, never blindly retried
+    retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}) },
+    throttle: {
+      enabled: options.throttle !== false,
+      onRateLimit: onLimit('rate'),
+      onSecondaryRateLimit: onLimit('secondary rate')
+    },
+    request: {
+      // every request has a deadline
+      fetch: (url: string | URL, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) })
+    }
+  })
+}
+
+/** The HTTP status of an Octokit RequestError (undefined for network failures). */
+export function ghStatus(e: unknown): number | undefined {
+  const s = (e as { status?: unknown })?.status
+  return typeof s === 'number' ? s : undefined
+}
+
+/** GitHub's error message, for decisions (409 kinds) and for the user. */
+export function ghMessage(e: unknown): string {
+  const err = e as { response?: { data?: { message?: unknown } }; message?: unknown }
+  const m = err?.response?.data?.message ?? err?.message
+  return typeof m === 'string' ? m : String(e)
+}

@@ -1,0 +1,65 @@
+// The incident as the GitHub bookkeeping records it: plain data, no I/O. The tracking
+// issue and the incident report are both rendered from an IncidentRecord, and the report
+// carries the record (hidden) so that a re-run can merge into it instead of starting over.
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const
+export type Severity = (typeof SEVERITIES)[number]
+
+/** Who ran the rollback and from where (from the runner's GITHUB_* variables). */
+export interface RunContext {
+  /** owner/name of the repository that holds the issue and the report */
+  repository: string
+  /** https://github.com */
+  serverUrl: string
+  runId?: string
+  runAttempt?: string
+  actor?: string
+  /** workflow_dispatch, workflow_run, workflow_call via push, ... */
+  eventName?: string
+  workflow?: string
+}
+
+export interface IncidentEvent {
+  /** ISO-8601 UTC */
+  at: string
+  /** what was attempted, e.g. "move dist-tag latest to 1.2.2" */
+  action: string
+  outcome: 'done' | 'already' | 'skipped' | 'failed' | 'planned'
+  detail: string
+}
+
+export interface IncidentRun {
+  /** link to the workflow run, when known */
+  url?: string
+  at: string
+  status: string
+  actor?: string
+  trigger?: string
+}
+
+export interface IncidentRecord {
+  format: 1
+  incidentId: string
+  packageName: string
+  channel: string
+  rollbackVersion: string
+  restoreVersion: string
+  /** what the channel held when the incident was first handled */
+  previousVersion?: string
+  /** undefined when deprecate is off */
+  deprecationMessage?: string
+  /** every dist-tag before the first run and after the latest run */
+  tagsBefore: Record<string, string>
+  tagsAfter: Record<string, string>
+  severity: Severity
+  reason: string
+  /** the strategy used to protect users (retag now; republish comes later) */
+  strategy: 'retag'
+  runs: IncidentRun[]
+  timeline: IncidentEvent[]
+  warnings: string[]
+  issueNumber?: number
+  issueUrl?: string
+  /** repository-relative path of the report */
+  reportPath?: string
+}

@@ -1,0 +1,119 @@
+// Commits the incident report through the Contents API: write only when the content
+// changed, re-read on a stale sha, and fall back to a branch and a pull request when the
+// target branch is protected.
+import type { Logger } from '../retry.js'
+import { ghMessage, ghStatus, type GitHubClient, type RepoRef } from './client.js'
+
+export interface CommitRequest {
+  branch: string
+  path: string
+  content: string
+  message: string
+  /** the branch a protected target falls back to, e.g. rollback/<incident-id> */
+  fallbackBranch: string
+  pullRequest: { title: string; body: string }
+}
+
+export interface CommitResult {
+  outcome: 'created' | 'updated' | 'unchanged'
+  /** the branch the report is on */
+  branch: string
+  url: string
+  pullRequestUrl?: string
+  /** set when the pull request could not be opened: what to enable */
+  warning?: string
+}
+
+interface RemoteFile {
+  sha: string
+  content: string
+  url: string
+}
+
+export async function readFile(gh: GitHubClient, repo: RepoRef, path: string, ref: string): Promise<RemoteFile | undefined> {
+  try {
+    const { data } = await gh.rest.repos.getContent({ ...repo, path, ref })
+    if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) throw new Error(`${path} on ${ref} is not a file.`)
+    return { sha: data.sha, content: Buffer.from(data.content, 'base64').toString('utf8'), url: data.html_url ?? '' }
+  } catch (e) {
+    if (ghStatus(e) === 404) return undefined
+    throw e
+  }
+}
+
+const PROTECTED = /through a pull request|protected branch|repository rule/i
+
+/** Writes the file on `branch` unless it already has this content; 'protected' when refused. */
+async function putIfChanged(gh: GitHubClient, repo: RepoRef, req: CommitRequest, branch: string): Promise<Omit<CommitResult, 'branch'> | 'protected'> {
+  for (let attempt = 1; ; attempt++) {
+    const existing = await readFile(gh, repo, req.path, branch)
+    if (existing?.content === req.content) return { outcome: 'unchanged', url: existing.url }
+    try {
+      const { data } = await gh.rest.repos.createOrUpdateFileContents({
+        ...repo,
+        path: req.path,
+        branch,
+        message: req.message,
+        content: Buffer.from(req.content, 'utf8').toString('base64'),
+        ...(existing ? { sha: existing.sha } : {})
+      })
+      return { outcome: existing ? 'updated' : 'created', url: data.content?.html_url ?? '' }
+    } catch (e) {
+      const status = ghStatus(e)
+      if ((status === 409 || status === 422 || status === 403) && PROTECTED.test(ghMessage(e))) return 'protected'
+      // 409: our sha is stale; 422 "sha wasn't supplied": someone created it meanwhile. Re-read.
+      if ((status === 409 || status === 422) && attempt < 4) continue
+      throw e
+    }
+  }
+}
+
+export async function commitReport(gh: GitHubClient, repo: RepoRef, req: CommitRequest, log: Logger): Promise<CommitResult> {
+  const direct = await putIfChanged(gh, repo, req, req.branch)
+  if (direct !== 'protected') return { ...direct, branch: req.branch }
+
+  log.info(`${req.branch} is protected: committing the report to ${req.fallbackBranch} and opening a pull request.`)
+  await ensureBranch(gh, repo, req.fallbackBranch, req.branch)
+  const onBranch = await putIfChanged(gh, repo, req, req.fallbackBranch)
+  if (onBranch === 'protected') throw new Error(`${req.fallbackBranch} is protected too: the report could not be committed.`)
+  const result: CommitResult = { ...onBranch, branch: req.fallbackBranch }
+
+  const head = `${repo.owner}:${req.fallbackBranch}`
+  const open = await gh.rest.pulls.list({ ...repo, head, base: req.branch, state: 'open', per_page: 10 })
+  if (open.data.length > 0) return { ...result, pullRequestUrl: open.data[0].html_url }
+  try {
+    const { data } = await gh.rest.pulls.create({ ...repo, head: req.fallbackBranch, base: req.branch, title: req.pullRequest.title, body: req.pullRequest.body, request: { retries: 0 } })
+    return { ...result, pullRequestUrl: data.html_url }
+  } catch (e) {
+    const status = ghStatus(e)
+    if (status === 422 && /already exists/i.test(ghMessage(e))) {
+      const again = await gh.rest.pulls.list({ ...repo, head, base: req.branch, state: 'open', per_page: 10 })
+      if (again.data.length > 0) return { ...result, pullRequestUrl: again.data[0].html_url }
+    }
+    if (status === 403) {
+      return {
+        ...result,
+        warning:
+          `GitHub refused to open the pull request (${ghMessage(e)}). The report is committed on branch ${req.fallbackBranch}. ` +
+          `To let the workflow open it, enable Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create and approve pull requests" ` +
+          `(for an organization, enable it in the organization's Actions settings first), or open the pull request from ${req.fallbackBranch} by hand.`
+      }
+    }
+    throw e
+  }
+}
+
+async function ensureBranch(gh: GitHubClient, repo: RepoRef, branch: string, from: string): Promise<void> {
+  try {
+    await gh.rest.git.getRef({ ...repo, ref: `heads/${branch}` })
+    return
+  } catch (e) {
+    if (ghStatus(e) !== 404) throw e
+  }
+  const base = await gh.rest.git.getRef({ ...repo, ref: `heads/${from}` })
+  try {
+    await gh.rest.git.createRef({ ...repo, ref: `refs/heads/${branch}`, sha: base.data.object.sha })
+  } catch (e) {
+    if (!(ghStatus(e) === 422 && /already exists/i.test(ghMessage(e)))) throw e
+  }
+}
