@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/errors.js'
-import { DEFAULT_REGISTRY, readInputs } from '../src/inputs.js'
+import { DEFAULT_REGISTRY, readGitHubInputs, readInputs } from '../src/inputs.js'
 
 const valid: Record<string, string> = {
   'rollback-version': '1.2.3',
@@ -109,5 +109,59 @@ describe('readInputs', () => {
   it('rejects a missing package.json when package is empty', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rr-ws-'))
     expect(() => readInputs(reader({ ...valid, package: '' }), { GITHUB_WORKSPACE: dir })).toThrow(/Input 'package': is not set and there is no package.json/)
+  })
+})
+
+describe('readGitHubInputs', () => {
+  const env = { GITHUB_REPOSITORY: 'acme/widget' }
+  const gh = (values: Record<string, string>) => (name: string) => ({ 'github-token': 'ghs_x', ...values })[name] ?? ''
+
+  it('applies the documented defaults', () => {
+    expect(readGitHubInputs(gh({}), env)).toEqual({
+      token: 'ghs_x',
+      createIssue: true,
+      labels: ['rollback'],
+      assignees: [],
+      commitReport: true,
+      reportDir: 'incidents',
+      reportBranch: undefined,
+      severity: 'high'
+    })
+  })
+
+  it('splits labels and assignees on commas and newlines, drops @ and duplicates', () => {
+    const i = readGitHubInputs(gh({ 'issue-labels': 'rollback, incident\nincident', 'issue-assignees': '@octocat,\nhubot' }), env)
+    expect(i.labels).toEqual(['rollback', 'incident'])
+    expect(i.assignees).toEqual(['octocat', 'hubot'])
+  })
+
+  it('needs neither a token nor a repository when both bookkeeping parts are off', () => {
+    expect(readGitHubInputs((n) => ({ 'create-issue': 'false', 'commit-report': 'false' })[n] ?? '', {}).token).toBeUndefined()
+  })
+
+  const bad: Array<[string, Record<string, string>, NodeJS.ProcessEnv, string, RegExp]> = [
+    ['no token', { 'github-token': '' }, env, 'github-token', /is empty/],
+    ['no repository outside Actions', {}, {}, 'create-issue', /GITHUB_REPOSITORY is not set/],
+    ['an unknown severity', { severity: 'apocalyptic' }, env, 'severity', /not a severity/],
+    ['a traversing report-dir', { 'report-dir': '../../etc' }, env, 'report-dir', /./],
+    ['an absolute report-dir', { 'report-dir': '/etc' }, env, 'report-dir', /./],
+    ['a shell in report-branch', { 'report-branch': 'main;$(id)' }, env, 'report-branch', /not a valid branch name/],
+    ['a .. in report-branch', { 'report-branch': 'a..b' }, env, 'report-branch', /not a valid branch name/],
+    ['a bad assignee', { 'issue-assignees': 'octo cat$' }, env, 'issue-assignees', /not a GitHub user name/],
+    ['an over-long label', { 'issue-labels': 'x'.repeat(60) }, env, 'issue-labels', /longer than GitHub's 50/],
+    ['no label for finding the issue again', { 'issue-labels': ' , ' }, env, 'issue-labels', /keep at least one label/],
+    ['a non-boolean create-issue', { 'create-issue': 'sure' }, env, 'create-issue', /not a boolean/]
+  ]
+  it.each(bad)('rejects %s, naming the input', (_, values, e, input, message) => {
+    let error: unknown
+    try {
+      readGitHubInputs(gh(values), e)
+    } catch (x) {
+      error = x
+    }
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as InputError).input).toBe(input)
+    expect((error as InputError).message).toMatch(message)
+    expect((error as InputError).message).toMatch(/ Fix: \S/)
   })
 })

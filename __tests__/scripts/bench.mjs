@@ -33,7 +33,7 @@ async function byHand(pkg) {
 }
 
 async function action(pkg) {
-  const run = await runAction({ 'rollback-version': '1.2.3', 'restore-version': '1.2.2', reason, package: pkg, registry: registry.url, 'npm-token': registry.token })
+  const run = await runAction({ 'rollback-version': '1.2.3', 'restore-version': '1.2.2', reason, package: pkg, registry: registry.url, 'npm-token': registry.token, 'create-issue': 'false', 'commit-report': 'false' })
   if (run.code !== 0 || run.outputs.status !== 'completed') throw new Error(`the action failed:\n${run.stdout}${run.stderr}`)
 }
 

@@ -1,7 +1,10 @@
 // The main job on an embedded default: a local Verdaccio registry (no credentials, no
 // network), a package whose latest release is bad, and the built action rolling it back.
+// The GitHub side runs against the test suite's local GitHub API stand-in, so the demo
+// also prints the tracking issue and the incident report a real run would produce.
 //   npm run demo
 import { publishPackage } from '../support/fixtures.mjs'
+import { startGitHubStandin } from '../support/github-standin.mjs'
 import { npmView } from '../support/npm-cli.mjs'
 import { runAction } from '../support/run-action.mjs'
 import { startVerdaccio } from '../support/verdaccio.mjs'
@@ -19,6 +22,17 @@ async function show(registry, when) {
 }
 
 const registry = await startVerdaccio()
+const github = await startGitHubStandin({ owner: 'acme', repo: 'widget', token: 'ghs_local-demo-token' })
+const runner = {
+  GITHUB_API_URL: github.url,
+  GITHUB_REPOSITORY: 'acme/widget',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_RUN_ID: '4242',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_ACTOR: 'octocat',
+  GITHUB_EVENT_NAME: 'workflow_dispatch',
+  GITHUB_WORKFLOW: 'Rollback release'
+}
 try {
   say(`Started a local npm registry (Verdaccio) at ${registry.url}`)
   await publishPackage(registry, pkg, ['1.2.0', '1.2.1', '1.2.2', '1.2.3'])
@@ -33,14 +47,16 @@ try {
     reason: 'Memory persistence corrupts data on restart',
     package: pkg,
     registry: registry.url,
-    'npm-token': registry.token
+    'npm-token': registry.token,
+    'github-token': 'ghs_local-demo-token',
+    severity: 'high'
   }
   say('Running the action (dist/index.js) with:')
-  for (const [k, v] of Object.entries(inputs)) say(`    ${k}: ${k === 'npm-token' ? '***' : JSON.stringify(v)}`)
-  const run = await runAction(inputs)
+  for (const [k, v] of Object.entries(inputs)) say(`    ${k}: ${k.endsWith('token') ? '***' : JSON.stringify(v)}`)
+  const run = await runAction(inputs, { env: runner })
   say()
   say('Action log:')
-  say(indent(run.stdout.replace(/^::add-mask::.*\n/gm, '').replace(registry.token, '***')))
+  say(indent(run.stdout.replace(/^::(add-mask|debug)::.*\n/gm, '').replace(registry.token, '***')))
   if (run.stderr) say(indent(run.stderr))
   say()
   say('Outputs:')
@@ -51,9 +67,23 @@ try {
   say('Job summary (Markdown):')
   say(indent(run.summary))
   say()
-  const again = await runAction(inputs)
-  say(`Running it again is safe: status=${again.outputs.status}, moved=${again.outputs.moved}, deprecated=${again.outputs.deprecated}.`)
+  const [issue] = github.state.issues
+  say(`Tracking issue #${issue.number} (on the local GitHub stand-in): ${issue.title}`)
+  say(indent(issue.body ?? ''))
+  say()
+  const [commit] = github.state.commits
+  say(`Incident report committed to ${commit.branch}: ${commit.path}  ("${commit.message}")`)
+  say(indent(github.state.files[commit.branch][commit.path].content.replace(/<!-- release-rollback:record .* -->/, '<!-- release-rollback:record … (the record a re-run merges into) -->')))
+  say()
+  const again = await runAction(inputs, { env: runner })
+  say(`Running it again is safe: status=${again.outputs.status}, moved=${again.outputs.moved}, deprecated=${again.outputs.deprecated}; ` +
+    `still ${github.state.issues.length} issue (now with ${github.state.issues[0].comments.length} re-run comment) and ${github.state.commits.length} report commit.`)
+  if (github.violations.length > 0) {
+    say(`GitHub API contract violations: ${github.violations.join('; ')}`)
+    process.exitCode = 1
+  }
   if (run.code !== 0 || again.code !== 0) process.exitCode = 1
 } finally {
+  await github.stop()
   await registry.stop()
 }
