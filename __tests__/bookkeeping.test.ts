@@ -5,7 +5,7 @@ import { recordIncident } from '../src/bookkeeping.js'
 import { createGitHubClient } from '../src/github/client.js'
 import type { RunContext } from '../src/github/incident.js'
 import { DEFAULT_DEPRECATION_MESSAGE, type GitHubInputs, type RollbackInputs } from '../src/inputs.js'
-import { runRollback } from '../src/rollback.js'
+import { rolledBack, runRollback } from '../src/rollback.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { publishPackage } from './support/fixtures.mjs'
 import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
@@ -52,7 +52,7 @@ async function rollbackAndRecord(pkg: string, options: { reason?: string; github
     force: false
   }
   const log = options.log ?? quiet
-  const result = await runRollback(inputs, new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log }), log)
+  const result = rolledBack(await runRollback(inputs, new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log }), log))
   const gh = createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log, throttle: false, retryBaseMs: 5 })
   const books = await recordIncident(gh, options.ctx ?? ctx(), 'main', result, inputs, gi(options.github), log, '2026-11-21T14:00:00.000Z')
   return { result, books }

@@ -86,6 +86,17 @@ describe('dist/index.js, run as the runner runs it', () => {
     expect(run.summary).toContain('Rollback planned (dry run: nothing written)')
   })
 
+  it('the circuit breaker holds: status=skipped, every output set, nothing written, no bookkeeping needed', async () => {
+    const before = await snapshot(registry, '@acme/dist-widget')
+    const run = await runAction({ 'rollback-version': 'current', 'published-after': '2099-01-01T00:00:00Z', reason: 'smoke test failed', package: '@acme/dist-widget', registry: registry.url, 'npm-token': registry.token, 'create-issue': 'false', 'commit-report': 'false' })
+    expect(run.code).toBe(0)
+    expect(run.outputs).toMatchObject({ status: 'skipped', moved: 'false', deprecated: 'false', 'issue-url': '' })
+    expect(Object.keys(run.outputs).sort()).toEqual([...OUTPUTS].sort())
+    expect(run.stdout).toMatch(/Skipped: 'latest' holds \S+, published .*, which is not after 2099-01-01T00:00:00\.000Z/)
+    expect(run.summary).toContain('Rollback skipped: nothing was changed')
+    expect(await snapshot(registry, '@acme/dist-widget')).toBe(before)
+  })
+
   it('with GitHub: opens the tracking issue and commits the report, masks the GitHub token too', async () => {
     await publishPackage(registry, 'books-dist-widget', ['1.2.2', '1.2.3'])
     const github = await startGitHubStandin({ token: 'ghs_dist-secret-token' })

@@ -25,6 +25,7 @@ describe('readInputs', () => {
       npmToken: 'npm_secret',
       deprecate: true,
       deprecationMessage: '{version} was rolled back: {reason}. Use {restore} instead.',
+      publishedAfter: undefined,
       dryRun: false,
       force: false
     })
@@ -48,6 +49,11 @@ describe('readInputs', () => {
 
   it('adds the trailing slash to a registry URL', () => {
     expect(readInputs(reader({ ...valid, registry: 'http://127.0.0.1:4873' }), {}).registry).toBe('http://127.0.0.1:4873/')
+  })
+
+  it('accepts current with published-after, normalised to UTC', () => {
+    const i = readInputs(reader({ ...valid, 'rollback-version': 'current', 'published-after': '2026-11-21T15:00:00+01:00' }), {})
+    expect([i.rollbackVersion, i.publishedAfter]).toEqual(['current', '2026-11-21T14:00:00.000Z'])
   })
 
   it('ignores inputs it does not know', () => {
@@ -81,7 +87,10 @@ describe('readInputs', () => {
     ['a non-boolean dry-run', { 'dry-run': 'maybe' }, 'dry-run', /not a boolean/],
     ['a non-boolean force', { force: 'yes please' }, 'force', /not a boolean/],
     ['a non-boolean deprecate', { deprecate: '1' }, 'deprecate', /not a boolean/],
-    ['an unknown placeholder', { 'deprecation-message': 'Use {restore} not {bad}' }, 'deprecation-message', /unknown placeholder \{bad\}/]
+    ['an unknown placeholder', { 'deprecation-message': 'Use {restore} not {bad}' }, 'deprecation-message', /unknown placeholder \{bad\}/],
+    ['current without published-after', { 'rollback-version': 'current' }, 'published-after', /required with rollback-version: current/],
+    ['a published-after that is no time', { 'published-after': 'yesterday' }, 'published-after', /not an ISO-8601 time/],
+    ['a published-after without a zone', { 'published-after': '2026-11-21T14:00:00' }, 'published-after', /with a time zone/]
   ]
   it.each(bad)('rejects %s, naming the input and the fix', (_, change, input, message) => {
     let error: unknown

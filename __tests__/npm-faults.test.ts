@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { InputError, PartialError, RegistryError } from '../src/errors.js'
 import { DEFAULT_DEPRECATION_MESSAGE, type RollbackInputs } from '../src/inputs.js'
-import { runRollback } from '../src/rollback.js'
+import { rolledBack, runRollback } from '../src/rollback.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
@@ -47,7 +47,7 @@ function run(pkg: string, over: Partial<RollbackInputs> = {}, log = quiet) {
     ...over
   }
   const target = new NpmTarget({ packageName: pkg, registry: proxy.url, token: registry.token, log, retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5000, deadlineMs: 20_000 }, timeoutMs: 2000 })
-  return runRollback(i, target, log)
+  return runRollback(i, target, log).then(rolledBack)
 }
 
 const puts = (path: RegExp) => proxy.seen.filter((s) => s.method === 'PUT' && path.test(s.path))

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { InputError, RegistryError } from '../src/errors.js'
 import { DEFAULT_DEPRECATION_MESSAGE, type RollbackInputs } from '../src/inputs.js'
-import { runRollback } from '../src/rollback.js'
+import { rolledBack, runRollback } from '../src/rollback.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { deprecate, publishPackage, snapshot } from './support/fixtures.mjs'
 import { npmView } from './support/npm-cli.mjs'
@@ -42,7 +42,7 @@ function inputs(packageName: string, over: Partial<RollbackInputs> = {}): Rollba
 async function rollback(i: RollbackInputs) {
   const log = logger()
   const target = new NpmTarget({ packageName: i.packageName, registry: i.registry, token: i.npmToken, log, retry: fastRetry, timeoutMs: 10_000 })
-  const result = await runRollback(i, target, log)
+  const result = rolledBack(await runRollback(i, target, log))
   return { result, log }
 }
 
@@ -153,6 +153,28 @@ describe('npm rollback against Verdaccio', () => {
     const { result } = await rollback(inputs(pkg))
     expect([result.moved, result.deprecated]).toEqual([true, false])
     expect(result.steps.find((s) => s.step === 'deprecate')?.outcome).toBe('already')
+  })
+
+  it('the circuit breaker: current rolls back a release published after the failed run started, and nothing else', async () => {
+    const pkg = 'automated-widget'
+    await publishPackage(registry, pkg, ['1.2.2'])
+    // the failed release run starts after 1.2.2 was published and before it published 1.2.3
+    await new Promise((r) => setTimeout(r, 20))
+    const runStarted = new Date().toISOString()
+    await new Promise((r) => setTimeout(r, 20))
+    await publishPackage(registry, pkg, ['1.2.3'], { distTags: { latest: '1.2.3' } })
+
+    const first = await runRollback(inputs(pkg, { rollbackVersion: 'current', publishedAfter: runStarted }), new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: logger() }), logger())
+    expect(first.status).toBe('completed')
+    expect(rolledBack(first).plan.rollbackVersion).toBe('1.2.3')
+    expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.2')
+
+    // the re-run finds 1.2.2 on latest, published before the run: it must not roll that back too
+    const before = await snapshot(registry, pkg)
+    const again = await runRollback(inputs(pkg, { rollbackVersion: 'current', publishedAfter: runStarted }), new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: logger() }), logger())
+    expect(again).toMatchObject({ status: 'skipped', holder: '1.2.2' })
+    expect(again.status === 'skipped' && again.reason).toMatch(/'latest' holds 1\.2\.2, published .*, which is not after/)
+    expect(await snapshot(registry, pkg)).toBe(before)
   })
 
   describe('bad input that only the registry can reveal: a clear error, nothing changed', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/errors.js'
 import { DEFAULT_DEPRECATION_MESSAGE } from '../src/inputs.js'
-import { describePlan, incidentId, lastKnownGood, planIsNoop, planRollback, type PackageState, type PlanRequest } from '../src/plan.js'
+import { circuitBreaker, describePlan, incidentId, lastKnownGood, planIsNoop, planRollback, type PackageState, type PlanRequest } from '../src/plan.js'
 
 function state(versions: Record<string, string | null>, distTags: Record<string, string>): PackageState {
   return {
@@ -187,5 +187,44 @@ describe('incident id', () => {
       incidentId('acme-widget', 'latest', '1.2.3', '1.2.1')
     ]
     expect(new Set([id, ...others]).size).toBe(5)
+  })
+})
+
+describe('circuit breaker', () => {
+  const timed: PackageState = {
+    name: 'acme-widget',
+    distTags: { latest: '1.2.3' },
+    versions: {
+      '1.2.2': { publishedAt: '2026-11-20T10:00:00.000Z' },
+      '1.2.3': { publishedAt: '2026-11-21T14:05:00.000Z' },
+      '1.2.4': {}
+    }
+  }
+
+  it('resolves current to what the channel holds and proceeds when it was published after the time', () => {
+    expect(circuitBreaker(timed, 'latest', 'current', '2026-11-21T14:00:00.000Z')).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+  })
+
+  it('skips when the holder was published before the time, saying why', () => {
+    const gate = circuitBreaker({ ...timed, distTags: { latest: '1.2.2' } }, 'latest', 'current', '2026-11-21T14:00:00.000Z')
+    expect(gate).toMatchObject({ proceed: false, holder: '1.2.2' })
+    expect(gate.proceed === false && gate.reason).toMatch(/'latest' holds 1\.2\.2, published 2026-11-20T10:00:00\.000Z, which is not after 2026-11-21T14:00:00\.000Z/)
+  })
+
+  it('skips a version published exactly at the time (not after it)', () => {
+    expect(circuitBreaker(timed, 'latest', '1.2.3', '2026-11-21T14:05:00.000Z').proceed).toBe(false)
+  })
+
+  it('skips when the registry gives no publish time: it cannot prove the version is the failed one', () => {
+    const gate = circuitBreaker({ ...timed, distTags: { latest: '1.2.4' } }, 'latest', 'current', '2026-11-21T14:00:00.000Z')
+    expect(gate.proceed === false && gate.reason).toMatch(/no publish time/)
+  })
+
+  it('without a time, an explicit version passes through untouched', () => {
+    expect(circuitBreaker(timed, 'latest', '1.2.2')).toEqual({ proceed: true, rollbackVersion: '1.2.2' })
+  })
+
+  it('current on a tag that does not exist names the channel', () => {
+    expect(() => circuitBreaker(timed, 'beta', 'current', '2026-11-21T14:00:00.000Z')).toThrow(/Input 'channel': the dist-tag 'beta' does not exist/)
   })
 })

@@ -65254,6 +65254,17 @@ function parseVersion(name, raw) {
     }
     return v;
 }
+/** An ISO-8601 time with a zone (as GitHub's run_started_at), normalised to UTC. */
+function parsePublishedAfter(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN;
+    if (Number.isNaN(ms)) {
+        throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at has this form).');
+    }
+    return new Date(ms).toISOString();
+}
 /** A dist-tag: URL-safe, and not something npm would read as a version range. */
 function parseChannel(name, raw) {
     const tag = raw.trim();
@@ -65359,7 +65370,12 @@ function readInputs(get, env = process.env) {
     if (rollbackRaw.trim() === '') {
         throw new InputError('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
     }
-    const rollbackVersion = parseVersion('rollback-version', rollbackRaw);
+    const current = rollbackRaw.trim().toLowerCase() === 'current';
+    const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw);
+    const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
+    if (current && publishedAfter === undefined) {
+        throw new InputError('published-after', 'is required with rollback-version: current.', 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
+    }
     const restoreRaw = get('restore-version');
     const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
     if (restoreVersion === rollbackVersion) {
@@ -65381,6 +65397,7 @@ function readInputs(get, env = process.env) {
     }
     return {
         rollbackVersion,
+        publishedAfter,
         restoreVersion,
         channel,
         reason,
@@ -65576,12 +65593,50 @@ function describePlan(plan) {
         lines.push(`- deprecation is off (deprecate: false)`);
     return lines;
 }
+/**
+ * The circuit breaker for automation: resolves `current` to what the channel holds, and
+ * with `publishedAfter` lets the rollback proceed only when the version to roll back was
+ * published after that time (so a failed pipeline never rolls back an older release, and
+ * a re-run after the rollback does nothing).
+ */
+function circuitBreaker(state, channel, requested, publishedAfter) {
+    const holder = state.distTags[channel];
+    let version = requested;
+    if (requested === 'current') {
+        if (holder === undefined) {
+            throw new InputError('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, 'check the channel input.');
+        }
+        version = holder;
+    }
+    if (publishedAfter === undefined)
+        return { proceed: true, rollbackVersion: version };
+    const publishedAt = state.versions[version]?.publishedAt;
+    if (!(version in state.versions))
+        return { proceed: true, rollbackVersion: version }; // planning names the unknown version
+    if (publishedAt === undefined) {
+        return { proceed: false, holder, reason: `the registry gives no publish time for ${state.name}@${version}, so it cannot be shown to come from the release that failed: nothing was rolled back.` };
+    }
+    if (Date.parse(publishedAt) <= Date.parse(publishedAfter)) {
+        return {
+            proceed: false,
+            holder,
+            reason: `'${channel}' holds ${version}, published ${publishedAt}, which is not after ${publishedAfter}: it did not come from the release that failed, so nothing was rolled back.`
+        };
+    }
+    return { proceed: true, rollbackVersion: version };
+}
 
 ;// CONCATENATED MODULE: ./src/rollback.ts
 // The rollback itself: inspect, plan, then restore before retire, each write confirmed.
 // Knows nothing of GitHub Actions: the action and the tests drive it the same way.
 
 
+/** For callers that expect a rollback: throws when the circuit breaker skipped it. */
+function rolledBack(r) {
+    if (r.status === 'skipped')
+        throw new Error(`expected a rollback, but it was skipped: ${r.reason}`);
+    return r;
+}
 /**
  * `preflight` runs beside the first read (other checks that must pass before any write,
  * such as the GitHub token's access to the repository).
@@ -65590,7 +65645,12 @@ async function runRollback(inputs, target, log, preflight) {
     const now = () => new Date().toISOString();
     // the token check runs beside the first read: a bad token fails before any write
     const [before] = await Promise.all([target.inspect(), inputs.dryRun ? undefined : target.checkAccess(), preflight?.()]);
-    const plan = planRollback(inputs, before);
+    const gate = circuitBreaker(before, inputs.channel, inputs.rollbackVersion, inputs.publishedAfter);
+    if (!gate.proceed) {
+        log.info(`Skipped: ${gate.reason}`);
+        return { status: 'skipped', reason: gate.reason, packageName: inputs.packageName, channel: inputs.channel, holder: gate.holder };
+    }
+    const plan = planRollback({ ...inputs, rollbackVersion: gate.rollbackVersion }, before);
     for (const line of describePlan(plan))
         log.info(line);
     for (const w of plan.warnings)
@@ -65708,6 +65768,14 @@ function nextSteps(result) {
         steps.unshift(`Roll back the other tags that still point at \`${plan.rollbackVersion}\`: ${plan.otherTagsOnBad.map((t) => `\`${t}\``).join(', ')}.`);
     steps.push('Write the post-mortem: root cause, regression test, lessons.');
     return steps;
+}
+function renderSkipped(skip) {
+    return [
+        '## ⏭️ Rollback skipped: nothing was changed',
+        `**\`${skip.packageName}\`** on \`${skip.channel}\`: ${inert(skip.reason)}`,
+        '### Next steps',
+        `- If a rollback is needed anyway, run it by hand with an explicit \`rollback-version\` (and no \`published-after\`).`
+    ].join('\n\n') + '\n';
 }
 
 // EXTERNAL MODULE: ./node_modules/npm-registry-fetch/lib/index.js
@@ -65961,7 +66029,11 @@ function toState(doc) {
     const versions = {};
     for (const [v, manifest] of Object.entries(doc.versions ?? {})) {
         const d = manifest?.deprecated;
-        versions[v] = typeof d === 'string' && d !== '' ? { deprecated: d } : {};
+        const t = doc.time?.[v];
+        versions[v] = {
+            ...(typeof d === 'string' && d !== '' ? { deprecated: d } : {}),
+            ...(typeof t === 'string' ? { publishedAt: t } : {})
+        };
     }
     return { name: doc.name, distTags: { ...(doc['dist-tags'] ?? {}) }, versions };
 }
@@ -66068,7 +66140,14 @@ async function run(env = process.env) {
         const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token;
         const gh = books ? createGitHubClient({ token: gi.token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core_namespaceObject }) : undefined;
         let defaultBranch = '';
-        const result = await runRollback(inputs, target, core_namespaceObject, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined);
+        const outcome = await runRollback(inputs, target, core_namespaceObject, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined);
+        if (outcome.status === 'skipped') {
+            // the circuit breaker said no: nothing to record either
+            outputs = { ...EMPTY, status: 'skipped', 'previous-version': outcome.holder ?? '', 'restored-version': outcome.holder ?? '' };
+            await summary.addRaw(renderSkipped(outcome)).write();
+            return;
+        }
+        const result = outcome;
         let bookkeeping;
         if (gh) {
             bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, inputs, gi, core_namespaceObject);

@@ -14,7 +14,10 @@ const PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'] as const
 
 /** Everything the action was asked to do, parsed and validated. */
 export interface RollbackInputs {
+  /** an exact version, or 'current': whatever the channel holds now (needs publishedAfter) */
   rollbackVersion: string
+  /** ISO-8601: roll back only a version published after this time (the circuit breaker) */
+  publishedAfter?: string
   /** undefined: choose the last known good version */
   restoreVersion?: string
   channel: string
@@ -50,6 +53,17 @@ export function parseVersion(name: string, raw: string): string {
     )
   }
   return v
+}
+
+/** An ISO-8601 time with a zone (as GitHub's run_started_at), normalised to UTC. */
+export function parsePublishedAfter(name: string, raw: string): string | undefined {
+  const v = raw.trim()
+  if (v === '') return undefined
+  const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN
+  if (Number.isNaN(ms)) {
+    throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at has this form).')
+  }
+  return new Date(ms).toISOString()
 }
 
 /** A dist-tag: URL-safe, and not something npm would read as a version range. */
@@ -183,7 +197,16 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   if (rollbackRaw.trim() === '') {
     throw new InputError('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.')
   }
-  const rollbackVersion = parseVersion('rollback-version', rollbackRaw)
+  const current = rollbackRaw.trim().toLowerCase() === 'current'
+  const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw)
+  const publishedAfter = parsePublishedAfter('published-after', get('published-after'))
+  if (current && publishedAfter === undefined) {
+    throw new InputError(
+      'published-after',
+      'is required with rollback-version: current.',
+      'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.'
+    )
+  }
   const restoreRaw = get('restore-version')
   const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw)
   if (restoreVersion === rollbackVersion) {
@@ -212,6 +235,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   }
   return {
     rollbackVersion,
+    publishedAfter,
     restoreVersion,
     channel,
     reason,

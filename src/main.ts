@@ -6,7 +6,7 @@ import { createGitHubClient, ghStatus, repoRef, type GitHubClient } from './gith
 import type { RunContext } from './github/incident.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
 import { runRollback, type RollbackResult } from './rollback.js'
-import { renderSummary } from './summary.js'
+import { renderSkipped, renderSummary } from './summary.js'
 import { NpmTarget } from './targets/npm.js'
 
 export const Outputs = {
@@ -106,7 +106,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token
     const gh = books ? createGitHubClient({ token: gi.token as string, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core }) : undefined
     let defaultBranch = ''
-    const result = await runRollback(inputs, target, core, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined)
+    const outcome = await runRollback(inputs, target, core, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined)
+    if (outcome.status === 'skipped') {
+      // the circuit breaker said no: nothing to record either
+      outputs = { ...EMPTY, status: 'skipped', 'previous-version': outcome.holder ?? '', 'restored-version': outcome.holder ?? '' }
+      await core.summary.addRaw(renderSkipped(outcome)).write()
+      return
+    }
+    const result = outcome
 
     let bookkeeping: BookkeepingResult | undefined
     if (gh) {

@@ -8,6 +8,8 @@ import { renderDeprecationMessage } from './inputs.js'
 export interface VersionInfo {
   /** the deprecation message, when the version is deprecated */
   deprecated?: string
+  /** ISO-8601 publish time, when the registry says */
+  publishedAt?: string
 }
 
 /** What the registry holds for the package, read fresh just before planning. */
@@ -223,4 +225,37 @@ export function describePlan(plan: Plan): string[] {
   if (d.kind === 'already') lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`)
   if (d.kind === 'off') lines.push(`- deprecation is off (deprecate: false)`)
   return lines
+}
+
+export type Gate = { proceed: true; rollbackVersion: string } | { proceed: false; reason: string; holder?: string }
+
+/**
+ * The circuit breaker for automation: resolves `current` to what the channel holds, and
+ * with `publishedAfter` lets the rollback proceed only when the version to roll back was
+ * published after that time (so a failed pipeline never rolls back an older release, and
+ * a re-run after the rollback does nothing).
+ */
+export function circuitBreaker(state: PackageState, channel: string, requested: string, publishedAfter?: string): Gate {
+  const holder = state.distTags[channel]
+  let version = requested
+  if (requested === 'current') {
+    if (holder === undefined) {
+      throw new InputError('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, 'check the channel input.')
+    }
+    version = holder
+  }
+  if (publishedAfter === undefined) return { proceed: true, rollbackVersion: version }
+  const publishedAt = state.versions[version]?.publishedAt
+  if (!(version in state.versions)) return { proceed: true, rollbackVersion: version } // planning names the unknown version
+  if (publishedAt === undefined) {
+    return { proceed: false, holder, reason: `the registry gives no publish time for ${state.name}@${version}, so it cannot be shown to come from the release that failed: nothing was rolled back.` }
+  }
+  if (Date.parse(publishedAt) <= Date.parse(publishedAfter)) {
+    return {
+      proceed: false,
+      holder,
+      reason: `'${channel}' holds ${version}, published ${publishedAt}, which is not after ${publishedAfter}: it did not come from the release that failed, so nothing was rolled back.`
+    }
+  }
+  return { proceed: true, rollbackVersion: version }
 }

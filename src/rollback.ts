@@ -2,10 +2,26 @@
 // Knows nothing of GitHub Actions: the action and the tests drive it the same way.
 import { PartialError, errorMessage } from './errors.js'
 import type { RollbackInputs } from './inputs.js'
-import { describePlan, planIsNoop, planRollback, type PackageState, type Plan } from './plan.js'
+import { circuitBreaker, describePlan, planIsNoop, planRollback, type PackageState, type Plan } from './plan.js'
 import type { Logger, Target } from './targets/target.js'
 
 export type RollbackStatus = 'completed' | 'already-done' | 'planned' | 'partial'
+
+/** For callers that expect a rollback: throws when the circuit breaker skipped it. */
+export function rolledBack(r: RollbackResult | SkippedResult): RollbackResult {
+  if (r.status === 'skipped') throw new Error(`expected a rollback, but it was skipped: ${r.reason}`)
+  return r
+}
+
+/** The circuit breaker said no: nothing was planned or written. */
+export interface SkippedResult {
+  status: 'skipped'
+  reason: string
+  packageName: string
+  channel: string
+  /** what the channel holds */
+  holder?: string
+}
 
 export interface StepRecord {
   step: 'plan' | 'move-tag' | 'deprecate'
@@ -33,11 +49,16 @@ export interface RollbackResult {
  * `preflight` runs beside the first read (other checks that must pass before any write,
  * such as the GitHub token's access to the repository).
  */
-export async function runRollback(inputs: RollbackInputs, target: Target, log: Logger, preflight?: () => Promise<unknown>): Promise<RollbackResult> {
+export async function runRollback(inputs: RollbackInputs, target: Target, log: Logger, preflight?: () => Promise<unknown>): Promise<RollbackResult | SkippedResult> {
   const now = () => new Date().toISOString()
   // the token check runs beside the first read: a bad token fails before any write
   const [before] = await Promise.all([target.inspect(), inputs.dryRun ? undefined : target.checkAccess(), preflight?.()])
-  const plan = planRollback(inputs, before)
+  const gate = circuitBreaker(before, inputs.channel, inputs.rollbackVersion, inputs.publishedAfter)
+  if (!gate.proceed) {
+    log.info(`Skipped: ${gate.reason}`)
+    return { status: 'skipped', reason: gate.reason, packageName: inputs.packageName, channel: inputs.channel, holder: gate.holder }
+  }
+  const plan = planRollback({ ...inputs, rollbackVersion: gate.rollbackVersion }, before)
   for (const line of describePlan(plan)) log.info(line)
   for (const w of plan.warnings) log.warning(w)
 

@@ -1,7 +1,7 @@
 // The job summary: what changed, before and after, and what to do next.
 import { inert, table } from './markdown.js'
 import type { BookkeepingResult } from './bookkeeping.js'
-import type { RollbackResult } from './rollback.js'
+import type { RollbackResult, SkippedResult } from './rollback.js'
 
 const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
 
@@ -63,4 +63,13 @@ export function nextSteps(result: RollbackResult): string[] {
   if (plan.otherTagsOnBad.length > 0) steps.unshift(`Roll back the other tags that still point at \`${plan.rollbackVersion}\`: ${plan.otherTagsOnBad.map((t) => `\`${t}\``).join(', ')}.`)
   steps.push('Write the post-mortem: root cause, regression test, lessons.')
   return steps
+}
+
+export function renderSkipped(skip: SkippedResult): string {
+  return [
+    '## ⏭️ Rollback skipped: nothing was changed',
+    `**\`${skip.packageName}\`** on \`${skip.channel}\`: ${inert(skip.reason)}`,
+    '### Next steps',
+    `- If a rollback is needed anyway, run it by hand with an explicit \`rollback-version\` (and no \`published-after\`).`
+  ].join('\n\n') + '\n'
 }

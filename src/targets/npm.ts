@@ -23,6 +23,7 @@ interface Packument {
   name: string
   'dist-tags'?: Record<string, string>
   versions?: Record<string, { deprecated?: unknown }>
+  time?: Record<string, unknown>
   [key: string]: unknown
 }
 
@@ -261,7 +262,11 @@ function toState(doc: Packument): PackageState {
   const versions: PackageState['versions'] = {}
   for (const [v, manifest] of Object.entries(doc.versions ?? {})) {
     const d = manifest?.deprecated
-    versions[v] = typeof d === 'string' && d !== '' ? { deprecated: d } : {}
+    const t = doc.time?.[v]
+    versions[v] = {
+      ...(typeof d === 'string' && d !== '' ? { deprecated: d } : {}),
+      ...(typeof t === 'string' ? { publishedAt: t } : {})
+    }
   }
   return { name: doc.name, distTags: { ...(doc['dist-tags'] ?? {}) }, versions }
 }
