@@ -4,12 +4,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { recordIncident } from '../src/bookkeeping.js'
 import { createGitHubClient } from '../src/github/client.js'
 import type { RunContext } from '../src/github/incident.js'
-import { DEFAULT_DEPRECATION_MESSAGE, type GitHubInputs, type RollbackInputs } from '../src/inputs.js'
+import type { GitHubInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from '../src/rollback.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { publishPackage } from './support/fixtures.mjs'
 import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
+import { quiet, rollbackInputs } from './support/helpers.js'
 
 let registry: Registry
 let github: GitHubStandin | undefined
@@ -28,7 +29,6 @@ afterEach(async () => {
   expect(violations).toEqual([])
 })
 
-const quiet = { info: (_: string) => {}, warning: (_: string) => {}, debug: (_: string) => {} }
 const ctx = (runAttempt = '1'): RunContext => ({ repository: 'acme/widget', serverUrl: 'https://github.com', runId: '4242', runAttempt, actor: 'octocat', eventName: 'workflow_dispatch', workflow: 'Rollback' })
 const gi = (over: Partial<GitHubInputs> = {}): GitHubInputs => ({ token: 'ghs_test-token', createIssue: true, labels: ['rollback'], assignees: [], commitReport: true, reportDir: 'incidents', severity: 'high', ...over })
 
@@ -39,18 +39,7 @@ async function freshPackage(): Promise<string> {
 }
 
 async function rollbackAndRecord(pkg: string, options: { reason?: string; github?: Partial<GitHubInputs>; ctx?: RunContext; log?: typeof quiet } = {}) {
-  const inputs: RollbackInputs = {
-    rollbackVersion: '1.2.3',
-    channel: 'latest',
-    reason: options.reason ?? 'Memory persistence corrupts data on restart',
-    packageName: pkg,
-    registry: registry.url,
-    npmToken: registry.token,
-    deprecate: true,
-    deprecationMessage: DEFAULT_DEPRECATION_MESSAGE,
-    dryRun: false,
-    force: false
-  }
+  const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token, ...(options.reason ? { reason: options.reason } : {}) })
   const log = options.log ?? quiet
   const result = rolledBack(await runRollback(inputs, new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log }), log))
   const gh = createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log, throttle: false, retryBaseMs: 5 })

@@ -2,13 +2,14 @@
 // limits, writes that applied but answered an error), injected by a proxy in front of it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { InputError, PartialError, RegistryError } from '../src/errors.js'
-import { DEFAULT_DEPRECATION_MESSAGE, type RollbackInputs } from '../src/inputs.js'
+import type { RollbackInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from '../src/rollback.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
 import { npmView } from './support/npm-cli.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
+import { quiet, rollbackInputs } from './support/helpers.js'
 
 let registry: Registry
 let proxy: Awaited<ReturnType<typeof startFaultProxy>>
@@ -23,7 +24,6 @@ afterAll(async () => {
 })
 afterEach(() => proxy.clear())
 
-const quiet = { info: (_: string) => {}, warning: (_: string) => {}, debug: (_: string) => {} }
 
 async function freshPackage(): Promise<string> {
   const name = `fault-widget-${++counter}`
@@ -32,20 +32,7 @@ async function freshPackage(): Promise<string> {
 }
 
 function run(pkg: string, over: Partial<RollbackInputs> = {}, log = quiet) {
-  const i: RollbackInputs = {
-    rollbackVersion: '1.2.3',
-    restoreVersion: '1.2.2',
-    channel: 'latest',
-    reason: 'broken',
-    packageName: pkg,
-    registry: proxy.url,
-    npmToken: registry.token,
-    deprecate: true,
-    deprecationMessage: DEFAULT_DEPRECATION_MESSAGE,
-    dryRun: false,
-    force: false,
-    ...over
-  }
+  const i = rollbackInputs({ restoreVersion: '1.2.2', reason: 'broken', packageName: pkg, registry: proxy.url, npmToken: registry.token, ...over })
   const target = new NpmTarget({ packageName: pkg, registry: proxy.url, token: registry.token, log, retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5000, deadlineMs: 20_000 }, timeoutMs: 2000 })
   return runRollback(i, target, log).then(rolledBack)
 }

@@ -1,12 +1,13 @@
 // The rollback against a real Verdaccio registry, read back with the real npm CLI.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { InputError, RegistryError } from '../src/errors.js'
-import { DEFAULT_DEPRECATION_MESSAGE, type RollbackInputs } from '../src/inputs.js'
+import type { RollbackInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from '../src/rollback.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { deprecate, publishPackage, snapshot } from './support/fixtures.mjs'
 import { npmView } from './support/npm-cli.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
+import { rollbackInputs } from './support/helpers.js'
 
 let registry: Registry
 beforeAll(async () => {
@@ -24,19 +25,7 @@ function logger() {
 }
 
 function inputs(packageName: string, over: Partial<RollbackInputs> = {}): RollbackInputs {
-  return {
-    rollbackVersion: '1.2.3',
-    channel: 'latest',
-    reason: 'Memory persistence corrupts data on restart',
-    packageName,
-    registry: registry.url,
-    npmToken: registry.token,
-    deprecate: true,
-    deprecationMessage: DEFAULT_DEPRECATION_MESSAGE,
-    dryRun: false,
-    force: false,
-    ...over
-  }
+  return rollbackInputs({ packageName, registry: registry.url, npmToken: registry.token, ...over })
 }
 
 async function rollback(i: RollbackInputs) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError } from '../src/errors.js'
 import { DEFAULT_DEPRECATION_MESSAGE } from '../src/inputs.js'
 import { circuitBreaker, describePlan, incidentId, lastKnownGood, planIsNoop, planRollback, type PackageState, type PlanRequest } from '../src/plan.js'
+import { inputErrorOf } from './support/helpers.js'
 
 function state(versions: Record<string, string | null>, distTags: Record<string, string>): PackageState {
   return {
@@ -24,15 +24,6 @@ const request = (over: Partial<PlanRequest> = {}): PlanRequest => ({
 
 const base = state({ '1.0.0': null, '1.2.1': null, '1.2.2': null, '1.2.3': null }, { latest: '1.2.3' })
 
-function inputErrorOf(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError)
-    return e as InputError
-  }
-  throw new Error('expected an InputError, got none')
-}
 
 describe('the guard', () => {
   it('moves the channel when it holds the bad version, and deprecates', () => {

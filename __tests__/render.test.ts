@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError } from '../src/errors.js'
 import type { IncidentRecord, RunContext } from '../src/github/incident.js'
 import {
   encodeRecord,
@@ -17,6 +16,7 @@ import {
   reportPath,
   runMarker
 } from '../src/github/render.js'
+import { inputErrorOf } from './support/helpers.js'
 
 const ctx = (over: Partial<RunContext> = {}): RunContext => ({
   repository: 'acme/widget',
@@ -91,15 +91,6 @@ function outsideFences(markdown: string): string {
   return out.join('\n')
 }
 
-function inputErrorOf(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError)
-    return e as InputError
-  }
-  throw new Error('expected an InputError, got none')
-}
 
 describe('the rendered texts for one scenario (snapshots for review)', () => {
   it('issue body', () => {
