@@ -10,6 +10,10 @@ export interface VersionInfo {
   deprecated?: string
   /** ISO-8601 publish time, when the registry says */
   publishedAt?: string
+  /** Docker: the manifest digest behind the version tag */
+  digest?: string
+  /** Helm: the revision to roll back to for this version */
+  revision?: number
 }
 
 /** What the registry holds for the package, read fresh just before planning. */

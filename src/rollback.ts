@@ -88,7 +88,7 @@ export async function runRollback(inputs: RollbackInputs, target: Target, log: L
   }
 
   // 2. Retire: only once the channel is safe.
-  if (plan.deprecation.kind === 'deprecate') {
+  if (plan.deprecation.kind === 'deprecate' && target.retire) {
     try {
       const outcome = await target.retire(plan.rollbackVersion, plan.deprecation.message)
       result.deprecated = outcome === 'written'

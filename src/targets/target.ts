@@ -6,11 +6,14 @@ export type { Logger } from '../retry.js'
 export type WriteOutcome = 'written' | 'already'
 
 /**
- * One place releases are published to. npm is the first; Docker tags and Helm
- * releases fit the same three verbs: read the state, point a channel, retire a version.
+ * One place releases are published to, seen through npm's model: versions, channels that
+ * point at a version, and (optionally) retiring a version. An adapter maps its own world
+ * onto it: a Docker channel tag "holds" the version tag with the same digest; a Helm
+ * release's one channel holds the app (or chart) version of its current revision. The
+ * pure planner (src/plan.ts) then guards every target the same way.
  */
 export interface Target {
-  readonly kind: 'npm'
+  readonly kind: 'npm' | 'docker' | 'helm'
   /** for messages: "npm package @acme/widget on https://registry.npmjs.org/" */
   readonly label: string
   /**
@@ -22,6 +25,10 @@ export interface Target {
   inspect(): Promise<PackageState>
   /** Points `channel` at `version` and confirms it with a fresh read. */
   pointChannel(channel: string, version: string): Promise<WriteOutcome>
-  /** Marks `version` as retired with `message` and confirms it with a fresh read. */
-  retire(version: string, message: string): Promise<WriteOutcome>
+  /**
+   * Marks `version` as retired with `message` and confirms it with a fresh read. Targets
+   * that have no such notion (container tags, Helm releases) leave it out, and the
+   * rollback then plans no deprecation.
+   */
+  retire?(version: string, message: string): Promise<WriteOutcome>
 }
