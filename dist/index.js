@@ -55980,7 +55980,7 @@ module.exports = validate
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1370);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6927);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -55989,7 +55989,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1370:
+/***/ 6927:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65214,13 +65214,13 @@ async function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, n
     return out;
 }
 
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 // EXTERNAL MODULE: ./node_modules/validate-npm-package-name/lib/index.js
 var lib = __nccwpck_require__(7825);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
@@ -65679,7 +65679,7 @@ async function runRollback(inputs, target, log, preflight) {
         log.info(`✔ ${detail}: not moved.`);
     }
     // 2. Retire: only once the channel is safe.
-    if (plan.deprecation.kind === 'deprecate') {
+    if (plan.deprecation.kind === 'deprecate' && target.retire) {
         try {
             const outcome = await target.retire(plan.rollbackVersion, plan.deprecation.message);
             result.deprecated = outcome === 'written';
@@ -65700,6 +65700,56 @@ async function runRollback(inputs, target, log, preflight) {
     }
     result.status = planIsNoop(plan) || (!result.moved && !result.deprecated) ? 'already-done' : 'completed';
     return result;
+}
+
+;// CONCATENATED MODULE: ./src/execute.ts
+// One rollback, start to finish, for every entry point (the action and the CLI): the
+// registry rollback, then the GitHub bookkeeping, with failures after the rollback took
+// effect turned into a partial result that names what is missing.
+
+
+
+
+/** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
+async function repositoryDefaultBranch(gh, ctx) {
+    try {
+        const { data } = await gh.rest.repos.get({ ...repoRef(ctx.repository) });
+        return data.default_branch;
+    }
+    catch (e) {
+        const status = ghStatus(e);
+        if (status === 401)
+            throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.');
+        if (status === 403 || status === 404) {
+            throw new InputError('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
+        }
+        throw e;
+    }
+}
+/**
+ * `gh` undefined: no GitHub bookkeeping (dry run, both parts off, or a CLI run without a
+ * token). Throws only for failures before anything was written.
+ */
+async function executeRollback(inputs, gi, target, gh, ctx, log) {
+    let defaultBranch = '';
+    const outcome = await runRollback(inputs, target, log, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined);
+    if (outcome.status === 'skipped' || outcome.status === 'planned' || !gh)
+        return { outcome };
+    const bookkeeping = await recordIncident(gh, ctx, defaultBranch, outcome, inputs, gi, log);
+    if (bookkeeping.missing.length > 0) {
+        const { plan } = outcome;
+        const done = outcome.error
+            ? outcome.error.done
+            : [
+                plan.tag.kind === 'keep-newer' ? `'${plan.channel}' stays on ${plan.tag.holder}` : `'${plan.channel}' points at ${plan.restoreVersion} (the rollback is live)`,
+                ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`])
+            ];
+        const missing = [...(outcome.error?.missing ?? []), ...bookkeeping.missing];
+        outcome.status = 'partial';
+        outcome.error = new PartialError(done, missing, outcome.error?.cause ?? new Error('the GitHub bookkeeping failed'));
+    }
+    outcome.warnings.push(...bookkeeping.warnings);
+    return { outcome, bookkeeping };
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -66047,7 +66097,6 @@ function toState(doc) {
 
 
 
-
 const Outputs = {
     status: 'status',
     previousVersion: 'previous-version',
@@ -66100,22 +66149,6 @@ function runContext(env) {
         workflow: env.GITHUB_WORKFLOW || undefined
     };
 }
-/** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
-async function repositoryDefaultBranch(gh, ctx) {
-    try {
-        const { data } = await gh.rest.repos.get({ ...repoRef(ctx.repository) });
-        return data.default_branch;
-    }
-    catch (e) {
-        const status = ghStatus(e);
-        if (status === 401)
-            throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; the default is the workflow token ${{ github.token }}.');
-        if (status === 403 || status === 404) {
-            throw new InputError('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
-        }
-        throw e;
-    }
-}
 async function run(env = process.env) {
     // every output is set, whatever happens; `failed` until something better is known
     let outputs = { ...EMPTY };
@@ -66139,8 +66172,7 @@ async function run(env = process.env) {
         });
         const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token;
         const gh = books ? createGitHubClient({ token: gi.token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core_namespaceObject }) : undefined;
-        let defaultBranch = '';
-        const outcome = await runRollback(inputs, target, core_namespaceObject, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined);
+        const { outcome, bookkeeping } = await executeRollback(inputs, gi, target, gh, ctx, core_namespaceObject);
         if (outcome.status === 'skipped') {
             // the circuit breaker said no: nothing to record either
             outputs = { ...EMPTY, status: 'skipped', 'previous-version': outcome.holder ?? '', 'restored-version': outcome.holder ?? '' };
@@ -66148,22 +66180,6 @@ async function run(env = process.env) {
             return;
         }
         const result = outcome;
-        let bookkeeping;
-        if (gh) {
-            bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, inputs, gi, core_namespaceObject);
-            if (bookkeeping.missing.length > 0 && !result.error) {
-                result.status = 'partial';
-                const done = [
-                    result.plan.tag.kind === 'keep-newer' ? `'${result.plan.channel}' stays on ${result.plan.tag.holder}` : `'${result.plan.channel}' points at ${result.plan.restoreVersion} (the rollback is live)`,
-                    ...(result.plan.deprecation.kind === 'off' ? [] : [`${result.plan.rollbackVersion} is deprecated`])
-                ];
-                result.error = new PartialError(done, bookkeeping.missing, new Error('the GitHub bookkeeping failed'));
-            }
-            else if (bookkeeping.missing.length > 0 && result.error) {
-                result.error = new PartialError(result.error.done, [...result.error.missing, ...bookkeeping.missing], result.error.cause);
-            }
-            result.warnings.push(...bookkeeping.warnings);
-        }
         outputs = outputsOf(result, bookkeeping);
         await summary.addRaw(renderSummary(result, bookkeeping)).write();
         if (result.error instanceof PartialError)

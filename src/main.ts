@@ -1,11 +1,12 @@
 // The only module that talks to @actions/core: inputs in, outputs and summary out.
 import * as core from '@actions/core'
-import { recordIncident, type BookkeepingResult } from './bookkeeping.js'
-import { InputError, PartialError, errorMessage } from './errors.js'
-import { createGitHubClient, ghStatus, repoRef, type GitHubClient } from './github/client.js'
+import type { BookkeepingResult } from './bookkeeping.js'
+import { PartialError, errorMessage } from './errors.js'
+import { executeRollback } from './execute.js'
+import { createGitHubClient } from './github/client.js'
 import type { RunContext } from './github/incident.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
-import { runRollback, type RollbackResult } from './rollback.js'
+import type { RollbackResult } from './rollback.js'
 import { renderSkipped, renderSummary } from './summary.js'
 import { NpmTarget } from './targets/npm.js'
 
@@ -67,21 +68,6 @@ function runContext(env: NodeJS.ProcessEnv): RunContext {
   }
 }
 
-/** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
-async function repositoryDefaultBranch(gh: GitHubClient, ctx: RunContext): Promise<string> {
-  try {
-    const { data } = await gh.rest.repos.get({ ...repoRef(ctx.repository) })
-    return data.default_branch
-  } catch (e) {
-    const status = ghStatus(e)
-    if (status === 401) throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; the default is the workflow token ${{ github.token }}.')
-    if (status === 403 || status === 404) {
-      throw new InputError('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.')
-    }
-    throw e
-  }
-}
-
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // every output is set, whatever happens; `failed` until something better is known
   let outputs: OutputValues = { ...EMPTY }
@@ -105,8 +91,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     })
     const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token
     const gh = books ? createGitHubClient({ token: gi.token as string, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core }) : undefined
-    let defaultBranch = ''
-    const outcome = await runRollback(inputs, target, core, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined)
+    const { outcome, bookkeeping } = await executeRollback(inputs, gi, target, gh, ctx, core)
     if (outcome.status === 'skipped') {
       // the circuit breaker said no: nothing to record either
       outputs = { ...EMPTY, status: 'skipped', 'previous-version': outcome.holder ?? '', 'restored-version': outcome.holder ?? '' }
@@ -114,22 +99,6 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       return
     }
     const result = outcome
-
-    let bookkeeping: BookkeepingResult | undefined
-    if (gh) {
-      bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, inputs, gi, core)
-      if (bookkeeping.missing.length > 0 && !result.error) {
-        result.status = 'partial'
-        const done = [
-          result.plan.tag.kind === 'keep-newer' ? `'${result.plan.channel}' stays on ${result.plan.tag.holder}` : `'${result.plan.channel}' points at ${result.plan.restoreVersion} (the rollback is live)`,
-          ...(result.plan.deprecation.kind === 'off' ? [] : [`${result.plan.rollbackVersion} is deprecated`])
-        ]
-        result.error = new PartialError(done, bookkeeping.missing, new Error('the GitHub bookkeeping failed'))
-      } else if (bookkeeping.missing.length > 0 && result.error) {
-        result.error = new PartialError(result.error.done, [...result.error.missing, ...bookkeeping.missing], result.error.cause)
-      }
-      result.warnings.push(...bookkeeping.warnings)
-    }
     outputs = outputsOf(result, bookkeeping)
     await core.summary.addRaw(renderSummary(result, bookkeeping)).write()
     if (result.error instanceof PartialError) core.setFailed(result.error.message)
