@@ -1,0 +1,333 @@
+#!/usr/bin/env node
+// release-rollback on the command line, for when Actions is down: the same inputs, the same
+// validation and the same code path as the action (src/execute.ts).
+//   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { buildRecord } from './bookkeeping.js'
+import { InputError, RollbackError, errorMessage } from './errors.js'
+import { executeRollback, type Execution } from './execute.js'
+import { createGitHubClient } from './github/client.js'
+import type { RunContext } from './github/incident.js'
+import { issueTitle, mergeRecord, parseReportRecord, renderIssueBody, renderReport, reportPath } from './github/render.js'
+import { readGitHubInputs, readInputs } from './inputs.js'
+import { resolveNpmConfig } from './npmrc.js'
+import { describePlan } from './plan.js'
+import type { Logger } from './retry.js'
+import { runRollback } from './rollback.js'
+import { NpmTarget } from './targets/npm.js'
+
+export const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3 } as const
+
+const OPTIONS = {
+  package: { type: 'string' },
+  rollback: { type: 'string' },
+  restore: { type: 'string' },
+  channel: { type: 'string' },
+  reason: { type: 'string' },
+  registry: { type: 'string' },
+  'no-deprecate': { type: 'boolean' },
+  'deprecation-message': { type: 'string' },
+  'published-after': { type: 'string' },
+  force: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  json: { type: 'boolean' },
+  repo: { type: 'string' },
+  severity: { type: 'string' },
+  'issue-labels': { type: 'string' },
+  'issue-assignees': { type: 'string' },
+  'report-dir': { type: 'string' },
+  'report-branch': { type: 'string' },
+  'no-issue': { type: 'boolean' },
+  'no-report': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' }
+} as const
+
+export const HELP = `release-rollback: undo a bad npm release (the same rollback as the GitHub Action)
+
+Usage:
+  release-rollback --rollback <bad> --reason <why> [options]
+
+Options (defaults in brackets):
+  --package <name>             npm package [name in ./package.json]
+  --rollback <version>         the bad version, or "current" with --published-after (required)
+  --restore <version>          the good version [last known good: highest non-deprecated below the bad one]
+  --channel <tag>              dist-tag to move back [latest]
+  --reason <text>              why; goes into the deprecation message and the incident record (required)
+  --registry <url>             registry [from .npmrc like npm, else https://registry.npmjs.org/]
+  --no-deprecate               do not deprecate the bad version [deprecate]
+  --deprecation-message <t>    template: {version} {restore} {channel} {reason}
+                               ["{version} was rolled back: {reason}. Use {restore} instead."]
+  --published-after <time>     roll back only a version published after this ISO time
+  --force                      move the channel even when it holds neither version
+  --dry-run                    show the plan, change nothing
+  -y, --yes                    do not ask for confirmation
+  --json                       print one JSON result on stdout (progress goes to stderr)
+  --repo <owner/name>          open the tracking issue and commit the report there (needs GITHUB_TOKEN)
+  --severity <level>           critical, high, medium, low [high]
+  --issue-labels <list>        [rollback]
+  --issue-assignees <list>     GitHub logins
+  --report-dir <dir>           [incidents]
+  --report-branch <branch>     [the repository's default branch]
+  --no-issue, --no-report      skip the tracking issue / the incident report
+  -h, --help                   this text
+  --version                    the version
+
+Tokens never come from flags (they would land in your shell history):
+  npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc
+  GitHub  GITHUB_TOKEN (with --repo); GITHUB_API_URL for GitHub Enterprise
+Without --repo or GITHUB_TOKEN the report is written to ./incidents/ of the current git
+checkout and the issue text is printed for you to paste.
+
+Exit codes: 0 done or already done, 1 failed, 2 bad input, 3 partial (re-run to finish).
+`
+
+const TOKEN_FLAGS = /^--?(npm-token|github-token|token|auth-token|_authToken)(=|$)/
+
+export interface CliIO {
+  argv: string[]
+  env: NodeJS.ProcessEnv
+  cwd: string
+  stdout: (s: string) => void
+  stderr: (s: string) => void
+  /** reads one line of the answer; undefined when there is none (stdin closed) */
+  ask: (question: string) => Promise<string | undefined>
+  version: string
+}
+
+function gitRoot(cwd: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    return cwd
+  }
+}
+
+export async function main(io: CliIO): Promise<number> {
+  const bad = io.argv.find((a) => TOKEN_FLAGS.test(a))
+  if (bad) {
+    io.stderr(`${bad.split('=')[0]}: tokens are never taken from flags, because they would land in your shell history. Set NPM_TOKEN (npm) or GITHUB_TOKEN (GitHub) in the environment, or use your .npmrc.\n`)
+    return EXIT.badInput
+  }
+  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values']
+  try {
+    ;({ values } = parseArgs({ args: io.argv, options: OPTIONS, strict: true, allowPositionals: false }))
+  } catch (e) {
+    io.stderr(`${errorMessage(e)}\nRun release-rollback --help for the options.\n`)
+    return EXIT.badInput
+  }
+  if (values.help) {
+    io.stdout(HELP)
+    return EXIT.ok
+  }
+  if (values.version) {
+    io.stdout(`${io.version}\n`)
+    return EXIT.ok
+  }
+
+  const json = values.json === true
+  const say = json ? io.stderr : io.stdout
+  const log: Logger = { info: (m) => say(`${m}\n`), warning: (m) => say(`warning: ${m}\n`), debug: () => {} }
+  const result: Record<string, unknown> = {}
+  const finish = (code: number, extra: Record<string, unknown> = {}) => {
+    if (json) io.stdout(`${JSON.stringify({ exitCode: code, ...result, ...extra }, null, 2)}\n`)
+    return code
+  }
+
+  try {
+    const npm = resolveNpmConfig({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env })
+    const githubToken = (io.env.GITHUB_TOKEN || '').trim()
+    const bookkeepingOnGitHub = Boolean(values.repo && githubToken)
+    if (values.repo && !githubToken) log.warning('--repo is set but GITHUB_TOKEN is not: the report is written locally and the issue text printed instead.')
+    const flag: Record<string, string | undefined> = {
+      'rollback-version': values.rollback,
+      'restore-version': values.restore,
+      channel: values.channel,
+      reason: values.reason,
+      package: values.package,
+      registry: npm.registry,
+      'npm-token': npm.token,
+      deprecate: values['no-deprecate'] ? 'false' : 'true',
+      'deprecation-message': values['deprecation-message'],
+      'published-after': values['published-after'],
+      'dry-run': values['dry-run'] ? 'true' : 'false',
+      force: values.force ? 'true' : 'false',
+      'github-token': bookkeepingOnGitHub ? githubToken : '',
+      'create-issue': bookkeepingOnGitHub && !values['no-issue'] ? 'true' : 'false',
+      'commit-report': bookkeepingOnGitHub && !values['no-report'] ? 'true' : 'false',
+      'issue-labels': values['issue-labels'],
+      'issue-assignees': values['issue-assignees'],
+      'report-dir': values['report-dir'],
+      'report-branch': values['report-branch'],
+      severity: values.severity
+    }
+    const get = (name: string) => flag[name] ?? ''
+    // the same validation as the action; error messages name the action's input, so say the flag too
+    const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' }
+    const inputs = readInputs(get, env)
+    const gi = readGitHubInputs(get, env)
+    // the local report uses the same validated report-dir and severity
+    const localReportDir = values['no-report'] ? undefined : gi.reportDir
+    const target = new NpmTarget({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent: `release-rollback-cli/${io.version} (node ${process.version})` })
+    const ctx: RunContext = {
+      repository: values.repo ?? '',
+      serverUrl: (io.env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+      actor: io.env.GITHUB_ACTOR || io.env.USER || undefined,
+      eventName: 'cli'
+    }
+
+    // 1. the plan, always shown first (a read-only pass)
+    const preview = await runRollback({ ...inputs, dryRun: true }, target, { ...log, info: () => {} })
+    if (preview.status === 'skipped') {
+      log.info(`Skipped: ${preview.reason}`)
+      Object.assign(result, { status: 'skipped', reason: preview.reason, package: inputs.packageName, channel: inputs.channel })
+      return finish(EXIT.ok)
+    }
+    say('Plan:\n')
+    for (const line of describePlan(preview.plan)) say(`  ${line}\n`)
+    for (const w of preview.warnings) log.warning(w)
+    if (inputs.dryRun) {
+      Object.assign(result, summaryOf({ outcome: preview }))
+      say('Dry run: nothing was changed.\n')
+      return finish(EXIT.ok)
+    }
+    // 2. confirmation
+    if (!values.yes) {
+      const answer = await io.ask(`Apply this rollback to ${inputs.registry}? [y/N] `)
+      if (!answer || !/^y(es)?$/i.test(answer.trim())) {
+        say('Aborted: nothing was changed.\n')
+        Object.assign(result, { status: 'aborted' })
+        return finish(EXIT.failed)
+      }
+    }
+    // 3. the rollback, exactly as the action runs it
+    const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined
+    const execution = await executeRollback(inputs, gi, target, gh, ctx, log)
+    Object.assign(result, summaryOf(execution))
+    const outcome = execution.outcome
+    if (outcome.status === 'skipped') return finish(EXIT.ok)
+
+    // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
+    if (!gh && localReportDir !== undefined && outcome.status !== 'planned') {
+      const record = buildRecord(outcome, inputs, gi, ctx, new Date().toISOString())
+      const path = reportPath(localReportDir, inputs.packageName, outcome.plan.rollbackVersion, outcome.plan.channel)
+      const file = join(gitRoot(io.cwd), path)
+      let previous: string | undefined
+      try {
+        previous = readFileSync(file, 'utf8')
+      } catch {
+        previous = undefined
+      }
+      const merged = mergeRecord(previous ? parseReportRecord(previous) : undefined, record)
+      merged.reportPath = path
+      const text = renderReport(merged, ctx, previous)
+      if (text !== previous) {
+        mkdirSync(dirname(file), { recursive: true })
+        writeFileSync(file, text)
+        say(`✔ incident report written to ${file}\n`)
+      } else {
+        say(`✔ incident report ${file} is up to date\n`)
+      }
+      result.reportPath = file
+      if (!values['no-issue']) {
+        say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${issueTitle(merged)}\n\n${renderIssueBody(merged, ctx, {})}\n`)
+      }
+    }
+    if (outcome.status === 'partial') {
+      io.stderr(`${outcome.error?.message ?? 'partial rollback'}\n`)
+      return finish(EXIT.partial)
+    }
+    say(outcome.status === 'already-done' ? 'Already rolled back: nothing needed changing.\n' : 'Done.\n')
+    return finish(EXIT.ok)
+  } catch (e) {
+    const message = e instanceof InputError ? cliMessage(e) : errorMessage(e)
+    io.stderr(`${message}\n`)
+    Object.assign(result, { status: 'failed', error: message })
+    return finish(e instanceof InputError ? EXIT.badInput : EXIT.failed)
+  }
+}
+
+const FLAG_OF: Record<string, string> = {
+  'rollback-version': '--rollback',
+  'restore-version': '--restore',
+  'npm-token': 'NPM_TOKEN (or .npmrc)',
+  'github-token': 'GITHUB_TOKEN',
+  deprecate: '--no-deprecate',
+  'create-issue': '--repo'
+}
+
+/** The action's message, with the flag (or variable) that sets the input. */
+function cliMessage(e: InputError): string {
+  return `${FLAG_OF[e.input] ?? `--${e.input}`}: ${e.message}`
+}
+
+function summaryOf(execution: Pick<Execution, 'outcome'> & Partial<Execution>): Record<string, unknown> {
+  const o = execution.outcome
+  if (o.status === 'skipped') return { status: 'skipped', reason: o.reason, package: o.packageName, channel: o.channel }
+  const b = execution.bookkeeping
+  return {
+    status: o.status,
+    package: o.plan.packageName,
+    channel: o.plan.channel,
+    rollbackVersion: o.plan.rollbackVersion,
+    restoreVersion: o.plan.restoreVersion,
+    previousVersion: o.plan.previousVersion ?? null,
+    moved: o.moved,
+    deprecated: o.deprecated,
+    incidentId: o.plan.incidentId,
+    warnings: o.warnings,
+    issueUrl: b?.issueUrl ?? null,
+    reportUrl: b?.reportUrl ?? null,
+    pullRequestUrl: b?.pullRequestUrl ?? null,
+    ...(o.error ? { error: o.error.message } : {})
+  }
+}
+
+function askLine(question: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY === true })
+    let answered = false
+    rl.question(question, (a) => {
+      answered = true
+      rl.close()
+      resolve(a)
+    })
+    rl.on('close', () => {
+      if (!answered) resolve(undefined)
+    })
+  })
+}
+
+// run when executed (not when imported by the tests)
+if (process.argv[1] && /(?:cli\.[tj]s|cli[\\/]index\.js|release-rollback)$/.test(process.argv[1])) {
+  const code = await main({
+    argv: process.argv.slice(2),
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    ask: askLine,
+    version: ownVersion()
+  }).catch((e: unknown) => {
+    process.stderr.write(`${e instanceof RollbackError ? e.message : String(e)}\n`)
+    return EXIT.failed
+  })
+  process.exitCode = code
+}
+
+/** The package's version: the bundle, dist/cli/index.js, sits two levels below package.json. */
+function ownVersion(): string {
+  try {
+    // built at run time on purpose: a literal path would be bundled by ncc as an asset
+    const file = ['..', '..', 'package.json'].reduce((dir, part) => join(dir, part), dirname(fileURLToPath(import.meta.url)))
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}
