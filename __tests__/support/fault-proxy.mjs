@@ -4,11 +4,13 @@
 //   after:      forward, let the server apply it, then answer with this status instead
 //   drop-after: forward, let the server apply it, then cut the connection
 //   hang:       never answer (the client's timeout must fire)
+//   crash-after: forward, let the server apply it, then call rule.then() (the test kills
+//               the client there: a crash right after this step took effect) and hang
 import { createServer } from 'node:http'
 import { freePort } from './verdaccio.mjs'
 
 /**
- * @typedef {{ method?: string, path: RegExp, action: 'respond' | 'after' | 'drop-after' | 'hang',
+ * @typedef {{ method?: string, path: RegExp, action: 'respond' | 'after' | 'drop-after' | 'hang' | 'crash-after', then?: () => void,
  *   status?: number, headers?: Record<string, string>, body?: string, times?: number }} Rule
  * @typedef {{ method: string, path: string, at: number, fault?: string }} Seen
  */
@@ -48,6 +50,10 @@ export async function startFaultProxy(upstream) {
       redirect: 'manual'
     })
     const upstreamBody = Buffer.from(await upstreamRes.arrayBuffer())
+    if (rule?.action === 'crash-after') {
+      rule.then?.()
+      return // never answered: the client is gone
+    }
     if (rule?.action === 'drop-after') {
       req.socket.destroy()
       return
