@@ -35354,6 +35354,9 @@ class NpmTarget {
     }
     async readPackument() {
         return withRetry(`reading ${this.options.packageName}`, () => lib_default().json(`/${this.escaped}?write=true`, this.fetchOptions('view')), this.retry, this.options.log).catch((e) => {
+            if (statusOf(e) === 404) {
+                throw new errors/* InputError */.dz('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).');
+            }
             throw this.explain(e, 'read');
         });
     }

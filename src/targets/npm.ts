@@ -74,6 +74,9 @@ export class NpmTarget implements Target {
       this.retry,
       this.options.log
     ).catch((e) => {
+      if (statusOf(e) === 404) {
+        throw new InputError('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).')
+      }
       throw this.explain(e, 'read')
     })
   }

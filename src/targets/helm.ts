@@ -1,0 +1,577 @@
+// A Helm release, through the helm CLI (argument arrays, never a shell; JSON output only).
+//
+// The model: a release has one channel (HELM_CHANNEL, 'deployed'). It holds the app version
+// (or, with match 'chart-version', the chart version) of the release's current revision,
+// and moving it back is `helm rollback` to the newest deployed or superseded revision of the
+// restore version. Every version in the history is a "version"; those with a deployed or
+// superseded revision can be restored, and their `revision` says which one. The pure planner
+// then guards a release exactly as it guards an npm dist-tag.
+//
+// A failed latest revision: helm leaves the revision it was replacing `deployed` (a failed
+// wait) or marks it `superseded` (a failed update), yet the failed revision's manifests may
+// be partly applied. The release then counts as holding the newest version among the last
+// good revision and the failed ones after it: the one a rollback has to undo. So a failed
+// upgrade to the bad version is rolled back, and a failed earlier rollback is tried again
+// instead of being taken for done.
+import { getExecOutput } from '@actions/exec'
+import semver from 'semver'
+import { InputError, RegistryError, RollbackError } from '../errors.js'
+import type { RollbackInputs } from '../inputs.js'
+import { circuitBreaker, incidentId, lastKnownGood, type PackageState, type VersionInfo } from '../plan.js'
+import type { Logger, Target, WriteOutcome } from './target.js'
+
+/** The name of a release's one channel. */
+export const HELM_CHANNEL = 'deployed'
+/** How many revisions `helm history` is asked for (helm's own default is 256). */
+export const HISTORY_READ_MAX = 1024
+/** `helm rollback --description` takes at most this many characters (helm's MaxDescriptionLength). */
+export const MAX_DESCRIPTION = 256
+
+export type HelmMatch = 'app-version' | 'chart-version'
+
+export interface HelmRunResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs `command` with `args` (no shell) and never throws for a non-zero exit code. */
+export type HelmRunner = (command: string, args: string[]) => Promise<HelmRunResult>
+
+/** The default runner: @actions/exec, silent, with the exit code returned rather than thrown. */
+export const execHelm: HelmRunner = (command, args) => getExecOutput(command, args, { silent: true, ignoreReturnCode: true })
+
+export interface HelmTargetOptions {
+  release: string
+  /** empty: the kubeconfig context's namespace */
+  namespace?: string
+  match: HelmMatch
+  /** `--timeout` for `helm rollback --wait`, a Go duration such as 5m */
+  timeout: string
+  /** default 'helm' (looked up on PATH) */
+  helmPath?: string
+  /** path to a kubeconfig file (`--kubeconfig`); empty: helm's default ($KUBECONFIG, ~/.kube/config) */
+  kubeconfig?: string
+  /** `--kube-context` */
+  kubeContext?: string
+  /**
+   * `--history-max` for the rollback. Default 0 (keep every revision): without it helm
+   * prunes the history to $HELM_MAX_HISTORY or 10 revisions, deleting restore points that
+   * deployments with a higher limit kept.
+   */
+  historyMax?: number
+  /** the channel's name; default HELM_CHANNEL. It must be the channel the rollback is planned on. */
+  channel?: string
+  /**
+   * The rollback being run (RollbackInputs fits). With it, the target derives the plan's
+   * incident id when it rolls back (the same incidentId() the planner uses, with 'current'
+   * resolved to what its own inspect() saw), so the revision's description carries it; and
+   * inspect() explains versions missing from the history (pruned by --history-max) itself,
+   * where the planner would only say "does not exist" (only when the circuit breaker, run
+   * on the same state, lets the rollback proceed).
+   */
+  request?: Pick<RollbackInputs, 'packageName' | 'rollbackVersion' | 'restoreVersion' | 'publishedAfter'>
+  /** an incident id to put in the description as it is (overrides the derived one) */
+  incidentId?: string
+  log: Logger
+  /** default: execHelm */
+  exec?: HelmRunner
+}
+
+/** One row of `helm history -o json`: helm's releaseInfo. */
+export interface HelmHistoryEntry {
+  revision: number
+  /** RFC 3339; helm 3 prints "" for a zero time, helm 4 leaves the key out */
+  updated?: string
+  status: string
+  /** `<chart name>-<chart version>` */
+  chart: string
+  app_version: string
+  /** helm 4: the revision a rollback restored */
+  rollback_revision?: number
+  description: string
+}
+
+/** The revisions of the last inspection or rollback, for outputs. */
+export interface HelmRevisions {
+  /** the release's latest revision before the rollback (the one `helm status` showed) */
+  previous?: number
+  /** the revision rolled back to */
+  target?: number
+  /** the revision `helm rollback` wrote (undefined when nothing was written) */
+  created?: number
+}
+
+const RESTORABLE = new Set(['deployed', 'superseded'])
+const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback'])
+const OUR_DESCRIPTION = /^release-rollback(?: (rr-[0-9a-f]+))?:/
+
+/** Helm's release name rule (chartutil.ValidateReleaseName). */
+export function parseReleaseName(name: string, raw: string): string {
+  const v = raw.trim()
+  if (v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
+    throw new InputError(
+      name,
+      `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`,
+      'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).'
+    )
+  }
+  return v
+}
+
+/** A Kubernetes namespace (a DNS label); '' when unset. */
+export function parseNamespace(name: string, raw: string): string {
+  const v = raw.trim()
+  if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
+    throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.')
+  }
+  return v
+}
+
+export function parseHelmMatch(name: string, raw: string): HelmMatch {
+  const v = raw.trim() || 'app-version'
+  if (v !== 'app-version' && v !== 'chart-version') {
+    throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).')
+  }
+  return v
+}
+
+/** A Go duration as helm's --timeout takes it (5m, 300s, 1h30m); default 5m. */
+export function parseHelmTimeout(name: string, raw: string): string {
+  const v = raw.trim() || '5m'
+  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
+    throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.')
+  }
+  return v
+}
+
+/** `v1.2.3` -> `1.2.3`; undefined when it is not a semantic version. */
+export function normaliseVersion(raw: string): string | undefined {
+  const v = raw.trim().replace(/^[vV](?=\d)/, '')
+  return v !== '' && semver.valid(v) !== null && !/^[=\s]/.test(v) ? v : undefined
+}
+
+/**
+ * The chart version in helm's `<name>-<version>` (`acme-app-1.2.3` -> `1.2.3`). Chart
+ * names may hold dashes and versions may too (`1.0.0-rc-1`); names hold no dotted
+ * x.y.z, so the first dash followed by a whole semantic version is the split.
+ */
+export function chartVersionOf(chart: string): string | undefined {
+  for (let i = chart.indexOf('-', 1); i !== -1; i = chart.indexOf('-', i + 1)) {
+    const v = normaliseVersion(chart.slice(i + 1))
+    if (v !== undefined) return v
+  }
+  return undefined
+}
+
+interface Entry extends HelmHistoryEntry {
+  /** the matched version, normalised; undefined when not a semantic version */
+  version?: string
+}
+
+export class HelmTarget implements Target {
+  readonly kind = 'helm' as const
+  readonly label: string
+  readonly channel: string
+  readonly match: HelmMatch
+  private readonly exec: HelmRunner
+  private readonly helm: string
+  /** what the channel held at the last inspect() (for incident ids with rollback-version 'current') */
+  private holder?: string
+  private revs: HelmRevisions = {}
+  private readonly options: HelmTargetOptions
+
+  constructor(options: HelmTargetOptions) {
+    // checked again here: each of these ends up in helm's argument vector
+    this.options = {
+      ...options,
+      release: parseReleaseName('release', options.release),
+      namespace: parseNamespace('namespace', options.namespace ?? '') || undefined,
+      timeout: parseHelmTimeout('helm-timeout', options.timeout)
+    }
+    this.match = parseHelmMatch('helm-match', options.match)
+    this.channel = options.channel ?? HELM_CHANNEL
+    this.exec = options.exec ?? execHelm
+    this.helm = options.helmPath || 'helm'
+    this.label = `Helm release ${this.options.release} in ${this.options.namespace ? `namespace ${this.options.namespace}` : "the kubeconfig context's namespace"}`
+  }
+
+  /** The revisions of the last inspect() or pointChannel(). */
+  get revisions(): HelmRevisions {
+    return { ...this.revs }
+  }
+
+  private get what(): string {
+    return this.match === 'app-version' ? 'app version' : 'chart version'
+  }
+
+  private get where(): string {
+    return this.options.namespace ? ` in namespace ${this.options.namespace}` : ''
+  }
+
+  /** -n NS, --kubeconfig, --kube-context: the flags every command gets. */
+  private scope(): string[] {
+    const { namespace, kubeconfig, kubeContext } = this.options
+    // `--flag=value`: a value that starts with '-' cannot be taken for a flag
+    return [...(namespace ? ['-n', namespace] : []), ...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []), ...(kubeContext ? [`--kube-context=${kubeContext}`] : [])]
+  }
+
+  private async run(args: string[]): Promise<HelmRunResult> {
+    this.options.log.debug(`${this.helm} ${args.map(quote).join(' ')}`)
+    try {
+      return await this.exec(this.helm, args)
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e)
+      throw new RollbackError(
+        `Could not run ${this.helm}: ${firstLine(message)}`,
+        /Unable to locate executable/.test(message)
+          ? 'install helm on the runner before this step (for example with azure/setup-helm), or give the path to the helm binary.'
+          : 'check that the helm binary can be run on this runner.'
+      )
+    }
+  }
+
+  private async history(): Promise<Entry[]> {
+    const r = await this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', String(HISTORY_READ_MAX)])
+    if (r.exitCode !== 0) throw this.explain(r, 'reading the history of')
+    const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`)
+    if (!Array.isArray(rows) || !rows.every(isHistoryEntry)) {
+      throw new RegistryError(
+        `helm history ${this.options.release} -o json printed something other than helm's history rows: ${firstLine(r.stdout)}`,
+        'use helm 3 or newer as the helm binary.'
+      )
+    }
+    return rows
+      .map((row) => ({ ...row, version: this.versionOf(row) }))
+      .sort((a, b) => a.revision - b.revision)
+  }
+
+  private versionOf(row: HelmHistoryEntry): string | undefined {
+    return this.match === 'app-version' ? normaliseVersion(row.app_version) : chartVersionOf(row.chart)
+  }
+
+  async checkAccess(): Promise<void> {
+    const r = await this.run(['status', this.options.release, ...this.scope(), '-o', 'json'])
+    if (r.exitCode !== 0) throw this.explain(r, 'reading the status of')
+    const release = parseJson(r.stdout, `helm status ${this.options.release} -o json`) as { name?: unknown; info?: { status?: unknown } }
+    if (release?.name !== this.options.release || typeof release.info?.status !== 'string') {
+      throw new RegistryError(`helm status ${this.options.release} -o json did not describe the release: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.')
+    }
+  }
+
+  async inspect(): Promise<PackageState> {
+    const history = await this.history()
+    this.refuseLocked(history)
+    const holder = this.holderOf(history, true)
+    this.holder = holder
+    const state: PackageState = {
+      name: this.options.request?.packageName ?? (this.options.namespace ? `${this.options.namespace}/${this.options.release}` : this.options.release),
+      distTags: holder === undefined ? {} : { [this.channel]: holder },
+      versions: this.versionsOf(history, holder)
+    }
+    const latest = history.at(-1)
+    this.revs = { previous: latest?.revision }
+    const ours = latest ? OUR_DESCRIPTION.exec(latest.description) : null
+    if (latest && ours) {
+      this.options.log.info(`${this.label}: revision ${latest.revision} (${latest.status}) was written by release-rollback${ours[1] ? ` for incident ${ours[1]}` : ''}.`)
+    }
+    this.explainRequest(state, history)
+    return state
+  }
+
+  /**
+   * What the channel holds (see the top of this file). `warn`: say so when the latest
+   * revision failed or the release is not deployed.
+   */
+  private holderOf(history: Entry[], warn: boolean): string | undefined {
+    const latest = history.at(-1)
+    if (!latest) return undefined
+    if (latest.status === 'deployed') return latest.version
+    if (latest.status === 'failed') {
+      let i = history.length - 1
+      while (i >= 0 && history[i].status === 'failed') i--
+      const lastGood = history.slice(0, i + 1).findLast((e) => RESTORABLE.has(e.status))
+      const tried = history.slice(i + 1)
+      const candidates = [...tried, ...(lastGood ? [lastGood] : [])].map((e) => e.version).filter((v): v is string => v !== undefined)
+      const holder = candidates.sort(semver.rcompare)[0]
+      if (warn) {
+        this.options.log.warning(
+          `${this.label}: the latest revision ${latest.revision} (${latest.version ?? latest.app_version}) failed (${JSON.stringify(firstLine(latest.description))})` +
+            (lastGood ? `; the last good revision is ${lastGood.revision} (${lastGood.version ?? lastGood.app_version}, ${lastGood.status})` : '; no earlier revision is deployed or superseded') +
+            `. A failed revision may have left either running, so the release counts as holding the newer one, ${holder ?? 'none'}.`
+        )
+      }
+      return holder
+    }
+    if (warn) this.options.log.warning(`${this.label}: the latest revision ${latest.revision} is ${latest.status}, so the release holds no version.`)
+    return undefined
+  }
+
+  private versionsOf(history: Entry[], holder: string | undefined): Record<string, VersionInfo> {
+    const versions: Record<string, VersionInfo> = {}
+    for (const e of history) {
+      if (e.version === undefined) continue
+      const info = (versions[e.version] ??= {})
+      if (RESTORABLE.has(e.status) && e.revision > 0) info.revision = e.revision
+      // "published": when an install or upgrade last brought this version (a rollback to it
+      // does not count, so the circuit breaker does not take a rollback for a new release)
+      const at = e.updated ? Date.parse(e.updated) : NaN
+      if (!isRollback(e) && !Number.isNaN(at)) info.publishedAt = new Date(at).toISOString()
+    }
+    for (const [v, info] of Object.entries(versions)) {
+      if (info.revision === undefined && v !== holder) {
+        const statuses = history.filter((e) => e.version === v).map((e) => `${e.revision} ${e.status}`)
+        // the planner never picks or restores a version marked like this
+        info.deprecated = `no deployed or superseded revision of ${v} in the Helm history (revisions: ${statuses.join(', ')}): it cannot be rolled back to`
+      }
+    }
+    return versions
+  }
+
+  /** Stops when another operation holds the release (its latest revision is pending-*). */
+  private refuseLocked(history: Entry[]): void {
+    const latest = history.at(-1)
+    if (!latest || !PENDING.has(latest.status)) return
+    const ours = OUR_DESCRIPTION.exec(latest.description)
+    const current = currentRevision(history)
+    const verb = latest.status.replace('pending-', '')
+    throw new RegistryError(
+      `${this.label} is locked by a ${latest.status} (revision ${latest.revision}, ${this.what} ${latest.version ?? (latest.app_version || '?')}` +
+        `${latest.updated ? `, started ${latest.updated}` : ''}${ours ? `, by an earlier release-rollback run${ours[1] ? ` for incident ${ours[1]}` : ''} that did not finish` : ''}): nothing was rolled back.`,
+      `wait for the ${verb} to finish, then re-run. If no helm process is running any more (a cancelled job leaves the release stuck in ${latest.status}), ` +
+        `free it by hand${current ? ` with \`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\` (revision ${current.revision} is the last deployed one)` : ''} and re-run.`,
+      undefined,
+      'HELM_PENDING'
+    )
+  }
+
+  /**
+   * With the request known, says in Helm's terms what the planner would only call "does
+   * not exist": versions the history does not hold, most often because --history-max
+   * pruned them.
+   */
+  private explainRequest(state: PackageState, history: Entry[]): void {
+    const request = this.options.request
+    if (!request) return
+    const holds = summarise(history)
+    const pruned = `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so an older revision of it may have been pruned.`
+    const restorable = Object.entries(state.versions)
+      .filter(([, info]) => info.revision !== undefined)
+      .map(([v, info]) => `${v} (revision ${info.revision})`)
+      .join(', ')
+    if (request.rollbackVersion === 'current' && this.holder === undefined) {
+      throw new InputError('rollback-version', `is current, but ${this.label} holds no version: its history is ${holds}.`, 'give the version to roll back explicitly.')
+    }
+    // the same gate runRollback applies next, on the same state: when it skips, so do we
+    const gate = circuitBreaker(state, this.channel, request.rollbackVersion, request.publishedAfter)
+    if (!gate.proceed) return
+    const bad = gate.rollbackVersion
+    if (!(bad in state.versions)) {
+      throw new InputError(
+        'rollback-version',
+        `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`,
+        `give the ${this.what} of a revision in the history${this.match === 'app-version' ? ', or set helm-match: chart-version if you gave a chart version' : ', or set helm-match: app-version if you gave an app version'}.`
+      )
+    }
+    const restore = request.restoreVersion
+    if (restore !== undefined && restore !== this.holder && state.versions[restore]?.revision === undefined) {
+      const failedOnly = restore in state.versions
+      throw new InputError(
+        'restore-version',
+        `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned}`.trim(),
+        `give a restore-version the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`
+      )
+    }
+    if (restore === undefined && semver.valid(bad) !== null && lastKnownGood(state, bad, this.channel) === undefined) {
+      throw new InputError(
+        'restore-version',
+        `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned.replace('of it', '')}`,
+        'give the version to restore explicitly, or deploy it with helm upgrade instead.'
+      )
+    }
+  }
+
+  /** The incident id for the rollback description (see HelmTargetOptions.request). */
+  incidentIdFor(channel: string, restoreVersion: string): string | undefined {
+    if (this.options.incidentId) return this.options.incidentId
+    const request = this.options.request
+    const bad = this.badVersion()
+    return request && bad !== undefined ? incidentId(request.packageName, channel, bad, restoreVersion) : undefined
+  }
+
+  /** The version being rolled back, as the plan has it ('current' is what inspect() saw). */
+  private badVersion(): string | undefined {
+    const requested = this.options.request?.rollbackVersion
+    return requested === undefined || requested === 'current' ? this.holder : requested
+  }
+
+  async pointChannel(channel: string, version: string): Promise<WriteOutcome> {
+    if (channel !== this.channel) {
+      throw new Error(`${this.label} has one channel, '${this.channel}'; the rollback was planned on '${channel}'.`)
+    }
+    const before = await this.history()
+    this.refuseLocked(before)
+    const latest = before.at(-1)
+    const id = this.incidentIdFor(channel, version)
+    if (latest?.status === 'deployed' && latest.version === version) {
+      const byUs = id !== undefined && latest.description.includes(id)
+      this.revs = { previous: latest.revision, target: latest.revision }
+      this.options.log.info(`${this.label} is already on ${version} (revision ${latest.revision}${byUs ? `, rolled back by this incident, ${id}` : ''}): no rollback.`)
+      return 'already'
+    }
+    const target = before.findLast((e) => e.version === version && RESTORABLE.has(e.status) && e.revision > 0)
+    if (!target) {
+      throw new RegistryError(
+        `${this.label} has no deployed or superseded revision with ${this.what} ${version} to roll back to: its history is ${summarise(before)}. ` +
+          `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so it may have been pruned.`,
+        `deploy ${version} with helm upgrade instead, or roll back to a version the history still holds.`
+      )
+    }
+    const bad = this.badVersion() ?? this.holderOf(before, false)
+    const description = truncate(`release-rollback${id ? ` ${id}` : ''}: roll back ${bad ?? 'the release'} to ${version} (revision ${target.revision})`, MAX_DESCRIPTION)
+    const base = [
+      'rollback',
+      this.options.release,
+      String(target.revision),
+      ...this.scope(),
+      '--wait',
+      '--timeout',
+      this.options.timeout,
+      '--history-max',
+      String(this.options.historyMax ?? 0)
+    ]
+    this.options.log.info(`Rolling ${this.label} back to revision ${target.revision} (${this.what} ${version}, ${target.status}); helm waits up to ${this.options.timeout} for it to become ready.`)
+    let r = await this.run([...base, '--description', description])
+    if (r.exitCode !== 0 && /unknown flag: --description/.test(r.stderr)) {
+      // helm before 4.3 has no `rollback --description`; the flag error means nothing ran
+      this.options.log.warning(
+        `This helm cannot describe a rollback (no --description before helm 4.3), so the revision gets helm's own "Rollback to ${target.revision}"; a re-run still sees the release on ${version}.`
+      )
+      r = await this.run(base)
+    }
+    const after = await this.history()
+    const created = after.at(-1)
+    const isNew = created !== undefined && created.revision > (latest?.revision ?? 0)
+    this.revs = { previous: latest?.revision, target: target.revision, created: isNew ? created.revision : undefined }
+    if (isNew && created.status === 'deployed' && created.version === version) {
+      if (r.exitCode !== 0) {
+        this.options.log.warning(`helm rollback exited ${r.exitCode} (${helmError(r.stderr)}), but the history shows revision ${created.revision} deployed with ${version}.`)
+      }
+      return 'written'
+    }
+    if (isNew) {
+      const still = currentRevision(after)
+      throw new RegistryError(
+        `helm rollback of ${this.options.release} to revision ${target.revision} (${version}) did not succeed: the new revision ${created.revision} is ${created.status} (${JSON.stringify(firstLine(created.description))})` +
+          `${r.exitCode !== 0 ? `; helm said: ${helmError(r.stderr)}` : ''}.`,
+        `see why the workloads did not become ready (kubectl get pods and events${this.where ? ` in ${this.options.namespace}` : ''}); ` +
+          `${still ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. ` : ''}` +
+          `Re-run to try the rollback again, with a longer helm-timeout (now ${this.options.timeout}) if they only needed more time.`,
+        undefined,
+        'HELM_ROLLBACK_FAILED'
+      )
+    }
+    if (r.exitCode !== 0) throw this.explain(r, 'rolling back')
+    throw new RegistryError(
+      `helm rollback of ${this.options.release} to revision ${target.revision} exited 0, but its history shows no new revision (latest: ${created ? `${created.revision} ${created.status}` : 'none'}).`,
+      'check the release with helm history and re-run.'
+    )
+  }
+
+  /** Turns helm's stderr into an error that says what to do. */
+  private explain(r: HelmRunResult, doing: string): RollbackError {
+    const message = helmError(r.stderr) || `exit code ${r.exitCode}`
+    const release = this.options.release
+    if (/release: not found/.test(message)) {
+      return new InputError(
+        'release',
+        `Helm release ${release} was not found${this.where || " in the kubeconfig context's namespace"}.`,
+        `check the release and namespace inputs (\`helm list${this.options.namespace ? ` -n ${this.options.namespace}` : ' --all-namespaces'}\` lists the releases).`
+      )
+    }
+    if (/Kubernetes cluster unreachable/i.test(message)) {
+      return new InputError(
+        'kubeconfig',
+        `helm cannot reach the cluster (${message}).`,
+        'check that the kubeconfig secret names the right cluster and that this runner can reach its API server (a private cluster needs a self-hosted runner or a tunnel).'
+      )
+    }
+    if (/forbidden|unauthorized|must be logged in|provide credentials|token has expired|certificate/i.test(message)) {
+      return new InputError(
+        'kubeconfig',
+        `the cluster refused helm's credentials or their permissions (${message}).`,
+        `the kubeconfig's user must be able to read and write helm's release records (Secrets named sh.helm.release.v1.${release}.v*${this.where}) and to update the chart's resources; check the RBAC bound to it and that its token has not expired.`
+      )
+    }
+    if (/unknown (shorthand )?flag/.test(message)) {
+      return new RegistryError(`This helm does not know a flag the rollback needs (${message}).`, 'use helm 3.x or newer.')
+    }
+    return new RegistryError(`${doing.charAt(0).toUpperCase()}${doing.slice(1)} ${this.label} failed: ${message}.`, "see helm's message; a re-run is safe.", undefined, `HELM_EXIT_${r.exitCode}`)
+  }
+}
+
+/** The revision helm treats as current: the newest `deployed` one. */
+function currentRevision(history: Entry[]): Entry | undefined {
+  return history.findLast((e) => e.status === 'deployed')
+}
+
+/** A revision written by a rollback (helm's default description, ours, or helm 4's rollback_revision). */
+function isRollback(e: HelmHistoryEntry): boolean {
+  return (e.rollback_revision ?? 0) > 0 || /^Rollback to \d+$/.test(e.description) || OUR_DESCRIPTION.test(e.description) || /^Rollback ".*" failed/.test(e.description)
+}
+
+/** "revisions 12-21: 1.2.4 (21 deployed), 1.2.3 (20 superseded, 12-19), ..." for messages. */
+function summarise(history: Entry[]): string {
+  if (history.length === 0) return 'empty'
+  const byVersion = new Map<string, Entry[]>()
+  for (const e of [...history].reverse()) {
+    const key = e.version ?? `${e.app_version || '?'} (${e.chart})`
+    byVersion.set(key, [...(byVersion.get(key) ?? []), e])
+  }
+  const parts = [...byVersion].slice(0, 12).map(([v, es]) => `${v} (${es.map((e) => `${e.revision} ${e.status}`).join(', ')})`)
+  const first = history[0].revision
+  const last = history.at(-1)?.revision
+  return `revisions ${first === last ? first : `${first}-${last}`}: ${parts.join('; ')}${byVersion.size > 12 ? '; ...' : ''}`
+}
+
+function isHistoryEntry(x: unknown): x is HelmHistoryEntry {
+  const e = x as Record<string, unknown>
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    Number.isInteger(e.revision) &&
+    typeof e.status === 'string' &&
+    typeof e.chart === 'string' &&
+    typeof e.app_version === 'string' &&
+    typeof e.description === 'string' &&
+    (e.updated === undefined || typeof e.updated === 'string')
+  )
+}
+
+function parseJson(text: string, command: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new RegistryError(`${command} did not print JSON: ${firstLine(text) || '(nothing)'}`, 'use helm 3 or newer as the helm binary.')
+  }
+}
+
+/** The `Error: ...` line helm prints (warnings on stderr are skipped). */
+function helmError(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '')
+  const error = lines.find((l) => l.startsWith('Error: '))
+  return (error ? error.slice('Error: '.length) : (lines.at(-1) ?? '')).slice(0, 500)
+}
+
+function firstLine(s: string): string {
+  return s.trim().split('\n')[0].slice(0, 300)
+}
+
+function truncate(s: string, max: number): string {
+  const chars = [...s]
+  return chars.length <= max ? s : chars.slice(0, max).join('')
+}
+
+function quote(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`
+}
