@@ -58,7 +58,8 @@ export async function runRollback(inputs: RollbackInputs, target: Target, log: L
     log.info(`Skipped: ${gate.reason}`)
     return { status: 'skipped', reason: gate.reason, packageName: inputs.packageName, channel: inputs.channel, holder: gate.holder }
   }
-  const plan = planRollback({ ...inputs, rollbackVersion: gate.rollbackVersion }, before)
+  // a target without retire (container tags, Helm releases) gets no deprecation in its plan
+  const plan = planRollback({ ...inputs, rollbackVersion: gate.rollbackVersion, deprecate: inputs.deprecate && target.retire !== undefined }, before)
   for (const line of describePlan(plan)) log.info(line)
   for (const w of plan.warnings) log.warning(w)
 

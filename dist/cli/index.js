@@ -35165,7 +35165,8 @@ async function runRollback(inputs, target, log, preflight) {
         log.info(`Skipped: ${gate.reason}`);
         return { status: 'skipped', reason: gate.reason, packageName: inputs.packageName, channel: inputs.channel, holder: gate.holder };
     }
-    const plan = (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planRollback */ .II)({ ...inputs, rollbackVersion: gate.rollbackVersion }, before);
+    // a target without retire (container tags, Helm releases) gets no deprecation in its plan
+    const plan = (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planRollback */ .II)({ ...inputs, rollbackVersion: gate.rollbackVersion, deprecate: inputs.deprecate && target.retire !== undefined }, before);
     for (const line of (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .describePlan */ .df)(plan))
         log.info(line);
     for (const w of plan.warnings)
