@@ -55980,7 +55980,7 @@ module.exports = validate
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6927);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6050);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -55989,7 +55989,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6927:
+/***/ 6050:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65224,7 +65224,870 @@ var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/validate-npm-package-name/lib/index.js
 var lib = __nccwpck_require__(7825);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/retry.ts
+// Bounded retries for registry calls: only 408/429/5xx and network failures, honouring
+// Retry-After, never 401/403/404 or one-time-password errors, and never past a deadline.
+const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, deadlineMs: 120_000 };
+function statusOf(e) {
+    return e?.statusCode;
+}
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR']);
+function isRetryable(e) {
+    const err = e;
+    if (!err || typeof err !== 'object')
+        return false;
+    if (err.code === 'EOTP')
+        return false;
+    const status = err.statusCode;
+    if (status !== undefined)
+        return status === 408 || status === 429 || (status >= 500 && status <= 599);
+    return (err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system';
+}
+/** Retry-After in ms (seconds or an HTTP date), when the error carries one. */
+function retryAfterMs(e, now = Date.now()) {
+    const headers = e?.headers;
+    if (!headers)
+        return undefined;
+    const raw = headers['retry-after'];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (!value)
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The wait before attempt `attempt + 1`, or undefined when no further attempt may be made
+ * (attempts used up, Retry-After longer than allowed, or the deadline would pass).
+ */
+function nextDelay(policy, attempt, error, startedAt, now = Date.now()) {
+    if (attempt >= policy.attempts)
+        return undefined;
+    const asked = retryAfterMs(error, now);
+    if (asked !== undefined && asked > policy.maxDelayMs)
+        return undefined;
+    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    const delay = asked ?? backoff;
+    if (now + delay - startedAt > policy.deadlineMs)
+        return undefined;
+    return delay;
+}
+/** Runs `fn`, retrying retryable failures within the policy. */
+async function withRetry(what, fn, policy, log) {
+    const startedAt = Date.now();
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (e) {
+            const delay = isRetryable(e) ? nextDelay(policy, attempt, e, startedAt) : undefined;
+            if (delay === undefined)
+                throw e;
+            log.warning(`${what} failed (${describeFailure(e)}); retrying in ${Math.round(delay / 100) / 10} s (attempt ${attempt + 1} of ${policy.attempts}).`);
+            await sleep(delay);
+        }
+    }
+}
+function describeFailure(e) {
+    const err = e;
+    if (err?.statusCode)
+        return `HTTP ${err.statusCode}`;
+    return err?.code ?? err?.message ?? String(e);
+}
+
+;// CONCATENATED MODULE: ./src/targets/docker.ts
+// Container images on an OCI / Docker distribution registry: versions are tags, a channel
+// is a moving tag (latest, stable, ...) that "holds" the version tag with the same digest.
+// Moving a channel retags without pulling: GET the version's manifest accepting all four
+// manifest media types, PUT the unchanged bytes under the channel tag, check the digest,
+// read the tag back. A multi-arch index stays the same index with the same digest.
+//
+// Credentials (Basic, or Basic to the token realm for a Bearer token) go only to the
+// registry's own origin and to a token realm on the registry's host or an allowed host,
+// over https (http only on loopback, for tests). Redirects are never followed with them.
+
+
+
+
+
+
+
+const MEDIA_TYPES = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
+};
+/** All four, lists first: leave the list types out and a registry may answer one platform's manifest. */
+const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
+const KNOWN_MEDIA_TYPES = new Set(Object.values(MEDIA_TYPES));
+/** A tag, as the distribution spec allows it. */
+const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+/** The manifest size distribution itself refuses above. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/**
+ * Token services on another host that a registry is known to use, so credentials may go
+ * there (over https). Anything else must be allowed by name with `tokenRealmHosts`.
+ */
+const BUILTIN_TOKEN_REALM_HOSTS = {
+    'registry-1.docker.io': ['auth.docker.io'],
+    'registry.gitlab.com': ['gitlab.com']
+};
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_API = 'registry-1.docker.io';
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+/**
+ * Parses `ghcr.io/acme/app`, `127.0.0.1:5000/acme/app`, `acme/app` (Docker Hub) or `nginx`
+ * (Docker Hub's `library/nginx`), as docker's reference normalisation does: the first
+ * component is a registry when it has a `.` or `:`, is `localhost`, or has capitals.
+ */
+function parseImage(ref) {
+    const raw = ref.trim();
+    const bad = (problem, fix = 'give the image as registry/repository, such as ghcr.io/acme/app, without a tag or digest.') => new InputError('image', `${JSON.stringify(raw.slice(0, 120))} ${problem}`, fix);
+    if (raw === '')
+        throw new InputError('image', 'is empty.', 'give the image as registry/repository, such as ghcr.io/acme/app.');
+    if (/^[a-z]+:\/\//i.test(raw))
+        throw bad('has a URL scheme.', 'give the image without https:// or docker://, such as ghcr.io/acme/app.');
+    if (raw.includes('@'))
+        throw bad('has a digest.');
+    const slash = raw.indexOf('/');
+    const first = slash < 0 ? '' : raw.slice(0, slash);
+    const isHost = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase() || first.startsWith('['));
+    let registry = isHost ? first : DOCKER_HUB;
+    let repository = isHost ? raw.slice(slash + 1) : raw;
+    if (isHost && !HOST.test(registry))
+        throw bad(`names the registry host ${JSON.stringify(registry)}, which is not a host name.`);
+    if (repository.includes(':'))
+        throw bad('has a tag.', 'give the image without a tag (the versions are tags): ghcr.io/acme/app, not ghcr.io/acme/app:1.2.3.');
+    registry = registry.toLowerCase();
+    const hub = DOCKER_HUB_ALIASES.has(registry);
+    if (hub)
+        registry = DOCKER_HUB;
+    if (hub && !repository.includes('/'))
+        repository = `library/${repository}`;
+    const parts = repository.split('/');
+    if (parts.some((p) => !PATH_COMPONENT.test(p))) {
+        throw bad('is not a valid repository name.', 'use lowercase letters, digits and separators (. _ __ -) between /, such as ghcr.io/acme/app.');
+    }
+    if (`${registry}/${repository}`.length > 255)
+        throw bad('is longer than 255 characters.');
+    return { registry, apiHost: hub ? DOCKER_HUB_API : registry, repository, name: `${registry}/${repository}` };
+}
+/** `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json` (where docker/login-action writes). */
+function defaultDockerConfigPath(env = process.env) {
+    return env.DOCKER_CONFIG ? (0,external_node_path_.join)(env.DOCKER_CONFIG, 'config.json') : (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.docker', 'config.json');
+}
+/** `https://index.docker.io/v1/` -> `docker.io`; `ghcr.io` -> `ghcr.io`. */
+function configKeyHost(key) {
+    const host = key
+        .trim()
+        .replace(/^[a-z]+:\/\//i, '')
+        .replace(/\/.*$/, '')
+        .toLowerCase();
+    return DOCKER_HUB_ALIASES.has(host) ? DOCKER_HUB : host;
+}
+function loadDockerConfig(path) {
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch (e) {
+        if (e.code === 'ENOENT')
+            return undefined;
+        throw new InputError('registry-password', `the docker config ${path} cannot be read (${e.message}).`, 'pass registry-username and registry-password, or fix the docker login step.');
+    }
+    try {
+        const doc = JSON.parse(text);
+        if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+            throw new Error('not an object');
+        return doc;
+    }
+    catch {
+        throw new InputError('registry-password', `the docker config ${path} is not valid JSON.`, 'pass registry-username and registry-password, or fix the docker login step.');
+    }
+}
+/**
+ * The user name and password `docker login` (docker/login-action) stored for `host` in a
+ * docker config file: `auths[host].auth` (base64 `user:password`), or `username` and
+ * `password`. undefined when the file or the entry does not exist; an InputError when the
+ * entry holds something this action cannot use (an identity token).
+ */
+function readDockerConfigAuth(path, host) {
+    const doc = loadDockerConfig(path);
+    const wanted = configKeyHost(host);
+    for (const [key, entry] of Object.entries(doc?.auths ?? {})) {
+        if (configKeyHost(key) !== wanted || entry === null || typeof entry !== 'object')
+            continue;
+        if (typeof entry.auth === 'string' && entry.auth !== '') {
+            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+            const i = decoded.indexOf(':');
+            if (i > 0)
+                return { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
+        }
+        if (typeof entry.username === 'string' && typeof entry.password === 'string' && entry.username !== '') {
+            return { username: entry.username, password: entry.password };
+        }
+        if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') {
+            throw new InputError('registry-password', `the docker config ${path} holds an identity token for ${host}, not a user name and password.`, 'pass registry-username and registry-password (a token with write access to the repository as the password).');
+        }
+    }
+    return undefined;
+}
+/** Why the docker config has no usable entry, for the error when a registry asks for credentials. */
+function dockerConfigHint(path, host) {
+    let doc;
+    try {
+        doc = loadDockerConfig(path);
+    }
+    catch {
+        return ` (${path} cannot be read)`;
+    }
+    if (!doc)
+        return ` (there is no ${path})`;
+    const helper = doc.credHelpers && Object.entries(doc.credHelpers).find(([k]) => configKeyHost(k) === configKeyHost(host))?.[1];
+    const store = typeof helper === 'string' ? helper : typeof doc.credsStore === 'string' ? doc.credsStore : undefined;
+    if (store)
+        return ` (${path} keeps them in the credential helper docker-credential-${store}, which this action does not run)`;
+    return ` (${path} has no entry for ${host})`;
+}
+// --- HTTP --------------------------------------------------------------------------------
+/** An HTTP error status, in the shape src/retry.ts understands (statusCode, headers). */
+class HttpError extends Error {
+    statusCode;
+    method;
+    url;
+    headers;
+    registryCode;
+    detail;
+    constructor(statusCode, method, url, headers, 
+    /** the registry's error code: MANIFEST_UNKNOWN, DENIED, TAG_INVALID, ... */
+    registryCode, 
+    /** the registry's error message, or the start of the body */
+    detail) {
+        super(`${method} ${url}: HTTP ${statusCode}${registryCode ? ` ${registryCode}` : ''}${detail ? ` (${detail})` : ''}`);
+        this.statusCode = statusCode;
+        this.method = method;
+        this.url = url;
+        this.headers = headers;
+        this.registryCode = registryCode;
+        this.detail = detail;
+        this.name = 'HttpError';
+    }
+}
+/** A failure before any status: `code` is one src/retry.ts retries (ECONNREFUSED, ETIMEDOUT, ...). */
+class NetworkError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = 'NetworkError';
+    }
+}
+function parseChallenge(header) {
+    // several challenges may share one header (joined with ", "): prefer Bearer
+    const at = header.search(/\bBearer\s/i);
+    const text = at >= 0 ? header.slice(at) : header;
+    const m = /^\s*([A-Za-z][A-Za-z0-9_-]*)\s*(.*)$/s.exec(text);
+    if (!m)
+        return undefined;
+    const params = {};
+    for (const p of m[2].matchAll(/([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
+        const key = p[1].toLowerCase();
+        if (!(key in params))
+            params[key] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : p[3];
+    }
+    return { scheme: m[1].toLowerCase(), params };
+}
+function isLoopback(hostname) {
+    return LOOPBACK.has(hostname.toLowerCase());
+}
+function digestOfBytes(bytes, algorithm = 'sha256') {
+    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
+}
+const docker_short = (digest) => digest.replace(/^(sha\d+:)([0-9a-f]{12})[0-9a-f]*$/, '$1$2');
+async function mapLimit(items, limit, fn) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await fn(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+class DockerTarget {
+    options;
+    kind = 'docker';
+    label;
+    ref;
+    retry;
+    prefix;
+    base;
+    credentials;
+    /** where the credentials came from, for messages */
+    credentialSource;
+    /** why none were found, for the error when the registry asks for them */
+    missingHint = '';
+    realmHosts;
+    auth;
+    /** bumped whenever `auth` changes, so concurrent 401s authenticate once */
+    authGeneration = 0;
+    authInFlight;
+    /** set when a token realm did not get the credentials, and why */
+    withheld;
+    /** the token realm answered 401/403 to these credentials */
+    realmRejected;
+    insufficientScope = false;
+    before = new Map();
+    inspected = false;
+    constructor(options) {
+        this.options = options;
+        this.ref = parseImage(options.image);
+        this.retry = options.retry ?? DEFAULT_RETRY;
+        this.prefix = options.tagPrefix ?? '';
+        if (this.prefix !== '' && !TAG_PATTERN.test(`${this.prefix}0.0.0`)) {
+            throw new InputError('tag-prefix', `${JSON.stringify(this.prefix.slice(0, 60))} cannot start a tag.`, "use letters, digits, '.', '_' or '-' (and no '.' or '-' first), such as v.");
+        }
+        if (options.channels.length === 0)
+            throw new InputError('channel', 'is empty.', 'name the moving tag to roll back, such as latest.');
+        for (const c of options.channels) {
+            if (!TAG_PATTERN.test(c)) {
+                throw new InputError('channel', `${JSON.stringify(c.slice(0, 80))} is not a valid image tag.`, "use a tag such as latest or stable (letters, digits, '.', '_', '-'; at most 128).");
+            }
+        }
+        const secure = !(options.allowInsecureLoopback && isLoopback(new URL(`http://${this.ref.apiHost}`).hostname));
+        this.base = new URL(`${secure ? 'https' : 'http'}://${this.ref.apiHost}`);
+        this.label = `container image ${this.ref.name} on ${this.base.origin}`;
+        this.realmHosts = new Set([...(BUILTIN_TOKEN_REALM_HOSTS[this.base.host] ?? []), ...(options.tokenRealmHosts ?? [])].map((h) => h.toLowerCase()));
+        if ((options.username ?? '') !== '' || (options.password ?? '') !== '') {
+            if (!options.username)
+                throw new InputError('registry-username', 'is empty but registry-password is set.', `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`);
+            if (!options.password)
+                throw new InputError('registry-password', 'is empty but registry-username is set.', 'give the password or access token for that user.');
+            this.credentials = { username: options.username, password: options.password };
+            this.credentialSource = 'registry-username and registry-password';
+        }
+        else {
+            const path = options.dockerConfigPath ?? defaultDockerConfigPath();
+            this.credentials = readDockerConfigAuth(path, this.ref.registry);
+            this.credentialSource = `the docker config ${path}`;
+            if (!this.credentials)
+                this.missingHint = dockerConfigHint(path, this.ref.registry);
+        }
+    }
+    /** `1.2.3` -> `v1.2.3` with tag-prefix `v`. */
+    tagFor(version) {
+        return `${this.prefix}${version}`;
+    }
+    /**
+     * The channel tag's digest when this target first inspected the registry, before any
+     * write of this run: the `previous-digest` output. undefined when the tag did not exist.
+     */
+    digestBefore(channel) {
+        return this.before.get(channel);
+    }
+    /** The digest the version's tag has now (a fresh HEAD): the `restored-digest` output. */
+    async digestOf(version) {
+        return this.digestOfTag(this.tagFor(version));
+    }
+    /** The digest a tag has now (a fresh HEAD); undefined when the tag does not exist. */
+    async digestOfTag(tag) {
+        return this.read(`reading the digest of ${this.ref.name}:${tag}`, () => this.headDigest(tag), { tag });
+    }
+    async checkAccess() {
+        // 1. the credentials: the registry (Basic) or its token realm (Bearer) accepts them
+        await this.read(`checking access to ${this.ref.registry}`, () => this.request('GET', '/v2/'));
+        // 2. push: open a blob upload (needs push, changes no tag) and cancel it at once
+        let started;
+        try {
+            started = await withRetry(`checking push access to ${this.ref.name}`, () => this.request('POST', `${this.repoPath}/blobs/uploads/`), this.retry, this.options.log);
+        }
+        catch (e) {
+            if (e instanceof RollbackError)
+                throw e;
+            const status = statusOf(e);
+            const ecr = /\.dkr\.ecr\.[^.]+\.amazonaws\.com(\.cn)?$/.test(this.base.hostname);
+            if (status === 401 || (status === 403 && !ecr))
+                throw this.explain(e, 'write');
+            // ECR allows retag-only policies (PutImage without InitiateLayerUpload): not conclusive
+            this.options.log.debug(`Could not confirm push access to ${this.ref.name} in advance (${describeFailure(e)}); the tag write will tell.`);
+            return;
+        }
+        const location = started.headers.get('location');
+        if (location) {
+            // (distribution wants the delete action for this: no new token is fetched for it)
+            await this.request('DELETE', location, { reauthenticate: false }).catch((e) => this.options.log.debug(`Cancelling the probe upload on ${this.ref.registry} failed (${describeFailure(e)}); the registry purges it.`));
+        }
+    }
+    /**
+     * The tags as npm's model: `versions` holds every tag that is `tagPrefix` + an exact
+     * semver (keyed without the prefix); `distTags[channel]` is the version whose tag has
+     * the channel's digest. Reads are HEADs (Docker Hub counts a manifest GET as a pull).
+     *
+     * The cost trade-off: naming a channel's holder needs the digests of the version tags,
+     * and a repository can have hundreds. So: HEAD the channels, then the preferred
+     * versions (restore and bad). When every channel has one of those digests (the usual
+     * case: the channel is on the bad version, or already on the restore one) nothing else
+     * is read, and the other versions carry no `digest`. Otherwise the other version tags
+     * are read newest first, 8 at a time, at most `maxVersionTags` of them; a digest no
+     * version tag has is reported as the digest itself, which the planner then refuses
+     * (or force overrides) like any other unexpected holder.
+     */
+    async inspect() {
+        const tags = await this.listTags();
+        const present = new Set(tags);
+        const versionTags = new Map();
+        for (const tag of tags) {
+            if (!tag.startsWith(this.prefix))
+                continue;
+            const v = tag.slice(this.prefix.length);
+            if (semver_default().valid(v) === v)
+                versionTags.set(v, tag);
+        }
+        const limit = this.options.concurrency ?? 8;
+        const channelDigests = new Map();
+        await mapLimit(this.options.channels.filter((c) => present.has(c)), limit, async (c) => {
+            const d = await this.read(`reading ${this.ref.name}:${c}`, () => this.headDigest(c), { tag: c });
+            if (d)
+                channelDigests.set(c, d);
+        });
+        const versions = {};
+        for (const v of versionTags.keys())
+            versions[v] = {};
+        const headVersion = async (v) => {
+            const d = await this.read(`reading ${this.ref.name}:${this.tagFor(v)}`, () => this.headDigest(this.tagFor(v)), { tag: this.tagFor(v) });
+            if (d)
+                versions[v].digest = d;
+            else
+                delete versions[v]; // listed, but gone by now
+        };
+        const preferred = [...new Set(this.options.preferVersions ?? [])].filter((v) => versionTags.has(v));
+        await mapLimit(preferred, limit, headVersion);
+        const preferredDigests = new Set(preferred.map((v) => versions[v]?.digest).filter((d) => d !== undefined));
+        if ([...channelDigests.values()].some((d) => !preferredDigests.has(d))) {
+            // a channel holds something else: read the other version tags to name its holder
+            const rest = [...versionTags.keys()].filter((v) => !preferred.includes(v)).sort((semver_default()).rcompare);
+            const cap = this.options.maxVersionTags ?? 500;
+            if (rest.length > cap) {
+                this.options.log.warning(`${this.ref.name} has ${rest.length + preferred.length} version tags; only the newest ${cap} are read to find what the channel holds.`);
+            }
+            await mapLimit(rest.slice(0, cap), limit, headVersion);
+        }
+        const distTags = {};
+        for (const [channel, digest] of channelDigests) {
+            const holders = Object.entries(versions)
+                .filter(([, info]) => info.digest === digest)
+                .map(([v]) => v);
+            // preferred versions first (digest-exact guard), then the highest; a digest that no
+            // version tag has is reported as itself ("'latest' holds sha256:...")
+            distTags[channel] = preferred.find((v) => holders.includes(v)) ?? holders.sort((semver_default()).rcompare)[0] ?? digest;
+        }
+        if (!this.inspected) {
+            this.inspected = true;
+            for (const [c, d] of channelDigests)
+                this.before.set(c, d);
+        }
+        return { name: this.ref.name, distTags, versions };
+    }
+    async pointChannel(channel, version) {
+        if (!TAG_PATTERN.test(channel))
+            throw new InputError('channel', `${JSON.stringify(channel.slice(0, 80))} is not a valid image tag.`, 'use a tag such as latest or stable.');
+        const tag = this.tagFor(version);
+        const source = await this.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.getManifest(tag), { tag, input: 'restore-version' });
+        const current = await this.read(`reading ${this.ref.name}:${channel}`, () => this.headDigest(channel), { tag: channel });
+        if (current === source.digest)
+            return 'already';
+        return this.writeThenConfirm(`moving '${channel}' to ${tag} (${docker_short(source.digest)})`, async () => {
+            const reply = await this.request('PUT', `${this.repoPath}/manifests/${channel}`, { contentType: source.mediaType, body: source.bytes });
+            const stored = reply.headers.get('docker-content-digest');
+            if (stored && stored !== source.digest) {
+                throw new RegistryError(`${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`, `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`);
+            }
+        }, async () => (await this.read(`reading ${this.ref.name}:${channel}`, () => this.headDigest(channel), { tag: channel })) === source.digest);
+    }
+    // --- registry reads ------------------------------------------------------------------
+    get repoPath() {
+        return `/v2/${this.ref.repository}`;
+    }
+    async listTags() {
+        const tags = [];
+        const n = this.options.tagsPageSize;
+        let next = `${this.repoPath}/tags/list${n ? `?n=${n}` : ''}`;
+        for (let page = 0; next !== undefined; page++) {
+            if (page >= 1000)
+                throw new RegistryError(`${this.ref.registry} kept paginating the tags of ${this.ref.repository} past 1000 pages.`, 'check the registry.');
+            const url = next;
+            const reply = await this.read(`listing the tags of ${this.ref.name}`, () => this.request('GET', url));
+            let doc;
+            try {
+                doc = JSON.parse(reply.body.toString('utf8'));
+            }
+            catch {
+                throw new RegistryError(`${this.ref.registry} answered the tag list of ${this.ref.repository} with something that is not JSON.`, 'check the image input points at a container registry.');
+            }
+            if (Array.isArray(doc.tags))
+                tags.push(...doc.tags.filter((t) => typeof t === 'string'));
+            next = nextLink(reply.headers.get('link'), new URL(url, this.base));
+        }
+        return [...new Set(tags)];
+    }
+    /** The tag's digest (HEAD, all four types accepted); undefined for an unknown tag. */
+    async headDigest(tag) {
+        let reply;
+        try {
+            reply = await this.request('HEAD', `${this.repoPath}/manifests/${tag}`, { accept: MANIFEST_ACCEPT });
+        }
+        catch (e) {
+            if (statusOf(e) === 404)
+                return undefined;
+            throw e;
+        }
+        const digest = reply.headers.get('docker-content-digest');
+        if (digest && /^sha(256|512):[0-9a-f]+$/.test(digest))
+            return digest;
+        // a registry that does not say: read the manifest and hash it
+        return (await this.getManifest(tag)).digest;
+    }
+    async getManifest(tag) {
+        const reply = await this.request('GET', `${this.repoPath}/manifests/${tag}`, { accept: MANIFEST_ACCEPT });
+        const bytes = reply.body;
+        if (bytes.length > MAX_MANIFEST_BYTES)
+            throw new RegistryError(`The manifest of ${this.ref.name}:${tag} is ${bytes.length} bytes, over the 4 MiB registries accept.`, 'check the tag.');
+        const said = reply.headers.get('docker-content-digest') ?? undefined;
+        const algorithm = said?.startsWith('sha512:') ? 'sha512' : 'sha256';
+        const digest = digestOfBytes(bytes, algorithm);
+        if (said && said !== digest) {
+            throw new RegistryError(`${this.ref.registry} served ${this.ref.name}:${tag} as ${said}, but the bytes hash to ${digest}: something between here and the registry changed them.`, 'check for a proxy that rewrites responses, and re-run.');
+        }
+        let mediaType = (reply.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+        if (!KNOWN_MEDIA_TYPES.has(mediaType)) {
+            try {
+                const declared = JSON.parse(bytes.toString('utf8')).mediaType;
+                if (typeof declared === 'string')
+                    mediaType = declared;
+            }
+            catch {
+                // not JSON: refused below
+            }
+        }
+        if (!KNOWN_MEDIA_TYPES.has(mediaType)) {
+            throw new RegistryError(`${this.ref.name}:${tag} is a ${mediaType || 'manifest of no known type'}, not an OCI or Docker v2 image manifest or index: retagging it could not keep its digest.`, 're-push the image with a current Docker or buildx (schema 2 / OCI), or move the tag by hand.');
+        }
+        return { bytes, mediaType, digest };
+    }
+    // --- HTTP with auth ------------------------------------------------------------------
+    /**
+     * One registry request: answers 2xx/3xx-free replies, throws HttpError for >= 400.
+     * Authenticates on a 401 from the registry's own origin; follows redirects by hand,
+     * sending Authorization only to the registry's own origin.
+     */
+    async request(method, path, init = {}) {
+        let url = new URL(path, this.base);
+        let authTries = init.reauthenticate === false && this.auth ? 2 : 0;
+        for (let hop = 0;;) {
+            const own = url.origin === this.base.origin;
+            const generation = this.authGeneration;
+            const headers = { 'user-agent': this.options.userAgent ?? 'release-rollback' };
+            if (init.accept)
+                headers.accept = init.accept;
+            if (init.contentType)
+                headers['content-type'] = init.contentType;
+            // an expired token is not sent: the 401 that follows fetches a fresh one
+            if (own && this.auth && !(this.auth.scheme === 'bearer' && this.auth.expiresAt < Date.now() + 5000))
+                headers.authorization = this.auth.header;
+            const reply = await this.send(method, url, headers, init.body);
+            if (reply.status === 401 && own && authTries < 2) {
+                authTries++;
+                const challenge = parseChallenge(reply.headers.get('www-authenticate') ?? '');
+                if (challenge?.params.error === 'insufficient_scope')
+                    this.insufficientScope = true;
+                // another request authenticated meanwhile: try with that
+                if (this.authGeneration !== generation)
+                    continue;
+                // Basic credentials that were just refused will not do better a second time
+                if (!(headers.authorization && challenge?.scheme === 'basic')) {
+                    await this.authenticate(challenge, generation);
+                    continue;
+                }
+            }
+            if ([301, 302, 303, 307, 308].includes(reply.status) && reply.headers.get('location')) {
+                if (++hop > 5)
+                    throw new RegistryError(`${this.ref.registry} redirected ${method} ${url.pathname} more than 5 times.`, 'check the registry.');
+                const next = new URL(reply.headers.get('location'), url);
+                if (next.protocol !== 'https:' && !(next.protocol === 'http:' && this.options.allowInsecureLoopback && isLoopback(next.hostname))) {
+                    throw new RegistryError(`${this.ref.registry} redirected ${method} ${url.pathname} to ${next.protocol}//${next.host}, which is not https: refused.`, 'check the registry configuration.');
+                }
+                if (next.origin !== this.base.origin)
+                    this.options.log.debug(`${method} ${url.pathname} redirected to ${next.host}: re-issued there without credentials.`);
+                url = next;
+                continue;
+            }
+            if (reply.status >= 400)
+                throw httpError(method, url, reply);
+            return reply;
+        }
+    }
+    /** One fetch: no redirects followed, a timeout, network failures as NetworkError. */
+    async send(method, url, headers, body) {
+        const timeoutMs = this.options.timeoutMs ?? 30_000;
+        try {
+            const res = await fetch(url, { method, headers, body: body === undefined ? undefined : new Uint8Array(body), redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+            const data = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
+            return { status: res.status, headers: res.headers, body: data };
+        }
+        catch (e) {
+            const err = e;
+            if (err.name === 'TimeoutError' || err.name === 'AbortError')
+                throw new NetworkError('ETIMEDOUT', `${method} ${url.host}${url.pathname}: no answer within ${timeoutMs / 1000} s`);
+            const code = err.cause?.code ?? err.cause?.errors?.[0]?.code ?? 'FETCH_ERROR';
+            throw new NetworkError(code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'ETIMEDOUT' : code, `${method} ${url.host}${url.pathname}: ${code}`);
+        }
+    }
+    async authenticate(challenge, seenGeneration) {
+        if (this.authInFlight)
+            return this.authInFlight;
+        if (this.authGeneration !== seenGeneration)
+            return;
+        this.authInFlight = this.obtainAuth(challenge).finally(() => {
+            this.authInFlight = undefined;
+        });
+        return this.authInFlight;
+    }
+    async obtainAuth(challenge) {
+        const creds = this.credentials;
+        if (challenge?.scheme === 'basic') {
+            if (!creds)
+                throw this.noCredentials();
+            this.setAuth({ scheme: 'basic', header: basicHeader(creds) });
+            return;
+        }
+        if (challenge?.scheme !== 'bearer' || !challenge.params.realm) {
+            throw new RegistryError(`${this.ref.registry} asked for authentication without a challenge this action understands (${challenge?.scheme ?? 'none'}).`, 'check the image input points at a Docker / OCI registry.');
+        }
+        let realm;
+        try {
+            realm = new URL(challenge.params.realm);
+        }
+        catch {
+            throw new RegistryError(`${this.ref.registry} named a token realm that is not a URL: ${JSON.stringify(challenge.params.realm.slice(0, 120))}.`, 'check the registry.');
+        }
+        const refusal = creds ? this.realmRefusal(realm) : undefined;
+        if (refusal && this.withheld !== refusal) {
+            this.withheld = refusal;
+            this.options.log.warning(`The credentials were not sent to the token service ${realm.origin}: ${refusal}. Asking for an anonymous token.`);
+        }
+        const sendCreds = creds !== undefined && refusal === undefined;
+        // plain-http token service off loopback: not even an anonymous request
+        if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopback(realm.hostname) && this.options.allowInsecureLoopback)) {
+            throw this.credentialsProblem(`${this.ref.registry} sends clients to the token service ${realm.origin}, which is not https.`);
+        }
+        const scopes = new Set((challenge.params.scope ?? '').split(' ').filter(Boolean));
+        scopes.add(`repository:${this.ref.repository}:${sendCreds ? 'pull,push' : 'pull'}`);
+        if (challenge.params.service)
+            realm.searchParams.set('service', challenge.params.service);
+        for (const s of scopes)
+            realm.searchParams.append('scope', s);
+        const headers = { 'user-agent': this.options.userAgent ?? 'release-rollback', accept: 'application/json' };
+        if (sendCreds)
+            headers.authorization = basicHeader(creds);
+        const reply = await this.send('GET', realm, headers);
+        if (reply.status === 401 || reply.status === 403) {
+            if (sendCreds) {
+                this.realmRejected = `the token service ${realm.origin} rejected them (${reply.status})`;
+                throw this.credentialsProblem(`${this.ref.registry}'s token service ${realm.origin} rejected the credentials of ${creds.username} (${reply.status}).`);
+            }
+            throw creds ? this.credentialsProblem(`${this.ref.registry} refused an anonymous token.`) : this.noCredentials();
+        }
+        if (reply.status >= 300)
+            throw httpError('GET', realm, reply);
+        let doc;
+        try {
+            doc = JSON.parse(reply.body.toString('utf8'));
+        }
+        catch {
+            throw new RegistryError(`The token service ${realm.origin} answered with something that is not JSON.`, 'check the registry.');
+        }
+        const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : '';
+        if (!token)
+            throw new RegistryError(`The token service ${realm.origin} answered without a token.`, 'check the registry.');
+        const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
+        this.setAuth({ scheme: 'bearer', header: `Bearer ${token}`, expiresAt: Date.now() + ttl * 1000 });
+    }
+    setAuth(auth) {
+        this.auth = auth;
+        this.authGeneration++;
+    }
+    /** Why the credentials must not go to this token realm; undefined when they may. */
+    realmRefusal(realm) {
+        const host = realm.hostname.toLowerCase();
+        const registryHost = this.base.hostname.toLowerCase();
+        if (host !== registryHost && !this.realmHosts.has(host)) {
+            return `${realm.host} is not the registry's host ${registryHost} (credentials go only to the registry's own host, or to a token host allowed by name)`;
+        }
+        if (realm.protocol === 'https:')
+            return undefined;
+        if (realm.protocol === 'http:' && this.options.allowInsecureLoopback && isLoopback(host) && isLoopback(registryHost))
+            return undefined;
+        return `${realm.origin} is not https`;
+    }
+    // --- errors --------------------------------------------------------------------------
+    noCredentials() {
+        return new InputError('registry-password', `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`, `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.`);
+    }
+    credentialsProblem(problem) {
+        const why = this.withheld ? ` The credentials were not sent to the token service: ${this.withheld}.` : '';
+        const fix = this.withheld
+            ? `if that host is ${this.ref.registry}'s own token service, allow it by name (tokenRealmHosts); otherwise check the image input names the registry you meant.`
+            : this.credentialFix();
+        return new InputError('registry-password', `${problem}${why}`, fix);
+    }
+    credentialFix() {
+        const ghcr = this.base.hostname === 'ghcr.io' ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.` : '';
+        const hub = this.base.hostname === DOCKER_HUB_API ? ' For Docker Hub: use an access token with Read & Write scope as the password.' : '';
+        const which = this.options.username
+            ? 'check registry-username and registry-password are current'
+            : this.credentials
+                ? `the credentials came from ${this.credentialSource} (docker/login-action): check that login step, or pass registry-username and registry-password`
+                : 'set registry-username and registry-password';
+        return `${which}, and that they may push to ${this.ref.name}.${ghcr}${hub}`;
+    }
+    /** Runs a read with retries; failures become errors that say what to do. */
+    async read(what, fn, context = {}) {
+        try {
+            return await withRetry(what, fn, this.retry, this.options.log);
+        }
+        catch (e) {
+            throw this.explain(e, 'read', context);
+        }
+    }
+    /**
+     * Writes, then decides from the registry's state rather than from the status code (as
+     * the npm target does): an error that took effect counts as done, an OK that did not
+     * is tried again within the retry policy.
+     */
+    async writeThenConfirm(what, write, confirm) {
+        const startedAt = Date.now();
+        for (let attempt = 1;; attempt++) {
+            let failure;
+            try {
+                await write();
+            }
+            catch (e) {
+                if (e instanceof RollbackError)
+                    throw e;
+                failure = e;
+            }
+            if (await confirm()) {
+                if (failure)
+                    this.options.log.warning(`${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`);
+                return 'written';
+            }
+            const delay = failure === undefined || isRetryable(failure) ? nextDelay(this.retry, attempt, failure, startedAt) : undefined;
+            if (delay === undefined) {
+                if (failure)
+                    throw this.explain(failure, 'write', {});
+                throw new RegistryError(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
+            }
+            this.options.log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
+            await sleep(delay);
+        }
+    }
+    /** Turns a failure into an error that says what to do. Never includes the password or a token. */
+    explain(e, kind, context = {}) {
+        if (e instanceof RollbackError)
+            return e;
+        const where = this.ref.registry;
+        const name = this.ref.name;
+        if (e instanceof HttpError) {
+            const status = e.statusCode;
+            const said = e.detail ? ` (${e.registryCode ? `${e.registryCode}: ` : ''}${e.detail})` : e.registryCode ? ` (${e.registryCode})` : '';
+            if (isImmutable(e)) {
+                return new RegistryError(`${where} refuses to move the tag: ${name} has immutable tags${said}.`, 'allow tags to be overwritten for this repository (ECR: image tag mutability MUTABLE, or an exclusion for the channel tag; Harbor: the immutability rule; Artifact Registry: immutable tags off), then re-run.', status, e.registryCode);
+            }
+            if (status === 401) {
+                if (!this.credentials)
+                    return this.noCredentials();
+                if (this.withheld || this.realmRejected)
+                    return this.credentialsProblem(`${where} refused access to ${name} (401 Unauthorized).`);
+                if (this.insufficientScope || kind === 'write') {
+                    return new InputError('registry-password', `${where} does not let ${this.credentials.username} ${kind === 'write' ? 'push to' : 'read'} ${name} (401${this.insufficientScope ? ', insufficient scope' : ''}).`, this.credentialFix());
+                }
+                return new InputError('registry-password', `${where} rejected the credentials of ${this.credentials.username} (401 Unauthorized).`, this.credentialFix());
+            }
+            if (status === 403) {
+                return new InputError('registry-password', `${where} denied ${this.credentials ? this.credentials.username : 'anonymous'} ${kind === 'write' ? 'push' : 'pull'} access to ${name} (403 Forbidden)${said}.`, this.credentialFix());
+            }
+            if (status === 404 && (e.registryCode === 'NAME_UNKNOWN' || /\/tags\/list/.test(e.url))) {
+                return new InputError('image', `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, 'check the image input (registry host and repository path); a private repository also needs credentials that can read it.');
+            }
+            if (status === 404 && context.tag !== undefined) {
+                const version = context.tag.startsWith(this.prefix) ? context.tag.slice(this.prefix.length) : context.tag;
+                return new InputError(context.input ?? 'restore-version', `${name}:${context.tag} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`);
+            }
+            if (status === 405 && kind === 'write') {
+                return new RegistryError(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, 'point the image input at the registry the image is pushed to.', status, e.registryCode);
+            }
+            return new RegistryError(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`, isRetryable(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, e.registryCode);
+        }
+        const code = e.code;
+        const message = e instanceof NetworkError ? e.message : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`;
+        const tls = /SSL|TLS|CERT|SELF_SIGNED/i.test(code ?? '');
+        return new RegistryError(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: ${message}.`, isRetryable(e)
+            ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
+            : tls
+                ? `the TLS connection to ${where} failed: it must serve https with a certificate the runner trusts (NODE_EXTRA_CA_CERTS for a private CA).`
+                : 'see the message above.', undefined, code);
+    }
+}
+function basicHeader(creds) {
+    return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+}
+function httpError(method, url, reply) {
+    const headers = {};
+    reply.headers.forEach((v, k) => (headers[k] = v));
+    let code;
+    let detail;
+    const text = reply.body.toString('utf8');
+    try {
+        const doc = JSON.parse(text);
+        const first = doc.errors?.[0];
+        if (typeof first?.code === 'string')
+            code = first.code;
+        if (typeof first?.message === 'string')
+            detail = first.message.slice(0, 300);
+    }
+    catch {
+        const line = text.split('\n')[0].trim();
+        if (line)
+            detail = line.slice(0, 300);
+    }
+    return new HttpError(reply.status, method, `${url.origin}${url.pathname}`, headers, code, detail);
+}
+/** ECR: 400 ImageTagAlreadyExistsException / TAG_INVALID "...immutable"; Harbor 412, Artifact Registry 400, others 409/403 saying "immutable". */
+function isImmutable(e) {
+    if (e.method !== 'PUT' || ![400, 403, 409, 412].includes(e.statusCode))
+        return false;
+    return /immutable|ImageTagAlreadyExistsException|cannot be overwritten/i.test(`${e.registryCode ?? ''} ${e.detail ?? ''}`);
+}
+/** The `rel="next"` target of a Link header, resolved against the request URL. */
+function nextLink(header, requested) {
+    if (!header)
+        return undefined;
+    for (const part of header.split(/,(?=\s*<)/)) {
+        const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+        if (m && /\brel\s*=\s*"?next"?/i.test(m[2]))
+            return new URL(m[1], requested).toString();
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -65236,6 +66099,7 @@ const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 const DEFAULT_DEPRECATION_MESSAGE = '{version} was rolled back: {reason}. Use {restore} instead.';
 const MAX_REASON_LENGTH = 1000;
 const PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'];
+const TARGETS = ['npm', 'docker', 'helm'];
 function parseBoolean(name, raw, fallback) {
     const v = raw.trim();
     if (v === '')
@@ -65264,6 +66128,30 @@ function parsePublishedAfter(name, raw) {
         throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at has this form).');
     }
     return new Date(ms).toISOString();
+}
+function parseTarget(name, raw) {
+    const v = (raw.trim() || 'npm').toLowerCase();
+    if (!TARGETS.includes(v))
+        throw new InputError(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`);
+    return v;
+}
+/** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */
+function parseTag(name, raw) {
+    const tag = raw.trim();
+    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
+        throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).');
+    }
+    return tag;
+}
+/** A Helm release name (Helm's rule: DNS-1123 label, at most 53 characters). */
+function parseHelmRelease(name, raw) {
+    const release = raw.trim();
+    if (release === '')
+        throw new InputError(name, 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(release) || release.length > 53) {
+        throw new InputError(name, `${JSON.stringify(release.slice(0, 60))} is not a valid Helm release name.`, 'use lower-case letters, digits and "-", at most 53 characters.');
+    }
+    return release;
 }
 /** A dist-tag: URL-safe, and not something npm would read as a version range. */
 function parseChannel(name, raw) {
@@ -65381,21 +66269,35 @@ function readInputs(get, env = process.env) {
     if (restoreVersion === rollbackVersion) {
         throw new InputError('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.');
     }
-    const channel = parseChannel('channel', get('channel') || 'latest');
+    const target = parseTarget('target', get('target'));
+    const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : parseTag('channel', get('channel') || 'latest');
     const reason = parseReason('reason', get('reason'));
-    const packageRaw = get('package');
-    const packageName = parsePackageName('package', packageRaw.trim() === '' ? packageNameFromWorkspace(env.GITHUB_WORKSPACE || process.cwd()) : packageRaw);
-    const registry = parseRegistry('registry', get('registry'));
+    // what is rolled back: the npm package, the image, or the Helm release
+    let packageName;
+    if (target === 'docker') {
+        if (get('image').trim() === '')
+            throw new InputError('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
+        packageName = parseImage(get('image')).name;
+    }
+    else if (target === 'helm') {
+        packageName = parseHelmRelease('release', get('release'));
+    }
+    else {
+        const packageRaw = get('package');
+        packageName = parsePackageName('package', packageRaw.trim() === '' ? packageNameFromWorkspace(env.GITHUB_WORKSPACE || process.cwd()) : packageRaw);
+    }
+    const registry = target === 'npm' ? parseRegistry('registry', get('registry')) : '';
     const dryRun = parseBoolean('dry-run', get('dry-run'), false);
     const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
     if (/\s/.test(tokenRaw)) {
         throw new InputError('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
     }
     const npmToken = tokenRaw === '' ? undefined : tokenRaw;
-    if (npmToken === undefined && !dryRun) {
+    if (npmToken === undefined && !dryRun && target === 'npm') {
         throw new InputError('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', 'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.');
     }
     return {
+        target,
         rollbackVersion,
         publishedAfter,
         restoreVersion,
@@ -65404,7 +66306,8 @@ function readInputs(get, env = process.env) {
         packageName,
         registry,
         npmToken,
-        deprecate: parseBoolean('deprecate', get('deprecate'), true),
+        // container tags and Helm releases have no deprecation
+        deprecate: target === 'npm' && parseBoolean('deprecate', get('deprecate'), true),
         deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
         dryRun,
         force: parseBoolean('force', get('force'), false)
@@ -65447,6 +66350,18 @@ function readGitHubInputs(get, env = process.env) {
         throw new InputError('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', 'run it in a workflow, or set create-issue: false and commit-report: false.');
     }
     return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw };
+}
+function readDockerInputs(get) {
+    const tagPrefix = get('tag-prefix').trim();
+    if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
+        throw new InputError('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.');
+    }
+    const username = get('registry-username').trim() || undefined;
+    const password = get('registry-password').trim() || undefined;
+    if ((username === undefined) !== (password === undefined)) {
+        throw new InputError(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).');
+    }
+    return { image: get('image').trim(), username, password, tagPrefix };
 }
 
 ;// CONCATENATED MODULE: ./src/plan.ts
@@ -65832,79 +66747,6 @@ function renderSkipped(skip) {
 // EXTERNAL MODULE: ./node_modules/npm-registry-fetch/lib/index.js
 var npm_registry_fetch_lib = __nccwpck_require__(5706);
 var npm_registry_fetch_lib_default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch_lib);
-;// CONCATENATED MODULE: ./src/retry.ts
-// Bounded retries for registry calls: only 408/429/5xx and network failures, honouring
-// Retry-After, never 401/403/404 or one-time-password errors, and never past a deadline.
-const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, deadlineMs: 120_000 };
-function statusOf(e) {
-    return e?.statusCode;
-}
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR']);
-function isRetryable(e) {
-    const err = e;
-    if (!err || typeof err !== 'object')
-        return false;
-    if (err.code === 'EOTP')
-        return false;
-    const status = err.statusCode;
-    if (status !== undefined)
-        return status === 408 || status === 429 || (status >= 500 && status <= 599);
-    return (err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system';
-}
-/** Retry-After in ms (seconds or an HTTP date), when the error carries one. */
-function retryAfterMs(e, now = Date.now()) {
-    const headers = e?.headers;
-    if (!headers)
-        return undefined;
-    const raw = headers['retry-after'];
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    if (!value)
-        return undefined;
-    if (/^\d+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/**
- * The wait before attempt `attempt + 1`, or undefined when no further attempt may be made
- * (attempts used up, Retry-After longer than allowed, or the deadline would pass).
- */
-function nextDelay(policy, attempt, error, startedAt, now = Date.now()) {
-    if (attempt >= policy.attempts)
-        return undefined;
-    const asked = retryAfterMs(error, now);
-    if (asked !== undefined && asked > policy.maxDelayMs)
-        return undefined;
-    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    const delay = asked ?? backoff;
-    if (now + delay - startedAt > policy.deadlineMs)
-        return undefined;
-    return delay;
-}
-/** Runs `fn`, retrying retryable failures within the policy. */
-async function withRetry(what, fn, policy, log) {
-    const startedAt = Date.now();
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
-        }
-        catch (e) {
-            const delay = isRetryable(e) ? nextDelay(policy, attempt, e, startedAt) : undefined;
-            if (delay === undefined)
-                throw e;
-            log.warning(`${what} failed (${describeFailure(e)}); retrying in ${Math.round(delay / 100) / 10} s (attempt ${attempt + 1} of ${policy.attempts}).`);
-            await sleep(delay);
-        }
-    }
-}
-function describeFailure(e) {
-    const err = e;
-    if (err?.statusCode)
-        return `HTTP ${err.statusCode}`;
-    return err?.code ?? err?.message ?? String(e);
-}
-
 ;// CONCATENATED MODULE: ./src/targets/npm.ts
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm).
@@ -66092,6 +66934,45 @@ function toState(doc) {
     return { name: doc.name, distTags: { ...(doc['dist-tags'] ?? {}) }, versions };
 }
 
+;// CONCATENATED MODULE: ./src/targets/select.ts
+// Builds the adapter the inputs ask for. The rest of the run only sees a Target.
+
+
+
+function createTarget(inputs, get, log, userAgent) {
+    if (inputs.target === 'docker') {
+        const d = readDockerInputs(get);
+        const target = new DockerTarget({
+            image: d.image,
+            channels: [inputs.channel],
+            preferVersions: [inputs.restoreVersion, inputs.rollbackVersion].filter((v) => v !== undefined && v !== 'current'),
+            tagPrefix: d.tagPrefix,
+            username: d.username,
+            password: d.password,
+            log,
+            userAgent,
+            // plain http only to a registry on this machine (a registry service container on
+            // localhost:5000); loopback traffic never crosses a network
+            allowInsecureLoopback: true
+        });
+        return {
+            target,
+            extras: {
+                outputs: async (restore) => ({
+                    'previous-digest': target.digestBefore(inputs.channel) ?? '',
+                    'restored-digest': restore ? ((await target.digestOf(restore).catch(() => undefined)) ?? '') : ''
+                })
+            }
+        };
+    }
+    if (inputs.target === 'helm')
+        throw new Error('target: helm is wired in src/targets/select.ts');
+    return {
+        target: new NpmTarget({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent }),
+        extras: { outputs: async () => ({}) }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // The only module that talks to @actions/core: inputs in, outputs and summary out.
 
@@ -66112,7 +66993,9 @@ const Outputs = {
     issueUrl: 'issue-url',
     reportPath: 'report-path',
     reportUrl: 'report-url',
-    pullRequestUrl: 'pull-request-url'
+    pullRequestUrl: 'pull-request-url',
+    previousDigest: 'previous-digest',
+    restoredDigest: 'restored-digest'
 };
 const EMPTY = {
     status: 'failed',
@@ -66125,7 +67008,9 @@ const EMPTY = {
     'issue-url': '',
     'report-path': '',
     'report-url': '',
-    'pull-request-url': ''
+    'pull-request-url': '',
+    'previous-digest': '',
+    'restored-digest': ''
 };
 function outputsOf(result, books) {
     return {
@@ -66139,7 +67024,9 @@ function outputsOf(result, books) {
         'issue-url': books?.issueUrl ?? '',
         'report-path': books?.reportPath ?? '',
         'report-url': books?.reportUrl ?? '',
-        'pull-request-url': books?.pullRequestUrl ?? ''
+        'pull-request-url': books?.pullRequestUrl ?? '',
+        'previous-digest': '',
+        'restored-digest': ''
     };
 }
 function runContext(env) {
@@ -66158,7 +67045,7 @@ async function run(env = process.env) {
     let outputs = { ...EMPTY };
     try {
         // mask secrets before anything else can print them
-        for (const secret of [getInput('npm-token'), getInput('github-token'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
+        for (const secret of [getInput('npm-token'), getInput('github-token'), getInput('registry-password'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
             if (secret.trim())
                 setSecret(secret.trim());
         }
@@ -66167,24 +67054,18 @@ async function run(env = process.env) {
         const inputs = readInputs(get, env);
         const gi = readGitHubInputs(get, env);
         const ctx = runContext(env);
-        const target = new NpmTarget({
-            packageName: inputs.packageName,
-            registry: inputs.registry,
-            token: inputs.npmToken,
-            log: core_namespaceObject,
-            userAgent: `release-rollback (node ${process.version})`
-        });
+        const { target, extras } = createTarget(inputs, get, core_namespaceObject, `release-rollback (node ${process.version})`);
         const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token;
         const gh = books ? createGitHubClient({ token: gi.token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core_namespaceObject }) : undefined;
         const { outcome, bookkeeping } = await executeRollback(inputs, gi, target, gh, ctx, core_namespaceObject);
         if (outcome.status === 'skipped') {
             // the circuit breaker said no: nothing to record either
-            outputs = { ...EMPTY, status: 'skipped', 'previous-version': outcome.holder ?? '', 'restored-version': outcome.holder ?? '' };
+            outputs = { ...EMPTY, status: 'skipped', 'previous-version': outcome.holder ?? '', 'restored-version': outcome.holder ?? '', ...(await extras.outputs(undefined)) };
             await summary.addRaw(renderSkipped(outcome)).write();
             return;
         }
         const result = outcome;
-        outputs = outputsOf(result, bookkeeping);
+        outputs = { ...outputsOf(result, bookkeeping), ...(await extras.outputs(result.plan.restoreVersion)) };
         await summary.addRaw(renderSummary(result, bookkeeping)).write();
         if (result.error instanceof PartialError)
             setFailed(result.error.message);

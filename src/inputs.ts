@@ -5,6 +5,7 @@ import validateName from 'validate-npm-package-name'
 import { InputError } from './errors.js'
 import { SEVERITIES, type Severity } from './github/incident.js'
 import { parseReportDir } from './github/render.js'
+import { parseImage } from './targets/docker.js'
 
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/'
 export const DEFAULT_DEPRECATION_MESSAGE =
@@ -12,8 +13,13 @@ export const DEFAULT_DEPRECATION_MESSAGE =
 export const MAX_REASON_LENGTH = 1000
 const PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'] as const
 
+export const TARGETS = ['npm', 'docker', 'helm'] as const
+export type TargetKind = (typeof TARGETS)[number]
+
 /** Everything the action was asked to do, parsed and validated. */
 export interface RollbackInputs {
+  /** where the release lives (default npm) */
+  target?: TargetKind
   /** an exact version, or 'current': whatever the channel holds now (needs publishedAfter) */
   rollbackVersion: string
   /** ISO-8601: roll back only a version published after this time (the circuit breaker) */
@@ -64,6 +70,31 @@ export function parsePublishedAfter(name: string, raw: string): string | undefin
     throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at has this form).')
   }
   return new Date(ms).toISOString()
+}
+
+export function parseTarget(name: string, raw: string): TargetKind {
+  const v = (raw.trim() || 'npm').toLowerCase()
+  if (!(TARGETS as readonly string[]).includes(v)) throw new InputError(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`)
+  return v as TargetKind
+}
+
+/** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */
+export function parseTag(name: string, raw: string): string {
+  const tag = raw.trim()
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
+    throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).')
+  }
+  return tag
+}
+
+/** A Helm release name (Helm's rule: DNS-1123 label, at most 53 characters). */
+export function parseHelmRelease(name: string, raw: string): string {
+  const release = raw.trim()
+  if (release === '') throw new InputError(name, 'is required with target: helm.', 'give the Helm release name, such as acme-app.')
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(release) || release.length > 53) {
+    throw new InputError(name, `${JSON.stringify(release.slice(0, 60))} is not a valid Helm release name.`, 'use lower-case letters, digits and "-", at most 53 characters.')
+  }
+  return release
 }
 
 /** A dist-tag: URL-safe, and not something npm would read as a version range. */
@@ -212,21 +243,28 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   if (restoreVersion === rollbackVersion) {
     throw new InputError('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.')
   }
-  const channel = parseChannel('channel', get('channel') || 'latest')
+  const target = parseTarget('target', get('target'))
+  const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : parseTag('channel', get('channel') || 'latest')
   const reason = parseReason('reason', get('reason'))
-  const packageRaw = get('package')
-  const packageName = parsePackageName(
-    'package',
-    packageRaw.trim() === '' ? packageNameFromWorkspace(env.GITHUB_WORKSPACE || process.cwd()) : packageRaw
-  )
-  const registry = parseRegistry('registry', get('registry'))
+  // what is rolled back: the npm package, the image, or the Helm release
+  let packageName: string
+  if (target === 'docker') {
+    if (get('image').trim() === '') throw new InputError('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.')
+    packageName = parseImage(get('image')).name
+  } else if (target === 'helm') {
+    packageName = parseHelmRelease('release', get('release'))
+  } else {
+    const packageRaw = get('package')
+    packageName = parsePackageName('package', packageRaw.trim() === '' ? packageNameFromWorkspace(env.GITHUB_WORKSPACE || process.cwd()) : packageRaw)
+  }
+  const registry = target === 'npm' ? parseRegistry('registry', get('registry')) : ''
   const dryRun = parseBoolean('dry-run', get('dry-run'), false)
   const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim()
   if (/\s/.test(tokenRaw)) {
     throw new InputError('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.')
   }
   const npmToken = tokenRaw === '' ? undefined : tokenRaw
-  if (npmToken === undefined && !dryRun) {
+  if (npmToken === undefined && !dryRun && target === 'npm') {
     throw new InputError(
       'npm-token',
       'is empty: moving a dist-tag and deprecating need a token with write access to the package.',
@@ -234,6 +272,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     )
   }
   return {
+    target,
     rollbackVersion,
     publishedAfter,
     restoreVersion,
@@ -242,7 +281,8 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     packageName,
     registry,
     npmToken,
-    deprecate: parseBoolean('deprecate', get('deprecate'), true),
+    // container tags and Helm releases have no deprecation
+    deprecate: target === 'npm' && parseBoolean('deprecate', get('deprecate'), true),
     deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
     dryRun,
     force: parseBoolean('force', get('force'), false)
@@ -300,4 +340,24 @@ export function readGitHubInputs(get: InputReader, env: NodeJS.ProcessEnv = proc
     throw new InputError('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', 'run it in a workflow, or set create-issue: false and commit-report: false.')
   }
   return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw as Severity }
+}
+
+export interface DockerInputs {
+  image: string
+  username?: string
+  password?: string
+  tagPrefix: string
+}
+
+export function readDockerInputs(get: InputReader): DockerInputs {
+  const tagPrefix = get('tag-prefix').trim()
+  if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
+    throw new InputError('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.')
+  }
+  const username = get('registry-username').trim() || undefined
+  const password = get('registry-password').trim() || undefined
+  if ((username === undefined) !== (password === undefined)) {
+    throw new InputError(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).')
+  }
+  return { image: get('image').trim(), username, password, tagPrefix }
 }

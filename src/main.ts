@@ -8,7 +8,7 @@ import type { RunContext } from './github/incident.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
 import type { RollbackResult } from './rollback.js'
 import { renderSkipped, renderSummary } from './summary.js'
-import { NpmTarget } from './targets/npm.js'
+import { createTarget } from './targets/select.js'
 
 export const Outputs = {
   status: 'status',
@@ -21,7 +21,9 @@ export const Outputs = {
   issueUrl: 'issue-url',
   reportPath: 'report-path',
   reportUrl: 'report-url',
-  pullRequestUrl: 'pull-request-url'
+  pullRequestUrl: 'pull-request-url',
+  previousDigest: 'previous-digest',
+  restoredDigest: 'restored-digest'
 } as const
 
 type OutputValues = Record<(typeof Outputs)[keyof typeof Outputs], string>
@@ -37,7 +39,9 @@ const EMPTY: OutputValues = {
   'issue-url': '',
   'report-path': '',
   'report-url': '',
-  'pull-request-url': ''
+  'pull-request-url': '',
+  'previous-digest': '',
+  'restored-digest': ''
 }
 
 export function outputsOf(result: RollbackResult, books?: BookkeepingResult): OutputValues {
@@ -52,7 +56,9 @@ export function outputsOf(result: RollbackResult, books?: BookkeepingResult): Ou
     'issue-url': books?.issueUrl ?? '',
     'report-path': books?.reportPath ?? '',
     'report-url': books?.reportUrl ?? '',
-    'pull-request-url': books?.pullRequestUrl ?? ''
+    'pull-request-url': books?.pullRequestUrl ?? '',
+    'previous-digest': '',
+    'restored-digest': ''
   }
 }
 
@@ -73,7 +79,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let outputs: OutputValues = { ...EMPTY }
   try {
     // mask secrets before anything else can print them
-    for (const secret of [core.getInput('npm-token'), core.getInput('github-token'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
+    for (const secret of [core.getInput('npm-token'), core.getInput('github-token'), core.getInput('registry-password'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
       if (secret.trim()) core.setSecret(secret.trim())
     }
     // every input is validated before anything is written
@@ -82,24 +88,18 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const gi = readGitHubInputs(get, env)
     const ctx = runContext(env)
 
-    const target = new NpmTarget({
-      packageName: inputs.packageName,
-      registry: inputs.registry,
-      token: inputs.npmToken,
-      log: core,
-      userAgent: `release-rollback (node ${process.version})`
-    })
+    const { target, extras } = createTarget(inputs, get, core, `release-rollback (node ${process.version})`)
     const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token
     const gh = books ? createGitHubClient({ token: gi.token as string, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core }) : undefined
     const { outcome, bookkeeping } = await executeRollback(inputs, gi, target, gh, ctx, core)
     if (outcome.status === 'skipped') {
       // the circuit breaker said no: nothing to record either
-      outputs = { ...EMPTY, status: 'skipped', 'previous-version': outcome.holder ?? '', 'restored-version': outcome.holder ?? '' }
+      outputs = { ...EMPTY, status: 'skipped', 'previous-version': outcome.holder ?? '', 'restored-version': outcome.holder ?? '', ...(await extras.outputs(undefined)) }
       await core.summary.addRaw(renderSkipped(outcome)).write()
       return
     }
     const result = outcome
-    outputs = outputsOf(result, bookkeeping)
+    outputs = { ...outputsOf(result, bookkeeping), ...(await extras.outputs(result.plan.restoreVersion)) }
     await core.summary.addRaw(renderSummary(result, bookkeeping)).write()
     if (result.error instanceof PartialError) core.setFailed(result.error.message)
   } catch (e) {

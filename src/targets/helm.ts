@@ -354,7 +354,7 @@ export class HelmTarget implements Target {
     const request = this.options.request
     if (!request) return
     const holds = summarise(history)
-    const pruned = `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so an older revision of it may have been pruned.`
+    const pruned = (what: string) => `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so ${what} may have been pruned.`
     const restorable = Object.entries(state.versions)
       .filter(([, info]) => info.revision !== undefined)
       .map(([v, info]) => `${v} (revision ${info.revision})`)
@@ -378,14 +378,14 @@ export class HelmTarget implements Target {
       const failedOnly = restore in state.versions
       throw new InputError(
         'restore-version',
-        `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned}`.trim(),
+        `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned('an older revision of it')}`.trim(),
         `give a restore-version the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`
       )
     }
     if (restore === undefined && semver.valid(bad) !== null && lastKnownGood(state, bad, this.channel) === undefined) {
       throw new InputError(
         'restore-version',
-        `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned.replace('of it', '')}`,
+        `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned('older revisions')}`,
         'give the version to restore explicitly, or deploy it with helm upgrade instead.'
       )
     }
@@ -443,9 +443,9 @@ export class HelmTarget implements Target {
     this.options.log.info(`Rolling ${this.label} back to revision ${target.revision} (${this.what} ${version}, ${target.status}); helm waits up to ${this.options.timeout} for it to become ready.`)
     let r = await this.run([...base, '--description', description])
     if (r.exitCode !== 0 && /unknown flag: --description/.test(r.stderr)) {
-      // helm before 4.3 has no `rollback --description`; the flag error means nothing ran
+      // `rollback --description` is newer than helm v4.2 (helm PR #31580); the flag error means nothing ran
       this.options.log.warning(
-        `This helm cannot describe a rollback (no --description before helm 4.3), so the revision gets helm's own "Rollback to ${target.revision}"; a re-run still sees the release on ${version}.`
+        `This helm cannot describe a rollback (helm rollback --description came after helm v4.2), so the revision gets helm's own "Rollback to ${target.revision}"; a re-run still sees the release on ${version}.`
       )
       r = await this.run(base)
     }
