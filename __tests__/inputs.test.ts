@@ -16,6 +16,7 @@ const reader = (values: Record<string, string>) => (name: string) => values[name
 describe('readInputs', () => {
   it('applies the documented defaults', () => {
     expect(readInputs(reader(valid), {})).toEqual({
+      target: 'npm',
       rollbackVersion: '1.2.3',
       restoreVersion: undefined,
       channel: 'latest',

@@ -408,3 +408,19 @@ describe('formatTime', () => {
     expect(formatTime('soon | *now*')).toBe('soon \\| \\*now\\*')
   })
 })
+
+describe('other targets', () => {
+  it('a Docker incident gets no npm installer table or npm commands, and the target survives a re-run merge', () => {
+    const docker = { ...record(), packageName: 'ghcr.io/acme/app', target: 'docker' as const, deprecationMessage: undefined }
+    const body = renderIssueBody(docker, ctx(), {})
+    const report = renderReport(docker, ctx())
+    for (const text of [body, report]) {
+      expect(text).not.toMatch(/Who is protected|npm dist-tag|npm install|Yarn/)
+      expect(text).toContain('ghcr.io/acme/app')
+    }
+    expect(body).toContain('retag ghcr.io/acme/app:<fixed> as latest')
+    const parsed = parseReportRecord(report)
+    expect(parsed?.target).toBe('docker')
+    expect(renderReport(mergeRecord(parsed, docker), ctx(), report)).toBe(report)
+  })
+})

@@ -185,7 +185,7 @@ const ACTION_INPUTS = Object.keys(action.doc.inputs ?? {})
 const ACTION_OUTPUTS = Object.keys(action.doc.outputs ?? {})
 
 /** Inputs only the Docker and Helm targets read: the npm workflow leaves them at their defaults. */
-const OTHER_TARGETS_ONLY = ['target', 'image', 'registry-username', 'registry-password', 'tag-prefix', 'release', 'namespace', 'helm-match', 'helm-timeout']
+const OTHER_TARGETS_ONLY = ['target', 'image', 'registry-username', 'registry-password', 'tag-prefix', 'release', 'namespace', 'helm-match', 'helm-timeout', 'kubeconfig', 'kube-context']
 const NPM_INPUTS = ACTION_INPUTS.filter((n) => !OTHER_TARGETS_ONLY.includes(n))
 
 const REUSABLE = '.github/workflows/rollback-npm.yml'
@@ -336,7 +336,7 @@ describe('the reusable workflow rollback-npm.yml', () => {
   })
 
   it('the list of other targets\' inputs names only inputs action.yml has (it cannot go stale)', () => {
-    for (const name of OTHER_TARGETS_ONLY.filter((n) => !['release', 'namespace', 'helm-match', 'helm-timeout'].includes(n) || ACTION_INPUTS.includes('release'))) expect(ACTION_INPUTS).toContain(name)
+    for (const name of OTHER_TARGETS_ONLY) expect(ACTION_INPUTS).toContain(name)
   })
 
   it('declares the npm-token secret explicitly', () => {
@@ -354,8 +354,8 @@ describe('the reusable workflow rollback-npm.yml', () => {
 
   it("maps every action output to a workflow output through the job's outputs", () => {
     const outputs = call.outputs ?? {}
-    // the Docker target's digests are not npm outputs
-    expect(Object.keys(outputs).sort()).toEqual(ACTION_OUTPUTS.filter((n) => !['previous-digest', 'restored-digest'].includes(n)).sort())
+    // the Docker target's digests and Helm's revisions are not npm outputs
+    expect(Object.keys(outputs).sort()).toEqual(ACTION_OUTPUTS.filter((n) => !['previous-digest', 'restored-digest', 'previous-revision', 'restored-revision', 'new-revision'].includes(n)).sort())
     for (const [name, spec] of Object.entries(outputs)) {
       expect(ACTION_OUTPUTS).toContain(name)
       expect(spec.value).toBe(`\${{ jobs.${jobId}.outputs.${name} }}`)
@@ -491,5 +491,36 @@ jobs:
   it('a workflow_run workflow that reads a branch name', () => {
     const wf = bad('on:\n  workflow_run:\n    workflows: [Release]\njobs: {}\n# ${{ github.event.workflow_run.head_branch }}\n')
     expect(eventFieldsRead(wf).filter((f) => !WORKFLOW_RUN_FIELDS.includes(f))).toEqual(['github.event.workflow_run.head_branch'])
+  })
+})
+
+describe.each([
+  ['.github/workflows/rollback-docker.yml', 'docker'],
+  ['.github/workflows/rollback-helm.yml', 'helm']
+])('the reusable workflow %s', (rel, kind) => {
+  const file = load(rel)
+  const job = Object.values(file.doc.jobs ?? {})[0]
+  const steps = (job?.steps ?? []) as Step[]
+  const run = steps.find((s) => typeof s.run === 'string' && s.run.includes('.release-rollback/dist/index.js'))
+
+  it('runs this repository at its own commit, with the target set', () => {
+    const self = steps.find((s) => s.with?.repository === '${{ job.workflow_repository }}')
+    expect(self?.with).toMatchObject({ ref: '${{ job.workflow_sha }}', path: '.release-rollback', 'persist-credentials': false })
+    expect(run?.env?.INPUT_TARGET).toBe(kind)
+  })
+
+  it('passes only inputs action.yml has, each from the matching workflow input or secret', () => {
+    for (const [name, value] of Object.entries(run?.env ?? {})) {
+      if (!name.startsWith('INPUT_')) continue
+      const input = name.slice('INPUT_'.length).toLowerCase()
+      expect(ACTION_INPUTS).toContain(input)
+      if (input !== 'target') expect(String(value)).toMatch(new RegExp(`^\\$\\{\\{ (inputs|secrets)\\.${input} \\}\\}$|^\\$\\{\\{ github\\.token \\}\\}$`))
+    }
+  })
+
+  it('one concurrency group per artifact, never cancelled half-way', () => {
+    const concurrency = job?.concurrency as { group?: string; 'cancel-in-progress'?: boolean } | undefined
+    expect(String(concurrency?.group)).toMatch(kind === 'docker' ? /inputs\.image.*inputs\.channel/ : /inputs\.namespace.*inputs\.release/)
+    expect(concurrency?.['cancel-in-progress']).toBe(false)
   })
 })

@@ -55980,7 +55980,7 @@ module.exports = validate
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6050);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3261);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -55989,7 +55989,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6050:
+/***/ 3261:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64500,6 +64500,8 @@ function installerProtection(strategy, context = {}) {
     ];
 }
 const PROTECTION_LABEL = { yes: '✅ yes', partly: '⚠️ partly', no: '❌ no' };
+/** npm's installers are only the question for npm packages. */
+const isNpm = (r) => r.target === undefined || r.target === 'npm';
 function protectionTable(r) {
     const rows = installerProtection(r.strategy, {
         channel: r.channel,
@@ -64556,7 +64558,11 @@ function summaryRows(r, ctx, reportUrl) {
     return rows;
 }
 function checklist(r) {
-    const cmd = `npm dist-tag add ${shellWord(r.packageName)}@<fixed> ${r.channel}`;
+    const cmd = r.target === 'docker'
+        ? `retag ${r.packageName}:<fixed> as ${r.channel}`
+        : r.target === 'helm'
+            ? `helm upgrade ${r.packageName.split('/').pop()} … (the fixed version)`
+            : `npm dist-tag add ${shellWord(r.packageName)}@<fixed> ${r.channel}`;
     return [
         '- [ ] Post-mortem scheduled, with an owner',
         '- [ ] Root cause found and written into the incident report',
@@ -64580,7 +64586,9 @@ function userMessage(r) {
         `What we did: the "${r.channel}" tag of ${pkg} points at ${r.restoreVersion} again${deprecated ? ` and ${r.rollbackVersion} is deprecated` : ''}, so ${who} get ${r.restoreVersion}.`,
         '',
         'What you should do:',
-        `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${shellWord(`${pkg}@${r.restoreVersion}`)}`,
+        isNpm(r)
+            ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${shellWord(`${pkg}@${r.restoreVersion}`)}`
+            : `- If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`,
         `- Do not merge automated update pull requests (Renovate, Dependabot) to ${r.rollbackVersion}.`,
         `- A fixed version will follow; we will post here when it is out.`
     ].join('\n');
@@ -64595,7 +64603,8 @@ function renderIssueBody(r, ctx, links) {
     ];
     if (r.warnings.length > 0)
         parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'));
-    parts.push(`### Who is protected by this rollback\n${protectionTable(r)}`);
+    if (isNpm(r))
+        parts.push(`### Who is protected by this rollback\n${protectionTable(r)}`);
     parts.push(`### After the rollback\n${checklist(r)}`);
     parts.push(`### Message to users\nReady to post (release notes, discussions, chat):\n\n${fenced('text', userMessage(r))}`);
     return parts.join('\n\n') + '\n';
@@ -64734,6 +64743,7 @@ function parseReportRecord(markdown) {
         severity: o.severity,
         reason: o.reason,
         strategy: 'retag',
+        target: o.target === 'docker' || o.target === 'helm' ? o.target : undefined,
         runs: o.runs.map((r) => ({ url: r.url, at: r.at, status: r.status, actor: r.actor, trigger: r.trigger })),
         timeline: o.timeline.map((e) => ({ at: e.at, action: e.action, outcome: e.outcome, detail: e.detail })),
         warnings: [...o.warnings],
@@ -64779,6 +64789,7 @@ function mergeRecord(existing, current) {
     const carried = {
         ...base,
         incidentId: current.incidentId,
+        target: current.target,
         restoreVersion: current.restoreVersion,
         tagsAfter: { ...current.tagsAfter },
         deprecationMessage: current.deprecationMessage,
@@ -64905,7 +64916,8 @@ function renderReport(r, ctx, previous) {
     ];
     if (r.warnings.length > 0)
         parts.push(['## Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'));
-    parts.push(`## Who is protected\n${protectionTable(r)}`);
+    if (isNpm(r))
+        parts.push(`## Who is protected\n${protectionTable(r)}`);
     parts.push(`## Still to do by humans\n${NOTES_START}\n${notesOf(previous) ?? DEFAULT_NOTES}\n${NOTES_END}`);
     parts.push(`## Links\n${links.length > 0 ? links.join('\n') : '_None recorded._'}`);
     parts.push(encodeRecord(r));
@@ -65125,6 +65137,7 @@ function buildRecord(result, inputs, gi, ctx, now) {
         severity: gi.severity,
         reason: inputs.reason,
         strategy: 'retag',
+        ...(result.targetKind === 'npm' ? {} : { target: result.targetKind }),
         runs: [run],
         // the planning step is bookkeeping noise in a timeline: keep the writes
         timeline: result.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, result)),
@@ -66086,7 +66099,433 @@ function nextLink(header, requested) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/targets/helm.ts
+// A Helm release, through the helm CLI (argument arrays, never a shell; JSON output only).
+//
+// The model: a release has one channel (HELM_CHANNEL, 'deployed'). It holds the app version
+// (or, with match 'chart-version', the chart version) of the release's current revision,
+// and moving it back is `helm rollback` to the newest deployed or superseded revision of the
+// restore version. Every version in the history is a "version"; those with a deployed or
+// superseded revision can be restored, and their `revision` says which one. The pure planner
+// then guards a release exactly as it guards an npm dist-tag.
+//
+// A failed latest revision: helm leaves the revision it was replacing `deployed` (a failed
+// wait) or marks it `superseded` (a failed update), yet the failed revision's manifests may
+// be partly applied. The release then counts as holding the newest version among the last
+// good revision and the failed ones after it: the one a rollback has to undo. So a failed
+// upgrade to the bad version is rolled back, and a failed earlier rollback is tried again
+// instead of being taken for done.
+
+
+
+
+/** The name of a release's one channel. */
+const HELM_CHANNEL = 'deployed';
+/** How many revisions `helm history` is asked for (helm's own default is 256). */
+const HISTORY_READ_MAX = 1024;
+/** `helm rollback --description` takes at most this many characters (helm's MaxDescriptionLength). */
+const MAX_DESCRIPTION = 256;
+/** The default runner: @actions/exec, silent, with the exit code returned rather than thrown. */
+const execHelm = (command, args) => getExecOutput(command, args, { silent: true, ignoreReturnCode: true });
+const RESTORABLE = new Set(['deployed', 'superseded']);
+const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
+const OUR_DESCRIPTION = /^release-rollback(?: (rr-[0-9a-f]+))?:/;
+/** Helm's release name rule (chartutil.ValidateReleaseName). */
+function parseReleaseName(name, raw) {
+    const v = raw.trim();
+    if (v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
+        throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`, 'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).');
+    }
+    return v;
+}
+/** A Kubernetes namespace (a DNS label); '' when unset. */
+function parseNamespace(name, raw) {
+    const v = raw.trim();
+    if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
+        throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.');
+    }
+    return v;
+}
+function parseHelmMatch(name, raw) {
+    const v = raw.trim() || 'app-version';
+    if (v !== 'app-version' && v !== 'chart-version') {
+        throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).');
+    }
+    return v;
+}
+/** A Go duration as helm's --timeout takes it (5m, 300s, 1h30m); default 5m. */
+function parseHelmTimeout(name, raw) {
+    const v = raw.trim() || '5m';
+    if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
+        throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
+    }
+    return v;
+}
+/** `v1.2.3` -> `1.2.3`; undefined when it is not a semantic version. */
+function normaliseVersion(raw) {
+    const v = raw.trim().replace(/^[vV](?=\d)/, '');
+    return v !== '' && semver_default().valid(v) !== null && !/^[=\s]/.test(v) ? v : undefined;
+}
+/**
+ * The chart version in helm's `<name>-<version>` (`acme-app-1.2.3` -> `1.2.3`). Chart
+ * names may hold dashes and versions may too (`1.0.0-rc-1`); names hold no dotted
+ * x.y.z, so the first dash followed by a whole semantic version is the split.
+ */
+function chartVersionOf(chart) {
+    for (let i = chart.indexOf('-', 1); i !== -1; i = chart.indexOf('-', i + 1)) {
+        const v = normaliseVersion(chart.slice(i + 1));
+        if (v !== undefined)
+            return v;
+    }
+    return undefined;
+}
+class HelmTarget {
+    kind = 'helm';
+    label;
+    channel;
+    match;
+    exec;
+    helm;
+    /** what the channel held at the last inspect() (for incident ids with rollback-version 'current') */
+    holder;
+    revs = {};
+    options;
+    constructor(options) {
+        // checked again here: each of these ends up in helm's argument vector
+        this.options = {
+            ...options,
+            release: parseReleaseName('release', options.release),
+            namespace: parseNamespace('namespace', options.namespace ?? '') || undefined,
+            timeout: parseHelmTimeout('helm-timeout', options.timeout)
+        };
+        this.match = parseHelmMatch('helm-match', options.match);
+        this.channel = options.channel ?? HELM_CHANNEL;
+        this.exec = options.exec ?? execHelm;
+        this.helm = options.helmPath || 'helm';
+        this.label = `Helm release ${this.options.release} in ${this.options.namespace ? `namespace ${this.options.namespace}` : "the kubeconfig context's namespace"}`;
+    }
+    /** The revisions of the last inspect() or pointChannel(). */
+    get revisions() {
+        return { ...this.revs };
+    }
+    get what() {
+        return this.match === 'app-version' ? 'app version' : 'chart version';
+    }
+    get where() {
+        return this.options.namespace ? ` in namespace ${this.options.namespace}` : '';
+    }
+    /** -n NS, --kubeconfig, --kube-context: the flags every command gets. */
+    scope() {
+        const { namespace, kubeconfig, kubeContext } = this.options;
+        // `--flag=value`: a value that starts with '-' cannot be taken for a flag
+        return [...(namespace ? ['-n', namespace] : []), ...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []), ...(kubeContext ? [`--kube-context=${kubeContext}`] : [])];
+    }
+    async run(args) {
+        this.options.log.debug(`${this.helm} ${args.map(quote).join(' ')}`);
+        try {
+            return await this.exec(this.helm, args);
+        }
+        catch (e) {
+            const message = e instanceof Error ? e.message : String(e);
+            throw new RollbackError(`Could not run ${this.helm}: ${firstLine(message)}`, /Unable to locate executable/.test(message)
+                ? 'install helm on the runner before this step (for example with azure/setup-helm), or give the path to the helm binary.'
+                : 'check that the helm binary can be run on this runner.');
+        }
+    }
+    async history() {
+        const r = await this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', String(HISTORY_READ_MAX)]);
+        if (r.exitCode !== 0)
+            throw this.explain(r, 'reading the history of');
+        const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`);
+        if (!Array.isArray(rows) || !rows.every(isHistoryEntry)) {
+            throw new RegistryError(`helm history ${this.options.release} -o json printed something other than helm's history rows: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
+        }
+        return rows
+            .map((row) => ({ ...row, version: this.versionOf(row) }))
+            .sort((a, b) => a.revision - b.revision);
+    }
+    versionOf(row) {
+        return this.match === 'app-version' ? normaliseVersion(row.app_version) : chartVersionOf(row.chart);
+    }
+    async checkAccess() {
+        const r = await this.run(['status', this.options.release, ...this.scope(), '-o', 'json']);
+        if (r.exitCode !== 0)
+            throw this.explain(r, 'reading the status of');
+        const release = parseJson(r.stdout, `helm status ${this.options.release} -o json`);
+        if (release?.name !== this.options.release || typeof release.info?.status !== 'string') {
+            throw new RegistryError(`helm status ${this.options.release} -o json did not describe the release: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
+        }
+    }
+    async inspect() {
+        const history = await this.history();
+        this.refuseLocked(history);
+        const holder = this.holderOf(history, true);
+        this.holder = holder;
+        const state = {
+            name: this.options.request?.packageName ?? (this.options.namespace ? `${this.options.namespace}/${this.options.release}` : this.options.release),
+            distTags: holder === undefined ? {} : { [this.channel]: holder },
+            versions: this.versionsOf(history, holder)
+        };
+        const latest = history.at(-1);
+        this.revs = { previous: latest?.revision };
+        const ours = latest ? OUR_DESCRIPTION.exec(latest.description) : null;
+        if (latest && ours) {
+            this.options.log.info(`${this.label}: revision ${latest.revision} (${latest.status}) was written by release-rollback${ours[1] ? ` for incident ${ours[1]}` : ''}.`);
+        }
+        this.explainRequest(state, history);
+        return state;
+    }
+    /**
+     * What the channel holds (see the top of this file). `warn`: say so when the latest
+     * revision failed or the release is not deployed.
+     */
+    holderOf(history, warn) {
+        const latest = history.at(-1);
+        if (!latest)
+            return undefined;
+        if (latest.status === 'deployed')
+            return latest.version;
+        if (latest.status === 'failed') {
+            let i = history.length - 1;
+            while (i >= 0 && history[i].status === 'failed')
+                i--;
+            const lastGood = history.slice(0, i + 1).findLast((e) => RESTORABLE.has(e.status));
+            const tried = history.slice(i + 1);
+            const candidates = [...tried, ...(lastGood ? [lastGood] : [])].map((e) => e.version).filter((v) => v !== undefined);
+            const holder = candidates.sort((semver_default()).rcompare)[0];
+            if (warn) {
+                this.options.log.warning(`${this.label}: the latest revision ${latest.revision} (${latest.version ?? latest.app_version}) failed (${JSON.stringify(firstLine(latest.description))})` +
+                    (lastGood ? `; the last good revision is ${lastGood.revision} (${lastGood.version ?? lastGood.app_version}, ${lastGood.status})` : '; no earlier revision is deployed or superseded') +
+                    `. A failed revision may have left either running, so the release counts as holding the newer one, ${holder ?? 'none'}.`);
+            }
+            return holder;
+        }
+        if (warn)
+            this.options.log.warning(`${this.label}: the latest revision ${latest.revision} is ${latest.status}, so the release holds no version.`);
+        return undefined;
+    }
+    versionsOf(history, holder) {
+        const versions = {};
+        for (const e of history) {
+            if (e.version === undefined)
+                continue;
+            const info = (versions[e.version] ??= {});
+            if (RESTORABLE.has(e.status) && e.revision > 0)
+                info.revision = e.revision;
+            // "published": when an install or upgrade last brought this version (a rollback to it
+            // does not count, so the circuit breaker does not take a rollback for a new release)
+            const at = e.updated ? Date.parse(e.updated) : NaN;
+            if (!isRollback(e) && !Number.isNaN(at))
+                info.publishedAt = new Date(at).toISOString();
+        }
+        for (const [v, info] of Object.entries(versions)) {
+            if (info.revision === undefined && v !== holder) {
+                const statuses = history.filter((e) => e.version === v).map((e) => `${e.revision} ${e.status}`);
+                // the planner never picks or restores a version marked like this
+                info.deprecated = `no deployed or superseded revision of ${v} in the Helm history (revisions: ${statuses.join(', ')}): it cannot be rolled back to`;
+            }
+        }
+        return versions;
+    }
+    /** Stops when another operation holds the release (its latest revision is pending-*). */
+    refuseLocked(history) {
+        const latest = history.at(-1);
+        if (!latest || !PENDING.has(latest.status))
+            return;
+        const ours = OUR_DESCRIPTION.exec(latest.description);
+        const current = currentRevision(history);
+        const verb = latest.status.replace('pending-', '');
+        throw new RegistryError(`${this.label} is locked by a ${latest.status} (revision ${latest.revision}, ${this.what} ${latest.version ?? (latest.app_version || '?')}` +
+            `${latest.updated ? `, started ${latest.updated}` : ''}${ours ? `, by an earlier release-rollback run${ours[1] ? ` for incident ${ours[1]}` : ''} that did not finish` : ''}): nothing was rolled back.`, `wait for the ${verb} to finish, then re-run. If no helm process is running any more (a cancelled job leaves the release stuck in ${latest.status}), ` +
+            `free it by hand${current ? ` with \`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\` (revision ${current.revision} is the last deployed one)` : ''} and re-run.`, undefined, 'HELM_PENDING');
+    }
+    /**
+     * With the request known, says in Helm's terms what the planner would only call "does
+     * not exist": versions the history does not hold, most often because --history-max
+     * pruned them.
+     */
+    explainRequest(state, history) {
+        const request = this.options.request;
+        if (!request)
+            return;
+        const holds = summarise(history);
+        const pruned = (what) => `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so ${what} may have been pruned.`;
+        const restorable = Object.entries(state.versions)
+            .filter(([, info]) => info.revision !== undefined)
+            .map(([v, info]) => `${v} (revision ${info.revision})`)
+            .join(', ');
+        if (request.rollbackVersion === 'current' && this.holder === undefined) {
+            throw new InputError('rollback-version', `is current, but ${this.label} holds no version: its history is ${holds}.`, 'give the version to roll back explicitly.');
+        }
+        // the same gate runRollback applies next, on the same state: when it skips, so do we
+        const gate = circuitBreaker(state, this.channel, request.rollbackVersion, request.publishedAfter);
+        if (!gate.proceed)
+            return;
+        const bad = gate.rollbackVersion;
+        if (!(bad in state.versions)) {
+            throw new InputError('rollback-version', `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`, `give the ${this.what} of a revision in the history${this.match === 'app-version' ? ', or set helm-match: chart-version if you gave a chart version' : ', or set helm-match: app-version if you gave an app version'}.`);
+        }
+        const restore = request.restoreVersion;
+        if (restore !== undefined && restore !== this.holder && state.versions[restore]?.revision === undefined) {
+            const failedOnly = restore in state.versions;
+            throw new InputError('restore-version', `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned('an older revision of it')}`.trim(), `give a restore-version the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`);
+        }
+        if (restore === undefined && semver_default().valid(bad) !== null && lastKnownGood(state, bad, this.channel) === undefined) {
+            throw new InputError('restore-version', `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned('older revisions')}`, 'give the version to restore explicitly, or deploy it with helm upgrade instead.');
+        }
+    }
+    /** The incident id for the rollback description (see HelmTargetOptions.request). */
+    incidentIdFor(channel, restoreVersion) {
+        if (this.options.incidentId)
+            return this.options.incidentId;
+        const request = this.options.request;
+        const bad = this.badVersion();
+        return request && bad !== undefined ? incidentId(request.packageName, channel, bad, restoreVersion) : undefined;
+    }
+    /** The version being rolled back, as the plan has it ('current' is what inspect() saw). */
+    badVersion() {
+        const requested = this.options.request?.rollbackVersion;
+        return requested === undefined || requested === 'current' ? this.holder : requested;
+    }
+    async pointChannel(channel, version) {
+        if (channel !== this.channel) {
+            throw new Error(`${this.label} has one channel, '${this.channel}'; the rollback was planned on '${channel}'.`);
+        }
+        const before = await this.history();
+        this.refuseLocked(before);
+        const latest = before.at(-1);
+        const id = this.incidentIdFor(channel, version);
+        if (latest?.status === 'deployed' && latest.version === version) {
+            const byUs = id !== undefined && latest.description.includes(id);
+            this.revs = { previous: latest.revision, target: latest.revision };
+            this.options.log.info(`${this.label} is already on ${version} (revision ${latest.revision}${byUs ? `, rolled back by this incident, ${id}` : ''}): no rollback.`);
+            return 'already';
+        }
+        const target = before.findLast((e) => e.version === version && RESTORABLE.has(e.status) && e.revision > 0);
+        if (!target) {
+            throw new RegistryError(`${this.label} has no deployed or superseded revision with ${this.what} ${version} to roll back to: its history is ${summarise(before)}. ` +
+                `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so it may have been pruned.`, `deploy ${version} with helm upgrade instead, or roll back to a version the history still holds.`);
+        }
+        const bad = this.badVersion() ?? this.holderOf(before, false);
+        const description = truncate(`release-rollback${id ? ` ${id}` : ''}: roll back ${bad ?? 'the release'} to ${version} (revision ${target.revision})`, MAX_DESCRIPTION);
+        const base = [
+            'rollback',
+            this.options.release,
+            String(target.revision),
+            ...this.scope(),
+            '--wait',
+            '--timeout',
+            this.options.timeout,
+            '--history-max',
+            String(this.options.historyMax ?? 0)
+        ];
+        this.options.log.info(`Rolling ${this.label} back to revision ${target.revision} (${this.what} ${version}, ${target.status}); helm waits up to ${this.options.timeout} for it to become ready.`);
+        let r = await this.run([...base, '--description', description]);
+        if (r.exitCode !== 0 && /unknown flag: --description/.test(r.stderr)) {
+            // `rollback --description` is newer than helm v4.2 (helm PR #31580); the flag error means nothing ran
+            this.options.log.warning(`This helm cannot describe a rollback (helm rollback --description came after helm v4.2), so the revision gets helm's own "Rollback to ${target.revision}"; a re-run still sees the release on ${version}.`);
+            r = await this.run(base);
+        }
+        const after = await this.history();
+        const created = after.at(-1);
+        const isNew = created !== undefined && created.revision > (latest?.revision ?? 0);
+        this.revs = { previous: latest?.revision, target: target.revision, created: isNew ? created.revision : undefined };
+        if (isNew && created.status === 'deployed' && created.version === version) {
+            if (r.exitCode !== 0) {
+                this.options.log.warning(`helm rollback exited ${r.exitCode} (${helmError(r.stderr)}), but the history shows revision ${created.revision} deployed with ${version}.`);
+            }
+            return 'written';
+        }
+        if (isNew) {
+            const still = currentRevision(after);
+            throw new RegistryError(`helm rollback of ${this.options.release} to revision ${target.revision} (${version}) did not succeed: the new revision ${created.revision} is ${created.status} (${JSON.stringify(firstLine(created.description))})` +
+                `${r.exitCode !== 0 ? `; helm said: ${helmError(r.stderr)}` : ''}.`, `see why the workloads did not become ready (kubectl get pods and events${this.where ? ` in ${this.options.namespace}` : ''}); ` +
+                `${still ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. ` : ''}` +
+                `Re-run to try the rollback again, with a longer helm-timeout (now ${this.options.timeout}) if they only needed more time.`, undefined, 'HELM_ROLLBACK_FAILED');
+        }
+        if (r.exitCode !== 0)
+            throw this.explain(r, 'rolling back');
+        throw new RegistryError(`helm rollback of ${this.options.release} to revision ${target.revision} exited 0, but its history shows no new revision (latest: ${created ? `${created.revision} ${created.status}` : 'none'}).`, 'check the release with helm history and re-run.');
+    }
+    /** Turns helm's stderr into an error that says what to do. */
+    explain(r, doing) {
+        const message = helmError(r.stderr) || `exit code ${r.exitCode}`;
+        const release = this.options.release;
+        if (/release: not found/.test(message)) {
+            return new InputError('release', `Helm release ${release} was not found${this.where || " in the kubeconfig context's namespace"}.`, `check the release and namespace inputs (\`helm list${this.options.namespace ? ` -n ${this.options.namespace}` : ' --all-namespaces'}\` lists the releases).`);
+        }
+        if (/Kubernetes cluster unreachable/i.test(message)) {
+            return new InputError('kubeconfig', `helm cannot reach the cluster (${message}).`, 'check that the kubeconfig secret names the right cluster and that this runner can reach its API server (a private cluster needs a self-hosted runner or a tunnel).');
+        }
+        if (/forbidden|unauthorized|must be logged in|provide credentials|token has expired|certificate/i.test(message)) {
+            return new InputError('kubeconfig', `the cluster refused helm's credentials or their permissions (${message}).`, `the kubeconfig's user must be able to read and write helm's release records (Secrets named sh.helm.release.v1.${release}.v*${this.where}) and to update the chart's resources; check the RBAC bound to it and that its token has not expired.`);
+        }
+        if (/unknown (shorthand )?flag/.test(message)) {
+            return new RegistryError(`This helm does not know a flag the rollback needs (${message}).`, 'use helm 3.x or newer.');
+        }
+        return new RegistryError(`${doing.charAt(0).toUpperCase()}${doing.slice(1)} ${this.label} failed: ${message}.`, "see helm's message; a re-run is safe.", undefined, `HELM_EXIT_${r.exitCode}`);
+    }
+}
+/** The revision helm treats as current: the newest `deployed` one. */
+function currentRevision(history) {
+    return history.findLast((e) => e.status === 'deployed');
+}
+/** A revision written by a rollback (helm's default description, ours, or helm 4's rollback_revision). */
+function isRollback(e) {
+    return (e.rollback_revision ?? 0) > 0 || /^Rollback to \d+$/.test(e.description) || OUR_DESCRIPTION.test(e.description) || /^Rollback ".*" failed/.test(e.description);
+}
+/** "revisions 12-21: 1.2.4 (21 deployed), 1.2.3 (20 superseded, 12-19), ..." for messages. */
+function summarise(history) {
+    if (history.length === 0)
+        return 'empty';
+    const byVersion = new Map();
+    for (const e of [...history].reverse()) {
+        const key = e.version ?? `${e.app_version || '?'} (${e.chart})`;
+        byVersion.set(key, [...(byVersion.get(key) ?? []), e]);
+    }
+    const parts = [...byVersion].slice(0, 12).map(([v, es]) => `${v} (${es.map((e) => `${e.revision} ${e.status}`).join(', ')})`);
+    const first = history[0].revision;
+    const last = history.at(-1)?.revision;
+    return `revisions ${first === last ? first : `${first}-${last}`}: ${parts.join('; ')}${byVersion.size > 12 ? '; ...' : ''}`;
+}
+function isHistoryEntry(x) {
+    const e = x;
+    return (typeof e === 'object' &&
+        e !== null &&
+        Number.isInteger(e.revision) &&
+        typeof e.status === 'string' &&
+        typeof e.chart === 'string' &&
+        typeof e.app_version === 'string' &&
+        typeof e.description === 'string' &&
+        (e.updated === undefined || typeof e.updated === 'string'));
+}
+function parseJson(text, command) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new RegistryError(`${command} did not print JSON: ${firstLine(text) || '(nothing)'}`, 'use helm 3 or newer as the helm binary.');
+    }
+}
+/** The `Error: ...` line helm prints (warnings on stderr are skipped). */
+function helmError(stderr) {
+    const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const error = lines.find((l) => l.startsWith('Error: '));
+    return (error ? error.slice('Error: '.length) : (lines.at(-1) ?? '')).slice(0, 500);
+}
+function firstLine(s) {
+    return s.trim().split('\n')[0].slice(0, 300);
+}
+function truncate(s, max) {
+    const chars = [...s];
+    return chars.length <= max ? s : chars.slice(0, max).join('');
+}
+function quote(a) {
+    return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -66142,16 +66581,6 @@ function parseTag(name, raw) {
         throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).');
     }
     return tag;
-}
-/** A Helm release name (Helm's rule: DNS-1123 label, at most 53 characters). */
-function parseHelmRelease(name, raw) {
-    const release = raw.trim();
-    if (release === '')
-        throw new InputError(name, 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(release) || release.length > 53) {
-        throw new InputError(name, `${JSON.stringify(release.slice(0, 60))} is not a valid Helm release name.`, 'use lower-case letters, digits and "-", at most 53 characters.');
-    }
-    return release;
 }
 /** A dist-tag: URL-safe, and not something npm would read as a version range. */
 function parseChannel(name, raw) {
@@ -66270,7 +66699,8 @@ function readInputs(get, env = process.env) {
         throw new InputError('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.');
     }
     const target = parseTarget('target', get('target'));
-    const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : parseTag('channel', get('channel') || 'latest');
+    // a Helm release has one channel: its deployed revision
+    const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : target === 'helm' ? HELM_CHANNEL : parseTag('channel', get('channel') || 'latest');
     const reason = parseReason('reason', get('reason'));
     // what is rolled back: the npm package, the image, or the Helm release
     let packageName;
@@ -66280,7 +66710,10 @@ function readInputs(get, env = process.env) {
         packageName = parseImage(get('image')).name;
     }
     else if (target === 'helm') {
-        packageName = parseHelmRelease('release', get('release'));
+        // namespace/release: same-named releases in two namespaces are two incidents
+        if (get('release').trim() === '')
+            throw new InputError('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
+        packageName = `${parseNamespace('namespace', get('namespace')) || 'default'}/${parseReleaseName('release', get('release'))}`;
     }
     else {
         const packageRaw = get('package');
@@ -66362,6 +66795,16 @@ function readDockerInputs(get) {
         throw new InputError(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).');
     }
     return { image: get('image').trim(), username, password, tagPrefix };
+}
+function readHelmInputs(get) {
+    return {
+        release: parseReleaseName('release', get('release')),
+        namespace: parseNamespace('namespace', get('namespace')) || undefined,
+        match: parseHelmMatch('helm-match', get('helm-match')),
+        timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
+        kubeconfig: get('kubeconfig').trim() || undefined,
+        kubeContext: get('kube-context').trim() || undefined
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/plan.ts
@@ -66573,7 +67016,7 @@ async function runRollback(inputs, target, log, preflight) {
         log.warning(w);
     const steps = [{ step: 'plan', outcome: 'done', detail: describePlan(plan).join(' '), at: now() }];
     const after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
-    const result = { status: 'completed', plan, before, after, moved: false, deprecated: false, steps, warnings: [...plan.warnings] };
+    const result = { status: 'completed', targetKind: target.kind, plan, before, after, moved: false, deprecated: false, steps, warnings: [...plan.warnings] };
     if (inputs.dryRun) {
         result.status = 'planned';
         steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
@@ -66672,6 +67115,7 @@ async function executeRollback(inputs, gi, target, gh, ctx, log) {
 // The job summary: what changed, before and after, and what to do next.
 
 const summary_code = (v) => (v ? `\`${v}\`` : '_(none)_');
+const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release' };
 function renderSummary(result, books) {
     const { plan, before, after } = result;
     const title = {
@@ -66687,7 +67131,7 @@ function renderSummary(result, books) {
         const a = after.distTags[tag];
         const changed = tag === plan.channel && result.moved;
         const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move';
-        rows.push([`dist-tag \`${tag}\``, summary_code(b), planned ? `${summary_code(plan.restoreVersion)} (planned)` : summary_code(a), changed ? '**yes**' : planned ? 'planned' : 'no']);
+        rows.push([`${CHANNEL_WORD[result.targetKind]} \`${tag}\``, summary_code(b), planned ? `${summary_code(plan.restoreVersion)} (planned)` : summary_code(a), changed ? '**yes**' : planned ? 'planned' : 'no']);
     }
     const bDep = before.versions[plan.rollbackVersion]?.deprecated;
     const depPlanned = result.status === 'planned' && plan.deprecation.kind === 'deprecate';
@@ -66725,6 +67169,20 @@ function nextSteps(result) {
         return ['Nothing was written. Run again with `dry-run: false` to apply this plan.'];
     if (result.status === 'partial')
         return ['Re-run the same rollback: it completes only what is missing and repeats nothing.'];
+    if (result.targetKind === 'docker') {
+        return [
+            `Hosts that already pulled \`${plan.rollbackVersion}\` under \`${plan.channel}\` keep it until they pull again (or restart with imagePullPolicy: Always).`,
+            `Publish a fix as a new tag, then move \`${plan.channel}\` to it.`,
+            'Write the post-mortem: root cause, regression test, lessons.'
+        ];
+    }
+    if (result.targetKind === 'helm') {
+        return [
+            `Check the workloads: \`kubectl rollout status\` for the release's deployments, and \`helm history ${plan.packageName.split('/').pop()}\`.`,
+            'Ship the fix with a normal helm upgrade once it is ready.',
+            'Write the post-mortem: root cause, regression test, lessons.'
+        ];
+    }
     const steps = [
         `Registry caches and CDNs can serve the old \`${plan.channel}\` for a few minutes; \`npm view ${pkg} dist-tags\` converges by itself.`,
         `Installs that already resolved \`${plan.rollbackVersion}\` (lockfiles, Renovate/Dependabot updates) keep it: publish a fix as a new version, then move \`${plan.channel}\` to it with \`npm dist-tag add ${pkg}@<fixed> ${plan.channel}\`.`,
@@ -66915,10 +67373,10 @@ class NpmTarget {
             return new RegistryError(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, 'check npm-token has write access to the package.', status, err.code);
         }
         const detail = status ? `HTTP ${status}` : (err.code ?? 'network error');
-        return new RegistryError(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`, isRetryable(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
+        return new RegistryError(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${npm_firstLine(err.message)})` : ''}.`, isRetryable(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
     }
 }
-function firstLine(s) {
+function npm_firstLine(s) {
     return s.split('\n')[0].slice(0, 300);
 }
 function toState(doc) {
@@ -66936,6 +67394,10 @@ function toState(doc) {
 
 ;// CONCATENATED MODULE: ./src/targets/select.ts
 // Builds the adapter the inputs ask for. The rest of the run only sees a Target.
+
+
+
+
 
 
 
@@ -66965,8 +67427,37 @@ function createTarget(inputs, get, log, userAgent) {
             }
         };
     }
-    if (inputs.target === 'helm')
-        throw new Error('target: helm is wired in src/targets/select.ts');
+    if (inputs.target === 'helm') {
+        const h = readHelmInputs(get);
+        let kubeconfig;
+        if (h.kubeconfig) {
+            // a private file for this run only: the content is a secret
+            const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'release-rollback-'));
+            kubeconfig = (0,external_node_path_.join)(dir, 'kubeconfig');
+            (0,external_node_fs_.writeFileSync)(kubeconfig, h.kubeconfig, { mode: 0o600 });
+        }
+        const target = new HelmTarget({
+            release: h.release,
+            namespace: h.namespace,
+            match: h.match,
+            timeout: h.timeout,
+            kubeconfig,
+            kubeContext: h.kubeContext,
+            channel: inputs.channel,
+            request: inputs,
+            log
+        });
+        return {
+            target,
+            extras: {
+                outputs: async () => {
+                    const r = target.revisions;
+                    const str = (n) => (n !== undefined ? String(n) : '');
+                    return { 'previous-revision': str(r.previous), 'restored-revision': str(r.target), 'new-revision': str(r.created) };
+                }
+            }
+        };
+    }
     return {
         target: new NpmTarget({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent }),
         extras: { outputs: async () => ({}) }
@@ -66995,7 +67486,10 @@ const Outputs = {
     reportUrl: 'report-url',
     pullRequestUrl: 'pull-request-url',
     previousDigest: 'previous-digest',
-    restoredDigest: 'restored-digest'
+    restoredDigest: 'restored-digest',
+    previousRevision: 'previous-revision',
+    restoredRevision: 'restored-revision',
+    newRevision: 'new-revision'
 };
 const EMPTY = {
     status: 'failed',
@@ -67010,7 +67504,10 @@ const EMPTY = {
     'report-url': '',
     'pull-request-url': '',
     'previous-digest': '',
-    'restored-digest': ''
+    'restored-digest': '',
+    'previous-revision': '',
+    'restored-revision': '',
+    'new-revision': ''
 };
 function outputsOf(result, books) {
     return {
@@ -67026,7 +67523,10 @@ function outputsOf(result, books) {
         'report-url': books?.reportUrl ?? '',
         'pull-request-url': books?.pullRequestUrl ?? '',
         'previous-digest': '',
-        'restored-digest': ''
+        'restored-digest': '',
+        'previous-revision': '',
+        'restored-revision': '',
+        'new-revision': ''
     };
 }
 function runContext(env) {
@@ -67048,6 +67548,11 @@ async function run(env = process.env) {
         for (const secret of [getInput('npm-token'), getInput('github-token'), getInput('registry-password'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
             if (secret.trim())
                 setSecret(secret.trim());
+        }
+        // a kubeconfig is many lines: the runner masks line by line, so register each one
+        for (const line of getInput('kubeconfig').split(/\r?\n/)) {
+            if (line.trim().length >= 8)
+                setSecret(line.trim());
         }
         // every input is validated before anything is written
         const get = (name) => getInput(name);

@@ -58,6 +58,7 @@ export function buildRecord(result: RollbackResult, inputs: Pick<RollbackInputs,
     severity: gi.severity,
     reason: inputs.reason,
     strategy: 'retag',
+    ...(result.targetKind === 'npm' ? {} : { target: result.targetKind }),
     runs: [run],
     // the planning step is bookkeeping noise in a timeline: keep the writes
     timeline: result.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, result)),

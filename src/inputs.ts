@@ -6,6 +6,7 @@ import { InputError } from './errors.js'
 import { SEVERITIES, type Severity } from './github/incident.js'
 import { parseReportDir } from './github/render.js'
 import { parseImage } from './targets/docker.js'
+import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName, type HelmMatch } from './targets/helm.js'
 
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/'
 export const DEFAULT_DEPRECATION_MESSAGE =
@@ -85,16 +86,6 @@ export function parseTag(name: string, raw: string): string {
     throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).')
   }
   return tag
-}
-
-/** A Helm release name (Helm's rule: DNS-1123 label, at most 53 characters). */
-export function parseHelmRelease(name: string, raw: string): string {
-  const release = raw.trim()
-  if (release === '') throw new InputError(name, 'is required with target: helm.', 'give the Helm release name, such as acme-app.')
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(release) || release.length > 53) {
-    throw new InputError(name, `${JSON.stringify(release.slice(0, 60))} is not a valid Helm release name.`, 'use lower-case letters, digits and "-", at most 53 characters.')
-  }
-  return release
 }
 
 /** A dist-tag: URL-safe, and not something npm would read as a version range. */
@@ -244,7 +235,8 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     throw new InputError('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.')
   }
   const target = parseTarget('target', get('target'))
-  const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : parseTag('channel', get('channel') || 'latest')
+  // a Helm release has one channel: its deployed revision
+  const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : target === 'helm' ? HELM_CHANNEL : parseTag('channel', get('channel') || 'latest')
   const reason = parseReason('reason', get('reason'))
   // what is rolled back: the npm package, the image, or the Helm release
   let packageName: string
@@ -252,7 +244,9 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     if (get('image').trim() === '') throw new InputError('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.')
     packageName = parseImage(get('image')).name
   } else if (target === 'helm') {
-    packageName = parseHelmRelease('release', get('release'))
+    // namespace/release: same-named releases in two namespaces are two incidents
+    if (get('release').trim() === '') throw new InputError('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.')
+    packageName = `${parseNamespace('namespace', get('namespace')) || 'default'}/${parseReleaseName('release', get('release'))}`
   } else {
     const packageRaw = get('package')
     packageName = parsePackageName('package', packageRaw.trim() === '' ? packageNameFromWorkspace(env.GITHUB_WORKSPACE || process.cwd()) : packageRaw)
@@ -360,4 +354,25 @@ export function readDockerInputs(get: InputReader): DockerInputs {
     throw new InputError(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).')
   }
   return { image: get('image').trim(), username, password, tagPrefix }
+}
+
+export interface HelmInputs {
+  release: string
+  namespace?: string
+  match: HelmMatch
+  timeout: string
+  /** the kubeconfig file's content (a secret); empty: helm's default */
+  kubeconfig?: string
+  kubeContext?: string
+}
+
+export function readHelmInputs(get: InputReader): HelmInputs {
+  return {
+    release: parseReleaseName('release', get('release')),
+    namespace: parseNamespace('namespace', get('namespace')) || undefined,
+    match: parseHelmMatch('helm-match', get('helm-match')),
+    timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
+    kubeconfig: get('kubeconfig').trim() || undefined,
+    kubeContext: get('kube-context').trim() || undefined
+  }
 }

@@ -23,7 +23,10 @@ export const Outputs = {
   reportUrl: 'report-url',
   pullRequestUrl: 'pull-request-url',
   previousDigest: 'previous-digest',
-  restoredDigest: 'restored-digest'
+  restoredDigest: 'restored-digest',
+  previousRevision: 'previous-revision',
+  restoredRevision: 'restored-revision',
+  newRevision: 'new-revision'
 } as const
 
 type OutputValues = Record<(typeof Outputs)[keyof typeof Outputs], string>
@@ -41,7 +44,10 @@ const EMPTY: OutputValues = {
   'report-url': '',
   'pull-request-url': '',
   'previous-digest': '',
-  'restored-digest': ''
+  'restored-digest': '',
+  'previous-revision': '',
+  'restored-revision': '',
+  'new-revision': ''
 }
 
 export function outputsOf(result: RollbackResult, books?: BookkeepingResult): OutputValues {
@@ -58,7 +64,10 @@ export function outputsOf(result: RollbackResult, books?: BookkeepingResult): Ou
     'report-url': books?.reportUrl ?? '',
     'pull-request-url': books?.pullRequestUrl ?? '',
     'previous-digest': '',
-    'restored-digest': ''
+    'restored-digest': '',
+    'previous-revision': '',
+    'restored-revision': '',
+    'new-revision': ''
   }
 }
 
@@ -81,6 +90,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // mask secrets before anything else can print them
     for (const secret of [core.getInput('npm-token'), core.getInput('github-token'), core.getInput('registry-password'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
       if (secret.trim()) core.setSecret(secret.trim())
+    }
+    // a kubeconfig is many lines: the runner masks line by line, so register each one
+    for (const line of core.getInput('kubeconfig').split(/\r?\n/)) {
+      if (line.trim().length >= 8) core.setSecret(line.trim())
     }
     // every input is validated before anything is written
     const get = (name: string) => core.getInput(name)

@@ -32,6 +32,8 @@ export interface StepRecord {
 
 export interface RollbackResult {
   status: RollbackStatus
+  /** which kind of target was rolled back (wording of summaries) */
+  targetKind: Target['kind']
   plan: Plan
   before: PackageState
   /** the dist-tags and the bad version's deprecation as confirmed after this run */
@@ -65,7 +67,7 @@ export async function runRollback(inputs: RollbackInputs, target: Target, log: L
 
   const steps: StepRecord[] = [{ step: 'plan', outcome: 'done', detail: describePlan(plan).join(' '), at: now() }]
   const after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated }
-  const result: RollbackResult = { status: 'completed', plan, before, after, moved: false, deprecated: false, steps, warnings: [...plan.warnings] }
+  const result: RollbackResult = { status: 'completed', targetKind: target.kind, plan, before, after, moved: false, deprecated: false, steps, warnings: [...plan.warnings] }
 
   if (inputs.dryRun) {
     result.status = 'planned'

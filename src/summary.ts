@@ -4,6 +4,7 @@ import type { BookkeepingResult } from './bookkeeping.js'
 import type { RollbackResult, SkippedResult } from './rollback.js'
 
 const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
+const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release' } as const
 
 export function renderSummary(result: RollbackResult, books?: BookkeepingResult): string {
   const { plan, before, after } = result
@@ -20,7 +21,7 @@ export function renderSummary(result: RollbackResult, books?: BookkeepingResult)
     const a = after.distTags[tag]
     const changed = tag === plan.channel && result.moved
     const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move'
-    rows.push([`dist-tag \`${tag}\``, code(b), planned ? `${code(plan.restoreVersion)} (planned)` : code(a), changed ? '**yes**' : planned ? 'planned' : 'no'])
+    rows.push([`${CHANNEL_WORD[result.targetKind]} \`${tag}\``, code(b), planned ? `${code(plan.restoreVersion)} (planned)` : code(a), changed ? '**yes**' : planned ? 'planned' : 'no'])
   }
   const bDep = before.versions[plan.rollbackVersion]?.deprecated
   const depPlanned = result.status === 'planned' && plan.deprecation.kind === 'deprecate'
@@ -55,6 +56,20 @@ export function nextSteps(result: RollbackResult): string[] {
   const pkg = plan.packageName
   if (result.status === 'planned') return ['Nothing was written. Run again with `dry-run: false` to apply this plan.']
   if (result.status === 'partial') return ['Re-run the same rollback: it completes only what is missing and repeats nothing.']
+  if (result.targetKind === 'docker') {
+    return [
+      `Hosts that already pulled \`${plan.rollbackVersion}\` under \`${plan.channel}\` keep it until they pull again (or restart with imagePullPolicy: Always).`,
+      `Publish a fix as a new tag, then move \`${plan.channel}\` to it.`,
+      'Write the post-mortem: root cause, regression test, lessons.'
+    ]
+  }
+  if (result.targetKind === 'helm') {
+    return [
+      `Check the workloads: \`kubectl rollout status\` for the release's deployments, and \`helm history ${plan.packageName.split('/').pop()}\`.`,
+      'Ship the fix with a normal helm upgrade once it is ready.',
+      'Write the post-mortem: root cause, regression test, lessons.'
+    ]
+  }
   const steps = [
     `Registry caches and CDNs can serve the old \`${plan.channel}\` for a few minutes; \`npm view ${pkg} dist-tags\` converges by itself.`,
     `Installs that already resolved \`${plan.rollbackVersion}\` (lockfiles, Renovate/Dependabot updates) keep it: publish a fix as a new version, then move \`${plan.channel}\` to it with \`npm dist-tag add ${pkg}@<fixed> ${plan.channel}\`.`,

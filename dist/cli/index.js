@@ -28126,6 +28126,7 @@ function buildRecord(result, inputs, gi, ctx, now) {
         severity: gi.severity,
         reason: inputs.reason,
         strategy: 'retag',
+        ...(result.targetKind === 'npm' ? {} : { target: result.targetKind }),
         runs: [run],
         // the planning step is bookkeeping noise in a timeline: keep the writes
         timeline: result.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, result)),
@@ -28244,7 +28245,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5208);
 /* harmony import */ var _github_client_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4212);
 /* harmony import */ var _github_render_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9197);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(2544);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(1835);
 /* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(7681);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(2464);
 /* harmony import */ var _rollback_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(3123);
@@ -34202,6 +34203,8 @@ function installerProtection(strategy, context = {}) {
     ];
 }
 const PROTECTION_LABEL = { yes: '✅ yes', partly: '⚠️ partly', no: '❌ no' };
+/** npm's installers are only the question for npm packages. */
+const isNpm = (r) => r.target === undefined || r.target === 'npm';
 function protectionTable(r) {
     const rows = installerProtection(r.strategy, {
         channel: r.channel,
@@ -34258,7 +34261,11 @@ function summaryRows(r, ctx, reportUrl) {
     return rows;
 }
 function checklist(r) {
-    const cmd = `npm dist-tag add ${shellWord(r.packageName)}@<fixed> ${r.channel}`;
+    const cmd = r.target === 'docker'
+        ? `retag ${r.packageName}:<fixed> as ${r.channel}`
+        : r.target === 'helm'
+            ? `helm upgrade ${r.packageName.split('/').pop()} … (the fixed version)`
+            : `npm dist-tag add ${shellWord(r.packageName)}@<fixed> ${r.channel}`;
     return [
         '- [ ] Post-mortem scheduled, with an owner',
         '- [ ] Root cause found and written into the incident report',
@@ -34282,7 +34289,9 @@ function userMessage(r) {
         `What we did: the "${r.channel}" tag of ${pkg} points at ${r.restoreVersion} again${deprecated ? ` and ${r.rollbackVersion} is deprecated` : ''}, so ${who} get ${r.restoreVersion}.`,
         '',
         'What you should do:',
-        `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${shellWord(`${pkg}@${r.restoreVersion}`)}`,
+        isNpm(r)
+            ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${shellWord(`${pkg}@${r.restoreVersion}`)}`
+            : `- If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`,
         `- Do not merge automated update pull requests (Renovate, Dependabot) to ${r.rollbackVersion}.`,
         `- A fixed version will follow; we will post here when it is out.`
     ].join('\n');
@@ -34297,7 +34306,8 @@ function renderIssueBody(r, ctx, links) {
     ];
     if (r.warnings.length > 0)
         parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'));
-    parts.push(`### Who is protected by this rollback\n${protectionTable(r)}`);
+    if (isNpm(r))
+        parts.push(`### Who is protected by this rollback\n${protectionTable(r)}`);
     parts.push(`### After the rollback\n${checklist(r)}`);
     parts.push(`### Message to users\nReady to post (release notes, discussions, chat):\n\n${fenced('text', userMessage(r))}`);
     return parts.join('\n\n') + '\n';
@@ -34436,6 +34446,7 @@ function parseReportRecord(markdown) {
         severity: o.severity,
         reason: o.reason,
         strategy: 'retag',
+        target: o.target === 'docker' || o.target === 'helm' ? o.target : undefined,
         runs: o.runs.map((r) => ({ url: r.url, at: r.at, status: r.status, actor: r.actor, trigger: r.trigger })),
         timeline: o.timeline.map((e) => ({ at: e.at, action: e.action, outcome: e.outcome, detail: e.detail })),
         warnings: [...o.warnings],
@@ -34481,6 +34492,7 @@ function mergeRecord(existing, current) {
     const carried = {
         ...base,
         incidentId: current.incidentId,
+        target: current.target,
         restoreVersion: current.restoreVersion,
         tagsAfter: { ...current.tagsAfter },
         deprecationMessage: current.deprecationMessage,
@@ -34607,7 +34619,8 @@ function renderReport(r, ctx, previous) {
     ];
     if (r.warnings.length > 0)
         parts.push(['## Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'));
-    parts.push(`## Who is protected\n${protectionTable(r)}`);
+    if (isNpm(r))
+        parts.push(`## Who is protected\n${protectionTable(r)}`);
     parts.push(`## Still to do by humans\n${NOTES_START}\n${notesOf(previous) ?? DEFAULT_NOTES}\n${NOTES_END}`);
     parts.push(`## Links\n${links.length > 0 ? links.join('\n') : '_None recorded._'}`);
     parts.push(encodeRecord(r));
@@ -34617,7 +34630,7 @@ function renderReport(r, ctx, previous) {
 
 /***/ }),
 
-/***/ 2544:
+/***/ 1835:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34629,7 +34642,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ky: () => (/* binding */ renderDeprecationMessage)
 });
 
-// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, MAX_REASON_LENGTH, TARGETS, packageNameFromWorkspace, parseBoolean, parseChannel, parseDeprecationMessage, parseHelmRelease, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseTag, parseTarget, parseVersion, readDockerInputs
+// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, MAX_REASON_LENGTH, TARGETS, packageNameFromWorkspace, parseBoolean, parseChannel, parseDeprecationMessage, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseTag, parseTarget, parseVersion, readDockerInputs, readHelmInputs
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -35440,7 +35453,1571 @@ function nextLink(header, requested) {
     return undefined;
 }
 
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(5574);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function exec_getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+// EXTERNAL MODULE: ./src/plan.ts
+var plan = __nccwpck_require__(2464);
+;// CONCATENATED MODULE: ./src/targets/helm.ts
+// A Helm release, through the helm CLI (argument arrays, never a shell; JSON output only).
+//
+// The model: a release has one channel (HELM_CHANNEL, 'deployed'). It holds the app version
+// (or, with match 'chart-version', the chart version) of the release's current revision,
+// and moving it back is `helm rollback` to the newest deployed or superseded revision of the
+// restore version. Every version in the history is a "version"; those with a deployed or
+// superseded revision can be restored, and their `revision` says which one. The pure planner
+// then guards a release exactly as it guards an npm dist-tag.
+//
+// A failed latest revision: helm leaves the revision it was replacing `deployed` (a failed
+// wait) or marks it `superseded` (a failed update), yet the failed revision's manifests may
+// be partly applied. The release then counts as holding the newest version among the last
+// good revision and the failed ones after it: the one a rollback has to undo. So a failed
+// upgrade to the bad version is rolled back, and a failed earlier rollback is tried again
+// instead of being taken for done.
+
+
+
+
+/** The name of a release's one channel. */
+const HELM_CHANNEL = 'deployed';
+/** How many revisions `helm history` is asked for (helm's own default is 256). */
+const HISTORY_READ_MAX = 1024;
+/** `helm rollback --description` takes at most this many characters (helm's MaxDescriptionLength). */
+const MAX_DESCRIPTION = 256;
+/** The default runner: @actions/exec, silent, with the exit code returned rather than thrown. */
+const execHelm = (command, args) => getExecOutput(command, args, { silent: true, ignoreReturnCode: true });
+const RESTORABLE = new Set(['deployed', 'superseded']);
+const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
+const OUR_DESCRIPTION = /^release-rollback(?: (rr-[0-9a-f]+))?:/;
+/** Helm's release name rule (chartutil.ValidateReleaseName). */
+function helm_parseReleaseName(name, raw) {
+    const v = raw.trim();
+    if (v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`, 'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).');
+    }
+    return v;
+}
+/** A Kubernetes namespace (a DNS label); '' when unset. */
+function helm_parseNamespace(name, raw) {
+    const v = raw.trim();
+    if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.');
+    }
+    return v;
+}
+function helm_parseHelmMatch(name, raw) {
+    const v = raw.trim() || 'app-version';
+    if (v !== 'app-version' && v !== 'chart-version') {
+        throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).');
+    }
+    return v;
+}
+/** A Go duration as helm's --timeout takes it (5m, 300s, 1h30m); default 5m. */
+function helm_parseHelmTimeout(name, raw) {
+    const v = raw.trim() || '5m';
+    if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
+        throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
+    }
+    return v;
+}
+/** `v1.2.3` -> `1.2.3`; undefined when it is not a semantic version. */
+function normaliseVersion(raw) {
+    const v = raw.trim().replace(/^[vV](?=\d)/, '');
+    return v !== '' && semver.valid(v) !== null && !/^[=\s]/.test(v) ? v : undefined;
+}
+/**
+ * The chart version in helm's `<name>-<version>` (`acme-app-1.2.3` -> `1.2.3`). Chart
+ * names may hold dashes and versions may too (`1.0.0-rc-1`); names hold no dotted
+ * x.y.z, so the first dash followed by a whole semantic version is the split.
+ */
+function chartVersionOf(chart) {
+    for (let i = chart.indexOf('-', 1); i !== -1; i = chart.indexOf('-', i + 1)) {
+        const v = normaliseVersion(chart.slice(i + 1));
+        if (v !== undefined)
+            return v;
+    }
+    return undefined;
+}
+class HelmTarget {
+    kind = 'helm';
+    label;
+    channel;
+    match;
+    exec;
+    helm;
+    /** what the channel held at the last inspect() (for incident ids with rollback-version 'current') */
+    holder;
+    revs = {};
+    options;
+    constructor(options) {
+        // checked again here: each of these ends up in helm's argument vector
+        this.options = {
+            ...options,
+            release: helm_parseReleaseName('release', options.release),
+            namespace: helm_parseNamespace('namespace', options.namespace ?? '') || undefined,
+            timeout: helm_parseHelmTimeout('helm-timeout', options.timeout)
+        };
+        this.match = helm_parseHelmMatch('helm-match', options.match);
+        this.channel = options.channel ?? HELM_CHANNEL;
+        this.exec = options.exec ?? execHelm;
+        this.helm = options.helmPath || 'helm';
+        this.label = `Helm release ${this.options.release} in ${this.options.namespace ? `namespace ${this.options.namespace}` : "the kubeconfig context's namespace"}`;
+    }
+    /** The revisions of the last inspect() or pointChannel(). */
+    get revisions() {
+        return { ...this.revs };
+    }
+    get what() {
+        return this.match === 'app-version' ? 'app version' : 'chart version';
+    }
+    get where() {
+        return this.options.namespace ? ` in namespace ${this.options.namespace}` : '';
+    }
+    /** -n NS, --kubeconfig, --kube-context: the flags every command gets. */
+    scope() {
+        const { namespace, kubeconfig, kubeContext } = this.options;
+        // `--flag=value`: a value that starts with '-' cannot be taken for a flag
+        return [...(namespace ? ['-n', namespace] : []), ...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []), ...(kubeContext ? [`--kube-context=${kubeContext}`] : [])];
+    }
+    async run(args) {
+        this.options.log.debug(`${this.helm} ${args.map(quote).join(' ')}`);
+        try {
+            return await this.exec(this.helm, args);
+        }
+        catch (e) {
+            const message = e instanceof Error ? e.message : String(e);
+            throw new RollbackError(`Could not run ${this.helm}: ${firstLine(message)}`, /Unable to locate executable/.test(message)
+                ? 'install helm on the runner before this step (for example with azure/setup-helm), or give the path to the helm binary.'
+                : 'check that the helm binary can be run on this runner.');
+        }
+    }
+    async history() {
+        const r = await this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', String(HISTORY_READ_MAX)]);
+        if (r.exitCode !== 0)
+            throw this.explain(r, 'reading the history of');
+        const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`);
+        if (!Array.isArray(rows) || !rows.every(isHistoryEntry)) {
+            throw new RegistryError(`helm history ${this.options.release} -o json printed something other than helm's history rows: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
+        }
+        return rows
+            .map((row) => ({ ...row, version: this.versionOf(row) }))
+            .sort((a, b) => a.revision - b.revision);
+    }
+    versionOf(row) {
+        return this.match === 'app-version' ? normaliseVersion(row.app_version) : chartVersionOf(row.chart);
+    }
+    async checkAccess() {
+        const r = await this.run(['status', this.options.release, ...this.scope(), '-o', 'json']);
+        if (r.exitCode !== 0)
+            throw this.explain(r, 'reading the status of');
+        const release = parseJson(r.stdout, `helm status ${this.options.release} -o json`);
+        if (release?.name !== this.options.release || typeof release.info?.status !== 'string') {
+            throw new RegistryError(`helm status ${this.options.release} -o json did not describe the release: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
+        }
+    }
+    async inspect() {
+        const history = await this.history();
+        this.refuseLocked(history);
+        const holder = this.holderOf(history, true);
+        this.holder = holder;
+        const state = {
+            name: this.options.request?.packageName ?? (this.options.namespace ? `${this.options.namespace}/${this.options.release}` : this.options.release),
+            distTags: holder === undefined ? {} : { [this.channel]: holder },
+            versions: this.versionsOf(history, holder)
+        };
+        const latest = history.at(-1);
+        this.revs = { previous: latest?.revision };
+        const ours = latest ? OUR_DESCRIPTION.exec(latest.description) : null;
+        if (latest && ours) {
+            this.options.log.info(`${this.label}: revision ${latest.revision} (${latest.status}) was written by release-rollback${ours[1] ? ` for incident ${ours[1]}` : ''}.`);
+        }
+        this.explainRequest(state, history);
+        return state;
+    }
+    /**
+     * What the channel holds (see the top of this file). `warn`: say so when the latest
+     * revision failed or the release is not deployed.
+     */
+    holderOf(history, warn) {
+        const latest = history.at(-1);
+        if (!latest)
+            return undefined;
+        if (latest.status === 'deployed')
+            return latest.version;
+        if (latest.status === 'failed') {
+            let i = history.length - 1;
+            while (i >= 0 && history[i].status === 'failed')
+                i--;
+            const lastGood = history.slice(0, i + 1).findLast((e) => RESTORABLE.has(e.status));
+            const tried = history.slice(i + 1);
+            const candidates = [...tried, ...(lastGood ? [lastGood] : [])].map((e) => e.version).filter((v) => v !== undefined);
+            const holder = candidates.sort(semver.rcompare)[0];
+            if (warn) {
+                this.options.log.warning(`${this.label}: the latest revision ${latest.revision} (${latest.version ?? latest.app_version}) failed (${JSON.stringify(firstLine(latest.description))})` +
+                    (lastGood ? `; the last good revision is ${lastGood.revision} (${lastGood.version ?? lastGood.app_version}, ${lastGood.status})` : '; no earlier revision is deployed or superseded') +
+                    `. A failed revision may have left either running, so the release counts as holding the newer one, ${holder ?? 'none'}.`);
+            }
+            return holder;
+        }
+        if (warn)
+            this.options.log.warning(`${this.label}: the latest revision ${latest.revision} is ${latest.status}, so the release holds no version.`);
+        return undefined;
+    }
+    versionsOf(history, holder) {
+        const versions = {};
+        for (const e of history) {
+            if (e.version === undefined)
+                continue;
+            const info = (versions[e.version] ??= {});
+            if (RESTORABLE.has(e.status) && e.revision > 0)
+                info.revision = e.revision;
+            // "published": when an install or upgrade last brought this version (a rollback to it
+            // does not count, so the circuit breaker does not take a rollback for a new release)
+            const at = e.updated ? Date.parse(e.updated) : NaN;
+            if (!isRollback(e) && !Number.isNaN(at))
+                info.publishedAt = new Date(at).toISOString();
+        }
+        for (const [v, info] of Object.entries(versions)) {
+            if (info.revision === undefined && v !== holder) {
+                const statuses = history.filter((e) => e.version === v).map((e) => `${e.revision} ${e.status}`);
+                // the planner never picks or restores a version marked like this
+                info.deprecated = `no deployed or superseded revision of ${v} in the Helm history (revisions: ${statuses.join(', ')}): it cannot be rolled back to`;
+            }
+        }
+        return versions;
+    }
+    /** Stops when another operation holds the release (its latest revision is pending-*). */
+    refuseLocked(history) {
+        const latest = history.at(-1);
+        if (!latest || !PENDING.has(latest.status))
+            return;
+        const ours = OUR_DESCRIPTION.exec(latest.description);
+        const current = currentRevision(history);
+        const verb = latest.status.replace('pending-', '');
+        throw new RegistryError(`${this.label} is locked by a ${latest.status} (revision ${latest.revision}, ${this.what} ${latest.version ?? (latest.app_version || '?')}` +
+            `${latest.updated ? `, started ${latest.updated}` : ''}${ours ? `, by an earlier release-rollback run${ours[1] ? ` for incident ${ours[1]}` : ''} that did not finish` : ''}): nothing was rolled back.`, `wait for the ${verb} to finish, then re-run. If no helm process is running any more (a cancelled job leaves the release stuck in ${latest.status}), ` +
+            `free it by hand${current ? ` with \`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\` (revision ${current.revision} is the last deployed one)` : ''} and re-run.`, undefined, 'HELM_PENDING');
+    }
+    /**
+     * With the request known, says in Helm's terms what the planner would only call "does
+     * not exist": versions the history does not hold, most often because --history-max
+     * pruned them.
+     */
+    explainRequest(state, history) {
+        const request = this.options.request;
+        if (!request)
+            return;
+        const holds = summarise(history);
+        const pruned = (what) => `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so ${what} may have been pruned.`;
+        const restorable = Object.entries(state.versions)
+            .filter(([, info]) => info.revision !== undefined)
+            .map(([v, info]) => `${v} (revision ${info.revision})`)
+            .join(', ');
+        if (request.rollbackVersion === 'current' && this.holder === undefined) {
+            throw new InputError('rollback-version', `is current, but ${this.label} holds no version: its history is ${holds}.`, 'give the version to roll back explicitly.');
+        }
+        // the same gate runRollback applies next, on the same state: when it skips, so do we
+        const gate = circuitBreaker(state, this.channel, request.rollbackVersion, request.publishedAfter);
+        if (!gate.proceed)
+            return;
+        const bad = gate.rollbackVersion;
+        if (!(bad in state.versions)) {
+            throw new InputError('rollback-version', `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`, `give the ${this.what} of a revision in the history${this.match === 'app-version' ? ', or set helm-match: chart-version if you gave a chart version' : ', or set helm-match: app-version if you gave an app version'}.`);
+        }
+        const restore = request.restoreVersion;
+        if (restore !== undefined && restore !== this.holder && state.versions[restore]?.revision === undefined) {
+            const failedOnly = restore in state.versions;
+            throw new InputError('restore-version', `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned('an older revision of it')}`.trim(), `give a restore-version the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`);
+        }
+        if (restore === undefined && semver.valid(bad) !== null && lastKnownGood(state, bad, this.channel) === undefined) {
+            throw new InputError('restore-version', `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned('older revisions')}`, 'give the version to restore explicitly, or deploy it with helm upgrade instead.');
+        }
+    }
+    /** The incident id for the rollback description (see HelmTargetOptions.request). */
+    incidentIdFor(channel, restoreVersion) {
+        if (this.options.incidentId)
+            return this.options.incidentId;
+        const request = this.options.request;
+        const bad = this.badVersion();
+        return request && bad !== undefined ? incidentId(request.packageName, channel, bad, restoreVersion) : undefined;
+    }
+    /** The version being rolled back, as the plan has it ('current' is what inspect() saw). */
+    badVersion() {
+        const requested = this.options.request?.rollbackVersion;
+        return requested === undefined || requested === 'current' ? this.holder : requested;
+    }
+    async pointChannel(channel, version) {
+        if (channel !== this.channel) {
+            throw new Error(`${this.label} has one channel, '${this.channel}'; the rollback was planned on '${channel}'.`);
+        }
+        const before = await this.history();
+        this.refuseLocked(before);
+        const latest = before.at(-1);
+        const id = this.incidentIdFor(channel, version);
+        if (latest?.status === 'deployed' && latest.version === version) {
+            const byUs = id !== undefined && latest.description.includes(id);
+            this.revs = { previous: latest.revision, target: latest.revision };
+            this.options.log.info(`${this.label} is already on ${version} (revision ${latest.revision}${byUs ? `, rolled back by this incident, ${id}` : ''}): no rollback.`);
+            return 'already';
+        }
+        const target = before.findLast((e) => e.version === version && RESTORABLE.has(e.status) && e.revision > 0);
+        if (!target) {
+            throw new RegistryError(`${this.label} has no deployed or superseded revision with ${this.what} ${version} to roll back to: its history is ${summarise(before)}. ` +
+                `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so it may have been pruned.`, `deploy ${version} with helm upgrade instead, or roll back to a version the history still holds.`);
+        }
+        const bad = this.badVersion() ?? this.holderOf(before, false);
+        const description = truncate(`release-rollback${id ? ` ${id}` : ''}: roll back ${bad ?? 'the release'} to ${version} (revision ${target.revision})`, MAX_DESCRIPTION);
+        const base = [
+            'rollback',
+            this.options.release,
+            String(target.revision),
+            ...this.scope(),
+            '--wait',
+            '--timeout',
+            this.options.timeout,
+            '--history-max',
+            String(this.options.historyMax ?? 0)
+        ];
+        this.options.log.info(`Rolling ${this.label} back to revision ${target.revision} (${this.what} ${version}, ${target.status}); helm waits up to ${this.options.timeout} for it to become ready.`);
+        let r = await this.run([...base, '--description', description]);
+        if (r.exitCode !== 0 && /unknown flag: --description/.test(r.stderr)) {
+            // `rollback --description` is newer than helm v4.2 (helm PR #31580); the flag error means nothing ran
+            this.options.log.warning(`This helm cannot describe a rollback (helm rollback --description came after helm v4.2), so the revision gets helm's own "Rollback to ${target.revision}"; a re-run still sees the release on ${version}.`);
+            r = await this.run(base);
+        }
+        const after = await this.history();
+        const created = after.at(-1);
+        const isNew = created !== undefined && created.revision > (latest?.revision ?? 0);
+        this.revs = { previous: latest?.revision, target: target.revision, created: isNew ? created.revision : undefined };
+        if (isNew && created.status === 'deployed' && created.version === version) {
+            if (r.exitCode !== 0) {
+                this.options.log.warning(`helm rollback exited ${r.exitCode} (${helmError(r.stderr)}), but the history shows revision ${created.revision} deployed with ${version}.`);
+            }
+            return 'written';
+        }
+        if (isNew) {
+            const still = currentRevision(after);
+            throw new RegistryError(`helm rollback of ${this.options.release} to revision ${target.revision} (${version}) did not succeed: the new revision ${created.revision} is ${created.status} (${JSON.stringify(firstLine(created.description))})` +
+                `${r.exitCode !== 0 ? `; helm said: ${helmError(r.stderr)}` : ''}.`, `see why the workloads did not become ready (kubectl get pods and events${this.where ? ` in ${this.options.namespace}` : ''}); ` +
+                `${still ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. ` : ''}` +
+                `Re-run to try the rollback again, with a longer helm-timeout (now ${this.options.timeout}) if they only needed more time.`, undefined, 'HELM_ROLLBACK_FAILED');
+        }
+        if (r.exitCode !== 0)
+            throw this.explain(r, 'rolling back');
+        throw new RegistryError(`helm rollback of ${this.options.release} to revision ${target.revision} exited 0, but its history shows no new revision (latest: ${created ? `${created.revision} ${created.status}` : 'none'}).`, 'check the release with helm history and re-run.');
+    }
+    /** Turns helm's stderr into an error that says what to do. */
+    explain(r, doing) {
+        const message = helmError(r.stderr) || `exit code ${r.exitCode}`;
+        const release = this.options.release;
+        if (/release: not found/.test(message)) {
+            return new InputError('release', `Helm release ${release} was not found${this.where || " in the kubeconfig context's namespace"}.`, `check the release and namespace inputs (\`helm list${this.options.namespace ? ` -n ${this.options.namespace}` : ' --all-namespaces'}\` lists the releases).`);
+        }
+        if (/Kubernetes cluster unreachable/i.test(message)) {
+            return new InputError('kubeconfig', `helm cannot reach the cluster (${message}).`, 'check that the kubeconfig secret names the right cluster and that this runner can reach its API server (a private cluster needs a self-hosted runner or a tunnel).');
+        }
+        if (/forbidden|unauthorized|must be logged in|provide credentials|token has expired|certificate/i.test(message)) {
+            return new InputError('kubeconfig', `the cluster refused helm's credentials or their permissions (${message}).`, `the kubeconfig's user must be able to read and write helm's release records (Secrets named sh.helm.release.v1.${release}.v*${this.where}) and to update the chart's resources; check the RBAC bound to it and that its token has not expired.`);
+        }
+        if (/unknown (shorthand )?flag/.test(message)) {
+            return new RegistryError(`This helm does not know a flag the rollback needs (${message}).`, 'use helm 3.x or newer.');
+        }
+        return new RegistryError(`${doing.charAt(0).toUpperCase()}${doing.slice(1)} ${this.label} failed: ${message}.`, "see helm's message; a re-run is safe.", undefined, `HELM_EXIT_${r.exitCode}`);
+    }
+}
+/** The revision helm treats as current: the newest `deployed` one. */
+function currentRevision(history) {
+    return history.findLast((e) => e.status === 'deployed');
+}
+/** A revision written by a rollback (helm's default description, ours, or helm 4's rollback_revision). */
+function isRollback(e) {
+    return (e.rollback_revision ?? 0) > 0 || /^Rollback to \d+$/.test(e.description) || OUR_DESCRIPTION.test(e.description) || /^Rollback ".*" failed/.test(e.description);
+}
+/** "revisions 12-21: 1.2.4 (21 deployed), 1.2.3 (20 superseded, 12-19), ..." for messages. */
+function summarise(history) {
+    if (history.length === 0)
+        return 'empty';
+    const byVersion = new Map();
+    for (const e of [...history].reverse()) {
+        const key = e.version ?? `${e.app_version || '?'} (${e.chart})`;
+        byVersion.set(key, [...(byVersion.get(key) ?? []), e]);
+    }
+    const parts = [...byVersion].slice(0, 12).map(([v, es]) => `${v} (${es.map((e) => `${e.revision} ${e.status}`).join(', ')})`);
+    const first = history[0].revision;
+    const last = history.at(-1)?.revision;
+    return `revisions ${first === last ? first : `${first}-${last}`}: ${parts.join('; ')}${byVersion.size > 12 ? '; ...' : ''}`;
+}
+function isHistoryEntry(x) {
+    const e = x;
+    return (typeof e === 'object' &&
+        e !== null &&
+        Number.isInteger(e.revision) &&
+        typeof e.status === 'string' &&
+        typeof e.chart === 'string' &&
+        typeof e.app_version === 'string' &&
+        typeof e.description === 'string' &&
+        (e.updated === undefined || typeof e.updated === 'string'));
+}
+function parseJson(text, command) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new RegistryError(`${command} did not print JSON: ${firstLine(text) || '(nothing)'}`, 'use helm 3 or newer as the helm binary.');
+    }
+}
+/** The `Error: ...` line helm prints (warnings on stderr are skipped). */
+function helmError(stderr) {
+    const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const error = lines.find((l) => l.startsWith('Error: '));
+    return (error ? error.slice('Error: '.length) : (lines.at(-1) ?? '')).slice(0, 500);
+}
+function firstLine(s) {
+    return s.trim().split('\n')[0].slice(0, 300);
+}
+function truncate(s, max) {
+    const chars = [...s];
+    return chars.length <= max ? s : chars.slice(0, max).join('');
+}
+function quote(a) {
+    return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -35496,16 +37073,6 @@ function parseTag(name, raw) {
         throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).');
     }
     return tag;
-}
-/** A Helm release name (Helm's rule: DNS-1123 label, at most 53 characters). */
-function parseHelmRelease(name, raw) {
-    const release = raw.trim();
-    if (release === '')
-        throw new errors/* InputError */.dz(name, 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(release) || release.length > 53) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(release.slice(0, 60))} is not a valid Helm release name.`, 'use lower-case letters, digits and "-", at most 53 characters.');
-    }
-    return release;
 }
 /** A dist-tag: URL-safe, and not something npm would read as a version range. */
 function parseChannel(name, raw) {
@@ -35624,7 +37191,8 @@ function readInputs(get, env = process.env) {
         throw new errors/* InputError */.dz('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.');
     }
     const target = parseTarget('target', get('target'));
-    const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : parseTag('channel', get('channel') || 'latest');
+    // a Helm release has one channel: its deployed revision
+    const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : target === 'helm' ? HELM_CHANNEL : parseTag('channel', get('channel') || 'latest');
     const reason = parseReason('reason', get('reason'));
     // what is rolled back: the npm package, the image, or the Helm release
     let packageName;
@@ -35634,7 +37202,10 @@ function readInputs(get, env = process.env) {
         packageName = parseImage(get('image')).name;
     }
     else if (target === 'helm') {
-        packageName = parseHelmRelease('release', get('release'));
+        // namespace/release: same-named releases in two namespaces are two incidents
+        if (get('release').trim() === '')
+            throw new errors/* InputError */.dz('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
+        packageName = `${helm_parseNamespace('namespace', get('namespace')) || 'default'}/${helm_parseReleaseName('release', get('release'))}`;
     }
     else {
         const packageRaw = get('package');
@@ -35717,6 +37288,16 @@ function readDockerInputs(get) {
     }
     return { image: get('image').trim(), username, password, tagPrefix };
 }
+function readHelmInputs(get) {
+    return {
+        release: parseReleaseName('release', get('release')),
+        namespace: parseNamespace('namespace', get('namespace')) || undefined,
+        match: parseHelmMatch('helm-match', get('helm-match')),
+        timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
+        kubeconfig: get('kubeconfig').trim() || undefined,
+        kubeContext: get('kube-context').trim() || undefined
+    };
+}
 
 
 /***/ }),
@@ -35735,7 +37316,7 @@ function readDockerInputs(get) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5756);
 /* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(ini__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2544);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1835);
 // Registry and token the way npm finds them: flag, npm_config_registry, the project's
 // .npmrc, the user's ~/.npmrc; a scope's own registry for scoped packages; the token
 // scoped to the registry (//host/path/:_authToken), with ${VAR} expansion as npm does.
@@ -35809,7 +37390,7 @@ function resolveNpmConfig(opts) {
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2088);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2544);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1835);
 // The pure core: from the registry's state and the request, decide what to do.
 // No I/O and no @actions/* here, so every branch of the guard is a plain unit test.
 
@@ -36117,7 +37698,7 @@ async function runRollback(inputs, target, log, preflight) {
         log.warning(w);
     const steps = [{ step: 'plan', outcome: 'done', detail: (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .describePlan */ .df)(plan).join(' '), at: now() }];
     const after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
-    const result = { status: 'completed', plan, before, after, moved: false, deprecated: false, steps, warnings: [...plan.warnings] };
+    const result = { status: 'completed', targetKind: target.kind, plan, before, after, moved: false, deprecated: false, steps, warnings: [...plan.warnings] };
     if (inputs.dryRun) {
         result.status = 'planned';
         steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });

@@ -55,6 +55,8 @@ export interface IncidentRecord {
   reason: string
   /** the strategy used to protect users (retag now; republish comes later) */
   strategy: 'retag'
+  /** where the release lives; absent means npm (records written before targets existed) */
+  target?: 'npm' | 'docker' | 'helm'
   runs: IncidentRun[]
   timeline: IncidentEvent[]
   warnings: string[]

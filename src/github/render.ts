@@ -199,6 +199,9 @@ export function installerProtection(strategy: 'retag', context: ProtectionContex
 
 const PROTECTION_LABEL: Record<Protection, string> = { yes: '✅ yes', partly: '⚠️ partly', no: '❌ no' }
 
+/** npm's installers are only the question for npm packages. */
+const isNpm = (r: IncidentRecord) => r.target === undefined || r.target === 'npm'
+
 function protectionTable(r: IncidentRecord): string {
   const rows = installerProtection(r.strategy, {
     channel: r.channel,
@@ -260,7 +263,12 @@ function summaryRows(r: IncidentRecord, ctx: RunContext, reportUrl?: string): st
 }
 
 function checklist(r: IncidentRecord): string {
-  const cmd = `npm dist-tag add ${shellWord(r.packageName)}@<fixed> ${r.channel}`
+  const cmd =
+    r.target === 'docker'
+      ? `retag ${r.packageName}:<fixed> as ${r.channel}`
+      : r.target === 'helm'
+        ? `helm upgrade ${r.packageName.split('/').pop()} … (the fixed version)`
+        : `npm dist-tag add ${shellWord(r.packageName)}@<fixed> ${r.channel}`
   return [
     '- [ ] Post-mortem scheduled, with an owner',
     '- [ ] Root cause found and written into the incident report',
@@ -285,7 +293,9 @@ export function userMessage(r: IncidentRecord): string {
     `What we did: the "${r.channel}" tag of ${pkg} points at ${r.restoreVersion} again${deprecated ? ` and ${r.rollbackVersion} is deprecated` : ''}, so ${who} get ${r.restoreVersion}.`,
     '',
     'What you should do:',
-    `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${shellWord(`${pkg}@${r.restoreVersion}`)}`,
+    isNpm(r)
+      ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${shellWord(`${pkg}@${r.restoreVersion}`)}`
+      : `- If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`,
     `- Do not merge automated update pull requests (Renovate, Dependabot) to ${r.rollbackVersion}.`,
     `- A fixed version will follow; we will post here when it is out.`
   ].join('\n')
@@ -300,7 +310,7 @@ export function renderIssueBody(r: IncidentRecord, ctx: RunContext, links: { rep
     `### Reason\n${inert(r.reason)}`
   ]
   if (r.warnings.length > 0) parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
-  parts.push(`### Who is protected by this rollback\n${protectionTable(r)}`)
+  if (isNpm(r)) parts.push(`### Who is protected by this rollback\n${protectionTable(r)}`)
   parts.push(`### After the rollback\n${checklist(r)}`)
   parts.push(`### Message to users\nReady to post (release notes, discussions, chat):\n\n${fenced('text', userMessage(r))}`)
   return parts.join('\n\n') + '\n'
@@ -434,6 +444,7 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
     severity: o.severity as IncidentRecord['severity'],
     reason: o.reason as string,
     strategy: 'retag',
+    target: o.target === 'docker' || o.target === 'helm' ? o.target : undefined,
     runs: o.runs.map((r: IncidentRun) => ({ url: r.url, at: r.at, status: r.status, actor: r.actor, trigger: r.trigger })),
     timeline: o.timeline.map((e: IncidentEvent) => ({ at: e.at, action: e.action, outcome: e.outcome, detail: e.detail })),
     warnings: [...o.warnings],
@@ -484,6 +495,7 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
   const carried: IncidentRecord = {
     ...base,
     incidentId: current.incidentId,
+    target: current.target,
     restoreVersion: current.restoreVersion,
     tagsAfter: { ...current.tagsAfter },
     deprecationMessage: current.deprecationMessage,
@@ -617,7 +629,7 @@ export function renderReport(r: IncidentRecord, ctx: RunContext, previous?: stri
     `## Actions taken\n${actionsTaken(r)}`
   ]
   if (r.warnings.length > 0) parts.push(['## Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
-  parts.push(`## Who is protected\n${protectionTable(r)}`)
+  if (isNpm(r)) parts.push(`## Who is protected\n${protectionTable(r)}`)
   parts.push(`## Still to do by humans\n${NOTES_START}\n${notesOf(previous) ?? DEFAULT_NOTES}\n${NOTES_END}`)
   parts.push(`## Links\n${links.length > 0 ? links.join('\n') : '_None recorded._'}`)
   parts.push(encodeRecord(r))

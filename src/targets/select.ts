@@ -1,7 +1,11 @@
 // Builds the adapter the inputs ask for. The rest of the run only sees a Target.
-import { readDockerInputs, type InputReader, type RollbackInputs } from '../inputs.js'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { readDockerInputs, readHelmInputs, type InputReader, type RollbackInputs } from '../inputs.js'
 import type { Logger } from '../retry.js'
 import { DockerTarget } from './docker.js'
+import { HelmTarget } from './helm.js'
 import { NpmTarget } from './npm.js'
 import type { Target } from './target.js'
 
@@ -36,7 +40,37 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
       }
     }
   }
-  if (inputs.target === 'helm') throw new Error('target: helm is wired in src/targets/select.ts')
+  if (inputs.target === 'helm') {
+    const h = readHelmInputs(get)
+    let kubeconfig: string | undefined
+    if (h.kubeconfig) {
+      // a private file for this run only: the content is a secret
+      const dir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'release-rollback-'))
+      kubeconfig = join(dir, 'kubeconfig')
+      writeFileSync(kubeconfig, h.kubeconfig, { mode: 0o600 })
+    }
+    const target = new HelmTarget({
+      release: h.release,
+      namespace: h.namespace,
+      match: h.match,
+      timeout: h.timeout,
+      kubeconfig,
+      kubeContext: h.kubeContext,
+      channel: inputs.channel,
+      request: inputs,
+      log
+    })
+    return {
+      target,
+      extras: {
+        outputs: async () => {
+          const r = target.revisions
+          const str = (n: number | undefined) => (n !== undefined ? String(n) : '')
+          return { 'previous-revision': str(r.previous), 'restored-revision': str(r.target), 'new-revision': str(r.created) }
+        }
+      }
+    }
+  }
   return {
     target: new NpmTarget({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent }),
     extras: { outputs: async () => ({}) }

@@ -1,0 +1,437 @@
+// The Helm target, driven through runRollback against a stand-in `helm` executable (no
+// helm binary or cluster can run here), called through the real @actions/exec. The
+// stand-in is first checked against samples of the real CLI's JSON (helm-fixtures/).
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { readFileSync, rmSync } from 'node:fs'
+import { InputError, RegistryError, RollbackError } from '../src/errors.js'
+import type { RollbackInputs } from '../src/inputs.js'
+import { rolledBack, runRollback } from '../src/rollback.js'
+import {
+  HELM_CHANNEL,
+  HelmTarget,
+  chartVersionOf,
+  execHelm,
+  normaliseVersion,
+  parseHelmMatch,
+  parseHelmTimeout,
+  parseNamespace,
+  parseReleaseName,
+  type HelmTargetOptions
+} from '../src/targets/helm.js'
+import { createHelmStandin, goTime } from './support/helm-standin.mjs'
+import { inputErrorOf, rollbackInputs } from './support/helpers.js'
+
+type Standin = ReturnType<typeof createHelmStandin>
+type Spec = Parameters<typeof createHelmStandin>[0]
+type Rev = Spec['releases'][string]['revisions'][number]
+
+const fixture = (name: string) => readFileSync(new URL(`./support/helm-fixtures/${name}`, import.meta.url), 'utf8')
+
+function logger() {
+  const lines: string[] = []
+  return { lines, info: (m: string) => lines.push(`info: ${m}`), warning: (m: string) => lines.push(`warning: ${m}`), debug: () => {} }
+}
+
+const rev = (status: Rev['status'], appVersion: string, more: Partial<Rev> = {}): Rev => ({ status, appVersion, ...more })
+
+/** acme in prod: 1.2.1, 1.2.2, then the bad 1.2.3 deployed. */
+const usual = (): Rev[] => [rev('superseded', '1.2.1'), rev('superseded', '1.2.2'), rev('deployed', '1.2.3')]
+
+const made: Standin[] = []
+afterAll(() => {
+  for (const s of made) rmSync(s.dir, { recursive: true, force: true })
+})
+
+function standin(revisions: Rev[], more: Partial<Spec> & { chart?: string; failRollback?: string } = {}): Standin {
+  const { chart, failRollback, ...rest } = more
+  const s = createHelmStandin({ releases: { 'prod/acme': { chart: chart ?? 'acme-app', revisions, failRollback } }, ...rest })
+  made.push(s)
+  return s
+}
+
+function inputs(over: Partial<RollbackInputs> = {}): RollbackInputs {
+  return rollbackInputs({ packageName: 'prod/acme', registry: '', channel: HELM_CHANNEL, deprecate: false, ...over })
+}
+
+function target(s: Standin, i: RollbackInputs, log = logger(), over: Partial<HelmTargetOptions> = {}) {
+  return new HelmTarget({ release: 'acme', namespace: 'prod', match: 'app-version', timeout: '5m', helmPath: s.path, request: i, log, ...over })
+}
+
+async function rollback(s: Standin, i: RollbackInputs, over: Partial<HelmTargetOptions> = {}) {
+  const log = logger()
+  const t = target(s, i, log, over)
+  const result = rolledBack(await runRollback(i, t, log))
+  return { result, log, target: t }
+}
+
+async function failure(s: Standin, i: RollbackInputs, over: Partial<HelmTargetOptions> = {}): Promise<Error> {
+  const log = logger()
+  const e = await runRollback(i, target(s, i, log, over), log).then(
+    () => undefined,
+    (err: unknown) => err
+  )
+  expect(e).toBeInstanceOf(Error)
+  expect((e as Error).message).toMatch(/ Fix: /)
+  return e as Error
+}
+
+const rollbacks = (s: Standin) => s.calls().filter((c) => c[0] === 'rollback')
+const latest = (s: Standin) => s.history('prod/acme').at(-1)
+
+describe('the stand-in against the helm CLI contract (helm-fixtures/)', () => {
+  // the release the fixtures describe: installed at 1.2.2, upgraded to 1.2.3, rolled back to 1
+  const times = ['2026-11-20T10:01:00.482913772Z', '2026-11-20T11:01:00.482913773Z', '2026-11-20T12:01:00.482913774Z']
+  const config = { replicaCount: 2, image: { pullPolicy: 'IfNotPresent' } }
+  const sample = (flavor: 'v3' | 'v4') =>
+    standin(
+      [
+        rev('superseded', '1.2.2', { updated: times[0], description: 'Install complete', config }),
+        rev('superseded', '1.2.3', { updated: times[1], description: 'Upgrade complete', config }),
+        rev('deployed', '1.2.2', { updated: times[2], description: 'Rollback to 1', rollbackRevision: 1, config })
+      ],
+      { flavor }
+    )
+
+  for (const flavor of ['v3', 'v4'] as const) {
+    it(`${flavor}: history -o json and status -o json print exactly what helm prints`, async () => {
+      const s = sample(flavor)
+      const history = await execHelm(s.path, ['history', 'acme', '-n', 'prod', '-o', 'json'])
+      const status = await execHelm(s.path, ['status', 'acme', '-n', 'prod', '-o', 'json'])
+      expect(history).toEqual({ exitCode: 0, stdout: fixture(`history-${flavor}.json`), stderr: '' })
+      expect(status).toEqual({ exitCode: 0, stdout: fixture(`status-${flavor}.json`), stderr: '' })
+    })
+
+    it(`${flavor}: every history row and status has helm's keys, in helm's order, with helm's types`, async () => {
+      // a busier history than the sample: a failed rollback, a pending upgrade, and a rollback made here
+      const s = standin([...usual(), rev('failed', '1.2.4', { description: 'Upgrade "acme" failed: timed out waiting for the condition' })], { flavor })
+      await execHelm(s.path, ['rollback', 'acme', '2', '-n', 'prod'])
+      const rows = JSON.parse((await execHelm(s.path, ['history', 'acme', '-n', 'prod', '-o', 'json'])).stdout) as Record<string, unknown>[]
+      const status = JSON.parse((await execHelm(s.path, ['status', 'acme', '-n', 'prod', '-o', 'json'])).stdout) as Record<string, unknown>
+      const sampleRows = JSON.parse(fixture(`history-${flavor}.json`)) as Record<string, unknown>[]
+      const sampleStatus = JSON.parse(fixture(`status-${flavor}.json`)) as Record<string, unknown>
+      // helm's releaseInfo: every field is always there except the omitempty ones (v4: updated, rollback_revision)
+      const rowKeys = flavor === 'v3' ? ['revision', 'updated', 'status', 'chart', 'app_version', 'description'] : ['revision', 'updated', 'status', 'chart', 'app_version', 'rollback_revision', 'description']
+      expect(Object.keys(sampleRows[2])).toEqual(rowKeys)
+      for (const row of rows) {
+        expect(Object.keys(row)).toEqual(rowKeys.filter((k) => k in row))
+        for (const k of ['revision', 'status', 'chart', 'app_version', 'description', ...(flavor === 'v3' ? ['updated'] : [])]) expect(row).toHaveProperty(k)
+        for (const [k, v] of Object.entries(row)) expect(typeof v).toBe(typeof sampleRows[2][k])
+      }
+      expect(rows.map((r) => [r.revision, r.status])).toEqual([
+        [1, 'superseded'],
+        [2, 'superseded'],
+        [3, 'superseded'],
+        [4, 'failed'],
+        [5, 'deployed']
+      ])
+      // release.Release without its chart
+      expect(Object.keys(status)).toEqual(Object.keys(sampleStatus).filter((k) => k !== 'config'))
+      expect(status).not.toHaveProperty('chart')
+      expect(Object.keys(status.info as object)).toEqual(Object.keys(sampleStatus.info as object))
+      for (const [k, v] of Object.entries(status)) expect(typeof v).toBe(typeof sampleStatus[k])
+      expect(status).toMatchObject({ name: 'acme', namespace: 'prod', version: 5, info: { status: 'deployed', description: 'Rollback to 2' } })
+    })
+  }
+
+  it('fails like helm: stderr "Error: ...", exit code 1', async () => {
+    const s = standin(usual(), { flavor: 'v3' })
+    expect(await execHelm(s.path, ['history', 'nope', '-n', 'prod', '-o', 'json'])).toEqual({ exitCode: 1, stdout: '', stderr: 'Error: release: not found\n' })
+    expect(await execHelm(s.path, ['status', 'acme', '-n', 'staging', '-o', 'json'])).toEqual({ exitCode: 1, stdout: '', stderr: 'Error: release: not found\n' })
+    expect(await execHelm(s.path, ['rollback', 'acme', '9', '-n', 'prod'])).toEqual({ exitCode: 1, stdout: '', stderr: 'Error: release has no 9 version\n' })
+    // helm v3 has no rollback --description: cobra refuses the flag before anything runs
+    expect(await execHelm(s.path, ['rollback', 'acme', '2', '-n', 'prod', '--description', 'x'])).toEqual({ exitCode: 1, stdout: '', stderr: 'Error: unknown flag: --description\n' })
+    expect(s.history('prod/acme')).toHaveLength(3)
+    const down = standin(usual(), { unreachable: true })
+    expect((await execHelm(down.path, ['history', 'acme', '-n', 'prod', '-o', 'json'])).stderr).toMatch(/^Error: Kubernetes cluster unreachable: /)
+  })
+
+  it('rolls back like helm: revision 0 is the one before the latest, whatever its status; old revisions are pruned to --history-max', async () => {
+    const s = standin([...usual(), rev('failed', '1.2.4'), rev('deployed', '1.2.3', { description: 'Rollback to 3' })])
+    expect((await execHelm(s.path, ['rollback', 'acme', '0', '-n', 'prod'])).stdout).toBe('Rollback was a success! Happy Helming!\n')
+    // back onto the failed 1.2.4: why the target never asks for revision 0
+    expect(latest(s)).toMatchObject({ revision: 6, status: 'deployed', app_version: '1.2.4', description: 'Rollback to 4', rollback_revision: 4 })
+    expect(s.history('prod/acme')[4].status).toBe('superseded')
+    const many = standin(Array.from({ length: 12 }, (_, i) => rev(i === 11 ? 'deployed' : 'superseded', `1.0.${i}`)))
+    await execHelm(many.path, ['rollback', 'acme', '11', '-n', 'prod'])
+    expect(many.history('prod/acme').map((r) => r.revision)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
+  })
+})
+
+describe('Helm rollback through runRollback and the stand-in', () => {
+  it('rolls the bad release back to the revision of the restore version, with --wait, --timeout and the incident id', async () => {
+    const s = standin(usual())
+    const { result, target: t } = await rollback(s, inputs())
+
+    expect(result.status).toBe('completed')
+    expect(result.moved).toBe(true)
+    expect(result.plan).toMatchObject({ previousVersion: '1.2.3', restoreVersion: '1.2.2', restoreChosen: true, channel: 'deployed' })
+    expect(result.after.distTags).toEqual({ deployed: '1.2.2' })
+    expect(t.revisions).toEqual({ previous: 3, target: 2, created: 4 })
+    const description = `release-rollback ${result.plan.incidentId}: roll back 1.2.3 to 1.2.2 (revision 2)`
+    expect(s.history('prod/acme').map((r) => [r.revision, r.status, r.app_version])).toEqual([
+      [1, 'superseded', '1.2.1'],
+      [2, 'superseded', '1.2.2'],
+      [3, 'superseded', '1.2.3'],
+      [4, 'deployed', '1.2.2']
+    ])
+    expect(latest(s)).toMatchObject({ description, rollback_revision: 2 })
+
+    // reads are JSON only; the one write is an argument vector with --wait, --timeout and the incident id
+    const calls = s.calls()
+    for (const c of calls.filter((c) => c[0] !== 'rollback')) {
+      expect(['history', 'status']).toContain(c[0])
+      expect(c.slice(0, 4)).toEqual([c[0], 'acme', '-n', 'prod'])
+      expect(c.join(' ')).toContain('-o json')
+    }
+    expect(calls.filter((c) => c[0] === 'status')).toHaveLength(1) // the access check
+    expect(rollbacks(s)).toEqual([['rollback', 'acme', '2', '-n', 'prod', '--wait', '--timeout', '5m', '--history-max', '0', '--description', description]])
+  })
+
+  it('rolls back to the newest superseded revision of the restore version, never to a failed one', async () => {
+    const s = standin([
+      rev('superseded', '1.2.1'),
+      rev('superseded', '1.2.2'),
+      rev('superseded', '1.2.3'),
+      rev('superseded', '1.2.2', { description: 'Rollback to 2' }),
+      rev('failed', '1.2.2', { description: 'Upgrade "acme" failed: timed out waiting for the condition' }),
+      rev('deployed', '1.2.3')
+    ])
+    const { result, target: t } = await rollback(s, inputs({ restoreVersion: '1.2.2' }))
+    expect(result.status).toBe('completed')
+    expect(rollbacks(s)[0].slice(0, 3)).toEqual(['rollback', 'acme', '4'])
+    expect(t.revisions).toEqual({ previous: 6, target: 4, created: 7 })
+    expect(latest(s)).toMatchObject({ revision: 7, status: 'deployed', app_version: '1.2.2' })
+  })
+
+  it('never restores a version that only failed: auto-restore skips it, an explicit one is refused', async () => {
+    const history = () => [rev('superseded', '1.2.1'), rev('failed', '1.2.2', { description: 'Upgrade "acme" failed: timed out waiting for the condition' }), rev('deployed', '1.2.3')]
+    const t = target(standin(history()), inputs())
+    const state = await t.inspect()
+    expect(state.distTags).toEqual({ deployed: '1.2.3' })
+    expect(state.versions['1.2.1'].revision).toBe(1)
+    expect(state.versions['1.2.2']).toMatchObject({ deprecated: expect.stringMatching(/^no deployed or superseded revision of 1\.2\.2 in the Helm history \(revisions: 2 failed\)/) })
+    expect(state.versions['1.2.2'].revision).toBeUndefined()
+
+    const s = standin(history())
+    const { result } = await rollback(s, inputs())
+    expect(result.plan.restoreVersion).toBe('1.2.1')
+    expect(rollbacks(s)[0].slice(0, 3)).toEqual(['rollback', 'acme', '1'])
+
+    const e = await failure(standin(history()), inputs({ restoreVersion: '1.2.2' }))
+    expect(e.message).toMatch(/^Input 'restore-version': .* has no deployed or superseded revision with app version 1\.2\.2 \(only failed or unfinished ones, which are never rolled back to\): its history is revisions 1-3: /)
+  })
+
+  it('refuses a release locked by a pending operation, naming it, and runs nothing', async () => {
+    const s = standin([...usual(), rev('pending-upgrade', '1.2.4', { updated: '2026-11-21T08:00:00.5Z', description: 'Preparing upgrade' })])
+    const e = await failure(s, inputs())
+    expect(e).toBeInstanceOf(RegistryError)
+    expect((e as RegistryError).code).toBe('HELM_PENDING')
+    expect(e.message).toMatch(/^Helm release acme in namespace prod is locked by a pending-upgrade \(revision 4, app version 1\.2\.4, started 2026-11-21T08:00:00\.5Z\): nothing was rolled back\./)
+    expect(e.message).toMatch(/free it by hand with `helm rollback acme 3 -n prod` \(revision 3 is the last deployed one\)/)
+    expect(rollbacks(s)).toEqual([])
+    expect(s.history('prod/acme')).toHaveLength(4)
+
+    // a run of ours that was cancelled mid-rollback says so
+    const ours = standin([...usual(), rev('pending-rollback', '1.2.2', { description: 'release-rollback rr-0123456789abcdef: roll back 1.2.3 to 1.2.2 (revision 2)' })])
+    expect((await failure(ours, inputs())).message).toMatch(/locked by a pending-rollback \(revision 4, .*by an earlier release-rollback run for incident rr-0123456789abcdef that did not finish\)/)
+    expect(rollbacks(ours)).toEqual([])
+  })
+
+  it('says the restore revision may have been pruned by --history-max, and lists what the history holds', async () => {
+    // deployed with the default --history-max 10: revisions 12-21 are all that is left
+    const revisions = Array.from({ length: 21 }, (_, i) => rev(i === 20 ? 'deployed' : 'superseded', i < 11 ? '1.2.2' : i < 18 ? '1.2.4' : '1.2.5'))
+    const s = standin(revisions)
+    s.update((st) => {
+      st.releases['prod/acme'] = st.releases['prod/acme'].slice(11)
+    })
+    const e = await failure(s, inputs({ rollbackVersion: '1.2.5', restoreVersion: '1.2.2' }))
+    expect(e).toBeInstanceOf(InputError)
+    expect((e as InputError).input).toBe('restore-version')
+    expect(e.message).toMatch(/has no deployed or superseded revision with app version 1\.2\.2: its history is revisions 12-21: 1\.2\.5 \(21 deployed, 20 superseded, 19 superseded\); 1\.2\.4 \(18 superseded/)
+    expect(e.message).toMatch(/--history-max revisions \(10 unless the deployments set another limit\)/)
+    expect(e.message).toMatch(/Fix: give a restore-version the history can restore \(1\.2\.4 \(revision 18\), 1\.2\.5 \(revision 21\)\)/)
+
+    // nothing below the bad version is left to choose from
+    const only = standin([rev('superseded', '1.2.3'), rev('deployed', '1.2.3')])
+    const e2 = await failure(only, inputs())
+    expect((e2 as InputError).input).toBe('restore-version')
+    expect(e2.message).toMatch(/is empty and .* has no deployed or superseded revision below 1\.2\.3 to restore: .*--history-max/)
+    expect([...rollbacks(s), ...rollbacks(only)]).toEqual([])
+
+    // and pointChannel itself, when the revision goes between planning and rolling back
+    const t = target(standin(usual()), inputs())
+    await t.inspect()
+    await expect(t.pointChannel('deployed', '1.1.9')).rejects.toThrow(/no deployed or superseded revision with app version 1\.1\.9 to roll back to: .*--history-max/)
+  })
+
+  it('matches chart versions with helm-match: chart-version (chart names and versions with dashes)', async () => {
+    const s = standin(
+      [rev('superseded', '2.4.0', { chartVersion: '0.9.1' }), rev('superseded', '2.4.0', { chartVersion: '0.9.2' }), rev('deployed', '2.4.0', { chartVersion: '0.10.0-rc-1' })],
+      { chart: 'my-acme-app-2' }
+    )
+    const { result } = await rollback(s, inputs({ rollbackVersion: '0.10.0-rc-1', restoreVersion: '0.9.2' }), { match: 'chart-version' })
+    expect(result.status).toBe('completed')
+    expect(result.plan.previousVersion).toBe('0.10.0-rc-1')
+    expect(rollbacks(s)[0].slice(0, 3)).toEqual(['rollback', 'acme', '2'])
+    expect(latest(s)).toMatchObject({ status: 'deployed', chart: 'my-acme-app-2-0.9.2' })
+
+    // with app-version matching the same history has no 0.9.2
+    const e = await failure(standin(usual(), { chart: 'my-acme-app-2' }), inputs({ rollbackVersion: '0.10.0-rc-1', restoreVersion: '0.9.2' }))
+    expect(e.message).toMatch(/Input 'rollback-version': .* has no revision with app version 0\.10\.0-rc-1: .*set helm-match: chart-version/)
+  })
+
+  it('is idempotent: a re-run finds the release on the restore version and runs no second helm rollback', async () => {
+    const s = standin(usual())
+    const first = await rollback(s, inputs())
+    expect(first.result.status).toBe('completed')
+    const afterFirst = s.state()
+    const again = await rollback(s, inputs())
+    expect(again.result.status).toBe('already-done')
+    expect([again.result.moved, again.result.plan.tag]).toEqual([false, { kind: 'already', to: '1.2.2' }])
+    expect(again.result.plan.incidentId).toBe(first.result.plan.incidentId)
+    expect(again.log.lines).toContain(`info: Helm release acme in namespace prod: revision 4 (deployed) was written by release-rollback for incident ${first.result.plan.incidentId}.`)
+    expect(rollbacks(s)).toHaveLength(1)
+    expect(s.state()).toEqual(afterFirst)
+
+    // pointChannel on its own also sees it is done
+    const t = target(s, inputs())
+    await t.inspect()
+    expect(await t.pointChannel('deployed', '1.2.2')).toBe('already')
+    expect(rollbacks(s)).toHaveLength(1)
+  })
+
+  it('reports a failed rollback with helm\'s reason, and a re-run tries it again', async () => {
+    const s = standin(usual(), { failRollback: 'timed out waiting for the condition' })
+    const e = await failure(s, inputs())
+    expect(e).toBeInstanceOf(RegistryError)
+    expect((e as RegistryError).code).toBe('HELM_ROLLBACK_FAILED')
+    expect(e.message).toMatch(
+      /^helm rollback of acme to revision 2 \(1\.2\.2\) did not succeed: the new revision 4 is failed \("Release \\"acme\\" failed: timed out waiting for the condition"\); helm said: release acme failed: timed out waiting for the condition\./
+    )
+    expect(e.message).toMatch(/helm still lists revision 3 \(1\.2\.3\) as deployed\. Re-run to try the rollback again, with a longer helm-timeout \(now 5m\)/)
+    expect(s.history('prod/acme').slice(-2).map((r) => [r.revision, r.status])).toEqual([
+      [3, 'deployed'],
+      [4, 'failed']
+    ])
+
+    // the failed revision holds 1.2.2, but that is not "already on 1.2.2": the re-run rolls back again
+    s.update((st) => {
+      st.failRollback = {}
+    })
+    const { result, log } = await rollback(s, inputs())
+    expect(result.status).toBe('completed')
+    expect(result.plan.previousVersion).toBe('1.2.3')
+    expect(log.lines.join('\n')).toMatch(/the latest revision 4 \(1\.2\.2\) failed .* counts as holding the newer one, 1\.2\.3/)
+    expect(rollbacks(s).map((c) => c[2])).toEqual(['2', '2'])
+    expect(latest(s)).toMatchObject({ revision: 5, status: 'deployed', app_version: '1.2.2' })
+  })
+
+  it('rolls back a failed upgrade to the bad version (helm still lists the old revision as deployed)', async () => {
+    const s = standin([rev('superseded', '1.2.1'), rev('deployed', '1.2.2'), rev('failed', '1.2.3', { description: 'Upgrade "acme" failed: context deadline exceeded' })])
+    const { result, target: t } = await rollback(s, inputs())
+    expect(result.plan).toMatchObject({ previousVersion: '1.2.3', restoreVersion: '1.2.2' })
+    expect(t.revisions).toEqual({ previous: 3, target: 2, created: 4 })
+    expect(s.history('prod/acme').map((r) => r.status)).toEqual(['superseded', 'superseded', 'failed', 'deployed'])
+  })
+
+  it('helm v3 (no rollback --description): rolls back without it and says so', async () => {
+    const s = standin(usual(), { flavor: 'v3' })
+    const { result, log } = await rollback(s, inputs())
+    expect(result.status).toBe('completed')
+    expect(log.lines).toContain('warning: This helm cannot describe a rollback (helm rollback --description came after helm v4.2), so the revision gets helm\'s own "Rollback to 2"; a re-run still sees the release on 1.2.2.')
+    expect(rollbacks(s).map((c) => c.includes('--description'))).toEqual([true, false])
+    expect(rollbacks(s)[1]).toEqual(['rollback', 'acme', '2', '-n', 'prod', '--wait', '--timeout', '5m', '--history-max', '0'])
+    expect(latest(s)).toEqual(expect.objectContaining({ revision: 4, status: 'deployed', description: 'Rollback to 2' }))
+    expect((await rollback(s, inputs())).result.status).toBe('already-done')
+    expect(rollbacks(s)).toHaveLength(2)
+  })
+
+  it('keeps the history helm would prune (--history-max 0), and passes kubeconfig, context and timeout through', async () => {
+    const revisions = Array.from({ length: 14 }, (_, i) => rev(i === 13 ? 'deployed' : 'superseded', `1.2.${i}`))
+    const s = standin(revisions)
+    await rollback(s, inputs({ rollbackVersion: '1.2.13' }), { kubeconfig: '/tmp/kube config', kubeContext: 'ci', timeout: '90s' })
+    expect(s.history('prod/acme')).toHaveLength(15)
+    expect(rollbacks(s)[0]).toEqual(expect.arrayContaining(['--kubeconfig=/tmp/kube config', '--kube-context=ci', '--timeout', '90s']))
+    for (const c of s.calls()) {
+      const at = c[0] === 'rollback' ? 3 : 2 // after the release (and the revision)
+      expect(c.slice(at, at + 4)).toEqual(['-n', 'prod', '--kubeconfig=/tmp/kube config', '--kube-context=ci'])
+    }
+  })
+
+  it('the circuit breaker: current rolls back a release deployed after the failed run started, and a re-run is skipped', async () => {
+    const runStarted = '2026-11-21T10:00:00.000Z'
+    const s = standin([rev('superseded', '1.2.2', { updated: '2026-11-20T09:00:00.123456789Z' }), rev('deployed', '1.2.3', { updated: '2026-11-21T10:04:00.5Z' })])
+    const i = inputs({ rollbackVersion: 'current', publishedAfter: runStarted })
+    const { result } = await rollback(s, i)
+    expect(result.plan).toMatchObject({ rollbackVersion: '1.2.3', restoreVersion: '1.2.2' })
+    expect(latest(s)?.description).toContain(result.plan.incidentId)
+    // the rollback wrote 1.2.2 again after the run started, but a rollback is not a release
+    const log = logger()
+    const again = await runRollback(i, target(s, i, log), log)
+    expect(again).toMatchObject({ status: 'skipped', holder: '1.2.2' })
+    expect(again.status === 'skipped' && again.reason).toMatch(/'deployed' holds 1\.2\.2, published 2026-11-20T09:00:00\.123Z, which is not after/)
+    expect(rollbacks(s)).toHaveLength(1)
+  })
+
+  it('leaves a newer release alone, and dry-run reads only the history', async () => {
+    const s = standin([...usual(), rev('deployed', '1.2.4')].map((r, i) => (i === 2 ? { ...r, status: 'superseded' as const } : r)))
+    const { result } = await rollback(s, inputs())
+    expect(result.plan.tag).toEqual({ kind: 'keep-newer', holder: '1.2.4' })
+    const dry = standin(usual())
+    expect((await rollback(dry, inputs({ dryRun: true }))).result.status).toBe('planned')
+    expect(dry.calls().map((c) => c[0])).toEqual(['history'])
+    expect([...rollbacks(s), ...rollbacks(dry)]).toEqual([])
+  })
+
+  describe('errors that name the input to fix', () => {
+    it('an unknown release or namespace', async () => {
+      const e = await failure(standin(usual()), inputs(), { release: 'acme-web' })
+      expect(e).toBeInstanceOf(InputError)
+      expect(e.message).toBe("Input 'release': Helm release acme-web was not found in namespace prod. Fix: check the release and namespace inputs (`helm list -n prod` lists the releases).")
+      expect(((await failure(standin(usual()), inputs(), { namespace: 'staging' })) as InputError).input).toBe('release')
+    })
+    it('a cluster that cannot be reached, or credentials it refuses', async () => {
+      const down = await failure(standin(usual(), { unreachable: true }), inputs())
+      expect(down.message).toMatch(/^Input 'kubeconfig': helm cannot reach the cluster \(Kubernetes cluster unreachable: .*\)\. Fix: check that the kubeconfig secret/)
+      const denied = await failure(standin(usual(), { forbidden: true }), inputs())
+      expect(denied.message).toMatch(/^Input 'kubeconfig': the cluster refused helm's credentials or their permissions \(query: failed to query with labels: secrets is forbidden: .*sh\.helm\.release\.v1\.acme\.v\* in namespace prod/)
+    })
+    it('no helm on the runner', async () => {
+      const e = await failure(standin(usual()), inputs(), { helmPath: 'helm-that-is-not-installed' })
+      expect(e).toBeInstanceOf(RollbackError)
+      expect(e.message).toMatch(/^Could not run helm-that-is-not-installed: Unable to locate executable file: helm-that-is-not-installed\..* Fix: install helm on the runner/)
+    })
+    it('inputs that are not a release, namespace, match or timeout (nothing reaches helm as a flag)', () => {
+      const log = logger()
+      const make = (over: Partial<HelmTargetOptions>) => () => new HelmTarget({ release: 'acme', match: 'app-version', timeout: '5m', log, ...over })
+      expect(inputErrorOf(make({ release: '--kubeconfig=/etc/passwd' })).input).toBe('release')
+      expect(inputErrorOf(make({ release: 'Acme' })).input).toBe('release')
+      expect(inputErrorOf(make({ namespace: '-n' })).input).toBe('namespace')
+      expect(inputErrorOf(make({ timeout: '5 minutes' })).input).toBe('helm-timeout')
+      expect(inputErrorOf(make({ match: 'version' as never })).input).toBe('helm-match')
+      expect(parseReleaseName('release', ' acme.web-1 ')).toBe('acme.web-1')
+      expect(parseNamespace('namespace', '')).toBe('')
+      expect(parseHelmMatch('helm-match', '')).toBe('app-version')
+      expect([parseHelmTimeout('helm-timeout', ''), parseHelmTimeout('helm-timeout', '1h30m')]).toEqual(['5m', '1h30m'])
+      expect(inputErrorOf(() => parseHelmTimeout('helm-timeout', '0s')).input).toBe('helm-timeout')
+    })
+  })
+})
+
+describe('versions in helm history', () => {
+  it('the chart version is what follows the chart name in <name>-<version>', () => {
+    expect(chartVersionOf('acme-app-1.2.3')).toBe('1.2.3')
+    expect(chartVersionOf('my-acme-app-2-0.10.0-rc-1')).toBe('0.10.0-rc-1')
+    expect(chartVersionOf('app-v2-1.0.0+build.7')).toBe('1.0.0+build.7')
+    expect(chartVersionOf('acme-v1.4.0')).toBe('1.4.0')
+    expect(chartVersionOf('MISSING')).toBeUndefined()
+    expect(chartVersionOf('acme-latest')).toBeUndefined()
+  })
+  it('app versions lose a leading v; anything not semver is no version', () => {
+    expect(['v1.2.3', '1.2.3', ' 2.0.0-beta.1 ', 'latest', '1.2', '', '=1.2.3'].map(normaliseVersion)).toEqual(['1.2.3', '1.2.3', '2.0.0-beta.1', undefined, undefined, undefined, undefined])
+  })
+  it('times are Go RFC 3339 as the stand-in prints them', () => {
+    expect(goTime(Date.parse('2026-11-20T09:00:00.482Z'), 913_771)).toBe('2026-11-20T09:00:00.482913771Z')
+    expect(goTime(Date.parse('2026-11-20T09:00:00Z'))).toBe('2026-11-20T09:00:00Z')
+  })
+})
