@@ -29,12 +29,32 @@ export async function ensureLabels(gh: GitHubClient, repo: RepoRef, labels: stri
   }
 }
 
-export async function findIssueByMarker(gh: GitHubClient, repo: RepoRef, label: string, marker: string): Promise<{ number: number; url: string } | undefined> {
+/** Every issue carrying the marker, open ones first, then by number (the canonical one first). */
+async function issuesByMarker(gh: GitHubClient, repo: RepoRef, label: string, marker: string): Promise<Array<{ number: number; url: string; open: boolean }>> {
+  const found: Array<{ number: number; url: string; open: boolean }> = []
   for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: label, state: 'all', per_page: 100 })) {
-    const hit = page.data.find((i) => !i.pull_request && hasMarker(i.body, marker))
-    if (hit) return { number: hit.number, url: hit.html_url }
+    for (const i of page.data) if (!i.pull_request && hasMarker(i.body, marker)) found.push({ number: i.number, url: i.html_url, open: i.state === 'open' })
   }
-  return undefined
+  return found.sort((a, b) => Number(b.open) - Number(a.open) || a.number - b.number)
+}
+
+export async function findIssueByMarker(gh: GitHubClient, repo: RepoRef, label: string, marker: string): Promise<{ number: number; url: string } | undefined> {
+  const [first] = await issuesByMarker(gh, repo, label, marker)
+  return first ? { number: first.number, url: first.url } : undefined
+}
+
+/**
+ * Two runs of the same incident at once can both find no issue and both open one (GitHub
+ * has no create-if-absent). After opening, read the list again: the lowest-numbered open
+ * issue is the incident's, and a run that opened another closes its own as a duplicate.
+ */
+async function converge(gh: GitHubClient, repo: RepoRef, label: string, marker: string, created: { number: number; url: string }): Promise<{ number: number; url: string }> {
+  const open = (await issuesByMarker(gh, repo, label, marker)).filter((i) => i.open)
+  const canonical = open[0]
+  if (!canonical || canonical.number === created.number) return created
+  await gh.rest.issues.createComment({ ...repo, issue_number: created.number, body: `Duplicate of #${canonical.number}: another run of the same rollback opened it at the same time.`, request: { retries: 0 } })
+  await gh.rest.issues.update({ ...repo, issue_number: created.number, state: 'closed', state_reason: 'not_planned' })
+  return { number: canonical.number, url: canonical.url }
 }
 
 export interface IssueRequest {
@@ -62,7 +82,8 @@ export async function ensureTrackingIssue(gh: GitHubClient, repo: RepoRef, req: 
   for (let attempt = 1; ; attempt++) {
     try {
       const { data } = await gh.rest.issues.create({ ...repo, title: req.title, body: req.body, labels: req.labels, assignees, request: { retries: 0 } })
-      return { number: data.number, url: data.html_url, created: true, commented: false }
+      const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url })
+      return { ...kept, created: kept.number === data.number, commented: false }
     } catch (e) {
       const status = ghStatus(e)
       if (status === 422 && assignees.length > 0) {
