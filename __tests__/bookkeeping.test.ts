@@ -2,7 +2,8 @@
 // against GitHub's OpenAPI description), after a real rollback on Verdaccio.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { recordIncident } from '../src/bookkeeping.js'
-import { createGitHubClient } from '../src/github/client.js'
+import { createGitHubClient, type GitHubClientOptions } from '../src/github/client.js'
+import { startFaultProxy } from './support/fault-proxy.mjs'
 import type { RunContext } from '../src/github/incident.js'
 import type { GitHubInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from '../src/rollback.js'
@@ -38,11 +39,11 @@ async function freshPackage(): Promise<string> {
   return name
 }
 
-async function rollbackAndRecord(pkg: string, options: { reason?: string; github?: Partial<GitHubInputs>; ctx?: RunContext; log?: typeof quiet } = {}) {
+async function rollbackAndRecord(pkg: string, options: { reason?: string; github?: Partial<GitHubInputs>; ctx?: RunContext; log?: typeof quiet; client?: Partial<GitHubClientOptions> } = {}) {
   const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token, ...(options.reason ? { reason: options.reason } : {}) })
   const log = options.log ?? quiet
   const result = rolledBack(await runRollback(inputs, new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log }), log))
-  const gh = createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log, throttle: false, retryBaseMs: 5 })
+  const gh = createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log, throttle: false, retryBaseMs: 5, ...options.client })
   const books = await recordIncident(gh, options.ctx ?? ctx(), 'main', result, inputs, gi(options.github), log, '2026-11-21T14:00:00.000Z')
   return { result, books }
 }
@@ -167,6 +168,32 @@ describe('tracking issue and incident report', () => {
     expect(books.missing).toEqual([])
     expect(issues()).toHaveLength(1)
     expect(books.issueNumber).toBe(issues()[0].number)
+  })
+
+  it('a secondary rate limit (429 + Retry-After) on the issue: the throttling plugin waits and retries, one issue', async () => {
+    github = await startGitHubStandin()
+    const pkg = await freshPackage()
+    github.failNext({ method: 'POST', path: /\/repos\/acme\/widget\/issues$/, status: 429, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit.' } })
+    const { books } = await rollbackAndRecord(pkg, { client: { throttle: true } })
+    expect(books.missing).toEqual([])
+    expect(issues()).toHaveLength(1)
+    const posts = github.requests.filter((r) => r.method === 'POST' && /\/issues$/.test(r.path))
+    expect(posts.map((r) => r.status)).toEqual([429, 201])
+  })
+
+  it('a hung GitHub response hits the request deadline and is retried', async () => {
+    github = await startGitHubStandin()
+    const proxy = await startFaultProxy(`${github.url}/`)
+    try {
+      const pkg = await freshPackage()
+      proxy.inject({ method: 'GET', path: /\/labels\//, action: 'hang' })
+      const { books } = await rollbackAndRecord(pkg, { client: { baseUrl: proxy.url, timeoutMs: 1000 } })
+      expect(books.missing).toEqual([])
+      expect(issues()).toHaveLength(1)
+      expect(proxy.seen.filter((r) => /\/labels\//.test(r.path) && r.method === 'GET').length).toBeGreaterThanOrEqual(2)
+    } finally {
+      await proxy.stop()
+    }
   })
 
   it('assignees GitHub refuses: the issue is opened without them, with a warning', async () => {
