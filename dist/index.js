@@ -65261,8 +65261,7 @@ var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/retry.ts
-// Bounded retries for registry calls: only 408/429/5xx and network failures, honouring
-// Retry-After, never 401/403/404 or one-time-password errors, and never past a deadline.
+
 const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, deadlineMs: 120_000 };
 function statusOf(e) {
     return e?.statusCode;
@@ -65331,6 +65330,41 @@ function describeFailure(e) {
     if (err?.statusCode)
         return `HTTP ${err.statusCode}`;
     return err?.code ?? err?.message ?? String(e);
+}
+/**
+ * Writes, then decides from the target's state rather than from the status code: a write
+ * that answered an error but took effect counts as done; one that answered OK but did not
+ * take effect is tried again within the policy. Errors the caller raised on purpose
+ * (RollbackError) pass through; other failures go through `explain`.
+ */
+async function writeThenConfirm(what, write, confirm, options) {
+    const { policy, log, explain } = options;
+    const startedAt = Date.now();
+    for (let attempt = 1;; attempt++) {
+        let failure;
+        try {
+            await write();
+        }
+        catch (e) {
+            if (e instanceof RollbackError)
+                throw e;
+            failure = e;
+        }
+        if (await confirm()) {
+            if (failure)
+                log.warning(`${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`);
+            return 'written';
+        }
+        const retryable = failure === undefined || isRetryable(failure) || options.alsoRetry?.(failure) === true;
+        const delay = retryable ? nextDelay(policy, attempt, failure, startedAt) : undefined;
+        if (delay === undefined) {
+            if (failure)
+                throw explain(failure);
+            throw new RegistryError(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
+        }
+        log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
+        await sleep(delay);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/targets/docker.ts
@@ -65999,37 +66033,8 @@ class DockerTarget {
             throw this.explain(e, 'read', context);
         }
     }
-    /**
-     * Writes, then decides from the registry's state rather than from the status code (as
-     * the npm target does): an error that took effect counts as done, an OK that did not
-     * is tried again within the retry policy.
-     */
-    async writeThenConfirm(what, write, confirm) {
-        const startedAt = Date.now();
-        for (let attempt = 1;; attempt++) {
-            let failure;
-            try {
-                await write();
-            }
-            catch (e) {
-                if (e instanceof RollbackError)
-                    throw e;
-                failure = e;
-            }
-            if (await confirm()) {
-                if (failure)
-                    this.options.log.warning(`${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`);
-                return 'written';
-            }
-            const delay = failure === undefined || isRetryable(failure) ? nextDelay(this.retry, attempt, failure, startedAt) : undefined;
-            if (delay === undefined) {
-                if (failure)
-                    throw this.explain(failure, 'write', {});
-                throw new RegistryError(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
-            }
-            this.options.log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
-            await sleep(delay);
-        }
+    writeThenConfirm(what, write, confirm) {
+        return writeThenConfirm(what, write, confirm, { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write', {}) });
     }
     /** Turns a failure into an error that says what to do. Never includes the password or a token. */
     explain(e, kind, context = {}) {
@@ -67336,38 +67341,8 @@ class NpmTarget {
         }, async () => (await this.readPackument()).versions?.[version]?.deprecated === message);
         return alreadyThere ? 'already' : outcome;
     }
-    /**
-     * Writes, then decides from the registry's state rather than from the status code: a
-     * write that answered an error but took effect counts as done; one that answered OK
-     * but did not take effect is tried again.
-     */
-    async writeThenConfirm(what, write, confirm) {
-        const startedAt = Date.now();
-        for (let attempt = 1;; attempt++) {
-            let failure;
-            try {
-                await write();
-            }
-            catch (e) {
-                if (e instanceof RegistryError)
-                    throw e;
-                failure = e;
-            }
-            if (await confirm()) {
-                if (failure)
-                    this.options.log.warning(`${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`);
-                return 'written';
-            }
-            const retryable = failure === undefined || isRetryable(failure) || statusOf(failure) === 409;
-            const delay = retryable ? nextDelay(this.retry, attempt, failure, startedAt) : undefined;
-            if (delay === undefined) {
-                if (failure)
-                    throw this.explain(failure, 'write');
-                throw new RegistryError(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
-            }
-            this.options.log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
-            await sleep(delay);
-        }
+    writeThenConfirm(what, write, confirm) {
+        return writeThenConfirm(what, write, confirm, { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write'), alsoRetry: (e) => statusOf(e) === 409 });
     }
     /** Turns a registry failure into an error that says what to do. Never includes the token. */
     explain(e, kind) {

@@ -35353,37 +35353,8 @@ class DockerTarget {
             throw this.explain(e, 'read', context);
         }
     }
-    /**
-     * Writes, then decides from the registry's state rather than from the status code (as
-     * the npm target does): an error that took effect counts as done, an OK that did not
-     * is tried again within the retry policy.
-     */
-    async writeThenConfirm(what, write, confirm) {
-        const startedAt = Date.now();
-        for (let attempt = 1;; attempt++) {
-            let failure;
-            try {
-                await write();
-            }
-            catch (e) {
-                if (e instanceof RollbackError)
-                    throw e;
-                failure = e;
-            }
-            if (await confirm()) {
-                if (failure)
-                    this.options.log.warning(`${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`);
-                return 'written';
-            }
-            const delay = failure === undefined || isRetryable(failure) ? nextDelay(this.retry, attempt, failure, startedAt) : undefined;
-            if (delay === undefined) {
-                if (failure)
-                    throw this.explain(failure, 'write', {});
-                throw new RegistryError(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
-            }
-            this.options.log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
-            await sleep(delay);
-        }
+    writeThenConfirm(what, write, confirm) {
+        return writeThenConfirm(what, write, confirm, { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write', {}) });
     }
     /** Turns a failure into an error that says what to do. Never includes the password or a token. */
     explain(e, kind, context = {}) {
@@ -37595,17 +37566,15 @@ function circuitBreaker(state, channel, requested, publishedAfter) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ic: () => (/* binding */ describeFailure),
 /* harmony export */   bD: () => (/* binding */ withRetry),
 /* harmony export */   c2: () => (/* binding */ statusOf),
+/* harmony export */   h0: () => (/* binding */ writeThenConfirm),
 /* harmony export */   r3: () => (/* binding */ isRetryable),
-/* harmony export */   rM: () => (/* binding */ nextDelay),
-/* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
-/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY)
 /* harmony export */ });
-/* unused harmony export retryAfterMs */
-// Bounded retries for registry calls: only 408/429/5xx and network failures, honouring
-// Retry-After, never 401/403/404 or one-time-password errors, and never past a deadline.
+/* unused harmony exports retryAfterMs, sleep, nextDelay, describeFailure */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
 const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, deadlineMs: 120_000 };
 function statusOf(e) {
     return e?.statusCode;
@@ -37674,6 +37643,41 @@ function describeFailure(e) {
     if (err?.statusCode)
         return `HTTP ${err.statusCode}`;
     return err?.code ?? err?.message ?? String(e);
+}
+/**
+ * Writes, then decides from the target's state rather than from the status code: a write
+ * that answered an error but took effect counts as done; one that answered OK but did not
+ * take effect is tried again within the policy. Errors the caller raised on purpose
+ * (RollbackError) pass through; other failures go through `explain`.
+ */
+async function writeThenConfirm(what, write, confirm, options) {
+    const { policy, log, explain } = options;
+    const startedAt = Date.now();
+    for (let attempt = 1;; attempt++) {
+        let failure;
+        try {
+            await write();
+        }
+        catch (e) {
+            if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS)
+                throw e;
+            failure = e;
+        }
+        if (await confirm()) {
+            if (failure)
+                log.warning(`${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`);
+            return 'written';
+        }
+        const retryable = failure === undefined || isRetryable(failure) || options.alsoRetry?.(failure) === true;
+        const delay = retryable ? nextDelay(policy, attempt, failure, startedAt) : undefined;
+        if (delay === undefined) {
+            if (failure)
+                throw explain(failure);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
+        }
+        log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
+        await sleep(delay);
+    }
 }
 
 
@@ -37887,38 +37891,8 @@ class NpmTarget {
         }, async () => (await this.readPackument()).versions?.[version]?.deprecated === message);
         return alreadyThere ? 'already' : outcome;
     }
-    /**
-     * Writes, then decides from the registry's state rather than from the status code: a
-     * write that answered an error but took effect counts as done; one that answered OK
-     * but did not take effect is tried again.
-     */
-    async writeThenConfirm(what, write, confirm) {
-        const startedAt = Date.now();
-        for (let attempt = 1;; attempt++) {
-            let failure;
-            try {
-                await write();
-            }
-            catch (e) {
-                if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl)
-                    throw e;
-                failure = e;
-            }
-            if (await confirm()) {
-                if (failure)
-                    this.options.log.warning(`${what}: the registry answered ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .describeFailure */ .Ic)(failure)}, but reading back shows the change took effect.`);
-                return 'written';
-            }
-            const retryable = failure === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryable */ .r3)(failure) || (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .statusOf */ .c2)(failure) === 409;
-            const delay = retryable ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .nextDelay */ .rM)(this.retry, attempt, failure, startedAt) : undefined;
-            if (delay === undefined) {
-                if (failure)
-                    throw this.explain(failure, 'write');
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
-            }
-            this.options.log.warning(`${what} did not take effect (${failure ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .describeFailure */ .Ic)(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
-            await (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .yy)(delay);
-        }
+    writeThenConfirm(what, write, confirm) {
+        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .writeThenConfirm */ .h0)(what, write, confirm, { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write'), alsoRetry: (e) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .statusOf */ .c2)(e) === 409 });
     }
     /** Turns a registry failure into an error that says what to do. Never includes the token. */
     explain(e, kind) {

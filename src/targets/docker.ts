@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import semver from 'semver'
 import { InputError, RegistryError, RollbackError } from '../errors.js'
 import type { PackageState, VersionInfo } from '../plan.js'
-import { DEFAULT_RETRY, describeFailure, isRetryable, nextDelay, sleep, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
+import { DEFAULT_RETRY, describeFailure, isRetryable, statusOf, withRetry, writeThenConfirm, type Logger, type RetryPolicy } from '../retry.js'
 import type { Target, WriteOutcome } from './target.js'
 
 export const MEDIA_TYPES = {
@@ -752,36 +752,8 @@ export class DockerTarget implements Target {
     }
   }
 
-  /**
-   * Writes, then decides from the registry's state rather than from the status code (as
-   * the npm target does): an error that took effect counts as done, an OK that did not
-   * is tried again within the retry policy.
-   */
-  private async writeThenConfirm(what: string, write: () => Promise<void>, confirm: () => Promise<boolean>): Promise<WriteOutcome> {
-    const startedAt = Date.now()
-    for (let attempt = 1; ; attempt++) {
-      let failure: unknown
-      try {
-        await write()
-      } catch (e) {
-        if (e instanceof RollbackError) throw e
-        failure = e
-      }
-      if (await confirm()) {
-        if (failure) this.options.log.warning(`${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`)
-        return 'written'
-      }
-      const delay = failure === undefined || isRetryable(failure) ? nextDelay(this.retry, attempt, failure, startedAt) : undefined
-      if (delay === undefined) {
-        if (failure) throw this.explain(failure, 'write', {})
-        throw new RegistryError(
-          `${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`,
-          'check the registry (a caching proxy in front of it?) and re-run.'
-        )
-      }
-      this.options.log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`)
-      await sleep(delay)
-    }
+  private writeThenConfirm(what: string, write: () => Promise<void>, confirm: () => Promise<boolean>): Promise<WriteOutcome> {
+    return writeThenConfirm(what, write, confirm, { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write', {}) })
   }
 
   /** Turns a failure into an error that says what to do. Never includes the password or a token. */

@@ -3,7 +3,7 @@
 import npmFetch from 'npm-registry-fetch'
 import { InputError, RegistryError } from '../errors.js'
 import type { PackageState } from '../plan.js'
-import { DEFAULT_RETRY, describeFailure, isRetryable, nextDelay, sleep, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
+import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, writeThenConfirm, type Logger, type RetryPolicy } from '../retry.js'
 import type { Target, WriteOutcome } from './target.js'
 
 export interface NpmTargetOptions {
@@ -166,37 +166,8 @@ export class NpmTarget implements Target {
     return alreadyThere ? 'already' : outcome
   }
 
-  /**
-   * Writes, then decides from the registry's state rather than from the status code: a
-   * write that answered an error but took effect counts as done; one that answered OK
-   * but did not take effect is tried again.
-   */
-  private async writeThenConfirm(what: string, write: () => Promise<void>, confirm: () => Promise<boolean>): Promise<WriteOutcome> {
-    const startedAt = Date.now()
-    for (let attempt = 1; ; attempt++) {
-      let failure: unknown
-      try {
-        await write()
-      } catch (e) {
-        if (e instanceof RegistryError) throw e
-        failure = e
-      }
-      if (await confirm()) {
-        if (failure) this.options.log.warning(`${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`)
-        return 'written'
-      }
-      const retryable = failure === undefined || isRetryable(failure) || statusOf(failure) === 409
-      const delay = retryable ? nextDelay(this.retry, attempt, failure, startedAt) : undefined
-      if (delay === undefined) {
-        if (failure) throw this.explain(failure, 'write')
-        throw new RegistryError(
-          `${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`,
-          'check the registry (a caching proxy in front of it?) and re-run.'
-        )
-      }
-      this.options.log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`)
-      await sleep(delay)
-    }
+  private writeThenConfirm(what: string, write: () => Promise<void>, confirm: () => Promise<boolean>): Promise<WriteOutcome> {
+    return writeThenConfirm(what, write, confirm, { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write'), alsoRetry: (e) => statusOf(e) === 409 })
   }
 
   /** Turns a registry failure into an error that says what to do. Never includes the token. */
