@@ -17,6 +17,9 @@ describe('readInputs', () => {
   it('applies the documented defaults', () => {
     expect(readInputs(reader(valid), {})).toEqual({
       target: 'npm',
+      packageNames: ['acme-widget'],
+      fromWorkspaces: false,
+      partialOk: false,
       rollbackVersion: '1.2.3',
       restoreVersion: undefined,
       channel: 'latest',

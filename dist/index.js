@@ -55980,7 +55980,7 @@ module.exports = validate
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3261);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1901);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -55989,7 +55989,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3261:
+/***/ 1901:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64500,6 +64500,10 @@ function installerProtection(strategy, context = {}) {
     ];
 }
 const PROTECTION_LABEL = { yes: '✅ yes', partly: '⚠️ partly', no: '❌ no' };
+/** A row per package of a multi-package incident. */
+function packagesTable(r) {
+    return table(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], (r.packages ?? []).map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', inert(p.outcome)]));
+}
 /** npm's installers are only the question for npm packages. */
 const isNpm = (r) => r.target === undefined || r.target === 'npm';
 function protectionTable(r) {
@@ -64515,7 +64519,8 @@ function protectionTable(r) {
 // The tracking issue
 const MAX_TITLE = 256;
 function issueTitle(r) {
-    const title = `Rollback: ${r.packageName}@${r.rollbackVersion} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim();
+    const what = r.packages && r.packages.length > 1 ? `${r.packages.length} packages (${r.packageName}) @${r.rollbackVersion}` : `${r.packageName}@${r.rollbackVersion}`;
+    const title = `Rollback: ${what} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim();
     return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`;
 }
 /** One line on where the registry stands, from the record (and its latest run). */
@@ -64599,6 +64604,7 @@ function renderIssueBody(r, ctx, links) {
         `## 🔙 Rolled back ${code(`${r.packageName}@${r.rollbackVersion}`)} → ${code(r.restoreVersion)} on ${code(r.channel)}`,
         headline(r),
         table(['Incident', code(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
+        ...(r.packages && r.packages.length > 1 ? [`### Packages\n${packagesTable(r)}`] : []),
         `### Reason\n${inert(r.reason)}`
     ];
     if (r.warnings.length > 0)
@@ -64744,6 +64750,9 @@ function parseReportRecord(markdown) {
         reason: o.reason,
         strategy: 'retag',
         target: o.target === 'docker' || o.target === 'helm' ? o.target : undefined,
+        packages: Array.isArray(o.packages)
+            ? o.packages.map((p) => ({ name: String(p.name), previousVersion: p.previousVersion, restoreVersion: p.restoreVersion, outcome: String(p.outcome) }))
+            : undefined,
         runs: o.runs.map((r) => ({ url: r.url, at: r.at, status: r.status, actor: r.actor, trigger: r.trigger })),
         timeline: o.timeline.map((e) => ({ at: e.at, action: e.action, outcome: e.outcome, detail: e.detail })),
         warnings: [...o.warnings],
@@ -64790,6 +64799,8 @@ function mergeRecord(existing, current) {
         ...base,
         incidentId: current.incidentId,
         target: current.target,
+        // per package: a re-run's "already" keeps the row that says what actually happened
+        packages: current.packages?.map((row) => (row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : row)) ?? base.packages,
         restoreVersion: current.restoreVersion,
         tagsAfter: { ...current.tagsAfter },
         deprecationMessage: current.deprecationMessage,
@@ -64910,6 +64921,7 @@ function renderReport(r, ctx, previous) {
         `# Rollback of ${code(`${r.packageName}@${r.rollbackVersion}`)}`,
         table(['Incident', code(r.incidentId)], header),
         `## Timeline (UTC)\n${timeline(r)}`,
+        ...(r.packages && r.packages.length > 1 ? [`## Packages\n${packagesTable(r)}`] : []),
         `## Versions and tags\n${versionsAndTags(r)}`,
         `## Reason\n${inert(r.reason)}`,
         `## Actions taken\n${actionsTaken(r)}`
@@ -65165,6 +65177,33 @@ function buildRecord(result, inputs, gi, ctx, now) {
         warnings: result.warnings
     };
 }
+/** One record for a multi-package incident, with a row per package. */
+function buildMultiRecord(multi, inputs, gi, ctx, now) {
+    const affected = multi.packages.filter((p) => p.outcome !== 'not-affected');
+    const restores = [...new Set(affected.map((p) => p.plan?.restoreVersion).filter((v) => Boolean(v)))];
+    const first = affected[0]?.name ?? multi.packages[0].name;
+    const deprecation = affected.map((p) => p.plan?.deprecation).find((d) => d && d.kind !== 'off');
+    return {
+        format: 1,
+        incidentId: multi.incidentId,
+        packageName: affected.length > 1 ? `${first} and ${affected.length - 1} more` : first,
+        channel: multi.channel,
+        rollbackVersion: multi.rollbackVersion,
+        restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
+        deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+        tagsBefore: {},
+        tagsAfter: {},
+        severity: gi.severity,
+        reason: inputs.reason,
+        strategy: 'retag',
+        packages: multi.packages.map((p) => ({ name: p.name, previousVersion: p.plan?.previousVersion, restoreVersion: p.plan?.restoreVersion, outcome: p.error ? `${p.outcome}: ${p.error}` : p.outcome })),
+        runs: [{ url: runUrl(ctx), at: now, status: multi.status, actor: ctx.actor, trigger: ctx.eventName }],
+        timeline: affected
+            .filter((p) => p.moved || p.deprecated || p.outcome === 'failed' || p.outcome === 'put-back')
+            .map((p) => ({ at: now, action: `roll back ${p.name}`, outcome: p.outcome === 'failed' ? 'failed' : 'done', detail: p.error ?? `${p.outcome}${p.moved ? `: '${multi.channel}' -> ${p.plan?.restoreVersion}` : ''}${p.deprecated ? `, ${multi.rollbackVersion} deprecated` : ''}` })),
+        warnings: multi.warnings
+    };
+}
 /** What this run changed, in words, for the re-run comment. */
 function changesOf(result) {
     const changes = [];
@@ -65177,13 +65216,21 @@ function changesOf(result) {
             changes.push(`failed: ${s.step}`);
     return changes;
 }
-async function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, now = new Date().toISOString()) {
+/** The issue and the report for one rollback. */
+function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, now = new Date().toISOString()) {
+    return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: inputs.packageName }, gi, log);
+}
+/**
+ * The issue and the report for an incident, however it was built (one package or many).
+ * `reportName` names the report file.
+ */
+async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     const repo = repoRef(ctx.repository);
     const out = { warnings: [], missing: [] };
     const branch = gi.reportBranch ?? defaultBranch;
-    const path = reportPath(gi.reportDir, inputs.packageName, result.plan.rollbackVersion, result.plan.channel);
-    const fallbackBranch = `rollback/${result.plan.incidentId}`;
-    const current = buildRecord(result, inputs, gi, ctx, now);
+    const current = incident.record;
+    const path = reportPath(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel);
+    const fallbackBranch = `rollback/${current.incidentId}`;
     // a re-run merges into what the first run recorded (first "before", all real events)
     let existing;
     let previousText;
@@ -65208,7 +65255,7 @@ async function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, n
                 body: renderIssueBody(record, ctx, { reportUrl }),
                 labels: gi.labels,
                 assignees: gi.assignees,
-                comment: renderRerunComment(record, ctx, current.runs[0], changesOf(result)),
+                comment: renderRerunComment(record, ctx, current.runs[0], incident.changes),
                 runMarker: runMarker(ctx)
             }, log);
             Object.assign(out, { issueNumber: issue.number, issueUrl: issue.url, issueCreated: issue.created });
@@ -66681,6 +66728,40 @@ function renderDeprecationMessage(template, values) {
         .replace(/\s+/g, ' ')
         .trim();
 }
+/**
+ * The npm workspaces of the repository (package.json `workspaces`, an array or
+ * `{ packages: [...] }` of globs), leaving out private packages, which are never published.
+ */
+function workspacePackages(dir) {
+    let root;
+    try {
+        root = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, 'package.json'), 'utf8'));
+    }
+    catch {
+        throw new InputError('packages', `is workspaces, but ${(0,external_node_path_.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
+    }
+    const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? []);
+    if (globs.length === 0)
+        throw new InputError('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
+    const names = [];
+    for (const g of globs) {
+        for (const found of (0,external_node_fs_.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
+            try {
+                const manifest = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, found), 'utf8'));
+                if (manifest.name && !manifest.private)
+                    names.push(parsePackageName('packages', manifest.name));
+            }
+            catch (e) {
+                if (e instanceof InputError)
+                    throw e;
+            }
+        }
+    }
+    const unique = [...new Set(names)].sort();
+    if (unique.length === 0)
+        throw new InputError('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
+    return unique;
+}
 /** The package's name from package.json in the workspace, for the `package` default. */
 function packageNameFromWorkspace(dir) {
     const file = (0,external_node_path_.join)(dir, 'package.json');
@@ -66728,8 +66809,10 @@ function readInputs(get, env = process.env) {
     // a Helm release has one channel: its deployed revision
     const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : target === 'helm' ? HELM_CHANNEL : parseTag('channel', get('channel') || 'latest');
     const reason = parseReason('reason', get('reason'));
-    // what is rolled back: the npm package, the image, or the Helm release
+    // what is rolled back: the npm package(s), the image, or the Helm release
     let packageName;
+    let packageNames;
+    let fromWorkspaces = false;
     if (target === 'docker') {
         if (get('image').trim() === '')
             throw new InputError('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
@@ -66742,8 +66825,20 @@ function readInputs(get, env = process.env) {
         packageName = `${parseNamespace('namespace', get('namespace')) || 'default'}/${parseReleaseName('release', get('release'))}`;
     }
     else {
+        const packagesRaw = get('packages').trim();
         const packageRaw = get('package');
-        packageName = parsePackageName('package', packageRaw.trim() === '' ? packageNameFromWorkspace(env.GITHUB_WORKSPACE || process.cwd()) : packageRaw);
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        if (packagesRaw === 'workspaces') {
+            packageNames = workspacePackages(workspace);
+            fromWorkspaces = true;
+        }
+        else {
+            const listed = [...new Set([packagesRaw, packageRaw].join('\n').split(/[,\n]/).map((p) => p.trim()).filter(Boolean))];
+            packageNames = listed.length > 0 ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p)) : [parsePackageName('package', packageNameFromWorkspace(workspace))];
+        }
+        if (packageNames.length > 100)
+            throw new InputError('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
+        packageName = packageNames[0];
     }
     const registry = target === 'npm' ? parseRegistry('registry', get('registry')) : '';
     const dryRun = parseBoolean('dry-run', get('dry-run'), false);
@@ -66757,6 +66852,9 @@ function readInputs(get, env = process.env) {
     }
     return {
         target,
+        packageNames: packageNames ?? [packageName],
+        fromWorkspaces,
+        partialOk: parseBoolean('partial-ok', get('partial-ok'), false),
         rollbackVersion,
         publishedAfter,
         restoreVersion,
@@ -67010,6 +67108,140 @@ function circuitBreaker(state, channel, requested, publishedAfter) {
     return { proceed: true, rollbackVersion: version };
 }
 
+;// CONCATENATED MODULE: ./src/multi.ts
+// Many packages, one incident: an all-or-nothing preflight, then the tags moved with
+// bounded concurrency (restore before retire across the whole set), then the
+// deprecations. A tag that fails puts back the tags this run moved, unless partial-ok.
+
+
+const DEFAULT_PARALLEL = 4;
+/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
+async function multi_mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
+}
+/** One id for the whole incident: every package, the channel and the bad version. */
+function multiIncidentId(names, channel, bad, restore) {
+    return incidentId([...names].sort().join(','), channel, bad, restore ?? 'last-known-good');
+}
+async function runMultiRollback(inputs, targetFor, log, parallel = DEFAULT_PARALLEL) {
+    const names = inputs.packageNames;
+    const targets = new Map(names.map((n) => [n, targetFor(n)]));
+    const base = {
+        incidentId: multiIncidentId(names, inputs.channel, inputs.rollbackVersion, inputs.restoreVersion),
+        channel: inputs.channel,
+        rollbackVersion: inputs.rollbackVersion,
+        warnings: []
+    };
+    // 1. preflight: every package read and planned before anything is written
+    // one token for every package: checked once, before anything is written
+    if (!inputs.dryRun)
+        await targets.get(names[0]).checkAccess();
+    const outcomes = await multi_mapLimit(names, parallel, async (name) => {
+        try {
+            const before = await targets.get(name).inspect();
+            // packages: workspaces takes only the workspace packages that published the bad version
+            if (inputs.fromWorkspaces && !(inputs.rollbackVersion in before.versions)) {
+                return { name, before, moved: false, deprecated: false, outcome: 'not-affected' };
+            }
+            const plan = planRollback({ ...inputs, packageName: name }, before);
+            return { name, before, plan, moved: false, deprecated: false, outcome: 'planned' };
+        }
+        catch (e) {
+            return { name, moved: false, deprecated: false, outcome: 'failed', error: errorMessage(e) };
+        }
+    });
+    const problems = outcomes.filter((o) => o.outcome === 'failed');
+    if (problems.length > 0) {
+        throw new InputError('package', `the preflight found problems in ${problems.length} of ${names.length} packages, so nothing was written:\n${problems.map((p) => `- ${p.name}: ${p.error}`).join('\n')}`, 'fix each problem (or leave those packages out) and run again; partial-ok does not skip the preflight.');
+    }
+    for (const o of outcomes)
+        for (const w of o.plan?.warnings ?? [])
+            base.warnings.push(`${o.name}: ${w}`);
+    const all = outcomes;
+    const affected = outcomes.filter((o) => o.outcome !== 'not-affected');
+    if (affected.length === 0) {
+        throw new InputError('rollback-version', `no workspace package has version ${inputs.rollbackVersion}.`, 'check the version, or list the packages.');
+    }
+    if (affected.length < all.length)
+        base.warnings.push(`Left out (no ${inputs.rollbackVersion} published): ${all.filter((o) => o.outcome === 'not-affected').map((o) => o.name).join(', ')}.`);
+    if (inputs.dryRun)
+        return { ...base, status: 'planned', packages: all };
+    // 2. the tags, all of them, before any deprecation
+    await multi_mapLimit(affected, parallel, async (o) => {
+        const plan = o.plan;
+        if (plan.tag.kind !== 'move') {
+            o.outcome = 'already';
+            return;
+        }
+        try {
+            o.moved = (await targets.get(o.name).pointChannel(plan.channel, plan.restoreVersion)) === 'written';
+            o.outcome = 'rolled-back';
+            log.info(`✔ ${o.name}: '${plan.channel}' -> ${plan.restoreVersion}`);
+        }
+        catch (e) {
+            o.outcome = 'failed';
+            o.error = errorMessage(e);
+            log.warning(`✖ ${o.name}: ${o.error}`);
+        }
+    });
+    const failed = affected.filter((o) => o.outcome === 'failed');
+    if (failed.length > 0 && !inputs.partialOk) {
+        // compensation: put back what this run moved, so the set stays consistent
+        const notPutBack = [];
+        await multi_mapLimit(affected.filter((o) => o.moved), parallel, async (o) => {
+            const previous = o.plan?.previousVersion;
+            try {
+                if (previous === undefined)
+                    throw new Error(`'${inputs.channel}' did not exist before; remove it by hand (npm dist-tag rm ${o.name} ${inputs.channel})`);
+                await targets.get(o.name).pointChannel(inputs.channel, previous);
+                o.moved = false;
+                o.outcome = 'put-back';
+                log.info(`↩ ${o.name}: '${inputs.channel}' put back to ${previous}`);
+            }
+            catch (e) {
+                notPutBack.push(`${o.name} (${errorMessage(e)})`);
+            }
+        });
+        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${f.error})`).join('; ')}. ` +
+            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.join('; ')}.`);
+        return { ...base, status: notPutBack.length === 0 ? 'failed' : 'partial', packages: all, error: new RollbackError(message, notPutBack.length === 0 ? 'fix the failure and run again, or set partial-ok: true to keep the packages that succeed.' : 'put those tags back by hand, then run again.') };
+    }
+    // 3. the deprecations, for every package whose channel is safe
+    await multi_mapLimit(affected.filter((o) => o.outcome !== 'failed'), parallel, async (o) => {
+        const plan = o.plan;
+        const target = targets.get(o.name);
+        if (plan.deprecation.kind !== 'deprecate' || !target.retire)
+            return;
+        try {
+            o.deprecated = (await target.retire(plan.rollbackVersion, plan.deprecation.message)) === 'written';
+        }
+        catch (e) {
+            o.error = `deprecation failed: ${errorMessage(e)}`;
+            log.warning(`✖ ${o.name}: ${o.error}`);
+        }
+    });
+    const incomplete = affected.filter((o) => o.outcome === 'failed' || o.error);
+    if (incomplete.length > 0) {
+        return {
+            ...base,
+            status: 'partial',
+            packages: all,
+            error: new RollbackError(`Partial rollback: ${incomplete.map((o) => `${o.name}: ${o.error}`).join('; ')}.`, 'Re-run the same rollback: it completes only what is missing.')
+        };
+    }
+    const changed = affected.some((o) => o.moved || o.deprecated);
+    return { ...base, status: changed ? 'completed' : 'already-done', packages: all };
+}
+
 ;// CONCATENATED MODULE: ./src/rollback.ts
 // The rollback itself: inspect, plan, then restore before retire, each write confirmed.
 // Knows nothing of GitHub Actions: the action and the tests drive it the same way.
@@ -67095,6 +67327,24 @@ async function runRollback(inputs, target, log, preflight) {
 
 
 
+
+/** Several packages, one incident: the same bookkeeping, with a row per package. */
+async function executeMultiRollback(inputs, gi, targetFor, gh, ctx, log) {
+    const [multi, defaultBranch] = await Promise.all([runMultiRollback(inputs, targetFor, log), gh ? repositoryDefaultBranch(gh, ctx) : Promise.resolve('')]);
+    // a failed all-or-nothing run put its tags back: nothing happened to record
+    if (!gh || multi.status === 'planned' || multi.status === 'failed')
+        return { multi };
+    const changes = multi.packages.filter((p) => p.moved || p.deprecated).map((p) => `rolled back \`${p.name}\``);
+    const record = buildMultiRecord(multi, inputs, gi, ctx, new Date().toISOString());
+    const reportName = `${multi.packages[0].name}-and-${multi.packages.length - 1}-more`;
+    const bookkeeping = await recordIncidentRecord(gh, ctx, defaultBranch, { record, changes, reportName }, gi, log);
+    if (bookkeeping.missing.length > 0) {
+        multi.status = 'partial';
+        multi.error = new PartialError([`the packages' channels are rolled back`], [...(multi.error ? [multi.error.message] : []), ...bookkeeping.missing], new Error('the GitHub bookkeeping failed'));
+    }
+    multi.warnings.push(...bookkeeping.warnings);
+    return { multi, bookkeeping };
+}
 /** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
 async function repositoryDefaultBranch(gh, ctx) {
     try {
@@ -67226,6 +67476,35 @@ function renderSkipped(skip) {
         '### Next steps',
         `- If a rollback is needed anyway, run it by hand with an explicit \`rollback-version\` (and no \`published-after\`).`
     ].join('\n\n') + '\n';
+}
+function renderMultiSummary(multi, books) {
+    const title = {
+        completed: '✅ Rollback completed',
+        'already-done': '✅ Already rolled back: nothing to change',
+        planned: '📝 Rollback planned (dry run: nothing written)',
+        partial: '⚠️ Rollback partially applied',
+        failed: '❌ Rollback failed: nothing was changed'
+    }[multi.status];
+    const rows = multi.packages.map((p) => [
+        `\`${p.name}\``,
+        summary_code(p.plan?.previousVersion),
+        p.plan ? summary_code(p.plan.restoreVersion) : '–',
+        p.outcome,
+        p.moved ? '**yes**' : 'no',
+        p.deprecated ? '**yes**' : 'no'
+    ]);
+    const parts = [
+        `## ${title}`,
+        `${multi.packages.length} packages: \`${multi.rollbackVersion}\` rolled back on \`${multi.channel}\`. Incident \`${multi.incidentId}\`.`,
+        table(['Package', `\`${multi.channel}\` before`, 'Restored', 'Outcome', 'Moved now', 'Deprecated now'], rows)
+    ];
+    if (books?.issueUrl)
+        parts.push(`Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.reportPath ? `; report: [${books.reportPath}](${books.reportUrl ?? ''})` : ''}`);
+    if (multi.warnings.length > 0)
+        parts.push(['### Warnings', ...multi.warnings.map((w) => `- ${inert(w)}`)].join('\n'));
+    if (multi.error)
+        parts.push(`### What happened\n${inert(multi.error.message)}`);
+    return parts.join('\n\n') + '\n';
 }
 
 // EXTERNAL MODULE: ./node_modules/npm-registry-fetch/lib/index.js
@@ -67485,7 +67764,8 @@ const Outputs = {
     restoredDigest: 'restored-digest',
     previousRevision: 'previous-revision',
     restoredRevision: 'restored-revision',
-    newRevision: 'new-revision'
+    newRevision: 'new-revision',
+    packages: 'packages'
 };
 const EMPTY = {
     status: 'failed',
@@ -67503,7 +67783,8 @@ const EMPTY = {
     'restored-digest': '',
     'previous-revision': '',
     'restored-revision': '',
-    'new-revision': ''
+    'new-revision': '',
+    packages: ''
 };
 function outputsOf(result, books) {
     return {
@@ -67522,7 +67803,8 @@ function outputsOf(result, books) {
         'restored-digest': '',
         'previous-revision': '',
         'restored-revision': '',
-        'new-revision': ''
+        'new-revision': '',
+        packages: ''
     };
 }
 function runContext(env) {
@@ -67555,9 +67837,33 @@ async function run(env = process.env) {
         const inputs = readInputs(get, env);
         const gi = readGitHubInputs(get, env);
         const ctx = runContext(env);
-        const { target, extras } = createTarget(inputs, get, core_namespaceObject, `release-rollback (node ${process.version})`);
+        const userAgent = `release-rollback (node ${process.version})`;
         const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token;
         const gh = books ? createGitHubClient({ token: gi.token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core_namespaceObject }) : undefined;
+        // several npm packages, one incident
+        const names = inputs.packageNames ?? [inputs.packageName];
+        if ((inputs.target ?? 'npm') === 'npm' && (names.length > 1 || inputs.fromWorkspaces)) {
+            const { multi, bookkeeping } = await executeMultiRollback({ ...inputs, packageNames: names }, gi, (name) => createTarget({ ...inputs, packageName: name }, get, core_namespaceObject, userAgent).target, gh, ctx, core_namespaceObject);
+            outputs = {
+                ...EMPTY,
+                status: multi.status,
+                'incident-id': multi.incidentId,
+                moved: String(multi.packages.some((p) => p.moved)),
+                deprecated: String(multi.packages.some((p) => p.deprecated)),
+                'restored-version': [...new Set(multi.packages.map((p) => p.plan?.restoreVersion).filter(Boolean))].join(','),
+                'issue-number': bookkeeping?.issueNumber ? String(bookkeeping.issueNumber) : '',
+                'issue-url': bookkeeping?.issueUrl ?? '',
+                'report-path': bookkeeping?.reportPath ?? '',
+                'report-url': bookkeeping?.reportUrl ?? '',
+                'pull-request-url': bookkeeping?.pullRequestUrl ?? '',
+                packages: JSON.stringify(multi.packages.map((p) => ({ name: p.name, outcome: p.outcome, previous: p.plan?.previousVersion ?? null, restored: p.plan?.restoreVersion ?? null, moved: p.moved, deprecated: p.deprecated, error: p.error ?? null })))
+            };
+            await summary.addRaw(renderMultiSummary(multi, bookkeeping)).write();
+            if (multi.error)
+                setFailed(multi.error.message);
+            return;
+        }
+        const { target, extras } = createTarget(inputs, get, core_namespaceObject, userAgent);
         const { outcome, bookkeeping } = await executeRollback(inputs, gi, target, gh, ctx, core_namespaceObject);
         if (outcome.status === 'skipped') {
             // the circuit breaker said no: nothing to record either

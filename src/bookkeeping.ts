@@ -3,6 +3,7 @@
 // that fails here is collected, so the run can say exactly what is missing.
 import { errorMessage } from './errors.js'
 import type { GitHubInputs, RollbackInputs } from './inputs.js'
+import type { MultiResult } from './multi.js'
 import type { RollbackResult, StepRecord } from './rollback.js'
 import type { Logger } from './retry.js'
 import type { GitHubClient } from './github/client.js'
@@ -66,6 +67,34 @@ export function buildRecord(result: RollbackResult, inputs: Pick<RollbackInputs,
   }
 }
 
+/** One record for a multi-package incident, with a row per package. */
+export function buildMultiRecord(multi: MultiResult, inputs: Pick<RollbackInputs, 'reason' | 'restoreVersion'>, gi: Pick<GitHubInputs, 'severity'>, ctx: RunContext, now: string): IncidentRecord {
+  const affected = multi.packages.filter((p) => p.outcome !== 'not-affected')
+  const restores = [...new Set(affected.map((p) => p.plan?.restoreVersion).filter((v): v is string => Boolean(v)))]
+  const first = affected[0]?.name ?? multi.packages[0].name
+  const deprecation = affected.map((p) => p.plan?.deprecation).find((d) => d && d.kind !== 'off')
+  return {
+    format: 1,
+    incidentId: multi.incidentId,
+    packageName: affected.length > 1 ? `${first} and ${affected.length - 1} more` : first,
+    channel: multi.channel,
+    rollbackVersion: multi.rollbackVersion,
+    restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
+    deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+    tagsBefore: {},
+    tagsAfter: {},
+    severity: gi.severity,
+    reason: inputs.reason,
+    strategy: 'retag',
+    packages: multi.packages.map((p) => ({ name: p.name, previousVersion: p.plan?.previousVersion, restoreVersion: p.plan?.restoreVersion, outcome: p.error ? `${p.outcome}: ${p.error}` : p.outcome })),
+    runs: [{ url: runUrl(ctx), at: now, status: multi.status, actor: ctx.actor, trigger: ctx.eventName }],
+    timeline: affected
+      .filter((p) => p.moved || p.deprecated || p.outcome === 'failed' || p.outcome === 'put-back')
+      .map((p) => ({ at: now, action: `roll back ${p.name}`, outcome: p.outcome === 'failed' ? 'failed' : 'done', detail: p.error ?? `${p.outcome}${p.moved ? `: '${multi.channel}' -> ${p.plan?.restoreVersion}` : ''}${p.deprecated ? `, ${multi.rollbackVersion} deprecated` : ''}` })),
+    warnings: multi.warnings
+  }
+}
+
 /** What this run changed, in words, for the re-run comment. */
 function changesOf(result: RollbackResult): string[] {
   const changes: string[] = []
@@ -75,7 +104,8 @@ function changesOf(result: RollbackResult): string[] {
   return changes
 }
 
-export async function recordIncident(
+/** The issue and the report for one rollback. */
+export function recordIncident(
   gh: GitHubClient,
   ctx: RunContext,
   defaultBranch: string,
@@ -85,12 +115,27 @@ export async function recordIncident(
   log: Logger,
   now = new Date().toISOString()
 ): Promise<BookkeepingResult> {
+  return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: inputs.packageName }, gi, log)
+}
+
+/**
+ * The issue and the report for an incident, however it was built (one package or many).
+ * `reportName` names the report file.
+ */
+export async function recordIncidentRecord(
+  gh: GitHubClient,
+  ctx: RunContext,
+  defaultBranch: string,
+  incident: { record: IncidentRecord; changes: string[]; reportName: string },
+  gi: GitHubInputs,
+  log: Logger
+): Promise<BookkeepingResult> {
   const repo = repoRef(ctx.repository)
   const out: BookkeepingResult = { warnings: [], missing: [] }
   const branch = gi.reportBranch ?? defaultBranch
-  const path = reportPath(gi.reportDir, inputs.packageName, result.plan.rollbackVersion, result.plan.channel)
-  const fallbackBranch = `rollback/${result.plan.incidentId}`
-  const current = buildRecord(result, inputs, gi, ctx, now)
+  const current = incident.record
+  const path = reportPath(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel)
+  const fallbackBranch = `rollback/${current.incidentId}`
 
   // a re-run merges into what the first run recorded (first "before", all real events)
   let existing: IncidentRecord | undefined
@@ -119,7 +164,7 @@ export async function recordIncident(
           body: renderIssueBody(record, ctx, { reportUrl }),
           labels: gi.labels,
           assignees: gi.assignees,
-          comment: renderRerunComment(record, ctx, current.runs[0], changesOf(result)),
+          comment: renderRerunComment(record, ctx, current.runs[0], incident.changes),
           runMarker: runMarker(ctx)
         },
         log

@@ -1,7 +1,8 @@
 // One rollback, start to finish, for every entry point (the action and the CLI): the
 // registry rollback, then the GitHub bookkeeping, with failures after the rollback took
 // effect turned into a partial result that names what is missing.
-import { recordIncident, type BookkeepingResult } from './bookkeeping.js'
+import { buildMultiRecord, recordIncident, recordIncidentRecord, type BookkeepingResult } from './bookkeeping.js'
+import { runMultiRollback, type MultiResult } from './multi.js'
 import { InputError, PartialError } from './errors.js'
 import { ghStatus, repoRef, type GitHubClient } from './github/client.js'
 import type { RunContext } from './github/incident.js'
@@ -13,6 +14,35 @@ import type { Target } from './targets/target.js'
 export interface Execution {
   outcome: RollbackResult | SkippedResult
   bookkeeping?: BookkeepingResult
+}
+
+export interface MultiExecution {
+  multi: MultiResult
+  bookkeeping?: BookkeepingResult
+}
+
+/** Several packages, one incident: the same bookkeeping, with a row per package. */
+export async function executeMultiRollback(
+  inputs: RollbackInputs & { packageNames: string[] },
+  gi: GitHubInputs,
+  targetFor: (name: string) => Target,
+  gh: GitHubClient | undefined,
+  ctx: RunContext,
+  log: Logger
+): Promise<MultiExecution> {
+  const [multi, defaultBranch] = await Promise.all([runMultiRollback(inputs, targetFor, log), gh ? repositoryDefaultBranch(gh, ctx) : Promise.resolve('')])
+  // a failed all-or-nothing run put its tags back: nothing happened to record
+  if (!gh || multi.status === 'planned' || multi.status === 'failed') return { multi }
+  const changes = multi.packages.filter((p) => p.moved || p.deprecated).map((p) => `rolled back \`${p.name}\``)
+  const record = buildMultiRecord(multi, inputs, gi, ctx, new Date().toISOString())
+  const reportName = `${multi.packages[0].name}-and-${multi.packages.length - 1}-more`
+  const bookkeeping = await recordIncidentRecord(gh, ctx, defaultBranch, { record, changes, reportName }, gi, log)
+  if (bookkeeping.missing.length > 0) {
+    multi.status = 'partial'
+    multi.error = new PartialError([`the packages' channels are rolled back`], [...(multi.error ? [multi.error.message] : []), ...bookkeeping.missing], new Error('the GitHub bookkeeping failed'))
+  }
+  multi.warnings.push(...bookkeeping.warnings)
+  return { multi, bookkeeping }
 }
 
 /** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */

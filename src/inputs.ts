@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { globSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import semver from 'semver'
 import validateName from 'validate-npm-package-name'
@@ -21,6 +21,12 @@ export type TargetKind = (typeof TARGETS)[number]
 export interface RollbackInputs {
   /** where the release lives (default npm) */
   target?: TargetKind
+  /** npm: every package of the incident (packageName is the first); one unless a list or workspaces */
+  packageNames?: string[]
+  /** packages: workspaces - packages that lack the bad version are left out rather than refused */
+  fromWorkspaces?: boolean
+  /** keep the packages that succeeded when another fails (no compensation) */
+  partialOk?: boolean
   /** an exact version, or 'current': whatever the channel holds now (needs publishedAfter) */
   rollbackVersion: string
   /** ISO-8601: roll back only a version published after this time (the circuit breaker) */
@@ -188,6 +194,35 @@ export function renderDeprecationMessage(
     .trim()
 }
 
+/**
+ * The npm workspaces of the repository (package.json `workspaces`, an array or
+ * `{ packages: [...] }` of globs), leaving out private packages, which are never published.
+ */
+export function workspacePackages(dir: string): string[] {
+  let root: { workspaces?: string[] | { packages?: string[] } }
+  try {
+    root = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+  } catch {
+    throw new InputError('packages', `is workspaces, but ${join(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.')
+  }
+  const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? [])
+  if (globs.length === 0) throw new InputError('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).')
+  const names: string[] = []
+  for (const g of globs) {
+    for (const found of globSync(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
+      try {
+        const manifest = JSON.parse(readFileSync(join(dir, found), 'utf8')) as { name?: string; private?: boolean }
+        if (manifest.name && !manifest.private) names.push(parsePackageName('packages', manifest.name))
+      } catch (e) {
+        if (e instanceof InputError) throw e
+      }
+    }
+  }
+  const unique = [...new Set(names)].sort()
+  if (unique.length === 0) throw new InputError('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.')
+  return unique
+}
+
 /** The package's name from package.json in the workspace, for the `package` default. */
 export function packageNameFromWorkspace(dir: string): string {
   const file = join(dir, 'package.json')
@@ -238,8 +273,10 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   // a Helm release has one channel: its deployed revision
   const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : target === 'helm' ? HELM_CHANNEL : parseTag('channel', get('channel') || 'latest')
   const reason = parseReason('reason', get('reason'))
-  // what is rolled back: the npm package, the image, or the Helm release
+  // what is rolled back: the npm package(s), the image, or the Helm release
   let packageName: string
+  let packageNames: string[] | undefined
+  let fromWorkspaces = false
   if (target === 'docker') {
     if (get('image').trim() === '') throw new InputError('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.')
     packageName = parseImage(get('image')).name
@@ -248,8 +285,18 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     if (get('release').trim() === '') throw new InputError('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.')
     packageName = `${parseNamespace('namespace', get('namespace')) || 'default'}/${parseReleaseName('release', get('release'))}`
   } else {
+    const packagesRaw = get('packages').trim()
     const packageRaw = get('package')
-    packageName = parsePackageName('package', packageRaw.trim() === '' ? packageNameFromWorkspace(env.GITHUB_WORKSPACE || process.cwd()) : packageRaw)
+    const workspace = env.GITHUB_WORKSPACE || process.cwd()
+    if (packagesRaw === 'workspaces') {
+      packageNames = workspacePackages(workspace)
+      fromWorkspaces = true
+    } else {
+      const listed = [...new Set([packagesRaw, packageRaw].join('\n').split(/[,\n]/).map((p) => p.trim()).filter(Boolean))]
+      packageNames = listed.length > 0 ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p)) : [parsePackageName('package', packageNameFromWorkspace(workspace))]
+    }
+    if (packageNames.length > 100) throw new InputError('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.')
+    packageName = packageNames[0]
   }
   const registry = target === 'npm' ? parseRegistry('registry', get('registry')) : ''
   const dryRun = parseBoolean('dry-run', get('dry-run'), false)
@@ -267,6 +314,9 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   }
   return {
     target,
+    packageNames: packageNames ?? [packageName],
+    fromWorkspaces,
+    partialOk: parseBoolean('partial-ok', get('partial-ok'), false),
     rollbackVersion,
     publishedAfter,
     restoreVersion,

@@ -2,12 +2,12 @@
 import * as core from '@actions/core'
 import type { BookkeepingResult } from './bookkeeping.js'
 import { PartialError, errorMessage } from './errors.js'
-import { executeRollback } from './execute.js'
+import { executeMultiRollback, executeRollback } from './execute.js'
 import { createGitHubClient } from './github/client.js'
 import type { RunContext } from './github/incident.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
 import type { RollbackResult } from './rollback.js'
-import { renderSkipped, renderSummary } from './summary.js'
+import { renderMultiSummary, renderSkipped, renderSummary } from './summary.js'
 import { createTarget } from './targets/select.js'
 
 export const Outputs = {
@@ -26,7 +26,8 @@ export const Outputs = {
   restoredDigest: 'restored-digest',
   previousRevision: 'previous-revision',
   restoredRevision: 'restored-revision',
-  newRevision: 'new-revision'
+  newRevision: 'new-revision',
+  packages: 'packages'
 } as const
 
 type OutputValues = Record<(typeof Outputs)[keyof typeof Outputs], string>
@@ -47,7 +48,8 @@ const EMPTY: OutputValues = {
   'restored-digest': '',
   'previous-revision': '',
   'restored-revision': '',
-  'new-revision': ''
+  'new-revision': '',
+  packages: ''
 }
 
 export function outputsOf(result: RollbackResult, books?: BookkeepingResult): OutputValues {
@@ -67,7 +69,8 @@ export function outputsOf(result: RollbackResult, books?: BookkeepingResult): Ou
     'restored-digest': '',
     'previous-revision': '',
     'restored-revision': '',
-    'new-revision': ''
+    'new-revision': '',
+    packages: ''
   }
 }
 
@@ -101,9 +104,34 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const gi = readGitHubInputs(get, env)
     const ctx = runContext(env)
 
-    const { target, extras } = createTarget(inputs, get, core, `release-rollback (node ${process.version})`)
+    const userAgent = `release-rollback (node ${process.version})`
     const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token
     const gh = books ? createGitHubClient({ token: gi.token as string, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core }) : undefined
+
+    // several npm packages, one incident
+    const names = inputs.packageNames ?? [inputs.packageName]
+    if ((inputs.target ?? 'npm') === 'npm' && (names.length > 1 || inputs.fromWorkspaces)) {
+      const { multi, bookkeeping } = await executeMultiRollback({ ...inputs, packageNames: names }, gi, (name) => createTarget({ ...inputs, packageName: name }, get, core, userAgent).target, gh, ctx, core)
+      outputs = {
+        ...EMPTY,
+        status: multi.status,
+        'incident-id': multi.incidentId,
+        moved: String(multi.packages.some((p) => p.moved)),
+        deprecated: String(multi.packages.some((p) => p.deprecated)),
+        'restored-version': [...new Set(multi.packages.map((p) => p.plan?.restoreVersion).filter(Boolean))].join(','),
+        'issue-number': bookkeeping?.issueNumber ? String(bookkeeping.issueNumber) : '',
+        'issue-url': bookkeeping?.issueUrl ?? '',
+        'report-path': bookkeeping?.reportPath ?? '',
+        'report-url': bookkeeping?.reportUrl ?? '',
+        'pull-request-url': bookkeeping?.pullRequestUrl ?? '',
+        packages: JSON.stringify(multi.packages.map((p) => ({ name: p.name, outcome: p.outcome, previous: p.plan?.previousVersion ?? null, restored: p.plan?.restoreVersion ?? null, moved: p.moved, deprecated: p.deprecated, error: p.error ?? null })))
+      }
+      await core.summary.addRaw(renderMultiSummary(multi, bookkeeping)).write()
+      if (multi.error) core.setFailed(multi.error.message)
+      return
+    }
+
+    const { target, extras } = createTarget(inputs, get, core, userAgent)
     const { outcome, bookkeeping } = await executeRollback(inputs, gi, target, gh, ctx, core)
     if (outcome.status === 'skipped') {
       // the circuit breaker said no: nothing to record either

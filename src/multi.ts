@@ -16,7 +16,7 @@ export interface PackageOutcome {
   /** did this run move the tag / deprecate (and keep it) */
   moved: boolean
   deprecated: boolean
-  outcome: 'rolled-back' | 'already' | 'planned' | 'failed' | 'put-back'
+  outcome: 'rolled-back' | 'already' | 'planned' | 'failed' | 'put-back' | 'not-affected'
   error?: string
 }
 
@@ -51,7 +51,7 @@ export function multiIncidentId(names: string[], channel: string, bad: string, r
 }
 
 export async function runMultiRollback(
-  inputs: RollbackInputs & { packageNames: string[]; partialOk: boolean },
+  inputs: RollbackInputs & { packageNames: string[]; partialOk?: boolean; fromWorkspaces?: boolean },
   targetFor: (name: string) => Target,
   log: Logger,
   parallel = DEFAULT_PARALLEL
@@ -71,6 +71,10 @@ export async function runMultiRollback(
   const outcomes: PackageOutcome[] = await mapLimit(names, parallel, async (name) => {
     try {
       const before = await (targets.get(name) as Target).inspect()
+      // packages: workspaces takes only the workspace packages that published the bad version
+      if (inputs.fromWorkspaces && !(inputs.rollbackVersion in before.versions)) {
+        return { name, before, moved: false, deprecated: false, outcome: 'not-affected' as const }
+      }
       const plan = planRollback({ ...inputs, packageName: name }, before)
       return { name, before, plan, moved: false, deprecated: false, outcome: 'planned' as const }
     } catch (e) {
@@ -86,10 +90,16 @@ export async function runMultiRollback(
     )
   }
   for (const o of outcomes) for (const w of o.plan?.warnings ?? []) base.warnings.push(`${o.name}: ${w}`)
-  if (inputs.dryRun) return { ...base, status: 'planned', packages: outcomes }
+  const all = outcomes
+  const affected = outcomes.filter((o) => o.outcome !== 'not-affected')
+  if (affected.length === 0) {
+    throw new InputError('rollback-version', `no workspace package has version ${inputs.rollbackVersion}.`, 'check the version, or list the packages.')
+  }
+  if (affected.length < all.length) base.warnings.push(`Left out (no ${inputs.rollbackVersion} published): ${all.filter((o) => o.outcome === 'not-affected').map((o) => o.name).join(', ')}.`)
+  if (inputs.dryRun) return { ...base, status: 'planned', packages: all }
 
   // 2. the tags, all of them, before any deprecation
-  await mapLimit(outcomes, parallel, async (o) => {
+  await mapLimit(affected, parallel, async (o) => {
     const plan = o.plan as Plan
     if (plan.tag.kind !== 'move') {
       o.outcome = 'already'
@@ -105,12 +115,12 @@ export async function runMultiRollback(
       log.warning(`✖ ${o.name}: ${o.error}`)
     }
   })
-  const failed = outcomes.filter((o) => o.outcome === 'failed')
+  const failed = affected.filter((o) => o.outcome === 'failed')
   if (failed.length > 0 && !inputs.partialOk) {
     // compensation: put back what this run moved, so the set stays consistent
     const notPutBack: string[] = []
     await mapLimit(
-      outcomes.filter((o) => o.moved),
+      affected.filter((o) => o.moved),
       parallel,
       async (o) => {
         const previous = o.plan?.previousVersion
@@ -128,12 +138,12 @@ export async function runMultiRollback(
     const message =
       `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${f.error})`).join('; ')}. ` +
       (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.join('; ')}.`)
-    return { ...base, status: notPutBack.length === 0 ? 'failed' : 'partial', packages: outcomes, error: new RollbackError(message, notPutBack.length === 0 ? 'fix the failure and run again, or set partial-ok: true to keep the packages that succeed.' : 'put those tags back by hand, then run again.') }
+    return { ...base, status: notPutBack.length === 0 ? 'failed' : 'partial', packages: all, error: new RollbackError(message, notPutBack.length === 0 ? 'fix the failure and run again, or set partial-ok: true to keep the packages that succeed.' : 'put those tags back by hand, then run again.') }
   }
 
   // 3. the deprecations, for every package whose channel is safe
   await mapLimit(
-    outcomes.filter((o) => o.outcome !== 'failed'),
+    affected.filter((o) => o.outcome !== 'failed'),
     parallel,
     async (o) => {
       const plan = o.plan as Plan
@@ -147,15 +157,15 @@ export async function runMultiRollback(
       }
     }
   )
-  const incomplete = outcomes.filter((o) => o.outcome === 'failed' || o.error)
+  const incomplete = affected.filter((o) => o.outcome === 'failed' || o.error)
   if (incomplete.length > 0) {
     return {
       ...base,
       status: 'partial',
-      packages: outcomes,
+      packages: all,
       error: new RollbackError(`Partial rollback: ${incomplete.map((o) => `${o.name}: ${o.error}`).join('; ')}.`, 'Re-run the same rollback: it completes only what is missing.')
     }
   }
-  const changed = outcomes.some((o) => o.moved || o.deprecated)
-  return { ...base, status: changed ? 'completed' : 'already-done', packages: outcomes }
+  const changed = affected.some((o) => o.moved || o.deprecated)
+  return { ...base, status: changed ? 'completed' : 'already-done', packages: all }
 }

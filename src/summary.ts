@@ -1,6 +1,7 @@
 // The job summary: what changed, before and after, and what to do next.
 import { inert, table } from './markdown.js'
 import type { BookkeepingResult } from './bookkeeping.js'
+import type { MultiResult } from './multi.js'
 import type { RollbackResult, SkippedResult } from './rollback.js'
 
 const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
@@ -87,4 +88,31 @@ export function renderSkipped(skip: SkippedResult): string {
     '### Next steps',
     `- If a rollback is needed anyway, run it by hand with an explicit \`rollback-version\` (and no \`published-after\`).`
   ].join('\n\n') + '\n'
+}
+
+export function renderMultiSummary(multi: MultiResult, books?: BookkeepingResult): string {
+  const title = {
+    completed: '✅ Rollback completed',
+    'already-done': '✅ Already rolled back: nothing to change',
+    planned: '📝 Rollback planned (dry run: nothing written)',
+    partial: '⚠️ Rollback partially applied',
+    failed: '❌ Rollback failed: nothing was changed'
+  }[multi.status]
+  const rows = multi.packages.map((p) => [
+    `\`${p.name}\``,
+    code(p.plan?.previousVersion),
+    p.plan ? code(p.plan.restoreVersion) : '–',
+    p.outcome,
+    p.moved ? '**yes**' : 'no',
+    p.deprecated ? '**yes**' : 'no'
+  ])
+  const parts = [
+    `## ${title}`,
+    `${multi.packages.length} packages: \`${multi.rollbackVersion}\` rolled back on \`${multi.channel}\`. Incident \`${multi.incidentId}\`.`,
+    table(['Package', `\`${multi.channel}\` before`, 'Restored', 'Outcome', 'Moved now', 'Deprecated now'], rows)
+  ]
+  if (books?.issueUrl) parts.push(`Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.reportPath ? `; report: [${books.reportPath}](${books.reportUrl ?? ''})` : ''}`)
+  if (multi.warnings.length > 0) parts.push(['### Warnings', ...multi.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
+  if (multi.error) parts.push(`### What happened\n${inert(multi.error.message)}`)
+  return parts.join('\n\n') + '\n'
 }

@@ -27905,7 +27905,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   yv: () => (/* binding */ recordIncident)
 });
 
-// UNUSED EXPORTS: runUrl
+// UNUSED EXPORTS: buildMultiRecord, recordIncidentRecord, runUrl
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
@@ -28154,6 +28154,33 @@ function buildRecord(result, inputs, gi, ctx, now) {
         warnings: result.warnings
     };
 }
+/** One record for a multi-package incident, with a row per package. */
+function buildMultiRecord(multi, inputs, gi, ctx, now) {
+    const affected = multi.packages.filter((p) => p.outcome !== 'not-affected');
+    const restores = [...new Set(affected.map((p) => p.plan?.restoreVersion).filter((v) => Boolean(v)))];
+    const first = affected[0]?.name ?? multi.packages[0].name;
+    const deprecation = affected.map((p) => p.plan?.deprecation).find((d) => d && d.kind !== 'off');
+    return {
+        format: 1,
+        incidentId: multi.incidentId,
+        packageName: affected.length > 1 ? `${first} and ${affected.length - 1} more` : first,
+        channel: multi.channel,
+        rollbackVersion: multi.rollbackVersion,
+        restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
+        deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+        tagsBefore: {},
+        tagsAfter: {},
+        severity: gi.severity,
+        reason: inputs.reason,
+        strategy: 'retag',
+        packages: multi.packages.map((p) => ({ name: p.name, previousVersion: p.plan?.previousVersion, restoreVersion: p.plan?.restoreVersion, outcome: p.error ? `${p.outcome}: ${p.error}` : p.outcome })),
+        runs: [{ url: runUrl(ctx), at: now, status: multi.status, actor: ctx.actor, trigger: ctx.eventName }],
+        timeline: affected
+            .filter((p) => p.moved || p.deprecated || p.outcome === 'failed' || p.outcome === 'put-back')
+            .map((p) => ({ at: now, action: `roll back ${p.name}`, outcome: p.outcome === 'failed' ? 'failed' : 'done', detail: p.error ?? `${p.outcome}${p.moved ? `: '${multi.channel}' -> ${p.plan?.restoreVersion}` : ''}${p.deprecated ? `, ${multi.rollbackVersion} deprecated` : ''}` })),
+        warnings: multi.warnings
+    };
+}
 /** What this run changed, in words, for the re-run comment. */
 function changesOf(result) {
     const changes = [];
@@ -28166,13 +28193,21 @@ function changesOf(result) {
             changes.push(`failed: ${s.step}`);
     return changes;
 }
-async function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, now = new Date().toISOString()) {
+/** The issue and the report for one rollback. */
+function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, now = new Date().toISOString()) {
+    return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: inputs.packageName }, gi, log);
+}
+/**
+ * The issue and the report for an incident, however it was built (one package or many).
+ * `reportName` names the report file.
+ */
+async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     const repo = (0,client/* repoRef */.sA)(ctx.repository);
     const out = { warnings: [], missing: [] };
     const branch = gi.reportBranch ?? defaultBranch;
-    const path = (0,render/* reportPath */.eG)(gi.reportDir, inputs.packageName, result.plan.rollbackVersion, result.plan.channel);
-    const fallbackBranch = `rollback/${result.plan.incidentId}`;
-    const current = buildRecord(result, inputs, gi, ctx, now);
+    const current = incident.record;
+    const path = (0,render/* reportPath */.eG)(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel);
+    const fallbackBranch = `rollback/${current.incidentId}`;
     // a re-run merges into what the first run recorded (first "before", all real events)
     let existing;
     let previousText;
@@ -28197,7 +28232,7 @@ async function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, n
                 body: (0,render/* renderIssueBody */.Yx)(record, ctx, { reportUrl }),
                 labels: gi.labels,
                 assignees: gi.assignees,
-                comment: (0,render/* renderRerunComment */.yN)(record, ctx, current.runs[0], changesOf(result)),
+                comment: (0,render/* renderRerunComment */.yN)(record, ctx, current.runs[0], incident.changes),
                 runMarker: (0,render/* runMarker */.qW)(ctx)
             }, log);
             Object.assign(out, { issueNumber: issue.number, issueUrl: issue.url, issueCreated: issue.created });
@@ -28263,7 +28298,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_5__);
 /* harmony import */ var _bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5931);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3916);
-/* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5208);
+/* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9243);
 /* harmony import */ var _github_client_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4212);
 /* harmony import */ var _github_render_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9197);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(1835);
@@ -28465,7 +28500,7 @@ async function main(io) {
         }
         // 3. the rollback, exactly as the action runs it
         const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? (0,_github_client_js__WEBPACK_IMPORTED_MODULE_9__/* .createGitHubClient */ .LX)({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
-        const execution = await (0,_execute_js__WEBPACK_IMPORTED_MODULE_8__/* .executeRollback */ .y)(inputs, gi, target, gh, ctx, log);
+        const execution = await (0,_execute_js__WEBPACK_IMPORTED_MODULE_8__/* .executeRollback */ .yk)(inputs, gi, target, gh, ctx, log);
         Object.assign(result, summaryOf(execution));
         const outcome = execution.outcome;
         if (outcome.status === 'skipped')
@@ -28657,17 +28692,162 @@ function errorMessage(e) {
 
 /***/ }),
 
-/***/ 5208:
+/***/ 9243:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   y: () => (/* binding */ executeRollback)
-/* harmony export */ });
-/* unused harmony export repositoryDefaultBranch */
-/* harmony import */ var _bookkeeping_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5931);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _github_client_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4212);
-/* harmony import */ var _rollback_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3123);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  yk: () => (/* binding */ executeRollback)
+});
+
+// UNUSED EXPORTS: executeMultiRollback, repositoryDefaultBranch
+
+// EXTERNAL MODULE: ./src/bookkeeping.ts + 2 modules
+var src_bookkeeping = __nccwpck_require__(5931);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/plan.ts
+var plan = __nccwpck_require__(2464);
+;// CONCATENATED MODULE: ./src/multi.ts
+// Many packages, one incident: an all-or-nothing preflight, then the tags moved with
+// bounded concurrency (restore before retire across the whole set), then the
+// deprecations. A tag that fails puts back the tags this run moved, unless partial-ok.
+
+
+const DEFAULT_PARALLEL = 4;
+/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
+}
+/** One id for the whole incident: every package, the channel and the bad version. */
+function multiIncidentId(names, channel, bad, restore) {
+    return incidentId([...names].sort().join(','), channel, bad, restore ?? 'last-known-good');
+}
+async function multi_runMultiRollback(inputs, targetFor, log, parallel = DEFAULT_PARALLEL) {
+    const names = inputs.packageNames;
+    const targets = new Map(names.map((n) => [n, targetFor(n)]));
+    const base = {
+        incidentId: multiIncidentId(names, inputs.channel, inputs.rollbackVersion, inputs.restoreVersion),
+        channel: inputs.channel,
+        rollbackVersion: inputs.rollbackVersion,
+        warnings: []
+    };
+    // 1. preflight: every package read and planned before anything is written
+    // one token for every package: checked once, before anything is written
+    if (!inputs.dryRun)
+        await targets.get(names[0]).checkAccess();
+    const outcomes = await mapLimit(names, parallel, async (name) => {
+        try {
+            const before = await targets.get(name).inspect();
+            // packages: workspaces takes only the workspace packages that published the bad version
+            if (inputs.fromWorkspaces && !(inputs.rollbackVersion in before.versions)) {
+                return { name, before, moved: false, deprecated: false, outcome: 'not-affected' };
+            }
+            const plan = planRollback({ ...inputs, packageName: name }, before);
+            return { name, before, plan, moved: false, deprecated: false, outcome: 'planned' };
+        }
+        catch (e) {
+            return { name, moved: false, deprecated: false, outcome: 'failed', error: errorMessage(e) };
+        }
+    });
+    const problems = outcomes.filter((o) => o.outcome === 'failed');
+    if (problems.length > 0) {
+        throw new InputError('package', `the preflight found problems in ${problems.length} of ${names.length} packages, so nothing was written:\n${problems.map((p) => `- ${p.name}: ${p.error}`).join('\n')}`, 'fix each problem (or leave those packages out) and run again; partial-ok does not skip the preflight.');
+    }
+    for (const o of outcomes)
+        for (const w of o.plan?.warnings ?? [])
+            base.warnings.push(`${o.name}: ${w}`);
+    const all = outcomes;
+    const affected = outcomes.filter((o) => o.outcome !== 'not-affected');
+    if (affected.length === 0) {
+        throw new InputError('rollback-version', `no workspace package has version ${inputs.rollbackVersion}.`, 'check the version, or list the packages.');
+    }
+    if (affected.length < all.length)
+        base.warnings.push(`Left out (no ${inputs.rollbackVersion} published): ${all.filter((o) => o.outcome === 'not-affected').map((o) => o.name).join(', ')}.`);
+    if (inputs.dryRun)
+        return { ...base, status: 'planned', packages: all };
+    // 2. the tags, all of them, before any deprecation
+    await mapLimit(affected, parallel, async (o) => {
+        const plan = o.plan;
+        if (plan.tag.kind !== 'move') {
+            o.outcome = 'already';
+            return;
+        }
+        try {
+            o.moved = (await targets.get(o.name).pointChannel(plan.channel, plan.restoreVersion)) === 'written';
+            o.outcome = 'rolled-back';
+            log.info(`✔ ${o.name}: '${plan.channel}' -> ${plan.restoreVersion}`);
+        }
+        catch (e) {
+            o.outcome = 'failed';
+            o.error = errorMessage(e);
+            log.warning(`✖ ${o.name}: ${o.error}`);
+        }
+    });
+    const failed = affected.filter((o) => o.outcome === 'failed');
+    if (failed.length > 0 && !inputs.partialOk) {
+        // compensation: put back what this run moved, so the set stays consistent
+        const notPutBack = [];
+        await mapLimit(affected.filter((o) => o.moved), parallel, async (o) => {
+            const previous = o.plan?.previousVersion;
+            try {
+                if (previous === undefined)
+                    throw new Error(`'${inputs.channel}' did not exist before; remove it by hand (npm dist-tag rm ${o.name} ${inputs.channel})`);
+                await targets.get(o.name).pointChannel(inputs.channel, previous);
+                o.moved = false;
+                o.outcome = 'put-back';
+                log.info(`↩ ${o.name}: '${inputs.channel}' put back to ${previous}`);
+            }
+            catch (e) {
+                notPutBack.push(`${o.name} (${errorMessage(e)})`);
+            }
+        });
+        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${f.error})`).join('; ')}. ` +
+            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.join('; ')}.`);
+        return { ...base, status: notPutBack.length === 0 ? 'failed' : 'partial', packages: all, error: new RollbackError(message, notPutBack.length === 0 ? 'fix the failure and run again, or set partial-ok: true to keep the packages that succeed.' : 'put those tags back by hand, then run again.') };
+    }
+    // 3. the deprecations, for every package whose channel is safe
+    await mapLimit(affected.filter((o) => o.outcome !== 'failed'), parallel, async (o) => {
+        const plan = o.plan;
+        const target = targets.get(o.name);
+        if (plan.deprecation.kind !== 'deprecate' || !target.retire)
+            return;
+        try {
+            o.deprecated = (await target.retire(plan.rollbackVersion, plan.deprecation.message)) === 'written';
+        }
+        catch (e) {
+            o.error = `deprecation failed: ${errorMessage(e)}`;
+            log.warning(`✖ ${o.name}: ${o.error}`);
+        }
+    });
+    const incomplete = affected.filter((o) => o.outcome === 'failed' || o.error);
+    if (incomplete.length > 0) {
+        return {
+            ...base,
+            status: 'partial',
+            packages: all,
+            error: new RollbackError(`Partial rollback: ${incomplete.map((o) => `${o.name}: ${o.error}`).join('; ')}.`, 'Re-run the same rollback: it completes only what is missing.')
+        };
+    }
+    const changed = affected.some((o) => o.moved || o.deprecated);
+    return { ...base, status: changed ? 'completed' : 'already-done', packages: all };
+}
+
+// EXTERNAL MODULE: ./src/github/client.ts + 25 modules
+var client = __nccwpck_require__(4212);
+// EXTERNAL MODULE: ./src/rollback.ts
+var rollback = __nccwpck_require__(3123);
+;// CONCATENATED MODULE: ./src/execute.ts
 // One rollback, start to finish, for every entry point (the action and the CLI): the
 // registry rollback, then the GitHub bookkeeping, with failures after the rollback took
 // effect turned into a partial result that names what is missing.
@@ -28675,18 +28855,36 @@ function errorMessage(e) {
 
 
 
+
+/** Several packages, one incident: the same bookkeeping, with a row per package. */
+async function executeMultiRollback(inputs, gi, targetFor, gh, ctx, log) {
+    const [multi, defaultBranch] = await Promise.all([runMultiRollback(inputs, targetFor, log), gh ? repositoryDefaultBranch(gh, ctx) : Promise.resolve('')]);
+    // a failed all-or-nothing run put its tags back: nothing happened to record
+    if (!gh || multi.status === 'planned' || multi.status === 'failed')
+        return { multi };
+    const changes = multi.packages.filter((p) => p.moved || p.deprecated).map((p) => `rolled back \`${p.name}\``);
+    const record = buildMultiRecord(multi, inputs, gi, ctx, new Date().toISOString());
+    const reportName = `${multi.packages[0].name}-and-${multi.packages.length - 1}-more`;
+    const bookkeeping = await recordIncidentRecord(gh, ctx, defaultBranch, { record, changes, reportName }, gi, log);
+    if (bookkeeping.missing.length > 0) {
+        multi.status = 'partial';
+        multi.error = new PartialError([`the packages' channels are rolled back`], [...(multi.error ? [multi.error.message] : []), ...bookkeeping.missing], new Error('the GitHub bookkeeping failed'));
+    }
+    multi.warnings.push(...bookkeeping.warnings);
+    return { multi, bookkeeping };
+}
 /** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
 async function repositoryDefaultBranch(gh, ctx) {
     try {
-        const { data } = await gh.rest.repos.get({ ...(0,_github_client_js__WEBPACK_IMPORTED_MODULE_2__/* .repoRef */ .sA)(ctx.repository) });
+        const { data } = await gh.rest.repos.get({ ...(0,client/* repoRef */.sA)(ctx.repository) });
         return data.default_branch;
     }
     catch (e) {
-        const status = (0,_github_client_js__WEBPACK_IMPORTED_MODULE_2__/* .ghStatus */ .e8)(e);
+        const status = (0,client/* ghStatus */.e8)(e);
         if (status === 401)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.');
+            throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.');
         if (status === 403 || status === 404) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
+            throw new errors/* InputError */.dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
         }
         throw e;
     }
@@ -28697,10 +28895,10 @@ async function repositoryDefaultBranch(gh, ctx) {
  */
 async function executeRollback(inputs, gi, target, gh, ctx, log) {
     let defaultBranch = '';
-    const outcome = await (0,_rollback_js__WEBPACK_IMPORTED_MODULE_3__/* .runRollback */ .e)(inputs, target, log, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined);
+    const outcome = await (0,rollback/* runRollback */.e)(inputs, target, log, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined);
     if (outcome.status === 'skipped' || outcome.status === 'planned' || !gh)
         return { outcome };
-    const bookkeeping = await (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_0__/* .recordIncident */ .yv)(gh, ctx, defaultBranch, outcome, inputs, gi, log);
+    const bookkeeping = await (0,src_bookkeeping/* recordIncident */.yv)(gh, ctx, defaultBranch, outcome, inputs, gi, log);
     if (bookkeeping.missing.length > 0) {
         const { plan } = outcome;
         const done = outcome.error
@@ -28711,7 +28909,7 @@ async function executeRollback(inputs, gi, target, gh, ctx, log) {
             ];
         const missing = [...(outcome.error?.missing ?? []), ...bookkeeping.missing];
         outcome.status = 'partial';
-        outcome.error = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .PartialError */ .GM(done, missing, outcome.error?.cause ?? new Error('the GitHub bookkeeping failed'));
+        outcome.error = new errors/* PartialError */.GM(done, missing, outcome.error?.cause ?? new Error('the GitHub bookkeeping failed'));
     }
     outcome.warnings.push(...bookkeeping.warnings);
     return { outcome, bookkeeping };
@@ -34224,6 +34422,10 @@ function installerProtection(strategy, context = {}) {
     ];
 }
 const PROTECTION_LABEL = { yes: '✅ yes', partly: '⚠️ partly', no: '❌ no' };
+/** A row per package of a multi-package incident. */
+function packagesTable(r) {
+    return table(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], (r.packages ?? []).map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', inert(p.outcome)]));
+}
 /** npm's installers are only the question for npm packages. */
 const isNpm = (r) => r.target === undefined || r.target === 'npm';
 function protectionTable(r) {
@@ -34239,7 +34441,8 @@ function protectionTable(r) {
 // The tracking issue
 const MAX_TITLE = 256;
 function issueTitle(r) {
-    const title = `Rollback: ${r.packageName}@${r.rollbackVersion} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim();
+    const what = r.packages && r.packages.length > 1 ? `${r.packages.length} packages (${r.packageName}) @${r.rollbackVersion}` : `${r.packageName}@${r.rollbackVersion}`;
+    const title = `Rollback: ${what} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim();
     return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`;
 }
 /** One line on where the registry stands, from the record (and its latest run). */
@@ -34323,6 +34526,7 @@ function renderIssueBody(r, ctx, links) {
         `## 🔙 Rolled back ${code(`${r.packageName}@${r.rollbackVersion}`)} → ${code(r.restoreVersion)} on ${code(r.channel)}`,
         headline(r),
         table(['Incident', code(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
+        ...(r.packages && r.packages.length > 1 ? [`### Packages\n${packagesTable(r)}`] : []),
         `### Reason\n${inert(r.reason)}`
     ];
     if (r.warnings.length > 0)
@@ -34468,6 +34672,9 @@ function parseReportRecord(markdown) {
         reason: o.reason,
         strategy: 'retag',
         target: o.target === 'docker' || o.target === 'helm' ? o.target : undefined,
+        packages: Array.isArray(o.packages)
+            ? o.packages.map((p) => ({ name: String(p.name), previousVersion: p.previousVersion, restoreVersion: p.restoreVersion, outcome: String(p.outcome) }))
+            : undefined,
         runs: o.runs.map((r) => ({ url: r.url, at: r.at, status: r.status, actor: r.actor, trigger: r.trigger })),
         timeline: o.timeline.map((e) => ({ at: e.at, action: e.action, outcome: e.outcome, detail: e.detail })),
         warnings: [...o.warnings],
@@ -34514,6 +34721,8 @@ function mergeRecord(existing, current) {
         ...base,
         incidentId: current.incidentId,
         target: current.target,
+        // per package: a re-run's "already" keeps the row that says what actually happened
+        packages: current.packages?.map((row) => (row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : row)) ?? base.packages,
         restoreVersion: current.restoreVersion,
         tagsAfter: { ...current.tagsAfter },
         deprecationMessage: current.deprecationMessage,
@@ -34634,6 +34843,7 @@ function renderReport(r, ctx, previous) {
         `# Rollback of ${code(`${r.packageName}@${r.rollbackVersion}`)}`,
         table(['Incident', code(r.incidentId)], header),
         `## Timeline (UTC)\n${timeline(r)}`,
+        ...(r.packages && r.packages.length > 1 ? [`## Packages\n${packagesTable(r)}`] : []),
         `## Versions and tags\n${versionsAndTags(r)}`,
         `## Reason\n${inert(r.reason)}`,
         `## Actions taken\n${actionsTaken(r)}`
@@ -34663,7 +34873,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ky: () => (/* binding */ renderDeprecationMessage)
 });
 
-// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, MAX_REASON_LENGTH, TARGETS, packageNameFromWorkspace, parseBoolean, parseChannel, parseDeprecationMessage, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseTag, parseTarget, parseVersion, readDockerInputs, readHelmInputs
+// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, MAX_REASON_LENGTH, TARGETS, packageNameFromWorkspace, parseBoolean, parseChannel, parseDeprecationMessage, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseTag, parseTarget, parseVersion, readDockerInputs, readHelmInputs, workspacePackages
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -37139,6 +37349,40 @@ function renderDeprecationMessage(template, values) {
         .replace(/\s+/g, ' ')
         .trim();
 }
+/**
+ * The npm workspaces of the repository (package.json `workspaces`, an array or
+ * `{ packages: [...] }` of globs), leaving out private packages, which are never published.
+ */
+function workspacePackages(dir) {
+    let root;
+    try {
+        root = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, 'package.json'), 'utf8'));
+    }
+    catch {
+        throw new errors/* InputError */.dz('packages', `is workspaces, but ${(0,external_node_path_.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
+    }
+    const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? []);
+    if (globs.length === 0)
+        throw new errors/* InputError */.dz('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
+    const names = [];
+    for (const g of globs) {
+        for (const found of (0,external_node_fs_.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
+            try {
+                const manifest = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, found), 'utf8'));
+                if (manifest.name && !manifest.private)
+                    names.push(parsePackageName('packages', manifest.name));
+            }
+            catch (e) {
+                if (e instanceof errors/* InputError */.dz)
+                    throw e;
+            }
+        }
+    }
+    const unique = [...new Set(names)].sort();
+    if (unique.length === 0)
+        throw new errors/* InputError */.dz('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
+    return unique;
+}
 /** The package's name from package.json in the workspace, for the `package` default. */
 function packageNameFromWorkspace(dir) {
     const file = (0,external_node_path_.join)(dir, 'package.json');
@@ -37186,8 +37430,10 @@ function readInputs(get, env = process.env) {
     // a Helm release has one channel: its deployed revision
     const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : target === 'helm' ? HELM_CHANNEL : parseTag('channel', get('channel') || 'latest');
     const reason = parseReason('reason', get('reason'));
-    // what is rolled back: the npm package, the image, or the Helm release
+    // what is rolled back: the npm package(s), the image, or the Helm release
     let packageName;
+    let packageNames;
+    let fromWorkspaces = false;
     if (target === 'docker') {
         if (get('image').trim() === '')
             throw new errors/* InputError */.dz('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
@@ -37200,8 +37446,20 @@ function readInputs(get, env = process.env) {
         packageName = `${helm_parseNamespace('namespace', get('namespace')) || 'default'}/${helm_parseReleaseName('release', get('release'))}`;
     }
     else {
+        const packagesRaw = get('packages').trim();
         const packageRaw = get('package');
-        packageName = parsePackageName('package', packageRaw.trim() === '' ? packageNameFromWorkspace(env.GITHUB_WORKSPACE || process.cwd()) : packageRaw);
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        if (packagesRaw === 'workspaces') {
+            packageNames = workspacePackages(workspace);
+            fromWorkspaces = true;
+        }
+        else {
+            const listed = [...new Set([packagesRaw, packageRaw].join('\n').split(/[,\n]/).map((p) => p.trim()).filter(Boolean))];
+            packageNames = listed.length > 0 ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p)) : [parsePackageName('package', packageNameFromWorkspace(workspace))];
+        }
+        if (packageNames.length > 100)
+            throw new errors/* InputError */.dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
+        packageName = packageNames[0];
     }
     const registry = target === 'npm' ? parseRegistry('registry', get('registry')) : '';
     const dryRun = parseBoolean('dry-run', get('dry-run'), false);
@@ -37215,6 +37473,9 @@ function readInputs(get, env = process.env) {
     }
     return {
         target,
+        packageNames: packageNames ?? [packageName],
+        fromWorkspaces,
+        partialOk: parseBoolean('partial-ok', get('partial-ok'), false),
         rollbackVersion,
         publishedAfter,
         restoreVersion,

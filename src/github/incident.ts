@@ -55,6 +55,8 @@ export interface IncidentRecord {
   reason: string
   /** the strategy used to protect users (retag now; republish comes later) */
   strategy: 'retag'
+  /** several packages in one incident: a row each (packageName then names them all briefly) */
+  packages?: Array<{ name: string; previousVersion?: string; restoreVersion?: string; outcome: string }>
   /** where the release lives; absent means npm (records written before targets existed) */
   target?: 'npm' | 'docker' | 'helm'
   runs: IncidentRun[]

@@ -199,6 +199,14 @@ export function installerProtection(strategy: 'retag', context: ProtectionContex
 
 const PROTECTION_LABEL: Record<Protection, string> = { yes: '✅ yes', partly: '⚠️ partly', no: '❌ no' }
 
+/** A row per package of a multi-package incident. */
+function packagesTable(r: IncidentRecord): string {
+  return table(
+    ['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'],
+    (r.packages ?? []).map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', inert(p.outcome)])
+  )
+}
+
 /** npm's installers are only the question for npm packages. */
 const isNpm = (r: IncidentRecord) => r.target === undefined || r.target === 'npm'
 
@@ -218,7 +226,8 @@ function protectionTable(r: IncidentRecord): string {
 const MAX_TITLE = 256
 
 export function issueTitle(r: IncidentRecord): string {
-  const title = `Rollback: ${r.packageName}@${r.rollbackVersion} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim()
+  const what = r.packages && r.packages.length > 1 ? `${r.packages.length} packages (${r.packageName}) @${r.rollbackVersion}` : `${r.packageName}@${r.rollbackVersion}`
+  const title = `Rollback: ${what} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim()
   return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`
 }
 
@@ -307,6 +316,7 @@ export function renderIssueBody(r: IncidentRecord, ctx: RunContext, links: { rep
     `## 🔙 Rolled back ${code(`${r.packageName}@${r.rollbackVersion}`)} → ${code(r.restoreVersion)} on ${code(r.channel)}`,
     headline(r),
     table(['Incident', code(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
+    ...(r.packages && r.packages.length > 1 ? [`### Packages\n${packagesTable(r)}`] : []),
     `### Reason\n${inert(r.reason)}`
   ]
   if (r.warnings.length > 0) parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
@@ -445,6 +455,9 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
     reason: o.reason as string,
     strategy: 'retag',
     target: o.target === 'docker' || o.target === 'helm' ? o.target : undefined,
+    packages: Array.isArray(o.packages)
+      ? o.packages.map((p: { name: string; previousVersion?: string; restoreVersion?: string; outcome: string }) => ({ name: String(p.name), previousVersion: p.previousVersion, restoreVersion: p.restoreVersion, outcome: String(p.outcome) }))
+      : undefined,
     runs: o.runs.map((r: IncidentRun) => ({ url: r.url, at: r.at, status: r.status, actor: r.actor, trigger: r.trigger })),
     timeline: o.timeline.map((e: IncidentEvent) => ({ at: e.at, action: e.action, outcome: e.outcome, detail: e.detail })),
     warnings: [...o.warnings],
@@ -496,6 +509,8 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     ...base,
     incidentId: current.incidentId,
     target: current.target,
+    // per package: a re-run's "already" keeps the row that says what actually happened
+    packages: current.packages?.map((row) => (row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : row)) ?? base.packages,
     restoreVersion: current.restoreVersion,
     tagsAfter: { ...current.tagsAfter },
     deprecationMessage: current.deprecationMessage,
@@ -624,6 +639,7 @@ export function renderReport(r: IncidentRecord, ctx: RunContext, previous?: stri
     `# Rollback of ${code(`${r.packageName}@${r.rollbackVersion}`)}`,
     table(['Incident', code(r.incidentId)], header),
     `## Timeline (UTC)\n${timeline(r)}`,
+    ...(r.packages && r.packages.length > 1 ? [`## Packages\n${packagesTable(r)}`] : []),
     `## Versions and tags\n${versionsAndTags(r)}`,
     `## Reason\n${inert(r.reason)}`,
     `## Actions taken\n${actionsTaken(r)}`
