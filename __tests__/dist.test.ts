@@ -19,7 +19,7 @@ afterAll(async () => {
   await registry?.stop()
 })
 
-const OUTPUTS = ['status', 'previous-version', 'restored-version', 'moved', 'deprecated', 'incident-id', 'issue-number', 'issue-url', 'report-path', 'report-url', 'pull-request-url', 'previous-digest', 'restored-digest', 'previous-revision', 'restored-revision', 'new-revision', 'packages']
+const OUTPUTS = ['status', 'previous-version', 'restored-version', 'moved', 'deprecated', 'incident-id', 'issue-number', 'issue-url', 'report-path', 'report-url', 'pull-request-url', 'previous-digest', 'restored-digest', 'previous-revision', 'restored-revision', 'new-revision', 'republished-version', 'packages']
 
 describe('dist/index.js, run as the runner runs it', () => {
   it('is a real bundle, not the tiny stub a misconfigured ncc writes', () => {
@@ -59,6 +59,7 @@ describe('dist/index.js, run as the runner runs it', () => {
       'previous-revision': '',
       'restored-revision': '',
       'new-revision': '',
+      'republished-version': '',
       packages: ''
     })
     expect(run.summary).toContain('## ✅ Rollback completed')

@@ -20,6 +20,7 @@ describe('readInputs', () => {
       packageNames: ['acme-widget'],
       fromWorkspaces: false,
       partialOk: false,
+      strategy: 'retag',
       rollbackVersion: '1.2.3',
       restoreVersion: undefined,
       channel: 'latest',

@@ -166,6 +166,29 @@ describe('npm rollback against Verdaccio', () => {
     expect(await snapshot(registry, pkg)).toBe(before)
   })
 
+  it('strategy republish: 1.2.2\'s code as 1.2.4 on latest, 1.2.3 deprecated pointing at 1.2.4; re-runs (also with current) publish nothing', async () => {
+    const pkg = 'republish-widget'
+    await publishPackage(registry, pkg, ['1.2.1', '1.2.2', '1.2.3'])
+    const runStarted = new Date(Date.now() - 60_000).toISOString()
+    const { result } = await rollback(inputs(pkg, { strategy: 'republish' }))
+    expect(result.status).toBe('completed')
+    expect(result.plan.republish).toEqual({ version: '1.2.4', from: '1.2.2' })
+    expect([result.moved, result.republished, result.deprecated]).toEqual([true, true, true])
+    expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.4')
+    expect(await npmView(registry.url, `${pkg}@1.2.4`, 'releaseRollback')).toMatchObject({ rollbackOf: '1.2.3', restoredFrom: '1.2.2' })
+    expect(await npmView(registry.url, `${pkg}@1.2.3`, 'deprecated')).toBe('1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.4 instead.')
+
+    const before = await snapshot(registry, pkg)
+    const again = await rollback(inputs(pkg, { strategy: 'republish' }))
+    expect(again.result.status).toBe('already-done')
+    // current + published-after: 1.2.4 (published after the run started) stands for 1.2.3, never rolled back in turn
+    const automated = await rollback(inputs(pkg, { strategy: 'republish', rollbackVersion: 'current', publishedAfter: runStarted }))
+    expect(automated.result.status).toBe('already-done')
+    expect(automated.result.plan.rollbackVersion).toBe('1.2.3')
+    expect(await snapshot(registry, pkg)).toBe(before)
+    expect(Object.keys((await npmView(registry.url, pkg, 'versions')) as string[])).toHaveLength(4)
+  })
+
   describe('bad input that only the registry can reveal: a clear error, nothing changed', () => {
     const pkg = 'guarded-widget'
     beforeAll(async () => {

@@ -27,6 +27,8 @@ export interface RollbackInputs {
   fromWorkspaces?: boolean
   /** keep the packages that succeeded when another fails (no compensation) */
   partialOk?: boolean
+  /** npm: retag (move the channel back) or republish (publish the good code as the next version) */
+  strategy?: 'retag' | 'republish'
   /** an exact version, or 'current': whatever the channel holds now (needs publishedAfter) */
   rollbackVersion: string
   /** ISO-8601: roll back only a version published after this time (the circuit breaker) */
@@ -77,6 +79,13 @@ export function parsePublishedAfter(name: string, raw: string): string | undefin
     throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at has this form).')
   }
   return new Date(ms).toISOString()
+}
+
+export function parseStrategy(name: string, raw: string, target: TargetKind): 'retag' | 'republish' {
+  const v = (raw.trim() || 'retag').toLowerCase()
+  if (v !== 'retag' && v !== 'republish') throw new InputError(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).')
+  if (v === 'republish' && target !== 'npm') throw new InputError(name, `republish is for npm packages, not target: ${target}.`, 'use strategy: retag.')
+  return v
 }
 
 export function parseTarget(name: string, raw: string): TargetKind {
@@ -317,6 +326,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     packageNames: packageNames ?? [packageName],
     fromWorkspaces,
     partialOk: parseBoolean('partial-ok', get('partial-ok'), false),
+    strategy: parseStrategy('strategy', get('strategy'), target),
     rollbackVersion,
     publishedAfter,
     restoreVersion,

@@ -27,6 +27,7 @@ export const Outputs = {
   previousRevision: 'previous-revision',
   restoredRevision: 'restored-revision',
   newRevision: 'new-revision',
+  republishedVersion: 'republished-version',
   packages: 'packages'
 } as const
 
@@ -49,6 +50,7 @@ const EMPTY: OutputValues = {
   'previous-revision': '',
   'restored-revision': '',
   'new-revision': '',
+  'republished-version': '',
   packages: ''
 }
 
@@ -56,7 +58,8 @@ export function outputsOf(result: RollbackResult, books?: BookkeepingResult): Ou
   return {
     status: result.status,
     'previous-version': result.plan.previousVersion ?? '',
-    'restored-version': result.plan.restoreVersion,
+    // the version the channel points at now: with republish, the fix-forward version
+    'restored-version': result.plan.republish?.version ?? result.plan.restoreVersion,
     moved: String(result.moved),
     deprecated: String(result.deprecated),
     'incident-id': result.plan.incidentId,
@@ -70,6 +73,7 @@ export function outputsOf(result: RollbackResult, books?: BookkeepingResult): Ou
     'previous-revision': '',
     'restored-revision': '',
     'new-revision': '',
+    'republished-version': result.plan.republish?.version ?? '',
     packages: ''
   }
 }

@@ -14,6 +14,8 @@ export interface VersionInfo {
   digest?: string
   /** Helm: the revision to roll back to for this version */
   revision?: number
+  /** npm: this version is a republish (strategy republish) replacing that bad version */
+  republishOf?: string
 }
 
 /** What the registry holds for the package, read fresh just before planning. */
@@ -32,6 +34,8 @@ export interface PlanRequest {
   deprecate: boolean
   deprecationMessage: string
   force: boolean
+  /** retag (default): point the channel at the restore version; republish: publish its code as the next version */
+  strategy?: 'retag' | 'republish'
 }
 
 export type TagAction =
@@ -62,6 +66,8 @@ export interface Plan {
   otherTagsOnBad: string[]
   warnings: string[]
   incidentId: string
+  /** strategy republish: the restore version's code published as `version`, which the channel then holds */
+  republish?: { version: string; from: string }
 }
 
 /** A deterministic key for one incident: the same rollback always gets the same id. */
@@ -144,18 +150,23 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
   }
 
   const current = state.distTags[req.channel]
+  // republish: the channel's goal is the fix-forward version carrying the restore version's code
+  const republish = req.strategy === 'republish' ? { version: fixForwardVersion(bad), from: restore } : undefined
+  const goal = republish?.version ?? restore
   let tag: TagAction
-  if (current === restore) {
+  if (republish && current === republish.version && state.versions[current]?.republishOf === bad) {
+    tag = { kind: 'already', to: current }
+  } else if (current === restore && !republish) {
     tag = { kind: 'already', to: restore }
   } else if (current === bad) {
-    tag = { kind: 'move', from: current, to: restore }
+    tag = { kind: 'move', from: current, to: goal }
   } else if (current !== undefined && semver.valid(current) && semver.gt(current, bad) && !req.force) {
     tag = { kind: 'keep-newer', holder: current }
     warnings.push(
       `'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. Set force: true to move it back anyway.`
     )
   } else if (req.force) {
-    tag = { kind: 'move', from: current, to: restore }
+    tag = { kind: 'move', from: current, to: goal }
     warnings.push(
       `force: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`
     )
@@ -175,7 +186,7 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
   if (req.deprecate) {
     const message = renderDeprecationMessage(req.deprecationMessage, {
       version: bad,
-      restore,
+      restore: goal,
       channel: req.channel,
       reason: req.reason
     })
@@ -206,7 +217,8 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
     deprecation,
     otherTagsOnBad,
     warnings,
-    incidentId: incidentId(req.packageName, req.channel, bad, restore)
+    incidentId: incidentId(req.packageName, req.channel, bad, restore),
+    ...(republish ? { republish } : {})
   }
 }
 
@@ -246,7 +258,8 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
     if (holder === undefined) {
       throw new InputError('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, 'check the channel input.')
     }
-    version = holder
+    // a version we republished stands for the bad one it replaced: never roll it back in turn
+    version = state.versions[holder]?.republishOf ?? holder
   }
   if (publishedAfter === undefined) return { proceed: true, rollbackVersion: version }
   const publishedAt = state.versions[version]?.publishedAt
@@ -263,3 +276,25 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
   }
   return { proceed: true, rollbackVersion: version }
 }
+
+/**
+ * The version a fix-forward republish gets: the next one above the bad version on the
+ * same line, so that every range that let the bad version in (`^1.2.0`, `~1.2.3`,
+ * `>=1.2.3`) prefers it, and updaters that never downgrade still move onto it.
+ *
+ * - a stable bad version gets the next patch: `1.2.3` -> `1.2.4`;
+ * - a prerelease gets the next prerelease of the same line: `2.0.0-beta.3` ->
+ *   `2.0.0-beta.4`, `2.0.0-rc` -> `2.0.0-rc.0` (semver's `prerelease` increment; it never
+ *   leaves the prerelease line, so `2.0.0` itself stays free for the real release).
+ *
+ * Build metadata is dropped (`1.2.3+build.5` -> `1.2.4`). Throws on an invalid version.
+ */
+export function fixForwardVersion(bad: string): string {
+  const parsed = semver.parse(bad)
+  if (!parsed) throw new InputError('rollback-version', `'${bad}' is not a valid semver version.`, 'give the exact version to roll back, such as 1.2.3.')
+  const next = parsed.prerelease.length > 0 ? semver.inc(parsed.version, 'prerelease') : semver.inc(parsed.version, 'patch')
+  /* c8 ignore next */
+  if (!next) throw new InputError('rollback-version', `cannot compute the version after '${bad}'.`, 'give a valid semver version.')
+  return next
+}
+

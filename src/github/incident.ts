@@ -53,8 +53,10 @@ export interface IncidentRecord {
   tagsAfter: Record<string, string>
   severity: Severity
   reason: string
-  /** the strategy used to protect users (retag now; republish comes later) */
-  strategy: 'retag'
+  /** how users are protected: the channel moved back, or the good code republished as the next version */
+  strategy: 'retag' | 'republish'
+  /** strategy republish: the version that carries the good code */
+  republishedVersion?: string
   /** several packages in one incident: a row each (packageName then names them all briefly) */
   packages?: Array<{ name: string; previousVersion?: string; restoreVersion?: string; outcome: string }>
   /** where the release lives; absent means npm (records written before targets existed) */

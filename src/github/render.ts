@@ -120,8 +120,8 @@ export interface ProtectionContext {
  * resolution goes through `latest` only, so for another channel only installs that name
  * the tag are steered by the move; ranges are steered by the deprecation, if at all.
  */
-export function installerProtection(strategy: 'retag', context: ProtectionContext = {}): InstallerProtection[] {
-  if (strategy !== 'retag') throw new Error(`no protection table for strategy ${String(strategy)}`)
+export function installerProtection(strategy: 'retag' | 'republish', context: ProtectionContext & { republished?: string } = {}): InstallerProtection[] {
+  if (strategy === 'republish') return republishProtection(context)
   const channel = context.channel ?? 'latest'
   const bad = context.rollbackVersion ? code(context.rollbackVersion) : 'the bad version'
   const good = context.restoreVersion ? code(context.restoreVersion) : 'the restored version'
@@ -197,6 +197,23 @@ export function installerProtection(strategy: 'retag', context: ProtectionContex
   ]
 }
 
+/** strategy republish: the good code is the highest version, so ranges, updaters and Yarn Berry take it. */
+function republishProtection(context: ProtectionContext & { republished?: string }): InstallerProtection[] {
+  const bad = context.rollbackVersion ? code(context.rollbackVersion) : 'the bad version'
+  const fix = context.republished ? code(context.republished) : 'the republished version'
+  const good = context.restoreVersion ? code(context.restoreVersion) : 'the good version'
+  const highest = `${fix} (the code of ${good}) is now the highest version, so any range that allowed ${bad} resolves to it.`
+  return [
+    { installer: 'npm', protected: 'yes', why: `${highest} \`latest\` points at it too.` },
+    { installer: 'pnpm', protected: 'yes', why: highest },
+    { installer: 'Yarn Classic (≥ 1.3)', protected: 'yes', why: highest },
+    { installer: 'Yarn Berry (2+)', protected: 'yes', why: `Takes the highest match: ${fix}, not ${bad}.` },
+    { installer: 'bun', protected: 'yes', why: `Takes the highest match: ${fix}.` },
+    { installer: 'Lockfiles and existing installs', protected: 'partly', why: `A lockfile keeps ${bad} until it is updated; \`npm update\`, Renovate and Dependabot now move it forward to ${fix} (updaters never downgrade, so this is what reaches them).` },
+    { installer: 'Renovate / Dependabot PRs already opened', protected: 'partly', why: `PRs to ${bad} are superseded by new ones to ${fix}; close the old ones.` }
+  ]
+}
+
 const PROTECTION_LABEL: Record<Protection, string> = { yes: '✅ yes', partly: '⚠️ partly', no: '❌ no' }
 
 /** A row per package of a multi-package incident. */
@@ -210,8 +227,16 @@ function packagesTable(r: IncidentRecord): string {
 /** npm's installers are only the question for npm packages. */
 const isNpm = (r: IncidentRecord) => r.target === undefined || r.target === 'npm'
 
+/** What the other strategy would change, under the table. */
+function strategyNote(r: IncidentRecord): string {
+  return r.strategy === 'republish'
+    ? `Strategy **republish**: the good code was published as ${code(r.republishedVersion ?? 'the next version')}. A plain retag would have moved only the tag: lockfiles, updaters (which never downgrade) and Yarn Berry would not have been reached.`
+    : `Strategy **retag**: the tag moved back. To reach lockfiles, updaters (which never downgrade) and Yarn Berry too, run again with \`strategy: republish\`, which publishes the good code as the next version.`
+}
+
 function protectionTable(r: IncidentRecord): string {
   const rows = installerProtection(r.strategy, {
+    republished: r.republishedVersion,
     channel: r.channel,
     rollbackVersion: r.rollbackVersion,
     restoreVersion: r.restoreVersion,
@@ -320,7 +345,7 @@ export function renderIssueBody(r: IncidentRecord, ctx: RunContext, links: { rep
     `### Reason\n${inert(r.reason)}`
   ]
   if (r.warnings.length > 0) parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
-  if (isNpm(r)) parts.push(`### Who is protected by this rollback\n${protectionTable(r)}`)
+  if (isNpm(r)) parts.push(`### Who is protected by this rollback\n${protectionTable(r)}\n\n${strategyNote(r)}`)
   parts.push(`### After the rollback\n${checklist(r)}`)
   parts.push(`### Message to users\nReady to post (release notes, discussions, chat):\n\n${fenced('text', userMessage(r))}`)
   return parts.join('\n\n') + '\n'
@@ -435,7 +460,7 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
   if (!isOptString(o.previousVersion) || !isOptString(o.deprecationMessage) || !isOptString(o.issueUrl) || !isOptString(o.reportPath)) return undefined
   if (o.issueNumber !== undefined && !(Number.isSafeInteger(o.issueNumber) && (o.issueNumber as number) > 0)) return undefined
   if (!isStringMap(o.tagsBefore) || !isStringMap(o.tagsAfter)) return undefined
-  if (!(SEVERITIES as readonly unknown[]).includes(o.severity) || o.strategy !== 'retag') return undefined
+  if (!(SEVERITIES as readonly unknown[]).includes(o.severity) || (o.strategy !== 'retag' && o.strategy !== 'republish')) return undefined
   if (!Array.isArray(o.runs) || !o.runs.every(validRun)) return undefined
   if (!Array.isArray(o.timeline) || !o.timeline.every(validEvent)) return undefined
   if (!Array.isArray(o.warnings) || !o.warnings.every(isString)) return undefined
@@ -453,7 +478,8 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
     tagsAfter: { ...o.tagsAfter },
     severity: o.severity as IncidentRecord['severity'],
     reason: o.reason as string,
-    strategy: 'retag',
+    strategy: o.strategy as IncidentRecord['strategy'],
+    republishedVersion: typeof o.republishedVersion === 'string' ? o.republishedVersion : undefined,
     target: o.target === 'docker' || o.target === 'helm' ? o.target : undefined,
     packages: Array.isArray(o.packages)
       ? o.packages.map((p: { name: string; previousVersion?: string; restoreVersion?: string; outcome: string }) => ({ name: String(p.name), previousVersion: p.previousVersion, restoreVersion: p.restoreVersion, outcome: String(p.outcome) }))
@@ -509,6 +535,8 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     ...base,
     incidentId: current.incidentId,
     target: current.target,
+    strategy: current.strategy,
+    republishedVersion: current.republishedVersion ?? base.republishedVersion,
     // per package: a re-run's "already" keeps the row that says what actually happened
     packages: current.packages?.map((row) => (row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : row)) ?? base.packages,
     restoreVersion: current.restoreVersion,
@@ -645,7 +673,7 @@ export function renderReport(r: IncidentRecord, ctx: RunContext, previous?: stri
     `## Actions taken\n${actionsTaken(r)}`
   ]
   if (r.warnings.length > 0) parts.push(['## Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
-  if (isNpm(r)) parts.push(`## Who is protected\n${protectionTable(r)}`)
+  if (isNpm(r)) parts.push(`## Who is protected\n${protectionTable(r)}\n\n${strategyNote(r)}`)
   parts.push(`## Still to do by humans\n${NOTES_START}\n${notesOf(previous) ?? DEFAULT_NOTES}\n${NOTES_END}`)
   parts.push(`## Links\n${links.length > 0 ? links.join('\n') : '_None recorded._'}`)
   parts.push(encodeRecord(r))

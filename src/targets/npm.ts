@@ -4,6 +4,7 @@ import npmFetch from 'npm-registry-fetch'
 import { InputError, RegistryError } from '../errors.js'
 import type { PackageState } from '../plan.js'
 import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, writeThenConfirm, type Logger, type RetryPolicy } from '../retry.js'
+import { noteOf, republish } from './republish.js'
 import type { Target, WriteOutcome } from './target.js'
 
 export interface NpmTargetOptions {
@@ -113,6 +114,11 @@ export class NpmTarget implements Target {
         'check that npm-token holds a current token for this registry, not one for another registry or an expired one.'
       )
     }
+  }
+
+  async republish(args: { bad: string; restore: string; channel: string; incidentId: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }> {
+    const { packageName, registry, token, log, timeoutMs, userAgent } = this.options
+    return republish({ packageName, registry, token, log, retry: this.retry, timeoutMs, userAgent, ...args })
   }
 
   async inspect(): Promise<PackageState> {
@@ -237,9 +243,11 @@ function toState(doc: Packument): PackageState {
   for (const [v, manifest] of Object.entries(doc.versions ?? {})) {
     const d = manifest?.deprecated
     const t = doc.time?.[v]
+    const note = noteOf(manifest)
     versions[v] = {
       ...(typeof d === 'string' && d !== '' ? { deprecated: d } : {}),
-      ...(typeof t === 'string' ? { publishedAt: t } : {})
+      ...(typeof t === 'string' ? { publishedAt: t } : {}),
+      ...(note ? { republishOf: note.rollbackOf } : {})
     }
   }
   return { name: doc.name, distTags: { ...(doc['dist-tags'] ?? {}) }, versions }

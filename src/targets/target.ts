@@ -31,4 +31,9 @@ export interface Target {
    * rollback then plans no deprecation.
    */
   retire?(version: string, message: string): Promise<WriteOutcome>
+  /**
+   * npm's fix-forward: publishes the `restore` version's code as `version` (the next
+   * version above `bad`) under `channel`, idempotently. Reports what the channel holds after.
+   */
+  republish?(args: { bad: string; restore: string; channel: string; incidentId: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }>
 }

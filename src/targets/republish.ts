@@ -1,0 +1,510 @@
+// Fix-forward republish: a new patch above the bad version that carries the restore
+// version's code. Moving a dist-tag back does not reach Yarn Berry (it ignores `latest`)
+// nor anyone whose lockfile or updater already took the bad version (updaters never
+// downgrade); a higher version with the good code does.
+//
+// The pure part (fixForwardVersion, noteOf, rewriteTarball) does no network I/O; the I/O
+// part (republish) talks to the registry through npm-registry-fetch and libnpmpublish with
+// the same token scoping as NpmTarget. No @actions/* here.
+import { gzipSync } from 'node:zlib'
+// libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
+import { publish as publishPackage } from 'libnpmpublish'
+import npmFetch from 'npm-registry-fetch'
+import semver from 'semver'
+import ssri from 'ssri'
+import { Header, Parser, Pax, type ReadEntry } from 'tar'
+import { InputError, RegistryError, RollbackError } from '../errors.js'
+import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, writeThenConfirm, type Logger, type RetryPolicy } from '../retry.js'
+import { escapePackageName, nerfDart } from './npm.js'
+
+import { fixForwardVersion } from '../plan.js'
+
+export { fixForwardVersion }
+
+/** The package.json (and registry manifest) field that marks a republished version. */
+export const NOTE_KEY = 'releaseRollback'
+
+/**
+ * What a republished version says about itself, under `releaseRollback` in its
+ * package.json and so in its registry manifest (`npm view pkg@1.2.4 releaseRollback`).
+ * Verdaccio and the npm registry both keep unknown package.json fields in the full
+ * packument's `versions[v]` (the abbreviated install document drops them, as it drops
+ * every field installs do not need).
+ */
+export interface RepublishNote {
+  /** the bad version this one replaces */
+  rollbackOf: string
+  /** the version whose tarball this one carries */
+  restoredFrom: string
+  /** the rollback's incident id (plan.incidentId) */
+  incidentId: string
+}
+
+/** The note a manifest carries, when it carries a well-formed one. */
+export function noteOf(manifest: unknown): RepublishNote | undefined {
+  const note = (manifest as Record<string, unknown> | undefined)?.[NOTE_KEY] as Record<string, unknown> | undefined
+  if (!note || typeof note !== 'object') return undefined
+  const { rollbackOf, restoredFrom, incidentId } = note
+  if (typeof rollbackOf !== 'string' || typeof restoredFrom !== 'string' || typeof incidentId !== 'string') return undefined
+  return { rollbackOf, restoredFrom, incidentId }
+}
+
+export interface RewrittenTarball {
+  /** the new gzipped tarball */
+  tarball: Buffer
+  /** the rewritten package.json, as published inside the tarball */
+  manifest: Record<string, unknown>
+  /** the package.json as it was in the original tarball */
+  original: Record<string, unknown>
+}
+
+interface Entry {
+  path: string
+  type: ReadEntry['type']
+  mode?: number
+  uid?: number
+  gid?: number
+  uname?: string
+  gname?: string
+  mtime?: Date
+  linkpath?: string
+  devmaj: number
+  devmin: number
+  body: Buffer
+}
+
+/** `./x/y` -> `['x', 'y']` (empty and `.` components dropped, as npm's extraction sees it). */
+function components(p: string): string[] {
+  return p.split('/').filter((c) => c !== '' && c !== '.')
+}
+
+/** The path with its top folder renamed to `package` (npm strips the top folder, whatever its name). */
+function underPackage(p: string, type: string): string {
+  const parts = components(p)
+  if (parts.length >= 2) return ['package', ...parts.slice(1)].join('/') + (p.endsWith('/') ? '/' : '')
+  if (parts.length === 1 && type === 'Directory') return 'package/'
+  return p
+}
+
+async function readEntries(tarball: Buffer): Promise<Entry[]> {
+  const entries: Entry[] = []
+  await new Promise<void>((resolve, reject) => {
+    let failed = false
+    const fail = (e: unknown) => {
+      if (failed) return
+      failed = true
+      reject(e instanceof Error ? e : new Error(String(e)))
+    }
+    // strict: a damaged header is an error, not a skipped entry
+    const parser = new Parser({ strict: true })
+    parser.on('error', fail)
+    parser.on('ignoredEntry', (e: ReadEntry) => fail(new Error(`the tarball has an entry this tool cannot carry over faithfully (${e.type} ${e.path})`)))
+    parser.on('entry', (e: ReadEntry) => {
+      const chunks: Buffer[] = []
+      e.on('data', (c: Buffer) => chunks.push(c))
+      e.on('end', () => {
+        entries.push({
+          path: e.path,
+          type: e.type,
+          mode: e.mode,
+          uid: e.uid,
+          gid: e.gid,
+          uname: e.uname,
+          gname: e.gname,
+          mtime: e.mtime,
+          linkpath: e.linkpath,
+          devmaj: e.header.devmaj,
+          devmin: e.header.devmin,
+          body: Buffer.concat(chunks)
+        })
+      })
+    })
+    parser.on('end', () => (failed ? undefined : resolve()))
+    try {
+      parser.end(tarball)
+    } catch (e) {
+      fail(e)
+    }
+  })
+  return entries
+}
+
+function encodeEntry(entry: Entry): Buffer[] {
+  const path = underPackage(entry.path, entry.type)
+  const linkpath = entry.type === 'Link' && entry.linkpath !== undefined ? underPackage(entry.linkpath, 'File') : entry.linkpath
+  const fields = {
+    path,
+    linkpath,
+    mode: entry.mode,
+    uid: entry.uid,
+    gid: entry.gid,
+    uname: entry.uname,
+    gname: entry.gname,
+    size: entry.body.length,
+    mtime: entry.mtime,
+    type: entry.type,
+    devmaj: entry.devmaj,
+    devmin: entry.devmin
+  }
+  const header = new Header(fields)
+  const needPax = header.encode()
+  const out: Buffer[] = []
+  // long paths, big numbers, non-ASCII names: a pax header carries them, as node-tar writes it
+  if (needPax) out.push(new Pax({ path, linkpath, size: fields.size, mtime: fields.mtime, uid: fields.uid, gid: fields.gid, uname: fields.uname, gname: fields.gname }).encode())
+  out.push(header.block as Buffer)
+  if (entry.body.length > 0) {
+    out.push(entry.body)
+    const pad = (512 - (entry.body.length % 512)) % 512
+    if (pad) out.push(Buffer.alloc(pad))
+  }
+  return out
+}
+
+/** npm's own way of writing package.json: keep the file's indentation and line endings. */
+function stringifyLike(original: string, value: unknown): string {
+  const indent = /^\{\r?\n([ \t]+)"/.exec(original)?.[1] ?? (/^\{\r?\n/.test(original) ? '  ' : '')
+  const eol = original.includes('\r\n') ? '\r\n' : '\n'
+  const trailing = /\r?\n$/.test(original) ? eol : ''
+  const text = JSON.stringify(value, null, indent)
+  return (eol === '\n' ? text : text.replace(/\n/g, eol)) + trailing
+}
+
+/**
+ * Rewrites an npm package tarball: `edit` changes the parsed package.json in place (it is
+ * written back with the file's own indentation and line endings); every other entry keeps
+ * its bytes, mode, type, owner fields and mtime. The top folder becomes `package/` (npm
+ * strips it whatever it is called). The tarball is read with node-tar, the parser npm
+ * installs with, so this sees the same entries an install would. Refuses an archive with
+ * no or several top-level package.json files, or entries it cannot carry over.
+ */
+export async function rewriteTarball(tarball: Buffer, edit: (pkg: Record<string, unknown>) => void): Promise<RewrittenTarball> {
+  let entries: Entry[]
+  try {
+    entries = await readEntries(tarball)
+  } catch (e) {
+    throw new RegistryError(`The tarball could not be read: ${e instanceof Error ? e.message : String(e)}.`, 'check the restore version installs with npm; republish a version whose tarball is intact.')
+  }
+  const isManifest = (e: Entry) => e.type === 'File' || e.type === 'OldFile' || e.type === 'ContiguousFile'
+  const manifests = entries.filter((e) => isManifest(e) && components(e.path).length === 2 && components(e.path)[1] === 'package.json')
+  if (manifests.length !== 1) {
+    throw new RegistryError(
+      `The tarball has ${manifests.length === 0 ? 'no' : manifests.length} top-level package.json file${manifests.length === 1 ? '' : 's'}.`,
+      'republish needs a tarball npm can install; use strategy: retag for this version.'
+    )
+  }
+  const entry = manifests[0]
+  const text = entry.body.toString('utf8').replace(/^\uFEFF/, '')
+  let original: Record<string, unknown>
+  try {
+    original = JSON.parse(text) as Record<string, unknown>
+  } catch (e) {
+    throw new RegistryError(`The tarball's package.json is not valid JSON (${e instanceof Error ? e.message : String(e)}).`, 'use strategy: retag for this version.')
+  }
+  if (!original || typeof original !== 'object' || Array.isArray(original)) {
+    throw new RegistryError(`The tarball's package.json is not a JSON object.`, 'use strategy: retag for this version.')
+  }
+  const manifest = JSON.parse(text) as Record<string, unknown>
+  edit(manifest)
+  entry.body = Buffer.from(stringifyLike(text, manifest), 'utf8')
+
+  const blocks: Buffer[] = []
+  for (const e of entries) blocks.push(...encodeEntry(e))
+  blocks.push(Buffer.alloc(1024)) // end of archive: two zero blocks
+  return { tarball: gzipSync(Buffer.concat(blocks)), manifest, original }
+}
+
+// ---------------------------------------------------------------------------------------
+// The I/O part
+
+export interface RepublishOptions {
+  packageName: string
+  /** with a trailing slash */
+  registry: string
+  token?: string
+  /** the dist-tag the republished version is published under */
+  channel: string
+  /** the bad version */
+  bad: string
+  /** the version whose code is republished */
+  restore: string
+  /** plan.incidentId */
+  incidentId: string
+  log: Logger
+  retry?: RetryPolicy
+  /** per request, ms (tarball transfers get at least two minutes) */
+  timeoutMs?: number
+  userAgent?: string
+}
+
+export interface RepublishResult {
+  /** the fix-forward version (fixForwardVersion(bad)) */
+  version: string
+  /** published now, or found from an earlier run of the same rollback */
+  outcome: 'published' | 'already'
+  /** the republished tarball's integrity, as the registry serves it */
+  integrity: string
+  /** what the channel's dist-tag holds after the run (the caller moves it when it is not `version`) */
+  channelHolds?: string
+}
+
+interface VersionManifest {
+  name?: unknown
+  version?: unknown
+  deprecated?: unknown
+  gitHead?: unknown
+  dist?: { integrity?: unknown; shasum?: unknown; tarball?: unknown }
+  [key: string]: unknown
+}
+
+interface Packument {
+  name?: string
+  'dist-tags'?: Record<string, string>
+  versions?: Record<string, VersionManifest>
+  time?: Record<string, unknown>
+}
+
+
+/**
+ * Publishes the restore version's code as the fix-forward version (see fixForwardVersion)
+ * under the channel's dist-tag, with a RepublishNote in its package.json:
+ *
+ * 1. reads the packument fresh; when the fix-forward version exists and carries our note
+ *    for the same bad/restore pair, returns `already` (nothing is written; the channel is
+ *    left to the caller and reported in `channelHolds`); when it exists otherwise, throws;
+ * 2. downloads the restore version's tarball (the token goes only where npm would send
+ *    it: the registry's host) and checks it against `dist.integrity` / `dist.shasum`
+ *    before using it: a mismatch throws and nothing is published;
+ * 3. rewrites package.json inside it (version, note) and keeps every other file as is;
+ * 4. publishes with libnpmpublish, `defaultTag` = the channel, so the channel moves to the
+ *    new version in the same write; decides from a read-back (an error that took effect
+ *    counts as done), which must show the version with the integrity of the bytes sent;
+ * 5. downloads the published tarball and checks it against the registry's integrity.
+ *
+ * Refuses to run when the channel holds a version above the fix-forward version (the
+ * publish would move it backwards). Never logs or throws the token.
+ */
+export async function republish(opts: RepublishOptions): Promise<RepublishResult> {
+  const { packageName, registry, channel, bad, restore, incidentId, log } = opts
+  const policy = opts.retry ?? DEFAULT_RETRY
+  const escaped = escapePackageName(packageName)
+  const fix = fixForwardVersion(bad)
+  if (!semver.valid(restore)) throw new InputError('restore-version', `'${restore}' is not a valid semver version.`, 'give the exact version to restore, such as 1.2.2.')
+
+  const fetchOptions = (command: string, extra: Record<string, unknown> = {}, transfer = false): npmFetch.Options =>
+    ({
+      registry,
+      // the token is scoped to the registry: npm-registry-fetch sends it to that host only
+      ...(opts.token ? { [`${nerfDart(registry)}:_authToken`]: opts.token } : {}),
+      retry: { retries: 0 },
+      timeout: transfer ? Math.max(opts.timeoutMs ?? 30_000, 120_000) : (opts.timeoutMs ?? 30_000),
+      preferOnline: true,
+      fullMetadata: true,
+      npmCommand: command,
+      userAgent: opts.userAgent ?? 'release-rollback',
+      headers: { 'cache-control': 'no-cache' },
+      ...extra
+    }) as npmFetch.Options
+
+  const explain = (e: unknown, what: string) => explainError(e, what, packageName, registry)
+
+  const readPackument = (): Promise<Packument> =>
+    withRetry(`reading ${packageName}`, () => npmFetch.json(`/${escaped}?write=true`, fetchOptions('view')) as Promise<Packument>, policy, log).catch((e) => {
+      if (statusOf(e) === 404) {
+        throw new InputError('package', `${packageName} was not found on ${registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).')
+      }
+      throw explain(e, 'Reading')
+    })
+
+  const download = async (version: string, manifest: VersionManifest): Promise<{ data: Buffer; integrity: string }> => {
+    const dist = manifest.dist ?? {}
+    const url = typeof dist.tarball === 'string' ? dist.tarball : undefined
+    if (!url || !/^https?:\/\//i.test(url)) {
+      throw new RegistryError(`${packageName}@${version} has no usable tarball URL in the registry (${JSON.stringify(dist.tarball ?? null)}).`, 'check the registry; use strategy: retag meanwhile.')
+    }
+    const expected = expectedIntegrity(dist)
+    if (!expected) {
+      throw new RegistryError(`${packageName}@${version} has neither dist.integrity nor dist.shasum in the registry: its tarball cannot be verified.`, 'use strategy: retag for this version.')
+    }
+    const data = await withRetry(
+      `downloading ${packageName}@${version}`,
+      async () => {
+        // a full URL: npm-registry-fetch attaches the token only when the URL is on the
+        // registry's host (nerf-dart match or same host), and drops it on a cross-host redirect
+        const res = await npmFetch(url, fetchOptions('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, true))
+        return Buffer.from(await res.arrayBuffer())
+      },
+      policy,
+      log
+    ).catch((e) => {
+      throw explain(e, 'Downloading the tarball of')
+    })
+    if (!ssri.checkData(data, expected)) {
+      const got = ssri.fromData(data, { algorithms: [ssri.parse(expected, { single: true }).algorithm] }).toString()
+      throw new RegistryError(
+        `The tarball of ${packageName}@${version} (${url}) does not match the integrity the registry gives for it: expected ${expected}, got ${got}. Nothing was published.`,
+        'the download was altered on the way (a proxy or mirror?) or the registry is inconsistent; check the registry and re-run.'
+      )
+    }
+    return { data, integrity: ssri.fromData(data, { algorithms: ['sha512'] }).toString() }
+  }
+
+  const before = await readPackument()
+  const versions = before.versions ?? {}
+  if (!versions[bad]) {
+    throw new InputError('rollback-version', `${packageName}@${bad} does not exist in the registry.`, 'give a published version.')
+  }
+  const existing = versions[fix]
+  if (existing) {
+    const note = noteOf(existing)
+    if (!note) {
+      throw new InputError(
+        'strategy',
+        `republish would publish ${packageName}@${fix}, but ${fix} already exists and is not a republish by this tool (probably a real fix).`,
+        `if ${fix} is the fix, point '${channel}' at it with strategy: retag, restore-version: ${fix} and force: true; otherwise use strategy: retag to move '${channel}' back to ${restore}.`
+      )
+    }
+    if (note.rollbackOf !== bad || note.restoredFrom !== restore) {
+      throw new InputError(
+        'restore-version',
+        `${packageName}@${fix} already exists as a republish of ${note.restoredFrom} replacing ${note.rollbackOf} (incident ${note.incidentId}), not of ${restore} replacing ${bad}.`,
+        `give restore-version: ${note.restoredFrom} to finish that rollback, or use strategy: retag.`
+      )
+    }
+    log.info(`${packageName}@${fix} already republishes ${restore} in place of ${bad} (incident ${note.incidentId}): nothing to publish.`)
+    const served = await download(fix, existing)
+    const holds = before['dist-tags']?.[channel]
+    return { version: fix, outcome: 'already', integrity: served.integrity, ...(holds !== undefined ? { channelHolds: holds } : {}) }
+  }
+
+  const holder = before['dist-tags']?.[channel]
+  if (holder !== undefined && semver.valid(holder) && semver.gt(holder, fix)) {
+    throw new InputError(
+      'strategy',
+      `'${channel}' holds ${holder}, above the fix-forward version ${fix}: publishing ${fix} under '${channel}' would move it backwards.`,
+      `${holder} is newer than the bad ${bad}; use strategy: retag (it leaves a newer version on the channel and deprecates ${bad}).`
+    )
+  }
+  const restoreManifest = versions[restore]
+  if (!restoreManifest) {
+    throw new InputError('restore-version', `${packageName}@${restore} does not exist in the registry.`, 'give a published version to restore.')
+  }
+
+  log.info(`Downloading ${packageName}@${restore} to republish it as ${fix}.`)
+  const source = await download(restore, restoreManifest)
+  log.info(`${packageName}@${restore}: tarball verified (${source.integrity}).`)
+
+  const note: RepublishNote = { rollbackOf: bad, restoredFrom: restore, incidentId }
+  const rewritten = await rewriteTarball(source.data, (pkg) => {
+    pkg.version = fix
+    pkg[NOTE_KEY] = note
+  })
+  if (rewritten.original.name !== packageName) {
+    throw new RegistryError(
+      `The tarball of ${packageName}@${restore} names the package ${JSON.stringify(rewritten.original.name)}, not ${packageName}. Nothing was published.`,
+      'the registry serves a tarball that does not match the package; use strategy: retag and check the registry.'
+    )
+  }
+  if (rewritten.original.version !== restore) {
+    log.warning(`The package.json in ${packageName}@${restore}'s tarball says version ${JSON.stringify(rewritten.original.version)}; republishing its code as ${fix} anyway.`)
+  }
+
+  // The registry manifest is the tarball's package.json (as `npm publish <tarball>` makes
+  // it), plus the source commit the restore version recorded. `tag` would override the
+  // dist-tag libnpmpublish writes; the channel decides that.
+  const manifest: Record<string, unknown> = { ...rewritten.manifest }
+  delete manifest.tag
+  if (manifest.gitHead === undefined && typeof restoreManifest.gitHead === 'string') manifest.gitHead = restoreManifest.gitHead
+  const integrity = ssri.fromData(rewritten.tarball, { algorithms: ['sha512'] }).toString()
+
+  let readBack: Packument | undefined
+  log.info(`Publishing ${packageName}@${fix} (the code of ${restore}) under '${channel}' (${integrity}).`)
+  await writeThenConfirm(
+    `publishing ${packageName}@${fix}`,
+    async () => {
+      await publishPackage(manifest, rewritten.tarball, {
+        ...fetchOptions('publish', {}, true),
+        defaultTag: channel,
+        // null: an existing package keeps its access level (public stays public, restricted stays restricted)
+        access: null
+      })
+    },
+    async () => {
+      readBack = await readPackument()
+      const published = readBack.versions?.[fix]
+      if (!published) return false
+      const theirs = noteOf(published)
+      if (!theirs || theirs.rollbackOf !== bad || theirs.restoredFrom !== restore) {
+        throw new RegistryError(`${packageName}@${fix} appeared on the registry, but not from this rollback (a concurrent publish?).`, `check ${packageName}@${fix} by hand before re-running.`)
+      }
+      if (published.dist?.integrity !== integrity) {
+        throw new RegistryError(
+          `${packageName}@${fix} is on the registry with integrity ${String(published.dist?.integrity)}, not the ${integrity} of the tarball sent.`,
+          `check ${packageName}@${fix} by hand (a concurrent run of the same rollback?) before re-running.`
+        )
+      }
+      return true
+    },
+    { policy, log, explain: (e) => explain(e, 'Publishing'), alsoRetry: (e) => statusOf(e) === 409 }
+  )
+
+  // after: what the registry now serves for the new version is what was sent
+  const served = await download(fix, readBack?.versions?.[fix] ?? {})
+  if (served.integrity !== integrity) {
+    throw new RegistryError(`The registry serves ${packageName}@${fix} with integrity ${served.integrity}, not the ${integrity} published.`, `check ${packageName}@${fix} by hand.`)
+  }
+  const holds = readBack?.['dist-tags']?.[channel]
+  if (holds !== fix) log.warning(`${packageName}@${fix} is published, but '${channel}' holds ${holds ?? 'nothing'}: the registry did not apply the publish's dist-tag.`)
+  log.info(`Published ${packageName}@${fix} with the code of ${restore}; '${channel}' -> ${holds ?? 'nothing'}.`)
+  return { version: fix, outcome: 'published', integrity, ...(holds !== undefined ? { channelHolds: holds } : {}) }
+}
+
+/** What ssri should check a tarball against: dist.integrity, else the legacy sha1 shasum. */
+function expectedIntegrity(dist: { integrity?: unknown; shasum?: unknown }): string | undefined {
+  if (typeof dist.integrity === 'string' && dist.integrity.trim() !== '') {
+    const parsed = ssri.parse(dist.integrity)
+    if (parsed && Object.keys(parsed).length > 0) return parsed.toString()
+  }
+  if (typeof dist.shasum === 'string' && /^[0-9a-f]{40}$/i.test(dist.shasum)) return ssri.fromHex(dist.shasum.toLowerCase(), 'sha1').toString()
+  return undefined
+}
+
+/** A registry failure as an error that says what to do; never includes the token. */
+function explainError(e: unknown, what: string, pkg: string, registry: string): RollbackError {
+  if (e instanceof RollbackError) return e
+  const err = e as { statusCode?: number; code?: string; message?: string }
+  const status = err.statusCode
+  const code = err.code
+  if (code === 'EOTP') {
+    return new RegistryError(
+      `The registry asked for a one-time password: the token's account has two-factor authentication for writes.`,
+      `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).`,
+      status,
+      code
+    )
+  }
+  if (code === 'EPRIVATE') {
+    return new RegistryError(`${what} ${pkg}: the restore version's package.json says "private": true, so it cannot be republished.`, 'use strategy: retag.', status, code)
+  }
+  if (status === 401) {
+    return new RegistryError(`${registry} rejected the token (401 Unauthorized).`, 'check that npm-token holds a current token for this registry (not expired or revoked).', status, code)
+  }
+  if (status === 403) {
+    return new RegistryError(
+      `${registry} refused: ${what.toLowerCase()} ${pkg} (403 Forbidden)${err.message ? `: ${firstLine(err.message)}` : ''}.`,
+      `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use strategy: retag then.`,
+      status,
+      code
+    )
+  }
+  const detail = status ? `HTTP ${status}` : (code ?? 'network error')
+  return new RegistryError(
+    `${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`,
+    isRetryable(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).' : 'see the registry message above.',
+    status,
+    code
+  )
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].slice(0, 300)
+}
