@@ -1,10 +1,11 @@
 // One rollback, start to finish, for every entry point (the action and the CLI): the
 // registry rollback, then the GitHub bookkeeping, with failures after the rollback took
 // effect turned into a partial result that names what is missing.
-import { buildMultiRecord, recordIncident, recordIncidentRecord, type BookkeepingResult } from './bookkeeping.js'
+import type { BookkeepingResult } from './bookkeeping.js'
 import { runMultiRollback, type MultiResult } from './multi.js'
 import { InputError, PartialError } from './errors.js'
-import { ghStatus, repoRef, type GitHubClient } from './github/client.js'
+import type { GitHubClient } from './github/client.js'
+import { ghStatus, repoRef } from './github/refs.js'
 import type { RunContext } from './github/incident.js'
 import type { GitHubInputs, RollbackInputs } from './inputs.js'
 import type { Logger } from './retry.js'
@@ -34,6 +35,7 @@ export async function executeMultiRollback(
   // a failed all-or-nothing run put its tags back: nothing happened to record
   if (!gh || multi.status === 'planned' || multi.status === 'failed') return { multi }
   const changes = multi.packages.filter((p) => p.moved || p.deprecated).map((p) => `rolled back \`${p.name}\``)
+  const { buildMultiRecord, recordIncidentRecord } = await import('./bookkeeping.js')
   const record = buildMultiRecord(multi, inputs, gi, ctx, new Date().toISOString())
   const reportName = `${multi.packages[0].name}-and-${multi.packages.length - 1}-more`
   const bookkeeping = await recordIncidentRecord(gh, ctx, defaultBranch, { record, changes, reportName }, gi, log)
@@ -69,6 +71,8 @@ export async function executeRollback(inputs: RollbackInputs, gi: GitHubInputs, 
   const outcome = await runRollback(inputs, target, log, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined)
   if (outcome.status === 'skipped' || outcome.status === 'planned' || !gh) return { outcome }
 
+  // the GitHub side (Octokit and the renderers) is loaded only when it runs
+  const { recordIncident } = await import('./bookkeeping.js')
   const bookkeeping = await recordIncident(gh, ctx, defaultBranch, outcome, inputs, gi, log)
   if (bookkeeping.missing.length > 0) {
     const { plan } = outcome

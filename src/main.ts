@@ -3,7 +3,6 @@ import * as core from '@actions/core'
 import type { BookkeepingResult } from './bookkeeping.js'
 import { PartialError, errorMessage } from './errors.js'
 import { executeMultiRollback, executeRollback } from './execute.js'
-import { createGitHubClient } from './github/client.js'
 import type { RunContext } from './github/incident.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
 import type { RollbackResult } from './rollback.js'
@@ -110,7 +109,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
     const userAgent = `release-rollback (node ${process.version})`
     const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token
-    const gh = books ? createGitHubClient({ token: gi.token as string, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core }) : undefined
+    // Octokit is loaded only when the bookkeeping will run
+    const gh = books ? (await import('./github/client.js')).createGitHubClient({ token: gi.token as string, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core }) : undefined
 
     // several npm packages, one incident
     const names = inputs.packageNames ?? [inputs.packageName]

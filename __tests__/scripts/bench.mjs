@@ -98,6 +98,26 @@ try {
   console.log(`  npm dist-tag add + npm deprecate: median ${median(bigTimes.byHand).toFixed(0)} ms`)
   console.log(`  release-rollback (with its reads and read-backs): median ${median(bigTimes.action).toFixed(0)} ms`)
 
+  // many packages, one incident: 20 packages against one, same registry
+  const family = async (n, tag) => {
+    const names = Array.from({ length: n }, (_, i) => `@bench${tag}/pkg-${i}`)
+    for (const name of names) await publishPackage(registry, name, ['1.2.2', '1.2.3'])
+    return names
+  }
+  const multiTimes = { one: [], twenty: [] }
+  for (let i = 0; i < Math.min(runs, 3); i++) {
+    for (const [key, n] of [['one', 1], ['twenty', 20]]) {
+      const names = await family(n, `${key}${i}`)
+      const t0 = performance.now()
+      const run = await runAction({ packages: names.join(','), 'rollback-version': '1.2.3', reason, registry: registry.url, 'npm-token': registry.token, 'create-issue': 'false', 'commit-report': 'false' })
+      if (!['completed'].includes(run.outputs.status)) throw new Error(`multi rollback: ${run.stdout}${run.stderr}`)
+      multiTimes[key].push(performance.now() - t0)
+    }
+  }
+  const one = median(multiTimes.one)
+  const twenty = median(multiTimes.twenty)
+  console.log(`packages: 1 package median ${one.toFixed(0)} ms, 20 packages in one incident median ${twenty.toFixed(0)} ms: ${(twenty / one).toFixed(2)}x (target: at most 3x)`)
+
   // cold start: from spawning the bundle to its first request reaching a registry
   const starts = []
   for (let i = 0; i < runs; i++) {

@@ -5,18 +5,11 @@ import { throttling } from '@octokit/plugin-throttling'
 import { Octokit } from '@octokit/rest'
 import type { Logger } from '../retry.js'
 
+export { ghMessage, ghStatus, repoRef, type RepoRef } from './refs.js'
+
 const GitHub = Octokit.plugin(retry, throttling)
 export type GitHubClient = InstanceType<typeof GitHub>
 
-export interface RepoRef {
-  owner: string
-  repo: string
-}
-
-export function repoRef(repository: string): RepoRef {
-  const [owner, repo] = repository.split('/')
-  return { owner, repo }
-}
 
 export interface GitHubClientOptions {
   token: string
@@ -61,15 +54,4 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   })
 }
 
-/** The HTTP status of an Octokit RequestError (undefined for network failures). */
-export function ghStatus(e: unknown): number | undefined {
-  const s = (e as { status?: unknown })?.status
-  return typeof s === 'number' ? s : undefined
-}
 
-/** GitHub's error message, for decisions (409 kinds) and for the user. */
-export function ghMessage(e: unknown): string {
-  const err = e as { response?: { data?: { message?: unknown } }; message?: unknown }
-  const m = err?.response?.data?.message ?? err?.message
-  return typeof m === 'string' ? m : String(e)
-}

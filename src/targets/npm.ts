@@ -4,7 +4,7 @@ import npmFetch from 'npm-registry-fetch'
 import { InputError, RegistryError } from '../errors.js'
 import type { PackageState } from '../plan.js'
 import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, writeThenConfirm, type Logger, type RetryPolicy } from '../retry.js'
-import { noteOf, republish } from './republish.js'
+import { noteOf } from './republish-note.js'
 import type { Target, WriteOutcome } from './target.js'
 
 export interface NpmTargetOptions {
@@ -118,6 +118,8 @@ export class NpmTarget implements Target {
 
   async republish(args: { bad: string; restore: string; channel: string; incidentId: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }> {
     const { packageName, registry, token, log, timeoutMs, userAgent } = this.options
+    // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
+    const { republish } = await import('./republish.js')
     return republish({ packageName, registry, token, log, retry: this.retry, timeoutMs, userAgent, ...args })
   }
 

@@ -1,0 +1,441 @@
+export const id = 931;
+export const ids = [931,584];
+export const modules = {
+
+/***/ 55931:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  buildMultiRecord: () => (/* binding */ buildMultiRecord),
+  recordIncident: () => (/* binding */ recordIncident),
+  recordIncidentRecord: () => (/* binding */ recordIncidentRecord)
+});
+
+// UNUSED EXPORTS: buildRecord, runUrl
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(83916);
+// EXTERNAL MODULE: ./src/github/client.ts
+var client = __webpack_require__(96584);
+// EXTERNAL MODULE: ./src/github/render.ts
+var render = __webpack_require__(19983);
+;// CONCATENATED MODULE: ./src/github/issue.ts
+
+
+const LABEL_COLOR = 'b60205';
+/** Creates the labels that do not exist yet (another run creating one at the same time is fine). */
+async function ensureLabels(gh, repo, labels) {
+    for (const name of labels) {
+        try {
+            await gh.rest.issues.getLabel({ ...repo, name });
+        }
+        catch (e) {
+            if ((0,client.ghStatus)(e) !== 404)
+                throw e;
+            try {
+                await gh.rest.issues.createLabel({ ...repo, name, color: LABEL_COLOR, description: 'Release rolled back by release-rollback' });
+            }
+            catch (e2) {
+                if ((0,client.ghStatus)(e2) !== 422)
+                    throw e2; // 422 already_exists: created meanwhile
+            }
+        }
+    }
+}
+/** Every issue carrying the marker, open ones first, then by number (the canonical one first). */
+async function issuesByMarker(gh, repo, label, marker) {
+    const found = [];
+    for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: label, state: 'all', per_page: 100 })) {
+        for (const i of page.data)
+            if (!i.pull_request && (0,render/* hasMarker */.xY)(i.body, marker))
+                found.push({ number: i.number, url: i.html_url, open: i.state === 'open' });
+    }
+    return found.sort((a, b) => Number(b.open) - Number(a.open) || a.number - b.number);
+}
+async function findIssueByMarker(gh, repo, label, marker) {
+    const [first] = await issuesByMarker(gh, repo, label, marker);
+    return first ? { number: first.number, url: first.url } : undefined;
+}
+/**
+ * Two runs of the same incident at once can both find no issue and both open one (GitHub
+ * has no create-if-absent). After opening, read the list again: the lowest-numbered open
+ * issue is the incident's, and a run that opened another closes its own as a duplicate.
+ */
+async function converge(gh, repo, label, marker, created) {
+    const open = (await issuesByMarker(gh, repo, label, marker)).filter((i) => i.open);
+    const canonical = open[0];
+    if (!canonical || canonical.number === created.number)
+        return created;
+    await gh.rest.issues.createComment({ ...repo, issue_number: created.number, body: `Duplicate of #${canonical.number}: another run of the same rollback opened it at the same time.`, request: { retries: 0 } });
+    await gh.rest.issues.update({ ...repo, issue_number: created.number, state: 'closed', state_reason: 'not_planned' });
+    return { number: canonical.number, url: canonical.url };
+}
+/**
+ * Finds the incident's issue or opens it. A create that fails is never blindly retried
+ * (a retried POST can open the issue twice): the list is read again first.
+ */
+async function ensureTrackingIssue(gh, repo, req, log) {
+    await ensureLabels(gh, repo, req.labels);
+    const label = req.labels[0];
+    const existing = await findIssueByMarker(gh, repo, label, req.marker);
+    if (existing)
+        return { ...existing, created: false, commented: await commentOnce(gh, repo, existing.number, req) };
+    let assignees = req.assignees;
+    for (let attempt = 1;; attempt++) {
+        try {
+            const { data } = await gh.rest.issues.create({ ...repo, title: req.title, body: req.body, labels: req.labels, assignees, request: { retries: 0 } });
+            const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url });
+            return { ...kept, created: kept.number === data.number, commented: false };
+        }
+        catch (e) {
+            const status = (0,client.ghStatus)(e);
+            if (status === 422 && assignees.length > 0) {
+                log.warning(`GitHub refused the assignees (${assignees.join(', ')}): ${(0,client.ghMessage)(e)}. Opening the issue without them.`);
+                assignees = [];
+                continue;
+            }
+            const retryable = status === undefined || status >= 500;
+            if (!retryable || attempt >= 3)
+                throw e;
+            const found = await findIssueByMarker(gh, repo, label, req.marker);
+            if (found)
+                return { ...found, created: true, commented: false };
+            await new Promise((r) => setTimeout(r, 1000 * attempt));
+        }
+    }
+}
+/** One comment per run (and attempt): the same run retrying leaves no second comment. */
+async function commentOnce(gh, repo, issueNumber, req) {
+    const comments = await gh.paginate(gh.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 });
+    if (comments.some((c) => (0,render/* hasMarker */.xY)(c.body, req.runMarker)))
+        return false;
+    await gh.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: req.comment, request: { retries: 0 } });
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/github/report.ts
+
+async function readFile(gh, repo, path, ref) {
+    try {
+        const { data } = await gh.rest.repos.getContent({ ...repo, path, ref });
+        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+            throw new Error(`${path} on ${ref} is not a file.`);
+        return { sha: data.sha, content: Buffer.from(data.content, 'base64').toString('utf8'), url: data.html_url ?? '' };
+    }
+    catch (e) {
+        if ((0,client.ghStatus)(e) === 404)
+            return undefined;
+        throw e;
+    }
+}
+const PROTECTED = /through a pull request|protected branch|repository rule/i;
+/** Writes the file on `branch` unless it already has this content; 'protected' when refused. */
+async function putIfChanged(gh, repo, req, branch) {
+    for (let attempt = 1;; attempt++) {
+        const existing = await readFile(gh, repo, req.path, branch);
+        if (existing?.content === req.content)
+            return { outcome: 'unchanged', url: existing.url };
+        try {
+            const { data } = await gh.rest.repos.createOrUpdateFileContents({
+                ...repo,
+                path: req.path,
+                branch,
+                message: req.message,
+                content: Buffer.from(req.content, 'utf8').toString('base64'),
+                ...(existing ? { sha: existing.sha } : {})
+            });
+            return { outcome: existing ? 'updated' : 'created', url: data.content?.html_url ?? '' };
+        }
+        catch (e) {
+            const status = (0,client.ghStatus)(e);
+            if ((status === 409 || status === 422 || status === 403) && PROTECTED.test((0,client.ghMessage)(e)))
+                return 'protected';
+            // 409: our sha is stale; 422 "sha wasn't supplied": someone created it meanwhile. Re-read.
+            if ((status === 409 || status === 422) && attempt < 4)
+                continue;
+            throw e;
+        }
+    }
+}
+async function commitReport(gh, repo, req, log) {
+    const direct = await putIfChanged(gh, repo, req, req.branch);
+    if (direct !== 'protected')
+        return { ...direct, branch: req.branch };
+    log.info(`${req.branch} is protected: committing the report to ${req.fallbackBranch} and opening a pull request.`);
+    await ensureBranch(gh, repo, req.fallbackBranch, req.branch);
+    const onBranch = await putIfChanged(gh, repo, req, req.fallbackBranch);
+    if (onBranch === 'protected')
+        throw new Error(`${req.fallbackBranch} is protected too: the report could not be committed.`);
+    const result = { ...onBranch, branch: req.fallbackBranch };
+    const head = `${repo.owner}:${req.fallbackBranch}`;
+    const open = await gh.rest.pulls.list({ ...repo, head, base: req.branch, state: 'open', per_page: 10 });
+    if (open.data.length > 0)
+        return { ...result, pullRequestUrl: open.data[0].html_url };
+    try {
+        const { data } = await gh.rest.pulls.create({ ...repo, head: req.fallbackBranch, base: req.branch, title: req.pullRequest.title, body: req.pullRequest.body, request: { retries: 0 } });
+        return { ...result, pullRequestUrl: data.html_url };
+    }
+    catch (e) {
+        const status = (0,client.ghStatus)(e);
+        if (status === 422 && /already exists/i.test((0,client.ghMessage)(e))) {
+            const again = await gh.rest.pulls.list({ ...repo, head, base: req.branch, state: 'open', per_page: 10 });
+            if (again.data.length > 0)
+                return { ...result, pullRequestUrl: again.data[0].html_url };
+        }
+        if (status === 403) {
+            return {
+                ...result,
+                warning: `GitHub refused to open the pull request (${(0,client.ghMessage)(e)}). The report is committed on branch ${req.fallbackBranch}. ` +
+                    `To let the workflow open it, enable Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create and approve pull requests" ` +
+                    `(for an organization, enable it in the organization's Actions settings first), or open the pull request from ${req.fallbackBranch} by hand.`
+            };
+        }
+        throw e;
+    }
+}
+async function ensureBranch(gh, repo, branch, from) {
+    try {
+        await gh.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
+        return;
+    }
+    catch (e) {
+        if ((0,client.ghStatus)(e) !== 404)
+            throw e;
+    }
+    const base = await gh.rest.git.getRef({ ...repo, ref: `heads/${from}` });
+    try {
+        await gh.rest.git.createRef({ ...repo, ref: `refs/heads/${branch}`, sha: base.data.object.sha });
+    }
+    catch (e) {
+        if (!((0,client.ghStatus)(e) === 422 && /already exists/i.test((0,client.ghMessage)(e))))
+            throw e;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/bookkeeping.ts
+// The GitHub bookkeeping after a rollback: one tracking issue and one incident report per
+// incident, however often it runs. The registry rollback is the critical path; anything
+// that fails here is collected, so the run can say exactly what is missing.
+
+
+
+
+
+function runUrl(ctx) {
+    if (!ctx.runId)
+        return undefined;
+    const attempt = ctx.runAttempt && ctx.runAttempt !== '1' ? `/attempts/${ctx.runAttempt}` : '';
+    return `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`;
+}
+function eventOf(step, result) {
+    const { plan } = result;
+    const action = {
+        plan: `check ${plan.packageName} on the registry and plan`,
+        'move-tag': `point dist-tag '${plan.channel}' at ${plan.restoreVersion}`,
+        deprecate: `deprecate ${plan.rollbackVersion}`
+    }[step.step];
+    return { at: step.at, action, outcome: step.outcome, detail: step.detail };
+}
+function buildRecord(result, inputs, gi, ctx, now) {
+    const { plan } = result;
+    const run = { url: runUrl(ctx), at: now, status: result.status, actor: ctx.actor, trigger: ctx.eventName };
+    return {
+        format: 1,
+        incidentId: plan.incidentId,
+        packageName: plan.packageName,
+        channel: plan.channel,
+        rollbackVersion: plan.rollbackVersion,
+        restoreVersion: plan.restoreVersion,
+        previousVersion: plan.previousVersion,
+        deprecationMessage: plan.deprecation.kind === 'off' ? undefined : plan.deprecation.message,
+        tagsBefore: result.before.distTags,
+        tagsAfter: result.after.distTags,
+        severity: gi.severity,
+        reason: inputs.reason,
+        strategy: plan.republish ? 'republish' : 'retag',
+        ...(plan.republish ? { republishedVersion: plan.republish.version } : {}),
+        ...(result.targetKind === 'npm' ? {} : { target: result.targetKind }),
+        runs: [run],
+        // the planning step is bookkeeping noise in a timeline: keep the writes
+        timeline: result.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, result)),
+        warnings: result.warnings
+    };
+}
+/** One record for a multi-package incident, with a row per package. */
+function buildMultiRecord(multi, inputs, gi, ctx, now) {
+    const affected = multi.packages.filter((p) => p.outcome !== 'not-affected');
+    const restores = [...new Set(affected.map((p) => p.plan?.restoreVersion).filter((v) => Boolean(v)))];
+    const first = affected[0]?.name ?? multi.packages[0].name;
+    const deprecation = affected.map((p) => p.plan?.deprecation).find((d) => d && d.kind !== 'off');
+    return {
+        format: 1,
+        incidentId: multi.incidentId,
+        packageName: affected.length > 1 ? `${first} and ${affected.length - 1} more` : first,
+        channel: multi.channel,
+        rollbackVersion: multi.rollbackVersion,
+        restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
+        deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+        tagsBefore: {},
+        tagsAfter: {},
+        severity: gi.severity,
+        reason: inputs.reason,
+        strategy: 'retag',
+        packages: multi.packages.map((p) => ({ name: p.name, previousVersion: p.plan?.previousVersion, restoreVersion: p.plan?.restoreVersion, outcome: p.error ? `${p.outcome}: ${p.error}` : p.outcome })),
+        runs: [{ url: runUrl(ctx), at: now, status: multi.status, actor: ctx.actor, trigger: ctx.eventName }],
+        timeline: affected
+            .filter((p) => p.moved || p.deprecated || p.outcome === 'failed' || p.outcome === 'put-back')
+            .map((p) => ({ at: now, action: `roll back ${p.name}`, outcome: p.outcome === 'failed' ? 'failed' : 'done', detail: p.error ?? `${p.outcome}${p.moved ? `: '${multi.channel}' -> ${p.plan?.restoreVersion}` : ''}${p.deprecated ? `, ${multi.rollbackVersion} deprecated` : ''}` })),
+        warnings: multi.warnings
+    };
+}
+/** What this run changed, in words, for the re-run comment. */
+function changesOf(result) {
+    const changes = [];
+    if (result.moved)
+        changes.push(`moved dist-tag \`${result.plan.channel}\` to \`${result.plan.restoreVersion}\``);
+    if (result.deprecated)
+        changes.push(`deprecated \`${result.plan.rollbackVersion}\``);
+    for (const s of result.steps)
+        if (s.outcome === 'failed')
+            changes.push(`failed: ${s.step}`);
+    return changes;
+}
+/** The issue and the report for one rollback. */
+function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, now = new Date().toISOString()) {
+    return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: inputs.packageName }, gi, log);
+}
+/**
+ * The issue and the report for an incident, however it was built (one package or many).
+ * `reportName` names the report file.
+ */
+async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
+    const repo = (0,client.repoRef)(ctx.repository);
+    const out = { warnings: [], missing: [] };
+    const branch = gi.reportBranch ?? defaultBranch;
+    const current = incident.record;
+    const path = (0,render/* reportPath */.eG)(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel);
+    const fallbackBranch = `rollback/${current.incidentId}`;
+    // a re-run merges into what the first run recorded (first "before", all real events)
+    let existing;
+    let previousText;
+    if (gi.commitReport) {
+        try {
+            const file = (await readFile(gh, repo, path, branch)) ?? (await readFile(gh, repo, path, fallbackBranch).catch(() => undefined));
+            previousText = file?.content;
+            existing = file ? (0,render/* parseReportRecord */.tf)(file.content) : undefined;
+        }
+        catch (e) {
+            log.warning(`Could not read the existing report ${path}: ${(0,errors/* errorMessage */.gJ)(e)}`);
+        }
+    }
+    const record = (0,render/* mergeRecord */.g_)(existing, current);
+    record.reportPath = gi.commitReport ? path : undefined;
+    if (gi.createIssue) {
+        try {
+            const reportUrl = gi.commitReport ? `${ctx.serverUrl}/${ctx.repository}/blob/${encodeURIComponent(branch)}/${path}` : undefined;
+            const issue = await ensureTrackingIssue(gh, repo, {
+                marker: (0,render/* issueMarker */.Q_)(record.incidentId),
+                title: (0,render/* issueTitle */.al)(record),
+                body: (0,render/* renderIssueBody */.Yx)(record, ctx, { reportUrl }),
+                labels: gi.labels,
+                assignees: gi.assignees,
+                comment: (0,render/* renderRerunComment */.yN)(record, ctx, current.runs[0], incident.changes),
+                runMarker: (0,render/* runMarker */.qW)(ctx)
+            }, log);
+            Object.assign(out, { issueNumber: issue.number, issueUrl: issue.url, issueCreated: issue.created });
+            record.issueNumber = issue.number;
+            record.issueUrl = issue.url;
+            log.info(issue.created ? `✔ opened tracking issue #${issue.number}: ${issue.url}` : `✔ tracking issue #${issue.number} already exists${issue.commented ? ': commented on it' : ''}: ${issue.url}`);
+        }
+        catch (e) {
+            out.missing.push(`the tracking issue (${(0,errors/* errorMessage */.gJ)(e)})`);
+        }
+    }
+    if (gi.commitReport) {
+        try {
+            const commit = await commitReport(gh, repo, {
+                branch,
+                path,
+                // what people wrote under the report's to-do headings is carried over
+                content: (0,render/* renderReport */.B1)(record, ctx, previousText),
+                message: `docs(incidents): rollback ${record.packageName}@${record.rollbackVersion} → ${record.restoreVersion} on ${record.channel} [skip ci]`,
+                fallbackBranch,
+                pullRequest: {
+                    title: `Incident report: rollback of ${record.packageName}@${record.rollbackVersion}`,
+                    body: `The incident report for the rollback of \`${record.packageName}@${record.rollbackVersion}\` (${record.incidentId}). The branch \`${branch}\` is protected, so it comes as a pull request.${record.issueNumber ? `\n\nRefs #${record.issueNumber}` : ''}`
+                }
+            }, log);
+            Object.assign(out, { reportPath: path, reportUrl: commit.url, reportOutcome: commit.outcome, pullRequestUrl: commit.pullRequestUrl });
+            if (commit.warning)
+                out.warnings.push(commit.warning);
+            log.info(`✔ incident report ${path} ${commit.outcome === 'unchanged' ? 'is up to date' : commit.outcome} on ${commit.branch}${commit.pullRequestUrl ? ` (pull request ${commit.pullRequestUrl})` : ''}`);
+        }
+        catch (e) {
+            out.missing.push(`the incident report ${path} (${(0,errors/* errorMessage */.gJ)(e)})`);
+        }
+    }
+    for (const w of out.warnings)
+        log.warning(w);
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 96584:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   createGitHubClient: () => (/* binding */ createGitHubClient),
+/* harmony export */   ghMessage: () => (/* reexport safe */ _refs_js__WEBPACK_IMPORTED_MODULE_0__.Xt),
+/* harmony export */   ghStatus: () => (/* reexport safe */ _refs_js__WEBPACK_IMPORTED_MODULE_0__.e8),
+/* harmony export */   repoRef: () => (/* reexport safe */ _refs_js__WEBPACK_IMPORTED_MODULE_0__.sA)
+/* harmony export */ });
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49735);
+/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(86856);
+/* harmony import */ var _octokit_rest__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(59988);
+/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(99081);
+// One Octokit for the bookkeeping, with GitHub's own retry and throttling plugins
+// (they honour retry-after and x-ratelimit-reset, and space writes out as GitHub asks).
+
+
+
+
+const GitHub = _octokit_rest__WEBPACK_IMPORTED_MODULE_1__/* .Octokit */ .E.plugin(_octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_2__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_3__/* .throttling */ .A);
+function createGitHubClient(options) {
+    const { log } = options;
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
+        if (retryCount < 2 && retryAfter <= 120) {
+            log.warning(`GitHub ${kind} limit on ${request.method} ${request.url}; waiting ${retryAfter} s and trying again.`);
+            return true;
+        }
+        log.warning(`GitHub ${kind} limit on ${request.method} ${request.url}; giving up (retry-after ${retryAfter} s).`);
+        return false;
+    };
+    return new GitHub({
+        auth: options.token,
+        baseUrl: options.baseUrl.replace(/\/+$/, ''),
+        userAgent: 'release-rollback',
+        log: { debug: () => { }, info: () => { }, warn: (m) => log.debug(m), error: (m) => log.debug(m) },
+        // 409 (stale sha) and 422 are decided by the caller from state, never blindly retried
+        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}) },
+        throttle: {
+            enabled: options.throttle !== false,
+            onRateLimit: onLimit('rate'),
+            onSecondaryRateLimit: onLimit('secondary rate')
+        },
+        request: {
+            // every request has a deadline
+            fetch: (url, init) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) })
+        }
+    });
+}
+
+
+/***/ })
+
+};
