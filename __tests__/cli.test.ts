@@ -137,6 +137,21 @@ describe('release-rollback CLI', () => {
     }
   })
 
+  it('--packages rolls back several packages as one incident; --strategy republish fixes forward', async () => {
+    const a = await freshPackage()
+    const b = await freshPackage()
+    const multi = await cli(['--packages', `${a},${b}`, '--rollback', '1.2.3', '--restore', '1.2.2', '--reason', 'shared bug', '--registry', registry.url, '--yes', '--json', '--no-report'], { env: { NPM_TOKEN: registry.token } })
+    expect(multi.code).toBe(0)
+    expect(JSON.parse(multi.stdout)).toMatchObject({ status: 'completed', packages: [{ name: a, outcome: 'rolled-back' }, { name: b, outcome: 'rolled-back' }] })
+    for (const name of [a, b]) expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
+
+    const c = await freshPackage()
+    const fix = await cli([...base(c), '--strategy', 'republish', '--yes', '--json', '--no-report'], { env: { NPM_TOKEN: registry.token } })
+    expect(fix.code).toBe(0)
+    expect(JSON.parse(fix.stdout)).toMatchObject({ status: 'completed', moved: true })
+    expect(await npmView(registry.url, c, 'dist-tags.latest')).toBe('1.2.4')
+  })
+
   const badFlags: Array<[string, string[], RegExp]> = [
     ['an unknown flag', ['--rollbak', '1.2.3'], /Unknown option '--rollbak'/],
     ['a token on the command line', ['--npm-token=abc'], /tokens are never taken from flags/],

@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { buildRecord } from './bookkeeping.js'
 import { InputError, RollbackError, errorMessage } from './errors.js'
-import { executeRollback, type Execution } from './execute.js'
-import { createGitHubClient } from './github/client.js'
+import { executeMultiRollback, executeRollback, type Execution } from './execute.js'
 import type { RunContext } from './github/incident.js'
 import { issueTitle, mergeRecord, parseReportRecord, renderIssueBody, renderReport, reportPath } from './github/render.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
 import { resolveNpmConfig } from './npmrc.js'
+import { runMultiRollback } from './multi.js'
 import { describePlan } from './plan.js'
 import type { Logger } from './retry.js'
 import { runRollback } from './rollback.js'
@@ -44,6 +44,9 @@ const OPTIONS = {
   'report-dir': { type: 'string' },
   'report-branch': { type: 'string' },
   'no-issue': { type: 'boolean' },
+  packages: { type: 'string' },
+  strategy: { type: 'string' },
+  'partial-ok': { type: 'boolean' },
   'no-report': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' }
@@ -56,6 +59,10 @@ Usage:
 
 Options (defaults in brackets):
   --package <name>             npm package [name in ./package.json]
+  --packages <list|workspaces> several packages, one incident (comma separated, or workspaces)
+  --partial-ok                 with several packages: keep those that succeeded when one fails
+  --strategy <retag|republish> retag moves the channel back; republish publishes the good code
+                               as the next version (reaches lockfiles and updaters) [retag]
   --rollback <version>         the bad version, or "current" with --published-after (required)
   --restore <version>          the good version [last known good: highest non-deprecated below the bad one]
   --channel <tag>              dist-tag to move back [latest]
@@ -151,6 +158,9 @@ export async function main(io: CliIO): Promise<number> {
       channel: values.channel,
       reason: values.reason,
       package: values.package,
+      packages: values.packages,
+      'partial-ok': values['partial-ok'] ? 'true' : 'false',
+      strategy: values.strategy,
       registry: npm.registry,
       'npm-token': npm.token,
       deprecate: values['no-deprecate'] ? 'false' : 'true',
@@ -182,6 +192,33 @@ export async function main(io: CliIO): Promise<number> {
       eventName: 'cli'
     }
 
+    // several packages: the same all-or-nothing run as the action
+    const names = inputs.packageNames ?? [inputs.packageName]
+    if (names.length > 1 || inputs.fromWorkspaces) {
+      const targetFor = (name: string) => new NpmTarget({ packageName: name, registry: inputs.registry, token: inputs.npmToken, log, userAgent: `release-rollback-cli/${io.version}` })
+      const preview = await runMultiRollback({ ...inputs, packageNames: names, dryRun: true }, targetFor, { ...log, info: () => {} })
+      say('Plan:\n')
+      for (const p of preview.packages) say(p.plan ? `  ${describePlan(p.plan).join('\n    ')}\n` : `  ${p.name}: ${p.outcome}\n`)
+      if (!inputs.dryRun && !values.yes) {
+        const answer = await io.ask(`Apply this rollback to ${names.length} packages on ${inputs.registry}? [y/N] `)
+        if (!answer || !/^y(es)?$/i.test(answer.trim())) {
+          say('Aborted: nothing was changed.\n')
+          Object.assign(result, { status: 'aborted' })
+          return finish(EXIT.failed)
+        }
+      }
+      const gh = !inputs.dryRun && bookkeepingOnGitHub ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined
+      const { multi, bookkeeping } = inputs.dryRun ? { multi: preview, bookkeeping: undefined } : await executeMultiRollback({ ...inputs, packageNames: names }, gi, targetFor, gh, ctx, log)
+      Object.assign(result, {
+        status: multi.status,
+        incidentId: multi.incidentId,
+        packages: multi.packages.map((p) => ({ name: p.name, outcome: p.outcome, previous: p.plan?.previousVersion ?? null, restored: p.plan?.restoreVersion ?? null, moved: p.moved, deprecated: p.deprecated, error: p.error ?? null })),
+        issueUrl: bookkeeping?.issueUrl ?? null
+      })
+      if (multi.error) io.stderr(`${multi.error.message}\n`)
+      return finish(multi.status === 'partial' ? EXIT.partial : multi.status === 'failed' ? EXIT.failed : EXIT.ok)
+    }
+
     // 1. the plan, always shown first (a read-only pass)
     const preview = await runRollback({ ...inputs, dryRun: true }, target, { ...log, info: () => {} })
     if (preview.status === 'skipped') {
@@ -207,7 +244,7 @@ export async function main(io: CliIO): Promise<number> {
       }
     }
     // 3. the rollback, exactly as the action runs it
-    const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined
+    const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined
     const execution = await executeRollback(inputs, gi, target, gh, ctx, log)
     Object.assign(result, summaryOf(execution))
     const outcome = execution.outcome

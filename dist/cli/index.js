@@ -27926,13 +27926,13 @@ async function ensureLabels(gh, repo, labels) {
             await gh.rest.issues.getLabel({ ...repo, name });
         }
         catch (e) {
-            if ((0,client/* ghStatus */.e8)(e) !== 404)
+            if ((0,client.ghStatus)(e) !== 404)
                 throw e;
             try {
                 await gh.rest.issues.createLabel({ ...repo, name, color: LABEL_COLOR, description: 'Release rolled back by release-rollback' });
             }
             catch (e2) {
-                if ((0,client/* ghStatus */.e8)(e2) !== 422)
+                if ((0,client.ghStatus)(e2) !== 422)
                     throw e2; // 422 already_exists: created meanwhile
             }
         }
@@ -27984,9 +27984,9 @@ async function ensureTrackingIssue(gh, repo, req, log) {
             return { ...kept, created: kept.number === data.number, commented: false };
         }
         catch (e) {
-            const status = (0,client/* ghStatus */.e8)(e);
+            const status = (0,client.ghStatus)(e);
             if (status === 422 && assignees.length > 0) {
-                log.warning(`GitHub refused the assignees (${assignees.join(', ')}): ${(0,client/* ghMessage */.Xt)(e)}. Opening the issue without them.`);
+                log.warning(`GitHub refused the assignees (${assignees.join(', ')}): ${(0,client.ghMessage)(e)}. Opening the issue without them.`);
                 assignees = [];
                 continue;
             }
@@ -28019,7 +28019,7 @@ async function readFile(gh, repo, path, ref) {
         return { sha: data.sha, content: Buffer.from(data.content, 'base64').toString('utf8'), url: data.html_url ?? '' };
     }
     catch (e) {
-        if ((0,client/* ghStatus */.e8)(e) === 404)
+        if ((0,client.ghStatus)(e) === 404)
             return undefined;
         throw e;
     }
@@ -28043,8 +28043,8 @@ async function putIfChanged(gh, repo, req, branch) {
             return { outcome: existing ? 'updated' : 'created', url: data.content?.html_url ?? '' };
         }
         catch (e) {
-            const status = (0,client/* ghStatus */.e8)(e);
-            if ((status === 409 || status === 422 || status === 403) && PROTECTED.test((0,client/* ghMessage */.Xt)(e)))
+            const status = (0,client.ghStatus)(e);
+            if ((status === 409 || status === 422 || status === 403) && PROTECTED.test((0,client.ghMessage)(e)))
                 return 'protected';
             // 409: our sha is stale; 422 "sha wasn't supplied": someone created it meanwhile. Re-read.
             if ((status === 409 || status === 422) && attempt < 4)
@@ -28072,8 +28072,8 @@ async function commitReport(gh, repo, req, log) {
         return { ...result, pullRequestUrl: data.html_url };
     }
     catch (e) {
-        const status = (0,client/* ghStatus */.e8)(e);
-        if (status === 422 && /already exists/i.test((0,client/* ghMessage */.Xt)(e))) {
+        const status = (0,client.ghStatus)(e);
+        if (status === 422 && /already exists/i.test((0,client.ghMessage)(e))) {
             const again = await gh.rest.pulls.list({ ...repo, head, base: req.branch, state: 'open', per_page: 10 });
             if (again.data.length > 0)
                 return { ...result, pullRequestUrl: again.data[0].html_url };
@@ -28081,7 +28081,7 @@ async function commitReport(gh, repo, req, log) {
         if (status === 403) {
             return {
                 ...result,
-                warning: `GitHub refused to open the pull request (${(0,client/* ghMessage */.Xt)(e)}). The report is committed on branch ${req.fallbackBranch}. ` +
+                warning: `GitHub refused to open the pull request (${(0,client.ghMessage)(e)}). The report is committed on branch ${req.fallbackBranch}. ` +
                     `To let the workflow open it, enable Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create and approve pull requests" ` +
                     `(for an organization, enable it in the organization's Actions settings first), or open the pull request from ${req.fallbackBranch} by hand.`
             };
@@ -28095,7 +28095,7 @@ async function ensureBranch(gh, repo, branch, from) {
         return;
     }
     catch (e) {
-        if ((0,client/* ghStatus */.e8)(e) !== 404)
+        if ((0,client.ghStatus)(e) !== 404)
             throw e;
     }
     const base = await gh.rest.git.getRef({ ...repo, ref: `heads/${from}` });
@@ -28103,7 +28103,7 @@ async function ensureBranch(gh, repo, branch, from) {
         await gh.rest.git.createRef({ ...repo, ref: `refs/heads/${branch}`, sha: base.data.object.sha });
     }
     catch (e) {
-        if (!((0,client/* ghStatus */.e8)(e) === 422 && /already exists/i.test((0,client/* ghMessage */.Xt)(e))))
+        if (!((0,client.ghStatus)(e) === 422 && /already exists/i.test((0,client.ghMessage)(e))))
             throw e;
     }
 }
@@ -28205,7 +28205,7 @@ function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, now = n
  * `reportName` names the report file.
  */
 async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
-    const repo = (0,client/* repoRef */.sA)(ctx.repository);
+    const repo = (0,client.repoRef)(ctx.repository);
     const out = { warnings: [], missing: [] };
     const branch = gi.reportBranch ?? defaultBranch;
     const current = incident.record;
@@ -28301,11 +28301,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_5__);
 /* harmony import */ var _bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5931);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3916);
-/* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9243);
-/* harmony import */ var _github_client_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4212);
-/* harmony import */ var _github_render_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9197);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4672);
-/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(7681);
+/* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5208);
+/* harmony import */ var _github_render_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9197);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(4672);
+/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(7681);
+/* harmony import */ var _multi_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(346);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(2464);
 /* harmony import */ var _rollback_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(3123);
 /* harmony import */ var _targets_npm_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(4123);
@@ -28350,6 +28350,9 @@ const OPTIONS = {
     'report-dir': { type: 'string' },
     'report-branch': { type: 'string' },
     'no-issue': { type: 'boolean' },
+    packages: { type: 'string' },
+    strategy: { type: 'string' },
+    'partial-ok': { type: 'boolean' },
     'no-report': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' }
@@ -28361,6 +28364,10 @@ Usage:
 
 Options (defaults in brackets):
   --package <name>             npm package [name in ./package.json]
+  --packages <list|workspaces> several packages, one incident (comma separated, or workspaces)
+  --partial-ok                 with several packages: keep those that succeeded when one fails
+  --strategy <retag|republish> retag moves the channel back; republish publishes the good code
+                               as the next version (reaches lockfiles and updaters) [retag]
   --rollback <version>         the bad version, or "current" with --published-after (required)
   --restore <version>          the good version [last known good: highest non-deprecated below the bad one]
   --channel <tag>              dist-tag to move back [latest]
@@ -28434,7 +28441,7 @@ async function main(io) {
         return code;
     };
     try {
-        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_12__/* .resolveNpmConfig */ .K)({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env });
+        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_11__/* .resolveNpmConfig */ .K)({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env });
         const githubToken = (io.env.GITHUB_TOKEN || '').trim();
         const bookkeepingOnGitHub = Boolean(values.repo && githubToken);
         if (values.repo && !githubToken)
@@ -28445,6 +28452,9 @@ async function main(io) {
             channel: values.channel,
             reason: values.reason,
             package: values.package,
+            packages: values.packages,
+            'partial-ok': values['partial-ok'] ? 'true' : 'false',
+            strategy: values.strategy,
             registry: npm.registry,
             'npm-token': npm.token,
             deprecate: values['no-deprecate'] ? 'false' : 'true',
@@ -28464,8 +28474,8 @@ async function main(io) {
         const get = (name) => flag[name] ?? '';
         // the same validation as the action; error messages name the action's input, so say the flag too
         const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' };
-        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_11__/* .readInputs */ .Ko)(get, env);
-        const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_11__/* .readGitHubInputs */ .BJ)(get, env);
+        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_10__/* .readInputs */ .Ko)(get, env);
+        const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_10__/* .readGitHubInputs */ .BJ)(get, env);
         // the local report uses the same validated report-dir and severity
         const localReportDir = values['no-report'] ? undefined : gi.reportDir;
         const target = new _targets_npm_js__WEBPACK_IMPORTED_MODULE_15__/* .NpmTarget */ .JL({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent: `release-rollback-cli/${io.version} (node ${process.version})` });
@@ -28475,6 +28485,34 @@ async function main(io) {
             actor: io.env.GITHUB_ACTOR || io.env.USER || undefined,
             eventName: 'cli'
         };
+        // several packages: the same all-or-nothing run as the action
+        const names = inputs.packageNames ?? [inputs.packageName];
+        if (names.length > 1 || inputs.fromWorkspaces) {
+            const targetFor = (name) => new _targets_npm_js__WEBPACK_IMPORTED_MODULE_15__/* .NpmTarget */ .JL({ packageName: name, registry: inputs.registry, token: inputs.npmToken, log, userAgent: `release-rollback-cli/${io.version}` });
+            const preview = await (0,_multi_js__WEBPACK_IMPORTED_MODULE_12__/* .runMultiRollback */ .rc)({ ...inputs, packageNames: names, dryRun: true }, targetFor, { ...log, info: () => { } });
+            say('Plan:\n');
+            for (const p of preview.packages)
+                say(p.plan ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_13__/* .describePlan */ .df)(p.plan).join('\n    ')}\n` : `  ${p.name}: ${p.outcome}\n`);
+            if (!inputs.dryRun && !values.yes) {
+                const answer = await io.ask(`Apply this rollback to ${names.length} packages on ${inputs.registry}? [y/N] `);
+                if (!answer || !/^y(es)?$/i.test(answer.trim())) {
+                    say('Aborted: nothing was changed.\n');
+                    Object.assign(result, { status: 'aborted' });
+                    return finish(EXIT.failed);
+                }
+            }
+            const gh = !inputs.dryRun && bookkeepingOnGitHub ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
+            const { multi, bookkeeping } = inputs.dryRun ? { multi: preview, bookkeeping: undefined } : await (0,_execute_js__WEBPACK_IMPORTED_MODULE_8__/* .executeMultiRollback */ .Fi)({ ...inputs, packageNames: names }, gi, targetFor, gh, ctx, log);
+            Object.assign(result, {
+                status: multi.status,
+                incidentId: multi.incidentId,
+                packages: multi.packages.map((p) => ({ name: p.name, outcome: p.outcome, previous: p.plan?.previousVersion ?? null, restored: p.plan?.restoreVersion ?? null, moved: p.moved, deprecated: p.deprecated, error: p.error ?? null })),
+                issueUrl: bookkeeping?.issueUrl ?? null
+            });
+            if (multi.error)
+                io.stderr(`${multi.error.message}\n`);
+            return finish(multi.status === 'partial' ? EXIT.partial : multi.status === 'failed' ? EXIT.failed : EXIT.ok);
+        }
         // 1. the plan, always shown first (a read-only pass)
         const preview = await (0,_rollback_js__WEBPACK_IMPORTED_MODULE_14__/* .runRollback */ .e)({ ...inputs, dryRun: true }, target, { ...log, info: () => { } });
         if (preview.status === 'skipped') {
@@ -28502,7 +28540,7 @@ async function main(io) {
             }
         }
         // 3. the rollback, exactly as the action runs it
-        const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? (0,_github_client_js__WEBPACK_IMPORTED_MODULE_9__/* .createGitHubClient */ .LX)({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
+        const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
         const execution = await (0,_execute_js__WEBPACK_IMPORTED_MODULE_8__/* .executeRollback */ .yk)(inputs, gi, target, gh, ctx, log);
         Object.assign(result, summaryOf(execution));
         const outcome = execution.outcome;
@@ -28511,7 +28549,7 @@ async function main(io) {
         // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
         if (!gh && localReportDir !== undefined && outcome.status !== 'planned') {
             const record = (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__/* .buildRecord */ .k)(outcome, inputs, gi, ctx, new Date().toISOString());
-            const path = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_10__/* .reportPath */ .eG)(localReportDir, inputs.packageName, outcome.plan.rollbackVersion, outcome.plan.channel);
+            const path = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .reportPath */ .eG)(localReportDir, inputs.packageName, outcome.plan.rollbackVersion, outcome.plan.channel);
             const file = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(gitRoot(io.cwd), path);
             let previous;
             try {
@@ -28520,9 +28558,9 @@ async function main(io) {
             catch {
                 previous = undefined;
             }
-            const merged = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_10__/* .mergeRecord */ .g_)(previous ? (0,_github_render_js__WEBPACK_IMPORTED_MODULE_10__/* .parseReportRecord */ .tf)(previous) : undefined, record);
+            const merged = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .mergeRecord */ .g_)(previous ? (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .parseReportRecord */ .tf)(previous) : undefined, record);
             merged.reportPath = path;
-            const text = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_10__/* .renderReport */ .B1)(merged, ctx, previous);
+            const text = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .renderReport */ .B1)(merged, ctx, previous);
             if (text !== previous) {
                 (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(file), { recursive: true });
                 (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(file, text);
@@ -28533,7 +28571,7 @@ async function main(io) {
             }
             result.reportPath = file;
             if (!values['no-issue']) {
-                say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_js__WEBPACK_IMPORTED_MODULE_10__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_js__WEBPACK_IMPORTED_MODULE_10__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
+                say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
             }
         }
         if (outcome.status === 'partial') {
@@ -28695,167 +28733,25 @@ function errorMessage(e) {
 
 /***/ }),
 
-/***/ 9243:
+/***/ 5208:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  yk: () => (/* binding */ executeRollback)
-});
-
-// UNUSED EXPORTS: executeMultiRollback, repositoryDefaultBranch
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/plan.ts
-var plan = __nccwpck_require__(2464);
-;// CONCATENATED MODULE: ./src/multi.ts
-// Many packages, one incident: an all-or-nothing preflight, then the tags moved with
-// bounded concurrency (restore before retire across the whole set), then the
-// deprecations. A tag that fails puts back the tags this run moved, unless partial-ok.
-
-
-const DEFAULT_PARALLEL = 4;
-/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i], i);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-    return results;
-}
-/** One id for the whole incident: every package, the channel and the bad version. */
-function multiIncidentId(names, channel, bad, restore) {
-    return incidentId([...names].sort().join(','), channel, bad, restore ?? 'last-known-good');
-}
-async function multi_runMultiRollback(inputs, targetFor, log, parallel = DEFAULT_PARALLEL) {
-    const names = inputs.packageNames;
-    const targets = new Map(names.map((n) => [n, targetFor(n)]));
-    const base = {
-        incidentId: multiIncidentId(names, inputs.channel, inputs.rollbackVersion, inputs.restoreVersion),
-        channel: inputs.channel,
-        rollbackVersion: inputs.rollbackVersion,
-        warnings: []
-    };
-    // 1. preflight: every package read and planned before anything is written
-    // one token for every package: checked once, before anything is written
-    if (!inputs.dryRun)
-        await targets.get(names[0]).checkAccess();
-    const outcomes = await mapLimit(names, parallel, async (name) => {
-        try {
-            const before = await targets.get(name).inspect();
-            // packages: workspaces takes only the workspace packages that published the bad version
-            if (inputs.fromWorkspaces && !(inputs.rollbackVersion in before.versions)) {
-                return { name, before, moved: false, deprecated: false, outcome: 'not-affected' };
-            }
-            const plan = planRollback({ ...inputs, packageName: name }, before);
-            return { name, before, plan, moved: false, deprecated: false, outcome: 'planned' };
-        }
-        catch (e) {
-            return { name, moved: false, deprecated: false, outcome: 'failed', error: errorMessage(e) };
-        }
-    });
-    const problems = outcomes.filter((o) => o.outcome === 'failed');
-    if (problems.length > 0) {
-        throw new InputError('package', `the preflight found problems in ${problems.length} of ${names.length} packages, so nothing was written:\n${problems.map((p) => `- ${p.name}: ${p.error}`).join('\n')}`, 'fix each problem (or leave those packages out) and run again; partial-ok does not skip the preflight.');
-    }
-    for (const o of outcomes)
-        for (const w of o.plan?.warnings ?? [])
-            base.warnings.push(`${o.name}: ${w}`);
-    const all = outcomes;
-    const affected = outcomes.filter((o) => o.outcome !== 'not-affected');
-    if (affected.length === 0) {
-        throw new InputError('rollback-version', `no workspace package has version ${inputs.rollbackVersion}.`, 'check the version, or list the packages.');
-    }
-    if (affected.length < all.length)
-        base.warnings.push(`Left out (no ${inputs.rollbackVersion} published): ${all.filter((o) => o.outcome === 'not-affected').map((o) => o.name).join(', ')}.`);
-    if (inputs.dryRun)
-        return { ...base, status: 'planned', packages: all };
-    // 2. the tags, all of them, before any deprecation
-    await mapLimit(affected, parallel, async (o) => {
-        const plan = o.plan;
-        if (plan.tag.kind !== 'move') {
-            o.outcome = 'already';
-            return;
-        }
-        try {
-            o.moved = (await targets.get(o.name).pointChannel(plan.channel, plan.restoreVersion)) === 'written';
-            o.outcome = 'rolled-back';
-            log.info(`✔ ${o.name}: '${plan.channel}' -> ${plan.restoreVersion}`);
-        }
-        catch (e) {
-            o.outcome = 'failed';
-            o.error = errorMessage(e);
-            log.warning(`✖ ${o.name}: ${o.error}`);
-        }
-    });
-    const failed = affected.filter((o) => o.outcome === 'failed');
-    if (failed.length > 0 && !inputs.partialOk) {
-        // compensation: put back what this run moved, so the set stays consistent
-        const notPutBack = [];
-        await mapLimit(affected.filter((o) => o.moved), parallel, async (o) => {
-            const previous = o.plan?.previousVersion;
-            try {
-                if (previous === undefined)
-                    throw new Error(`'${inputs.channel}' did not exist before; remove it by hand (npm dist-tag rm ${o.name} ${inputs.channel})`);
-                await targets.get(o.name).pointChannel(inputs.channel, previous);
-                o.moved = false;
-                o.outcome = 'put-back';
-                log.info(`↩ ${o.name}: '${inputs.channel}' put back to ${previous}`);
-            }
-            catch (e) {
-                notPutBack.push(`${o.name} (${errorMessage(e)})`);
-            }
-        });
-        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${f.error})`).join('; ')}. ` +
-            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.join('; ')}.`);
-        return { ...base, status: notPutBack.length === 0 ? 'failed' : 'partial', packages: all, error: new RollbackError(message, notPutBack.length === 0 ? 'fix the failure and run again, or set partial-ok: true to keep the packages that succeed.' : 'put those tags back by hand, then run again.') };
-    }
-    // 3. the deprecations, for every package whose channel is safe
-    await mapLimit(affected.filter((o) => o.outcome !== 'failed'), parallel, async (o) => {
-        const plan = o.plan;
-        const target = targets.get(o.name);
-        if (plan.deprecation.kind !== 'deprecate' || !target.retire)
-            return;
-        try {
-            o.deprecated = (await target.retire(plan.rollbackVersion, plan.deprecation.message)) === 'written';
-        }
-        catch (e) {
-            o.error = `deprecation failed: ${errorMessage(e)}`;
-            log.warning(`✖ ${o.name}: ${o.error}`);
-        }
-    });
-    const incomplete = affected.filter((o) => o.outcome === 'failed' || o.error);
-    if (incomplete.length > 0) {
-        return {
-            ...base,
-            status: 'partial',
-            packages: all,
-            error: new RollbackError(`Partial rollback: ${incomplete.map((o) => `${o.name}: ${o.error}`).join('; ')}.`, 'Re-run the same rollback: it completes only what is missing.')
-        };
-    }
-    const changed = affected.some((o) => o.moved || o.deprecated);
-    return { ...base, status: changed ? 'completed' : 'already-done', packages: all };
-}
-
-// EXTERNAL MODULE: ./src/github/refs.ts
-var refs = __nccwpck_require__(9081);
-// EXTERNAL MODULE: ./src/rollback.ts
-var rollback = __nccwpck_require__(3123);
-;// CONCATENATED MODULE: ./src/execute.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fi: () => (/* binding */ executeMultiRollback),
+/* harmony export */   yk: () => (/* binding */ executeRollback)
+/* harmony export */ });
+/* unused harmony export repositoryDefaultBranch */
+/* harmony import */ var _multi_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(346);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9081);
+/* harmony import */ var _rollback_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3123);
 
 
 
 
 /** Several packages, one incident: the same bookkeeping, with a row per package. */
 async function executeMultiRollback(inputs, gi, targetFor, gh, ctx, log) {
-    const [multi, defaultBranch] = await Promise.all([runMultiRollback(inputs, targetFor, log), gh ? repositoryDefaultBranch(gh, ctx) : Promise.resolve('')]);
+    const [multi, defaultBranch] = await Promise.all([(0,_multi_js__WEBPACK_IMPORTED_MODULE_0__/* .runMultiRollback */ .rc)(inputs, targetFor, log), gh ? repositoryDefaultBranch(gh, ctx) : Promise.resolve('')]);
     // a failed all-or-nothing run put its tags back: nothing happened to record
     if (!gh || multi.status === 'planned' || multi.status === 'failed')
         return { multi };
@@ -28866,7 +28762,7 @@ async function executeMultiRollback(inputs, gi, targetFor, gh, ctx, log) {
     const bookkeeping = await recordIncidentRecord(gh, ctx, defaultBranch, { record, changes, reportName }, gi, log);
     if (bookkeeping.missing.length > 0) {
         multi.status = 'partial';
-        multi.error = new PartialError([`the packages' channels are rolled back`], [...(multi.error ? [multi.error.message] : []), ...bookkeeping.missing], new Error('the GitHub bookkeeping failed'));
+        multi.error = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .PartialError */ .GM([`the packages' channels are rolled back`], [...(multi.error ? [multi.error.message] : []), ...bookkeeping.missing], new Error('the GitHub bookkeeping failed'));
     }
     multi.warnings.push(...bookkeeping.warnings);
     return { multi, bookkeeping };
@@ -28874,15 +28770,15 @@ async function executeMultiRollback(inputs, gi, targetFor, gh, ctx, log) {
 /** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
 async function repositoryDefaultBranch(gh, ctx) {
     try {
-        const { data } = await gh.rest.repos.get({ ...(0,refs/* repoRef */.sA)(ctx.repository) });
+        const { data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_3__/* .repoRef */ .sA)(ctx.repository) });
         return data.default_branch;
     }
     catch (e) {
-        const status = (0,refs/* ghStatus */.e8)(e);
+        const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_3__/* .ghStatus */ .e8)(e);
         if (status === 401)
-            throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.');
         if (status === 403 || status === 404) {
-            throw new errors/* InputError */.dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
         }
         throw e;
     }
@@ -28893,7 +28789,7 @@ async function repositoryDefaultBranch(gh, ctx) {
  */
 async function executeRollback(inputs, gi, target, gh, ctx, log) {
     let defaultBranch = '';
-    const outcome = await (0,rollback/* runRollback */.e)(inputs, target, log, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined);
+    const outcome = await (0,_rollback_js__WEBPACK_IMPORTED_MODULE_2__/* .runRollback */ .e)(inputs, target, log, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined);
     if (outcome.status === 'skipped' || outcome.status === 'planned' || !gh)
         return { outcome };
     // the GitHub side (Octokit and the renderers) is loaded only when it runs
@@ -28909,7 +28805,7 @@ async function executeRollback(inputs, gi, target, gh, ctx, log) {
             ];
         const missing = [...(outcome.error?.missing ?? []), ...bookkeeping.missing];
         outcome.status = 'partial';
-        outcome.error = new errors/* PartialError */.GM(done, missing, outcome.error?.cause ?? new Error('the GitHub bookkeeping failed'));
+        outcome.error = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .PartialError */ .GM(done, missing, outcome.error?.cause ?? new Error('the GitHub bookkeeping failed'));
     }
     outcome.warnings.push(...bookkeeping.warnings);
     return { outcome, bookkeeping };
@@ -28921,13 +28817,15 @@ async function executeRollback(inputs, gi, target, gh, ctx, log) {
 /***/ 4212:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  LX: () => (/* binding */ createGitHubClient),
-  Xt: () => (/* reexport */ refs/* ghMessage */.Xt),
-  e8: () => (/* reexport */ refs/* ghStatus */.e8),
-  sA: () => (/* reexport */ refs/* repoRef */.sA)
+  createGitHubClient: () => (/* binding */ createGitHubClient),
+  ghMessage: () => (/* reexport */ refs/* ghMessage */.Xt),
+  ghStatus: () => (/* reexport */ refs/* ghStatus */.e8),
+  repoRef: () => (/* reexport */ refs/* repoRef */.sA)
 });
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
@@ -37607,6 +37505,151 @@ function readHelmInputs(get) {
 
 /***/ }),
 
+/***/ 346:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   rc: () => (/* binding */ runMultiRollback)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_PARALLEL, mapLimit, multiIncidentId */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2464);
+// Many packages, one incident: an all-or-nothing preflight, then the tags moved with
+// bounded concurrency (restore before retire across the whole set), then the
+// deprecations. A tag that fails puts back the tags this run moved, unless partial-ok.
+
+
+const DEFAULT_PARALLEL = 4;
+/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
+}
+/** One id for the whole incident: every package, the channel and the bad version. */
+function multiIncidentId(names, channel, bad, restore) {
+    return (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .incidentId */ ._3)([...names].sort().join(','), channel, bad, restore ?? 'last-known-good');
+}
+async function runMultiRollback(inputs, targetFor, log, parallel = DEFAULT_PARALLEL) {
+    const names = inputs.packageNames;
+    const targets = new Map(names.map((n) => [n, targetFor(n)]));
+    const base = {
+        incidentId: multiIncidentId(names, inputs.channel, inputs.rollbackVersion, inputs.restoreVersion),
+        channel: inputs.channel,
+        rollbackVersion: inputs.rollbackVersion,
+        warnings: []
+    };
+    // 1. preflight: every package read and planned before anything is written
+    // one token for every package: checked once, before anything is written
+    if (!inputs.dryRun)
+        await targets.get(names[0]).checkAccess();
+    const outcomes = await mapLimit(names, parallel, async (name) => {
+        try {
+            const before = await targets.get(name).inspect();
+            // packages: workspaces takes only the workspace packages that published the bad version
+            if (inputs.fromWorkspaces && !(inputs.rollbackVersion in before.versions)) {
+                return { name, before, moved: false, deprecated: false, outcome: 'not-affected' };
+            }
+            const plan = (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planRollback */ .II)({ ...inputs, packageName: name }, before);
+            return { name, before, plan, moved: false, deprecated: false, outcome: 'planned' };
+        }
+        catch (e) {
+            return { name, moved: false, deprecated: false, outcome: 'failed', error: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e) };
+        }
+    });
+    const problems = outcomes.filter((o) => o.outcome === 'failed');
+    if (problems.length > 0) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('package', `the preflight found problems in ${problems.length} of ${names.length} packages, so nothing was written:\n${problems.map((p) => `- ${p.name}: ${p.error}`).join('\n')}`, 'fix each problem (or leave those packages out) and run again; partial-ok does not skip the preflight.');
+    }
+    for (const o of outcomes)
+        for (const w of o.plan?.warnings ?? [])
+            base.warnings.push(`${o.name}: ${w}`);
+    const all = outcomes;
+    const affected = outcomes.filter((o) => o.outcome !== 'not-affected');
+    if (affected.length === 0) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('rollback-version', `no workspace package has version ${inputs.rollbackVersion}.`, 'check the version, or list the packages.');
+    }
+    if (affected.length < all.length)
+        base.warnings.push(`Left out (no ${inputs.rollbackVersion} published): ${all.filter((o) => o.outcome === 'not-affected').map((o) => o.name).join(', ')}.`);
+    if (inputs.dryRun)
+        return { ...base, status: 'planned', packages: all };
+    // 2. the tags, all of them, before any deprecation
+    await mapLimit(affected, parallel, async (o) => {
+        const plan = o.plan;
+        if (plan.tag.kind !== 'move') {
+            o.outcome = 'already';
+            return;
+        }
+        try {
+            o.moved = (await targets.get(o.name).pointChannel(plan.channel, plan.restoreVersion)) === 'written';
+            o.outcome = 'rolled-back';
+            log.info(`✔ ${o.name}: '${plan.channel}' -> ${plan.restoreVersion}`);
+        }
+        catch (e) {
+            o.outcome = 'failed';
+            o.error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e);
+            log.warning(`✖ ${o.name}: ${o.error}`);
+        }
+    });
+    const failed = affected.filter((o) => o.outcome === 'failed');
+    if (failed.length > 0 && !inputs.partialOk) {
+        // compensation: put back what this run moved, so the set stays consistent
+        const notPutBack = [];
+        await mapLimit(affected.filter((o) => o.moved), parallel, async (o) => {
+            const previous = o.plan?.previousVersion;
+            try {
+                if (previous === undefined)
+                    throw new Error(`'${inputs.channel}' did not exist before; remove it by hand (npm dist-tag rm ${o.name} ${inputs.channel})`);
+                await targets.get(o.name).pointChannel(inputs.channel, previous);
+                o.moved = false;
+                o.outcome = 'put-back';
+                log.info(`↩ ${o.name}: '${inputs.channel}' put back to ${previous}`);
+            }
+            catch (e) {
+                notPutBack.push(`${o.name} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e)})`);
+            }
+        });
+        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${f.error})`).join('; ')}. ` +
+            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.join('; ')}.`);
+        return { ...base, status: notPutBack.length === 0 ? 'failed' : 'partial', packages: all, error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS(message, notPutBack.length === 0 ? 'fix the failure and run again, or set partial-ok: true to keep the packages that succeed.' : 'put those tags back by hand, then run again.') };
+    }
+    // 3. the deprecations, for every package whose channel is safe
+    await mapLimit(affected.filter((o) => o.outcome !== 'failed'), parallel, async (o) => {
+        const plan = o.plan;
+        const target = targets.get(o.name);
+        if (plan.deprecation.kind !== 'deprecate' || !target.retire)
+            return;
+        try {
+            o.deprecated = (await target.retire(plan.rollbackVersion, plan.deprecation.message)) === 'written';
+        }
+        catch (e) {
+            o.error = `deprecation failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e)}`;
+            log.warning(`✖ ${o.name}: ${o.error}`);
+        }
+    });
+    const incomplete = affected.filter((o) => o.outcome === 'failed' || o.error);
+    if (incomplete.length > 0) {
+        return {
+            ...base,
+            status: 'partial',
+            packages: all,
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS(`Partial rollback: ${incomplete.map((o) => `${o.name}: ${o.error}`).join('; ')}.`, 'Re-run the same rollback: it completes only what is missing.')
+        };
+    }
+    const changed = affected.some((o) => o.moved || o.deprecated);
+    return { ...base, status: changed ? 'completed' : 'already-done', packages: all };
+}
+
+
+/***/ }),
+
 /***/ 7681:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37687,10 +37730,11 @@ function resolveNpmConfig(opts) {
 /* harmony export */   FP: () => (/* binding */ fixForwardVersion),
 /* harmony export */   II: () => (/* binding */ planRollback),
 /* harmony export */   YA: () => (/* binding */ planIsNoop),
+/* harmony export */   _3: () => (/* binding */ incidentId),
 /* harmony export */   df: () => (/* binding */ describePlan),
 /* harmony export */   sL: () => (/* binding */ circuitBreaker)
 /* harmony export */ });
-/* unused harmony exports incidentId, lastKnownGood */
+/* unused harmony export lastKnownGood */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2088);
