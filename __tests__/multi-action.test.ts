@@ -60,6 +60,15 @@ describe('packages: workspaces', () => {
     expect(github.state.commits).toHaveLength(1)
     expect(run.summary).toContain('| `@mono/d` | _(none)_ | – | not-affected | no | no |')
 
+    // a GitHub token GitHub rejects fails before any registry write, as for one package
+    await publishPackage(registry, '@mono/a', ['1.2.4'])
+    const before = await npmView(registry.url, '@mono/a', 'dist-tags')
+    const rejected = await runAction({ ...inputs, 'rollback-version': '1.2.4', 'github-token': 'ghs_wrong' }, { env, cwd: dir })
+    expect(rejected.code).toBe(1)
+    expect(rejected.stdout).toMatch(/::error::Input 'github-token': was rejected by GitHub/)
+    expect(await npmView(registry.url, '@mono/a', 'dist-tags')).toEqual(before)
+    await publishPackage(registry, '@mono/a', [], { distTags: { latest: '1.2.2' } })
+
     const again = await runAction(inputs, { env, cwd: dir })
     expect(again.outputs.status).toBe('already-done')
     expect(github.state.issues.filter((i) => !i.pull_request)).toHaveLength(1)

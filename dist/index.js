@@ -57700,7 +57700,9 @@ async function runRollback(inputs, target, log, preflight) {
 
 /** Several packages, one incident: the same bookkeeping, with a row per package. */
 async function executeMultiRollback(inputs, gi, targetFor, gh, ctx, log) {
-    const [multi, defaultBranch] = await Promise.all([runMultiRollback(inputs, targetFor, log), gh ? repositoryDefaultBranch(gh, ctx) : Promise.resolve('')]);
+    // the GitHub token is checked before the registry is touched, as for one package
+    const defaultBranch = gh && !inputs.dryRun ? await repositoryDefaultBranch(gh, ctx) : '';
+    const multi = await runMultiRollback(inputs, targetFor, log);
     // a failed all-or-nothing run put its tags back: nothing happened to record
     if (!gh || multi.status === 'planned' || multi.status === 'failed')
         return { multi };

@@ -31,7 +31,9 @@ export async function executeMultiRollback(
   ctx: RunContext,
   log: Logger
 ): Promise<MultiExecution> {
-  const [multi, defaultBranch] = await Promise.all([runMultiRollback(inputs, targetFor, log), gh ? repositoryDefaultBranch(gh, ctx) : Promise.resolve('')])
+  // the GitHub token is checked before the registry is touched, as for one package
+  const defaultBranch = gh && !inputs.dryRun ? await repositoryDefaultBranch(gh, ctx) : ''
+  const multi = await runMultiRollback(inputs, targetFor, log)
   // a failed all-or-nothing run put its tags back: nothing happened to record
   if (!gh || multi.status === 'planned' || multi.status === 'failed') return { multi }
   const changes = multi.packages.filter((p) => p.moved || p.deprecated).map((p) => `rolled back \`${p.name}\``)

@@ -28751,7 +28751,9 @@ function errorMessage(e) {
 
 /** Several packages, one incident: the same bookkeeping, with a row per package. */
 async function executeMultiRollback(inputs, gi, targetFor, gh, ctx, log) {
-    const [multi, defaultBranch] = await Promise.all([(0,_multi_js__WEBPACK_IMPORTED_MODULE_0__/* .runMultiRollback */ .rc)(inputs, targetFor, log), gh ? repositoryDefaultBranch(gh, ctx) : Promise.resolve('')]);
+    // the GitHub token is checked before the registry is touched, as for one package
+    const defaultBranch = gh && !inputs.dryRun ? await repositoryDefaultBranch(gh, ctx) : '';
+    const multi = await (0,_multi_js__WEBPACK_IMPORTED_MODULE_0__/* .runMultiRollback */ .rc)(inputs, targetFor, log);
     // a failed all-or-nothing run put its tags back: nothing happened to record
     if (!gh || multi.status === 'planned' || multi.status === 'failed')
         return { multi };
