@@ -106,7 +106,7 @@ export async function runMultiRollback(
       return
     }
     try {
-      o.moved = (await (targets.get(o.name) as Target).pointChannel(plan.channel, plan.restoreVersion)) === 'written'
+      o.moved = (await (targets.get(o.name) as Target).pointChannel(plan.channel, plan.restoreVersion, plan.previousVersion)) === 'written'
       o.outcome = 'rolled-back'
       log.info(`✔ ${o.name}: '${plan.channel}' -> ${plan.restoreVersion}`)
     } catch (e) {
@@ -126,7 +126,7 @@ export async function runMultiRollback(
         const previous = o.plan?.previousVersion
         try {
           if (previous === undefined) throw new Error(`'${inputs.channel}' did not exist before; remove it by hand (npm dist-tag rm ${o.name} ${inputs.channel})`)
-          await (targets.get(o.name) as Target).pointChannel(inputs.channel, previous)
+          await (targets.get(o.name) as Target).pointChannel(inputs.channel, previous, o.plan?.restoreVersion)
           o.moved = false
           o.outcome = 'put-back'
           log.info(`↩ ${o.name}: '${inputs.channel}' put back to ${previous}`)

@@ -84,14 +84,14 @@ export async function runRollback(inputs: RollbackInputs, target: Target, log: L
     if (!target.republish) throw new Error(`strategy republish is not supported for ${target.kind}.`)
     const r = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId })
     let moved = r.outcome === 'published'
-    if (r.channelHolds !== r.version) moved = (await target.pointChannel(plan.channel, r.version)) === 'written' || moved
+    if (r.channelHolds !== r.version) moved = (await target.pointChannel(plan.channel, r.version, plan.tag.from)) === 'written' || moved
     result.moved = moved
     result.republished = r.outcome === 'published'
     after.distTags[plan.channel] = r.version
     steps.push({ step: 'move-tag', outcome: moved ? 'done' : 'already', detail: `${plan.republish.from}'s code ${r.outcome === 'published' ? 'published' : 'already published'} as ${r.version}; '${plan.channel}' -> ${r.version}, verified by a fresh read`, at: now() })
     log.info(`✔ ${plan.republish.from}'s code is published as ${r.version}, and '${plan.channel}' points at it (read back from the registry).`)
   } else if (plan.tag.kind === 'move') {
-    const outcome = await target.pointChannel(plan.channel, plan.restoreVersion)
+    const outcome = await target.pointChannel(plan.channel, plan.restoreVersion, plan.tag.from)
     result.moved = outcome === 'written'
     after.distTags[plan.channel] = plan.restoreVersion
     steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() })

@@ -1,9 +1,8 @@
 import type { PackageState } from '../plan.js'
 
 export type { Logger } from '../retry.js'
-
-/** Did a write change the registry, or was the wanted state already there? */
-export type WriteOutcome = 'written' | 'already'
+export type { WriteOutcome } from '../guard.js'
+import type { WriteOutcome } from '../guard.js'
 
 /**
  * One place releases are published to, seen through npm's model: versions, channels that
@@ -23,8 +22,14 @@ export interface Target {
   checkAccess(): Promise<void>
   /** The current state, read fresh (no cache). */
   inspect(): Promise<PackageState>
-  /** Points `channel` at `version` and confirms it with a fresh read. */
-  pointChannel(channel: string, version: string): Promise<WriteOutcome>
+  /**
+   * Points `channel` at `version`, guarded (src/guard.ts guardedWrite): right before the
+   * write, and before every retry, the channel is read fresh; when it holds neither
+   * `version` nor `expected` (what the plan saw it hold: a version, or undefined for no
+   * such channel) nothing is written and a ChannelMovedError names what it holds now.
+   * Confirmed by a read-back.
+   */
+  pointChannel(channel: string, version: string, expected: string | undefined): Promise<WriteOutcome>
   /**
    * Marks `version` as retired with `message` and confirms it with a fresh read. Targets
    * that have no such notion (container tags, Helm releases) leave it out, and the
