@@ -1,7 +1,8 @@
 // Many packages, one incident, against a real Verdaccio (faults through the proxy).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/errors.js'
-import { mapLimit, runMultiRollback } from '../src/multi.js'
+import { runMultiRollback } from '../src/multi.js'
+import { mapLimit } from '../src/util.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { publishPackage, snapshot } from './support/fixtures.mjs'

@@ -46,6 +46,8 @@ const OPTIONS = {
   'no-issue': { type: 'boolean' },
   packages: { type: 'string' },
   strategy: { type: 'string' },
+  'all-or-nothing': { type: 'boolean' },
+  /** the default since partial-ok became true; still accepted */
   'partial-ok': { type: 'boolean' },
   'no-report': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -60,7 +62,8 @@ Usage:
 Options (defaults in brackets):
   --package <name>             npm package [name in ./package.json]
   --packages <list|workspaces> several packages, one incident (comma separated, or workspaces)
-  --partial-ok                 with several packages: keep those that succeeded when one fails
+  --all-or-nothing             with several packages: when one fails, put back the channels of
+                               those that succeeded [keep them: status partial]
   --strategy <retag|republish> retag moves the channel back; republish publishes the good code
                                as the next version (reaches lockfiles and updaters) [retag]
   --rollback <version>         the bad version, or "current" with --published-after (required)
@@ -159,7 +162,7 @@ export async function main(io: CliIO): Promise<number> {
       reason: values.reason,
       package: values.package,
       packages: values.packages,
-      'partial-ok': values['partial-ok'] ? 'true' : 'false',
+      'partial-ok': values['all-or-nothing'] ? 'false' : 'true',
       strategy: values.strategy,
       registry: npm.registry,
       'npm-token': npm.token,

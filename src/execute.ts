@@ -31,11 +31,11 @@ export async function executeMultiRollback(
   ctx: RunContext,
   log: Logger
 ): Promise<MultiExecution> {
-  // the GitHub token is checked before the registry is touched, as for one package
-  const defaultBranch = gh && !inputs.dryRun ? await repositoryDefaultBranch(gh, ctx) : ''
-  const multi = await runMultiRollback(inputs, targetFor, log)
+  // the GitHub token is checked beside the registry reads, before any write, as for one package
+  let defaultBranch = ''
+  const multi = await runMultiRollback(inputs, targetFor, log, undefined, gh && !inputs.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined)
   // a failed all-or-nothing run put its tags back: nothing happened to record
-  if (!gh || multi.status === 'planned' || multi.status === 'failed') return { multi }
+  if (!gh || multi.status === 'planned' || multi.status === 'failed' || multi.status === 'skipped') return { multi }
   const changes = multi.packages.filter((p) => p.moved || p.deprecated).map((p) => `rolled back \`${p.name}\``)
   const { buildMultiRecord, recordIncidentRecord } = await import('./bookkeeping.js')
   const record = buildMultiRecord(multi, inputs, gi, ctx, new Date().toISOString())

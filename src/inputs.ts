@@ -325,7 +325,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     target,
     packageNames: packageNames ?? [packageName],
     fromWorkspaces,
-    partialOk: parseBoolean('partial-ok', get('partial-ok'), false),
+    partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
     strategy: parseStrategy('strategy', get('strategy'), target),
     rollbackVersion,
     publishedAfter,

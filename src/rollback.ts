@@ -1,9 +1,12 @@
-// The rollback itself: inspect, plan, then restore before retire, each write confirmed.
-// Knows nothing of GitHub Actions: the action and the tests drive it the same way.
+// One package's view of the one runner (src/run.ts): the result the single-target
+// summary, outputs and bookkeeping read. Knows nothing of GitHub Actions.
 import { PartialError, errorMessage } from './errors.js'
 import type { RollbackInputs } from './inputs.js'
-import { circuitBreaker, describePlan, planIsNoop, planRollback, type PackageState, type Plan } from './plan.js'
+import { planIsNoop, type PackageState, type Plan } from './plan.js'
+import { runIncident, type StepRecord } from './run.js'
 import type { Logger, Target } from './targets/target.js'
+
+export type { StepRecord } from './run.js'
 
 export type RollbackStatus = 'completed' | 'already-done' | 'planned' | 'partial'
 
@@ -21,13 +24,6 @@ export interface SkippedResult {
   channel: string
   /** what the channel holds */
   holder?: string
-}
-
-export interface StepRecord {
-  step: 'plan' | 'move-tag' | 'deprecate'
-  outcome: 'done' | 'already' | 'skipped' | 'failed' | 'planned'
-  detail: string
-  at: string
 }
 
 export interface RollbackResult {
@@ -51,76 +47,48 @@ export interface RollbackResult {
 
 /**
  * `preflight` runs beside the first read (other checks that must pass before any write,
- * such as the GitHub token's access to the repository).
+ * such as the GitHub token's access to the repository). Throws for failures before any
+ * write (the status is then `failed`).
  */
 export async function runRollback(inputs: RollbackInputs, target: Target, log: Logger, preflight?: () => Promise<unknown>): Promise<RollbackResult | SkippedResult> {
-  const now = () => new Date().toISOString()
-  // the token check runs beside the first read: a bad token fails before any write
-  const [before] = await Promise.all([target.inspect(), inputs.dryRun ? undefined : target.checkAccess(), preflight?.()])
-  const gate = circuitBreaker(before, inputs.channel, inputs.rollbackVersion, inputs.publishedAfter)
-  if (!gate.proceed) {
-    log.info(`Skipped: ${gate.reason}`)
-    return { status: 'skipped', reason: gate.reason, packageName: inputs.packageName, channel: inputs.channel, holder: gate.holder }
+  const run = await runIncident({ ...inputs, packageNames: [inputs.packageName] }, () => target, log, { preflight })
+  const r = run.targets[0]
+  if (r.failure?.step === 'preflight') throw r.failure.error
+  if (r.skipped) {
+    log.info(`Skipped: ${r.skipped.reason}`)
+    return { status: 'skipped', reason: r.skipped.reason, packageName: inputs.packageName, channel: inputs.channel, ...(r.skipped.holder !== undefined ? { holder: r.skipped.holder } : {}) }
   }
-  // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-  const plan = planRollback({ ...inputs, rollbackVersion: gate.rollbackVersion, deprecate: inputs.deprecate && target.retire !== undefined }, before)
-  for (const line of describePlan(plan)) log.info(line)
-  for (const w of plan.warnings) log.warning(w)
-
-  const steps: StepRecord[] = [{ step: 'plan', outcome: 'done', detail: describePlan(plan).join(' '), at: now() }]
-  const after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated }
-  const result: RollbackResult = { status: 'completed', targetKind: target.kind, plan, before, after, moved: false, deprecated: false, steps, warnings: [...plan.warnings] }
-
+  const plan = r.plan as Plan
+  const result: RollbackResult = {
+    status: 'completed',
+    targetKind: target.kind,
+    plan,
+    before: r.before as PackageState,
+    after: r.after as RollbackResult['after'],
+    moved: r.moved,
+    deprecated: r.deprecated,
+    ...(plan.republish ? { republished: r.republished } : {}),
+    steps: r.steps,
+    warnings: [...run.warnings, ...r.warnings]
+  }
   if (inputs.dryRun) {
     result.status = 'planned'
-    steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() })
-    steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() })
-    log.info('Dry run: nothing was written.')
     return result
   }
-
-  // 1. Restore: the channel is the critical path.
-  if (plan.tag.kind === 'move' && plan.republish) {
-    if (!target.republish) throw new Error(`strategy republish is not supported for ${target.kind}.`)
-    const r = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId })
-    let moved = r.outcome === 'published'
-    if (r.channelHolds !== r.version) moved = (await target.pointChannel(plan.channel, r.version, plan.tag.from)) === 'written' || moved
-    result.moved = moved
-    result.republished = r.outcome === 'published'
-    after.distTags[plan.channel] = r.version
-    steps.push({ step: 'move-tag', outcome: moved ? 'done' : 'already', detail: `${plan.republish.from}'s code ${r.outcome === 'published' ? 'published' : 'already published'} as ${r.version}; '${plan.channel}' -> ${r.version}, verified by a fresh read`, at: now() })
-    log.info(`✔ ${plan.republish.from}'s code is published as ${r.version}, and '${plan.channel}' points at it (read back from the registry).`)
-  } else if (plan.tag.kind === 'move') {
-    const outcome = await target.pointChannel(plan.channel, plan.restoreVersion, plan.tag.from)
-    result.moved = outcome === 'written'
-    after.distTags[plan.channel] = plan.restoreVersion
-    steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() })
-    log.info(`✔ dist-tag '${plan.channel}' now points at ${plan.restoreVersion} (read back from the registry).`)
-  } else {
-    const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.restoreVersion}` : `'${plan.channel}' holds the newer ${plan.tag.holder}`
-    steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() })
-    log.info(`✔ ${detail}: not moved.`)
+  if (r.failure?.step === 'move-tag') {
+    // nothing took effect (a fix-forward publish that did is a partial rollback)
+    if (!r.republished) throw r.failure.error
+    result.status = 'partial'
+    result.error = new PartialError([`${plan.republish?.version} is published`], [`pointing '${plan.channel}' at it`], r.failure.error)
+    return result
   }
-
-  // 2. Retire: only once the channel is safe.
-  if (plan.deprecation.kind === 'deprecate' && target.retire) {
-    try {
-      const outcome = await target.retire(plan.rollbackVersion, plan.deprecation.message)
-      result.deprecated = outcome === 'written'
-      after.deprecated = plan.deprecation.message
-      steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: plan.deprecation.message, at: now() })
-      log.info(`✔ ${plan.rollbackVersion} is deprecated (read back from the registry).`)
-    } catch (e) {
-      steps.push({ step: 'deprecate', outcome: 'failed', detail: errorMessage(e), at: now() })
-      const done = plan.tag.kind === 'keep-newer' ? [`'${plan.channel}' is on ${plan.tag.holder}`] : [`'${plan.channel}' points at ${plan.restoreVersion} (the rollback is live)`]
-      result.status = 'partial'
-      result.error = new PartialError(done, [`deprecating ${plan.rollbackVersion}`], e)
-      return result
-    }
-  } else {
-    steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() })
+  if (r.failure?.step === 'deprecate') {
+    const done = plan.tag.kind === 'keep-newer' ? [`'${plan.channel}' is on ${plan.tag.holder}`] : [`'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`]
+    result.status = 'partial'
+    result.error = new PartialError(done, [`deprecating ${plan.rollbackVersion}`], r.failure.error)
+    return result
   }
-
   result.status = planIsNoop(plan) || (!result.moved && !result.deprecated) ? 'already-done' : 'completed'
+  if (result.warnings.length > 0) log.debug(`Warnings: ${result.warnings.map(errorMessage).join(' | ')}`)
   return result
 }

@@ -96,7 +96,8 @@ export function renderMultiSummary(multi: MultiResult, books?: BookkeepingResult
     'already-done': '✅ Already rolled back: nothing to change',
     planned: '📝 Rollback planned (dry run: nothing written)',
     partial: '⚠️ Rollback partially applied',
-    failed: '❌ Rollback failed: nothing was changed'
+    failed: '❌ Rollback failed: nothing was changed',
+    skipped: '⏭️ Rollback skipped: nothing was changed'
   }[multi.status]
   const rows = multi.packages.map((p) => [
     `\`${p.name}\``,

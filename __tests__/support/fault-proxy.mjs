@@ -6,17 +6,24 @@
 //   hang:       never answer (the client's timeout must fire)
 //   crash-after: forward, let the server apply it, then call rule.then() (the test kills
 //               the client there: a crash right after this step took effect) and hang
+//   before:     run rule.then() (the world changes: another publisher acts), then forward
+// Any rule may also carry `before` (awaited first, whatever the action): the moment
+// between the request leaving the client and the server seeing it.
+// `latencyMs` (startFaultProxy's option) delays every answer: injected network latency.
 import { createServer } from 'node:http'
 import { freePort } from './verdaccio.mjs'
 
 /**
- * @typedef {{ method?: string, path: RegExp, action: 'respond' | 'after' | 'drop-after' | 'hang' | 'crash-after', then?: () => void,
+ * @typedef {{ method?: string, path: RegExp, action: 'respond' | 'after' | 'drop-after' | 'hang' | 'crash-after' | 'before', then?: () => unknown, before?: () => Promise<void>,
  *   status?: number, headers?: Record<string, string>, body?: string, times?: number }} Rule
- * @typedef {{ method: string, path: string, at: number, fault?: string }} Seen
+ * @typedef {{ method: string, path: string, at: number, end?: number, fault?: string }} Seen
  */
 
-/** @param {string} upstream base URL of the real server */
-export async function startFaultProxy(upstream) {
+/**
+ * @param {string} upstream base URL of the real server
+ * @param {{ latencyMs?: number }} [options]
+ */
+export async function startFaultProxy(upstream, options = {}) {
   /** @type {Rule[]} */
   const rules = []
   /** @type {Seen[]} */
@@ -34,7 +41,15 @@ export async function startFaultProxy(upstream) {
     const path = req.url ?? '/'
     const rule = rules.find((r) => (r.method ?? method) === method && r.path.test(path) && (r.times ?? 1) > 0)
     if (rule) rule.times = (rule.times ?? 1) - 1
-    seen.push({ method, path, at: Date.now(), fault: rule?.action })
+    /** @type {Seen} */
+    const entry = { method, path, at: Date.now(), fault: rule?.action }
+    seen.push(entry)
+    res.on('finish', () => {
+      entry.end = Date.now()
+    })
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs))
+    if (rule?.before) await rule.before()
+    if (rule?.action === 'before') await rule.then?.()
 
     if (rule?.action === 'hang') return // the socket stays open until stop()
     if (rule?.action === 'respond') {

@@ -3,7 +3,8 @@
 import npmFetch from 'npm-registry-fetch'
 import { InputError, RegistryError } from '../errors.js'
 import type { PackageState } from '../plan.js'
-import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, writeThenConfirm, type Logger, type RetryPolicy } from '../retry.js'
+import { guardedWrite } from '../guard.js'
+import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
 import { noteOf } from './republish-note.js'
 import type { Target, WriteOutcome } from './target.js'
 
@@ -17,13 +18,15 @@ export interface NpmTargetOptions {
   /** per request, ms */
   timeoutMs?: number
   userAgent?: string
+  /** shared by the targets of one run, so that N packages on one registry ask whoami once */
+  whoamiCache?: Map<string, Promise<string | undefined>>
 }
 
 interface Packument {
   _rev?: string
   name: string
   'dist-tags'?: Record<string, string>
-  versions?: Record<string, { deprecated?: unknown }>
+  versions?: Record<string, { deprecated?: unknown; gitHead?: unknown }>
   time?: Record<string, unknown>
   [key: string]: unknown
 }
@@ -44,6 +47,13 @@ export class NpmTarget implements Target {
   readonly label: string
   private readonly retry: RetryPolicy
   private readonly escaped: string
+  /**
+   * The newest read of the package document, while it may still guard a write: the
+   * runner calls forget() as soon as it awaits anything else, so this is only ever a read
+   * made immediately before (the plan read, or the read-back of the previous write).
+   */
+  private last?: Packument
+  private readonly notes: string[] = []
 
   constructor(private readonly options: NpmTargetOptions) {
     this.label = `npm package ${options.packageName} on ${options.registry}`
@@ -69,7 +79,7 @@ export class NpmTarget implements Target {
   }
 
   private async readPackument(): Promise<Packument> {
-    return withRetry(
+    const doc = await withRetry(
       `reading ${this.options.packageName}`,
       () => npmFetch.json(`/${this.escaped}?write=true`, this.fetchOptions('view')) as Promise<Packument>,
       this.retry,
@@ -80,20 +90,60 @@ export class NpmTarget implements Target {
       }
       throw this.explain(e, 'read')
     })
+    this.last = doc
+    return doc
   }
 
-  private async readDistTags(): Promise<Record<string, string>> {
-    return withRetry(
-      `reading the dist-tags of ${this.options.packageName}`,
-      () => npmFetch.json(`/-/package/${this.escaped}/dist-tags`, this.fetchOptions('dist-tag')) as Promise<Record<string, string>>,
-      this.retry,
-      this.options.log
-    ).catch((e) => {
-      throw this.explain(e, 'read')
-    })
+  /** The read made immediately before, used once (a copy: the write edits what it is given). */
+  private takeFresh(): Packument | undefined {
+    const last = this.last
+    this.last = undefined
+    return last && structuredClone(last)
   }
 
+  forget(): void {
+    this.last = undefined
+  }
+
+  /** Anomalies seen after a write (a document the registry changed beyond ours). */
+  anomalies(): string[] {
+    return [...this.notes]
+  }
+
+  /**
+   * The token, before any write: the registry knows it (`/-/whoami`, asked once per
+   * registry and token however many packages share them), and, where the registry lists
+   * a package's collaborators (npmjs: `/-/package/<name>/collaborators`, as `npm access
+   * list collaborators` reads it), its user may write this package. A registry without
+   * either endpoint says nothing about the token: the writes will.
+   */
   async checkAccess(): Promise<void> {
+    const [who, collaborators] = await Promise.all([this.whoami(), this.collaborators()])
+    if (who === undefined) return
+    const pkg = this.options.packageName
+    const access = collaborators?.[who]
+    if (collaborators !== undefined && access !== 'read-write' && access !== 'write') {
+      throw new InputError(
+        'npm-token',
+        `the token's user ${who} ${access ? `has only ${access} access to` : 'is not a collaborator of'} ${pkg} on ${this.options.registry}, so it cannot move its dist-tags or deprecate it.`,
+        `use a token of a maintainer of ${pkg} (npm access list collaborators ${pkg}), or leave ${pkg} out of this rollback.`
+      )
+    }
+  }
+
+  /** The token's user name; undefined when the registry has no whoami (404, 405). */
+  private whoami(): Promise<string | undefined> {
+    const key = `${this.options.registry}\0${this.options.token ?? ''}`
+    const cache = (this.options.whoamiCache ??= new Map())
+    let pending = cache.get(key)
+    if (!pending) {
+      pending = this.askWhoami()
+      cache.set(key, pending)
+    }
+    return pending
+  }
+
+  private async askWhoami(): Promise<string | undefined> {
     let who: { username?: unknown }
     try {
       who = (await withRetry('checking the token', () => npmFetch.json('/-/whoami', this.fetchOptions('whoami')), this.retry, this.options.log)) as { username?: unknown }
@@ -104,7 +154,7 @@ export class NpmTarget implements Target {
         const explained = this.explain(e, 'write')
         throw new InputError('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.')
       }
-      return
+      return undefined
     }
     // like `npm whoami`: an answer without a user name means the token was not recognised
     if (typeof who?.username !== 'string' || who.username === '') {
@@ -114,9 +164,25 @@ export class NpmTarget implements Target {
         'check that npm-token holds a current token for this registry, not one for another registry or an expired one.'
       )
     }
+    return who.username
   }
 
-  async republish(args: { bad: string; restore: string; channel: string; incidentId: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }> {
+  /** user -> access level, where the registry lists them; undefined when it does not say. */
+  private async collaborators(): Promise<Record<string, string> | undefined> {
+    try {
+      const list = await npmFetch.json(`/-/package/${this.escaped}/collaborators`, this.fetchOptions('access'))
+      if (!list || typeof list !== 'object' || Array.isArray(list)) return undefined
+      const entries = Object.entries(list as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string')
+      return entries.length > 0 ? Object.fromEntries(entries) : undefined
+    } catch (e) {
+      this.options.log.debug(`${this.options.registry} does not list the collaborators of ${this.options.packageName} (${statusOf(e) ?? 'no answer'}); the writes will show whether the token may change it.`)
+      return undefined
+    }
+  }
+
+  async republish(args: { bad: string; restore: string; channel: string; incidentId: string; expected?: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }> {
+    // its own reads and writes come between any earlier read and the next write
+    this.forget()
     const { packageName, registry, token, log, timeoutMs, userAgent } = this.options
     // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
     const { republish } = await import('./republish.js')
@@ -128,10 +194,19 @@ export class NpmTarget implements Target {
     return toState(doc)
   }
 
-  async pointChannel(channel: string, version: string): Promise<WriteOutcome> {
-    return this.writeThenConfirm(
-      `moving dist-tag '${channel}' to ${version}`,
-      async () => {
+  async pointChannel(channel: string, version: string, expected: string | undefined): Promise<WriteOutcome> {
+    const tags = (d: Packument) => d['dist-tags'] ?? {}
+    const { outcome, state } = await guardedWrite<Packument>({
+      what: `moving dist-tag '${channel}' to ${version}`,
+      channel,
+      wanted: version,
+      expected,
+      read: () => this.readPackument(),
+      fresh: this.takeFresh(),
+      holderOf: (d) => tags(d)[channel],
+      isDone: (d) => tags(d)[channel] === version,
+      isExpected: (d) => tags(d)[channel] === expected,
+      write: async () => {
         await npmFetch(
           `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`,
           this.fetchOptions('dist-tag', {
@@ -142,40 +217,92 @@ export class NpmTarget implements Target {
           })
         )
       },
-      async () => (await this.readDistTags())[channel] === version
-    )
+      ...this.guardOptions()
+    })
+    // the read-back is the fresh read the deprecation that follows starts from
+    this.last = state
+    return outcome
   }
 
-  async retire(version: string, message: string): Promise<WriteOutcome> {
-    let alreadyThere = false
-    const outcome = await this.writeThenConfirm(
-      `deprecating ${version}`,
-      async () => {
-        // fresh document each time: the tag move (or a concurrent writer) changed _rev
-        const doc = await this.readPackument()
-        const entry = doc.versions?.[version]
-        if (!entry) throw new RegistryError(`${this.options.packageName}@${version} vanished from the registry while rolling back.`, 'check whether it was unpublished.')
-        if (entry.deprecated === message) {
-          alreadyThere = true
-          return
+  /**
+   * Deprecates `version` with `message` through the whole-document PUT, guarded: a fresh
+   * document (its `_rev` sent back, so npmjs answers 409 to a stale one, which is re-read
+   * and retried), written only while `names` (the version the message tells users to
+   * use) exists and is not deprecated; then the read-back is compared with the document
+   * sent: any other version or dist-tag that differs is reported loudly (a registry that
+   * ignores `_rev`, such as Verdaccio, can drop a write made between our read and PUT).
+   */
+  async retire(version: string, message: string, names?: string): Promise<WriteOutcome> {
+    const pkg = this.options.packageName
+    let sent: Packument | undefined
+    const { outcome, state } = await guardedWrite<Packument>({
+      what: `deprecating ${version}`,
+      channel: `${version}'s deprecation`,
+      wanted: message,
+      expected: 'the planned state',
+      read: () => this.readPackument(),
+      fresh: this.takeFresh(),
+      holderOf: (d) => String(d.versions?.[version]?.deprecated ?? ''),
+      isDone: (d) => this.versionOf(d, version).deprecated === message,
+      isExpected: (d) => {
+        if (names !== undefined) {
+          const named = d.versions?.[names]
+          if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {
+            throw new RegistryError(
+              `The deprecation of ${pkg}@${version} would tell users to use ${names}, which ${named ? 'is deprecated itself' : 'does not exist'} on the registry now: nothing was deprecated.`,
+              `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`
+            )
+          }
         }
-        entry.deprecated = message
-        await npmFetch(
-          `/${this.escaped}`,
-          this.fetchOptions('deprecate', {
-            method: 'PUT',
-            body: doc,
-            ignoreBody: true
-          })
-        )
+        return true
       },
-      async () => (await this.readPackument()).versions?.[version]?.deprecated === message
-    )
-    return alreadyThere ? 'already' : outcome
+      write: async (doc) => {
+        this.versionOf(doc, version).deprecated = message
+        sent = structuredClone(doc)
+        await npmFetch(`/${this.escaped}`, this.fetchOptions('deprecate', { method: 'PUT', body: doc, ignoreBody: true }))
+      },
+      ...this.guardOptions()
+    })
+    if (sent) this.compareAfterWrite(sent, state, version)
+    return outcome
   }
 
-  private writeThenConfirm(what: string, write: () => Promise<void>, confirm: () => Promise<boolean>): Promise<WriteOutcome> {
-    return writeThenConfirm(what, write, confirm, { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write'), alsoRetry: (e) => statusOf(e) === 409 })
+  private versionOf(doc: Packument, version: string): { deprecated?: unknown } {
+    const entry = doc.versions?.[version]
+    if (!entry) throw new RegistryError(`${this.options.packageName}@${version} vanished from the registry while rolling back.`, 'check whether it was unpublished.')
+    return entry
+  }
+
+  /** After a document PUT: everything but our own change must read back as it was sent. */
+  private compareAfterWrite(sent: Packument, got: Packument, changed: string): void {
+    const differences: string[] = []
+    const sentTags = sent['dist-tags'] ?? {}
+    const gotTags = got['dist-tags'] ?? {}
+    for (const tag of new Set([...Object.keys(sentTags), ...Object.keys(gotTags)])) {
+      if (sentTags[tag] !== gotTags[tag]) differences.push(`dist-tag '${tag}' was ${sentTags[tag] ?? '(none)'} before the write and is ${gotTags[tag] ?? '(gone)'} after it`)
+    }
+    const sentVersions = sent.versions ?? {}
+    const gotVersions = got.versions ?? {}
+    for (const v of new Set([...Object.keys(sentVersions), ...Object.keys(gotVersions)])) {
+      if (v === changed) continue
+      if (!(v in gotVersions)) differences.push(`version ${v} is gone`)
+      else if (!(v in sentVersions)) differences.push(`version ${v} appeared`)
+      else if ((sentVersions[v].deprecated ?? '') !== (gotVersions[v].deprecated ?? '')) differences.push(`the deprecation of ${v} changed`)
+    }
+    // CouchDB-style revisions ("15-abc…") count writes: ours is one, any more is someone else's
+    const revision = (d: Packument) => Number(/^(\d+)-/.exec(String(d._rev ?? ''))?.[1] ?? NaN)
+    const others = revision(got) - revision(sent) - 1
+    if (others > 0) differences.push(`the document's revision went from ${sent._rev} to ${got._rev}: ${others} other write(s) landed between this run's read and its read-back`)
+    if (differences.length === 0) return
+    const note =
+      `After deprecating ${this.options.packageName}@${changed}, the registry's document differs from the one this run sent in more than that deprecation: ${differences.join('; ')}. ` +
+      `Another write happened at the same time; on a registry that ignores the document revision (_rev), as Verdaccio does, this run's write may have undone it. Check ${this.options.packageName} and restore what is missing by hand.`
+    this.notes.push(note)
+    this.options.log.warning(note)
+  }
+
+  private guardOptions() {
+    return { policy: this.retry, log: this.options.log, explain: (e: unknown) => this.explain(e, 'write'), alsoRetry: (e: unknown) => statusOf(e) === 409 }
   }
 
   /** Turns a registry failure into an error that says what to do. Never includes the token. */
@@ -246,7 +373,9 @@ function toState(doc: Packument): PackageState {
     const d = manifest?.deprecated
     const t = doc.time?.[v]
     const note = noteOf(manifest)
+    const gitHead = manifest?.gitHead
     versions[v] = {
+      ...(typeof gitHead === 'string' && /^[0-9a-f]{40}$/i.test(gitHead) ? { commit: gitHead.toLowerCase() } : {}),
       ...(typeof d === 'string' && d !== '' ? { deprecated: d } : {}),
       ...(typeof t === 'string' ? { publishedAt: t } : {}),
       ...(note ? { republishOf: note.rollbackOf } : {})

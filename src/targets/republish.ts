@@ -14,7 +14,8 @@ import semver from 'semver'
 import ssri from 'ssri'
 import { Header, Parser, Pax, type ReadEntry } from 'tar'
 import { InputError, RegistryError, RollbackError } from '../errors.js'
-import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, writeThenConfirm, type Logger, type RetryPolicy } from '../retry.js'
+import { guardedWrite } from '../guard.js'
+import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
 import { escapePackageName, nerfDart } from './npm.js'
 
 import { fixForwardVersion } from '../plan.js'
@@ -205,6 +206,12 @@ export interface RepublishOptions {
   restore: string
   /** plan.incidentId */
   incidentId: string
+  /**
+   * What the plan saw the channel hold (the publish moves it): the publish is written
+   * only while a fresh read still shows it there (or the version already published by
+   * this rollback).
+   */
+  expected?: string
   log: Logger
   retry?: RetryPolicy
   /** per request, ms (tarball transfers get at least two minutes) */
@@ -392,11 +399,34 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
   if (manifest.gitHead === undefined && typeof restoreManifest.gitHead === 'string') manifest.gitHead = restoreManifest.gitHead
   const integrity = ssri.fromData(rewritten.tarball, { algorithms: ['sha512'] }).toString()
 
-  let readBack: Packument | undefined
   log.info(`Publishing ${packageName}@${fix} (the code of ${restore}) under '${channel}' (${integrity}).`)
-  await writeThenConfirm(
-    `publishing ${packageName}@${fix}`,
-    async () => {
+  const published = (doc: Packument): boolean => {
+    const entry = doc.versions?.[fix]
+    if (!entry) return false
+    const theirs = noteOf(entry)
+    if (!theirs || theirs.rollbackOf !== bad || theirs.restoredFrom !== restore) {
+      throw new RegistryError(`${packageName}@${fix} appeared on the registry, but not from this rollback (a concurrent publish?).`, `check ${packageName}@${fix} by hand before re-running.`)
+    }
+    if (entry.dist?.integrity !== integrity) {
+      throw new RegistryError(
+        `${packageName}@${fix} is on the registry with integrity ${String(entry.dist?.integrity)}, not the ${integrity} of the tarball sent.`,
+        `check ${packageName}@${fix} by hand (a concurrent run of the same rollback?) before re-running.`
+      )
+    }
+    return true
+  }
+  // the publish also moves the channel: guarded like every channel write
+  const expected = 'expected' in opts ? opts.expected : holder
+  const { state: readBack } = await guardedWrite<Packument>({
+    what: `publishing ${packageName}@${fix}`,
+    channel,
+    wanted: fix,
+    expected,
+    read: readPackument,
+    holderOf: (d) => d['dist-tags']?.[channel],
+    isDone: published,
+    isExpected: (d) => d['dist-tags']?.[channel] === expected,
+    write: async () => {
       await publishPackage(manifest, rewritten.tarball, {
         ...fetchOptions('publish', {}, true),
         defaultTag: channel,
@@ -404,31 +434,18 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
         access: null
       })
     },
-    async () => {
-      readBack = await readPackument()
-      const published = readBack.versions?.[fix]
-      if (!published) return false
-      const theirs = noteOf(published)
-      if (!theirs || theirs.rollbackOf !== bad || theirs.restoredFrom !== restore) {
-        throw new RegistryError(`${packageName}@${fix} appeared on the registry, but not from this rollback (a concurrent publish?).`, `check ${packageName}@${fix} by hand before re-running.`)
-      }
-      if (published.dist?.integrity !== integrity) {
-        throw new RegistryError(
-          `${packageName}@${fix} is on the registry with integrity ${String(published.dist?.integrity)}, not the ${integrity} of the tarball sent.`,
-          `check ${packageName}@${fix} by hand (a concurrent run of the same rollback?) before re-running.`
-        )
-      }
-      return true
-    },
-    { policy, log, explain: (e) => explain(e, 'Publishing'), alsoRetry: (e) => statusOf(e) === 409 }
-  )
+    policy,
+    log,
+    explain: (e) => explain(e, 'Publishing'),
+    alsoRetry: (e) => statusOf(e) === 409
+  })
 
   // after: what the registry now serves for the new version is what was sent
-  const served = await download(fix, readBack?.versions?.[fix] ?? {})
+  const served = await download(fix, readBack.versions?.[fix] ?? {})
   if (served.integrity !== integrity) {
     throw new RegistryError(`The registry serves ${packageName}@${fix} with integrity ${served.integrity}, not the ${integrity} published.`, `check ${packageName}@${fix} by hand.`)
   }
-  const holds = readBack?.['dist-tags']?.[channel]
+  const holds = readBack['dist-tags']?.[channel]
   if (holds !== fix) log.warning(`${packageName}@${fix} is published, but '${channel}' holds ${holds ?? 'nothing'}: the registry did not apply the publish's dist-tag.`)
   log.info(`Published ${packageName}@${fix} with the code of ${restore}; '${channel}' -> ${holds ?? 'nothing'}.`)
   return { version: fix, outcome: 'published', integrity, ...(holds !== undefined ? { channelHolds: holds } : {}) }

@@ -31,14 +31,27 @@ export interface Target {
    */
   pointChannel(channel: string, version: string, expected: string | undefined): Promise<WriteOutcome>
   /**
-   * Marks `version` as retired with `message` and confirms it with a fresh read. Targets
+   * Marks `version` as retired with `message` and confirms it with a fresh read; refuses
+   * when `names` (the version the message tells users to use) does not exist or is itself
+   * retired in that fresh read. Targets
    * that have no such notion (container tags, Helm releases) leave it out, and the
    * rollback then plans no deprecation.
    */
-  retire?(version: string, message: string): Promise<WriteOutcome>
+  retire?(version: string, message: string, names?: string): Promise<WriteOutcome>
+  /**
+   * What the adapter saw after its writes that people must know (a registry document
+   * that changed beyond this run's write); the runner adds them to the warnings.
+   */
+  anomalies?(): string[]
+  /**
+   * The runner awaited something else since this target's last read: that read may no
+   * longer guard a write, so the next write reads again first. (An adapter may use its
+   * last read as the guard of the write that immediately follows it, and only then.)
+   */
+  forget?(): void
   /**
    * npm's fix-forward: publishes the `restore` version's code as `version` (the next
    * version above `bad`) under `channel`, idempotently. Reports what the channel holds after.
    */
-  republish?(args: { bad: string; restore: string; channel: string; incidentId: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }>
+  republish?(args: { bad: string; restore: string; channel: string; incidentId: string; expected?: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }>
 }

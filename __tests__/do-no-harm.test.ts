@@ -1,0 +1,244 @@
+// A rollback never makes the incident worse: the world changes at the exact moment
+// between the plan read and the write (a proxy in front of a real Verdaccio publishes,
+// moves a tag, refuses one package, answers 409), and every write is guarded by a read
+// made right before it.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { ChannelMovedError, guardedWrite } from '../src/guard.js'
+import { runMultiRollback } from '../src/multi.js'
+import { rolledBack, runRollback } from '../src/rollback.js'
+import { NpmTarget } from '../src/targets/npm.js'
+import { startFaultProxy } from './support/fault-proxy.mjs'
+import { escapeName, publishPackage, setDistTag, snapshot } from './support/fixtures.mjs'
+import { quiet, rollbackInputs } from './support/helpers.js'
+import { npmView } from './support/npm-cli.mjs'
+import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
+
+let registry: Registry
+let proxy: Awaited<ReturnType<typeof startFaultProxy>>
+let round = 0
+beforeAll(async () => {
+  registry = await startVerdaccio()
+  proxy = await startFaultProxy(registry.url)
+})
+afterAll(async () => {
+  await proxy?.stop()
+  await registry?.stop()
+})
+afterEach(() => proxy.clear())
+
+const retry = { attempts: 3, baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 5000 }
+/** after the plan read has surely been answered: the world changes while the run still waits */
+const later = async (change: () => Promise<unknown>) => {
+  await new Promise((r) => setTimeout(r, 150))
+  await change()
+}
+
+
+async function fresh(versions = ['1.2.1', '1.2.2', '1.2.3']): Promise<string> {
+  round++
+  const name = `harm-${round}`
+  await publishPackage(registry, name, versions)
+  return name
+}
+
+function target(name: string, log = quiet) {
+  return new NpmTarget({ packageName: name, registry: proxy.url, token: registry.token, log, retry })
+}
+
+function recorder() {
+  const warnings: string[] = []
+  return { warnings, log: { info: () => {}, debug: () => {}, warning: (m: string) => warnings.push(m) } }
+}
+
+const whoami = /^\/-\/whoami/
+const tagPut = (name: string) => new RegExp(`^/-/package/${escapeName(name)}/dist-tags/`)
+const docPut = (name: string) => new RegExp(`^/${escapeName(name)}$`)
+
+describe('the channel is re-read right before the write', () => {
+  it('a fix published while the run waited (between the plan read and the tag move) is left on the channel', async () => {
+    const name = await fresh()
+    // the token check is slow; meanwhile the next release publishes 1.2.4 to latest
+    proxy.inject({ method: 'GET', path: whoami, action: 'before', then: () => later(() => publishPackage(registry, name, ['1.2.4'], { distTags: { latest: '1.2.4' } })) })
+    const { warnings, log } = recorder()
+    const result = rolledBack(await runRollback(rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }), target(name, log), log))
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.4')
+    expect(result.moved).toBe(false)
+    expect(result.plan.tag).toEqual({ kind: 'keep-newer', holder: '1.2.4' })
+    expect(result.warnings).toContain("'latest' moved to 1.2.4 while the rollback ran; left there.")
+    expect(warnings.join('\n')).toContain("'latest' moved to 1.2.4 while the rollback ran; left there.")
+    // no tag write reached the registry; the bad version is still retired
+    expect(proxy.seen.filter((s) => s.method === 'PUT' && tagPut(name).test(s.path))).toHaveLength(0)
+    expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toMatch(/^1\.2\.3 was rolled back: .* Use 1\.2\.2 instead\.$/)
+    expect(result.status).toBe('completed')
+  })
+
+  it('a channel moved to an older version meanwhile stops the run, names it, and writes nothing', async () => {
+    const name = await fresh()
+    proxy.inject({ method: 'GET', path: whoami, action: 'before', then: () => later(() => setDistTag(registry, name, 'latest', '1.2.1')) })
+    const before = await snapshot(registry, name).then((s) => JSON.parse(s))
+    const e = await runRollback(rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }), target(name), quiet).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(ChannelMovedError)
+    expect((e as Error).message).toMatch(/^'latest' moved to 1\.2\.1 while the rollback ran \(the plan expected 1\.2\.3\); left there, nothing was written to it\./)
+    const after = JSON.parse(await snapshot(registry, name))
+    expect(after.distTags.latest).toBe('1.2.1')
+    expect(after.deprecated).toEqual(before.deprecated)
+    expect(proxy.seen.filter((s) => s.method === 'PUT')).toHaveLength(0)
+  })
+
+  it('a retry is guarded too: a fix published after a failed attempt is not overwritten', async () => {
+    const name = await fresh()
+    // the first tag move fails with 503; before the answer, the fix lands
+    proxy.inject({ method: 'PUT', path: tagPut(name), action: 'respond', status: 503, before: () => publishPackage(registry, name, ['1.2.4'], { distTags: { latest: '1.2.4' } }) })
+    const result = rolledBack(await runRollback(rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }), target(name), quiet))
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.4')
+    expect(result.plan.tag).toEqual({ kind: 'keep-newer', holder: '1.2.4' })
+    expect(proxy.seen.filter((s) => s.method === 'PUT' && tagPut(name).test(s.path))).toHaveLength(1)
+  })
+
+  it('guardedWrite never writes when the fresh read differs from the plan, and re-reads before every retry', async () => {
+    const reads: string[] = []
+    const writes: string[] = []
+    let value = 'bad'
+    const run = (initial?: string) =>
+      guardedWrite<string>({
+        what: 'moving x',
+        channel: 'x',
+        wanted: 'good',
+        expected: 'bad',
+        read: async () => {
+          reads.push(value)
+          return value
+        },
+        fresh: initial,
+        holderOf: (s) => s,
+        isDone: (s) => s === 'good',
+        isExpected: (s) => s === 'bad',
+        write: async () => {
+          writes.push(value)
+          // the registry fails, and meanwhile someone else writes
+          value = 'newer'
+          throw Object.assign(new Error('boom'), { statusCode: 503 })
+        },
+        policy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, deadlineMs: 1000 },
+        log: quiet,
+        explain: (e) => e as Error
+      })
+    const e = await run().catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(ChannelMovedError)
+    expect((e as ChannelMovedError).holder).toBe('newer')
+    expect(writes).toEqual(['bad'])
+    // the read before the write, the read-back, and the read before the retry
+    expect(reads).toEqual(['bad', 'newer', 'newer'])
+  })
+})
+
+describe('the deprecation document PUT', () => {
+  it('a write made between our read and our PUT that the registry lost is reported loudly (Verdaccio ignores _rev)', async () => {
+    const name = await fresh()
+    // right before our document PUT arrives, another publisher adds 1.2.5 under 'next'
+    proxy.inject({ method: 'PUT', path: docPut(name), action: 'before', then: () => publishPackage(registry, name, ['1.2.5'], { distTags: { next: '1.2.5' } }) })
+    const { warnings, log } = recorder()
+    const result = rolledBack(await runRollback(rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }), target(name, log), log))
+    expect(result.status).toBe('completed')
+    const note = result.warnings.find((w) => w.startsWith(`After deprecating ${name}@1.2.3, the registry's document differs`))
+    expect(note).toBeDefined()
+    // Verdaccio took our stale document whole: the publish made meanwhile is gone, and the revisions show it
+    expect(note).toMatch(/other write\(s\) landed between this run's read and its read-back/)
+    expect(await npmView(registry.url, name, 'dist-tags.next')).toBeUndefined()
+    expect(warnings).toContain(note)
+  })
+
+  it('a 409 on a stale _rev is re-read and retried; the deprecation names a version that exists', async () => {
+    const name = await fresh()
+    proxy.inject({ method: 'PUT', path: docPut(name), action: 'respond', status: 409, body: JSON.stringify({ error: 'Document update conflict.' }) })
+    const result = rolledBack(await runRollback(rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }), target(name), quiet))
+    expect(result.deprecated).toBe(true)
+    const docPuts = proxy.seen.filter((s) => s.method === 'PUT' && docPut(name).test(s.path))
+    expect(docPuts).toHaveLength(2)
+    // the retry was guarded by a read made after the 409
+    const i = proxy.seen.indexOf(docPuts[0])
+    expect(proxy.seen.slice(i + 1).findIndex((s) => s.method === 'GET')).toBeLessThan(proxy.seen.slice(i + 1).indexOf(docPuts[1]))
+  })
+
+  it('refuses to write a deprecation that tells users to use a version deprecated meanwhile', async () => {
+    const name = await fresh()
+    // after the tag moved to 1.2.2, someone deprecates 1.2.2 before our deprecation
+    proxy.inject({
+      method: 'PUT',
+      path: tagPut(name),
+      action: 'before',
+      then: async () => {
+        const { deprecate } = await import('./support/fixtures.mjs')
+        await deprecate(registry, name, { '1.2.2': 'also broken' })
+      }
+    })
+    const result = rolledBack(await runRollback(rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }), target(name), quiet))
+    expect(result.status).toBe('partial')
+    expect(result.error?.message).toMatch(/would tell users to use 1\.2\.2, which is deprecated itself on the registry now: nothing was deprecated/)
+    expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toBeUndefined()
+  })
+})
+
+describe('several packages keep what they protected', () => {
+  async function family(n: number, versions = ['1.2.2', '1.2.3']): Promise<string[]> {
+    round++
+    const names = Array.from({ length: n }, (_, i) => `@harm${round}/pkg-${i}`)
+    for (const name of names) await publishPackage(registry, name, versions)
+    return names
+  }
+  const inputs = (names: string[], over: Record<string, unknown> = {}) => ({
+    ...rollbackInputs({ packageName: names[0], registry: proxy.url, npmToken: registry.token, restoreVersion: '1.2.2' }),
+    packageNames: names,
+    ...over
+  })
+
+  it('one package refused (403): the others stay rolled back, status partial, the failure named', async () => {
+    const names = await family(3)
+    proxy.inject({ method: 'PUT', path: tagPut(names[1]), action: 'respond', status: 403 })
+    const result = await runMultiRollback(inputs(names), (n) => target(n), quiet, 3)
+    expect(result.status).toBe('partial')
+    expect(result.packages.map((p) => p.outcome)).toEqual(['rolled-back', 'failed', 'rolled-back'])
+    expect(result.error?.message).toMatch(new RegExp(`${names[1].replace('/', '\\/')}: .*403 Forbidden`))
+    expect(result.error?.message).toContain(`Kept rolled back: ${names[0]}, ${names[2]}.`)
+    expect(await npmView(registry.url, names[0], 'dist-tags.latest')).toBe('1.2.2')
+    expect(await npmView(registry.url, names[1], 'dist-tags.latest')).toBe('1.2.3')
+    expect(await npmView(registry.url, names[2], 'dist-tags.latest')).toBe('1.2.2')
+    expect(await npmView(registry.url, `${names[0]}@1.2.3`, 'deprecated')).toMatch(/was rolled back/)
+  })
+
+  it('partial-ok: false puts back only a channel that still holds what this run wrote', async () => {
+    const names = await family(2)
+    // pkg-0 moves first; when pkg-1's move arrives (and is refused), pkg-0 already got a fix
+    proxy.inject({ method: 'PUT', path: tagPut(names[1]), action: 'respond', status: 403, before: () => publishPackage(registry, names[0], ['1.2.5'], { distTags: { latest: '1.2.5' } }) })
+    const result = await runMultiRollback(inputs(names, { partialOk: false }), (n) => target(n), quiet, 1)
+    expect(await npmView(registry.url, names[0], 'dist-tags.latest')).toBe('1.2.5')
+    expect(result.status).toBe('partial')
+    expect(result.error?.message).toMatch(/Could not put back: .*'latest' moved to 1\.2\.5 while the rollback ran \(the plan expected 1\.2\.2\); left there/)
+  })
+
+  it('the token is checked against every package before any write', async () => {
+    const names = await family(3)
+    // the registry lists collaborators (as npmjs does): our user may not write pkg-2
+    proxy.inject({ method: 'GET', path: new RegExp(`^/-/package/${escapeName(names[2])}/collaborators`), action: 'respond', status: 200, body: JSON.stringify({ someone: 'read-write', [registry.user]: 'read-only' }) })
+    proxy.inject({ method: 'GET', path: new RegExp(`^/-/package/${escapeName(names[0])}/collaborators`), action: 'respond', status: 200, body: JSON.stringify({ [registry.user]: 'read-write' }) })
+    const e = await runMultiRollback(inputs(names), (n) => target(n), quiet, 3).catch((x: unknown) => x)
+    expect((e as Error).message).toMatch(/problems in 1 of 3 packages, so nothing was written/)
+    expect((e as Error).message).toContain(`Input 'npm-token': the token's user ${registry.user} has only read-only access to ${names[2]}`)
+    expect(proxy.seen.filter((s) => s.method === 'PUT')).toHaveLength(0)
+    // one whoami for the whole run is enough, but every package was asked about
+    expect(proxy.seen.filter((s) => s.path.includes('/collaborators'))).toHaveLength(3)
+  })
+
+  it('several packages + republish run through the same code as one: every fix-forward version exists before a deprecation names it', async () => {
+    const names = await family(2)
+    const result = await runMultiRollback(inputs(names, { strategy: 'republish' }), (n) => target(n), quiet, 2)
+    expect(result.status).toBe('completed')
+    for (const name of names) {
+      expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.4')
+      expect(await npmView(registry.url, `${name}@1.2.4`, 'version')).toBe('1.2.4')
+      expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toMatch(/Use 1\.2\.4 instead\.$/)
+    }
+  })
+})
+
+
