@@ -20,10 +20,11 @@ export const modules = {
 /* harmony import */ var ssri__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8951);
 /* harmony import */ var tar__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8697);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9809);
-/* harmony import */ var _npm_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(4123);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(2464);
-/* harmony import */ var _republish_note_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(7855);
+/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(578);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9809);
+/* harmony import */ var _npm_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(4123);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(2464);
+/* harmony import */ var _republish_note_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(7855);
 // Fix-forward republish: a new patch above the bad version that carries the restore
 // version's code. Moving a dist-tag back does not reach Yarn Berry (it ignores `latest`)
 // nor anyone whose lockfile or updater already took the bad version (updaters never
@@ -34,6 +35,7 @@ export const modules = {
 // the same token scoping as NpmTarget. No @actions/* here.
 
 // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
+
 
 
 
@@ -206,15 +208,15 @@ async function rewriteTarball(tarball, edit) {
  */
 async function republish(opts) {
     const { packageName, registry, channel, bad, restore, incidentId, log } = opts;
-    const policy = opts.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_7__/* .DEFAULT_RETRY */ .vI;
-    const escaped = (0,_npm_js__WEBPACK_IMPORTED_MODULE_8__/* .escapePackageName */ .lw)(packageName);
-    const fix = (0,_plan_js__WEBPACK_IMPORTED_MODULE_9__/* .fixForwardVersion */ .FP)(bad);
+    const policy = opts.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_8__/* .DEFAULT_RETRY */ .vI;
+    const escaped = (0,_npm_js__WEBPACK_IMPORTED_MODULE_9__/* .escapePackageName */ .lw)(packageName);
+    const fix = (0,_plan_js__WEBPACK_IMPORTED_MODULE_10__/* .fixForwardVersion */ .FP)(bad);
     if (!semver__WEBPACK_IMPORTED_MODULE_3___default().valid(restore))
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .dz('restore-version', `'${restore}' is not a valid semver version.`, 'give the exact version to restore, such as 1.2.2.');
     const fetchOptions = (command, extra = {}, transfer = false) => ({
         registry,
         // the token is scoped to the registry: npm-registry-fetch sends it to that host only
-        ...(opts.token ? { [`${(0,_npm_js__WEBPACK_IMPORTED_MODULE_8__/* .nerfDart */ .vN)(registry)}:_authToken`]: opts.token } : {}),
+        ...(opts.token ? { [`${(0,_npm_js__WEBPACK_IMPORTED_MODULE_9__/* .nerfDart */ .vN)(registry)}:_authToken`]: opts.token } : {}),
         retry: { retries: 0 },
         timeout: transfer ? Math.max(opts.timeoutMs ?? 30_000, 120_000) : (opts.timeoutMs ?? 30_000),
         preferOnline: true,
@@ -225,8 +227,8 @@ async function republish(opts) {
         ...extra
     });
     const explain = (e, what) => explainError(e, what, packageName, registry);
-    const readPackument = () => (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(`reading ${packageName}`, () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_2___default().json(`/${escaped}?write=true`, fetchOptions('view')), policy, log).catch((e) => {
-        if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .statusOf */ .c2)(e) === 404) {
+    const readPackument = () => (0,_retry_js__WEBPACK_IMPORTED_MODULE_8__/* .withRetry */ .bD)(`reading ${packageName}`, () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_2___default().json(`/${escaped}?write=true`, fetchOptions('view')), policy, log).catch((e) => {
+        if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_8__/* .statusOf */ .c2)(e) === 404) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .dz('package', `${packageName} was not found on ${registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).');
         }
         throw explain(e, 'Reading');
@@ -241,7 +243,7 @@ async function republish(opts) {
         if (!expected) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${packageName}@${version} has neither dist.integrity nor dist.shasum in the registry: its tarball cannot be verified.`, 'use strategy: retag for this version.');
         }
-        const data = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(`downloading ${packageName}@${version}`, async () => {
+        const data = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_8__/* .withRetry */ .bD)(`downloading ${packageName}@${version}`, async () => {
             // a full URL: npm-registry-fetch attaches the token only when the URL is on the
             // registry's host (nerf-dart match or same host), and drops it on a cross-host redirect
             const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_2___default()(url, fetchOptions('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, true));
@@ -262,7 +264,7 @@ async function republish(opts) {
     }
     const existing = versions[fix];
     if (existing) {
-        const note = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_10__/* .noteOf */ .k)(existing);
+        const note = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_11__/* .noteOf */ .k)(existing);
         if (!note) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .dz('strategy', `republish would publish ${packageName}@${fix}, but ${fix} already exists and is not a republish by this tool (probably a real fix).`, `if ${fix} is the fix, point '${channel}' at it with strategy: retag, restore-version: ${fix} and force: true; otherwise use strategy: retag to move '${channel}' back to ${restore}.`);
         }
@@ -288,7 +290,7 @@ async function republish(opts) {
     const note = { rollbackOf: bad, restoredFrom: restore, incidentId };
     const rewritten = await rewriteTarball(source.data, (pkg) => {
         pkg.version = fix;
-        pkg[_republish_note_js__WEBPACK_IMPORTED_MODULE_10__/* .NOTE_KEY */ .B] = note;
+        pkg[_republish_note_js__WEBPACK_IMPORTED_MODULE_11__/* .NOTE_KEY */ .B] = note;
     });
     if (rewritten.original.name !== packageName) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`The tarball of ${packageName}@${restore} names the package ${JSON.stringify(rewritten.original.name)}, not ${packageName}. Nothing was published.`, 'the registry serves a tarball that does not match the package; use strategy: retag and check the registry.');
@@ -304,35 +306,50 @@ async function republish(opts) {
     if (manifest.gitHead === undefined && typeof restoreManifest.gitHead === 'string')
         manifest.gitHead = restoreManifest.gitHead;
     const integrity = ssri__WEBPACK_IMPORTED_MODULE_4__.fromData(rewritten.tarball, { algorithms: ['sha512'] }).toString();
-    let readBack;
     log.info(`Publishing ${packageName}@${fix} (the code of ${restore}) under '${channel}' (${integrity}).`);
-    await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .writeThenConfirm */ .h0)(`publishing ${packageName}@${fix}`, async () => {
-        await (0,libnpmpublish__WEBPACK_IMPORTED_MODULE_1__.publish)(manifest, rewritten.tarball, {
-            ...fetchOptions('publish', {}, true),
-            defaultTag: channel,
-            // null: an existing package keeps its access level (public stays public, restricted stays restricted)
-            access: null
-        });
-    }, async () => {
-        readBack = await readPackument();
-        const published = readBack.versions?.[fix];
-        if (!published)
+    const published = (doc) => {
+        const entry = doc.versions?.[fix];
+        if (!entry)
             return false;
-        const theirs = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_10__/* .noteOf */ .k)(published);
+        const theirs = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_11__/* .noteOf */ .k)(entry);
         if (!theirs || theirs.rollbackOf !== bad || theirs.restoredFrom !== restore) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${packageName}@${fix} appeared on the registry, but not from this rollback (a concurrent publish?).`, `check ${packageName}@${fix} by hand before re-running.`);
         }
-        if (published.dist?.integrity !== integrity) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${packageName}@${fix} is on the registry with integrity ${String(published.dist?.integrity)}, not the ${integrity} of the tarball sent.`, `check ${packageName}@${fix} by hand (a concurrent run of the same rollback?) before re-running.`);
+        if (entry.dist?.integrity !== integrity) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${packageName}@${fix} is on the registry with integrity ${String(entry.dist?.integrity)}, not the ${integrity} of the tarball sent.`, `check ${packageName}@${fix} by hand (a concurrent run of the same rollback?) before re-running.`);
         }
         return true;
-    }, { policy, log, explain: (e) => explain(e, 'Publishing'), alsoRetry: (e) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .statusOf */ .c2)(e) === 409 });
+    };
+    // the publish also moves the channel: guarded like every channel write
+    const expected = 'expected' in opts ? opts.expected : holder;
+    const { state: readBack } = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_7__/* .guardedWrite */ .m)({
+        what: `publishing ${packageName}@${fix}`,
+        channel,
+        wanted: fix,
+        expected,
+        read: readPackument,
+        holderOf: (d) => d['dist-tags']?.[channel],
+        isDone: published,
+        isExpected: (d) => d['dist-tags']?.[channel] === expected,
+        write: async () => {
+            await (0,libnpmpublish__WEBPACK_IMPORTED_MODULE_1__.publish)(manifest, rewritten.tarball, {
+                ...fetchOptions('publish', {}, true),
+                defaultTag: channel,
+                // null: an existing package keeps its access level (public stays public, restricted stays restricted)
+                access: null
+            });
+        },
+        policy,
+        log,
+        explain: (e) => explain(e, 'Publishing'),
+        alsoRetry: (e) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_8__/* .statusOf */ .c2)(e) === 409
+    });
     // after: what the registry now serves for the new version is what was sent
-    const served = await download(fix, readBack?.versions?.[fix] ?? {});
+    const served = await download(fix, readBack.versions?.[fix] ?? {});
     if (served.integrity !== integrity) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`The registry serves ${packageName}@${fix} with integrity ${served.integrity}, not the ${integrity} published.`, `check ${packageName}@${fix} by hand.`);
     }
-    const holds = readBack?.['dist-tags']?.[channel];
+    const holds = readBack['dist-tags']?.[channel];
     if (holds !== fix)
         log.warning(`${packageName}@${fix} is published, but '${channel}' holds ${holds ?? 'nothing'}: the registry did not apply the publish's dist-tag.`);
     log.info(`Published ${packageName}@${fix} with the code of ${restore}; '${channel}' -> ${holds ?? 'nothing'}.`);
@@ -369,7 +386,7 @@ function explainError(e, what, pkg, registry) {
         return new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${registry} refused: ${what.toLowerCase()} ${pkg} (403 Forbidden)${err.message ? `: ${firstLine(err.message)}` : ''}.`, `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use strategy: retag then.`, status, code);
     }
     const detail = status ? `HTTP ${status}` : (code ?? 'network error');
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).' : 'see the registry message above.', status, code);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_8__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).' : 'see the registry message above.', status, code);
 }
 function firstLine(s) {
     return s.split('\n')[0].slice(0, 300);

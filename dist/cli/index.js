@@ -28352,6 +28352,8 @@ const OPTIONS = {
     'no-issue': { type: 'boolean' },
     packages: { type: 'string' },
     strategy: { type: 'string' },
+    'all-or-nothing': { type: 'boolean' },
+    /** the default since partial-ok became true; still accepted */
     'partial-ok': { type: 'boolean' },
     'no-report': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -28365,7 +28367,8 @@ Usage:
 Options (defaults in brackets):
   --package <name>             npm package [name in ./package.json]
   --packages <list|workspaces> several packages, one incident (comma separated, or workspaces)
-  --partial-ok                 with several packages: keep those that succeeded when one fails
+  --all-or-nothing             with several packages: when one fails, put back the channels of
+                               those that succeeded [keep them: status partial]
   --strategy <retag|republish> retag moves the channel back; republish publishes the good code
                                as the next version (reaches lockfiles and updaters) [retag]
   --rollback <version>         the bad version, or "current" with --published-after (required)
@@ -28453,7 +28456,7 @@ async function main(io) {
             reason: values.reason,
             package: values.package,
             packages: values.packages,
-            'partial-ok': values['partial-ok'] ? 'true' : 'false',
+            'partial-ok': values['all-or-nothing'] ? 'false' : 'true',
             strategy: values.strategy,
             registry: npm.registry,
             'npm-token': npm.token,
@@ -28751,11 +28754,11 @@ function errorMessage(e) {
 
 /** Several packages, one incident: the same bookkeeping, with a row per package. */
 async function executeMultiRollback(inputs, gi, targetFor, gh, ctx, log) {
-    // the GitHub token is checked before the registry is touched, as for one package
-    const defaultBranch = gh && !inputs.dryRun ? await repositoryDefaultBranch(gh, ctx) : '';
-    const multi = await (0,_multi_js__WEBPACK_IMPORTED_MODULE_0__/* .runMultiRollback */ .rc)(inputs, targetFor, log);
+    // the GitHub token is checked beside the registry reads, before any write, as for one package
+    let defaultBranch = '';
+    const multi = await (0,_multi_js__WEBPACK_IMPORTED_MODULE_0__/* .runMultiRollback */ .rc)(inputs, targetFor, log, undefined, gh && !inputs.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined);
     // a failed all-or-nothing run put its tags back: nothing happened to record
-    if (!gh || multi.status === 'planned' || multi.status === 'failed')
+    if (!gh || multi.status === 'planned' || multi.status === 'failed' || multi.status === 'skipped')
         return { multi };
     const changes = multi.packages.filter((p) => p.moved || p.deprecated).map((p) => `rolled back \`${p.name}\``);
     const { buildMultiRecord, recordIncidentRecord } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 5931));
@@ -34804,6 +34807,89 @@ function renderReport(r, ctx, previous) {
 
 /***/ }),
 
+/***/ 578:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ ChannelMovedError),
+/* harmony export */   m: () => (/* binding */ guardedWrite)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9809);
+// The one way any adapter writes a channel: a fresh read right before the write (and
+// before every retry of it), a comparison with what the plan expected, the write, and a
+// read-back that decides from state rather than from the status code. No protocol we
+// write to has a compare-and-set for channels (npm dist-tags, OCI tags, helm releases,
+// git refs), so this narrows the window to one round trip; it never writes over a value
+// the plan did not expect.
+
+
+/**
+ * The channel no longer holds what the plan expected: nothing was written. `holder` is
+ * what it holds now (a version, a digest, or undefined when the channel is gone).
+ */
+class ChannelMovedError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS {
+    channel;
+    holder;
+    expected;
+    wanted;
+    constructor(channel, holder, expected, wanted) {
+        super(`'${channel}' moved to ${holder ?? '(nothing: the channel was removed)'} while the rollback ran (the plan expected ${expected ?? 'no such channel'}); left there, nothing was written to it.`, `look at what '${channel}' holds now; if it still needs rolling back, run again and the plan starts from the new state.`);
+        this.channel = channel;
+        this.holder = holder;
+        this.expected = expected;
+        this.wanted = wanted;
+        this.name = 'ChannelMovedError';
+    }
+}
+/**
+ * Guarded write: read -> compare -> write -> read back, with the retry inside the guard.
+ * Returns the outcome and the last state read (the read-back), so the next step can use
+ * it as its own fresh read instead of reading again.
+ */
+async function guardedWrite(g) {
+    const startedAt = Date.now();
+    let state = g.fresh ?? (await g.read());
+    let wrote = false;
+    for (let attempt = 1;; attempt++) {
+        if (g.isDone(state))
+            return { outcome: wrote ? 'written' : 'already', state };
+        if (!g.isExpected(state))
+            throw new ChannelMovedError(g.channel, g.holderOf(state), g.expected, g.wanted);
+        let failure;
+        try {
+            await g.write(state);
+            wrote = true;
+        }
+        catch (e) {
+            if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS)
+                throw e;
+            failure = e;
+        }
+        // the read-back: it decides, whatever the status code said
+        state = await g.read();
+        if (g.isDone(state)) {
+            if (failure)
+                g.log.warning(`${g.what}: the registry answered ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .describeFailure */ .Ic)(failure)}, but reading back shows the change took effect.`);
+            return { outcome: 'written', state };
+        }
+        const retryable = failure === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRetryable */ .r3)(failure) || g.alsoRetry?.(failure) === true;
+        const delay = retryable ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .nextDelay */ .rM)(g.policy, attempt, failure, startedAt) : undefined;
+        if (delay === undefined) {
+            if (failure)
+                throw g.explain(failure);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${g.what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
+        }
+        g.log.warning(`${g.what} did not take effect (${failure ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .describeFailure */ .Ic)(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
+        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .yy)(delay);
+        // time passed: the retry is guarded by a read made now, not by the read-back
+        state = await g.read();
+    }
+}
+
+
+/***/ }),
+
 /***/ 4672:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37426,7 +37512,7 @@ function readInputs(get, env = process.env) {
         target,
         packageNames: packageNames ?? [packageName],
         fromWorkspaces,
-        partialOk: parseBoolean('partial-ok', get('partial-ok'), false),
+        partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
         strategy: parseStrategy('strategy', get('strategy'), target),
         rollbackVersion,
         publishedAfter,
@@ -37513,140 +37599,82 @@ function readHelmInputs(get) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   rc: () => (/* binding */ runMultiRollback)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_PARALLEL, mapLimit, multiIncidentId */
+/* unused harmony export multiIncidentId */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2464);
-// Many packages, one incident: an all-or-nothing preflight, then the tags moved with
-// bounded concurrency (restore before retire across the whole set), then the
-// deprecations. A tag that fails puts back the tags this run moved, unless partial-ok.
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6527);
+// Many packages, one incident: the several-package view of the one runner (src/run.ts).
+// An all-or-nothing preflight, the channels moved with bounded concurrency before any
+// deprecation, and a package that was rolled back stays rolled back when another fails
+// (status partial), unless partial-ok: false asks for the put-back.
 
 
-const DEFAULT_PARALLEL = 4;
-/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i], i);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-    return results;
-}
+
+
 /** One id for the whole incident: every package, the channel and the bad version. */
 function multiIncidentId(names, channel, bad, restore) {
     return (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .incidentId */ ._3)([...names].sort().join(','), channel, bad, restore ?? 'last-known-good');
 }
-async function runMultiRollback(inputs, targetFor, log, parallel = DEFAULT_PARALLEL) {
+async function runMultiRollback(inputs, targetFor, log, parallel = _run_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_PARALLEL */ .S, preflight) {
     const names = inputs.packageNames;
-    const targets = new Map(names.map((n) => [n, targetFor(n)]));
     const base = {
         incidentId: multiIncidentId(names, inputs.channel, inputs.rollbackVersion, inputs.restoreVersion),
         channel: inputs.channel,
         rollbackVersion: inputs.rollbackVersion,
         warnings: []
     };
-    // 1. preflight: every package read and planned before anything is written
-    // one token for every package: checked once, before anything is written
-    if (!inputs.dryRun)
-        await targets.get(names[0]).checkAccess();
-    const outcomes = await mapLimit(names, parallel, async (name) => {
-        try {
-            const before = await targets.get(name).inspect();
-            // packages: workspaces takes only the workspace packages that published the bad version
-            if (inputs.fromWorkspaces && !(inputs.rollbackVersion in before.versions)) {
-                return { name, before, moved: false, deprecated: false, outcome: 'not-affected' };
-            }
-            const plan = (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planRollback */ .II)({ ...inputs, packageName: name }, before);
-            return { name, before, plan, moved: false, deprecated: false, outcome: 'planned' };
-        }
-        catch (e) {
-            return { name, moved: false, deprecated: false, outcome: 'failed', error: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e) };
-        }
-    });
-    const problems = outcomes.filter((o) => o.outcome === 'failed');
+    const run = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .runIncident */ .a)(inputs, targetFor, log, { parallel, preflight });
+    const problems = run.targets.filter((t) => t.failure?.step === 'preflight');
     if (problems.length > 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('package', `the preflight found problems in ${problems.length} of ${names.length} packages, so nothing was written:\n${problems.map((p) => `- ${p.name}: ${p.error}`).join('\n')}`, 'fix each problem (or leave those packages out) and run again; partial-ok does not skip the preflight.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('package', `the preflight found problems in ${problems.length} of ${names.length} packages, so nothing was written:\n${problems.map((p) => `- ${p.name}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(p.failure?.error)}`).join('\n')}`, 'fix each problem (or leave those packages out) and run again; partial-ok does not skip the preflight.');
     }
-    for (const o of outcomes)
-        for (const w of o.plan?.warnings ?? [])
-            base.warnings.push(`${o.name}: ${w}`);
-    const all = outcomes;
-    const affected = outcomes.filter((o) => o.outcome !== 'not-affected');
+    const packages = run.targets.map((t) => ({
+        name: t.name,
+        ...(t.plan ? { plan: t.plan } : {}),
+        ...(t.before ? { before: t.before } : {}),
+        moved: t.moved,
+        deprecated: t.deprecated,
+        outcome: t.outcome,
+        ...(t.failure ? { error: `${t.failure.step === 'deprecate' ? 'deprecation failed: ' : t.failure.step === 'put-back' ? 'not put back: ' : ''}${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(t.failure.error)}` } : t.skipped ? { error: t.skipped.reason } : {})
+    }));
+    for (const t of run.targets)
+        for (const w of t.warnings)
+            base.warnings.push(`${t.name}: ${w}`);
+    const affected = packages.filter((o) => o.outcome !== 'not-affected');
     if (affected.length === 0) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('rollback-version', `no workspace package has version ${inputs.rollbackVersion}.`, 'check the version, or list the packages.');
     }
-    if (affected.length < all.length)
-        base.warnings.push(`Left out (no ${inputs.rollbackVersion} published): ${all.filter((o) => o.outcome === 'not-affected').map((o) => o.name).join(', ')}.`);
+    if (affected.length < packages.length)
+        base.warnings.push(`Left out (no ${inputs.rollbackVersion} published): ${packages.filter((o) => o.outcome === 'not-affected').map((o) => o.name).join(', ')}.`);
     if (inputs.dryRun)
-        return { ...base, status: 'planned', packages: all };
-    // 2. the tags, all of them, before any deprecation
-    await mapLimit(affected, parallel, async (o) => {
-        const plan = o.plan;
-        if (plan.tag.kind !== 'move') {
-            o.outcome = 'already';
-            return;
-        }
-        try {
-            o.moved = (await targets.get(o.name).pointChannel(plan.channel, plan.restoreVersion)) === 'written';
-            o.outcome = 'rolled-back';
-            log.info(`✔ ${o.name}: '${plan.channel}' -> ${plan.restoreVersion}`);
-        }
-        catch (e) {
-            o.outcome = 'failed';
-            o.error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e);
-            log.warning(`✖ ${o.name}: ${o.error}`);
-        }
-    });
-    const failed = affected.filter((o) => o.outcome === 'failed');
-    if (failed.length > 0 && !inputs.partialOk) {
-        // compensation: put back what this run moved, so the set stays consistent
-        const notPutBack = [];
-        await mapLimit(affected.filter((o) => o.moved), parallel, async (o) => {
-            const previous = o.plan?.previousVersion;
-            try {
-                if (previous === undefined)
-                    throw new Error(`'${inputs.channel}' did not exist before; remove it by hand (npm dist-tag rm ${o.name} ${inputs.channel})`);
-                await targets.get(o.name).pointChannel(inputs.channel, previous);
-                o.moved = false;
-                o.outcome = 'put-back';
-                log.info(`↩ ${o.name}: '${inputs.channel}' put back to ${previous}`);
-            }
-            catch (e) {
-                notPutBack.push(`${o.name} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e)})`);
-            }
-        });
-        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${f.error})`).join('; ')}. ` +
-            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.join('; ')}.`);
-        return { ...base, status: notPutBack.length === 0 ? 'failed' : 'partial', packages: all, error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS(message, notPutBack.length === 0 ? 'fix the failure and run again, or set partial-ok: true to keep the packages that succeed.' : 'put those tags back by hand, then run again.') };
-    }
-    // 3. the deprecations, for every package whose channel is safe
-    await mapLimit(affected.filter((o) => o.outcome !== 'failed'), parallel, async (o) => {
-        const plan = o.plan;
-        const target = targets.get(o.name);
-        if (plan.deprecation.kind !== 'deprecate' || !target.retire)
-            return;
-        try {
-            o.deprecated = (await target.retire(plan.rollbackVersion, plan.deprecation.message)) === 'written';
-        }
-        catch (e) {
-            o.error = `deprecation failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e)}`;
-            log.warning(`✖ ${o.name}: ${o.error}`);
-        }
-    });
-    const incomplete = affected.filter((o) => o.outcome === 'failed' || o.error);
-    if (incomplete.length > 0) {
+        return { ...base, status: 'planned', packages };
+    if (affected.every((o) => o.outcome === 'skipped'))
+        return { ...base, status: 'skipped', packages };
+    const failed = run.targets.filter((t) => t.failure?.step === 'move-tag');
+    if (failed.length > 0 && inputs.partialOk === false) {
+        const notPutBack = run.targets.filter((t) => t.failure?.step === 'put-back');
+        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(f.failure?.error)})`).join('; ')}. ` +
+            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.map((t) => `${t.name} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(t.failure?.error)})`).join('; ')}.`);
         return {
             ...base,
-            status: 'partial',
-            packages: all,
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS(`Partial rollback: ${incomplete.map((o) => `${o.name}: ${o.error}`).join('; ')}.`, 'Re-run the same rollback: it completes only what is missing.')
+            status: notPutBack.length === 0 ? 'failed' : 'partial',
+            packages,
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS(message, notPutBack.length === 0 ? 'fix the failure and run again, or leave partial-ok at true to keep the packages that succeed.' : 'put those tags back by hand, then run again.')
+        };
+    }
+    const incomplete = affected.filter((o) => o.error && o.outcome !== 'skipped');
+    if (incomplete.length > 0) {
+        const kept = affected.filter((o) => o.outcome === 'rolled-back' || o.outcome === 'already');
+        return {
+            ...base,
+            status: run.wrote ? 'partial' : 'failed',
+            packages,
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS(`${run.wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((o) => `${o.name}: ${o.error}`).join('; ')}.` +
+                (run.wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((o) => o.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.')
         };
     }
     const changed = affected.some((o) => o.moved || o.deprecated);
-    return { ...base, status: changed ? 'completed' : 'already-done', packages: all };
+    return { ...base, status: changed ? 'completed' : 'already-done', packages };
 }
 
 
@@ -37956,13 +37984,15 @@ function fixForwardVersion(bad) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ic: () => (/* binding */ describeFailure),
 /* harmony export */   bD: () => (/* binding */ withRetry),
 /* harmony export */   c2: () => (/* binding */ statusOf),
-/* harmony export */   h0: () => (/* binding */ writeThenConfirm),
 /* harmony export */   r3: () => (/* binding */ isRetryable),
-/* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY)
+/* harmony export */   rM: () => (/* binding */ nextDelay),
+/* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
+/* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
-/* unused harmony exports retryAfterMs, sleep, nextDelay, describeFailure */
+/* unused harmony exports retryAfterMs, writeThenConfirm */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
 const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, deadlineMs: 120_000 };
@@ -38049,7 +38079,7 @@ async function writeThenConfirm(what, write, confirm, options) {
             await write();
         }
         catch (e) {
-            if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS)
+            if (e instanceof RollbackError)
                 throw e;
             failure = e;
         }
@@ -38063,7 +38093,7 @@ async function writeThenConfirm(what, write, confirm, options) {
         if (delay === undefined) {
             if (failure)
                 throw explain(failure);
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
+            throw new RegistryError(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
         }
         log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
         await sleep(delay);
@@ -38082,8 +38112,10 @@ async function writeThenConfirm(what, write, confirm, options) {
 /* unused harmony export rolledBack */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2464);
-// The rollback itself: inspect, plan, then restore before retire, each write confirmed.
-// Knows nothing of GitHub Actions: the action and the tests drive it the same way.
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6527);
+// One package's view of the one runner (src/run.ts): the result the single-target
+// summary, outputs and bookkeeping read. Knows nothing of GitHub Actions.
+
 
 
 /** For callers that expect a rollback: throws when the circuit breaker skipped it. */
@@ -38094,81 +38126,306 @@ function rolledBack(r) {
 }
 /**
  * `preflight` runs beside the first read (other checks that must pass before any write,
- * such as the GitHub token's access to the repository).
+ * such as the GitHub token's access to the repository). Throws for failures before any
+ * write (the status is then `failed`).
  */
 async function runRollback(inputs, target, log, preflight) {
-    const now = () => new Date().toISOString();
-    // the token check runs beside the first read: a bad token fails before any write
-    const [before] = await Promise.all([target.inspect(), inputs.dryRun ? undefined : target.checkAccess(), preflight?.()]);
-    const gate = (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .circuitBreaker */ .sL)(before, inputs.channel, inputs.rollbackVersion, inputs.publishedAfter);
-    if (!gate.proceed) {
-        log.info(`Skipped: ${gate.reason}`);
-        return { status: 'skipped', reason: gate.reason, packageName: inputs.packageName, channel: inputs.channel, holder: gate.holder };
+    const run = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .runIncident */ .a)({ ...inputs, packageNames: [inputs.packageName] }, () => target, log, { preflight });
+    const r = run.targets[0];
+    if (r.failure?.step === 'preflight')
+        throw r.failure.error;
+    if (r.skipped) {
+        log.info(`Skipped: ${r.skipped.reason}`);
+        return { status: 'skipped', reason: r.skipped.reason, packageName: inputs.packageName, channel: inputs.channel, ...(r.skipped.holder !== undefined ? { holder: r.skipped.holder } : {}) };
     }
-    // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-    const plan = (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planRollback */ .II)({ ...inputs, rollbackVersion: gate.rollbackVersion, deprecate: inputs.deprecate && target.retire !== undefined }, before);
-    for (const line of (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .describePlan */ .df)(plan))
-        log.info(line);
-    for (const w of plan.warnings)
-        log.warning(w);
-    const steps = [{ step: 'plan', outcome: 'done', detail: (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .describePlan */ .df)(plan).join(' '), at: now() }];
-    const after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
-    const result = { status: 'completed', targetKind: target.kind, plan, before, after, moved: false, deprecated: false, steps, warnings: [...plan.warnings] };
+    const plan = r.plan;
+    const result = {
+        status: 'completed',
+        targetKind: target.kind,
+        plan,
+        before: r.before,
+        after: r.after,
+        moved: r.moved,
+        deprecated: r.deprecated,
+        ...(plan.republish ? { republished: r.republished } : {}),
+        steps: r.steps,
+        warnings: [...run.warnings, ...r.warnings]
+    };
     if (inputs.dryRun) {
         result.status = 'planned';
-        steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
-        steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
-        log.info('Dry run: nothing was written.');
         return result;
     }
-    // 1. Restore: the channel is the critical path.
-    if (plan.tag.kind === 'move' && plan.republish) {
-        if (!target.republish)
-            throw new Error(`strategy republish is not supported for ${target.kind}.`);
-        const r = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId });
-        let moved = r.outcome === 'published';
-        if (r.channelHolds !== r.version)
-            moved = (await target.pointChannel(plan.channel, r.version)) === 'written' || moved;
-        result.moved = moved;
-        result.republished = r.outcome === 'published';
-        after.distTags[plan.channel] = r.version;
-        steps.push({ step: 'move-tag', outcome: moved ? 'done' : 'already', detail: `${plan.republish.from}'s code ${r.outcome === 'published' ? 'published' : 'already published'} as ${r.version}; '${plan.channel}' -> ${r.version}, verified by a fresh read`, at: now() });
-        log.info(`✔ ${plan.republish.from}'s code is published as ${r.version}, and '${plan.channel}' points at it (read back from the registry).`);
+    if (r.failure?.step === 'move-tag') {
+        // nothing took effect (a fix-forward publish that did is a partial rollback)
+        if (!r.republished)
+            throw r.failure.error;
+        result.status = 'partial';
+        result.error = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM([`${plan.republish?.version} is published`], [`pointing '${plan.channel}' at it`], r.failure.error);
+        return result;
     }
-    else if (plan.tag.kind === 'move') {
-        const outcome = await target.pointChannel(plan.channel, plan.restoreVersion);
-        result.moved = outcome === 'written';
-        after.distTags[plan.channel] = plan.restoreVersion;
-        steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() });
-        log.info(`✔ dist-tag '${plan.channel}' now points at ${plan.restoreVersion} (read back from the registry).`);
-    }
-    else {
-        const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.restoreVersion}` : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
-        steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
-        log.info(`✔ ${detail}: not moved.`);
-    }
-    // 2. Retire: only once the channel is safe.
-    if (plan.deprecation.kind === 'deprecate' && target.retire) {
-        try {
-            const outcome = await target.retire(plan.rollbackVersion, plan.deprecation.message);
-            result.deprecated = outcome === 'written';
-            after.deprecated = plan.deprecation.message;
-            steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: plan.deprecation.message, at: now() });
-            log.info(`✔ ${plan.rollbackVersion} is deprecated (read back from the registry).`);
-        }
-        catch (e) {
-            steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e), at: now() });
-            const done = plan.tag.kind === 'keep-newer' ? [`'${plan.channel}' is on ${plan.tag.holder}`] : [`'${plan.channel}' points at ${plan.restoreVersion} (the rollback is live)`];
-            result.status = 'partial';
-            result.error = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM(done, [`deprecating ${plan.rollbackVersion}`], e);
-            return result;
-        }
-    }
-    else {
-        steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() });
+    if (r.failure?.step === 'deprecate') {
+        const done = plan.tag.kind === 'keep-newer' ? [`'${plan.channel}' is on ${plan.tag.holder}`] : [`'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`];
+        result.status = 'partial';
+        result.error = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM(done, [`deprecating ${plan.rollbackVersion}`], r.failure.error);
+        return result;
     }
     result.status = (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planIsNoop */ .YA)(plan) || (!result.moved && !result.deprecated) ? 'already-done' : 'completed';
+    if (result.warnings.length > 0)
+        log.debug(`Warnings: ${result.warnings.map(_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ).join(' | ')}`);
     return result;
+}
+
+
+/***/ }),
+
+/***/ 6527:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  S: () => (/* binding */ DEFAULT_PARALLEL),
+  a: () => (/* binding */ runIncident)
+});
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+// EXTERNAL MODULE: ./src/guard.ts
+var guard = __nccwpck_require__(578);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/plan.ts
+var src_plan = __nccwpck_require__(2464);
+;// CONCATENATED MODULE: ./src/util.ts
+// Small helpers every layer may use; imports nothing of the project.
+/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
+}
+/** The first line of a (server's) message, at most 300 characters. */
+function firstLine(s) {
+    return s.split('\n')[0].slice(0, 300);
+}
+
+;// CONCATENATED MODULE: ./src/run.ts
+// The one runner: one incident (one bad version on one channel) across N targets; one
+// package is N = 1. Preflight every target, restore every channel, then retire; every
+// write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
+
+
+
+
+
+const DEFAULT_PARALLEL = 4;
+const now = () => new Date().toISOString();
+/**
+ * Runs the incident. Failures are recorded per target, never thrown, except a failed
+ * `preflight` (checks beside the first reads that must pass before any write).
+ */
+async function runIncident(req, targetFor, log, options = {}) {
+    const parallel = options.parallel ?? DEFAULT_PARALLEL;
+    const several = req.packageNames.length > 1;
+    const runs = req.packageNames.map((name) => ({ name, label: several ? `${name}: ` : '', target: targetFor(name), moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }));
+    const warnings = [];
+    // 1. preflight: every target read, its token checked and its rollback planned before
+    // anything is written (the token against every target, not only the first). The plan
+    // read may guard the first write only when nothing else answered after it.
+    let answers = 0;
+    const counted = (p) => p?.finally(() => answers++);
+    const lastAnswer = new Map();
+    await Promise.all([
+        counted(options.preflight?.()),
+        mapLimit(runs, parallel, async (r) => {
+            try {
+                const [before] = await Promise.all([r.target.inspect().finally(() => lastAnswer.set(r, ++answers)), counted(req.dryRun ? undefined : r.target.checkAccess())]);
+                r.before = before;
+                if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
+                    r.outcome = 'not-affected';
+                    return;
+                }
+                const gate = (0,src_plan/* circuitBreaker */.sL)(before, req.channel, req.rollbackVersion, req.publishedAfter);
+                if (!gate.proceed) {
+                    r.outcome = 'skipped';
+                    r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
+                    return;
+                }
+                // a target without retire (container tags, Helm releases) gets no deprecation in its plan
+                const plan = (0,src_plan/* planRollback */.II)({ ...req, packageName: r.name, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
+                if (plan.republish && !r.target.republish)
+                    throw new errors/* InputError */.dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
+                r.plan = plan;
+                r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
+                r.warnings.push(...plan.warnings);
+                r.steps.push({ step: 'plan', outcome: 'done', detail: (0,src_plan/* describePlan */.df)(plan).join(' '), at: now() });
+            }
+            catch (e) {
+                r.outcome = 'failed';
+                r.failure = { step: 'preflight', error: e };
+            }
+        })
+    ]);
+    const planned = runs.filter((r) => r.plan !== undefined);
+    for (const r of runs)
+        if (runs.length > 1 || lastAnswer.get(r) !== answers)
+            r.target.forget?.();
+    for (const r of planned) {
+        for (const line of (0,src_plan/* describePlan */.df)(r.plan))
+            log.info(line);
+        for (const w of r.warnings)
+            log.warning(w);
+    }
+    if (runs.some((r) => r.failure) || req.dryRun || planned.length === 0) {
+        if (req.dryRun) {
+            for (const r of planned) {
+                const plan = r.plan;
+                r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
+                r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
+            }
+            if (!runs.some((r) => r.failure))
+                log.info('Dry run: nothing was written.');
+        }
+        return { targets: runs, warnings, wrote: false };
+    }
+    // 2. restore: every channel, before any deprecation
+    await mapLimit(planned, parallel, (r) => restore(r, log));
+    const failed = planned.filter((r) => r.failure);
+    if (failed.length > 0 && req.partialOk === false && planned.length > 1) {
+        // asked for: put back what this run moved, but only where the channel still holds what it wrote
+        for (const r of planned)
+            r.target.forget?.();
+        await mapLimit(planned.filter((r) => r.moved), parallel, (r) => putBack(r, req, log));
+        return { targets: runs, warnings, wrote: runs.some((r) => r.moved || r.outcome === 'put-back' || r.failure?.step === 'put-back') };
+    }
+    // 3. retire: for every target whose channel is safe (with several, the others' writes
+    // were awaited since each one's read-back: it reads again)
+    if (planned.length > 1)
+        for (const r of planned)
+            r.target.forget?.();
+    await mapLimit(planned.filter((r) => !r.failure), parallel, (r) => retire(r, log));
+    for (const r of planned)
+        for (const a of r.target.anomalies?.() ?? [])
+            r.warnings.push(a);
+    return { targets: runs, warnings, wrote: runs.some((r) => r.moved || r.deprecated) };
+}
+async function restore(r, log) {
+    const plan = r.plan;
+    const after = r.after;
+    const label = r.label;
+    if (plan.tag.kind !== 'move') {
+        const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.restoreVersion}` : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
+        r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
+        r.outcome = 'already';
+        log.info(`✔ ${label}${detail}: not moved.`);
+        return;
+    }
+    const expected = plan.tag.from;
+    try {
+        if (plan.republish) {
+            const target = r.target;
+            const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected });
+            let moved = p.outcome === 'published';
+            if (p.channelHolds !== p.version)
+                moved = (await r.target.pointChannel(plan.channel, p.version, expected)) === 'written' || moved;
+            r.moved = moved;
+            r.republished = p.outcome === 'published';
+            after.distTags[plan.channel] = p.version;
+            r.steps.push({ step: 'move-tag', outcome: moved ? 'done' : 'already', detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`, at: now() });
+            log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
+        }
+        else {
+            const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected);
+            r.moved = outcome === 'written';
+            after.distTags[plan.channel] = plan.restoreVersion;
+            r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() });
+            log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${plan.restoreVersion} (read back from the registry).`);
+        }
+        r.outcome = r.moved ? 'rolled-back' : 'already';
+    }
+    catch (e) {
+        if (e instanceof guard/* ChannelMovedError */.N && (await movedToNewerFix(r, e, log)))
+            return;
+        r.outcome = 'failed';
+        r.failure = { step: 'move-tag', error: e };
+        r.steps.push({ step: 'move-tag', outcome: 'failed', detail: (0,errors/* errorMessage */.gJ)(e), at: now() });
+        log.warning(`✖ ${label}${(0,errors/* errorMessage */.gJ)(e)}`);
+    }
+}
+/**
+ * The channel moved while the rollback ran. A newer version that is not deprecated (a fix
+ * published meanwhile) is kept, as the planner keeps one it sees: the channel is safe and
+ * the bad version is still retired. Anything else stops this target.
+ */
+async function movedToNewerFix(r, e, log) {
+    const plan = r.plan;
+    const holder = e.holder;
+    if (holder === undefined || !semver_default().valid(holder) || !semver_default().gt(holder, plan.rollbackVersion))
+        return false;
+    let fresh;
+    try {
+        fresh = await r.target.inspect();
+    }
+    catch {
+        return false;
+    }
+    if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated)
+        return false;
+    const message = `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
+    r.plan = { ...plan, tag: { kind: 'keep-newer', holder } };
+    r.after.distTags[plan.channel] = holder;
+    r.outcome = 'already';
+    r.warnings.push(message);
+    r.steps.push({ step: 'move-tag', outcome: 'skipped', detail: message, at: now() });
+    log.warning(`${r.label}${message}`);
+    return true;
+}
+async function putBack(r, req, log) {
+    const plan = r.plan;
+    const previous = plan.previousVersion;
+    const wrote = plan.republish?.version ?? plan.restoreVersion;
+    try {
+        if (previous === undefined)
+            throw new errors/* RollbackError */.ZS(`'${req.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${req.channel}).`);
+        await r.target.pointChannel(req.channel, previous, wrote);
+        r.moved = false;
+        r.outcome = 'put-back';
+        log.info(`↩ ${r.name}: '${req.channel}' put back to ${previous}`);
+    }
+    catch (e) {
+        r.failure = { step: 'put-back', error: e };
+        log.warning(`✖ ${r.name}: not put back: ${(0,errors/* errorMessage */.gJ)(e)}`);
+    }
+}
+async function retire(r, log) {
+    const plan = r.plan;
+    const after = r.after;
+    if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
+        r.steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() });
+        return;
+    }
+    // the message tells users to use this version: it must exist and not be deprecated when written
+    const names = plan.republish?.version ?? plan.restoreVersion;
+    try {
+        const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names);
+        r.deprecated = outcome === 'written';
+        after.deprecated = plan.deprecation.message;
+        r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: plan.deprecation.message, at: now() });
+        log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`);
+    }
+    catch (e) {
+        r.failure = { step: 'deprecate', error: e };
+        r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,errors/* errorMessage */.gJ)(e), at: now() });
+        log.warning(`✖ ${r.label}deprecation failed: ${(0,errors/* errorMessage */.gJ)(e)}`);
+    }
 }
 
 
@@ -38185,10 +38442,12 @@ async function runRollback(inputs, target, log, preflight) {
 /* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5706);
 /* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9809);
-/* harmony import */ var _republish_note_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7855);
+/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(578);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9809);
+/* harmony import */ var _republish_note_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7855);
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm).
+
 
 
 
@@ -38208,10 +38467,17 @@ class NpmTarget {
     label;
     retry;
     escaped;
+    /**
+     * The newest read of the package document, while it may still guard a write: the
+     * runner calls forget() as soon as it awaits anything else, so this is only ever a read
+     * made immediately before (the plan read, or the read-back of the previous write).
+     */
+    last;
+    notes = [];
     constructor(options) {
         this.options = options;
         this.label = `npm package ${options.packageName} on ${options.registry}`;
-        this.retry = options.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_RETRY */ .vI;
+        this.retry = options.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_RETRY */ .vI;
         this.escaped = escapePackageName(options.packageName);
     }
     fetchOptions(command, extra = {}) {
@@ -38231,38 +38497,93 @@ class NpmTarget {
         };
     }
     async readPackument() {
-        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .withRetry */ .bD)(`reading ${this.options.packageName}`, () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default().json(`/${this.escaped}?write=true`, this.fetchOptions('view')), this.retry, this.options.log).catch((e) => {
-            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .statusOf */ .c2)(e) === 404) {
+        const doc = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .withRetry */ .bD)(`reading ${this.options.packageName}`, () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default().json(`/${this.escaped}?write=true`, this.fetchOptions('view')), this.retry, this.options.log).catch((e) => {
+            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e) === 404) {
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).');
             }
             throw this.explain(e, 'read');
         });
+        this.last = doc;
+        return doc;
     }
-    async readDistTags() {
-        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .withRetry */ .bD)(`reading the dist-tags of ${this.options.packageName}`, () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default().json(`/-/package/${this.escaped}/dist-tags`, this.fetchOptions('dist-tag')), this.retry, this.options.log).catch((e) => {
-            throw this.explain(e, 'read');
-        });
+    /** The read made immediately before, used once (a copy: the write edits what it is given). */
+    takeFresh() {
+        const last = this.last;
+        this.last = undefined;
+        return last && structuredClone(last);
     }
+    forget() {
+        this.last = undefined;
+    }
+    /** Anomalies seen after a write (a document the registry changed beyond ours). */
+    anomalies() {
+        return [...this.notes];
+    }
+    /**
+     * The token, before any write: the registry knows it (`/-/whoami`, asked once per
+     * registry and token however many packages share them), and, where the registry lists
+     * a package's collaborators (npmjs: `/-/package/<name>/collaborators`, as `npm access
+     * list collaborators` reads it), its user may write this package. A registry without
+     * either endpoint says nothing about the token: the writes will.
+     */
     async checkAccess() {
+        const [who, collaborators] = await Promise.all([this.whoami(), this.collaborators()]);
+        if (who === undefined)
+            return;
+        const pkg = this.options.packageName;
+        const access = collaborators?.[who];
+        if (collaborators !== undefined && access !== 'read-write' && access !== 'write') {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('npm-token', `the token's user ${who} ${access ? `has only ${access} access to` : 'is not a collaborator of'} ${pkg} on ${this.options.registry}, so it cannot move its dist-tags or deprecate it.`, `use a token of a maintainer of ${pkg} (npm access list collaborators ${pkg}), or leave ${pkg} out of this rollback.`);
+        }
+    }
+    /** The token's user name; undefined when the registry has no whoami (404, 405). */
+    whoami() {
+        const key = `${this.options.registry}\0${this.options.token ?? ''}`;
+        const cache = (this.options.whoamiCache ??= new Map());
+        let pending = cache.get(key);
+        if (!pending) {
+            pending = this.askWhoami();
+            cache.set(key, pending);
+        }
+        return pending;
+    }
+    async askWhoami() {
         let who;
         try {
-            who = (await (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .withRetry */ .bD)('checking the token', () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default().json('/-/whoami', this.fetchOptions('whoami')), this.retry, this.options.log));
+            who = (await (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .withRetry */ .bD)('checking the token', () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default().json('/-/whoami', this.fetchOptions('whoami')), this.retry, this.options.log));
         }
         catch (e) {
-            const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .statusOf */ .c2)(e);
+            const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e);
             // a registry without /-/whoami (404, 405) says nothing about the token: the writes will
             if (status === 401 || status === 403 || e.code === 'EOTP') {
                 const explained = this.explain(e, 'write');
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.');
             }
-            return;
+            return undefined;
         }
         // like `npm whoami`: an answer without a user name means the token was not recognised
         if (typeof who?.username !== 'string' || who.username === '') {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('npm-token', `${this.options.registry} does not recognise the token (whoami names no user).`, 'check that npm-token holds a current token for this registry, not one for another registry or an expired one.');
         }
+        return who.username;
+    }
+    /** user -> access level, where the registry lists them; undefined when it does not say. */
+    async collaborators() {
+        try {
+            const list = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default().json(`/-/package/${this.escaped}/collaborators`, this.fetchOptions('access'));
+            if (!list || typeof list !== 'object' || Array.isArray(list))
+                return undefined;
+            const entries = Object.entries(list).filter((e) => typeof e[1] === 'string');
+            return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+        }
+        catch (e) {
+            this.options.log.debug(`${this.options.registry} does not list the collaborators of ${this.options.packageName} (${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e) ?? 'no answer'}); the writes will show whether the token may change it.`);
+            return undefined;
+        }
     }
     async republish(args) {
+        // its own reads and writes come between any earlier read and the next write
+        this.forget();
         const { packageName, registry, token, log, timeoutMs, userAgent } = this.options;
         // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
         const { republish } = await Promise.all(/* import() */[__nccwpck_require__.e(463), __nccwpck_require__.e(266)]).then(__nccwpck_require__.bind(__nccwpck_require__, 266));
@@ -38272,39 +38593,113 @@ class NpmTarget {
         const doc = await this.readPackument();
         return toState(doc);
     }
-    async pointChannel(channel, version) {
-        return this.writeThenConfirm(`moving dist-tag '${channel}' to ${version}`, async () => {
-            await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default()(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, this.fetchOptions('dist-tag', {
-                method: 'PUT',
-                body: JSON.stringify(version),
-                headers: { 'content-type': 'application/json' },
-                ignoreBody: true
-            }));
-        }, async () => (await this.readDistTags())[channel] === version);
+    async pointChannel(channel, version, expected) {
+        const tags = (d) => d['dist-tags'] ?? {};
+        const { outcome, state } = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_2__/* .guardedWrite */ .m)({
+            what: `moving dist-tag '${channel}' to ${version}`,
+            channel,
+            wanted: version,
+            expected,
+            read: () => this.readPackument(),
+            fresh: this.takeFresh(),
+            holderOf: (d) => tags(d)[channel],
+            isDone: (d) => tags(d)[channel] === version,
+            isExpected: (d) => tags(d)[channel] === expected,
+            write: async () => {
+                await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default()(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, this.fetchOptions('dist-tag', {
+                    method: 'PUT',
+                    body: JSON.stringify(version),
+                    headers: { 'content-type': 'application/json' },
+                    ignoreBody: true
+                }));
+            },
+            ...this.guardOptions()
+        });
+        // the read-back is the fresh read the deprecation that follows starts from
+        this.last = state;
+        return outcome;
     }
-    async retire(version, message) {
-        let alreadyThere = false;
-        const outcome = await this.writeThenConfirm(`deprecating ${version}`, async () => {
-            // fresh document each time: the tag move (or a concurrent writer) changed _rev
-            const doc = await this.readPackument();
-            const entry = doc.versions?.[version];
-            if (!entry)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${this.options.packageName}@${version} vanished from the registry while rolling back.`, 'check whether it was unpublished.');
-            if (entry.deprecated === message) {
-                alreadyThere = true;
-                return;
-            }
-            entry.deprecated = message;
-            await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default()(`/${this.escaped}`, this.fetchOptions('deprecate', {
-                method: 'PUT',
-                body: doc,
-                ignoreBody: true
-            }));
-        }, async () => (await this.readPackument()).versions?.[version]?.deprecated === message);
-        return alreadyThere ? 'already' : outcome;
+    /**
+     * Deprecates `version` with `message` through the whole-document PUT, guarded: a fresh
+     * document (its `_rev` sent back, so npmjs answers 409 to a stale one, which is re-read
+     * and retried), written only while `names` (the version the message tells users to
+     * use) exists and is not deprecated; then the read-back is compared with the document
+     * sent: any other version or dist-tag that differs is reported loudly (a registry that
+     * ignores `_rev`, such as Verdaccio, can drop a write made between our read and PUT).
+     */
+    async retire(version, message, names) {
+        const pkg = this.options.packageName;
+        let sent;
+        const { outcome, state } = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_2__/* .guardedWrite */ .m)({
+            what: `deprecating ${version}`,
+            channel: `${version}'s deprecation`,
+            wanted: message,
+            expected: 'the planned state',
+            read: () => this.readPackument(),
+            fresh: this.takeFresh(),
+            holderOf: (d) => String(d.versions?.[version]?.deprecated ?? ''),
+            isDone: (d) => this.versionOf(d, version).deprecated === message,
+            isExpected: (d) => {
+                if (names !== undefined) {
+                    const named = d.versions?.[names];
+                    if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {
+                        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`The deprecation of ${pkg}@${version} would tell users to use ${names}, which ${named ? 'is deprecated itself' : 'does not exist'} on the registry now: nothing was deprecated.`, `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`);
+                    }
+                }
+                return true;
+            },
+            write: async (doc) => {
+                this.versionOf(doc, version).deprecated = message;
+                sent = structuredClone(doc);
+                await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default()(`/${this.escaped}`, this.fetchOptions('deprecate', { method: 'PUT', body: doc, ignoreBody: true }));
+            },
+            ...this.guardOptions()
+        });
+        if (sent)
+            this.compareAfterWrite(sent, state, version);
+        return outcome;
     }
-    writeThenConfirm(what, write, confirm) {
-        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .writeThenConfirm */ .h0)(what, write, confirm, { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write'), alsoRetry: (e) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .statusOf */ .c2)(e) === 409 });
+    versionOf(doc, version) {
+        const entry = doc.versions?.[version];
+        if (!entry)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${this.options.packageName}@${version} vanished from the registry while rolling back.`, 'check whether it was unpublished.');
+        return entry;
+    }
+    /** After a document PUT: everything but our own change must read back as it was sent. */
+    compareAfterWrite(sent, got, changed) {
+        const differences = [];
+        const sentTags = sent['dist-tags'] ?? {};
+        const gotTags = got['dist-tags'] ?? {};
+        for (const tag of new Set([...Object.keys(sentTags), ...Object.keys(gotTags)])) {
+            if (sentTags[tag] !== gotTags[tag])
+                differences.push(`dist-tag '${tag}' was ${sentTags[tag] ?? '(none)'} before the write and is ${gotTags[tag] ?? '(gone)'} after it`);
+        }
+        const sentVersions = sent.versions ?? {};
+        const gotVersions = got.versions ?? {};
+        for (const v of new Set([...Object.keys(sentVersions), ...Object.keys(gotVersions)])) {
+            if (v === changed)
+                continue;
+            if (!(v in gotVersions))
+                differences.push(`version ${v} is gone`);
+            else if (!(v in sentVersions))
+                differences.push(`version ${v} appeared`);
+            else if ((sentVersions[v].deprecated ?? '') !== (gotVersions[v].deprecated ?? ''))
+                differences.push(`the deprecation of ${v} changed`);
+        }
+        // CouchDB-style revisions ("15-abc…") count writes: ours is one, any more is someone else's
+        const revision = (d) => Number(/^(\d+)-/.exec(String(d._rev ?? ''))?.[1] ?? NaN);
+        const others = revision(got) - revision(sent) - 1;
+        if (others > 0)
+            differences.push(`the document's revision went from ${sent._rev} to ${got._rev}: ${others} other write(s) landed between this run's read and its read-back`);
+        if (differences.length === 0)
+            return;
+        const note = `After deprecating ${this.options.packageName}@${changed}, the registry's document differs from the one this run sent in more than that deprecation: ${differences.join('; ')}. ` +
+            `Another write happened at the same time; on a registry that ignores the document revision (_rev), as Verdaccio does, this run's write may have undone it. Check ${this.options.packageName} and restore what is missing by hand.`;
+        this.notes.push(note);
+        this.options.log.warning(note);
+    }
+    guardOptions() {
+        return { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write'), alsoRetry: (e) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e) === 409 };
     }
     /** Turns a registry failure into an error that says what to do. Never includes the token. */
     explain(e, kind) {
@@ -38331,7 +38726,7 @@ class NpmTarget {
             return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, 'check npm-token has write access to the package.', status, err.code);
         }
         const detail = status ? `HTTP ${status}` : (err.code ?? 'network error');
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
     }
 }
 function firstLine(s) {
@@ -38342,8 +38737,10 @@ function toState(doc) {
     for (const [v, manifest] of Object.entries(doc.versions ?? {})) {
         const d = manifest?.deprecated;
         const t = doc.time?.[v];
-        const note = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_3__/* .noteOf */ .k)(manifest);
+        const note = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_4__/* .noteOf */ .k)(manifest);
+        const gitHead = manifest?.gitHead;
         versions[v] = {
+            ...(typeof gitHead === 'string' && /^[0-9a-f]{40}$/i.test(gitHead) ? { commit: gitHead.toLowerCase() } : {}),
             ...(typeof d === 'string' && d !== '' ? { deprecated: d } : {}),
             ...(typeof t === 'string' ? { publishedAt: t } : {}),
             ...(note ? { republishOf: note.rollbackOf } : {})
