@@ -7,6 +7,9 @@ import { startFaultProxy } from './support/fault-proxy.mjs'
 import type { RunContext } from '../src/github/incident.js'
 import type { GitHubInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from '../src/rollback.js'
+import { incidentId } from '../src/plan.js'
+import { issueMarker } from '../src/github/render.js'
+import { Octokit } from '@octokit/rest'
 import { NpmTarget } from '../src/targets/npm.js'
 import { publishPackage } from './support/fixtures.mjs'
 import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
@@ -39,16 +42,28 @@ async function freshPackage(): Promise<string> {
   return name
 }
 
-async function rollbackAndRecord(pkg: string, options: { reason?: string; github?: Partial<GitHubInputs>; ctx?: RunContext; log?: typeof quiet; client?: Partial<GitHubClientOptions> } = {}) {
+async function rollbackAndRecord(pkg: string, options: { reason?: string; github?: Partial<GitHubInputs>; ctx?: RunContext; log?: typeof quiet; client?: Partial<GitHubClientOptions>; token?: string } = {}) {
   const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token, ...(options.reason ? { reason: options.reason } : {}) })
   const log = options.log ?? quiet
   const result = rolledBack(await runRollback(inputs, new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log }), log))
-  const gh = createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log, throttle: false, retryBaseMs: 5, ...options.client })
+  const gh = createGitHubClient({ token: options.token ?? 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log, throttle: false, retryBaseMs: 5, ...options.client })
   const books = await recordIncident(gh, options.ctx ?? ctx(), 'main', result, inputs, gi(options.github), log, '2026-11-21T14:00:00.000Z')
   return { result, books }
 }
 
 const issues = () => (github as GitHubStandin).state.issues.filter((i) => !i.pull_request)
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }
+
+/** Someone else opens an issue that looks exactly like the incident's: same title, label and marker. */
+async function outsiderIssue(pkg: string, token = 'ghp_mallory') {
+  const as = new Octokit({ auth: token, baseUrl: (github as GitHubStandin).url, log: silent })
+  const marker = issueMarker(incidentId(pkg, 'latest', '1.2.3', '1.2.2'))
+  const { data } = await as.rest.issues.create({ owner: 'acme', repo: 'widget', title: `Rollback: ${pkg}@1.2.3 → 1.2.2 on latest`, body: `${marker}\nlooks like yours`, labels: ['rollback'] })
+  return data
+}
+/** Every write request the code made to one issue. */
+const writesTo = (n: number) => (github as GitHubStandin).requests.filter((r) => r.method !== 'GET' && new RegExp(`/issues/${n}(/|$)`).test(r.path))
+const userLookups = () => (github as GitHubStandin).requests.filter((r) => r.method === 'GET' && r.path === '/user')
 const reportOn = (branch: string, pkg: string) => (github as GitHubStandin).state.files[branch]?.[`incidents/rollback-${pkg}-1.2.3.md`]
 
 describe('tracking issue and incident report', () => {
@@ -91,6 +106,83 @@ describe('tracking issue and incident report', () => {
     // the same run attempt retrying its bookkeeping does not comment twice
     await rollbackAndRecord(pkg, { ctx: ctx('2') })
     expect(issues()[0].comments).toHaveLength(1)
+  })
+
+  it("only our own issue: an outsider's issue with the same title, label and marker is left alone", async () => {
+    github = await startGitHubStandin({ users: { ghp_mallory: 'mallory' } })
+    const pkg = await freshPackage()
+    const theirs = await outsiderIssue(pkg)
+    const { books } = await rollbackAndRecord(pkg)
+
+    expect(books.missing).toEqual([])
+    const ours = issues().find((i) => i.number !== theirs.number)
+    expect(ours?.user).toBe('github-actions[bot]')
+    expect(books).toMatchObject({ issueNumber: ours?.number, issueCreated: true })
+    const outsider = issues().find((i) => i.number === theirs.number)
+    expect(outsider).toMatchObject({ state: 'open', comments: [], body: theirs.body, title: theirs.title })
+    expect(writesTo(theirs.number)).toEqual([])
+    // the workflow token (ghs_) is an installation token: GET /user would be refused, so it is not asked
+    expect(userLookups()).toEqual([])
+
+    // a re-run comments on ours, never on theirs
+    await rollbackAndRecord(pkg, { ctx: ctx('2') })
+    expect(issues().find((i) => i.number === ours?.number)?.comments).toHaveLength(1)
+    expect(writesTo(theirs.number)).toEqual([])
+    expect(issues()).toHaveLength(2)
+  })
+
+  it('a token GET /user refuses (403) is taken for the workflow token: github-actions[bot], asked once per client', async () => {
+    // an installation token in the old 40-hex format: no ghs_ prefix to tell what it is
+    const legacy = 'f'.repeat(40)
+    github = await startGitHubStandin({ token: legacy, users: { ghp_mallory: 'mallory' } })
+    const pkg = await freshPackage()
+    const theirs = await outsiderIssue(pkg)
+    const { books } = await rollbackAndRecord(pkg, { token: legacy })
+    expect(userLookups().map((r) => r.status)).toEqual([403])
+    expect(books.issueNumber).not.toBe(theirs.number)
+    expect(writesTo(theirs.number)).toEqual([])
+    await rollbackAndRecord(pkg, { token: legacy, ctx: ctx('2') })
+    expect(issues().find((i) => i.number === books.issueNumber)?.comments).toHaveLength(1)
+    expect(writesTo(theirs.number)).toEqual([])
+  })
+
+  it("a user's token: GET /user names the user, and a bot's issue with the marker is not ours", async () => {
+    github = await startGitHubStandin({ token: 'ghp_octocat', actor: 'octocat', users: { ghs_other: 'github-actions[bot]' } })
+    const pkg = await freshPackage()
+    const theirs = await outsiderIssue(pkg, 'ghs_other')
+    const { books } = await rollbackAndRecord(pkg, { token: 'ghp_octocat' })
+    expect(userLookups().map((r) => r.status)).toEqual([200])
+    expect(issues().find((i) => i.number === books.issueNumber)?.user).toBe('octocat')
+    expect(books.issueNumber).not.toBe(theirs.number)
+    expect(writesTo(theirs.number)).toEqual([])
+    await rollbackAndRecord(pkg, { token: 'ghp_octocat', ctx: ctx('2') })
+    expect(issues().find((i) => i.number === books.issueNumber)?.comments).toHaveLength(1)
+    expect(writesTo(theirs.number)).toEqual([])
+  })
+
+  it("two of our runs racing converge on one of ours; an outsider's lower-numbered issue is neither adopted nor closed", async () => {
+    github = await startGitHubStandin({ users: { ghp_mallory: 'mallory' } })
+    const pkg = await freshPackage()
+    const theirs = await outsiderIssue(pkg)
+    // one registry rollback, then both runs' bookkeeping at once: both list before either opens
+    const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token })
+    const result = rolledBack(await runRollback(inputs, new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: quiet }), quiet))
+    const books = (attempt: string) =>
+      recordIncident(createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false }), ctx(attempt), 'main', result, inputs, gi(), quiet, '2026-11-21T14:00:00.000Z')
+    const [a, b] = await Promise.all([books('1'), books('2')])
+    expect(a.missing).toEqual([])
+    expect(a.issueNumber).toBe(b.issueNumber)
+    expect(a.issueNumber).not.toBe(theirs.number)
+    const ours = issues().filter((i) => i.user === 'github-actions[bot]')
+    expect(ours).toHaveLength(2) // the race happened: both opened one
+    expect(ours.filter((i) => i.state === 'open').map((i) => i.number)).toEqual([a.issueNumber])
+    // when both opened one, the other is closed as a duplicate of the surviving one
+    for (const dup of ours.filter((i) => i.state === 'closed')) {
+      expect(dup.state_reason).toBe('not_planned')
+      expect(dup.comments.map((c) => c.body)).toEqual([`Duplicate of #${a.issueNumber}: another run of the same rollback opened it at the same time.`])
+    }
+    expect(issues().find((i) => i.number === theirs.number)).toMatchObject({ state: 'open', comments: [] })
+    expect(writesTo(theirs.number)).toEqual([])
   })
 
   it('labels that do not exist yet are created, all of them', async () => {
