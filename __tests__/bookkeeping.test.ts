@@ -2,6 +2,7 @@
 // against GitHub's OpenAPI description), after a real rollback on Verdaccio.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { recordIncident } from '../src/bookkeeping.js'
+import { executeRollback } from '../src/execute.js'
 import { createGitHubClient, type GitHubClientOptions } from '../src/github/client.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import type { RunContext } from '../src/github/incident.js'
@@ -213,14 +214,47 @@ describe('tracking issue and incident report', () => {
     expect(github.state.commits).toHaveLength(commits)
   })
 
-  it('pull request creation refused: the report stays on its branch and the run names the setting', async () => {
+  it('pull request creation refused: the run is partial, names the setting, and a re-run after enabling it opens the pull request', async () => {
     github = await startGitHubStandin({ protectedBranches: ['main'], allowPullRequestCreation: false })
     const pkg = await freshPackage()
-    const { result, books } = await rollbackAndRecord(pkg)
-    expect(books.missing).toEqual([])
+    const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token })
+    const run = (attempt: string) =>
+      executeRollback(inputs, gi(), new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: quiet }), createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false }), ctx(attempt), quiet)
+
+    const first = await run('1')
+    const branch = `rollback/${first.outcome.status === 'skipped' ? '' : first.outcome.plan.incidentId}`
+    expect(reportOn(branch, pkg)).toBeDefined()
+    expect(first.bookkeeping?.pullRequestUrl).toBeUndefined()
+    // the report sits on a branch nobody sees: that is not a completed run
+    expect(first.outcome.status).toBe('partial')
+    expect(first.bookkeeping?.missing).toHaveLength(1)
+    const missing = first.bookkeeping?.missing[0] ?? ''
+    expect(missing).toContain(`the pull request for the incident report (committed on branch ${branch})`)
+    expect(missing).toContain('Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"')
+    expect(first.outcome.status === 'partial' && first.outcome.error?.message).toContain('Allow GitHub Actions to create and approve pull requests')
+    const commits = github.state.commits.length
+
+    // someone enables the setting and re-runs: the pull request is opened from the same branch, no second commit
+    github.state.allowPullRequestCreation = true
+    const second = await run('2')
+    expect(second.bookkeeping?.missing).toEqual([])
+    expect(second.outcome.status).toBe('already-done')
+    expect(github.state.pulls).toHaveLength(1)
+    expect(github.state.pulls[0]).toMatchObject({ head: branch, base: 'main', state: 'open' })
+    expect(second.bookkeeping?.pullRequestUrl).toBe(github.state.pulls[0].html_url)
+    expect(github.state.commits).toHaveLength(commits)
+    expect(Object.keys(github.state.branches).filter((b) => b.startsWith('rollback/'))).toEqual([branch])
+  })
+
+  it('a pull request refused for lack of permission (pull-requests: write) is partial too, naming the permission', async () => {
+    github = await startGitHubStandin({ protectedBranches: ['main'] })
+    const pkg = await freshPackage()
+    github.failNext({ method: 'POST', path: /\/pulls$/, status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } })
+    const { books } = await rollbackAndRecord(pkg)
     expect(books.pullRequestUrl).toBeUndefined()
-    expect(reportOn(`rollback/${result.plan.incidentId}`, pkg)).toBeDefined()
-    expect(books.warnings.join()).toMatch(/Allow GitHub Actions to create and approve pull requests/)
+    expect(books.missing).toHaveLength(1)
+    expect(books.missing[0]).toMatch(/the pull request for the incident report \(committed on branch rollback\/rr-[0-9a-f]+\)/)
+    expect(books.missing[0]).toContain('pull-requests: write')
   })
 
   it('a stale sha (409) is re-read and retried: one commit', async () => {

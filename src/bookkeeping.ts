@@ -199,7 +199,8 @@ export async function recordIncidentRecord(
         log
       )
       Object.assign(out, { reportPath: path, reportUrl: commit.url, reportOutcome: commit.outcome, pullRequestUrl: commit.pullRequestUrl })
-      if (commit.warning) out.warnings.push(commit.warning)
+      // a report on a branch without a pull request is seen by nobody: the run is partial
+      if (commit.pullRequestRefused) out.missing.push(`the pull request for the incident report (committed on branch ${commit.branch}): ${commit.pullRequestRefused}`)
       log.info(`✔ incident report ${path} ${commit.outcome === 'unchanged' ? 'is up to date' : commit.outcome} on ${commit.branch}${commit.pullRequestUrl ? ` (pull request ${commit.pullRequestUrl})` : ''}`)
     } catch (e) {
       out.missing.push(`the incident report ${path} (${errorMessage(e)})`)

@@ -20,9 +20,16 @@ export interface CommitResult {
   branch: string
   url: string
   pullRequestUrl?: string
-  /** set when the pull request could not be opened: what to enable */
-  warning?: string
+  /**
+   * Set when the report had to go on the fallback branch and GitHub refused the pull
+   * request: why, and what to enable. The report is then on a branch nobody looks at, so
+   * the caller counts the pull request as missing (a re-run after the fix opens it).
+   */
+  pullRequestRefused?: string
 }
+
+/** The repository setting without which the workflow token may not open pull requests. */
+export const PR_SETTING = 'Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"'
 
 interface RemoteFile {
   sha: string
@@ -91,12 +98,13 @@ export async function commitReport(gh: GitHubClient, repo: RepoRef, req: CommitR
       if (again.data.length > 0) return { ...result, pullRequestUrl: again.data[0].html_url }
     }
     if (status === 403) {
+      const message = ghMessage(e)
+      const fix = /not permitted to create or approve pull requests/i.test(message)
+        ? `enable ${PR_SETTING} (in an organization, allow it in the organization's Actions settings first)`
+        : `give the job pull-requests: write (for the workflow token, also enable ${PR_SETTING})`
       return {
         ...result,
-        warning:
-          `GitHub refused to open the pull request (${ghMessage(e)}). The report is committed on branch ${req.fallbackBranch}. ` +
-          `To let the workflow open it, enable Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create and approve pull requests" ` +
-          `(for an organization, enable it in the organization's Actions settings first), or open the pull request from ${req.fallbackBranch} by hand.`
+        pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`
       }
     }
     throw e
