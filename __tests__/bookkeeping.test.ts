@@ -335,7 +335,7 @@ describe('tracking issue and incident report', () => {
   it('a reason with markdown, HTML and @mentions renders inertly in the issue and the report', async () => {
     github = await startGitHubStandin()
     const pkg = await freshPackage()
-    const reason = '**bold** <script>alert(1)</script> @octocat [x](https://evil.example) ```'
+    const reason = '**bold** <script>alert(1)</script> @octocat [x](https://evil.example) ``` see http://evil.example/b or www.evil.example'
     await rollbackAndRecord(pkg, { reason })
     for (const text of [issues()[0].body ?? '', reportOn('main', pkg)?.content ?? '']) {
       const outsideFences = text.replace(/(`{3,})text\n[\s\S]*?\n\1/g, '')
@@ -343,6 +343,8 @@ describe('tracking issue and incident report', () => {
       expect(outsideFences).not.toMatch(/@octocat/)
       expect(outsideFences).not.toContain('[x](https://evil.example)')
       expect(outsideFences).toContain('&lt;script&gt;')
+      // no autolink from the reason: GitHub would link a bare scheme:// or www.
+      expect(outsideFences).not.toMatch(/(?:[a-z]:\/\/|www\.)evil\.example/i)
     }
   })
 })
