@@ -186,6 +186,39 @@ describe('tracking issue and incident report', () => {
     expect(writesTo(theirs.number)).toEqual([])
   })
 
+  it('round trips: a first run makes 6 requests, a re-run 5 (no GET /user, no label look-up, the report read once)', async () => {
+    github = await startGitHubStandin()
+    const pkg = await freshPackage()
+    const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token })
+    const run = (attempt: string) =>
+      executeRollback(inputs, gi(), new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: quiet }), createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false }), ctx(attempt), quiet)
+    const report = `/repos/acme/widget/contents/incidents/rollback-${pkg}-1.2.3.md`
+    const seen = (from: number) => (github as GitHubStandin).requests.slice(from).map((r) => `${r.method} ${r.path} ${r.status}`)
+
+    const first = await run('1')
+    expect(first.outcome.status).toBe('completed')
+    expect(seen(0)).toEqual([
+      'GET /repos/acme/widget 200',
+      `GET ${report} 404`,
+      'GET /repos/acme/widget/issues 200',
+      'POST /repos/acme/widget/issues 201',
+      'GET /repos/acme/widget/issues 200', // converge: did another run open one at the same time?
+      `PUT ${report} 201`
+    ])
+    expect(issues()[0].labels.map((l) => l.name)).toEqual(['rollback']) // created by opening the issue with it
+
+    const before = github.requests.length
+    const second = await run('2')
+    expect(second.outcome.status).toBe('already-done')
+    expect(seen(before)).toEqual([
+      'GET /repos/acme/widget 200',
+      `GET ${report} 200`,
+      'GET /repos/acme/widget/issues 200',
+      'GET /repos/acme/widget/issues/1/comments 200',
+      'POST /repos/acme/widget/issues/1/comments 201'
+    ])
+  })
+
   it('labels that do not exist yet are created, all of them', async () => {
     github = await startGitHubStandin({ labels: ['bug'] })
     const pkg = await freshPackage()
@@ -312,11 +345,13 @@ describe('tracking issue and incident report', () => {
     const proxy = await startFaultProxy(`${github.url}/`)
     try {
       const pkg = await freshPackage()
-      proxy.inject({ method: 'GET', path: /\/labels\//, action: 'hang' })
+      proxy.inject({ method: 'GET', path: /\/issues\?/, action: 'hang' })
       const { books } = await rollbackAndRecord(pkg, { client: { baseUrl: proxy.url, timeoutMs: 1000 } })
       expect(books.missing).toEqual([])
       expect(issues()).toHaveLength(1)
-      expect(proxy.seen.filter((r) => /\/labels\//.test(r.path) && r.method === 'GET').length).toBeGreaterThanOrEqual(2)
+      expect(proxy.seen.filter((r) => /\/issues\?/.test(r.path) && r.method === 'GET' && r.fault === 'hang')).toHaveLength(1)
+      // the hung list was asked again, then once more after opening the issue (converge)
+      expect(proxy.seen.filter((r) => /\/issues\?/.test(r.path) && r.method === 'GET').length).toBeGreaterThanOrEqual(3)
     } finally {
       await proxy.stop()
     }

@@ -14,8 +14,6 @@ export interface TrackedIssue {
   commented: boolean
 }
 
-const LABEL_COLOR = 'b60205'
-
 /** The app user the workflow token (GITHUB_TOKEN) acts as. */
 export const WORKFLOW_BOT = 'github-actions[bot]'
 
@@ -65,22 +63,6 @@ async function resolveIdentity(gh: GitHubClient): Promise<Identity> {
 export function isAuthor(user: Author | null | undefined, me: Identity): boolean {
   if (!user || user.login.toLowerCase() !== me.login.toLowerCase()) return false
   return me.type === undefined || user.type === undefined || user.type === me.type
-}
-
-/** Creates the labels that do not exist yet (another run creating one at the same time is fine). */
-export async function ensureLabels(gh: GitHubClient, repo: RepoRef, labels: string[]): Promise<void> {
-  for (const name of labels) {
-    try {
-      await gh.rest.issues.getLabel({ ...repo, name })
-    } catch (e) {
-      if (ghStatus(e) !== 404) throw e
-      try {
-        await gh.rest.issues.createLabel({ ...repo, name, color: LABEL_COLOR, description: 'Release rolled back by release-rollback' })
-      } catch (e2) {
-        if (ghStatus(e2) !== 422) throw e2 // 422 already_exists: created meanwhile
-      }
-    }
-  }
 }
 
 interface Candidate {
@@ -145,7 +127,8 @@ export interface IssueRequest {
  * (a retried POST can open the issue twice): the list is read again first.
  */
 export async function ensureTrackingIssue(gh: GitHubClient, repo: RepoRef, req: IssueRequest, log: Logger): Promise<TrackedIssue> {
-  await ensureLabels(gh, repo, req.labels)
+  // no label look-up: opening the issue with labels that do not exist yet creates them
+  // (and listing by a label that does not exist yet answers an empty list)
   const label = req.labels[0]
   const existing = await findIssueByMarker(gh, repo, label, req.marker)
   if (existing) return { ...existing, created: false, commented: await commentOnce(gh, repo, existing.number, req) }

@@ -7,7 +7,14 @@ import { ghMessage, ghStatus, type GitHubClient, type RepoRef } from './client.j
 export interface CommitRequest {
   branch: string
   path: string
-  content: string
+  /**
+   * The report, given the content on the branch it goes to (undefined: no file there yet).
+   * Called again after every fresh read, so a re-read after a conflict, or the fallback
+   * branch, merges into what is really there.
+   */
+  render: (previous: string | undefined) => string
+  /** `path` as the caller already read it on `branch` (file undefined: absent): saves a second read */
+  known?: { file: RemoteFile | undefined }
   message: string
   /** the branch a protected target falls back to, e.g. rollback/<incident-id> */
   fallbackBranch: string
@@ -31,7 +38,7 @@ export interface CommitResult {
 /** The repository setting without which the workflow token may not open pull requests. */
 export const PR_SETTING = 'Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"'
 
-interface RemoteFile {
+export interface RemoteFile {
   sha: string
   content: string
   url: string
@@ -51,17 +58,18 @@ export async function readFile(gh: GitHubClient, repo: RepoRef, path: string, re
 const PROTECTED = /through a pull request|protected branch|repository rule/i
 
 /** Writes the file on `branch` unless it already has this content; 'protected' when refused. */
-async function putIfChanged(gh: GitHubClient, repo: RepoRef, req: CommitRequest, branch: string): Promise<Omit<CommitResult, 'branch'> | 'protected'> {
+async function putIfChanged(gh: GitHubClient, repo: RepoRef, req: CommitRequest, branch: string, known?: { file: RemoteFile | undefined }): Promise<Omit<CommitResult, 'branch'> | 'protected'> {
   for (let attempt = 1; ; attempt++) {
-    const existing = await readFile(gh, repo, req.path, branch)
-    if (existing?.content === req.content) return { outcome: 'unchanged', url: existing.url }
+    const existing = attempt === 1 && known ? known.file : await readFile(gh, repo, req.path, branch)
+    const content = req.render(existing?.content)
+    if (existing?.content === content) return { outcome: 'unchanged', url: existing.url }
     try {
       const { data } = await gh.rest.repos.createOrUpdateFileContents({
         ...repo,
         path: req.path,
         branch,
         message: req.message,
-        content: Buffer.from(req.content, 'utf8').toString('base64'),
+        content: Buffer.from(content, 'utf8').toString('base64'),
         ...(existing ? { sha: existing.sha } : {})
       })
       return { outcome: existing ? 'updated' : 'created', url: data.content?.html_url ?? '' }
@@ -76,7 +84,7 @@ async function putIfChanged(gh: GitHubClient, repo: RepoRef, req: CommitRequest,
 }
 
 export async function commitReport(gh: GitHubClient, repo: RepoRef, req: CommitRequest, log: Logger): Promise<CommitResult> {
-  const direct = await putIfChanged(gh, repo, req, req.branch)
+  const direct = await putIfChanged(gh, repo, req, req.branch, req.known)
   if (direct !== 'protected') return { ...direct, branch: req.branch }
 
   log.info(`${req.branch} is protected: committing the report to ${req.fallbackBranch} and opening a pull request.`)
