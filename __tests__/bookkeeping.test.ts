@@ -13,7 +13,7 @@ import { issueMarker } from '../src/github/render.js'
 import { Octokit } from '@octokit/rest'
 import { NpmTarget } from '../src/targets/npm.js'
 import { publishPackage } from './support/fixtures.mjs'
-import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
+import { gitBlobSha, startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
 import { quiet, rollbackInputs } from './support/helpers.js'
 
@@ -158,6 +158,37 @@ describe('tracking issue and incident report', () => {
     expect(writesTo(theirs.number)).toEqual([])
     await rollbackAndRecord(pkg, { token: 'ghp_octocat', ctx: ctx('2') })
     expect(issues().find((i) => i.number === books.issueNumber)?.comments).toHaveLength(1)
+    expect(writesTo(theirs.number)).toEqual([])
+  })
+
+  it("another GitHub App's installation token: a re-run adopts the issue the report records, opened by a bot", async () => {
+    // a ghs_ token of the team's own app acts as rollback-app[bot], which GET /user cannot name
+    github = await startGitHubStandin({ token: 'ghs_app-token', actor: 'rollback-app[bot]', users: { ghp_mallory: 'mallory' } })
+    const pkg = await freshPackage()
+    const first = await rollbackAndRecord(pkg, { token: 'ghs_app-token' })
+    expect(issues().find((i) => i.number === first.books.issueNumber)?.user).toBe('rollback-app[bot]')
+    const again = await rollbackAndRecord(pkg, { token: 'ghs_app-token', ctx: ctx('2') })
+    expect(again.books).toMatchObject({ issueNumber: first.books.issueNumber, issueCreated: false, missing: [] })
+    expect(issues()).toHaveLength(1)
+    expect(issues()[0].comments).toHaveLength(1)
+  })
+
+  it('the issue number a report records is never enough for an issue a person opened', async () => {
+    github = await startGitHubStandin({ users: { ghp_mallory: 'mallory' } })
+    const pkg = await freshPackage()
+    const theirs = await outsiderIssue(pkg)
+    // a report (say, from an older version that adopted it) that records the outsider's issue
+    const first = await rollbackAndRecord(pkg)
+    const path = `incidents/rollback-${pkg}-1.2.3.md`
+    const file = github.state.files.main[path]
+    const { parseReportRecord, renderReport } = await import('../src/github/render.js')
+    const record = parseReportRecord(file.content)
+    if (!record) throw new Error('no record in the report')
+    const content = renderReport({ ...record, issueNumber: theirs.number, issueUrl: theirs.html_url }, ctx())
+    github.state.files.main[path] = { content, sha: gitBlobSha(content) }
+    github.state.issues = github.state.issues.filter((i) => i.number !== first.books.issueNumber) // ours is gone
+    const again = await rollbackAndRecord(pkg, { ctx: ctx('2') })
+    expect(again.books.issueNumber).not.toBe(theirs.number)
     expect(writesTo(theirs.number)).toEqual([])
   })
 

@@ -174,7 +174,8 @@ export async function recordIncidentRecord(
           labels: gi.labels,
           assignees: gi.assignees,
           comment: renderRerunComment(record, ctx, current.runs[0], incident.changes),
-          runMarker: runMarker(ctx)
+          runMarker: runMarker(ctx),
+          recordedIssue: existing?.issueNumber
         },
         log
       )

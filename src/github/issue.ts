@@ -21,6 +21,11 @@ export interface Identity {
   login: string
   /** 'Bot' or 'User'; undefined when unknown (then the login alone decides) */
   type?: string
+  /**
+   * true when GitHub could not name it (an installation token): taken to be the workflow
+   * token's github-actions[bot], though another app's token acts as that app's bot
+   */
+  assumed?: boolean
 }
 
 interface Author {
@@ -48,13 +53,13 @@ export function tokenIdentity(gh: GitHubClient): Promise<Identity> {
 
 async function resolveIdentity(gh: GitHubClient): Promise<Identity> {
   const auth = (await gh.auth()) as { tokenType?: string }
-  if (auth.tokenType === 'installation') return { login: WORKFLOW_BOT, type: 'Bot' }
+  if (auth.tokenType === 'installation') return { login: WORKFLOW_BOT, type: 'Bot', assumed: true }
   try {
     const { data } = await gh.rest.users.getAuthenticated()
     return { login: data.login, type: data.type }
   } catch (e) {
     const status = ghStatus(e)
-    if (status === 403 || status === 404) return { login: WORKFLOW_BOT, type: 'Bot' }
+    if (status === 403 || status === 404) return { login: WORKFLOW_BOT, type: 'Bot', assumed: true }
     throw e
   }
 }
@@ -87,12 +92,20 @@ async function issuesByMarker(gh: GitHubClient, repo: RepoRef, label: string, ma
 /**
  * The incident's issue among those carrying the marker: the first one the token's identity
  * opened. The identity is looked up only when there is a candidate to attribute.
+ *
+ * `recorded` is the issue number the committed report names. It counts only when GitHub
+ * could not name the identity (another app's installation token acts as that app's bot, not
+ * as github-actions[bot]) and only for an issue a bot opened: then a re-run with the team's
+ * own app token comments on its issue instead of opening another. A person's issue is never
+ * adopted this way.
  */
-export async function findIssueByMarker(gh: GitHubClient, repo: RepoRef, label: string, marker: string): Promise<{ number: number; url: string } | undefined> {
+export async function findIssueByMarker(gh: GitHubClient, repo: RepoRef, label: string, marker: string, recorded?: number): Promise<{ number: number; url: string } | undefined> {
   const candidates = await issuesByMarker(gh, repo, label, marker)
   if (candidates.length === 0) return undefined
   const me = await tokenIdentity(gh)
-  const first = candidates.find((i) => isAuthor(i.user, me))
+  const first =
+    candidates.find((i) => isAuthor(i.user, me)) ??
+    (me.assumed ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]')) : undefined)
   return first ? { number: first.number, url: first.url } : undefined
 }
 
@@ -120,6 +133,8 @@ export interface IssueRequest {
   /** the comment a re-run leaves, carrying its own run marker */
   comment: string
   runMarker: string
+  /** the issue number the committed incident report records, if any */
+  recordedIssue?: number
 }
 
 /**
@@ -130,7 +145,7 @@ export async function ensureTrackingIssue(gh: GitHubClient, repo: RepoRef, req: 
   // no label look-up: opening the issue with labels that do not exist yet creates them
   // (and listing by a label that does not exist yet answers an empty list)
   const label = req.labels[0]
-  const existing = await findIssueByMarker(gh, repo, label, req.marker)
+  const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue)
   if (existing) return { ...existing, created: false, commented: await commentOnce(gh, repo, existing.number, req) }
 
   let assignees = req.assignees
@@ -150,7 +165,7 @@ export async function ensureTrackingIssue(gh: GitHubClient, repo: RepoRef, req: 
       }
       const retryable = status === undefined || status >= 500
       if (!retryable || attempt >= 3) throw e
-      const found = await findIssueByMarker(gh, repo, label, req.marker)
+      const found = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue)
       if (found) return { ...found, created: true, commented: false }
       await new Promise((r) => setTimeout(r, 1000 * attempt))
     }
