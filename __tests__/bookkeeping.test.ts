@@ -2,14 +2,18 @@
 // against GitHub's OpenAPI description), after a real rollback on Verdaccio.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { recordIncident } from '../src/bookkeeping.js'
+import { executeRollback } from '../src/execute.js'
 import { createGitHubClient, type GitHubClientOptions } from '../src/github/client.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import type { RunContext } from '../src/github/incident.js'
 import type { GitHubInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from '../src/rollback.js'
+import { incidentId } from '../src/plan.js'
+import { issueMarker } from '../src/github/render.js'
+import { Octokit } from '@octokit/rest'
 import { NpmTarget } from '../src/targets/npm.js'
 import { publishPackage } from './support/fixtures.mjs'
-import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
+import { gitBlobSha, startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
 import { quiet, rollbackInputs } from './support/helpers.js'
 
@@ -39,16 +43,28 @@ async function freshPackage(): Promise<string> {
   return name
 }
 
-async function rollbackAndRecord(pkg: string, options: { reason?: string; github?: Partial<GitHubInputs>; ctx?: RunContext; log?: typeof quiet; client?: Partial<GitHubClientOptions> } = {}) {
+async function rollbackAndRecord(pkg: string, options: { reason?: string; github?: Partial<GitHubInputs>; ctx?: RunContext; log?: typeof quiet; client?: Partial<GitHubClientOptions>; token?: string } = {}) {
   const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token, ...(options.reason ? { reason: options.reason } : {}) })
   const log = options.log ?? quiet
   const result = rolledBack(await runRollback(inputs, new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log }), log))
-  const gh = createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log, throttle: false, retryBaseMs: 5, ...options.client })
+  const gh = createGitHubClient({ token: options.token ?? 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log, throttle: false, retryBaseMs: 5, ...options.client })
   const books = await recordIncident(gh, options.ctx ?? ctx(), 'main', result, inputs, gi(options.github), log, '2026-11-21T14:00:00.000Z')
   return { result, books }
 }
 
 const issues = () => (github as GitHubStandin).state.issues.filter((i) => !i.pull_request)
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }
+
+/** Someone else opens an issue that looks exactly like the incident's: same title, label and marker. */
+async function outsiderIssue(pkg: string, token = 'ghp_mallory') {
+  const as = new Octokit({ auth: token, baseUrl: (github as GitHubStandin).url, log: silent })
+  const marker = issueMarker(incidentId(pkg, 'latest', '1.2.3', '1.2.2'))
+  const { data } = await as.rest.issues.create({ owner: 'acme', repo: 'widget', title: `Rollback: ${pkg}@1.2.3 → 1.2.2 on latest`, body: `${marker}\nlooks like yours`, labels: ['rollback'] })
+  return data
+}
+/** Every write request the code made to one issue. */
+const writesTo = (n: number) => (github as GitHubStandin).requests.filter((r) => r.method !== 'GET' && new RegExp(`/issues/${n}(/|$)`).test(r.path))
+const userLookups = () => (github as GitHubStandin).requests.filter((r) => r.method === 'GET' && r.path === '/user')
 const reportOn = (branch: string, pkg: string) => (github as GitHubStandin).state.files[branch]?.[`incidents/rollback-${pkg}-1.2.3.md`]
 
 describe('tracking issue and incident report', () => {
@@ -93,6 +109,147 @@ describe('tracking issue and incident report', () => {
     expect(issues()[0].comments).toHaveLength(1)
   })
 
+  it("only our own issue: an outsider's issue with the same title, label and marker is left alone", async () => {
+    github = await startGitHubStandin({ users: { ghp_mallory: 'mallory' } })
+    const pkg = await freshPackage()
+    const theirs = await outsiderIssue(pkg)
+    const { books } = await rollbackAndRecord(pkg)
+
+    expect(books.missing).toEqual([])
+    const ours = issues().find((i) => i.number !== theirs.number)
+    expect(ours?.user).toBe('github-actions[bot]')
+    expect(books).toMatchObject({ issueNumber: ours?.number, issueCreated: true })
+    const outsider = issues().find((i) => i.number === theirs.number)
+    expect(outsider).toMatchObject({ state: 'open', comments: [], body: theirs.body, title: theirs.title })
+    expect(writesTo(theirs.number)).toEqual([])
+    // the workflow token (ghs_) is an installation token: GET /user would be refused, so it is not asked
+    expect(userLookups()).toEqual([])
+
+    // a re-run comments on ours, never on theirs
+    await rollbackAndRecord(pkg, { ctx: ctx('2') })
+    expect(issues().find((i) => i.number === ours?.number)?.comments).toHaveLength(1)
+    expect(writesTo(theirs.number)).toEqual([])
+    expect(issues()).toHaveLength(2)
+  })
+
+  it('a token GET /user refuses (403) is taken for the workflow token: github-actions[bot], asked once per client', async () => {
+    // an installation token in the old 40-hex format: no ghs_ prefix to tell what it is
+    const legacy = 'f'.repeat(40)
+    github = await startGitHubStandin({ token: legacy, users: { ghp_mallory: 'mallory' } })
+    const pkg = await freshPackage()
+    const theirs = await outsiderIssue(pkg)
+    const { books } = await rollbackAndRecord(pkg, { token: legacy })
+    expect(userLookups().map((r) => r.status)).toEqual([403])
+    expect(books.issueNumber).not.toBe(theirs.number)
+    expect(writesTo(theirs.number)).toEqual([])
+    await rollbackAndRecord(pkg, { token: legacy, ctx: ctx('2') })
+    expect(issues().find((i) => i.number === books.issueNumber)?.comments).toHaveLength(1)
+    expect(writesTo(theirs.number)).toEqual([])
+  })
+
+  it("a user's token: GET /user names the user, and a bot's issue with the marker is not ours", async () => {
+    github = await startGitHubStandin({ token: 'ghp_octocat', actor: 'octocat', users: { ghs_other: 'github-actions[bot]' } })
+    const pkg = await freshPackage()
+    const theirs = await outsiderIssue(pkg, 'ghs_other')
+    const { books } = await rollbackAndRecord(pkg, { token: 'ghp_octocat' })
+    expect(userLookups().map((r) => r.status)).toEqual([200])
+    expect(issues().find((i) => i.number === books.issueNumber)?.user).toBe('octocat')
+    expect(books.issueNumber).not.toBe(theirs.number)
+    expect(writesTo(theirs.number)).toEqual([])
+    await rollbackAndRecord(pkg, { token: 'ghp_octocat', ctx: ctx('2') })
+    expect(issues().find((i) => i.number === books.issueNumber)?.comments).toHaveLength(1)
+    expect(writesTo(theirs.number)).toEqual([])
+  })
+
+  it("another GitHub App's installation token: a re-run adopts the issue the report records, opened by a bot", async () => {
+    // a ghs_ token of the team's own app acts as rollback-app[bot], which GET /user cannot name
+    github = await startGitHubStandin({ token: 'ghs_app-token', actor: 'rollback-app[bot]', users: { ghp_mallory: 'mallory' } })
+    const pkg = await freshPackage()
+    const first = await rollbackAndRecord(pkg, { token: 'ghs_app-token' })
+    expect(issues().find((i) => i.number === first.books.issueNumber)?.user).toBe('rollback-app[bot]')
+    const again = await rollbackAndRecord(pkg, { token: 'ghs_app-token', ctx: ctx('2') })
+    expect(again.books).toMatchObject({ issueNumber: first.books.issueNumber, issueCreated: false, missing: [] })
+    expect(issues()).toHaveLength(1)
+    expect(issues()[0].comments).toHaveLength(1)
+  })
+
+  it('the issue number a report records is never enough for an issue a person opened', async () => {
+    github = await startGitHubStandin({ users: { ghp_mallory: 'mallory' } })
+    const pkg = await freshPackage()
+    const theirs = await outsiderIssue(pkg)
+    // a report (say, from an older version that adopted it) that records the outsider's issue
+    const first = await rollbackAndRecord(pkg)
+    const path = `incidents/rollback-${pkg}-1.2.3.md`
+    const file = github.state.files.main[path]
+    const { parseReportRecord, renderReport } = await import('../src/github/render.js')
+    const record = parseReportRecord(file.content)
+    if (!record) throw new Error('no record in the report')
+    const content = renderReport({ ...record, issueNumber: theirs.number, issueUrl: theirs.html_url }, ctx())
+    github.state.files.main[path] = { content, sha: gitBlobSha(content) }
+    github.state.issues = github.state.issues.filter((i) => i.number !== first.books.issueNumber) // ours is gone
+    const again = await rollbackAndRecord(pkg, { ctx: ctx('2') })
+    expect(again.books.issueNumber).not.toBe(theirs.number)
+    expect(writesTo(theirs.number)).toEqual([])
+  })
+
+  it("two of our runs racing converge on one of ours; an outsider's lower-numbered issue is neither adopted nor closed", async () => {
+    github = await startGitHubStandin({ users: { ghp_mallory: 'mallory' } })
+    const pkg = await freshPackage()
+    const theirs = await outsiderIssue(pkg)
+    // one registry rollback, then both runs' bookkeeping at once: both list before either opens
+    const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token })
+    const result = rolledBack(await runRollback(inputs, new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: quiet }), quiet))
+    const books = (attempt: string) =>
+      recordIncident(createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false }), ctx(attempt), 'main', result, inputs, gi(), quiet, '2026-11-21T14:00:00.000Z')
+    const [a, b] = await Promise.all([books('1'), books('2')])
+    expect(a.missing).toEqual([])
+    expect(a.issueNumber).toBe(b.issueNumber)
+    expect(a.issueNumber).not.toBe(theirs.number)
+    const ours = issues().filter((i) => i.user === 'github-actions[bot]')
+    expect(ours).toHaveLength(2) // the race happened: both opened one
+    expect(ours.filter((i) => i.state === 'open').map((i) => i.number)).toEqual([a.issueNumber])
+    // when both opened one, the other is closed as a duplicate of the surviving one
+    for (const dup of ours.filter((i) => i.state === 'closed')) {
+      expect(dup.state_reason).toBe('not_planned')
+      expect(dup.comments.map((c) => c.body)).toEqual([`Duplicate of #${a.issueNumber}: another run of the same rollback opened it at the same time.`])
+    }
+    expect(issues().find((i) => i.number === theirs.number)).toMatchObject({ state: 'open', comments: [] })
+    expect(writesTo(theirs.number)).toEqual([])
+  })
+
+  it('round trips: a first run makes 6 requests, a re-run 5 (no GET /user, no label look-up, the report read once)', async () => {
+    github = await startGitHubStandin()
+    const pkg = await freshPackage()
+    const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token })
+    const run = (attempt: string) =>
+      executeRollback(inputs, gi(), new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: quiet }), createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false }), ctx(attempt), quiet)
+    const report = `/repos/acme/widget/contents/incidents/rollback-${pkg}-1.2.3.md`
+    const seen = (from: number) => (github as GitHubStandin).requests.slice(from).map((r) => `${r.method} ${r.path} ${r.status}`)
+
+    const first = await run('1')
+    expect(first.outcome.status).toBe('completed')
+    expect(seen(0)).toEqual([
+      'GET /repos/acme/widget 200',
+      `GET ${report} 404`,
+      'GET /repos/acme/widget/issues 200',
+      'POST /repos/acme/widget/issues 201',
+      'GET /repos/acme/widget/issues 200', // converge: did another run open one at the same time?
+      `PUT ${report} 201`
+    ])
+    expect(issues()[0].labels.map((l) => l.name)).toEqual(['rollback']) // created by opening the issue with it
+
+    const before = github.requests.length
+    const second = await run('2')
+    expect(second.outcome.status).toBe('already-done')
+    expect(seen(before)).toEqual([
+      'GET /repos/acme/widget 200',
+      `GET ${report} 200`,
+      'GET /repos/acme/widget/issues 200',
+      'GET /repos/acme/widget/issues/1/comments 200',
+      'POST /repos/acme/widget/issues/1/comments 201'
+    ])
+  })
+
   it('labels that do not exist yet are created, all of them', async () => {
     github = await startGitHubStandin({ labels: ['bug'] })
     const pkg = await freshPackage()
@@ -121,14 +278,47 @@ describe('tracking issue and incident report', () => {
     expect(github.state.commits).toHaveLength(commits)
   })
 
-  it('pull request creation refused: the report stays on its branch and the run names the setting', async () => {
+  it('pull request creation refused: the run is partial, names the setting, and a re-run after enabling it opens the pull request', async () => {
     github = await startGitHubStandin({ protectedBranches: ['main'], allowPullRequestCreation: false })
     const pkg = await freshPackage()
-    const { result, books } = await rollbackAndRecord(pkg)
-    expect(books.missing).toEqual([])
+    const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token })
+    const run = (attempt: string) =>
+      executeRollback(inputs, gi(), new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: quiet }), createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false }), ctx(attempt), quiet)
+
+    const first = await run('1')
+    const branch = `rollback/${first.outcome.status === 'skipped' ? '' : first.outcome.plan.incidentId}`
+    expect(reportOn(branch, pkg)).toBeDefined()
+    expect(first.bookkeeping?.pullRequestUrl).toBeUndefined()
+    // the report sits on a branch nobody sees: that is not a completed run
+    expect(first.outcome.status).toBe('partial')
+    expect(first.bookkeeping?.missing).toHaveLength(1)
+    const missing = first.bookkeeping?.missing[0] ?? ''
+    expect(missing).toContain(`the pull request for the incident report (committed on branch ${branch})`)
+    expect(missing).toContain('Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"')
+    expect(first.outcome.status === 'partial' && first.outcome.error?.message).toContain('Allow GitHub Actions to create and approve pull requests')
+    const commits = github.state.commits.length
+
+    // someone enables the setting and re-runs: the pull request is opened from the same branch, no second commit
+    github.state.allowPullRequestCreation = true
+    const second = await run('2')
+    expect(second.bookkeeping?.missing).toEqual([])
+    expect(second.outcome.status).toBe('already-done')
+    expect(github.state.pulls).toHaveLength(1)
+    expect(github.state.pulls[0]).toMatchObject({ head: branch, base: 'main', state: 'open' })
+    expect(second.bookkeeping?.pullRequestUrl).toBe(github.state.pulls[0].html_url)
+    expect(github.state.commits).toHaveLength(commits)
+    expect(Object.keys(github.state.branches).filter((b) => b.startsWith('rollback/'))).toEqual([branch])
+  })
+
+  it('a pull request refused for lack of permission (pull-requests: write) is partial too, naming the permission', async () => {
+    github = await startGitHubStandin({ protectedBranches: ['main'] })
+    const pkg = await freshPackage()
+    github.failNext({ method: 'POST', path: /\/pulls$/, status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } })
+    const { books } = await rollbackAndRecord(pkg)
     expect(books.pullRequestUrl).toBeUndefined()
-    expect(reportOn(`rollback/${result.plan.incidentId}`, pkg)).toBeDefined()
-    expect(books.warnings.join()).toMatch(/Allow GitHub Actions to create and approve pull requests/)
+    expect(books.missing).toHaveLength(1)
+    expect(books.missing[0]).toMatch(/the pull request for the incident report \(committed on branch rollback\/rr-[0-9a-f]+\)/)
+    expect(books.missing[0]).toContain('pull-requests: write')
   })
 
   it('a stale sha (409) is re-read and retried: one commit', async () => {
@@ -186,11 +376,13 @@ describe('tracking issue and incident report', () => {
     const proxy = await startFaultProxy(`${github.url}/`)
     try {
       const pkg = await freshPackage()
-      proxy.inject({ method: 'GET', path: /\/labels\//, action: 'hang' })
+      proxy.inject({ method: 'GET', path: /\/issues\?/, action: 'hang' })
       const { books } = await rollbackAndRecord(pkg, { client: { baseUrl: proxy.url, timeoutMs: 1000 } })
       expect(books.missing).toEqual([])
       expect(issues()).toHaveLength(1)
-      expect(proxy.seen.filter((r) => /\/labels\//.test(r.path) && r.method === 'GET').length).toBeGreaterThanOrEqual(2)
+      expect(proxy.seen.filter((r) => /\/issues\?/.test(r.path) && r.method === 'GET' && r.fault === 'hang')).toHaveLength(1)
+      // the hung list was asked again, then once more after opening the issue (converge)
+      expect(proxy.seen.filter((r) => /\/issues\?/.test(r.path) && r.method === 'GET').length).toBeGreaterThanOrEqual(3)
     } finally {
       await proxy.stop()
     }
@@ -209,7 +401,7 @@ describe('tracking issue and incident report', () => {
   it('a reason with markdown, HTML and @mentions renders inertly in the issue and the report', async () => {
     github = await startGitHubStandin()
     const pkg = await freshPackage()
-    const reason = '**bold** <script>alert(1)</script> @octocat [x](https://evil.example) ```'
+    const reason = '**bold** <script>alert(1)</script> @octocat [x](https://evil.example) ``` see http://evil.example/b or www.evil.example'
     await rollbackAndRecord(pkg, { reason })
     for (const text of [issues()[0].body ?? '', reportOn('main', pkg)?.content ?? '']) {
       const outsideFences = text.replace(/(`{3,})text\n[\s\S]*?\n\1/g, '')
@@ -217,6 +409,8 @@ describe('tracking issue and incident report', () => {
       expect(outsideFences).not.toMatch(/@octocat/)
       expect(outsideFences).not.toContain('[x](https://evil.example)')
       expect(outsideFences).toContain('&lt;script&gt;')
+      // no autolink from the reason: GitHub would link a bare scheme:// or www.
+      expect(outsideFences).not.toMatch(/(?:[a-z]:\/\/|www\.)evil\.example/i)
     }
   })
 })

@@ -134,6 +134,48 @@ describe('GitHub stand-in: issues, labels, comments', () => {
   })
 })
 
+describe('GitHub stand-in: who a token acts as', () => {
+  it('the workflow token acts as github-actions[bot], which GET /user refuses; a user token gets its account', async () => {
+    const { standin, octokit } = await start({ users: { ghp_mallory: 'mallory' } })
+    const refused = await failure(octokit.rest.users.getAuthenticated())
+    expect(refused.status).toBe(403)
+    expect(refused.data.message).toBe('Resource not accessible by integration')
+
+    const mallory = new Octokit({ auth: 'ghp_mallory', baseUrl: standin.url, log })
+    const me = await mallory.rest.users.getAuthenticated()
+    expect(me.data).toMatchObject({ login: 'mallory', type: 'User' })
+
+    // issues, comments and closes carry the identity of the token that made them
+    const theirs = await mallory.rest.issues.create({ owner, repo, title: 'by mallory', body: MARKER })
+    const ours = await octokit.rest.issues.create({ owner, repo, title: 'by the workflow' })
+    expect(theirs.data.user).toMatchObject({ login: 'mallory', type: 'User' })
+    expect(ours.data.user).toMatchObject({ login: 'github-actions[bot]', type: 'Bot' })
+    const comment = await octokit.rest.issues.createComment({ owner, repo, issue_number: theirs.data.number, body: 'hi' })
+    expect(comment.data.user?.login).toBe('github-actions[bot]')
+    const closed = await mallory.rest.issues.update({ owner, repo, issue_number: ours.data.number, state: 'closed' })
+    expect(closed.data.closed_by?.login).toBe('mallory')
+    const listed = await octokit.rest.issues.listForRepo({ owner, repo, state: 'all' })
+    expect(listed.data.map((i) => [i.number, i.user?.login])).toEqual([
+      [2, 'github-actions[bot]'],
+      [1, 'mallory']
+    ])
+
+    // a token the stand-in does not know is still refused
+    const stranger = new Octokit({ auth: 'ghp_unknown', baseUrl: standin.url, log })
+    expect((await failure(stranger.rest.users.getAuthenticated())).status).toBe(401)
+    expect(standin.violations).toEqual([])
+  })
+
+  it('a stand-in started for a user token answers GET /user with that user', async () => {
+    const standin = await startGitHubStandin({ token: 'ghp_octocat', actor: 'octocat' })
+    running.push(standin)
+    const octokit = new Octokit({ auth: 'ghp_octocat', baseUrl: standin.url, log })
+    expect((await octokit.rest.users.getAuthenticated()).data.login).toBe('octocat')
+    expect((await octokit.rest.issues.create({ owner, repo, title: 't' })).data.user?.login).toBe('octocat')
+    expect(standin.violations).toEqual([])
+  })
+})
+
 describe('GitHub stand-in: Contents API, refs, branches and pull requests', () => {
   it('creates and updates a file, with GitHub’s 422 (no sha), 409 (stale sha) and 404 (no branch)', async () => {
     const { standin, octokit } = await start()

@@ -195,7 +195,7 @@ describe('user text is inert', () => {
     expect(live).not.toMatch(/@octocat/) // only with a zero-width space after the @
     expect(live).toContain('@\u200boctocat')
     expect(live).not.toContain('[x](https://evil)')
-    expect(live).toContain('\\[x\\](https://evil)')
+    expect(live).toContain('\\[x\\](https:\u200b//evil)') // no autolink inside either
     expect(live).not.toMatch(/(^|[^\\])\*\*bold/)
     expect(live).not.toMatch(/(^|[^\\])```/) // no unescaped backtick fence in live Markdown
   })
@@ -214,6 +214,20 @@ describe('user text is inert', () => {
     expect(longer).toBe('`````')
     expect(inside).toContain('\n````\n# Hacked\n')
     expect(outsideFences(multi)).not.toMatch(/^# Hacked/m)
+  })
+
+  it('URLs in the reason, the deprecation message and warnings are not autolinked', () => {
+    const urls = 'read https://evil.example/a or http://evil.example/b, HTTPS://EVIL.EXAMPLE/c, www.evil.example and (WWW.evil.example)'
+    const r = record({ reason: urls, deprecationMessage: `1.2.3 was rolled back: ${urls}`, warnings: [`careful: ${urls}`] })
+    for (const text of [renderIssueBody(r, ctx(), {}), renderReport(r, ctx())]) {
+      const live = outsideFences(text)
+      expect(live).toContain('evil.example/a') // still there to read
+      expect(live).not.toMatch(/(?:[a-z]:\/\/|www\.)evil\.example/i)
+      // the only live links left are our own, to github.com
+      const hosts = [...live.matchAll(/https?:\/\/([^/\s)]+)/gi)].map((m) => m[1])
+      expect(hosts.length).toBeGreaterThan(0)
+      expect(new Set(hosts)).toEqual(new Set(['github.com']))
+    }
   })
 
   it('keeps a reason holding --> from ending the hidden record early', () => {

@@ -11,7 +11,7 @@ import { repoRef } from './github/client.js'
 import type { IncidentEvent, IncidentRecord, IncidentRun, RunContext } from './github/incident.js'
 import { ensureTrackingIssue } from './github/issue.js'
 import { issueMarker, issueTitle, mergeRecord, parseReportRecord, renderIssueBody, renderReport, renderRerunComment, reportPath, runMarker } from './github/render.js'
-import { commitReport, readFile } from './github/report.js'
+import { commitReport, readFile, type RemoteFile } from './github/report.js'
 
 export interface BookkeepingResult {
   issueNumber?: number
@@ -138,20 +138,28 @@ export async function recordIncidentRecord(
   const path = reportPath(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel)
   const fallbackBranch = `rollback/${current.incidentId}`
 
-  // a re-run merges into what the first run recorded (first "before", all real events)
-  let existing: IncidentRecord | undefined
-  let previousText: string | undefined
+  // a re-run merges into what the first run recorded (first "before", all real events).
+  // Read once, on the report's branch; the commit below reuses this read. A report that
+  // went to the fallback branch (protected target) is read there when the commit gets there.
+  let known: { file: RemoteFile | undefined } | undefined
   if (gi.commitReport) {
     try {
-      const file = (await readFile(gh, repo, path, branch)) ?? (await readFile(gh, repo, path, fallbackBranch).catch(() => undefined))
-      previousText = file?.content
-      existing = file ? parseReportRecord(file.content) : undefined
+      known = { file: await readFile(gh, repo, path, branch) }
     } catch (e) {
       log.warning(`Could not read the existing report ${path}: ${errorMessage(e)}`)
     }
   }
+  const existing = known?.file ? parseReportRecord(known.file.content) : undefined
   const record = mergeRecord(existing, current)
   record.reportPath = gi.commitReport ? path : undefined
+  /** the report on top of what a branch holds now: merged record, people's notes kept */
+  const reportOn = (previous: string | undefined): string => {
+    const merged = mergeRecord(previous === undefined ? undefined : parseReportRecord(previous), current)
+    merged.reportPath = path
+    if (record.issueNumber !== undefined) merged.issueNumber = record.issueNumber
+    if (record.issueUrl !== undefined) merged.issueUrl = record.issueUrl
+    return renderReport(merged, ctx, previous)
+  }
 
   if (gi.createIssue) {
     try {
@@ -166,7 +174,8 @@ export async function recordIncidentRecord(
           labels: gi.labels,
           assignees: gi.assignees,
           comment: renderRerunComment(record, ctx, current.runs[0], incident.changes),
-          runMarker: runMarker(ctx)
+          runMarker: runMarker(ctx),
+          recordedIssue: existing?.issueNumber
         },
         log
       )
@@ -188,7 +197,8 @@ export async function recordIncidentRecord(
           branch,
           path,
           // what people wrote under the report's to-do headings is carried over
-          content: renderReport(record, ctx, previousText),
+          render: reportOn,
+          known,
           message: `docs(incidents): rollback ${record.packageName}@${record.rollbackVersion} → ${record.restoreVersion} on ${record.channel} [skip ci]`,
           fallbackBranch,
           pullRequest: {
@@ -199,7 +209,8 @@ export async function recordIncidentRecord(
         log
       )
       Object.assign(out, { reportPath: path, reportUrl: commit.url, reportOutcome: commit.outcome, pullRequestUrl: commit.pullRequestUrl })
-      if (commit.warning) out.warnings.push(commit.warning)
+      // a report on a branch without a pull request is seen by nobody: the run is partial
+      if (commit.pullRequestRefused) out.missing.push(`the pull request for the incident report (committed on branch ${commit.branch}): ${commit.pullRequestRefused}`)
       log.info(`✔ incident report ${path} ${commit.outcome === 'unchanged' ? 'is up to date' : commit.outcome} on ${commit.branch}${commit.pullRequestUrl ? ` (pull request ${commit.pullRequestUrl})` : ''}`)
     } catch (e) {
       out.missing.push(`the incident report ${path} (${errorMessage(e)})`)

@@ -1,5 +1,6 @@
 // Text from users (a reason, a deprecation message) rendered inertly in Markdown:
-// no HTML, no links or images, no emphasis, no @mentions or #references, no table breaks.
+// no HTML, no links or images, no autolinks, no emphasis, no @mentions or #references,
+// no table breaks.
 
 /** Escapes text for a Markdown paragraph, list item or table cell. Newlines become <br>. */
 export function inert(text: string): string {
@@ -9,6 +10,10 @@ export function inert(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
     .replace(/@/g, '@\u200b') // a zero-width space after @: GitHub notifies nobody
+    // GitHub autolinks bare `scheme://…` and `www.…` (GFM's extended autolinks): a zero-width
+    // space breaks the pattern while the URL still reads as written
+    .replace(/:\/\//g, ':\u200b//')
+    .replace(/(www)\./gi, '$1\u200b.')
     .replace(/\r?\n/g, '<br>')
 }
 

@@ -466,6 +466,7 @@ export function checkGitHubResponse(method, template, status, body) {
  *   token?: string, owner?: string, repo?: string, defaultBranch?: string,
  *   protectedBranches?: string[], allowPullRequestCreation?: boolean, labels?: string[],
  *   files?: Record<string, string>, branches?: string[], actor?: string,
+ *   users?: Record<string, string>,
  *   assignableUsers?: string[], private?: boolean, validateResponses?: boolean
  * }} StandinOptions
  * @typedef {{
@@ -478,7 +479,7 @@ export function checkGitHubResponse(method, template, status, body) {
  * }} GitHubStandin
  * @typedef {{ status: number, body?: unknown, headers?: Record<string, string>, raw?: string }} Reply
  * @typedef {{ params: Record<string, string>, query: Record<string, string>, body: any,
- *   accept: string, pathname: string }} Ctx
+ *   accept: string, pathname: string, login: string }} Ctx
  */
 
 /** @param {string | Buffer} data */
@@ -502,7 +503,12 @@ export async function startGitHubStandin(options = {}) {
   const owner = options.owner ?? 'acme'
   const repoName = options.repo ?? 'widget'
   const defaultBranch = options.defaultBranch ?? 'main'
+  // Who each token acts as. `token` acts as `actor` (by default the workflow token's app
+  // user, github-actions[bot]); `users` adds more tokens, e.g. { ghp_mallory: 'mallory' },
+  // so a test can act as someone else. A login ending in [bot] is an app's bot user.
   const actor = options.actor ?? 'github-actions[bot]'
+  /** @type {Map<string, string>} */
+  const identities = new Map([[token, actor], ...Object.entries(options.users ?? {})])
   const validateResponses = options.validateResponses ?? true
   const c = loadGitHubContract()
   const fullName = `${owner}/${repoName}`
@@ -1057,6 +1063,40 @@ export async function startGitHubStandin(options = {}) {
   const routes = {
     'GET /repos/{owner}/{repo}': { handle: () => ({ status: 200, body: renderRepo(true) }) },
 
+    // Like GitHub: an app's installation token (the workflow token included) acts as the
+    // app's bot user, which this endpoint refuses; a user's token gets its own account.
+    'GET /user': {
+      handle: (ctx) => {
+        if (ctx.login.endsWith('[bot]')) return fail(403, 'Resource not accessible by integration')
+        return {
+          status: 200,
+          body: {
+            ...renderUser(ctx.login),
+            user_view_type: 'private',
+            name: null,
+            company: null,
+            blog: '',
+            location: null,
+            email: null,
+            hireable: null,
+            bio: null,
+            public_repos: 0,
+            public_gists: 0,
+            followers: 0,
+            following: 0,
+            created_at: created,
+            updated_at: created,
+            collaborators: 0,
+            disk_usage: 0,
+            owned_private_repos: 0,
+            private_gists: 0,
+            total_private_repos: 0,
+            two_factor_authentication: true
+          }
+        }
+      }
+    },
+
     'GET /repos/{owner}/{repo}/issues': {
       query: ['state', 'labels', 'creator', 'assignee', 'sort', 'direction', 'since', 'per_page', 'page'],
       handle: (ctx) => {
@@ -1112,7 +1152,7 @@ export async function startGitHubStandin(options = {}) {
           labels: [...new Set(labelNames(b.labels ?? []))].map(labelFor),
           assignees,
           comments: [],
-          user: actor,
+          user: ctx.login,
           locked: false,
           created_at: ts,
           updated_at: ts,
@@ -1151,7 +1191,7 @@ export async function startGitHubStandin(options = {}) {
           issue.state = b.state
           if (b.state === 'closed') {
             issue.closed_at = now()
-            issue.closed_by = actor
+            issue.closed_by = ctx.login
             issue.state_reason = b.state_reason ?? 'completed'
           } else {
             issue.closed_at = null
@@ -1193,7 +1233,7 @@ export async function startGitHubStandin(options = {}) {
           id: commentId,
           node_id: nodeId('IC', commentId),
           body: ctx.body.body,
-          user: actor,
+          user: ctx.login,
           created_at: ts,
           updated_at: ts,
           html_url: `${issue.html_url}#issuecomment-${commentId}`
@@ -1486,7 +1526,7 @@ export async function startGitHubStandin(options = {}) {
           state: 'open',
           draft: b.draft ?? false,
           maintainer_can_modify: b.maintainer_can_modify ?? false,
-          user: actor,
+          user: ctx.login,
           html_url: html,
           created_at: ts,
           updated_at: ts,
@@ -1506,7 +1546,7 @@ export async function startGitHubStandin(options = {}) {
           labels: [],
           assignees: [],
           comments: [],
-          user: actor,
+          user: ctx.login,
           locked: false,
           created_at: ts,
           updated_at: ts,
@@ -1605,7 +1645,8 @@ export async function startGitHubStandin(options = {}) {
     currentDocs = operation.docsUrl
 
     const auth = /^(?:token|bearer)\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))
-    if (!auth || auth[1].trim() !== token) {
+    const login = auth ? identities.get(auth[1].trim()) : undefined
+    if (!login) {
       return send({
         status: 401,
         body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' }
@@ -1675,7 +1716,8 @@ export async function startGitHubStandin(options = {}) {
       query,
       body: body.value,
       accept: String(req.headers.accept ?? ''),
-      pathname: rawPath
+      pathname: rawPath,
+      login
     }
     const reply = route.handle(ctx)
     if (rule) {

@@ -1,5 +1,8 @@
 // The tracking issue: found again by the hidden marker in its body (listing by label,
 // since the search index lags new issues), created once, commented on by re-runs.
+// The marker is public (anyone can write it into an issue), so only issues opened by the
+// identity the token acts as are ours: adopted, commented on, closed as duplicates. Anyone
+// else's issue, however alike, is left untouched.
 import type { Logger } from '../retry.js'
 import { ghMessage, ghStatus, type GitHubClient, type RepoRef } from './client.js'
 import { hasMarker } from './render.js'
@@ -11,35 +14,98 @@ export interface TrackedIssue {
   commented: boolean
 }
 
-const LABEL_COLOR = 'b60205'
+/** The app user the workflow token (GITHUB_TOKEN) acts as. */
+export const WORKFLOW_BOT = 'github-actions[bot]'
 
-/** Creates the labels that do not exist yet (another run creating one at the same time is fine). */
-export async function ensureLabels(gh: GitHubClient, repo: RepoRef, labels: string[]): Promise<void> {
-  for (const name of labels) {
-    try {
-      await gh.rest.issues.getLabel({ ...repo, name })
-    } catch (e) {
-      if (ghStatus(e) !== 404) throw e
-      try {
-        await gh.rest.issues.createLabel({ ...repo, name, color: LABEL_COLOR, description: 'Release rolled back by release-rollback' })
-      } catch (e2) {
-        if (ghStatus(e2) !== 422) throw e2 // 422 already_exists: created meanwhile
-      }
-    }
+export interface Identity {
+  login: string
+  /** 'Bot' or 'User'; undefined when unknown (then the login alone decides) */
+  type?: string
+  /**
+   * true when GitHub could not name it (an installation token): taken to be the workflow
+   * token's github-actions[bot], though another app's token acts as that app's bot
+   */
+  assumed?: boolean
+}
+
+interface Author {
+  login: string
+  type?: string
+}
+
+const identities = new WeakMap<GitHubClient, Promise<Identity>>()
+
+/**
+ * Who the token acts as, asked at most once per client. An installation token (ghs_, the
+ * workflow token among them) acts as an app's bot user, for which GET /user answers 403
+ * "Resource not accessible by integration": it is taken as github-actions[bot] without
+ * asking. Any other token asks GET /user; a 403/404 there falls back the same way.
+ */
+export function tokenIdentity(gh: GitHubClient): Promise<Identity> {
+  let known = identities.get(gh)
+  if (!known) {
+    known = resolveIdentity(gh)
+    identities.set(gh, known)
+    known.catch(() => identities.delete(gh)) // a failed look-up may be asked again
+  }
+  return known
+}
+
+async function resolveIdentity(gh: GitHubClient): Promise<Identity> {
+  const auth = (await gh.auth()) as { tokenType?: string }
+  if (auth.tokenType === 'installation') return { login: WORKFLOW_BOT, type: 'Bot', assumed: true }
+  try {
+    const { data } = await gh.rest.users.getAuthenticated()
+    return { login: data.login, type: data.type }
+  } catch (e) {
+    const status = ghStatus(e)
+    if (status === 403 || status === 404) return { login: WORKFLOW_BOT, type: 'Bot', assumed: true }
+    throw e
   }
 }
 
-/** Every issue carrying the marker, open ones first, then by number (the canonical one first). */
-async function issuesByMarker(gh: GitHubClient, repo: RepoRef, label: string, marker: string): Promise<Array<{ number: number; url: string; open: boolean }>> {
-  const found: Array<{ number: number; url: string; open: boolean }> = []
+/** Whether an issue's author is the identity (logins compare case-insensitively, as on GitHub). */
+export function isAuthor(user: Author | null | undefined, me: Identity): boolean {
+  if (!user || user.login.toLowerCase() !== me.login.toLowerCase()) return false
+  return me.type === undefined || user.type === undefined || user.type === me.type
+}
+
+interface Candidate {
+  number: number
+  url: string
+  open: boolean
+  user?: Author
+}
+
+/** Every issue carrying the marker, whoever opened it; open ones first, then by number (the canonical one first). */
+async function issuesByMarker(gh: GitHubClient, repo: RepoRef, label: string, marker: string): Promise<Candidate[]> {
+  const found: Candidate[] = []
   for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: label, state: 'all', per_page: 100 })) {
-    for (const i of page.data) if (!i.pull_request && hasMarker(i.body, marker)) found.push({ number: i.number, url: i.html_url, open: i.state === 'open' })
+    for (const i of page.data) {
+      if (i.pull_request || !hasMarker(i.body, marker)) continue
+      found.push({ number: i.number, url: i.html_url, open: i.state === 'open', user: i.user ? { login: i.user.login, type: i.user.type } : undefined })
+    }
   }
   return found.sort((a, b) => Number(b.open) - Number(a.open) || a.number - b.number)
 }
 
-export async function findIssueByMarker(gh: GitHubClient, repo: RepoRef, label: string, marker: string): Promise<{ number: number; url: string } | undefined> {
-  const [first] = await issuesByMarker(gh, repo, label, marker)
+/**
+ * The incident's issue among those carrying the marker: the first one the token's identity
+ * opened. The identity is looked up only when there is a candidate to attribute.
+ *
+ * `recorded` is the issue number the committed report names. It counts only when GitHub
+ * could not name the identity (another app's installation token acts as that app's bot, not
+ * as github-actions[bot]) and only for an issue a bot opened: then a re-run with the team's
+ * own app token comments on its issue instead of opening another. A person's issue is never
+ * adopted this way.
+ */
+export async function findIssueByMarker(gh: GitHubClient, repo: RepoRef, label: string, marker: string, recorded?: number): Promise<{ number: number; url: string } | undefined> {
+  const candidates = await issuesByMarker(gh, repo, label, marker)
+  if (candidates.length === 0) return undefined
+  const me = await tokenIdentity(gh)
+  const first =
+    candidates.find((i) => isAuthor(i.user, me)) ??
+    (me.assumed ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]')) : undefined)
   return first ? { number: first.number, url: first.url } : undefined
 }
 
@@ -48,8 +114,9 @@ export async function findIssueByMarker(gh: GitHubClient, repo: RepoRef, label: 
  * has no create-if-absent). After opening, read the list again: the lowest-numbered open
  * issue is the incident's, and a run that opened another closes its own as a duplicate.
  */
-async function converge(gh: GitHubClient, repo: RepoRef, label: string, marker: string, created: { number: number; url: string }): Promise<{ number: number; url: string }> {
-  const open = (await issuesByMarker(gh, repo, label, marker)).filter((i) => i.open)
+async function converge(gh: GitHubClient, repo: RepoRef, label: string, marker: string, created: { number: number; url: string }, me: Identity): Promise<{ number: number; url: string }> {
+  // only our own issues count: an outsider's issue with the same marker is never canonical
+  const open = (await issuesByMarker(gh, repo, label, marker)).filter((i) => i.open && isAuthor(i.user, me))
   const canonical = open[0]
   if (!canonical || canonical.number === created.number) return created
   await gh.rest.issues.createComment({ ...repo, issue_number: created.number, body: `Duplicate of #${canonical.number}: another run of the same rollback opened it at the same time.`, request: { retries: 0 } })
@@ -66,6 +133,8 @@ export interface IssueRequest {
   /** the comment a re-run leaves, carrying its own run marker */
   comment: string
   runMarker: string
+  /** the issue number the committed incident report records, if any */
+  recordedIssue?: number
 }
 
 /**
@@ -73,16 +142,19 @@ export interface IssueRequest {
  * (a retried POST can open the issue twice): the list is read again first.
  */
 export async function ensureTrackingIssue(gh: GitHubClient, repo: RepoRef, req: IssueRequest, log: Logger): Promise<TrackedIssue> {
-  await ensureLabels(gh, repo, req.labels)
+  // no label look-up: opening the issue with labels that do not exist yet creates them
+  // (and listing by a label that does not exist yet answers an empty list)
   const label = req.labels[0]
-  const existing = await findIssueByMarker(gh, repo, label, req.marker)
+  const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue)
   if (existing) return { ...existing, created: false, commented: await commentOnce(gh, repo, existing.number, req) }
 
   let assignees = req.assignees
   for (let attempt = 1; ; attempt++) {
     try {
       const { data } = await gh.rest.issues.create({ ...repo, title: req.title, body: req.body, labels: req.labels, assignees, request: { retries: 0 } })
-      const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url })
+      // the issue we just opened tells who we are: no look-up needed to converge
+      const me: Identity = data.user ? { login: data.user.login, type: data.user.type } : await tokenIdentity(gh)
+      const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url }, me)
       return { ...kept, created: kept.number === data.number, commented: false }
     } catch (e) {
       const status = ghStatus(e)
@@ -93,7 +165,7 @@ export async function ensureTrackingIssue(gh: GitHubClient, repo: RepoRef, req: 
       }
       const retryable = status === undefined || status >= 500
       if (!retryable || attempt >= 3) throw e
-      const found = await findIssueByMarker(gh, repo, label, req.marker)
+      const found = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue)
       if (found) return { ...found, created: true, commented: false }
       await new Promise((r) => setTimeout(r, 1000 * attempt))
     }

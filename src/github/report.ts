@@ -7,7 +7,14 @@ import { ghMessage, ghStatus, type GitHubClient, type RepoRef } from './client.j
 export interface CommitRequest {
   branch: string
   path: string
-  content: string
+  /**
+   * The report, given the content on the branch it goes to (undefined: no file there yet).
+   * Called again after every fresh read, so a re-read after a conflict, or the fallback
+   * branch, merges into what is really there.
+   */
+  render: (previous: string | undefined) => string
+  /** `path` as the caller already read it on `branch` (file undefined: absent): saves a second read */
+  known?: { file: RemoteFile | undefined }
   message: string
   /** the branch a protected target falls back to, e.g. rollback/<incident-id> */
   fallbackBranch: string
@@ -20,11 +27,18 @@ export interface CommitResult {
   branch: string
   url: string
   pullRequestUrl?: string
-  /** set when the pull request could not be opened: what to enable */
-  warning?: string
+  /**
+   * Set when the report had to go on the fallback branch and GitHub refused the pull
+   * request: why, and what to enable. The report is then on a branch nobody looks at, so
+   * the caller counts the pull request as missing (a re-run after the fix opens it).
+   */
+  pullRequestRefused?: string
 }
 
-interface RemoteFile {
+/** The repository setting without which the workflow token may not open pull requests. */
+export const PR_SETTING = 'Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"'
+
+export interface RemoteFile {
   sha: string
   content: string
   url: string
@@ -44,17 +58,18 @@ export async function readFile(gh: GitHubClient, repo: RepoRef, path: string, re
 const PROTECTED = /through a pull request|protected branch|repository rule/i
 
 /** Writes the file on `branch` unless it already has this content; 'protected' when refused. */
-async function putIfChanged(gh: GitHubClient, repo: RepoRef, req: CommitRequest, branch: string): Promise<Omit<CommitResult, 'branch'> | 'protected'> {
+async function putIfChanged(gh: GitHubClient, repo: RepoRef, req: CommitRequest, branch: string, known?: { file: RemoteFile | undefined }): Promise<Omit<CommitResult, 'branch'> | 'protected'> {
   for (let attempt = 1; ; attempt++) {
-    const existing = await readFile(gh, repo, req.path, branch)
-    if (existing?.content === req.content) return { outcome: 'unchanged', url: existing.url }
+    const existing = attempt === 1 && known ? known.file : await readFile(gh, repo, req.path, branch)
+    const content = req.render(existing?.content)
+    if (existing?.content === content) return { outcome: 'unchanged', url: existing.url }
     try {
       const { data } = await gh.rest.repos.createOrUpdateFileContents({
         ...repo,
         path: req.path,
         branch,
         message: req.message,
-        content: Buffer.from(req.content, 'utf8').toString('base64'),
+        content: Buffer.from(content, 'utf8').toString('base64'),
         ...(existing ? { sha: existing.sha } : {})
       })
       return { outcome: existing ? 'updated' : 'created', url: data.content?.html_url ?? '' }
@@ -69,7 +84,7 @@ async function putIfChanged(gh: GitHubClient, repo: RepoRef, req: CommitRequest,
 }
 
 export async function commitReport(gh: GitHubClient, repo: RepoRef, req: CommitRequest, log: Logger): Promise<CommitResult> {
-  const direct = await putIfChanged(gh, repo, req, req.branch)
+  const direct = await putIfChanged(gh, repo, req, req.branch, req.known)
   if (direct !== 'protected') return { ...direct, branch: req.branch }
 
   log.info(`${req.branch} is protected: committing the report to ${req.fallbackBranch} and opening a pull request.`)
@@ -91,12 +106,13 @@ export async function commitReport(gh: GitHubClient, repo: RepoRef, req: CommitR
       if (again.data.length > 0) return { ...result, pullRequestUrl: again.data[0].html_url }
     }
     if (status === 403) {
+      const message = ghMessage(e)
+      const fix = /not permitted to create or approve pull requests/i.test(message)
+        ? `enable ${PR_SETTING} (in an organization, allow it in the organization's Actions settings first)`
+        : `give the job pull-requests: write (for the workflow token, also enable ${PR_SETTING})`
       return {
         ...result,
-        warning:
-          `GitHub refused to open the pull request (${ghMessage(e)}). The report is committed on branch ${req.fallbackBranch}. ` +
-          `To let the workflow open it, enable Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create and approve pull requests" ` +
-          `(for an organization, enable it in the organization's Actions settings first), or open the pull request from ${req.fallbackBranch} by hand.`
+        pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`
       }
     }
     throw e
