@@ -72,10 +72,11 @@ function runAction(pkg: string, onChild: (child: ChildProcess) => void = () => {
 }
 
 // each step boundary, as the request that makes the step take effect
-const boundaries: Array<[string, (pkg: string) => { proxy: () => Proxy; method: string; path: RegExp }]> = [
+const boundaries: Array<[string, (pkg: string) => { proxy: () => Proxy; method: string; path: RegExp; when?: (seen: Array<{ method: string; path: string }>) => boolean }]> = [
   ['plan (after the first read)', (pkg) => ({ proxy: () => npmProxy, method: 'GET', path: new RegExp(`^/${pkg}\\?write=true$`) })],
   ['tag moved', (pkg) => ({ proxy: () => npmProxy, method: 'PUT', path: new RegExp(`^/-/package/${pkg}/dist-tags/latest$`) })],
-  ['tag verified', (pkg) => ({ proxy: () => npmProxy, method: 'GET', path: new RegExp(`^/-/package/${pkg}/dist-tags$`) })],
+  // the read-back of the tag move (it is also the fresh read the deprecation starts from)
+  ['tag verified', (pkg) => ({ proxy: () => npmProxy, method: 'GET', path: new RegExp(`^/${pkg}\\?write=true$`), when: (seen) => seen.some((s) => s.method === 'PUT' && s.path.endsWith('/dist-tags/latest')) })],
   ['deprecated', (pkg) => ({ proxy: () => npmProxy, method: 'PUT', path: new RegExp(`^/${pkg}$`) })],
   ['issue created', () => ({ proxy: () => ghProxy, method: 'POST', path: /^\/repos\/acme\/widget\/issues$/ })],
   ['report committed', () => ({ proxy: () => ghProxy, method: 'PUT', path: /^\/repos\/acme\/widget\/contents\// })]
@@ -90,9 +91,9 @@ describe('crash after each step, then re-run', () => {
     await publishPackage(registry, pkg, ['1.2.2', '1.2.3'])
     npmProxy.clear()
     ghProxy.clear()
-    const { proxy, method, path } = boundary(pkg)
+    const { proxy, method, path, when } = boundary(pkg)
     let child: ChildProcess | undefined
-    proxy().inject({ method, path, action: 'crash-after', then: () => child?.kill('SIGKILL') })
+    proxy().inject({ method, path, when, action: 'crash-after', then: () => child?.kill('SIGKILL') })
 
     const crashed = await runAction(pkg, (c) => (child = c))
     expect(crashed.signal).toBe('SIGKILL') // it really died at that boundary

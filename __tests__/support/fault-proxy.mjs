@@ -7,6 +7,7 @@
 //   crash-after: forward, let the server apply it, then call rule.then() (the test kills
 //               the client there: a crash right after this step took effect) and hang
 //   before:     run rule.then() (the world changes: another publisher acts), then forward
+// A rule with `when(seen)` matches only once that returns true (say, after some other request).
 // Any rule may also carry `before` (awaited first, whatever the action): the moment
 // between the request leaving the client and the server seeing it.
 // `latencyMs` (startFaultProxy's option) delays every answer: injected network latency.
@@ -14,7 +15,7 @@ import { createServer } from 'node:http'
 import { freePort } from './verdaccio.mjs'
 
 /**
- * @typedef {{ method?: string, path: RegExp, action: 'respond' | 'after' | 'drop-after' | 'hang' | 'crash-after' | 'before', then?: () => unknown, before?: () => Promise<void>,
+ * @typedef {{ method?: string, path: RegExp, action: 'respond' | 'after' | 'drop-after' | 'hang' | 'crash-after' | 'before', then?: () => unknown, before?: () => Promise<void>, when?: (seen: Seen[]) => boolean,
  *   status?: number, headers?: Record<string, string>, body?: string, times?: number }} Rule
  * @typedef {{ method: string, path: string, at: number, end?: number, fault?: string }} Seen
  */
@@ -39,7 +40,7 @@ export async function startFaultProxy(upstream, options = {}) {
     const body = Buffer.concat(chunks)
     const method = req.method ?? 'GET'
     const path = req.url ?? '/'
-    const rule = rules.find((r) => (r.method ?? method) === method && r.path.test(path) && (r.times ?? 1) > 0)
+    const rule = rules.find((r) => (r.method ?? method) === method && r.path.test(path) && (r.times ?? 1) > 0 && (r.when?.(seen) ?? true))
     if (rule) rule.times = (rule.times ?? 1) - 1
     /** @type {Seen} */
     const entry = { method, path, at: Date.now(), fault: rule?.action }
