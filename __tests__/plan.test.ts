@@ -312,6 +312,11 @@ describe('last known good by history (publish times)', () => {
     expect(lastKnownGood(s, '1.2.3', 'latest')).toBe('1.0.0')
   })
 
+  it('a version published at the same time as the bad one counts when it is lower (the order is unknown)', () => {
+    const s = timed({ '1.2.2': [5], '1.2.3': [5], '1.2.4': [5] }, { latest: '1.2.3' })
+    expect(lastKnownGood(s, '1.2.3', 'latest')).toBe('1.2.2')
+  })
+
   it('on a prerelease channel: the same prerelease line, by publish time', () => {
     const s = timed({ '2.0.0-beta.5': [1], '2.0.0-canary.9': [2], '1.9.0-beta.1': [3] }, { beta: '1.9.0-beta.1' })
     expect(lastKnownGood(s, '1.9.0-beta.1', 'beta')).toBe('2.0.0-beta.5')

@@ -104,7 +104,8 @@ function byHistory(state: PackageState, bad: string): boolean {
  * - When the registry's publish times tell (the bad version has `publishedAt`): the highest
  *   of the line **published before the bad one** (a version without a time counts when it
  *   is lower than the bad one). It may be higher than the bad version: 2.1.0 on latest, a
- *   backport 1.9.5 published to latest by mistake, gives 2.1.0.
+ *   backport 1.9.5 published to latest by mistake, gives 2.1.0. (A version with the same
+ *   time as the bad one counts when it is lower.)
  * - Without times: the highest of the line below the bad version.
  *
  * Throws an InputError naming restore-version when the choice would be a stale prerelease:
@@ -118,7 +119,8 @@ export function lastKnownGood(state: PackageState, bad: string, channel: string)
   const before = (v: string, info: VersionInfo): boolean => {
     if (!history) return semver.lt(v, bad)
     const at = info.publishedAt === undefined ? NaN : Date.parse(info.publishedAt)
-    return Number.isNaN(at) ? semver.lt(v, bad) : at < badAt
+    // no time, or the same time as the bad one (order unknown): below it counts
+    return Number.isNaN(at) || at === badAt ? semver.lt(v, bad) : at < badAt
   }
   const candidates = Object.entries(state.versions)
     .filter(([v, info]) => semver.valid(v) !== null && v !== bad && !info.deprecated && before(v, info))
