@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { DEFAULT_DEPRECATION_MESSAGE } from '../src/inputs.js'
 import { circuitBreaker, describePlan, incidentId, lastKnownGood, planIsNoop, planRollback, type PackageState, type PlanRequest } from '../src/plan.js'
-import { inputErrorOf } from './support/helpers.js'
+import { inputErrorOf, rollbackInputs } from './support/helpers.js'
 
 function state(versions: Record<string, string | null>, distTags: Record<string, string>): PackageState {
   return {
@@ -284,6 +284,12 @@ describe('circuit breaker: the release that failed, by time window and commit', 
     const gate = circuitBreaker(raced, 'latest', '1.2.5', undefined, { releaseCommit: B })
     expect(gate).toMatchObject({ proceed: true, rollbackVersion: '1.2.5' })
     expect(gate.proceed && gate.warnings?.join()).toMatch(/records no commit/)
+  })
+
+  it('takes the action\'s parsed inputs as the guard (what runRollback passes)', () => {
+    const inputs = rollbackInputs({ packageName: 'acme-widget', registry: 'https://registry.npmjs.org/', rollbackVersion: 'current', publishedAfter: started, publishedBefore: ended, releaseCommit: B })
+    expect(circuitBreaker(raced, 'latest', inputs.rollbackVersion, inputs)).toMatchObject({ proceed: false, holder: '1.2.4' })
+    expect(circuitBreaker({ ...raced, distTags: { latest: '1.2.3' } }, 'latest', inputs.rollbackVersion, inputs)).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
   })
 
   it('a republished holder stands for the bad version it replaced: its window and commit are checked', () => {

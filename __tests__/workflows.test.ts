@@ -458,7 +458,8 @@ describe('the reusable workflow rollback-npm.yml', () => {
         else if (String(value) === '${{ github.repository }}') env[name] = 'acme/widgets'
         else throw new Error(`the key step's env ${name} is ${String(value)}: teach this test what it is`)
       }
-      const r = spawnSync('bash', ['-e', '-c', String(keyStep?.run)], { cwd: ws, env, encoding: 'utf8' })
+      // as the runner runs `shell: bash` (the strictest of its bash invocations)
+      const r = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', String(keyStep?.run)], { cwd: ws, env, encoding: 'utf8' })
       if (r.status !== 0) throw new Error(`the key step failed: ${r.stderr}`)
       const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean)
       // exactly one output line, whatever the inputs hold
@@ -491,6 +492,11 @@ describe('the reusable workflow rollback-npm.yml', () => {
     it('differs for another package, another list or another channel', () => {
       const keys = [key({ package: '@acme/a' }), key({ package: '@acme/b' }), key({ packages: '@acme/a,@acme/b' }), key({ package: '@acme/a', channel: 'beta' }), key({ packages: 'workspaces' })]
       expect(new Set(keys).size).toBe(keys.length)
+    })
+
+    it('falls back to the repository when package.json is missing or has no name (the rollback still runs)', () => {
+      expect(key({})).toBe('release-rollback-npm-package.json+acme/widgets-latest')
+      expect(key({}, { version: '1.0.0' })).toBe(key({}))
     })
 
     it('keeps hostile input to one output line, and a long list short', () => {
