@@ -445,27 +445,13 @@ describe('the reusable workflow rollback-npm.yml', () => {
       rmSync(dir, { recursive: true, force: true })
     })
 
-    /** Runs the step as the runner would: its env: with these inputs, in a workspace with this package.json. */
+    /** Runs the step as the runner would (runKeyStep), in a workspace with this package.json. */
     function key(inputs: Record<string, string | undefined>, packageJson?: object): string {
       const ws = mkdtempSync(join(dir, 'ws-'))
       if (packageJson) writeFileSync(join(ws, 'package.json'), JSON.stringify(packageJson))
-      const out = join(ws, 'github-output')
-      writeFileSync(out, '')
-      const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: out }
-      for (const [name, value] of Object.entries(keyStep?.env ?? {})) {
-        const input = /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(String(value))
-        if (input) env[name] = inputs[input[1]] ?? ''
-        else if (String(value) === '${{ github.repository }}') env[name] = 'acme/widgets'
-        else throw new Error(`the key step's env ${name} is ${String(value)}: teach this test what it is`)
-      }
-      // as the runner runs `shell: bash` (the strictest of its bash invocations)
-      const r = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', String(keyStep?.run)], { cwd: ws, env, encoding: 'utf8' })
-      if (r.status !== 0) throw new Error(`the key step failed: ${r.stderr}`)
-      const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean)
-      // exactly one output line, whatever the inputs hold
-      expect(lines).toHaveLength(1)
-      expect(lines[0]).toMatch(/^key=release-rollback-npm-[A-Za-z0-9@\/._,+-]+$/)
-      return lines[0].slice('key='.length)
+      const k = runKeyStep(keyStep, inputs, ws)
+      expect(k).toMatch(/^release-rollback-npm-[A-Za-z0-9@/._,+-]+$/)
+      return k
     }
 
     it('exists, takes its values through env:, and is a bash script', () => {
@@ -715,14 +701,38 @@ jobs:
   })
 })
 
+/**
+ * Runs a key job's step the way the runner would (bash -e -o pipefail, its env: filled from
+ * these workflow inputs) and returns the `key` output; checks it wrote exactly one line.
+ */
+function runKeyStep(step: Step | undefined, inputs: Record<string, string | undefined>, cwd: string): string {
+  const out = join(cwd, 'github-output')
+  writeFileSync(out, '')
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: out }
+  for (const [name, value] of Object.entries(step?.env ?? {})) {
+    const input = /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(String(value))
+    if (input) env[name] = inputs[input[1]] ?? ''
+    else if (String(value) === '${{ github.repository }}') env[name] = 'acme/widgets'
+    else throw new Error(`the key step's env ${name} is ${String(value)}: teach this test what it is`)
+  }
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', String(step?.run)], { cwd, env, encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`the key step failed: ${r.stderr}`)
+  const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean)
+  expect(lines).toHaveLength(1)
+  expect(lines[0]).toMatch(/^key=release-rollback-[a-z]+-[A-Za-z0-9@/._,+:-]+$/)
+  return lines[0].slice('key='.length)
+}
+
 describe.each([
   ['.github/workflows/rollback-docker.yml', 'docker'],
   ['.github/workflows/rollback-helm.yml', 'helm']
 ])('the reusable workflow %s', (rel, kind) => {
   const file = load(rel)
-  const job = Object.values(file.doc.jobs ?? {})[0]
+  const runsAction = (j: Job) => (j.steps ?? []).some((s) => typeof s.run === 'string' && s.run.includes('.release-rollback/dist/index.js'))
+  const job = Object.values(file.doc.jobs ?? {}).find(runsAction)
   const steps = (job?.steps ?? []) as Step[]
   const run = steps.find((s) => typeof s.run === 'string' && s.run.includes('.release-rollback/dist/index.js'))
+  const keyEntry = Object.entries(file.doc.jobs ?? {}).find(([, j]) => !runsAction(j))
 
   it('runs this repository at its own commit, with the target set', () => {
     const self = steps.find((s) => s.with?.repository === '${{ job.workflow_repository }}')
@@ -739,9 +749,60 @@ describe.each([
     }
   })
 
-  it('one concurrency group per artifact, never cancelled half-way', () => {
+  it('one concurrency group per artifact (the key job\'s output), never cancelled half-way', () => {
     const concurrency = job?.concurrency as { group?: string; 'cancel-in-progress'?: boolean } | undefined
-    expect(String(concurrency?.group)).toMatch(kind === 'docker' ? /inputs\.image.*inputs\.channel/ : /inputs\.namespace.*inputs\.release/)
+    expect(keyEntry).toBeDefined()
+    const [keyId, keyJob] = keyEntry ?? ['', {} as Job]
+    expect([job?.needs].flat()).toContain(keyId)
+    expect(String(concurrency?.group)).toBe(`\${{ needs.${keyId}.outputs.key }}`)
     expect(concurrency?.['cancel-in-progress']).toBe(false)
+    expect(keyJob.permissions).toEqual({})
+    expect(JSON.stringify(keyJob)).not.toMatch(SECRET)
+  })
+
+  describe('the concurrency key, computed by running the key step with bash', () => {
+    const keyJob = keyEntry?.[1]
+    const keyStep = (keyJob?.steps ?? []).find((st) => st.id && String(keyJob?.outputs?.key) === `\${{ steps.${st.id}.outputs.key }}`)
+    let dir: string
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'rr-key-'))
+    })
+    afterAll(() => {
+      rmSync(dir, { recursive: true, force: true })
+    })
+    const key = (inputs: Record<string, string>) => runKeyStep(keyStep, inputs, dir)
+
+    if (kind === 'docker') {
+      it('is the same however the image and the channel are spelled', () => {
+        const ghcr = key({ image: 'ghcr.io/acme/app', channel: 'latest' })
+        for (const inputs of [{ image: ' ghcr.io/acme/app ', channel: 'latest' }, { image: 'GHCR.io/acme/app', channel: '' }, { image: 'ghcr.io/acme/app', channel: ' latest ' }]) {
+          expect({ inputs, key: key(inputs) }).toEqual({ inputs, key: ghcr })
+        }
+        const hub = key({ image: 'docker.io/library/nginx', channel: 'stable' })
+        for (const image of ['nginx', 'library/nginx', 'index.docker.io/nginx', 'registry-1.docker.io/library/nginx', 'registry.hub.docker.com/nginx']) {
+          expect({ image, key: key({ image, channel: 'stable' }) }).toEqual({ image, key: hub })
+        }
+        expect(key({ image: 'acme/app', channel: 'latest' })).toBe(key({ image: 'docker.io/acme/app', channel: 'latest' }))
+      })
+
+      it('differs for another image, registry or channel, and stays one short line for hostile input', () => {
+        const keys = [key({ image: 'ghcr.io/acme/app' }), key({ image: 'ghcr.io/acme/other' }), key({ image: 'acme/app' }), key({ image: 'localhost:5000/acme/app' }), key({ image: 'ghcr.io/acme/app', channel: 'stable' })]
+        expect(new Set(keys).size).toBe(keys.length)
+        expect(key({ image: 'x\nkey=evil', channel: 'a"; echo pwned; "' })).not.toMatch(/[\s"';]/)
+        expect(key({ image: `ghcr.io/${'a'.repeat(240)}` }).length).toBeLessThanOrEqual(120)
+      })
+    } else {
+      it('is the same however the namespace and the release are spelled; empty namespace is default, as the action keys it', () => {
+        const prod = key({ namespace: 'prod', release: 'acme-app' })
+        expect(key({ namespace: ' prod ', release: ' acme-app\n' })).toBe(prod)
+        expect(key({ namespace: '', release: 'acme-app' })).toBe(key({ namespace: 'default', release: 'acme-app' }))
+      })
+
+      it('differs for another namespace or release, and stays one line for hostile input', () => {
+        const keys = [key({ namespace: 'prod', release: 'acme-app' }), key({ namespace: 'staging', release: 'acme-app' }), key({ namespace: 'prod', release: 'acme-api' })]
+        expect(new Set(keys).size).toBe(keys.length)
+        expect(key({ namespace: 'x\nkey=evil', release: 'a"; echo pwned; "' })).not.toMatch(/[\s"';]/)
+      })
+    }
   })
 })
