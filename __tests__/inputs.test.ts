@@ -31,6 +31,8 @@ describe('readInputs', () => {
       deprecate: true,
       deprecationMessage: '{version} was rolled back: {reason}. Use {restore} instead.',
       publishedAfter: undefined,
+      publishedBefore: undefined,
+      releaseCommit: undefined,
       dryRun: false,
       force: false
     })
@@ -61,6 +63,20 @@ describe('readInputs', () => {
     expect([i.rollbackVersion, i.publishedAfter]).toEqual(['current', '2026-11-21T14:00:00.000Z'])
   })
 
+  it('reads published-before (UTC) and release-commit (lower-cased)', () => {
+    const i = readInputs(reader({ ...valid, 'rollback-version': 'current', 'published-after': '2026-11-21T14:00:00Z', 'published-before': '2026-11-21T15:20:00+01:00', 'release-commit': ` ${'AbC123'.repeat(6)}abcd ` }), {})
+    expect([i.publishedAfter, i.publishedBefore, i.releaseCommit]).toEqual(['2026-11-21T14:00:00.000Z', '2026-11-21T14:20:00.000Z', `${'abc123'.repeat(6)}abcd`])
+  })
+
+  it('takes published-before and release-commit with an exact version too (they guard it)', () => {
+    const i = readInputs(reader({ ...valid, 'published-before': '2026-11-21T14:20:00Z', 'release-commit': 'f'.repeat(40) }), {})
+    expect([i.rollbackVersion, i.publishedBefore, i.releaseCommit]).toEqual(['1.2.3', '2026-11-21T14:20:00.000Z', 'f'.repeat(40)])
+  })
+
+  it('keeps newlines and tabs in reason, and reads a Windows line end as a newline', () => {
+    expect(readInputs(reader({ ...valid, reason: 'first line\r\nsecond\tline' }), {}).reason).toBe('first line\nsecond\tline')
+  })
+
   it('ignores inputs it does not know', () => {
     expect(() => readInputs(reader({ ...valid, 'something-later': 'x' }), {})).not.toThrow()
   })
@@ -80,6 +96,20 @@ describe('readInputs', () => {
     ['an empty reason', { reason: '   ' }, 'reason', /is empty/],
     ['a huge reason', { reason: 'x'.repeat(5000) }, 'reason', /5000 characters long; the limit is 1000/],
     ['a control character in reason', { reason: 'bad\u0007bell' }, 'reason', /control characters/],
+    ['an escape sequence in reason', { reason: 'bad\u001b[2Jreason' }, 'reason', /control characters \(U\+001B at character 4\)/],
+    ['a lone carriage return in reason', { reason: 'done\rfine' }, 'reason', /control characters \(U\+000D/],
+    ['a C1 control in reason', { reason: 'bad\u009breason' }, 'reason', /control characters \(U\+009B/],
+    ['a DEL in reason', { reason: 'bad\u007freason' }, 'reason', /control characters \(U\+007F/],
+    ['a bidi override in reason', { reason: 'rolled back \u202eevil' }, 'reason', /bidirectional control characters \(U\+202E/],
+    ['a bidi isolate in reason', { reason: 'rolled back \u2066x\u2069' }, 'reason', /bidirectional control characters \(U\+2066/],
+    ['a right-to-left mark in reason', { reason: 'rolled back \u200f' }, 'reason', /bidirectional control characters \(U\+200F/],
+    ['a control character in deprecation-message', { 'deprecation-message': '{version} \u0007 {restore}' }, 'deprecation-message', /control characters \(U\+0007/],
+    ['a bidi override in deprecation-message', { 'deprecation-message': 'Use {restore} \u202d{version}' }, 'deprecation-message', /bidirectional control characters \(U\+202D/],
+    ['a published-before that is no time', { 'published-before': 'later' }, 'published-before', /not an ISO-8601 time/],
+    ['a published-before not after published-after', { 'rollback-version': 'current', 'published-after': '2026-11-21T14:00:00Z', 'published-before': '2026-11-21T14:00:00Z' }, 'published-before', /is not after published-after/],
+    ['a short release-commit', { 'release-commit': 'abc1234' }, 'release-commit', /not a full 40-character commit SHA/],
+    ['a branch as release-commit', { 'release-commit': 'main' }, 'release-commit', /not a full 40-character commit SHA/],
+    ['shell in release-commit', { 'release-commit': `${'a'.repeat(40)};id` }, 'release-commit', /not a full 40-character commit SHA/],
     ['path traversal in package', { package: '../../etc/passwd' }, 'package', /not a valid npm package name/],
     ['spaces in package', { package: 'acme widget' }, 'package', /not a valid npm package name/],
     ['a spec as package', { package: 'acme-widget@1.2.3' }, 'package', /not a valid npm package name/],

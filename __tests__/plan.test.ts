@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { DEFAULT_DEPRECATION_MESSAGE } from '../src/inputs.js'
 import { circuitBreaker, describePlan, incidentId, lastKnownGood, planIsNoop, planRollback, type PackageState, type PlanRequest } from '../src/plan.js'
-import { inputErrorOf } from './support/helpers.js'
+import { inputErrorOf, rollbackInputs } from './support/helpers.js'
 
 function state(versions: Record<string, string | null>, distTags: Record<string, string>): PackageState {
   return {
@@ -151,7 +151,8 @@ describe('last known good', () => {
 
   it('on a prerelease channel: the same prerelease identifier, skipping deprecated ones', () => {
     expect(lastKnownGood(s, '1.3.0-beta.3', 'beta')).toBe('1.3.0-beta.1')
-    expect(lastKnownGood(s, '2.0.0-beta.1', 'beta')).toBe('1.3.0-beta.3')
+    // 1.3.0-beta.3's line was released as 1.3.0: restoring it would be stale (see 'by history' below)
+    expect(() => lastKnownGood(s, '2.0.0-beta.1', 'beta')).toThrow(/previous beta line, 1\.3\.0-beta\.3, was released as 1\.3\.0/)
     expect(lastKnownGood(s, '1.3.0-canary.8', 'canary')).toBe('1.3.0-canary.7')
   })
 
@@ -206,9 +207,18 @@ describe('circuit breaker', () => {
     expect(circuitBreaker(timed, 'latest', '1.2.3', '2026-11-21T14:05:00.000Z').proceed).toBe(false)
   })
 
-  it('skips when the registry gives no publish time: it cannot prove the version is the failed one', () => {
-    const gate = circuitBreaker({ ...timed, distTags: { latest: '1.2.4' } }, 'latest', 'current', '2026-11-21T14:00:00.000Z')
-    expect(gate.proceed === false && gate.reason).toMatch(/no publish time/)
+  it('refuses current when the target records no publish time for the version, naming rollback-version and the version', () => {
+    // skipping would skip forever: no run could ever prove the version is the failed release's
+    const e = inputErrorOf(() => circuitBreaker({ ...timed, distTags: { latest: '1.2.4' } }, 'latest', 'current', '2026-11-21T14:00:00.000Z'))
+    expect(e.input).toBe('rollback-version')
+    expect(e.message).toMatch(/records no publish time for acme-widget@1\.2\.4/)
+    expect(e.message).toMatch(/Fix: give the exact version/)
+  })
+
+  it('refuses a time window on an exact version the target records no publish time for, naming the time input', () => {
+    const e = inputErrorOf(() => circuitBreaker(timed, 'latest', '1.2.4', undefined, { publishedBefore: '2026-11-21T15:00:00.000Z' }))
+    expect(e.input).toBe('published-before')
+    expect(e.message).toMatch(/records no publish time for acme-widget@1\.2\.4/)
   })
 
   it('without a time, an explicit version passes through untouched', () => {
@@ -217,5 +227,136 @@ describe('circuit breaker', () => {
 
   it('current on a tag that does not exist names the channel', () => {
     expect(() => circuitBreaker(timed, 'beta', 'current', '2026-11-21T14:00:00.000Z')).toThrow(/Input 'channel': the dist-tag 'beta' does not exist/)
+  })
+})
+
+describe('circuit breaker: the release that failed, by time window and commit', () => {
+  const A = 'a'.repeat(40)
+  const B = 'b'.repeat(40)
+  const C = 'c'.repeat(40)
+  const started = '2026-11-21T14:00:00.000Z'
+  const ended = '2026-11-21T14:20:00.000Z'
+  // the failed release run published 1.2.3 from commit B between 14:00 and 14:20; the next
+  // release published 1.2.4 from commit C at 14:30, before the rollback job read the registry
+  const raced: PackageState = {
+    name: 'acme-widget',
+    distTags: { latest: '1.2.4' },
+    versions: {
+      '1.2.2': { publishedAt: '2026-11-20T10:00:00.000Z', commit: A },
+      '1.2.3': { publishedAt: '2026-11-21T14:05:00.000Z', commit: B },
+      '1.2.4': { publishedAt: '2026-11-21T14:30:00.000Z', commit: C },
+      '1.2.5': { publishedAt: '2026-11-21T14:10:00.000Z' }
+    }
+  }
+
+  it('skips current when the channel holds a version published after published-before (the next release), saying why', () => {
+    const gate = circuitBreaker(raced, 'latest', 'current', started, { publishedBefore: ended })
+    expect(gate).toMatchObject({ proceed: false, holder: '1.2.4' })
+    expect(gate.proceed === false && gate.reason).toMatch(/'latest' holds 1\.2\.4, published 2026-11-21T14:30:00\.000Z, which is after 2026-11-21T14:20:00\.000Z \(published-before, the end of the release run\): a later release published it/)
+  })
+
+  it('skips current when the version on the channel was built from another commit than release-commit', () => {
+    const gate = circuitBreaker(raced, 'latest', 'current', started, { releaseCommit: B })
+    expect(gate).toMatchObject({ proceed: false, holder: '1.2.4' })
+    expect(gate.proceed === false && gate.reason).toMatch(new RegExp(`built from commit ${C}, not the release's commit ${B}`))
+  })
+
+  it('proceeds when the version is inside the window and built from release-commit (commits compared case-insensitively), with no warning', () => {
+    const state = { ...raced, distTags: { latest: '1.2.3' }, versions: { ...raced.versions, '1.2.3': { ...raced.versions['1.2.3'], commit: B.toUpperCase() } } }
+    expect(circuitBreaker(state, 'latest', 'current', started, { publishedBefore: ended, releaseCommit: B })).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+  })
+
+  it('a version that records no commit falls back to the time window, and the gate carries a warning saying so', () => {
+    const inside = circuitBreaker({ ...raced, distTags: { latest: '1.2.5' } }, 'latest', 'current', started, { publishedBefore: ended, releaseCommit: B })
+    expect(inside).toMatchObject({ proceed: true, rollbackVersion: '1.2.5' })
+    expect(inside.proceed && inside.warnings?.join('\n')).toMatch(/acme-widget@1\.2\.5 records no commit, so release-commit could not be compared; it was identified by its publish time alone/)
+    const outside = circuitBreaker({ ...raced, distTags: { latest: '1.2.5' } }, 'latest', 'current', '2026-11-21T14:15:00.000Z', { releaseCommit: B })
+    expect(outside.proceed).toBe(false)
+  })
+
+  it('guards an exact version too: outside the window or from another commit, it is skipped', () => {
+    expect(circuitBreaker(raced, 'latest', '1.2.4', undefined, { publishedBefore: ended })).toMatchObject({ proceed: false })
+    expect(circuitBreaker(raced, 'latest', '1.2.4', undefined, { releaseCommit: B })).toMatchObject({ proceed: false })
+    expect(circuitBreaker(raced, 'latest', '1.2.3', undefined, { releaseCommit: B })).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+  })
+
+  it('an exact version that records no commit, with release-commit and no time window, proceeds with a warning (the version was named)', () => {
+    const gate = circuitBreaker(raced, 'latest', '1.2.5', undefined, { releaseCommit: B })
+    expect(gate).toMatchObject({ proceed: true, rollbackVersion: '1.2.5' })
+    expect(gate.proceed && gate.warnings?.join()).toMatch(/records no commit/)
+  })
+
+  it('takes the action\'s parsed inputs as the guard (what runRollback passes)', () => {
+    const inputs = rollbackInputs({ packageName: 'acme-widget', registry: 'https://registry.npmjs.org/', rollbackVersion: 'current', publishedAfter: started, publishedBefore: ended, releaseCommit: B })
+    expect(circuitBreaker(raced, 'latest', inputs.rollbackVersion, inputs)).toMatchObject({ proceed: false, holder: '1.2.4' })
+    expect(circuitBreaker({ ...raced, distTags: { latest: '1.2.3' } }, 'latest', inputs.rollbackVersion, inputs)).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+  })
+
+  it('a republished holder stands for the bad version it replaced: its window and commit are checked', () => {
+    const state = { ...raced, distTags: { latest: '1.2.6' }, versions: { ...raced.versions, '1.2.6': { publishedAt: '2026-11-21T14:40:00.000Z', republishOf: '1.2.3' } } }
+    expect(circuitBreaker(state, 'latest', 'current', started, { publishedBefore: ended, releaseCommit: B })).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+  })
+})
+
+describe('last known good by history (publish times)', () => {
+  const at = (day: number) => `2026-11-${String(day).padStart(2, '0')}T10:00:00.000Z`
+  const timed = (versions: Record<string, [number, string?]>, distTags: Record<string, string>): PackageState => ({
+    name: 'acme-widget',
+    distTags,
+    versions: Object.fromEntries(Object.entries(versions).map(([v, [day, deprecated]]) => [v, { publishedAt: at(day), ...(deprecated ? { deprecated } : {}) }]))
+  })
+
+  it('a backport published to latest by mistake: restores what latest held before it, even though that is higher', () => {
+    const s = timed({ '1.9.4': [1], '2.0.0': [2], '2.1.0': [3], '1.9.5': [4] }, { latest: '1.9.5' })
+    expect(lastKnownGood(s, '1.9.5', 'latest')).toBe('2.1.0')
+    const plan = planRollback(request({ rollbackVersion: '1.9.5' }), s)
+    expect(plan).toMatchObject({ restoreVersion: '2.1.0', restoreChosen: true, tag: { kind: 'move', from: '1.9.5', to: '2.1.0' } })
+  })
+
+  it('never picks a version published after the bad one, and skips deprecated ones', () => {
+    const s = timed({ '1.0.0': [1], '1.1.0': [2, 'broken'], '1.2.3': [3], '1.1.5': [4] }, { latest: '1.2.3' })
+    expect(lastKnownGood(s, '1.2.3', 'latest')).toBe('1.0.0')
+  })
+
+  it('a version published at the same time as the bad one counts when it is lower (the order is unknown)', () => {
+    const s = timed({ '1.2.2': [5], '1.2.3': [5], '1.2.4': [5] }, { latest: '1.2.3' })
+    expect(lastKnownGood(s, '1.2.3', 'latest')).toBe('1.2.2')
+  })
+
+  it('on a prerelease channel: the same prerelease line, by publish time', () => {
+    const s = timed({ '2.0.0-beta.5': [1], '2.0.0-canary.9': [2], '1.9.0-beta.1': [3] }, { beta: '1.9.0-beta.1' })
+    expect(lastKnownGood(s, '1.9.0-beta.1', 'beta')).toBe('2.0.0-beta.5')
+  })
+
+  it('explains when there is none published before the bad one', () => {
+    const s = timed({ '1.2.3': [1], '1.2.2': [2] }, { latest: '1.2.3' })
+    const e = inputErrorOf(() => planRollback(request(), s))
+    expect(e.input).toBe('restore-version')
+    expect(e.message).toMatch(/no non-deprecated stable version published before 1\.2\.3/)
+  })
+
+  it('an explicit restore-version higher than the bad one is still refused without force', () => {
+    const s = timed({ '2.1.0': [3], '1.9.5': [4] }, { latest: '1.9.5' })
+    expect(inputErrorOf(() => planRollback(request({ rollbackVersion: '1.9.5', restoreVersion: '2.1.0' }), s)).message).toMatch(/roll-forward/)
+  })
+
+  it('strategy republish refuses a chosen restore higher than the bad one (it would publish 2.1.0 as 1.9.6)', () => {
+    const s = timed({ '2.1.0': [3], '1.9.5': [4] }, { latest: '1.9.5' })
+    const e = inputErrorOf(() => planRollback(request({ rollbackVersion: '1.9.5', strategy: 'republish' }), s))
+    expect(e.input).toBe('strategy')
+    expect(e.message).toMatch(/2\.1\.0.*higher than the bad 1\.9\.5/)
+  })
+
+  it('a new beta line whose previous beta line was released as stable: refused, naming restore-version (with or without times)', () => {
+    const untimed = state({ '2.0.0-beta.1': null, '2.0.0-beta.2': null, '2.0.0': null, '3.0.0-beta.0': null }, { latest: '2.0.0', beta: '3.0.0-beta.0' })
+    const withTimes = timed({ '2.0.0-beta.1': [1], '2.0.0-beta.2': [2], '2.0.0': [3], '3.0.0-beta.0': [4] }, { latest: '2.0.0', beta: '3.0.0-beta.0' })
+    for (const s of [untimed, withTimes]) {
+      const e = inputErrorOf(() => planRollback(request({ rollbackVersion: '3.0.0-beta.0', channel: 'beta' }), s))
+      expect(e.input).toBe('restore-version')
+      expect(e.message).toMatch(/the previous beta line, 2\.0\.0-beta\.2, was released as 2\.0\.0/)
+      expect(e.message).toMatch(/Fix: give restore-version explicitly/)
+    }
+    // an explicit restore-version is taken as given
+    expect(planRollback(request({ rollbackVersion: '3.0.0-beta.0', channel: 'beta', restoreVersion: '2.0.0-beta.2' }), untimed).tag).toMatchObject({ kind: 'move', to: '2.0.0-beta.2' })
   })
 })

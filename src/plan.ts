@@ -83,18 +83,59 @@ function prereleaseId(version: string): string | undefined {
   return pre && typeof pre[0] === 'string' ? pre[0] : pre ? '' : undefined
 }
 
+/** `1.2.3` for `1.2.3-beta.4`: the stable version a prerelease line leads to. */
+function releaseOf(version: string): string {
+  const p = semver.parse(version)
+  return p ? `${p.major}.${p.minor}.${p.patch}` : version
+}
+
+/** True when the versions' publish times tell the order: the bad version records one. */
+function byHistory(state: PackageState, bad: string): boolean {
+  const t = state.versions[bad]?.publishedAt
+  return t !== undefined && !Number.isNaN(Date.parse(t))
+}
+
 /**
- * The last known good version below `bad`: for `latest` (or a stable bad version) the
- * highest non-deprecated stable version; for a prerelease channel the highest
- * non-deprecated version with the same prerelease identifier (beta, canary, ...).
+ * The last known good version for `bad` on `channel`, among the channel's line: for
+ * `latest` (or a stable bad version) the non-deprecated stable versions; for a prerelease
+ * channel the non-deprecated versions with the bad one's prerelease identifier (beta,
+ * canary, ...).
+ *
+ * - When the registry's publish times tell (the bad version has `publishedAt`): the highest
+ *   of the line **published before the bad one** (a version without a time counts when it
+ *   is lower than the bad one). It may be higher than the bad version: 2.1.0 on latest, a
+ *   backport 1.9.5 published to latest by mistake, gives 2.1.0. (A version with the same
+ *   time as the bad one counts when it is lower.)
+ * - Without times: the highest of the line below the bad version.
+ *
+ * Throws an InputError naming restore-version when the choice would be a stale prerelease:
+ * a new prerelease line (3.0.0-beta.0) whose previous line (2.0.0-beta.N) was released as
+ * stable (2.0.0 exists), so nobody on the channel should go back to 2.0.0-beta.N.
  */
 export function lastKnownGood(state: PackageState, bad: string, channel: string): string | undefined {
   const id = channel === 'latest' ? undefined : prereleaseId(bad)
+  const history = byHistory(state, bad)
+  const badAt = history ? Date.parse(state.versions[bad].publishedAt as string) : NaN
+  const before = (v: string, info: VersionInfo): boolean => {
+    if (!history) return semver.lt(v, bad)
+    const at = info.publishedAt === undefined ? NaN : Date.parse(info.publishedAt)
+    // no time, or the same time as the bad one (order unknown): below it counts
+    return Number.isNaN(at) || at === badAt ? semver.lt(v, bad) : at < badAt
+  }
   const candidates = Object.entries(state.versions)
-    .filter(([v, info]) => semver.valid(v) !== null && !info.deprecated && semver.lt(v, bad))
+    .filter(([v, info]) => semver.valid(v) !== null && v !== bad && !info.deprecated && before(v, info))
     .map(([v]) => v)
     .filter((v) => (id === undefined ? semver.prerelease(v) === null : prereleaseId(v) === id))
-  return candidates.sort(semver.rcompare)[0]
+  const chosen = candidates.sort(semver.rcompare)[0]
+  if (chosen !== undefined && id !== undefined && releaseOf(chosen) !== releaseOf(bad) && releaseOf(chosen) in state.versions) {
+    const line = id === '' ? 'prerelease' : id
+    throw new InputError(
+      'restore-version',
+      `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`,
+      `give restore-version explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`
+    )
+  }
+  return chosen
 }
 
 export function planRollback(req: PlanRequest, state: PackageState): Plan {
@@ -123,8 +164,17 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
       const kind = req.channel !== 'latest' && prereleaseId(bad) !== undefined ? `'${prereleaseId(bad)}' prerelease` : 'stable'
       throw new InputError(
         'restore-version',
-        `is empty and ${req.packageName} has no non-deprecated ${kind} version below ${bad} to restore.`,
+        `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad} to restore.`,
         'give the version to restore explicitly.'
+      )
+    }
+    // chosen by history, it can be higher than the bad version (that is no roll-forward: it
+    // is what the channel held before); a republish would publish its code under a lower number
+    if (req.strategy === 'republish' && semver.gt(restore, bad)) {
+      throw new InputError(
+        'strategy',
+        `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`,
+        `use strategy: retag (the channel goes back to ${restore}), or give restore-version explicitly.`
       )
     }
   } else {
@@ -245,38 +295,99 @@ export function describePlan(plan: Plan): string[] {
   return lines
 }
 
-export type Gate = { proceed: true; rollbackVersion: string } | { proceed: false; reason: string; holder?: string }
+export type Gate =
+  | { proceed: true; rollbackVersion: string; /** what the gate could not check, for the log and the record */ warnings?: string[] }
+  | { proceed: false; reason: string; holder?: string }
+
+/** What identifies the release that failed (RollbackInputs carries these fields). */
+export interface ReleaseGuard {
+  /** ISO-8601: the version must have been published after this time (the release run's start) */
+  publishedAfter?: string
+  /** ISO-8601: ... and at or before this time (the release run's end) */
+  publishedBefore?: string
+  /** 40-hex, lower case: ... and built from this commit, when the version records one */
+  releaseCommit?: string
+}
 
 /**
- * The circuit breaker for automation: resolves `current` to what the channel holds, and
- * with `publishedAfter` lets the rollback proceed only when the version to roll back was
- * published after that time (so a failed pipeline never rolls back an older release, and
- * a re-run after the rollback does nothing).
+ * The circuit breaker for automation: resolves `current` to what the channel holds (a
+ * version we republished stands for the bad one it replaced), then lets the rollback
+ * proceed only when that version is the release that failed:
+ *
+ * - published after `publishedAfter` and at or before `publishedBefore` (each when given);
+ * - built from `releaseCommit`, when given and the version records its commit; a version
+ *   that records none is judged by the time window alone, and the gate says so in `warnings`.
+ *
+ * Otherwise it returns `proceed: false` with the reason (nothing is rolled back; a re-run
+ * after the rollback lands here too). The same checks guard an exact version when given.
+ * A time window on a version that records no publish time cannot be checked: that is an
+ * InputError (naming rollback-version for `current`), never a skip that would repeat forever.
+ *
+ * `guard` may be the publishedAfter time alone (the older form). Pure: no I/O.
  */
-export function circuitBreaker(state: PackageState, channel: string, requested: string, publishedAfter?: string): Gate {
+export function circuitBreaker(state: PackageState, channel: string, requested: string, guard?: string | ReleaseGuard, more: ReleaseGuard = {}): Gate {
+  const g: ReleaseGuard = typeof guard === 'string' ? { ...more, publishedAfter: guard } : { ...more, ...guard }
+  const { publishedAfter, publishedBefore } = g
+  const releaseCommit = g.releaseCommit?.toLowerCase()
   const holder = state.distTags[channel]
+  const current = requested === 'current'
   let version = requested
-  if (requested === 'current') {
+  if (current) {
     if (holder === undefined) {
       throw new InputError('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, 'check the channel input.')
     }
     // a version we republished stands for the bad one it replaced: never roll it back in turn
     version = state.versions[holder]?.republishOf ?? holder
   }
-  if (publishedAfter === undefined) return { proceed: true, rollbackVersion: version }
-  const publishedAt = state.versions[version]?.publishedAt
+  if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined) return { proceed: true, rollbackVersion: version }
   if (!(version in state.versions)) return { proceed: true, rollbackVersion: version } // planning names the unknown version
-  if (publishedAt === undefined) {
-    return { proceed: false, holder, reason: `the registry gives no publish time for ${state.name}@${version}, so it cannot be shown to come from the release that failed: nothing was rolled back.` }
-  }
-  if (Date.parse(publishedAt) <= Date.parse(publishedAfter)) {
-    return {
-      proceed: false,
-      holder,
-      reason: `'${channel}' holds ${version}, published ${publishedAt}, which is not after ${publishedAfter}: it did not come from the release that failed, so nothing was rolled back.`
+  const info = state.versions[version]
+  const subject = current ? `'${channel}' holds ${version}` : `${state.name}@${version}`
+  const verdict = current ? 'it did not come from the release that failed, so nothing was rolled back.' : 'it is not the release named by the inputs, so nothing was rolled back.'
+  const warnings: string[] = []
+
+  // 1. the commit: proof when the version records one
+  if (releaseCommit !== undefined) {
+    const commit = info.commit?.toLowerCase()
+    if (commit !== undefined && commit !== releaseCommit) {
+      return { proceed: false, holder, reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (release-commit): ${verdict}` }
+    }
+    if (commit === undefined) {
+      warnings.push(
+        publishedAfter === undefined && publishedBefore === undefined
+          ? `${state.name}@${version} records no commit, so release-commit could not be compared; it is rolled back because rollback-version names it.`
+          : `${state.name}@${version} records no commit, so release-commit could not be compared; it was identified by its publish time alone.`
+      )
     }
   }
-  return { proceed: true, rollbackVersion: version }
+
+  // 2. the time window
+  if (publishedAfter !== undefined || publishedBefore !== undefined) {
+    const publishedAt = info.publishedAt
+    const at = publishedAt === undefined ? NaN : Date.parse(publishedAt)
+    if (publishedAt === undefined || Number.isNaN(at)) {
+      if (current) {
+        throw new InputError(
+          'rollback-version',
+          `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so it can never be shown to come from the release that failed.`,
+          `give the exact version to roll back instead of current, once you have checked that ${version} is the bad one.`
+        )
+      }
+      const input = publishedAfter !== undefined ? 'published-after' : 'published-before'
+      throw new InputError(
+        input,
+        `cannot be checked: the target records no publish time for ${state.name}@${version}.`,
+        `leave published-after and published-before empty (rollback-version already names the version${releaseCommit !== undefined ? '; release-commit still guards it' : ''}).`
+      )
+    }
+    if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) {
+      return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}` }
+    }
+    if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
+      return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}` }
+    }
+  }
+  return warnings.length > 0 ? { proceed: true, rollbackVersion: version, warnings } : { proceed: true, rollbackVersion: version }
 }
 
 /**
