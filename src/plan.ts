@@ -10,6 +10,8 @@ export interface VersionInfo {
   deprecated?: string
   /** ISO-8601 publish time, when the registry says */
   publishedAt?: string
+  /** the commit the version was built from (npm gitHead, OCI org.opencontainers.image.revision) */
+  commit?: string
   /** Docker: the manifest digest behind the version tag */
   digest?: string
   /** Helm: the revision to roll back to for this version */
