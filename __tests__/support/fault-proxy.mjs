@@ -6,11 +6,13 @@
 //   hang:       never answer (the client's timeout must fire)
 //   crash-after: forward, let the server apply it, then call rule.then() (the test kills
 //               the client there: a crash right after this step took effect) and hang
+// A rule's `before()`, when given, runs (and is awaited) when the rule fires, before its
+// action: a test changes the server there, at an exact point of the client's sequence.
 import { createServer } from 'node:http'
 import { freePort } from './verdaccio.mjs'
 
 /**
- * @typedef {{ method?: string, path: RegExp, action: 'respond' | 'after' | 'drop-after' | 'hang' | 'crash-after', then?: () => void,
+ * @typedef {{ method?: string, path: RegExp, action: 'respond' | 'after' | 'drop-after' | 'hang' | 'crash-after', then?: () => void, before?: () => unknown,
  *   status?: number, headers?: Record<string, string>, body?: string, times?: number }} Rule
  * @typedef {{ method: string, path: string, at: number, fault?: string }} Seen
  */
@@ -35,6 +37,7 @@ export async function startFaultProxy(upstream) {
     const rule = rules.find((r) => (r.method ?? method) === method && r.path.test(path) && (r.times ?? 1) > 0)
     if (rule) rule.times = (rule.times ?? 1) - 1
     seen.push({ method, path, at: Date.now(), fault: rule?.action })
+    if (rule?.before) await rule.before()
 
     if (rule?.action === 'hang') return // the socket stays open until stop()
     if (rule?.action === 'respond') {
