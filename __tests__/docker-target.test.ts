@@ -11,6 +11,7 @@ import { InputError, RegistryError } from '../src/errors.js'
 import { ChannelMovedError } from '../src/guard.js'
 import type { RollbackInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from '../src/rollback.js'
+import { createTarget } from '../src/targets/select.js'
 import { DockerTarget, MANIFEST_ACCEPT, OCI_CREATED, OCI_REVISION, parseChallenge, parseImage, readDockerConfigAuth, type DockerTargetOptions } from '../src/targets/docker.js'
 import { requireRegistryBinaries, startDockerRegistry, type DockerRegistry } from './support/docker-registry.mjs'
 import { startFaultProxy } from './support/fault-proxy.mjs'
@@ -118,6 +119,22 @@ describe('readDockerConfigAuth', () => {
     make({ username: 'octocat', password: 'from-the-input' })
     make({ dockerConfigPath: write('f.json', { auths: {} }) })
     expect(secrets).toEqual([])
+  })
+  it('createTarget passes its setSecret hook to the Docker target (docker login credentials from $DOCKER_CONFIG)', () => {
+    const config = mkdtempSync(join(dir, 'docker-config-'))
+    writeFileSync(join(config, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: b64('octocat:ghp_via_select') } } }))
+    const saved = process.env.DOCKER_CONFIG
+    process.env.DOCKER_CONFIG = config
+    try {
+      const secrets: string[] = []
+      const get = (name: string) => ({ image: 'ghcr.io/acme/app' })[name] ?? ''
+      const { extras } = createTarget({ ...inputs('ghcr.io/acme/app'), target: 'docker' }, get, logger(), 'test', { setSecret: (v) => secrets.push(v) })
+      expect(secrets).toContain('ghp_via_select')
+      extras.dispose() // nothing on disk for Docker: a no-op
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_CONFIG
+      else process.env.DOCKER_CONFIG = saved
+    }
   })
   it('no file: undefined; broken JSON or an identity token: an error naming registry-password', () => {
     expect(readDockerConfigAuth(join(dir, 'missing.json'), 'ghcr.io')).toBeUndefined()
