@@ -700,13 +700,16 @@ export class DockerTarget implements Target {
     return name ? `${name} (${short(digest)})` : digest
   }
 
-  /** The highest version whose tag has `digest` now (newest tags first, at most maxVersionTags). */
+  /**
+   * The highest version whose tag has `digest` now, among the newest 100 version tags (the
+   * error path: naming a new holder must not hold the error back for long).
+   */
   private async findVersionOf(digest: string): Promise<string | undefined> {
     const versions = (await this.listTags())
       .filter((t) => t.startsWith(this.prefix) && semver.valid(t.slice(this.prefix.length)) === t.slice(this.prefix.length))
       .map((t) => t.slice(this.prefix.length))
       .sort(semver.rcompare)
-      .slice(0, this.options.maxVersionTags ?? 500)
+      .slice(0, Math.min(100, this.options.maxVersionTags ?? 500))
     const found: string[] = []
     await mapLimit(versions, this.options.concurrency ?? 8, async (v) => {
       if ((await this.headDigest(this.tagFor(v))) === digest) found.push(v)
