@@ -418,6 +418,17 @@ export class DockerTarget implements Target {
     if (value !== '') this.options.setSecret?.(value)
   }
 
+  /** version -> tag, for the tags that are `tagPrefix` + an exact semantic version. */
+  private versionTags(tags: string[]): Map<string, string> {
+    const out = new Map<string, string>()
+    for (const tag of tags) {
+      if (!tag.startsWith(this.prefix)) continue
+      const v = tag.slice(this.prefix.length)
+      if (semver.valid(v) === v) out.set(v, tag)
+    }
+    return out
+  }
+
   /** `1.2.3` -> `v1.2.3` with tag-prefix `v`. */
   tagFor(version: string): string {
     return `${this.prefix}${version}`
@@ -484,12 +495,7 @@ export class DockerTarget implements Target {
   async inspect(): Promise<PackageState> {
     const tags = await this.listTags()
     const present = new Set(tags)
-    const versionTags = new Map<string, string>()
-    for (const tag of tags) {
-      if (!tag.startsWith(this.prefix)) continue
-      const v = tag.slice(this.prefix.length)
-      if (semver.valid(v) === v) versionTags.set(v, tag)
-    }
+    const versionTags = this.versionTags(tags)
     const limit = this.options.concurrency ?? 8
     const channelDigests = new Map<string, string>()
     await mapLimit(
@@ -705,11 +711,7 @@ export class DockerTarget implements Target {
    * error path: naming a new holder must not hold the error back for long).
    */
   private async findVersionOf(digest: string): Promise<string | undefined> {
-    const versions = (await this.listTags())
-      .filter((t) => t.startsWith(this.prefix) && semver.valid(t.slice(this.prefix.length)) === t.slice(this.prefix.length))
-      .map((t) => t.slice(this.prefix.length))
-      .sort(semver.rcompare)
-      .slice(0, Math.min(100, this.options.maxVersionTags ?? 500))
+    const versions = [...this.versionTags(await this.listTags()).keys()].sort(semver.rcompare).slice(0, Math.min(100, this.options.maxVersionTags ?? 500))
     const found: string[] = []
     await mapLimit(versions, this.options.concurrency ?? 8, async (v) => {
       if ((await this.headDigest(this.tagFor(v))) === digest) found.push(v)
