@@ -8,17 +8,22 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { InputError, RegistryError } from '../src/errors.js'
+import { ChannelMovedError } from '../src/guard.js'
 import type { RollbackInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from '../src/rollback.js'
-import { DockerTarget, MANIFEST_ACCEPT, parseChallenge, parseImage, readDockerConfigAuth, type DockerTargetOptions } from '../src/targets/docker.js'
+import { createTarget } from '../src/targets/select.js'
+import { DockerTarget, MANIFEST_ACCEPT, OCI_CREATED, OCI_REVISION, parseChallenge, parseImage, readDockerConfigAuth, type DockerTargetOptions } from '../src/targets/docker.js'
 import { requireRegistryBinaries, startDockerRegistry, type DockerRegistry } from './support/docker-registry.mjs'
 import { startFaultProxy } from './support/fault-proxy.mjs'
-import { fixtureClient, MEDIA, pushRelease, pushSingle, sha256, skopeoRaw, type FixtureClient } from './support/oci-fixtures.mjs'
+import { fixtureClient, MEDIA, pushIndex, pushRelease, pushSingle, sha256, skopeoRaw, type FixtureClient } from './support/oci-fixtures.mjs'
 import { startTokenServer } from './support/oci-token-server.mjs'
 import { freePort } from './support/verdaccio.mjs'
 import { rollbackInputs } from './support/helpers.js'
 
 const fastRetry = { attempts: 3, baseDelayMs: 10, maxDelayMs: 100, deadlineMs: 3000 }
+/** `sha256:` and the first 12 hex digits, as messages shorten a digest */
+const short = (digest: string) => digest.slice(0, 'sha256:'.length + 12)
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 function logger() {
   const lines: string[] = []
@@ -102,6 +107,34 @@ describe('readDockerConfigAuth', () => {
     const path = write('b.json', { auths: { 'https://127.0.0.1:5000/v2/': { username: 'u', password: 'p' } } })
     expect(readDockerConfigAuth(path, '127.0.0.1:5000')).toEqual({ username: 'u', password: 'p' })
     expect(readDockerConfigAuth(path, '127.0.0.1:5001')).toBeUndefined()
+  })
+  it('the target registers what it decodes from the docker config as secrets: the password and the base64 pair', () => {
+    const path = write('e.json', { auths: { 'ghcr.io': { auth: b64('octocat:ghp_decoded_secret') } } })
+    const secrets: string[] = []
+    const make = (over: Partial<DockerTargetOptions>) => new DockerTarget({ image: 'ghcr.io/acme/app', channels: ['latest'], log: logger(), setSecret: (v) => secrets.push(v), ...over })
+    make({ dockerConfigPath: path })
+    expect(secrets).toEqual(['ghp_decoded_secret', b64('octocat:ghp_decoded_secret')])
+    // inputs are masked by the entry already, and a config without an entry decodes nothing
+    secrets.length = 0
+    make({ username: 'octocat', password: 'from-the-input' })
+    make({ dockerConfigPath: write('f.json', { auths: {} }) })
+    expect(secrets).toEqual([])
+  })
+  it('createTarget passes its setSecret hook to the Docker target (docker login credentials from $DOCKER_CONFIG)', () => {
+    const config = mkdtempSync(join(dir, 'docker-config-'))
+    writeFileSync(join(config, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: b64('octocat:ghp_via_select') } } }))
+    const saved = process.env.DOCKER_CONFIG
+    process.env.DOCKER_CONFIG = config
+    try {
+      const secrets: string[] = []
+      const get = (name: string) => ({ image: 'ghcr.io/acme/app' })[name] ?? ''
+      const { extras } = createTarget({ ...inputs('ghcr.io/acme/app'), target: 'docker' }, get, logger(), 'test', { setSecret: (v) => secrets.push(v) })
+      expect(secrets).toContain('ghp_via_select')
+      extras.dispose() // nothing on disk for Docker: a no-op
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_CONFIG
+      else process.env.DOCKER_CONFIG = saved
+    }
   })
   it('no file: undefined; broken JSON or an identity token: an error naming registry-password', () => {
     expect(readDockerConfigAuth(join(dir, 'missing.json'), 'ghcr.io')).toBeUndefined()
@@ -230,8 +263,13 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
     expect(again.result.moved).toBe(false)
     expect(again.result.plan.tag).toEqual({ kind: 'already', to: '1.2.2' })
     expect(puts()).toEqual([])
-    // reads are HEADs (Docker Hub counts a manifest GET as a pull) plus the tag list
-    expect(proxy.seen.filter((s) => s.method === 'GET' && s.path.includes('/manifests/'))).toEqual([])
+    // digests are read with HEADs (Docker Hub counts a manifest GET as a pull), plus the tag
+    // list; the only manifest GETs are by digest, for the build time and commit of the two
+    // versions that matter (each an index, then its first platform's manifest)
+    const gets = proxy.seen.filter((s) => s.method === 'GET' && s.path.includes('/manifests/')).map((s) => s.path)
+    expect(gets.filter((p) => !/\/manifests\/sha256:[0-9a-f]{64}$/.test(p))).toEqual([])
+    expect(gets).toHaveLength(4)
+    expect(gets).toEqual(expect.arrayContaining([`/v2/${repo}/manifests/${images['1.2.2'].digest}`, `/v2/${repo}/manifests/${images['1.2.3'].digest}`]))
     expect(await client.snapshot(repo)).toEqual(afterFirst)
     expect(again.target.digestBefore('latest')).toBe(images['1.2.2'].digest)
   })
@@ -273,6 +311,164 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
     const e = await expectRejectedUnchanged(repo, inputs(image(repo), { restoreVersion: '1.2.2' }), 'channel')
     expect(e.message).toContain(`'latest' holds ${orphan.digest}, which is neither the bad version 1.2.3`)
     expect(images['1.2.2'].digest).not.toBe(orphan.digest)
+  })
+
+  describe('the guard: the channel is read again right before the write and before every retry', () => {
+    const puts = () => proxy.seen.filter((s) => s.method === 'PUT').map((s) => s.path)
+
+    it('a channel moved between planning and the write is left alone, and the error names what it holds now', async () => {
+      const repo = 'acme/moved'
+      const images = await pushRelease(client, repo, ['1.2.2', '1.2.3', '1.2.4'], { channels: { latest: '1.2.3' } })
+      const target = dockerTarget(inputs(viaProxy(repo), { restoreVersion: '1.2.2' }), registry)
+      expect((await target.inspect()).distTags.latest).toBe('1.2.3')
+      // the fix is published while the rollback runs
+      await client.pushManifest(repo, 'latest', images['1.2.4'].mediaType, images['1.2.4'].bytes)
+      const before = await client.snapshot(repo)
+      proxy.clear()
+      const e = (await target.pointChannel('latest', '1.2.2', '1.2.3').catch((err: unknown) => err)) as ChannelMovedError
+      expect(e).toBeInstanceOf(ChannelMovedError)
+      expect(e.holder).toBe(`1.2.4 (${short(images['1.2.4'].digest)})`)
+      expect(e.message).toBe(
+        `'latest' moved to 1.2.4 (${short(images['1.2.4'].digest)}) while the rollback ran (the plan expected 1.2.3 (${short(images['1.2.3'].digest)})); left there, nothing was written to it. ` +
+          `Fix: look at what 'latest' holds now; if it still needs rolling back, run again and the plan starts from the new state.`
+      )
+      expect(puts()).toEqual([])
+      expect(await client.snapshot(repo)).toEqual(before)
+    })
+
+    it('a channel moved while a failed write waits for its retry: the retry is not made', async () => {
+      const repo = 'acme/moved-retry'
+      const images = await pushRelease(client, repo, ['1.2.2', '1.2.3', '1.2.4'], { channels: { latest: '1.2.3' } })
+      proxy.clear()
+      // the first PUT fails (never reaching the registry), and meanwhile someone moves latest to the fix
+      proxy.inject({
+        method: 'PUT',
+        path: /\/manifests\/latest$/,
+        action: 'respond',
+        status: 503,
+        headers: { 'retry-after': '0' },
+        before: () => client.pushManifest(repo, 'latest', images['1.2.4'].mediaType, images['1.2.4'].bytes)
+      })
+      const log = logger()
+      const i = inputs(viaProxy(repo), { restoreVersion: '1.2.2' })
+      const e = await runRollback(i, dockerTarget(i, registry, log), log).catch((err: unknown) => err)
+      expect(e).toBeInstanceOf(ChannelMovedError)
+      expect((e as Error).message).toMatch(new RegExp(`^'latest' moved to 1\\.2\\.4 \\(${escape(short(images['1.2.4'].digest))}\\) while the rollback ran`))
+      expect(proxy.seen.filter((s) => s.method === 'PUT').map((s) => s.fault)).toEqual(['respond'])
+      expect(log.lines.join('\n')).toMatch(/did not take effect \(HTTP 503\); trying again/)
+      expect(await client.digestOf(repo, 'latest')).toBe(images['1.2.4'].digest)
+      proxy.clear()
+    })
+
+    it('writes the image the version tag had when planned, fetched by that digest, even if the tag moved since', async () => {
+      const repo = 'acme/version-moved'
+      const images = await pushRelease(client, repo, ['1.2.1', '1.2.2', '1.2.3'], { channels: { latest: '1.2.3' } })
+      const target = dockerTarget(inputs(viaProxy(repo), { restoreVersion: '1.2.2' }), registry)
+      const state = await target.inspect()
+      expect(state.versions['1.2.2'].digest).toBe(images['1.2.2'].digest)
+      // 1.2.2 is re-pushed with other bytes after the plan was made
+      await client.pushManifest(repo, '1.2.2', images['1.2.1'].mediaType, images['1.2.1'].bytes)
+      proxy.clear()
+      expect(await target.pointChannel('latest', '1.2.2', '1.2.3')).toBe('written')
+      const latest = await skopeoRaw(registry, `${repo}:latest`)
+      expect(latest.equals(images['1.2.2'].bytes)).toBe(true)
+      expect(sha256(latest)).not.toBe(images['1.2.1'].digest)
+      expect(proxy.seen.filter((s) => s.method === 'GET' && s.path.includes('/manifests/')).map((s) => s.path)).toEqual([`/v2/${repo}/manifests/${images['1.2.2'].digest}`])
+      expect(puts()).toEqual([`/v2/${repo}/manifests/latest`])
+    })
+
+    it('refuses bytes that do not hash to the planned digest (a proxy serving another image): nothing is written', async () => {
+      const repo = 'acme/wrong-bytes'
+      const images = await pushRelease(client, repo, ['1.2.1', '1.2.2', '1.2.3'], { channels: { latest: '1.2.3' } })
+      const target = dockerTarget(inputs(viaProxy(repo), { restoreVersion: '1.2.2' }), registry)
+      await target.inspect()
+      const before = await client.snapshot(repo)
+      proxy.clear()
+      proxy.inject({ method: 'GET', path: new RegExp(`/manifests/${images['1.2.2'].digest}$`), action: 'respond', status: 200, headers: { 'content-type': images['1.2.1'].mediaType }, body: images['1.2.1'].bytes.toString('utf8') })
+      const e = await target.pointChannel('latest', '1.2.2', '1.2.3').catch((err: unknown) => err)
+      expect(e).toBeInstanceOf(RegistryError)
+      expect((e as Error).message).toContain(`answered ${proxyHost}/${repo}@${images['1.2.2'].digest} with bytes that hash to ${images['1.2.1'].digest}: not that image, so nothing was written from it.`)
+      expect(puts()).toEqual([])
+      expect(await client.snapshot(repo)).toEqual(before)
+      proxy.clear()
+    })
+
+    it('the channel already on the restore image counts as done: already, no PUT', async () => {
+      const repo = 'acme/moved-done'
+      const images = await pushRelease(client, repo, ['1.2.2', '1.2.3'], { channels: { latest: '1.2.3' } })
+      const target = dockerTarget(inputs(viaProxy(repo), { restoreVersion: '1.2.2' }), registry)
+      await target.inspect()
+      await client.pushManifest(repo, 'latest', images['1.2.2'].mediaType, images['1.2.2'].bytes) // another run got there first
+      proxy.clear()
+      expect(await target.pointChannel('latest', '1.2.2', '1.2.3')).toBe('already')
+      expect(puts()).toEqual([])
+    })
+  })
+
+  describe('when and from what a version was built (publishedAt, commit)', () => {
+    const created = (t: string) => ({ [OCI_CREATED]: t })
+
+    it('reads OCI annotations (index or manifest), else config labels, only for the versions that matter', async () => {
+      const repo = 'acme/identity'
+      const tag = async (version: string, image: { mediaType: string; bytes: Buffer }) => client.pushManifest(repo, version, image.mediaType, image.bytes)
+      // 1.2.0: labels, but not a version that matters: never read
+      const v120 = await pushSingle(client, repo, '1.2.0', { labels: { ...created('2026-11-01T00:00:00Z'), [OCI_REVISION]: 'c0' } })
+      await tag('1.2.0', v120)
+      // 1.2.2 (restore): an index with both annotations
+      const v122 = await pushIndex(client, repo, '1.2.2', { annotations: { ...created('2026-11-20T09:00:00+01:00'), [OCI_REVISION]: 'a'.repeat(40) } })
+      await tag('1.2.2', v122)
+      // 1.2.3 (bad, latest): the time annotated on the manifest, the commit only in the config's labels
+      const v123 = await pushSingle(client, repo, '1.2.3', { annotations: created('2026-11-21T10:04:00.5Z'), labels: { [OCI_REVISION]: 'b'.repeat(40) } })
+      await tag('1.2.3', v123)
+      await tag('latest', v123)
+      // 1.2.1: nothing recorded (the config's own `created` is not a label)
+      const v121 = await pushSingle(client, repo, '1.2.1')
+      await tag('1.2.1', v121)
+
+      proxy.clear()
+      const target = dockerTarget(inputs(viaProxy(repo), { restoreVersion: '1.2.2' }), registry, logger(), { preferVersions: ['1.2.2', '1.2.3', '1.2.1'] })
+      const state = await target.inspect()
+      expect(state.versions['1.2.2']).toMatchObject({ publishedAt: '2026-11-20T08:00:00.000Z', commit: 'a'.repeat(40) })
+      expect(state.versions['1.2.3']).toMatchObject({ publishedAt: '2026-11-21T10:04:00.500Z', commit: 'b'.repeat(40) })
+      expect(state.versions['1.2.1'].publishedAt).toBeUndefined()
+      expect(state.versions['1.2.1'].commit).toBeUndefined()
+      expect(state.versions['1.2.0']).toEqual({})
+      // nothing of 1.2.0 was fetched; 1.2.2's index had all it needed (no platform manifest read)
+      const gets = proxy.seen.filter((s) => s.method === 'GET' && /\/(manifests|blobs)\//.test(s.path)).map((s) => s.path.replace(`/v2/${repo}/`, ''))
+      expect(gets).not.toContain(`manifests/${v120.digest}`)
+      expect(gets.filter((p) => p.startsWith('manifests/')).sort()).toEqual([`manifests/${v121.digest}`, `manifests/${v122.digest}`, `manifests/${v123.digest}`].sort())
+      expect(gets.filter((p) => p.startsWith('blobs/'))).toHaveLength(2) // the configs of 1.2.3 and 1.2.1
+    })
+
+    it('rollback-version current with published-after: rolls back an image built after the run started; the re-run is skipped', async () => {
+      const repo = 'acme/identity-current'
+      const v122 = await pushIndex(client, repo, '1.2.2', { labels: created('2026-11-20T09:00:00Z') })
+      await client.pushManifest(repo, '1.2.2', v122.mediaType, v122.bytes)
+      const v123 = await pushIndex(client, repo, '1.2.3', { labels: created('2026-11-21T10:04:00Z') })
+      await client.pushManifest(repo, '1.2.3', v123.mediaType, v123.bytes)
+      await client.pushManifest(repo, 'latest', v123.mediaType, v123.bytes)
+      const i = inputs(image(repo), { rollbackVersion: 'current', publishedAfter: '2026-11-21T10:00:00.000Z' })
+      const { result } = await rollback(i)
+      expect(result.plan).toMatchObject({ rollbackVersion: '1.2.3', restoreVersion: '1.2.2' })
+      expect(await client.digestOf(repo, 'latest')).toBe(v122.digest)
+
+      const log = logger()
+      const again = await runRollback(i, dockerTarget(i, registry, log), log)
+      expect(again).toMatchObject({ status: 'skipped', holder: '1.2.2' })
+      expect(again.status === 'skipped' && again.reason).toMatch(/'latest' holds 1\.2\.2, published 2026-11-20T09:00:00\.000Z, which is not after 2026-11-21T10:00:00\.000Z/)
+    })
+
+    it('an image that records no time: publishedAt stays unknown, and a rollback gated on it is skipped', async () => {
+      const repo = 'acme/identity-none'
+      await pushRelease(client, repo, ['1.2.2', '1.2.3'])
+      const i = inputs(image(repo), { rollbackVersion: 'current', publishedAfter: '2026-11-21T10:00:00.000Z' })
+      const before = await client.snapshot(repo)
+      const log = logger()
+      const outcome = await runRollback(i, dockerTarget(i, registry, log), log)
+      expect(outcome).toMatchObject({ status: 'skipped', holder: '1.2.3' })
+      expect(outcome.status === 'skipped' && outcome.reason).toMatch(/gives no publish time for .*acme\/identity-none@1\.2\.3/)
+      expect(await client.snapshot(repo)).toEqual(before)
+    })
   })
 
   it('tag-prefix v: v1.2.3-style tags are versions 1.2.3, written back with the prefix', async () => {
@@ -326,7 +522,7 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
     })
     it('a restore tag that vanished after planning', async () => {
       const target = dockerTarget(inputs(image(repo)), registry)
-      const e = await target.pointChannel('latest', '1.0.0').catch((err: unknown) => err)
+      const e = await target.pointChannel('latest', '1.0.0', '1.2.3').catch((err: unknown) => err)
       expect(e).toBeInstanceOf(InputError)
       expect((e as InputError).input).toBe('restore-version')
       expect((e as Error).message).toMatch(/acme\/inputs:1\.0\.0 does not exist on 127\.0\.0\.1:\d+ \(404 MANIFEST_UNKNOWN\)/)
@@ -496,8 +692,12 @@ describe('Docker rollback with Bearer tokens (the real registry trusting a local
     tokens.seen.length = 0
     const log = logger()
     const i = inputs(`${sameHost.host}/${repo}`)
-    const result = rolledBack(await runRollback(i, dockerTarget(i, sameHost, log), log))
+    const secrets: string[] = []
+    const result = rolledBack(await runRollback(i, dockerTarget(i, sameHost, log, { setSecret: (v) => secrets.push(v) }), log))
     expect(result.moved).toBe(true)
+    // the registry token it obtained is registered as a secret (a JWT here)
+    expect(secrets).toHaveLength(1)
+    expect(secrets[0]).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/)
     const asked = [...tokens.seen]
     expect((await skopeoRaw(sameHost, `${repo}:latest`)).equals(images['1.2.2'].bytes)).toBe(true)
     expect(asked.length).toBeGreaterThan(0)

@@ -2,15 +2,21 @@
 // helm binary or cluster can run here), called through the real @actions/exec. The
 // stand-in is first checked against samples of the real CLI's JSON (helm-fixtures/).
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { InputError, RegistryError, RollbackError } from '../src/errors.js'
+import { ChannelMovedError } from '../src/guard.js'
 import type { RollbackInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from '../src/rollback.js'
+import { createTarget } from '../src/targets/select.js'
 import {
   HELM_CHANNEL,
   HelmTarget,
+  KubeconfigFile,
   chartVersionOf,
   execHelm,
+  helmEnvironment,
   normaliseVersion,
   parseHelmMatch,
   parseHelmTimeout,
@@ -261,7 +267,7 @@ describe('Helm rollback through runRollback and the stand-in', () => {
     // and pointChannel itself, when the revision goes between planning and rolling back
     const t = target(standin(usual()), inputs())
     await t.inspect()
-    await expect(t.pointChannel('deployed', '1.1.9')).rejects.toThrow(/no deployed or superseded revision with app version 1\.1\.9 to roll back to: .*--history-max/)
+    await expect(t.pointChannel('deployed', '1.1.9', '1.2.3')).rejects.toThrow(/no deployed or superseded revision with app version 1\.1\.9 to roll back to: .*--history-max/)
   })
 
   it('matches chart versions with helm-match: chart-version (chart names and versions with dashes)', async () => {
@@ -296,7 +302,7 @@ describe('Helm rollback through runRollback and the stand-in', () => {
     // pointChannel on its own also sees it is done
     const t = target(s, inputs())
     await t.inspect()
-    expect(await t.pointChannel('deployed', '1.2.2')).toBe('already')
+    expect(await t.pointChannel('deployed', '1.2.2', '1.2.3')).toBe('already')
     expect(rollbacks(s)).toHaveLength(1)
   })
 
@@ -418,6 +424,194 @@ describe('Helm rollback through runRollback and the stand-in', () => {
   })
 })
 
+describe('the guard: the release is read again right before helm rollback', () => {
+  it('a release upgraded between planning and the rollback is left alone, and the error says what it holds now', async () => {
+    const s = standin(usual())
+    const t = target(s, inputs())
+    expect((await t.inspect()).distTags).toEqual({ deployed: '1.2.3' })
+    // someone deploys the fix meanwhile
+    s.update((st) => {
+      const records = st.releases['prod/acme']
+      const fix = structuredClone(records[2])
+      fix.version = 4
+      fix.chart.metadata.appVersion = '1.2.4'
+      fix.chart.metadata.version = '1.2.4'
+      records[2].info.status = 'superseded'
+      records.push(fix)
+    })
+    const before = s.state()
+    const e = (await t.pointChannel('deployed', '1.2.2', '1.2.3').catch((err: unknown) => err)) as ChannelMovedError
+    expect(e).toBeInstanceOf(ChannelMovedError)
+    expect(e.message).toBe(
+      "'deployed' moved to 1.2.4 at revision 4 (deployed) while the rollback ran (the plan expected 1.2.3 at revision 3); left there, nothing was written to it. " +
+        "Fix: look at what 'deployed' holds now; if it still needs rolling back, run again and the plan starts from the new state."
+    )
+    expect(rollbacks(s)).toEqual([])
+    expect(s.state()).toEqual(before)
+  })
+
+  it('the same version deployed again (a new revision) is a move too: the plan is stale', async () => {
+    const s = standin(usual())
+    const t = target(s, inputs())
+    await t.inspect()
+    await execHelm(s.path, ['rollback', 'acme', '3', '-n', 'prod']) // someone re-deploys revision 3 as revision 4
+    const e = await t.pointChannel('deployed', '1.2.2', '1.2.3').catch((err: unknown) => err)
+    expect(e).toBeInstanceOf(ChannelMovedError)
+    expect((e as Error).message).toMatch(/^'deployed' moved to 1\.2\.3 at revision 4 \(deployed\) while the rollback ran \(the plan expected 1\.2\.3 at revision 3\)/)
+    expect(rollbacks(s)).toHaveLength(1) // only the one made by hand
+  })
+
+  it('a release someone else already rolled back to the restore version: already, no second rollback', async () => {
+    const s = standin(usual())
+    const t = target(s, inputs())
+    await t.inspect()
+    await execHelm(s.path, ['rollback', 'acme', '2', '-n', 'prod'])
+    expect(await t.pointChannel('deployed', '1.2.2', '1.2.3')).toBe('already')
+    expect(rollbacks(s)).toHaveLength(1)
+    expect(t.revisions).toEqual({ previous: 4, target: 4 })
+  })
+
+  it('through runRollback: the release changes after the plan, right before the guard reads it, and nothing is rolled back', async () => {
+    const s = standin(usual())
+    let histories = 0
+    // a runner hook: the second `helm history` is the guard's read before the rollback
+    const exec: HelmTargetOptions['exec'] = async (command, args) => {
+      if (args[0] === 'history' && ++histories === 2) await execHelm(command, ['rollback', 'acme', '1', '-n', 'prod'])
+      return execHelm(command, args)
+    }
+    const log = logger()
+    const i = inputs({ restoreVersion: '1.2.2' })
+    const e = await runRollback(i, target(s, i, log, { exec }), log).catch((err: unknown) => err)
+    expect(e).toBeInstanceOf(ChannelMovedError)
+    expect((e as Error).message).toMatch(/^'deployed' moved to 1\.2\.1 at revision 4 \(deployed\) while the rollback ran \(the plan expected 1\.2\.3 at revision 3\)/)
+    expect(rollbacks(s).map((c) => c[2])).toEqual(['1']) // the hand-made one only
+    expect(latest(s)).toMatchObject({ revision: 4, app_version: '1.2.1' })
+  })
+})
+
+describe('what helm may see', () => {
+  const planted: Record<string, string> = {
+    'INPUT_KUBECONFIG': 'apiVersion: v1 # kube-secret',
+    'INPUT_REGISTRY-PASSWORD': 'input-password',
+    'INPUT_RELEASE': 'acme',
+    NPM_TOKEN: 'npm-token-value',
+    NODE_AUTH_TOKEN: 'node-auth-token-value',
+    GITHUB_TOKEN: 'ghs_github-token-value',
+    ACTIONS_RUNTIME_TOKEN: 'runtime-token-value',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token-value',
+    DEPLOY_SECRET: 'deploy-secret-value',
+    db_password: 'db-password-value',
+    NPM_CONFIG__AUTH: 'npm-auth-value'
+  }
+  const kept: Record<string, string> = {
+    KUBECONFIG: '/home/runner/.kube/config',
+    HELM_CACHE_HOME: '/tmp/helm-cache',
+    HELM_REGISTRY_CONFIG: '/tmp/helm-registry.json',
+    XDG_CONFIG_HOME: '/tmp/xdg',
+    HTTPS_PROXY: 'http://proxy.internal:3128',
+    no_proxy: 'localhost,.svc',
+    AWS_SESSION_TOKEN: 'aws-session-token-for-eks-get-token',
+    AZURE_CLIENT_SECRET: 'azure-secret-for-kubelogin',
+    RUNNER_TEMP: '/tmp/runner'
+  }
+
+  it('helmEnvironment drops inputs and tokens, and keeps what helm and kubeconfig exec plugins need', () => {
+    const env = helmEnvironment({ PATH: '/usr/bin', HOME: '/home/runner', ...planted, ...kept })
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/runner', ...kept })
+  })
+
+  it('a helm run by the target (the default runner) sees no INPUT_ variable and no token', async () => {
+    const saved = { ...process.env }
+    Object.assign(process.env, planted, kept)
+    try {
+      const s = standin(usual())
+      const i = inputs()
+      const log = logger()
+      const t = new HelmTarget({ release: 'acme', namespace: 'prod', match: 'app-version', timeout: '5m', helmPath: s.path, request: i, log })
+      expect(rolledBack(await runRollback(i, t, log)).status).toBe('completed')
+      const envs = s.envs()
+      expect(envs.length).toBe(s.calls().length)
+      expect(envs.map((e) => e.PATH)).toEqual(envs.map(() => process.env.PATH))
+      for (const env of envs) {
+        expect(Object.keys(env).filter((k) => /^INPUT_/i.test(k) || k in planted)).toEqual([])
+        expect(Object.values(env).filter((v) => Object.values(planted).includes(v))).toEqual([])
+        expect(env).toMatchObject({ ...kept, HOME: process.env.HOME })
+      }
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k]
+      Object.assign(process.env, saved)
+    }
+  })
+})
+
+describe('the kubeconfig secret on disk', () => {
+  const kubeconfig = 'apiVersion: v1\nusers:\n- name: ci\n  user:\n    token: kube-secret-token-0123456789\n'
+  const get = (values: Record<string, string>) => (name: string) => values[name] ?? ''
+
+  /** Runs `fn` with RUNNER_TEMP a fresh directory and the stand-in first on PATH (as `helm`). */
+  async function withRunner(s: Standin, fn: (runnerTemp: string) => Promise<void>) {
+    const saved = { RUNNER_TEMP: process.env.RUNNER_TEMP, PATH: process.env.PATH }
+    const runnerTemp = mkdtempSync(join(tmpdir(), 'rr-runner-temp-'))
+    process.env.RUNNER_TEMP = runnerTemp
+    process.env.PATH = `${dirname(s.path)}:${process.env.PATH ?? ''}`
+    try {
+      await fn(runnerTemp)
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+      }
+      rmSync(runnerTemp, { recursive: true, force: true })
+    }
+  }
+
+  for (const dryRun of [false, true]) {
+    it(`${dryRun ? 'a dry run' : 'a rollback'} built by createTarget: a 0600 file only once helm runs, gone after extras.dispose()`, async () => {
+      const s = standin(usual())
+      await withRunner(s, async (runnerTemp) => {
+        const i = { ...inputs({ dryRun }), target: 'helm' as const }
+        const log = logger()
+        const { target: t, extras } = createTarget(i, get({ release: 'acme', namespace: 'prod', kubeconfig }), log, 'test')
+        try {
+          expect(readdirSync(runnerTemp)).toEqual([]) // nothing written before helm runs
+          const outcome = await runRollback(i, t, log)
+          expect(outcome.status).toBe(dryRun ? 'planned' : 'completed')
+          const paths = [...new Set(s.calls().map((c) => c.find((a) => a.startsWith('--kubeconfig='))?.slice('--kubeconfig='.length)))]
+          expect(paths).toHaveLength(1)
+          const path = paths[0] as string
+          expect(path.startsWith(join(runnerTemp, 'release-rollback-'))).toBe(true)
+          expect(readFileSync(path, 'utf8')).toBe(kubeconfig.trim()) // (readHelmInputs trims it)
+          expect(statSync(path).mode & 0o777).toBe(0o600)
+          expect(statSync(dirname(path)).mode & 0o777).toBe(0o700)
+        } finally {
+          extras.dispose()
+        }
+        expect(readdirSync(runnerTemp)).toEqual([])
+        extras.dispose() // twice is fine
+      })
+    })
+  }
+
+  it('KubeconfigFile: written on first use, removed by dispose (and never written when unused)', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'rr-kubeconfig-'))
+    try {
+      const unused = new KubeconfigFile(kubeconfig, parent)
+      unused.dispose()
+      expect(readdirSync(parent)).toEqual([])
+      const f = new KubeconfigFile(kubeconfig, parent)
+      expect(f.written).toBe(false)
+      const path = f.path()
+      expect(f.path()).toBe(path)
+      expect(readdirSync(parent)).toHaveLength(1)
+      const t = new HelmTarget({ release: 'acme', match: 'app-version', timeout: '5m', kubeconfig: f, log: logger() })
+      t.dispose()
+      expect([f.written, existsSync(path), readdirSync(parent)]).toEqual([false, false, []])
+    } finally {
+      rmSync(parent, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('versions in helm history', () => {
   it('the chart version is what follows the chart name in <name>-<version>', () => {
     expect(chartVersionOf('acme-app-1.2.3')).toBe('1.2.3')
@@ -429,6 +623,21 @@ describe('versions in helm history', () => {
   })
   it('app versions lose a leading v; anything not semver is no version', () => {
     expect(['v1.2.3', '1.2.3', ' 2.0.0-beta.1 ', 'latest', '1.2', '', '=1.2.3'].map(normaliseVersion)).toEqual(['1.2.3', '1.2.3', '2.0.0-beta.1', undefined, undefined, undefined, undefined])
+  })
+  it('a version is published when an install or upgrade last brought it (a rollback to it does not count); no time, no publishedAt', async () => {
+    const s = standin(
+      [
+        rev('superseded', '1.2.2', { updated: '2026-11-20T09:00:00.123456789Z' }),
+        rev('superseded', '1.2.3', { updated: '2026-11-21T10:04:00.5Z' }),
+        rev('deployed', '1.2.2', { updated: '2026-11-21T11:00:00Z', description: 'Rollback to 1', rollbackRevision: 1 }),
+        rev('superseded', '1.2.4', { updated: '' })
+      ].map((r, i, all) => (i === all.length - 2 ? { ...r, status: 'superseded' as const } : i === all.length - 1 ? { ...r, status: 'deployed' as const } : r))
+    )
+    const state = await target(s, inputs({ rollbackVersion: '1.2.4' })).inspect()
+    expect(state.versions['1.2.2'].publishedAt).toBe('2026-11-20T09:00:00.123Z')
+    expect(state.versions['1.2.3'].publishedAt).toBe('2026-11-21T10:04:00.500Z')
+    expect(state.versions['1.2.4'].publishedAt).toBeUndefined() // helm 4 leaves a zero time out
+    expect(Object.values(state.versions).map((v) => v.commit)).toEqual([undefined, undefined, undefined]) // helm records no commit
   })
   it('times are Go RFC 3339 as the stand-in prints them', () => {
     expect(goTime(Date.parse('2026-11-20T09:00:00.482Z'), 913_771)).toBe('2026-11-20T09:00:00.482913771Z')

@@ -15,7 +15,7 @@ import { createServer } from 'node:http'
 import { freePort } from './verdaccio.mjs'
 
 /**
- * @typedef {{ method?: string, path: RegExp, action: 'respond' | 'after' | 'drop-after' | 'hang' | 'crash-after' | 'before', then?: () => unknown, before?: () => Promise<void>, when?: (seen: Seen[]) => boolean,
+ * @typedef {{ method?: string, path: RegExp, action: 'respond' | 'after' | 'drop-after' | 'hang' | 'crash-after' | 'before', then?: () => unknown, before?: () => unknown, when?: (seen: Seen[]) => boolean,
  *   status?: number, headers?: Record<string, string>, body?: string, times?: number }} Rule
  * @typedef {{ method: string, path: string, at: number, end?: number, fault?: string }} Seen
  */

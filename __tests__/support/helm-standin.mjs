@@ -6,7 +6,8 @@
 //
 // The release records live in a JSON state file, so consecutive invocations are stateful
 // as they are against a cluster (helm keeps them in Secrets). Every invocation appends its
-// argument vector to a calls log.
+// argument vector to a calls log, and the environment it was started with to an env log
+// (so a test can check what helm is allowed to see).
 //
 // Two flavours, because the released CLIs differ in ways the target must handle:
 // - 'v3': helm v3.21.4 (cmd/helm/*.go at that tag). `helm rollback` has no --description
@@ -94,6 +95,7 @@ export function createHelmStandin(options) {
   const dir = mkdtempSync(join(tmpdir(), 'rr-helm-'))
   const stateFile = join(dir, 'state.json')
   const callsFile = join(dir, 'calls.jsonl')
+  const envFile = join(dir, 'env.jsonl')
   /** @type {State} */
   const state = { flavor: options.flavor ?? 'v4', unreachable: !!options.unreachable, forbidden: !!options.forbidden, releases: {}, failRollback: {} }
   for (const [key, spec] of Object.entries(options.releases)) {
@@ -102,11 +104,13 @@ export function createHelmStandin(options) {
   }
   writeFileSync(stateFile, JSON.stringify(state, null, 2))
   writeFileSync(callsFile, '')
+  writeFileSync(envFile, '')
   const path = join(dir, 'helm')
   // CommonJS launcher (no package.json here says "module"): loads this file and runs main()
   writeFileSync(
     path,
     `#!/usr/bin/env node\n` +
+      `require('node:fs').appendFileSync(${JSON.stringify(envFile)}, JSON.stringify(process.env) + '\\n')\n` +
       `process.env.HELM_STANDIN_STATE = ${JSON.stringify(stateFile)}\n` +
       `process.env.HELM_STANDIN_CALLS = ${JSON.stringify(callsFile)}\n` +
       `import(${JSON.stringify(pathToFileURL(HERE).href)}).then((m) => m.main(process.argv.slice(2)))\n`
@@ -124,6 +128,12 @@ export function createHelmStandin(options) {
         .split('\n')
         .filter((l) => l !== '')
         .map((l) => /** @type {string[]} */ (JSON.parse(l))),
+    /** the environment of every invocation, in order (as the process started, before the launcher's own variables) */
+    envs: () =>
+      readFileSync(envFile, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => /** @type {Record<string, string>} */ (JSON.parse(l))),
     /** @param {(s: State) => void} change */
     update(change) {
       const s = read()

@@ -115,9 +115,11 @@ export function fixtureClient(registry) {
 const odd = (/** @type {unknown} */ value) => Buffer.from(`${JSON.stringify(value, null, 3)}\n`)
 
 /**
- * One single-platform image whose bytes depend on `seed`.
+ * One single-platform image whose bytes depend on `seed`. `labels` go into the config's
+ * Labels (beside org.opencontainers.image.version), `annotations` into the manifest.
  * @param {FixtureClient} client @param {string} repo @param {string} seed
- * @param {{ format?: 'oci' | 'docker', platform?: { os: string, architecture: string } }} [options]
+ * @param {{ format?: 'oci' | 'docker', platform?: { os: string, architecture: string },
+ *   labels?: Record<string, string>, annotations?: Record<string, string> }} [options]
  * @returns {Promise<{ digest: string, size: number, mediaType: string, bytes: Buffer }>}
  */
 export async function pushSingle(client, repo, seed, options = {}) {
@@ -129,7 +131,7 @@ export async function pushSingle(client, repo, seed, options = {}) {
     architecture: platform.architecture,
     os: platform.os,
     created: '2026-11-21T14:00:00Z',
-    config: { Labels: { 'org.opencontainers.image.version': seed } },
+    config: { Labels: { 'org.opencontainers.image.version': seed, ...options.labels } },
     rootfs: { type: 'layers', diff_ids: [layer.digest] }
   })
   const config = await client.pushBlob(repo, configBytes)
@@ -138,7 +140,8 @@ export async function pushSingle(client, repo, seed, options = {}) {
     schemaVersion: 2,
     mediaType,
     config: { mediaType: format === 'oci' ? 'application/vnd.oci.image.config.v1+json' : 'application/vnd.docker.container.image.v1+json', digest: config.digest, size: config.size },
-    layers: [{ mediaType: format === 'oci' ? 'application/vnd.oci.image.layer.v1.tar+gzip' : 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: layer.digest, size: layer.size }]
+    layers: [{ mediaType: format === 'oci' ? 'application/vnd.oci.image.layer.v1.tar+gzip' : 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: layer.digest, size: layer.size }],
+    ...(options.annotations ? { annotations: options.annotations } : {})
   }
   const bytes = odd(manifest)
   const digest = await client.pushManifest(repo, sha256(bytes), mediaType, bytes)
@@ -147,8 +150,9 @@ export async function pushSingle(client, repo, seed, options = {}) {
 
 /**
  * A multi-arch image: two platform manifests (pushed by digest) and an index over them.
+ * `labels` go into every platform's config, `annotations` into the index.
  * @param {FixtureClient} client @param {string} repo @param {string} seed
- * @param {{ format?: 'oci' | 'docker' }} [options]
+ * @param {{ format?: 'oci' | 'docker', labels?: Record<string, string>, annotations?: Record<string, string> }} [options]
  */
 export async function pushIndex(client, repo, seed, options = {}) {
   const format = options.format ?? 'oci'
@@ -158,11 +162,11 @@ export async function pushIndex(client, repo, seed, options = {}) {
   ]
   const manifests = []
   for (const platform of platforms) {
-    const m = await pushSingle(client, repo, seed, { format, platform })
+    const m = await pushSingle(client, repo, seed, { format, platform, labels: options.labels })
     manifests.push({ mediaType: m.mediaType, digest: m.digest, size: m.size, platform })
   }
   const mediaType = format === 'oci' ? MEDIA.ociIndex : MEDIA.dockerList
-  const bytes = odd({ schemaVersion: 2, mediaType, manifests })
+  const bytes = odd({ schemaVersion: 2, mediaType, manifests, ...(options.annotations ? { annotations: options.annotations } : {}) })
   const digest = await client.pushManifest(repo, sha256(bytes), mediaType, bytes)
   return { digest, size: bytes.length, mediaType, bytes }
 }

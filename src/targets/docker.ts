@@ -1,8 +1,11 @@
 // Container images on an OCI / Docker distribution registry: versions are tags, a channel
 // is a moving tag (latest, stable, ...) that "holds" the version tag with the same digest.
-// Moving a channel retags without pulling: GET the version's manifest accepting all four
-// manifest media types, PUT the unchanged bytes under the channel tag, check the digest,
-// read the tag back. A multi-arch index stays the same index with the same digest.
+// Moving a channel retags without pulling: GET the version's manifest (by the digest its
+// tag had when the rollback was planned) accepting all four manifest media types, PUT the
+// unchanged bytes under the channel tag, check the digest, read the tag back. A multi-arch
+// index stays the same index with the same digest. The PUT is guarded (src/guard.ts): the
+// channel's digest is read right before it and before every retry, and must still be the
+// one the plan saw (or already the restore digest).
 //
 // Credentials (Basic, or Basic to the token realm for a Bearer token) go only to the
 // registry's own origin and to a token realm on the registry's host or an allowed host,
@@ -13,8 +16,9 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import semver from 'semver'
 import { InputError, RegistryError, RollbackError } from '../errors.js'
+import { ChannelMovedError, guardedWrite } from '../guard.js'
 import type { PackageState, VersionInfo } from '../plan.js'
-import { DEFAULT_RETRY, describeFailure, isRetryable, statusOf, withRetry, writeThenConfirm, type Logger, type RetryPolicy } from '../retry.js'
+import { DEFAULT_RETRY, describeFailure, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
 import type { Target, WriteOutcome } from './target.js'
 
 export const MEDIA_TYPES = {
@@ -34,6 +38,15 @@ export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/
 
 /** The manifest size distribution itself refuses above. */
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+/** The largest image config read for its labels. */
+const MAX_CONFIG_BYTES = 8 * 1024 * 1024
+
+/** A manifest digest as a reference: `sha256:<64 hex>` (or sha512). */
+const DIGEST_PATTERN = /^sha(256:[0-9a-f]{64}|512:[0-9a-f]{128})$/
+
+/** The OCI annotations (and, in an image config, labels) that say when and from what an image was built. */
+export const OCI_CREATED = 'org.opencontainers.image.created'
+export const OCI_REVISION = 'org.opencontainers.image.revision'
 
 /**
  * Token services on another host that a registry is known to use, so credentials may go
@@ -305,6 +318,35 @@ export interface DockerTargetOptions {
   /** `n` for the tag list (default: the registry's own page size) */
   tagsPageSize?: number
   userAgent?: string
+  /**
+   * Read when and from which commit the versions that matter (the channels' holders and
+   * `preferVersions`) were built, into VersionInfo.publishedAt and .commit: the image's
+   * `org.opencontainers.image.created` / `.revision` annotations (manifest or index), else
+   * its config's labels. Costs a manifest GET (and a config blob GET) per such image, by
+   * digest; never for the other tags. Default true.
+   */
+  readIdentity?: boolean
+  /**
+   * Registers a value as a secret (core.setSecret): called for every credential this target
+   * decodes or obtains (a docker config's password, its base64 auth, a registry token).
+   */
+  setSecret?: (value: string) => void
+}
+
+/** When and from what an image was built, as far as it says. */
+interface Identity {
+  /** ISO 8601 */
+  created?: string
+  revision?: string
+}
+
+/** What the last inspect() saw: the guard compares the channel with it. */
+interface Seen {
+  distTags: Record<string, string>
+  /** channel tag -> digest */
+  channels: Map<string, string>
+  /** version -> digest, for the versions whose tags were read */
+  versions: Map<string, string>
 }
 
 export class DockerTarget implements Target {
@@ -331,6 +373,10 @@ export class DockerTarget implements Target {
   private insufficientScope = false
   private readonly before = new Map<string, string>()
   private inspected = false
+  /** the state the last inspect() read (and this target's own writes since) */
+  private seen?: Seen
+  /** build identities by manifest digest (a digest's content never changes) */
+  private readonly identities = new Map<string, Promise<Identity>>()
 
   constructor(private readonly options: DockerTargetOptions) {
     this.ref = parseImage(options.image)
@@ -360,7 +406,27 @@ export class DockerTarget implements Target {
       this.credentials = readDockerConfigAuth(path, this.ref.registry)
       this.credentialSource = `the docker config ${path}`
       if (!this.credentials) this.missingHint = dockerConfigHint(path, this.ref.registry)
+      // decoded here, so nothing masked them yet: the password, and the base64 pair it came as
+      if (this.credentials) {
+        this.secret(this.credentials.password)
+        this.secret(Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64'))
+      }
     }
+  }
+
+  private secret(value: string): void {
+    if (value !== '') this.options.setSecret?.(value)
+  }
+
+  /** version -> tag, for the tags that are `tagPrefix` + an exact semantic version. */
+  private versionTags(tags: string[]): Map<string, string> {
+    const out = new Map<string, string>()
+    for (const tag of tags) {
+      if (!tag.startsWith(this.prefix)) continue
+      const v = tag.slice(this.prefix.length)
+      if (semver.valid(v) === v) out.set(v, tag)
+    }
+    return out
   }
 
   /** `1.2.3` -> `v1.2.3` with tag-prefix `v`. */
@@ -422,16 +488,14 @@ export class DockerTarget implements Target {
    * are read newest first, 8 at a time, at most `maxVersionTags` of them; a digest no
    * version tag has is reported as the digest itself, which the planner then refuses
    * (or force overrides) like any other unexpected holder.
+   *
+   * For the channels' holders and the preferred versions (only those), publishedAt and
+   * commit come from the image's OCI annotations or config labels (see readIdentity).
    */
   async inspect(): Promise<PackageState> {
     const tags = await this.listTags()
     const present = new Set(tags)
-    const versionTags = new Map<string, string>()
-    for (const tag of tags) {
-      if (!tag.startsWith(this.prefix)) continue
-      const v = tag.slice(this.prefix.length)
-      if (semver.valid(v) === v) versionTags.set(v, tag)
-    }
+    const versionTags = this.versionTags(tags)
     const limit = this.options.concurrency ?? 8
     const channelDigests = new Map<string, string>()
     await mapLimit(
@@ -476,29 +540,183 @@ export class DockerTarget implements Target {
       this.inspected = true
       for (const [c, d] of channelDigests) this.before.set(c, d)
     }
+    this.seen = {
+      distTags: { ...distTags },
+      channels: new Map(channelDigests),
+      versions: new Map(Object.entries(versions).flatMap(([v, info]) => (info.digest ? [[v, info.digest] as const] : [])))
+    }
+    if (this.options.readIdentity ?? true) {
+      const matter = [...new Set([...preferred, ...Object.values(distTags)])].filter((v) => versions[v]?.digest !== undefined)
+      await mapLimit(matter, limit, async (v) => {
+        const id = await this.identityOf(versions[v].digest as string, this.tagFor(v))
+        if (id.created) versions[v].publishedAt = id.created
+        if (id.revision) versions[v].commit = id.revision
+      })
+    }
     return { name: this.ref.name, distTags, versions }
   }
 
-  async pointChannel(channel: string, version: string): Promise<WriteOutcome> {
+  /**
+   * When and from what the image `digest` (tagged `tag`) was built; {} when it does not say,
+   * or when it cannot be read (with a warning: a rollback gated on the publish time is then
+   * skipped, never run on a guess).
+   */
+  private identityOf(digest: string, tag: string): Promise<Identity> {
+    let found = this.identities.get(digest)
+    if (!found) {
+      found = this.readIdentity(digest).catch((e: unknown) => {
+        this.identities.delete(digest) // a later inspect() may try again
+        this.options.log.warning(
+          `Could not read when and from which commit ${this.ref.name}:${tag} (${short(digest)}) was built (${e instanceof RollbackError ? e.message : describeFailure(e)}); its publish time is taken as unknown.`
+        )
+        return {}
+      })
+      this.identities.set(digest, found)
+    }
+    return found
+  }
+
+  /** The annotations of the manifest (or index, then its first platform's manifest), else the config's labels. */
+  private async readIdentity(digest: string): Promise<Identity> {
+    const what = `reading the build annotations of ${this.ref.name}@${short(digest)}`
+    const top = await this.read(what, () => this.getManifest(digest))
+    const doc = parseObject(top.bytes)
+    let id = identityFrom(doc.annotations)
+    let manifest = doc
+    if (!complete(id) && (top.mediaType === MEDIA_TYPES.ociIndex || top.mediaType === MEDIA_TYPES.dockerManifestList)) {
+      // an index's config lives in its platform manifests: the first real one (buildx adds
+      // attestation manifests with platform unknown/unknown)
+      const entries = Array.isArray(doc.manifests) ? (doc.manifests as Record<string, unknown>[]) : []
+      const first = entries.find((m) => typeof m?.digest === 'string' && DIGEST_PATTERN.test(m.digest) && (m.platform as { os?: unknown } | undefined)?.os !== 'unknown')
+      if (!first) return id
+      const child = await this.read(what, () => this.getManifest(first.digest as string))
+      manifest = parseObject(child.bytes)
+      id = merge(id, identityFrom(manifest.annotations))
+    }
+    const config = manifest.config as { digest?: unknown } | undefined
+    if (!complete(id) && typeof config?.digest === 'string' && DIGEST_PATTERN.test(config.digest)) {
+      const blob = await this.read(what, () => this.getBlob(config.digest as string, MAX_CONFIG_BYTES))
+      const labels = (parseObject(blob).config as { Labels?: unknown } | undefined)?.Labels
+      id = merge(id, identityFrom(labels))
+    }
+    return id
+  }
+
+  /**
+   * Retags `channel` with the image `version` had when the rollback was planned (the last
+   * inspect(): fetched by that digest, so a version tag moved since cannot change what is
+   * written). Guarded: right before the PUT, and before every retry, the channel's digest is
+   * read; unless it is still the digest `expected` stood for at plan time (or already the
+   * restore digest: 'already'), nothing is written and a ChannelMovedError names the holder.
+   */
+  async pointChannel(channel: string, version: string, expected: string | undefined): Promise<WriteOutcome> {
     if (!TAG_PATTERN.test(channel)) throw new InputError('channel', `${JSON.stringify(channel.slice(0, 80))} is not a valid image tag.`, 'use a tag such as latest or stable.')
     const tag = this.tagFor(version)
-    const source = await this.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.getManifest(tag), { tag, input: 'restore-version' })
-    const current = await this.read(`reading ${this.ref.name}:${channel}`, () => this.headDigest(channel), { tag: channel })
-    if (current === source.digest) return 'already'
-    return this.writeThenConfirm(
-      `moving '${channel}' to ${tag} (${short(source.digest)})`,
-      async () => {
-        const reply = await this.request('PUT', `${this.repoPath}/manifests/${channel}`, { contentType: source.mediaType, body: source.bytes })
-        const stored = reply.headers.get('docker-content-digest')
-        if (stored && stored !== source.digest) {
-          throw new RegistryError(
-            `${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`,
-            `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`
-          )
-        }
-      },
-      async () => (await this.read(`reading ${this.ref.name}:${channel}`, () => this.headDigest(channel), { tag: channel })) === source.digest
-    )
+    const source = await this.restoreManifest(version)
+    const expectedDigest = await this.expectedDigest(channel, expected)
+    const what = `moving '${channel}' to ${tag} (${short(source.digest)})`
+    const head = () => this.read(`reading ${this.ref.name}:${channel}`, () => this.headDigest(channel), { tag: channel })
+    let outcome: WriteOutcome
+    try {
+      ;({ outcome } = await guardedWrite<string | undefined>({
+        what,
+        channel,
+        wanted: `${version} (${short(source.digest)})`,
+        expected: expected === undefined ? undefined : `${expected}${expectedDigest && expectedDigest !== expected ? ` (${short(expectedDigest)})` : ''}`,
+        read: head,
+        holderOf: (digest) => (digest === undefined ? undefined : this.nameOf(digest)),
+        isDone: (digest) => digest === source.digest,
+        isExpected: (digest) => digest === expectedDigest,
+        write: async () => {
+          const reply = await this.request('PUT', `${this.repoPath}/manifests/${channel}`, { contentType: source.mediaType, body: source.bytes })
+          const stored = reply.headers.get('docker-content-digest')
+          if (stored && stored !== source.digest) {
+            throw new RegistryError(
+              `${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`,
+              `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`
+            )
+          }
+        },
+        policy: this.retry,
+        log: this.options.log,
+        explain: (e) => this.explain(e, 'write', {})
+      }))
+    } catch (e) {
+      if (e instanceof ChannelMovedError && e.holder !== undefined && DIGEST_PATTERN.test(e.holder)) {
+        // name the image by its version tag when one has it (read only now: this is the stop)
+        const named = await this.findVersionOf(e.holder).catch(() => undefined)
+        if (named) throw new ChannelMovedError(e.channel, `${named} (${short(e.holder)})`, e.expected, e.wanted)
+      }
+      throw e
+    }
+    if (this.seen) {
+      this.seen.channels.set(channel, source.digest)
+      this.seen.distTags[channel] = version
+    }
+    return outcome
+  }
+
+  /** The manifest to write: by the digest `version`'s tag had at plan time, checked against it. */
+  private async restoreManifest(version: string): Promise<Manifest> {
+    const tag = this.tagFor(version)
+    const planned = this.seen?.versions.get(version)
+    if (!planned) {
+      // the plan named the version without reading its tag (an auto-chosen restore
+      // version): what the tag holds now is the first and only look at it
+      this.options.log.debug(`${this.ref.name}:${tag} was not read when planning; reading it now.`)
+      return this.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.getManifest(tag), { tag, input: 'restore-version' })
+    }
+    try {
+      return await withRetry(`reading the manifest of ${this.ref.name}:${tag} (${short(planned)})`, () => this.getManifest(planned), this.retry, this.options.log)
+    } catch (e) {
+      if (statusOf(e) === 404) {
+        throw new InputError(
+          'restore-version',
+          `the image ${this.ref.name}:${tag} had when the rollback was planned (${planned}) is no longer on ${this.ref.registry}: it was deleted meanwhile.`,
+          `check what ${tag} is now (skopeo inspect --raw docker://${this.ref.name}:${tag}), and re-run to plan from the registry as it is.`
+        )
+      }
+      throw this.explain(e, 'read', {})
+    }
+  }
+
+  /** The digest the channel must still have for the write to go ahead; undefined: no such tag. */
+  private async expectedDigest(channel: string, expected: string | undefined): Promise<string | undefined> {
+    if (expected === undefined) return undefined
+    const seen = this.seen
+    if (seen?.distTags[channel] === expected && seen.channels.has(channel)) return seen.channels.get(channel)
+    if (DIGEST_PATTERN.test(expected)) return expected // a holder no version tag had, named by its digest
+    const known = seen?.versions.get(expected)
+    if (known) return known
+    // a version the last inspect() did not read (or none ran): its tag now
+    const now = await this.digestOfTag(this.tagFor(expected))
+    if (now === undefined) {
+      throw new RegistryError(
+        `The rollback expected '${channel}' to hold ${expected}, but ${this.ref.name} has no tag ${this.tagFor(expected)} to compare it with: nothing was written.`,
+        `look at what '${channel}' holds now and re-run to plan from the registry as it is.`
+      )
+    }
+    return now
+  }
+
+  /** A digest named by a version tag the last inspect() saw with it, else the digest itself. */
+  private nameOf(digest: string): string {
+    const names = [...(this.seen?.versions ?? [])].filter(([, d]) => d === digest).map(([v]) => v)
+    const name = names.sort(semver.rcompare)[0]
+    return name ? `${name} (${short(digest)})` : digest
+  }
+
+  /**
+   * The highest version whose tag has `digest` now, among the newest 100 version tags (the
+   * error path: naming a new holder must not hold the error back for long).
+   */
+  private async findVersionOf(digest: string): Promise<string | undefined> {
+    const versions = [...this.versionTags(await this.listTags()).keys()].sort(semver.rcompare).slice(0, Math.min(100, this.options.maxVersionTags ?? 500))
+    const found: string[] = []
+    await mapLimit(versions, this.options.concurrency ?? 8, async (v) => {
+      if ((await this.headDigest(this.tagFor(v))) === digest) found.push(v)
+    })
+    return found.sort(semver.rcompare)[0]
   }
 
   // --- registry reads ------------------------------------------------------------------
@@ -542,17 +760,26 @@ export class DockerTarget implements Target {
     return (await this.getManifest(tag)).digest
   }
 
-  private async getManifest(tag: string): Promise<Manifest> {
-    const reply = await this.request('GET', `${this.repoPath}/manifests/${tag}`, { accept: MANIFEST_ACCEPT })
+  /** A manifest by tag or by digest; by digest, the bytes must hash to it. */
+  private async getManifest(reference: string): Promise<Manifest> {
+    const byDigest = DIGEST_PATTERN.test(reference)
+    const tag = byDigest ? `@${reference}` : `:${reference}`
+    const reply = await this.request('GET', `${this.repoPath}/manifests/${reference}`, { accept: MANIFEST_ACCEPT })
     const bytes = reply.body
-    if (bytes.length > MAX_MANIFEST_BYTES) throw new RegistryError(`The manifest of ${this.ref.name}:${tag} is ${bytes.length} bytes, over the 4 MiB registries accept.`, 'check the tag.')
+    if (bytes.length > MAX_MANIFEST_BYTES) throw new RegistryError(`The manifest of ${this.ref.name}${tag} is ${bytes.length} bytes, over the 4 MiB registries accept.`, 'check the tag.')
     const said = reply.headers.get('docker-content-digest') ?? undefined
-    const algorithm = said?.startsWith('sha512:') ? 'sha512' : 'sha256'
+    const algorithm = (byDigest ? reference : said)?.startsWith('sha512:') ? 'sha512' : 'sha256'
     const digest = digestOfBytes(bytes, algorithm)
     if (said && said !== digest) {
       throw new RegistryError(
-        `${this.ref.registry} served ${this.ref.name}:${tag} as ${said}, but the bytes hash to ${digest}: something between here and the registry changed them.`,
+        `${this.ref.registry} served ${this.ref.name}${tag} as ${said}, but the bytes hash to ${digest}: something between here and the registry changed them.`,
         'check for a proxy that rewrites responses, and re-run.'
+      )
+    }
+    if (byDigest && digest !== reference) {
+      throw new RegistryError(
+        `${this.ref.registry} answered ${this.ref.name}${tag} with bytes that hash to ${digest}: not that image, so nothing was written from it.`,
+        'check for a proxy or cache between here and the registry that rewrites or mixes up responses, and re-run.'
       )
     }
     let mediaType = (reply.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase()
@@ -566,11 +793,22 @@ export class DockerTarget implements Target {
     }
     if (!KNOWN_MEDIA_TYPES.has(mediaType)) {
       throw new RegistryError(
-        `${this.ref.name}:${tag} is a ${mediaType || 'manifest of no known type'}, not an OCI or Docker v2 image manifest or index: retagging it could not keep its digest.`,
+        `${this.ref.name}${tag} is a ${mediaType || 'manifest of no known type'}, not an OCI or Docker v2 image manifest or index: retagging it could not keep its digest.`,
         're-push the image with a current Docker or buildx (schema 2 / OCI), or move the tag by hand.'
       )
     }
     return { bytes, mediaType, digest }
+  }
+
+  /** A blob (an image config), checked against its digest. */
+  private async getBlob(digest: string, maxBytes: number): Promise<Buffer> {
+    const reply = await this.request('GET', `${this.repoPath}/blobs/${digest}`)
+    if (reply.body.length > maxBytes) throw new RegistryError(`The blob ${this.ref.name}@${digest} is ${reply.body.length} bytes, more than an image config should be.`, 'check the image.')
+    const got = digestOfBytes(reply.body, digest.startsWith('sha512:') ? 'sha512' : 'sha256')
+    if (got !== digest) {
+      throw new RegistryError(`${this.ref.registry} answered the blob ${this.ref.name}@${digest} with bytes that hash to ${got}.`, 'check for a proxy that rewrites responses, and re-run.')
+    }
+    return reply.body
   }
 
   // --- HTTP with auth ------------------------------------------------------------------
@@ -693,6 +931,7 @@ export class DockerTarget implements Target {
     }
     const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : ''
     if (!token) throw new RegistryError(`The token service ${realm.origin} answered without a token.`, 'check the registry.')
+    this.secret(token)
     const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60
     this.setAuth({ scheme: 'bearer', header: `Bearer ${token}`, expiresAt: Date.now() + ttl * 1000 })
   }
@@ -750,10 +989,6 @@ export class DockerTarget implements Target {
     } catch (e) {
       throw this.explain(e, 'read', context)
     }
-  }
-
-  private writeThenConfirm(what: string, write: () => Promise<void>, confirm: () => Promise<boolean>): Promise<WriteOutcome> {
-    return writeThenConfirm(what, write, confirm, { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write', {}) })
   }
 
   /** Turns a failure into an error that says what to do. Never includes the password or a token. */
@@ -860,4 +1095,38 @@ function nextLink(header: string | null, requested: URL): string | undefined {
     if (m && /\brel\s*=\s*"?next"?/i.test(m[2])) return new URL(m[1], requested).toString()
   }
   return undefined
+}
+
+/** A JSON object from bytes; {} when they are not one. */
+function parseObject(bytes: Buffer): Record<string, unknown> {
+  try {
+    const doc = JSON.parse(bytes.toString('utf8')) as unknown
+    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+/** created / revision from OCI annotations or image labels (the same keys); malformed values are left out. */
+function identityFrom(map: unknown): Identity {
+  if (map === null || typeof map !== 'object') return {}
+  const m = map as Record<string, unknown>
+  const id: Identity = {}
+  const created = m[OCI_CREATED]
+  // RFC 3339 with a date and a time; "0001-01-01T00:00:00Z" and the epoch are reproducible-build placeholders, not times
+  if (typeof created === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(created.trim())) {
+    const at = Date.parse(created.trim())
+    if (!Number.isNaN(at) && at > 0) id.created = new Date(at).toISOString()
+  }
+  const revision = m[OCI_REVISION]
+  if (typeof revision === 'string' && revision.trim() !== '' && revision.trim().length <= 200) id.revision = revision.trim()
+  return id
+}
+
+function merge(a: Identity, b: Identity): Identity {
+  return { created: a.created ?? b.created, revision: a.revision ?? b.revision }
+}
+
+function complete(id: Identity): boolean {
+  return id.created !== undefined && id.revision !== undefined
 }

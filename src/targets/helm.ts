@@ -13,9 +13,19 @@
 // good revision and the failed ones after it: the one a rollback has to undo. So a failed
 // upgrade to the bad version is rolled back, and a failed earlier rollback is tried again
 // instead of being taken for done.
+//
+// The rollback is guarded (src/guard.ts): right before `helm rollback` the history is read
+// again, and unless the release still holds what the plan saw, at the revision it saw (or
+// already the restore version), nothing runs. helm runs with an environment stripped of the
+// action's inputs and of tokens (helmEnvironment), and the kubeconfig secret lives in a
+// private file only while the run needs it (KubeconfigFile).
 import { getExecOutput } from '@actions/exec'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import semver from 'semver'
 import { InputError, RegistryError, RollbackError } from '../errors.js'
+import { guardedWrite } from '../guard.js'
 import type { RollbackInputs } from '../inputs.js'
 import { circuitBreaker, incidentId, lastKnownGood, type PackageState, type VersionInfo } from '../plan.js'
 import type { Logger, Target, WriteOutcome } from './target.js'
@@ -38,8 +48,77 @@ export interface HelmRunResult {
 /** Runs `command` with `args` (no shell) and never throws for a non-zero exit code. */
 export type HelmRunner = (command: string, args: string[]) => Promise<HelmRunResult>
 
-/** The default runner: @actions/exec, silent, with the exit code returned rather than thrown. */
-export const execHelm: HelmRunner = (command, args) => getExecOutput(command, args, { silent: true, ignoreReturnCode: true })
+/**
+ * The default runner: @actions/exec, silent, with the exit code returned rather than thrown,
+ * in helmEnvironment() (no inputs, no tokens).
+ */
+export const execHelm: HelmRunner = (command, args) => getExecOutput(command, args, { silent: true, ignoreReturnCode: true, env: helmEnvironment(process.env) })
+
+/** Names that hold a credential this run has (or might have) and helm has no use for. */
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE_?KEY|(^|_)AUTH($|_)/i
+/**
+ * Kept even when the name looks like a credential: what helm itself reads, and what the
+ * kubeconfig's exec credential plugins read from helm's environment (aws eks get-token,
+ * kubelogin, gke-gcloud-auth-plugin): without them helm cannot reach an EKS, AKS or GKE
+ * cluster.
+ */
+const HELM_NEEDS = /^(PATH|HOME|KUBECONFIG|(HTTPS?|NO|ALL)_PROXY|HELM_.*|XDG_.*|AWS_.*|AZURE_.*|AAD_.*|GOOGLE_.*|CLOUDSDK_.*)$/i
+
+/**
+ * The environment helm runs in: this process's, without the action's inputs (`INPUT_*`:
+ * the kubeconfig and every token passed as an input) and without anything named like a
+ * token, secret or password (NPM_TOKEN, NODE_AUTH_TOKEN, GITHUB_TOKEN, ACTIONS_RUNTIME_TOKEN,
+ * ...), except what helm needs (PATH, HOME, KUBECONFIG, HELM_*, XDG_*, proxies, and the
+ * cloud credentials of kubeconfig exec plugins: AWS_*, AZURE_*, AAD_*, GOOGLE_*, CLOUDSDK_*).
+ */
+export function helmEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || /^INPUT_/i.test(name)) continue
+    if (SECRET_NAME.test(name) && !HELM_NEEDS.test(name)) continue
+    out[name] = value
+  }
+  return out
+}
+
+/**
+ * The kubeconfig secret as a file for helm's --kubeconfig: written (0600, in a 0700
+ * directory of its own under RUNNER_TEMP) when helm first needs it, removed by dispose(),
+ * which the run calls when it ends (and, as a last resort, when the process exits).
+ */
+export class KubeconfigFile {
+  private dir?: string
+  private readonly onExit = () => this.dispose()
+
+  constructor(
+    private readonly content: string,
+    private readonly parent: string = process.env.RUNNER_TEMP || tmpdir()
+  ) {}
+
+  /** The file's path; writes it on the first call. */
+  path(): string {
+    if (!this.dir) {
+      const dir = mkdtempSync(join(this.parent, 'release-rollback-'))
+      writeFileSync(join(dir, 'kubeconfig'), this.content, { mode: 0o600 })
+      this.dir = dir
+      process.once('exit', this.onExit)
+    }
+    return join(this.dir, 'kubeconfig')
+  }
+
+  /** Whether the file exists now (for tests and messages). */
+  get written(): boolean {
+    return this.dir !== undefined
+  }
+
+  /** Removes the file and its directory; safe to call again, or when it was never written. */
+  dispose(): void {
+    if (!this.dir) return
+    rmSync(this.dir, { recursive: true, force: true })
+    this.dir = undefined
+    process.removeListener('exit', this.onExit)
+  }
+}
 
 export interface HelmTargetOptions {
   release: string
@@ -50,8 +129,11 @@ export interface HelmTargetOptions {
   timeout: string
   /** default 'helm' (looked up on PATH) */
   helmPath?: string
-  /** path to a kubeconfig file (`--kubeconfig`); empty: helm's default ($KUBECONFIG, ~/.kube/config) */
-  kubeconfig?: string
+  /**
+   * `--kubeconfig`: a path, or the kubeconfig secret as a KubeconfigFile (written when helm
+   * first runs, removed by dispose()); empty: helm's default ($KUBECONFIG, ~/.kube/config)
+   */
+  kubeconfig?: string | KubeconfigFile
   /** `--kube-context` */
   kubeContext?: string
   /**
@@ -101,6 +183,9 @@ export interface HelmRevisions {
   /** the revision `helm rollback` wrote (undefined when nothing was written) */
   created?: number
 }
+
+/** `helm rollback --wait` is never repeated on its own: a failed one is reported, and a re-run tries again. */
+const NO_RETRY = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, deadlineMs: 0 }
 
 const RESTORABLE = new Set(['deployed', 'superseded'])
 const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback'])
@@ -178,6 +263,8 @@ export class HelmTarget implements Target {
   private readonly helm: string
   /** what the channel held at the last inspect() (for incident ids with rollback-version 'current') */
   private holder?: string
+  /** the latest revision at the last inspect() (or this target's own rollback since): the guard's reference */
+  private seenRevision?: number
   private revs: HelmRevisions = {}
   private readonly options: HelmTargetOptions
 
@@ -211,9 +298,16 @@ export class HelmTarget implements Target {
 
   /** -n NS, --kubeconfig, --kube-context: the flags every command gets. */
   private scope(): string[] {
-    const { namespace, kubeconfig, kubeContext } = this.options
+    const { namespace, kubeContext } = this.options
+    const k = this.options.kubeconfig
+    const kubeconfig = k instanceof KubeconfigFile ? k.path() : k
     // `--flag=value`: a value that starts with '-' cannot be taken for a flag
     return [...(namespace ? ['-n', namespace] : []), ...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []), ...(kubeContext ? [`--kube-context=${kubeContext}`] : [])]
+  }
+
+  /** Removes the kubeconfig file this target was given as a KubeconfigFile (call it when the run ends). */
+  dispose(): void {
+    if (this.options.kubeconfig instanceof KubeconfigFile) this.options.kubeconfig.dispose()
   }
 
   private async run(args: string[]): Promise<HelmRunResult> {
@@ -271,6 +365,7 @@ export class HelmTarget implements Target {
     }
     const latest = history.at(-1)
     this.revs = { previous: latest?.revision }
+    this.seenRevision = latest?.revision
     const ours = latest ? OUR_DESCRIPTION.exec(latest.description) : null
     if (latest && ours) {
       this.options.log.info(`${this.label}: revision ${latest.revision} (${latest.status}) was written by release-rollback${ours[1] ? ` for incident ${ours[1]}` : ''}.`)
@@ -405,20 +500,64 @@ export class HelmTarget implements Target {
     return requested === undefined || requested === 'current' ? this.holder : requested
   }
 
-  async pointChannel(channel: string, version: string): Promise<WriteOutcome> {
+  /**
+   * `helm rollback` to the newest deployed or superseded revision of `version`, guarded:
+   * right before it, the history is read again; the release must still hold `expected`
+   * (what the plan saw) at the latest revision the last inspect() saw, or already be on
+   * `version` ('already'). Otherwise nothing runs and a ChannelMovedError says what it holds.
+   */
+  async pointChannel(channel: string, version: string, expected: string | undefined): Promise<WriteOutcome> {
     if (channel !== this.channel) {
       throw new Error(`${this.label} has one channel, '${this.channel}'; the rollback was planned on '${channel}'.`)
     }
-    const before = await this.history()
-    this.refuseLocked(before)
-    const latest = before.at(-1)
     const id = this.incidentIdFor(channel, version)
-    if (latest?.status === 'deployed' && latest.version === version) {
+    const seenRevision = this.seenRevision
+    // the history write() read back after the rollback: the guard's read-back, not read twice
+    let readBack: Entry[] | undefined
+    const { outcome, state } = await guardedWrite<Entry[]>({
+      what: `rolling ${this.label} back to ${version}`,
+      channel,
+      wanted: version,
+      expected: `${expected ?? 'no version'}${seenRevision !== undefined ? ` at revision ${seenRevision}` : ''}`,
+      read: async () => {
+        const fresh = readBack ?? (await this.history())
+        readBack = undefined
+        this.refuseLocked(fresh)
+        return fresh
+      },
+      holderOf: (history) => {
+        const latest = history.at(-1)
+        return `${this.holderOf(history, false) ?? 'no version'}${latest ? ` at revision ${latest.revision} (${latest.status})` : ''}`
+      },
+      isDone: (history) => {
+        const latest = history.at(-1)
+        return latest?.status === 'deployed' && latest.version === version
+      },
+      isExpected: (history) => this.holderOf(history, false) === expected && (seenRevision === undefined || history.at(-1)?.revision === seenRevision),
+      write: async (history) => {
+        readBack = await this.rollbackTo(history, version, id)
+      },
+      policy: NO_RETRY,
+      log: this.options.log,
+      explain: (e) => new RegistryError(`Rolling ${this.label} back failed: ${e instanceof Error ? e.message : String(e)}.`, 'check the release with helm history and re-run.')
+    })
+    const latest = state.at(-1)
+    if (outcome === 'already' && latest) {
       const byUs = id !== undefined && latest.description.includes(id)
       this.revs = { previous: latest.revision, target: latest.revision }
       this.options.log.info(`${this.label} is already on ${version} (revision ${latest.revision}${byUs ? `, rolled back by this incident, ${id}` : ''}): no rollback.`)
-      return 'already'
     }
+    this.seenRevision = latest?.revision
+    return outcome
+  }
+
+  /**
+   * Runs `helm rollback` to `version`'s revision in `before` (the guard's fresh read) and
+   * returns the history read back, once it shows the new revision deployed with `version`;
+   * throws an error that says what to do otherwise.
+   */
+  private async rollbackTo(before: Entry[], version: string, id: string | undefined): Promise<Entry[]> {
+    const latest = before.at(-1)
     const target = before.findLast((e) => e.version === version && RESTORABLE.has(e.status) && e.revision > 0)
     if (!target) {
       throw new RegistryError(
@@ -457,7 +596,7 @@ export class HelmTarget implements Target {
       if (r.exitCode !== 0) {
         this.options.log.warning(`helm rollback exited ${r.exitCode} (${helmError(r.stderr)}), but the history shows revision ${created.revision} deployed with ${version}.`)
       }
-      return 'written'
+      return after
     }
     if (isNew) {
       const still = currentRevision(after)

@@ -1,20 +1,32 @@
 // Builds the adapter the inputs ask for. The rest of the run only sees a Target.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { readDockerInputs, readHelmInputs, type InputReader, type RollbackInputs } from '../inputs.js'
 import type { Logger } from '../retry.js'
 import { DockerTarget } from './docker.js'
-import { HelmTarget } from './helm.js'
+import { HelmTarget, KubeconfigFile } from './helm.js'
 import { NpmTarget } from './npm.js'
 import type { Target } from './target.js'
 
 export interface TargetExtras {
   /** outputs only some targets have (previous-digest, restored-digest, …), read after the run */
   outputs(restoreVersion: string | undefined): Promise<Record<string, string>>
+  /**
+   * Removes what the target left on disk for the run (the kubeconfig file of a Helm
+   * target). Call it once the run is over, in a `finally`: safe to call more than once, and
+   * for targets that left nothing.
+   */
+  dispose(): void
 }
 
-export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logger, userAgent: string): { target: Target; extras: TargetExtras } {
+export interface TargetHooks {
+  /**
+   * Registers a value as a secret (core.setSecret in the action): called for credentials an
+   * adapter decodes or obtains that no input carried (a docker config's password, a
+   * registry token), so the runner masks them.
+   */
+  setSecret?: (value: string) => void
+}
+
+export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logger, userAgent: string, hooks: TargetHooks = {}): { target: Target; extras: TargetExtras } {
   if (inputs.target === 'docker') {
     const d = readDockerInputs(get)
     const target = new DockerTarget({
@@ -26,6 +38,7 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
       password: d.password,
       log,
       userAgent,
+      setSecret: hooks.setSecret,
       // plain http only to a registry on this machine (a registry service container on
       // localhost:5000); loopback traffic never crosses a network
       allowInsecureLoopback: true
@@ -36,19 +49,16 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
         outputs: async (restore) => ({
           'previous-digest': target.digestBefore(inputs.channel) ?? '',
           'restored-digest': restore ? ((await target.digestOf(restore).catch(() => undefined)) ?? '') : ''
-        })
+        }),
+        dispose: () => {}
       }
     }
   }
   if (inputs.target === 'helm') {
     const h = readHelmInputs(get)
-    let kubeconfig: string | undefined
-    if (h.kubeconfig) {
-      // a private file for this run only: the content is a secret
-      const dir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'release-rollback-'))
-      kubeconfig = join(dir, 'kubeconfig')
-      writeFileSync(kubeconfig, h.kubeconfig, { mode: 0o600 })
-    }
+    // the content is a secret: a private file, written only when helm first runs (a dry
+    // run too: helm reads the history through it) and removed by extras.dispose()
+    const kubeconfig = h.kubeconfig ? new KubeconfigFile(h.kubeconfig) : undefined
     const target = new HelmTarget({
       release: h.release,
       namespace: h.namespace,
@@ -67,12 +77,13 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
           const r = target.revisions
           const str = (n: number | undefined) => (n !== undefined ? String(n) : '')
           return { 'previous-revision': str(r.previous), 'restored-revision': str(r.target), 'new-revision': str(r.created) }
-        }
+        },
+        dispose: () => target.dispose()
       }
     }
   }
   return {
     target: new NpmTarget({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent }),
-    extras: { outputs: async () => ({}) }
+    extras: { outputs: async () => ({}), dispose: () => {} }
   }
 }
