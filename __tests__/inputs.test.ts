@@ -19,7 +19,7 @@ describe('readInputs', () => {
       target: 'npm',
       packageNames: ['acme-widget'],
       fromWorkspaces: false,
-      partialOk: false,
+      partialOk: true,
       strategy: 'retag',
       rollbackVersion: '1.2.3',
       restoreVersion: undefined,

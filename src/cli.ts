@@ -33,6 +33,8 @@ const OPTIONS = {
   'no-deprecate': { type: 'boolean' },
   'deprecation-message': { type: 'string' },
   'published-after': { type: 'string' },
+  'published-before': { type: 'string' },
+  'release-commit': { type: 'string' },
   force: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
@@ -75,6 +77,8 @@ Options (defaults in brackets):
   --deprecation-message <t>    template: {version} {restore} {channel} {reason}
                                ["{version} was rolled back: {reason}. Use {restore} instead."]
   --published-after <time>     roll back only a version published after this ISO time
+  --published-before <time>    ... and at or before this ISO time (the release run's end)
+  --release-commit <sha>       ... and built from this commit (npm gitHead), when the version records one
   --force                      move the channel even when it holds neither version
   --dry-run                    show the plan, change nothing
   -y, --yes                    do not ask for confirmation
@@ -169,6 +173,8 @@ export async function main(io: CliIO): Promise<number> {
       deprecate: values['no-deprecate'] ? 'false' : 'true',
       'deprecation-message': values['deprecation-message'],
       'published-after': values['published-after'],
+      'published-before': values['published-before'],
+      'release-commit': values['release-commit'],
       'dry-run': values['dry-run'] ? 'true' : 'false',
       force: values.force ? 'true' : 'false',
       'github-token': bookkeepingOnGitHub ? githubToken : '',

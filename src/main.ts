@@ -92,6 +92,9 @@ function runContext(env: NodeJS.ProcessEnv): RunContext {
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // every output is set, whatever happens; `failed` until something better is known
   let outputs: OutputValues = { ...EMPTY }
+  // files a target made for this run (the Helm kubeconfig), removed whatever happens
+  const disposers: Array<() => void> = []
+  const hooks = { setSecret: (value: string) => core.setSecret(value) }
   try {
     // mask secrets before anything else can print them
     for (const secret of [core.getInput('npm-token'), core.getInput('github-token'), core.getInput('registry-password'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
@@ -115,7 +118,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // several npm packages, one incident
     const names = inputs.packageNames ?? [inputs.packageName]
     if ((inputs.target ?? 'npm') === 'npm' && (names.length > 1 || inputs.fromWorkspaces)) {
-      const { multi, bookkeeping } = await executeMultiRollback({ ...inputs, packageNames: names }, gi, (name) => createTarget({ ...inputs, packageName: name }, get, core, userAgent).target, gh, ctx, core)
+      const { multi, bookkeeping } = await executeMultiRollback({ ...inputs, packageNames: names }, gi, (name) => {
+          const { target, extras } = createTarget({ ...inputs, packageName: name }, get, core, userAgent, hooks)
+          disposers.push(extras.dispose)
+          return target
+        }, gh, ctx, core)
       outputs = {
         ...EMPTY,
         status: multi.status,
@@ -135,7 +142,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       return
     }
 
-    const { target, extras } = createTarget(inputs, get, core, userAgent)
+    const { target, extras } = createTarget(inputs, get, core, userAgent, hooks)
+    disposers.push(extras.dispose)
     const { outcome, bookkeeping } = await executeRollback(inputs, gi, target, gh, ctx, core)
     if (outcome.status === 'skipped') {
       // the circuit breaker said no: nothing to record either
@@ -150,6 +158,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   } catch (e) {
     core.setFailed(errorMessage(e))
   } finally {
+    for (const dispose of disposers) dispose()
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
   }
 }

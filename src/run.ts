@@ -87,7 +87,7 @@ export async function runIncident(
           r.outcome = 'not-affected'
           return
         }
-        const gate = circuitBreaker(before, req.channel, req.rollbackVersion, req.publishedAfter)
+        const gate = circuitBreaker(before, req.channel, req.rollbackVersion, req)
         if (!gate.proceed) {
           r.outcome = 'skipped'
           r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) }
@@ -98,7 +98,7 @@ export async function runIncident(
         if (plan.republish && !r.target.republish) throw new InputError('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.')
         r.plan = plan
         r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated }
-        r.warnings.push(...plan.warnings)
+        r.warnings.push(...(gate.warnings ?? []), ...plan.warnings)
         r.steps.push({ step: 'plan', outcome: 'done', detail: describePlan(plan).join(' '), at: now() })
       } catch (e) {
         r.outcome = 'failed'

@@ -152,7 +152,7 @@ export interface HelmTargetOptions {
    * where the planner would only say "does not exist" (only when the circuit breaker, run
    * on the same state, lets the rollback proceed).
    */
-  request?: Pick<RollbackInputs, 'packageName' | 'rollbackVersion' | 'restoreVersion' | 'publishedAfter'>
+  request?: Pick<RollbackInputs, 'packageName' | 'rollbackVersion' | 'restoreVersion' | 'publishedAfter' | 'publishedBefore' | 'releaseCommit'>
   /** an incident id to put in the description as it is (overrides the derived one) */
   incidentId?: string
   log: Logger
@@ -458,7 +458,7 @@ export class HelmTarget implements Target {
       throw new InputError('rollback-version', `is current, but ${this.label} holds no version: its history is ${holds}.`, 'give the version to roll back explicitly.')
     }
     // the same gate runRollback applies next, on the same state: when it skips, so do we
-    const gate = circuitBreaker(state, this.channel, request.rollbackVersion, request.publishedAfter)
+    const gate = circuitBreaker(state, this.channel, request.rollbackVersion, request)
     if (!gate.proceed) return
     const bad = gate.rollbackVersion
     if (!(bad in state.versions)) {
