@@ -242,3 +242,48 @@ describe('several packages keep what they protected', () => {
 })
 
 
+
+describe('automation rolls back only the release that failed', () => {
+  const sha = (c: string) => c.repeat(40)
+
+  it('the next, good release published before the rollback job reads the registry is left alone (time window)', async () => {
+    round++
+    const name = `auto-${round}`
+    await publishPackage(registry, name, ['1.2.2'])
+    const started = new Date().toISOString()
+    await publishPackage(registry, name, ['1.2.3'], { gitHead: { '1.2.3': sha('a') } })
+    const ended = new Date().toISOString()
+    // the next release run publishes the fix before the rollback job starts
+    await new Promise((r) => setTimeout(r, 20))
+    await publishPackage(registry, name, ['1.2.4'], { distTags: { latest: '1.2.4' }, gitHead: { '1.2.4': sha('b') } })
+    const before = await snapshot(registry, name)
+    const result = await runRollback(
+      rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token, rollbackVersion: 'current', publishedAfter: started, publishedBefore: ended, releaseCommit: sha('a') }),
+      target(name),
+      quiet
+    )
+    expect(result.status).toBe('skipped')
+    expect(result.status === 'skipped' && result.reason).toMatch(/1\.2\.4/)
+    expect(await snapshot(registry, name)).toBe(before)
+    expect(proxy.seen.filter((s) => s.method === 'PUT')).toHaveLength(0)
+  })
+
+  it('a version from another commit inside the window is left alone; the failed release itself is rolled back', async () => {
+    round++
+    const name = `auto-${round}`
+    await publishPackage(registry, name, ['1.2.2'])
+    const started = new Date().toISOString()
+    await publishPackage(registry, name, ['1.2.3'], { gitHead: { '1.2.3': sha('c') } })
+    const ended = new Date(Date.now() + 60_000).toISOString()
+    const req = (commit: string) =>
+      rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token, rollbackVersion: 'current', publishedAfter: started, publishedBefore: ended, releaseCommit: commit })
+    const other = await runRollback(req(sha('d')), target(name), quiet)
+    expect(other.status).toBe('skipped')
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.3')
+    const ours = rolledBack(await runRollback(req(sha('c')), target(name), quiet))
+    expect(ours.status).toBe('completed')
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
+    // and a re-run after it (the channel now holds the older 1.2.2) does nothing
+    expect((await runRollback(req(sha('c')), target(name), quiet)).status).toBe('skipped')
+  })
+})

@@ -40,11 +40,11 @@ export function makeTarball(manifest, code) {
  * @param {{ url: string, token: string }} registry
  * @param {string} name
  * @param {string[]} versions published in this order
- * @param {{ distTags?: Record<string, string>, deprecated?: Record<string, string> }} [shape]
+ * @param {{ distTags?: Record<string, string>, deprecated?: Record<string, string>, gitHead?: Record<string, string> }} [shape]
  */
 export async function publishPackage(registry, name, versions, shape = {}) {
   for (const version of versions) {
-    const manifest = { name, version, main: 'index.js', description: `fixture ${name}` }
+    const manifest = { name, version, main: 'index.js', description: `fixture ${name}`, ...(shape.gitHead?.[version] ? { gitHead: shape.gitHead[version] } : {}) }
     await publish(manifest, makeTarball(manifest), {
       ...authOptions(registry.url, registry.token),
       defaultTag: 'fixture-last-published',
