@@ -24,38 +24,74 @@ var render = __webpack_require__(19983);
 ;// CONCATENATED MODULE: ./src/github/issue.ts
 
 
-const LABEL_COLOR = 'b60205';
-/** Creates the labels that do not exist yet (another run creating one at the same time is fine). */
-async function ensureLabels(gh, repo, labels) {
-    for (const name of labels) {
-        try {
-            await gh.rest.issues.getLabel({ ...repo, name });
-        }
-        catch (e) {
-            if ((0,client.ghStatus)(e) !== 404)
-                throw e;
-            try {
-                await gh.rest.issues.createLabel({ ...repo, name, color: LABEL_COLOR, description: 'Release rolled back by release-rollback' });
-            }
-            catch (e2) {
-                if ((0,client.ghStatus)(e2) !== 422)
-                    throw e2; // 422 already_exists: created meanwhile
-            }
-        }
+/** The app user the workflow token (GITHUB_TOKEN) acts as. */
+const WORKFLOW_BOT = 'github-actions[bot]';
+const identities = new WeakMap();
+/**
+ * Who the token acts as, asked at most once per client. An installation token (ghs_, the
+ * workflow token among them) acts as an app's bot user, for which GET /user answers 403
+ * "Resource not accessible by integration": it is taken as github-actions[bot] without
+ * asking. Any other token asks GET /user; a 403/404 there falls back the same way.
+ */
+function tokenIdentity(gh) {
+    let known = identities.get(gh);
+    if (!known) {
+        known = resolveIdentity(gh);
+        identities.set(gh, known);
+        known.catch(() => identities.delete(gh)); // a failed look-up may be asked again
+    }
+    return known;
+}
+async function resolveIdentity(gh) {
+    const auth = (await gh.auth());
+    if (auth.tokenType === 'installation')
+        return { login: WORKFLOW_BOT, type: 'Bot', assumed: true };
+    try {
+        const { data } = await gh.rest.users.getAuthenticated();
+        return { login: data.login, type: data.type };
+    }
+    catch (e) {
+        const status = (0,client.ghStatus)(e);
+        if (status === 403 || status === 404)
+            return { login: WORKFLOW_BOT, type: 'Bot', assumed: true };
+        throw e;
     }
 }
-/** Every issue carrying the marker, open ones first, then by number (the canonical one first). */
+/** Whether an issue's author is the identity (logins compare case-insensitively, as on GitHub). */
+function isAuthor(user, me) {
+    if (!user || user.login.toLowerCase() !== me.login.toLowerCase())
+        return false;
+    return me.type === undefined || user.type === undefined || user.type === me.type;
+}
+/** Every issue carrying the marker, whoever opened it; open ones first, then by number (the canonical one first). */
 async function issuesByMarker(gh, repo, label, marker) {
     const found = [];
     for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: label, state: 'all', per_page: 100 })) {
-        for (const i of page.data)
-            if (!i.pull_request && (0,render/* hasMarker */.xY)(i.body, marker))
-                found.push({ number: i.number, url: i.html_url, open: i.state === 'open' });
+        for (const i of page.data) {
+            if (i.pull_request || !(0,render/* hasMarker */.xY)(i.body, marker))
+                continue;
+            found.push({ number: i.number, url: i.html_url, open: i.state === 'open', user: i.user ? { login: i.user.login, type: i.user.type } : undefined });
+        }
     }
     return found.sort((a, b) => Number(b.open) - Number(a.open) || a.number - b.number);
 }
-async function findIssueByMarker(gh, repo, label, marker) {
-    const [first] = await issuesByMarker(gh, repo, label, marker);
+/**
+ * The incident's issue among those carrying the marker: the first one the token's identity
+ * opened. The identity is looked up only when there is a candidate to attribute.
+ *
+ * `recorded` is the issue number the committed report names. It counts only when GitHub
+ * could not name the identity (another app's installation token acts as that app's bot, not
+ * as github-actions[bot]) and only for an issue a bot opened: then a re-run with the team's
+ * own app token comments on its issue instead of opening another. A person's issue is never
+ * adopted this way.
+ */
+async function findIssueByMarker(gh, repo, label, marker, recorded) {
+    const candidates = await issuesByMarker(gh, repo, label, marker);
+    if (candidates.length === 0)
+        return undefined;
+    const me = await tokenIdentity(gh);
+    const first = candidates.find((i) => isAuthor(i.user, me)) ??
+        (me.assumed ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]')) : undefined);
     return first ? { number: first.number, url: first.url } : undefined;
 }
 /**
@@ -63,8 +99,9 @@ async function findIssueByMarker(gh, repo, label, marker) {
  * has no create-if-absent). After opening, read the list again: the lowest-numbered open
  * issue is the incident's, and a run that opened another closes its own as a duplicate.
  */
-async function converge(gh, repo, label, marker, created) {
-    const open = (await issuesByMarker(gh, repo, label, marker)).filter((i) => i.open);
+async function converge(gh, repo, label, marker, created, me) {
+    // only our own issues count: an outsider's issue with the same marker is never canonical
+    const open = (await issuesByMarker(gh, repo, label, marker)).filter((i) => i.open && isAuthor(i.user, me));
     const canonical = open[0];
     if (!canonical || canonical.number === created.number)
         return created;
@@ -77,16 +114,19 @@ async function converge(gh, repo, label, marker, created) {
  * (a retried POST can open the issue twice): the list is read again first.
  */
 async function ensureTrackingIssue(gh, repo, req, log) {
-    await ensureLabels(gh, repo, req.labels);
+    // no label look-up: opening the issue with labels that do not exist yet creates them
+    // (and listing by a label that does not exist yet answers an empty list)
     const label = req.labels[0];
-    const existing = await findIssueByMarker(gh, repo, label, req.marker);
+    const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue);
     if (existing)
         return { ...existing, created: false, commented: await commentOnce(gh, repo, existing.number, req) };
     let assignees = req.assignees;
     for (let attempt = 1;; attempt++) {
         try {
             const { data } = await gh.rest.issues.create({ ...repo, title: req.title, body: req.body, labels: req.labels, assignees, request: { retries: 0 } });
-            const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url });
+            // the issue we just opened tells who we are: no look-up needed to converge
+            const me = data.user ? { login: data.user.login, type: data.user.type } : await tokenIdentity(gh);
+            const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url }, me);
             return { ...kept, created: kept.number === data.number, commented: false };
         }
         catch (e) {
@@ -99,7 +139,7 @@ async function ensureTrackingIssue(gh, repo, req, log) {
             const retryable = status === undefined || status >= 500;
             if (!retryable || attempt >= 3)
                 throw e;
-            const found = await findIssueByMarker(gh, repo, label, req.marker);
+            const found = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue);
             if (found)
                 return { ...found, created: true, commented: false };
             await new Promise((r) => setTimeout(r, 1000 * attempt));
@@ -117,6 +157,8 @@ async function commentOnce(gh, repo, issueNumber, req) {
 
 ;// CONCATENATED MODULE: ./src/github/report.ts
 
+/** The repository setting without which the workflow token may not open pull requests. */
+const PR_SETTING = 'Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"';
 async function readFile(gh, repo, path, ref) {
     try {
         const { data } = await gh.rest.repos.getContent({ ...repo, path, ref });
@@ -132,10 +174,11 @@ async function readFile(gh, repo, path, ref) {
 }
 const PROTECTED = /through a pull request|protected branch|repository rule/i;
 /** Writes the file on `branch` unless it already has this content; 'protected' when refused. */
-async function putIfChanged(gh, repo, req, branch) {
+async function putIfChanged(gh, repo, req, branch, known) {
     for (let attempt = 1;; attempt++) {
-        const existing = await readFile(gh, repo, req.path, branch);
-        if (existing?.content === req.content)
+        const existing = attempt === 1 && known ? known.file : await readFile(gh, repo, req.path, branch);
+        const content = req.render(existing?.content);
+        if (existing?.content === content)
             return { outcome: 'unchanged', url: existing.url };
         try {
             const { data } = await gh.rest.repos.createOrUpdateFileContents({
@@ -143,7 +186,7 @@ async function putIfChanged(gh, repo, req, branch) {
                 path: req.path,
                 branch,
                 message: req.message,
-                content: Buffer.from(req.content, 'utf8').toString('base64'),
+                content: Buffer.from(content, 'utf8').toString('base64'),
                 ...(existing ? { sha: existing.sha } : {})
             });
             return { outcome: existing ? 'updated' : 'created', url: data.content?.html_url ?? '' };
@@ -160,7 +203,7 @@ async function putIfChanged(gh, repo, req, branch) {
     }
 }
 async function commitReport(gh, repo, req, log) {
-    const direct = await putIfChanged(gh, repo, req, req.branch);
+    const direct = await putIfChanged(gh, repo, req, req.branch, req.known);
     if (direct !== 'protected')
         return { ...direct, branch: req.branch };
     log.info(`${req.branch} is protected: committing the report to ${req.fallbackBranch} and opening a pull request.`);
@@ -185,11 +228,13 @@ async function commitReport(gh, repo, req, log) {
                 return { ...result, pullRequestUrl: again.data[0].html_url };
         }
         if (status === 403) {
+            const message = (0,client.ghMessage)(e);
+            const fix = /not permitted to create or approve pull requests/i.test(message)
+                ? `enable ${PR_SETTING} (in an organization, allow it in the organization's Actions settings first)`
+                : `give the job pull-requests: write (for the workflow token, also enable ${PR_SETTING})`;
             return {
                 ...result,
-                warning: `GitHub refused to open the pull request (${(0,client.ghMessage)(e)}). The report is committed on branch ${req.fallbackBranch}. ` +
-                    `To let the workflow open it, enable Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create and approve pull requests" ` +
-                    `(for an organization, enable it in the organization's Actions settings first), or open the pull request from ${req.fallbackBranch} by hand.`
+                pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`
             };
         }
         throw e;
@@ -317,21 +362,31 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     const current = incident.record;
     const path = (0,render/* reportPath */.eG)(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel);
     const fallbackBranch = `rollback/${current.incidentId}`;
-    // a re-run merges into what the first run recorded (first "before", all real events)
-    let existing;
-    let previousText;
+    // a re-run merges into what the first run recorded (first "before", all real events).
+    // Read once, on the report's branch; the commit below reuses this read. A report that
+    // went to the fallback branch (protected target) is read there when the commit gets there.
+    let known;
     if (gi.commitReport) {
         try {
-            const file = (await readFile(gh, repo, path, branch)) ?? (await readFile(gh, repo, path, fallbackBranch).catch(() => undefined));
-            previousText = file?.content;
-            existing = file ? (0,render/* parseReportRecord */.tf)(file.content) : undefined;
+            known = { file: await readFile(gh, repo, path, branch) };
         }
         catch (e) {
             log.warning(`Could not read the existing report ${path}: ${(0,errors/* errorMessage */.gJ)(e)}`);
         }
     }
+    const existing = known?.file ? (0,render/* parseReportRecord */.tf)(known.file.content) : undefined;
     const record = (0,render/* mergeRecord */.g_)(existing, current);
     record.reportPath = gi.commitReport ? path : undefined;
+    /** the report on top of what a branch holds now: merged record, people's notes kept */
+    const reportOn = (previous) => {
+        const merged = (0,render/* mergeRecord */.g_)(previous === undefined ? undefined : (0,render/* parseReportRecord */.tf)(previous), current);
+        merged.reportPath = path;
+        if (record.issueNumber !== undefined)
+            merged.issueNumber = record.issueNumber;
+        if (record.issueUrl !== undefined)
+            merged.issueUrl = record.issueUrl;
+        return (0,render/* renderReport */.B1)(merged, ctx, previous);
+    };
     if (gi.createIssue) {
         try {
             const reportUrl = gi.commitReport ? `${ctx.serverUrl}/${ctx.repository}/blob/${encodeURIComponent(branch)}/${path}` : undefined;
@@ -342,7 +397,8 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 labels: gi.labels,
                 assignees: gi.assignees,
                 comment: (0,render/* renderRerunComment */.yN)(record, ctx, current.runs[0], incident.changes),
-                runMarker: (0,render/* runMarker */.qW)(ctx)
+                runMarker: (0,render/* runMarker */.qW)(ctx),
+                recordedIssue: existing?.issueNumber
             }, log);
             Object.assign(out, { issueNumber: issue.number, issueUrl: issue.url, issueCreated: issue.created });
             record.issueNumber = issue.number;
@@ -359,7 +415,8 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 branch,
                 path,
                 // what people wrote under the report's to-do headings is carried over
-                content: (0,render/* renderReport */.B1)(record, ctx, previousText),
+                render: reportOn,
+                known,
                 message: `docs(incidents): rollback ${record.packageName}@${record.rollbackVersion} → ${record.restoreVersion} on ${record.channel} [skip ci]`,
                 fallbackBranch,
                 pullRequest: {
@@ -368,8 +425,9 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 }
             }, log);
             Object.assign(out, { reportPath: path, reportUrl: commit.url, reportOutcome: commit.outcome, pullRequestUrl: commit.pullRequestUrl });
-            if (commit.warning)
-                out.warnings.push(commit.warning);
+            // a report on a branch without a pull request is seen by nobody: the run is partial
+            if (commit.pullRequestRefused)
+                out.missing.push(`the pull request for the incident report (committed on branch ${commit.branch}): ${commit.pullRequestRefused}`);
             log.info(`✔ incident report ${path} ${commit.outcome === 'unchanged' ? 'is up to date' : commit.outcome} on ${commit.branch}${commit.pullRequestUrl ? ` (pull request ${commit.pullRequestUrl})` : ''}`);
         }
         catch (e) {

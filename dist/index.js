@@ -55311,7 +55311,7 @@ __webpack_async_result__();
 /* harmony export */   gH: () => (/* binding */ readHelmInputs),
 /* harmony export */   qW: () => (/* binding */ readDockerInputs)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_REGISTRY, DEFAULT_DEPRECATION_MESSAGE, MAX_REASON_LENGTH, TARGETS, parseBoolean, parseVersion, parsePublishedAfter, parseStrategy, parseTarget, parseTag, parseChannel, parseReason, parsePackageName, parseRegistry, parseDeprecationMessage, workspacePackages, packageNameFromWorkspace */
+/* unused harmony exports DEFAULT_REGISTRY, DEFAULT_DEPRECATION_MESSAGE, MAX_REASON_LENGTH, TARGETS, parseBoolean, parseVersion, parsePublishedAfter, parseCommit, checkPlainText, parseStrategy, parseTarget, parseTag, parseChannel, parseReason, parsePackageName, parseRegistry, parseDeprecationMessage, workspacePackages, packageNameFromWorkspace */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
@@ -55364,9 +55364,37 @@ function parsePublishedAfter(name, raw) {
         return undefined;
     const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN;
     if (Number.isNaN(ms)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at has this form).');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
     }
     return new Date(ms).toISOString();
+}
+/** A full commit SHA (40 hex, any case), normalised to lower case; undefined when empty. */
+function parseCommit(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (!/^[0-9a-fA-F]{40}$/.test(v)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
+    }
+    return v.toLowerCase();
+}
+/**
+ * Text that goes into the deprecation message, the issue, the report and the logs: no C0
+ * or C1 control characters (tab and newline excepted), no DEL, and no bidirectional
+ * controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which can hide or
+ * reorder what a reader sees. A Windows line end (CRLF) is read as a newline.
+ */
+function checkPlainText(name, raw, what) {
+    const text = raw.replace(/\r\n/g, '\n');
+    // eslint-disable-next-line no-control-regex
+    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text);
+    const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text);
+    const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi);
+    if (found) {
+        const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
+    }
+    return text;
 }
 function parseStrategy(name, raw, target) {
     const v = (raw.trim() || 'retag').toLowerCase();
@@ -55409,11 +55437,7 @@ function parseReason(name, raw) {
     if (reason.length > MAX_REASON_LENGTH) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
     }
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'contains control characters.', 'use plain text (newlines and tabs are fine).');
-    }
-    return reason;
+    return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs');
 }
 function parsePackageName(name, raw) {
     const pkg = raw.trim();
@@ -55448,7 +55472,7 @@ function parseRegistry(name, raw) {
     return url.toString();
 }
 function parseDeprecationMessage(name, raw) {
-    const template = raw.trim() || DEFAULT_DEPRECATION_MESSAGE;
+    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') || DEFAULT_DEPRECATION_MESSAGE;
     for (const m of template.matchAll(/\{([^}]*)\}/g)) {
         if (!PLACEHOLDERS.includes(m[1])) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
@@ -55535,6 +55559,12 @@ function readInputs(get, env = process.env) {
     if (current && publishedAfter === undefined) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-after', 'is required with rollback-version: current.', 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
     }
+    // the release's identity: they guard an exact version as well as `current`
+    const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
+    if (publishedAfter !== undefined && publishedBefore !== undefined && Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, "pass the time the release run ended (the failed run's updated_at) as published-before, and the time it started (run_started_at) as published-after.");
+    }
+    const releaseCommit = parseCommit('release-commit', get('release-commit'));
     const restoreRaw = get('restore-version');
     const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
     if (restoreVersion === rollbackVersion) {
@@ -55593,6 +55623,8 @@ function readInputs(get, env = process.env) {
         strategy: parseStrategy('strategy', get('strategy'), target),
         rollbackVersion,
         publishedAfter,
+        publishedBefore,
+        releaseCommit,
         restoreVersion,
         channel,
         reason,
@@ -57611,7 +57643,7 @@ async function runIncident(req, targetFor, log, options = {}) {
                     r.outcome = 'not-affected';
                     return;
                 }
-                const gate = (0,src_plan/* circuitBreaker */.sL)(before, req.channel, req.rollbackVersion, req.publishedAfter);
+                const gate = (0,src_plan/* circuitBreaker */.sL)(before, req.channel, req.rollbackVersion, req);
                 if (!gate.proceed) {
                     r.outcome = 'skipped';
                     r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
@@ -57623,7 +57655,7 @@ async function runIncident(req, targetFor, log, options = {}) {
                     throw new errors/* InputError */.dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
                 r.plan = plan;
                 r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
-                r.warnings.push(...plan.warnings);
+                r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
                 r.steps.push({ step: 'plan', outcome: 'done', detail: (0,src_plan/* describePlan */.df)(plan).join(' '), at: now() });
             }
             catch (e) {
@@ -58120,12 +58152,6 @@ function renderMultiSummary(multi, books) {
     return parts.join('\n\n') + '\n';
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./src/targets/docker.ts
 var docker = __nccwpck_require__(81740);
 // EXTERNAL MODULE: ./src/targets/helm.ts
@@ -58138,10 +58164,7 @@ var npm = __nccwpck_require__(44123);
 
 
 
-
-
-
-function createTarget(inputs, get, log, userAgent) {
+function createTarget(inputs, get, log, userAgent, hooks = {}) {
     if (inputs.target === 'docker') {
         const d = (0,src_inputs/* readDockerInputs */.qW)(get);
         const target = new docker/* DockerTarget */.Wi({
@@ -58153,6 +58176,7 @@ function createTarget(inputs, get, log, userAgent) {
             password: d.password,
             log,
             userAgent,
+            setSecret: hooks.setSecret,
             // plain http only to a registry on this machine (a registry service container on
             // localhost:5000); loopback traffic never crosses a network
             allowInsecureLoopback: true
@@ -58163,19 +58187,16 @@ function createTarget(inputs, get, log, userAgent) {
                 outputs: async (restore) => ({
                     'previous-digest': target.digestBefore(inputs.channel) ?? '',
                     'restored-digest': restore ? ((await target.digestOf(restore).catch(() => undefined)) ?? '') : ''
-                })
+                }),
+                dispose: () => { }
             }
         };
     }
     if (inputs.target === 'helm') {
         const h = (0,src_inputs/* readHelmInputs */.gH)(get);
-        let kubeconfig;
-        if (h.kubeconfig) {
-            // a private file for this run only: the content is a secret
-            const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'release-rollback-'));
-            kubeconfig = (0,external_node_path_.join)(dir, 'kubeconfig');
-            (0,external_node_fs_.writeFileSync)(kubeconfig, h.kubeconfig, { mode: 0o600 });
-        }
+        // the content is a secret: a private file, written only when helm first runs (a dry
+        // run too: helm reads the history through it) and removed by extras.dispose()
+        const kubeconfig = h.kubeconfig ? new helm/* KubeconfigFile */.oJ(h.kubeconfig) : undefined;
         const target = new helm/* HelmTarget */.YZ({
             release: h.release,
             namespace: h.namespace,
@@ -58194,13 +58215,14 @@ function createTarget(inputs, get, log, userAgent) {
                     const r = target.revisions;
                     const str = (n) => (n !== undefined ? String(n) : '');
                     return { 'previous-revision': str(r.previous), 'restored-revision': str(r.target), 'new-revision': str(r.created) };
-                }
+                },
+                dispose: () => target.dispose()
             }
         };
     }
     return {
         target: new npm/* NpmTarget */.JL({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent }),
-        extras: { outputs: async () => ({}) }
+        extras: { outputs: async () => ({}), dispose: () => { } }
     };
 }
 
@@ -58289,6 +58311,9 @@ function runContext(env) {
 async function run(env = process.env) {
     // every output is set, whatever happens; `failed` until something better is known
     let outputs = { ...EMPTY };
+    // files a target made for this run (the Helm kubeconfig), removed whatever happens
+    const disposers = [];
+    const hooks = { setSecret: (value) => setSecret(value) };
     try {
         // mask secrets before anything else can print them
         for (const secret of [getInput('npm-token'), getInput('github-token'), getInput('registry-password'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
@@ -58312,7 +58337,11 @@ async function run(env = process.env) {
         // several npm packages, one incident
         const names = inputs.packageNames ?? [inputs.packageName];
         if ((inputs.target ?? 'npm') === 'npm' && (names.length > 1 || inputs.fromWorkspaces)) {
-            const { multi, bookkeeping } = await executeMultiRollback({ ...inputs, packageNames: names }, gi, (name) => createTarget({ ...inputs, packageName: name }, get, core_namespaceObject, userAgent).target, gh, ctx, core_namespaceObject);
+            const { multi, bookkeeping } = await executeMultiRollback({ ...inputs, packageNames: names }, gi, (name) => {
+                const { target, extras } = createTarget({ ...inputs, packageName: name }, get, core_namespaceObject, userAgent, hooks);
+                disposers.push(extras.dispose);
+                return target;
+            }, gh, ctx, core_namespaceObject);
             outputs = {
                 ...EMPTY,
                 status: multi.status,
@@ -58332,7 +58361,8 @@ async function run(env = process.env) {
                 setFailed(multi.error.message);
             return;
         }
-        const { target, extras } = createTarget(inputs, get, core_namespaceObject, userAgent);
+        const { target, extras } = createTarget(inputs, get, core_namespaceObject, userAgent, hooks);
+        disposers.push(extras.dispose);
         const { outcome, bookkeeping } = await executeRollback(inputs, gi, target, gh, ctx, core_namespaceObject);
         if (outcome.status === 'skipped') {
             // the circuit breaker said no: nothing to record either
@@ -58350,6 +58380,8 @@ async function run(env = process.env) {
         setFailed((0,errors/* errorMessage */.gJ)(e));
     }
     finally {
+        for (const dispose of disposers)
+            dispose();
         for (const [name, value] of Object.entries(outputs))
             setOutput(name, value);
     }
@@ -58366,7 +58398,8 @@ async function run(env = process.env) {
 /* harmony export */   t: () => (/* binding */ inert)
 /* harmony export */ });
 // Text from users (a reason, a deprecation message) rendered inertly in Markdown:
-// no HTML, no links or images, no emphasis, no @mentions or #references, no table breaks.
+// no HTML, no links or images, no autolinks, no emphasis, no @mentions or #references,
+// no table breaks.
 /** Escapes text for a Markdown paragraph, list item or table cell. Newlines become <br>. */
 function inert(text) {
     return text
@@ -58375,6 +58408,10 @@ function inert(text) {
         .replace(/>/g, '&gt;')
         .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
         .replace(/@/g, '@\u200b') // a zero-width space after @: GitHub notifies nobody
+        // GitHub autolinks bare `scheme://…` and `www.…` (GFM's extended autolinks): a zero-width
+        // space breaks the pattern while the URL still reads as written
+        .replace(/:\/\//g, ':\u200b//')
+        .replace(/(www)\./gi, '$1\u200b.')
         .replace(/\r?\n/g, '<br>');
 }
 /** A Markdown table from a header row and rows (cells must already be inert). */
@@ -58419,18 +58456,54 @@ function prereleaseId(version) {
     const pre = semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(version);
     return pre && typeof pre[0] === 'string' ? pre[0] : pre ? '' : undefined;
 }
+/** `1.2.3` for `1.2.3-beta.4`: the stable version a prerelease line leads to. */
+function releaseOf(version) {
+    const p = semver__WEBPACK_IMPORTED_MODULE_1___default().parse(version);
+    return p ? `${p.major}.${p.minor}.${p.patch}` : version;
+}
+/** True when the versions' publish times tell the order: the bad version records one. */
+function byHistory(state, bad) {
+    const t = state.versions[bad]?.publishedAt;
+    return t !== undefined && !Number.isNaN(Date.parse(t));
+}
 /**
- * The last known good version below `bad`: for `latest` (or a stable bad version) the
- * highest non-deprecated stable version; for a prerelease channel the highest
- * non-deprecated version with the same prerelease identifier (beta, canary, ...).
+ * The last known good version for `bad` on `channel`, among the channel's line: for
+ * `latest` (or a stable bad version) the non-deprecated stable versions; for a prerelease
+ * channel the non-deprecated versions with the bad one's prerelease identifier (beta,
+ * canary, ...).
+ *
+ * - When the registry's publish times tell (the bad version has `publishedAt`): the highest
+ *   of the line **published before the bad one** (a version without a time counts when it
+ *   is lower than the bad one). It may be higher than the bad version: 2.1.0 on latest, a
+ *   backport 1.9.5 published to latest by mistake, gives 2.1.0. (A version with the same
+ *   time as the bad one counts when it is lower.)
+ * - Without times: the highest of the line below the bad version.
+ *
+ * Throws an InputError naming restore-version when the choice would be a stale prerelease:
+ * a new prerelease line (3.0.0-beta.0) whose previous line (2.0.0-beta.N) was released as
+ * stable (2.0.0 exists), so nobody on the channel should go back to 2.0.0-beta.N.
  */
 function lastKnownGood(state, bad, channel) {
     const id = channel === 'latest' ? undefined : prereleaseId(bad);
+    const history = byHistory(state, bad);
+    const badAt = history ? Date.parse(state.versions[bad].publishedAt) : NaN;
+    const before = (v, info) => {
+        if (!history)
+            return semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad);
+        const at = info.publishedAt === undefined ? NaN : Date.parse(info.publishedAt);
+        // no time, or the same time as the bad one (order unknown): below it counts
+        return Number.isNaN(at) || at === badAt ? semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad) : at < badAt;
+    };
     const candidates = Object.entries(state.versions)
-        .filter(([v, info]) => semver__WEBPACK_IMPORTED_MODULE_1___default().valid(v) !== null && !info.deprecated && semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad))
+        .filter(([v, info]) => semver__WEBPACK_IMPORTED_MODULE_1___default().valid(v) !== null && v !== bad && !info.deprecated && before(v, info))
         .map(([v]) => v)
         .filter((v) => (id === undefined ? semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(v) === null : prereleaseId(v) === id));
-    return candidates.sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))[0];
+    const chosen = candidates.sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))[0];
+    if (chosen !== undefined && id !== undefined && releaseOf(chosen) !== releaseOf(bad) && releaseOf(chosen) in state.versions) {
+        const line = id === '' ? 'prerelease' : id;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`, `give restore-version explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`);
+    }
+    return chosen;
 }
 function planRollback(req, state) {
     const bad = req.rollbackVersion;
@@ -58451,7 +58524,12 @@ function planRollback(req, state) {
         restoreChosen = true;
         if (restore === undefined) {
             const kind = req.channel !== 'latest' && prereleaseId(bad) !== undefined ? `'${prereleaseId(bad)}' prerelease` : 'stable';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty and ${req.packageName} has no non-deprecated ${kind} version below ${bad} to restore.`, 'give the version to restore explicitly.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad} to restore.`, 'give the version to restore explicitly.');
+        }
+        // chosen by history, it can be higher than the bad version (that is no roll-forward: it
+        // is what the channel held before); a republish would publish its code under a lower number
+        if (req.strategy === 'republish' && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`, `use strategy: retag (the channel goes back to ${restore}), or give restore-version explicitly.`);
         }
     }
     else {
@@ -58555,37 +58633,74 @@ function describePlan(plan) {
     return lines;
 }
 /**
- * The circuit breaker for automation: resolves `current` to what the channel holds, and
- * with `publishedAfter` lets the rollback proceed only when the version to roll back was
- * published after that time (so a failed pipeline never rolls back an older release, and
- * a re-run after the rollback does nothing).
+ * The circuit breaker for automation: resolves `current` to what the channel holds (a
+ * version we republished stands for the bad one it replaced), then lets the rollback
+ * proceed only when that version is the release that failed:
+ *
+ * - published after `publishedAfter` and at or before `publishedBefore` (each when given);
+ * - built from `releaseCommit`, when given and the version records its commit; a version
+ *   that records none is judged by the time window alone, and the gate says so in `warnings`.
+ *
+ * Otherwise it returns `proceed: false` with the reason (nothing is rolled back; a re-run
+ * after the rollback lands here too). The same checks guard an exact version when given.
+ * A time window on a version that records no publish time cannot be checked: that is an
+ * InputError (naming rollback-version for `current`), never a skip that would repeat forever.
+ *
+ * `guard` may be the publishedAfter time alone (the older form). Pure: no I/O.
  */
-function circuitBreaker(state, channel, requested, publishedAfter) {
+function circuitBreaker(state, channel, requested, guard, more = {}) {
+    const g = typeof guard === 'string' ? { ...more, publishedAfter: guard } : { ...more, ...guard };
+    const { publishedAfter, publishedBefore } = g;
+    const releaseCommit = g.releaseCommit?.toLowerCase();
     const holder = state.distTags[channel];
+    const current = requested === 'current';
     let version = requested;
-    if (requested === 'current') {
+    if (current) {
         if (holder === undefined) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, 'check the channel input.');
         }
         // a version we republished stands for the bad one it replaced: never roll it back in turn
         version = state.versions[holder]?.republishOf ?? holder;
     }
-    if (publishedAfter === undefined)
+    if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined)
         return { proceed: true, rollbackVersion: version };
-    const publishedAt = state.versions[version]?.publishedAt;
     if (!(version in state.versions))
         return { proceed: true, rollbackVersion: version }; // planning names the unknown version
-    if (publishedAt === undefined) {
-        return { proceed: false, holder, reason: `the registry gives no publish time for ${state.name}@${version}, so it cannot be shown to come from the release that failed: nothing was rolled back.` };
+    const info = state.versions[version];
+    const subject = current ? `'${channel}' holds ${version}` : `${state.name}@${version}`;
+    const verdict = current ? 'it did not come from the release that failed, so nothing was rolled back.' : 'it is not the release named by the inputs, so nothing was rolled back.';
+    const warnings = [];
+    // 1. the commit: proof when the version records one
+    if (releaseCommit !== undefined) {
+        const commit = info.commit?.toLowerCase();
+        if (commit !== undefined && commit !== releaseCommit) {
+            return { proceed: false, holder, reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (release-commit): ${verdict}` };
+        }
+        if (commit === undefined) {
+            warnings.push(publishedAfter === undefined && publishedBefore === undefined
+                ? `${state.name}@${version} records no commit, so release-commit could not be compared; it is rolled back because rollback-version names it.`
+                : `${state.name}@${version} records no commit, so release-commit could not be compared; it was identified by its publish time alone.`);
+        }
     }
-    if (Date.parse(publishedAt) <= Date.parse(publishedAfter)) {
-        return {
-            proceed: false,
-            holder,
-            reason: `'${channel}' holds ${version}, published ${publishedAt}, which is not after ${publishedAfter}: it did not come from the release that failed, so nothing was rolled back.`
-        };
+    // 2. the time window
+    if (publishedAfter !== undefined || publishedBefore !== undefined) {
+        const publishedAt = info.publishedAt;
+        const at = publishedAt === undefined ? NaN : Date.parse(publishedAt);
+        if (publishedAt === undefined || Number.isNaN(at)) {
+            if (current) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so it can never be shown to come from the release that failed.`, `give the exact version to roll back instead of current, once you have checked that ${version} is the bad one.`);
+            }
+            const input = publishedAfter !== undefined ? 'published-after' : 'published-before';
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `cannot be checked: the target records no publish time for ${state.name}@${version}.`, `leave published-after and published-before empty (rollback-version already names the version${releaseCommit !== undefined ? '; release-commit still guards it' : ''}).`);
+        }
+        if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) {
+            return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}` };
+        }
+        if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
+            return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}` };
+        }
     }
-    return { proceed: true, rollbackVersion: version };
+    return warnings.length > 0 ? { proceed: true, rollbackVersion: version, warnings } : { proceed: true, rollbackVersion: version };
 }
 /**
  * The version a fix-forward republish gets: the next one above the bad version on the
@@ -58620,13 +58735,12 @@ function fixForwardVersion(bad) {
 /* harmony export */   Ic: () => (/* binding */ describeFailure),
 /* harmony export */   bD: () => (/* binding */ withRetry),
 /* harmony export */   c2: () => (/* binding */ statusOf),
-/* harmony export */   h0: () => (/* binding */ writeThenConfirm),
 /* harmony export */   r3: () => (/* binding */ isRetryable),
 /* harmony export */   rM: () => (/* binding */ nextDelay),
 /* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
-/* unused harmony export retryAfterMs */
+/* unused harmony exports retryAfterMs, writeThenConfirm */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
 
 const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, deadlineMs: 120_000 };
@@ -58713,7 +58827,7 @@ async function writeThenConfirm(what, write, confirm, options) {
             await write();
         }
         catch (e) {
-            if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS)
+            if (e instanceof RollbackError)
                 throw e;
             failure = e;
         }
@@ -58727,7 +58841,7 @@ async function writeThenConfirm(what, write, confirm, options) {
         if (delay === undefined) {
             if (failure)
                 throw explain(failure);
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
+            throw new RegistryError(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
         }
         log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
         await sleep(delay);
@@ -58744,7 +58858,7 @@ async function writeThenConfirm(what, write, confirm, options) {
 /* harmony export */   Wi: () => (/* binding */ DockerTarget),
 /* harmony export */   zZ: () => (/* binding */ parseImage)
 /* harmony export */ });
-/* unused harmony exports MEDIA_TYPES, MANIFEST_ACCEPT, TAG_PATTERN, BUILTIN_TOKEN_REALM_HOSTS, defaultDockerConfigPath, readDockerConfigAuth, HttpError, parseChallenge */
+/* unused harmony exports MEDIA_TYPES, MANIFEST_ACCEPT, TAG_PATTERN, OCI_CREATED, OCI_REVISION, BUILTIN_TOKEN_REALM_HOSTS, defaultDockerConfigPath, readDockerConfigAuth, HttpError, parseChallenge */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(73024);
@@ -58756,16 +58870,21 @@ async function writeThenConfirm(what, write, confirm, options) {
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(62088);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_4__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(83916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(49809);
+/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(40578);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(49809);
 // Container images on an OCI / Docker distribution registry: versions are tags, a channel
 // is a moving tag (latest, stable, ...) that "holds" the version tag with the same digest.
-// Moving a channel retags without pulling: GET the version's manifest accepting all four
-// manifest media types, PUT the unchanged bytes under the channel tag, check the digest,
-// read the tag back. A multi-arch index stays the same index with the same digest.
+// Moving a channel retags without pulling: GET the version's manifest (by the digest its
+// tag had when the rollback was planned) accepting all four manifest media types, PUT the
+// unchanged bytes under the channel tag, check the digest, read the tag back. A multi-arch
+// index stays the same index with the same digest. The PUT is guarded (src/guard.ts): the
+// channel's digest is read right before it and before every retry, and must still be the
+// one the plan saw (or already the restore digest).
 //
 // Credentials (Basic, or Basic to the token realm for a Bearer token) go only to the
 // registry's own origin and to a token realm on the registry's host or an allowed host,
 // over https (http only on loopback, for tests). Redirects are never followed with them.
+
 
 
 
@@ -58786,6 +58905,13 @@ const KNOWN_MEDIA_TYPES = new Set(Object.values(MEDIA_TYPES));
 const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 /** The manifest size distribution itself refuses above. */
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** The largest image config read for its labels. */
+const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+/** A manifest digest as a reference: `sha256:<64 hex>` (or sha512). */
+const DIGEST_PATTERN = /^sha(256:[0-9a-f]{64}|512:[0-9a-f]{128})$/;
+/** The OCI annotations (and, in an image config, labels) that say when and from what an image was built. */
+const OCI_CREATED = 'org.opencontainers.image.created';
+const OCI_REVISION = 'org.opencontainers.image.revision';
 /**
  * Token services on another host that a registry is known to use, so credentials may go
  * there (over https). Anything else must be allowed by name with `tokenRealmHosts`.
@@ -59002,10 +59128,14 @@ class DockerTarget {
     insufficientScope = false;
     before = new Map();
     inspected = false;
+    /** the state the last inspect() read (and this target's own writes since) */
+    seen;
+    /** build identities by manifest digest (a digest's content never changes) */
+    identities = new Map();
     constructor(options) {
         this.options = options;
         this.ref = parseImage(options.image);
-        this.retry = options.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .DEFAULT_RETRY */ .vI;
+        this.retry = options.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_7__/* .DEFAULT_RETRY */ .vI;
         this.prefix = options.tagPrefix ?? '';
         if (this.prefix !== '' && !TAG_PATTERN.test(`${this.prefix}0.0.0`)) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('tag-prefix', `${JSON.stringify(this.prefix.slice(0, 60))} cannot start a tag.`, "use letters, digits, '.', '_' or '-' (and no '.' or '-' first), such as v.");
@@ -59035,7 +59165,28 @@ class DockerTarget {
             this.credentialSource = `the docker config ${path}`;
             if (!this.credentials)
                 this.missingHint = dockerConfigHint(path, this.ref.registry);
+            // decoded here, so nothing masked them yet: the password, and the base64 pair it came as
+            if (this.credentials) {
+                this.secret(this.credentials.password);
+                this.secret(Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64'));
+            }
         }
+    }
+    secret(value) {
+        if (value !== '')
+            this.options.setSecret?.(value);
+    }
+    /** version -> tag, for the tags that are `tagPrefix` + an exact semantic version. */
+    versionTags(tags) {
+        const out = new Map();
+        for (const tag of tags) {
+            if (!tag.startsWith(this.prefix))
+                continue;
+            const v = tag.slice(this.prefix.length);
+            if (semver__WEBPACK_IMPORTED_MODULE_4___default().valid(v) === v)
+                out.set(v, tag);
+        }
+        return out;
     }
     /** `1.2.3` -> `v1.2.3` with tag-prefix `v`. */
     tagFor(version) {
@@ -59062,23 +59213,23 @@ class DockerTarget {
         // 2. push: open a blob upload (needs push, changes no tag) and cancel it at once
         let started;
         try {
-            started = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(`checking push access to ${this.ref.name}`, () => this.request('POST', `${this.repoPath}/blobs/uploads/`), this.retry, this.options.log);
+            started = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(`checking push access to ${this.ref.name}`, () => this.request('POST', `${this.repoPath}/blobs/uploads/`), this.retry, this.options.log);
         }
         catch (e) {
             if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RollbackError */ .ZS)
                 throw e;
-            const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .statusOf */ .c2)(e);
+            const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .statusOf */ .c2)(e);
             const ecr = /\.dkr\.ecr\.[^.]+\.amazonaws\.com(\.cn)?$/.test(this.base.hostname);
             if (status === 401 || (status === 403 && !ecr))
                 throw this.explain(e, 'write');
             // ECR allows retag-only policies (PutImage without InitiateLayerUpload): not conclusive
-            this.options.log.debug(`Could not confirm push access to ${this.ref.name} in advance (${(0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .describeFailure */ .Ic)(e)}); the tag write will tell.`);
+            this.options.log.debug(`Could not confirm push access to ${this.ref.name} in advance (${(0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .describeFailure */ .Ic)(e)}); the tag write will tell.`);
             return;
         }
         const location = started.headers.get('location');
         if (location) {
             // (distribution wants the delete action for this: no new token is fetched for it)
-            await this.request('DELETE', location, { reauthenticate: false }).catch((e) => this.options.log.debug(`Cancelling the probe upload on ${this.ref.registry} failed (${(0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .describeFailure */ .Ic)(e)}); the registry purges it.`));
+            await this.request('DELETE', location, { reauthenticate: false }).catch((e) => this.options.log.debug(`Cancelling the probe upload on ${this.ref.registry} failed (${(0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .describeFailure */ .Ic)(e)}); the registry purges it.`));
         }
     }
     /**
@@ -59094,18 +59245,14 @@ class DockerTarget {
      * are read newest first, 8 at a time, at most `maxVersionTags` of them; a digest no
      * version tag has is reported as the digest itself, which the planner then refuses
      * (or force overrides) like any other unexpected holder.
+     *
+     * For the channels' holders and the preferred versions (only those), publishedAt and
+     * commit come from the image's OCI annotations or config labels (see readIdentity).
      */
     async inspect() {
         const tags = await this.listTags();
         const present = new Set(tags);
-        const versionTags = new Map();
-        for (const tag of tags) {
-            if (!tag.startsWith(this.prefix))
-                continue;
-            const v = tag.slice(this.prefix.length);
-            if (semver__WEBPACK_IMPORTED_MODULE_4___default().valid(v) === v)
-                versionTags.set(v, tag);
-        }
+        const versionTags = this.versionTags(tags);
         const limit = this.options.concurrency ?? 8;
         const channelDigests = new Map();
         await mapLimit(this.options.channels.filter((c) => present.has(c)), limit, async (c) => {
@@ -59149,23 +59296,177 @@ class DockerTarget {
             for (const [c, d] of channelDigests)
                 this.before.set(c, d);
         }
+        this.seen = {
+            distTags: { ...distTags },
+            channels: new Map(channelDigests),
+            versions: new Map(Object.entries(versions).flatMap(([v, info]) => (info.digest ? [[v, info.digest]] : [])))
+        };
+        if (this.options.readIdentity ?? true) {
+            const matter = [...new Set([...preferred, ...Object.values(distTags)])].filter((v) => versions[v]?.digest !== undefined);
+            await mapLimit(matter, limit, async (v) => {
+                const id = await this.identityOf(versions[v].digest, this.tagFor(v));
+                if (id.created)
+                    versions[v].publishedAt = id.created;
+                if (id.revision)
+                    versions[v].commit = id.revision;
+            });
+        }
         return { name: this.ref.name, distTags, versions };
     }
-    async pointChannel(channel, version) {
+    /**
+     * When and from what the image `digest` (tagged `tag`) was built; {} when it does not say,
+     * or when it cannot be read (with a warning: a rollback gated on the publish time is then
+     * skipped, never run on a guess).
+     */
+    identityOf(digest, tag) {
+        let found = this.identities.get(digest);
+        if (!found) {
+            found = this.readIdentity(digest).catch((e) => {
+                this.identities.delete(digest); // a later inspect() may try again
+                this.options.log.warning(`Could not read when and from which commit ${this.ref.name}:${tag} (${short(digest)}) was built (${e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RollbackError */ .ZS ? e.message : (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .describeFailure */ .Ic)(e)}); its publish time is taken as unknown.`);
+                return {};
+            });
+            this.identities.set(digest, found);
+        }
+        return found;
+    }
+    /** The annotations of the manifest (or index, then its first platform's manifest), else the config's labels. */
+    async readIdentity(digest) {
+        const what = `reading the build annotations of ${this.ref.name}@${short(digest)}`;
+        const top = await this.read(what, () => this.getManifest(digest));
+        const doc = parseObject(top.bytes);
+        let id = identityFrom(doc.annotations);
+        let manifest = doc;
+        if (!complete(id) && (top.mediaType === MEDIA_TYPES.ociIndex || top.mediaType === MEDIA_TYPES.dockerManifestList)) {
+            // an index's config lives in its platform manifests: the first real one (buildx adds
+            // attestation manifests with platform unknown/unknown)
+            const entries = Array.isArray(doc.manifests) ? doc.manifests : [];
+            const first = entries.find((m) => typeof m?.digest === 'string' && DIGEST_PATTERN.test(m.digest) && m.platform?.os !== 'unknown');
+            if (!first)
+                return id;
+            const child = await this.read(what, () => this.getManifest(first.digest));
+            manifest = parseObject(child.bytes);
+            id = merge(id, identityFrom(manifest.annotations));
+        }
+        const config = manifest.config;
+        if (!complete(id) && typeof config?.digest === 'string' && DIGEST_PATTERN.test(config.digest)) {
+            const blob = await this.read(what, () => this.getBlob(config.digest, MAX_CONFIG_BYTES));
+            const labels = parseObject(blob).config?.Labels;
+            id = merge(id, identityFrom(labels));
+        }
+        return id;
+    }
+    /**
+     * Retags `channel` with the image `version` had when the rollback was planned (the last
+     * inspect(): fetched by that digest, so a version tag moved since cannot change what is
+     * written). Guarded: right before the PUT, and before every retry, the channel's digest is
+     * read; unless it is still the digest `expected` stood for at plan time (or already the
+     * restore digest: 'already'), nothing is written and a ChannelMovedError names the holder.
+     */
+    async pointChannel(channel, version, expected) {
         if (!TAG_PATTERN.test(channel))
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('channel', `${JSON.stringify(channel.slice(0, 80))} is not a valid image tag.`, 'use a tag such as latest or stable.');
         const tag = this.tagFor(version);
-        const source = await this.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.getManifest(tag), { tag, input: 'restore-version' });
-        const current = await this.read(`reading ${this.ref.name}:${channel}`, () => this.headDigest(channel), { tag: channel });
-        if (current === source.digest)
-            return 'already';
-        return this.writeThenConfirm(`moving '${channel}' to ${tag} (${short(source.digest)})`, async () => {
-            const reply = await this.request('PUT', `${this.repoPath}/manifests/${channel}`, { contentType: source.mediaType, body: source.bytes });
-            const stored = reply.headers.get('docker-content-digest');
-            if (stored && stored !== source.digest) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`, `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`);
+        const source = await this.restoreManifest(version);
+        const expectedDigest = await this.expectedDigest(channel, expected);
+        const what = `moving '${channel}' to ${tag} (${short(source.digest)})`;
+        const head = () => this.read(`reading ${this.ref.name}:${channel}`, () => this.headDigest(channel), { tag: channel });
+        let outcome;
+        try {
+            ;
+            ({ outcome } = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_6__/* .guardedWrite */ .m)({
+                what,
+                channel,
+                wanted: `${version} (${short(source.digest)})`,
+                expected: expected === undefined ? undefined : `${expected}${expectedDigest && expectedDigest !== expected ? ` (${short(expectedDigest)})` : ''}`,
+                read: head,
+                holderOf: (digest) => (digest === undefined ? undefined : this.nameOf(digest)),
+                isDone: (digest) => digest === source.digest,
+                isExpected: (digest) => digest === expectedDigest,
+                write: async () => {
+                    const reply = await this.request('PUT', `${this.repoPath}/manifests/${channel}`, { contentType: source.mediaType, body: source.bytes });
+                    const stored = reply.headers.get('docker-content-digest');
+                    if (stored && stored !== source.digest) {
+                        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`, `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`);
+                    }
+                },
+                policy: this.retry,
+                log: this.options.log,
+                explain: (e) => this.explain(e, 'write', {})
+            }));
+        }
+        catch (e) {
+            if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_6__/* .ChannelMovedError */ .N && e.holder !== undefined && DIGEST_PATTERN.test(e.holder)) {
+                // name the image by its version tag when one has it (read only now: this is the stop)
+                const named = await this.findVersionOf(e.holder).catch(() => undefined);
+                if (named)
+                    throw new _guard_js__WEBPACK_IMPORTED_MODULE_6__/* .ChannelMovedError */ .N(e.channel, `${named} (${short(e.holder)})`, e.expected, e.wanted);
             }
-        }, async () => (await this.read(`reading ${this.ref.name}:${channel}`, () => this.headDigest(channel), { tag: channel })) === source.digest);
+            throw e;
+        }
+        if (this.seen) {
+            this.seen.channels.set(channel, source.digest);
+            this.seen.distTags[channel] = version;
+        }
+        return outcome;
+    }
+    /** The manifest to write: by the digest `version`'s tag had at plan time, checked against it. */
+    async restoreManifest(version) {
+        const tag = this.tagFor(version);
+        const planned = this.seen?.versions.get(version);
+        if (!planned) {
+            // the plan named the version without reading its tag (an auto-chosen restore
+            // version): what the tag holds now is the first and only look at it
+            this.options.log.debug(`${this.ref.name}:${tag} was not read when planning; reading it now.`);
+            return this.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.getManifest(tag), { tag, input: 'restore-version' });
+        }
+        try {
+            return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(`reading the manifest of ${this.ref.name}:${tag} (${short(planned)})`, () => this.getManifest(planned), this.retry, this.options.log);
+        }
+        catch (e) {
+            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .statusOf */ .c2)(e) === 404) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('restore-version', `the image ${this.ref.name}:${tag} had when the rollback was planned (${planned}) is no longer on ${this.ref.registry}: it was deleted meanwhile.`, `check what ${tag} is now (skopeo inspect --raw docker://${this.ref.name}:${tag}), and re-run to plan from the registry as it is.`);
+            }
+            throw this.explain(e, 'read', {});
+        }
+    }
+    /** The digest the channel must still have for the write to go ahead; undefined: no such tag. */
+    async expectedDigest(channel, expected) {
+        if (expected === undefined)
+            return undefined;
+        const seen = this.seen;
+        if (seen?.distTags[channel] === expected && seen.channels.has(channel))
+            return seen.channels.get(channel);
+        if (DIGEST_PATTERN.test(expected))
+            return expected; // a holder no version tag had, named by its digest
+        const known = seen?.versions.get(expected);
+        if (known)
+            return known;
+        // a version the last inspect() did not read (or none ran): its tag now
+        const now = await this.digestOfTag(this.tagFor(expected));
+        if (now === undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The rollback expected '${channel}' to hold ${expected}, but ${this.ref.name} has no tag ${this.tagFor(expected)} to compare it with: nothing was written.`, `look at what '${channel}' holds now and re-run to plan from the registry as it is.`);
+        }
+        return now;
+    }
+    /** A digest named by a version tag the last inspect() saw with it, else the digest itself. */
+    nameOf(digest) {
+        const names = [...(this.seen?.versions ?? [])].filter(([, d]) => d === digest).map(([v]) => v);
+        const name = names.sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare))[0];
+        return name ? `${name} (${short(digest)})` : digest;
+    }
+    /**
+     * The highest version whose tag has `digest` now, among the newest 100 version tags (the
+     * error path: naming a new holder must not hold the error back for long).
+     */
+    async findVersionOf(digest) {
+        const versions = [...this.versionTags(await this.listTags()).keys()].sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare)).slice(0, Math.min(100, this.options.maxVersionTags ?? 500));
+        const found = [];
+        await mapLimit(versions, this.options.concurrency ?? 8, async (v) => {
+            if ((await this.headDigest(this.tagFor(v))) === digest)
+                found.push(v);
+        });
+        return found.sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare))[0];
     }
     // --- registry reads ------------------------------------------------------------------
     get repoPath() {
@@ -59200,7 +59501,7 @@ class DockerTarget {
             reply = await this.request('HEAD', `${this.repoPath}/manifests/${tag}`, { accept: MANIFEST_ACCEPT });
         }
         catch (e) {
-            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .statusOf */ .c2)(e) === 404)
+            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .statusOf */ .c2)(e) === 404)
                 return undefined;
             throw e;
         }
@@ -59210,16 +59511,22 @@ class DockerTarget {
         // a registry that does not say: read the manifest and hash it
         return (await this.getManifest(tag)).digest;
     }
-    async getManifest(tag) {
-        const reply = await this.request('GET', `${this.repoPath}/manifests/${tag}`, { accept: MANIFEST_ACCEPT });
+    /** A manifest by tag or by digest; by digest, the bytes must hash to it. */
+    async getManifest(reference) {
+        const byDigest = DIGEST_PATTERN.test(reference);
+        const tag = byDigest ? `@${reference}` : `:${reference}`;
+        const reply = await this.request('GET', `${this.repoPath}/manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         const bytes = reply.body;
         if (bytes.length > MAX_MANIFEST_BYTES)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The manifest of ${this.ref.name}:${tag} is ${bytes.length} bytes, over the 4 MiB registries accept.`, 'check the tag.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The manifest of ${this.ref.name}${tag} is ${bytes.length} bytes, over the 4 MiB registries accept.`, 'check the tag.');
         const said = reply.headers.get('docker-content-digest') ?? undefined;
-        const algorithm = said?.startsWith('sha512:') ? 'sha512' : 'sha256';
+        const algorithm = (byDigest ? reference : said)?.startsWith('sha512:') ? 'sha512' : 'sha256';
         const digest = digestOfBytes(bytes, algorithm);
         if (said && said !== digest) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} served ${this.ref.name}:${tag} as ${said}, but the bytes hash to ${digest}: something between here and the registry changed them.`, 'check for a proxy that rewrites responses, and re-run.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} served ${this.ref.name}${tag} as ${said}, but the bytes hash to ${digest}: something between here and the registry changed them.`, 'check for a proxy that rewrites responses, and re-run.');
+        }
+        if (byDigest && digest !== reference) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} answered ${this.ref.name}${tag} with bytes that hash to ${digest}: not that image, so nothing was written from it.`, 'check for a proxy or cache between here and the registry that rewrites or mixes up responses, and re-run.');
         }
         let mediaType = (reply.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
         if (!KNOWN_MEDIA_TYPES.has(mediaType)) {
@@ -59233,9 +59540,20 @@ class DockerTarget {
             }
         }
         if (!KNOWN_MEDIA_TYPES.has(mediaType)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.name}:${tag} is a ${mediaType || 'manifest of no known type'}, not an OCI or Docker v2 image manifest or index: retagging it could not keep its digest.`, 're-push the image with a current Docker or buildx (schema 2 / OCI), or move the tag by hand.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.name}${tag} is a ${mediaType || 'manifest of no known type'}, not an OCI or Docker v2 image manifest or index: retagging it could not keep its digest.`, 're-push the image with a current Docker or buildx (schema 2 / OCI), or move the tag by hand.');
         }
         return { bytes, mediaType, digest };
+    }
+    /** A blob (an image config), checked against its digest. */
+    async getBlob(digest, maxBytes) {
+        const reply = await this.request('GET', `${this.repoPath}/blobs/${digest}`);
+        if (reply.body.length > maxBytes)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The blob ${this.ref.name}@${digest} is ${reply.body.length} bytes, more than an image config should be.`, 'check the image.');
+        const got = digestOfBytes(reply.body, digest.startsWith('sha512:') ? 'sha512' : 'sha256');
+        if (got !== digest) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} answered the blob ${this.ref.name}@${digest} with bytes that hash to ${got}.`, 'check for a proxy that rewrites responses, and re-run.');
+        }
+        return reply.body;
     }
     // --- HTTP with auth ------------------------------------------------------------------
     /**
@@ -59372,6 +59690,7 @@ class DockerTarget {
         const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : '';
         if (!token)
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The token service ${realm.origin} answered without a token.`, 'check the registry.');
+        this.secret(token);
         const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
         this.setAuth({ scheme: 'bearer', header: `Bearer ${token}`, expiresAt: Date.now() + ttl * 1000 });
     }
@@ -59416,14 +59735,11 @@ class DockerTarget {
     /** Runs a read with retries; failures become errors that say what to do. */
     async read(what, fn, context = {}) {
         try {
-            return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(what, fn, this.retry, this.options.log);
+            return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(what, fn, this.retry, this.options.log);
         }
         catch (e) {
             throw this.explain(e, 'read', context);
         }
-    }
-    writeThenConfirm(what, write, confirm) {
-        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .writeThenConfirm */ .h0)(what, write, confirm, { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write', {}) });
     }
     /** Turns a failure into an error that says what to do. Never includes the password or a token. */
     explain(e, kind, context = {}) {
@@ -59460,12 +59776,12 @@ class DockerTarget {
             if (status === 405 && kind === 'write') {
                 return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, 'point the image input at the registry the image is pushed to.', status, e.registryCode);
             }
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, e.registryCode);
+            return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, e.registryCode);
         }
         const code = e.code;
         const message = e instanceof NetworkError ? e.message : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`;
         const tls = /SSL|TLS|CERT|SELF_SIGNED/i.test(code ?? '');
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: ${message}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(e)
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: ${message}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .isRetryable */ .r3)(e)
             ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
             : tls
                 ? `the TLS connection to ${where} failed: it must serve https with a certificate the runner trusts (NODE_EXTRA_CA_CERTS for a private CA).`
@@ -59513,6 +59829,40 @@ function nextLink(header, requested) {
     }
     return undefined;
 }
+/** A JSON object from bytes; {} when they are not one. */
+function parseObject(bytes) {
+    try {
+        const doc = JSON.parse(bytes.toString('utf8'));
+        return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? doc : {};
+    }
+    catch {
+        return {};
+    }
+}
+/** created / revision from OCI annotations or image labels (the same keys); malformed values are left out. */
+function identityFrom(map) {
+    if (map === null || typeof map !== 'object')
+        return {};
+    const m = map;
+    const id = {};
+    const created = m[OCI_CREATED];
+    // RFC 3339 with a date and a time; "0001-01-01T00:00:00Z" and the epoch are reproducible-build placeholders, not times
+    if (typeof created === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(created.trim())) {
+        const at = Date.parse(created.trim());
+        if (!Number.isNaN(at) && at > 0)
+            id.created = new Date(at).toISOString();
+    }
+    const revision = m[OCI_REVISION];
+    if (typeof revision === 'string' && revision.trim() !== '' && revision.trim().length <= 200)
+        id.revision = revision.trim();
+    return id;
+}
+function merge(a, b) {
+    return { created: a.created ?? b.created, revision: a.revision ?? b.revision };
+}
+function complete(id) {
+    return id.created !== undefined && id.revision !== undefined;
+}
 
 
 /***/ }),
@@ -59526,14 +59876,22 @@ function nextLink(header, requested) {
 /* harmony export */   YY: () => (/* binding */ parseReleaseName),
 /* harmony export */   YZ: () => (/* binding */ HelmTarget),
 /* harmony export */   h_: () => (/* binding */ parseHelmMatch),
-/* harmony export */   jH: () => (/* binding */ HELM_CHANNEL)
+/* harmony export */   jH: () => (/* binding */ HELM_CHANNEL),
+/* harmony export */   oJ: () => (/* binding */ KubeconfigFile)
 /* harmony export */ });
-/* unused harmony exports HISTORY_READ_MAX, MAX_DESCRIPTION, execHelm, normaliseVersion, chartVersionOf */
+/* unused harmony exports HISTORY_READ_MAX, MAX_DESCRIPTION, execHelm, helmEnvironment, normaliseVersion, chartVersionOf */
 /* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(12697);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(62088);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(22464);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(48161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(62088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(83916);
+/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(40578);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(22464);
 // A Helm release, through the helm CLI (argument arrays, never a shell; JSON output only).
 //
 // The model: a release has one channel (HELM_CHANNEL, 'deployed'). It holds the app version
@@ -59549,6 +59907,16 @@ function nextLink(header, requested) {
 // good revision and the failed ones after it: the one a rollback has to undo. So a failed
 // upgrade to the bad version is rolled back, and a failed earlier rollback is tried again
 // instead of being taken for done.
+//
+// The rollback is guarded (src/guard.ts): right before `helm rollback` the history is read
+// again, and unless the release still holds what the plan saw, at the revision it saw (or
+// already the restore version), nothing runs. helm runs with an environment stripped of the
+// action's inputs and of tokens (helmEnvironment), and the kubeconfig secret lives in a
+// private file only while the run needs it (KubeconfigFile).
+
+
+
+
 
 
 
@@ -59559,8 +59927,77 @@ const HELM_CHANNEL = 'deployed';
 const HISTORY_READ_MAX = 1024;
 /** `helm rollback --description` takes at most this many characters (helm's MaxDescriptionLength). */
 const MAX_DESCRIPTION = 256;
-/** The default runner: @actions/exec, silent, with the exit code returned rather than thrown. */
-const execHelm = (command, args) => (0,_actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H)(command, args, { silent: true, ignoreReturnCode: true });
+/**
+ * The default runner: @actions/exec, silent, with the exit code returned rather than thrown,
+ * in helmEnvironment() (no inputs, no tokens).
+ */
+const execHelm = (command, args) => (0,_actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H)(command, args, { silent: true, ignoreReturnCode: true, env: helmEnvironment(process.env) });
+/** Names that hold a credential this run has (or might have) and helm has no use for. */
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE_?KEY|(^|_)AUTH($|_)/i;
+/**
+ * Kept even when the name looks like a credential: what helm itself reads, and what the
+ * kubeconfig's exec credential plugins read from helm's environment (aws eks get-token,
+ * kubelogin, gke-gcloud-auth-plugin): without them helm cannot reach an EKS, AKS or GKE
+ * cluster.
+ */
+const HELM_NEEDS = /^(PATH|HOME|KUBECONFIG|(HTTPS?|NO|ALL)_PROXY|HELM_.*|XDG_.*|AWS_.*|AZURE_.*|AAD_.*|GOOGLE_.*|CLOUDSDK_.*)$/i;
+/**
+ * The environment helm runs in: this process's, without the action's inputs (`INPUT_*`:
+ * the kubeconfig and every token passed as an input) and without anything named like a
+ * token, secret or password (NPM_TOKEN, NODE_AUTH_TOKEN, GITHUB_TOKEN, ACTIONS_RUNTIME_TOKEN,
+ * ...), except what helm needs (PATH, HOME, KUBECONFIG, HELM_*, XDG_*, proxies, and the
+ * cloud credentials of kubeconfig exec plugins: AWS_*, AZURE_*, AAD_*, GOOGLE_*, CLOUDSDK_*).
+ */
+function helmEnvironment(env) {
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined || /^INPUT_/i.test(name))
+            continue;
+        if (SECRET_NAME.test(name) && !HELM_NEEDS.test(name))
+            continue;
+        out[name] = value;
+    }
+    return out;
+}
+/**
+ * The kubeconfig secret as a file for helm's --kubeconfig: written (0600, in a 0700
+ * directory of its own under RUNNER_TEMP) when helm first needs it, removed by dispose(),
+ * which the run calls when it ends (and, as a last resort, when the process exits).
+ */
+class KubeconfigFile {
+    content;
+    parent;
+    dir;
+    onExit = () => this.dispose();
+    constructor(content, parent = process.env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)()) {
+        this.content = content;
+        this.parent = parent;
+    }
+    /** The file's path; writes it on the first call. */
+    path() {
+        if (!this.dir) {
+            const dir = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.parent, 'release-rollback-'));
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'kubeconfig'), this.content, { mode: 0o600 });
+            this.dir = dir;
+            process.once('exit', this.onExit);
+        }
+        return (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.dir, 'kubeconfig');
+    }
+    /** Whether the file exists now (for tests and messages). */
+    get written() {
+        return this.dir !== undefined;
+    }
+    /** Removes the file and its directory; safe to call again, or when it was never written. */
+    dispose() {
+        if (!this.dir)
+            return;
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync)(this.dir, { recursive: true, force: true });
+        this.dir = undefined;
+        process.removeListener('exit', this.onExit);
+    }
+}
+/** `helm rollback --wait` is never repeated on its own: a failed one is reported, and a re-run tries again. */
+const NO_RETRY = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, deadlineMs: 0 };
 const RESTORABLE = new Set(['deployed', 'superseded']);
 const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
 const OUR_DESCRIPTION = /^release-rollback(?: (rr-[0-9a-f]+))?:/;
@@ -59568,7 +60005,7 @@ const OUR_DESCRIPTION = /^release-rollback(?: (rr-[0-9a-f]+))?:/;
 function parseReleaseName(name, raw) {
     const v = raw.trim();
     if (v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`, 'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`, 'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).');
     }
     return v;
 }
@@ -59576,14 +60013,14 @@ function parseReleaseName(name, raw) {
 function parseNamespace(name, raw) {
     const v = raw.trim();
     if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.');
     }
     return v;
 }
 function parseHelmMatch(name, raw) {
     const v = raw.trim() || 'app-version';
     if (v !== 'app-version' && v !== 'chart-version') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).');
     }
     return v;
 }
@@ -59591,14 +60028,14 @@ function parseHelmMatch(name, raw) {
 function parseHelmTimeout(name, raw) {
     const v = raw.trim() || '5m';
     if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
     }
     return v;
 }
 /** `v1.2.3` -> `1.2.3`; undefined when it is not a semantic version. */
 function normaliseVersion(raw) {
     const v = raw.trim().replace(/^[vV](?=\d)/, '');
-    return v !== '' && semver__WEBPACK_IMPORTED_MODULE_1___default().valid(v) !== null && !/^[=\s]/.test(v) ? v : undefined;
+    return v !== '' && semver__WEBPACK_IMPORTED_MODULE_4___default().valid(v) !== null && !/^[=\s]/.test(v) ? v : undefined;
 }
 /**
  * The chart version in helm's `<name>-<version>` (`acme-app-1.2.3` -> `1.2.3`). Chart
@@ -59622,6 +60059,8 @@ class HelmTarget {
     helm;
     /** what the channel held at the last inspect() (for incident ids with rollback-version 'current') */
     holder;
+    /** the latest revision at the last inspect() (or this target's own rollback since): the guard's reference */
+    seenRevision;
     revs = {};
     options;
     constructor(options) {
@@ -59650,9 +60089,16 @@ class HelmTarget {
     }
     /** -n NS, --kubeconfig, --kube-context: the flags every command gets. */
     scope() {
-        const { namespace, kubeconfig, kubeContext } = this.options;
+        const { namespace, kubeContext } = this.options;
+        const k = this.options.kubeconfig;
+        const kubeconfig = k instanceof KubeconfigFile ? k.path() : k;
         // `--flag=value`: a value that starts with '-' cannot be taken for a flag
         return [...(namespace ? ['-n', namespace] : []), ...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []), ...(kubeContext ? [`--kube-context=${kubeContext}`] : [])];
+    }
+    /** Removes the kubeconfig file this target was given as a KubeconfigFile (call it when the run ends). */
+    dispose() {
+        if (this.options.kubeconfig instanceof KubeconfigFile)
+            this.options.kubeconfig.dispose();
     }
     async run(args) {
         this.options.log.debug(`${this.helm} ${args.map(quote).join(' ')}`);
@@ -59661,7 +60107,7 @@ class HelmTarget {
         }
         catch (e) {
             const message = e instanceof Error ? e.message : String(e);
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`Could not run ${this.helm}: ${firstLine(message)}`, /Unable to locate executable/.test(message)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RollbackError */ .ZS(`Could not run ${this.helm}: ${firstLine(message)}`, /Unable to locate executable/.test(message)
                 ? 'install helm on the runner before this step (for example with azure/setup-helm), or give the path to the helm binary.'
                 : 'check that the helm binary can be run on this runner.');
         }
@@ -59672,7 +60118,7 @@ class HelmTarget {
             throw this.explain(r, 'reading the history of');
         const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`);
         if (!Array.isArray(rows) || !rows.every(isHistoryEntry)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`helm history ${this.options.release} -o json printed something other than helm's history rows: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`helm history ${this.options.release} -o json printed something other than helm's history rows: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
         }
         return rows
             .map((row) => ({ ...row, version: this.versionOf(row) }))
@@ -59687,7 +60133,7 @@ class HelmTarget {
             throw this.explain(r, 'reading the status of');
         const release = parseJson(r.stdout, `helm status ${this.options.release} -o json`);
         if (release?.name !== this.options.release || typeof release.info?.status !== 'string') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`helm status ${this.options.release} -o json did not describe the release: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`helm status ${this.options.release} -o json did not describe the release: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
         }
     }
     async inspect() {
@@ -59702,6 +60148,7 @@ class HelmTarget {
         };
         const latest = history.at(-1);
         this.revs = { previous: latest?.revision };
+        this.seenRevision = latest?.revision;
         const ours = latest ? OUR_DESCRIPTION.exec(latest.description) : null;
         if (latest && ours) {
             this.options.log.info(`${this.label}: revision ${latest.revision} (${latest.status}) was written by release-rollback${ours[1] ? ` for incident ${ours[1]}` : ''}.`);
@@ -59726,7 +60173,7 @@ class HelmTarget {
             const lastGood = history.slice(0, i + 1).findLast((e) => RESTORABLE.has(e.status));
             const tried = history.slice(i + 1);
             const candidates = [...tried, ...(lastGood ? [lastGood] : [])].map((e) => e.version).filter((v) => v !== undefined);
-            const holder = candidates.sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))[0];
+            const holder = candidates.sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare))[0];
             if (warn) {
                 this.options.log.warning(`${this.label}: the latest revision ${latest.revision} (${latest.version ?? latest.app_version}) failed (${JSON.stringify(firstLine(latest.description))})` +
                     (lastGood ? `; the last good revision is ${lastGood.revision} (${lastGood.version ?? lastGood.app_version}, ${lastGood.status})` : '; no earlier revision is deployed or superseded') +
@@ -59769,7 +60216,7 @@ class HelmTarget {
         const ours = OUR_DESCRIPTION.exec(latest.description);
         const current = currentRevision(history);
         const verb = latest.status.replace('pending-', '');
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${this.label} is locked by a ${latest.status} (revision ${latest.revision}, ${this.what} ${latest.version ?? (latest.app_version || '?')}` +
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.label} is locked by a ${latest.status} (revision ${latest.revision}, ${this.what} ${latest.version ?? (latest.app_version || '?')}` +
             `${latest.updated ? `, started ${latest.updated}` : ''}${ours ? `, by an earlier release-rollback run${ours[1] ? ` for incident ${ours[1]}` : ''} that did not finish` : ''}): nothing was rolled back.`, `wait for the ${verb} to finish, then re-run. If no helm process is running any more (a cancelled job leaves the release stuck in ${latest.status}), ` +
             `free it by hand${current ? ` with \`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\` (revision ${current.revision} is the last deployed one)` : ''} and re-run.`, undefined, 'HELM_PENDING');
     }
@@ -59789,23 +60236,23 @@ class HelmTarget {
             .map(([v, info]) => `${v} (revision ${info.revision})`)
             .join(', ');
         if (request.rollbackVersion === 'current' && this.holder === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `is current, but ${this.label} holds no version: its history is ${holds}.`, 'give the version to roll back explicitly.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('rollback-version', `is current, but ${this.label} holds no version: its history is ${holds}.`, 'give the version to roll back explicitly.');
         }
         // the same gate runRollback applies next, on the same state: when it skips, so do we
-        const gate = (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .circuitBreaker */ .sL)(state, this.channel, request.rollbackVersion, request.publishedAfter);
+        const gate = (0,_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .circuitBreaker */ .sL)(state, this.channel, request.rollbackVersion, request);
         if (!gate.proceed)
             return;
         const bad = gate.rollbackVersion;
         if (!(bad in state.versions)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`, `give the ${this.what} of a revision in the history${this.match === 'app-version' ? ', or set helm-match: chart-version if you gave a chart version' : ', or set helm-match: app-version if you gave an app version'}.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('rollback-version', `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`, `give the ${this.what} of a revision in the history${this.match === 'app-version' ? ', or set helm-match: chart-version if you gave a chart version' : ', or set helm-match: app-version if you gave an app version'}.`);
         }
         const restore = request.restoreVersion;
         if (restore !== undefined && restore !== this.holder && state.versions[restore]?.revision === undefined) {
             const failedOnly = restore in state.versions;
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned('an older revision of it')}`.trim(), `give a restore-version the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('restore-version', `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned('an older revision of it')}`.trim(), `give a restore-version the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`);
         }
-        if (restore === undefined && semver__WEBPACK_IMPORTED_MODULE_1___default().valid(bad) !== null && (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .lastKnownGood */ .zf)(state, bad, this.channel) === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned('older revisions')}`, 'give the version to restore explicitly, or deploy it with helm upgrade instead.');
+        if (restore === undefined && semver__WEBPACK_IMPORTED_MODULE_4___default().valid(bad) !== null && (0,_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .lastKnownGood */ .zf)(state, bad, this.channel) === undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('restore-version', `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned('older revisions')}`, 'give the version to restore explicitly, or deploy it with helm upgrade instead.');
         }
     }
     /** The incident id for the rollback description (see HelmTargetOptions.request). */
@@ -59814,30 +60261,73 @@ class HelmTarget {
             return this.options.incidentId;
         const request = this.options.request;
         const bad = this.badVersion();
-        return request && bad !== undefined ? (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .incidentId */ ._3)(request.packageName, channel, bad, restoreVersion) : undefined;
+        return request && bad !== undefined ? (0,_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .incidentId */ ._3)(request.packageName, channel, bad, restoreVersion) : undefined;
     }
     /** The version being rolled back, as the plan has it ('current' is what inspect() saw). */
     badVersion() {
         const requested = this.options.request?.rollbackVersion;
         return requested === undefined || requested === 'current' ? this.holder : requested;
     }
-    async pointChannel(channel, version) {
+    /**
+     * `helm rollback` to the newest deployed or superseded revision of `version`, guarded:
+     * right before it, the history is read again; the release must still hold `expected`
+     * (what the plan saw) at the latest revision the last inspect() saw, or already be on
+     * `version` ('already'). Otherwise nothing runs and a ChannelMovedError says what it holds.
+     */
+    async pointChannel(channel, version, expected) {
         if (channel !== this.channel) {
             throw new Error(`${this.label} has one channel, '${this.channel}'; the rollback was planned on '${channel}'.`);
         }
-        const before = await this.history();
-        this.refuseLocked(before);
-        const latest = before.at(-1);
         const id = this.incidentIdFor(channel, version);
-        if (latest?.status === 'deployed' && latest.version === version) {
+        const seenRevision = this.seenRevision;
+        // the history write() read back after the rollback: the guard's read-back, not read twice
+        let readBack;
+        const { outcome, state } = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_6__/* .guardedWrite */ .m)({
+            what: `rolling ${this.label} back to ${version}`,
+            channel,
+            wanted: version,
+            expected: `${expected ?? 'no version'}${seenRevision !== undefined ? ` at revision ${seenRevision}` : ''}`,
+            read: async () => {
+                const fresh = readBack ?? (await this.history());
+                readBack = undefined;
+                this.refuseLocked(fresh);
+                return fresh;
+            },
+            holderOf: (history) => {
+                const latest = history.at(-1);
+                return `${this.holderOf(history, false) ?? 'no version'}${latest ? ` at revision ${latest.revision} (${latest.status})` : ''}`;
+            },
+            isDone: (history) => {
+                const latest = history.at(-1);
+                return latest?.status === 'deployed' && latest.version === version;
+            },
+            isExpected: (history) => this.holderOf(history, false) === expected && (seenRevision === undefined || history.at(-1)?.revision === seenRevision),
+            write: async (history) => {
+                readBack = await this.rollbackTo(history, version, id);
+            },
+            policy: NO_RETRY,
+            log: this.options.log,
+            explain: (e) => new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`Rolling ${this.label} back failed: ${e instanceof Error ? e.message : String(e)}.`, 'check the release with helm history and re-run.')
+        });
+        const latest = state.at(-1);
+        if (outcome === 'already' && latest) {
             const byUs = id !== undefined && latest.description.includes(id);
             this.revs = { previous: latest.revision, target: latest.revision };
             this.options.log.info(`${this.label} is already on ${version} (revision ${latest.revision}${byUs ? `, rolled back by this incident, ${id}` : ''}): no rollback.`);
-            return 'already';
         }
+        this.seenRevision = latest?.revision;
+        return outcome;
+    }
+    /**
+     * Runs `helm rollback` to `version`'s revision in `before` (the guard's fresh read) and
+     * returns the history read back, once it shows the new revision deployed with `version`;
+     * throws an error that says what to do otherwise.
+     */
+    async rollbackTo(before, version, id) {
+        const latest = before.at(-1);
         const target = before.findLast((e) => e.version === version && RESTORABLE.has(e.status) && e.revision > 0);
         if (!target) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${this.label} has no deployed or superseded revision with ${this.what} ${version} to roll back to: its history is ${summarise(before)}. ` +
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.label} has no deployed or superseded revision with ${this.what} ${version} to roll back to: its history is ${summarise(before)}. ` +
                 `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so it may have been pruned.`, `deploy ${version} with helm upgrade instead, or roll back to a version the history still holds.`);
         }
         const bad = this.badVersion() ?? this.holderOf(before, false);
@@ -59868,36 +60358,36 @@ class HelmTarget {
             if (r.exitCode !== 0) {
                 this.options.log.warning(`helm rollback exited ${r.exitCode} (${helmError(r.stderr)}), but the history shows revision ${created.revision} deployed with ${version}.`);
             }
-            return 'written';
+            return after;
         }
         if (isNew) {
             const still = currentRevision(after);
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`helm rollback of ${this.options.release} to revision ${target.revision} (${version}) did not succeed: the new revision ${created.revision} is ${created.status} (${JSON.stringify(firstLine(created.description))})` +
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`helm rollback of ${this.options.release} to revision ${target.revision} (${version}) did not succeed: the new revision ${created.revision} is ${created.status} (${JSON.stringify(firstLine(created.description))})` +
                 `${r.exitCode !== 0 ? `; helm said: ${helmError(r.stderr)}` : ''}.`, `see why the workloads did not become ready (kubectl get pods and events${this.where ? ` in ${this.options.namespace}` : ''}); ` +
                 `${still ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. ` : ''}` +
                 `Re-run to try the rollback again, with a longer helm-timeout (now ${this.options.timeout}) if they only needed more time.`, undefined, 'HELM_ROLLBACK_FAILED');
         }
         if (r.exitCode !== 0)
             throw this.explain(r, 'rolling back');
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`helm rollback of ${this.options.release} to revision ${target.revision} exited 0, but its history shows no new revision (latest: ${created ? `${created.revision} ${created.status}` : 'none'}).`, 'check the release with helm history and re-run.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`helm rollback of ${this.options.release} to revision ${target.revision} exited 0, but its history shows no new revision (latest: ${created ? `${created.revision} ${created.status}` : 'none'}).`, 'check the release with helm history and re-run.');
     }
     /** Turns helm's stderr into an error that says what to do. */
     explain(r, doing) {
         const message = helmError(r.stderr) || `exit code ${r.exitCode}`;
         const release = this.options.release;
         if (/release: not found/.test(message)) {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('release', `Helm release ${release} was not found${this.where || " in the kubeconfig context's namespace"}.`, `check the release and namespace inputs (\`helm list${this.options.namespace ? ` -n ${this.options.namespace}` : ' --all-namespaces'}\` lists the releases).`);
+            return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('release', `Helm release ${release} was not found${this.where || " in the kubeconfig context's namespace"}.`, `check the release and namespace inputs (\`helm list${this.options.namespace ? ` -n ${this.options.namespace}` : ' --all-namespaces'}\` lists the releases).`);
         }
         if (/Kubernetes cluster unreachable/i.test(message)) {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('kubeconfig', `helm cannot reach the cluster (${message}).`, 'check that the kubeconfig secret names the right cluster and that this runner can reach its API server (a private cluster needs a self-hosted runner or a tunnel).');
+            return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('kubeconfig', `helm cannot reach the cluster (${message}).`, 'check that the kubeconfig secret names the right cluster and that this runner can reach its API server (a private cluster needs a self-hosted runner or a tunnel).');
         }
         if (/forbidden|unauthorized|must be logged in|provide credentials|token has expired|certificate/i.test(message)) {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('kubeconfig', `the cluster refused helm's credentials or their permissions (${message}).`, `the kubeconfig's user must be able to read and write helm's release records (Secrets named sh.helm.release.v1.${release}.v*${this.where}) and to update the chart's resources; check the RBAC bound to it and that its token has not expired.`);
+            return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('kubeconfig', `the cluster refused helm's credentials or their permissions (${message}).`, `the kubeconfig's user must be able to read and write helm's release records (Secrets named sh.helm.release.v1.${release}.v*${this.where}) and to update the chart's resources; check the RBAC bound to it and that its token has not expired.`);
         }
         if (/unknown (shorthand )?flag/.test(message)) {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`This helm does not know a flag the rollback needs (${message}).`, 'use helm 3.x or newer.');
+            return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`This helm does not know a flag the rollback needs (${message}).`, 'use helm 3.x or newer.');
         }
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${doing.charAt(0).toUpperCase()}${doing.slice(1)} ${this.label} failed: ${message}.`, "see helm's message; a re-run is safe.", undefined, `HELM_EXIT_${r.exitCode}`);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${doing.charAt(0).toUpperCase()}${doing.slice(1)} ${this.label} failed: ${message}.`, "see helm's message; a re-run is safe.", undefined, `HELM_EXIT_${r.exitCode}`);
     }
 }
 /** The revision helm treats as current: the newest `deployed` one. */
@@ -59938,7 +60428,7 @@ function parseJson(text, command) {
         return JSON.parse(text);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${command} did not print JSON: ${firstLine(text) || '(nothing)'}`, 'use helm 3 or newer as the helm binary.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${command} did not print JSON: ${firstLine(text) || '(nothing)'}`, 'use helm 3 or newer as the helm binary.');
     }
 }
 /** The `Error: ...` line helm prints (warnings on stderr are skipped). */

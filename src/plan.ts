@@ -236,6 +236,12 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
 
   let deprecation: DeprecationAction = { kind: 'off' }
   if (req.deprecate) {
+    // invariant: the message tells users to use `goal`, which must be a published version
+    // that is not deprecated, or the fix-forward version this very plan publishes first
+    // (the runner then checks it exists, in a fresh read, right before the deprecation)
+    if (!republish && (!(goal in state.versions) || (state.versions[goal].deprecated && !req.force))) {
+      throw new Error(`internal: the deprecation of ${bad} would name ${goal}, which ${goal in state.versions ? 'is deprecated' : 'does not exist'}.`)
+    }
     const message = renderDeprecationMessage(req.deprecationMessage, {
       version: bad,
       restore: goal,

@@ -27918,38 +27918,74 @@ var render = __nccwpck_require__(9197);
 ;// CONCATENATED MODULE: ./src/github/issue.ts
 
 
-const LABEL_COLOR = 'b60205';
-/** Creates the labels that do not exist yet (another run creating one at the same time is fine). */
-async function ensureLabels(gh, repo, labels) {
-    for (const name of labels) {
-        try {
-            await gh.rest.issues.getLabel({ ...repo, name });
-        }
-        catch (e) {
-            if ((0,client.ghStatus)(e) !== 404)
-                throw e;
-            try {
-                await gh.rest.issues.createLabel({ ...repo, name, color: LABEL_COLOR, description: 'Release rolled back by release-rollback' });
-            }
-            catch (e2) {
-                if ((0,client.ghStatus)(e2) !== 422)
-                    throw e2; // 422 already_exists: created meanwhile
-            }
-        }
+/** The app user the workflow token (GITHUB_TOKEN) acts as. */
+const WORKFLOW_BOT = 'github-actions[bot]';
+const identities = new WeakMap();
+/**
+ * Who the token acts as, asked at most once per client. An installation token (ghs_, the
+ * workflow token among them) acts as an app's bot user, for which GET /user answers 403
+ * "Resource not accessible by integration": it is taken as github-actions[bot] without
+ * asking. Any other token asks GET /user; a 403/404 there falls back the same way.
+ */
+function tokenIdentity(gh) {
+    let known = identities.get(gh);
+    if (!known) {
+        known = resolveIdentity(gh);
+        identities.set(gh, known);
+        known.catch(() => identities.delete(gh)); // a failed look-up may be asked again
+    }
+    return known;
+}
+async function resolveIdentity(gh) {
+    const auth = (await gh.auth());
+    if (auth.tokenType === 'installation')
+        return { login: WORKFLOW_BOT, type: 'Bot', assumed: true };
+    try {
+        const { data } = await gh.rest.users.getAuthenticated();
+        return { login: data.login, type: data.type };
+    }
+    catch (e) {
+        const status = (0,client.ghStatus)(e);
+        if (status === 403 || status === 404)
+            return { login: WORKFLOW_BOT, type: 'Bot', assumed: true };
+        throw e;
     }
 }
-/** Every issue carrying the marker, open ones first, then by number (the canonical one first). */
+/** Whether an issue's author is the identity (logins compare case-insensitively, as on GitHub). */
+function isAuthor(user, me) {
+    if (!user || user.login.toLowerCase() !== me.login.toLowerCase())
+        return false;
+    return me.type === undefined || user.type === undefined || user.type === me.type;
+}
+/** Every issue carrying the marker, whoever opened it; open ones first, then by number (the canonical one first). */
 async function issuesByMarker(gh, repo, label, marker) {
     const found = [];
     for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: label, state: 'all', per_page: 100 })) {
-        for (const i of page.data)
-            if (!i.pull_request && (0,render/* hasMarker */.xY)(i.body, marker))
-                found.push({ number: i.number, url: i.html_url, open: i.state === 'open' });
+        for (const i of page.data) {
+            if (i.pull_request || !(0,render/* hasMarker */.xY)(i.body, marker))
+                continue;
+            found.push({ number: i.number, url: i.html_url, open: i.state === 'open', user: i.user ? { login: i.user.login, type: i.user.type } : undefined });
+        }
     }
     return found.sort((a, b) => Number(b.open) - Number(a.open) || a.number - b.number);
 }
-async function findIssueByMarker(gh, repo, label, marker) {
-    const [first] = await issuesByMarker(gh, repo, label, marker);
+/**
+ * The incident's issue among those carrying the marker: the first one the token's identity
+ * opened. The identity is looked up only when there is a candidate to attribute.
+ *
+ * `recorded` is the issue number the committed report names. It counts only when GitHub
+ * could not name the identity (another app's installation token acts as that app's bot, not
+ * as github-actions[bot]) and only for an issue a bot opened: then a re-run with the team's
+ * own app token comments on its issue instead of opening another. A person's issue is never
+ * adopted this way.
+ */
+async function findIssueByMarker(gh, repo, label, marker, recorded) {
+    const candidates = await issuesByMarker(gh, repo, label, marker);
+    if (candidates.length === 0)
+        return undefined;
+    const me = await tokenIdentity(gh);
+    const first = candidates.find((i) => isAuthor(i.user, me)) ??
+        (me.assumed ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]')) : undefined);
     return first ? { number: first.number, url: first.url } : undefined;
 }
 /**
@@ -27957,8 +27993,9 @@ async function findIssueByMarker(gh, repo, label, marker) {
  * has no create-if-absent). After opening, read the list again: the lowest-numbered open
  * issue is the incident's, and a run that opened another closes its own as a duplicate.
  */
-async function converge(gh, repo, label, marker, created) {
-    const open = (await issuesByMarker(gh, repo, label, marker)).filter((i) => i.open);
+async function converge(gh, repo, label, marker, created, me) {
+    // only our own issues count: an outsider's issue with the same marker is never canonical
+    const open = (await issuesByMarker(gh, repo, label, marker)).filter((i) => i.open && isAuthor(i.user, me));
     const canonical = open[0];
     if (!canonical || canonical.number === created.number)
         return created;
@@ -27971,16 +28008,19 @@ async function converge(gh, repo, label, marker, created) {
  * (a retried POST can open the issue twice): the list is read again first.
  */
 async function ensureTrackingIssue(gh, repo, req, log) {
-    await ensureLabels(gh, repo, req.labels);
+    // no label look-up: opening the issue with labels that do not exist yet creates them
+    // (and listing by a label that does not exist yet answers an empty list)
     const label = req.labels[0];
-    const existing = await findIssueByMarker(gh, repo, label, req.marker);
+    const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue);
     if (existing)
         return { ...existing, created: false, commented: await commentOnce(gh, repo, existing.number, req) };
     let assignees = req.assignees;
     for (let attempt = 1;; attempt++) {
         try {
             const { data } = await gh.rest.issues.create({ ...repo, title: req.title, body: req.body, labels: req.labels, assignees, request: { retries: 0 } });
-            const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url });
+            // the issue we just opened tells who we are: no look-up needed to converge
+            const me = data.user ? { login: data.user.login, type: data.user.type } : await tokenIdentity(gh);
+            const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url }, me);
             return { ...kept, created: kept.number === data.number, commented: false };
         }
         catch (e) {
@@ -27993,7 +28033,7 @@ async function ensureTrackingIssue(gh, repo, req, log) {
             const retryable = status === undefined || status >= 500;
             if (!retryable || attempt >= 3)
                 throw e;
-            const found = await findIssueByMarker(gh, repo, label, req.marker);
+            const found = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue);
             if (found)
                 return { ...found, created: true, commented: false };
             await new Promise((r) => setTimeout(r, 1000 * attempt));
@@ -28011,6 +28051,8 @@ async function commentOnce(gh, repo, issueNumber, req) {
 
 ;// CONCATENATED MODULE: ./src/github/report.ts
 
+/** The repository setting without which the workflow token may not open pull requests. */
+const PR_SETTING = 'Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"';
 async function readFile(gh, repo, path, ref) {
     try {
         const { data } = await gh.rest.repos.getContent({ ...repo, path, ref });
@@ -28026,10 +28068,11 @@ async function readFile(gh, repo, path, ref) {
 }
 const PROTECTED = /through a pull request|protected branch|repository rule/i;
 /** Writes the file on `branch` unless it already has this content; 'protected' when refused. */
-async function putIfChanged(gh, repo, req, branch) {
+async function putIfChanged(gh, repo, req, branch, known) {
     for (let attempt = 1;; attempt++) {
-        const existing = await readFile(gh, repo, req.path, branch);
-        if (existing?.content === req.content)
+        const existing = attempt === 1 && known ? known.file : await readFile(gh, repo, req.path, branch);
+        const content = req.render(existing?.content);
+        if (existing?.content === content)
             return { outcome: 'unchanged', url: existing.url };
         try {
             const { data } = await gh.rest.repos.createOrUpdateFileContents({
@@ -28037,7 +28080,7 @@ async function putIfChanged(gh, repo, req, branch) {
                 path: req.path,
                 branch,
                 message: req.message,
-                content: Buffer.from(req.content, 'utf8').toString('base64'),
+                content: Buffer.from(content, 'utf8').toString('base64'),
                 ...(existing ? { sha: existing.sha } : {})
             });
             return { outcome: existing ? 'updated' : 'created', url: data.content?.html_url ?? '' };
@@ -28054,7 +28097,7 @@ async function putIfChanged(gh, repo, req, branch) {
     }
 }
 async function commitReport(gh, repo, req, log) {
-    const direct = await putIfChanged(gh, repo, req, req.branch);
+    const direct = await putIfChanged(gh, repo, req, req.branch, req.known);
     if (direct !== 'protected')
         return { ...direct, branch: req.branch };
     log.info(`${req.branch} is protected: committing the report to ${req.fallbackBranch} and opening a pull request.`);
@@ -28079,11 +28122,13 @@ async function commitReport(gh, repo, req, log) {
                 return { ...result, pullRequestUrl: again.data[0].html_url };
         }
         if (status === 403) {
+            const message = (0,client.ghMessage)(e);
+            const fix = /not permitted to create or approve pull requests/i.test(message)
+                ? `enable ${PR_SETTING} (in an organization, allow it in the organization's Actions settings first)`
+                : `give the job pull-requests: write (for the workflow token, also enable ${PR_SETTING})`;
             return {
                 ...result,
-                warning: `GitHub refused to open the pull request (${(0,client.ghMessage)(e)}). The report is committed on branch ${req.fallbackBranch}. ` +
-                    `To let the workflow open it, enable Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create and approve pull requests" ` +
-                    `(for an organization, enable it in the organization's Actions settings first), or open the pull request from ${req.fallbackBranch} by hand.`
+                pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`
             };
         }
         throw e;
@@ -28211,21 +28256,31 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     const current = incident.record;
     const path = (0,render/* reportPath */.eG)(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel);
     const fallbackBranch = `rollback/${current.incidentId}`;
-    // a re-run merges into what the first run recorded (first "before", all real events)
-    let existing;
-    let previousText;
+    // a re-run merges into what the first run recorded (first "before", all real events).
+    // Read once, on the report's branch; the commit below reuses this read. A report that
+    // went to the fallback branch (protected target) is read there when the commit gets there.
+    let known;
     if (gi.commitReport) {
         try {
-            const file = (await readFile(gh, repo, path, branch)) ?? (await readFile(gh, repo, path, fallbackBranch).catch(() => undefined));
-            previousText = file?.content;
-            existing = file ? (0,render/* parseReportRecord */.tf)(file.content) : undefined;
+            known = { file: await readFile(gh, repo, path, branch) };
         }
         catch (e) {
             log.warning(`Could not read the existing report ${path}: ${(0,errors/* errorMessage */.gJ)(e)}`);
         }
     }
+    const existing = known?.file ? (0,render/* parseReportRecord */.tf)(known.file.content) : undefined;
     const record = (0,render/* mergeRecord */.g_)(existing, current);
     record.reportPath = gi.commitReport ? path : undefined;
+    /** the report on top of what a branch holds now: merged record, people's notes kept */
+    const reportOn = (previous) => {
+        const merged = (0,render/* mergeRecord */.g_)(previous === undefined ? undefined : (0,render/* parseReportRecord */.tf)(previous), current);
+        merged.reportPath = path;
+        if (record.issueNumber !== undefined)
+            merged.issueNumber = record.issueNumber;
+        if (record.issueUrl !== undefined)
+            merged.issueUrl = record.issueUrl;
+        return (0,render/* renderReport */.B1)(merged, ctx, previous);
+    };
     if (gi.createIssue) {
         try {
             const reportUrl = gi.commitReport ? `${ctx.serverUrl}/${ctx.repository}/blob/${encodeURIComponent(branch)}/${path}` : undefined;
@@ -28236,7 +28291,8 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 labels: gi.labels,
                 assignees: gi.assignees,
                 comment: (0,render/* renderRerunComment */.yN)(record, ctx, current.runs[0], incident.changes),
-                runMarker: (0,render/* runMarker */.qW)(ctx)
+                runMarker: (0,render/* runMarker */.qW)(ctx),
+                recordedIssue: existing?.issueNumber
             }, log);
             Object.assign(out, { issueNumber: issue.number, issueUrl: issue.url, issueCreated: issue.created });
             record.issueNumber = issue.number;
@@ -28253,7 +28309,8 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 branch,
                 path,
                 // what people wrote under the report's to-do headings is carried over
-                content: (0,render/* renderReport */.B1)(record, ctx, previousText),
+                render: reportOn,
+                known,
                 message: `docs(incidents): rollback ${record.packageName}@${record.rollbackVersion} → ${record.restoreVersion} on ${record.channel} [skip ci]`,
                 fallbackBranch,
                 pullRequest: {
@@ -28262,8 +28319,9 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 }
             }, log);
             Object.assign(out, { reportPath: path, reportUrl: commit.url, reportOutcome: commit.outcome, pullRequestUrl: commit.pullRequestUrl });
-            if (commit.warning)
-                out.warnings.push(commit.warning);
+            // a report on a branch without a pull request is seen by nobody: the run is partial
+            if (commit.pullRequestRefused)
+                out.missing.push(`the pull request for the incident report (committed on branch ${commit.branch}): ${commit.pullRequestRefused}`);
             log.info(`✔ incident report ${path} ${commit.outcome === 'unchanged' ? 'is up to date' : commit.outcome} on ${commit.branch}${commit.pullRequestUrl ? ` (pull request ${commit.pullRequestUrl})` : ''}`);
         }
         catch (e) {
@@ -28339,6 +28397,8 @@ const OPTIONS = {
     'no-deprecate': { type: 'boolean' },
     'deprecation-message': { type: 'string' },
     'published-after': { type: 'string' },
+    'published-before': { type: 'string' },
+    'release-commit': { type: 'string' },
     force: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
@@ -28380,6 +28440,8 @@ Options (defaults in brackets):
   --deprecation-message <t>    template: {version} {restore} {channel} {reason}
                                ["{version} was rolled back: {reason}. Use {restore} instead."]
   --published-after <time>     roll back only a version published after this ISO time
+  --published-before <time>    ... and at or before this ISO time (the release run's end)
+  --release-commit <sha>       ... and built from this commit (npm gitHead), when the version records one
   --force                      move the channel even when it holds neither version
   --dry-run                    show the plan, change nothing
   -y, --yes                    do not ask for confirmation
@@ -28463,6 +28525,8 @@ async function main(io) {
             deprecate: values['no-deprecate'] ? 'false' : 'true',
             'deprecation-message': values['deprecation-message'],
             'published-after': values['published-after'],
+            'published-before': values['published-before'],
+            'release-commit': values['release-commit'],
             'dry-run': values['dry-run'] ? 'true' : 'false',
             force: values.force ? 'true' : 'false',
             'github-token': bookkeepingOnGitHub ? githubToken : '',
@@ -34156,7 +34220,8 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/markdown.ts
 // Text from users (a reason, a deprecation message) rendered inertly in Markdown:
-// no HTML, no links or images, no emphasis, no @mentions or #references, no table breaks.
+// no HTML, no links or images, no autolinks, no emphasis, no @mentions or #references,
+// no table breaks.
 /** Escapes text for a Markdown paragraph, list item or table cell. Newlines become <br>. */
 function inert(text) {
     return text
@@ -34165,6 +34230,10 @@ function inert(text) {
         .replace(/>/g, '&gt;')
         .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
         .replace(/@/g, '@\u200b') // a zero-width space after @: GitHub notifies nobody
+        // GitHub autolinks bare `scheme://…` and `www.…` (GFM's extended autolinks): a zero-width
+        // space breaks the pattern while the URL still reads as written
+        .replace(/:\/\//g, ':\u200b//')
+        .replace(/(www)\./gi, '$1\u200b.')
         .replace(/\r?\n/g, '<br>');
 }
 /** A Markdown table from a header row and rows (cells must already be inert). */
@@ -34902,7 +34971,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ky: () => (/* binding */ renderDeprecationMessage)
 });
 
-// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, MAX_REASON_LENGTH, TARGETS, packageNameFromWorkspace, parseBoolean, parseChannel, parseDeprecationMessage, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseStrategy, parseTag, parseTarget, parseVersion, readDockerInputs, readHelmInputs, workspacePackages
+// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, MAX_REASON_LENGTH, TARGETS, checkPlainText, packageNameFromWorkspace, parseBoolean, parseChannel, parseCommit, parseDeprecationMessage, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseStrategy, parseTag, parseTarget, parseVersion, readDockerInputs, readHelmInputs, workspacePackages
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -34924,18 +34993,24 @@ var render = __nccwpck_require__(9197);
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/guard.ts
+var guard = __nccwpck_require__(578);
 // EXTERNAL MODULE: ./src/retry.ts
 var retry = __nccwpck_require__(9809);
 ;// CONCATENATED MODULE: ./src/targets/docker.ts
 // Container images on an OCI / Docker distribution registry: versions are tags, a channel
 // is a moving tag (latest, stable, ...) that "holds" the version tag with the same digest.
-// Moving a channel retags without pulling: GET the version's manifest accepting all four
-// manifest media types, PUT the unchanged bytes under the channel tag, check the digest,
-// read the tag back. A multi-arch index stays the same index with the same digest.
+// Moving a channel retags without pulling: GET the version's manifest (by the digest its
+// tag had when the rollback was planned) accepting all four manifest media types, PUT the
+// unchanged bytes under the channel tag, check the digest, read the tag back. A multi-arch
+// index stays the same index with the same digest. The PUT is guarded (src/guard.ts): the
+// channel's digest is read right before it and before every retry, and must still be the
+// one the plan saw (or already the restore digest).
 //
 // Credentials (Basic, or Basic to the token realm for a Bearer token) go only to the
 // registry's own origin and to a token realm on the registry's host or an allowed host,
 // over https (http only on loopback, for tests). Redirects are never followed with them.
+
 
 
 
@@ -34956,6 +35031,13 @@ const KNOWN_MEDIA_TYPES = new Set(Object.values(MEDIA_TYPES));
 const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 /** The manifest size distribution itself refuses above. */
 const MAX_MANIFEST_BYTES = (/* unused pure expression or super */ null && (4 * 1024 * 1024));
+/** The largest image config read for its labels. */
+const MAX_CONFIG_BYTES = (/* unused pure expression or super */ null && (8 * 1024 * 1024));
+/** A manifest digest as a reference: `sha256:<64 hex>` (or sha512). */
+const DIGEST_PATTERN = /^sha(256:[0-9a-f]{64}|512:[0-9a-f]{128})$/;
+/** The OCI annotations (and, in an image config, labels) that say when and from what an image was built. */
+const OCI_CREATED = 'org.opencontainers.image.created';
+const OCI_REVISION = 'org.opencontainers.image.revision';
 /**
  * Token services on another host that a registry is known to use, so credentials may go
  * there (over https). Anything else must be allowed by name with `tokenRealmHosts`.
@@ -35172,6 +35254,10 @@ class DockerTarget {
     insufficientScope = false;
     before = new Map();
     inspected = false;
+    /** the state the last inspect() read (and this target's own writes since) */
+    seen;
+    /** build identities by manifest digest (a digest's content never changes) */
+    identities = new Map();
     constructor(options) {
         this.options = options;
         this.ref = parseImage(options.image);
@@ -35205,7 +35291,28 @@ class DockerTarget {
             this.credentialSource = `the docker config ${path}`;
             if (!this.credentials)
                 this.missingHint = dockerConfigHint(path, this.ref.registry);
+            // decoded here, so nothing masked them yet: the password, and the base64 pair it came as
+            if (this.credentials) {
+                this.secret(this.credentials.password);
+                this.secret(Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64'));
+            }
         }
+    }
+    secret(value) {
+        if (value !== '')
+            this.options.setSecret?.(value);
+    }
+    /** version -> tag, for the tags that are `tagPrefix` + an exact semantic version. */
+    versionTags(tags) {
+        const out = new Map();
+        for (const tag of tags) {
+            if (!tag.startsWith(this.prefix))
+                continue;
+            const v = tag.slice(this.prefix.length);
+            if (semver.valid(v) === v)
+                out.set(v, tag);
+        }
+        return out;
     }
     /** `1.2.3` -> `v1.2.3` with tag-prefix `v`. */
     tagFor(version) {
@@ -35264,18 +35371,14 @@ class DockerTarget {
      * are read newest first, 8 at a time, at most `maxVersionTags` of them; a digest no
      * version tag has is reported as the digest itself, which the planner then refuses
      * (or force overrides) like any other unexpected holder.
+     *
+     * For the channels' holders and the preferred versions (only those), publishedAt and
+     * commit come from the image's OCI annotations or config labels (see readIdentity).
      */
     async inspect() {
         const tags = await this.listTags();
         const present = new Set(tags);
-        const versionTags = new Map();
-        for (const tag of tags) {
-            if (!tag.startsWith(this.prefix))
-                continue;
-            const v = tag.slice(this.prefix.length);
-            if (semver.valid(v) === v)
-                versionTags.set(v, tag);
-        }
+        const versionTags = this.versionTags(tags);
         const limit = this.options.concurrency ?? 8;
         const channelDigests = new Map();
         await mapLimit(this.options.channels.filter((c) => present.has(c)), limit, async (c) => {
@@ -35319,23 +35422,177 @@ class DockerTarget {
             for (const [c, d] of channelDigests)
                 this.before.set(c, d);
         }
+        this.seen = {
+            distTags: { ...distTags },
+            channels: new Map(channelDigests),
+            versions: new Map(Object.entries(versions).flatMap(([v, info]) => (info.digest ? [[v, info.digest]] : [])))
+        };
+        if (this.options.readIdentity ?? true) {
+            const matter = [...new Set([...preferred, ...Object.values(distTags)])].filter((v) => versions[v]?.digest !== undefined);
+            await mapLimit(matter, limit, async (v) => {
+                const id = await this.identityOf(versions[v].digest, this.tagFor(v));
+                if (id.created)
+                    versions[v].publishedAt = id.created;
+                if (id.revision)
+                    versions[v].commit = id.revision;
+            });
+        }
         return { name: this.ref.name, distTags, versions };
     }
-    async pointChannel(channel, version) {
+    /**
+     * When and from what the image `digest` (tagged `tag`) was built; {} when it does not say,
+     * or when it cannot be read (with a warning: a rollback gated on the publish time is then
+     * skipped, never run on a guess).
+     */
+    identityOf(digest, tag) {
+        let found = this.identities.get(digest);
+        if (!found) {
+            found = this.readIdentity(digest).catch((e) => {
+                this.identities.delete(digest); // a later inspect() may try again
+                this.options.log.warning(`Could not read when and from which commit ${this.ref.name}:${tag} (${docker_short(digest)}) was built (${e instanceof RollbackError ? e.message : describeFailure(e)}); its publish time is taken as unknown.`);
+                return {};
+            });
+            this.identities.set(digest, found);
+        }
+        return found;
+    }
+    /** The annotations of the manifest (or index, then its first platform's manifest), else the config's labels. */
+    async readIdentity(digest) {
+        const what = `reading the build annotations of ${this.ref.name}@${docker_short(digest)}`;
+        const top = await this.read(what, () => this.getManifest(digest));
+        const doc = parseObject(top.bytes);
+        let id = identityFrom(doc.annotations);
+        let manifest = doc;
+        if (!complete(id) && (top.mediaType === MEDIA_TYPES.ociIndex || top.mediaType === MEDIA_TYPES.dockerManifestList)) {
+            // an index's config lives in its platform manifests: the first real one (buildx adds
+            // attestation manifests with platform unknown/unknown)
+            const entries = Array.isArray(doc.manifests) ? doc.manifests : [];
+            const first = entries.find((m) => typeof m?.digest === 'string' && DIGEST_PATTERN.test(m.digest) && m.platform?.os !== 'unknown');
+            if (!first)
+                return id;
+            const child = await this.read(what, () => this.getManifest(first.digest));
+            manifest = parseObject(child.bytes);
+            id = merge(id, identityFrom(manifest.annotations));
+        }
+        const config = manifest.config;
+        if (!complete(id) && typeof config?.digest === 'string' && DIGEST_PATTERN.test(config.digest)) {
+            const blob = await this.read(what, () => this.getBlob(config.digest, MAX_CONFIG_BYTES));
+            const labels = parseObject(blob).config?.Labels;
+            id = merge(id, identityFrom(labels));
+        }
+        return id;
+    }
+    /**
+     * Retags `channel` with the image `version` had when the rollback was planned (the last
+     * inspect(): fetched by that digest, so a version tag moved since cannot change what is
+     * written). Guarded: right before the PUT, and before every retry, the channel's digest is
+     * read; unless it is still the digest `expected` stood for at plan time (or already the
+     * restore digest: 'already'), nothing is written and a ChannelMovedError names the holder.
+     */
+    async pointChannel(channel, version, expected) {
         if (!TAG_PATTERN.test(channel))
             throw new InputError('channel', `${JSON.stringify(channel.slice(0, 80))} is not a valid image tag.`, 'use a tag such as latest or stable.');
         const tag = this.tagFor(version);
-        const source = await this.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.getManifest(tag), { tag, input: 'restore-version' });
-        const current = await this.read(`reading ${this.ref.name}:${channel}`, () => this.headDigest(channel), { tag: channel });
-        if (current === source.digest)
-            return 'already';
-        return this.writeThenConfirm(`moving '${channel}' to ${tag} (${docker_short(source.digest)})`, async () => {
-            const reply = await this.request('PUT', `${this.repoPath}/manifests/${channel}`, { contentType: source.mediaType, body: source.bytes });
-            const stored = reply.headers.get('docker-content-digest');
-            if (stored && stored !== source.digest) {
-                throw new RegistryError(`${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`, `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`);
+        const source = await this.restoreManifest(version);
+        const expectedDigest = await this.expectedDigest(channel, expected);
+        const what = `moving '${channel}' to ${tag} (${docker_short(source.digest)})`;
+        const head = () => this.read(`reading ${this.ref.name}:${channel}`, () => this.headDigest(channel), { tag: channel });
+        let outcome;
+        try {
+            ;
+            ({ outcome } = await guardedWrite({
+                what,
+                channel,
+                wanted: `${version} (${docker_short(source.digest)})`,
+                expected: expected === undefined ? undefined : `${expected}${expectedDigest && expectedDigest !== expected ? ` (${docker_short(expectedDigest)})` : ''}`,
+                read: head,
+                holderOf: (digest) => (digest === undefined ? undefined : this.nameOf(digest)),
+                isDone: (digest) => digest === source.digest,
+                isExpected: (digest) => digest === expectedDigest,
+                write: async () => {
+                    const reply = await this.request('PUT', `${this.repoPath}/manifests/${channel}`, { contentType: source.mediaType, body: source.bytes });
+                    const stored = reply.headers.get('docker-content-digest');
+                    if (stored && stored !== source.digest) {
+                        throw new RegistryError(`${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`, `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`);
+                    }
+                },
+                policy: this.retry,
+                log: this.options.log,
+                explain: (e) => this.explain(e, 'write', {})
+            }));
+        }
+        catch (e) {
+            if (e instanceof ChannelMovedError && e.holder !== undefined && DIGEST_PATTERN.test(e.holder)) {
+                // name the image by its version tag when one has it (read only now: this is the stop)
+                const named = await this.findVersionOf(e.holder).catch(() => undefined);
+                if (named)
+                    throw new ChannelMovedError(e.channel, `${named} (${docker_short(e.holder)})`, e.expected, e.wanted);
             }
-        }, async () => (await this.read(`reading ${this.ref.name}:${channel}`, () => this.headDigest(channel), { tag: channel })) === source.digest);
+            throw e;
+        }
+        if (this.seen) {
+            this.seen.channels.set(channel, source.digest);
+            this.seen.distTags[channel] = version;
+        }
+        return outcome;
+    }
+    /** The manifest to write: by the digest `version`'s tag had at plan time, checked against it. */
+    async restoreManifest(version) {
+        const tag = this.tagFor(version);
+        const planned = this.seen?.versions.get(version);
+        if (!planned) {
+            // the plan named the version without reading its tag (an auto-chosen restore
+            // version): what the tag holds now is the first and only look at it
+            this.options.log.debug(`${this.ref.name}:${tag} was not read when planning; reading it now.`);
+            return this.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.getManifest(tag), { tag, input: 'restore-version' });
+        }
+        try {
+            return await withRetry(`reading the manifest of ${this.ref.name}:${tag} (${docker_short(planned)})`, () => this.getManifest(planned), this.retry, this.options.log);
+        }
+        catch (e) {
+            if (statusOf(e) === 404) {
+                throw new InputError('restore-version', `the image ${this.ref.name}:${tag} had when the rollback was planned (${planned}) is no longer on ${this.ref.registry}: it was deleted meanwhile.`, `check what ${tag} is now (skopeo inspect --raw docker://${this.ref.name}:${tag}), and re-run to plan from the registry as it is.`);
+            }
+            throw this.explain(e, 'read', {});
+        }
+    }
+    /** The digest the channel must still have for the write to go ahead; undefined: no such tag. */
+    async expectedDigest(channel, expected) {
+        if (expected === undefined)
+            return undefined;
+        const seen = this.seen;
+        if (seen?.distTags[channel] === expected && seen.channels.has(channel))
+            return seen.channels.get(channel);
+        if (DIGEST_PATTERN.test(expected))
+            return expected; // a holder no version tag had, named by its digest
+        const known = seen?.versions.get(expected);
+        if (known)
+            return known;
+        // a version the last inspect() did not read (or none ran): its tag now
+        const now = await this.digestOfTag(this.tagFor(expected));
+        if (now === undefined) {
+            throw new RegistryError(`The rollback expected '${channel}' to hold ${expected}, but ${this.ref.name} has no tag ${this.tagFor(expected)} to compare it with: nothing was written.`, `look at what '${channel}' holds now and re-run to plan from the registry as it is.`);
+        }
+        return now;
+    }
+    /** A digest named by a version tag the last inspect() saw with it, else the digest itself. */
+    nameOf(digest) {
+        const names = [...(this.seen?.versions ?? [])].filter(([, d]) => d === digest).map(([v]) => v);
+        const name = names.sort(semver.rcompare)[0];
+        return name ? `${name} (${docker_short(digest)})` : digest;
+    }
+    /**
+     * The highest version whose tag has `digest` now, among the newest 100 version tags (the
+     * error path: naming a new holder must not hold the error back for long).
+     */
+    async findVersionOf(digest) {
+        const versions = [...this.versionTags(await this.listTags()).keys()].sort(semver.rcompare).slice(0, Math.min(100, this.options.maxVersionTags ?? 500));
+        const found = [];
+        await mapLimit(versions, this.options.concurrency ?? 8, async (v) => {
+            if ((await this.headDigest(this.tagFor(v))) === digest)
+                found.push(v);
+        });
+        return found.sort(semver.rcompare)[0];
     }
     // --- registry reads ------------------------------------------------------------------
     get repoPath() {
@@ -35380,16 +35637,22 @@ class DockerTarget {
         // a registry that does not say: read the manifest and hash it
         return (await this.getManifest(tag)).digest;
     }
-    async getManifest(tag) {
-        const reply = await this.request('GET', `${this.repoPath}/manifests/${tag}`, { accept: MANIFEST_ACCEPT });
+    /** A manifest by tag or by digest; by digest, the bytes must hash to it. */
+    async getManifest(reference) {
+        const byDigest = DIGEST_PATTERN.test(reference);
+        const tag = byDigest ? `@${reference}` : `:${reference}`;
+        const reply = await this.request('GET', `${this.repoPath}/manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         const bytes = reply.body;
         if (bytes.length > MAX_MANIFEST_BYTES)
-            throw new RegistryError(`The manifest of ${this.ref.name}:${tag} is ${bytes.length} bytes, over the 4 MiB registries accept.`, 'check the tag.');
+            throw new RegistryError(`The manifest of ${this.ref.name}${tag} is ${bytes.length} bytes, over the 4 MiB registries accept.`, 'check the tag.');
         const said = reply.headers.get('docker-content-digest') ?? undefined;
-        const algorithm = said?.startsWith('sha512:') ? 'sha512' : 'sha256';
+        const algorithm = (byDigest ? reference : said)?.startsWith('sha512:') ? 'sha512' : 'sha256';
         const digest = digestOfBytes(bytes, algorithm);
         if (said && said !== digest) {
-            throw new RegistryError(`${this.ref.registry} served ${this.ref.name}:${tag} as ${said}, but the bytes hash to ${digest}: something between here and the registry changed them.`, 'check for a proxy that rewrites responses, and re-run.');
+            throw new RegistryError(`${this.ref.registry} served ${this.ref.name}${tag} as ${said}, but the bytes hash to ${digest}: something between here and the registry changed them.`, 'check for a proxy that rewrites responses, and re-run.');
+        }
+        if (byDigest && digest !== reference) {
+            throw new RegistryError(`${this.ref.registry} answered ${this.ref.name}${tag} with bytes that hash to ${digest}: not that image, so nothing was written from it.`, 'check for a proxy or cache between here and the registry that rewrites or mixes up responses, and re-run.');
         }
         let mediaType = (reply.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
         if (!KNOWN_MEDIA_TYPES.has(mediaType)) {
@@ -35403,9 +35666,20 @@ class DockerTarget {
             }
         }
         if (!KNOWN_MEDIA_TYPES.has(mediaType)) {
-            throw new RegistryError(`${this.ref.name}:${tag} is a ${mediaType || 'manifest of no known type'}, not an OCI or Docker v2 image manifest or index: retagging it could not keep its digest.`, 're-push the image with a current Docker or buildx (schema 2 / OCI), or move the tag by hand.');
+            throw new RegistryError(`${this.ref.name}${tag} is a ${mediaType || 'manifest of no known type'}, not an OCI or Docker v2 image manifest or index: retagging it could not keep its digest.`, 're-push the image with a current Docker or buildx (schema 2 / OCI), or move the tag by hand.');
         }
         return { bytes, mediaType, digest };
+    }
+    /** A blob (an image config), checked against its digest. */
+    async getBlob(digest, maxBytes) {
+        const reply = await this.request('GET', `${this.repoPath}/blobs/${digest}`);
+        if (reply.body.length > maxBytes)
+            throw new RegistryError(`The blob ${this.ref.name}@${digest} is ${reply.body.length} bytes, more than an image config should be.`, 'check the image.');
+        const got = digestOfBytes(reply.body, digest.startsWith('sha512:') ? 'sha512' : 'sha256');
+        if (got !== digest) {
+            throw new RegistryError(`${this.ref.registry} answered the blob ${this.ref.name}@${digest} with bytes that hash to ${got}.`, 'check for a proxy that rewrites responses, and re-run.');
+        }
+        return reply.body;
     }
     // --- HTTP with auth ------------------------------------------------------------------
     /**
@@ -35542,6 +35816,7 @@ class DockerTarget {
         const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : '';
         if (!token)
             throw new RegistryError(`The token service ${realm.origin} answered without a token.`, 'check the registry.');
+        this.secret(token);
         const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
         this.setAuth({ scheme: 'bearer', header: `Bearer ${token}`, expiresAt: Date.now() + ttl * 1000 });
     }
@@ -35591,9 +35866,6 @@ class DockerTarget {
         catch (e) {
             throw this.explain(e, 'read', context);
         }
-    }
-    writeThenConfirm(what, write, confirm) {
-        return writeThenConfirm(what, write, confirm, { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write', {}) });
     }
     /** Turns a failure into an error that says what to do. Never includes the password or a token. */
     explain(e, kind, context = {}) {
@@ -35682,6 +35954,40 @@ function nextLink(header, requested) {
             return new URL(m[1], requested).toString();
     }
     return undefined;
+}
+/** A JSON object from bytes; {} when they are not one. */
+function parseObject(bytes) {
+    try {
+        const doc = JSON.parse(bytes.toString('utf8'));
+        return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? doc : {};
+    }
+    catch {
+        return {};
+    }
+}
+/** created / revision from OCI annotations or image labels (the same keys); malformed values are left out. */
+function identityFrom(map) {
+    if (map === null || typeof map !== 'object')
+        return {};
+    const m = map;
+    const id = {};
+    const created = m[OCI_CREATED];
+    // RFC 3339 with a date and a time; "0001-01-01T00:00:00Z" and the epoch are reproducible-build placeholders, not times
+    if (typeof created === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(created.trim())) {
+        const at = Date.parse(created.trim());
+        if (!Number.isNaN(at) && at > 0)
+            id.created = new Date(at).toISOString();
+    }
+    const revision = m[OCI_REVISION];
+    if (typeof revision === 'string' && revision.trim() !== '' && revision.trim().length <= 200)
+        id.revision = revision.trim();
+    return id;
+}
+function merge(a, b) {
+    return { created: a.created ?? b.created, revision: a.revision ?? b.revision };
+}
+function complete(id) {
+    return id.created !== undefined && id.revision !== undefined;
 }
 
 // EXTERNAL MODULE: external "string_decoder"
@@ -36838,6 +37144,16 @@ var plan = __nccwpck_require__(2464);
 // good revision and the failed ones after it: the one a rollback has to undo. So a failed
 // upgrade to the bad version is rolled back, and a failed earlier rollback is tried again
 // instead of being taken for done.
+//
+// The rollback is guarded (src/guard.ts): right before `helm rollback` the history is read
+// again, and unless the release still holds what the plan saw, at the revision it saw (or
+// already the restore version), nothing runs. helm runs with an environment stripped of the
+// action's inputs and of tokens (helmEnvironment), and the kubeconfig secret lives in a
+// private file only while the run needs it (KubeconfigFile).
+
+
+
+
 
 
 
@@ -36848,8 +37164,77 @@ const HELM_CHANNEL = 'deployed';
 const HISTORY_READ_MAX = 1024;
 /** `helm rollback --description` takes at most this many characters (helm's MaxDescriptionLength). */
 const MAX_DESCRIPTION = 256;
-/** The default runner: @actions/exec, silent, with the exit code returned rather than thrown. */
-const execHelm = (command, args) => getExecOutput(command, args, { silent: true, ignoreReturnCode: true });
+/**
+ * The default runner: @actions/exec, silent, with the exit code returned rather than thrown,
+ * in helmEnvironment() (no inputs, no tokens).
+ */
+const execHelm = (command, args) => getExecOutput(command, args, { silent: true, ignoreReturnCode: true, env: helmEnvironment(process.env) });
+/** Names that hold a credential this run has (or might have) and helm has no use for. */
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE_?KEY|(^|_)AUTH($|_)/i;
+/**
+ * Kept even when the name looks like a credential: what helm itself reads, and what the
+ * kubeconfig's exec credential plugins read from helm's environment (aws eks get-token,
+ * kubelogin, gke-gcloud-auth-plugin): without them helm cannot reach an EKS, AKS or GKE
+ * cluster.
+ */
+const HELM_NEEDS = /^(PATH|HOME|KUBECONFIG|(HTTPS?|NO|ALL)_PROXY|HELM_.*|XDG_.*|AWS_.*|AZURE_.*|AAD_.*|GOOGLE_.*|CLOUDSDK_.*)$/i;
+/**
+ * The environment helm runs in: this process's, without the action's inputs (`INPUT_*`:
+ * the kubeconfig and every token passed as an input) and without anything named like a
+ * token, secret or password (NPM_TOKEN, NODE_AUTH_TOKEN, GITHUB_TOKEN, ACTIONS_RUNTIME_TOKEN,
+ * ...), except what helm needs (PATH, HOME, KUBECONFIG, HELM_*, XDG_*, proxies, and the
+ * cloud credentials of kubeconfig exec plugins: AWS_*, AZURE_*, AAD_*, GOOGLE_*, CLOUDSDK_*).
+ */
+function helmEnvironment(env) {
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined || /^INPUT_/i.test(name))
+            continue;
+        if (SECRET_NAME.test(name) && !HELM_NEEDS.test(name))
+            continue;
+        out[name] = value;
+    }
+    return out;
+}
+/**
+ * The kubeconfig secret as a file for helm's --kubeconfig: written (0600, in a 0700
+ * directory of its own under RUNNER_TEMP) when helm first needs it, removed by dispose(),
+ * which the run calls when it ends (and, as a last resort, when the process exits).
+ */
+class KubeconfigFile {
+    content;
+    parent;
+    dir;
+    onExit = () => this.dispose();
+    constructor(content, parent = process.env.RUNNER_TEMP || tmpdir()) {
+        this.content = content;
+        this.parent = parent;
+    }
+    /** The file's path; writes it on the first call. */
+    path() {
+        if (!this.dir) {
+            const dir = mkdtempSync(join(this.parent, 'release-rollback-'));
+            writeFileSync(join(dir, 'kubeconfig'), this.content, { mode: 0o600 });
+            this.dir = dir;
+            process.once('exit', this.onExit);
+        }
+        return join(this.dir, 'kubeconfig');
+    }
+    /** Whether the file exists now (for tests and messages). */
+    get written() {
+        return this.dir !== undefined;
+    }
+    /** Removes the file and its directory; safe to call again, or when it was never written. */
+    dispose() {
+        if (!this.dir)
+            return;
+        rmSync(this.dir, { recursive: true, force: true });
+        this.dir = undefined;
+        process.removeListener('exit', this.onExit);
+    }
+}
+/** `helm rollback --wait` is never repeated on its own: a failed one is reported, and a re-run tries again. */
+const NO_RETRY = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, deadlineMs: 0 };
 const RESTORABLE = new Set(['deployed', 'superseded']);
 const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
 const OUR_DESCRIPTION = /^release-rollback(?: (rr-[0-9a-f]+))?:/;
@@ -36911,6 +37296,8 @@ class HelmTarget {
     helm;
     /** what the channel held at the last inspect() (for incident ids with rollback-version 'current') */
     holder;
+    /** the latest revision at the last inspect() (or this target's own rollback since): the guard's reference */
+    seenRevision;
     revs = {};
     options;
     constructor(options) {
@@ -36939,9 +37326,16 @@ class HelmTarget {
     }
     /** -n NS, --kubeconfig, --kube-context: the flags every command gets. */
     scope() {
-        const { namespace, kubeconfig, kubeContext } = this.options;
+        const { namespace, kubeContext } = this.options;
+        const k = this.options.kubeconfig;
+        const kubeconfig = k instanceof KubeconfigFile ? k.path() : k;
         // `--flag=value`: a value that starts with '-' cannot be taken for a flag
         return [...(namespace ? ['-n', namespace] : []), ...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []), ...(kubeContext ? [`--kube-context=${kubeContext}`] : [])];
+    }
+    /** Removes the kubeconfig file this target was given as a KubeconfigFile (call it when the run ends). */
+    dispose() {
+        if (this.options.kubeconfig instanceof KubeconfigFile)
+            this.options.kubeconfig.dispose();
     }
     async run(args) {
         this.options.log.debug(`${this.helm} ${args.map(quote).join(' ')}`);
@@ -36991,6 +37385,7 @@ class HelmTarget {
         };
         const latest = history.at(-1);
         this.revs = { previous: latest?.revision };
+        this.seenRevision = latest?.revision;
         const ours = latest ? OUR_DESCRIPTION.exec(latest.description) : null;
         if (latest && ours) {
             this.options.log.info(`${this.label}: revision ${latest.revision} (${latest.status}) was written by release-rollback${ours[1] ? ` for incident ${ours[1]}` : ''}.`);
@@ -37081,7 +37476,7 @@ class HelmTarget {
             throw new InputError('rollback-version', `is current, but ${this.label} holds no version: its history is ${holds}.`, 'give the version to roll back explicitly.');
         }
         // the same gate runRollback applies next, on the same state: when it skips, so do we
-        const gate = circuitBreaker(state, this.channel, request.rollbackVersion, request.publishedAfter);
+        const gate = circuitBreaker(state, this.channel, request.rollbackVersion, request);
         if (!gate.proceed)
             return;
         const bad = gate.rollbackVersion;
@@ -37110,20 +37505,63 @@ class HelmTarget {
         const requested = this.options.request?.rollbackVersion;
         return requested === undefined || requested === 'current' ? this.holder : requested;
     }
-    async pointChannel(channel, version) {
+    /**
+     * `helm rollback` to the newest deployed or superseded revision of `version`, guarded:
+     * right before it, the history is read again; the release must still hold `expected`
+     * (what the plan saw) at the latest revision the last inspect() saw, or already be on
+     * `version` ('already'). Otherwise nothing runs and a ChannelMovedError says what it holds.
+     */
+    async pointChannel(channel, version, expected) {
         if (channel !== this.channel) {
             throw new Error(`${this.label} has one channel, '${this.channel}'; the rollback was planned on '${channel}'.`);
         }
-        const before = await this.history();
-        this.refuseLocked(before);
-        const latest = before.at(-1);
         const id = this.incidentIdFor(channel, version);
-        if (latest?.status === 'deployed' && latest.version === version) {
+        const seenRevision = this.seenRevision;
+        // the history write() read back after the rollback: the guard's read-back, not read twice
+        let readBack;
+        const { outcome, state } = await guardedWrite({
+            what: `rolling ${this.label} back to ${version}`,
+            channel,
+            wanted: version,
+            expected: `${expected ?? 'no version'}${seenRevision !== undefined ? ` at revision ${seenRevision}` : ''}`,
+            read: async () => {
+                const fresh = readBack ?? (await this.history());
+                readBack = undefined;
+                this.refuseLocked(fresh);
+                return fresh;
+            },
+            holderOf: (history) => {
+                const latest = history.at(-1);
+                return `${this.holderOf(history, false) ?? 'no version'}${latest ? ` at revision ${latest.revision} (${latest.status})` : ''}`;
+            },
+            isDone: (history) => {
+                const latest = history.at(-1);
+                return latest?.status === 'deployed' && latest.version === version;
+            },
+            isExpected: (history) => this.holderOf(history, false) === expected && (seenRevision === undefined || history.at(-1)?.revision === seenRevision),
+            write: async (history) => {
+                readBack = await this.rollbackTo(history, version, id);
+            },
+            policy: NO_RETRY,
+            log: this.options.log,
+            explain: (e) => new RegistryError(`Rolling ${this.label} back failed: ${e instanceof Error ? e.message : String(e)}.`, 'check the release with helm history and re-run.')
+        });
+        const latest = state.at(-1);
+        if (outcome === 'already' && latest) {
             const byUs = id !== undefined && latest.description.includes(id);
             this.revs = { previous: latest.revision, target: latest.revision };
             this.options.log.info(`${this.label} is already on ${version} (revision ${latest.revision}${byUs ? `, rolled back by this incident, ${id}` : ''}): no rollback.`);
-            return 'already';
         }
+        this.seenRevision = latest?.revision;
+        return outcome;
+    }
+    /**
+     * Runs `helm rollback` to `version`'s revision in `before` (the guard's fresh read) and
+     * returns the history read back, once it shows the new revision deployed with `version`;
+     * throws an error that says what to do otherwise.
+     */
+    async rollbackTo(before, version, id) {
+        const latest = before.at(-1);
         const target = before.findLast((e) => e.version === version && RESTORABLE.has(e.status) && e.revision > 0);
         if (!target) {
             throw new RegistryError(`${this.label} has no deployed or superseded revision with ${this.what} ${version} to roll back to: its history is ${summarise(before)}. ` +
@@ -37157,7 +37595,7 @@ class HelmTarget {
             if (r.exitCode !== 0) {
                 this.options.log.warning(`helm rollback exited ${r.exitCode} (${helmError(r.stderr)}), but the history shows revision ${created.revision} deployed with ${version}.`);
             }
-            return 'written';
+            return after;
         }
         if (isNew) {
             const still = currentRevision(after);
@@ -37287,9 +37725,37 @@ function parsePublishedAfter(name, raw) {
         return undefined;
     const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN;
     if (Number.isNaN(ms)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at has this form).');
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
     }
     return new Date(ms).toISOString();
+}
+/** A full commit SHA (40 hex, any case), normalised to lower case; undefined when empty. */
+function parseCommit(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (!/^[0-9a-fA-F]{40}$/.test(v)) {
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
+    }
+    return v.toLowerCase();
+}
+/**
+ * Text that goes into the deprecation message, the issue, the report and the logs: no C0
+ * or C1 control characters (tab and newline excepted), no DEL, and no bidirectional
+ * controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which can hide or
+ * reorder what a reader sees. A Windows line end (CRLF) is read as a newline.
+ */
+function checkPlainText(name, raw, what) {
+    const text = raw.replace(/\r\n/g, '\n');
+    // eslint-disable-next-line no-control-regex
+    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text);
+    const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text);
+    const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi);
+    if (found) {
+        const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+        throw new errors/* InputError */.dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
+    }
+    return text;
 }
 function parseStrategy(name, raw, target) {
     const v = (raw.trim() || 'retag').toLowerCase();
@@ -37332,11 +37798,7 @@ function parseReason(name, raw) {
     if (reason.length > MAX_REASON_LENGTH) {
         throw new errors/* InputError */.dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
     }
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason)) {
-        throw new errors/* InputError */.dz(name, 'contains control characters.', 'use plain text (newlines and tabs are fine).');
-    }
-    return reason;
+    return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs');
 }
 function parsePackageName(name, raw) {
     const pkg = raw.trim();
@@ -37371,7 +37833,7 @@ function parseRegistry(name, raw) {
     return url.toString();
 }
 function parseDeprecationMessage(name, raw) {
-    const template = raw.trim() || DEFAULT_DEPRECATION_MESSAGE;
+    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') || DEFAULT_DEPRECATION_MESSAGE;
     for (const m of template.matchAll(/\{([^}]*)\}/g)) {
         if (!PLACEHOLDERS.includes(m[1])) {
             throw new errors/* InputError */.dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
@@ -37458,6 +37920,12 @@ function readInputs(get, env = process.env) {
     if (current && publishedAfter === undefined) {
         throw new errors/* InputError */.dz('published-after', 'is required with rollback-version: current.', 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
     }
+    // the release's identity: they guard an exact version as well as `current`
+    const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
+    if (publishedAfter !== undefined && publishedBefore !== undefined && Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
+        throw new errors/* InputError */.dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, "pass the time the release run ended (the failed run's updated_at) as published-before, and the time it started (run_started_at) as published-after.");
+    }
+    const releaseCommit = parseCommit('release-commit', get('release-commit'));
     const restoreRaw = get('restore-version');
     const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
     if (restoreVersion === rollbackVersion) {
@@ -37516,6 +37984,8 @@ function readInputs(get, env = process.env) {
         strategy: parseStrategy('strategy', get('strategy'), target),
         rollbackVersion,
         publishedAfter,
+        publishedBefore,
+        releaseCommit,
         restoreVersion,
         channel,
         reason,
@@ -37786,18 +38256,54 @@ function prereleaseId(version) {
     const pre = semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(version);
     return pre && typeof pre[0] === 'string' ? pre[0] : pre ? '' : undefined;
 }
+/** `1.2.3` for `1.2.3-beta.4`: the stable version a prerelease line leads to. */
+function releaseOf(version) {
+    const p = semver__WEBPACK_IMPORTED_MODULE_1___default().parse(version);
+    return p ? `${p.major}.${p.minor}.${p.patch}` : version;
+}
+/** True when the versions' publish times tell the order: the bad version records one. */
+function byHistory(state, bad) {
+    const t = state.versions[bad]?.publishedAt;
+    return t !== undefined && !Number.isNaN(Date.parse(t));
+}
 /**
- * The last known good version below `bad`: for `latest` (or a stable bad version) the
- * highest non-deprecated stable version; for a prerelease channel the highest
- * non-deprecated version with the same prerelease identifier (beta, canary, ...).
+ * The last known good version for `bad` on `channel`, among the channel's line: for
+ * `latest` (or a stable bad version) the non-deprecated stable versions; for a prerelease
+ * channel the non-deprecated versions with the bad one's prerelease identifier (beta,
+ * canary, ...).
+ *
+ * - When the registry's publish times tell (the bad version has `publishedAt`): the highest
+ *   of the line **published before the bad one** (a version without a time counts when it
+ *   is lower than the bad one). It may be higher than the bad version: 2.1.0 on latest, a
+ *   backport 1.9.5 published to latest by mistake, gives 2.1.0. (A version with the same
+ *   time as the bad one counts when it is lower.)
+ * - Without times: the highest of the line below the bad version.
+ *
+ * Throws an InputError naming restore-version when the choice would be a stale prerelease:
+ * a new prerelease line (3.0.0-beta.0) whose previous line (2.0.0-beta.N) was released as
+ * stable (2.0.0 exists), so nobody on the channel should go back to 2.0.0-beta.N.
  */
 function lastKnownGood(state, bad, channel) {
     const id = channel === 'latest' ? undefined : prereleaseId(bad);
+    const history = byHistory(state, bad);
+    const badAt = history ? Date.parse(state.versions[bad].publishedAt) : NaN;
+    const before = (v, info) => {
+        if (!history)
+            return semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad);
+        const at = info.publishedAt === undefined ? NaN : Date.parse(info.publishedAt);
+        // no time, or the same time as the bad one (order unknown): below it counts
+        return Number.isNaN(at) || at === badAt ? semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad) : at < badAt;
+    };
     const candidates = Object.entries(state.versions)
-        .filter(([v, info]) => semver__WEBPACK_IMPORTED_MODULE_1___default().valid(v) !== null && !info.deprecated && semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad))
+        .filter(([v, info]) => semver__WEBPACK_IMPORTED_MODULE_1___default().valid(v) !== null && v !== bad && !info.deprecated && before(v, info))
         .map(([v]) => v)
         .filter((v) => (id === undefined ? semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(v) === null : prereleaseId(v) === id));
-    return candidates.sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))[0];
+    const chosen = candidates.sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))[0];
+    if (chosen !== undefined && id !== undefined && releaseOf(chosen) !== releaseOf(bad) && releaseOf(chosen) in state.versions) {
+        const line = id === '' ? 'prerelease' : id;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`, `give restore-version explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`);
+    }
+    return chosen;
 }
 function planRollback(req, state) {
     const bad = req.rollbackVersion;
@@ -37818,7 +38324,12 @@ function planRollback(req, state) {
         restoreChosen = true;
         if (restore === undefined) {
             const kind = req.channel !== 'latest' && prereleaseId(bad) !== undefined ? `'${prereleaseId(bad)}' prerelease` : 'stable';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty and ${req.packageName} has no non-deprecated ${kind} version below ${bad} to restore.`, 'give the version to restore explicitly.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad} to restore.`, 'give the version to restore explicitly.');
+        }
+        // chosen by history, it can be higher than the bad version (that is no roll-forward: it
+        // is what the channel held before); a republish would publish its code under a lower number
+        if (req.strategy === 'republish' && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`, `use strategy: retag (the channel goes back to ${restore}), or give restore-version explicitly.`);
         }
     }
     else {
@@ -37922,37 +38433,74 @@ function describePlan(plan) {
     return lines;
 }
 /**
- * The circuit breaker for automation: resolves `current` to what the channel holds, and
- * with `publishedAfter` lets the rollback proceed only when the version to roll back was
- * published after that time (so a failed pipeline never rolls back an older release, and
- * a re-run after the rollback does nothing).
+ * The circuit breaker for automation: resolves `current` to what the channel holds (a
+ * version we republished stands for the bad one it replaced), then lets the rollback
+ * proceed only when that version is the release that failed:
+ *
+ * - published after `publishedAfter` and at or before `publishedBefore` (each when given);
+ * - built from `releaseCommit`, when given and the version records its commit; a version
+ *   that records none is judged by the time window alone, and the gate says so in `warnings`.
+ *
+ * Otherwise it returns `proceed: false` with the reason (nothing is rolled back; a re-run
+ * after the rollback lands here too). The same checks guard an exact version when given.
+ * A time window on a version that records no publish time cannot be checked: that is an
+ * InputError (naming rollback-version for `current`), never a skip that would repeat forever.
+ *
+ * `guard` may be the publishedAfter time alone (the older form). Pure: no I/O.
  */
-function circuitBreaker(state, channel, requested, publishedAfter) {
+function circuitBreaker(state, channel, requested, guard, more = {}) {
+    const g = typeof guard === 'string' ? { ...more, publishedAfter: guard } : { ...more, ...guard };
+    const { publishedAfter, publishedBefore } = g;
+    const releaseCommit = g.releaseCommit?.toLowerCase();
     const holder = state.distTags[channel];
+    const current = requested === 'current';
     let version = requested;
-    if (requested === 'current') {
+    if (current) {
         if (holder === undefined) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, 'check the channel input.');
         }
         // a version we republished stands for the bad one it replaced: never roll it back in turn
         version = state.versions[holder]?.republishOf ?? holder;
     }
-    if (publishedAfter === undefined)
+    if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined)
         return { proceed: true, rollbackVersion: version };
-    const publishedAt = state.versions[version]?.publishedAt;
     if (!(version in state.versions))
         return { proceed: true, rollbackVersion: version }; // planning names the unknown version
-    if (publishedAt === undefined) {
-        return { proceed: false, holder, reason: `the registry gives no publish time for ${state.name}@${version}, so it cannot be shown to come from the release that failed: nothing was rolled back.` };
+    const info = state.versions[version];
+    const subject = current ? `'${channel}' holds ${version}` : `${state.name}@${version}`;
+    const verdict = current ? 'it did not come from the release that failed, so nothing was rolled back.' : 'it is not the release named by the inputs, so nothing was rolled back.';
+    const warnings = [];
+    // 1. the commit: proof when the version records one
+    if (releaseCommit !== undefined) {
+        const commit = info.commit?.toLowerCase();
+        if (commit !== undefined && commit !== releaseCommit) {
+            return { proceed: false, holder, reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (release-commit): ${verdict}` };
+        }
+        if (commit === undefined) {
+            warnings.push(publishedAfter === undefined && publishedBefore === undefined
+                ? `${state.name}@${version} records no commit, so release-commit could not be compared; it is rolled back because rollback-version names it.`
+                : `${state.name}@${version} records no commit, so release-commit could not be compared; it was identified by its publish time alone.`);
+        }
     }
-    if (Date.parse(publishedAt) <= Date.parse(publishedAfter)) {
-        return {
-            proceed: false,
-            holder,
-            reason: `'${channel}' holds ${version}, published ${publishedAt}, which is not after ${publishedAfter}: it did not come from the release that failed, so nothing was rolled back.`
-        };
+    // 2. the time window
+    if (publishedAfter !== undefined || publishedBefore !== undefined) {
+        const publishedAt = info.publishedAt;
+        const at = publishedAt === undefined ? NaN : Date.parse(publishedAt);
+        if (publishedAt === undefined || Number.isNaN(at)) {
+            if (current) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so it can never be shown to come from the release that failed.`, `give the exact version to roll back instead of current, once you have checked that ${version} is the bad one.`);
+            }
+            const input = publishedAfter !== undefined ? 'published-after' : 'published-before';
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `cannot be checked: the target records no publish time for ${state.name}@${version}.`, `leave published-after and published-before empty (rollback-version already names the version${releaseCommit !== undefined ? '; release-commit still guards it' : ''}).`);
+        }
+        if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) {
+            return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}` };
+        }
+        if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
+            return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}` };
+        }
     }
-    return { proceed: true, rollbackVersion: version };
+    return warnings.length > 0 ? { proceed: true, rollbackVersion: version, warnings } : { proceed: true, rollbackVersion: version };
 }
 /**
  * The version a fix-forward republish gets: the next one above the bad version on the
@@ -38253,7 +38801,7 @@ async function runIncident(req, targetFor, log, options = {}) {
                     r.outcome = 'not-affected';
                     return;
                 }
-                const gate = (0,src_plan/* circuitBreaker */.sL)(before, req.channel, req.rollbackVersion, req.publishedAfter);
+                const gate = (0,src_plan/* circuitBreaker */.sL)(before, req.channel, req.rollbackVersion, req);
                 if (!gate.proceed) {
                     r.outcome = 'skipped';
                     r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
@@ -38265,7 +38813,7 @@ async function runIncident(req, targetFor, log, options = {}) {
                     throw new errors/* InputError */.dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
                 r.plan = plan;
                 r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
-                r.warnings.push(...plan.warnings);
+                r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
                 r.steps.push({ step: 'plan', outcome: 'done', detail: (0,src_plan/* describePlan */.df)(plan).join(' '), at: now() });
             }
             catch (e) {
