@@ -5,7 +5,7 @@ import type { MultiResult } from './multi.js'
 import type { RollbackResult, SkippedResult } from './rollback.js'
 
 const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
-const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release' } as const
+const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' } as const
 
 export function renderSummary(result: RollbackResult, books?: BookkeepingResult): string {
   const { plan, before, after } = result

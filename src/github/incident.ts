@@ -60,7 +60,7 @@ export interface IncidentRecord {
   /** several packages in one incident: a row each (packageName then names them all briefly) */
   packages?: Array<{ name: string; previousVersion?: string; restoreVersion?: string; outcome: string }>
   /** where the release lives; absent means npm (records written before targets existed) */
-  target?: 'npm' | 'docker' | 'helm'
+  target?: 'npm' | 'docker' | 'helm' | 'git-tag'
   runs: IncidentRun[]
   timeline: IncidentEvent[]
   warnings: string[]

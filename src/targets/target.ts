@@ -12,7 +12,7 @@ import type { WriteOutcome } from '../guard.js'
  * pure planner (src/plan.ts) then guards every target the same way.
  */
 export interface Target {
-  readonly kind: 'npm' | 'docker' | 'helm'
+  readonly kind: 'npm' | 'docker' | 'helm' | 'git-tag'
   /** for messages: "npm package @acme/widget on https://registry.npmjs.org/" */
   readonly label: string
   /**
