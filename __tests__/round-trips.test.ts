@@ -1,7 +1,7 @@
 // The round count `npm run bench` prints (sequential registry round trips), on hand-made
 // proxy logs: what overlaps is one round, what follows an answer is the next one.
 import { describe, expect, it } from '@jest/globals'
-import { byRound, roundOf, roundTrips } from './support/round-trips.mjs'
+import { byRound, longestIdle, roundOf, roundTrips } from './support/round-trips.mjs'
 
 const req = (path: string, at: number, end?: number, method = 'GET') => ({ method, path, at, ...(end !== undefined ? { end } : {}) })
 
@@ -67,5 +67,18 @@ describe('roundOf and byRound', () => {
 
   it('byRound: the requests of each round, in log order', () => {
     expect(byRound(seen)).toEqual([['GET /pkg?write=true', 'GET /-/whoami'], ['PUT /-/package/pkg/dist-tags/latest'], ['GET /pkg?write=true'], ['PUT /pkg']])
+  })
+})
+
+describe('longestIdle', () => {
+  it('the longest stretch with nothing in flight, and the requests either side of it', () => {
+    const seen = [req('/a', 0, 100), req('/b', 50, 120), req('/c', 130, 230, 'POST'), req('/d', 1240, 1340, 'PUT')]
+    expect(longestIdle(seen)).toEqual({ ms: 1010, after: 'POST /c', before: 'PUT /d' })
+  })
+
+  it('overlapping requests leave no gap; a request in flight covers one that ended inside it', () => {
+    expect(longestIdle([req('/a', 0, 100), req('/b', 50, 150)])).toBeUndefined()
+    expect(longestIdle([req('/long', 0, 500), req('/short', 10, 20), req('/next', 300, 400)])).toBeUndefined()
+    expect(longestIdle([req('/only', 0, 100)])).toBeUndefined()
   })
 })

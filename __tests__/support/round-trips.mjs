@@ -52,3 +52,30 @@ export function byRound(seen) {
   seen.forEach((s, i) => out[round[i] - 1].push(`${s.method} ${s.path}`))
   return out
 }
+
+/**
+ * The longest stretch with no request in flight between the first request and the last
+ * answer (the client was busy, or waiting on purpose, e.g. a throttle), with the request
+ * answered last before it and the request that ended it. Undefined with under 2 requests
+ * or no gap.
+ * @param {Seen[]} seen
+ * @returns {{ ms: number, after: string, before: string } | undefined}
+ */
+export function longestIdle(seen) {
+  const sorted = [...seen].sort((a, b) => a.at - b.at)
+  /** @type {{ ms: number, after: string, before: string } | undefined} */
+  let longest
+  let busyUntil = -Infinity
+  let lastDone = ''
+  for (const s of sorted) {
+    if (busyUntil !== -Infinity && s.at > busyUntil && (longest === undefined || s.at - busyUntil > longest.ms)) {
+      longest = { ms: s.at - busyUntil, after: lastDone, before: `${s.method} ${s.path}` }
+    }
+    const end = s.end ?? Infinity
+    if (end >= busyUntil) {
+      busyUntil = end
+      lastDone = `${s.method} ${s.path}`
+    }
+  }
+  return longest
+}
