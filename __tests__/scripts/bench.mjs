@@ -2,15 +2,30 @@
 // local Verdaccio (sha1 htpasswd, so each request costs what a token lookup costs on a
 // real registry rather than a bcrypt verification). Prints medians and the ratio; then a
 // package with 3,000 versions (deprecation is a full-document round trip) against
-// `npm deprecate`, and the bundle's cold start (process start to first registry request).
-//   npm run bench [-- --runs 7]
+// `npm deprecate`, 20 packages in one incident against one, and the bundle's cold start
+// (process start to first registry request).
+// Then, at 100 ms injected registry latency (a fault proxy with latencyMs between
+// dist/index.js and Verdaccio), per scenario (one package's first run, its re-run, a
+// channel already on the restore version, 20 packages, strategy republish): the
+// sequential registry round trips (rounds on the critical path, from the proxy's log:
+// __tests__/support/round-trips.mjs), the request count, the round in which the channel
+// was moved, and the wall time; the one-package first run's requests listed by round.
+// Last, the same first run and re-run with the bookkeeping on, against the GitHub
+// stand-in (behind its own 100 ms proxy): GitHub requests, reads and writes, and rounds.
+// Figures only: nothing here asserts a timing.
+//   npm run bench [-- --runs 7] [--by-round]
+// (the latency scenarios run min(runs, 3) times; --by-round lists every scenario's
+// requests by round, not only the one-package first run's and re-run's)
 import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { startFaultProxy } from '../support/fault-proxy.mjs'
 import { publishPackage } from '../support/fixtures.mjs'
+import { startGitHubStandin } from '../support/github-standin.mjs'
+import { byRound, longestIdle, roundTrips } from '../support/round-trips.mjs'
 import { root } from '../support/run-action.mjs'
 import { runAction } from '../support/run-action.mjs'
 import { startVerdaccio } from '../support/verdaccio.mjs'
@@ -39,6 +54,120 @@ async function byHand(pkg) {
 async function action(pkg) {
   const run = await runAction({ 'rollback-version': '1.2.3', 'restore-version': '1.2.2', reason, package: pkg, registry: registry.url, 'npm-token': registry.token, 'create-issue': 'false', 'commit-report': 'false' })
   if (run.code !== 0 || run.outputs.status !== 'completed') throw new Error(`the action failed:\n${run.stdout}${run.stderr}`)
+}
+
+// ---- at injected latency: sequential round trips per scenario ------------------------
+const LATENCY_MS = 100
+const latencyRuns = Math.min(runs, 3)
+const range = (xs) => (Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}-${Math.max(...xs)}`)
+const isTagPut = (s) => s.method === 'PUT' && /\/dist-tags\//.test(s.path)
+const n = (count, word) => `${count} ${word}${count === '1' || count === 1 ? '' : 's'}`
+
+/** rounds, requests, and the rounds of the requests that moved the channel, from one run's proxy log */
+function figures(seen, moves, firstOnly = false) {
+  const { rounds, requests, round } = roundTrips(seen)
+  const moved = seen.flatMap((s, i) => (moves(s) ? [round[i]] : []))
+  return { rounds, requests, moved: firstOnly ? moved.slice(0, 1) : moved }
+}
+
+async function latencyBench() {
+  const proxy = await startFaultProxy(registry.url, { latencyMs: LATENCY_MS, rewriteOrigin: true })
+  const github = await startGitHubStandin({ token: 'ghs_bench' })
+  const ghProxy = await startFaultProxy(`${github.url}/`, { latencyMs: LATENCY_MS })
+  try {
+    const base = { reason, registry: proxy.url, 'npm-token': registry.token, 'create-issue': 'false', 'commit-report': 'false' }
+    /** runs the action through the proxy; the proxy's log of this run and the wall time */
+    const measure = async (inputs, statuses, options) => {
+      proxy.clear()
+      ghProxy.clear()
+      const t0 = performance.now()
+      const run = await runAction({ ...base, ...inputs }, options)
+      const ms = performance.now() - t0
+      if (run.code !== 0 || !statuses.includes(run.outputs.status)) throw new Error(`${JSON.stringify(inputs)}: status ${run.outputs.status}, expected ${statuses.join(' or ')}:\n${run.stdout}${run.stderr}`)
+      return { ms, seen: proxy.seen.map((s) => ({ ...s })), ghSeen: ghProxy.seen.map((s) => ({ ...s })) }
+    }
+    const one = (pkg) => ({ package: pkg, 'rollback-version': '1.2.3', 'restore-version': '1.2.2' })
+    /** @type {Record<string, { label: string, moves: (s: any) => boolean, by?: string, runs: { ms: number, seen: any[] }[] }>} `by`: the first matching request moved the channel */
+    const results = {
+      first: { label: 'one package, move + deprecate (first run)', moves: isTagPut, runs: [] },
+      rerun: { label: 'the re-run (already done)', moves: isTagPut, runs: [] },
+      already: { label: 'one package, channel already on the restore version', moves: isTagPut, runs: [] },
+      twenty: { label: '20 packages in one incident', moves: isTagPut, runs: [] },
+      // the publish carries the channel's dist-tag: the first document PUT moves it
+      republish: { label: 'strategy republish (first run)', moves: (s) => s.method === 'PUT' && /^\/[^-]/.test(s.path), by: 'the publish', runs: [] }
+    }
+    for (let i = 0; i < latencyRuns; i++) {
+      const pkg = `lat-widget-${i}`
+      await publishPackage(registry, pkg, ['1.2.1', '1.2.2', '1.2.3'])
+      results.first.runs.push(await measure(one(pkg), ['completed']))
+      results.rerun.runs.push(await measure(one(pkg), ['already-done']))
+
+      const held = `lat-held-widget-${i}`
+      await publishPackage(registry, held, ['1.2.1', '1.2.2', '1.2.3'], { distTags: { latest: '1.2.2' } })
+      results.already.runs.push(await measure(one(held), ['completed']))
+
+      const names = Array.from({ length: 20 }, (_, k) => `@benchlat${i}/pkg-${k}`)
+      for (const name of names) await publishPackage(registry, name, ['1.2.2', '1.2.3'])
+      results.twenty.runs.push(await measure({ packages: names.join(','), 'rollback-version': '1.2.3' }, ['completed']))
+
+      const re = `lat-republish-widget-${i}`
+      await publishPackage(registry, re, ['1.2.1', '1.2.2', '1.2.3'])
+      results.republish.runs.push(await measure({ ...one(re), strategy: 'republish' }, ['completed']))
+    }
+
+    console.log(`at ${LATENCY_MS} ms injected registry latency (fault proxy between dist/index.js and Verdaccio), ${latencyRuns} runs each;`)
+    console.log(`rounds = sequential registry round trips (longest chain of requests each sent after the previous one was answered):`)
+    const width = Math.max(...Object.values(results).map((r) => r.label.length))
+    for (const r of Object.values(results)) {
+      const f = r.runs.map((run) => figures(run.seen, r.moves, r.by !== undefined))
+      const firstMoves = f.map((x) => x.moved[0]).filter((x) => x !== undefined)
+      const lastMoves = f.map((x) => x.moved[x.moved.length - 1]).filter((x) => x !== undefined)
+      const moved =
+        firstMoves.length === 0
+          ? 'channel not moved'
+          : f[0].moved.length > 1
+            ? `channels moved in rounds ${range(firstMoves)} to ${range(lastMoves)} (${f[0].moved.length} dist-tag PUTs)`
+            : `channel moved at round ${range(firstMoves)}${r.by ? ` (by ${r.by})` : ''}`
+      const times = r.runs.map((run) => run.ms)
+      console.log(`  ${r.label.padEnd(width)}  ${n(range(f.map((x) => x.rounds)), 'round').padStart(10)}, ${n(range(f.map((x) => x.requests)), 'request').padStart(12)}, ${moved}; median ${median(times).toFixed(0)} ms  [${times.map((t) => t.toFixed(0)).join(', ')}]`)
+    }
+    for (const key of process.argv.includes('--by-round') ? Object.keys(results) : ['first', 'rerun']) {
+      console.log(`  ${results[key].label}, requests by round (last run):`)
+      byRound(results[key].runs[results[key].runs.length - 1].seen).forEach((reqs, k) => console.log(`    ${String(k + 1).padStart(2)}: ${reqs.join(', ')}`))
+    }
+
+    // the GitHub side: a first run and its re-run with the bookkeeping on, after one unmeasured
+    // run on another package (the stand-in compiles its OpenAPI validators on first use)
+    const gh = (attempt) => ({ env: { GITHUB_API_URL: ghProxy.url.replace(/\/$/, ''), GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '4242', GITHUB_RUN_ATTEMPT: attempt } })
+    const books = (pkg) => ({ ...one(pkg), 'create-issue': 'true', 'commit-report': 'true', 'github-token': 'ghs_bench' })
+    await publishPackage(registry, 'lat-books-warmup', ['1.2.1', '1.2.2', '1.2.3'])
+    await measure(books('lat-books-warmup'), ['completed'], gh('1'))
+    await measure(books('lat-books-warmup'), ['already-done'], gh('2'))
+    const pkg = 'lat-books-widget'
+    await publishPackage(registry, pkg, ['1.2.1', '1.2.2', '1.2.3'])
+    const read = (r) => r.method === 'GET' || r.method === 'HEAD'
+    console.log(`bookkeeping on (issue + report), GitHub stand-in behind its own ${LATENCY_MS} ms proxy, one package, one run each:`)
+    for (const [label, attempt, statuses] of [['first run', '1', ['completed']], ['re-run', '2', ['already-done']]]) {
+      const from = github.requests.length
+      const run = await measure(books(pkg), statuses, gh(attempt))
+      const requests = github.requests.slice(from)
+      const reads = requests.filter(read).length
+      const both = [...run.seen.map((s) => ({ ...s, path: `npm ${s.path}` })), ...run.ghSeen.map((s) => ({ ...s, path: `github ${s.path}` }))]
+      console.log(
+        `  ${label.padEnd(9)}  GitHub: ${n(requests.length, 'request')} (${n(reads, 'read')}, ${n(requests.length - reads, 'write')}), ${n(roundTrips(run.ghSeen).rounds, 'round')}; ` +
+          `registry: ${n(roundTrips(run.seen).rounds, 'round')}; both together: ${n(roundTrips(both).rounds, 'round')}; ${run.ms.toFixed(0)} ms`
+      )
+      console.log(`    GitHub: ${requests.map((r) => `${r.method} ${r.path.replace(/^\/repos\/acme\/widget/, '…')} ${r.status}`).join(', ')}`)
+      const idle = longestIdle(both)
+      if (idle) console.log(`    longest wait with no request in flight: ${idle.ms} ms, after ${idle.after}, before ${idle.before}`)
+      if (process.argv.includes('--by-round')) byRound(both).forEach((reqs, k) => console.log(`    ${String(k + 1).padStart(2)}: ${reqs.join(', ')}`))
+    }
+    if (github.violations.length > 0) console.log(`  (the stand-in recorded ${github.violations.length} OpenAPI violation(s): ${github.violations.join('; ')})`)
+  } finally {
+    await ghProxy.stop()
+    await github.stop()
+    await proxy.stop()
+  }
 }
 
 try {
@@ -137,6 +266,8 @@ try {
     starts.push(first - t0)
   }
   console.log(`cold start of dist/index.js (process start to first registry request), ${runs} runs: median ${median(starts).toFixed(0)} ms  [${starts.map((t) => t.toFixed(0)).join(', ')}]`)
+
+  await latencyBench()
 } finally {
   await registry.stop()
 }

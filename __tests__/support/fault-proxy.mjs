@@ -11,6 +11,8 @@
 // Any rule may also carry `before` (awaited first, whatever the action): the moment
 // between the request leaving the client and the server seeing it.
 // `latencyMs` (startFaultProxy's option) delays every answer: injected network latency.
+// `rewriteOrigin` (option) replaces the upstream's origin with the proxy's in JSON answers,
+// so the URLs a registry names (a packument's dist.tarball) lead back through the proxy.
 import { createServer } from 'node:http'
 import { freePort } from './verdaccio.mjs'
 
@@ -22,7 +24,7 @@ import { freePort } from './verdaccio.mjs'
 
 /**
  * @param {string} upstream base URL of the real server
- * @param {{ latencyMs?: number }} [options]
+ * @param {{ latencyMs?: number, rewriteOrigin?: boolean }} [options]
  */
 export async function startFaultProxy(upstream, options = {}) {
   /** @type {Rule[]} */
@@ -65,7 +67,10 @@ export async function startFaultProxy(upstream, options = {}) {
       body: method === 'GET' || method === 'HEAD' ? undefined : body,
       redirect: 'manual'
     })
-    const upstreamBody = Buffer.from(await upstreamRes.arrayBuffer())
+    let upstreamBody = Buffer.from(await upstreamRes.arrayBuffer())
+    if (options.rewriteOrigin && /json/.test(upstreamRes.headers.get('content-type') ?? '')) {
+      upstreamBody = Buffer.from(upstreamBody.toString('utf8').split(base.origin).join(`http://127.0.0.1:${port}`))
+    }
     if (rule?.action === 'crash-after') {
       rule.then?.()
       return // never answered: the client is gone
