@@ -7,13 +7,18 @@
 // registry's origin before opening it, with an error that names the registry and the
 // target's origin and never the token; same-origin redirects still work; tarballs may be
 // fetched from another origin, but never with the token.
+//
+// The agent that enforces this replaces the one npm's libraries pick, so every request of
+// this file also goes through an HTTP proxy named by HTTP_PROXY, as on a runner behind
+// one: proxy support must survive. @npmcli/agent reads the proxy variables when it is
+// loaded, so the code under test and the fixtures (libnpmpublish) are imported only after
+// HTTP_PROXY is set.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { RegistryError } from '../src/errors.js'
-import { NpmTarget } from '../src/targets/npm.js'
-import { republish, type RepublishOptions } from '../src/targets/republish.js'
-import { publishPackage, snapshot } from './support/fixtures.mjs'
+import type { NpmTarget as NpmTargetClass } from '../src/targets/npm.js'
+import type { RepublishOptions } from '../src/targets/republish.js'
 import { freePort, startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
 const fastRetry = { attempts: 3, baseDelayMs: 10, maxDelayMs: 100, deadlineMs: 5000 }
@@ -95,23 +100,73 @@ async function startServer(name: Seen['server'], upstream: string, seen: Seen[])
   }
 }
 
+/** A forward HTTP proxy (absolute-form requests, as http-proxy-agent sends them) that records what it was asked for. */
+async function startForwardProxy(proxied: { origin: string; path: string; authorized: boolean }[]) {
+  const port = await freePort()
+  const sockets = new Set<Socket>()
+  const server = createServer((req, res) => {
+    const target = new URL(req.url ?? '/')
+    proxied.push({ origin: target.origin, path: `${target.pathname}${target.search}`, authorized: req.headers.authorization !== undefined })
+    const headers = { ...req.headers }
+    delete headers['proxy-connection']
+    delete headers['proxy-authorization']
+    const up = httpRequest({ hostname: target.hostname, port: target.port, method: req.method, path: `${target.pathname}${target.search}`, headers }, (upRes) => {
+      res.writeHead(upRes.statusCode ?? 502, upRes.headers)
+      upRes.pipe(res)
+    })
+    up.on('error', () => {
+      res.writeHead(502)
+      res.end()
+    })
+    req.pipe(up)
+  })
+  server.on('connection', (s) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}
+
 let registry: Registry
 let front: Awaited<ReturnType<typeof startServer>>
 let receiver: Awaited<ReturnType<typeof startServer>>
+let forward: Awaited<ReturnType<typeof startForwardProxy>>
 const seen: Seen[] = []
+const proxied: { origin: string; path: string; authorized: boolean }[] = []
+
+let NpmTarget: typeof NpmTargetClass
+let republish: typeof import('../src/targets/republish.js').republish
+let publishPackage: typeof import('./support/fixtures.mjs').publishPackage
+let snapshot: typeof import('./support/fixtures.mjs').snapshot
 
 beforeAll(async () => {
   registry = await startVerdaccio()
   front = await startServer('front', registry.url, seen)
   receiver = await startServer('receiver', registry.url, seen)
+  forward = await startForwardProxy(proxied)
+  // as a runner behind a proxy has it (jest gives each test file its own process.env)
+  for (const k of ['NO_PROXY', 'no_proxy', 'NOPROXY', 'HTTPS_PROXY', 'https_proxy', 'http_proxy', 'proxy']) delete process.env[k]
+  process.env.HTTP_PROXY = forward.url
+  ;({ NpmTarget } = await import('../src/targets/npm.js'))
+  ;({ republish } = await import('../src/targets/republish.js'))
+  ;({ publishPackage, snapshot } = await import('./support/fixtures.mjs'))
 })
 afterAll(async () => {
+  await forward?.stop()
   await front?.stop()
   await receiver?.stop()
   await registry?.stop()
 })
 afterEach(() => {
   seen.length = 0
+  proxied.length = 0
   front.clear()
   receiver.clear()
 })
@@ -156,7 +211,7 @@ describe('registry calls refuse a redirect to another origin', () => {
   })
 
   // each registry call NpmTarget makes with the token, and the request a registry could redirect
-  const calls: [string, string, (p: string) => RegExp, string, (t: NpmTarget) => Promise<unknown>][] = [
+  const calls: [string, string, (p: string) => RegExp, string, (t: NpmTargetClass) => Promise<unknown>][] = [
     ['the packument read', 'GET', (p) => new RegExp(`^/${p}\\?write=true$`), '/PKG', (t) => t.inspect()],
     ['the whoami', 'GET', () => /^\/-\/whoami$/, '/-/whoami', (t) => t.checkAccess()],
     ['the dist-tag PUT', 'PUT', (p) => new RegExp(`^/-/package/${p}/dist-tags/latest$`), '/-/package/PKG/dist-tags/latest', async (t) => (await t.inspect(), t.pointChannel('latest', '1.2.2', '1.2.3'))]
@@ -168,7 +223,11 @@ describe('registry calls refuse a redirect to another origin', () => {
       const destination = to()
       front.redirect({ method, path: path(pkg), status, to: (p) => `${destination}${p}` })
       const log = logger()
+      proxied.length = 0 // the fixtures' own publishes (libnpmpublish) went through the proxy too
       const error = await call(target(pkg, log)).catch((e: unknown) => e)
+      // the redirecting request went through the proxy; the refused hop never reached it either
+      expect(proxied.filter((r) => r.origin !== front.origin)).toEqual([])
+      expect(proxied.some((r) => r.origin === front.origin && r.authorized)).toBe(true)
 
       // refused before the hop was opened: nothing reached the other origin, with or without the token
       expect(offOrigin()).toEqual([])
@@ -212,6 +271,11 @@ describe('same-origin redirects are followed, with the token', () => {
       ['GET', '/-/whoami?hop=1', true],
       ['GET', '/PKG?write=true&hop=1', true],
       ['PUT', '/-/package/PKG/dist-tags/latest?hop=1', true]
+    ])
+    expect(proxied.filter((r) => r.path.includes('hop=1')).map((r) => [r.origin, r.authorized])).toEqual([
+      [front.origin, true],
+      [front.origin, true],
+      [front.origin, true]
     ])
     expect(offOrigin()).toEqual([])
   })
@@ -270,6 +334,13 @@ describe('republish', () => {
       [destination === receiver.origin ? 'receiver' : 'front', false, false]
     ])
     expect(offOrigin().every((s) => !s.authorized)).toBe(true)
+    // through the proxy, the hop elsewhere without the token too
+    expect(proxied.filter((r) => r.path.endsWith('.tgz')).map((r) => [r.origin === front.origin, r.authorized])).toEqual([
+      [true, true],
+      [false, false],
+      [true, true],
+      [false, false]
+    ])
     expectNoToken(...o.log.lines)
   })
 
