@@ -74,10 +74,11 @@ class OriginGuard {
   /** minipass-fetch calls this with the URL of each request (first one and every redirect hop) before opening it. */
   readonly agent = (url: URL): Agent => {
     const target = new URL(String(url.href ?? url))
+    const elsewhere = target.origin !== this.registryOrigin
+    if (elsewhere && this.mode === 'api') throw new OffOriginHop(target.origin)
     // the agent make-fetch-happen would have used for this URL (it caches them by options)
     const agent = getAgent(target.href, this.agentOptions)
-    if (target.origin === this.registryOrigin) return agent
-    if (this.mode === 'api') throw new OffOriginHop(target.origin)
+    if (!elsewhere) return agent
     this.elsewhere ??= target.origin
     return withoutAuthorization(agent)
   }
