@@ -1,10 +1,11 @@
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
-// client: registry auth scoping, proxies and CA settings behave as they do for npm).
-import npmFetch from 'npm-registry-fetch'
+// client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
+// of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
 import { InputError, RegistryError } from '../errors.js'
 import type { PackageState } from '../plan.js'
 import { guardedWrite } from '../guard.js'
 import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
+import { escapePackageName, RegistryClient } from './npm-fetch.js'
 import { noteOf } from './republish-note.js'
 import type { Target, WriteOutcome } from './target.js'
 
@@ -31,22 +32,14 @@ interface Packument {
   [key: string]: unknown
 }
 
-/** `@scope/name` -> `@scope%2fname`, as npm-package-arg escapes it. */
-export function escapePackageName(name: string): string {
-  return name.replace('/', '%2f')
-}
-
-/** The registry key npm scopes a token to: `//host[:port]/path/`. */
-export function nerfDart(registry: string): string {
-  const url = new URL(registry)
-  return `//${url.host}${url.pathname}`
-}
+export { escapePackageName, nerfDart } from './npm-fetch.js'
 
 export class NpmTarget implements Target {
   readonly kind = 'npm' as const
   readonly label: string
   private readonly retry: RetryPolicy
   private readonly escaped: string
+  private readonly client: RegistryClient
   /**
    * The newest read of the package document, while it may still guard a write: the
    * runner calls forget() as soon as it awaits anything else, so this is only ever a read
@@ -59,29 +52,14 @@ export class NpmTarget implements Target {
     this.label = `npm package ${options.packageName} on ${options.registry}`
     this.retry = options.retry ?? DEFAULT_RETRY
     this.escaped = escapePackageName(options.packageName)
-  }
-
-  private fetchOptions(command: string, extra: Record<string, unknown> = {}): npmFetch.Options {
-    const { registry, token, timeoutMs, userAgent } = this.options
-    return {
-      registry,
-      // the token goes to this registry only, never to another host a response names
-      ...(token ? { [`${nerfDart(registry)}:_authToken`]: token } : {}),
-      retry: { retries: 0 },
-      timeout: timeoutMs ?? 30_000,
-      preferOnline: true,
-      fullMetadata: true,
-      npmCommand: command,
-      userAgent: userAgent ?? 'release-rollback',
-      headers: { 'cache-control': 'no-cache' },
-      ...extra
-    } as npmFetch.Options
+    // the token goes to this registry's origin only, never to another one a response names
+    this.client = new RegistryClient(options)
   }
 
   private async readPackument(): Promise<Packument> {
     const doc = await withRetry(
       `reading ${this.options.packageName}`,
-      () => npmFetch.json(`/${this.escaped}?write=true`, this.fetchOptions('view')) as Promise<Packument>,
+      () => this.client.json<Packument>(`/${this.escaped}?write=true`, 'view'),
       this.retry,
       this.options.log
     ).catch((e) => {
@@ -146,8 +124,10 @@ export class NpmTarget implements Target {
   private async askWhoami(): Promise<string | undefined> {
     let who: { username?: unknown }
     try {
-      who = (await withRetry('checking the token', () => npmFetch.json('/-/whoami', this.fetchOptions('whoami')), this.retry, this.options.log)) as { username?: unknown }
+      who = await withRetry('checking the token', () => this.client.json<{ username?: unknown }>('/-/whoami', 'whoami'), this.retry, this.options.log)
     } catch (e) {
+      // a redirect to another origin (refused, the token not sent) says the registry is not where it is configured
+      if (e instanceof RegistryError) throw e
       const status = statusOf(e)
       // a registry without /-/whoami (404, 405) says nothing about the token: the writes will
       if (status === 401 || status === 403 || (e as { code?: string }).code === 'EOTP') {
@@ -170,12 +150,12 @@ export class NpmTarget implements Target {
   /** user -> access level, where the registry lists them; undefined when it does not say. */
   private async collaborators(): Promise<Record<string, string> | undefined> {
     try {
-      const list = await npmFetch.json(`/-/package/${this.escaped}/collaborators`, this.fetchOptions('access'))
+      const list = await this.client.json<unknown>(`/-/package/${this.escaped}/collaborators`, 'access')
       if (!list || typeof list !== 'object' || Array.isArray(list)) return undefined
       const entries = Object.entries(list as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string')
       return entries.length > 0 ? Object.fromEntries(entries) : undefined
     } catch (e) {
-      this.options.log.debug(`${this.options.registry} does not list the collaborators of ${this.options.packageName} (${statusOf(e) ?? 'no answer'}); the writes will show whether the token may change it.`)
+      this.options.log.debug(`${this.options.registry} does not list the collaborators of ${this.options.packageName} (${e instanceof RegistryError ? e.message : (statusOf(e) ?? 'no answer')}); the writes will show whether the token may change it.`)
       return undefined
     }
   }
@@ -207,15 +187,11 @@ export class NpmTarget implements Target {
       isDone: (d) => tags(d)[channel] === version,
       isExpected: (d) => tags(d)[channel] === expected,
       write: async () => {
-        await npmFetch(
-          `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`,
-          this.fetchOptions('dist-tag', {
-            method: 'PUT',
-            body: JSON.stringify(version),
-            headers: { 'content-type': 'application/json' },
-            ignoreBody: true
-          })
-        )
+        await this.client.write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
+          method: 'PUT',
+          body: JSON.stringify(version),
+          headers: { 'content-type': 'application/json' }
+        })
       },
       ...this.guardOptions()
     })
@@ -259,7 +235,7 @@ export class NpmTarget implements Target {
       write: async (doc) => {
         this.versionOf(doc, version).deprecated = message
         sent = structuredClone(doc)
-        await npmFetch(`/${this.escaped}`, this.fetchOptions('deprecate', { method: 'PUT', body: doc, ignoreBody: true }))
+        await this.client.write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc })
       },
       ...this.guardOptions()
     })

@@ -4,19 +4,17 @@
 // downgrade); a higher version with the good code does.
 //
 // The pure part (fixForwardVersion, noteOf, rewriteTarball) does no network I/O; the I/O
-// part (republish) talks to the registry through npm-registry-fetch and libnpmpublish with
-// the same token scoping as NpmTarget. No @actions/* here.
+// part (republish) talks to the registry through npm-registry-fetch and libnpmpublish by
+// way of RegistryClient (npm-fetch.ts), as NpmTarget does: the token is scoped to the
+// registry and never follows a redirect to another origin. No @actions/* here.
 import { gzipSync } from 'node:zlib'
-// libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
-import { publish as publishPackage } from 'libnpmpublish'
-import npmFetch from 'npm-registry-fetch'
 import semver from 'semver'
 import ssri from 'ssri'
 import { Header, Parser, Pax, type ReadEntry } from 'tar'
 import { InputError, RegistryError, RollbackError } from '../errors.js'
 import { guardedWrite } from '../guard.js'
 import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
-import { escapePackageName, nerfDart } from './npm.js'
+import { escapePackageName, RegistryClient } from './npm-fetch.js'
 
 import { fixForwardVersion } from '../plan.js'
 
@@ -254,8 +252,8 @@ interface Packument {
  * 1. reads the packument fresh; when the fix-forward version exists and carries our note
  *    for the same bad/restore pair, returns `already` (nothing is written; the channel is
  *    left to the caller and reported in `channelHolds`); when it exists otherwise, throws;
- * 2. downloads the restore version's tarball (the token goes only where npm would send
- *    it: the registry's host) and checks it against `dist.integrity` / `dist.shasum`
+ * 2. downloads the restore version's tarball (the token goes only to the registry's
+ *    origin, never to another one a URL or redirect names) and checks it against `dist.integrity` / `dist.shasum`
  *    before using it: a mismatch throws and nothing is published;
  * 3. rewrites package.json inside it (version, note) and keeps every other file as is;
  * 4. publishes with libnpmpublish, `defaultTag` = the channel, so the channel moves to the
@@ -273,25 +271,13 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
   const fix = fixForwardVersion(bad)
   if (!semver.valid(restore)) throw new InputError('restore-version', `'${restore}' is not a valid semver version.`, 'give the exact version to restore, such as 1.2.2.')
 
-  const fetchOptions = (command: string, extra: Record<string, unknown> = {}, transfer = false): npmFetch.Options =>
-    ({
-      registry,
-      // the token is scoped to the registry: npm-registry-fetch sends it to that host only
-      ...(opts.token ? { [`${nerfDart(registry)}:_authToken`]: opts.token } : {}),
-      retry: { retries: 0 },
-      timeout: transfer ? Math.max(opts.timeoutMs ?? 30_000, 120_000) : (opts.timeoutMs ?? 30_000),
-      preferOnline: true,
-      fullMetadata: true,
-      npmCommand: command,
-      userAgent: opts.userAgent ?? 'release-rollback',
-      headers: { 'cache-control': 'no-cache' },
-      ...extra
-    }) as npmFetch.Options
+  // the token is scoped to the registry and stays on its origin (scheme, host and port)
+  const client = new RegistryClient({ registry, token: opts.token, timeoutMs: opts.timeoutMs, userAgent: opts.userAgent })
 
   const explain = (e: unknown, what: string) => explainError(e, what, packageName, registry)
 
   const readPackument = (): Promise<Packument> =>
-    withRetry(`reading ${packageName}`, () => npmFetch.json(`/${escaped}?write=true`, fetchOptions('view')) as Promise<Packument>, policy, log).catch((e) => {
+    withRetry(`reading ${packageName}`, () => client.json<Packument>(`/${escaped}?write=true`, 'view'), policy, log).catch((e) => {
       if (statusOf(e) === 404) {
         throw new InputError('package', `${packageName} was not found on ${registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).')
       }
@@ -310,12 +296,9 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
     }
     const data = await withRetry(
       `downloading ${packageName}@${version}`,
-      async () => {
-        // a full URL: npm-registry-fetch attaches the token only when the URL is on the
-        // registry's host (nerf-dart match or same host), and drops it on a cross-host redirect
-        const res = await npmFetch(url, fetchOptions('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, true))
-        return Buffer.from(await res.arrayBuffer())
-      },
+      // a full URL: the token goes with it only on the registry's origin, never to another
+      // origin the URL or a redirect names (the bytes are checked against the integrity below)
+      () => client.download(url, `The tarball of ${packageName}@${version}`),
       policy,
       log
     ).catch((e) => {
@@ -427,8 +410,7 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
     isDone: published,
     isExpected: (d) => d['dist-tags']?.[channel] === expected,
     write: async () => {
-      await publishPackage(manifest, rewritten.tarball, {
-        ...fetchOptions('publish', {}, true),
+      await client.publish(manifest, rewritten.tarball, {
         defaultTag: channel,
         // null: an existing package keeps its access level (public stays public, restricted stays restricted)
         access: null

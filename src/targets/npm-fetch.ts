@@ -1,0 +1,213 @@
+// Every request this tool makes to an npm registry: npm-registry-fetch (npm's own client:
+// token scoping, proxies, CA settings, EOTP detection and HTTP errors as npm has them),
+// plus one rule npm does not have: the token goes to the registry's origin (scheme, host
+// and port) and nowhere else, whatever a response redirects to.
+//
+// Why an agent. npm-registry-fetch hands the request to make-fetch-happen, which follows
+// redirects itself and drops `authorization` only when the *hostname* changes: a redirect
+// to http://same-host (a downgrade) or https://same-host:other-port still carries
+// `Bearer <token>`. npm-registry-fetch passes no `redirect` option down, so following
+// cannot be switched off; libnpmpublish calls npm-registry-fetch itself, so replacing it
+// would mean reimplementing publish. What npm-registry-fetch does pass down, untouched,
+// is `opts.agent`: make-fetch-happen gives it to @npmcli/agent's getAgent, which returns
+// it as is, and minipass-fetch calls it — when it is a function — with the URL of every
+// request it is about to open, the first one and every redirect hop, before anything is
+// sent. So the agent here is a function that checks the hop's origin, then returns the
+// very agent make-fetch-happen would have used (getAgent with the same options): proxies
+// (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), keep-alive and timeouts behave as before.
+//
+// - Registry API calls (reads, dist-tag and document writes, whoami, publish) start at
+//   the registry's origin; a hop to any other origin is refused before it is opened and
+//   surfaces as a RegistryError naming the registry and the target's origin. Same-origin
+//   redirects are followed as before (with the token: it is the same server).
+// - Tarball downloads (full URLs from the packument) may be served from elsewhere (a CDN,
+//   blob storage behind a redirect); they go there without the token, whatever npm's host
+//   match would say, and the bytes are checked against the packument's integrity anyway.
+import type { Agent, ClientRequest } from 'node:http'
+import { getAgent } from '@npmcli/agent'
+import npmFetch from 'npm-registry-fetch'
+import { RegistryError } from '../errors.js'
+import { statusOf } from '../retry.js'
+
+/** The registry key npm scopes a token to: `//host[:port]/path/`. */
+export function nerfDart(registry: string): string {
+  const url = new URL(registry)
+  return `//${url.host}${url.pathname}`
+}
+
+/** `@scope/name` -> `@scope%2fname`, as npm-package-arg escapes it. */
+export function escapePackageName(name: string): string {
+  return name.replace('/', '%2f')
+}
+
+export interface RegistryClientOptions {
+  /** with a trailing slash */
+  registry: string
+  token?: string
+  /** per request, ms (tarball transfers and publishes get at least two minutes) */
+  timeoutMs?: number
+  userAgent?: string
+}
+
+/** Thrown by the agent for a hop it refuses; the client turns it into a RegistryError. */
+class OffOriginHop extends Error {
+  readonly code = 'EOFFORIGIN'
+  constructor(readonly target: string) {
+    super(`a request to the registry was redirected to ${target}, another origin: not followed`)
+    this.name = 'OffOriginHop'
+  }
+}
+
+type Mode = 'api' | 'tarball'
+
+/** One request's view of where it went: the agent fills it in, the client reads it. */
+class OriginGuard {
+  /** the first origin other than the registry's a tarball download went to */
+  elsewhere?: string
+
+  constructor(
+    private readonly registryOrigin: string,
+    private readonly mode: Mode,
+    private readonly agentOptions: Record<string, unknown>
+  ) {}
+
+  /** minipass-fetch calls this with the URL of each request (first one and every redirect hop) before opening it. */
+  readonly agent = (url: URL): Agent => {
+    const target = new URL(String(url.href ?? url))
+    const elsewhere = target.origin !== this.registryOrigin
+    if (elsewhere && this.mode === 'api') throw new OffOriginHop(target.origin)
+    // the agent make-fetch-happen would have used for this URL (it caches them by options)
+    const agent = getAgent(target.href, this.agentOptions)
+    if (!elsewhere) return agent
+    this.elsewhere ??= target.origin
+    return withoutAuthorization(agent)
+  }
+}
+
+/**
+ * The same agent, except that a request it is given leaves without an `authorization`
+ * header. addRequest runs inside ClientRequest's constructor, before the headers are
+ * written (@npmcli/agent sets `connection` there the same way); everything else is the
+ * real agent's, bound to it.
+ */
+function withoutAuthorization(agent: Agent): Agent {
+  return new Proxy(agent, {
+    get(target, key) {
+      if (key === 'addRequest') {
+        return (req: ClientRequest, options: unknown) => {
+          req.removeHeader('authorization')
+          return (target as unknown as { addRequest(r: ClientRequest, o: unknown): void }).addRequest(req, options)
+        }
+      }
+      const value: unknown = Reflect.get(target, key, target)
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+    }
+  })
+}
+
+/** The registry calls of one registry and token, all through the origin guard. */
+export class RegistryClient {
+  readonly origin: string
+
+  constructor(private readonly o: RegistryClientOptions) {
+    this.origin = new URL(o.registry).origin
+  }
+
+  /** npm-registry-fetch options for one request (npm.ts and republish.ts used to build these each). */
+  private options(command: string, extra: Record<string, unknown>, guard: OriginGuard, o: { transfer?: boolean; token?: boolean } = {}): npmFetch.Options {
+    const { registry, token, userAgent } = this.o
+    return {
+      registry,
+      // the token is scoped to the registry (npm's nerf-dart key); the guard keeps it on its origin
+      ...(token && o.token !== false ? { [`${nerfDart(registry)}:_authToken`]: token } : {}),
+      retry: { retries: 0 },
+      timeout: this.timeout(o.transfer),
+      preferOnline: true,
+      fullMetadata: true,
+      npmCommand: command,
+      userAgent: userAgent ?? 'release-rollback',
+      headers: { 'cache-control': 'no-cache' },
+      ...extra,
+      agent: guard.agent
+    } as unknown as npmFetch.Options
+  }
+
+  /**
+   * What make-fetch-happen passes getAgent for npm-registry-fetch's defaults (maxSockets
+   * 12, strict TLS, NOPROXY, `timeout` as the idle timeout), so the agent is the same one.
+   */
+  private guard(mode: Mode, transfer = false): OriginGuard {
+    return new OriginGuard(this.origin, mode, { maxSockets: 12, timeout: this.timeout(transfer), rejectUnauthorized: true, noProxy: process.env.NOPROXY })
+  }
+
+  private timeout(transfer = false): number {
+    return transfer ? Math.max(this.o.timeoutMs ?? 30_000, 120_000) : (this.o.timeoutMs ?? 30_000)
+  }
+
+  /** A refused hop as the error the caller shows; anything else unchanged. */
+  private refused(e: unknown, method: string, path: string): unknown {
+    if (!(e instanceof OffOriginHop)) return e
+    const { registry } = this.o
+    return new RegistryError(
+      `${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`,
+      `if the registry has moved to ${e.target}, set the registry input (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`,
+      undefined,
+      e.code
+    )
+  }
+
+  /** GET a registry path (`/name?write=true`, `/-/whoami`), parsed as JSON. */
+  async json<T>(path: string, command: string, extra: Record<string, unknown> = {}): Promise<T> {
+    try {
+      return (await npmFetch.json(path, this.options(command, extra, this.guard('api')))) as T
+    } catch (e) {
+      throw this.refused(e, String(extra.method ?? 'GET'), path)
+    }
+  }
+
+  /** A write to a registry path; the answer's body is not read. */
+  async write(path: string, command: string, extra: Record<string, unknown>): Promise<void> {
+    try {
+      await npmFetch(path, this.options(command, { ...extra, ignoreBody: true }, this.guard('api')))
+    } catch (e) {
+      throw this.refused(e, String(extra.method ?? 'PUT'), path)
+    }
+  }
+
+  /** libnpmpublish's publish (one PUT of the package document, tarball attached), guarded the same way. */
+  async publish(manifest: Record<string, unknown>, tarball: Buffer, extra: Record<string, unknown>): Promise<void> {
+    // loaded only when a run publishes (strategy: republish), as republish.ts itself is;
+    // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
+    const { publish: publishPackage } = await import('libnpmpublish')
+    try {
+      await publishPackage(manifest, tarball, { ...this.options('publish', {}, this.guard('api', true), { transfer: true }), ...extra })
+    } catch (e) {
+      throw this.refused(e, 'PUT', `/${escapePackageName(String(manifest.name))}`)
+    }
+  }
+
+  /**
+   * GET a full URL (a tarball named by the packument). The token goes with it only on the
+   * registry's origin; a URL or redirect hop elsewhere goes without it. `what` names the
+   * download in errors ("the tarball of name@1.2.3").
+   */
+  async download(url: string, what: string): Promise<Buffer> {
+    const guard = this.guard('tarball', true)
+    const onOrigin = new URL(url).origin === this.origin
+    try {
+      const res = await npmFetch(url, this.options('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, guard, { transfer: true, token: onOrigin }))
+      return Buffer.from(await res.arrayBuffer())
+    } catch (e) {
+      const status = statusOf(e)
+      if (guard.elsewhere && (status === 401 || status === 403 || status === 404)) {
+        throw new RegistryError(
+          `${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`,
+          `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use strategy: retag.`,
+          status,
+          (e as { code?: string }).code
+        )
+      }
+      throw e
+    }
+  }
+}
