@@ -19,7 +19,7 @@ afterAll(async () => {
   await registry?.stop()
 })
 
-const OUTPUTS = ['status', 'previous-version', 'restored-version', 'moved', 'deprecated', 'incident-id', 'issue-number', 'issue-url', 'report-path', 'report-url', 'pull-request-url', 'previous-digest', 'restored-digest', 'previous-revision', 'restored-revision', 'new-revision', 'republished-version', 'packages']
+const OUTPUTS = ['status', 'previous-version', 'restored-version', 'moved', 'deprecated', 'incident-id', 'issue-number', 'issue-url', 'report-path', 'report-url', 'pull-request-url', 'previous-digest', 'restored-digest', 'previous-revision', 'restored-revision', 'new-revision', 'republished-version', 'packages', 'targets']
 
 describe('dist/index.js, run as the runner runs it', () => {
   it('is a real bundle, not the tiny stub a misconfigured ncc writes', () => {
@@ -60,7 +60,8 @@ describe('dist/index.js, run as the runner runs it', () => {
       'restored-revision': '',
       'new-revision': '',
       'republished-version': '',
-      packages: ''
+      packages: '',
+      targets: JSON.stringify([{ kind: 'npm', name: '@acme/dist-widget', outcome: 'rolled-back', previous: '1.2.3', restored: '1.2.2', moved: true, deprecated: true, error: null }])
     })
     expect(run.summary).toContain('## ✅ Rollback completed')
     expect(run.summary).toContain('| dist-tag `latest` | `1.2.3` | `1.2.2` | **yes** |')

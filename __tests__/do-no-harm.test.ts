@@ -4,8 +4,8 @@
 // made right before it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { ChannelMovedError, guardedWrite } from '../src/guard.js'
-import { runMultiRollback } from '../src/multi.js'
-import { rolledBack, runRollback } from '../src/rollback.js'
+import { runMultiRollback } from './support/helpers.js'
+import { rolledBack, runRollback } from './support/helpers.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { escapeName, publishPackage, setDistTag, snapshot } from './support/fixtures.mjs'

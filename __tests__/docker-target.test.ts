@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { InputError, RegistryError } from '../src/errors.js'
 import { ChannelMovedError } from '../src/guard.js'
 import type { RollbackInputs } from '../src/inputs.js'
-import { rolledBack, runRollback } from '../src/rollback.js'
+import { rolledBack, runRollback } from './support/helpers.js'
 import { createTarget } from '../src/targets/select.js'
 import { DockerTarget, MANIFEST_ACCEPT, OCI_CREATED, OCI_REVISION, parseChallenge, parseImage, readDockerConfigAuth, type DockerTargetOptions } from '../src/targets/docker.js'
 import { requireRegistryBinaries, startDockerRegistry, type DockerRegistry } from './support/docker-registry.mjs'
@@ -458,15 +458,15 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       expect(again.status === 'skipped' && again.reason).toMatch(/'latest' holds 1\.2\.2, published 2026-11-20T09:00:00\.000Z, which is not after 2026-11-21T10:00:00\.000Z/)
     })
 
-    it('an image that records no time: publishedAt stays unknown, and a rollback gated on it is skipped', async () => {
+    it('an image that records no time: publishedAt stays unknown, and current is refused instead of skipping forever', async () => {
       const repo = 'acme/identity-none'
       await pushRelease(client, repo, ['1.2.2', '1.2.3'])
       const i = inputs(image(repo), { rollbackVersion: 'current', publishedAfter: '2026-11-21T10:00:00.000Z' })
       const before = await client.snapshot(repo)
       const log = logger()
-      const outcome = await runRollback(i, dockerTarget(i, registry, log), log)
-      expect(outcome).toMatchObject({ status: 'skipped', holder: '1.2.3' })
-      expect(outcome.status === 'skipped' && outcome.reason).toMatch(/gives no publish time for .*acme\/identity-none@1\.2\.3/)
+      const e = await runRollback(i, dockerTarget(i, registry, log), log).catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(InputError)
+      expect((e as InputError).message).toMatch(/^Input 'rollback-version': is current, but the target records no publish time for .*acme\/identity-none@1\.2\.3/)
       expect(await client.snapshot(repo)).toEqual(before)
     })
   })

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { InputError, RegistryError, RollbackError } from '../src/errors.js'
 import { ChannelMovedError } from '../src/guard.js'
 import type { RollbackInputs } from '../src/inputs.js'
-import { rolledBack, runRollback } from '../src/rollback.js'
+import { rolledBack, runRollback } from './support/helpers.js'
 import { createTarget } from '../src/targets/select.js'
 import {
   HELM_CHANNEL,

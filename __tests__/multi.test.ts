@@ -1,7 +1,7 @@
 // Many packages, one incident, against a real Verdaccio (faults through the proxy).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/errors.js'
-import { runMultiRollback } from '../src/multi.js'
+import { runMultiRollback } from './support/helpers.js'
 import { mapLimit } from '../src/util.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { InputError, PartialError, RegistryError } from '../src/errors.js'
 import type { RollbackInputs } from '../src/inputs.js'
-import { rolledBack, runRollback } from '../src/rollback.js'
+import { rolledBack, runRollback } from './support/helpers.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { publishPackage, snapshot } from './support/fixtures.mjs'

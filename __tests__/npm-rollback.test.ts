@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/errors.js'
 import type { RollbackInputs } from '../src/inputs.js'
-import { rolledBack, runRollback } from '../src/rollback.js'
+import { rolledBack, runRollback } from './support/helpers.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { deprecate, publishPackage, snapshot } from './support/fixtures.mjs'
 import { npmView } from './support/npm-cli.mjs'

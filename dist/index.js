@@ -1880,7 +1880,7 @@ const fs = __nccwpck_require__(91943)
 const fsm = __nccwpck_require__(25032)
 const ssri = __nccwpck_require__(68951)
 const contentPath = __nccwpck_require__(40233)
-const Pipeline = __nccwpck_require__(52899)
+const Pipeline = __nccwpck_require__(75280)
 
 module.exports = read
 
@@ -2079,7 +2079,7 @@ const contentPath = __nccwpck_require__(40233)
 const fs = __nccwpck_require__(91943)
 const { moveFile } = __nccwpck_require__(88437)
 const { Minipass } = __nccwpck_require__(78275)
-const Pipeline = __nccwpck_require__(52899)
+const Pipeline = __nccwpck_require__(75280)
 const Flush = __nccwpck_require__(37633)
 const path = __nccwpck_require__(16928)
 const ssri = __nccwpck_require__(68951)
@@ -2636,7 +2636,7 @@ function readdirOrEmpty (dir) {
 
 const Collect = __nccwpck_require__(11757)
 const { Minipass } = __nccwpck_require__(78275)
-const Pipeline = __nccwpck_require__(52899)
+const Pipeline = __nccwpck_require__(75280)
 
 const index = __nccwpck_require__(26575)
 const memo = __nccwpck_require__(56068)
@@ -2944,7 +2944,7 @@ const memo = __nccwpck_require__(56068)
 const write = __nccwpck_require__(93699)
 const Flush = __nccwpck_require__(37633)
 const { PassThrough } = __nccwpck_require__(11757)
-const Pipeline = __nccwpck_require__(52899)
+const Pipeline = __nccwpck_require__(75280)
 
 const putOpts = (opts) => ({
   algorithms: ['sha512'],
@@ -10156,7 +10156,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Address6 = void 0;
 const common = __importStar(__nccwpck_require__(45864));
 const constants4 = __importStar(__nccwpck_require__(66437));
-const constants6 = __importStar(__nccwpck_require__(75280));
+const constants6 = __importStar(__nccwpck_require__(52899));
 const helpers = __importStar(__nccwpck_require__(20339));
 const ipv4_1 = __nccwpck_require__(17946);
 const regular_expressions_1 = __nccwpck_require__(72016);
@@ -11647,7 +11647,7 @@ exports.SPECIAL_PURPOSE = [
 
 /***/ }),
 
-/***/ 75280:
+/***/ 52899:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -11877,7 +11877,7 @@ exports.groupPossibilities = groupPossibilities;
 exports.padGroup = padGroup;
 exports.simpleRegularExpression = simpleRegularExpression;
 exports.possibleElisions = possibleElisions;
-const v6 = __importStar(__nccwpck_require__(75280));
+const v6 = __importStar(__nccwpck_require__(52899));
 function groupPossibilities(possibilities) {
     return `(${possibilities.join('|')})`;
 }
@@ -13353,7 +13353,7 @@ module.exports = configureOptions
 
 
 
-const MinipassPipeline = __nccwpck_require__(52899)
+const MinipassPipeline = __nccwpck_require__(75280)
 
 class CachingMinipassPipeline extends MinipassPipeline {
   #events = []
@@ -15912,7 +15912,7 @@ module.exports = class Minipass extends Stream {
 
 /***/ }),
 
-/***/ 52899:
+/***/ 75280:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const Minipass = __nccwpck_require__(45485)
@@ -55292,7 +55292,7 @@ async function guardedWrite(g) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9418);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(81212);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -55702,13 +55702,13 @@ function readHelmInputs(get) {
 
 /***/ }),
 
-/***/ 9418:
+/***/ 81212:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
+  eF: () => (/* binding */ main_run)
 });
 
 // UNUSED EXPORTS: Outputs, outputsOf
@@ -57580,408 +57580,50 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(83916);
-// EXTERNAL MODULE: ./src/plan.ts
-var src_plan = __nccwpck_require__(22464);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(62088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-// EXTERNAL MODULE: ./src/guard.ts
-var guard = __nccwpck_require__(40578);
-;// CONCATENATED MODULE: ./src/util.ts
-// Small helpers every layer may use; imports nothing of the project.
-/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i], i);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-    return results;
-}
-/** The first line of a (server's) message, at most 300 characters. */
-function firstLine(s) {
-    return s.split('\n')[0].slice(0, 300);
-}
-
-;// CONCATENATED MODULE: ./src/run.ts
-// The one runner: one incident (one bad version on one channel) across N targets; one
-// package is N = 1. Preflight every target, restore every channel, then retire; every
-// write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
-
-
-
-
-
-const DEFAULT_PARALLEL = 4;
-const now = () => new Date().toISOString();
-/**
- * Runs the incident. Failures are recorded per target, never thrown, except a failed
- * `preflight` (checks beside the first reads that must pass before any write).
- */
-async function runIncident(req, targetFor, log, options = {}) {
-    const parallel = options.parallel ?? DEFAULT_PARALLEL;
-    const several = req.packageNames.length > 1;
-    const runs = req.packageNames.map((name) => ({ name, label: several ? `${name}: ` : '', target: targetFor(name), moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }));
-    const warnings = [];
-    // 1. preflight: every target read, its token checked and its rollback planned before
-    // anything is written (the token against every target, not only the first). The plan
-    // read may guard the first write only when nothing else answered after it.
-    let answers = 0;
-    const counted = (p) => p?.finally(() => answers++);
-    const lastAnswer = new Map();
-    await Promise.all([
-        counted(options.preflight?.()),
-        mapLimit(runs, parallel, async (r) => {
-            try {
-                const [before] = await Promise.all([r.target.inspect().finally(() => lastAnswer.set(r, ++answers)), counted(req.dryRun ? undefined : r.target.checkAccess())]);
-                r.before = before;
-                if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
-                    r.outcome = 'not-affected';
-                    return;
-                }
-                const gate = (0,src_plan/* circuitBreaker */.sL)(before, req.channel, req.rollbackVersion, req);
-                if (!gate.proceed) {
-                    r.outcome = 'skipped';
-                    r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
-                    return;
-                }
-                // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-                const plan = (0,src_plan/* planRollback */.II)({ ...req, packageName: r.name, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
-                if (plan.republish && !r.target.republish)
-                    throw new errors/* InputError */.dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
-                r.plan = plan;
-                r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
-                r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
-                r.steps.push({ step: 'plan', outcome: 'done', detail: (0,src_plan/* describePlan */.df)(plan).join(' '), at: now() });
-            }
-            catch (e) {
-                r.outcome = 'failed';
-                r.failure = { step: 'preflight', error: e };
-            }
-        })
-    ]);
-    const planned = runs.filter((r) => r.plan !== undefined);
-    for (const r of runs)
-        if (runs.length > 1 || lastAnswer.get(r) !== answers)
-            r.target.forget?.();
-    for (const r of planned) {
-        for (const line of (0,src_plan/* describePlan */.df)(r.plan))
-            log.info(line);
-        for (const w of r.warnings)
-            log.warning(w);
-    }
-    if (runs.some((r) => r.failure) || req.dryRun || planned.length === 0) {
-        if (req.dryRun) {
-            for (const r of planned) {
-                const plan = r.plan;
-                r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
-                r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
-            }
-            if (!runs.some((r) => r.failure))
-                log.info('Dry run: nothing was written.');
-        }
-        return { targets: runs, warnings, wrote: false };
-    }
-    // 2. restore: every channel, before any deprecation
-    await mapLimit(planned, parallel, (r) => restore(r, log));
-    const failed = planned.filter((r) => r.failure);
-    if (failed.length > 0 && req.partialOk === false && planned.length > 1) {
-        // asked for: put back what this run moved, but only where the channel still holds what it wrote
-        for (const r of planned)
-            r.target.forget?.();
-        await mapLimit(planned.filter((r) => r.moved), parallel, (r) => putBack(r, req, log));
-        return { targets: runs, warnings, wrote: runs.some((r) => r.moved || r.outcome === 'put-back' || r.failure?.step === 'put-back') };
-    }
-    // 3. retire: for every target whose channel is safe (with several, the others' writes
-    // were awaited since each one's read-back: it reads again)
-    if (planned.length > 1)
-        for (const r of planned)
-            r.target.forget?.();
-    await mapLimit(planned.filter((r) => !r.failure), parallel, (r) => retire(r, log));
-    for (const r of planned)
-        for (const a of r.target.anomalies?.() ?? [])
-            r.warnings.push(a);
-    return { targets: runs, warnings, wrote: runs.some((r) => r.moved || r.deprecated) };
-}
-async function restore(r, log) {
-    const plan = r.plan;
-    const after = r.after;
-    const label = r.label;
-    if (plan.tag.kind !== 'move') {
-        const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.restoreVersion}` : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
-        r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
-        r.outcome = 'already';
-        log.info(`✔ ${label}${detail}: not moved.`);
-        return;
-    }
-    const expected = plan.tag.from;
-    try {
-        if (plan.republish) {
-            const target = r.target;
-            const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected });
-            let moved = p.outcome === 'published';
-            if (p.channelHolds !== p.version)
-                moved = (await r.target.pointChannel(plan.channel, p.version, expected)) === 'written' || moved;
-            r.moved = moved;
-            r.republished = p.outcome === 'published';
-            after.distTags[plan.channel] = p.version;
-            r.steps.push({ step: 'move-tag', outcome: moved ? 'done' : 'already', detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`, at: now() });
-            log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
-        }
-        else {
-            const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected);
-            r.moved = outcome === 'written';
-            after.distTags[plan.channel] = plan.restoreVersion;
-            r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() });
-            log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${plan.restoreVersion} (read back from the registry).`);
-        }
-        r.outcome = r.moved ? 'rolled-back' : 'already';
-    }
-    catch (e) {
-        if (e instanceof guard/* ChannelMovedError */.N && (await movedToNewerFix(r, e, log)))
-            return;
-        r.outcome = 'failed';
-        r.failure = { step: 'move-tag', error: e };
-        r.steps.push({ step: 'move-tag', outcome: 'failed', detail: (0,errors/* errorMessage */.gJ)(e), at: now() });
-        log.warning(`✖ ${label}${(0,errors/* errorMessage */.gJ)(e)}`);
-    }
-}
-/**
- * The channel moved while the rollback ran. A newer version that is not deprecated (a fix
- * published meanwhile) is kept, as the planner keeps one it sees: the channel is safe and
- * the bad version is still retired. Anything else stops this target.
- */
-async function movedToNewerFix(r, e, log) {
-    const plan = r.plan;
-    const holder = e.holder;
-    if (holder === undefined || !semver_default().valid(holder) || !semver_default().gt(holder, plan.rollbackVersion))
-        return false;
-    let fresh;
-    try {
-        fresh = await r.target.inspect();
-    }
-    catch {
-        return false;
-    }
-    if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated)
-        return false;
-    const message = `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
-    r.plan = { ...plan, tag: { kind: 'keep-newer', holder } };
-    r.after.distTags[plan.channel] = holder;
-    r.outcome = 'already';
-    r.warnings.push(message);
-    r.steps.push({ step: 'move-tag', outcome: 'skipped', detail: message, at: now() });
-    log.warning(`${r.label}${message}`);
-    return true;
-}
-async function putBack(r, req, log) {
-    const plan = r.plan;
-    const previous = plan.previousVersion;
-    const wrote = plan.republish?.version ?? plan.restoreVersion;
-    try {
-        if (previous === undefined)
-            throw new errors/* RollbackError */.ZS(`'${req.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${req.channel}).`);
-        await r.target.pointChannel(req.channel, previous, wrote);
-        r.moved = false;
-        r.outcome = 'put-back';
-        log.info(`↩ ${r.name}: '${req.channel}' put back to ${previous}`);
-    }
-    catch (e) {
-        r.failure = { step: 'put-back', error: e };
-        log.warning(`✖ ${r.name}: not put back: ${(0,errors/* errorMessage */.gJ)(e)}`);
-    }
-}
-async function retire(r, log) {
-    const plan = r.plan;
-    const after = r.after;
-    if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
-        r.steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() });
-        return;
-    }
-    // the message tells users to use this version: it must exist and not be deprecated when written
-    const names = plan.republish?.version ?? plan.restoreVersion;
-    try {
-        const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names);
-        r.deprecated = outcome === 'written';
-        after.deprecated = plan.deprecation.message;
-        r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: plan.deprecation.message, at: now() });
-        log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`);
-    }
-    catch (e) {
-        r.failure = { step: 'deprecate', error: e };
-        r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,errors/* errorMessage */.gJ)(e), at: now() });
-        log.warning(`✖ ${r.label}deprecation failed: ${(0,errors/* errorMessage */.gJ)(e)}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/multi.ts
-// Many packages, one incident: the several-package view of the one runner (src/run.ts).
-// An all-or-nothing preflight, the channels moved with bounded concurrency before any
-// deprecation, and a package that was rolled back stays rolled back when another fails
-// (status partial), unless partial-ok: false asks for the put-back.
-
-
-
-
-/** One id for the whole incident: every package, the channel and the bad version. */
-function multiIncidentId(names, channel, bad, restore) {
-    return (0,src_plan/* incidentId */._3)([...names].sort().join(','), channel, bad, restore ?? 'last-known-good');
-}
-async function runMultiRollback(inputs, targetFor, log, parallel = DEFAULT_PARALLEL, preflight) {
-    const names = inputs.packageNames;
-    const base = {
-        incidentId: multiIncidentId(names, inputs.channel, inputs.rollbackVersion, inputs.restoreVersion),
-        channel: inputs.channel,
-        rollbackVersion: inputs.rollbackVersion,
-        warnings: []
-    };
-    const run = await runIncident(inputs, targetFor, log, { parallel, preflight });
-    const problems = run.targets.filter((t) => t.failure?.step === 'preflight');
-    if (problems.length > 0) {
-        throw new errors/* InputError */.dz('package', `the preflight found problems in ${problems.length} of ${names.length} packages, so nothing was written:\n${problems.map((p) => `- ${p.name}: ${(0,errors/* errorMessage */.gJ)(p.failure?.error)}`).join('\n')}`, 'fix each problem (or leave those packages out) and run again; partial-ok does not skip the preflight.');
-    }
-    const packages = run.targets.map((t) => ({
-        name: t.name,
-        ...(t.plan ? { plan: t.plan } : {}),
-        ...(t.before ? { before: t.before } : {}),
-        moved: t.moved,
-        deprecated: t.deprecated,
-        outcome: t.outcome,
-        ...(t.failure ? { error: `${t.failure.step === 'deprecate' ? 'deprecation failed: ' : t.failure.step === 'put-back' ? 'not put back: ' : ''}${(0,errors/* errorMessage */.gJ)(t.failure.error)}` } : t.skipped ? { error: t.skipped.reason } : {})
-    }));
-    for (const t of run.targets)
-        for (const w of t.warnings)
-            base.warnings.push(`${t.name}: ${w}`);
-    const affected = packages.filter((o) => o.outcome !== 'not-affected');
-    if (affected.length === 0) {
-        throw new errors/* InputError */.dz('rollback-version', `no workspace package has version ${inputs.rollbackVersion}.`, 'check the version, or list the packages.');
-    }
-    if (affected.length < packages.length)
-        base.warnings.push(`Left out (no ${inputs.rollbackVersion} published): ${packages.filter((o) => o.outcome === 'not-affected').map((o) => o.name).join(', ')}.`);
-    if (inputs.dryRun)
-        return { ...base, status: 'planned', packages };
-    if (affected.every((o) => o.outcome === 'skipped'))
-        return { ...base, status: 'skipped', packages };
-    const failed = run.targets.filter((t) => t.failure?.step === 'move-tag');
-    if (failed.length > 0 && inputs.partialOk === false) {
-        const notPutBack = run.targets.filter((t) => t.failure?.step === 'put-back');
-        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${(0,errors/* errorMessage */.gJ)(f.failure?.error)})`).join('; ')}. ` +
-            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.map((t) => `${t.name} (${(0,errors/* errorMessage */.gJ)(t.failure?.error)})`).join('; ')}.`);
-        return {
-            ...base,
-            status: notPutBack.length === 0 ? 'failed' : 'partial',
-            packages,
-            error: new errors/* RollbackError */.ZS(message, notPutBack.length === 0 ? 'fix the failure and run again, or leave partial-ok at true to keep the packages that succeed.' : 'put those tags back by hand, then run again.')
-        };
-    }
-    const incomplete = affected.filter((o) => o.error && o.outcome !== 'skipped');
-    if (incomplete.length > 0) {
-        const kept = affected.filter((o) => o.outcome === 'rolled-back' || o.outcome === 'already');
-        return {
-            ...base,
-            status: run.wrote ? 'partial' : 'failed',
-            packages,
-            error: new errors/* RollbackError */.ZS(`${run.wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((o) => `${o.name}: ${o.error}`).join('; ')}.` +
-                (run.wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((o) => o.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.')
-        };
-    }
-    const changed = affected.some((o) => o.moved || o.deprecated);
-    return { ...base, status: changed ? 'completed' : 'already-done', packages };
-}
-
 // EXTERNAL MODULE: ./src/github/refs.ts
 var refs = __nccwpck_require__(99081);
-;// CONCATENATED MODULE: ./src/rollback.ts
-// One package's view of the one runner (src/run.ts): the result the single-target
-// summary, outputs and bookkeeping read. Knows nothing of GitHub Actions.
-
-
-
-/** For callers that expect a rollback: throws when the circuit breaker skipped it. */
-function rolledBack(r) {
-    if (r.status === 'skipped')
-        throw new Error(`expected a rollback, but it was skipped: ${r.reason}`);
-    return r;
-}
-/**
- * `preflight` runs beside the first read (other checks that must pass before any write,
- * such as the GitHub token's access to the repository). Throws for failures before any
- * write (the status is then `failed`).
- */
-async function runRollback(inputs, target, log, preflight) {
-    const run = await runIncident({ ...inputs, packageNames: [inputs.packageName] }, () => target, log, { preflight });
-    const r = run.targets[0];
-    if (r.failure?.step === 'preflight')
-        throw r.failure.error;
-    if (r.skipped) {
-        log.info(`Skipped: ${r.skipped.reason}`);
-        return { status: 'skipped', reason: r.skipped.reason, packageName: inputs.packageName, channel: inputs.channel, ...(r.skipped.holder !== undefined ? { holder: r.skipped.holder } : {}) };
-    }
-    const plan = r.plan;
-    const result = {
-        status: 'completed',
-        targetKind: target.kind,
-        plan,
-        before: r.before,
-        after: r.after,
-        moved: r.moved,
-        deprecated: r.deprecated,
-        ...(plan.republish ? { republished: r.republished } : {}),
-        steps: r.steps,
-        warnings: [...run.warnings, ...r.warnings]
-    };
-    if (inputs.dryRun) {
-        result.status = 'planned';
-        return result;
-    }
-    if (r.failure?.step === 'move-tag') {
-        // nothing took effect (a fix-forward publish that did is a partial rollback)
-        if (!r.republished)
-            throw r.failure.error;
-        result.status = 'partial';
-        result.error = new errors/* PartialError */.GM([`${plan.republish?.version} is published`], [`pointing '${plan.channel}' at it`], r.failure.error);
-        return result;
-    }
-    if (r.failure?.step === 'deprecate') {
-        const done = plan.tag.kind === 'keep-newer' ? [`'${plan.channel}' is on ${plan.tag.holder}`] : [`'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`];
-        result.status = 'partial';
-        result.error = new errors/* PartialError */.GM(done, [`deprecating ${plan.rollbackVersion}`], r.failure.error);
-        return result;
-    }
-    result.status = (0,src_plan/* planIsNoop */.YA)(plan) || (!result.moved && !result.deprecated) ? 'already-done' : 'completed';
-    if (result.warnings.length > 0)
-        log.debug(`Warnings: ${result.warnings.map(errors/* errorMessage */.gJ).join(' | ')}`);
-    return result;
-}
-
+// EXTERNAL MODULE: ./src/run.ts + 1 modules
+var run = __nccwpck_require__(86527);
 ;// CONCATENATED MODULE: ./src/execute.ts
 
 
 
-
-/** Several packages, one incident: the same bookkeeping, with a row per package. */
-async function executeMultiRollback(inputs, gi, targetFor, gh, ctx, log) {
-    // the GitHub token is checked beside the registry reads, before any write, as for one package
+/**
+ * `gh` undefined: no GitHub bookkeeping (dry run, both parts off, or a CLI run without a
+ * token). Throws only for failures before anything was written.
+ */
+async function executeIncident(req, gi, targets, gh, ctx, log) {
+    // the GitHub token is checked beside the registry reads, before any write
     let defaultBranch = '';
-    const multi = await runMultiRollback(inputs, targetFor, log, undefined, gh && !inputs.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined);
-    // a failed all-or-nothing run put its tags back: nothing happened to record
-    if (!gh || multi.status === 'planned' || multi.status === 'failed' || multi.status === 'skipped')
-        return { multi };
-    const changes = multi.packages.filter((p) => p.moved || p.deprecated).map((p) => `rolled back \`${p.name}\``);
-    const { buildMultiRecord, recordIncidentRecord } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(931)]).then(__nccwpck_require__.bind(__nccwpck_require__, 55931));
-    const record = buildMultiRecord(multi, inputs, gi, ctx, new Date().toISOString());
-    const reportName = `${multi.packages[0].name}-and-${multi.packages.length - 1}-more`;
-    const bookkeeping = await recordIncidentRecord(gh, ctx, defaultBranch, { record, changes, reportName }, gi, log);
+    const preflight = gh && !req.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined;
+    const result = await (0,run/* runIncident */.ao)(req, targets, log, { preflight });
+    // nothing happened to record
+    if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
+        return { result };
+    // the GitHub side (Octokit and the renderers) is loaded only when it runs
+    const { recordIncident } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(931)]).then(__nccwpck_require__.bind(__nccwpck_require__, 55931));
+    const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
     if (bookkeeping.missing.length > 0) {
-        multi.status = 'partial';
-        multi.error = new errors/* PartialError */.GM([`the packages' channels are rolled back`], [...(multi.error ? [multi.error.message] : []), ...bookkeeping.missing], new Error('the GitHub bookkeeping failed'));
+        const earlier = result.error;
+        const done = earlier instanceof errors/* PartialError */.GM ? earlier.done : doneOf(result);
+        const missing = [...(earlier instanceof errors/* PartialError */.GM ? earlier.missing : earlier ? [earlier.message] : []), ...bookkeeping.missing];
+        result.status = 'partial';
+        result.error = new errors/* PartialError */.GM(done, missing, earlier instanceof errors/* PartialError */.GM ? earlier.cause : new Error('the GitHub bookkeeping failed'));
     }
-    multi.warnings.push(...bookkeeping.warnings);
-    return { multi, bookkeeping };
+    result.warnings.push(...bookkeeping.warnings);
+    return { result, bookkeeping };
+}
+/** What the rollback achieved, in words, for a partial result. */
+function doneOf(result) {
+    if (result.targets.length > 1)
+        return [`the targets' channels are rolled back`];
+    const plan = result.targets[0].plan;
+    if (!plan)
+        return [];
+    return [
+        plan.tag.kind === 'keep-newer' ? `'${plan.channel}' stays on ${plan.tag.holder}` : `'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`,
+        ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`])
+    ];
 }
 /** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
 async function repositoryDefaultBranch(gh, ctx) {
@@ -57999,73 +57641,49 @@ async function repositoryDefaultBranch(gh, ctx) {
         throw e;
     }
 }
-/**
- * `gh` undefined: no GitHub bookkeeping (dry run, both parts off, or a CLI run without a
- * token). Throws only for failures before anything was written.
- */
-async function executeRollback(inputs, gi, target, gh, ctx, log) {
-    let defaultBranch = '';
-    const outcome = await runRollback(inputs, target, log, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined);
-    if (outcome.status === 'skipped' || outcome.status === 'planned' || !gh)
-        return { outcome };
-    // the GitHub side (Octokit and the renderers) is loaded only when it runs
-    const { recordIncident } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(931)]).then(__nccwpck_require__.bind(__nccwpck_require__, 55931));
-    const bookkeeping = await recordIncident(gh, ctx, defaultBranch, outcome, inputs, gi, log);
-    if (bookkeeping.missing.length > 0) {
-        const { plan } = outcome;
-        const done = outcome.error
-            ? outcome.error.done
-            : [
-                plan.tag.kind === 'keep-newer' ? `'${plan.channel}' stays on ${plan.tag.holder}` : `'${plan.channel}' points at ${plan.restoreVersion} (the rollback is live)`,
-                ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`])
-            ];
-        const missing = [...(outcome.error?.missing ?? []), ...bookkeeping.missing];
-        outcome.status = 'partial';
-        outcome.error = new errors/* PartialError */.GM(done, missing, outcome.error?.cause ?? new Error('the GitHub bookkeeping failed'));
-    }
-    outcome.warnings.push(...bookkeeping.warnings);
-    return { outcome, bookkeeping };
-}
 
 // EXTERNAL MODULE: ./src/inputs.ts
 var src_inputs = __nccwpck_require__(38422);
 // EXTERNAL MODULE: ./src/markdown.ts
 var markdown = __nccwpck_require__(83758);
 ;// CONCATENATED MODULE: ./src/summary.ts
-// The job summary: what changed, before and after, and what to do next.
+
 
 const code = (v) => (v ? `\`${v}\`` : '_(none)_');
-const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release' };
+const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' };
+const TITLE = {
+    completed: '✅ Rollback completed',
+    'already-done': '✅ Already rolled back: nothing to change',
+    planned: '📝 Rollback planned (dry run: nothing written)',
+    partial: '⚠️ Rollback partially applied',
+    failed: '❌ Rollback failed: nothing was changed',
+    skipped: '⏭️ Rollback skipped: nothing was changed'
+};
+/** The one summary renderer: a detailed table for one target, a row per target for several. */
 function renderSummary(result, books) {
-    const { plan, before, after } = result;
-    const title = {
-        completed: '✅ Rollback completed',
-        'already-done': '✅ Already rolled back: nothing to change',
-        planned: '📝 Rollback planned (dry run: nothing written)',
-        partial: '⚠️ Rollback partially applied'
-    }[result.status];
-    const rows = [];
-    const tagNames = [...new Set([...Object.keys(before.distTags), ...Object.keys(after.distTags)])].sort();
-    for (const tag of tagNames) {
-        const b = before.distTags[tag];
-        const a = after.distTags[tag];
-        const changed = tag === plan.channel && result.moved;
-        const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move';
-        rows.push([`${CHANNEL_WORD[result.targetKind]} \`${tag}\``, code(b), planned ? `${code(plan.restoreVersion)} (planned)` : code(a), changed ? '**yes**' : planned ? 'planned' : 'no']);
+    const several = result.targets.length > 1;
+    const only = result.targets[0];
+    const parts = [`## ${TITLE[result.status]}`];
+    if (!several && result.status === 'skipped') {
+        parts.push(`**\`${only.name}\`** on \`${only.channel}\`: ${(0,markdown/* inert */.t)(result.reason ?? only.skipped?.reason ?? '')}`);
     }
-    const bDep = before.versions[plan.rollbackVersion]?.deprecated;
-    const depPlanned = result.status === 'planned' && plan.deprecation.kind === 'deprecate';
-    rows.push([
-        `\`${plan.rollbackVersion}\` deprecation`,
-        bDep ? (0,markdown/* inert */.t)(bDep) : '_(not deprecated)_',
-        depPlanned && plan.deprecation.kind === 'deprecate' ? `${(0,markdown/* inert */.t)(plan.deprecation.message)} (planned)` : after.deprecated ? (0,markdown/* inert */.t)(after.deprecated) : '_(not deprecated)_',
-        result.deprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
-    ]);
-    const parts = [
-        `## ${title}`,
-        `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`,
-        (0,markdown/* table */.M)(['What', 'Before', 'After', 'Changed by this run'], rows)
-    ];
+    else if (!several && only.plan) {
+        const plan = only.plan;
+        parts.push(`**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`, (0,markdown/* table */.M)(['What', 'Before', 'After', 'Changed by this run'], detailRows(result, only, plan)));
+    }
+    else {
+        const mixed = result.targets.some((t) => t.kind !== 'npm');
+        const rows = result.targets.map((t) => [
+            mixed ? `${t.kind} \`${t.name}\`` : `\`${t.name}\``,
+            ...(mixed ? [`\`${t.channel}\``] : []),
+            code(t.plan?.previousVersion),
+            t.plan ? code(t.plan.republish?.version ?? t.plan.restoreVersion) : '–',
+            (0,run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,markdown/* inert */.t)((0,run/* errorOf */.Mz)(t))}` : t.outcome,
+            t.moved ? '**yes**' : 'no',
+            t.deprecated ? '**yes**' : 'no'
+        ]);
+        parts.push(`${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`, (0,markdown/* table */.M)([mixed ? 'Target' : 'Package', ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]), 'Restored', 'Outcome', 'Moved now', 'Deprecated now'], rows));
+    }
     if (books) {
         const links = [
             books.issueUrl ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}` : '',
@@ -58079,91 +57697,389 @@ function renderSummary(result, books) {
         parts.push(['### Warnings', ...result.warnings.map((w) => `- ${(0,markdown/* inert */.t)(w)}`)].join('\n'));
     if (result.error)
         parts.push(`### What is missing\n${(0,markdown/* inert */.t)(result.error.message)}`);
-    parts.push(['### Next steps', ...nextSteps(result).map((s) => `- ${s}`)].join('\n'));
+    const steps = nextSteps(result);
+    if (steps.length > 0)
+        parts.push(['### Next steps', ...steps.map((s) => `- ${s}`)].join('\n'));
     return parts.join('\n\n') + '\n';
 }
+function detailRows(result, t, plan) {
+    const before = t.before?.distTags ?? {};
+    const after = t.after?.distTags ?? {};
+    const rows = [];
+    for (const tag of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+        const changed = tag === plan.channel && t.moved;
+        const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move';
+        rows.push([`${CHANNEL_WORD[t.kind]} \`${tag}\``, code(before[tag]), planned ? `${code(plan.republish?.version ?? plan.restoreVersion)} (planned)` : code(after[tag]), changed ? '**yes**' : planned ? 'planned' : 'no']);
+    }
+    const bDep = t.before?.versions[plan.rollbackVersion]?.deprecated;
+    const depPlanned = result.status === 'planned' && plan.deprecation.kind === 'deprecate';
+    rows.push([
+        `\`${plan.rollbackVersion}\` deprecation`,
+        bDep ? (0,markdown/* inert */.t)(bDep) : '_(not deprecated)_',
+        depPlanned && plan.deprecation.kind === 'deprecate' ? `${(0,markdown/* inert */.t)(plan.deprecation.message)} (planned)` : t.after?.deprecated ? (0,markdown/* inert */.t)(t.after.deprecated) : '_(not deprecated)_',
+        t.deprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
+    ]);
+    return rows;
+}
+/** What to do next, for each kind of target in the incident. */
 function nextSteps(result) {
-    const { plan } = result;
-    const pkg = plan.packageName;
     if (result.status === 'planned')
         return ['Nothing was written. Run again with `dry-run: false` to apply this plan.'];
     if (result.status === 'partial')
         return ['Re-run the same rollback: it completes only what is missing and repeats nothing.'];
-    if (result.targetKind === 'docker') {
-        return [
-            `Hosts that already pulled \`${plan.rollbackVersion}\` under \`${plan.channel}\` keep it until they pull again (or restart with imagePullPolicy: Always).`,
-            `Publish a fix as a new tag, then move \`${plan.channel}\` to it.`,
-            'Write the post-mortem: root cause, regression test, lessons.'
-        ];
+    if (result.status === 'skipped')
+        return ['If a rollback is needed anyway, run it by hand with an explicit `rollback-version` (and no `published-after`).'];
+    if (result.status === 'failed')
+        return ['Fix what the error names, then run the same rollback again.'];
+    const steps = [];
+    const planned = result.targets.filter((t) => t.plan);
+    const first = (kind) => planned.find((t) => t.kind === kind);
+    const npm = first('npm');
+    if (npm?.plan) {
+        const plan = npm.plan;
+        const pkg = planned.length > 1 ? '<package>' : plan.packageName;
+        if (planned.length === 1 && plan.otherTagsOnBad.length > 0)
+            steps.push(`Roll back the other tags that still point at \`${plan.rollbackVersion}\`: ${plan.otherTagsOnBad.map((t) => `\`${t}\``).join(', ')}.`);
+        steps.push(`Registry caches and CDNs can serve the old \`${plan.channel}\` for a few minutes; \`npm view ${pkg} dist-tags\` converges by itself.`, `Installs that already resolved \`${plan.rollbackVersion}\` (lockfiles, Renovate/Dependabot updates) keep it: publish a fix as a new version, then move \`${plan.channel}\` to it with \`npm dist-tag add ${pkg}@<fixed> ${plan.channel}\`.`, 'Yarn Berry ignores dist-tags: the deprecation is what steers its users away from the bad version.');
     }
-    if (result.targetKind === 'helm') {
-        return [
-            `Check the workloads: \`kubectl rollout status\` for the release's deployments, and \`helm history ${plan.packageName.split('/').pop()}\`.`,
-            'Ship the fix with a normal helm upgrade once it is ready.',
-            'Write the post-mortem: root cause, regression test, lessons.'
-        ];
+    const docker = first('docker');
+    if (docker?.plan) {
+        steps.push(`Hosts that already pulled \`${docker.plan.rollbackVersion}\` under \`${docker.plan.channel}\` keep it until they pull again (or restart with imagePullPolicy: Always).`, `Publish a fix as a new tag, then move \`${docker.plan.channel}\` to it.`);
     }
-    const steps = [
-        `Registry caches and CDNs can serve the old \`${plan.channel}\` for a few minutes; \`npm view ${pkg} dist-tags\` converges by itself.`,
-        `Installs that already resolved \`${plan.rollbackVersion}\` (lockfiles, Renovate/Dependabot updates) keep it: publish a fix as a new version, then move \`${plan.channel}\` to it with \`npm dist-tag add ${pkg}@<fixed> ${plan.channel}\`.`,
-        'Yarn Berry ignores dist-tags: the deprecation is what steers its users away from the bad version.'
-    ];
-    if (plan.otherTagsOnBad.length > 0)
-        steps.unshift(`Roll back the other tags that still point at \`${plan.rollbackVersion}\`: ${plan.otherTagsOnBad.map((t) => `\`${t}\``).join(', ')}.`);
+    const helm = first('helm');
+    if (helm?.plan) {
+        steps.push(`Check the workloads: \`kubectl rollout status\` for the release's deployments, and \`helm history ${helm.plan.packageName.split('/').pop()}\`.`, 'Ship the fix with a normal helm upgrade once it is ready.');
+    }
+    const gitTag = first('git-tag');
+    if (gitTag?.plan) {
+        steps.push(`Workflows pinned to \`${gitTag.plan.channel}\` use the restored commit from their next run; pins by full SHA keep what they had.`, `Release a fix as a new tag, then move \`${gitTag.plan.channel}\` to it.`);
+    }
     steps.push('Write the post-mortem: root cause, regression test, lessons.');
     return steps;
-}
-function renderSkipped(skip) {
-    return [
-        '## ⏭️ Rollback skipped: nothing was changed',
-        `**\`${skip.packageName}\`** on \`${skip.channel}\`: ${(0,markdown/* inert */.t)(skip.reason)}`,
-        '### Next steps',
-        `- If a rollback is needed anyway, run it by hand with an explicit \`rollback-version\` (and no \`published-after\`).`
-    ].join('\n\n') + '\n';
-}
-function renderMultiSummary(multi, books) {
-    const title = {
-        completed: '✅ Rollback completed',
-        'already-done': '✅ Already rolled back: nothing to change',
-        planned: '📝 Rollback planned (dry run: nothing written)',
-        partial: '⚠️ Rollback partially applied',
-        failed: '❌ Rollback failed: nothing was changed',
-        skipped: '⏭️ Rollback skipped: nothing was changed'
-    }[multi.status];
-    const rows = multi.packages.map((p) => [
-        `\`${p.name}\``,
-        code(p.plan?.previousVersion),
-        p.plan ? code(p.plan.restoreVersion) : '–',
-        p.outcome,
-        p.moved ? '**yes**' : 'no',
-        p.deprecated ? '**yes**' : 'no'
-    ]);
-    const parts = [
-        `## ${title}`,
-        `${multi.packages.length} packages: \`${multi.rollbackVersion}\` rolled back on \`${multi.channel}\`. Incident \`${multi.incidentId}\`.`,
-        (0,markdown/* table */.M)(['Package', `\`${multi.channel}\` before`, 'Restored', 'Outcome', 'Moved now', 'Deprecated now'], rows)
-    ];
-    if (books?.issueUrl)
-        parts.push(`Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.reportPath ? `; report: [${books.reportPath}](${books.reportUrl ?? ''})` : ''}`);
-    if (multi.warnings.length > 0)
-        parts.push(['### Warnings', ...multi.warnings.map((w) => `- ${(0,markdown/* inert */.t)(w)}`)].join('\n'));
-    if (multi.error)
-        parts.push(`### What happened\n${(0,markdown/* inert */.t)(multi.error.message)}`);
-    return parts.join('\n\n') + '\n';
 }
 
 // EXTERNAL MODULE: ./src/targets/docker.ts
 var docker = __nccwpck_require__(81740);
 // EXTERNAL MODULE: ./src/targets/helm.ts
 var helm = __nccwpck_require__(19384);
-// EXTERNAL MODULE: ./src/targets/npm.ts
-var npm = __nccwpck_require__(44123);
+// EXTERNAL MODULE: ./src/guard.ts
+var guard = __nccwpck_require__(40578);
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(49809);
+// EXTERNAL MODULE: ./src/targets/npm-fetch.ts
+var npm_fetch = __nccwpck_require__(53986);
+// EXTERNAL MODULE: ./src/targets/republish-note.ts
+var republish_note = __nccwpck_require__(87855);
+;// CONCATENATED MODULE: ./src/targets/npm.ts
+// The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
+// client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
+// of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
+
+
+
+
+
+
+class NpmTarget {
+    options;
+    kind = 'npm';
+    label;
+    retry;
+    escaped;
+    client;
+    /**
+     * The newest read of the package document, while it may still guard a write: the
+     * runner calls forget() as soon as it awaits anything else, so this is only ever a read
+     * made immediately before (the plan read, or the read-back of the previous write).
+     */
+    last;
+    notes = [];
+    constructor(options) {
+        this.options = options;
+        this.label = `npm package ${options.packageName} on ${options.registry}`;
+        this.retry = options.retry ?? retry/* DEFAULT_RETRY */.vI;
+        this.escaped = (0,npm_fetch/* escapePackageName */.lw)(options.packageName);
+        // the token goes to this registry's origin only, never to another one a response names
+        this.client = new npm_fetch/* RegistryClient */.bP(options);
+    }
+    async readPackument() {
+        const doc = await (0,retry/* withRetry */.bD)(`reading ${this.options.packageName}`, () => this.client.json(`/${this.escaped}?write=true`, 'view'), this.retry, this.options.log).catch((e) => {
+            if ((0,retry/* statusOf */.c2)(e) === 404) {
+                throw new errors/* InputError */.dz('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).');
+            }
+            throw this.explain(e, 'read');
+        });
+        this.last = doc;
+        return doc;
+    }
+    /** The read made immediately before, used once (a copy: the write edits what it is given). */
+    takeFresh() {
+        const last = this.last;
+        this.last = undefined;
+        return last && structuredClone(last);
+    }
+    forget() {
+        this.last = undefined;
+    }
+    /** Anomalies seen after a write (a document the registry changed beyond ours). */
+    anomalies() {
+        return [...this.notes];
+    }
+    /**
+     * The token, before any write: the registry knows it (`/-/whoami`, asked once per
+     * registry and token however many packages share them), and, where the registry lists
+     * a package's collaborators (npmjs: `/-/package/<name>/collaborators`, as `npm access
+     * list collaborators` reads it), its user may write this package. A registry without
+     * either endpoint says nothing about the token: the writes will.
+     */
+    async checkAccess() {
+        const [who, collaborators] = await Promise.all([this.whoami(), this.collaborators()]);
+        if (who === undefined)
+            return;
+        const pkg = this.options.packageName;
+        const access = collaborators?.[who];
+        if (collaborators !== undefined && access !== 'read-write' && access !== 'write') {
+            throw new errors/* InputError */.dz('npm-token', `the token's user ${who} ${access ? `has only ${access} access to` : 'is not a collaborator of'} ${pkg} on ${this.options.registry}, so it cannot move its dist-tags or deprecate it.`, `use a token of a maintainer of ${pkg} (npm access list collaborators ${pkg}), or leave ${pkg} out of this rollback.`);
+        }
+    }
+    /** The token's user name; undefined when the registry has no whoami (404, 405). */
+    whoami() {
+        const key = `${this.options.registry}\0${this.options.token ?? ''}`;
+        const cache = (this.options.whoamiCache ??= new Map());
+        let pending = cache.get(key);
+        if (!pending) {
+            pending = this.askWhoami();
+            cache.set(key, pending);
+        }
+        return pending;
+    }
+    async askWhoami() {
+        let who;
+        try {
+            who = await (0,retry/* withRetry */.bD)('checking the token', () => this.client.json('/-/whoami', 'whoami'), this.retry, this.options.log);
+        }
+        catch (e) {
+            // a redirect to another origin (refused, the token not sent) says the registry is not where it is configured
+            if (e instanceof errors/* RegistryError */.gl)
+                throw e;
+            const status = (0,retry/* statusOf */.c2)(e);
+            // a registry without /-/whoami (404, 405) says nothing about the token: the writes will
+            if (status === 401 || status === 403 || e.code === 'EOTP') {
+                const explained = this.explain(e, 'write');
+                throw new errors/* InputError */.dz('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.');
+            }
+            return undefined;
+        }
+        // like `npm whoami`: an answer without a user name means the token was not recognised
+        if (typeof who?.username !== 'string' || who.username === '') {
+            throw new errors/* InputError */.dz('npm-token', `${this.options.registry} does not recognise the token (whoami names no user).`, 'check that npm-token holds a current token for this registry, not one for another registry or an expired one.');
+        }
+        return who.username;
+    }
+    /** user -> access level, where the registry lists them; undefined when it does not say. */
+    async collaborators() {
+        try {
+            const list = await this.client.json(`/-/package/${this.escaped}/collaborators`, 'access');
+            if (!list || typeof list !== 'object' || Array.isArray(list))
+                return undefined;
+            const entries = Object.entries(list).filter((e) => typeof e[1] === 'string');
+            return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+        }
+        catch (e) {
+            this.options.log.debug(`${this.options.registry} does not list the collaborators of ${this.options.packageName} (${e instanceof errors/* RegistryError */.gl ? e.message : ((0,retry/* statusOf */.c2)(e) ?? 'no answer')}); the writes will show whether the token may change it.`);
+            return undefined;
+        }
+    }
+    async republish(args) {
+        // its own reads and writes come between any earlier read and the next write
+        this.forget();
+        const { packageName, registry, token, log, timeoutMs, userAgent } = this.options;
+        // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
+        const { republish } = await Promise.all(/* import() */[__nccwpck_require__.e(697), __nccwpck_require__.e(266)]).then(__nccwpck_require__.bind(__nccwpck_require__, 80266));
+        return republish({ packageName, registry, token, log, retry: this.retry, timeoutMs, userAgent, ...args });
+    }
+    async inspect() {
+        const doc = await this.readPackument();
+        return toState(doc);
+    }
+    async pointChannel(channel, version, expected) {
+        const tags = (d) => d['dist-tags'] ?? {};
+        const { outcome, state } = await (0,guard/* guardedWrite */.m)({
+            what: `moving dist-tag '${channel}' to ${version}`,
+            channel,
+            wanted: version,
+            expected,
+            read: () => this.readPackument(),
+            fresh: this.takeFresh(),
+            holderOf: (d) => tags(d)[channel],
+            isDone: (d) => tags(d)[channel] === version,
+            isExpected: (d) => tags(d)[channel] === expected,
+            write: async () => {
+                await this.client.write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
+                    method: 'PUT',
+                    body: JSON.stringify(version),
+                    headers: { 'content-type': 'application/json' }
+                });
+            },
+            ...this.guardOptions()
+        });
+        // the read-back is the fresh read the deprecation that follows starts from
+        this.last = state;
+        return outcome;
+    }
+    /**
+     * Deprecates `version` with `message` through the whole-document PUT, guarded: a fresh
+     * document (its `_rev` sent back, so npmjs answers 409 to a stale one, which is re-read
+     * and retried), written only while `names` (the version the message tells users to
+     * use) exists and is not deprecated; then the read-back is compared with the document
+     * sent: any other version or dist-tag that differs is reported loudly (a registry that
+     * ignores `_rev`, such as Verdaccio, can drop a write made between our read and PUT).
+     */
+    async retire(version, message, names) {
+        const pkg = this.options.packageName;
+        let sent;
+        const { outcome, state } = await (0,guard/* guardedWrite */.m)({
+            what: `deprecating ${version}`,
+            channel: `${version}'s deprecation`,
+            wanted: message,
+            expected: 'the planned state',
+            read: () => this.readPackument(),
+            fresh: this.takeFresh(),
+            holderOf: (d) => String(d.versions?.[version]?.deprecated ?? ''),
+            isDone: (d) => this.versionOf(d, version).deprecated === message,
+            isExpected: (d) => {
+                if (names !== undefined) {
+                    const named = d.versions?.[names];
+                    if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {
+                        throw new errors/* RegistryError */.gl(`The deprecation of ${pkg}@${version} would tell users to use ${names}, which ${named ? 'is deprecated itself' : 'does not exist'} on the registry now: nothing was deprecated.`, `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`);
+                    }
+                }
+                return true;
+            },
+            write: async (doc) => {
+                this.versionOf(doc, version).deprecated = message;
+                sent = structuredClone(doc);
+                await this.client.write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc });
+            },
+            ...this.guardOptions()
+        });
+        if (sent)
+            this.compareAfterWrite(sent, state, version);
+        return outcome;
+    }
+    versionOf(doc, version) {
+        const entry = doc.versions?.[version];
+        if (!entry)
+            throw new errors/* RegistryError */.gl(`${this.options.packageName}@${version} vanished from the registry while rolling back.`, 'check whether it was unpublished.');
+        return entry;
+    }
+    /** After a document PUT: everything but our own change must read back as it was sent. */
+    compareAfterWrite(sent, got, changed) {
+        const differences = [];
+        const sentTags = sent['dist-tags'] ?? {};
+        const gotTags = got['dist-tags'] ?? {};
+        for (const tag of new Set([...Object.keys(sentTags), ...Object.keys(gotTags)])) {
+            if (sentTags[tag] !== gotTags[tag])
+                differences.push(`dist-tag '${tag}' was ${sentTags[tag] ?? '(none)'} before the write and is ${gotTags[tag] ?? '(gone)'} after it`);
+        }
+        const sentVersions = sent.versions ?? {};
+        const gotVersions = got.versions ?? {};
+        for (const v of new Set([...Object.keys(sentVersions), ...Object.keys(gotVersions)])) {
+            if (v === changed)
+                continue;
+            if (!(v in gotVersions))
+                differences.push(`version ${v} is gone`);
+            else if (!(v in sentVersions))
+                differences.push(`version ${v} appeared`);
+            else if ((sentVersions[v].deprecated ?? '') !== (gotVersions[v].deprecated ?? ''))
+                differences.push(`the deprecation of ${v} changed`);
+        }
+        // CouchDB-style revisions ("15-abc…") count writes: ours is one, any more is someone else's
+        const revision = (d) => Number(/^(\d+)-/.exec(String(d._rev ?? ''))?.[1] ?? NaN);
+        const others = revision(got) - revision(sent) - 1;
+        if (others > 0)
+            differences.push(`the document's revision went from ${sent._rev} to ${got._rev}: ${others} other write(s) landed between this run's read and its read-back`);
+        if (differences.length === 0)
+            return;
+        const note = `After deprecating ${this.options.packageName}@${changed}, the registry's document differs from the one this run sent in more than that deprecation: ${differences.join('; ')}. ` +
+            `Another write happened at the same time; on a registry that ignores the document revision (_rev), as Verdaccio does, this run's write may have undone it. Check ${this.options.packageName} and restore what is missing by hand.`;
+        this.notes.push(note);
+        this.options.log.warning(note);
+    }
+    guardOptions() {
+        return { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write'), alsoRetry: (e) => (0,retry/* statusOf */.c2)(e) === 409 };
+    }
+    /** Turns a registry failure into an error that says what to do. Never includes the token. */
+    explain(e, kind) {
+        if (e instanceof errors/* RegistryError */.gl)
+            return e;
+        const err = e;
+        const status = err.statusCode;
+        const pkg = this.options.packageName;
+        const where = this.options.registry;
+        const oidc = 'OIDC trusted publishing tokens can only publish: they cannot move dist-tags or deprecate.';
+        if (err.code === 'EOTP') {
+            return new errors/* RegistryError */.gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token). ${oidc}`, status, err.code);
+        }
+        if (status === 401) {
+            return new errors/* RegistryError */.gl(`${where} rejected the token (401 Unauthorized).`, `check that npm-token holds a current token for this registry (not expired or revoked). ${oidc}`, status, err.code);
+        }
+        if (status === 403) {
+            return new errors/* RegistryError */.gl(`${where} refused to let this token change ${pkg} (403 Forbidden).`, `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication". ${oidc}`, status, err.code);
+        }
+        if (status === 404 && kind === 'read') {
+            return new errors/* RegistryError */.gl(`${pkg} was not found on ${where} (404).`, 'check the package input and the registry input (a private package also needs a token that can read it).', status, err.code);
+        }
+        if (status === 404) {
+            return new errors/* RegistryError */.gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, 'check npm-token has write access to the package.', status, err.code);
+        }
+        const detail = status ? `HTTP ${status}` : (err.code ?? 'network error');
+        return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
+    }
+}
+function firstLine(s) {
+    return s.split('\n')[0].slice(0, 300);
+}
+function toState(doc) {
+    const versions = {};
+    for (const [v, manifest] of Object.entries(doc.versions ?? {})) {
+        const d = manifest?.deprecated;
+        const t = doc.time?.[v];
+        const note = (0,republish_note/* noteOf */.k)(manifest);
+        const gitHead = manifest?.gitHead;
+        versions[v] = {
+            ...(typeof gitHead === 'string' && /^[0-9a-f]{40}$/i.test(gitHead) ? { commit: gitHead.toLowerCase() } : {}),
+            ...(typeof d === 'string' && d !== '' ? { deprecated: d } : {}),
+            ...(typeof t === 'string' ? { publishedAt: t } : {}),
+            ...(note ? { republishOf: note.rollbackOf } : {})
+        };
+    }
+    return { name: doc.name, distTags: { ...(doc['dist-tags'] ?? {}) }, versions };
+}
+
 ;// CONCATENATED MODULE: ./src/targets/select.ts
 // Builds the adapter the inputs ask for. The rest of the run only sees a Target.
 
 
 
 
+/**
+ * Every target of the incident, as the runner takes them, with their extra outputs and
+ * one dispose() for the files they made. One npm package or many share one whoami.
+ */
+function createTargets(inputs, get, log, userAgent, hooks = {}) {
+    const made = (inputs.target ?? 'npm') === 'npm' ? (inputs.packageNames ?? [inputs.packageName]).map((packageName) => ({ packageName })) : [{ packageName: inputs.packageName }];
+    const whoamiCache = new Map();
+    const built = made.map(({ packageName }) => createTarget({ ...inputs, packageName }, get, log, userAgent, { ...hooks, whoamiCache }));
+    return {
+        targets: built.map(({ target }, i) => ({ kind: target.kind, name: made[i].packageName, channel: inputs.channel, target })),
+        extras: built.map((b) => b.extras),
+        dispose: () => {
+            for (const b of built)
+                b.extras.dispose();
+        }
+    };
+}
 function createTarget(inputs, get, log, userAgent, hooks = {}) {
     if (inputs.target === 'docker') {
         const d = (0,src_inputs/* readDockerInputs */.qW)(get);
@@ -58221,13 +58137,14 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
         };
     }
     return {
-        target: new npm/* NpmTarget */.JL({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent }),
+        target: new NpmTarget({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent, whoamiCache: hooks.whoamiCache }),
         extras: { outputs: async () => ({}), dispose: () => { } }
     };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // The only module that talks to @actions/core: inputs in, outputs and summary out.
+
 
 
 
@@ -58252,7 +58169,8 @@ const Outputs = {
     restoredRevision: 'restored-revision',
     newRevision: 'new-revision',
     republishedVersion: 'republished-version',
-    packages: 'packages'
+    packages: 'packages',
+    targets: 'targets'
 };
 const EMPTY = {
     status: 'failed',
@@ -58272,29 +58190,46 @@ const EMPTY = {
     'restored-revision': '',
     'new-revision': '',
     'republished-version': '',
-    packages: ''
+    packages: '',
+    targets: ''
 };
+/** The one output mapping, for one target or many. */
 function outputsOf(result, books) {
+    const several = result.targets.length > 1;
+    const only = result.targets[0];
+    const plan = only.plan;
+    const npm = result.targets.filter((t) => t.kind === 'npm');
+    const goal = (t) => t.plan?.republish?.version ?? t.plan?.restoreVersion;
     return {
+        ...EMPTY,
         status: result.status,
-        'previous-version': result.plan.previousVersion ?? '',
-        // the version the channel points at now: with republish, the fix-forward version
-        'restored-version': result.plan.republish?.version ?? result.plan.restoreVersion,
-        moved: String(result.moved),
-        deprecated: String(result.deprecated),
-        'incident-id': result.plan.incidentId,
+        // one target: what its channel held and holds; several: the restore versions, once each
+        'previous-version': several ? '' : (plan?.previousVersion ?? only.skipped?.holder ?? ''),
+        'restored-version': several ? [...new Set(result.targets.map(goal).filter(Boolean))].join(',') : plan ? (goal(only) ?? '') : (only.skipped?.holder ?? ''),
+        moved: String(result.targets.some((t) => t.moved)),
+        deprecated: String(result.targets.some((t) => t.deprecated)),
+        'incident-id': result.incidentId,
         'issue-number': books?.issueNumber ? String(books.issueNumber) : '',
         'issue-url': books?.issueUrl ?? '',
         'report-path': books?.reportPath ?? '',
         'report-url': books?.reportUrl ?? '',
         'pull-request-url': books?.pullRequestUrl ?? '',
-        'previous-digest': '',
-        'restored-digest': '',
-        'previous-revision': '',
-        'restored-revision': '',
-        'new-revision': '',
-        'republished-version': result.plan.republish?.version ?? '',
-        packages: ''
+        'republished-version': several ? '' : (plan?.republish?.version ?? ''),
+        packages: several && npm.length > 0 ? JSON.stringify(npm.map(row).map(({ kind: _kind, ...rest }) => rest)) : '',
+        targets: JSON.stringify(result.targets.map(row))
+    };
+}
+/** A target's row in the `targets` (and `packages`) output. */
+function row(t) {
+    return {
+        kind: t.kind,
+        name: t.name,
+        outcome: t.outcome,
+        previous: t.plan?.previousVersion ?? null,
+        restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
+        moved: t.moved,
+        deprecated: t.deprecated,
+        error: (0,run/* errorOf */.Mz)(t) ?? null
     };
 }
 function runContext(env) {
@@ -58308,7 +58243,7 @@ function runContext(env) {
         workflow: env.GITHUB_WORKFLOW || undefined
     };
 }
-async function run(env = process.env) {
+async function main_run(env = process.env) {
     // every output is set, whatever happens; `failed` until something better is known
     let outputs = { ...EMPTY };
     // files a target made for this run (the Helm kubeconfig), removed whatever happens
@@ -58334,46 +58269,13 @@ async function run(env = process.env) {
         const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token;
         // Octokit is loaded only when the bookkeeping will run
         const gh = books ? (await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 96584))).createGitHubClient({ token: gi.token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core_namespaceObject }) : undefined;
-        // several npm packages, one incident
-        const names = inputs.packageNames ?? [inputs.packageName];
-        if ((inputs.target ?? 'npm') === 'npm' && (names.length > 1 || inputs.fromWorkspaces)) {
-            const { multi, bookkeeping } = await executeMultiRollback({ ...inputs, packageNames: names }, gi, (name) => {
-                const { target, extras } = createTarget({ ...inputs, packageName: name }, get, core_namespaceObject, userAgent, hooks);
-                disposers.push(extras.dispose);
-                return target;
-            }, gh, ctx, core_namespaceObject);
-            outputs = {
-                ...EMPTY,
-                status: multi.status,
-                'incident-id': multi.incidentId,
-                moved: String(multi.packages.some((p) => p.moved)),
-                deprecated: String(multi.packages.some((p) => p.deprecated)),
-                'restored-version': [...new Set(multi.packages.map((p) => p.plan?.restoreVersion).filter(Boolean))].join(','),
-                'issue-number': bookkeeping?.issueNumber ? String(bookkeeping.issueNumber) : '',
-                'issue-url': bookkeeping?.issueUrl ?? '',
-                'report-path': bookkeeping?.reportPath ?? '',
-                'report-url': bookkeeping?.reportUrl ?? '',
-                'pull-request-url': bookkeeping?.pullRequestUrl ?? '',
-                packages: JSON.stringify(multi.packages.map((p) => ({ name: p.name, outcome: p.outcome, previous: p.plan?.previousVersion ?? null, restored: p.plan?.restoreVersion ?? null, moved: p.moved, deprecated: p.deprecated, error: p.error ?? null })))
-            };
-            await summary.addRaw(renderMultiSummary(multi, bookkeeping)).write();
-            if (multi.error)
-                setFailed(multi.error.message);
-            return;
-        }
-        const { target, extras } = createTarget(inputs, get, core_namespaceObject, userAgent, hooks);
-        disposers.push(extras.dispose);
-        const { outcome, bookkeeping } = await executeRollback(inputs, gi, target, gh, ctx, core_namespaceObject);
-        if (outcome.status === 'skipped') {
-            // the circuit breaker said no: nothing to record either
-            outputs = { ...EMPTY, status: 'skipped', 'previous-version': outcome.holder ?? '', 'restored-version': outcome.holder ?? '', ...(await extras.outputs(undefined)) };
-            await summary.addRaw(renderSkipped(outcome)).write();
-            return;
-        }
-        const result = outcome;
-        outputs = { ...outputsOf(result, bookkeeping), ...(await extras.outputs(result.plan.restoreVersion)) };
+        // one incident over every target, one package or many
+        const { targets, extras, dispose } = createTargets(inputs, get, core_namespaceObject, userAgent, hooks);
+        disposers.push(dispose);
+        const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core_namespaceObject);
+        outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.restoreVersion) : {}) };
         await summary.addRaw(renderSummary(result, bookkeeping)).write();
-        if (result.error instanceof errors/* PartialError */.GM)
+        if (result.error)
             setFailed(result.error.message);
     }
     catch (e) {
@@ -58429,12 +58331,12 @@ function table(header, rows) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   FP: () => (/* binding */ fixForwardVersion),
 /* harmony export */   II: () => (/* binding */ planRollback),
-/* harmony export */   YA: () => (/* binding */ planIsNoop),
 /* harmony export */   _3: () => (/* binding */ incidentId),
 /* harmony export */   df: () => (/* binding */ describePlan),
 /* harmony export */   sL: () => (/* binding */ circuitBreaker),
 /* harmony export */   zf: () => (/* binding */ lastKnownGood)
 /* harmony export */ });
+/* unused harmony export planIsNoop */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(62088);
@@ -58574,6 +58476,12 @@ function planRollback(req, state) {
     }
     let deprecation = { kind: 'off' };
     if (req.deprecate) {
+        // invariant: the message tells users to use `goal`, which must be a published version
+        // that is not deprecated, or the fix-forward version this very plan publishes first
+        // (the runner then checks it exists, in a fresh read, right before the deprecation)
+        if (!republish && (!(goal in state.versions) || (state.versions[goal].deprecated && !req.force))) {
+            throw new Error(`internal: the deprecation of ${bad} would name ${goal}, which ${goal in state.versions ? 'is deprecated' : 'does not exist'}.`);
+        }
         const message = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
             version: bad,
             restore: goal,
@@ -58845,6 +58753,349 @@ async function writeThenConfirm(what, write, confirm, options) {
         }
         log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
         await sleep(delay);
+    }
+}
+
+
+/***/ }),
+
+/***/ 86527:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Mz: () => (/* binding */ errorOf),
+  ao: () => (/* binding */ runIncident)
+});
+
+// UNUSED EXPORTS: DEFAULT_PARALLEL, incidentOf
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(62088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+// EXTERNAL MODULE: ./src/guard.ts
+var guard = __nccwpck_require__(40578);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(83916);
+// EXTERNAL MODULE: ./src/plan.ts
+var src_plan = __nccwpck_require__(22464);
+;// CONCATENATED MODULE: ./src/util.ts
+// Small helpers every layer may use; imports nothing of the project.
+/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
+}
+/** The first line of a (server's) message, at most 300 characters. */
+function firstLine(s) {
+    return s.split('\n')[0].slice(0, 300);
+}
+
+;// CONCATENATED MODULE: ./src/run.ts
+// The one runner: one incident (one bad version on one channel) across N targets; one
+// package is N = 1. Preflight every target, restore every channel, then retire; every
+// write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
+
+
+
+
+
+const DEFAULT_PARALLEL = 4;
+const now = () => new Date().toISOString();
+/**
+ * Runs the incident: preflight every target (read, token, plan) before any write, restore
+ * every channel, then retire. Throws only for what happened before any write: a failed
+ * `preflight` (checks beside the first reads, such as the GitHub token), a problem in the
+ * preflight of any target (for one target its own error; for several, one InputError that
+ * lists each), or, with one target, a failed restore that changed nothing. Everything else
+ * is in the result.
+ */
+async function runIncident(req, targets, log, options = {}) {
+    const runs = await runTargets(req, targets, log, options);
+    return resolve(req, runs);
+}
+async function runTargets(req, targets, log, options) {
+    const parallel = options.parallel ?? DEFAULT_PARALLEL;
+    const several = targets.length > 1;
+    const runs = targets.map((t) => ({ ...t, label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '', moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }));
+    // 1. preflight: every target read, its token checked and its rollback planned before
+    // anything is written (the token against every target, not only the first). The plan
+    // read may guard the first write only when nothing else answered after it.
+    let answers = 0;
+    const counted = (p) => p?.finally(() => answers++);
+    const lastAnswer = new Map();
+    await Promise.all([
+        counted(options.preflight?.()),
+        mapLimit(runs, parallel, async (r) => {
+            try {
+                const [before] = await Promise.all([r.target.inspect().finally(() => lastAnswer.set(r, ++answers)), counted(req.dryRun ? undefined : r.target.checkAccess())]);
+                r.before = before;
+                if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
+                    r.outcome = 'not-affected';
+                    return;
+                }
+                const gate = (0,src_plan/* circuitBreaker */.sL)(before, r.channel, req.rollbackVersion, req);
+                if (!gate.proceed) {
+                    r.outcome = 'skipped';
+                    r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
+                    log.info(`${r.label}Skipped: ${gate.reason}`);
+                    return;
+                }
+                // a target without retire (container tags, Helm releases) gets no deprecation in its plan
+                const plan = (0,src_plan/* planRollback */.II)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
+                if (plan.republish && !r.target.republish)
+                    throw new errors/* InputError */.dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
+                r.plan = plan;
+                r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
+                r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
+                r.steps.push({ step: 'plan', outcome: 'done', detail: (0,src_plan/* describePlan */.df)(plan).join(' '), at: now() });
+            }
+            catch (e) {
+                r.outcome = 'failed';
+                r.failure = { step: 'preflight', error: e };
+            }
+        })
+    ]);
+    const planned = runs.filter((r) => r.plan !== undefined);
+    for (const r of runs)
+        if (runs.length > 1 || lastAnswer.get(r) !== answers)
+            r.target.forget?.();
+    for (const r of planned) {
+        for (const line of (0,src_plan/* describePlan */.df)(r.plan))
+            log.info(line);
+        for (const w of r.warnings)
+            log.warning(w);
+    }
+    if (runs.some((r) => r.failure) || req.dryRun || planned.length === 0) {
+        if (req.dryRun) {
+            for (const r of planned) {
+                const plan = r.plan;
+                r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
+                r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
+            }
+            if (!runs.some((r) => r.failure))
+                log.info('Dry run: nothing was written.');
+        }
+        return runs;
+    }
+    // 2. restore: every channel, before any deprecation
+    await mapLimit(planned, parallel, (r) => restore(r, log));
+    const failed = planned.filter((r) => r.failure);
+    if (failed.length > 0 && req.partialOk === false && planned.length > 1) {
+        // asked for: put back what this run moved, but only where the channel still holds what it wrote
+        for (const r of planned)
+            r.target.forget?.();
+        await mapLimit(planned.filter((r) => r.moved), parallel, (r) => putBack(r, log));
+        return runs;
+    }
+    // 3. retire: for every target whose channel is safe (with several, the others' writes
+    // were awaited since each one's read-back: it reads again)
+    if (planned.length > 1)
+        for (const r of planned)
+            r.target.forget?.();
+    await mapLimit(planned.filter((r) => !r.failure), parallel, (r) => retire(r, log));
+    for (const r of planned)
+        for (const a of r.target.anomalies?.() ?? [])
+            r.warnings.push(a);
+    return runs;
+}
+/** The one status logic, for one target or many. */
+function resolve(req, runs) {
+    const single = runs.length === 1;
+    const only = runs[0];
+    const allNpm = runs.every((r) => r.kind === 'npm');
+    const problems = runs.filter((r) => r.failure?.step === 'preflight');
+    if (problems.length > 0) {
+        if (single)
+            throw only.failure?.error;
+        throw new errors/* InputError */.dz(allNpm ? 'package' : 'targets', `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${(0,errors/* errorMessage */.gJ)(p.failure?.error)}`).join('\n')}`, 'fix each problem (or leave those out) and run again; partial-ok does not skip the preflight.');
+    }
+    const affected = runs.filter((r) => r.outcome !== 'not-affected');
+    if (affected.length === 0)
+        throw new errors/* InputError */.dz('rollback-version', `no workspace package has version ${req.rollbackVersion}.`, 'check the version, or list the packages.');
+    const warnings = [];
+    for (const r of runs)
+        for (const w of r.warnings)
+            warnings.push(`${r.label}${w}`);
+    if (affected.length < runs.length)
+        warnings.push(`Left out (no ${req.rollbackVersion} published): ${runs.filter((r) => r.outcome === 'not-affected').map((r) => r.name).join(', ')}.`);
+    const base = {
+        incidentId: single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req),
+        rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
+        channel: req.channel,
+        targets: runs,
+        warnings
+    };
+    if (req.dryRun)
+        return { ...base, status: 'planned' };
+    if (affected.every((r) => r.outcome === 'skipped'))
+        return { ...base, status: 'skipped', ...(single && only.skipped ? { reason: only.skipped.reason } : {}) };
+    const failedMoves = runs.filter((r) => r.failure?.step === 'move-tag' || r.failure?.step === 'put-back');
+    if (single && only.failure?.step === 'move-tag' && !only.republished)
+        throw only.failure.error;
+    if (failedMoves.length > 0 && req.partialOk === false && !single) {
+        const notPutBack = runs.filter((r) => r.failure?.step === 'put-back');
+        const failed = runs.filter((r) => r.failure?.step === 'move-tag');
+        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${(0,errors/* errorMessage */.gJ)(f.failure?.error)})`).join('; ')}. ` +
+            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.map((r) => `${r.name} (${(0,errors/* errorMessage */.gJ)(r.failure?.error)})`).join('; ')}.`);
+        return {
+            ...base,
+            status: notPutBack.length === 0 ? 'failed' : 'partial',
+            error: new errors/* RollbackError */.ZS(message, notPutBack.length === 0 ? 'fix the failure and run again, or leave partial-ok at true to keep the packages that succeed.' : 'put those tags back by hand, then run again.')
+        };
+    }
+    const incomplete = runs.filter((r) => r.failure);
+    const wrote = runs.some((r) => r.moved || r.deprecated || r.republished);
+    if (incomplete.length > 0) {
+        if (single) {
+            const plan = only.plan;
+            const goal = plan.republish?.version ?? plan.restoreVersion;
+            const error = only.failure?.step === 'move-tag'
+                ? new errors/* PartialError */.GM([`${goal} is published`], [`pointing '${plan.channel}' at it`], only.failure.error)
+                : new errors/* PartialError */.GM([plan.tag.kind === 'keep-newer' ? `'${plan.channel}' is on ${plan.tag.holder}` : `'${plan.channel}' points at ${goal} (the rollback is live)`], [`deprecating ${plan.rollbackVersion}`], only.failure?.error);
+            return { ...base, status: 'partial', error };
+        }
+        const kept = affected.filter((r) => r.outcome === 'rolled-back' || r.outcome === 'already');
+        return {
+            ...base,
+            status: wrote ? 'partial' : 'failed',
+            error: new errors/* RollbackError */.ZS(`${wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((r) => `${r.name}: ${errorOf(r)}`).join('; ')}.` +
+                (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.')
+        };
+    }
+    return { ...base, status: wrote ? 'completed' : 'already-done' };
+}
+/** A target's failure (or skip) in one line, as its row and the outputs say it. */
+function errorOf(r) {
+    if (r.failure)
+        return `${r.failure.step === 'deprecate' ? 'deprecation failed: ' : r.failure.step === 'put-back' ? 'not put back: ' : ''}${(0,errors/* errorMessage */.gJ)(r.failure.error)}`;
+    return r.skipped?.reason;
+}
+/**
+ * One id for an incident of several targets: every target (npm packages by name, others
+ * as kind:name), the channel, the bad version and the restore version asked for.
+ */
+function incidentOf(runs, req) {
+    const names = runs.map((r) => (r.kind === 'npm' ? r.name : `${r.kind}:${r.name}`));
+    return (0,src_plan/* incidentId */._3)([...names].sort().join(','), req.channel, req.rollbackVersion, req.restoreVersion ?? 'last-known-good');
+}
+async function restore(r, log) {
+    const plan = r.plan;
+    const after = r.after;
+    const label = r.label;
+    if (plan.tag.kind !== 'move') {
+        const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.restoreVersion}` : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
+        r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
+        r.outcome = 'already';
+        log.info(`✔ ${label}${detail}: not moved.`);
+        return;
+    }
+    const expected = plan.tag.from;
+    try {
+        if (plan.republish) {
+            const target = r.target;
+            const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected });
+            let moved = p.outcome === 'published';
+            if (p.channelHolds !== p.version)
+                moved = (await r.target.pointChannel(plan.channel, p.version, expected)) === 'written' || moved;
+            r.moved = moved;
+            r.republished = p.outcome === 'published';
+            after.distTags[plan.channel] = p.version;
+            r.steps.push({ step: 'move-tag', outcome: moved ? 'done' : 'already', detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`, at: now() });
+            log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
+        }
+        else {
+            const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected);
+            r.moved = outcome === 'written';
+            after.distTags[plan.channel] = plan.restoreVersion;
+            r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() });
+            log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${plan.restoreVersion} (read back from the registry).`);
+        }
+        r.outcome = r.moved ? 'rolled-back' : 'already';
+    }
+    catch (e) {
+        if (e instanceof guard/* ChannelMovedError */.N && (await movedToNewerFix(r, e, log)))
+            return;
+        r.outcome = 'failed';
+        r.failure = { step: 'move-tag', error: e };
+        r.steps.push({ step: 'move-tag', outcome: 'failed', detail: (0,errors/* errorMessage */.gJ)(e), at: now() });
+        log.warning(`✖ ${label}${(0,errors/* errorMessage */.gJ)(e)}`);
+    }
+}
+/**
+ * The channel moved while the rollback ran. A newer version that is not deprecated (a fix
+ * published meanwhile) is kept, as the planner keeps one it sees: the channel is safe and
+ * the bad version is still retired. Anything else stops this target.
+ */
+async function movedToNewerFix(r, e, log) {
+    const plan = r.plan;
+    const holder = e.holder;
+    if (holder === undefined || !semver_default().valid(holder) || !semver_default().gt(holder, plan.rollbackVersion))
+        return false;
+    let fresh;
+    try {
+        fresh = await r.target.inspect();
+    }
+    catch {
+        return false;
+    }
+    if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated)
+        return false;
+    const message = `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
+    r.plan = { ...plan, tag: { kind: 'keep-newer', holder } };
+    r.after.distTags[plan.channel] = holder;
+    r.outcome = 'already';
+    r.warnings.push(message);
+    r.steps.push({ step: 'move-tag', outcome: 'skipped', detail: message, at: now() });
+    log.warning(`${r.label}${message}`);
+    return true;
+}
+async function putBack(r, log) {
+    const plan = r.plan;
+    const previous = plan.previousVersion;
+    const wrote = plan.republish?.version ?? plan.restoreVersion;
+    try {
+        if (previous === undefined)
+            throw new errors/* RollbackError */.ZS(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`);
+        await r.target.pointChannel(r.channel, previous, wrote);
+        r.moved = false;
+        r.outcome = 'put-back';
+        log.info(`↩ ${r.label}'${r.channel}' put back to ${previous}`);
+    }
+    catch (e) {
+        r.failure = { step: 'put-back', error: e };
+        log.warning(`✖ ${r.label}not put back: ${(0,errors/* errorMessage */.gJ)(e)}`);
+    }
+}
+async function retire(r, log) {
+    const plan = r.plan;
+    const after = r.after;
+    if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
+        r.steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() });
+        return;
+    }
+    // the message tells users to use this version: it must exist and not be deprecated when written
+    const names = plan.republish?.version ?? plan.restoreVersion;
+    try {
+        const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names);
+        r.deprecated = outcome === 'written';
+        after.deprecated = plan.deprecation.message;
+        r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: plan.deprecation.message, at: now() });
+        log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`);
+    }
+    catch (e) {
+        r.failure = { step: 'deprecate', error: e };
+        r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,errors/* errorMessage */.gJ)(e), at: now() });
+        log.warning(`✖ ${r.label}deprecation failed: ${(0,errors/* errorMessage */.gJ)(e)}`);
     }
 }
 
@@ -60451,322 +60702,182 @@ function quote(a) {
 
 /***/ }),
 
-/***/ 44123:
+/***/ 53986:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   JL: () => (/* binding */ NpmTarget),
-/* harmony export */   lw: () => (/* binding */ escapePackageName),
-/* harmony export */   vN: () => (/* binding */ nerfDart)
+/* harmony export */   bP: () => (/* binding */ RegistryClient),
+/* harmony export */   lw: () => (/* binding */ escapePackageName)
 /* harmony export */ });
-/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5706);
-/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(83916);
-/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(40578);
+/* unused harmony export nerfDart */
+/* harmony import */ var _npmcli_agent__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57995);
+/* harmony import */ var _npmcli_agent__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_npmcli_agent__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5706);
+/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(49809);
-/* harmony import */ var _republish_note_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(87855);
-// The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
-// client: registry auth scoping, proxies and CA settings behave as they do for npm).
 
 
 
 
-
-/** `@scope/name` -> `@scope%2fname`, as npm-package-arg escapes it. */
-function escapePackageName(name) {
-    return name.replace('/', '%2f');
-}
 /** The registry key npm scopes a token to: `//host[:port]/path/`. */
 function nerfDart(registry) {
     const url = new URL(registry);
     return `//${url.host}${url.pathname}`;
 }
-class NpmTarget {
-    options;
-    kind = 'npm';
-    label;
-    retry;
-    escaped;
-    /**
-     * The newest read of the package document, while it may still guard a write: the
-     * runner calls forget() as soon as it awaits anything else, so this is only ever a read
-     * made immediately before (the plan read, or the read-back of the previous write).
-     */
-    last;
-    notes = [];
-    constructor(options) {
-        this.options = options;
-        this.label = `npm package ${options.packageName} on ${options.registry}`;
-        this.retry = options.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_RETRY */ .vI;
-        this.escaped = escapePackageName(options.packageName);
+/** `@scope/name` -> `@scope%2fname`, as npm-package-arg escapes it. */
+function escapePackageName(name) {
+    return name.replace('/', '%2f');
+}
+/** Thrown by the agent for a hop it refuses; the client turns it into a RegistryError. */
+class OffOriginHop extends Error {
+    target;
+    code = 'EOFFORIGIN';
+    constructor(target) {
+        super(`a request to the registry was redirected to ${target}, another origin: not followed`);
+        this.target = target;
+        this.name = 'OffOriginHop';
     }
-    fetchOptions(command, extra = {}) {
-        const { registry, token, timeoutMs, userAgent } = this.options;
+}
+/** One request's view of where it went: the agent fills it in, the client reads it. */
+class OriginGuard {
+    registryOrigin;
+    mode;
+    agentOptions;
+    /** the first origin other than the registry's a tarball download went to */
+    elsewhere;
+    constructor(registryOrigin, mode, agentOptions) {
+        this.registryOrigin = registryOrigin;
+        this.mode = mode;
+        this.agentOptions = agentOptions;
+    }
+    /** minipass-fetch calls this with the URL of each request (first one and every redirect hop) before opening it. */
+    agent = (url) => {
+        const target = new URL(String(url.href ?? url));
+        const elsewhere = target.origin !== this.registryOrigin;
+        if (elsewhere && this.mode === 'api')
+            throw new OffOriginHop(target.origin);
+        // the agent make-fetch-happen would have used for this URL (it caches them by options)
+        const agent = (0,_npmcli_agent__WEBPACK_IMPORTED_MODULE_0__.getAgent)(target.href, this.agentOptions);
+        if (!elsewhere)
+            return agent;
+        this.elsewhere ??= target.origin;
+        return withoutAuthorization(agent);
+    };
+}
+/**
+ * The same agent, except that a request it is given leaves without an `authorization`
+ * header. addRequest runs inside ClientRequest's constructor, before the headers are
+ * written (@npmcli/agent sets `connection` there the same way); everything else is the
+ * real agent's, bound to it.
+ */
+function withoutAuthorization(agent) {
+    return new Proxy(agent, {
+        get(target, key) {
+            if (key === 'addRequest') {
+                return (req, options) => {
+                    req.removeHeader('authorization');
+                    return target.addRequest(req, options);
+                };
+            }
+            const value = Reflect.get(target, key, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+        }
+    });
+}
+/** The registry calls of one registry and token, all through the origin guard. */
+class RegistryClient {
+    o;
+    origin;
+    constructor(o) {
+        this.o = o;
+        this.origin = new URL(o.registry).origin;
+    }
+    /** npm-registry-fetch options for one request (npm.ts and republish.ts used to build these each). */
+    options(command, extra, guard, o = {}) {
+        const { registry, token, userAgent } = this.o;
         return {
             registry,
-            // the token goes to this registry only, never to another host a response names
-            ...(token ? { [`${nerfDart(registry)}:_authToken`]: token } : {}),
+            // the token is scoped to the registry (npm's nerf-dart key); the guard keeps it on its origin
+            ...(token && o.token !== false ? { [`${nerfDart(registry)}:_authToken`]: token } : {}),
             retry: { retries: 0 },
-            timeout: timeoutMs ?? 30_000,
+            timeout: this.timeout(o.transfer),
             preferOnline: true,
             fullMetadata: true,
             npmCommand: command,
             userAgent: userAgent ?? 'release-rollback',
             headers: { 'cache-control': 'no-cache' },
-            ...extra
+            ...extra,
+            agent: guard.agent
         };
     }
-    async readPackument() {
-        const doc = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .withRetry */ .bD)(`reading ${this.options.packageName}`, () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default().json(`/${this.escaped}?write=true`, this.fetchOptions('view')), this.retry, this.options.log).catch((e) => {
-            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e) === 404) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).');
-            }
-            throw this.explain(e, 'read');
-        });
-        this.last = doc;
-        return doc;
+    /**
+     * What make-fetch-happen passes getAgent for npm-registry-fetch's defaults (maxSockets
+     * 12, strict TLS, NOPROXY, `timeout` as the idle timeout), so the agent is the same one.
+     */
+    guard(mode, transfer = false) {
+        return new OriginGuard(this.origin, mode, { maxSockets: 12, timeout: this.timeout(transfer), rejectUnauthorized: true, noProxy: process.env.NOPROXY });
     }
-    /** The read made immediately before, used once (a copy: the write edits what it is given). */
-    takeFresh() {
-        const last = this.last;
-        this.last = undefined;
-        return last && structuredClone(last);
+    timeout(transfer = false) {
+        return transfer ? Math.max(this.o.timeoutMs ?? 30_000, 120_000) : (this.o.timeoutMs ?? 30_000);
     }
-    forget() {
-        this.last = undefined;
+    /** A refused hop as the error the caller shows; anything else unchanged. */
+    refused(e, method, path) {
+        if (!(e instanceof OffOriginHop))
+            return e;
+        const { registry } = this.o;
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`, `if the registry has moved to ${e.target}, set the registry input (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`, undefined, e.code);
     }
-    /** Anomalies seen after a write (a document the registry changed beyond ours). */
-    anomalies() {
-        return [...this.notes];
+    /** GET a registry path (`/name?write=true`, `/-/whoami`), parsed as JSON. */
+    async json(path, command, extra = {}) {
+        try {
+            return (await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default().json(path, this.options(command, extra, this.guard('api'))));
+        }
+        catch (e) {
+            throw this.refused(e, String(extra.method ?? 'GET'), path);
+        }
+    }
+    /** A write to a registry path; the answer's body is not read. */
+    async write(path, command, extra) {
+        try {
+            await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(path, this.options(command, { ...extra, ignoreBody: true }, this.guard('api')));
+        }
+        catch (e) {
+            throw this.refused(e, String(extra.method ?? 'PUT'), path);
+        }
+    }
+    /** libnpmpublish's publish (one PUT of the package document, tarball attached), guarded the same way. */
+    async publish(manifest, tarball, extra) {
+        // loaded only when a run publishes (strategy: republish), as republish.ts itself is;
+        // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
+        const { publish: publishPackage } = await __nccwpck_require__.e(/* import() */ 319).then(__nccwpck_require__.t.bind(__nccwpck_require__, 68319, 23));
+        try {
+            await publishPackage(manifest, tarball, { ...this.options('publish', {}, this.guard('api', true), { transfer: true }), ...extra });
+        }
+        catch (e) {
+            throw this.refused(e, 'PUT', `/${escapePackageName(String(manifest.name))}`);
+        }
     }
     /**
-     * The token, before any write: the registry knows it (`/-/whoami`, asked once per
-     * registry and token however many packages share them), and, where the registry lists
-     * a package's collaborators (npmjs: `/-/package/<name>/collaborators`, as `npm access
-     * list collaborators` reads it), its user may write this package. A registry without
-     * either endpoint says nothing about the token: the writes will.
+     * GET a full URL (a tarball named by the packument). The token goes with it only on the
+     * registry's origin; a URL or redirect hop elsewhere goes without it. `what` names the
+     * download in errors ("the tarball of name@1.2.3").
      */
-    async checkAccess() {
-        const [who, collaborators] = await Promise.all([this.whoami(), this.collaborators()]);
-        if (who === undefined)
-            return;
-        const pkg = this.options.packageName;
-        const access = collaborators?.[who];
-        if (collaborators !== undefined && access !== 'read-write' && access !== 'write') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('npm-token', `the token's user ${who} ${access ? `has only ${access} access to` : 'is not a collaborator of'} ${pkg} on ${this.options.registry}, so it cannot move its dist-tags or deprecate it.`, `use a token of a maintainer of ${pkg} (npm access list collaborators ${pkg}), or leave ${pkg} out of this rollback.`);
-        }
-    }
-    /** The token's user name; undefined when the registry has no whoami (404, 405). */
-    whoami() {
-        const key = `${this.options.registry}\0${this.options.token ?? ''}`;
-        const cache = (this.options.whoamiCache ??= new Map());
-        let pending = cache.get(key);
-        if (!pending) {
-            pending = this.askWhoami();
-            cache.set(key, pending);
-        }
-        return pending;
-    }
-    async askWhoami() {
-        let who;
+    async download(url, what) {
+        const guard = this.guard('tarball', true);
+        const onOrigin = new URL(url).origin === this.origin;
         try {
-            who = (await (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .withRetry */ .bD)('checking the token', () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default().json('/-/whoami', this.fetchOptions('whoami')), this.retry, this.options.log));
+            const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(url, this.options('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, guard, { transfer: true, token: onOrigin }));
+            return Buffer.from(await res.arrayBuffer());
         }
         catch (e) {
             const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e);
-            // a registry without /-/whoami (404, 405) says nothing about the token: the writes will
-            if (status === 401 || status === 403 || e.code === 'EOTP') {
-                const explained = this.explain(e, 'write');
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.');
+            if (guard.elsewhere && (status === 401 || status === 403 || status === 404)) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`, `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use strategy: retag.`, status, e.code);
             }
-            return undefined;
-        }
-        // like `npm whoami`: an answer without a user name means the token was not recognised
-        if (typeof who?.username !== 'string' || who.username === '') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('npm-token', `${this.options.registry} does not recognise the token (whoami names no user).`, 'check that npm-token holds a current token for this registry, not one for another registry or an expired one.');
-        }
-        return who.username;
-    }
-    /** user -> access level, where the registry lists them; undefined when it does not say. */
-    async collaborators() {
-        try {
-            const list = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default().json(`/-/package/${this.escaped}/collaborators`, this.fetchOptions('access'));
-            if (!list || typeof list !== 'object' || Array.isArray(list))
-                return undefined;
-            const entries = Object.entries(list).filter((e) => typeof e[1] === 'string');
-            return entries.length > 0 ? Object.fromEntries(entries) : undefined;
-        }
-        catch (e) {
-            this.options.log.debug(`${this.options.registry} does not list the collaborators of ${this.options.packageName} (${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e) ?? 'no answer'}); the writes will show whether the token may change it.`);
-            return undefined;
+            throw e;
         }
     }
-    async republish(args) {
-        // its own reads and writes come between any earlier read and the next write
-        this.forget();
-        const { packageName, registry, token, log, timeoutMs, userAgent } = this.options;
-        // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
-        const { republish } = await Promise.all(/* import() */[__nccwpck_require__.e(463), __nccwpck_require__.e(266)]).then(__nccwpck_require__.bind(__nccwpck_require__, 80266));
-        return republish({ packageName, registry, token, log, retry: this.retry, timeoutMs, userAgent, ...args });
-    }
-    async inspect() {
-        const doc = await this.readPackument();
-        return toState(doc);
-    }
-    async pointChannel(channel, version, expected) {
-        const tags = (d) => d['dist-tags'] ?? {};
-        const { outcome, state } = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_2__/* .guardedWrite */ .m)({
-            what: `moving dist-tag '${channel}' to ${version}`,
-            channel,
-            wanted: version,
-            expected,
-            read: () => this.readPackument(),
-            fresh: this.takeFresh(),
-            holderOf: (d) => tags(d)[channel],
-            isDone: (d) => tags(d)[channel] === version,
-            isExpected: (d) => tags(d)[channel] === expected,
-            write: async () => {
-                await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default()(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, this.fetchOptions('dist-tag', {
-                    method: 'PUT',
-                    body: JSON.stringify(version),
-                    headers: { 'content-type': 'application/json' },
-                    ignoreBody: true
-                }));
-            },
-            ...this.guardOptions()
-        });
-        // the read-back is the fresh read the deprecation that follows starts from
-        this.last = state;
-        return outcome;
-    }
-    /**
-     * Deprecates `version` with `message` through the whole-document PUT, guarded: a fresh
-     * document (its `_rev` sent back, so npmjs answers 409 to a stale one, which is re-read
-     * and retried), written only while `names` (the version the message tells users to
-     * use) exists and is not deprecated; then the read-back is compared with the document
-     * sent: any other version or dist-tag that differs is reported loudly (a registry that
-     * ignores `_rev`, such as Verdaccio, can drop a write made between our read and PUT).
-     */
-    async retire(version, message, names) {
-        const pkg = this.options.packageName;
-        let sent;
-        const { outcome, state } = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_2__/* .guardedWrite */ .m)({
-            what: `deprecating ${version}`,
-            channel: `${version}'s deprecation`,
-            wanted: message,
-            expected: 'the planned state',
-            read: () => this.readPackument(),
-            fresh: this.takeFresh(),
-            holderOf: (d) => String(d.versions?.[version]?.deprecated ?? ''),
-            isDone: (d) => this.versionOf(d, version).deprecated === message,
-            isExpected: (d) => {
-                if (names !== undefined) {
-                    const named = d.versions?.[names];
-                    if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {
-                        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`The deprecation of ${pkg}@${version} would tell users to use ${names}, which ${named ? 'is deprecated itself' : 'does not exist'} on the registry now: nothing was deprecated.`, `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`);
-                    }
-                }
-                return true;
-            },
-            write: async (doc) => {
-                this.versionOf(doc, version).deprecated = message;
-                sent = structuredClone(doc);
-                await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default()(`/${this.escaped}`, this.fetchOptions('deprecate', { method: 'PUT', body: doc, ignoreBody: true }));
-            },
-            ...this.guardOptions()
-        });
-        if (sent)
-            this.compareAfterWrite(sent, state, version);
-        return outcome;
-    }
-    versionOf(doc, version) {
-        const entry = doc.versions?.[version];
-        if (!entry)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${this.options.packageName}@${version} vanished from the registry while rolling back.`, 'check whether it was unpublished.');
-        return entry;
-    }
-    /** After a document PUT: everything but our own change must read back as it was sent. */
-    compareAfterWrite(sent, got, changed) {
-        const differences = [];
-        const sentTags = sent['dist-tags'] ?? {};
-        const gotTags = got['dist-tags'] ?? {};
-        for (const tag of new Set([...Object.keys(sentTags), ...Object.keys(gotTags)])) {
-            if (sentTags[tag] !== gotTags[tag])
-                differences.push(`dist-tag '${tag}' was ${sentTags[tag] ?? '(none)'} before the write and is ${gotTags[tag] ?? '(gone)'} after it`);
-        }
-        const sentVersions = sent.versions ?? {};
-        const gotVersions = got.versions ?? {};
-        for (const v of new Set([...Object.keys(sentVersions), ...Object.keys(gotVersions)])) {
-            if (v === changed)
-                continue;
-            if (!(v in gotVersions))
-                differences.push(`version ${v} is gone`);
-            else if (!(v in sentVersions))
-                differences.push(`version ${v} appeared`);
-            else if ((sentVersions[v].deprecated ?? '') !== (gotVersions[v].deprecated ?? ''))
-                differences.push(`the deprecation of ${v} changed`);
-        }
-        // CouchDB-style revisions ("15-abc…") count writes: ours is one, any more is someone else's
-        const revision = (d) => Number(/^(\d+)-/.exec(String(d._rev ?? ''))?.[1] ?? NaN);
-        const others = revision(got) - revision(sent) - 1;
-        if (others > 0)
-            differences.push(`the document's revision went from ${sent._rev} to ${got._rev}: ${others} other write(s) landed between this run's read and its read-back`);
-        if (differences.length === 0)
-            return;
-        const note = `After deprecating ${this.options.packageName}@${changed}, the registry's document differs from the one this run sent in more than that deprecation: ${differences.join('; ')}. ` +
-            `Another write happened at the same time; on a registry that ignores the document revision (_rev), as Verdaccio does, this run's write may have undone it. Check ${this.options.packageName} and restore what is missing by hand.`;
-        this.notes.push(note);
-        this.options.log.warning(note);
-    }
-    guardOptions() {
-        return { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write'), alsoRetry: (e) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e) === 409 };
-    }
-    /** Turns a registry failure into an error that says what to do. Never includes the token. */
-    explain(e, kind) {
-        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl)
-            return e;
-        const err = e;
-        const status = err.statusCode;
-        const pkg = this.options.packageName;
-        const where = this.options.registry;
-        const oidc = 'OIDC trusted publishing tokens can only publish: they cannot move dist-tags or deprecate.';
-        if (err.code === 'EOTP') {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token). ${oidc}`, status, err.code);
-        }
-        if (status === 401) {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where} rejected the token (401 Unauthorized).`, `check that npm-token holds a current token for this registry (not expired or revoked). ${oidc}`, status, err.code);
-        }
-        if (status === 403) {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where} refused to let this token change ${pkg} (403 Forbidden).`, `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication". ${oidc}`, status, err.code);
-        }
-        if (status === 404 && kind === 'read') {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${pkg} was not found on ${where} (404).`, 'check the package input and the registry input (a private package also needs a token that can read it).', status, err.code);
-        }
-        if (status === 404) {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, 'check npm-token has write access to the package.', status, err.code);
-        }
-        const detail = status ? `HTTP ${status}` : (err.code ?? 'network error');
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
-    }
-}
-function firstLine(s) {
-    return s.split('\n')[0].slice(0, 300);
-}
-function toState(doc) {
-    const versions = {};
-    for (const [v, manifest] of Object.entries(doc.versions ?? {})) {
-        const d = manifest?.deprecated;
-        const t = doc.time?.[v];
-        const note = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_4__/* .noteOf */ .k)(manifest);
-        const gitHead = manifest?.gitHead;
-        versions[v] = {
-            ...(typeof gitHead === 'string' && /^[0-9a-f]{40}$/i.test(gitHead) ? { commit: gitHead.toLowerCase() } : {}),
-            ...(typeof d === 'string' && d !== '' ? { deprecated: d } : {}),
-            ...(typeof t === 'string' ? { publishedAt: t } : {}),
-            ...(note ? { republishOf: note.rollbackOf } : {})
-        };
-    }
-    return { name: doc.name, distTags: { ...(doc['dist-tags'] ?? {}) }, versions };
 }
 
 

@@ -3,8 +3,8 @@
 // that fails here is collected, so the run can say exactly what is missing.
 import { errorMessage } from './errors.js'
 import type { GitHubInputs, RollbackInputs } from './inputs.js'
-import type { MultiResult } from './multi.js'
-import type { RollbackResult, StepRecord } from './rollback.js'
+import type { Plan } from './plan.js'
+import { errorOf, type IncidentResult, type StepRecord, type TargetRun } from './run.js'
 import type { Logger } from './retry.js'
 import type { GitHubClient } from './github/client.js'
 import { repoRef } from './github/client.js'
@@ -32,98 +32,105 @@ export function runUrl(ctx: RunContext): string | undefined {
   return `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`
 }
 
-function eventOf(step: StepRecord, result: RollbackResult): IncidentEvent {
-  const { plan } = result
+const CHANNEL_WORD: Record<TargetRun['kind'], string> = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' }
+
+function eventOf(step: StepRecord, r: TargetRun, several: boolean): IncidentEvent {
+  const plan = r.plan as Plan
+  const goal = plan.republish?.version ?? plan.restoreVersion
   const action = {
     plan: `check ${plan.packageName} on the registry and plan`,
-    'move-tag': `point dist-tag '${plan.channel}' at ${plan.restoreVersion}`,
+    'move-tag': r.kind === 'npm' ? `point dist-tag '${plan.channel}' at ${goal}` : `point ${CHANNEL_WORD[r.kind]} '${plan.channel}' at ${goal}`,
     deprecate: `deprecate ${plan.rollbackVersion}`
   }[step.step]
-  return { at: step.at, action, outcome: step.outcome, detail: step.detail }
+  return { at: step.at, action: several ? `${r.label.replace(/: $/, '')}: ${action}` : action, outcome: step.outcome, detail: step.detail }
 }
 
-export function buildRecord(result: RollbackResult, inputs: Pick<RollbackInputs, 'reason'>, gi: Pick<GitHubInputs, 'severity'>, ctx: RunContext, now: string): IncidentRecord {
-  const { plan } = result
+/** The incident as the issue and the report record it: one record, a row per target. */
+export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs, 'reason' | 'restoreVersion'>, gi: Pick<GitHubInputs, 'severity'>, ctx: RunContext, now: string): IncidentRecord {
+  const affected = result.targets.filter((t) => t.outcome !== 'not-affected')
+  const several = result.targets.length > 1
+  const first = affected[0] ?? result.targets[0]
+  const plan = first.plan
+  const restores = [...new Set(affected.map((t) => t.plan?.restoreVersion).filter((v): v is string => Boolean(v)))]
+  const deprecation = affected.map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off')
+  const republished = affected.map((t) => t.plan?.republish?.version).find(Boolean)
   const run: IncidentRun = { url: runUrl(ctx), at: now, status: result.status, actor: ctx.actor, trigger: ctx.eventName }
+  const kinds = [...new Set(affected.map((t) => t.kind))]
   return {
     format: 1,
-    incidentId: plan.incidentId,
-    packageName: plan.packageName,
-    channel: plan.channel,
-    rollbackVersion: plan.rollbackVersion,
-    restoreVersion: plan.restoreVersion,
-    previousVersion: plan.previousVersion,
-    deprecationMessage: plan.deprecation.kind === 'off' ? undefined : plan.deprecation.message,
-    tagsBefore: result.before.distTags,
-    tagsAfter: result.after.distTags,
+    incidentId: result.incidentId,
+    packageName: several ? `${first.name} and ${affected.length - 1} more` : first.name,
+    channel: several ? result.channel : (plan?.channel ?? first.channel),
+    rollbackVersion: result.rollbackVersion,
+    restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
+    previousVersion: several ? undefined : plan?.previousVersion,
+    deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+    tagsBefore: several ? {} : (first.before?.distTags ?? {}),
+    tagsAfter: several ? {} : (first.after?.distTags ?? {}),
     severity: gi.severity,
     reason: inputs.reason,
-    strategy: plan.republish ? 'republish' : 'retag',
-    ...(plan.republish ? { republishedVersion: plan.republish.version } : {}),
-    ...(result.targetKind === 'npm' ? {} : { target: result.targetKind }),
+    strategy: affected.some((t) => t.plan?.republish) ? 'republish' : 'retag',
+    ...(republished ? { republishedVersion: republished } : {}),
+    ...(kinds.length === 1 && kinds[0] !== 'npm' ? { target: kinds[0] } : {}),
+    ...(several
+      ? {
+          packages: result.targets.map((t) => ({
+            name: t.name,
+            ...(t.kind !== 'npm' ? { kind: t.kind } : {}),
+            ...(t.channel !== result.channel ? { channel: t.channel } : {}),
+            previousVersion: t.plan?.previousVersion,
+            restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
+            outcome: errorOf(t) ? `${t.outcome}: ${errorOf(t)}` : t.outcome
+          }))
+        }
+      : {}),
     runs: [run],
     // the planning step is bookkeeping noise in a timeline: keep the writes
-    timeline: result.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, result)),
+    timeline: affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
     warnings: result.warnings
   }
 }
 
-/** One record for a multi-package incident, with a row per package. */
-export function buildMultiRecord(multi: MultiResult, inputs: Pick<RollbackInputs, 'reason' | 'restoreVersion'>, gi: Pick<GitHubInputs, 'severity'>, ctx: RunContext, now: string): IncidentRecord {
-  const affected = multi.packages.filter((p) => p.outcome !== 'not-affected')
-  const restores = [...new Set(affected.map((p) => p.plan?.restoreVersion).filter((v): v is string => Boolean(v)))]
-  const first = affected[0]?.name ?? multi.packages[0].name
-  const deprecation = affected.map((p) => p.plan?.deprecation).find((d) => d && d.kind !== 'off')
-  return {
-    format: 1,
-    incidentId: multi.incidentId,
-    packageName: affected.length > 1 ? `${first} and ${affected.length - 1} more` : first,
-    channel: multi.channel,
-    rollbackVersion: multi.rollbackVersion,
-    restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
-    deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
-    tagsBefore: {},
-    tagsAfter: {},
-    severity: gi.severity,
-    reason: inputs.reason,
-    strategy: 'retag',
-    packages: multi.packages.map((p) => ({ name: p.name, previousVersion: p.plan?.previousVersion, restoreVersion: p.plan?.restoreVersion, outcome: p.error ? `${p.outcome}: ${p.error}` : p.outcome })),
-    runs: [{ url: runUrl(ctx), at: now, status: multi.status, actor: ctx.actor, trigger: ctx.eventName }],
-    timeline: affected
-      .filter((p) => p.moved || p.deprecated || p.outcome === 'failed' || p.outcome === 'put-back')
-      .map((p) => ({ at: now, action: `roll back ${p.name}`, outcome: p.outcome === 'failed' ? 'failed' : 'done', detail: p.error ?? `${p.outcome}${p.moved ? `: '${multi.channel}' -> ${p.plan?.restoreVersion}` : ''}${p.deprecated ? `, ${multi.rollbackVersion} deprecated` : ''}` })),
-    warnings: multi.warnings
-  }
-}
-
 /** What this run changed, in words, for the re-run comment. */
-function changesOf(result: RollbackResult): string[] {
+function changesOf(result: IncidentResult): string[] {
   const changes: string[] = []
-  if (result.moved) changes.push(`moved dist-tag \`${result.plan.channel}\` to \`${result.plan.restoreVersion}\``)
-  if (result.deprecated) changes.push(`deprecated \`${result.plan.rollbackVersion}\``)
-  for (const s of result.steps) if (s.outcome === 'failed') changes.push(`failed: ${s.step}`)
+  for (const t of result.targets) {
+    const plan = t.plan
+    if (!plan) continue
+    const who = result.targets.length > 1 ? ` of \`${t.name}\`` : ''
+    if (t.moved) changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} to \`${plan.republish?.version ?? plan.restoreVersion}\``)
+    if (t.deprecated) changes.push(`deprecated \`${plan.rollbackVersion}\`${who}`)
+    for (const s of t.steps) if (s.outcome === 'failed') changes.push(`failed: ${s.step}${who}`)
+  }
   return changes
 }
 
-/** The issue and the report for one rollback. */
+/** The report's file name part: the target, or the first of several and how many more. */
+export function reportName(result: IncidentResult): string {
+  const affected = result.targets.filter((t) => t.outcome !== 'not-affected')
+  const first = (affected[0] ?? result.targets[0]).name
+  return result.targets.length > 1 ? `${first}-and-${affected.length - 1}-more` : first
+}
+
+/** The issue and the report for one incident (one target or many). */
 export function recordIncident(
   gh: GitHubClient,
   ctx: RunContext,
   defaultBranch: string,
-  result: RollbackResult,
-  inputs: RollbackInputs,
+  result: IncidentResult,
+  inputs: Pick<RollbackInputs, 'reason' | 'restoreVersion'>,
   gi: GitHubInputs,
   log: Logger,
   now = new Date().toISOString()
 ): Promise<BookkeepingResult> {
-  return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: inputs.packageName }, gi, log)
+  return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result) }, gi, log)
 }
 
 /**
  * The issue and the report for an incident, however it was built (one package or many).
  * `reportName` names the report file.
  */
-export async function recordIncidentRecord(
+async function recordIncidentRecord(
   gh: GitHubClient,
   ctx: RunContext,
   defaultBranch: string,

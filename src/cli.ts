@@ -8,18 +8,17 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { buildRecord } from './bookkeeping.js'
+import { buildRecord, reportName, type BookkeepingResult } from './bookkeeping.js'
 import { InputError, RollbackError, errorMessage } from './errors.js'
-import { executeMultiRollback, executeRollback, type Execution } from './execute.js'
+import { executeIncident } from './execute.js'
 import type { RunContext } from './github/incident.js'
 import { issueTitle, mergeRecord, parseReportRecord, renderIssueBody, renderReport, reportPath } from './github/render.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
 import { resolveNpmConfig } from './npmrc.js'
-import { runMultiRollback } from './multi.js'
 import { describePlan } from './plan.js'
 import type { Logger } from './retry.js'
-import { runRollback } from './rollback.js'
-import { NpmTarget } from './targets/npm.js'
+import { errorOf, runIncident, type IncidentResult } from './run.js'
+import { createTargets } from './targets/select.js'
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3 } as const
 
@@ -193,104 +192,82 @@ export async function main(io: CliIO): Promise<number> {
     const gi = readGitHubInputs(get, env)
     // the local report uses the same validated report-dir and severity
     const localReportDir = values['no-report'] ? undefined : gi.reportDir
-    const target = new NpmTarget({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent: `release-rollback-cli/${io.version} (node ${process.version})` })
+    const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`
     const ctx: RunContext = {
       repository: values.repo ?? '',
       serverUrl: (io.env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
       actor: io.env.GITHUB_ACTOR || io.env.USER || undefined,
       eventName: 'cli'
     }
-
-    // several packages: the same all-or-nothing run as the action
-    const names = inputs.packageNames ?? [inputs.packageName]
-    if (names.length > 1 || inputs.fromWorkspaces) {
-      const targetFor = (name: string) => new NpmTarget({ packageName: name, registry: inputs.registry, token: inputs.npmToken, log, userAgent: `release-rollback-cli/${io.version}` })
-      const preview = await runMultiRollback({ ...inputs, packageNames: names, dryRun: true }, targetFor, { ...log, info: () => {} })
+    // every target of the incident, built as the action builds them
+    const { targets, dispose } = createTargets(inputs, get, log, userAgent)
+    try {
+      // 1. the plan, always shown first (a read-only pass over every target)
+      const preview = await runIncident({ ...inputs, dryRun: true }, targets, { ...log, info: () => {} })
+      if (preview.status === 'skipped') {
+        const reason = preview.reason ?? preview.targets.map((t) => t.skipped?.reason).filter(Boolean).join('; ')
+        log.info(`Skipped: ${reason}`)
+        Object.assign(result, summaryOf(preview))
+        return finish(EXIT.ok)
+      }
       say('Plan:\n')
-      for (const p of preview.packages) say(p.plan ? `  ${describePlan(p.plan).join('\n    ')}\n` : `  ${p.name}: ${p.outcome}\n`)
-      if (!inputs.dryRun && !values.yes) {
-        const answer = await io.ask(`Apply this rollback to ${names.length} packages on ${inputs.registry}? [y/N] `)
+      for (const t of preview.targets) say(t.plan ? `  ${describePlan(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`)
+      for (const w of preview.warnings) log.warning(w)
+      if (inputs.dryRun) {
+        Object.assign(result, summaryOf(preview))
+        say('Dry run: nothing was changed.\n')
+        return finish(EXIT.ok)
+      }
+      // 2. confirmation
+      if (!values.yes) {
+        const where = targets.length > 1 ? `${targets.length} ${targets.every((t) => t.kind === 'npm') ? 'packages' : 'targets'}` : targets[0].kind === 'npm' ? inputs.registry : `${targets[0].kind} ${targets[0].name}`
+        const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm') ? `Apply this rollback to ${where} on ${inputs.registry}? [y/N] ` : `Apply this rollback to ${where}? [y/N] `)
         if (!answer || !/^y(es)?$/i.test(answer.trim())) {
           say('Aborted: nothing was changed.\n')
           Object.assign(result, { status: 'aborted' })
           return finish(EXIT.failed)
         }
       }
-      const gh = !inputs.dryRun && bookkeepingOnGitHub ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined
-      const { multi, bookkeeping } = inputs.dryRun ? { multi: preview, bookkeeping: undefined } : await executeMultiRollback({ ...inputs, packageNames: names }, gi, targetFor, gh, ctx, log)
-      Object.assign(result, {
-        status: multi.status,
-        incidentId: multi.incidentId,
-        packages: multi.packages.map((p) => ({ name: p.name, outcome: p.outcome, previous: p.plan?.previousVersion ?? null, restored: p.plan?.restoreVersion ?? null, moved: p.moved, deprecated: p.deprecated, error: p.error ?? null })),
-        issueUrl: bookkeeping?.issueUrl ?? null
-      })
-      if (multi.error) io.stderr(`${multi.error.message}\n`)
-      return finish(multi.status === 'partial' ? EXIT.partial : multi.status === 'failed' ? EXIT.failed : EXIT.ok)
-    }
+      // 3. the rollback, exactly as the action runs it
+      const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined
+      const { result: outcome, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, log)
+      Object.assign(result, summaryOf(outcome, bookkeeping))
+      if (outcome.status === 'skipped') return finish(EXIT.ok)
 
-    // 1. the plan, always shown first (a read-only pass)
-    const preview = await runRollback({ ...inputs, dryRun: true }, target, { ...log, info: () => {} })
-    if (preview.status === 'skipped') {
-      log.info(`Skipped: ${preview.reason}`)
-      Object.assign(result, { status: 'skipped', reason: preview.reason, package: inputs.packageName, channel: inputs.channel })
+      // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
+      if (!gh && localReportDir !== undefined && outcome.status !== 'failed') {
+        const record = buildRecord(outcome, inputs, gi, ctx, new Date().toISOString())
+        const path = reportPath(localReportDir, reportName(outcome), record.rollbackVersion, record.channel)
+        const file = join(gitRoot(io.cwd), path)
+        let previous: string | undefined
+        try {
+          previous = readFileSync(file, 'utf8')
+        } catch {
+          previous = undefined
+        }
+        const merged = mergeRecord(previous ? parseReportRecord(previous) : undefined, record)
+        merged.reportPath = path
+        const text = renderReport(merged, ctx, previous)
+        if (text !== previous) {
+          mkdirSync(dirname(file), { recursive: true })
+          writeFileSync(file, text)
+          say(`✔ incident report written to ${file}\n`)
+        } else {
+          say(`✔ incident report ${file} is up to date\n`)
+        }
+        result.reportPath = file
+        if (!values['no-issue']) {
+          say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${issueTitle(merged)}\n\n${renderIssueBody(merged, ctx, {})}\n`)
+        }
+      }
+      if (outcome.error) io.stderr(`${outcome.error.message}\n`)
+      if (outcome.status === 'partial') return finish(EXIT.partial)
+      if (outcome.status === 'failed') return finish(EXIT.failed)
+      say(outcome.status === 'already-done' ? 'Already rolled back: nothing needed changing.\n' : 'Done.\n')
       return finish(EXIT.ok)
+    } finally {
+      dispose()
     }
-    say('Plan:\n')
-    for (const line of describePlan(preview.plan)) say(`  ${line}\n`)
-    for (const w of preview.warnings) log.warning(w)
-    if (inputs.dryRun) {
-      Object.assign(result, summaryOf({ outcome: preview }))
-      say('Dry run: nothing was changed.\n')
-      return finish(EXIT.ok)
-    }
-    // 2. confirmation
-    if (!values.yes) {
-      const answer = await io.ask(`Apply this rollback to ${inputs.registry}? [y/N] `)
-      if (!answer || !/^y(es)?$/i.test(answer.trim())) {
-        say('Aborted: nothing was changed.\n')
-        Object.assign(result, { status: 'aborted' })
-        return finish(EXIT.failed)
-      }
-    }
-    // 3. the rollback, exactly as the action runs it
-    const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined
-    const execution = await executeRollback(inputs, gi, target, gh, ctx, log)
-    Object.assign(result, summaryOf(execution))
-    const outcome = execution.outcome
-    if (outcome.status === 'skipped') return finish(EXIT.ok)
-
-    // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
-    if (!gh && localReportDir !== undefined && outcome.status !== 'planned') {
-      const record = buildRecord(outcome, inputs, gi, ctx, new Date().toISOString())
-      const path = reportPath(localReportDir, inputs.packageName, outcome.plan.rollbackVersion, outcome.plan.channel)
-      const file = join(gitRoot(io.cwd), path)
-      let previous: string | undefined
-      try {
-        previous = readFileSync(file, 'utf8')
-      } catch {
-        previous = undefined
-      }
-      const merged = mergeRecord(previous ? parseReportRecord(previous) : undefined, record)
-      merged.reportPath = path
-      const text = renderReport(merged, ctx, previous)
-      if (text !== previous) {
-        mkdirSync(dirname(file), { recursive: true })
-        writeFileSync(file, text)
-        say(`✔ incident report written to ${file}\n`)
-      } else {
-        say(`✔ incident report ${file} is up to date\n`)
-      }
-      result.reportPath = file
-      if (!values['no-issue']) {
-        say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${issueTitle(merged)}\n\n${renderIssueBody(merged, ctx, {})}\n`)
-      }
-    }
-    if (outcome.status === 'partial') {
-      io.stderr(`${outcome.error?.message ?? 'partial rollback'}\n`)
-      return finish(EXIT.partial)
-    }
-    say(outcome.status === 'already-done' ? 'Already rolled back: nothing needed changing.\n' : 'Done.\n')
-    return finish(EXIT.ok)
   } catch (e) {
     const message = e instanceof InputError ? cliMessage(e) : errorMessage(e)
     io.stderr(`${message}\n`)
@@ -313,20 +290,26 @@ function cliMessage(e: InputError): string {
   return `${FLAG_OF[e.input] ?? `--${e.input}`}: ${e.message}`
 }
 
-function summaryOf(execution: Pick<Execution, 'outcome'> & Partial<Execution>): Record<string, unknown> {
-  const o = execution.outcome
-  if (o.status === 'skipped') return { status: 'skipped', reason: o.reason, package: o.packageName, channel: o.channel }
-  const b = execution.bookkeeping
+/** The --json result: the incident, a row per target, and for one target its plan's details. */
+function summaryOf(o: IncidentResult, b?: BookkeepingResult): Record<string, unknown> {
+  const only = o.targets.length === 1 ? o.targets[0] : undefined
+  const plan = only?.plan
   return {
     status: o.status,
-    package: o.plan.packageName,
-    channel: o.plan.channel,
-    rollbackVersion: o.plan.rollbackVersion,
-    restoreVersion: o.plan.restoreVersion,
-    previousVersion: o.plan.previousVersion ?? null,
-    moved: o.moved,
-    deprecated: o.deprecated,
-    incidentId: o.plan.incidentId,
+    incidentId: o.incidentId || null,
+    ...(only ? { package: only.name, channel: only.channel } : {}),
+    ...(o.reason ? { reason: o.reason } : {}),
+    ...(plan
+      ? {
+          rollbackVersion: plan.rollbackVersion,
+          restoreVersion: plan.restoreVersion,
+          previousVersion: plan.previousVersion ?? null,
+          moved: only?.moved,
+          deprecated: only?.deprecated
+        }
+      : {}),
+    ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm') ? { packages: o.targets.map((t) => ({ name: t.name, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: errorOf(t) ?? null })) } : {}),
+    targets: o.targets.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: errorOf(t) ?? null })),
     warnings: o.warnings,
     issueUrl: b?.issueUrl ?? null,
     reportUrl: b?.reportUrl ?? null,

@@ -1,13 +1,13 @@
 // The only module that talks to @actions/core: inputs in, outputs and summary out.
 import * as core from '@actions/core'
 import type { BookkeepingResult } from './bookkeeping.js'
-import { PartialError, errorMessage } from './errors.js'
-import { executeMultiRollback, executeRollback } from './execute.js'
+import { errorMessage } from './errors.js'
+import { executeIncident } from './execute.js'
 import type { RunContext } from './github/incident.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
-import type { RollbackResult } from './rollback.js'
-import { renderMultiSummary, renderSkipped, renderSummary } from './summary.js'
-import { createTarget } from './targets/select.js'
+import { errorOf, type IncidentResult, type TargetRun } from './run.js'
+import { renderSummary } from './summary.js'
+import { createTargets } from './targets/select.js'
 
 export const Outputs = {
   status: 'status',
@@ -27,7 +27,8 @@ export const Outputs = {
   restoredRevision: 'restored-revision',
   newRevision: 'new-revision',
   republishedVersion: 'republished-version',
-  packages: 'packages'
+  packages: 'packages',
+  targets: 'targets'
 } as const
 
 type OutputValues = Record<(typeof Outputs)[keyof typeof Outputs], string>
@@ -50,30 +51,48 @@ const EMPTY: OutputValues = {
   'restored-revision': '',
   'new-revision': '',
   'republished-version': '',
-  packages: ''
+  packages: '',
+  targets: ''
 }
 
-export function outputsOf(result: RollbackResult, books?: BookkeepingResult): OutputValues {
+/** The one output mapping, for one target or many. */
+export function outputsOf(result: IncidentResult, books?: BookkeepingResult): OutputValues {
+  const several = result.targets.length > 1
+  const only = result.targets[0]
+  const plan = only.plan
+  const npm = result.targets.filter((t) => t.kind === 'npm')
+  const goal = (t: TargetRun) => t.plan?.republish?.version ?? t.plan?.restoreVersion
   return {
+    ...EMPTY,
     status: result.status,
-    'previous-version': result.plan.previousVersion ?? '',
-    // the version the channel points at now: with republish, the fix-forward version
-    'restored-version': result.plan.republish?.version ?? result.plan.restoreVersion,
-    moved: String(result.moved),
-    deprecated: String(result.deprecated),
-    'incident-id': result.plan.incidentId,
+    // one target: what its channel held and holds; several: the restore versions, once each
+    'previous-version': several ? '' : (plan?.previousVersion ?? only.skipped?.holder ?? ''),
+    'restored-version': several ? [...new Set(result.targets.map(goal).filter(Boolean))].join(',') : plan ? (goal(only) ?? '') : (only.skipped?.holder ?? ''),
+    moved: String(result.targets.some((t) => t.moved)),
+    deprecated: String(result.targets.some((t) => t.deprecated)),
+    'incident-id': result.incidentId,
     'issue-number': books?.issueNumber ? String(books.issueNumber) : '',
     'issue-url': books?.issueUrl ?? '',
     'report-path': books?.reportPath ?? '',
     'report-url': books?.reportUrl ?? '',
     'pull-request-url': books?.pullRequestUrl ?? '',
-    'previous-digest': '',
-    'restored-digest': '',
-    'previous-revision': '',
-    'restored-revision': '',
-    'new-revision': '',
-    'republished-version': result.plan.republish?.version ?? '',
-    packages: ''
+    'republished-version': several ? '' : (plan?.republish?.version ?? ''),
+    packages: several && npm.length > 0 ? JSON.stringify(npm.map(row).map(({ kind: _kind, ...rest }) => rest)) : '',
+    targets: JSON.stringify(result.targets.map(row))
+  }
+}
+
+/** A target's row in the `targets` (and `packages`) output. */
+function row(t: TargetRun) {
+  return {
+    kind: t.kind,
+    name: t.name,
+    outcome: t.outcome,
+    previous: t.plan?.previousVersion ?? null,
+    restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
+    moved: t.moved,
+    deprecated: t.deprecated,
+    error: errorOf(t) ?? null
   }
 }
 
@@ -115,46 +134,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // Octokit is loaded only when the bookkeeping will run
     const gh = books ? (await import('./github/client.js')).createGitHubClient({ token: gi.token as string, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core }) : undefined
 
-    // several npm packages, one incident
-    const names = inputs.packageNames ?? [inputs.packageName]
-    if ((inputs.target ?? 'npm') === 'npm' && (names.length > 1 || inputs.fromWorkspaces)) {
-      const { multi, bookkeeping } = await executeMultiRollback({ ...inputs, packageNames: names }, gi, (name) => {
-          const { target, extras } = createTarget({ ...inputs, packageName: name }, get, core, userAgent, hooks)
-          disposers.push(extras.dispose)
-          return target
-        }, gh, ctx, core)
-      outputs = {
-        ...EMPTY,
-        status: multi.status,
-        'incident-id': multi.incidentId,
-        moved: String(multi.packages.some((p) => p.moved)),
-        deprecated: String(multi.packages.some((p) => p.deprecated)),
-        'restored-version': [...new Set(multi.packages.map((p) => p.plan?.restoreVersion).filter(Boolean))].join(','),
-        'issue-number': bookkeeping?.issueNumber ? String(bookkeeping.issueNumber) : '',
-        'issue-url': bookkeeping?.issueUrl ?? '',
-        'report-path': bookkeeping?.reportPath ?? '',
-        'report-url': bookkeeping?.reportUrl ?? '',
-        'pull-request-url': bookkeeping?.pullRequestUrl ?? '',
-        packages: JSON.stringify(multi.packages.map((p) => ({ name: p.name, outcome: p.outcome, previous: p.plan?.previousVersion ?? null, restored: p.plan?.restoreVersion ?? null, moved: p.moved, deprecated: p.deprecated, error: p.error ?? null })))
-      }
-      await core.summary.addRaw(renderMultiSummary(multi, bookkeeping)).write()
-      if (multi.error) core.setFailed(multi.error.message)
-      return
-    }
-
-    const { target, extras } = createTarget(inputs, get, core, userAgent, hooks)
-    disposers.push(extras.dispose)
-    const { outcome, bookkeeping } = await executeRollback(inputs, gi, target, gh, ctx, core)
-    if (outcome.status === 'skipped') {
-      // the circuit breaker said no: nothing to record either
-      outputs = { ...EMPTY, status: 'skipped', 'previous-version': outcome.holder ?? '', 'restored-version': outcome.holder ?? '', ...(await extras.outputs(undefined)) }
-      await core.summary.addRaw(renderSkipped(outcome)).write()
-      return
-    }
-    const result = outcome
-    outputs = { ...outputsOf(result, bookkeeping), ...(await extras.outputs(result.plan.restoreVersion)) }
+    // one incident over every target, one package or many
+    const { targets, extras, dispose } = createTargets(inputs, get, core, userAgent, hooks)
+    disposers.push(dispose)
+    const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core)
+    outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.restoreVersion) : {}) }
     await core.summary.addRaw(renderSummary(result, bookkeeping)).write()
-    if (result.error instanceof PartialError) core.setFailed(result.error.message)
+    if (result.error) core.setFailed(result.error.message)
   } catch (e) {
     core.setFailed(errorMessage(e))
   } finally {

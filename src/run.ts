@@ -3,9 +3,9 @@
 // write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
 import semver from 'semver'
 import { ChannelMovedError } from './guard.js'
-import { InputError, RollbackError, errorMessage } from './errors.js'
+import { InputError, PartialError, RollbackError, errorMessage } from './errors.js'
 import type { RollbackInputs } from './inputs.js'
-import { circuitBreaker, describePlan, planRollback, type PackageState, type Plan } from './plan.js'
+import { circuitBreaker, describePlan, incidentId, planRollback, type PackageState, type Plan } from './plan.js'
 import type { Logger } from './retry.js'
 import type { Target } from './targets/target.js'
 import { mapLimit } from './util.js'
@@ -19,9 +19,23 @@ export interface StepRecord {
   at: string
 }
 
+export type TargetKind = Target['kind']
+
+/** One place the release lives, as the runner gets it: the adapter and its channel. */
+export interface IncidentTarget {
+  kind: TargetKind
+  /** the package, image, release or moving tag */
+  name: string
+  /** what is rolled back there: npm dist-tag or image tag; a Helm release's one channel; the moving git tag itself */
+  channel: string
+  target: Target
+}
+
 /** One target's part of the incident, as it ran. */
 export interface TargetRun {
+  kind: TargetKind
   name: string
+  channel: string
   /** how log lines name it: '' for the only target, 'name: ' among several */
   label: string
   target: Target
@@ -42,34 +56,52 @@ export interface TargetRun {
 }
 
 export interface IncidentRequest extends RollbackInputs {
-  packageNames: string[]
   partialOk?: boolean
   fromWorkspaces?: boolean
 }
 
-export interface IncidentRun {
+export type IncidentStatus = 'completed' | 'already-done' | 'planned' | 'partial' | 'failed' | 'skipped'
+
+/** The one result of a rollback, for one target or many. */
+export interface IncidentResult {
+  status: IncidentStatus
+  /** deterministic: the same rollback always gets the same id ('' when nothing could be planned) */
+  incidentId: string
+  rollbackVersion: string
+  channel: string
   targets: TargetRun[]
+  /** warnings of the run as a whole and of every target (prefixed with its name among several) */
   warnings: string[]
-  /** no write was made (dry run, or every target skipped or failed before writing) */
-  wrote: boolean
+  /** partial or failed: what happened and what is missing, in one message */
+  error?: RollbackError
+  /** skipped: why the circuit breaker held (one target) */
+  reason?: string
 }
 
 const now = () => new Date().toISOString()
 
 /**
- * Runs the incident. Failures are recorded per target, never thrown, except a failed
- * `preflight` (checks beside the first reads that must pass before any write).
+ * Runs the incident: preflight every target (read, token, plan) before any write, restore
+ * every channel, then retire. Throws only for what happened before any write: a failed
+ * `preflight` (checks beside the first reads, such as the GitHub token), a problem in the
+ * preflight of any target (for one target its own error; for several, one InputError that
+ * lists each), or, with one target, a failed restore that changed nothing. Everything else
+ * is in the result.
  */
 export async function runIncident(
   req: IncidentRequest,
-  targetFor: (name: string) => Target,
+  targets: IncidentTarget[],
   log: Logger,
   options: { parallel?: number; preflight?: () => Promise<unknown> } = {}
-): Promise<IncidentRun> {
+): Promise<IncidentResult> {
+  const runs = await runTargets(req, targets, log, options)
+  return resolve(req, runs)
+}
+
+async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: Logger, options: { parallel?: number; preflight?: () => Promise<unknown> }): Promise<TargetRun[]> {
   const parallel = options.parallel ?? DEFAULT_PARALLEL
-  const several = req.packageNames.length > 1
-  const runs: TargetRun[] = req.packageNames.map((name) => ({ name, label: several ? `${name}: ` : '', target: targetFor(name), moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }))
-  const warnings: string[] = []
+  const several = targets.length > 1
+  const runs: TargetRun[] = targets.map((t) => ({ ...t, label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '', moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }))
 
   // 1. preflight: every target read, its token checked and its rollback planned before
   // anything is written (the token against every target, not only the first). The plan
@@ -87,14 +119,15 @@ export async function runIncident(
           r.outcome = 'not-affected'
           return
         }
-        const gate = circuitBreaker(before, req.channel, req.rollbackVersion, req)
+        const gate = circuitBreaker(before, r.channel, req.rollbackVersion, req)
         if (!gate.proceed) {
           r.outcome = 'skipped'
           r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) }
+          log.info(`${r.label}Skipped: ${gate.reason}`)
           return
         }
         // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-        const plan = planRollback({ ...req, packageName: r.name, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before)
+        const plan = planRollback({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before)
         if (plan.republish && !r.target.republish) throw new InputError('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.')
         r.plan = plan
         r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated }
@@ -121,7 +154,7 @@ export async function runIncident(
       }
       if (!runs.some((r) => r.failure)) log.info('Dry run: nothing was written.')
     }
-    return { targets: runs, warnings, wrote: false }
+    return runs
   }
 
   // 2. restore: every channel, before any deprecation
@@ -133,9 +166,9 @@ export async function runIncident(
     await mapLimit(
       planned.filter((r) => r.moved),
       parallel,
-      (r) => putBack(r, req, log)
+      (r) => putBack(r, log)
     )
-    return { targets: runs, warnings, wrote: runs.some((r) => r.moved || r.outcome === 'put-back' || r.failure?.step === 'put-back') }
+    return runs
   }
 
   // 3. retire: for every target whose channel is safe (with several, the others' writes
@@ -147,7 +180,95 @@ export async function runIncident(
     (r) => retire(r, log)
   )
   for (const r of planned) for (const a of r.target.anomalies?.() ?? []) r.warnings.push(a)
-  return { targets: runs, warnings, wrote: runs.some((r) => r.moved || r.deprecated) }
+  return runs
+}
+
+/** The one status logic, for one target or many. */
+function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
+  const single = runs.length === 1
+  const only = runs[0]
+  const allNpm = runs.every((r) => r.kind === 'npm')
+  const problems = runs.filter((r) => r.failure?.step === 'preflight')
+  if (problems.length > 0) {
+    if (single) throw only.failure?.error
+    throw new InputError(
+      allNpm ? 'package' : 'targets',
+      `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${errorMessage(p.failure?.error)}`).join('\n')}`,
+      'fix each problem (or leave those out) and run again; partial-ok does not skip the preflight.'
+    )
+  }
+  const affected = runs.filter((r) => r.outcome !== 'not-affected')
+  if (affected.length === 0) throw new InputError('rollback-version', `no workspace package has version ${req.rollbackVersion}.`, 'check the version, or list the packages.')
+  const warnings: string[] = []
+  for (const r of runs) for (const w of r.warnings) warnings.push(`${r.label}${w}`)
+  if (affected.length < runs.length) warnings.push(`Left out (no ${req.rollbackVersion} published): ${runs.filter((r) => r.outcome === 'not-affected').map((r) => r.name).join(', ')}.`)
+  const base = {
+    incidentId: single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req),
+    rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
+    channel: req.channel,
+    targets: runs,
+    warnings
+  }
+  if (req.dryRun) return { ...base, status: 'planned' }
+  if (affected.every((r) => r.outcome === 'skipped')) return { ...base, status: 'skipped', ...(single && only.skipped ? { reason: only.skipped.reason } : {}) }
+
+  const failedMoves = runs.filter((r) => r.failure?.step === 'move-tag' || r.failure?.step === 'put-back')
+  if (single && only.failure?.step === 'move-tag' && !only.republished) throw only.failure.error
+  if (failedMoves.length > 0 && req.partialOk === false && !single) {
+    const notPutBack = runs.filter((r) => r.failure?.step === 'put-back')
+    const failed = runs.filter((r) => r.failure?.step === 'move-tag')
+    const message =
+      `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${errorMessage(f.failure?.error)})`).join('; ')}. ` +
+      (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.map((r) => `${r.name} (${errorMessage(r.failure?.error)})`).join('; ')}.`)
+    return {
+      ...base,
+      status: notPutBack.length === 0 ? 'failed' : 'partial',
+      error: new RollbackError(message, notPutBack.length === 0 ? 'fix the failure and run again, or leave partial-ok at true to keep the packages that succeed.' : 'put those tags back by hand, then run again.')
+    }
+  }
+  const incomplete = runs.filter((r) => r.failure)
+  const wrote = runs.some((r) => r.moved || r.deprecated || r.republished)
+  if (incomplete.length > 0) {
+    if (single) {
+      const plan = only.plan as Plan
+      const goal = plan.republish?.version ?? plan.restoreVersion
+      const error =
+        only.failure?.step === 'move-tag'
+          ? new PartialError([`${goal} is published`], [`pointing '${plan.channel}' at it`], only.failure.error)
+          : new PartialError(
+              [plan.tag.kind === 'keep-newer' ? `'${plan.channel}' is on ${plan.tag.holder}` : `'${plan.channel}' points at ${goal} (the rollback is live)`],
+              [`deprecating ${plan.rollbackVersion}`],
+              only.failure?.error
+            )
+      return { ...base, status: 'partial', error }
+    }
+    const kept = affected.filter((r) => r.outcome === 'rolled-back' || r.outcome === 'already')
+    return {
+      ...base,
+      status: wrote ? 'partial' : 'failed',
+      error: new RollbackError(
+        `${wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((r) => `${r.name}: ${errorOf(r)}`).join('; ')}.` +
+          (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''),
+        'Re-run the same rollback once the failures are fixed: it completes only what is missing.'
+      )
+    }
+  }
+  return { ...base, status: wrote ? 'completed' : 'already-done' }
+}
+
+/** A target's failure (or skip) in one line, as its row and the outputs say it. */
+export function errorOf(r: TargetRun): string | undefined {
+  if (r.failure) return `${r.failure.step === 'deprecate' ? 'deprecation failed: ' : r.failure.step === 'put-back' ? 'not put back: ' : ''}${errorMessage(r.failure.error)}`
+  return r.skipped?.reason
+}
+
+/**
+ * One id for an incident of several targets: every target (npm packages by name, others
+ * as kind:name), the channel, the bad version and the restore version asked for.
+ */
+export function incidentOf(runs: Array<Pick<TargetRun, 'kind' | 'name'>>, req: Pick<RollbackInputs, 'channel' | 'rollbackVersion' | 'restoreVersion'>): string {
+  const names = runs.map((r) => (r.kind === 'npm' ? r.name : `${r.kind}:${r.name}`))
+  return incidentId([...names].sort().join(','), req.channel, req.rollbackVersion, req.restoreVersion ?? 'last-known-good')
 }
 
 async function restore(r: TargetRun, log: Logger): Promise<void> {
@@ -216,19 +337,19 @@ async function movedToNewerFix(r: TargetRun, e: ChannelMovedError, log: Logger):
   return true
 }
 
-async function putBack(r: TargetRun, req: IncidentRequest, log: Logger): Promise<void> {
+async function putBack(r: TargetRun, log: Logger): Promise<void> {
   const plan = r.plan as Plan
   const previous = plan.previousVersion
   const wrote = plan.republish?.version ?? plan.restoreVersion
   try {
-    if (previous === undefined) throw new RollbackError(`'${req.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${req.channel}).`)
-    await r.target.pointChannel(req.channel, previous, wrote)
+    if (previous === undefined) throw new RollbackError(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`)
+    await r.target.pointChannel(r.channel, previous, wrote)
     r.moved = false
     r.outcome = 'put-back'
-    log.info(`↩ ${r.name}: '${req.channel}' put back to ${previous}`)
+    log.info(`↩ ${r.label}'${r.channel}' put back to ${previous}`)
   } catch (e) {
     r.failure = { step: 'put-back', error: e }
-    log.warning(`✖ ${r.name}: not put back: ${errorMessage(e)}`)
+    log.warning(`✖ ${r.label}not put back: ${errorMessage(e)}`)
   }
 }
 

@@ -1,43 +1,49 @@
-// The job summary: what changed, before and after, and what to do next.
-import { inert, table } from './markdown.js'
+// The job summary, for one target or many: what changed, before and after, and what to do next.
 import type { BookkeepingResult } from './bookkeeping.js'
-import type { MultiResult } from './multi.js'
-import type { RollbackResult, SkippedResult } from './rollback.js'
+import { inert, table } from './markdown.js'
+import type { Plan } from './plan.js'
+import { errorOf, type IncidentResult, type TargetRun } from './run.js'
 
 const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
-const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' } as const
+const CHANNEL_WORD: Record<TargetRun['kind'], string> = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' }
+const TITLE: Record<IncidentResult['status'], string> = {
+  completed: '✅ Rollback completed',
+  'already-done': '✅ Already rolled back: nothing to change',
+  planned: '📝 Rollback planned (dry run: nothing written)',
+  partial: '⚠️ Rollback partially applied',
+  failed: '❌ Rollback failed: nothing was changed',
+  skipped: '⏭️ Rollback skipped: nothing was changed'
+}
 
-export function renderSummary(result: RollbackResult, books?: BookkeepingResult): string {
-  const { plan, before, after } = result
-  const title = {
-    completed: '✅ Rollback completed',
-    'already-done': '✅ Already rolled back: nothing to change',
-    planned: '📝 Rollback planned (dry run: nothing written)',
-    partial: '⚠️ Rollback partially applied'
-  }[result.status]
-  const rows: string[][] = []
-  const tagNames = [...new Set([...Object.keys(before.distTags), ...Object.keys(after.distTags)])].sort()
-  for (const tag of tagNames) {
-    const b = before.distTags[tag]
-    const a = after.distTags[tag]
-    const changed = tag === plan.channel && result.moved
-    const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move'
-    rows.push([`${CHANNEL_WORD[result.targetKind]} \`${tag}\``, code(b), planned ? `${code(plan.restoreVersion)} (planned)` : code(a), changed ? '**yes**' : planned ? 'planned' : 'no'])
+/** The one summary renderer: a detailed table for one target, a row per target for several. */
+export function renderSummary(result: IncidentResult, books?: BookkeepingResult): string {
+  const several = result.targets.length > 1
+  const only = result.targets[0]
+  const parts = [`## ${TITLE[result.status]}`]
+  if (!several && result.status === 'skipped') {
+    parts.push(`**\`${only.name}\`** on \`${only.channel}\`: ${inert(result.reason ?? only.skipped?.reason ?? '')}`)
+  } else if (!several && only.plan) {
+    const plan = only.plan
+    parts.push(
+      `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`,
+      table(['What', 'Before', 'After', 'Changed by this run'], detailRows(result, only, plan))
+    )
+  } else {
+    const mixed = result.targets.some((t) => t.kind !== 'npm')
+    const rows = result.targets.map((t) => [
+      mixed ? `${t.kind} \`${t.name}\`` : `\`${t.name}\``,
+      ...(mixed ? [`\`${t.channel}\``] : []),
+      code(t.plan?.previousVersion),
+      t.plan ? code(t.plan.republish?.version ?? t.plan.restoreVersion) : '–',
+      errorOf(t) ? `${t.outcome}: ${inert(errorOf(t) as string)}` : t.outcome,
+      t.moved ? '**yes**' : 'no',
+      t.deprecated ? '**yes**' : 'no'
+    ])
+    parts.push(
+      `${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`,
+      table([mixed ? 'Target' : 'Package', ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]), 'Restored', 'Outcome', 'Moved now', 'Deprecated now'], rows)
+    )
   }
-  const bDep = before.versions[plan.rollbackVersion]?.deprecated
-  const depPlanned = result.status === 'planned' && plan.deprecation.kind === 'deprecate'
-  rows.push([
-    `\`${plan.rollbackVersion}\` deprecation`,
-    bDep ? inert(bDep) : '_(not deprecated)_',
-    depPlanned && plan.deprecation.kind === 'deprecate' ? `${inert(plan.deprecation.message)} (planned)` : after.deprecated ? inert(after.deprecated) : '_(not deprecated)_',
-    result.deprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
-  ])
-
-  const parts = [
-    `## ${title}`,
-    `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`,
-    table(['What', 'Before', 'After', 'Changed by this run'], rows)
-  ]
   if (books) {
     const links = [
       books.issueUrl ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}` : '',
@@ -48,72 +54,66 @@ export function renderSummary(result: RollbackResult, books?: BookkeepingResult)
   }
   if (result.warnings.length > 0) parts.push(['### Warnings', ...result.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
   if (result.error) parts.push(`### What is missing\n${inert(result.error.message)}`)
-  parts.push(['### Next steps', ...nextSteps(result).map((s) => `- ${s}`)].join('\n'))
+  const steps = nextSteps(result)
+  if (steps.length > 0) parts.push(['### Next steps', ...steps.map((s) => `- ${s}`)].join('\n'))
   return parts.join('\n\n') + '\n'
 }
 
-export function nextSteps(result: RollbackResult): string[] {
-  const { plan } = result
-  const pkg = plan.packageName
+function detailRows(result: IncidentResult, t: TargetRun, plan: Plan): string[][] {
+  const before = t.before?.distTags ?? {}
+  const after = t.after?.distTags ?? {}
+  const rows: string[][] = []
+  for (const tag of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+    const changed = tag === plan.channel && t.moved
+    const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move'
+    rows.push([`${CHANNEL_WORD[t.kind]} \`${tag}\``, code(before[tag]), planned ? `${code(plan.republish?.version ?? plan.restoreVersion)} (planned)` : code(after[tag]), changed ? '**yes**' : planned ? 'planned' : 'no'])
+  }
+  const bDep = t.before?.versions[plan.rollbackVersion]?.deprecated
+  const depPlanned = result.status === 'planned' && plan.deprecation.kind === 'deprecate'
+  rows.push([
+    `\`${plan.rollbackVersion}\` deprecation`,
+    bDep ? inert(bDep) : '_(not deprecated)_',
+    depPlanned && plan.deprecation.kind === 'deprecate' ? `${inert(plan.deprecation.message)} (planned)` : t.after?.deprecated ? inert(t.after.deprecated) : '_(not deprecated)_',
+    t.deprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
+  ])
+  return rows
+}
+
+/** What to do next, for each kind of target in the incident. */
+export function nextSteps(result: IncidentResult): string[] {
   if (result.status === 'planned') return ['Nothing was written. Run again with `dry-run: false` to apply this plan.']
   if (result.status === 'partial') return ['Re-run the same rollback: it completes only what is missing and repeats nothing.']
-  if (result.targetKind === 'docker') {
-    return [
-      `Hosts that already pulled \`${plan.rollbackVersion}\` under \`${plan.channel}\` keep it until they pull again (or restart with imagePullPolicy: Always).`,
-      `Publish a fix as a new tag, then move \`${plan.channel}\` to it.`,
-      'Write the post-mortem: root cause, regression test, lessons.'
-    ]
+  if (result.status === 'skipped') return ['If a rollback is needed anyway, run it by hand with an explicit `rollback-version` (and no `published-after`).']
+  if (result.status === 'failed') return ['Fix what the error names, then run the same rollback again.']
+  const steps: string[] = []
+  const planned = result.targets.filter((t) => t.plan)
+  const first = (kind: TargetRun['kind']) => planned.find((t) => t.kind === kind)
+  const npm = first('npm')
+  if (npm?.plan) {
+    const plan = npm.plan
+    const pkg = planned.length > 1 ? '<package>' : plan.packageName
+    if (planned.length === 1 && plan.otherTagsOnBad.length > 0) steps.push(`Roll back the other tags that still point at \`${plan.rollbackVersion}\`: ${plan.otherTagsOnBad.map((t) => `\`${t}\``).join(', ')}.`)
+    steps.push(
+      `Registry caches and CDNs can serve the old \`${plan.channel}\` for a few minutes; \`npm view ${pkg} dist-tags\` converges by itself.`,
+      `Installs that already resolved \`${plan.rollbackVersion}\` (lockfiles, Renovate/Dependabot updates) keep it: publish a fix as a new version, then move \`${plan.channel}\` to it with \`npm dist-tag add ${pkg}@<fixed> ${plan.channel}\`.`,
+      'Yarn Berry ignores dist-tags: the deprecation is what steers its users away from the bad version.'
+    )
   }
-  if (result.targetKind === 'helm') {
-    return [
-      `Check the workloads: \`kubectl rollout status\` for the release's deployments, and \`helm history ${plan.packageName.split('/').pop()}\`.`,
-      'Ship the fix with a normal helm upgrade once it is ready.',
-      'Write the post-mortem: root cause, regression test, lessons.'
-    ]
+  const docker = first('docker')
+  if (docker?.plan) {
+    steps.push(
+      `Hosts that already pulled \`${docker.plan.rollbackVersion}\` under \`${docker.plan.channel}\` keep it until they pull again (or restart with imagePullPolicy: Always).`,
+      `Publish a fix as a new tag, then move \`${docker.plan.channel}\` to it.`
+    )
   }
-  const steps = [
-    `Registry caches and CDNs can serve the old \`${plan.channel}\` for a few minutes; \`npm view ${pkg} dist-tags\` converges by itself.`,
-    `Installs that already resolved \`${plan.rollbackVersion}\` (lockfiles, Renovate/Dependabot updates) keep it: publish a fix as a new version, then move \`${plan.channel}\` to it with \`npm dist-tag add ${pkg}@<fixed> ${plan.channel}\`.`,
-    'Yarn Berry ignores dist-tags: the deprecation is what steers its users away from the bad version.'
-  ]
-  if (plan.otherTagsOnBad.length > 0) steps.unshift(`Roll back the other tags that still point at \`${plan.rollbackVersion}\`: ${plan.otherTagsOnBad.map((t) => `\`${t}\``).join(', ')}.`)
+  const helm = first('helm')
+  if (helm?.plan) {
+    steps.push(`Check the workloads: \`kubectl rollout status\` for the release's deployments, and \`helm history ${helm.plan.packageName.split('/').pop()}\`.`, 'Ship the fix with a normal helm upgrade once it is ready.')
+  }
+  const gitTag = first('git-tag')
+  if (gitTag?.plan) {
+    steps.push(`Workflows pinned to \`${gitTag.plan.channel}\` use the restored commit from their next run; pins by full SHA keep what they had.`, `Release a fix as a new tag, then move \`${gitTag.plan.channel}\` to it.`)
+  }
   steps.push('Write the post-mortem: root cause, regression test, lessons.')
   return steps
-}
-
-export function renderSkipped(skip: SkippedResult): string {
-  return [
-    '## ⏭️ Rollback skipped: nothing was changed',
-    `**\`${skip.packageName}\`** on \`${skip.channel}\`: ${inert(skip.reason)}`,
-    '### Next steps',
-    `- If a rollback is needed anyway, run it by hand with an explicit \`rollback-version\` (and no \`published-after\`).`
-  ].join('\n\n') + '\n'
-}
-
-export function renderMultiSummary(multi: MultiResult, books?: BookkeepingResult): string {
-  const title = {
-    completed: '✅ Rollback completed',
-    'already-done': '✅ Already rolled back: nothing to change',
-    planned: '📝 Rollback planned (dry run: nothing written)',
-    partial: '⚠️ Rollback partially applied',
-    failed: '❌ Rollback failed: nothing was changed',
-    skipped: '⏭️ Rollback skipped: nothing was changed'
-  }[multi.status]
-  const rows = multi.packages.map((p) => [
-    `\`${p.name}\``,
-    code(p.plan?.previousVersion),
-    p.plan ? code(p.plan.restoreVersion) : '–',
-    p.outcome,
-    p.moved ? '**yes**' : 'no',
-    p.deprecated ? '**yes**' : 'no'
-  ])
-  const parts = [
-    `## ${title}`,
-    `${multi.packages.length} packages: \`${multi.rollbackVersion}\` rolled back on \`${multi.channel}\`. Incident \`${multi.incidentId}\`.`,
-    table(['Package', `\`${multi.channel}\` before`, 'Restored', 'Outcome', 'Moved now', 'Deprecated now'], rows)
-  ]
-  if (books?.issueUrl) parts.push(`Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.reportPath ? `; report: [${books.reportPath}](${books.reportUrl ?? ''})` : ''}`)
-  if (multi.warnings.length > 0) parts.push(['### Warnings', ...multi.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
-  if (multi.error) parts.push(`### What happened\n${inert(multi.error.message)}`)
-  return parts.join('\n\n') + '\n'
 }

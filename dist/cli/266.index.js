@@ -11,31 +11,25 @@ export const modules = {
 /* unused harmony export rewriteTarball */
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var libnpmpublish__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8319);
-/* harmony import */ var libnpmpublish__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(libnpmpublish__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5706);
-/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2088);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(semver__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var ssri__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8951);
-/* harmony import */ var tar__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8697);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3916);
-/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(578);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9809);
-/* harmony import */ var _npm_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(4123);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(2464);
-/* harmony import */ var _republish_note_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(7855);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(semver__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var ssri__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8951);
+/* harmony import */ var tar__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8697);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3916);
+/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(578);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9809);
+/* harmony import */ var _npm_fetch_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3986);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(2464);
+/* harmony import */ var _republish_note_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(7855);
 // Fix-forward republish: a new patch above the bad version that carries the restore
 // version's code. Moving a dist-tag back does not reach Yarn Berry (it ignores `latest`)
 // nor anyone whose lockfile or updater already took the bad version (updaters never
 // downgrade); a higher version with the good code does.
 //
 // The pure part (fixForwardVersion, noteOf, rewriteTarball) does no network I/O; the I/O
-// part (republish) talks to the registry through npm-registry-fetch and libnpmpublish with
-// the same token scoping as NpmTarget. No @actions/* here.
-
-// libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
-
+// part (republish) talks to the registry through npm-registry-fetch and libnpmpublish by
+// way of RegistryClient (npm-fetch.ts), as NpmTarget does: the token is scoped to the
+// registry and never follows a redirect to another origin. No @actions/* here.
 
 
 
@@ -72,7 +66,7 @@ async function readEntries(tarball) {
             reject(e instanceof Error ? e : new Error(String(e)));
         };
         // strict: a damaged header is an error, not a skipped entry
-        const parser = new tar__WEBPACK_IMPORTED_MODULE_5__/* .Parser */ .iX({ strict: true });
+        const parser = new tar__WEBPACK_IMPORTED_MODULE_3__/* .Parser */ .iX({ strict: true });
         parser.on('error', fail);
         parser.on('ignoredEntry', (e) => fail(new Error(`the tarball has an entry this tool cannot carry over faithfully (${e.type} ${e.path})`)));
         parser.on('entry', (e) => {
@@ -122,12 +116,12 @@ function encodeEntry(entry) {
         devmaj: entry.devmaj,
         devmin: entry.devmin
     };
-    const header = new tar__WEBPACK_IMPORTED_MODULE_5__/* .Header */ .Y9(fields);
+    const header = new tar__WEBPACK_IMPORTED_MODULE_3__/* .Header */ .Y9(fields);
     const needPax = header.encode();
     const out = [];
     // long paths, big numbers, non-ASCII names: a pax header carries them, as node-tar writes it
     if (needPax)
-        out.push(new tar__WEBPACK_IMPORTED_MODULE_5__/* .Pax */ .un({ path, linkpath, size: fields.size, mtime: fields.mtime, uid: fields.uid, gid: fields.gid, uname: fields.uname, gname: fields.gname }).encode());
+        out.push(new tar__WEBPACK_IMPORTED_MODULE_3__/* .Pax */ .un({ path, linkpath, size: fields.size, mtime: fields.mtime, uid: fields.uid, gid: fields.gid, uname: fields.uname, gname: fields.gname }).encode());
     out.push(header.block);
     if (entry.body.length > 0) {
         out.push(entry.body);
@@ -159,12 +153,12 @@ async function rewriteTarball(tarball, edit) {
         entries = await readEntries(tarball);
     }
     catch (e) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`The tarball could not be read: ${e instanceof Error ? e.message : String(e)}.`, 'check the restore version installs with npm; republish a version whose tarball is intact.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball could not be read: ${e instanceof Error ? e.message : String(e)}.`, 'check the restore version installs with npm; republish a version whose tarball is intact.');
     }
     const isManifest = (e) => e.type === 'File' || e.type === 'OldFile' || e.type === 'ContiguousFile';
     const manifests = entries.filter((e) => isManifest(e) && components(e.path).length === 2 && components(e.path)[1] === 'package.json');
     if (manifests.length !== 1) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`The tarball has ${manifests.length === 0 ? 'no' : manifests.length} top-level package.json file${manifests.length === 1 ? '' : 's'}.`, 'republish needs a tarball npm can install; use strategy: retag for this version.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball has ${manifests.length === 0 ? 'no' : manifests.length} top-level package.json file${manifests.length === 1 ? '' : 's'}.`, 'republish needs a tarball npm can install; use strategy: retag for this version.');
     }
     const entry = manifests[0];
     const text = entry.body.toString('utf8').replace(/^\uFEFF/, '');
@@ -173,10 +167,10 @@ async function rewriteTarball(tarball, edit) {
         original = JSON.parse(text);
     }
     catch (e) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`The tarball's package.json is not valid JSON (${e instanceof Error ? e.message : String(e)}).`, 'use strategy: retag for this version.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball's package.json is not valid JSON (${e instanceof Error ? e.message : String(e)}).`, 'use strategy: retag for this version.');
     }
     if (!original || typeof original !== 'object' || Array.isArray(original)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`The tarball's package.json is not a JSON object.`, 'use strategy: retag for this version.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball's package.json is not a JSON object.`, 'use strategy: retag for this version.');
     }
     const manifest = JSON.parse(text);
     edit(manifest);
@@ -194,8 +188,8 @@ async function rewriteTarball(tarball, edit) {
  * 1. reads the packument fresh; when the fix-forward version exists and carries our note
  *    for the same bad/restore pair, returns `already` (nothing is written; the channel is
  *    left to the caller and reported in `channelHolds`); when it exists otherwise, throws;
- * 2. downloads the restore version's tarball (the token goes only where npm would send
- *    it: the registry's host) and checks it against `dist.integrity` / `dist.shasum`
+ * 2. downloads the restore version's tarball (the token goes only to the registry's
+ *    origin, never to another one a URL or redirect names) and checks it against `dist.integrity` / `dist.shasum`
  *    before using it: a mismatch throws and nothing is published;
  * 3. rewrites package.json inside it (version, note) and keeps every other file as is;
  * 4. publishes with libnpmpublish, `defaultTag` = the channel, so the channel moves to the
@@ -208,28 +202,17 @@ async function rewriteTarball(tarball, edit) {
  */
 async function republish(opts) {
     const { packageName, registry, channel, bad, restore, incidentId, log } = opts;
-    const policy = opts.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_8__/* .DEFAULT_RETRY */ .vI;
-    const escaped = (0,_npm_js__WEBPACK_IMPORTED_MODULE_9__/* .escapePackageName */ .lw)(packageName);
-    const fix = (0,_plan_js__WEBPACK_IMPORTED_MODULE_10__/* .fixForwardVersion */ .FP)(bad);
-    if (!semver__WEBPACK_IMPORTED_MODULE_3___default().valid(restore))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .dz('restore-version', `'${restore}' is not a valid semver version.`, 'give the exact version to restore, such as 1.2.2.');
-    const fetchOptions = (command, extra = {}, transfer = false) => ({
-        registry,
-        // the token is scoped to the registry: npm-registry-fetch sends it to that host only
-        ...(opts.token ? { [`${(0,_npm_js__WEBPACK_IMPORTED_MODULE_9__/* .nerfDart */ .vN)(registry)}:_authToken`]: opts.token } : {}),
-        retry: { retries: 0 },
-        timeout: transfer ? Math.max(opts.timeoutMs ?? 30_000, 120_000) : (opts.timeoutMs ?? 30_000),
-        preferOnline: true,
-        fullMetadata: true,
-        npmCommand: command,
-        userAgent: opts.userAgent ?? 'release-rollback',
-        headers: { 'cache-control': 'no-cache' },
-        ...extra
-    });
+    const policy = opts.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .DEFAULT_RETRY */ .vI;
+    const escaped = (0,_npm_fetch_js__WEBPACK_IMPORTED_MODULE_7__/* .escapePackageName */ .lw)(packageName);
+    const fix = (0,_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .fixForwardVersion */ .FP)(bad);
+    if (!semver__WEBPACK_IMPORTED_MODULE_1___default().valid(restore))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('restore-version', `'${restore}' is not a valid semver version.`, 'give the exact version to restore, such as 1.2.2.');
+    // the token is scoped to the registry and stays on its origin (scheme, host and port)
+    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_7__/* .RegistryClient */ .bP({ registry, token: opts.token, timeoutMs: opts.timeoutMs, userAgent: opts.userAgent });
     const explain = (e, what) => explainError(e, what, packageName, registry);
-    const readPackument = () => (0,_retry_js__WEBPACK_IMPORTED_MODULE_8__/* .withRetry */ .bD)(`reading ${packageName}`, () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_2___default().json(`/${escaped}?write=true`, fetchOptions('view')), policy, log).catch((e) => {
-        if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_8__/* .statusOf */ .c2)(e) === 404) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .dz('package', `${packageName} was not found on ${registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).');
+    const readPackument = () => (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(`reading ${packageName}`, () => client.json(`/${escaped}?write=true`, 'view'), policy, log).catch((e) => {
+        if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .statusOf */ .c2)(e) === 404) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `${packageName} was not found on ${registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).');
         }
         throw explain(e, 'Reading');
     });
@@ -237,39 +220,37 @@ async function republish(opts) {
         const dist = manifest.dist ?? {};
         const url = typeof dist.tarball === 'string' ? dist.tarball : undefined;
         if (!url || !/^https?:\/\//i.test(url)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${packageName}@${version} has no usable tarball URL in the registry (${JSON.stringify(dist.tarball ?? null)}).`, 'check the registry; use strategy: retag meanwhile.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${packageName}@${version} has no usable tarball URL in the registry (${JSON.stringify(dist.tarball ?? null)}).`, 'check the registry; use strategy: retag meanwhile.');
         }
         const expected = expectedIntegrity(dist);
         if (!expected) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${packageName}@${version} has neither dist.integrity nor dist.shasum in the registry: its tarball cannot be verified.`, 'use strategy: retag for this version.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${packageName}@${version} has neither dist.integrity nor dist.shasum in the registry: its tarball cannot be verified.`, 'use strategy: retag for this version.');
         }
-        const data = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_8__/* .withRetry */ .bD)(`downloading ${packageName}@${version}`, async () => {
-            // a full URL: npm-registry-fetch attaches the token only when the URL is on the
-            // registry's host (nerf-dart match or same host), and drops it on a cross-host redirect
-            const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_2___default()(url, fetchOptions('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, true));
-            return Buffer.from(await res.arrayBuffer());
-        }, policy, log).catch((e) => {
+        const data = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(`downloading ${packageName}@${version}`, 
+        // a full URL: the token goes with it only on the registry's origin, never to another
+        // origin the URL or a redirect names (the bytes are checked against the integrity below)
+        () => client.download(url, `The tarball of ${packageName}@${version}`), policy, log).catch((e) => {
             throw explain(e, 'Downloading the tarball of');
         });
-        if (!ssri__WEBPACK_IMPORTED_MODULE_4__.checkData(data, expected)) {
-            const got = ssri__WEBPACK_IMPORTED_MODULE_4__.fromData(data, { algorithms: [ssri__WEBPACK_IMPORTED_MODULE_4__.parse(expected, { single: true }).algorithm] }).toString();
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`The tarball of ${packageName}@${version} (${url}) does not match the integrity the registry gives for it: expected ${expected}, got ${got}. Nothing was published.`, 'the download was altered on the way (a proxy or mirror?) or the registry is inconsistent; check the registry and re-run.');
+        if (!ssri__WEBPACK_IMPORTED_MODULE_2__.checkData(data, expected)) {
+            const got = ssri__WEBPACK_IMPORTED_MODULE_2__.fromData(data, { algorithms: [ssri__WEBPACK_IMPORTED_MODULE_2__.parse(expected, { single: true }).algorithm] }).toString();
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball of ${packageName}@${version} (${url}) does not match the integrity the registry gives for it: expected ${expected}, got ${got}. Nothing was published.`, 'the download was altered on the way (a proxy or mirror?) or the registry is inconsistent; check the registry and re-run.');
         }
-        return { data, integrity: ssri__WEBPACK_IMPORTED_MODULE_4__.fromData(data, { algorithms: ['sha512'] }).toString() };
+        return { data, integrity: ssri__WEBPACK_IMPORTED_MODULE_2__.fromData(data, { algorithms: ['sha512'] }).toString() };
     };
     const before = await readPackument();
     const versions = before.versions ?? {};
     if (!versions[bad]) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .dz('rollback-version', `${packageName}@${bad} does not exist in the registry.`, 'give a published version.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('rollback-version', `${packageName}@${bad} does not exist in the registry.`, 'give a published version.');
     }
     const existing = versions[fix];
     if (existing) {
-        const note = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_11__/* .noteOf */ .k)(existing);
+        const note = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_9__/* .noteOf */ .k)(existing);
         if (!note) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .dz('strategy', `republish would publish ${packageName}@${fix}, but ${fix} already exists and is not a republish by this tool (probably a real fix).`, `if ${fix} is the fix, point '${channel}' at it with strategy: retag, restore-version: ${fix} and force: true; otherwise use strategy: retag to move '${channel}' back to ${restore}.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('strategy', `republish would publish ${packageName}@${fix}, but ${fix} already exists and is not a republish by this tool (probably a real fix).`, `if ${fix} is the fix, point '${channel}' at it with strategy: retag, restore-version: ${fix} and force: true; otherwise use strategy: retag to move '${channel}' back to ${restore}.`);
         }
         if (note.rollbackOf !== bad || note.restoredFrom !== restore) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .dz('restore-version', `${packageName}@${fix} already exists as a republish of ${note.restoredFrom} replacing ${note.rollbackOf} (incident ${note.incidentId}), not of ${restore} replacing ${bad}.`, `give restore-version: ${note.restoredFrom} to finish that rollback, or use strategy: retag.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('restore-version', `${packageName}@${fix} already exists as a republish of ${note.restoredFrom} replacing ${note.rollbackOf} (incident ${note.incidentId}), not of ${restore} replacing ${bad}.`, `give restore-version: ${note.restoredFrom} to finish that rollback, or use strategy: retag.`);
         }
         log.info(`${packageName}@${fix} already republishes ${restore} in place of ${bad} (incident ${note.incidentId}): nothing to publish.`);
         const served = await download(fix, existing);
@@ -277,12 +258,12 @@ async function republish(opts) {
         return { version: fix, outcome: 'already', integrity: served.integrity, ...(holds !== undefined ? { channelHolds: holds } : {}) };
     }
     const holder = before['dist-tags']?.[channel];
-    if (holder !== undefined && semver__WEBPACK_IMPORTED_MODULE_3___default().valid(holder) && semver__WEBPACK_IMPORTED_MODULE_3___default().gt(holder, fix)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .dz('strategy', `'${channel}' holds ${holder}, above the fix-forward version ${fix}: publishing ${fix} under '${channel}' would move it backwards.`, `${holder} is newer than the bad ${bad}; use strategy: retag (it leaves a newer version on the channel and deprecates ${bad}).`);
+    if (holder !== undefined && semver__WEBPACK_IMPORTED_MODULE_1___default().valid(holder) && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(holder, fix)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('strategy', `'${channel}' holds ${holder}, above the fix-forward version ${fix}: publishing ${fix} under '${channel}' would move it backwards.`, `${holder} is newer than the bad ${bad}; use strategy: retag (it leaves a newer version on the channel and deprecates ${bad}).`);
     }
     const restoreManifest = versions[restore];
     if (!restoreManifest) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .dz('restore-version', `${packageName}@${restore} does not exist in the registry.`, 'give a published version to restore.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('restore-version', `${packageName}@${restore} does not exist in the registry.`, 'give a published version to restore.');
     }
     log.info(`Downloading ${packageName}@${restore} to republish it as ${fix}.`);
     const source = await download(restore, restoreManifest);
@@ -290,10 +271,10 @@ async function republish(opts) {
     const note = { rollbackOf: bad, restoredFrom: restore, incidentId };
     const rewritten = await rewriteTarball(source.data, (pkg) => {
         pkg.version = fix;
-        pkg[_republish_note_js__WEBPACK_IMPORTED_MODULE_11__/* .NOTE_KEY */ .B] = note;
+        pkg[_republish_note_js__WEBPACK_IMPORTED_MODULE_9__/* .NOTE_KEY */ .B] = note;
     });
     if (rewritten.original.name !== packageName) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`The tarball of ${packageName}@${restore} names the package ${JSON.stringify(rewritten.original.name)}, not ${packageName}. Nothing was published.`, 'the registry serves a tarball that does not match the package; use strategy: retag and check the registry.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball of ${packageName}@${restore} names the package ${JSON.stringify(rewritten.original.name)}, not ${packageName}. Nothing was published.`, 'the registry serves a tarball that does not match the package; use strategy: retag and check the registry.');
     }
     if (rewritten.original.version !== restore) {
         log.warning(`The package.json in ${packageName}@${restore}'s tarball says version ${JSON.stringify(rewritten.original.version)}; republishing its code as ${fix} anyway.`);
@@ -305,24 +286,24 @@ async function republish(opts) {
     delete manifest.tag;
     if (manifest.gitHead === undefined && typeof restoreManifest.gitHead === 'string')
         manifest.gitHead = restoreManifest.gitHead;
-    const integrity = ssri__WEBPACK_IMPORTED_MODULE_4__.fromData(rewritten.tarball, { algorithms: ['sha512'] }).toString();
+    const integrity = ssri__WEBPACK_IMPORTED_MODULE_2__.fromData(rewritten.tarball, { algorithms: ['sha512'] }).toString();
     log.info(`Publishing ${packageName}@${fix} (the code of ${restore}) under '${channel}' (${integrity}).`);
     const published = (doc) => {
         const entry = doc.versions?.[fix];
         if (!entry)
             return false;
-        const theirs = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_11__/* .noteOf */ .k)(entry);
+        const theirs = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_9__/* .noteOf */ .k)(entry);
         if (!theirs || theirs.rollbackOf !== bad || theirs.restoredFrom !== restore) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${packageName}@${fix} appeared on the registry, but not from this rollback (a concurrent publish?).`, `check ${packageName}@${fix} by hand before re-running.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${packageName}@${fix} appeared on the registry, but not from this rollback (a concurrent publish?).`, `check ${packageName}@${fix} by hand before re-running.`);
         }
         if (entry.dist?.integrity !== integrity) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${packageName}@${fix} is on the registry with integrity ${String(entry.dist?.integrity)}, not the ${integrity} of the tarball sent.`, `check ${packageName}@${fix} by hand (a concurrent run of the same rollback?) before re-running.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${packageName}@${fix} is on the registry with integrity ${String(entry.dist?.integrity)}, not the ${integrity} of the tarball sent.`, `check ${packageName}@${fix} by hand (a concurrent run of the same rollback?) before re-running.`);
         }
         return true;
     };
     // the publish also moves the channel: guarded like every channel write
     const expected = 'expected' in opts ? opts.expected : holder;
-    const { state: readBack } = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_7__/* .guardedWrite */ .m)({
+    const { state: readBack } = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_5__/* .guardedWrite */ .m)({
         what: `publishing ${packageName}@${fix}`,
         channel,
         wanted: fix,
@@ -332,8 +313,7 @@ async function republish(opts) {
         isDone: published,
         isExpected: (d) => d['dist-tags']?.[channel] === expected,
         write: async () => {
-            await (0,libnpmpublish__WEBPACK_IMPORTED_MODULE_1__.publish)(manifest, rewritten.tarball, {
-                ...fetchOptions('publish', {}, true),
+            await client.publish(manifest, rewritten.tarball, {
                 defaultTag: channel,
                 // null: an existing package keeps its access level (public stays public, restricted stays restricted)
                 access: null
@@ -342,12 +322,12 @@ async function republish(opts) {
         policy,
         log,
         explain: (e) => explain(e, 'Publishing'),
-        alsoRetry: (e) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_8__/* .statusOf */ .c2)(e) === 409
+        alsoRetry: (e) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .statusOf */ .c2)(e) === 409
     });
     // after: what the registry now serves for the new version is what was sent
     const served = await download(fix, readBack.versions?.[fix] ?? {});
     if (served.integrity !== integrity) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`The registry serves ${packageName}@${fix} with integrity ${served.integrity}, not the ${integrity} published.`, `check ${packageName}@${fix} by hand.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The registry serves ${packageName}@${fix} with integrity ${served.integrity}, not the ${integrity} published.`, `check ${packageName}@${fix} by hand.`);
     }
     const holds = readBack['dist-tags']?.[channel];
     if (holds !== fix)
@@ -358,35 +338,35 @@ async function republish(opts) {
 /** What ssri should check a tarball against: dist.integrity, else the legacy sha1 shasum. */
 function expectedIntegrity(dist) {
     if (typeof dist.integrity === 'string' && dist.integrity.trim() !== '') {
-        const parsed = ssri__WEBPACK_IMPORTED_MODULE_4__.parse(dist.integrity);
+        const parsed = ssri__WEBPACK_IMPORTED_MODULE_2__.parse(dist.integrity);
         if (parsed && Object.keys(parsed).length > 0)
             return parsed.toString();
     }
     if (typeof dist.shasum === 'string' && /^[0-9a-f]{40}$/i.test(dist.shasum))
-        return ssri__WEBPACK_IMPORTED_MODULE_4__.fromHex(dist.shasum.toLowerCase(), 'sha1').toString();
+        return ssri__WEBPACK_IMPORTED_MODULE_2__.fromHex(dist.shasum.toLowerCase(), 'sha1').toString();
     return undefined;
 }
 /** A registry failure as an error that says what to do; never includes the token. */
 function explainError(e, what, pkg, registry) {
-    if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RollbackError */ .ZS)
+    if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RollbackError */ .ZS)
         return e;
     const err = e;
     const status = err.statusCode;
     const code = err.code;
     if (code === 'EOTP') {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).`, status, code);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).`, status, code);
     }
     if (code === 'EPRIVATE') {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${what} ${pkg}: the restore version's package.json says "private": true, so it cannot be republished.`, 'use strategy: retag.', status, code);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${what} ${pkg}: the restore version's package.json says "private": true, so it cannot be republished.`, 'use strategy: retag.', status, code);
     }
     if (status === 401) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${registry} rejected the token (401 Unauthorized).`, 'check that npm-token holds a current token for this registry (not expired or revoked).', status, code);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${registry} rejected the token (401 Unauthorized).`, 'check that npm-token holds a current token for this registry (not expired or revoked).', status, code);
     }
     if (status === 403) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${registry} refused: ${what.toLowerCase()} ${pkg} (403 Forbidden)${err.message ? `: ${firstLine(err.message)}` : ''}.`, `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use strategy: retag then.`, status, code);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${registry} refused: ${what.toLowerCase()} ${pkg} (403 Forbidden)${err.message ? `: ${firstLine(err.message)}` : ''}.`, `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use strategy: retag then.`, status, code);
     }
     const detail = status ? `HTTP ${status}` : (code ?? 'network error');
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RegistryError */ .gl(`${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_8__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).' : 'see the registry message above.', status, code);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).' : 'see the registry message above.', status, code);
 }
 function firstLine(s) {
     return s.split('\n')[0].slice(0, 300);

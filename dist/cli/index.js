@@ -1485,7 +1485,7 @@ module.exports = withTempDir
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const matchers = __nccwpck_require__(5456)
-const { redactUrlPassword } = __nccwpck_require__(7142)
+const { redactUrlPassword } = __nccwpck_require__(4761)
 
 const REPLACE = '***'
 
@@ -1627,7 +1627,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7142:
+/***/ 4761:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const {
@@ -3411,7 +3411,7 @@ const fs = __nccwpck_require__(1943)
 const fsm = __nccwpck_require__(5032)
 const ssri = __nccwpck_require__(8951)
 const contentPath = __nccwpck_require__(233)
-const Pipeline = __nccwpck_require__(2899)
+const Pipeline = __nccwpck_require__(5280)
 
 module.exports = read
 
@@ -3610,7 +3610,7 @@ const contentPath = __nccwpck_require__(233)
 const fs = __nccwpck_require__(1943)
 const { moveFile } = __nccwpck_require__(8437)
 const { Minipass } = __nccwpck_require__(8275)
-const Pipeline = __nccwpck_require__(2899)
+const Pipeline = __nccwpck_require__(5280)
 const Flush = __nccwpck_require__(7633)
 const path = __nccwpck_require__(6928)
 const ssri = __nccwpck_require__(8951)
@@ -4167,7 +4167,7 @@ function readdirOrEmpty (dir) {
 
 const Collect = __nccwpck_require__(1757)
 const { Minipass } = __nccwpck_require__(8275)
-const Pipeline = __nccwpck_require__(2899)
+const Pipeline = __nccwpck_require__(5280)
 
 const index = __nccwpck_require__(6575)
 const memo = __nccwpck_require__(6068)
@@ -4475,7 +4475,7 @@ const memo = __nccwpck_require__(6068)
 const write = __nccwpck_require__(3699)
 const Flush = __nccwpck_require__(7633)
 const { PassThrough } = __nccwpck_require__(1757)
-const Pipeline = __nccwpck_require__(2899)
+const Pipeline = __nccwpck_require__(5280)
 
 const putOpts = (opts) => ({
   algorithms: ['sha512'],
@@ -11974,7 +11974,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Address6 = void 0;
 const common = __importStar(__nccwpck_require__(5864));
 const constants4 = __importStar(__nccwpck_require__(6437));
-const constants6 = __importStar(__nccwpck_require__(5280));
+const constants6 = __importStar(__nccwpck_require__(2899));
 const helpers = __importStar(__nccwpck_require__(339));
 const ipv4_1 = __nccwpck_require__(7946);
 const regular_expressions_1 = __nccwpck_require__(2016);
@@ -13465,7 +13465,7 @@ exports.SPECIAL_PURPOSE = [
 
 /***/ }),
 
-/***/ 5280:
+/***/ 2899:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -13695,7 +13695,7 @@ exports.groupPossibilities = groupPossibilities;
 exports.padGroup = padGroup;
 exports.simpleRegularExpression = simpleRegularExpression;
 exports.possibleElisions = possibleElisions;
-const v6 = __importStar(__nccwpck_require__(5280));
+const v6 = __importStar(__nccwpck_require__(2899));
 function groupPossibilities(possibilities) {
     return `(${possibilities.join('|')})`;
 }
@@ -15171,7 +15171,7 @@ module.exports = configureOptions
 
 
 
-const MinipassPipeline = __nccwpck_require__(2899)
+const MinipassPipeline = __nccwpck_require__(5280)
 
 class CachingMinipassPipeline extends MinipassPipeline {
   #events = []
@@ -17730,7 +17730,7 @@ module.exports = class Minipass extends Stream {
 
 /***/ }),
 
-/***/ 2899:
+/***/ 5280:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const Minipass = __nccwpck_require__(5485)
@@ -25886,7 +25886,7 @@ exports.bigIntAndBufferInt64Check = bigIntAndBufferInt64Check;
 
 /***/ }),
 
-/***/ 4761:
+/***/ 7142:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -27070,7 +27070,7 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
     for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-__exportStar(__nccwpck_require__(4761), exports);
+__exportStar(__nccwpck_require__(7142), exports);
 //# sourceMappingURL=index.js.map
 
 /***/ }),
@@ -27901,16 +27901,17 @@ module.exports = validate
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  buildMultiRecord: () => (/* binding */ buildMultiRecord),
-  k: () => (/* binding */ buildRecord),
+  kA: () => (/* binding */ buildRecord),
   recordIncident: () => (/* binding */ recordIncident),
-  recordIncidentRecord: () => (/* binding */ recordIncidentRecord)
+  e6: () => (/* binding */ reportName)
 });
 
 // UNUSED EXPORTS: runUrl
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/run.ts + 1 modules
+var src_run = __nccwpck_require__(6527);
 // EXTERNAL MODULE: ./src/github/client.ts + 25 modules
 var client = __nccwpck_require__(4212);
 // EXTERNAL MODULE: ./src/github/render.ts + 1 modules
@@ -28162,88 +28163,96 @@ async function ensureBranch(gh, repo, branch, from) {
 
 
 
+
 function runUrl(ctx) {
     if (!ctx.runId)
         return undefined;
     const attempt = ctx.runAttempt && ctx.runAttempt !== '1' ? `/attempts/${ctx.runAttempt}` : '';
     return `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`;
 }
-function eventOf(step, result) {
-    const { plan } = result;
+const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' };
+function eventOf(step, r, several) {
+    const plan = r.plan;
+    const goal = plan.republish?.version ?? plan.restoreVersion;
     const action = {
         plan: `check ${plan.packageName} on the registry and plan`,
-        'move-tag': `point dist-tag '${plan.channel}' at ${plan.restoreVersion}`,
+        'move-tag': r.kind === 'npm' ? `point dist-tag '${plan.channel}' at ${goal}` : `point ${CHANNEL_WORD[r.kind]} '${plan.channel}' at ${goal}`,
         deprecate: `deprecate ${plan.rollbackVersion}`
     }[step.step];
-    return { at: step.at, action, outcome: step.outcome, detail: step.detail };
+    return { at: step.at, action: several ? `${r.label.replace(/: $/, '')}: ${action}` : action, outcome: step.outcome, detail: step.detail };
 }
+/** The incident as the issue and the report record it: one record, a row per target. */
 function buildRecord(result, inputs, gi, ctx, now) {
-    const { plan } = result;
+    const affected = result.targets.filter((t) => t.outcome !== 'not-affected');
+    const several = result.targets.length > 1;
+    const first = affected[0] ?? result.targets[0];
+    const plan = first.plan;
+    const restores = [...new Set(affected.map((t) => t.plan?.restoreVersion).filter((v) => Boolean(v)))];
+    const deprecation = affected.map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off');
+    const republished = affected.map((t) => t.plan?.republish?.version).find(Boolean);
     const run = { url: runUrl(ctx), at: now, status: result.status, actor: ctx.actor, trigger: ctx.eventName };
+    const kinds = [...new Set(affected.map((t) => t.kind))];
     return {
         format: 1,
-        incidentId: plan.incidentId,
-        packageName: plan.packageName,
-        channel: plan.channel,
-        rollbackVersion: plan.rollbackVersion,
-        restoreVersion: plan.restoreVersion,
-        previousVersion: plan.previousVersion,
-        deprecationMessage: plan.deprecation.kind === 'off' ? undefined : plan.deprecation.message,
-        tagsBefore: result.before.distTags,
-        tagsAfter: result.after.distTags,
+        incidentId: result.incidentId,
+        packageName: several ? `${first.name} and ${affected.length - 1} more` : first.name,
+        channel: several ? result.channel : (plan?.channel ?? first.channel),
+        rollbackVersion: result.rollbackVersion,
+        restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
+        previousVersion: several ? undefined : plan?.previousVersion,
+        deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+        tagsBefore: several ? {} : (first.before?.distTags ?? {}),
+        tagsAfter: several ? {} : (first.after?.distTags ?? {}),
         severity: gi.severity,
         reason: inputs.reason,
-        strategy: plan.republish ? 'republish' : 'retag',
-        ...(plan.republish ? { republishedVersion: plan.republish.version } : {}),
-        ...(result.targetKind === 'npm' ? {} : { target: result.targetKind }),
+        strategy: affected.some((t) => t.plan?.republish) ? 'republish' : 'retag',
+        ...(republished ? { republishedVersion: republished } : {}),
+        ...(kinds.length === 1 && kinds[0] !== 'npm' ? { target: kinds[0] } : {}),
+        ...(several
+            ? {
+                packages: result.targets.map((t) => ({
+                    name: t.name,
+                    ...(t.kind !== 'npm' ? { kind: t.kind } : {}),
+                    ...(t.channel !== result.channel ? { channel: t.channel } : {}),
+                    previousVersion: t.plan?.previousVersion,
+                    restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
+                    outcome: (0,src_run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,src_run/* errorOf */.Mz)(t)}` : t.outcome
+                }))
+            }
+            : {}),
         runs: [run],
         // the planning step is bookkeeping noise in a timeline: keep the writes
-        timeline: result.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, result)),
+        timeline: affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
         warnings: result.warnings
-    };
-}
-/** One record for a multi-package incident, with a row per package. */
-function buildMultiRecord(multi, inputs, gi, ctx, now) {
-    const affected = multi.packages.filter((p) => p.outcome !== 'not-affected');
-    const restores = [...new Set(affected.map((p) => p.plan?.restoreVersion).filter((v) => Boolean(v)))];
-    const first = affected[0]?.name ?? multi.packages[0].name;
-    const deprecation = affected.map((p) => p.plan?.deprecation).find((d) => d && d.kind !== 'off');
-    return {
-        format: 1,
-        incidentId: multi.incidentId,
-        packageName: affected.length > 1 ? `${first} and ${affected.length - 1} more` : first,
-        channel: multi.channel,
-        rollbackVersion: multi.rollbackVersion,
-        restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
-        deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
-        tagsBefore: {},
-        tagsAfter: {},
-        severity: gi.severity,
-        reason: inputs.reason,
-        strategy: 'retag',
-        packages: multi.packages.map((p) => ({ name: p.name, previousVersion: p.plan?.previousVersion, restoreVersion: p.plan?.restoreVersion, outcome: p.error ? `${p.outcome}: ${p.error}` : p.outcome })),
-        runs: [{ url: runUrl(ctx), at: now, status: multi.status, actor: ctx.actor, trigger: ctx.eventName }],
-        timeline: affected
-            .filter((p) => p.moved || p.deprecated || p.outcome === 'failed' || p.outcome === 'put-back')
-            .map((p) => ({ at: now, action: `roll back ${p.name}`, outcome: p.outcome === 'failed' ? 'failed' : 'done', detail: p.error ?? `${p.outcome}${p.moved ? `: '${multi.channel}' -> ${p.plan?.restoreVersion}` : ''}${p.deprecated ? `, ${multi.rollbackVersion} deprecated` : ''}` })),
-        warnings: multi.warnings
     };
 }
 /** What this run changed, in words, for the re-run comment. */
 function changesOf(result) {
     const changes = [];
-    if (result.moved)
-        changes.push(`moved dist-tag \`${result.plan.channel}\` to \`${result.plan.restoreVersion}\``);
-    if (result.deprecated)
-        changes.push(`deprecated \`${result.plan.rollbackVersion}\``);
-    for (const s of result.steps)
-        if (s.outcome === 'failed')
-            changes.push(`failed: ${s.step}`);
+    for (const t of result.targets) {
+        const plan = t.plan;
+        if (!plan)
+            continue;
+        const who = result.targets.length > 1 ? ` of \`${t.name}\`` : '';
+        if (t.moved)
+            changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} to \`${plan.republish?.version ?? plan.restoreVersion}\``);
+        if (t.deprecated)
+            changes.push(`deprecated \`${plan.rollbackVersion}\`${who}`);
+        for (const s of t.steps)
+            if (s.outcome === 'failed')
+                changes.push(`failed: ${s.step}${who}`);
+    }
     return changes;
 }
-/** The issue and the report for one rollback. */
+/** The report's file name part: the target, or the first of several and how many more. */
+function reportName(result) {
+    const affected = result.targets.filter((t) => t.outcome !== 'not-affected');
+    const first = (affected[0] ?? result.targets[0]).name;
+    return result.targets.length > 1 ? `${first}-and-${affected.length - 1}-more` : first;
+}
+/** The issue and the report for one incident (one target or many). */
 function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, now = new Date().toISOString()) {
-    return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: inputs.packageName }, gi, log);
+    return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result) }, gi, log);
 }
 /**
  * The issue and the report for an incident, however it was built (one package or many).
@@ -28361,16 +28370,14 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3916);
 /* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5208);
 /* harmony import */ var _github_render_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9197);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(4672);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8422);
 /* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(7681);
-/* harmony import */ var _multi_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(346);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(2464);
-/* harmony import */ var _rollback_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(3123);
-/* harmony import */ var _targets_npm_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(4123);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2464);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(6527);
+/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(8363);
 // release-rollback on the command line, for when Actions is down: the same inputs, the same
 // validation and the same code path as the action (src/execute.ts).
 //   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
-
 
 
 
@@ -28545,108 +28552,90 @@ async function main(io) {
         const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_10__/* .readGitHubInputs */ .BJ)(get, env);
         // the local report uses the same validated report-dir and severity
         const localReportDir = values['no-report'] ? undefined : gi.reportDir;
-        const target = new _targets_npm_js__WEBPACK_IMPORTED_MODULE_15__/* .NpmTarget */ .JL({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent: `release-rollback-cli/${io.version} (node ${process.version})` });
+        const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`;
         const ctx = {
             repository: values.repo ?? '',
             serverUrl: (io.env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
             actor: io.env.GITHUB_ACTOR || io.env.USER || undefined,
             eventName: 'cli'
         };
-        // several packages: the same all-or-nothing run as the action
-        const names = inputs.packageNames ?? [inputs.packageName];
-        if (names.length > 1 || inputs.fromWorkspaces) {
-            const targetFor = (name) => new _targets_npm_js__WEBPACK_IMPORTED_MODULE_15__/* .NpmTarget */ .JL({ packageName: name, registry: inputs.registry, token: inputs.npmToken, log, userAgent: `release-rollback-cli/${io.version}` });
-            const preview = await (0,_multi_js__WEBPACK_IMPORTED_MODULE_12__/* .runMultiRollback */ .rc)({ ...inputs, packageNames: names, dryRun: true }, targetFor, { ...log, info: () => { } });
+        // every target of the incident, built as the action builds them
+        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_14__/* .createTargets */ .T)(inputs, get, log, userAgent);
+        try {
+            // 1. the plan, always shown first (a read-only pass over every target)
+            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_13__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { } });
+            if (preview.status === 'skipped') {
+                const reason = preview.reason ?? preview.targets.map((t) => t.skipped?.reason).filter(Boolean).join('; ');
+                log.info(`Skipped: ${reason}`);
+                Object.assign(result, summaryOf(preview));
+                return finish(EXIT.ok);
+            }
             say('Plan:\n');
-            for (const p of preview.packages)
-                say(p.plan ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_13__/* .describePlan */ .df)(p.plan).join('\n    ')}\n` : `  ${p.name}: ${p.outcome}\n`);
-            if (!inputs.dryRun && !values.yes) {
-                const answer = await io.ask(`Apply this rollback to ${names.length} packages on ${inputs.registry}? [y/N] `);
+            for (const t of preview.targets)
+                say(t.plan ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_12__/* .describePlan */ .df)(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
+            for (const w of preview.warnings)
+                log.warning(w);
+            if (inputs.dryRun) {
+                Object.assign(result, summaryOf(preview));
+                say('Dry run: nothing was changed.\n');
+                return finish(EXIT.ok);
+            }
+            // 2. confirmation
+            if (!values.yes) {
+                const where = targets.length > 1 ? `${targets.length} ${targets.every((t) => t.kind === 'npm') ? 'packages' : 'targets'}` : targets[0].kind === 'npm' ? inputs.registry : `${targets[0].kind} ${targets[0].name}`;
+                const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm') ? `Apply this rollback to ${where} on ${inputs.registry}? [y/N] ` : `Apply this rollback to ${where}? [y/N] `);
                 if (!answer || !/^y(es)?$/i.test(answer.trim())) {
                     say('Aborted: nothing was changed.\n');
                     Object.assign(result, { status: 'aborted' });
                     return finish(EXIT.failed);
                 }
             }
-            const gh = !inputs.dryRun && bookkeepingOnGitHub ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
-            const { multi, bookkeeping } = inputs.dryRun ? { multi: preview, bookkeeping: undefined } : await (0,_execute_js__WEBPACK_IMPORTED_MODULE_8__/* .executeMultiRollback */ .Fi)({ ...inputs, packageNames: names }, gi, targetFor, gh, ctx, log);
-            Object.assign(result, {
-                status: multi.status,
-                incidentId: multi.incidentId,
-                packages: multi.packages.map((p) => ({ name: p.name, outcome: p.outcome, previous: p.plan?.previousVersion ?? null, restored: p.plan?.restoreVersion ?? null, moved: p.moved, deprecated: p.deprecated, error: p.error ?? null })),
-                issueUrl: bookkeeping?.issueUrl ?? null
-            });
-            if (multi.error)
-                io.stderr(`${multi.error.message}\n`);
-            return finish(multi.status === 'partial' ? EXIT.partial : multi.status === 'failed' ? EXIT.failed : EXIT.ok);
-        }
-        // 1. the plan, always shown first (a read-only pass)
-        const preview = await (0,_rollback_js__WEBPACK_IMPORTED_MODULE_14__/* .runRollback */ .e)({ ...inputs, dryRun: true }, target, { ...log, info: () => { } });
-        if (preview.status === 'skipped') {
-            log.info(`Skipped: ${preview.reason}`);
-            Object.assign(result, { status: 'skipped', reason: preview.reason, package: inputs.packageName, channel: inputs.channel });
-            return finish(EXIT.ok);
-        }
-        say('Plan:\n');
-        for (const line of (0,_plan_js__WEBPACK_IMPORTED_MODULE_13__/* .describePlan */ .df)(preview.plan))
-            say(`  ${line}\n`);
-        for (const w of preview.warnings)
-            log.warning(w);
-        if (inputs.dryRun) {
-            Object.assign(result, summaryOf({ outcome: preview }));
-            say('Dry run: nothing was changed.\n');
-            return finish(EXIT.ok);
-        }
-        // 2. confirmation
-        if (!values.yes) {
-            const answer = await io.ask(`Apply this rollback to ${inputs.registry}? [y/N] `);
-            if (!answer || !/^y(es)?$/i.test(answer.trim())) {
-                say('Aborted: nothing was changed.\n');
-                Object.assign(result, { status: 'aborted' });
+            // 3. the rollback, exactly as the action runs it
+            const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
+            const { result: outcome, bookkeeping } = await (0,_execute_js__WEBPACK_IMPORTED_MODULE_8__/* .executeIncident */ .O)(inputs, gi, targets, gh, ctx, log);
+            Object.assign(result, summaryOf(outcome, bookkeeping));
+            if (outcome.status === 'skipped')
+                return finish(EXIT.ok);
+            // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
+            if (!gh && localReportDir !== undefined && outcome.status !== 'failed') {
+                const record = (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__/* .buildRecord */ .kA)(outcome, inputs, gi, ctx, new Date().toISOString());
+                const path = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .reportPath */ .eG)(localReportDir, (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__/* .reportName */ .e6)(outcome), record.rollbackVersion, record.channel);
+                const file = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(gitRoot(io.cwd), path);
+                let previous;
+                try {
+                    previous = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(file, 'utf8');
+                }
+                catch {
+                    previous = undefined;
+                }
+                const merged = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .mergeRecord */ .g_)(previous ? (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .parseReportRecord */ .tf)(previous) : undefined, record);
+                merged.reportPath = path;
+                const text = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .renderReport */ .B1)(merged, ctx, previous);
+                if (text !== previous) {
+                    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(file), { recursive: true });
+                    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(file, text);
+                    say(`✔ incident report written to ${file}\n`);
+                }
+                else {
+                    say(`✔ incident report ${file} is up to date\n`);
+                }
+                result.reportPath = file;
+                if (!values['no-issue']) {
+                    say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
+                }
+            }
+            if (outcome.error)
+                io.stderr(`${outcome.error.message}\n`);
+            if (outcome.status === 'partial')
+                return finish(EXIT.partial);
+            if (outcome.status === 'failed')
                 return finish(EXIT.failed);
-            }
-        }
-        // 3. the rollback, exactly as the action runs it
-        const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
-        const execution = await (0,_execute_js__WEBPACK_IMPORTED_MODULE_8__/* .executeRollback */ .yk)(inputs, gi, target, gh, ctx, log);
-        Object.assign(result, summaryOf(execution));
-        const outcome = execution.outcome;
-        if (outcome.status === 'skipped')
+            say(outcome.status === 'already-done' ? 'Already rolled back: nothing needed changing.\n' : 'Done.\n');
             return finish(EXIT.ok);
-        // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
-        if (!gh && localReportDir !== undefined && outcome.status !== 'planned') {
-            const record = (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__/* .buildRecord */ .k)(outcome, inputs, gi, ctx, new Date().toISOString());
-            const path = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .reportPath */ .eG)(localReportDir, inputs.packageName, outcome.plan.rollbackVersion, outcome.plan.channel);
-            const file = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(gitRoot(io.cwd), path);
-            let previous;
-            try {
-                previous = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(file, 'utf8');
-            }
-            catch {
-                previous = undefined;
-            }
-            const merged = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .mergeRecord */ .g_)(previous ? (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .parseReportRecord */ .tf)(previous) : undefined, record);
-            merged.reportPath = path;
-            const text = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .renderReport */ .B1)(merged, ctx, previous);
-            if (text !== previous) {
-                (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(file), { recursive: true });
-                (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(file, text);
-                say(`✔ incident report written to ${file}\n`);
-            }
-            else {
-                say(`✔ incident report ${file} is up to date\n`);
-            }
-            result.reportPath = file;
-            if (!values['no-issue']) {
-                say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
-            }
         }
-        if (outcome.status === 'partial') {
-            io.stderr(`${outcome.error?.message ?? 'partial rollback'}\n`);
-            return finish(EXIT.partial);
+        finally {
+            dispose();
         }
-        say(outcome.status === 'already-done' ? 'Already rolled back: nothing needed changing.\n' : 'Done.\n');
-        return finish(EXIT.ok);
     }
     catch (e) {
         const message = e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz ? cliMessage(e) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(e);
@@ -28667,21 +28656,26 @@ const FLAG_OF = {
 function cliMessage(e) {
     return `${FLAG_OF[e.input] ?? `--${e.input}`}: ${e.message}`;
 }
-function summaryOf(execution) {
-    const o = execution.outcome;
-    if (o.status === 'skipped')
-        return { status: 'skipped', reason: o.reason, package: o.packageName, channel: o.channel };
-    const b = execution.bookkeeping;
+/** The --json result: the incident, a row per target, and for one target its plan's details. */
+function summaryOf(o, b) {
+    const only = o.targets.length === 1 ? o.targets[0] : undefined;
+    const plan = only?.plan;
     return {
         status: o.status,
-        package: o.plan.packageName,
-        channel: o.plan.channel,
-        rollbackVersion: o.plan.rollbackVersion,
-        restoreVersion: o.plan.restoreVersion,
-        previousVersion: o.plan.previousVersion ?? null,
-        moved: o.moved,
-        deprecated: o.deprecated,
-        incidentId: o.plan.incidentId,
+        incidentId: o.incidentId || null,
+        ...(only ? { package: only.name, channel: only.channel } : {}),
+        ...(o.reason ? { reason: o.reason } : {}),
+        ...(plan
+            ? {
+                rollbackVersion: plan.rollbackVersion,
+                restoreVersion: plan.restoreVersion,
+                previousVersion: plan.previousVersion ?? null,
+                moved: only?.moved,
+                deprecated: only?.deprecated
+            }
+            : {}),
+        ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm') ? { packages: o.targets.map((t) => ({ name: t.name, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_13__/* .errorOf */ .Mz)(t) ?? null })) } : {}),
+        targets: o.targets.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_13__/* .errorOf */ .Mz)(t) ?? null })),
         warnings: o.warnings,
         issueUrl: b?.issueUrl ?? null,
         reportUrl: b?.reportUrl ?? null,
@@ -28804,80 +28798,67 @@ function errorMessage(e) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Fi: () => (/* binding */ executeMultiRollback),
-/* harmony export */   yk: () => (/* binding */ executeRollback)
+/* harmony export */   O: () => (/* binding */ executeIncident)
 /* harmony export */ });
 /* unused harmony export repositoryDefaultBranch */
-/* harmony import */ var _multi_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(346);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9081);
-/* harmony import */ var _rollback_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3123);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9081);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6527);
 
 
 
-
-/** Several packages, one incident: the same bookkeeping, with a row per package. */
-async function executeMultiRollback(inputs, gi, targetFor, gh, ctx, log) {
-    // the GitHub token is checked beside the registry reads, before any write, as for one package
-    let defaultBranch = '';
-    const multi = await (0,_multi_js__WEBPACK_IMPORTED_MODULE_0__/* .runMultiRollback */ .rc)(inputs, targetFor, log, undefined, gh && !inputs.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined);
-    // a failed all-or-nothing run put its tags back: nothing happened to record
-    if (!gh || multi.status === 'planned' || multi.status === 'failed' || multi.status === 'skipped')
-        return { multi };
-    const changes = multi.packages.filter((p) => p.moved || p.deprecated).map((p) => `rolled back \`${p.name}\``);
-    const { buildMultiRecord, recordIncidentRecord } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 5931));
-    const record = buildMultiRecord(multi, inputs, gi, ctx, new Date().toISOString());
-    const reportName = `${multi.packages[0].name}-and-${multi.packages.length - 1}-more`;
-    const bookkeeping = await recordIncidentRecord(gh, ctx, defaultBranch, { record, changes, reportName }, gi, log);
-    if (bookkeeping.missing.length > 0) {
-        multi.status = 'partial';
-        multi.error = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .PartialError */ .GM([`the packages' channels are rolled back`], [...(multi.error ? [multi.error.message] : []), ...bookkeeping.missing], new Error('the GitHub bookkeeping failed'));
-    }
-    multi.warnings.push(...bookkeeping.warnings);
-    return { multi, bookkeeping };
-}
-/** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
-async function repositoryDefaultBranch(gh, ctx) {
-    try {
-        const { data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_3__/* .repoRef */ .sA)(ctx.repository) });
-        return data.default_branch;
-    }
-    catch (e) {
-        const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_3__/* .ghStatus */ .e8)(e);
-        if (status === 401)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.');
-        if (status === 403 || status === 404) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
-        }
-        throw e;
-    }
-}
 /**
  * `gh` undefined: no GitHub bookkeeping (dry run, both parts off, or a CLI run without a
  * token). Throws only for failures before anything was written.
  */
-async function executeRollback(inputs, gi, target, gh, ctx, log) {
+async function executeIncident(req, gi, targets, gh, ctx, log) {
+    // the GitHub token is checked beside the registry reads, before any write
     let defaultBranch = '';
-    const outcome = await (0,_rollback_js__WEBPACK_IMPORTED_MODULE_2__/* .runRollback */ .e)(inputs, target, log, gh ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined);
-    if (outcome.status === 'skipped' || outcome.status === 'planned' || !gh)
-        return { outcome };
+    const preflight = gh && !req.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined;
+    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runIncident */ .ao)(req, targets, log, { preflight });
+    // nothing happened to record
+    if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
+        return { result };
     // the GitHub side (Octokit and the renderers) is loaded only when it runs
     const { recordIncident } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 5931));
-    const bookkeeping = await recordIncident(gh, ctx, defaultBranch, outcome, inputs, gi, log);
+    const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
     if (bookkeeping.missing.length > 0) {
-        const { plan } = outcome;
-        const done = outcome.error
-            ? outcome.error.done
-            : [
-                plan.tag.kind === 'keep-newer' ? `'${plan.channel}' stays on ${plan.tag.holder}` : `'${plan.channel}' points at ${plan.restoreVersion} (the rollback is live)`,
-                ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`])
-            ];
-        const missing = [...(outcome.error?.missing ?? []), ...bookkeeping.missing];
-        outcome.status = 'partial';
-        outcome.error = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .PartialError */ .GM(done, missing, outcome.error?.cause ?? new Error('the GitHub bookkeeping failed'));
+        const earlier = result.error;
+        const done = earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.done : doneOf(result);
+        const missing = [...(earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.missing : earlier ? [earlier.message] : []), ...bookkeeping.missing];
+        result.status = 'partial';
+        result.error = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM(done, missing, earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.cause : new Error('the GitHub bookkeeping failed'));
     }
-    outcome.warnings.push(...bookkeeping.warnings);
-    return { outcome, bookkeeping };
+    result.warnings.push(...bookkeeping.warnings);
+    return { result, bookkeeping };
+}
+/** What the rollback achieved, in words, for a partial result. */
+function doneOf(result) {
+    if (result.targets.length > 1)
+        return [`the targets' channels are rolled back`];
+    const plan = result.targets[0].plan;
+    if (!plan)
+        return [];
+    return [
+        plan.tag.kind === 'keep-newer' ? `'${plan.channel}' stays on ${plan.tag.holder}` : `'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`,
+        ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`])
+    ];
+}
+/** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
+async function repositoryDefaultBranch(gh, ctx) {
+    try {
+        const { data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .repoRef */ .sA)(ctx.repository) });
+        return data.default_branch;
+    }
+    catch (e) {
+        const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .ghStatus */ .e8)(e);
+        if (status === 401)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.');
+        if (status === 403 || status === 404) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
+        }
+        throw e;
+    }
 }
 
 
@@ -34959,45 +34940,1279 @@ async function guardedWrite(g) {
 
 /***/ }),
 
-/***/ 4672:
+/***/ 8422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BJ: () => (/* binding */ readGitHubInputs),
+/* harmony export */   Ko: () => (/* binding */ readInputs),
+/* harmony export */   Ky: () => (/* binding */ renderDeprecationMessage),
+/* harmony export */   gH: () => (/* binding */ readHelmInputs),
+/* harmony export */   qW: () => (/* binding */ readDockerInputs),
+/* harmony export */   sx: () => (/* binding */ DEFAULT_REGISTRY)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_DEPRECATION_MESSAGE, MAX_REASON_LENGTH, TARGETS, parseBoolean, parseVersion, parsePublishedAfter, parseCommit, checkPlainText, parseStrategy, parseTarget, parseTag, parseChannel, parseReason, parsePackageName, parseRegistry, parseDeprecationMessage, workspacePackages, packageNameFromWorkspace */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7825);
+/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(validate_npm_package_name__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _github_incident_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8629);
+/* harmony import */ var _github_render_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9197);
+/* harmony import */ var _targets_docker_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1740);
+/* harmony import */ var _targets_helm_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3629);
+
+
+
+
+
+
+
+
+
+const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
+const DEFAULT_DEPRECATION_MESSAGE = '{version} was rolled back: {reason}. Use {restore} instead.';
+const MAX_REASON_LENGTH = 1000;
+const PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'];
+const TARGETS = ['npm', 'docker', 'helm'];
+function parseBoolean(name, raw, fallback) {
+    const v = raw.trim();
+    if (v === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(v))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(v))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${v}" is not a boolean.`, `use true or false.`);
+}
+/** A version as the user typed it: `v1.2.3` is accepted and normalised to `1.2.3`. */
+function parseVersion(name, raw) {
+    const v = raw.trim().replace(/^[vV](?=\d)/, '');
+    if (v.length > 256 || semver__WEBPACK_IMPORTED_MODULE_2___default().valid(v) === null) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`, `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`);
+    }
+    return v;
+}
+/** An ISO-8601 time with a zone (as GitHub's run_started_at), normalised to UTC. */
+function parsePublishedAfter(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN;
+    if (Number.isNaN(ms)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
+    }
+    return new Date(ms).toISOString();
+}
+/** A full commit SHA (40 hex, any case), normalised to lower case; undefined when empty. */
+function parseCommit(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (!/^[0-9a-fA-F]{40}$/.test(v)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
+    }
+    return v.toLowerCase();
+}
+/**
+ * Text that goes into the deprecation message, the issue, the report and the logs: no C0
+ * or C1 control characters (tab and newline excepted), no DEL, and no bidirectional
+ * controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which can hide or
+ * reorder what a reader sees. A Windows line end (CRLF) is read as a newline.
+ */
+function checkPlainText(name, raw, what) {
+    const text = raw.replace(/\r\n/g, '\n');
+    // eslint-disable-next-line no-control-regex
+    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text);
+    const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text);
+    const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi);
+    if (found) {
+        const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
+    }
+    return text;
+}
+function parseStrategy(name, raw, target) {
+    const v = (raw.trim() || 'retag').toLowerCase();
+    if (v !== 'retag' && v !== 'republish')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
+    if (v === 'republish' && target !== 'npm')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `republish is for npm packages, not target: ${target}.`, 'use strategy: retag.');
+    return v;
+}
+function parseTarget(name, raw) {
+    const v = (raw.trim() || 'npm').toLowerCase();
+    if (!TARGETS.includes(v))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`);
+    return v;
+}
+/** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */
+function parseTag(name, raw) {
+    const tag = raw.trim();
+    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).');
+    }
+    return tag;
+}
+/** A dist-tag: URL-safe, and not something npm would read as a version range. */
+function parseChannel(name, raw) {
+    const tag = raw.trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(tag)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
+    }
+    if (semver__WEBPACK_IMPORTED_MODULE_2___default().validRange(tag) !== null) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in rollback-version and restore-version.`);
+    }
+    return tag;
+}
+function parseReason(name, raw) {
+    const reason = raw.trim();
+    if (reason === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.');
+    }
+    if (reason.length > MAX_REASON_LENGTH) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
+    }
+    return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs');
+}
+function parsePackageName(name, raw) {
+    const pkg = raw.trim();
+    const result = validate_npm_package_name__WEBPACK_IMPORTED_MODULE_3___default()(pkg);
+    if (pkg === '' || !result.validForOldPackages) {
+        const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`, 'give the package name exactly as published, such as acme-widget or @acme/widget.');
+    }
+    return pkg;
+}
+function parseRegistry(name, raw) {
+    const value = raw.trim() || DEFAULT_REGISTRY;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'must not carry credentials, a query or a fragment.', 'pass the token in npm-token and give the bare registry URL.');
+    }
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (url.protocol === 'http:' && !loopback) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.');
+    }
+    if (!url.pathname.endsWith('/'))
+        url.pathname += '/';
+    return url.toString();
+}
+function parseDeprecationMessage(name, raw) {
+    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') || DEFAULT_DEPRECATION_MESSAGE;
+    for (const m of template.matchAll(/\{([^}]*)\}/g)) {
+        if (!PLACEHOLDERS.includes(m[1])) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
+        }
+    }
+    return template;
+}
+/** Fills the deprecation template; whitespace is folded so the message stays one line. */
+function renderDeprecationMessage(template, values) {
+    return template
+        .replace(/\{(version|restore|channel|reason)\}/g, (_, k) => values[k])
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+/**
+ * The npm workspaces of the repository (package.json `workspaces`, an array or
+ * `{ packages: [...] }` of globs), leaving out private packages, which are never published.
+ */
+function workspacePackages(dir) {
+    let root;
+    try {
+        root = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json'), 'utf8'));
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `is workspaces, but ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
+    }
+    const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? []);
+    if (globs.length === 0)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
+    const names = [];
+    for (const g of globs) {
+        for (const found of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
+            try {
+                const manifest = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, found), 'utf8'));
+                if (manifest.name && !manifest.private)
+                    names.push(parsePackageName('packages', manifest.name));
+            }
+            catch (e) {
+                if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz)
+                    throw e;
+            }
+        }
+    }
+    const unique = [...new Set(names)].sort();
+    if (unique.length === 0)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
+    return unique;
+}
+/** The package's name from package.json in the workspace, for the `package` default. */
+function packageNameFromWorkspace(dir) {
+    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json');
+    let text;
+    try {
+        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and there is no package.json in ${dir}.`, 'set the package input, or check out the repository before this step.');
+    }
+    let name;
+    try {
+        name = JSON.parse(text).name;
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} is not valid JSON.`, 'set the package input.');
+    }
+    if (typeof name !== 'string' || name === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} has no name.`, 'set the package input.');
+    }
+    return name;
+}
+/**
+ * Parses and validates every input before anything touches a registry.
+ * `env` supplies the workspace folder and the NODE_AUTH_TOKEN fallback (what
+ * actions/setup-node users already have).
+ */
+function readInputs(get, env = process.env) {
+    const rollbackRaw = get('rollback-version');
+    if (rollbackRaw.trim() === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
+    }
+    const current = rollbackRaw.trim().toLowerCase() === 'current';
+    const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw);
+    const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
+    if (current && publishedAfter === undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-after', 'is required with rollback-version: current.', 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
+    }
+    // the release's identity: they guard an exact version as well as `current`
+    const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
+    if (publishedAfter !== undefined && publishedBefore !== undefined && Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, "pass the time the release run ended (the failed run's updated_at) as published-before, and the time it started (run_started_at) as published-after.");
+    }
+    const releaseCommit = parseCommit('release-commit', get('release-commit'));
+    const restoreRaw = get('restore-version');
+    const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
+    if (restoreVersion === rollbackVersion) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.');
+    }
+    const target = parseTarget('target', get('target'));
+    // a Helm release has one channel: its deployed revision
+    const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : target === 'helm' ? _targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .HELM_CHANNEL */ .jH : parseTag('channel', get('channel') || 'latest');
+    const reason = parseReason('reason', get('reason'));
+    // what is rolled back: the npm package(s), the image, or the Helm release
+    let packageName;
+    let packageNames;
+    let fromWorkspaces = false;
+    if (target === 'docker') {
+        if (get('image').trim() === '')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
+        packageName = (0,_targets_docker_js__WEBPACK_IMPORTED_MODULE_6__/* .parseImage */ .zZ)(get('image')).name;
+    }
+    else if (target === 'helm') {
+        // namespace/release: same-named releases in two namespaces are two incidents
+        if (get('release').trim() === '')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
+        packageName = `${(0,_targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .parseNamespace */ .LM)('namespace', get('namespace')) || 'default'}/${(0,_targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .parseReleaseName */ .YY)('release', get('release'))}`;
+    }
+    else {
+        const packagesRaw = get('packages').trim();
+        const packageRaw = get('package');
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        if (packagesRaw === 'workspaces') {
+            packageNames = workspacePackages(workspace);
+            fromWorkspaces = true;
+        }
+        else {
+            const listed = [...new Set([packagesRaw, packageRaw].join('\n').split(/[,\n]/).map((p) => p.trim()).filter(Boolean))];
+            packageNames = listed.length > 0 ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p)) : [parsePackageName('package', packageNameFromWorkspace(workspace))];
+        }
+        if (packageNames.length > 100)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
+        packageName = packageNames[0];
+    }
+    const registry = target === 'npm' ? parseRegistry('registry', get('registry')) : '';
+    const dryRun = parseBoolean('dry-run', get('dry-run'), false);
+    const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
+    if (/\s/.test(tokenRaw)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
+    }
+    const npmToken = tokenRaw === '' ? undefined : tokenRaw;
+    if (npmToken === undefined && !dryRun && target === 'npm') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', 'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.');
+    }
+    return {
+        target,
+        packageNames: packageNames ?? [packageName],
+        fromWorkspaces,
+        partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
+        strategy: parseStrategy('strategy', get('strategy'), target),
+        rollbackVersion,
+        publishedAfter,
+        publishedBefore,
+        releaseCommit,
+        restoreVersion,
+        channel,
+        reason,
+        packageName,
+        registry,
+        npmToken,
+        // container tags and Helm releases have no deprecation
+        deprecate: target === 'npm' && parseBoolean('deprecate', get('deprecate'), true),
+        deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
+        dryRun,
+        force: parseBoolean('force', get('force'), false)
+    };
+}
+function parseList(raw) {
+    return [...new Set(raw.split(/[,\n]/).map((s) => s.trim()).filter(Boolean))];
+}
+function readGitHubInputs(get, env = process.env) {
+    const createIssue = parseBoolean('create-issue', get('create-issue'), true);
+    const commitReport = parseBoolean('commit-report', get('commit-report'), true);
+    const labels = parseList(get('issue-labels') || 'rollback');
+    for (const label of labels) {
+        if (label.length > 50)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`, 'use shorter label names.');
+    }
+    if (createIssue && labels.length === 0) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', 'is empty.', 'keep at least one label (default rollback): a re-run finds the tracking issue again by it.');
+    }
+    const assignees = parseList(get('issue-assignees')).map((a) => a.replace(/^@/, ''));
+    for (const a of assignees) {
+        if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(a)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.');
+        }
+    }
+    const reportDir = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_5__/* .parseReportDir */ .rv)('report-dir', get('report-dir') || 'incidents');
+    const branchRaw = get('report-branch').trim();
+    if (branchRaw && (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
+    }
+    const severityRaw = (get('severity') || 'high').trim().toLowerCase();
+    if (!_github_incident_js__WEBPACK_IMPORTED_MODULE_8__/* .SEVERITIES */ .o.includes(severityRaw)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('severity', `"${severityRaw.slice(0, 40)}" is not a severity.`, `use one of ${_github_incident_js__WEBPACK_IMPORTED_MODULE_8__/* .SEVERITIES */ .o.join(', ')}.`);
+    }
+    const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
+    if ((createIssue || commitReport) && token === undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('github-token', 'is empty, and the tracking issue and incident report need it.', 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.');
+    }
+    if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', 'run it in a workflow, or set create-issue: false and commit-report: false.');
+    }
+    return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw };
+}
+function readDockerInputs(get) {
+    const tagPrefix = get('tag-prefix').trim();
+    if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.');
+    }
+    const username = get('registry-username').trim() || undefined;
+    const password = get('registry-password').trim() || undefined;
+    if ((username === undefined) !== (password === undefined)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).');
+    }
+    return { image: get('image').trim(), username, password, tagPrefix };
+}
+function readHelmInputs(get) {
+    return {
+        release: (0,_targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .parseReleaseName */ .YY)('release', get('release')),
+        namespace: (0,_targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .parseNamespace */ .LM)('namespace', get('namespace')) || undefined,
+        match: (0,_targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .parseHelmMatch */ .h_)('helm-match', get('helm-match')),
+        timeout: (0,_targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .parseHelmTimeout */ .Dg)('helm-timeout', get('helm-timeout')),
+        kubeconfig: get('kubeconfig').trim() || undefined,
+        kubeContext: get('kube-context').trim() || undefined
+    };
+}
+
+
+/***/ }),
+
+/***/ 7681:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ resolveNpmConfig)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5756);
+/* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(ini__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8422);
+// Registry and token the way npm finds them: flag, npm_config_registry, the project's
+// .npmrc, the user's ~/.npmrc; a scope's own registry for scoped packages; the token
+// scoped to the registry (//host/path/:_authToken), with ${VAR} expansion as npm does.
+
+
+
+
+
+function readRc(path, env) {
+    let text;
+    try {
+        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return {};
+    }
+    const raw = (0,ini__WEBPACK_IMPORTED_MODULE_3__.parse)(text);
+    const expanded = {};
+    for (const [k, v] of Object.entries(raw)) {
+        expanded[k] = typeof v === 'string' ? v.replace(/\$\{([^}]+)\}/g, (_, name) => env[name] ?? '') : v;
+    }
+    return expanded;
+}
+function resolveNpmConfig(opts) {
+    const { env, cwd } = opts;
+    const userPath = env.NPM_CONFIG_USERCONFIG || env.npm_config_userconfig || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.HOME || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.npmrc');
+    // later wins: user, then project (npm's order of precedence, project over user)
+    const rc = { ...readRc(userPath, env), ...readRc((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(cwd, '.npmrc'), env) };
+    const scope = opts.packageName?.startsWith('@') ? opts.packageName.split('/')[0] : undefined;
+    const fromRc = (scope && typeof rc[`${scope}:registry`] === 'string' ? rc[`${scope}:registry`] : rc.registry);
+    const registry = opts.registryFlag || env.npm_config_registry || env.NPM_CONFIG_REGISTRY || fromRc || _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_REGISTRY */ .sx;
+    const envToken = (env.NPM_TOKEN || env.NODE_AUTH_TOKEN || '').trim();
+    if (envToken)
+        return { registry, token: envToken, tokenSource: env.NPM_TOKEN ? 'NPM_TOKEN' : 'NODE_AUTH_TOKEN' };
+    // the longest //host/path/ key that is a prefix of the registry URL, as npm matches it
+    let url;
+    try {
+        url = new URL(registry);
+    }
+    catch {
+        return { registry };
+    }
+    const target = `//${url.host}${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}`;
+    let best;
+    for (const [k, v] of Object.entries(rc)) {
+        const m = /^(\/\/.+):_authToken$/.exec(k);
+        if (!m || typeof v !== 'string' || v === '')
+            continue;
+        const prefix = m[1].endsWith('/') ? m[1] : `${m[1]}/`;
+        if (target.startsWith(prefix) && (!best || prefix.length > best.key.length))
+            best = { key: prefix, token: v };
+    }
+    return best ? { registry, token: best.token, tokenSource: `.npmrc (${best.key})` } : { registry };
+}
+
+
+/***/ }),
+
+/***/ 2464:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FP: () => (/* binding */ fixForwardVersion),
+/* harmony export */   II: () => (/* binding */ planRollback),
+/* harmony export */   _3: () => (/* binding */ incidentId),
+/* harmony export */   df: () => (/* binding */ describePlan),
+/* harmony export */   sL: () => (/* binding */ circuitBreaker),
+/* harmony export */   zf: () => (/* binding */ lastKnownGood)
+/* harmony export */ });
+/* unused harmony export planIsNoop */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8422);
+// The pure core: from the registry's state and the request, decide what to do.
+// No I/O and no @actions/* here, so every branch of the guard is a plain unit test.
+
+
+
+
+/** A deterministic key for one incident: the same rollback always gets the same id. */
+function incidentId(packageName, channel, bad, restore) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(JSON.stringify([packageName, channel, bad, restore])).digest('hex');
+    return `rr-${hash.slice(0, 16)}`;
+}
+function prereleaseId(version) {
+    const pre = semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(version);
+    return pre && typeof pre[0] === 'string' ? pre[0] : pre ? '' : undefined;
+}
+/** `1.2.3` for `1.2.3-beta.4`: the stable version a prerelease line leads to. */
+function releaseOf(version) {
+    const p = semver__WEBPACK_IMPORTED_MODULE_1___default().parse(version);
+    return p ? `${p.major}.${p.minor}.${p.patch}` : version;
+}
+/** True when the versions' publish times tell the order: the bad version records one. */
+function byHistory(state, bad) {
+    const t = state.versions[bad]?.publishedAt;
+    return t !== undefined && !Number.isNaN(Date.parse(t));
+}
+/**
+ * The last known good version for `bad` on `channel`, among the channel's line: for
+ * `latest` (or a stable bad version) the non-deprecated stable versions; for a prerelease
+ * channel the non-deprecated versions with the bad one's prerelease identifier (beta,
+ * canary, ...).
+ *
+ * - When the registry's publish times tell (the bad version has `publishedAt`): the highest
+ *   of the line **published before the bad one** (a version without a time counts when it
+ *   is lower than the bad one). It may be higher than the bad version: 2.1.0 on latest, a
+ *   backport 1.9.5 published to latest by mistake, gives 2.1.0. (A version with the same
+ *   time as the bad one counts when it is lower.)
+ * - Without times: the highest of the line below the bad version.
+ *
+ * Throws an InputError naming restore-version when the choice would be a stale prerelease:
+ * a new prerelease line (3.0.0-beta.0) whose previous line (2.0.0-beta.N) was released as
+ * stable (2.0.0 exists), so nobody on the channel should go back to 2.0.0-beta.N.
+ */
+function lastKnownGood(state, bad, channel) {
+    const id = channel === 'latest' ? undefined : prereleaseId(bad);
+    const history = byHistory(state, bad);
+    const badAt = history ? Date.parse(state.versions[bad].publishedAt) : NaN;
+    const before = (v, info) => {
+        if (!history)
+            return semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad);
+        const at = info.publishedAt === undefined ? NaN : Date.parse(info.publishedAt);
+        // no time, or the same time as the bad one (order unknown): below it counts
+        return Number.isNaN(at) || at === badAt ? semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad) : at < badAt;
+    };
+    const candidates = Object.entries(state.versions)
+        .filter(([v, info]) => semver__WEBPACK_IMPORTED_MODULE_1___default().valid(v) !== null && v !== bad && !info.deprecated && before(v, info))
+        .map(([v]) => v)
+        .filter((v) => (id === undefined ? semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(v) === null : prereleaseId(v) === id));
+    const chosen = candidates.sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))[0];
+    if (chosen !== undefined && id !== undefined && releaseOf(chosen) !== releaseOf(bad) && releaseOf(chosen) in state.versions) {
+        const line = id === '' ? 'prerelease' : id;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`, `give restore-version explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`);
+    }
+    return chosen;
+}
+function planRollback(req, state) {
+    const bad = req.rollbackVersion;
+    const known = Object.keys(state.versions);
+    const nearest = () => known
+        .filter((k) => semver__WEBPACK_IMPORTED_MODULE_1___default().valid(k))
+        .sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))
+        .slice(0, 5)
+        .join(', ');
+    if (!(bad in state.versions)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry.`, `give a published version (the newest are: ${nearest() || 'none'}).`);
+    }
+    const warnings = [];
+    let restore = req.restoreVersion;
+    let restoreChosen = false;
+    if (restore === undefined) {
+        restore = lastKnownGood(state, bad, req.channel);
+        restoreChosen = true;
+        if (restore === undefined) {
+            const kind = req.channel !== 'latest' && prereleaseId(bad) !== undefined ? `'${prereleaseId(bad)}' prerelease` : 'stable';
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad} to restore.`, 'give the version to restore explicitly.');
+        }
+        // chosen by history, it can be higher than the bad version (that is no roll-forward: it
+        // is what the channel held before); a republish would publish its code under a lower number
+        if (req.strategy === 'republish' && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`, `use strategy: retag (the channel goes back to ${restore}), or give restore-version explicitly.`);
+        }
+    }
+    else {
+        if (!(restore in state.versions)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${req.packageName}@${restore} does not exist in the registry.`, `give a published version (the newest are: ${nearest() || 'none'}), or leave it empty to pick the last known good one.`);
+        }
+        if (state.versions[restore].deprecated && !req.force) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`, 'restore a version that is not deprecated, or set force: true to restore it anyway.');
+        }
+        if (semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad) && !req.force) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is higher than the bad version ${bad}: that is a roll-forward, not a rollback.`, 'check the two versions are not swapped, or set force: true.');
+        }
+    }
+    const current = state.distTags[req.channel];
+    // republish: the channel's goal is the fix-forward version carrying the restore version's code
+    const republish = req.strategy === 'republish' ? { version: fixForwardVersion(bad), from: restore } : undefined;
+    const goal = republish?.version ?? restore;
+    let tag;
+    if (republish && current === republish.version && state.versions[current]?.republishOf === bad) {
+        tag = { kind: 'already', to: current };
+    }
+    else if (current === restore && !republish) {
+        tag = { kind: 'already', to: restore };
+    }
+    else if (current === bad) {
+        tag = { kind: 'move', from: current, to: goal };
+    }
+    else if (current !== undefined && semver__WEBPACK_IMPORTED_MODULE_1___default().valid(current) && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(current, bad) && !req.force) {
+        tag = { kind: 'keep-newer', holder: current };
+        warnings.push(`'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. Set force: true to move it back anyway.`);
+    }
+    else if (req.force) {
+        tag = { kind: 'move', from: current, to: goal };
+        warnings.push(`force: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`);
+    }
+    else {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', current === undefined
+            ? `the dist-tag '${req.channel}' does not exist on ${req.packageName}.`
+            : `'${req.channel}' holds ${current}, which is neither the bad version ${bad} nor the restore version ${restore}: someone may have moved it already.`, `check rollback-version and channel (the tags are: ${Object.entries(state.distTags)
+            .map(([t, v]) => `${t}=${v}`)
+            .join(', ')}), or set force: true to point '${req.channel}' at ${restore} anyway.`);
+    }
+    let deprecation = { kind: 'off' };
+    if (req.deprecate) {
+        // invariant: the message tells users to use `goal`, which must be a published version
+        // that is not deprecated, or the fix-forward version this very plan publishes first
+        // (the runner then checks it exists, in a fresh read, right before the deprecation)
+        if (!republish && (!(goal in state.versions) || (state.versions[goal].deprecated && !req.force))) {
+            throw new Error(`internal: the deprecation of ${bad} would name ${goal}, which ${goal in state.versions ? 'is deprecated' : 'does not exist'}.`);
+        }
+        const message = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
+            version: bad,
+            restore: goal,
+            channel: req.channel,
+            reason: req.reason
+        });
+        const previous = state.versions[bad].deprecated;
+        deprecation = previous === message ? { kind: 'already', message } : { kind: 'deprecate', message, previous };
+        if (previous && previous !== message) {
+            warnings.push(`${bad} was already deprecated with a different message; it is replaced.`);
+        }
+    }
+    const otherTagsOnBad = Object.entries(state.distTags)
+        .filter(([t, v]) => v === bad && t !== req.channel)
+        .map(([t]) => t);
+    if (otherTagsOnBad.length > 0) {
+        warnings.push(`Other dist-tags still point at the bad version ${bad}: ${otherTagsOnBad.join(', ')}. Roll those back too (one run per channel).`);
+    }
+    return {
+        packageName: req.packageName,
+        channel: req.channel,
+        rollbackVersion: bad,
+        restoreVersion: restore,
+        restoreChosen,
+        previousVersion: current,
+        tag,
+        deprecation,
+        otherTagsOnBad,
+        warnings,
+        incidentId: incidentId(req.packageName, req.channel, bad, restore),
+        ...(republish ? { republish } : {})
+    };
+}
+/** True when the plan writes nothing. */
+function planIsNoop(plan) {
+    return plan.tag.kind !== 'move' && plan.deprecation.kind !== 'deprecate';
+}
+/** The plan as lines a person reads (dry-run output, logs). */
+function describePlan(plan) {
+    const lines = [
+        `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`
+    ];
+    const t = plan.tag;
+    if (t.kind === 'move')
+        lines.push(`- move dist-tag '${plan.channel}': ${t.from ?? '(none)'} -> ${t.to}`);
+    if (t.kind === 'already')
+        lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`);
+    if (t.kind === 'keep-newer')
+        lines.push(`- dist-tag '${plan.channel}' holds the newer ${t.holder}: left as it is`);
+    const d = plan.deprecation;
+    if (d.kind === 'deprecate')
+        lines.push(`- deprecate ${plan.rollbackVersion}: "${d.message}"`);
+    if (d.kind === 'already')
+        lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`);
+    if (d.kind === 'off')
+        lines.push(`- deprecation is off (deprecate: false)`);
+    return lines;
+}
+/**
+ * The circuit breaker for automation: resolves `current` to what the channel holds (a
+ * version we republished stands for the bad one it replaced), then lets the rollback
+ * proceed only when that version is the release that failed:
+ *
+ * - published after `publishedAfter` and at or before `publishedBefore` (each when given);
+ * - built from `releaseCommit`, when given and the version records its commit; a version
+ *   that records none is judged by the time window alone, and the gate says so in `warnings`.
+ *
+ * Otherwise it returns `proceed: false` with the reason (nothing is rolled back; a re-run
+ * after the rollback lands here too). The same checks guard an exact version when given.
+ * A time window on a version that records no publish time cannot be checked: that is an
+ * InputError (naming rollback-version for `current`), never a skip that would repeat forever.
+ *
+ * `guard` may be the publishedAfter time alone (the older form). Pure: no I/O.
+ */
+function circuitBreaker(state, channel, requested, guard, more = {}) {
+    const g = typeof guard === 'string' ? { ...more, publishedAfter: guard } : { ...more, ...guard };
+    const { publishedAfter, publishedBefore } = g;
+    const releaseCommit = g.releaseCommit?.toLowerCase();
+    const holder = state.distTags[channel];
+    const current = requested === 'current';
+    let version = requested;
+    if (current) {
+        if (holder === undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, 'check the channel input.');
+        }
+        // a version we republished stands for the bad one it replaced: never roll it back in turn
+        version = state.versions[holder]?.republishOf ?? holder;
+    }
+    if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined)
+        return { proceed: true, rollbackVersion: version };
+    if (!(version in state.versions))
+        return { proceed: true, rollbackVersion: version }; // planning names the unknown version
+    const info = state.versions[version];
+    const subject = current ? `'${channel}' holds ${version}` : `${state.name}@${version}`;
+    const verdict = current ? 'it did not come from the release that failed, so nothing was rolled back.' : 'it is not the release named by the inputs, so nothing was rolled back.';
+    const warnings = [];
+    // 1. the commit: proof when the version records one
+    if (releaseCommit !== undefined) {
+        const commit = info.commit?.toLowerCase();
+        if (commit !== undefined && commit !== releaseCommit) {
+            return { proceed: false, holder, reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (release-commit): ${verdict}` };
+        }
+        if (commit === undefined) {
+            warnings.push(publishedAfter === undefined && publishedBefore === undefined
+                ? `${state.name}@${version} records no commit, so release-commit could not be compared; it is rolled back because rollback-version names it.`
+                : `${state.name}@${version} records no commit, so release-commit could not be compared; it was identified by its publish time alone.`);
+        }
+    }
+    // 2. the time window
+    if (publishedAfter !== undefined || publishedBefore !== undefined) {
+        const publishedAt = info.publishedAt;
+        const at = publishedAt === undefined ? NaN : Date.parse(publishedAt);
+        if (publishedAt === undefined || Number.isNaN(at)) {
+            if (current) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so it can never be shown to come from the release that failed.`, `give the exact version to roll back instead of current, once you have checked that ${version} is the bad one.`);
+            }
+            const input = publishedAfter !== undefined ? 'published-after' : 'published-before';
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `cannot be checked: the target records no publish time for ${state.name}@${version}.`, `leave published-after and published-before empty (rollback-version already names the version${releaseCommit !== undefined ? '; release-commit still guards it' : ''}).`);
+        }
+        if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) {
+            return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}` };
+        }
+        if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
+            return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}` };
+        }
+    }
+    return warnings.length > 0 ? { proceed: true, rollbackVersion: version, warnings } : { proceed: true, rollbackVersion: version };
+}
+/**
+ * The version a fix-forward republish gets: the next one above the bad version on the
+ * same line, so that every range that let the bad version in (`^1.2.0`, `~1.2.3`,
+ * `>=1.2.3`) prefers it, and updaters that never downgrade still move onto it.
+ *
+ * - a stable bad version gets the next patch: `1.2.3` -> `1.2.4`;
+ * - a prerelease gets the next prerelease of the same line: `2.0.0-beta.3` ->
+ *   `2.0.0-beta.4`, `2.0.0-rc` -> `2.0.0-rc.0` (semver's `prerelease` increment; it never
+ *   leaves the prerelease line, so `2.0.0` itself stays free for the real release).
+ *
+ * Build metadata is dropped (`1.2.3+build.5` -> `1.2.4`). Throws on an invalid version.
+ */
+function fixForwardVersion(bad) {
+    const parsed = semver__WEBPACK_IMPORTED_MODULE_1___default().parse(bad);
+    if (!parsed)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `'${bad}' is not a valid semver version.`, 'give the exact version to roll back, such as 1.2.3.');
+    const next = parsed.prerelease.length > 0 ? semver__WEBPACK_IMPORTED_MODULE_1___default().inc(parsed.version, 'prerelease') : semver__WEBPACK_IMPORTED_MODULE_1___default().inc(parsed.version, 'patch');
+    /* c8 ignore next */
+    if (!next)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `cannot compute the version after '${bad}'.`, 'give a valid semver version.');
+    return next;
+}
+
+
+/***/ }),
+
+/***/ 9809:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ic: () => (/* binding */ describeFailure),
+/* harmony export */   bD: () => (/* binding */ withRetry),
+/* harmony export */   c2: () => (/* binding */ statusOf),
+/* harmony export */   r3: () => (/* binding */ isRetryable),
+/* harmony export */   rM: () => (/* binding */ nextDelay),
+/* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony exports retryAfterMs, writeThenConfirm */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, deadlineMs: 120_000 };
+function statusOf(e) {
+    return e?.statusCode;
+}
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR']);
+function isRetryable(e) {
+    const err = e;
+    if (!err || typeof err !== 'object')
+        return false;
+    if (err.code === 'EOTP')
+        return false;
+    const status = err.statusCode;
+    if (status !== undefined)
+        return status === 408 || status === 429 || (status >= 500 && status <= 599);
+    return (err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system';
+}
+/** Retry-After in ms (seconds or an HTTP date), when the error carries one. */
+function retryAfterMs(e, now = Date.now()) {
+    const headers = e?.headers;
+    if (!headers)
+        return undefined;
+    const raw = headers['retry-after'];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (!value)
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The wait before attempt `attempt + 1`, or undefined when no further attempt may be made
+ * (attempts used up, Retry-After longer than allowed, or the deadline would pass).
+ */
+function nextDelay(policy, attempt, error, startedAt, now = Date.now()) {
+    if (attempt >= policy.attempts)
+        return undefined;
+    const asked = retryAfterMs(error, now);
+    if (asked !== undefined && asked > policy.maxDelayMs)
+        return undefined;
+    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    const delay = asked ?? backoff;
+    if (now + delay - startedAt > policy.deadlineMs)
+        return undefined;
+    return delay;
+}
+/** Runs `fn`, retrying retryable failures within the policy. */
+async function withRetry(what, fn, policy, log) {
+    const startedAt = Date.now();
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (e) {
+            const delay = isRetryable(e) ? nextDelay(policy, attempt, e, startedAt) : undefined;
+            if (delay === undefined)
+                throw e;
+            log.warning(`${what} failed (${describeFailure(e)}); retrying in ${Math.round(delay / 100) / 10} s (attempt ${attempt + 1} of ${policy.attempts}).`);
+            await sleep(delay);
+        }
+    }
+}
+function describeFailure(e) {
+    const err = e;
+    if (err?.statusCode)
+        return `HTTP ${err.statusCode}`;
+    return err?.code ?? err?.message ?? String(e);
+}
+/**
+ * Writes, then decides from the target's state rather than from the status code: a write
+ * that answered an error but took effect counts as done; one that answered OK but did not
+ * take effect is tried again within the policy. Errors the caller raised on purpose
+ * (RollbackError) pass through; other failures go through `explain`.
+ */
+async function writeThenConfirm(what, write, confirm, options) {
+    const { policy, log, explain } = options;
+    const startedAt = Date.now();
+    for (let attempt = 1;; attempt++) {
+        let failure;
+        try {
+            await write();
+        }
+        catch (e) {
+            if (e instanceof RollbackError)
+                throw e;
+            failure = e;
+        }
+        if (await confirm()) {
+            if (failure)
+                log.warning(`${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`);
+            return 'written';
+        }
+        const retryable = failure === undefined || isRetryable(failure) || options.alsoRetry?.(failure) === true;
+        const delay = retryable ? nextDelay(policy, attempt, failure, startedAt) : undefined;
+        if (delay === undefined) {
+            if (failure)
+                throw explain(failure);
+            throw new RegistryError(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
+        }
+        log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
+        await sleep(delay);
+    }
+}
+
+
+/***/ }),
+
+/***/ 6527:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  sx: () => (/* binding */ DEFAULT_REGISTRY),
-  BJ: () => (/* binding */ readGitHubInputs),
-  Ko: () => (/* binding */ readInputs),
-  Ky: () => (/* binding */ renderDeprecationMessage)
+  Mz: () => (/* binding */ errorOf),
+  ao: () => (/* binding */ runIncident)
 });
 
-// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, MAX_REASON_LENGTH, TARGETS, checkPlainText, packageNameFromWorkspace, parseBoolean, parseChannel, parseCommit, parseDeprecationMessage, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseStrategy, parseTag, parseTarget, parseVersion, readDockerInputs, readHelmInputs, workspacePackages
+// UNUSED EXPORTS: DEFAULT_PARALLEL, incidentOf
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
-// EXTERNAL MODULE: ./node_modules/validate-npm-package-name/lib/index.js
-var lib = __nccwpck_require__(7825);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/github/incident.ts
-var incident = __nccwpck_require__(8629);
-// EXTERNAL MODULE: ./src/github/render.ts + 1 modules
-var render = __nccwpck_require__(9197);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 // EXTERNAL MODULE: ./src/guard.ts
 var guard = __nccwpck_require__(578);
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(9809);
-;// CONCATENATED MODULE: ./src/targets/docker.ts
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/plan.ts
+var src_plan = __nccwpck_require__(2464);
+;// CONCATENATED MODULE: ./src/util.ts
+// Small helpers every layer may use; imports nothing of the project.
+/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
+}
+/** The first line of a (server's) message, at most 300 characters. */
+function firstLine(s) {
+    return s.split('\n')[0].slice(0, 300);
+}
+
+;// CONCATENATED MODULE: ./src/run.ts
+// The one runner: one incident (one bad version on one channel) across N targets; one
+// package is N = 1. Preflight every target, restore every channel, then retire; every
+// write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
+
+
+
+
+
+const DEFAULT_PARALLEL = 4;
+const now = () => new Date().toISOString();
+/**
+ * Runs the incident: preflight every target (read, token, plan) before any write, restore
+ * every channel, then retire. Throws only for what happened before any write: a failed
+ * `preflight` (checks beside the first reads, such as the GitHub token), a problem in the
+ * preflight of any target (for one target its own error; for several, one InputError that
+ * lists each), or, with one target, a failed restore that changed nothing. Everything else
+ * is in the result.
+ */
+async function runIncident(req, targets, log, options = {}) {
+    const runs = await runTargets(req, targets, log, options);
+    return resolve(req, runs);
+}
+async function runTargets(req, targets, log, options) {
+    const parallel = options.parallel ?? DEFAULT_PARALLEL;
+    const several = targets.length > 1;
+    const runs = targets.map((t) => ({ ...t, label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '', moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }));
+    // 1. preflight: every target read, its token checked and its rollback planned before
+    // anything is written (the token against every target, not only the first). The plan
+    // read may guard the first write only when nothing else answered after it.
+    let answers = 0;
+    const counted = (p) => p?.finally(() => answers++);
+    const lastAnswer = new Map();
+    await Promise.all([
+        counted(options.preflight?.()),
+        mapLimit(runs, parallel, async (r) => {
+            try {
+                const [before] = await Promise.all([r.target.inspect().finally(() => lastAnswer.set(r, ++answers)), counted(req.dryRun ? undefined : r.target.checkAccess())]);
+                r.before = before;
+                if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
+                    r.outcome = 'not-affected';
+                    return;
+                }
+                const gate = (0,src_plan/* circuitBreaker */.sL)(before, r.channel, req.rollbackVersion, req);
+                if (!gate.proceed) {
+                    r.outcome = 'skipped';
+                    r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
+                    log.info(`${r.label}Skipped: ${gate.reason}`);
+                    return;
+                }
+                // a target without retire (container tags, Helm releases) gets no deprecation in its plan
+                const plan = (0,src_plan/* planRollback */.II)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
+                if (plan.republish && !r.target.republish)
+                    throw new errors/* InputError */.dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
+                r.plan = plan;
+                r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
+                r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
+                r.steps.push({ step: 'plan', outcome: 'done', detail: (0,src_plan/* describePlan */.df)(plan).join(' '), at: now() });
+            }
+            catch (e) {
+                r.outcome = 'failed';
+                r.failure = { step: 'preflight', error: e };
+            }
+        })
+    ]);
+    const planned = runs.filter((r) => r.plan !== undefined);
+    for (const r of runs)
+        if (runs.length > 1 || lastAnswer.get(r) !== answers)
+            r.target.forget?.();
+    for (const r of planned) {
+        for (const line of (0,src_plan/* describePlan */.df)(r.plan))
+            log.info(line);
+        for (const w of r.warnings)
+            log.warning(w);
+    }
+    if (runs.some((r) => r.failure) || req.dryRun || planned.length === 0) {
+        if (req.dryRun) {
+            for (const r of planned) {
+                const plan = r.plan;
+                r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
+                r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
+            }
+            if (!runs.some((r) => r.failure))
+                log.info('Dry run: nothing was written.');
+        }
+        return runs;
+    }
+    // 2. restore: every channel, before any deprecation
+    await mapLimit(planned, parallel, (r) => restore(r, log));
+    const failed = planned.filter((r) => r.failure);
+    if (failed.length > 0 && req.partialOk === false && planned.length > 1) {
+        // asked for: put back what this run moved, but only where the channel still holds what it wrote
+        for (const r of planned)
+            r.target.forget?.();
+        await mapLimit(planned.filter((r) => r.moved), parallel, (r) => putBack(r, log));
+        return runs;
+    }
+    // 3. retire: for every target whose channel is safe (with several, the others' writes
+    // were awaited since each one's read-back: it reads again)
+    if (planned.length > 1)
+        for (const r of planned)
+            r.target.forget?.();
+    await mapLimit(planned.filter((r) => !r.failure), parallel, (r) => retire(r, log));
+    for (const r of planned)
+        for (const a of r.target.anomalies?.() ?? [])
+            r.warnings.push(a);
+    return runs;
+}
+/** The one status logic, for one target or many. */
+function resolve(req, runs) {
+    const single = runs.length === 1;
+    const only = runs[0];
+    const allNpm = runs.every((r) => r.kind === 'npm');
+    const problems = runs.filter((r) => r.failure?.step === 'preflight');
+    if (problems.length > 0) {
+        if (single)
+            throw only.failure?.error;
+        throw new errors/* InputError */.dz(allNpm ? 'package' : 'targets', `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${(0,errors/* errorMessage */.gJ)(p.failure?.error)}`).join('\n')}`, 'fix each problem (or leave those out) and run again; partial-ok does not skip the preflight.');
+    }
+    const affected = runs.filter((r) => r.outcome !== 'not-affected');
+    if (affected.length === 0)
+        throw new errors/* InputError */.dz('rollback-version', `no workspace package has version ${req.rollbackVersion}.`, 'check the version, or list the packages.');
+    const warnings = [];
+    for (const r of runs)
+        for (const w of r.warnings)
+            warnings.push(`${r.label}${w}`);
+    if (affected.length < runs.length)
+        warnings.push(`Left out (no ${req.rollbackVersion} published): ${runs.filter((r) => r.outcome === 'not-affected').map((r) => r.name).join(', ')}.`);
+    const base = {
+        incidentId: single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req),
+        rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
+        channel: req.channel,
+        targets: runs,
+        warnings
+    };
+    if (req.dryRun)
+        return { ...base, status: 'planned' };
+    if (affected.every((r) => r.outcome === 'skipped'))
+        return { ...base, status: 'skipped', ...(single && only.skipped ? { reason: only.skipped.reason } : {}) };
+    const failedMoves = runs.filter((r) => r.failure?.step === 'move-tag' || r.failure?.step === 'put-back');
+    if (single && only.failure?.step === 'move-tag' && !only.republished)
+        throw only.failure.error;
+    if (failedMoves.length > 0 && req.partialOk === false && !single) {
+        const notPutBack = runs.filter((r) => r.failure?.step === 'put-back');
+        const failed = runs.filter((r) => r.failure?.step === 'move-tag');
+        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${(0,errors/* errorMessage */.gJ)(f.failure?.error)})`).join('; ')}. ` +
+            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.map((r) => `${r.name} (${(0,errors/* errorMessage */.gJ)(r.failure?.error)})`).join('; ')}.`);
+        return {
+            ...base,
+            status: notPutBack.length === 0 ? 'failed' : 'partial',
+            error: new errors/* RollbackError */.ZS(message, notPutBack.length === 0 ? 'fix the failure and run again, or leave partial-ok at true to keep the packages that succeed.' : 'put those tags back by hand, then run again.')
+        };
+    }
+    const incomplete = runs.filter((r) => r.failure);
+    const wrote = runs.some((r) => r.moved || r.deprecated || r.republished);
+    if (incomplete.length > 0) {
+        if (single) {
+            const plan = only.plan;
+            const goal = plan.republish?.version ?? plan.restoreVersion;
+            const error = only.failure?.step === 'move-tag'
+                ? new errors/* PartialError */.GM([`${goal} is published`], [`pointing '${plan.channel}' at it`], only.failure.error)
+                : new errors/* PartialError */.GM([plan.tag.kind === 'keep-newer' ? `'${plan.channel}' is on ${plan.tag.holder}` : `'${plan.channel}' points at ${goal} (the rollback is live)`], [`deprecating ${plan.rollbackVersion}`], only.failure?.error);
+            return { ...base, status: 'partial', error };
+        }
+        const kept = affected.filter((r) => r.outcome === 'rolled-back' || r.outcome === 'already');
+        return {
+            ...base,
+            status: wrote ? 'partial' : 'failed',
+            error: new errors/* RollbackError */.ZS(`${wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((r) => `${r.name}: ${errorOf(r)}`).join('; ')}.` +
+                (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.')
+        };
+    }
+    return { ...base, status: wrote ? 'completed' : 'already-done' };
+}
+/** A target's failure (or skip) in one line, as its row and the outputs say it. */
+function errorOf(r) {
+    if (r.failure)
+        return `${r.failure.step === 'deprecate' ? 'deprecation failed: ' : r.failure.step === 'put-back' ? 'not put back: ' : ''}${(0,errors/* errorMessage */.gJ)(r.failure.error)}`;
+    return r.skipped?.reason;
+}
+/**
+ * One id for an incident of several targets: every target (npm packages by name, others
+ * as kind:name), the channel, the bad version and the restore version asked for.
+ */
+function incidentOf(runs, req) {
+    const names = runs.map((r) => (r.kind === 'npm' ? r.name : `${r.kind}:${r.name}`));
+    return (0,src_plan/* incidentId */._3)([...names].sort().join(','), req.channel, req.rollbackVersion, req.restoreVersion ?? 'last-known-good');
+}
+async function restore(r, log) {
+    const plan = r.plan;
+    const after = r.after;
+    const label = r.label;
+    if (plan.tag.kind !== 'move') {
+        const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.restoreVersion}` : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
+        r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
+        r.outcome = 'already';
+        log.info(`✔ ${label}${detail}: not moved.`);
+        return;
+    }
+    const expected = plan.tag.from;
+    try {
+        if (plan.republish) {
+            const target = r.target;
+            const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected });
+            let moved = p.outcome === 'published';
+            if (p.channelHolds !== p.version)
+                moved = (await r.target.pointChannel(plan.channel, p.version, expected)) === 'written' || moved;
+            r.moved = moved;
+            r.republished = p.outcome === 'published';
+            after.distTags[plan.channel] = p.version;
+            r.steps.push({ step: 'move-tag', outcome: moved ? 'done' : 'already', detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`, at: now() });
+            log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
+        }
+        else {
+            const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected);
+            r.moved = outcome === 'written';
+            after.distTags[plan.channel] = plan.restoreVersion;
+            r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() });
+            log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${plan.restoreVersion} (read back from the registry).`);
+        }
+        r.outcome = r.moved ? 'rolled-back' : 'already';
+    }
+    catch (e) {
+        if (e instanceof guard/* ChannelMovedError */.N && (await movedToNewerFix(r, e, log)))
+            return;
+        r.outcome = 'failed';
+        r.failure = { step: 'move-tag', error: e };
+        r.steps.push({ step: 'move-tag', outcome: 'failed', detail: (0,errors/* errorMessage */.gJ)(e), at: now() });
+        log.warning(`✖ ${label}${(0,errors/* errorMessage */.gJ)(e)}`);
+    }
+}
+/**
+ * The channel moved while the rollback ran. A newer version that is not deprecated (a fix
+ * published meanwhile) is kept, as the planner keeps one it sees: the channel is safe and
+ * the bad version is still retired. Anything else stops this target.
+ */
+async function movedToNewerFix(r, e, log) {
+    const plan = r.plan;
+    const holder = e.holder;
+    if (holder === undefined || !semver_default().valid(holder) || !semver_default().gt(holder, plan.rollbackVersion))
+        return false;
+    let fresh;
+    try {
+        fresh = await r.target.inspect();
+    }
+    catch {
+        return false;
+    }
+    if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated)
+        return false;
+    const message = `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
+    r.plan = { ...plan, tag: { kind: 'keep-newer', holder } };
+    r.after.distTags[plan.channel] = holder;
+    r.outcome = 'already';
+    r.warnings.push(message);
+    r.steps.push({ step: 'move-tag', outcome: 'skipped', detail: message, at: now() });
+    log.warning(`${r.label}${message}`);
+    return true;
+}
+async function putBack(r, log) {
+    const plan = r.plan;
+    const previous = plan.previousVersion;
+    const wrote = plan.republish?.version ?? plan.restoreVersion;
+    try {
+        if (previous === undefined)
+            throw new errors/* RollbackError */.ZS(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`);
+        await r.target.pointChannel(r.channel, previous, wrote);
+        r.moved = false;
+        r.outcome = 'put-back';
+        log.info(`↩ ${r.label}'${r.channel}' put back to ${previous}`);
+    }
+    catch (e) {
+        r.failure = { step: 'put-back', error: e };
+        log.warning(`✖ ${r.label}not put back: ${(0,errors/* errorMessage */.gJ)(e)}`);
+    }
+}
+async function retire(r, log) {
+    const plan = r.plan;
+    const after = r.after;
+    if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
+        r.steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() });
+        return;
+    }
+    // the message tells users to use this version: it must exist and not be deprecated when written
+    const names = plan.republish?.version ?? plan.restoreVersion;
+    try {
+        const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names);
+        r.deprecated = outcome === 'written';
+        after.deprecated = plan.deprecation.message;
+        r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: plan.deprecation.message, at: now() });
+        log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`);
+    }
+    catch (e) {
+        r.failure = { step: 'deprecate', error: e };
+        r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,errors/* errorMessage */.gJ)(e), at: now() });
+        log.warning(`✖ ${r.label}deprecation failed: ${(0,errors/* errorMessage */.gJ)(e)}`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 1740:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Wi: () => (/* binding */ DockerTarget),
+/* harmony export */   zZ: () => (/* binding */ parseImage)
+/* harmony export */ });
+/* unused harmony exports MEDIA_TYPES, MANIFEST_ACCEPT, TAG_PATTERN, OCI_CREATED, OCI_REVISION, BUILTIN_TOKEN_REALM_HOSTS, defaultDockerConfigPath, readDockerConfigAuth, HttpError, parseChallenge */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
+/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(578);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9809);
 // Container images on an OCI / Docker distribution registry: versions are tags, a channel
 // is a moving tag (latest, stable, ...) that "holds" the version tag with the same digest.
 // Moving a channel retags without pulling: GET the version's manifest (by the digest its
@@ -35030,9 +36245,9 @@ const KNOWN_MEDIA_TYPES = new Set(Object.values(MEDIA_TYPES));
 /** A tag, as the distribution spec allows it. */
 const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 /** The manifest size distribution itself refuses above. */
-const MAX_MANIFEST_BYTES = (/* unused pure expression or super */ null && (4 * 1024 * 1024));
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** The largest image config read for its labels. */
-const MAX_CONFIG_BYTES = (/* unused pure expression or super */ null && (8 * 1024 * 1024));
+const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 /** A manifest digest as a reference: `sha256:<64 hex>` (or sha512). */
 const DIGEST_PATTERN = /^sha(256:[0-9a-f]{64}|512:[0-9a-f]{128})$/;
 /** The OCI annotations (and, in an image config, labels) that say when and from what an image was built. */
@@ -35059,9 +36274,9 @@ const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-
  */
 function parseImage(ref) {
     const raw = ref.trim();
-    const bad = (problem, fix = 'give the image as registry/repository, such as ghcr.io/acme/app, without a tag or digest.') => new errors/* InputError */.dz('image', `${JSON.stringify(raw.slice(0, 120))} ${problem}`, fix);
+    const bad = (problem, fix = 'give the image as registry/repository, such as ghcr.io/acme/app, without a tag or digest.') => new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('image', `${JSON.stringify(raw.slice(0, 120))} ${problem}`, fix);
     if (raw === '')
-        throw new errors/* InputError */.dz('image', 'is empty.', 'give the image as registry/repository, such as ghcr.io/acme/app.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('image', 'is empty.', 'give the image as registry/repository, such as ghcr.io/acme/app.');
     if (/^[a-z]+:\/\//i.test(raw))
         throw bad('has a URL scheme.', 'give the image without https:// or docker://, such as ghcr.io/acme/app.');
     if (raw.includes('@'))
@@ -35091,7 +36306,7 @@ function parseImage(ref) {
 }
 /** `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json` (where docker/login-action writes). */
 function defaultDockerConfigPath(env = process.env) {
-    return env.DOCKER_CONFIG ? join(env.DOCKER_CONFIG, 'config.json') : join(homedir(), '.docker', 'config.json');
+    return env.DOCKER_CONFIG ? (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(env.DOCKER_CONFIG, 'config.json') : (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_2__.homedir)(), '.docker', 'config.json');
 }
 /** `https://index.docker.io/v1/` -> `docker.io`; `ghcr.io` -> `ghcr.io`. */
 function configKeyHost(key) {
@@ -35105,12 +36320,12 @@ function configKeyHost(key) {
 function loadDockerConfig(path) {
     let text;
     try {
-        text = readFileSync(path, 'utf8');
+        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(path, 'utf8');
     }
     catch (e) {
         if (e.code === 'ENOENT')
             return undefined;
-        throw new InputError('registry-password', `the docker config ${path} cannot be read (${e.message}).`, 'pass registry-username and registry-password, or fix the docker login step.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `the docker config ${path} cannot be read (${e.message}).`, 'pass registry-username and registry-password, or fix the docker login step.');
     }
     try {
         const doc = JSON.parse(text);
@@ -35119,7 +36334,7 @@ function loadDockerConfig(path) {
         return doc;
     }
     catch {
-        throw new InputError('registry-password', `the docker config ${path} is not valid JSON.`, 'pass registry-username and registry-password, or fix the docker login step.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `the docker config ${path} is not valid JSON.`, 'pass registry-username and registry-password, or fix the docker login step.');
     }
 }
 /**
@@ -35144,7 +36359,7 @@ function readDockerConfigAuth(path, host) {
             return { username: entry.username, password: entry.password };
         }
         if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') {
-            throw new InputError('registry-password', `the docker config ${path} holds an identity token for ${host}, not a user name and password.`, 'pass registry-username and registry-password (a token with write access to the repository as the password).');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `the docker config ${path} holds an identity token for ${host}, not a user name and password.`, 'pass registry-username and registry-password (a token with write access to the repository as the password).');
         }
     }
     return undefined;
@@ -35218,9 +36433,9 @@ function isLoopback(hostname) {
     return LOOPBACK.has(hostname.toLowerCase());
 }
 function digestOfBytes(bytes, algorithm = 'sha256') {
-    return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+    return `${algorithm}:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)(algorithm).update(bytes).digest('hex')}`;
 }
-const docker_short = (digest) => digest.replace(/^(sha\d+:)([0-9a-f]{12})[0-9a-f]*$/, '$1$2');
+const short = (digest) => digest.replace(/^(sha\d+:)([0-9a-f]{12})[0-9a-f]*$/, '$1$2');
 async function mapLimit(items, limit, fn) {
     let next = 0;
     const worker = async () => {
@@ -35261,16 +36476,16 @@ class DockerTarget {
     constructor(options) {
         this.options = options;
         this.ref = parseImage(options.image);
-        this.retry = options.retry ?? DEFAULT_RETRY;
+        this.retry = options.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_7__/* .DEFAULT_RETRY */ .vI;
         this.prefix = options.tagPrefix ?? '';
         if (this.prefix !== '' && !TAG_PATTERN.test(`${this.prefix}0.0.0`)) {
-            throw new InputError('tag-prefix', `${JSON.stringify(this.prefix.slice(0, 60))} cannot start a tag.`, "use letters, digits, '.', '_' or '-' (and no '.' or '-' first), such as v.");
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('tag-prefix', `${JSON.stringify(this.prefix.slice(0, 60))} cannot start a tag.`, "use letters, digits, '.', '_' or '-' (and no '.' or '-' first), such as v.");
         }
         if (options.channels.length === 0)
-            throw new InputError('channel', 'is empty.', 'name the moving tag to roll back, such as latest.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('channel', 'is empty.', 'name the moving tag to roll back, such as latest.');
         for (const c of options.channels) {
             if (!TAG_PATTERN.test(c)) {
-                throw new InputError('channel', `${JSON.stringify(c.slice(0, 80))} is not a valid image tag.`, "use a tag such as latest or stable (letters, digits, '.', '_', '-'; at most 128).");
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('channel', `${JSON.stringify(c.slice(0, 80))} is not a valid image tag.`, "use a tag such as latest or stable (letters, digits, '.', '_', '-'; at most 128).");
             }
         }
         const secure = !(options.allowInsecureLoopback && isLoopback(new URL(`http://${this.ref.apiHost}`).hostname));
@@ -35279,9 +36494,9 @@ class DockerTarget {
         this.realmHosts = new Set([...(BUILTIN_TOKEN_REALM_HOSTS[this.base.host] ?? []), ...(options.tokenRealmHosts ?? [])].map((h) => h.toLowerCase()));
         if ((options.username ?? '') !== '' || (options.password ?? '') !== '') {
             if (!options.username)
-                throw new InputError('registry-username', 'is empty but registry-password is set.', `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-username', 'is empty but registry-password is set.', `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`);
             if (!options.password)
-                throw new InputError('registry-password', 'is empty but registry-username is set.', 'give the password or access token for that user.');
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', 'is empty but registry-username is set.', 'give the password or access token for that user.');
             this.credentials = { username: options.username, password: options.password };
             this.credentialSource = 'registry-username and registry-password';
         }
@@ -35309,7 +36524,7 @@ class DockerTarget {
             if (!tag.startsWith(this.prefix))
                 continue;
             const v = tag.slice(this.prefix.length);
-            if (semver.valid(v) === v)
+            if (semver__WEBPACK_IMPORTED_MODULE_4___default().valid(v) === v)
                 out.set(v, tag);
         }
         return out;
@@ -35339,23 +36554,23 @@ class DockerTarget {
         // 2. push: open a blob upload (needs push, changes no tag) and cancel it at once
         let started;
         try {
-            started = await withRetry(`checking push access to ${this.ref.name}`, () => this.request('POST', `${this.repoPath}/blobs/uploads/`), this.retry, this.options.log);
+            started = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(`checking push access to ${this.ref.name}`, () => this.request('POST', `${this.repoPath}/blobs/uploads/`), this.retry, this.options.log);
         }
         catch (e) {
-            if (e instanceof RollbackError)
+            if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RollbackError */ .ZS)
                 throw e;
-            const status = statusOf(e);
+            const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .statusOf */ .c2)(e);
             const ecr = /\.dkr\.ecr\.[^.]+\.amazonaws\.com(\.cn)?$/.test(this.base.hostname);
             if (status === 401 || (status === 403 && !ecr))
                 throw this.explain(e, 'write');
             // ECR allows retag-only policies (PutImage without InitiateLayerUpload): not conclusive
-            this.options.log.debug(`Could not confirm push access to ${this.ref.name} in advance (${describeFailure(e)}); the tag write will tell.`);
+            this.options.log.debug(`Could not confirm push access to ${this.ref.name} in advance (${(0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .describeFailure */ .Ic)(e)}); the tag write will tell.`);
             return;
         }
         const location = started.headers.get('location');
         if (location) {
             // (distribution wants the delete action for this: no new token is fetched for it)
-            await this.request('DELETE', location, { reauthenticate: false }).catch((e) => this.options.log.debug(`Cancelling the probe upload on ${this.ref.registry} failed (${describeFailure(e)}); the registry purges it.`));
+            await this.request('DELETE', location, { reauthenticate: false }).catch((e) => this.options.log.debug(`Cancelling the probe upload on ${this.ref.registry} failed (${(0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .describeFailure */ .Ic)(e)}); the registry purges it.`));
         }
     }
     /**
@@ -35401,7 +36616,7 @@ class DockerTarget {
         const preferredDigests = new Set(preferred.map((v) => versions[v]?.digest).filter((d) => d !== undefined));
         if ([...channelDigests.values()].some((d) => !preferredDigests.has(d))) {
             // a channel holds something else: read the other version tags to name its holder
-            const rest = [...versionTags.keys()].filter((v) => !preferred.includes(v)).sort(semver.rcompare);
+            const rest = [...versionTags.keys()].filter((v) => !preferred.includes(v)).sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare));
             const cap = this.options.maxVersionTags ?? 500;
             if (rest.length > cap) {
                 this.options.log.warning(`${this.ref.name} has ${rest.length + preferred.length} version tags; only the newest ${cap} are read to find what the channel holds.`);
@@ -35415,7 +36630,7 @@ class DockerTarget {
                 .map(([v]) => v);
             // preferred versions first (digest-exact guard), then the highest; a digest that no
             // version tag has is reported as itself ("'latest' holds sha256:...")
-            distTags[channel] = preferred.find((v) => holders.includes(v)) ?? holders.sort(semver.rcompare)[0] ?? digest;
+            distTags[channel] = preferred.find((v) => holders.includes(v)) ?? holders.sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare))[0] ?? digest;
         }
         if (!this.inspected) {
             this.inspected = true;
@@ -35449,7 +36664,7 @@ class DockerTarget {
         if (!found) {
             found = this.readIdentity(digest).catch((e) => {
                 this.identities.delete(digest); // a later inspect() may try again
-                this.options.log.warning(`Could not read when and from which commit ${this.ref.name}:${tag} (${docker_short(digest)}) was built (${e instanceof RollbackError ? e.message : describeFailure(e)}); its publish time is taken as unknown.`);
+                this.options.log.warning(`Could not read when and from which commit ${this.ref.name}:${tag} (${short(digest)}) was built (${e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RollbackError */ .ZS ? e.message : (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .describeFailure */ .Ic)(e)}); its publish time is taken as unknown.`);
                 return {};
             });
             this.identities.set(digest, found);
@@ -35458,7 +36673,7 @@ class DockerTarget {
     }
     /** The annotations of the manifest (or index, then its first platform's manifest), else the config's labels. */
     async readIdentity(digest) {
-        const what = `reading the build annotations of ${this.ref.name}@${docker_short(digest)}`;
+        const what = `reading the build annotations of ${this.ref.name}@${short(digest)}`;
         const top = await this.read(what, () => this.getManifest(digest));
         const doc = parseObject(top.bytes);
         let id = identityFrom(doc.annotations);
@@ -35491,20 +36706,20 @@ class DockerTarget {
      */
     async pointChannel(channel, version, expected) {
         if (!TAG_PATTERN.test(channel))
-            throw new InputError('channel', `${JSON.stringify(channel.slice(0, 80))} is not a valid image tag.`, 'use a tag such as latest or stable.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('channel', `${JSON.stringify(channel.slice(0, 80))} is not a valid image tag.`, 'use a tag such as latest or stable.');
         const tag = this.tagFor(version);
         const source = await this.restoreManifest(version);
         const expectedDigest = await this.expectedDigest(channel, expected);
-        const what = `moving '${channel}' to ${tag} (${docker_short(source.digest)})`;
+        const what = `moving '${channel}' to ${tag} (${short(source.digest)})`;
         const head = () => this.read(`reading ${this.ref.name}:${channel}`, () => this.headDigest(channel), { tag: channel });
         let outcome;
         try {
             ;
-            ({ outcome } = await guardedWrite({
+            ({ outcome } = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_6__/* .guardedWrite */ .m)({
                 what,
                 channel,
-                wanted: `${version} (${docker_short(source.digest)})`,
-                expected: expected === undefined ? undefined : `${expected}${expectedDigest && expectedDigest !== expected ? ` (${docker_short(expectedDigest)})` : ''}`,
+                wanted: `${version} (${short(source.digest)})`,
+                expected: expected === undefined ? undefined : `${expected}${expectedDigest && expectedDigest !== expected ? ` (${short(expectedDigest)})` : ''}`,
                 read: head,
                 holderOf: (digest) => (digest === undefined ? undefined : this.nameOf(digest)),
                 isDone: (digest) => digest === source.digest,
@@ -35513,7 +36728,7 @@ class DockerTarget {
                     const reply = await this.request('PUT', `${this.repoPath}/manifests/${channel}`, { contentType: source.mediaType, body: source.bytes });
                     const stored = reply.headers.get('docker-content-digest');
                     if (stored && stored !== source.digest) {
-                        throw new RegistryError(`${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`, `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`);
+                        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`, `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`);
                     }
                 },
                 policy: this.retry,
@@ -35522,11 +36737,11 @@ class DockerTarget {
             }));
         }
         catch (e) {
-            if (e instanceof ChannelMovedError && e.holder !== undefined && DIGEST_PATTERN.test(e.holder)) {
+            if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_6__/* .ChannelMovedError */ .N && e.holder !== undefined && DIGEST_PATTERN.test(e.holder)) {
                 // name the image by its version tag when one has it (read only now: this is the stop)
                 const named = await this.findVersionOf(e.holder).catch(() => undefined);
                 if (named)
-                    throw new ChannelMovedError(e.channel, `${named} (${docker_short(e.holder)})`, e.expected, e.wanted);
+                    throw new _guard_js__WEBPACK_IMPORTED_MODULE_6__/* .ChannelMovedError */ .N(e.channel, `${named} (${short(e.holder)})`, e.expected, e.wanted);
             }
             throw e;
         }
@@ -35547,11 +36762,11 @@ class DockerTarget {
             return this.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.getManifest(tag), { tag, input: 'restore-version' });
         }
         try {
-            return await withRetry(`reading the manifest of ${this.ref.name}:${tag} (${docker_short(planned)})`, () => this.getManifest(planned), this.retry, this.options.log);
+            return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(`reading the manifest of ${this.ref.name}:${tag} (${short(planned)})`, () => this.getManifest(planned), this.retry, this.options.log);
         }
         catch (e) {
-            if (statusOf(e) === 404) {
-                throw new InputError('restore-version', `the image ${this.ref.name}:${tag} had when the rollback was planned (${planned}) is no longer on ${this.ref.registry}: it was deleted meanwhile.`, `check what ${tag} is now (skopeo inspect --raw docker://${this.ref.name}:${tag}), and re-run to plan from the registry as it is.`);
+            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .statusOf */ .c2)(e) === 404) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('restore-version', `the image ${this.ref.name}:${tag} had when the rollback was planned (${planned}) is no longer on ${this.ref.registry}: it was deleted meanwhile.`, `check what ${tag} is now (skopeo inspect --raw docker://${this.ref.name}:${tag}), and re-run to plan from the registry as it is.`);
             }
             throw this.explain(e, 'read', {});
         }
@@ -35571,28 +36786,28 @@ class DockerTarget {
         // a version the last inspect() did not read (or none ran): its tag now
         const now = await this.digestOfTag(this.tagFor(expected));
         if (now === undefined) {
-            throw new RegistryError(`The rollback expected '${channel}' to hold ${expected}, but ${this.ref.name} has no tag ${this.tagFor(expected)} to compare it with: nothing was written.`, `look at what '${channel}' holds now and re-run to plan from the registry as it is.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The rollback expected '${channel}' to hold ${expected}, but ${this.ref.name} has no tag ${this.tagFor(expected)} to compare it with: nothing was written.`, `look at what '${channel}' holds now and re-run to plan from the registry as it is.`);
         }
         return now;
     }
     /** A digest named by a version tag the last inspect() saw with it, else the digest itself. */
     nameOf(digest) {
         const names = [...(this.seen?.versions ?? [])].filter(([, d]) => d === digest).map(([v]) => v);
-        const name = names.sort(semver.rcompare)[0];
-        return name ? `${name} (${docker_short(digest)})` : digest;
+        const name = names.sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare))[0];
+        return name ? `${name} (${short(digest)})` : digest;
     }
     /**
      * The highest version whose tag has `digest` now, among the newest 100 version tags (the
      * error path: naming a new holder must not hold the error back for long).
      */
     async findVersionOf(digest) {
-        const versions = [...this.versionTags(await this.listTags()).keys()].sort(semver.rcompare).slice(0, Math.min(100, this.options.maxVersionTags ?? 500));
+        const versions = [...this.versionTags(await this.listTags()).keys()].sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare)).slice(0, Math.min(100, this.options.maxVersionTags ?? 500));
         const found = [];
         await mapLimit(versions, this.options.concurrency ?? 8, async (v) => {
             if ((await this.headDigest(this.tagFor(v))) === digest)
                 found.push(v);
         });
-        return found.sort(semver.rcompare)[0];
+        return found.sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare))[0];
     }
     // --- registry reads ------------------------------------------------------------------
     get repoPath() {
@@ -35604,7 +36819,7 @@ class DockerTarget {
         let next = `${this.repoPath}/tags/list${n ? `?n=${n}` : ''}`;
         for (let page = 0; next !== undefined; page++) {
             if (page >= 1000)
-                throw new RegistryError(`${this.ref.registry} kept paginating the tags of ${this.ref.repository} past 1000 pages.`, 'check the registry.');
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} kept paginating the tags of ${this.ref.repository} past 1000 pages.`, 'check the registry.');
             const url = next;
             const reply = await this.read(`listing the tags of ${this.ref.name}`, () => this.request('GET', url));
             let doc;
@@ -35612,7 +36827,7 @@ class DockerTarget {
                 doc = JSON.parse(reply.body.toString('utf8'));
             }
             catch {
-                throw new RegistryError(`${this.ref.registry} answered the tag list of ${this.ref.repository} with something that is not JSON.`, 'check the image input points at a container registry.');
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} answered the tag list of ${this.ref.repository} with something that is not JSON.`, 'check the image input points at a container registry.');
             }
             if (Array.isArray(doc.tags))
                 tags.push(...doc.tags.filter((t) => typeof t === 'string'));
@@ -35627,7 +36842,7 @@ class DockerTarget {
             reply = await this.request('HEAD', `${this.repoPath}/manifests/${tag}`, { accept: MANIFEST_ACCEPT });
         }
         catch (e) {
-            if (statusOf(e) === 404)
+            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .statusOf */ .c2)(e) === 404)
                 return undefined;
             throw e;
         }
@@ -35644,15 +36859,15 @@ class DockerTarget {
         const reply = await this.request('GET', `${this.repoPath}/manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         const bytes = reply.body;
         if (bytes.length > MAX_MANIFEST_BYTES)
-            throw new RegistryError(`The manifest of ${this.ref.name}${tag} is ${bytes.length} bytes, over the 4 MiB registries accept.`, 'check the tag.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The manifest of ${this.ref.name}${tag} is ${bytes.length} bytes, over the 4 MiB registries accept.`, 'check the tag.');
         const said = reply.headers.get('docker-content-digest') ?? undefined;
         const algorithm = (byDigest ? reference : said)?.startsWith('sha512:') ? 'sha512' : 'sha256';
         const digest = digestOfBytes(bytes, algorithm);
         if (said && said !== digest) {
-            throw new RegistryError(`${this.ref.registry} served ${this.ref.name}${tag} as ${said}, but the bytes hash to ${digest}: something between here and the registry changed them.`, 'check for a proxy that rewrites responses, and re-run.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} served ${this.ref.name}${tag} as ${said}, but the bytes hash to ${digest}: something between here and the registry changed them.`, 'check for a proxy that rewrites responses, and re-run.');
         }
         if (byDigest && digest !== reference) {
-            throw new RegistryError(`${this.ref.registry} answered ${this.ref.name}${tag} with bytes that hash to ${digest}: not that image, so nothing was written from it.`, 'check for a proxy or cache between here and the registry that rewrites or mixes up responses, and re-run.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} answered ${this.ref.name}${tag} with bytes that hash to ${digest}: not that image, so nothing was written from it.`, 'check for a proxy or cache between here and the registry that rewrites or mixes up responses, and re-run.');
         }
         let mediaType = (reply.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
         if (!KNOWN_MEDIA_TYPES.has(mediaType)) {
@@ -35666,7 +36881,7 @@ class DockerTarget {
             }
         }
         if (!KNOWN_MEDIA_TYPES.has(mediaType)) {
-            throw new RegistryError(`${this.ref.name}${tag} is a ${mediaType || 'manifest of no known type'}, not an OCI or Docker v2 image manifest or index: retagging it could not keep its digest.`, 're-push the image with a current Docker or buildx (schema 2 / OCI), or move the tag by hand.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.name}${tag} is a ${mediaType || 'manifest of no known type'}, not an OCI or Docker v2 image manifest or index: retagging it could not keep its digest.`, 're-push the image with a current Docker or buildx (schema 2 / OCI), or move the tag by hand.');
         }
         return { bytes, mediaType, digest };
     }
@@ -35674,10 +36889,10 @@ class DockerTarget {
     async getBlob(digest, maxBytes) {
         const reply = await this.request('GET', `${this.repoPath}/blobs/${digest}`);
         if (reply.body.length > maxBytes)
-            throw new RegistryError(`The blob ${this.ref.name}@${digest} is ${reply.body.length} bytes, more than an image config should be.`, 'check the image.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The blob ${this.ref.name}@${digest} is ${reply.body.length} bytes, more than an image config should be.`, 'check the image.');
         const got = digestOfBytes(reply.body, digest.startsWith('sha512:') ? 'sha512' : 'sha256');
         if (got !== digest) {
-            throw new RegistryError(`${this.ref.registry} answered the blob ${this.ref.name}@${digest} with bytes that hash to ${got}.`, 'check for a proxy that rewrites responses, and re-run.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} answered the blob ${this.ref.name}@${digest} with bytes that hash to ${got}.`, 'check for a proxy that rewrites responses, and re-run.');
         }
         return reply.body;
     }
@@ -35718,10 +36933,10 @@ class DockerTarget {
             }
             if ([301, 302, 303, 307, 308].includes(reply.status) && reply.headers.get('location')) {
                 if (++hop > 5)
-                    throw new RegistryError(`${this.ref.registry} redirected ${method} ${url.pathname} more than 5 times.`, 'check the registry.');
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} redirected ${method} ${url.pathname} more than 5 times.`, 'check the registry.');
                 const next = new URL(reply.headers.get('location'), url);
                 if (next.protocol !== 'https:' && !(next.protocol === 'http:' && this.options.allowInsecureLoopback && isLoopback(next.hostname))) {
-                    throw new RegistryError(`${this.ref.registry} redirected ${method} ${url.pathname} to ${next.protocol}//${next.host}, which is not https: refused.`, 'check the registry configuration.');
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} redirected ${method} ${url.pathname} to ${next.protocol}//${next.host}, which is not https: refused.`, 'check the registry configuration.');
                 }
                 if (next.origin !== this.base.origin)
                     this.options.log.debug(`${method} ${url.pathname} redirected to ${next.host}: re-issued there without credentials.`);
@@ -35768,14 +36983,14 @@ class DockerTarget {
             return;
         }
         if (challenge?.scheme !== 'bearer' || !challenge.params.realm) {
-            throw new RegistryError(`${this.ref.registry} asked for authentication without a challenge this action understands (${challenge?.scheme ?? 'none'}).`, 'check the image input points at a Docker / OCI registry.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} asked for authentication without a challenge this action understands (${challenge?.scheme ?? 'none'}).`, 'check the image input points at a Docker / OCI registry.');
         }
         let realm;
         try {
             realm = new URL(challenge.params.realm);
         }
         catch {
-            throw new RegistryError(`${this.ref.registry} named a token realm that is not a URL: ${JSON.stringify(challenge.params.realm.slice(0, 120))}.`, 'check the registry.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} named a token realm that is not a URL: ${JSON.stringify(challenge.params.realm.slice(0, 120))}.`, 'check the registry.');
         }
         const refusal = creds ? this.realmRefusal(realm) : undefined;
         if (refusal && this.withheld !== refusal) {
@@ -35811,11 +37026,11 @@ class DockerTarget {
             doc = JSON.parse(reply.body.toString('utf8'));
         }
         catch {
-            throw new RegistryError(`The token service ${realm.origin} answered with something that is not JSON.`, 'check the registry.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The token service ${realm.origin} answered with something that is not JSON.`, 'check the registry.');
         }
         const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : '';
         if (!token)
-            throw new RegistryError(`The token service ${realm.origin} answered without a token.`, 'check the registry.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The token service ${realm.origin} answered without a token.`, 'check the registry.');
         this.secret(token);
         const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
         this.setAuth({ scheme: 'bearer', header: `Bearer ${token}`, expiresAt: Date.now() + ttl * 1000 });
@@ -35839,14 +37054,14 @@ class DockerTarget {
     }
     // --- errors --------------------------------------------------------------------------
     noCredentials() {
-        return new InputError('registry-password', `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`, `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.`);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`, `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.`);
     }
     credentialsProblem(problem) {
         const why = this.withheld ? ` The credentials were not sent to the token service: ${this.withheld}.` : '';
         const fix = this.withheld
             ? `if that host is ${this.ref.registry}'s own token service, allow it by name (tokenRealmHosts); otherwise check the image input names the registry you meant.`
             : this.credentialFix();
-        return new InputError('registry-password', `${problem}${why}`, fix);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `${problem}${why}`, fix);
     }
     credentialFix() {
         const ghcr = this.base.hostname === 'ghcr.io' ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.` : '';
@@ -35861,7 +37076,7 @@ class DockerTarget {
     /** Runs a read with retries; failures become errors that say what to do. */
     async read(what, fn, context = {}) {
         try {
-            return await withRetry(what, fn, this.retry, this.options.log);
+            return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(what, fn, this.retry, this.options.log);
         }
         catch (e) {
             throw this.explain(e, 'read', context);
@@ -35869,7 +37084,7 @@ class DockerTarget {
     }
     /** Turns a failure into an error that says what to do. Never includes the password or a token. */
     explain(e, kind, context = {}) {
-        if (e instanceof RollbackError)
+        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RollbackError */ .ZS)
             return e;
         const where = this.ref.registry;
         const name = this.ref.name;
@@ -35877,7 +37092,7 @@ class DockerTarget {
             const status = e.statusCode;
             const said = e.detail ? ` (${e.registryCode ? `${e.registryCode}: ` : ''}${e.detail})` : e.registryCode ? ` (${e.registryCode})` : '';
             if (isImmutable(e)) {
-                return new RegistryError(`${where} refuses to move the tag: ${name} has immutable tags${said}.`, 'allow tags to be overwritten for this repository (ECR: image tag mutability MUTABLE, or an exclusion for the channel tag; Harbor: the immutability rule; Artifact Registry: immutable tags off), then re-run.', status, e.registryCode);
+                return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${where} refuses to move the tag: ${name} has immutable tags${said}.`, 'allow tags to be overwritten for this repository (ECR: image tag mutability MUTABLE, or an exclusion for the channel tag; Harbor: the immutability rule; Artifact Registry: immutable tags off), then re-run.', status, e.registryCode);
             }
             if (status === 401) {
                 if (!this.credentials)
@@ -35885,29 +37100,29 @@ class DockerTarget {
                 if (this.withheld || this.realmRejected)
                     return this.credentialsProblem(`${where} refused access to ${name} (401 Unauthorized).`);
                 if (this.insufficientScope || kind === 'write') {
-                    return new InputError('registry-password', `${where} does not let ${this.credentials.username} ${kind === 'write' ? 'push to' : 'read'} ${name} (401${this.insufficientScope ? ', insufficient scope' : ''}).`, this.credentialFix());
+                    return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `${where} does not let ${this.credentials.username} ${kind === 'write' ? 'push to' : 'read'} ${name} (401${this.insufficientScope ? ', insufficient scope' : ''}).`, this.credentialFix());
                 }
-                return new InputError('registry-password', `${where} rejected the credentials of ${this.credentials.username} (401 Unauthorized).`, this.credentialFix());
+                return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `${where} rejected the credentials of ${this.credentials.username} (401 Unauthorized).`, this.credentialFix());
             }
             if (status === 403) {
-                return new InputError('registry-password', `${where} denied ${this.credentials ? this.credentials.username : 'anonymous'} ${kind === 'write' ? 'push' : 'pull'} access to ${name} (403 Forbidden)${said}.`, this.credentialFix());
+                return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `${where} denied ${this.credentials ? this.credentials.username : 'anonymous'} ${kind === 'write' ? 'push' : 'pull'} access to ${name} (403 Forbidden)${said}.`, this.credentialFix());
             }
             if (status === 404 && (e.registryCode === 'NAME_UNKNOWN' || /\/tags\/list/.test(e.url))) {
-                return new InputError('image', `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, 'check the image input (registry host and repository path); a private repository also needs credentials that can read it.');
+                return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('image', `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, 'check the image input (registry host and repository path); a private repository also needs credentials that can read it.');
             }
             if (status === 404 && context.tag !== undefined) {
                 const version = context.tag.startsWith(this.prefix) ? context.tag.slice(this.prefix.length) : context.tag;
-                return new InputError(context.input ?? 'restore-version', `${name}:${context.tag} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`);
+                return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(context.input ?? 'restore-version', `${name}:${context.tag} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`);
             }
             if (status === 405 && kind === 'write') {
-                return new RegistryError(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, 'point the image input at the registry the image is pushed to.', status, e.registryCode);
+                return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, 'point the image input at the registry the image is pushed to.', status, e.registryCode);
             }
-            return new RegistryError(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`, isRetryable(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, e.registryCode);
+            return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, e.registryCode);
         }
         const code = e.code;
         const message = e instanceof NetworkError ? e.message : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`;
         const tls = /SSL|TLS|CERT|SELF_SIGNED/i.test(code ?? '');
-        return new RegistryError(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: ${message}.`, isRetryable(e)
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: ${message}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .isRetryable */ .r3)(e)
             ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
             : tls
                 ? `the TLS connection to ${where} failed: it must serve https with a certificate the runner trusts (NODE_EXTRA_CA_CERTS for a private CA).`
@@ -35989,6 +37204,26 @@ function merge(a, b) {
 function complete(id) {
     return id.created !== undefined && id.revision !== undefined;
 }
+
+
+/***/ }),
+
+/***/ 3629:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  jH: () => (/* binding */ HELM_CHANNEL),
+  YZ: () => (/* binding */ HelmTarget),
+  oJ: () => (/* binding */ KubeconfigFile),
+  h_: () => (/* binding */ parseHelmMatch),
+  Dg: () => (/* binding */ parseHelmTimeout),
+  LM: () => (/* binding */ parseNamespace),
+  YY: () => (/* binding */ parseReleaseName)
+});
+
+// UNUSED EXPORTS: HISTORY_READ_MAX, MAX_DESCRIPTION, chartVersionOf, execHelm, helmEnvironment, normaliseVersion
 
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(5574);
@@ -37070,14 +38305,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -37091,14 +38326,14 @@ function exec(commandLine, args, options) {
  * @param     options               optional exec options.  See ExecOptions
  * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
  */
-function exec_getExecOutput(commandLine, args, options) {
+function getExecOutput(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
         var _a, _b;
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -37126,6 +38361,19 @@ function exec_getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/guard.ts
+var guard = __nccwpck_require__(578);
 // EXTERNAL MODULE: ./src/plan.ts
 var plan = __nccwpck_require__(2464);
 ;// CONCATENATED MODULE: ./src/targets/helm.ts
@@ -37206,19 +38454,19 @@ class KubeconfigFile {
     parent;
     dir;
     onExit = () => this.dispose();
-    constructor(content, parent = process.env.RUNNER_TEMP || tmpdir()) {
+    constructor(content, parent = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)()) {
         this.content = content;
         this.parent = parent;
     }
     /** The file's path; writes it on the first call. */
     path() {
         if (!this.dir) {
-            const dir = mkdtempSync(join(this.parent, 'release-rollback-'));
-            writeFileSync(join(dir, 'kubeconfig'), this.content, { mode: 0o600 });
+            const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(this.parent, 'release-rollback-'));
+            (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(dir, 'kubeconfig'), this.content, { mode: 0o600 });
             this.dir = dir;
             process.once('exit', this.onExit);
         }
-        return join(this.dir, 'kubeconfig');
+        return (0,external_node_path_.join)(this.dir, 'kubeconfig');
     }
     /** Whether the file exists now (for tests and messages). */
     get written() {
@@ -37228,7 +38476,7 @@ class KubeconfigFile {
     dispose() {
         if (!this.dir)
             return;
-        rmSync(this.dir, { recursive: true, force: true });
+        (0,external_node_fs_.rmSync)(this.dir, { recursive: true, force: true });
         this.dir = undefined;
         process.removeListener('exit', this.onExit);
     }
@@ -37239,7 +38487,7 @@ const RESTORABLE = new Set(['deployed', 'superseded']);
 const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
 const OUR_DESCRIPTION = /^release-rollback(?: (rr-[0-9a-f]+))?:/;
 /** Helm's release name rule (chartutil.ValidateReleaseName). */
-function helm_parseReleaseName(name, raw) {
+function parseReleaseName(name, raw) {
     const v = raw.trim();
     if (v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
         throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`, 'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).');
@@ -37247,32 +38495,32 @@ function helm_parseReleaseName(name, raw) {
     return v;
 }
 /** A Kubernetes namespace (a DNS label); '' when unset. */
-function helm_parseNamespace(name, raw) {
+function parseNamespace(name, raw) {
     const v = raw.trim();
     if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
         throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.');
     }
     return v;
 }
-function helm_parseHelmMatch(name, raw) {
+function parseHelmMatch(name, raw) {
     const v = raw.trim() || 'app-version';
     if (v !== 'app-version' && v !== 'chart-version') {
-        throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).');
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).');
     }
     return v;
 }
 /** A Go duration as helm's --timeout takes it (5m, 300s, 1h30m); default 5m. */
-function helm_parseHelmTimeout(name, raw) {
+function parseHelmTimeout(name, raw) {
     const v = raw.trim() || '5m';
     if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
-        throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
     }
     return v;
 }
 /** `v1.2.3` -> `1.2.3`; undefined when it is not a semantic version. */
 function normaliseVersion(raw) {
     const v = raw.trim().replace(/^[vV](?=\d)/, '');
-    return v !== '' && semver.valid(v) !== null && !/^[=\s]/.test(v) ? v : undefined;
+    return v !== '' && semver_default().valid(v) !== null && !/^[=\s]/.test(v) ? v : undefined;
 }
 /**
  * The chart version in helm's `<name>-<version>` (`acme-app-1.2.3` -> `1.2.3`). Chart
@@ -37304,11 +38552,11 @@ class HelmTarget {
         // checked again here: each of these ends up in helm's argument vector
         this.options = {
             ...options,
-            release: helm_parseReleaseName('release', options.release),
-            namespace: helm_parseNamespace('namespace', options.namespace ?? '') || undefined,
-            timeout: helm_parseHelmTimeout('helm-timeout', options.timeout)
+            release: parseReleaseName('release', options.release),
+            namespace: parseNamespace('namespace', options.namespace ?? '') || undefined,
+            timeout: parseHelmTimeout('helm-timeout', options.timeout)
         };
-        this.match = helm_parseHelmMatch('helm-match', options.match);
+        this.match = parseHelmMatch('helm-match', options.match);
         this.channel = options.channel ?? HELM_CHANNEL;
         this.exec = options.exec ?? execHelm;
         this.helm = options.helmPath || 'helm';
@@ -37344,7 +38592,7 @@ class HelmTarget {
         }
         catch (e) {
             const message = e instanceof Error ? e.message : String(e);
-            throw new RollbackError(`Could not run ${this.helm}: ${firstLine(message)}`, /Unable to locate executable/.test(message)
+            throw new errors/* RollbackError */.ZS(`Could not run ${this.helm}: ${firstLine(message)}`, /Unable to locate executable/.test(message)
                 ? 'install helm on the runner before this step (for example with azure/setup-helm), or give the path to the helm binary.'
                 : 'check that the helm binary can be run on this runner.');
         }
@@ -37355,7 +38603,7 @@ class HelmTarget {
             throw this.explain(r, 'reading the history of');
         const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`);
         if (!Array.isArray(rows) || !rows.every(isHistoryEntry)) {
-            throw new RegistryError(`helm history ${this.options.release} -o json printed something other than helm's history rows: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
+            throw new errors/* RegistryError */.gl(`helm history ${this.options.release} -o json printed something other than helm's history rows: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
         }
         return rows
             .map((row) => ({ ...row, version: this.versionOf(row) }))
@@ -37370,7 +38618,7 @@ class HelmTarget {
             throw this.explain(r, 'reading the status of');
         const release = parseJson(r.stdout, `helm status ${this.options.release} -o json`);
         if (release?.name !== this.options.release || typeof release.info?.status !== 'string') {
-            throw new RegistryError(`helm status ${this.options.release} -o json did not describe the release: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
+            throw new errors/* RegistryError */.gl(`helm status ${this.options.release} -o json did not describe the release: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
         }
     }
     async inspect() {
@@ -37410,7 +38658,7 @@ class HelmTarget {
             const lastGood = history.slice(0, i + 1).findLast((e) => RESTORABLE.has(e.status));
             const tried = history.slice(i + 1);
             const candidates = [...tried, ...(lastGood ? [lastGood] : [])].map((e) => e.version).filter((v) => v !== undefined);
-            const holder = candidates.sort(semver.rcompare)[0];
+            const holder = candidates.sort((semver_default()).rcompare)[0];
             if (warn) {
                 this.options.log.warning(`${this.label}: the latest revision ${latest.revision} (${latest.version ?? latest.app_version}) failed (${JSON.stringify(firstLine(latest.description))})` +
                     (lastGood ? `; the last good revision is ${lastGood.revision} (${lastGood.version ?? lastGood.app_version}, ${lastGood.status})` : '; no earlier revision is deployed or superseded') +
@@ -37453,7 +38701,7 @@ class HelmTarget {
         const ours = OUR_DESCRIPTION.exec(latest.description);
         const current = currentRevision(history);
         const verb = latest.status.replace('pending-', '');
-        throw new RegistryError(`${this.label} is locked by a ${latest.status} (revision ${latest.revision}, ${this.what} ${latest.version ?? (latest.app_version || '?')}` +
+        throw new errors/* RegistryError */.gl(`${this.label} is locked by a ${latest.status} (revision ${latest.revision}, ${this.what} ${latest.version ?? (latest.app_version || '?')}` +
             `${latest.updated ? `, started ${latest.updated}` : ''}${ours ? `, by an earlier release-rollback run${ours[1] ? ` for incident ${ours[1]}` : ''} that did not finish` : ''}): nothing was rolled back.`, `wait for the ${verb} to finish, then re-run. If no helm process is running any more (a cancelled job leaves the release stuck in ${latest.status}), ` +
             `free it by hand${current ? ` with \`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\` (revision ${current.revision} is the last deployed one)` : ''} and re-run.`, undefined, 'HELM_PENDING');
     }
@@ -37473,23 +38721,23 @@ class HelmTarget {
             .map(([v, info]) => `${v} (revision ${info.revision})`)
             .join(', ');
         if (request.rollbackVersion === 'current' && this.holder === undefined) {
-            throw new InputError('rollback-version', `is current, but ${this.label} holds no version: its history is ${holds}.`, 'give the version to roll back explicitly.');
+            throw new errors/* InputError */.dz('rollback-version', `is current, but ${this.label} holds no version: its history is ${holds}.`, 'give the version to roll back explicitly.');
         }
         // the same gate runRollback applies next, on the same state: when it skips, so do we
-        const gate = circuitBreaker(state, this.channel, request.rollbackVersion, request);
+        const gate = (0,plan/* circuitBreaker */.sL)(state, this.channel, request.rollbackVersion, request);
         if (!gate.proceed)
             return;
         const bad = gate.rollbackVersion;
         if (!(bad in state.versions)) {
-            throw new InputError('rollback-version', `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`, `give the ${this.what} of a revision in the history${this.match === 'app-version' ? ', or set helm-match: chart-version if you gave a chart version' : ', or set helm-match: app-version if you gave an app version'}.`);
+            throw new errors/* InputError */.dz('rollback-version', `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`, `give the ${this.what} of a revision in the history${this.match === 'app-version' ? ', or set helm-match: chart-version if you gave a chart version' : ', or set helm-match: app-version if you gave an app version'}.`);
         }
         const restore = request.restoreVersion;
         if (restore !== undefined && restore !== this.holder && state.versions[restore]?.revision === undefined) {
             const failedOnly = restore in state.versions;
-            throw new InputError('restore-version', `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned('an older revision of it')}`.trim(), `give a restore-version the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`);
+            throw new errors/* InputError */.dz('restore-version', `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned('an older revision of it')}`.trim(), `give a restore-version the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`);
         }
-        if (restore === undefined && semver.valid(bad) !== null && lastKnownGood(state, bad, this.channel) === undefined) {
-            throw new InputError('restore-version', `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned('older revisions')}`, 'give the version to restore explicitly, or deploy it with helm upgrade instead.');
+        if (restore === undefined && semver_default().valid(bad) !== null && (0,plan/* lastKnownGood */.zf)(state, bad, this.channel) === undefined) {
+            throw new errors/* InputError */.dz('restore-version', `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned('older revisions')}`, 'give the version to restore explicitly, or deploy it with helm upgrade instead.');
         }
     }
     /** The incident id for the rollback description (see HelmTargetOptions.request). */
@@ -37498,7 +38746,7 @@ class HelmTarget {
             return this.options.incidentId;
         const request = this.options.request;
         const bad = this.badVersion();
-        return request && bad !== undefined ? incidentId(request.packageName, channel, bad, restoreVersion) : undefined;
+        return request && bad !== undefined ? (0,plan/* incidentId */._3)(request.packageName, channel, bad, restoreVersion) : undefined;
     }
     /** The version being rolled back, as the plan has it ('current' is what inspect() saw). */
     badVersion() {
@@ -37519,7 +38767,7 @@ class HelmTarget {
         const seenRevision = this.seenRevision;
         // the history write() read back after the rollback: the guard's read-back, not read twice
         let readBack;
-        const { outcome, state } = await guardedWrite({
+        const { outcome, state } = await (0,guard/* guardedWrite */.m)({
             what: `rolling ${this.label} back to ${version}`,
             channel,
             wanted: version,
@@ -37544,7 +38792,7 @@ class HelmTarget {
             },
             policy: NO_RETRY,
             log: this.options.log,
-            explain: (e) => new RegistryError(`Rolling ${this.label} back failed: ${e instanceof Error ? e.message : String(e)}.`, 'check the release with helm history and re-run.')
+            explain: (e) => new errors/* RegistryError */.gl(`Rolling ${this.label} back failed: ${e instanceof Error ? e.message : String(e)}.`, 'check the release with helm history and re-run.')
         });
         const latest = state.at(-1);
         if (outcome === 'already' && latest) {
@@ -37564,7 +38812,7 @@ class HelmTarget {
         const latest = before.at(-1);
         const target = before.findLast((e) => e.version === version && RESTORABLE.has(e.status) && e.revision > 0);
         if (!target) {
-            throw new RegistryError(`${this.label} has no deployed or superseded revision with ${this.what} ${version} to roll back to: its history is ${summarise(before)}. ` +
+            throw new errors/* RegistryError */.gl(`${this.label} has no deployed or superseded revision with ${this.what} ${version} to roll back to: its history is ${summarise(before)}. ` +
                 `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so it may have been pruned.`, `deploy ${version} with helm upgrade instead, or roll back to a version the history still holds.`);
         }
         const bad = this.badVersion() ?? this.holderOf(before, false);
@@ -37599,32 +38847,32 @@ class HelmTarget {
         }
         if (isNew) {
             const still = currentRevision(after);
-            throw new RegistryError(`helm rollback of ${this.options.release} to revision ${target.revision} (${version}) did not succeed: the new revision ${created.revision} is ${created.status} (${JSON.stringify(firstLine(created.description))})` +
+            throw new errors/* RegistryError */.gl(`helm rollback of ${this.options.release} to revision ${target.revision} (${version}) did not succeed: the new revision ${created.revision} is ${created.status} (${JSON.stringify(firstLine(created.description))})` +
                 `${r.exitCode !== 0 ? `; helm said: ${helmError(r.stderr)}` : ''}.`, `see why the workloads did not become ready (kubectl get pods and events${this.where ? ` in ${this.options.namespace}` : ''}); ` +
                 `${still ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. ` : ''}` +
                 `Re-run to try the rollback again, with a longer helm-timeout (now ${this.options.timeout}) if they only needed more time.`, undefined, 'HELM_ROLLBACK_FAILED');
         }
         if (r.exitCode !== 0)
             throw this.explain(r, 'rolling back');
-        throw new RegistryError(`helm rollback of ${this.options.release} to revision ${target.revision} exited 0, but its history shows no new revision (latest: ${created ? `${created.revision} ${created.status}` : 'none'}).`, 'check the release with helm history and re-run.');
+        throw new errors/* RegistryError */.gl(`helm rollback of ${this.options.release} to revision ${target.revision} exited 0, but its history shows no new revision (latest: ${created ? `${created.revision} ${created.status}` : 'none'}).`, 'check the release with helm history and re-run.');
     }
     /** Turns helm's stderr into an error that says what to do. */
     explain(r, doing) {
         const message = helmError(r.stderr) || `exit code ${r.exitCode}`;
         const release = this.options.release;
         if (/release: not found/.test(message)) {
-            return new InputError('release', `Helm release ${release} was not found${this.where || " in the kubeconfig context's namespace"}.`, `check the release and namespace inputs (\`helm list${this.options.namespace ? ` -n ${this.options.namespace}` : ' --all-namespaces'}\` lists the releases).`);
+            return new errors/* InputError */.dz('release', `Helm release ${release} was not found${this.where || " in the kubeconfig context's namespace"}.`, `check the release and namespace inputs (\`helm list${this.options.namespace ? ` -n ${this.options.namespace}` : ' --all-namespaces'}\` lists the releases).`);
         }
         if (/Kubernetes cluster unreachable/i.test(message)) {
-            return new InputError('kubeconfig', `helm cannot reach the cluster (${message}).`, 'check that the kubeconfig secret names the right cluster and that this runner can reach its API server (a private cluster needs a self-hosted runner or a tunnel).');
+            return new errors/* InputError */.dz('kubeconfig', `helm cannot reach the cluster (${message}).`, 'check that the kubeconfig secret names the right cluster and that this runner can reach its API server (a private cluster needs a self-hosted runner or a tunnel).');
         }
         if (/forbidden|unauthorized|must be logged in|provide credentials|token has expired|certificate/i.test(message)) {
-            return new InputError('kubeconfig', `the cluster refused helm's credentials or their permissions (${message}).`, `the kubeconfig's user must be able to read and write helm's release records (Secrets named sh.helm.release.v1.${release}.v*${this.where}) and to update the chart's resources; check the RBAC bound to it and that its token has not expired.`);
+            return new errors/* InputError */.dz('kubeconfig', `the cluster refused helm's credentials or their permissions (${message}).`, `the kubeconfig's user must be able to read and write helm's release records (Secrets named sh.helm.release.v1.${release}.v*${this.where}) and to update the chart's resources; check the RBAC bound to it and that its token has not expired.`);
         }
         if (/unknown (shorthand )?flag/.test(message)) {
-            return new RegistryError(`This helm does not know a flag the rollback needs (${message}).`, 'use helm 3.x or newer.');
+            return new errors/* RegistryError */.gl(`This helm does not know a flag the rollback needs (${message}).`, 'use helm 3.x or newer.');
         }
-        return new RegistryError(`${doing.charAt(0).toUpperCase()}${doing.slice(1)} ${this.label} failed: ${message}.`, "see helm's message; a re-run is safe.", undefined, `HELM_EXIT_${r.exitCode}`);
+        return new errors/* RegistryError */.gl(`${doing.charAt(0).toUpperCase()}${doing.slice(1)} ${this.label} failed: ${message}.`, "see helm's message; a re-run is safe.", undefined, `HELM_EXIT_${r.exitCode}`);
     }
 }
 /** The revision helm treats as current: the newest `deployed` one. */
@@ -37665,7 +38913,7 @@ function parseJson(text, command) {
         return JSON.parse(text);
     }
     catch {
-        throw new RegistryError(`${command} did not print JSON: ${firstLine(text) || '(nothing)'}`, 'use helm 3 or newer as the helm binary.');
+        throw new errors/* RegistryError */.gl(`${command} did not print JSON: ${firstLine(text) || '(nothing)'}`, 'use helm 3 or newer as the helm binary.');
     }
 }
 /** The `Error: ...` line helm prints (warnings on stderr are skipped). */
@@ -37685,1336 +38933,259 @@ function quote(a) {
     return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-
-
-
-
-const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
-const DEFAULT_DEPRECATION_MESSAGE = '{version} was rolled back: {reason}. Use {restore} instead.';
-const MAX_REASON_LENGTH = 1000;
-const PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'];
-const TARGETS = ['npm', 'docker', 'helm'];
-function parseBoolean(name, raw, fallback) {
-    const v = raw.trim();
-    if (v === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(v))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(v))
-        return false;
-    throw new errors/* InputError */.dz(name, `"${v}" is not a boolean.`, `use true or false.`);
-}
-/** A version as the user typed it: `v1.2.3` is accepted and normalised to `1.2.3`. */
-function parseVersion(name, raw) {
-    const v = raw.trim().replace(/^[vV](?=\d)/, '');
-    if (v.length > 256 || semver_default().valid(v) === null) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`, `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`);
-    }
-    return v;
-}
-/** An ISO-8601 time with a zone (as GitHub's run_started_at), normalised to UTC. */
-function parsePublishedAfter(name, raw) {
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN;
-    if (Number.isNaN(ms)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
-    }
-    return new Date(ms).toISOString();
-}
-/** A full commit SHA (40 hex, any case), normalised to lower case; undefined when empty. */
-function parseCommit(name, raw) {
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (!/^[0-9a-fA-F]{40}$/.test(v)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
-    }
-    return v.toLowerCase();
-}
-/**
- * Text that goes into the deprecation message, the issue, the report and the logs: no C0
- * or C1 control characters (tab and newline excepted), no DEL, and no bidirectional
- * controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which can hide or
- * reorder what a reader sees. A Windows line end (CRLF) is read as a newline.
- */
-function checkPlainText(name, raw, what) {
-    const text = raw.replace(/\r\n/g, '\n');
-    // eslint-disable-next-line no-control-regex
-    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text);
-    const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text);
-    const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi);
-    if (found) {
-        const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-        throw new errors/* InputError */.dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
-    }
-    return text;
-}
-function parseStrategy(name, raw, target) {
-    const v = (raw.trim() || 'retag').toLowerCase();
-    if (v !== 'retag' && v !== 'republish')
-        throw new errors/* InputError */.dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
-    if (v === 'republish' && target !== 'npm')
-        throw new errors/* InputError */.dz(name, `republish is for npm packages, not target: ${target}.`, 'use strategy: retag.');
-    return v;
-}
-function parseTarget(name, raw) {
-    const v = (raw.trim() || 'npm').toLowerCase();
-    if (!TARGETS.includes(v))
-        throw new errors/* InputError */.dz(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`);
-    return v;
-}
-/** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */
-function parseTag(name, raw) {
-    const tag = raw.trim();
-    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).');
-    }
-    return tag;
-}
-/** A dist-tag: URL-safe, and not something npm would read as a version range. */
-function parseChannel(name, raw) {
-    const tag = raw.trim();
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
-    }
-    if (semver_default().validRange(tag) !== null) {
-        throw new errors/* InputError */.dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in rollback-version and restore-version.`);
-    }
-    return tag;
-}
-function parseReason(name, raw) {
-    const reason = raw.trim();
-    if (reason === '') {
-        throw new errors/* InputError */.dz(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.');
-    }
-    if (reason.length > MAX_REASON_LENGTH) {
-        throw new errors/* InputError */.dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
-    }
-    return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs');
-}
-function parsePackageName(name, raw) {
-    const pkg = raw.trim();
-    const result = lib_default()(pkg);
-    if (pkg === '' || !result.validForOldPackages) {
-        const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ');
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`, 'give the package name exactly as published, such as acme-widget or @acme/widget.');
-    }
-    return pkg;
-}
-function parseRegistry(name, raw) {
-    const value = raw.trim() || DEFAULT_REGISTRY;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new errors/* InputError */.dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        throw new errors/* InputError */.dz(name, 'must not carry credentials, a query or a fragment.', 'pass the token in npm-token and give the bare registry URL.');
-    }
-    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-    if (url.protocol === 'http:' && !loopback) {
-        throw new errors/* InputError */.dz(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.');
-    }
-    if (!url.pathname.endsWith('/'))
-        url.pathname += '/';
-    return url.toString();
-}
-function parseDeprecationMessage(name, raw) {
-    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') || DEFAULT_DEPRECATION_MESSAGE;
-    for (const m of template.matchAll(/\{([^}]*)\}/g)) {
-        if (!PLACEHOLDERS.includes(m[1])) {
-            throw new errors/* InputError */.dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
-        }
-    }
-    return template;
-}
-/** Fills the deprecation template; whitespace is folded so the message stays one line. */
-function renderDeprecationMessage(template, values) {
-    return template
-        .replace(/\{(version|restore|channel|reason)\}/g, (_, k) => values[k])
-        .replace(/\s+/g, ' ')
-        .trim();
-}
-/**
- * The npm workspaces of the repository (package.json `workspaces`, an array or
- * `{ packages: [...] }` of globs), leaving out private packages, which are never published.
- */
-function workspacePackages(dir) {
-    let root;
-    try {
-        root = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, 'package.json'), 'utf8'));
-    }
-    catch {
-        throw new errors/* InputError */.dz('packages', `is workspaces, but ${(0,external_node_path_.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
-    }
-    const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? []);
-    if (globs.length === 0)
-        throw new errors/* InputError */.dz('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
-    const names = [];
-    for (const g of globs) {
-        for (const found of (0,external_node_fs_.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
-            try {
-                const manifest = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, found), 'utf8'));
-                if (manifest.name && !manifest.private)
-                    names.push(parsePackageName('packages', manifest.name));
-            }
-            catch (e) {
-                if (e instanceof errors/* InputError */.dz)
-                    throw e;
-            }
-        }
-    }
-    const unique = [...new Set(names)].sort();
-    if (unique.length === 0)
-        throw new errors/* InputError */.dz('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
-    return unique;
-}
-/** The package's name from package.json in the workspace, for the `package` default. */
-function packageNameFromWorkspace(dir) {
-    const file = (0,external_node_path_.join)(dir, 'package.json');
-    let text;
-    try {
-        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
-    }
-    catch {
-        throw new errors/* InputError */.dz('package', `is not set and there is no package.json in ${dir}.`, 'set the package input, or check out the repository before this step.');
-    }
-    let name;
-    try {
-        name = JSON.parse(text).name;
-    }
-    catch {
-        throw new errors/* InputError */.dz('package', `is not set and ${file} is not valid JSON.`, 'set the package input.');
-    }
-    if (typeof name !== 'string' || name === '') {
-        throw new errors/* InputError */.dz('package', `is not set and ${file} has no name.`, 'set the package input.');
-    }
-    return name;
-}
-/**
- * Parses and validates every input before anything touches a registry.
- * `env` supplies the workspace folder and the NODE_AUTH_TOKEN fallback (what
- * actions/setup-node users already have).
- */
-function readInputs(get, env = process.env) {
-    const rollbackRaw = get('rollback-version');
-    if (rollbackRaw.trim() === '') {
-        throw new errors/* InputError */.dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
-    }
-    const current = rollbackRaw.trim().toLowerCase() === 'current';
-    const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw);
-    const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
-    if (current && publishedAfter === undefined) {
-        throw new errors/* InputError */.dz('published-after', 'is required with rollback-version: current.', 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
-    }
-    // the release's identity: they guard an exact version as well as `current`
-    const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
-    if (publishedAfter !== undefined && publishedBefore !== undefined && Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
-        throw new errors/* InputError */.dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, "pass the time the release run ended (the failed run's updated_at) as published-before, and the time it started (run_started_at) as published-after.");
-    }
-    const releaseCommit = parseCommit('release-commit', get('release-commit'));
-    const restoreRaw = get('restore-version');
-    const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
-    if (restoreVersion === rollbackVersion) {
-        throw new errors/* InputError */.dz('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.');
-    }
-    const target = parseTarget('target', get('target'));
-    // a Helm release has one channel: its deployed revision
-    const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : target === 'helm' ? HELM_CHANNEL : parseTag('channel', get('channel') || 'latest');
-    const reason = parseReason('reason', get('reason'));
-    // what is rolled back: the npm package(s), the image, or the Helm release
-    let packageName;
-    let packageNames;
-    let fromWorkspaces = false;
-    if (target === 'docker') {
-        if (get('image').trim() === '')
-            throw new errors/* InputError */.dz('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
-        packageName = parseImage(get('image')).name;
-    }
-    else if (target === 'helm') {
-        // namespace/release: same-named releases in two namespaces are two incidents
-        if (get('release').trim() === '')
-            throw new errors/* InputError */.dz('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
-        packageName = `${helm_parseNamespace('namespace', get('namespace')) || 'default'}/${helm_parseReleaseName('release', get('release'))}`;
-    }
-    else {
-        const packagesRaw = get('packages').trim();
-        const packageRaw = get('package');
-        const workspace = env.GITHUB_WORKSPACE || process.cwd();
-        if (packagesRaw === 'workspaces') {
-            packageNames = workspacePackages(workspace);
-            fromWorkspaces = true;
-        }
-        else {
-            const listed = [...new Set([packagesRaw, packageRaw].join('\n').split(/[,\n]/).map((p) => p.trim()).filter(Boolean))];
-            packageNames = listed.length > 0 ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p)) : [parsePackageName('package', packageNameFromWorkspace(workspace))];
-        }
-        if (packageNames.length > 100)
-            throw new errors/* InputError */.dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
-        packageName = packageNames[0];
-    }
-    const registry = target === 'npm' ? parseRegistry('registry', get('registry')) : '';
-    const dryRun = parseBoolean('dry-run', get('dry-run'), false);
-    const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
-    if (/\s/.test(tokenRaw)) {
-        throw new errors/* InputError */.dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
-    }
-    const npmToken = tokenRaw === '' ? undefined : tokenRaw;
-    if (npmToken === undefined && !dryRun && target === 'npm') {
-        throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', 'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.');
-    }
-    return {
-        target,
-        packageNames: packageNames ?? [packageName],
-        fromWorkspaces,
-        partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
-        strategy: parseStrategy('strategy', get('strategy'), target),
-        rollbackVersion,
-        publishedAfter,
-        publishedBefore,
-        releaseCommit,
-        restoreVersion,
-        channel,
-        reason,
-        packageName,
-        registry,
-        npmToken,
-        // container tags and Helm releases have no deprecation
-        deprecate: target === 'npm' && parseBoolean('deprecate', get('deprecate'), true),
-        deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
-        dryRun,
-        force: parseBoolean('force', get('force'), false)
-    };
-}
-function parseList(raw) {
-    return [...new Set(raw.split(/[,\n]/).map((s) => s.trim()).filter(Boolean))];
-}
-function readGitHubInputs(get, env = process.env) {
-    const createIssue = parseBoolean('create-issue', get('create-issue'), true);
-    const commitReport = parseBoolean('commit-report', get('commit-report'), true);
-    const labels = parseList(get('issue-labels') || 'rollback');
-    for (const label of labels) {
-        if (label.length > 50)
-            throw new errors/* InputError */.dz('issue-labels', `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`, 'use shorter label names.');
-    }
-    if (createIssue && labels.length === 0) {
-        throw new errors/* InputError */.dz('issue-labels', 'is empty.', 'keep at least one label (default rollback): a re-run finds the tracking issue again by it.');
-    }
-    const assignees = parseList(get('issue-assignees')).map((a) => a.replace(/^@/, ''));
-    for (const a of assignees) {
-        if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(a)) {
-            throw new errors/* InputError */.dz('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.');
-        }
-    }
-    const reportDir = (0,render/* parseReportDir */.rv)('report-dir', get('report-dir') || 'incidents');
-    const branchRaw = get('report-branch').trim();
-    if (branchRaw && (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
-        throw new errors/* InputError */.dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
-    }
-    const severityRaw = (get('severity') || 'high').trim().toLowerCase();
-    if (!incident/* SEVERITIES */.o.includes(severityRaw)) {
-        throw new errors/* InputError */.dz('severity', `"${severityRaw.slice(0, 40)}" is not a severity.`, `use one of ${incident/* SEVERITIES */.o.join(', ')}.`);
-    }
-    const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
-    if ((createIssue || commitReport) && token === undefined) {
-        throw new errors/* InputError */.dz('github-token', 'is empty, and the tracking issue and incident report need it.', 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.');
-    }
-    if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
-        throw new errors/* InputError */.dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', 'run it in a workflow, or set create-issue: false and commit-report: false.');
-    }
-    return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw };
-}
-function readDockerInputs(get) {
-    const tagPrefix = get('tag-prefix').trim();
-    if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
-        throw new InputError('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.');
-    }
-    const username = get('registry-username').trim() || undefined;
-    const password = get('registry-password').trim() || undefined;
-    if ((username === undefined) !== (password === undefined)) {
-        throw new InputError(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).');
-    }
-    return { image: get('image').trim(), username, password, tagPrefix };
-}
-function readHelmInputs(get) {
-    return {
-        release: parseReleaseName('release', get('release')),
-        namespace: parseNamespace('namespace', get('namespace')) || undefined,
-        match: parseHelmMatch('helm-match', get('helm-match')),
-        timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
-        kubeconfig: get('kubeconfig').trim() || undefined,
-        kubeContext: get('kube-context').trim() || undefined
-    };
-}
-
 
 /***/ }),
 
-/***/ 346:
+/***/ 3986:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   rc: () => (/* binding */ runMultiRollback)
+/* harmony export */   bP: () => (/* binding */ RegistryClient),
+/* harmony export */   lw: () => (/* binding */ escapePackageName)
 /* harmony export */ });
-/* unused harmony export multiIncidentId */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2464);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6527);
-// Many packages, one incident: the several-package view of the one runner (src/run.ts).
-// An all-or-nothing preflight, the channels moved with bounded concurrency before any
-// deprecation, and a package that was rolled back stays rolled back when another fails
-// (status partial), unless partial-ok: false asks for the put-back.
-
-
-
-
-/** One id for the whole incident: every package, the channel and the bad version. */
-function multiIncidentId(names, channel, bad, restore) {
-    return (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .incidentId */ ._3)([...names].sort().join(','), channel, bad, restore ?? 'last-known-good');
-}
-async function runMultiRollback(inputs, targetFor, log, parallel = _run_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_PARALLEL */ .S, preflight) {
-    const names = inputs.packageNames;
-    const base = {
-        incidentId: multiIncidentId(names, inputs.channel, inputs.rollbackVersion, inputs.restoreVersion),
-        channel: inputs.channel,
-        rollbackVersion: inputs.rollbackVersion,
-        warnings: []
-    };
-    const run = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .runIncident */ .a)(inputs, targetFor, log, { parallel, preflight });
-    const problems = run.targets.filter((t) => t.failure?.step === 'preflight');
-    if (problems.length > 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('package', `the preflight found problems in ${problems.length} of ${names.length} packages, so nothing was written:\n${problems.map((p) => `- ${p.name}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(p.failure?.error)}`).join('\n')}`, 'fix each problem (or leave those packages out) and run again; partial-ok does not skip the preflight.');
-    }
-    const packages = run.targets.map((t) => ({
-        name: t.name,
-        ...(t.plan ? { plan: t.plan } : {}),
-        ...(t.before ? { before: t.before } : {}),
-        moved: t.moved,
-        deprecated: t.deprecated,
-        outcome: t.outcome,
-        ...(t.failure ? { error: `${t.failure.step === 'deprecate' ? 'deprecation failed: ' : t.failure.step === 'put-back' ? 'not put back: ' : ''}${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(t.failure.error)}` } : t.skipped ? { error: t.skipped.reason } : {})
-    }));
-    for (const t of run.targets)
-        for (const w of t.warnings)
-            base.warnings.push(`${t.name}: ${w}`);
-    const affected = packages.filter((o) => o.outcome !== 'not-affected');
-    if (affected.length === 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('rollback-version', `no workspace package has version ${inputs.rollbackVersion}.`, 'check the version, or list the packages.');
-    }
-    if (affected.length < packages.length)
-        base.warnings.push(`Left out (no ${inputs.rollbackVersion} published): ${packages.filter((o) => o.outcome === 'not-affected').map((o) => o.name).join(', ')}.`);
-    if (inputs.dryRun)
-        return { ...base, status: 'planned', packages };
-    if (affected.every((o) => o.outcome === 'skipped'))
-        return { ...base, status: 'skipped', packages };
-    const failed = run.targets.filter((t) => t.failure?.step === 'move-tag');
-    if (failed.length > 0 && inputs.partialOk === false) {
-        const notPutBack = run.targets.filter((t) => t.failure?.step === 'put-back');
-        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(f.failure?.error)})`).join('; ')}. ` +
-            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.map((t) => `${t.name} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(t.failure?.error)})`).join('; ')}.`);
-        return {
-            ...base,
-            status: notPutBack.length === 0 ? 'failed' : 'partial',
-            packages,
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS(message, notPutBack.length === 0 ? 'fix the failure and run again, or leave partial-ok at true to keep the packages that succeed.' : 'put those tags back by hand, then run again.')
-        };
-    }
-    const incomplete = affected.filter((o) => o.error && o.outcome !== 'skipped');
-    if (incomplete.length > 0) {
-        const kept = affected.filter((o) => o.outcome === 'rolled-back' || o.outcome === 'already');
-        return {
-            ...base,
-            status: run.wrote ? 'partial' : 'failed',
-            packages,
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS(`${run.wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((o) => `${o.name}: ${o.error}`).join('; ')}.` +
-                (run.wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((o) => o.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.')
-        };
-    }
-    const changed = affected.some((o) => o.moved || o.deprecated);
-    return { ...base, status: changed ? 'completed' : 'already-done', packages };
-}
-
-
-/***/ }),
-
-/***/ 7681:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ resolveNpmConfig)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5756);
-/* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(ini__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4672);
-// Registry and token the way npm finds them: flag, npm_config_registry, the project's
-// .npmrc, the user's ~/.npmrc; a scope's own registry for scoped packages; the token
-// scoped to the registry (//host/path/:_authToken), with ${VAR} expansion as npm does.
-
-
-
-
-
-function readRc(path, env) {
-    let text;
-    try {
-        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
-    }
-    catch {
-        return {};
-    }
-    const raw = (0,ini__WEBPACK_IMPORTED_MODULE_3__.parse)(text);
-    const expanded = {};
-    for (const [k, v] of Object.entries(raw)) {
-        expanded[k] = typeof v === 'string' ? v.replace(/\$\{([^}]+)\}/g, (_, name) => env[name] ?? '') : v;
-    }
-    return expanded;
-}
-function resolveNpmConfig(opts) {
-    const { env, cwd } = opts;
-    const userPath = env.NPM_CONFIG_USERCONFIG || env.npm_config_userconfig || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.HOME || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.npmrc');
-    // later wins: user, then project (npm's order of precedence, project over user)
-    const rc = { ...readRc(userPath, env), ...readRc((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(cwd, '.npmrc'), env) };
-    const scope = opts.packageName?.startsWith('@') ? opts.packageName.split('/')[0] : undefined;
-    const fromRc = (scope && typeof rc[`${scope}:registry`] === 'string' ? rc[`${scope}:registry`] : rc.registry);
-    const registry = opts.registryFlag || env.npm_config_registry || env.NPM_CONFIG_REGISTRY || fromRc || _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_REGISTRY */ .sx;
-    const envToken = (env.NPM_TOKEN || env.NODE_AUTH_TOKEN || '').trim();
-    if (envToken)
-        return { registry, token: envToken, tokenSource: env.NPM_TOKEN ? 'NPM_TOKEN' : 'NODE_AUTH_TOKEN' };
-    // the longest //host/path/ key that is a prefix of the registry URL, as npm matches it
-    let url;
-    try {
-        url = new URL(registry);
-    }
-    catch {
-        return { registry };
-    }
-    const target = `//${url.host}${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}`;
-    let best;
-    for (const [k, v] of Object.entries(rc)) {
-        const m = /^(\/\/.+):_authToken$/.exec(k);
-        if (!m || typeof v !== 'string' || v === '')
-            continue;
-        const prefix = m[1].endsWith('/') ? m[1] : `${m[1]}/`;
-        if (target.startsWith(prefix) && (!best || prefix.length > best.key.length))
-            best = { key: prefix, token: v };
-    }
-    return best ? { registry, token: best.token, tokenSource: `.npmrc (${best.key})` } : { registry };
-}
-
-
-/***/ }),
-
-/***/ 2464:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FP: () => (/* binding */ fixForwardVersion),
-/* harmony export */   II: () => (/* binding */ planRollback),
-/* harmony export */   YA: () => (/* binding */ planIsNoop),
-/* harmony export */   _3: () => (/* binding */ incidentId),
-/* harmony export */   df: () => (/* binding */ describePlan),
-/* harmony export */   sL: () => (/* binding */ circuitBreaker)
-/* harmony export */ });
-/* unused harmony export lastKnownGood */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2088);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_1__);
+/* unused harmony export nerfDart */
+/* harmony import */ var _npmcli_agent__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7995);
+/* harmony import */ var _npmcli_agent__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_npmcli_agent__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5706);
+/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4672);
-// The pure core: from the registry's state and the request, decide what to do.
-// No I/O and no @actions/* here, so every branch of the guard is a plain unit test.
-
-
-
-
-/** A deterministic key for one incident: the same rollback always gets the same id. */
-function incidentId(packageName, channel, bad, restore) {
-    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(JSON.stringify([packageName, channel, bad, restore])).digest('hex');
-    return `rr-${hash.slice(0, 16)}`;
-}
-function prereleaseId(version) {
-    const pre = semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(version);
-    return pre && typeof pre[0] === 'string' ? pre[0] : pre ? '' : undefined;
-}
-/** `1.2.3` for `1.2.3-beta.4`: the stable version a prerelease line leads to. */
-function releaseOf(version) {
-    const p = semver__WEBPACK_IMPORTED_MODULE_1___default().parse(version);
-    return p ? `${p.major}.${p.minor}.${p.patch}` : version;
-}
-/** True when the versions' publish times tell the order: the bad version records one. */
-function byHistory(state, bad) {
-    const t = state.versions[bad]?.publishedAt;
-    return t !== undefined && !Number.isNaN(Date.parse(t));
-}
-/**
- * The last known good version for `bad` on `channel`, among the channel's line: for
- * `latest` (or a stable bad version) the non-deprecated stable versions; for a prerelease
- * channel the non-deprecated versions with the bad one's prerelease identifier (beta,
- * canary, ...).
- *
- * - When the registry's publish times tell (the bad version has `publishedAt`): the highest
- *   of the line **published before the bad one** (a version without a time counts when it
- *   is lower than the bad one). It may be higher than the bad version: 2.1.0 on latest, a
- *   backport 1.9.5 published to latest by mistake, gives 2.1.0. (A version with the same
- *   time as the bad one counts when it is lower.)
- * - Without times: the highest of the line below the bad version.
- *
- * Throws an InputError naming restore-version when the choice would be a stale prerelease:
- * a new prerelease line (3.0.0-beta.0) whose previous line (2.0.0-beta.N) was released as
- * stable (2.0.0 exists), so nobody on the channel should go back to 2.0.0-beta.N.
- */
-function lastKnownGood(state, bad, channel) {
-    const id = channel === 'latest' ? undefined : prereleaseId(bad);
-    const history = byHistory(state, bad);
-    const badAt = history ? Date.parse(state.versions[bad].publishedAt) : NaN;
-    const before = (v, info) => {
-        if (!history)
-            return semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad);
-        const at = info.publishedAt === undefined ? NaN : Date.parse(info.publishedAt);
-        // no time, or the same time as the bad one (order unknown): below it counts
-        return Number.isNaN(at) || at === badAt ? semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad) : at < badAt;
-    };
-    const candidates = Object.entries(state.versions)
-        .filter(([v, info]) => semver__WEBPACK_IMPORTED_MODULE_1___default().valid(v) !== null && v !== bad && !info.deprecated && before(v, info))
-        .map(([v]) => v)
-        .filter((v) => (id === undefined ? semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(v) === null : prereleaseId(v) === id));
-    const chosen = candidates.sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))[0];
-    if (chosen !== undefined && id !== undefined && releaseOf(chosen) !== releaseOf(bad) && releaseOf(chosen) in state.versions) {
-        const line = id === '' ? 'prerelease' : id;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`, `give restore-version explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`);
-    }
-    return chosen;
-}
-function planRollback(req, state) {
-    const bad = req.rollbackVersion;
-    const known = Object.keys(state.versions);
-    const nearest = () => known
-        .filter((k) => semver__WEBPACK_IMPORTED_MODULE_1___default().valid(k))
-        .sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))
-        .slice(0, 5)
-        .join(', ');
-    if (!(bad in state.versions)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry.`, `give a published version (the newest are: ${nearest() || 'none'}).`);
-    }
-    const warnings = [];
-    let restore = req.restoreVersion;
-    let restoreChosen = false;
-    if (restore === undefined) {
-        restore = lastKnownGood(state, bad, req.channel);
-        restoreChosen = true;
-        if (restore === undefined) {
-            const kind = req.channel !== 'latest' && prereleaseId(bad) !== undefined ? `'${prereleaseId(bad)}' prerelease` : 'stable';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad} to restore.`, 'give the version to restore explicitly.');
-        }
-        // chosen by history, it can be higher than the bad version (that is no roll-forward: it
-        // is what the channel held before); a republish would publish its code under a lower number
-        if (req.strategy === 'republish' && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`, `use strategy: retag (the channel goes back to ${restore}), or give restore-version explicitly.`);
-        }
-    }
-    else {
-        if (!(restore in state.versions)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${req.packageName}@${restore} does not exist in the registry.`, `give a published version (the newest are: ${nearest() || 'none'}), or leave it empty to pick the last known good one.`);
-        }
-        if (state.versions[restore].deprecated && !req.force) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`, 'restore a version that is not deprecated, or set force: true to restore it anyway.');
-        }
-        if (semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad) && !req.force) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is higher than the bad version ${bad}: that is a roll-forward, not a rollback.`, 'check the two versions are not swapped, or set force: true.');
-        }
-    }
-    const current = state.distTags[req.channel];
-    // republish: the channel's goal is the fix-forward version carrying the restore version's code
-    const republish = req.strategy === 'republish' ? { version: fixForwardVersion(bad), from: restore } : undefined;
-    const goal = republish?.version ?? restore;
-    let tag;
-    if (republish && current === republish.version && state.versions[current]?.republishOf === bad) {
-        tag = { kind: 'already', to: current };
-    }
-    else if (current === restore && !republish) {
-        tag = { kind: 'already', to: restore };
-    }
-    else if (current === bad) {
-        tag = { kind: 'move', from: current, to: goal };
-    }
-    else if (current !== undefined && semver__WEBPACK_IMPORTED_MODULE_1___default().valid(current) && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(current, bad) && !req.force) {
-        tag = { kind: 'keep-newer', holder: current };
-        warnings.push(`'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. Set force: true to move it back anyway.`);
-    }
-    else if (req.force) {
-        tag = { kind: 'move', from: current, to: goal };
-        warnings.push(`force: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`);
-    }
-    else {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', current === undefined
-            ? `the dist-tag '${req.channel}' does not exist on ${req.packageName}.`
-            : `'${req.channel}' holds ${current}, which is neither the bad version ${bad} nor the restore version ${restore}: someone may have moved it already.`, `check rollback-version and channel (the tags are: ${Object.entries(state.distTags)
-            .map(([t, v]) => `${t}=${v}`)
-            .join(', ')}), or set force: true to point '${req.channel}' at ${restore} anyway.`);
-    }
-    let deprecation = { kind: 'off' };
-    if (req.deprecate) {
-        const message = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
-            version: bad,
-            restore: goal,
-            channel: req.channel,
-            reason: req.reason
-        });
-        const previous = state.versions[bad].deprecated;
-        deprecation = previous === message ? { kind: 'already', message } : { kind: 'deprecate', message, previous };
-        if (previous && previous !== message) {
-            warnings.push(`${bad} was already deprecated with a different message; it is replaced.`);
-        }
-    }
-    const otherTagsOnBad = Object.entries(state.distTags)
-        .filter(([t, v]) => v === bad && t !== req.channel)
-        .map(([t]) => t);
-    if (otherTagsOnBad.length > 0) {
-        warnings.push(`Other dist-tags still point at the bad version ${bad}: ${otherTagsOnBad.join(', ')}. Roll those back too (one run per channel).`);
-    }
-    return {
-        packageName: req.packageName,
-        channel: req.channel,
-        rollbackVersion: bad,
-        restoreVersion: restore,
-        restoreChosen,
-        previousVersion: current,
-        tag,
-        deprecation,
-        otherTagsOnBad,
-        warnings,
-        incidentId: incidentId(req.packageName, req.channel, bad, restore),
-        ...(republish ? { republish } : {})
-    };
-}
-/** True when the plan writes nothing. */
-function planIsNoop(plan) {
-    return plan.tag.kind !== 'move' && plan.deprecation.kind !== 'deprecate';
-}
-/** The plan as lines a person reads (dry-run output, logs). */
-function describePlan(plan) {
-    const lines = [
-        `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`
-    ];
-    const t = plan.tag;
-    if (t.kind === 'move')
-        lines.push(`- move dist-tag '${plan.channel}': ${t.from ?? '(none)'} -> ${t.to}`);
-    if (t.kind === 'already')
-        lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`);
-    if (t.kind === 'keep-newer')
-        lines.push(`- dist-tag '${plan.channel}' holds the newer ${t.holder}: left as it is`);
-    const d = plan.deprecation;
-    if (d.kind === 'deprecate')
-        lines.push(`- deprecate ${plan.rollbackVersion}: "${d.message}"`);
-    if (d.kind === 'already')
-        lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`);
-    if (d.kind === 'off')
-        lines.push(`- deprecation is off (deprecate: false)`);
-    return lines;
-}
-/**
- * The circuit breaker for automation: resolves `current` to what the channel holds (a
- * version we republished stands for the bad one it replaced), then lets the rollback
- * proceed only when that version is the release that failed:
- *
- * - published after `publishedAfter` and at or before `publishedBefore` (each when given);
- * - built from `releaseCommit`, when given and the version records its commit; a version
- *   that records none is judged by the time window alone, and the gate says so in `warnings`.
- *
- * Otherwise it returns `proceed: false` with the reason (nothing is rolled back; a re-run
- * after the rollback lands here too). The same checks guard an exact version when given.
- * A time window on a version that records no publish time cannot be checked: that is an
- * InputError (naming rollback-version for `current`), never a skip that would repeat forever.
- *
- * `guard` may be the publishedAfter time alone (the older form). Pure: no I/O.
- */
-function circuitBreaker(state, channel, requested, guard, more = {}) {
-    const g = typeof guard === 'string' ? { ...more, publishedAfter: guard } : { ...more, ...guard };
-    const { publishedAfter, publishedBefore } = g;
-    const releaseCommit = g.releaseCommit?.toLowerCase();
-    const holder = state.distTags[channel];
-    const current = requested === 'current';
-    let version = requested;
-    if (current) {
-        if (holder === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, 'check the channel input.');
-        }
-        // a version we republished stands for the bad one it replaced: never roll it back in turn
-        version = state.versions[holder]?.republishOf ?? holder;
-    }
-    if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined)
-        return { proceed: true, rollbackVersion: version };
-    if (!(version in state.versions))
-        return { proceed: true, rollbackVersion: version }; // planning names the unknown version
-    const info = state.versions[version];
-    const subject = current ? `'${channel}' holds ${version}` : `${state.name}@${version}`;
-    const verdict = current ? 'it did not come from the release that failed, so nothing was rolled back.' : 'it is not the release named by the inputs, so nothing was rolled back.';
-    const warnings = [];
-    // 1. the commit: proof when the version records one
-    if (releaseCommit !== undefined) {
-        const commit = info.commit?.toLowerCase();
-        if (commit !== undefined && commit !== releaseCommit) {
-            return { proceed: false, holder, reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (release-commit): ${verdict}` };
-        }
-        if (commit === undefined) {
-            warnings.push(publishedAfter === undefined && publishedBefore === undefined
-                ? `${state.name}@${version} records no commit, so release-commit could not be compared; it is rolled back because rollback-version names it.`
-                : `${state.name}@${version} records no commit, so release-commit could not be compared; it was identified by its publish time alone.`);
-        }
-    }
-    // 2. the time window
-    if (publishedAfter !== undefined || publishedBefore !== undefined) {
-        const publishedAt = info.publishedAt;
-        const at = publishedAt === undefined ? NaN : Date.parse(publishedAt);
-        if (publishedAt === undefined || Number.isNaN(at)) {
-            if (current) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so it can never be shown to come from the release that failed.`, `give the exact version to roll back instead of current, once you have checked that ${version} is the bad one.`);
-            }
-            const input = publishedAfter !== undefined ? 'published-after' : 'published-before';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `cannot be checked: the target records no publish time for ${state.name}@${version}.`, `leave published-after and published-before empty (rollback-version already names the version${releaseCommit !== undefined ? '; release-commit still guards it' : ''}).`);
-        }
-        if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) {
-            return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}` };
-        }
-        if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
-            return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}` };
-        }
-    }
-    return warnings.length > 0 ? { proceed: true, rollbackVersion: version, warnings } : { proceed: true, rollbackVersion: version };
-}
-/**
- * The version a fix-forward republish gets: the next one above the bad version on the
- * same line, so that every range that let the bad version in (`^1.2.0`, `~1.2.3`,
- * `>=1.2.3`) prefers it, and updaters that never downgrade still move onto it.
- *
- * - a stable bad version gets the next patch: `1.2.3` -> `1.2.4`;
- * - a prerelease gets the next prerelease of the same line: `2.0.0-beta.3` ->
- *   `2.0.0-beta.4`, `2.0.0-rc` -> `2.0.0-rc.0` (semver's `prerelease` increment; it never
- *   leaves the prerelease line, so `2.0.0` itself stays free for the real release).
- *
- * Build metadata is dropped (`1.2.3+build.5` -> `1.2.4`). Throws on an invalid version.
- */
-function fixForwardVersion(bad) {
-    const parsed = semver__WEBPACK_IMPORTED_MODULE_1___default().parse(bad);
-    if (!parsed)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `'${bad}' is not a valid semver version.`, 'give the exact version to roll back, such as 1.2.3.');
-    const next = parsed.prerelease.length > 0 ? semver__WEBPACK_IMPORTED_MODULE_1___default().inc(parsed.version, 'prerelease') : semver__WEBPACK_IMPORTED_MODULE_1___default().inc(parsed.version, 'patch');
-    /* c8 ignore next */
-    if (!next)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `cannot compute the version after '${bad}'.`, 'give a valid semver version.');
-    return next;
-}
-
-
-/***/ }),
-
-/***/ 9809:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ic: () => (/* binding */ describeFailure),
-/* harmony export */   bD: () => (/* binding */ withRetry),
-/* harmony export */   c2: () => (/* binding */ statusOf),
-/* harmony export */   r3: () => (/* binding */ isRetryable),
-/* harmony export */   rM: () => (/* binding */ nextDelay),
-/* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
-/* harmony export */   yy: () => (/* binding */ sleep)
-/* harmony export */ });
-/* unused harmony exports retryAfterMs, writeThenConfirm */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-
-const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, deadlineMs: 120_000 };
-function statusOf(e) {
-    return e?.statusCode;
-}
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR']);
-function isRetryable(e) {
-    const err = e;
-    if (!err || typeof err !== 'object')
-        return false;
-    if (err.code === 'EOTP')
-        return false;
-    const status = err.statusCode;
-    if (status !== undefined)
-        return status === 408 || status === 429 || (status >= 500 && status <= 599);
-    return (err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system';
-}
-/** Retry-After in ms (seconds or an HTTP date), when the error carries one. */
-function retryAfterMs(e, now = Date.now()) {
-    const headers = e?.headers;
-    if (!headers)
-        return undefined;
-    const raw = headers['retry-after'];
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    if (!value)
-        return undefined;
-    if (/^\d+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/**
- * The wait before attempt `attempt + 1`, or undefined when no further attempt may be made
- * (attempts used up, Retry-After longer than allowed, or the deadline would pass).
- */
-function nextDelay(policy, attempt, error, startedAt, now = Date.now()) {
-    if (attempt >= policy.attempts)
-        return undefined;
-    const asked = retryAfterMs(error, now);
-    if (asked !== undefined && asked > policy.maxDelayMs)
-        return undefined;
-    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    const delay = asked ?? backoff;
-    if (now + delay - startedAt > policy.deadlineMs)
-        return undefined;
-    return delay;
-}
-/** Runs `fn`, retrying retryable failures within the policy. */
-async function withRetry(what, fn, policy, log) {
-    const startedAt = Date.now();
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
-        }
-        catch (e) {
-            const delay = isRetryable(e) ? nextDelay(policy, attempt, e, startedAt) : undefined;
-            if (delay === undefined)
-                throw e;
-            log.warning(`${what} failed (${describeFailure(e)}); retrying in ${Math.round(delay / 100) / 10} s (attempt ${attempt + 1} of ${policy.attempts}).`);
-            await sleep(delay);
-        }
-    }
-}
-function describeFailure(e) {
-    const err = e;
-    if (err?.statusCode)
-        return `HTTP ${err.statusCode}`;
-    return err?.code ?? err?.message ?? String(e);
-}
-/**
- * Writes, then decides from the target's state rather than from the status code: a write
- * that answered an error but took effect counts as done; one that answered OK but did not
- * take effect is tried again within the policy. Errors the caller raised on purpose
- * (RollbackError) pass through; other failures go through `explain`.
- */
-async function writeThenConfirm(what, write, confirm, options) {
-    const { policy, log, explain } = options;
-    const startedAt = Date.now();
-    for (let attempt = 1;; attempt++) {
-        let failure;
-        try {
-            await write();
-        }
-        catch (e) {
-            if (e instanceof RollbackError)
-                throw e;
-            failure = e;
-        }
-        if (await confirm()) {
-            if (failure)
-                log.warning(`${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`);
-            return 'written';
-        }
-        const retryable = failure === undefined || isRetryable(failure) || options.alsoRetry?.(failure) === true;
-        const delay = retryable ? nextDelay(policy, attempt, failure, startedAt) : undefined;
-        if (delay === undefined) {
-            if (failure)
-                throw explain(failure);
-            throw new RegistryError(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
-        }
-        log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
-        await sleep(delay);
-    }
-}
-
-
-/***/ }),
-
-/***/ 3123:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   e: () => (/* binding */ runRollback)
-/* harmony export */ });
-/* unused harmony export rolledBack */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2464);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6527);
-// One package's view of the one runner (src/run.ts): the result the single-target
-// summary, outputs and bookkeeping read. Knows nothing of GitHub Actions.
-
-
-
-/** For callers that expect a rollback: throws when the circuit breaker skipped it. */
-function rolledBack(r) {
-    if (r.status === 'skipped')
-        throw new Error(`expected a rollback, but it was skipped: ${r.reason}`);
-    return r;
-}
-/**
- * `preflight` runs beside the first read (other checks that must pass before any write,
- * such as the GitHub token's access to the repository). Throws for failures before any
- * write (the status is then `failed`).
- */
-async function runRollback(inputs, target, log, preflight) {
-    const run = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .runIncident */ .a)({ ...inputs, packageNames: [inputs.packageName] }, () => target, log, { preflight });
-    const r = run.targets[0];
-    if (r.failure?.step === 'preflight')
-        throw r.failure.error;
-    if (r.skipped) {
-        log.info(`Skipped: ${r.skipped.reason}`);
-        return { status: 'skipped', reason: r.skipped.reason, packageName: inputs.packageName, channel: inputs.channel, ...(r.skipped.holder !== undefined ? { holder: r.skipped.holder } : {}) };
-    }
-    const plan = r.plan;
-    const result = {
-        status: 'completed',
-        targetKind: target.kind,
-        plan,
-        before: r.before,
-        after: r.after,
-        moved: r.moved,
-        deprecated: r.deprecated,
-        ...(plan.republish ? { republished: r.republished } : {}),
-        steps: r.steps,
-        warnings: [...run.warnings, ...r.warnings]
-    };
-    if (inputs.dryRun) {
-        result.status = 'planned';
-        return result;
-    }
-    if (r.failure?.step === 'move-tag') {
-        // nothing took effect (a fix-forward publish that did is a partial rollback)
-        if (!r.republished)
-            throw r.failure.error;
-        result.status = 'partial';
-        result.error = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM([`${plan.republish?.version} is published`], [`pointing '${plan.channel}' at it`], r.failure.error);
-        return result;
-    }
-    if (r.failure?.step === 'deprecate') {
-        const done = plan.tag.kind === 'keep-newer' ? [`'${plan.channel}' is on ${plan.tag.holder}`] : [`'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`];
-        result.status = 'partial';
-        result.error = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM(done, [`deprecating ${plan.rollbackVersion}`], r.failure.error);
-        return result;
-    }
-    result.status = (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planIsNoop */ .YA)(plan) || (!result.moved && !result.deprecated) ? 'already-done' : 'completed';
-    if (result.warnings.length > 0)
-        log.debug(`Warnings: ${result.warnings.map(_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ).join(' | ')}`);
-    return result;
-}
-
-
-/***/ }),
-
-/***/ 6527:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  S: () => (/* binding */ DEFAULT_PARALLEL),
-  a: () => (/* binding */ runIncident)
-});
-
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-// EXTERNAL MODULE: ./src/guard.ts
-var guard = __nccwpck_require__(578);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/plan.ts
-var src_plan = __nccwpck_require__(2464);
-;// CONCATENATED MODULE: ./src/util.ts
-// Small helpers every layer may use; imports nothing of the project.
-/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i], i);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-    return results;
-}
-/** The first line of a (server's) message, at most 300 characters. */
-function firstLine(s) {
-    return s.split('\n')[0].slice(0, 300);
-}
-
-;// CONCATENATED MODULE: ./src/run.ts
-// The one runner: one incident (one bad version on one channel) across N targets; one
-// package is N = 1. Preflight every target, restore every channel, then retire; every
-// write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
-
-
-
-
-
-const DEFAULT_PARALLEL = 4;
-const now = () => new Date().toISOString();
-/**
- * Runs the incident. Failures are recorded per target, never thrown, except a failed
- * `preflight` (checks beside the first reads that must pass before any write).
- */
-async function runIncident(req, targetFor, log, options = {}) {
-    const parallel = options.parallel ?? DEFAULT_PARALLEL;
-    const several = req.packageNames.length > 1;
-    const runs = req.packageNames.map((name) => ({ name, label: several ? `${name}: ` : '', target: targetFor(name), moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }));
-    const warnings = [];
-    // 1. preflight: every target read, its token checked and its rollback planned before
-    // anything is written (the token against every target, not only the first). The plan
-    // read may guard the first write only when nothing else answered after it.
-    let answers = 0;
-    const counted = (p) => p?.finally(() => answers++);
-    const lastAnswer = new Map();
-    await Promise.all([
-        counted(options.preflight?.()),
-        mapLimit(runs, parallel, async (r) => {
-            try {
-                const [before] = await Promise.all([r.target.inspect().finally(() => lastAnswer.set(r, ++answers)), counted(req.dryRun ? undefined : r.target.checkAccess())]);
-                r.before = before;
-                if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
-                    r.outcome = 'not-affected';
-                    return;
-                }
-                const gate = (0,src_plan/* circuitBreaker */.sL)(before, req.channel, req.rollbackVersion, req);
-                if (!gate.proceed) {
-                    r.outcome = 'skipped';
-                    r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
-                    return;
-                }
-                // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-                const plan = (0,src_plan/* planRollback */.II)({ ...req, packageName: r.name, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
-                if (plan.republish && !r.target.republish)
-                    throw new errors/* InputError */.dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
-                r.plan = plan;
-                r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
-                r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
-                r.steps.push({ step: 'plan', outcome: 'done', detail: (0,src_plan/* describePlan */.df)(plan).join(' '), at: now() });
-            }
-            catch (e) {
-                r.outcome = 'failed';
-                r.failure = { step: 'preflight', error: e };
-            }
-        })
-    ]);
-    const planned = runs.filter((r) => r.plan !== undefined);
-    for (const r of runs)
-        if (runs.length > 1 || lastAnswer.get(r) !== answers)
-            r.target.forget?.();
-    for (const r of planned) {
-        for (const line of (0,src_plan/* describePlan */.df)(r.plan))
-            log.info(line);
-        for (const w of r.warnings)
-            log.warning(w);
-    }
-    if (runs.some((r) => r.failure) || req.dryRun || planned.length === 0) {
-        if (req.dryRun) {
-            for (const r of planned) {
-                const plan = r.plan;
-                r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
-                r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
-            }
-            if (!runs.some((r) => r.failure))
-                log.info('Dry run: nothing was written.');
-        }
-        return { targets: runs, warnings, wrote: false };
-    }
-    // 2. restore: every channel, before any deprecation
-    await mapLimit(planned, parallel, (r) => restore(r, log));
-    const failed = planned.filter((r) => r.failure);
-    if (failed.length > 0 && req.partialOk === false && planned.length > 1) {
-        // asked for: put back what this run moved, but only where the channel still holds what it wrote
-        for (const r of planned)
-            r.target.forget?.();
-        await mapLimit(planned.filter((r) => r.moved), parallel, (r) => putBack(r, req, log));
-        return { targets: runs, warnings, wrote: runs.some((r) => r.moved || r.outcome === 'put-back' || r.failure?.step === 'put-back') };
-    }
-    // 3. retire: for every target whose channel is safe (with several, the others' writes
-    // were awaited since each one's read-back: it reads again)
-    if (planned.length > 1)
-        for (const r of planned)
-            r.target.forget?.();
-    await mapLimit(planned.filter((r) => !r.failure), parallel, (r) => retire(r, log));
-    for (const r of planned)
-        for (const a of r.target.anomalies?.() ?? [])
-            r.warnings.push(a);
-    return { targets: runs, warnings, wrote: runs.some((r) => r.moved || r.deprecated) };
-}
-async function restore(r, log) {
-    const plan = r.plan;
-    const after = r.after;
-    const label = r.label;
-    if (plan.tag.kind !== 'move') {
-        const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.restoreVersion}` : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
-        r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
-        r.outcome = 'already';
-        log.info(`✔ ${label}${detail}: not moved.`);
-        return;
-    }
-    const expected = plan.tag.from;
-    try {
-        if (plan.republish) {
-            const target = r.target;
-            const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected });
-            let moved = p.outcome === 'published';
-            if (p.channelHolds !== p.version)
-                moved = (await r.target.pointChannel(plan.channel, p.version, expected)) === 'written' || moved;
-            r.moved = moved;
-            r.republished = p.outcome === 'published';
-            after.distTags[plan.channel] = p.version;
-            r.steps.push({ step: 'move-tag', outcome: moved ? 'done' : 'already', detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`, at: now() });
-            log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
-        }
-        else {
-            const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected);
-            r.moved = outcome === 'written';
-            after.distTags[plan.channel] = plan.restoreVersion;
-            r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() });
-            log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${plan.restoreVersion} (read back from the registry).`);
-        }
-        r.outcome = r.moved ? 'rolled-back' : 'already';
-    }
-    catch (e) {
-        if (e instanceof guard/* ChannelMovedError */.N && (await movedToNewerFix(r, e, log)))
-            return;
-        r.outcome = 'failed';
-        r.failure = { step: 'move-tag', error: e };
-        r.steps.push({ step: 'move-tag', outcome: 'failed', detail: (0,errors/* errorMessage */.gJ)(e), at: now() });
-        log.warning(`✖ ${label}${(0,errors/* errorMessage */.gJ)(e)}`);
-    }
-}
-/**
- * The channel moved while the rollback ran. A newer version that is not deprecated (a fix
- * published meanwhile) is kept, as the planner keeps one it sees: the channel is safe and
- * the bad version is still retired. Anything else stops this target.
- */
-async function movedToNewerFix(r, e, log) {
-    const plan = r.plan;
-    const holder = e.holder;
-    if (holder === undefined || !semver_default().valid(holder) || !semver_default().gt(holder, plan.rollbackVersion))
-        return false;
-    let fresh;
-    try {
-        fresh = await r.target.inspect();
-    }
-    catch {
-        return false;
-    }
-    if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated)
-        return false;
-    const message = `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
-    r.plan = { ...plan, tag: { kind: 'keep-newer', holder } };
-    r.after.distTags[plan.channel] = holder;
-    r.outcome = 'already';
-    r.warnings.push(message);
-    r.steps.push({ step: 'move-tag', outcome: 'skipped', detail: message, at: now() });
-    log.warning(`${r.label}${message}`);
-    return true;
-}
-async function putBack(r, req, log) {
-    const plan = r.plan;
-    const previous = plan.previousVersion;
-    const wrote = plan.republish?.version ?? plan.restoreVersion;
-    try {
-        if (previous === undefined)
-            throw new errors/* RollbackError */.ZS(`'${req.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${req.channel}).`);
-        await r.target.pointChannel(req.channel, previous, wrote);
-        r.moved = false;
-        r.outcome = 'put-back';
-        log.info(`↩ ${r.name}: '${req.channel}' put back to ${previous}`);
-    }
-    catch (e) {
-        r.failure = { step: 'put-back', error: e };
-        log.warning(`✖ ${r.name}: not put back: ${(0,errors/* errorMessage */.gJ)(e)}`);
-    }
-}
-async function retire(r, log) {
-    const plan = r.plan;
-    const after = r.after;
-    if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
-        r.steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() });
-        return;
-    }
-    // the message tells users to use this version: it must exist and not be deprecated when written
-    const names = plan.republish?.version ?? plan.restoreVersion;
-    try {
-        const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names);
-        r.deprecated = outcome === 'written';
-        after.deprecated = plan.deprecation.message;
-        r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: plan.deprecation.message, at: now() });
-        log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`);
-    }
-    catch (e) {
-        r.failure = { step: 'deprecate', error: e };
-        r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,errors/* errorMessage */.gJ)(e), at: now() });
-        log.warning(`✖ ${r.label}deprecation failed: ${(0,errors/* errorMessage */.gJ)(e)}`);
-    }
-}
-
-
-/***/ }),
-
-/***/ 4123:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   JL: () => (/* binding */ NpmTarget),
-/* harmony export */   lw: () => (/* binding */ escapePackageName),
-/* harmony export */   vN: () => (/* binding */ nerfDart)
-/* harmony export */ });
-/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5706);
-/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(578);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9809);
-/* harmony import */ var _republish_note_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7855);
-// The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
-// client: registry auth scoping, proxies and CA settings behave as they do for npm).
 
 
 
 
-
-/** `@scope/name` -> `@scope%2fname`, as npm-package-arg escapes it. */
-function escapePackageName(name) {
-    return name.replace('/', '%2f');
-}
 /** The registry key npm scopes a token to: `//host[:port]/path/`. */
 function nerfDart(registry) {
     const url = new URL(registry);
     return `//${url.host}${url.pathname}`;
 }
+/** `@scope/name` -> `@scope%2fname`, as npm-package-arg escapes it. */
+function escapePackageName(name) {
+    return name.replace('/', '%2f');
+}
+/** Thrown by the agent for a hop it refuses; the client turns it into a RegistryError. */
+class OffOriginHop extends Error {
+    target;
+    code = 'EOFFORIGIN';
+    constructor(target) {
+        super(`a request to the registry was redirected to ${target}, another origin: not followed`);
+        this.target = target;
+        this.name = 'OffOriginHop';
+    }
+}
+/** One request's view of where it went: the agent fills it in, the client reads it. */
+class OriginGuard {
+    registryOrigin;
+    mode;
+    agentOptions;
+    /** the first origin other than the registry's a tarball download went to */
+    elsewhere;
+    constructor(registryOrigin, mode, agentOptions) {
+        this.registryOrigin = registryOrigin;
+        this.mode = mode;
+        this.agentOptions = agentOptions;
+    }
+    /** minipass-fetch calls this with the URL of each request (first one and every redirect hop) before opening it. */
+    agent = (url) => {
+        const target = new URL(String(url.href ?? url));
+        const elsewhere = target.origin !== this.registryOrigin;
+        if (elsewhere && this.mode === 'api')
+            throw new OffOriginHop(target.origin);
+        // the agent make-fetch-happen would have used for this URL (it caches them by options)
+        const agent = (0,_npmcli_agent__WEBPACK_IMPORTED_MODULE_0__.getAgent)(target.href, this.agentOptions);
+        if (!elsewhere)
+            return agent;
+        this.elsewhere ??= target.origin;
+        return withoutAuthorization(agent);
+    };
+}
+/**
+ * The same agent, except that a request it is given leaves without an `authorization`
+ * header. addRequest runs inside ClientRequest's constructor, before the headers are
+ * written (@npmcli/agent sets `connection` there the same way); everything else is the
+ * real agent's, bound to it.
+ */
+function withoutAuthorization(agent) {
+    return new Proxy(agent, {
+        get(target, key) {
+            if (key === 'addRequest') {
+                return (req, options) => {
+                    req.removeHeader('authorization');
+                    return target.addRequest(req, options);
+                };
+            }
+            const value = Reflect.get(target, key, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+        }
+    });
+}
+/** The registry calls of one registry and token, all through the origin guard. */
+class RegistryClient {
+    o;
+    origin;
+    constructor(o) {
+        this.o = o;
+        this.origin = new URL(o.registry).origin;
+    }
+    /** npm-registry-fetch options for one request (npm.ts and republish.ts used to build these each). */
+    options(command, extra, guard, o = {}) {
+        const { registry, token, userAgent } = this.o;
+        return {
+            registry,
+            // the token is scoped to the registry (npm's nerf-dart key); the guard keeps it on its origin
+            ...(token && o.token !== false ? { [`${nerfDart(registry)}:_authToken`]: token } : {}),
+            retry: { retries: 0 },
+            timeout: this.timeout(o.transfer),
+            preferOnline: true,
+            fullMetadata: true,
+            npmCommand: command,
+            userAgent: userAgent ?? 'release-rollback',
+            headers: { 'cache-control': 'no-cache' },
+            ...extra,
+            agent: guard.agent
+        };
+    }
+    /**
+     * What make-fetch-happen passes getAgent for npm-registry-fetch's defaults (maxSockets
+     * 12, strict TLS, NOPROXY, `timeout` as the idle timeout), so the agent is the same one.
+     */
+    guard(mode, transfer = false) {
+        return new OriginGuard(this.origin, mode, { maxSockets: 12, timeout: this.timeout(transfer), rejectUnauthorized: true, noProxy: process.env.NOPROXY });
+    }
+    timeout(transfer = false) {
+        return transfer ? Math.max(this.o.timeoutMs ?? 30_000, 120_000) : (this.o.timeoutMs ?? 30_000);
+    }
+    /** A refused hop as the error the caller shows; anything else unchanged. */
+    refused(e, method, path) {
+        if (!(e instanceof OffOriginHop))
+            return e;
+        const { registry } = this.o;
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`, `if the registry has moved to ${e.target}, set the registry input (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`, undefined, e.code);
+    }
+    /** GET a registry path (`/name?write=true`, `/-/whoami`), parsed as JSON. */
+    async json(path, command, extra = {}) {
+        try {
+            return (await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default().json(path, this.options(command, extra, this.guard('api'))));
+        }
+        catch (e) {
+            throw this.refused(e, String(extra.method ?? 'GET'), path);
+        }
+    }
+    /** A write to a registry path; the answer's body is not read. */
+    async write(path, command, extra) {
+        try {
+            await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(path, this.options(command, { ...extra, ignoreBody: true }, this.guard('api')));
+        }
+        catch (e) {
+            throw this.refused(e, String(extra.method ?? 'PUT'), path);
+        }
+    }
+    /** libnpmpublish's publish (one PUT of the package document, tarball attached), guarded the same way. */
+    async publish(manifest, tarball, extra) {
+        // loaded only when a run publishes (strategy: republish), as republish.ts itself is;
+        // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
+        const { publish: publishPackage } = await __nccwpck_require__.e(/* import() */ 319).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8319, 23));
+        try {
+            await publishPackage(manifest, tarball, { ...this.options('publish', {}, this.guard('api', true), { transfer: true }), ...extra });
+        }
+        catch (e) {
+            throw this.refused(e, 'PUT', `/${escapePackageName(String(manifest.name))}`);
+        }
+    }
+    /**
+     * GET a full URL (a tarball named by the packument). The token goes with it only on the
+     * registry's origin; a URL or redirect hop elsewhere goes without it. `what` names the
+     * download in errors ("the tarball of name@1.2.3").
+     */
+    async download(url, what) {
+        const guard = this.guard('tarball', true);
+        const onOrigin = new URL(url).origin === this.origin;
+        try {
+            const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(url, this.options('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, guard, { transfer: true, token: onOrigin }));
+            return Buffer.from(await res.arrayBuffer());
+        }
+        catch (e) {
+            const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e);
+            if (guard.elsewhere && (status === 401 || status === 403 || status === 404)) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`, `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use strategy: retag.`, status, e.code);
+            }
+            throw e;
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 7855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ NOTE_KEY),
+/* harmony export */   k: () => (/* binding */ noteOf)
+/* harmony export */ });
+// The mark a republished version carries (tiny on purpose: every registry read uses it,
+// while the republish code itself is loaded only when strategy: republish runs).
+/** The package.json (and registry manifest) field that marks a republished version. */
+const NOTE_KEY = 'releaseRollback';
+/** The note a manifest carries, when it carries a well-formed one. */
+function noteOf(manifest) {
+    const note = manifest?.[NOTE_KEY];
+    if (!note || typeof note !== 'object')
+        return undefined;
+    const { rollbackOf, restoredFrom, incidentId } = note;
+    if (typeof rollbackOf !== 'string' || typeof restoredFrom !== 'string' || typeof incidentId !== 'string')
+        return undefined;
+    return { rollbackOf, restoredFrom, incidentId };
+}
+
+
+/***/ }),
+
+/***/ 8363:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  T: () => (/* binding */ createTargets)
+});
+
+// UNUSED EXPORTS: createTarget
+
+// EXTERNAL MODULE: ./src/inputs.ts
+var src_inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/targets/docker.ts
+var docker = __nccwpck_require__(1740);
+// EXTERNAL MODULE: ./src/targets/helm.ts + 5 modules
+var helm = __nccwpck_require__(3629);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/guard.ts
+var guard = __nccwpck_require__(578);
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(9809);
+// EXTERNAL MODULE: ./src/targets/npm-fetch.ts
+var npm_fetch = __nccwpck_require__(3986);
+// EXTERNAL MODULE: ./src/targets/republish-note.ts
+var republish_note = __nccwpck_require__(7855);
+;// CONCATENATED MODULE: ./src/targets/npm.ts
+// The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
+// client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
+// of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
+
+
+
+
+
+
 class NpmTarget {
     options;
     kind = 'npm';
     label;
     retry;
     escaped;
+    client;
     /**
      * The newest read of the package document, while it may still guard a write: the
      * runner calls forget() as soon as it awaits anything else, so this is only ever a read
@@ -39025,29 +39196,15 @@ class NpmTarget {
     constructor(options) {
         this.options = options;
         this.label = `npm package ${options.packageName} on ${options.registry}`;
-        this.retry = options.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_RETRY */ .vI;
-        this.escaped = escapePackageName(options.packageName);
-    }
-    fetchOptions(command, extra = {}) {
-        const { registry, token, timeoutMs, userAgent } = this.options;
-        return {
-            registry,
-            // the token goes to this registry only, never to another host a response names
-            ...(token ? { [`${nerfDart(registry)}:_authToken`]: token } : {}),
-            retry: { retries: 0 },
-            timeout: timeoutMs ?? 30_000,
-            preferOnline: true,
-            fullMetadata: true,
-            npmCommand: command,
-            userAgent: userAgent ?? 'release-rollback',
-            headers: { 'cache-control': 'no-cache' },
-            ...extra
-        };
+        this.retry = options.retry ?? retry/* DEFAULT_RETRY */.vI;
+        this.escaped = (0,npm_fetch/* escapePackageName */.lw)(options.packageName);
+        // the token goes to this registry's origin only, never to another one a response names
+        this.client = new npm_fetch/* RegistryClient */.bP(options);
     }
     async readPackument() {
-        const doc = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .withRetry */ .bD)(`reading ${this.options.packageName}`, () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default().json(`/${this.escaped}?write=true`, this.fetchOptions('view')), this.retry, this.options.log).catch((e) => {
-            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e) === 404) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).');
+        const doc = await (0,retry/* withRetry */.bD)(`reading ${this.options.packageName}`, () => this.client.json(`/${this.escaped}?write=true`, 'view'), this.retry, this.options.log).catch((e) => {
+            if ((0,retry/* statusOf */.c2)(e) === 404) {
+                throw new errors/* InputError */.dz('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).');
             }
             throw this.explain(e, 'read');
         });
@@ -39081,7 +39238,7 @@ class NpmTarget {
         const pkg = this.options.packageName;
         const access = collaborators?.[who];
         if (collaborators !== undefined && access !== 'read-write' && access !== 'write') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('npm-token', `the token's user ${who} ${access ? `has only ${access} access to` : 'is not a collaborator of'} ${pkg} on ${this.options.registry}, so it cannot move its dist-tags or deprecate it.`, `use a token of a maintainer of ${pkg} (npm access list collaborators ${pkg}), or leave ${pkg} out of this rollback.`);
+            throw new errors/* InputError */.dz('npm-token', `the token's user ${who} ${access ? `has only ${access} access to` : 'is not a collaborator of'} ${pkg} on ${this.options.registry}, so it cannot move its dist-tags or deprecate it.`, `use a token of a maintainer of ${pkg} (npm access list collaborators ${pkg}), or leave ${pkg} out of this rollback.`);
         }
     }
     /** The token's user name; undefined when the registry has no whoami (404, 405). */
@@ -39098,34 +39255,37 @@ class NpmTarget {
     async askWhoami() {
         let who;
         try {
-            who = (await (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .withRetry */ .bD)('checking the token', () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default().json('/-/whoami', this.fetchOptions('whoami')), this.retry, this.options.log));
+            who = await (0,retry/* withRetry */.bD)('checking the token', () => this.client.json('/-/whoami', 'whoami'), this.retry, this.options.log);
         }
         catch (e) {
-            const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e);
+            // a redirect to another origin (refused, the token not sent) says the registry is not where it is configured
+            if (e instanceof errors/* RegistryError */.gl)
+                throw e;
+            const status = (0,retry/* statusOf */.c2)(e);
             // a registry without /-/whoami (404, 405) says nothing about the token: the writes will
             if (status === 401 || status === 403 || e.code === 'EOTP') {
                 const explained = this.explain(e, 'write');
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.');
+                throw new errors/* InputError */.dz('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.');
             }
             return undefined;
         }
         // like `npm whoami`: an answer without a user name means the token was not recognised
         if (typeof who?.username !== 'string' || who.username === '') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('npm-token', `${this.options.registry} does not recognise the token (whoami names no user).`, 'check that npm-token holds a current token for this registry, not one for another registry or an expired one.');
+            throw new errors/* InputError */.dz('npm-token', `${this.options.registry} does not recognise the token (whoami names no user).`, 'check that npm-token holds a current token for this registry, not one for another registry or an expired one.');
         }
         return who.username;
     }
     /** user -> access level, where the registry lists them; undefined when it does not say. */
     async collaborators() {
         try {
-            const list = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default().json(`/-/package/${this.escaped}/collaborators`, this.fetchOptions('access'));
+            const list = await this.client.json(`/-/package/${this.escaped}/collaborators`, 'access');
             if (!list || typeof list !== 'object' || Array.isArray(list))
                 return undefined;
             const entries = Object.entries(list).filter((e) => typeof e[1] === 'string');
             return entries.length > 0 ? Object.fromEntries(entries) : undefined;
         }
         catch (e) {
-            this.options.log.debug(`${this.options.registry} does not list the collaborators of ${this.options.packageName} (${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e) ?? 'no answer'}); the writes will show whether the token may change it.`);
+            this.options.log.debug(`${this.options.registry} does not list the collaborators of ${this.options.packageName} (${e instanceof errors/* RegistryError */.gl ? e.message : ((0,retry/* statusOf */.c2)(e) ?? 'no answer')}); the writes will show whether the token may change it.`);
             return undefined;
         }
     }
@@ -39134,7 +39294,7 @@ class NpmTarget {
         this.forget();
         const { packageName, registry, token, log, timeoutMs, userAgent } = this.options;
         // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
-        const { republish } = await Promise.all(/* import() */[__nccwpck_require__.e(463), __nccwpck_require__.e(266)]).then(__nccwpck_require__.bind(__nccwpck_require__, 266));
+        const { republish } = await Promise.all(/* import() */[__nccwpck_require__.e(697), __nccwpck_require__.e(266)]).then(__nccwpck_require__.bind(__nccwpck_require__, 266));
         return republish({ packageName, registry, token, log, retry: this.retry, timeoutMs, userAgent, ...args });
     }
     async inspect() {
@@ -39143,7 +39303,7 @@ class NpmTarget {
     }
     async pointChannel(channel, version, expected) {
         const tags = (d) => d['dist-tags'] ?? {};
-        const { outcome, state } = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_2__/* .guardedWrite */ .m)({
+        const { outcome, state } = await (0,guard/* guardedWrite */.m)({
             what: `moving dist-tag '${channel}' to ${version}`,
             channel,
             wanted: version,
@@ -39154,12 +39314,11 @@ class NpmTarget {
             isDone: (d) => tags(d)[channel] === version,
             isExpected: (d) => tags(d)[channel] === expected,
             write: async () => {
-                await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default()(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, this.fetchOptions('dist-tag', {
+                await this.client.write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
                     method: 'PUT',
                     body: JSON.stringify(version),
-                    headers: { 'content-type': 'application/json' },
-                    ignoreBody: true
-                }));
+                    headers: { 'content-type': 'application/json' }
+                });
             },
             ...this.guardOptions()
         });
@@ -39178,7 +39337,7 @@ class NpmTarget {
     async retire(version, message, names) {
         const pkg = this.options.packageName;
         let sent;
-        const { outcome, state } = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_2__/* .guardedWrite */ .m)({
+        const { outcome, state } = await (0,guard/* guardedWrite */.m)({
             what: `deprecating ${version}`,
             channel: `${version}'s deprecation`,
             wanted: message,
@@ -39191,7 +39350,7 @@ class NpmTarget {
                 if (names !== undefined) {
                     const named = d.versions?.[names];
                     if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {
-                        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`The deprecation of ${pkg}@${version} would tell users to use ${names}, which ${named ? 'is deprecated itself' : 'does not exist'} on the registry now: nothing was deprecated.`, `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`);
+                        throw new errors/* RegistryError */.gl(`The deprecation of ${pkg}@${version} would tell users to use ${names}, which ${named ? 'is deprecated itself' : 'does not exist'} on the registry now: nothing was deprecated.`, `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`);
                     }
                 }
                 return true;
@@ -39199,7 +39358,7 @@ class NpmTarget {
             write: async (doc) => {
                 this.versionOf(doc, version).deprecated = message;
                 sent = structuredClone(doc);
-                await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default()(`/${this.escaped}`, this.fetchOptions('deprecate', { method: 'PUT', body: doc, ignoreBody: true }));
+                await this.client.write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc });
             },
             ...this.guardOptions()
         });
@@ -39210,7 +39369,7 @@ class NpmTarget {
     versionOf(doc, version) {
         const entry = doc.versions?.[version];
         if (!entry)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${this.options.packageName}@${version} vanished from the registry while rolling back.`, 'check whether it was unpublished.');
+            throw new errors/* RegistryError */.gl(`${this.options.packageName}@${version} vanished from the registry while rolling back.`, 'check whether it was unpublished.');
         return entry;
     }
     /** After a document PUT: everything but our own change must read back as it was sent. */
@@ -39247,11 +39406,11 @@ class NpmTarget {
         this.options.log.warning(note);
     }
     guardOptions() {
-        return { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write'), alsoRetry: (e) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e) === 409 };
+        return { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write'), alsoRetry: (e) => (0,retry/* statusOf */.c2)(e) === 409 };
     }
     /** Turns a registry failure into an error that says what to do. Never includes the token. */
     explain(e, kind) {
-        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl)
+        if (e instanceof errors/* RegistryError */.gl)
             return e;
         const err = e;
         const status = err.statusCode;
@@ -39259,22 +39418,22 @@ class NpmTarget {
         const where = this.options.registry;
         const oidc = 'OIDC trusted publishing tokens can only publish: they cannot move dist-tags or deprecate.';
         if (err.code === 'EOTP') {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token). ${oidc}`, status, err.code);
+            return new errors/* RegistryError */.gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token). ${oidc}`, status, err.code);
         }
         if (status === 401) {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where} rejected the token (401 Unauthorized).`, `check that npm-token holds a current token for this registry (not expired or revoked). ${oidc}`, status, err.code);
+            return new errors/* RegistryError */.gl(`${where} rejected the token (401 Unauthorized).`, `check that npm-token holds a current token for this registry (not expired or revoked). ${oidc}`, status, err.code);
         }
         if (status === 403) {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where} refused to let this token change ${pkg} (403 Forbidden).`, `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication". ${oidc}`, status, err.code);
+            return new errors/* RegistryError */.gl(`${where} refused to let this token change ${pkg} (403 Forbidden).`, `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication". ${oidc}`, status, err.code);
         }
         if (status === 404 && kind === 'read') {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${pkg} was not found on ${where} (404).`, 'check the package input and the registry input (a private package also needs a token that can read it).', status, err.code);
+            return new errors/* RegistryError */.gl(`${pkg} was not found on ${where} (404).`, 'check the package input and the registry input (a private package also needs a token that can read it).', status, err.code);
         }
         if (status === 404) {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, 'check npm-token has write access to the package.', status, err.code);
+            return new errors/* RegistryError */.gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, 'check npm-token has write access to the package.', status, err.code);
         }
         const detail = status ? `HTTP ${status}` : (err.code ?? 'network error');
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
+        return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
     }
 }
 function firstLine(s) {
@@ -39285,7 +39444,7 @@ function toState(doc) {
     for (const [v, manifest] of Object.entries(doc.versions ?? {})) {
         const d = manifest?.deprecated;
         const t = doc.time?.[v];
-        const note = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_4__/* .noteOf */ .k)(manifest);
+        const note = (0,republish_note/* noteOf */.k)(manifest);
         const gitHead = manifest?.gitHead;
         versions[v] = {
             ...(typeof gitHead === 'string' && /^[0-9a-f]{40}$/i.test(gitHead) ? { commit: gitHead.toLowerCase() } : {}),
@@ -39297,29 +39456,89 @@ function toState(doc) {
     return { name: doc.name, distTags: { ...(doc['dist-tags'] ?? {}) }, versions };
 }
 
+;// CONCATENATED MODULE: ./src/targets/select.ts
+// Builds the adapter the inputs ask for. The rest of the run only sees a Target.
 
-/***/ }),
 
-/***/ 7855:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ NOTE_KEY),
-/* harmony export */   k: () => (/* binding */ noteOf)
-/* harmony export */ });
-// The mark a republished version carries (tiny on purpose: every registry read uses it,
-// while the republish code itself is loaded only when strategy: republish runs).
-/** The package.json (and registry manifest) field that marks a republished version. */
-const NOTE_KEY = 'releaseRollback';
-/** The note a manifest carries, when it carries a well-formed one. */
-function noteOf(manifest) {
-    const note = manifest?.[NOTE_KEY];
-    if (!note || typeof note !== 'object')
-        return undefined;
-    const { rollbackOf, restoredFrom, incidentId } = note;
-    if (typeof rollbackOf !== 'string' || typeof restoredFrom !== 'string' || typeof incidentId !== 'string')
-        return undefined;
-    return { rollbackOf, restoredFrom, incidentId };
+
+/**
+ * Every target of the incident, as the runner takes them, with their extra outputs and
+ * one dispose() for the files they made. One npm package or many share one whoami.
+ */
+function createTargets(inputs, get, log, userAgent, hooks = {}) {
+    const made = (inputs.target ?? 'npm') === 'npm' ? (inputs.packageNames ?? [inputs.packageName]).map((packageName) => ({ packageName })) : [{ packageName: inputs.packageName }];
+    const whoamiCache = new Map();
+    const built = made.map(({ packageName }) => createTarget({ ...inputs, packageName }, get, log, userAgent, { ...hooks, whoamiCache }));
+    return {
+        targets: built.map(({ target }, i) => ({ kind: target.kind, name: made[i].packageName, channel: inputs.channel, target })),
+        extras: built.map((b) => b.extras),
+        dispose: () => {
+            for (const b of built)
+                b.extras.dispose();
+        }
+    };
+}
+function createTarget(inputs, get, log, userAgent, hooks = {}) {
+    if (inputs.target === 'docker') {
+        const d = (0,src_inputs/* readDockerInputs */.qW)(get);
+        const target = new docker/* DockerTarget */.Wi({
+            image: d.image,
+            channels: [inputs.channel],
+            preferVersions: [inputs.restoreVersion, inputs.rollbackVersion].filter((v) => v !== undefined && v !== 'current'),
+            tagPrefix: d.tagPrefix,
+            username: d.username,
+            password: d.password,
+            log,
+            userAgent,
+            setSecret: hooks.setSecret,
+            // plain http only to a registry on this machine (a registry service container on
+            // localhost:5000); loopback traffic never crosses a network
+            allowInsecureLoopback: true
+        });
+        return {
+            target,
+            extras: {
+                outputs: async (restore) => ({
+                    'previous-digest': target.digestBefore(inputs.channel) ?? '',
+                    'restored-digest': restore ? ((await target.digestOf(restore).catch(() => undefined)) ?? '') : ''
+                }),
+                dispose: () => { }
+            }
+        };
+    }
+    if (inputs.target === 'helm') {
+        const h = (0,src_inputs/* readHelmInputs */.gH)(get);
+        // the content is a secret: a private file, written only when helm first runs (a dry
+        // run too: helm reads the history through it) and removed by extras.dispose()
+        const kubeconfig = h.kubeconfig ? new helm/* KubeconfigFile */.oJ(h.kubeconfig) : undefined;
+        const target = new helm/* HelmTarget */.YZ({
+            release: h.release,
+            namespace: h.namespace,
+            match: h.match,
+            timeout: h.timeout,
+            kubeconfig,
+            kubeContext: h.kubeContext,
+            channel: inputs.channel,
+            request: inputs,
+            log
+        });
+        return {
+            target,
+            extras: {
+                outputs: async () => {
+                    const r = target.revisions;
+                    const str = (n) => (n !== undefined ? String(n) : '');
+                    return { 'previous-revision': str(r.previous), 'restored-revision': str(r.target), 'new-revision': str(r.created) };
+                },
+                dispose: () => target.dispose()
+            }
+        };
+    }
+    return {
+        target: new NpmTarget({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent, whoamiCache: hooks.whoamiCache }),
+        extras: { outputs: async () => ({}), dispose: () => { } }
+    };
 }
 
 

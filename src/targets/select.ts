@@ -4,6 +4,7 @@ import type { Logger } from '../retry.js'
 import { DockerTarget } from './docker.js'
 import { HelmTarget, KubeconfigFile } from './helm.js'
 import { NpmTarget } from './npm.js'
+import type { IncidentTarget } from '../run.js'
 import type { Target } from './target.js'
 
 export interface TargetExtras {
@@ -24,6 +25,31 @@ export interface TargetHooks {
    * registry token), so the runner masks them.
    */
   setSecret?: (value: string) => void
+  /** shared by the npm targets of one run: whoami is asked once per registry and token */
+  whoamiCache?: Map<string, Promise<string | undefined>>
+}
+
+/**
+ * Every target of the incident, as the runner takes them, with their extra outputs and
+ * one dispose() for the files they made. One npm package or many share one whoami.
+ */
+export function createTargets(
+  inputs: RollbackInputs,
+  get: InputReader,
+  log: Logger,
+  userAgent: string,
+  hooks: TargetHooks = {}
+): { targets: IncidentTarget[]; extras: TargetExtras[]; dispose: () => void } {
+  const made = (inputs.target ?? 'npm') === 'npm' ? (inputs.packageNames ?? [inputs.packageName]).map((packageName) => ({ packageName })) : [{ packageName: inputs.packageName }]
+  const whoamiCache = new Map<string, Promise<string | undefined>>()
+  const built = made.map(({ packageName }) => createTarget({ ...inputs, packageName }, get, log, userAgent, { ...hooks, whoamiCache }))
+  return {
+    targets: built.map(({ target }, i) => ({ kind: target.kind, name: made[i].packageName, channel: inputs.channel, target })),
+    extras: built.map((b) => b.extras),
+    dispose: () => {
+      for (const b of built) b.extras.dispose()
+    }
+  }
 }
 
 export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logger, userAgent: string, hooks: TargetHooks = {}): { target: Target; extras: TargetExtras } {
@@ -83,7 +109,7 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
     }
   }
   return {
-    target: new NpmTarget({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent }),
+    target: new NpmTarget({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent, whoamiCache: hooks.whoamiCache }),
     extras: { outputs: async () => ({}), dispose: () => {} }
   }
 }
