@@ -475,11 +475,33 @@ export function checkGitHubResponse(method, template, status, body) {
  *   requests: RecordedRequest[],
  *   violations: string[],
  *   failNext: (rule: FailRule) => void,
+ *   releases: ReleasesStandin,
  *   stop: () => Promise<void>
  * }} GitHubStandin
  * @typedef {{ status: number, body?: unknown, headers?: Record<string, string>, raw?: string }} Reply
  * @typedef {{ params: Record<string, string>, query: Record<string, string>, body: any,
  *   accept: string, pathname: string, login: string }} Ctx
+ */
+
+// ---- releases (types; the state and routes are in the `releases` block inside the stand-in) ----
+/**
+ * @typedef {{ id: number, node_id: string, tag_name: string, target_commitish: string,
+ *   name: string | null, body: string | null, draft: boolean, prerelease: boolean,
+ *   immutable: boolean, created_at: string, published_at: string | null,
+ *   updated_at: string | null, author: string, notLatest: boolean }} Release
+ * @typedef {{ tag_name: string, name?: string | null, body?: string | null,
+ *   draft?: boolean, prerelease?: boolean, immutable?: boolean, created_at?: string,
+ *   author?: string, target_commitish?: string,
+ *   make_latest?: 'true' | 'false' | 'legacy' }} ReleaseSeed
+ * @typedef {'tag' | 'latest' | 'get' | 'update'} ReleaseOp
+ * @typedef {{
+ *   list: Release[],
+ *   create: (seed: ReleaseSeed) => Release,
+ *   byTag: (tag: string) => Release | undefined,
+ *   latest: () => Release | undefined,
+ *   makeLatest: (release: Release, value: 'true' | 'false' | 'legacy') => void,
+ *   afterServe: (hook: ((op: ReleaseOp, release: Release | undefined) => void) | undefined) => void
+ * }} ReleasesStandin
  */
 
 /** @param {string | Buffer} data */
@@ -1563,6 +1585,158 @@ export async function startGitHubStandin(options = {}) {
         })
         return { status: 201, body: renderPull(pull, true), headers: { location: `${api()}/pulls/${number}` } }
       }
+    },
+
+    // ---- releases (routes; their state and renderers are in the `releases` block below) ----
+    'GET /repos/{owner}/{repo}/releases/tags/{tag}': {
+      // like GitHub: a draft has no tag yet, so only published releases are found by tag
+      handle: (ctx) => releaseReply('tag', releaseStore.list.find((r) => !r.draft && r.tag_name === ctx.params.tag))
+    },
+
+    'GET /repos/{owner}/{repo}/releases/latest': {
+      handle: () => releaseReply('latest', latestRelease())
+    },
+
+    'GET /repos/{owner}/{repo}/releases/{release_id}': {
+      handle: (ctx) => releaseReply('get', releaseOf(ctx))
+    },
+
+    'PATCH /repos/{owner}/{repo}/releases/{release_id}': {
+      body: ['name', 'body', 'make_latest'],
+      handle: (ctx) => {
+        const release = releaseOf(ctx)
+        if (!release) return releaseReply('update', undefined)
+        const b = ctx.body ?? {}
+        if (b.make_latest === 'true' && !latestEligible(release)) {
+          return validationFailed(
+            [{ resource: 'Release', code: 'custom', field: 'make_latest', message: 'Drafts and prereleases cannot be set as latest.' }]
+          )
+        }
+        if (b.name !== undefined) release.name = b.name
+        if (b.body !== undefined) release.body = b.body
+        // Without make_latest an edit leaves "latest" alone (GitHub's default `true` is for
+        // newly published releases); with it, the repository's explicit choice changes.
+        if (b.make_latest !== undefined) setMakeLatest(release, b.make_latest)
+        release.updated_at = now()
+        return releaseReply('update', release)
+      }
+    }
+  }
+
+  // ---- releases ----------------------------------------------------------------------
+  // GitHub Releases: state, GitHub's "latest" rule, renderers, and the test helpers
+  // exposed as `standin.releases`.
+  /** @type {{ list: Release[], pinnedLatest: number | null, hook: ((op: ReleaseOp, release: Release | undefined) => void) | undefined }} */
+  const releaseStore = { list: [], pinnedLatest: null, hook: undefined }
+
+  /** drafts and prereleases are never "latest" @param {Release} r */
+  const latestEligible = (r) => !r.draft && !r.prerelease
+
+  /**
+   * GitHub's rule: the release explicitly made latest (make_latest "true"), while it is
+   * still a published full release; otherwise the most recently created published full
+   * release that was not opted out with make_latest "false".
+   * @returns {Release | undefined}
+   */
+  const latestRelease = () => {
+    const pinned = releaseStore.list.find((r) => r.id === releaseStore.pinnedLatest)
+    if (pinned && latestEligible(pinned)) return pinned
+    return releaseStore.list
+      .filter((r) => latestEligible(r) && !r.notLatest)
+      .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : b.id - a.id))[0]
+  }
+
+  /** @param {Release} release @param {'true' | 'false' | 'legacy'} value */
+  const setMakeLatest = (release, value) => {
+    if (value === 'true') {
+      releaseStore.pinnedLatest = release.id
+      release.notLatest = false
+    } else if (value === 'false') {
+      release.notLatest = true
+      if (releaseStore.pinnedLatest === release.id) releaseStore.pinnedLatest = null
+    } else {
+      releaseStore.pinnedLatest = null
+      release.notLatest = false
+    }
+  }
+
+  /** @param {Ctx} ctx */
+  const releaseOf = (ctx) => releaseStore.list.find((r) => r.id === Number(ctx.params.release_id))
+
+  /** @param {Release} r */
+  const renderRelease = (r) => {
+    const a = `${api()}/releases/${r.id}`
+    const tag = encodeURIComponent(r.tag_name)
+    return {
+      url: a,
+      html_url: `${WEB}/${fullName}/releases/tag/${tag}`,
+      assets_url: `${a}/assets`,
+      upload_url: `https://uploads.github.com/repos/${fullName}/releases/${r.id}/assets{?name,label}`,
+      tarball_url: r.draft ? null : `${api()}/tarball/${tag}`,
+      zipball_url: r.draft ? null : `${api()}/zipball/${tag}`,
+      id: r.id,
+      node_id: r.node_id,
+      tag_name: r.tag_name,
+      target_commitish: r.target_commitish,
+      name: r.name,
+      body: r.body,
+      draft: r.draft,
+      prerelease: r.prerelease,
+      immutable: r.immutable,
+      created_at: r.created_at,
+      published_at: r.published_at,
+      updated_at: r.updated_at,
+      author: renderUser(r.author),
+      assets: []
+    }
+  }
+
+  /**
+   * The reply for a release route; then the test's hook sees what was served (a hook that
+   * edits the release acts "between this read and the next request").
+   * @param {ReleaseOp} op @param {Release | undefined} release @returns {Reply}
+   */
+  const releaseReply = (op, release) => {
+    const reply = release ? { status: 200, body: renderRelease(release) } : notFound()
+    releaseStore.hook?.(op, release)
+    return reply
+  }
+
+  /** @type {ReleasesStandin} */
+  const releaseTools = {
+    list: releaseStore.list,
+    create(seed) {
+      const releaseId = id()
+      const draft = seed.draft ?? false
+      const at = seed.created_at ?? now()
+      /** @type {Release} */
+      const release = {
+        id: releaseId,
+        node_id: nodeId('RE', releaseId),
+        tag_name: seed.tag_name,
+        target_commitish: seed.target_commitish ?? defaultBranch,
+        name: seed.name === undefined ? seed.tag_name : seed.name,
+        body: seed.body ?? null,
+        draft,
+        prerelease: seed.prerelease ?? false,
+        immutable: seed.immutable ?? false,
+        created_at: at,
+        published_at: draft ? null : at,
+        updated_at: at,
+        author: seed.author ?? 'octocat',
+        notLatest: false
+      }
+      releaseStore.list.push(release)
+      // like creating it through the API: make_latest defaults to "true" for a published full release
+      const makeLatest = seed.make_latest ?? 'true'
+      if (!draft && !(makeLatest === 'true' && !latestEligible(release))) setMakeLatest(release, makeLatest)
+      return release
+    },
+    byTag: (tag) => releaseStore.list.find((r) => r.tag_name === tag),
+    latest: () => latestRelease(),
+    makeLatest: (release, value) => setMakeLatest(release, value),
+    afterServe(hook) {
+      releaseStore.hook = hook
     }
   }
 
@@ -1760,6 +1934,7 @@ export async function startGitHubStandin(options = {}) {
     state,
     requests,
     violations,
+    releases: releaseTools,
     failNext(rule) {
       if (!(rule.path instanceof RegExp)) throw new TypeError('failNext: path must be a RegExp')
       failRules.push({ ...rule, remaining: rule.times ?? 1 })
