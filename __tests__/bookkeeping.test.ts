@@ -234,6 +234,9 @@ describe('tracking issue and incident report', () => {
       'GET /repos/acme/widget/issues 200',
       'POST /repos/acme/widget/issues 201',
       'GET /repos/acme/widget/issues 200', // converge: did another run open one at the same time?
+      // github-release: is there a release of the bad version? (none here: two 404s)
+      'GET /repos/acme/widget/releases/tags/v1.2.3 404',
+      'GET /repos/acme/widget/releases/tags/1.2.3 404',
       `PUT ${report} 201`
     ])
     expect(issues()[0].labels.map((l) => l.name)).toEqual(['rollback']) // created by opening the issue with it
@@ -246,8 +249,20 @@ describe('tracking issue and incident report', () => {
       `GET ${report} 200`,
       'GET /repos/acme/widget/issues 200',
       'GET /repos/acme/widget/issues/1/comments 200',
-      'POST /repos/acme/widget/issues/1/comments 201'
+      'POST /repos/acme/widget/issues/1/comments 201',
+      'GET /repos/acme/widget/releases/tags/v1.2.3 404',
+      'GET /repos/acme/widget/releases/tags/1.2.3 404'
     ])
+
+    // with github-release: false, 6 and 5
+    const pkg2 = await freshPackage()
+    const inputs2 = rollbackInputs({ packageName: pkg2, registry: registry.url, npmToken: registry.token })
+    const run2 = () =>
+      executeRollback(inputs2, gi({ githubRelease: false }), new NpmTarget({ packageName: pkg2, registry: registry.url, token: registry.token, log: quiet }), createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false }), ctx('1'), quiet)
+    const at = github.requests.length
+    await run2()
+    expect(seen(at).filter((r) => r.includes('/releases'))).toEqual([])
+    expect(seen(at)).toHaveLength(6)
   })
 
   it('labels that do not exist yet are created, all of them', async () => {

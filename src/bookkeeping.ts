@@ -11,6 +11,7 @@ import { repoRef } from './github/client.js'
 import type { IncidentEvent, IncidentRecord, IncidentRun, RunContext } from './github/incident.js'
 import { ensureTrackingIssue } from './github/issue.js'
 import { issueMarker, issueTitle, mergeRecord, parseReportRecord, renderIssueBody, renderReport, renderRerunComment, reportPath, runMarker } from './github/render.js'
+import { markReleases, type ReleaseMarking } from './github/releases.js'
 import { commitReport, readFile, type RemoteFile } from './github/report.js'
 
 export interface BookkeepingResult {
@@ -21,6 +22,8 @@ export interface BookkeepingResult {
   reportUrl?: string
   reportOutcome?: 'created' | 'updated' | 'unchanged'
   pullRequestUrl?: string
+  /** the bad version's GitHub Release, marked; 'latest' moved to the restore version's */
+  githubRelease?: ReleaseMarking
   warnings: string[]
   /** the parts that failed, each with its reason */
   missing: string[]
@@ -192,6 +195,26 @@ async function recordIncidentRecord(
       log.info(issue.created ? `✔ opened tracking issue #${issue.number}: ${issue.url}` : `✔ tracking issue #${issue.number} already exists${issue.commented ? ': commented on it' : ''}: ${issue.url}`)
     } catch (e) {
       out.missing.push(`the tracking issue (${errorMessage(e)})`)
+    }
+  }
+
+  // the bad version's GitHub Release: one restore version to point at, or none
+  const restores = new Set((current.packages ?? []).map((p) => p.restoreVersion).filter(Boolean))
+  if (gi.githubRelease !== false && restores.size <= 1) {
+    try {
+      const releases = await markReleases(
+        gh,
+        repo,
+        { bad: record.rollbackVersion, restore: record.republishedVersion ?? record.restoreVersion, reason: record.reason, incidentId: record.incidentId, issueUrl: record.issueUrl },
+        log
+      )
+      out.githubRelease = releases
+      out.warnings.push(...releases.warnings)
+      out.missing.push(...releases.missing)
+      if (releases.badRelease) log.info(`✔ GitHub Release of ${record.rollbackVersion} ${releases.badRelease.outcome === 'marked' ? 'marked as rolled back' : 'already marked'}: ${releases.badRelease.url}`)
+      if (releases.latestMovedTo) log.info(`✔ the latest GitHub Release is ${releases.latestMovedTo.tag}${releases.latestMovedTo.outcome === 'already' ? ' (already)' : ' now'}`)
+    } catch (e) {
+      out.missing.push(`the GitHub Release marking (${errorMessage(e)})`)
     }
   }
 

@@ -400,6 +400,8 @@ export interface GitHubInputs {
   /** undefined: the repository's default branch */
   reportBranch?: string
   severity: Severity
+  /** mark the bad version's GitHub Release and move 'latest' to the restore version's (default true) */
+  githubRelease?: boolean
 }
 
 function parseList(raw: string): string[] {
