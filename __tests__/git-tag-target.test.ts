@@ -326,6 +326,23 @@ describe('git-tag target: pointChannel', () => {
     expect(standin.tags.commitOf('v1')).toBe(commits['1.2.2'])
   }, 20_000)
 
+  it('a rate limit that does not lift within the retry policy is a RegistryError saying so, not a token problem', async () => {
+    const { standin, commits } = await fixture()
+    const t = target(standin, { preferVersions: ['1.2.2', '1.2.3'] })
+    await t.inspect()
+    const limited = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest' }
+    standin.failNext({ method: 'PATCH', path: /\/git\/refs\/tags\/v1$/, status: 403, body: limited, headers: { 'retry-after': '0' }, times: 3 })
+    const e = await t.pointChannel('v1', '1.2.2', '1.2.3').catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(RegistryError)
+    expect((e as Error).message).toMatch(/GitHub rate-limited moving the git tag 'v1'.*Fix: wait/)
+    // each attempt was guarded by a read of its own
+    expect(sent(standin).filter((l) => !l.includes('matching-refs') && !l.includes('/git/commits/'))).toEqual([
+      'GET /git/ref/tags/v1 -> 200',
+      ...Array.from({ length: 3 }, () => ['GET /git/ref/tags/v1 -> 200', 'PATCH /git/refs/tags/v1 -> 403', 'GET /git/ref/tags/v1 -> 200']).flat()
+    ])
+    expect(standin.tags.commitOf('v1')).toBe(commits['1.2.3'])
+  })
+
   it('a protected tag (ruleset): the 422 names the setting, and nothing changed', async () => {
     const { standin, commits } = await fixture()
     standin.tags.protect(/^v\d+$/)

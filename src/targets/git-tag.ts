@@ -587,6 +587,9 @@ export class GitTagTarget implements Target {
     if (status === 422 && /Object does not exist/i.test(said)) {
       return new RegistryError(`GitHub does not know the commit ${wanted} in ${this.repository} (${saidLine}).`, 'check the version tag still exists, and re-run to plan from the repository as it is.', status)
     }
+    if ((status === 403 || status === 429) && /rate limit/i.test(said)) {
+      return new RegistryError(`GitHub rate-limited moving ${where} (${status}: ${saidLine}); nothing was changed.`, 'wait a few minutes and re-run (a re-run is safe: it reads the tag first).', status)
+    }
     if (status === 401) return new InputError('github-token', `was rejected by GitHub (401) while moving ${where}.`, 'pass a valid token (in a workflow the default is the workflow token).')
     if (status === 403 || status === 404) {
       return new InputError(
