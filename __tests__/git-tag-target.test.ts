@@ -128,7 +128,8 @@ describe('git-tag target: inspect', () => {
     const state = await t.inspect()
     expect(state.distTags).toEqual({ v1: '1.2.3' })
     const peeled = standin.requests.filter((r) => r.path.includes('/git/tags/')).map((r) => r.path.split('/').at(-1))
-    expect(peeled.sort()).toEqual([standin.tags.refs.get('v1'), refs['2.0.0'], refs['1.3.0'], refs['1.2.3']].filter((x) => standin.tags.objects.has(x as string)).sort())
+    // v1 itself is lightweight here; 1.2.2 and 1.2.1 lie below the holder and are never peeled
+    expect(peeled.sort()).toEqual([refs['2.0.0'], refs['1.3.0'], refs['1.2.3']].sort())
     expect(state.versions['1.2.2']).toEqual({})
     expect(state.versions['1.2.3']).toEqual({ commit: commits['1.2.3'], publishedAt: TAGGER_DATES['1.2.3'].replace('Z', '.000Z') })
   })
@@ -154,7 +155,7 @@ describe('git-tag target: inspect', () => {
     // an empty prefix: bare versions only
     const bare = await target(standin, { tagPrefix: '' }).inspect()
     expect(Object.keys(bare.versions)).toEqual(['1.2.6'])
-    expect(standin.requests.at(-2)?.path.startsWith('/repos/acme/widget/git/') && standin.requests.some((r) => r.path === '/repos/acme/widget/git/matching-refs/tags')).toBe(true)
+    expect(standin.requests.filter((r) => r.path.includes('matching-refs')).at(-1)?.path).toBe('/repos/acme/widget/git/matching-refs/tags')
   })
 
   it('a prefix with a slash (release/1.2.3)', async () => {
