@@ -357,6 +357,61 @@ describe('GitHub stand-in: Contents API, refs, branches and pull requests', () =
   })
 })
 
+describe('GitHub stand-in: tags (git-tag target)', () => {
+  it('lists, reads, peels and moves tags with GitHub’s answers (404, 422 Reference does not exist / already exists / not a fast forward)', async () => {
+    const { standin, octokit } = await start()
+    const c1 = standin.tags.addCommit({ message: 'one', date: '2026-11-01T10:00:00Z' })
+    const c2 = standin.tags.addCommit({ message: 'two', date: '2026-11-02T10:00:00Z' })
+    standin.tags.createTag('v1.0.0', c1)
+    const tagObject = standin.tags.createTag('v1.1.0', c2, { annotated: { message: 'Release 1.1.0\n', date: '2026-11-03T10:00:00Z' } })
+    standin.tags.createTag('v1', c2)
+
+    const listed = await octokit.rest.git.listMatchingRefs({ owner, repo, ref: 'tags/v1.' })
+    expect(listed.data.map((r) => [r.ref, r.object.type, r.object.sha])).toEqual([
+      ['refs/tags/v1.0.0', 'commit', c1],
+      ['refs/tags/v1.1.0', 'tag', tagObject]
+    ])
+    expect(listed.headers.link).toBeUndefined()
+    expect((await octokit.rest.git.listMatchingRefs({ owner, repo, ref: 'tags/nope' })).data).toEqual([])
+    expect((await octokit.rest.git.listMatchingRefs({ owner, repo, ref: 'heads' })).data.map((r) => r.ref)).toEqual(['refs/heads/main'])
+
+    // git/ref/ takes an exact name: v1 is not a prefix match of v1.0.0
+    expect((await octokit.rest.git.getRef({ owner, repo, ref: 'tags/v1' })).data.object).toEqual({ type: 'commit', sha: c2, url: `${standin.url}/repos/acme/widget/git/commits/${c2}` })
+    expect((await failure(octokit.rest.git.getRef({ owner, repo, ref: 'tags/v2' }))).status).toBe(404)
+    const tag = (await octokit.rest.git.getTag({ owner, repo, tag_sha: tagObject })).data
+    expect([tag.tag, tag.object.type, tag.object.sha, tag.tagger.date, tag.message]).toEqual(['v1.1.0', 'commit', c2, '2026-11-03T10:00:00Z', 'Release 1.1.0\n'])
+    expect((await failure(octokit.rest.git.getTag({ owner, repo, tag_sha: c1 }))).status).toBe(404)
+    expect((await octokit.rest.git.getCommit({ owner, repo, commit_sha: c2 })).data.committer.date).toBe('2026-11-02T10:00:00Z')
+    expect((await failure(octokit.rest.git.getCommit({ owner, repo, commit_sha: '0'.repeat(40) }))).status).toBe(404)
+
+    // moving back is not a fast forward: refused without force
+    const notFf = await failure(octokit.rest.git.updateRef({ owner, repo, ref: 'tags/v1', sha: c1 }))
+    expect([notFf.status, notFf.data.message]).toEqual([422, 'Update is not a fast forward'])
+    expect(standin.tags.commitOf('v1')).toBe(c2)
+    const moved = await octokit.rest.git.updateRef({ owner, repo, ref: 'tags/v1', sha: c1, force: true })
+    expect(moved.data.object.sha).toBe(c1)
+    expect(standin.tags.commitOf('v1')).toBe(c1)
+    const gone = await failure(octokit.rest.git.updateRef({ owner, repo, ref: 'tags/v9', sha: c1, force: true }))
+    expect([gone.status, gone.data.message]).toEqual([422, 'Reference does not exist'])
+    const noObject = await failure(octokit.rest.git.updateRef({ owner, repo, ref: 'tags/v1', sha: 'f'.repeat(40), force: true }))
+    expect([noObject.status, noObject.data.message]).toEqual([422, 'Object does not exist'])
+
+    const createdRef = await octokit.rest.git.createRef({ owner, repo, ref: 'refs/tags/stable', sha: c2 })
+    expect(createdRef.status).toBe(201)
+    expect(standin.tags.commitOf('stable')).toBe(c2)
+    const exists = await failure(octokit.rest.git.createRef({ owner, repo, ref: 'refs/tags/stable', sha: c1 }))
+    expect([exists.status, exists.data.message]).toEqual([422, 'Reference already exists'])
+
+    // a tag ruleset
+    standin.tags.protect(/^v1$/)
+    const ruled = await failure(octokit.rest.git.updateRef({ owner, repo, ref: 'tags/v1', sha: c2, force: true }))
+    expect(ruled.status).toBe(422)
+    expect(ruled.data.message).toMatch(/^Repository rule violations found\n\nCannot update this protected ref\./)
+    expect(standin.tags.commitOf('v1')).toBe(c1)
+    expect(standin.violations).toEqual([])
+  })
+})
+
 describe('GitHub stand-in: the OpenAPI contract check can fail', () => {
   it('rejects a body that does not fit the requestBody schema, and performs no write', async () => {
     const { standin, octokit } = await start()

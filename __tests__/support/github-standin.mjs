@@ -473,11 +473,21 @@ export function checkGitHubResponse(method, template, status, body) {
  *   url: string,
  *   state: StandinState,
  *   requests: RecordedRequest[],
+ *   tags: TagHelpers,
  *   violations: string[],
  *   failNext: (rule: FailRule) => void,
  *   releases: ReleasesStandin,
  *   stop: () => Promise<void>
  * }} GitHubStandin
+ * @typedef {{
+ *   addCommit: (o?: { message?: string, date?: string, parents?: string[] }) => string,
+ *   createTag: (name: string, at: string, o?: { annotated?: { message?: string, date?: string, tagger?: { name: string, email: string } } }) => string,
+ *   deleteTag: (name: string) => void,
+ *   commitOf: (name: string) => string | undefined,
+ *   protect: (pattern: RegExp) => void,
+ *   refs: Map<string, string>,
+ *   objects: Map<string, { tag: string, message: string, object: { type: 'commit' | 'tag', sha: string }, tagger: { name: string, email: string, date: string } }>
+ * }} TagHelpers (tags, for the git-tag target)
  * @typedef {{ status: number, body?: unknown, headers?: Record<string, string>, raw?: string }} Reply
  * @typedef {{ params: Record<string, string>, query: Record<string, string>, body: any,
  *   accept: string, pathname: string, login: string }} Ctx
@@ -971,6 +981,156 @@ export async function startGitHubStandin(options = {}) {
     return [...reachable(head)].filter((s) => !fromBase.has(s))
   }
 
+  // ---- tags (git-tag target) ---------------------------------------------------------
+  // Tag refs (refs/tags/<name> -> a commit, or an annotated tag object) and annotated tag
+  // objects, for the git-tag target; commits with dates come from `addCommit`. Tests drive
+  // them through the helpers returned as `standin.tags` (see the end of this function).
+  /** tag name -> the object the ref points at (a commit sha or a tag object sha) @type {Map<string, string>} */
+  const tagRefs = new Map()
+  /**
+   * annotated tag objects by sha
+   * @type {Map<string, { tag: string, message: string, object: { type: 'commit' | 'tag', sha: string },
+   *   tagger: { name: string, email: string, date: string } }>}
+   */
+  const tagObjects = new Map()
+  /** tag names a ruleset protects: updating or creating them answers GitHub's 422 @type {RegExp[]} */
+  const protectedTagPatterns = []
+  let tagCounter = 0
+  let lastAddedCommit = initialSha
+
+  /** @param {string} sha @returns {'commit' | 'tag' | undefined} */
+  const gitObjectType = (sha) => (tagObjects.has(sha) ? 'tag' : commitMeta.has(sha) ? 'commit' : undefined)
+  /** @param {string} type @param {string} sha */
+  const gitObjectUrl = (type, sha) => `${api()}/git/${type === 'tag' ? 'tags' : 'commits'}/${sha}`
+  /** @param {string} name */
+  const isProtectedTag = (name) => protectedTagPatterns.some((p) => p.test(name))
+
+  /** @param {string} name */
+  const renderTagRef = (name) => {
+    const sha = /** @type {string} */ (tagRefs.get(name))
+    const type = gitObjectType(sha) ?? 'commit'
+    return {
+      ref: `refs/tags/${name}`,
+      node_id: nodeId('REF', parseInt(sha1(`refs/tags/${name}`).slice(0, 7), 16)),
+      url: `${api()}/git/refs/tags/${encodePath(name)}`,
+      object: { type, sha, url: gitObjectUrl(type, sha) }
+    }
+  }
+
+  /** GET /git/tags/{sha}: an annotated tag object @param {string} sha */
+  const renderTagObject = (sha) => {
+    const t = /** @type {NonNullable<ReturnType<typeof tagObjects.get>>} */ (tagObjects.get(sha))
+    return {
+      node_id: nodeId('TAG', parseInt(sha.slice(0, 7), 16)),
+      tag: t.tag,
+      sha,
+      url: `${api()}/git/tags/${sha}`,
+      message: t.message,
+      tagger: { ...t.tagger },
+      object: { sha: t.object.sha, type: t.object.type, url: gitObjectUrl(t.object.type, t.object.sha) },
+      verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null }
+    }
+  }
+
+  /** GET /git/commits/{sha}: the git-commit shape (not the repos/commits one) @param {string} sha */
+  const renderGitCommit = (sha) => {
+    const meta = commitMeta.get(sha)
+    const tree = sha1(`tree ${sha}`)
+    const person = { ...(meta?.author ?? botAuthor), date: meta?.date ?? created }
+    return {
+      sha,
+      node_id: nodeId('C', parseInt(sha.slice(0, 7), 16)),
+      url: `${api()}/git/commits/${sha}`,
+      html_url: `${WEB}/${fullName}/commit/${sha}`,
+      author: person,
+      committer: person,
+      tree: { sha: tree, url: `${api()}/git/trees/${tree}` },
+      message: meta?.message ?? '',
+      parents: (meta?.parents ?? []).map((p) => ({ sha: p, url: `${api()}/git/commits/${p}`, html_url: `${WEB}/${fullName}/commit/${p}` })),
+      verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null }
+    }
+  }
+
+  /** the commit a tag object (chain) points at @param {string} sha */
+  const peelObject = (sha) => {
+    let s = sha
+    for (let i = 0; i < 10 && tagObjects.has(s); i++) s = /** @type {NonNullable<ReturnType<typeof tagObjects.get>>} */ (tagObjects.get(s)).object.sha
+    return s
+  }
+
+  /** @param {string} start */
+  const reachableFrom = (start) => {
+    const seen = new Set()
+    const todo = [start]
+    while (todo.length) {
+      const s = /** @type {string} */ (todo.pop())
+      if (seen.has(s)) continue
+      seen.add(s)
+      todo.push(...(commitMeta.get(s)?.parents ?? []))
+    }
+    return seen
+  }
+  /** `ancestor` is reachable from `descendant` (moving a ref from one to the other is a fast-forward) @param {string} ancestor @param {string} descendant */
+  const isAncestor = (ancestor, descendant) => reachableFrom(descendant).has(ancestor)
+
+  const tagHelpers = {
+    /**
+     * A commit (not on any branch) with the initial tree, for tags to point at.
+     * @param {{ message?: string, date?: string, parents?: string[] }} [o] date: ISO 8601 (default now);
+     *   parents: default the commit added before (or the initial commit)
+     * @returns {string} its sha
+     */
+    addCommit(o = {}) {
+      const parents = o.parents ?? [lastAddedCommit]
+      const message = o.message ?? `commit ${commitCounter + 1}`
+      const sha = sha1(`commit ${++commitCounter}\0${parents.join(',')}\0${message}\0tags`)
+      commitMeta.set(sha, { message, parents, date: o.date ?? now(), author: botAuthor })
+      trees.set(sha, structuredClone(initialTree))
+      lastAddedCommit = sha
+      return sha
+    },
+    /**
+     * Creates (or, like `git tag -f` and a push, moves) the tag `name` at `at` (a commit or
+     * a tag object sha): lightweight, or annotated with a new tag object.
+     * @param {string} name
+     * @param {string} at
+     * @param {{ annotated?: { message?: string, date?: string, tagger?: { name: string, email: string } } }} [o]
+     * @returns {string} the sha the ref points at (the tag object's for an annotated tag)
+     */
+    createTag(name, at, o = {}) {
+      const type = gitObjectType(at)
+      if (!type) throw new Error(`stand-in createTag: ${at} is neither a commit nor a tag object`)
+      let sha = at
+      if (o.annotated) {
+        const a = o.annotated
+        sha = sha1(`tag ${++tagCounter}\0${name}\0${at}`)
+        tagObjects.set(sha, {
+          tag: name,
+          message: a.message ?? `Release ${name}\n`,
+          object: { type, sha: at },
+          tagger: { name: a.tagger?.name ?? 'Release Bot', email: a.tagger?.email ?? 'release-bot@example.com', date: a.date ?? now() }
+        })
+      }
+      tagRefs.set(name, sha)
+      return sha
+    },
+    /** @param {string} name */
+    deleteTag(name) {
+      tagRefs.delete(name)
+    },
+    /** the commit the tag points at, peeled; undefined when there is no such tag @param {string} name */
+    commitOf(name) {
+      const sha = tagRefs.get(name)
+      return sha === undefined ? undefined : peelObject(sha)
+    },
+    /** like a tag ruleset: updating or creating matching tags is refused @param {RegExp} pattern */
+    protect(pattern) {
+      protectedTagPatterns.push(pattern)
+    },
+    refs: tagRefs,
+    objects: tagObjects
+  }
+
   // ---- helpers ---------------------------------------------------------------------
   /** @type {string} */
   let currentDocs = DOCS
@@ -1421,6 +1581,9 @@ export async function startGitHubStandin(options = {}) {
 
     'GET /repos/{owner}/{repo}/git/ref/{ref}': {
       handle: (ctx) => {
+        // an exact name only (the legacy git/refs/{ref} also matched prefixes)
+        const t = /^tags\/(.+)$/.exec(ctx.params.ref)
+        if (t) return tagRefs.has(t[1]) ? { status: 200, body: renderTagRef(t[1]) } : notFound()
         const m = /^heads\/(.+)$/.exec(ctx.params.ref)
         if (!m || !(m[1] in state.branches)) return notFound()
         return { status: 200, body: renderRef(m[1]) }
@@ -1432,8 +1595,18 @@ export async function startGitHubStandin(options = {}) {
       handle: (ctx) => {
         const { ref, sha } = ctx.body
         if (!/^refs\/[^/]+\/.+/.test(ref)) return fail(422, 'Reference name is invalid')
+        const t = /^refs\/tags\/(.+)$/.exec(ref)
+        if (t) {
+          if (tagRefs.has(t[1])) return fail(422, 'Reference already exists')
+          if (!gitObjectType(sha)) return fail(422, 'Object does not exist')
+          if (isProtectedTag(t[1])) {
+            return fail(422, 'Repository rule violations found\n\nCannot create ref due to creations being restricted.\n\n')
+          }
+          tagRefs.set(t[1], sha)
+          return { status: 201, body: renderTagRef(t[1]), headers: { location: `${api()}/git/refs/tags/${encodePath(t[1])}` } }
+        }
         const m = /^refs\/heads\/(.+)$/.exec(ref)
-        if (!m) return fail(501, `stand-in: only branches (refs/heads/...) are emulated, not ${ref}`)
+        if (!m) return fail(501, `stand-in: only branches and tags (refs/heads/..., refs/tags/...) are emulated, not ${ref}`)
         if (m[1] in state.branches) return fail(422, 'Reference already exists')
         const tree = trees.get(sha)
         if (!tree) return fail(422, 'Object does not exist')
@@ -1446,6 +1619,49 @@ export async function startGitHubStandin(options = {}) {
         }
       }
     },
+
+    // ---- tags (git-tag target): routes ----
+    // GitHub answers every matching ref at once, sorted by name, and ignores per_page
+    // (github/docs#3863): no Link header here either.
+    'GET /repos/{owner}/{repo}/git/matching-refs/{ref}': {
+      handle: (ctx) => {
+        const prefix = `refs/${ctx.params.ref}`
+        const all = [
+          ...Object.keys(state.branches).map((b) => ({ name: `refs/heads/${b}`, render: () => renderRef(b) })),
+          ...[...tagRefs.keys()].map((t) => ({ name: `refs/tags/${t}`, render: () => renderTagRef(t) }))
+        ]
+        const list = all.filter((r) => r.name.startsWith(prefix)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        return { status: 200, body: list.map((r) => r.render()) }
+      }
+    },
+
+    'GET /repos/{owner}/{repo}/git/tags/{tag_sha}': {
+      handle: (ctx) => (tagObjects.has(ctx.params.tag_sha) ? { status: 200, body: renderTagObject(ctx.params.tag_sha) } : notFound())
+    },
+
+    'GET /repos/{owner}/{repo}/git/commits/{commit_sha}': {
+      handle: (ctx) => (commitMeta.has(ctx.params.commit_sha) ? { status: 200, body: renderGitCommit(ctx.params.commit_sha) } : notFound())
+    },
+
+    'PATCH /repos/{owner}/{repo}/git/refs/{ref}': {
+      body: ['sha', 'force'],
+      handle: (ctx) => {
+        const t = /^tags\/(.+)$/.exec(ctx.params.ref)
+        if (!t) return fail(501, `stand-in: updating ${ctx.params.ref} is not emulated, only tags/...`)
+        const name = t[1]
+        const { sha, force } = ctx.body
+        const current = tagRefs.get(name)
+        if (current === undefined) return fail(422, 'Reference does not exist')
+        if (!gitObjectType(sha)) return fail(422, 'Object does not exist')
+        if (isProtectedTag(name)) return fail(422, 'Repository rule violations found\n\nCannot update this protected ref.\n\n')
+        if (force !== true && current !== sha && !isAncestor(peelObject(current), peelObject(sha))) {
+          return fail(422, 'Update is not a fast forward')
+        }
+        tagRefs.set(name, sha)
+        return { status: 200, body: renderTagRef(name) }
+      }
+    },
+    // ---- end of tags routes ----
 
     'GET /repos/{owner}/{repo}/branches/{branch}': {
       handle: (ctx) => {
@@ -1933,6 +2149,7 @@ export async function startGitHubStandin(options = {}) {
     url,
     state,
     requests,
+    tags: tagHelpers,
     violations,
     releases: releaseTools,
     failNext(rule) {
