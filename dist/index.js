@@ -57601,7 +57601,7 @@ async function executeIncident(req, gi, targets, gh, ctx, log) {
     if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
         return { result };
     // the GitHub side (Octokit and the renderers) is loaded only when it runs
-    const { recordIncident } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(931)]).then(__nccwpck_require__.bind(__nccwpck_require__, 55931));
+    const { recordIncident } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(197)]).then(__nccwpck_require__.bind(__nccwpck_require__, 21197));
     const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
     if (bookkeeping.missing.length > 0) {
         const earlier = result.error;

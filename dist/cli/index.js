@@ -27895,7 +27895,7 @@ module.exports = validate
 
 /***/ }),
 
-/***/ 5931:
+/***/ 1197:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -27914,8 +27914,8 @@ var errors = __nccwpck_require__(3916);
 var src_run = __nccwpck_require__(6527);
 // EXTERNAL MODULE: ./src/github/client.ts + 25 modules
 var client = __nccwpck_require__(4212);
-// EXTERNAL MODULE: ./src/github/render.ts + 1 modules
-var render = __nccwpck_require__(9197);
+// EXTERNAL MODULE: ./src/github/render.ts
+var render = __nccwpck_require__(9983);
 ;// CONCATENATED MODULE: ./src/github/issue.ts
 
 
@@ -28050,6 +28050,250 @@ async function commentOnce(gh, repo, issueNumber, req) {
     return true;
 }
 
+// EXTERNAL MODULE: ./src/markdown.ts
+var markdown = __nccwpck_require__(3758);
+;// CONCATENATED MODULE: ./src/github/releases.ts
+// The bad version's GitHub Release after a rollback: its title and notes say it was rolled
+// back (with the reason and the tracking issue), and when it was the repository's latest
+// release, the restore version's release becomes latest instead.
+//
+// The rollback itself has already happened when this runs, so nothing here throws for a
+// GitHub failure: every failure is collected in `missing`, every "could not do it, on
+// purpose" in `warnings` (the caller logs them). Only programming errors are thrown.
+//
+// GitHub has no compare-and-set for releases, so every write is guarded: the release is
+// read again right before the PATCH (and before any retry) and the new notes are built
+// from that fresh read, so an edit a person made meanwhile is kept; "latest" is read again
+// right before it is moved.
+//
+// Requests (the bad version's tag found with the first prefix, 'v'):
+// - first run, the bad release was latest: 6. GET releases/tags/v<bad>, GET releases/tags/v<restore>,
+//   GET releases/{id} (guard), PATCH releases/{id}, GET releases/latest (guard), PATCH releases/{restore id}.
+//   The bad release was not latest: 5 (no second PATCH).
+// - re-run: 3 reads, no write. GET releases/tags/v<bad> (marker found), GET releases/tags/v<restore>,
+//   GET releases/latest (already the restore release, or not the bad one).
+// - no release for the bad version: 2 with the default prefixes (a 404 each), nothing else.
+// Each tag prefix that finds nothing costs one more GET (404); each retry of a write that
+// failed with a 5xx costs its guard read and the write again (at most 3 attempts).
+
+
+const ROLLED_BACK_PREFIX = 'Rolled back: ';
+const ATTEMPTS = 3;
+/** The hidden marker by which a re-run knows the release is marked for this incident. */
+function rolledBackMarker(incidentId) {
+    return `<!-- release-rollback:rolled-back=${incidentId.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
+}
+/** An https URL safe as a Markdown link target, or undefined. */
+function safeUrl(url) {
+    if (!url || !/^https?:\/\/[^\s<>"'`]+$/.test(url))
+        return undefined;
+    return url.replace(/[()[\]|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+/** The note that goes on top of the bad release's notes. Pure: the same request renders the same bytes. */
+function renderReleaseNote(req, restoreUrl) {
+    const restoreTarget = safeUrl(restoreUrl);
+    const restore = restoreTarget ? `[${(0,markdown/* inert */.t)(req.restore)}](${restoreTarget})` : (0,markdown/* inert */.t)(req.restore);
+    const issue = safeUrl(req.issueUrl);
+    const lines = [
+        rolledBackMarker(req.incidentId),
+        '> [!WARNING]',
+        `> **This release was rolled back.** Use ${restore} instead.`,
+        ...(req.reason.trim() ? ['>', `> Reason: ${(0,markdown/* inert */.t)(req.reason.trim())}`] : []),
+        ...(issue ? ['>', `> Tracking issue: ${issue}`] : [])
+    ];
+    return lines.join('\n');
+}
+/** The title and notes that mark `current`; undefined when it already carries the marker. */
+function markedVersion(current, req, restoreUrl) {
+    const body = current.body ?? '';
+    if (body.includes(rolledBackMarker(req.incidentId)))
+        return undefined;
+    const name = current.name?.trim() ? current.name : current.tag_name;
+    const note = renderReleaseNote(req, restoreUrl);
+    return {
+        ...(name.startsWith(ROLLED_BACK_PREFIX) ? {} : { name: `${ROLLED_BACK_PREFIX}${name}` }),
+        // prepended to what the release says now: nothing a person wrote is lost
+        body: body.trim() ? `${note}\n\n${body}` : note
+    };
+}
+/** Why GitHub refused, and what to do about it. */
+function describe(e) {
+    const status = (0,client.ghStatus)(e);
+    const message = (0,client.ghMessage)(e);
+    if (status === 403 && !/rate limit/i.test(message)) {
+        return `GitHub answered 403: ${message}. The token needs \`contents: write\` (in a workflow: \`permissions: contents: write\`); then re-run`;
+    }
+    return status === undefined ? message : `GitHub answered ${status}: ${message}`;
+}
+/** Only GitHub's answers (and network failures, which Octokit reports with a status) are collected. */
+function rethrowIfBug(e) {
+    if ((0,client.ghStatus)(e) === undefined)
+        throw e;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const retryable = (e) => ((0,client.ghStatus)(e) ?? 0) >= 500;
+async function releaseByTag(gh, repo, tag) {
+    try {
+        return (await gh.rest.repos.getReleaseByTag({ ...repo, tag })).data;
+    }
+    catch (e) {
+        if ((0,client.ghStatus)(e) === 404)
+            return undefined;
+        throw e;
+    }
+}
+/** The release for a version: the first tag prefix that has one. */
+async function findRelease(gh, repo, version, prefixes) {
+    for (const prefix of prefixes) {
+        const release = await releaseByTag(gh, repo, `${prefix}${version}`);
+        if (release)
+            return { release, prefix };
+    }
+    return undefined;
+}
+async function releaseById(gh, repo, releaseId) {
+    try {
+        return (await gh.rest.repos.getRelease({ ...repo, release_id: releaseId })).data;
+    }
+    catch (e) {
+        if ((0,client.ghStatus)(e) === 404)
+            return undefined;
+        throw e;
+    }
+}
+async function latestRelease(gh, repo) {
+    try {
+        return (await gh.rest.repos.getLatestRelease({ ...repo })).data;
+    }
+    catch (e) {
+        if ((0,client.ghStatus)(e) === 404)
+            return undefined;
+        throw e;
+    }
+}
+/** Marks the bad release, guarded by a fresh read before every attempt. */
+async function markRelease(gh, repo, releaseId, req, restoreUrl, delayMs) {
+    for (let attempt = 1;; attempt++) {
+        const current = await releaseById(gh, repo, releaseId);
+        // deleted meanwhile: nothing left to mark
+        if (!current)
+            return undefined;
+        const update = markedVersion(current, req, restoreUrl);
+        // found marked after a failed attempt of ours: that attempt took effect
+        if (!update)
+            return { url: current.html_url, outcome: attempt === 1 ? 'already' : 'marked' };
+        try {
+            // never retried blindly by the client: a retry must rebuild the notes from a fresh read
+            const { data } = await gh.rest.repos.updateRelease({ ...repo, release_id: releaseId, ...update, request: { retries: 0 } });
+            return { url: data.html_url, outcome: 'marked' };
+        }
+        catch (e) {
+            if (!retryable(e) || attempt >= ATTEMPTS)
+                throw e;
+            await sleep(delayMs * attempt);
+        }
+    }
+}
+/** Makes `restore` the latest release while the bad one is, guarded by a fresh read of "latest" before every attempt. */
+async function moveLatest(gh, repo, badId, restore, delayMs) {
+    for (let attempt = 1;; attempt++) {
+        const latest = await latestRelease(gh, repo);
+        if (latest?.id === restore.id)
+            return attempt === 1 ? 'already' : 'moved';
+        // someone (or GitHub) already moved it elsewhere: not ours to overrule
+        if (latest?.id !== badId)
+            return 'not-bad';
+        try {
+            await gh.rest.repos.updateRelease({ ...repo, release_id: restore.id, make_latest: 'true', request: { retries: 0 } });
+            return 'moved';
+        }
+        catch (e) {
+            if (!retryable(e) || attempt >= ATTEMPTS)
+                throw e;
+            await sleep(delayMs * attempt);
+        }
+    }
+}
+/**
+ * Marks the bad version's GitHub Release as rolled back and, when it was the repository's
+ * latest release, makes the restore version's release latest. No release for the bad
+ * version: nothing to do. Never throws for what GitHub answers.
+ */
+async function markReleases(gh, repo, req, log, options = {}) {
+    const out = { warnings: [], missing: [] };
+    const delayMs = options.retryDelayMs ?? 1000;
+    const prefixes = [...new Set(req.tagPrefixes ?? ['v', ''])];
+    const tags = (version, order = prefixes) => order.map((p) => `${p}${version}`).join(', ');
+    let bad;
+    try {
+        bad = await findRelease(gh, repo, req.bad, prefixes);
+    }
+    catch (e) {
+        rethrowIfBug(e);
+        out.missing.push(`the GitHub Release of ${req.bad} marked as rolled back (could not look it up: ${describe(e)})`);
+        return out;
+    }
+    if (!bad) {
+        log.debug(`No GitHub Release for ${req.bad} (tags ${tags(req.bad)}): nothing to mark.`);
+        return out;
+    }
+    const badTag = bad.release.tag_name;
+    // the restore version's release, tried first with the prefix the bad one has: linked from
+    // the note, and the one made latest
+    const restoreOrder = [bad.prefix, ...prefixes.filter((p) => p !== bad.prefix)];
+    let restore;
+    let restoreError;
+    try {
+        restore = (await findRelease(gh, repo, req.restore, restoreOrder))?.release;
+    }
+    catch (e) {
+        rethrowIfBug(e);
+        restoreError = e;
+    }
+    try {
+        // marked already (a re-run): no guard read, no write
+        out.badRelease = bad.release.body?.includes(rolledBackMarker(req.incidentId))
+            ? { url: bad.release.html_url, outcome: 'already' }
+            : await markRelease(gh, repo, bad.release.id, req, restore?.html_url, delayMs);
+        if (!out.badRelease)
+            log.info(`The GitHub Release ${badTag} was deleted meanwhile: nothing to mark.`);
+        else
+            log.info(out.badRelease.outcome === 'marked' ? `✔ marked the GitHub Release ${badTag} as rolled back: ${out.badRelease.url}` : `✔ the GitHub Release ${badTag} is already marked as rolled back: ${out.badRelease.url}`);
+    }
+    catch (e) {
+        rethrowIfBug(e);
+        out.missing.push(`the GitHub Release ${badTag} marked as rolled back (${describe(e)})`);
+    }
+    try {
+        if (restoreError !== undefined) {
+            // only missing when it matters: the bad release is the latest one
+            const latest = await latestRelease(gh, repo);
+            if (latest?.id === bad.release.id)
+                out.missing.push(`the GitHub Release of ${req.restore} made latest instead of ${badTag} (could not look it up: ${describe(restoreError)})`);
+        }
+        else if (restore && !restore.draft && !restore.prerelease) {
+            const moved = await moveLatest(gh, repo, bad.release.id, restore, delayMs);
+            if (moved !== 'not-bad') {
+                out.latestMovedTo = { tag: restore.tag_name, url: restore.html_url, outcome: moved };
+                log.info(moved === 'moved' ? `✔ made the GitHub Release ${restore.tag_name} the latest release (instead of ${badTag})` : `✔ the GitHub Release ${restore.tag_name} is already the latest release`);
+            }
+        }
+        else {
+            // nothing else is ever made latest: only say that the bad one still is
+            const latest = await latestRelease(gh, repo);
+            if (latest?.id === bad.release.id) {
+                const why = restore ? `the release ${restore.tag_name} of ${req.restore} is a prerelease, which GitHub cannot make latest` : `${req.restore} has no GitHub Release (looked for tags ${tags(req.restore, restoreOrder)})`;
+                out.warnings.push(`The GitHub Release ${badTag} is still the repository's latest release: ${why}. Choose the latest release by hand.`);
+            }
+        }
+    }
+    catch (e) {
+        rethrowIfBug(e);
+        out.missing.push(`the GitHub Release ${restore?.tag_name ?? req.restore} made latest instead of ${badTag} (${describe(e)})`);
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/github/report.ts
 
 /** The repository setting without which the workflow token may not open pull requests. */
@@ -28158,6 +28402,7 @@ async function ensureBranch(gh, repo, branch, from) {
 // The GitHub bookkeeping after a rollback: one tracking issue and one incident report per
 // incident, however often it runs. The registry rollback is the critical path; anything
 // that fails here is collected, so the run can say exactly what is missing.
+
 
 
 
@@ -28312,6 +28557,23 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
             out.missing.push(`the tracking issue (${(0,errors/* errorMessage */.gJ)(e)})`);
         }
     }
+    // the bad version's GitHub Release: one restore version to point at, or none
+    const restores = new Set((current.packages ?? []).map((p) => p.restoreVersion).filter(Boolean));
+    if (gi.githubRelease !== false && restores.size <= 1) {
+        try {
+            const releases = await markReleases(gh, repo, { bad: record.rollbackVersion, restore: record.republishedVersion ?? record.restoreVersion, reason: record.reason, incidentId: record.incidentId, issueUrl: record.issueUrl }, log);
+            out.githubRelease = releases;
+            out.warnings.push(...releases.warnings);
+            out.missing.push(...releases.missing);
+            if (releases.badRelease)
+                log.info(`✔ GitHub Release of ${record.rollbackVersion} ${releases.badRelease.outcome === 'marked' ? 'marked as rolled back' : 'already marked'}: ${releases.badRelease.url}`);
+            if (releases.latestMovedTo)
+                log.info(`✔ the latest GitHub Release is ${releases.latestMovedTo.tag}${releases.latestMovedTo.outcome === 'already' ? ' (already)' : ' now'}`);
+        }
+        catch (e) {
+            out.missing.push(`the GitHub Release marking (${(0,errors/* errorMessage */.gJ)(e)})`);
+        }
+    }
     if (gi.commitReport) {
         try {
             const commit = await commitReport(gh, repo, {
@@ -28366,10 +28628,10 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_4__);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7975);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_5__);
-/* harmony import */ var _bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5931);
+/* harmony import */ var _bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1197);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3916);
 /* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5208);
-/* harmony import */ var _github_render_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9197);
+/* harmony import */ var _github_render_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9983);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8422);
 /* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(7681);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2464);
@@ -28820,7 +29082,7 @@ async function executeIncident(req, gi, targets, gh, ctx, log) {
     if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
         return { result };
     // the GitHub side (Octokit and the renderers) is loaded only when it runs
-    const { recordIncident } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 5931));
+    const { recordIncident } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1197));
     const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
     if (bookkeeping.missing.length > 0) {
         const earlier = result.error;
@@ -34174,58 +34436,28 @@ function ghMessage(e) {
 
 /***/ }),
 
-/***/ 9197:
+/***/ 9983:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  xY: () => (/* binding */ hasMarker),
-  Q_: () => (/* binding */ issueMarker),
-  al: () => (/* binding */ issueTitle),
-  g_: () => (/* binding */ mergeRecord),
-  rv: () => (/* binding */ parseReportDir),
-  tf: () => (/* binding */ parseReportRecord),
-  Yx: () => (/* binding */ renderIssueBody),
-  B1: () => (/* binding */ renderReport),
-  yN: () => (/* binding */ renderRerunComment),
-  eG: () => (/* binding */ reportPath),
-  qW: () => (/* binding */ runMarker)
-});
-
-// UNUSED EXPORTS: encodeRecord, formatTime, installerProtection, userMessage
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/markdown.ts
-// Text from users (a reason, a deprecation message) rendered inertly in Markdown:
-// no HTML, no links or images, no autolinks, no emphasis, no @mentions or #references,
-// no table breaks.
-/** Escapes text for a Markdown paragraph, list item or table cell. Newlines become <br>. */
-function inert(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
-        .replace(/@/g, '@\u200b') // a zero-width space after @: GitHub notifies nobody
-        // GitHub autolinks bare `scheme://…` and `www.…` (GFM's extended autolinks): a zero-width
-        // space breaks the pattern while the URL still reads as written
-        .replace(/:\/\//g, ':\u200b//')
-        .replace(/(www)\./gi, '$1\u200b.')
-        .replace(/\r?\n/g, '<br>');
-}
-/** A Markdown table from a header row and rows (cells must already be inert). */
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
-// EXTERNAL MODULE: ./src/github/incident.ts
-var incident = __nccwpck_require__(8629);
-;// CONCATENATED MODULE: ./src/github/render.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B1: () => (/* binding */ renderReport),
+/* harmony export */   Q_: () => (/* binding */ issueMarker),
+/* harmony export */   Yx: () => (/* binding */ renderIssueBody),
+/* harmony export */   al: () => (/* binding */ issueTitle),
+/* harmony export */   eG: () => (/* binding */ reportPath),
+/* harmony export */   g_: () => (/* binding */ mergeRecord),
+/* harmony export */   qW: () => (/* binding */ runMarker),
+/* harmony export */   rv: () => (/* binding */ parseReportDir),
+/* harmony export */   tf: () => (/* binding */ parseReportRecord),
+/* harmony export */   xY: () => (/* binding */ hasMarker),
+/* harmony export */   yN: () => (/* binding */ renderRerunComment)
+/* harmony export */ });
+/* unused harmony exports formatTime, installerProtection, userMessage, encodeRecord */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3758);
+/* harmony import */ var _incident_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8629);
 // The GitHub bookkeeping's text: the tracking issue, the re-run comment and the incident
 // report, all rendered from an IncidentRecord. Pure functions: no I/O, no clock, no
 // @actions/* and no Octokit, so the same record always renders the same bytes.
@@ -34252,7 +34484,7 @@ function hasMarker(body, marker) {
 function code(value, none = '_(none)_') {
     if (value === undefined || value === '')
         return none;
-    return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : inert(value);
+    return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(value);
 }
 /** An http(s) URL safe to put in a Markdown link target, or undefined. */
 function safeUrl(url) {
@@ -34260,7 +34492,7 @@ function safeUrl(url) {
         return undefined;
     return url.replace(/[()[\]|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
-function render_link(text, url) {
+function link(text, url) {
     const target = safeUrl(url);
     return target ? `[${text}](${target})` : text;
 }
@@ -34270,7 +34502,7 @@ function who(actor, serverUrl) {
         return '_(unknown)_';
     const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(\[bot\])?$/.exec(actor);
     if (!m)
-        return inert(actor);
+        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(actor);
     const base = safeUrl(serverUrl.replace(/\/+$/, '')) ?? 'https://github.com';
     return m[2] ? `[${m[1]}\\[bot\\]](${base}/apps/${m[1]})` : `[${m[1]}](${base}/${m[1]})`;
 }
@@ -34290,12 +34522,12 @@ function runLabel(ctx) {
 }
 function trigger(ctx) {
     const event = ctx.eventName ? code(ctx.eventName) : '_(unknown event)_';
-    return ctx.workflow ? `${event} in workflow ${inert(ctx.workflow)}` : event;
+    return ctx.workflow ? `${event} in workflow ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(ctx.workflow)}` : event;
 }
 /** `2026-11-21T14:00:05.123Z` as `2026-11-21 14:00:05`; anything unparsable shown as it is. */
 function formatTime(at) {
     const ms = /^\d{4}-\d\d-\d\dT/.test(at) ? Date.parse(at) : NaN;
-    return Number.isNaN(ms) ? inert(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+    return Number.isNaN(ms) ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 /** A code fence longer than any backtick run inside the content. */
 function fenced(info, content) {
@@ -34410,7 +34642,7 @@ function republishProtection(context) {
 const PROTECTION_LABEL = { yes: '✅ yes', partly: '⚠️ partly', no: '❌ no' };
 /** A row per package of a multi-package incident. */
 function packagesTable(r) {
-    return table(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], (r.packages ?? []).map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', inert(p.outcome)]));
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], (r.packages ?? []).map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(p.outcome)]));
 }
 /** npm's installers are only the question for npm packages. */
 const isNpm = (r) => r.target === undefined || r.target === 'npm';
@@ -34428,7 +34660,7 @@ function protectionTable(r) {
         restoreVersion: r.restoreVersion,
         deprecated: r.deprecationMessage !== undefined
     }).map((p) => [p.installer, PROTECTION_LABEL[p.protected], p.why]);
-    return table(['Installer', 'Protected', 'Why'], rows);
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Installer', 'Protected', 'Why'], rows);
 }
 // ---------------------------------------------------------------------------------------
 // The tracking issue
@@ -34465,14 +34697,14 @@ function summaryRows(r, ctx, reportUrl) {
         ['Bad version', code(r.rollbackVersion)],
         ['Restored version', code(r.restoreVersion)],
         [`${code(r.channel)} before the rollback`, code(r.previousVersion, '_(tag did not exist)_')],
-        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : inert(r.deprecationMessage)],
-        ['Severity', `**${inert(r.severity)}**`],
+        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.deprecationMessage)],
+        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.severity)}**`],
         ['Run by', who(ctx.actor, ctx.serverUrl)],
         ['Triggered by', trigger(ctx)],
         ['Workflow run', runLabel(ctx)]
     ];
     if (reportUrl && safeUrl(reportUrl))
-        rows.push(['Incident report', render_link(r.reportPath ? code(r.reportPath) : 'report', reportUrl)]);
+        rows.push(['Incident report', link(r.reportPath ? code(r.reportPath) : 'report', reportUrl)]);
     else if (r.reportPath)
         rows.push(['Incident report', code(r.reportPath)]);
     return rows;
@@ -34518,12 +34750,12 @@ function renderIssueBody(r, ctx, links) {
         issueMarker(r.incidentId),
         `## 🔙 Rolled back ${code(`${r.packageName}@${r.rollbackVersion}`)} → ${code(r.restoreVersion)} on ${code(r.channel)}`,
         headline(r),
-        table(['Incident', code(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
+        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Incident', code(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
         ...(r.packages && r.packages.length > 1 ? [`### Packages\n${packagesTable(r)}`] : []),
-        `### Reason\n${inert(r.reason)}`
+        `### Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.reason)}`
     ];
     if (r.warnings.length > 0)
-        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'));
+        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(w)}`)].join('\n'));
     if (isNpm(r))
         parts.push(`### Who is protected by this rollback\n${protectionTable(r)}\n\n${strategyNote(r)}`);
     parts.push(`### After the rollback\n${checklist(r)}`);
@@ -34556,28 +34788,28 @@ function parseReportDir(input, raw) {
     const shown = JSON.stringify(raw.slice(0, 80));
     const value = raw.trim();
     if (value === '')
-        throw new errors/* InputError */.dz(input, 'is empty.', fix);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, 'is empty.', fix);
     if (value.includes('\\'))
-        throw new errors/* InputError */.dz(input, `${shown} contains a backslash.`, fix);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a backslash.`, fix);
     if (value.startsWith('/'))
-        throw new errors/* InputError */.dz(input, `${shown} is an absolute path.`, fix);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is an absolute path.`, fix);
     const segments = value.split('/').filter((s, i, all) => s !== '' || (i !== all.length - 1 && i !== 0));
     const withoutDot = segments[0] === '.' ? segments.slice(1) : segments;
     for (const s of withoutDot) {
         if (s === '')
-            throw new errors/* InputError */.dz(input, `${shown} contains an empty segment ("//").`, fix);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains an empty segment ("//").`, fix);
         if (s === '.' || s === '..')
-            throw new errors/* InputError */.dz(input, `${shown} contains a "${s}" segment.`, fix);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a "${s}" segment.`, fix);
         if (s.toLowerCase() === '.git')
-            throw new errors/* InputError */.dz(input, `${shown} points into .git.`, fix);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} points into .git.`, fix);
         if (!/^[A-Za-z0-9._-]+$/.test(s))
-            throw new errors/* InputError */.dz(input, `${shown} contains characters other than letters, digits, ".", "_", "-" and "/".`, fix);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains characters other than letters, digits, ".", "_", "-" and "/".`, fix);
     }
     const dir = withoutDot.join('/');
     if (dir === '')
-        throw new errors/* InputError */.dz(input, `${shown} is the repository root.`, fix);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is the repository root.`, fix);
     if (dir.length > MAX_REPORT_DIR)
-        throw new errors/* InputError */.dz(input, `is ${dir.length} characters long; the limit is ${MAX_REPORT_DIR}.`, fix);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `is ${dir.length} characters long; the limit is ${MAX_REPORT_DIR}.`, fix);
     return dir;
 }
 const slug = (text) => text.toLowerCase().replace(/^@/, '').replace(/\//g, '__').replace(/[^a-z0-9._-]/g, '-');
@@ -34590,7 +34822,7 @@ function reportPath(reportDir, packageName, version, channel = 'latest') {
     const dir = parseReportDir('report-dir', reportDir);
     let name = `${slug(packageName)}-${slug(version)}${channel === 'latest' ? '' : `-${slug(channel)}`}`;
     if (name.length > 180) {
-        const hash = (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify([packageName, version, channel])).digest('hex').slice(0, 12);
+        const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(JSON.stringify([packageName, version, channel])).digest('hex').slice(0, 12);
         name = `${name.slice(0, 160)}-${hash}`;
     }
     return `${dir}/rollback-${name}.md`;
@@ -34641,7 +34873,7 @@ function parseReportRecord(markdown) {
         return undefined;
     if (!isStringMap(o.tagsBefore) || !isStringMap(o.tagsAfter))
         return undefined;
-    if (!incident/* SEVERITIES */.o.includes(o.severity) || (o.strategy !== 'retag' && o.strategy !== 'republish'))
+    if (!_incident_js__WEBPACK_IMPORTED_MODULE_3__/* .SEVERITIES */ .o.includes(o.severity) || (o.strategy !== 'retag' && o.strategy !== 'republish'))
         return undefined;
     if (!Array.isArray(o.runs) || !o.runs.every(validRun))
         return undefined;
@@ -34783,8 +35015,8 @@ function versionsAndTags(r) {
     });
     const dep = r.deprecationMessage === undefined
         ? `Deprecation of ${code(r.rollbackVersion)}: off for this rollback (deprecate: false).`
-        : `Deprecation of ${code(r.rollbackVersion)}: ${inert(r.deprecationMessage)}`;
-    return `${table(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
+        : `Deprecation of ${code(r.rollbackVersion)}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.deprecationMessage)}`;
+    return `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
 }
 function actionsTaken(r) {
     // the latest outcome of each action, in the order the actions first happened
@@ -34796,13 +35028,13 @@ function actionsTaken(r) {
         return '_No actions recorded._';
     return order
         .map((a) => latest.get(a))
-        .map((e) => `- ${OUTCOME_LABEL[e.outcome]}: ${inert(e.action)}${e.outcome === 'failed' ? ` (${inert(e.detail)})` : ''}`)
+        .map((e) => `- ${OUTCOME_LABEL[e.outcome]}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(e.action)}${e.outcome === 'failed' ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(e.detail)})` : ''}`)
         .join('\n');
 }
 function timeline(r) {
     if (r.timeline.length === 0)
         return '_No events recorded._';
-    return table(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [formatTime(e.at), inert(e.action), OUTCOME_LABEL[e.outcome], inert(e.detail)]));
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [formatTime(e.at), (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(e.action), OUTCOME_LABEL[e.outcome], (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(e.detail)]));
 }
 function issueLink(r, ctx) {
     const url = safeUrl(r.issueUrl) ?? (r.issueNumber ? safeUrl(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/issues/${r.issueNumber}`) : undefined);
@@ -34820,7 +35052,7 @@ function renderReport(r, ctx, previous) {
     const status = lastRun(r)?.status;
     const issue = issueLink(r, ctx);
     const header = [
-        ['Severity', `**${inert(r.severity)}**`],
+        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.severity)}**`],
         ['Package', code(r.packageName)],
         ['Rollback', `${code(r.rollbackVersion)} → ${code(r.restoreVersion)} on ${code(r.channel)}`],
         ['Status', status ? code(status) : '_(no run recorded)_']
@@ -34833,19 +35065,19 @@ function renderReport(r, ctx, previous) {
     for (const run of r.runs) {
         const by = run.actor ? ` by ${who(run.actor, ctx.serverUrl)}` : '';
         const via = run.trigger ? ` via ${code(run.trigger)}` : '';
-        links.push(`- ${render_link(`Run at ${formatTime(run.at)} UTC`, run.url)}: ${code(run.status)}${by}${via}`);
+        links.push(`- ${link(`Run at ${formatTime(run.at)} UTC`, run.url)}: ${code(run.status)}${by}${via}`);
     }
     const parts = [
         `# Rollback of ${code(`${r.packageName}@${r.rollbackVersion}`)}`,
-        table(['Incident', code(r.incidentId)], header),
+        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Incident', code(r.incidentId)], header),
         `## Timeline (UTC)\n${timeline(r)}`,
         ...(r.packages && r.packages.length > 1 ? [`## Packages\n${packagesTable(r)}`] : []),
         `## Versions and tags\n${versionsAndTags(r)}`,
-        `## Reason\n${inert(r.reason)}`,
+        `## Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.reason)}`,
         `## Actions taken\n${actionsTaken(r)}`
     ];
     if (r.warnings.length > 0)
-        parts.push(['## Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'));
+        parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(w)}`)].join('\n'));
     if (isNpm(r))
         parts.push(`## Who is protected\n${protectionTable(r)}\n\n${strategyNote(r)}`);
     parts.push(`## Still to do by humans\n${NOTES_START}\n${notesOf(previous) ?? DEFAULT_NOTES}\n${NOTES_END}`);
@@ -34962,7 +35194,7 @@ async function guardedWrite(g) {
 /* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(validate_npm_package_name__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /* harmony import */ var _github_incident_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8629);
-/* harmony import */ var _github_render_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9197);
+/* harmony import */ var _github_render_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9983);
 /* harmony import */ var _targets_docker_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1740);
 /* harmony import */ var _targets_helm_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3629);
 
@@ -35337,6 +35569,39 @@ function readHelmInputs(get) {
         kubeconfig: get('kubeconfig').trim() || undefined,
         kubeContext: get('kube-context').trim() || undefined
     };
+}
+
+
+/***/ }),
+
+/***/ 3758:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ table),
+/* harmony export */   t: () => (/* binding */ inert)
+/* harmony export */ });
+// Text from users (a reason, a deprecation message) rendered inertly in Markdown:
+// no HTML, no links or images, no autolinks, no emphasis, no @mentions or #references,
+// no table breaks.
+/** Escapes text for a Markdown paragraph, list item or table cell. Newlines become <br>. */
+function inert(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
+        .replace(/@/g, '@\u200b') // a zero-width space after @: GitHub notifies nobody
+        // GitHub autolinks bare `scheme://…` and `www.…` (GFM's extended autolinks): a zero-width
+        // space breaks the pattern while the URL still reads as written
+        .replace(/:\/\//g, ':\u200b//')
+        .replace(/(www)\./gi, '$1\u200b.')
+        .replace(/\r?\n/g, '<br>');
+}
+/** A Markdown table from a header row and rows (cells must already be inert). */
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 
