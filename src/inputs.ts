@@ -2,17 +2,19 @@ import { globSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import semver from 'semver'
 import validateName from 'validate-npm-package-name'
+import { DEFAULT_DEPRECATION_MESSAGE, DEPRECATION_PLACEHOLDERS } from './core/deprecation.js'
 import { InputError } from './errors.js'
 import { SEVERITIES, type Severity } from './github/incident.js'
 import { parseReportDir } from './github/render.js'
 import { parseImage } from './targets/docker.js'
 import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName, type HelmMatch } from './targets/helm.js'
 
+// the template lives in the core (the planner fills it); re-exported for the callers that import it from here
+export { DEFAULT_DEPRECATION_MESSAGE, renderDeprecationMessage } from './core/deprecation.js'
+
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/'
-export const DEFAULT_DEPRECATION_MESSAGE =
-  '{version} was rolled back: {reason}. Use {restore} instead.'
 export const MAX_REASON_LENGTH = 1000
-const PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'] as const
+const PLACEHOLDERS = DEPRECATION_PLACEHOLDERS
 
 export const TARGETS = ['npm', 'docker', 'helm'] as const
 export type TargetKind = (typeof TARGETS)[number]
@@ -223,17 +225,6 @@ export function parseDeprecationMessage(name: string, raw: string): string {
     }
   }
   return template
-}
-
-/** Fills the deprecation template; whitespace is folded so the message stays one line. */
-export function renderDeprecationMessage(
-  template: string,
-  values: { version: string; restore: string; channel: string; reason: string }
-): string {
-  return template
-    .replace(/\{(version|restore|channel|reason)\}/g, (_, k: keyof typeof values) => values[k])
-    .replace(/\s+/g, ' ')
-    .trim()
 }
 
 /**
