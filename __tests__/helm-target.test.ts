@@ -23,7 +23,7 @@ import {
   parseNamespace,
   parseReleaseName,
   type HelmTargetOptions
-} from '../src/targets/helm.js'
+} from '../src/targets/helm/target.js'
 import { createHelmStandin, goTime } from './support/helm-standin.mjs'
 import { inputErrorOf, rollbackInputs } from './support/helpers.js'
 

@@ -1,8 +1,8 @@
 // Builds the adapter the inputs ask for. The rest of the run only sees a Target.
 import { readDockerInputs, readHelmInputs, type InputReader, type RollbackInputs } from '../inputs.js'
 import type { Logger } from '../retry.js'
-import { DockerTarget } from './docker.js'
-import { HelmTarget, KubeconfigFile } from './helm.js'
+import { DockerTarget } from './docker/target.js'
+import { HelmTarget, KubeconfigFile } from './helm/target.js'
 import { NpmTarget } from './npm.js'
 import type { Target } from './target.js'
 

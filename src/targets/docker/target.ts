@@ -15,11 +15,11 @@ import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import semver from 'semver'
-import { InputError, RegistryError, RollbackError } from '../errors.js'
-import { ChannelMovedError, guardedWrite } from '../guard.js'
-import type { PackageState, VersionInfo } from '../plan.js'
-import { DEFAULT_RETRY, describeFailure, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
-import type { Target, WriteOutcome } from './target.js'
+import { InputError, RegistryError, RollbackError } from '../../errors.js'
+import { ChannelMovedError, guardedWrite } from '../../guard.js'
+import type { PackageState, VersionInfo } from '../../plan.js'
+import { DEFAULT_RETRY, describeFailure, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../../retry.js'
+import type { Target, WriteOutcome } from '../target.js'
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
