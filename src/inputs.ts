@@ -6,7 +6,7 @@ import { DEFAULT_DEPRECATION_MESSAGE, DEPRECATION_PLACEHOLDERS } from './core/de
 import { InputError } from './errors.js'
 import { SEVERITIES, type Severity } from './github/incident.js'
 import { parseReportDir } from './github/render.js'
-import { parseImage } from './targets/docker/target.js'
+import { parseImage } from './targets/docker/image.js'
 import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName, type HelmMatch } from './targets/helm/target.js'
 
 // the template lives in the core (the planner fills it); re-exported for the callers that import it from here
