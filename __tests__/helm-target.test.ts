@@ -10,18 +10,14 @@ import { ChannelMovedError } from '../src/guard.js'
 import type { RollbackInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from '../src/rollback.js'
 import { createTarget } from '../src/targets/select.js'
+import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName } from '../src/targets/helm/config.js'
 import {
-  HELM_CHANNEL,
   HelmTarget,
   KubeconfigFile,
   chartVersionOf,
   execHelm,
   helmEnvironment,
   normaliseVersion,
-  parseHelmMatch,
-  parseHelmTimeout,
-  parseNamespace,
-  parseReleaseName,
   type HelmTargetOptions
 } from '../src/targets/helm/target.js'
 import { createHelmStandin, goTime } from './support/helm-standin.mjs'

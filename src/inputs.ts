@@ -3,14 +3,18 @@ import { join } from 'node:path'
 import semver from 'semver'
 import validateName from 'validate-npm-package-name'
 import { DEFAULT_DEPRECATION_MESSAGE, DEPRECATION_PLACEHOLDERS } from './core/deprecation.js'
+import type { InputReader } from './core/reader.js'
 import { InputError } from './errors.js'
 import { SEVERITIES, type Severity } from './github/incident.js'
 import { parseReportDir } from './github/render.js'
+import { parseTag } from './targets/docker/config.js'
 import { parseImage } from './targets/docker/image.js'
-import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName, type HelmMatch } from './targets/helm/target.js'
+import { HELM_CHANNEL, parseNamespace, parseReleaseName } from './targets/helm/config.js'
 
 // the template lives in the core (the planner fills it); re-exported for the callers that import it from here
 export { DEFAULT_DEPRECATION_MESSAGE, renderDeprecationMessage } from './core/deprecation.js'
+/** Reads one input by its action.yml name (each adapter's config parser takes one too). */
+export type { InputReader } from './core/reader.js'
 
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/'
 export const MAX_REASON_LENGTH = 1000
@@ -51,9 +55,6 @@ export interface RollbackInputs {
   dryRun: boolean
   force: boolean
 }
-
-/** Reads one input by its action.yml name; '' when unset (like core.getInput). */
-export type InputReader = (name: string) => string
 
 export function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
   const v = raw.trim()
@@ -131,15 +132,6 @@ export function parseTarget(name: string, raw: string): TargetKind {
   const v = (raw.trim() || 'npm').toLowerCase()
   if (!(TARGETS as readonly string[]).includes(v)) throw new InputError(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`)
   return v as TargetKind
-}
-
-/** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */
-export function parseTag(name: string, raw: string): string {
-  const tag = raw.trim()
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-    throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).')
-  }
-  return tag
 }
 
 /** A dist-tag: URL-safe, and not something npm would read as a version range. */
@@ -430,45 +422,4 @@ export function readGitHubInputs(get: InputReader, env: NodeJS.ProcessEnv = proc
     throw new InputError('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', 'run it in a workflow, or set create-issue: false and commit-report: false.')
   }
   return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw as Severity }
-}
-
-export interface DockerInputs {
-  image: string
-  username?: string
-  password?: string
-  tagPrefix: string
-}
-
-export function readDockerInputs(get: InputReader): DockerInputs {
-  const tagPrefix = get('tag-prefix').trim()
-  if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
-    throw new InputError('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.')
-  }
-  const username = get('registry-username').trim() || undefined
-  const password = get('registry-password').trim() || undefined
-  if ((username === undefined) !== (password === undefined)) {
-    throw new InputError(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).')
-  }
-  return { image: get('image').trim(), username, password, tagPrefix }
-}
-
-export interface HelmInputs {
-  release: string
-  namespace?: string
-  match: HelmMatch
-  timeout: string
-  /** the kubeconfig file's content (a secret); empty: helm's default */
-  kubeconfig?: string
-  kubeContext?: string
-}
-
-export function readHelmInputs(get: InputReader): HelmInputs {
-  return {
-    release: parseReleaseName('release', get('release')),
-    namespace: parseNamespace('namespace', get('namespace')) || undefined,
-    match: parseHelmMatch('helm-match', get('helm-match')),
-    timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
-    kubeconfig: get('kubeconfig').trim() || undefined,
-    kubeContext: get('kube-context').trim() || undefined
-  }
 }

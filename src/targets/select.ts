@@ -1,7 +1,10 @@
 // Builds the adapter the inputs ask for. The rest of the run only sees a Target.
-import { readDockerInputs, readHelmInputs, type InputReader, type RollbackInputs } from '../inputs.js'
+import type { InputReader } from '../core/reader.js'
+import type { RollbackInputs } from '../inputs.js'
+import { readDockerInputs } from './docker/config.js'
 import type { Logger } from '../retry.js'
 import { DockerTarget } from './docker/target.js'
+import { readHelmInputs } from './helm/config.js'
 import { HelmTarget, KubeconfigFile } from './helm/target.js'
 import { NpmTarget } from './npm.js'
 import type { Target } from './target.js'

@@ -26,18 +26,14 @@ import { join } from 'node:path'
 import semver from 'semver'
 import { InputError, RegistryError, RollbackError } from '../../errors.js'
 import { guardedWrite } from '../../guard.js'
-import type { RollbackInputs } from '../../inputs.js'
 import { circuitBreaker, incidentId, lastKnownGood, type PackageState, type VersionInfo } from '../../plan.js'
 import type { Logger, Target, WriteOutcome } from '../target.js'
+import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName, type HelmMatch } from './config.js'
 
-/** The name of a release's one channel. */
-export const HELM_CHANNEL = 'deployed'
 /** How many revisions `helm history` is asked for (helm's own default is 256). */
 export const HISTORY_READ_MAX = 1024
 /** `helm rollback --description` takes at most this many characters (helm's MaxDescriptionLength). */
 export const MAX_DESCRIPTION = 256
-
-export type HelmMatch = 'app-version' | 'chart-version'
 
 export interface HelmRunResult {
   exitCode: number
@@ -120,6 +116,16 @@ export class KubeconfigFile {
   }
 }
 
+/** The rollback being run, as HelmTargetOptions.request needs it (RollbackInputs fits). */
+export interface HelmRequest {
+  packageName: string
+  rollbackVersion: string
+  restoreVersion?: string
+  publishedAfter?: string
+  publishedBefore?: string
+  releaseCommit?: string
+}
+
 export interface HelmTargetOptions {
   release: string
   /** empty: the kubeconfig context's namespace */
@@ -152,7 +158,7 @@ export interface HelmTargetOptions {
    * where the planner would only say "does not exist" (only when the circuit breaker, run
    * on the same state, lets the rollback proceed).
    */
-  request?: Pick<RollbackInputs, 'packageName' | 'rollbackVersion' | 'restoreVersion' | 'publishedAfter' | 'publishedBefore' | 'releaseCommit'>
+  request?: HelmRequest
   /** an incident id to put in the description as it is (overrides the derived one) */
   incidentId?: string
   log: Logger
@@ -190,45 +196,6 @@ const NO_RETRY = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, deadlineMs: 0 }
 const RESTORABLE = new Set(['deployed', 'superseded'])
 const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback'])
 const OUR_DESCRIPTION = /^release-rollback(?: (rr-[0-9a-f]+))?:/
-
-/** Helm's release name rule (chartutil.ValidateReleaseName). */
-export function parseReleaseName(name: string, raw: string): string {
-  const v = raw.trim()
-  if (v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
-    throw new InputError(
-      name,
-      `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`,
-      'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).'
-    )
-  }
-  return v
-}
-
-/** A Kubernetes namespace (a DNS label); '' when unset. */
-export function parseNamespace(name: string, raw: string): string {
-  const v = raw.trim()
-  if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
-    throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.')
-  }
-  return v
-}
-
-export function parseHelmMatch(name: string, raw: string): HelmMatch {
-  const v = raw.trim() || 'app-version'
-  if (v !== 'app-version' && v !== 'chart-version') {
-    throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).')
-  }
-  return v
-}
-
-/** A Go duration as helm's --timeout takes it (5m, 300s, 1h30m); default 5m. */
-export function parseHelmTimeout(name: string, raw: string): string {
-  const v = raw.trim() || '5m'
-  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
-    throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.')
-  }
-  return v
-}
 
 /** `v1.2.3` -> `1.2.3`; undefined when it is not a semantic version. */
 export function normaliseVersion(raw: string): string | undefined {
