@@ -11,15 +11,8 @@ import type { RollbackInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from '../src/rollback.js'
 import { createTarget } from '../src/targets/select.js'
 import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName } from '../src/targets/helm/config.js'
-import {
-  HelmTarget,
-  KubeconfigFile,
-  chartVersionOf,
-  execHelm,
-  helmEnvironment,
-  normaliseVersion,
-  type HelmTargetOptions
-} from '../src/targets/helm/target.js'
+import { KubeconfigFile, execHelm, helmEnvironment } from '../src/targets/helm/runner.js'
+import { HelmTarget, chartVersionOf, normaliseVersion, type HelmTargetOptions } from '../src/targets/helm/target.js'
 import { createHelmStandin, goTime } from './support/helm-standin.mjs'
 import { inputErrorOf, rollbackInputs } from './support/helpers.js'
 
