@@ -32,7 +32,8 @@ export interface TargetHooks {
 
 export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logger, userAgent: string, hooks: TargetHooks = {}): { target: Target; extras: TargetExtras } {
   if (inputs.target === 'docker') {
-    const d = readDockerInputs(get)
+    // a docker: line of the targets input names the image instead of the image input
+    const d = readDockerInputs(get, inputs.targets?.find((t) => t.kind === 'docker')?.name)
     const target = new DockerTarget({
       image: d.image,
       channels: [inputs.channel],
@@ -59,7 +60,8 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
     }
   }
   if (inputs.target === 'helm') {
-    const h = readHelmInputs(get)
+    // a helm: line of the targets input names the release (and namespace) instead
+    const h = readHelmInputs(get, inputs.targets?.find((t) => t.kind === 'helm')?.name)
     // the content is a secret: a private file, written only when helm first runs (a dry
     // run too: helm reads the history through it) and removed by extras.dispose()
     const kubeconfig = h.kubeconfig ? new KubeconfigFile(h.kubeconfig) : undefined

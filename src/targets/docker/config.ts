@@ -18,7 +18,11 @@ export interface DockerInputs {
   tagPrefix: string
 }
 
-export function readDockerInputs(get: InputReader): DockerInputs {
+/**
+ * The Docker inputs. `target`: the image as a `docker:` line of the targets input named it;
+ * it replaces the image input.
+ */
+export function readDockerInputs(get: InputReader, target?: string): DockerInputs {
   const tagPrefix = get('tag-prefix').trim()
   if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
     throw new InputError('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.')
@@ -28,5 +32,5 @@ export function readDockerInputs(get: InputReader): DockerInputs {
   if ((username === undefined) !== (password === undefined)) {
     throw new InputError(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).')
   }
-  return { image: get('image').trim(), username, password, tagPrefix }
+  return { image: target ?? get('image').trim(), username, password, tagPrefix }
 }

@@ -46,6 +46,24 @@ export function parseHelmTimeout(name: string, raw: string): string {
   return v
 }
 
+/** A Helm release as a `helm:` target names it: `release`, or `namespace/release`. */
+export interface HelmReleaseName {
+  /** undefined: the namespace input, else the kubeconfig context's */
+  namespace?: string
+  release: string
+}
+
+/** `acme-prod` or `prod/acme-app` (a Kubernetes namespace, a slash, a Helm release name). */
+export function parseHelmTargetName(name: string, raw: string): HelmReleaseName {
+  const v = raw.trim()
+  const parts = v.split('/')
+  if (parts.length > 2 || parts.some((p) => p === '')) {
+    throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release (release or namespace/release).`, 'name the release as `helm list` shows it, such as acme-prod, or prefix its namespace: prod/acme-prod.')
+  }
+  if (parts.length === 1) return { release: parseReleaseName(name, parts[0]) }
+  return { namespace: parseNamespace(name, parts[0]), release: parseReleaseName(name, parts[1]) }
+}
+
 export interface HelmInputs {
   release: string
   namespace?: string
@@ -56,10 +74,16 @@ export interface HelmInputs {
   kubeContext?: string
 }
 
-export function readHelmInputs(get: InputReader): HelmInputs {
+/**
+ * The Helm inputs. `target`: the release as a `helm:` line of the targets input named it
+ * (`release` or `namespace/release`, already checked); it replaces the release input, and
+ * its namespace, when it has one, the namespace input.
+ */
+export function readHelmInputs(get: InputReader, target?: string): HelmInputs {
+  const named = target === undefined ? undefined : parseHelmTargetName('targets', target)
   return {
-    release: parseReleaseName('release', get('release')),
-    namespace: parseNamespace('namespace', get('namespace')) || undefined,
+    release: named ? named.release : parseReleaseName('release', get('release')),
+    namespace: (named?.namespace ?? parseNamespace('namespace', get('namespace'))) || undefined,
     match: parseHelmMatch('helm-match', get('helm-match')),
     timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
     kubeconfig: get('kubeconfig').trim() || undefined,
