@@ -5,7 +5,7 @@
 // runs the same rules on a made-up folder to show that each one can fail.
 import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -28,11 +28,20 @@ interface Violation {
   cycle?: Array<{ name: string }>
 }
 
-/** Runs dependency-cruiser on `dir`/src with the project's rules; returns its violations. */
-function cruise(dir: string, tsConfig?: string): Violation[] {
+interface Cruise {
+  modules: Array<{ source: string; dependencies: Array<{ resolved: string }> }>
+  summary: { violations: Violation[] }
+}
+
+/** Runs dependency-cruiser on `dir`/src with the project's rules. */
+function run(dir: string, tsConfig?: string): Cruise {
   const args = [BIN, 'src', '--config', CONFIG, '--output-type', 'json', ...(tsConfig ? ['--ts-config', tsConfig] : [])]
-  const out = execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-  return (JSON.parse(out) as { summary: { violations: Violation[] } }).summary.violations
+  return JSON.parse(execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as Cruise
+}
+
+/** The rules' violations in `dir`/src. */
+function cruise(dir: string, tsConfig?: string): Violation[] {
+  return run(dir, tsConfig).summary.violations
 }
 
 /** The modules of a cycle, sorted: one key however the tool enters the loop. */
@@ -46,8 +55,17 @@ function describeViolations(violations: Violation[]): string[] {
 }
 
 describe('the import graph of src/', () => {
-  const violations = cruise(root, 'tsconfig.json')
+  const graph = run(root, 'tsconfig.json')
+  const violations = graph.summary.violations
   const known = new Set(KNOWN_CYCLES_TO_REMOVE.map((c) => [...c].sort().join(' <-> ')))
+
+  it('is read whole: .js imports resolve to the .ts sources, type-only imports included', () => {
+    const deps = (source: string) => graph.modules.find((m) => m.source === source)?.dependencies.map((d) => d.resolved) ?? []
+    expect(graph.modules.filter((m) => m.source.startsWith('src/')).length).toBeGreaterThan(40)
+    expect(deps('src/plan.ts')).toEqual(expect.arrayContaining(['src/errors.ts', 'src/core/deprecation.ts']))
+    // import type only
+    expect(deps('src/targets/target.ts')).toEqual(expect.arrayContaining(['src/plan.ts']))
+  })
 
   it('has no import cycle, apart from the one listed in KNOWN_CYCLES_TO_REMOVE', () => {
     const cycles = violations.filter((v) => v.rule.name === 'no-circular')
@@ -88,10 +106,10 @@ describe('the rules can fail', () => {
     mkdirSync(join(dir, dirname(path)), { recursive: true })
     writeFileSync(join(dir, path), text)
   }
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowJs: true } }))
   // semver resolves as in the project
   mkdirSync(join(dir, 'node_modules'))
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowJs: true } }))
-  execFileSync('ln', ['-s', join(root, 'node_modules', 'semver'), join(dir, 'node_modules', 'semver')])
+  symlinkSync(join(root, 'node_modules', 'semver'), join(dir, 'node_modules', 'semver'))
   let lines: string[] = []
   try {
     lines = describeViolations(cruise(dir, 'tsconfig.json')).sort()
