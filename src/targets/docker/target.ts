@@ -27,7 +27,6 @@ import { TAG_PATTERN, parseImage, type ImageRef } from './image.js'
 /** The largest image config read for its labels. */
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024
 
-
 /** The OCI annotations (and, in an image config, labels) that say when and from what an image was built. */
 export const OCI_CREATED = 'org.opencontainers.image.created'
 export const OCI_REVISION = 'org.opencontainers.image.revision'
@@ -454,9 +453,7 @@ export class DockerTarget implements Target {
     })
     return found.sort(semver.rcompare)[0]
   }
-
 }
-
 
 /** A JSON object from bytes; {} when they are not one. */
 function parseObject(bytes: Buffer): Record<string, unknown> {
