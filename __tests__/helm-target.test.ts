@@ -10,20 +10,9 @@ import { ChannelMovedError } from '../src/guard.js'
 import type { RollbackInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from './support/helpers.js'
 import { createTarget } from '../src/targets/select.js'
-import {
-  HELM_CHANNEL,
-  HelmTarget,
-  KubeconfigFile,
-  chartVersionOf,
-  execHelm,
-  helmEnvironment,
-  normaliseVersion,
-  parseHelmMatch,
-  parseHelmTimeout,
-  parseNamespace,
-  parseReleaseName,
-  type HelmTargetOptions
-} from '../src/targets/helm.js'
+import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName } from '../src/targets/helm/config.js'
+import { KubeconfigFile, execHelm, helmEnvironment } from '../src/targets/helm/runner.js'
+import { HelmTarget, chartVersionOf, normaliseVersion, type HelmTargetOptions } from '../src/targets/helm/target.js'
 import { createHelmStandin, goTime } from './support/helm-standin.mjs'
 import { inputErrorOf, rollbackInputs } from './support/helpers.js'
 

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/errors.js'
-import { DEFAULT_REGISTRY, readGitHubInputs, readInputs } from '../src/inputs.js'
+import { DEFAULT_REGISTRY, readGitHubInputs, readInputs, targetsFrom } from '../src/inputs.js'
+import { createTarget } from '../src/targets/select.js'
+import { MAX_TARGETS, parseTargets } from '../src/targets/spec.js'
 
 const valid: Record<string, string> = {
   'rollback-version': '1.2.3',
@@ -169,7 +171,8 @@ describe('readGitHubInputs', () => {
       commitReport: true,
       reportDir: 'incidents',
       reportBranch: undefined,
-      severity: 'high'
+      severity: 'high',
+      githubRelease: true
     })
   })
 
@@ -177,6 +180,10 @@ describe('readGitHubInputs', () => {
     const i = readGitHubInputs(gh({ 'issue-labels': 'rollback, incident\nincident', 'issue-assignees': '@octocat,\nhubot' }), env)
     expect(i.labels).toEqual(['rollback', 'incident'])
     expect(i.assignees).toEqual(['octocat', 'hubot'])
+  })
+
+  it('reads github-release: false', () => {
+    expect(readGitHubInputs(gh({ 'github-release': 'false' }), env).githubRelease).toBe(false)
   })
 
   it('needs neither a token nor a repository when both bookkeeping parts are off', () => {
@@ -194,7 +201,8 @@ describe('readGitHubInputs', () => {
     ['a bad assignee', { 'issue-assignees': 'octo cat$' }, env, 'issue-assignees', /not a GitHub user name/],
     ['an over-long label', { 'issue-labels': 'x'.repeat(60) }, env, 'issue-labels', /longer than GitHub's 50/],
     ['no label for finding the issue again', { 'issue-labels': ' , ' }, env, 'issue-labels', /keep at least one label/],
-    ['a non-boolean create-issue', { 'create-issue': 'sure' }, env, 'create-issue', /not a boolean/]
+    ['a non-boolean create-issue', { 'create-issue': 'sure' }, env, 'create-issue', /not a boolean/],
+    ['a non-boolean github-release', { 'github-release': 'please' }, env, 'github-release', /not a boolean/]
   ]
   it.each(bad)('rejects %s, naming the input', (_, values, e, input, message) => {
     let error: unknown
@@ -207,5 +215,141 @@ describe('readGitHubInputs', () => {
     expect((error as InputError).input).toBe(input)
     expect((error as InputError).message).toMatch(message)
     expect((error as InputError).message).toMatch(/ Fix: \S/)
+  })
+})
+
+describe('parseTargets', () => {
+  it('reads one target a line, skipping blank lines and comments, and normalises each name by its adapter', () => {
+    const raw = ['# the incident', '  npm:@acme/core  ', '', 'npm:acme-cli', 'docker:nginx', 'DOCKER: ghcr.io/acme/app', 'helm:acme-prod', 'helm:prod/acme-app', 'git-tag:v1', 'git-tag:refs/tags/stable'].join('\r\n')
+    expect(parseTargets(raw)).toEqual([
+      { kind: 'npm', name: '@acme/core' },
+      { kind: 'npm', name: 'acme-cli' },
+      { kind: 'docker', name: 'docker.io/library/nginx' },
+      { kind: 'docker', name: 'ghcr.io/acme/app' },
+      { kind: 'helm', name: 'acme-prod' },
+      { kind: 'helm', name: 'prod/acme-app' },
+      { kind: 'git-tag', name: 'v1' },
+      { kind: 'git-tag', name: 'stable' }
+    ])
+  })
+
+  it('keeps a registry port in a docker name (only the first colon ends the kind)', () => {
+    expect(parseTargets('docker:127.0.0.1:5000/acme/app')).toEqual([{ kind: 'docker', name: '127.0.0.1:5000/acme/app' }])
+  })
+
+  it('takes partial versions as git tag names (the moving v1, v1.2 tags)', () => {
+    expect(parseTargets('git-tag:v1\ngit-tag:v1.2\ngit-tag:release/2026-11').map((t) => t.name)).toEqual(['v1', 'v1.2', 'release/2026-11'])
+  })
+
+  it(`takes ${MAX_TARGETS} targets`, () => {
+    expect(parseTargets(Array.from({ length: MAX_TARGETS }, (_, i) => `npm:pkg-${i}`).join('\n'))).toHaveLength(MAX_TARGETS)
+  })
+
+  // each row: the targets input, what the message says; every error names targets and a fix
+  const bad: Array<[string, string, RegExp]> = [
+    ['a line without a kind', 'acme-widget', /line 1 \("acme-widget"\) has no kind/],
+    ['a line that starts with a colon', ':acme-widget', /has no kind/],
+    ['an unknown kind', 'npm:a\npip:requests', /line 2 \("pip:requests"\): "pip" is not a target kind/],
+    ['an invalid npm name', 'npm:Acme Widget', /line 1 \("npm:Acme Widget"\): "Acme Widget" is not a valid npm package name/],
+    ['an npm spec with a version', 'npm:acme-widget@1.2.3', /not a valid npm package name/],
+    ['an empty name', 'npm:', /not a valid npm package name/],
+    ['an image with a tag', 'docker:ghcr.io/acme/app:1.2.3', /has a tag/],
+    ['an image with a digest', `docker:ghcr.io/acme/app@sha256:${'a'.repeat(64)}`, /has a digest/],
+    ['an image URL', 'docker:https://ghcr.io/acme/app', /has a URL scheme/],
+    ['an invalid Helm release', 'helm:Acme_Prod', /"Acme_Prod" is not a Helm release name/],
+    ['an invalid namespace', 'helm:Prod/acme-app', /"Prod" is not a Kubernetes namespace/],
+    ['a Helm name with two slashes', 'helm:a/b/c', /is not a Helm release \(release or namespace\/release\)/],
+    ['a Helm name with an empty namespace', 'helm:/acme-app', /is not a Helm release/],
+    ['a git tag with ..', 'git-tag:v1..2', /it contains "\.\."/],
+    ['a git tag with a space', 'git-tag:v1 beta', /it contains a space/],
+    ['a git tag with ~', 'git-tag:v1~1', /it contains "~"/],
+    ['a git tag with a colon', 'git-tag:v1:2', /it contains ":"/],
+    ['a git tag ending in .lock', 'git-tag:v1.lock', /ends with "\.lock"/],
+    ['a git tag starting with -', 'git-tag:-v1', /starts with "-"/],
+    ['a git tag with @{', 'git-tag:v1@{0}', /contains "@\{"/],
+    ['a git tag ending with /', 'git-tag:v1/', /empty path component/],
+    ['a git tag component starting with .', 'git-tag:v1/.hidden', /starts with "\."/],
+    ['a git tag that is a range', 'git-tag:1.x', /reads as a semver range/],
+    ['a git tag that is a range with an operator', 'git-tag:>=1', /reads as a semver range/],
+    ['a control character in a git tag', 'git-tag:v1\u0007', /control character/],
+    ['the same target twice', 'npm:acme-widget\n# again\nnpm:acme-widget', /line 3 \("npm:acme-widget"\) names the same target as line 1 \(npm:acme-widget\)/],
+    ['the same image spelled twice', 'docker:nginx\ndocker:docker.io/library/nginx', /line 2 .* names the same target as line 1 \(docker:docker\.io\/library\/nginx\)/],
+    ['too many targets', Array.from({ length: MAX_TARGETS + 1 }, (_, i) => `npm:pkg-${i}`).join('\n'), /lists 101 targets; the limit is 100/],
+    ['only comments', '# nothing yet\n\n', /lists no target/]
+  ]
+  it.each(bad)('refuses %s, naming targets and the fix', (_, raw, message) => {
+    let error: unknown
+    try {
+      parseTargets(raw)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as InputError).input).toBe('targets')
+    expect((error as InputError).message).toMatch(/^Input 'targets': /)
+    expect((error as InputError).message).toMatch(message)
+    expect((error as InputError).message).toMatch(/ Fix: \S/)
+  })
+})
+
+describe('the targets input', () => {
+  const base = { 'rollback-version': '1.2.3', reason: 'Memory persistence corrupts data on restart', 'npm-token': 'npm_secret' }
+
+  it('names the npm packages of the incident', () => {
+    const i = readInputs(reader({ ...base, targets: 'npm:@acme/core\nnpm:@acme/cli' }), {})
+    expect([i.target, i.packageName, i.packageNames, i.targets]).toEqual(['npm', '@acme/core', ['@acme/core', '@acme/cli'], [{ kind: 'npm', name: '@acme/core' }, { kind: 'npm', name: '@acme/cli' }]])
+    expect(targetsFrom(i)).toEqual(i.targets)
+  })
+
+  it('names an image: target docker, the channel a tag, no npm token needed', () => {
+    const i = readInputs(reader({ ...base, 'npm-token': '', targets: 'docker:ghcr.io/acme/app', channel: '1' }), {})
+    expect([i.target, i.packageName, i.channel, i.deprecate]).toEqual(['docker', 'ghcr.io/acme/app', '1', false])
+    const { target } = createTarget(i, reader({}), { info: () => {}, warning: () => {}, debug: () => {} }, 'test')
+    expect(target.label).toBe('container image ghcr.io/acme/app on https://ghcr.io')
+  })
+
+  it('names a Helm release, with its namespace or the namespace input', () => {
+    const i = readInputs(reader({ ...base, 'npm-token': '', targets: 'helm:prod/acme-app' }), {})
+    expect([i.target, i.packageName, i.channel]).toEqual(['helm', 'prod/acme-app', 'deployed'])
+    expect(readInputs(reader({ ...base, targets: 'helm:acme-app', namespace: 'staging' }), {}).packageName).toBe('staging/acme-app')
+    const { target } = createTarget(i, reader({}), { info: () => {}, warning: () => {}, debug: () => {} }, 'test')
+    expect(target.label).toBe('Helm release acme-app in namespace prod')
+  })
+
+  it('is left undefined without the input, and targetsFrom turns the shorthand into the same list', () => {
+    expect(readInputs(reader(valid), {}).targets).toBeUndefined()
+    expect(targetsFrom(readInputs(reader({ ...base, packages: 'a, b' }), {}))).toEqual([{ kind: 'npm', name: 'a' }, { kind: 'npm', name: 'b' }])
+    const docker = { ...base, target: 'docker', image: 'nginx' }
+    expect(targetsFrom(readInputs(reader(docker), {}))).toEqual([{ kind: 'docker', name: 'docker.io/library/nginx' }])
+    const helm = { ...base, target: 'helm', release: 'acme-app' }
+    expect(targetsFrom(readInputs(reader(helm), {}), reader(helm))).toEqual([{ kind: 'helm', name: 'acme-app' }])
+    expect(targetsFrom(readInputs(reader({ ...helm, namespace: 'prod' }), {}), reader({ ...helm, namespace: 'prod' }))).toEqual([{ kind: 'helm', name: 'prod/acme-app' }])
+    // without the reader, a Helm release is named as the incident names it
+    expect(targetsFrom(readInputs(reader(helm), {}))).toEqual([{ kind: 'helm', name: 'default/acme-app' }])
+  })
+
+  const bad: Array<[string, Record<string, string>, RegExp, RegExp]> = [
+    ['targets with package', { targets: 'npm:a', package: 'a' }, /is given together with package, which names targets too/, /leave package empty/],
+    ['targets with packages', { targets: 'npm:a', packages: 'a,b' }, /together with packages/, /list every target in targets/],
+    ['targets with image and release', { targets: 'docker:nginx', image: 'nginx', release: 'r' }, /together with image and release, which name targets too/, /leave image and release empty/],
+    ['targets with target: docker', { targets: 'docker:nginx', target: 'docker' }, /together with target: docker/, /leave target unset/],
+    ['a bad line', { targets: 'npm:ok\ncargo:serde' }, /"cargo" is not a target kind/, /use one of npm:, docker:, helm:, git-tag:/],
+    ['git-tag targets (not runnable yet)', { targets: 'npm:a\ngit-tag:v1' }, /cannot roll back git tags yet/, /leave the git-tag lines out/],
+    ['two kinds (not runnable yet)', { targets: 'npm:a\ndocker:nginx' }, /lists npm and docker targets/, /once per kind/],
+    ['two images (not runnable yet)', { targets: 'docker:nginx\ndocker:ghcr.io/acme/app' }, /lists 2 docker targets/, /once per image/],
+    ['two Helm releases (not runnable yet)', { targets: 'helm:a\nhelm:b' }, /lists 2 helm targets/, /once per release/]
+  ]
+  it.each(bad)('refuses %s, naming targets and the fix', (_, change, message, fix) => {
+    let error: unknown
+    try {
+      readInputs(reader({ ...base, ...change }), {})
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as InputError).input).toBe('targets')
+    expect((error as InputError).message).toMatch(message)
+    expect((error as InputError).message).toMatch(/ Fix: \S/)
+    expect((error as InputError).fix).toMatch(fix)
   })
 })

@@ -230,8 +230,11 @@ const action = load('action.yml')
 const ACTION_INPUTS = Object.keys(action.doc.inputs ?? {})
 const ACTION_OUTPUTS = Object.keys(action.doc.outputs ?? {})
 
-/** Inputs only the Docker and Helm targets read: the npm workflow leaves them at their defaults. */
-const OTHER_TARGETS_ONLY = ['target', 'image', 'registry-username', 'registry-password', 'tag-prefix', 'release', 'namespace', 'helm-match', 'helm-timeout', 'kubeconfig', 'kube-context']
+/**
+ * Inputs the npm workflow leaves at their defaults: those only the Docker and Helm targets
+ * read, and targets (the workflow names its npm packages with package and packages).
+ */
+const OTHER_TARGETS_ONLY = ['targets', 'target', 'image', 'registry-username', 'registry-password', 'tag-prefix', 'release', 'namespace', 'helm-match', 'helm-timeout', 'kubeconfig', 'kube-context']
 const NPM_INPUTS = ACTION_INPUTS.filter((n) => !OTHER_TARGETS_ONLY.includes(n))
 
 const REUSABLE = '.github/workflows/rollback-npm.yml'

@@ -13,7 +13,8 @@ export class RollbackError extends Error {
 export class InputError extends RollbackError {
   constructor(
     readonly input: string,
-    problem: string,
+    /** what is wrong, without the input's name (the message is `Input '<input>': <problem> Fix: <fix>`) */
+    readonly problem: string,
     fix: string
   ) {
     super(`Input '${input}': ${problem}`, fix)

@@ -1,18 +1,27 @@
 import { globSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import semver from 'semver'
-import validateName from 'validate-npm-package-name'
+import { DEFAULT_DEPRECATION_MESSAGE, DEPRECATION_PLACEHOLDERS } from './core/deprecation.js'
+import type { InputReader } from './core/reader.js'
 import { InputError } from './errors.js'
 import { SEVERITIES, type Severity } from './github/incident.js'
 import { parseReportDir } from './github/render.js'
-import { parseImage } from './targets/docker.js'
-import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName, type HelmMatch } from './targets/helm.js'
+import { parseTag } from './targets/docker/config.js'
+import { parsePackageName } from './targets/npm/config.js'
+import { parseImage } from './targets/docker/image.js'
+import { HELM_CHANNEL, parseHelmTargetName, parseNamespace, parseReleaseName } from './targets/helm/config.js'
+import { parseTargets, type TargetSpec } from './targets/spec.js'
+
+// the template lives in the core (the planner fills it); re-exported for the callers that import it from here
+export { DEFAULT_DEPRECATION_MESSAGE, renderDeprecationMessage } from './core/deprecation.js'
+export { parsePackageName } from './targets/npm/config.js'
+export { MAX_TARGETS, TARGET_KINDS, parseTargets, type TargetSpec, type TargetSpecKind } from './targets/spec.js'
+/** Reads one input by its action.yml name (each adapter's config parser takes one too). */
+export type { InputReader } from './core/reader.js'
 
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/'
-export const DEFAULT_DEPRECATION_MESSAGE =
-  '{version} was rolled back: {reason}. Use {restore} instead.'
 export const MAX_REASON_LENGTH = 1000
-const PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'] as const
+const PLACEHOLDERS = DEPRECATION_PLACEHOLDERS
 
 export const TARGETS = ['npm', 'docker', 'helm'] as const
 export type TargetKind = (typeof TARGETS)[number]
@@ -21,6 +30,12 @@ export type TargetKind = (typeof TARGETS)[number]
 export interface RollbackInputs {
   /** where the release lives (default npm) */
   target?: TargetKind
+  /**
+   * The targets input, parsed: every target of the incident, `kind:name` a line. undefined
+   * when it was not given (then package, packages, image or release name them: see
+   * targetsFrom(), which gives the same list in both cases).
+   */
+  targets?: TargetSpec[]
   /** npm: every package of the incident (packageName is the first); one unless a list or workspaces */
   packageNames?: string[]
   /** packages: workspaces - packages that lack the bad version are left out rather than refused */
@@ -49,9 +64,6 @@ export interface RollbackInputs {
   dryRun: boolean
   force: boolean
 }
-
-/** Reads one input by its action.yml name; '' when unset (like core.getInput). */
-export type InputReader = (name: string) => string
 
 export function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
   const v = raw.trim()
@@ -131,15 +143,6 @@ export function parseTarget(name: string, raw: string): TargetKind {
   return v as TargetKind
 }
 
-/** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */
-export function parseTag(name: string, raw: string): string {
-  const tag = raw.trim()
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-    throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).')
-  }
-  return tag
-}
-
 /** A dist-tag: URL-safe, and not something npm would read as a version range. */
 export function parseChannel(name: string, raw: string): string {
   const tag = raw.trim()
@@ -173,20 +176,6 @@ export function parseReason(name: string, raw: string): string {
     )
   }
   return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs')
-}
-
-export function parsePackageName(name: string, raw: string): string {
-  const pkg = raw.trim()
-  const result = validateName(pkg)
-  if (pkg === '' || !result.validForOldPackages) {
-    const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ')
-    throw new InputError(
-      name,
-      `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`,
-      'give the package name exactly as published, such as acme-widget or @acme/widget.'
-    )
-  }
-  return pkg
 }
 
 export function parseRegistry(name: string, raw: string): string {
@@ -223,17 +212,6 @@ export function parseDeprecationMessage(name: string, raw: string): string {
     }
   }
   return template
-}
-
-/** Fills the deprecation template; whitespace is folded so the message stays one line. */
-export function renderDeprecationMessage(
-  template: string,
-  values: { version: string; restore: string; channel: string; reason: string }
-): string {
-  return template
-    .replace(/\{(version|restore|channel|reason)\}/g, (_, k: keyof typeof values) => values[k])
-    .replace(/\s+/g, ' ')
-    .trim()
 }
 
 /**
@@ -286,6 +264,69 @@ export function packageNameFromWorkspace(dir: string): string {
   return name
 }
 
+/** The inputs that name the targets of one kind: the shorthand for a targets list. */
+const SHORTHAND = ['package', 'packages', 'image', 'release'] as const
+
+/**
+ * The targets input, parsed; undefined when it is empty. Refuses it together with the
+ * shorthand inputs (package, packages, image, release) or a target other than npm (the
+ * default): each line names its own kind.
+ */
+export function readTargets(get: InputReader): TargetSpec[] | undefined {
+  const raw = get('targets')
+  if (raw.trim() === '') return undefined
+  const given = SHORTHAND.filter((name) => get(name).trim() !== '')
+  if (given.length > 0) {
+    throw new InputError(
+      'targets',
+      `is given together with ${given.join(' and ')}, which name${given.length === 1 ? 's' : ''} targets too.`,
+      `list every target in targets (such as npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod) and leave ${given.join(' and ')} empty: they are the shorthand for one kind.`
+    )
+  }
+  const kind = get('target').trim().toLowerCase()
+  if (kind !== '' && kind !== 'npm') {
+    throw new InputError('targets', `is given together with target: ${kind.slice(0, 40)}.`, `leave target unset: each line of targets names its kind (such as docker:ghcr.io/acme/app).`)
+  }
+  const specs = parseTargets(raw, 'targets')
+  refuseNotYetRunnable(specs)
+  return specs
+}
+
+/**
+ * COORDINATOR: remove once the runner builds every target from targetsFrom(). Until then
+ * a run takes several npm packages, or one image, or one Helm release, and refuses any
+ * other list rather than roll back part of it.
+ */
+function refuseNotYetRunnable(specs: TargetSpec[]): void {
+  const kinds = [...new Set(specs.map((t) => t.kind))]
+  const gitTag = specs.find((t) => t.kind === 'git-tag')
+  if (gitTag) throw new InputError('targets', `lists git-tag:${gitTag.name}, and this version cannot roll back git tags yet.`, 'leave the git-tag lines out and move the tag by hand (git tag -f, git push -f origin tag).')
+  if (kinds.length > 1) throw new InputError('targets', `lists ${kinds.join(' and ')} targets, and this version rolls back one kind per run.`, 'run the action once per kind, each step with its own targets.')
+  if (kinds[0] !== 'npm' && specs.length > 1) {
+    throw new InputError('targets', `lists ${specs.length} ${kinds[0]} targets, and this version rolls back one ${kinds[0] === 'docker' ? 'image' : 'Helm release'} per run.`, `run the action once per ${kinds[0] === 'docker' ? 'image' : 'release'}.`)
+  }
+}
+
+/**
+ * Every target of the incident as one list, whether the targets input named them or the
+ * shorthand did: package or packages (npm, one line each), image (docker) or release
+ * (helm). `get` is needed for one case only: a Helm release whose namespace input is
+ * empty is `release` (the kubeconfig context's namespace) with it, and
+ * `default/release` (packageName, the incident's name) without it.
+ */
+export function targetsFrom(inputs: Pick<RollbackInputs, 'targets' | 'target' | 'packageName' | 'packageNames'>, get?: InputReader): TargetSpec[] {
+  if (inputs.targets) return inputs.targets
+  const kind = inputs.target ?? 'npm'
+  if (kind === 'npm') return (inputs.packageNames ?? [inputs.packageName]).map((name) => ({ kind: 'npm', name }))
+  if (kind === 'docker') return [{ kind: 'docker', name: inputs.packageName }]
+  if (get) {
+    const namespace = parseNamespace('namespace', get('namespace'))
+    const release = parseReleaseName('release', get('release'))
+    return [{ kind: 'helm', name: namespace ? `${namespace}/${release}` : release }]
+  }
+  return [{ kind: 'helm', name: inputs.packageName }]
+}
+
 /**
  * Parses and validates every input before anything touches a registry.
  * `env` supplies the workspace folder and the NODE_AUTH_TOKEN fallback (what
@@ -321,7 +362,8 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   if (restoreVersion === rollbackVersion) {
     throw new InputError('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.')
   }
-  const target = parseTarget('target', get('target'))
+  const targets = readTargets(get)
+  const target = targets ? (targets[0].kind as TargetKind) : parseTarget('target', get('target'))
   // a Helm release has one channel: its deployed revision
   const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : target === 'helm' ? HELM_CHANNEL : parseTag('channel', get('channel') || 'latest')
   const reason = parseReason('reason', get('reason'))
@@ -329,7 +371,15 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   let packageName: string
   let packageNames: string[] | undefined
   let fromWorkspaces = false
-  if (target === 'docker') {
+  if (targets && target === 'docker') {
+    packageName = targets[0].name
+  } else if (targets && target === 'helm') {
+    const h = parseHelmTargetName('targets', targets[0].name)
+    packageName = `${h.namespace ?? (parseNamespace('namespace', get('namespace')) || 'default')}/${h.release}`
+  } else if (targets) {
+    packageNames = targets.map((t) => t.name)
+    packageName = packageNames[0]
+  } else if (target === 'docker') {
     if (get('image').trim() === '') throw new InputError('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.')
     packageName = parseImage(get('image')).name
   } else if (target === 'helm') {
@@ -366,6 +416,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   }
   return {
     target,
+    targets,
     packageNames: packageNames ?? [packageName],
     fromWorkspaces,
     partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
@@ -400,7 +451,11 @@ export interface GitHubInputs {
   /** undefined: the repository's default branch */
   reportBranch?: string
   severity: Severity
-  /** mark the bad version's GitHub Release and move 'latest' to the restore version's (default true) */
+  /**
+   * github-release: mark the bad version's GitHub Release as rolled back and move 'latest'
+   * to the restore version's release. readGitHubInputs always sets it (default true);
+   * optional so that GitHubInputs built by hand stay valid (undefined: true).
+   */
   githubRelease?: boolean
 }
 
@@ -410,6 +465,7 @@ function parseList(raw: string): string[] {
 
 export function readGitHubInputs(get: InputReader, env: NodeJS.ProcessEnv = process.env): GitHubInputs {
   const createIssue = parseBoolean('create-issue', get('create-issue'), true)
+  const githubRelease = parseBoolean('github-release', get('github-release'), true)
   const commitReport = parseBoolean('commit-report', get('commit-report'), true)
   const labels = parseList(get('issue-labels') || 'rollback')
   for (const label of labels) {
@@ -440,46 +496,5 @@ export function readGitHubInputs(get: InputReader, env: NodeJS.ProcessEnv = proc
   if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
     throw new InputError('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', 'run it in a workflow, or set create-issue: false and commit-report: false.')
   }
-  return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw as Severity }
-}
-
-export interface DockerInputs {
-  image: string
-  username?: string
-  password?: string
-  tagPrefix: string
-}
-
-export function readDockerInputs(get: InputReader): DockerInputs {
-  const tagPrefix = get('tag-prefix').trim()
-  if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
-    throw new InputError('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.')
-  }
-  const username = get('registry-username').trim() || undefined
-  const password = get('registry-password').trim() || undefined
-  if ((username === undefined) !== (password === undefined)) {
-    throw new InputError(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).')
-  }
-  return { image: get('image').trim(), username, password, tagPrefix }
-}
-
-export interface HelmInputs {
-  release: string
-  namespace?: string
-  match: HelmMatch
-  timeout: string
-  /** the kubeconfig file's content (a secret); empty: helm's default */
-  kubeconfig?: string
-  kubeContext?: string
-}
-
-export function readHelmInputs(get: InputReader): HelmInputs {
-  return {
-    release: parseReleaseName('release', get('release')),
-    namespace: parseNamespace('namespace', get('namespace')) || undefined,
-    match: parseHelmMatch('helm-match', get('helm-match')),
-    timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
-    kubeconfig: get('kubeconfig').trim() || undefined,
-    kubeContext: get('kube-context').trim() || undefined
-  }
+  return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw as Severity, githubRelease }
 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto'
 import semver from 'semver'
 import { InputError } from './errors.js'
-import { renderDeprecationMessage } from './inputs.js'
+import { renderDeprecationMessage } from './core/deprecation.js'
 
 export interface VersionInfo {
   /** the deprecation message, when the version is deprecated */

@@ -1,8 +1,12 @@
 // Builds the adapter the inputs ask for. The rest of the run only sees a Target.
-import { readDockerInputs, readHelmInputs, type InputReader, type RollbackInputs } from '../inputs.js'
+import type { InputReader } from '../core/reader.js'
+import type { RollbackInputs } from '../inputs.js'
+import { readDockerInputs } from './docker/config.js'
 import type { Logger } from '../retry.js'
-import { DockerTarget } from './docker.js'
-import { HelmTarget, KubeconfigFile } from './helm.js'
+import { DockerTarget } from './docker/target.js'
+import { readHelmInputs } from './helm/config.js'
+import { KubeconfigFile } from './helm/runner.js'
+import { HelmTarget } from './helm/target.js'
 import { NpmTarget } from './npm.js'
 import type { IncidentTarget } from '../run.js'
 import type { Target } from './target.js'
@@ -54,7 +58,8 @@ export function createTargets(
 
 export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logger, userAgent: string, hooks: TargetHooks = {}): { target: Target; extras: TargetExtras } {
   if (inputs.target === 'docker') {
-    const d = readDockerInputs(get)
+    // a docker: line of the targets input names the image instead of the image input
+    const d = readDockerInputs(get, inputs.targets?.find((t) => t.kind === 'docker')?.name)
     const target = new DockerTarget({
       image: d.image,
       channels: [inputs.channel],
@@ -81,7 +86,8 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
     }
   }
   if (inputs.target === 'helm') {
-    const h = readHelmInputs(get)
+    // a helm: line of the targets input names the release (and namespace) instead
+    const h = readHelmInputs(get, inputs.targets?.find((t) => t.kind === 'helm')?.name)
     // the content is a secret: a private file, written only when helm first runs (a dry
     // run too: helm reads the history through it) and removed by extras.dispose()
     const kubeconfig = h.kubeconfig ? new KubeconfigFile(h.kubeconfig) : undefined

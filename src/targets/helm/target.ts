@@ -18,106 +18,29 @@
 // again, and unless the release still holds what the plan saw, at the revision it saw (or
 // already the restore version), nothing runs. helm runs with an environment stripped of the
 // action's inputs and of tokens (helmEnvironment), and the kubeconfig secret lives in a
-// private file only while the run needs it (KubeconfigFile).
-import { getExecOutput } from '@actions/exec'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+// private file only while the run needs it (KubeconfigFile): both in runner.ts. The inputs
+// are parsed in config.ts.
 import semver from 'semver'
-import { InputError, RegistryError, RollbackError } from '../errors.js'
-import { guardedWrite } from '../guard.js'
-import type { RollbackInputs } from '../inputs.js'
-import { circuitBreaker, incidentId, lastKnownGood, type PackageState, type VersionInfo } from '../plan.js'
-import type { Logger, Target, WriteOutcome } from './target.js'
+import { InputError, RegistryError, RollbackError } from '../../errors.js'
+import { guardedWrite } from '../../guard.js'
+import { circuitBreaker, incidentId, lastKnownGood, type PackageState, type VersionInfo } from '../../plan.js'
+import type { Logger, Target, WriteOutcome } from '../target.js'
+import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName, type HelmMatch } from './config.js'
+import { execHelm, KubeconfigFile, type HelmRunner, type HelmRunResult } from './runner.js'
 
-/** The name of a release's one channel. */
-export const HELM_CHANNEL = 'deployed'
 /** How many revisions `helm history` is asked for (helm's own default is 256). */
 export const HISTORY_READ_MAX = 1024
 /** `helm rollback --description` takes at most this many characters (helm's MaxDescriptionLength). */
 export const MAX_DESCRIPTION = 256
 
-export type HelmMatch = 'app-version' | 'chart-version'
-
-export interface HelmRunResult {
-  exitCode: number
-  stdout: string
-  stderr: string
-}
-
-/** Runs `command` with `args` (no shell) and never throws for a non-zero exit code. */
-export type HelmRunner = (command: string, args: string[]) => Promise<HelmRunResult>
-
-/**
- * The default runner: @actions/exec, silent, with the exit code returned rather than thrown,
- * in helmEnvironment() (no inputs, no tokens).
- */
-export const execHelm: HelmRunner = (command, args) => getExecOutput(command, args, { silent: true, ignoreReturnCode: true, env: helmEnvironment(process.env) })
-
-/** Names that hold a credential this run has (or might have) and helm has no use for. */
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE_?KEY|(^|_)AUTH($|_)/i
-/**
- * Kept even when the name looks like a credential: what helm itself reads, and what the
- * kubeconfig's exec credential plugins read from helm's environment (aws eks get-token,
- * kubelogin, gke-gcloud-auth-plugin): without them helm cannot reach an EKS, AKS or GKE
- * cluster.
- */
-const HELM_NEEDS = /^(PATH|HOME|KUBECONFIG|(HTTPS?|NO|ALL)_PROXY|HELM_.*|XDG_.*|AWS_.*|AZURE_.*|AAD_.*|GOOGLE_.*|CLOUDSDK_.*)$/i
-
-/**
- * The environment helm runs in: this process's, without the action's inputs (`INPUT_*`:
- * the kubeconfig and every token passed as an input) and without anything named like a
- * token, secret or password (NPM_TOKEN, NODE_AUTH_TOKEN, GITHUB_TOKEN, ACTIONS_RUNTIME_TOKEN,
- * ...), except what helm needs (PATH, HOME, KUBECONFIG, HELM_*, XDG_*, proxies, and the
- * cloud credentials of kubeconfig exec plugins: AWS_*, AZURE_*, AAD_*, GOOGLE_*, CLOUDSDK_*).
- */
-export function helmEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || /^INPUT_/i.test(name)) continue
-    if (SECRET_NAME.test(name) && !HELM_NEEDS.test(name)) continue
-    out[name] = value
-  }
-  return out
-}
-
-/**
- * The kubeconfig secret as a file for helm's --kubeconfig: written (0600, in a 0700
- * directory of its own under RUNNER_TEMP) when helm first needs it, removed by dispose(),
- * which the run calls when it ends (and, as a last resort, when the process exits).
- */
-export class KubeconfigFile {
-  private dir?: string
-  private readonly onExit = () => this.dispose()
-
-  constructor(
-    private readonly content: string,
-    private readonly parent: string = process.env.RUNNER_TEMP || tmpdir()
-  ) {}
-
-  /** The file's path; writes it on the first call. */
-  path(): string {
-    if (!this.dir) {
-      const dir = mkdtempSync(join(this.parent, 'release-rollback-'))
-      writeFileSync(join(dir, 'kubeconfig'), this.content, { mode: 0o600 })
-      this.dir = dir
-      process.once('exit', this.onExit)
-    }
-    return join(this.dir, 'kubeconfig')
-  }
-
-  /** Whether the file exists now (for tests and messages). */
-  get written(): boolean {
-    return this.dir !== undefined
-  }
-
-  /** Removes the file and its directory; safe to call again, or when it was never written. */
-  dispose(): void {
-    if (!this.dir) return
-    rmSync(this.dir, { recursive: true, force: true })
-    this.dir = undefined
-    process.removeListener('exit', this.onExit)
-  }
+/** The rollback being run, as HelmTargetOptions.request needs it (RollbackInputs fits). */
+export interface HelmRequest {
+  packageName: string
+  rollbackVersion: string
+  restoreVersion?: string
+  publishedAfter?: string
+  publishedBefore?: string
+  releaseCommit?: string
 }
 
 export interface HelmTargetOptions {
@@ -152,7 +75,7 @@ export interface HelmTargetOptions {
    * where the planner would only say "does not exist" (only when the circuit breaker, run
    * on the same state, lets the rollback proceed).
    */
-  request?: Pick<RollbackInputs, 'packageName' | 'rollbackVersion' | 'restoreVersion' | 'publishedAfter' | 'publishedBefore' | 'releaseCommit'>
+  request?: HelmRequest
   /** an incident id to put in the description as it is (overrides the derived one) */
   incidentId?: string
   log: Logger
@@ -190,45 +113,6 @@ const NO_RETRY = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, deadlineMs: 0 }
 const RESTORABLE = new Set(['deployed', 'superseded'])
 const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback'])
 const OUR_DESCRIPTION = /^release-rollback(?: (rr-[0-9a-f]+))?:/
-
-/** Helm's release name rule (chartutil.ValidateReleaseName). */
-export function parseReleaseName(name: string, raw: string): string {
-  const v = raw.trim()
-  if (v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
-    throw new InputError(
-      name,
-      `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`,
-      'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).'
-    )
-  }
-  return v
-}
-
-/** A Kubernetes namespace (a DNS label); '' when unset. */
-export function parseNamespace(name: string, raw: string): string {
-  const v = raw.trim()
-  if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
-    throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.')
-  }
-  return v
-}
-
-export function parseHelmMatch(name: string, raw: string): HelmMatch {
-  const v = raw.trim() || 'app-version'
-  if (v !== 'app-version' && v !== 'chart-version') {
-    throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).')
-  }
-  return v
-}
-
-/** A Go duration as helm's --timeout takes it (5m, 300s, 1h30m); default 5m. */
-export function parseHelmTimeout(name: string, raw: string): string {
-  const v = raw.trim() || '5m'
-  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
-    throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.')
-  }
-  return v
-}
 
 /** `v1.2.3` -> `1.2.3`; undefined when it is not a semantic version. */
 export function normaliseVersion(raw: string): string | undefined {

@@ -1,0 +1,2 @@
+/** Reads one input by its action.yml name; '' when unset (like core.getInput). */
+export type InputReader = (name: string) => string
