@@ -18,7 +18,7 @@ const BIN = join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-
  * The one cycle allowed for now: npm.ts <-> republish.ts, being reworked in another branch.
  * COORDINATOR: delete this entry once that rework lands; the test then holds the line at zero.
  */
-export const KNOWN_CYCLES_TO_REMOVE: ReadonlyArray<readonly string[]> = [['src/targets/npm.ts', 'src/targets/republish.ts']]
+export const KNOWN_CYCLES_TO_REMOVE: ReadonlyArray<readonly string[]> = []
 
 interface Violation {
   type: string
