@@ -15,8 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
-// EXTERNAL MODULE: ./src/run.ts + 1 modules
-var src_run = __webpack_require__(86527);
+// EXTERNAL MODULE: ./src/run.ts
+var src_run = __webpack_require__(79786);
 // EXTERNAL MODULE: ./src/github/client.ts
 var client = __webpack_require__(96584);
 // EXTERNAL MODULE: ./src/github/render.ts

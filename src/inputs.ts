@@ -288,23 +288,7 @@ export function readTargets(get: InputReader): TargetSpec[] | undefined {
     throw new InputError('targets', `is given together with target: ${kind.slice(0, 40)}.`, `leave target unset: each line of targets names its kind (such as docker:ghcr.io/acme/app).`)
   }
   const specs = parseTargets(raw, 'targets')
-  refuseNotYetRunnable(specs)
   return specs
-}
-
-/**
- * COORDINATOR: remove once the runner builds every target from targetsFrom(). Until then
- * a run takes several npm packages, or one image, or one Helm release, and refuses any
- * other list rather than roll back part of it.
- */
-function refuseNotYetRunnable(specs: TargetSpec[]): void {
-  const kinds = [...new Set(specs.map((t) => t.kind))]
-  const gitTag = specs.find((t) => t.kind === 'git-tag')
-  if (gitTag) throw new InputError('targets', `lists git-tag:${gitTag.name}, and this version cannot roll back git tags yet.`, 'leave the git-tag lines out and move the tag by hand (git tag -f, git push -f origin tag).')
-  if (kinds.length > 1) throw new InputError('targets', `lists ${kinds.join(' and ')} targets, and this version rolls back one kind per run.`, 'run the action once per kind, each step with its own targets.')
-  if (kinds[0] !== 'npm' && specs.length > 1) {
-    throw new InputError('targets', `lists ${specs.length} ${kinds[0]} targets, and this version rolls back one ${kinds[0] === 'docker' ? 'image' : 'Helm release'} per run.`, `run the action once per ${kinds[0] === 'docker' ? 'image' : 'release'}.`)
-  }
 }
 
 /**
@@ -363,22 +347,26 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     throw new InputError('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.')
   }
   const targets = readTargets(get)
-  const target = targets ? (targets[0].kind as TargetKind) : parseTarget('target', get('target'))
-  // a Helm release has one channel: its deployed revision
-  const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : target === 'helm' ? HELM_CHANNEL : parseTag('channel', get('channel') || 'latest')
+  const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))])
+  // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
+  const target: TargetKind = kinds.size === 1 ? ([...kinds][0] as TargetKind) : kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm'
+  // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
+  // deployed revision) and a git-tag target's channel is the moving tag itself
+  const channelRaw = get('channel') || 'latest'
+  if (kinds.has('docker')) parseTag('channel', channelRaw)
+  const channel = kinds.has('npm') ? parseChannel('channel', channelRaw) : kinds.has('docker') ? parseTag('channel', channelRaw) : kinds.has('helm') && kinds.size === 1 ? HELM_CHANNEL : channelRaw.trim()
   const reason = parseReason('reason', get('reason'))
   // what is rolled back: the npm package(s), the image, or the Helm release
   let packageName: string
   let packageNames: string[] | undefined
   let fromWorkspaces = false
-  if (targets && target === 'docker') {
-    packageName = targets[0].name
-  } else if (targets && target === 'helm') {
+  if (targets && targets[0].kind === 'helm') {
     const h = parseHelmTargetName('targets', targets[0].name)
     packageName = `${h.namespace ?? (parseNamespace('namespace', get('namespace')) || 'default')}/${h.release}`
+    packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name)
   } else if (targets) {
-    packageNames = targets.map((t) => t.name)
-    packageName = packageNames[0]
+    packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name)
+    packageName = targets[0].name
   } else if (target === 'docker') {
     if (get('image').trim() === '') throw new InputError('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.')
     packageName = parseImage(get('image')).name
@@ -400,14 +388,14 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     if (packageNames.length > 100) throw new InputError('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.')
     packageName = packageNames[0]
   }
-  const registry = target === 'npm' ? parseRegistry('registry', get('registry')) : ''
+  const registry = kinds.has('npm') ? parseRegistry('registry', get('registry')) : ''
   const dryRun = parseBoolean('dry-run', get('dry-run'), false)
   const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim()
   if (/\s/.test(tokenRaw)) {
     throw new InputError('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.')
   }
   const npmToken = tokenRaw === '' ? undefined : tokenRaw
-  if (npmToken === undefined && !dryRun && target === 'npm') {
+  if (npmToken === undefined && !dryRun && kinds.has('npm')) {
     throw new InputError(
       'npm-token',
       'is empty: moving a dist-tag and deprecating need a token with write access to the package.',
@@ -417,7 +405,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   return {
     target,
     targets,
-    packageNames: packageNames ?? [packageName],
+    packageNames: packageNames && packageNames.length > 0 ? packageNames : [packageName],
     fromWorkspaces,
     partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
     strategy: parseStrategy('strategy', get('strategy'), target),
@@ -432,7 +420,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     registry,
     npmToken,
     // container tags and Helm releases have no deprecation
-    deprecate: target === 'npm' && parseBoolean('deprecate', get('deprecate'), true),
+    deprecate: kinds.has('npm') && parseBoolean('deprecate', get('deprecate'), true),
     deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
     dryRun,
     force: parseBoolean('force', get('force'), false)

@@ -7,7 +7,7 @@ import type { RunContext } from './github/incident.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
 import { renderSummary } from './summary.js'
-import { createTargets } from './targets/select.js'
+import { createTargets, type TargetHooks } from './targets/select.js'
 
 export const Outputs = {
   status: 'status',
@@ -113,7 +113,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let outputs: OutputValues = { ...EMPTY }
   // files a target made for this run (the Helm kubeconfig), removed whatever happens
   const disposers: Array<() => void> = []
-  const hooks = { setSecret: (value: string) => core.setSecret(value) }
+  const hooks: TargetHooks = { setSecret: (value: string) => core.setSecret(value) }
   try {
     // mask secrets before anything else can print them
     for (const secret of [core.getInput('npm-token'), core.getInput('github-token'), core.getInput('registry-password'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
@@ -131,8 +131,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
     const userAgent = `release-rollback (node ${process.version})`
     const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token
-    // Octokit is loaded only when the bookkeeping will run
-    const gh = books ? (await import('./github/client.js')).createGitHubClient({ token: gi.token as string, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core }) : undefined
+    // a git-tag target moves its tag through the GitHub API, a dry run reads it
+    const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true
+    // Octokit is loaded only when the bookkeeping or a git-tag target needs it
+    const client = (books || gitTags) && gi.token ? (await import('./github/client.js')).createGitHubClient({ token: gi.token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core }) : undefined
+    const gh = books ? client : undefined
+    if (client) hooks.github = { client: () => client, repository: ctx.repository }
 
     // one incident over every target, one package or many
     const { targets, extras, dispose } = createTargets(inputs, get, core, userAgent, hooks)

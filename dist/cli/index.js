@@ -27910,8 +27910,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/run.ts + 1 modules
-var src_run = __nccwpck_require__(6527);
+// EXTERNAL MODULE: ./src/run.ts
+var src_run = __nccwpck_require__(9786);
 // EXTERNAL MODULE: ./src/github/client.ts + 25 modules
 var client = __nccwpck_require__(4212);
 // EXTERNAL MODULE: ./src/github/render.ts
@@ -28632,11 +28632,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3916);
 /* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5208);
 /* harmony import */ var _github_render_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9983);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8422);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(7365);
 /* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(7681);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2464);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(6527);
-/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(8363);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(9786);
+/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(797);
 // release-rollback on the command line, for when Actions is down: the same inputs, the same
 // validation and the same code path as the action (src/execute.ts).
 //   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
@@ -28993,6 +28993,30 @@ __webpack_async_result__();
 
 /***/ }),
 
+/***/ 7177:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EV: () => (/* binding */ DEPRECATION_PLACEHOLDERS),
+/* harmony export */   Jl: () => (/* binding */ DEFAULT_DEPRECATION_MESSAGE),
+/* harmony export */   Ky: () => (/* binding */ renderDeprecationMessage)
+/* harmony export */ });
+// The deprecation message template: its default, its placeholders and how it is filled.
+// Pure: the planner (src/plan.ts) renders it; src/inputs.ts only validates what the user gave.
+const DEFAULT_DEPRECATION_MESSAGE = '{version} was rolled back: {reason}. Use {restore} instead.';
+/** The placeholders a template may use, as `{name}`. */
+const DEPRECATION_PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'];
+/** Fills the deprecation template; whitespace is folded so the message stays one line. */
+function renderDeprecationMessage(template, values) {
+    return template
+        .replace(/\{(version|restore|channel|reason)\}/g, (_, k) => values[k])
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+
+
+/***/ }),
+
 /***/ 3916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -29015,9 +29039,13 @@ class RollbackError extends Error {
 /** A bad input, found before anything was written. Names the input. */
 class InputError extends RollbackError {
     input;
-    constructor(input, problem, fix) {
+    problem;
+    constructor(input, 
+    /** what is wrong, without the input's name (the message is `Input '<input>': <problem> Fix: <fix>`) */
+    problem, fix) {
         super(`Input '${input}': ${problem}`, fix);
         this.input = input;
+        this.problem = problem;
         this.name = 'InputError';
     }
 }
@@ -29065,7 +29093,7 @@ function errorMessage(e) {
 /* unused harmony export repositoryDefaultBranch */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9081);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6527);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9786);
 
 
 
@@ -35172,44 +35200,212 @@ async function guardedWrite(g) {
 
 /***/ }),
 
-/***/ 8422:
+/***/ 7365:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BJ: () => (/* binding */ readGitHubInputs),
-/* harmony export */   Ko: () => (/* binding */ readInputs),
-/* harmony export */   Ky: () => (/* binding */ renderDeprecationMessage),
-/* harmony export */   gH: () => (/* binding */ readHelmInputs),
-/* harmony export */   qW: () => (/* binding */ readDockerInputs),
-/* harmony export */   sx: () => (/* binding */ DEFAULT_REGISTRY)
-/* harmony export */ });
-/* unused harmony exports DEFAULT_DEPRECATION_MESSAGE, MAX_REASON_LENGTH, TARGETS, parseBoolean, parseVersion, parsePublishedAfter, parseCommit, checkPlainText, parseStrategy, parseTarget, parseTag, parseChannel, parseReason, parsePackageName, parseRegistry, parseDeprecationMessage, workspacePackages, packageNameFromWorkspace */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2088);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7825);
-/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(validate_npm_package_name__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _github_incident_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8629);
-/* harmony import */ var _github_render_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9983);
-/* harmony import */ var _targets_docker_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1740);
-/* harmony import */ var _targets_helm_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3629);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  sx: () => (/* binding */ DEFAULT_REGISTRY),
+  BJ: () => (/* binding */ readGitHubInputs),
+  Ko: () => (/* binding */ readInputs),
+  jJ: () => (/* binding */ targetsFrom)
+});
+
+// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, MAX_REASON_LENGTH, MAX_TARGETS, TARGETS, TARGET_KINDS, checkPlainText, packageNameFromWorkspace, parseBoolean, parseChannel, parseCommit, parseDeprecationMessage, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseStrategy, parseTarget, parseTargets, parseVersion, readTargets, renderDeprecationMessage, workspacePackages
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+// EXTERNAL MODULE: ./src/core/deprecation.ts
+var deprecation = __nccwpck_require__(7177);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/github/incident.ts
+var incident = __nccwpck_require__(8629);
+// EXTERNAL MODULE: ./src/github/render.ts
+var render = __nccwpck_require__(9983);
+// EXTERNAL MODULE: ./src/targets/docker/config.ts
+var config = __nccwpck_require__(5001);
+// EXTERNAL MODULE: ./node_modules/validate-npm-package-name/lib/index.js
+var lib = __nccwpck_require__(7825);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+;// CONCATENATED MODULE: ./src/targets/npm/config.ts
+// The npm adapter's own input parsing (the adapter itself is src/targets/npm.ts for now).
+
+
+/** An npm package name as the registry knows it (old packages' names, capitals, are accepted). */
+function parsePackageName(name, raw) {
+    const pkg = raw.trim();
+    const result = lib_default()(pkg);
+    if (pkg === '' || !result.validForOldPackages) {
+        const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ');
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`, 'give the package name exactly as published, such as acme-widget or @acme/widget.');
+    }
+    return pkg;
+}
+
+// EXTERNAL MODULE: ./src/targets/docker/image.ts
+var docker_image = __nccwpck_require__(7658);
+// EXTERNAL MODULE: ./src/targets/helm/config.ts
+var helm_config = __nccwpck_require__(4293);
+;// CONCATENATED MODULE: ./src/targets/git-tag/config.ts
+// The git-tag adapter's own input parsing: the name of a git tag (the adapter itself is
+// being written separately).
+
+/** The longest tag name accepted (git allows more; nobody needs it). */
+const MAX_TAG_NAME = 200;
+/**
+ * A git tag name, by `git check-ref-format` for `refs/tags/<name>` (a leading `refs/tags/`
+ * is dropped): no space, control character, `~ ^ : ? * [ \`, `..`, `@{`, `//`; no component
+ * that starts with `.` or ends with `.lock`; not `@`, not starting with `-` or `/`, not
+ * ending with `/` or `.`. And no semver range syntax (`1.x`, `>=1`, `1 || 2`): a tag that
+ * reads as a range is a mistake for a version. A partial version is a tag name here:
+ * `v1` and `v1.2` are the usual moving major and minor tags.
+ */
+function parseGitTagName(name, raw) {
+    const v = raw.trim().replace(/^refs\/tags\//, '');
+    const shown = JSON.stringify(raw.trim().slice(0, 80));
+    const fix = 'give the tag name as `git tag --list` shows it, such as v1 or stable (no spaces, no "..", none of ~ ^ : ? * [ \\).';
+    // eslint-disable-next-line no-control-regex
+    const bad = /[\u0000-\u0020\u007f~^:?*[\\]/.exec(v);
+    if (v === '')
+        throw new errors/* InputError */.dz(name, 'names no git tag.', fix);
+    if (v.length > MAX_TAG_NAME)
+        throw new errors/* InputError */.dz(name, `${shown} is ${v.length} characters long; the limit is ${MAX_TAG_NAME}.`, fix);
+    if (bad)
+        throw new errors/* InputError */.dz(name, `${shown} is not a git tag name: it contains ${bad[0] === ' ' ? 'a space' : /[\u0000-\u001f\u007f]/.test(bad[0]) ? 'a control character' : `"${bad[0]}"`}.`, fix);
+    const problem = v.includes('..')
+        ? 'contains ".."'
+        : v.includes('@{')
+            ? 'contains "@{"'
+            : v === '@'
+                ? 'is "@"'
+                : v.startsWith('-')
+                    ? 'starts with "-"'
+                    : v.startsWith('/') || v.endsWith('/') || v.includes('//')
+                        ? 'has an empty path component'
+                        : v.endsWith('.')
+                            ? 'ends with "."'
+                            : v.split('/').some((c) => c.startsWith('.'))
+                                ? 'has a component that starts with "."'
+                                : v.split('/').some((c) => c.endsWith('.lock'))
+                                    ? 'has a component that ends with ".lock"'
+                                    : undefined;
+    if (problem)
+        throw new errors/* InputError */.dz(name, `${shown} is not a git tag name: it ${problem}.`, fix);
+    if (/[<>=|]/.test(v) || (/^[vV]?(\d+|[xX])(\.(\d+|[xX])){0,2}$/.test(v) && /[xX]/.test(v))) {
+        throw new errors/* InputError */.dz(name, `${shown} reads as a semver range, not a tag name.`, 'give the moving tag itself, such as v1, v1.2 or stable.');
+    }
+    return v;
+}
+
+;// CONCATENATED MODULE: ./src/targets/spec.ts
+// The `targets` input: every target of one incident, one a line, `kind:name`. Pure.
+//
+//   npm:@acme/core
+//   docker:ghcr.io/acme/app
+//   helm:acme-prod          # or helm:namespace/release
+//   git-tag:v1
+//
+// Blank lines and lines starting with # are ignored. Each name is checked by its adapter's
+// own parser and normalised (docker:nginx is docker.io/library/nginx), so a target listed
+// twice under two spellings is refused like any other duplicate.
+
+
+
+
+
+const TARGET_KINDS = ['npm', 'docker', 'helm', 'git-tag'];
+/** At most this many targets in one incident. */
+const MAX_TARGETS = 100;
+const EXAMPLES = 'npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod or git-tag:v1';
+/** A name checked (and normalised) by its adapter's parser; throws an InputError naming `input`. */
+function parseName(kind, name, input) {
+    switch (kind) {
+        case 'npm':
+            return parsePackageName(input, name);
+        case 'docker':
+            return (0,docker_image/* parseImage */.zZ)(name).name;
+        case 'helm': {
+            const h = (0,helm_config/* parseHelmTargetName */.gu)(input, name);
+            return h.namespace ? `${h.namespace}/${h.release}` : h.release;
+        }
+        case 'git-tag':
+            return parseGitTagName(input, name);
+    }
+}
+/**
+ * Parses the targets input (`input` is its name in messages). Throws an InputError naming
+ * `input` and the fix for a line without a kind, an unknown kind, a name its adapter
+ * refuses, a target listed twice, more than MAX_TARGETS targets, or no target at all.
+ */
+function parseTargets(raw, input = 'targets') {
+    const specs = [];
+    const seen = new Map();
+    const lines = raw.split(/\r?\n/);
+    for (const [i, text] of lines.entries()) {
+        const line = text.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const where = `line ${i + 1} (${JSON.stringify(line.slice(0, 80))})`;
+        const colon = line.indexOf(':');
+        if (colon <= 0)
+            throw new errors/* InputError */.dz(input, `${where} has no kind.`, `write each target as kind:name, such as ${EXAMPLES}.`);
+        const kind = line.slice(0, colon).trim().toLowerCase();
+        if (!TARGET_KINDS.includes(kind)) {
+            throw new errors/* InputError */.dz(input, `${where}: ${JSON.stringify(kind.slice(0, 40))} is not a target kind.`, `use one of ${TARGET_KINDS.map((k) => `${k}:`).join(', ')} before the name, such as ${EXAMPLES}.`);
+        }
+        let name;
+        try {
+            name = parseName(kind, line.slice(colon + 1), input);
+        }
+        catch (e) {
+            if (!(e instanceof errors/* InputError */.dz))
+                throw e;
+            throw new errors/* InputError */.dz(input, `${where}: ${e.problem}`, e.fix ?? `write each target as kind:name, such as ${EXAMPLES}.`);
+        }
+        const key = `${kind}:${name}`;
+        const first = seen.get(key);
+        if (first !== undefined) {
+            throw new errors/* InputError */.dz(input, `${where} names the same target as line ${first} (${key}).`, 'list each target once.');
+        }
+        seen.set(key, i + 1);
+        specs.push({ kind: kind, name });
+    }
+    if (specs.length === 0) {
+        throw new errors/* InputError */.dz(input, 'lists no target (only blank lines and comments).', `add one target a line, such as ${EXAMPLES}; or leave targets empty and use package, packages, image or release.`);
+    }
+    if (specs.length > MAX_TARGETS) {
+        throw new errors/* InputError */.dz(input, `lists ${specs.length} targets; the limit is ${MAX_TARGETS}.`, 'split the incident into several runs.');
+    }
+    return specs;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
 
 
 
 
 
 
+
+
+
+
+
+
+// the template lives in the core (the planner fills it); re-exported for the callers that import it from here
 
 
 
 const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
-const DEFAULT_DEPRECATION_MESSAGE = '{version} was rolled back: {reason}. Use {restore} instead.';
 const MAX_REASON_LENGTH = 1000;
-const PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'];
+const PLACEHOLDERS = deprecation/* DEPRECATION_PLACEHOLDERS */.EV;
 const TARGETS = ['npm', 'docker', 'helm'];
 function parseBoolean(name, raw, fallback) {
     const v = raw.trim();
@@ -35219,13 +35415,13 @@ function parseBoolean(name, raw, fallback) {
         return true;
     if (['false', 'False', 'FALSE'].includes(v))
         return false;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${v}" is not a boolean.`, `use true or false.`);
+    throw new errors/* InputError */.dz(name, `"${v}" is not a boolean.`, `use true or false.`);
 }
 /** A version as the user typed it: `v1.2.3` is accepted and normalised to `1.2.3`. */
 function parseVersion(name, raw) {
     const v = raw.trim().replace(/^[vV](?=\d)/, '');
-    if (v.length > 256 || semver__WEBPACK_IMPORTED_MODULE_2___default().valid(v) === null) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`, `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`);
+    if (v.length > 256 || semver_default().valid(v) === null) {
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`, `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`);
     }
     return v;
 }
@@ -35236,7 +35432,7 @@ function parsePublishedAfter(name, raw) {
         return undefined;
     const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN;
     if (Number.isNaN(ms)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
     }
     return new Date(ms).toISOString();
 }
@@ -35246,7 +35442,7 @@ function parseCommit(name, raw) {
     if (v === '')
         return undefined;
     if (!/^[0-9a-fA-F]{40}$/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
     }
     return v.toLowerCase();
 }
@@ -35264,61 +35460,44 @@ function checkPlainText(name, raw, what) {
     const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi);
     if (found) {
         const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
+        throw new errors/* InputError */.dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
     }
     return text;
 }
 function parseStrategy(name, raw, target) {
     const v = (raw.trim() || 'retag').toLowerCase();
     if (v !== 'retag' && v !== 'republish')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
+        throw new errors/* InputError */.dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
     if (v === 'republish' && target !== 'npm')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `republish is for npm packages, not target: ${target}.`, 'use strategy: retag.');
+        throw new errors/* InputError */.dz(name, `republish is for npm packages, not target: ${target}.`, 'use strategy: retag.');
     return v;
 }
 function parseTarget(name, raw) {
     const v = (raw.trim() || 'npm').toLowerCase();
     if (!TARGETS.includes(v))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`);
+        throw new errors/* InputError */.dz(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`);
     return v;
-}
-/** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */
-function parseTag(name, raw) {
-    const tag = raw.trim();
-    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).');
-    }
-    return tag;
 }
 /** A dist-tag: URL-safe, and not something npm would read as a version range. */
 function parseChannel(name, raw) {
     const tag = raw.trim();
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
     }
-    if (semver__WEBPACK_IMPORTED_MODULE_2___default().validRange(tag) !== null) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in rollback-version and restore-version.`);
+    if (semver_default().validRange(tag) !== null) {
+        throw new errors/* InputError */.dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in rollback-version and restore-version.`);
     }
     return tag;
 }
 function parseReason(name, raw) {
     const reason = raw.trim();
     if (reason === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.');
+        throw new errors/* InputError */.dz(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.');
     }
     if (reason.length > MAX_REASON_LENGTH) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
+        throw new errors/* InputError */.dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
     }
     return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs');
-}
-function parsePackageName(name, raw) {
-    const pkg = raw.trim();
-    const result = validate_npm_package_name__WEBPACK_IMPORTED_MODULE_3___default()(pkg);
-    if (pkg === '' || !result.validForOldPackages) {
-        const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ');
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`, 'give the package name exactly as published, such as acme-widget or @acme/widget.');
-    }
-    return pkg;
 }
 function parseRegistry(name, raw) {
     const value = raw.trim() || DEFAULT_REGISTRY;
@@ -35327,37 +35506,30 @@ function parseRegistry(name, raw) {
         url = new URL(value);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`);
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
+        throw new errors/* InputError */.dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
     }
     if (url.username || url.password || url.search || url.hash) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'must not carry credentials, a query or a fragment.', 'pass the token in npm-token and give the bare registry URL.');
+        throw new errors/* InputError */.dz(name, 'must not carry credentials, a query or a fragment.', 'pass the token in npm-token and give the bare registry URL.');
     }
     const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
     if (url.protocol === 'http:' && !loopback) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.');
+        throw new errors/* InputError */.dz(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.');
     }
     if (!url.pathname.endsWith('/'))
         url.pathname += '/';
     return url.toString();
 }
 function parseDeprecationMessage(name, raw) {
-    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') || DEFAULT_DEPRECATION_MESSAGE;
+    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') || deprecation/* DEFAULT_DEPRECATION_MESSAGE */.Jl;
     for (const m of template.matchAll(/\{([^}]*)\}/g)) {
         if (!PLACEHOLDERS.includes(m[1])) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
+            throw new errors/* InputError */.dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
         }
     }
     return template;
-}
-/** Fills the deprecation template; whitespace is folded so the message stays one line. */
-function renderDeprecationMessage(template, values) {
-    return template
-        .replace(/\{(version|restore|channel|reason)\}/g, (_, k) => values[k])
-        .replace(/\s+/g, ' ')
-        .trim();
 }
 /**
  * The npm workspaces of the repository (package.json `workspaces`, an array or
@@ -35366,54 +35538,98 @@ function renderDeprecationMessage(template, values) {
 function workspacePackages(dir) {
     let root;
     try {
-        root = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json'), 'utf8'));
+        root = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, 'package.json'), 'utf8'));
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `is workspaces, but ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
+        throw new errors/* InputError */.dz('packages', `is workspaces, but ${(0,external_node_path_.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
     }
     const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? []);
     if (globs.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
+        throw new errors/* InputError */.dz('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
     const names = [];
     for (const g of globs) {
-        for (const found of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
+        for (const found of (0,external_node_fs_.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
             try {
-                const manifest = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, found), 'utf8'));
+                const manifest = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, found), 'utf8'));
                 if (manifest.name && !manifest.private)
                     names.push(parsePackageName('packages', manifest.name));
             }
             catch (e) {
-                if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz)
+                if (e instanceof errors/* InputError */.dz)
                     throw e;
             }
         }
     }
     const unique = [...new Set(names)].sort();
     if (unique.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
+        throw new errors/* InputError */.dz('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
     return unique;
 }
 /** The package's name from package.json in the workspace, for the `package` default. */
 function packageNameFromWorkspace(dir) {
-    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json');
+    const file = (0,external_node_path_.join)(dir, 'package.json');
     let text;
     try {
-        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
+        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and there is no package.json in ${dir}.`, 'set the package input, or check out the repository before this step.');
+        throw new errors/* InputError */.dz('package', `is not set and there is no package.json in ${dir}.`, 'set the package input, or check out the repository before this step.');
     }
     let name;
     try {
         name = JSON.parse(text).name;
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} is not valid JSON.`, 'set the package input.');
+        throw new errors/* InputError */.dz('package', `is not set and ${file} is not valid JSON.`, 'set the package input.');
     }
     if (typeof name !== 'string' || name === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} has no name.`, 'set the package input.');
+        throw new errors/* InputError */.dz('package', `is not set and ${file} has no name.`, 'set the package input.');
     }
     return name;
+}
+/** The inputs that name the targets of one kind: the shorthand for a targets list. */
+const SHORTHAND = ['package', 'packages', 'image', 'release'];
+/**
+ * The targets input, parsed; undefined when it is empty. Refuses it together with the
+ * shorthand inputs (package, packages, image, release) or a target other than npm (the
+ * default): each line names its own kind.
+ */
+function readTargets(get) {
+    const raw = get('targets');
+    if (raw.trim() === '')
+        return undefined;
+    const given = SHORTHAND.filter((name) => get(name).trim() !== '');
+    if (given.length > 0) {
+        throw new errors/* InputError */.dz('targets', `is given together with ${given.join(' and ')}, which name${given.length === 1 ? 's' : ''} targets too.`, `list every target in targets (such as npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod) and leave ${given.join(' and ')} empty: they are the shorthand for one kind.`);
+    }
+    const kind = get('target').trim().toLowerCase();
+    if (kind !== '' && kind !== 'npm') {
+        throw new errors/* InputError */.dz('targets', `is given together with target: ${kind.slice(0, 40)}.`, `leave target unset: each line of targets names its kind (such as docker:ghcr.io/acme/app).`);
+    }
+    const specs = parseTargets(raw, 'targets');
+    return specs;
+}
+/**
+ * Every target of the incident as one list, whether the targets input named them or the
+ * shorthand did: package or packages (npm, one line each), image (docker) or release
+ * (helm). `get` is needed for one case only: a Helm release whose namespace input is
+ * empty is `release` (the kubeconfig context's namespace) with it, and
+ * `default/release` (packageName, the incident's name) without it.
+ */
+function targetsFrom(inputs, get) {
+    if (inputs.targets)
+        return inputs.targets;
+    const kind = inputs.target ?? 'npm';
+    if (kind === 'npm')
+        return (inputs.packageNames ?? [inputs.packageName]).map((name) => ({ kind: 'npm', name }));
+    if (kind === 'docker')
+        return [{ kind: 'docker', name: inputs.packageName }];
+    if (get) {
+        const namespace = (0,helm_config/* parseNamespace */.LM)('namespace', get('namespace'));
+        const release = (0,helm_config/* parseReleaseName */.YY)('release', get('release'));
+        return [{ kind: 'helm', name: namespace ? `${namespace}/${release}` : release }];
+    }
+    return [{ kind: 'helm', name: inputs.packageName }];
 }
 /**
  * Parses and validates every input before anything touches a registry.
@@ -35423,43 +35639,59 @@ function packageNameFromWorkspace(dir) {
 function readInputs(get, env = process.env) {
     const rollbackRaw = get('rollback-version');
     if (rollbackRaw.trim() === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
+        throw new errors/* InputError */.dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
     }
     const current = rollbackRaw.trim().toLowerCase() === 'current';
     const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw);
     const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
     if (current && publishedAfter === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-after', 'is required with rollback-version: current.', 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
+        throw new errors/* InputError */.dz('published-after', 'is required with rollback-version: current.', 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
     }
     // the release's identity: they guard an exact version as well as `current`
     const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
     if (publishedAfter !== undefined && publishedBefore !== undefined && Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, "pass the time the release run ended (the failed run's updated_at) as published-before, and the time it started (run_started_at) as published-after.");
+        throw new errors/* InputError */.dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, "pass the time the release run ended (the failed run's updated_at) as published-before, and the time it started (run_started_at) as published-after.");
     }
     const releaseCommit = parseCommit('release-commit', get('release-commit'));
     const restoreRaw = get('restore-version');
     const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
     if (restoreVersion === rollbackVersion) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.');
+        throw new errors/* InputError */.dz('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.');
     }
-    const target = parseTarget('target', get('target'));
-    // a Helm release has one channel: its deployed revision
-    const channel = target === 'npm' ? parseChannel('channel', get('channel') || 'latest') : target === 'helm' ? _targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .HELM_CHANNEL */ .jH : parseTag('channel', get('channel') || 'latest');
+    const targets = readTargets(get);
+    const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))]);
+    // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
+    const target = kinds.size === 1 ? [...kinds][0] : kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm';
+    // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
+    // deployed revision) and a git-tag target's channel is the moving tag itself
+    const channelRaw = get('channel') || 'latest';
+    if (kinds.has('docker'))
+        (0,config/* parseTag */.E)('channel', channelRaw);
+    const channel = kinds.has('npm') ? parseChannel('channel', channelRaw) : kinds.has('docker') ? (0,config/* parseTag */.E)('channel', channelRaw) : kinds.has('helm') && kinds.size === 1 ? helm_config/* HELM_CHANNEL */.jH : channelRaw.trim();
     const reason = parseReason('reason', get('reason'));
     // what is rolled back: the npm package(s), the image, or the Helm release
     let packageName;
     let packageNames;
     let fromWorkspaces = false;
-    if (target === 'docker') {
+    if (targets && targets[0].kind === 'helm') {
+        const h = (0,helm_config/* parseHelmTargetName */.gu)('targets', targets[0].name);
+        packageName = `${h.namespace ?? ((0,helm_config/* parseNamespace */.LM)('namespace', get('namespace')) || 'default')}/${h.release}`;
+        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
+    }
+    else if (targets) {
+        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
+        packageName = targets[0].name;
+    }
+    else if (target === 'docker') {
         if (get('image').trim() === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
-        packageName = (0,_targets_docker_js__WEBPACK_IMPORTED_MODULE_6__/* .parseImage */ .zZ)(get('image')).name;
+            throw new errors/* InputError */.dz('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
+        packageName = (0,docker_image/* parseImage */.zZ)(get('image')).name;
     }
     else if (target === 'helm') {
         // namespace/release: same-named releases in two namespaces are two incidents
         if (get('release').trim() === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
-        packageName = `${(0,_targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .parseNamespace */ .LM)('namespace', get('namespace')) || 'default'}/${(0,_targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .parseReleaseName */ .YY)('release', get('release'))}`;
+            throw new errors/* InputError */.dz('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
+        packageName = `${(0,helm_config/* parseNamespace */.LM)('namespace', get('namespace')) || 'default'}/${(0,helm_config/* parseReleaseName */.YY)('release', get('release'))}`;
     }
     else {
         const packagesRaw = get('packages').trim();
@@ -35474,22 +35706,23 @@ function readInputs(get, env = process.env) {
             packageNames = listed.length > 0 ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p)) : [parsePackageName('package', packageNameFromWorkspace(workspace))];
         }
         if (packageNames.length > 100)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
+            throw new errors/* InputError */.dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
         packageName = packageNames[0];
     }
-    const registry = target === 'npm' ? parseRegistry('registry', get('registry')) : '';
+    const registry = kinds.has('npm') ? parseRegistry('registry', get('registry')) : '';
     const dryRun = parseBoolean('dry-run', get('dry-run'), false);
     const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
     if (/\s/.test(tokenRaw)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
+        throw new errors/* InputError */.dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
     }
     const npmToken = tokenRaw === '' ? undefined : tokenRaw;
-    if (npmToken === undefined && !dryRun && target === 'npm') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', 'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.');
+    if (npmToken === undefined && !dryRun && kinds.has('npm')) {
+        throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', 'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.');
     }
     return {
         target,
-        packageNames: packageNames ?? [packageName],
+        targets,
+        packageNames: packageNames && packageNames.length > 0 ? packageNames : [packageName],
         fromWorkspaces,
         partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
         strategy: parseStrategy('strategy', get('strategy'), target),
@@ -35504,7 +35737,7 @@ function readInputs(get, env = process.env) {
         registry,
         npmToken,
         // container tags and Helm releases have no deprecation
-        deprecate: target === 'npm' && parseBoolean('deprecate', get('deprecate'), true),
+        deprecate: kinds.has('npm') && parseBoolean('deprecate', get('deprecate'), true),
         deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
         dryRun,
         force: parseBoolean('force', get('force'), false)
@@ -35515,60 +35748,39 @@ function parseList(raw) {
 }
 function readGitHubInputs(get, env = process.env) {
     const createIssue = parseBoolean('create-issue', get('create-issue'), true);
+    const githubRelease = parseBoolean('github-release', get('github-release'), true);
     const commitReport = parseBoolean('commit-report', get('commit-report'), true);
     const labels = parseList(get('issue-labels') || 'rollback');
     for (const label of labels) {
         if (label.length > 50)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`, 'use shorter label names.');
+            throw new errors/* InputError */.dz('issue-labels', `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`, 'use shorter label names.');
     }
     if (createIssue && labels.length === 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', 'is empty.', 'keep at least one label (default rollback): a re-run finds the tracking issue again by it.');
+        throw new errors/* InputError */.dz('issue-labels', 'is empty.', 'keep at least one label (default rollback): a re-run finds the tracking issue again by it.');
     }
     const assignees = parseList(get('issue-assignees')).map((a) => a.replace(/^@/, ''));
     for (const a of assignees) {
         if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(a)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.');
+            throw new errors/* InputError */.dz('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.');
         }
     }
-    const reportDir = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_5__/* .parseReportDir */ .rv)('report-dir', get('report-dir') || 'incidents');
+    const reportDir = (0,render/* parseReportDir */.rv)('report-dir', get('report-dir') || 'incidents');
     const branchRaw = get('report-branch').trim();
     if (branchRaw && (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
+        throw new errors/* InputError */.dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
     }
     const severityRaw = (get('severity') || 'high').trim().toLowerCase();
-    if (!_github_incident_js__WEBPACK_IMPORTED_MODULE_8__/* .SEVERITIES */ .o.includes(severityRaw)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('severity', `"${severityRaw.slice(0, 40)}" is not a severity.`, `use one of ${_github_incident_js__WEBPACK_IMPORTED_MODULE_8__/* .SEVERITIES */ .o.join(', ')}.`);
+    if (!incident/* SEVERITIES */.o.includes(severityRaw)) {
+        throw new errors/* InputError */.dz('severity', `"${severityRaw.slice(0, 40)}" is not a severity.`, `use one of ${incident/* SEVERITIES */.o.join(', ')}.`);
     }
     const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
     if ((createIssue || commitReport) && token === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('github-token', 'is empty, and the tracking issue and incident report need it.', 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.');
+        throw new errors/* InputError */.dz('github-token', 'is empty, and the tracking issue and incident report need it.', 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.');
     }
     if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', 'run it in a workflow, or set create-issue: false and commit-report: false.');
+        throw new errors/* InputError */.dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', 'run it in a workflow, or set create-issue: false and commit-report: false.');
     }
-    return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw };
-}
-function readDockerInputs(get) {
-    const tagPrefix = get('tag-prefix').trim();
-    if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.');
-    }
-    const username = get('registry-username').trim() || undefined;
-    const password = get('registry-password').trim() || undefined;
-    if ((username === undefined) !== (password === undefined)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).');
-    }
-    return { image: get('image').trim(), username, password, tagPrefix };
-}
-function readHelmInputs(get) {
-    return {
-        release: (0,_targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .parseReleaseName */ .YY)('release', get('release')),
-        namespace: (0,_targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .parseNamespace */ .LM)('namespace', get('namespace')) || undefined,
-        match: (0,_targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .parseHelmMatch */ .h_)('helm-match', get('helm-match')),
-        timeout: (0,_targets_helm_js__WEBPACK_IMPORTED_MODULE_7__/* .parseHelmTimeout */ .Dg)('helm-timeout', get('helm-timeout')),
-        kubeconfig: get('kubeconfig').trim() || undefined,
-        kubeContext: get('kube-context').trim() || undefined
-    };
+    return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw, githubRelease };
 }
 
 
@@ -35621,7 +35833,7 @@ function table(header, rows) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5756);
 /* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(ini__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8422);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7365);
 // Registry and token the way npm finds them: flag, npm_config_registry, the project's
 // .npmrc, the user's ~/.npmrc; a scope's own registry for scoped packages; the token
 // scoped to the registry (//host/path/:_authToken), with ${VAR} expansion as npm does.
@@ -35697,7 +35909,7 @@ function resolveNpmConfig(opts) {
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2088);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8422);
+/* harmony import */ var _core_deprecation_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7177);
 // The pure core: from the registry's state and the request, decide what to do.
 // No I/O and no @actions/* here, so every branch of the guard is a plain unit test.
 
@@ -35837,7 +36049,7 @@ function planRollback(req, state) {
         if (!republish && (!(goal in state.versions) || (state.versions[goal].deprecated && !req.force))) {
             throw new Error(`internal: the deprecation of ${bad} would name ${goal}, which ${goal in state.versions ? 'is deprecated' : 'does not exist'}.`);
         }
-        const message = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
+        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_3__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
             version: bad,
             restore: goal,
             channel: req.channel,
@@ -36114,48 +36326,20 @@ async function writeThenConfirm(what, write, confirm, options) {
 
 /***/ }),
 
-/***/ 6527:
+/***/ 9786:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Mz: () => (/* binding */ errorOf),
-  ao: () => (/* binding */ runIncident)
-});
-
-// UNUSED EXPORTS: DEFAULT_PARALLEL, incidentOf
-
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-// EXTERNAL MODULE: ./src/guard.ts
-var guard = __nccwpck_require__(578);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/plan.ts
-var src_plan = __nccwpck_require__(2464);
-;// CONCATENATED MODULE: ./src/util.ts
-// Small helpers every layer may use; imports nothing of the project.
-/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i], i);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-    return results;
-}
-/** The first line of a (server's) message, at most 300 characters. */
-function firstLine(s) {
-    return s.split('\n')[0].slice(0, 300);
-}
-
-;// CONCATENATED MODULE: ./src/run.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Mz: () => (/* binding */ errorOf),
+/* harmony export */   ao: () => (/* binding */ runIncident)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_PARALLEL, incidentOf */
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(578);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2464);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4527);
 // The one runner: one incident (one bad version on one channel) across N targets; one
 // package is N = 1. Preflight every target, restore every channel, then retire; every
 // write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
@@ -36190,7 +36374,7 @@ async function runTargets(req, targets, log, options) {
     const lastAnswer = new Map();
     await Promise.all([
         counted(options.preflight?.()),
-        mapLimit(runs, parallel, async (r) => {
+        (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(runs, parallel, async (r) => {
             try {
                 const [before] = await Promise.all([r.target.inspect().finally(() => lastAnswer.set(r, ++answers)), counted(req.dryRun ? undefined : r.target.checkAccess())]);
                 r.before = before;
@@ -36198,7 +36382,7 @@ async function runTargets(req, targets, log, options) {
                     r.outcome = 'not-affected';
                     return;
                 }
-                const gate = (0,src_plan/* circuitBreaker */.sL)(before, r.channel, req.rollbackVersion, req);
+                const gate = (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .circuitBreaker */ .sL)(before, r.channel, req.rollbackVersion, req);
                 if (!gate.proceed) {
                     r.outcome = 'skipped';
                     r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
@@ -36206,13 +36390,13 @@ async function runTargets(req, targets, log, options) {
                     return;
                 }
                 // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-                const plan = (0,src_plan/* planRollback */.II)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
+                const plan = (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
                 if (plan.republish && !r.target.republish)
-                    throw new errors/* InputError */.dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
                 r.plan = plan;
                 r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
                 r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
-                r.steps.push({ step: 'plan', outcome: 'done', detail: (0,src_plan/* describePlan */.df)(plan).join(' '), at: now() });
+                r.steps.push({ step: 'plan', outcome: 'done', detail: (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(plan).join(' '), at: now() });
             }
             catch (e) {
                 r.outcome = 'failed';
@@ -36225,7 +36409,7 @@ async function runTargets(req, targets, log, options) {
         if (runs.length > 1 || lastAnswer.get(r) !== answers)
             r.target.forget?.();
     for (const r of planned) {
-        for (const line of (0,src_plan/* describePlan */.df)(r.plan))
+        for (const line of (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(r.plan))
             log.info(line);
         for (const w of r.warnings)
             log.warning(w);
@@ -36243,13 +36427,13 @@ async function runTargets(req, targets, log, options) {
         return runs;
     }
     // 2. restore: every channel, before any deprecation
-    await mapLimit(planned, parallel, (r) => restore(r, log));
+    await (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(planned, parallel, (r) => restore(r, log));
     const failed = planned.filter((r) => r.failure);
     if (failed.length > 0 && req.partialOk === false && planned.length > 1) {
         // asked for: put back what this run moved, but only where the channel still holds what it wrote
         for (const r of planned)
             r.target.forget?.();
-        await mapLimit(planned.filter((r) => r.moved), parallel, (r) => putBack(r, log));
+        await (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(planned.filter((r) => r.moved), parallel, (r) => putBack(r, log));
         return runs;
     }
     // 3. retire: for every target whose channel is safe (with several, the others' writes
@@ -36257,7 +36441,7 @@ async function runTargets(req, targets, log, options) {
     if (planned.length > 1)
         for (const r of planned)
             r.target.forget?.();
-    await mapLimit(planned.filter((r) => !r.failure), parallel, (r) => retire(r, log));
+    await (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(planned.filter((r) => !r.failure), parallel, (r) => retire(r, log));
     for (const r of planned)
         for (const a of r.target.anomalies?.() ?? [])
             r.warnings.push(a);
@@ -36272,11 +36456,11 @@ function resolve(req, runs) {
     if (problems.length > 0) {
         if (single)
             throw only.failure?.error;
-        throw new errors/* InputError */.dz(allNpm ? 'package' : 'targets', `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${(0,errors/* errorMessage */.gJ)(p.failure?.error)}`).join('\n')}`, 'fix each problem (or leave those out) and run again; partial-ok does not skip the preflight.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(allNpm ? 'package' : 'targets', `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(p.failure?.error)}`).join('\n')}`, 'fix each problem (or leave those out) and run again; partial-ok does not skip the preflight.');
     }
     const affected = runs.filter((r) => r.outcome !== 'not-affected');
     if (affected.length === 0)
-        throw new errors/* InputError */.dz('rollback-version', `no workspace package has version ${req.rollbackVersion}.`, 'check the version, or list the packages.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `no workspace package has version ${req.rollbackVersion}.`, 'check the version, or list the packages.');
     const warnings = [];
     for (const r of runs)
         for (const w of r.warnings)
@@ -36300,12 +36484,12 @@ function resolve(req, runs) {
     if (failedMoves.length > 0 && req.partialOk === false && !single) {
         const notPutBack = runs.filter((r) => r.failure?.step === 'put-back');
         const failed = runs.filter((r) => r.failure?.step === 'move-tag');
-        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${(0,errors/* errorMessage */.gJ)(f.failure?.error)})`).join('; ')}. ` +
-            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.map((r) => `${r.name} (${(0,errors/* errorMessage */.gJ)(r.failure?.error)})`).join('; ')}.`);
+        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(f.failure?.error)})`).join('; ')}. ` +
+            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.map((r) => `${r.name} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure?.error)})`).join('; ')}.`);
         return {
             ...base,
             status: notPutBack.length === 0 ? 'failed' : 'partial',
-            error: new errors/* RollbackError */.ZS(message, notPutBack.length === 0 ? 'fix the failure and run again, or leave partial-ok at true to keep the packages that succeed.' : 'put those tags back by hand, then run again.')
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(message, notPutBack.length === 0 ? 'fix the failure and run again, or leave partial-ok at true to keep the packages that succeed.' : 'put those tags back by hand, then run again.')
         };
     }
     const incomplete = runs.filter((r) => r.failure);
@@ -36315,15 +36499,15 @@ function resolve(req, runs) {
             const plan = only.plan;
             const goal = plan.republish?.version ?? plan.restoreVersion;
             const error = only.failure?.step === 'move-tag'
-                ? new errors/* PartialError */.GM([`${goal} is published`], [`pointing '${plan.channel}' at it`], only.failure.error)
-                : new errors/* PartialError */.GM([plan.tag.kind === 'keep-newer' ? `'${plan.channel}' is on ${plan.tag.holder}` : `'${plan.channel}' points at ${goal} (the rollback is live)`], [`deprecating ${plan.rollbackVersion}`], only.failure?.error);
+                ? new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([`${goal} is published`], [`pointing '${plan.channel}' at it`], only.failure.error)
+                : new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([plan.tag.kind === 'keep-newer' ? `'${plan.channel}' is on ${plan.tag.holder}` : `'${plan.channel}' points at ${goal} (the rollback is live)`], [`deprecating ${plan.rollbackVersion}`], only.failure?.error);
             return { ...base, status: 'partial', error };
         }
         const kept = affected.filter((r) => r.outcome === 'rolled-back' || r.outcome === 'already');
         return {
             ...base,
             status: wrote ? 'partial' : 'failed',
-            error: new errors/* RollbackError */.ZS(`${wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((r) => `${r.name}: ${errorOf(r)}`).join('; ')}.` +
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`${wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((r) => `${r.name}: ${errorOf(r)}`).join('; ')}.` +
                 (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.')
         };
     }
@@ -36332,7 +36516,7 @@ function resolve(req, runs) {
 /** A target's failure (or skip) in one line, as its row and the outputs say it. */
 function errorOf(r) {
     if (r.failure)
-        return `${r.failure.step === 'deprecate' ? 'deprecation failed: ' : r.failure.step === 'put-back' ? 'not put back: ' : ''}${(0,errors/* errorMessage */.gJ)(r.failure.error)}`;
+        return `${r.failure.step === 'deprecate' ? 'deprecation failed: ' : r.failure.step === 'put-back' ? 'not put back: ' : ''}${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure.error)}`;
     return r.skipped?.reason;
 }
 /**
@@ -36341,7 +36525,7 @@ function errorOf(r) {
  */
 function incidentOf(runs, req) {
     const names = runs.map((r) => (r.kind === 'npm' ? r.name : `${r.kind}:${r.name}`));
-    return (0,src_plan/* incidentId */._3)([...names].sort().join(','), req.channel, req.rollbackVersion, req.restoreVersion ?? 'last-known-good');
+    return (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .incidentId */ ._3)([...names].sort().join(','), req.channel, req.rollbackVersion, req.restoreVersion ?? 'last-known-good');
 }
 async function restore(r, log) {
     const plan = r.plan;
@@ -36378,12 +36562,12 @@ async function restore(r, log) {
         r.outcome = r.moved ? 'rolled-back' : 'already';
     }
     catch (e) {
-        if (e instanceof guard/* ChannelMovedError */.N && (await movedToNewerFix(r, e, log)))
+        if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N && (await movedToNewerFix(r, e, log)))
             return;
         r.outcome = 'failed';
         r.failure = { step: 'move-tag', error: e };
-        r.steps.push({ step: 'move-tag', outcome: 'failed', detail: (0,errors/* errorMessage */.gJ)(e), at: now() });
-        log.warning(`✖ ${label}${(0,errors/* errorMessage */.gJ)(e)}`);
+        r.steps.push({ step: 'move-tag', outcome: 'failed', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
+        log.warning(`✖ ${label}${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
     }
 }
 /**
@@ -36394,7 +36578,7 @@ async function restore(r, log) {
 async function movedToNewerFix(r, e, log) {
     const plan = r.plan;
     const holder = e.holder;
-    if (holder === undefined || !semver_default().valid(holder) || !semver_default().gt(holder, plan.rollbackVersion))
+    if (holder === undefined || !semver__WEBPACK_IMPORTED_MODULE_0___default().valid(holder) || !semver__WEBPACK_IMPORTED_MODULE_0___default().gt(holder, plan.rollbackVersion))
         return false;
     let fresh;
     try {
@@ -36420,7 +36604,7 @@ async function putBack(r, log) {
     const wrote = plan.republish?.version ?? plan.restoreVersion;
     try {
         if (previous === undefined)
-            throw new errors/* RollbackError */.ZS(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`);
         await r.target.pointChannel(r.channel, previous, wrote);
         r.moved = false;
         r.outcome = 'put-back';
@@ -36428,7 +36612,7 @@ async function putBack(r, log) {
     }
     catch (e) {
         r.failure = { step: 'put-back', error: e };
-        log.warning(`✖ ${r.label}not put back: ${(0,errors/* errorMessage */.gJ)(e)}`);
+        log.warning(`✖ ${r.label}not put back: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
     }
 }
 async function retire(r, log) {
@@ -36449,87 +36633,70 @@ async function retire(r, log) {
     }
     catch (e) {
         r.failure = { step: 'deprecate', error: e };
-        r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,errors/* errorMessage */.gJ)(e), at: now() });
-        log.warning(`✖ ${r.label}deprecation failed: ${(0,errors/* errorMessage */.gJ)(e)}`);
+        r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
+        log.warning(`✖ ${r.label}deprecation failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
     }
 }
 
 
 /***/ }),
 
-/***/ 1740:
+/***/ 5001:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Wi: () => (/* binding */ DockerTarget),
+/* harmony export */   E: () => (/* binding */ parseTag),
+/* harmony export */   q: () => (/* binding */ readDockerInputs)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+/** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */
+function parseTag(name, raw) {
+    const tag = raw.trim();
+    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).');
+    }
+    return tag;
+}
+/**
+ * The Docker inputs. `target`: the image as a `docker:` line of the targets input named it;
+ * it replaces the image input.
+ */
+function readDockerInputs(get, target) {
+    const tagPrefix = get('tag-prefix').trim();
+    if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.');
+    }
+    const username = get('registry-username').trim() || undefined;
+    const password = get('registry-password').trim() || undefined;
+    if ((username === undefined) !== (password === undefined)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).');
+    }
+    return { image: target ?? get('image').trim(), username, password, tagPrefix };
+}
+
+
+/***/ }),
+
+/***/ 7658:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A0: () => (/* binding */ TAG_PATTERN),
+/* harmony export */   Kd: () => (/* binding */ DOCKER_HUB_ALIASES),
+/* harmony export */   Xb: () => (/* binding */ DOCKER_HUB),
+/* harmony export */   sg: () => (/* binding */ DOCKER_HUB_API),
 /* harmony export */   zZ: () => (/* binding */ parseImage)
 /* harmony export */ });
-/* unused harmony exports MEDIA_TYPES, MANIFEST_ACCEPT, TAG_PATTERN, OCI_CREATED, OCI_REVISION, BUILTIN_TOKEN_REALM_HOSTS, defaultDockerConfigPath, readDockerConfigAuth, HttpError, parseChallenge */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2088);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
-/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(578);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9809);
-// Container images on an OCI / Docker distribution registry: versions are tags, a channel
-// is a moving tag (latest, stable, ...) that "holds" the version tag with the same digest.
-// Moving a channel retags without pulling: GET the version's manifest (by the digest its
-// tag had when the rollback was planned) accepting all four manifest media types, PUT the
-// unchanged bytes under the channel tag, check the digest, read the tag back. A multi-arch
-// index stays the same index with the same digest. The PUT is guarded (src/guard.ts): the
-// channel's digest is read right before it and before every retry, and must still be the
-// one the plan saw (or already the restore digest).
-//
-// Credentials (Basic, or Basic to the token realm for a Bearer token) go only to the
-// registry's own origin and to a token realm on the registry's host or an allowed host,
-// over https (http only on loopback, for tests). Redirects are never followed with them.
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+// Image references: what the `image` input (or a `docker:` target) names, parsed the way
+// docker normalises references (Docker Hub's docker.io/library/..., registry hosts).
 
-
-
-
-
-
-
-
-const MEDIA_TYPES = {
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
-};
-/** All four, lists first: leave the list types out and a registry may answer one platform's manifest. */
-const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
-const KNOWN_MEDIA_TYPES = new Set(Object.values(MEDIA_TYPES));
 /** A tag, as the distribution spec allows it. */
 const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-/** The manifest size distribution itself refuses above. */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-/** The largest image config read for its labels. */
-const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
-/** A manifest digest as a reference: `sha256:<64 hex>` (or sha512). */
-const DIGEST_PATTERN = /^sha(256:[0-9a-f]{64}|512:[0-9a-f]{128})$/;
-/** The OCI annotations (and, in an image config, labels) that say when and from what an image was built. */
-const OCI_CREATED = 'org.opencontainers.image.created';
-const OCI_REVISION = 'org.opencontainers.image.revision';
-/**
- * Token services on another host that a registry is known to use, so credentials may go
- * there (over https). Anything else must be allowed by name with `tokenRealmHosts`.
- */
-const BUILTIN_TOKEN_REALM_HOSTS = {
-    'registry-1.docker.io': ['auth.docker.io'],
-    'registry.gitlab.com': ['gitlab.com']
-};
 const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_API = 'registry-1.docker.io';
 const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 /**
@@ -36539,9 +36706,9 @@ const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-
  */
 function parseImage(ref) {
     const raw = ref.trim();
-    const bad = (problem, fix = 'give the image as registry/repository, such as ghcr.io/acme/app, without a tag or digest.') => new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('image', `${JSON.stringify(raw.slice(0, 120))} ${problem}`, fix);
+    const bad = (problem, fix = 'give the image as registry/repository, such as ghcr.io/acme/app, without a tag or digest.') => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', `${JSON.stringify(raw.slice(0, 120))} ${problem}`, fix);
     if (raw === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('image', 'is empty.', 'give the image as registry/repository, such as ghcr.io/acme/app.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', 'is empty.', 'give the image as registry/repository, such as ghcr.io/acme/app.');
     if (/^[a-z]+:\/\//i.test(raw))
         throw bad('has a URL scheme.', 'give the image without https:// or docker://, such as ghcr.io/acme/app.');
     if (raw.includes('@'))
@@ -36569,9 +36736,871 @@ function parseImage(ref) {
         throw bad('is longer than 255 characters.');
     return { registry, apiHost: hub ? DOCKER_HUB_API : registry, repository, name: `${registry}/${repository}` };
 }
+
+
+/***/ }),
+
+/***/ 4293:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dg: () => (/* binding */ parseHelmTimeout),
+/* harmony export */   LM: () => (/* binding */ parseNamespace),
+/* harmony export */   YY: () => (/* binding */ parseReleaseName),
+/* harmony export */   gH: () => (/* binding */ readHelmInputs),
+/* harmony export */   gu: () => (/* binding */ parseHelmTargetName),
+/* harmony export */   h_: () => (/* binding */ parseHelmMatch),
+/* harmony export */   jH: () => (/* binding */ HELM_CHANNEL)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+/** The name of a release's one channel. */
+const HELM_CHANNEL = 'deployed';
+/** Helm's release name rule (chartutil.ValidateReleaseName). */
+function parseReleaseName(name, raw) {
+    const v = raw.trim();
+    if (v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`, 'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).');
+    }
+    return v;
+}
+/** A Kubernetes namespace (a DNS label); '' when unset. */
+function parseNamespace(name, raw) {
+    const v = raw.trim();
+    if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.');
+    }
+    return v;
+}
+function parseHelmMatch(name, raw) {
+    const v = raw.trim() || 'app-version';
+    if (v !== 'app-version' && v !== 'chart-version') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).');
+    }
+    return v;
+}
+/** A Go duration as helm's --timeout takes it (5m, 300s, 1h30m); default 5m. */
+function parseHelmTimeout(name, raw) {
+    const v = raw.trim() || '5m';
+    if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
+    }
+    return v;
+}
+/** `acme-prod` or `prod/acme-app` (a Kubernetes namespace, a slash, a Helm release name). */
+function parseHelmTargetName(name, raw) {
+    const v = raw.trim();
+    const parts = v.split('/');
+    if (parts.length > 2 || parts.some((p) => p === '')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release (release or namespace/release).`, 'name the release as `helm list` shows it, such as acme-prod, or prefix its namespace: prod/acme-prod.');
+    }
+    if (parts.length === 1)
+        return { release: parseReleaseName(name, parts[0]) };
+    return { namespace: parseNamespace(name, parts[0]), release: parseReleaseName(name, parts[1]) };
+}
+/**
+ * The Helm inputs. `target`: the release as a `helm:` line of the targets input named it
+ * (`release` or `namespace/release`, already checked); it replaces the release input, and
+ * its namespace, when it has one, the namespace input.
+ */
+function readHelmInputs(get, target) {
+    const named = target === undefined ? undefined : parseHelmTargetName('targets', target);
+    return {
+        release: named ? named.release : parseReleaseName('release', get('release')),
+        namespace: (named?.namespace ?? parseNamespace('namespace', get('namespace'))) || undefined,
+        match: parseHelmMatch('helm-match', get('helm-match')),
+        timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
+        kubeconfig: get('kubeconfig').trim() || undefined,
+        kubeContext: get('kube-context').trim() || undefined
+    };
+}
+
+
+/***/ }),
+
+/***/ 3986:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   bP: () => (/* binding */ RegistryClient),
+/* harmony export */   lw: () => (/* binding */ escapePackageName)
+/* harmony export */ });
+/* unused harmony export nerfDart */
+/* harmony import */ var _npmcli_agent__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7995);
+/* harmony import */ var _npmcli_agent__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_npmcli_agent__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5706);
+/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9809);
+
+
+
+
+/** The registry key npm scopes a token to: `//host[:port]/path/`. */
+function nerfDart(registry) {
+    const url = new URL(registry);
+    return `//${url.host}${url.pathname}`;
+}
+/** `@scope/name` -> `@scope%2fname`, as npm-package-arg escapes it. */
+function escapePackageName(name) {
+    return name.replace('/', '%2f');
+}
+/** Thrown by the agent for a hop it refuses; the client turns it into a RegistryError. */
+class OffOriginHop extends Error {
+    target;
+    code = 'EOFFORIGIN';
+    constructor(target) {
+        super(`a request to the registry was redirected to ${target}, another origin: not followed`);
+        this.target = target;
+        this.name = 'OffOriginHop';
+    }
+}
+/** One request's view of where it went: the agent fills it in, the client reads it. */
+class OriginGuard {
+    registryOrigin;
+    mode;
+    agentOptions;
+    /** the first origin other than the registry's a tarball download went to */
+    elsewhere;
+    constructor(registryOrigin, mode, agentOptions) {
+        this.registryOrigin = registryOrigin;
+        this.mode = mode;
+        this.agentOptions = agentOptions;
+    }
+    /** minipass-fetch calls this with the URL of each request (first one and every redirect hop) before opening it. */
+    agent = (url) => {
+        const target = new URL(String(url.href ?? url));
+        const elsewhere = target.origin !== this.registryOrigin;
+        if (elsewhere && this.mode === 'api')
+            throw new OffOriginHop(target.origin);
+        // the agent make-fetch-happen would have used for this URL (it caches them by options)
+        const agent = (0,_npmcli_agent__WEBPACK_IMPORTED_MODULE_0__.getAgent)(target.href, this.agentOptions);
+        if (!elsewhere)
+            return agent;
+        this.elsewhere ??= target.origin;
+        return withoutAuthorization(agent);
+    };
+}
+/**
+ * The same agent, except that a request it is given leaves without an `authorization`
+ * header. addRequest runs inside ClientRequest's constructor, before the headers are
+ * written (@npmcli/agent sets `connection` there the same way); everything else is the
+ * real agent's, bound to it.
+ */
+function withoutAuthorization(agent) {
+    return new Proxy(agent, {
+        get(target, key) {
+            if (key === 'addRequest') {
+                return (req, options) => {
+                    req.removeHeader('authorization');
+                    return target.addRequest(req, options);
+                };
+            }
+            const value = Reflect.get(target, key, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+        }
+    });
+}
+/** The registry calls of one registry and token, all through the origin guard. */
+class RegistryClient {
+    o;
+    origin;
+    constructor(o) {
+        this.o = o;
+        this.origin = new URL(o.registry).origin;
+    }
+    /** npm-registry-fetch options for one request (npm.ts and republish.ts used to build these each). */
+    options(command, extra, guard, o = {}) {
+        const { registry, token, userAgent } = this.o;
+        return {
+            registry,
+            // the token is scoped to the registry (npm's nerf-dart key); the guard keeps it on its origin
+            ...(token && o.token !== false ? { [`${nerfDart(registry)}:_authToken`]: token } : {}),
+            retry: { retries: 0 },
+            timeout: this.timeout(o.transfer),
+            preferOnline: true,
+            fullMetadata: true,
+            npmCommand: command,
+            userAgent: userAgent ?? 'release-rollback',
+            headers: { 'cache-control': 'no-cache' },
+            ...extra,
+            agent: guard.agent
+        };
+    }
+    /**
+     * What make-fetch-happen passes getAgent for npm-registry-fetch's defaults (maxSockets
+     * 12, strict TLS, NOPROXY, `timeout` as the idle timeout), so the agent is the same one.
+     */
+    guard(mode, transfer = false) {
+        return new OriginGuard(this.origin, mode, { maxSockets: 12, timeout: this.timeout(transfer), rejectUnauthorized: true, noProxy: process.env.NOPROXY });
+    }
+    timeout(transfer = false) {
+        return transfer ? Math.max(this.o.timeoutMs ?? 30_000, 120_000) : (this.o.timeoutMs ?? 30_000);
+    }
+    /** A refused hop as the error the caller shows; anything else unchanged. */
+    refused(e, method, path) {
+        if (!(e instanceof OffOriginHop))
+            return e;
+        const { registry } = this.o;
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`, `if the registry has moved to ${e.target}, set the registry input (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`, undefined, e.code);
+    }
+    /** GET a registry path (`/name?write=true`, `/-/whoami`), parsed as JSON. */
+    async json(path, command, extra = {}) {
+        try {
+            return (await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default().json(path, this.options(command, extra, this.guard('api'))));
+        }
+        catch (e) {
+            throw this.refused(e, String(extra.method ?? 'GET'), path);
+        }
+    }
+    /** A write to a registry path; the answer's body is not read. */
+    async write(path, command, extra) {
+        try {
+            await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(path, this.options(command, { ...extra, ignoreBody: true }, this.guard('api')));
+        }
+        catch (e) {
+            throw this.refused(e, String(extra.method ?? 'PUT'), path);
+        }
+    }
+    /** libnpmpublish's publish (one PUT of the package document, tarball attached), guarded the same way. */
+    async publish(manifest, tarball, extra) {
+        // loaded only when a run publishes (strategy: republish), as republish.ts itself is;
+        // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
+        const { publish: publishPackage } = await __nccwpck_require__.e(/* import() */ 319).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8319, 23));
+        try {
+            await publishPackage(manifest, tarball, { ...this.options('publish', {}, this.guard('api', true), { transfer: true }), ...extra });
+        }
+        catch (e) {
+            throw this.refused(e, 'PUT', `/${escapePackageName(String(manifest.name))}`);
+        }
+    }
+    /**
+     * GET a full URL (a tarball named by the packument). The token goes with it only on the
+     * registry's origin; a URL or redirect hop elsewhere goes without it. `what` names the
+     * download in errors ("the tarball of name@1.2.3").
+     */
+    async download(url, what) {
+        const guard = this.guard('tarball', true);
+        const onOrigin = new URL(url).origin === this.origin;
+        try {
+            const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(url, this.options('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, guard, { transfer: true, token: onOrigin }));
+            return Buffer.from(await res.arrayBuffer());
+        }
+        catch (e) {
+            const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e);
+            if (guard.elsewhere && (status === 401 || status === 403 || status === 404)) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`, `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use strategy: retag.`, status, e.code);
+            }
+            throw e;
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 7855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ NOTE_KEY),
+/* harmony export */   k: () => (/* binding */ noteOf)
+/* harmony export */ });
+// The mark a republished version carries (tiny on purpose: every registry read uses it,
+// while the republish code itself is loaded only when strategy: republish runs).
+/** The package.json (and registry manifest) field that marks a republished version. */
+const NOTE_KEY = 'releaseRollback';
+/** The note a manifest carries, when it carries a well-formed one. */
+function noteOf(manifest) {
+    const note = manifest?.[NOTE_KEY];
+    if (!note || typeof note !== 'object')
+        return undefined;
+    const { rollbackOf, restoredFrom, incidentId } = note;
+    if (typeof rollbackOf !== 'string' || typeof restoredFrom !== 'string' || typeof incidentId !== 'string')
+        return undefined;
+    return { rollbackOf, restoredFrom, incidentId };
+}
+
+
+/***/ }),
+
+/***/ 797:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  T: () => (/* binding */ createTargets)
+});
+
+// UNUSED EXPORTS: createTarget
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/inputs.ts + 3 modules
+var src_inputs = __nccwpck_require__(7365);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+// EXTERNAL MODULE: ./src/guard.ts
+var guard = __nccwpck_require__(578);
+// EXTERNAL MODULE: ./src/github/refs.ts
+var refs = __nccwpck_require__(9081);
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(9809);
+// EXTERNAL MODULE: ./src/util.ts
+var util = __nccwpck_require__(4527);
+;// CONCATENATED MODULE: ./src/targets/git-tag.ts
+// A moving git tag on GitHub (`v1`, `stable`, `production`): how GitHub Action authors
+// publish a release line, and how they roll one back. The channel is the moving tag; the
+// versions are the tags `<tag-prefix>X.Y.Z` (an exact semantic version after the prefix,
+// prefix `v` by default). The moving tag "holds" the version whose tag points at the same
+// commit (annotated tags are peeled to their commit), or the commit itself when no version
+// tag has it: the planner then refuses it like any other unexpected holder.
+//
+// Moving the tag is a ref update (PATCH /git/refs/tags/<tag>, force), guarded
+// (src/guard.ts): right before it, and before every retry, the tag is read fresh and must
+// still point at the commit the plan saw; a read-back decides. GitHub has no compare-and-set
+// for refs, so this narrows the window to one round trip.
+//
+// Annotation: the moving tag is pointed at the restore version's *commit*. A moving tag that
+// was annotated (a tag object: `git tag -fa v1`) becomes a lightweight tag. This is on
+// purpose: keeping the annotation would need a second write (POST /git/tags: a new tag
+// object), whose tagger would be the workflow's bot and whose date would be now (it would
+// claim someone annotated it), a signature could not be kept, and an interrupted run could
+// leave a dangling object; while everything that consumes a moving tag (`uses:
+// owner/repo@v1`, `git checkout v1`) resolves it to the commit anyway. Pointing it at the
+// version's own tag object instead would make git warn on every fetch ("tag 'v1' is really
+// 'v1.2.2' here"). So one write, and the change is reported (anomalies(): the old tag
+// object, to re-annotate by hand if wanted).
+
+
+
+
+
+
+/** An Octokit failure in the shape src/retry.ts understands (statusCode, headers). */
+class GitHubHttpError extends Error {
+    statusCode;
+    headers;
+    ghMessage;
+    constructor(statusCode, headers, 
+    /** GitHub's own message */
+    ghMessage) {
+        super(`HTTP ${statusCode ?? '?'}: ${(0,util/* firstLine */.T)(ghMessage)}`);
+        this.statusCode = statusCode;
+        this.headers = headers;
+        this.ghMessage = ghMessage;
+        this.name = 'GitHubHttpError';
+    }
+}
+const MAX_TAG_DEPTH = 5;
+const MAX_LIST_PAGES = 100;
+const SHA = /^[0-9a-f]{40}$/;
+const git_tag_short = (sha) => (SHA.test(sha) ? sha.slice(0, 12) : sha);
+/** A tag name git accepts (git check-ref-format, for one name under refs/tags/). */
+function isValidTagName(name) {
+    return (name.length > 0 &&
+        name.length <= 250 &&
+        // eslint-disable-next-line no-control-regex
+        /^[^\x00-\x20\x7f~^:?*[\\]+$/.test(name) &&
+        !name.includes('..') &&
+        !name.includes('@{') &&
+        name !== '@' &&
+        !name.startsWith('-') &&
+        !name.endsWith('.') &&
+        name.split('/').every((c) => c !== '' && !c.startsWith('.') && !c.endsWith('.lock')));
+}
+class GitTagTarget {
+    options;
+    kind = 'git-tag';
+    label;
+    tag;
+    prefix;
+    repo;
+    repository;
+    retry;
+    gh;
+    seen;
+    before;
+    tagObjects = new Map();
+    commitDates = new Map();
+    notes = [];
+    constructor(options) {
+        this.options = options;
+        this.gh = options.gh;
+        this.repository = options.repository.trim();
+        if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(this.repository)) {
+            throw new errors/* InputError */.dz('repository', `${JSON.stringify(options.repository.slice(0, 120))} is not owner/name.`, 'give the repository that holds the tags as owner/name, such as acme/setup-widget.');
+        }
+        this.repo = (0,refs/* repoRef */.sA)(this.repository);
+        this.prefix = options.tagPrefix ?? 'v';
+        if (this.prefix !== '' && (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,31}$/.test(this.prefix) || !isValidTagName(`${this.prefix}0.0.0`))) {
+            throw new errors/* InputError */.dz('tag-prefix', `${JSON.stringify(this.prefix.slice(0, 40))} cannot start a git tag.`, "use letters, digits, '.', '_', '-' or '/', such as v (the default) or release/.");
+        }
+        this.tag = options.tag.trim();
+        if (!isValidTagName(this.tag)) {
+            throw new errors/* InputError */.dz('channel', `${JSON.stringify(options.tag.slice(0, 80))} is not a valid git tag name.`, 'name the moving tag to roll back, such as v1, stable or production.');
+        }
+        if (this.versionOfTag(this.tag) !== undefined) {
+            throw new errors/* InputError */.dz('channel', `'${this.tag}' is a version tag (tag-prefix '${this.prefix}' + a semantic version), not a moving tag: version tags are never moved.`, 'name the moving tag that follows the releases, such as v1 or stable.');
+        }
+        this.retry = options.retry ?? retry/* DEFAULT_RETRY */.vI;
+        this.label = `git tag '${this.tag}' of ${this.repository} on GitHub`;
+    }
+    /** `1.2.3` -> `v1.2.3` */
+    tagFor(version) {
+        return `${this.prefix}${version}`;
+    }
+    /** `v1.2.3` -> `1.2.3`; undefined for a tag that is not prefix + an exact semantic version. */
+    versionOfTag(name) {
+        if (!name.startsWith(this.prefix))
+            return undefined;
+        const v = name.slice(this.prefix.length);
+        return semver_default().valid(v) === v ? v : undefined;
+    }
+    /** The commit the moving tag pointed at when this target first inspected it (before any write of this run). */
+    commitBefore() {
+        return this.before?.commit;
+    }
+    /** The commit a version's tag pointed at in the last inspect() (or its pointChannel), when known. */
+    commitOf(version) {
+        return this.seen?.commits.get(version);
+    }
+    anomalies() {
+        return [...this.notes];
+    }
+    // --- access -------------------------------------------------------------------------
+    async checkAccess() {
+        let permissions;
+        try {
+            const { data } = await this.gh.rest.repos.get({ ...this.repo });
+            permissions = data.permissions;
+        }
+        catch (e) {
+            const status = (0,refs/* ghStatus */.e8)(e);
+            if (status === 401)
+                throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', `pass a valid token that may write ${this.repository}'s tags (the workflow token with permissions: contents: write).`);
+            if (status === 403 || status === 404) {
+                throw new errors/* InputError */.dz('github-token', `cannot read the repository ${this.repository} (${status}${status === 404 ? ': it does not exist, or the token cannot see it' : ''}).`, `check the repository name, and give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`);
+            }
+            throw this.explainRead(e, `reading the repository ${this.repository}`);
+        }
+        // the workflow token's answer has no `permissions`: then the write itself tells
+        if (permissions && permissions.push === false) {
+            throw new errors/* InputError */.dz('github-token', `can read ${this.repository} but may not push to it (permissions.push is false), so it cannot move the tag '${this.tag}'.`, `use a token with Contents read and write on ${this.repository} (for the workflow token: permissions: contents: write).`);
+        }
+    }
+    // --- reads --------------------------------------------------------------------------
+    /** Wraps a failed read into an error that says what to do. */
+    explainRead(e, what) {
+        if (e instanceof errors/* RollbackError */.ZS)
+            return e;
+        const status = (0,refs/* ghStatus */.e8)(e);
+        const said = (0,util/* firstLine */.T)((0,refs/* ghMessage */.Xt)(e));
+        if (status === 401)
+            return new errors/* InputError */.dz('github-token', `was rejected by GitHub (401 Bad credentials) while ${what}.`, 'pass a valid token (in a workflow the default is the workflow token).');
+        if (status === 403 || status === 404) {
+            return new errors/* InputError */.dz('github-token', `cannot read ${this.repository} (${status}: ${said}) while ${what}.`, `check the repository name, and give the job permissions: contents: write, or use a token with Contents read and write on ${this.repository}.`);
+        }
+        return new errors/* RegistryError */.gl(`${what[0].toUpperCase()}${what.slice(1)} failed: HTTP ${status ?? '?'} (${said}).`, status === undefined || status >= 500 || status === 429 ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe).' : "see GitHub's message above.", status);
+    }
+    /** The version tags: version -> the ref's object. GitHub answers every match at once today; a Link header is followed all the same. */
+    async listVersionRefs() {
+        const out = new Map();
+        const ref = this.prefix === '' ? 'tags' : `tags/${this.prefix}`;
+        let pages = 0;
+        try {
+            for await (const page of this.gh.paginate.iterator(this.gh.rest.git.listMatchingRefs, { ...this.repo, ref })) {
+                if (++pages > MAX_LIST_PAGES) {
+                    throw new errors/* RegistryError */.gl(`GitHub kept paginating the tags of ${this.repository} past ${MAX_LIST_PAGES} pages.`, 'check GITHUB_API_URL points at GitHub.');
+                }
+                for (const r of page.data) {
+                    if (!r.ref.startsWith('refs/tags/'))
+                        continue;
+                    const v = this.versionOfTag(r.ref.slice('refs/tags/'.length));
+                    if (v !== undefined)
+                        out.set(v, { type: r.object.type, sha: r.object.sha });
+                }
+            }
+        }
+        catch (e) {
+            // an empty repository (409) has no tags
+            if ((0,refs/* ghStatus */.e8)(e) === 409)
+                return out;
+            throw this.explainRead(e, `listing the tags of ${this.repository}`);
+        }
+        return out;
+    }
+    /** A tag's ref object (one GET), undefined when there is no such tag. */
+    async getTagRef(name) {
+        try {
+            const { data } = await this.gh.rest.git.getRef({ ...this.repo, ref: `tags/${name}` });
+            if (Array.isArray(data) || data.ref !== `refs/tags/${name}`) {
+                throw new errors/* RegistryError */.gl(`GitHub answered the tag '${name}' with another ref (${Array.isArray(data) ? 'a list' : data.ref}).`, 'check GITHUB_API_URL points at GitHub (git/ref/ takes an exact name).');
+            }
+            return { type: data.object.type, sha: data.object.sha };
+        }
+        catch (e) {
+            const status = (0,refs/* ghStatus */.e8)(e);
+            if (status === 404 || status === 409)
+                return undefined;
+            throw this.explainRead(e, `reading the tag '${name}' of ${this.repository}`);
+        }
+    }
+    /** An annotated tag object (one GET; cached: a tag object never changes). */
+    tagObject(sha, name) {
+        let found = this.tagObjects.get(sha);
+        if (!found) {
+            found = this.gh.rest.git
+                .getTag({ ...this.repo, tag_sha: sha })
+                .then(({ data }) => {
+                const at = Date.parse(data.tagger?.date ?? '');
+                return { object: { type: data.object.type, sha: data.object.sha }, message: data.message, ...(Number.isNaN(at) ? {} : { taggerDate: new Date(at).toISOString() }) };
+            })
+                .catch((e) => {
+                this.tagObjects.delete(sha);
+                throw this.explainRead(e, `reading the annotated tag '${name}' (${git_tag_short(sha)})`);
+            });
+            this.tagObjects.set(sha, found);
+        }
+        return found;
+    }
+    /** Follows tag objects to the commit: one GET per tag object not seen before (usually 0 or 1). */
+    async peel(ref, name) {
+        let cur = ref;
+        let annotated;
+        for (let depth = 0; cur.type === 'tag'; depth++) {
+            if (depth >= MAX_TAG_DEPTH)
+                throw new errors/* RegistryError */.gl(`The tag '${name}' is a chain of more than ${MAX_TAG_DEPTH} tag objects.`, `point '${name}' at a commit.`);
+            const t = await this.tagObject(cur.sha, name);
+            annotated ??= { sha: cur.sha, ...t };
+            cur = t.object;
+        }
+        return annotated ? { commit: cur.sha, annotated } : { commit: cur.sha };
+    }
+    /** The committer date of a commit (one GET; cached). */
+    commitDate(sha, name) {
+        let found = this.commitDates.get(sha);
+        if (!found) {
+            found = this.gh.rest.git
+                .getCommit({ ...this.repo, commit_sha: sha })
+                .then(({ data }) => {
+                const at = Date.parse(data.committer?.date ?? '');
+                return Number.isNaN(at) ? undefined : new Date(at).toISOString();
+            })
+                .catch((e) => {
+                this.commitDates.delete(sha);
+                throw this.explainRead(e, `reading the commit of '${name}' (${git_tag_short(sha)})`);
+            });
+            this.commitDates.set(sha, found);
+        }
+        return found;
+    }
+    async readMoving() {
+        const ref = await this.getTagRef(this.tag);
+        return ref ? { peeled: await this.peel(ref, this.tag) } : {};
+    }
+    /**
+     * The tags as npm's model: `versions` holds every tag that is tag-prefix + an exact semver
+     * (keyed without the prefix, with the peeled `commit` where known); `distTags[tag]` is the
+     * version whose tag points at the moving tag's commit (preferVersions first, then the
+     * highest), or the commit itself when no version tag has it.
+     *
+     * Requests: 1 list (matching-refs: GitHub answers every match at once) + 1 read of the
+     * moving tag (+1 when it is annotated) + 1 per annotated preferred version (at most 2);
+     * then, only when no preferred version has the moving tag's commit, 1 per annotated
+     * version tag above the holder, walking down from the highest (lightweight ones cost
+     * nothing), at most maxPeels; then publishedAt for the holder and the preferred versions:
+     * free for annotated tags (the tagger date), 1 commit read each for lightweight ones.
+     * Typical rollback (v1 on the bad version, both preferred): 4 requests lightweight
+     * (list, ref, 2 commits), 5 annotated (list, ref, 3 peels). Tag objects and commit dates
+     * are cached by sha (immutable), so a second inspect() costs 2 requests.
+     */
+    async inspect() {
+        const [refs, channelRef] = await Promise.all([this.listVersionRefs(), this.getTagRef(this.tag)]);
+        const channel = channelRef ? await this.peel(channelRef, this.tag) : undefined;
+        const commits = new Map();
+        const annotated = new Map();
+        for (const [v, r] of refs)
+            if (r.type === 'commit')
+                commits.set(v, r.sha);
+        const peelVersion = async (v) => {
+            const known = commits.get(v);
+            if (known !== undefined)
+                return known;
+            const p = await this.peel(refs.get(v), this.tagFor(v));
+            commits.set(v, p.commit);
+            if (p.annotated)
+                annotated.set(v, p.annotated);
+            return p.commit;
+        };
+        const preferred = [...new Set(this.options.preferVersions ?? [])].filter((v) => refs.has(v));
+        await Promise.all(preferred.map(peelVersion));
+        let holder;
+        if (channel) {
+            holder = preferred.find((v) => commits.get(v) === channel.commit);
+            if (holder === undefined) {
+                // the highest version tag with the commit: every annotated tag above it must be peeled
+                const cap = this.options.maxPeels ?? 200;
+                let peeled = 0;
+                for (const v of [...refs.keys()].filter((x) => !preferred.includes(x)).sort((semver_default()).rcompare)) {
+                    if (!commits.has(v)) {
+                        if (peeled >= cap) {
+                            this.options.log.warning(`${this.label}: only ${cap} annotated version tags were peeled to find what '${this.tag}' points at; it is named by its commit.`);
+                            break;
+                        }
+                        peeled++;
+                    }
+                    if ((await peelVersion(v)) === channel.commit) {
+                        holder = v;
+                        break;
+                    }
+                }
+            }
+        }
+        const distTags = channel ? { [this.tag]: holder ?? channel.commit } : {};
+        const versions = {};
+        for (const v of refs.keys()) {
+            const commit = commits.get(v);
+            versions[v] = commit !== undefined ? { commit } : {};
+        }
+        const matter = [...new Set([...preferred, ...(holder !== undefined ? [holder] : [])])];
+        await Promise.all(matter.map(async (v) => {
+            const at = annotated.get(v)?.taggerDate ?? (await this.commitDate(commits.get(v), this.tagFor(v)));
+            if (at !== undefined)
+                versions[v].publishedAt = at;
+        }));
+        this.before ??= { commit: channel?.commit };
+        this.seen = { distTags: { ...distTags }, channel, commits };
+        if (channel?.annotated)
+            this.options.log.debug(`${this.label} is an annotated tag (tag object ${git_tag_short(channel.annotated.sha)}) at ${git_tag_short(channel.commit)}.`);
+        return { name: this.repository, distTags, versions };
+    }
+    // --- the write ----------------------------------------------------------------------
+    /** The commit of `version`: as the last inspect() saw it, else its tag now. */
+    async commitFor(version, input) {
+        const known = this.seen?.commits.get(version);
+        if (known !== undefined)
+            return known;
+        const name = this.tagFor(version);
+        const ref = await this.getTagRef(name);
+        if (!ref) {
+            throw new errors/* InputError */.dz(input, `${this.repository} has no tag ${name}.`, `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${name})` : ''}.`);
+        }
+        const { commit } = await this.peel(ref, name);
+        this.seen?.commits.set(version, commit);
+        return commit;
+    }
+    /** The commit the moving tag must still point at for the write to go ahead. */
+    async expectedCommit(expected) {
+        const seen = this.seen;
+        if (seen?.channel && seen.distTags[this.tag] === expected)
+            return seen.channel.commit;
+        if (SHA.test(expected))
+            return expected; // a holder no version tag had, named by its commit
+        try {
+            return await this.commitFor(expected, 'rollback-version');
+        }
+        catch (e) {
+            if (!(e instanceof errors/* InputError */.dz))
+                throw e;
+            throw new errors/* RegistryError */.gl(`The rollback expected '${this.tag}' to hold ${expected}, but ${this.repository} has no tag ${this.tagFor(expected)} to compare it with: nothing was written.`, `look at what '${this.tag}' points at now and re-run to plan from the repository as it is.`);
+        }
+    }
+    /** A commit named by the highest version tag the last inspect() saw with it, else the commit. */
+    nameOf(commit) {
+        const names = [...(this.seen?.commits ?? [])].filter(([, c]) => c === commit).map(([v]) => v);
+        return names.sort((semver_default()).rcompare)[0] ?? commit;
+    }
+    /**
+     * Points the moving tag at `version`'s commit (as the last inspect() saw it). Guarded:
+     * the tag is read (and peeled) right before the write and before every retry; unless it
+     * still points at the commit of `expected` (or already at the restore commit: 'already'),
+     * nothing is written and a ChannelMovedError names what it points at. A tag that does not
+     * exist (expected undefined) is created.
+     *
+     * Requests: 1 read (+1 peel for an annotated tag object not seen before) + 1 PATCH (or
+     * POST) + 1 read-back: 3 when it moves, 1 when it is already there; each retry adds a
+     * read before the write. The restore commit and the expected commit come from inspect().
+     */
+    async pointChannel(channel, version, expected) {
+        if (channel !== this.tag) {
+            throw new errors/* InputError */.dz('channel', `'${channel}' is not the moving tag this target manages ('${this.tag}').`, `roll back '${this.tag}', or configure a git-tag target for '${channel}'.`);
+        }
+        const restore = await this.commitFor(version, 'restore-version');
+        const expectedCommit = expected === undefined ? undefined : await this.expectedCommit(expected);
+        const name = this.tagFor(version);
+        const what = `moving the git tag '${this.tag}' to ${name} (${git_tag_short(restore)})`;
+        let replaced;
+        let outcome;
+        let state;
+        try {
+            ;
+            ({ outcome, state } = await (0,guard/* guardedWrite */.m)({
+                what,
+                channel: this.tag,
+                wanted: `${version} (${git_tag_short(restore)})`,
+                expected: expected === undefined ? undefined : `${expected}${expectedCommit && expectedCommit !== expected ? ` (${git_tag_short(expectedCommit)})` : ''}`,
+                read: () => this.readMoving(),
+                holderOf: (s) => (s.peeled ? this.nameOf(s.peeled.commit) : undefined),
+                isDone: (s) => s.peeled?.commit === restore,
+                isExpected: (s) => (expectedCommit === undefined ? s.peeled === undefined : s.peeled?.commit === expectedCommit),
+                write: async (s) => {
+                    if (s.peeled === undefined) {
+                        await this.send('POST /repos/{owner}/{repo}/git/refs', { ...this.repo, ref: `refs/tags/${this.tag}`, sha: restore });
+                    }
+                    else {
+                        replaced = s.peeled.annotated;
+                        // force: a rollback is not a fast-forward. The commit, not a tag object: see the top of this file.
+                        await this.send('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...this.repo, ref: `tags/${this.tag}`, sha: restore, force: true });
+                    }
+                },
+                policy: this.retry,
+                log: this.options.log,
+                explain: (e) => this.explainWrite(e, expected, `${version} (${git_tag_short(restore)})`),
+                // a secondary rate limit (403 with retry-after) refused the write: try again after a fresh read;
+                // "Reference already exists": someone created the tag meanwhile, and the fresh read says who
+                alsoRetry: (e) => e instanceof GitHubHttpError && ((e.statusCode === 403 && /secondary rate limit/i.test(e.ghMessage)) || (e.statusCode === 422 && /already exists/i.test(e.ghMessage)))
+            }));
+        }
+        catch (e) {
+            if (e instanceof guard/* ChannelMovedError */.N && e.holder !== undefined && SHA.test(e.holder)) {
+                // a new version tag may have it (a fix tagged meanwhile): name it, so the runner can keep a newer fix
+                const named = await this.findVersionOf(e.holder).catch(() => undefined);
+                if (named !== undefined)
+                    throw new guard/* ChannelMovedError */.N(e.channel, named, e.expected, e.wanted);
+            }
+            throw e;
+        }
+        if (outcome === 'written' && replaced) {
+            const note = `The git tag '${this.tag}' was an annotated tag (tag object ${replaced.sha}, message ${JSON.stringify((0,util/* firstLine */.T)(replaced.message))}); it is now a lightweight tag at ${restore} (${name}). Re-annotate it by hand if you rely on that.`;
+            this.notes.push(note);
+            this.options.log.info(note);
+        }
+        if (this.seen) {
+            this.seen.channel = state.peeled;
+            this.seen.distTags[this.tag] = version;
+            this.seen.commits.set(version, restore);
+        }
+        return outcome;
+    }
+    /**
+     * One request, sent once: Octokit's retry and throttling plugins would repeat a failed
+     * write without the guard's fresh read, so their retries are refused here (and the guard
+     * retries instead, after reading the tag again). Failures become GitHubHttpError.
+     */
+    async send(route, params) {
+        const timeoutMs = this.options.timeoutMs ?? 30_000;
+        let sends = 0;
+        let first;
+        const once = async (url, init) => {
+            if (++sends > 1)
+                throw new Error('not repeated: the guarded write retries only after a fresh read');
+            const res = await fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+            if (res.status >= 400) {
+                const headers = {};
+                res.headers.forEach((v, k) => (headers[k] = v));
+                const text = await res
+                    .clone()
+                    .text()
+                    .catch(() => '');
+                let message = text;
+                try {
+                    const m = JSON.parse(text).message;
+                    if (typeof m === 'string')
+                        message = m;
+                }
+                catch {
+                    // not JSON: the text as it is
+                }
+                first = new GitHubHttpError(res.status, headers, message.slice(0, 500));
+            }
+            return res;
+        };
+        try {
+            await this.gh.request(route, { ...params, request: { retries: 0, fetch: once } });
+        }
+        catch (e) {
+            if (sends > 1 && first)
+                throw first;
+            const status = (0,refs/* ghStatus */.e8)(e);
+            const headers = (e.response?.headers ?? {});
+            throw new GitHubHttpError(status, headers, (0,refs/* ghMessage */.Xt)(e));
+        }
+    }
+    /** Turns a failed write (that the guard will not retry) into an error that says what to do. */
+    explainWrite(e, expected, wanted) {
+        if (e instanceof errors/* RollbackError */.ZS)
+            return e;
+        const status = e instanceof GitHubHttpError ? e.statusCode : (0,refs/* ghStatus */.e8)(e);
+        const said = e instanceof GitHubHttpError ? e.ghMessage : (0,refs/* ghMessage */.Xt)(e);
+        const saidLine = (0,util/* firstLine */.T)(said.replace(/\n+/g, ' ').trim());
+        const where = `the git tag '${this.tag}' of ${this.repository}`;
+        if (status === 422 && /Reference does not exist/i.test(said))
+            return new guard/* ChannelMovedError */.N(this.tag, undefined, expected, wanted);
+        if ((status === 422 || status === 403) && /workflow/i.test(said)) {
+            return new errors/* InputError */.dz('github-token', `may not move ${where}: GitHub refuses a token without the workflows permission to point a ref at commits that change workflow files (${status}: ${saidLine}).`, 'use a token that may update workflows (a GitHub App token with workflows: write, or a personal access token with the workflow scope); the workflow token cannot get it.');
+        }
+        if (status === 422 && /rule violation|protected|restricted|Reference update failed/i.test(said)) {
+            return new errors/* RegistryError */.gl(`GitHub refuses to move ${where}: the tag is protected (${saidLine}).`, `a tag ruleset (Settings → Rules → Rulesets, target: tags) or a legacy tag protection rule (Settings → Tags) covers '${this.tag}': add the token's actor (for the workflow token: the GitHub Actions app, or a role it has) to the ruleset's bypass list, or exclude '${this.tag}' from it, then re-run; or move the tag by hand.`, status);
+        }
+        if (status === 422 && /Object does not exist/i.test(said)) {
+            return new errors/* RegistryError */.gl(`GitHub does not know the commit ${wanted} in ${this.repository} (${saidLine}).`, 'check the version tag still exists, and re-run to plan from the repository as it is.', status);
+        }
+        if ((status === 403 || status === 429) && /rate limit/i.test(said)) {
+            return new errors/* RegistryError */.gl(`GitHub rate-limited moving ${where} (${status}: ${saidLine}); nothing was changed.`, 'wait a few minutes and re-run (a re-run is safe: it reads the tag first).', status);
+        }
+        if (status === 401)
+            return new errors/* InputError */.dz('github-token', `was rejected by GitHub (401) while moving ${where}.`, 'pass a valid token (in a workflow the default is the workflow token).');
+        if (status === 403 || status === 404) {
+            return new errors/* InputError */.dz('github-token', `may not move ${where} (${status}: ${saidLine}).`, `give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`);
+        }
+        const transient = status === undefined || status >= 500 || status === 429 || status === 408;
+        return new errors/* RegistryError */.gl(`Moving ${where} failed: HTTP ${status ?? '?'} (${saidLine}).`, transient ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe: it reads the tag first).' : "see GitHub's message above.", status);
+    }
+    /**
+     * The highest version whose tag points at `commit` now (the error path: naming a new
+     * holder). Lightweight tags cost nothing; at most the 20 newest annotated ones are peeled.
+     */
+    async findVersionOf(commit) {
+        const refs = await this.listVersionRefs();
+        let peels = 0;
+        for (const v of [...refs.keys()].sort((semver_default()).rcompare)) {
+            const r = refs.get(v);
+            if (r.type !== 'commit' && !this.tagObjects.has(r.sha) && ++peels > 20)
+                break;
+            if ((await this.peel(r, this.tagFor(v))).commit === commit)
+                return v;
+        }
+        return undefined;
+    }
+}
+
+// EXTERNAL MODULE: ./src/targets/docker/config.ts
+var config = __nccwpck_require__(5001);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/targets/docker/image.ts
+var docker_image = __nccwpck_require__(7658);
+;// CONCATENATED MODULE: ./src/targets/docker/credentials.ts
+// Registry credentials: the registry-username / registry-password inputs, else what
+// `docker login` (docker/login-action) stored in the docker config. Decoded secrets are
+// handed to setSecret before anything can print them.
+
+
+
+
+
 /** `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json` (where docker/login-action writes). */
 function defaultDockerConfigPath(env = process.env) {
-    return env.DOCKER_CONFIG ? (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(env.DOCKER_CONFIG, 'config.json') : (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_2__.homedir)(), '.docker', 'config.json');
+    return env.DOCKER_CONFIG ? (0,external_node_path_.join)(env.DOCKER_CONFIG, 'config.json') : (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.docker', 'config.json');
 }
 /** `https://index.docker.io/v1/` -> `docker.io`; `ghcr.io` -> `ghcr.io`. */
 function configKeyHost(key) {
@@ -36580,17 +37609,17 @@ function configKeyHost(key) {
         .replace(/^[a-z]+:\/\//i, '')
         .replace(/\/.*$/, '')
         .toLowerCase();
-    return DOCKER_HUB_ALIASES.has(host) ? DOCKER_HUB : host;
+    return docker_image/* DOCKER_HUB_ALIASES */.Kd.has(host) ? docker_image/* DOCKER_HUB */.Xb : host;
 }
 function loadDockerConfig(path) {
     let text;
     try {
-        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(path, 'utf8');
+        text = (0,external_node_fs_.readFileSync)(path, 'utf8');
     }
     catch (e) {
         if (e.code === 'ENOENT')
             return undefined;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `the docker config ${path} cannot be read (${e.message}).`, 'pass registry-username and registry-password, or fix the docker login step.');
+        throw new errors/* InputError */.dz('registry-password', `the docker config ${path} cannot be read (${e.message}).`, 'pass registry-username and registry-password, or fix the docker login step.');
     }
     try {
         const doc = JSON.parse(text);
@@ -36599,7 +37628,7 @@ function loadDockerConfig(path) {
         return doc;
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `the docker config ${path} is not valid JSON.`, 'pass registry-username and registry-password, or fix the docker login step.');
+        throw new errors/* InputError */.dz('registry-password', `the docker config ${path} is not valid JSON.`, 'pass registry-username and registry-password, or fix the docker login step.');
     }
 }
 /**
@@ -36624,7 +37653,7 @@ function readDockerConfigAuth(path, host) {
             return { username: entry.username, password: entry.password };
         }
         if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `the docker config ${path} holds an identity token for ${host}, not a user name and password.`, 'pass registry-username and registry-password (a token with write access to the repository as the password).');
+            throw new errors/* InputError */.dz('registry-password', `the docker config ${path} holds an identity token for ${host}, not a user name and password.`, 'pass registry-username and registry-password (a token with write access to the repository as the password).');
         }
     }
     return undefined;
@@ -36646,7 +37675,69 @@ function dockerConfigHint(path, host) {
         return ` (${path} keeps them in the credential helper docker-credential-${store}, which this action does not run)`;
     return ` (${path} has no entry for ${host})`;
 }
-// --- HTTP --------------------------------------------------------------------------------
+function basicHeader(creds) {
+    return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+}
+/**
+ * registry-username and registry-password when either is given (both then), else the
+ * docker config's entry for `registry` (masked with `setSecret`: decoded here, nothing
+ * masked it yet).
+ */
+function resolveCredentials(registry, options) {
+    if ((options.username ?? '') !== '' || (options.password ?? '') !== '') {
+        if (!options.username)
+            throw new errors/* InputError */.dz('registry-username', 'is empty but registry-password is set.', `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`);
+        if (!options.password)
+            throw new errors/* InputError */.dz('registry-password', 'is empty but registry-username is set.', 'give the password or access token for that user.');
+        return { credentials: { username: options.username, password: options.password }, source: 'registry-username and registry-password', missingHint: '' };
+    }
+    const path = options.dockerConfigPath ?? defaultDockerConfigPath();
+    const credentials = readDockerConfigAuth(path, registry);
+    if (!credentials)
+        return { source: `the docker config ${path}`, missingHint: dockerConfigHint(path, registry) };
+    // decoded here, so nothing masked them yet: the password, and the base64 pair it came as
+    const secret = (value) => {
+        if (value !== '')
+            options.setSecret?.(value);
+    };
+    secret(credentials.password);
+    secret(Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'));
+    return { credentials, source: `the docker config ${path}`, missingHint: '' };
+}
+
+;// CONCATENATED MODULE: ./src/targets/docker/client.ts
+// The registry HTTP client: the distribution API's reads and the one write (a manifest PUT),
+// with token auth (Bearer from the realm the 401 names, Basic to it) or Basic, retries of
+// reads (src/retry.ts), and host pinning: credentials go only to the registry's own origin
+// and to a token realm on the registry's host or an allowed host, over https (http only
+// on loopback, for tests). Redirects are followed by hand, never with credentials.
+
+
+
+
+
+const MEDIA_TYPES = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
+};
+/** All four, lists first: leave the list types out and a registry may answer one platform's manifest. */
+const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
+const KNOWN_MEDIA_TYPES = new Set(Object.values(MEDIA_TYPES));
+/** The manifest size distribution itself refuses above. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** A manifest digest as a reference: `sha256:<64 hex>` (or sha512). */
+const DIGEST_PATTERN = /^sha(256:[0-9a-f]{64}|512:[0-9a-f]{128})$/;
+/**
+ * Token services on another host that a registry is known to use, so credentials may go
+ * there (over https). Anything else must be allowed by name with `tokenRealmHosts`.
+ */
+const BUILTIN_TOKEN_REALM_HOSTS = {
+    'registry-1.docker.io': ['auth.docker.io'],
+    'registry.gitlab.com': ['gitlab.com']
+};
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /** An HTTP error status, in the shape src/retry.ts understands (statusCode, headers). */
 class HttpError extends Error {
     statusCode;
@@ -36698,30 +37789,21 @@ function isLoopback(hostname) {
     return LOOPBACK.has(hostname.toLowerCase());
 }
 function digestOfBytes(bytes, algorithm = 'sha256') {
-    return `${algorithm}:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)(algorithm).update(bytes).digest('hex')}`;
+    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
 }
-const short = (digest) => digest.replace(/^(sha\d+:)([0-9a-f]{12})[0-9a-f]*$/, '$1$2');
-async function mapLimit(items, limit, fn) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await fn(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-class DockerTarget {
-    options;
-    kind = 'docker';
-    label;
+const client_short = (digest) => digest.replace(/^(sha\d+:)([0-9a-f]{12})[0-9a-f]*$/, '$1$2');
+/** One repository on one registry, spoken to over the distribution API. */
+class RegistryClient {
     ref;
+    options;
+    base;
     retry;
     prefix;
-    base;
     credentials;
     /** where the credentials came from, for messages */
     credentialSource;
     /** why none were found, for the error when the registry asks for them */
-    missingHint = '';
+    missingHint;
     realmHosts;
     auth;
     /** bumped whenever `auth` changes, so concurrent 401s authenticate once */
@@ -36732,347 +37814,21 @@ class DockerTarget {
     /** the token realm answered 401/403 to these credentials */
     realmRejected;
     insufficientScope = false;
-    before = new Map();
-    inspected = false;
-    /** the state the last inspect() read (and this target's own writes since) */
-    seen;
-    /** build identities by manifest digest (a digest's content never changes) */
-    identities = new Map();
-    constructor(options) {
+    constructor(ref, options) {
+        this.ref = ref;
         this.options = options;
-        this.ref = parseImage(options.image);
-        this.retry = options.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_7__/* .DEFAULT_RETRY */ .vI;
-        this.prefix = options.tagPrefix ?? '';
-        if (this.prefix !== '' && !TAG_PATTERN.test(`${this.prefix}0.0.0`)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('tag-prefix', `${JSON.stringify(this.prefix.slice(0, 60))} cannot start a tag.`, "use letters, digits, '.', '_' or '-' (and no '.' or '-' first), such as v.");
-        }
-        if (options.channels.length === 0)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('channel', 'is empty.', 'name the moving tag to roll back, such as latest.');
-        for (const c of options.channels) {
-            if (!TAG_PATTERN.test(c)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('channel', `${JSON.stringify(c.slice(0, 80))} is not a valid image tag.`, "use a tag such as latest or stable (letters, digits, '.', '_', '-'; at most 128).");
-            }
-        }
+        this.retry = options.retry;
+        this.prefix = options.tagPrefix;
+        this.credentials = options.credentials.credentials;
+        this.credentialSource = options.credentials.source;
+        this.missingHint = options.credentials.missingHint;
         const secure = !(options.allowInsecureLoopback && isLoopback(new URL(`http://${this.ref.apiHost}`).hostname));
         this.base = new URL(`${secure ? 'https' : 'http'}://${this.ref.apiHost}`);
-        this.label = `container image ${this.ref.name} on ${this.base.origin}`;
         this.realmHosts = new Set([...(BUILTIN_TOKEN_REALM_HOSTS[this.base.host] ?? []), ...(options.tokenRealmHosts ?? [])].map((h) => h.toLowerCase()));
-        if ((options.username ?? '') !== '' || (options.password ?? '') !== '') {
-            if (!options.username)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-username', 'is empty but registry-password is set.', `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`);
-            if (!options.password)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', 'is empty but registry-username is set.', 'give the password or access token for that user.');
-            this.credentials = { username: options.username, password: options.password };
-            this.credentialSource = 'registry-username and registry-password';
-        }
-        else {
-            const path = options.dockerConfigPath ?? defaultDockerConfigPath();
-            this.credentials = readDockerConfigAuth(path, this.ref.registry);
-            this.credentialSource = `the docker config ${path}`;
-            if (!this.credentials)
-                this.missingHint = dockerConfigHint(path, this.ref.registry);
-            // decoded here, so nothing masked them yet: the password, and the base64 pair it came as
-            if (this.credentials) {
-                this.secret(this.credentials.password);
-                this.secret(Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64'));
-            }
-        }
     }
     secret(value) {
         if (value !== '')
             this.options.setSecret?.(value);
-    }
-    /** version -> tag, for the tags that are `tagPrefix` + an exact semantic version. */
-    versionTags(tags) {
-        const out = new Map();
-        for (const tag of tags) {
-            if (!tag.startsWith(this.prefix))
-                continue;
-            const v = tag.slice(this.prefix.length);
-            if (semver__WEBPACK_IMPORTED_MODULE_4___default().valid(v) === v)
-                out.set(v, tag);
-        }
-        return out;
-    }
-    /** `1.2.3` -> `v1.2.3` with tag-prefix `v`. */
-    tagFor(version) {
-        return `${this.prefix}${version}`;
-    }
-    /**
-     * The channel tag's digest when this target first inspected the registry, before any
-     * write of this run: the `previous-digest` output. undefined when the tag did not exist.
-     */
-    digestBefore(channel) {
-        return this.before.get(channel);
-    }
-    /** The digest the version's tag has now (a fresh HEAD): the `restored-digest` output. */
-    async digestOf(version) {
-        return this.digestOfTag(this.tagFor(version));
-    }
-    /** The digest a tag has now (a fresh HEAD); undefined when the tag does not exist. */
-    async digestOfTag(tag) {
-        return this.read(`reading the digest of ${this.ref.name}:${tag}`, () => this.headDigest(tag), { tag });
-    }
-    async checkAccess() {
-        // 1. the credentials: the registry (Basic) or its token realm (Bearer) accepts them
-        await this.read(`checking access to ${this.ref.registry}`, () => this.request('GET', '/v2/'));
-        // 2. push: open a blob upload (needs push, changes no tag) and cancel it at once
-        let started;
-        try {
-            started = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(`checking push access to ${this.ref.name}`, () => this.request('POST', `${this.repoPath}/blobs/uploads/`), this.retry, this.options.log);
-        }
-        catch (e) {
-            if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RollbackError */ .ZS)
-                throw e;
-            const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .statusOf */ .c2)(e);
-            const ecr = /\.dkr\.ecr\.[^.]+\.amazonaws\.com(\.cn)?$/.test(this.base.hostname);
-            if (status === 401 || (status === 403 && !ecr))
-                throw this.explain(e, 'write');
-            // ECR allows retag-only policies (PutImage without InitiateLayerUpload): not conclusive
-            this.options.log.debug(`Could not confirm push access to ${this.ref.name} in advance (${(0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .describeFailure */ .Ic)(e)}); the tag write will tell.`);
-            return;
-        }
-        const location = started.headers.get('location');
-        if (location) {
-            // (distribution wants the delete action for this: no new token is fetched for it)
-            await this.request('DELETE', location, { reauthenticate: false }).catch((e) => this.options.log.debug(`Cancelling the probe upload on ${this.ref.registry} failed (${(0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .describeFailure */ .Ic)(e)}); the registry purges it.`));
-        }
-    }
-    /**
-     * The tags as npm's model: `versions` holds every tag that is `tagPrefix` + an exact
-     * semver (keyed without the prefix); `distTags[channel]` is the version whose tag has
-     * the channel's digest. Reads are HEADs (Docker Hub counts a manifest GET as a pull).
-     *
-     * The cost trade-off: naming a channel's holder needs the digests of the version tags,
-     * and a repository can have hundreds. So: HEAD the channels, then the preferred
-     * versions (restore and bad). When every channel has one of those digests (the usual
-     * case: the channel is on the bad version, or already on the restore one) nothing else
-     * is read, and the other versions carry no `digest`. Otherwise the other version tags
-     * are read newest first, 8 at a time, at most `maxVersionTags` of them; a digest no
-     * version tag has is reported as the digest itself, which the planner then refuses
-     * (or force overrides) like any other unexpected holder.
-     *
-     * For the channels' holders and the preferred versions (only those), publishedAt and
-     * commit come from the image's OCI annotations or config labels (see readIdentity).
-     */
-    async inspect() {
-        const tags = await this.listTags();
-        const present = new Set(tags);
-        const versionTags = this.versionTags(tags);
-        const limit = this.options.concurrency ?? 8;
-        const channelDigests = new Map();
-        await mapLimit(this.options.channels.filter((c) => present.has(c)), limit, async (c) => {
-            const d = await this.read(`reading ${this.ref.name}:${c}`, () => this.headDigest(c), { tag: c });
-            if (d)
-                channelDigests.set(c, d);
-        });
-        const versions = {};
-        for (const v of versionTags.keys())
-            versions[v] = {};
-        const headVersion = async (v) => {
-            const d = await this.read(`reading ${this.ref.name}:${this.tagFor(v)}`, () => this.headDigest(this.tagFor(v)), { tag: this.tagFor(v) });
-            if (d)
-                versions[v].digest = d;
-            else
-                delete versions[v]; // listed, but gone by now
-        };
-        const preferred = [...new Set(this.options.preferVersions ?? [])].filter((v) => versionTags.has(v));
-        await mapLimit(preferred, limit, headVersion);
-        const preferredDigests = new Set(preferred.map((v) => versions[v]?.digest).filter((d) => d !== undefined));
-        if ([...channelDigests.values()].some((d) => !preferredDigests.has(d))) {
-            // a channel holds something else: read the other version tags to name its holder
-            const rest = [...versionTags.keys()].filter((v) => !preferred.includes(v)).sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare));
-            const cap = this.options.maxVersionTags ?? 500;
-            if (rest.length > cap) {
-                this.options.log.warning(`${this.ref.name} has ${rest.length + preferred.length} version tags; only the newest ${cap} are read to find what the channel holds.`);
-            }
-            await mapLimit(rest.slice(0, cap), limit, headVersion);
-        }
-        const distTags = {};
-        for (const [channel, digest] of channelDigests) {
-            const holders = Object.entries(versions)
-                .filter(([, info]) => info.digest === digest)
-                .map(([v]) => v);
-            // preferred versions first (digest-exact guard), then the highest; a digest that no
-            // version tag has is reported as itself ("'latest' holds sha256:...")
-            distTags[channel] = preferred.find((v) => holders.includes(v)) ?? holders.sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare))[0] ?? digest;
-        }
-        if (!this.inspected) {
-            this.inspected = true;
-            for (const [c, d] of channelDigests)
-                this.before.set(c, d);
-        }
-        this.seen = {
-            distTags: { ...distTags },
-            channels: new Map(channelDigests),
-            versions: new Map(Object.entries(versions).flatMap(([v, info]) => (info.digest ? [[v, info.digest]] : [])))
-        };
-        if (this.options.readIdentity ?? true) {
-            const matter = [...new Set([...preferred, ...Object.values(distTags)])].filter((v) => versions[v]?.digest !== undefined);
-            await mapLimit(matter, limit, async (v) => {
-                const id = await this.identityOf(versions[v].digest, this.tagFor(v));
-                if (id.created)
-                    versions[v].publishedAt = id.created;
-                if (id.revision)
-                    versions[v].commit = id.revision;
-            });
-        }
-        return { name: this.ref.name, distTags, versions };
-    }
-    /**
-     * When and from what the image `digest` (tagged `tag`) was built; {} when it does not say,
-     * or when it cannot be read (with a warning: a rollback gated on the publish time is then
-     * skipped, never run on a guess).
-     */
-    identityOf(digest, tag) {
-        let found = this.identities.get(digest);
-        if (!found) {
-            found = this.readIdentity(digest).catch((e) => {
-                this.identities.delete(digest); // a later inspect() may try again
-                this.options.log.warning(`Could not read when and from which commit ${this.ref.name}:${tag} (${short(digest)}) was built (${e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RollbackError */ .ZS ? e.message : (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .describeFailure */ .Ic)(e)}); its publish time is taken as unknown.`);
-                return {};
-            });
-            this.identities.set(digest, found);
-        }
-        return found;
-    }
-    /** The annotations of the manifest (or index, then its first platform's manifest), else the config's labels. */
-    async readIdentity(digest) {
-        const what = `reading the build annotations of ${this.ref.name}@${short(digest)}`;
-        const top = await this.read(what, () => this.getManifest(digest));
-        const doc = parseObject(top.bytes);
-        let id = identityFrom(doc.annotations);
-        let manifest = doc;
-        if (!complete(id) && (top.mediaType === MEDIA_TYPES.ociIndex || top.mediaType === MEDIA_TYPES.dockerManifestList)) {
-            // an index's config lives in its platform manifests: the first real one (buildx adds
-            // attestation manifests with platform unknown/unknown)
-            const entries = Array.isArray(doc.manifests) ? doc.manifests : [];
-            const first = entries.find((m) => typeof m?.digest === 'string' && DIGEST_PATTERN.test(m.digest) && m.platform?.os !== 'unknown');
-            if (!first)
-                return id;
-            const child = await this.read(what, () => this.getManifest(first.digest));
-            manifest = parseObject(child.bytes);
-            id = merge(id, identityFrom(manifest.annotations));
-        }
-        const config = manifest.config;
-        if (!complete(id) && typeof config?.digest === 'string' && DIGEST_PATTERN.test(config.digest)) {
-            const blob = await this.read(what, () => this.getBlob(config.digest, MAX_CONFIG_BYTES));
-            const labels = parseObject(blob).config?.Labels;
-            id = merge(id, identityFrom(labels));
-        }
-        return id;
-    }
-    /**
-     * Retags `channel` with the image `version` had when the rollback was planned (the last
-     * inspect(): fetched by that digest, so a version tag moved since cannot change what is
-     * written). Guarded: right before the PUT, and before every retry, the channel's digest is
-     * read; unless it is still the digest `expected` stood for at plan time (or already the
-     * restore digest: 'already'), nothing is written and a ChannelMovedError names the holder.
-     */
-    async pointChannel(channel, version, expected) {
-        if (!TAG_PATTERN.test(channel))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('channel', `${JSON.stringify(channel.slice(0, 80))} is not a valid image tag.`, 'use a tag such as latest or stable.');
-        const tag = this.tagFor(version);
-        const source = await this.restoreManifest(version);
-        const expectedDigest = await this.expectedDigest(channel, expected);
-        const what = `moving '${channel}' to ${tag} (${short(source.digest)})`;
-        const head = () => this.read(`reading ${this.ref.name}:${channel}`, () => this.headDigest(channel), { tag: channel });
-        let outcome;
-        try {
-            ;
-            ({ outcome } = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_6__/* .guardedWrite */ .m)({
-                what,
-                channel,
-                wanted: `${version} (${short(source.digest)})`,
-                expected: expected === undefined ? undefined : `${expected}${expectedDigest && expectedDigest !== expected ? ` (${short(expectedDigest)})` : ''}`,
-                read: head,
-                holderOf: (digest) => (digest === undefined ? undefined : this.nameOf(digest)),
-                isDone: (digest) => digest === source.digest,
-                isExpected: (digest) => digest === expectedDigest,
-                write: async () => {
-                    const reply = await this.request('PUT', `${this.repoPath}/manifests/${channel}`, { contentType: source.mediaType, body: source.bytes });
-                    const stored = reply.headers.get('docker-content-digest');
-                    if (stored && stored !== source.digest) {
-                        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`, `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`);
-                    }
-                },
-                policy: this.retry,
-                log: this.options.log,
-                explain: (e) => this.explain(e, 'write', {})
-            }));
-        }
-        catch (e) {
-            if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_6__/* .ChannelMovedError */ .N && e.holder !== undefined && DIGEST_PATTERN.test(e.holder)) {
-                // name the image by its version tag when one has it (read only now: this is the stop)
-                const named = await this.findVersionOf(e.holder).catch(() => undefined);
-                if (named)
-                    throw new _guard_js__WEBPACK_IMPORTED_MODULE_6__/* .ChannelMovedError */ .N(e.channel, `${named} (${short(e.holder)})`, e.expected, e.wanted);
-            }
-            throw e;
-        }
-        if (this.seen) {
-            this.seen.channels.set(channel, source.digest);
-            this.seen.distTags[channel] = version;
-        }
-        return outcome;
-    }
-    /** The manifest to write: by the digest `version`'s tag had at plan time, checked against it. */
-    async restoreManifest(version) {
-        const tag = this.tagFor(version);
-        const planned = this.seen?.versions.get(version);
-        if (!planned) {
-            // the plan named the version without reading its tag (an auto-chosen restore
-            // version): what the tag holds now is the first and only look at it
-            this.options.log.debug(`${this.ref.name}:${tag} was not read when planning; reading it now.`);
-            return this.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.getManifest(tag), { tag, input: 'restore-version' });
-        }
-        try {
-            return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(`reading the manifest of ${this.ref.name}:${tag} (${short(planned)})`, () => this.getManifest(planned), this.retry, this.options.log);
-        }
-        catch (e) {
-            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .statusOf */ .c2)(e) === 404) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('restore-version', `the image ${this.ref.name}:${tag} had when the rollback was planned (${planned}) is no longer on ${this.ref.registry}: it was deleted meanwhile.`, `check what ${tag} is now (skopeo inspect --raw docker://${this.ref.name}:${tag}), and re-run to plan from the registry as it is.`);
-            }
-            throw this.explain(e, 'read', {});
-        }
-    }
-    /** The digest the channel must still have for the write to go ahead; undefined: no such tag. */
-    async expectedDigest(channel, expected) {
-        if (expected === undefined)
-            return undefined;
-        const seen = this.seen;
-        if (seen?.distTags[channel] === expected && seen.channels.has(channel))
-            return seen.channels.get(channel);
-        if (DIGEST_PATTERN.test(expected))
-            return expected; // a holder no version tag had, named by its digest
-        const known = seen?.versions.get(expected);
-        if (known)
-            return known;
-        // a version the last inspect() did not read (or none ran): its tag now
-        const now = await this.digestOfTag(this.tagFor(expected));
-        if (now === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The rollback expected '${channel}' to hold ${expected}, but ${this.ref.name} has no tag ${this.tagFor(expected)} to compare it with: nothing was written.`, `look at what '${channel}' holds now and re-run to plan from the registry as it is.`);
-        }
-        return now;
-    }
-    /** A digest named by a version tag the last inspect() saw with it, else the digest itself. */
-    nameOf(digest) {
-        const names = [...(this.seen?.versions ?? [])].filter(([, d]) => d === digest).map(([v]) => v);
-        const name = names.sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare))[0];
-        return name ? `${name} (${short(digest)})` : digest;
-    }
-    /**
-     * The highest version whose tag has `digest` now, among the newest 100 version tags (the
-     * error path: naming a new holder must not hold the error back for long).
-     */
-    async findVersionOf(digest) {
-        const versions = [...this.versionTags(await this.listTags()).keys()].sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare)).slice(0, Math.min(100, this.options.maxVersionTags ?? 500));
-        const found = [];
-        await mapLimit(versions, this.options.concurrency ?? 8, async (v) => {
-            if ((await this.headDigest(this.tagFor(v))) === digest)
-                found.push(v);
-        });
-        return found.sort((semver__WEBPACK_IMPORTED_MODULE_4___default().rcompare))[0];
     }
     // --- registry reads ------------------------------------------------------------------
     get repoPath() {
@@ -37084,7 +37840,7 @@ class DockerTarget {
         let next = `${this.repoPath}/tags/list${n ? `?n=${n}` : ''}`;
         for (let page = 0; next !== undefined; page++) {
             if (page >= 1000)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} kept paginating the tags of ${this.ref.repository} past 1000 pages.`, 'check the registry.');
+                throw new errors/* RegistryError */.gl(`${this.ref.registry} kept paginating the tags of ${this.ref.repository} past 1000 pages.`, 'check the registry.');
             const url = next;
             const reply = await this.read(`listing the tags of ${this.ref.name}`, () => this.request('GET', url));
             let doc;
@@ -37092,7 +37848,7 @@ class DockerTarget {
                 doc = JSON.parse(reply.body.toString('utf8'));
             }
             catch {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} answered the tag list of ${this.ref.repository} with something that is not JSON.`, 'check the image input points at a container registry.');
+                throw new errors/* RegistryError */.gl(`${this.ref.registry} answered the tag list of ${this.ref.repository} with something that is not JSON.`, 'check the image input points at a container registry.');
             }
             if (Array.isArray(doc.tags))
                 tags.push(...doc.tags.filter((t) => typeof t === 'string'));
@@ -37107,7 +37863,7 @@ class DockerTarget {
             reply = await this.request('HEAD', `${this.repoPath}/manifests/${tag}`, { accept: MANIFEST_ACCEPT });
         }
         catch (e) {
-            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .statusOf */ .c2)(e) === 404)
+            if ((0,retry/* statusOf */.c2)(e) === 404)
                 return undefined;
             throw e;
         }
@@ -37124,15 +37880,15 @@ class DockerTarget {
         const reply = await this.request('GET', `${this.repoPath}/manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         const bytes = reply.body;
         if (bytes.length > MAX_MANIFEST_BYTES)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The manifest of ${this.ref.name}${tag} is ${bytes.length} bytes, over the 4 MiB registries accept.`, 'check the tag.');
+            throw new errors/* RegistryError */.gl(`The manifest of ${this.ref.name}${tag} is ${bytes.length} bytes, over the 4 MiB registries accept.`, 'check the tag.');
         const said = reply.headers.get('docker-content-digest') ?? undefined;
         const algorithm = (byDigest ? reference : said)?.startsWith('sha512:') ? 'sha512' : 'sha256';
         const digest = digestOfBytes(bytes, algorithm);
         if (said && said !== digest) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} served ${this.ref.name}${tag} as ${said}, but the bytes hash to ${digest}: something between here and the registry changed them.`, 'check for a proxy that rewrites responses, and re-run.');
+            throw new errors/* RegistryError */.gl(`${this.ref.registry} served ${this.ref.name}${tag} as ${said}, but the bytes hash to ${digest}: something between here and the registry changed them.`, 'check for a proxy that rewrites responses, and re-run.');
         }
         if (byDigest && digest !== reference) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} answered ${this.ref.name}${tag} with bytes that hash to ${digest}: not that image, so nothing was written from it.`, 'check for a proxy or cache between here and the registry that rewrites or mixes up responses, and re-run.');
+            throw new errors/* RegistryError */.gl(`${this.ref.registry} answered ${this.ref.name}${tag} with bytes that hash to ${digest}: not that image, so nothing was written from it.`, 'check for a proxy or cache between here and the registry that rewrites or mixes up responses, and re-run.');
         }
         let mediaType = (reply.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
         if (!KNOWN_MEDIA_TYPES.has(mediaType)) {
@@ -37146,7 +37902,7 @@ class DockerTarget {
             }
         }
         if (!KNOWN_MEDIA_TYPES.has(mediaType)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.name}${tag} is a ${mediaType || 'manifest of no known type'}, not an OCI or Docker v2 image manifest or index: retagging it could not keep its digest.`, 're-push the image with a current Docker or buildx (schema 2 / OCI), or move the tag by hand.');
+            throw new errors/* RegistryError */.gl(`${this.ref.name}${tag} is a ${mediaType || 'manifest of no known type'}, not an OCI or Docker v2 image manifest or index: retagging it could not keep its digest.`, 're-push the image with a current Docker or buildx (schema 2 / OCI), or move the tag by hand.');
         }
         return { bytes, mediaType, digest };
     }
@@ -37154,10 +37910,10 @@ class DockerTarget {
     async getBlob(digest, maxBytes) {
         const reply = await this.request('GET', `${this.repoPath}/blobs/${digest}`);
         if (reply.body.length > maxBytes)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The blob ${this.ref.name}@${digest} is ${reply.body.length} bytes, more than an image config should be.`, 'check the image.');
+            throw new errors/* RegistryError */.gl(`The blob ${this.ref.name}@${digest} is ${reply.body.length} bytes, more than an image config should be.`, 'check the image.');
         const got = digestOfBytes(reply.body, digest.startsWith('sha512:') ? 'sha512' : 'sha256');
         if (got !== digest) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} answered the blob ${this.ref.name}@${digest} with bytes that hash to ${got}.`, 'check for a proxy that rewrites responses, and re-run.');
+            throw new errors/* RegistryError */.gl(`${this.ref.registry} answered the blob ${this.ref.name}@${digest} with bytes that hash to ${got}.`, 'check for a proxy that rewrites responses, and re-run.');
         }
         return reply.body;
     }
@@ -37198,10 +37954,10 @@ class DockerTarget {
             }
             if ([301, 302, 303, 307, 308].includes(reply.status) && reply.headers.get('location')) {
                 if (++hop > 5)
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} redirected ${method} ${url.pathname} more than 5 times.`, 'check the registry.');
+                    throw new errors/* RegistryError */.gl(`${this.ref.registry} redirected ${method} ${url.pathname} more than 5 times.`, 'check the registry.');
                 const next = new URL(reply.headers.get('location'), url);
                 if (next.protocol !== 'https:' && !(next.protocol === 'http:' && this.options.allowInsecureLoopback && isLoopback(next.hostname))) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} redirected ${method} ${url.pathname} to ${next.protocol}//${next.host}, which is not https: refused.`, 'check the registry configuration.');
+                    throw new errors/* RegistryError */.gl(`${this.ref.registry} redirected ${method} ${url.pathname} to ${next.protocol}//${next.host}, which is not https: refused.`, 'check the registry configuration.');
                 }
                 if (next.origin !== this.base.origin)
                     this.options.log.debug(`${method} ${url.pathname} redirected to ${next.host}: re-issued there without credentials.`);
@@ -37248,14 +38004,14 @@ class DockerTarget {
             return;
         }
         if (challenge?.scheme !== 'bearer' || !challenge.params.realm) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} asked for authentication without a challenge this action understands (${challenge?.scheme ?? 'none'}).`, 'check the image input points at a Docker / OCI registry.');
+            throw new errors/* RegistryError */.gl(`${this.ref.registry} asked for authentication without a challenge this action understands (${challenge?.scheme ?? 'none'}).`, 'check the image input points at a Docker / OCI registry.');
         }
         let realm;
         try {
             realm = new URL(challenge.params.realm);
         }
         catch {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${this.ref.registry} named a token realm that is not a URL: ${JSON.stringify(challenge.params.realm.slice(0, 120))}.`, 'check the registry.');
+            throw new errors/* RegistryError */.gl(`${this.ref.registry} named a token realm that is not a URL: ${JSON.stringify(challenge.params.realm.slice(0, 120))}.`, 'check the registry.');
         }
         const refusal = creds ? this.realmRefusal(realm) : undefined;
         if (refusal && this.withheld !== refusal) {
@@ -37291,11 +38047,11 @@ class DockerTarget {
             doc = JSON.parse(reply.body.toString('utf8'));
         }
         catch {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The token service ${realm.origin} answered with something that is not JSON.`, 'check the registry.');
+            throw new errors/* RegistryError */.gl(`The token service ${realm.origin} answered with something that is not JSON.`, 'check the registry.');
         }
         const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : '';
         if (!token)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`The token service ${realm.origin} answered without a token.`, 'check the registry.');
+            throw new errors/* RegistryError */.gl(`The token service ${realm.origin} answered without a token.`, 'check the registry.');
         this.secret(token);
         const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
         this.setAuth({ scheme: 'bearer', header: `Bearer ${token}`, expiresAt: Date.now() + ttl * 1000 });
@@ -37319,18 +38075,18 @@ class DockerTarget {
     }
     // --- errors --------------------------------------------------------------------------
     noCredentials() {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`, `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.`);
+        return new errors/* InputError */.dz('registry-password', `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`, `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.`);
     }
     credentialsProblem(problem) {
         const why = this.withheld ? ` The credentials were not sent to the token service: ${this.withheld}.` : '';
         const fix = this.withheld
             ? `if that host is ${this.ref.registry}'s own token service, allow it by name (tokenRealmHosts); otherwise check the image input names the registry you meant.`
             : this.credentialFix();
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `${problem}${why}`, fix);
+        return new errors/* InputError */.dz('registry-password', `${problem}${why}`, fix);
     }
     credentialFix() {
         const ghcr = this.base.hostname === 'ghcr.io' ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.` : '';
-        const hub = this.base.hostname === DOCKER_HUB_API ? ' For Docker Hub: use an access token with Read & Write scope as the password.' : '';
+        const hub = this.base.hostname === docker_image/* DOCKER_HUB_API */.sg ? ' For Docker Hub: use an access token with Read & Write scope as the password.' : '';
         const which = this.options.username
             ? 'check registry-username and registry-password are current'
             : this.credentials
@@ -37341,7 +38097,7 @@ class DockerTarget {
     /** Runs a read with retries; failures become errors that say what to do. */
     async read(what, fn, context = {}) {
         try {
-            return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(what, fn, this.retry, this.options.log);
+            return await (0,retry/* withRetry */.bD)(what, fn, this.retry, this.options.log);
         }
         catch (e) {
             throw this.explain(e, 'read', context);
@@ -37349,7 +38105,7 @@ class DockerTarget {
     }
     /** Turns a failure into an error that says what to do. Never includes the password or a token. */
     explain(e, kind, context = {}) {
-        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RollbackError */ .ZS)
+        if (e instanceof errors/* RollbackError */.ZS)
             return e;
         const where = this.ref.registry;
         const name = this.ref.name;
@@ -37357,7 +38113,7 @@ class DockerTarget {
             const status = e.statusCode;
             const said = e.detail ? ` (${e.registryCode ? `${e.registryCode}: ` : ''}${e.detail})` : e.registryCode ? ` (${e.registryCode})` : '';
             if (isImmutable(e)) {
-                return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${where} refuses to move the tag: ${name} has immutable tags${said}.`, 'allow tags to be overwritten for this repository (ECR: image tag mutability MUTABLE, or an exclusion for the channel tag; Harbor: the immutability rule; Artifact Registry: immutable tags off), then re-run.', status, e.registryCode);
+                return new errors/* RegistryError */.gl(`${where} refuses to move the tag: ${name} has immutable tags${said}.`, 'allow tags to be overwritten for this repository (ECR: image tag mutability MUTABLE, or an exclusion for the channel tag; Harbor: the immutability rule; Artifact Registry: immutable tags off), then re-run.', status, e.registryCode);
             }
             if (status === 401) {
                 if (!this.credentials)
@@ -37365,37 +38121,34 @@ class DockerTarget {
                 if (this.withheld || this.realmRejected)
                     return this.credentialsProblem(`${where} refused access to ${name} (401 Unauthorized).`);
                 if (this.insufficientScope || kind === 'write') {
-                    return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `${where} does not let ${this.credentials.username} ${kind === 'write' ? 'push to' : 'read'} ${name} (401${this.insufficientScope ? ', insufficient scope' : ''}).`, this.credentialFix());
+                    return new errors/* InputError */.dz('registry-password', `${where} does not let ${this.credentials.username} ${kind === 'write' ? 'push to' : 'read'} ${name} (401${this.insufficientScope ? ', insufficient scope' : ''}).`, this.credentialFix());
                 }
-                return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `${where} rejected the credentials of ${this.credentials.username} (401 Unauthorized).`, this.credentialFix());
+                return new errors/* InputError */.dz('registry-password', `${where} rejected the credentials of ${this.credentials.username} (401 Unauthorized).`, this.credentialFix());
             }
             if (status === 403) {
-                return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('registry-password', `${where} denied ${this.credentials ? this.credentials.username : 'anonymous'} ${kind === 'write' ? 'push' : 'pull'} access to ${name} (403 Forbidden)${said}.`, this.credentialFix());
+                return new errors/* InputError */.dz('registry-password', `${where} denied ${this.credentials ? this.credentials.username : 'anonymous'} ${kind === 'write' ? 'push' : 'pull'} access to ${name} (403 Forbidden)${said}.`, this.credentialFix());
             }
             if (status === 404 && (e.registryCode === 'NAME_UNKNOWN' || /\/tags\/list/.test(e.url))) {
-                return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('image', `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, 'check the image input (registry host and repository path); a private repository also needs credentials that can read it.');
+                return new errors/* InputError */.dz('image', `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, 'check the image input (registry host and repository path); a private repository also needs credentials that can read it.');
             }
             if (status === 404 && context.tag !== undefined) {
                 const version = context.tag.startsWith(this.prefix) ? context.tag.slice(this.prefix.length) : context.tag;
-                return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(context.input ?? 'restore-version', `${name}:${context.tag} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`);
+                return new errors/* InputError */.dz(context.input ?? 'restore-version', `${name}:${context.tag} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`);
             }
             if (status === 405 && kind === 'write') {
-                return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, 'point the image input at the registry the image is pushed to.', status, e.registryCode);
+                return new errors/* RegistryError */.gl(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, 'point the image input at the registry the image is pushed to.', status, e.registryCode);
             }
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, e.registryCode);
+            return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, e.registryCode);
         }
         const code = e.code;
         const message = e instanceof NetworkError ? e.message : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`;
         const tls = /SSL|TLS|CERT|SELF_SIGNED/i.test(code ?? '');
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RegistryError */ .gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: ${message}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .isRetryable */ .r3)(e)
+        return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: ${message}.`, (0,retry/* isRetryable */.r3)(e)
             ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
             : tls
                 ? `the TLS connection to ${where} failed: it must serve https with a certificate the runner trusts (NODE_EXTRA_CA_CERTS for a private CA).`
                 : 'see the message above.', undefined, code);
     }
-}
-function basicHeader(creds) {
-    return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
 }
 function httpError(method, url, reply) {
     const headers = {};
@@ -37435,6 +38188,382 @@ function nextLink(header, requested) {
     }
     return undefined;
 }
+
+;// CONCATENATED MODULE: ./src/targets/docker/target.ts
+// Container images on an OCI / Docker distribution registry: versions are tags, a channel
+// is a moving tag (latest, stable, ...) that "holds" the version tag with the same digest.
+// Moving a channel retags without pulling: GET the version's manifest (by the digest its
+// tag had when the rollback was planned) accepting all four manifest media types, PUT the
+// unchanged bytes under the channel tag, check the digest, read the tag back. A multi-arch
+// index stays the same index with the same digest. The PUT is guarded (src/guard.ts): the
+// channel's digest is read right before it and before every retry, and must still be the
+// one the plan saw (or already the restore digest).
+//
+// Credentials (Basic, or Basic to the token realm for a Bearer token) go only to the
+// registry's own origin and to a token realm on the registry's host or an allowed host,
+// over https (http only on loopback, for tests). Redirects are never followed with them.
+//
+// This file is the target (inspect, pointChannel); the image reference is parsed in
+// image.ts, credentials are found in credentials.ts, and the registry is spoken to through
+// client.ts.
+
+
+
+
+
+
+
+/** The largest image config read for its labels. */
+const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+/** The OCI annotations (and, in an image config, labels) that say when and from what an image was built. */
+const OCI_CREATED = 'org.opencontainers.image.created';
+const OCI_REVISION = 'org.opencontainers.image.revision';
+async function mapLimit(items, limit, fn) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await fn(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+class DockerTarget {
+    options;
+    kind = 'docker';
+    label;
+    ref;
+    retry;
+    prefix;
+    client;
+    before = new Map();
+    inspected = false;
+    /** the state the last inspect() read (and this target's own writes since) */
+    seen;
+    /** build identities by manifest digest (a digest's content never changes) */
+    identities = new Map();
+    constructor(options) {
+        this.options = options;
+        this.ref = (0,docker_image/* parseImage */.zZ)(options.image);
+        this.retry = options.retry ?? retry/* DEFAULT_RETRY */.vI;
+        this.prefix = options.tagPrefix ?? '';
+        if (this.prefix !== '' && !docker_image/* TAG_PATTERN */.A0.test(`${this.prefix}0.0.0`)) {
+            throw new errors/* InputError */.dz('tag-prefix', `${JSON.stringify(this.prefix.slice(0, 60))} cannot start a tag.`, "use letters, digits, '.', '_' or '-' (and no '.' or '-' first), such as v.");
+        }
+        if (options.channels.length === 0)
+            throw new errors/* InputError */.dz('channel', 'is empty.', 'name the moving tag to roll back, such as latest.');
+        for (const c of options.channels) {
+            if (!docker_image/* TAG_PATTERN */.A0.test(c)) {
+                throw new errors/* InputError */.dz('channel', `${JSON.stringify(c.slice(0, 80))} is not a valid image tag.`, "use a tag such as latest or stable (letters, digits, '.', '_', '-'; at most 128).");
+            }
+        }
+        const credentials = resolveCredentials(this.ref.registry, options);
+        this.client = new RegistryClient(this.ref, {
+            log: options.log,
+            retry: this.retry,
+            tagPrefix: this.prefix,
+            credentials,
+            username: options.username,
+            tokenRealmHosts: options.tokenRealmHosts,
+            timeoutMs: options.timeoutMs,
+            allowInsecureLoopback: options.allowInsecureLoopback,
+            tagsPageSize: options.tagsPageSize,
+            userAgent: options.userAgent,
+            setSecret: options.setSecret
+        });
+        this.label = `container image ${this.ref.name} on ${this.client.base.origin}`;
+    }
+    /** version -> tag, for the tags that are `tagPrefix` + an exact semantic version. */
+    versionTags(tags) {
+        const out = new Map();
+        for (const tag of tags) {
+            if (!tag.startsWith(this.prefix))
+                continue;
+            const v = tag.slice(this.prefix.length);
+            if (semver_default().valid(v) === v)
+                out.set(v, tag);
+        }
+        return out;
+    }
+    /** `1.2.3` -> `v1.2.3` with tag-prefix `v`. */
+    tagFor(version) {
+        return `${this.prefix}${version}`;
+    }
+    /**
+     * The channel tag's digest when this target first inspected the registry, before any
+     * write of this run: the `previous-digest` output. undefined when the tag did not exist.
+     */
+    digestBefore(channel) {
+        return this.before.get(channel);
+    }
+    /** The digest the version's tag has now (a fresh HEAD): the `restored-digest` output. */
+    async digestOf(version) {
+        return this.digestOfTag(this.tagFor(version));
+    }
+    /** The digest a tag has now (a fresh HEAD); undefined when the tag does not exist. */
+    async digestOfTag(tag) {
+        return this.client.read(`reading the digest of ${this.ref.name}:${tag}`, () => this.client.headDigest(tag), { tag });
+    }
+    async checkAccess() {
+        // 1. the credentials: the registry (Basic) or its token realm (Bearer) accepts them
+        await this.client.read(`checking access to ${this.ref.registry}`, () => this.client.request('GET', '/v2/'));
+        // 2. push: open a blob upload (needs push, changes no tag) and cancel it at once
+        let started;
+        try {
+            started = await (0,retry/* withRetry */.bD)(`checking push access to ${this.ref.name}`, () => this.client.request('POST', `${this.client.repoPath}/blobs/uploads/`), this.retry, this.options.log);
+        }
+        catch (e) {
+            if (e instanceof errors/* RollbackError */.ZS)
+                throw e;
+            const status = (0,retry/* statusOf */.c2)(e);
+            const ecr = /\.dkr\.ecr\.[^.]+\.amazonaws\.com(\.cn)?$/.test(this.client.base.hostname);
+            if (status === 401 || (status === 403 && !ecr))
+                throw this.client.explain(e, 'write');
+            // ECR allows retag-only policies (PutImage without InitiateLayerUpload): not conclusive
+            this.options.log.debug(`Could not confirm push access to ${this.ref.name} in advance (${(0,retry/* describeFailure */.Ic)(e)}); the tag write will tell.`);
+            return;
+        }
+        const location = started.headers.get('location');
+        if (location) {
+            // (distribution wants the delete action for this: no new token is fetched for it)
+            await this.client.request('DELETE', location, { reauthenticate: false }).catch((e) => this.options.log.debug(`Cancelling the probe upload on ${this.ref.registry} failed (${(0,retry/* describeFailure */.Ic)(e)}); the registry purges it.`));
+        }
+    }
+    /**
+     * The tags as npm's model: `versions` holds every tag that is `tagPrefix` + an exact
+     * semver (keyed without the prefix); `distTags[channel]` is the version whose tag has
+     * the channel's digest. Reads are HEADs (Docker Hub counts a manifest GET as a pull).
+     *
+     * The cost trade-off: naming a channel's holder needs the digests of the version tags,
+     * and a repository can have hundreds. So: HEAD the channels, then the preferred
+     * versions (restore and bad). When every channel has one of those digests (the usual
+     * case: the channel is on the bad version, or already on the restore one) nothing else
+     * is read, and the other versions carry no `digest`. Otherwise the other version tags
+     * are read newest first, 8 at a time, at most `maxVersionTags` of them; a digest no
+     * version tag has is reported as the digest itself, which the planner then refuses
+     * (or force overrides) like any other unexpected holder.
+     *
+     * For the channels' holders and the preferred versions (only those), publishedAt and
+     * commit come from the image's OCI annotations or config labels (see readIdentity).
+     */
+    async inspect() {
+        const tags = await this.client.listTags();
+        const present = new Set(tags);
+        const versionTags = this.versionTags(tags);
+        const limit = this.options.concurrency ?? 8;
+        const channelDigests = new Map();
+        await mapLimit(this.options.channels.filter((c) => present.has(c)), limit, async (c) => {
+            const d = await this.client.read(`reading ${this.ref.name}:${c}`, () => this.client.headDigest(c), { tag: c });
+            if (d)
+                channelDigests.set(c, d);
+        });
+        const versions = {};
+        for (const v of versionTags.keys())
+            versions[v] = {};
+        const headVersion = async (v) => {
+            const d = await this.client.read(`reading ${this.ref.name}:${this.tagFor(v)}`, () => this.client.headDigest(this.tagFor(v)), { tag: this.tagFor(v) });
+            if (d)
+                versions[v].digest = d;
+            else
+                delete versions[v]; // listed, but gone by now
+        };
+        const preferred = [...new Set(this.options.preferVersions ?? [])].filter((v) => versionTags.has(v));
+        await mapLimit(preferred, limit, headVersion);
+        const preferredDigests = new Set(preferred.map((v) => versions[v]?.digest).filter((d) => d !== undefined));
+        if ([...channelDigests.values()].some((d) => !preferredDigests.has(d))) {
+            // a channel holds something else: read the other version tags to name its holder
+            const rest = [...versionTags.keys()].filter((v) => !preferred.includes(v)).sort((semver_default()).rcompare);
+            const cap = this.options.maxVersionTags ?? 500;
+            if (rest.length > cap) {
+                this.options.log.warning(`${this.ref.name} has ${rest.length + preferred.length} version tags; only the newest ${cap} are read to find what the channel holds.`);
+            }
+            await mapLimit(rest.slice(0, cap), limit, headVersion);
+        }
+        const distTags = {};
+        for (const [channel, digest] of channelDigests) {
+            const holders = Object.entries(versions)
+                .filter(([, info]) => info.digest === digest)
+                .map(([v]) => v);
+            // preferred versions first (digest-exact guard), then the highest; a digest that no
+            // version tag has is reported as itself ("'latest' holds sha256:...")
+            distTags[channel] = preferred.find((v) => holders.includes(v)) ?? holders.sort((semver_default()).rcompare)[0] ?? digest;
+        }
+        if (!this.inspected) {
+            this.inspected = true;
+            for (const [c, d] of channelDigests)
+                this.before.set(c, d);
+        }
+        this.seen = {
+            distTags: { ...distTags },
+            channels: new Map(channelDigests),
+            versions: new Map(Object.entries(versions).flatMap(([v, info]) => (info.digest ? [[v, info.digest]] : [])))
+        };
+        if (this.options.readIdentity ?? true) {
+            const matter = [...new Set([...preferred, ...Object.values(distTags)])].filter((v) => versions[v]?.digest !== undefined);
+            await mapLimit(matter, limit, async (v) => {
+                const id = await this.identityOf(versions[v].digest, this.tagFor(v));
+                if (id.created)
+                    versions[v].publishedAt = id.created;
+                if (id.revision)
+                    versions[v].commit = id.revision;
+            });
+        }
+        return { name: this.ref.name, distTags, versions };
+    }
+    /**
+     * When and from what the image `digest` (tagged `tag`) was built; {} when it does not say,
+     * or when it cannot be read (with a warning: a rollback gated on the publish time is then
+     * skipped, never run on a guess).
+     */
+    identityOf(digest, tag) {
+        let found = this.identities.get(digest);
+        if (!found) {
+            found = this.readIdentity(digest).catch((e) => {
+                this.identities.delete(digest); // a later inspect() may try again
+                this.options.log.warning(`Could not read when and from which commit ${this.ref.name}:${tag} (${client_short(digest)}) was built (${e instanceof errors/* RollbackError */.ZS ? e.message : (0,retry/* describeFailure */.Ic)(e)}); its publish time is taken as unknown.`);
+                return {};
+            });
+            this.identities.set(digest, found);
+        }
+        return found;
+    }
+    /** The annotations of the manifest (or index, then its first platform's manifest), else the config's labels. */
+    async readIdentity(digest) {
+        const what = `reading the build annotations of ${this.ref.name}@${client_short(digest)}`;
+        const top = await this.client.read(what, () => this.client.getManifest(digest));
+        const doc = parseObject(top.bytes);
+        let id = identityFrom(doc.annotations);
+        let manifest = doc;
+        if (!complete(id) && (top.mediaType === MEDIA_TYPES.ociIndex || top.mediaType === MEDIA_TYPES.dockerManifestList)) {
+            // an index's config lives in its platform manifests: the first real one (buildx adds
+            // attestation manifests with platform unknown/unknown)
+            const entries = Array.isArray(doc.manifests) ? doc.manifests : [];
+            const first = entries.find((m) => typeof m?.digest === 'string' && DIGEST_PATTERN.test(m.digest) && m.platform?.os !== 'unknown');
+            if (!first)
+                return id;
+            const child = await this.client.read(what, () => this.client.getManifest(first.digest));
+            manifest = parseObject(child.bytes);
+            id = merge(id, identityFrom(manifest.annotations));
+        }
+        const config = manifest.config;
+        if (!complete(id) && typeof config?.digest === 'string' && DIGEST_PATTERN.test(config.digest)) {
+            const blob = await this.client.read(what, () => this.client.getBlob(config.digest, MAX_CONFIG_BYTES));
+            const labels = parseObject(blob).config?.Labels;
+            id = merge(id, identityFrom(labels));
+        }
+        return id;
+    }
+    /**
+     * Retags `channel` with the image `version` had when the rollback was planned (the last
+     * inspect(): fetched by that digest, so a version tag moved since cannot change what is
+     * written). Guarded: right before the PUT, and before every retry, the channel's digest is
+     * read; unless it is still the digest `expected` stood for at plan time (or already the
+     * restore digest: 'already'), nothing is written and a ChannelMovedError names the holder.
+     */
+    async pointChannel(channel, version, expected) {
+        if (!docker_image/* TAG_PATTERN */.A0.test(channel))
+            throw new errors/* InputError */.dz('channel', `${JSON.stringify(channel.slice(0, 80))} is not a valid image tag.`, 'use a tag such as latest or stable.');
+        const tag = this.tagFor(version);
+        const source = await this.restoreManifest(version);
+        const expectedDigest = await this.expectedDigest(channel, expected);
+        const what = `moving '${channel}' to ${tag} (${client_short(source.digest)})`;
+        const head = () => this.client.read(`reading ${this.ref.name}:${channel}`, () => this.client.headDigest(channel), { tag: channel });
+        let outcome;
+        try {
+            ;
+            ({ outcome } = await (0,guard/* guardedWrite */.m)({
+                what,
+                channel,
+                wanted: `${version} (${client_short(source.digest)})`,
+                expected: expected === undefined ? undefined : `${expected}${expectedDigest && expectedDigest !== expected ? ` (${client_short(expectedDigest)})` : ''}`,
+                read: head,
+                holderOf: (digest) => (digest === undefined ? undefined : this.nameOf(digest)),
+                isDone: (digest) => digest === source.digest,
+                isExpected: (digest) => digest === expectedDigest,
+                write: async () => {
+                    const reply = await this.client.request('PUT', `${this.client.repoPath}/manifests/${channel}`, { contentType: source.mediaType, body: source.bytes });
+                    const stored = reply.headers.get('docker-content-digest');
+                    if (stored && stored !== source.digest) {
+                        throw new errors/* RegistryError */.gl(`${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`, `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`);
+                    }
+                },
+                policy: this.retry,
+                log: this.options.log,
+                explain: (e) => this.client.explain(e, 'write', {})
+            }));
+        }
+        catch (e) {
+            if (e instanceof guard/* ChannelMovedError */.N && e.holder !== undefined && DIGEST_PATTERN.test(e.holder)) {
+                // name the image by its version tag when one has it (read only now: this is the stop)
+                const named = await this.findVersionOf(e.holder).catch(() => undefined);
+                if (named)
+                    throw new guard/* ChannelMovedError */.N(e.channel, `${named} (${client_short(e.holder)})`, e.expected, e.wanted);
+            }
+            throw e;
+        }
+        if (this.seen) {
+            this.seen.channels.set(channel, source.digest);
+            this.seen.distTags[channel] = version;
+        }
+        return outcome;
+    }
+    /** The manifest to write: by the digest `version`'s tag had at plan time, checked against it. */
+    async restoreManifest(version) {
+        const tag = this.tagFor(version);
+        const planned = this.seen?.versions.get(version);
+        if (!planned) {
+            // the plan named the version without reading its tag (an auto-chosen restore
+            // version): what the tag holds now is the first and only look at it
+            this.options.log.debug(`${this.ref.name}:${tag} was not read when planning; reading it now.`);
+            return this.client.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.client.getManifest(tag), { tag, input: 'restore-version' });
+        }
+        try {
+            return await (0,retry/* withRetry */.bD)(`reading the manifest of ${this.ref.name}:${tag} (${client_short(planned)})`, () => this.client.getManifest(planned), this.retry, this.options.log);
+        }
+        catch (e) {
+            if ((0,retry/* statusOf */.c2)(e) === 404) {
+                throw new errors/* InputError */.dz('restore-version', `the image ${this.ref.name}:${tag} had when the rollback was planned (${planned}) is no longer on ${this.ref.registry}: it was deleted meanwhile.`, `check what ${tag} is now (skopeo inspect --raw docker://${this.ref.name}:${tag}), and re-run to plan from the registry as it is.`);
+            }
+            throw this.client.explain(e, 'read', {});
+        }
+    }
+    /** The digest the channel must still have for the write to go ahead; undefined: no such tag. */
+    async expectedDigest(channel, expected) {
+        if (expected === undefined)
+            return undefined;
+        const seen = this.seen;
+        if (seen?.distTags[channel] === expected && seen.channels.has(channel))
+            return seen.channels.get(channel);
+        if (DIGEST_PATTERN.test(expected))
+            return expected; // a holder no version tag had, named by its digest
+        const known = seen?.versions.get(expected);
+        if (known)
+            return known;
+        // a version the last inspect() did not read (or none ran): its tag now
+        const now = await this.digestOfTag(this.tagFor(expected));
+        if (now === undefined) {
+            throw new errors/* RegistryError */.gl(`The rollback expected '${channel}' to hold ${expected}, but ${this.ref.name} has no tag ${this.tagFor(expected)} to compare it with: nothing was written.`, `look at what '${channel}' holds now and re-run to plan from the registry as it is.`);
+        }
+        return now;
+    }
+    /** A digest named by a version tag the last inspect() saw with it, else the digest itself. */
+    nameOf(digest) {
+        const names = [...(this.seen?.versions ?? [])].filter(([, d]) => d === digest).map(([v]) => v);
+        const name = names.sort((semver_default()).rcompare)[0];
+        return name ? `${name} (${client_short(digest)})` : digest;
+    }
+    /**
+     * The highest version whose tag has `digest` now, among the newest 100 version tags (the
+     * error path: naming a new holder must not hold the error back for long).
+     */
+    async findVersionOf(digest) {
+        const versions = [...this.versionTags(await this.client.listTags()).keys()].sort((semver_default()).rcompare).slice(0, Math.min(100, this.options.maxVersionTags ?? 500));
+        const found = [];
+        await mapLimit(versions, this.options.concurrency ?? 8, async (v) => {
+            if ((await this.client.headDigest(this.tagFor(v))) === digest)
+                found.push(v);
+        });
+        return found.sort((semver_default()).rcompare)[0];
+    }
+}
 /** A JSON object from bytes; {} when they are not one. */
 function parseObject(bytes) {
     try {
@@ -37470,26 +38599,8 @@ function complete(id) {
     return id.created !== undefined && id.revision !== undefined;
 }
 
-
-/***/ }),
-
-/***/ 3629:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  jH: () => (/* binding */ HELM_CHANNEL),
-  YZ: () => (/* binding */ HelmTarget),
-  oJ: () => (/* binding */ KubeconfigFile),
-  h_: () => (/* binding */ parseHelmMatch),
-  Dg: () => (/* binding */ parseHelmTimeout),
-  LM: () => (/* binding */ parseNamespace),
-  YY: () => (/* binding */ parseReleaseName)
-});
-
-// UNUSED EXPORTS: HISTORY_READ_MAX, MAX_DESCRIPTION, chartVersionOf, execHelm, helmEnvironment, normaliseVersion
-
+// EXTERNAL MODULE: ./src/targets/helm/config.ts
+var helm_config = __nccwpck_require__(4293);
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(5574);
 // EXTERNAL MODULE: external "os"
@@ -38626,57 +39737,14 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/guard.ts
-var guard = __nccwpck_require__(578);
-// EXTERNAL MODULE: ./src/plan.ts
-var plan = __nccwpck_require__(2464);
-;// CONCATENATED MODULE: ./src/targets/helm.ts
-// A Helm release, through the helm CLI (argument arrays, never a shell; JSON output only).
-//
-// The model: a release has one channel (HELM_CHANNEL, 'deployed'). It holds the app version
-// (or, with match 'chart-version', the chart version) of the release's current revision,
-// and moving it back is `helm rollback` to the newest deployed or superseded revision of the
-// restore version. Every version in the history is a "version"; those with a deployed or
-// superseded revision can be restored, and their `revision` says which one. The pure planner
-// then guards a release exactly as it guards an npm dist-tag.
-//
-// A failed latest revision: helm leaves the revision it was replacing `deployed` (a failed
-// wait) or marks it `superseded` (a failed update), yet the failed revision's manifests may
-// be partly applied. The release then counts as holding the newest version among the last
-// good revision and the failed ones after it: the one a rollback has to undo. So a failed
-// upgrade to the bad version is rolled back, and a failed earlier rollback is tried again
-// instead of being taken for done.
-//
-// The rollback is guarded (src/guard.ts): right before `helm rollback` the history is read
-// again, and unless the release still holds what the plan saw, at the revision it saw (or
-// already the restore version), nothing runs. helm runs with an environment stripped of the
-// action's inputs and of tokens (helmEnvironment), and the kubeconfig secret lives in a
-// private file only while the run needs it (KubeconfigFile).
+;// CONCATENATED MODULE: ./src/targets/helm/runner.ts
+// Running the helm CLI: argument arrays through @actions/exec (never a shell), in an
+// environment without the action's inputs and tokens, with the kubeconfig secret in a
+// private file only while the run needs it.
 
 
 
 
-
-
-
-
-/** The name of a release's one channel. */
-const HELM_CHANNEL = 'deployed';
-/** How many revisions `helm history` is asked for (helm's own default is 256). */
-const HISTORY_READ_MAX = 1024;
-/** `helm rollback --description` takes at most this many characters (helm's MaxDescriptionLength). */
-const MAX_DESCRIPTION = 256;
 /**
  * The default runner: @actions/exec, silent, with the exit code returned rather than thrown,
  * in helmEnvironment() (no inputs, no tokens).
@@ -38746,42 +39814,47 @@ class KubeconfigFile {
         process.removeListener('exit', this.onExit);
     }
 }
+
+// EXTERNAL MODULE: ./src/plan.ts
+var plan = __nccwpck_require__(2464);
+;// CONCATENATED MODULE: ./src/targets/helm/target.ts
+// A Helm release, through the helm CLI (argument arrays, never a shell; JSON output only).
+//
+// The model: a release has one channel (HELM_CHANNEL, 'deployed'). It holds the app version
+// (or, with match 'chart-version', the chart version) of the release's current revision,
+// and moving it back is `helm rollback` to the newest deployed or superseded revision of the
+// restore version. Every version in the history is a "version"; those with a deployed or
+// superseded revision can be restored, and their `revision` says which one. The pure planner
+// then guards a release exactly as it guards an npm dist-tag.
+//
+// A failed latest revision: helm leaves the revision it was replacing `deployed` (a failed
+// wait) or marks it `superseded` (a failed update), yet the failed revision's manifests may
+// be partly applied. The release then counts as holding the newest version among the last
+// good revision and the failed ones after it: the one a rollback has to undo. So a failed
+// upgrade to the bad version is rolled back, and a failed earlier rollback is tried again
+// instead of being taken for done.
+//
+// The rollback is guarded (src/guard.ts): right before `helm rollback` the history is read
+// again, and unless the release still holds what the plan saw, at the revision it saw (or
+// already the restore version), nothing runs. helm runs with an environment stripped of the
+// action's inputs and of tokens (helmEnvironment), and the kubeconfig secret lives in a
+// private file only while the run needs it (KubeconfigFile): both in runner.ts. The inputs
+// are parsed in config.ts.
+
+
+
+
+
+
+/** How many revisions `helm history` is asked for (helm's own default is 256). */
+const HISTORY_READ_MAX = 1024;
+/** `helm rollback --description` takes at most this many characters (helm's MaxDescriptionLength). */
+const MAX_DESCRIPTION = 256;
 /** `helm rollback --wait` is never repeated on its own: a failed one is reported, and a re-run tries again. */
 const NO_RETRY = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, deadlineMs: 0 };
 const RESTORABLE = new Set(['deployed', 'superseded']);
 const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
 const OUR_DESCRIPTION = /^release-rollback(?: (rr-[0-9a-f]+))?:/;
-/** Helm's release name rule (chartutil.ValidateReleaseName). */
-function parseReleaseName(name, raw) {
-    const v = raw.trim();
-    if (v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`, 'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).');
-    }
-    return v;
-}
-/** A Kubernetes namespace (a DNS label); '' when unset. */
-function parseNamespace(name, raw) {
-    const v = raw.trim();
-    if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.');
-    }
-    return v;
-}
-function parseHelmMatch(name, raw) {
-    const v = raw.trim() || 'app-version';
-    if (v !== 'app-version' && v !== 'chart-version') {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).');
-    }
-    return v;
-}
-/** A Go duration as helm's --timeout takes it (5m, 300s, 1h30m); default 5m. */
-function parseHelmTimeout(name, raw) {
-    const v = raw.trim() || '5m';
-    if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
-    }
-    return v;
-}
 /** `v1.2.3` -> `1.2.3`; undefined when it is not a semantic version. */
 function normaliseVersion(raw) {
     const v = raw.trim().replace(/^[vV](?=\d)/, '');
@@ -38817,12 +39890,12 @@ class HelmTarget {
         // checked again here: each of these ends up in helm's argument vector
         this.options = {
             ...options,
-            release: parseReleaseName('release', options.release),
-            namespace: parseNamespace('namespace', options.namespace ?? '') || undefined,
-            timeout: parseHelmTimeout('helm-timeout', options.timeout)
+            release: (0,helm_config/* parseReleaseName */.YY)('release', options.release),
+            namespace: (0,helm_config/* parseNamespace */.LM)('namespace', options.namespace ?? '') || undefined,
+            timeout: (0,helm_config/* parseHelmTimeout */.Dg)('helm-timeout', options.timeout)
         };
-        this.match = parseHelmMatch('helm-match', options.match);
-        this.channel = options.channel ?? HELM_CHANNEL;
+        this.match = (0,helm_config/* parseHelmMatch */.h_)('helm-match', options.match);
+        this.channel = options.channel ?? helm_config/* HELM_CHANNEL */.jH;
         this.exec = options.exec ?? execHelm;
         this.helm = options.helmPath || 'helm';
         this.label = `Helm release ${this.options.release} in ${this.options.namespace ? `namespace ${this.options.namespace}` : "the kubeconfig context's namespace"}`;
@@ -39198,238 +40271,6 @@ function quote(a) {
     return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }
 
-
-/***/ }),
-
-/***/ 3986:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   bP: () => (/* binding */ RegistryClient),
-/* harmony export */   lw: () => (/* binding */ escapePackageName)
-/* harmony export */ });
-/* unused harmony export nerfDart */
-/* harmony import */ var _npmcli_agent__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7995);
-/* harmony import */ var _npmcli_agent__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_npmcli_agent__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5706);
-/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9809);
-
-
-
-
-/** The registry key npm scopes a token to: `//host[:port]/path/`. */
-function nerfDart(registry) {
-    const url = new URL(registry);
-    return `//${url.host}${url.pathname}`;
-}
-/** `@scope/name` -> `@scope%2fname`, as npm-package-arg escapes it. */
-function escapePackageName(name) {
-    return name.replace('/', '%2f');
-}
-/** Thrown by the agent for a hop it refuses; the client turns it into a RegistryError. */
-class OffOriginHop extends Error {
-    target;
-    code = 'EOFFORIGIN';
-    constructor(target) {
-        super(`a request to the registry was redirected to ${target}, another origin: not followed`);
-        this.target = target;
-        this.name = 'OffOriginHop';
-    }
-}
-/** One request's view of where it went: the agent fills it in, the client reads it. */
-class OriginGuard {
-    registryOrigin;
-    mode;
-    agentOptions;
-    /** the first origin other than the registry's a tarball download went to */
-    elsewhere;
-    constructor(registryOrigin, mode, agentOptions) {
-        this.registryOrigin = registryOrigin;
-        this.mode = mode;
-        this.agentOptions = agentOptions;
-    }
-    /** minipass-fetch calls this with the URL of each request (first one and every redirect hop) before opening it. */
-    agent = (url) => {
-        const target = new URL(String(url.href ?? url));
-        const elsewhere = target.origin !== this.registryOrigin;
-        if (elsewhere && this.mode === 'api')
-            throw new OffOriginHop(target.origin);
-        // the agent make-fetch-happen would have used for this URL (it caches them by options)
-        const agent = (0,_npmcli_agent__WEBPACK_IMPORTED_MODULE_0__.getAgent)(target.href, this.agentOptions);
-        if (!elsewhere)
-            return agent;
-        this.elsewhere ??= target.origin;
-        return withoutAuthorization(agent);
-    };
-}
-/**
- * The same agent, except that a request it is given leaves without an `authorization`
- * header. addRequest runs inside ClientRequest's constructor, before the headers are
- * written (@npmcli/agent sets `connection` there the same way); everything else is the
- * real agent's, bound to it.
- */
-function withoutAuthorization(agent) {
-    return new Proxy(agent, {
-        get(target, key) {
-            if (key === 'addRequest') {
-                return (req, options) => {
-                    req.removeHeader('authorization');
-                    return target.addRequest(req, options);
-                };
-            }
-            const value = Reflect.get(target, key, target);
-            return typeof value === 'function' ? value.bind(target) : value;
-        }
-    });
-}
-/** The registry calls of one registry and token, all through the origin guard. */
-class RegistryClient {
-    o;
-    origin;
-    constructor(o) {
-        this.o = o;
-        this.origin = new URL(o.registry).origin;
-    }
-    /** npm-registry-fetch options for one request (npm.ts and republish.ts used to build these each). */
-    options(command, extra, guard, o = {}) {
-        const { registry, token, userAgent } = this.o;
-        return {
-            registry,
-            // the token is scoped to the registry (npm's nerf-dart key); the guard keeps it on its origin
-            ...(token && o.token !== false ? { [`${nerfDart(registry)}:_authToken`]: token } : {}),
-            retry: { retries: 0 },
-            timeout: this.timeout(o.transfer),
-            preferOnline: true,
-            fullMetadata: true,
-            npmCommand: command,
-            userAgent: userAgent ?? 'release-rollback',
-            headers: { 'cache-control': 'no-cache' },
-            ...extra,
-            agent: guard.agent
-        };
-    }
-    /**
-     * What make-fetch-happen passes getAgent for npm-registry-fetch's defaults (maxSockets
-     * 12, strict TLS, NOPROXY, `timeout` as the idle timeout), so the agent is the same one.
-     */
-    guard(mode, transfer = false) {
-        return new OriginGuard(this.origin, mode, { maxSockets: 12, timeout: this.timeout(transfer), rejectUnauthorized: true, noProxy: process.env.NOPROXY });
-    }
-    timeout(transfer = false) {
-        return transfer ? Math.max(this.o.timeoutMs ?? 30_000, 120_000) : (this.o.timeoutMs ?? 30_000);
-    }
-    /** A refused hop as the error the caller shows; anything else unchanged. */
-    refused(e, method, path) {
-        if (!(e instanceof OffOriginHop))
-            return e;
-        const { registry } = this.o;
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`, `if the registry has moved to ${e.target}, set the registry input (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`, undefined, e.code);
-    }
-    /** GET a registry path (`/name?write=true`, `/-/whoami`), parsed as JSON. */
-    async json(path, command, extra = {}) {
-        try {
-            return (await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default().json(path, this.options(command, extra, this.guard('api'))));
-        }
-        catch (e) {
-            throw this.refused(e, String(extra.method ?? 'GET'), path);
-        }
-    }
-    /** A write to a registry path; the answer's body is not read. */
-    async write(path, command, extra) {
-        try {
-            await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(path, this.options(command, { ...extra, ignoreBody: true }, this.guard('api')));
-        }
-        catch (e) {
-            throw this.refused(e, String(extra.method ?? 'PUT'), path);
-        }
-    }
-    /** libnpmpublish's publish (one PUT of the package document, tarball attached), guarded the same way. */
-    async publish(manifest, tarball, extra) {
-        // loaded only when a run publishes (strategy: republish), as republish.ts itself is;
-        // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
-        const { publish: publishPackage } = await __nccwpck_require__.e(/* import() */ 319).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8319, 23));
-        try {
-            await publishPackage(manifest, tarball, { ...this.options('publish', {}, this.guard('api', true), { transfer: true }), ...extra });
-        }
-        catch (e) {
-            throw this.refused(e, 'PUT', `/${escapePackageName(String(manifest.name))}`);
-        }
-    }
-    /**
-     * GET a full URL (a tarball named by the packument). The token goes with it only on the
-     * registry's origin; a URL or redirect hop elsewhere goes without it. `what` names the
-     * download in errors ("the tarball of name@1.2.3").
-     */
-    async download(url, what) {
-        const guard = this.guard('tarball', true);
-        const onOrigin = new URL(url).origin === this.origin;
-        try {
-            const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(url, this.options('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, guard, { transfer: true, token: onOrigin }));
-            return Buffer.from(await res.arrayBuffer());
-        }
-        catch (e) {
-            const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e);
-            if (guard.elsewhere && (status === 401 || status === 403 || status === 404)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`, `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use strategy: retag.`, status, e.code);
-            }
-            throw e;
-        }
-    }
-}
-
-
-/***/ }),
-
-/***/ 7855:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ NOTE_KEY),
-/* harmony export */   k: () => (/* binding */ noteOf)
-/* harmony export */ });
-// The mark a republished version carries (tiny on purpose: every registry read uses it,
-// while the republish code itself is loaded only when strategy: republish runs).
-/** The package.json (and registry manifest) field that marks a republished version. */
-const NOTE_KEY = 'releaseRollback';
-/** The note a manifest carries, when it carries a well-formed one. */
-function noteOf(manifest) {
-    const note = manifest?.[NOTE_KEY];
-    if (!note || typeof note !== 'object')
-        return undefined;
-    const { rollbackOf, restoredFrom, incidentId } = note;
-    if (typeof rollbackOf !== 'string' || typeof restoredFrom !== 'string' || typeof incidentId !== 'string')
-        return undefined;
-    return { rollbackOf, restoredFrom, incidentId };
-}
-
-
-/***/ }),
-
-/***/ 8363:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  T: () => (/* binding */ createTargets)
-});
-
-// UNUSED EXPORTS: createTarget
-
-// EXTERNAL MODULE: ./src/inputs.ts
-var src_inputs = __nccwpck_require__(8422);
-// EXTERNAL MODULE: ./src/targets/docker.ts
-var docker = __nccwpck_require__(1740);
-// EXTERNAL MODULE: ./src/targets/helm.ts + 5 modules
-var helm = __nccwpck_require__(3629);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/guard.ts
-var guard = __nccwpck_require__(578);
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(9809);
 // EXTERNAL MODULE: ./src/targets/npm-fetch.ts
 var npm_fetch = __nccwpck_require__(3986);
 // EXTERNAL MODULE: ./src/targets/republish-note.ts
@@ -39698,10 +40539,10 @@ class NpmTarget {
             return new errors/* RegistryError */.gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, 'check npm-token has write access to the package.', status, err.code);
         }
         const detail = status ? `HTTP ${status}` : (err.code ?? 'network error');
-        return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
+        return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${npm_firstLine(err.message)})` : ''}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
     }
 }
-function firstLine(s) {
+function npm_firstLine(s) {
     return s.split('\n')[0].slice(0, 300);
 }
 function toState(doc) {
@@ -39722,21 +40563,28 @@ function toState(doc) {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/select.ts
-// Builds the adapter the inputs ask for. The rest of the run only sees a Target.
+
+
+
+
+
 
 
 
 
 /**
- * Every target of the incident, as the runner takes them, with their extra outputs and
- * one dispose() for the files they made. One npm package or many share one whoami.
+ * Every target of the incident (the targets input, or the shorthand: package, packages,
+ * image, release), as the runner takes them, with their extra outputs and one dispose()
+ * for the files they made. npm packages share one whoami; git-tag targets need GitHub.
  */
 function createTargets(inputs, get, log, userAgent, hooks = {}) {
-    const made = (inputs.target ?? 'npm') === 'npm' ? (inputs.packageNames ?? [inputs.packageName]).map((packageName) => ({ packageName })) : [{ packageName: inputs.packageName }];
     const whoamiCache = new Map();
-    const built = made.map(({ packageName }) => createTarget({ ...inputs, packageName }, get, log, userAgent, { ...hooks, whoamiCache }));
+    const built = (0,src_inputs/* targetsFrom */.jJ)(inputs, get).map((spec) => {
+        const made = createTargetFor(spec, inputs, get, log, userAgent, { ...hooks, whoamiCache });
+        return { ...made, spec };
+    });
     return {
-        targets: built.map(({ target }, i) => ({ kind: target.kind, name: made[i].packageName, channel: inputs.channel, target })),
+        targets: built.map(({ target, name, channel }) => ({ kind: target.kind, name, channel, target })),
         extras: built.map((b) => b.extras),
         dispose: () => {
             for (const b of built)
@@ -39744,10 +40592,41 @@ function createTargets(inputs, get, log, userAgent, hooks = {}) {
         }
     };
 }
+const NO_EXTRAS = { outputs: async () => ({}), dispose: () => { } };
+/** One target from its spec: the adapter reads its own configuration. */
+function createTargetFor(spec, inputs, get, log, userAgent, hooks) {
+    if (spec.kind === 'git-tag') {
+        if (!hooks.github) {
+            throw new errors/* InputError */.dz('github-token', `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`, 'give the job contents: write and pass github-token (the default is the workflow token), or, on the command line, set GITHUB_TOKEN and --repo.');
+        }
+        const target = new GitTagTarget({
+            gh: hooks.github.client(),
+            repository: hooks.github.repository,
+            tag: spec.name,
+            tagPrefix: get('tag-prefix').trim() || 'v',
+            preferVersions: [inputs.restoreVersion, inputs.rollbackVersion].filter((v) => v !== undefined && v !== 'current'),
+            log
+        });
+        return { target, extras: NO_EXTRAS, name: spec.name, channel: spec.name };
+    }
+    if (spec.kind === 'npm') {
+        return { target: new NpmTarget({ packageName: spec.name, registry: inputs.registry, token: inputs.npmToken, log, userAgent, whoamiCache: hooks.whoamiCache }), extras: NO_EXTRAS, name: spec.name, channel: inputs.channel };
+    }
+    const one = { ...inputs, target: spec.kind, targets: [spec] };
+    const { target, extras } = createTarget(one, get, log, userAgent, hooks);
+    const name = spec.kind === 'helm' ? helmName(spec.name, get) : spec.name;
+    return { target, extras, name, channel: spec.kind === 'helm' ? helm_config/* HELM_CHANNEL */.jH : inputs.channel };
+}
+/** namespace/release, as incidents name Helm releases (an empty namespace is default). */
+function helmName(name, get) {
+    const h = (0,helm_config/* readHelmInputs */.gH)(get, name);
+    return `${h.namespace ?? 'default'}/${h.release}`;
+}
 function createTarget(inputs, get, log, userAgent, hooks = {}) {
     if (inputs.target === 'docker') {
-        const d = (0,src_inputs/* readDockerInputs */.qW)(get);
-        const target = new docker/* DockerTarget */.Wi({
+        // a docker: line of the targets input names the image instead of the image input
+        const d = (0,config/* readDockerInputs */.q)(get, inputs.targets?.find((t) => t.kind === 'docker')?.name);
+        const target = new DockerTarget({
             image: d.image,
             channels: [inputs.channel],
             preferVersions: [inputs.restoreVersion, inputs.rollbackVersion].filter((v) => v !== undefined && v !== 'current'),
@@ -39773,19 +40652,20 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
         };
     }
     if (inputs.target === 'helm') {
-        const h = (0,src_inputs/* readHelmInputs */.gH)(get);
+        // a helm: line of the targets input names the release (and namespace) instead
+        const h = (0,helm_config/* readHelmInputs */.gH)(get, inputs.targets?.find((t) => t.kind === 'helm')?.name);
         // the content is a secret: a private file, written only when helm first runs (a dry
         // run too: helm reads the history through it) and removed by extras.dispose()
-        const kubeconfig = h.kubeconfig ? new helm/* KubeconfigFile */.oJ(h.kubeconfig) : undefined;
-        const target = new helm/* HelmTarget */.YZ({
+        const kubeconfig = h.kubeconfig ? new KubeconfigFile(h.kubeconfig) : undefined;
+        const target = new HelmTarget({
             release: h.release,
             namespace: h.namespace,
             match: h.match,
             timeout: h.timeout,
             kubeconfig,
             kubeContext: h.kubeContext,
-            channel: inputs.channel,
-            request: inputs,
+            channel: helm_config/* HELM_CHANNEL */.jH,
+            request: { ...inputs, packageName: `${h.namespace ?? 'default'}/${h.release}` },
             log
         });
         return {
@@ -39804,6 +40684,35 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
         target: new NpmTarget({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent, whoamiCache: hooks.whoamiCache }),
         extras: { outputs: async () => ({}), dispose: () => { } }
     };
+}
+
+
+/***/ }),
+
+/***/ 4527:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ firstLine),
+/* harmony export */   s: () => (/* binding */ mapLimit)
+/* harmony export */ });
+// Small helpers every layer may use; imports nothing of the project.
+/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
+}
+/** The first line of a (server's) message, at most 300 characters. */
+function firstLine(s) {
+    return s.split('\n')[0].slice(0, 300);
 }
 
 

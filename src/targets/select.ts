@@ -1,10 +1,13 @@
 // Builds the adapter the inputs ask for. The rest of the run only sees a Target.
 import type { InputReader } from '../core/reader.js'
-import type { RollbackInputs } from '../inputs.js'
+import { InputError } from '../errors.js'
+import type { GitHubClient } from '../github/client.js'
+import { targetsFrom, type RollbackInputs, type TargetSpec } from '../inputs.js'
+import { GitTagTarget } from './git-tag.js'
 import { readDockerInputs } from './docker/config.js'
 import type { Logger } from '../retry.js'
 import { DockerTarget } from './docker/target.js'
-import { readHelmInputs } from './helm/config.js'
+import { HELM_CHANNEL, readHelmInputs } from './helm/config.js'
 import { KubeconfigFile } from './helm/runner.js'
 import { HelmTarget } from './helm/target.js'
 import { NpmTarget } from './npm.js'
@@ -31,11 +34,14 @@ export interface TargetHooks {
   setSecret?: (value: string) => void
   /** shared by the npm targets of one run: whoami is asked once per registry and token */
   whoamiCache?: Map<string, Promise<string | undefined>>
+  /** the repository and a client for it: git-tag targets move their tag through the GitHub API */
+  github?: { client: () => GitHubClient; repository: string }
 }
 
 /**
- * Every target of the incident, as the runner takes them, with their extra outputs and
- * one dispose() for the files they made. One npm package or many share one whoami.
+ * Every target of the incident (the targets input, or the shorthand: package, packages,
+ * image, release), as the runner takes them, with their extra outputs and one dispose()
+ * for the files they made. npm packages share one whoami; git-tag targets need GitHub.
  */
 export function createTargets(
   inputs: RollbackInputs,
@@ -44,16 +50,58 @@ export function createTargets(
   userAgent: string,
   hooks: TargetHooks = {}
 ): { targets: IncidentTarget[]; extras: TargetExtras[]; dispose: () => void } {
-  const made = (inputs.target ?? 'npm') === 'npm' ? (inputs.packageNames ?? [inputs.packageName]).map((packageName) => ({ packageName })) : [{ packageName: inputs.packageName }]
   const whoamiCache = new Map<string, Promise<string | undefined>>()
-  const built = made.map(({ packageName }) => createTarget({ ...inputs, packageName }, get, log, userAgent, { ...hooks, whoamiCache }))
+  const built = targetsFrom(inputs, get).map((spec) => {
+    const made = createTargetFor(spec, inputs, get, log, userAgent, { ...hooks, whoamiCache })
+    return { ...made, spec }
+  })
   return {
-    targets: built.map(({ target }, i) => ({ kind: target.kind, name: made[i].packageName, channel: inputs.channel, target })),
+    targets: built.map(({ target, name, channel }) => ({ kind: target.kind, name, channel, target })),
     extras: built.map((b) => b.extras),
     dispose: () => {
       for (const b of built) b.extras.dispose()
     }
   }
+}
+
+const NO_EXTRAS: TargetExtras = { outputs: async () => ({}), dispose: () => {} }
+
+/** One target from its spec: the adapter reads its own configuration. */
+function createTargetFor(
+  spec: TargetSpec,
+  inputs: RollbackInputs,
+  get: InputReader,
+  log: Logger,
+  userAgent: string,
+  hooks: TargetHooks
+): { target: Target; extras: TargetExtras; name: string; channel: string } {
+  if (spec.kind === 'git-tag') {
+    if (!hooks.github) {
+      throw new InputError('github-token', `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`, 'give the job contents: write and pass github-token (the default is the workflow token), or, on the command line, set GITHUB_TOKEN and --repo.')
+    }
+    const target = new GitTagTarget({
+      gh: hooks.github.client(),
+      repository: hooks.github.repository,
+      tag: spec.name,
+      tagPrefix: get('tag-prefix').trim() || 'v',
+      preferVersions: [inputs.restoreVersion, inputs.rollbackVersion].filter((v): v is string => v !== undefined && v !== 'current'),
+      log
+    })
+    return { target, extras: NO_EXTRAS, name: spec.name, channel: spec.name }
+  }
+  if (spec.kind === 'npm') {
+    return { target: new NpmTarget({ packageName: spec.name, registry: inputs.registry, token: inputs.npmToken, log, userAgent, whoamiCache: hooks.whoamiCache }), extras: NO_EXTRAS, name: spec.name, channel: inputs.channel }
+  }
+  const one = { ...inputs, target: spec.kind, targets: [spec] }
+  const { target, extras } = createTarget(one, get, log, userAgent, hooks)
+  const name = spec.kind === 'helm' ? helmName(spec.name, get) : spec.name
+  return { target, extras, name, channel: spec.kind === 'helm' ? HELM_CHANNEL : inputs.channel }
+}
+
+/** namespace/release, as incidents name Helm releases (an empty namespace is default). */
+function helmName(name: string, get: InputReader): string {
+  const h = readHelmInputs(get, name)
+  return `${h.namespace ?? 'default'}/${h.release}`
 }
 
 export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logger, userAgent: string, hooks: TargetHooks = {}): { target: Target; extras: TargetExtras } {
@@ -98,8 +146,8 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
       timeout: h.timeout,
       kubeconfig,
       kubeContext: h.kubeContext,
-      channel: inputs.channel,
-      request: inputs,
+      channel: HELM_CHANNEL,
+      request: { ...inputs, packageName: `${h.namespace ?? 'default'}/${h.release}` },
       log
     })
     return {
