@@ -334,10 +334,6 @@ describe('the targets input', () => {
     ['targets with image and release', { targets: 'docker:nginx', image: 'nginx', release: 'r' }, /together with image and release, which name targets too/, /leave image and release empty/],
     ['targets with target: docker', { targets: 'docker:nginx', target: 'docker' }, /together with target: docker/, /leave target unset/],
     ['a bad line', { targets: 'npm:ok\ncargo:serde' }, /"cargo" is not a target kind/, /use one of npm:, docker:, helm:, git-tag:/],
-    ['git-tag targets (not runnable yet)', { targets: 'npm:a\ngit-tag:v1' }, /cannot roll back git tags yet/, /leave the git-tag lines out/],
-    ['two kinds (not runnable yet)', { targets: 'npm:a\ndocker:nginx' }, /lists npm and docker targets/, /once per kind/],
-    ['two images (not runnable yet)', { targets: 'docker:nginx\ndocker:ghcr.io/acme/app' }, /lists 2 docker targets/, /once per image/],
-    ['two Helm releases (not runnable yet)', { targets: 'helm:a\nhelm:b' }, /lists 2 helm targets/, /once per release/]
   ]
   it.each(bad)('refuses %s, naming targets and the fix', (_, change, message, fix) => {
     let error: unknown
