@@ -283,19 +283,20 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
     return
   }
   const expected = plan.tag.from
+  const incident = { id: plan.incidentId, bad: plan.rollbackVersion }
   try {
     if (plan.republish) {
       const target = r.target as Required<Pick<Target, 'republish'>> & Target
       const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected })
       let moved = p.outcome === 'published'
-      if (p.channelHolds !== p.version) moved = (await r.target.pointChannel(plan.channel, p.version, expected)) === 'written' || moved
+      if (p.channelHolds !== p.version) moved = (await r.target.pointChannel(plan.channel, p.version, expected, incident)) === 'written' || moved
       r.moved = moved
       r.republished = p.outcome === 'published'
       after.distTags[plan.channel] = p.version
       r.steps.push({ step: 'move-tag', outcome: moved ? 'done' : 'already', detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`, at: now() })
       log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`)
     } else {
-      const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected)
+      const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected, incident)
       r.moved = outcome === 'written'
       after.distTags[plan.channel] = plan.restoreVersion
       r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() })
@@ -343,7 +344,7 @@ async function putBack(r: TargetRun, log: Logger): Promise<void> {
   const wrote = plan.republish?.version ?? plan.restoreVersion
   try {
     if (previous === undefined) throw new RollbackError(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`)
-    await r.target.pointChannel(r.channel, previous, wrote)
+    await r.target.pointChannel(r.channel, previous, wrote, { id: plan.incidentId, bad: plan.rollbackVersion })
     r.moved = false
     r.outcome = 'put-back'
     log.info(`↩ ${r.label}'${r.channel}' put back to ${previous}`)

@@ -4,6 +4,14 @@ export type { Logger } from '../retry.js'
 export type { WriteOutcome } from '../guard.js'
 import type { WriteOutcome } from '../guard.js'
 
+/** The incident a write belongs to: adapters that can record it (Helm's revision description) do. */
+export interface IncidentContext {
+  /** the plan's incident id */
+  id: string
+  /** the bad version being rolled back */
+  bad: string
+}
+
 /**
  * One place releases are published to, seen through npm's model: versions, channels that
  * point at a version, and (optionally) retiring a version. An adapter maps its own world
@@ -29,7 +37,7 @@ export interface Target {
    * such channel) nothing is written and a ChannelMovedError names what it holds now.
    * Confirmed by a read-back.
    */
-  pointChannel(channel: string, version: string, expected: string | undefined): Promise<WriteOutcome>
+  pointChannel(channel: string, version: string, expected: string | undefined, incident?: IncidentContext): Promise<WriteOutcome>
   /**
    * Marks `version` as retired with `message` and confirms it with a fresh read; refuses
    * when `names` (the version the message tells users to use) does not exist or is itself

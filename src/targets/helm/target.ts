@@ -23,8 +23,8 @@
 import semver from 'semver'
 import { InputError, RegistryError, RollbackError } from '../../errors.js'
 import { guardedWrite } from '../../guard.js'
-import { circuitBreaker, incidentId, lastKnownGood, type PackageState, type VersionInfo } from '../../plan.js'
-import type { Logger, Target, WriteOutcome } from '../target.js'
+import { lastKnownGood, type PackageState, type VersionInfo } from '../../plan.js'
+import type { IncidentContext, Logger, Target, WriteOutcome } from '../target.js'
 import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName, type HelmMatch } from './config.js'
 import { execHelm, KubeconfigFile, type HelmRunner, type HelmRunResult } from './runner.js'
 
@@ -38,9 +38,6 @@ export interface HelmRequest {
   packageName: string
   rollbackVersion: string
   restoreVersion?: string
-  publishedAfter?: string
-  publishedBefore?: string
-  releaseCommit?: string
 }
 
 export interface HelmTargetOptions {
@@ -68,15 +65,12 @@ export interface HelmTargetOptions {
   /** the channel's name; default HELM_CHANNEL. It must be the channel the rollback is planned on. */
   channel?: string
   /**
-   * The rollback being run (RollbackInputs fits). With it, the target derives the plan's
-   * incident id when it rolls back (the same incidentId() the planner uses, with 'current'
-   * resolved to what its own inspect() saw), so the revision's description carries it; and
-   * inspect() explains versions missing from the history (pruned by --history-max) itself,
-   * where the planner would only say "does not exist" (only when the circuit breaker, run
-   * on the same state, lets the rollback proceed).
+   * The rollback being run (RollbackInputs fits). With it, inspect() explains versions
+   * missing from the history (pruned by --history-max) in Helm's terms, where the planner
+   * would only say "does not exist"; packageName names the state.
    */
   request?: HelmRequest
-  /** an incident id to put in the description as it is (overrides the derived one) */
+  /** an incident id for the description when pointChannel is called without the incident (tests) */
   incidentId?: string
   log: Logger
   /** default: execHelm */
@@ -147,6 +141,8 @@ export class HelmTarget implements Target {
   private readonly helm: string
   /** what the channel held at the last inspect() (for incident ids with rollback-version 'current') */
   private holder?: string
+  /** the bad version, as the incident the last pointChannel carried names it */
+  private bad?: string
   /** the latest revision at the last inspect() (or this target's own rollback since): the guard's reference */
   private seenRevision?: number
   private revs: HelmRevisions = {}
@@ -341,10 +337,11 @@ export class HelmTarget implements Target {
     if (request.rollbackVersion === 'current' && this.holder === undefined) {
       throw new InputError('rollback-version', `is current, but ${this.label} holds no version: its history is ${holds}.`, 'give the version to roll back explicitly.')
     }
-    // the same gate runRollback applies next, on the same state: when it skips, so do we
-    const gate = circuitBreaker(state, this.channel, request.rollbackVersion, request)
-    if (!gate.proceed) return
-    const bad = gate.rollbackVersion
+    // 'current' is what the channel holds (then the runner's release guard decides whether
+    // to go on, so the restore checks below wait for the planner); an exact version must be
+    // in the history whatever the guard says
+    if (request.rollbackVersion === 'current') return
+    const bad = request.rollbackVersion
     if (!(bad in state.versions)) {
       throw new InputError(
         'rollback-version',
@@ -370,31 +367,19 @@ export class HelmTarget implements Target {
     }
   }
 
-  /** The incident id for the rollback description (see HelmTargetOptions.request). */
-  incidentIdFor(channel: string, restoreVersion: string): string | undefined {
-    if (this.options.incidentId) return this.options.incidentId
-    const request = this.options.request
-    const bad = this.badVersion()
-    return request && bad !== undefined ? incidentId(request.packageName, channel, bad, restoreVersion) : undefined
-  }
-
-  /** The version being rolled back, as the plan has it ('current' is what inspect() saw). */
-  private badVersion(): string | undefined {
-    const requested = this.options.request?.rollbackVersion
-    return requested === undefined || requested === 'current' ? this.holder : requested
-  }
-
   /**
    * `helm rollback` to the newest deployed or superseded revision of `version`, guarded:
    * right before it, the history is read again; the release must still hold `expected`
    * (what the plan saw) at the latest revision the last inspect() saw, or already be on
    * `version` ('already'). Otherwise nothing runs and a ChannelMovedError says what it holds.
    */
-  async pointChannel(channel: string, version: string, expected: string | undefined): Promise<WriteOutcome> {
+  async pointChannel(channel: string, version: string, expected: string | undefined, incident?: IncidentContext): Promise<WriteOutcome> {
     if (channel !== this.channel) {
       throw new Error(`${this.label} has one channel, '${this.channel}'; the rollback was planned on '${channel}'.`)
     }
-    const id = this.incidentIdFor(channel, version)
+    // the incident's id goes into the revision's description: a re-run can tell it is ours
+    const id = incident?.id ?? this.options.incidentId
+    this.bad = incident?.bad
     const seenRevision = this.seenRevision
     // the history write() read back after the rollback: the guard's read-back, not read twice
     let readBack: Entry[] | undefined
@@ -450,7 +435,7 @@ export class HelmTarget implements Target {
         `deploy ${version} with helm upgrade instead, or roll back to a version the history still holds.`
       )
     }
-    const bad = this.badVersion() ?? this.holderOf(before, false)
+    const bad = this.bad ?? this.holderOf(before, false)
     const description = truncate(`release-rollback${id ? ` ${id}` : ''}: roll back ${bad ?? 'the release'} to ${version} (revision ${target.revision})`, MAX_DESCRIPTION)
     const base = [
       'rollback',
