@@ -11,6 +11,8 @@ import { npmView } from './support/npm-cli.mjs'
 import { root } from './support/run-action.mjs'
 import { startGitHubStandin } from './support/github-standin.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
+import { startDockerRegistry } from './support/docker-registry.mjs'
+import { fixtureClient, pushRelease, skopeoRaw } from './support/oci-fixtures.mjs'
 
 let registry: Registry
 let counter = 0
@@ -178,5 +180,43 @@ describe('release-rollback CLI', () => {
     for (const flag of ['--package', '--rollback', '--restore', '--channel', '--reason', '--registry', '--no-deprecate', '--dry-run', '--yes', '--json', '--repo', '--published-after']) expect(run.stdout).toContain(flag)
     expect(run.stdout).toContain('[latest]')
     expect(run.stdout).toMatch(/Exit codes: 0 done or already done, 1 failed, 2 bad input, 3 partial/)
+  })
+
+  it('--targets: an npm package, an image and a git tag in one incident, through the action\'s code path', async () => {
+    const docker = await startDockerRegistry({ auth: 'htpasswd' })
+    const github = await startGitHubStandin({ token: 'ghp_cli-targets' })
+    try {
+      const pkg = await freshPackage()
+      const images = await pushRelease(fixtureClient(docker), 'acme/cli-app', ['1.2.2', '1.2.3'], { prefix: 'v' })
+      const commits: Record<string, string> = {}
+      for (const v of ['1.2.2', '1.2.3']) {
+        commits[v] = github.tags.addCommit({ message: `release ${v}` })
+        github.tags.createTag(`v${v}`, commits[v])
+      }
+      github.tags.createTag('v1', commits['1.2.3'])
+      const args = ['--targets', `npm:${pkg},docker:${docker.host}/acme/cli-app,git-tag:v1`, '--tag-prefix', 'v', '--rollback', '1.2.3', '--restore', '1.2.2', '--reason', 'broken', '--registry', registry.url, '--repo', 'acme/widget', '--no-issue', '--no-report', '--yes', '--json']
+      const env = { NPM_TOKEN: registry.token, REGISTRY_USERNAME: docker.user, REGISTRY_PASSWORD: docker.password, GITHUB_TOKEN: 'ghp_cli-targets', GITHUB_API_URL: github.url }
+      const run = await cli(args, { env })
+      expect(run.stderr).not.toContain(docker.password)
+      expect(run.code).toBe(0)
+      const out = JSON.parse(run.stdout)
+      expect(out.status).toBe('completed')
+      expect(out.targets.map((t: { kind: string; outcome: string }) => [t.kind, t.outcome])).toEqual([
+        ['npm', 'rolled-back'],
+        ['docker', 'rolled-back'],
+        ['git-tag', 'rolled-back']
+      ])
+      expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.2')
+      expect(await skopeoRaw(docker, 'acme/cli-app:latest')).toEqual(images['1.2.2'].bytes)
+      expect(github.tags.commitOf('v1')).toBe(commits['1.2.2'])
+      expect(github.violations).toEqual([])
+      // a git-tag target without --repo is refused before anything is read
+      const refused = await cli(args.filter((a, i) => a !== '--repo' && args[i - 1] !== '--repo'), { env })
+      expect(refused.code).toBe(2)
+      expect(refused.stderr).toMatch(/GITHUB_TOKEN: Input 'github-token': and --repo are needed for a git-tag target/)
+    } finally {
+      await github.stop()
+      await docker.stop()
+    }
   })
 })

@@ -60903,6 +60903,8 @@ class HelmTarget {
     helm;
     /** what the channel held at the last inspect() (for incident ids with rollback-version 'current') */
     holder;
+    /** the bad version, as the incident the last pointChannel carried names it */
+    bad;
     /** the latest revision at the last inspect() (or this target's own rollback since): the guard's reference */
     seenRevision;
     revs = {};
@@ -61082,11 +61084,12 @@ class HelmTarget {
         if (request.rollbackVersion === 'current' && this.holder === undefined) {
             throw new errors/* InputError */.dz('rollback-version', `is current, but ${this.label} holds no version: its history is ${holds}.`, 'give the version to roll back explicitly.');
         }
-        // the same gate runRollback applies next, on the same state: when it skips, so do we
-        const gate = (0,plan/* circuitBreaker */.sL)(state, this.channel, request.rollbackVersion, request);
-        if (!gate.proceed)
+        // 'current' is what the channel holds (then the runner's release guard decides whether
+        // to go on, so the restore checks below wait for the planner); an exact version must be
+        // in the history whatever the guard says
+        if (request.rollbackVersion === 'current')
             return;
-        const bad = gate.rollbackVersion;
+        const bad = request.rollbackVersion;
         if (!(bad in state.versions)) {
             throw new errors/* InputError */.dz('rollback-version', `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`, `give the ${this.what} of a revision in the history${this.match === 'app-version' ? ', or set helm-match: chart-version if you gave a chart version' : ', or set helm-match: app-version if you gave an app version'}.`);
         }
@@ -61099,30 +61102,19 @@ class HelmTarget {
             throw new errors/* InputError */.dz('restore-version', `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned('older revisions')}`, 'give the version to restore explicitly, or deploy it with helm upgrade instead.');
         }
     }
-    /** The incident id for the rollback description (see HelmTargetOptions.request). */
-    incidentIdFor(channel, restoreVersion) {
-        if (this.options.incidentId)
-            return this.options.incidentId;
-        const request = this.options.request;
-        const bad = this.badVersion();
-        return request && bad !== undefined ? (0,plan/* incidentId */._3)(request.packageName, channel, bad, restoreVersion) : undefined;
-    }
-    /** The version being rolled back, as the plan has it ('current' is what inspect() saw). */
-    badVersion() {
-        const requested = this.options.request?.rollbackVersion;
-        return requested === undefined || requested === 'current' ? this.holder : requested;
-    }
     /**
      * `helm rollback` to the newest deployed or superseded revision of `version`, guarded:
      * right before it, the history is read again; the release must still hold `expected`
      * (what the plan saw) at the latest revision the last inspect() saw, or already be on
      * `version` ('already'). Otherwise nothing runs and a ChannelMovedError says what it holds.
      */
-    async pointChannel(channel, version, expected) {
+    async pointChannel(channel, version, expected, incident) {
         if (channel !== this.channel) {
             throw new Error(`${this.label} has one channel, '${this.channel}'; the rollback was planned on '${channel}'.`);
         }
-        const id = this.incidentIdFor(channel, version);
+        // the incident's id goes into the revision's description: a re-run can tell it is ours
+        const id = incident?.id ?? this.options.incidentId;
+        this.bad = incident?.bad;
         const seenRevision = this.seenRevision;
         // the history write() read back after the rollback: the guard's read-back, not read twice
         let readBack;
@@ -61174,7 +61166,7 @@ class HelmTarget {
             throw new errors/* RegistryError */.gl(`${this.label} has no deployed or superseded revision with ${this.what} ${version} to roll back to: its history is ${summarise(before)}. ` +
                 `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so it may have been pruned.`, `deploy ${version} with helm upgrade instead, or roll back to a version the history still holds.`);
         }
-        const bad = this.badVersion() ?? this.holderOf(before, false);
+        const bad = this.bad ?? this.holderOf(before, false);
         const description = truncate(`release-rollback${id ? ` ${id}` : ''}: roll back ${bad ?? 'the release'} to ${version} (revision ${target.revision})`, MAX_DESCRIPTION);
         const base = [
             'rollback',
@@ -62542,13 +62534,14 @@ async function restore(r, log) {
         return;
     }
     const expected = plan.tag.from;
+    const incident = { id: plan.incidentId, bad: plan.rollbackVersion };
     try {
         if (plan.republish) {
             const target = r.target;
             const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected });
             let moved = p.outcome === 'published';
             if (p.channelHolds !== p.version)
-                moved = (await r.target.pointChannel(plan.channel, p.version, expected)) === 'written' || moved;
+                moved = (await r.target.pointChannel(plan.channel, p.version, expected, incident)) === 'written' || moved;
             r.moved = moved;
             r.republished = p.outcome === 'published';
             after.distTags[plan.channel] = p.version;
@@ -62556,7 +62549,7 @@ async function restore(r, log) {
             log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
         }
         else {
-            const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected);
+            const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected, incident);
             r.moved = outcome === 'written';
             after.distTags[plan.channel] = plan.restoreVersion;
             r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() });
@@ -62608,7 +62601,7 @@ async function putBack(r, log) {
     try {
         if (previous === undefined)
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`);
-        await r.target.pointChannel(r.channel, previous, wrote);
+        await r.target.pointChannel(r.channel, previous, wrote, { id: plan.incidentId, bad: plan.rollbackVersion });
         r.moved = false;
         r.outcome = 'put-back';
         log.info(`↩ ${r.label}'${r.channel}' put back to ${previous}`);

@@ -46,6 +46,11 @@ const OPTIONS = {
   'report-branch': { type: 'string' },
   'no-issue': { type: 'boolean' },
   packages: { type: 'string' },
+  targets: { type: 'string' },
+  'tag-prefix': { type: 'string' },
+  'helm-match': { type: 'string' },
+  'helm-timeout': { type: 'string' },
+  'kube-context': { type: 'string' },
   strategy: { type: 'string' },
   'all-or-nothing': { type: 'boolean' },
   /** the default since partial-ok became true; still accepted */
@@ -55,7 +60,7 @@ const OPTIONS = {
   version: { type: 'boolean' }
 } as const
 
-export const HELP = `release-rollback: undo a bad npm release (the same rollback as the GitHub Action)
+export const HELP = `release-rollback: undo a bad release - npm packages, images, Helm releases, git tags (the same rollback as the GitHub Action)
 
 Usage:
   release-rollback --rollback <bad> --reason <why> [options]
@@ -63,6 +68,12 @@ Usage:
 Options (defaults in brackets):
   --package <name>             npm package [name in ./package.json]
   --packages <list|workspaces> several packages, one incident (comma separated, or workspaces)
+  --targets <list>             every place the release lives, comma or newline separated kind:name:
+                               npm:@acme/core, docker:ghcr.io/acme/app, helm:prod/acme, git-tag:v1
+  --tag-prefix <p>             Docker and git tags: what comes before the version [v for git tags]
+  --helm-match <m>             app-version or chart-version [app-version]
+  --helm-timeout <d>           how long helm rollback --wait may take [5m]
+  --kube-context <name>        the kubeconfig context helm uses [the current one]
   --all-or-nothing             with several packages: when one fails, put back the channels of
                                those that succeeded [keep them: status partial]
   --strategy <retag|republish> retag moves the channel back; republish publishes the good code
@@ -94,7 +105,9 @@ Options (defaults in brackets):
 
 Tokens never come from flags (they would land in your shell history):
   npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc
-  GitHub  GITHUB_TOKEN (with --repo); GITHUB_API_URL for GitHub Enterprise
+  GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GITHUB_API_URL for GitHub Enterprise
+  Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
+  Helm    helm's own: $KUBECONFIG or ~/.kube/config
 Without --repo or GITHUB_TOKEN the report is written to ./incidents/ of the current git
 checkout and the issue text is printed for you to paste.
 
@@ -183,7 +196,15 @@ export async function main(io: CliIO): Promise<number> {
       'issue-assignees': values['issue-assignees'],
       'report-dir': values['report-dir'],
       'report-branch': values['report-branch'],
-      severity: values.severity
+      severity: values.severity,
+      targets: values.targets?.split(/[,\n]/).join('\n'),
+      'tag-prefix': values['tag-prefix'],
+      'helm-match': values['helm-match'],
+      'helm-timeout': values['helm-timeout'],
+      'kube-context': values['kube-context'],
+      // Docker credentials come from the environment or the docker login's config, never flags
+      'registry-username': io.env.REGISTRY_USERNAME,
+      'registry-password': io.env.REGISTRY_PASSWORD
     }
     const get = (name: string) => flag[name] ?? ''
     // the same validation as the action; error messages name the action's input, so say the flag too
@@ -199,8 +220,12 @@ export async function main(io: CliIO): Promise<number> {
       actor: io.env.GITHUB_ACTOR || io.env.USER || undefined,
       eventName: 'cli'
     }
-    // every target of the incident, built as the action builds them
-    const { targets, dispose } = createTargets(inputs, get, log, userAgent)
+    // every target of the incident, built as the action builds them; git-tag targets move
+    // their tag through GitHub
+    const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true
+    if (gitTags && !(values.repo && githubToken)) throw new InputError('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.')
+    const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined
+    const { targets, dispose } = createTargets(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {})
     try {
       // 1. the plan, always shown first (a read-only pass over every target)
       const preview = await runIncident({ ...inputs, dryRun: true }, targets, { ...log, info: () => {} })
@@ -229,7 +254,7 @@ export async function main(io: CliIO): Promise<number> {
         }
       }
       // 3. the rollback, exactly as the action runs it
-      const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined
+      const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined
       const { result: outcome, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, log)
       Object.assign(result, summaryOf(outcome, bookkeeping))
       if (outcome.status === 'skipped') return finish(EXIT.ok)

@@ -28680,6 +28680,11 @@ const OPTIONS = {
     'report-branch': { type: 'string' },
     'no-issue': { type: 'boolean' },
     packages: { type: 'string' },
+    targets: { type: 'string' },
+    'tag-prefix': { type: 'string' },
+    'helm-match': { type: 'string' },
+    'helm-timeout': { type: 'string' },
+    'kube-context': { type: 'string' },
     strategy: { type: 'string' },
     'all-or-nothing': { type: 'boolean' },
     /** the default since partial-ok became true; still accepted */
@@ -28688,7 +28693,7 @@ const OPTIONS = {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' }
 };
-const HELP = `release-rollback: undo a bad npm release (the same rollback as the GitHub Action)
+const HELP = `release-rollback: undo a bad release - npm packages, images, Helm releases, git tags (the same rollback as the GitHub Action)
 
 Usage:
   release-rollback --rollback <bad> --reason <why> [options]
@@ -28696,6 +28701,12 @@ Usage:
 Options (defaults in brackets):
   --package <name>             npm package [name in ./package.json]
   --packages <list|workspaces> several packages, one incident (comma separated, or workspaces)
+  --targets <list>             every place the release lives, comma or newline separated kind:name:
+                               npm:@acme/core, docker:ghcr.io/acme/app, helm:prod/acme, git-tag:v1
+  --tag-prefix <p>             Docker and git tags: what comes before the version [v for git tags]
+  --helm-match <m>             app-version or chart-version [app-version]
+  --helm-timeout <d>           how long helm rollback --wait may take [5m]
+  --kube-context <name>        the kubeconfig context helm uses [the current one]
   --all-or-nothing             with several packages: when one fails, put back the channels of
                                those that succeeded [keep them: status partial]
   --strategy <retag|republish> retag moves the channel back; republish publishes the good code
@@ -28727,7 +28738,9 @@ Options (defaults in brackets):
 
 Tokens never come from flags (they would land in your shell history):
   npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc
-  GitHub  GITHUB_TOKEN (with --repo); GITHUB_API_URL for GitHub Enterprise
+  GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GITHUB_API_URL for GitHub Enterprise
+  Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
+  Helm    helm's own: $KUBECONFIG or ~/.kube/config
 Without --repo or GITHUB_TOKEN the report is written to ./incidents/ of the current git
 checkout and the issue text is printed for you to paste.
 
@@ -28805,7 +28818,15 @@ async function main(io) {
             'issue-assignees': values['issue-assignees'],
             'report-dir': values['report-dir'],
             'report-branch': values['report-branch'],
-            severity: values.severity
+            severity: values.severity,
+            targets: values.targets?.split(/[,\n]/).join('\n'),
+            'tag-prefix': values['tag-prefix'],
+            'helm-match': values['helm-match'],
+            'helm-timeout': values['helm-timeout'],
+            'kube-context': values['kube-context'],
+            // Docker credentials come from the environment or the docker login's config, never flags
+            'registry-username': io.env.REGISTRY_USERNAME,
+            'registry-password': io.env.REGISTRY_PASSWORD
         };
         const get = (name) => flag[name] ?? '';
         // the same validation as the action; error messages name the action's input, so say the flag too
@@ -28821,8 +28842,13 @@ async function main(io) {
             actor: io.env.GITHUB_ACTOR || io.env.USER || undefined,
             eventName: 'cli'
         };
-        // every target of the incident, built as the action builds them
-        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_14__/* .createTargets */ .T)(inputs, get, log, userAgent);
+        // every target of the incident, built as the action builds them; git-tag targets move
+        // their tag through GitHub
+        const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true;
+        if (gitTags && !(values.repo && githubToken))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
+        const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
+        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_14__/* .createTargets */ .T)(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {});
         try {
             // 1. the plan, always shown first (a read-only pass over every target)
             const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_13__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { } });
@@ -28853,7 +28879,7 @@ async function main(io) {
                 }
             }
             // 3. the rollback, exactly as the action runs it
-            const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
+            const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined;
             const { result: outcome, bookkeeping } = await (0,_execute_js__WEBPACK_IMPORTED_MODULE_8__/* .executeIncident */ .O)(inputs, gi, targets, gh, ctx, log);
             Object.assign(result, summaryOf(outcome, bookkeeping));
             if (outcome.status === 'skipped')
@@ -36539,13 +36565,14 @@ async function restore(r, log) {
         return;
     }
     const expected = plan.tag.from;
+    const incident = { id: plan.incidentId, bad: plan.rollbackVersion };
     try {
         if (plan.republish) {
             const target = r.target;
             const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected });
             let moved = p.outcome === 'published';
             if (p.channelHolds !== p.version)
-                moved = (await r.target.pointChannel(plan.channel, p.version, expected)) === 'written' || moved;
+                moved = (await r.target.pointChannel(plan.channel, p.version, expected, incident)) === 'written' || moved;
             r.moved = moved;
             r.republished = p.outcome === 'published';
             after.distTags[plan.channel] = p.version;
@@ -36553,7 +36580,7 @@ async function restore(r, log) {
             log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
         }
         else {
-            const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected);
+            const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected, incident);
             r.moved = outcome === 'written';
             after.distTags[plan.channel] = plan.restoreVersion;
             r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() });
@@ -36605,7 +36632,7 @@ async function putBack(r, log) {
     try {
         if (previous === undefined)
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`);
-        await r.target.pointChannel(r.channel, previous, wrote);
+        await r.target.pointChannel(r.channel, previous, wrote, { id: plan.incidentId, bad: plan.rollbackVersion });
         r.moved = false;
         r.outcome = 'put-back';
         log.info(`↩ ${r.label}'${r.channel}' put back to ${previous}`);
@@ -39882,6 +39909,8 @@ class HelmTarget {
     helm;
     /** what the channel held at the last inspect() (for incident ids with rollback-version 'current') */
     holder;
+    /** the bad version, as the incident the last pointChannel carried names it */
+    bad;
     /** the latest revision at the last inspect() (or this target's own rollback since): the guard's reference */
     seenRevision;
     revs = {};
@@ -40061,11 +40090,12 @@ class HelmTarget {
         if (request.rollbackVersion === 'current' && this.holder === undefined) {
             throw new errors/* InputError */.dz('rollback-version', `is current, but ${this.label} holds no version: its history is ${holds}.`, 'give the version to roll back explicitly.');
         }
-        // the same gate runRollback applies next, on the same state: when it skips, so do we
-        const gate = (0,plan/* circuitBreaker */.sL)(state, this.channel, request.rollbackVersion, request);
-        if (!gate.proceed)
+        // 'current' is what the channel holds (then the runner's release guard decides whether
+        // to go on, so the restore checks below wait for the planner); an exact version must be
+        // in the history whatever the guard says
+        if (request.rollbackVersion === 'current')
             return;
-        const bad = gate.rollbackVersion;
+        const bad = request.rollbackVersion;
         if (!(bad in state.versions)) {
             throw new errors/* InputError */.dz('rollback-version', `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`, `give the ${this.what} of a revision in the history${this.match === 'app-version' ? ', or set helm-match: chart-version if you gave a chart version' : ', or set helm-match: app-version if you gave an app version'}.`);
         }
@@ -40078,30 +40108,19 @@ class HelmTarget {
             throw new errors/* InputError */.dz('restore-version', `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned('older revisions')}`, 'give the version to restore explicitly, or deploy it with helm upgrade instead.');
         }
     }
-    /** The incident id for the rollback description (see HelmTargetOptions.request). */
-    incidentIdFor(channel, restoreVersion) {
-        if (this.options.incidentId)
-            return this.options.incidentId;
-        const request = this.options.request;
-        const bad = this.badVersion();
-        return request && bad !== undefined ? (0,plan/* incidentId */._3)(request.packageName, channel, bad, restoreVersion) : undefined;
-    }
-    /** The version being rolled back, as the plan has it ('current' is what inspect() saw). */
-    badVersion() {
-        const requested = this.options.request?.rollbackVersion;
-        return requested === undefined || requested === 'current' ? this.holder : requested;
-    }
     /**
      * `helm rollback` to the newest deployed or superseded revision of `version`, guarded:
      * right before it, the history is read again; the release must still hold `expected`
      * (what the plan saw) at the latest revision the last inspect() saw, or already be on
      * `version` ('already'). Otherwise nothing runs and a ChannelMovedError says what it holds.
      */
-    async pointChannel(channel, version, expected) {
+    async pointChannel(channel, version, expected, incident) {
         if (channel !== this.channel) {
             throw new Error(`${this.label} has one channel, '${this.channel}'; the rollback was planned on '${channel}'.`);
         }
-        const id = this.incidentIdFor(channel, version);
+        // the incident's id goes into the revision's description: a re-run can tell it is ours
+        const id = incident?.id ?? this.options.incidentId;
+        this.bad = incident?.bad;
         const seenRevision = this.seenRevision;
         // the history write() read back after the rollback: the guard's read-back, not read twice
         let readBack;
@@ -40153,7 +40172,7 @@ class HelmTarget {
             throw new errors/* RegistryError */.gl(`${this.label} has no deployed or superseded revision with ${this.what} ${version} to roll back to: its history is ${summarise(before)}. ` +
                 `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so it may have been pruned.`, `deploy ${version} with helm upgrade instead, or roll back to a version the history still holds.`);
         }
-        const bad = this.badVersion() ?? this.holderOf(before, false);
+        const bad = this.bad ?? this.holderOf(before, false);
         const description = truncate(`release-rollback${id ? ` ${id}` : ''}: roll back ${bad ?? 'the release'} to ${version} (revision ${target.revision})`, MAX_DESCRIPTION);
         const base = [
             'rollback',
