@@ -216,11 +216,19 @@ function republishProtection(context: ProtectionContext & { republished?: string
 
 const PROTECTION_LABEL: Record<Protection, string> = { yes: '✅ yes', partly: '⚠️ partly', no: '❌ no' }
 
-/** A row per package of a multi-package incident. */
+/** A row per target of an incident with several (npm packages, or any kind with `targets`). */
 function packagesTable(r: IncidentRecord): string {
+  const rows = r.packages ?? []
+  const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm')
+  if (!mixed) {
+    return table(
+      ['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'],
+      rows.map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', inert(p.outcome)])
+    )
+  }
   return table(
-    ['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'],
-    (r.packages ?? []).map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', inert(p.outcome)])
+    ['Target', 'Channel', 'Before', 'Restored', 'Outcome'],
+    rows.map((p) => [`${p.kind ?? 'npm'} ${code(p.name)}`, code(p.channel ?? r.channel), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', inert(p.outcome)])
   )
 }
 
@@ -251,7 +259,8 @@ function protectionTable(r: IncidentRecord): string {
 const MAX_TITLE = 256
 
 export function issueTitle(r: IncidentRecord): string {
-  const what = r.packages && r.packages.length > 1 ? `${r.packages.length} packages (${r.packageName}) @${r.rollbackVersion}` : `${r.packageName}@${r.rollbackVersion}`
+  const mixed = r.packages?.some((p) => p.kind !== undefined && p.kind !== 'npm')
+  const what = r.packages && r.packages.length > 1 ? `${r.packages.length} ${mixed ? 'targets' : 'packages'} (${r.packageName}) @${r.rollbackVersion}` : `${r.packageName}@${r.rollbackVersion}`
   const title = `Rollback: ${what} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim()
   return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`
 }
@@ -480,9 +489,16 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
     reason: o.reason as string,
     strategy: o.strategy as IncidentRecord['strategy'],
     republishedVersion: typeof o.republishedVersion === 'string' ? o.republishedVersion : undefined,
-    target: o.target === 'docker' || o.target === 'helm' ? o.target : undefined,
+    target: o.target === 'docker' || o.target === 'helm' || o.target === 'git-tag' ? o.target : undefined,
     packages: Array.isArray(o.packages)
-      ? o.packages.map((p: { name: string; previousVersion?: string; restoreVersion?: string; outcome: string }) => ({ name: String(p.name), previousVersion: p.previousVersion, restoreVersion: p.restoreVersion, outcome: String(p.outcome) }))
+      ? o.packages.map((p: NonNullable<IncidentRecord['packages']>[number]) => ({
+          name: String(p.name),
+          ...(typeof p.kind === 'string' && ['npm', 'docker', 'helm', 'git-tag'].includes(p.kind) ? { kind: p.kind } : {}),
+          ...(typeof p.channel === 'string' ? { channel: p.channel } : {}),
+          previousVersion: p.previousVersion,
+          restoreVersion: p.restoreVersion,
+          outcome: String(p.outcome)
+        }))
       : undefined,
     runs: o.runs.map((r: IncidentRun) => ({ url: r.url, at: r.at, status: r.status, actor: r.actor, trigger: r.trigger })),
     timeline: o.timeline.map((e: IncidentEvent) => ({ at: e.at, action: e.action, outcome: e.outcome, detail: e.detail })),
