@@ -34694,9 +34694,14 @@ function republishProtection(context) {
     ];
 }
 const PROTECTION_LABEL = { yes: '✅ yes', partly: '⚠️ partly', no: '❌ no' };
-/** A row per package of a multi-package incident. */
+/** A row per target of an incident with several (npm packages, or any kind with `targets`). */
 function packagesTable(r) {
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], (r.packages ?? []).map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(p.outcome)]));
+    const rows = r.packages ?? [];
+    const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm');
+    if (!mixed) {
+        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(p.outcome)]));
+    }
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [`${p.kind ?? 'npm'} ${code(p.name)}`, code(p.channel ?? r.channel), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(p.outcome)]));
 }
 /** npm's installers are only the question for npm packages. */
 const isNpm = (r) => r.target === undefined || r.target === 'npm';
@@ -34720,7 +34725,8 @@ function protectionTable(r) {
 // The tracking issue
 const MAX_TITLE = 256;
 function issueTitle(r) {
-    const what = r.packages && r.packages.length > 1 ? `${r.packages.length} packages (${r.packageName}) @${r.rollbackVersion}` : `${r.packageName}@${r.rollbackVersion}`;
+    const mixed = r.packages?.some((p) => p.kind !== undefined && p.kind !== 'npm');
+    const what = r.packages && r.packages.length > 1 ? `${r.packages.length} ${mixed ? 'targets' : 'packages'} (${r.packageName}) @${r.rollbackVersion}` : `${r.packageName}@${r.rollbackVersion}`;
     const title = `Rollback: ${what} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim();
     return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`;
 }
@@ -34951,9 +34957,16 @@ function parseReportRecord(markdown) {
         reason: o.reason,
         strategy: o.strategy,
         republishedVersion: typeof o.republishedVersion === 'string' ? o.republishedVersion : undefined,
-        target: o.target === 'docker' || o.target === 'helm' ? o.target : undefined,
+        target: o.target === 'docker' || o.target === 'helm' || o.target === 'git-tag' ? o.target : undefined,
         packages: Array.isArray(o.packages)
-            ? o.packages.map((p) => ({ name: String(p.name), previousVersion: p.previousVersion, restoreVersion: p.restoreVersion, outcome: String(p.outcome) }))
+            ? o.packages.map((p) => ({
+                name: String(p.name),
+                ...(typeof p.kind === 'string' && ['npm', 'docker', 'helm', 'git-tag'].includes(p.kind) ? { kind: p.kind } : {}),
+                ...(typeof p.channel === 'string' ? { channel: p.channel } : {}),
+                previousVersion: p.previousVersion,
+                restoreVersion: p.restoreVersion,
+                outcome: String(p.outcome)
+            }))
             : undefined,
         runs: o.runs.map((r) => ({ url: r.url, at: r.at, status: r.status, actor: r.actor, trigger: r.trigger })),
         timeline: o.timeline.map((e) => ({ at: e.at, action: e.action, outcome: e.outcome, detail: e.detail })),
