@@ -965,18 +965,7 @@ export async function startGitHubStandin(options = {}) {
 
   /** commits reachable from `head` but not from `base` @param {string} head @param {string} base */
   const commitsAhead = (head, base) => {
-    /** @param {string} start */
-    const reachable = (start) => {
-      const seen = new Set()
-      const todo = [start]
-      while (todo.length) {
-        const s = /** @type {string} */ (todo.pop())
-        if (seen.has(s)) continue
-        seen.add(s)
-        todo.push(...(commitMeta.get(s)?.parents ?? []))
-      }
-      return seen
-    }
+    const reachable = reachableFrom
     const fromBase = reachable(base)
     return [...reachable(head)].filter((s) => !fromBase.has(s))
   }
