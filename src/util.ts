@@ -16,5 +16,5 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 
 /** The first line of a (server's) message, at most 300 characters. */
 export function firstLine(s: string): string {
-  return s.split('\n')[0].slice(0, 300)
+  return s.trim().split('\n')[0].slice(0, 300)
 }

@@ -8,6 +8,7 @@ import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type Retr
 import { escapePackageName, RegistryClient } from './npm-fetch.js'
 import { noteOf } from './republish-note.js'
 import type { Target, WriteOutcome } from './target.js'
+import { firstLine } from '../util.js'
 
 export interface NpmTargetOptions {
   packageName: string
@@ -339,9 +340,6 @@ export class NpmTarget implements Target {
   }
 }
 
-function firstLine(s: string): string {
-  return s.split('\n')[0].slice(0, 300)
-}
 
 function toState(doc: Packument): PackageState {
   const versions: PackageState['versions'] = {}

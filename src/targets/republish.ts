@@ -21,6 +21,7 @@ import { fixForwardVersion } from '../plan.js'
 export { fixForwardVersion }
 
 import { NOTE_KEY, noteOf, type RepublishNote } from './republish-note.js'
+import { firstLine } from '../util.js'
 
 export { NOTE_KEY, noteOf, type RepublishNote }
 
@@ -480,6 +481,3 @@ function explainError(e: unknown, what: string, pkg: string, registry: string): 
   )
 }
 
-function firstLine(s: string): string {
-  return s.split('\n')[0].slice(0, 300)
-}

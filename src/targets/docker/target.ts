@@ -23,6 +23,7 @@ import type { Target, WriteOutcome } from '../target.js'
 import { DIGEST_PATTERN, MEDIA_TYPES, RegistryClient, short, type Manifest, type Reply } from './client.js'
 import { resolveCredentials } from './credentials.js'
 import { TAG_PATTERN, parseImage, type ImageRef } from './image.js'
+import { mapLimit } from '../../util.js'
 
 /** The largest image config read for its labels. */
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024
@@ -30,14 +31,6 @@ const MAX_CONFIG_BYTES = 8 * 1024 * 1024
 /** The OCI annotations (and, in an image config, labels) that say when and from what an image was built. */
 export const OCI_CREATED = 'org.opencontainers.image.created'
 export const OCI_REVISION = 'org.opencontainers.image.revision'
-
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++])
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-}
 
 // --- the target --------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ import { lastKnownGood, type PackageState, type VersionInfo } from '../../plan.j
 import type { IncidentContext, Logger, Target, WriteOutcome } from '../target.js'
 import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName, type HelmMatch } from './config.js'
 import { execHelm, KubeconfigFile, type HelmRunner, type HelmRunResult } from './runner.js'
+import { firstLine } from '../../util.js'
 
 /** How many revisions `helm history` is asked for (helm's own default is 256). */
 export const HISTORY_READ_MAX = 1024
@@ -571,9 +572,6 @@ function helmError(stderr: string): string {
   return (error ? error.slice('Error: '.length) : (lines.at(-1) ?? '')).slice(0, 500)
 }
 
-function firstLine(s: string): string {
-  return s.trim().split('\n')[0].slice(0, 300)
-}
 
 function truncate(s: string, max: number): string {
   const chars = [...s]
