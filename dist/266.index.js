@@ -21,6 +21,7 @@ export const modules = {
 /* harmony import */ var _npm_fetch_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(53986);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(22464);
 /* harmony import */ var _republish_note_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(87855);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(54527);
 // Fix-forward republish: a new patch above the bad version that carries the restore
 // version's code. Moving a dist-tag back does not reach Yarn Berry (it ignores `latest`)
 // nor anyone whose lockfile or updater already took the bad version (updaters never
@@ -30,6 +31,7 @@ export const modules = {
 // part (republish) talks to the registry through npm-registry-fetch and libnpmpublish by
 // way of RegistryClient (npm-fetch.ts), as NpmTarget does: the token is scoped to the
 // registry and never follows a redirect to another origin. No @actions/* here.
+
 
 
 
@@ -363,13 +365,10 @@ function explainError(e, what, pkg, registry) {
         return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${registry} rejected the token (401 Unauthorized).`, 'check that npm-token holds a current token for this registry (not expired or revoked).', status, code);
     }
     if (status === 403) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${registry} refused: ${what.toLowerCase()} ${pkg} (403 Forbidden)${err.message ? `: ${firstLine(err.message)}` : ''}.`, `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use strategy: retag then.`, status, code);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${registry} refused: ${what.toLowerCase()} ${pkg} (403 Forbidden)${err.message ? `: ${(0,_util_js__WEBPACK_IMPORTED_MODULE_10__/* .firstLine */ .T)(err.message)}` : ''}.`, `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use strategy: retag then.`, status, code);
     }
     const detail = status ? `HTTP ${status}` : (code ?? 'network error');
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).' : 'see the registry message above.', status, code);
-}
-function firstLine(s) {
-    return s.split('\n')[0].slice(0, 300);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${(0,_util_js__WEBPACK_IMPORTED_MODULE_10__/* .firstLine */ .T)(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).' : 'see the registry message above.', status, code);
 }
 
 

@@ -60385,19 +60385,12 @@ function nextLink(header, requested) {
 
 
 
+
 /** The largest image config read for its labels. */
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 /** The OCI annotations (and, in an image config, labels) that say when and from what an image was built. */
 const OCI_CREATED = 'org.opencontainers.image.created';
 const OCI_REVISION = 'org.opencontainers.image.revision';
-async function mapLimit(items, limit, fn) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await fn(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 class DockerTarget {
     options;
     kind = 'docker';
@@ -60522,7 +60515,7 @@ class DockerTarget {
         const versionTags = this.versionTags(tags);
         const limit = this.options.concurrency ?? 8;
         const channelDigests = new Map();
-        await mapLimit(this.options.channels.filter((c) => present.has(c)), limit, async (c) => {
+        await (0,util/* mapLimit */.s)(this.options.channels.filter((c) => present.has(c)), limit, async (c) => {
             const d = await this.client.read(`reading ${this.ref.name}:${c}`, () => this.client.headDigest(c), { tag: c });
             if (d)
                 channelDigests.set(c, d);
@@ -60538,7 +60531,7 @@ class DockerTarget {
                 delete versions[v]; // listed, but gone by now
         };
         const preferred = [...new Set(this.options.preferVersions ?? [])].filter((v) => versionTags.has(v));
-        await mapLimit(preferred, limit, headVersion);
+        await (0,util/* mapLimit */.s)(preferred, limit, headVersion);
         const preferredDigests = new Set(preferred.map((v) => versions[v]?.digest).filter((d) => d !== undefined));
         if ([...channelDigests.values()].some((d) => !preferredDigests.has(d))) {
             // a channel holds something else: read the other version tags to name its holder
@@ -60547,7 +60540,7 @@ class DockerTarget {
             if (rest.length > cap) {
                 this.options.log.warning(`${this.ref.name} has ${rest.length + preferred.length} version tags; only the newest ${cap} are read to find what the channel holds.`);
             }
-            await mapLimit(rest.slice(0, cap), limit, headVersion);
+            await (0,util/* mapLimit */.s)(rest.slice(0, cap), limit, headVersion);
         }
         const distTags = {};
         for (const [channel, digest] of channelDigests) {
@@ -60570,7 +60563,7 @@ class DockerTarget {
         };
         if (this.options.readIdentity ?? true) {
             const matter = [...new Set([...preferred, ...Object.values(distTags)])].filter((v) => versions[v]?.digest !== undefined);
-            await mapLimit(matter, limit, async (v) => {
+            await (0,util/* mapLimit */.s)(matter, limit, async (v) => {
                 const id = await this.identityOf(versions[v].digest, this.tagFor(v));
                 if (id.created)
                     versions[v].publishedAt = id.created;
@@ -60729,7 +60722,7 @@ class DockerTarget {
     async findVersionOf(digest) {
         const versions = [...this.versionTags(await this.client.listTags()).keys()].sort((semver_default()).rcompare).slice(0, Math.min(100, this.options.maxVersionTags ?? 500));
         const found = [];
-        await mapLimit(versions, this.options.concurrency ?? 8, async (v) => {
+        await (0,util/* mapLimit */.s)(versions, this.options.concurrency ?? 8, async (v) => {
             if ((await this.client.headDigest(this.tagFor(v))) === digest)
                 found.push(v);
         });
@@ -60880,6 +60873,7 @@ var plan = __nccwpck_require__(22464);
 
 
 
+
 /** How many revisions `helm history` is asked for (helm's own default is 256). */
 const HISTORY_READ_MAX = 1024;
 /** `helm rollback --description` takes at most this many characters (helm's MaxDescriptionLength). */
@@ -60966,7 +60960,7 @@ class HelmTarget {
         }
         catch (e) {
             const message = e instanceof Error ? e.message : String(e);
-            throw new errors/* RollbackError */.ZS(`Could not run ${this.helm}: ${firstLine(message)}`, /Unable to locate executable/.test(message)
+            throw new errors/* RollbackError */.ZS(`Could not run ${this.helm}: ${(0,util/* firstLine */.T)(message)}`, /Unable to locate executable/.test(message)
                 ? 'install helm on the runner before this step (for example with azure/setup-helm), or give the path to the helm binary.'
                 : 'check that the helm binary can be run on this runner.');
         }
@@ -60977,7 +60971,7 @@ class HelmTarget {
             throw this.explain(r, 'reading the history of');
         const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`);
         if (!Array.isArray(rows) || !rows.every(isHistoryEntry)) {
-            throw new errors/* RegistryError */.gl(`helm history ${this.options.release} -o json printed something other than helm's history rows: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
+            throw new errors/* RegistryError */.gl(`helm history ${this.options.release} -o json printed something other than helm's history rows: ${(0,util/* firstLine */.T)(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
         }
         return rows
             .map((row) => ({ ...row, version: this.versionOf(row) }))
@@ -60992,7 +60986,7 @@ class HelmTarget {
             throw this.explain(r, 'reading the status of');
         const release = parseJson(r.stdout, `helm status ${this.options.release} -o json`);
         if (release?.name !== this.options.release || typeof release.info?.status !== 'string') {
-            throw new errors/* RegistryError */.gl(`helm status ${this.options.release} -o json did not describe the release: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
+            throw new errors/* RegistryError */.gl(`helm status ${this.options.release} -o json did not describe the release: ${(0,util/* firstLine */.T)(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
         }
     }
     async inspect() {
@@ -61034,7 +61028,7 @@ class HelmTarget {
             const candidates = [...tried, ...(lastGood ? [lastGood] : [])].map((e) => e.version).filter((v) => v !== undefined);
             const holder = candidates.sort((semver_default()).rcompare)[0];
             if (warn) {
-                this.options.log.warning(`${this.label}: the latest revision ${latest.revision} (${latest.version ?? latest.app_version}) failed (${JSON.stringify(firstLine(latest.description))})` +
+                this.options.log.warning(`${this.label}: the latest revision ${latest.revision} (${latest.version ?? latest.app_version}) failed (${JSON.stringify((0,util/* firstLine */.T)(latest.description))})` +
                     (lastGood ? `; the last good revision is ${lastGood.revision} (${lastGood.version ?? lastGood.app_version}, ${lastGood.status})` : '; no earlier revision is deployed or superseded') +
                     `. A failed revision may have left either running, so the release counts as holding the newer one, ${holder ?? 'none'}.`);
             }
@@ -61211,7 +61205,7 @@ class HelmTarget {
         }
         if (isNew) {
             const still = currentRevision(after);
-            throw new errors/* RegistryError */.gl(`helm rollback of ${this.options.release} to revision ${target.revision} (${version}) did not succeed: the new revision ${created.revision} is ${created.status} (${JSON.stringify(firstLine(created.description))})` +
+            throw new errors/* RegistryError */.gl(`helm rollback of ${this.options.release} to revision ${target.revision} (${version}) did not succeed: the new revision ${created.revision} is ${created.status} (${JSON.stringify((0,util/* firstLine */.T)(created.description))})` +
                 `${r.exitCode !== 0 ? `; helm said: ${helmError(r.stderr)}` : ''}.`, `see why the workloads did not become ready (kubectl get pods and events${this.where ? ` in ${this.options.namespace}` : ''}); ` +
                 `${still ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. ` : ''}` +
                 `Re-run to try the rollback again, with a longer helm-timeout (now ${this.options.timeout}) if they only needed more time.`, undefined, 'HELM_ROLLBACK_FAILED');
@@ -61277,7 +61271,7 @@ function parseJson(text, command) {
         return JSON.parse(text);
     }
     catch {
-        throw new errors/* RegistryError */.gl(`${command} did not print JSON: ${firstLine(text) || '(nothing)'}`, 'use helm 3 or newer as the helm binary.');
+        throw new errors/* RegistryError */.gl(`${command} did not print JSON: ${(0,util/* firstLine */.T)(text) || '(nothing)'}`, 'use helm 3 or newer as the helm binary.');
     }
 }
 /** The `Error: ...` line helm prints (warnings on stderr are skipped). */
@@ -61285,9 +61279,6 @@ function helmError(stderr) {
     const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
     const error = lines.find((l) => l.startsWith('Error: '));
     return (error ? error.slice('Error: '.length) : (lines.at(-1) ?? '')).slice(0, 500);
-}
-function firstLine(s) {
-    return s.trim().split('\n')[0].slice(0, 300);
 }
 function truncate(s, max) {
     const chars = [...s];
@@ -61305,6 +61296,7 @@ var republish_note = __nccwpck_require__(87855);
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
 // of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
+
 
 
 
@@ -61565,11 +61557,8 @@ class NpmTarget {
             return new errors/* RegistryError */.gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, 'check npm-token has write access to the package.', status, err.code);
         }
         const detail = status ? `HTTP ${status}` : (err.code ?? 'network error');
-        return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${npm_firstLine(err.message)})` : ''}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
+        return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${(0,util/* firstLine */.T)(err.message)})` : ''}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
     }
-}
-function npm_firstLine(s) {
-    return s.split('\n')[0].slice(0, 300);
 }
 function toState(doc) {
     const versions = {};
@@ -62879,7 +62868,7 @@ async function mapLimit(items, limit, fn) {
 }
 /** The first line of a (server's) message, at most 300 characters. */
 function firstLine(s) {
-    return s.split('\n')[0].slice(0, 300);
+    return s.trim().split('\n')[0].slice(0, 300);
 }
 
 
