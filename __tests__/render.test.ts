@@ -1,20 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
 import type { IncidentRecord, RunContext } from '../src/github/incident.js'
+import { parseReportDir, reportPath } from '../src/github/config.js'
+import { hasMarker, issueMarker, runMarker } from '../src/github/markers.js'
 import {
   encodeRecord,
   formatTime,
-  hasMarker,
   installerProtection,
-  issueMarker,
   issueTitle,
   mergeRecord,
-  parseReportDir,
   parseReportRecord,
   renderIssueBody,
   renderReport,
-  renderRerunComment,
-  reportPath,
-  runMarker
+  renderRerunComment
 } from '../src/github/render.js'
 import { inputErrorOf } from './support/helpers.js'
 

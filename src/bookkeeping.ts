@@ -8,9 +8,11 @@ import { errorOf, type IncidentResult, type StepRecord, type TargetRun } from '.
 import type { Logger } from './retry.js'
 import type { GitHubClient } from './github/client.js'
 import { repoRef } from './github/client.js'
+import { reportPath } from './github/config.js'
 import type { IncidentEvent, IncidentRecord, IncidentRun, RunContext } from './github/incident.js'
 import { ensureTrackingIssue } from './github/issue.js'
-import { issueMarker, issueTitle, mergeRecord, parseReportRecord, renderIssueBody, renderReport, renderRerunComment, reportPath, runMarker } from './github/render.js'
+import { issueMarker, runMarker } from './github/markers.js'
+import { issueTitle, mergeRecord, parseReportRecord, renderIssueBody, renderReport, renderRerunComment } from './github/render.js'
 import { markReleases, type ReleaseMarking } from './github/releases.js'
 import { commitReport, readFile, type RemoteFile } from './github/report.js'
 

@@ -1,28 +1,9 @@
 // The GitHub bookkeeping's text: the tracking issue, the re-run comment and the incident
 // report, all rendered from an IncidentRecord. Pure functions: no I/O, no clock, no
 // @actions/* and no Octokit, so the same record always renders the same bytes.
-import { createHash } from 'node:crypto'
-import { InputError } from '../errors.js'
 import { inert, table } from '../markdown.js'
 import { SEVERITIES, type IncidentEvent, type IncidentRecord, type IncidentRun, type RunContext } from './incident.js'
-
-// ---------------------------------------------------------------------------------------
-// Markers: hidden HTML comments by which a re-run finds its issue and its own comment.
-
-/** Keeps a value that goes into an HTML comment or a path free of anything but [A-Za-z0-9._-]. */
-const markerSafe = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '_')
-
-export function issueMarker(incidentId: string): string {
-  return `<!-- release-rollback:incident=${markerSafe(incidentId)} -->`
-}
-
-export function runMarker(run: { runId?: string; runAttempt?: string }): string {
-  return `<!-- release-rollback:run=${markerSafe(run.runId || 'local')}-${markerSafe(run.runAttempt || '1')} -->`
-}
-
-export function hasMarker(body: string | null | undefined, marker: string): boolean {
-  return typeof body === 'string' && body.includes(marker)
-}
+import { issueMarker, runMarker } from './markers.js'
 
 // ---------------------------------------------------------------------------------------
 // Small pieces
@@ -371,54 +352,6 @@ export function renderRerunComment(r: IncidentRecord, ctx: RunContext, run: Inci
   ]
   if (run.status === 'partial') parts.push('⚠️ Still partial: re-run again; it completes only what is missing.')
   return parts.join('\n\n') + '\n'
-}
-
-// ---------------------------------------------------------------------------------------
-// Report path and folder
-
-const MAX_REPORT_DIR = 200
-
-/**
- * Validates the report-dir input: a relative folder inside the repository, forward
- * slashes, segments of [A-Za-z0-9._-], no `.`/`..` segments. `./incidents/` becomes
- * `incidents`. The caller applies the default (`incidents`) before calling.
- */
-export function parseReportDir(input: string, raw: string): string {
-  const fix = 'give a folder relative to the repository root, such as incidents or docs/incidents (letters, digits, ".", "_", "-", separated by "/").'
-  const shown = JSON.stringify(raw.slice(0, 80))
-  const value = raw.trim()
-  if (value === '') throw new InputError(input, 'is empty.', fix)
-  if (value.includes('\\')) throw new InputError(input, `${shown} contains a backslash.`, fix)
-  if (value.startsWith('/')) throw new InputError(input, `${shown} is an absolute path.`, fix)
-  const segments = value.split('/').filter((s, i, all) => s !== '' || (i !== all.length - 1 && i !== 0))
-  const withoutDot = segments[0] === '.' ? segments.slice(1) : segments
-  for (const s of withoutDot) {
-    if (s === '') throw new InputError(input, `${shown} contains an empty segment ("//").`, fix)
-    if (s === '.' || s === '..') throw new InputError(input, `${shown} contains a "${s}" segment.`, fix)
-    if (s.toLowerCase() === '.git') throw new InputError(input, `${shown} points into .git.`, fix)
-    if (!/^[A-Za-z0-9._-]+$/.test(s)) throw new InputError(input, `${shown} contains characters other than letters, digits, ".", "_", "-" and "/".`, fix)
-  }
-  const dir = withoutDot.join('/')
-  if (dir === '') throw new InputError(input, `${shown} is the repository root.`, fix)
-  if (dir.length > MAX_REPORT_DIR) throw new InputError(input, `is ${dir.length} characters long; the limit is ${MAX_REPORT_DIR}.`, fix)
-  return dir
-}
-
-const slug = (text: string) => text.toLowerCase().replace(/^@/, '').replace(/\//g, '__').replace(/[^a-z0-9._-]/g, '-')
-
-/**
- * `<report-dir>/rollback-<slug>-<version>.md`; `@acme/widget` becomes `acme__widget`.
- * A channel other than `latest` is added (`…-1.2.3-beta.md`) so that rolling the same
- * bad version back on two channels makes two reports, as it makes two incidents.
- */
-export function reportPath(reportDir: string, packageName: string, version: string, channel = 'latest'): string {
-  const dir = parseReportDir('report-dir', reportDir)
-  let name = `${slug(packageName)}-${slug(version)}${channel === 'latest' ? '' : `-${slug(channel)}`}`
-  if (name.length > 180) {
-    const hash = createHash('sha256').update(JSON.stringify([packageName, version, channel])).digest('hex').slice(0, 12)
-    name = `${name.slice(0, 160)}-${hash}`
-  }
-  return `${dir}/rollback-${name}.md`
 }
 
 // ---------------------------------------------------------------------------------------
