@@ -2,17 +2,11 @@ import { describe, expect, it } from '@jest/globals'
 import type { IncidentRecord, RunContext } from '../src/github/incident.js'
 import { parseReportDir, reportPath } from '../src/github/config.js'
 import { hasMarker, issueMarker, runMarker } from '../src/github/markers.js'
-import {
-  encodeRecord,
-  formatTime,
-  installerProtection,
-  issueTitle,
-  mergeRecord,
-  parseReportRecord,
-  renderIssueBody,
-  renderReport,
-  renderRerunComment
-} from '../src/github/render.js'
+import { installerProtection } from '../src/github/protection.js'
+import { encodeRecord, mergeRecord, parseReportRecord } from '../src/github/render.js'
+import { issueTitle, renderIssueBody, renderRerunComment } from '../src/github/render-issue.js'
+import { formatTime } from '../src/github/render-parts.js'
+import { renderReport } from '../src/github/render-report.js'
 import { inputErrorOf } from './support/helpers.js'
 
 const ctx = (over: Partial<RunContext> = {}): RunContext => ({
