@@ -181,7 +181,7 @@ describe('tracking issue and incident report', () => {
     const first = await rollbackAndRecord(pkg)
     const path = `incidents/rollback-${pkg}-1.2.3.md`
     const file = github.state.files.main[path]
-    const { parseReportRecord } = await import('../src/github/render.js')
+    const { parseReportRecord } = await import('../src/github/record.js')
     const { renderReport } = await import('../src/github/render-report.js')
     const record = parseReportRecord(file.content)
     if (!record) throw new Error('no record in the report')

@@ -4,7 +4,7 @@
 import { inert, table } from '../markdown.js'
 import type { IncidentEvent, IncidentRecord, RunContext } from './incident.js'
 import { protectionTable, strategyNote } from './protection.js'
-import { encodeRecord } from './render.js'
+import { encodeRecord } from './record.js'
 import { code, formatTime, isNpm, lastRun, link, packagesTable, safeUrl, who } from './render-parts.js'
 
 const NOTES_START = '<!-- release-rollback:notes-start (everything until notes-end is yours: a re-run keeps it) -->'
