@@ -1,6 +1,6 @@
 // The small pieces the tracking issue and the incident report share: code spans, safe
-// links, people and runs, times, fences, shell words, the packages table. Pure: no I/O, no
-// clock, no @actions/*.
+// links (the release note uses safeUrl too), people and runs, times, fences, shell words,
+// the packages table. Pure: no I/O, no clock, no @actions/*.
 import { inert, table } from '../markdown.js'
 import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
 
