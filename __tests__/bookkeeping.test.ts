@@ -9,7 +9,7 @@ import type { RunContext } from '../src/github/incident.js'
 import type { GitHubInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from './support/helpers.js'
 import { incidentId } from '../src/plan.js'
-import { issueMarker } from '../src/github/render.js'
+import { issueMarker } from '../src/github/markers.js'
 import { Octokit } from '@octokit/rest'
 import { NpmTarget } from '../src/targets/npm.js'
 import { publishPackage } from './support/fixtures.mjs'
@@ -181,7 +181,8 @@ describe('tracking issue and incident report', () => {
     const first = await rollbackAndRecord(pkg)
     const path = `incidents/rollback-${pkg}-1.2.3.md`
     const file = github.state.files.main[path]
-    const { parseReportRecord, renderReport } = await import('../src/github/render.js')
+    const { parseReportRecord } = await import('../src/github/record.js')
+    const { renderReport } = await import('../src/github/render-report.js')
     const record = parseReportRecord(file.content)
     if (!record) throw new Error('no record in the report')
     const content = renderReport({ ...record, issueNumber: theirs.number, issueUrl: theirs.html_url }, ctx())

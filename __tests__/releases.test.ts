@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { Octokit } from '@octokit/rest'
 import { createGitHubClient } from '../src/github/client.js'
-import { markReleases, renderReleaseNote, rolledBackMarker, type ReleaseRequest } from '../src/github/releases.js'
+import { rolledBackMarker } from '../src/github/markers.js'
+import { markReleases, renderReleaseNote, type ReleaseRequest } from '../src/github/releases.js'
 import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
 import { quiet } from './support/helpers.js'
 

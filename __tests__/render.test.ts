@@ -1,21 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import type { IncidentRecord, RunContext } from '../src/github/incident.js'
-import {
-  encodeRecord,
-  formatTime,
-  hasMarker,
-  installerProtection,
-  issueMarker,
-  issueTitle,
-  mergeRecord,
-  parseReportDir,
-  parseReportRecord,
-  renderIssueBody,
-  renderReport,
-  renderRerunComment,
-  reportPath,
-  runMarker
-} from '../src/github/render.js'
+import { parseReportDir, reportPath } from '../src/github/config.js'
+import { hasMarker, issueMarker, runMarker } from '../src/github/markers.js'
+import { installerProtection } from '../src/github/protection.js'
+import { encodeRecord, mergeRecord, parseReportRecord } from '../src/github/record.js'
+import { issueTitle, renderIssueBody, renderRerunComment } from '../src/github/render-issue.js'
+import { formatTime } from '../src/github/render-parts.js'
+import { renderReport } from '../src/github/render-report.js'
 import { inputErrorOf } from './support/helpers.js'
 
 const ctx = (over: Partial<RunContext> = {}): RunContext => ({

@@ -5,7 +5,7 @@ import { DEFAULT_DEPRECATION_MESSAGE, DEPRECATION_PLACEHOLDERS } from './core/de
 import type { InputReader } from './core/reader.js'
 import { InputError } from './errors.js'
 import { SEVERITIES, type Severity } from './github/incident.js'
-import { parseReportDir } from './github/render.js'
+import { parseReportDir } from './github/config.js'
 import { parseTag } from './targets/docker/config.js'
 import { parsePackageName } from './targets/npm/config.js'
 import { parseImage } from './targets/docker/image.js'

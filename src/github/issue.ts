@@ -5,7 +5,7 @@
 // else's issue, however alike, is left untouched.
 import type { Logger } from '../retry.js'
 import { ghMessage, ghStatus, type GitHubClient, type RepoRef } from './client.js'
-import { hasMarker } from './render.js'
+import { hasMarker } from './markers.js'
 
 export interface TrackedIssue {
   number: number

@@ -23,6 +23,8 @@
 import { inert } from '../markdown.js'
 import type { Logger } from '../retry.js'
 import { ghMessage, ghStatus, type GitHubClient, type RepoRef } from './client.js'
+import { rolledBackMarker } from './markers.js'
+import { safeUrl } from './render-parts.js'
 
 export interface ReleaseRequest {
   /** the rolled-back version, e.g. 1.2.3 (its release is found by tag: v1.2.3, then 1.2.3) */
@@ -56,11 +58,6 @@ export interface ReleaseOptions {
 export const ROLLED_BACK_PREFIX = 'Rolled back: '
 const ATTEMPTS = 3
 
-/** The hidden marker by which a re-run knows the release is marked for this incident. */
-export function rolledBackMarker(incidentId: string): string {
-  return `<!-- release-rollback:rolled-back=${incidentId.replace(/[^A-Za-z0-9._-]/g, '_')} -->`
-}
-
 interface Release {
   id: number
   tag_name: string
@@ -69,12 +66,6 @@ interface Release {
   html_url: string
   draft: boolean
   prerelease: boolean
-}
-
-/** An https URL safe as a Markdown link target, or undefined. */
-function safeUrl(url: string | undefined): string | undefined {
-  if (!url || !/^https?:\/\/[^\s<>"'`]+$/.test(url)) return undefined
-  return url.replace(/[()[\]|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
 }
 
 /** The note that goes on top of the bad release's notes. Pure: the same request renders the same bytes. */

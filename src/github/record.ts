@@ -1,0 +1,161 @@
+// The record a report carries, hidden at its end so that a re-run merges into it instead
+// of starting over: encoded (canonical JSON in base64), parsed back field by field, and
+// merged with a re-run. Pure: no I/O, no @actions/*.
+import { SEVERITIES, type IncidentEvent, type IncidentRecord, type IncidentRun } from './incident.js'
+
+const RECORD_RE = /<!-- release-rollback:record ([A-Za-z0-9+/=\s]*?) -->/g
+
+/** JSON with sorted keys, so equal records serialise to equal bytes however they were built. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v
+  )
+}
+
+/** The record as a hidden HTML comment; base64, so a reason holding `-->` cannot end it early. */
+export function encodeRecord(r: IncidentRecord): string {
+  return `<!-- release-rollback:record ${Buffer.from(canonicalJson(r), 'utf8').toString('base64')} -->`
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string'
+const isOptString = (v: unknown) => v === undefined || isString(v)
+const isStringMap = (v: unknown): v is Record<string, string> => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isString)
+const OUTCOMES = ['done', 'already', 'skipped', 'failed', 'planned']
+
+function validRun(v: unknown): v is IncidentRun {
+  const o = v as Record<string, unknown>
+  return !!o && typeof o === 'object' && isString(o.at) && isString(o.status) && isOptString(o.url) && isOptString(o.actor) && isOptString(o.trigger)
+}
+
+function validEvent(v: unknown): v is IncidentEvent {
+  const o = v as Record<string, unknown>
+  return !!o && typeof o === 'object' && isString(o.at) && isString(o.action) && isString(o.detail) && OUTCOMES.includes(o.outcome as string)
+}
+
+/** The record a report carries (the last one, if several), or undefined when it is missing, malformed or of another format. */
+export function parseReportRecord(markdown: string): IncidentRecord | undefined {
+  const match = [...markdown.matchAll(RECORD_RE)].pop()
+  if (!match) return undefined
+  let o: Record<string, unknown>
+  try {
+    o = JSON.parse(Buffer.from(match[1].replace(/\s+/g, ''), 'base64').toString('utf8')) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+  if (!o || typeof o !== 'object' || Array.isArray(o) || o.format !== 1) return undefined
+  const strings = ['incidentId', 'packageName', 'channel', 'rollbackVersion', 'restoreVersion', 'reason'] as const
+  if (!strings.every((k) => isString(o[k]) && o[k] !== '')) return undefined
+  if (!isOptString(o.previousVersion) || !isOptString(o.deprecationMessage) || !isOptString(o.issueUrl) || !isOptString(o.reportPath)) return undefined
+  if (o.issueNumber !== undefined && !(Number.isSafeInteger(o.issueNumber) && (o.issueNumber as number) > 0)) return undefined
+  if (!isStringMap(o.tagsBefore) || !isStringMap(o.tagsAfter)) return undefined
+  if (!(SEVERITIES as readonly unknown[]).includes(o.severity) || (o.strategy !== 'retag' && o.strategy !== 'republish')) return undefined
+  if (!Array.isArray(o.runs) || !o.runs.every(validRun)) return undefined
+  if (!Array.isArray(o.timeline) || !o.timeline.every(validEvent)) return undefined
+  if (!Array.isArray(o.warnings) || !o.warnings.every(isString)) return undefined
+  // rebuilt field by field: nothing unknown travels on
+  const record: IncidentRecord = {
+    format: 1,
+    incidentId: o.incidentId as string,
+    packageName: o.packageName as string,
+    channel: o.channel as string,
+    rollbackVersion: o.rollbackVersion as string,
+    restoreVersion: o.restoreVersion as string,
+    previousVersion: o.previousVersion as string | undefined,
+    deprecationMessage: o.deprecationMessage as string | undefined,
+    tagsBefore: { ...o.tagsBefore },
+    tagsAfter: { ...o.tagsAfter },
+    severity: o.severity as IncidentRecord['severity'],
+    reason: o.reason as string,
+    strategy: o.strategy as IncidentRecord['strategy'],
+    republishedVersion: typeof o.republishedVersion === 'string' ? o.republishedVersion : undefined,
+    target: o.target === 'docker' || o.target === 'helm' || o.target === 'git-tag' ? o.target : undefined,
+    packages: Array.isArray(o.packages)
+      ? o.packages.map((p: NonNullable<IncidentRecord['packages']>[number]) => ({
+          name: String(p.name),
+          ...(typeof p.kind === 'string' && ['npm', 'docker', 'helm', 'git-tag'].includes(p.kind) ? { kind: p.kind } : {}),
+          ...(typeof p.channel === 'string' ? { channel: p.channel } : {}),
+          previousVersion: p.previousVersion,
+          restoreVersion: p.restoreVersion,
+          outcome: String(p.outcome)
+        }))
+      : undefined,
+    runs: o.runs.map((r: IncidentRun) => ({ url: r.url, at: r.at, status: r.status, actor: r.actor, trigger: r.trigger })),
+    timeline: o.timeline.map((e: IncidentEvent) => ({ at: e.at, action: e.action, outcome: e.outcome, detail: e.detail })),
+    warnings: [...o.warnings],
+    issueNumber: o.issueNumber as number | undefined,
+    issueUrl: o.issueUrl as string | undefined,
+    reportPath: o.reportPath as string | undefined
+  }
+  return JSON.parse(JSON.stringify(record)) as IncidentRecord // drops the undefined fields
+}
+
+// ---------------------------------------------------------------------------------------
+// Merging a re-run into the record
+
+const eventKey = (e: IncidentEvent) => JSON.stringify([e.at, e.action, e.outcome, e.detail])
+const runKey = (r: IncidentRun) => JSON.stringify([r.url ?? '', r.at])
+const wroteSomething = (e: IncidentEvent) => e.outcome === 'done' || e.outcome === 'failed'
+
+/**
+ * A re-run merged into what the report already records.
+ *
+ * - The first run's `previousVersion` and `tagsBefore` stay: they are the state before
+ *   the incident was handled. `tagsAfter`, `deprecationMessage`, `severity`, `reason` and
+ *   `warnings` come from the re-run (the state now); `restoreVersion` and `incidentId` too,
+ *   so a re-run with a corrected restore version updates the report. `issueNumber`,
+ *   `issueUrl` and `reportPath` come from the re-run when it has them.
+ * - Only events that wrote or failed (`done`, `failed`) are appended to the timeline; an
+ *   `already`, `skipped` or `planned` event from a re-run adds nothing. Identical events
+ *   are not repeated; runs already listed (same url and time) are not repeated.
+ * - **No-op rule**: a re-run whose runs all ended `already-done`, that has no `done` or
+ *   `failed` event, and that changes none of the fields above adds nothing at all, not
+ *   even a run entry. The report then renders byte-identical and the caller can skip the
+ *   commit. (A re-run that changes a field, such as the severity, is listed as a run so the
+ *   report's changed content is explained.)
+ * - A record for another package, channel or bad version (a report path collision) is not
+ *   merged: the current record is returned as it is.
+ */
+export function mergeRecord(existing: IncidentRecord | undefined, current: IncidentRecord): IncidentRecord {
+  const copy = (r: IncidentRecord) => JSON.parse(JSON.stringify(r)) as IncidentRecord
+  if (
+    existing === undefined ||
+    existing.packageName !== current.packageName ||
+    existing.channel !== current.channel ||
+    existing.rollbackVersion !== current.rollbackVersion
+  ) {
+    return copy(current)
+  }
+  const base = copy(existing)
+  const carried: IncidentRecord = {
+    ...base,
+    incidentId: current.incidentId,
+    target: current.target,
+    strategy: current.strategy,
+    republishedVersion: current.republishedVersion ?? base.republishedVersion,
+    // per package: a re-run's "already" keeps the row that says what actually happened
+    packages: current.packages?.map((row) => (row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : row)) ?? base.packages,
+    restoreVersion: current.restoreVersion,
+    tagsAfter: { ...current.tagsAfter },
+    deprecationMessage: current.deprecationMessage,
+    severity: current.severity,
+    reason: current.reason,
+    warnings: [...current.warnings],
+    issueNumber: current.issueNumber ?? base.issueNumber,
+    issueUrl: current.issueUrl ?? base.issueUrl,
+    reportPath: current.reportPath ?? base.reportPath
+  }
+  if (carried.deprecationMessage === undefined) delete carried.deprecationMessage
+
+  const knownRuns = new Set(base.runs.map(runKey))
+  const newRuns = current.runs.filter((r) => !knownRuns.has(runKey(r)))
+  const knownEvents = new Set(base.timeline.map(eventKey))
+  const newEvents = current.timeline.filter((e) => wroteSomething(e) && !knownEvents.has(eventKey(e)))
+
+  const noop = newRuns.every((r) => r.status === 'already-done') && newEvents.length === 0 && canonicalJson(carried) === canonicalJson(base)
+  if (noop) return carried
+
+  const seen = new Set<string>()
+  carried.runs = [...base.runs, ...newRuns.map((r) => ({ ...r }))]
+  carried.timeline = [...base.timeline, ...newEvents.map((e) => ({ ...e }))].filter((e) => !seen.has(eventKey(e)) && !!seen.add(eventKey(e)))
+  return carried
+}

@@ -1,0 +1,125 @@
+// The tracking issue's text: its title and body (with the message to users) and the
+// comment a re-run adds, all rendered from an IncidentRecord. Pure functions: no I/O, no
+// clock, no @actions/* and no Octokit, so the same record always renders the same bytes.
+import { inert, table } from '../markdown.js'
+import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
+import { issueMarker, runMarker } from './markers.js'
+import { protectionTable, strategyNote } from './protection.js'
+import { code, fenced, formatTime, isNpm, lastRun, link, packagesTable, runLabel, safeUrl, shellWord, trigger, who } from './render-parts.js'
+
+const MAX_TITLE = 256
+
+export function issueTitle(r: IncidentRecord): string {
+  const mixed = r.packages?.some((p) => p.kind !== undefined && p.kind !== 'npm')
+  const what = r.packages && r.packages.length > 1 ? `${r.packages.length} ${mixed ? 'targets' : 'packages'} (${r.packageName}) @${r.rollbackVersion}` : `${r.packageName}@${r.rollbackVersion}`
+  const title = `Rollback: ${what} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim()
+  return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`
+}
+
+/** One line on where the registry stands, from the record (and its latest run). */
+function headline(r: IncidentRecord): string {
+  const status = lastRun(r)?.status
+  const bad = code(r.rollbackVersion)
+  if (status === 'planned') {
+    const dep = r.deprecationMessage === undefined ? '' : ` and deprecate ${bad}`
+    return `📝 **Dry run: nothing was written.** The plan: point ${code(r.channel)} at ${code(r.restoreVersion)}${dep}.`
+  }
+  const held = r.tagsAfter[r.channel]
+  const tag =
+    held === r.restoreVersion
+      ? `${code(r.channel)} points at ${code(r.restoreVersion)} again`
+      : held === undefined
+        ? `${code(r.channel)} does not exist`
+        : `${code(r.channel)} holds ${code(held)} (left as it is)`
+  if (status === 'partial') {
+    return `**${tag}.**\n⚠️ **The rollback is partial**: a step after it failed (see the warnings and the incident report's timeline). Re-run the same workflow; it completes only what is missing.`
+  }
+  const dep = r.deprecationMessage === undefined ? `${bad} is not deprecated (deprecation was off)` : `${bad} is deprecated`
+  return `**${tag}; ${dep}.**`
+}
+
+function summaryRows(r: IncidentRecord, ctx: RunContext, reportUrl?: string): string[][] {
+  const rows = [
+    ['Package', code(r.packageName)],
+    ['Channel (dist-tag)', code(r.channel)],
+    ['Bad version', code(r.rollbackVersion)],
+    ['Restored version', code(r.restoreVersion)],
+    [`${code(r.channel)} before the rollback`, code(r.previousVersion, '_(tag did not exist)_')],
+    ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : inert(r.deprecationMessage)],
+    ['Severity', `**${inert(r.severity)}**`],
+    ['Run by', who(ctx.actor, ctx.serverUrl)],
+    ['Triggered by', trigger(ctx)],
+    ['Workflow run', runLabel(ctx)]
+  ]
+  if (reportUrl && safeUrl(reportUrl)) rows.push(['Incident report', link(r.reportPath ? code(r.reportPath) : 'report', reportUrl)])
+  else if (r.reportPath) rows.push(['Incident report', code(r.reportPath)])
+  return rows
+}
+
+function checklist(r: IncidentRecord): string {
+  const cmd =
+    r.target === 'docker'
+      ? `retag ${r.packageName}:<fixed> as ${r.channel}`
+      : r.target === 'helm'
+        ? `helm upgrade ${r.packageName.split('/').pop()} … (the fixed version)`
+        : `npm dist-tag add ${shellWord(r.packageName)}@<fixed> ${r.channel}`
+  return [
+    '- [ ] Post-mortem scheduled, with an owner',
+    '- [ ] Root cause found and written into the incident report',
+    `- [ ] Regression test added that fails on ${code(r.rollbackVersion)}`,
+    `- [ ] Fix released as a new version (above ${code(r.rollbackVersion)}) and ${code(r.channel)} moved forward to it: ${code(cmd)}`,
+    '- [ ] Users told (the message below)',
+    '- [ ] Lessons learned written into the incident report',
+    '- [ ] Close this issue'
+  ].join('\n')
+}
+
+/** The ready-to-post message for users, plain text (the reason is shown as written). */
+export function userMessage(r: IncidentRecord): string {
+  const pkg = r.packageName
+  const deprecated = r.deprecationMessage !== undefined
+  const who = r.channel === 'latest' ? 'new installs' : `installs of ${pkg}@${r.channel}`
+  return [
+    `${pkg} ${r.rollbackVersion} has been rolled back`,
+    '',
+    `What happened: ${r.reason}`,
+    '',
+    `What we did: the "${r.channel}" tag of ${pkg} points at ${r.restoreVersion} again${deprecated ? ` and ${r.rollbackVersion} is deprecated` : ''}, so ${who} get ${r.restoreVersion}.`,
+    '',
+    'What you should do:',
+    isNpm(r)
+      ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${shellWord(`${pkg}@${r.restoreVersion}`)}`
+      : `- If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`,
+    `- Do not merge automated update pull requests (Renovate, Dependabot) to ${r.rollbackVersion}.`,
+    `- A fixed version will follow; we will post here when it is out.`
+  ].join('\n')
+}
+
+export function renderIssueBody(r: IncidentRecord, ctx: RunContext, links: { reportUrl?: string }): string {
+  const parts = [
+    issueMarker(r.incidentId),
+    `## 🔙 Rolled back ${code(`${r.packageName}@${r.rollbackVersion}`)} → ${code(r.restoreVersion)} on ${code(r.channel)}`,
+    headline(r),
+    table(['Incident', code(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
+    ...(r.packages && r.packages.length > 1 ? [`### Packages\n${packagesTable(r)}`] : []),
+    `### Reason\n${inert(r.reason)}`
+  ]
+  if (r.warnings.length > 0) parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
+  if (isNpm(r)) parts.push(`### Who is protected by this rollback\n${protectionTable(r)}\n\n${strategyNote(r)}`)
+  parts.push(`### After the rollback\n${checklist(r)}`)
+  parts.push(`### Message to users\nReady to post (release notes, discussions, chat):\n\n${fenced('text', userMessage(r))}`)
+  return parts.join('\n\n') + '\n'
+}
+
+export function renderRerunComment(r: IncidentRecord, ctx: RunContext, run: IncidentRun, changes: string[]): string {
+  const parts = [
+    runMarker(ctx),
+    `### 🔁 Re-run of this rollback`,
+    `${runLabel(ctx)} by ${who(run.actor ?? ctx.actor, ctx.serverUrl)} at ${formatTime(run.at)} UTC: status ${code(run.status)}.`,
+    changes.length > 0
+      ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
+      : `Nothing needed changing: the registry was already rolled back (${code(r.channel)} → ${code(r.tagsAfter[r.channel])}).`
+  ]
+  if (run.status === 'partial') parts.push('⚠️ Still partial: re-run again; it completes only what is missing.')
+  return parts.join('\n\n') + '\n'
+}

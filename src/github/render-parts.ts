@@ -1,0 +1,89 @@
+// The small pieces the tracking issue and the incident report share: code spans, safe
+// links (the release note uses safeUrl too), people and runs, times, fences, shell words,
+// the packages table. Pure: no I/O, no clock, no @actions/*.
+import { inert, table } from '../markdown.js'
+import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
+
+/** A value in a code span; anything that could break the span or a table falls back to inert text. */
+export function code(value: string | undefined, none = '_(none)_'): string {
+  if (value === undefined || value === '') return none
+  return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : inert(value)
+}
+
+/** An http(s) URL safe to put in a Markdown link target, or undefined. */
+export function safeUrl(url: string | undefined): string | undefined {
+  if (!url || !/^https?:\/\/[^\s<>"'`]+$/.test(url)) return undefined
+  return url.replace(/[()[\]|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+}
+
+export function link(text: string, url: string | undefined): string {
+  const target = safeUrl(url)
+  return target ? `[${text}](${target})` : text
+}
+
+/** A GitHub login as a link to its profile (no @mention: nobody gets notified by the bookkeeping). */
+export function who(actor: string | undefined, serverUrl: string): string {
+  if (!actor) return '_(unknown)_'
+  const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(\[bot\])?$/.exec(actor)
+  if (!m) return inert(actor)
+  const base = safeUrl(serverUrl.replace(/\/+$/, '')) ?? 'https://github.com'
+  return m[2] ? `[${m[1]}\\[bot\\]](${base}/apps/${m[1]})` : `[${m[1]}](${base}/${m[1]})`
+}
+
+/** The link to this workflow run (with the attempt when it is a re-run attempt). */
+function runLink(ctx: RunContext): string | undefined {
+  if (!ctx.runId || !/^\d+$/.test(ctx.runId)) return undefined
+  const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : ''
+  return safeUrl(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`)
+}
+
+export function runLabel(ctx: RunContext): string {
+  const url = runLink(ctx)
+  if (!url) return '_local run (no link)_'
+  const attempt = ctx.runAttempt && Number(ctx.runAttempt) > 1 ? `, attempt ${ctx.runAttempt}` : ''
+  return `[run ${ctx.runId}${attempt}](${url})`
+}
+
+export function trigger(ctx: RunContext): string {
+  const event = ctx.eventName ? code(ctx.eventName) : '_(unknown event)_'
+  return ctx.workflow ? `${event} in workflow ${inert(ctx.workflow)}` : event
+}
+
+/** `2026-11-21T14:00:05.123Z` as `2026-11-21 14:00:05`; anything unparsable shown as it is. */
+export function formatTime(at: string): string {
+  const ms = /^\d{4}-\d\d-\d\dT/.test(at) ? Date.parse(at) : NaN
+  return Number.isNaN(ms) ? inert(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
+}
+
+/** A code fence longer than any backtick run inside the content. */
+export function fenced(info: string, content: string): string {
+  const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map((m) => m[0].length))
+  const fence = '`'.repeat(Math.max(3, longest + 1))
+  return `${fence}${info}\n${content}\n${fence}`
+}
+
+/** A word a shell takes as one argument (package names from before 2017 may hold ' ( ) ! * ~). */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9@._/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
+}
+
+export const lastRun = (r: IncidentRecord): IncidentRun | undefined => r.runs[r.runs.length - 1]
+
+/** A row per target of an incident with several (npm packages, or any kind with `targets`). */
+export function packagesTable(r: IncidentRecord): string {
+  const rows = r.packages ?? []
+  const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm')
+  if (!mixed) {
+    return table(
+      ['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'],
+      rows.map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', inert(p.outcome)])
+    )
+  }
+  return table(
+    ['Target', 'Channel', 'Before', 'Restored', 'Outcome'],
+    rows.map((p) => [`${p.kind ?? 'npm'} ${code(p.name)}`, code(p.channel ?? r.channel), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', inert(p.outcome)])
+  )
+}
+
+/** npm's installers are only the question for npm packages. */
+export const isNpm = (r: IncidentRecord) => r.target === undefined || r.target === 'npm'
