@@ -27914,8 +27914,10 @@ var errors = __nccwpck_require__(3916);
 var src_run = __nccwpck_require__(9786);
 // EXTERNAL MODULE: ./src/github/client.ts + 25 modules
 var client = __nccwpck_require__(4212);
-// EXTERNAL MODULE: ./src/github/render.ts
-var render = __nccwpck_require__(9983);
+// EXTERNAL MODULE: ./src/github/config.ts
+var config = __nccwpck_require__(7661);
+// EXTERNAL MODULE: ./src/github/markers.ts
+var markers = __nccwpck_require__(3400);
 ;// CONCATENATED MODULE: ./src/github/issue.ts
 
 
@@ -27963,7 +27965,7 @@ async function issuesByMarker(gh, repo, label, marker) {
     const found = [];
     for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: label, state: 'all', per_page: 100 })) {
         for (const i of page.data) {
-            if (i.pull_request || !(0,render/* hasMarker */.xY)(i.body, marker))
+            if (i.pull_request || !(0,markers/* hasMarker */.xY)(i.body, marker))
                 continue;
             found.push({ number: i.number, url: i.html_url, open: i.state === 'open', user: i.user ? { login: i.user.login, type: i.user.type } : undefined });
         }
@@ -28044,14 +28046,24 @@ async function ensureTrackingIssue(gh, repo, req, log) {
 /** One comment per run (and attempt): the same run retrying leaves no second comment. */
 async function commentOnce(gh, repo, issueNumber, req) {
     const comments = await gh.paginate(gh.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 });
-    if (comments.some((c) => (0,render/* hasMarker */.xY)(c.body, req.runMarker)))
+    if (comments.some((c) => (0,markers/* hasMarker */.xY)(c.body, req.runMarker)))
         return false;
     await gh.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: req.comment, request: { retries: 0 } });
     return true;
 }
 
+// EXTERNAL MODULE: ./src/github/record.ts
+var github_record = __nccwpck_require__(5358);
+// EXTERNAL MODULE: ./src/github/render-issue.ts
+var render_issue = __nccwpck_require__(949);
+// EXTERNAL MODULE: ./src/github/render-report.ts
+var render_report = __nccwpck_require__(7334);
 // EXTERNAL MODULE: ./src/markdown.ts
 var markdown = __nccwpck_require__(3758);
+// EXTERNAL MODULE: ./src/github/render-parts.ts
+var render_parts = __nccwpck_require__(200);
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(9809);
 ;// CONCATENATED MODULE: ./src/github/releases.ts
 // The bad version's GitHub Release after a rollback: its title and notes say it was rolled
 // back (with the reason and the tracking issue), and when it was the repository's latest
@@ -28077,25 +28089,18 @@ var markdown = __nccwpck_require__(3758);
 // failed with a 5xx costs its guard read and the write again (at most 3 attempts).
 
 
+
+
+
 const ROLLED_BACK_PREFIX = 'Rolled back: ';
 const ATTEMPTS = 3;
-/** The hidden marker by which a re-run knows the release is marked for this incident. */
-function rolledBackMarker(incidentId) {
-    return `<!-- release-rollback:rolled-back=${incidentId.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
-}
-/** An https URL safe as a Markdown link target, or undefined. */
-function safeUrl(url) {
-    if (!url || !/^https?:\/\/[^\s<>"'`]+$/.test(url))
-        return undefined;
-    return url.replace(/[()[\]|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
 /** The note that goes on top of the bad release's notes. Pure: the same request renders the same bytes. */
 function renderReleaseNote(req, restoreUrl) {
-    const restoreTarget = safeUrl(restoreUrl);
+    const restoreTarget = (0,render_parts/* safeUrl */.Pl)(restoreUrl);
     const restore = restoreTarget ? `[${(0,markdown/* inert */.t)(req.restore)}](${restoreTarget})` : (0,markdown/* inert */.t)(req.restore);
-    const issue = safeUrl(req.issueUrl);
+    const issue = (0,render_parts/* safeUrl */.Pl)(req.issueUrl);
     const lines = [
-        rolledBackMarker(req.incidentId),
+        (0,markers/* rolledBackMarker */.gG)(req.incidentId),
         '> [!WARNING]',
         `> **This release was rolled back.** Use ${restore} instead.`,
         ...(req.reason.trim() ? ['>', `> Reason: ${(0,markdown/* inert */.t)(req.reason.trim())}`] : []),
@@ -28106,7 +28111,7 @@ function renderReleaseNote(req, restoreUrl) {
 /** The title and notes that mark `current`; undefined when it already carries the marker. */
 function markedVersion(current, req, restoreUrl) {
     const body = current.body ?? '';
-    if (body.includes(rolledBackMarker(req.incidentId)))
+    if (body.includes((0,markers/* rolledBackMarker */.gG)(req.incidentId)))
         return undefined;
     const name = current.name?.trim() ? current.name : current.tag_name;
     const note = renderReleaseNote(req, restoreUrl);
@@ -28130,7 +28135,6 @@ function rethrowIfBug(e) {
     if ((0,client.ghStatus)(e) === undefined)
         throw e;
 }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const retryable = (e) => ((0,client.ghStatus)(e) ?? 0) >= 500;
 async function releaseByTag(gh, repo, tag) {
     try {
@@ -28190,7 +28194,7 @@ async function markRelease(gh, repo, releaseId, req, restoreUrl, delayMs) {
         catch (e) {
             if (!retryable(e) || attempt >= ATTEMPTS)
                 throw e;
-            await sleep(delayMs * attempt);
+            await (0,retry/* sleep */.yy)(delayMs * attempt);
         }
     }
 }
@@ -28210,7 +28214,7 @@ async function moveLatest(gh, repo, badId, restore, delayMs) {
         catch (e) {
             if (!retryable(e) || attempt >= ATTEMPTS)
                 throw e;
-            await sleep(delayMs * attempt);
+            await (0,retry/* sleep */.yy)(delayMs * attempt);
         }
     }
 }
@@ -28252,7 +28256,7 @@ async function markReleases(gh, repo, req, log, options = {}) {
     }
     try {
         // marked already (a re-run): no guard read, no write
-        out.badRelease = bad.release.body?.includes(rolledBackMarker(req.incidentId))
+        out.badRelease = bad.release.body?.includes((0,markers/* rolledBackMarker */.gG)(req.incidentId))
             ? { url: bad.release.html_url, outcome: 'already' }
             : await markRelease(gh, repo, bad.release.id, req, restore?.html_url, delayMs);
         if (!out.badRelease)
@@ -28409,6 +28413,10 @@ async function ensureBranch(gh, repo, branch, from) {
 
 
 
+
+
+
+
 function runUrl(ctx) {
     if (!ctx.runId)
         return undefined;
@@ -28508,7 +28516,7 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     const out = { warnings: [], missing: [] };
     const branch = gi.reportBranch ?? defaultBranch;
     const current = incident.record;
-    const path = (0,render/* reportPath */.eG)(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel);
+    const path = (0,config/* reportPath */.e)(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel);
     const fallbackBranch = `rollback/${current.incidentId}`;
     // a re-run merges into what the first run recorded (first "before", all real events).
     // Read once, on the report's branch; the commit below reuses this read. A report that
@@ -28522,30 +28530,30 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
             log.warning(`Could not read the existing report ${path}: ${(0,errors/* errorMessage */.gJ)(e)}`);
         }
     }
-    const existing = known?.file ? (0,render/* parseReportRecord */.tf)(known.file.content) : undefined;
-    const record = (0,render/* mergeRecord */.g_)(existing, current);
+    const existing = known?.file ? (0,github_record/* parseReportRecord */.tf)(known.file.content) : undefined;
+    const record = (0,github_record/* mergeRecord */.g_)(existing, current);
     record.reportPath = gi.commitReport ? path : undefined;
     /** the report on top of what a branch holds now: merged record, people's notes kept */
     const reportOn = (previous) => {
-        const merged = (0,render/* mergeRecord */.g_)(previous === undefined ? undefined : (0,render/* parseReportRecord */.tf)(previous), current);
+        const merged = (0,github_record/* mergeRecord */.g_)(previous === undefined ? undefined : (0,github_record/* parseReportRecord */.tf)(previous), current);
         merged.reportPath = path;
         if (record.issueNumber !== undefined)
             merged.issueNumber = record.issueNumber;
         if (record.issueUrl !== undefined)
             merged.issueUrl = record.issueUrl;
-        return (0,render/* renderReport */.B1)(merged, ctx, previous);
+        return (0,render_report/* renderReport */.B)(merged, ctx, previous);
     };
     if (gi.createIssue) {
         try {
             const reportUrl = gi.commitReport ? `${ctx.serverUrl}/${ctx.repository}/blob/${encodeURIComponent(branch)}/${path}` : undefined;
             const issue = await ensureTrackingIssue(gh, repo, {
-                marker: (0,render/* issueMarker */.Q_)(record.incidentId),
-                title: (0,render/* issueTitle */.al)(record),
-                body: (0,render/* renderIssueBody */.Yx)(record, ctx, { reportUrl }),
+                marker: (0,markers/* issueMarker */.Q_)(record.incidentId),
+                title: (0,render_issue/* issueTitle */.al)(record),
+                body: (0,render_issue/* renderIssueBody */.Yx)(record, ctx, { reportUrl }),
                 labels: gi.labels,
                 assignees: gi.assignees,
-                comment: (0,render/* renderRerunComment */.yN)(record, ctx, current.runs[0], incident.changes),
-                runMarker: (0,render/* runMarker */.qW)(ctx),
+                comment: (0,render_issue/* renderRerunComment */.yN)(record, ctx, current.runs[0], incident.changes),
+                runMarker: (0,markers/* runMarker */.qW)(ctx),
                 recordedIssue: existing?.issueNumber
             }, log);
             Object.assign(out, { issueNumber: issue.number, issueUrl: issue.url, issueCreated: issue.created });
@@ -28631,15 +28639,21 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1197);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3916);
 /* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5208);
-/* harmony import */ var _github_render_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9983);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(7365);
-/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(7681);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2464);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(9786);
-/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(797);
+/* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7661);
+/* harmony import */ var _github_record_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(5358);
+/* harmony import */ var _github_render_issue_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(949);
+/* harmony import */ var _github_render_report_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(7334);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(7365);
+/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7681);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(2464);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(9786);
+/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(797);
 // release-rollback on the command line, for when Actions is down: the same inputs, the same
 // validation and the same code path as the action (src/execute.ts).
 //   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
+
+
+
 
 
 
@@ -28788,7 +28802,7 @@ async function main(io) {
         return code;
     };
     try {
-        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_11__/* .resolveNpmConfig */ .K)({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env });
+        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_13__/* .resolveNpmConfig */ .K)({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env });
         const githubToken = (io.env.GITHUB_TOKEN || '').trim();
         const bookkeepingOnGitHub = Boolean(values.repo && githubToken);
         if (values.repo && !githubToken)
@@ -28831,8 +28845,8 @@ async function main(io) {
         const get = (name) => flag[name] ?? '';
         // the same validation as the action; error messages name the action's input, so say the flag too
         const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' };
-        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_10__/* .readInputs */ .Ko)(get, env);
-        const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_10__/* .readGitHubInputs */ .BJ)(get, env);
+        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_12__/* .readInputs */ .Ko)(get, env);
+        const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_12__/* .readGitHubInputs */ .BJ)(get, env);
         // the local report uses the same validated report-dir and severity
         const localReportDir = values['no-report'] ? undefined : gi.reportDir;
         const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`;
@@ -28848,10 +28862,10 @@ async function main(io) {
         if (gitTags && !(values.repo && githubToken))
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
         const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
-        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_14__/* .createTargets */ .T)(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {});
+        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_16__/* .createTargets */ .T)(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {});
         try {
             // 1. the plan, always shown first (a read-only pass over every target)
-            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_13__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { } });
+            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_15__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { } });
             if (preview.status === 'skipped') {
                 const reason = preview.reason ?? preview.targets.map((t) => t.skipped?.reason).filter(Boolean).join('; ');
                 log.info(`Skipped: ${reason}`);
@@ -28860,7 +28874,7 @@ async function main(io) {
             }
             say('Plan:\n');
             for (const t of preview.targets)
-                say(t.plan ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_12__/* .describePlan */ .df)(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
+                say(t.plan ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_14__/* .describePlan */ .df)(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
             for (const w of preview.warnings)
                 log.warning(w);
             if (inputs.dryRun) {
@@ -28887,7 +28901,7 @@ async function main(io) {
             // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
             if (!gh && localReportDir !== undefined && outcome.status !== 'failed') {
                 const record = (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__/* .buildRecord */ .kA)(outcome, inputs, gi, ctx, new Date().toISOString());
-                const path = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .reportPath */ .eG)(localReportDir, (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__/* .reportName */ .e6)(outcome), record.rollbackVersion, record.channel);
+                const path = (0,_github_config_js__WEBPACK_IMPORTED_MODULE_9__/* .reportPath */ .e)(localReportDir, (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__/* .reportName */ .e6)(outcome), record.rollbackVersion, record.channel);
                 const file = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(gitRoot(io.cwd), path);
                 let previous;
                 try {
@@ -28896,9 +28910,9 @@ async function main(io) {
                 catch {
                     previous = undefined;
                 }
-                const merged = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .mergeRecord */ .g_)(previous ? (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .parseReportRecord */ .tf)(previous) : undefined, record);
+                const merged = (0,_github_record_js__WEBPACK_IMPORTED_MODULE_17__/* .mergeRecord */ .g_)(previous ? (0,_github_record_js__WEBPACK_IMPORTED_MODULE_17__/* .parseReportRecord */ .tf)(previous) : undefined, record);
                 merged.reportPath = path;
-                const text = (0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .renderReport */ .B1)(merged, ctx, previous);
+                const text = (0,_github_render_report_js__WEBPACK_IMPORTED_MODULE_11__/* .renderReport */ .B)(merged, ctx, previous);
                 if (text !== previous) {
                     (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(file), { recursive: true });
                     (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(file, text);
@@ -28909,7 +28923,7 @@ async function main(io) {
                 }
                 result.reportPath = file;
                 if (!values['no-issue']) {
-                    say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_js__WEBPACK_IMPORTED_MODULE_9__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
+                    say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_10__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_10__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
                 }
             }
             if (outcome.error)
@@ -28962,8 +28976,8 @@ function summaryOf(o, b) {
                 deprecated: only?.deprecated
             }
             : {}),
-        ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm') ? { packages: o.targets.map((t) => ({ name: t.name, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_13__/* .errorOf */ .Mz)(t) ?? null })) } : {}),
-        targets: o.targets.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_13__/* .errorOf */ .Mz)(t) ?? null })),
+        ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm') ? { packages: o.targets.map((t) => ({ name: t.name, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_15__/* .errorOf */ .Mz)(t) ?? null })) } : {}),
+        targets: o.targets.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_15__/* .errorOf */ .Mz)(t) ?? null })),
         warnings: o.warnings,
         issueUrl: b?.issueUrl ?? null,
         reportUrl: b?.reportUrl ?? null,
@@ -34447,6 +34461,74 @@ function createGitHubClient(options) {
 
 /***/ }),
 
+/***/ 7661:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ reportPath),
+/* harmony export */   r: () => (/* binding */ parseReportDir)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+// The GitHub bookkeeping's own input, report-dir: parsed and checked here, before anything
+// is read or written, and the report's path inside that folder. Pure: no I/O, no @actions/*.
+
+
+const MAX_REPORT_DIR = 200;
+/**
+ * Validates the report-dir input: a relative folder inside the repository, forward
+ * slashes, segments of [A-Za-z0-9._-], no `.`/`..` segments. `./incidents/` becomes
+ * `incidents`. The caller applies the default (`incidents`) before calling.
+ */
+function parseReportDir(input, raw) {
+    const fix = 'give a folder relative to the repository root, such as incidents or docs/incidents (letters, digits, ".", "_", "-", separated by "/").';
+    const shown = JSON.stringify(raw.slice(0, 80));
+    const value = raw.trim();
+    if (value === '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, 'is empty.', fix);
+    if (value.includes('\\'))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a backslash.`, fix);
+    if (value.startsWith('/'))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is an absolute path.`, fix);
+    const segments = value.split('/').filter((s, i, all) => s !== '' || (i !== all.length - 1 && i !== 0));
+    const withoutDot = segments[0] === '.' ? segments.slice(1) : segments;
+    for (const s of withoutDot) {
+        if (s === '')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains an empty segment ("//").`, fix);
+        if (s === '.' || s === '..')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a "${s}" segment.`, fix);
+        if (s.toLowerCase() === '.git')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} points into .git.`, fix);
+        if (!/^[A-Za-z0-9._-]+$/.test(s))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains characters other than letters, digits, ".", "_", "-" and "/".`, fix);
+    }
+    const dir = withoutDot.join('/');
+    if (dir === '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is the repository root.`, fix);
+    if (dir.length > MAX_REPORT_DIR)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `is ${dir.length} characters long; the limit is ${MAX_REPORT_DIR}.`, fix);
+    return dir;
+}
+const slug = (text) => text.toLowerCase().replace(/^@/, '').replace(/\//g, '__').replace(/[^a-z0-9._-]/g, '-');
+/**
+ * `<report-dir>/rollback-<slug>-<version>.md`; `@acme/widget` becomes `acme__widget`.
+ * A channel other than `latest` is added (`…-1.2.3-beta.md`) so that rolling the same
+ * bad version back on two channels makes two reports, as it makes two incidents.
+ */
+function reportPath(reportDir, packageName, version, channel = 'latest') {
+    const dir = parseReportDir('report-dir', reportDir);
+    let name = `${slug(packageName)}-${slug(version)}${channel === 'latest' ? '' : `-${slug(channel)}`}`;
+    if (name.length > 180) {
+        const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(JSON.stringify([packageName, version, channel])).digest('hex').slice(0, 12);
+        name = `${name.slice(0, 160)}-${hash}`;
+    }
+    return `${dir}/rollback-${name}.md`;
+}
+
+
+/***/ }),
+
 /***/ 8629:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -34461,66 +34543,17 @@ const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 
 /***/ }),
 
-/***/ 9081:
+/***/ 3400:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Xt: () => (/* binding */ ghMessage),
-/* harmony export */   e8: () => (/* binding */ ghStatus),
-/* harmony export */   sA: () => (/* binding */ repoRef)
-/* harmony export */ });
-// Small GitHub helpers with no Octokit behind them, so the entry can use them without
-// loading the client (which is loaded only when the bookkeeping runs).
-function repoRef(repository) {
-    const [owner, repo] = repository.split('/');
-    return { owner, repo };
-}
-/** The HTTP status of an Octokit RequestError (undefined for network failures). */
-function ghStatus(e) {
-    const s = e?.status;
-    return typeof s === 'number' ? s : undefined;
-}
-/** GitHub's error message, for decisions (409 kinds) and for the user. */
-function ghMessage(e) {
-    const err = e;
-    const m = err?.response?.data?.message ?? err?.message;
-    return typeof m === 'string' ? m : String(e);
-}
-
-
-/***/ }),
-
-/***/ 9983:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B1: () => (/* binding */ renderReport),
 /* harmony export */   Q_: () => (/* binding */ issueMarker),
-/* harmony export */   Yx: () => (/* binding */ renderIssueBody),
-/* harmony export */   al: () => (/* binding */ issueTitle),
-/* harmony export */   eG: () => (/* binding */ reportPath),
-/* harmony export */   g_: () => (/* binding */ mergeRecord),
+/* harmony export */   gG: () => (/* binding */ rolledBackMarker),
 /* harmony export */   qW: () => (/* binding */ runMarker),
-/* harmony export */   rv: () => (/* binding */ parseReportDir),
-/* harmony export */   tf: () => (/* binding */ parseReportRecord),
-/* harmony export */   xY: () => (/* binding */ hasMarker),
-/* harmony export */   yN: () => (/* binding */ renderRerunComment)
+/* harmony export */   xY: () => (/* binding */ hasMarker)
 /* harmony export */ });
-/* unused harmony exports formatTime, installerProtection, userMessage, encodeRecord */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3758);
-/* harmony import */ var _incident_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8629);
-// The GitHub bookkeeping's text: the tracking issue, the re-run comment and the incident
-// report, all rendered from an IncidentRecord. Pure functions: no I/O, no clock, no
-// @actions/* and no Octokit, so the same record always renders the same bytes.
-
-
-
-
-// ---------------------------------------------------------------------------------------
-// Markers: hidden HTML comments by which a re-run finds its issue and its own comment.
+// The hidden HTML comments by which a re-run finds its tracking issue, its own comment on
+// it, and the GitHub Release it already marked. Pure: no I/O.
 /** Keeps a value that goes into an HTML comment or a path free of anything but [A-Za-z0-9._-]. */
 const markerSafe = (value) => value.replace(/[^A-Za-z0-9._-]/g, '_');
 function issueMarker(incidentId) {
@@ -34532,68 +34565,29 @@ function runMarker(run) {
 function hasMarker(body, marker) {
     return typeof body === 'string' && body.includes(marker);
 }
-// ---------------------------------------------------------------------------------------
-// Small pieces
-/** A value in a code span; anything that could break the span or a table falls back to inert text. */
-function code(value, none = '_(none)_') {
-    if (value === undefined || value === '')
-        return none;
-    return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(value);
+/** The hidden marker by which a re-run knows the release is marked for this incident. */
+function rolledBackMarker(incidentId) {
+    return `<!-- release-rollback:rolled-back=${markerSafe(incidentId)} -->`;
 }
-/** An http(s) URL safe to put in a Markdown link target, or undefined. */
-function safeUrl(url) {
-    if (!url || !/^https?:\/\/[^\s<>"'`]+$/.test(url))
-        return undefined;
-    return url.replace(/[()[\]|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-function link(text, url) {
-    const target = safeUrl(url);
-    return target ? `[${text}](${target})` : text;
-}
-/** A GitHub login as a link to its profile (no @mention: nobody gets notified by the bookkeeping). */
-function who(actor, serverUrl) {
-    if (!actor)
-        return '_(unknown)_';
-    const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(\[bot\])?$/.exec(actor);
-    if (!m)
-        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(actor);
-    const base = safeUrl(serverUrl.replace(/\/+$/, '')) ?? 'https://github.com';
-    return m[2] ? `[${m[1]}\\[bot\\]](${base}/apps/${m[1]})` : `[${m[1]}](${base}/${m[1]})`;
-}
-/** The link to this workflow run (with the attempt when it is a re-run attempt). */
-function runLink(ctx) {
-    if (!ctx.runId || !/^\d+$/.test(ctx.runId))
-        return undefined;
-    const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : '';
-    return safeUrl(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`);
-}
-function runLabel(ctx) {
-    const url = runLink(ctx);
-    if (!url)
-        return '_local run (no link)_';
-    const attempt = ctx.runAttempt && Number(ctx.runAttempt) > 1 ? `, attempt ${ctx.runAttempt}` : '';
-    return `[run ${ctx.runId}${attempt}](${url})`;
-}
-function trigger(ctx) {
-    const event = ctx.eventName ? code(ctx.eventName) : '_(unknown event)_';
-    return ctx.workflow ? `${event} in workflow ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(ctx.workflow)}` : event;
-}
-/** `2026-11-21T14:00:05.123Z` as `2026-11-21 14:00:05`; anything unparsable shown as it is. */
-function formatTime(at) {
-    const ms = /^\d{4}-\d\d-\d\dT/.test(at) ? Date.parse(at) : NaN;
-    return Number.isNaN(ms) ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-}
-/** A code fence longer than any backtick run inside the content. */
-function fenced(info, content) {
-    const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    return `${fence}${info}\n${content}\n${fence}`;
-}
-/** A word a shell takes as one argument (package names from before 2017 may hold ' ( ) ! * ~). */
-function shellWord(word) {
-    return /^[A-Za-z0-9@._/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-const lastRun = (r) => r.runs[r.runs.length - 1];
+
+
+/***/ }),
+
+/***/ 8296:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CD: () => (/* binding */ protectionTable),
+/* harmony export */   eA: () => (/* binding */ strategyNote)
+/* harmony export */ });
+/* unused harmony export installerProtection */
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3758);
+/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(200);
+// Who is protected by the rollback, per installer: the matrix (installerProtection), its
+// labels, its table and the note on the strategy, for the issue and the report. Pure: no
+// I/O, no @actions/*.
+
+
 /**
  * Whom moving the tag back and deprecating the bad version protects, per installer
  * (see "How installers pick a version" in the npm registry reference). Range
@@ -34604,10 +34598,10 @@ function installerProtection(strategy, context = {}) {
     if (strategy === 'republish')
         return republishProtection(context);
     const channel = context.channel ?? 'latest';
-    const bad = context.rollbackVersion ? code(context.rollbackVersion) : 'the bad version';
-    const good = context.restoreVersion ? code(context.restoreVersion) : 'the restored version';
+    const bad = context.rollbackVersion ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(context.rollbackVersion) : 'the bad version';
+    const good = context.restoreVersion ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(context.restoreVersion) : 'the restored version';
     const dep = context.deprecated ?? true;
-    const tag = code(channel);
+    const tag = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(channel);
     const onlyBad = context.rollbackVersion ? ` (such as \`^${context.rollbackVersion}\`)` : '';
     const already = [
         {
@@ -34679,9 +34673,9 @@ function installerProtection(strategy, context = {}) {
 }
 /** strategy republish: the good code is the highest version, so ranges, updaters and Yarn Berry take it. */
 function republishProtection(context) {
-    const bad = context.rollbackVersion ? code(context.rollbackVersion) : 'the bad version';
-    const fix = context.republished ? code(context.republished) : 'the republished version';
-    const good = context.restoreVersion ? code(context.restoreVersion) : 'the good version';
+    const bad = context.rollbackVersion ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(context.rollbackVersion) : 'the bad version';
+    const fix = context.republished ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(context.republished) : 'the republished version';
+    const good = context.restoreVersion ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(context.restoreVersion) : 'the good version';
     const highest = `${fix} (the code of ${good}) is now the highest version, so any range that allowed ${bad} resolves to it.`;
     return [
         { installer: 'npm', protected: 'yes', why: `${highest} \`latest\` points at it too.` },
@@ -34694,21 +34688,10 @@ function republishProtection(context) {
     ];
 }
 const PROTECTION_LABEL = { yes: '✅ yes', partly: '⚠️ partly', no: '❌ no' };
-/** A row per target of an incident with several (npm packages, or any kind with `targets`). */
-function packagesTable(r) {
-    const rows = r.packages ?? [];
-    const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm');
-    if (!mixed) {
-        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(p.outcome)]));
-    }
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [`${p.kind ?? 'npm'} ${code(p.name)}`, code(p.channel ?? r.channel), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(p.outcome)]));
-}
-/** npm's installers are only the question for npm packages. */
-const isNpm = (r) => r.target === undefined || r.target === 'npm';
 /** What the other strategy would change, under the table. */
 function strategyNote(r) {
     return r.strategy === 'republish'
-        ? `Strategy **republish**: the good code was published as ${code(r.republishedVersion ?? 'the next version')}. A plain retag would have moved only the tag: lockfiles, updaters (which never downgrade) and Yarn Berry would not have been reached.`
+        ? `Strategy **republish**: the good code was published as ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(r.republishedVersion ?? 'the next version')}. A plain retag would have moved only the tag: lockfiles, updaters (which never downgrade) and Yarn Berry would not have been reached.`
         : `Strategy **retag**: the tag moved back. To reach lockfiles, updaters (which never downgrade) and Yarn Berry too, run again with \`strategy: republish\`, which publishes the good code as the next version.`;
 }
 function protectionTable(r) {
@@ -34719,176 +34702,25 @@ function protectionTable(r) {
         restoreVersion: r.restoreVersion,
         deprecated: r.deprecationMessage !== undefined
     }).map((p) => [p.installer, PROTECTION_LABEL[p.protected], p.why]);
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Installer', 'Protected', 'Why'], rows);
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .table */ .M)(['Installer', 'Protected', 'Why'], rows);
 }
-// ---------------------------------------------------------------------------------------
-// The tracking issue
-const MAX_TITLE = 256;
-function issueTitle(r) {
-    const mixed = r.packages?.some((p) => p.kind !== undefined && p.kind !== 'npm');
-    const what = r.packages && r.packages.length > 1 ? `${r.packages.length} ${mixed ? 'targets' : 'packages'} (${r.packageName}) @${r.rollbackVersion}` : `${r.packageName}@${r.rollbackVersion}`;
-    const title = `Rollback: ${what} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim();
-    return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`;
-}
-/** One line on where the registry stands, from the record (and its latest run). */
-function headline(r) {
-    const status = lastRun(r)?.status;
-    const bad = code(r.rollbackVersion);
-    if (status === 'planned') {
-        const dep = r.deprecationMessage === undefined ? '' : ` and deprecate ${bad}`;
-        return `📝 **Dry run: nothing was written.** The plan: point ${code(r.channel)} at ${code(r.restoreVersion)}${dep}.`;
-    }
-    const held = r.tagsAfter[r.channel];
-    const tag = held === r.restoreVersion
-        ? `${code(r.channel)} points at ${code(r.restoreVersion)} again`
-        : held === undefined
-            ? `${code(r.channel)} does not exist`
-            : `${code(r.channel)} holds ${code(held)} (left as it is)`;
-    if (status === 'partial') {
-        return `**${tag}.**\n⚠️ **The rollback is partial**: a step after it failed (see the warnings and the incident report's timeline). Re-run the same workflow; it completes only what is missing.`;
-    }
-    const dep = r.deprecationMessage === undefined ? `${bad} is not deprecated (deprecation was off)` : `${bad} is deprecated`;
-    return `**${tag}; ${dep}.**`;
-}
-function summaryRows(r, ctx, reportUrl) {
-    const rows = [
-        ['Package', code(r.packageName)],
-        ['Channel (dist-tag)', code(r.channel)],
-        ['Bad version', code(r.rollbackVersion)],
-        ['Restored version', code(r.restoreVersion)],
-        [`${code(r.channel)} before the rollback`, code(r.previousVersion, '_(tag did not exist)_')],
-        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.deprecationMessage)],
-        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.severity)}**`],
-        ['Run by', who(ctx.actor, ctx.serverUrl)],
-        ['Triggered by', trigger(ctx)],
-        ['Workflow run', runLabel(ctx)]
-    ];
-    if (reportUrl && safeUrl(reportUrl))
-        rows.push(['Incident report', link(r.reportPath ? code(r.reportPath) : 'report', reportUrl)]);
-    else if (r.reportPath)
-        rows.push(['Incident report', code(r.reportPath)]);
-    return rows;
-}
-function checklist(r) {
-    const cmd = r.target === 'docker'
-        ? `retag ${r.packageName}:<fixed> as ${r.channel}`
-        : r.target === 'helm'
-            ? `helm upgrade ${r.packageName.split('/').pop()} … (the fixed version)`
-            : `npm dist-tag add ${shellWord(r.packageName)}@<fixed> ${r.channel}`;
-    return [
-        '- [ ] Post-mortem scheduled, with an owner',
-        '- [ ] Root cause found and written into the incident report',
-        `- [ ] Regression test added that fails on ${code(r.rollbackVersion)}`,
-        `- [ ] Fix released as a new version (above ${code(r.rollbackVersion)}) and ${code(r.channel)} moved forward to it: ${code(cmd)}`,
-        '- [ ] Users told (the message below)',
-        '- [ ] Lessons learned written into the incident report',
-        '- [ ] Close this issue'
-    ].join('\n');
-}
-/** The ready-to-post message for users, plain text (the reason is shown as written). */
-function userMessage(r) {
-    const pkg = r.packageName;
-    const deprecated = r.deprecationMessage !== undefined;
-    const who = r.channel === 'latest' ? 'new installs' : `installs of ${pkg}@${r.channel}`;
-    return [
-        `${pkg} ${r.rollbackVersion} has been rolled back`,
-        '',
-        `What happened: ${r.reason}`,
-        '',
-        `What we did: the "${r.channel}" tag of ${pkg} points at ${r.restoreVersion} again${deprecated ? ` and ${r.rollbackVersion} is deprecated` : ''}, so ${who} get ${r.restoreVersion}.`,
-        '',
-        'What you should do:',
-        isNpm(r)
-            ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${shellWord(`${pkg}@${r.restoreVersion}`)}`
-            : `- If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`,
-        `- Do not merge automated update pull requests (Renovate, Dependabot) to ${r.rollbackVersion}.`,
-        `- A fixed version will follow; we will post here when it is out.`
-    ].join('\n');
-}
-function renderIssueBody(r, ctx, links) {
-    const parts = [
-        issueMarker(r.incidentId),
-        `## 🔙 Rolled back ${code(`${r.packageName}@${r.rollbackVersion}`)} → ${code(r.restoreVersion)} on ${code(r.channel)}`,
-        headline(r),
-        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Incident', code(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
-        ...(r.packages && r.packages.length > 1 ? [`### Packages\n${packagesTable(r)}`] : []),
-        `### Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.reason)}`
-    ];
-    if (r.warnings.length > 0)
-        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(w)}`)].join('\n'));
-    if (isNpm(r))
-        parts.push(`### Who is protected by this rollback\n${protectionTable(r)}\n\n${strategyNote(r)}`);
-    parts.push(`### After the rollback\n${checklist(r)}`);
-    parts.push(`### Message to users\nReady to post (release notes, discussions, chat):\n\n${fenced('text', userMessage(r))}`);
-    return parts.join('\n\n') + '\n';
-}
-function renderRerunComment(r, ctx, run, changes) {
-    const parts = [
-        runMarker(ctx),
-        `### 🔁 Re-run of this rollback`,
-        `${runLabel(ctx)} by ${who(run.actor ?? ctx.actor, ctx.serverUrl)} at ${formatTime(run.at)} UTC: status ${code(run.status)}.`,
-        changes.length > 0
-            ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
-            : `Nothing needed changing: the registry was already rolled back (${code(r.channel)} → ${code(r.tagsAfter[r.channel])}).`
-    ];
-    if (run.status === 'partial')
-        parts.push('⚠️ Still partial: re-run again; it completes only what is missing.');
-    return parts.join('\n\n') + '\n';
-}
-// ---------------------------------------------------------------------------------------
-// Report path and folder
-const MAX_REPORT_DIR = 200;
-/**
- * Validates the report-dir input: a relative folder inside the repository, forward
- * slashes, segments of [A-Za-z0-9._-], no `.`/`..` segments. `./incidents/` becomes
- * `incidents`. The caller applies the default (`incidents`) before calling.
- */
-function parseReportDir(input, raw) {
-    const fix = 'give a folder relative to the repository root, such as incidents or docs/incidents (letters, digits, ".", "_", "-", separated by "/").';
-    const shown = JSON.stringify(raw.slice(0, 80));
-    const value = raw.trim();
-    if (value === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, 'is empty.', fix);
-    if (value.includes('\\'))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a backslash.`, fix);
-    if (value.startsWith('/'))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is an absolute path.`, fix);
-    const segments = value.split('/').filter((s, i, all) => s !== '' || (i !== all.length - 1 && i !== 0));
-    const withoutDot = segments[0] === '.' ? segments.slice(1) : segments;
-    for (const s of withoutDot) {
-        if (s === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains an empty segment ("//").`, fix);
-        if (s === '.' || s === '..')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a "${s}" segment.`, fix);
-        if (s.toLowerCase() === '.git')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} points into .git.`, fix);
-        if (!/^[A-Za-z0-9._-]+$/.test(s))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains characters other than letters, digits, ".", "_", "-" and "/".`, fix);
-    }
-    const dir = withoutDot.join('/');
-    if (dir === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is the repository root.`, fix);
-    if (dir.length > MAX_REPORT_DIR)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `is ${dir.length} characters long; the limit is ${MAX_REPORT_DIR}.`, fix);
-    return dir;
-}
-const slug = (text) => text.toLowerCase().replace(/^@/, '').replace(/\//g, '__').replace(/[^a-z0-9._-]/g, '-');
-/**
- * `<report-dir>/rollback-<slug>-<version>.md`; `@acme/widget` becomes `acme__widget`.
- * A channel other than `latest` is added (`…-1.2.3-beta.md`) so that rolling the same
- * bad version back on two channels makes two reports, as it makes two incidents.
- */
-function reportPath(reportDir, packageName, version, channel = 'latest') {
-    const dir = parseReportDir('report-dir', reportDir);
-    let name = `${slug(packageName)}-${slug(version)}${channel === 'latest' ? '' : `-${slug(channel)}`}`;
-    if (name.length > 180) {
-        const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(JSON.stringify([packageName, version, channel])).digest('hex').slice(0, 12);
-        name = `${name.slice(0, 160)}-${hash}`;
-    }
-    return `${dir}/rollback-${name}.md`;
-}
-// ---------------------------------------------------------------------------------------
-// The record inside the report
+
+
+/***/ }),
+
+/***/ 5358:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ym: () => (/* binding */ encodeRecord),
+/* harmony export */   g_: () => (/* binding */ mergeRecord),
+/* harmony export */   tf: () => (/* binding */ parseReportRecord)
+/* harmony export */ });
+/* harmony import */ var _incident_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8629);
+// The record a report carries, hidden at its end so that a re-run merges into it instead
+// of starting over: encoded (canonical JSON in base64), parsed back field by field, and
+// merged with a re-run. Pure: no I/O, no @actions/*.
+
 const RECORD_RE = /<!-- release-rollback:record ([A-Za-z0-9+/=\s]*?) -->/g;
 /** JSON with sorted keys, so equal records serialise to equal bytes however they were built. */
 function canonicalJson(value) {
@@ -34933,7 +34765,7 @@ function parseReportRecord(markdown) {
         return undefined;
     if (!isStringMap(o.tagsBefore) || !isStringMap(o.tagsAfter))
         return undefined;
-    if (!_incident_js__WEBPACK_IMPORTED_MODULE_3__/* .SEVERITIES */ .o.includes(o.severity) || (o.strategy !== 'retag' && o.strategy !== 'republish'))
+    if (!_incident_js__WEBPACK_IMPORTED_MODULE_0__/* .SEVERITIES */ .o.includes(o.severity) || (o.strategy !== 'retag' && o.strategy !== 'republish'))
         return undefined;
     if (!Array.isArray(o.runs) || !o.runs.every(validRun))
         return undefined;
@@ -35042,8 +34874,289 @@ function mergeRecord(existing, current) {
     carried.timeline = [...base.timeline, ...newEvents.map((e) => ({ ...e }))].filter((e) => !seen.has(eventKey(e)) && !!seen.add(eventKey(e)));
     return carried;
 }
-// ---------------------------------------------------------------------------------------
-// The incident report
+
+
+/***/ }),
+
+/***/ 9081:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Xt: () => (/* binding */ ghMessage),
+/* harmony export */   e8: () => (/* binding */ ghStatus),
+/* harmony export */   sA: () => (/* binding */ repoRef)
+/* harmony export */ });
+// Small GitHub helpers with no Octokit behind them, so the entry can use them without
+// loading the client (which is loaded only when the bookkeeping runs).
+function repoRef(repository) {
+    const [owner, repo] = repository.split('/');
+    return { owner, repo };
+}
+/** The HTTP status of an Octokit RequestError (undefined for network failures). */
+function ghStatus(e) {
+    const s = e?.status;
+    return typeof s === 'number' ? s : undefined;
+}
+/** GitHub's error message, for decisions (409 kinds) and for the user. */
+function ghMessage(e) {
+    const err = e;
+    const m = err?.response?.data?.message ?? err?.message;
+    return typeof m === 'string' ? m : String(e);
+}
+
+
+/***/ }),
+
+/***/ 949:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Yx: () => (/* binding */ renderIssueBody),
+/* harmony export */   al: () => (/* binding */ issueTitle),
+/* harmony export */   yN: () => (/* binding */ renderRerunComment)
+/* harmony export */ });
+/* unused harmony export userMessage */
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3758);
+/* harmony import */ var _markers_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3400);
+/* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8296);
+/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(200);
+// The tracking issue's text: its title and body (with the message to users) and the
+// comment a re-run adds, all rendered from an IncidentRecord. Pure functions: no I/O, no
+// clock, no @actions/* and no Octokit, so the same record always renders the same bytes.
+
+
+
+
+const MAX_TITLE = 256;
+function issueTitle(r) {
+    const mixed = r.packages?.some((p) => p.kind !== undefined && p.kind !== 'npm');
+    const what = r.packages && r.packages.length > 1 ? `${r.packages.length} ${mixed ? 'targets' : 'packages'} (${r.packageName}) @${r.rollbackVersion}` : `${r.packageName}@${r.rollbackVersion}`;
+    const title = `Rollback: ${what} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim();
+    return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`;
+}
+/** One line on where the registry stands, from the record (and its latest run). */
+function headline(r) {
+    const status = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .lastRun */ .KT)(r)?.status;
+    const bad = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion);
+    if (status === 'planned') {
+        const dep = r.deprecationMessage === undefined ? '' : ` and deprecate ${bad}`;
+        return `📝 **Dry run: nothing was written.** The plan: point ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.restoreVersion)}${dep}.`;
+    }
+    const held = r.tagsAfter[r.channel];
+    const tag = held === r.restoreVersion
+        ? `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} points at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.restoreVersion)} again`
+        : held === undefined
+            ? `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} does not exist`
+            : `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(held)} (left as it is)`;
+    if (status === 'partial') {
+        return `**${tag}.**\n⚠️ **The rollback is partial**: a step after it failed (see the warnings and the incident report's timeline). Re-run the same workflow; it completes only what is missing.`;
+    }
+    const dep = r.deprecationMessage === undefined ? `${bad} is not deprecated (deprecation was off)` : `${bad} is deprecated`;
+    return `**${tag}; ${dep}.**`;
+}
+function summaryRows(r, ctx, reportUrl) {
+    const rows = [
+        ['Package', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.packageName)],
+        ['Channel (dist-tag)', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)],
+        ['Bad version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion)],
+        ['Restored version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.restoreVersion)],
+        [`${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} before the rollback`, (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.previousVersion, '_(tag did not exist)_')],
+        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.deprecationMessage)],
+        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.severity)}**`],
+        ['Run by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .who */ .dp)(ctx.actor, ctx.serverUrl)],
+        ['Triggered by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .trigger */ .hZ)(ctx)],
+        ['Workflow run', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .runLabel */ .Az)(ctx)]
+    ];
+    if (reportUrl && (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .safeUrl */ .Pl)(reportUrl))
+        rows.push(['Incident report', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)(r.reportPath ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.reportPath) : 'report', reportUrl)]);
+    else if (r.reportPath)
+        rows.push(['Incident report', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.reportPath)]);
+    return rows;
+}
+function checklist(r) {
+    const cmd = r.target === 'docker'
+        ? `retag ${r.packageName}:<fixed> as ${r.channel}`
+        : r.target === 'helm'
+            ? `helm upgrade ${r.packageName.split('/').pop()} … (the fixed version)`
+            : `npm dist-tag add ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .shellWord */ .r7)(r.packageName)}@<fixed> ${r.channel}`;
+    return [
+        '- [ ] Post-mortem scheduled, with an owner',
+        '- [ ] Root cause found and written into the incident report',
+        `- [ ] Regression test added that fails on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion)}`,
+        `- [ ] Fix released as a new version (above ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion)}) and ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} moved forward to it: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(cmd)}`,
+        '- [ ] Users told (the message below)',
+        '- [ ] Lessons learned written into the incident report',
+        '- [ ] Close this issue'
+    ].join('\n');
+}
+/** The ready-to-post message for users, plain text (the reason is shown as written). */
+function userMessage(r) {
+    const pkg = r.packageName;
+    const deprecated = r.deprecationMessage !== undefined;
+    const who = r.channel === 'latest' ? 'new installs' : `installs of ${pkg}@${r.channel}`;
+    return [
+        `${pkg} ${r.rollbackVersion} has been rolled back`,
+        '',
+        `What happened: ${r.reason}`,
+        '',
+        `What we did: the "${r.channel}" tag of ${pkg} points at ${r.restoreVersion} again${deprecated ? ` and ${r.rollbackVersion} is deprecated` : ''}, so ${who} get ${r.restoreVersion}.`,
+        '',
+        'What you should do:',
+        (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .isNpm */ .i5)(r)
+            ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .shellWord */ .r7)(`${pkg}@${r.restoreVersion}`)}`
+            : `- If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`,
+        `- Do not merge automated update pull requests (Renovate, Dependabot) to ${r.rollbackVersion}.`,
+        `- A fixed version will follow; we will post here when it is out.`
+    ].join('\n');
+}
+function renderIssueBody(r, ctx, links) {
+    const parts = [
+        (0,_markers_js__WEBPACK_IMPORTED_MODULE_3__/* .issueMarker */ .Q_)(r.incidentId),
+        `## 🔙 Rolled back ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)}`,
+        headline(r),
+        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
+        ...(r.packages && r.packages.length > 1 ? [`### Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .packagesTable */ .wL)(r)}`] : []),
+        `### Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.reason)}`
+    ];
+    if (r.warnings.length > 0)
+        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(w)}`)].join('\n'));
+    if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .isNpm */ .i5)(r))
+        parts.push(`### Who is protected by this rollback\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_0__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_0__/* .strategyNote */ .eA)(r)}`);
+    parts.push(`### After the rollback\n${checklist(r)}`);
+    parts.push(`### Message to users\nReady to post (release notes, discussions, chat):\n\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .fenced */ .OF)('text', userMessage(r))}`);
+    return parts.join('\n\n') + '\n';
+}
+function renderRerunComment(r, ctx, run, changes) {
+    const parts = [
+        (0,_markers_js__WEBPACK_IMPORTED_MODULE_3__/* .runMarker */ .qW)(ctx),
+        `### 🔁 Re-run of this rollback`,
+        `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .runLabel */ .Az)(ctx)} by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .who */ .dp)(run.actor ?? ctx.actor, ctx.serverUrl)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .formatTime */ .fU)(run.at)} UTC: status ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(run.status)}.`,
+        changes.length > 0
+            ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
+            : `Nothing needed changing: the registry was already rolled back (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.tagsAfter[r.channel])}).`
+    ];
+    if (run.status === 'partial')
+        parts.push('⚠️ Still partial: re-run again; it completes only what is missing.');
+    return parts.join('\n\n') + '\n';
+}
+
+
+/***/ }),
+
+/***/ 200:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Az: () => (/* binding */ runLabel),
+/* harmony export */   KT: () => (/* binding */ lastRun),
+/* harmony export */   OF: () => (/* binding */ fenced),
+/* harmony export */   Pl: () => (/* binding */ safeUrl),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   dp: () => (/* binding */ who),
+/* harmony export */   fU: () => (/* binding */ formatTime),
+/* harmony export */   hZ: () => (/* binding */ trigger),
+/* harmony export */   i5: () => (/* binding */ isNpm),
+/* harmony export */   nf: () => (/* binding */ link),
+/* harmony export */   r7: () => (/* binding */ shellWord),
+/* harmony export */   wL: () => (/* binding */ packagesTable)
+/* harmony export */ });
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3758);
+// The small pieces the tracking issue and the incident report share: code spans, safe
+// links (the release note uses safeUrl too), people and runs, times, fences, shell words,
+// the packages table. Pure: no I/O, no clock, no @actions/*.
+
+/** A value in a code span; anything that could break the span or a table falls back to inert text. */
+function code(value, none = '_(none)_') {
+    if (value === undefined || value === '')
+        return none;
+    return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(value);
+}
+/** An http(s) URL safe to put in a Markdown link target, or undefined. */
+function safeUrl(url) {
+    if (!url || !/^https?:\/\/[^\s<>"'`]+$/.test(url))
+        return undefined;
+    return url.replace(/[()[\]|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+function link(text, url) {
+    const target = safeUrl(url);
+    return target ? `[${text}](${target})` : text;
+}
+/** A GitHub login as a link to its profile (no @mention: nobody gets notified by the bookkeeping). */
+function who(actor, serverUrl) {
+    if (!actor)
+        return '_(unknown)_';
+    const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(\[bot\])?$/.exec(actor);
+    if (!m)
+        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(actor);
+    const base = safeUrl(serverUrl.replace(/\/+$/, '')) ?? 'https://github.com';
+    return m[2] ? `[${m[1]}\\[bot\\]](${base}/apps/${m[1]})` : `[${m[1]}](${base}/${m[1]})`;
+}
+/** The link to this workflow run (with the attempt when it is a re-run attempt). */
+function runLink(ctx) {
+    if (!ctx.runId || !/^\d+$/.test(ctx.runId))
+        return undefined;
+    const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : '';
+    return safeUrl(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`);
+}
+function runLabel(ctx) {
+    const url = runLink(ctx);
+    if (!url)
+        return '_local run (no link)_';
+    const attempt = ctx.runAttempt && Number(ctx.runAttempt) > 1 ? `, attempt ${ctx.runAttempt}` : '';
+    return `[run ${ctx.runId}${attempt}](${url})`;
+}
+function trigger(ctx) {
+    const event = ctx.eventName ? code(ctx.eventName) : '_(unknown event)_';
+    return ctx.workflow ? `${event} in workflow ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(ctx.workflow)}` : event;
+}
+/** `2026-11-21T14:00:05.123Z` as `2026-11-21 14:00:05`; anything unparsable shown as it is. */
+function formatTime(at) {
+    const ms = /^\d{4}-\d\d-\d\dT/.test(at) ? Date.parse(at) : NaN;
+    return Number.isNaN(ms) ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+/** A code fence longer than any backtick run inside the content. */
+function fenced(info, content) {
+    const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${info}\n${content}\n${fence}`;
+}
+/** A word a shell takes as one argument (package names from before 2017 may hold ' ( ) ! * ~). */
+function shellWord(word) {
+    return /^[A-Za-z0-9@._/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+const lastRun = (r) => r.runs[r.runs.length - 1];
+/** A row per target of an incident with several (npm packages, or any kind with `targets`). */
+function packagesTable(r) {
+    const rows = r.packages ?? [];
+    const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm');
+    if (!mixed) {
+        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome)]));
+    }
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [`${p.kind ?? 'npm'} ${code(p.name)}`, code(p.channel ?? r.channel), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome)]));
+}
+/** npm's installers are only the question for npm packages. */
+const isNpm = (r) => r.target === undefined || r.target === 'npm';
+
+
+/***/ }),
+
+/***/ 7334:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ renderReport)
+/* harmony export */ });
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3758);
+/* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8296);
+/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5358);
+/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(200);
+// The incident report's text, rendered from an IncidentRecord, with the record itself
+// hidden at its end. Pure: no I/O, no clock, no @actions/* and no Octokit, so the same
+// record always renders the same bytes.
+
+
+
+
 const NOTES_START = '<!-- release-rollback:notes-start (everything until notes-end is yours: a re-run keeps it) -->';
 const NOTES_END = '<!-- release-rollback:notes-end -->';
 const DEFAULT_NOTES = ['### Impact', '### Root cause', '### Regression test', '### Lessons learned'].map((h) => `${h}\n_To be filled in._`).join('\n\n');
@@ -35078,11 +35191,11 @@ function versionsAndTags(r) {
     const rows = names.map((t) => {
         const before = r.tagsBefore[t];
         const after = r.tagsAfter[t];
-        return [code(t), code(before, '_(none)_'), code(after, '_(none)_'), before === after ? 'no' : '**yes**'];
+        return [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(t), (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(before, '_(none)_'), (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(after, '_(none)_'), before === after ? 'no' : '**yes**'];
     });
     const dep = r.deprecationMessage === undefined
-        ? `Deprecation of ${code(r.rollbackVersion)}: off for this rollback (deprecate: false).`
-        : `Deprecation of ${code(r.rollbackVersion)}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.deprecationMessage)}`;
+        ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion)}: off for this rollback (deprecate: false).`
+        : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion)}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.deprecationMessage)}`;
     return `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
 }
 function actionsTaken(r) {
@@ -35101,10 +35214,10 @@ function actionsTaken(r) {
 function timeline(r) {
     if (r.timeline.length === 0)
         return '_No events recorded._';
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [formatTime(e.at), (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(e.action), OUTCOME_LABEL[e.outcome], (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(e.detail)]));
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .formatTime */ .fU)(e.at), (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(e.action), OUTCOME_LABEL[e.outcome], (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(e.detail)]));
 }
 function issueLink(r, ctx) {
-    const url = safeUrl(r.issueUrl) ?? (r.issueNumber ? safeUrl(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/issues/${r.issueNumber}`) : undefined);
+    const url = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .safeUrl */ .Pl)(r.issueUrl) ?? (r.issueNumber ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .safeUrl */ .Pl)(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/issues/${r.issueNumber}`) : undefined);
     if (!url)
         return undefined;
     return `[${r.issueNumber ? `#${r.issueNumber}` : 'tracking issue'}](${url})`;
@@ -35116,13 +35229,13 @@ function issueLink(r, ctx) {
  * ("Still to do by humans"); everything else is regenerated from the record.
  */
 function renderReport(r, ctx, previous) {
-    const status = lastRun(r)?.status;
+    const status = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .lastRun */ .KT)(r)?.status;
     const issue = issueLink(r, ctx);
     const header = [
         ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.severity)}**`],
-        ['Package', code(r.packageName)],
-        ['Rollback', `${code(r.rollbackVersion)} → ${code(r.restoreVersion)} on ${code(r.channel)}`],
-        ['Status', status ? code(status) : '_(no run recorded)_']
+        ['Package', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.packageName)],
+        ['Rollback', `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)}`],
+        ['Status', status ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(status) : '_(no run recorded)_']
     ];
     if (issue)
         header.push(['Tracking issue', issue]);
@@ -35130,26 +35243,26 @@ function renderReport(r, ctx, previous) {
     if (issue)
         links.push(`- Tracking issue: ${issue}`);
     for (const run of r.runs) {
-        const by = run.actor ? ` by ${who(run.actor, ctx.serverUrl)}` : '';
-        const via = run.trigger ? ` via ${code(run.trigger)}` : '';
-        links.push(`- ${link(`Run at ${formatTime(run.at)} UTC`, run.url)}: ${code(run.status)}${by}${via}`);
+        const by = run.actor ? ` by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .who */ .dp)(run.actor, ctx.serverUrl)}` : '';
+        const via = run.trigger ? ` via ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(run.trigger)}` : '';
+        links.push(`- ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)(`Run at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .formatTime */ .fU)(run.at)} UTC`, run.url)}: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(run.status)}${by}${via}`);
     }
     const parts = [
-        `# Rollback of ${code(`${r.packageName}@${r.rollbackVersion}`)}`,
-        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Incident', code(r.incidentId)], header),
+        `# Rollback of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)}`,
+        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.incidentId)], header),
         `## Timeline (UTC)\n${timeline(r)}`,
-        ...(r.packages && r.packages.length > 1 ? [`## Packages\n${packagesTable(r)}`] : []),
+        ...(r.packages && r.packages.length > 1 ? [`## Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .packagesTable */ .wL)(r)}`] : []),
         `## Versions and tags\n${versionsAndTags(r)}`,
         `## Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.reason)}`,
         `## Actions taken\n${actionsTaken(r)}`
     ];
     if (r.warnings.length > 0)
         parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(w)}`)].join('\n'));
-    if (isNpm(r))
-        parts.push(`## Who is protected\n${protectionTable(r)}\n\n${strategyNote(r)}`);
+    if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .isNpm */ .i5)(r))
+        parts.push(`## Who is protected\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_0__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_0__/* .strategyNote */ .eA)(r)}`);
     parts.push(`## Still to do by humans\n${NOTES_START}\n${notesOf(previous) ?? DEFAULT_NOTES}\n${NOTES_END}`);
     parts.push(`## Links\n${links.length > 0 ? links.join('\n') : '_None recorded._'}`);
-    parts.push(encodeRecord(r));
+    parts.push((0,_record_js__WEBPACK_IMPORTED_MODULE_3__/* .encodeRecord */ .Ym)(r));
     return parts.join('\n\n') + '\n';
 }
 
@@ -35266,10 +35379,10 @@ var deprecation = __nccwpck_require__(7177);
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/github/incident.ts
 var incident = __nccwpck_require__(8629);
-// EXTERNAL MODULE: ./src/github/render.ts
-var render = __nccwpck_require__(9983);
+// EXTERNAL MODULE: ./src/github/config.ts
+var config = __nccwpck_require__(7661);
 // EXTERNAL MODULE: ./src/targets/docker/config.ts
-var config = __nccwpck_require__(5001);
+var docker_config = __nccwpck_require__(5001);
 // EXTERNAL MODULE: ./node_modules/validate-npm-package-name/lib/index.js
 var lib = __nccwpck_require__(7825);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
@@ -35705,8 +35818,8 @@ function readInputs(get, env = process.env) {
     // deployed revision) and a git-tag target's channel is the moving tag itself
     const channelRaw = get('channel') || 'latest';
     if (kinds.has('docker'))
-        (0,config/* parseTag */.E)('channel', channelRaw);
-    const channel = kinds.has('npm') ? parseChannel('channel', channelRaw) : kinds.has('docker') ? (0,config/* parseTag */.E)('channel', channelRaw) : kinds.has('helm') && kinds.size === 1 ? helm_config/* HELM_CHANNEL */.jH : channelRaw.trim();
+        (0,docker_config/* parseTag */.E)('channel', channelRaw);
+    const channel = kinds.has('npm') ? parseChannel('channel', channelRaw) : kinds.has('docker') ? (0,docker_config/* parseTag */.E)('channel', channelRaw) : kinds.has('helm') && kinds.size === 1 ? helm_config/* HELM_CHANNEL */.jH : channelRaw.trim();
     const reason = parseReason('reason', get('reason'));
     // what is rolled back: the npm package(s), the image, or the Helm release
     let packageName;
@@ -35803,7 +35916,7 @@ function readGitHubInputs(get, env = process.env) {
             throw new errors/* InputError */.dz('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.');
         }
     }
-    const reportDir = (0,render/* parseReportDir */.rv)('report-dir', get('report-dir') || 'incidents');
+    const reportDir = (0,config/* parseReportDir */.r)('report-dir', get('report-dir') || 'incidents');
     const branchRaw = get('report-branch').trim();
     if (branchRaw && (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
         throw new errors/* InputError */.dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');

@@ -25,6 +25,7 @@ import type { Logger } from '../retry.js'
 import { ghMessage, ghStatus, type GitHubClient, type RepoRef } from './client.js'
 import { rolledBackMarker } from './markers.js'
 import { safeUrl } from './render-parts.js'
+import { sleep } from '../retry.js'
 
 export interface ReleaseRequest {
   /** the rolled-back version, e.g. 1.2.3 (its release is found by tag: v1.2.3, then 1.2.3) */
@@ -111,7 +112,6 @@ function rethrowIfBug(e: unknown): void {
   if (ghStatus(e) === undefined) throw e
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const retryable = (e: unknown) => (ghStatus(e) ?? 0) >= 500
 
 async function releaseByTag(gh: GitHubClient, repo: RepoRef, tag: string): Promise<Release | undefined> {
