@@ -2,42 +2,108 @@
 // runner over every target, then the GitHub bookkeeping, with failures after the rollback
 // took effect turned into a partial result that names what is missing.
 import type { BookkeepingResult } from './bookkeeping.js'
-import { InputError, PartialError } from './errors.js'
+import { InputError, PartialError, errorMessage } from './errors.js'
 import type { GitHubClient } from './github/client.js'
 import { ghStatus, repoRef } from './github/refs.js'
 import type { RunContext } from './github/incident.js'
 import type { GitHubInputs } from './inputs.js'
 import type { Logger } from './retry.js'
-import { runIncident, type IncidentRequest, type IncidentResult, type IncidentTarget } from './run.js'
+import { runIncident, type IncidentRequest, type IncidentResult, type IncidentTarget, type TargetRun } from './run.js'
 
 export interface Execution {
   result: IncidentResult
   bookkeeping?: BookkeepingResult
 }
 
+/** What a runbook step found: parts that are missing (the run becomes partial) and warnings. */
+export interface StepReport {
+  missing: string[]
+  warnings: string[]
+}
+
+/**
+ * The runbook around the registry writes, each step in its own module (src/runbook/,
+ * src/notify/): executeIncident calls them at fixed points.
+ */
+export interface RunbookSteps {
+  /** after every target is planned, before any write (not in a dry run); throwing stops the run with nothing written */
+  beforeWrite?: Array<(planned: TargetRun[]) => Promise<void>>
+  /** after the writes, before the bookkeeping, when something was rolled back or already was: what is missing makes the run partial */
+  afterWrite?: Array<(result: IncidentResult) => Promise<StepReport>>
+  /** at the very end, whatever happened (result, or the error that stopped the run); never fails the run */
+  atEnd?: Array<(end: { result?: IncidentResult; error?: unknown }, books?: BookkeepingResult) => Promise<StepReport>>
+}
+
 /**
  * `gh` undefined: no GitHub bookkeeping (dry run, both parts off, or a CLI run without a
  * token). Throws only for failures before anything was written.
  */
-export async function executeIncident(req: IncidentRequest, gi: GitHubInputs, targets: IncidentTarget[], gh: GitHubClient | undefined, ctx: RunContext, log: Logger): Promise<Execution> {
+export async function executeIncident(
+  req: IncidentRequest,
+  gi: GitHubInputs,
+  targets: IncidentTarget[],
+  gh: GitHubClient | undefined,
+  ctx: RunContext,
+  log: Logger,
+  steps: RunbookSteps = {}
+): Promise<Execution> {
+  let execution: Execution | undefined
+  try {
+    execution = await runAndRecord(req, gi, targets, gh, ctx, log, steps)
+    return execution
+  } catch (error) {
+    await atEnd(steps, { error }, undefined, log)
+    throw error
+  } finally {
+    if (execution) partialFrom(execution.result, await atEnd(steps, { result: execution.result }, execution.bookkeeping, log), true)
+  }
+}
+
+async function atEnd(steps: RunbookSteps, end: { result?: IncidentResult; error?: unknown }, books: BookkeepingResult | undefined, log: Logger): Promise<StepReport> {
+  const report: StepReport = { missing: [], warnings: [] }
+  for (const step of steps.atEnd ?? []) {
+    try {
+      const r = await step(end, books)
+      report.warnings.push(...r.warnings, ...r.missing)
+    } catch (e) {
+      report.warnings.push(errorMessage(e))
+    }
+  }
+  for (const w of report.warnings) log.warning(w)
+  return report
+}
+
+/** Missing parts make a run that rolled something back partial; warnings are added. */
+function partialFrom(result: IncidentResult, report: StepReport, warningsOnly = false): void {
+  result.warnings.push(...report.warnings)
+  if (warningsOnly || report.missing.length === 0) return
+  const earlier = result.error
+  const done = earlier instanceof PartialError ? earlier.done : doneOf(result)
+  const missing = [...(earlier instanceof PartialError ? earlier.missing : earlier ? [earlier.message] : []), ...report.missing]
+  result.status = 'partial'
+  result.error = new PartialError(done, missing, earlier instanceof PartialError ? earlier.cause : new Error(report.missing[0]))
+}
+
+async function runAndRecord(req: IncidentRequest, gi: GitHubInputs, targets: IncidentTarget[], gh: GitHubClient | undefined, ctx: RunContext, log: Logger, steps: RunbookSteps): Promise<Execution> {
   // the GitHub token is checked beside the registry reads, before any write
   let defaultBranch = ''
   const preflight = gh && !req.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined
-  const result = await runIncident(req, targets, log, { preflight })
+  const beforeWrite = steps.beforeWrite?.length
+    ? async (planned: TargetRun[]) => {
+        for (const step of steps.beforeWrite ?? []) await step(planned)
+      }
+    : undefined
+  const result = await runIncident(req, targets, log, { preflight, beforeWrite })
+  if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
+    for (const step of steps.afterWrite ?? []) partialFrom(result, await step(result))
+  }
   // nothing happened to record
   if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped') return { result }
 
   // the GitHub side (Octokit and the renderers) is loaded only when it runs
   const { recordIncident } = await import('./bookkeeping.js')
   const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log)
-  if (bookkeeping.missing.length > 0) {
-    const earlier = result.error
-    const done = earlier instanceof PartialError ? earlier.done : doneOf(result)
-    const missing = [...(earlier instanceof PartialError ? earlier.missing : earlier ? [earlier.message] : []), ...bookkeeping.missing]
-    result.status = 'partial'
-    result.error = new PartialError(done, missing, earlier instanceof PartialError ? earlier.cause : new Error('the GitHub bookkeeping failed'))
-  }
-  result.warnings.push(...bookkeeping.warnings)
+  partialFrom(result, bookkeeping)
   return { result, bookkeeping }
 }
 

@@ -92,13 +92,22 @@ export async function runIncident(
   req: IncidentRequest,
   targets: IncidentTarget[],
   log: Logger,
-  options: { parallel?: number; preflight?: () => Promise<unknown> } = {}
+  options: RunOptions = {}
 ): Promise<IncidentResult> {
   const runs = await runTargets(req, targets, log, options)
   return resolve(req, runs)
 }
 
-async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: Logger, options: { parallel?: number; preflight?: () => Promise<unknown> }): Promise<TargetRun[]> {
+export interface RunOptions {
+  /** how many targets are read or written at once (default DEFAULT_PARALLEL) */
+  parallel?: number
+  /** checks beside the first reads that must pass before any write (the GitHub token) */
+  preflight?: () => Promise<unknown>
+  /** after every target is planned, right before the first write (not in a dry run); throwing stops the run */
+  beforeWrite?: (planned: TargetRun[]) => Promise<void>
+}
+
+async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: Logger, options: RunOptions): Promise<TargetRun[]> {
   const parallel = options.parallel ?? DEFAULT_PARALLEL
   const several = targets.length > 1
   const runs: TargetRun[] = targets.map((t) => ({ ...t, label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '', moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }))
@@ -155,6 +164,14 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
       if (!runs.some((r) => r.failure)) log.info('Dry run: nothing was written.')
     }
     return runs
+  }
+
+  // the runbook's checks between the plan and the first write (the smoke test of the
+  // restore version, the start announcement): one that throws stops the run, nothing written
+  if (options.beforeWrite) {
+    await options.beforeWrite(planned)
+    // time passed: the plan reads no longer guard the writes
+    for (const r of planned) r.target.forget?.()
   }
 
   // 2. restore: every channel, before any deprecation
