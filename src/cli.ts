@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { buildRecord, reportName, type BookkeepingResult } from './bookkeeping.js'
 import { InputError, RollbackError, errorMessage } from './errors.js'
-import { executeIncident } from './execute.js'
+import { executeIncident, type RunbookSteps } from './execute.js'
 import { reportPath } from './github/config.js'
 import type { RunContext } from './github/incident.js'
 import { mergeRecord, parseReportRecord } from './github/record.js'
@@ -258,7 +258,9 @@ export async function main(io: CliIO): Promise<number> {
       }
       // 3. the rollback, exactly as the action runs it
       const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined
-      const { result: outcome, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, log)
+      // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
+      const steps: RunbookSteps = { beforeWrite: [], afterWrite: [], atEnd: [] }
+      const { result: outcome, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, log, steps)
       Object.assign(result, summaryOf(outcome, bookkeeping))
       if (outcome.status === 'skipped') return finish(EXIT.ok)
 

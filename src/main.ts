@@ -2,7 +2,7 @@
 import * as core from '@actions/core'
 import type { BookkeepingResult } from './bookkeeping.js'
 import { errorMessage } from './errors.js'
-import { executeIncident } from './execute.js'
+import { executeIncident, type RunbookSteps } from './execute.js'
 import type { RunContext } from './github/incident.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
@@ -141,7 +141,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // one incident over every target, one package or many
     const { targets, extras, dispose } = createTargets(inputs, get, core, userAgent, hooks)
     disposers.push(dispose)
-    const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core)
+    // the runbook around the writes: each step's module reads its own inputs
+    const steps: RunbookSteps = { beforeWrite: [], afterWrite: [], atEnd: [] }
+    const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core, steps)
     outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.restoreVersion) : {}) }
     await core.summary.addRaw(renderSummary(result, bookkeeping)).write()
     if (result.error) core.setFailed(result.error.message)
