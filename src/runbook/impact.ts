@@ -153,16 +153,17 @@ export function mergeImpact(existing: Impact | undefined, current: Impact | unde
 // ---------------------------------------------------------------------------------------
 // Rendering: one block for the summary, the issue and the report
 
-/** A duration for people: `<1s`, `42s`, `3m 05s`, `2h 14m`, `3d 4h`. */
+/** A duration for people, to two units at most: `<1s`, `42s`, `3m 05s`, `2m`, `2h 14m`, `4h`, `3d 4h`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return '<1s'
+  const two = (big: number, bigUnit: string, small: number, smallUnit: string, pad: boolean) => (small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit} ${pad ? String(small).padStart(2, '0') : small}${smallUnit}`)
   const s = Math.floor(ms / 1000)
   if (s < 60) return `${s}s`
   const m = Math.floor(s / 60)
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`
+  if (m < 60) return two(m, 'm', s % 60, 's', true)
   const h = Math.floor(m / 60)
-  if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`
-  return `${Math.floor(h / 24)}d ${h % 24}h`
+  if (h < 24) return two(h, 'h', m % 60, 'm', true)
+  return two(Math.floor(h / 24), 'd', h % 24, 'h', false)
 }
 
 const cell = (v: string) => (/^[^`|\r\n]+$/.test(v) ? `\`${v}\`` : inert(v))
@@ -180,8 +181,8 @@ const VERDICT: Record<Impact['verdict'], string> = {
   met: '✅ met',
   missed: '❌ missed',
   none: 'no target for this severity',
-  open: '⏳ not reached yet: a channel is not rolled back (re-run to finish)',
-  unmeasured: 'not measured: no channel needed moving'
+  open: '⏳ open until every channel is rolled back (re-run to finish)',
+  unmeasured: 'not measured'
 }
 
 /**
@@ -208,7 +209,7 @@ export function renderImpact(impact: Impact, level: '##' | '###'): string {
     )
   } else if (impact.targets.length === 1) {
     const t = impact.targets[0]
-    const span = t.heldMs !== undefined && t.publishedAt && t.movedAt ? ` (published ${utc(t.publishedAt)}, moved off ${utc(t.movedAt)})` : ''
+    const span = t.heldMs !== undefined && t.publishedAt && t.movedAt ? ` (published ${utc(t.publishedAt)}, channel moved back ${utc(t.movedAt)})` : ''
     lines.push(`- ${cell(t.version)} held ${cell(t.channel)}: ${held(t)}${span}`)
     if (t.downloads !== undefined) lines.push(`- Downloads of ${cell(t.version)} in the last 7 days (npm): ${t.downloads.toLocaleString('en-US')}`)
   }
@@ -216,7 +217,10 @@ export function renderImpact(impact: Impact, level: '##' | '###'): string {
     impact.toProtectionMs !== undefined
       ? `${formatDuration(impact.toProtectionMs)} (run started ${utc(impact.startedAt)}, last channel moved ${utc(impact.protectedAt as string)})`
       : impact.targets.some((t) => t.state === 'open')
-        ? 'not reached yet: a channel is not rolled back'
+        ? `not reached yet: ${impact.targets
+            .filter((t) => t.state === 'open')
+            .map((t) => `${cell(t.name)} on ${cell(t.channel)}`)
+            .join(', ')} not rolled back`
         : 'not measured: every channel was already rolled back before the run'
   lines.push(`- Time to protection: ${protection}`)
   const target = impact.rtoMs === undefined ? 'none' : formatDuration(impact.rtoMs)
