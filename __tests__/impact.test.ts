@@ -293,8 +293,19 @@ describe('the impact in the record', () => {
     const b = impactOf(result([{ published: -MIN }], 'already-done'), at(MIN), 'high')
     expect(mergeImpact({ ...a, targets: [{ ...a.targets[0], downloads: 10 }] }, { ...b, targets: [{ ...b.targets[0], downloads: 99 }] })?.targets[0].downloads).toBe(10)
     expect(mergeImpact(a, { ...b, targets: [{ ...b.targets[0], downloads: 99 }] })?.targets[0]).toMatchObject({ state: 'moved', downloads: 99 })
-    expect(mergeImpact(undefined, b)).toBe(b)
     expect(mergeImpact(a, undefined)).toBe(a)
+  })
+
+  it('a report from before impacts existed: a re-run that moved something adds its figures, an already-done one adds nothing', () => {
+    const moved = impactOf(result([{ published: -MIN, moved: 30 * SEC }]), START, 'high')
+    const nothing = impactOf(result([{ published: -MIN }], 'already-done'), START, 'high')
+    expect(mergeImpact(undefined, moved)).toBe(moved)
+    expect(mergeImpact(undefined, nothing)).toBeUndefined()
+    const old = recordOf(result([{ published: -MIN, moved: 30 * SEC }]), START, START)
+    delete old.impact
+    const report = renderReport(old, ctx)
+    const rerun = recordOf(result([{ published: -MIN }], 'already-done'), at(MIN), at(MIN))
+    expect(renderReport(mergeRecord(parseReportRecord(report), rerun), ctx, report)).toBe(report)
   })
 })
 

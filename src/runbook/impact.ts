@@ -134,10 +134,12 @@ const targetKey = (t: ImpactTarget) => JSON.stringify([t.kind ?? 'npm', t.name, 
  * stay. Its start stays; a target it measured (moved, or found already rolled back) keeps
  * its figures, and a target it left open takes the re-run's; downloads counted once stay.
  * The target and the verdict follow the re-run's severity, as the record's severity does.
- * With nothing recorded yet, the re-run's impact is taken as it is.
+ * A record from before impacts existed takes the re-run's only when it measured something
+ * (a channel moved, or one still open): an already-done re-run leaves such a report as it is.
  */
 export function mergeImpact(existing: Impact | undefined, current: Impact | undefined): Impact | undefined {
-  if (existing === undefined || current === undefined) return existing ?? current
+  if (current === undefined) return existing
+  if (existing === undefined) return current.targets.some((t) => t.state !== 'already') ? current : undefined
   const now = new Map(current.targets.map((t) => [targetKey(t), t]))
   const kept = existing.targets.map((first) => {
     const again = now.get(targetKey(first))
