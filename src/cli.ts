@@ -21,6 +21,7 @@ import { resolveNpmConfig } from './npmrc.js'
 import { describePlan } from './plan.js'
 import type { Logger } from './retry.js'
 import { errorOf, runIncident, type IncidentResult } from './run.js'
+import { impactStep, parseRtoTargets } from './runbook/impact.js'
 import { createTargets } from './targets/select.js'
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3 } as const
@@ -43,6 +44,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   repo: { type: 'string' },
   severity: { type: 'string' },
+  'rto-targets': { type: 'string' },
   'issue-labels': { type: 'string' },
   'issue-assignees': { type: 'string' },
   'report-dir': { type: 'string' },
@@ -98,6 +100,8 @@ Options (defaults in brackets):
   --json                       print one JSON result on stdout (progress goes to stderr)
   --repo <owner/name>          open the tracking issue and commit the report there (needs GITHUB_TOKEN)
   --severity <level>           critical, high, medium, low [high]
+  --rto-targets <list>         recovery-time targets, such as critical=5m,high=30m
+                               [critical=2m,high=15m,medium=4h,low=none]
   --issue-labels <list>        [rollback]
   --issue-assignees <list>     GitHub logins
   --report-dir <dir>           [incidents]
@@ -139,6 +143,8 @@ function gitRoot(cwd: string): string {
 }
 
 export async function main(io: CliIO): Promise<number> {
+  // the run's start: the time to protection is measured from here (the confirmation counts)
+  const startedAt = new Date().toISOString()
   const bad = io.argv.find((a) => TOKEN_FLAGS.test(a))
   if (bad) {
     io.stderr(`${bad.split('=')[0]}: tokens are never taken from flags, because they would land in your shell history. Set NPM_TOKEN (npm) or GITHUB_TOKEN (GitHub) in the environment, or use your .npmrc.\n`)
@@ -200,6 +206,7 @@ export async function main(io: CliIO): Promise<number> {
       'report-dir': values['report-dir'],
       'report-branch': values['report-branch'],
       severity: values.severity,
+      'rto-targets': values['rto-targets'],
       targets: values.targets?.split(/[,\n]/).join('\n'),
       'tag-prefix': values['tag-prefix'],
       'helm-match': values['helm-match'],
@@ -214,6 +221,7 @@ export async function main(io: CliIO): Promise<number> {
     const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' }
     const inputs = readInputs(get, env)
     const gi = readGitHubInputs(get, env)
+    const rtoTargets = parseRtoTargets('rto-targets', get('rto-targets'))
     // the local report uses the same validated report-dir and severity
     const localReportDir = values['no-report'] ? undefined : gi.reportDir
     const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`
@@ -259,7 +267,7 @@ export async function main(io: CliIO): Promise<number> {
       // 3. the rollback, exactly as the action runs it
       const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined
       // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
-      const steps: RunbookSteps = { beforeWrite: [], afterWrite: [], atEnd: [] }
+      const steps: RunbookSteps = { beforeWrite: [], afterWrite: [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
       const { result: outcome, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, log, steps)
       Object.assign(result, summaryOf(outcome, bookkeeping))
       if (outcome.status === 'skipped') return finish(EXIT.ok)
@@ -344,6 +352,7 @@ function summaryOf(o: IncidentResult, b?: BookkeepingResult): Record<string, unk
     issueUrl: b?.issueUrl ?? null,
     reportUrl: b?.reportUrl ?? null,
     pullRequestUrl: b?.pullRequestUrl ?? null,
+    ...(o.impact ? { impact: o.impact } : {}),
     ...(o.error ? { error: o.error.message } : {})
   }
 }

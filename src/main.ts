@@ -6,6 +6,7 @@ import { executeIncident, type RunbookSteps } from './execute.js'
 import type { RunContext } from './github/incident.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
+import { impactStep, parseRtoTargets } from './runbook/impact.js'
 import { renderSummary } from './summary.js'
 import { createTargets, type TargetHooks } from './targets/select.js'
 
@@ -109,6 +110,8 @@ function runContext(env: NodeJS.ProcessEnv): RunContext {
 }
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  // the run's start: the time to protection is measured from here
+  const startedAt = new Date().toISOString()
   // every output is set, whatever happens; `failed` until something better is known
   let outputs: OutputValues = { ...EMPTY }
   // files a target made for this run (the Helm kubeconfig), removed whatever happens
@@ -127,6 +130,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const get = (name: string) => core.getInput(name)
     const inputs = readInputs(get, env)
     const gi = readGitHubInputs(get, env)
+    const rtoTargets = parseRtoTargets('rto-targets', get('rto-targets'))
     const ctx = runContext(env)
 
     const userAgent = `release-rollback (node ${process.version})`
@@ -142,7 +146,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const { targets, extras, dispose } = createTargets(inputs, get, core, userAgent, hooks)
     disposers.push(dispose)
     // the runbook around the writes: each step's module reads its own inputs
-    const steps: RunbookSteps = { beforeWrite: [], afterWrite: [], atEnd: [] }
+    const steps: RunbookSteps = { beforeWrite: [], afterWrite: [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
     const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core, steps)
     outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.restoreVersion) : {}) }
     await core.summary.addRaw(renderSummary(result, bookkeeping)).write()

@@ -4,6 +4,7 @@
 import semver from 'semver'
 import { ChannelMovedError } from './guard.js'
 import { InputError, PartialError, RollbackError, errorMessage } from './errors.js'
+import type { Impact } from './github/incident.js'
 import type { RollbackInputs } from './inputs.js'
 import { circuitBreaker, describePlan, incidentId, planRollback, type PackageState, type Plan } from './plan.js'
 import type { Logger } from './retry.js'
@@ -76,6 +77,8 @@ export interface IncidentResult {
   error?: RollbackError
   /** skipped: why the circuit breaker held (one target) */
   reason?: string
+  /** impact and timing, set by the runbook's impact step (src/runbook/impact.ts) after the writes */
+  impact?: Impact
 }
 
 const now = () => new Date().toISOString()

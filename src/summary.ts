@@ -3,6 +3,7 @@ import type { BookkeepingResult } from './bookkeeping.js'
 import { inert, table } from './markdown.js'
 import type { Plan } from './plan.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
+import { renderImpact } from './runbook/impact.js'
 
 const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
 const CHANNEL_WORD: Record<TargetRun['kind'], string> = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' }
@@ -44,6 +45,7 @@ export function renderSummary(result: IncidentResult, books?: BookkeepingResult)
       table([mixed ? 'Target' : 'Package', ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]), 'Restored', 'Outcome', 'Moved now', 'Deprecated now'], rows)
     )
   }
+  if (result.impact) parts.push(renderImpact(result.impact, '###'))
   if (books) {
     const links = [
       books.issueUrl ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}` : '',

@@ -2,6 +2,7 @@
 // hidden at its end. Pure: no I/O, no clock, no @actions/* and no Octokit, so the same
 // record always renders the same bytes.
 import { inert, table } from '../markdown.js'
+import { renderImpact } from '../runbook/impact.js'
 import type { IncidentEvent, IncidentRecord, RunContext } from './incident.js'
 import { protectionTable, strategyNote } from './protection.js'
 import { encodeRecord } from './record.js'
@@ -106,6 +107,7 @@ export function renderReport(r: IncidentRecord, ctx: RunContext, previous?: stri
     `# Rollback of ${code(`${r.packageName}@${r.rollbackVersion}`)}`,
     table(['Incident', code(r.incidentId)], header),
     `## Timeline (UTC)\n${timeline(r)}`,
+    ...(r.impact ? [renderImpact(r.impact, '##')] : []),
     ...(r.packages && r.packages.length > 1 ? [`## Packages\n${packagesTable(r)}`] : []),
     `## Versions and tags\n${versionsAndTags(r)}`,
     `## Reason\n${inert(r.reason)}`,
