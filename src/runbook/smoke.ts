@@ -24,7 +24,7 @@
 // Not run in a dry run: the runbook's beforeWrite steps guard a write, and a dry run has
 // none (it may also lack the token a private package's install needs). The plan says so.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { InputReader } from '../core/reader.js'
@@ -315,7 +315,8 @@ async function smokeNpm(name: string, version: string, command: string, config: 
   const deadline = Date.now() + config.timeoutMs
   const env = options.env ?? process.env
   const npm = options.npm ?? (process.platform === 'win32' ? 'npm.cmd' : 'npm')
-  const project = mkdtempSync(join(tmpdir(), 'release-rollback-smoke-'))
+  const temp = tempRoot(env)
+  const project = mkdtempSync(join(temp, 'release-rollback-smoke-'))
   try {
     writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'release-rollback-smoke-test', version: '0.0.0', private: true }, null, 2)}\n`)
     const base = smokeEnv(env)
@@ -323,7 +324,7 @@ async function smokeNpm(name: string, version: string, command: string, config: 
 
     // 1. the install: the token, when there is one, only in a temporary user config that
     // exists for this one npm process; no scripts run while it is on disk
-    const rcDir = mkdtempSync(join(tmpdir(), 'release-rollback-npmrc-'))
+    const rcDir = mkdtempSync(join(temp, 'release-rollback-npmrc-'))
     let install: Ran
     try {
       const rc = join(rcDir, '.npmrc')
@@ -370,7 +371,7 @@ async function smokeDocker(r: TargetRun, version: string, command: string, confi
   const digest = await target.digestOf(version)
   if (!digest) throw new SmokeTestError(`${r.name}:${version}`, 'could not start: the registry has no digest for that tag', 'check that the restore version is pushed, or pass another restore-version.', [])
   const image = `${target.ref.name}@${digest}`
-  const dir = mkdtempSync(join(tmpdir(), 'release-rollback-smoke-'))
+  const dir = mkdtempSync(join(tempRoot(options.env ?? process.env), 'release-rollback-smoke-'))
   try {
     options.log.info(`${label}Smoke test: running the smoke-test command with IMAGE=${image} (${version})…`)
     const ran = await runProcess(command, [], { cwd: dir, env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` })
@@ -379,6 +380,12 @@ async function smokeDocker(r: TargetRun, version: string, command: string, confi
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** Where the temporary folders go: the runner's per-job temp folder when there is one, else the system's. */
+function tempRoot(env: NodeJS.ProcessEnv): string {
+  const runnerTemp = env.RUNNER_TEMP
+  return runnerTemp && existsSync(runnerTemp) ? runnerTemp : tmpdir()
 }
 
 /** Throws the SmokeTestError for a run that did not succeed. */
