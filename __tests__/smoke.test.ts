@@ -345,7 +345,7 @@ describe('the built action and CLI', () => {
     const pkg = await publishVersions()
     const out = tempDir()
     const run = await runAction(
-      { ...npmInputs(pkg), 'rollback-version': '1.2.3', reason: 'crashes on start', 'create-issue': 'false', 'commit-report': 'false', 'smoke-test': `env | tee ${join(out, 'env.txt')}`, 'smoke-test-timeout': '2m' },
+      { ...npmInputs(pkg), 'rollback-version': '1.2.3', reason: 'crashes on start', 'create-issue': 'false', 'commit-report': 'false', 'smoke-test': `echo "::error::injected by the smoke command"; env | tee ${join(out, 'env.txt')}`, 'smoke-test-timeout': '2m' },
       { env: { NODE_AUTH_TOKEN: registry.token, GITHUB_TOKEN: 'ghs_dist-smoke-token', ACTIONS_RUNTIME_TOKEN: 'dist-runtime-token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'dist-oidc-token' } }
     )
     expect(run.code).toBe(0)
@@ -359,6 +359,9 @@ describe('the built action and CLI', () => {
     // the same lines went to the log, which holds the token only where it is masked
     expect(run.stdout).toContain(`│ PACKAGE=${pkg}`)
     for (const line of run.stdout.split('\n').filter((l) => l.includes(registry.token))) expect(line).toBe(`::add-mask::${registry.token}`)
+    // its output is logged behind a prefix, so the runner never reads a line of it as a workflow command
+    expect(run.stdout).toContain('│ ::error::injected by the smoke command')
+    expect(run.stdout).not.toMatch(/^\s*::error::injected/m)
   })
 
   it('dist/index.js: a dry run does not run the command and says so', async () => {

@@ -162,6 +162,8 @@ function runProcess(
   return new Promise((resolve) => {
     const tail: string[] = []
     const partial = { out: '', err: '' }
+    // every line is logged behind the prefix (never at the start of a line), so the runner
+    // never reads the command's output as a workflow command (::add-mask::, ::error::, …)
     const push = (line: string) => {
       const text = clean(line.replace(/\r$/, ''))
       options.log.info(`${options.prefix}${text}`)
