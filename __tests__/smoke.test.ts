@@ -14,7 +14,7 @@ import { readGitHubInputs, readInputs } from '../src/inputs.js'
 import { parseDuration, readSmokeInputs, smokeEnv, smokeTest } from '../src/runbook/smoke.js'
 import { createTargets } from '../src/targets/select.js'
 import { startDockerRegistry, type DockerRegistry } from './support/docker-registry.mjs'
-import { makeTarball, snapshot } from './support/fixtures.mjs'
+import { makeTarball, setDistTag, snapshot } from './support/fixtures.mjs'
 import { fixtureClient, pushRelease, skopeoRaw } from './support/oci-fixtures.mjs'
 import { root, runAction } from './support/run-action.mjs'
 import { freePort, startVerdaccio, type Registry } from './support/verdaccio.mjs'
@@ -278,6 +278,30 @@ describe('npm: the restore version installed from the registry', () => {
     expect(error.message).toContain(`the smoke test of ${pkg}@1.2.2 failed while installing it (npm install ${pkg}@1.2.2): it exited with code 1, so nothing was written. Fix: ${pkg}@1.2.2 must install from the registry as users get it`)
     expect(tailOf(error.message).join('\n')).toMatch(/smoke-no-such-package/)
     expect(await snapshot(registry, pkg)).toBe(before)
+  })
+})
+
+describe('several targets, and channels that do not move', () => {
+  it('runs once per package, one after the other; one broken restore version stops the rollback of all, nothing written', async () => {
+    const good = await publishVersions()
+    const broken = await publishVersions({ '1.2.2': { code: BROKEN } })
+    const before = [await snapshot(registry, good), await snapshot(registry, broken)]
+    const out = tempDir()
+    const { run } = await rollback({ packages: `${good},${broken}`, registry: registry.url, 'npm-token': registry.token, 'smoke-test': `echo "$PACKAGE@$VERSION" >> ${join(out, 'ran.txt')}; node -e "require(process.env.PACKAGE)"` })
+    const error = errorOf(run)
+    expect(error.message).toContain(`the smoke test of ${broken}@1.2.2 failed while running the smoke-test command`)
+    expect(readFileSync(join(out, 'ran.txt'), 'utf8')).toBe(`${good}@1.2.2\n${broken}@1.2.2\n`)
+    expect([await snapshot(registry, good), await snapshot(registry, broken)]).toEqual(before)
+  })
+
+  it('a channel that already holds the restore version is not smoke-tested: the deprecation goes ahead', async () => {
+    const pkg = await publishVersions({ '1.2.2': { code: BROKEN } })
+    await setDistTag(registry, pkg, 'latest', '1.2.2')
+    const { run, log } = await rollback({ ...npmInputs(pkg), 'smoke-test': 'exit 1' })
+    if (!run.ok) throw run.error
+    expect(run.result.status).toBe('completed')
+    expect(log.lines).toContain('Smoke test: not run, the channel is not moved (already on 1.2.2).')
+    expect(JSON.parse(await snapshot(registry, pkg)).deprecated['1.2.3']).toMatch(/rolled back/)
   })
 })
 
