@@ -22,6 +22,7 @@ import { describePlan } from './plan.js'
 import type { Logger } from './retry.js'
 import { errorOf, runIncident, type IncidentResult } from './run.js'
 import { impactStep, parseRtoTargets } from './runbook/impact.js'
+import { smokeTest } from './runbook/smoke.js'
 import { createTargets } from './targets/select.js'
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3 } as const
@@ -39,6 +40,8 @@ const OPTIONS = {
   'published-before': { type: 'string' },
   'release-commit': { type: 'string' },
   force: { type: 'boolean' },
+  'smoke-test': { type: 'string' },
+  'smoke-test-timeout': { type: 'string' },
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   json: { type: 'boolean' },
@@ -95,6 +98,11 @@ Options (defaults in brackets):
   --published-before <time>    ... and at or before this ISO time (the release run's end)
   --release-commit <sha>       ... and built from this commit (npm gitHead), when the version records one
   --force                      move the channel even when it holds neither version
+  --smoke-test <cmd>           before any write, install the restore version into an empty project
+                               (npm; PACKAGE, VERSION set) or set IMAGE to its digest (Docker) and
+                               run this shell command there: failing stops the rollback (not in
+                               a dry run; no token reaches the command)
+  --smoke-test-timeout <d>     how long each smoke run may take [5m]
   --dry-run                    show the plan, change nothing
   -y, --yes                    do not ask for confirmation
   --json                       print one JSON result on stdout (progress goes to stderr)
@@ -198,6 +206,8 @@ export async function main(io: CliIO): Promise<number> {
       'release-commit': values['release-commit'],
       'dry-run': values['dry-run'] ? 'true' : 'false',
       force: values.force ? 'true' : 'false',
+      'smoke-test': values['smoke-test'],
+      'smoke-test-timeout': values['smoke-test-timeout'],
       'github-token': bookkeepingOnGitHub ? githubToken : '',
       'create-issue': bookkeepingOnGitHub && !values['no-issue'] ? 'true' : 'false',
       'commit-report': bookkeepingOnGitHub && !values['no-report'] ? 'true' : 'false',
@@ -268,6 +278,7 @@ export async function main(io: CliIO): Promise<number> {
       const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined
       // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
       const steps: RunbookSteps = { beforeWrite: [], afterWrite: [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
+      steps.beforeWrite?.push(...smokeTest(get, inputs, { log, env: io.env }))
       const { result: outcome, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, log, steps)
       Object.assign(result, summaryOf(outcome, bookkeeping))
       if (outcome.status === 'skipped') return finish(EXIT.ok)
