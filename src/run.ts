@@ -76,6 +76,11 @@ export interface IncidentResult {
   error?: RollbackError
   /** skipped: why the circuit breaker held (one target) */
   reason?: string
+  /** what the checks after the writes saw (src/runbook/verify.ts): the health endpoint, and npm's channels as installers read them */
+  verification?: {
+    health?: { url: string; field?: string; versions: string[]; timeout: string; seenAt?: string; reports?: string }
+    installers?: Array<{ name: string; channel: string; version: string; registry: string; seenAt?: string; holds?: string; maxAgeSeconds?: number; error?: string }>
+  }
 }
 
 const now = () => new Date().toISOString()
