@@ -68,4 +68,12 @@ export interface IncidentRecord {
   issueUrl?: string
   /** repository-relative path of the report */
   reportPath?: string
+  /** what the checks after the writes saw (verify-url, the installers' read of npm channels); a re-run keeps the first time each was seen */
+  verification?: IncidentVerification
+}
+
+/** The health endpoint and npm's channels as installers read them, after the writes. */
+export interface IncidentVerification {
+  health?: { url: string; field?: string; versions: string[]; timeout: string; seenAt?: string; reports?: string }
+  installers?: Array<{ name: string; channel: string; version: string; registry: string; seenAt?: string; holds?: string; maxAgeSeconds?: number; error?: string }>
 }
