@@ -6,6 +6,7 @@ import { executeIncident, type RunbookSteps } from './execute.js'
 import type { RunContext } from './github/incident.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
+import { verifySteps } from './runbook/verify.js'
 import { renderSummary } from './summary.js'
 import { createTargets, type TargetHooks } from './targets/select.js'
 
@@ -143,6 +144,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     disposers.push(dispose)
     // the runbook around the writes: each step's module reads its own inputs
     const steps: RunbookSteps = { beforeWrite: [], afterWrite: [], atEnd: [] }
+    steps.afterWrite?.push(...verifySteps(get, inputs, core, userAgent))
     const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core, steps)
     outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.restoreVersion) : {}) }
     await core.summary.addRaw(renderSummary(result, bookkeeping)).write()
