@@ -238,14 +238,16 @@ export function maxAgeOf(header: string | null): number | undefined {
   return m ? Number(m[1]) : undefined
 }
 
+/** What pacote asks for when npm install resolves a version: the abbreviated packument. */
+const INSTALL_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*'
+
 /** The channel, from the answer an installer gets: no token, no cache-busting, the abbreviated packument. */
 async function installerRead(config: VerifyConfig, name: string, channel: string, timeoutMs: number): Promise<{ holds?: string; maxAgeSeconds?: number }> {
-  // npm-registry-fetch as npm install calls it: fullMetadata false asks for the abbreviated
-  // document (accept: application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*),
-  // no preferOnline (no cache-control: no-cache), no token option, no disk cache
+  // npm-registry-fetch as npm install (pacote) calls it: the abbreviated document's accept
+  // header, no preferOnline (no cache-control: no-cache), no token option, no disk cache
   const res = await npmFetch(`/${escapePackageName(name)}`, {
     registry: config.registry,
-    fullMetadata: false,
+    headers: { accept: INSTALL_ACCEPT },
     retry: { retries: 0 },
     timeout: timeoutMs,
     userAgent: config.userAgent,
