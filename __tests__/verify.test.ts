@@ -239,6 +239,24 @@ describe('the health endpoint (verify-url)', () => {
     expect(log.lines).toContain(`info: ✔ ${h.url} reports 1.2.2.`)
   })
 
+  it('several targets with different restore versions: the endpoint reporting any of them counts', async () => {
+    const a = `verify-multi-a-${++n}`
+    const b = `verify-multi-b-${n}`
+    await publishPackage(registry, a, ['1.2.2', '1.2.3'])
+    await publishPackage(registry, b, ['1.2.1', '1.2.3'])
+    const h = await health(() => ({ body: 'acme-api 1.2.1' }))
+    const log = logger()
+    const inputs = rollbackInputs({ packageName: a, registry: registry.url, npmToken: registry.token })
+    const target = (name: string) => ({ kind: 'npm' as const, name, channel: 'latest', target: new NpmTarget({ packageName: name, registry: registry.url, token: registry.token, log, timeoutMs: 10_000 }) })
+    const { result } = await executeIncident(inputs, gi, [target(a), target(b)], undefined, ctx, log, { afterWrite: [verifyAfter(config({ 'verify-url': h.url, 'verify-timeout': '5s' }), log)] })
+    expect(result.status).toBe('completed')
+    expect(result.verification?.health).toMatchObject({ versions: ['1.2.2', '1.2.1'], reports: '1.2.1', seenAt: expect.any(String) })
+    expect(result.verification?.installers?.map((i) => [i.name, i.version, Boolean(i.seenAt)])).toEqual([
+      [a, '1.2.2', true],
+      [b, '1.2.1', true]
+    ])
+  })
+
   it('always 5xx: partial, with the last status', async () => {
     const pkg = await fixture()
     const h = await health(() => ({ status: 502, body: 'bad gateway' }))
