@@ -341,6 +341,22 @@ describe('npm channels as installers read them', () => {
   })
 })
 
+describe('the record codec', () => {
+  it('drops a malformed verification and keeps the rest of the record', async () => {
+    const pkg = await fixture()
+    const { result } = await rollback(pkg, config({}))
+    const record = buildRecord(result, rollbackInputs({ packageName: pkg, registry: registry.url }), gi, ctx, '2026-11-29T10:00:00.000Z')
+    expect(record.verification?.installers).toHaveLength(1)
+    const bad = { ...record, verification: { installers: [{ name: pkg, channel: 'latest', version: 7 }] } } as unknown as typeof record
+    const parsed = parseReportRecord(renderReport(bad, ctx))
+    expect(parsed?.incidentId).toBe(record.incidentId)
+    expect(parsed?.verification).toBeUndefined()
+    // without the feature's data, the report has no Verification section
+    const { verification: _, ...plain } = record
+    expect(renderReport(plain, ctx)).not.toContain('## Verification')
+  })
+})
+
 describe('inputs', () => {
   const get = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
   it('defaults: no health check, verify-timeout 2m, wait-for-cdn 0', () => {
