@@ -23,6 +23,7 @@ import type { Logger } from './retry.js'
 import { errorOf, runIncident, type IncidentResult } from './run.js'
 import { impactStep, parseRtoTargets } from './runbook/impact.js'
 import { smokeTest } from './runbook/smoke.js'
+import { verifySteps } from './runbook/verify.js'
 import { createTargets } from './targets/select.js'
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3 } as const
@@ -64,6 +65,10 @@ const OPTIONS = {
   /** the default since partial-ok became true; still accepted */
   'partial-ok': { type: 'boolean' },
   'no-report': { type: 'boolean' },
+  'verify-url': { type: 'string' },
+  'verify-field': { type: 'string' },
+  'verify-timeout': { type: 'string' },
+  'wait-for-cdn': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' }
 } as const
@@ -115,6 +120,13 @@ Options (defaults in brackets):
   --report-dir <dir>           [incidents]
   --report-branch <branch>     [the repository's default branch]
   --no-issue, --no-report      skip the tracking issue / the incident report
+  --verify-url <url>           after the writes, poll this health endpoint (no token sent) until it
+                               reports the restore version; not reached: partial
+  --verify-field <path>        dot path of the version in its JSON answer, such as build.version
+                               [the body holds the version as a word]
+  --verify-timeout <d>         how long to poll --verify-url [2m]
+  --wait-for-cdn <d>           npm: wait until installers (the registry's CDN) get the restore
+                               version; not seen is a warning [0: read once]
   -h, --help                   this text
   --version                    the version
 
@@ -222,6 +234,10 @@ export async function main(io: CliIO): Promise<number> {
       'helm-match': values['helm-match'],
       'helm-timeout': values['helm-timeout'],
       'kube-context': values['kube-context'],
+      'verify-url': values['verify-url'],
+      'verify-field': values['verify-field'],
+      'verify-timeout': values['verify-timeout'],
+      'wait-for-cdn': values['wait-for-cdn'],
       // Docker credentials come from the environment or the docker login's config, never flags
       'registry-username': io.env.REGISTRY_USERNAME,
       'registry-password': io.env.REGISTRY_PASSWORD
@@ -279,6 +295,7 @@ export async function main(io: CliIO): Promise<number> {
       // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
       const steps: RunbookSteps = { beforeWrite: [], afterWrite: [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
       steps.beforeWrite?.push(...smokeTest(get, inputs, { log, env: io.env }))
+      steps.afterWrite?.push(...verifySteps(get, inputs, log, userAgent))
       const { result: outcome, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, log, steps)
       Object.assign(result, summaryOf(outcome, bookkeeping))
       if (outcome.status === 'skipped') return finish(EXIT.ok)

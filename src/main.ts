@@ -8,6 +8,7 @@ import { readGitHubInputs, readInputs } from './inputs.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
 import { impactStep, parseRtoTargets } from './runbook/impact.js'
 import { smokeTest } from './runbook/smoke.js'
+import { verifySteps } from './runbook/verify.js'
 import { renderSummary } from './summary.js'
 import { createTargets, type TargetHooks } from './targets/select.js'
 
@@ -149,6 +150,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // the runbook around the writes: each step's module reads its own inputs
     const steps: RunbookSteps = { beforeWrite: [], afterWrite: [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
     steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core, env, summary: (md) => core.summary.addRaw(md).write() }))
+    steps.afterWrite?.push(...verifySteps(get, inputs, core, userAgent))
     const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core, steps)
     outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.restoreVersion) : {}) }
     await core.summary.addRaw(renderSummary(result, bookkeeping)).write()

@@ -79,6 +79,11 @@ export interface IncidentResult {
   reason?: string
   /** impact and timing, set by the runbook's impact step (src/runbook/impact.ts) after the writes */
   impact?: Impact
+  /** what the checks after the writes saw (src/runbook/verify.ts): the health endpoint, and npm's channels as installers read them */
+  verification?: {
+    health?: { url: string; field?: string; versions: string[]; timeout: string; seenAt?: string; reports?: string }
+    installers?: Array<{ name: string; channel: string; version: string; registry: string; seenAt?: string; holds?: string; maxAgeSeconds?: number; error?: string }>
+  }
 }
 
 const now = () => new Date().toISOString()

@@ -54,6 +54,7 @@ export function renderSummary(result: IncidentResult, books?: BookkeepingResult)
     ].filter(Boolean)
     if (links.length > 0) parts.push(['### Incident record', ...links].join('\n'))
   }
+  if (result.verification) parts.push(['### Verification', ...verificationLines(result.verification)].join('\n'))
   if (result.warnings.length > 0) parts.push(['### Warnings', ...result.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
   if (result.error) parts.push(`### What is missing\n${inert(result.error.message)}`)
   const steps = nextSteps(result)
@@ -79,6 +80,34 @@ function detailRows(result: IncidentResult, t: TargetRun, plan: Plan): string[][
     t.deprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
   ])
   return rows
+}
+
+/** A value in a code span, or inert text when it could break the span. */
+const span = (v: string) => (/^[^`|\r\n]+$/.test(v) ? `\`${v}\`` : inert(v))
+const utc = (at: string) => `${at.slice(0, 19).replace('T', ' ')} UTC`
+
+/** What the checks after the writes saw: the health endpoint, and each npm channel as installers read it. */
+export function verificationLines(v: NonNullable<IncidentResult['verification']>): string[] {
+  const lines: string[] = []
+  const h = v.health
+  if (h) {
+    const where = `${span(h.url)}${h.field ? ` (${span(h.field)})` : ''}`
+    lines.push(
+      h.seenAt
+        ? `- Health: ${where} reported ${span(h.reports ?? h.versions[0])} at ${utc(h.seenAt)}.`
+        : `- Health: ${where} did not report ${h.versions.map(span).join(' or ')} within ${h.timeout}; its last answer: ${inert(h.reports ?? 'none')}.`
+    )
+  }
+  for (const i of v.installers ?? []) {
+    const what = `${span(i.name)} ${span(i.channel)}`
+    if (i.seenAt) lines.push(`- Installers: ${what} gave ${span(i.version)} (read as \`npm install\` reads it, without a token) at ${utc(i.seenAt)}.`)
+    else if (i.error) lines.push(`- Installers: ${what} could not be read as \`npm install\` reads it (${inert(i.error)}); the registry holds ${span(i.version)}.`)
+    else {
+      const lifetime = i.maxAgeSeconds !== undefined ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)` : 'its cache lifetime'
+      lines.push(`- Installers: ${what} still gave ${i.holds ? span(i.holds) : '_(no version)_'}, not ${span(i.version)}: the registry holds ${span(i.version)}, but its CDN may serve the old answer for ${lifetime}.`)
+    }
+  }
+  return lines
 }
 
 /** What to do next, for each kind of target in the incident. */

@@ -111,4 +111,12 @@ export interface IncidentRecord {
   reportPath?: string
   /** impact and timing (the first run's figures stay on a re-run); absent in records written before it existed */
   impact?: Impact
+  /** what the checks after the writes saw (verify-url, the installers' read of npm channels); a re-run keeps the first time each was seen */
+  verification?: IncidentVerification
+}
+
+/** The health endpoint and npm's channels as installers read them, after the writes. */
+export interface IncidentVerification {
+  health?: { url: string; field?: string; versions: string[]; timeout: string; seenAt?: string; reports?: string }
+  installers?: Array<{ name: string; channel: string; version: string; registry: string; seenAt?: string; holds?: string; maxAgeSeconds?: number; error?: string }>
 }
