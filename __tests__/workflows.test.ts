@@ -267,7 +267,9 @@ const NOT_DISPATCH_INPUTS: Record<string, string> = {
   'verify-url': 'verify after: the form is full; callers (workflow_call) set it',
   'verify-field': 'verify after: the form is full; callers (workflow_call) set it',
   'verify-timeout': 'verify after: the form is full; callers (workflow_call) set it',
-  'wait-for-cdn': 'verify after: the form is full; callers (workflow_call) set it'
+  'wait-for-cdn': 'verify after: the form is full; callers (workflow_call) set it',
+  'smoke-test': 'smoke test: the form is full; callers (workflow_call) set it',
+  'smoke-test-timeout': 'smoke test: the form is full; callers (workflow_call) set it'
 }
 
 describe('workflow files', () => {
