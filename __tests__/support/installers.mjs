@@ -308,6 +308,13 @@ export const FRESH_PACKAGE = 'rr-matrix-fresh'
  */
 export async function runMatrix(registry, which) {
   const specs = clients()
+  for (const client of which) {
+    try {
+      clientVersion(specs[client])
+    } catch (e) {
+      throw new Error(`${client} cannot run (${specs[client].cmd.join(' ')}): ${FIX}.\n${/** @type {Error} */ (e).message}`)
+    }
+  }
   const base = scratch()
   const url = registry.url
   await publishFixtures(registry)
