@@ -316,74 +316,77 @@ export async function runMatrix(registry, which) {
     }
   }
   const base = scratch()
-  const url = registry.url
-  await publishFixtures(registry)
-  await publishPackage(registry, FRESH_PACKAGE, ['1.2.0', '1.2.1', '1.2.2', '1.2.3'])
-  const now = Date.now()
-  backdate(join(registry.dir, 'storage'), FRESH_PACKAGE, { '1.2.0': new Date(now - 30 * DAY), '1.2.1': new Date(now - 20 * DAY), '1.2.2': new Date(now - 10 * DAY) })
+  try {
+    const url = registry.url
+    await publishFixtures(registry)
+    await publishPackage(registry, FRESH_PACKAGE, ['1.2.0', '1.2.1', '1.2.2', '1.2.3'])
+    const now = Date.now()
+    backdate(join(registry.dir, 'storage'), FRESH_PACKAGE, { '1.2.0': new Date(now - 30 * DAY), '1.2.1': new Date(now - 20 * DAY), '1.2.2': new Date(now - 10 * DAY) })
 
-  /** @type {Observation[]} */
-  const observations = []
-  /** @param {Client} client @param {string} home @param {string} dir @param {string[]} args @param {string} pkg @param {Omit<Observation, 'version' | 'ms' | 'client'>} key */
-  const run = async (client, home, dir, args, pkg, key) => {
-    const t = Date.now()
-    await runClient({ spec: specs[client], client, home, dir, args })
-    observations.push({ client, ...key, version: installedVersion(dir, pkg), ms: Date.now() - t })
-  }
-  /** @param {Client} client */
-  const gates = (client) => (specs[client].gate ? /** @type {const} */ (['on', 'off']) : /** @type {const} */ (['on']))
+    /** @type {Observation[]} */
+    const observations = []
+    /** @param {Client} client @param {string} home @param {string} dir @param {string[]} args @param {string} pkg @param {Omit<Observation, 'version' | 'ms' | 'client'>} key */
+    const run = async (client, home, dir, args, pkg, key) => {
+      const t = Date.now()
+      await runClient({ spec: specs[client], client, home, dir, args })
+      observations.push({ client, ...key, version: installedVersion(dir, pkg), ms: Date.now() - t })
+    }
+    /** @param {Client} client */
+    const gates = (client) => (specs[client].gate ? /** @type {const} */ (['on', 'off']) : /** @type {const} */ (['on']))
 
-  // before the rollback: lockfiles that pinned the bad version, and the fresh-bad check
-  await Promise.all(
-    which.map(async (client) => {
-      const home = clientHome(join(base, 'before'), client)
-      for (const strategy of MATRIX_STRATEGIES) {
-        const dir = join(base, 'pre', client, strategy)
-        const name = packageName(strategy)
-        writeProject({ dir, client, home, registry: url, dependencies: { [name]: '^1.2.0' }, gate: true })
-        await run(client, home, dir, specs[client].install, name, { strategy, scenario: 'pre-install', gate: 'on' })
-      }
-      for (const gate of gates(client)) {
-        const dir = join(base, 'fresh', client, gate)
-        writeProject({ dir, client, home, registry: url, dependencies: { [FRESH_PACKAGE]: '^1.2.0' }, gate: gate === 'on' })
-        await run(client, home, dir, specs[client].install, FRESH_PACKAGE, { strategy: 'before', scenario: 'fresh-bad-range', gate })
-      }
-    })
-  )
-
-  await rollBack(registry)
-
-  // after: a new HOME and cache, so no client answers from metadata cached before the rollback
-  await Promise.all(
-    which.map(async (client) => {
-      const spec = specs[client]
-      const home = clientHome(join(base, 'after'), client)
-      for (const gate of gates(client)) {
+    // before the rollback: lockfiles that pinned the bad version, and the fresh-bad check
+    await Promise.all(
+      which.map(async (client) => {
+        const home = clientHome(join(base, 'before'), client)
         for (const strategy of MATRIX_STRATEGIES) {
-          for (const scenario of MATRIX_SCENARIOS) {
-            if (!scenarioApplies(strategy, scenario)) continue
-            const dir = join(base, 'run', client, gate, strategy, scenario)
-            const name = packageName(strategy, scenario === 'range-above-restore')
-            const project = { dir, client, home, registry: url, gate: gate === 'on' }
-            /** @type {string[]} */
-            let args
-            if (scenario === 'lockfile' || scenario === 'update') {
-              copyProject(join(base, 'pre', client, strategy), dir)
-              writeProject({ ...project, dependencies: { [name]: '^1.2.0' } })
-              args = scenario === 'lockfile' ? spec.frozen : spec.update(name)
-            } else if (scenario === 'add') {
-              writeProject(project)
-              args = spec.add(name)
-            } else {
-              writeProject({ ...project, dependencies: { [name]: RANGES[scenario] } })
-              args = spec.install
+          const dir = join(base, 'pre', client, strategy)
+          const name = packageName(strategy)
+          writeProject({ dir, client, home, registry: url, dependencies: { [name]: '^1.2.0' }, gate: true })
+          await run(client, home, dir, specs[client].install, name, { strategy, scenario: 'pre-install', gate: 'on' })
+        }
+        for (const gate of gates(client)) {
+          const dir = join(base, 'fresh', client, gate)
+          writeProject({ dir, client, home, registry: url, dependencies: { [FRESH_PACKAGE]: '^1.2.0' }, gate: gate === 'on' })
+          await run(client, home, dir, specs[client].install, FRESH_PACKAGE, { strategy: 'before', scenario: 'fresh-bad-range', gate })
+        }
+      })
+    )
+
+    await rollBack(registry)
+
+    // after: a new HOME and cache, so no client answers from metadata cached before the rollback
+    await Promise.all(
+      which.map(async (client) => {
+        const spec = specs[client]
+        const home = clientHome(join(base, 'after'), client)
+        for (const gate of gates(client)) {
+          for (const strategy of MATRIX_STRATEGIES) {
+            for (const scenario of MATRIX_SCENARIOS) {
+              if (!scenarioApplies(strategy, scenario)) continue
+              const dir = join(base, 'run', client, gate, strategy, scenario)
+              const name = packageName(strategy, scenario === 'range-above-restore')
+              const project = { dir, client, home, registry: url, gate: gate === 'on' }
+              /** @type {string[]} */
+              let args
+              if (scenario === 'lockfile' || scenario === 'update') {
+                copyProject(join(base, 'pre', client, strategy), dir)
+                writeProject({ ...project, dependencies: { [name]: '^1.2.0' } })
+                args = scenario === 'lockfile' ? spec.frozen : spec.update(name)
+              } else if (scenario === 'add') {
+                writeProject(project)
+                args = spec.add(name)
+              } else {
+                writeProject({ ...project, dependencies: { [name]: RANGES[scenario] } })
+                args = spec.install
+              }
+              await run(client, home, dir, args, name, { strategy, scenario, gate })
             }
-            await run(client, home, dir, args, name, { strategy, scenario, gate })
           }
         }
-      }
-    })
-  )
-  rmSync(base, { recursive: true, force: true })
-  return observations
+      })
+    )
+    return observations
+  } finally {
+    rmSync(base, { recursive: true, force: true })
+  }
 }
