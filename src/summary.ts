@@ -127,7 +127,7 @@ export function nextSteps(result: IncidentResult): string[] {
     steps.push(
       `Registry caches and CDNs can serve the old \`${plan.channel}\` for a few minutes; \`npm view ${pkg} dist-tags\` converges by itself.`,
       `Installs that already resolved \`${plan.rollbackVersion}\` (lockfiles, Renovate/Dependabot updates) keep it: publish a fix as a new version, then move \`${plan.channel}\` to it with \`npm dist-tag add ${pkg}@<fixed> ${plan.channel}\`.`,
-      'Yarn Berry ignores dist-tags: the deprecation is what steers its users away from the bad version.'
+      'Yarn Berry follows `latest` only for a plain `yarn add`; for a range it takes the highest match that is not deprecated, so the deprecation is what steers its users away from the bad version.'
     )
   }
   const docker = first('docker')
