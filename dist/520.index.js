@@ -174,12 +174,15 @@ async function commentOnce(gh, repo, issueNumber, req) {
     return true;
 }
 
+// EXTERNAL MODULE: ./src/runbook/impact.ts + 1 modules
+var impact = __webpack_require__(4623);
 // EXTERNAL MODULE: ./src/github/incident.ts
 var incident = __webpack_require__(68629);
 ;// CONCATENATED MODULE: ./src/github/record.ts
 // The record a report carries, hidden at its end so that a re-run merges into it instead
 // of starting over: encoded (canonical JSON in base64), parsed back field by field, and
 // merged with a re-run. Pure: no I/O, no @actions/*.
+
 
 const RECORD_RE = /<!-- release-rollback:record ([A-Za-z0-9+/=\s]*?) -->/g;
 /** JSON with sorted keys, so equal records serialise to equal bytes however they were built. */
@@ -201,6 +204,101 @@ function validRun(v) {
 function validEvent(v) {
     const o = v;
     return !!o && typeof o === 'object' && isString(o.at) && isString(o.action) && isString(o.detail) && OUTCOMES.includes(o.outcome);
+}
+const isTime = (v) => isString(v) && !Number.isNaN(Date.parse(v));
+const isMs = (v) => Number.isSafeInteger(v) && v >= 0;
+const optional = (v, ok) => v === undefined || ok(v);
+/** The impact rebuilt field by field, or undefined when it is malformed (the record keeps the rest). */
+function impactOf(v) {
+    const o = v;
+    if (!o || typeof o !== 'object' || Array.isArray(o))
+        return undefined;
+    if (!isTime(o.startedAt) || !optional(o.protectedAt, isTime) || !optional(o.toProtectionMs, isMs) || !optional(o.rtoMs, isMs))
+        return undefined;
+    if (!incident/* SEVERITIES */.o.includes(o.severity) || !['met', 'missed', 'none', 'open', 'unmeasured'].includes(o.verdict))
+        return undefined;
+    if (!Array.isArray(o.targets))
+        return undefined;
+    const targets = [];
+    for (const t of o.targets) {
+        if (!t || typeof t !== 'object' || !isString(t.name) || !isString(t.channel) || !isString(t.version) || typeof t.onChannel !== 'boolean')
+            return undefined;
+        if (!['moved', 'already', 'open'].includes(t.state) || !optional(t.publishedAt, isTime) || !optional(t.movedAt, isTime) || !optional(t.heldMs, isMs) || !optional(t.downloads, isMs))
+            return undefined;
+        if (t.kind !== undefined && !['npm', 'docker', 'helm', 'git-tag'].includes(t.kind))
+            return undefined;
+        targets.push({
+            kind: t.kind,
+            name: t.name,
+            channel: t.channel,
+            version: t.version,
+            state: t.state,
+            onChannel: t.onChannel,
+            publishedAt: t.publishedAt,
+            movedAt: t.movedAt,
+            heldMs: t.heldMs,
+            downloads: t.downloads
+        });
+    }
+    return {
+        startedAt: o.startedAt,
+        protectedAt: o.protectedAt,
+        toProtectionMs: o.toProtectionMs,
+        severity: o.severity,
+        rtoMs: o.rtoMs,
+        verdict: o.verdict,
+        targets
+    };
+}
+/** The verification a record carries, rebuilt field by field; undefined when it is missing or malformed (the rest of the record still counts). */
+function parseVerification(v) {
+    if (!v || typeof v !== 'object' || Array.isArray(v))
+        return undefined;
+    const o = v;
+    const out = {};
+    const h = o.health;
+    if (h !== undefined) {
+        if (!h || typeof h !== 'object' || !isString(h.url) || !isString(h.timeout) || !Array.isArray(h.versions) || !h.versions.every(isString))
+            return undefined;
+        if (![h.field, h.seenAt, h.reports].every(isOptString))
+            return undefined;
+        out.health = { url: h.url, field: h.field, versions: [...h.versions], timeout: h.timeout, seenAt: h.seenAt, reports: h.reports };
+    }
+    if (o.installers !== undefined) {
+        if (!Array.isArray(o.installers))
+            return undefined;
+        const rows = [];
+        for (const r of o.installers) {
+            if (!r || typeof r !== 'object' || ![r.name, r.channel, r.version, r.registry].every(isString) || ![r.seenAt, r.holds, r.error].every(isOptString))
+                return undefined;
+            if (r.maxAgeSeconds !== undefined && !(Number.isSafeInteger(r.maxAgeSeconds) && r.maxAgeSeconds >= 0))
+                return undefined;
+            rows.push({ name: r.name, channel: r.channel, version: r.version, registry: r.registry, seenAt: r.seenAt, holds: r.holds, maxAgeSeconds: r.maxAgeSeconds, error: r.error });
+        }
+        out.installers = rows;
+    }
+    return out.health || out.installers ? out : undefined;
+}
+/**
+ * A re-run's verification over the first one's: the state now, except that a check which
+ * saw the same version before keeps the time it was first seen (so a re-run that sees
+ * what the first run saw changes nothing).
+ */
+function mergeVerification(base, current) {
+    if (!current)
+        return base;
+    const merged = JSON.parse(JSON.stringify(current));
+    const bh = base?.health;
+    if (merged.health && bh?.seenAt && bh.url === merged.health.url && bh.field === merged.health.field && bh.reports !== undefined && merged.health.versions.includes(bh.reports)) {
+        merged.health = { ...merged.health, seenAt: bh.seenAt, reports: bh.reports };
+    }
+    if (merged.installers) {
+        merged.installers = merged.installers.map((row) => {
+            const first = base?.installers?.find((b) => b.name === row.name && b.channel === row.channel && b.version === row.version && b.seenAt);
+            return first ? { ...first } : row;
+        });
+    }
+    return merged;
 }
 /** The record a report carries (the last one, if several), or undefined when it is missing, malformed or of another format. */
 function parseReportRecord(markdown) {
@@ -265,7 +363,9 @@ function parseReportRecord(markdown) {
         warnings: [...o.warnings],
         issueNumber: o.issueNumber,
         issueUrl: o.issueUrl,
-        reportPath: o.reportPath
+        reportPath: o.reportPath,
+        impact: impactOf(o.impact),
+        verification: parseVerification(o.verification)
     };
     return JSON.parse(JSON.stringify(record)); // drops the undefined fields
 }
@@ -282,6 +382,8 @@ const wroteSomething = (e) => e.outcome === 'done' || e.outcome === 'failed';
  *   `warnings` come from the re-run (the state now); `restoreVersion` and `incidentId` too,
  *   so a re-run with a corrected restore version updates the report. `issueNumber`,
  *   `issueUrl` and `reportPath` come from the re-run when it has them.
+ * - `verification` comes from the re-run, except that a check which saw the same version
+ *   before keeps the time it was first seen.
  * - Only events that wrote or failed (`done`, `failed`) are appended to the timeline; an
  *   `already`, `skipped` or `planned` event from a re-run adds nothing. Identical events
  *   are not repeated; runs already listed (same url and time) are not repeated.
@@ -290,6 +392,9 @@ const wroteSomething = (e) => e.outcome === 'done' || e.outcome === 'failed';
  *   even a run entry. The report then renders byte-identical and the caller can skip the
  *   commit. (A re-run that changes a field, such as the severity, is listed as a run so the
  *   report's changed content is explained.)
+ * - `impact`: the first run's figures stay (its start, each target it measured, downloads
+ *   counted once); a target it left not rolled back takes the re-run's figures, and the
+ *   target and verdict follow the re-run's severity (mergeImpact).
  * - A record for another package, channel or bad version (a report path collision) is not
  *   merged: the current record is returned as it is.
  */
@@ -318,10 +423,16 @@ function mergeRecord(existing, current) {
         warnings: [...current.warnings],
         issueNumber: current.issueNumber ?? base.issueNumber,
         issueUrl: current.issueUrl ?? base.issueUrl,
-        reportPath: current.reportPath ?? base.reportPath
+        reportPath: current.reportPath ?? base.reportPath,
+        impact: (0,impact/* mergeImpact */.n3)(base.impact, current.impact),
+        verification: mergeVerification(base.verification, current.verification)
     };
     if (carried.deprecationMessage === undefined)
         delete carried.deprecationMessage;
+    if (carried.impact === undefined)
+        delete carried.impact;
+    if (carried.verification === undefined)
+        delete carried.verification;
     const knownRuns = new Set(base.runs.map(runKey));
     const newRuns = current.runs.filter((r) => !knownRuns.has(runKey(r)));
     const knownEvents = new Set(base.timeline.map(eventKey));
@@ -681,6 +792,7 @@ function protectionTable(r) {
 
 
 
+
 const MAX_TITLE = 256;
 function issueTitle(r) {
     const mixed = r.packages?.some((p) => p.kind !== undefined && p.kind !== 'npm');
@@ -770,6 +882,7 @@ function renderIssueBody(r, ctx, links) {
         headline(r),
         (0,markdown/* table */.M)(['Incident', code(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
         ...(r.packages && r.packages.length > 1 ? [`### Packages\n${packagesTable(r)}`] : []),
+        ...(r.impact ? [(0,impact/* renderImpact */.jo)(r.impact, '###')] : []),
         `### Reason\n${(0,markdown/* inert */.t)(r.reason)}`
     ];
     if (r.warnings.length > 0)
@@ -798,6 +911,7 @@ function renderRerunComment(r, ctx, run, changes) {
 // The incident report's text, rendered from an IncidentRecord, with the record itself
 // hidden at its end. Pure: no I/O, no clock, no @actions/* and no Octokit, so the same
 // record always renders the same bytes.
+
 
 
 
@@ -861,6 +975,29 @@ function timeline(r) {
         return '_No events recorded._';
     return (0,markdown/* table */.M)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [formatTime(e.at), (0,markdown/* inert */.t)(e.action), OUTCOME_LABEL[e.outcome], (0,markdown/* inert */.t)(e.detail)]));
 }
+/** What the checks after the writes saw: when the health endpoint and installers got the restore version, or what they still got. */
+function verification(v) {
+    const lines = [];
+    const h = v.health;
+    if (h) {
+        const where = `${code(h.url)}${h.field ? ` (${code(h.field)})` : ''}`;
+        lines.push(h.seenAt
+            ? `- Health endpoint ${where} reported ${code(h.reports ?? h.versions[0])} at ${formatTime(h.seenAt)} UTC.`
+            : `- Health endpoint ${where} did not report ${h.versions.map((x) => code(x)).join(' or ')} within ${(0,markdown/* inert */.t)(h.timeout)}; its last answer: ${(0,markdown/* inert */.t)(h.reports ?? 'none')}.`);
+    }
+    for (const i of v.installers ?? []) {
+        const what = `${code(i.name)} ${code(i.channel)}`;
+        if (i.seenAt)
+            lines.push(`- Installers got ${code(i.version)} for ${what} (read as \`npm install\` reads it, without a token) at ${formatTime(i.seenAt)} UTC.`);
+        else if (i.error)
+            lines.push(`- ${what} could not be read as \`npm install\` reads it (${(0,markdown/* inert */.t)(i.error)}); the registry holds ${code(i.version)}.`);
+        else {
+            const lifetime = i.maxAgeSeconds !== undefined ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)` : 'its cache lifetime';
+            lines.push(`- Installers still got ${code(i.holds, '_(no version)_')} for ${what}: the registry holds ${code(i.version)}, but its CDN may serve the old answer for ${lifetime}.`);
+        }
+    }
+    return lines.join('\n');
+}
 function issueLink(r, ctx) {
     const url = safeUrl(r.issueUrl) ?? (r.issueNumber ? safeUrl(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/issues/${r.issueNumber}`) : undefined);
     if (!url)
@@ -896,10 +1033,12 @@ function renderReport(r, ctx, previous) {
         `# Rollback of ${code(`${r.packageName}@${r.rollbackVersion}`)}`,
         (0,markdown/* table */.M)(['Incident', code(r.incidentId)], header),
         `## Timeline (UTC)\n${timeline(r)}`,
+        ...(r.impact ? [(0,impact/* renderImpact */.jo)(r.impact, '##')] : []),
         ...(r.packages && r.packages.length > 1 ? [`## Packages\n${packagesTable(r)}`] : []),
         `## Versions and tags\n${versionsAndTags(r)}`,
         `## Reason\n${(0,markdown/* inert */.t)(r.reason)}`,
-        `## Actions taken\n${actionsTaken(r)}`
+        `## Actions taken\n${actionsTaken(r)}`,
+        ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : [])
     ];
     if (r.warnings.length > 0)
         parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,markdown/* inert */.t)(w)}`)].join('\n'));
@@ -1325,7 +1464,9 @@ function buildRecord(result, inputs, gi, ctx, now) {
         runs: [run],
         // the planning step is bookkeeping noise in a timeline: keep the writes
         timeline: affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
-        warnings: result.warnings
+        warnings: result.warnings,
+        ...(result.impact ? { impact: result.impact } : {}),
+        ...(result.verification ? { verification: JSON.parse(JSON.stringify(result.verification)) } : {})
     };
 }
 /** What this run changed, in words, for the re-run comment. */

@@ -28476,7 +28476,9 @@ function buildRecord(result, inputs, gi, ctx, now) {
         runs: [run],
         // the planning step is bookkeeping noise in a timeline: keep the writes
         timeline: affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
-        warnings: result.warnings
+        warnings: result.warnings,
+        ...(result.impact ? { impact: result.impact } : {}),
+        ...(result.verification ? { verification: JSON.parse(JSON.stringify(result.verification)) } : {})
     };
 }
 /** What this run changed, in words, for the re-run comment. */
@@ -28640,17 +28642,23 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3916);
 /* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5208);
 /* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7661);
-/* harmony import */ var _github_record_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(5358);
-/* harmony import */ var _github_render_issue_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(949);
-/* harmony import */ var _github_render_report_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(7334);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(7365);
-/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7681);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(2464);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(9786);
-/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(797);
+/* harmony import */ var _github_record_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5358);
+/* harmony import */ var _github_render_issue_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(949);
+/* harmony import */ var _github_render_report_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(7334);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7365);
+/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(7681);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(2464);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(9786);
+/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(4623);
+/* harmony import */ var _runbook_smoke_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(6261);
+/* harmony import */ var _runbook_verify_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(823);
+/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(797);
 // release-rollback on the command line, for when Actions is down: the same inputs, the same
 // validation and the same code path as the action (src/execute.ts).
 //   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
+
+
+
 
 
 
@@ -28683,11 +28691,14 @@ const OPTIONS = {
     'published-before': { type: 'string' },
     'release-commit': { type: 'string' },
     force: { type: 'boolean' },
+    'smoke-test': { type: 'string' },
+    'smoke-test-timeout': { type: 'string' },
     'dry-run': { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
     json: { type: 'boolean' },
     repo: { type: 'string' },
     severity: { type: 'string' },
+    'rto-targets': { type: 'string' },
     'issue-labels': { type: 'string' },
     'issue-assignees': { type: 'string' },
     'report-dir': { type: 'string' },
@@ -28704,6 +28715,10 @@ const OPTIONS = {
     /** the default since partial-ok became true; still accepted */
     'partial-ok': { type: 'boolean' },
     'no-report': { type: 'boolean' },
+    'verify-url': { type: 'string' },
+    'verify-field': { type: 'string' },
+    'verify-timeout': { type: 'string' },
+    'wait-for-cdn': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' }
 };
@@ -28737,16 +28752,30 @@ Options (defaults in brackets):
   --published-before <time>    ... and at or before this ISO time (the release run's end)
   --release-commit <sha>       ... and built from this commit (npm gitHead), when the version records one
   --force                      move the channel even when it holds neither version
+  --smoke-test <cmd>           before any write, install the restore version into an empty project
+                               (npm; PACKAGE, VERSION set) or set IMAGE to its digest (Docker) and
+                               run this shell command there: failing stops the rollback (not in
+                               a dry run; no token reaches the command)
+  --smoke-test-timeout <d>     how long each smoke run may take [5m]
   --dry-run                    show the plan, change nothing
   -y, --yes                    do not ask for confirmation
   --json                       print one JSON result on stdout (progress goes to stderr)
   --repo <owner/name>          open the tracking issue and commit the report there (needs GITHUB_TOKEN)
   --severity <level>           critical, high, medium, low [high]
+  --rto-targets <list>         recovery-time targets, such as critical=5m,high=30m
+                               [critical=2m,high=15m,medium=4h,low=none]
   --issue-labels <list>        [rollback]
   --issue-assignees <list>     GitHub logins
   --report-dir <dir>           [incidents]
   --report-branch <branch>     [the repository's default branch]
   --no-issue, --no-report      skip the tracking issue / the incident report
+  --verify-url <url>           after the writes, poll this health endpoint (no token sent) until it
+                               reports the restore version; not reached: partial
+  --verify-field <path>        dot path of the version in its JSON answer, such as build.version
+                               [the body holds the version as a word]
+  --verify-timeout <d>         how long to poll --verify-url [2m]
+  --wait-for-cdn <d>           npm: wait until installers (the registry's CDN) get the restore
+                               version; not seen is a warning [0: read once]
   -h, --help                   this text
   --version                    the version
 
@@ -28770,6 +28799,8 @@ function gitRoot(cwd) {
     }
 }
 async function main(io) {
+    // the run's start: the time to protection is measured from here (the confirmation counts)
+    const startedAt = new Date().toISOString();
     const bad = io.argv.find((a) => TOKEN_FLAGS.test(a));
     if (bad) {
         io.stderr(`${bad.split('=')[0]}: tokens are never taken from flags, because they would land in your shell history. Set NPM_TOKEN (npm) or GITHUB_TOKEN (GitHub) in the environment, or use your .npmrc.\n`);
@@ -28802,7 +28833,7 @@ async function main(io) {
         return code;
     };
     try {
-        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_13__/* .resolveNpmConfig */ .K)({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env });
+        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_14__/* .resolveNpmConfig */ .K)({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env });
         const githubToken = (io.env.GITHUB_TOKEN || '').trim();
         const bookkeepingOnGitHub = Boolean(values.repo && githubToken);
         if (values.repo && !githubToken)
@@ -28825,6 +28856,8 @@ async function main(io) {
             'release-commit': values['release-commit'],
             'dry-run': values['dry-run'] ? 'true' : 'false',
             force: values.force ? 'true' : 'false',
+            'smoke-test': values['smoke-test'],
+            'smoke-test-timeout': values['smoke-test-timeout'],
             'github-token': bookkeepingOnGitHub ? githubToken : '',
             'create-issue': bookkeepingOnGitHub && !values['no-issue'] ? 'true' : 'false',
             'commit-report': bookkeepingOnGitHub && !values['no-report'] ? 'true' : 'false',
@@ -28833,11 +28866,16 @@ async function main(io) {
             'report-dir': values['report-dir'],
             'report-branch': values['report-branch'],
             severity: values.severity,
+            'rto-targets': values['rto-targets'],
             targets: values.targets?.split(/[,\n]/).join('\n'),
             'tag-prefix': values['tag-prefix'],
             'helm-match': values['helm-match'],
             'helm-timeout': values['helm-timeout'],
             'kube-context': values['kube-context'],
+            'verify-url': values['verify-url'],
+            'verify-field': values['verify-field'],
+            'verify-timeout': values['verify-timeout'],
+            'wait-for-cdn': values['wait-for-cdn'],
             // Docker credentials come from the environment or the docker login's config, never flags
             'registry-username': io.env.REGISTRY_USERNAME,
             'registry-password': io.env.REGISTRY_PASSWORD
@@ -28845,8 +28883,9 @@ async function main(io) {
         const get = (name) => flag[name] ?? '';
         // the same validation as the action; error messages name the action's input, so say the flag too
         const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' };
-        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_12__/* .readInputs */ .Ko)(get, env);
-        const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_12__/* .readGitHubInputs */ .BJ)(get, env);
+        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_13__/* .readInputs */ .Ko)(get, env);
+        const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_13__/* .readGitHubInputs */ .BJ)(get, env);
+        const rtoTargets = (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_17__/* .parseRtoTargets */ .fg)('rto-targets', get('rto-targets'));
         // the local report uses the same validated report-dir and severity
         const localReportDir = values['no-report'] ? undefined : gi.reportDir;
         const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`;
@@ -28862,10 +28901,10 @@ async function main(io) {
         if (gitTags && !(values.repo && githubToken))
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
         const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
-        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_16__/* .createTargets */ .T)(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {});
+        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_20__/* .createTargets */ .T)(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {});
         try {
             // 1. the plan, always shown first (a read-only pass over every target)
-            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_15__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { } });
+            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_16__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { } });
             if (preview.status === 'skipped') {
                 const reason = preview.reason ?? preview.targets.map((t) => t.skipped?.reason).filter(Boolean).join('; ');
                 log.info(`Skipped: ${reason}`);
@@ -28874,7 +28913,7 @@ async function main(io) {
             }
             say('Plan:\n');
             for (const t of preview.targets)
-                say(t.plan ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_14__/* .describePlan */ .df)(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
+                say(t.plan ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_15__/* .describePlan */ .df)(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
             for (const w of preview.warnings)
                 log.warning(w);
             if (inputs.dryRun) {
@@ -28895,7 +28934,9 @@ async function main(io) {
             // 3. the rollback, exactly as the action runs it
             const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined;
             // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
-            const steps = { beforeWrite: [], afterWrite: [], atEnd: [] };
+            const steps = { beforeWrite: [], afterWrite: [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_17__/* .impactStep */ .r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] };
+            steps.beforeWrite?.push(...(0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_18__/* .smokeTest */ .KH)(get, inputs, { log, env: io.env }));
+            steps.afterWrite?.push(...(0,_runbook_verify_js__WEBPACK_IMPORTED_MODULE_19__/* .verifySteps */ .n4)(get, inputs, log, userAgent));
             const { result: outcome, bookkeeping } = await (0,_execute_js__WEBPACK_IMPORTED_MODULE_8__/* .executeIncident */ .O)(inputs, gi, targets, gh, ctx, log, steps);
             Object.assign(result, summaryOf(outcome, bookkeeping));
             if (outcome.status === 'skipped')
@@ -28912,9 +28953,9 @@ async function main(io) {
                 catch {
                     previous = undefined;
                 }
-                const merged = (0,_github_record_js__WEBPACK_IMPORTED_MODULE_17__/* .mergeRecord */ .g_)(previous ? (0,_github_record_js__WEBPACK_IMPORTED_MODULE_17__/* .parseReportRecord */ .tf)(previous) : undefined, record);
+                const merged = (0,_github_record_js__WEBPACK_IMPORTED_MODULE_10__/* .mergeRecord */ .g_)(previous ? (0,_github_record_js__WEBPACK_IMPORTED_MODULE_10__/* .parseReportRecord */ .tf)(previous) : undefined, record);
                 merged.reportPath = path;
-                const text = (0,_github_render_report_js__WEBPACK_IMPORTED_MODULE_11__/* .renderReport */ .B)(merged, ctx, previous);
+                const text = (0,_github_render_report_js__WEBPACK_IMPORTED_MODULE_12__/* .renderReport */ .B)(merged, ctx, previous);
                 if (text !== previous) {
                     (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(file), { recursive: true });
                     (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(file, text);
@@ -28925,7 +28966,7 @@ async function main(io) {
                 }
                 result.reportPath = file;
                 if (!values['no-issue']) {
-                    say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_10__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_10__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
+                    say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_11__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_11__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
                 }
             }
             if (outcome.error)
@@ -28978,12 +29019,13 @@ function summaryOf(o, b) {
                 deprecated: only?.deprecated
             }
             : {}),
-        ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm') ? { packages: o.targets.map((t) => ({ name: t.name, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_15__/* .errorOf */ .Mz)(t) ?? null })) } : {}),
-        targets: o.targets.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_15__/* .errorOf */ .Mz)(t) ?? null })),
+        ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm') ? { packages: o.targets.map((t) => ({ name: t.name, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_16__/* .errorOf */ .Mz)(t) ?? null })) } : {}),
+        targets: o.targets.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_16__/* .errorOf */ .Mz)(t) ?? null })),
         warnings: o.warnings,
         issueUrl: b?.issueUrl ?? null,
         reportUrl: b?.reportUrl ?? null,
         pullRequestUrl: b?.pullRequestUrl ?? null,
+        ...(o.impact ? { impact: o.impact } : {}),
         ...(o.error ? { error: o.error.message } : {})
     };
 }
@@ -34898,10 +34940,12 @@ function protectionTable(r) {
 /* harmony export */   g_: () => (/* binding */ mergeRecord),
 /* harmony export */   tf: () => (/* binding */ parseReportRecord)
 /* harmony export */ });
-/* harmony import */ var _incident_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8629);
+/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4623);
+/* harmony import */ var _incident_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8629);
 // The record a report carries, hidden at its end so that a re-run merges into it instead
 // of starting over: encoded (canonical JSON in base64), parsed back field by field, and
 // merged with a re-run. Pure: no I/O, no @actions/*.
+
 
 const RECORD_RE = /<!-- release-rollback:record ([A-Za-z0-9+/=\s]*?) -->/g;
 /** JSON with sorted keys, so equal records serialise to equal bytes however they were built. */
@@ -34923,6 +34967,101 @@ function validRun(v) {
 function validEvent(v) {
     const o = v;
     return !!o && typeof o === 'object' && isString(o.at) && isString(o.action) && isString(o.detail) && OUTCOMES.includes(o.outcome);
+}
+const isTime = (v) => isString(v) && !Number.isNaN(Date.parse(v));
+const isMs = (v) => Number.isSafeInteger(v) && v >= 0;
+const optional = (v, ok) => v === undefined || ok(v);
+/** The impact rebuilt field by field, or undefined when it is malformed (the record keeps the rest). */
+function impactOf(v) {
+    const o = v;
+    if (!o || typeof o !== 'object' || Array.isArray(o))
+        return undefined;
+    if (!isTime(o.startedAt) || !optional(o.protectedAt, isTime) || !optional(o.toProtectionMs, isMs) || !optional(o.rtoMs, isMs))
+        return undefined;
+    if (!_incident_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o.includes(o.severity) || !['met', 'missed', 'none', 'open', 'unmeasured'].includes(o.verdict))
+        return undefined;
+    if (!Array.isArray(o.targets))
+        return undefined;
+    const targets = [];
+    for (const t of o.targets) {
+        if (!t || typeof t !== 'object' || !isString(t.name) || !isString(t.channel) || !isString(t.version) || typeof t.onChannel !== 'boolean')
+            return undefined;
+        if (!['moved', 'already', 'open'].includes(t.state) || !optional(t.publishedAt, isTime) || !optional(t.movedAt, isTime) || !optional(t.heldMs, isMs) || !optional(t.downloads, isMs))
+            return undefined;
+        if (t.kind !== undefined && !['npm', 'docker', 'helm', 'git-tag'].includes(t.kind))
+            return undefined;
+        targets.push({
+            kind: t.kind,
+            name: t.name,
+            channel: t.channel,
+            version: t.version,
+            state: t.state,
+            onChannel: t.onChannel,
+            publishedAt: t.publishedAt,
+            movedAt: t.movedAt,
+            heldMs: t.heldMs,
+            downloads: t.downloads
+        });
+    }
+    return {
+        startedAt: o.startedAt,
+        protectedAt: o.protectedAt,
+        toProtectionMs: o.toProtectionMs,
+        severity: o.severity,
+        rtoMs: o.rtoMs,
+        verdict: o.verdict,
+        targets
+    };
+}
+/** The verification a record carries, rebuilt field by field; undefined when it is missing or malformed (the rest of the record still counts). */
+function parseVerification(v) {
+    if (!v || typeof v !== 'object' || Array.isArray(v))
+        return undefined;
+    const o = v;
+    const out = {};
+    const h = o.health;
+    if (h !== undefined) {
+        if (!h || typeof h !== 'object' || !isString(h.url) || !isString(h.timeout) || !Array.isArray(h.versions) || !h.versions.every(isString))
+            return undefined;
+        if (![h.field, h.seenAt, h.reports].every(isOptString))
+            return undefined;
+        out.health = { url: h.url, field: h.field, versions: [...h.versions], timeout: h.timeout, seenAt: h.seenAt, reports: h.reports };
+    }
+    if (o.installers !== undefined) {
+        if (!Array.isArray(o.installers))
+            return undefined;
+        const rows = [];
+        for (const r of o.installers) {
+            if (!r || typeof r !== 'object' || ![r.name, r.channel, r.version, r.registry].every(isString) || ![r.seenAt, r.holds, r.error].every(isOptString))
+                return undefined;
+            if (r.maxAgeSeconds !== undefined && !(Number.isSafeInteger(r.maxAgeSeconds) && r.maxAgeSeconds >= 0))
+                return undefined;
+            rows.push({ name: r.name, channel: r.channel, version: r.version, registry: r.registry, seenAt: r.seenAt, holds: r.holds, maxAgeSeconds: r.maxAgeSeconds, error: r.error });
+        }
+        out.installers = rows;
+    }
+    return out.health || out.installers ? out : undefined;
+}
+/**
+ * A re-run's verification over the first one's: the state now, except that a check which
+ * saw the same version before keeps the time it was first seen (so a re-run that sees
+ * what the first run saw changes nothing).
+ */
+function mergeVerification(base, current) {
+    if (!current)
+        return base;
+    const merged = JSON.parse(JSON.stringify(current));
+    const bh = base?.health;
+    if (merged.health && bh?.seenAt && bh.url === merged.health.url && bh.field === merged.health.field && bh.reports !== undefined && merged.health.versions.includes(bh.reports)) {
+        merged.health = { ...merged.health, seenAt: bh.seenAt, reports: bh.reports };
+    }
+    if (merged.installers) {
+        merged.installers = merged.installers.map((row) => {
+            const first = base?.installers?.find((b) => b.name === row.name && b.channel === row.channel && b.version === row.version && b.seenAt);
+            return first ? { ...first } : row;
+        });
+    }
+    return merged;
 }
 /** The record a report carries (the last one, if several), or undefined when it is missing, malformed or of another format. */
 function parseReportRecord(markdown) {
@@ -34947,7 +35086,7 @@ function parseReportRecord(markdown) {
         return undefined;
     if (!isStringMap(o.tagsBefore) || !isStringMap(o.tagsAfter))
         return undefined;
-    if (!_incident_js__WEBPACK_IMPORTED_MODULE_0__/* .SEVERITIES */ .o.includes(o.severity) || (o.strategy !== 'retag' && o.strategy !== 'republish'))
+    if (!_incident_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o.includes(o.severity) || (o.strategy !== 'retag' && o.strategy !== 'republish'))
         return undefined;
     if (!Array.isArray(o.runs) || !o.runs.every(validRun))
         return undefined;
@@ -34987,7 +35126,9 @@ function parseReportRecord(markdown) {
         warnings: [...o.warnings],
         issueNumber: o.issueNumber,
         issueUrl: o.issueUrl,
-        reportPath: o.reportPath
+        reportPath: o.reportPath,
+        impact: impactOf(o.impact),
+        verification: parseVerification(o.verification)
     };
     return JSON.parse(JSON.stringify(record)); // drops the undefined fields
 }
@@ -35004,6 +35145,8 @@ const wroteSomething = (e) => e.outcome === 'done' || e.outcome === 'failed';
  *   `warnings` come from the re-run (the state now); `restoreVersion` and `incidentId` too,
  *   so a re-run with a corrected restore version updates the report. `issueNumber`,
  *   `issueUrl` and `reportPath` come from the re-run when it has them.
+ * - `verification` comes from the re-run, except that a check which saw the same version
+ *   before keeps the time it was first seen.
  * - Only events that wrote or failed (`done`, `failed`) are appended to the timeline; an
  *   `already`, `skipped` or `planned` event from a re-run adds nothing. Identical events
  *   are not repeated; runs already listed (same url and time) are not repeated.
@@ -35012,6 +35155,9 @@ const wroteSomething = (e) => e.outcome === 'done' || e.outcome === 'failed';
  *   even a run entry. The report then renders byte-identical and the caller can skip the
  *   commit. (A re-run that changes a field, such as the severity, is listed as a run so the
  *   report's changed content is explained.)
+ * - `impact`: the first run's figures stay (its start, each target it measured, downloads
+ *   counted once); a target it left not rolled back takes the re-run's figures, and the
+ *   target and verdict follow the re-run's severity (mergeImpact).
  * - A record for another package, channel or bad version (a report path collision) is not
  *   merged: the current record is returned as it is.
  */
@@ -35040,10 +35186,16 @@ function mergeRecord(existing, current) {
         warnings: [...current.warnings],
         issueNumber: current.issueNumber ?? base.issueNumber,
         issueUrl: current.issueUrl ?? base.issueUrl,
-        reportPath: current.reportPath ?? base.reportPath
+        reportPath: current.reportPath ?? base.reportPath,
+        impact: (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .mergeImpact */ .n3)(base.impact, current.impact),
+        verification: mergeVerification(base.verification, current.verification)
     };
     if (carried.deprecationMessage === undefined)
         delete carried.deprecationMessage;
+    if (carried.impact === undefined)
+        delete carried.impact;
+    if (carried.verification === undefined)
+        delete carried.verification;
     const knownRuns = new Set(base.runs.map(runKey));
     const newRuns = current.runs.filter((r) => !knownRuns.has(runKey(r)));
     const knownEvents = new Set(base.timeline.map(eventKey));
@@ -35098,13 +35250,15 @@ function ghMessage(e) {
 /* harmony export */   yN: () => (/* binding */ renderRerunComment)
 /* harmony export */ });
 /* unused harmony export userMessage */
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3758);
-/* harmony import */ var _markers_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3400);
-/* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8296);
-/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(200);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3758);
+/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4623);
+/* harmony import */ var _markers_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3400);
+/* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8296);
+/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(200);
 // The tracking issue's text: its title and body (with the message to users) and the
 // comment a re-run adds, all rendered from an IncidentRecord. Pure functions: no I/O, no
 // clock, no @actions/* and no Octokit, so the same record always renders the same bytes.
+
 
 
 
@@ -35118,18 +35272,18 @@ function issueTitle(r) {
 }
 /** One line on where the registry stands, from the record (and its latest run). */
 function headline(r) {
-    const status = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .lastRun */ .KT)(r)?.status;
-    const bad = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion);
+    const status = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .lastRun */ .KT)(r)?.status;
+    const bad = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.rollbackVersion);
     if (status === 'planned') {
         const dep = r.deprecationMessage === undefined ? '' : ` and deprecate ${bad}`;
-        return `📝 **Dry run: nothing was written.** The plan: point ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.restoreVersion)}${dep}.`;
+        return `📝 **Dry run: nothing was written.** The plan: point ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.restoreVersion)}${dep}.`;
     }
     const held = r.tagsAfter[r.channel];
     const tag = held === r.restoreVersion
-        ? `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} points at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.restoreVersion)} again`
+        ? `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} points at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.restoreVersion)} again`
         : held === undefined
-            ? `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} does not exist`
-            : `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(held)} (left as it is)`;
+            ? `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} does not exist`
+            : `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(held)} (left as it is)`;
     if (status === 'partial') {
         return `**${tag}.**\n⚠️ **The rollback is partial**: a step after it failed (see the warnings and the incident report's timeline). Re-run the same workflow; it completes only what is missing.`;
     }
@@ -35138,21 +35292,21 @@ function headline(r) {
 }
 function summaryRows(r, ctx, reportUrl) {
     const rows = [
-        ['Package', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.packageName)],
-        ['Channel (dist-tag)', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)],
-        ['Bad version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion)],
-        ['Restored version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.restoreVersion)],
-        [`${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} before the rollback`, (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.previousVersion, '_(tag did not exist)_')],
-        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.deprecationMessage)],
-        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.severity)}**`],
-        ['Run by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .who */ .dp)(ctx.actor, ctx.serverUrl)],
-        ['Triggered by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .trigger */ .hZ)(ctx)],
-        ['Workflow run', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .runLabel */ .Az)(ctx)]
+        ['Package', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.packageName)],
+        ['Channel (dist-tag)', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)],
+        ['Bad version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.rollbackVersion)],
+        ['Restored version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.restoreVersion)],
+        [`${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} before the rollback`, (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.previousVersion, '_(tag did not exist)_')],
+        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .inert */ .t)(r.deprecationMessage)],
+        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .inert */ .t)(r.severity)}**`],
+        ['Run by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .who */ .dp)(ctx.actor, ctx.serverUrl)],
+        ['Triggered by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .trigger */ .hZ)(ctx)],
+        ['Workflow run', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .runLabel */ .Az)(ctx)]
     ];
-    if (reportUrl && (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .safeUrl */ .Pl)(reportUrl))
-        rows.push(['Incident report', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)(r.reportPath ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.reportPath) : 'report', reportUrl)]);
+    if (reportUrl && (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .safeUrl */ .Pl)(reportUrl))
+        rows.push(['Incident report', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .link */ .nf)(r.reportPath ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.reportPath) : 'report', reportUrl)]);
     else if (r.reportPath)
-        rows.push(['Incident report', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.reportPath)]);
+        rows.push(['Incident report', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.reportPath)]);
     return rows;
 }
 function checklist(r) {
@@ -35160,12 +35314,12 @@ function checklist(r) {
         ? `retag ${r.packageName}:<fixed> as ${r.channel}`
         : r.target === 'helm'
             ? `helm upgrade ${r.packageName.split('/').pop()} … (the fixed version)`
-            : `npm dist-tag add ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .shellWord */ .r7)(r.packageName)}@<fixed> ${r.channel}`;
+            : `npm dist-tag add ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .shellWord */ .r7)(r.packageName)}@<fixed> ${r.channel}`;
     return [
         '- [ ] Post-mortem scheduled, with an owner',
         '- [ ] Root cause found and written into the incident report',
-        `- [ ] Regression test added that fails on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion)}`,
-        `- [ ] Fix released as a new version (above ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion)}) and ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} moved forward to it: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(cmd)}`,
+        `- [ ] Regression test added that fails on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.rollbackVersion)}`,
+        `- [ ] Fix released as a new version (above ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.rollbackVersion)}) and ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} moved forward to it: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(cmd)}`,
         '- [ ] Users told (the message below)',
         '- [ ] Lessons learned written into the incident report',
         '- [ ] Close this issue'
@@ -35184,8 +35338,8 @@ function userMessage(r) {
         `What we did: the "${r.channel}" tag of ${pkg} points at ${r.restoreVersion} again${deprecated ? ` and ${r.rollbackVersion} is deprecated` : ''}, so ${who} get ${r.restoreVersion}.`,
         '',
         'What you should do:',
-        (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .isNpm */ .i5)(r)
-            ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .shellWord */ .r7)(`${pkg}@${r.restoreVersion}`)}`
+        (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .isNpm */ .i5)(r)
+            ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .shellWord */ .r7)(`${pkg}@${r.restoreVersion}`)}`
             : `- If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`,
         `- Do not merge automated update pull requests (Renovate, Dependabot) to ${r.rollbackVersion}.`,
         `- A fixed version will follow; we will post here when it is out.`
@@ -35193,29 +35347,30 @@ function userMessage(r) {
 }
 function renderIssueBody(r, ctx, links) {
     const parts = [
-        (0,_markers_js__WEBPACK_IMPORTED_MODULE_3__/* .issueMarker */ .Q_)(r.incidentId),
-        `## 🔙 Rolled back ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)}`,
+        (0,_markers_js__WEBPACK_IMPORTED_MODULE_4__/* .issueMarker */ .Q_)(r.incidentId),
+        `## 🔙 Rolled back ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)}`,
         headline(r),
-        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
-        ...(r.packages && r.packages.length > 1 ? [`### Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .packagesTable */ .wL)(r)}`] : []),
-        `### Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.reason)}`
+        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
+        ...(r.packages && r.packages.length > 1 ? [`### Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .packagesTable */ .wL)(r)}`] : []),
+        ...(r.impact ? [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .renderImpact */ .jo)(r.impact, '###')] : []),
+        `### Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .inert */ .t)(r.reason)}`
     ];
     if (r.warnings.length > 0)
-        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(w)}`)].join('\n'));
-    if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .isNpm */ .i5)(r))
-        parts.push(`### Who is protected by this rollback\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_0__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_0__/* .strategyNote */ .eA)(r)}`);
+        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .inert */ .t)(w)}`)].join('\n'));
+    if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .isNpm */ .i5)(r))
+        parts.push(`### Who is protected by this rollback\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_1__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_1__/* .strategyNote */ .eA)(r)}`);
     parts.push(`### After the rollback\n${checklist(r)}`);
-    parts.push(`### Message to users\nReady to post (release notes, discussions, chat):\n\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .fenced */ .OF)('text', userMessage(r))}`);
+    parts.push(`### Message to users\nReady to post (release notes, discussions, chat):\n\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .fenced */ .OF)('text', userMessage(r))}`);
     return parts.join('\n\n') + '\n';
 }
 function renderRerunComment(r, ctx, run, changes) {
     const parts = [
-        (0,_markers_js__WEBPACK_IMPORTED_MODULE_3__/* .runMarker */ .qW)(ctx),
+        (0,_markers_js__WEBPACK_IMPORTED_MODULE_4__/* .runMarker */ .qW)(ctx),
         `### 🔁 Re-run of this rollback`,
-        `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .runLabel */ .Az)(ctx)} by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .who */ .dp)(run.actor ?? ctx.actor, ctx.serverUrl)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .formatTime */ .fU)(run.at)} UTC: status ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(run.status)}.`,
+        `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .runLabel */ .Az)(ctx)} by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .who */ .dp)(run.actor ?? ctx.actor, ctx.serverUrl)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .formatTime */ .fU)(run.at)} UTC: status ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(run.status)}.`,
         changes.length > 0
             ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
-            : `Nothing needed changing: the registry was already rolled back (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.tagsAfter[r.channel])}).`
+            : `Nothing needed changing: the registry was already rolled back (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.tagsAfter[r.channel])}).`
     ];
     if (run.status === 'partial')
         parts.push('⚠️ Still partial: re-run again; it completes only what is missing.');
@@ -35328,13 +35483,15 @@ const isNpm = (r) => r.target === undefined || r.target === 'npm';
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   B: () => (/* binding */ renderReport)
 /* harmony export */ });
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3758);
-/* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8296);
-/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5358);
-/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(200);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3758);
+/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4623);
+/* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8296);
+/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5358);
+/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(200);
 // The incident report's text, rendered from an IncidentRecord, with the record itself
 // hidden at its end. Pure: no I/O, no clock, no @actions/* and no Octokit, so the same
 // record always renders the same bytes.
+
 
 
 
@@ -35373,12 +35530,12 @@ function versionsAndTags(r) {
     const rows = names.map((t) => {
         const before = r.tagsBefore[t];
         const after = r.tagsAfter[t];
-        return [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(t), (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(before, '_(none)_'), (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(after, '_(none)_'), before === after ? 'no' : '**yes**'];
+        return [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(t), (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(before, '_(none)_'), (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(after, '_(none)_'), before === after ? 'no' : '**yes**'];
     });
     const dep = r.deprecationMessage === undefined
-        ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion)}: off for this rollback (deprecate: false).`
-        : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion)}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.deprecationMessage)}`;
-    return `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
+        ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: off for this rollback (deprecate: false).`
+        : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage)}`;
+    return `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
 }
 function actionsTaken(r) {
     // the latest outcome of each action, in the order the actions first happened
@@ -35390,16 +35547,39 @@ function actionsTaken(r) {
         return '_No actions recorded._';
     return order
         .map((a) => latest.get(a))
-        .map((e) => `- ${OUTCOME_LABEL[e.outcome]}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(e.action)}${e.outcome === 'failed' ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(e.detail)})` : ''}`)
+        .map((e) => `- ${OUTCOME_LABEL[e.outcome]}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(e.action)}${e.outcome === 'failed' ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(e.detail)})` : ''}`)
         .join('\n');
 }
 function timeline(r) {
     if (r.timeline.length === 0)
         return '_No events recorded._';
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .formatTime */ .fU)(e.at), (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(e.action), OUTCOME_LABEL[e.outcome], (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(e.detail)]));
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .M)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .formatTime */ .fU)(e.at), (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(e.action), OUTCOME_LABEL[e.outcome], (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(e.detail)]));
+}
+/** What the checks after the writes saw: when the health endpoint and installers got the restore version, or what they still got. */
+function verification(v) {
+    const lines = [];
+    const h = v.health;
+    if (h) {
+        const where = `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(h.url)}${h.field ? ` (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(h.field)})` : ''}`;
+        lines.push(h.seenAt
+            ? `- Health endpoint ${where} reported ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(h.reports ?? h.versions[0])} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .formatTime */ .fU)(h.seenAt)} UTC.`
+            : `- Health endpoint ${where} did not report ${h.versions.map((x) => (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(x)).join(' or ')} within ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(h.timeout)}; its last answer: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(h.reports ?? 'none')}.`);
+    }
+    for (const i of v.installers ?? []) {
+        const what = `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.name)} ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.channel)}`;
+        if (i.seenAt)
+            lines.push(`- Installers got ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.version)} for ${what} (read as \`npm install\` reads it, without a token) at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .formatTime */ .fU)(i.seenAt)} UTC.`);
+        else if (i.error)
+            lines.push(`- ${what} could not be read as \`npm install\` reads it (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(i.error)}); the registry holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.version)}.`);
+        else {
+            const lifetime = i.maxAgeSeconds !== undefined ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)` : 'its cache lifetime';
+            lines.push(`- Installers still got ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.holds, '_(no version)_')} for ${what}: the registry holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.version)}, but its CDN may serve the old answer for ${lifetime}.`);
+        }
+    }
+    return lines.join('\n');
 }
 function issueLink(r, ctx) {
-    const url = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .safeUrl */ .Pl)(r.issueUrl) ?? (r.issueNumber ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .safeUrl */ .Pl)(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/issues/${r.issueNumber}`) : undefined);
+    const url = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .safeUrl */ .Pl)(r.issueUrl) ?? (r.issueNumber ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .safeUrl */ .Pl)(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/issues/${r.issueNumber}`) : undefined);
     if (!url)
         return undefined;
     return `[${r.issueNumber ? `#${r.issueNumber}` : 'tracking issue'}](${url})`;
@@ -35411,13 +35591,13 @@ function issueLink(r, ctx) {
  * ("Still to do by humans"); everything else is regenerated from the record.
  */
 function renderReport(r, ctx, previous) {
-    const status = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .lastRun */ .KT)(r)?.status;
+    const status = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .lastRun */ .KT)(r)?.status;
     const issue = issueLink(r, ctx);
     const header = [
-        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.severity)}**`],
-        ['Package', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.packageName)],
-        ['Rollback', `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.rollbackVersion)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.channel)}`],
-        ['Status', status ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(status) : '_(no run recorded)_']
+        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.severity)}**`],
+        ['Package', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.packageName)],
+        ['Rollback', `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)}`],
+        ['Status', status ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(status) : '_(no run recorded)_']
     ];
     if (issue)
         header.push(['Tracking issue', issue]);
@@ -35425,26 +35605,28 @@ function renderReport(r, ctx, previous) {
     if (issue)
         links.push(`- Tracking issue: ${issue}`);
     for (const run of r.runs) {
-        const by = run.actor ? ` by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .who */ .dp)(run.actor, ctx.serverUrl)}` : '';
-        const via = run.trigger ? ` via ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(run.trigger)}` : '';
-        links.push(`- ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)(`Run at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .formatTime */ .fU)(run.at)} UTC`, run.url)}: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(run.status)}${by}${via}`);
+        const by = run.actor ? ` by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .who */ .dp)(run.actor, ctx.serverUrl)}` : '';
+        const via = run.trigger ? ` via ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(run.trigger)}` : '';
+        links.push(`- ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .link */ .nf)(`Run at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .formatTime */ .fU)(run.at)} UTC`, run.url)}: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(run.status)}${by}${via}`);
     }
     const parts = [
-        `# Rollback of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)}`,
-        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.incidentId)], header),
+        `# Rollback of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)}`,
+        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.incidentId)], header),
         `## Timeline (UTC)\n${timeline(r)}`,
-        ...(r.packages && r.packages.length > 1 ? [`## Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .packagesTable */ .wL)(r)}`] : []),
+        ...(r.impact ? [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .renderImpact */ .jo)(r.impact, '##')] : []),
+        ...(r.packages && r.packages.length > 1 ? [`## Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .packagesTable */ .wL)(r)}`] : []),
         `## Versions and tags\n${versionsAndTags(r)}`,
-        `## Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(r.reason)}`,
-        `## Actions taken\n${actionsTaken(r)}`
+        `## Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.reason)}`,
+        `## Actions taken\n${actionsTaken(r)}`,
+        ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : [])
     ];
     if (r.warnings.length > 0)
-        parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(w)}`)].join('\n'));
-    if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .isNpm */ .i5)(r))
-        parts.push(`## Who is protected\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_0__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_0__/* .strategyNote */ .eA)(r)}`);
+        parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(w)}`)].join('\n'));
+    if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .isNpm */ .i5)(r))
+        parts.push(`## Who is protected\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_1__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_1__/* .strategyNote */ .eA)(r)}`);
     parts.push(`## Still to do by humans\n${NOTES_START}\n${notesOf(previous) ?? DEFAULT_NOTES}\n${NOTES_END}`);
     parts.push(`## Links\n${links.length > 0 ? links.join('\n') : '_None recorded._'}`);
-    parts.push((0,_record_js__WEBPACK_IMPORTED_MODULE_3__/* .encodeRecord */ .Ym)(r));
+    parts.push((0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .encodeRecord */ .Ym)(r));
     return parts.join('\n\n') + '\n';
 }
 
@@ -36514,7 +36696,7 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
 /**
  * The version a fix-forward republish gets: the next one above the bad version on the
  * same line, so that every range that let the bad version in (`^1.2.0`, `~1.2.3`,
- * `>=1.2.3`) prefers it, and updaters that never downgrade still move onto it.
+ * `>=1.2.3`) prefers it, and bots that only propose upgrades (Renovate, Dependabot) move onto it.
  *
  * - a stable bad version gets the next patch: `1.2.3` -> `1.2.4`;
  * - a prerelease gets the next prerelease of the same line: `2.0.0-beta.3` ->
@@ -36984,6 +37166,1002 @@ async function retire(r, log) {
 
 /***/ }),
 
+/***/ 4623:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  r9: () => (/* binding */ impactStep),
+  n3: () => (/* binding */ mergeImpact),
+  fg: () => (/* binding */ parseRtoTargets),
+  jo: () => (/* binding */ renderImpact)
+});
+
+// UNUSED EXPORTS: DEFAULT_RTO_TARGETS, formatDuration, impactOf
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/github/incident.ts
+var incident = __nccwpck_require__(8629);
+// EXTERNAL MODULE: ./src/markdown.ts
+var markdown = __nccwpck_require__(3758);
+;// CONCATENATED MODULE: ./src/runbook/downloads.ts
+// The bad version's downloads, from npm's public downloads API: per-version counts for the
+// last 7 days. Best effort: asked only for packages on registry.npmjs.org, with a short
+// timeout and no token; anything but a clean answer gives undefined and never fails the run.
+/** npm's public downloads API. */
+const NPM_DOWNLOADS_API = 'https://api.npmjs.org/';
+const DEFAULT_DOWNLOADS_TIMEOUT_MS = 3000;
+/** The downloads API for a registry: npm's for registry.npmjs.org, none for any other. */
+function downloadsApiFor(registry) {
+    try {
+        return new URL(registry).hostname === 'registry.npmjs.org' ? NPM_DOWNLOADS_API : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A package name in one path segment, as the registry escapes it: @scope%2Fname. */
+function escapedName(name) {
+    return name.startsWith('@') ? `@${encodeURIComponent(name.slice(1))}` : encodeURIComponent(name);
+}
+/**
+ * Per-version downloads of `name` in the last 7 days (`<api>versions/<escaped>/last-week`),
+ * or undefined when the API does not answer in time, answers with an error (404 for an
+ * unknown package) or with anything but `{ downloads: { version: count } }`.
+ */
+async function fetchVersionDownloads(api, name, timeoutMs = DEFAULT_DOWNLOADS_TIMEOUT_MS) {
+    try {
+        const url = new URL(`versions/${escapedName(name)}/last-week`, api.endsWith('/') ? api : `${api}/`);
+        // no credentials of any kind: the counts are public
+        const res = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+        if (!res.ok) {
+            await res.body?.cancel().catch(() => { });
+            return undefined;
+        }
+        const body = (await res.json());
+        const d = body?.downloads;
+        if (!d || typeof d !== 'object' || Array.isArray(d))
+            return undefined;
+        const counts = {};
+        for (const [version, n] of Object.entries(d))
+            if (Number.isSafeInteger(n) && n >= 0)
+                counts[version] = n;
+        return counts;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runbook/impact.ts
+// Impact and timing of an incident: how long the bad version held each channel (its
+// publish time -> the moment this run moved the channel), the time from the run's start to
+// protection (the last channel moved), and the recovery-time target for the severity, met
+// or missed. The figures are computed here, purely, from the runner's result; the runbook
+// step at the end adds the bad version's downloads (src/runbook/downloads.ts) and stores
+// the impact on the result, from where the summary, the issue and the report render it.
+
+
+
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** The defaults of incident runbooks: critical 2 min, high 15 min, medium 4 h, low none. */
+const DEFAULT_RTO_TARGETS = { critical: 2 * MINUTE, high: 15 * MINUTE, medium: 4 * HOUR, low: undefined };
+const UNIT_MS = { s: 1000, m: MINUTE, h: HOUR, d: 24 * HOUR };
+/** the longest target accepted: a week */
+const MAX_RTO_MS = 7 * 24 * HOUR;
+/**
+ * The rto-targets input: `severity=duration` pairs, comma or newline separated, over the
+ * defaults. A duration is a number and a unit (s, m, h, d), several of them in a row
+ * (1h30m), or `none` for no target. Errors name `name`.
+ */
+function parseRtoTargets(name, raw) {
+    const targets = { ...DEFAULT_RTO_TARGETS };
+    const seen = new Set();
+    const fix = `give severity=duration pairs separated by commas, such as critical=5m,high=30m (units s, m, h, d; none for no target; severities ${incident/* SEVERITIES */.o.join(', ')}).`;
+    for (const part of raw.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
+        const m = /^([A-Za-z]+)\s*[=:]\s*(\S+)$/.exec(part);
+        if (!m)
+            throw new errors/* InputError */.dz(name, `${JSON.stringify(part.slice(0, 60))} is not severity=duration.`, fix);
+        const severity = m[1].toLowerCase();
+        if (!incident/* SEVERITIES */.o.includes(severity))
+            throw new errors/* InputError */.dz(name, `"${m[1].slice(0, 40)}" is not a severity.`, fix);
+        if (seen.has(severity))
+            throw new errors/* InputError */.dz(name, `gives ${severity} twice.`, fix);
+        seen.add(severity);
+        targets[severity] = parseDuration(name, m[2], fix);
+    }
+    return targets;
+}
+function parseDuration(name, raw, fix) {
+    const v = raw.toLowerCase();
+    if (v === 'none' || v === 'off')
+        return undefined;
+    if (!/^(\d{1,6}(\.\d+)?[smhd])+$/.test(v))
+        throw new errors/* InputError */.dz(name, `"${raw.slice(0, 40)}" is not a duration.`, fix);
+    let ms = 0;
+    for (const [, n, unit] of v.matchAll(/(\d+(?:\.\d+)?)([smhd])/g))
+        ms += Number(n) * UNIT_MS[unit];
+    ms = Math.round(ms);
+    if (ms < 1000)
+        throw new errors/* InputError */.dz(name, `"${raw.slice(0, 40)}" is shorter than a second.`, fix);
+    if (ms > MAX_RTO_MS)
+        throw new errors/* InputError */.dz(name, `"${raw.slice(0, 40)}" is longer than a week.`, fix);
+    return ms;
+}
+const msBetween = (from, to) => {
+    if (from === undefined || to === undefined)
+        return undefined;
+    const a = Date.parse(from);
+    const b = Date.parse(to);
+    return Number.isNaN(a) || Number.isNaN(b) ? undefined : Math.max(0, b - a);
+};
+/** When this run moved the target's channel: the move step that wrote, read back. */
+function movedAt(t) {
+    if (!t.moved)
+        return undefined;
+    return [...t.steps].reverse().find((s) => s.step === 'move-tag' && s.outcome === 'done')?.at;
+}
+function targetOf(result, t) {
+    const version = t.plan?.rollbackVersion ?? result.rollbackVersion;
+    const publishedAt = t.before?.versions[version]?.publishedAt;
+    const onChannel = t.before?.distTags[t.channel] === version;
+    const moved = movedAt(t);
+    // a channel that did not move is safe when the run found it off the bad version already
+    // (or left a newer fix there); a failed move or one put back leaves it on the bad version
+    const open = t.outcome === 'failed' || t.outcome === 'put-back';
+    const state = moved ? 'moved' : open ? 'open' : 'already';
+    const heldMs = state === 'moved' && onChannel ? msBetween(publishedAt, moved) : undefined;
+    return {
+        ...(t.kind !== 'npm' ? { kind: t.kind } : {}),
+        name: t.name,
+        channel: t.channel,
+        version,
+        state,
+        onChannel,
+        ...(publishedAt && !Number.isNaN(Date.parse(publishedAt)) ? { publishedAt } : {}),
+        ...(moved ? { movedAt: moved } : {}),
+        ...(heldMs !== undefined ? { heldMs } : {})
+    };
+}
+/** The summary figures from the targets' figures: protection time and the verdict. */
+function summarise(startedAt, severity, rtoMs, targets) {
+    const moved = targets.filter((t) => t.state === 'moved' && t.movedAt !== undefined);
+    const open = targets.some((t) => t.state === 'open');
+    const last = moved.map((t) => t.movedAt).sort((a, b) => Date.parse(a) - Date.parse(b)).pop();
+    const protectedAt = !open && last !== undefined ? last : undefined;
+    const toProtectionMs = msBetween(startedAt, protectedAt);
+    const verdict = rtoMs === undefined ? 'none' : toProtectionMs !== undefined ? (toProtectionMs <= rtoMs ? 'met' : 'missed') : open ? 'open' : 'unmeasured';
+    return {
+        startedAt,
+        ...(protectedAt !== undefined ? { protectedAt } : {}),
+        ...(toProtectionMs !== undefined ? { toProtectionMs } : {}),
+        severity,
+        ...(rtoMs !== undefined ? { rtoMs } : {}),
+        verdict,
+        targets
+    };
+}
+/**
+ * Impact and timing of this run: per target, how long the bad version held the channel
+ * (its publish time -> the moment this run moved the channel); the time from `startedAt`
+ * (the run's start, ISO-8601) to the last channel moved; the recovery-time target of the
+ * severity, met or missed. Targets the incident left out (not affected, circuit breaker)
+ * are not counted. Pure: no clock, no I/O.
+ */
+function impactOf(result, startedAt, severity, targets = DEFAULT_RTO_TARGETS) {
+    const counted = result.targets.filter((t) => t.plan !== undefined && t.outcome !== 'not-affected' && t.outcome !== 'skipped');
+    return summarise(startedAt, severity, targets[severity], counted.map((t) => targetOf(result, t)));
+}
+const targetKey = (t) => JSON.stringify([t.kind ?? 'npm', t.name, t.channel]);
+/**
+ * A re-run's impact merged into what the record already holds: the first run's figures
+ * stay. Its start stays; a target it measured (moved, or found already rolled back) keeps
+ * its figures, and a target it left open takes the re-run's; downloads counted once stay.
+ * The target and the verdict follow the re-run's severity, as the record's severity does.
+ * A record from before impacts existed takes the re-run's only when it measured something
+ * (a channel moved, or one still open): an already-done re-run leaves such a report as it is.
+ */
+function mergeImpact(existing, current) {
+    if (current === undefined)
+        return existing;
+    if (existing === undefined)
+        return current.targets.some((t) => t.state !== 'already') ? current : undefined;
+    const now = new Map(current.targets.map((t) => [targetKey(t), t]));
+    const kept = existing.targets.map((first) => {
+        const again = now.get(targetKey(first));
+        now.delete(targetKey(first));
+        if (!again)
+            return first;
+        const chosen = first.state === 'open' ? again : first;
+        const downloads = first.downloads ?? again.downloads;
+        return { ...chosen, ...(downloads !== undefined ? { downloads } : {}) };
+    });
+    return summarise(existing.startedAt, current.severity, current.rtoMs, [...kept, ...now.values()]);
+}
+// ---------------------------------------------------------------------------------------
+// Rendering: one block for the summary, the issue and the report
+/** A duration for people, to two units at most: `<1s`, `42s`, `3m 05s`, `2m`, `2h 14m`, `4h`, `3d 4h`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return '<1s';
+    const two = (big, bigUnit, small, smallUnit, pad) => (small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit} ${pad ? String(small).padStart(2, '0') : small}${smallUnit}`);
+    const s = Math.floor(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return two(m, 'm', s % 60, 's', true);
+    const h = Math.floor(m / 60);
+    if (h < 24)
+        return two(h, 'h', m % 60, 'm', true);
+    return two(Math.floor(h / 24), 'd', h % 24, 'h', false);
+}
+const cell = (v) => (/^[^`|\r\n]+$/.test(v) ? `\`${v}\`` : (0,markdown/* inert */.t)(v));
+const utc = (at) => `${new Date(Date.parse(at)).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+function held(t) {
+    if (t.state === 'open')
+        return 'still on the channel (not rolled back yet)';
+    if (t.state === 'already')
+        return 'off the channel before this run';
+    if (!t.onChannel)
+        return 'not on the channel when the run started';
+    if (t.heldMs === undefined)
+        return 'unknown (no publish time from the registry)';
+    return formatDuration(t.heldMs);
+}
+const VERDICT = {
+    met: '✅ met',
+    missed: '❌ missed',
+    none: 'no target for this severity',
+    open: '⏳ open until every channel is rolled back (re-run to finish)',
+    unmeasured: 'not measured'
+};
+/**
+ * The "Impact and timing" block, with a heading of `level` (## or ###). User-given names
+ * are shown inert.
+ */
+function renderImpact(impact, level) {
+    const several = impact.targets.length > 1;
+    const lines = [`${level} Impact and timing`];
+    const downloads = impact.targets.some((t) => t.downloads !== undefined);
+    if (several) {
+        const mixed = impact.targets.some((t) => t.kind !== undefined);
+        lines.push((0,markdown/* table */.M)(['Target', 'Bad version', 'Held the channel', ...(downloads ? ['Downloads, last 7 days'] : [])], impact.targets.map((t) => [
+            `${mixed ? `${t.kind ?? 'npm'} ` : ''}${cell(t.name)} on ${cell(t.channel)}`,
+            cell(t.version),
+            held(t),
+            ...(downloads ? [t.downloads !== undefined ? t.downloads.toLocaleString('en-US') : '–'] : [])
+        ])), '');
+    }
+    else if (impact.targets.length === 1) {
+        const t = impact.targets[0];
+        const span = t.heldMs !== undefined && t.publishedAt && t.movedAt ? ` (published ${utc(t.publishedAt)}, channel moved back ${utc(t.movedAt)})` : '';
+        lines.push(`- ${cell(t.version)} held ${cell(t.channel)}: ${held(t)}${span}`);
+        if (t.downloads !== undefined)
+            lines.push(`- Downloads of ${cell(t.version)} in the last 7 days (npm): ${t.downloads.toLocaleString('en-US')}`);
+    }
+    const protection = impact.toProtectionMs !== undefined
+        ? `${formatDuration(impact.toProtectionMs)} (run started ${utc(impact.startedAt)}, last channel moved ${utc(impact.protectedAt)})`
+        : impact.targets.some((t) => t.state === 'open')
+            ? `not reached yet: ${impact.targets
+                .filter((t) => t.state === 'open')
+                .map((t) => `${cell(t.name)} on ${cell(t.channel)}`)
+                .join(', ')} not rolled back`
+            : 'not measured: every channel was already rolled back before the run';
+    lines.push(`- Time to protection: ${protection}`);
+    const target = impact.rtoMs === undefined ? 'none' : formatDuration(impact.rtoMs);
+    lines.push(`- Recovery-time target for **${(0,markdown/* inert */.t)(impact.severity)}**: ${target}${impact.rtoMs === undefined ? '' : ` — ${VERDICT[impact.verdict]}`}`);
+    return lines.join('\n');
+}
+/**
+ * The afterWrite step: computes the impact, adds the bad version's downloads (npm targets
+ * on registry.npmjs.org, best effort) and stores it on the result. Never makes the run
+ * partial: a downloads API that fails is skipped. (The shape of execute.ts's StepReport,
+ * not imported: the bookkeeping imports this module, and execute.ts imports the bookkeeping.)
+ */
+function impactStep(config) {
+    return async (result) => {
+        const impact = impactOf(result, config.startedAt, config.severity, config.rtoTargets);
+        const api = config.downloadsApi ?? downloadsApiFor(config.registry);
+        if (api) {
+            const npm = impact.targets.filter((t) => t.kind === undefined);
+            await Promise.all(npm.map(async (t) => {
+                const counts = await fetchVersionDownloads(api, t.name, config.downloadsTimeoutMs);
+                if (counts && typeof counts[t.version] === 'number')
+                    t.downloads = counts[t.version];
+            }));
+        }
+        result.impact = impact;
+        return { missing: [], warnings: [] };
+    };
+}
+
+
+/***/ }),
+
+/***/ 6261:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KH: () => (/* binding */ smokeTest)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_SMOKE_TIMEOUT, TAIL_LINES, parseDuration, readSmokeInputs, smokeEnv, SmokeTestError, smokeTestStep */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3758);
+/* harmony import */ var _targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3986);
+// The smoke test of the restore version, a runbook step before the first write: the
+// version the channel is about to point at must pass the user's own check, or the rollback
+// stops with nothing written (restoring a version that does not work would make the
+// incident worse).
+//
+// npm: `<package>@<restore>` is installed from the registry into an empty temporary project
+// with the real npm CLI, then the command runs there (PACKAGE, VERSION set). Docker: the
+// command runs in an empty temporary folder with IMAGE set to the restore image by digest
+// (`<registry>/<repository>@sha256:…`), exactly the manifest the channel will hold.
+//
+// No token reaches the command. It gets an allowlisted environment (PATH, HOME, locale,
+// temp folders, CI and runner facts, proxies without credentials, Docker's client settings,
+// GITHUB_WORKSPACE): never NPM_TOKEN, NODE_AUTH_TOKEN, GITHUB_TOKEN, INPUT_*, ACTIONS_*,
+// npm_config_* or anything else. The npm install of a private package needs the token: it is
+// written to a temporary .npmrc (mode 0600) in its own folder outside the project, passed
+// to that one npm process as its user config, and deleted as soon as the install ends. The
+// install runs with --ignore-scripts, so no package code runs while the token is on disk;
+// the install scripts (preinstall, install, postinstall of the package and its
+// dependencies, as a user's `npm install` runs them) run afterwards with `npm rebuild`,
+// with the token gone, in the command's environment. NODE_PATH points at the project's
+// node_modules, so a script kept elsewhere (in GITHUB_WORKSPACE) can require the package
+// too, unless a node_modules of its own, nearer to it, has one.
+//
+// Not run in a dry run: the runbook's beforeWrite steps guard a write, and a dry run has
+// none (it may also lack the token a private package's install needs). The plan says so.
+
+
+
+
+
+
+
+const DEFAULT_SMOKE_TIMEOUT = '5m';
+/** how many of the last lines of output go into the error and the summary */
+const TAIL_LINES = 20;
+const MAX_LINE = 400;
+const MIN_TIMEOUT_MS = 1000;
+const MAX_TIMEOUT_MS = 6 * 60 * 60 * 1000;
+/** A Go-like duration (`30s`, `5m`, `1h30m`, `1.5m`, `500ms`) in milliseconds. */
+function parseDuration(name, raw, fallback) {
+    const text = raw.trim() || fallback;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    const bad = () => new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(text.slice(0, 40))} is not a duration.`, `use a Go-like duration such as 30s, 5m or 1h30m (between 1s and 6h).`);
+    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text))
+        throw bad();
+    let ms = 0;
+    for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
+        ms += Number(m[1]) * unit[m[2]];
+    if (!Number.isFinite(ms))
+        throw bad();
+    if (ms < MIN_TIMEOUT_MS || ms > MAX_TIMEOUT_MS) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${text} is ${ms < MIN_TIMEOUT_MS ? 'shorter than 1s' : 'longer than 6h'}.`, 'use a duration between 1s and 6h, such as 5m (the default).');
+    }
+    return { ms: Math.round(ms), text };
+}
+/** The smoke test's inputs: smoke-test (a shell command; empty: none) and smoke-test-timeout. */
+function readSmokeInputs(get) {
+    const raw = get('smoke-test').replace(/\r\n/g, '\n').trim();
+    if (raw.includes('\0'))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('smoke-test', 'contains a NUL character.', 'give a plain shell command, such as node -e "require(process.env.PACKAGE)".');
+    const { ms, text } = parseDuration('smoke-test-timeout', get('smoke-test-timeout'), DEFAULT_SMOKE_TIMEOUT);
+    return { command: raw === '' ? undefined : raw, timeoutMs: ms, timeout: text };
+}
+// --- the command's environment ------------------------------------------------------------
+/** Variables the command may see (case-insensitive); everything else is left out. */
+const KEEP = new Set([
+    'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TERM', 'TMPDIR', 'TEMP', 'TMP',
+    // Windows
+    'USERPROFILE', 'USERNAME', 'SYSTEMROOT', 'SYSTEMDRIVE', 'WINDIR', 'COMSPEC', 'PATHEXT', 'APPDATA', 'LOCALAPPDATA', 'PROGRAMFILES', 'PROGRAMDATA',
+    // CI and the runner (facts and folders, no credentials)
+    'CI', 'GITHUB_ACTIONS', 'GITHUB_WORKSPACE', 'RUNNER_OS', 'RUNNER_ARCH', 'RUNNER_TEMP', 'RUNNER_TOOL_CACHE',
+    // certificates, and the docker client's settings (paths; its credentials stay in its config file)
+    'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'DOCKER_HOST', 'DOCKER_CONFIG', 'DOCKER_CONTEXT', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'XDG_RUNTIME_DIR',
+    'NO_PROXY'
+].map((n) => n.toUpperCase()));
+const PROXIES = new Set(['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY']);
+/** A proxy URL that carries a user or password is a credential. */
+function hasCredentials(value) {
+    try {
+        const url = new URL(value.includes('://') ? value : `http://${value}`);
+        return url.username !== '' || url.password !== '';
+    }
+    catch {
+        return /@/.test(value);
+    }
+}
+/**
+ * The environment of the smoke command (and of `npm rebuild`): the allowlist above, proxies
+ * without credentials, and `extra` (PACKAGE, VERSION, IMAGE). No token of any kind.
+ */
+function smokeEnv(env, extra = {}) {
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined)
+            continue;
+        const upper = name.toUpperCase();
+        if (KEEP.has(upper) || upper.startsWith('LC_') || (PROXIES.has(upper) && !hasCredentials(value)))
+            out[name] = value;
+    }
+    return { ...out, ...extra };
+}
+/** Text of a process shown to people: no terminal escapes, no control characters but tab. */
+function clean(line) {
+    return (line
+        // eslint-disable-next-line no-control-regex
+        .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?|\u001b./g, '')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, '')
+        .slice(0, MAX_LINE));
+}
+/** Ends the process and everything it started (its process group). */
+function killTree(child, signal) {
+    if (child.pid === undefined)
+        return;
+    if (process.platform === 'win32') {
+        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawnSync)('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore' });
+        return;
+    }
+    try {
+        process.kill(-child.pid, signal);
+    }
+    catch {
+        // the group is gone already
+    }
+}
+function runProcess(file, args, options) {
+    return new Promise((resolve) => {
+        const tail = [];
+        const partial = { out: '', err: '' };
+        // every line is logged behind the prefix (never at the start of a line), so the runner
+        // never reads the command's output as a workflow command (::add-mask::, ::error::, …)
+        const push = (line) => {
+            const text = clean(line.replace(/\r$/, ''));
+            options.log.info(`${options.prefix}${text}`);
+            tail.push(text);
+            if (tail.length > TAIL_LINES)
+                tail.shift();
+        };
+        const feed = (key) => (chunk) => {
+            const lines = (partial[key] + chunk.toString('utf8')).split('\n');
+            partial[key] = lines.pop() ?? '';
+            // a line without an end is cut, not buffered without bound
+            if (partial[key].length > 64 * 1024) {
+                lines.push(partial[key]);
+                partial[key] = '';
+            }
+            for (const l of lines)
+                push(l);
+        };
+        let child;
+        try {
+            child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(file, args, {
+                cwd: options.cwd,
+                env: options.env,
+                shell: options.shell,
+                stdio: ['ignore', 'pipe', 'pipe'],
+                // its own process group: a timeout ends the command and everything it started
+                detached: process.platform !== 'win32',
+                windowsHide: true
+            });
+        }
+        catch (e) {
+            resolve({ code: null, signal: null, timedOut: false, tail, spawnError: e });
+            return;
+        }
+        child.stdout?.on('data', feed('out'));
+        child.stderr?.on('data', feed('err'));
+        let timedOut = false;
+        let settled = false;
+        let hardKill;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            killTree(child, 'SIGTERM');
+            hardKill = setTimeout(() => killTree(child, 'SIGKILL'), 3000);
+        }, Math.max(0, options.deadline - Date.now()));
+        const finish = (ran) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            clearTimeout(hardKill);
+            for (const key of ['out', 'err'])
+                if (partial[key] !== '')
+                    push(partial[key]);
+            resolve({ ...ran, timedOut, tail });
+        };
+        child.once('error', (e) => finish({ code: null, signal: null, spawnError: e }));
+        child.once('exit', (code, signal) => {
+            // whatever it left running (a server started in the background) ends with it; the
+            // pipes it held then close too
+            killTree(child, 'SIGKILL');
+            const done = () => finish({ code, signal });
+            child.once('close', done);
+            setTimeout(() => {
+                child.stdout?.destroy();
+                child.stderr?.destroy();
+                done();
+            }, 2000).unref();
+        });
+    });
+}
+// --- the step -----------------------------------------------------------------------------
+/** The smoke test stopped the rollback: names the input, the target, the output's last lines. */
+class SmokeTestError extends _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RollbackError */ .ZS {
+    subject;
+    problem;
+    fixText;
+    output;
+    constructor(subject, problem, fixText, output) {
+        super(`Input 'smoke-test': the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`);
+        this.subject = subject;
+        this.problem = problem;
+        this.fixText = fixText;
+        this.output = output;
+        this.name = 'SmokeTestError';
+    }
+    /** The job summary's section. */
+    markdown() {
+        const longest = Math.max(0, ...this.output.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length))));
+        const fence = '`'.repeat(Math.max(3, longest + 1));
+        return [
+            '## ❌ Rollback stopped by the smoke test: nothing was changed',
+            `The smoke test (\`smoke-test\`) of ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_6__/* .inert */ .t)(this.subject)} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_6__/* .inert */ .t)(this.problem)}.`,
+            ...(this.output.length > 0 ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`] : []),
+            `**Fix:** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_6__/* .inert */ .t)(this.fixText)}`
+        ].join('\n\n') + '\n';
+    }
+}
+const FIX_VERSION = 'pass a restore-version that passes the smoke test (or correct the smoke-test command if it is wrong) and run again; to roll back without the test, leave smoke-test empty.';
+/**
+ * The runbook's smoke test: a beforeWrite step for each run (none when smoke-test is
+ * empty). In a dry run it only says it would run. Reads and checks its inputs now, before
+ * anything is read or written.
+ */
+function smokeTest(get, inputs, options) {
+    const config = readSmokeInputs(get);
+    if (config.command === undefined)
+        return [];
+    if (inputs.dryRun) {
+        options.log.info(`Dry run: the smoke test (smoke-test) is not run; a real rollback runs it against the restore version before its first write.`);
+        return [];
+    }
+    return [smokeTestStep(config, inputs, options)];
+}
+/** The beforeWrite step: one smoke run per npm package and image whose channel moves, one after the other. */
+function smokeTestStep(config, inputs, options) {
+    const command = config.command;
+    return async (planned) => {
+        for (const r of planned) {
+            const plan = r.plan;
+            if (!plan)
+                continue;
+            const label = r.label;
+            if (plan.tag.kind !== 'move') {
+                options.log.info(`${label}Smoke test: not run, the channel is not moved (${plan.tag.kind === 'already' ? `already on ${plan.restoreVersion}` : `it stays on ${plan.tag.holder}`}).`);
+                continue;
+            }
+            // strategy republish publishes the restore version's code: that code is what is tested
+            const version = plan.republish?.from ?? plan.restoreVersion;
+            try {
+                if (r.kind === 'npm')
+                    await smokeNpm(r.name, version, command, config, inputs, options, label);
+                else if (r.kind === 'docker')
+                    await smokeDocker(r, version, command, config, options, label);
+                else
+                    options.log.info(`${label}Smoke test: not run for ${r.kind} targets (only npm packages and images).`);
+            }
+            catch (e) {
+                if (e instanceof SmokeTestError && options.summary)
+                    await options.summary(e.markdown()).catch(() => undefined);
+                throw e;
+            }
+        }
+    };
+}
+async function smokeNpm(name, version, command, config, inputs, options, label) {
+    const subject = `${name}@${version}`;
+    const deadline = Date.now() + config.timeoutMs;
+    const env = options.env ?? process.env;
+    const npm = options.npm ?? (process.platform === 'win32' ? 'npm.cmd' : 'npm');
+    const temp = tempRoot(env);
+    const project = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'release-rollback-smoke-'));
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, 'package.json'), `${JSON.stringify({ name: 'release-rollback-smoke-test', version: '0.0.0', private: true }, null, 2)}\n`);
+        const base = smokeEnv(env);
+        options.log.info(`${label}Smoke test: installing ${subject} from ${inputs.registry} into an empty project…`);
+        // 1. the install: the token, when there is one, only in a temporary user config that
+        // exists for this one npm process; no scripts run while it is on disk
+        const rcDir = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'release-rollback-npmrc-'));
+        let install;
+        try {
+            const rc = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(rcDir, '.npmrc');
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(rc, `registry=${inputs.registry}\n${inputs.npmToken ? `${(0,_targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_5__/* .nerfDart */ .vN)(inputs.registry)}:_authToken=${inputs.npmToken}\n` : ''}`, { mode: 0o600 });
+            const empty = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(rcDir, 'global-npmrc');
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(empty, '', { mode: 0o600 });
+            // the install may use the proxies as given (credentials too): it runs no package code
+            const proxies = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && PROXIES.has(k.toUpperCase())));
+            install = await runProcess(npm, ['install', `${name}@${version}`, '--registry', inputs.registry, '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--no-update-notifier', '--prefer-online'], { cwd: project, env: { ...base, ...proxies, npm_config_userconfig: rc, npm_config_globalconfig: empty }, shell: process.platform === 'win32', deadline, log: options.log, prefix: `${label}  npm │ ` });
+        }
+        finally {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync)(rcDir, { recursive: true, force: true });
+        }
+        check(install, subject, `installing it (npm install ${subject})`, config, 'npm');
+        // 2. the install scripts, as a user's install runs them: no token anywhere any more
+        const noRc = { npm_config_userconfig: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, '.no-user-npmrc'), npm_config_globalconfig: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, '.no-global-npmrc') };
+        const rebuild = await runProcess(npm, ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'], {
+            cwd: project,
+            env: { ...base, ...noRc },
+            shell: process.platform === 'win32',
+            deadline,
+            log: options.log,
+            prefix: `${label}  npm │ `
+        });
+        check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm');
+        // 3. the command, in the project
+        options.log.info(`${label}Smoke test: running the smoke-test command for ${subject}…`);
+        const ran = await runProcess(command, [], { cwd: project, env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, 'node_modules') }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` });
+        check(ran, subject, 'running the smoke-test command', config, 'command');
+        options.log.info(`✔ ${label}Smoke test passed: ${subject}.`);
+    }
+    finally {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync)(project, { recursive: true, force: true });
+    }
+}
+async function smokeDocker(r, version, command, config, options, label) {
+    const deadline = Date.now() + config.timeoutMs;
+    const target = r.target;
+    const digest = await target.digestOf(version);
+    if (!digest)
+        throw new SmokeTestError(`${r.name}:${version}`, 'could not start: the registry has no digest for that tag', 'check that the restore version is pushed, or pass another restore-version.', []);
+    const image = `${target.ref.name}@${digest}`;
+    const dir = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(tempRoot(options.env ?? process.env), 'release-rollback-smoke-'));
+    try {
+        options.log.info(`${label}Smoke test: running the smoke-test command with IMAGE=${image} (${version})…`);
+        const ran = await runProcess(command, [], { cwd: dir, env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` });
+        check(ran, image, 'running the smoke-test command', config, 'command');
+        options.log.info(`✔ ${label}Smoke test passed: ${image}.`);
+    }
+    finally {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync)(dir, { recursive: true, force: true });
+    }
+}
+/** Where the temporary folders go: the runner's per-job temp folder when there is one, else the system's. */
+function tempRoot(env) {
+    const runnerTemp = env.RUNNER_TEMP;
+    return runnerTemp && (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(runnerTemp) ? runnerTemp : (0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)();
+}
+/** Throws the SmokeTestError for a run that did not succeed. */
+function check(ran, subject, doing, config, what) {
+    if (ran.spawnError) {
+        if (what === 'npm' && ran.spawnError.code === 'ENOENT') {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('smoke-test', `needs the npm CLI to install ${subject}, and npm was not found on PATH.`, 'set up Node.js with npm before this step (actions/setup-node), or leave smoke-test empty.');
+        }
+        throw new SmokeTestError(subject, `could not start ${doing} (${ran.spawnError.message})`, FIX_VERSION, ran.tail);
+    }
+    if (ran.timedOut) {
+        throw new SmokeTestError(subject, `did not finish within ${config.timeout} (smoke-test-timeout) while ${doing}; it was stopped`, `make the command faster or raise smoke-test-timeout (the install and the command share it); ${FIX_VERSION}`, ran.tail);
+    }
+    if (ran.code !== 0) {
+        const how = ran.code !== null ? `exited with code ${ran.code}` : `was ended by ${ran.signal}`;
+        const fix = what === 'npm' ? `${subject} must install from the registry as users get it: ${FIX_VERSION}` : FIX_VERSION;
+        throw new SmokeTestError(subject, `failed while ${doing}: it ${how}`, fix, ran.tail);
+    }
+}
+
+
+/***/ }),
+
+/***/ 823:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   n4: () => (/* binding */ verifySteps)
+/* harmony export */ });
+/* unused harmony exports parseDuration, parseVerifyUrl, parseVerifyField, readVerifyConfig, verifyAfter, holdsVersion, maxAgeOf */
+/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5706);
+/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9809);
+/* harmony import */ var _targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3986);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4527);
+// Verify after: once the channels are rolled back, look at the release the way its users
+// meet it. Two reads, both without any token:
+//
+// - the service's health endpoint (verify-url), polled with backoff until it reports the
+//   restore version (verify-field: a dot path into its JSON answer; without it, the body
+//   must hold the version as a word), for at most verify-timeout. Not reached: the run is
+//   partial ("the channel is rolled back but <url> still reports 1.2.3"), because the
+//   rollback has not reached the thing people use, and someone must look.
+// - npm's channels as installers read them: the same cacheable GET npm install sends
+//   (`GET <registry>/<pkg>`, accept: application/vnd.npm.install-v1+json, no cache-busting,
+//   no token), so a CDN in front of the registry answers it the way it answers installers.
+//   wait-for-cdn (default 0: read once) polls until it shows the restore version (or the
+//   republished one). Not seen is a warning, never partial: the registry itself holds the
+//   restore version (the rollback read it back with a cache-busting read), the CDN copy
+//   expires by itself within its max-age, and a re-run could not make it expire sooner.
+
+
+
+
+
+const DURATION_RE = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** a job runs at most six hours on GitHub-hosted runners */
+const MAX_DURATION_MS = 6 * 3_600_000;
+/** A Go-like duration (2m, 90s, 1m30s, 500ms) in ms; `0` only where `zero` allows it. */
+function parseDuration(name, raw, fallback, zero = false) {
+    const text = raw.trim() || fallback;
+    if (zero && /^0+$/.test(text))
+        return { text: '0', ms: 0 };
+    if (!DURATION_RE.test(text)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${JSON.stringify(text.slice(0, 40))} is not a duration.`, `use a duration such as 30s, 2m or 1m30s${zero ? ', or 0' : ''}.`);
+    }
+    let ms = 0;
+    for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
+        ms += Number(m[1]) * UNIT_MS[m[2]];
+    ms = Math.round(ms);
+    if (ms <= 0 && !zero)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `must be longer than 0 (got ${text}).`, 'use a duration such as 30s or 2m.');
+    if (ms > MAX_DURATION_MS)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${text} is longer than a job may run (6h).`, 'use a duration such as 2m or 10m.');
+    return { text, ms };
+}
+const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
+/** The health endpoint: https, or plain http on this machine only (as the registry input). */
+function parseVerifyUrl(name, raw) {
+    const value = raw.trim();
+    if (!value)
+        return undefined;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, 'use the https:// URL of the health endpoint, such as https://acme.example/healthz.');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${url.protocol} is not supported.`, 'use an https:// URL.');
+    if (url.username || url.password)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, 'must not carry credentials.', 'use an endpoint that answers without them: the check sends no token.');
+    if (url.protocol === 'http:' && !LOOPBACK.includes(url.hostname)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${url.host} is plain http: anyone on the way could answer for it.`, 'use the https:// URL of the health endpoint.');
+    }
+    url.hash = '';
+    return url.toString();
+}
+/** `version`, `build.version`, `components.0.version`. */
+function parseVerifyField(name, raw) {
+    const value = raw.trim();
+    if (!value)
+        return undefined;
+    if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(value) || value.length > 200) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 80))} is not a dot path.`, 'name the field of the JSON answer that holds the version, such as version or build.version.');
+    }
+    return value;
+}
+/** The step's inputs, validated before anything is written. */
+function readVerifyConfig(get, registry, userAgent = 'release-rollback') {
+    const url = parseVerifyUrl('verify-url', get('verify-url'));
+    const field = parseVerifyField('verify-field', get('verify-field'));
+    if (field && !url)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('verify-field', 'is set but verify-url is not.', 'set verify-url to the health endpoint whose answer holds that field.');
+    const timeout = parseDuration('verify-timeout', get('verify-timeout'), '2m');
+    const wait = parseDuration('wait-for-cdn', get('wait-for-cdn'), '0', true);
+    return { url, field, timeout: timeout.text, timeoutMs: timeout.ms, waitForCdn: wait.text, waitForCdnMs: wait.ms, registry, userAgent, pollMs: 500, maxPollMs: 15_000, requestTimeoutMs: 10_000 };
+}
+/** The afterWrite steps of the runbook: always the installers' read of npm channels, and the health check when verify-url is set. */
+function verifySteps(get, inputs, log, userAgent) {
+    return [verifyAfter(readVerifyConfig(get, inputs.registry, userAgent), log)];
+}
+/** The channels that hold what this run meant them to: what each holds now. */
+function rolledBack(result) {
+    return result.targets.filter((t) => (t.outcome === 'rolled-back' || t.outcome === 'already') && t.after?.distTags[t.channel] !== undefined);
+}
+function verifyAfter(config, log) {
+    return async (result) => {
+        const report = { missing: [], warnings: [] };
+        const targets = rolledBack(result);
+        if (targets.length === 0)
+            return report;
+        const verification = {};
+        const npm = targets.filter((t) => t.kind === 'npm' && config.registry);
+        await Promise.all([
+            config.url ? checkHealth(config, targets, result, log, report).then((h) => (verification.health = h)) : undefined,
+            npm.length > 0 ? (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(npm, 4, (t) => readAsInstallers(config, t, log, report)).then((rows) => (verification.installers = rows)) : undefined
+        ]);
+        if (verification.health || verification.installers)
+            result.verification = verification;
+        return report;
+    };
+}
+// ---------------------------------------------------------------------------------------
+// The health endpoint
+/** `version` as a word of `text`: not part of 1.2.30, 11.2.3 or 1.2.3-beta; `v1.2.3` counts. */
+function holdsVersion(text, version) {
+    const v = version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(?<![0-9A-Za-z.+-])v?${v}(?![0-9A-Za-z+-]|\\.[0-9A-Za-z])`).test(text);
+}
+/** The value at a dot path of a parsed JSON answer. */
+function at(doc, path) {
+    let v = doc;
+    for (const key of path.split('.')) {
+        if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, key))
+            return undefined;
+        v = v[key];
+    }
+    return v;
+}
+const oneLine = (s, max = 80) => {
+    const t = s.replace(/\s+/g, ' ').trim();
+    return t.length > max ? `${t.slice(0, max)}…` : t;
+};
+/** One read of the endpoint: seen, or what it reports instead (a version, or why there is none). */
+async function readHealth(config, versions, bad, timeoutMs) {
+    let res;
+    try {
+        res = await fetch(config.url, { headers: { accept: config.field ? 'application/json' : '*/*', 'user-agent': config.userAgent }, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+    }
+    catch (e) {
+        return { seen: false, reports: `no answer (${oneLine((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e.cause ?? e))})` };
+    }
+    let body;
+    try {
+        body = await res.text();
+    }
+    catch (e) {
+        return { seen: false, reports: `an answer cut short (${oneLine((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e))})` };
+    }
+    const final = res.url ? new URL(res.url) : undefined;
+    if (final && final.protocol === 'http:' && !LOOPBACK.includes(final.hostname))
+        return { seen: false, reports: `a redirect to plain http (${final.origin})` };
+    if (!res.ok)
+        return { seen: false, reports: `HTTP ${res.status}` };
+    if (config.field) {
+        let doc;
+        try {
+            doc = JSON.parse(body);
+        }
+        catch {
+            return { seen: false, reports: `an answer that is not JSON (${JSON.stringify(oneLine(body, 40))})` };
+        }
+        const value = at(doc, config.field);
+        if (typeof value !== 'string' && typeof value !== 'number')
+            return { seen: false, reports: `no ${config.field} in its JSON answer` };
+        const reported = String(value).trim();
+        const bare = reported.replace(/^v(?=\d)/, '');
+        return { seen: versions.includes(bare), reports: oneLine(reported), version: true };
+    }
+    const seen = versions.find((v) => holdsVersion(body, v));
+    if (seen)
+        return { seen: true, reports: seen, version: true };
+    if (holdsVersion(body, bad))
+        return { seen: false, reports: bad, version: true };
+    return { seen: false, reports: `an answer without ${versions.join(' or ')} (${JSON.stringify(oneLine(body, 40))})` };
+}
+async function checkHealth(config, targets, result, log, report) {
+    // what the channels hold now: the restore version (or the republished one, or a newer fix
+    // the run kept); with several targets and different versions, any of them counts
+    const versions = [...new Set(targets.map((t) => t.after?.distTags[t.channel]))];
+    const url = config.url;
+    const check = { url, ...(config.field ? { field: config.field } : {}), versions, timeout: config.timeout };
+    const deadline = Date.now() + config.timeoutMs;
+    let delay = config.pollMs;
+    let last;
+    for (;;) {
+        const remaining = deadline - Date.now();
+        last = await readHealth(config, versions, result.rollbackVersion, Math.min(config.requestTimeoutMs, Math.max(remaining, 1000)));
+        if (last.seen) {
+            check.seenAt = new Date().toISOString();
+            check.reports = last.reports;
+            log.info(`✔ ${url} reports ${last.reports}.`);
+            return check;
+        }
+        log.debug(`${url}: ${last.reports}; waiting for ${versions.join(' or ')}.`);
+        const left = deadline - Date.now();
+        if (left <= 0)
+            break;
+        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .yy)(Math.min(delay, left));
+        delay = Math.min(delay * 2, config.maxPollMs);
+    }
+    check.reports = last.reports;
+    const channels = result.targets.length > 1 ? 'the channels are rolled back' : 'the channel is rolled back';
+    report.missing.push(last.version
+        ? `${channels} but ${url} still reports ${last.reports}${config.field ? ` in ${config.field}` : ''} after ${config.timeout} (expected ${versions.join(' or ')})`
+        : `${channels} but ${url} did not report ${versions.join(' or ')} within ${config.timeout}: its last answer was ${last.reports}`);
+    return check;
+}
+// ---------------------------------------------------------------------------------------
+// npm's channels as installers read them
+/** `max-age` of a cache-control header, in seconds (s-maxage, what shared caches use, first). */
+function maxAgeOf(header) {
+    if (!header)
+        return undefined;
+    const m = /(?:^|[,\s])s-maxage\s*=\s*"?(\d+)/i.exec(header) ?? /(?:^|[,\s])max-age\s*=\s*"?(\d+)/i.exec(header);
+    return m ? Number(m[1]) : undefined;
+}
+/** What pacote asks for when npm install resolves a version: the abbreviated packument. */
+const INSTALL_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
+/** The channel, from the answer an installer gets: no token, no cache-busting, the abbreviated packument. */
+async function installerRead(config, name, channel, timeoutMs) {
+    // npm-registry-fetch as npm install (pacote) calls it: the abbreviated document's accept
+    // header, no preferOnline (no cache-control: no-cache), no token option, no disk cache
+    const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default()(`/${(0,_targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePackageName */ .lw)(name)}`, {
+        registry: config.registry,
+        headers: { accept: INSTALL_ACCEPT },
+        retry: { retries: 0 },
+        timeout: timeoutMs,
+        userAgent: config.userAgent,
+        npmCommand: 'install'
+    });
+    const doc = (await res.json());
+    const maxAgeSeconds = maxAgeOf(res.headers.get('cache-control'));
+    return { holds: doc['dist-tags']?.[channel], ...(maxAgeSeconds !== undefined ? { maxAgeSeconds } : {}) };
+}
+async function readAsInstallers(config, t, log, report) {
+    const version = t.after?.distTags[t.channel];
+    const row = { name: t.name, channel: t.channel, version, registry: config.registry };
+    const deadline = Date.now() + config.waitForCdnMs;
+    let delay = config.pollMs;
+    for (;;) {
+        try {
+            const read = await installerRead(config, t.name, t.channel, Math.min(config.requestTimeoutMs, Math.max(deadline - Date.now(), 5000)));
+            delete row.error;
+            row.holds = read.holds;
+            if (read.maxAgeSeconds !== undefined)
+                row.maxAgeSeconds = read.maxAgeSeconds;
+            if (read.holds === version) {
+                row.seenAt = new Date().toISOString();
+                delete row.holds;
+                log.info(`✔ ${t.label}installers get ${version} for '${t.channel}' (read as npm install reads it).`);
+                return row;
+            }
+        }
+        catch (e) {
+            row.error = oneLine((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e), 200);
+        }
+        const left = deadline - Date.now();
+        if (left <= 0)
+            break;
+        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .yy)(Math.min(delay, left));
+        delay = Math.min(delay * 2, config.maxPollMs);
+    }
+    const who = `${t.name}@${t.channel}`;
+    if (row.error) {
+        report.warnings.push(`Could not read ${who} as installers do (${row.error}); the registry itself holds ${version}.`);
+    }
+    else {
+        const lifetime = row.maxAgeSeconds !== undefined ? `up to ${row.maxAgeSeconds} s (cache-control: max-age=${row.maxAgeSeconds})` : 'its cache lifetime (the answer names no max-age)';
+        const line = `Installers still get ${row.holds ?? 'no version'} for ${who}${config.waitForCdnMs > 0 ? ` after waiting ${config.waitForCdn}` : ''}: the registry holds ${version}, but its CDN may serve the old answer for ${lifetime}.`;
+        // waited and not seen: a warning, not partial; not waiting (0): recorded and said in the summary
+        if (config.waitForCdnMs > 0)
+            report.warnings.push(line);
+        else
+            log.info(line);
+    }
+    return row;
+}
+
+
+/***/ }),
+
 /***/ 5001:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37166,9 +38344,9 @@ function readHelmInputs(get, target) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   bP: () => (/* binding */ RegistryClient),
-/* harmony export */   lw: () => (/* binding */ escapePackageName)
+/* harmony export */   lw: () => (/* binding */ escapePackageName),
+/* harmony export */   vN: () => (/* binding */ nerfDart)
 /* harmony export */ });
-/* unused harmony export nerfDart */
 /* harmony import */ var _npmcli_agent__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7995);
 /* harmony import */ var _npmcli_agent__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_npmcli_agent__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5706);
