@@ -94,7 +94,7 @@ async function drain(res: Response, signal: AbortSignal): Promise<string> {
 /** A network failure or the timeout, by its code only (the messages name addresses). */
 function failure(e: unknown, timeoutMs: number): string {
   const err = e as { name?: string; cause?: { code?: unknown; name?: string } }
-  if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError') return `the webhook did not answer within ${Math.round(timeoutMs / 1000)} s.`
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError') return `the webhook did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`
   const code = typeof err?.cause?.code === 'string' && /^[A-Z0-9_]{2,40}$/.test(err.cause.code) ? err.cause.code : undefined
   return `the webhook could not be reached (${code ?? 'network error'}).`
 }
