@@ -244,6 +244,7 @@ const REUSABLE = '.github/workflows/rollback-npm.yml'
  */
 const NOT_WORKFLOW_INPUTS: Record<string, string> = {
   'npm-token': 'a secret: declared under on.workflow_call.secrets',
+  'announce-webhook': 'a secret: declared under on.workflow_call.secrets',
   'github-token': "always the job's own GITHUB_TOKEN, narrowed to the job's permissions"
 }
 
