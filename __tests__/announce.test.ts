@@ -512,7 +512,7 @@ describe('the built action announces the start and the end', () => {
     const pkg = await freshPackage()
     const hook = await startReceiver('json')
     try {
-      const run = await runAction(inputs(pkg, hook, { 'rollback-version': '9.9.9' }))
+      const run = await runAction(inputs(pkg, hook, { 'rollback-version': '9.9.9' }), { env: { RUNNER_DEBUG: '1' } })
       expect(run.code).toBe(1)
       expect(run.outputs.status).toBe('failed')
       expect(hook.received.map((r) => [r.body.event, r.body.status, r.body.headline])).toEqual([['rollback.finished', 'failed', 'ROLLBACK FAILED: nothing was changed']])
@@ -545,7 +545,7 @@ describe('the built action announces the start and the end', () => {
     const pkg = await freshPackage()
     const hook = await startReceiver('slack', 500)
     try {
-      const run = await runAction(inputs(pkg, hook))
+      const run = await runAction(inputs(pkg, hook), { env: { RUNNER_DEBUG: '1' } })
       expect(run.code).toBe(0)
       expect(run.outputs.status).toBe('completed')
       expect(hook.received).toHaveLength(2)
@@ -596,7 +596,7 @@ describe('the built action announces the start and the end', () => {
     const elsewhere = await startReceiver('json')
     const hook = await startReceiver('json', { redirectTo: `${elsewhere.origin}/collect`, status: 308 })
     try {
-      const run = await runAction(inputs(pkg, hook))
+      const run = await runAction(inputs(pkg, hook), { env: { RUNNER_DEBUG: '1' } })
       expect(run.code).toBe(0)
       expect(run.outputs.status).toBe('completed')
       expect(hook.received).toHaveLength(2)
