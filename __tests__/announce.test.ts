@@ -508,6 +508,25 @@ describe('the built action announces the start and the end', () => {
     }
   })
 
+  it('several packages: one start and one end for the incident, with the incident id of all of them and a row each', async () => {
+    const a = await freshPackage()
+    const b = await freshPackage()
+    const hook = await startReceiver('json')
+    try {
+      const run = await runAction(inputs('', hook, { packages: `${a}, ${b}` }))
+      expect(run.code).toBe(0)
+      expect(run.outputs.status).toBe('completed')
+      expect(hook.received.map((r) => [r.body.event, r.body.incidentId])).toEqual([
+        ['rollback.started', run.outputs['incident-id']],
+        ['rollback.finished', run.outputs['incident-id']]
+      ])
+      expect((hook.received[0].body.targets as Array<{ name: string }>).map((t) => t.name).sort()).toEqual([a, b].sort())
+      expect((hook.received[1].body.targets as Array<{ outcome: string }>).map((t) => t.outcome)).toEqual(['rolled-back', 'rolled-back'])
+    } finally {
+      await hook.close()
+    }
+  })
+
   it('a failure before any write: one message, ROLLBACK FAILED: nothing was changed, with the error', async () => {
     const pkg = await freshPackage()
     const hook = await startReceiver('json')

@@ -49,7 +49,7 @@ export interface Announcement {
 }
 
 export interface AnnounceContext {
-  request: Pick<IncidentRequest, 'reason' | 'channel' | 'rollbackVersion'>
+  request: Pick<IncidentRequest, 'reason' | 'channel' | 'rollbackVersion' | 'restoreVersion'>
   severity: string
   ctx: RunContext
   /** every target of the incident (the incident id of several is computed over all of them) */
