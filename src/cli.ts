@@ -116,7 +116,7 @@ Tokens never come from flags (they would land in your shell history):
   Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
   Helm    helm's own: $KUBECONFIG or ~/.kube/config
   Announce ANNOUNCE_WEBHOOK: a Slack, Discord or Teams webhook (or any URL taking JSON) that gets
-          a message when the rollback starts and when it ends (not in a dry run)
+           a message when the rollback starts and when it ends (not in a dry run)
 Without --repo or GITHUB_TOKEN the report is written to ./incidents/ of the current git
 checkout and the issue text is printed for you to paste.
 
