@@ -14,11 +14,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const CONFIG = join(root, '.dependency-cruiser.cjs')
 const BIN = join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruiser.mjs')
 
-/**
- * The one cycle allowed for now: npm.ts <-> republish.ts, being reworked in another branch.
- * COORDINATOR: delete this entry once that rework lands; the test then holds the line at zero.
- */
-export const KNOWN_CYCLES_TO_REMOVE: ReadonlyArray<readonly string[]> = []
 
 interface Violation {
   type: string
@@ -57,7 +52,6 @@ function describeViolations(violations: Violation[]): string[] {
 describe('the import graph of src/', () => {
   const graph = run(root, 'tsconfig.json')
   const violations = graph.summary.violations
-  const known = new Set(KNOWN_CYCLES_TO_REMOVE.map((c) => [...c].sort().join(' <-> ')))
 
   it('is read whole: .js imports resolve to the .ts sources, type-only imports included', () => {
     const deps = (source: string) => graph.modules.find((m) => m.source === source)?.dependencies.map((d) => d.resolved) ?? []
@@ -67,14 +61,9 @@ describe('the import graph of src/', () => {
     expect(deps('src/targets/target.ts')).toEqual(expect.arrayContaining(['src/plan.ts']))
   })
 
-  it('has no import cycle, apart from the one listed in KNOWN_CYCLES_TO_REMOVE', () => {
+  it('has no import cycle', () => {
     const cycles = violations.filter((v) => v.rule.name === 'no-circular')
-    expect([...new Set(cycles.map(cycleKey))].filter((k) => !known.has(k))).toEqual([])
-  })
-
-  it('still has each cycle in KNOWN_CYCLES_TO_REMOVE (delete the entry once it is gone)', () => {
-    const found = new Set(violations.filter((v) => v.rule.name === 'no-circular').map(cycleKey))
-    expect([...known].filter((k) => !found.has(k))).toEqual([])
+    expect([...new Set(cycles.map(cycleKey))]).toEqual([])
   })
 
   it('keeps the pure core free of anything above it (@actions/*, node:fs, adapters, inputs, GitHub code)', () => {

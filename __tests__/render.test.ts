@@ -230,25 +230,27 @@ describe('user text is inert', () => {
 })
 
 describe('who is protected', () => {
-  it('protects npm, pnpm and Yarn Classic through latest, Yarn Berry through the deprecation, lockfiles not at all', () => {
+  it('protects npm, pnpm, Yarn Berry and bun through latest and the deprecation, Yarn Classic partly, lockfiles not at all', () => {
     const table = Object.fromEntries(installerProtection('retag').map((p) => [p.installer, p.protected]))
     expect(table).toEqual({
       npm: 'yes',
       pnpm: 'yes',
-      'Yarn Classic (≥ 1.3)': 'yes',
-      'Yarn Berry (2+)': 'yes',
-      bun: 'partly',
-      'Lockfiles and existing installs': 'no',
+      'Yarn Classic (1.x)': 'partly',
+      'Yarn Berry (4.x)': 'yes',
+      bun: 'yes',
+      'Lockfiles (frozen installs)': 'no',
+      'Update commands': 'yes',
       'Renovate / Dependabot PRs already opened': 'no'
     })
   })
 
   it('does not count on the deprecation when it was off', () => {
     const berry = installerProtection('retag', { deprecated: false }).find((p) => p.installer.startsWith('Yarn Berry'))
-    expect(berry?.protected).toBe('no')
-    expect(berry?.why).toMatch(/deprecation was off/)
+    // an add without a range follows latest; ranges take the highest match, the bad version
+    expect(berry?.protected).toBe('partly')
+    expect(berry?.why).toMatch(/the restored version for an add without a range; the bad version for a range the restored version satisfies/)
     const report = renderReport(record({ deprecationMessage: undefined }), ctx())
-    expect(report).toMatch(/\| Yarn Berry \(2\+\) \| ❌ no \|/)
+    expect(report).toMatch(/\| Yarn Berry \(4\.x\) \| ⚠️ partly \|/)
     expect(report).toContain('off for this rollback')
   })
 

@@ -57762,25 +57762,69 @@ var run = __nccwpck_require__(79786);
  * `gh` undefined: no GitHub bookkeeping (dry run, both parts off, or a CLI run without a
  * token). Throws only for failures before anything was written.
  */
-async function executeIncident(req, gi, targets, gh, ctx, log) {
+async function executeIncident(req, gi, targets, gh, ctx, log, steps = {}) {
+    let execution;
+    try {
+        execution = await runAndRecord(req, gi, targets, gh, ctx, log, steps);
+        return execution;
+    }
+    catch (error) {
+        await atEnd(steps, { error }, undefined, log);
+        throw error;
+    }
+    finally {
+        if (execution)
+            partialFrom(execution.result, await atEnd(steps, { result: execution.result }, execution.bookkeeping, log), true);
+    }
+}
+async function atEnd(steps, end, books, log) {
+    const report = { missing: [], warnings: [] };
+    for (const step of steps.atEnd ?? []) {
+        try {
+            const r = await step(end, books);
+            report.warnings.push(...r.warnings, ...r.missing);
+        }
+        catch (e) {
+            report.warnings.push((0,errors/* errorMessage */.gJ)(e));
+        }
+    }
+    for (const w of report.warnings)
+        log.warning(w);
+    return report;
+}
+/** Missing parts make a run that rolled something back partial; warnings are added. */
+function partialFrom(result, report, warningsOnly = false) {
+    result.warnings.push(...report.warnings);
+    if (warningsOnly || report.missing.length === 0)
+        return;
+    const earlier = result.error;
+    const done = earlier instanceof errors/* PartialError */.GM ? earlier.done : doneOf(result);
+    const missing = [...(earlier instanceof errors/* PartialError */.GM ? earlier.missing : earlier ? [earlier.message] : []), ...report.missing];
+    result.status = 'partial';
+    result.error = new errors/* PartialError */.GM(done, missing, earlier instanceof errors/* PartialError */.GM ? earlier.cause : new Error(report.missing[0]));
+}
+async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
     // the GitHub token is checked beside the registry reads, before any write
     let defaultBranch = '';
     const preflight = gh && !req.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined;
-    const result = await (0,run/* runIncident */.ao)(req, targets, log, { preflight });
+    const beforeWrite = steps.beforeWrite?.length
+        ? async (planned) => {
+            for (const step of steps.beforeWrite ?? [])
+                await step(planned);
+        }
+        : undefined;
+    const result = await (0,run/* runIncident */.ao)(req, targets, log, { preflight, beforeWrite });
+    if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
+        for (const step of steps.afterWrite ?? [])
+            partialFrom(result, await step(result));
+    }
     // nothing happened to record
     if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
         return { result };
     // the GitHub side (Octokit and the renderers) is loaded only when it runs
     const { recordIncident } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(520)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2520));
     const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
-    if (bookkeeping.missing.length > 0) {
-        const earlier = result.error;
-        const done = earlier instanceof errors/* PartialError */.GM ? earlier.done : doneOf(result);
-        const missing = [...(earlier instanceof errors/* PartialError */.GM ? earlier.missing : earlier ? [earlier.message] : []), ...bookkeeping.missing];
-        result.status = 'partial';
-        result.error = new errors/* PartialError */.GM(done, missing, earlier instanceof errors/* PartialError */.GM ? earlier.cause : new Error('the GitHub bookkeeping failed'));
-    }
-    result.warnings.push(...bookkeeping.warnings);
+    partialFrom(result, bookkeeping);
     return { result, bookkeeping };
 }
 /** What the rollback achieved, in words, for a partial result. */
@@ -61238,7 +61282,9 @@ async function main_run(env = process.env) {
         // one incident over every target, one package or many
         const { targets, extras, dispose } = createTargets(inputs, get, core_namespaceObject, userAgent, hooks);
         disposers.push(dispose);
-        const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core_namespaceObject);
+        // the runbook around the writes: each step's module reads its own inputs
+        const steps = { beforeWrite: [], afterWrite: [], atEnd: [] };
+        const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core_namespaceObject, steps);
         outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.restoreVersion) : {}) };
         await summary.addRaw(renderSummary(result, bookkeeping)).write();
         if (result.error)
@@ -61824,6 +61870,14 @@ async function runTargets(req, targets, log, options) {
                 log.info('Dry run: nothing was written.');
         }
         return runs;
+    }
+    // the runbook's checks between the plan and the first write (the smoke test of the
+    // restore version, the start announcement): one that throws stops the run, nothing written
+    if (options.beforeWrite) {
+        await options.beforeWrite(planned);
+        // time passed: the plan reads no longer guard the writes
+        for (const r of planned)
+            r.target.forget?.();
     }
     // 2. restore: every channel, before any deprecation
     await (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(planned, parallel, (r) => restore(r, log));

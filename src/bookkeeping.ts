@@ -94,7 +94,9 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
     runs: [run],
     // the planning step is bookkeeping noise in a timeline: keep the writes
     timeline: affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
-    warnings: result.warnings
+    warnings: result.warnings,
+    ...(result.impact ? { impact: result.impact } : {}),
+    ...(result.verification ? { verification: JSON.parse(JSON.stringify(result.verification)) as NonNullable<IncidentRecord['verification']> } : {})
   }
 }
 

@@ -23,6 +23,9 @@ import { resolveNpmConfig } from './npmrc.js'
 import { describePlan } from './plan.js'
 import type { Logger } from './retry.js'
 import { errorOf, runIncident, type IncidentResult } from './run.js'
+import { impactStep, parseRtoTargets } from './runbook/impact.js'
+import { smokeTest } from './runbook/smoke.js'
+import { verifySteps } from './runbook/verify.js'
 import { createTargets } from './targets/select.js'
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3 } as const
@@ -40,11 +43,14 @@ const OPTIONS = {
   'published-before': { type: 'string' },
   'release-commit': { type: 'string' },
   force: { type: 'boolean' },
+  'smoke-test': { type: 'string' },
+  'smoke-test-timeout': { type: 'string' },
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   json: { type: 'boolean' },
   repo: { type: 'string' },
   severity: { type: 'string' },
+  'rto-targets': { type: 'string' },
   'issue-labels': { type: 'string' },
   'issue-assignees': { type: 'string' },
   'report-dir': { type: 'string' },
@@ -61,6 +67,10 @@ const OPTIONS = {
   /** the default since partial-ok became true; still accepted */
   'partial-ok': { type: 'boolean' },
   'no-report': { type: 'boolean' },
+  'verify-url': { type: 'string' },
+  'verify-field': { type: 'string' },
+  'verify-timeout': { type: 'string' },
+  'wait-for-cdn': { type: 'string' },
   'announce-format': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' }
@@ -96,16 +106,30 @@ Options (defaults in brackets):
   --published-before <time>    ... and at or before this ISO time (the release run's end)
   --release-commit <sha>       ... and built from this commit (npm gitHead), when the version records one
   --force                      move the channel even when it holds neither version
+  --smoke-test <cmd>           before any write, install the restore version into an empty project
+                               (npm; PACKAGE, VERSION set) or set IMAGE to its digest (Docker) and
+                               run this shell command there: failing stops the rollback (not in
+                               a dry run; no token reaches the command)
+  --smoke-test-timeout <d>     how long each smoke run may take [5m]
   --dry-run                    show the plan, change nothing
   -y, --yes                    do not ask for confirmation
   --json                       print one JSON result on stdout (progress goes to stderr)
   --repo <owner/name>          open the tracking issue and commit the report there (needs GITHUB_TOKEN)
   --severity <level>           critical, high, medium, low [high]
+  --rto-targets <list>         recovery-time targets, such as critical=5m,high=30m
+                               [critical=2m,high=15m,medium=4h,low=none]
   --issue-labels <list>        [rollback]
   --issue-assignees <list>     GitHub logins
   --report-dir <dir>           [incidents]
   --report-branch <branch>     [the repository's default branch]
   --no-issue, --no-report      skip the tracking issue / the incident report
+  --verify-url <url>           after the writes, poll this health endpoint (no token sent) until it
+                               reports the restore version; not reached: partial
+  --verify-field <path>        dot path of the version in its JSON answer, such as build.version
+                               [the body holds the version as a word]
+  --verify-timeout <d>         how long to poll --verify-url [2m]
+  --wait-for-cdn <d>           npm: wait until installers (the registry's CDN) get the restore
+                               version; not seen is a warning [0: read once]
   --announce-format <f>        slack, discord, teams or json [by the ANNOUNCE_WEBHOOK host]
   -h, --help                   this text
   --version                    the version
@@ -146,6 +170,8 @@ function gitRoot(cwd: string): string {
 }
 
 export async function main(io: CliIO): Promise<number> {
+  // the run's start: the time to protection is measured from here (the confirmation counts)
+  const startedAt = new Date().toISOString()
   const bad = io.argv.find((a) => TOKEN_FLAGS.test(a))
   if (bad) {
     io.stderr(`${bad.split('=')[0]}: tokens are never taken from flags, because they would land in your shell history. Set NPM_TOKEN (npm) or GITHUB_TOKEN (GitHub) in the environment, or use your .npmrc.\n`)
@@ -204,6 +230,8 @@ export async function main(io: CliIO): Promise<number> {
       'release-commit': values['release-commit'],
       'dry-run': values['dry-run'] ? 'true' : 'false',
       force: values.force ? 'true' : 'false',
+      'smoke-test': values['smoke-test'],
+      'smoke-test-timeout': values['smoke-test-timeout'],
       'github-token': bookkeepingOnGitHub ? githubToken : '',
       'create-issue': bookkeepingOnGitHub && !values['no-issue'] ? 'true' : 'false',
       'commit-report': bookkeepingOnGitHub && !values['no-report'] ? 'true' : 'false',
@@ -212,11 +240,16 @@ export async function main(io: CliIO): Promise<number> {
       'report-dir': values['report-dir'],
       'report-branch': values['report-branch'],
       severity: values.severity,
+      'rto-targets': values['rto-targets'],
       targets: values.targets?.split(/[,\n]/).join('\n'),
       'tag-prefix': values['tag-prefix'],
       'helm-match': values['helm-match'],
       'helm-timeout': values['helm-timeout'],
       'kube-context': values['kube-context'],
+      'verify-url': values['verify-url'],
+      'verify-field': values['verify-field'],
+      'verify-timeout': values['verify-timeout'],
+      'wait-for-cdn': values['wait-for-cdn'],
       // Docker credentials come from the environment or the docker login's config, never flags
       'registry-username': io.env.REGISTRY_USERNAME,
       'registry-password': io.env.REGISTRY_PASSWORD,
@@ -229,6 +262,7 @@ export async function main(io: CliIO): Promise<number> {
     const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' }
     const inputs = readInputs(get, env)
     const gi = readGitHubInputs(get, env)
+    const rtoTargets = parseRtoTargets('rto-targets', get('rto-targets'))
     const announce = readAnnounceInputs(get)
     // the local report uses the same validated report-dir and severity
     const localReportDir = values['no-report'] ? undefined : gi.reportDir
@@ -275,7 +309,9 @@ export async function main(io: CliIO): Promise<number> {
       // 3. the rollback, exactly as the action runs it
       const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined
       // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
-      const steps: RunbookSteps = { beforeWrite: [], afterWrite: [], atEnd: [] }
+      const steps: RunbookSteps = { beforeWrite: [], afterWrite: [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
+      steps.beforeWrite?.push(...smokeTest(get, inputs, { log, env: io.env }))
+      steps.afterWrite?.push(...verifySteps(get, inputs, log, userAgent))
       if (announce) {
         // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
         const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, log, { dryRun: inputs.dryRun, userAgent })
@@ -367,6 +403,7 @@ function summaryOf(o: IncidentResult, b?: BookkeepingResult): Record<string, unk
     issueUrl: b?.issueUrl ?? null,
     reportUrl: b?.reportUrl ?? null,
     pullRequestUrl: b?.pullRequestUrl ?? null,
+    ...(o.impact ? { impact: o.impact } : {}),
     ...(o.error ? { error: o.error.message } : {})
   }
 }

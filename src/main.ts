@@ -8,6 +8,9 @@ import { readGitHubInputs, readInputs } from './inputs.js'
 import { announceSteps } from './notify/announce.js'
 import { readAnnounceInputs } from './notify/config.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
+import { impactStep, parseRtoTargets } from './runbook/impact.js'
+import { smokeTest } from './runbook/smoke.js'
+import { verifySteps } from './runbook/verify.js'
 import { renderSummary } from './summary.js'
 import { createTargets, type TargetHooks } from './targets/select.js'
 
@@ -111,6 +114,8 @@ function runContext(env: NodeJS.ProcessEnv): RunContext {
 }
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  // the run's start: the time to protection is measured from here
+  const startedAt = new Date().toISOString()
   // every output is set, whatever happens; `failed` until something better is known
   let outputs: OutputValues = { ...EMPTY }
   // files a target made for this run (the Helm kubeconfig), removed whatever happens
@@ -129,6 +134,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const get = (name: string) => core.getInput(name)
     const inputs = readInputs(get, env)
     const gi = readGitHubInputs(get, env)
+    const rtoTargets = parseRtoTargets('rto-targets', get('rto-targets'))
     const announce = readAnnounceInputs(get)
     const ctx = runContext(env)
 
@@ -145,7 +151,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const { targets, extras, dispose } = createTargets(inputs, get, core, userAgent, hooks)
     disposers.push(dispose)
     // the runbook around the writes: each step's module reads its own inputs
-    const steps: RunbookSteps = { beforeWrite: [], afterWrite: [], atEnd: [] }
+    const steps: RunbookSteps = { beforeWrite: [], afterWrite: [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
+    steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core, env, summary: (md) => core.summary.addRaw(md).write() }))
+    steps.afterWrite?.push(...verifySteps(get, inputs, core, userAgent))
     if (announce) {
       // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
       const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, core, { dryRun: inputs.dryRun, userAgent })

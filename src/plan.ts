@@ -399,7 +399,7 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
 /**
  * The version a fix-forward republish gets: the next one above the bad version on the
  * same line, so that every range that let the bad version in (`^1.2.0`, `~1.2.3`,
- * `>=1.2.3`) prefers it, and updaters that never downgrade still move onto it.
+ * `>=1.2.3`) prefers it, and bots that only propose upgrades (Renovate, Dependabot) move onto it.
  *
  * - a stable bad version gets the next patch: `1.2.3` -> `1.2.4`;
  * - a prerelease gets the next prerelease of the same line: `2.0.0-beta.3` ->

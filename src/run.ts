@@ -4,6 +4,7 @@
 import semver from 'semver'
 import { ChannelMovedError } from './guard.js'
 import { InputError, PartialError, RollbackError, errorMessage } from './errors.js'
+import type { Impact } from './github/incident.js'
 import type { RollbackInputs } from './inputs.js'
 import { circuitBreaker, describePlan, incidentId, planRollback, type PackageState, type Plan } from './plan.js'
 import type { Logger } from './retry.js'
@@ -76,6 +77,13 @@ export interface IncidentResult {
   error?: RollbackError
   /** skipped: why the circuit breaker held (one target) */
   reason?: string
+  /** impact and timing, set by the runbook's impact step (src/runbook/impact.ts) after the writes */
+  impact?: Impact
+  /** what the checks after the writes saw (src/runbook/verify.ts): the health endpoint, and npm's channels as installers read them */
+  verification?: {
+    health?: { url: string; field?: string; versions: string[]; timeout: string; seenAt?: string; reports?: string }
+    installers?: Array<{ name: string; channel: string; version: string; registry: string; seenAt?: string; holds?: string; maxAgeSeconds?: number; error?: string }>
+  }
 }
 
 const now = () => new Date().toISOString()

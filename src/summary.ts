@@ -3,6 +3,7 @@ import type { BookkeepingResult } from './bookkeeping.js'
 import { inert, table } from './markdown.js'
 import type { Plan } from './plan.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
+import { renderImpact } from './runbook/impact.js'
 
 const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
 const CHANNEL_WORD: Record<TargetRun['kind'], string> = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' }
@@ -44,6 +45,7 @@ export function renderSummary(result: IncidentResult, books?: BookkeepingResult)
       table([mixed ? 'Target' : 'Package', ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]), 'Restored', 'Outcome', 'Moved now', 'Deprecated now'], rows)
     )
   }
+  if (result.impact) parts.push(renderImpact(result.impact, '###'))
   if (books) {
     const links = [
       books.issueUrl ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}` : '',
@@ -52,6 +54,7 @@ export function renderSummary(result: IncidentResult, books?: BookkeepingResult)
     ].filter(Boolean)
     if (links.length > 0) parts.push(['### Incident record', ...links].join('\n'))
   }
+  if (result.verification) parts.push(['### Verification', ...verificationLines(result.verification)].join('\n'))
   if (result.warnings.length > 0) parts.push(['### Warnings', ...result.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
   if (result.error) parts.push(`### What is missing\n${inert(result.error.message)}`)
   const steps = nextSteps(result)
@@ -79,6 +82,34 @@ function detailRows(result: IncidentResult, t: TargetRun, plan: Plan): string[][
   return rows
 }
 
+/** A value in a code span, or inert text when it could break the span. */
+const span = (v: string) => (/^[^`|\r\n]+$/.test(v) ? `\`${v}\`` : inert(v))
+const utc = (at: string) => `${at.slice(0, 19).replace('T', ' ')} UTC`
+
+/** What the checks after the writes saw: the health endpoint, and each npm channel as installers read it. */
+export function verificationLines(v: NonNullable<IncidentResult['verification']>): string[] {
+  const lines: string[] = []
+  const h = v.health
+  if (h) {
+    const where = `${span(h.url)}${h.field ? ` (${span(h.field)})` : ''}`
+    lines.push(
+      h.seenAt
+        ? `- Health: ${where} reported ${span(h.reports ?? h.versions[0])} at ${utc(h.seenAt)}.`
+        : `- Health: ${where} did not report ${h.versions.map(span).join(' or ')} within ${h.timeout}; its last answer: ${inert(h.reports ?? 'none')}.`
+    )
+  }
+  for (const i of v.installers ?? []) {
+    const what = `${span(i.name)} ${span(i.channel)}`
+    if (i.seenAt) lines.push(`- Installers: ${what} gave ${span(i.version)} (read as \`npm install\` reads it, without a token) at ${utc(i.seenAt)}.`)
+    else if (i.error) lines.push(`- Installers: ${what} could not be read as \`npm install\` reads it (${inert(i.error)}); the registry holds ${span(i.version)}.`)
+    else {
+      const lifetime = i.maxAgeSeconds !== undefined ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)` : 'its cache lifetime'
+      lines.push(`- Installers: ${what} still gave ${i.holds ? span(i.holds) : '_(no version)_'}, not ${span(i.version)}: the registry holds ${span(i.version)}, but its CDN may serve the old answer for ${lifetime}.`)
+    }
+  }
+  return lines
+}
+
 /** What to do next, for each kind of target in the incident. */
 export function nextSteps(result: IncidentResult): string[] {
   if (result.status === 'planned') return ['Nothing was written. Run again with `dry-run: false` to apply this plan.']
@@ -96,7 +127,7 @@ export function nextSteps(result: IncidentResult): string[] {
     steps.push(
       `Registry caches and CDNs can serve the old \`${plan.channel}\` for a few minutes; \`npm view ${pkg} dist-tags\` converges by itself.`,
       `Installs that already resolved \`${plan.rollbackVersion}\` (lockfiles, Renovate/Dependabot updates) keep it: publish a fix as a new version, then move \`${plan.channel}\` to it with \`npm dist-tag add ${pkg}@<fixed> ${plan.channel}\`.`,
-      'Yarn Berry ignores dist-tags: the deprecation is what steers its users away from the bad version.'
+      'Yarn Berry follows `latest` only for a plain `yarn add`; for a range it takes the highest match that is not deprecated, so the deprecation is what steers its users away from the bad version.'
     )
   }
   const docker = first('docker')

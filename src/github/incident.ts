@@ -37,6 +37,47 @@ export interface IncidentRun {
   trigger?: string
 }
 
+/** One target's part of the impact: how long the bad version held its channel. */
+export interface ImpactTarget {
+  /** absent: npm */
+  kind?: 'npm' | 'docker' | 'helm' | 'git-tag'
+  name: string
+  channel: string
+  /** the bad version on this target */
+  version: string
+  /** moved: this run moved the channel off it; already: it was off it before the run; open: still not rolled back (failed, put back) */
+  state: 'moved' | 'already' | 'open'
+  /** whether the channel held the bad version when the run started */
+  onChannel: boolean
+  /** ISO-8601: when the bad version was published, when the registry says */
+  publishedAt?: string
+  /** ISO-8601: when this run moved the channel (state moved) */
+  movedAt?: string
+  /** publishedAt → movedAt in ms: how long the bad version held the channel */
+  heldMs?: number
+  /** npm on registry.npmjs.org: the bad version's downloads in the last 7 days, when npm's downloads API answered */
+  downloads?: number
+}
+
+/**
+ * Impact and timing, measured from the run's start. On a re-run the first run's figures
+ * stay (see mergeImpact in src/runbook/impact.ts).
+ */
+export interface Impact {
+  /** ISO-8601: when the run started */
+  startedAt: string
+  /** ISO-8601: when the last channel moved, once every channel is rolled back and this run (or an earlier one) moved one */
+  protectedAt?: string
+  /** startedAt → protectedAt in ms */
+  toProtectionMs?: number
+  severity: Severity
+  /** the recovery-time target for the severity in ms; absent: none */
+  rtoMs?: number
+  /** met or missed against rtoMs; none: no target; open: a channel is not rolled back yet; unmeasured: no channel needed moving */
+  verdict: 'met' | 'missed' | 'none' | 'open' | 'unmeasured'
+  targets: ImpactTarget[]
+}
+
 export interface IncidentRecord {
   format: 1
   incidentId: string
@@ -68,4 +109,14 @@ export interface IncidentRecord {
   issueUrl?: string
   /** repository-relative path of the report */
   reportPath?: string
+  /** impact and timing (the first run's figures stay on a re-run); absent in records written before it existed */
+  impact?: Impact
+  /** what the checks after the writes saw (verify-url, the installers' read of npm channels); a re-run keeps the first time each was seen */
+  verification?: IncidentVerification
+}
+
+/** The health endpoint and npm's channels as installers read them, after the writes. */
+export interface IncidentVerification {
+  health?: { url: string; field?: string; versions: string[]; timeout: string; seenAt?: string; reports?: string }
+  installers?: Array<{ name: string; channel: string; version: string; registry: string; seenAt?: string; holds?: string; maxAgeSeconds?: number; error?: string }>
 }

@@ -1,7 +1,8 @@
 // The record a report carries, hidden at its end so that a re-run merges into it instead
 // of starting over: encoded (canonical JSON in base64), parsed back field by field, and
 // merged with a re-run. Pure: no I/O, no @actions/*.
-import { SEVERITIES, type IncidentEvent, type IncidentRecord, type IncidentRun } from './incident.js'
+import { mergeImpact } from '../runbook/impact.js'
+import { SEVERITIES, type Impact, type ImpactTarget, type IncidentEvent, type IncidentRecord, type IncidentRun, type IncidentVerification } from './incident.js'
 
 const RECORD_RE = /<!-- release-rollback:record ([A-Za-z0-9+/=\s]*?) -->/g
 
@@ -30,6 +31,91 @@ function validRun(v: unknown): v is IncidentRun {
 function validEvent(v: unknown): v is IncidentEvent {
   const o = v as Record<string, unknown>
   return !!o && typeof o === 'object' && isString(o.at) && isString(o.action) && isString(o.detail) && OUTCOMES.includes(o.outcome as string)
+}
+
+const isTime = (v: unknown): v is string => isString(v) && !Number.isNaN(Date.parse(v))
+const isMs = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0
+const optional = <T>(v: unknown, ok: (v: unknown) => v is T) => v === undefined || ok(v)
+
+/** The impact rebuilt field by field, or undefined when it is malformed (the record keeps the rest). */
+function impactOf(v: unknown): Impact | undefined {
+  const o = v as Record<string, unknown>
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return undefined
+  if (!isTime(o.startedAt) || !optional(o.protectedAt, isTime) || !optional(o.toProtectionMs, isMs) || !optional(o.rtoMs, isMs)) return undefined
+  if (!(SEVERITIES as readonly unknown[]).includes(o.severity) || !['met', 'missed', 'none', 'open', 'unmeasured'].includes(o.verdict as string)) return undefined
+  if (!Array.isArray(o.targets)) return undefined
+  const targets: ImpactTarget[] = []
+  for (const t of o.targets as Array<Record<string, unknown>>) {
+    if (!t || typeof t !== 'object' || !isString(t.name) || !isString(t.channel) || !isString(t.version) || typeof t.onChannel !== 'boolean') return undefined
+    if (!['moved', 'already', 'open'].includes(t.state as string) || !optional(t.publishedAt, isTime) || !optional(t.movedAt, isTime) || !optional(t.heldMs, isMs) || !optional(t.downloads, isMs)) return undefined
+    if (t.kind !== undefined && !['npm', 'docker', 'helm', 'git-tag'].includes(t.kind as string)) return undefined
+    targets.push({
+      kind: t.kind as ImpactTarget['kind'],
+      name: t.name,
+      channel: t.channel,
+      version: t.version,
+      state: t.state as ImpactTarget['state'],
+      onChannel: t.onChannel,
+      publishedAt: t.publishedAt as string | undefined,
+      movedAt: t.movedAt as string | undefined,
+      heldMs: t.heldMs as number | undefined,
+      downloads: t.downloads as number | undefined
+    })
+  }
+  return {
+    startedAt: o.startedAt,
+    protectedAt: o.protectedAt as string | undefined,
+    toProtectionMs: o.toProtectionMs as number | undefined,
+    severity: o.severity as Impact['severity'],
+    rtoMs: o.rtoMs as number | undefined,
+    verdict: o.verdict as Impact['verdict'],
+    targets
+  }
+}
+
+/** The verification a record carries, rebuilt field by field; undefined when it is missing or malformed (the rest of the record still counts). */
+function parseVerification(v: unknown): IncidentVerification | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined
+  const o = v as Record<string, unknown>
+  const out: IncidentVerification = {}
+  const h = o.health as Record<string, unknown> | undefined
+  if (h !== undefined) {
+    if (!h || typeof h !== 'object' || !isString(h.url) || !isString(h.timeout) || !Array.isArray(h.versions) || !h.versions.every(isString)) return undefined
+    if (![h.field, h.seenAt, h.reports].every(isOptString)) return undefined
+    out.health = { url: h.url, field: h.field as string | undefined, versions: [...h.versions], timeout: h.timeout, seenAt: h.seenAt as string | undefined, reports: h.reports as string | undefined }
+  }
+  if (o.installers !== undefined) {
+    if (!Array.isArray(o.installers)) return undefined
+    const rows: NonNullable<IncidentVerification['installers']> = []
+    for (const r of o.installers as Array<Record<string, unknown>>) {
+      if (!r || typeof r !== 'object' || ![r.name, r.channel, r.version, r.registry].every(isString) || ![r.seenAt, r.holds, r.error].every(isOptString)) return undefined
+      if (r.maxAgeSeconds !== undefined && !(Number.isSafeInteger(r.maxAgeSeconds) && (r.maxAgeSeconds as number) >= 0)) return undefined
+      rows.push({ name: r.name as string, channel: r.channel as string, version: r.version as string, registry: r.registry as string, seenAt: r.seenAt as string | undefined, holds: r.holds as string | undefined, maxAgeSeconds: r.maxAgeSeconds as number | undefined, error: r.error as string | undefined })
+    }
+    out.installers = rows
+  }
+  return out.health || out.installers ? out : undefined
+}
+
+/**
+ * A re-run's verification over the first one's: the state now, except that a check which
+ * saw the same version before keeps the time it was first seen (so a re-run that sees
+ * what the first run saw changes nothing).
+ */
+function mergeVerification(base: IncidentVerification | undefined, current: IncidentVerification | undefined): IncidentVerification | undefined {
+  if (!current) return base
+  const merged = JSON.parse(JSON.stringify(current)) as IncidentVerification
+  const bh = base?.health
+  if (merged.health && bh?.seenAt && bh.url === merged.health.url && bh.field === merged.health.field && bh.reports !== undefined && merged.health.versions.includes(bh.reports)) {
+    merged.health = { ...merged.health, seenAt: bh.seenAt, reports: bh.reports }
+  }
+  if (merged.installers) {
+    merged.installers = merged.installers.map((row) => {
+      const first = base?.installers?.find((b) => b.name === row.name && b.channel === row.channel && b.version === row.version && b.seenAt)
+      return first ? { ...first } : row
+    })
+  }
+  return merged
 }
 
 /** The record a report carries (the last one, if several), or undefined when it is missing, malformed or of another format. */
@@ -84,7 +170,9 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
     warnings: [...o.warnings],
     issueNumber: o.issueNumber as number | undefined,
     issueUrl: o.issueUrl as string | undefined,
-    reportPath: o.reportPath as string | undefined
+    reportPath: o.reportPath as string | undefined,
+    impact: impactOf(o.impact),
+    verification: parseVerification(o.verification)
   }
   return JSON.parse(JSON.stringify(record)) as IncidentRecord // drops the undefined fields
 }
@@ -104,6 +192,8 @@ const wroteSomething = (e: IncidentEvent) => e.outcome === 'done' || e.outcome =
  *   `warnings` come from the re-run (the state now); `restoreVersion` and `incidentId` too,
  *   so a re-run with a corrected restore version updates the report. `issueNumber`,
  *   `issueUrl` and `reportPath` come from the re-run when it has them.
+ * - `verification` comes from the re-run, except that a check which saw the same version
+ *   before keeps the time it was first seen.
  * - Only events that wrote or failed (`done`, `failed`) are appended to the timeline; an
  *   `already`, `skipped` or `planned` event from a re-run adds nothing. Identical events
  *   are not repeated; runs already listed (same url and time) are not repeated.
@@ -112,6 +202,9 @@ const wroteSomething = (e: IncidentEvent) => e.outcome === 'done' || e.outcome =
  *   even a run entry. The report then renders byte-identical and the caller can skip the
  *   commit. (A re-run that changes a field, such as the severity, is listed as a run so the
  *   report's changed content is explained.)
+ * - `impact`: the first run's figures stay (its start, each target it measured, downloads
+ *   counted once); a target it left not rolled back takes the re-run's figures, and the
+ *   target and verdict follow the re-run's severity (mergeImpact).
  * - A record for another package, channel or bad version (a report path collision) is not
  *   merged: the current record is returned as it is.
  */
@@ -142,9 +235,13 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     warnings: [...current.warnings],
     issueNumber: current.issueNumber ?? base.issueNumber,
     issueUrl: current.issueUrl ?? base.issueUrl,
-    reportPath: current.reportPath ?? base.reportPath
+    reportPath: current.reportPath ?? base.reportPath,
+    impact: mergeImpact(base.impact, current.impact),
+    verification: mergeVerification(base.verification, current.verification)
   }
   if (carried.deprecationMessage === undefined) delete carried.deprecationMessage
+  if (carried.impact === undefined) delete carried.impact
+  if (carried.verification === undefined) delete carried.verification
 
   const knownRuns = new Set(base.runs.map(runKey))
   const newRuns = current.runs.filter((r) => !knownRuns.has(runKey(r)))

@@ -2,6 +2,7 @@
 // comment a re-run adds, all rendered from an IncidentRecord. Pure functions: no I/O, no
 // clock, no @actions/* and no Octokit, so the same record always renders the same bytes.
 import { inert, table } from '../markdown.js'
+import { renderImpact } from '../runbook/impact.js'
 import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
 import { issueMarker, runMarker } from './markers.js'
 import { protectionTable, strategyNote } from './protection.js'
@@ -102,6 +103,7 @@ export function renderIssueBody(r: IncidentRecord, ctx: RunContext, links: { rep
     headline(r),
     table(['Incident', code(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
     ...(r.packages && r.packages.length > 1 ? [`### Packages\n${packagesTable(r)}`] : []),
+    ...(r.impact ? [renderImpact(r.impact, '###')] : []),
     `### Reason\n${inert(r.reason)}`
   ]
   if (r.warnings.length > 0) parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))

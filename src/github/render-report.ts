@@ -2,7 +2,8 @@
 // hidden at its end. Pure: no I/O, no clock, no @actions/* and no Octokit, so the same
 // record always renders the same bytes.
 import { inert, table } from '../markdown.js'
-import type { IncidentEvent, IncidentRecord, RunContext } from './incident.js'
+import { renderImpact } from '../runbook/impact.js'
+import type { IncidentEvent, IncidentRecord, IncidentVerification, RunContext } from './incident.js'
 import { protectionTable, strategyNote } from './protection.js'
 import { encodeRecord } from './record.js'
 import { code, formatTime, isNpm, lastRun, link, packagesTable, safeUrl, who } from './render-parts.js'
@@ -71,6 +72,30 @@ function timeline(r: IncidentRecord): string {
   )
 }
 
+/** What the checks after the writes saw: when the health endpoint and installers got the restore version, or what they still got. */
+function verification(v: IncidentVerification): string {
+  const lines: string[] = []
+  const h = v.health
+  if (h) {
+    const where = `${code(h.url)}${h.field ? ` (${code(h.field)})` : ''}`
+    lines.push(
+      h.seenAt
+        ? `- Health endpoint ${where} reported ${code(h.reports ?? h.versions[0])} at ${formatTime(h.seenAt)} UTC.`
+        : `- Health endpoint ${where} did not report ${h.versions.map((x) => code(x)).join(' or ')} within ${inert(h.timeout)}; its last answer: ${inert(h.reports ?? 'none')}.`
+    )
+  }
+  for (const i of v.installers ?? []) {
+    const what = `${code(i.name)} ${code(i.channel)}`
+    if (i.seenAt) lines.push(`- Installers got ${code(i.version)} for ${what} (read as \`npm install\` reads it, without a token) at ${formatTime(i.seenAt)} UTC.`)
+    else if (i.error) lines.push(`- ${what} could not be read as \`npm install\` reads it (${inert(i.error)}); the registry holds ${code(i.version)}.`)
+    else {
+      const lifetime = i.maxAgeSeconds !== undefined ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)` : 'its cache lifetime'
+      lines.push(`- Installers still got ${code(i.holds, '_(no version)_')} for ${what}: the registry holds ${code(i.version)}, but its CDN may serve the old answer for ${lifetime}.`)
+    }
+  }
+  return lines.join('\n')
+}
+
 function issueLink(r: IncidentRecord, ctx: RunContext): string | undefined {
   const url = safeUrl(r.issueUrl) ?? (r.issueNumber ? safeUrl(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/issues/${r.issueNumber}`) : undefined)
   if (!url) return undefined
@@ -106,10 +131,12 @@ export function renderReport(r: IncidentRecord, ctx: RunContext, previous?: stri
     `# Rollback of ${code(`${r.packageName}@${r.rollbackVersion}`)}`,
     table(['Incident', code(r.incidentId)], header),
     `## Timeline (UTC)\n${timeline(r)}`,
+    ...(r.impact ? [renderImpact(r.impact, '##')] : []),
     ...(r.packages && r.packages.length > 1 ? [`## Packages\n${packagesTable(r)}`] : []),
     `## Versions and tags\n${versionsAndTags(r)}`,
     `## Reason\n${inert(r.reason)}`,
-    `## Actions taken\n${actionsTaken(r)}`
+    `## Actions taken\n${actionsTaken(r)}`,
+    ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : [])
   ]
   if (r.warnings.length > 0) parts.push(['## Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
   if (isNpm(r)) parts.push(`## Who is protected\n${protectionTable(r)}\n\n${strategyNote(r)}`)
