@@ -254,6 +254,7 @@ const REUSABLE = '.github/workflows/rollback-npm.yml'
  */
 const NOT_WORKFLOW_INPUTS: Record<string, string> = {
   'npm-token': 'a secret: declared under on.workflow_call.secrets',
+  'announce-webhook': 'a secret: declared under on.workflow_call.secrets',
   'github-token': "always the job's own GITHUB_TOKEN, narrowed to the job's permissions"
 }
 
@@ -269,7 +270,8 @@ const NOT_DISPATCH_INPUTS: Record<string, string> = {
   'verify-timeout': 'verify after: the form is full; callers (workflow_call) set it',
   'wait-for-cdn': 'verify after: the form is full; callers (workflow_call) set it',
   'smoke-test': 'smoke test: the form is full; callers (workflow_call) set it',
-  'smoke-test-timeout': 'smoke test: the form is full; callers (workflow_call) set it'
+  'smoke-test-timeout': 'smoke test: the form is full; callers (workflow_call) set it',
+  'announce-format': 'announce: the form is full, and a dispatched run has no announce-webhook secret to format for'
 }
 
 describe('workflow files', () => {

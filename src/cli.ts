@@ -17,6 +17,8 @@ import { mergeRecord, parseReportRecord } from './github/record.js'
 import { issueTitle, renderIssueBody } from './github/render-issue.js'
 import { renderReport } from './github/render-report.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
+import { announceSteps } from './notify/announce.js'
+import { readAnnounceInputs } from './notify/config.js'
 import { resolveNpmConfig } from './npmrc.js'
 import { describePlan } from './plan.js'
 import type { Logger } from './retry.js'
@@ -69,6 +71,7 @@ const OPTIONS = {
   'verify-field': { type: 'string' },
   'verify-timeout': { type: 'string' },
   'wait-for-cdn': { type: 'string' },
+  'announce-format': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' }
 } as const
@@ -127,6 +130,7 @@ Options (defaults in brackets):
   --verify-timeout <d>         how long to poll --verify-url [2m]
   --wait-for-cdn <d>           npm: wait until installers (the registry's CDN) get the restore
                                version; not seen is a warning [0: read once]
+  --announce-format <f>        slack, discord, teams or json [by the ANNOUNCE_WEBHOOK host]
   -h, --help                   this text
   --version                    the version
 
@@ -135,6 +139,8 @@ Tokens never come from flags (they would land in your shell history):
   GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GITHUB_API_URL for GitHub Enterprise
   Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
   Helm    helm's own: $KUBECONFIG or ~/.kube/config
+  Announce ANNOUNCE_WEBHOOK: a Slack, Discord or Teams webhook (or any URL taking JSON) that gets
+           a message when the rollback starts and when it ends (not in a dry run)
 Without --repo or GITHUB_TOKEN the report is written to ./incidents/ of the current git
 checkout and the issue text is printed for you to paste.
 
@@ -142,6 +148,7 @@ Exit codes: 0 done or already done, 1 failed, 2 bad input, 3 partial (re-run to 
 `
 
 const TOKEN_FLAGS = /^--?(npm-token|github-token|token|auth-token|_authToken)(=|$)/
+const WEBHOOK_FLAGS = /^--?(announce-webhook|webhook)(=|$)/
 
 export interface CliIO {
   argv: string[]
@@ -168,6 +175,11 @@ export async function main(io: CliIO): Promise<number> {
   const bad = io.argv.find((a) => TOKEN_FLAGS.test(a))
   if (bad) {
     io.stderr(`${bad.split('=')[0]}: tokens are never taken from flags, because they would land in your shell history. Set NPM_TOKEN (npm) or GITHUB_TOKEN (GitHub) in the environment, or use your .npmrc.\n`)
+    return EXIT.badInput
+  }
+  const webhookFlag = io.argv.find((a) => WEBHOOK_FLAGS.test(a))
+  if (webhookFlag) {
+    io.stderr(`${webhookFlag.split('=')[0]}: the webhook URL is a secret and is never taken from a flag, because it would land in your shell history. Set ANNOUNCE_WEBHOOK in the environment.\n`)
     return EXIT.badInput
   }
   let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values']
@@ -240,7 +252,10 @@ export async function main(io: CliIO): Promise<number> {
       'wait-for-cdn': values['wait-for-cdn'],
       // Docker credentials come from the environment or the docker login's config, never flags
       'registry-username': io.env.REGISTRY_USERNAME,
-      'registry-password': io.env.REGISTRY_PASSWORD
+      'registry-password': io.env.REGISTRY_PASSWORD,
+      // the webhook is a secret: from the environment only
+      'announce-webhook': io.env.ANNOUNCE_WEBHOOK,
+      'announce-format': values['announce-format']
     }
     const get = (name: string) => flag[name] ?? ''
     // the same validation as the action; error messages name the action's input, so say the flag too
@@ -248,6 +263,7 @@ export async function main(io: CliIO): Promise<number> {
     const inputs = readInputs(get, env)
     const gi = readGitHubInputs(get, env)
     const rtoTargets = parseRtoTargets('rto-targets', get('rto-targets'))
+    const announce = readAnnounceInputs(get)
     // the local report uses the same validated report-dir and severity
     const localReportDir = values['no-report'] ? undefined : gi.reportDir
     const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`
@@ -277,7 +293,7 @@ export async function main(io: CliIO): Promise<number> {
       for (const w of preview.warnings) log.warning(w)
       if (inputs.dryRun) {
         Object.assign(result, summaryOf(preview))
-        say('Dry run: nothing was changed.\n')
+        say(`Dry run: nothing was changed.${announce ? ' No announcement was sent to ANNOUNCE_WEBHOOK.' : ''}\n`)
         return finish(EXIT.ok)
       }
       // 2. confirmation
@@ -296,6 +312,12 @@ export async function main(io: CliIO): Promise<number> {
       const steps: RunbookSteps = { beforeWrite: [], afterWrite: [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
       steps.beforeWrite?.push(...smokeTest(get, inputs, { log, env: io.env }))
       steps.afterWrite?.push(...verifySteps(get, inputs, log, userAgent))
+      if (announce) {
+        // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
+        const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, log, { dryRun: inputs.dryRun, userAgent })
+        steps.beforeWrite?.push(announcer.beforeWrite)
+        steps.atEnd?.push(announcer.atEnd)
+      }
       const { result: outcome, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, log, steps)
       Object.assign(result, summaryOf(outcome, bookkeeping))
       if (outcome.status === 'skipped') return finish(EXIT.ok)
@@ -348,7 +370,8 @@ const FLAG_OF: Record<string, string> = {
   'npm-token': 'NPM_TOKEN (or .npmrc)',
   'github-token': 'GITHUB_TOKEN',
   deprecate: '--no-deprecate',
-  'create-issue': '--repo'
+  'create-issue': '--repo',
+  'announce-webhook': 'ANNOUNCE_WEBHOOK'
 }
 
 /** The action's message, with the flag (or variable) that sets the input. */

@@ -5,6 +5,8 @@ import { errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
 import type { RunContext } from './github/incident.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
+import { announceSteps } from './notify/announce.js'
+import { readAnnounceInputs } from './notify/config.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
 import { impactStep, parseRtoTargets } from './runbook/impact.js'
 import { smokeTest } from './runbook/smoke.js'
@@ -121,7 +123,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const hooks: TargetHooks = { setSecret: (value: string) => core.setSecret(value) }
   try {
     // mask secrets before anything else can print them
-    for (const secret of [core.getInput('npm-token'), core.getInput('github-token'), core.getInput('registry-password'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
+    for (const secret of [core.getInput('npm-token'), core.getInput('github-token'), core.getInput('registry-password'), core.getInput('announce-webhook'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
       if (secret.trim()) core.setSecret(secret.trim())
     }
     // a kubeconfig is many lines: the runner masks line by line, so register each one
@@ -133,6 +135,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const inputs = readInputs(get, env)
     const gi = readGitHubInputs(get, env)
     const rtoTargets = parseRtoTargets('rto-targets', get('rto-targets'))
+    const announce = readAnnounceInputs(get)
     const ctx = runContext(env)
 
     const userAgent = `release-rollback (node ${process.version})`
@@ -151,6 +154,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const steps: RunbookSteps = { beforeWrite: [], afterWrite: [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
     steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core, env, summary: (md) => core.summary.addRaw(md).write() }))
     steps.afterWrite?.push(...verifySteps(get, inputs, core, userAgent))
+    if (announce) {
+      // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
+      const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, core, { dryRun: inputs.dryRun, userAgent })
+      steps.beforeWrite?.push(announcer.beforeWrite)
+      steps.atEnd?.push(announcer.atEnd)
+    }
     const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core, steps)
     outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.restoreVersion) : {}) }
     await core.summary.addRaw(renderSummary(result, bookkeeping)).write()
