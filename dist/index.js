@@ -54648,6 +54648,103 @@ function ghMessage(e) {
 
 /***/ }),
 
+/***/ 90200:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Az: () => (/* binding */ runLabel),
+/* harmony export */   KT: () => (/* binding */ lastRun),
+/* harmony export */   OF: () => (/* binding */ fenced),
+/* harmony export */   Pl: () => (/* binding */ safeUrl),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   dp: () => (/* binding */ who),
+/* harmony export */   fU: () => (/* binding */ formatTime),
+/* harmony export */   hZ: () => (/* binding */ trigger),
+/* harmony export */   i5: () => (/* binding */ isNpm),
+/* harmony export */   nf: () => (/* binding */ link),
+/* harmony export */   r7: () => (/* binding */ shellWord),
+/* harmony export */   wL: () => (/* binding */ packagesTable)
+/* harmony export */ });
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83758);
+// The small pieces the tracking issue and the incident report share: code spans, safe
+// links (the release note uses safeUrl too), people and runs, times, fences, shell words,
+// the packages table. Pure: no I/O, no clock, no @actions/*.
+
+/** A value in a code span; anything that could break the span or a table falls back to inert text. */
+function code(value, none = '_(none)_') {
+    if (value === undefined || value === '')
+        return none;
+    return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(value);
+}
+/** An http(s) URL safe to put in a Markdown link target, or undefined. */
+function safeUrl(url) {
+    if (!url || !/^https?:\/\/[^\s<>"'`]+$/.test(url))
+        return undefined;
+    return url.replace(/[()[\]|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+function link(text, url) {
+    const target = safeUrl(url);
+    return target ? `[${text}](${target})` : text;
+}
+/** A GitHub login as a link to its profile (no @mention: nobody gets notified by the bookkeeping). */
+function who(actor, serverUrl) {
+    if (!actor)
+        return '_(unknown)_';
+    const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(\[bot\])?$/.exec(actor);
+    if (!m)
+        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(actor);
+    const base = safeUrl(serverUrl.replace(/\/+$/, '')) ?? 'https://github.com';
+    return m[2] ? `[${m[1]}\\[bot\\]](${base}/apps/${m[1]})` : `[${m[1]}](${base}/${m[1]})`;
+}
+/** The link to this workflow run (with the attempt when it is a re-run attempt). */
+function runLink(ctx) {
+    if (!ctx.runId || !/^\d+$/.test(ctx.runId))
+        return undefined;
+    const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : '';
+    return safeUrl(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`);
+}
+function runLabel(ctx) {
+    const url = runLink(ctx);
+    if (!url)
+        return '_local run (no link)_';
+    const attempt = ctx.runAttempt && Number(ctx.runAttempt) > 1 ? `, attempt ${ctx.runAttempt}` : '';
+    return `[run ${ctx.runId}${attempt}](${url})`;
+}
+function trigger(ctx) {
+    const event = ctx.eventName ? code(ctx.eventName) : '_(unknown event)_';
+    return ctx.workflow ? `${event} in workflow ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(ctx.workflow)}` : event;
+}
+/** `2026-11-21T14:00:05.123Z` as `2026-11-21 14:00:05`; anything unparsable shown as it is. */
+function formatTime(at) {
+    const ms = /^\d{4}-\d\d-\d\dT/.test(at) ? Date.parse(at) : NaN;
+    return Number.isNaN(ms) ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+/** A code fence longer than any backtick run inside the content. */
+function fenced(info, content) {
+    const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${info}\n${content}\n${fence}`;
+}
+/** A word a shell takes as one argument (package names from before 2017 may hold ' ( ) ! * ~). */
+function shellWord(word) {
+    return /^[A-Za-z0-9@._/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+const lastRun = (r) => r.runs[r.runs.length - 1];
+/** A row per target of an incident with several (npm packages, or any kind with `targets`). */
+function packagesTable(r) {
+    const rows = r.packages ?? [];
+    const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm');
+    if (!mixed) {
+        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome)]));
+    }
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [`${p.kind ?? 'npm'} ${code(p.name)}`, code(p.channel ?? r.channel), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome)]));
+}
+/** npm's installers are only the question for npm packages. */
+const isNpm = (r) => r.target === undefined || r.target === 'npm';
+
+
+/***/ }),
+
 /***/ 40578:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -54735,7 +54832,7 @@ async function guardedWrite(g) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(95502);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88361);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -54744,7 +54841,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 95502:
+/***/ 88361:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57822,7 +57919,7 @@ async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
     if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
         return { result };
     // the GitHub side (Octokit and the renderers) is loaded only when it runs
-    const { recordIncident } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(520)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2520));
+    const { recordIncident } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(217)]).then(__nccwpck_require__.bind(__nccwpck_require__, 83217));
     const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
     partialFrom(result, bookkeeping);
     return { result, bookkeeping };
@@ -58556,6 +58653,533 @@ function readGitHubInputs(get, env = process.env) {
     return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw, githubRelease };
 }
 
+;// CONCATENATED MODULE: ./src/notify/format.ts
+/** Discord's limit on `content`. */
+const DISCORD_MAX = 2000;
+/** Slack: section text 3000, header 150, a field 2000. */
+const SLACK_SECTION = 3000;
+const SLACK_HEADER = 150;
+const SLACK_FIELD = 2000;
+/** at most this many target lines in a message; the rest are counted */
+const MAX_TARGET_LINES = 15;
+const REASON_MAX = 1000;
+const ERROR_MAX = 600;
+const LINE_MAX = 200;
+const EMOJI = { 'in-progress': '🚨', completed: '✅', 'already-done': '✅', partial: '⚠️', failed: '❌' };
+/**
+ * `raw` escaped character by character with `esc`, cut to at most `max` characters (UTF-16
+ * units) with a trailing `…` when it does not fit. The cut falls between two escaped
+ * characters, never inside an escape or a surrogate pair.
+ */
+function clip(raw, max, esc = (c) => c) {
+    let out = '';
+    const chars = [...raw];
+    for (let i = 0; i < chars.length; i++) {
+        const piece = esc(chars[i]);
+        const room = i === chars.length - 1 ? max : max - 1;
+        if (out.length + piece.length > room)
+            return `${out}…`;
+        out += piece;
+    }
+    return out;
+}
+/** Slack mrkdwn: `&`, `<` and `>` as entities; no link, mention (`<!here>`, `<@U…>`) or special can be written. */
+const slackChar = (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c);
+const slackText = (s, max = SLACK_SECTION) => clip(s, max, slackChar);
+/**
+ * Discord markdown: every character that starts formatting, a quote, a heading, a list, a
+ * spoiler, a masked link or a mention (`<@…>`) is backslash-escaped, and an `@` gets a
+ * zero-width space after it (`@everyone` and `@here` stay text even without
+ * allowed_mentions, which is sent as well).
+ */
+const discordChar = (c) => (c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c);
+const discordText = (s, max = DISCORD_MAX) => clip(s, max, discordChar);
+function what(a) {
+    if (a.targets.length === 1) {
+        const t = a.targets[0];
+        return `${t.kind === 'npm' ? 'npm package' : t.kind === 'docker' ? 'image' : t.kind === 'helm' ? 'Helm release' : 'git tag'} ${t.name}`;
+    }
+    return `${a.targets.length} targets`;
+}
+function targetLine(t, several) {
+    const move = `'${t.channel}' ${t.current ?? '(none)'} → ${t.restore ?? '(none)'}`;
+    const outcome = t.outcome ? `: ${t.outcome}${t.error ? ` (${t.error})` : ''}` : '';
+    return several ? `${t.kind}:${t.name} ${move}${outcome}` : `${move}${outcome}`;
+}
+/** The facts every platform shows, as label/value pairs (values raw). */
+function facts(a) {
+    const one = a.targets.length === 1 ? a.targets[0] : undefined;
+    const rows = [['What', what(a)]];
+    if (one) {
+        rows.push(['Channel', one.channel], ['Current version', one.current ?? '(none)'], ['Restoring to', one.restore ?? '(none)']);
+        if (one.outcome)
+            rows.push(['Outcome', one.outcome]);
+    }
+    else {
+        rows.push(['Bad version', a.rollbackVersion], ['Channel', a.channel]);
+    }
+    rows.push(['Severity', a.severity]);
+    if (a.incidentId)
+        rows.push(['Incident', a.incidentId]);
+    rows.push(['Who', a.actor ? `${a.actor}${a.trigger ? ` (${a.trigger})` : ''}` : (a.trigger ?? 'unknown')]);
+    return rows;
+}
+/** The lines under the facts: several targets, a line each (or, for one, its error). */
+function targetLines(a) {
+    if (a.targets.length <= 1)
+        return [];
+    const lines = a.targets.slice(0, MAX_TARGET_LINES).map((t) => targetLine(t, true));
+    if (a.targets.length > MAX_TARGET_LINES)
+        lines.push(`…and ${a.targets.length - MAX_TARGET_LINES} more`);
+    return lines;
+}
+function problem(a) {
+    if (a.status === 'partial' && a.missing.length > 0)
+        return `Still missing: ${a.missing.join('; ')}`;
+    if (a.error)
+        return a.error;
+    return undefined;
+}
+/** Slack incoming webhook: `{ text, blocks }` (text is the notification's fallback). */
+function slackPayload(a) {
+    const one = a.targets.length === 1 ? a.targets[0] : undefined;
+    const summary = one ? `${what(a)}: ${targetLine(one, false)}` : `${what(a)}, ${a.rollbackVersion} on ${a.channel}`;
+    const blocks = [
+        { type: 'header', text: { type: 'plain_text', text: clip(`${EMOJI[a.status]} ${a.headline}`, SLACK_HEADER), emoji: true } },
+        { type: 'section', fields: facts(a).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}` })) },
+        { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } }
+    ];
+    const lines = targetLines(a);
+    if (lines.length > 0)
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION) } });
+    const p = problem(a);
+    if (p)
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}` } });
+    const links = [a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '', a.reportUrl ? `<${slackUrl(a.reportUrl)}|Incident report>` : '', a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : ''].filter(Boolean);
+    if (links.length > 0)
+        blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join(' · ') }] });
+    return { text: slackText(`${EMOJI[a.status]} ${a.headline}: ${summary}. Reason: ${a.reason}`, SLACK_SECTION), blocks };
+}
+/** A URL inside Slack's `<url|text>`: the characters that would end it are percent-encoded. */
+const slackUrl = (url) => url.replace(/[|<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** Whole lines while they fit in `max`, then `more` (each line is escaped whole: a cut between lines is always safe). */
+function clipLines(lines, max, more = '…') {
+    const all = lines.join('\n');
+    if (all.length <= max)
+        return all;
+    const kept = [];
+    let size = 0;
+    for (const line of lines) {
+        const add = (kept.length > 0 ? 1 : 0) + line.length;
+        if (size + add + 1 + more.length > max)
+            break;
+        kept.push(line);
+        size += add;
+    }
+    return [...kept, more].join('\n');
+}
+/**
+ * Discord webhook: `content` within 2,000 characters, no mention can ping anyone
+ * (`allowed_mentions: { parse: [] }`), no link previews (flags: SUPPRESS_EMBEDS).
+ */
+function discordPayload(a) {
+    const lines = [
+        `**${discordText(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX)}**`,
+        ...(a.issueUrl ? [`Tracking issue: ${a.issueUrl}`] : []),
+        ...(a.reportUrl ? [`Incident report: ${a.reportUrl}`] : []),
+        ...(a.runUrl ? [`Workflow run: ${a.runUrl}`] : []),
+        ...facts(a).map(([label, value]) => `**${label}:** ${discordText(value, LINE_MAX)}`),
+        `**Reason:** ${discordText(a.reason, REASON_MAX)}`
+    ];
+    const p = problem(a);
+    if (p)
+        lines.push(`**${a.status === 'partial' ? 'What is missing' : 'Error'}:** ${discordText(p, ERROR_MAX)}`);
+    lines.push(...targetLines(a).map((l) => `- ${discordText(l, LINE_MAX)}`));
+    return { content: clipLines(lines, DISCORD_MAX, '…(truncated)'), allowed_mentions: { parse: [] }, flags: 4 };
+}
+const TEAMS_COLOR = { 'in-progress': 'Warning', completed: 'Good', 'already-done': 'Good', partial: 'Attention', failed: 'Attention' };
+/** A line of an Adaptive Card: TextRuns render no Markdown, so user text stays text. */
+function teamsLine(label, value, extra = {}) {
+    return {
+        type: 'RichTextBlock',
+        inlines: [...(label ? [{ type: 'TextRun', text: `${label}: `, weight: 'Bolder' }] : []), { type: 'TextRun', text: value, ...extra }]
+    };
+}
+/**
+ * Microsoft Teams (a Workflows webhook or an incoming webhook): an Adaptive Card in the
+ * message envelope. Every text is a TextRun, which renders no Markdown and no mention.
+ */
+function teamsPayload(a) {
+    const body = [
+        teamsLine(undefined, clip(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX), { weight: 'Bolder', size: 'Large', color: TEAMS_COLOR[a.status] }),
+        ...facts(a).map(([label, value]) => teamsLine(label, clip(value, LINE_MAX))),
+        teamsLine('Reason', clip(a.reason, REASON_MAX))
+    ];
+    const p = problem(a);
+    if (p)
+        body.push(teamsLine(a.status === 'partial' ? 'What is missing' : 'Error', clip(p, ERROR_MAX)));
+    for (const line of targetLines(a))
+        body.push(teamsLine(undefined, clip(line, LINE_MAX)));
+    const actions = [
+        ...(a.issueUrl ? [{ type: 'Action.OpenUrl', title: 'Tracking issue', url: a.issueUrl }] : []),
+        ...(a.reportUrl ? [{ type: 'Action.OpenUrl', title: 'Incident report', url: a.reportUrl }] : []),
+        ...(a.runUrl ? [{ type: 'Action.OpenUrl', title: 'Workflow run', url: a.runUrl }] : [])
+    ];
+    return {
+        type: 'message',
+        attachments: [
+            {
+                contentType: 'application/vnd.microsoft.card.adaptive',
+                contentUrl: null,
+                content: {
+                    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+                    type: 'AdaptiveCard',
+                    version: '1.4',
+                    msteams: { width: 'Full' },
+                    body,
+                    ...(actions.length > 0 ? { actions } : {})
+                }
+            }
+        ]
+    };
+}
+/** The json format: the announcement itself, with a format version first (README "Announce"). */
+function jsonPayload(a) {
+    return { version: 1, ...a };
+}
+function payloadFor(format, a) {
+    return format === 'slack' ? slackPayload(a) : format === 'discord' ? discordPayload(a) : format === 'teams' ? teamsPayload(a) : jsonPayload(a);
+}
+
+// EXTERNAL MODULE: ./src/github/render-parts.ts
+var render_parts = __nccwpck_require__(90200);
+;// CONCATENATED MODULE: ./src/notify/message.ts
+
+
+
+const HEADLINE = {
+    started: 'ROLLBACK IN PROGRESS',
+    completed: 'ROLLBACK COMPLETE',
+    alreadyDone: 'ROLLBACK COMPLETE: already rolled back, nothing needed changing',
+    failed: 'ROLLBACK FAILED: nothing was changed'
+};
+const HEADLINE_MISSING_MAX = 120;
+/** The link to the workflow run, when there is one (the CLI has none). */
+function runUrlOf(ctx) {
+    if (!ctx.runId || !/^\d+$/.test(ctx.runId) || !ctx.repository)
+        return null;
+    const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : '';
+    return (0,render_parts/* safeUrl */.Pl)(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`) ?? null;
+}
+function common(a, at) {
+    return {
+        reason: a.request.reason,
+        severity: a.severity,
+        actor: a.ctx.actor ?? null,
+        trigger: a.ctx.eventName ? (a.ctx.workflow ? `${a.ctx.eventName} in ${a.ctx.workflow}` : a.ctx.eventName) : null,
+        runUrl: runUrlOf(a.ctx),
+        at
+    };
+}
+const goal = (t) => t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null;
+/** The start: every planned target, what its channel holds and what it is restored to. */
+function startAnnouncement(planned, a, at) {
+    const first = planned[0];
+    return {
+        event: 'rollback.started',
+        status: 'in-progress',
+        headline: HEADLINE.started,
+        incidentId: (a.targets.length > 1 ? (0,run/* incidentOf */.w8)(a.targets, a.request) : first?.plan?.incidentId) || null,
+        rollbackVersion: first?.plan?.rollbackVersion ?? a.request.rollbackVersion,
+        channel: a.request.channel,
+        ...common(a, at),
+        targets: planned.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, current: t.plan?.previousVersion ?? null, restore: goal(t), outcome: null, error: null })),
+        missing: [],
+        error: null,
+        issueUrl: null,
+        reportUrl: null
+    };
+}
+/** What a partial result still misses, one item each. */
+function missingOf(result) {
+    if (result.error instanceof errors/* PartialError */.GM)
+        return result.error.missing;
+    const failed = result.targets.filter((t) => t.failure);
+    if (failed.length > 0)
+        return failed.map((t) => `${t.name} (${(0,run/* errorOf */.Mz)(t)})`);
+    return result.error ? [result.error.message] : [];
+}
+/** The end: the result (or the error that stopped the run before any write), with the tracking issue. */
+function endAnnouncement(end, books, a, at) {
+    const result = end.result;
+    const status = !result ? 'failed' : result.status === 'completed' || result.status === 'already-done' || result.status === 'partial' ? result.status : 'failed';
+    const missing = result && status === 'partial' ? missingOf(result) : [];
+    const shortMissing = missing.join('; ');
+    const headline = status === 'completed'
+        ? HEADLINE.completed
+        : status === 'already-done'
+            ? HEADLINE.alreadyDone
+            : status === 'partial'
+                ? `ROLLBACK PARTIAL: ${shortMissing.length > HEADLINE_MISSING_MAX ? `${[...shortMissing].slice(0, HEADLINE_MISSING_MAX - 1).join('')}…` : shortMissing} missing`
+                : HEADLINE.failed;
+    const first = result?.targets.find((t) => t.plan);
+    return {
+        event: 'rollback.finished',
+        status,
+        headline,
+        incidentId: result?.incidentId || null,
+        rollbackVersion: first?.plan?.rollbackVersion ?? result?.rollbackVersion ?? a.request.rollbackVersion,
+        channel: a.request.channel,
+        ...common(a, at),
+        targets: (result?.targets ?? []).map((t) => ({
+            kind: t.kind,
+            name: t.name,
+            channel: t.channel,
+            current: t.plan?.previousVersion ?? null,
+            restore: goal(t),
+            outcome: t.outcome,
+            error: (0,run/* errorOf */.Mz)(t) ?? null
+        })),
+        missing,
+        error: result ? (result.error?.message ?? null) : (0,errors/* errorMessage */.gJ)(end.error),
+        issueUrl: (0,render_parts/* safeUrl */.Pl)(books?.issueUrl) ?? null,
+        reportUrl: (0,render_parts/* safeUrl */.Pl)(books?.pullRequestUrl ?? books?.reportUrl) ?? null
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify/send.ts
+// The one POST to the webhook. The URL is a secret: it goes only to its own origin (scheme,
+// host and port); a redirect elsewhere is not followed, and no error message here ever
+// contains the URL or any part of its path. A failure is thrown as an AnnounceError whose
+// message is safe to log, put in the summary and hand back as a warning.
+const ANNOUNCE_TIMEOUT_MS = 10_000;
+const MAX_HOPS = 3;
+const MAX_BODY = 16 * 1024;
+class AnnounceError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'AnnounceError';
+    }
+}
+/**
+ * POSTs `body` as JSON. Same-origin 307/308 redirects are followed (at most 3); any other
+ * redirect, a non-2xx answer, a network error or no answer within the timeout throws.
+ */
+async function postJson(webhook, body, o = {}) {
+    const timeoutMs = o.timeoutMs ?? ANNOUNCE_TIMEOUT_MS;
+    const origin = new URL(webhook).origin;
+    const secretParts = secretPieces(webhook);
+    const signal = AbortSignal.timeout(timeoutMs);
+    const payload = JSON.stringify(body);
+    let target = new URL(webhook);
+    for (let hop = 0;; hop++) {
+        let res;
+        try {
+            res = await fetch(target, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': o.userAgent ?? 'release-rollback' },
+                body: payload,
+                redirect: 'manual',
+                signal
+            });
+        }
+        catch (e) {
+            throw new AnnounceError(failure(e, timeoutMs));
+        }
+        if (res.status >= 300 && res.status < 400) {
+            await drain(res, signal).catch(() => undefined);
+            let next;
+            try {
+                next = new URL(res.headers.get('location') ?? '', target);
+            }
+            catch {
+                next = undefined;
+            }
+            if (!next || !res.headers.get('location'))
+                throw new AnnounceError(`the webhook answered HTTP ${res.status} without a usable Location: not followed.`);
+            if (next.origin !== origin)
+                throw new AnnounceError(`the webhook redirected (HTTP ${res.status}) to ${next.origin}, another origin: not followed, nothing was sent there.`);
+            if (res.status !== 307 && res.status !== 308)
+                throw new AnnounceError(`the webhook answered HTTP ${res.status} (a redirect that would turn the POST into a GET): not followed.`);
+            if (hop + 1 >= MAX_HOPS)
+                throw new AnnounceError(`the webhook redirected more than ${MAX_HOPS - 1} times: not followed further.`);
+            target = next;
+            continue;
+        }
+        let text = '';
+        try {
+            text = await drain(res, signal);
+        }
+        catch (e) {
+            if (!res.ok)
+                throw new AnnounceError(`the webhook answered HTTP ${res.status}.`);
+            throw new AnnounceError(failure(e, timeoutMs));
+        }
+        if (!res.ok)
+            throw new AnnounceError(`the webhook answered HTTP ${res.status}${detail(text, secretParts)}.`);
+        return;
+    }
+}
+/** Reads at most 16 KiB of the answer (the rest is dropped). */
+async function drain(res, signal) {
+    if (!res.body)
+        return '';
+    const reader = res.body.getReader();
+    const chunks = [];
+    let size = 0;
+    try {
+        for (;;) {
+            if (signal.aborted)
+                throw signal.reason;
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            chunks.push(value);
+            size += value.length;
+            if (size >= MAX_BODY)
+                break;
+        }
+    }
+    finally {
+        await reader.cancel().catch(() => undefined);
+    }
+    return Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY);
+}
+/** A network failure or the timeout, by its code only (the messages name addresses). */
+function failure(e, timeoutMs) {
+    const err = e;
+    if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError')
+        return `the webhook did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`;
+    const code = typeof err?.cause?.code === 'string' && /^[A-Z0-9_]{2,40}$/.test(err.cause.code) ? err.cause.code : undefined;
+    return `the webhook could not be reached (${code ?? 'network error'}).`;
+}
+/** The path and query pieces of the URL that could be secret (tokens, ids). */
+function secretPieces(webhook) {
+    const url = new URL(webhook);
+    return `${url.pathname}${url.search}`.split(/[/?&=]+/).filter((p) => p.length >= 6);
+}
+/**
+ * The service's short reason (Slack's `invalid_payload`, Discord's `{"message": "Unknown
+ * Webhook"}`), kept only when it is short plain text and contains no piece of the URL.
+ */
+function detail(text, secretParts) {
+    let reason = text.trim();
+    try {
+        const parsed = JSON.parse(reason);
+        reason = typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : '';
+    }
+    catch {
+        // plain text
+    }
+    reason = reason.trim();
+    if (reason === '' || reason.length > 120 || !/^[A-Za-z0-9 _.,:'()-]+$/.test(reason))
+        return '';
+    if (secretParts.some((p) => reason.includes(p)))
+        return '';
+    return `: ${reason}`;
+}
+
+;// CONCATENATED MODULE: ./src/notify/announce.ts
+
+
+
+
+function announceSteps(cfg, about, log, o) {
+    const now = o.now ?? (() => new Date().toISOString());
+    const where = `the ${cfg.format} webhook (announce-webhook)`;
+    let started;
+    /** Sends one announcement; resolves to a warning when it was not delivered, never rejects. */
+    const send = async (which, build) => {
+        try {
+            await postJson(cfg.webhook, payloadFor(cfg.format, build()), o);
+            log.info(`Announced the ${which} of the rollback to ${where}.`);
+            return undefined;
+        }
+        catch (e) {
+            // an AnnounceError never carries the URL; anything else is scrubbed of it to be sure
+            const why = e instanceof AnnounceError ? e.message : (0,errors/* errorMessage */.gJ)(e).split(cfg.webhook).join('(announce-webhook)');
+            return `The ${which} announcement to ${where} was not delivered: ${why} The rollback itself is not affected.`;
+        }
+    };
+    return {
+        async beforeWrite(planned) {
+            // not awaited: the writes do not wait for the chat; atEnd awaits it before the end message
+            started = send('start', () => startAnnouncement(planned, about, now()));
+        },
+        async atEnd(end, books) {
+            const warnings = [];
+            const startWarning = await started;
+            if (startWarning)
+                warnings.push(startWarning);
+            if (o.dryRun || end.result?.status === 'planned') {
+                log.info(`Dry run: no announcement was sent to ${where}.`);
+                return { missing: [], warnings };
+            }
+            if (end.result?.status === 'skipped') {
+                log.info(`Skipped: nothing was rolled back, so no announcement was sent to ${where}.`);
+                return { missing: [], warnings };
+            }
+            const endWarning = await send('end', () => endAnnouncement(end, books, about, now()));
+            if (endWarning)
+                warnings.push(endWarning);
+            return { missing: [], warnings };
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify/config.ts
+
+const ANNOUNCE_FORMATS = ['slack', 'discord', 'teams', 'json'];
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const MAX_URL = 2048;
+/** hooks.slack.com → slack; discord.com, discordapp.com → discord; Teams and Power Automate workflow hosts → teams; anything else json. */
+function formatForHost(hostname) {
+    const host = hostname.toLowerCase().replace(/\.$/, '');
+    const under = (domain) => host === domain || host.endsWith(`.${domain}`);
+    if (host === 'hooks.slack.com')
+        return 'slack';
+    if (under('discord.com') || under('discordapp.com'))
+        return 'discord';
+    if (host.endsWith('.logic.azure.com') || host.endsWith('.webhook.office.com') || under('environment.api.powerplatform.com'))
+        return 'teams';
+    return 'json';
+}
+/**
+ * The announce inputs; undefined when announce-webhook is empty (no announcements). The
+ * URL must be https (plain http only on loopback, for a local receiver), carry no user
+ * name or password, and is never echoed in an error.
+ */
+function readAnnounceInputs(get) {
+    const rawFormat = get('announce-format').trim().toLowerCase();
+    if (rawFormat !== '' && !ANNOUNCE_FORMATS.includes(rawFormat)) {
+        throw new errors/* InputError */.dz('announce-format', `"${get('announce-format').trim().slice(0, 40)}" is not a format.`, 'use slack, discord, teams or json, or leave it empty to go by the webhook host.');
+    }
+    const webhook = get('announce-webhook').trim();
+    if (webhook === '')
+        return undefined;
+    const fix = 'give the webhook URL exactly as the service shows it (https://hooks.slack.com/services/…, https://discord.com/api/webhooks/…, a Teams workflow URL, or any https URL that takes JSON).';
+    if (webhook.length > MAX_URL)
+        throw new errors/* InputError */.dz('announce-webhook', `is ${webhook.length} characters long; the limit is ${MAX_URL}.`, fix);
+    // eslint-disable-next-line no-control-regex
+    if (/[\s\u0000-\u001f\u007f]/.test(webhook))
+        throw new errors/* InputError */.dz('announce-webhook', 'contains whitespace or control characters.', fix);
+    let url;
+    try {
+        url = new URL(webhook);
+    }
+    catch {
+        throw new errors/* InputError */.dz('announce-webhook', 'is not a URL.', fix);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+        throw new errors/* InputError */.dz('announce-webhook', `is not an https URL (${url.protocol.replace(/:$/, '').slice(0, 20)}; plain http only for a receiver on 127.0.0.1, ::1 or localhost).`, fix);
+    }
+    if (url.username !== '' || url.password !== '')
+        throw new errors/* InputError */.dz('announce-webhook', 'has a user name or password in it.', 'put the credentials in the URL the service gives you (its path or query), not before the host.');
+    if (url.hash !== '')
+        throw new errors/* InputError */.dz('announce-webhook', 'has a #fragment, which is never sent.', fix);
+    return { webhook, format: rawFormat || formatForHost(url.hostname) };
+}
+
 // EXTERNAL MODULE: ./src/runbook/impact.ts + 1 modules
 var impact = __nccwpck_require__(4623);
 // EXTERNAL MODULE: external "node:child_process"
@@ -58982,7 +59606,7 @@ function verify_parseDuration(name, raw, fallback, zero = false) {
         throw new errors/* InputError */.dz(name, `${text} is longer than a job may run (6h).`, 'use a duration such as 2m or 10m.');
     return { text, ms };
 }
-const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
+const verify_LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
 /** The health endpoint: https, or plain http on this machine only (as the registry input). */
 function parseVerifyUrl(name, raw) {
     const value = raw.trim();
@@ -58999,7 +59623,7 @@ function parseVerifyUrl(name, raw) {
         throw new errors/* InputError */.dz(name, `${url.protocol} is not supported.`, 'use an https:// URL.');
     if (url.username || url.password)
         throw new errors/* InputError */.dz(name, 'must not carry credentials.', 'use an endpoint that answers without them: the check sends no token.');
-    if (url.protocol === 'http:' && !LOOPBACK.includes(url.hostname)) {
+    if (url.protocol === 'http:' && !verify_LOOPBACK.includes(url.hostname)) {
         throw new errors/* InputError */.dz(name, `${url.host} is plain http: anyone on the way could answer for it.`, 'use the https:// URL of the health endpoint.');
     }
     url.hash = '';
@@ -59088,7 +59712,7 @@ async function readHealth(config, versions, bad, timeoutMs) {
         return { seen: false, reports: `an answer cut short (${oneLine((0,errors/* errorMessage */.gJ)(e))})` };
     }
     const final = res.url ? new URL(res.url) : undefined;
-    if (final && final.protocol === 'http:' && !LOOPBACK.includes(final.hostname))
+    if (final && final.protocol === 'http:' && !verify_LOOPBACK.includes(final.hostname))
         return { seen: false, reports: `a redirect to plain http (${final.origin})` };
     if (!res.ok)
         return { seen: false, reports: `HTTP ${res.status}` };
@@ -61841,6 +62465,8 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
 
 
 
+
+
 const Outputs = {
     status: 'status',
     previousVersion: 'previous-version',
@@ -61943,7 +62569,7 @@ async function main_run(env = process.env) {
     const hooks = { setSecret: (value) => setSecret(value) };
     try {
         // mask secrets before anything else can print them
-        for (const secret of [getInput('npm-token'), getInput('github-token'), getInput('registry-password'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
+        for (const secret of [getInput('npm-token'), getInput('github-token'), getInput('registry-password'), getInput('announce-webhook'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
             if (secret.trim())
                 setSecret(secret.trim());
         }
@@ -61957,6 +62583,7 @@ async function main_run(env = process.env) {
         const inputs = readInputs(get, env);
         const gi = readGitHubInputs(get, env);
         const rtoTargets = (0,impact/* parseRtoTargets */.fg)('rto-targets', get('rto-targets'));
+        const announce = readAnnounceInputs(get);
         const ctx = runContext(env);
         const userAgent = `release-rollback (node ${process.version})`;
         const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token;
@@ -61974,6 +62601,12 @@ async function main_run(env = process.env) {
         const steps = { beforeWrite: [], afterWrite: [(0,impact/* impactStep */.r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] };
         steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core_namespaceObject, env, summary: (md) => summary.addRaw(md).write() }));
         steps.afterWrite?.push(...verifySteps(get, inputs, core_namespaceObject, userAgent));
+        if (announce) {
+            // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
+            const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, core_namespaceObject, { dryRun: inputs.dryRun, userAgent });
+            steps.beforeWrite?.push(announcer.beforeWrite);
+            steps.atEnd?.push(announcer.atEnd);
+        }
         const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core_namespaceObject, steps);
         outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.restoreVersion) : {}) };
         await summary.addRaw(renderSummary(result, bookkeeping)).write();
@@ -62466,9 +63099,10 @@ async function writeThenConfirm(what, write, confirm, options) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Mz: () => (/* binding */ errorOf),
-/* harmony export */   ao: () => (/* binding */ runIncident)
+/* harmony export */   ao: () => (/* binding */ runIncident),
+/* harmony export */   w8: () => (/* binding */ incidentOf)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_PARALLEL, incidentOf */
+/* unused harmony export DEFAULT_PARALLEL */
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(62088);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(40578);

@@ -28646,16 +28646,20 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _github_render_issue_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(949);
 /* harmony import */ var _github_render_report_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(7334);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7365);
-/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(7681);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(2464);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(9786);
-/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(4623);
-/* harmony import */ var _runbook_smoke_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(6261);
-/* harmony import */ var _runbook_verify_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(823);
-/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(797);
+/* harmony import */ var _notify_announce_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(2328);
+/* harmony import */ var _notify_config_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(5287);
+/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(7681);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(2464);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(9786);
+/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(4623);
+/* harmony import */ var _runbook_smoke_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(6261);
+/* harmony import */ var _runbook_verify_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(823);
+/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_22__ = __nccwpck_require__(797);
 // release-rollback on the command line, for when Actions is down: the same inputs, the same
 // validation and the same code path as the action (src/execute.ts).
 //   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
+
+
 
 
 
@@ -28719,6 +28723,7 @@ const OPTIONS = {
     'verify-field': { type: 'string' },
     'verify-timeout': { type: 'string' },
     'wait-for-cdn': { type: 'string' },
+    'announce-format': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' }
 };
@@ -28776,6 +28781,7 @@ Options (defaults in brackets):
   --verify-timeout <d>         how long to poll --verify-url [2m]
   --wait-for-cdn <d>           npm: wait until installers (the registry's CDN) get the restore
                                version; not seen is a warning [0: read once]
+  --announce-format <f>        slack, discord, teams or json [by the ANNOUNCE_WEBHOOK host]
   -h, --help                   this text
   --version                    the version
 
@@ -28784,12 +28790,15 @@ Tokens never come from flags (they would land in your shell history):
   GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GITHUB_API_URL for GitHub Enterprise
   Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
   Helm    helm's own: $KUBECONFIG or ~/.kube/config
+  Announce ANNOUNCE_WEBHOOK: a Slack, Discord or Teams webhook (or any URL taking JSON) that gets
+           a message when the rollback starts and when it ends (not in a dry run)
 Without --repo or GITHUB_TOKEN the report is written to ./incidents/ of the current git
 checkout and the issue text is printed for you to paste.
 
 Exit codes: 0 done or already done, 1 failed, 2 bad input, 3 partial (re-run to finish).
 `;
 const TOKEN_FLAGS = /^--?(npm-token|github-token|token|auth-token|_authToken)(=|$)/;
+const WEBHOOK_FLAGS = /^--?(announce-webhook|webhook)(=|$)/;
 function gitRoot(cwd) {
     try {
         return (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFileSync)('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -28804,6 +28813,11 @@ async function main(io) {
     const bad = io.argv.find((a) => TOKEN_FLAGS.test(a));
     if (bad) {
         io.stderr(`${bad.split('=')[0]}: tokens are never taken from flags, because they would land in your shell history. Set NPM_TOKEN (npm) or GITHUB_TOKEN (GitHub) in the environment, or use your .npmrc.\n`);
+        return EXIT.badInput;
+    }
+    const webhookFlag = io.argv.find((a) => WEBHOOK_FLAGS.test(a));
+    if (webhookFlag) {
+        io.stderr(`${webhookFlag.split('=')[0]}: the webhook URL is a secret and is never taken from a flag, because it would land in your shell history. Set ANNOUNCE_WEBHOOK in the environment.\n`);
         return EXIT.badInput;
     }
     let values;
@@ -28833,7 +28847,7 @@ async function main(io) {
         return code;
     };
     try {
-        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_14__/* .resolveNpmConfig */ .K)({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env });
+        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_16__/* .resolveNpmConfig */ .K)({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env });
         const githubToken = (io.env.GITHUB_TOKEN || '').trim();
         const bookkeepingOnGitHub = Boolean(values.repo && githubToken);
         if (values.repo && !githubToken)
@@ -28878,14 +28892,18 @@ async function main(io) {
             'wait-for-cdn': values['wait-for-cdn'],
             // Docker credentials come from the environment or the docker login's config, never flags
             'registry-username': io.env.REGISTRY_USERNAME,
-            'registry-password': io.env.REGISTRY_PASSWORD
+            'registry-password': io.env.REGISTRY_PASSWORD,
+            // the webhook is a secret: from the environment only
+            'announce-webhook': io.env.ANNOUNCE_WEBHOOK,
+            'announce-format': values['announce-format']
         };
         const get = (name) => flag[name] ?? '';
         // the same validation as the action; error messages name the action's input, so say the flag too
         const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' };
         const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_13__/* .readInputs */ .Ko)(get, env);
         const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_13__/* .readGitHubInputs */ .BJ)(get, env);
-        const rtoTargets = (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_17__/* .parseRtoTargets */ .fg)('rto-targets', get('rto-targets'));
+        const rtoTargets = (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_19__/* .parseRtoTargets */ .fg)('rto-targets', get('rto-targets'));
+        const announce = (0,_notify_config_js__WEBPACK_IMPORTED_MODULE_15__/* .readAnnounceInputs */ .Fz)(get);
         // the local report uses the same validated report-dir and severity
         const localReportDir = values['no-report'] ? undefined : gi.reportDir;
         const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`;
@@ -28901,10 +28919,10 @@ async function main(io) {
         if (gitTags && !(values.repo && githubToken))
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
         const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
-        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_20__/* .createTargets */ .T)(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {});
+        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_22__/* .createTargets */ .T)(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {});
         try {
             // 1. the plan, always shown first (a read-only pass over every target)
-            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_16__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { } });
+            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_18__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { } });
             if (preview.status === 'skipped') {
                 const reason = preview.reason ?? preview.targets.map((t) => t.skipped?.reason).filter(Boolean).join('; ');
                 log.info(`Skipped: ${reason}`);
@@ -28913,12 +28931,12 @@ async function main(io) {
             }
             say('Plan:\n');
             for (const t of preview.targets)
-                say(t.plan ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_15__/* .describePlan */ .df)(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
+                say(t.plan ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_17__/* .describePlan */ .df)(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
             for (const w of preview.warnings)
                 log.warning(w);
             if (inputs.dryRun) {
                 Object.assign(result, summaryOf(preview));
-                say('Dry run: nothing was changed.\n');
+                say(`Dry run: nothing was changed.${announce ? ' No announcement was sent to ANNOUNCE_WEBHOOK.' : ''}\n`);
                 return finish(EXIT.ok);
             }
             // 2. confirmation
@@ -28934,9 +28952,15 @@ async function main(io) {
             // 3. the rollback, exactly as the action runs it
             const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined;
             // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
-            const steps = { beforeWrite: [], afterWrite: [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_17__/* .impactStep */ .r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] };
-            steps.beforeWrite?.push(...(0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_18__/* .smokeTest */ .KH)(get, inputs, { log, env: io.env }));
-            steps.afterWrite?.push(...(0,_runbook_verify_js__WEBPACK_IMPORTED_MODULE_19__/* .verifySteps */ .n4)(get, inputs, log, userAgent));
+            const steps = { beforeWrite: [], afterWrite: [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_19__/* .impactStep */ .r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] };
+            steps.beforeWrite?.push(...(0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_20__/* .smokeTest */ .KH)(get, inputs, { log, env: io.env }));
+            steps.afterWrite?.push(...(0,_runbook_verify_js__WEBPACK_IMPORTED_MODULE_21__/* .verifySteps */ .n4)(get, inputs, log, userAgent));
+            if (announce) {
+                // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
+                const announcer = (0,_notify_announce_js__WEBPACK_IMPORTED_MODULE_14__/* .announceSteps */ .V)(announce, { request: inputs, severity: gi.severity, ctx, targets }, log, { dryRun: inputs.dryRun, userAgent });
+                steps.beforeWrite?.push(announcer.beforeWrite);
+                steps.atEnd?.push(announcer.atEnd);
+            }
             const { result: outcome, bookkeeping } = await (0,_execute_js__WEBPACK_IMPORTED_MODULE_8__/* .executeIncident */ .O)(inputs, gi, targets, gh, ctx, log, steps);
             Object.assign(result, summaryOf(outcome, bookkeeping));
             if (outcome.status === 'skipped')
@@ -28995,7 +29019,8 @@ const FLAG_OF = {
     'npm-token': 'NPM_TOKEN (or .npmrc)',
     'github-token': 'GITHUB_TOKEN',
     deprecate: '--no-deprecate',
-    'create-issue': '--repo'
+    'create-issue': '--repo',
+    'announce-webhook': 'ANNOUNCE_WEBHOOK'
 };
 /** The action's message, with the flag (or variable) that sets the input. */
 function cliMessage(e) {
@@ -29019,8 +29044,8 @@ function summaryOf(o, b) {
                 deprecated: only?.deprecated
             }
             : {}),
-        ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm') ? { packages: o.targets.map((t) => ({ name: t.name, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_16__/* .errorOf */ .Mz)(t) ?? null })) } : {}),
-        targets: o.targets.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_16__/* .errorOf */ .Mz)(t) ?? null })),
+        ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm') ? { packages: o.targets.map((t) => ({ name: t.name, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_18__/* .errorOf */ .Mz)(t) ?? null })) } : {}),
+        targets: o.targets.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_18__/* .errorOf */ .Mz)(t) ?? null })),
         warnings: o.warnings,
         issueUrl: b?.issueUrl ?? null,
         reportUrl: b?.reportUrl ?? null,
@@ -36335,6 +36360,559 @@ function table(header, rows) {
 
 /***/ }),
 
+/***/ 2328:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  V: () => (/* binding */ announceSteps)
+});
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/notify/format.ts
+/** Discord's limit on `content`. */
+const DISCORD_MAX = 2000;
+/** Slack: section text 3000, header 150, a field 2000. */
+const SLACK_SECTION = 3000;
+const SLACK_HEADER = 150;
+const SLACK_FIELD = 2000;
+/** at most this many target lines in a message; the rest are counted */
+const MAX_TARGET_LINES = 15;
+const REASON_MAX = 1000;
+const ERROR_MAX = 600;
+const LINE_MAX = 200;
+const EMOJI = { 'in-progress': '🚨', completed: '✅', 'already-done': '✅', partial: '⚠️', failed: '❌' };
+/**
+ * `raw` escaped character by character with `esc`, cut to at most `max` characters (UTF-16
+ * units) with a trailing `…` when it does not fit. The cut falls between two escaped
+ * characters, never inside an escape or a surrogate pair.
+ */
+function clip(raw, max, esc = (c) => c) {
+    let out = '';
+    const chars = [...raw];
+    for (let i = 0; i < chars.length; i++) {
+        const piece = esc(chars[i]);
+        const room = i === chars.length - 1 ? max : max - 1;
+        if (out.length + piece.length > room)
+            return `${out}…`;
+        out += piece;
+    }
+    return out;
+}
+/** Slack mrkdwn: `&`, `<` and `>` as entities; no link, mention (`<!here>`, `<@U…>`) or special can be written. */
+const slackChar = (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c);
+const slackText = (s, max = SLACK_SECTION) => clip(s, max, slackChar);
+/**
+ * Discord markdown: every character that starts formatting, a quote, a heading, a list, a
+ * spoiler, a masked link or a mention (`<@…>`) is backslash-escaped, and an `@` gets a
+ * zero-width space after it (`@everyone` and `@here` stay text even without
+ * allowed_mentions, which is sent as well).
+ */
+const discordChar = (c) => (c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c);
+const discordText = (s, max = DISCORD_MAX) => clip(s, max, discordChar);
+function what(a) {
+    if (a.targets.length === 1) {
+        const t = a.targets[0];
+        return `${t.kind === 'npm' ? 'npm package' : t.kind === 'docker' ? 'image' : t.kind === 'helm' ? 'Helm release' : 'git tag'} ${t.name}`;
+    }
+    return `${a.targets.length} targets`;
+}
+function targetLine(t, several) {
+    const move = `'${t.channel}' ${t.current ?? '(none)'} → ${t.restore ?? '(none)'}`;
+    const outcome = t.outcome ? `: ${t.outcome}${t.error ? ` (${t.error})` : ''}` : '';
+    return several ? `${t.kind}:${t.name} ${move}${outcome}` : `${move}${outcome}`;
+}
+/** The facts every platform shows, as label/value pairs (values raw). */
+function facts(a) {
+    const one = a.targets.length === 1 ? a.targets[0] : undefined;
+    const rows = [['What', what(a)]];
+    if (one) {
+        rows.push(['Channel', one.channel], ['Current version', one.current ?? '(none)'], ['Restoring to', one.restore ?? '(none)']);
+        if (one.outcome)
+            rows.push(['Outcome', one.outcome]);
+    }
+    else {
+        rows.push(['Bad version', a.rollbackVersion], ['Channel', a.channel]);
+    }
+    rows.push(['Severity', a.severity]);
+    if (a.incidentId)
+        rows.push(['Incident', a.incidentId]);
+    rows.push(['Who', a.actor ? `${a.actor}${a.trigger ? ` (${a.trigger})` : ''}` : (a.trigger ?? 'unknown')]);
+    return rows;
+}
+/** The lines under the facts: several targets, a line each (or, for one, its error). */
+function targetLines(a) {
+    if (a.targets.length <= 1)
+        return [];
+    const lines = a.targets.slice(0, MAX_TARGET_LINES).map((t) => targetLine(t, true));
+    if (a.targets.length > MAX_TARGET_LINES)
+        lines.push(`…and ${a.targets.length - MAX_TARGET_LINES} more`);
+    return lines;
+}
+function problem(a) {
+    if (a.status === 'partial' && a.missing.length > 0)
+        return `Still missing: ${a.missing.join('; ')}`;
+    if (a.error)
+        return a.error;
+    return undefined;
+}
+/** Slack incoming webhook: `{ text, blocks }` (text is the notification's fallback). */
+function slackPayload(a) {
+    const one = a.targets.length === 1 ? a.targets[0] : undefined;
+    const summary = one ? `${what(a)}: ${targetLine(one, false)}` : `${what(a)}, ${a.rollbackVersion} on ${a.channel}`;
+    const blocks = [
+        { type: 'header', text: { type: 'plain_text', text: clip(`${EMOJI[a.status]} ${a.headline}`, SLACK_HEADER), emoji: true } },
+        { type: 'section', fields: facts(a).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}` })) },
+        { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } }
+    ];
+    const lines = targetLines(a);
+    if (lines.length > 0)
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION) } });
+    const p = problem(a);
+    if (p)
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}` } });
+    const links = [a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '', a.reportUrl ? `<${slackUrl(a.reportUrl)}|Incident report>` : '', a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : ''].filter(Boolean);
+    if (links.length > 0)
+        blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join(' · ') }] });
+    return { text: slackText(`${EMOJI[a.status]} ${a.headline}: ${summary}. Reason: ${a.reason}`, SLACK_SECTION), blocks };
+}
+/** A URL inside Slack's `<url|text>`: the characters that would end it are percent-encoded. */
+const slackUrl = (url) => url.replace(/[|<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** Whole lines while they fit in `max`, then `more` (each line is escaped whole: a cut between lines is always safe). */
+function clipLines(lines, max, more = '…') {
+    const all = lines.join('\n');
+    if (all.length <= max)
+        return all;
+    const kept = [];
+    let size = 0;
+    for (const line of lines) {
+        const add = (kept.length > 0 ? 1 : 0) + line.length;
+        if (size + add + 1 + more.length > max)
+            break;
+        kept.push(line);
+        size += add;
+    }
+    return [...kept, more].join('\n');
+}
+/**
+ * Discord webhook: `content` within 2,000 characters, no mention can ping anyone
+ * (`allowed_mentions: { parse: [] }`), no link previews (flags: SUPPRESS_EMBEDS).
+ */
+function discordPayload(a) {
+    const lines = [
+        `**${discordText(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX)}**`,
+        ...(a.issueUrl ? [`Tracking issue: ${a.issueUrl}`] : []),
+        ...(a.reportUrl ? [`Incident report: ${a.reportUrl}`] : []),
+        ...(a.runUrl ? [`Workflow run: ${a.runUrl}`] : []),
+        ...facts(a).map(([label, value]) => `**${label}:** ${discordText(value, LINE_MAX)}`),
+        `**Reason:** ${discordText(a.reason, REASON_MAX)}`
+    ];
+    const p = problem(a);
+    if (p)
+        lines.push(`**${a.status === 'partial' ? 'What is missing' : 'Error'}:** ${discordText(p, ERROR_MAX)}`);
+    lines.push(...targetLines(a).map((l) => `- ${discordText(l, LINE_MAX)}`));
+    return { content: clipLines(lines, DISCORD_MAX, '…(truncated)'), allowed_mentions: { parse: [] }, flags: 4 };
+}
+const TEAMS_COLOR = { 'in-progress': 'Warning', completed: 'Good', 'already-done': 'Good', partial: 'Attention', failed: 'Attention' };
+/** A line of an Adaptive Card: TextRuns render no Markdown, so user text stays text. */
+function teamsLine(label, value, extra = {}) {
+    return {
+        type: 'RichTextBlock',
+        inlines: [...(label ? [{ type: 'TextRun', text: `${label}: `, weight: 'Bolder' }] : []), { type: 'TextRun', text: value, ...extra }]
+    };
+}
+/**
+ * Microsoft Teams (a Workflows webhook or an incoming webhook): an Adaptive Card in the
+ * message envelope. Every text is a TextRun, which renders no Markdown and no mention.
+ */
+function teamsPayload(a) {
+    const body = [
+        teamsLine(undefined, clip(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX), { weight: 'Bolder', size: 'Large', color: TEAMS_COLOR[a.status] }),
+        ...facts(a).map(([label, value]) => teamsLine(label, clip(value, LINE_MAX))),
+        teamsLine('Reason', clip(a.reason, REASON_MAX))
+    ];
+    const p = problem(a);
+    if (p)
+        body.push(teamsLine(a.status === 'partial' ? 'What is missing' : 'Error', clip(p, ERROR_MAX)));
+    for (const line of targetLines(a))
+        body.push(teamsLine(undefined, clip(line, LINE_MAX)));
+    const actions = [
+        ...(a.issueUrl ? [{ type: 'Action.OpenUrl', title: 'Tracking issue', url: a.issueUrl }] : []),
+        ...(a.reportUrl ? [{ type: 'Action.OpenUrl', title: 'Incident report', url: a.reportUrl }] : []),
+        ...(a.runUrl ? [{ type: 'Action.OpenUrl', title: 'Workflow run', url: a.runUrl }] : [])
+    ];
+    return {
+        type: 'message',
+        attachments: [
+            {
+                contentType: 'application/vnd.microsoft.card.adaptive',
+                contentUrl: null,
+                content: {
+                    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+                    type: 'AdaptiveCard',
+                    version: '1.4',
+                    msteams: { width: 'Full' },
+                    body,
+                    ...(actions.length > 0 ? { actions } : {})
+                }
+            }
+        ]
+    };
+}
+/** The json format: the announcement itself, with a format version first (README "Announce"). */
+function jsonPayload(a) {
+    return { version: 1, ...a };
+}
+function payloadFor(format, a) {
+    return format === 'slack' ? slackPayload(a) : format === 'discord' ? discordPayload(a) : format === 'teams' ? teamsPayload(a) : jsonPayload(a);
+}
+
+// EXTERNAL MODULE: ./src/github/render-parts.ts
+var render_parts = __nccwpck_require__(200);
+// EXTERNAL MODULE: ./src/run.ts
+var run = __nccwpck_require__(9786);
+;// CONCATENATED MODULE: ./src/notify/message.ts
+
+
+
+const HEADLINE = {
+    started: 'ROLLBACK IN PROGRESS',
+    completed: 'ROLLBACK COMPLETE',
+    alreadyDone: 'ROLLBACK COMPLETE: already rolled back, nothing needed changing',
+    failed: 'ROLLBACK FAILED: nothing was changed'
+};
+const HEADLINE_MISSING_MAX = 120;
+/** The link to the workflow run, when there is one (the CLI has none). */
+function runUrlOf(ctx) {
+    if (!ctx.runId || !/^\d+$/.test(ctx.runId) || !ctx.repository)
+        return null;
+    const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : '';
+    return (0,render_parts/* safeUrl */.Pl)(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`) ?? null;
+}
+function common(a, at) {
+    return {
+        reason: a.request.reason,
+        severity: a.severity,
+        actor: a.ctx.actor ?? null,
+        trigger: a.ctx.eventName ? (a.ctx.workflow ? `${a.ctx.eventName} in ${a.ctx.workflow}` : a.ctx.eventName) : null,
+        runUrl: runUrlOf(a.ctx),
+        at
+    };
+}
+const goal = (t) => t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null;
+/** The start: every planned target, what its channel holds and what it is restored to. */
+function startAnnouncement(planned, a, at) {
+    const first = planned[0];
+    return {
+        event: 'rollback.started',
+        status: 'in-progress',
+        headline: HEADLINE.started,
+        incidentId: (a.targets.length > 1 ? (0,run/* incidentOf */.w8)(a.targets, a.request) : first?.plan?.incidentId) || null,
+        rollbackVersion: first?.plan?.rollbackVersion ?? a.request.rollbackVersion,
+        channel: a.request.channel,
+        ...common(a, at),
+        targets: planned.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, current: t.plan?.previousVersion ?? null, restore: goal(t), outcome: null, error: null })),
+        missing: [],
+        error: null,
+        issueUrl: null,
+        reportUrl: null
+    };
+}
+/** What a partial result still misses, one item each. */
+function missingOf(result) {
+    if (result.error instanceof errors/* PartialError */.GM)
+        return result.error.missing;
+    const failed = result.targets.filter((t) => t.failure);
+    if (failed.length > 0)
+        return failed.map((t) => `${t.name} (${(0,run/* errorOf */.Mz)(t)})`);
+    return result.error ? [result.error.message] : [];
+}
+/** The end: the result (or the error that stopped the run before any write), with the tracking issue. */
+function endAnnouncement(end, books, a, at) {
+    const result = end.result;
+    const status = !result ? 'failed' : result.status === 'completed' || result.status === 'already-done' || result.status === 'partial' ? result.status : 'failed';
+    const missing = result && status === 'partial' ? missingOf(result) : [];
+    const shortMissing = missing.join('; ');
+    const headline = status === 'completed'
+        ? HEADLINE.completed
+        : status === 'already-done'
+            ? HEADLINE.alreadyDone
+            : status === 'partial'
+                ? `ROLLBACK PARTIAL: ${shortMissing.length > HEADLINE_MISSING_MAX ? `${[...shortMissing].slice(0, HEADLINE_MISSING_MAX - 1).join('')}…` : shortMissing} missing`
+                : HEADLINE.failed;
+    const first = result?.targets.find((t) => t.plan);
+    return {
+        event: 'rollback.finished',
+        status,
+        headline,
+        incidentId: result?.incidentId || null,
+        rollbackVersion: first?.plan?.rollbackVersion ?? result?.rollbackVersion ?? a.request.rollbackVersion,
+        channel: a.request.channel,
+        ...common(a, at),
+        targets: (result?.targets ?? []).map((t) => ({
+            kind: t.kind,
+            name: t.name,
+            channel: t.channel,
+            current: t.plan?.previousVersion ?? null,
+            restore: goal(t),
+            outcome: t.outcome,
+            error: (0,run/* errorOf */.Mz)(t) ?? null
+        })),
+        missing,
+        error: result ? (result.error?.message ?? null) : (0,errors/* errorMessage */.gJ)(end.error),
+        issueUrl: (0,render_parts/* safeUrl */.Pl)(books?.issueUrl) ?? null,
+        reportUrl: (0,render_parts/* safeUrl */.Pl)(books?.pullRequestUrl ?? books?.reportUrl) ?? null
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify/send.ts
+// The one POST to the webhook. The URL is a secret: it goes only to its own origin (scheme,
+// host and port); a redirect elsewhere is not followed, and no error message here ever
+// contains the URL or any part of its path. A failure is thrown as an AnnounceError whose
+// message is safe to log, put in the summary and hand back as a warning.
+const ANNOUNCE_TIMEOUT_MS = 10_000;
+const MAX_HOPS = 3;
+const MAX_BODY = 16 * 1024;
+class AnnounceError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'AnnounceError';
+    }
+}
+/**
+ * POSTs `body` as JSON. Same-origin 307/308 redirects are followed (at most 3); any other
+ * redirect, a non-2xx answer, a network error or no answer within the timeout throws.
+ */
+async function postJson(webhook, body, o = {}) {
+    const timeoutMs = o.timeoutMs ?? ANNOUNCE_TIMEOUT_MS;
+    const origin = new URL(webhook).origin;
+    const secretParts = secretPieces(webhook);
+    const signal = AbortSignal.timeout(timeoutMs);
+    const payload = JSON.stringify(body);
+    let target = new URL(webhook);
+    for (let hop = 0;; hop++) {
+        let res;
+        try {
+            res = await fetch(target, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': o.userAgent ?? 'release-rollback' },
+                body: payload,
+                redirect: 'manual',
+                signal
+            });
+        }
+        catch (e) {
+            throw new AnnounceError(failure(e, timeoutMs));
+        }
+        if (res.status >= 300 && res.status < 400) {
+            await drain(res, signal).catch(() => undefined);
+            let next;
+            try {
+                next = new URL(res.headers.get('location') ?? '', target);
+            }
+            catch {
+                next = undefined;
+            }
+            if (!next || !res.headers.get('location'))
+                throw new AnnounceError(`the webhook answered HTTP ${res.status} without a usable Location: not followed.`);
+            if (next.origin !== origin)
+                throw new AnnounceError(`the webhook redirected (HTTP ${res.status}) to ${next.origin}, another origin: not followed, nothing was sent there.`);
+            if (res.status !== 307 && res.status !== 308)
+                throw new AnnounceError(`the webhook answered HTTP ${res.status} (a redirect that would turn the POST into a GET): not followed.`);
+            if (hop + 1 >= MAX_HOPS)
+                throw new AnnounceError(`the webhook redirected more than ${MAX_HOPS - 1} times: not followed further.`);
+            target = next;
+            continue;
+        }
+        let text = '';
+        try {
+            text = await drain(res, signal);
+        }
+        catch (e) {
+            if (!res.ok)
+                throw new AnnounceError(`the webhook answered HTTP ${res.status}.`);
+            throw new AnnounceError(failure(e, timeoutMs));
+        }
+        if (!res.ok)
+            throw new AnnounceError(`the webhook answered HTTP ${res.status}${detail(text, secretParts)}.`);
+        return;
+    }
+}
+/** Reads at most 16 KiB of the answer (the rest is dropped). */
+async function drain(res, signal) {
+    if (!res.body)
+        return '';
+    const reader = res.body.getReader();
+    const chunks = [];
+    let size = 0;
+    try {
+        for (;;) {
+            if (signal.aborted)
+                throw signal.reason;
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            chunks.push(value);
+            size += value.length;
+            if (size >= MAX_BODY)
+                break;
+        }
+    }
+    finally {
+        await reader.cancel().catch(() => undefined);
+    }
+    return Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY);
+}
+/** A network failure or the timeout, by its code only (the messages name addresses). */
+function failure(e, timeoutMs) {
+    const err = e;
+    if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError')
+        return `the webhook did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`;
+    const code = typeof err?.cause?.code === 'string' && /^[A-Z0-9_]{2,40}$/.test(err.cause.code) ? err.cause.code : undefined;
+    return `the webhook could not be reached (${code ?? 'network error'}).`;
+}
+/** The path and query pieces of the URL that could be secret (tokens, ids). */
+function secretPieces(webhook) {
+    const url = new URL(webhook);
+    return `${url.pathname}${url.search}`.split(/[/?&=]+/).filter((p) => p.length >= 6);
+}
+/**
+ * The service's short reason (Slack's `invalid_payload`, Discord's `{"message": "Unknown
+ * Webhook"}`), kept only when it is short plain text and contains no piece of the URL.
+ */
+function detail(text, secretParts) {
+    let reason = text.trim();
+    try {
+        const parsed = JSON.parse(reason);
+        reason = typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : '';
+    }
+    catch {
+        // plain text
+    }
+    reason = reason.trim();
+    if (reason === '' || reason.length > 120 || !/^[A-Za-z0-9 _.,:'()-]+$/.test(reason))
+        return '';
+    if (secretParts.some((p) => reason.includes(p)))
+        return '';
+    return `: ${reason}`;
+}
+
+;// CONCATENATED MODULE: ./src/notify/announce.ts
+
+
+
+
+function announceSteps(cfg, about, log, o) {
+    const now = o.now ?? (() => new Date().toISOString());
+    const where = `the ${cfg.format} webhook (announce-webhook)`;
+    let started;
+    /** Sends one announcement; resolves to a warning when it was not delivered, never rejects. */
+    const send = async (which, build) => {
+        try {
+            await postJson(cfg.webhook, payloadFor(cfg.format, build()), o);
+            log.info(`Announced the ${which} of the rollback to ${where}.`);
+            return undefined;
+        }
+        catch (e) {
+            // an AnnounceError never carries the URL; anything else is scrubbed of it to be sure
+            const why = e instanceof AnnounceError ? e.message : (0,errors/* errorMessage */.gJ)(e).split(cfg.webhook).join('(announce-webhook)');
+            return `The ${which} announcement to ${where} was not delivered: ${why} The rollback itself is not affected.`;
+        }
+    };
+    return {
+        async beforeWrite(planned) {
+            // not awaited: the writes do not wait for the chat; atEnd awaits it before the end message
+            started = send('start', () => startAnnouncement(planned, about, now()));
+        },
+        async atEnd(end, books) {
+            const warnings = [];
+            const startWarning = await started;
+            if (startWarning)
+                warnings.push(startWarning);
+            if (o.dryRun || end.result?.status === 'planned') {
+                log.info(`Dry run: no announcement was sent to ${where}.`);
+                return { missing: [], warnings };
+            }
+            if (end.result?.status === 'skipped') {
+                log.info(`Skipped: nothing was rolled back, so no announcement was sent to ${where}.`);
+                return { missing: [], warnings };
+            }
+            const endWarning = await send('end', () => endAnnouncement(end, books, about, now()));
+            if (endWarning)
+                warnings.push(endWarning);
+            return { missing: [], warnings };
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 5287:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fz: () => (/* binding */ readAnnounceInputs)
+/* harmony export */ });
+/* unused harmony exports ANNOUNCE_FORMATS, formatForHost */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+const ANNOUNCE_FORMATS = ['slack', 'discord', 'teams', 'json'];
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const MAX_URL = 2048;
+/** hooks.slack.com → slack; discord.com, discordapp.com → discord; Teams and Power Automate workflow hosts → teams; anything else json. */
+function formatForHost(hostname) {
+    const host = hostname.toLowerCase().replace(/\.$/, '');
+    const under = (domain) => host === domain || host.endsWith(`.${domain}`);
+    if (host === 'hooks.slack.com')
+        return 'slack';
+    if (under('discord.com') || under('discordapp.com'))
+        return 'discord';
+    if (host.endsWith('.logic.azure.com') || host.endsWith('.webhook.office.com') || under('environment.api.powerplatform.com'))
+        return 'teams';
+    return 'json';
+}
+/**
+ * The announce inputs; undefined when announce-webhook is empty (no announcements). The
+ * URL must be https (plain http only on loopback, for a local receiver), carry no user
+ * name or password, and is never echoed in an error.
+ */
+function readAnnounceInputs(get) {
+    const rawFormat = get('announce-format').trim().toLowerCase();
+    if (rawFormat !== '' && !ANNOUNCE_FORMATS.includes(rawFormat)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-format', `"${get('announce-format').trim().slice(0, 40)}" is not a format.`, 'use slack, discord, teams or json, or leave it empty to go by the webhook host.');
+    }
+    const webhook = get('announce-webhook').trim();
+    if (webhook === '')
+        return undefined;
+    const fix = 'give the webhook URL exactly as the service shows it (https://hooks.slack.com/services/…, https://discord.com/api/webhooks/…, a Teams workflow URL, or any https URL that takes JSON).';
+    if (webhook.length > MAX_URL)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', `is ${webhook.length} characters long; the limit is ${MAX_URL}.`, fix);
+    // eslint-disable-next-line no-control-regex
+    if (/[\s\u0000-\u001f\u007f]/.test(webhook))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', 'contains whitespace or control characters.', fix);
+    let url;
+    try {
+        url = new URL(webhook);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', 'is not a URL.', fix);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', `is not an https URL (${url.protocol.replace(/:$/, '').slice(0, 20)}; plain http only for a receiver on 127.0.0.1, ::1 or localhost).`, fix);
+    }
+    if (url.username !== '' || url.password !== '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', 'has a user name or password in it.', 'put the credentials in the URL the service gives you (its path or query), not before the host.');
+    if (url.hash !== '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', 'has a #fragment, which is never sent.', fix);
+    return { webhook, format: rawFormat || formatForHost(url.hostname) };
+}
+
+
+/***/ }),
+
 /***/ 7681:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36847,9 +37425,10 @@ async function writeThenConfirm(what, write, confirm, options) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Mz: () => (/* binding */ errorOf),
-/* harmony export */   ao: () => (/* binding */ runIncident)
+/* harmony export */   ao: () => (/* binding */ runIncident),
+/* harmony export */   w8: () => (/* binding */ incidentOf)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_PARALLEL, incidentOf */
+/* unused harmony export DEFAULT_PARALLEL */
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2088);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(578);
