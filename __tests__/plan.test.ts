@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { DEFAULT_DEPRECATION_MESSAGE } from '../src/inputs.js'
-import { circuitBreaker, describePlan, incidentId, lastKnownGood, planIsNoop, planRollback, type PackageState, type PlanRequest } from '../src/plan.js'
+import { circuitBreaker, describePlan, formatDuration, incidentId, lastKnownGood, planIsNoop, planRollback, type PackageState, type PlanRequest } from '../src/plan.js'
 import { inputErrorOf, rollbackInputs } from './support/helpers.js'
 
 function state(versions: Record<string, string | null>, distTags: Record<string, string>): PackageState {
@@ -295,6 +295,116 @@ describe('circuit breaker: the release that failed, by time window and commit', 
   it('a republished holder stands for the bad version it replaced: its window and commit are checked', () => {
     const state = { ...raced, distTags: { latest: '1.2.6' }, versions: { ...raced.versions, '1.2.6': { publishedAt: '2026-11-21T14:40:00.000Z', republishOf: '1.2.3' } } }
     expect(circuitBreaker(state, 'latest', 'current', started, { publishedBefore: ended, releaseCommit: B })).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+  })
+})
+
+describe('circuit breaker: an alert (max-age, require-holder)', () => {
+  const HOUR = 3_600_000
+  const now = Date.parse('2026-11-22T12:00:00.000Z')
+  // 1.2.3 went out 3 hours before the alert; 1.2.1 a month earlier; 1.2.9 records no time
+  const alerted: PackageState = {
+    name: 'acme-widget',
+    distTags: { latest: '1.2.3', legacy: '1.2.1', edge: '1.2.9' },
+    versions: {
+      '1.2.1': { publishedAt: '2026-10-22T12:00:00.000Z' },
+      '1.2.2': { publishedAt: '2026-11-20T10:00:00.000Z' },
+      '1.2.3': { publishedAt: '2026-11-22T09:00:00.000Z' },
+      '1.2.4': { publishedAt: '2026-11-22T11:00:00.000Z', republishOf: '1.2.3' },
+      '1.2.9': {}
+    }
+  }
+  const alert = { maxAgeMs: 24 * HOUR, requireHolder: true, now }
+
+  it('proceeds for a fresh version the channel still holds, with no warning', () => {
+    expect(circuitBreaker(alerted, 'latest', '1.2.3', alert)).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+  })
+
+  it('max-age: proceeds up to the limit itself, skips past it, saying how old the version is and what max-age was', () => {
+    expect(circuitBreaker(alerted, 'latest', '1.2.3', { maxAgeMs: 3 * HOUR, now })).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+    const gate = circuitBreaker(alerted, 'latest', '1.2.3', { maxAgeMs: 3 * HOUR - 1000, now })
+    expect(gate).toMatchObject({ proceed: false, holder: '1.2.3' })
+    expect(gate.proceed === false && gate.reason).toBe(
+      'acme-widget@1.2.3, published 2026-11-22T09:00:00.000Z, 3h before 2026-11-22T12:00:00.000Z: older than max-age 2h59m59s, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.'
+    )
+  })
+
+  it('max-age: a month-old version on its channel is skipped even though the channel holds it', () => {
+    const gate = circuitBreaker(alerted, 'legacy', '1.2.1', alert)
+    expect(gate).toMatchObject({ proceed: false, holder: '1.2.1' })
+    expect(gate.proceed === false && gate.reason).toMatch(/published 2026-10-22T12:00:00\.000Z, 744h before .*older than max-age 24h/)
+  })
+
+  it('max-age is measured against the real clock when no now is given', () => {
+    const fresh = { ...alerted, versions: { ...alerted.versions, '1.2.3': { publishedAt: new Date(Date.now() - HOUR).toISOString() } } }
+    expect(circuitBreaker(fresh, 'latest', '1.2.3', { maxAgeMs: 2 * HOUR })).toMatchObject({ proceed: true })
+    expect(circuitBreaker(fresh, 'latest', '1.2.3', { maxAgeMs: HOUR / 2 })).toMatchObject({ proceed: false })
+  })
+
+  it('max-age: a version published after now (clock skew) counts as fresh', () => {
+    expect(circuitBreaker(alerted, 'latest', '1.2.3', { maxAgeMs: HOUR, now: Date.parse('2026-11-22T08:59:00.000Z') })).toMatchObject({ proceed: true })
+  })
+
+  it('max-age: no publish time is refused clearly, naming max-age (a skip would repeat forever), also for a version the channel holds', () => {
+    const e = inputErrorOf(() => circuitBreaker(alerted, 'edge', '1.2.9', alert))
+    expect(e.input).toBe('max-age')
+    expect(e.message).toMatch(/cannot be checked: the target records no publish time for acme-widget@1\.2\.9, so it can never be shown to be younger than 24h/)
+    expect(e.message).toMatch(/Fix: roll 1\.2\.9 back by hand, without max-age/)
+  })
+
+  it('max-age with current and no publish time names rollback-version, as current does', () => {
+    // (current always comes with published-after, which refuses first; this is the gate alone)
+    const e = inputErrorOf(() => circuitBreaker(alerted, 'edge', 'current', { maxAgeMs: HOUR, now }))
+    expect(e.input).toBe('rollback-version')
+    expect(e.message).toMatch(/is current, but the target records no publish time for acme-widget@1\.2\.9 \(what 'edge' holds\)/)
+  })
+
+  it('require-holder: the channel holds another version -> skipped with the holder, before any other check', () => {
+    const moved = { ...alerted, distTags: { ...alerted.distTags, latest: '1.2.2' } }
+    const gate = circuitBreaker(moved, 'latest', '1.2.3', alert)
+    expect(gate).toEqual({
+      proceed: false,
+      holder: '1.2.2',
+      reason: "'latest' holds 1.2.2, not acme-widget@1.2.3 (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back."
+    })
+    // no publish time would be an error; the moved channel is decided first
+    expect(circuitBreaker({ ...moved, distTags: { ...moved.distTags, edge: '1.2.2' } }, 'edge', '1.2.9', alert)).toMatchObject({ proceed: false, holder: '1.2.2' })
+  })
+
+  it('require-holder: a newer release on the channel is skipped (not kept with a deprecation of the bad one, as the planner would)', () => {
+    const newer = { ...alerted, distTags: { latest: '1.2.9' } }
+    expect(circuitBreaker(newer, 'latest', '1.2.3', { requireHolder: true })).toMatchObject({ proceed: false, holder: '1.2.9' })
+    // without it the gate lets the planner decide (keep-newer)
+    expect(circuitBreaker(newer, 'latest', '1.2.3', {})).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+  })
+
+  it('require-holder: the channel holds our republish of the version -> skipped as rolled back already', () => {
+    const gate = circuitBreaker({ ...alerted, distTags: { latest: '1.2.4' } }, 'latest', '1.2.3', alert)
+    expect(gate).toMatchObject({ proceed: false, holder: '1.2.4' })
+    expect(gate.proceed === false && gate.reason).toMatch(/'latest' holds 1\.2\.4, the republish that replaced acme-widget@1\.2\.3 \(require-holder\): it was rolled back already/)
+  })
+
+  it('require-holder: a channel that does not exist and an unknown version are left to planning, which names the input', () => {
+    expect(circuitBreaker(alerted, 'beta', '1.2.3', { requireHolder: true })).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+    expect(() => planRollback(request({ channel: 'beta' }), { ...alerted, versions: { ...alerted.versions, '1.2.3': {} } })).toThrow(/Input 'channel': the dist-tag 'beta' does not exist/)
+    expect(circuitBreaker(alerted, 'latest', '9.9.9', { requireHolder: true })).toEqual({ proceed: true, rollbackVersion: '9.9.9' })
+  })
+
+  it('require-holder with current holds trivially; max-age still applies to what the channel holds', () => {
+    expect(circuitBreaker(alerted, 'latest', 'current', { publishedAfter: '2026-11-22T08:00:00.000Z', requireHolder: true, maxAgeMs: 24 * HOUR, now })).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+    const gate = circuitBreaker(alerted, 'latest', 'current', { publishedAfter: '2026-11-22T08:00:00.000Z', maxAgeMs: HOUR, now })
+    expect(gate.proceed === false && gate.reason).toMatch(/^'latest' holds 1\.2\.3, published .*older than max-age 1h/)
+  })
+
+  it('takes the action\'s parsed inputs as the guard (what the runner passes), with the real clock', () => {
+    const inputs = rollbackInputs({ packageName: 'acme-widget', registry: 'https://registry.npmjs.org/', rollbackVersion: '1.2.3', maxAgeMs: 24 * HOUR, requireHolder: true })
+    expect(circuitBreaker({ ...alerted, distTags: { latest: '1.2.2' } }, 'latest', inputs.rollbackVersion, inputs)).toMatchObject({ proceed: false, holder: '1.2.2' })
+    const at = (ago: number) => ({ ...alerted, versions: { ...alerted.versions, '1.2.3': { publishedAt: new Date(Date.now() - ago).toISOString() } } })
+    expect(circuitBreaker(at(2 * HOUR), 'latest', inputs.rollbackVersion, inputs)).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+    expect(circuitBreaker(at(25 * HOUR), 'latest', inputs.rollbackVersion, inputs)).toMatchObject({ proceed: false, holder: '1.2.3' })
+  })
+
+  it('formats durations as Go does', () => {
+    expect([24 * HOUR, 90 * 60_000, 90_000, 1500, 0, HOUR + 1000].map(formatDuration)).toEqual(['24h', '1h30m', '1m30s', '1s500ms', '0s', '1h1s'])
   })
 })
 

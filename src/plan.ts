@@ -313,6 +313,28 @@ export interface ReleaseGuard {
   publishedBefore?: string
   /** 40-hex, lower case: ... and built from this commit, when the version records one */
   releaseCommit?: string
+  /** max-age: ... and published at most this many milliseconds before `now` */
+  maxAgeMs?: number
+  /**
+   * require-holder: an exact rollback-version is rolled back only while the channel still
+   * holds it; a channel that holds something else is a skip, not an error (an alert that
+   * arrives after the channel moved on)
+   */
+  requireHolder?: boolean
+  /** the clock max-age is measured against, in epoch milliseconds (default: Date.now()) */
+  now?: number
+}
+
+/** A duration in Go's notation, for messages: 86400000 -> `24h`, 5400000 -> `1h30m`, 90000 -> `1m30s`. */
+export function formatDuration(ms: number): string {
+  const parts: string[] = []
+  let rest = Math.max(0, Math.round(ms))
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+    const n = Math.floor(rest / size)
+    rest -= n * size
+    if (n > 0) parts.push(`${n}${unit}`)
+  }
+  return parts.join('') || '0s'
 }
 
 /**
@@ -320,20 +342,26 @@ export interface ReleaseGuard {
  * version we republished stands for the bad one it replaced), then lets the rollback
  * proceed only when that version is the release that failed:
  *
+ * - with `requireHolder`, an exact version only while the channel still holds it (checked
+ *   first: a channel that moved on is a skip whatever else is asked);
  * - published after `publishedAfter` and at or before `publishedBefore` (each when given);
  * - built from `releaseCommit`, when given and the version records its commit; a version
- *   that records none is judged by the time window alone, and the gate says so in `warnings`.
+ *   that records none is judged by the time window alone, and the gate says so in `warnings`;
+ * - published at most `maxAgeMs` before `now` (an alert about an old version is no reason
+ *   to roll it back automatically).
  *
  * Otherwise it returns `proceed: false` with the reason (nothing is rolled back; a re-run
  * after the rollback lands here too). The same checks guard an exact version when given.
- * A time window on a version that records no publish time cannot be checked: that is an
- * InputError (naming rollback-version for `current`), never a skip that would repeat forever.
+ * A time window or a max-age on a version that records no publish time cannot be checked:
+ * that is an InputError (naming rollback-version for `current`, else the input that cannot
+ * be checked), never a skip that would repeat forever.
  *
  * `guard` may be the publishedAfter time alone (the older form). Pure: no I/O.
  */
 export function circuitBreaker(state: PackageState, channel: string, requested: string, guard?: string | ReleaseGuard, more: ReleaseGuard = {}): Gate {
   const g: ReleaseGuard = typeof guard === 'string' ? { ...more, publishedAfter: guard } : { ...more, ...guard }
-  const { publishedAfter, publishedBefore } = g
+  const { publishedAfter, publishedBefore, maxAgeMs } = g
+  const requireHolder = g.requireHolder === true
   const releaseCommit = g.releaseCommit?.toLowerCase()
   const holder = state.distTags[channel]
   const current = requested === 'current'
@@ -345,12 +373,25 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
     // a version we republished stands for the bad one it replaced: never roll it back in turn
     version = state.versions[holder]?.republishOf ?? holder
   }
-  if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined) return { proceed: true, rollbackVersion: version }
+  if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined && maxAgeMs === undefined && !requireHolder) return { proceed: true, rollbackVersion: version }
   if (!(version in state.versions)) return { proceed: true, rollbackVersion: version } // planning names the unknown version
   const info = state.versions[version]
   const subject = current ? `'${channel}' holds ${version}` : `${state.name}@${version}`
   const verdict = current ? 'it did not come from the release that failed, so nothing was rolled back.' : 'it is not the release named by the inputs, so nothing was rolled back.'
   const warnings: string[] = []
+
+  // 0. the holder: the channel must still hold the version (a tag that does not exist is
+  // left to planning, which names the channel: that is a wrong input, not a race)
+  if (requireHolder && !current && holder !== undefined && holder !== version) {
+    const republished = state.versions[holder]?.republishOf === version
+    return {
+      proceed: false,
+      holder,
+      reason: republished
+        ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (require-holder): it was rolled back already, so nothing was rolled back.`
+        : `'${channel}' holds ${holder}, not ${state.name}@${version} (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`
+    }
+  }
 
   // 1. the commit: proof when the version records one
   if (releaseCommit !== undefined) {
@@ -391,6 +432,30 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
     }
     if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
       return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}` }
+    }
+  }
+
+  // 3. the age: only a recent version is rolled back automatically
+  if (maxAgeMs !== undefined) {
+    const publishedAt = info.publishedAt
+    const at = publishedAt === undefined ? NaN : Date.parse(publishedAt)
+    if (publishedAt === undefined || Number.isNaN(at)) {
+      throw new InputError(
+        current ? 'rollback-version' : 'max-age',
+        current
+          ? `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so max-age cannot be checked.`
+          : `cannot be checked: the target records no publish time for ${state.name}@${version}, so it can never be shown to be younger than ${formatDuration(maxAgeMs)}.`,
+        `roll ${version} back by hand, without max-age, once you have checked that it is the bad one.`
+      )
+    }
+    const now = g.now ?? Date.now()
+    const age = now - at
+    if (age > maxAgeMs) {
+      return {
+        proceed: false,
+        holder,
+        reason: `${subject}, published ${publishedAt}, ${formatDuration(Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than max-age ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.`
+      }
     }
   }
   return warnings.length > 0 ? { proceed: true, rollbackVersion: version, warnings } : { proceed: true, rollbackVersion: version }
