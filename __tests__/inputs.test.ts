@@ -35,6 +35,8 @@ describe('readInputs', () => {
       publishedAfter: undefined,
       publishedBefore: undefined,
       releaseCommit: undefined,
+      maxAgeMs: undefined,
+      requireHolder: false,
       dryRun: false,
       force: false
     })
@@ -73,6 +75,15 @@ describe('readInputs', () => {
   it('takes published-before and release-commit with an exact version too (they guard it)', () => {
     const i = readInputs(reader({ ...valid, 'published-before': '2026-11-21T14:20:00Z', 'release-commit': 'f'.repeat(40) }), {})
     expect([i.rollbackVersion, i.publishedBefore, i.releaseCommit]).toEqual(['1.2.3', '2026-11-21T14:20:00.000Z', 'f'.repeat(40)])
+  })
+
+  it('reads max-age as a Go-like duration in milliseconds, and require-holder', () => {
+    const H = 3_600_000
+    const ages = ['24h', '90m', '1h30m', '1.5h', '45s', '2h0m30s', ' 8760h ', '500ms'].map((a) => readInputs(reader({ ...valid, 'max-age': a }), {}).maxAgeMs)
+    expect(ages).toEqual([24 * H, 90 * 60_000, 90 * 60_000, 1.5 * H, 45_000, 2 * H + 30_000, 8760 * H, 500])
+    expect(readInputs(reader({ ...valid, 'max-age': '' }), {}).maxAgeMs).toBeUndefined()
+    const alert = readInputs(reader({ ...valid, 'max-age': '24h', 'require-holder': 'true' }), {})
+    expect([alert.maxAgeMs, alert.requireHolder]).toEqual([24 * H, true])
   })
 
   it('keeps newlines and tabs in reason, and reads a Windows line end as a newline', () => {
@@ -127,6 +138,16 @@ describe('readInputs', () => {
     ['an unknown placeholder', { 'deprecation-message': 'Use {restore} not {bad}' }, 'deprecation-message', /unknown placeholder \{bad\}/],
     ['current without published-after', { 'rollback-version': 'current' }, 'published-after', /required with rollback-version: current/],
     ['a published-after that is no time', { 'published-after': 'yesterday' }, 'published-after', /not an ISO-8601 time/],
+    ['a max-age that is no duration', { 'max-age': 'a day' }, 'max-age', /"a day" is not a duration\..*Fix: use a Go-like duration such as 24h/],
+    ['a max-age without a unit', { 'max-age': '24' }, 'max-age', /"24" is not a duration/],
+    ['a max-age in days', { 'max-age': '2d' }, 'max-age', /days are not a unit\..*Fix: give hours, such as 48h/],
+    ['a negative max-age', { 'max-age': '-1h' }, 'max-age', /not a duration/],
+    ['a zero max-age', { 'max-age': '0h' }, 'max-age', /must be longer than 0 \(got 0h\)/],
+    ['a max-age over a year', { 'max-age': '9000h' }, 'max-age', /longer than a year \(8760h\)/],
+    ['shell in max-age', { 'max-age': '24h$(id)' }, 'max-age', /not a duration/],
+    ['a huge max-age', { 'max-age': '9'.repeat(400) + 'h' }, 'max-age', /not a duration/],
+    ['a non-boolean require-holder', { 'require-holder': 'yes' }, 'require-holder', /not a boolean/],
+    ['require-holder with force', { 'require-holder': 'true', force: 'true' }, 'require-holder', /together with force: true.*Fix: use one of them/],
     ['a published-after without a zone', { 'published-after': '2026-11-21T14:00:00' }, 'published-after', /with a time zone/]
   ]
   it.each(bad)('rejects %s, naming the input and the fix', (_, change, input, message) => {

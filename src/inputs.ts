@@ -52,6 +52,10 @@ export interface RollbackInputs {
   publishedBefore?: string
   /** 40-hex, lower case: ... and built from this commit, when the version records its commit */
   releaseCommit?: string
+  /** max-age: roll back only a version published at most this many milliseconds ago */
+  maxAgeMs?: number
+  /** require-holder: the channel must still hold the exact rollback-version, else skipped */
+  requireHolder?: boolean
   /** undefined: choose the last known good version */
   restoreVersion?: string
   channel: string
@@ -105,6 +109,28 @@ export function parseCommit(name: string, raw: string): string | undefined {
     throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.')
   }
   return v.toLowerCase()
+}
+
+const AGE_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+/** the longest max-age: a year (beyond that, leave it empty for no limit) */
+export const MAX_AGE_LIMIT_MS = 8760 * 3_600_000
+
+/**
+ * max-age: a Go-like duration (`24h`, `90m`, `1h30m`, `1.5h`, `45s`) in milliseconds;
+ * undefined when empty (no limit). More than zero, at most 8760h.
+ */
+export function parseMaxAge(name: string, raw: string): number | undefined {
+  const v = raw.trim()
+  if (v === '') return undefined
+  const fix = 'use a Go-like duration such as 24h, 90m or 1h30m (units h, m, s, ms), or leave it empty for no limit.'
+  if (/^\d+(\.\d+)?d$/.test(v)) throw new InputError(name, `${JSON.stringify(v.slice(0, 40))}: days are not a unit.`, `give hours, such as ${Number(v.slice(0, -1)) * 24}h.`)
+  if (v.length > 40 || !/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(v)) throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not a duration.`, fix)
+  let ms = 0
+  for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * AGE_UNITS[m[2]]
+  ms = Math.round(ms)
+  if (!(ms > 0)) throw new InputError(name, `must be longer than 0 (got ${v}): every version would be too old.`, fix)
+  if (ms > MAX_AGE_LIMIT_MS) throw new InputError(name, `${v} is longer than a year (8760h).`, 'give a shorter duration, or leave max-age empty for no limit.')
+  return ms
 }
 
 /**
@@ -341,6 +367,8 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     )
   }
   const releaseCommit = parseCommit('release-commit', get('release-commit'))
+  const maxAgeMs = parseMaxAge('max-age', get('max-age'))
+  const requireHolder = parseBoolean('require-holder', get('require-holder'), false)
   const restoreRaw = get('restore-version')
   const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw)
   if (restoreVersion === rollbackVersion) {
@@ -402,6 +430,14 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
       'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.'
     )
   }
+  const force = parseBoolean('force', get('force'), false)
+  if (requireHolder && force) {
+    throw new InputError(
+      'require-holder',
+      'is true together with force: true, which moves the channel whatever it holds.',
+      'use one of them: require-holder (automation: skip when the channel moved on) or force (by hand: move it anyway).'
+    )
+  }
   return {
     target,
     targets,
@@ -413,6 +449,8 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     publishedAfter,
     publishedBefore,
     releaseCommit,
+    maxAgeMs,
+    requireHolder,
     restoreVersion,
     channel,
     reason,
@@ -423,7 +461,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     deprecate: kinds.has('npm') && parseBoolean('deprecate', get('deprecate'), true),
     deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
     dryRun,
-    force: parseBoolean('force', get('force'), false)
+    force
   }
 }
 
