@@ -271,7 +271,9 @@ const NOT_DISPATCH_INPUTS: Record<string, string> = {
   'wait-for-cdn': 'verify after: the form is full; callers (workflow_call) set it',
   'smoke-test': 'smoke test: the form is full; callers (workflow_call) set it',
   'smoke-test-timeout': 'smoke test: the form is full; callers (workflow_call) set it',
-  'announce-format': 'announce: the form is full, and a dispatched run has no announce-webhook secret to format for'
+  'announce-format': 'announce: the form is full, and a dispatched run has no announce-webhook secret to format for',
+  'max-age': 'the alert circuit breaker: the form is full; an alert (repository_dispatch) calls it through workflow_call, and a person at the form decides the age themselves',
+  'require-holder': 'the alert circuit breaker: the form is full; an alert calls it through workflow_call, and a person at the form is told when the channel moved (an error they can read)'
 }
 
 describe('workflow files', () => {
