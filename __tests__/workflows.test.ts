@@ -199,6 +199,52 @@ const WORKFLOW_RUN_FIELDS = [
   'github.event.workflow_run.head_sha'
 ]
 
+/**
+ * The fields a repository_dispatch workflow may read from its event: the four of the alert's
+ * payload. Everything in client_payload is written by whoever holds the dispatch token.
+ */
+const DISPATCH_FIELDS = ['github.event.client_payload.package', 'github.event.client_payload.version', 'github.event.client_payload.reason', 'github.event.client_payload.channel']
+/** The product's own action (`your-org/release-rollback@…`), as a step would use it. */
+const PRODUCT_ACTION = /^[^/]+\/release-rollback@/
+/** Any reference to the event (its payload), however it is spelled: github.event.x, github['event'], toJSON(github.event). */
+const EVENT_REF = /\bgithub\s*(\.\s*event\b|\[\s*['"]event['"]\s*\])|\bclient_payload\b/
+
+/** Every string in a parsed document, with its path. */
+function strings(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; text: string }[] {
+  if (typeof value === 'string') return [{ path, text: value }]
+  if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, [...path, i]))
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => strings(v, [...path, k]))
+  return []
+}
+
+/**
+ * 10. A repository_dispatch event carries whatever the token holder sent. It may reach the
+ * action only as a `with:` input of the product (the reusable workflow a job calls, or the
+ * action a step uses), which the action validates; and it may name a concurrency group
+ * (a group name is no command and no input). Anywhere else is a problem: a run: script, a
+ * step's env: (the shell reads it), another action's with: (actions/github-script runs its
+ * script input), if:, run-name, names.
+ */
+function payloadOutsideWith(wf: Workflow): string[] {
+  if (!('repository_dispatch' in triggers(wf))) return []
+  const allowed = (path: (string | number)[]): boolean => {
+    const [top, id, where, i, inner] = path
+    if (top === 'concurrency' && (path.length === 1 || id === 'group')) return true
+    if (top !== 'jobs' || typeof id !== 'string') return false
+    const job = wf.jobs?.[id]
+    if (where === 'concurrency' && (path.length === 3 || i === 'group')) return true
+    if (where === 'with' && path.length === 4) return typeof job?.uses === 'string' && PRODUCT_REF.test(job.uses)
+    if (where === 'steps' && typeof i === 'number' && inner === 'with' && path.length === 6) {
+      const uses = job?.steps?.[i]?.uses
+      return typeof uses === 'string' && PRODUCT_ACTION.test(uses)
+    }
+    return false
+  }
+  return strings(wf)
+    .filter(({ path, text }) => EVENT_REF.test(text) && !allowed(path))
+    .map(({ path }) => `${path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}: the event's payload outside the action's with:`)
+}
+
 /** A dependency install: runs the dependencies' install scripts (anyone's code). */
 const INSTALL = /(^|[\s;&|(])(npm\s+(ci|install|i|add|install-test|it)|yarn(\s+install)?|pnpm\s+(install|i|add))(\s|$)/m
 /** Anything that puts a secret within reach: a secrets.* expression (GITHUB_TOKEN included) or the job token. */
@@ -280,7 +326,7 @@ describe('workflow files', () => {
   it('are all there', () => {
     expect(WORKFLOWS).toEqual(expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/check-dist.yml', REUSABLE]))
     expect(TEMPLATES).toEqual(
-      expect.arrayContaining(['workflows-templates/rollback-release.yml', 'workflows-templates/release-with-rollback.yml', 'workflows-templates/rollback-on-failed-release.yml'])
+      expect.arrayContaining(['workflows-templates/rollback-release.yml', 'workflows-templates/release-with-rollback.yml', 'workflows-templates/rollback-on-failed-release.yml', 'workflows-templates/rollback-on-alert.yml'])
     )
   })
 
@@ -317,6 +363,14 @@ describe('workflow files', () => {
 
     it('holds no secret in a job that installs dependencies', () => {
       expect(secretsNearInstall(file.doc)).toEqual([])
+    })
+
+    it('passes a repository_dispatch payload to the action only through with:, and reads only its four fields', () => {
+      if (!('repository_dispatch' in triggers(file.doc))) return
+      expect(payloadOutsideWith(file.doc)).toEqual([])
+      const read = eventFieldsRead(file)
+      expect(read.length).toBeGreaterThan(0)
+      for (const field of read) expect(DISPATCH_FIELDS).toContain(field)
     })
 
     it('reads only the run id, times, conclusion and head SHA from a workflow_run event', () => {
@@ -574,6 +628,77 @@ describe('starter templates', () => {
       'release-commit': '${{ github.event.workflow_run.head_sha }}'
     })
     expect(String(job.if)).toContain("github.event.workflow_run.conclusion == 'failure'")
+  })
+
+  describe('rollback-on-alert.yml', () => {
+    const ALERT = 'workflows-templates/rollback-on-alert.yml'
+    const file = load(ALERT)
+    const jobs = Object.entries(file.doc.jobs ?? {})
+    const [, job] = jobs[0] ?? ['', {} as Job]
+
+    it('runs on repository_dispatch of type rollback only, with one job: the call', () => {
+      expect(triggers(file.doc)).toEqual({ repository_dispatch: { types: ['rollback'] } })
+      expect(jobs).toHaveLength(1)
+      expect(job.uses).toBe(TEMPLATE_CALL)
+    })
+
+    it('maps the payload to the inputs, an exact version (never current), and sets the circuit breaker', () => {
+      expect(job.with).toEqual({
+        package: '${{ github.event.client_payload.package }}',
+        'rollback-version': '${{ github.event.client_payload.version }}',
+        channel: '${{ github.event.client_payload.channel }}',
+        reason: '${{ github.event.client_payload.reason }}',
+        'require-holder': true,
+        'max-age': '24h',
+        severity: 'high'
+      })
+      // nothing that widens what a payload can do: no force, restore-version, dry-run, registry or time window
+      for (const name of ['force', 'restore-version', 'dry-run', 'registry', 'published-after', 'deprecation-message']) expect(Object.keys(job.with ?? {})).not.toContain(name)
+    })
+
+    it('one concurrency group per package and channel, never cancelled half-way', () => {
+      const c = job.concurrency as { group?: string; 'cancel-in-progress'?: unknown }
+      expect(c['cancel-in-progress']).toBe(false)
+      expect(c.group).toMatch(/^rollback-on-alert-/)
+      expect(c.group).toContain('github.event.client_payload.package')
+      expect(c.group).toContain('github.event.client_payload.channel')
+    })
+
+    it('the payload check fails on crafted bad variants of this template', () => {
+      const variant = (edit: (text: string) => string) => payloadOutsideWith(parseYaml('bad.yml', edit(file.text)).doc)
+      // a run name made of the payload
+      expect(variant((t) => t.replace('\npermissions: {}\n', '\nrun-name: Roll back ${{ github.event.client_payload.version }}\npermissions: {}\n'))).toEqual(['run-name: the event\'s payload outside the action\'s with:'])
+      // a condition on it
+      expect(variant((t) => t.replace('    uses: your-org/', "    if: github.event.client_payload.channel != 'x'\n    uses: your-org/"))).toEqual(['jobs.rollback.if: the event\'s payload outside the action\'s with:'])
+      // the same inputs to someone else's workflow
+      expect(variant((t) => t.replace('your-org/release-rollback/.github/workflows/rollback-npm.yml@v1', 'evil/other/.github/workflows/x.yml@v1'))).toHaveLength(4)
+      // a step that echoes it, or hands it to a shell through env:, or to github-script
+      const steps = `
+      - run: echo "\${{ github.event.client_payload.reason }}"
+      - run: echo "$REASON"
+        env:
+          REASON: \${{ github.event.client_payload.reason }}
+          ALL: \${{ toJSON(github.event) }}
+          INDEXED: \${{ github['event']['client_payload'] }}
+      - uses: actions/github-script@f28e40c7f34bde8b3046d885e986cb6290c5673b # v7.1.0
+        with:
+          script: console.log('\${{ github.event.client_payload.version }}')
+      - uses: your-org/release-rollback@v1
+        with:
+          rollback-version: \${{ github.event.client_payload.version }}
+`
+      const withSteps = (t: string) =>
+        t.replace(/  rollback:\n[\s\S]*$/, `  rollback:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:${steps}`)
+      expect(variant(withSteps)).toEqual([
+        'jobs.rollback.steps[0].run: the event\'s payload outside the action\'s with:',
+        'jobs.rollback.steps[1].env.REASON: the event\'s payload outside the action\'s with:',
+        'jobs.rollback.steps[1].env.ALL: the event\'s payload outside the action\'s with:',
+        'jobs.rollback.steps[1].env.INDEXED: the event\'s payload outside the action\'s with:',
+        'jobs.rollback.steps[2].with.script: the event\'s payload outside the action\'s with:'
+      ])
+      // and the per-file test's field list refuses a field other than the four
+      expect(eventFieldsRead(parseYaml('bad.yml', file.text.replace('client_payload.reason }}', 'client_payload.restore }}'))).filter((f) => !DISPATCH_FIELDS.includes(f))).toEqual(['github.event.client_payload.restore'])
+    })
   })
 
   describe('release-with-rollback.yml', () => {
