@@ -328,6 +328,16 @@ describe('circuit breaker: an alert (max-age, require-holder)', () => {
     )
   })
 
+  it('max-age: says a sub-second age in milliseconds, a longer one to the second', () => {
+    const at = Date.parse('2026-11-22T09:00:00.000Z')
+    const reason = (age: number, max: number) => {
+      const gate = circuitBreaker(alerted, 'latest', '1.2.3', { maxAgeMs: max, now: at + age })
+      return gate.proceed === false ? gate.reason : ''
+    }
+    expect(reason(250, 1)).toMatch(/, 250ms before .*older than max-age 1ms,/)
+    expect(reason(90_500, 60_000)).toMatch(/, 1m30s before .*older than max-age 1m,/)
+  })
+
   it('max-age: a month-old version on its channel is skipped even though the channel holds it', () => {
     const gate = circuitBreaker(alerted, 'legacy', '1.2.1', alert)
     expect(gate).toMatchObject({ proceed: false, holder: '1.2.1' })

@@ -454,7 +454,7 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
       return {
         proceed: false,
         holder,
-        reason: `${subject}, published ${publishedAt}, ${formatDuration(Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than max-age ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.`
+        reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than max-age ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.`
       }
     }
   }
