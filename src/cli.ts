@@ -42,6 +42,8 @@ const OPTIONS = {
   'published-after': { type: 'string' },
   'published-before': { type: 'string' },
   'release-commit': { type: 'string' },
+  'max-age': { type: 'string' },
+  'require-holder': { type: 'boolean' },
   force: { type: 'boolean' },
   'smoke-test': { type: 'string' },
   'smoke-test-timeout': { type: 'string' },
@@ -105,6 +107,8 @@ Options (defaults in brackets):
   --published-after <time>     roll back only a version published after this ISO time
   --published-before <time>    ... and at or before this ISO time (the release run's end)
   --release-commit <sha>       ... and built from this commit (npm gitHead), when the version records one
+  --max-age <d>                ... and published at most this long ago (24h, 90m)
+  --require-holder             skip (write nothing) unless the channel still holds the bad version
   --force                      move the channel even when it holds neither version
   --smoke-test <cmd>           before any write, install the restore version into an empty project
                                (npm; PACKAGE, VERSION set) or set IMAGE to its digest (Docker) and
@@ -228,6 +232,8 @@ export async function main(io: CliIO): Promise<number> {
       'published-after': values['published-after'],
       'published-before': values['published-before'],
       'release-commit': values['release-commit'],
+      'max-age': values['max-age'],
+      'require-holder': values['require-holder'] ? 'true' : 'false',
       'dry-run': values['dry-run'] ? 'true' : 'false',
       force: values.force ? 'true' : 'false',
       'smoke-test': values['smoke-test'],

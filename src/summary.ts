@@ -114,7 +114,7 @@ export function verificationLines(v: NonNullable<IncidentResult['verification']>
 export function nextSteps(result: IncidentResult): string[] {
   if (result.status === 'planned') return ['Nothing was written. Run again with `dry-run: false` to apply this plan.']
   if (result.status === 'partial') return ['Re-run the same rollback: it completes only what is missing and repeats nothing.']
-  if (result.status === 'skipped') return ['If a rollback is needed anyway, run it by hand with an explicit `rollback-version` (and no `published-after`).']
+  if (result.status === 'skipped') return ['If a rollback is needed anyway, run it by hand with an explicit `rollback-version`, without the guards that held it (`published-after`, `published-before`, `release-commit`, `max-age`, `require-holder`).']
   if (result.status === 'failed') return ['Fix what the error names, then run the same rollback again.']
   const steps: string[] = []
   const planned = result.targets.filter((t) => t.plan)
