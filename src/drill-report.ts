@@ -37,9 +37,9 @@ export function drillReportPath(reportDir: string, startedAt: string): string {
 
 const MARK = { passed: '✅ passed', failed: '❌ failed', skipped: '➖ skipped' } as const
 
-/** What would break, one line per failed check. */
+/** What would break, one line per failed check (plain text: the renderers make it inert). */
 export function whatWouldBreak(record: Pick<DrillRecord, 'checks'>): string[] {
-  return record.checks.filter((c) => c.outcome === 'failed').map((c) => inert(`${c.subject}: ${c.check}${c.input ? ` (${c.input})` : ''}: ${c.detail}`))
+  return record.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.subject}: ${c.check}${c.input ? ` (${c.input})` : ''}: ${c.detail}`)
 }
 
 function table(checks: DrillCheck[]): string[] {
@@ -63,7 +63,7 @@ export function renderDrillReport(record: DrillRecord): string {
     ...table(record.checks)
   ]
   const broken = whatWouldBreak(record)
-  if (broken.length > 0) lines.push('', '## What would break', '', ...broken.map((b) => `- ${b}`))
+  if (broken.length > 0) lines.push('', '## What would break', '', ...broken.map((b) => `- ${inert(b)}`))
   if (record.warnings.length > 0) lines.push('', '## Warnings', '', ...record.warnings.map((w) => `- ${inert(w)}`))
   return `${lines.join('\n')}\n`
 }
@@ -78,7 +78,7 @@ export function renderDrillIssue(record: DrillRecord, reportUrl?: string): strin
     DRILL_MARKER,
     `The rollback drill of ${record.startedAt} failed: a rollback run now would break here.`,
     '',
-    ...whatWouldBreak(record).map((b) => `- ${b}`),
+    ...whatWouldBreak(record).map((b) => `- ${inert(b)}`),
     '',
     ...(record.runUrl ? [`Run: ${record.runUrl}`] : []),
     ...(reportUrl ? [`Report: ${reportUrl}`] : []),
@@ -90,5 +90,5 @@ export function renderDrillIssue(record: DrillRecord, reportUrl?: string): strin
 /** A later drill's comment on the drill issue. */
 export function renderDrillComment(record: DrillRecord, runMarker: string, reportUrl?: string): string {
   const head = record.status === 'drill-passed' ? `Drill passed (${record.startedAt}): every check passed. Close this issue when you are satisfied.` : `Drill failed again (${record.startedAt}):`
-  return [runMarker, head, '', ...whatWouldBreak(record).map((b) => `- ${b}`), ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []), ...(reportUrl ? [`Report: ${reportUrl}`] : [])].join('\n')
+  return [runMarker, head, '', ...whatWouldBreak(record).map((b) => `- ${inert(b)}`), ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []), ...(reportUrl ? [`Report: ${reportUrl}`] : [])].join('\n')
 }
