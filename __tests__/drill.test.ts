@@ -124,6 +124,19 @@ describe('rollback drill', () => {
     expect(issues()[0].comments.map((c) => c.body).join('\n')).toContain('Drill passed')
   })
 
+  it('a failing drill reopens the drill issue a person closed, instead of opening a second one', async () => {
+    github = await startGitHubStandin()
+    const pkg = await freshPackage()
+    const first = await drill(pkg, { token: 'revoked-token-3333' })
+    const gh = createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false })
+    await gh.rest.issues.update({ owner: 'acme', repo: 'widget', issue_number: first.issueNumber as number, state: 'closed' })
+    expect(issues()[0].state).toBe('closed')
+    const second = await drill(pkg, { token: 'revoked-token-3333', runId: '503' })
+    expect(second.issueNumber).toBe(first.issueNumber)
+    expect(issues()).toHaveLength(1)
+    expect(issues()[0].state).toBe('open')
+  })
+
   it('no last known good fails naming it', async () => {
     github = await startGitHubStandin()
     const pkg = await freshPackage(['1.0.0'])
