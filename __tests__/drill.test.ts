@@ -177,3 +177,29 @@ describe('the built action with drill: true', () => {
     expect(run.outputs['issue-number']).toBe(String(issues()[0].number))
   })
 })
+
+describe('the drill report (pure)', () => {
+  it('renders every check with its outcome and timing, and keeps registry text inert', async () => {
+    const { renderDrillReport, renderDrillIssue } = await import('../src/drill-report.js')
+    const record = {
+      status: 'drill-failed' as const,
+      startedAt: STARTED,
+      repository: 'acme/widget',
+      channel: 'latest',
+      checks: [
+        { check: 'credentials', subject: 'npm:acme-widget', outcome: 'failed' as const, input: 'npm-token', detail: 'rejected | ping @octocat <b>', ms: 12 },
+        { check: 'last known good', subject: 'npm:acme-widget', outcome: 'passed' as const, detail: 'ok', ms: 3 }
+      ],
+      warnings: []
+    }
+    const md = renderDrillReport(record)
+    expect(md).toContain('# Rollback drill 2026-11-29: failed')
+    expect(md).toContain('| npm:acme-widget | last known good | ✅ passed | 3 ms | ok |')
+    expect(md).toContain('12 ms')
+    expect(md).not.toMatch(/@octocat|<b>| \| ping/)
+    const body = renderDrillIssue(record)
+    expect(body.startsWith(DRILL_MARKER)).toBe(true)
+    expect(body).toContain('npm-token')
+    expect(body).not.toContain('@octocat')
+  })
+})

@@ -38,6 +38,14 @@ export interface DrillResult {
 /** The input that holds each kind's credentials, for failures that do not name one. */
 const CREDENTIAL: Record<IncidentTarget['kind'], string> = { npm: 'npm-token', docker: 'registry-password', helm: 'kubeconfig', 'git-tag': 'github-token' }
 
+/** What each kind's checkAccess proves, for the report. */
+const ACCESS_PROVEN: Record<IncidentTarget['kind'], string> = {
+  npm: 'the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package.',
+  docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
+  helm: 'helm status reads the release with this kubeconfig (helm history is read for the last known good).',
+  'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.'
+}
+
 function inputOf(e: unknown, kind: IncidentTarget['kind']): string | undefined {
   if (e instanceof InputError) return e.input
   const status = (e as { statusCode?: number }).statusCode ?? ghStatus(e)
@@ -64,7 +72,7 @@ async function drillTarget(req: RollbackInputs, t: IncidentTarget, log: Logger, 
   const byKind = (e: unknown) => inputOf(e, t.kind)
   checks.push(await timed('credentials', subject, async () => {
     await t.target.checkAccess()
-    return t.kind === 'docker' ? 'the registry accepts the credentials and a push (a cancelled blob upload).' : 'the credentials are accepted.'
+    return ACCESS_PROVEN[t.kind]
   }, byKind))
   let holds: string | undefined
   checks.push(await timed('last known good', subject, async () => {
