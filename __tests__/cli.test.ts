@@ -105,6 +105,20 @@ describe('release-rollback CLI', () => {
     expect(await snapshot(registry, pkg)).toBe(before)
   })
 
+  it('--drill checks the token and the last known good, needs no --rollback or --reason, and leaves the registry as it was', async () => {
+    const pkg = await freshPackage()
+    const before = await snapshot(registry, pkg)
+    const run = await cli(['--drill', '--package', pkg, '--registry', registry.url, '--json'], { env: { NPM_TOKEN: registry.token } })
+    expect(run.code).toBe(0)
+    const out = JSON.parse(run.stdout)
+    expect(out).toMatchObject({ exitCode: 0, status: 'drill-passed' })
+    expect(out.checks.map((c: { check: string; outcome: string }) => `${c.check}:${c.outcome}`)).toEqual(['credentials:passed', 'last known good:passed', 'write:passed'])
+    expect(JSON.parse(await snapshot(registry, pkg)).distTags).toEqual(JSON.parse(before).distTags)
+    const bad = await cli(['--drill', '--package', pkg, '--registry', registry.url], { env: { NPM_TOKEN: 'revoked-token-2222' } })
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toMatch(/Drill failed[\s\S]*npm-token/)
+  })
+
   it('takes the token from the .npmrc entry scoped to the registry, like npm', async () => {
     const pkg = await freshPackage()
     const cwd = checkout()

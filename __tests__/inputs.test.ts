@@ -370,3 +370,18 @@ describe('the targets input', () => {
     expect((error as InputError).fix).toMatch(fix)
   })
 })
+
+describe('readInputs: drill', () => {
+  it('drill: true with rollback-version: current needs no published-after; without drill it does', () => {
+    const drill = readInputs(reader({ package: 'acme-widget', 'npm-token': 'npm_secret', drill: 'true', 'rollback-version': 'current' }), {})
+    expect(drill).toMatchObject({ drill: true, rollbackVersion: 'current', publishedAfter: undefined, reason: 'rollback drill', dryRun: false })
+    expect(() => readInputs(reader({ ...valid, 'rollback-version': 'current' }), {})).toThrow(/published-after/)
+  })
+
+  it('drill: rollback-version defaults to current; the npm token is still required; dry-run conflicts', () => {
+    expect(readInputs(reader({ package: 'acme-widget', 'npm-token': 'npm_secret', drill: 'true' }), {}).rollbackVersion).toBe('current')
+    expect(() => readInputs(reader({ package: 'acme-widget', drill: 'true' }), {})).toThrow(/npm-token/)
+    expect(() => readInputs(reader({ package: 'acme-widget', 'npm-token': 'npm_secret', drill: 'true', 'dry-run': 'true' }), {})).toThrow(/Input 'drill'/)
+    expect(() => readInputs(reader({ ...valid, drill: 'maybe' }), {})).toThrow(/Input 'drill'/)
+  })
+})

@@ -317,6 +317,7 @@ const NOT_DISPATCH_INPUTS: Record<string, string> = {
   'wait-for-cdn': 'verify after: the form is full; callers (workflow_call) set it',
   'smoke-test': 'smoke test: the form is full; callers (workflow_call) set it',
   'smoke-test-timeout': 'smoke test: the form is full; callers (workflow_call) set it',
+  drill: 'drill: the form is full; the rollback-drill template (workflow_call) sets it',
   'announce-format': 'announce: the form is full, and a dispatched run has no announce-webhook secret to format for',
   'max-age': 'the alert circuit breaker: the form is full; an alert (repository_dispatch) calls it through workflow_call, and a person at the form decides the age themselves',
   'require-holder': 'the alert circuit breaker: the form is full; an alert calls it through workflow_call, and a person at the form is told when the channel moved (an error they can read)'
@@ -617,6 +618,17 @@ describe('starter templates', () => {
     expect(Object.keys(inputs)).toEqual(['rollback-version', 'restore-version', 'channel', 'reason', 'severity', 'dry-run'])
     expect(inputs.channel.options).toEqual(['latest', 'beta', 'canary', 'next'])
     expect(inputs['dry-run'].type).toBe('boolean')
+  })
+
+  it('the drill template runs weekly and by hand, calling the reusable workflow with drill: true and rollback-version: current', () => {
+    const wf = load('workflows-templates/rollback-drill.yml').doc
+    const on = triggers(wf)
+    expect(Object.keys(on).sort()).toEqual(['schedule', 'workflow_dispatch'])
+    expect(JSON.stringify(on.schedule)).toMatch(/"cron":"[^"]+ \* \* \d"/)
+    const job = Object.values(wf.jobs ?? {})[0]
+    expect(job.with).toMatchObject({ drill: true, 'rollback-version': 'current' })
+    expect(job.with).not.toHaveProperty('published-after')
+    expect(reusableInputs.drill.type).toBe('boolean')
   })
 
   it('the workflow_run template uses the circuit breaker with the failed run\'s window and commit', () => {

@@ -48,6 +48,7 @@ const OPTIONS = {
   'smoke-test': { type: 'string' },
   'smoke-test-timeout': { type: 'string' },
   'dry-run': { type: 'boolean' },
+  drill: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   json: { type: 'boolean' },
   repo: { type: 'string' },
@@ -116,6 +117,9 @@ Options (defaults in brackets):
                                a dry run; no token reaches the command)
   --smoke-test-timeout <d>     how long each smoke run may take [5m]
   --dry-run                    show the plan, change nothing
+  --drill                      check that a rollback would work now (tokens, a harmless npm
+                               dist-tag added and removed, a last known good), change nothing
+                               anyone installs; --rollback defaults to current [off]
   -y, --yes                    do not ask for confirmation
   --json                       print one JSON result on stdout (progress goes to stderr)
   --repo <owner/name>          open the tracking issue and commit the report there (needs GITHUB_TOKEN)
@@ -235,6 +239,7 @@ export async function main(io: CliIO): Promise<number> {
       'max-age': values['max-age'],
       'require-holder': values['require-holder'] ? 'true' : 'false',
       'dry-run': values['dry-run'] ? 'true' : 'false',
+      drill: values.drill ? 'true' : 'false',
       force: values.force ? 'true' : 'false',
       'smoke-test': values['smoke-test'],
       'smoke-test-timeout': values['smoke-test-timeout'],
@@ -286,6 +291,15 @@ export async function main(io: CliIO): Promise<number> {
     const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined
     const { targets, dispose } = createTargets(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {})
     try {
+      if (inputs.drill) {
+        // the drill: checks only, no confirmation (nothing anyone installs changes)
+        const { runDrill } = await import('./drill.js')
+        const drill = await runDrill(inputs, gi, targets, bookkeepingOnGitHub ? client : undefined, ctx, log)
+        for (const c of drill.checks) say(`  ${c.outcome === 'passed' ? 'ok  ' : c.outcome === 'failed' ? 'FAIL' : 'skip'} ${c.subject}: ${c.check} (${c.ms} ms): ${c.detail}\n`)
+        Object.assign(result, { status: drill.status, checks: drill.checks, ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}), ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}) })
+        say(drill.status === 'drill-passed' ? 'Drill passed: a rollback would work now.\n' : `Drill failed: a rollback now would break:\n${drill.broken.map((b) => `  - ${b}`).join('\n')}\n`)
+        return finish(drill.status === 'drill-passed' ? EXIT.ok : EXIT.failed)
+      }
       // 1. the plan, always shown first (a read-only pass over every target)
       const preview = await runIncident({ ...inputs, dryRun: true }, targets, { ...log, info: () => {} })
       if (preview.status === 'skipped') {

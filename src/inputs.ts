@@ -66,6 +66,8 @@ export interface RollbackInputs {
   deprecate: boolean
   deprecationMessage: string
   dryRun: boolean
+  /** drill: true: check that a rollback would work now, change nothing anyone installs (src/drill.ts) */
+  drill?: boolean
   force: boolean
 }
 
@@ -343,14 +345,17 @@ export function targetsFrom(inputs: Pick<RollbackInputs, 'targets' | 'target' | 
  * actions/setup-node users already have).
  */
 export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.env): RollbackInputs {
-  const rollbackRaw = get('rollback-version')
+  // drill: prove a rollback would work, write nothing anyone installs; the usual form is
+  // rollback-version: current (the default in a drill), with no release to identify
+  const drill = parseBoolean('drill', get('drill'), false)
+  const rollbackRaw = get('rollback-version') || (drill ? 'current' : '')
   if (rollbackRaw.trim() === '') {
     throw new InputError('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.')
   }
   const current = rollbackRaw.trim().toLowerCase() === 'current'
   const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw)
   const publishedAfter = parsePublishedAfter('published-after', get('published-after'))
-  if (current && publishedAfter === undefined) {
+  if (current && publishedAfter === undefined && !drill) {
     throw new InputError(
       'published-after',
       'is required with rollback-version: current.',
@@ -383,7 +388,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   const channelRaw = get('channel') || 'latest'
   if (kinds.has('docker')) parseTag('channel', channelRaw)
   const channel = kinds.has('npm') ? parseChannel('channel', channelRaw) : kinds.has('docker') ? parseTag('channel', channelRaw) : kinds.has('helm') && kinds.size === 1 ? HELM_CHANNEL : channelRaw.trim()
-  const reason = parseReason('reason', get('reason'))
+  const reason = parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''))
   // what is rolled back: the npm package(s), the image, or the Helm release
   let packageName: string
   let packageNames: string[] | undefined
@@ -418,6 +423,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   }
   const registry = kinds.has('npm') ? parseRegistry('registry', get('registry')) : ''
   const dryRun = parseBoolean('dry-run', get('dry-run'), false)
+  if (drill && dryRun) throw new InputError('drill', 'and dry-run are both true.', 'a drill writes nothing anyone installs already (it needs the token to prove the write): set dry-run: false.')
   const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim()
   if (/\s/.test(tokenRaw)) {
     throw new InputError('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.')
@@ -461,6 +467,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     deprecate: kinds.has('npm') && parseBoolean('deprecate', get('deprecate'), true),
     deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
     dryRun,
+    ...(drill ? { drill } : {}),
     force
   }
 }

@@ -150,6 +150,24 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // one incident over every target, one package or many
     const { targets, extras, dispose } = createTargets(inputs, get, core, userAgent, hooks)
     disposers.push(dispose)
+    if (inputs.drill) {
+      // the drill: checks only, nothing anyone installs changes (src/drill.ts)
+      const { runDrill } = await import('./drill.js')
+      const { renderDrillReport } = await import('./drill-report.js')
+      const drill = await runDrill(inputs, gi, targets, gh, ctx, core, { startedAt })
+      outputs = {
+        ...EMPTY,
+        status: drill.status,
+        'report-path': drill.reportPath ?? '',
+        'report-url': drill.reportUrl ?? '',
+        'issue-number': drill.issueNumber ? String(drill.issueNumber) : '',
+        'issue-url': drill.issueUrl ?? ''
+      }
+      await core.summary.addRaw(renderDrillReport({ status: drill.status, startedAt, repository: ctx.repository, channel: inputs.channel, checks: drill.checks, warnings: drill.warnings })).write()
+      for (const w of drill.warnings) core.warning(w)
+      if (drill.status === 'drill-failed') core.setFailed(`The rollback drill failed: a rollback now would break:\n${drill.broken.map((b) => `- ${b}`).join('\n')}`)
+      return
+    }
     // the runbook around the writes: each step's module reads its own inputs
     const steps: RunbookSteps = { beforeWrite: [], afterWrite: [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
     steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core, env, summary: (md) => core.summary.addRaw(md).write() }))

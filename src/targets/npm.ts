@@ -10,6 +10,9 @@ import { noteOf } from './republish-note.js'
 import type { Target, WriteOutcome } from './target.js'
 import { firstLine } from '../util.js'
 
+/** The one dist-tag a drill writes (and removes again): ours by its name. */
+export const DRILL_TAG = 'release-rollback-drill'
+
 export interface NpmTargetOptions {
   packageName: string
   /** with a trailing slash */
@@ -159,6 +162,58 @@ export class NpmTarget implements Target {
       this.options.log.debug(`${this.options.registry} does not list the collaborators of ${this.options.packageName} (${e instanceof RegistryError ? e.message : (statusOf(e) ?? 'no answer')}); the writes will show whether the token may change it.`)
       return undefined
     }
+  }
+
+  /**
+   * The drill's harmless write: dist-tag DRILL_TAG added on `version`, read back, removed
+   * (DELETE /-/package/<name>/dist-tags/<tag>) and confirmed gone, every step checked by a
+   * fresh read. The tag is ours by its name: one left pointing elsewhere (a drill that died
+   * between its add and its remove) is moved and removed too, with a warning. No other
+   * dist-tag is ever written; one that differs after the drill is reported (someone else
+   * moved it meanwhile).
+   */
+  async probeWrite(version: string): Promise<{ warnings: string[] }> {
+    const pkg = this.options.packageName
+    const warnings: string[] = []
+    const path = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(DRILL_TAG)}`
+    const tags = (d: Packument) => ({ ...(d['dist-tags'] ?? {}) })
+    this.forget()
+    const before = tags(await this.readPackument())
+    const others = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== DRILL_TAG))
+    if (before[DRILL_TAG] !== undefined && before[DRILL_TAG] !== version) {
+      warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill that did not finish); the drill moved it to ${version} and removed it.`)
+    }
+    const write = (what: string, init: Record<string, unknown>) =>
+      withRetry(what, () => this.client.write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
+        const explained = this.explain(e, 'write')
+        const status = statusOf(e)
+        if (status === 401 || status === 403 || status === 404 || (e as { code?: string }).code === 'EOTP') throw new InputError('npm-token', explained.message, explained.fix ?? 'check the token.')
+        throw explained
+      })
+    let added = false
+    try {
+      await write(`adding dist-tag '${DRILL_TAG}'`, { method: 'PUT', body: JSON.stringify(version), headers: { 'content-type': 'application/json' } })
+      added = true
+      const after = tags(await this.readPackument())
+      if (after[DRILL_TAG] !== version) {
+        throw new RegistryError(`${this.options.registry} accepted the dist-tag '${DRILL_TAG}' on ${pkg}@${version} but reads back ${after[DRILL_TAG] ?? '(no such tag)'}.`, 'check the registry: its writes do not read back.')
+      }
+    } finally {
+      if (added || before[DRILL_TAG] !== undefined) {
+        await write(`removing dist-tag '${DRILL_TAG}'`, { method: 'DELETE' })
+      }
+    }
+    const end = tags(await this.readPackument())
+    this.forget()
+    if (end[DRILL_TAG] !== undefined) {
+      throw new RegistryError(`${this.options.registry} accepted the removal of the dist-tag '${DRILL_TAG}' from ${pkg} but still reads it on ${end[DRILL_TAG]}.`, `remove it by hand: npm dist-tag rm ${pkg} ${DRILL_TAG}`)
+    }
+    const was = others(before)
+    const now = others(end)
+    for (const tag of new Set([...Object.keys(was), ...Object.keys(now)])) {
+      if (was[tag] !== now[tag]) warnings.push(`${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before the drill and is ${now[tag] ?? '(gone)'} after it: the drill never writes it, so someone else did meanwhile.`)
+    }
+    return { warnings }
   }
 
   async republish(args: { bad: string; restore: string; channel: string; incidentId: string; expected?: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }> {

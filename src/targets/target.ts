@@ -61,5 +61,14 @@ export interface Target {
    * npm's fix-forward: publishes the `restore` version's code as `version` (the next
    * version above `bad`) under `channel`, idempotently. Reports what the channel holds after.
    */
+  /**
+   * The drill's proof that the token may write here, without changing what anyone
+   * installs: a harmless write made and undone, each step confirmed by a fresh read
+   * (npm: the dist-tag `release-rollback-drill` added on `version`, read back, removed,
+   * confirmed gone; every other dist-tag must read back as it was). Throws an error that
+   * names the token input when the write is refused. Targets whose checkAccess already
+   * proves a write (Docker's cancelled blob upload) leave it out.
+   */
+  probeWrite?(version: string): Promise<{ warnings: string[] }>
   republish?(args: { bad: string; restore: string; channel: string; incidentId: string; expected?: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }>
 }

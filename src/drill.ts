@@ -1,0 +1,217 @@
+// The rollback drill (drill: true): proves, without changing what anyone installs, that a
+// rollback would work right now. Per target: its credentials (checkAccess), a harmless
+// write where the adapter has one (probeWrite: npm's dist-tag release-rollback-drill, added
+// and removed), and a last known good to go back to (the planner on what the channel holds).
+// Then the GitHub token: the repository readable and, where GitHub lists them, push
+// permission. The report is committed through the incident report's Contents-API path; a
+// failed drill opens (or comments on) ONE issue found by its hidden marker.
+import { runUrl } from './bookkeeping.js'
+import { InputError, RegistryError, errorMessage } from './errors.js'
+import type { GitHubClient } from './github/client.js'
+import type { RunContext } from './github/incident.js'
+import { ensureTrackingIssue, findIssueByMarker } from './github/issue.js'
+import { runMarker } from './github/markers.js'
+import { ghStatus, repoRef } from './github/refs.js'
+import { commitReport } from './github/report.js'
+import type { GitHubInputs, RollbackInputs } from './inputs.js'
+import { circuitBreaker, planRollback } from './plan.js'
+import type { Logger } from './retry.js'
+import type { IncidentTarget } from './run.js'
+import { DRILL_MARKER, drillIssueTitle, drillReportPath, renderDrillComment, renderDrillIssue, renderDrillReport, whatWouldBreak, type DrillCheck, type DrillRecord, type DrillStatus } from './drill-report.js'
+
+export type { DrillCheck, DrillStatus } from './drill-report.js'
+
+export interface DrillResult {
+  status: DrillStatus
+  checks: DrillCheck[]
+  warnings: string[]
+  /** what would break, one line per failed check */
+  broken: string[]
+  reportPath?: string
+  reportUrl?: string
+  issueNumber?: number
+  issueUrl?: string
+  /** GitHub bookkeeping that could not be done (the drill fails then too) */
+  missing: string[]
+}
+
+/** The input that holds each kind's credentials, for failures that do not name one. */
+const CREDENTIAL: Record<IncidentTarget['kind'], string> = { npm: 'npm-token', docker: 'registry-password', helm: 'kubeconfig', 'git-tag': 'github-token' }
+
+/** What each kind's checkAccess proves, for the report. */
+const ACCESS_PROVEN: Record<IncidentTarget['kind'], string> = {
+  npm: 'the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package.',
+  docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
+  helm: 'helm status reads the release with this kubeconfig (helm history is read for the last known good).',
+  'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.'
+}
+
+function inputOf(e: unknown, kind: IncidentTarget['kind']): string | undefined {
+  if (e instanceof InputError) return e.input
+  const status = (e as { statusCode?: number }).statusCode ?? ghStatus(e)
+  if (e instanceof RegistryError && (status === 401 || status === 403)) return CREDENTIAL[kind]
+  if (status === 401 || status === 403) return CREDENTIAL[kind]
+  return undefined
+}
+
+async function timed(check: string, subject: string, fn: () => Promise<string>, input: (e: unknown) => string | undefined): Promise<DrillCheck> {
+  const start = Date.now()
+  try {
+    const detail = await fn()
+    return { check, subject, outcome: 'passed', detail, ms: Date.now() - start }
+  } catch (e) {
+    const found = input(e)
+    return { check, subject, outcome: 'failed', detail: errorMessage(e), ...(found ? { input: found } : {}), ms: Date.now() - start }
+  }
+}
+
+/** One target's checks: credentials, the harmless write, the last known good. */
+async function drillTarget(req: RollbackInputs, t: IncidentTarget, log: Logger, warnings: string[]): Promise<DrillCheck[]> {
+  const subject = `${t.kind}:${t.name}`
+  const checks: DrillCheck[] = []
+  const byKind = (e: unknown) => inputOf(e, t.kind)
+  checks.push(await timed('credentials', subject, async () => {
+    await t.target.checkAccess()
+    return ACCESS_PROVEN[t.kind]
+  }, byKind))
+  let holds: string | undefined
+  checks.push(await timed('last known good', subject, async () => {
+    const state = await t.target.inspect()
+    const gate = circuitBreaker(state, t.channel, req.rollbackVersion)
+    if (!gate.proceed) throw new Error(gate.reason)
+    holds = state.distTags[t.channel]
+    const plan = planRollback({ ...req, packageName: t.name, channel: t.channel, rollbackVersion: gate.rollbackVersion, deprecate: false }, state)
+    return `'${t.channel}' holds ${gate.rollbackVersion}; a rollback would restore ${plan.restoreVersion}.`
+  }, (e) => (e instanceof InputError ? e.input : undefined)))
+  if (t.target.probeWrite) {
+    const probe = t.target.probeWrite.bind(t.target)
+    if (holds === undefined) {
+      checks.push({ check: 'write', subject, outcome: 'skipped', detail: `'${t.channel}' holds no version to tag.`, ms: 0 })
+    } else {
+      const version = holds
+      checks.push(await timed('write', subject, async () => {
+        const r = await probe(version)
+        warnings.push(...r.warnings.map((w) => `${subject}: ${w}`))
+        return `the dist-tag 'release-rollback-drill' was added on ${version}, read back, removed and confirmed gone.`
+      }, byKind))
+    }
+  }
+  t.target.forget?.()
+  for (const c of checks) (c.outcome === 'failed' ? log.warning : log.info)(`Drill: ${subject}: ${c.check}: ${c.outcome} (${c.ms} ms): ${c.detail}`)
+  return checks
+}
+
+/** The GitHub token: the repository readable, and push permission where GitHub lists it. */
+async function drillGitHub(gh: GitHubClient, ctx: RunContext): Promise<{ check: DrillCheck; defaultBranch?: string }> {
+  let defaultBranch: string | undefined
+  const check = await timed('repository access', 'github', async () => {
+    let data: { default_branch: string; permissions?: { push?: boolean; triage?: boolean } }
+    try {
+      ;({ data } = await gh.rest.repos.get({ ...repoRef(ctx.repository) }))
+    } catch (e) {
+      const status = ghStatus(e)
+      if (status === 401) throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token.')
+      if (status === 403 || status === 404) throw new InputError('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write and issues: write.')
+      throw e
+    }
+    defaultBranch = data.default_branch
+    // the workflow token's permissions are not listed: the commit below proves them
+    if (data.permissions && data.permissions.push === false) throw new InputError('github-token', `may not push to ${ctx.repository} (GitHub lists no push permission), so the incident report could not be committed.`, 'give the job contents: write.')
+    return data.permissions ? `the repository is readable; GitHub lists push${data.permissions.triage ? ' and triage' : ''} permission.` : 'the repository is readable (GitHub lists no permissions for this token: the commit of this report proves them).'
+  }, () => 'github-token')
+  return { check, defaultBranch }
+}
+
+export interface DrillOptions {
+  /** the start of the run (the report's date) */
+  startedAt?: string
+}
+
+/**
+ * Runs the drill over every target, then records it on GitHub when `gh` is given (the
+ * report, and the issue of a failed drill). Never throws for a failed check: the result
+ * says what would break.
+ */
+export async function runDrill(req: RollbackInputs, gi: GitHubInputs, targets: IncidentTarget[], gh: GitHubClient | undefined, ctx: RunContext, log: Logger, options: DrillOptions = {}): Promise<DrillResult> {
+  const startedAt = options.startedAt ?? new Date().toISOString()
+  const warnings: string[] = []
+  const checks: DrillCheck[] = []
+  for (const t of targets) checks.push(...(await drillTarget(req, t, log, warnings)))
+  let defaultBranch: string | undefined
+  if (gh) {
+    const g = await drillGitHub(gh, ctx)
+    checks.push(g.check)
+    defaultBranch = g.defaultBranch
+  }
+  const record: DrillRecord = { status: checks.some((c) => c.outcome === 'failed') ? 'drill-failed' : 'drill-passed', startedAt, repository: ctx.repository, runUrl: runUrl(ctx), channel: req.channel, checks, warnings }
+  const result: DrillResult = { status: record.status, checks, warnings, broken: whatWouldBreak(record), missing: [] }
+  if (!gh || defaultBranch === undefined) return result
+
+  const repo = repoRef(ctx.repository)
+  if (gi.commitReport) {
+    const path = drillReportPath(gi.reportDir, startedAt)
+    const branch = gi.reportBranch ?? defaultBranch
+    try {
+      const commit = await commitReport(
+        gh,
+        repo,
+        {
+          branch,
+          path,
+          render: () => renderDrillReport(record),
+          message: `Rollback drill ${startedAt.slice(0, 10)}: ${record.status === 'drill-passed' ? 'passed' : 'failed'} [skip ci]`,
+          fallbackBranch: `rollback/drill-${startedAt.slice(0, 10)}`,
+          pullRequest: { title: `Rollback drill ${startedAt.slice(0, 10)}`, body: `The report of the rollback drill of ${startedAt}.` }
+        },
+        log
+      )
+      result.reportPath = path
+      result.reportUrl = commit.url
+      if (commit.pullRequestRefused) result.missing.push(`the drill report's pull request: ${commit.pullRequestRefused}`)
+    } catch (e) {
+      result.missing.push(`the drill report (${path}): ${errorMessage(e)}`)
+    }
+  }
+  if (gi.createIssue) {
+    const label = gi.labels[0]
+    const marker = runMarker(ctx)
+    try {
+      if (record.status === 'drill-failed') {
+        const issue = await ensureTrackingIssue(
+          gh,
+          repo,
+          { marker: DRILL_MARKER, title: drillIssueTitle(), body: renderDrillIssue(record, result.reportUrl), labels: gi.labels, assignees: gi.assignees, comment: renderDrillComment(record, marker, result.reportUrl), runMarker: marker },
+          log
+        )
+        result.issueNumber = issue.number
+        result.issueUrl = issue.url
+        // a drill issue closed earlier, failing again: open again, it is the same problem's place
+        if (!issue.created) {
+          const { data } = await gh.rest.issues.get({ ...repo, issue_number: issue.number })
+          if (data.state === 'closed') await gh.rest.issues.update({ ...repo, issue_number: issue.number, state: 'open' })
+        }
+      } else {
+        // a passing drill closes nothing: it says so on the open drill issue, a person closes it
+        const found = await findIssueByMarker(gh, repo, label, DRILL_MARKER)
+        if (found) {
+          const { data } = await gh.rest.issues.get({ ...repo, issue_number: found.number })
+          if (data.state === 'open') {
+            const comments = await gh.paginate(gh.rest.issues.listComments, { ...repo, issue_number: found.number, per_page: 100 })
+            if (!comments.some((c) => c.body?.includes(marker))) await gh.rest.issues.createComment({ ...repo, issue_number: found.number, body: renderDrillComment(record, marker, result.reportUrl) })
+            result.issueNumber = found.number
+            result.issueUrl = found.url
+          }
+        }
+      }
+    } catch (e) {
+      result.missing.push(`the drill issue: ${errorMessage(e)}`)
+    }
+  }
+  for (const m of result.missing) log.warning(`Drill: could not record ${m}`)
+  // the GitHub token that cannot record the drill could not record an incident either
+  if (result.missing.length > 0) {
+    result.status = 'drill-failed'
+    result.broken.push(...result.missing.map((m) => `github (github-token): could not record ${m}`))
+  }
+  return result
+}
