@@ -231,7 +231,14 @@ describe('freeze-check against issues real rollbacks opened', () => {
     expect(free.stdout).toMatch(/^not frozen: /)
     const bad = await cli(['--package', '@acme/frozen'])
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(/--repo/)
+    expect(bad.stderr).toMatch(/^--repo: Input 'repo': is required/)
+    const badRepo = await cli(['--package', '@acme/frozen', '--repo', 'not a repo'])
+    expect(badRepo.code).toBe(2)
+    expect(badRepo.stderr).toMatch(/^--repo: /)
+    const help = await cli(['--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/release-rollback freeze-check --package <name>/)
+    expect(help.stdout).toMatch(/Exit codes: 0 not frozen, 4 frozen, 1 the check failed, 2 bad input/)
   })
 
   it(`${OVERRIDE_LABEL} on the issue unfreezes it; closing it too`, async () => {

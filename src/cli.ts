@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util'
 import { buildRecord, reportName, type BookkeepingResult } from './bookkeeping.js'
 import { InputError, RollbackError, errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
-import { checkFreeze, readFreezeInputs } from './freeze.js'
+import type { FreezeInputs } from './freeze.js'
 import { reportPath } from './github/config.js'
 import type { RunContext } from './github/incident.js'
 import { mergeRecord, parseReportRecord } from './github/record.js'
@@ -206,7 +206,9 @@ async function freezeCheck(io: CliIO, args: string[]): Promise<number> {
     return EXIT.ok
   }
   const flag: Record<string, string | undefined> = { package: values.package, packages: values.packages, channel: values.channel, 'issue-labels': values['issue-labels'], 'github-token': io.env.GITHUB_TOKEN }
-  let inputs: ReturnType<typeof readFreezeInputs>
+  // loaded only for this command: it brings Octokit
+  const { checkFreeze, readFreezeInputs } = await import('./freeze.js')
+  let inputs: FreezeInputs
   try {
     if (!values.repo) throw new InputError('repo', 'is required: the repository whose rollback issues freeze the release.', 'pass --repo owner/name.')
     inputs = readFreezeInputs((name) => flag[name] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo })
@@ -430,6 +432,8 @@ const FLAG_OF: Record<string, string> = {
   'npm-token': 'NPM_TOKEN (or .npmrc)',
   'github-token': 'GITHUB_TOKEN',
   repo: '--repo',
+  // freeze-check: the repository comes from --repo
+  'freeze-check': '--repo',
   deprecate: '--no-deprecate',
   'create-issue': '--repo',
   'announce-webhook': 'ANNOUNCE_WEBHOOK'

@@ -218,11 +218,6 @@ export interface FreezeInputs extends FreezeQuery {
 const NAME = /^[^\s`|]{1,256}$/
 const CHANNEL = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,255}$/
 
-/** Whether the action only checks the release freeze (no rollback inputs needed then). */
-export function isFreezeCheck(get: InputReader): boolean {
-  return parseBoolean('freeze-check', get('freeze-check'), false)
-}
-
 /**
  * The names a release publishes, as the rollback inputs name its targets: package or
  * packages (comma or newline separated), targets (kind:name lines), image, release; with

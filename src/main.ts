@@ -3,9 +3,8 @@ import * as core from '@actions/core'
 import type { BookkeepingResult } from './bookkeeping.js'
 import { errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
-import { checkFreeze, isFreezeCheck, readFreezeInputs } from './freeze.js'
 import type { RunContext } from './github/incident.js'
-import { readGitHubInputs, readInputs } from './inputs.js'
+import { isFreezeCheck, readGitHubInputs, readInputs } from './inputs.js'
 import { announceSteps } from './notify/announce.js'
 import { readAnnounceInputs } from './notify/config.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
@@ -125,6 +124,8 @@ async function runFreezeCheck(env: NodeJS.ProcessEnv): Promise<void> {
   try {
     const token = core.getInput('github-token') || env.GITHUB_TOKEN || ''
     if (token.trim()) core.setSecret(token.trim())
+    // loaded only in this mode: it brings Octokit
+    const { checkFreeze, readFreezeInputs } = await import('./freeze.js')
     const fi = readFreezeInputs((name) => core.getInput(name), env)
     const { createGitHubClient, repoRef } = await import('./github/client.js')
     const gh = createGitHubClient({ token: fi.token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core })
