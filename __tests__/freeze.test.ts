@@ -147,7 +147,7 @@ const as = (token: string) => new Octokit({ auth: token, baseUrl: github.url, lo
 
 beforeAll(async () => {
   registry = await startVerdaccio()
-  github = await startGitHubStandin({ token: TOKEN, users: { ghp_mallory: 'mallory' } })
+  github = await startGitHubStandin({ token: TOKEN, users: { ghp_mallory: 'mallory', ghp_alice: 'alice' } })
   for (const name of ['@acme/frozen', '@acme/multi-a', '@acme/multi-b', '@acme/other']) await publishPackage(registry, name, ['1.2.2', '1.2.3'])
 })
 afterAll(async () => {
@@ -226,6 +226,10 @@ describe('freeze-check against issues real rollbacks opened', () => {
     const json = await cli(['--package', '@acme/frozen', '--repo', 'acme/widget', '--json'])
     expect(json.code).toBe(4)
     expect(JSON.parse(json.stdout)).toMatchObject({ frozen: true, issueUrl, issueNumber })
+    // a person's token (GET /user names alice) still sees the issue the workflow token opened
+    const person = await cli(['--package', '@acme/frozen', '--repo', 'acme/widget'], 'ghp_alice')
+    expect(person.code).toBe(4)
+    expect(github.requests.some((r) => r.method === 'GET' && r.path === '/user')).toBe(true)
     const free = await cli(['--package', '@acme/other', '--repo', 'acme/widget'])
     expect(free.code).toBe(0)
     expect(free.stdout).toMatch(/^not frozen: /)

@@ -132,7 +132,11 @@ async function runFreezeCheck(env: NodeJS.ProcessEnv): Promise<void> {
     const result = await checkFreeze(gh, repoRef(fi.repository), fi)
     outputs.frozen = String(result.frozen)
     outputs['freeze-issue-url'] = result.issueUrl ?? ''
-    await core.summary.addRaw(`${result.frozen ? '🧊' : '✅'} ${result.reason}\n`).write()
+    // the summary is a courtesy: without one (no GITHUB_STEP_SUMMARY) the decision stands
+    await core.summary
+      .addRaw(`${result.frozen ? '🧊' : '✅'} ${result.reason}\n`)
+      .write()
+      .catch((e: unknown) => core.debug(`no job summary: ${errorMessage(e)}`))
     if (result.frozen && fi.failIfFrozen) core.setFailed(result.reason)
     else if (result.frozen) core.warning(result.reason)
     else core.info(result.reason)
