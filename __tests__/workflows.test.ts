@@ -51,6 +51,7 @@ type File = { path: string; text: string; doc: Workflow }
 /** The product's own reusable workflow, as templates reference it (`your-org` is the placeholder). */
 const PRODUCT_REF = /^[^/]+\/release-rollback\/\.github\/workflows\/[\w.-]+\.ya?ml@/
 const TEMPLATE_CALL = 'your-org/release-rollback/.github/workflows/rollback-npm.yml@v1'
+const FREEZE_CALL = 'your-org/release-rollback/.github/workflows/release-freeze.yml@v1'
 const PINNED = /^[\w.-]+\/[\w.-]+(\/[^@\s]+)?@[0-9a-f]{40}$/
 
 function parseYaml(path: string, text: string): File {
@@ -291,9 +292,13 @@ const ACTION_OUTPUTS = Object.keys(action.doc.outputs ?? {})
  * read, and targets (the workflow names its npm packages with package and packages).
  */
 const OTHER_TARGETS_ONLY = ['targets', 'target', 'image', 'registry-username', 'registry-password', 'tag-prefix', 'release', 'namespace', 'helm-match', 'helm-timeout', 'kubeconfig', 'kube-context']
-const NPM_INPUTS = ACTION_INPUTS.filter((n) => !OTHER_TARGETS_ONLY.includes(n))
+/** The freeze check's own inputs and outputs: release-freeze.yml's, never a rollback workflow's. */
+const FREEZE_ONLY_INPUTS = ['freeze-check', 'fail-if-frozen']
+const FREEZE_OUTPUTS = ['frozen', 'freeze-issue-url']
+const NPM_INPUTS = ACTION_INPUTS.filter((n) => !OTHER_TARGETS_ONLY.includes(n) && !FREEZE_ONLY_INPUTS.includes(n))
 
 const REUSABLE = '.github/workflows/rollback-npm.yml'
+const FREEZE = '.github/workflows/release-freeze.yml'
 /**
  * Action inputs the reusable workflow deliberately does NOT take as workflow_call inputs,
  * and why. Every action input is still passed to the action as INPUT_*.
@@ -325,7 +330,7 @@ const NOT_DISPATCH_INPUTS: Record<string, string> = {
 
 describe('workflow files', () => {
   it('are all there', () => {
-    expect(WORKFLOWS).toEqual(expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/check-dist.yml', REUSABLE]))
+    expect(WORKFLOWS).toEqual(expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/check-dist.yml', REUSABLE, FREEZE]))
     expect(TEMPLATES).toEqual(
       expect.arrayContaining(['workflows-templates/rollback-release.yml', 'workflows-templates/release-with-rollback.yml', 'workflows-templates/rollback-on-failed-release.yml', 'workflows-templates/rollback-on-alert.yml'])
     )
@@ -507,7 +512,7 @@ describe('the reusable workflow rollback-npm.yml', () => {
   it("maps every action output to a workflow output through the job's outputs", () => {
     const outputs = call.outputs ?? {}
     // the Docker target's digests and Helm's revisions are not npm outputs
-    expect(Object.keys(outputs).sort()).toEqual(ACTION_OUTPUTS.filter((n) => !['previous-digest', 'restored-digest', 'previous-revision', 'restored-revision', 'new-revision'].includes(n)).sort())
+    expect(Object.keys(outputs).sort()).toEqual(ACTION_OUTPUTS.filter((n) => !['previous-digest', 'restored-digest', 'previous-revision', 'restored-revision', 'new-revision', ...FREEZE_OUTPUTS].includes(n)).sort())
     for (const [name, spec] of Object.entries(outputs)) {
       expect(ACTION_OUTPUTS).toContain(name)
       expect(spec.value).toBe(`\${{ jobs.${jobId}.outputs.${name} }}`)
@@ -592,6 +597,65 @@ describe('the reusable workflow rollback-npm.yml', () => {
   })
 })
 
+describe('the reusable workflow release-freeze.yml', () => {
+  const wf = load(FREEZE).doc
+  const call = triggers(wf).workflow_call as { inputs?: Record<string, InputSpec>; secrets?: Record<string, unknown>; outputs?: Record<string, { value?: string }> }
+  const entries = Object.entries(wf.jobs ?? {})
+  const [jobId, job] = entries[0] ?? ['', {} as Job]
+  const steps = job.steps ?? []
+  const runStep = steps.find((s) => s.run?.trim() === 'node .release-rollback/dist/index.js')
+  const env = (runStep?.env ?? {}) as Record<string, string>
+
+  it('is one job, on workflow_call only', () => {
+    expect(Object.keys(triggers(wf))).toEqual(['workflow_call'])
+    expect(entries).toHaveLength(1)
+  })
+
+  it('asks for exactly contents and issues: read', () => {
+    expect(job.permissions).toEqual({ contents: 'read', issues: 'read' })
+  })
+
+  it('checks out release-rollback at its own commit and runs the committed bundle (not uses: ./, which is the caller)', () => {
+    const self = steps.findIndex((s) => s.with?.repository === '${{ job.workflow_repository }}')
+    expect(self).toBeGreaterThanOrEqual(0)
+    expect(steps[self].uses).toMatch(/^actions\/checkout@[0-9a-f]{40}$/)
+    expect(steps[self].with).toMatchObject({ ref: '${{ job.workflow_sha }}', path: '.release-rollback', 'persist-credentials': false })
+    expect(runStep?.id).toBeTruthy()
+    expect(steps.indexOf(runStep as Step)).toBeGreaterThan(self)
+    for (const s of steps.slice(self + 1)) if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.path).toBeTruthy()
+    for (const s of steps) if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.['persist-credentials']).toBe(false)
+  })
+
+  it('runs the action in freeze-check mode without failing on frozen, and passes only inputs action.yml has', () => {
+    expect(env['INPUT_FREEZE-CHECK']).toBe('true')
+    expect(env['INPUT_FAIL-IF-FROZEN']).toBe('false')
+    expect(env['INPUT_GITHUB-TOKEN']).toBe('${{ github.token }}')
+    for (const name of Object.keys(env)) {
+      expect(name).toMatch(/^INPUT_[A-Z-]+$/)
+      expect(ACTION_INPUTS).toContain(name.slice('INPUT_'.length).toLowerCase())
+    }
+  })
+
+  it('takes only action inputs, with the action\'s defaults (channel, issue-labels), and passes each on unchanged', () => {
+    const inputs = call.inputs ?? {}
+    expect(Object.keys(inputs).sort()).toEqual(['channel', 'issue-labels', 'package'])
+    for (const [name, spec] of Object.entries(inputs)) {
+      const own = action.doc.inputs?.[name] ?? {}
+      expect({ name, required: spec.required === true }).toEqual({ name, required: false })
+      expect({ name, default: String(spec.default) }).toEqual({ name, default: String(own.default) })
+      expect({ name, env: env[`INPUT_${name.toUpperCase()}`] }).toEqual({ name, env: `\${{ inputs.${name} }}` })
+    }
+    expect(Object.keys(call.secrets ?? {})).toEqual(['release-rollback-token'])
+  })
+
+  it('maps the freeze outputs of the action to frozen and issue-url', () => {
+    expect(call.outputs?.frozen?.value).toBe(`\${{ jobs.${jobId}.outputs.frozen }}`)
+    expect(call.outputs?.['issue-url']?.value).toBe(`\${{ jobs.${jobId}.outputs.issue-url }}`)
+    expect(job.outputs).toEqual({ frozen: `\${{ steps.${runStep?.id}.outputs.frozen }}`, 'issue-url': `\${{ steps.${runStep?.id}.outputs.freeze-issue-url }}` })
+    for (const name of FREEZE_OUTPUTS) expect(ACTION_OUTPUTS).toContain(name)
+  })
+})
+
 describe('starter templates', () => {
   const reusableInputs = (triggers(load(REUSABLE).doc).workflow_call as { inputs: Record<string, InputSpec> }).inputs
 
@@ -601,9 +665,17 @@ describe('starter templates', () => {
     expect(Array.isArray(props.categories) && props.categories.length > 0).toBe(true)
   })
 
-  it.each(TEMPLATES)('%s calls the reusable workflow with inputs it has and an explicit npm-token secret', (rel) => {
-    const calls = Object.values(load(rel).doc.jobs ?? {}).filter((j) => j.uses && PRODUCT_REF.test(j.uses))
+  const freezeInputs = (triggers(load(FREEZE).doc).workflow_call as { inputs: Record<string, InputSpec> }).inputs
+
+  it.each(TEMPLATES)('%s calls the reusable workflows only as they are: the rollback with inputs it has and an explicit npm-token secret, the freeze with read permissions and no secret', (rel) => {
+    const product = Object.values(load(rel).doc.jobs ?? {}).filter((j) => j.uses && PRODUCT_REF.test(j.uses))
+    const calls = product.filter((j) => j.uses !== FREEZE_CALL)
     expect(calls.length).toBeGreaterThan(0)
+    for (const job of product.filter((j) => j.uses === FREEZE_CALL)) {
+      expect(job.permissions).toEqual({ contents: 'read', issues: 'read' })
+      for (const name of Object.keys(job.with ?? {})) expect(Object.keys(freezeInputs)).toContain(name)
+      expect(job.secrets).toBeUndefined()
+    }
     for (const job of calls) {
       expect(job.uses).toBe(TEMPLATE_CALL)
       expect(job.permissions).toEqual({ contents: 'write', issues: 'write', 'pull-requests': 'write' })
@@ -741,6 +813,21 @@ describe('starter templates', () => {
       const publishRun = (publish.steps ?? []).find((st) => /\bnpm\s+publish\b/.test(String(st.run)))
       expect(String(publishRun?.run)).toMatch(/npm publish "\$[\w{}]+" [^\n]*--ignore-scripts/)
       expect(publish.permissions).toEqual({})
+    })
+
+    it('checks the release freeze before publishing: no publish while frozen, and a job summary line says why', () => {
+      const [freezeId, freeze] = Object.entries(jobs).find(([, j]) => j.uses === FREEZE_CALL) ?? ['', {} as Job]
+      expect(freeze.uses).toBe(FREEZE_CALL)
+      const [, publish] = publishers[0]
+      expect([publish.needs].flat()).toContain(freezeId)
+      // only an explicit false publishes: a failed or skipped check leaves the output empty
+      expect(String(publish.if)).toBe(`needs.${freezeId}.outputs.frozen == 'false'`)
+      const says = Object.values(jobs).find((j) => String(j.if) === `needs.${freezeId}.outputs.frozen == 'true'`)
+      expect(says).toBeDefined()
+      expect(says?.permissions).toEqual({})
+      expect(runs(says as Job, /GITHUB_STEP_SUMMARY/)).toBe(true)
+      expect(JSON.stringify(freeze.with ?? {})).not.toMatch(SECRET)
+      expect((freeze.with ?? {}).channel).toBe(wf.env?.CHANNEL)
     })
 
     it('rolls back the exact version it published, built from this commit', () => {

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util'
 import { buildRecord, reportName, type BookkeepingResult } from './bookkeeping.js'
 import { InputError, RollbackError, errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
+import type { FreezeInputs } from './freeze.js'
 import { reportPath } from './github/config.js'
 import type { RunContext } from './github/incident.js'
 import { mergeRecord, parseReportRecord } from './github/record.js'
@@ -28,7 +29,7 @@ import { smokeTest } from './runbook/smoke.js'
 import { verifySteps } from './runbook/verify.js'
 import { createTargets } from './targets/select.js'
 
-export const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3 } as const
+export const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3, frozen: 4 } as const
 
 const OPTIONS = {
   package: { type: 'string' },
@@ -153,6 +154,18 @@ Without --repo or GITHUB_TOKEN the report is written to ./incidents/ of the curr
 checkout and the issue text is printed for you to paste.
 
 Exit codes: 0 done or already done, 1 failed, 2 bad input, 3 partial (re-run to finish).
+
+Release freeze (before publishing):
+  release-rollback freeze-check --package <name> [--channel latest] --repo <owner/name>
+  Needs GITHUB_TOKEN (issues: read). Frozen while a rollback's tracking issue for that
+  package and channel is open (opened by the token's identity or github-actions[bot]),
+  until it is closed or labelled release-freeze-override.
+  --package <list>             the names the release publishes, comma separated (packages,
+                               images, namespace/release) [name in ./package.json]
+  --channel <tag>              the channel it publishes to [latest]
+  --issue-labels <list>        the rollback issues' label: the first one [rollback]
+  --json                       print {frozen, issueUrl, issueNumber, reason} on stdout
+  Exit codes: 0 not frozen, 4 frozen, 1 the check failed, 2 bad input.
 `
 
 const TOKEN_FLAGS = /^--?(npm-token|github-token|token|auth-token|_authToken)(=|$)/
@@ -177,6 +190,54 @@ function gitRoot(cwd: string): string {
   }
 }
 
+const FREEZE_OPTIONS = {
+  package: { type: 'string' },
+  packages: { type: 'string' },
+  channel: { type: 'string' },
+  repo: { type: 'string' },
+  'issue-labels': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+/** release-rollback freeze-check: exit 0 not frozen, 4 frozen, 1 the check failed, 2 bad input. */
+async function freezeCheck(io: CliIO, args: string[]): Promise<number> {
+  let values: ReturnType<typeof parseArgs<{ options: typeof FREEZE_OPTIONS }>>['values']
+  try {
+    ;({ values } = parseArgs({ args, options: FREEZE_OPTIONS, strict: true, allowPositionals: false }))
+  } catch (e) {
+    io.stderr(`${errorMessage(e)}\nRun release-rollback --help for the options.\n`)
+    return EXIT.badInput
+  }
+  if (values.help) {
+    io.stdout(HELP)
+    return EXIT.ok
+  }
+  const flag: Record<string, string | undefined> = { package: values.package, packages: values.packages, channel: values.channel, 'issue-labels': values['issue-labels'], 'github-token': io.env.GITHUB_TOKEN }
+  // loaded only for this command: it brings Octokit
+  const { checkFreeze, readFreezeInputs } = await import('./freeze.js')
+  let inputs: FreezeInputs
+  try {
+    if (!values.repo) throw new InputError('repo', 'is required: the repository whose rollback issues freeze the release.', 'pass --repo owner/name.')
+    inputs = readFreezeInputs((name) => flag[name] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo })
+  } catch (e) {
+    io.stderr(`${e instanceof InputError ? cliMessage(e) : errorMessage(e)}\n`)
+    return EXIT.badInput
+  }
+  try {
+    const log: Logger = { info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`), debug: () => {} }
+    const { createGitHubClient, repoRef } = await import('./github/client.js')
+    const gh = createGitHubClient({ token: inputs.token, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log })
+    const result = await checkFreeze(gh, repoRef(inputs.repository), inputs)
+    if (values.json) io.stdout(`${JSON.stringify({ frozen: result.frozen, issueUrl: result.issueUrl ?? null, issueNumber: result.issueNumber ?? null, reason: result.reason }, null, 2)}\n`)
+    else io.stdout(`${result.frozen ? 'frozen' : 'not frozen'}: ${result.reason}\n`)
+    return result.frozen ? EXIT.frozen : EXIT.ok
+  } catch (e) {
+    io.stderr(`The release freeze could not be checked: ${errorMessage(e)}\n`)
+    return EXIT.failed
+  }
+}
+
 export async function main(io: CliIO): Promise<number> {
   // the run's start: the time to protection is measured from here (the confirmation counts)
   const startedAt = new Date().toISOString()
@@ -190,6 +251,7 @@ export async function main(io: CliIO): Promise<number> {
     io.stderr(`${webhookFlag.split('=')[0]}: the webhook URL is a secret and is never taken from a flag, because it would land in your shell history. Set ANNOUNCE_WEBHOOK in the environment.\n`)
     return EXIT.badInput
   }
+  if (io.argv[0] === 'freeze-check') return freezeCheck(io, io.argv.slice(1))
   let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values']
   try {
     ;({ values } = parseArgs({ args: io.argv, options: OPTIONS, strict: true, allowPositionals: false }))
@@ -389,6 +451,9 @@ const FLAG_OF: Record<string, string> = {
   'restore-version': '--restore',
   'npm-token': 'NPM_TOKEN (or .npmrc)',
   'github-token': 'GITHUB_TOKEN',
+  repo: '--repo',
+  // freeze-check: the repository comes from --repo
+  'freeze-check': '--repo',
   deprecate: '--no-deprecate',
   'create-issue': '--repo',
   'announce-webhook': 'ANNOUNCE_WEBHOOK'

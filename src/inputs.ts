@@ -340,6 +340,15 @@ export function targetsFrom(inputs: Pick<RollbackInputs, 'targets' | 'target' | 
 }
 
 /**
+ * freeze-check: true - the action only checks the release freeze (src/freeze.ts reads its
+ * own inputs), so none of the rollback's inputs, rollback-version and reason among them,
+ * is required then: readInputs is not called.
+ */
+export function isFreezeCheck(get: InputReader): boolean {
+  return parseBoolean('freeze-check', get('freeze-check'), false)
+}
+
+/**
  * Parses and validates every input before anything touches a registry.
  * `env` supplies the workspace folder and the NODE_AUTH_TOKEN fallback (what
  * actions/setup-node users already have).

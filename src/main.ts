@@ -4,7 +4,7 @@ import type { BookkeepingResult } from './bookkeeping.js'
 import { errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
 import type { RunContext } from './github/incident.js'
-import { readGitHubInputs, readInputs } from './inputs.js'
+import { isFreezeCheck, readGitHubInputs, readInputs } from './inputs.js'
 import { announceSteps } from './notify/announce.js'
 import { readAnnounceInputs } from './notify/config.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
@@ -113,7 +113,50 @@ function runContext(env: NodeJS.ProcessEnv): RunContext {
   }
 }
 
+/**
+ * freeze-check: true. Only the release freeze is checked (no rollback input is read):
+ * outputs `frozen` and `freeze-issue-url`; a frozen release fails the step unless
+ * fail-if-frozen is false. A check that cannot be made fails the step (and says `frozen`
+ * is unknown by leaving it empty): a release must not go out unchecked.
+ */
+async function runFreezeCheck(env: NodeJS.ProcessEnv): Promise<void> {
+  const outputs = { frozen: '', 'freeze-issue-url': '' }
+  try {
+    const token = core.getInput('github-token') || env.GITHUB_TOKEN || ''
+    if (token.trim()) core.setSecret(token.trim())
+    // loaded only in this mode: it brings Octokit
+    const { checkFreeze, readFreezeInputs } = await import('./freeze.js')
+    const fi = readFreezeInputs((name) => core.getInput(name), env)
+    const { createGitHubClient, repoRef } = await import('./github/client.js')
+    const gh = createGitHubClient({ token: fi.token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core })
+    const result = await checkFreeze(gh, repoRef(fi.repository), fi)
+    outputs.frozen = String(result.frozen)
+    outputs['freeze-issue-url'] = result.issueUrl ?? ''
+    // the summary is a courtesy: without one (no GITHUB_STEP_SUMMARY) the decision stands
+    await core.summary
+      .addRaw(`${result.frozen ? '🧊' : '✅'} ${result.reason}\n`)
+      .write()
+      .catch((e: unknown) => core.debug(`no job summary: ${errorMessage(e)}`))
+    if (result.frozen && fi.failIfFrozen) core.setFailed(result.reason)
+    else if (result.frozen) core.warning(result.reason)
+    else core.info(result.reason)
+  } catch (e) {
+    core.setFailed(`The release freeze could not be checked: ${errorMessage(e)}`)
+  } finally {
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+  }
+}
+
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let freezeMode: boolean
+  try {
+    freezeMode = isFreezeCheck((name) => core.getInput(name))
+  } catch (e) {
+    core.setFailed(errorMessage(e))
+    for (const [name, value] of Object.entries(EMPTY)) core.setOutput(name, value)
+    return
+  }
+  if (freezeMode) return runFreezeCheck(env)
   // the run's start: the time to protection is measured from here
   const startedAt = new Date().toISOString()
   // every output is set, whatever happens; `failed` until something better is known
