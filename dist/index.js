@@ -54832,7 +54832,7 @@ async function guardedWrite(g) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88361);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(99281);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -54841,7 +54841,643 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 88361:
+/***/ 69746:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  et: () => (/* binding */ isFreezeCheck),
+  Th: () => (/* binding */ packageNameFromWorkspace),
+  yG: () => (/* binding */ parseBoolean),
+  BJ: () => (/* binding */ readGitHubInputs),
+  Ko: () => (/* binding */ readInputs),
+  jJ: () => (/* binding */ targetsFrom)
+});
+
+// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, DEFAULT_REGISTRY, MAX_AGE_LIMIT_MS, MAX_REASON_LENGTH, MAX_TARGETS, TARGETS, TARGET_KINDS, checkPlainText, parseChannel, parseCommit, parseDeprecationMessage, parseMaxAge, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseStrategy, parseTarget, parseTargets, parseVersion, readTargets, renderDeprecationMessage, workspacePackages
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(62088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+// EXTERNAL MODULE: ./src/core/deprecation.ts
+var deprecation = __nccwpck_require__(27177);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(83916);
+// EXTERNAL MODULE: ./src/github/incident.ts
+var incident = __nccwpck_require__(68629);
+// EXTERNAL MODULE: ./src/github/config.ts
+var config = __nccwpck_require__(7661);
+// EXTERNAL MODULE: ./src/targets/docker/config.ts
+var docker_config = __nccwpck_require__(5001);
+// EXTERNAL MODULE: ./node_modules/validate-npm-package-name/lib/index.js
+var lib = __nccwpck_require__(77825);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+;// CONCATENATED MODULE: ./src/targets/npm/config.ts
+// The npm adapter's own input parsing (the adapter itself is src/targets/npm.ts for now).
+
+
+/** An npm package name as the registry knows it (old packages' names, capitals, are accepted). */
+function parsePackageName(name, raw) {
+    const pkg = raw.trim();
+    const result = lib_default()(pkg);
+    if (pkg === '' || !result.validForOldPackages) {
+        const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ');
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`, 'give the package name exactly as published, such as acme-widget or @acme/widget.');
+    }
+    return pkg;
+}
+
+// EXTERNAL MODULE: ./src/targets/docker/image.ts
+var docker_image = __nccwpck_require__(67658);
+// EXTERNAL MODULE: ./src/targets/helm/config.ts
+var helm_config = __nccwpck_require__(34293);
+;// CONCATENATED MODULE: ./src/targets/git-tag/config.ts
+// The git-tag adapter's own input parsing: the name of a git tag (the adapter itself is
+// being written separately).
+
+/** The longest tag name accepted (git allows more; nobody needs it). */
+const MAX_TAG_NAME = 200;
+/**
+ * A git tag name, by `git check-ref-format` for `refs/tags/<name>` (a leading `refs/tags/`
+ * is dropped): no space, control character, `~ ^ : ? * [ \`, `..`, `@{`, `//`; no component
+ * that starts with `.` or ends with `.lock`; not `@`, not starting with `-` or `/`, not
+ * ending with `/` or `.`. And no semver range syntax (`1.x`, `>=1`, `1 || 2`): a tag that
+ * reads as a range is a mistake for a version. A partial version is a tag name here:
+ * `v1` and `v1.2` are the usual moving major and minor tags.
+ */
+function parseGitTagName(name, raw) {
+    const v = raw.trim().replace(/^refs\/tags\//, '');
+    const shown = JSON.stringify(raw.trim().slice(0, 80));
+    const fix = 'give the tag name as `git tag --list` shows it, such as v1 or stable (no spaces, no "..", none of ~ ^ : ? * [ \\).';
+    // eslint-disable-next-line no-control-regex
+    const bad = /[\u0000-\u0020\u007f~^:?*[\\]/.exec(v);
+    if (v === '')
+        throw new errors/* InputError */.dz(name, 'names no git tag.', fix);
+    if (v.length > MAX_TAG_NAME)
+        throw new errors/* InputError */.dz(name, `${shown} is ${v.length} characters long; the limit is ${MAX_TAG_NAME}.`, fix);
+    if (bad)
+        throw new errors/* InputError */.dz(name, `${shown} is not a git tag name: it contains ${bad[0] === ' ' ? 'a space' : /[\u0000-\u001f\u007f]/.test(bad[0]) ? 'a control character' : `"${bad[0]}"`}.`, fix);
+    const problem = v.includes('..')
+        ? 'contains ".."'
+        : v.includes('@{')
+            ? 'contains "@{"'
+            : v === '@'
+                ? 'is "@"'
+                : v.startsWith('-')
+                    ? 'starts with "-"'
+                    : v.startsWith('/') || v.endsWith('/') || v.includes('//')
+                        ? 'has an empty path component'
+                        : v.endsWith('.')
+                            ? 'ends with "."'
+                            : v.split('/').some((c) => c.startsWith('.'))
+                                ? 'has a component that starts with "."'
+                                : v.split('/').some((c) => c.endsWith('.lock'))
+                                    ? 'has a component that ends with ".lock"'
+                                    : undefined;
+    if (problem)
+        throw new errors/* InputError */.dz(name, `${shown} is not a git tag name: it ${problem}.`, fix);
+    if (/[<>=|]/.test(v) || (/^[vV]?(\d+|[xX])(\.(\d+|[xX])){0,2}$/.test(v) && /[xX]/.test(v))) {
+        throw new errors/* InputError */.dz(name, `${shown} reads as a semver range, not a tag name.`, 'give the moving tag itself, such as v1, v1.2 or stable.');
+    }
+    return v;
+}
+
+;// CONCATENATED MODULE: ./src/targets/spec.ts
+// The `targets` input: every target of one incident, one a line, `kind:name`. Pure.
+//
+//   npm:@acme/core
+//   docker:ghcr.io/acme/app
+//   helm:acme-prod          # or helm:namespace/release
+//   git-tag:v1
+//
+// Blank lines and lines starting with # are ignored. Each name is checked by its adapter's
+// own parser and normalised (docker:nginx is docker.io/library/nginx), so a target listed
+// twice under two spellings is refused like any other duplicate.
+
+
+
+
+
+const TARGET_KINDS = ['npm', 'docker', 'helm', 'git-tag'];
+/** At most this many targets in one incident. */
+const MAX_TARGETS = 100;
+const EXAMPLES = 'npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod or git-tag:v1';
+/** A name checked (and normalised) by its adapter's parser; throws an InputError naming `input`. */
+function parseName(kind, name, input) {
+    switch (kind) {
+        case 'npm':
+            return parsePackageName(input, name);
+        case 'docker':
+            return (0,docker_image/* parseImage */.zZ)(name).name;
+        case 'helm': {
+            const h = (0,helm_config/* parseHelmTargetName */.gu)(input, name);
+            return h.namespace ? `${h.namespace}/${h.release}` : h.release;
+        }
+        case 'git-tag':
+            return parseGitTagName(input, name);
+    }
+}
+/**
+ * Parses the targets input (`input` is its name in messages). Throws an InputError naming
+ * `input` and the fix for a line without a kind, an unknown kind, a name its adapter
+ * refuses, a target listed twice, more than MAX_TARGETS targets, or no target at all.
+ */
+function parseTargets(raw, input = 'targets') {
+    const specs = [];
+    const seen = new Map();
+    const lines = raw.split(/\r?\n/);
+    for (const [i, text] of lines.entries()) {
+        const line = text.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const where = `line ${i + 1} (${JSON.stringify(line.slice(0, 80))})`;
+        const colon = line.indexOf(':');
+        if (colon <= 0)
+            throw new errors/* InputError */.dz(input, `${where} has no kind.`, `write each target as kind:name, such as ${EXAMPLES}.`);
+        const kind = line.slice(0, colon).trim().toLowerCase();
+        if (!TARGET_KINDS.includes(kind)) {
+            throw new errors/* InputError */.dz(input, `${where}: ${JSON.stringify(kind.slice(0, 40))} is not a target kind.`, `use one of ${TARGET_KINDS.map((k) => `${k}:`).join(', ')} before the name, such as ${EXAMPLES}.`);
+        }
+        let name;
+        try {
+            name = parseName(kind, line.slice(colon + 1), input);
+        }
+        catch (e) {
+            if (!(e instanceof errors/* InputError */.dz))
+                throw e;
+            throw new errors/* InputError */.dz(input, `${where}: ${e.problem}`, e.fix ?? `write each target as kind:name, such as ${EXAMPLES}.`);
+        }
+        const key = `${kind}:${name}`;
+        const first = seen.get(key);
+        if (first !== undefined) {
+            throw new errors/* InputError */.dz(input, `${where} names the same target as line ${first} (${key}).`, 'list each target once.');
+        }
+        seen.set(key, i + 1);
+        specs.push({ kind: kind, name });
+    }
+    if (specs.length === 0) {
+        throw new errors/* InputError */.dz(input, 'lists no target (only blank lines and comments).', `add one target a line, such as ${EXAMPLES}; or leave targets empty and use package, packages, image or release.`);
+    }
+    if (specs.length > MAX_TARGETS) {
+        throw new errors/* InputError */.dz(input, `lists ${specs.length} targets; the limit is ${MAX_TARGETS}.`, 'split the incident into several runs.');
+    }
+    return specs;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+
+
+
+
+
+
+
+// the template lives in the core (the planner fills it); re-exported for the callers that import it from here
+
+
+
+const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
+const MAX_REASON_LENGTH = 1000;
+const PLACEHOLDERS = deprecation/* DEPRECATION_PLACEHOLDERS */.EV;
+const TARGETS = ['npm', 'docker', 'helm'];
+function parseBoolean(name, raw, fallback) {
+    const v = raw.trim();
+    if (v === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(v))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(v))
+        return false;
+    throw new errors/* InputError */.dz(name, `"${v}" is not a boolean.`, `use true or false.`);
+}
+/** A version as the user typed it: `v1.2.3` is accepted and normalised to `1.2.3`. */
+function parseVersion(name, raw) {
+    const v = raw.trim().replace(/^[vV](?=\d)/, '');
+    if (v.length > 256 || semver_default().valid(v) === null) {
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`, `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`);
+    }
+    return v;
+}
+/** An ISO-8601 time with a zone (as GitHub's run_started_at), normalised to UTC. */
+function parsePublishedAfter(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN;
+    if (Number.isNaN(ms)) {
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
+    }
+    return new Date(ms).toISOString();
+}
+/** A full commit SHA (40 hex, any case), normalised to lower case; undefined when empty. */
+function parseCommit(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (!/^[0-9a-fA-F]{40}$/.test(v)) {
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
+    }
+    return v.toLowerCase();
+}
+const AGE_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** the longest max-age: a year (beyond that, leave it empty for no limit) */
+const MAX_AGE_LIMIT_MS = 8760 * 3_600_000;
+/**
+ * max-age: a Go-like duration (`24h`, `90m`, `1h30m`, `1.5h`, `45s`) in milliseconds;
+ * undefined when empty (no limit). More than zero, at most 8760h.
+ */
+function parseMaxAge(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    const fix = 'use a Go-like duration such as 24h, 90m or 1h30m (units h, m, s, ms), or leave it empty for no limit.';
+    if (/^\d+(\.\d+)?d$/.test(v))
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 40))}: days are not a unit.`, `give hours, such as ${Number(v.slice(0, -1)) * 24}h.`);
+    if (v.length > 40 || !/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(v))
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration.`, fix);
+    let ms = 0;
+    for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
+        ms += Number(m[1]) * AGE_UNITS[m[2]];
+    ms = Math.round(ms);
+    if (!(ms > 0))
+        throw new errors/* InputError */.dz(name, `must be longer than 0 (got ${v}): every version would be too old.`, fix);
+    if (ms > MAX_AGE_LIMIT_MS)
+        throw new errors/* InputError */.dz(name, `${v} is longer than a year (8760h).`, 'give a shorter duration, or leave max-age empty for no limit.');
+    return ms;
+}
+/**
+ * Text that goes into the deprecation message, the issue, the report and the logs: no C0
+ * or C1 control characters (tab and newline excepted), no DEL, and no bidirectional
+ * controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which can hide or
+ * reorder what a reader sees. A Windows line end (CRLF) is read as a newline.
+ */
+function checkPlainText(name, raw, what) {
+    const text = raw.replace(/\r\n/g, '\n');
+    // eslint-disable-next-line no-control-regex
+    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text);
+    const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text);
+    const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi);
+    if (found) {
+        const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+        throw new errors/* InputError */.dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
+    }
+    return text;
+}
+function parseStrategy(name, raw, target) {
+    const v = (raw.trim() || 'retag').toLowerCase();
+    if (v !== 'retag' && v !== 'republish')
+        throw new errors/* InputError */.dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
+    if (v === 'republish' && target !== 'npm')
+        throw new errors/* InputError */.dz(name, `republish is for npm packages, not target: ${target}.`, 'use strategy: retag.');
+    return v;
+}
+function parseTarget(name, raw) {
+    const v = (raw.trim() || 'npm').toLowerCase();
+    if (!TARGETS.includes(v))
+        throw new errors/* InputError */.dz(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`);
+    return v;
+}
+/** A dist-tag: URL-safe, and not something npm would read as a version range. */
+function parseChannel(name, raw) {
+    const tag = raw.trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(tag)) {
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
+    }
+    if (semver_default().validRange(tag) !== null) {
+        throw new errors/* InputError */.dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in rollback-version and restore-version.`);
+    }
+    return tag;
+}
+function parseReason(name, raw) {
+    const reason = raw.trim();
+    if (reason === '') {
+        throw new errors/* InputError */.dz(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.');
+    }
+    if (reason.length > MAX_REASON_LENGTH) {
+        throw new errors/* InputError */.dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
+    }
+    return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs');
+}
+function parseRegistry(name, raw) {
+    const value = raw.trim() || DEFAULT_REGISTRY;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new errors/* InputError */.dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        throw new errors/* InputError */.dz(name, 'must not carry credentials, a query or a fragment.', 'pass the token in npm-token and give the bare registry URL.');
+    }
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (url.protocol === 'http:' && !loopback) {
+        throw new errors/* InputError */.dz(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.');
+    }
+    if (!url.pathname.endsWith('/'))
+        url.pathname += '/';
+    return url.toString();
+}
+function parseDeprecationMessage(name, raw) {
+    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') || deprecation/* DEFAULT_DEPRECATION_MESSAGE */.Jl;
+    for (const m of template.matchAll(/\{([^}]*)\}/g)) {
+        if (!PLACEHOLDERS.includes(m[1])) {
+            throw new errors/* InputError */.dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
+        }
+    }
+    return template;
+}
+/**
+ * The npm workspaces of the repository (package.json `workspaces`, an array or
+ * `{ packages: [...] }` of globs), leaving out private packages, which are never published.
+ */
+function workspacePackages(dir) {
+    let root;
+    try {
+        root = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, 'package.json'), 'utf8'));
+    }
+    catch {
+        throw new errors/* InputError */.dz('packages', `is workspaces, but ${(0,external_node_path_.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
+    }
+    const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? []);
+    if (globs.length === 0)
+        throw new errors/* InputError */.dz('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
+    const names = [];
+    for (const g of globs) {
+        for (const found of (0,external_node_fs_.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
+            try {
+                const manifest = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, found), 'utf8'));
+                if (manifest.name && !manifest.private)
+                    names.push(parsePackageName('packages', manifest.name));
+            }
+            catch (e) {
+                if (e instanceof errors/* InputError */.dz)
+                    throw e;
+            }
+        }
+    }
+    const unique = [...new Set(names)].sort();
+    if (unique.length === 0)
+        throw new errors/* InputError */.dz('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
+    return unique;
+}
+/** The package's name from package.json in the workspace, for the `package` default. */
+function packageNameFromWorkspace(dir) {
+    const file = (0,external_node_path_.join)(dir, 'package.json');
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch {
+        throw new errors/* InputError */.dz('package', `is not set and there is no package.json in ${dir}.`, 'set the package input, or check out the repository before this step.');
+    }
+    let name;
+    try {
+        name = JSON.parse(text).name;
+    }
+    catch {
+        throw new errors/* InputError */.dz('package', `is not set and ${file} is not valid JSON.`, 'set the package input.');
+    }
+    if (typeof name !== 'string' || name === '') {
+        throw new errors/* InputError */.dz('package', `is not set and ${file} has no name.`, 'set the package input.');
+    }
+    return name;
+}
+/** The inputs that name the targets of one kind: the shorthand for a targets list. */
+const SHORTHAND = ['package', 'packages', 'image', 'release'];
+/**
+ * The targets input, parsed; undefined when it is empty. Refuses it together with the
+ * shorthand inputs (package, packages, image, release) or a target other than npm (the
+ * default): each line names its own kind.
+ */
+function readTargets(get) {
+    const raw = get('targets');
+    if (raw.trim() === '')
+        return undefined;
+    const given = SHORTHAND.filter((name) => get(name).trim() !== '');
+    if (given.length > 0) {
+        throw new errors/* InputError */.dz('targets', `is given together with ${given.join(' and ')}, which name${given.length === 1 ? 's' : ''} targets too.`, `list every target in targets (such as npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod) and leave ${given.join(' and ')} empty: they are the shorthand for one kind.`);
+    }
+    const kind = get('target').trim().toLowerCase();
+    if (kind !== '' && kind !== 'npm') {
+        throw new errors/* InputError */.dz('targets', `is given together with target: ${kind.slice(0, 40)}.`, `leave target unset: each line of targets names its kind (such as docker:ghcr.io/acme/app).`);
+    }
+    const specs = parseTargets(raw, 'targets');
+    return specs;
+}
+/**
+ * Every target of the incident as one list, whether the targets input named them or the
+ * shorthand did: package or packages (npm, one line each), image (docker) or release
+ * (helm). `get` is needed for one case only: a Helm release whose namespace input is
+ * empty is `release` (the kubeconfig context's namespace) with it, and
+ * `default/release` (packageName, the incident's name) without it.
+ */
+function targetsFrom(inputs, get) {
+    if (inputs.targets)
+        return inputs.targets;
+    const kind = inputs.target ?? 'npm';
+    if (kind === 'npm')
+        return (inputs.packageNames ?? [inputs.packageName]).map((name) => ({ kind: 'npm', name }));
+    if (kind === 'docker')
+        return [{ kind: 'docker', name: inputs.packageName }];
+    if (get) {
+        const namespace = (0,helm_config/* parseNamespace */.LM)('namespace', get('namespace'));
+        const release = (0,helm_config/* parseReleaseName */.YY)('release', get('release'));
+        return [{ kind: 'helm', name: namespace ? `${namespace}/${release}` : release }];
+    }
+    return [{ kind: 'helm', name: inputs.packageName }];
+}
+/**
+ * freeze-check: true - the action only checks the release freeze (src/freeze.ts reads its
+ * own inputs), so none of the rollback's inputs, rollback-version and reason among them,
+ * is required then: readInputs is not called.
+ */
+function isFreezeCheck(get) {
+    return parseBoolean('freeze-check', get('freeze-check'), false);
+}
+/**
+ * Parses and validates every input before anything touches a registry.
+ * `env` supplies the workspace folder and the NODE_AUTH_TOKEN fallback (what
+ * actions/setup-node users already have).
+ */
+function readInputs(get, env = process.env) {
+    // drill: prove a rollback would work, write nothing anyone installs; the usual form is
+    // rollback-version: current (the default in a drill), with no release to identify
+    const drill = parseBoolean('drill', get('drill'), false);
+    const rollbackRaw = get('rollback-version') || (drill ? 'current' : '');
+    if (rollbackRaw.trim() === '') {
+        throw new errors/* InputError */.dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
+    }
+    const current = rollbackRaw.trim().toLowerCase() === 'current';
+    const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw);
+    const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
+    if (current && publishedAfter === undefined && !drill) {
+        throw new errors/* InputError */.dz('published-after', 'is required with rollback-version: current.', 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
+    }
+    // the release's identity: they guard an exact version as well as `current`
+    const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
+    if (publishedAfter !== undefined && publishedBefore !== undefined && Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
+        throw new errors/* InputError */.dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, "pass the time the release run ended (the failed run's updated_at) as published-before, and the time it started (run_started_at) as published-after.");
+    }
+    const releaseCommit = parseCommit('release-commit', get('release-commit'));
+    const maxAgeMs = parseMaxAge('max-age', get('max-age'));
+    const requireHolder = parseBoolean('require-holder', get('require-holder'), false);
+    const restoreRaw = get('restore-version');
+    const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
+    if (restoreVersion === rollbackVersion) {
+        throw new errors/* InputError */.dz('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.');
+    }
+    const targets = readTargets(get);
+    const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))]);
+    // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
+    const target = kinds.size === 1 ? [...kinds][0] : kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm';
+    // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
+    // deployed revision) and a git-tag target's channel is the moving tag itself
+    const channelRaw = get('channel') || 'latest';
+    if (kinds.has('docker'))
+        (0,docker_config/* parseTag */.E)('channel', channelRaw);
+    const channel = kinds.has('npm') ? parseChannel('channel', channelRaw) : kinds.has('docker') ? (0,docker_config/* parseTag */.E)('channel', channelRaw) : kinds.has('helm') && kinds.size === 1 ? helm_config/* HELM_CHANNEL */.jH : channelRaw.trim();
+    const reason = parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''));
+    // what is rolled back: the npm package(s), the image, or the Helm release
+    let packageName;
+    let packageNames;
+    let fromWorkspaces = false;
+    if (targets && targets[0].kind === 'helm') {
+        const h = (0,helm_config/* parseHelmTargetName */.gu)('targets', targets[0].name);
+        packageName = `${h.namespace ?? ((0,helm_config/* parseNamespace */.LM)('namespace', get('namespace')) || 'default')}/${h.release}`;
+        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
+    }
+    else if (targets) {
+        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
+        packageName = targets[0].name;
+    }
+    else if (target === 'docker') {
+        if (get('image').trim() === '')
+            throw new errors/* InputError */.dz('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
+        packageName = (0,docker_image/* parseImage */.zZ)(get('image')).name;
+    }
+    else if (target === 'helm') {
+        // namespace/release: same-named releases in two namespaces are two incidents
+        if (get('release').trim() === '')
+            throw new errors/* InputError */.dz('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
+        packageName = `${(0,helm_config/* parseNamespace */.LM)('namespace', get('namespace')) || 'default'}/${(0,helm_config/* parseReleaseName */.YY)('release', get('release'))}`;
+    }
+    else {
+        const packagesRaw = get('packages').trim();
+        const packageRaw = get('package');
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        if (packagesRaw === 'workspaces') {
+            packageNames = workspacePackages(workspace);
+            fromWorkspaces = true;
+        }
+        else {
+            const listed = [...new Set([packagesRaw, packageRaw].join('\n').split(/[,\n]/).map((p) => p.trim()).filter(Boolean))];
+            packageNames = listed.length > 0 ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p)) : [parsePackageName('package', packageNameFromWorkspace(workspace))];
+        }
+        if (packageNames.length > 100)
+            throw new errors/* InputError */.dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
+        packageName = packageNames[0];
+    }
+    const registry = kinds.has('npm') ? parseRegistry('registry', get('registry')) : '';
+    const dryRun = parseBoolean('dry-run', get('dry-run'), false);
+    if (drill && dryRun)
+        throw new errors/* InputError */.dz('drill', 'and dry-run are both true.', 'a drill writes nothing anyone installs already (it needs the token to prove the write): set dry-run: false.');
+    const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
+    if (/\s/.test(tokenRaw)) {
+        throw new errors/* InputError */.dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
+    }
+    const npmToken = tokenRaw === '' ? undefined : tokenRaw;
+    if (npmToken === undefined && !dryRun && kinds.has('npm')) {
+        throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', 'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.');
+    }
+    const force = parseBoolean('force', get('force'), false);
+    if (requireHolder && force) {
+        throw new errors/* InputError */.dz('require-holder', 'is true together with force: true, which moves the channel whatever it holds.', 'use one of them: require-holder (automation: skip when the channel moved on) or force (by hand: move it anyway).');
+    }
+    return {
+        target,
+        targets,
+        packageNames: packageNames && packageNames.length > 0 ? packageNames : [packageName],
+        fromWorkspaces,
+        partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
+        strategy: parseStrategy('strategy', get('strategy'), target),
+        rollbackVersion,
+        publishedAfter,
+        publishedBefore,
+        releaseCommit,
+        maxAgeMs,
+        requireHolder,
+        restoreVersion,
+        channel,
+        reason,
+        packageName,
+        registry,
+        npmToken,
+        // container tags and Helm releases have no deprecation
+        deprecate: kinds.has('npm') && parseBoolean('deprecate', get('deprecate'), true),
+        deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
+        dryRun,
+        ...(drill ? { drill } : {}),
+        force
+    };
+}
+function parseList(raw) {
+    return [...new Set(raw.split(/[,\n]/).map((s) => s.trim()).filter(Boolean))];
+}
+function readGitHubInputs(get, env = process.env) {
+    const createIssue = parseBoolean('create-issue', get('create-issue'), true);
+    const githubRelease = parseBoolean('github-release', get('github-release'), true);
+    const commitReport = parseBoolean('commit-report', get('commit-report'), true);
+    const labels = parseList(get('issue-labels') || 'rollback');
+    for (const label of labels) {
+        if (label.length > 50)
+            throw new errors/* InputError */.dz('issue-labels', `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`, 'use shorter label names.');
+    }
+    if (createIssue && labels.length === 0) {
+        throw new errors/* InputError */.dz('issue-labels', 'is empty.', 'keep at least one label (default rollback): a re-run finds the tracking issue again by it.');
+    }
+    const assignees = parseList(get('issue-assignees')).map((a) => a.replace(/^@/, ''));
+    for (const a of assignees) {
+        if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(a)) {
+            throw new errors/* InputError */.dz('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.');
+        }
+    }
+    const reportDir = (0,config/* parseReportDir */.r)('report-dir', get('report-dir') || 'incidents');
+    const branchRaw = get('report-branch').trim();
+    if (branchRaw && (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
+        throw new errors/* InputError */.dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
+    }
+    const severityRaw = (get('severity') || 'high').trim().toLowerCase();
+    if (!incident/* SEVERITIES */.o.includes(severityRaw)) {
+        throw new errors/* InputError */.dz('severity', `"${severityRaw.slice(0, 40)}" is not a severity.`, `use one of ${incident/* SEVERITIES */.o.join(', ')}.`);
+    }
+    const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
+    if ((createIssue || commitReport) && token === undefined) {
+        throw new errors/* InputError */.dz('github-token', 'is empty, and the tracking issue and incident report need it.', 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.');
+    }
+    if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
+        throw new errors/* InputError */.dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', 'run it in a workflow, or set create-issue: false and commit-report: false.');
+    }
+    return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw, githubRelease };
+}
+
+
+/***/ }),
+
+/***/ 99281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57919,7 +58555,7 @@ async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
     if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
         return { result };
     // the GitHub side (Octokit and the renderers) is loaded only when it runs
-    const { recordIncident } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(217)]).then(__nccwpck_require__.bind(__nccwpck_require__, 83217));
+    const { recordIncident } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(27), __nccwpck_require__.e(729)]).then(__nccwpck_require__.bind(__nccwpck_require__, 80729));
     const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
     partialFrom(result, bookkeeping);
     return { result, bookkeeping };
@@ -57953,706 +58589,8 @@ async function repositoryDefaultBranch(gh, ctx) {
     }
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(62088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-// EXTERNAL MODULE: ./src/core/deprecation.ts
-var deprecation = __nccwpck_require__(27177);
-// EXTERNAL MODULE: ./src/github/incident.ts
-var incident = __nccwpck_require__(68629);
-// EXTERNAL MODULE: ./src/github/config.ts
-var config = __nccwpck_require__(7661);
-;// CONCATENATED MODULE: ./src/targets/docker/config.ts
-
-/** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */
-function parseTag(name, raw) {
-    const tag = raw.trim();
-    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).');
-    }
-    return tag;
-}
-/**
- * The Docker inputs. `target`: the image as a `docker:` line of the targets input named it;
- * it replaces the image input.
- */
-function readDockerInputs(get, target) {
-    const tagPrefix = get('tag-prefix').trim();
-    if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
-        throw new errors/* InputError */.dz('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.');
-    }
-    const username = get('registry-username').trim() || undefined;
-    const password = get('registry-password').trim() || undefined;
-    if ((username === undefined) !== (password === undefined)) {
-        throw new errors/* InputError */.dz(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).');
-    }
-    return { image: target ?? get('image').trim(), username, password, tagPrefix };
-}
-
-// EXTERNAL MODULE: ./node_modules/validate-npm-package-name/lib/index.js
-var lib = __nccwpck_require__(77825);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-;// CONCATENATED MODULE: ./src/targets/npm/config.ts
-// The npm adapter's own input parsing (the adapter itself is src/targets/npm.ts for now).
-
-
-/** An npm package name as the registry knows it (old packages' names, capitals, are accepted). */
-function parsePackageName(name, raw) {
-    const pkg = raw.trim();
-    const result = lib_default()(pkg);
-    if (pkg === '' || !result.validForOldPackages) {
-        const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ');
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`, 'give the package name exactly as published, such as acme-widget or @acme/widget.');
-    }
-    return pkg;
-}
-
-;// CONCATENATED MODULE: ./src/targets/docker/image.ts
-// Image references: what the `image` input (or a `docker:` target) names, parsed the way
-// docker normalises references (Docker Hub's docker.io/library/..., registry hosts).
-
-/** A tag, as the distribution spec allows it. */
-const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_API = 'registry-1.docker.io';
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-/**
- * Parses `ghcr.io/acme/app`, `127.0.0.1:5000/acme/app`, `acme/app` (Docker Hub) or `nginx`
- * (Docker Hub's `library/nginx`), as docker's reference normalisation does: the first
- * component is a registry when it has a `.` or `:`, is `localhost`, or has capitals.
- */
-function parseImage(ref) {
-    const raw = ref.trim();
-    const bad = (problem, fix = 'give the image as registry/repository, such as ghcr.io/acme/app, without a tag or digest.') => new errors/* InputError */.dz('image', `${JSON.stringify(raw.slice(0, 120))} ${problem}`, fix);
-    if (raw === '')
-        throw new errors/* InputError */.dz('image', 'is empty.', 'give the image as registry/repository, such as ghcr.io/acme/app.');
-    if (/^[a-z]+:\/\//i.test(raw))
-        throw bad('has a URL scheme.', 'give the image without https:// or docker://, such as ghcr.io/acme/app.');
-    if (raw.includes('@'))
-        throw bad('has a digest.');
-    const slash = raw.indexOf('/');
-    const first = slash < 0 ? '' : raw.slice(0, slash);
-    const isHost = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase() || first.startsWith('['));
-    let registry = isHost ? first : DOCKER_HUB;
-    let repository = isHost ? raw.slice(slash + 1) : raw;
-    if (isHost && !HOST.test(registry))
-        throw bad(`names the registry host ${JSON.stringify(registry)}, which is not a host name.`);
-    if (repository.includes(':'))
-        throw bad('has a tag.', 'give the image without a tag (the versions are tags): ghcr.io/acme/app, not ghcr.io/acme/app:1.2.3.');
-    registry = registry.toLowerCase();
-    const hub = DOCKER_HUB_ALIASES.has(registry);
-    if (hub)
-        registry = DOCKER_HUB;
-    if (hub && !repository.includes('/'))
-        repository = `library/${repository}`;
-    const parts = repository.split('/');
-    if (parts.some((p) => !PATH_COMPONENT.test(p))) {
-        throw bad('is not a valid repository name.', 'use lowercase letters, digits and separators (. _ __ -) between /, such as ghcr.io/acme/app.');
-    }
-    if (`${registry}/${repository}`.length > 255)
-        throw bad('is longer than 255 characters.');
-    return { registry, apiHost: hub ? DOCKER_HUB_API : registry, repository, name: `${registry}/${repository}` };
-}
-
-;// CONCATENATED MODULE: ./src/targets/helm/config.ts
-
-/** The name of a release's one channel. */
-const HELM_CHANNEL = 'deployed';
-/** Helm's release name rule (chartutil.ValidateReleaseName). */
-function parseReleaseName(name, raw) {
-    const v = raw.trim();
-    if (v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`, 'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).');
-    }
-    return v;
-}
-/** A Kubernetes namespace (a DNS label); '' when unset. */
-function parseNamespace(name, raw) {
-    const v = raw.trim();
-    if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.');
-    }
-    return v;
-}
-function parseHelmMatch(name, raw) {
-    const v = raw.trim() || 'app-version';
-    if (v !== 'app-version' && v !== 'chart-version') {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).');
-    }
-    return v;
-}
-/** A Go duration as helm's --timeout takes it (5m, 300s, 1h30m); default 5m. */
-function parseHelmTimeout(name, raw) {
-    const v = raw.trim() || '5m';
-    if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
-    }
-    return v;
-}
-/** `acme-prod` or `prod/acme-app` (a Kubernetes namespace, a slash, a Helm release name). */
-function parseHelmTargetName(name, raw) {
-    const v = raw.trim();
-    const parts = v.split('/');
-    if (parts.length > 2 || parts.some((p) => p === '')) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release (release or namespace/release).`, 'name the release as `helm list` shows it, such as acme-prod, or prefix its namespace: prod/acme-prod.');
-    }
-    if (parts.length === 1)
-        return { release: parseReleaseName(name, parts[0]) };
-    return { namespace: parseNamespace(name, parts[0]), release: parseReleaseName(name, parts[1]) };
-}
-/**
- * The Helm inputs. `target`: the release as a `helm:` line of the targets input named it
- * (`release` or `namespace/release`, already checked); it replaces the release input, and
- * its namespace, when it has one, the namespace input.
- */
-function readHelmInputs(get, target) {
-    const named = target === undefined ? undefined : parseHelmTargetName('targets', target);
-    return {
-        release: named ? named.release : parseReleaseName('release', get('release')),
-        namespace: (named?.namespace ?? parseNamespace('namespace', get('namespace'))) || undefined,
-        match: parseHelmMatch('helm-match', get('helm-match')),
-        timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
-        kubeconfig: get('kubeconfig').trim() || undefined,
-        kubeContext: get('kube-context').trim() || undefined
-    };
-}
-
-;// CONCATENATED MODULE: ./src/targets/git-tag/config.ts
-// The git-tag adapter's own input parsing: the name of a git tag (the adapter itself is
-// being written separately).
-
-/** The longest tag name accepted (git allows more; nobody needs it). */
-const MAX_TAG_NAME = 200;
-/**
- * A git tag name, by `git check-ref-format` for `refs/tags/<name>` (a leading `refs/tags/`
- * is dropped): no space, control character, `~ ^ : ? * [ \`, `..`, `@{`, `//`; no component
- * that starts with `.` or ends with `.lock`; not `@`, not starting with `-` or `/`, not
- * ending with `/` or `.`. And no semver range syntax (`1.x`, `>=1`, `1 || 2`): a tag that
- * reads as a range is a mistake for a version. A partial version is a tag name here:
- * `v1` and `v1.2` are the usual moving major and minor tags.
- */
-function parseGitTagName(name, raw) {
-    const v = raw.trim().replace(/^refs\/tags\//, '');
-    const shown = JSON.stringify(raw.trim().slice(0, 80));
-    const fix = 'give the tag name as `git tag --list` shows it, such as v1 or stable (no spaces, no "..", none of ~ ^ : ? * [ \\).';
-    // eslint-disable-next-line no-control-regex
-    const bad = /[\u0000-\u0020\u007f~^:?*[\\]/.exec(v);
-    if (v === '')
-        throw new errors/* InputError */.dz(name, 'names no git tag.', fix);
-    if (v.length > MAX_TAG_NAME)
-        throw new errors/* InputError */.dz(name, `${shown} is ${v.length} characters long; the limit is ${MAX_TAG_NAME}.`, fix);
-    if (bad)
-        throw new errors/* InputError */.dz(name, `${shown} is not a git tag name: it contains ${bad[0] === ' ' ? 'a space' : /[\u0000-\u001f\u007f]/.test(bad[0]) ? 'a control character' : `"${bad[0]}"`}.`, fix);
-    const problem = v.includes('..')
-        ? 'contains ".."'
-        : v.includes('@{')
-            ? 'contains "@{"'
-            : v === '@'
-                ? 'is "@"'
-                : v.startsWith('-')
-                    ? 'starts with "-"'
-                    : v.startsWith('/') || v.endsWith('/') || v.includes('//')
-                        ? 'has an empty path component'
-                        : v.endsWith('.')
-                            ? 'ends with "."'
-                            : v.split('/').some((c) => c.startsWith('.'))
-                                ? 'has a component that starts with "."'
-                                : v.split('/').some((c) => c.endsWith('.lock'))
-                                    ? 'has a component that ends with ".lock"'
-                                    : undefined;
-    if (problem)
-        throw new errors/* InputError */.dz(name, `${shown} is not a git tag name: it ${problem}.`, fix);
-    if (/[<>=|]/.test(v) || (/^[vV]?(\d+|[xX])(\.(\d+|[xX])){0,2}$/.test(v) && /[xX]/.test(v))) {
-        throw new errors/* InputError */.dz(name, `${shown} reads as a semver range, not a tag name.`, 'give the moving tag itself, such as v1, v1.2 or stable.');
-    }
-    return v;
-}
-
-;// CONCATENATED MODULE: ./src/targets/spec.ts
-// The `targets` input: every target of one incident, one a line, `kind:name`. Pure.
-//
-//   npm:@acme/core
-//   docker:ghcr.io/acme/app
-//   helm:acme-prod          # or helm:namespace/release
-//   git-tag:v1
-//
-// Blank lines and lines starting with # are ignored. Each name is checked by its adapter's
-// own parser and normalised (docker:nginx is docker.io/library/nginx), so a target listed
-// twice under two spellings is refused like any other duplicate.
-
-
-
-
-
-const TARGET_KINDS = ['npm', 'docker', 'helm', 'git-tag'];
-/** At most this many targets in one incident. */
-const MAX_TARGETS = 100;
-const EXAMPLES = 'npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod or git-tag:v1';
-/** A name checked (and normalised) by its adapter's parser; throws an InputError naming `input`. */
-function parseName(kind, name, input) {
-    switch (kind) {
-        case 'npm':
-            return parsePackageName(input, name);
-        case 'docker':
-            return parseImage(name).name;
-        case 'helm': {
-            const h = parseHelmTargetName(input, name);
-            return h.namespace ? `${h.namespace}/${h.release}` : h.release;
-        }
-        case 'git-tag':
-            return parseGitTagName(input, name);
-    }
-}
-/**
- * Parses the targets input (`input` is its name in messages). Throws an InputError naming
- * `input` and the fix for a line without a kind, an unknown kind, a name its adapter
- * refuses, a target listed twice, more than MAX_TARGETS targets, or no target at all.
- */
-function parseTargets(raw, input = 'targets') {
-    const specs = [];
-    const seen = new Map();
-    const lines = raw.split(/\r?\n/);
-    for (const [i, text] of lines.entries()) {
-        const line = text.trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const where = `line ${i + 1} (${JSON.stringify(line.slice(0, 80))})`;
-        const colon = line.indexOf(':');
-        if (colon <= 0)
-            throw new errors/* InputError */.dz(input, `${where} has no kind.`, `write each target as kind:name, such as ${EXAMPLES}.`);
-        const kind = line.slice(0, colon).trim().toLowerCase();
-        if (!TARGET_KINDS.includes(kind)) {
-            throw new errors/* InputError */.dz(input, `${where}: ${JSON.stringify(kind.slice(0, 40))} is not a target kind.`, `use one of ${TARGET_KINDS.map((k) => `${k}:`).join(', ')} before the name, such as ${EXAMPLES}.`);
-        }
-        let name;
-        try {
-            name = parseName(kind, line.slice(colon + 1), input);
-        }
-        catch (e) {
-            if (!(e instanceof errors/* InputError */.dz))
-                throw e;
-            throw new errors/* InputError */.dz(input, `${where}: ${e.problem}`, e.fix ?? `write each target as kind:name, such as ${EXAMPLES}.`);
-        }
-        const key = `${kind}:${name}`;
-        const first = seen.get(key);
-        if (first !== undefined) {
-            throw new errors/* InputError */.dz(input, `${where} names the same target as line ${first} (${key}).`, 'list each target once.');
-        }
-        seen.set(key, i + 1);
-        specs.push({ kind: kind, name });
-    }
-    if (specs.length === 0) {
-        throw new errors/* InputError */.dz(input, 'lists no target (only blank lines and comments).', `add one target a line, such as ${EXAMPLES}; or leave targets empty and use package, packages, image or release.`);
-    }
-    if (specs.length > MAX_TARGETS) {
-        throw new errors/* InputError */.dz(input, `lists ${specs.length} targets; the limit is ${MAX_TARGETS}.`, 'split the incident into several runs.');
-    }
-    return specs;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-
-
-
-
-
-
-
-// the template lives in the core (the planner fills it); re-exported for the callers that import it from here
-
-
-
-const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
-const MAX_REASON_LENGTH = 1000;
-const PLACEHOLDERS = deprecation/* DEPRECATION_PLACEHOLDERS */.EV;
-const TARGETS = ['npm', 'docker', 'helm'];
-function parseBoolean(name, raw, fallback) {
-    const v = raw.trim();
-    if (v === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(v))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(v))
-        return false;
-    throw new errors/* InputError */.dz(name, `"${v}" is not a boolean.`, `use true or false.`);
-}
-/** A version as the user typed it: `v1.2.3` is accepted and normalised to `1.2.3`. */
-function parseVersion(name, raw) {
-    const v = raw.trim().replace(/^[vV](?=\d)/, '');
-    if (v.length > 256 || semver_default().valid(v) === null) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`, `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`);
-    }
-    return v;
-}
-/** An ISO-8601 time with a zone (as GitHub's run_started_at), normalised to UTC. */
-function parsePublishedAfter(name, raw) {
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN;
-    if (Number.isNaN(ms)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
-    }
-    return new Date(ms).toISOString();
-}
-/** A full commit SHA (40 hex, any case), normalised to lower case; undefined when empty. */
-function parseCommit(name, raw) {
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (!/^[0-9a-fA-F]{40}$/.test(v)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
-    }
-    return v.toLowerCase();
-}
-/**
- * Text that goes into the deprecation message, the issue, the report and the logs: no C0
- * or C1 control characters (tab and newline excepted), no DEL, and no bidirectional
- * controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which can hide or
- * reorder what a reader sees. A Windows line end (CRLF) is read as a newline.
- */
-function checkPlainText(name, raw, what) {
-    const text = raw.replace(/\r\n/g, '\n');
-    // eslint-disable-next-line no-control-regex
-    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text);
-    const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text);
-    const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi);
-    if (found) {
-        const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-        throw new errors/* InputError */.dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
-    }
-    return text;
-}
-function parseStrategy(name, raw, target) {
-    const v = (raw.trim() || 'retag').toLowerCase();
-    if (v !== 'retag' && v !== 'republish')
-        throw new errors/* InputError */.dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
-    if (v === 'republish' && target !== 'npm')
-        throw new errors/* InputError */.dz(name, `republish is for npm packages, not target: ${target}.`, 'use strategy: retag.');
-    return v;
-}
-function parseTarget(name, raw) {
-    const v = (raw.trim() || 'npm').toLowerCase();
-    if (!TARGETS.includes(v))
-        throw new errors/* InputError */.dz(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`);
-    return v;
-}
-/** A dist-tag: URL-safe, and not something npm would read as a version range. */
-function parseChannel(name, raw) {
-    const tag = raw.trim();
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
-    }
-    if (semver_default().validRange(tag) !== null) {
-        throw new errors/* InputError */.dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in rollback-version and restore-version.`);
-    }
-    return tag;
-}
-function parseReason(name, raw) {
-    const reason = raw.trim();
-    if (reason === '') {
-        throw new errors/* InputError */.dz(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.');
-    }
-    if (reason.length > MAX_REASON_LENGTH) {
-        throw new errors/* InputError */.dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
-    }
-    return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs');
-}
-function parseRegistry(name, raw) {
-    const value = raw.trim() || DEFAULT_REGISTRY;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new errors/* InputError */.dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        throw new errors/* InputError */.dz(name, 'must not carry credentials, a query or a fragment.', 'pass the token in npm-token and give the bare registry URL.');
-    }
-    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-    if (url.protocol === 'http:' && !loopback) {
-        throw new errors/* InputError */.dz(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.');
-    }
-    if (!url.pathname.endsWith('/'))
-        url.pathname += '/';
-    return url.toString();
-}
-function parseDeprecationMessage(name, raw) {
-    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') || deprecation/* DEFAULT_DEPRECATION_MESSAGE */.Jl;
-    for (const m of template.matchAll(/\{([^}]*)\}/g)) {
-        if (!PLACEHOLDERS.includes(m[1])) {
-            throw new errors/* InputError */.dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
-        }
-    }
-    return template;
-}
-/**
- * The npm workspaces of the repository (package.json `workspaces`, an array or
- * `{ packages: [...] }` of globs), leaving out private packages, which are never published.
- */
-function workspacePackages(dir) {
-    let root;
-    try {
-        root = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, 'package.json'), 'utf8'));
-    }
-    catch {
-        throw new errors/* InputError */.dz('packages', `is workspaces, but ${(0,external_node_path_.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
-    }
-    const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? []);
-    if (globs.length === 0)
-        throw new errors/* InputError */.dz('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
-    const names = [];
-    for (const g of globs) {
-        for (const found of (0,external_node_fs_.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
-            try {
-                const manifest = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, found), 'utf8'));
-                if (manifest.name && !manifest.private)
-                    names.push(parsePackageName('packages', manifest.name));
-            }
-            catch (e) {
-                if (e instanceof errors/* InputError */.dz)
-                    throw e;
-            }
-        }
-    }
-    const unique = [...new Set(names)].sort();
-    if (unique.length === 0)
-        throw new errors/* InputError */.dz('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
-    return unique;
-}
-/** The package's name from package.json in the workspace, for the `package` default. */
-function packageNameFromWorkspace(dir) {
-    const file = (0,external_node_path_.join)(dir, 'package.json');
-    let text;
-    try {
-        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
-    }
-    catch {
-        throw new errors/* InputError */.dz('package', `is not set and there is no package.json in ${dir}.`, 'set the package input, or check out the repository before this step.');
-    }
-    let name;
-    try {
-        name = JSON.parse(text).name;
-    }
-    catch {
-        throw new errors/* InputError */.dz('package', `is not set and ${file} is not valid JSON.`, 'set the package input.');
-    }
-    if (typeof name !== 'string' || name === '') {
-        throw new errors/* InputError */.dz('package', `is not set and ${file} has no name.`, 'set the package input.');
-    }
-    return name;
-}
-/** The inputs that name the targets of one kind: the shorthand for a targets list. */
-const SHORTHAND = ['package', 'packages', 'image', 'release'];
-/**
- * The targets input, parsed; undefined when it is empty. Refuses it together with the
- * shorthand inputs (package, packages, image, release) or a target other than npm (the
- * default): each line names its own kind.
- */
-function readTargets(get) {
-    const raw = get('targets');
-    if (raw.trim() === '')
-        return undefined;
-    const given = SHORTHAND.filter((name) => get(name).trim() !== '');
-    if (given.length > 0) {
-        throw new errors/* InputError */.dz('targets', `is given together with ${given.join(' and ')}, which name${given.length === 1 ? 's' : ''} targets too.`, `list every target in targets (such as npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod) and leave ${given.join(' and ')} empty: they are the shorthand for one kind.`);
-    }
-    const kind = get('target').trim().toLowerCase();
-    if (kind !== '' && kind !== 'npm') {
-        throw new errors/* InputError */.dz('targets', `is given together with target: ${kind.slice(0, 40)}.`, `leave target unset: each line of targets names its kind (such as docker:ghcr.io/acme/app).`);
-    }
-    const specs = parseTargets(raw, 'targets');
-    return specs;
-}
-/**
- * Every target of the incident as one list, whether the targets input named them or the
- * shorthand did: package or packages (npm, one line each), image (docker) or release
- * (helm). `get` is needed for one case only: a Helm release whose namespace input is
- * empty is `release` (the kubeconfig context's namespace) with it, and
- * `default/release` (packageName, the incident's name) without it.
- */
-function targetsFrom(inputs, get) {
-    if (inputs.targets)
-        return inputs.targets;
-    const kind = inputs.target ?? 'npm';
-    if (kind === 'npm')
-        return (inputs.packageNames ?? [inputs.packageName]).map((name) => ({ kind: 'npm', name }));
-    if (kind === 'docker')
-        return [{ kind: 'docker', name: inputs.packageName }];
-    if (get) {
-        const namespace = parseNamespace('namespace', get('namespace'));
-        const release = parseReleaseName('release', get('release'));
-        return [{ kind: 'helm', name: namespace ? `${namespace}/${release}` : release }];
-    }
-    return [{ kind: 'helm', name: inputs.packageName }];
-}
-/**
- * Parses and validates every input before anything touches a registry.
- * `env` supplies the workspace folder and the NODE_AUTH_TOKEN fallback (what
- * actions/setup-node users already have).
- */
-function readInputs(get, env = process.env) {
-    const rollbackRaw = get('rollback-version');
-    if (rollbackRaw.trim() === '') {
-        throw new errors/* InputError */.dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
-    }
-    const current = rollbackRaw.trim().toLowerCase() === 'current';
-    const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw);
-    const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
-    if (current && publishedAfter === undefined) {
-        throw new errors/* InputError */.dz('published-after', 'is required with rollback-version: current.', 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
-    }
-    // the release's identity: they guard an exact version as well as `current`
-    const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
-    if (publishedAfter !== undefined && publishedBefore !== undefined && Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
-        throw new errors/* InputError */.dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, "pass the time the release run ended (the failed run's updated_at) as published-before, and the time it started (run_started_at) as published-after.");
-    }
-    const releaseCommit = parseCommit('release-commit', get('release-commit'));
-    const restoreRaw = get('restore-version');
-    const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
-    if (restoreVersion === rollbackVersion) {
-        throw new errors/* InputError */.dz('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.');
-    }
-    const targets = readTargets(get);
-    const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))]);
-    // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
-    const target = kinds.size === 1 ? [...kinds][0] : kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm';
-    // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
-    // deployed revision) and a git-tag target's channel is the moving tag itself
-    const channelRaw = get('channel') || 'latest';
-    if (kinds.has('docker'))
-        parseTag('channel', channelRaw);
-    const channel = kinds.has('npm') ? parseChannel('channel', channelRaw) : kinds.has('docker') ? parseTag('channel', channelRaw) : kinds.has('helm') && kinds.size === 1 ? HELM_CHANNEL : channelRaw.trim();
-    const reason = parseReason('reason', get('reason'));
-    // what is rolled back: the npm package(s), the image, or the Helm release
-    let packageName;
-    let packageNames;
-    let fromWorkspaces = false;
-    if (targets && targets[0].kind === 'helm') {
-        const h = parseHelmTargetName('targets', targets[0].name);
-        packageName = `${h.namespace ?? (parseNamespace('namespace', get('namespace')) || 'default')}/${h.release}`;
-        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
-    }
-    else if (targets) {
-        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
-        packageName = targets[0].name;
-    }
-    else if (target === 'docker') {
-        if (get('image').trim() === '')
-            throw new errors/* InputError */.dz('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
-        packageName = parseImage(get('image')).name;
-    }
-    else if (target === 'helm') {
-        // namespace/release: same-named releases in two namespaces are two incidents
-        if (get('release').trim() === '')
-            throw new errors/* InputError */.dz('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
-        packageName = `${parseNamespace('namespace', get('namespace')) || 'default'}/${parseReleaseName('release', get('release'))}`;
-    }
-    else {
-        const packagesRaw = get('packages').trim();
-        const packageRaw = get('package');
-        const workspace = env.GITHUB_WORKSPACE || process.cwd();
-        if (packagesRaw === 'workspaces') {
-            packageNames = workspacePackages(workspace);
-            fromWorkspaces = true;
-        }
-        else {
-            const listed = [...new Set([packagesRaw, packageRaw].join('\n').split(/[,\n]/).map((p) => p.trim()).filter(Boolean))];
-            packageNames = listed.length > 0 ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p)) : [parsePackageName('package', packageNameFromWorkspace(workspace))];
-        }
-        if (packageNames.length > 100)
-            throw new errors/* InputError */.dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
-        packageName = packageNames[0];
-    }
-    const registry = kinds.has('npm') ? parseRegistry('registry', get('registry')) : '';
-    const dryRun = parseBoolean('dry-run', get('dry-run'), false);
-    const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
-    if (/\s/.test(tokenRaw)) {
-        throw new errors/* InputError */.dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
-    }
-    const npmToken = tokenRaw === '' ? undefined : tokenRaw;
-    if (npmToken === undefined && !dryRun && kinds.has('npm')) {
-        throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', 'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.');
-    }
-    return {
-        target,
-        targets,
-        packageNames: packageNames && packageNames.length > 0 ? packageNames : [packageName],
-        fromWorkspaces,
-        partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
-        strategy: parseStrategy('strategy', get('strategy'), target),
-        rollbackVersion,
-        publishedAfter,
-        publishedBefore,
-        releaseCommit,
-        restoreVersion,
-        channel,
-        reason,
-        packageName,
-        registry,
-        npmToken,
-        // container tags and Helm releases have no deprecation
-        deprecate: kinds.has('npm') && parseBoolean('deprecate', get('deprecate'), true),
-        deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
-        dryRun,
-        force: parseBoolean('force', get('force'), false)
-    };
-}
-function parseList(raw) {
-    return [...new Set(raw.split(/[,\n]/).map((s) => s.trim()).filter(Boolean))];
-}
-function readGitHubInputs(get, env = process.env) {
-    const createIssue = parseBoolean('create-issue', get('create-issue'), true);
-    const githubRelease = parseBoolean('github-release', get('github-release'), true);
-    const commitReport = parseBoolean('commit-report', get('commit-report'), true);
-    const labels = parseList(get('issue-labels') || 'rollback');
-    for (const label of labels) {
-        if (label.length > 50)
-            throw new errors/* InputError */.dz('issue-labels', `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`, 'use shorter label names.');
-    }
-    if (createIssue && labels.length === 0) {
-        throw new errors/* InputError */.dz('issue-labels', 'is empty.', 'keep at least one label (default rollback): a re-run finds the tracking issue again by it.');
-    }
-    const assignees = parseList(get('issue-assignees')).map((a) => a.replace(/^@/, ''));
-    for (const a of assignees) {
-        if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(a)) {
-            throw new errors/* InputError */.dz('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.');
-        }
-    }
-    const reportDir = (0,config/* parseReportDir */.r)('report-dir', get('report-dir') || 'incidents');
-    const branchRaw = get('report-branch').trim();
-    if (branchRaw && (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
-        throw new errors/* InputError */.dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
-    }
-    const severityRaw = (get('severity') || 'high').trim().toLowerCase();
-    if (!incident/* SEVERITIES */.o.includes(severityRaw)) {
-        throw new errors/* InputError */.dz('severity', `"${severityRaw.slice(0, 40)}" is not a severity.`, `use one of ${incident/* SEVERITIES */.o.join(', ')}.`);
-    }
-    const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
-    if ((createIssue || commitReport) && token === undefined) {
-        throw new errors/* InputError */.dz('github-token', 'is empty, and the tracking issue and incident report need it.', 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.');
-    }
-    if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
-        throw new errors/* InputError */.dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', 'run it in a workflow, or set create-issue: false and commit-report: false.');
-    }
-    return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw, githubRelease };
-}
-
+// EXTERNAL MODULE: ./src/inputs.ts + 3 modules
+var src_inputs = __nccwpck_require__(69746);
 ;// CONCATENATED MODULE: ./src/notify/format.ts
 /** Discord's limit on `content`. */
 const DISCORD_MAX = 2000;
@@ -59184,8 +59122,12 @@ function readAnnounceInputs(get) {
 var impact = __nccwpck_require__(4623);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(31421);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./src/markdown.ts
 var markdown = __nccwpck_require__(83758);
 // EXTERNAL MODULE: ./src/targets/npm-fetch.ts
@@ -59557,8 +59499,8 @@ function check(ran, subject, doing, config, what) {
 }
 
 // EXTERNAL MODULE: ./node_modules/npm-registry-fetch/lib/index.js
-var npm_registry_fetch_lib = __nccwpck_require__(5706);
-var npm_registry_fetch_lib_default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch_lib);
+var lib = __nccwpck_require__(5706);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
 // EXTERNAL MODULE: ./src/retry.ts
 var retry = __nccwpck_require__(49809);
 // EXTERNAL MODULE: ./src/util.ts
@@ -59785,7 +59727,7 @@ const INSTALL_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/
 async function installerRead(config, name, channel, timeoutMs) {
     // npm-registry-fetch as npm install (pacote) calls it: the abbreviated document's accept
     // header, no preferOnline (no cache-control: no-cache), no token option, no disk cache
-    const res = await npm_registry_fetch_lib_default()(`/${(0,npm_fetch/* escapePackageName */.lw)(name)}`, {
+    const res = await lib_default()(`/${(0,npm_fetch/* escapePackageName */.lw)(name)}`, {
         registry: config.registry,
         headers: { accept: INSTALL_ACCEPT },
         retry: { retries: 0 },
@@ -59954,7 +59896,7 @@ function nextSteps(result) {
     if (result.status === 'partial')
         return ['Re-run the same rollback: it completes only what is missing and repeats nothing.'];
     if (result.status === 'skipped')
-        return ['If a rollback is needed anyway, run it by hand with an explicit `rollback-version` (and no `published-after`).'];
+        return ['If a rollback is needed anyway, run it by hand with an explicit `rollback-version`, without the guards that held it (`published-after`, `published-before`, `release-commit`, `max-age`, `require-holder`).'];
     if (result.status === 'failed')
         return ['Fix what the error names, then run the same rollback again.'];
     const steps = [];
@@ -59984,6 +59926,9 @@ function nextSteps(result) {
     return steps;
 }
 
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(62088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 // EXTERNAL MODULE: ./src/guard.ts
 var guard = __nccwpck_require__(40578);
 ;// CONCATENATED MODULE: ./src/targets/git-tag.ts
@@ -60513,8 +60458,12 @@ class GitTagTarget {
     }
 }
 
+// EXTERNAL MODULE: ./src/targets/docker/config.ts
+var config = __nccwpck_require__(5001);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: ./src/targets/docker/image.ts
+var docker_image = __nccwpck_require__(67658);
 ;// CONCATENATED MODULE: ./src/targets/docker/credentials.ts
 // Registry credentials: the registry-username / registry-password inputs, else what
 // `docker login` (docker/login-action) stored in the docker config. Decoded secrets are
@@ -60535,7 +60484,7 @@ function configKeyHost(key) {
         .replace(/^[a-z]+:\/\//i, '')
         .replace(/\/.*$/, '')
         .toLowerCase();
-    return DOCKER_HUB_ALIASES.has(host) ? DOCKER_HUB : host;
+    return docker_image/* DOCKER_HUB_ALIASES */.Kd.has(host) ? docker_image/* DOCKER_HUB */.Xb : host;
 }
 function loadDockerConfig(path) {
     let text;
@@ -61012,7 +60961,7 @@ class RegistryClient {
     }
     credentialFix() {
         const ghcr = this.base.hostname === 'ghcr.io' ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.` : '';
-        const hub = this.base.hostname === DOCKER_HUB_API ? ' For Docker Hub: use an access token with Read & Write scope as the password.' : '';
+        const hub = this.base.hostname === docker_image/* DOCKER_HUB_API */.sg ? ' For Docker Hub: use an access token with Read & Write scope as the password.' : '';
         const which = this.options.username
             ? 'check registry-username and registry-password are current'
             : this.credentials
@@ -61161,16 +61110,16 @@ class DockerTarget {
     identities = new Map();
     constructor(options) {
         this.options = options;
-        this.ref = parseImage(options.image);
+        this.ref = (0,docker_image/* parseImage */.zZ)(options.image);
         this.retry = options.retry ?? retry/* DEFAULT_RETRY */.vI;
         this.prefix = options.tagPrefix ?? '';
-        if (this.prefix !== '' && !TAG_PATTERN.test(`${this.prefix}0.0.0`)) {
+        if (this.prefix !== '' && !docker_image/* TAG_PATTERN */.A0.test(`${this.prefix}0.0.0`)) {
             throw new errors/* InputError */.dz('tag-prefix', `${JSON.stringify(this.prefix.slice(0, 60))} cannot start a tag.`, "use letters, digits, '.', '_' or '-' (and no '.' or '-' first), such as v.");
         }
         if (options.channels.length === 0)
             throw new errors/* InputError */.dz('channel', 'is empty.', 'name the moving tag to roll back, such as latest.');
         for (const c of options.channels) {
-            if (!TAG_PATTERN.test(c)) {
+            if (!docker_image/* TAG_PATTERN */.A0.test(c)) {
                 throw new errors/* InputError */.dz('channel', `${JSON.stringify(c.slice(0, 80))} is not a valid image tag.`, "use a tag such as latest or stable (letters, digits, '.', '_', '-'; at most 128).");
             }
         }
@@ -61378,7 +61327,7 @@ class DockerTarget {
      * restore digest: 'already'), nothing is written and a ChannelMovedError names the holder.
      */
     async pointChannel(channel, version, expected) {
-        if (!TAG_PATTERN.test(channel))
+        if (!docker_image/* TAG_PATTERN */.A0.test(channel))
             throw new errors/* InputError */.dz('channel', `${JSON.stringify(channel.slice(0, 80))} is not a valid image tag.`, 'use a tag such as latest or stable.');
         const tag = this.tagFor(version);
         const source = await this.restoreManifest(version);
@@ -61518,6 +61467,8 @@ function complete(id) {
     return id.created !== undefined && id.revision !== undefined;
 }
 
+// EXTERNAL MODULE: ./src/targets/helm/config.ts
+var helm_config = __nccwpck_require__(34293);
 ;// CONCATENATED MODULE: ./src/targets/helm/runner.ts
 // Running the helm CLI: argument arrays through @actions/exec (never a shell), in an
 // environment without the action's inputs and tokens, with the kubeconfig secret in a
@@ -61674,12 +61625,12 @@ class HelmTarget {
         // checked again here: each of these ends up in helm's argument vector
         this.options = {
             ...options,
-            release: parseReleaseName('release', options.release),
-            namespace: parseNamespace('namespace', options.namespace ?? '') || undefined,
-            timeout: parseHelmTimeout('helm-timeout', options.timeout)
+            release: (0,helm_config/* parseReleaseName */.YY)('release', options.release),
+            namespace: (0,helm_config/* parseNamespace */.LM)('namespace', options.namespace ?? '') || undefined,
+            timeout: (0,helm_config/* parseHelmTimeout */.Dg)('helm-timeout', options.timeout)
         };
-        this.match = parseHelmMatch('helm-match', options.match);
-        this.channel = options.channel ?? HELM_CHANNEL;
+        this.match = (0,helm_config/* parseHelmMatch */.h_)('helm-match', options.match);
+        this.channel = options.channel ?? helm_config/* HELM_CHANNEL */.jH;
         this.exec = options.exec ?? execHelm;
         this.helm = options.helmPath || 'helm';
         this.label = `Helm release ${this.options.release} in ${this.options.namespace ? `namespace ${this.options.namespace}` : "the kubeconfig context's namespace"}`;
@@ -62054,6 +62005,8 @@ var republish_note = __nccwpck_require__(87855);
 
 
 
+/** The one dist-tag a drill writes (and removes again): ours by its name. */
+const DRILL_TAG = 'release-rollback-drill';
 
 class NpmTarget {
     options;
@@ -62164,6 +62117,59 @@ class NpmTarget {
             this.options.log.debug(`${this.options.registry} does not list the collaborators of ${this.options.packageName} (${e instanceof errors/* RegistryError */.gl ? e.message : ((0,retry/* statusOf */.c2)(e) ?? 'no answer')}); the writes will show whether the token may change it.`);
             return undefined;
         }
+    }
+    /**
+     * The drill's harmless write: dist-tag DRILL_TAG added on `version`, read back, removed
+     * (DELETE /-/package/<name>/dist-tags/<tag>) and confirmed gone, every step checked by a
+     * fresh read. The tag is ours by its name: one left pointing elsewhere (a drill that died
+     * between its add and its remove) is moved and removed too, with a warning. No other
+     * dist-tag is ever written; one that differs after the drill is reported (someone else
+     * moved it meanwhile).
+     */
+    async probeWrite(version) {
+        const pkg = this.options.packageName;
+        const warnings = [];
+        const path = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(DRILL_TAG)}`;
+        const tags = (d) => ({ ...(d['dist-tags'] ?? {}) });
+        this.forget();
+        const before = tags(await this.readPackument());
+        const others = (t) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== DRILL_TAG));
+        if (before[DRILL_TAG] !== undefined && before[DRILL_TAG] !== version) {
+            warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill that did not finish); the drill moved it to ${version} and removed it.`);
+        }
+        const write = (what, init) => (0,retry/* withRetry */.bD)(what, () => this.client.write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
+            const explained = this.explain(e, 'write');
+            const status = (0,retry/* statusOf */.c2)(e);
+            if (status === 401 || status === 403 || status === 404 || e.code === 'EOTP')
+                throw new errors/* InputError */.dz('npm-token', explained.message, explained.fix ?? 'check the token.');
+            throw explained;
+        });
+        let added = false;
+        try {
+            await write(`adding dist-tag '${DRILL_TAG}'`, { method: 'PUT', body: JSON.stringify(version), headers: { 'content-type': 'application/json' } });
+            added = true;
+            const after = tags(await this.readPackument());
+            if (after[DRILL_TAG] !== version) {
+                throw new errors/* RegistryError */.gl(`${this.options.registry} accepted the dist-tag '${DRILL_TAG}' on ${pkg}@${version} but reads back ${after[DRILL_TAG] ?? '(no such tag)'}.`, 'check the registry: its writes do not read back.');
+            }
+        }
+        finally {
+            if (added || before[DRILL_TAG] !== undefined) {
+                await write(`removing dist-tag '${DRILL_TAG}'`, { method: 'DELETE' });
+            }
+        }
+        const end = tags(await this.readPackument());
+        this.forget();
+        if (end[DRILL_TAG] !== undefined) {
+            throw new errors/* RegistryError */.gl(`${this.options.registry} accepted the removal of the dist-tag '${DRILL_TAG}' from ${pkg} but still reads it on ${end[DRILL_TAG]}.`, `remove it by hand: npm dist-tag rm ${pkg} ${DRILL_TAG}`);
+        }
+        const was = others(before);
+        const now = others(end);
+        for (const tag of new Set([...Object.keys(was), ...Object.keys(now)])) {
+            if (was[tag] !== now[tag])
+                warnings.push(`${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before the drill and is ${now[tag] ?? '(gone)'} after it: the drill never writes it, so someone else did meanwhile.`);
+        }
+        return { warnings };
     }
     async republish(args) {
         // its own reads and writes come between any earlier read and the next write
@@ -62346,7 +62352,7 @@ function toState(doc) {
  */
 function createTargets(inputs, get, log, userAgent, hooks = {}) {
     const whoamiCache = new Map();
-    const built = targetsFrom(inputs, get).map((spec) => {
+    const built = (0,src_inputs/* targetsFrom */.jJ)(inputs, get).map((spec) => {
         const made = createTargetFor(spec, inputs, get, log, userAgent, { ...hooks, whoamiCache });
         return { ...made, spec };
     });
@@ -62382,17 +62388,17 @@ function createTargetFor(spec, inputs, get, log, userAgent, hooks) {
     const one = { ...inputs, target: spec.kind, targets: [spec] };
     const { target, extras } = createTarget(one, get, log, userAgent, hooks);
     const name = spec.kind === 'helm' ? helmName(spec.name, get) : spec.name;
-    return { target, extras, name, channel: spec.kind === 'helm' ? HELM_CHANNEL : inputs.channel };
+    return { target, extras, name, channel: spec.kind === 'helm' ? helm_config/* HELM_CHANNEL */.jH : inputs.channel };
 }
 /** namespace/release, as incidents name Helm releases (an empty namespace is default). */
 function helmName(name, get) {
-    const h = readHelmInputs(get, name);
+    const h = (0,helm_config/* readHelmInputs */.gH)(get, name);
     return `${h.namespace ?? 'default'}/${h.release}`;
 }
 function createTarget(inputs, get, log, userAgent, hooks = {}) {
     if (inputs.target === 'docker') {
         // a docker: line of the targets input names the image instead of the image input
-        const d = readDockerInputs(get, inputs.targets?.find((t) => t.kind === 'docker')?.name);
+        const d = (0,config/* readDockerInputs */.q)(get, inputs.targets?.find((t) => t.kind === 'docker')?.name);
         const target = new DockerTarget({
             image: d.image,
             channels: [inputs.channel],
@@ -62420,7 +62426,7 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
     }
     if (inputs.target === 'helm') {
         // a helm: line of the targets input names the release (and namespace) instead
-        const h = readHelmInputs(get, inputs.targets?.find((t) => t.kind === 'helm')?.name);
+        const h = (0,helm_config/* readHelmInputs */.gH)(get, inputs.targets?.find((t) => t.kind === 'helm')?.name);
         // the content is a secret: a private file, written only when helm first runs (a dry
         // run too: helm reads the history through it) and removed by extras.dispose()
         const kubeconfig = h.kubeconfig ? new KubeconfigFile(h.kubeconfig) : undefined;
@@ -62431,7 +62437,7 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
             timeout: h.timeout,
             kubeconfig,
             kubeContext: h.kubeContext,
-            channel: HELM_CHANNEL,
+            channel: helm_config/* HELM_CHANNEL */.jH,
             request: { ...inputs, packageName: `${h.namespace ?? 'default'}/${h.release}` },
             log
         });
@@ -62559,7 +62565,59 @@ function runContext(env) {
         workflow: env.GITHUB_WORKFLOW || undefined
     };
 }
+/**
+ * freeze-check: true. Only the release freeze is checked (no rollback input is read):
+ * outputs `frozen` and `freeze-issue-url`; a frozen release fails the step unless
+ * fail-if-frozen is false. A check that cannot be made fails the step (and says `frozen`
+ * is unknown by leaving it empty): a release must not go out unchecked.
+ */
+async function runFreezeCheck(env) {
+    const outputs = { frozen: '', 'freeze-issue-url': '' };
+    try {
+        const token = getInput('github-token') || env.GITHUB_TOKEN || '';
+        if (token.trim())
+            setSecret(token.trim());
+        // loaded only in this mode: it brings Octokit
+        const { checkFreeze, readFreezeInputs } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(27), __nccwpck_require__.e(488)]).then(__nccwpck_require__.bind(__nccwpck_require__, 77488));
+        const fi = readFreezeInputs((name) => getInput(name), env);
+        const { createGitHubClient, repoRef } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 96584));
+        const gh = createGitHubClient({ token: fi.token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core_namespaceObject });
+        const result = await checkFreeze(gh, repoRef(fi.repository), fi);
+        outputs.frozen = String(result.frozen);
+        outputs['freeze-issue-url'] = result.issueUrl ?? '';
+        // the summary is a courtesy: without one (no GITHUB_STEP_SUMMARY) the decision stands
+        await summary
+            .addRaw(`${result.frozen ? '🧊' : '✅'} ${result.reason}\n`)
+            .write()
+            .catch((e) => debug(`no job summary: ${(0,errors/* errorMessage */.gJ)(e)}`));
+        if (result.frozen && fi.failIfFrozen)
+            setFailed(result.reason);
+        else if (result.frozen)
+            warning(result.reason);
+        else
+            info(result.reason);
+    }
+    catch (e) {
+        setFailed(`The release freeze could not be checked: ${(0,errors/* errorMessage */.gJ)(e)}`);
+    }
+    finally {
+        for (const [name, value] of Object.entries(outputs))
+            setOutput(name, value);
+    }
+}
 async function main_run(env = process.env) {
+    let freezeMode;
+    try {
+        freezeMode = (0,src_inputs/* isFreezeCheck */.et)((name) => getInput(name));
+    }
+    catch (e) {
+        setFailed((0,errors/* errorMessage */.gJ)(e));
+        for (const [name, value] of Object.entries(EMPTY))
+            setOutput(name, value);
+        return;
+    }
+    if (freezeMode)
+        return runFreezeCheck(env);
     // the run's start: the time to protection is measured from here
     const startedAt = new Date().toISOString();
     // every output is set, whatever happens; `failed` until something better is known
@@ -62580,8 +62638,8 @@ async function main_run(env = process.env) {
         }
         // every input is validated before anything is written
         const get = (name) => getInput(name);
-        const inputs = readInputs(get, env);
-        const gi = readGitHubInputs(get, env);
+        const inputs = (0,src_inputs/* readInputs */.Ko)(get, env);
+        const gi = (0,src_inputs/* readGitHubInputs */.BJ)(get, env);
         const rtoTargets = (0,impact/* parseRtoTargets */.fg)('rto-targets', get('rto-targets'));
         const announce = readAnnounceInputs(get);
         const ctx = runContext(env);
@@ -62597,6 +62655,26 @@ async function main_run(env = process.env) {
         // one incident over every target, one package or many
         const { targets, extras, dispose } = createTargets(inputs, get, core_namespaceObject, userAgent, hooks);
         disposers.push(dispose);
+        if (inputs.drill) {
+            // the drill: checks only, nothing anyone installs changes (src/drill.ts)
+            const { runDrill } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(27), __nccwpck_require__.e(729), __nccwpck_require__.e(882)]).then(__nccwpck_require__.bind(__nccwpck_require__, 34882));
+            const { renderDrillReport } = await __nccwpck_require__.e(/* import() */ 993).then(__nccwpck_require__.bind(__nccwpck_require__, 31993));
+            const drill = await runDrill(inputs, gi, targets, gh, ctx, core_namespaceObject, { startedAt });
+            outputs = {
+                ...EMPTY,
+                status: drill.status,
+                'report-path': drill.reportPath ?? '',
+                'report-url': drill.reportUrl ?? '',
+                'issue-number': drill.issueNumber ? String(drill.issueNumber) : '',
+                'issue-url': drill.issueUrl ?? ''
+            };
+            await summary.addRaw(renderDrillReport({ status: drill.status, startedAt, repository: ctx.repository, channel: inputs.channel, checks: drill.checks, warnings: drill.warnings })).write();
+            for (const w of drill.warnings)
+                warning(w);
+            if (drill.status === 'drill-failed')
+                setFailed(`The rollback drill failed: a rollback now would break:\n${drill.broken.map((b) => `- ${b}`).join('\n')}`);
+            return;
+        }
         // the runbook around the writes: each step's module reads its own inputs
         const steps = { beforeWrite: [], afterWrite: [(0,impact/* impactStep */.r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] };
         steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core_namespaceObject, env, summary: (md) => summary.addRaw(md).write() }));
@@ -62671,7 +62749,7 @@ function table(header, rows) {
 /* harmony export */   sL: () => (/* binding */ circuitBreaker),
 /* harmony export */   zf: () => (/* binding */ lastKnownGood)
 /* harmony export */ });
-/* unused harmony export planIsNoop */
+/* unused harmony exports planIsNoop, formatDuration */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(62088);
@@ -62875,25 +62953,43 @@ function describePlan(plan) {
         lines.push(`- deprecation is off (deprecate: false)`);
     return lines;
 }
+/** A duration in Go's notation, for messages: 86400000 -> `24h`, 5400000 -> `1h30m`, 90000 -> `1m30s`. */
+function formatDuration(ms) {
+    const parts = [];
+    let rest = Math.max(0, Math.round(ms));
+    for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]]) {
+        const n = Math.floor(rest / size);
+        rest -= n * size;
+        if (n > 0)
+            parts.push(`${n}${unit}`);
+    }
+    return parts.join('') || '0s';
+}
 /**
  * The circuit breaker for automation: resolves `current` to what the channel holds (a
  * version we republished stands for the bad one it replaced), then lets the rollback
  * proceed only when that version is the release that failed:
  *
+ * - with `requireHolder`, an exact version only while the channel still holds it (checked
+ *   first: a channel that moved on is a skip whatever else is asked);
  * - published after `publishedAfter` and at or before `publishedBefore` (each when given);
  * - built from `releaseCommit`, when given and the version records its commit; a version
- *   that records none is judged by the time window alone, and the gate says so in `warnings`.
+ *   that records none is judged by the time window alone, and the gate says so in `warnings`;
+ * - published at most `maxAgeMs` before `now` (an alert about an old version is no reason
+ *   to roll it back automatically).
  *
  * Otherwise it returns `proceed: false` with the reason (nothing is rolled back; a re-run
  * after the rollback lands here too). The same checks guard an exact version when given.
- * A time window on a version that records no publish time cannot be checked: that is an
- * InputError (naming rollback-version for `current`), never a skip that would repeat forever.
+ * A time window or a max-age on a version that records no publish time cannot be checked:
+ * that is an InputError (naming rollback-version for `current`, else the input that cannot
+ * be checked), never a skip that would repeat forever.
  *
  * `guard` may be the publishedAfter time alone (the older form). Pure: no I/O.
  */
 function circuitBreaker(state, channel, requested, guard, more = {}) {
     const g = typeof guard === 'string' ? { ...more, publishedAfter: guard } : { ...more, ...guard };
-    const { publishedAfter, publishedBefore } = g;
+    const { publishedAfter, publishedBefore, maxAgeMs } = g;
+    const requireHolder = g.requireHolder === true;
     const releaseCommit = g.releaseCommit?.toLowerCase();
     const holder = state.distTags[channel];
     const current = requested === 'current';
@@ -62905,7 +63001,7 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
         // a version we republished stands for the bad one it replaced: never roll it back in turn
         version = state.versions[holder]?.republishOf ?? holder;
     }
-    if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined)
+    if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined && maxAgeMs === undefined && !requireHolder)
         return { proceed: true, rollbackVersion: version };
     if (!(version in state.versions))
         return { proceed: true, rollbackVersion: version }; // planning names the unknown version
@@ -62913,6 +63009,18 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
     const subject = current ? `'${channel}' holds ${version}` : `${state.name}@${version}`;
     const verdict = current ? 'it did not come from the release that failed, so nothing was rolled back.' : 'it is not the release named by the inputs, so nothing was rolled back.';
     const warnings = [];
+    // 0. the holder: the channel must still hold the version (a tag that does not exist is
+    // left to planning, which names the channel: that is a wrong input, not a race)
+    if (requireHolder && !current && holder !== undefined && holder !== version) {
+        const republished = state.versions[holder]?.republishOf === version;
+        return {
+            proceed: false,
+            holder,
+            reason: republished
+                ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (require-holder): it was rolled back already, so nothing was rolled back.`
+                : `'${channel}' holds ${holder}, not ${state.name}@${version} (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`
+        };
+    }
     // 1. the commit: proof when the version records one
     if (releaseCommit !== undefined) {
         const commit = info.commit?.toLowerCase();
@@ -62941,6 +63049,25 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
         }
         if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
             return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}` };
+        }
+    }
+    // 3. the age: only a recent version is rolled back automatically
+    if (maxAgeMs !== undefined) {
+        const publishedAt = info.publishedAt;
+        const at = publishedAt === undefined ? NaN : Date.parse(publishedAt);
+        if (publishedAt === undefined || Number.isNaN(at)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(current ? 'rollback-version' : 'max-age', current
+                ? `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so max-age cannot be checked.`
+                : `cannot be checked: the target records no publish time for ${state.name}@${version}, so it can never be shown to be younger than ${formatDuration(maxAgeMs)}.`, `roll ${version} back by hand, without max-age, once you have checked that it is the bad one.`);
+        }
+        const now = g.now ?? Date.now();
+        const age = now - at;
+        if (age > maxAgeMs) {
+            return {
+                proceed: false,
+                holder,
+                reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than max-age ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.`
+            };
         }
     }
     return warnings.length > 0 ? { proceed: true, rollbackVersion: version, warnings } : { proceed: true, rollbackVersion: version };
@@ -63730,6 +63857,183 @@ function impactStep(config) {
         }
         result.impact = impact;
         return { missing: [], warnings: [] };
+    };
+}
+
+
+/***/ }),
+
+/***/ 5001:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseTag),
+/* harmony export */   q: () => (/* binding */ readDockerInputs)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+
+/** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */
+function parseTag(name, raw) {
+    const tag = raw.trim();
+    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).');
+    }
+    return tag;
+}
+/**
+ * The Docker inputs. `target`: the image as a `docker:` line of the targets input named it;
+ * it replaces the image input.
+ */
+function readDockerInputs(get, target) {
+    const tagPrefix = get('tag-prefix').trim();
+    if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.');
+    }
+    const username = get('registry-username').trim() || undefined;
+    const password = get('registry-password').trim() || undefined;
+    if ((username === undefined) !== (password === undefined)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).');
+    }
+    return { image: target ?? get('image').trim(), username, password, tagPrefix };
+}
+
+
+/***/ }),
+
+/***/ 67658:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A0: () => (/* binding */ TAG_PATTERN),
+/* harmony export */   Kd: () => (/* binding */ DOCKER_HUB_ALIASES),
+/* harmony export */   Xb: () => (/* binding */ DOCKER_HUB),
+/* harmony export */   sg: () => (/* binding */ DOCKER_HUB_API),
+/* harmony export */   zZ: () => (/* binding */ parseImage)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+// Image references: what the `image` input (or a `docker:` target) names, parsed the way
+// docker normalises references (Docker Hub's docker.io/library/..., registry hosts).
+
+/** A tag, as the distribution spec allows it. */
+const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_API = 'registry-1.docker.io';
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+/**
+ * Parses `ghcr.io/acme/app`, `127.0.0.1:5000/acme/app`, `acme/app` (Docker Hub) or `nginx`
+ * (Docker Hub's `library/nginx`), as docker's reference normalisation does: the first
+ * component is a registry when it has a `.` or `:`, is `localhost`, or has capitals.
+ */
+function parseImage(ref) {
+    const raw = ref.trim();
+    const bad = (problem, fix = 'give the image as registry/repository, such as ghcr.io/acme/app, without a tag or digest.') => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', `${JSON.stringify(raw.slice(0, 120))} ${problem}`, fix);
+    if (raw === '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', 'is empty.', 'give the image as registry/repository, such as ghcr.io/acme/app.');
+    if (/^[a-z]+:\/\//i.test(raw))
+        throw bad('has a URL scheme.', 'give the image without https:// or docker://, such as ghcr.io/acme/app.');
+    if (raw.includes('@'))
+        throw bad('has a digest.');
+    const slash = raw.indexOf('/');
+    const first = slash < 0 ? '' : raw.slice(0, slash);
+    const isHost = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase() || first.startsWith('['));
+    let registry = isHost ? first : DOCKER_HUB;
+    let repository = isHost ? raw.slice(slash + 1) : raw;
+    if (isHost && !HOST.test(registry))
+        throw bad(`names the registry host ${JSON.stringify(registry)}, which is not a host name.`);
+    if (repository.includes(':'))
+        throw bad('has a tag.', 'give the image without a tag (the versions are tags): ghcr.io/acme/app, not ghcr.io/acme/app:1.2.3.');
+    registry = registry.toLowerCase();
+    const hub = DOCKER_HUB_ALIASES.has(registry);
+    if (hub)
+        registry = DOCKER_HUB;
+    if (hub && !repository.includes('/'))
+        repository = `library/${repository}`;
+    const parts = repository.split('/');
+    if (parts.some((p) => !PATH_COMPONENT.test(p))) {
+        throw bad('is not a valid repository name.', 'use lowercase letters, digits and separators (. _ __ -) between /, such as ghcr.io/acme/app.');
+    }
+    if (`${registry}/${repository}`.length > 255)
+        throw bad('is longer than 255 characters.');
+    return { registry, apiHost: hub ? DOCKER_HUB_API : registry, repository, name: `${registry}/${repository}` };
+}
+
+
+/***/ }),
+
+/***/ 34293:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dg: () => (/* binding */ parseHelmTimeout),
+/* harmony export */   LM: () => (/* binding */ parseNamespace),
+/* harmony export */   YY: () => (/* binding */ parseReleaseName),
+/* harmony export */   gH: () => (/* binding */ readHelmInputs),
+/* harmony export */   gu: () => (/* binding */ parseHelmTargetName),
+/* harmony export */   h_: () => (/* binding */ parseHelmMatch),
+/* harmony export */   jH: () => (/* binding */ HELM_CHANNEL)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+
+/** The name of a release's one channel. */
+const HELM_CHANNEL = 'deployed';
+/** Helm's release name rule (chartutil.ValidateReleaseName). */
+function parseReleaseName(name, raw) {
+    const v = raw.trim();
+    if (v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`, 'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).');
+    }
+    return v;
+}
+/** A Kubernetes namespace (a DNS label); '' when unset. */
+function parseNamespace(name, raw) {
+    const v = raw.trim();
+    if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.');
+    }
+    return v;
+}
+function parseHelmMatch(name, raw) {
+    const v = raw.trim() || 'app-version';
+    if (v !== 'app-version' && v !== 'chart-version') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).');
+    }
+    return v;
+}
+/** A Go duration as helm's --timeout takes it (5m, 300s, 1h30m); default 5m. */
+function parseHelmTimeout(name, raw) {
+    const v = raw.trim() || '5m';
+    if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
+    }
+    return v;
+}
+/** `acme-prod` or `prod/acme-app` (a Kubernetes namespace, a slash, a Helm release name). */
+function parseHelmTargetName(name, raw) {
+    const v = raw.trim();
+    const parts = v.split('/');
+    if (parts.length > 2 || parts.some((p) => p === '')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release (release or namespace/release).`, 'name the release as `helm list` shows it, such as acme-prod, or prefix its namespace: prod/acme-prod.');
+    }
+    if (parts.length === 1)
+        return { release: parseReleaseName(name, parts[0]) };
+    return { namespace: parseNamespace(name, parts[0]), release: parseReleaseName(name, parts[1]) };
+}
+/**
+ * The Helm inputs. `target`: the release as a `helm:` line of the targets input named it
+ * (`release` or `namespace/release`, already checked); it replaces the release input, and
+ * its namespace, when it has one, the namespace input.
+ */
+function readHelmInputs(get, target) {
+    const named = target === undefined ? undefined : parseHelmTargetName('targets', target);
+    return {
+        release: named ? named.release : parseReleaseName('release', get('release')),
+        namespace: (named?.namespace ?? parseNamespace('namespace', get('namespace'))) || undefined,
+        match: parseHelmMatch('helm-match', get('helm-match')),
+        timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
+        kubeconfig: get('kubeconfig').trim() || undefined,
+        kubeContext: get('kube-context').trim() || undefined
     };
 }
 

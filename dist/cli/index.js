@@ -27895,7 +27895,7 @@ module.exports = validate
 
 /***/ }),
 
-/***/ 1197:
+/***/ 7117:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -27903,10 +27903,9 @@ module.exports = validate
 __nccwpck_require__.d(__webpack_exports__, {
   kA: () => (/* binding */ buildRecord),
   recordIncident: () => (/* binding */ recordIncident),
-  e6: () => (/* binding */ reportName)
+  e6: () => (/* binding */ reportName),
+  Vp: () => (/* binding */ runUrl)
 });
-
-// UNUSED EXPORTS: runUrl
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
@@ -27916,142 +27915,10 @@ var src_run = __nccwpck_require__(9786);
 var client = __nccwpck_require__(4212);
 // EXTERNAL MODULE: ./src/github/config.ts
 var config = __nccwpck_require__(7661);
+// EXTERNAL MODULE: ./src/github/issue.ts
+var github_issue = __nccwpck_require__(3432);
 // EXTERNAL MODULE: ./src/github/markers.ts
 var markers = __nccwpck_require__(3400);
-;// CONCATENATED MODULE: ./src/github/issue.ts
-
-
-/** The app user the workflow token (GITHUB_TOKEN) acts as. */
-const WORKFLOW_BOT = 'github-actions[bot]';
-const identities = new WeakMap();
-/**
- * Who the token acts as, asked at most once per client. An installation token (ghs_, the
- * workflow token among them) acts as an app's bot user, for which GET /user answers 403
- * "Resource not accessible by integration": it is taken as github-actions[bot] without
- * asking. Any other token asks GET /user; a 403/404 there falls back the same way.
- */
-function tokenIdentity(gh) {
-    let known = identities.get(gh);
-    if (!known) {
-        known = resolveIdentity(gh);
-        identities.set(gh, known);
-        known.catch(() => identities.delete(gh)); // a failed look-up may be asked again
-    }
-    return known;
-}
-async function resolveIdentity(gh) {
-    const auth = (await gh.auth());
-    if (auth.tokenType === 'installation')
-        return { login: WORKFLOW_BOT, type: 'Bot', assumed: true };
-    try {
-        const { data } = await gh.rest.users.getAuthenticated();
-        return { login: data.login, type: data.type };
-    }
-    catch (e) {
-        const status = (0,client.ghStatus)(e);
-        if (status === 403 || status === 404)
-            return { login: WORKFLOW_BOT, type: 'Bot', assumed: true };
-        throw e;
-    }
-}
-/** Whether an issue's author is the identity (logins compare case-insensitively, as on GitHub). */
-function isAuthor(user, me) {
-    if (!user || user.login.toLowerCase() !== me.login.toLowerCase())
-        return false;
-    return me.type === undefined || user.type === undefined || user.type === me.type;
-}
-/** Every issue carrying the marker, whoever opened it; open ones first, then by number (the canonical one first). */
-async function issuesByMarker(gh, repo, label, marker) {
-    const found = [];
-    for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: label, state: 'all', per_page: 100 })) {
-        for (const i of page.data) {
-            if (i.pull_request || !(0,markers/* hasMarker */.xY)(i.body, marker))
-                continue;
-            found.push({ number: i.number, url: i.html_url, open: i.state === 'open', user: i.user ? { login: i.user.login, type: i.user.type } : undefined });
-        }
-    }
-    return found.sort((a, b) => Number(b.open) - Number(a.open) || a.number - b.number);
-}
-/**
- * The incident's issue among those carrying the marker: the first one the token's identity
- * opened. The identity is looked up only when there is a candidate to attribute.
- *
- * `recorded` is the issue number the committed report names. It counts only when GitHub
- * could not name the identity (another app's installation token acts as that app's bot, not
- * as github-actions[bot]) and only for an issue a bot opened: then a re-run with the team's
- * own app token comments on its issue instead of opening another. A person's issue is never
- * adopted this way.
- */
-async function findIssueByMarker(gh, repo, label, marker, recorded) {
-    const candidates = await issuesByMarker(gh, repo, label, marker);
-    if (candidates.length === 0)
-        return undefined;
-    const me = await tokenIdentity(gh);
-    const first = candidates.find((i) => isAuthor(i.user, me)) ??
-        (me.assumed ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]')) : undefined);
-    return first ? { number: first.number, url: first.url } : undefined;
-}
-/**
- * Two runs of the same incident at once can both find no issue and both open one (GitHub
- * has no create-if-absent). After opening, read the list again: the lowest-numbered open
- * issue is the incident's, and a run that opened another closes its own as a duplicate.
- */
-async function converge(gh, repo, label, marker, created, me) {
-    // only our own issues count: an outsider's issue with the same marker is never canonical
-    const open = (await issuesByMarker(gh, repo, label, marker)).filter((i) => i.open && isAuthor(i.user, me));
-    const canonical = open[0];
-    if (!canonical || canonical.number === created.number)
-        return created;
-    await gh.rest.issues.createComment({ ...repo, issue_number: created.number, body: `Duplicate of #${canonical.number}: another run of the same rollback opened it at the same time.`, request: { retries: 0 } });
-    await gh.rest.issues.update({ ...repo, issue_number: created.number, state: 'closed', state_reason: 'not_planned' });
-    return { number: canonical.number, url: canonical.url };
-}
-/**
- * Finds the incident's issue or opens it. A create that fails is never blindly retried
- * (a retried POST can open the issue twice): the list is read again first.
- */
-async function ensureTrackingIssue(gh, repo, req, log) {
-    // no label look-up: opening the issue with labels that do not exist yet creates them
-    // (and listing by a label that does not exist yet answers an empty list)
-    const label = req.labels[0];
-    const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue);
-    if (existing)
-        return { ...existing, created: false, commented: await commentOnce(gh, repo, existing.number, req) };
-    let assignees = req.assignees;
-    for (let attempt = 1;; attempt++) {
-        try {
-            const { data } = await gh.rest.issues.create({ ...repo, title: req.title, body: req.body, labels: req.labels, assignees, request: { retries: 0 } });
-            // the issue we just opened tells who we are: no look-up needed to converge
-            const me = data.user ? { login: data.user.login, type: data.user.type } : await tokenIdentity(gh);
-            const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url }, me);
-            return { ...kept, created: kept.number === data.number, commented: false };
-        }
-        catch (e) {
-            const status = (0,client.ghStatus)(e);
-            if (status === 422 && assignees.length > 0) {
-                log.warning(`GitHub refused the assignees (${assignees.join(', ')}): ${(0,client.ghMessage)(e)}. Opening the issue without them.`);
-                assignees = [];
-                continue;
-            }
-            const retryable = status === undefined || status >= 500;
-            if (!retryable || attempt >= 3)
-                throw e;
-            const found = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue);
-            if (found)
-                return { ...found, created: true, commented: false };
-            await new Promise((r) => setTimeout(r, 1000 * attempt));
-        }
-    }
-}
-/** One comment per run (and attempt): the same run retrying leaves no second comment. */
-async function commentOnce(gh, repo, issueNumber, req) {
-    const comments = await gh.paginate(gh.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 });
-    if (comments.some((c) => (0,markers/* hasMarker */.xY)(c.body, req.runMarker)))
-        return false;
-    await gh.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: req.comment, request: { retries: 0 } });
-    return true;
-}
-
 // EXTERNAL MODULE: ./src/github/record.ts
 var github_record = __nccwpck_require__(5358);
 // EXTERNAL MODULE: ./src/github/render-issue.ts
@@ -28298,110 +28165,8 @@ async function markReleases(gh, repo, req, log, options = {}) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/github/report.ts
-
-/** The repository setting without which the workflow token may not open pull requests. */
-const PR_SETTING = 'Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"';
-async function readFile(gh, repo, path, ref) {
-    try {
-        const { data } = await gh.rest.repos.getContent({ ...repo, path, ref });
-        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
-            throw new Error(`${path} on ${ref} is not a file.`);
-        return { sha: data.sha, content: Buffer.from(data.content, 'base64').toString('utf8'), url: data.html_url ?? '' };
-    }
-    catch (e) {
-        if ((0,client.ghStatus)(e) === 404)
-            return undefined;
-        throw e;
-    }
-}
-const PROTECTED = /through a pull request|protected branch|repository rule/i;
-/** Writes the file on `branch` unless it already has this content; 'protected' when refused. */
-async function putIfChanged(gh, repo, req, branch, known) {
-    for (let attempt = 1;; attempt++) {
-        const existing = attempt === 1 && known ? known.file : await readFile(gh, repo, req.path, branch);
-        const content = req.render(existing?.content);
-        if (existing?.content === content)
-            return { outcome: 'unchanged', url: existing.url };
-        try {
-            const { data } = await gh.rest.repos.createOrUpdateFileContents({
-                ...repo,
-                path: req.path,
-                branch,
-                message: req.message,
-                content: Buffer.from(content, 'utf8').toString('base64'),
-                ...(existing ? { sha: existing.sha } : {})
-            });
-            return { outcome: existing ? 'updated' : 'created', url: data.content?.html_url ?? '' };
-        }
-        catch (e) {
-            const status = (0,client.ghStatus)(e);
-            if ((status === 409 || status === 422 || status === 403) && PROTECTED.test((0,client.ghMessage)(e)))
-                return 'protected';
-            // 409: our sha is stale; 422 "sha wasn't supplied": someone created it meanwhile. Re-read.
-            if ((status === 409 || status === 422) && attempt < 4)
-                continue;
-            throw e;
-        }
-    }
-}
-async function commitReport(gh, repo, req, log) {
-    const direct = await putIfChanged(gh, repo, req, req.branch, req.known);
-    if (direct !== 'protected')
-        return { ...direct, branch: req.branch };
-    log.info(`${req.branch} is protected: committing the report to ${req.fallbackBranch} and opening a pull request.`);
-    await ensureBranch(gh, repo, req.fallbackBranch, req.branch);
-    const onBranch = await putIfChanged(gh, repo, req, req.fallbackBranch);
-    if (onBranch === 'protected')
-        throw new Error(`${req.fallbackBranch} is protected too: the report could not be committed.`);
-    const result = { ...onBranch, branch: req.fallbackBranch };
-    const head = `${repo.owner}:${req.fallbackBranch}`;
-    const open = await gh.rest.pulls.list({ ...repo, head, base: req.branch, state: 'open', per_page: 10 });
-    if (open.data.length > 0)
-        return { ...result, pullRequestUrl: open.data[0].html_url };
-    try {
-        const { data } = await gh.rest.pulls.create({ ...repo, head: req.fallbackBranch, base: req.branch, title: req.pullRequest.title, body: req.pullRequest.body, request: { retries: 0 } });
-        return { ...result, pullRequestUrl: data.html_url };
-    }
-    catch (e) {
-        const status = (0,client.ghStatus)(e);
-        if (status === 422 && /already exists/i.test((0,client.ghMessage)(e))) {
-            const again = await gh.rest.pulls.list({ ...repo, head, base: req.branch, state: 'open', per_page: 10 });
-            if (again.data.length > 0)
-                return { ...result, pullRequestUrl: again.data[0].html_url };
-        }
-        if (status === 403) {
-            const message = (0,client.ghMessage)(e);
-            const fix = /not permitted to create or approve pull requests/i.test(message)
-                ? `enable ${PR_SETTING} (in an organization, allow it in the organization's Actions settings first)`
-                : `give the job pull-requests: write (for the workflow token, also enable ${PR_SETTING})`;
-            return {
-                ...result,
-                pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`
-            };
-        }
-        throw e;
-    }
-}
-async function ensureBranch(gh, repo, branch, from) {
-    try {
-        await gh.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
-        return;
-    }
-    catch (e) {
-        if ((0,client.ghStatus)(e) !== 404)
-            throw e;
-    }
-    const base = await gh.rest.git.getRef({ ...repo, ref: `heads/${from}` });
-    try {
-        await gh.rest.git.createRef({ ...repo, ref: `refs/heads/${branch}`, sha: base.data.object.sha });
-    }
-    catch (e) {
-        if (!((0,client.ghStatus)(e) === 422 && /already exists/i.test((0,client.ghMessage)(e))))
-            throw e;
-    }
-}
-
+// EXTERNAL MODULE: ./src/github/report.ts
+var report = __nccwpck_require__(2745);
 ;// CONCATENATED MODULE: ./src/bookkeeping.ts
 // The GitHub bookkeeping after a rollback: one tracking issue and one incident report per
 // incident, however often it runs. The registry rollback is the critical path; anything
@@ -28526,7 +28291,7 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     let known;
     if (gi.commitReport) {
         try {
-            known = { file: await readFile(gh, repo, path, branch) };
+            known = { file: await (0,report/* readFile */.TA)(gh, repo, path, branch) };
         }
         catch (e) {
             log.warning(`Could not read the existing report ${path}: ${(0,errors/* errorMessage */.gJ)(e)}`);
@@ -28548,7 +28313,7 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     if (gi.createIssue) {
         try {
             const reportUrl = gi.commitReport ? `${ctx.serverUrl}/${ctx.repository}/blob/${encodeURIComponent(branch)}/${path}` : undefined;
-            const issue = await ensureTrackingIssue(gh, repo, {
+            const issue = await (0,github_issue/* ensureTrackingIssue */.PJ)(gh, repo, {
                 marker: (0,markers/* issueMarker */.Q_)(record.incidentId),
                 title: (0,render_issue/* issueTitle */.al)(record),
                 body: (0,render_issue/* renderIssueBody */.Yx)(record, ctx, { reportUrl }),
@@ -28586,7 +28351,7 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     }
     if (gi.commitReport) {
         try {
-            const commit = await commitReport(gh, repo, {
+            const commit = await (0,report/* commitReport */.W$)(gh, repo, {
                 branch,
                 path,
                 // what people wrote under the report's to-do headings is carried over
@@ -28638,7 +28403,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_4__);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7975);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_5__);
-/* harmony import */ var _bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1197);
+/* harmony import */ var _bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7117);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3916);
 /* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5208);
 /* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7661);
@@ -28681,7 +28446,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3 };
+const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3, frozen: 4 };
 const OPTIONS = {
     package: { type: 'string' },
     rollback: { type: 'string' },
@@ -28694,10 +28459,13 @@ const OPTIONS = {
     'published-after': { type: 'string' },
     'published-before': { type: 'string' },
     'release-commit': { type: 'string' },
+    'max-age': { type: 'string' },
+    'require-holder': { type: 'boolean' },
     force: { type: 'boolean' },
     'smoke-test': { type: 'string' },
     'smoke-test-timeout': { type: 'string' },
     'dry-run': { type: 'boolean' },
+    drill: { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
     json: { type: 'boolean' },
     repo: { type: 'string' },
@@ -28756,6 +28524,8 @@ Options (defaults in brackets):
   --published-after <time>     roll back only a version published after this ISO time
   --published-before <time>    ... and at or before this ISO time (the release run's end)
   --release-commit <sha>       ... and built from this commit (npm gitHead), when the version records one
+  --max-age <d>                ... and published at most this long ago (24h, 90m)
+  --require-holder             skip (write nothing) unless the channel still holds the bad version
   --force                      move the channel even when it holds neither version
   --smoke-test <cmd>           before any write, install the restore version into an empty project
                                (npm; PACKAGE, VERSION set) or set IMAGE to its digest (Docker) and
@@ -28763,6 +28533,9 @@ Options (defaults in brackets):
                                a dry run; no token reaches the command)
   --smoke-test-timeout <d>     how long each smoke run may take [5m]
   --dry-run                    show the plan, change nothing
+  --drill                      check that a rollback would work now (tokens, a harmless npm
+                               dist-tag added and removed, a last known good), change nothing
+                               anyone installs; --rollback defaults to current [off]
   -y, --yes                    do not ask for confirmation
   --json                       print one JSON result on stdout (progress goes to stderr)
   --repo <owner/name>          open the tracking issue and commit the report there (needs GITHUB_TOKEN)
@@ -28796,6 +28569,18 @@ Without --repo or GITHUB_TOKEN the report is written to ./incidents/ of the curr
 checkout and the issue text is printed for you to paste.
 
 Exit codes: 0 done or already done, 1 failed, 2 bad input, 3 partial (re-run to finish).
+
+Release freeze (before publishing):
+  release-rollback freeze-check --package <name> [--channel latest] --repo <owner/name>
+  Needs GITHUB_TOKEN (issues: read). Frozen while a rollback's tracking issue for that
+  package and channel is open (opened by the token's identity or github-actions[bot]),
+  until it is closed or labelled release-freeze-override.
+  --package <list>             the names the release publishes, comma separated (packages,
+                               images, namespace/release) [name in ./package.json]
+  --channel <tag>              the channel it publishes to [latest]
+  --issue-labels <list>        the rollback issues' label: the first one [rollback]
+  --json                       print {frozen, issueUrl, issueNumber, reason} on stdout
+  Exit codes: 0 not frozen, 4 frozen, 1 the check failed, 2 bad input.
 `;
 const TOKEN_FLAGS = /^--?(npm-token|github-token|token|auth-token|_authToken)(=|$)/;
 const WEBHOOK_FLAGS = /^--?(announce-webhook|webhook)(=|$)/;
@@ -28805,6 +28590,59 @@ function gitRoot(cwd) {
     }
     catch {
         return cwd;
+    }
+}
+const FREEZE_OPTIONS = {
+    package: { type: 'string' },
+    packages: { type: 'string' },
+    channel: { type: 'string' },
+    repo: { type: 'string' },
+    'issue-labels': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' }
+};
+/** release-rollback freeze-check: exit 0 not frozen, 4 frozen, 1 the check failed, 2 bad input. */
+async function freezeCheck(io, args) {
+    let values;
+    try {
+        ;
+        ({ values } = (0,node_util__WEBPACK_IMPORTED_MODULE_5__.parseArgs)({ args, options: FREEZE_OPTIONS, strict: true, allowPositionals: false }));
+    }
+    catch (e) {
+        io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(e)}\nRun release-rollback --help for the options.\n`);
+        return EXIT.badInput;
+    }
+    if (values.help) {
+        io.stdout(HELP);
+        return EXIT.ok;
+    }
+    const flag = { package: values.package, packages: values.packages, channel: values.channel, 'issue-labels': values['issue-labels'], 'github-token': io.env.GITHUB_TOKEN };
+    // loaded only for this command: it brings Octokit
+    const { checkFreeze, readFreezeInputs } = await __nccwpck_require__.e(/* import() */ 488).then(__nccwpck_require__.bind(__nccwpck_require__, 7488));
+    let inputs;
+    try {
+        if (!values.repo)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz('repo', 'is required: the repository whose rollback issues freeze the release.', 'pass --repo owner/name.');
+        inputs = readFreezeInputs((name) => flag[name] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo });
+    }
+    catch (e) {
+        io.stderr(`${e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz ? cliMessage(e) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(e)}\n`);
+        return EXIT.badInput;
+    }
+    try {
+        const log = { info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`), debug: () => { } };
+        const { createGitHubClient, repoRef } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212));
+        const gh = createGitHubClient({ token: inputs.token, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log });
+        const result = await checkFreeze(gh, repoRef(inputs.repository), inputs);
+        if (values.json)
+            io.stdout(`${JSON.stringify({ frozen: result.frozen, issueUrl: result.issueUrl ?? null, issueNumber: result.issueNumber ?? null, reason: result.reason }, null, 2)}\n`);
+        else
+            io.stdout(`${result.frozen ? 'frozen' : 'not frozen'}: ${result.reason}\n`);
+        return result.frozen ? EXIT.frozen : EXIT.ok;
+    }
+    catch (e) {
+        io.stderr(`The release freeze could not be checked: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(e)}\n`);
+        return EXIT.failed;
     }
 }
 async function main(io) {
@@ -28820,6 +28658,8 @@ async function main(io) {
         io.stderr(`${webhookFlag.split('=')[0]}: the webhook URL is a secret and is never taken from a flag, because it would land in your shell history. Set ANNOUNCE_WEBHOOK in the environment.\n`);
         return EXIT.badInput;
     }
+    if (io.argv[0] === 'freeze-check')
+        return freezeCheck(io, io.argv.slice(1));
     let values;
     try {
         ;
@@ -28868,7 +28708,10 @@ async function main(io) {
             'published-after': values['published-after'],
             'published-before': values['published-before'],
             'release-commit': values['release-commit'],
+            'max-age': values['max-age'],
+            'require-holder': values['require-holder'] ? 'true' : 'false',
             'dry-run': values['dry-run'] ? 'true' : 'false',
+            drill: values.drill ? 'true' : 'false',
             force: values.force ? 'true' : 'false',
             'smoke-test': values['smoke-test'],
             'smoke-test-timeout': values['smoke-test-timeout'],
@@ -28921,6 +28764,16 @@ async function main(io) {
         const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
         const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_22__/* .createTargets */ .T)(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {});
         try {
+            if (inputs.drill) {
+                // the drill: checks only, no confirmation (nothing anyone installs changes)
+                const { runDrill } = await __nccwpck_require__.e(/* import() */ 267).then(__nccwpck_require__.bind(__nccwpck_require__, 267));
+                const drill = await runDrill(inputs, gi, targets, bookkeepingOnGitHub ? client : undefined, ctx, log);
+                for (const c of drill.checks)
+                    say(`  ${c.outcome === 'passed' ? 'ok  ' : c.outcome === 'failed' ? 'FAIL' : 'skip'} ${c.subject}: ${c.check} (${c.ms} ms): ${c.detail}\n`);
+                Object.assign(result, { status: drill.status, checks: drill.checks, ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}), ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}) });
+                say(drill.status === 'drill-passed' ? 'Drill passed: a rollback would work now.\n' : `Drill failed: a rollback now would break:\n${drill.broken.map((b) => `  - ${b}`).join('\n')}\n`);
+                return finish(drill.status === 'drill-passed' ? EXIT.ok : EXIT.failed);
+            }
             // 1. the plan, always shown first (a read-only pass over every target)
             const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_18__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { } });
             if (preview.status === 'skipped') {
@@ -29018,6 +28871,9 @@ const FLAG_OF = {
     'restore-version': '--restore',
     'npm-token': 'NPM_TOKEN (or .npmrc)',
     'github-token': 'GITHUB_TOKEN',
+    repo: '--repo',
+    // freeze-check: the repository comes from --repo
+    'freeze-check': '--repo',
     deprecate: '--no-deprecate',
     'create-issue': '--repo',
     'announce-webhook': 'ANNOUNCE_WEBHOOK'
@@ -29270,7 +29126,7 @@ async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
     if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
         return { result };
     // the GitHub side (Octokit and the renderers) is loaded only when it runs
-    const { recordIncident } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1197));
+    const { recordIncident } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 7117));
     const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
     partialFrom(result, bookkeeping);
     return { result, bookkeeping };
@@ -34656,6 +34512,154 @@ const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 
 /***/ }),
 
+/***/ 3432:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CD: () => (/* binding */ WORKFLOW_BOT),
+/* harmony export */   PJ: () => (/* binding */ ensureTrackingIssue),
+/* harmony export */   ad: () => (/* binding */ isAuthor),
+/* harmony export */   iT: () => (/* binding */ findIssueByMarker),
+/* harmony export */   sX: () => (/* binding */ tokenIdentity)
+/* harmony export */ });
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4212);
+/* harmony import */ var _markers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3400);
+
+
+/** The app user the workflow token (GITHUB_TOKEN) acts as. */
+const WORKFLOW_BOT = 'github-actions[bot]';
+const identities = new WeakMap();
+/**
+ * Who the token acts as, asked at most once per client. An installation token (ghs_, the
+ * workflow token among them) acts as an app's bot user, for which GET /user answers 403
+ * "Resource not accessible by integration": it is taken as github-actions[bot] without
+ * asking. Any other token asks GET /user; a 403/404 there falls back the same way.
+ */
+function tokenIdentity(gh) {
+    let known = identities.get(gh);
+    if (!known) {
+        known = resolveIdentity(gh);
+        identities.set(gh, known);
+        known.catch(() => identities.delete(gh)); // a failed look-up may be asked again
+    }
+    return known;
+}
+async function resolveIdentity(gh) {
+    const auth = (await gh.auth());
+    if (auth.tokenType === 'installation')
+        return { login: WORKFLOW_BOT, type: 'Bot', assumed: true };
+    try {
+        const { data } = await gh.rest.users.getAuthenticated();
+        return { login: data.login, type: data.type };
+    }
+    catch (e) {
+        const status = (0,_client_js__WEBPACK_IMPORTED_MODULE_0__.ghStatus)(e);
+        if (status === 403 || status === 404)
+            return { login: WORKFLOW_BOT, type: 'Bot', assumed: true };
+        throw e;
+    }
+}
+/** Whether an issue's author is the identity (logins compare case-insensitively, as on GitHub). */
+function isAuthor(user, me) {
+    if (!user || user.login.toLowerCase() !== me.login.toLowerCase())
+        return false;
+    return me.type === undefined || user.type === undefined || user.type === me.type;
+}
+/** Every issue carrying the marker, whoever opened it; open ones first, then by number (the canonical one first). */
+async function issuesByMarker(gh, repo, label, marker) {
+    const found = [];
+    for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: label, state: 'all', per_page: 100 })) {
+        for (const i of page.data) {
+            if (i.pull_request || !(0,_markers_js__WEBPACK_IMPORTED_MODULE_1__/* .hasMarker */ .xY)(i.body, marker))
+                continue;
+            found.push({ number: i.number, url: i.html_url, open: i.state === 'open', user: i.user ? { login: i.user.login, type: i.user.type } : undefined });
+        }
+    }
+    return found.sort((a, b) => Number(b.open) - Number(a.open) || a.number - b.number);
+}
+/**
+ * The incident's issue among those carrying the marker: the first one the token's identity
+ * opened. The identity is looked up only when there is a candidate to attribute.
+ *
+ * `recorded` is the issue number the committed report names. It counts only when GitHub
+ * could not name the identity (another app's installation token acts as that app's bot, not
+ * as github-actions[bot]) and only for an issue a bot opened: then a re-run with the team's
+ * own app token comments on its issue instead of opening another. A person's issue is never
+ * adopted this way.
+ */
+async function findIssueByMarker(gh, repo, label, marker, recorded) {
+    const candidates = await issuesByMarker(gh, repo, label, marker);
+    if (candidates.length === 0)
+        return undefined;
+    const me = await tokenIdentity(gh);
+    const first = candidates.find((i) => isAuthor(i.user, me)) ??
+        (me.assumed ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]')) : undefined);
+    return first ? { number: first.number, url: first.url } : undefined;
+}
+/**
+ * Two runs of the same incident at once can both find no issue and both open one (GitHub
+ * has no create-if-absent). After opening, read the list again: the lowest-numbered open
+ * issue is the incident's, and a run that opened another closes its own as a duplicate.
+ */
+async function converge(gh, repo, label, marker, created, me) {
+    // only our own issues count: an outsider's issue with the same marker is never canonical
+    const open = (await issuesByMarker(gh, repo, label, marker)).filter((i) => i.open && isAuthor(i.user, me));
+    const canonical = open[0];
+    if (!canonical || canonical.number === created.number)
+        return created;
+    await gh.rest.issues.createComment({ ...repo, issue_number: created.number, body: `Duplicate of #${canonical.number}: another run of the same rollback opened it at the same time.`, request: { retries: 0 } });
+    await gh.rest.issues.update({ ...repo, issue_number: created.number, state: 'closed', state_reason: 'not_planned' });
+    return { number: canonical.number, url: canonical.url };
+}
+/**
+ * Finds the incident's issue or opens it. A create that fails is never blindly retried
+ * (a retried POST can open the issue twice): the list is read again first.
+ */
+async function ensureTrackingIssue(gh, repo, req, log) {
+    // no label look-up: opening the issue with labels that do not exist yet creates them
+    // (and listing by a label that does not exist yet answers an empty list)
+    const label = req.labels[0];
+    const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue);
+    if (existing)
+        return { ...existing, created: false, commented: await commentOnce(gh, repo, existing.number, req) };
+    let assignees = req.assignees;
+    for (let attempt = 1;; attempt++) {
+        try {
+            const { data } = await gh.rest.issues.create({ ...repo, title: req.title, body: req.body, labels: req.labels, assignees, request: { retries: 0 } });
+            // the issue we just opened tells who we are: no look-up needed to converge
+            const me = data.user ? { login: data.user.login, type: data.user.type } : await tokenIdentity(gh);
+            const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url }, me);
+            return { ...kept, created: kept.number === data.number, commented: false };
+        }
+        catch (e) {
+            const status = (0,_client_js__WEBPACK_IMPORTED_MODULE_0__.ghStatus)(e);
+            if (status === 422 && assignees.length > 0) {
+                log.warning(`GitHub refused the assignees (${assignees.join(', ')}): ${(0,_client_js__WEBPACK_IMPORTED_MODULE_0__.ghMessage)(e)}. Opening the issue without them.`);
+                assignees = [];
+                continue;
+            }
+            const retryable = status === undefined || status >= 500;
+            if (!retryable || attempt >= 3)
+                throw e;
+            const found = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue);
+            if (found)
+                return { ...found, created: true, commented: false };
+            await new Promise((r) => setTimeout(r, 1000 * attempt));
+        }
+    }
+}
+/** One comment per run (and attempt): the same run retrying leaves no second comment. */
+async function commentOnce(gh, repo, issueNumber, req) {
+    const comments = await gh.paginate(gh.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 });
+    if (comments.some((c) => (0,_markers_js__WEBPACK_IMPORTED_MODULE_1__/* .hasMarker */ .xY)(c.body, req.runMarker)))
+        return false;
+    await gh.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: req.comment, request: { retries: 0 } });
+    return true;
+}
+
+
+/***/ }),
+
 /***/ 3400:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -35658,6 +35662,121 @@ function renderReport(r, ctx, previous) {
 
 /***/ }),
 
+/***/ 2745:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TA: () => (/* binding */ readFile),
+/* harmony export */   W$: () => (/* binding */ commitReport)
+/* harmony export */ });
+/* unused harmony export PR_SETTING */
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4212);
+
+/** The repository setting without which the workflow token may not open pull requests. */
+const PR_SETTING = 'Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"';
+async function readFile(gh, repo, path, ref) {
+    try {
+        const { data } = await gh.rest.repos.getContent({ ...repo, path, ref });
+        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+            throw new Error(`${path} on ${ref} is not a file.`);
+        return { sha: data.sha, content: Buffer.from(data.content, 'base64').toString('utf8'), url: data.html_url ?? '' };
+    }
+    catch (e) {
+        if ((0,_client_js__WEBPACK_IMPORTED_MODULE_0__.ghStatus)(e) === 404)
+            return undefined;
+        throw e;
+    }
+}
+const PROTECTED = /through a pull request|protected branch|repository rule/i;
+/** Writes the file on `branch` unless it already has this content; 'protected' when refused. */
+async function putIfChanged(gh, repo, req, branch, known) {
+    for (let attempt = 1;; attempt++) {
+        const existing = attempt === 1 && known ? known.file : await readFile(gh, repo, req.path, branch);
+        const content = req.render(existing?.content);
+        if (existing?.content === content)
+            return { outcome: 'unchanged', url: existing.url };
+        try {
+            const { data } = await gh.rest.repos.createOrUpdateFileContents({
+                ...repo,
+                path: req.path,
+                branch,
+                message: req.message,
+                content: Buffer.from(content, 'utf8').toString('base64'),
+                ...(existing ? { sha: existing.sha } : {})
+            });
+            return { outcome: existing ? 'updated' : 'created', url: data.content?.html_url ?? '' };
+        }
+        catch (e) {
+            const status = (0,_client_js__WEBPACK_IMPORTED_MODULE_0__.ghStatus)(e);
+            if ((status === 409 || status === 422 || status === 403) && PROTECTED.test((0,_client_js__WEBPACK_IMPORTED_MODULE_0__.ghMessage)(e)))
+                return 'protected';
+            // 409: our sha is stale; 422 "sha wasn't supplied": someone created it meanwhile. Re-read.
+            if ((status === 409 || status === 422) && attempt < 4)
+                continue;
+            throw e;
+        }
+    }
+}
+async function commitReport(gh, repo, req, log) {
+    const direct = await putIfChanged(gh, repo, req, req.branch, req.known);
+    if (direct !== 'protected')
+        return { ...direct, branch: req.branch };
+    log.info(`${req.branch} is protected: committing the report to ${req.fallbackBranch} and opening a pull request.`);
+    await ensureBranch(gh, repo, req.fallbackBranch, req.branch);
+    const onBranch = await putIfChanged(gh, repo, req, req.fallbackBranch);
+    if (onBranch === 'protected')
+        throw new Error(`${req.fallbackBranch} is protected too: the report could not be committed.`);
+    const result = { ...onBranch, branch: req.fallbackBranch };
+    const head = `${repo.owner}:${req.fallbackBranch}`;
+    const open = await gh.rest.pulls.list({ ...repo, head, base: req.branch, state: 'open', per_page: 10 });
+    if (open.data.length > 0)
+        return { ...result, pullRequestUrl: open.data[0].html_url };
+    try {
+        const { data } = await gh.rest.pulls.create({ ...repo, head: req.fallbackBranch, base: req.branch, title: req.pullRequest.title, body: req.pullRequest.body, request: { retries: 0 } });
+        return { ...result, pullRequestUrl: data.html_url };
+    }
+    catch (e) {
+        const status = (0,_client_js__WEBPACK_IMPORTED_MODULE_0__.ghStatus)(e);
+        if (status === 422 && /already exists/i.test((0,_client_js__WEBPACK_IMPORTED_MODULE_0__.ghMessage)(e))) {
+            const again = await gh.rest.pulls.list({ ...repo, head, base: req.branch, state: 'open', per_page: 10 });
+            if (again.data.length > 0)
+                return { ...result, pullRequestUrl: again.data[0].html_url };
+        }
+        if (status === 403) {
+            const message = (0,_client_js__WEBPACK_IMPORTED_MODULE_0__.ghMessage)(e);
+            const fix = /not permitted to create or approve pull requests/i.test(message)
+                ? `enable ${PR_SETTING} (in an organization, allow it in the organization's Actions settings first)`
+                : `give the job pull-requests: write (for the workflow token, also enable ${PR_SETTING})`;
+            return {
+                ...result,
+                pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`
+            };
+        }
+        throw e;
+    }
+}
+async function ensureBranch(gh, repo, branch, from) {
+    try {
+        await gh.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
+        return;
+    }
+    catch (e) {
+        if ((0,_client_js__WEBPACK_IMPORTED_MODULE_0__.ghStatus)(e) !== 404)
+            throw e;
+    }
+    const base = await gh.rest.git.getRef({ ...repo, ref: `heads/${from}` });
+    try {
+        await gh.rest.git.createRef({ ...repo, ref: `refs/heads/${branch}`, sha: base.data.object.sha });
+    }
+    catch (e) {
+        if (!((0,_client_js__WEBPACK_IMPORTED_MODULE_0__.ghStatus)(e) === 422 && /already exists/i.test((0,_client_js__WEBPACK_IMPORTED_MODULE_0__.ghMessage)(e))))
+            throw e;
+    }
+}
+
+
+/***/ }),
+
 /***/ 578:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -35748,12 +35867,14 @@ async function guardedWrite(g) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   sx: () => (/* binding */ DEFAULT_REGISTRY),
+  Th: () => (/* binding */ packageNameFromWorkspace),
+  yG: () => (/* binding */ parseBoolean),
   BJ: () => (/* binding */ readGitHubInputs),
   Ko: () => (/* binding */ readInputs),
   jJ: () => (/* binding */ targetsFrom)
 });
 
-// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, MAX_REASON_LENGTH, MAX_TARGETS, TARGETS, TARGET_KINDS, checkPlainText, packageNameFromWorkspace, parseBoolean, parseChannel, parseCommit, parseDeprecationMessage, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseStrategy, parseTarget, parseTargets, parseVersion, readTargets, renderDeprecationMessage, workspacePackages
+// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, MAX_AGE_LIMIT_MS, MAX_REASON_LENGTH, MAX_TARGETS, TARGETS, TARGET_KINDS, checkPlainText, isFreezeCheck, parseChannel, parseCommit, parseDeprecationMessage, parseMaxAge, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseStrategy, parseTarget, parseTargets, parseVersion, readTargets, renderDeprecationMessage, workspacePackages
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -35987,6 +36108,32 @@ function parseCommit(name, raw) {
     }
     return v.toLowerCase();
 }
+const AGE_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** the longest max-age: a year (beyond that, leave it empty for no limit) */
+const MAX_AGE_LIMIT_MS = 8760 * 3_600_000;
+/**
+ * max-age: a Go-like duration (`24h`, `90m`, `1h30m`, `1.5h`, `45s`) in milliseconds;
+ * undefined when empty (no limit). More than zero, at most 8760h.
+ */
+function parseMaxAge(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    const fix = 'use a Go-like duration such as 24h, 90m or 1h30m (units h, m, s, ms), or leave it empty for no limit.';
+    if (/^\d+(\.\d+)?d$/.test(v))
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 40))}: days are not a unit.`, `give hours, such as ${Number(v.slice(0, -1)) * 24}h.`);
+    if (v.length > 40 || !/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(v))
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration.`, fix);
+    let ms = 0;
+    for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
+        ms += Number(m[1]) * AGE_UNITS[m[2]];
+    ms = Math.round(ms);
+    if (!(ms > 0))
+        throw new errors/* InputError */.dz(name, `must be longer than 0 (got ${v}): every version would be too old.`, fix);
+    if (ms > MAX_AGE_LIMIT_MS)
+        throw new errors/* InputError */.dz(name, `${v} is longer than a year (8760h).`, 'give a shorter duration, or leave max-age empty for no limit.');
+    return ms;
+}
 /**
  * Text that goes into the deprecation message, the issue, the report and the logs: no C0
  * or C1 control characters (tab and newline excepted), no DEL, and no bidirectional
@@ -36173,19 +36320,30 @@ function targetsFrom(inputs, get) {
     return [{ kind: 'helm', name: inputs.packageName }];
 }
 /**
+ * freeze-check: true - the action only checks the release freeze (src/freeze.ts reads its
+ * own inputs), so none of the rollback's inputs, rollback-version and reason among them,
+ * is required then: readInputs is not called.
+ */
+function isFreezeCheck(get) {
+    return parseBoolean('freeze-check', get('freeze-check'), false);
+}
+/**
  * Parses and validates every input before anything touches a registry.
  * `env` supplies the workspace folder and the NODE_AUTH_TOKEN fallback (what
  * actions/setup-node users already have).
  */
 function readInputs(get, env = process.env) {
-    const rollbackRaw = get('rollback-version');
+    // drill: prove a rollback would work, write nothing anyone installs; the usual form is
+    // rollback-version: current (the default in a drill), with no release to identify
+    const drill = parseBoolean('drill', get('drill'), false);
+    const rollbackRaw = get('rollback-version') || (drill ? 'current' : '');
     if (rollbackRaw.trim() === '') {
         throw new errors/* InputError */.dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
     }
     const current = rollbackRaw.trim().toLowerCase() === 'current';
     const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw);
     const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
-    if (current && publishedAfter === undefined) {
+    if (current && publishedAfter === undefined && !drill) {
         throw new errors/* InputError */.dz('published-after', 'is required with rollback-version: current.', 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
     }
     // the release's identity: they guard an exact version as well as `current`
@@ -36194,6 +36352,8 @@ function readInputs(get, env = process.env) {
         throw new errors/* InputError */.dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, "pass the time the release run ended (the failed run's updated_at) as published-before, and the time it started (run_started_at) as published-after.");
     }
     const releaseCommit = parseCommit('release-commit', get('release-commit'));
+    const maxAgeMs = parseMaxAge('max-age', get('max-age'));
+    const requireHolder = parseBoolean('require-holder', get('require-holder'), false);
     const restoreRaw = get('restore-version');
     const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
     if (restoreVersion === rollbackVersion) {
@@ -36209,7 +36369,7 @@ function readInputs(get, env = process.env) {
     if (kinds.has('docker'))
         (0,docker_config/* parseTag */.E)('channel', channelRaw);
     const channel = kinds.has('npm') ? parseChannel('channel', channelRaw) : kinds.has('docker') ? (0,docker_config/* parseTag */.E)('channel', channelRaw) : kinds.has('helm') && kinds.size === 1 ? helm_config/* HELM_CHANNEL */.jH : channelRaw.trim();
-    const reason = parseReason('reason', get('reason'));
+    const reason = parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''));
     // what is rolled back: the npm package(s), the image, or the Helm release
     let packageName;
     let packageNames;
@@ -36252,6 +36412,8 @@ function readInputs(get, env = process.env) {
     }
     const registry = kinds.has('npm') ? parseRegistry('registry', get('registry')) : '';
     const dryRun = parseBoolean('dry-run', get('dry-run'), false);
+    if (drill && dryRun)
+        throw new errors/* InputError */.dz('drill', 'and dry-run are both true.', 'a drill writes nothing anyone installs already (it needs the token to prove the write): set dry-run: false.');
     const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
     if (/\s/.test(tokenRaw)) {
         throw new errors/* InputError */.dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
@@ -36259,6 +36421,10 @@ function readInputs(get, env = process.env) {
     const npmToken = tokenRaw === '' ? undefined : tokenRaw;
     if (npmToken === undefined && !dryRun && kinds.has('npm')) {
         throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', 'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.');
+    }
+    const force = parseBoolean('force', get('force'), false);
+    if (requireHolder && force) {
+        throw new errors/* InputError */.dz('require-holder', 'is true together with force: true, which moves the channel whatever it holds.', 'use one of them: require-holder (automation: skip when the channel moved on) or force (by hand: move it anyway).');
     }
     return {
         target,
@@ -36271,6 +36437,8 @@ function readInputs(get, env = process.env) {
         publishedAfter,
         publishedBefore,
         releaseCommit,
+        maxAgeMs,
+        requireHolder,
         restoreVersion,
         channel,
         reason,
@@ -36281,7 +36449,8 @@ function readInputs(get, env = process.env) {
         deprecate: kinds.has('npm') && parseBoolean('deprecate', get('deprecate'), true),
         deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
         dryRun,
-        force: parseBoolean('force', get('force'), false)
+        ...(drill ? { drill } : {}),
+        force
     };
 }
 function parseList(raw) {
@@ -36997,7 +37166,7 @@ function resolveNpmConfig(opts) {
 /* harmony export */   sL: () => (/* binding */ circuitBreaker),
 /* harmony export */   zf: () => (/* binding */ lastKnownGood)
 /* harmony export */ });
-/* unused harmony export planIsNoop */
+/* unused harmony exports planIsNoop, formatDuration */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2088);
@@ -37201,25 +37370,43 @@ function describePlan(plan) {
         lines.push(`- deprecation is off (deprecate: false)`);
     return lines;
 }
+/** A duration in Go's notation, for messages: 86400000 -> `24h`, 5400000 -> `1h30m`, 90000 -> `1m30s`. */
+function formatDuration(ms) {
+    const parts = [];
+    let rest = Math.max(0, Math.round(ms));
+    for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]]) {
+        const n = Math.floor(rest / size);
+        rest -= n * size;
+        if (n > 0)
+            parts.push(`${n}${unit}`);
+    }
+    return parts.join('') || '0s';
+}
 /**
  * The circuit breaker for automation: resolves `current` to what the channel holds (a
  * version we republished stands for the bad one it replaced), then lets the rollback
  * proceed only when that version is the release that failed:
  *
+ * - with `requireHolder`, an exact version only while the channel still holds it (checked
+ *   first: a channel that moved on is a skip whatever else is asked);
  * - published after `publishedAfter` and at or before `publishedBefore` (each when given);
  * - built from `releaseCommit`, when given and the version records its commit; a version
- *   that records none is judged by the time window alone, and the gate says so in `warnings`.
+ *   that records none is judged by the time window alone, and the gate says so in `warnings`;
+ * - published at most `maxAgeMs` before `now` (an alert about an old version is no reason
+ *   to roll it back automatically).
  *
  * Otherwise it returns `proceed: false` with the reason (nothing is rolled back; a re-run
  * after the rollback lands here too). The same checks guard an exact version when given.
- * A time window on a version that records no publish time cannot be checked: that is an
- * InputError (naming rollback-version for `current`), never a skip that would repeat forever.
+ * A time window or a max-age on a version that records no publish time cannot be checked:
+ * that is an InputError (naming rollback-version for `current`, else the input that cannot
+ * be checked), never a skip that would repeat forever.
  *
  * `guard` may be the publishedAfter time alone (the older form). Pure: no I/O.
  */
 function circuitBreaker(state, channel, requested, guard, more = {}) {
     const g = typeof guard === 'string' ? { ...more, publishedAfter: guard } : { ...more, ...guard };
-    const { publishedAfter, publishedBefore } = g;
+    const { publishedAfter, publishedBefore, maxAgeMs } = g;
+    const requireHolder = g.requireHolder === true;
     const releaseCommit = g.releaseCommit?.toLowerCase();
     const holder = state.distTags[channel];
     const current = requested === 'current';
@@ -37231,7 +37418,7 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
         // a version we republished stands for the bad one it replaced: never roll it back in turn
         version = state.versions[holder]?.republishOf ?? holder;
     }
-    if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined)
+    if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined && maxAgeMs === undefined && !requireHolder)
         return { proceed: true, rollbackVersion: version };
     if (!(version in state.versions))
         return { proceed: true, rollbackVersion: version }; // planning names the unknown version
@@ -37239,6 +37426,18 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
     const subject = current ? `'${channel}' holds ${version}` : `${state.name}@${version}`;
     const verdict = current ? 'it did not come from the release that failed, so nothing was rolled back.' : 'it is not the release named by the inputs, so nothing was rolled back.';
     const warnings = [];
+    // 0. the holder: the channel must still hold the version (a tag that does not exist is
+    // left to planning, which names the channel: that is a wrong input, not a race)
+    if (requireHolder && !current && holder !== undefined && holder !== version) {
+        const republished = state.versions[holder]?.republishOf === version;
+        return {
+            proceed: false,
+            holder,
+            reason: republished
+                ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (require-holder): it was rolled back already, so nothing was rolled back.`
+                : `'${channel}' holds ${holder}, not ${state.name}@${version} (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`
+        };
+    }
     // 1. the commit: proof when the version records one
     if (releaseCommit !== undefined) {
         const commit = info.commit?.toLowerCase();
@@ -37267,6 +37466,25 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
         }
         if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
             return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}` };
+        }
+    }
+    // 3. the age: only a recent version is rolled back automatically
+    if (maxAgeMs !== undefined) {
+        const publishedAt = info.publishedAt;
+        const at = publishedAt === undefined ? NaN : Date.parse(publishedAt);
+        if (publishedAt === undefined || Number.isNaN(at)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(current ? 'rollback-version' : 'max-age', current
+                ? `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so max-age cannot be checked.`
+                : `cannot be checked: the target records no publish time for ${state.name}@${version}, so it can never be shown to be younger than ${formatDuration(maxAgeMs)}.`, `roll ${version} back by hand, without max-age, once you have checked that it is the bad one.`);
+        }
+        const now = g.now ?? Date.now();
+        const age = now - at;
+        if (age > maxAgeMs) {
+            return {
+                proceed: false,
+                holder,
+                reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than max-age ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.`
+            };
         }
     }
     return warnings.length > 0 ? { proceed: true, rollbackVersion: version, warnings } : { proceed: true, rollbackVersion: version };
@@ -42368,6 +42586,8 @@ var republish_note = __nccwpck_require__(7855);
 
 
 
+/** The one dist-tag a drill writes (and removes again): ours by its name. */
+const DRILL_TAG = 'release-rollback-drill';
 
 class NpmTarget {
     options;
@@ -42478,6 +42698,59 @@ class NpmTarget {
             this.options.log.debug(`${this.options.registry} does not list the collaborators of ${this.options.packageName} (${e instanceof errors/* RegistryError */.gl ? e.message : ((0,retry/* statusOf */.c2)(e) ?? 'no answer')}); the writes will show whether the token may change it.`);
             return undefined;
         }
+    }
+    /**
+     * The drill's harmless write: dist-tag DRILL_TAG added on `version`, read back, removed
+     * (DELETE /-/package/<name>/dist-tags/<tag>) and confirmed gone, every step checked by a
+     * fresh read. The tag is ours by its name: one left pointing elsewhere (a drill that died
+     * between its add and its remove) is moved and removed too, with a warning. No other
+     * dist-tag is ever written; one that differs after the drill is reported (someone else
+     * moved it meanwhile).
+     */
+    async probeWrite(version) {
+        const pkg = this.options.packageName;
+        const warnings = [];
+        const path = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(DRILL_TAG)}`;
+        const tags = (d) => ({ ...(d['dist-tags'] ?? {}) });
+        this.forget();
+        const before = tags(await this.readPackument());
+        const others = (t) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== DRILL_TAG));
+        if (before[DRILL_TAG] !== undefined && before[DRILL_TAG] !== version) {
+            warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill that did not finish); the drill moved it to ${version} and removed it.`);
+        }
+        const write = (what, init) => (0,retry/* withRetry */.bD)(what, () => this.client.write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
+            const explained = this.explain(e, 'write');
+            const status = (0,retry/* statusOf */.c2)(e);
+            if (status === 401 || status === 403 || status === 404 || e.code === 'EOTP')
+                throw new errors/* InputError */.dz('npm-token', explained.message, explained.fix ?? 'check the token.');
+            throw explained;
+        });
+        let added = false;
+        try {
+            await write(`adding dist-tag '${DRILL_TAG}'`, { method: 'PUT', body: JSON.stringify(version), headers: { 'content-type': 'application/json' } });
+            added = true;
+            const after = tags(await this.readPackument());
+            if (after[DRILL_TAG] !== version) {
+                throw new errors/* RegistryError */.gl(`${this.options.registry} accepted the dist-tag '${DRILL_TAG}' on ${pkg}@${version} but reads back ${after[DRILL_TAG] ?? '(no such tag)'}.`, 'check the registry: its writes do not read back.');
+            }
+        }
+        finally {
+            if (added || before[DRILL_TAG] !== undefined) {
+                await write(`removing dist-tag '${DRILL_TAG}'`, { method: 'DELETE' });
+            }
+        }
+        const end = tags(await this.readPackument());
+        this.forget();
+        if (end[DRILL_TAG] !== undefined) {
+            throw new errors/* RegistryError */.gl(`${this.options.registry} accepted the removal of the dist-tag '${DRILL_TAG}' from ${pkg} but still reads it on ${end[DRILL_TAG]}.`, `remove it by hand: npm dist-tag rm ${pkg} ${DRILL_TAG}`);
+        }
+        const was = others(before);
+        const now = others(end);
+        for (const tag of new Set([...Object.keys(was), ...Object.keys(now)])) {
+            if (was[tag] !== now[tag])
+                warnings.push(`${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before the drill and is ${now[tag] ?? '(gone)'} after it: the drill never writes it, so someone else did meanwhile.`);
+        }
+        return { warnings };
     }
     async republish(args) {
         // its own reads and writes come between any earlier read and the next write
