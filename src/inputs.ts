@@ -63,6 +63,8 @@ export interface RollbackInputs {
   deprecationMessage: string
   dryRun: boolean
   force: boolean
+  /** undo a rollback made by mistake: the same inputs, every channel pointed back at the bad version */
+  undo?: boolean
 }
 
 export function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
@@ -390,6 +392,10 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   }
   const registry = kinds.has('npm') ? parseRegistry('registry', get('registry')) : ''
   const dryRun = parseBoolean('dry-run', get('dry-run'), false)
+  const undo = parseBoolean('undo', get('undo'), false)
+  if (undo && rollbackVersion === 'current') {
+    throw new InputError('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', 'give the same exact rollback-version (and restore-version) as the rollback you undo.')
+  }
   const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim()
   if (/\s/.test(tokenRaw)) {
     throw new InputError('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.')
@@ -423,7 +429,8 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     deprecate: kinds.has('npm') && parseBoolean('deprecate', get('deprecate'), true),
     deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
     dryRun,
-    force: parseBoolean('force', get('force'), false)
+    force: parseBoolean('force', get('force'), false),
+    ...(undo ? { undo } : {})
   }
 }
 
