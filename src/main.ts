@@ -151,10 +151,15 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const { targets, extras, dispose } = createTargets(inputs, get, core, userAgent, hooks)
     disposers.push(dispose)
     // the runbook around the writes: each step's module reads its own inputs
-    const steps: RunbookSteps = { beforeWrite: [], afterWrite: [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
-    steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core, env, summary: (md) => core.summary.addRaw(md).write() }))
-    steps.afterWrite?.push(...verifySteps(get, inputs, core, userAgent))
-    if (announce) {
+    // an undo points channels back at the bad version: the rollback's smoke test, checks,
+    // impact figures and announcements are about the restore version, so none of them runs
+    const steps: RunbookSteps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
+    if (inputs.undo) core.info('Undo: the smoke test, the checks after the writes and the announcements are not run (they are about the restore version).')
+    else {
+      steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core, env, summary: (md) => core.summary.addRaw(md).write() }))
+      steps.afterWrite?.push(...verifySteps(get, inputs, core, userAgent))
+    }
+    if (announce && !inputs.undo) {
       // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
       const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, core, { dryRun: inputs.dryRun, userAgent })
       steps.beforeWrite?.push(announcer.beforeWrite)
