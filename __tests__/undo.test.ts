@@ -2,11 +2,19 @@
 // Verdaccio (npm) and the real docker-registry (OCI): rollback, then undo, leaves the
 // channels and deprecations exactly as they were; a second undo writes nothing; a channel
 // moved to a newer fix and a deprecation a person changed are left alone.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { parseReportRecord } from '../src/github/record.js'
 import type { RollbackInputs } from '../src/inputs.js'
 import { runIncident } from '../src/run.js'
+import { DockerTarget } from '../src/targets/docker/target.js'
 import { NpmTarget } from '../src/targets/npm.js'
+import { requireRegistryBinaries, startDockerRegistry, type DockerRegistry } from './support/docker-registry.mjs'
 import { deprecate, publishPackage, registryRequest, escapeName, setDistTag, snapshot } from './support/fixtures.mjs'
+import { startGitHubStandin } from './support/github-standin.mjs'
+import { fixtureClient, pushRelease, skopeoRaw, type FixtureClient } from './support/oci-fixtures.mjs'
+import { root, runAction } from './support/run-action.mjs'
 import { rollbackInputs, rolledBack, runRollback } from './support/helpers.js'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
@@ -163,5 +171,123 @@ describe('undo on npm (Verdaccio)', () => {
     expect(dry.result.status).toBe('planned')
     expect(dry.result.plan.deprecation.kind).toBe('undeprecate')
     expect(await snapshot(registry, pkg)).toBe(before)
+  })
+})
+
+describe('undo on Docker (the real docker-registry, read back with skopeo)', () => {
+  let docker: DockerRegistry
+  let client: FixtureClient
+  beforeAll(async () => {
+    requireRegistryBinaries()
+    docker = await startDockerRegistry({ auth: 'htpasswd' })
+    client = fixtureClient(docker)
+  })
+  afterAll(async () => {
+    await docker?.stop()
+  })
+
+  function dockerRun(i: RollbackInputs) {
+    const log = logger()
+    const t = new DockerTarget({
+      image: i.packageName,
+      channels: [i.channel],
+      preferVersions: [i.restoreVersion, i.rollbackVersion].filter((v): v is string => v !== undefined),
+      username: docker.user,
+      password: docker.password,
+      log,
+      retry: fastRetry,
+      timeoutMs: 10_000,
+      allowInsecureLoopback: true
+    })
+    return runRollback(i, t, log)
+  }
+
+  it('rollback then undo: latest holds the 1.2.3 manifest again, byte for byte; a second undo writes nothing', async () => {
+    const repo = 'acme/undo'
+    const images = await pushRelease(client, repo, ['1.2.1', '1.2.2', '1.2.3'], { channels: { latest: '1.2.3' } })
+    const before = await client.snapshot(repo)
+    const i = rollbackInputs({ packageName: `${docker.host}/${repo}`, registry: '', deprecate: false })
+    const rollback = await dockerRun(i)
+    expect(rollback.status).toBe('completed')
+    expect((await skopeoRaw(docker, `${repo}:latest`)).equals(images['1.2.2'].bytes)).toBe(true)
+
+    const undo = await dockerRun({ ...i, undo: true })
+    expect(undo.status).toBe('completed')
+    expect(undo.incidentId).toBe(rollback.incidentId)
+    expect(undo.plan.tag).toEqual({ kind: 'move', from: '1.2.2', to: '1.2.3' })
+    expect((await skopeoRaw(docker, `${repo}:latest`)).equals(images['1.2.3'].bytes)).toBe(true)
+    expect(await client.snapshot(repo)).toEqual(before)
+
+    const again = await dockerRun({ ...i, undo: true })
+    expect(again.status).toBe('already-done')
+    expect(again.moved).toBe(false)
+    expect(await client.snapshot(repo)).toEqual(before)
+  })
+
+  it('a tag moved to a newer image after the rollback is left alone', async () => {
+    const repo = 'acme/undo-newer'
+    const images = await pushRelease(client, repo, ['1.2.2', '1.2.3', '1.2.4'], { channels: { latest: '1.2.3' } })
+    const i = rollbackInputs({ packageName: `${docker.host}/${repo}`, registry: '', deprecate: false, restoreVersion: '1.2.2' })
+    await dockerRun(i)
+    await client.pushManifest(repo, 'latest', images['1.2.4'].mediaType, images['1.2.4'].bytes)
+    const undo = await dockerRun({ ...i, undo: true })
+    expect(undo.moved).toBe(false)
+    expect(undo.warnings.join('\n')).toMatch(/left alone/)
+    expect((await skopeoRaw(docker, `${repo}:latest`)).equals(images['1.2.4'].bytes)).toBe(true)
+  })
+})
+
+// the built action: `npm run build` first (dist/ is never committed from this branch)
+const built = existsSync(join(root, 'dist', 'index.js'))
+describe('the built action with undo: true (Verdaccio + the GitHub stand-in)', () => {
+  it('rollback, then undo: the channel and deprecation are back, the issue gets an "Undone" comment, the report an "Undone" timeline entry; a second undo is already-done', async () => {
+    expect(built).toBe(true)
+    const pkg = 'undo-action-widget'
+    await publishPackage(registry, pkg, ['1.2.2', '1.2.3'])
+    const before = await fields(pkg)
+    const github = await startGitHubStandin({ token: 'ghs_undo-token' })
+    try {
+      const env = (run: string) => ({ GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: run, GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'octocat', GITHUB_EVENT_NAME: 'workflow_dispatch' })
+      const inputs = { 'rollback-version': '1.2.3', reason: 'broken', package: pkg, registry: registry.url, 'npm-token': registry.token, 'github-token': 'ghs_undo-token' }
+      const first = await runAction(inputs, { env: env('1') })
+      expect(first.code).toBe(0)
+      expect(first.outputs.status).toBe('completed')
+
+      const undo = await runAction({ ...inputs, undo: 'true' }, { env: env('2') })
+      expect(undo.stderr).toBe('')
+      expect(undo.code).toBe(0)
+      expect(undo.outputs).toMatchObject({ status: 'completed', 'incident-id': first.outputs['incident-id'], 'issue-number': '1', moved: 'true' })
+      expect(undo.summary).toContain('## ↩️ Undone: the rollback is reversed')
+      expect(undo.summary).toContain('⚠️ **`latest` points at the bad `1.2.3` again, as undo asked.**')
+      expect(await fields(pkg)).toEqual(before)
+
+      expect(github.state.issues).toHaveLength(1)
+      const comments = github.state.issues[0].comments.map((c) => c.body)
+      expect(comments).toHaveLength(1)
+      expect(comments[0]).toContain('### ↩️ Undone')
+      expect(comments[0]).toContain('moved dist-tag `latest` back to `1.2.3`: it points at the bad version again, as undo asked')
+      expect(comments[0]).toContain('removed the deprecation of `1.2.3`')
+      const report = github.state.files.main[undo.outputs['report-path']]
+      const record = parseReportRecord(report.content)
+      expect(record?.runs.map((r) => r.status)).toEqual(['completed', 'undone'])
+      expect(record?.timeline.map((e) => e.action)).toEqual(
+        expect.arrayContaining(["point dist-tag 'latest' at 1.2.2", 'deprecate 1.2.3', "undo: point dist-tag 'latest' back at 1.2.3", 'undo: remove the deprecation of 1.2.3', 'Undone'])
+      )
+      expect(record?.tagsBefore).toEqual({ latest: '1.2.3' })
+      expect(record?.tagsAfter).toEqual({ latest: '1.2.3' })
+      expect(record?.previousVersion).toBe('1.2.3')
+      const commits = github.state.commits.length
+
+      const again = await runAction({ ...inputs, undo: 'true' }, { env: env('3') })
+      expect(again.code).toBe(0)
+      expect(again.outputs.status).toBe('already-done')
+      expect(again.summary).toContain('## ↩️ Already undone: nothing to change')
+      expect(github.state.commits).toHaveLength(commits)
+      expect(github.state.issues[0].comments.at(-1)?.body).toContain('### ↩️ Undone already')
+      expect(await fields(pkg)).toEqual(before)
+      expect(github.violations).toEqual([])
+    } finally {
+      await github.stop()
+    }
   })
 })

@@ -318,10 +318,9 @@ export function planUndo(req: PlanRequest, state: PackageState): Plan {
   const warnings: string[] = []
   let tag: TagAction
   if (current === bad) tag = { kind: 'already', to: bad }
-  else if (current === wrote) {
-    tag = { kind: 'move', from: wrote, to: bad }
-    warnings.push(`undo: '${req.channel}' goes back to the bad ${bad}, as undo asked.`)
-  } else {
+  // the runner says it loudly when it writes (and the summary): the plan's warnings stay what a repeated undo sees too
+  else if (current === wrote) tag = { kind: 'move', from: wrote, to: bad }
+  else {
     tag = { kind: 'keep-newer', holder: current ?? '(nothing)' }
     warnings.push(
       `undo: '${req.channel}' holds ${current ?? 'nothing'}, not ${wrote} (what the rollback wrote): someone moved it after the rollback, so it is left alone and not undone.`
