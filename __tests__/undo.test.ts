@@ -2,7 +2,9 @@
 // Verdaccio (npm) and the real docker-registry (OCI): rollback, then undo, leaves the
 // channels and deprecations exactly as they were; a second undo writes nothing; a channel
 // moved to a newer fix and a deprecation a person changed are left alone.
-import { existsSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { parseReportRecord } from '../src/github/record.js'
@@ -174,6 +176,43 @@ describe('undo on npm (Verdaccio)', () => {
   })
 })
 
+describe('undo of several packages (one incident)', () => {
+  const targets = (names: string[], i: RollbackInputs, log: ReturnType<typeof logger>) => names.map((name) => ({ kind: 'npm' as const, name, channel: 'latest', target: target({ ...i, packageName: name }, log) }))
+
+  it('rollback then undo of two packages: both back as before, the same incident id', async () => {
+    const names = ['undo-multi-a', 'undo-multi-b']
+    for (const n of names) await publishPackage(registry, n, ['1.2.2', '1.2.3'])
+    const before = await Promise.all(names.map(fields))
+    const i = inputs(names[0], { restoreVersion: '1.2.2' })
+    const log = logger()
+    const rollback = await runIncident(i, targets(names, i, log), log)
+    expect(rollback.status).toBe('completed')
+    const undo = await runIncident({ ...i, undo: true }, targets(names, i, log), log)
+    expect(undo.status).toBe('completed')
+    expect(undo.incidentId).toBe(rollback.incidentId)
+    expect(undo.targets.map((t) => [t.moved, t.undeprecated])).toEqual([
+      [true, true],
+      [true, true]
+    ])
+    expect(await Promise.all(names.map(fields))).toEqual(before)
+  })
+
+  it('all or nothing: when one channel cannot be undone, the undone ones are put back to what the rollback wrote', async () => {
+    const names = ['undo-aon-a', 'undo-aon-b']
+    for (const n of names) await publishPackage(registry, n, ['1.2.1', '1.2.2', '1.2.3'])
+    const i = inputs(names[0], { restoreVersion: '1.2.2', partialOk: false })
+    const log = logger()
+    await runIncident(i, targets(names, i, log), log)
+    const undo = await runIncident({ ...i, undo: true }, targets(names, i, log), log, { beforeWrite: async () => setDistTag(registry, names[1], 'latest', '1.2.1') })
+    expect(undo.status).toBe('failed')
+    expect(undo.targets.map((t) => t.outcome)).toEqual(['put-back', 'failed'])
+    expect((await fields(names[0])).distTags.latest).toBe('1.2.2')
+    expect((await fields(names[1])).distTags.latest).toBe('1.2.1')
+    // nothing was un-deprecated: the deprecations come after every channel
+    expect((await fields(names[0])).deprecated['1.2.3']).toBe('1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.')
+  })
+})
+
 describe('undo on Docker (the real docker-registry, read back with skopeo)', () => {
   let docker: DockerRegistry
   let client: FixtureClient
@@ -289,5 +328,43 @@ describe('the built action with undo: true (Verdaccio + the GitHub stand-in)', (
     } finally {
       await github.stop()
     }
+  })
+})
+
+describe('the command line with --undo', () => {
+  function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const cwd = mkdtempSync(join(tmpdir(), 'rr-undo-cli-'))
+    execFileSync('git', ['init', '-q'], { cwd })
+    const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'index.js'), ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
+  }
+
+  it('shows the undo plan, puts latest back at the bad version and says so; --json says undo', async () => {
+    expect(existsSync(join(root, 'dist', 'cli', 'index.js'))).toBe(true)
+    const pkg = 'undo-cli-widget'
+    await publishPackage(registry, pkg, ['1.2.2', '1.2.3'])
+    const before = await fields(pkg)
+    const args = ['--package', pkg, '--rollback', '1.2.3', '--reason', 'broken', '--registry', registry.url, '--yes', '--no-report']
+    expect((await cli(args, { NPM_TOKEN: registry.token })).code).toBe(0)
+    const undo = await cli([...args, '--undo'], { NPM_TOKEN: registry.token })
+    expect(undo.code).toBe(0)
+    expect(undo.stdout).toContain("- move dist-tag 'latest' back: 1.2.2 -> 1.2.3 (the bad version, as undo asks)")
+    expect(undo.stdout).toContain('- remove the deprecation of 1.2.3')
+    expect(undo.stdout).toContain('⚠️ `latest` points at the bad `1.2.3` again, as undo asked.')
+    expect(undo.stdout).toContain('Undone.')
+    expect(await fields(pkg)).toEqual(before)
+    const again = await cli([...args, '--undo', '--json'], { NPM_TOKEN: registry.token })
+    expect(again.code).toBe(0)
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'already-done', undo: true })
+  })
+
+  it('refuses --undo with --rollback current: the exact bad version is needed', async () => {
+    const run = await cli(['--package', 'whatever', '--rollback', 'current', '--published-after', '2020-01-01T00:00:00Z', '--reason', 'x', '--registry', registry.url, '--undo', '--yes'], { NPM_TOKEN: registry.token })
+    expect(run.code).not.toBe(0)
+    expect(run.stderr).toMatch(/undo needs the exact bad version/)
   })
 })

@@ -376,7 +376,8 @@ async function movedToNewerFix(r: TargetRun, e: ChannelMovedError, log: Logger):
 async function putBack(r: TargetRun, log: Logger): Promise<void> {
   const plan = r.plan as Plan
   const previous = plan.previousVersion
-  const wrote = plan.republish?.version ?? plan.restoreVersion
+  // an undo wrote the bad version back; putting back returns the channel to what the rollback wrote
+  const wrote = plan.undo && plan.tag.kind === 'move' ? plan.tag.to : (plan.republish?.version ?? plan.restoreVersion)
   try {
     if (previous === undefined) throw new RollbackError(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`)
     await r.target.pointChannel(r.channel, previous, wrote, { id: plan.incidentId, bad: plan.rollbackVersion })
