@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { parseReportRecord } from '../src/github/record.js'
+import { planUndo, type PackageState } from '../src/plan.js'
 import type { RollbackInputs } from '../src/inputs.js'
 import { runIncident } from '../src/run.js'
 import { DockerTarget } from '../src/targets/docker/target.js'
@@ -49,13 +50,45 @@ async function run(i: RollbackInputs) {
   return { result, log }
 }
 
-/** The packument fields undo must put back: the dist-tags and each version's deprecation ("" is npm's "not deprecated"). */
+/** The packument fields undo must put back: the dist-tags and each version's deprecation, as stored (Verdaccio drops a "" deprecation, as npmjs does). */
 async function fields(name: string) {
   const doc = (await (await registryRequest(registry, `${escapeName(name)}?write=true`)).json()) as { 'dist-tags': Record<string, string>; versions: Record<string, { deprecated?: string }> }
-  return { distTags: doc['dist-tags'], deprecated: Object.fromEntries(Object.entries(doc.versions).map(([v, m]) => [v, m.deprecated || null])) }
+  return { distTags: doc['dist-tags'], deprecated: Object.fromEntries(Object.entries(doc.versions).map(([v, m]) => [v, m.deprecated ?? null])) }
 }
 
 const message = '1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.'
+
+describe('planUndo (pure)', () => {
+  const req = { packageName: 'w', rollbackVersion: '1.2.3', restoreVersion: '1.2.2', channel: 'latest', reason: 'r', deprecate: true, deprecationMessage: '{version} bad; use {restore}', force: false }
+  const state = (latest: string | undefined, deprecated?: string): PackageState => ({
+    name: 'w',
+    distTags: latest ? { latest } : {},
+    versions: { '1.2.2': {}, '1.2.3': deprecated ? { deprecated } : {}, '1.2.4': {} }
+  })
+  it('moves back while the channel holds what the rollback wrote, and clears our deprecation', () => {
+    const plan = planUndo(req, state('1.2.2', '1.2.3 bad; use 1.2.2'))
+    expect(plan.tag).toEqual({ kind: 'move', from: '1.2.2', to: '1.2.3' })
+    expect(plan.deprecation).toEqual({ kind: 'undeprecate', message: '1.2.3 bad; use 1.2.2' })
+    expect(plan.undo).toBe(true)
+  })
+  it('is already done when the channel holds the bad version and nothing is deprecated', () => {
+    const plan = planUndo(req, state('1.2.3'))
+    expect(plan.tag).toEqual({ kind: 'already', to: '1.2.3' })
+    expect(plan.deprecation.kind).toBe('already')
+  })
+  it('leaves a channel on anything else, and a message a person changed', () => {
+    const plan = planUndo(req, state('1.2.4', 'edited'))
+    expect(plan.tag).toEqual({ kind: 'keep-newer', holder: '1.2.4' })
+    expect(plan.deprecation).toEqual({ kind: 'kept', message: '1.2.3 bad; use 1.2.2', current: 'edited' })
+    expect(plan.warnings).toHaveLength(2)
+  })
+  it('republish: expects the fix-forward version on the channel; the same incident id as the rollback', () => {
+    const plan = planUndo({ ...req, strategy: 'republish' }, state('1.2.4', '1.2.3 bad; use 1.2.4'))
+    expect(plan.tag).toEqual({ kind: 'move', from: '1.2.4', to: '1.2.3' })
+    expect(plan.deprecation.kind).toBe('undeprecate')
+    expect(plan.warnings.join()).toMatch(/1\.2\.4 .* stays published/)
+  })
+})
 
 describe('undo on npm (Verdaccio)', () => {
   it('rollback then undo leaves the dist-tags and deprecations exactly as before; the incident id is the rollback\'s', async () => {
