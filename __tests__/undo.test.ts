@@ -3,7 +3,7 @@
 // channels and deprecations exactly as they were; a second undo writes nothing; a channel
 // moved to a newer fix and a deprecation a person changed are left alone.
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
@@ -12,10 +12,13 @@ import { planUndo, type PackageState } from '../src/plan.js'
 import type { RollbackInputs } from '../src/inputs.js'
 import { runIncident } from '../src/run.js'
 import { DockerTarget } from '../src/targets/docker/target.js'
+import { HELM_CHANNEL } from '../src/targets/helm/config.js'
+import { HelmTarget } from '../src/targets/helm/target.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { requireRegistryBinaries, startDockerRegistry, type DockerRegistry } from './support/docker-registry.mjs'
 import { deprecate, publishPackage, registryRequest, escapeName, setDistTag, snapshot } from './support/fixtures.mjs'
 import { startGitHubStandin } from './support/github-standin.mjs'
+import { createHelmStandin } from './support/helm-standin.mjs'
 import { fixtureClient, pushRelease, skopeoRaw, type FixtureClient } from './support/oci-fixtures.mjs'
 import { root, runAction } from './support/run-action.mjs'
 import { rollbackInputs, rolledBack, runRollback } from './support/helpers.js'
@@ -306,6 +309,31 @@ describe('undo on Docker (the real docker-registry, read back with skopeo)', () 
     expect(undo.moved).toBe(false)
     expect(undo.warnings.join('\n')).toMatch(/left alone/)
     expect((await skopeoRaw(docker, `${repo}:latest`)).equals(images['1.2.4'].bytes)).toBe(true)
+  })
+})
+
+describe('undo on Helm (the helm stand-in)', () => {
+  it('rolls the release forward to a revision of the bad version again; a second undo writes nothing', async () => {
+    const s = createHelmStandin({ releases: { 'prod/acme': { chart: 'acme-app', revisions: [{ status: 'superseded', appVersion: '1.2.2' }, { status: 'deployed', appVersion: '1.2.3' }] } } })
+    try {
+      const i = rollbackInputs({ packageName: 'prod/acme', registry: '', channel: HELM_CHANNEL, deprecate: false, restoreVersion: '1.2.2' })
+      const helm = (req: RollbackInputs) => {
+        const log = logger()
+        return runRollback(req, new HelmTarget({ release: 'acme', namespace: 'prod', match: 'app-version', timeout: '5m', helmPath: s.path, request: req, log }), log)
+      }
+      const rollback = await helm(i)
+      expect(rollback.status).toBe('completed')
+      const undo = await helm({ ...i, undo: true })
+      expect(undo.status).toBe('completed')
+      expect(undo.incidentId).toBe(rollback.incidentId)
+      const history = s.history('prod/acme')
+      expect(history.at(-1)).toMatchObject({ status: 'deployed', app_version: '1.2.3' })
+      const again = await helm({ ...i, undo: true })
+      expect(again.status).toBe('already-done')
+      expect(s.history('prod/acme')).toHaveLength(history.length)
+    } finally {
+      rmSync(s.dir, { recursive: true, force: true })
+    }
   })
 })
 
