@@ -369,6 +369,8 @@ describe('the built action with undo: true (Verdaccio + the GitHub stand-in)', (
       expect(comments[0]).toContain('removed the deprecation of `1.2.3`')
       const report = github.state.files.main[undo.outputs['report-path']]
       const record = parseReportRecord(report.content)
+      expect(report.content).toContain('| Status | `undone` |')
+      expect(report.content).toContain('Deprecation of `1.2.3`: removed by the undo (it was: 1.2.3 was rolled back: broken. Use 1.2.2 instead.).')
       expect(record?.runs.map((r) => r.status)).toEqual(['completed', 'undone'])
       expect(record?.timeline.map((e) => e.action)).toEqual(
         expect.arrayContaining(["point dist-tag 'latest' at 1.2.2", 'deprecate 1.2.3', "undo: point dist-tag 'latest' back at 1.2.3", 'undo: remove the deprecation of 1.2.3', 'Undone'])

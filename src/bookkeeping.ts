@@ -101,7 +101,7 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
     timeline: [
       ...affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
       // the undo as one entry of its own, with what it changed
-      ...(run.status === 'undone' ? [{ at: now, action: 'Undone', outcome: 'done' as const, detail: changes.join('; ') }] : [])
+      ...(run.status === 'undone' ? [{ at: now, action: 'Undone', outcome: 'done' as const, detail: changes.map((c) => c.replace(/`/g, '')).join('; ') }] : [])
     ],
     warnings: result.warnings,
     ...(result.impact ? { impact: result.impact } : {}),
