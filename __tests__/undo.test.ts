@@ -11,7 +11,9 @@ import { parseReportRecord } from '../src/github/record.js'
 import { planUndo, type PackageState } from '../src/plan.js'
 import type { RollbackInputs } from '../src/inputs.js'
 import { runIncident } from '../src/run.js'
+import { createGitHubClient } from '../src/github/client.js'
 import { DockerTarget } from '../src/targets/docker/target.js'
+import { GitTagTarget } from '../src/targets/git-tag.js'
 import { HELM_CHANNEL } from '../src/targets/helm/config.js'
 import { HelmTarget } from '../src/targets/helm/target.js'
 import { NpmTarget } from '../src/targets/npm.js'
@@ -333,6 +335,38 @@ describe('undo on Helm (the helm stand-in)', () => {
       expect(s.history('prod/acme')).toHaveLength(history.length)
     } finally {
       rmSync(s.dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('undo on a moving git tag (the GitHub stand-in)', () => {
+  it('v1 goes back to the bad version\'s commit; a second undo writes nothing', async () => {
+    const standin = await startGitHubStandin()
+    try {
+      const commits: Record<string, string> = {}
+      for (const v of ['1.2.2', '1.2.3']) {
+        commits[v] = standin.tags.addCommit({ message: `release ${v}`, date: v === '1.2.2' ? '2026-11-05T10:00:00Z' : '2026-11-20T10:00:00Z' })
+        standin.tags.createTag(`v${v}`, commits[v], {})
+      }
+      standin.tags.createTag('v1', commits['1.2.3'], {})
+      const i = rollbackInputs({ packageName: 'acme/widget', registry: '', channel: 'v1', deprecate: false, restoreVersion: '1.2.2' })
+      const gitTag = (req: RollbackInputs) => {
+        const log = logger()
+        const gh = createGitHubClient({ token: 'ghs_test-token', baseUrl: standin.url, log, throttle: false, retryBaseMs: 5 })
+        return runRollback(req, new GitTagTarget({ gh, repository: 'acme/widget', tag: 'v1', log, retry: fastRetry, preferVersions: ['1.2.2', '1.2.3'] }), log)
+      }
+      expect((await gitTag(i)).status).toBe('completed')
+      expect(standin.tags.commitOf('v1')).toBe(commits['1.2.2'])
+      const undo = await gitTag({ ...i, undo: true })
+      expect(undo.status).toBe('completed')
+      expect(undo.plan.tag).toEqual({ kind: 'move', from: '1.2.2', to: '1.2.3' })
+      expect(standin.tags.commitOf('v1')).toBe(commits['1.2.3'])
+      const writes = standin.requests.filter((r) => r.method === 'PATCH').length
+      expect((await gitTag({ ...i, undo: true })).status).toBe('already-done')
+      expect(standin.requests.filter((r) => r.method === 'PATCH')).toHaveLength(writes)
+      expect(standin.violations).toEqual([])
+    } finally {
+      await standin.stop()
     }
   })
 })
