@@ -390,7 +390,7 @@ describe('the built action with undo: true (Verdaccio + the GitHub stand-in)', (
       const undo = await runAction({ ...inputs, undo: 'true' }, { env: env('2') })
       expect(undo.stderr).toBe('')
       expect(undo.code).toBe(0)
-      expect(undo.outputs).toMatchObject({ status: 'completed', 'incident-id': first.outputs['incident-id'], 'issue-number': '1', moved: 'true' })
+      expect(undo.outputs).toMatchObject({ status: 'completed', 'incident-id': first.outputs['incident-id'], 'issue-number': '1', moved: 'true', 'previous-version': '1.2.2', 'restored-version': '1.2.3' })
       expect(undo.summary).toContain('## ↩️ Undone: the rollback is reversed')
       expect(undo.summary).toContain('⚠️ **`latest` points at the bad `1.2.3` again, as undo asked.**')
       expect(await fields(pkg)).toEqual(before)

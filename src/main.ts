@@ -66,7 +66,7 @@ export function outputsOf(result: IncidentResult, books?: BookkeepingResult): Ou
   const only = result.targets[0]
   const plan = only.plan
   const npm = result.targets.filter((t) => t.kind === 'npm')
-  const goal = (t: TargetRun) => t.plan?.republish?.version ?? t.plan?.restoreVersion
+  const goal = channelGoal
   return {
     ...EMPTY,
     status: result.status,
@@ -87,6 +87,13 @@ export function outputsOf(result: IncidentResult, books?: BookkeepingResult): Ou
   }
 }
 
+/** The version the channel points at after the run (or would, in a dry run): an undo's is the bad version, or what it was left on. */
+function channelGoal(t: TargetRun): string | undefined {
+  const plan = t.plan
+  if (plan?.undo) return plan.tag.kind === 'keep-newer' ? plan.tag.holder : plan.tag.to
+  return plan?.republish?.version ?? plan?.restoreVersion
+}
+
 /** A target's row in the `targets` (and `packages`) output. */
 function row(t: TargetRun) {
   return {
@@ -94,7 +101,7 @@ function row(t: TargetRun) {
     name: t.name,
     outcome: t.outcome,
     previous: t.plan?.previousVersion ?? null,
-    restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
+    restored: channelGoal(t) ?? null,
     moved: t.moved,
     deprecated: t.deprecated,
     error: errorOf(t) ?? null
@@ -166,7 +173,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       steps.atEnd?.push(announcer.atEnd)
     }
     const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core, steps)
-    outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.restoreVersion) : {}) }
+    outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.undo ? channelGoal(result.targets[0]) : result.targets[0].plan?.restoreVersion) : {}) }
     await core.summary.addRaw(renderSummary(result, bookkeeping)).write()
     if (result.error) core.setFailed(result.error.message)
   } catch (e) {
