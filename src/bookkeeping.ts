@@ -13,7 +13,7 @@ import type { IncidentEvent, IncidentRecord, IncidentRun, RunContext } from './g
 import { ensureTrackingIssue } from './github/issue.js'
 import { issueMarker, runMarker } from './github/markers.js'
 import { mergeRecord, parseReportRecord } from './github/record.js'
-import { issueTitle, renderIssueBody, renderRerunComment } from './github/render-issue.js'
+import { issueTitle, renderIssueBody, renderRerunComment, renderUndoComment } from './github/render-issue.js'
 import { renderReport } from './github/render-report.js'
 import { markReleases, type ReleaseMarking } from './github/releases.js'
 import { commitReport, readFile, type RemoteFile } from './github/report.js'
@@ -43,11 +43,13 @@ const CHANNEL_WORD: Record<TargetRun['kind'], string> = { npm: 'dist-tag', docke
 
 function eventOf(step: StepRecord, r: TargetRun, several: boolean): IncidentEvent {
   const plan = r.plan as Plan
-  const goal = plan.republish?.version ?? plan.restoreVersion
+  // undo: the channel goes back to the bad version; the deprecation is removed
+  const goal = plan.undo ? plan.rollbackVersion : (plan.republish?.version ?? plan.restoreVersion)
+  const undo = plan.undo ? 'undo: ' : ''
   const action = {
     plan: `check ${plan.packageName} on the registry and plan`,
-    'move-tag': r.kind === 'npm' ? `point dist-tag '${plan.channel}' at ${goal}` : `point ${CHANNEL_WORD[r.kind]} '${plan.channel}' at ${goal}`,
-    deprecate: `deprecate ${plan.rollbackVersion}`
+    'move-tag': `${undo}point ${r.kind === 'npm' ? 'dist-tag' : CHANNEL_WORD[r.kind]} '${plan.channel}' ${plan.undo ? 'back ' : ''}at ${goal}`,
+    deprecate: plan.undo ? `undo: remove the deprecation of ${plan.rollbackVersion}` : `deprecate ${plan.rollbackVersion}`
   }[step.step]
   return { at: step.at, action: several ? `${r.label.replace(/: $/, '')}: ${action}` : action, outcome: step.outcome, detail: step.detail }
 }
@@ -61,7 +63,9 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
   const restores = [...new Set(affected.map((t) => t.plan?.restoreVersion).filter((v): v is string => Boolean(v)))]
   const deprecation = affected.map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off')
   const republished = affected.map((t) => t.plan?.republish?.version).find(Boolean)
-  const run: IncidentRun = { url: runUrl(ctx), at: now, status: result.status, actor: ctx.actor, trigger: ctx.eventName }
+  // an undo that changed something is recorded as its own status; a repeated one stays already-done (the no-op rule)
+  const run: IncidentRun = { url: runUrl(ctx), at: now, status: result.undo && result.status === 'completed' ? 'undone' : result.status, actor: ctx.actor, trigger: ctx.eventName }
+  const changes = changesOf(result)
   const kinds = [...new Set(affected.map((t) => t.kind))]
   return {
     format: 1,
@@ -70,7 +74,7 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
     channel: several ? result.channel : (plan?.channel ?? first.channel),
     rollbackVersion: result.rollbackVersion,
     restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
-    previousVersion: several ? undefined : plan?.previousVersion,
+    previousVersion: several ? undefined : plan?.undo ? plan.rollbackVersion : plan?.previousVersion,
     deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
     tagsBefore: several ? {} : (first.before?.distTags ?? {}),
     tagsAfter: several ? {} : (first.after?.distTags ?? {}),
@@ -85,19 +89,30 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
             name: t.name,
             ...(t.kind !== 'npm' ? { kind: t.kind } : {}),
             ...(t.channel !== result.channel ? { channel: t.channel } : {}),
-            previousVersion: t.plan?.previousVersion,
+            // undo: the row keeps what the rollback found and wrote, and says it is undone
+            previousVersion: t.plan?.undo ? t.plan.rollbackVersion : t.plan?.previousVersion,
             restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
-            outcome: errorOf(t) ? `${t.outcome}: ${errorOf(t)}` : t.outcome
+            outcome: errorOf(t) ? `${t.outcome}: ${errorOf(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome
           }))
         }
       : {}),
     runs: [run],
     // the planning step is bookkeeping noise in a timeline: keep the writes
-    timeline: affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
+    timeline: [
+      ...affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
+      // the undo as one entry of its own, with what it changed
+      ...(run.status === 'undone' ? [{ at: now, action: 'Undone', outcome: 'done' as const, detail: changes.map((c) => c.replace(/`/g, '')).join('; ') }] : [])
+    ],
     warnings: result.warnings,
     ...(result.impact ? { impact: result.impact } : {}),
     ...(result.verification ? { verification: JSON.parse(JSON.stringify(result.verification)) as NonNullable<IncidentRecord['verification']> } : {})
   }
+}
+
+/** An undone target's row outcome. */
+function undoOutcome(t: TargetRun): string {
+  const plan = t.plan as Plan
+  return plan.tag.kind === 'keep-newer' || t.after?.distTags[plan.channel] !== plan.rollbackVersion ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})` : 'undone'
 }
 
 /** What this run changed, in words, for the re-run comment. */
@@ -107,6 +122,16 @@ function changesOf(result: IncidentResult): string[] {
     const plan = t.plan
     if (!plan) continue
     const who = result.targets.length > 1 ? ` of \`${t.name}\`` : ''
+    if (plan.undo) {
+      const holds = t.after?.distTags[plan.channel]
+      if (t.moved) changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${plan.rollbackVersion}\`: it points at the bad version again, as undo asked`)
+      else if (holds !== plan.rollbackVersion) changes.push(`left ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`)
+      if (t.undeprecated) changes.push(`removed the deprecation of \`${plan.rollbackVersion}\`${who}`)
+      if (plan.deprecation.kind === 'kept') changes.push(`kept the deprecation of \`${plan.rollbackVersion}\`${who}: a person changed its message`)
+      if (plan.republish) changes.push(`\`${plan.republish.version}\`${who} stays published (npm never reuses a version)`)
+      for (const s of t.steps) if (s.outcome === 'failed') changes.push(`failed: ${s.step}${who}`)
+      continue
+    }
     if (t.moved) changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} to \`${plan.republish?.version ?? plan.restoreVersion}\``)
     if (t.deprecated) changes.push(`deprecated \`${plan.rollbackVersion}\`${who}`)
     for (const s of t.steps) if (s.outcome === 'failed') changes.push(`failed: ${s.step}${who}`)
@@ -132,7 +157,7 @@ export function recordIncident(
   log: Logger,
   now = new Date().toISOString()
 ): Promise<BookkeepingResult> {
-  return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result) }, gi, log)
+  return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result), ...(result.undo ? { undo: true } : {}) }, gi, log)
 }
 
 /**
@@ -143,7 +168,7 @@ async function recordIncidentRecord(
   gh: GitHubClient,
   ctx: RunContext,
   defaultBranch: string,
-  incident: { record: IncidentRecord; changes: string[]; reportName: string },
+  incident: { record: IncidentRecord; changes: string[]; reportName: string; undo?: boolean },
   gi: GitHubInputs,
   log: Logger
 ): Promise<BookkeepingResult> {
@@ -189,7 +214,7 @@ async function recordIncidentRecord(
           body: renderIssueBody(record, ctx, { reportUrl }),
           labels: gi.labels,
           assignees: gi.assignees,
-          comment: renderRerunComment(record, ctx, current.runs[0], incident.changes),
+          comment: (incident.undo ? renderUndoComment : renderRerunComment)(record, ctx, current.runs[0], incident.changes),
           runMarker: runMarker(ctx),
           recordedIssue: existing?.issueNumber
         },
@@ -206,7 +231,10 @@ async function recordIncidentRecord(
 
   // the bad version's GitHub Release: one restore version to point at, or none
   const restores = new Set((current.packages ?? []).map((p) => p.restoreVersion).filter(Boolean))
-  if (gi.githubRelease !== false && restores.size <= 1) {
+  if (incident.undo) {
+    // the undo reverses the registry; the GitHub Release marking is a note for people, left as it is
+    if (gi.githubRelease !== false) out.warnings.push(`undo: the GitHub Release marking of ${record.rollbackVersion} (if the rollback made one) is left as it is; edit it by hand if needed.`)
+  } else if (gi.githubRelease !== false && restores.size <= 1) {
     try {
       const releases = await markReleases(
         gh,
@@ -235,7 +263,7 @@ async function recordIncidentRecord(
           // what people wrote under the report's to-do headings is carried over
           render: reportOn,
           known,
-          message: `docs(incidents): rollback ${record.packageName}@${record.rollbackVersion} → ${record.restoreVersion} on ${record.channel} [skip ci]`,
+          message: `docs(incidents): ${incident.undo ? 'undo of the ' : ''}rollback ${record.packageName}@${record.rollbackVersion} → ${record.restoreVersion} on ${record.channel} [skip ci]`,
           fallbackBranch,
           pullRequest: {
             title: `Incident report: rollback of ${record.packageName}@${record.rollbackVersion}`,

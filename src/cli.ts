@@ -27,6 +27,7 @@ import { errorOf, runIncident, type IncidentResult } from './run.js'
 import { impactStep, parseRtoTargets } from './runbook/impact.js'
 import { smokeTest } from './runbook/smoke.js'
 import { verifySteps } from './runbook/verify.js'
+import { undoLines } from './summary.js'
 import { createTargets } from './targets/select.js'
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3, frozen: 4 } as const
@@ -50,6 +51,7 @@ const OPTIONS = {
   'smoke-test-timeout': { type: 'string' },
   'dry-run': { type: 'boolean' },
   drill: { type: 'boolean' },
+  undo: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   json: { type: 'boolean' },
   repo: { type: 'string' },
@@ -121,6 +123,9 @@ Options (defaults in brackets):
   --drill                      check that a rollback would work now (tokens, a harmless npm
                                dist-tag added and removed, a last known good), change nothing
                                anyone installs; --rollback defaults to current [off]
+  --undo                       undo a rollback made by mistake (same versions and targets): every
+                               channel back to the bad version while it holds what the rollback
+                               wrote; the deprecation removed only when it is the one it wrote
   -y, --yes                    do not ask for confirmation
   --json                       print one JSON result on stdout (progress goes to stderr)
   --repo <owner/name>          open the tracking issue and commit the report there (needs GITHUB_TOKEN)
@@ -302,6 +307,7 @@ export async function main(io: CliIO): Promise<number> {
       'require-holder': values['require-holder'] ? 'true' : 'false',
       'dry-run': values['dry-run'] ? 'true' : 'false',
       drill: values.drill ? 'true' : 'false',
+      undo: values.undo ? 'true' : 'false',
       force: values.force ? 'true' : 'false',
       'smoke-test': values['smoke-test'],
       'smoke-test-timeout': values['smoke-test-timeout'],
@@ -381,7 +387,8 @@ export async function main(io: CliIO): Promise<number> {
       // 2. confirmation
       if (!values.yes) {
         const where = targets.length > 1 ? `${targets.length} ${targets.every((t) => t.kind === 'npm') ? 'packages' : 'targets'}` : targets[0].kind === 'npm' ? inputs.registry : `${targets[0].kind} ${targets[0].name}`
-        const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm') ? `Apply this rollback to ${where} on ${inputs.registry}? [y/N] ` : `Apply this rollback to ${where}? [y/N] `)
+        const what = inputs.undo ? 'undo (the bad version goes back on its channels)' : 'rollback'
+        const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm') ? `Apply this ${what} to ${where} on ${inputs.registry}? [y/N] ` : `Apply this ${what} to ${where}? [y/N] `)
         if (!answer || !/^y(es)?$/i.test(answer.trim())) {
           say('Aborted: nothing was changed.\n')
           Object.assign(result, { status: 'aborted' })
@@ -391,10 +398,13 @@ export async function main(io: CliIO): Promise<number> {
       // 3. the rollback, exactly as the action runs it
       const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined
       // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
-      const steps: RunbookSteps = { beforeWrite: [], afterWrite: [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
-      steps.beforeWrite?.push(...smokeTest(get, inputs, { log, env: io.env }))
-      steps.afterWrite?.push(...verifySteps(get, inputs, log, userAgent))
-      if (announce) {
+      // an undo runs none of the rollback's runbook steps (they are about the restore version)
+      const steps: RunbookSteps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
+      if (!inputs.undo) {
+        steps.beforeWrite?.push(...smokeTest(get, inputs, { log, env: io.env }))
+        steps.afterWrite?.push(...verifySteps(get, inputs, log, userAgent))
+      }
+      if (announce && !inputs.undo) {
         // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
         const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, log, { dryRun: inputs.dryRun, userAgent })
         steps.beforeWrite?.push(announcer.beforeWrite)
@@ -433,7 +443,10 @@ export async function main(io: CliIO): Promise<number> {
       if (outcome.error) io.stderr(`${outcome.error.message}\n`)
       if (outcome.status === 'partial') return finish(EXIT.partial)
       if (outcome.status === 'failed') return finish(EXIT.failed)
-      say(outcome.status === 'already-done' ? 'Already rolled back: nothing needed changing.\n' : 'Done.\n')
+      if (outcome.undo) {
+        for (const line of undoLines(outcome)) say(`${line.replace(/\*\*/g, '')}\n`)
+        say(outcome.status === 'already-done' ? 'Already undone: nothing needed changing.\n' : 'Undone.\n')
+      } else say(outcome.status === 'already-done' ? 'Already rolled back: nothing needed changing.\n' : 'Done.\n')
       return finish(EXIT.ok)
     } finally {
       dispose()
@@ -470,6 +483,7 @@ function summaryOf(o: IncidentResult, b?: BookkeepingResult): Record<string, unk
   const plan = only?.plan
   return {
     status: o.status,
+    ...(o.undo ? { undo: true } : {}),
     incidentId: o.incidentId || null,
     ...(only ? { package: only.name, channel: only.channel } : {}),
     ...(o.reason ? { reason: o.reason } : {}),

@@ -69,6 +69,8 @@ export interface RollbackInputs {
   /** drill: true: check that a rollback would work now, change nothing anyone installs (src/drill.ts) */
   drill?: boolean
   force: boolean
+  /** undo a rollback made by mistake: the same inputs, every channel pointed back at the bad version */
+  undo?: boolean
 }
 
 export function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
@@ -433,6 +435,10 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   const registry = kinds.has('npm') ? parseRegistry('registry', get('registry')) : ''
   const dryRun = parseBoolean('dry-run', get('dry-run'), false)
   if (drill && dryRun) throw new InputError('drill', 'and dry-run are both true.', 'a drill writes nothing anyone installs already (it needs the token to prove the write): set dry-run: false.')
+  const undo = parseBoolean('undo', get('undo'), false)
+  if (undo && rollbackVersion === 'current') {
+    throw new InputError('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', 'give the same exact rollback-version (and restore-version) as the rollback you undo.')
+  }
   const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim()
   if (/\s/.test(tokenRaw)) {
     throw new InputError('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.')
@@ -477,7 +483,8 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
     dryRun,
     ...(drill ? { drill } : {}),
-    force
+    force,
+    ...(undo ? { undo } : {})
   }
 }
 

@@ -66,7 +66,7 @@ export function outputsOf(result: IncidentResult, books?: BookkeepingResult): Ou
   const only = result.targets[0]
   const plan = only.plan
   const npm = result.targets.filter((t) => t.kind === 'npm')
-  const goal = (t: TargetRun) => t.plan?.republish?.version ?? t.plan?.restoreVersion
+  const goal = channelGoal
   return {
     ...EMPTY,
     status: result.status,
@@ -87,6 +87,13 @@ export function outputsOf(result: IncidentResult, books?: BookkeepingResult): Ou
   }
 }
 
+/** The version the channel points at after the run (or would, in a dry run): an undo's is the bad version, or what it was left on. */
+function channelGoal(t: TargetRun): string | undefined {
+  const plan = t.plan
+  if (plan?.undo) return plan.tag.kind === 'keep-newer' ? plan.tag.holder : plan.tag.to
+  return plan?.republish?.version ?? plan?.restoreVersion
+}
+
 /** A target's row in the `targets` (and `packages`) output. */
 function row(t: TargetRun) {
   return {
@@ -94,7 +101,7 @@ function row(t: TargetRun) {
     name: t.name,
     outcome: t.outcome,
     previous: t.plan?.previousVersion ?? null,
-    restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
+    restored: channelGoal(t) ?? null,
     moved: t.moved,
     deprecated: t.deprecated,
     error: errorOf(t) ?? null
@@ -212,17 +219,22 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       return
     }
     // the runbook around the writes: each step's module reads its own inputs
-    const steps: RunbookSteps = { beforeWrite: [], afterWrite: [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
-    steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core, env, summary: (md) => core.summary.addRaw(md).write() }))
-    steps.afterWrite?.push(...verifySteps(get, inputs, core, userAgent))
-    if (announce) {
+    // an undo points channels back at the bad version: the rollback's smoke test, checks,
+    // impact figures and announcements are about the restore version, so none of them runs
+    const steps: RunbookSteps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
+    if (inputs.undo) core.info('Undo: the smoke test, the checks after the writes and the announcements are not run (they are about the restore version).')
+    else {
+      steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core, env, summary: (md) => core.summary.addRaw(md).write() }))
+      steps.afterWrite?.push(...verifySteps(get, inputs, core, userAgent))
+    }
+    if (announce && !inputs.undo) {
       // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
       const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, core, { dryRun: inputs.dryRun, userAgent })
       steps.beforeWrite?.push(announcer.beforeWrite)
       steps.atEnd?.push(announcer.atEnd)
     }
     const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core, steps)
-    outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.restoreVersion) : {}) }
+    outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.undo ? channelGoal(result.targets[0]) : result.targets[0].plan?.restoreVersion) : {}) }
     await core.summary.addRaw(renderSummary(result, bookkeeping)).write()
     if (result.error) core.setFailed(result.error.message)
   } catch (e) {

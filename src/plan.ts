@@ -52,6 +52,10 @@ export type DeprecationAction =
   | { kind: 'deprecate'; message: string; previous?: string }
   | { kind: 'already'; message: string }
   | { kind: 'off' }
+  /** undo: the bad version carries exactly the message this tool wrote: clear it */
+  | { kind: 'undeprecate'; message: string }
+  /** undo: the bad version carries another message (a person changed it): left alone */
+  | { kind: 'kept'; message: string; current: string }
 
 export interface Plan {
   packageName: string
@@ -70,6 +74,8 @@ export interface Plan {
   incidentId: string
   /** strategy republish: the restore version's code published as `version`, which the channel then holds */
   republish?: { version: string; from: string }
+  /** an undo plan (planUndo): the tag goes back to the bad version, the deprecation is cleared */
+  undo?: true
 }
 
 /** A deterministic key for one incident: the same rollback always gets the same id. */
@@ -280,13 +286,84 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
   }
 }
 
+/**
+ * The undo of a rollback made by mistake, from the same request (same versions and
+ * targets): every channel goes back to the bad version the rollback found there, but only
+ * while it still holds what the rollback wrote (the restore version, or the republished
+ * fix-forward version, which stays published: npm never reuses a version); the bad
+ * version's deprecation is cleared only when it is exactly the message this tool wrote.
+ * The incident id is the rollback's, so the bookkeeping finds the same issue and report.
+ * Pure: no I/O.
+ */
+export function planUndo(req: PlanRequest, state: PackageState): Plan {
+  const bad = req.rollbackVersion
+  if (!(bad in state.versions)) {
+    throw new InputError('rollback-version', `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, 'give the same rollback-version as the rollback you undo.')
+  }
+  let restore = req.restoreVersion
+  const restoreChosen = restore === undefined
+  // the last known good version never counts the bad one, deprecated or not: the rollback's choice again
+  if (restore === undefined) restore = lastKnownGood(state, bad, req.channel)
+  if (restore === undefined || !(restore in state.versions)) {
+    throw new InputError(
+      'restore-version',
+      restore === undefined ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.` : `${req.packageName}@${restore} does not exist in the registry.`,
+      'give the same restore-version as the rollback you undo.'
+    )
+  }
+  const republish = req.strategy === 'republish' ? { version: fixForwardVersion(bad), from: restore } : undefined
+  // what the rollback wrote to the channel
+  const wrote = republish?.version ?? restore
+  const current = state.distTags[req.channel]
+  const warnings: string[] = []
+  let tag: TagAction
+  if (current === bad) tag = { kind: 'already', to: bad }
+  // the runner says it loudly when it writes (and the summary): the plan's warnings stay what a repeated undo sees too
+  else if (current === wrote) tag = { kind: 'move', from: wrote, to: bad }
+  else {
+    tag = { kind: 'keep-newer', holder: current ?? '(nothing)' }
+    warnings.push(
+      `undo: '${req.channel}' holds ${current ?? 'nothing'}, not ${wrote} (what the rollback wrote): someone moved it after the rollback, so it is left alone and not undone.`
+    )
+  }
+  if (republish) warnings.push(`undo: ${republish.version} (the republished fix-forward version) stays published: npm never reuses a version number; only '${req.channel}' is pointed back.`)
+
+  let deprecation: DeprecationAction = { kind: 'off' }
+  if (req.deprecate) {
+    const message = renderDeprecationMessage(req.deprecationMessage, { version: bad, restore: wrote, channel: req.channel, reason: req.reason })
+    const now = state.versions[bad].deprecated
+    if (!now) deprecation = { kind: 'already', message }
+    else if (now === message) deprecation = { kind: 'undeprecate', message }
+    else {
+      deprecation = { kind: 'kept', message, current: now }
+      warnings.push(`undo: ${bad} is deprecated with another message than the one this rollback wrote ("${now}"): a person changed it, so it is kept.`)
+    }
+  }
+  return {
+    packageName: req.packageName,
+    channel: req.channel,
+    rollbackVersion: bad,
+    restoreVersion: restore,
+    restoreChosen,
+    previousVersion: current,
+    tag,
+    deprecation,
+    otherTagsOnBad: [],
+    warnings,
+    incidentId: incidentId(req.packageName, req.channel, bad, restore),
+    ...(republish ? { republish } : {}),
+    undo: true
+  }
+}
+
 /** True when the plan writes nothing. */
 export function planIsNoop(plan: Plan): boolean {
-  return plan.tag.kind !== 'move' && plan.deprecation.kind !== 'deprecate'
+  return plan.tag.kind !== 'move' && plan.deprecation.kind !== 'deprecate' && plan.deprecation.kind !== 'undeprecate'
 }
 
 /** The plan as lines a person reads (dry-run output, logs). */
 export function describePlan(plan: Plan): string[] {
+  if (plan.undo) return describeUndo(plan)
   const lines = [
     `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`
   ]
@@ -298,6 +375,21 @@ export function describePlan(plan: Plan): string[] {
   if (d.kind === 'deprecate') lines.push(`- deprecate ${plan.rollbackVersion}: "${d.message}"`)
   if (d.kind === 'already') lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`)
   if (d.kind === 'off') lines.push(`- deprecation is off (deprecate: false)`)
+  return lines
+}
+
+function describeUndo(plan: Plan): string[] {
+  const wrote = plan.republish?.version ?? plan.restoreVersion
+  const lines = [`Package ${plan.packageName}: undo the rollback of ${plan.rollbackVersion} to ${wrote} on '${plan.channel}'.`]
+  const t = plan.tag
+  if (t.kind === 'move') lines.push(`- move dist-tag '${plan.channel}' back: ${wrote} -> ${t.to} (the bad version, as undo asks)`)
+  if (t.kind === 'already') lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`)
+  if (t.kind === 'keep-newer') lines.push(`- dist-tag '${plan.channel}' holds ${t.holder}, not ${wrote}: left as it is`)
+  if (plan.republish) lines.push(`- ${plan.republish.version} stays published (npm never reuses a version)`)
+  const d = plan.deprecation
+  if (d.kind === 'undeprecate') lines.push(`- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")`)
+  if (d.kind === 'already') lines.push(`- ${plan.rollbackVersion} is not deprecated: no change`)
+  if (d.kind === 'kept') lines.push(`- ${plan.rollbackVersion} carries another deprecation ("${d.current}"): kept`)
   return lines
 }
 

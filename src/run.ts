@@ -6,7 +6,7 @@ import { ChannelMovedError } from './guard.js'
 import { InputError, PartialError, RollbackError, errorMessage } from './errors.js'
 import type { Impact } from './github/incident.js'
 import type { RollbackInputs } from './inputs.js'
-import { circuitBreaker, describePlan, incidentId, planRollback, type PackageState, type Plan } from './plan.js'
+import { circuitBreaker, describePlan, incidentId, planRollback, planUndo, type PackageState, type Plan } from './plan.js'
 import type { Logger } from './retry.js'
 import type { Target } from './targets/target.js'
 import { mapLimit } from './util.js'
@@ -48,6 +48,8 @@ export interface TargetRun {
   after?: { distTags: Record<string, string>; deprecated?: string }
   moved: boolean
   deprecated: boolean
+  /** undo: this run removed the bad version's deprecation */
+  undeprecated?: boolean
   republished: boolean
   outcome: 'rolled-back' | 'already' | 'planned' | 'failed' | 'put-back' | 'not-affected' | 'skipped'
   /** the failure, when the restore or the retire failed */
@@ -57,6 +59,8 @@ export interface TargetRun {
 }
 
 export interface IncidentRequest extends RollbackInputs {
+  /** undo a rollback made by mistake: the same incident, every channel pointed back (src/plan.ts planUndo) */
+  undo?: boolean
   partialOk?: boolean
   fromWorkspaces?: boolean
 }
@@ -77,6 +81,8 @@ export interface IncidentResult {
   error?: RollbackError
   /** skipped: why the circuit breaker held (one target) */
   reason?: string
+  /** this run undid the rollback (undo: true) */
+  undo?: true
   /** impact and timing, set by the runbook's impact step (src/runbook/impact.ts) after the writes */
   impact?: Impact
   /** what the checks after the writes saw (src/runbook/verify.ts): the health endpoint, and npm's channels as installers read them */
@@ -144,8 +150,8 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
           return
         }
         // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-        const plan = planRollback({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before)
-        if (plan.republish && !r.target.republish) throw new InputError('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.')
+        const plan = (req.undo ? planUndo : planRollback)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before)
+        if (plan.republish && !r.target.republish && !plan.undo) throw new InputError('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.')
         r.plan = plan
         r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated }
         r.warnings.push(...(gate.warnings ?? []), ...plan.warnings)
@@ -232,7 +238,8 @@ function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
     rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
     channel: req.channel,
     targets: runs,
-    warnings
+    warnings,
+    ...(req.undo ? { undo: true as const } : {})
   }
   if (req.dryRun) return { ...base, status: 'planned' }
   if (affected.every((r) => r.outcome === 'skipped')) return { ...base, status: 'skipped', ...(single && only.skipped ? { reason: only.skipped.reason } : {}) }
@@ -252,7 +259,7 @@ function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
     }
   }
   const incomplete = runs.filter((r) => r.failure)
-  const wrote = runs.some((r) => r.moved || r.deprecated || r.republished)
+  const wrote = runs.some((r) => r.moved || r.deprecated || r.undeprecated || r.republished)
   if (incomplete.length > 0) {
     if (single) {
       const plan = only.plan as Plan
@@ -301,7 +308,7 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
   const after = r.after as NonNullable<TargetRun['after']>
   const label = r.label
   if (plan.tag.kind !== 'move') {
-    const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.restoreVersion}` : `'${plan.channel}' holds the newer ${plan.tag.holder}`
+    const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.tag.to}` : plan.undo ? `'${plan.channel}' holds ${plan.tag.holder}, not what the rollback wrote` : `'${plan.channel}' holds the newer ${plan.tag.holder}`
     r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() })
     r.outcome = 'already'
     log.info(`✔ ${label}${detail}: not moved.`)
@@ -310,7 +317,7 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
   const expected = plan.tag.from
   const incident = { id: plan.incidentId, bad: plan.rollbackVersion }
   try {
-    if (plan.republish) {
+    if (plan.republish && !plan.undo) {
       const target = r.target as Required<Pick<Target, 'republish'>> & Target
       const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected })
       let moved = p.outcome === 'published'
@@ -321,11 +328,14 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
       r.steps.push({ step: 'move-tag', outcome: moved ? 'done' : 'already', detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`, at: now() })
       log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`)
     } else {
-      const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected, incident)
+      // tag.to: the restore version, or (undo) the bad version the rollback found there
+      const to = plan.tag.to
+      const outcome = await r.target.pointChannel(plan.channel, to, expected, incident)
       r.moved = outcome === 'written'
-      after.distTags[plan.channel] = plan.restoreVersion
-      r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() })
-      log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${plan.restoreVersion} (read back from the registry).`)
+      after.distTags[plan.channel] = to
+      r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? ' (undo: the bad version again)' : ''}, verified by a fresh read`, at: now() })
+      if (plan.undo) log.warning(`↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`)
+      else log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`)
     }
     r.outcome = r.moved ? 'rolled-back' : 'already'
   } catch (e) {
@@ -353,7 +363,7 @@ async function movedToNewerFix(r: TargetRun, e: ChannelMovedError, log: Logger):
     return false
   }
   if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated) return false
-  const message = `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`
+  const message = plan.undo ? `'${plan.channel}' moved to ${holder} after the rollback (a newer fix): left there, not undone.` : `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`
   r.plan = { ...plan, tag: { kind: 'keep-newer', holder } }
   ;(r.after as NonNullable<TargetRun['after']>).distTags[plan.channel] = holder
   r.outcome = 'already'
@@ -366,7 +376,8 @@ async function movedToNewerFix(r: TargetRun, e: ChannelMovedError, log: Logger):
 async function putBack(r: TargetRun, log: Logger): Promise<void> {
   const plan = r.plan as Plan
   const previous = plan.previousVersion
-  const wrote = plan.republish?.version ?? plan.restoreVersion
+  // an undo wrote the bad version back; putting back returns the channel to what the rollback wrote
+  const wrote = plan.undo && plan.tag.kind === 'move' ? plan.tag.to : (plan.republish?.version ?? plan.restoreVersion)
   try {
     if (previous === undefined) throw new RollbackError(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`)
     await r.target.pointChannel(r.channel, previous, wrote, { id: plan.incidentId, bad: plan.rollbackVersion })
@@ -382,6 +393,29 @@ async function putBack(r: TargetRun, log: Logger): Promise<void> {
 async function retire(r: TargetRun, log: Logger): Promise<void> {
   const plan = r.plan as Plan
   const after = r.after as NonNullable<TargetRun['after']>
+  if (plan.deprecation.kind === 'undeprecate' && r.target.unretire) {
+    const message = plan.deprecation.message
+    try {
+      const outcome = await r.target.unretire(plan.rollbackVersion, message)
+      r.undeprecated = outcome === 'written'
+      after.deprecated = undefined
+      r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: `undo: deprecation removed ("${message}")`, at: now() })
+      log.info(`✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`)
+    } catch (e) {
+      if (e instanceof ChannelMovedError) {
+        // a person changed the message between the plan and the write: theirs is kept
+        const kept = `undo: ${plan.rollbackVersion}'s deprecation changed to "${e.holder ?? ''}" meanwhile: kept.`
+        r.warnings.push(kept)
+        r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: kept, at: now() })
+        log.warning(`${r.label}${kept}`)
+        return
+      }
+      r.failure = { step: 'deprecate', error: e }
+      r.steps.push({ step: 'deprecate', outcome: 'failed', detail: errorMessage(e), at: now() })
+      log.warning(`✖ ${r.label}removing the deprecation failed: ${errorMessage(e)}`)
+    }
+    return
+  }
   if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
     r.steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() })
     return

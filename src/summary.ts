@@ -16,17 +16,47 @@ const TITLE: Record<IncidentResult['status'], string> = {
   skipped: '⏭️ Rollback skipped: nothing was changed'
 }
 
+const UNDO_TITLE: Record<IncidentResult['status'], string> = {
+  completed: '↩️ Undone: the rollback is reversed',
+  'already-done': '↩️ Already undone: nothing to change',
+  planned: '📝 Undo planned (dry run: nothing written)',
+  partial: '⚠️ Undo partially applied',
+  failed: '❌ Undo failed: nothing was changed',
+  skipped: '⏭️ Undo skipped: nothing was changed'
+}
+
+/** Undo, said loudly: every channel that holds the bad version again because undo asked. */
+export function undoLines(result: IncidentResult): string[] {
+  if (!result.undo) return []
+  const several = result.targets.length > 1
+  return result.targets.flatMap((t) => {
+    const plan = t.plan
+    if (!plan) return []
+    const who = several ? `${t.name}: ` : ''
+    const lines: string[] = []
+    const holds = t.after?.distTags[plan.channel]
+    if (result.status === 'planned' && plan.tag.kind === 'move') lines.push(`⚠️ **${who}\`${plan.channel}\` would point at the bad \`${plan.rollbackVersion}\` again, as undo asks.**`)
+    else if (holds === plan.rollbackVersion) lines.push(`⚠️ **${who}\`${plan.channel}\` points at the bad \`${plan.rollbackVersion}\` again, as undo asked.**`)
+    else if (plan.tag.kind === 'keep-newer' || holds !== undefined) lines.push(`${who}\`${plan.channel}\` holds ${code(holds)}, not what the rollback wrote: left alone, not undone.`)
+    if (plan.republish) lines.push(`${who}\`${plan.republish.version}\` (republished) stays published: npm never reuses a version.`)
+    return lines
+  })
+}
+
 /** The one summary renderer: a detailed table for one target, a row per target for several. */
 export function renderSummary(result: IncidentResult, books?: BookkeepingResult): string {
   const several = result.targets.length > 1
   const only = result.targets[0]
-  const parts = [`## ${TITLE[result.status]}`]
+  const parts = [`## ${(result.undo ? UNDO_TITLE : TITLE)[result.status]}`]
   if (!several && result.status === 'skipped') {
     parts.push(`**\`${only.name}\`** on \`${only.channel}\`: ${inert(result.reason ?? only.skipped?.reason ?? '')}`)
   } else if (!several && only.plan) {
     const plan = only.plan
     parts.push(
-      `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`,
+      plan.undo
+        ? `**\`${plan.packageName}\`**: undo of the rollback of \`${plan.rollbackVersion}\` → \`${plan.republish?.version ?? plan.restoreVersion}\` on \`${plan.channel}\`. Incident \`${plan.incidentId}\`.`
+        : `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`,
+      ...undoLines(result),
       table(['What', 'Before', 'After', 'Changed by this run'], detailRows(result, only, plan))
     )
   } else {
@@ -38,11 +68,13 @@ export function renderSummary(result: IncidentResult, books?: BookkeepingResult)
       t.plan ? code(t.plan.republish?.version ?? t.plan.restoreVersion) : '–',
       errorOf(t) ? `${t.outcome}: ${inert(errorOf(t) as string)}` : t.outcome,
       t.moved ? '**yes**' : 'no',
-      t.deprecated ? '**yes**' : 'no'
+      t.deprecated || t.undeprecated ? '**yes**' : 'no'
     ])
     parts.push(
-      `${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`,
-      table([mixed ? 'Target' : 'Package', ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]), 'Restored', 'Outcome', 'Moved now', 'Deprecated now'], rows)
+      ...(result.undo
+        ? [`${result.targets.length} ${mixed ? 'targets' : 'packages'}: the rollback of \`${result.rollbackVersion}\` undone${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`, ...undoLines(result)]
+        : [`${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`]),
+      table([mixed ? 'Target' : 'Package', ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]), result.undo ? 'Rolled back to' : 'Restored', 'Outcome', 'Moved now', result.undo ? 'Deprecation changed now' : 'Deprecated now'], rows)
     )
   }
   if (result.impact) parts.push(renderImpact(result.impact, '###'))
@@ -69,15 +101,21 @@ function detailRows(result: IncidentResult, t: TargetRun, plan: Plan): string[][
   for (const tag of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
     const changed = tag === plan.channel && t.moved
     const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move'
-    rows.push([`${CHANNEL_WORD[t.kind]} \`${tag}\``, code(before[tag]), planned ? `${code(plan.republish?.version ?? plan.restoreVersion)} (planned)` : code(after[tag]), changed ? '**yes**' : planned ? 'planned' : 'no'])
+    rows.push([`${CHANNEL_WORD[t.kind]} \`${tag}\``, code(before[tag]), planned && plan.tag.kind === 'move' ? `${code(plan.tag.to)} (planned)` : code(after[tag]), changed ? '**yes**' : planned ? 'planned' : 'no'])
   }
   const bDep = t.before?.versions[plan.rollbackVersion]?.deprecated
-  const depPlanned = result.status === 'planned' && plan.deprecation.kind === 'deprecate'
+  const depPlanned = result.status === 'planned' && (plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate')
   rows.push([
     `\`${plan.rollbackVersion}\` deprecation`,
     bDep ? inert(bDep) : '_(not deprecated)_',
-    depPlanned && plan.deprecation.kind === 'deprecate' ? `${inert(plan.deprecation.message)} (planned)` : t.after?.deprecated ? inert(t.after.deprecated) : '_(not deprecated)_',
-    t.deprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
+    depPlanned && plan.deprecation.kind === 'deprecate'
+      ? `${inert(plan.deprecation.message)} (planned)`
+      : depPlanned
+        ? '_(not deprecated)_ (planned)'
+        : t.after?.deprecated
+          ? `${inert(t.after.deprecated)}${plan.deprecation.kind === 'kept' ? ' (changed by a person: kept)' : ''}`
+          : '_(not deprecated)_',
+    t.deprecated || t.undeprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
   ])
   return rows
 }
@@ -112,6 +150,12 @@ export function verificationLines(v: NonNullable<IncidentResult['verification']>
 
 /** What to do next, for each kind of target in the incident. */
 export function nextSteps(result: IncidentResult): string[] {
+  if (result.undo) {
+    if (result.status === 'planned') return ['Nothing was written. Run again with `dry-run: false` to apply this undo.']
+    if (result.status === 'partial' || result.status === 'failed') return ['Fix what the error names, then run the same undo again: it completes only what is missing.']
+    if (result.status === 'skipped') return ['Nothing was undone; check the inputs are the rollback\'s.']
+    return ['The bad version is what the channels serve again, as asked. If the undo was itself the mistake, run the same rollback again (without `undo`).']
+  }
   if (result.status === 'planned') return ['Nothing was written. Run again with `dry-run: false` to apply this plan.']
   if (result.status === 'partial') return ['Re-run the same rollback: it completes only what is missing and repeats nothing.']
   if (result.status === 'skipped') return ['If a rollback is needed anyway, run it by hand with an explicit `rollback-version`, without the guards that held it (`published-after`, `published-before`, `release-commit`, `max-age`, `require-holder`).']

@@ -26,6 +26,11 @@ function headline(r: IncidentRecord): string {
     return `📝 **Dry run: nothing was written.** The plan: point ${code(r.channel)} at ${code(r.restoreVersion)}${dep}.`
   }
   const held = r.tagsAfter[r.channel]
+  if (status === 'undone') {
+    return held === r.rollbackVersion
+      ? `↩️ **Undone: ${code(r.channel)} points at the bad ${bad} again, as undo asked.**`
+      : `↩️ **Undone** (${code(r.channel)} holds ${code(held)}: left as it is).`
+  }
   const tag =
     held === r.restoreVersion
       ? `${code(r.channel)} points at ${code(r.restoreVersion)} again`
@@ -123,5 +128,21 @@ export function renderRerunComment(r: IncidentRecord, ctx: RunContext, run: Inci
       : `Nothing needed changing: the registry was already rolled back (${code(r.channel)} → ${code(r.tagsAfter[r.channel])}).`
   ]
   if (run.status === 'partial') parts.push('⚠️ Still partial: re-run again; it completes only what is missing.')
+  return parts.join('\n\n') + '\n'
+}
+
+/** The comment an undo leaves on the incident's issue: "Undone" and what changed. */
+export function renderUndoComment(r: IncidentRecord, ctx: RunContext, run: IncidentRun, changes: string[]): string {
+  const held = r.tagsAfter[r.channel]
+  const parts = [
+    runMarker(ctx),
+    run.status === 'already-done' ? `### ↩️ Undone already` : `### ↩️ Undone`,
+    `${runLabel(ctx)} by ${who(run.actor ?? ctx.actor, ctx.serverUrl)} at ${formatTime(run.at)} UTC undid this rollback: status ${code(run.status)}.`,
+    changes.length > 0
+      ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
+      : `Nothing needed changing: the rollback was already undone${held !== undefined ? ` (${code(r.channel)} → ${code(held)})` : ''}.`
+  ]
+  if (held === r.rollbackVersion) parts.push(`⚠️ ${code(r.channel)} points at the bad ${code(r.rollbackVersion)} again, as undo asked.`)
+  if (run.status === 'partial') parts.push('⚠️ Partly undone: re-run the same undo; it completes only what is missing.')
   return parts.join('\n\n') + '\n'
 }

@@ -45,8 +45,10 @@ function versionsAndTags(r: IncidentRecord): string {
     const after = r.tagsAfter[t]
     return [code(t), code(before, '_(none)_'), code(after, '_(none)_'), before === after ? 'no' : '**yes**']
   })
-  const dep =
-    r.deprecationMessage === undefined
+  const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done')
+  const dep = undeprecated && lastRun(r)?.status === 'undone'
+    ? `Deprecation of ${code(r.rollbackVersion)}: removed by the undo (it was: ${inert(r.deprecationMessage ?? '')}).`
+    : r.deprecationMessage === undefined
       ? `Deprecation of ${code(r.rollbackVersion)}: off for this rollback (deprecate: false).`
       : `Deprecation of ${code(r.rollbackVersion)}: ${inert(r.deprecationMessage)}`
   return `${table(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`

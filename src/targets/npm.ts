@@ -266,28 +266,44 @@ export class NpmTarget implements Target {
    */
   async retire(version: string, message: string, names?: string): Promise<WriteOutcome> {
     const pkg = this.options.packageName
+    return this.writeDeprecation(version, message, (d) => {
+      if (names !== undefined) {
+        const named = d.versions?.[names]
+        if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {
+          throw new RegistryError(
+            `The deprecation of ${pkg}@${version} would tell users to use ${names}, which ${named ? 'is deprecated itself' : 'does not exist'} on the registry now: nothing was deprecated.`,
+            `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`
+          )
+        }
+      }
+      return true
+    })
+  }
+
+  /**
+   * Undo of retire: clears the deprecation of `version` (npm's "" message: not deprecated)
+   * through the same guarded document PUT, only while it is exactly `onlyIf`, the message
+   * this tool wrote. Another message (a person changed it) throws a ChannelMovedError that
+   * names it; no deprecation at all is already done.
+   */
+  async unretire(version: string, onlyIf: string): Promise<WriteOutcome> {
+    return this.writeDeprecation(version, '', (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf, onlyIf)
+  }
+
+  /** The one deprecation write: a version's `deprecated` set to `message` ("" clears it) through the guarded document PUT. */
+  private async writeDeprecation(version: string, message: string, isExpected: (d: Packument) => boolean, expected = 'the planned state'): Promise<WriteOutcome> {
     let sent: Packument | undefined
+    const now = (d: Packument) => String(this.versionOf(d, version).deprecated ?? '')
     const { outcome, state } = await guardedWrite<Packument>({
-      what: `deprecating ${version}`,
+      what: message === '' ? `removing the deprecation of ${version}` : `deprecating ${version}`,
       channel: `${version}'s deprecation`,
       wanted: message,
-      expected: 'the planned state',
+      expected,
       read: () => this.readPackument(),
       fresh: this.takeFresh(),
       holderOf: (d) => String(d.versions?.[version]?.deprecated ?? ''),
-      isDone: (d) => this.versionOf(d, version).deprecated === message,
-      isExpected: (d) => {
-        if (names !== undefined) {
-          const named = d.versions?.[names]
-          if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {
-            throw new RegistryError(
-              `The deprecation of ${pkg}@${version} would tell users to use ${names}, which ${named ? 'is deprecated itself' : 'does not exist'} on the registry now: nothing was deprecated.`,
-              `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`
-            )
-          }
-        }
-        return true
-      },
+      isDone: (d) => now(d) === message,
+      isExpected,
       write: async (doc) => {
         this.versionOf(doc, version).deprecated = message
         sent = structuredClone(doc)

@@ -47,6 +47,13 @@ export interface Target {
    */
   retire?(version: string, message: string, names?: string): Promise<WriteOutcome>
   /**
+   * Undo of `retire`: clears the retirement of `version`, through the same guarded write,
+   * only while it is exactly `onlyIf` (the message this tool wrote); another message (a
+   * person changed it) is left alone with a ChannelMovedError naming it. Confirmed by a
+   * fresh read. Targets with `retire` implement it.
+   */
+  unretire?(version: string, onlyIf: string): Promise<WriteOutcome>
+  /**
    * What the adapter saw after its writes that people must know (a registry document
    * that changed beyond this run's write); the runner adds them to the warnings.
    */
