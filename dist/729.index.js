@@ -318,6 +318,11 @@ function headline(r) {
         return `📝 **Dry run: nothing was written.** The plan: point ${(0,render_parts/* code */.aY)(r.channel)} at ${(0,render_parts/* code */.aY)(r.restoreVersion)}${dep}.`;
     }
     const held = r.tagsAfter[r.channel];
+    if (status === 'undone') {
+        return held === r.rollbackVersion
+            ? `↩️ **Undone: ${(0,render_parts/* code */.aY)(r.channel)} points at the bad ${bad} again, as undo asked.**`
+            : `↩️ **Undone** (${(0,render_parts/* code */.aY)(r.channel)} holds ${(0,render_parts/* code */.aY)(held)}: left as it is).`;
+    }
     const tag = held === r.restoreVersion
         ? `${(0,render_parts/* code */.aY)(r.channel)} points at ${(0,render_parts/* code */.aY)(r.restoreVersion)} again`
         : held === undefined
@@ -415,6 +420,23 @@ function renderRerunComment(r, ctx, run, changes) {
         parts.push('⚠️ Still partial: re-run again; it completes only what is missing.');
     return parts.join('\n\n') + '\n';
 }
+/** The comment an undo leaves on the incident's issue: "Undone" and what changed. */
+function renderUndoComment(r, ctx, run, changes) {
+    const held = r.tagsAfter[r.channel];
+    const parts = [
+        (0,markers/* runMarker */.qW)(ctx),
+        run.status === 'already-done' ? `### ↩️ Undone already` : `### ↩️ Undone`,
+        `${(0,render_parts/* runLabel */.Az)(ctx)} by ${(0,render_parts/* who */.dp)(run.actor ?? ctx.actor, ctx.serverUrl)} at ${(0,render_parts/* formatTime */.fU)(run.at)} UTC undid this rollback: status ${(0,render_parts/* code */.aY)(run.status)}.`,
+        changes.length > 0
+            ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
+            : `Nothing needed changing: the rollback was already undone${held !== undefined ? ` (${(0,render_parts/* code */.aY)(r.channel)} → ${(0,render_parts/* code */.aY)(held)})` : ''}.`
+    ];
+    if (held === r.rollbackVersion)
+        parts.push(`⚠️ ${(0,render_parts/* code */.aY)(r.channel)} points at the bad ${(0,render_parts/* code */.aY)(r.rollbackVersion)} again, as undo asked.`);
+    if (run.status === 'partial')
+        parts.push('⚠️ Partly undone: re-run the same undo; it completes only what is missing.');
+    return parts.join('\n\n') + '\n';
+}
 
 ;// CONCATENATED MODULE: ./src/github/render-report.ts
 // The incident report's text, rendered from an IncidentRecord, with the record itself
@@ -461,9 +483,12 @@ function versionsAndTags(r) {
         const after = r.tagsAfter[t];
         return [(0,render_parts/* code */.aY)(t), (0,render_parts/* code */.aY)(before, '_(none)_'), (0,render_parts/* code */.aY)(after, '_(none)_'), before === after ? 'no' : '**yes**'];
     });
-    const dep = r.deprecationMessage === undefined
-        ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: off for this rollback (deprecate: false).`
-        : `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: ${(0,markdown/* inert */.t)(r.deprecationMessage)}`;
+    const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done');
+    const dep = undeprecated && (0,render_parts/* lastRun */.KT)(r)?.status === 'undone'
+        ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,markdown/* inert */.t)(r.deprecationMessage ?? '')}).`
+        : r.deprecationMessage === undefined
+            ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: off for this rollback (deprecate: false).`
+            : `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: ${(0,markdown/* inert */.t)(r.deprecationMessage)}`;
     return `${(0,markdown/* table */.M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
 }
 function actionsTaken(r) {
@@ -821,11 +846,13 @@ function runUrl(ctx) {
 const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' };
 function eventOf(step, r, several) {
     const plan = r.plan;
-    const goal = plan.republish?.version ?? plan.restoreVersion;
+    // undo: the channel goes back to the bad version; the deprecation is removed
+    const goal = plan.undo ? plan.rollbackVersion : (plan.republish?.version ?? plan.restoreVersion);
+    const undo = plan.undo ? 'undo: ' : '';
     const action = {
         plan: `check ${plan.packageName} on the registry and plan`,
-        'move-tag': r.kind === 'npm' ? `point dist-tag '${plan.channel}' at ${goal}` : `point ${CHANNEL_WORD[r.kind]} '${plan.channel}' at ${goal}`,
-        deprecate: `deprecate ${plan.rollbackVersion}`
+        'move-tag': `${undo}point ${r.kind === 'npm' ? 'dist-tag' : CHANNEL_WORD[r.kind]} '${plan.channel}' ${plan.undo ? 'back ' : ''}at ${goal}`,
+        deprecate: plan.undo ? `undo: remove the deprecation of ${plan.rollbackVersion}` : `deprecate ${plan.rollbackVersion}`
     }[step.step];
     return { at: step.at, action: several ? `${r.label.replace(/: $/, '')}: ${action}` : action, outcome: step.outcome, detail: step.detail };
 }
@@ -838,7 +865,9 @@ function buildRecord(result, inputs, gi, ctx, now) {
     const restores = [...new Set(affected.map((t) => t.plan?.restoreVersion).filter((v) => Boolean(v)))];
     const deprecation = affected.map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off');
     const republished = affected.map((t) => t.plan?.republish?.version).find(Boolean);
-    const run = { url: runUrl(ctx), at: now, status: result.status, actor: ctx.actor, trigger: ctx.eventName };
+    // an undo that changed something is recorded as its own status; a repeated one stays already-done (the no-op rule)
+    const run = { url: runUrl(ctx), at: now, status: result.undo && result.status === 'completed' ? 'undone' : result.status, actor: ctx.actor, trigger: ctx.eventName };
+    const changes = changesOf(result);
     const kinds = [...new Set(affected.map((t) => t.kind))];
     return {
         format: 1,
@@ -847,7 +876,7 @@ function buildRecord(result, inputs, gi, ctx, now) {
         channel: several ? result.channel : (plan?.channel ?? first.channel),
         rollbackVersion: result.rollbackVersion,
         restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
-        previousVersion: several ? undefined : plan?.previousVersion,
+        previousVersion: several ? undefined : plan?.undo ? plan.rollbackVersion : plan?.previousVersion,
         deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
         tagsBefore: several ? {} : (first.before?.distTags ?? {}),
         tagsAfter: several ? {} : (first.after?.distTags ?? {}),
@@ -862,19 +891,29 @@ function buildRecord(result, inputs, gi, ctx, now) {
                     name: t.name,
                     ...(t.kind !== 'npm' ? { kind: t.kind } : {}),
                     ...(t.channel !== result.channel ? { channel: t.channel } : {}),
-                    previousVersion: t.plan?.previousVersion,
+                    // undo: the row keeps what the rollback found and wrote, and says it is undone
+                    previousVersion: t.plan?.undo ? t.plan.rollbackVersion : t.plan?.previousVersion,
                     restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
-                    outcome: (0,src_run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,src_run/* errorOf */.Mz)(t)}` : t.outcome
+                    outcome: (0,src_run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,src_run/* errorOf */.Mz)(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome
                 }))
             }
             : {}),
         runs: [run],
         // the planning step is bookkeeping noise in a timeline: keep the writes
-        timeline: affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
+        timeline: [
+            ...affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
+            // the undo as one entry of its own, with what it changed
+            ...(run.status === 'undone' ? [{ at: now, action: 'Undone', outcome: 'done', detail: changes.map((c) => c.replace(/`/g, '')).join('; ') }] : [])
+        ],
         warnings: result.warnings,
         ...(result.impact ? { impact: result.impact } : {}),
         ...(result.verification ? { verification: JSON.parse(JSON.stringify(result.verification)) } : {})
     };
+}
+/** An undone target's row outcome. */
+function undoOutcome(t) {
+    const plan = t.plan;
+    return plan.tag.kind === 'keep-newer' || t.after?.distTags[plan.channel] !== plan.rollbackVersion ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})` : 'undone';
 }
 /** What this run changed, in words, for the re-run comment. */
 function changesOf(result) {
@@ -884,6 +923,23 @@ function changesOf(result) {
         if (!plan)
             continue;
         const who = result.targets.length > 1 ? ` of \`${t.name}\`` : '';
+        if (plan.undo) {
+            const holds = t.after?.distTags[plan.channel];
+            if (t.moved)
+                changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${plan.rollbackVersion}\`: it points at the bad version again, as undo asked`);
+            else if (holds !== plan.rollbackVersion)
+                changes.push(`left ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`);
+            if (t.undeprecated)
+                changes.push(`removed the deprecation of \`${plan.rollbackVersion}\`${who}`);
+            if (plan.deprecation.kind === 'kept')
+                changes.push(`kept the deprecation of \`${plan.rollbackVersion}\`${who}: a person changed its message`);
+            if (plan.republish)
+                changes.push(`\`${plan.republish.version}\`${who} stays published (npm never reuses a version)`);
+            for (const s of t.steps)
+                if (s.outcome === 'failed')
+                    changes.push(`failed: ${s.step}${who}`);
+            continue;
+        }
         if (t.moved)
             changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} to \`${plan.republish?.version ?? plan.restoreVersion}\``);
         if (t.deprecated)
@@ -902,7 +958,7 @@ function reportName(result) {
 }
 /** The issue and the report for one incident (one target or many). */
 function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, now = new Date().toISOString()) {
-    return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result) }, gi, log);
+    return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result), ...(result.undo ? { undo: true } : {}) }, gi, log);
 }
 /**
  * The issue and the report for an incident, however it was built (one package or many).
@@ -949,7 +1005,7 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 body: renderIssueBody(record, ctx, { reportUrl }),
                 labels: gi.labels,
                 assignees: gi.assignees,
-                comment: renderRerunComment(record, ctx, current.runs[0], incident.changes),
+                comment: (incident.undo ? renderUndoComment : renderRerunComment)(record, ctx, current.runs[0], incident.changes),
                 runMarker: (0,markers/* runMarker */.qW)(ctx),
                 recordedIssue: existing?.issueNumber
             }, log);
@@ -964,7 +1020,12 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     }
     // the bad version's GitHub Release: one restore version to point at, or none
     const restores = new Set((current.packages ?? []).map((p) => p.restoreVersion).filter(Boolean));
-    if (gi.githubRelease !== false && restores.size <= 1) {
+    if (incident.undo) {
+        // the undo reverses the registry; the GitHub Release marking is a note for people, left as it is
+        if (gi.githubRelease !== false)
+            out.warnings.push(`undo: the GitHub Release marking of ${record.rollbackVersion} (if the rollback made one) is left as it is; edit it by hand if needed.`);
+    }
+    else if (gi.githubRelease !== false && restores.size <= 1) {
         try {
             const releases = await markReleases(gh, repo, { bad: record.rollbackVersion, restore: record.republishedVersion ?? record.restoreVersion, reason: record.reason, incidentId: record.incidentId, issueUrl: record.issueUrl }, log);
             out.githubRelease = releases;
@@ -987,7 +1048,7 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 // what people wrote under the report's to-do headings is carried over
                 render: reportOn,
                 known,
-                message: `docs(incidents): rollback ${record.packageName}@${record.rollbackVersion} → ${record.restoreVersion} on ${record.channel} [skip ci]`,
+                message: `docs(incidents): ${incident.undo ? 'undo of the ' : ''}rollback ${record.packageName}@${record.rollbackVersion} → ${record.restoreVersion} on ${record.channel} [skip ci]`,
                 fallbackBranch,
                 pullRequest: {
                     title: `Incident report: rollback of ${record.packageName}@${record.rollbackVersion}`,

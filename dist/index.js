@@ -55395,6 +55395,10 @@ function readInputs(get, env = process.env) {
     const dryRun = parseBoolean('dry-run', get('dry-run'), false);
     if (drill && dryRun)
         throw new errors/* InputError */.dz('drill', 'and dry-run are both true.', 'a drill writes nothing anyone installs already (it needs the token to prove the write): set dry-run: false.');
+    const undo = parseBoolean('undo', get('undo'), false);
+    if (undo && rollbackVersion === 'current') {
+        throw new errors/* InputError */.dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', 'give the same exact rollback-version (and restore-version) as the rollback you undo.');
+    }
     const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
     if (/\s/.test(tokenRaw)) {
         throw new errors/* InputError */.dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
@@ -55431,7 +55435,8 @@ function readInputs(get, env = process.env) {
         deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
         dryRun,
         ...(drill ? { drill } : {}),
-        force
+        force,
+        ...(undo ? { undo } : {})
     };
 }
 function parseList(raw) {
@@ -59797,17 +59802,50 @@ const TITLE = {
     failed: '❌ Rollback failed: nothing was changed',
     skipped: '⏭️ Rollback skipped: nothing was changed'
 };
+const UNDO_TITLE = {
+    completed: '↩️ Undone: the rollback is reversed',
+    'already-done': '↩️ Already undone: nothing to change',
+    planned: '📝 Undo planned (dry run: nothing written)',
+    partial: '⚠️ Undo partially applied',
+    failed: '❌ Undo failed: nothing was changed',
+    skipped: '⏭️ Undo skipped: nothing was changed'
+};
+/** Undo, said loudly: every channel that holds the bad version again because undo asked. */
+function undoLines(result) {
+    if (!result.undo)
+        return [];
+    const several = result.targets.length > 1;
+    return result.targets.flatMap((t) => {
+        const plan = t.plan;
+        if (!plan)
+            return [];
+        const who = several ? `${t.name}: ` : '';
+        const lines = [];
+        const holds = t.after?.distTags[plan.channel];
+        if (result.status === 'planned' && plan.tag.kind === 'move')
+            lines.push(`⚠️ **${who}\`${plan.channel}\` would point at the bad \`${plan.rollbackVersion}\` again, as undo asks.**`);
+        else if (holds === plan.rollbackVersion)
+            lines.push(`⚠️ **${who}\`${plan.channel}\` points at the bad \`${plan.rollbackVersion}\` again, as undo asked.**`);
+        else if (plan.tag.kind === 'keep-newer' || holds !== undefined)
+            lines.push(`${who}\`${plan.channel}\` holds ${code(holds)}, not what the rollback wrote: left alone, not undone.`);
+        if (plan.republish)
+            lines.push(`${who}\`${plan.republish.version}\` (republished) stays published: npm never reuses a version.`);
+        return lines;
+    });
+}
 /** The one summary renderer: a detailed table for one target, a row per target for several. */
 function renderSummary(result, books) {
     const several = result.targets.length > 1;
     const only = result.targets[0];
-    const parts = [`## ${TITLE[result.status]}`];
+    const parts = [`## ${(result.undo ? UNDO_TITLE : TITLE)[result.status]}`];
     if (!several && result.status === 'skipped') {
         parts.push(`**\`${only.name}\`** on \`${only.channel}\`: ${(0,markdown/* inert */.t)(result.reason ?? only.skipped?.reason ?? '')}`);
     }
     else if (!several && only.plan) {
         const plan = only.plan;
-        parts.push(`**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`, (0,markdown/* table */.M)(['What', 'Before', 'After', 'Changed by this run'], detailRows(result, only, plan)));
+        parts.push(plan.undo
+            ? `**\`${plan.packageName}\`**: undo of the rollback of \`${plan.rollbackVersion}\` → \`${plan.republish?.version ?? plan.restoreVersion}\` on \`${plan.channel}\`. Incident \`${plan.incidentId}\`.`
+            : `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`, ...undoLines(result), (0,markdown/* table */.M)(['What', 'Before', 'After', 'Changed by this run'], detailRows(result, only, plan)));
     }
     else {
         const mixed = result.targets.some((t) => t.kind !== 'npm');
@@ -59818,9 +59856,11 @@ function renderSummary(result, books) {
             t.plan ? code(t.plan.republish?.version ?? t.plan.restoreVersion) : '–',
             (0,run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,markdown/* inert */.t)((0,run/* errorOf */.Mz)(t))}` : t.outcome,
             t.moved ? '**yes**' : 'no',
-            t.deprecated ? '**yes**' : 'no'
+            t.deprecated || t.undeprecated ? '**yes**' : 'no'
         ]);
-        parts.push(`${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`, (0,markdown/* table */.M)([mixed ? 'Target' : 'Package', ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]), 'Restored', 'Outcome', 'Moved now', 'Deprecated now'], rows));
+        parts.push(...(result.undo
+            ? [`${result.targets.length} ${mixed ? 'targets' : 'packages'}: the rollback of \`${result.rollbackVersion}\` undone${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`, ...undoLines(result)]
+            : [`${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`]), (0,markdown/* table */.M)([mixed ? 'Target' : 'Package', ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]), result.undo ? 'Rolled back to' : 'Restored', 'Outcome', 'Moved now', result.undo ? 'Deprecation changed now' : 'Deprecated now'], rows));
     }
     if (result.impact)
         parts.push((0,impact/* renderImpact */.jo)(result.impact, '###'));
@@ -59851,15 +59891,21 @@ function detailRows(result, t, plan) {
     for (const tag of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
         const changed = tag === plan.channel && t.moved;
         const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move';
-        rows.push([`${CHANNEL_WORD[t.kind]} \`${tag}\``, code(before[tag]), planned ? `${code(plan.republish?.version ?? plan.restoreVersion)} (planned)` : code(after[tag]), changed ? '**yes**' : planned ? 'planned' : 'no']);
+        rows.push([`${CHANNEL_WORD[t.kind]} \`${tag}\``, code(before[tag]), planned && plan.tag.kind === 'move' ? `${code(plan.tag.to)} (planned)` : code(after[tag]), changed ? '**yes**' : planned ? 'planned' : 'no']);
     }
     const bDep = t.before?.versions[plan.rollbackVersion]?.deprecated;
-    const depPlanned = result.status === 'planned' && plan.deprecation.kind === 'deprecate';
+    const depPlanned = result.status === 'planned' && (plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate');
     rows.push([
         `\`${plan.rollbackVersion}\` deprecation`,
         bDep ? (0,markdown/* inert */.t)(bDep) : '_(not deprecated)_',
-        depPlanned && plan.deprecation.kind === 'deprecate' ? `${(0,markdown/* inert */.t)(plan.deprecation.message)} (planned)` : t.after?.deprecated ? (0,markdown/* inert */.t)(t.after.deprecated) : '_(not deprecated)_',
-        t.deprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
+        depPlanned && plan.deprecation.kind === 'deprecate'
+            ? `${(0,markdown/* inert */.t)(plan.deprecation.message)} (planned)`
+            : depPlanned
+                ? '_(not deprecated)_ (planned)'
+                : t.after?.deprecated
+                    ? `${(0,markdown/* inert */.t)(t.after.deprecated)}${plan.deprecation.kind === 'kept' ? ' (changed by a person: kept)' : ''}`
+                    : '_(not deprecated)_',
+        t.deprecated || t.undeprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
     ]);
     return rows;
 }
@@ -59891,6 +59937,15 @@ function verificationLines(v) {
 }
 /** What to do next, for each kind of target in the incident. */
 function nextSteps(result) {
+    if (result.undo) {
+        if (result.status === 'planned')
+            return ['Nothing was written. Run again with `dry-run: false` to apply this undo.'];
+        if (result.status === 'partial' || result.status === 'failed')
+            return ['Fix what the error names, then run the same undo again: it completes only what is missing.'];
+        if (result.status === 'skipped')
+            return ['Nothing was undone; check the inputs are the rollback\'s.'];
+        return ['The bad version is what the channels serve again, as asked. If the undo was itself the mistake, run the same rollback again (without `undo`).'];
+    }
     if (result.status === 'planned')
         return ['Nothing was written. Run again with `dry-run: false` to apply this plan.'];
     if (result.status === 'partial')
@@ -62218,25 +62273,39 @@ class NpmTarget {
      */
     async retire(version, message, names) {
         const pkg = this.options.packageName;
+        return this.writeDeprecation(version, message, (d) => {
+            if (names !== undefined) {
+                const named = d.versions?.[names];
+                if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {
+                    throw new errors/* RegistryError */.gl(`The deprecation of ${pkg}@${version} would tell users to use ${names}, which ${named ? 'is deprecated itself' : 'does not exist'} on the registry now: nothing was deprecated.`, `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`);
+                }
+            }
+            return true;
+        });
+    }
+    /**
+     * Undo of retire: clears the deprecation of `version` (npm's "" message: not deprecated)
+     * through the same guarded document PUT, only while it is exactly `onlyIf`, the message
+     * this tool wrote. Another message (a person changed it) throws a ChannelMovedError that
+     * names it; no deprecation at all is already done.
+     */
+    async unretire(version, onlyIf) {
+        return this.writeDeprecation(version, '', (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf, onlyIf);
+    }
+    /** The one deprecation write: a version's `deprecated` set to `message` ("" clears it) through the guarded document PUT. */
+    async writeDeprecation(version, message, isExpected, expected = 'the planned state') {
         let sent;
+        const now = (d) => String(this.versionOf(d, version).deprecated ?? '');
         const { outcome, state } = await (0,guard/* guardedWrite */.m)({
-            what: `deprecating ${version}`,
+            what: message === '' ? `removing the deprecation of ${version}` : `deprecating ${version}`,
             channel: `${version}'s deprecation`,
             wanted: message,
-            expected: 'the planned state',
+            expected,
             read: () => this.readPackument(),
             fresh: this.takeFresh(),
             holderOf: (d) => String(d.versions?.[version]?.deprecated ?? ''),
-            isDone: (d) => this.versionOf(d, version).deprecated === message,
-            isExpected: (d) => {
-                if (names !== undefined) {
-                    const named = d.versions?.[names];
-                    if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {
-                        throw new errors/* RegistryError */.gl(`The deprecation of ${pkg}@${version} would tell users to use ${names}, which ${named ? 'is deprecated itself' : 'does not exist'} on the registry now: nothing was deprecated.`, `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`);
-                    }
-                }
-                return true;
-            },
+            isDone: (d) => now(d) === message,
+            isExpected,
             write: async (doc) => {
                 this.versionOf(doc, version).deprecated = message;
                 sent = structuredClone(doc);
@@ -62521,7 +62590,7 @@ function outputsOf(result, books) {
     const only = result.targets[0];
     const plan = only.plan;
     const npm = result.targets.filter((t) => t.kind === 'npm');
-    const goal = (t) => t.plan?.republish?.version ?? t.plan?.restoreVersion;
+    const goal = channelGoal;
     return {
         ...EMPTY,
         status: result.status,
@@ -62541,6 +62610,13 @@ function outputsOf(result, books) {
         targets: JSON.stringify(result.targets.map(row))
     };
 }
+/** The version the channel points at after the run (or would, in a dry run): an undo's is the bad version, or what it was left on. */
+function channelGoal(t) {
+    const plan = t.plan;
+    if (plan?.undo)
+        return plan.tag.kind === 'keep-newer' ? plan.tag.holder : plan.tag.to;
+    return plan?.republish?.version ?? plan?.restoreVersion;
+}
 /** A target's row in the `targets` (and `packages`) output. */
 function row(t) {
     return {
@@ -62548,7 +62624,7 @@ function row(t) {
         name: t.name,
         outcome: t.outcome,
         previous: t.plan?.previousVersion ?? null,
-        restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
+        restored: channelGoal(t) ?? null,
         moved: t.moved,
         deprecated: t.deprecated,
         error: (0,run/* errorOf */.Mz)(t) ?? null
@@ -62676,17 +62752,23 @@ async function main_run(env = process.env) {
             return;
         }
         // the runbook around the writes: each step's module reads its own inputs
-        const steps = { beforeWrite: [], afterWrite: [(0,impact/* impactStep */.r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] };
-        steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core_namespaceObject, env, summary: (md) => summary.addRaw(md).write() }));
-        steps.afterWrite?.push(...verifySteps(get, inputs, core_namespaceObject, userAgent));
-        if (announce) {
+        // an undo points channels back at the bad version: the rollback's smoke test, checks,
+        // impact figures and announcements are about the restore version, so none of them runs
+        const steps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [(0,impact/* impactStep */.r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] };
+        if (inputs.undo)
+            info('Undo: the smoke test, the checks after the writes and the announcements are not run (they are about the restore version).');
+        else {
+            steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core_namespaceObject, env, summary: (md) => summary.addRaw(md).write() }));
+            steps.afterWrite?.push(...verifySteps(get, inputs, core_namespaceObject, userAgent));
+        }
+        if (announce && !inputs.undo) {
             // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
             const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, core_namespaceObject, { dryRun: inputs.dryRun, userAgent });
             steps.beforeWrite?.push(announcer.beforeWrite);
             steps.atEnd?.push(announcer.atEnd);
         }
         const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core_namespaceObject, steps);
-        outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.restoreVersion) : {}) };
+        outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.undo ? channelGoal(result.targets[0]) : result.targets[0].plan?.restoreVersion) : {}) };
         await summary.addRaw(renderSummary(result, bookkeeping)).write();
         if (result.error)
             setFailed(result.error.message);
@@ -62742,6 +62824,7 @@ function table(header, rows) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AX: () => (/* binding */ planUndo),
 /* harmony export */   FP: () => (/* binding */ fixForwardVersion),
 /* harmony export */   II: () => (/* binding */ planRollback),
 /* harmony export */   _3: () => (/* binding */ incidentId),
@@ -62928,12 +63011,82 @@ function planRollback(req, state) {
         ...(republish ? { republish } : {})
     };
 }
+/**
+ * The undo of a rollback made by mistake, from the same request (same versions and
+ * targets): every channel goes back to the bad version the rollback found there, but only
+ * while it still holds what the rollback wrote (the restore version, or the republished
+ * fix-forward version, which stays published: npm never reuses a version); the bad
+ * version's deprecation is cleared only when it is exactly the message this tool wrote.
+ * The incident id is the rollback's, so the bookkeeping finds the same issue and report.
+ * Pure: no I/O.
+ */
+function planUndo(req, state) {
+    const bad = req.rollbackVersion;
+    if (!(bad in state.versions)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, 'give the same rollback-version as the rollback you undo.');
+    }
+    let restore = req.restoreVersion;
+    const restoreChosen = restore === undefined;
+    // the last known good version never counts the bad one, deprecated or not: the rollback's choice again
+    if (restore === undefined)
+        restore = lastKnownGood(state, bad, req.channel);
+    if (restore === undefined || !(restore in state.versions)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', restore === undefined ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.` : `${req.packageName}@${restore} does not exist in the registry.`, 'give the same restore-version as the rollback you undo.');
+    }
+    const republish = req.strategy === 'republish' ? { version: fixForwardVersion(bad), from: restore } : undefined;
+    // what the rollback wrote to the channel
+    const wrote = republish?.version ?? restore;
+    const current = state.distTags[req.channel];
+    const warnings = [];
+    let tag;
+    if (current === bad)
+        tag = { kind: 'already', to: bad };
+    // the runner says it loudly when it writes (and the summary): the plan's warnings stay what a repeated undo sees too
+    else if (current === wrote)
+        tag = { kind: 'move', from: wrote, to: bad };
+    else {
+        tag = { kind: 'keep-newer', holder: current ?? '(nothing)' };
+        warnings.push(`undo: '${req.channel}' holds ${current ?? 'nothing'}, not ${wrote} (what the rollback wrote): someone moved it after the rollback, so it is left alone and not undone.`);
+    }
+    if (republish)
+        warnings.push(`undo: ${republish.version} (the republished fix-forward version) stays published: npm never reuses a version number; only '${req.channel}' is pointed back.`);
+    let deprecation = { kind: 'off' };
+    if (req.deprecate) {
+        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_3__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, { version: bad, restore: wrote, channel: req.channel, reason: req.reason });
+        const now = state.versions[bad].deprecated;
+        if (!now)
+            deprecation = { kind: 'already', message };
+        else if (now === message)
+            deprecation = { kind: 'undeprecate', message };
+        else {
+            deprecation = { kind: 'kept', message, current: now };
+            warnings.push(`undo: ${bad} is deprecated with another message than the one this rollback wrote ("${now}"): a person changed it, so it is kept.`);
+        }
+    }
+    return {
+        packageName: req.packageName,
+        channel: req.channel,
+        rollbackVersion: bad,
+        restoreVersion: restore,
+        restoreChosen,
+        previousVersion: current,
+        tag,
+        deprecation,
+        otherTagsOnBad: [],
+        warnings,
+        incidentId: incidentId(req.packageName, req.channel, bad, restore),
+        ...(republish ? { republish } : {}),
+        undo: true
+    };
+}
 /** True when the plan writes nothing. */
 function planIsNoop(plan) {
-    return plan.tag.kind !== 'move' && plan.deprecation.kind !== 'deprecate';
+    return plan.tag.kind !== 'move' && plan.deprecation.kind !== 'deprecate' && plan.deprecation.kind !== 'undeprecate';
 }
 /** The plan as lines a person reads (dry-run output, logs). */
 function describePlan(plan) {
+    if (plan.undo)
+        return describeUndo(plan);
     const lines = [
         `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`
     ];
@@ -62951,6 +63104,27 @@ function describePlan(plan) {
         lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`);
     if (d.kind === 'off')
         lines.push(`- deprecation is off (deprecate: false)`);
+    return lines;
+}
+function describeUndo(plan) {
+    const wrote = plan.republish?.version ?? plan.restoreVersion;
+    const lines = [`Package ${plan.packageName}: undo the rollback of ${plan.rollbackVersion} to ${wrote} on '${plan.channel}'.`];
+    const t = plan.tag;
+    if (t.kind === 'move')
+        lines.push(`- move dist-tag '${plan.channel}' back: ${wrote} -> ${t.to} (the bad version, as undo asks)`);
+    if (t.kind === 'already')
+        lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`);
+    if (t.kind === 'keep-newer')
+        lines.push(`- dist-tag '${plan.channel}' holds ${t.holder}, not ${wrote}: left as it is`);
+    if (plan.republish)
+        lines.push(`- ${plan.republish.version} stays published (npm never reuses a version)`);
+    const d = plan.deprecation;
+    if (d.kind === 'undeprecate')
+        lines.push(`- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")`);
+    if (d.kind === 'already')
+        lines.push(`- ${plan.rollbackVersion} is not deprecated: no change`);
+    if (d.kind === 'kept')
+        lines.push(`- ${plan.rollbackVersion} carries another deprecation ("${d.current}"): kept`);
     return lines;
 }
 /** A duration in Go's notation, for messages: 86400000 -> `24h`, 5400000 -> `1h30m`, 90000 -> `1m30s`. */
@@ -63286,8 +63460,8 @@ async function runTargets(req, targets, log, options) {
                     return;
                 }
                 // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-                const plan = (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
-                if (plan.republish && !r.target.republish)
+                const plan = (req.undo ? _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planUndo */ .AX : _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
+                if (plan.republish && !r.target.republish && !plan.undo)
                     throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
                 r.plan = plan;
                 r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
@@ -63376,7 +63550,8 @@ function resolve(req, runs) {
         rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
         channel: req.channel,
         targets: runs,
-        warnings
+        warnings,
+        ...(req.undo ? { undo: true } : {})
     };
     if (req.dryRun)
         return { ...base, status: 'planned' };
@@ -63397,7 +63572,7 @@ function resolve(req, runs) {
         };
     }
     const incomplete = runs.filter((r) => r.failure);
-    const wrote = runs.some((r) => r.moved || r.deprecated || r.republished);
+    const wrote = runs.some((r) => r.moved || r.deprecated || r.undeprecated || r.republished);
     if (incomplete.length > 0) {
         if (single) {
             const plan = only.plan;
@@ -63436,7 +63611,7 @@ async function restore(r, log) {
     const after = r.after;
     const label = r.label;
     if (plan.tag.kind !== 'move') {
-        const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.restoreVersion}` : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
+        const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.tag.to}` : plan.undo ? `'${plan.channel}' holds ${plan.tag.holder}, not what the rollback wrote` : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
         r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
         r.outcome = 'already';
         log.info(`✔ ${label}${detail}: not moved.`);
@@ -63445,7 +63620,7 @@ async function restore(r, log) {
     const expected = plan.tag.from;
     const incident = { id: plan.incidentId, bad: plan.rollbackVersion };
     try {
-        if (plan.republish) {
+        if (plan.republish && !plan.undo) {
             const target = r.target;
             const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected });
             let moved = p.outcome === 'published';
@@ -63458,11 +63633,16 @@ async function restore(r, log) {
             log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
         }
         else {
-            const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected, incident);
+            // tag.to: the restore version, or (undo) the bad version the rollback found there
+            const to = plan.tag.to;
+            const outcome = await r.target.pointChannel(plan.channel, to, expected, incident);
             r.moved = outcome === 'written';
-            after.distTags[plan.channel] = plan.restoreVersion;
-            r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() });
-            log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${plan.restoreVersion} (read back from the registry).`);
+            after.distTags[plan.channel] = to;
+            r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? ' (undo: the bad version again)' : ''}, verified by a fresh read`, at: now() });
+            if (plan.undo)
+                log.warning(`↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`);
+            else
+                log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`);
         }
         r.outcome = r.moved ? 'rolled-back' : 'already';
     }
@@ -63494,7 +63674,7 @@ async function movedToNewerFix(r, e, log) {
     }
     if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated)
         return false;
-    const message = `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
+    const message = plan.undo ? `'${plan.channel}' moved to ${holder} after the rollback (a newer fix): left there, not undone.` : `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
     r.plan = { ...plan, tag: { kind: 'keep-newer', holder } };
     r.after.distTags[plan.channel] = holder;
     r.outcome = 'already';
@@ -63506,7 +63686,8 @@ async function movedToNewerFix(r, e, log) {
 async function putBack(r, log) {
     const plan = r.plan;
     const previous = plan.previousVersion;
-    const wrote = plan.republish?.version ?? plan.restoreVersion;
+    // an undo wrote the bad version back; putting back returns the channel to what the rollback wrote
+    const wrote = plan.undo && plan.tag.kind === 'move' ? plan.tag.to : (plan.republish?.version ?? plan.restoreVersion);
     try {
         if (previous === undefined)
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`);
@@ -63523,6 +63704,30 @@ async function putBack(r, log) {
 async function retire(r, log) {
     const plan = r.plan;
     const after = r.after;
+    if (plan.deprecation.kind === 'undeprecate' && r.target.unretire) {
+        const message = plan.deprecation.message;
+        try {
+            const outcome = await r.target.unretire(plan.rollbackVersion, message);
+            r.undeprecated = outcome === 'written';
+            after.deprecated = undefined;
+            r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: `undo: deprecation removed ("${message}")`, at: now() });
+            log.info(`✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`);
+        }
+        catch (e) {
+            if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N) {
+                // a person changed the message between the plan and the write: theirs is kept
+                const kept = `undo: ${plan.rollbackVersion}'s deprecation changed to "${e.holder ?? ''}" meanwhile: kept.`;
+                r.warnings.push(kept);
+                r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: kept, at: now() });
+                log.warning(`${r.label}${kept}`);
+                return;
+            }
+            r.failure = { step: 'deprecate', error: e };
+            r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
+            log.warning(`✖ ${r.label}removing the deprecation failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
+        }
+        return;
+    }
     if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
         r.steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() });
         return;

@@ -28191,11 +28191,13 @@ function runUrl(ctx) {
 const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' };
 function eventOf(step, r, several) {
     const plan = r.plan;
-    const goal = plan.republish?.version ?? plan.restoreVersion;
+    // undo: the channel goes back to the bad version; the deprecation is removed
+    const goal = plan.undo ? plan.rollbackVersion : (plan.republish?.version ?? plan.restoreVersion);
+    const undo = plan.undo ? 'undo: ' : '';
     const action = {
         plan: `check ${plan.packageName} on the registry and plan`,
-        'move-tag': r.kind === 'npm' ? `point dist-tag '${plan.channel}' at ${goal}` : `point ${CHANNEL_WORD[r.kind]} '${plan.channel}' at ${goal}`,
-        deprecate: `deprecate ${plan.rollbackVersion}`
+        'move-tag': `${undo}point ${r.kind === 'npm' ? 'dist-tag' : CHANNEL_WORD[r.kind]} '${plan.channel}' ${plan.undo ? 'back ' : ''}at ${goal}`,
+        deprecate: plan.undo ? `undo: remove the deprecation of ${plan.rollbackVersion}` : `deprecate ${plan.rollbackVersion}`
     }[step.step];
     return { at: step.at, action: several ? `${r.label.replace(/: $/, '')}: ${action}` : action, outcome: step.outcome, detail: step.detail };
 }
@@ -28208,7 +28210,9 @@ function buildRecord(result, inputs, gi, ctx, now) {
     const restores = [...new Set(affected.map((t) => t.plan?.restoreVersion).filter((v) => Boolean(v)))];
     const deprecation = affected.map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off');
     const republished = affected.map((t) => t.plan?.republish?.version).find(Boolean);
-    const run = { url: runUrl(ctx), at: now, status: result.status, actor: ctx.actor, trigger: ctx.eventName };
+    // an undo that changed something is recorded as its own status; a repeated one stays already-done (the no-op rule)
+    const run = { url: runUrl(ctx), at: now, status: result.undo && result.status === 'completed' ? 'undone' : result.status, actor: ctx.actor, trigger: ctx.eventName };
+    const changes = changesOf(result);
     const kinds = [...new Set(affected.map((t) => t.kind))];
     return {
         format: 1,
@@ -28217,7 +28221,7 @@ function buildRecord(result, inputs, gi, ctx, now) {
         channel: several ? result.channel : (plan?.channel ?? first.channel),
         rollbackVersion: result.rollbackVersion,
         restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
-        previousVersion: several ? undefined : plan?.previousVersion,
+        previousVersion: several ? undefined : plan?.undo ? plan.rollbackVersion : plan?.previousVersion,
         deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
         tagsBefore: several ? {} : (first.before?.distTags ?? {}),
         tagsAfter: several ? {} : (first.after?.distTags ?? {}),
@@ -28232,19 +28236,29 @@ function buildRecord(result, inputs, gi, ctx, now) {
                     name: t.name,
                     ...(t.kind !== 'npm' ? { kind: t.kind } : {}),
                     ...(t.channel !== result.channel ? { channel: t.channel } : {}),
-                    previousVersion: t.plan?.previousVersion,
+                    // undo: the row keeps what the rollback found and wrote, and says it is undone
+                    previousVersion: t.plan?.undo ? t.plan.rollbackVersion : t.plan?.previousVersion,
                     restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
-                    outcome: (0,src_run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,src_run/* errorOf */.Mz)(t)}` : t.outcome
+                    outcome: (0,src_run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,src_run/* errorOf */.Mz)(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome
                 }))
             }
             : {}),
         runs: [run],
         // the planning step is bookkeeping noise in a timeline: keep the writes
-        timeline: affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
+        timeline: [
+            ...affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
+            // the undo as one entry of its own, with what it changed
+            ...(run.status === 'undone' ? [{ at: now, action: 'Undone', outcome: 'done', detail: changes.map((c) => c.replace(/`/g, '')).join('; ') }] : [])
+        ],
         warnings: result.warnings,
         ...(result.impact ? { impact: result.impact } : {}),
         ...(result.verification ? { verification: JSON.parse(JSON.stringify(result.verification)) } : {})
     };
+}
+/** An undone target's row outcome. */
+function undoOutcome(t) {
+    const plan = t.plan;
+    return plan.tag.kind === 'keep-newer' || t.after?.distTags[plan.channel] !== plan.rollbackVersion ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})` : 'undone';
 }
 /** What this run changed, in words, for the re-run comment. */
 function changesOf(result) {
@@ -28254,6 +28268,23 @@ function changesOf(result) {
         if (!plan)
             continue;
         const who = result.targets.length > 1 ? ` of \`${t.name}\`` : '';
+        if (plan.undo) {
+            const holds = t.after?.distTags[plan.channel];
+            if (t.moved)
+                changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${plan.rollbackVersion}\`: it points at the bad version again, as undo asked`);
+            else if (holds !== plan.rollbackVersion)
+                changes.push(`left ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`);
+            if (t.undeprecated)
+                changes.push(`removed the deprecation of \`${plan.rollbackVersion}\`${who}`);
+            if (plan.deprecation.kind === 'kept')
+                changes.push(`kept the deprecation of \`${plan.rollbackVersion}\`${who}: a person changed its message`);
+            if (plan.republish)
+                changes.push(`\`${plan.republish.version}\`${who} stays published (npm never reuses a version)`);
+            for (const s of t.steps)
+                if (s.outcome === 'failed')
+                    changes.push(`failed: ${s.step}${who}`);
+            continue;
+        }
         if (t.moved)
             changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} to \`${plan.republish?.version ?? plan.restoreVersion}\``);
         if (t.deprecated)
@@ -28272,7 +28303,7 @@ function reportName(result) {
 }
 /** The issue and the report for one incident (one target or many). */
 function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, now = new Date().toISOString()) {
-    return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result) }, gi, log);
+    return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result), ...(result.undo ? { undo: true } : {}) }, gi, log);
 }
 /**
  * The issue and the report for an incident, however it was built (one package or many).
@@ -28319,7 +28350,7 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 body: (0,render_issue/* renderIssueBody */.Yx)(record, ctx, { reportUrl }),
                 labels: gi.labels,
                 assignees: gi.assignees,
-                comment: (0,render_issue/* renderRerunComment */.yN)(record, ctx, current.runs[0], incident.changes),
+                comment: (incident.undo ? render_issue/* renderUndoComment */.e6 : render_issue/* renderRerunComment */.yN)(record, ctx, current.runs[0], incident.changes),
                 runMarker: (0,markers/* runMarker */.qW)(ctx),
                 recordedIssue: existing?.issueNumber
             }, log);
@@ -28334,7 +28365,12 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     }
     // the bad version's GitHub Release: one restore version to point at, or none
     const restores = new Set((current.packages ?? []).map((p) => p.restoreVersion).filter(Boolean));
-    if (gi.githubRelease !== false && restores.size <= 1) {
+    if (incident.undo) {
+        // the undo reverses the registry; the GitHub Release marking is a note for people, left as it is
+        if (gi.githubRelease !== false)
+            out.warnings.push(`undo: the GitHub Release marking of ${record.rollbackVersion} (if the rollback made one) is left as it is; edit it by hand if needed.`);
+    }
+    else if (gi.githubRelease !== false && restores.size <= 1) {
         try {
             const releases = await markReleases(gh, repo, { bad: record.rollbackVersion, restore: record.republishedVersion ?? record.restoreVersion, reason: record.reason, incidentId: record.incidentId, issueUrl: record.issueUrl }, log);
             out.githubRelease = releases;
@@ -28357,7 +28393,7 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 // what people wrote under the report's to-do headings is carried over
                 render: reportOn,
                 known,
-                message: `docs(incidents): rollback ${record.packageName}@${record.rollbackVersion} → ${record.restoreVersion} on ${record.channel} [skip ci]`,
+                message: `docs(incidents): ${incident.undo ? 'undo of the ' : ''}rollback ${record.packageName}@${record.rollbackVersion} → ${record.restoreVersion} on ${record.channel} [skip ci]`,
                 fallbackBranch,
                 pullRequest: {
                     title: `Incident report: rollback of ${record.packageName}@${record.rollbackVersion}`,
@@ -28419,10 +28455,12 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(4623);
 /* harmony import */ var _runbook_smoke_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(6261);
 /* harmony import */ var _runbook_verify_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(823);
-/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_22__ = __nccwpck_require__(797);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_22__ = __nccwpck_require__(8855);
+/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_23__ = __nccwpck_require__(797);
 // release-rollback on the command line, for when Actions is down: the same inputs, the same
 // validation and the same code path as the action (src/execute.ts).
 //   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
+
 
 
 
@@ -28466,6 +28504,7 @@ const OPTIONS = {
     'smoke-test-timeout': { type: 'string' },
     'dry-run': { type: 'boolean' },
     drill: { type: 'boolean' },
+    undo: { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
     json: { type: 'boolean' },
     repo: { type: 'string' },
@@ -28536,6 +28575,9 @@ Options (defaults in brackets):
   --drill                      check that a rollback would work now (tokens, a harmless npm
                                dist-tag added and removed, a last known good), change nothing
                                anyone installs; --rollback defaults to current [off]
+  --undo                       undo a rollback made by mistake (same versions and targets): every
+                               channel back to the bad version while it holds what the rollback
+                               wrote; the deprecation removed only when it is the one it wrote
   -y, --yes                    do not ask for confirmation
   --json                       print one JSON result on stdout (progress goes to stderr)
   --repo <owner/name>          open the tracking issue and commit the report there (needs GITHUB_TOKEN)
@@ -28712,6 +28754,7 @@ async function main(io) {
             'require-holder': values['require-holder'] ? 'true' : 'false',
             'dry-run': values['dry-run'] ? 'true' : 'false',
             drill: values.drill ? 'true' : 'false',
+            undo: values.undo ? 'true' : 'false',
             force: values.force ? 'true' : 'false',
             'smoke-test': values['smoke-test'],
             'smoke-test-timeout': values['smoke-test-timeout'],
@@ -28762,7 +28805,7 @@ async function main(io) {
         if (gitTags && !(values.repo && githubToken))
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
         const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
-        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_22__/* .createTargets */ .T)(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {});
+        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_23__/* .createTargets */ .T)(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {});
         try {
             if (inputs.drill) {
                 // the drill: checks only, no confirmation (nothing anyone installs changes)
@@ -28795,7 +28838,8 @@ async function main(io) {
             // 2. confirmation
             if (!values.yes) {
                 const where = targets.length > 1 ? `${targets.length} ${targets.every((t) => t.kind === 'npm') ? 'packages' : 'targets'}` : targets[0].kind === 'npm' ? inputs.registry : `${targets[0].kind} ${targets[0].name}`;
-                const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm') ? `Apply this rollback to ${where} on ${inputs.registry}? [y/N] ` : `Apply this rollback to ${where}? [y/N] `);
+                const what = inputs.undo ? 'undo (the bad version goes back on its channels)' : 'rollback';
+                const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm') ? `Apply this ${what} to ${where} on ${inputs.registry}? [y/N] ` : `Apply this ${what} to ${where}? [y/N] `);
                 if (!answer || !/^y(es)?$/i.test(answer.trim())) {
                     say('Aborted: nothing was changed.\n');
                     Object.assign(result, { status: 'aborted' });
@@ -28805,10 +28849,13 @@ async function main(io) {
             // 3. the rollback, exactly as the action runs it
             const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined;
             // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
-            const steps = { beforeWrite: [], afterWrite: [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_19__/* .impactStep */ .r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] };
-            steps.beforeWrite?.push(...(0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_20__/* .smokeTest */ .KH)(get, inputs, { log, env: io.env }));
-            steps.afterWrite?.push(...(0,_runbook_verify_js__WEBPACK_IMPORTED_MODULE_21__/* .verifySteps */ .n4)(get, inputs, log, userAgent));
-            if (announce) {
+            // an undo runs none of the rollback's runbook steps (they are about the restore version)
+            const steps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_19__/* .impactStep */ .r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] };
+            if (!inputs.undo) {
+                steps.beforeWrite?.push(...(0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_20__/* .smokeTest */ .KH)(get, inputs, { log, env: io.env }));
+                steps.afterWrite?.push(...(0,_runbook_verify_js__WEBPACK_IMPORTED_MODULE_21__/* .verifySteps */ .n4)(get, inputs, log, userAgent));
+            }
+            if (announce && !inputs.undo) {
                 // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
                 const announcer = (0,_notify_announce_js__WEBPACK_IMPORTED_MODULE_14__/* .announceSteps */ .V)(announce, { request: inputs, severity: gi.severity, ctx, targets }, log, { dryRun: inputs.dryRun, userAgent });
                 steps.beforeWrite?.push(announcer.beforeWrite);
@@ -28852,7 +28899,13 @@ async function main(io) {
                 return finish(EXIT.partial);
             if (outcome.status === 'failed')
                 return finish(EXIT.failed);
-            say(outcome.status === 'already-done' ? 'Already rolled back: nothing needed changing.\n' : 'Done.\n');
+            if (outcome.undo) {
+                for (const line of (0,_summary_js__WEBPACK_IMPORTED_MODULE_22__/* .undoLines */ .Eq)(outcome))
+                    say(`${line.replace(/\*\*/g, '')}\n`);
+                say(outcome.status === 'already-done' ? 'Already undone: nothing needed changing.\n' : 'Undone.\n');
+            }
+            else
+                say(outcome.status === 'already-done' ? 'Already rolled back: nothing needed changing.\n' : 'Done.\n');
             return finish(EXIT.ok);
         }
         finally {
@@ -28888,6 +28941,7 @@ function summaryOf(o, b) {
     const plan = only?.plan;
     return {
         status: o.status,
+        ...(o.undo ? { undo: true } : {}),
         incidentId: o.incidentId || null,
         ...(only ? { package: only.name, channel: only.channel } : {}),
         ...(o.reason ? { reason: o.reason } : {}),
@@ -35276,6 +35330,7 @@ function ghMessage(e) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Yx: () => (/* binding */ renderIssueBody),
 /* harmony export */   al: () => (/* binding */ issueTitle),
+/* harmony export */   e6: () => (/* binding */ renderUndoComment),
 /* harmony export */   yN: () => (/* binding */ renderRerunComment)
 /* harmony export */ });
 /* unused harmony export userMessage */
@@ -35308,6 +35363,11 @@ function headline(r) {
         return `📝 **Dry run: nothing was written.** The plan: point ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.restoreVersion)}${dep}.`;
     }
     const held = r.tagsAfter[r.channel];
+    if (status === 'undone') {
+        return held === r.rollbackVersion
+            ? `↩️ **Undone: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} points at the bad ${bad} again, as undo asked.**`
+            : `↩️ **Undone** (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(held)}: left as it is).`;
+    }
     const tag = held === r.restoreVersion
         ? `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} points at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.restoreVersion)} again`
         : held === undefined
@@ -35403,6 +35463,23 @@ function renderRerunComment(r, ctx, run, changes) {
     ];
     if (run.status === 'partial')
         parts.push('⚠️ Still partial: re-run again; it completes only what is missing.');
+    return parts.join('\n\n') + '\n';
+}
+/** The comment an undo leaves on the incident's issue: "Undone" and what changed. */
+function renderUndoComment(r, ctx, run, changes) {
+    const held = r.tagsAfter[r.channel];
+    const parts = [
+        (0,_markers_js__WEBPACK_IMPORTED_MODULE_4__/* .runMarker */ .qW)(ctx),
+        run.status === 'already-done' ? `### ↩️ Undone already` : `### ↩️ Undone`,
+        `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .runLabel */ .Az)(ctx)} by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .who */ .dp)(run.actor ?? ctx.actor, ctx.serverUrl)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .formatTime */ .fU)(run.at)} UTC undid this rollback: status ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(run.status)}.`,
+        changes.length > 0
+            ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
+            : `Nothing needed changing: the rollback was already undone${held !== undefined ? ` (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(held)})` : ''}.`
+    ];
+    if (held === r.rollbackVersion)
+        parts.push(`⚠️ ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} points at the bad ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.rollbackVersion)} again, as undo asked.`);
+    if (run.status === 'partial')
+        parts.push('⚠️ Partly undone: re-run the same undo; it completes only what is missing.');
     return parts.join('\n\n') + '\n';
 }
 
@@ -35561,9 +35638,12 @@ function versionsAndTags(r) {
         const after = r.tagsAfter[t];
         return [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(t), (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(before, '_(none)_'), (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(after, '_(none)_'), before === after ? 'no' : '**yes**'];
     });
-    const dep = r.deprecationMessage === undefined
-        ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: off for this rollback (deprecate: false).`
-        : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage)}`;
+    const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done');
+    const dep = undeprecated && (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .lastRun */ .KT)(r)?.status === 'undone'
+        ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
+        : r.deprecationMessage === undefined
+            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: off for this rollback (deprecate: false).`
+            : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage)}`;
     return `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
 }
 function actionsTaken(r) {
@@ -36414,6 +36494,10 @@ function readInputs(get, env = process.env) {
     const dryRun = parseBoolean('dry-run', get('dry-run'), false);
     if (drill && dryRun)
         throw new errors/* InputError */.dz('drill', 'and dry-run are both true.', 'a drill writes nothing anyone installs already (it needs the token to prove the write): set dry-run: false.');
+    const undo = parseBoolean('undo', get('undo'), false);
+    if (undo && rollbackVersion === 'current') {
+        throw new errors/* InputError */.dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', 'give the same exact rollback-version (and restore-version) as the rollback you undo.');
+    }
     const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
     if (/\s/.test(tokenRaw)) {
         throw new errors/* InputError */.dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
@@ -36450,7 +36534,8 @@ function readInputs(get, env = process.env) {
         deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
         dryRun,
         ...(drill ? { drill } : {}),
-        force
+        force,
+        ...(undo ? { undo } : {})
     };
 }
 function parseList(raw) {
@@ -37159,6 +37244,7 @@ function resolveNpmConfig(opts) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AX: () => (/* binding */ planUndo),
 /* harmony export */   FP: () => (/* binding */ fixForwardVersion),
 /* harmony export */   II: () => (/* binding */ planRollback),
 /* harmony export */   _3: () => (/* binding */ incidentId),
@@ -37345,12 +37431,82 @@ function planRollback(req, state) {
         ...(republish ? { republish } : {})
     };
 }
+/**
+ * The undo of a rollback made by mistake, from the same request (same versions and
+ * targets): every channel goes back to the bad version the rollback found there, but only
+ * while it still holds what the rollback wrote (the restore version, or the republished
+ * fix-forward version, which stays published: npm never reuses a version); the bad
+ * version's deprecation is cleared only when it is exactly the message this tool wrote.
+ * The incident id is the rollback's, so the bookkeeping finds the same issue and report.
+ * Pure: no I/O.
+ */
+function planUndo(req, state) {
+    const bad = req.rollbackVersion;
+    if (!(bad in state.versions)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, 'give the same rollback-version as the rollback you undo.');
+    }
+    let restore = req.restoreVersion;
+    const restoreChosen = restore === undefined;
+    // the last known good version never counts the bad one, deprecated or not: the rollback's choice again
+    if (restore === undefined)
+        restore = lastKnownGood(state, bad, req.channel);
+    if (restore === undefined || !(restore in state.versions)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', restore === undefined ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.` : `${req.packageName}@${restore} does not exist in the registry.`, 'give the same restore-version as the rollback you undo.');
+    }
+    const republish = req.strategy === 'republish' ? { version: fixForwardVersion(bad), from: restore } : undefined;
+    // what the rollback wrote to the channel
+    const wrote = republish?.version ?? restore;
+    const current = state.distTags[req.channel];
+    const warnings = [];
+    let tag;
+    if (current === bad)
+        tag = { kind: 'already', to: bad };
+    // the runner says it loudly when it writes (and the summary): the plan's warnings stay what a repeated undo sees too
+    else if (current === wrote)
+        tag = { kind: 'move', from: wrote, to: bad };
+    else {
+        tag = { kind: 'keep-newer', holder: current ?? '(nothing)' };
+        warnings.push(`undo: '${req.channel}' holds ${current ?? 'nothing'}, not ${wrote} (what the rollback wrote): someone moved it after the rollback, so it is left alone and not undone.`);
+    }
+    if (republish)
+        warnings.push(`undo: ${republish.version} (the republished fix-forward version) stays published: npm never reuses a version number; only '${req.channel}' is pointed back.`);
+    let deprecation = { kind: 'off' };
+    if (req.deprecate) {
+        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_3__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, { version: bad, restore: wrote, channel: req.channel, reason: req.reason });
+        const now = state.versions[bad].deprecated;
+        if (!now)
+            deprecation = { kind: 'already', message };
+        else if (now === message)
+            deprecation = { kind: 'undeprecate', message };
+        else {
+            deprecation = { kind: 'kept', message, current: now };
+            warnings.push(`undo: ${bad} is deprecated with another message than the one this rollback wrote ("${now}"): a person changed it, so it is kept.`);
+        }
+    }
+    return {
+        packageName: req.packageName,
+        channel: req.channel,
+        rollbackVersion: bad,
+        restoreVersion: restore,
+        restoreChosen,
+        previousVersion: current,
+        tag,
+        deprecation,
+        otherTagsOnBad: [],
+        warnings,
+        incidentId: incidentId(req.packageName, req.channel, bad, restore),
+        ...(republish ? { republish } : {}),
+        undo: true
+    };
+}
 /** True when the plan writes nothing. */
 function planIsNoop(plan) {
-    return plan.tag.kind !== 'move' && plan.deprecation.kind !== 'deprecate';
+    return plan.tag.kind !== 'move' && plan.deprecation.kind !== 'deprecate' && plan.deprecation.kind !== 'undeprecate';
 }
 /** The plan as lines a person reads (dry-run output, logs). */
 function describePlan(plan) {
+    if (plan.undo)
+        return describeUndo(plan);
     const lines = [
         `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`
     ];
@@ -37368,6 +37524,27 @@ function describePlan(plan) {
         lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`);
     if (d.kind === 'off')
         lines.push(`- deprecation is off (deprecate: false)`);
+    return lines;
+}
+function describeUndo(plan) {
+    const wrote = plan.republish?.version ?? plan.restoreVersion;
+    const lines = [`Package ${plan.packageName}: undo the rollback of ${plan.rollbackVersion} to ${wrote} on '${plan.channel}'.`];
+    const t = plan.tag;
+    if (t.kind === 'move')
+        lines.push(`- move dist-tag '${plan.channel}' back: ${wrote} -> ${t.to} (the bad version, as undo asks)`);
+    if (t.kind === 'already')
+        lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`);
+    if (t.kind === 'keep-newer')
+        lines.push(`- dist-tag '${plan.channel}' holds ${t.holder}, not ${wrote}: left as it is`);
+    if (plan.republish)
+        lines.push(`- ${plan.republish.version} stays published (npm never reuses a version)`);
+    const d = plan.deprecation;
+    if (d.kind === 'undeprecate')
+        lines.push(`- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")`);
+    if (d.kind === 'already')
+        lines.push(`- ${plan.rollbackVersion} is not deprecated: no change`);
+    if (d.kind === 'kept')
+        lines.push(`- ${plan.rollbackVersion} carries another deprecation ("${d.current}"): kept`);
     return lines;
 }
 /** A duration in Go's notation, for messages: 86400000 -> `24h`, 5400000 -> `1h30m`, 90000 -> `1m30s`. */
@@ -37703,8 +37880,8 @@ async function runTargets(req, targets, log, options) {
                     return;
                 }
                 // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-                const plan = (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
-                if (plan.republish && !r.target.republish)
+                const plan = (req.undo ? _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planUndo */ .AX : _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
+                if (plan.republish && !r.target.republish && !plan.undo)
                     throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
                 r.plan = plan;
                 r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
@@ -37793,7 +37970,8 @@ function resolve(req, runs) {
         rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
         channel: req.channel,
         targets: runs,
-        warnings
+        warnings,
+        ...(req.undo ? { undo: true } : {})
     };
     if (req.dryRun)
         return { ...base, status: 'planned' };
@@ -37814,7 +37992,7 @@ function resolve(req, runs) {
         };
     }
     const incomplete = runs.filter((r) => r.failure);
-    const wrote = runs.some((r) => r.moved || r.deprecated || r.republished);
+    const wrote = runs.some((r) => r.moved || r.deprecated || r.undeprecated || r.republished);
     if (incomplete.length > 0) {
         if (single) {
             const plan = only.plan;
@@ -37853,7 +38031,7 @@ async function restore(r, log) {
     const after = r.after;
     const label = r.label;
     if (plan.tag.kind !== 'move') {
-        const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.restoreVersion}` : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
+        const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.tag.to}` : plan.undo ? `'${plan.channel}' holds ${plan.tag.holder}, not what the rollback wrote` : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
         r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
         r.outcome = 'already';
         log.info(`✔ ${label}${detail}: not moved.`);
@@ -37862,7 +38040,7 @@ async function restore(r, log) {
     const expected = plan.tag.from;
     const incident = { id: plan.incidentId, bad: plan.rollbackVersion };
     try {
-        if (plan.republish) {
+        if (plan.republish && !plan.undo) {
             const target = r.target;
             const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected });
             let moved = p.outcome === 'published';
@@ -37875,11 +38053,16 @@ async function restore(r, log) {
             log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
         }
         else {
-            const outcome = await r.target.pointChannel(plan.channel, plan.restoreVersion, expected, incident);
+            // tag.to: the restore version, or (undo) the bad version the rollback found there
+            const to = plan.tag.to;
+            const outcome = await r.target.pointChannel(plan.channel, to, expected, incident);
             r.moved = outcome === 'written';
-            after.distTags[plan.channel] = plan.restoreVersion;
-            r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${plan.restoreVersion}, verified by a fresh read`, at: now() });
-            log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${plan.restoreVersion} (read back from the registry).`);
+            after.distTags[plan.channel] = to;
+            r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? ' (undo: the bad version again)' : ''}, verified by a fresh read`, at: now() });
+            if (plan.undo)
+                log.warning(`↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`);
+            else
+                log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`);
         }
         r.outcome = r.moved ? 'rolled-back' : 'already';
     }
@@ -37911,7 +38094,7 @@ async function movedToNewerFix(r, e, log) {
     }
     if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated)
         return false;
-    const message = `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
+    const message = plan.undo ? `'${plan.channel}' moved to ${holder} after the rollback (a newer fix): left there, not undone.` : `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
     r.plan = { ...plan, tag: { kind: 'keep-newer', holder } };
     r.after.distTags[plan.channel] = holder;
     r.outcome = 'already';
@@ -37923,7 +38106,8 @@ async function movedToNewerFix(r, e, log) {
 async function putBack(r, log) {
     const plan = r.plan;
     const previous = plan.previousVersion;
-    const wrote = plan.republish?.version ?? plan.restoreVersion;
+    // an undo wrote the bad version back; putting back returns the channel to what the rollback wrote
+    const wrote = plan.undo && plan.tag.kind === 'move' ? plan.tag.to : (plan.republish?.version ?? plan.restoreVersion);
     try {
         if (previous === undefined)
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`);
@@ -37940,6 +38124,30 @@ async function putBack(r, log) {
 async function retire(r, log) {
     const plan = r.plan;
     const after = r.after;
+    if (plan.deprecation.kind === 'undeprecate' && r.target.unretire) {
+        const message = plan.deprecation.message;
+        try {
+            const outcome = await r.target.unretire(plan.rollbackVersion, message);
+            r.undeprecated = outcome === 'written';
+            after.deprecated = undefined;
+            r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: `undo: deprecation removed ("${message}")`, at: now() });
+            log.info(`✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`);
+        }
+        catch (e) {
+            if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N) {
+                // a person changed the message between the plan and the write: theirs is kept
+                const kept = `undo: ${plan.rollbackVersion}'s deprecation changed to "${e.holder ?? ''}" meanwhile: kept.`;
+                r.warnings.push(kept);
+                r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: kept, at: now() });
+                log.warning(`${r.label}${kept}`);
+                return;
+            }
+            r.failure = { step: 'deprecate', error: e };
+            r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
+            log.warning(`✖ ${r.label}removing the deprecation failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
+        }
+        return;
+    }
     if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
         r.steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() });
         return;
@@ -38954,6 +39162,210 @@ async function readAsInstallers(config, t, log, report) {
             log.info(line);
     }
     return row;
+}
+
+
+/***/ }),
+
+/***/ 8855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Eq: () => (/* binding */ undoLines)
+/* harmony export */ });
+/* unused harmony exports renderSummary, verificationLines, nextSteps */
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9786);
+/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4623);
+
+
+
+const code = (v) => (v ? `\`${v}\`` : '_(none)_');
+const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' };
+const TITLE = {
+    completed: '✅ Rollback completed',
+    'already-done': '✅ Already rolled back: nothing to change',
+    planned: '📝 Rollback planned (dry run: nothing written)',
+    partial: '⚠️ Rollback partially applied',
+    failed: '❌ Rollback failed: nothing was changed',
+    skipped: '⏭️ Rollback skipped: nothing was changed'
+};
+const UNDO_TITLE = {
+    completed: '↩️ Undone: the rollback is reversed',
+    'already-done': '↩️ Already undone: nothing to change',
+    planned: '📝 Undo planned (dry run: nothing written)',
+    partial: '⚠️ Undo partially applied',
+    failed: '❌ Undo failed: nothing was changed',
+    skipped: '⏭️ Undo skipped: nothing was changed'
+};
+/** Undo, said loudly: every channel that holds the bad version again because undo asked. */
+function undoLines(result) {
+    if (!result.undo)
+        return [];
+    const several = result.targets.length > 1;
+    return result.targets.flatMap((t) => {
+        const plan = t.plan;
+        if (!plan)
+            return [];
+        const who = several ? `${t.name}: ` : '';
+        const lines = [];
+        const holds = t.after?.distTags[plan.channel];
+        if (result.status === 'planned' && plan.tag.kind === 'move')
+            lines.push(`⚠️ **${who}\`${plan.channel}\` would point at the bad \`${plan.rollbackVersion}\` again, as undo asks.**`);
+        else if (holds === plan.rollbackVersion)
+            lines.push(`⚠️ **${who}\`${plan.channel}\` points at the bad \`${plan.rollbackVersion}\` again, as undo asked.**`);
+        else if (plan.tag.kind === 'keep-newer' || holds !== undefined)
+            lines.push(`${who}\`${plan.channel}\` holds ${code(holds)}, not what the rollback wrote: left alone, not undone.`);
+        if (plan.republish)
+            lines.push(`${who}\`${plan.republish.version}\` (republished) stays published: npm never reuses a version.`);
+        return lines;
+    });
+}
+/** The one summary renderer: a detailed table for one target, a row per target for several. */
+function renderSummary(result, books) {
+    const several = result.targets.length > 1;
+    const only = result.targets[0];
+    const parts = [`## ${(result.undo ? UNDO_TITLE : TITLE)[result.status]}`];
+    if (!several && result.status === 'skipped') {
+        parts.push(`**\`${only.name}\`** on \`${only.channel}\`: ${inert(result.reason ?? only.skipped?.reason ?? '')}`);
+    }
+    else if (!several && only.plan) {
+        const plan = only.plan;
+        parts.push(plan.undo
+            ? `**\`${plan.packageName}\`**: undo of the rollback of \`${plan.rollbackVersion}\` → \`${plan.republish?.version ?? plan.restoreVersion}\` on \`${plan.channel}\`. Incident \`${plan.incidentId}\`.`
+            : `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`, ...undoLines(result), table(['What', 'Before', 'After', 'Changed by this run'], detailRows(result, only, plan)));
+    }
+    else {
+        const mixed = result.targets.some((t) => t.kind !== 'npm');
+        const rows = result.targets.map((t) => [
+            mixed ? `${t.kind} \`${t.name}\`` : `\`${t.name}\``,
+            ...(mixed ? [`\`${t.channel}\``] : []),
+            code(t.plan?.previousVersion),
+            t.plan ? code(t.plan.republish?.version ?? t.plan.restoreVersion) : '–',
+            errorOf(t) ? `${t.outcome}: ${inert(errorOf(t))}` : t.outcome,
+            t.moved ? '**yes**' : 'no',
+            t.deprecated || t.undeprecated ? '**yes**' : 'no'
+        ]);
+        parts.push(...(result.undo
+            ? [`${result.targets.length} ${mixed ? 'targets' : 'packages'}: the rollback of \`${result.rollbackVersion}\` undone${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`, ...undoLines(result)]
+            : [`${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`]), table([mixed ? 'Target' : 'Package', ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]), result.undo ? 'Rolled back to' : 'Restored', 'Outcome', 'Moved now', result.undo ? 'Deprecation changed now' : 'Deprecated now'], rows));
+    }
+    if (result.impact)
+        parts.push(renderImpact(result.impact, '###'));
+    if (books) {
+        const links = [
+            books.issueUrl ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}` : '',
+            books.reportPath ? `- Incident report: [${books.reportPath}](${books.reportUrl ?? ''})${books.reportOutcome === 'unchanged' ? ' (already up to date)' : ''}` : '',
+            books.pullRequestUrl ? `- Pull request with the report: ${books.pullRequestUrl}` : ''
+        ].filter(Boolean);
+        if (links.length > 0)
+            parts.push(['### Incident record', ...links].join('\n'));
+    }
+    if (result.verification)
+        parts.push(['### Verification', ...verificationLines(result.verification)].join('\n'));
+    if (result.warnings.length > 0)
+        parts.push(['### Warnings', ...result.warnings.map((w) => `- ${inert(w)}`)].join('\n'));
+    if (result.error)
+        parts.push(`### What is missing\n${inert(result.error.message)}`);
+    const steps = nextSteps(result);
+    if (steps.length > 0)
+        parts.push(['### Next steps', ...steps.map((s) => `- ${s}`)].join('\n'));
+    return parts.join('\n\n') + '\n';
+}
+function detailRows(result, t, plan) {
+    const before = t.before?.distTags ?? {};
+    const after = t.after?.distTags ?? {};
+    const rows = [];
+    for (const tag of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+        const changed = tag === plan.channel && t.moved;
+        const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move';
+        rows.push([`${CHANNEL_WORD[t.kind]} \`${tag}\``, code(before[tag]), planned && plan.tag.kind === 'move' ? `${code(plan.tag.to)} (planned)` : code(after[tag]), changed ? '**yes**' : planned ? 'planned' : 'no']);
+    }
+    const bDep = t.before?.versions[plan.rollbackVersion]?.deprecated;
+    const depPlanned = result.status === 'planned' && (plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate');
+    rows.push([
+        `\`${plan.rollbackVersion}\` deprecation`,
+        bDep ? inert(bDep) : '_(not deprecated)_',
+        depPlanned && plan.deprecation.kind === 'deprecate'
+            ? `${inert(plan.deprecation.message)} (planned)`
+            : depPlanned
+                ? '_(not deprecated)_ (planned)'
+                : t.after?.deprecated
+                    ? `${inert(t.after.deprecated)}${plan.deprecation.kind === 'kept' ? ' (changed by a person: kept)' : ''}`
+                    : '_(not deprecated)_',
+        t.deprecated || t.undeprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
+    ]);
+    return rows;
+}
+/** A value in a code span, or inert text when it could break the span. */
+const span = (v) => (/^[^`|\r\n]+$/.test(v) ? `\`${v}\`` : inert(v));
+const utc = (at) => `${at.slice(0, 19).replace('T', ' ')} UTC`;
+/** What the checks after the writes saw: the health endpoint, and each npm channel as installers read it. */
+function verificationLines(v) {
+    const lines = [];
+    const h = v.health;
+    if (h) {
+        const where = `${span(h.url)}${h.field ? ` (${span(h.field)})` : ''}`;
+        lines.push(h.seenAt
+            ? `- Health: ${where} reported ${span(h.reports ?? h.versions[0])} at ${utc(h.seenAt)}.`
+            : `- Health: ${where} did not report ${h.versions.map(span).join(' or ')} within ${h.timeout}; its last answer: ${inert(h.reports ?? 'none')}.`);
+    }
+    for (const i of v.installers ?? []) {
+        const what = `${span(i.name)} ${span(i.channel)}`;
+        if (i.seenAt)
+            lines.push(`- Installers: ${what} gave ${span(i.version)} (read as \`npm install\` reads it, without a token) at ${utc(i.seenAt)}.`);
+        else if (i.error)
+            lines.push(`- Installers: ${what} could not be read as \`npm install\` reads it (${inert(i.error)}); the registry holds ${span(i.version)}.`);
+        else {
+            const lifetime = i.maxAgeSeconds !== undefined ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)` : 'its cache lifetime';
+            lines.push(`- Installers: ${what} still gave ${i.holds ? span(i.holds) : '_(no version)_'}, not ${span(i.version)}: the registry holds ${span(i.version)}, but its CDN may serve the old answer for ${lifetime}.`);
+        }
+    }
+    return lines;
+}
+/** What to do next, for each kind of target in the incident. */
+function nextSteps(result) {
+    if (result.undo) {
+        if (result.status === 'planned')
+            return ['Nothing was written. Run again with `dry-run: false` to apply this undo.'];
+        if (result.status === 'partial' || result.status === 'failed')
+            return ['Fix what the error names, then run the same undo again: it completes only what is missing.'];
+        if (result.status === 'skipped')
+            return ['Nothing was undone; check the inputs are the rollback\'s.'];
+        return ['The bad version is what the channels serve again, as asked. If the undo was itself the mistake, run the same rollback again (without `undo`).'];
+    }
+    if (result.status === 'planned')
+        return ['Nothing was written. Run again with `dry-run: false` to apply this plan.'];
+    if (result.status === 'partial')
+        return ['Re-run the same rollback: it completes only what is missing and repeats nothing.'];
+    if (result.status === 'skipped')
+        return ['If a rollback is needed anyway, run it by hand with an explicit `rollback-version`, without the guards that held it (`published-after`, `published-before`, `release-commit`, `max-age`, `require-holder`).'];
+    if (result.status === 'failed')
+        return ['Fix what the error names, then run the same rollback again.'];
+    const steps = [];
+    const planned = result.targets.filter((t) => t.plan);
+    const first = (kind) => planned.find((t) => t.kind === kind);
+    const npm = first('npm');
+    if (npm?.plan) {
+        const plan = npm.plan;
+        const pkg = planned.length > 1 ? '<package>' : plan.packageName;
+        if (planned.length === 1 && plan.otherTagsOnBad.length > 0)
+            steps.push(`Roll back the other tags that still point at \`${plan.rollbackVersion}\`: ${plan.otherTagsOnBad.map((t) => `\`${t}\``).join(', ')}.`);
+        steps.push(`Registry caches and CDNs can serve the old \`${plan.channel}\` for a few minutes; \`npm view ${pkg} dist-tags\` converges by itself.`, `Installs that already resolved \`${plan.rollbackVersion}\` (lockfiles, Renovate/Dependabot updates) keep it: publish a fix as a new version, then move \`${plan.channel}\` to it with \`npm dist-tag add ${pkg}@<fixed> ${plan.channel}\`.`, 'Yarn Berry follows `latest` only for a plain `yarn add`; for a range it takes the highest match that is not deprecated, so the deprecation is what steers its users away from the bad version.');
+    }
+    const docker = first('docker');
+    if (docker?.plan) {
+        steps.push(`Hosts that already pulled \`${docker.plan.rollbackVersion}\` under \`${docker.plan.channel}\` keep it until they pull again (or restart with imagePullPolicy: Always).`, `Publish a fix as a new tag, then move \`${docker.plan.channel}\` to it.`);
+    }
+    const helm = first('helm');
+    if (helm?.plan) {
+        steps.push(`Check the workloads: \`kubectl rollout status\` for the release's deployments, and \`helm history ${helm.plan.packageName.split('/').pop()}\`.`, 'Ship the fix with a normal helm upgrade once it is ready.');
+    }
+    const gitTag = first('git-tag');
+    if (gitTag?.plan) {
+        steps.push(`Workflows pinned to \`${gitTag.plan.channel}\` use the restored commit from their next run; pins by full SHA keep what they had.`, `Release a fix as a new tag, then move \`${gitTag.plan.channel}\` to it.`);
+    }
+    steps.push('Write the post-mortem: root cause, regression test, lessons.');
+    return steps;
 }
 
 
@@ -42799,25 +43211,39 @@ class NpmTarget {
      */
     async retire(version, message, names) {
         const pkg = this.options.packageName;
+        return this.writeDeprecation(version, message, (d) => {
+            if (names !== undefined) {
+                const named = d.versions?.[names];
+                if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {
+                    throw new errors/* RegistryError */.gl(`The deprecation of ${pkg}@${version} would tell users to use ${names}, which ${named ? 'is deprecated itself' : 'does not exist'} on the registry now: nothing was deprecated.`, `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`);
+                }
+            }
+            return true;
+        });
+    }
+    /**
+     * Undo of retire: clears the deprecation of `version` (npm's "" message: not deprecated)
+     * through the same guarded document PUT, only while it is exactly `onlyIf`, the message
+     * this tool wrote. Another message (a person changed it) throws a ChannelMovedError that
+     * names it; no deprecation at all is already done.
+     */
+    async unretire(version, onlyIf) {
+        return this.writeDeprecation(version, '', (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf, onlyIf);
+    }
+    /** The one deprecation write: a version's `deprecated` set to `message` ("" clears it) through the guarded document PUT. */
+    async writeDeprecation(version, message, isExpected, expected = 'the planned state') {
         let sent;
+        const now = (d) => String(this.versionOf(d, version).deprecated ?? '');
         const { outcome, state } = await (0,guard/* guardedWrite */.m)({
-            what: `deprecating ${version}`,
+            what: message === '' ? `removing the deprecation of ${version}` : `deprecating ${version}`,
             channel: `${version}'s deprecation`,
             wanted: message,
-            expected: 'the planned state',
+            expected,
             read: () => this.readPackument(),
             fresh: this.takeFresh(),
             holderOf: (d) => String(d.versions?.[version]?.deprecated ?? ''),
-            isDone: (d) => this.versionOf(d, version).deprecated === message,
-            isExpected: (d) => {
-                if (names !== undefined) {
-                    const named = d.versions?.[names];
-                    if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {
-                        throw new errors/* RegistryError */.gl(`The deprecation of ${pkg}@${version} would tell users to use ${names}, which ${named ? 'is deprecated itself' : 'does not exist'} on the registry now: nothing was deprecated.`, `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`);
-                    }
-                }
-                return true;
-            },
+            isDone: (d) => now(d) === message,
+            isExpected,
             write: async (doc) => {
                 this.versionOf(doc, version).deprecated = message;
                 sent = structuredClone(doc);
