@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { buildRecord, reportName, type BookkeepingResult } from './bookkeeping.js'
 import { InputError, RollbackError, errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
@@ -205,19 +205,29 @@ const FREEZE_OPTIONS = {
   help: { type: 'boolean', short: 'h' }
 } as const
 
-/** release-rollback freeze-check: exit 0 not frozen, 4 frozen, 1 the check failed, 2 bad input. */
-async function freezeCheck(io: CliIO, args: string[]): Promise<number> {
-  let values: ReturnType<typeof parseArgs<{ options: typeof FREEZE_OPTIONS }>>['values']
+/**
+ * The flags of a command, or the exit code when there is nothing more to do: a flag parseArgs
+ * refuses (bad input, said on stderr) or --help (the text, exit 0).
+ */
+function parseFlags<O extends ParseArgsConfig['options'] & { help: { type: 'boolean' } }>(io: CliIO, args: string[], options: O): ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: false }>>['values'] | number {
+  let values: ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: false }>>['values']
   try {
-    ;({ values } = parseArgs({ args, options: FREEZE_OPTIONS, strict: true, allowPositionals: false }))
+    ;({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }))
   } catch (e) {
     io.stderr(`${errorMessage(e)}\nRun release-rollback --help for the options.\n`)
     return EXIT.badInput
   }
-  if (values.help) {
+  if ((values as { help?: boolean }).help) {
     io.stdout(HELP)
     return EXIT.ok
   }
+  return values
+}
+
+/** release-rollback freeze-check: exit 0 not frozen, 4 frozen, 1 the check failed, 2 bad input. */
+async function freezeCheck(io: CliIO, args: string[]): Promise<number> {
+  const values = parseFlags(io, args, FREEZE_OPTIONS)
+  if (typeof values === 'number') return values
   const flag: Record<string, string | undefined> = { package: values.package, packages: values.packages, channel: values.channel, 'issue-labels': values['issue-labels'], 'github-token': io.env.GITHUB_TOKEN }
   // loaded only for this command: it brings Octokit
   const { checkFreeze, readFreezeInputs } = await import('./freeze.js')
@@ -257,17 +267,8 @@ export async function main(io: CliIO): Promise<number> {
     return EXIT.badInput
   }
   if (io.argv[0] === 'freeze-check') return freezeCheck(io, io.argv.slice(1))
-  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values']
-  try {
-    ;({ values } = parseArgs({ args: io.argv, options: OPTIONS, strict: true, allowPositionals: false }))
-  } catch (e) {
-    io.stderr(`${errorMessage(e)}\nRun release-rollback --help for the options.\n`)
-    return EXIT.badInput
-  }
-  if (values.help) {
-    io.stdout(HELP)
-    return EXIT.ok
-  }
+  const values = parseFlags(io, io.argv, OPTIONS)
+  if (typeof values === 'number') return values
   if (values.version) {
     io.stdout(`${io.version}\n`)
     return EXIT.ok

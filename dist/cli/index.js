@@ -28643,12 +28643,15 @@ const FREEZE_OPTIONS = {
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' }
 };
-/** release-rollback freeze-check: exit 0 not frozen, 4 frozen, 1 the check failed, 2 bad input. */
-async function freezeCheck(io, args) {
+/**
+ * The flags of a command, or the exit code when there is nothing more to do: a flag parseArgs
+ * refuses (bad input, said on stderr) or --help (the text, exit 0).
+ */
+function parseFlags(io, args, options) {
     let values;
     try {
         ;
-        ({ values } = (0,node_util__WEBPACK_IMPORTED_MODULE_5__.parseArgs)({ args, options: FREEZE_OPTIONS, strict: true, allowPositionals: false }));
+        ({ values } = (0,node_util__WEBPACK_IMPORTED_MODULE_5__.parseArgs)({ args, options, strict: true, allowPositionals: false }));
     }
     catch (e) {
         io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(e)}\nRun release-rollback --help for the options.\n`);
@@ -28658,6 +28661,13 @@ async function freezeCheck(io, args) {
         io.stdout(HELP);
         return EXIT.ok;
     }
+    return values;
+}
+/** release-rollback freeze-check: exit 0 not frozen, 4 frozen, 1 the check failed, 2 bad input. */
+async function freezeCheck(io, args) {
+    const values = parseFlags(io, args, FREEZE_OPTIONS);
+    if (typeof values === 'number')
+        return values;
     const flag = { package: values.package, packages: values.packages, channel: values.channel, 'issue-labels': values['issue-labels'], 'github-token': io.env.GITHUB_TOKEN };
     // loaded only for this command: it brings Octokit
     const { checkFreeze, readFreezeInputs } = await __nccwpck_require__.e(/* import() */ 488).then(__nccwpck_require__.bind(__nccwpck_require__, 7488));
@@ -28702,19 +28712,9 @@ async function main(io) {
     }
     if (io.argv[0] === 'freeze-check')
         return freezeCheck(io, io.argv.slice(1));
-    let values;
-    try {
-        ;
-        ({ values } = (0,node_util__WEBPACK_IMPORTED_MODULE_5__.parseArgs)({ args: io.argv, options: OPTIONS, strict: true, allowPositionals: false }));
-    }
-    catch (e) {
-        io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(e)}\nRun release-rollback --help for the options.\n`);
-        return EXIT.badInput;
-    }
-    if (values.help) {
-        io.stdout(HELP);
-        return EXIT.ok;
-    }
+    const values = parseFlags(io, io.argv, OPTIONS);
+    if (typeof values === 'number')
+        return values;
     if (values.version) {
         io.stdout(`${io.version}\n`);
         return EXIT.ok;
