@@ -44,7 +44,7 @@ const CHANNEL_WORD: Record<TargetRun['kind'], string> = { npm: 'dist-tag', docke
 function eventOf(step: StepRecord, r: TargetRun, several: boolean): IncidentEvent {
   const plan = r.plan as Plan
   // undo: the channel goes back to the bad version; the deprecation is removed
-  const goal = plan.undo ? plan.rollbackVersion : (plan.republish?.version ?? plan.restoreVersion)
+  const goal = plan.undo ? (plan.foundVersion ?? plan.rollbackVersion) : (plan.republish?.version ?? plan.restoreVersion)
   const undo = plan.undo ? 'undo: ' : ''
   const action = {
     plan: `check ${plan.packageName} on the registry and plan`,
@@ -74,7 +74,7 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
     channel: several ? result.channel : (plan?.channel ?? first.channel),
     rollbackVersion: result.rollbackVersion,
     restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
-    previousVersion: several ? undefined : plan?.undo ? plan.rollbackVersion : plan?.previousVersion,
+    previousVersion: several ? undefined : plan?.undo ? plan.foundVersion : plan?.previousVersion,
     deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
     tagsBefore: several ? {} : (first.before?.distTags ?? {}),
     tagsAfter: several ? {} : (first.after?.distTags ?? {}),
@@ -90,8 +90,10 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
             ...(t.kind !== 'npm' ? { kind: t.kind } : {}),
             ...(t.channel !== result.channel ? { channel: t.channel } : {}),
             // undo: the row keeps what the rollback found and wrote, and says it is undone
-            previousVersion: t.plan?.undo ? t.plan.rollbackVersion : t.plan?.previousVersion,
+            previousVersion: t.plan?.undo ? t.plan.foundVersion : t.plan?.previousVersion,
             restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
+            // the message this tool wrote on this target (an undo compares with it)
+            ...(t.plan && 'message' in t.plan.deprecation ? { deprecationMessage: t.plan.deprecation.message } : {}),
             outcome: errorOf(t) ? `${t.outcome}: ${errorOf(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome
           }))
         }
@@ -112,7 +114,7 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
 /** An undone target's row outcome. */
 function undoOutcome(t: TargetRun): string {
   const plan = t.plan as Plan
-  return plan.tag.kind === 'keep-newer' || t.after?.distTags[plan.channel] !== plan.rollbackVersion ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})` : 'undone'
+  return plan.tag.kind === 'keep-newer' || t.after?.distTags[plan.channel] !== (plan.foundVersion ?? plan.rollbackVersion) ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})` : 'undone'
 }
 
 /** What this run changed, in words, for the re-run comment. */
@@ -124,8 +126,9 @@ function changesOf(result: IncidentResult): string[] {
     const who = result.targets.length > 1 ? ` of \`${t.name}\`` : ''
     if (plan.undo) {
       const holds = t.after?.distTags[plan.channel]
-      if (t.moved) changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${plan.rollbackVersion}\`: it points at the bad version again, as undo asked`)
-      else if (holds !== plan.rollbackVersion) changes.push(`left ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`)
+      const found = plan.foundVersion ?? plan.rollbackVersion
+      if (t.moved) changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${found}\`: ${found === plan.rollbackVersion ? 'it points at the bad version again, as undo asked' : 'what it held when the incident found it'}`)
+      else if (holds !== found) changes.push(`left ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`)
       if (t.undeprecated) changes.push(`removed the deprecation of \`${plan.rollbackVersion}\`${who}`)
       if (plan.deprecation.kind === 'kept') changes.push(`kept the deprecation of \`${plan.rollbackVersion}\`${who}: a person changed its message`)
       if (plan.republish) changes.push(`\`${plan.republish.version}\`${who} stays published (npm never reuses a version)`)

@@ -160,8 +160,9 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
           name: String(p.name),
           ...(typeof p.kind === 'string' && ['npm', 'docker', 'helm', 'git-tag'].includes(p.kind) ? { kind: p.kind } : {}),
           ...(typeof p.channel === 'string' ? { channel: p.channel } : {}),
-          previousVersion: p.previousVersion,
-          restoreVersion: p.restoreVersion,
+          previousVersion: typeof p.previousVersion === 'string' ? p.previousVersion : undefined,
+          restoreVersion: typeof p.restoreVersion === 'string' ? p.restoreVersion : undefined,
+          ...(typeof p.deprecationMessage === 'string' ? { deprecationMessage: p.deprecationMessage } : {}),
           outcome: String(p.outcome)
         }))
       : undefined,
