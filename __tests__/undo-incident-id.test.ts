@@ -13,7 +13,9 @@ import { recordedIncident, undoInputs } from '../src/github/undo-record.js'
 import type { IncidentRecord } from '../src/github/incident.js'
 import { readInputs } from '../src/inputs.js'
 import { planUndo, type PackageState } from '../src/plan.js'
+import { requireRegistryBinaries, startDockerRegistry } from './support/docker-registry.mjs'
 import { deprecate, escapeName, publishPackage, registryRequest, snapshot } from './support/fixtures.mjs'
+import { fixtureClient, pushRelease, skopeoRaw } from './support/oci-fixtures.mjs'
 import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
 import { inputErrorOf } from './support/helpers.js'
 import { root, runAction } from './support/run-action.mjs'
@@ -216,6 +218,61 @@ describe('undo by incident-id: the built action (Verdaccio + the GitHub stand-in
       expect(github.violations).toEqual([])
     } finally {
       await github.stop()
+    }
+  })
+})
+
+describe('undo by incident-id of every place a release lives (npm, docker, git-tag; the built action)', () => {
+  it('the record names each target; incident-id alone puts every channel back, and a second undo writes nothing', async () => {
+    requireRegistryBinaries()
+    const docker = await startDockerRegistry({ auth: 'htpasswd' })
+    const github = await startGitHubStandin({ token: TOKEN })
+    try {
+      await publishPackage(registry, 'byid-mixed', ['1.2.2', '1.2.3'])
+      const before = await fields('byid-mixed')
+      const client = fixtureClient(docker)
+      const images = await pushRelease(client, 'acme/byid', ['1.2.2', '1.2.3'], { kind: 'index', prefix: 'v' })
+      const imagesBefore = await client.snapshot('acme/byid')
+      const commits: Record<string, string> = {}
+      for (const v of ['1.2.2', '1.2.3']) {
+        commits[v] = github.tags.addCommit({ message: `release ${v}`, date: '2026-10-01T00:00:00Z' })
+        github.tags.createTag(`v${v}`, commits[v])
+      }
+      github.tags.createTag('v1', commits['1.2.3'])
+      // the adapters' own settings (where and how to log in, the tag prefix) are still inputs: the record names no credentials
+      const settings = { 'tag-prefix': 'v', registry: registry.url, 'npm-token': registry.token, 'registry-username': docker.user, 'registry-password': docker.password, 'github-token': TOKEN }
+      const first = await runAction({ ...settings, targets: ['npm:byid-mixed', `docker:${docker.host}/acme/byid`, 'git-tag:v1'].join('\n'), 'rollback-version': '1.2.3', reason: 'broken' }, { env: env(github, '1') })
+      expect(first.outputs.status).toBe('completed')
+      expect(github.tags.commitOf('v1')).toBe(commits['1.2.2'])
+      expect(await skopeoRaw(docker, 'acme/byid:latest')).toEqual(images['1.2.2'].bytes)
+
+      const byId = { ...settings, undo: 'true', 'incident-id': first.outputs['incident-id'] }
+      const undo = await runAction(byId, { env: env(github, '2') })
+      expect(undo.stderr).toBe('')
+      expect(undo.code).toBe(0)
+      expect(undo.outputs.status).toBe('completed')
+      const rows = JSON.parse(undo.outputs.targets) as Array<Record<string, unknown>>
+      expect(rows.map((r) => [r.kind, r.name, r.outcome, r.restored, r.moved])).toEqual([
+        ['npm', 'byid-mixed', 'rolled-back', '1.2.3', true],
+        ['docker', `${docker.host}/acme/byid`, 'rolled-back', '1.2.3', true],
+        ['git-tag', 'v1', 'rolled-back', '1.2.3', true]
+      ])
+      expect(await fields('byid-mixed')).toEqual(before)
+      expect(await skopeoRaw(docker, 'acme/byid:latest')).toEqual(images['1.2.3'].bytes)
+      expect(await client.snapshot('acme/byid')).toEqual(imagesBefore)
+      expect(github.tags.commitOf('v1')).toBe(commits['1.2.3'])
+
+      const patches = github.requests.filter((r) => r.method === 'PATCH').length
+      const again = await runAction(byId, { env: env(github, '3') })
+      expect(again.code).toBe(0)
+      expect(again.outputs.status).toBe('already-done')
+      expect(github.requests.filter((r) => r.method === 'PATCH')).toHaveLength(patches)
+      expect(await fields('byid-mixed')).toEqual(before)
+      expect(await client.snapshot('acme/byid')).toEqual(imagesBefore)
+      expect(github.violations).toEqual([])
+    } finally {
+      await github.stop()
+      await docker.stop()
     }
   })
 })
