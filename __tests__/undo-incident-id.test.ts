@@ -13,11 +13,17 @@ import { recordedIncident, undoInputs } from '../src/github/undo-record.js'
 import type { IncidentRecord } from '../src/github/incident.js'
 import { readInputs } from '../src/inputs.js'
 import { planUndo, type PackageState } from '../src/plan.js'
+import { buildRecord } from '../src/bookkeeping.js'
+import { renderReport } from '../src/github/render-report.js'
+import { runIncident } from '../src/run.js'
+import { HELM_CHANNEL } from '../src/targets/helm/config.js'
+import { HelmTarget } from '../src/targets/helm/target.js'
+import { createHelmStandin } from './support/helm-standin.mjs'
 import { requireRegistryBinaries, startDockerRegistry } from './support/docker-registry.mjs'
 import { deprecate, escapeName, publishPackage, registryRequest, snapshot } from './support/fixtures.mjs'
 import { fixtureClient, pushRelease, skopeoRaw } from './support/oci-fixtures.mjs'
 import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
-import { inputErrorOf } from './support/helpers.js'
+import { inputErrorOf, quiet, rollbackInputs } from './support/helpers.js'
 import { root, runAction } from './support/run-action.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
@@ -273,6 +279,33 @@ describe('undo by incident-id of every place a release lives (npm, docker, git-t
     } finally {
       await github.stop()
       await docker.stop()
+    }
+  })
+})
+
+describe('undo by incident-id of a Helm release (the helm stand-in)', () => {
+  it('the record read back from the report text names the release and versions; the undo rolls forward to the bad version again, a second one writes nothing', async () => {
+    const s = createHelmStandin({ releases: { 'prod/acme': { chart: 'acme-app', revisions: [{ status: 'superseded', appVersion: '1.2.2' }, { status: 'deployed', appVersion: '1.2.3' }] } } })
+    try {
+      const i = rollbackInputs({ packageName: 'prod/acme', registry: '', channel: HELM_CHANNEL, deprecate: false, restoreVersion: '1.2.2' })
+      const helm = (req: typeof i) => [{ kind: 'helm' as const, name: 'prod/acme', channel: req.channel, target: new HelmTarget({ release: 'acme', namespace: 'prod', match: 'app-version', timeout: '5m', helmPath: s.path, request: req, log: quiet }) }]
+      const rollback = await runIncident(i, helm(i), quiet)
+      expect(rollback.status).toBe('completed')
+      const ctx = { repository: 'acme/widget', serverUrl: 'https://github.com' }
+      const record = parseReportRecord(renderReport(buildRecord(rollback, i, { severity: 'high' }, ctx, '2026-11-29T10:00:00.000Z'), ctx, undefined)) as IncidentRecord
+      const inputs = readInputs((n) => ({ undo: 'true', 'incident-id': rollback.incidentId })[n] ?? '', {})
+      const req = undoInputs(inputs, record, 'the report')
+      expect(req).toMatchObject({ targets: [{ kind: 'helm', name: 'prod/acme' }], rollbackVersion: '1.2.3', restoreVersion: '1.2.2', channel: HELM_CHANNEL, deprecate: false })
+      const undo = await runIncident(req, helm(req), quiet)
+      expect(undo.status).toBe('completed')
+      expect(undo.incidentId).toBe(rollback.incidentId)
+      const history = s.history('prod/acme')
+      expect(history.at(-1)).toMatchObject({ status: 'deployed', app_version: '1.2.3' })
+      const again = await runIncident(req, helm(req), quiet)
+      expect(again.status).toBe('already-done')
+      expect(s.history('prod/acme')).toHaveLength(history.length)
+    } finally {
+      rmSync(s.dir, { recursive: true, force: true })
     }
   })
 })
