@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { parse } from 'yaml'
 import { parseReportRecord } from '../src/github/record.js'
 import { recordedIncident, undoInputs } from '../src/github/undo-record.js'
 import type { IncidentRecord } from '../src/github/incident.js'
@@ -99,6 +100,30 @@ describe('undo by incident-id: the built action (Verdaccio + the GitHub stand-in
       expect(github.state.commits).toHaveLength(commits)
       expect(github.state.issues[0].comments).toHaveLength(comments + 1)
       expect(github.state.issues[0].comments.at(-1)?.body).toContain('### ↩️ Undone already')
+      expect(github.violations).toEqual([])
+    } finally {
+      await github.stop()
+    }
+  })
+
+  it('as the runner runs it, with every action.yml default passed (channel latest, strategy retag, target npm): an incident on next is undone, the defaults are no contradiction', async () => {
+    const pkg = 'byid-next'
+    await publishPackage(registry, pkg, ['1.2.2', '1.2.3'], { distTags: { latest: '1.2.2', next: '1.2.3' } })
+    const before = await fields(pkg)
+    // what the runner sets for inputs the workflow leaves out: action.yml's defaults (github-token's is an expression)
+    const doc = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
+    const defaults = Object.fromEntries(Object.entries(doc.inputs).flatMap(([name, spec]) => (spec.default !== undefined && spec.default !== '' && name !== 'github-token' ? [[name, String(spec.default)]] : [])))
+    expect(defaults).toMatchObject({ channel: 'latest', strategy: 'retag', target: 'npm' })
+    const github = await startGitHubStandin({ token: TOKEN })
+    try {
+      const first = await runAction({ ...defaults, 'rollback-version': '1.2.3', 'restore-version': '1.2.2', channel: 'next', reason: 'broken', package: pkg, registry: registry.url, 'npm-token': registry.token, 'github-token': TOKEN }, { env: env(github, '1') })
+      expect(first.outputs.status).toBe('completed')
+      expect((await fields(pkg)).distTags).toEqual({ latest: '1.2.2', next: '1.2.2' })
+      const undo = await runAction({ ...defaults, undo: 'true', 'incident-id': first.outputs['incident-id'], registry: registry.url, 'npm-token': registry.token, 'github-token': TOKEN }, { env: env(github, '2') })
+      expect(undo.stderr).toBe('')
+      expect(undo.code).toBe(0)
+      expect(undo.outputs.status).toBe('completed')
+      expect(await fields(pkg)).toEqual(before)
       expect(github.violations).toEqual([])
     } finally {
       await github.stop()

@@ -429,8 +429,10 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     throw new InputError('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.')
   }
   const targets = readTargets(get)
-  // by incident id with no target named: the record names them (and their kinds)
-  const namedTargets = targets !== undefined || [...SHORTHAND, 'target'].some((name) => get(name).trim() !== '')
+  // by incident id with no target named: the record names them (and their kinds). The
+  // runner passes action.yml's defaults (target npm, channel latest, strategy retag) as if
+  // given, so a default counts as not given
+  const namedTargets = targets !== undefined || SHORTHAND.some((name) => get(name).trim() !== '') || !['', 'npm'].includes(get('target').trim().toLowerCase())
   const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))])
   if (byId && !namedTargets) kinds.clear()
   // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
@@ -504,8 +506,8 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
         given: {
           ...(rollbackVersion !== '' ? { rollbackVersion } : {}),
           ...(restoreVersion !== undefined ? { restoreVersion } : {}),
-          ...(get('channel').trim() !== '' ? { channel } : {}),
-          ...(get('strategy').trim() !== '' ? { strategy } : {}),
+          ...(!['', 'latest'].includes(get('channel').trim()) ? { channel } : {}),
+          ...(strategy !== 'retag' ? { strategy } : {}),
           ...(namedTargets ? { targets: { input: targets ? 'targets' : (SHORTHAND.find((n) => get(n).trim() !== '') ?? 'package'), targets: targetsFrom({ targets, target, packageName, packageNames }, get) } } : {})
         }
       }
