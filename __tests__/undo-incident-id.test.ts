@@ -4,7 +4,7 @@
 // holds, never one rebuilt from the inputs. Against a real Verdaccio and the OpenAPI-checked
 // GitHub stand-in, through the built action and the built CLI (`npm run build` first).
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
@@ -127,6 +127,42 @@ describe('undo by incident-id: the built action (Verdaccio + the GitHub stand-in
       expect(github.violations).toEqual([])
     } finally {
       await github.stop()
+    }
+  })
+
+  it('packages: workspaces, one package without the bad version: the undo by id (in a job without the checkout) finds it not affected again and updates the same report', async () => {
+    const names = ['byid-ws-a', 'byid-ws-b', 'byid-ws-c']
+    for (const n of names.slice(0, 2)) await publishPackage(registry, n, ['1.2.2', '1.2.3'])
+    await publishPackage(registry, names[2], ['1.0.0'])
+    const before = await Promise.all(names.map(fields))
+    const checkout = mkdtempSync(join(tmpdir(), 'rr-byid-ws-'))
+    writeFileSync(join(checkout, 'package.json'), JSON.stringify({ private: true, workspaces: ['packages/*'] }))
+    for (const n of names) {
+      mkdirSync(join(checkout, 'packages', n), { recursive: true })
+      writeFileSync(join(checkout, 'packages', n, 'package.json'), JSON.stringify({ name: n, version: '0.0.0' }))
+    }
+    const github = await startGitHubStandin({ token: TOKEN })
+    try {
+      const first = await runAction({ 'rollback-version': '1.2.3', reason: 'broken', packages: 'workspaces', registry: registry.url, 'npm-token': registry.token, 'github-token': TOKEN }, { env: env(github, '1'), cwd: checkout })
+      expect(first.outputs.status).toBe('completed')
+      const reports = () => Object.keys(github.state.files.main ?? {}).filter((p) => p.startsWith('incidents/'))
+      expect(reports()).toEqual(['incidents/rollback-byid-ws-a-and-1-more-1.2.3.md'])
+      const undo = await runAction({ undo: 'true', 'incident-id': first.outputs['incident-id'], registry: registry.url, 'npm-token': registry.token, 'github-token': TOKEN }, { env: env(github, '2') })
+      expect(undo.stderr).toBe('')
+      expect(undo.outputs.status).toBe('completed')
+      expect((JSON.parse(undo.outputs.targets) as Array<{ name: string; outcome: string }>).map((r) => [r.name, r.outcome])).toEqual([
+        ['byid-ws-a', 'rolled-back'],
+        ['byid-ws-b', 'rolled-back'],
+        ['byid-ws-c', 'not-affected']
+      ])
+      expect(await Promise.all(names.map(fields))).toEqual(before)
+      expect(reports()).toEqual(['incidents/rollback-byid-ws-a-and-1-more-1.2.3.md'])
+      const record = parseReportRecord(github.state.files.main['incidents/rollback-byid-ws-a-and-1-more-1.2.3.md'].content)
+      expect(record?.runs.map((r) => r.status)).toEqual(['completed', 'undone'])
+      expect(github.violations).toEqual([])
+    } finally {
+      await github.stop()
+      rmSync(checkout, { recursive: true, force: true })
     }
   })
 
@@ -473,6 +509,7 @@ const baseRecord: IncidentRecord = {
 describe('the record read back for an undo (pure)', () => {
   it('a row per planned target, each with its own message; a row the rollback never planned is left out', () => {
     const rec = recordedIncident(baseRecord, 'the report')
+    expect(rec.notAffected).toEqual(['docs'])
     expect(rec.targets).toEqual([
       { kind: 'npm', name: 'core', channel: 'latest', previousVersion: '1.2.3', wrote: '1.2.2', restoreVersion: '1.2.2', deprecationMessage: '1.2.3 bad; use 1.2.2' },
       // an older row without its own message, and the npm rows name different versions: no message is known for it
@@ -483,16 +520,18 @@ describe('the record read back for an undo (pure)', () => {
   it('builds the inputs from the record, and refuses a contradicting target list naming the input given', () => {
     const inputs = readInputs((n) => ({ undo: 'true', 'incident-id': 'rr-0123456789abcdef', 'npm-token': 't' })[n] ?? '', {})
     const req = undoInputs(inputs, baseRecord, 'the report')
+    // docs lacked the bad version (packages: workspaces): it comes along, to be found not affected again
     expect(req.targets).toEqual([
       { kind: 'npm', name: 'core' },
       { kind: 'npm', name: 'cli' },
-      { kind: 'docker', name: 'ghcr.io/acme/app' }
+      { kind: 'docker', name: 'ghcr.io/acme/app' },
+      { kind: 'npm', name: 'docs' }
     ])
-    expect(req).toMatchObject({ rollbackVersion: '1.2.3', restoreVersion: undefined, channel: 'latest', reason: 'broken', packageNames: ['core', 'cli'] })
+    expect(req).toMatchObject({ rollbackVersion: '1.2.3', restoreVersion: undefined, channel: 'latest', reason: 'broken', packageNames: ['core', 'cli', 'docs'], fromWorkspaces: true })
     const packages = readInputs((n) => ({ undo: 'true', 'incident-id': 'rr-0123456789abcdef', 'npm-token': 't', packages: 'core,cli' })[n] ?? '', {})
     const e = inputErrorOf(() => undoInputs(packages, baseRecord, 'the report'))
     expect(e.input).toBe('packages')
-    expect(e.problem).toBe('names npm:cli, npm:core, but incident rr-0123456789abcdef (the report) rolled back docker:ghcr.io/acme/app, npm:cli, npm:core.')
+    expect(e.problem).toBe('names npm:cli, npm:core, but incident rr-0123456789abcdef (the report) rolled back docker:ghcr.io/acme/app, npm:cli, npm:core, npm:docs.')
   })
   it('an npm incident needs the npm token once the record says so (not in a dry run)', () => {
     const inputs = readInputs((n) => ({ undo: 'true', 'incident-id': 'rr-0123456789abcdef' })[n] ?? '', {})

@@ -4,7 +4,7 @@
 import { errorMessage } from './errors.js'
 import type { GitHubInputs, RollbackInputs } from './inputs.js'
 import type { Plan } from './plan.js'
-import { errorOf, type IncidentResult, type StepRecord, type TargetRun } from './run.js'
+import { errorOf, type IncidentRequest, type IncidentResult, type StepRecord, type TargetRun } from './run.js'
 import type { Logger } from './retry.js'
 import type { GitHubClient } from './github/client.js'
 import { repoRef } from './github/client.js'
@@ -155,12 +155,24 @@ export function recordIncident(
   ctx: RunContext,
   defaultBranch: string,
   result: IncidentResult,
-  inputs: Pick<RollbackInputs, 'reason' | 'restoreVersion'>,
+  inputs: Pick<IncidentRequest, 'reason' | 'restoreVersion' | 'recorded'>,
   gi: GitHubInputs,
   log: Logger,
   now = new Date().toISOString()
 ): Promise<BookkeepingResult> {
-  return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result), ...(result.undo ? { undo: true } : {}) }, gi, log)
+  const path = undoReportPath(result, inputs, gi.reportDir)
+  return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result), ...(path ? { path } : {}), ...(result.undo ? { undo: true } : {}) }, gi, log)
+}
+
+/**
+ * An undo by incident id updates the report its record names (a report under report-dir),
+ * even when the undo's targets name it differently (a target the rollback never planned is
+ * not undone).
+ */
+export function undoReportPath(result: IncidentResult, inputs: Pick<IncidentRequest, 'recorded'>, reportDir: string): string | undefined {
+  const path = inputs.recorded?.reportPath
+  if (!result.undo || path === undefined) return undefined
+  return path.startsWith(`${reportDir}/`) && /^[A-Za-z0-9._/-]+\.md$/.test(path) && !path.split('/').some((s) => s === '..' || s === '.' || s === '') ? path : undefined
 }
 
 /**
@@ -171,7 +183,7 @@ async function recordIncidentRecord(
   gh: GitHubClient,
   ctx: RunContext,
   defaultBranch: string,
-  incident: { record: IncidentRecord; changes: string[]; reportName: string; undo?: boolean },
+  incident: { record: IncidentRecord; changes: string[]; reportName: string; path?: string; undo?: boolean },
   gi: GitHubInputs,
   log: Logger
 ): Promise<BookkeepingResult> {
@@ -179,7 +191,7 @@ async function recordIncidentRecord(
   const out: BookkeepingResult = { warnings: [], missing: [] }
   const branch = gi.reportBranch ?? defaultBranch
   const current = incident.record
-  const path = reportPath(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel)
+  const path = incident.path ?? reportPath(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel)
   const fallbackBranch = `rollback/${current.incidentId}`
 
   // a re-run merges into what the first run recorded (first "before", all real events).

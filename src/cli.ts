@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { buildRecord, reportName, type BookkeepingResult } from './bookkeeping.js'
+import { buildRecord, reportName, undoReportPath, type BookkeepingResult } from './bookkeeping.js'
 import { InputError, RollbackError, errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
 import type { FreezeInputs } from './freeze.js'
@@ -435,7 +435,7 @@ export async function main(io: CliIO): Promise<number> {
       // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
       if (!gh && localReportDir !== undefined && outcome.status !== 'failed') {
         const record = buildRecord(outcome, inputs, gi, ctx, new Date().toISOString())
-        const path = reportPath(localReportDir, reportName(outcome), record.rollbackVersion, record.channel)
+        const path = undoReportPath(outcome, inputs, localReportDir) ?? reportPath(localReportDir, reportName(outcome), record.rollbackVersion, record.channel)
         const file = join(gitRoot(io.cwd), path)
         let previous: string | undefined
         try {

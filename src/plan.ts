@@ -65,6 +65,10 @@ export interface RecordedIncident {
   channel: string
   /** where the record was read, for messages (a report path, or the tracking issue) */
   source: string
+  /** the incident's report, repository-relative, when the record names it (the undo updates that report) */
+  reportPath?: string
+  /** npm packages of the incident that did not have the bad version (packages: workspaces): listed again so the undo's report keeps the incident's shape */
+  notAffected?: string[]
   targets: Array<{ kind: 'npm' | 'docker' | 'helm' | 'git-tag'; name: string; channel: string } & Omit<UndoRecordFor, 'incidentId'>>
 }
 

@@ -13,6 +13,7 @@ export function recordedIncident(r: IncidentRecord, source: string): RecordedInc
   const restore = semver.valid(r.restoreVersion) ? r.restoreVersion : undefined
   const republish = r.strategy === 'republish'
   const targets: RecordedIncident['targets'] = []
+  const notAffected: string[] = []
   if (r.packages && r.packages.length > 0) {
     // a record written before rows carried their own message: the incident's one message is
     // each npm row's only when every npm row's message names the same version on the same channel
@@ -20,7 +21,10 @@ export function recordedIncident(r: IncidentRecord, source: string): RecordedInc
     const oneMessage = new Set(npmRows.map((p) => `${p.restoreVersion}\0${p.channel ?? r.channel}`)).size === 1 ? r.deprecationMessage : undefined
     for (const p of r.packages) {
       // a row without a restore version was never planned (not affected, skipped, refused): the rollback wrote nothing there
-      if (p.restoreVersion === undefined) continue
+      if (p.restoreVersion === undefined) {
+        if (p.outcome === 'not-affected' && (p.kind ?? 'npm') === 'npm') notAffected.push(p.name)
+        continue
+      }
       const kind = p.kind ?? 'npm'
       targets.push({
         kind,
@@ -43,7 +47,15 @@ export function recordedIncident(r: IncidentRecord, source: string): RecordedInc
       deprecationMessage: r.deprecationMessage
     })
   }
-  return { incidentId: r.incidentId, rollbackVersion: r.rollbackVersion, channel: r.channel, source, targets }
+  return {
+    incidentId: r.incidentId,
+    rollbackVersion: r.rollbackVersion,
+    channel: r.channel,
+    source,
+    targets,
+    ...(r.reportPath ? { reportPath: r.reportPath } : {}),
+    ...(notAffected.length > 0 ? { notAffected } : {})
+  }
 }
 
 const specOf = (t: { kind: string; name: string }) => `${t.kind}:${t.name}`
@@ -77,12 +89,13 @@ export function undoInputs(inputs: RollbackInputs, record: IncidentRecord, sourc
   }
   if (given.targets !== undefined) {
     const want = [...new Set(given.targets.targets.map(specOf))].sort()
-    const have = [...new Set(rec.targets.map(specOf))].sort()
+    const have = [...new Set([...rec.targets.map(specOf), ...(rec.notAffected ?? []).map((name) => `npm:${name}`)])].sort()
     if (want.join('\n') !== have.join('\n')) {
       throw new InputError(given.targets.input, `names ${want.join(', ')}, but incident ${id} (${source}) rolled back ${have.join(', ')}.`, leave(given.targets.input))
     }
   }
-  const specs: TargetSpec[] = rec.targets.map((t) => ({ kind: t.kind, name: t.name }))
+  // the packages that lacked the bad version come along as they did (not affected again), so the undo's report is the rollback's
+  const specs: TargetSpec[] = [...rec.targets.map((t) => ({ kind: t.kind, name: t.name })), ...(rec.notAffected ?? []).map((name) => ({ kind: 'npm' as const, name }))]
   const kinds = new Set(specs.map((s) => s.kind))
   const target: TargetKind = kinds.size === 1 ? ([...kinds][0] as TargetKind) : kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm'
   if (kinds.has('npm') && !inputs.dryRun) requireNpmToken(inputs.npmToken)
@@ -93,7 +106,7 @@ export function undoInputs(inputs: RollbackInputs, record: IncidentRecord, sourc
     targets: specs,
     packageName: specs[0].name,
     packageNames: npmNames.length > 0 ? npmNames : [specs[0].name],
-    fromWorkspaces: false,
+    fromWorkspaces: (rec.notAffected ?? []).length > 0,
     rollbackVersion: rec.rollbackVersion,
     restoreVersion: semver.valid(record.restoreVersion) ? record.restoreVersion : undefined,
     channel: rec.channel,
