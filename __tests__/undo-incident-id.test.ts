@@ -166,6 +166,33 @@ describe('undo by incident-id: the built action (Verdaccio + the GitHub stand-in
     }
   })
 
+  it('a deprecation the rollback replaced is put back (exactly as before), and a second undo leaves it', async () => {
+    const pkg = 'byid-replaced'
+    await publishPackage(registry, pkg, ['1.2.2', '1.2.3'], { deprecated: { '1.2.3': 'known issue with IPv6, see #7' } })
+    const before = await fields(pkg)
+    const github = await startGitHubStandin({ token: TOKEN })
+    try {
+      const first = await runAction({ 'rollback-version': '1.2.3', reason: 'broken', package: pkg, registry: registry.url, 'npm-token': registry.token, 'github-token': TOKEN }, { env: env(github, '1') })
+      expect(first.outputs.status).toBe('completed')
+      expect((await fields(pkg)).deprecated['1.2.3']).toBe('1.2.3 was rolled back: broken. Use 1.2.2 instead.')
+      const byId = { undo: 'true', 'incident-id': first.outputs['incident-id'], registry: registry.url, 'npm-token': registry.token, 'github-token': TOKEN }
+      const undo = await runAction(byId, { env: env(github, '2') })
+      expect(undo.code).toBe(0)
+      expect(undo.stdout).toContain('- put back the deprecation of 1.2.3 the rollback replaced ("known issue with IPv6, see #7" instead of "1.2.3 was rolled back: broken. Use 1.2.2 instead.")')
+      expect(await fields(pkg)).toEqual(before)
+      const report = github.state.files.main[undo.outputs['report-path']].content
+      expect(report).toContain('the one the rollback replaced is back after the undo (known issue with IPv6, see \\#7;')
+      expect(github.state.issues[0].comments.at(-1)?.body).toContain('put back the deprecation of `1.2.3` that the rollback replaced')
+      const again = await runAction(byId, { env: env(github, '3') })
+      expect(again.outputs.status).toBe('already-done')
+      expect(again.stdout).not.toContain('a person changed it')
+      expect(await fields(pkg)).toEqual(before)
+      expect(github.violations).toEqual([])
+    } finally {
+      await github.stop()
+    }
+  })
+
   it('a deprecation a person changed after the rollback is not removed, and the run says so; the channel still goes back', async () => {
     const pkg = 'byid-human'
     await publishPackage(registry, pkg, ['1.2.2', '1.2.3'])
@@ -549,6 +576,13 @@ describe('planUndo with the record (pure)', () => {
     expect(planUndo({ ...req, record }, state('1.2.2', 'what the rollback wrote')).deprecation).toEqual({ kind: 'undeprecate', message: 'what the rollback wrote' })
     expect(planUndo({ ...req, record }, state('1.2.2', '1.2.3 rebuilt')).deprecation).toEqual({ kind: 'kept', message: 'what the rollback wrote', current: '1.2.3 rebuilt' })
     expect(planUndo(req, state('1.2.2', '1.2.3 rebuilt')).deprecation.kind).toBe('undeprecate')
+  })
+  it('a message the rollback replaced is put back, and once back counts as done', () => {
+    const replaced = { ...record, deprecationBefore: 'an older note' }
+    expect(planUndo({ ...req, record: replaced }, state('1.2.2', 'what the rollback wrote')).deprecation).toEqual({ kind: 'undeprecate', message: 'what the rollback wrote', restoreTo: 'an older note' })
+    const again = planUndo({ ...req, record: replaced }, state('1.2.3', 'an older note'))
+    expect(again.deprecation).toEqual({ kind: 'already', message: 'what the rollback wrote' })
+    expect(again.warnings).toEqual([])
   })
   it('no recorded message (the rollback wrote none): a deprecation there is kept and said plainly', () => {
     const plan = planUndo({ ...req, record: { ...record, deprecationMessage: undefined } }, state('1.2.2', 'a person wrote this'))

@@ -76,6 +76,7 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
     restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
     previousVersion: several ? undefined : plan?.undo ? plan.foundVersion : plan?.previousVersion,
     deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+    ...(!several && plan?.deprecation.kind === 'deprecate' && plan.deprecation.previous ? { deprecationBefore: plan.deprecation.previous } : {}),
     tagsBefore: several ? {} : (first.before?.distTags ?? {}),
     tagsAfter: several ? {} : (first.after?.distTags ?? {}),
     severity: gi.severity,
@@ -94,6 +95,7 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
             restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
             // the message this tool wrote on this target (an undo compares with it)
             ...(t.plan && 'message' in t.plan.deprecation ? { deprecationMessage: t.plan.deprecation.message } : {}),
+            ...(t.plan?.deprecation.kind === 'deprecate' && t.plan.deprecation.previous ? { deprecationBefore: t.plan.deprecation.previous } : {}),
             outcome: errorOf(t) ? `${t.outcome}: ${errorOf(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome
           }))
         }
@@ -129,7 +131,7 @@ function changesOf(result: IncidentResult): string[] {
       const found = plan.foundVersion ?? plan.rollbackVersion
       if (t.moved) changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${found}\`: ${found === plan.rollbackVersion ? 'it points at the bad version again, as undo asked' : 'what it held when the incident found it'}`)
       else if (holds !== found) changes.push(`left ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`)
-      if (t.undeprecated) changes.push(`removed the deprecation of \`${plan.rollbackVersion}\`${who}`)
+      if (t.undeprecated) changes.push(plan.deprecation.kind === 'undeprecate' && plan.deprecation.restoreTo !== undefined ? `put back the deprecation of \`${plan.rollbackVersion}\`${who} that the rollback replaced` : `removed the deprecation of \`${plan.rollbackVersion}\`${who}`)
       if (plan.deprecation.kind === 'kept') changes.push(`kept the deprecation of \`${plan.rollbackVersion}\`${who}: a person changed its message`)
       if (plan.republish) changes.push(`\`${plan.republish.version}\`${who} stays published (npm never reuses a version)`)
       for (const s of t.steps) if (s.outcome === 'failed') changes.push(`failed: ${s.step}${who}`)

@@ -56,6 +56,8 @@ export interface UndoRecordFor {
   restoreVersion: string
   /** the deprecation message this tool wrote (undefined: it wrote none) */
   deprecationMessage?: string
+  /** the bad version's deprecation before the rollback replaced it (undefined: it was not deprecated) */
+  deprecationBefore?: string
 }
 
 /** An incident's record, as an undo reads it: every target, each with its versions and deprecation. */
@@ -84,8 +86,8 @@ export type DeprecationAction =
   | { kind: 'deprecate'; message: string; previous?: string }
   | { kind: 'already'; message: string }
   | { kind: 'off' }
-  /** undo: the bad version carries exactly the message this tool wrote: clear it */
-  | { kind: 'undeprecate'; message: string }
+  /** undo: the bad version carries exactly the message this tool wrote: clear it (or put back `restoreTo`, the message the rollback replaced) */
+  | { kind: 'undeprecate'; message: string; restoreTo?: string }
   /** undo: the bad version carries another message (a person changed it): left alone */
   | { kind: 'kept'; message: string; current: string }
 
@@ -377,10 +379,12 @@ export function planUndo(req: PlanRequest, state: PackageState): Plan {
     // only the message this tool wrote counts: the recorded one (without a record, the one these inputs render)
     const message = record ? record.deprecationMessage : renderDeprecationMessage(req.deprecationMessage, { version: bad, restore: wrote, channel: req.channel, reason: req.reason })
     const now = state.versions[bad].deprecated
+    // the message the rollback replaced (the record says), which the undo puts back
+    const before = record?.deprecationBefore
     if (message === undefined) {
       if (now) warnings.push(`undo: ${bad} is deprecated ("${now}"), but the incident record holds no deprecation written by this tool, so it is kept.`)
-    } else if (!now) deprecation = { kind: 'already', message }
-    else if (now === message) deprecation = { kind: 'undeprecate', message }
+    } else if (!now || (before !== undefined && now === before)) deprecation = { kind: 'already', message }
+    else if (now === message) deprecation = before !== undefined ? { kind: 'undeprecate', message, restoreTo: before } : { kind: 'undeprecate', message }
     else {
       deprecation = { kind: 'kept', message, current: now }
       warnings.push(`undo: ${bad} is deprecated with another message than the one this rollback wrote ("${now}"): a person changed it, so it is kept.`)
@@ -436,8 +440,8 @@ function describeUndo(plan: Plan): string[] {
   if (t.kind === 'keep-newer') lines.push(`- dist-tag '${plan.channel}' holds ${t.holder}, not ${wrote}: left as it is`)
   if (plan.republish) lines.push(`- ${plan.republish.version} stays published (npm never reuses a version)`)
   const d = plan.deprecation
-  if (d.kind === 'undeprecate') lines.push(`- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")`)
-  if (d.kind === 'already') lines.push(`- ${plan.rollbackVersion} is not deprecated: no change`)
+  if (d.kind === 'undeprecate') lines.push(d.restoreTo === undefined ? `- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")` : `- put back the deprecation of ${plan.rollbackVersion} the rollback replaced ("${d.restoreTo}" instead of "${d.message}")`)
+  if (d.kind === 'already') lines.push(`- ${plan.rollbackVersion} is not deprecated by this tool: no change`)
   if (d.kind === 'kept') lines.push(`- ${plan.rollbackVersion} carries another deprecation ("${d.current}"): kept`)
   return lines
 }

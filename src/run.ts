@@ -167,7 +167,7 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
       r.warnings.push(`undo: the record of incident ${rec.incidentId} (${rec.source}) has nothing for this target: the deprecation is removed only when it is exactly the message these inputs render.`)
       return undefined
     }
-    return { incidentId: rec.incidentId, previousVersion: t.previousVersion, wrote: t.wrote, restoreVersion: t.restoreVersion, deprecationMessage: t.deprecationMessage }
+    return { incidentId: rec.incidentId, previousVersion: t.previousVersion, wrote: t.wrote, restoreVersion: t.restoreVersion, deprecationMessage: t.deprecationMessage, deprecationBefore: t.deprecationBefore }
   }
   await Promise.all([
     counted(options.preflight?.()),
@@ -436,13 +436,13 @@ async function retire(r: TargetRun, log: Logger): Promise<void> {
   const plan = r.plan as Plan
   const after = r.after as NonNullable<TargetRun['after']>
   if (plan.deprecation.kind === 'undeprecate' && r.target.unretire) {
-    const message = plan.deprecation.message
+    const { message, restoreTo } = plan.deprecation
     try {
-      const outcome = await r.target.unretire(plan.rollbackVersion, message)
+      const outcome = await r.target.unretire(plan.rollbackVersion, message, restoreTo)
       r.undeprecated = outcome === 'written'
-      after.deprecated = undefined
-      r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: `undo: deprecation removed ("${message}")`, at: now() })
-      log.info(`✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`)
+      after.deprecated = restoreTo
+      r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: restoreTo === undefined ? `undo: deprecation removed ("${message}")` : `undo: the deprecation the rollback replaced is back ("${restoreTo}")`, at: now() })
+      log.info(restoreTo === undefined ? `✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).` : `✔ ${r.label}${plan.rollbackVersion} carries its earlier deprecation again (read back from the registry).`)
     } catch (e) {
       if (e instanceof ChannelMovedError) {
         // a person changed the message between the plan and the write: theirs is kept

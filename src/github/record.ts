@@ -148,6 +148,7 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
     restoreVersion: o.restoreVersion as string,
     previousVersion: o.previousVersion as string | undefined,
     deprecationMessage: o.deprecationMessage as string | undefined,
+    deprecationBefore: typeof o.deprecationBefore === 'string' ? o.deprecationBefore : undefined,
     tagsBefore: { ...o.tagsBefore },
     tagsAfter: { ...o.tagsAfter },
     severity: o.severity as IncidentRecord['severity'],
@@ -163,6 +164,7 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
           previousVersion: typeof p.previousVersion === 'string' ? p.previousVersion : undefined,
           restoreVersion: typeof p.restoreVersion === 'string' ? p.restoreVersion : undefined,
           ...(typeof p.deprecationMessage === 'string' ? { deprecationMessage: p.deprecationMessage } : {}),
+          ...(typeof p.deprecationBefore === 'string' ? { deprecationBefore: p.deprecationBefore } : {}),
           outcome: String(p.outcome)
         }))
       : undefined,
@@ -231,6 +233,8 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     restoreVersion: current.restoreVersion,
     tagsAfter: { ...current.tagsAfter },
     deprecationMessage: current.deprecationMessage,
+    // what the first run replaced stays (a re-run finds its own message there)
+    deprecationBefore: base.deprecationBefore ?? current.deprecationBefore,
     severity: current.severity,
     reason: current.reason,
     warnings: [...current.warnings],
@@ -241,6 +245,7 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     verification: mergeVerification(base.verification, current.verification)
   }
   if (carried.deprecationMessage === undefined) delete carried.deprecationMessage
+  if (carried.deprecationBefore === undefined) delete carried.deprecationBefore
   if (carried.impact === undefined) delete carried.impact
   if (carried.verification === undefined) delete carried.verification
 

@@ -33,7 +33,8 @@ export function recordedIncident(r: IncidentRecord, source: string): RecordedInc
         previousVersion: p.previousVersion,
         wrote: p.restoreVersion,
         restoreVersion: republish ? (restore ?? p.restoreVersion) : p.restoreVersion,
-        deprecationMessage: p.deprecationMessage ?? (kind === 'npm' ? oneMessage : undefined)
+        deprecationMessage: p.deprecationMessage ?? (kind === 'npm' ? oneMessage : undefined),
+        ...(p.deprecationBefore !== undefined ? { deprecationBefore: p.deprecationBefore } : {})
       })
     }
   } else {
@@ -44,7 +45,8 @@ export function recordedIncident(r: IncidentRecord, source: string): RecordedInc
       previousVersion: r.previousVersion,
       wrote: r.republishedVersion ?? r.restoreVersion,
       restoreVersion: r.restoreVersion,
-      deprecationMessage: r.deprecationMessage
+      deprecationMessage: r.deprecationMessage,
+      ...(r.deprecationBefore !== undefined ? { deprecationBefore: r.deprecationBefore } : {})
     })
   }
   return {
