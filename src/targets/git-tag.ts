@@ -536,7 +536,9 @@ export class GitTagTarget implements Target {
       const res = await fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) })
       if (res.status >= 400) {
         const headers: Record<string, string> = {}
-        res.headers.forEach((v, k) => (headers[k] = v))
+        res.headers.forEach((v, k) => {
+          headers[k] = v
+        })
         const text = await res
           .clone()
           .text()
