@@ -111,7 +111,6 @@ export function isValidTagName(name: string): boolean {
   return (
     name.length > 0 &&
     name.length <= 250 &&
-    // eslint-disable-next-line no-control-regex
     /^[^\x00-\x20\x7f~^:?*[\\]+$/.test(name) &&
     !name.includes('..') &&
     !name.includes('@{') &&
