@@ -287,7 +287,8 @@ export class HelmTarget implements Target {
     const versions: Record<string, VersionInfo> = {}
     for (const e of history) {
       if (e.version === undefined) continue
-      const info = (versions[e.version] ??= {})
+      versions[e.version] ??= {}
+      const info = versions[e.version]
       if (RESTORABLE.has(e.status) && e.revision > 0) info.revision = e.revision
       // "published": when an install or upgrade last brought this version (a rollback to it
       // does not count, so the circuit breaker does not take a rollback for a new release)
