@@ -25,10 +25,11 @@
 // `helm version --short` is read once: helm 3's `--wait` is a bool (the legacy readiness
 // checks), helm 4's a strategy (bare `--wait` is `watcher`, `--wait=legacy` is helm 3's), so
 // helm-wait (config.ts) becomes the flag of that major. Only `helm history` and `helm
-// version` are read: helm 4's `helm status` fetches every live object of the release. helm runs with an environment stripped of the
-// action's inputs and of tokens (helmEnvironment), and the kubeconfig secret lives in a
-// private file only while the run needs it (KubeconfigFile): both in runner.ts. The inputs
-// are parsed in config.ts.
+// version` are read: helm 4's `helm status` fetches every live object of the release.
+//
+// helm runs with an environment stripped of the action's inputs and of tokens
+// (helmEnvironment), and the kubeconfig secret lives in a private file only while the run
+// needs it (KubeconfigFile): both in runner.ts. The inputs are parsed in config.ts.
 import semver from 'semver'
 import { InputError, RegistryError, RollbackError } from '../../errors.js'
 import { guardedWrite } from '../../guard.js'
