@@ -9,6 +9,8 @@ import { InputError, RegistryError, RollbackError } from '../src/errors.js'
 import { ChannelMovedError } from '../src/guard.js'
 import type { RollbackInputs } from '../src/inputs.js'
 import { rolledBack, runRollback } from './support/helpers.js'
+import { runIncident } from '../src/run.js'
+import { renderSummary } from '../src/summary.js'
 import { createTarget } from '../src/targets/select.js'
 import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseHelmWait, parseNamespace, parseReleaseName } from '../src/targets/helm/config.js'
 import { KubeconfigFile, execHelm, helmEnvironment } from '../src/targets/helm/runner.js'
@@ -641,6 +643,33 @@ describe.each(ALL_FLAVORS)('helm %s: the guard reads the release again right bef
     expect((e as Error).message).toMatch(/^'deployed' moved to 1\.2\.1 at revision 4 \(deployed\) while the rollback ran \(the plan expected 1\.2\.3 at revision 3\)/)
     expect(rollbacks(s).map((c) => c[2])).toEqual(['1']) // the hand-made one only
     expect(latest(s)).toMatchObject({ revision: 4, app_version: '1.2.1' })
+  })
+})
+
+describe('the summary says which readiness checks helm waited for', () => {
+  it('one release: a line under the table; several: in each row', async () => {
+    const releases = { 'prod/acme': { chart: 'acme-app', revisions: usual() }, 'prod/acme-web': { chart: 'acme-web', revisions: usual() } }
+    const s = createHelmStandin({ flavor: '4.2', releases })
+    made.push(s)
+    const i = inputs()
+    const log = logger()
+    const make = (release: string) => new HelmTarget({ release, namespace: 'prod', match: 'app-version', timeout: '5m', helmPath: s.path, log })
+    const one = await runIncident(i, [{ kind: 'helm', name: 'prod/acme', channel: HELM_CHANNEL, target: make('acme') }], log)
+    expect(renderSummary(one)).toContain('\n\nHow it ran: helm v4.2.4+g3900f43 waited with the legacy readiness checks (--wait=legacy).\n')
+    const s2 = createHelmStandin({ flavor: '4.2', releases })
+    made.push(s2)
+    const two = await runIncident(
+      i,
+      [
+        { kind: 'helm', name: 'prod/acme', channel: HELM_CHANNEL, target: new HelmTarget({ release: 'acme', namespace: 'prod', match: 'app-version', timeout: '5m', helmPath: s2.path, log }) },
+        { kind: 'helm', name: 'prod/acme-web', channel: HELM_CHANNEL, target: new HelmTarget({ release: 'acme-web', namespace: 'prod', match: 'app-version', timeout: '5m', helmPath: s2.path, log, wait: 'watcher' }) }
+      ],
+      log
+    )
+    const rows = renderSummary(two).split('\n').filter((l) => l.startsWith('| helm `prod/'))
+    expect(rows).toHaveLength(2)
+    expect(rows[0]).toContain('| rolled-back (helm v4.2.4+g3900f43 waited with the legacy readiness checks (--wait=legacy)) |')
+    expect(rows[1]).toContain('| rolled-back (helm v4.2.4+g3900f43 waited with the watcher readiness checks (--wait=watcher)) |')
   })
 })
 
