@@ -291,7 +291,7 @@ const ACTION_OUTPUTS = Object.keys(action.doc.outputs ?? {})
  * Inputs the npm workflow leaves at their defaults: those only the Docker and Helm targets
  * read, and targets (the workflow names its npm packages with package and packages).
  */
-const OTHER_TARGETS_ONLY = ['targets', 'target', 'image', 'registry-username', 'registry-password', 'tag-prefix', 'release', 'namespace', 'helm-match', 'helm-timeout', 'kubeconfig', 'kube-context']
+const OTHER_TARGETS_ONLY = ['targets', 'target', 'image', 'registry-username', 'registry-password', 'tag-prefix', 'release', 'namespace', 'helm-match', 'helm-timeout', 'helm-wait', 'kubeconfig', 'kube-context']
 /** The freeze check's own inputs and outputs: release-freeze.yml's, never a rollback workflow's. */
 const FREEZE_ONLY_INPUTS = ['freeze-check', 'fail-if-frozen']
 const FREEZE_OUTPUTS = ['frozen', 'freeze-issue-url']
