@@ -9,6 +9,7 @@ import { delimiter, dirname, join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import semver from 'semver'
 import { parse } from 'yaml'
+import { HELP } from '../src/cli.js'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
 import { npmView } from './support/npm-cli.mjs'
 import { root } from './support/run-action.mjs'
@@ -172,6 +173,12 @@ describe('installed into an empty folder with the real npm', () => {
     accessSync(bin, constants.X_OK)
     const out = execFileSync(bin, ['--version'], { cwd: app, encoding: 'utf8', env: { PATH, HOME: app } })
     expect(out.trim()).toContain(manifest.version)
+  })
+
+  it("prints the help of these sources (the packed dist/ is this checkout's build)", () => {
+    const bin = join(app, 'node_modules', '.bin', 'release-rollback')
+    const out = execFileSync(bin, ['--help'], { cwd: app, encoding: 'utf8', env: { PATH, HOME: app } })
+    expect(out).toBe(HELP)
   })
 
   it('rolls back a real package on Verdaccio: the dist-tag moves back and the bad version is deprecated', async () => {
