@@ -3,7 +3,16 @@
 // the committed dist/ (that dist/ is what the sources build to is checked by .ci/run and
 // check-dist.yml before the tests run).
 import { execFileSync, spawn } from 'node:child_process'
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
@@ -46,13 +55,26 @@ let installLog: string
 function npm(args: string[], cwd: string, registryUrl?: string): string {
   const config = registryUrl ? `registry=${registryUrl}\n` : ''
   writeFileSync(join(npmHome, '.npmrc'), config)
-  return execFileSync('npm', [...args, '--userconfig', join(npmHome, '.npmrc'), '--cache', join(npmHome, 'cache'), '--no-audit', '--no-fund', '--no-update-notifier'], {
-    cwd,
-    encoding: 'utf8',
-    env: { PATH, HOME: npmHome, NODE_OPTIONS: '', npm_config_userconfig: join(npmHome, '.npmrc') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 120_000
-  })
+  return execFileSync(
+    'npm',
+    [
+      ...args,
+      '--userconfig',
+      join(npmHome, '.npmrc'),
+      '--cache',
+      join(npmHome, 'cache'),
+      '--no-audit',
+      '--no-fund',
+      '--no-update-notifier',
+    ],
+    {
+      cwd,
+      encoding: 'utf8',
+      env: { PATH, HOME: npmHome, NODE_OPTIONS: '', npm_config_userconfig: join(npmHome, '.npmrc') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 120_000,
+    },
+  )
 }
 
 /** Every file under a folder, relative to the checkout, with / separators. */
@@ -85,7 +107,13 @@ describe('package.json', () => {
   })
 
   it('declares no runtime dependency and no install script: everything the CLI runs is in the bundle', () => {
-    for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'bundledDependencies'] as const) {
+    for (const field of [
+      'dependencies',
+      'optionalDependencies',
+      'peerDependencies',
+      'bundleDependencies',
+      'bundledDependencies',
+    ] as const) {
       expect([field, manifest[field]]).toEqual([field, undefined])
     }
     for (const script of ['preinstall', 'install', 'postinstall', 'prepare', 'prepack', 'postpack']) {
@@ -96,9 +124,15 @@ describe('package.json', () => {
   it("engines.node is no wider than any bundled package's own engines.node, and admits the Node that runs the bundle", () => {
     const ours = manifest.engines?.node ?? '*'
     // the packages ncc bundled into dist/ (the CLI bundles a subset of them), every installed copy
-    const bundled = new Set(readFileSync(join(root, 'dist', 'licenses.txt'), 'utf8').split('\n').filter((l) => /^(@[\w.-]+\/)?[\w.-]+$/.test(l)))
+    const bundled = new Set(
+      readFileSync(join(root, 'dist', 'licenses.txt'), 'utf8')
+        .split('\n')
+        .filter((l) => /^(@[\w.-]+\/)?[\w.-]+$/.test(l)),
+    )
     expect(bundled.size).toBeGreaterThan(20)
-    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { engines?: { node?: string } }> }
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { engines?: { node?: string } }>
+    }
     const wider = Object.entries(lock.packages)
       .filter(([path]) => bundled.has(path.replace(/^.*node_modules\//, '')))
       .filter(([, p]) => p.engines?.node && !semver.subset(ours, p.engines.node))
@@ -119,19 +153,28 @@ describe('package.json', () => {
     expect(action.runs.using).toBe(`node${major}`)
     // every job that checks out this repository sets up the Node that .node-version names
     for (const wf of ['ci.yml', 'check-dist.yml', 'release.yml']) {
-      const doc = parse(readFileSync(join(root, '.github', 'workflows', wf), 'utf8')) as { jobs: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }> }
+      const doc = parse(readFileSync(join(root, '.github', 'workflows', wf), 'utf8')) as {
+        jobs: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }>
+      }
       const setups = Object.values(doc.jobs)
         .filter((j) => (j.steps ?? []).some((s) => s.uses?.startsWith('actions/checkout@')))
         .flatMap((j) => (j.steps ?? []).filter((s) => s.uses?.startsWith('actions/setup-node@')))
       expect([wf, setups.length > 0]).toEqual([wf, true])
-      for (const s of setups) expect([wf, s.with]).toEqual([wf, expect.objectContaining({ 'node-version-file': '.node-version' })])
+      for (const s of setups)
+        expect([wf, s.with]).toEqual([wf, expect.objectContaining({ 'node-version-file': '.node-version' })])
     }
   })
 })
 
 describe('the packed tarball', () => {
   it('holds the bundled CLI, its licenses, the README, the changelog and package.json, and nothing else', () => {
-    const expected = [...filesUnder('dist/cli'), 'dist/licenses.txt', 'README.md', 'CHANGELOG.md', 'package.json'].sort()
+    const expected = [
+      ...filesUnder('dist/cli'),
+      'dist/licenses.txt',
+      'README.md',
+      'CHANGELOG.md',
+      'package.json',
+    ].sort()
     expect(packed.map((f) => f.path).sort()).toEqual(expected)
     expect(expected).toContain('dist/cli/index.js')
     expect(expected).toContain('dist/cli/package.json')
@@ -163,7 +206,9 @@ describe('installed into an empty folder with the real npm', () => {
     const installed = readdirSync(join(app, 'node_modules')).filter((n) => !n.startsWith('.'))
     expect(installed).toEqual(['release-rollback'])
     expect(installLog).not.toMatch(/EBADENGINE/)
-    const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> }
+    const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, unknown>
+    }
     expect(Object.keys(lock.packages).sort()).toEqual(['', 'node_modules/release-rollback'])
   })
 
@@ -190,8 +235,19 @@ describe('installed into an empty folder with the real npm', () => {
     execFileSync('git', ['init', '-q'], { cwd })
     const child = spawn(
       join(app, 'node_modules', '.bin', 'release-rollback'),
-      ['--package', name, '--rollback', '1.2.3', '--reason', 'Memory persistence corrupts data', '--registry', registry.url, '--yes', '--json'],
-      { cwd, env: { PATH, HOME: cwd, NPM_TOKEN: registry.token }, stdio: ['ignore', 'pipe', 'pipe'] }
+      [
+        '--package',
+        name,
+        '--rollback',
+        '1.2.3',
+        '--reason',
+        'Memory persistence corrupts data',
+        '--registry',
+        registry.url,
+        '--yes',
+        '--json',
+      ],
+      { cwd, env: { PATH, HOME: cwd, NPM_TOKEN: registry.token }, stdio: ['ignore', 'pipe', 'pipe'] },
     )
     let stdout = ''
     let stderr = ''
@@ -201,9 +257,18 @@ describe('installed into an empty folder with the real npm', () => {
     // (stderr holds the tracking issue's text to paste: no GITHUB_TOKEN here; shown when the run fails)
     expect([code, code === 0 ? '' : stderr]).toEqual([0, ''])
     expect(stderr).toContain(`Rollback: ${name}@1.2.3 → 1.2.2 on latest`)
-    expect(JSON.parse(stdout)).toMatchObject({ exitCode: 0, status: 'completed', moved: true, deprecated: true, restoreVersion: '1.2.2', previousVersion: '1.2.3' })
+    expect(JSON.parse(stdout)).toMatchObject({
+      exitCode: 0,
+      status: 'completed',
+      moved: true,
+      deprecated: true,
+      restoreVersion: '1.2.2',
+      previousVersion: '1.2.3',
+    })
     expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
-    expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toMatch(/1\.2\.3 was rolled back: Memory persistence corrupts data/)
+    expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toMatch(
+      /1\.2\.3 was rolled back: Memory persistence corrupts data/,
+    )
     expect(JSON.parse(await snapshot(registry, name)).distTags).toEqual({ latest: '1.2.2' })
     expect(stdout + stderr).not.toContain(registry.token)
   })

@@ -11,9 +11,29 @@ import { parse } from 'yaml'
 import { root } from './support/run-action.mjs'
 import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
 
-type Step = { id?: string; name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }
-type Job = { needs?: string | string[]; if?: string; permissions?: unknown; outputs?: Record<string, string>; steps?: Step[] }
-type Workflow = { on: Record<string, { inputs?: Record<string, { type?: string; required?: boolean; default?: unknown }>; tags?: string[] }>; concurrency?: unknown; jobs: Record<string, Job> }
+type Step = {
+  id?: string
+  name?: string
+  uses?: string
+  run?: string
+  env?: Record<string, string>
+  with?: Record<string, unknown>
+}
+type Job = {
+  needs?: string | string[]
+  if?: string
+  permissions?: unknown
+  outputs?: Record<string, string>
+  steps?: Step[]
+}
+type Workflow = {
+  on: Record<
+    string,
+    { inputs?: Record<string, { type?: string; required?: boolean; default?: unknown }>; tags?: string[] }
+  >
+  concurrency?: unknown
+  jobs: Record<string, Job>
+}
 
 const wf = parse(readFileSync(join(root, '.github', 'workflows', 'release.yml'), 'utf8')) as Workflow
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
@@ -50,12 +70,19 @@ async function runStep(step: Step, cwd: string, env: Record<string, string>): Pr
   writeFileSync(output, '')
   writeFileSync(summary, '')
   // every ${{ }} of the step's env: is set by the test (a missing one fails here, not silently)
-  for (const name of Object.keys(step.env ?? {})) if (!(name in env)) throw new Error(`the test does not set the step's env ${name}`)
+  for (const name of Object.keys(step.env ?? {}))
+    if (!(name in env)) throw new Error(`the test does not set the step's env ${name}`)
   // asynchronously: the GitHub stand-in answers from this process
   const child = spawn('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', String(step.run)], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, RUNNER_TEMP: dir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
+    env: {
+      PATH: process.env.PATH ?? '',
+      GITHUB_OUTPUT: output,
+      GITHUB_STEP_SUMMARY: summary,
+      RUNNER_TEMP: dir,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''
   let stderr = ''
@@ -87,7 +114,9 @@ describe('release.yml', () => {
     expect(at(/CHANGELOG/)).toBeLessThan(at(/^Install$/))
     expect(at(/^Build$/)).toBeLessThan(at(/dist\/ is what the commit holds/))
     expect(at(/dist\/ is what the commit holds/)).toBeLessThan(at(/^Pack/))
-    expect((check.steps ?? []).find((s) => s.uses?.startsWith('actions/checkout@'))?.with).toEqual({ 'persist-credentials': false })
+    expect((check.steps ?? []).find((s) => s.uses?.startsWith('actions/checkout@'))?.with).toEqual({
+      'persist-credentials': false,
+    })
   })
 
   it('tag writes the tags with contents: write and nothing else, after check, and runs no code of the repository', async () => {
@@ -114,8 +143,20 @@ describe('release.yml', () => {
       writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'release-rollback', version }))
       return ws
     }
-    const dispatch = (input: string, cwd: string) => runStep(step, cwd, { GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_REF_NAME: 'main', INPUT_VERSION: input, GITHUB_SHA: 'a'.repeat(40) })
-    const push = (tagName: string, cwd: string) => runStep(step, cwd, { GITHUB_EVENT_NAME: 'push', GITHUB_REF_NAME: tagName, INPUT_VERSION: '', GITHUB_SHA: 'b'.repeat(40) })
+    const dispatch = (input: string, cwd: string) =>
+      runStep(step, cwd, {
+        GITHUB_EVENT_NAME: 'workflow_dispatch',
+        GITHUB_REF_NAME: 'main',
+        INPUT_VERSION: input,
+        GITHUB_SHA: 'a'.repeat(40),
+      })
+    const push = (tagName: string, cwd: string) =>
+      runStep(step, cwd, {
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_REF_NAME: tagName,
+        INPUT_VERSION: '',
+        GITHUB_SHA: 'b'.repeat(40),
+      })
 
     it("accepts this checkout's own version (package.json)", async () => {
       const r = await dispatch(manifest.version, root)
@@ -125,13 +166,27 @@ describe('release.yml', () => {
 
     it('reads the version from the input (with or without v) or the pushed tag, and tells a prerelease', async () => {
       for (const input of ['1.4.2', 'v1.4.2']) {
-        expect((await dispatch(input, workspace('1.4.2'))).output).toBe(`version=1.4.2\nmajor=1\nprerelease=false\nsha=${'a'.repeat(40)}\n`)
+        expect((await dispatch(input, workspace('1.4.2'))).output).toBe(
+          `version=1.4.2\nmajor=1\nprerelease=false\nsha=${'a'.repeat(40)}\n`,
+        )
       }
-      expect((await push('v2.0.0-rc.1', workspace('2.0.0-rc.1'))).output).toBe(`version=2.0.0-rc.1\nmajor=2\nprerelease=true\nsha=${'b'.repeat(40)}\n`)
+      expect((await push('v2.0.0-rc.1', workspace('2.0.0-rc.1'))).output).toBe(
+        `version=2.0.0-rc.1\nmajor=2\nprerelease=true\nsha=${'b'.repeat(40)}\n`,
+      )
     })
 
     it('refuses what is not X.Y.Z, without echoing it (it could carry a workflow command), and writes no output', async () => {
-      for (const bad of ['', '1.4', '01.4.2', '1.4.2.0', '1.4.2+build', 'latest', '1.4.2\n::set-env name=X::1', '$(touch pwned)', '1.4.2; echo hi']) {
+      for (const bad of [
+        '',
+        '1.4',
+        '01.4.2',
+        '1.4.2.0',
+        '1.4.2+build',
+        'latest',
+        '1.4.2\n::set-env name=X::1',
+        '$(touch pwned)',
+        '1.4.2; echo hi',
+      ]) {
         const r = await dispatch(bad, workspace('1.4.2'))
         expect({ bad, code: r.code, output: r.output }).toEqual({ bad, code: 1, output: '' })
         expect(r.stdout).toMatch(/^::error::version: not a version of the form X\.Y\.Z/)
@@ -143,7 +198,9 @@ describe('release.yml', () => {
       const r = await dispatch('1.5.0', workspace('1.4.2'))
       expect(r.code).toBe(1)
       expect(r.output).toBe('')
-      expect(r.stdout).toContain("package.json at this commit says 1.4.2, not 1.5.0. Run 'npm version 1.5.0 --no-git-tag-version'")
+      expect(r.stdout).toContain(
+        "package.json at this commit says 1.4.2, not 1.5.0. Run 'npm version 1.5.0 --no-git-tag-version'",
+      )
     })
   })
 
@@ -182,7 +239,11 @@ describe('release.yml', () => {
     const step = stepNamed('check', /dist\/ is what the commit holds/)
     it('fails when the build changed, added or removed a file under dist/, and passes when it did not', async () => {
       const repo = mkdtempSync(join(dir, 'git-'))
-      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'pipe' })
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+          cwd: repo,
+          stdio: 'pipe',
+        })
       git('init', '-q')
       execFileSync('mkdir', ['-p', join(repo, 'dist')])
       writeFileSync(join(repo, 'dist', 'index.js'), 'one\n')
@@ -192,7 +253,9 @@ describe('release.yml', () => {
       writeFileSync(join(repo, 'dist', 'index.js'), 'two\n')
       const r = await runStep(step, repo, {})
       expect(r.code).toBe(1)
-      expect(r.stdout).toContain("dist/ at this commit is not what its sources build to: run 'npm run build', commit dist/")
+      expect(r.stdout).toContain(
+        "dist/ at this commit is not what its sources build to: run 'npm run build', commit dist/",
+      )
       git('checkout', '--', 'dist')
       writeFileSync(join(repo, 'dist', '1.index.js'), 'new chunk\n')
       expect((await runStep(step, repo, {})).code).toBe(1)
@@ -221,7 +284,7 @@ describe('release.yml', () => {
         VERSION: version,
         MAJOR: m?.[1] ?? '',
         PRERELEASE: m?.[2] ? 'true' : 'false',
-        SHA: sha
+        SHA: sha,
       })
       expect(r.stdout + r.stderr + r.summary).not.toContain(TOKEN)
       return r
@@ -267,7 +330,9 @@ describe('release.yml', () => {
       const other = gh.tags.addCommit()
       const r = await release('1.3.0', other)
       expect(r.code).toBe(1)
-      expect(r.stdout).toContain(`::error::v1.3.0 already points at ${old}, not at ${other}: a released version is never moved.`)
+      expect(r.stdout).toContain(
+        `::error::v1.3.0 already points at ${old}, not at ${other}: a released version is never moved.`,
+      )
       expect(writes()).toEqual([])
       expect(gh.tags.commitOf('v1')).toBe(old)
     })
@@ -303,7 +368,15 @@ describe('release.yml', () => {
 
     it('says plainly when the token is refused', async () => {
       const sha = gh.tags.addCommit()
-      const r = await runStep(step, dir, { GH_TOKEN: 'ghs_revoked', GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: 'acme/release-rollback', VERSION: '5.0.0', MAJOR: '5', PRERELEASE: 'false', SHA: sha })
+      const r = await runStep(step, dir, {
+        GH_TOKEN: 'ghs_revoked',
+        GITHUB_API_URL: gh.url,
+        GITHUB_REPOSITORY: 'acme/release-rollback',
+        VERSION: '5.0.0',
+        MAJOR: '5',
+        PRERELEASE: 'false',
+        SHA: sha,
+      })
       expect(r.code).not.toBe(0)
       expect(r.stderr).toContain('::error::GET git/ref/tags/v5.0.0 answered HTTP 401: Bad credentials')
       expect(writes()).toEqual([])
@@ -314,7 +387,12 @@ describe('release.yml', () => {
 describe('.github/dependabot.yml', () => {
   const config = parse(readFileSync(join(root, '.github', 'dependabot.yml'), 'utf8')) as {
     version: number
-    updates: { 'package-ecosystem': string; directory: string; schedule: { interval: string }; groups?: Record<string, { patterns: string[] }> }[]
+    updates: {
+      'package-ecosystem': string
+      directory: string
+      schedule: { interval: string }
+      groups?: Record<string, { patterns: string[] }>
+    }[]
   }
 
   it('updates npm and the GitHub Actions pins weekly, grouped', async () => {
