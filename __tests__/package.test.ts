@@ -5,6 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process'
 import {
   accessSync,
+  mkdirSync,
   constants,
   existsSync,
   mkdtempSync,
@@ -85,7 +86,7 @@ function filesUnder(dir: string): string[] {
 }
 
 beforeAll(async () => {
-  execFileSync('mkdir', ['-p', npmHome, join(work, 'pack'), join(work, 'app')])
+  for (const d of [npmHome, join(work, 'pack'), join(work, 'app')]) mkdirSync(d, { recursive: true })
   registry = await startVerdaccio()
   const out = npm(['pack', '--json', '--pack-destination', join(work, 'pack')], root)
   const [info] = JSON.parse(out) as { filename: string; files: { path: string; mode: number }[] }[]
@@ -231,7 +232,7 @@ describe('installed into an empty folder with the real npm', () => {
     await publishPackage(registry, name, ['1.2.1', '1.2.2', '1.2.3'])
     expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.3')
     const cwd = join(work, 'checkout')
-    execFileSync('mkdir', ['-p', cwd])
+    mkdirSync(cwd, { recursive: true })
     execFileSync('git', ['init', '-q'], { cwd })
     const child = spawn(
       join(app, 'node_modules', '.bin', 'release-rollback'),

@@ -3,7 +3,7 @@
 // install) run over it in workflows.test.ts; here its steps are run with bash, as the runner
 // runs them, against this checkout and against the GitHub stand-in.
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
@@ -245,7 +245,7 @@ describe('release.yml', () => {
           stdio: 'pipe',
         })
       git('init', '-q')
-      execFileSync('mkdir', ['-p', join(repo, 'dist')])
+      mkdirSync(join(repo, 'dist'), { recursive: true })
       writeFileSync(join(repo, 'dist', 'index.js'), 'one\n')
       git('add', '.')
       git('commit', '-qm', 'dist')
