@@ -15,8 +15,11 @@ const lock = (over: Record<string, unknown> = {}) =>
     version: '1.0.0',
     lockfileVersion: 3,
     packages: {
-      '': { name: 'x', version: '1.0.0', dependencies: { semver: '^7.0.0' }, devDependencies: { jest: '^30.0.0' } },
-      'node_modules/semver': { version: '7.7.2' },
+      // everything is a devDependency (the published CLI declares none): what src/ imports is what counts
+      '': { name: 'x', version: '1.0.0', devDependencies: { semver: '^7.0.0', jest: '^30.0.0' } },
+      'node_modules/semver': { version: '7.7.2', dev: true, dependencies: { 'lru-cache': '^10.0.0' } },
+      'node_modules/semver/node_modules/lru-cache': { version: '10.0.0', dev: true },
+      'node_modules/lru-cache': { version: '11.0.0', dev: true },
       'node_modules/jest': { version: '30.0.0', dev: true },
       ...over,
     },
@@ -32,7 +35,7 @@ const record = () => writeFileSync(join(dir, HASH_FILE), `${sourceHash(dir)}\n`)
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'dist-fresh-'))
   write('src/index.ts', 'export const a = 1\n')
-  write('src/targets/npm.ts', 'export const b = 2\n')
+  write('src/targets/npm.ts', "import semver from 'semver'\nexport const b = 2\n")
   write('tsconfig.json', '{}\n')
   write('package-lock.json', lock())
   write('dist/index.js', '// bundle\n')
@@ -50,7 +53,22 @@ describe('the dist/ freshness check', () => {
     ['a source file added', () => write('src/targets/new.ts', 'export {}\n')],
     ['a source file removed', () => unlinkSync(join(dir, 'src/targets/npm.ts'))],
     ['the compiler options changed', () => write('tsconfig.json', '{ "compilerOptions": {} }\n')],
-    ['a bundled dependency moved', () => write('package-lock.json', lock({ 'node_modules/semver': { version: '7.7.3' } }))],
+    [
+      'a bundled dependency moved',
+      () =>
+        write(
+          'package-lock.json',
+          lock({ 'node_modules/semver': { version: '7.7.3', dev: true, dependencies: { 'lru-cache': '^10.0.0' } } }),
+        ),
+    ],
+    [
+      'a dependency of a bundled dependency moved',
+      () =>
+        write(
+          'package-lock.json',
+          lock({ 'node_modules/semver/node_modules/lru-cache': { version: '10.0.1', dev: true } }),
+        ),
+    ],
   ])('fails when %s, saying to run npm run build', (_, change) => {
     change()
     expect(staleness(dir)).toMatch(/^dist\/ is stale: .*; run npm run build$/)
@@ -63,8 +81,24 @@ describe('the dist/ freshness check', () => {
     expect(staleness(dir)).toBe('dist/ is missing: run npm run build')
   })
 
-  it('stays fresh when only a devDependency, the package version or line endings changed', () => {
-    write('package-lock.json', lock({ '': { name: 'x', version: '2.0.0', dependencies: { semver: '^7.0.0' }, devDependencies: { jest: '^31.0.0', biome: '2' } }, 'node_modules/jest': { version: '31.0.0', dev: true } }))
+  it('stays fresh when only a tool (not imported by src/), the package version or line endings changed', () => {
+    write(
+      'package-lock.json',
+      lock({
+        '': { name: 'x', version: '2.0.0', devDependencies: { semver: '^7.0.0', jest: '^31.0.0', biome: '2' } },
+        'node_modules/jest': { version: '31.0.0', dev: true },
+      }),
+    )
+    expect(staleness(dir)).toBeUndefined()
+    // a copy of a package that the bundled one does not resolve to (semver has its own lru-cache)
+    write(
+      'package-lock.json',
+      lock({
+        '': { name: 'x', version: '2.0.0', devDependencies: { semver: '^7.0.0', jest: '^31.0.0', biome: '2' } },
+        'node_modules/jest': { version: '31.0.0', dev: true },
+        'node_modules/lru-cache': { version: '11.1.0', dev: true },
+      }),
+    )
     write('src/index.ts', 'export const a = 1\r\n')
     expect(staleness(dir)).toBeUndefined()
   })
@@ -76,7 +110,9 @@ describe('the dist/ freshness check', () => {
     // the script run as npm runs it, on a copy whose source changed after the build
     mkdirSync(join(dir, 'scripts'))
     writeFileSync(join(dir, 'scripts', 'dist-hash.mjs'), readFileSync(join(root, 'scripts', 'dist-hash.mjs')))
-    expect(() => execFileSync(process.execPath, ['scripts/dist-hash.mjs', '--check'], { cwd: dir, stdio: 'pipe' })).not.toThrow()
+    expect(() =>
+      execFileSync(process.execPath, ['scripts/dist-hash.mjs', '--check'], { cwd: dir, stdio: 'pipe' }),
+    ).not.toThrow()
     write('src/index.ts', 'export const a = 2\n')
     let failure: { status?: number; stderr?: Buffer } = {}
     try {

@@ -331,7 +331,7 @@ const NOT_DISPATCH_INPUTS: Record<string, string> = {
 
 describe('workflow files', () => {
   it('are all there', () => {
-    expect(WORKFLOWS).toEqual(expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/check-dist.yml', REUSABLE, FREEZE]))
+    expect(WORKFLOWS).toEqual(expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/check-dist.yml', '.github/workflows/release.yml', REUSABLE, FREEZE]))
     expect(TEMPLATES).toEqual(
       expect.arrayContaining(['workflows-templates/rollback-release.yml', 'workflows-templates/release-with-rollback.yml', 'workflows-templates/rollback-on-failed-release.yml', 'workflows-templates/rollback-on-alert.yml'])
     )
