@@ -421,7 +421,9 @@ export class NpmTarget implements Target {
     const pkg = this.options.packageName
     const where = this.options.registry
     // a token from trusted publishing: its publisher's allowed actions decide, and npm-token is the fallback
-    const oidc = this.options.oidc ? ` This token came from trusted publishing (OIDC): ${TRUSTED_PUBLISHING_FIX(pkg, where)}` : ''
+    const oidc = this.options.oidc
+      ? ` This token came from trusted publishing (OIDC): ${TRUSTED_PUBLISHING_FIX(pkg, where)}`
+      : ' Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write), where the package\'s trusted publisher is allowed to move dist-tags and deprecate.'
     if (err.code === 'EOTP') {
       return new RegistryError(
         `The registry asked for a one-time password: the token's account has two-factor authentication for writes.`,
