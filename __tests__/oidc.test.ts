@@ -15,6 +15,7 @@ import { DRILL_TAG } from '../src/targets/npm.js'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
 import { npmView } from './support/npm-cli.mjs'
 import { startIdTokenService, startTrustedPublishing } from './support/oidc-standin.mjs'
+import { root, runAction } from './support/run-action.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
 const run = promisify(execFile)
@@ -240,6 +241,46 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
     expect(result.status).toBe('completed')
     expect(idp.requests.length).toBe(asked)
     expect(front.seen.some((s) => s.path.startsWith('/-/npm/v1/oidc/'))).toBe(false)
+  })
+})
+
+describe('the built bundles (dist/index.js, dist/cli/index.js)', () => {
+  it('the action masks the ID token and the exchanged token (::add-mask::) and prints neither anywhere else', async () => {
+    const name = await fixture()
+    front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() } })
+    const run = await runAction(
+      { 'rollback-version': '1.2.3', reason: 'Memory persistence corrupts data on restart', package: name, registry: front.url, 'create-issue': 'false', 'commit-report': 'false', 'github-release': 'false' },
+      { env: runnerEnv() as Record<string, string> }
+    )
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('completed')
+    expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.2' })
+    const [token] = front.tokens()
+    const idToken = idp.issued.at(-1) as string
+    const masks = run.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length))
+    for (const secret of [token, idToken, idp.requestToken]) expect(masks).toContain(secret)
+    // anywhere but the mask commands themselves: none of them
+    expectNoSecretIn([run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'), run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n'))
+  })
+
+  it('the command line takes the same path inside a job with ACTIONS_ID_TOKEN_REQUEST_*, and prints no token', async () => {
+    const name = await fixture()
+    front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() } })
+    const home = mkdtempSync(join(tmpdir(), 'rr-oidc-cli-'))
+    try {
+      writeFileSync(join(home, '.npmrc'), '')
+      const { stdout, stderr } = await run(process.execPath, [join(root, 'dist', 'cli', 'index.js'), '--package', name, '--rollback', '1.2.3', '--reason', 'broken', '--registry', (front as { url: string }).url, '--yes', '--no-report'], {
+        cwd: home,
+        env: { PATH: process.env.PATH ?? '', HOME: home, NPM_CONFIG_USERCONFIG: join(home, '.npmrc'), ...runnerEnv() },
+        timeout: 60_000
+      })
+      expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.2' })
+      expect(front.seen.filter((s) => s.path.startsWith('/-/npm/v1/oidc/'))).toHaveLength(1)
+      expectNoSecretIn(`${stdout}\n${stderr}`)
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
   })
 })
 
