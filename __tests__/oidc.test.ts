@@ -12,11 +12,13 @@ import { readInputs } from '../src/inputs.js'
 import { runIncident, type IncidentResult } from '../src/run.js'
 import { createTargets } from '../src/targets/select.js'
 import { DRILL_TAG } from '../src/targets/npm.js'
+import { startFaultProxy } from './support/fault-proxy.mjs'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
 import { npmView } from './support/npm-cli.mjs'
 import { startIdTokenService, startTrustedPublishing } from './support/oidc-standin.mjs'
 import { root, runAction } from './support/run-action.mjs'
-import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
+import { freePort, startVerdaccio, type Registry } from './support/verdaccio.mjs'
+import { createServer } from 'node:http'
 
 const run = promisify(execFile)
 
@@ -63,10 +65,10 @@ function logger() {
  * createTargets (one exchange per package), the one runner. Returns what it printed and
  * what it masked.
  */
-async function rollback(packages: string[], env: NodeJS.ProcessEnv = runnerEnv()) {
+async function rollback(packages: string[], env: NodeJS.ProcessEnv = runnerEnv(), registryUrl?: string) {
   const log = logger()
   const masked: string[] = []
-  const values: Record<string, string> = { 'rollback-version': '1.2.3', reason: 'Memory persistence corrupts data on restart', packages: packages.join(','), registry: (front as { url: string }).url, 'npm-token': '' }
+  const values: Record<string, string> = { 'rollback-version': '1.2.3', reason: 'Memory persistence corrupts data on restart', packages: packages.join(','), registry: registryUrl ?? (front as { url: string }).url, 'npm-token': '' }
   const get = (n: string) => values[n] ?? ''
   const inputs = readInputs(get, env)
   const { targets } = createTargets(inputs, get, log, 'release-rollback-test', { env, setSecret: (v) => masked.push(v) })
@@ -226,6 +228,34 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
     expect((error as Error).message).toMatch(/did not give this job an OIDC ID token for npm:127\.0\.0\.1 \(.* answered HTTP 401\)/)
     expect((error as Error).message).toMatch(/permissions: id-token: write.*or pass npm-token/)
     expect(writes()).toEqual([])
+  })
+
+  it('an exchange redirected to another origin is not followed: the ID token never reaches it, nothing is written', async () => {
+    const name = await fixture()
+    front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() } })
+    // another origin (same host, another port) that records whatever reaches it
+    const reached: string[] = []
+    const port = await freePort()
+    const elsewhere = createServer((req, res) => {
+      reached.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`)
+      res.writeHead(201, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ token: 'stolen' }))
+    })
+    await new Promise((r) => elsewhere.listen(port, '127.0.0.1', () => r(undefined)))
+    const proxy = await startFaultProxy(front.url)
+    try {
+      proxy.inject({ method: 'POST', path: /^\/-\/npm\/v1\/oidc\//, action: 'respond', status: 307, headers: { location: `http://127.0.0.1:${port}/-/npm/v1/oidc/token/exchange/package/x` } })
+      const before = await snapshot(registry, name)
+      const { error, printed } = await rollback([name], runnerEnv(), proxy.url)
+      expect((error as Error).message).toMatch(/redirected POST .* which is not the registry's origin/)
+      expect(reached).toEqual([])
+      expect(writes()).toEqual([])
+      expect(await snapshot(registry, name)).toBe(before)
+      expectNoSecretIn(printed)
+    } finally {
+      await proxy.stop()
+      await new Promise((r) => elsewhere.close(() => r(undefined)))
+    }
   })
 
   it('a given npm-token wins: no ID token is asked for, no exchange made', async () => {
