@@ -149,7 +149,8 @@ Options (defaults in brackets):
   --version                    the version
 
 Tokens never come from flags (they would land in your shell history):
-  npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc
+  npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc; else, inside
+          a GitHub Actions job with id-token: write, trusted publishing (OIDC, a token per package)
   GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GITHUB_API_URL for GitHub Enterprise
   Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
   Helm    helm's own: $KUBECONFIG or ~/.kube/config
