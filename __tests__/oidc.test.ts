@@ -145,6 +145,8 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
     expect(inputs.npmOidc).toBe(true)
     expect(error).toBeUndefined()
     expect(result?.status).toBe('completed')
+    // the plan read came after the probe (never between its add and its remove)
+    for (const t of result?.targets ?? []) expect(t.before?.distTags).toEqual({ latest: '1.2.3' })
     for (const name of [a, b]) {
       expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.2' })
       expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toBe('1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.')

@@ -59,6 +59,8 @@ export class NpmTarget implements Target {
    */
   private last?: Packument
   private readonly notes: string[] = []
+  /** trusted publishing's preflight (the probe), made once; inspect() reads only after it */
+  private preflight?: Promise<void>
 
   constructor(private readonly options: NpmTargetOptions) {
     this.label = `npm package ${options.packageName} on ${options.registry}`
@@ -124,7 +126,7 @@ export class NpmTarget implements Target {
    * either endpoint says nothing about the token: the writes will.
    */
   async checkAccess(): Promise<void> {
-    if (this.options.oidc) return this.preflightTrustedPublishing()
+    if (this.options.oidc) return this.trustedPreflight()
     const [who, collaborators] = await Promise.all([this.whoami(), this.collaborators()])
     if (who === undefined) return
     const pkg = this.options.packageName
@@ -148,6 +150,11 @@ export class NpmTarget implements Target {
    * deprecation is a whole-document PUT): a refusal there comes after the channels moved
    * and is explained the same way (explain()).
    */
+  private trustedPreflight(): Promise<void> {
+    this.preflight ??= this.preflightTrustedPublishing()
+    return this.preflight
+  }
+
   private async preflightTrustedPublishing(): Promise<void> {
     const doc = await this.readPackument()
     const version = doc['dist-tags']?.latest ?? Object.keys(doc.versions ?? {}).pop()
@@ -286,6 +293,9 @@ export class NpmTarget implements Target {
   }
 
   async inspect(): Promise<PackageState> {
+    // with trusted publishing, the state is read after the probe (never between its add and
+    // its remove), so that a plan read may guard a write; a failed probe is checkAccess's to report
+    if (this.options.oidc) await this.trustedPreflight().catch(() => undefined)
     const doc = await this.readPackument()
     return toState(doc)
   }
