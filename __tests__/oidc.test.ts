@@ -256,7 +256,10 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
       expectNoSecretIn(printed)
     } finally {
       await proxy.stop()
-      await new Promise((r) => elsewhere.close(() => r(undefined)))
+      await new Promise((r) => {
+        elsewhere.close(() => r(undefined))
+        elsewhere.closeAllConnections()
+      })
     }
   })
 

@@ -114,7 +114,12 @@ export async function startIdTokenService(options = {}) {
       if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) return undefined
       return /** @type {Record<string, unknown>} */ (claims)
     },
-    stop: () => new Promise((resolve) => server.close(() => resolve(undefined)))
+    stop: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve(undefined))
+        // keep-alive sockets of the callers would hold it open
+        server.closeAllConnections()
+      })
   }
 }
 

@@ -294,8 +294,8 @@ export class NpmTarget implements Target {
 
   async inspect(): Promise<PackageState> {
     // with trusted publishing, the state is read after the probe (never between its add and
-    // its remove), so that a plan read may guard a write; a failed probe is checkAccess's to report
-    if (this.options.oidc) await this.trustedPreflight().catch(() => undefined)
+    // its remove), so that a plan read may guard a write; a token that failed it reads nothing
+    if (this.options.oidc) await this.trustedPreflight()
     const doc = await this.readPackument()
     return toState(doc)
   }
