@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/errors.js'
+import { runDrill } from '../src/drill.js'
 import { readInputs } from '../src/inputs.js'
 import { runIncident, type IncidentResult } from '../src/run.js'
 import { createTargets } from '../src/targets/select.js'
@@ -276,6 +277,39 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
     expect(result.status).toBe('completed')
     expect(idp.requests.length).toBe(asked)
     expect(front.seen.some((s) => s.path.startsWith('/-/npm/v1/oidc/'))).toBe(false)
+  })
+})
+
+describe('a drill with trusted publishing', () => {
+  async function drill(name: string) {
+    const values: Record<string, string> = { drill: 'true', 'rollback-version': 'current', package: name, registry: (front as { url: string }).url, 'npm-token': '' }
+    const get = (n: string) => values[n] ?? ''
+    const inputs = readInputs(get, runnerEnv())
+    const log = logger()
+    const { targets } = createTargets(inputs, get, log, 'test', { env: runnerEnv() })
+    const ctx = { repository: 'acme/widgets', serverUrl: 'https://github.com', eventName: 'schedule' }
+    const gi = { createIssue: false, labels: ['rollback'], assignees: [], commitReport: false, reportDir: 'incidents', severity: 'high' as const }
+    return runDrill(inputs, gi, targets, undefined, ctx, log)
+  }
+
+  it('passes with a publisher allowed to move dist-tags, and leaves the dist-tags as they were', async () => {
+    const name = await fixture()
+    front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() } })
+    const before = await snapshot(registry, name)
+    const result = await drill(name)
+    expect(result.status).toBe('drill-passed')
+    expect(result.checks.map((c) => [c.check, c.outcome])).toEqual([['credentials', 'passed'], ['last known good', 'passed'], ['write', 'passed']])
+    expect(JSON.parse(await snapshot(registry, name)).distTags).toEqual(JSON.parse(before).distTags)
+  })
+
+  it('fails with a publish-only publisher, naming npm-token and the allowed actions', async () => {
+    const name = await fixture()
+    front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher(['publish']) } })
+    const result = await drill(name)
+    expect(result.status).toBe('drill-failed')
+    const credentials = result.checks.find((c) => c.check === 'credentials')
+    expect(credentials).toMatchObject({ outcome: 'failed', input: 'npm-token' })
+    expect(credentials?.detail).toMatch(/allowed actions/)
   })
 })
 
