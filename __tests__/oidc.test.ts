@@ -264,6 +264,21 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
     }
   })
 
+  it('strategy: republish publishes the fix-forward version with the package\'s exchanged token', async () => {
+    const name = await fixture()
+    front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() } })
+    const log = logger()
+    const values: Record<string, string> = { 'rollback-version': '1.2.3', reason: 'broken', package: name, registry: front.url, 'npm-token': '', strategy: 'republish' }
+    const get = (n: string) => values[n] ?? ''
+    const inputs = readInputs(get, runnerEnv())
+    const { targets } = createTargets(inputs, get, log, 'test', { env: runnerEnv() })
+    const result = await runIncident(inputs, targets, log)
+    expect(result.status).toBe('completed')
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.4')
+    const publish = front.seen.find((s) => s.method === 'PUT' && s.path === `/${name.replace('/', '%2f')}` && s.auth.startsWith('exchanged:') && s.status === 201)
+    expect(publish?.auth).toBe(`exchanged:${name}`)
+  })
+
   it('a given npm-token wins: no ID token is asked for, no exchange made', async () => {
     const name = await fixture()
     front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() } })
