@@ -598,6 +598,41 @@ describe('the reusable workflow rollback-npm.yml', () => {
   })
 })
 
+/**
+ * rollback-npm-oidc.yml: rollback-npm.yml whose rollback job may also ask for an OIDC ID token
+ * (trusted publishing). GitHub checks a called workflow's permissions before it runs, so an
+ * id-token: write in rollback-npm.yml would make every caller grant it: hence a second file,
+ * kept equal to the first but for its header comment, its name and that one line.
+ */
+const REUSABLE_OIDC = '.github/workflows/rollback-npm-oidc.yml'
+const ID_TOKEN_LINE = /^ {6}id-token: write\b.*\n/m
+/** A workflow's text from its `name:` line on, with the id-token line and the name taken out. */
+function withoutHeader(text: string): string {
+  return text.slice(text.indexOf('\nname: ') + 1).replace(/^name: .*\n/, '').replace(ID_TOKEN_LINE, '')
+}
+
+describe('the reusable workflow rollback-npm-oidc.yml (trusted publishing)', () => {
+  const file = load(REUSABLE_OIDC)
+  const jobs = file.doc.jobs ?? {}
+
+  it('is rollback-npm.yml but for its header, its name and one line: id-token: write in the rollback job', () => {
+    expect(file.text).toMatch(ID_TOKEN_LINE)
+    expect(withoutHeader(file.text)).toBe(withoutHeader(load(REUSABLE).text))
+    expect(load(REUSABLE).text).not.toMatch(/id-token/)
+  })
+
+  it('asks for id-token: write in the rollback job only', () => {
+    expect(jobs.rollback.permissions).toEqual({ contents: 'write', issues: 'write', 'pull-requests': 'write', 'id-token': 'write' })
+    for (const [id, job] of Object.entries(jobs)) if (id !== 'rollback') expect(JSON.stringify(job.permissions ?? {})).not.toMatch(/id-token/)
+  })
+
+  it('the comparison catches a difference elsewhere', () => {
+    const changed = file.text.replace('timeout-minutes: 15', 'timeout-minutes: 16')
+    expect(changed).not.toBe(file.text)
+    expect(withoutHeader(changed)).not.toBe(withoutHeader(load(REUSABLE).text))
+  })
+})
+
 describe('the reusable workflow release-freeze.yml', () => {
   const wf = load(FREEZE).doc
   const call = triggers(wf).workflow_call as { inputs?: Record<string, InputSpec>; secrets?: Record<string, unknown>; outputs?: Record<string, { value?: string }> }

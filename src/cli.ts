@@ -152,7 +152,8 @@ Options (defaults in brackets):
   --version                    the version
 
 Tokens never come from flags (they would land in your shell history):
-  npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc
+  npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc; else, inside
+          a GitHub Actions job with id-token: write, trusted publishing (OIDC, a token per package)
   GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GITHUB_API_URL for GitHub Enterprise
   Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
   Helm    helm's own: $KUBECONFIG or ~/.kube/config
@@ -362,7 +363,7 @@ export async function main(io: CliIO): Promise<number> {
     const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true
     if (gitTags && !(values.repo && githubToken)) throw new InputError('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.')
     const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined
-    const { targets, dispose } = createTargets(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {})
+    const { targets, dispose } = createTargets(inputs, get, log, userAgent, { env: io.env, ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}) })
     try {
       if (inputs.drill) {
         // the drill: checks only, no confirmation (nothing anyone installs changes)

@@ -40,7 +40,7 @@ const CREDENTIAL: Record<IncidentTarget['kind'], string> = { npm: 'npm-token', d
 
 /** What each kind's checkAccess proves, for the report. */
 const ACCESS_PROVEN: Record<IncidentTarget['kind'], string> = {
-  npm: 'the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package.',
+  npm: 'the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no npm-token), the registry exchanged the job\'s OIDC token for one for this package, which added and removed the dist-tag release-rollback-drill.',
   docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
   helm: 'helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits helm-wait.',
   'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.'

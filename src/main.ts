@@ -170,10 +170,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let outputs: OutputValues = { ...EMPTY }
   // files a target made for this run (the Helm kubeconfig), removed whatever happens
   const disposers: Array<() => void> = []
-  const hooks: TargetHooks = { setSecret: (value: string) => core.setSecret(value) }
+  // env: trusted publishing reads the runner's ID token request variables from it
+  const hooks: TargetHooks = { setSecret: (value: string) => core.setSecret(value), env }
   try {
     // mask secrets before anything else can print them
-    for (const secret of [core.getInput('npm-token'), core.getInput('github-token'), core.getInput('registry-password'), core.getInput('announce-webhook'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
+    for (const secret of [core.getInput('npm-token'), core.getInput('github-token'), core.getInput('registry-password'), core.getInput('announce-webhook'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '', env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '']) {
       if (secret.trim()) core.setSecret(secret.trim())
     }
     // a kubeconfig is many lines: the runner masks line by line, so register each one

@@ -6,6 +6,7 @@ import type { PackageState } from '../plan.js'
 import { guardedWrite } from '../guard.js'
 import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
 import { escapePackageName, RegistryClient } from './npm-fetch.js'
+import { exchangeIdToken, type IdTokenSource } from './npm/oidc.js'
 import { noteOf } from './republish-note.js'
 import type { Target, WriteOutcome } from './target.js'
 import { firstLine } from '../util.js'
@@ -18,6 +19,12 @@ export interface NpmTargetOptions {
   /** with a trailing slash */
   registry: string
   token?: string
+  /**
+   * No token: trusted publishing. The job's OIDC ID token is exchanged at the registry for
+   * a short-lived token for this package alone (src/targets/npm/oidc.ts), the first time
+   * the registry is asked anything; `setSecret` masks it.
+   */
+  oidc?: { idToken: IdTokenSource; setSecret?: (value: string) => void }
   log: Logger
   retry?: RetryPolicy
   /** per request, ms */
@@ -43,7 +50,8 @@ export class NpmTarget implements Target {
   readonly label: string
   private readonly retry: RetryPolicy
   private readonly escaped: string
-  private readonly client: RegistryClient
+  /** the registry calls, with this package's token once it is known (exchanged through OIDC, or given) */
+  private auth?: Promise<{ client: RegistryClient; token?: string }>
   /**
    * The newest read of the package document, while it may still guard a write: the
    * runner calls forget() as soon as it awaits anything else, so this is only ever a read
@@ -51,19 +59,37 @@ export class NpmTarget implements Target {
    */
   private last?: Packument
   private readonly notes: string[] = []
+  /** trusted publishing's preflight (the probe), made once; inspect() reads only after it */
+  private preflight?: Promise<void>
 
   constructor(private readonly options: NpmTargetOptions) {
     this.label = `npm package ${options.packageName} on ${options.registry}`
     this.retry = options.retry ?? DEFAULT_RETRY
     this.escaped = escapePackageName(options.packageName)
-    // the token goes to this registry's origin only, never to another one a response names
-    this.client = new RegistryClient(options)
+  }
+
+  /**
+   * The client for this registry and package. The token goes to this registry's origin
+   * only, never to another one a response names. With trusted publishing the token is the
+   * one exchanged for this package (once per target: the exchange is per package).
+   */
+  private api(): Promise<RegistryClient> {
+    return this.credentials().then((a) => a.client)
+  }
+
+  private credentials(): Promise<{ client: RegistryClient; token?: string }> {
+    const { oidc, ...o } = this.options
+    this.auth ??= oidc
+      ? exchangeIdToken({ registry: o.registry, packageName: o.packageName, idToken: oidc.idToken, setSecret: oidc.setSecret, userAgent: o.userAgent, timeoutMs: o.timeoutMs, retry: this.retry, log: o.log }).then((token) => ({ client: new RegistryClient({ ...o, token }), token }))
+      : Promise.resolve({ client: new RegistryClient(o), token: o.token })
+    return this.auth
   }
 
   private async readPackument(): Promise<Packument> {
+    const client = await this.api()
     const doc = await withRetry(
       `reading ${this.options.packageName}`,
-      () => this.client.json<Packument>(`/${this.escaped}?write=true`, 'view'),
+      () => client.json<Packument>(`/${this.escaped}?write=true`, 'view'),
       this.retry,
       this.options.log
     ).catch((e) => {
@@ -100,6 +126,7 @@ export class NpmTarget implements Target {
    * either endpoint says nothing about the token: the writes will.
    */
   async checkAccess(): Promise<void> {
+    if (this.options.oidc) return this.trustedPreflight()
     const [who, collaborators] = await Promise.all([this.whoami(), this.collaborators()])
     if (who === undefined) return
     const pkg = this.options.packageName
@@ -109,6 +136,43 @@ export class NpmTarget implements Target {
         'npm-token',
         `the token's user ${who} ${access ? `has only ${access} access to` : 'is not a collaborator of'} ${pkg} on ${this.options.registry}, so it cannot move its dist-tags or deprecate it.`,
         `use a token of a maintainer of ${pkg} (npm access list collaborators ${pkg}), or leave ${pkg} out of this rollback.`
+      )
+    }
+  }
+
+  /**
+   * With a token from trusted publishing, before any write: a trusted publisher may be
+   * allowed to publish only, and a whoami says nothing about that. So the exchange is made
+   * (api()) and the drill's harmless write (probeWrite: the dist-tag DRILL_TAG added on the
+   * version `latest` holds, removed, every step read back) proves the token may move
+   * dist-tags; a refusal is an InputError naming the allowed-actions setting and the
+   * npm-token fallback, and nothing else was written. Deprecating has no harmless probe (a
+   * deprecation is a whole-document PUT): a refusal there comes after the channels moved
+   * and is explained the same way (explain()).
+   */
+  private trustedPreflight(): Promise<void> {
+    this.preflight ??= this.preflightTrustedPublishing()
+    return this.preflight
+  }
+
+  private async preflightTrustedPublishing(): Promise<void> {
+    const doc = await this.readPackument()
+    const version = doc['dist-tags']?.latest ?? Object.keys(doc.versions ?? {}).pop()
+    // nothing to tag: nothing a rollback could move either; the plan says so
+    if (version === undefined) return
+    try {
+      const { warnings } = await this.probeWrite(version)
+      for (const w of warnings) {
+        this.notes.push(w)
+        this.options.log.warning(w)
+      }
+    } catch (e) {
+      if (!(e instanceof InputError && e.input === 'npm-token')) throw e
+      const pkg = this.options.packageName
+      throw new InputError(
+        'npm-token',
+        `is empty, and the token ${this.options.registry} issued through trusted publishing (OIDC) for ${pkg} may not move its dist-tags: the registry refused the harmless probe (the dist-tag '${DRILL_TAG}', added and removed before any rollback write). Nothing was rolled back. (${e.problem.replace(/ Fix: [\s\S]*$/, '')})`,
+        TRUSTED_PUBLISHING_FIX(pkg, this.options.registry)
       )
     }
   }
@@ -128,8 +192,9 @@ export class NpmTarget implements Target {
 
   private async askWhoami(): Promise<string | undefined> {
     let who: { username?: unknown }
+    const client = await this.api()
     try {
-      who = await withRetry('checking the token', () => this.client.json<{ username?: unknown }>('/-/whoami', 'whoami'), this.retry, this.options.log)
+      who = await withRetry('checking the token', () => client.json<{ username?: unknown }>('/-/whoami', 'whoami'), this.retry, this.options.log)
     } catch (e) {
       // a redirect to another origin (refused, the token not sent) says the registry is not where it is configured
       if (e instanceof RegistryError) throw e
@@ -155,7 +220,7 @@ export class NpmTarget implements Target {
   /** user -> access level, where the registry lists them; undefined when it does not say. */
   private async collaborators(): Promise<Record<string, string> | undefined> {
     try {
-      const list = await this.client.json<unknown>(`/-/package/${this.escaped}/collaborators`, 'access')
+      const list = await (await this.api()).json<unknown>(`/-/package/${this.escaped}/collaborators`, 'access')
       if (!list || typeof list !== 'object' || Array.isArray(list)) return undefined
       const entries = Object.entries(list as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string')
       return entries.length > 0 ? Object.fromEntries(entries) : undefined
@@ -185,7 +250,7 @@ export class NpmTarget implements Target {
       warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill that did not finish); the drill moved it to ${version} and removed it.`)
     }
     const write = (what: string, init: Record<string, unknown>) =>
-      withRetry(what, () => this.client.write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
+      withRetry(what, async () => (await this.api()).write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
         const explained = this.explain(e, 'write')
         const status = statusOf(e)
         if (status === 401 || status === 403 || status === 404 || (e as { code?: string }).code === 'EOTP') throw new InputError('npm-token', explained.message, explained.fix ?? 'check the token.')
@@ -220,13 +285,17 @@ export class NpmTarget implements Target {
   async republish(args: { bad: string; restore: string; channel: string; incidentId: string; expected?: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }> {
     // its own reads and writes come between any earlier read and the next write
     this.forget()
-    const { packageName, registry, token, log, timeoutMs, userAgent } = this.options
+    const { packageName, registry, log, timeoutMs, userAgent } = this.options
+    const { token } = await this.credentials()
     // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
     const { republish } = await import('./republish.js')
     return republish({ packageName, registry, token, log, retry: this.retry, timeoutMs, userAgent, ...args })
   }
 
   async inspect(): Promise<PackageState> {
+    // with trusted publishing, the state is read after the probe (never between its add and
+    // its remove), so that a plan read may guard a write; a token that failed it reads nothing
+    if (this.options.oidc) await this.trustedPreflight()
     const doc = await this.readPackument()
     return toState(doc)
   }
@@ -244,7 +313,7 @@ export class NpmTarget implements Target {
       isDone: (d) => tags(d)[channel] === version,
       isExpected: (d) => tags(d)[channel] === expected,
       write: async () => {
-        await this.client.write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
+        await (await this.api()).write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
           method: 'PUT',
           body: JSON.stringify(version),
           headers: { 'content-type': 'application/json' }
@@ -308,7 +377,7 @@ export class NpmTarget implements Target {
       write: async (doc) => {
         this.versionOf(doc, version).deprecated = message
         sent = structuredClone(doc)
-        await this.client.write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc })
+        await (await this.api()).write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc })
       },
       ...this.guardOptions()
     })
@@ -361,11 +430,14 @@ export class NpmTarget implements Target {
     const status = err.statusCode
     const pkg = this.options.packageName
     const where = this.options.registry
-    const oidc = 'OIDC trusted publishing tokens can only publish: they cannot move dist-tags or deprecate.'
+    // a token from trusted publishing: its publisher's allowed actions decide, and npm-token is the fallback
+    const oidc = this.options.oidc
+      ? ` This token came from trusted publishing (OIDC): ${TRUSTED_PUBLISHING_FIX(pkg, where)}`
+      : ' Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write), where the package\'s trusted publisher is allowed to move dist-tags and deprecate.'
     if (err.code === 'EOTP') {
       return new RegistryError(
         `The registry asked for a one-time password: the token's account has two-factor authentication for writes.`,
-        `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token). ${oidc}`,
+        `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).${oidc}`,
         status,
         err.code
       )
@@ -373,7 +445,7 @@ export class NpmTarget implements Target {
     if (status === 401) {
       return new RegistryError(
         `${where} rejected the token (401 Unauthorized).`,
-        `check that npm-token holds a current token for this registry (not expired or revoked). ${oidc}`,
+        `check that npm-token holds a current token for this registry (not expired or revoked).${oidc}`,
         status,
         err.code
       )
@@ -381,7 +453,7 @@ export class NpmTarget implements Target {
     if (status === 403) {
       return new RegistryError(
         `${where} refused to let this token change ${pkg} (403 Forbidden).`,
-        `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication". ${oidc}`,
+        `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication".${oidc}`,
         status,
         err.code
       )
@@ -397,7 +469,7 @@ export class NpmTarget implements Target {
     if (status === 404) {
       return new RegistryError(
         `${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`,
-        'check npm-token has write access to the package.',
+        `check npm-token has write access to the package.${oidc}`,
         status,
         err.code
       )
@@ -412,6 +484,10 @@ export class NpmTarget implements Target {
   }
 }
 
+
+/** What to do when the registry refuses a write with a token from trusted publishing. */
+const TRUSTED_PUBLISHING_FIX = (pkg: string, registry: string) =>
+  `in ${pkg}'s settings on ${new URL(registry).host}, edit its trusted publisher's allowed actions to allow moving dist-tags and deprecating, not only publishing; or pass npm-token (a granular token with read and write access to ${pkg}), which is used instead of trusted publishing.`
 
 function toState(doc: Packument): PackageState {
   const versions: PackageState['versions'] = {}
