@@ -17,6 +17,7 @@ import { issueTitle, renderIssueBody, renderRerunComment, renderUndoComment } fr
 import { renderReport } from './github/render-report.js'
 import { markReleases, type ReleaseMarking } from './github/releases.js'
 import { commitReport, readFile, type RemoteFile } from './github/report.js'
+import { blobUrl, runUrl } from './github/urls.js'
 
 export interface BookkeepingResult {
   issueNumber?: number
@@ -33,11 +34,7 @@ export interface BookkeepingResult {
   missing: string[]
 }
 
-export function runUrl(ctx: RunContext): string | undefined {
-  if (!ctx.runId) return undefined
-  const attempt = ctx.runAttempt && ctx.runAttempt !== '1' ? `/attempts/${ctx.runAttempt}` : ''
-  return `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`
-}
+export { runUrl } from './github/urls.js'
 
 const CHANNEL_WORD: Record<TargetRun['kind'], string> = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' }
 
@@ -204,7 +201,7 @@ async function recordIncidentRecord(
 
   if (gi.createIssue) {
     try {
-      const reportUrl = gi.commitReport ? `${ctx.serverUrl}/${ctx.repository}/blob/${encodeURIComponent(branch)}/${path}` : undefined
+      const reportUrl = gi.commitReport ? blobUrl(ctx, branch, path) : undefined
       const issue = await ensureTrackingIssue(
         gh,
         repo,

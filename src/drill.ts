@@ -5,7 +5,7 @@
 // Then the GitHub token: the repository readable and, where GitHub lists them, push
 // permission. The report is committed through the incident report's Contents-API path; a
 // failed drill opens (or comments on) ONE issue found by its hidden marker.
-import { runUrl } from './bookkeeping.js'
+import { runUrl } from './github/urls.js'
 import { InputError, RegistryError, errorMessage } from './errors.js'
 import type { GitHubClient } from './github/client.js'
 import type { RunContext } from './github/incident.js'

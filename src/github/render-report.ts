@@ -7,6 +7,7 @@ import type { IncidentEvent, IncidentRecord, IncidentVerification, RunContext } 
 import { protectionTable, strategyNote } from './protection.js'
 import { encodeRecord } from './record.js'
 import { code, formatTime, isNpm, lastRun, link, packagesTable, safeUrl, who } from './render-parts.js'
+import { issueUrl } from './urls.js'
 
 const NOTES_START = '<!-- release-rollback:notes-start (everything until notes-end is yours: a re-run keeps it) -->'
 const NOTES_END = '<!-- release-rollback:notes-end -->'
@@ -99,7 +100,7 @@ function verification(v: IncidentVerification): string {
 }
 
 function issueLink(r: IncidentRecord, ctx: RunContext): string | undefined {
-  const url = safeUrl(r.issueUrl) ?? (r.issueNumber ? safeUrl(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/issues/${r.issueNumber}`) : undefined)
+  const url = safeUrl(r.issueUrl) ?? (r.issueNumber ? safeUrl(issueUrl(ctx, r.issueNumber)) : undefined)
   if (!url) return undefined
   return `[${r.issueNumber ? `#${r.issueNumber}` : 'tracking issue'}](${url})`
 }
