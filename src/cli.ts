@@ -151,7 +151,7 @@ Options (defaults in brackets):
 
 Tokens never come from flags (they would land in your shell history):
   npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc
-  GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GITHUB_API_URL for GitHub Enterprise
+  GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GitHub Enterprise Server: GITHUB_SERVER_URL (API at its /api/v3, or GITHUB_API_URL)
   Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
   Helm    helm's own: $KUBECONFIG or ~/.kube/config
   Announce ANNOUNCE_WEBHOOK: a Slack, Discord or Teams webhook (or any URL taking JSON) that gets
