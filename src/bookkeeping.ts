@@ -58,7 +58,9 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
   const first = affected[0] ?? result.targets[0]
   const plan = first.plan
   const restores = [...new Set(affected.map((t) => t.plan?.restoreVersion).filter((v): v is string => Boolean(v)))]
-  const deprecation = affected.map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off')
+  // a target whose registry has no deprecate deprecated nothing: the record does not claim it
+  const deprecation = affected.filter((t) => !t.cannotRetire).map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off')
+  const deprecationSkipped = affected.find((t) => t.cannotRetire)?.cannotRetire
   const republished = affected.map((t) => t.plan?.republish?.version).find(Boolean)
   // an undo that changed something is recorded as its own status; a repeated one stays already-done (the no-op rule)
   const run: IncidentRun = { url: runUrl(ctx), at: now, status: result.undo && result.status === 'completed' ? 'undone' : result.status, actor: ctx.actor, trigger: ctx.eventName }
@@ -73,6 +75,7 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
     restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
     previousVersion: several ? undefined : plan?.undo ? plan.rollbackVersion : plan?.previousVersion,
     deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+    ...(deprecationSkipped ? { deprecationSkipped } : {}),
     tagsBefore: several ? {} : (first.before?.distTags ?? {}),
     tagsAfter: several ? {} : (first.after?.distTags ?? {}),
     severity: gi.severity,

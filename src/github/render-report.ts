@@ -49,7 +49,9 @@ function versionsAndTags(r: IncidentRecord): string {
   const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done')
   const dep = undeprecated && lastRun(r)?.status === 'undone'
     ? `Deprecation of ${code(r.rollbackVersion)}: removed by the undo (it was: ${inert(r.deprecationMessage ?? '')}).`
-    : r.deprecationMessage === undefined
+    : r.deprecationSkipped && r.deprecationMessage === undefined
+      ? `Deprecation of ${code(r.rollbackVersion)}: NOT done: ${inert(r.deprecationSkipped)}.`
+      : r.deprecationMessage === undefined
       ? `Deprecation of ${code(r.rollbackVersion)}: off for this rollback (deprecate: false).`
       : `Deprecation of ${code(r.rollbackVersion)}: ${inert(r.deprecationMessage)}`
   return `${table(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`
