@@ -9,6 +9,7 @@ import { runDrill } from '../src/drill.js'
 import { CapabilityError } from '../src/errors.js'
 import { readInputs, type GitHubInputs } from '../src/inputs.js'
 import { isRetryable } from '../src/retry.js'
+import { runIncident } from '../src/run.js'
 import { DRILL_TAG, NpmTarget } from '../src/targets/npm.js'
 import { identifyRegistry } from '../src/targets/npm/registry-kind.js'
 import { escapeName, publishPackage, registryRequest } from './support/fixtures.mjs'
@@ -113,6 +114,36 @@ describe('Nexus Repository 3: cannot move latest', () => {
     expect((e as Error).message).toMatch(new RegExp(`^the registry at ${host(p)} cannot move the dist-tag 'latest' of ${pkg}: it answered 400 \\(.*Unable to update latest tag\\); Nexus Repository 3 moves 'latest' only on publish\\. Fix: use strategy: republish`))
     expect(writes(p)).toEqual([`PUT /-/package/${pkg}/dist-tags/latest 400`])
     expect(await state(pkg)).toEqual(before)
+  })
+})
+
+describe('Nexus Repository 3 with strategy: republish', () => {
+  it("moves 'latest' the way Nexus allows, by publishing the good code as the next version: no dist-tag write to latest", async () => {
+    const p = await flavour('nexus3')
+    const pkg = await freshPackage()
+    const r = rolledBack(await run(p, pkg, { strategy: 'republish' }))
+    expect(r.status).toBe('completed')
+    expect([r.moved, r.deprecated, r.republished]).toEqual([true, true, true])
+    expect(writes(p).filter((w) => w.includes('/dist-tags/latest'))).toEqual([])
+    expect((await state(pkg)).distTags.latest).toBe('1.2.4')
+  })
+})
+
+describe('several packages, one on a registry that cannot move the channel', () => {
+  it('the preflight of every target runs before any write: nothing is written to either', async () => {
+    const p = await flavour('nexus3')
+    const a = await freshPackage()
+    const b = await freshPackage()
+    const before = [await state(a), await state(b)]
+    const target = (name: string, url: string) => new NpmTarget({ packageName: name, registry: url, token: registry.token, log: quiet, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, deadlineMs: 2000 } })
+    const inputs = rollbackInputs({ restoreVersion: '1.2.2', packageName: a, registry: p.url })
+    const e = await runIncident(inputs, [
+      { kind: 'npm', name: a, channel: 'latest', target: target(a, p.url) },
+      { kind: 'npm', name: b, channel: 'latest', target: target(b, registry.url) }
+    ], quiet).catch((x: unknown) => x)
+    expect((e as Error).message).toMatch(new RegExp(`the preflight found problems in 1 of 2 packages, so nothing was written:\\n- ${a}: Nexus Repository 3 at ${host(p)} cannot move the dist-tag 'latest'`))
+    expect([await state(a), await state(b)]).toEqual(before)
+    expect(writes(p)).toEqual([])
   })
 })
 
