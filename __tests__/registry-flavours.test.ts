@@ -14,7 +14,9 @@ import { DRILL_TAG, NpmTarget } from '../src/targets/npm.js'
 import { identifyRegistry } from '../src/targets/npm/registry-kind.js'
 import { escapeName, publishPackage, registryRequest } from './support/fixtures.mjs'
 import { quiet, rolledBack, rollbackInputs, runRollback } from './support/helpers.js'
+import { startGitHubStandin } from './support/github-standin.mjs'
 import { startRegistryFlavour } from './support/registry-flavours.mjs'
+import { runAction } from './support/run-action.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
 type Flavour = Parameters<typeof startRegistryFlavour>[1]
@@ -249,5 +251,55 @@ describe('the drill names the gaps', () => {
     expect(r.status).toBe('drill-passed')
     expect(r.warnings).toEqual([`npm:${pkg}: Nexus Repository 2 at ${host(p)} has no deprecate (npm deprecate is not supported): a rollback would move 'latest' but could not deprecate the bad version (deprecated=false).`])
     expect(writes(p)).toEqual([`PUT /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`, `DELETE /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`])
+  })
+})
+
+describe('the built action', () => {
+  const env = (github: { url: string }) => ({ GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '31', GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'octocat', GITHUB_EVENT_NAME: 'workflow_dispatch' })
+  const inputs = (p: Proxy, pkg: string) => ({ 'rollback-version': '1.2.3', 'restore-version': '1.2.2', reason: 'broken', package: pkg, registry: p.url, 'npm-token': registry.token, 'github-token': 'ghs_flavour-token' })
+
+  it('Nexus 2: moved=true, deprecated=false, status completed; the summary, the issue and the report say the deprecation was NOT done and why', async () => {
+    const p = await flavour('nexus2')
+    const pkg = await freshPackage()
+    const github = await startGitHubStandin({ token: 'ghs_flavour-token' })
+    try {
+      const run = await runAction(inputs(p, pkg), { env: env(github) })
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      expect(run.outputs).toMatchObject({ status: 'completed', moved: 'true', deprecated: 'false', 'restored-version': '1.2.2' })
+      const why = `Nexus Repository 2 at ${host(p)} has no deprecate (npm deprecate is not supported)`
+      const warning = `1.2.3 was NOT deprecated (deprecated=false): ${why}. 'latest' was moved to 1.2.2, which protects new installs`
+      expect(run.summary).toContain('### Warnings')
+      expect(run.summary).toContain(warning)
+      expect(run.stdout).toContain(`::warning::${warning}`)
+      const body = github.state.issues[0].body ?? ''
+      expect(body).toContain(`is NOT deprecated: ${why}`)
+      expect(body).toContain(warning)
+      expect(body).not.toMatch(/`1\.2\.3` is deprecated/)
+      const report = Object.entries(github.state.files.main).find(([path]) => path.startsWith('incidents/'))?.[1].content ?? ''
+      expect(report).toContain(`Deprecation of \`1.2.3\`: NOT done: ${why}.`)
+      expect(github.violations).toEqual([])
+      expect(await state(pkg)).toEqual({ distTags: { latest: '1.2.2' }, deprecated: null })
+    } finally {
+      await github.stop()
+    }
+  })
+
+  it('GitHub Packages: fails before any write with the message naming it; nothing changed on the registry', async () => {
+    const p = await flavour('github-packages')
+    const pkg = await freshPackage()
+    const before = await state(pkg)
+    const github = await startGitHubStandin({ token: 'ghs_flavour-token' })
+    try {
+      const run = await runAction(inputs(p, pkg), { env: env(github) })
+      expect(run.code).toBe(1)
+      expect(run.outputs.moved).toBe('false')
+      expect(run.outputs.deprecated).toBe('false')
+      expect(run.stdout).toMatch(new RegExp(`::error::GitHub Packages at ${host(p).replace(/\./g, '\\.')} cannot move dist-tags: it answered 405 `))
+      expect(writes(p)).toEqual([`PUT /-/package/${pkg}/dist-tags/${DRILL_TAG} 405`])
+      expect(await state(pkg)).toEqual(before)
+    } finally {
+      await github.stop()
+    }
   })
 })
