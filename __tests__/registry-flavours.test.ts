@@ -12,6 +12,7 @@ import { isRetryable } from '../src/retry.js'
 import { runIncident } from '../src/run.js'
 import { DRILL_TAG, NpmTarget } from '../src/targets/npm.js'
 import { identifyRegistry } from '../src/targets/npm/registry-kind.js'
+import { startFaultProxy } from './support/fault-proxy.mjs'
 import { escapeName, publishPackage, registryRequest } from './support/fixtures.mjs'
 import { quiet, rolledBack, rollbackInputs, runRollback } from './support/helpers.js'
 import { startGitHubStandin } from './support/github-standin.mjs'
@@ -74,6 +75,24 @@ describe('which registry answers, from its answers to reads', () => {
   it('501 Not Implemented is never retried (it is what the server is, not how it is doing)', () => {
     expect(isRetryable({ statusCode: 501 })).toBe(false)
     expect(isRetryable({ statusCode: 503 })).toBe(true)
+  })
+})
+
+describe('a registry with no reported gaps (Verdaccio, unnamed)', () => {
+  it('gets no probe, and the plan\'s read still guards the first write: one read of the document before the move', async () => {
+    const proxy = await startFaultProxy(registry.url)
+    try {
+      const pkg = await freshPackage()
+      const target = new NpmTarget({ packageName: pkg, registry: proxy.url, token: registry.token, log: quiet })
+      const r = rolledBack(await runRollback(rollbackInputs({ restoreVersion: '1.2.2', packageName: pkg, registry: proxy.url }), target, quiet))
+      expect([r.status, r.moved, r.deprecated]).toEqual(['completed', true, true])
+      const firstWrite = proxy.seen.findIndex((s) => s.method !== 'GET')
+      expect(proxy.seen[firstWrite].path).toBe(`/-/package/${pkg}/dist-tags/latest`)
+      expect(proxy.seen.slice(0, firstWrite).filter((s) => s.path.startsWith(`/${pkg}`))).toHaveLength(1)
+      expect(proxy.seen.filter((s) => s.path.includes(DRILL_TAG))).toEqual([])
+    } finally {
+      await proxy.stop()
+    }
   })
 })
 

@@ -235,8 +235,11 @@ export class NpmTarget implements Target {
    * CapabilityError naming it and what it lacks. Nothing users install changes.
    */
   async capabilities(channel: string, holds: string | undefined, o: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean }): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }> {
-    if (!this.identity) await this.readPackument()
-    this.forget()
+    // the plan's read named the registry; only without it is the document read here (and then not kept as a guard)
+    if (!this.identity) {
+      await this.readPackument()
+      this.forget()
+    }
     const id = this.identity as RegistryIdentity
     const pkg = this.options.packageName
     const fixed = o.move && !o.republish ? channelFixed(id, channel) : undefined
