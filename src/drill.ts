@@ -94,7 +94,7 @@ async function drillTarget(req: RollbackInputs, t: IncidentTarget, log: Logger, 
         // the rollback's own preflight, always with the harmless write: a registry that cannot
         // move the channel fails here by name; one without deprecate is a warning (a rollback
         // would still move the channel)
-        const r = target.capabilities ? await target.capabilities(t.channel, version, { move: true, probe: 'always' }) : { ...(await (target.probeWrite as NonNullable<typeof target.probeWrite>)(version)), cannotRetire: undefined }
+        const r = target.capabilities ? await target.capabilities(t.channel, version, { move: true, probe: 'always', republish: req.strategy === 'republish' }) : { ...(await (target.probeWrite as NonNullable<typeof target.probeWrite>)(version)), cannotRetire: undefined }
         warnings.push(...r.warnings.map((w) => `${subject}: ${w}`))
         if (r.cannotRetire) warnings.push(`${subject}: ${r.cannotRetire}: a rollback would move '${t.channel}' but could not deprecate the bad version (deprecated=false).`)
         return `the dist-tag 'release-rollback-drill' was added on ${version}, read back, removed and confirmed gone.`

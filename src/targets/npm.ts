@@ -178,7 +178,7 @@ export class NpmTarget implements Target {
    * dist-tag is ever written; one that differs after the drill is reported (someone else
    * moved it meanwhile).
    */
-  async probeWrite(version: string): Promise<{ warnings: string[] }> {
+  async probeWrite(version: string, by = 'the drill'): Promise<{ warnings: string[] }> {
     const pkg = this.options.packageName
     const warnings: string[] = []
     const path = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(DRILL_TAG)}`
@@ -187,7 +187,7 @@ export class NpmTarget implements Target {
     const before = tags(await this.readPackument())
     const others = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== DRILL_TAG))
     if (before[DRILL_TAG] !== undefined && before[DRILL_TAG] !== version) {
-      warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill that did not finish); the drill moved it to ${version} and removed it.`)
+      warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill or preflight that did not finish); ${by} moved it to ${version} and removed it.`)
     }
     const write = (what: string, init: Record<string, unknown>) =>
       withRetry(what, () => this.client.write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
@@ -219,7 +219,7 @@ export class NpmTarget implements Target {
     const was = others(before)
     const now = others(end)
     for (const tag of new Set([...Object.keys(was), ...Object.keys(now)])) {
-      if (was[tag] !== now[tag]) warnings.push(`${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before the drill and is ${now[tag] ?? '(gone)'} after it: the drill never writes it, so someone else did meanwhile.`)
+      if (was[tag] !== now[tag]) warnings.push(`${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before ${by} and is ${now[tag] ?? '(gone)'} after it: ${by} never writes it, so someone else did meanwhile.`)
     }
     return { warnings }
   }
@@ -249,7 +249,7 @@ export class NpmTarget implements Target {
     const warnings: string[] = []
     let probed = false
     if (o.move && holds !== undefined && (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))) {
-      warnings.push(...(await this.probeWrite(holds)).warnings)
+      warnings.push(...(await this.probeWrite(holds, o.probe === 'always' ? 'the drill' : "the rollback's preflight (a harmless dist-tag, added and removed)")).warnings)
       probed = true
     }
     const lacking = noDeprecate(id)

@@ -76,7 +76,7 @@ export interface Target {
    * names the token input when the write is refused. Targets whose checkAccess already
    * proves a write (Docker's cancelled blob upload) leave it out.
    */
-  probeWrite?(version: string): Promise<{ warnings: string[] }>
+  probeWrite?(version: string, by?: string): Promise<{ warnings: string[] }>
   /**
    * The preflight of what this place cannot do, before any write of a rollback (and in the
    * drill): throws a CapabilityError naming the registry when the channel cannot be moved
