@@ -957,6 +957,8 @@ jobs:
     const ok = run({ WORKFLOW_REPOSITORY: 'acme/release-rollback', WORKFLOW_SHA: 'a'.repeat(40) })
     expect(ok.status).toBe(0)
     expect(ok.stdout).toBe('')
+    // the section the message sends people to exists
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toMatch(/^## GitHub Enterprise Server\n/m)
   })
 
   it('duplicate keys', () => {
