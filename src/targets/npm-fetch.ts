@@ -167,7 +167,9 @@ export class RegistryClient {
       // what npmFetch.json does (fetch, then res.json()), keeping the response for its headers
       const res = await npmFetch(path, this.options(command, extra, this.guard('api')))
       const headers: Record<string, string> = {}
-      res.headers.forEach((value: string, name: string) => (headers[name.toLowerCase()] = value))
+      res.headers.forEach((value: string, name: string) => {
+        headers[name.toLowerCase()] = value
+      })
       return { body: (await res.json()) as T, headers }
     } catch (e) {
       throw this.refused(e, String(extra.method ?? 'GET'), path)
