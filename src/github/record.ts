@@ -131,7 +131,7 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
   if (!o || typeof o !== 'object' || Array.isArray(o) || o.format !== 1) return undefined
   const strings = ['incidentId', 'packageName', 'channel', 'rollbackVersion', 'restoreVersion', 'reason'] as const
   if (!strings.every((k) => isString(o[k]) && o[k] !== '')) return undefined
-  if (!isOptString(o.previousVersion) || !isOptString(o.deprecationMessage) || !isOptString(o.issueUrl) || !isOptString(o.reportPath)) return undefined
+  if (!isOptString(o.previousVersion) || !isOptString(o.deprecationMessage) || !isOptString(o.deprecationSkipped) || !isOptString(o.issueUrl) || !isOptString(o.reportPath)) return undefined
   if (o.issueNumber !== undefined && !(Number.isSafeInteger(o.issueNumber) && (o.issueNumber as number) > 0)) return undefined
   if (!isStringMap(o.tagsBefore) || !isStringMap(o.tagsAfter)) return undefined
   if (!(SEVERITIES as readonly unknown[]).includes(o.severity) || (o.strategy !== 'retag' && o.strategy !== 'republish')) return undefined
@@ -148,6 +148,7 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
     restoreVersion: o.restoreVersion as string,
     previousVersion: o.previousVersion as string | undefined,
     deprecationMessage: o.deprecationMessage as string | undefined,
+    ...(isString(o.deprecationSkipped) ? { deprecationSkipped: o.deprecationSkipped } : {}),
     tagsBefore: { ...o.tagsBefore },
     tagsAfter: { ...o.tagsAfter },
     severity: o.severity as IncidentRecord['severity'],
@@ -230,6 +231,7 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     restoreVersion: current.restoreVersion,
     tagsAfter: { ...current.tagsAfter },
     deprecationMessage: current.deprecationMessage,
+    deprecationSkipped: current.deprecationSkipped,
     severity: current.severity,
     reason: current.reason,
     warnings: [...current.warnings],
@@ -240,6 +242,7 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     verification: mergeVerification(base.verification, current.verification)
   }
   if (carried.deprecationMessage === undefined) delete carried.deprecationMessage
+  if (carried.deprecationSkipped === undefined) delete carried.deprecationSkipped
   if (carried.impact === undefined) delete carried.impact
   if (carried.verification === undefined) delete carried.verification
 

@@ -1,13 +1,14 @@
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
 // of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
-import { InputError, RegistryError } from '../errors.js'
+import { CapabilityError, InputError, RegistryError, RollbackError } from '../errors.js'
 import type { PackageState } from '../plan.js'
 import { guardedWrite } from '../guard.js'
 import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
 import { escapePackageName, RegistryClient } from './npm-fetch.js'
 import { exchangeIdToken, type IdTokenSource } from './npm/oidc.js'
 import { noteOf } from './republish-note.js'
+import { channelFixed, identifyRegistry, noDeprecate, notFoundOnDistTag, worthProbing, type RegistryIdentity } from './npm/registry-kind.js'
 import type { Target, WriteOutcome } from './target.js'
 import { firstLine } from '../util.js'
 
@@ -61,6 +62,8 @@ export class NpmTarget implements Target {
   private readonly notes: string[] = []
   /** trusted publishing's preflight (the probe), made once; inspect() reads only after it */
   private preflight?: Promise<void>
+  /** which registry software answered the last read of the package document (its headers say) */
+  private identity?: RegistryIdentity
 
   constructor(private readonly options: NpmTargetOptions) {
     this.label = `npm package ${options.packageName} on ${options.registry}`
@@ -89,10 +92,13 @@ export class NpmTarget implements Target {
     const client = await this.api()
     const doc = await withRetry(
       `reading ${this.options.packageName}`,
-      () => client.json<Packument>(`/${this.escaped}?write=true`, 'view'),
+      () => client.read<Packument>(`/${this.escaped}?write=true`, 'view'),
       this.retry,
       this.options.log
-    ).catch((e) => {
+    ).then(({ body, headers }) => {
+      this.identity = identifyRegistry(this.options.registry, headers)
+      return body
+    }, (e) => {
       if (statusOf(e) === 404) {
         throw new InputError('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).')
       }
@@ -238,7 +244,7 @@ export class NpmTarget implements Target {
    * dist-tag is ever written; one that differs after the drill is reported (someone else
    * moved it meanwhile).
    */
-  async probeWrite(version: string): Promise<{ warnings: string[] }> {
+  async probeWrite(version: string, by = 'the drill'): Promise<{ warnings: string[] }> {
     const pkg = this.options.packageName
     const warnings: string[] = []
     const path = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(DRILL_TAG)}`
@@ -247,10 +253,12 @@ export class NpmTarget implements Target {
     const before = tags(await this.readPackument())
     const others = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== DRILL_TAG))
     if (before[DRILL_TAG] !== undefined && before[DRILL_TAG] !== version) {
-      warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill that did not finish); the drill moved it to ${version} and removed it.`)
+      warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill or preflight that did not finish); ${by} moved it to ${version} and removed it.`)
     }
     const write = (what: string, init: Record<string, unknown>) =>
       withRetry(what, async () => (await this.api()).write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
+        const lack = this.lacks(e, 'move', DRILL_TAG)
+        if (lack) throw lack
         const explained = this.explain(e, 'write')
         const status = statusOf(e)
         if (status === 401 || status === 403 || status === 404 || (e as { code?: string }).code === 'EOTP') throw new InputError('npm-token', explained.message, explained.fix ?? 'check the token.')
@@ -277,9 +285,88 @@ export class NpmTarget implements Target {
     const was = others(before)
     const now = others(end)
     for (const tag of new Set([...Object.keys(was), ...Object.keys(now)])) {
-      if (was[tag] !== now[tag]) warnings.push(`${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before the drill and is ${now[tag] ?? '(gone)'} after it: the drill never writes it, so someone else did meanwhile.`)
+      if (was[tag] !== now[tag]) warnings.push(`${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before ${by} and is ${now[tag] ?? '(gone)'} after it: ${by} never writes it, so someone else did meanwhile.`)
     }
     return { warnings }
+  }
+
+  /**
+   * The preflight of a rollback (and of the drill): what this registry cannot do, before
+   * anything is written. From the answers to reads: a registry known to refuse moving this
+   * channel (Nexus Repository 3 and 'latest') fails here, and one known to have no
+   * deprecate is reported (`cannotRetire`). Where the reads name a registry with reported
+   * gaps (Nexus, Artifactory, GitHub Packages), or always with `probe: 'always'` (the
+   * drill), dist-tag writes are proven by probeWrite's harmless write on `holds` (the
+   * version the channel holds): a registry that answers it 404/405/501 fails here with a
+   * CapabilityError naming it and what it lacks. Nothing users install changes.
+   */
+  async capabilities(channel: string, holds: string | undefined, o: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean }): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }> {
+    // the plan's read named the registry; only without it is the document read here (and then not kept as a guard)
+    if (!this.identity) {
+      await this.readPackument()
+      this.forget()
+    }
+    const id = this.identity as RegistryIdentity
+    const pkg = this.options.packageName
+    const fixed = o.move && !o.republish ? channelFixed(id, channel) : undefined
+    if (fixed) {
+      throw new CapabilityError('move', id.name, `${id.name} ${fixed.why}, so the rollback cannot point '${channel}' of ${pkg} back: nothing was written.`, fixed.fix)
+    }
+    const warnings: string[] = []
+    let probed = false
+    // trusted publishing's preflight already made the harmless write in this run: not twice
+    const proven = o.probe === 'if-needed' && this.preflight !== undefined
+    if (o.move && holds !== undefined && !proven && (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))) {
+      warnings.push(...(await this.probeWrite(holds, o.probe === 'always' ? 'the drill' : "the rollback's preflight (a harmless dist-tag, added and removed)")).warnings)
+      probed = true
+    }
+    const lacking = noDeprecate(id)
+    return { warnings, probed, ...(lacking ? { cannotRetire: `${id.name} ${lacking}` } : {}) }
+  }
+
+  /**
+   * A failed write that says the registry lacks the capability (rather than refusing this
+   * token or failing for a while), as a CapabilityError naming the registry; else undefined.
+   * Moves: 405 or 501 to a dist-tag write anywhere, 404 where the registry is known to mean
+   * that (Artifactory remote repositories, GitHub Packages), Nexus 3's "Unable to update latest
+   * tag". Deprecations: 404, 405 or 501 to the document PUT (the move before it proved the
+   * token), or any refusal from a registry known to have no deprecate.
+   */
+  private lacks(e: unknown, what: 'move' | 'deprecate', channel?: string): CapabilityError | undefined {
+    if (e instanceof RollbackError) return undefined
+    const status = statusOf(e)
+    const id = this.identity ?? identifyRegistry(this.options.registry, {})
+    const pkg = this.options.packageName
+    const said = firstLine(String((e as { message?: string }).message ?? ''))
+    const answered = `it answered ${status ?? 'an error'}${said ? ` (${said})` : ''}`
+    if (what === 'move') {
+      if (/unable to update latest tag/i.test(said) || (channel !== undefined && channelFixed(id, channel) && status !== undefined && status >= 400 && status < 600)) {
+        const fixed = channelFixed(id, 'latest')
+        return new CapabilityError('move', id.name, `${id.name} cannot move the dist-tag '${channel ?? 'latest'}' of ${pkg}: ${answered}; Nexus Repository 3 moves 'latest' only on publish.`, fixed?.fix ?? 'use strategy: republish, which moves the channel by publishing.', status)
+      }
+      const notFound = status === 404 ? notFoundOnDistTag(id) : undefined
+      if (notFound) return new CapabilityError('move', id.name, `${id.name} ${notFound.why}: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… .`, notFound.fix, status)
+      if (status === 405 || status === 501) {
+        return new CapabilityError(
+          'move',
+          id.name,
+          `${id.name} cannot move dist-tags: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… , which npm dist-tag uses.`,
+          notFoundOnDistTag(id)?.fix ?? 'point the registry input at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use strategy: republish, which moves the channel by publishing.',
+          status
+        )
+      }
+      return undefined
+    }
+    if (status === 404 || status === 405 || status === 501 || (noDeprecate(id) !== undefined && status !== undefined && status >= 400 && status < 500)) {
+      return new CapabilityError(
+        'deprecate',
+        id.name,
+        `${id.name} cannot deprecate ${pkg}: ${answered} to the deprecation (PUT /${this.escaped}, which npm deprecate uses).`,
+        'deprecate the bad version by hand where the registry allows it (or remove it); the channel is what protects new installs.',
+        status
+      )
+    }
+    return undefined
   }
 
   async republish(args: { bad: string; restore: string; channel: string; incidentId: string; expected?: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }> {
@@ -313,11 +400,16 @@ export class NpmTarget implements Target {
       isDone: (d) => tags(d)[channel] === version,
       isExpected: (d) => tags(d)[channel] === expected,
       write: async () => {
-        await (await this.api()).write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
-          method: 'PUT',
-          body: JSON.stringify(version),
-          headers: { 'content-type': 'application/json' }
-        })
+        await (await this.api())
+          .write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
+            method: 'PUT',
+            body: JSON.stringify(version),
+            headers: { 'content-type': 'application/json' }
+          })
+          .catch((e: unknown) => {
+            // a registry that lacks the move: said so by name, never retried (a CapabilityError passes the guard)
+            throw this.lacks(e, 'move', channel) ?? e
+          })
       },
       ...this.guardOptions()
     })
@@ -377,7 +469,9 @@ export class NpmTarget implements Target {
       write: async (doc) => {
         this.versionOf(doc, version).deprecated = message
         sent = structuredClone(doc)
-        await (await this.api()).write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc })
+        await (await this.api()).write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc }).catch((e: unknown) => {
+          throw this.lacks(e, 'deprecate') ?? e
+        })
       },
       ...this.guardOptions()
     })
