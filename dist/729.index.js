@@ -8,11 +8,10 @@ export const modules = {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  recordIncident: () => (/* binding */ recordIncident),
-  Vp: () => (/* binding */ runUrl)
+  recordIncident: () => (/* binding */ recordIncident)
 });
 
-// UNUSED EXPORTS: buildRecord, reportName
+// UNUSED EXPORTS: buildRecord, reportName, runUrl
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
@@ -331,7 +330,7 @@ function headline(r) {
     if (status === 'partial') {
         return `**${tag}.**\n⚠️ **The rollback is partial**: a step after it failed (see the warnings and the incident report's timeline). Re-run the same workflow; it completes only what is missing.`;
     }
-    const dep = r.deprecationMessage === undefined ? `${bad} is not deprecated (deprecation was off)` : `${bad} is deprecated`;
+    const dep = r.deprecationMessage !== undefined ? `${bad} is deprecated` : r.deprecationSkipped ? `${bad} is NOT deprecated: ${(0,markdown/* inert */.t)(r.deprecationSkipped)}` : `${bad} is not deprecated (deprecation was off)`;
     return `**${tag}; ${dep}.**`;
 }
 function summaryRows(r, ctx, reportUrl) {
@@ -438,10 +437,13 @@ function renderUndoComment(r, ctx, run, changes) {
     return parts.join('\n\n') + '\n';
 }
 
+// EXTERNAL MODULE: ./src/github/urls.ts
+var urls = __webpack_require__(15945);
 ;// CONCATENATED MODULE: ./src/github/render-report.ts
 // The incident report's text, rendered from an IncidentRecord, with the record itself
 // hidden at its end. Pure: no I/O, no clock, no @actions/* and no Octokit, so the same
 // record always renders the same bytes.
+
 
 
 
@@ -486,9 +488,11 @@ function versionsAndTags(r) {
     const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done');
     const dep = undeprecated && (0,render_parts/* lastRun */.KT)(r)?.status === 'undone'
         ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,markdown/* inert */.t)(r.deprecationMessage ?? '')}).`
-        : r.deprecationMessage === undefined
-            ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: off for this rollback (deprecate: false).`
-            : `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: ${(0,markdown/* inert */.t)(r.deprecationMessage)}`;
+        : r.deprecationSkipped && r.deprecationMessage === undefined
+            ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: NOT done: ${(0,markdown/* inert */.t)(r.deprecationSkipped)}.`
+            : r.deprecationMessage === undefined
+                ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: off for this rollback (deprecate: false).`
+                : `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: ${(0,markdown/* inert */.t)(r.deprecationMessage)}`;
     return `${(0,markdown/* table */.M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
 }
 function actionsTaken(r) {
@@ -533,7 +537,7 @@ function verification(v) {
     return lines.join('\n');
 }
 function issueLink(r, ctx) {
-    const url = (0,render_parts/* safeUrl */.Pl)(r.issueUrl) ?? (r.issueNumber ? (0,render_parts/* safeUrl */.Pl)(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/issues/${r.issueNumber}`) : undefined);
+    const url = (0,render_parts/* safeUrl */.Pl)(r.issueUrl) ?? (r.issueNumber ? (0,render_parts/* safeUrl */.Pl)((0,urls/* issueUrl */.$9)(ctx, r.issueNumber)) : undefined);
     if (!url)
         return undefined;
     return `[${r.issueNumber ? `#${r.issueNumber}` : 'tracking issue'}](${url})`;
@@ -837,12 +841,8 @@ var report = __webpack_require__(62745);
 
 
 
-function runUrl(ctx) {
-    if (!ctx.runId)
-        return undefined;
-    const attempt = ctx.runAttempt && ctx.runAttempt !== '1' ? `/attempts/${ctx.runAttempt}` : '';
-    return `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`;
-}
+
+
 const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' };
 function eventOf(step, r, several) {
     const plan = r.plan;
@@ -863,10 +863,12 @@ function buildRecord(result, inputs, gi, ctx, now) {
     const first = affected[0] ?? result.targets[0];
     const plan = first.plan;
     const restores = [...new Set(affected.map((t) => t.plan?.restoreVersion).filter((v) => Boolean(v)))];
-    const deprecation = affected.map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off');
+    // a target whose registry has no deprecate deprecated nothing: the record does not claim it
+    const deprecation = affected.filter((t) => !t.cannotRetire).map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off');
+    const deprecationSkipped = affected.find((t) => t.cannotRetire)?.cannotRetire;
     const republished = affected.map((t) => t.plan?.republish?.version).find(Boolean);
     // an undo that changed something is recorded as its own status; a repeated one stays already-done (the no-op rule)
-    const run = { url: runUrl(ctx), at: now, status: result.undo && result.status === 'completed' ? 'undone' : result.status, actor: ctx.actor, trigger: ctx.eventName };
+    const run = { url: (0,urls/* runUrl */.Vp)(ctx), at: now, status: result.undo && result.status === 'completed' ? 'undone' : result.status, actor: ctx.actor, trigger: ctx.eventName };
     const changes = changesOf(result);
     const kinds = [...new Set(affected.map((t) => t.kind))];
     return {
@@ -878,6 +880,7 @@ function buildRecord(result, inputs, gi, ctx, now) {
         restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
         previousVersion: several ? undefined : plan?.undo ? plan.rollbackVersion : plan?.previousVersion,
         deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+        ...(deprecationSkipped ? { deprecationSkipped } : {}),
         tagsBefore: several ? {} : (first.before?.distTags ?? {}),
         tagsAfter: several ? {} : (first.after?.distTags ?? {}),
         severity: gi.severity,
@@ -998,7 +1001,7 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     };
     if (gi.createIssue) {
         try {
-            const reportUrl = gi.commitReport ? `${ctx.serverUrl}/${ctx.repository}/blob/${encodeURIComponent(branch)}/${path}` : undefined;
+            const reportUrl = gi.commitReport ? (0,urls/* blobUrl */.b0)(ctx, branch, path) : undefined;
             const issue = await (0,github_issue/* ensureTrackingIssue */.PJ)(gh, repo, {
                 marker: (0,markers/* issueMarker */.Q_)(record.incidentId),
                 title: issueTitle(record),

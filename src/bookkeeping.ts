@@ -17,6 +17,7 @@ import { issueTitle, renderIssueBody, renderRerunComment, renderUndoComment } fr
 import { renderReport } from './github/render-report.js'
 import { markReleases, type ReleaseMarking } from './github/releases.js'
 import { commitReport, readFile, type RemoteFile } from './github/report.js'
+import { blobUrl, runUrl } from './github/urls.js'
 
 export interface BookkeepingResult {
   issueNumber?: number
@@ -33,11 +34,7 @@ export interface BookkeepingResult {
   missing: string[]
 }
 
-export function runUrl(ctx: RunContext): string | undefined {
-  if (!ctx.runId) return undefined
-  const attempt = ctx.runAttempt && ctx.runAttempt !== '1' ? `/attempts/${ctx.runAttempt}` : ''
-  return `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`
-}
+export { runUrl } from './github/urls.js'
 
 const CHANNEL_WORD: Record<TargetRun['kind'], string> = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' }
 
@@ -61,7 +58,9 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
   const first = affected[0] ?? result.targets[0]
   const plan = first.plan
   const restores = [...new Set(affected.map((t) => t.plan?.restoreVersion).filter((v): v is string => Boolean(v)))]
-  const deprecation = affected.map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off')
+  // a target whose registry has no deprecate deprecated nothing: the record does not claim it
+  const deprecation = affected.filter((t) => !t.cannotRetire).map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off')
+  const deprecationSkipped = affected.find((t) => t.cannotRetire)?.cannotRetire
   const republished = affected.map((t) => t.plan?.republish?.version).find(Boolean)
   // an undo that changed something is recorded as its own status; a repeated one stays already-done (the no-op rule)
   const run: IncidentRun = { url: runUrl(ctx), at: now, status: result.undo && result.status === 'completed' ? 'undone' : result.status, actor: ctx.actor, trigger: ctx.eventName }
@@ -77,6 +76,7 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
     previousVersion: several ? undefined : plan?.undo ? plan.foundVersion : plan?.previousVersion,
     deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
     ...(!several && plan?.deprecation.kind === 'deprecate' && plan.deprecation.previous ? { deprecationBefore: plan.deprecation.previous } : {}),
+    ...(deprecationSkipped ? { deprecationSkipped } : {}),
     tagsBefore: several ? {} : (first.before?.distTags ?? {}),
     tagsAfter: several ? {} : (first.after?.distTags ?? {}),
     severity: gi.severity,
@@ -221,7 +221,7 @@ async function recordIncidentRecord(
 
   if (gi.createIssue) {
     try {
-      const reportUrl = gi.commitReport ? `${ctx.serverUrl}/${ctx.repository}/blob/${encodeURIComponent(branch)}/${path}` : undefined
+      const reportUrl = gi.commitReport ? blobUrl(ctx, branch, path) : undefined
       const issue = await ensureTrackingIssue(
         gh,
         repo,

@@ -14,6 +14,7 @@ import { executeIncident, type RunbookSteps } from './execute.js'
 import type { FreezeInputs } from './freeze.js'
 import { reportPath } from './github/config.js'
 import type { RunContext } from './github/incident.js'
+import { githubEndpoints } from './github/urls.js'
 import { mergeRecord, parseReportRecord } from './github/record.js'
 import { issueTitle, renderIssueBody } from './github/render-issue.js'
 import { renderReport } from './github/render-report.js'
@@ -68,6 +69,7 @@ const OPTIONS = {
   'tag-prefix': { type: 'string' },
   'helm-match': { type: 'string' },
   'helm-timeout': { type: 'string' },
+  'helm-wait': { type: 'string' },
   'kube-context': { type: 'string' },
   strategy: { type: 'string' },
   'all-or-nothing': { type: 'boolean' },
@@ -96,6 +98,8 @@ Options (defaults in brackets):
   --tag-prefix <p>             Docker and git tags: what comes before the version [v for git tags]
   --helm-match <m>             app-version or chart-version [app-version]
   --helm-timeout <d>           how long helm rollback --wait may take [5m]
+  --helm-wait <w>              readiness checks helm rollback waits for: legacy (helm 3's --wait,
+                               helm 4's --wait=legacy), watcher (helm 4) or none [legacy]
   --kube-context <name>        the kubeconfig context helm uses [the current one]
   --all-or-nothing             with several packages: when one fails, put back the channels of
                                those that succeeded [keep them: status partial]
@@ -155,8 +159,9 @@ Options (defaults in brackets):
   --version                    the version
 
 Tokens never come from flags (they would land in your shell history):
-  npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc
-  GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GITHUB_API_URL for GitHub Enterprise
+  npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc; else, inside
+          a GitHub Actions job with id-token: write, trusted publishing (OIDC, a token per package)
+  GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GitHub Enterprise Server: GITHUB_SERVER_URL (API at its /api/v3, or GITHUB_API_URL)
   Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
   Helm    helm's own: $KUBECONFIG or ~/.kube/config
   Announce ANNOUNCE_WEBHOOK: a Slack, Discord or Teams webhook (or any URL taking JSON) that gets
@@ -248,7 +253,7 @@ async function freezeCheck(io: CliIO, args: string[]): Promise<number> {
   try {
     const log: Logger = { info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`), debug: () => {} }
     const { createGitHubClient, repoRef } = await import('./github/client.js')
-    const gh = createGitHubClient({ token: inputs.token, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log })
+    const gh = createGitHubClient({ token: inputs.token, baseUrl: githubEndpoints(io.env).apiUrl, log })
     const result = await checkFreeze(gh, repoRef(inputs.repository), inputs)
     if (values.json) io.stdout(`${JSON.stringify({ frozen: result.frozen, issueUrl: result.issueUrl ?? null, issueNumber: result.issueNumber ?? null, reason: result.reason }, null, 2)}\n`)
     else io.stdout(`${result.frozen ? 'frozen' : 'not frozen'}: ${result.reason}\n`)
@@ -332,6 +337,7 @@ export async function main(io: CliIO): Promise<number> {
       'tag-prefix': values['tag-prefix'],
       'helm-match': values['helm-match'],
       'helm-timeout': values['helm-timeout'],
+      'helm-wait': values['helm-wait'],
       'kube-context': values['kube-context'],
       'verify-url': values['verify-url'],
       'verify-field': values['verify-field'],
@@ -356,14 +362,14 @@ export async function main(io: CliIO): Promise<number> {
     const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`
     const ctx: RunContext = {
       repository: values.repo ?? '',
-      serverUrl: (io.env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+      serverUrl: githubEndpoints(io.env).serverUrl,
       actor: io.env.GITHUB_ACTOR || io.env.USER || undefined,
       eventName: 'cli'
     }
     // every target of the incident, built as the action builds them; git-tag targets move
     // their tag through GitHub
     const gitTagsAsked = inputs.targets?.some((t) => t.kind === 'git-tag') === true
-    const client = (bookkeepingOnGitHub || gitTagsAsked) && githubToken ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined
+    const client = (bookkeepingOnGitHub || gitTagsAsked) && githubToken ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: githubEndpoints(io.env).apiUrl, log }) : undefined
     // undo reads the incident's record before planning (by --incident-id alone it names the
     // targets and versions): on GitHub with --repo, else in the reports of the local checkout
     let undoRecord: RunbookSteps['undoRecord']
@@ -375,7 +381,7 @@ export async function main(io: CliIO): Promise<number> {
     }
     const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true
     if (gitTags && !(values.repo && githubToken)) throw new InputError('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.')
-    const { targets, dispose } = createTargets(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {})
+    const { targets, dispose } = createTargets(inputs, get, log, userAgent, { env: io.env, ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}) })
     try {
       if (inputs.drill) {
         // the drill: checks only, no confirmation (nothing anyone installs changes)

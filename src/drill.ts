@@ -5,8 +5,8 @@
 // Then the GitHub token: the repository readable and, where GitHub lists them, push
 // permission. The report is committed through the incident report's Contents-API path; a
 // failed drill opens (or comments on) ONE issue found by its hidden marker.
-import { runUrl } from './bookkeeping.js'
-import { InputError, RegistryError, errorMessage } from './errors.js'
+import { runUrl } from './github/urls.js'
+import { CapabilityError, InputError, RegistryError, errorMessage } from './errors.js'
 import type { GitHubClient } from './github/client.js'
 import type { RunContext } from './github/incident.js'
 import { ensureTrackingIssue, findIssueByMarker } from './github/issue.js'
@@ -40,13 +40,14 @@ const CREDENTIAL: Record<IncidentTarget['kind'], string> = { npm: 'npm-token', d
 
 /** What each kind's checkAccess proves, for the report. */
 const ACCESS_PROVEN: Record<IncidentTarget['kind'], string> = {
-  npm: 'the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package.',
+  npm: 'the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no npm-token), the registry exchanged the job\'s OIDC token for one for this package, which added and removed the dist-tag release-rollback-drill.',
   docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
-  helm: 'helm status reads the release with this kubeconfig (helm history is read for the last known good).',
+  helm: 'helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits helm-wait.',
   'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.'
 }
 
 function inputOf(e: unknown, kind: IncidentTarget['kind']): string | undefined {
+  if (e instanceof CapabilityError) return 'registry'
   if (e instanceof InputError) return e.input
   const status = (e as { statusCode?: number }).statusCode ?? ghStatus(e)
   if (e instanceof RegistryError && (status === 401 || status === 403)) return CREDENTIAL[kind]
@@ -84,14 +85,18 @@ async function drillTarget(req: RollbackInputs, t: IncidentTarget, log: Logger, 
     return `'${t.channel}' holds ${gate.rollbackVersion}; a rollback would restore ${plan.restoreVersion}.`
   }, (e) => (e instanceof InputError ? e.input : undefined)))
   if (t.target.probeWrite) {
-    const probe = t.target.probeWrite.bind(t.target)
+    const target = t.target
     if (holds === undefined) {
       checks.push({ check: 'write', subject, outcome: 'skipped', detail: `'${t.channel}' holds no version to tag.`, ms: 0 })
     } else {
       const version = holds
       checks.push(await timed('write', subject, async () => {
-        const r = await probe(version)
+        // the rollback's own preflight, always with the harmless write: a registry that cannot
+        // move the channel fails here by name; one without deprecate is a warning (a rollback
+        // would still move the channel)
+        const r = target.capabilities ? await target.capabilities(t.channel, version, { move: true, probe: 'always', republish: req.strategy === 'republish' }) : { ...(await (target.probeWrite as NonNullable<typeof target.probeWrite>)(version)), cannotRetire: undefined }
         warnings.push(...r.warnings.map((w) => `${subject}: ${w}`))
+        if (r.cannotRetire) warnings.push(`${subject}: ${r.cannotRetire}: a rollback would move '${t.channel}' but could not deprecate the bad version (deprecated=false).`)
         return `the dist-tag 'release-rollback-drill' was added on ${version}, read back, removed and confirmed gone.`
       }, byKind))
     }

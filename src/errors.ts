@@ -36,6 +36,24 @@ export class RegistryError extends RollbackError {
 }
 
 /**
+ * The registry lacks what a step needs (it cannot move a channel, or cannot deprecate),
+ * rather than refusing this token or failing for a while: never retried. `registry` names
+ * it for people ("Nexus Repository 3 at nexus.example.com").
+ */
+export class CapabilityError extends RegistryError {
+  constructor(
+    readonly capability: 'move' | 'deprecate',
+    readonly registry: string,
+    message: string,
+    fix: string,
+    status?: number
+  ) {
+    super(message, fix, status)
+    this.name = 'CapabilityError'
+  }
+}
+
+/**
  * The rollback's critical part took effect but something after it did not: the step
  * fails, `status=partial`, and a re-run completes only what is missing.
  */

@@ -8,6 +8,7 @@ import { SEVERITIES, type Severity } from './github/incident.js'
 import { parseReportDir } from './github/config.js'
 import { parseTag } from './targets/docker/config.js'
 import { parsePackageName } from './targets/npm/config.js'
+import { idTokenAvailable } from './targets/npm/oidc.js'
 import { parseImage } from './targets/docker/image.js'
 import { HELM_CHANNEL, parseHelmTargetName, parseNamespace, parseReleaseName } from './targets/helm/config.js'
 import { parseTargets, type TargetSpec } from './targets/spec.js'
@@ -63,6 +64,12 @@ export interface RollbackInputs {
   packageName: string
   registry: string
   npmToken?: string
+  /**
+   * No npm-token, and the job may ask for an OIDC ID token (permissions: id-token: write):
+   * the npm targets exchange it at the registry for a short-lived token per package
+   * (trusted publishing, src/targets/npm/oidc.ts). Never in a dry run (it writes nothing).
+   */
+  npmOidc?: boolean
   deprecate: boolean
   deprecationMessage: string
   dryRun: boolean
@@ -99,7 +106,7 @@ export function requireNpmToken(token: string | undefined): void {
   throw new InputError(
     'npm-token',
     'is empty: moving a dist-tag and deprecating need a token with write access to the package.',
-    'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.'
+    'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or give the job permissions: id-token: write for trusted publishing (OIDC, see the README), or set dry-run: true to only see the plan.'
   )
 }
 
@@ -175,7 +182,6 @@ export function parseMaxAge(name: string, raw: string): number | undefined {
  */
 export function checkPlainText(name: string, raw: string, what: string): string {
   const text = raw.replace(/\r\n/g, '\n')
-  // eslint-disable-next-line no-control-regex
   const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text)
   const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text)
   const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi)
@@ -489,8 +495,11 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     throw new InputError('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.')
   }
   const npmToken = tokenRaw === '' ? undefined : tokenRaw
-  // by incident id with no target named, the record says whether npm is among them (undoInputs checks then)
-  if (!dryRun && kinds.has('npm')) requireNpmToken(npmToken)
+  // tokenless: trusted publishing, where the runner offers the job an ID token. By incident id
+  // with no target named, the record says whether npm is among them (undoInputs checks then)
+  const npmMaybe = kinds.has('npm') || (byId && !namedTargets)
+  const npmOidc = npmToken === undefined && !dryRun && npmMaybe && idTokenAvailable(env)
+  if (!dryRun && kinds.has('npm') && !npmOidc) requireNpmToken(npmToken)
   const force = parseBoolean('force', get('force'), false)
   if (requireHolder && force) {
     throw new InputError(
@@ -531,6 +540,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     packageName,
     registry,
     npmToken,
+    ...(npmOidc ? { npmOidc } : {}),
     // container tags and Helm releases have no deprecation
     deprecate: (kinds.has('npm') || (byId && !namedTargets)) && parseBoolean('deprecate', get('deprecate'), true),
     deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),

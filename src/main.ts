@@ -4,6 +4,7 @@ import type { BookkeepingResult } from './bookkeeping.js'
 import { errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
 import type { RunContext } from './github/incident.js'
+import { githubEndpoints } from './github/urls.js'
 import { isFreezeCheck, readGitHubInputs, readInputs } from './inputs.js'
 import { announceSteps } from './notify/announce.js'
 import { readAnnounceInputs } from './notify/config.js'
@@ -111,7 +112,7 @@ function row(t: TargetRun) {
 function runContext(env: NodeJS.ProcessEnv): RunContext {
   return {
     repository: env.GITHUB_REPOSITORY ?? '',
-    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+    serverUrl: githubEndpoints(env).serverUrl,
     runId: env.GITHUB_RUN_ID || undefined,
     runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
     actor: env.GITHUB_ACTOR || undefined,
@@ -135,7 +136,7 @@ async function runFreezeCheck(env: NodeJS.ProcessEnv): Promise<void> {
     const { checkFreeze, readFreezeInputs } = await import('./freeze.js')
     const fi = readFreezeInputs((name) => core.getInput(name), env)
     const { createGitHubClient, repoRef } = await import('./github/client.js')
-    const gh = createGitHubClient({ token: fi.token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core })
+    const gh = createGitHubClient({ token: fi.token, baseUrl: githubEndpoints(env).apiUrl, log: core })
     const result = await checkFreeze(gh, repoRef(fi.repository), fi)
     outputs.frozen = String(result.frozen)
     outputs['freeze-issue-url'] = result.issueUrl ?? ''
@@ -170,10 +171,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let outputs: OutputValues = { ...EMPTY }
   // files a target made for this run (the Helm kubeconfig), removed whatever happens
   const disposers: Array<() => void> = []
-  const hooks: TargetHooks = { setSecret: (value: string) => core.setSecret(value) }
+  // env: trusted publishing reads the runner's ID token request variables from it
+  const hooks: TargetHooks = { setSecret: (value: string) => core.setSecret(value), env }
   try {
     // mask secrets before anything else can print them
-    for (const secret of [core.getInput('npm-token'), core.getInput('github-token'), core.getInput('registry-password'), core.getInput('announce-webhook'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '']) {
+    for (const secret of [core.getInput('npm-token'), core.getInput('github-token'), core.getInput('registry-password'), core.getInput('announce-webhook'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '', env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '']) {
       if (secret.trim()) core.setSecret(secret.trim())
     }
     // a kubeconfig is many lines: the runner masks line by line, so register each one
@@ -194,7 +196,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // incident id may name git-tag targets only in its record
     const gitTagsAsked = inputs.targets?.some((t) => t.kind === 'git-tag') === true
     // Octokit is loaded only when the bookkeeping, a git-tag target or an undo (it reads the incident record) needs it
-    const client = (books || gitTagsAsked || inputs.undo) && gi.token ? (await import('./github/client.js')).createGitHubClient({ token: gi.token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: core }) : undefined
+    const client = (books || gitTagsAsked || inputs.undo) && gi.token ? (await import('./github/client.js')).createGitHubClient({ token: gi.token, baseUrl: githubEndpoints(env).apiUrl, log: core }) : undefined
     const gh = books ? client : undefined
     if (client) hooks.github = { client: () => client, repository: ctx.repository }
     // undo reads the incident's record before planning: by incident-id alone it names the targets and versions

@@ -40,7 +40,8 @@ export function isRetryable(e: unknown): boolean {
   if (!err || typeof err !== 'object') return false
   if (err.code === 'EOTP') return false
   const status = err.statusCode
-  if (status !== undefined) return status === 408 || status === 429 || (status >= 500 && status <= 599)
+  // 501 Not Implemented is what the server is, not how it is doing: never retried
+  if (status !== undefined) return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501)
   return (err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system'
 }
 

@@ -3,7 +3,7 @@
 // write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
 import semver from 'semver'
 import { ChannelMovedError } from './guard.js'
-import { InputError, PartialError, RollbackError, errorMessage } from './errors.js'
+import { CapabilityError, InputError, PartialError, RollbackError, errorMessage } from './errors.js'
 import type { Impact } from './github/incident.js'
 import type { RollbackInputs } from './inputs.js'
 import { circuitBreaker, describePlan, incidentId, lastKnownGood, planRollback, planUndo, type PackageState, type Plan, type RecordedIncident, type UndoRecordFor } from './plan.js'
@@ -56,6 +56,10 @@ export interface TargetRun {
   failure?: { step: 'preflight' | 'move-tag' | 'deprecate' | 'put-back'; error: unknown }
   steps: StepRecord[]
   warnings: string[]
+  /** the registry has no deprecate (found in the preflight or by its answer): the deprecation was skipped, and why */
+  cannotRetire?: string
+  /** how the adapter's write ran, as it tells it (Target.writeNote: the readiness checks helm waited for) */
+  note?: string
 }
 
 export interface IncidentRequest extends RollbackInputs {
@@ -190,6 +194,13 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
         // a target without retire (container tags, Helm releases) gets no deprecation in its plan
         const plan = (req.undo ? planUndo : planRollback)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined, record }, before)
         if (plan.republish && !r.target.republish && !plan.undo) throw new InputError('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.')
+        // what the registry cannot do, before anything is written: a channel it cannot move
+        // stops the run here; one without deprecate is moved and the deprecation skipped
+        if (r.target.capabilities && (plan.tag.kind === 'move' || plan.deprecation.kind === 'deprecate')) {
+          const caps = await r.target.capabilities(r.channel, before.distTags[r.channel], { move: plan.tag.kind === 'move', probe: req.dryRun ? 'never' : 'if-needed', republish: Boolean(plan.republish) && !plan.undo })
+          r.warnings.push(...caps.warnings)
+          if (caps.cannotRetire && plan.deprecation.kind === 'deprecate') r.cannotRetire = caps.cannotRetire
+        }
         r.plan = plan
         r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated }
         r.warnings.push(...(gate.warnings ?? []), ...plan.warnings)
@@ -371,11 +382,11 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
     } else {
       // tag.to: the restore version, or (undo) the bad version the rollback found there
       const to = plan.tag.to
-      const outcome = await r.target.pointChannel(plan.channel, to, expected, incident)
+      const outcome = await r.target.pointChannel(plan.channel, to, expected, incident).finally(() => (r.note = r.target.writeNote?.()))
       r.moved = outcome === 'written'
       after.distTags[plan.channel] = to
       const bad = to === plan.rollbackVersion
-      r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? (bad ? ' (undo: the bad version again)' : ' (undo: as the incident found it)') : ''}, verified by a fresh read`, at: now() })
+      r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? (bad ? ' (undo: the bad version again)' : ' (undo: as the incident found it)') : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`, at: now() })
       if (plan.undo) log.warning(bad ? `↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).` : `↩ ${label}'${plan.channel}' points at ${to} again, as the incident found it (read back from the registry).`)
       else log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`)
     }
@@ -462,6 +473,10 @@ async function retire(r: TargetRun, log: Logger): Promise<void> {
     r.steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() })
     return
   }
+  if (r.cannotRetire) {
+    cannotRetire(r, r.cannotRetire, log)
+    return
+  }
   // the message tells users to use this version: it must exist and not be deprecated when written
   const names = plan.republish?.version ?? plan.restoreVersion
   try {
@@ -471,8 +486,24 @@ async function retire(r: TargetRun, log: Logger): Promise<void> {
     r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: plan.deprecation.message, at: now() })
     log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`)
   } catch (e) {
+    // a registry without deprecate: the channel is safe, which is what protects installs; said plainly, never retried
+    if (e instanceof CapabilityError && e.capability === 'deprecate') {
+      cannotRetire(r, e.message.replace(/ Fix: .*$/, ''), log)
+      return
+    }
     r.failure = { step: 'deprecate', error: e }
     r.steps.push({ step: 'deprecate', outcome: 'failed', detail: errorMessage(e), at: now() })
     log.warning(`✖ ${r.label}deprecation failed: ${errorMessage(e)}`)
   }
+}
+
+/** The deprecation skipped because the registry has none: a warning for the summary and the issue, not a failure. */
+function cannotRetire(r: TargetRun, why: string, log: Logger): void {
+  const plan = r.plan as Plan
+  const moved = plan.tag.kind === 'move' ? `'${plan.channel}' was moved to ${plan.republish?.version ?? plan.tag.to}, which protects new installs` : `'${plan.channel}' is not on ${plan.rollbackVersion}`
+  const message = `${plan.rollbackVersion} was NOT deprecated (deprecated=false): ${why.replace(/\.$/, '')}. ${moved}; ranges that match ${plan.rollbackVersion} still install it, so deprecate or remove it by hand where the registry allows.`
+  r.cannotRetire = why
+  r.warnings.push(message)
+  r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: message, at: now() })
+  log.warning(`${r.label}${message}`)
 }

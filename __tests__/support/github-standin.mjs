@@ -25,7 +25,7 @@ const addFormats = ajvFormats.default
 
 const require = createRequire(import.meta.url)
 
-const WEB = 'https://github.com'
+const GITHUB_WEB = 'https://github.com'
 const DOCS = 'https://docs.github.com/rest'
 const DOC_ID = 'https://stand-in.invalid/api.github.com.json'
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']
@@ -363,7 +363,8 @@ function checkRequest(c, method, rawPath, query, body) {
     if (!body.json) {
       problems.push('the request body is not valid JSON')
     } else {
-      const validate = (operation.bodyValidator ??= c.ajv.compile({ $ref: DOC_ID + operation.body.pointer }))
+      operation.bodyValidator ??= c.ajv.compile({ $ref: DOC_ID + operation.body.pointer })
+      const validate = operation.bodyValidator
       if (!validate(body.value)) problems.push(...formatAjvErrors(validate.errors, 'body'))
       if (operation.bodyProperties === undefined) {
         operation.bodyProperties = declaredProperties(c.doc, pointerGet(c.doc, operation.body.pointer))
@@ -416,7 +417,7 @@ function checkResponse(c, operation, status, body) {
 export function checkGitHubResponse(method, template, status, body) {
   const c = loadGitHubContract()
   const t = c.templates.find((x) => x.template === template)
-  if (!t || !t.item[method.toLowerCase()]) throw new Error(`${method} ${template} is not in the description`)
+  if (!t?.item[method.toLowerCase()]) throw new Error(`${method} ${template} is not in the description`)
   return checkResponse(c, operationFor(c, method.toLowerCase(), t), status, body)
 }
 
@@ -467,7 +468,8 @@ export function checkGitHubResponse(method, template, status, body) {
  *   protectedBranches?: string[], allowPullRequestCreation?: boolean, labels?: string[],
  *   files?: Record<string, string>, branches?: string[], actor?: string,
  *   users?: Record<string, string>,
- *   assignableUsers?: string[], private?: boolean, validateResponses?: boolean
+ *   assignableUsers?: string[], private?: boolean, validateResponses?: boolean,
+ *   web?: string, apiPrefix?: string
  * }} StandinOptions
  * @typedef {{
  *   url: string,
@@ -542,6 +544,12 @@ export async function startGitHubStandin(options = {}) {
   /** @type {Map<string, string>} */
   const identities = new Map([[token, actor], ...Object.entries(options.users ?? {})])
   const validateResponses = options.validateResponses ?? true
+  // A GitHub Enterprise Server: its web address (html_url of everything) and its API under
+  // a prefix, as GHES serves it at https://HOST/api/v3. A request outside the prefix is
+  // not the API there: recorded as a violation and answered 404.
+  const WEB = (options.web ?? GITHUB_WEB).replace(/\/+$/, '')
+  const webHost = new URL(WEB).host
+  const apiPrefix = (options.apiPrefix ?? '').replace(/\/+$/, '')
   const c = loadGitHubContract()
   const fullName = `${owner}/${repoName}`
 
@@ -675,7 +683,7 @@ export async function startGitHubStandin(options = {}) {
       git_commits_url: `${a}/git/commits{/sha}`,
       git_refs_url: `${a}/git/refs{/sha}`,
       git_tags_url: `${a}/git/tags{/sha}`,
-      git_url: `git://github.com/${fullName}.git`,
+      git_url: `git://${webHost}/${fullName}.git`,
       issue_comment_url: `${a}/issues/comments{/number}`,
       issue_events_url: `${a}/issues/events{/number}`,
       issues_url: `${a}/issues{/number}`,
@@ -687,7 +695,7 @@ export async function startGitHubStandin(options = {}) {
       notifications_url: `${a}/notifications{?since,all,participating}`,
       pulls_url: `${a}/pulls{/number}`,
       releases_url: `${a}/releases{/id}`,
-      ssh_url: `git@github.com:${fullName}.git`,
+      ssh_url: `git@${webHost}:${fullName}.git`,
       stargazers_url: `${a}/stargazers`,
       statuses_url: `${a}/statuses/{sha}`,
       subscribers_url: `${a}/subscribers`,
@@ -1958,7 +1966,17 @@ export async function startGitHubStandin(options = {}) {
     const rawBody = Buffer.concat(chunks).toString('utf8')
     const method = (req.method ?? 'GET').toUpperCase()
     const target = new URL(req.url ?? '/', 'http://stand-in.invalid')
-    const rawPath = target.pathname
+    let rawPath = target.pathname
+    if (apiPrefix) {
+      if (rawPath !== apiPrefix && !rawPath.startsWith(`${apiPrefix}/`)) {
+        violations.push(`outside the API prefix ${apiPrefix}: ${method} ${rawPath}`)
+        requests.push({ method, path: rawPath, rawPath, query: {}, body: undefined, status: 404, headers: req.headers })
+        res.writeHead(404, { 'content-type': 'text/html' })
+        res.end('<html>Not Found</html>')
+        return
+      }
+      rawPath = rawPath.slice(apiPrefix.length) || '/'
+    }
     let path = rawPath
     try {
       path = decodeURIComponent(rawPath)
@@ -2131,7 +2149,7 @@ export async function startGitHubStandin(options = {}) {
     server.listen(0, '127.0.0.1', () => resolve(undefined))
   })
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
-  url = `http://127.0.0.1:${port}`
+  url = `http://127.0.0.1:${port}${apiPrefix}`
   for (const name of options.labels ?? []) createLabel(name)
 
   return {

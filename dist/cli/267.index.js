@@ -11,8 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   runDrill: () => (/* binding */ runDrill)
 });
 
-// EXTERNAL MODULE: ./src/bookkeeping.ts + 1 modules
-var bookkeeping = __webpack_require__(7117);
+// EXTERNAL MODULE: ./src/github/urls.ts
+var urls = __webpack_require__(5945);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/github/issue.ts
@@ -111,12 +111,14 @@ function renderDrillComment(record, runMarker, reportUrl) {
 const CREDENTIAL = { npm: 'npm-token', docker: 'registry-password', helm: 'kubeconfig', 'git-tag': 'github-token' };
 /** What each kind's checkAccess proves, for the report. */
 const ACCESS_PROVEN = {
-    npm: 'the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package.',
+    npm: 'the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no npm-token), the registry exchanged the job\'s OIDC token for one for this package, which added and removed the dist-tag release-rollback-drill.',
     docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
-    helm: 'helm status reads the release with this kubeconfig (helm history is read for the last known good).',
+    helm: 'helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits helm-wait.',
     'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.'
 };
 function inputOf(e, kind) {
+    if (e instanceof errors/* CapabilityError */.Rx)
+        return 'registry';
     if (e instanceof errors/* InputError */.dz)
         return e.input;
     const status = e.statusCode ?? (0,refs/* ghStatus */.e8)(e);
@@ -157,15 +159,20 @@ async function drillTarget(req, t, log, warnings) {
         return `'${t.channel}' holds ${gate.rollbackVersion}; a rollback would restore ${plan.restoreVersion}.`;
     }, (e) => (e instanceof errors/* InputError */.dz ? e.input : undefined)));
     if (t.target.probeWrite) {
-        const probe = t.target.probeWrite.bind(t.target);
+        const target = t.target;
         if (holds === undefined) {
             checks.push({ check: 'write', subject, outcome: 'skipped', detail: `'${t.channel}' holds no version to tag.`, ms: 0 });
         }
         else {
             const version = holds;
             checks.push(await timed('write', subject, async () => {
-                const r = await probe(version);
+                // the rollback's own preflight, always with the harmless write: a registry that cannot
+                // move the channel fails here by name; one without deprecate is a warning (a rollback
+                // would still move the channel)
+                const r = target.capabilities ? await target.capabilities(t.channel, version, { move: true, probe: 'always', republish: req.strategy === 'republish' }) : { ...(await target.probeWrite(version)), cannotRetire: undefined };
                 warnings.push(...r.warnings.map((w) => `${subject}: ${w}`));
+                if (r.cannotRetire)
+                    warnings.push(`${subject}: ${r.cannotRetire}: a rollback would move '${t.channel}' but could not deprecate the bad version (deprecated=false).`);
                 return `the dist-tag 'release-rollback-drill' was added on ${version}, read back, removed and confirmed gone.`;
             }, byKind));
         }
@@ -217,7 +224,7 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
         checks.push(g.check);
         defaultBranch = g.defaultBranch;
     }
-    const record = { status: checks.some((c) => c.outcome === 'failed') ? 'drill-failed' : 'drill-passed', startedAt, repository: ctx.repository, runUrl: (0,bookkeeping/* runUrl */.Vp)(ctx), channel: req.channel, checks, warnings };
+    const record = { status: checks.some((c) => c.outcome === 'failed') ? 'drill-failed' : 'drill-passed', startedAt, repository: ctx.repository, runUrl: (0,urls/* runUrl */.Vp)(ctx), channel: req.channel, checks, warnings };
     const result = { status: record.status, checks, warnings, broken: whatWouldBreak(record), missing: [] };
     if (!gh || defaultBranch === undefined)
         return result;

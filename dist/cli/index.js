@@ -27903,9 +27903,10 @@ module.exports = validate
 __nccwpck_require__.d(__webpack_exports__, {
   kA: () => (/* binding */ buildRecord),
   recordIncident: () => (/* binding */ recordIncident),
-  e6: () => (/* binding */ reportName),
-  Vp: () => (/* binding */ runUrl)
+  e6: () => (/* binding */ reportName)
 });
+
+// UNUSED EXPORTS: runUrl
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
@@ -28167,6 +28168,8 @@ async function markReleases(gh, repo, req, log, options = {}) {
 
 // EXTERNAL MODULE: ./src/github/report.ts
 var report = __nccwpck_require__(2745);
+// EXTERNAL MODULE: ./src/github/urls.ts
+var urls = __nccwpck_require__(5945);
 ;// CONCATENATED MODULE: ./src/bookkeeping.ts
 // The GitHub bookkeeping after a rollback: one tracking issue and one incident report per
 // incident, however often it runs. The registry rollback is the critical path; anything
@@ -28182,12 +28185,8 @@ var report = __nccwpck_require__(2745);
 
 
 
-function runUrl(ctx) {
-    if (!ctx.runId)
-        return undefined;
-    const attempt = ctx.runAttempt && ctx.runAttempt !== '1' ? `/attempts/${ctx.runAttempt}` : '';
-    return `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`;
-}
+
+
 const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' };
 function eventOf(step, r, several) {
     const plan = r.plan;
@@ -28208,10 +28207,12 @@ function buildRecord(result, inputs, gi, ctx, now) {
     const first = affected[0] ?? result.targets[0];
     const plan = first.plan;
     const restores = [...new Set(affected.map((t) => t.plan?.restoreVersion).filter((v) => Boolean(v)))];
-    const deprecation = affected.map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off');
+    // a target whose registry has no deprecate deprecated nothing: the record does not claim it
+    const deprecation = affected.filter((t) => !t.cannotRetire).map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off');
+    const deprecationSkipped = affected.find((t) => t.cannotRetire)?.cannotRetire;
     const republished = affected.map((t) => t.plan?.republish?.version).find(Boolean);
     // an undo that changed something is recorded as its own status; a repeated one stays already-done (the no-op rule)
-    const run = { url: runUrl(ctx), at: now, status: result.undo && result.status === 'completed' ? 'undone' : result.status, actor: ctx.actor, trigger: ctx.eventName };
+    const run = { url: (0,urls/* runUrl */.Vp)(ctx), at: now, status: result.undo && result.status === 'completed' ? 'undone' : result.status, actor: ctx.actor, trigger: ctx.eventName };
     const changes = changesOf(result);
     const kinds = [...new Set(affected.map((t) => t.kind))];
     return {
@@ -28223,6 +28224,7 @@ function buildRecord(result, inputs, gi, ctx, now) {
         restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
         previousVersion: several ? undefined : plan?.undo ? plan.rollbackVersion : plan?.previousVersion,
         deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+        ...(deprecationSkipped ? { deprecationSkipped } : {}),
         tagsBefore: several ? {} : (first.before?.distTags ?? {}),
         tagsAfter: several ? {} : (first.after?.distTags ?? {}),
         severity: gi.severity,
@@ -28343,7 +28345,7 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     };
     if (gi.createIssue) {
         try {
-            const reportUrl = gi.commitReport ? `${ctx.serverUrl}/${ctx.repository}/blob/${encodeURIComponent(branch)}/${path}` : undefined;
+            const reportUrl = gi.commitReport ? (0,urls/* blobUrl */.b0)(ctx, branch, path) : undefined;
             const issue = await (0,github_issue/* ensureTrackingIssue */.PJ)(gh, repo, {
                 marker: (0,markers/* issueMarker */.Q_)(record.incidentId),
                 title: (0,render_issue/* issueTitle */.al)(record),
@@ -28443,6 +28445,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3916);
 /* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5208);
 /* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7661);
+/* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_24__ = __nccwpck_require__(5945);
 /* harmony import */ var _github_record_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5358);
 /* harmony import */ var _github_render_issue_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(949);
 /* harmony import */ var _github_render_report_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(7334);
@@ -28456,10 +28459,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _runbook_smoke_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(6261);
 /* harmony import */ var _runbook_verify_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(823);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_22__ = __nccwpck_require__(8855);
-/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_23__ = __nccwpck_require__(797);
+/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_23__ = __nccwpck_require__(9510);
 // release-rollback on the command line, for when Actions is down: the same inputs, the same
 // validation and the same code path as the action (src/execute.ts).
 //   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
+
 
 
 
@@ -28520,6 +28524,7 @@ const OPTIONS = {
     'tag-prefix': { type: 'string' },
     'helm-match': { type: 'string' },
     'helm-timeout': { type: 'string' },
+    'helm-wait': { type: 'string' },
     'kube-context': { type: 'string' },
     strategy: { type: 'string' },
     'all-or-nothing': { type: 'boolean' },
@@ -28547,6 +28552,8 @@ Options (defaults in brackets):
   --tag-prefix <p>             Docker and git tags: what comes before the version [v for git tags]
   --helm-match <m>             app-version or chart-version [app-version]
   --helm-timeout <d>           how long helm rollback --wait may take [5m]
+  --helm-wait <w>              readiness checks helm rollback waits for: legacy (helm 3's --wait,
+                               helm 4's --wait=legacy), watcher (helm 4) or none [legacy]
   --kube-context <name>        the kubeconfig context helm uses [the current one]
   --all-or-nothing             with several packages: when one fails, put back the channels of
                                those that succeeded [keep them: status partial]
@@ -28601,8 +28608,9 @@ Options (defaults in brackets):
   --version                    the version
 
 Tokens never come from flags (they would land in your shell history):
-  npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc
-  GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GITHUB_API_URL for GitHub Enterprise
+  npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc; else, inside
+          a GitHub Actions job with id-token: write, trusted publishing (OIDC, a token per package)
+  GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GitHub Enterprise Server: GITHUB_SERVER_URL (API at its /api/v3, or GITHUB_API_URL)
   Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
   Helm    helm's own: $KUBECONFIG or ~/.kube/config
   Announce ANNOUNCE_WEBHOOK: a Slack, Discord or Teams webhook (or any URL taking JSON) that gets
@@ -28684,7 +28692,7 @@ async function freezeCheck(io, args) {
     try {
         const log = { info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`), debug: () => { } };
         const { createGitHubClient, repoRef } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212));
-        const gh = createGitHubClient({ token: inputs.token, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log });
+        const gh = createGitHubClient({ token: inputs.token, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_24__/* .githubEndpoints */ .QF)(io.env).apiUrl, log });
         const result = await checkFreeze(gh, repoRef(inputs.repository), inputs);
         if (values.json)
             io.stdout(`${JSON.stringify({ frozen: result.frozen, issueUrl: result.issueUrl ?? null, issueNumber: result.issueNumber ?? null, reason: result.reason }, null, 2)}\n`);
@@ -28771,6 +28779,7 @@ async function main(io) {
             'tag-prefix': values['tag-prefix'],
             'helm-match': values['helm-match'],
             'helm-timeout': values['helm-timeout'],
+            'helm-wait': values['helm-wait'],
             'kube-context': values['kube-context'],
             'verify-url': values['verify-url'],
             'verify-field': values['verify-field'],
@@ -28795,7 +28804,7 @@ async function main(io) {
         const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`;
         const ctx = {
             repository: values.repo ?? '',
-            serverUrl: (io.env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+            serverUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_24__/* .githubEndpoints */ .QF)(io.env).serverUrl,
             actor: io.env.GITHUB_ACTOR || io.env.USER || undefined,
             eventName: 'cli'
         };
@@ -28804,8 +28813,8 @@ async function main(io) {
         const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true;
         if (gitTags && !(values.repo && githubToken))
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
-        const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }) : undefined;
-        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_23__/* .createTargets */ .T)(inputs, get, log, userAgent, client ? { github: { client: () => client, repository: values.repo ?? '' } } : {});
+        const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_24__/* .githubEndpoints */ .QF)(io.env).apiUrl, log }) : undefined;
+        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_23__/* .createTargets */ .T)(inputs, get, log, userAgent, { env: io.env, ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}) });
         try {
             if (inputs.drill) {
                 // the drill: checks only, no confirmation (nothing anyone installs changes)
@@ -29041,6 +29050,7 @@ function renderDeprecationMessage(template, values) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   GM: () => (/* binding */ PartialError),
+/* harmony export */   Rx: () => (/* binding */ CapabilityError),
 /* harmony export */   ZS: () => (/* binding */ RollbackError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
@@ -29077,6 +29087,21 @@ class RegistryError extends RollbackError {
         this.status = status;
         this.code = code;
         this.name = 'RegistryError';
+    }
+}
+/**
+ * The registry lacks what a step needs (it cannot move a channel, or cannot deprecate),
+ * rather than refusing this token or failing for a while: never retried. `registry` names
+ * it for people ("Nexus Repository 3 at nexus.example.com").
+ */
+class CapabilityError extends RegistryError {
+    capability;
+    registry;
+    constructor(capability, registry, message, fix, status) {
+        super(message, fix, status);
+        this.capability = capability;
+        this.registry = registry;
+        this.name = 'CapabilityError';
     }
 }
 /**
@@ -35163,7 +35188,7 @@ function parseReportRecord(markdown) {
     const strings = ['incidentId', 'packageName', 'channel', 'rollbackVersion', 'restoreVersion', 'reason'];
     if (!strings.every((k) => isString(o[k]) && o[k] !== ''))
         return undefined;
-    if (!isOptString(o.previousVersion) || !isOptString(o.deprecationMessage) || !isOptString(o.issueUrl) || !isOptString(o.reportPath))
+    if (!isOptString(o.previousVersion) || !isOptString(o.deprecationMessage) || !isOptString(o.deprecationSkipped) || !isOptString(o.issueUrl) || !isOptString(o.reportPath))
         return undefined;
     if (o.issueNumber !== undefined && !(Number.isSafeInteger(o.issueNumber) && o.issueNumber > 0))
         return undefined;
@@ -35187,6 +35212,7 @@ function parseReportRecord(markdown) {
         restoreVersion: o.restoreVersion,
         previousVersion: o.previousVersion,
         deprecationMessage: o.deprecationMessage,
+        ...(isString(o.deprecationSkipped) ? { deprecationSkipped: o.deprecationSkipped } : {}),
         tagsBefore: { ...o.tagsBefore },
         tagsAfter: { ...o.tagsAfter },
         severity: o.severity,
@@ -35264,6 +35290,7 @@ function mergeRecord(existing, current) {
         restoreVersion: current.restoreVersion,
         tagsAfter: { ...current.tagsAfter },
         deprecationMessage: current.deprecationMessage,
+        deprecationSkipped: current.deprecationSkipped,
         severity: current.severity,
         reason: current.reason,
         warnings: [...current.warnings],
@@ -35275,6 +35302,8 @@ function mergeRecord(existing, current) {
     };
     if (carried.deprecationMessage === undefined)
         delete carried.deprecationMessage;
+    if (carried.deprecationSkipped === undefined)
+        delete carried.deprecationSkipped;
     if (carried.impact === undefined)
         delete carried.impact;
     if (carried.verification === undefined)
@@ -35376,7 +35405,7 @@ function headline(r) {
     if (status === 'partial') {
         return `**${tag}.**\n⚠️ **The rollback is partial**: a step after it failed (see the warnings and the incident report's timeline). Re-run the same workflow; it completes only what is missing.`;
     }
-    const dep = r.deprecationMessage === undefined ? `${bad} is not deprecated (deprecation was off)` : `${bad} is deprecated`;
+    const dep = r.deprecationMessage !== undefined ? `${bad} is deprecated` : r.deprecationSkipped ? `${bad} is NOT deprecated: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .inert */ .t)(r.deprecationSkipped)}` : `${bad} is not deprecated (deprecation was off)`;
     return `**${tag}; ${dep}.**`;
 }
 function summaryRows(r, ctx, reportUrl) {
@@ -35504,9 +35533,11 @@ function renderUndoComment(r, ctx, run, changes) {
 /* harmony export */   wL: () => (/* binding */ packagesTable)
 /* harmony export */ });
 /* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3758);
+/* harmony import */ var _urls_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5945);
 // The small pieces the tracking issue and the incident report share: code spans, safe
 // links (the release note uses safeUrl too), people and runs, times, fences, shell words,
 // the packages table. Pure: no I/O, no clock, no @actions/*.
+
 
 /** A value in a code span; anything that could break the span or a table falls back to inert text. */
 function code(value, none = '_(none)_') {
@@ -35531,15 +35562,12 @@ function who(actor, serverUrl) {
     const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(\[bot\])?$/.exec(actor);
     if (!m)
         return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(actor);
-    const base = safeUrl(serverUrl.replace(/\/+$/, '')) ?? 'https://github.com';
-    return m[2] ? `[${m[1]}\\[bot\\]](${base}/apps/${m[1]})` : `[${m[1]}](${base}/${m[1]})`;
+    const url = safeUrl((0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .accountUrl */ .dA)(serverUrl, m[1], m[2] !== undefined)) ?? (0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .accountUrl */ .dA)(_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_SERVER_URL */ .UM, m[1], m[2] !== undefined);
+    return m[2] ? `[${m[1]}\\[bot\\]](${url})` : `[${m[1]}](${url})`;
 }
 /** The link to this workflow run (with the attempt when it is a re-run attempt). */
 function runLink(ctx) {
-    if (!ctx.runId || !/^\d+$/.test(ctx.runId))
-        return undefined;
-    const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : '';
-    return safeUrl(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`);
+    return safeUrl((0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .runUrl */ .Vp)(ctx));
 }
 function runLabel(ctx) {
     const url = runLink(ctx);
@@ -35594,9 +35622,11 @@ const isNpm = (r) => r.target === undefined || r.target === 'npm';
 /* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8296);
 /* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5358);
 /* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(200);
+/* harmony import */ var _urls_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5945);
 // The incident report's text, rendered from an IncidentRecord, with the record itself
 // hidden at its end. Pure: no I/O, no clock, no @actions/* and no Octokit, so the same
 // record always renders the same bytes.
+
 
 
 
@@ -35641,9 +35671,11 @@ function versionsAndTags(r) {
     const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done');
     const dep = undeprecated && (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .lastRun */ .KT)(r)?.status === 'undone'
         ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
-        : r.deprecationMessage === undefined
-            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: off for this rollback (deprecate: false).`
-            : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage)}`;
+        : r.deprecationSkipped && r.deprecationMessage === undefined
+            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: NOT done: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationSkipped)}.`
+            : r.deprecationMessage === undefined
+                ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: off for this rollback (deprecate: false).`
+                : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage)}`;
     return `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
 }
 function actionsTaken(r) {
@@ -35688,7 +35720,7 @@ function verification(v) {
     return lines.join('\n');
 }
 function issueLink(r, ctx) {
-    const url = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .safeUrl */ .Pl)(r.issueUrl) ?? (r.issueNumber ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .safeUrl */ .Pl)(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/issues/${r.issueNumber}`) : undefined);
+    const url = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .safeUrl */ .Pl)(r.issueUrl) ?? (r.issueNumber ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .safeUrl */ .Pl)((0,_urls_js__WEBPACK_IMPORTED_MODULE_5__/* .issueUrl */ .$9)(ctx, r.issueNumber)) : undefined);
     if (!url)
         return undefined;
     return `[${r.issueNumber ? `#${r.issueNumber}` : 'tracking issue'}](${url})`;
@@ -35857,6 +35889,55 @@ async function ensureBranch(gh, repo, branch, from) {
 
 /***/ }),
 
+/***/ 5945:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $9: () => (/* binding */ issueUrl),
+/* harmony export */   QF: () => (/* binding */ githubEndpoints),
+/* harmony export */   UM: () => (/* binding */ DEFAULT_SERVER_URL),
+/* harmony export */   Vp: () => (/* binding */ runUrl),
+/* harmony export */   b0: () => (/* binding */ blobUrl),
+/* harmony export */   dA: () => (/* binding */ accountUrl)
+/* harmony export */ });
+/* unused harmony export DEFAULT_API_URL */
+const DEFAULT_SERVER_URL = 'https://github.com';
+const DEFAULT_API_URL = 'https://api.github.com';
+/**
+ * The web and API base URLs, without a trailing slash. A runner always sets both; where
+ * only GITHUB_SERVER_URL is given (the CLI on a GitHub Enterprise Server), the API is the
+ * server's `/api/v3`, as on every GitHub Enterprise Server.
+ */
+function githubEndpoints(env) {
+    const serverUrl = (env.GITHUB_SERVER_URL?.trim() || DEFAULT_SERVER_URL).replace(/\/+$/, '');
+    const fallback = serverUrl === DEFAULT_SERVER_URL ? DEFAULT_API_URL : `${serverUrl}/api/v3`;
+    const apiUrl = (env.GITHUB_API_URL?.trim() || fallback).replace(/\/+$/, '');
+    return { serverUrl, apiUrl };
+}
+const base = (ctx) => (ctx.serverUrl || DEFAULT_SERVER_URL).replace(/\/+$/, '');
+/** The workflow run (with the attempt when it is a re-run), or undefined without a numeric run id and a repository. */
+function runUrl(ctx) {
+    if (!ctx.runId || !/^\d+$/.test(ctx.runId) || !ctx.repository)
+        return undefined;
+    const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : '';
+    return `${base(ctx)}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`;
+}
+/** An issue of the run's repository. */
+function issueUrl(ctx, number) {
+    return `${base(ctx)}/${ctx.repository}/issues/${number}`;
+}
+/** A file of the run's repository on a branch. */
+function blobUrl(ctx, branch, path) {
+    return `${base(ctx)}/${ctx.repository}/blob/${encodeURIComponent(branch)}/${path}`;
+}
+/** A user's profile, or an app's page for its bot user (`name[bot]`). */
+function accountUrl(serverUrl, login, bot = false) {
+    return bot ? `${base({ serverUrl })}/apps/${login}` : `${base({ serverUrl })}/${login}`;
+}
+
+
+/***/ }),
+
 /***/ 578:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -35991,6 +36072,8 @@ function parsePackageName(name, raw) {
     return pkg;
 }
 
+// EXTERNAL MODULE: ./src/targets/npm/oidc.ts
+var oidc = __nccwpck_require__(5307);
 // EXTERNAL MODULE: ./src/targets/docker/image.ts
 var docker_image = __nccwpck_require__(7658);
 // EXTERNAL MODULE: ./src/targets/helm/config.ts
@@ -36013,7 +36096,6 @@ function parseGitTagName(name, raw) {
     const v = raw.trim().replace(/^refs\/tags\//, '');
     const shown = JSON.stringify(raw.trim().slice(0, 80));
     const fix = 'give the tag name as `git tag --list` shows it, such as v1 or stable (no spaces, no "..", none of ~ ^ : ? * [ \\).';
-    // eslint-disable-next-line no-control-regex
     const bad = /[\u0000-\u0020\u007f~^:?*[\\]/.exec(v);
     if (v === '')
         throw new errors/* InputError */.dz(name, 'names no git tag.', fix);
@@ -36141,6 +36223,7 @@ function parseTargets(raw, input = 'targets') {
 
 
 
+
 // the template lives in the core (the planner fills it); re-exported for the callers that import it from here
 
 
@@ -36222,7 +36305,6 @@ function parseMaxAge(name, raw) {
  */
 function checkPlainText(name, raw, what) {
     const text = raw.replace(/\r\n/g, '\n');
-    // eslint-disable-next-line no-control-regex
     const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text);
     const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text);
     const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi);
@@ -36503,8 +36585,10 @@ function readInputs(get, env = process.env) {
         throw new errors/* InputError */.dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
     }
     const npmToken = tokenRaw === '' ? undefined : tokenRaw;
-    if (npmToken === undefined && !dryRun && kinds.has('npm')) {
-        throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', 'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.');
+    // tokenless: trusted publishing, where the runner offers the job an ID token
+    const npmOidc = npmToken === undefined && !dryRun && kinds.has('npm') && (0,oidc/* idTokenAvailable */.wl)(env);
+    if (npmToken === undefined && !dryRun && kinds.has('npm') && !npmOidc) {
+        throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', 'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or give the job permissions: id-token: write for trusted publishing (OIDC, see the README), or set dry-run: true to only see the plan.');
     }
     const force = parseBoolean('force', get('force'), false);
     if (requireHolder && force) {
@@ -36529,6 +36613,7 @@ function readInputs(get, env = process.env) {
         packageName,
         registry,
         npmToken,
+        ...(npmOidc ? { npmOidc } : {}),
         // container tags and Helm releases have no deprecation
         deprecate: kinds.has('npm') && parseBoolean('deprecate', get('deprecate'), true),
         deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
@@ -36825,9 +36910,12 @@ function payloadFor(format, a) {
 
 // EXTERNAL MODULE: ./src/github/render-parts.ts
 var render_parts = __nccwpck_require__(200);
+// EXTERNAL MODULE: ./src/github/urls.ts
+var urls = __nccwpck_require__(5945);
 // EXTERNAL MODULE: ./src/run.ts
 var run = __nccwpck_require__(9786);
 ;// CONCATENATED MODULE: ./src/notify/message.ts
+
 
 
 
@@ -36840,10 +36928,7 @@ const HEADLINE = {
 const HEADLINE_MISSING_MAX = 120;
 /** The link to the workflow run, when there is one (the CLI has none). */
 function runUrlOf(ctx) {
-    if (!ctx.runId || !/^\d+$/.test(ctx.runId) || !ctx.repository)
-        return null;
-    const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : '';
-    return (0,render_parts/* safeUrl */.Pl)(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`) ?? null;
+    return (0,render_parts/* safeUrl */.Pl)((0,urls/* runUrl */.Vp)(ctx)) ?? null;
 }
 function common(a, at) {
     return {
@@ -37144,7 +37229,6 @@ function readAnnounceInputs(get) {
     const fix = 'give the webhook URL exactly as the service shows it (https://hooks.slack.com/services/…, https://discord.com/api/webhooks/…, a Teams workflow URL, or any https URL that takes JSON).';
     if (webhook.length > MAX_URL)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', `is ${webhook.length} characters long; the limit is ${MAX_URL}.`, fix);
-    // eslint-disable-next-line no-control-regex
     if (/[\s\u0000-\u001f\u007f]/.test(webhook))
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', 'contains whitespace or control characters.', fix);
     let url;
@@ -37683,7 +37767,6 @@ function fixForwardVersion(bad) {
     if (!parsed)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `'${bad}' is not a valid semver version.`, 'give the exact version to roll back, such as 1.2.3.');
     const next = parsed.prerelease.length > 0 ? semver__WEBPACK_IMPORTED_MODULE_1___default().inc(parsed.version, 'prerelease') : semver__WEBPACK_IMPORTED_MODULE_1___default().inc(parsed.version, 'patch');
-    /* c8 ignore next */
     if (!next)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `cannot compute the version after '${bad}'.`, 'give a valid semver version.');
     return next;
@@ -37719,8 +37802,9 @@ function isRetryable(e) {
     if (err.code === 'EOTP')
         return false;
     const status = err.statusCode;
+    // 501 Not Implemented is what the server is, not how it is doing: never retried
     if (status !== undefined)
-        return status === 408 || status === 429 || (status >= 500 && status <= 599);
+        return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501);
     return (err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system';
 }
 /** Retry-After in ms (seconds or an HTTP date), when the error carries one. */
@@ -37883,6 +37967,14 @@ async function runTargets(req, targets, log, options) {
                 const plan = (req.undo ? _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planUndo */ .AX : _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
                 if (plan.republish && !r.target.republish && !plan.undo)
                     throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
+                // what the registry cannot do, before anything is written: a channel it cannot move
+                // stops the run here; one without deprecate is moved and the deprecation skipped
+                if (r.target.capabilities && (plan.tag.kind === 'move' || plan.deprecation.kind === 'deprecate')) {
+                    const caps = await r.target.capabilities(r.channel, before.distTags[r.channel], { move: plan.tag.kind === 'move', probe: req.dryRun ? 'never' : 'if-needed', republish: Boolean(plan.republish) && !plan.undo });
+                    r.warnings.push(...caps.warnings);
+                    if (caps.cannotRetire && plan.deprecation.kind === 'deprecate')
+                        r.cannotRetire = caps.cannotRetire;
+                }
                 r.plan = plan;
                 r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
                 r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
@@ -38055,10 +38147,10 @@ async function restore(r, log) {
         else {
             // tag.to: the restore version, or (undo) the bad version the rollback found there
             const to = plan.tag.to;
-            const outcome = await r.target.pointChannel(plan.channel, to, expected, incident);
+            const outcome = await r.target.pointChannel(plan.channel, to, expected, incident).finally(() => (r.note = r.target.writeNote?.()));
             r.moved = outcome === 'written';
             after.distTags[plan.channel] = to;
-            r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? ' (undo: the bad version again)' : ''}, verified by a fresh read`, at: now() });
+            r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? ' (undo: the bad version again)' : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`, at: now() });
             if (plan.undo)
                 log.warning(`↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`);
             else
@@ -38152,6 +38244,10 @@ async function retire(r, log) {
         r.steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() });
         return;
     }
+    if (r.cannotRetire) {
+        cannotRetire(r, r.cannotRetire, log);
+        return;
+    }
     // the message tells users to use this version: it must exist and not be deprecated when written
     const names = plan.republish?.version ?? plan.restoreVersion;
     try {
@@ -38162,10 +38258,25 @@ async function retire(r, log) {
         log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`);
     }
     catch (e) {
+        // a registry without deprecate: the channel is safe, which is what protects installs; said plainly, never retried
+        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CapabilityError */ .Rx && e.capability === 'deprecate') {
+            cannotRetire(r, e.message.replace(/ Fix: .*$/, ''), log);
+            return;
+        }
         r.failure = { step: 'deprecate', error: e };
         r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
         log.warning(`✖ ${r.label}deprecation failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
     }
+}
+/** The deprecation skipped because the registry has none: a warning for the summary and the issue, not a failure. */
+function cannotRetire(r, why, log) {
+    const plan = r.plan;
+    const moved = plan.tag.kind === 'move' ? `'${plan.channel}' was moved to ${plan.republish?.version ?? plan.tag.to}, which protects new installs` : `'${plan.channel}' is not on ${plan.rollbackVersion}`;
+    const message = `${plan.rollbackVersion} was NOT deprecated (deprecated=false): ${why.replace(/\.$/, '')}. ${moved}; ranges that match ${plan.rollbackVersion} still install it, so deprecate or remove it by hand where the registry allows.`;
+    r.cannotRetire = why;
+    r.warnings.push(message);
+    r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: message, at: now() });
+    log.warning(`${r.label}${message}`);
 }
 
 
@@ -38610,9 +38721,7 @@ function smokeEnv(env, extra = {}) {
 /** Text of a process shown to people: no terminal escapes, no control characters but tab. */
 function clean(line) {
     return (line
-        // eslint-disable-next-line no-control-regex
         .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?|\u001b./g, '')
-        // eslint-disable-next-line no-control-regex
         .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, '')
         .slice(0, MAX_LINE));
 }
@@ -39008,7 +39117,7 @@ function holdsVersion(text, version) {
 function at(doc, path) {
     let v = doc;
     for (const key of path.split('.')) {
-        if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, key))
+        if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key))
             return undefined;
         v = v[key];
     }
@@ -39232,7 +39341,7 @@ function renderSummary(result, books) {
         const plan = only.plan;
         parts.push(plan.undo
             ? `**\`${plan.packageName}\`**: undo of the rollback of \`${plan.rollbackVersion}\` → \`${plan.republish?.version ?? plan.restoreVersion}\` on \`${plan.channel}\`. Incident \`${plan.incidentId}\`.`
-            : `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`, ...undoLines(result), table(['What', 'Before', 'After', 'Changed by this run'], detailRows(result, only, plan)));
+            : `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`, ...undoLines(result), table(['What', 'Before', 'After', 'Changed by this run'], detailRows(result, only, plan)), ...(only.note ? [`How it ran: ${inert(only.note)}.`] : []));
     }
     else {
         const mixed = result.targets.some((t) => t.kind !== 'npm');
@@ -39241,7 +39350,7 @@ function renderSummary(result, books) {
             ...(mixed ? [`\`${t.channel}\``] : []),
             code(t.plan?.previousVersion),
             t.plan ? code(t.plan.republish?.version ?? t.plan.restoreVersion) : '–',
-            errorOf(t) ? `${t.outcome}: ${inert(errorOf(t))}` : t.outcome,
+            (errorOf(t) ? `${t.outcome}: ${inert(errorOf(t))}` : t.outcome) + (t.note ? ` (${inert(t.note)})` : ''),
             t.moved ? '**yes**' : 'no',
             t.deprecated || t.undeprecated ? '**yes**' : 'no'
         ]);
@@ -39477,11 +39586,13 @@ function parseImage(ref) {
 /* harmony export */   Dg: () => (/* binding */ parseHelmTimeout),
 /* harmony export */   LM: () => (/* binding */ parseNamespace),
 /* harmony export */   YY: () => (/* binding */ parseReleaseName),
+/* harmony export */   fb: () => (/* binding */ parseHelmWait),
 /* harmony export */   gH: () => (/* binding */ readHelmInputs),
 /* harmony export */   gu: () => (/* binding */ parseHelmTargetName),
 /* harmony export */   h_: () => (/* binding */ parseHelmMatch),
 /* harmony export */   jH: () => (/* binding */ HELM_CHANNEL)
 /* harmony export */ });
+/* unused harmony export HELM_WAITS */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
 /** The name of a release's one channel. */
@@ -39517,6 +39628,14 @@ function parseHelmTimeout(name, raw) {
     }
     return v;
 }
+const HELM_WAITS = ['legacy', 'watcher', 'none'];
+function parseHelmWait(name, raw) {
+    const v = raw.trim() || 'legacy';
+    if (!HELM_WAITS.includes(v)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not legacy, watcher or none.`, "use legacy (the default: the readiness checks helm 3's --wait runs, on helm 3 and 4 alike), watcher (helm 4's --wait=watcher) or none (no wait).");
+    }
+    return v;
+}
 /** `acme-prod` or `prod/acme-app` (a Kubernetes namespace, a slash, a Helm release name). */
 function parseHelmTargetName(name, raw) {
     const v = raw.trim();
@@ -39540,6 +39659,7 @@ function readHelmInputs(get, target) {
         namespace: (named?.namespace ?? parseNamespace('namespace', get('namespace'))) || undefined,
         match: parseHelmMatch('helm-match', get('helm-match')),
         timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
+        wait: parseHelmWait('helm-wait', get('helm-wait')),
         kubeconfig: get('kubeconfig').trim() || undefined,
         kubeContext: get('kube-context').trim() || undefined
     };
@@ -39676,8 +39796,18 @@ class RegistryClient {
     }
     /** GET a registry path (`/name?write=true`, `/-/whoami`), parsed as JSON. */
     async json(path, command, extra = {}) {
+        return (await this.read(path, command, extra)).body;
+    }
+    /** The same, with the answer's headers (lower-case names): they say which registry software answered. */
+    async read(path, command, extra = {}) {
         try {
-            return (await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default().json(path, this.options(command, extra, this.guard('api'))));
+            // what npmFetch.json does (fetch, then res.json()), keeping the response for its headers
+            const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(path, this.options(command, extra, this.guard('api')));
+            const headers = {};
+            res.headers.forEach((value, name) => {
+                headers[name.toLowerCase()] = value;
+            });
+            return { body: (await res.json()), headers };
         }
         catch (e) {
             throw this.refused(e, String(extra.method ?? 'GET'), path);
@@ -39729,6 +39859,146 @@ class RegistryClient {
 
 /***/ }),
 
+/***/ 5307:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TA: () => (/* binding */ runnerIdToken),
+/* harmony export */   aL: () => (/* binding */ exchangeIdToken),
+/* harmony export */   wl: () => (/* binding */ idTokenAvailable)
+/* harmony export */ });
+/* unused harmony export audienceOf */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4527);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9809);
+/* harmony import */ var _npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3986);
+// Tokenless npm writes through trusted publishing (OIDC), the way the npm CLI does it
+// (npm/cli lib/utils/oidc.js, and npm's registry API, operation exchangeOidcToken):
+// 1. the job's ID token from the runner: GET ACTIONS_ID_TOKEN_REQUEST_URL with the query
+//    parameter `audience=npm:<registry host name>` appended, `authorization: Bearer
+//    ACTIONS_ID_TOKEN_REQUEST_TOKEN`, `accept: application/json` -> 200 { value };
+// 2. POST /-/npm/v1/oidc/token/exchange/package/<escaped name> on the registry's origin,
+//    `authorization: Bearer <ID token>`, no body -> 201 { token, token_type: 'oidc',
+//    expires } (refusals: 400, 401, 404, 500 with { message }).
+// The token npm issues is short-lived and scoped to one package: one exchange per package.
+// Unlike npm's CLI, which falls back silently to whatever token is configured, a failure
+// here is an error that names trusted publishing and the npm-token fallback: a rollback
+// has no other credentials to fall back to.
+//
+// Both tokens are registered with setSecret (the action's core.setSecret) the moment they
+// are known; neither is ever put into a message. The runner's request token goes only to
+// the runner's URL, and redirects are not followed (they would carry it elsewhere); the ID
+// token goes only to the registry's origin, through RegistryClient's origin guard.
+
+
+
+
+/** The runner offers an ID token: the job has `permissions: id-token: write`. */
+function idTokenAvailable(env) {
+    return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim() && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim());
+}
+/** The audience npm expects: `npm:` and the registry's host name (no port), as npm's CLI builds it. */
+function audienceOf(registry) {
+    return `npm:${new URL(registry).hostname}`;
+}
+const FALLBACK = 'or pass npm-token (a granular token with read and write access to the package) instead of trusted publishing';
+/**
+ * The runner's ID token, asked once per audience for the whole run (several packages on
+ * one registry share it). `setSecret` masks it as soon as it arrives.
+ */
+function runnerIdToken(env, setSecret, timeoutMs = 30_000) {
+    const asked = new Map();
+    return (audience) => {
+        let pending = asked.get(audience);
+        if (!pending) {
+            pending = requestIdToken(env, audience, setSecret, timeoutMs);
+            asked.set(audience, pending);
+        }
+        return pending;
+    };
+}
+async function requestIdToken(env, audience, setSecret, timeoutMs) {
+    const raw = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim();
+    const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim();
+    if (!raw || !requestToken) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', 'is empty, and this job cannot ask for an OIDC ID token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set).', `give the job permissions: id-token: write to use trusted publishing, ${FALLBACK}.`);
+    }
+    setSecret?.(requestToken);
+    const url = new URL(raw);
+    // appended to the runner's own query (api-version=...), as npm's CLI does
+    url.searchParams.append('audience', audience);
+    const where = url.origin;
+    let res;
+    try {
+        res = await fetch(url, {
+            headers: { accept: 'application/json', authorization: `Bearer ${requestToken}` },
+            // a redirect would carry the request token to wherever it points
+            redirect: 'error',
+            signal: AbortSignal.timeout(timeoutMs)
+        });
+    }
+    catch (e) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner's ID token service (${where}) did not answer: ${(0,_util_js__WEBPACK_IMPORTED_MODULE_3__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e))}.`, `re-run the job (trusted publishing needs the runner's ID token), ${FALLBACK}.`);
+    }
+    let value;
+    try {
+        value = (await res.json())?.value;
+    }
+    catch {
+        value = undefined;
+    }
+    if (!res.ok || typeof value !== 'string' || value === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner did not give this job an OIDC ID token for ${audience} (${where} answered HTTP ${res.status}${res.ok ? ' without a token' : ''}).`, `check that the job has permissions: id-token: write (a pull request from a fork never gets one), ${FALLBACK}.`);
+    }
+    setSecret?.(value);
+    return value;
+}
+/** What a refused exchange's answer says (npm: { message }), one short line, never a token. */
+function registryMessage(e) {
+    const body = e.body;
+    const text = body && typeof body === 'object' ? (body.message ?? body.error) : undefined;
+    return typeof text === 'string' && text.trim() !== '' ? `: "${(0,_util_js__WEBPACK_IMPORTED_MODULE_3__/* .firstLine */ .T)(text).slice(0, 200)}"` : '';
+}
+/**
+ * Exchanges the job's ID token for a short-lived npm token for `packageName` at the
+ * registry's trusted-publishing endpoint (on the registry's origin, whatever the
+ * registry's path, as npm's CLI does). Retried like every registry call (5xx, network;
+ * never a 4xx). A refusal is an InputError naming npm-token that says how to set up
+ * trusted publishing and names the token fallback.
+ */
+async function exchangeIdToken(o) {
+    const audience = audienceOf(o.registry);
+    const idToken = await o.idToken(audience);
+    const url = new URL(`/-/npm/v1/oidc/token/exchange/package/${(0,_npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__/* .escapePackageName */ .lw)(o.packageName)}`, o.registry).href;
+    // the ID token is this one request's credential; RegistryClient keeps it on the registry's origin
+    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryClient */ .bP({ registry: o.registry, token: idToken, timeoutMs: o.timeoutMs, userAgent: o.userAgent });
+    let answer;
+    try {
+        answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetry */ .bD)(`exchanging the OIDC token for ${o.packageName}`, () => client.json(url, 'publish', { method: 'POST', headers: { accept: 'application/json' } }), o.retry, o.log);
+    }
+    catch (e) {
+        // a redirect to another origin, refused (the ID token not sent): its own message says so
+        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl)
+            throw e;
+        const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .statusOf */ .c2)(e);
+        const host = new URL(o.registry).host;
+        if (status === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRetryable */ .r3)(e)) {
+            const detail = status ? `HTTP ${status}${registryMessage(e)}` : (0,_util_js__WEBPACK_IMPORTED_MODULE_3__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e));
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`, `re-run when the registry recovers (a re-run is safe), ${FALLBACK}.`, status);
+        }
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`, `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), and in its allowed actions allow moving dist-tags and deprecating as well as publishing; ${FALLBACK}.`);
+    }
+    const token = answer?.token;
+    if (typeof token !== 'string' || token === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} answered the OIDC token exchange for ${o.packageName} without a token.`, `check ${o.packageName}'s trusted publisher on ${new URL(o.registry).host}, ${FALLBACK}.`);
+    }
+    o.setSecret?.(token);
+    return token;
+}
+
+
+/***/ }),
+
 /***/ 7855:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39754,7 +40024,7 @@ function noteOf(manifest) {
 
 /***/ }),
 
-/***/ 797:
+/***/ 9510:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39832,7 +40102,6 @@ const git_tag_short = (sha) => (SHA.test(sha) ? sha.slice(0, 12) : sha);
 function isValidTagName(name) {
     return (name.length > 0 &&
         name.length <= 250 &&
-        // eslint-disable-next-line no-control-regex
         /^[^\x00-\x20\x7f~^:?*[\\]+$/.test(name) &&
         !name.includes('..') &&
         !name.includes('@{') &&
@@ -40230,7 +40499,9 @@ class GitTagTarget {
             const res = await fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
             if (res.status >= 400) {
                 const headers = {};
-                res.headers.forEach((v, k) => (headers[k] = v));
+                res.headers.forEach((v, k) => {
+                    headers[k] = v;
+                });
                 const text = await res
                     .clone()
                     .text()
@@ -40882,7 +41153,9 @@ class RegistryClient {
 }
 function httpError(method, url, reply) {
     const headers = {};
-    reply.headers.forEach((v, k) => (headers[k] = v));
+    reply.headers.forEach((v, k) => {
+        headers[k] = v;
+    });
     let code;
     let detail;
     const text = reply.body.toString('utf8');
@@ -42559,10 +42832,20 @@ var plan = __nccwpck_require__(2464);
 //
 // The rollback is guarded (src/guard.ts): right before `helm rollback` the history is read
 // again, and unless the release still holds what the plan saw, at the revision it saw (or
-// already the restore version), nothing runs. helm runs with an environment stripped of the
-// action's inputs and of tokens (helmEnvironment), and the kubeconfig secret lives in a
-// private file only while the run needs it (KubeconfigFile): both in runner.ts. The inputs
-// are parsed in config.ts.
+// already the restore version), nothing runs. The revision the rollback wrote is found by
+// comparing the history before and after it (the new revision above the old top that is a
+// rollback to the planned revision), not by its description: `helm rollback --description`
+// exists in no released helm up to v4.2.4, so it is passed only where `helm version --short`
+// says it may exist, as a note for people.
+//
+// `helm version --short` is read once: helm 3's `--wait` is a bool (the legacy readiness
+// checks), helm 4's a strategy (bare `--wait` is `watcher`, `--wait=legacy` is helm 3's), so
+// helm-wait (config.ts) becomes the flag of that major. Only `helm history` and `helm
+// version` are read: helm 4's `helm status` fetches every live object of the release.
+//
+// helm runs with an environment stripped of the action's inputs and of tokens
+// (helmEnvironment), and the kubeconfig secret lives in a private file only while the run
+// needs it (KubeconfigFile): both in runner.ts. The inputs are parsed in config.ts.
 
 
 
@@ -42574,11 +42857,45 @@ var plan = __nccwpck_require__(2464);
 const HISTORY_READ_MAX = 1024;
 /** `helm rollback --description` takes at most this many characters (helm's MaxDescriptionLength). */
 const MAX_DESCRIPTION = 256;
+/** Parses `helm version --short`; undefined when it is not helm's format. */
+function parseHelmVersion(text) {
+    const raw = text.trim();
+    const m = /^v(\d+)\.(\d+)(?:\.(\d+))?(?:-[0-9A-Za-z.-]+)?(?:\+([0-9A-Za-z.+-]*))?$/.exec(raw);
+    if (!m)
+        return undefined;
+    return { raw, major: Number(m[1]), minor: Number(m[2]), patch: m[3] === undefined ? undefined : Number(m[3]), unreleased: (m[4] ?? '').split('+').includes('unreleased') };
+}
+/**
+ * Whether `helm rollback --description` may exist: it came to main after v4.2.4 (PR
+ * #31580), so a release from v4.3 on or a build of main (`v4.2+unreleased`, which a
+ * release-4.2 branch build also prints: the unknown-flag fallback covers that).
+ */
+function mayDescribe(v) {
+    return v.major > 4 || (v.major === 4 && (v.minor >= 3 || (v.minor === 2 && v.unreleased)));
+}
+/** The flags of `helm rollback` for `wait` on helm `v`; throws naming helm-wait where the major has no such checks. */
+function waitFlags(wait, v) {
+    if (wait === 'none')
+        return [];
+    if (v.major === 3) {
+        if (wait === 'watcher') {
+            throw new errors/* InputError */.dz('helm-wait', `is watcher, but the helm on this runner is ${v.raw}: helm 3 has only the legacy readiness checks (--wait), the watcher came with helm 4.`, 'use helm-wait: legacy (the default) or none, or install helm 4 on the runner.');
+        }
+        return ['--wait'];
+    }
+    // helm 4: a value needs '=' (a bare --wait is 'watcher', and `--wait legacy` would make legacy an argument)
+    return [`--wait=${wait}`];
+}
 /** `helm rollback --wait` is never repeated on its own: a failed one is reported, and a re-run tries again. */
 const NO_RETRY = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, deadlineMs: 0 };
 const RESTORABLE = new Set(['deployed', 'superseded']);
 const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
 const OUR_DESCRIPTION = /^release-rollback(?: (rr-[0-9a-f]+))?:/;
+/** what helm writes over a rollback's description when it fails: the update (`Rollback`) or the wait (`Release`, as a failed install) */
+const FAILED_ROLLBACK = /^Rollback ".*" failed: /s;
+const FAILED_RELEASE = /^Release ".*" failed: /s;
+/** helm's error when a hook failed (pkg/action/hooks.go) */
+const HOOK_FAILED = /Hook (pre-rollback|post-rollback) (\S+) failed/;
 /** `v1.2.3` -> `1.2.3`; undefined when it is not a semantic version. */
 function normaliseVersion(raw) {
     const v = raw.trim().replace(/^[vV](?=\d)/, '');
@@ -42612,6 +42929,13 @@ class HelmTarget {
     seenRevision;
     revs = {};
     options;
+    wait;
+    /** `helm version --short`, read once */
+    versionRead;
+    /** how the last `helm rollback` waited, for the summary */
+    waitNote;
+    /** the revisions this target's own `helm rollback` wrote (found by comparing the history before and after) */
+    written = new Set();
     constructor(options) {
         // checked again here: each of these ends up in helm's argument vector
         this.options = {
@@ -42621,6 +42945,7 @@ class HelmTarget {
             timeout: (0,helm_config/* parseHelmTimeout */.Dg)('helm-timeout', options.timeout)
         };
         this.match = (0,helm_config/* parseHelmMatch */.h_)('helm-match', options.match);
+        this.wait = (0,helm_config/* parseHelmWait */.fb)('helm-wait', options.wait ?? '');
         this.channel = options.channel ?? helm_config/* HELM_CHANNEL */.jH;
         this.exec = options.exec ?? execHelm;
         this.helm = options.helmPath || 'helm';
@@ -42676,16 +43001,41 @@ class HelmTarget {
     versionOf(row) {
         return this.match === 'app-version' ? normaliseVersion(row.app_version) : chartVersionOf(row.chart);
     }
+    /** `helm version --short`, read once; helm 3 or newer. */
+    version() {
+        this.versionRead ??= (async () => {
+            const r = await this.run(['version', '--short']);
+            if (r.exitCode !== 0)
+                throw this.explain(r, 'reading the version of helm for');
+            const v = parseHelmVersion(r.stdout);
+            if (!v || v.major < 3) {
+                throw new errors/* RegistryError */.gl(`helm version --short printed ${JSON.stringify((0,util/* firstLine */.T)(r.stdout))}, not a helm 3 or 4 version such as v3.19.0+g3d8990f.`, 'use helm 3 or newer as the helm binary.');
+            }
+            return v;
+        })();
+        return this.versionRead;
+    }
+    /**
+     * The release's records can be read (`helm history --max 1`: helm 4's `helm status` would
+     * fetch every live object of the release, Secrets too), and helm-wait suits this helm.
+     */
     async checkAccess() {
-        const r = await this.run(['status', this.options.release, ...this.scope(), '-o', 'json']);
+        const [r, v] = await Promise.all([this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', '1']), this.version()]);
         if (r.exitCode !== 0)
-            throw this.explain(r, 'reading the status of');
-        const release = parseJson(r.stdout, `helm status ${this.options.release} -o json`);
-        if (release?.name !== this.options.release || typeof release.info?.status !== 'string') {
-            throw new errors/* RegistryError */.gl(`helm status ${this.options.release} -o json did not describe the release: ${(0,util/* firstLine */.T)(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
+            throw this.explain(r, 'reading the history of');
+        const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`);
+        if (!Array.isArray(rows) || rows.length !== 1 || !isHistoryEntry(rows[0])) {
+            throw new errors/* RegistryError */.gl(`helm history ${this.options.release} -o json --max 1 did not print the release's latest revision: ${(0,util/* firstLine */.T)(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
         }
+        waitFlags(this.wait, v);
+    }
+    /** How the last `helm rollback` waited (which readiness checks ran), for the summary; undefined when none ran. */
+    writeNote() {
+        return this.waitNote;
     }
     async inspect() {
+        // bad helm-wait for this helm is an input error before anything else, in a dry run too
+        waitFlags(this.wait, await this.version());
         const history = await this.history();
         this.refuseLocked(history);
         const holder = this.holderOf(history, true);
@@ -42699,8 +43049,8 @@ class HelmTarget {
         this.revs = { previous: latest?.revision };
         this.seenRevision = latest?.revision;
         const ours = latest ? OUR_DESCRIPTION.exec(latest.description) : null;
-        if (latest && ours) {
-            this.options.log.info(`${this.label}: revision ${latest.revision} (${latest.status}) was written by release-rollback${ours[1] ? ` for incident ${ours[1]}` : ''}.`);
+        if (latest && (ours || this.written.has(latest.revision))) {
+            this.options.log.info(`${this.label}: revision ${latest.revision} (${latest.status}) was written by release-rollback${ours?.[1] ? ` for incident ${ours[1]}` : ''}.`);
         }
         this.explainRequest(state, history);
         return state;
@@ -42736,16 +43086,17 @@ class HelmTarget {
     }
     versionsOf(history, holder) {
         const versions = {};
-        for (const e of history) {
+        for (const [i, e] of history.entries()) {
             if (e.version === undefined)
                 continue;
-            const info = (versions[e.version] ??= {});
+            versions[e.version] ??= {};
+            const info = versions[e.version];
             if (RESTORABLE.has(e.status) && e.revision > 0)
                 info.revision = e.revision;
             // "published": when an install or upgrade last brought this version (a rollback to it
             // does not count, so the circuit breaker does not take a rollback for a new release)
             const at = e.updated ? Date.parse(e.updated) : NaN;
-            if (!isRollback(e) && !Number.isNaN(at))
+            if (!isRollback(e, history[i - 1]) && !Number.isNaN(at))
                 info.publishedAt = new Date(at).toISOString();
         }
         for (const [v, info] of Object.entries(versions)) {
@@ -42765,9 +43116,17 @@ class HelmTarget {
         const ours = OUR_DESCRIPTION.exec(latest.description);
         const current = currentRevision(history);
         const verb = latest.status.replace('pending-', '');
+        const clear = current ? `\`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\`` : undefined;
+        if (latest.status === 'pending-rollback') {
+            const to = /^Rollback to (\d+)$/.exec(latest.description)?.[1] ?? latest.rollback_revision;
+            throw new errors/* RegistryError */.gl(`${this.label} is locked by a pending-rollback (revision ${latest.revision}${to !== undefined ? `, a rollback to revision ${to}` : ''}, ${this.what} ${latest.version ?? (latest.app_version || '?')}` +
+                `${latest.updated ? `, started ${latest.updated}` : ''}${ours || this.written.has(latest.revision) ? `, by an earlier release-rollback run${ours?.[1] ? ` for incident ${ours[1]}` : ''}` : ''}): nothing was rolled back. ` +
+                'A rollback whose pre-rollback or post-rollback hook failed leaves its revision pending-rollback (helm stops before it records the outcome); so does a rollback whose job was cancelled.', `if a helm rollback is still running, wait for it and re-run. Otherwise see why the hook failed (\`kubectl get jobs,pods${this.where ? ` -n ${this.options.namespace}` : ''}\`, \`helm get hooks ${this.options.release}${this.where ? ` -n ${this.options.namespace}` : ''}\`), ` +
+                `${clear ? `clear the lock with ${clear} (revision ${current?.revision} is the last deployed one; add --no-hooks only if skipping the failing hook is safe)` : 'clear the lock with helm rollback to the last good revision'}, and re-run.`, undefined, 'HELM_PENDING');
+        }
         throw new errors/* RegistryError */.gl(`${this.label} is locked by a ${latest.status} (revision ${latest.revision}, ${this.what} ${latest.version ?? (latest.app_version || '?')}` +
             `${latest.updated ? `, started ${latest.updated}` : ''}${ours ? `, by an earlier release-rollback run${ours[1] ? ` for incident ${ours[1]}` : ''} that did not finish` : ''}): nothing was rolled back.`, `wait for the ${verb} to finish, then re-run. If no helm process is running any more (a cancelled job leaves the release stuck in ${latest.status}), ` +
-            `free it by hand${current ? ` with \`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\` (revision ${current.revision} is the last deployed one)` : ''} and re-run.`, undefined, 'HELM_PENDING');
+            `free it by hand${clear ? ` with ${clear} (revision ${current?.revision} is the last deployed one)` : ''} and re-run.`, undefined, 'HELM_PENDING');
     }
     /**
      * With the request known, says in Helm's terms what the planner would only call "does
@@ -42850,7 +43209,7 @@ class HelmTarget {
         });
         const latest = state.at(-1);
         if (outcome === 'already' && latest) {
-            const byUs = id !== undefined && latest.description.includes(id);
+            const byUs = this.written.has(latest.revision) || (id !== undefined && latest.description.includes(id));
             this.revs = { previous: latest.revision, target: latest.revision };
             this.options.log.info(`${this.label} is already on ${version} (revision ${latest.revision}${byUs ? `, rolled back by this incident, ${id}` : ''}): no rollback.`);
         }
@@ -42869,46 +43228,64 @@ class HelmTarget {
             throw new errors/* RegistryError */.gl(`${this.label} has no deployed or superseded revision with ${this.what} ${version} to roll back to: its history is ${summarise(before)}. ` +
                 `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so it may have been pruned.`, `deploy ${version} with helm upgrade instead, or roll back to a version the history still holds.`);
         }
+        const helm = await this.version();
+        const wait = waitFlags(this.wait, helm);
         const bad = this.bad ?? this.holderOf(before, false);
         const description = truncate(`release-rollback${id ? ` ${id}` : ''}: roll back ${bad ?? 'the release'} to ${version} (revision ${target.revision})`, MAX_DESCRIPTION);
-        const base = [
-            'rollback',
-            this.options.release,
-            String(target.revision),
-            ...this.scope(),
-            '--wait',
-            '--timeout',
-            this.options.timeout,
-            '--history-max',
-            String(this.options.historyMax ?? 0)
-        ];
-        this.options.log.info(`Rolling ${this.label} back to revision ${target.revision} (${this.what} ${version}, ${target.status}); helm waits up to ${this.options.timeout} for it to become ready.`);
-        let r = await this.run([...base, '--description', description]);
-        if (r.exitCode !== 0 && /unknown flag: --description/.test(r.stderr)) {
-            // `rollback --description` is newer than helm v4.2 (helm PR #31580); the flag error means nothing ran
-            this.options.log.warning(`This helm cannot describe a rollback (helm rollback --description came after helm v4.2), so the revision gets helm's own "Rollback to ${target.revision}"; a re-run still sees the release on ${version}.`);
+        const base = ['rollback', this.options.release, String(target.revision), ...this.scope(), ...wait, '--timeout', this.options.timeout, '--history-max', String(this.options.historyMax ?? 0)];
+        const checks = this.wait === 'none' ? `no readiness checks (${helm.major === 3 ? 'no --wait' : 'no --wait: hooks only'})` : `the ${this.wait} readiness checks (${wait.join(' ')})`;
+        this.options.log.info(`Rolling ${this.label} back to revision ${target.revision} (${this.what} ${version}, ${target.status}) with helm ${helm.raw}; ` +
+            (this.wait === 'none' ? 'helm does not wait for the workloads to become ready (helm-wait: none).' : `helm waits up to ${this.options.timeout} for the ${this.wait} readiness checks.`));
+        let r;
+        if (mayDescribe(helm)) {
+            r = await this.run([...base, '--description', description]);
+            if (r.exitCode !== 0 && /unknown flag: --description/.test(r.stderr)) {
+                // a build of a branch without it (cobra refused the flag: nothing ran)
+                this.options.log.info(`helm ${helm.raw} has no rollback --description: the revision gets helm's own "Rollback to ${target.revision}".`);
+                r = await this.run(base);
+            }
+        }
+        else {
             r = await this.run(base);
         }
+        this.waitNote = `helm ${helm.raw} waited with ${checks}`;
         const after = await this.history();
-        const created = after.at(-1);
-        const isNew = created !== undefined && created.revision > (latest?.revision ?? 0);
-        this.revs = { previous: latest?.revision, target: target.revision, created: isNew ? created.revision : undefined };
-        if (isNew && created.status === 'deployed' && created.version === version) {
+        // ours: a revision above the old top that is a rollback to the planned revision
+        const top = latest?.revision ?? 0;
+        const fresh = after.filter((e) => e.revision > top);
+        const created = fresh.findLast((e) => isRollbackTo(e, target));
+        const others = fresh.filter((e) => e !== created);
+        if (created)
+            this.written.add(created.revision);
+        this.revs = { previous: latest?.revision, target: target.revision, created: created?.revision };
+        if (others.length > 0) {
+            this.options.log.warning(`${this.label}: besides ${created ? `revision ${created.revision} (this rollback)` : 'this rollback'}, the history gained ${others.map((e) => `revision ${e.revision} (${e.status}, ${JSON.stringify((0,util/* firstLine */.T)(e.description))})`).join(', ')} while helm rollback ran: another helm operation wrote to the release.`);
+        }
+        if (created?.status === 'deployed') {
             if (r.exitCode !== 0) {
                 this.options.log.warning(`helm rollback exited ${r.exitCode} (${helmError(r.stderr)}), but the history shows revision ${created.revision} deployed with ${version}.`);
             }
             return after;
         }
-        if (isNew) {
-            const still = currentRevision(after);
+        const still = currentRevision(after);
+        const stillText = still ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. ` : '';
+        const hook = HOOK_FAILED.exec(r.stderr);
+        if (created?.status === 'pending-rollback' && hook) {
+            const ns = this.where ? ` -n ${this.options.namespace}` : '';
+            throw new errors/* RegistryError */.gl(`helm rollback of ${this.options.release} to revision ${target.revision} (${version}) stopped: its ${hook[1]} hook ${hook[2]} failed (${helmError(r.stderr)}), ` +
+                `so helm left the new revision ${created.revision} pending-rollback and the release locked` +
+                (hook[1] === 'post-rollback' ? `; the workloads were already updated to ${version}.` : `; the workloads were not changed.`), `see why the hook failed (\`kubectl get jobs,pods${ns}\`, \`helm get hooks ${this.options.release}${ns}\`). ${stillText}` +
+                `Clear the lock with \`helm rollback ${this.options.release} ${still?.revision ?? target.revision}${ns}\` (add --no-hooks only if skipping the hook is safe), then re-run.`, undefined, 'HELM_HOOK_FAILED');
+        }
+        if (created) {
             throw new errors/* RegistryError */.gl(`helm rollback of ${this.options.release} to revision ${target.revision} (${version}) did not succeed: the new revision ${created.revision} is ${created.status} (${JSON.stringify((0,util/* firstLine */.T)(created.description))})` +
-                `${r.exitCode !== 0 ? `; helm said: ${helmError(r.stderr)}` : ''}.`, `see why the workloads did not become ready (kubectl get pods and events${this.where ? ` in ${this.options.namespace}` : ''}); ` +
-                `${still ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. ` : ''}` +
+                `${r.exitCode !== 0 ? `; helm said: ${helmError(r.stderr)}` : ''}.`, `see why the workloads did not become ready (kubectl get pods and events${this.where ? ` in ${this.options.namespace}` : ''}); ${stillText}` +
                 `Re-run to try the rollback again, with a longer helm-timeout (now ${this.options.timeout}) if they only needed more time.`, undefined, 'HELM_ROLLBACK_FAILED');
         }
         if (r.exitCode !== 0)
             throw this.explain(r, 'rolling back');
-        throw new errors/* RegistryError */.gl(`helm rollback of ${this.options.release} to revision ${target.revision} exited 0, but its history shows no new revision (latest: ${created ? `${created.revision} ${created.status}` : 'none'}).`, 'check the release with helm history and re-run.');
+        const now = after.at(-1);
+        throw new errors/* RegistryError */.gl(`helm rollback of ${this.options.release} to revision ${target.revision} exited 0, but its history shows no new revision that rolls back to ${target.revision} (latest: ${now ? `${now.revision} ${now.status}, ${JSON.stringify((0,util/* firstLine */.T)(now.description))}` : 'none'}).`, 'check the release with helm history and re-run.');
     }
     /** Turns helm's stderr into an error that says what to do. */
     explain(r, doing) {
@@ -42933,9 +43310,26 @@ class HelmTarget {
 function currentRevision(history) {
     return history.findLast((e) => e.status === 'deployed');
 }
-/** A revision written by a rollback (helm's default description, ours, or helm 4's rollback_revision). */
-function isRollback(e) {
-    return (e.rollback_revision ?? 0) > 0 || /^Rollback to \d+$/.test(e.description) || OUR_DESCRIPTION.test(e.description) || /^Rollback ".*" failed/.test(e.description);
+/**
+ * A revision written by a rollback: helm's default description, ours, helm main's
+ * rollback_revision, a failed update (`Rollback "x" failed: ...`), or a failed wait
+ * (`Release "x" failed: ...`, which a failed install writes too: an install is revision 1,
+ * or follows an uninstalled one with `helm install --replace`).
+ */
+function isRollback(e, previous) {
+    if ((e.rollback_revision ?? 0) > 0 || /^Rollback to \d+$/.test(e.description) || OUR_DESCRIPTION.test(e.description) || FAILED_ROLLBACK.test(e.description))
+        return true;
+    return FAILED_RELEASE.test(e.description) && e.revision > 1 && !(previous && /^uninstall/.test(previous.status));
+}
+/** `e` is a rollback to `target`: helm main's rollback_revision, helm's or our description, or (failed) the target's chart and version. */
+function isRollbackTo(e, target) {
+    if (e.rollback_revision !== undefined)
+        return e.rollback_revision === target.revision;
+    if (e.description === `Rollback to ${target.revision}`)
+        return true;
+    if (OUR_DESCRIPTION.test(e.description))
+        return e.description.endsWith(`(revision ${target.revision})`);
+    return (FAILED_ROLLBACK.test(e.description) || FAILED_RELEASE.test(e.description)) && e.chart === target.chart && e.app_version === target.app_version;
 }
 /** "revisions 12-21: 1.2.4 (21 deployed), 1.2.3 (20 superseded, 12-19), ..." for messages. */
 function summarise(history) {
@@ -42986,12 +43380,94 @@ function quote(a) {
 
 // EXTERNAL MODULE: ./src/targets/npm-fetch.ts
 var npm_fetch = __nccwpck_require__(3986);
+// EXTERNAL MODULE: ./src/targets/npm/oidc.ts
+var npm_oidc = __nccwpck_require__(5307);
 // EXTERNAL MODULE: ./src/targets/republish-note.ts
 var republish_note = __nccwpck_require__(7855);
+;// CONCATENATED MODULE: ./src/targets/npm/registry-kind.ts
+// Which npm registry software answers, from what it says about itself when read, and
+// what its users report it cannot do (docs/shared reference "Other registries"). Pure:
+// the adapter (src/targets/npm.ts) reads, this names and knows.
+//
+// - Nexus Repository 3 adds and removes dist-tags but refuses to move `latest` ("Unable to
+//   update latest tag": only a publish moves it); group and proxy repositories take no writes.
+// - Nexus Repository 2 has no deprecate.
+// - Artifactory: dist-tags work on a local repository; a remote (proxy) one answers 404.
+// - GitHub Packages documents neither dist-tags nor deprecate; some endpoints answer 405.
+// Nexus and Artifactory name themselves in every answer (Server: Nexus/3.x, X-JFrog-Version,
+// X-Artifactory-Id) unless a proxy in front strips it; GitHub Packages by its host.
+const KNOWN = {
+    npmjs: { product: 'the npm public registry', probe: false },
+    nexus3: {
+        product: 'Nexus Repository 3',
+        probe: true,
+        fixedChannel: {
+            channel: 'latest',
+            why: "cannot move the dist-tag 'latest' (it answers \"Unable to update latest tag\": only a publish moves it)",
+            fix: "use strategy: republish, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel"
+        }
+    },
+    nexus2: { product: 'Nexus Repository 2', probe: true, noDeprecate: 'has no deprecate (npm deprecate is not supported)' },
+    artifactory: {
+        product: 'Artifactory',
+        probe: true,
+        notFoundOnDistTag: {
+            why: 'answers 404 to dist-tag writes, as an Artifactory remote (proxy) repository does: dist-tags can only be moved on a local repository',
+            fix: 'set the registry input to the local repository the package is published to (not the remote or virtual one in front of it)'
+        }
+    },
+    'github-packages': {
+        product: 'GitHub Packages',
+        probe: true,
+        notFoundOnDistTag: {
+            why: 'does not take dist-tag writes (GitHub Packages documents no dist-tag endpoint)',
+            fix: 'move the channel by publishing (strategy: republish), or delete the bad version in the package settings on GitHub'
+        }
+    },
+    unknown: { product: 'the registry', probe: false }
+};
+/** Which registry `registry` is, from its URL and the headers of an answer to a read. */
+function identifyRegistry(registry, headers) {
+    const url = new URL(registry);
+    const host = url.host;
+    const server = headers.server ?? '';
+    let kind = 'unknown';
+    if (host === 'registry.npmjs.org')
+        kind = 'npmjs';
+    else if (/^Nexus\/3\./i.test(server))
+        kind = 'nexus3';
+    else if (/^Nexus\/2\./i.test(server))
+        kind = 'nexus2';
+    else if (headers['x-jfrog-version'] !== undefined || headers['x-artifactory-id'] !== undefined || /\/artifactory\/api\/npm\//.test(url.pathname))
+        kind = 'artifactory';
+    else if (host === 'npm.pkg.github.com' || headers['x-github-request-id'] !== undefined || /\/_registry\/npm\//.test(url.pathname))
+        kind = 'github-packages';
+    return { kind, host, name: `${KNOWN[kind].product} at ${host}` };
+}
+/** Whether the preflight should prove dist-tag writes with its harmless write before a rollback writes. */
+function worthProbing(id) {
+    return KNOWN[id.kind].probe;
+}
+/** The channel's move is known to be refused here: why and what to do; undefined when not. */
+function channelFixed(id, channel) {
+    const f = KNOWN[id.kind].fixedChannel;
+    return f && f.channel === channel ? { why: f.why, fix: f.fix } : undefined;
+}
+/** Known to have no deprecate: why; undefined when it may have one. */
+function noDeprecate(id) {
+    return KNOWN[id.kind].noDeprecate;
+}
+/** What a 404 to a dist-tag write means on this registry, where it is known to mean a missing capability. */
+function notFoundOnDistTag(id) {
+    return KNOWN[id.kind].notFoundOnDistTag;
+}
+
 ;// CONCATENATED MODULE: ./src/targets/npm.ts
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
 // of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
+
+
 
 
 
@@ -43007,7 +43483,8 @@ class NpmTarget {
     label;
     retry;
     escaped;
-    client;
+    /** the registry calls, with this package's token once it is known (exchanged through OIDC, or given) */
+    auth;
     /**
      * The newest read of the package document, while it may still guard a write: the
      * runner calls forget() as soon as it awaits anything else, so this is only ever a read
@@ -43015,16 +43492,37 @@ class NpmTarget {
      */
     last;
     notes = [];
+    /** trusted publishing's preflight (the probe), made once; inspect() reads only after it */
+    preflight;
+    /** which registry software answered the last read of the package document (its headers say) */
+    identity;
     constructor(options) {
         this.options = options;
         this.label = `npm package ${options.packageName} on ${options.registry}`;
         this.retry = options.retry ?? retry/* DEFAULT_RETRY */.vI;
         this.escaped = (0,npm_fetch/* escapePackageName */.lw)(options.packageName);
-        // the token goes to this registry's origin only, never to another one a response names
-        this.client = new npm_fetch/* RegistryClient */.bP(options);
+    }
+    /**
+     * The client for this registry and package. The token goes to this registry's origin
+     * only, never to another one a response names. With trusted publishing the token is the
+     * one exchanged for this package (once per target: the exchange is per package).
+     */
+    api() {
+        return this.credentials().then((a) => a.client);
+    }
+    credentials() {
+        const { oidc, ...o } = this.options;
+        this.auth ??= oidc
+            ? (0,npm_oidc/* exchangeIdToken */.aL)({ registry: o.registry, packageName: o.packageName, idToken: oidc.idToken, setSecret: oidc.setSecret, userAgent: o.userAgent, timeoutMs: o.timeoutMs, retry: this.retry, log: o.log }).then((token) => ({ client: new npm_fetch/* RegistryClient */.bP({ ...o, token }), token }))
+            : Promise.resolve({ client: new npm_fetch/* RegistryClient */.bP(o), token: o.token });
+        return this.auth;
     }
     async readPackument() {
-        const doc = await (0,retry/* withRetry */.bD)(`reading ${this.options.packageName}`, () => this.client.json(`/${this.escaped}?write=true`, 'view'), this.retry, this.options.log).catch((e) => {
+        const client = await this.api();
+        const doc = await (0,retry/* withRetry */.bD)(`reading ${this.options.packageName}`, () => client.read(`/${this.escaped}?write=true`, 'view'), this.retry, this.options.log).then(({ body, headers }) => {
+            this.identity = identifyRegistry(this.options.registry, headers);
+            return body;
+        }, (e) => {
             if ((0,retry/* statusOf */.c2)(e) === 404) {
                 throw new errors/* InputError */.dz('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).');
             }
@@ -43054,6 +43552,8 @@ class NpmTarget {
      * either endpoint says nothing about the token: the writes will.
      */
     async checkAccess() {
+        if (this.options.oidc)
+            return this.trustedPreflight();
         const [who, collaborators] = await Promise.all([this.whoami(), this.collaborators()]);
         if (who === undefined)
             return;
@@ -43063,10 +43563,45 @@ class NpmTarget {
             throw new errors/* InputError */.dz('npm-token', `the token's user ${who} ${access ? `has only ${access} access to` : 'is not a collaborator of'} ${pkg} on ${this.options.registry}, so it cannot move its dist-tags or deprecate it.`, `use a token of a maintainer of ${pkg} (npm access list collaborators ${pkg}), or leave ${pkg} out of this rollback.`);
         }
     }
+    /**
+     * With a token from trusted publishing, before any write: a trusted publisher may be
+     * allowed to publish only, and a whoami says nothing about that. So the exchange is made
+     * (api()) and the drill's harmless write (probeWrite: the dist-tag DRILL_TAG added on the
+     * version `latest` holds, removed, every step read back) proves the token may move
+     * dist-tags; a refusal is an InputError naming the allowed-actions setting and the
+     * npm-token fallback, and nothing else was written. Deprecating has no harmless probe (a
+     * deprecation is a whole-document PUT): a refusal there comes after the channels moved
+     * and is explained the same way (explain()).
+     */
+    trustedPreflight() {
+        this.preflight ??= this.preflightTrustedPublishing();
+        return this.preflight;
+    }
+    async preflightTrustedPublishing() {
+        const doc = await this.readPackument();
+        const version = doc['dist-tags']?.latest ?? Object.keys(doc.versions ?? {}).pop();
+        // nothing to tag: nothing a rollback could move either; the plan says so
+        if (version === undefined)
+            return;
+        try {
+            const { warnings } = await this.probeWrite(version);
+            for (const w of warnings) {
+                this.notes.push(w);
+                this.options.log.warning(w);
+            }
+        }
+        catch (e) {
+            if (!(e instanceof errors/* InputError */.dz && e.input === 'npm-token'))
+                throw e;
+            const pkg = this.options.packageName;
+            throw new errors/* InputError */.dz('npm-token', `is empty, and the token ${this.options.registry} issued through trusted publishing (OIDC) for ${pkg} may not move its dist-tags: the registry refused the harmless probe (the dist-tag '${DRILL_TAG}', added and removed before any rollback write). Nothing was rolled back. (${e.problem.replace(/ Fix: [\s\S]*$/, '')})`, TRUSTED_PUBLISHING_FIX(pkg, this.options.registry));
+        }
+    }
     /** The token's user name; undefined when the registry has no whoami (404, 405). */
     whoami() {
         const key = `${this.options.registry}\0${this.options.token ?? ''}`;
-        const cache = (this.options.whoamiCache ??= new Map());
+        this.options.whoamiCache ??= new Map();
+        const cache = this.options.whoamiCache;
         let pending = cache.get(key);
         if (!pending) {
             pending = this.askWhoami();
@@ -43076,8 +43611,9 @@ class NpmTarget {
     }
     async askWhoami() {
         let who;
+        const client = await this.api();
         try {
-            who = await (0,retry/* withRetry */.bD)('checking the token', () => this.client.json('/-/whoami', 'whoami'), this.retry, this.options.log);
+            who = await (0,retry/* withRetry */.bD)('checking the token', () => client.json('/-/whoami', 'whoami'), this.retry, this.options.log);
         }
         catch (e) {
             // a redirect to another origin (refused, the token not sent) says the registry is not where it is configured
@@ -43100,7 +43636,7 @@ class NpmTarget {
     /** user -> access level, where the registry lists them; undefined when it does not say. */
     async collaborators() {
         try {
-            const list = await this.client.json(`/-/package/${this.escaped}/collaborators`, 'access');
+            const list = await (await this.api()).json(`/-/package/${this.escaped}/collaborators`, 'access');
             if (!list || typeof list !== 'object' || Array.isArray(list))
                 return undefined;
             const entries = Object.entries(list).filter((e) => typeof e[1] === 'string');
@@ -43119,7 +43655,7 @@ class NpmTarget {
      * dist-tag is ever written; one that differs after the drill is reported (someone else
      * moved it meanwhile).
      */
-    async probeWrite(version) {
+    async probeWrite(version, by = 'the drill') {
         const pkg = this.options.packageName;
         const warnings = [];
         const path = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(DRILL_TAG)}`;
@@ -43128,9 +43664,12 @@ class NpmTarget {
         const before = tags(await this.readPackument());
         const others = (t) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== DRILL_TAG));
         if (before[DRILL_TAG] !== undefined && before[DRILL_TAG] !== version) {
-            warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill that did not finish); the drill moved it to ${version} and removed it.`);
+            warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill or preflight that did not finish); ${by} moved it to ${version} and removed it.`);
         }
-        const write = (what, init) => (0,retry/* withRetry */.bD)(what, () => this.client.write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
+        const write = (what, init) => (0,retry/* withRetry */.bD)(what, async () => (await this.api()).write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
+            const lack = this.lacks(e, 'move', DRILL_TAG);
+            if (lack)
+                throw lack;
             const explained = this.explain(e, 'write');
             const status = (0,retry/* statusOf */.c2)(e);
             if (status === 401 || status === 403 || status === 404 || e.code === 'EOTP')
@@ -43160,19 +43699,91 @@ class NpmTarget {
         const now = others(end);
         for (const tag of new Set([...Object.keys(was), ...Object.keys(now)])) {
             if (was[tag] !== now[tag])
-                warnings.push(`${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before the drill and is ${now[tag] ?? '(gone)'} after it: the drill never writes it, so someone else did meanwhile.`);
+                warnings.push(`${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before ${by} and is ${now[tag] ?? '(gone)'} after it: ${by} never writes it, so someone else did meanwhile.`);
         }
         return { warnings };
+    }
+    /**
+     * The preflight of a rollback (and of the drill): what this registry cannot do, before
+     * anything is written. From the answers to reads: a registry known to refuse moving this
+     * channel (Nexus Repository 3 and 'latest') fails here, and one known to have no
+     * deprecate is reported (`cannotRetire`). Where the reads name a registry with reported
+     * gaps (Nexus, Artifactory, GitHub Packages), or always with `probe: 'always'` (the
+     * drill), dist-tag writes are proven by probeWrite's harmless write on `holds` (the
+     * version the channel holds): a registry that answers it 404/405/501 fails here with a
+     * CapabilityError naming it and what it lacks. Nothing users install changes.
+     */
+    async capabilities(channel, holds, o) {
+        // the plan's read named the registry; only without it is the document read here (and then not kept as a guard)
+        if (!this.identity) {
+            await this.readPackument();
+            this.forget();
+        }
+        const id = this.identity;
+        const pkg = this.options.packageName;
+        const fixed = o.move && !o.republish ? channelFixed(id, channel) : undefined;
+        if (fixed) {
+            throw new errors/* CapabilityError */.Rx('move', id.name, `${id.name} ${fixed.why}, so the rollback cannot point '${channel}' of ${pkg} back: nothing was written.`, fixed.fix);
+        }
+        const warnings = [];
+        let probed = false;
+        // trusted publishing's preflight already made the harmless write in this run: not twice
+        const proven = o.probe === 'if-needed' && this.preflight !== undefined;
+        if (o.move && holds !== undefined && !proven && (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))) {
+            warnings.push(...(await this.probeWrite(holds, o.probe === 'always' ? 'the drill' : "the rollback's preflight (a harmless dist-tag, added and removed)")).warnings);
+            probed = true;
+        }
+        const lacking = noDeprecate(id);
+        return { warnings, probed, ...(lacking ? { cannotRetire: `${id.name} ${lacking}` } : {}) };
+    }
+    /**
+     * A failed write that says the registry lacks the capability (rather than refusing this
+     * token or failing for a while), as a CapabilityError naming the registry; else undefined.
+     * Moves: 405 or 501 to a dist-tag write anywhere, 404 where the registry is known to mean
+     * that (Artifactory remote repositories, GitHub Packages), Nexus 3's "Unable to update latest
+     * tag". Deprecations: 404, 405 or 501 to the document PUT (the move before it proved the
+     * token), or any refusal from a registry known to have no deprecate.
+     */
+    lacks(e, what, channel) {
+        if (e instanceof errors/* RollbackError */.ZS)
+            return undefined;
+        const status = (0,retry/* statusOf */.c2)(e);
+        const id = this.identity ?? identifyRegistry(this.options.registry, {});
+        const pkg = this.options.packageName;
+        const said = (0,util/* firstLine */.T)(String(e.message ?? ''));
+        const answered = `it answered ${status ?? 'an error'}${said ? ` (${said})` : ''}`;
+        if (what === 'move') {
+            if (/unable to update latest tag/i.test(said) || (channel !== undefined && channelFixed(id, channel) && status !== undefined && status >= 400 && status < 600)) {
+                const fixed = channelFixed(id, 'latest');
+                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move the dist-tag '${channel ?? 'latest'}' of ${pkg}: ${answered}; Nexus Repository 3 moves 'latest' only on publish.`, fixed?.fix ?? 'use strategy: republish, which moves the channel by publishing.', status);
+            }
+            const notFound = status === 404 ? notFoundOnDistTag(id) : undefined;
+            if (notFound)
+                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} ${notFound.why}: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… .`, notFound.fix, status);
+            if (status === 405 || status === 501) {
+                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move dist-tags: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… , which npm dist-tag uses.`, notFoundOnDistTag(id)?.fix ?? 'point the registry input at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use strategy: republish, which moves the channel by publishing.', status);
+            }
+            return undefined;
+        }
+        if (status === 404 || status === 405 || status === 501 || (noDeprecate(id) !== undefined && status !== undefined && status >= 400 && status < 500)) {
+            return new errors/* CapabilityError */.Rx('deprecate', id.name, `${id.name} cannot deprecate ${pkg}: ${answered} to the deprecation (PUT /${this.escaped}, which npm deprecate uses).`, 'deprecate the bad version by hand where the registry allows it (or remove it); the channel is what protects new installs.', status);
+        }
+        return undefined;
     }
     async republish(args) {
         // its own reads and writes come between any earlier read and the next write
         this.forget();
-        const { packageName, registry, token, log, timeoutMs, userAgent } = this.options;
+        const { packageName, registry, log, timeoutMs, userAgent } = this.options;
+        const { token } = await this.credentials();
         // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
         const { republish } = await Promise.all(/* import() */[__nccwpck_require__.e(697), __nccwpck_require__.e(266)]).then(__nccwpck_require__.bind(__nccwpck_require__, 266));
         return republish({ packageName, registry, token, log, retry: this.retry, timeoutMs, userAgent, ...args });
     }
     async inspect() {
+        // with trusted publishing, the state is read after the probe (never between its add and
+        // its remove), so that a plan read may guard a write; a token that failed it reads nothing
+        if (this.options.oidc)
+            await this.trustedPreflight();
         const doc = await this.readPackument();
         return toState(doc);
     }
@@ -43189,10 +43800,15 @@ class NpmTarget {
             isDone: (d) => tags(d)[channel] === version,
             isExpected: (d) => tags(d)[channel] === expected,
             write: async () => {
-                await this.client.write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
+                await (await this.api())
+                    .write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
                     method: 'PUT',
                     body: JSON.stringify(version),
                     headers: { 'content-type': 'application/json' }
+                })
+                    .catch((e) => {
+                    // a registry that lacks the move: said so by name, never retried (a CapabilityError passes the guard)
+                    throw this.lacks(e, 'move', channel) ?? e;
                 });
             },
             ...this.guardOptions()
@@ -43247,7 +43863,9 @@ class NpmTarget {
             write: async (doc) => {
                 this.versionOf(doc, version).deprecated = message;
                 sent = structuredClone(doc);
-                await this.client.write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc });
+                await (await this.api()).write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc }).catch((e) => {
+                    throw this.lacks(e, 'deprecate') ?? e;
+                });
             },
             ...this.guardOptions()
         });
@@ -43305,26 +43923,31 @@ class NpmTarget {
         const status = err.statusCode;
         const pkg = this.options.packageName;
         const where = this.options.registry;
-        const oidc = 'OIDC trusted publishing tokens can only publish: they cannot move dist-tags or deprecate.';
+        // a token from trusted publishing: its publisher's allowed actions decide, and npm-token is the fallback
+        const oidc = this.options.oidc
+            ? ` This token came from trusted publishing (OIDC): ${TRUSTED_PUBLISHING_FIX(pkg, where)}`
+            : ' Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write), where the package\'s trusted publisher is allowed to move dist-tags and deprecate.';
         if (err.code === 'EOTP') {
-            return new errors/* RegistryError */.gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token). ${oidc}`, status, err.code);
+            return new errors/* RegistryError */.gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).${oidc}`, status, err.code);
         }
         if (status === 401) {
-            return new errors/* RegistryError */.gl(`${where} rejected the token (401 Unauthorized).`, `check that npm-token holds a current token for this registry (not expired or revoked). ${oidc}`, status, err.code);
+            return new errors/* RegistryError */.gl(`${where} rejected the token (401 Unauthorized).`, `check that npm-token holds a current token for this registry (not expired or revoked).${oidc}`, status, err.code);
         }
         if (status === 403) {
-            return new errors/* RegistryError */.gl(`${where} refused to let this token change ${pkg} (403 Forbidden).`, `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication". ${oidc}`, status, err.code);
+            return new errors/* RegistryError */.gl(`${where} refused to let this token change ${pkg} (403 Forbidden).`, `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication".${oidc}`, status, err.code);
         }
         if (status === 404 && kind === 'read') {
             return new errors/* RegistryError */.gl(`${pkg} was not found on ${where} (404).`, 'check the package input and the registry input (a private package also needs a token that can read it).', status, err.code);
         }
         if (status === 404) {
-            return new errors/* RegistryError */.gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, 'check npm-token has write access to the package.', status, err.code);
+            return new errors/* RegistryError */.gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, `check npm-token has write access to the package.${oidc}`, status, err.code);
         }
         const detail = status ? `HTTP ${status}` : (err.code ?? 'network error');
         return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${(0,util/* firstLine */.T)(err.message)})` : ''}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
     }
 }
+/** What to do when the registry refuses a write with a token from trusted publishing. */
+const TRUSTED_PUBLISHING_FIX = (pkg, registry) => `in ${pkg}'s settings on ${new URL(registry).host}, edit its trusted publisher's allowed actions to allow moving dist-tags and deprecating, not only publishing; or pass npm-token (a granular token with read and write access to ${pkg}), which is used instead of trusted publishing.`;
 function toState(doc) {
     const versions = {};
     for (const [v, manifest] of Object.entries(doc.versions ?? {})) {
@@ -43352,6 +43975,7 @@ function toState(doc) {
 
 
 
+
 /**
  * Every target of the incident (the targets input, or the shorthand: package, packages,
  * image, release), as the runner takes them, with their extra outputs and one dispose()
@@ -43359,8 +43983,10 @@ function toState(doc) {
  */
 function createTargets(inputs, get, log, userAgent, hooks = {}) {
     const whoamiCache = new Map();
+    // one ID token source for the run: the npm targets share the runner's ID token (one per registry)
+    const idToken = inputs.npmOidc ? (hooks.idToken ?? (0,npm_oidc/* runnerIdToken */.TA)(hooks.env ?? process.env, hooks.setSecret)) : undefined;
     const built = (0,src_inputs/* targetsFrom */.jJ)(inputs, get).map((spec) => {
-        const made = createTargetFor(spec, inputs, get, log, userAgent, { ...hooks, whoamiCache });
+        const made = createTargetFor(spec, inputs, get, log, userAgent, { ...hooks, whoamiCache, idToken });
         return { ...made, spec };
     });
     return {
@@ -43390,7 +44016,7 @@ function createTargetFor(spec, inputs, get, log, userAgent, hooks) {
         return { target, extras: NO_EXTRAS, name: spec.name, channel: spec.name };
     }
     if (spec.kind === 'npm') {
-        return { target: new NpmTarget({ packageName: spec.name, registry: inputs.registry, token: inputs.npmToken, log, userAgent, whoamiCache: hooks.whoamiCache }), extras: NO_EXTRAS, name: spec.name, channel: inputs.channel };
+        return { target: npmTarget(inputs, spec.name, log, userAgent, hooks), extras: NO_EXTRAS, name: spec.name, channel: inputs.channel };
     }
     const one = { ...inputs, target: spec.kind, targets: [spec] };
     const { target, extras } = createTarget(one, get, log, userAgent, hooks);
@@ -43442,6 +44068,7 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
             namespace: h.namespace,
             match: h.match,
             timeout: h.timeout,
+            wait: h.wait,
             kubeconfig,
             kubeContext: h.kubeContext,
             channel: helm_config/* HELM_CHANNEL */.jH,
@@ -43461,9 +44088,25 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
         };
     }
     return {
-        target: new NpmTarget({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent, whoamiCache: hooks.whoamiCache }),
+        target: npmTarget(inputs, inputs.packageName, log, userAgent, hooks),
         extras: { outputs: async () => ({}), dispose: () => { } }
     };
+}
+/**
+ * One npm package's target: with npm-token, that token; without one, trusted publishing
+ * (inputs.npmOidc): the package's own short-lived token, exchanged by the target itself.
+ */
+function npmTarget(inputs, packageName, log, userAgent, hooks) {
+    const idToken = inputs.npmOidc ? (hooks.idToken ?? (0,npm_oidc/* runnerIdToken */.TA)(hooks.env ?? process.env, hooks.setSecret)) : undefined;
+    return new NpmTarget({
+        packageName,
+        registry: inputs.registry,
+        token: inputs.npmToken,
+        ...(idToken ? { oidc: { idToken, setSecret: hooks.setSecret } } : {}),
+        log,
+        userAgent,
+        whoamiCache: hooks.whoamiCache
+    });
 }
 
 

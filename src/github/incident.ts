@@ -91,6 +91,8 @@ export interface IncidentRecord {
   deprecationMessage?: string
   /** the bad version's deprecation before the first run replaced it (an undo puts it back) */
   deprecationBefore?: string
+  /** deprecation was asked for but the registry has none: why (deprecationMessage is then undefined) */
+  deprecationSkipped?: string
   /** every dist-tag before the first run and after the latest run */
   tagsBefore: Record<string, string>
   tagsAfter: Record<string, string>

@@ -131,7 +131,7 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
   if (!o || typeof o !== 'object' || Array.isArray(o) || o.format !== 1) return undefined
   const strings = ['incidentId', 'packageName', 'channel', 'rollbackVersion', 'restoreVersion', 'reason'] as const
   if (!strings.every((k) => isString(o[k]) && o[k] !== '')) return undefined
-  if (!isOptString(o.previousVersion) || !isOptString(o.deprecationMessage) || !isOptString(o.issueUrl) || !isOptString(o.reportPath)) return undefined
+  if (!isOptString(o.previousVersion) || !isOptString(o.deprecationMessage) || !isOptString(o.deprecationSkipped) || !isOptString(o.issueUrl) || !isOptString(o.reportPath)) return undefined
   if (o.issueNumber !== undefined && !(Number.isSafeInteger(o.issueNumber) && (o.issueNumber as number) > 0)) return undefined
   if (!isStringMap(o.tagsBefore) || !isStringMap(o.tagsAfter)) return undefined
   if (!(SEVERITIES as readonly unknown[]).includes(o.severity) || (o.strategy !== 'retag' && o.strategy !== 'republish')) return undefined
@@ -149,6 +149,7 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
     previousVersion: o.previousVersion as string | undefined,
     deprecationMessage: o.deprecationMessage as string | undefined,
     deprecationBefore: typeof o.deprecationBefore === 'string' ? o.deprecationBefore : undefined,
+    ...(isString(o.deprecationSkipped) ? { deprecationSkipped: o.deprecationSkipped } : {}),
     tagsBefore: { ...o.tagsBefore },
     tagsAfter: { ...o.tagsAfter },
     severity: o.severity as IncidentRecord['severity'],
@@ -235,6 +236,7 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     deprecationMessage: current.deprecationMessage,
     // what the first run replaced stays (a re-run finds its own message there)
     deprecationBefore: base.deprecationBefore ?? current.deprecationBefore,
+    deprecationSkipped: current.deprecationSkipped,
     severity: current.severity,
     reason: current.reason,
     warnings: [...current.warnings],
@@ -246,6 +248,7 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
   }
   if (carried.deprecationMessage === undefined) delete carried.deprecationMessage
   if (carried.deprecationBefore === undefined) delete carried.deprecationBefore
+  if (carried.deprecationSkipped === undefined) delete carried.deprecationSkipped
   if (carried.impact === undefined) delete carried.impact
   if (carried.verification === undefined) delete carried.verification
 

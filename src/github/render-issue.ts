@@ -52,7 +52,7 @@ function headline(r: IncidentRecord): string {
   if (status === 'partial') {
     return `**${tag}.**\n⚠️ **The rollback is partial**: a step after it failed (see the warnings and the incident report's timeline). Re-run the same workflow; it completes only what is missing.`
   }
-  const dep = r.deprecationMessage === undefined ? `${bad} is not deprecated (deprecation was off)` : `${bad} is deprecated`
+  const dep = r.deprecationMessage !== undefined ? `${bad} is deprecated` : r.deprecationSkipped ? `${bad} is NOT deprecated: ${inert(r.deprecationSkipped)}` : `${bad} is not deprecated (deprecation was off)`
   return `**${tag}; ${dep}.**`
 }
 

@@ -3,6 +3,7 @@
 // the packages table. Pure: no I/O, no clock, no @actions/*.
 import { inert, table } from '../markdown.js'
 import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
+import { accountUrl, DEFAULT_SERVER_URL, runUrl } from './urls.js'
 
 /** A value in a code span; anything that could break the span or a table falls back to inert text. */
 export function code(value: string | undefined, none = '_(none)_'): string {
@@ -26,15 +27,13 @@ export function who(actor: string | undefined, serverUrl: string): string {
   if (!actor) return '_(unknown)_'
   const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(\[bot\])?$/.exec(actor)
   if (!m) return inert(actor)
-  const base = safeUrl(serverUrl.replace(/\/+$/, '')) ?? 'https://github.com'
-  return m[2] ? `[${m[1]}\\[bot\\]](${base}/apps/${m[1]})` : `[${m[1]}](${base}/${m[1]})`
+  const url = safeUrl(accountUrl(serverUrl, m[1], m[2] !== undefined)) ?? accountUrl(DEFAULT_SERVER_URL, m[1], m[2] !== undefined)
+  return m[2] ? `[${m[1]}\\[bot\\]](${url})` : `[${m[1]}](${url})`
 }
 
 /** The link to this workflow run (with the attempt when it is a re-run attempt). */
 function runLink(ctx: RunContext): string | undefined {
-  if (!ctx.runId || !/^\d+$/.test(ctx.runId)) return undefined
-  const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : ''
-  return safeUrl(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`)
+  return safeUrl(runUrl(ctx))
 }
 
 export function runLabel(ctx: RunContext): string {

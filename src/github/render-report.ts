@@ -7,6 +7,7 @@ import type { IncidentEvent, IncidentRecord, IncidentVerification, RunContext } 
 import { protectionTable, strategyNote } from './protection.js'
 import { encodeRecord } from './record.js'
 import { code, formatTime, isNpm, lastRun, link, packagesTable, safeUrl, who } from './render-parts.js'
+import { issueUrl } from './urls.js'
 
 const NOTES_START = '<!-- release-rollback:notes-start (everything until notes-end is yours: a re-run keeps it) -->'
 const NOTES_END = '<!-- release-rollback:notes-end -->'
@@ -50,7 +51,9 @@ function versionsAndTags(r: IncidentRecord): string {
     ? r.deprecationBefore !== undefined
       ? `Deprecation of ${code(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${inert(r.deprecationBefore)}; the rollback's was: ${inert(r.deprecationMessage ?? '')}).`
       : `Deprecation of ${code(r.rollbackVersion)}: removed by the undo (it was: ${inert(r.deprecationMessage ?? '')}).`
-    : r.deprecationMessage === undefined
+    : r.deprecationSkipped && r.deprecationMessage === undefined
+      ? `Deprecation of ${code(r.rollbackVersion)}: NOT done: ${inert(r.deprecationSkipped)}.`
+      : r.deprecationMessage === undefined
       ? `Deprecation of ${code(r.rollbackVersion)}: off for this rollback (deprecate: false).`
       : `Deprecation of ${code(r.rollbackVersion)}: ${inert(r.deprecationMessage)}`
   return `${table(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`
@@ -101,7 +104,7 @@ function verification(v: IncidentVerification): string {
 }
 
 function issueLink(r: IncidentRecord, ctx: RunContext): string | undefined {
-  const url = safeUrl(r.issueUrl) ?? (r.issueNumber ? safeUrl(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/issues/${r.issueNumber}`) : undefined)
+  const url = safeUrl(r.issueUrl) ?? (r.issueNumber ? safeUrl(issueUrl(ctx, r.issueNumber)) : undefined)
   if (!url) return undefined
   return `[${r.issueNumber ? `#${r.issueNumber}` : 'tracking issue'}](${url})`
 }

@@ -100,7 +100,8 @@ export function undoInputs(inputs: RollbackInputs, record: IncidentRecord, sourc
   const specs: TargetSpec[] = [...rec.targets.map((t) => ({ kind: t.kind, name: t.name })), ...(rec.notAffected ?? []).map((name) => ({ kind: 'npm' as const, name }))]
   const kinds = new Set(specs.map((s) => s.kind))
   const target: TargetKind = kinds.size === 1 ? ([...kinds][0] as TargetKind) : kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm'
-  if (kinds.has('npm') && !inputs.dryRun) requireNpmToken(inputs.npmToken)
+  // npm writes need a token, or the job's ID token for trusted publishing (readInputs saw whether the runner offers one)
+  if (kinds.has('npm') && !inputs.dryRun && !inputs.npmOidc) requireNpmToken(inputs.npmToken)
   const npmNames = specs.filter((s) => s.kind === 'npm').map((s) => s.name)
   return {
     ...inputs,
@@ -115,6 +116,7 @@ export function undoInputs(inputs: RollbackInputs, record: IncidentRecord, sourc
     reason: inputs.reason || record.reason,
     strategy: record.strategy,
     deprecate: inputs.deprecate && kinds.has('npm'),
+    ...(inputs.npmOidc && kinds.has('npm') ? { npmOidc: true } : { npmOidc: undefined }),
     recorded: rec
   }
 }

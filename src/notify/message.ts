@@ -6,6 +6,7 @@ import type { BookkeepingResult } from '../bookkeeping.js'
 import { PartialError, errorMessage } from '../errors.js'
 import type { RunContext } from '../github/incident.js'
 import { safeUrl } from '../github/render-parts.js'
+import { runUrl } from '../github/urls.js'
 import { errorOf, incidentOf, type IncidentRequest, type IncidentResult, type IncidentTarget, type TargetRun } from '../run.js'
 
 export type AnnouncedStatus = 'in-progress' | 'completed' | 'already-done' | 'partial' | 'failed'
@@ -67,9 +68,7 @@ const HEADLINE_MISSING_MAX = 120
 
 /** The link to the workflow run, when there is one (the CLI has none). */
 export function runUrlOf(ctx: RunContext): string | null {
-  if (!ctx.runId || !/^\d+$/.test(ctx.runId) || !ctx.repository) return null
-  const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : ''
-  return safeUrl(`${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`) ?? null
+  return safeUrl(runUrl(ctx)) ?? null
 }
 
 function common(a: AnnounceContext, at: string) {

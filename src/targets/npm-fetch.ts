@@ -158,8 +158,19 @@ export class RegistryClient {
 
   /** GET a registry path (`/name?write=true`, `/-/whoami`), parsed as JSON. */
   async json<T>(path: string, command: string, extra: Record<string, unknown> = {}): Promise<T> {
+    return (await this.read<T>(path, command, extra)).body
+  }
+
+  /** The same, with the answer's headers (lower-case names): they say which registry software answered. */
+  async read<T>(path: string, command: string, extra: Record<string, unknown> = {}): Promise<{ body: T; headers: Record<string, string> }> {
     try {
-      return (await npmFetch.json(path, this.options(command, extra, this.guard('api')))) as T
+      // what npmFetch.json does (fetch, then res.json()), keeping the response for its headers
+      const res = await npmFetch(path, this.options(command, extra, this.guard('api')))
+      const headers: Record<string, string> = {}
+      res.headers.forEach((value: string, name: string) => {
+        headers[name.toLowerCase()] = value
+      })
+      return { body: (await res.json()) as T, headers }
     } catch (e) {
       throw this.refused(e, String(extra.method ?? 'GET'), path)
     }

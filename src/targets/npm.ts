@@ -1,12 +1,14 @@
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
 // of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
-import { InputError, RegistryError } from '../errors.js'
+import { CapabilityError, InputError, RegistryError, RollbackError } from '../errors.js'
 import type { PackageState } from '../plan.js'
 import { guardedWrite } from '../guard.js'
 import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
 import { escapePackageName, RegistryClient } from './npm-fetch.js'
+import { exchangeIdToken, type IdTokenSource } from './npm/oidc.js'
 import { noteOf } from './republish-note.js'
+import { channelFixed, identifyRegistry, noDeprecate, notFoundOnDistTag, worthProbing, type RegistryIdentity } from './npm/registry-kind.js'
 import type { Target, WriteOutcome } from './target.js'
 import { firstLine } from '../util.js'
 
@@ -18,6 +20,12 @@ export interface NpmTargetOptions {
   /** with a trailing slash */
   registry: string
   token?: string
+  /**
+   * No token: trusted publishing. The job's OIDC ID token is exchanged at the registry for
+   * a short-lived token for this package alone (src/targets/npm/oidc.ts), the first time
+   * the registry is asked anything; `setSecret` masks it.
+   */
+  oidc?: { idToken: IdTokenSource; setSecret?: (value: string) => void }
   log: Logger
   retry?: RetryPolicy
   /** per request, ms */
@@ -43,7 +51,8 @@ export class NpmTarget implements Target {
   readonly label: string
   private readonly retry: RetryPolicy
   private readonly escaped: string
-  private readonly client: RegistryClient
+  /** the registry calls, with this package's token once it is known (exchanged through OIDC, or given) */
+  private auth?: Promise<{ client: RegistryClient; token?: string }>
   /**
    * The newest read of the package document, while it may still guard a write: the
    * runner calls forget() as soon as it awaits anything else, so this is only ever a read
@@ -51,22 +60,45 @@ export class NpmTarget implements Target {
    */
   private last?: Packument
   private readonly notes: string[] = []
+  /** trusted publishing's preflight (the probe), made once; inspect() reads only after it */
+  private preflight?: Promise<void>
+  /** which registry software answered the last read of the package document (its headers say) */
+  private identity?: RegistryIdentity
 
   constructor(private readonly options: NpmTargetOptions) {
     this.label = `npm package ${options.packageName} on ${options.registry}`
     this.retry = options.retry ?? DEFAULT_RETRY
     this.escaped = escapePackageName(options.packageName)
-    // the token goes to this registry's origin only, never to another one a response names
-    this.client = new RegistryClient(options)
+  }
+
+  /**
+   * The client for this registry and package. The token goes to this registry's origin
+   * only, never to another one a response names. With trusted publishing the token is the
+   * one exchanged for this package (once per target: the exchange is per package).
+   */
+  private api(): Promise<RegistryClient> {
+    return this.credentials().then((a) => a.client)
+  }
+
+  private credentials(): Promise<{ client: RegistryClient; token?: string }> {
+    const { oidc, ...o } = this.options
+    this.auth ??= oidc
+      ? exchangeIdToken({ registry: o.registry, packageName: o.packageName, idToken: oidc.idToken, setSecret: oidc.setSecret, userAgent: o.userAgent, timeoutMs: o.timeoutMs, retry: this.retry, log: o.log }).then((token) => ({ client: new RegistryClient({ ...o, token }), token }))
+      : Promise.resolve({ client: new RegistryClient(o), token: o.token })
+    return this.auth
   }
 
   private async readPackument(): Promise<Packument> {
+    const client = await this.api()
     const doc = await withRetry(
       `reading ${this.options.packageName}`,
-      () => this.client.json<Packument>(`/${this.escaped}?write=true`, 'view'),
+      () => client.read<Packument>(`/${this.escaped}?write=true`, 'view'),
       this.retry,
       this.options.log
-    ).catch((e) => {
+    ).then(({ body, headers }) => {
+      this.identity = identifyRegistry(this.options.registry, headers)
+      return body
+    }, (e) => {
       if (statusOf(e) === 404) {
         throw new InputError('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).')
       }
@@ -100,6 +132,7 @@ export class NpmTarget implements Target {
    * either endpoint says nothing about the token: the writes will.
    */
   async checkAccess(): Promise<void> {
+    if (this.options.oidc) return this.trustedPreflight()
     const [who, collaborators] = await Promise.all([this.whoami(), this.collaborators()])
     if (who === undefined) return
     const pkg = this.options.packageName
@@ -113,10 +146,48 @@ export class NpmTarget implements Target {
     }
   }
 
+  /**
+   * With a token from trusted publishing, before any write: a trusted publisher may be
+   * allowed to publish only, and a whoami says nothing about that. So the exchange is made
+   * (api()) and the drill's harmless write (probeWrite: the dist-tag DRILL_TAG added on the
+   * version `latest` holds, removed, every step read back) proves the token may move
+   * dist-tags; a refusal is an InputError naming the allowed-actions setting and the
+   * npm-token fallback, and nothing else was written. Deprecating has no harmless probe (a
+   * deprecation is a whole-document PUT): a refusal there comes after the channels moved
+   * and is explained the same way (explain()).
+   */
+  private trustedPreflight(): Promise<void> {
+    this.preflight ??= this.preflightTrustedPublishing()
+    return this.preflight
+  }
+
+  private async preflightTrustedPublishing(): Promise<void> {
+    const doc = await this.readPackument()
+    const version = doc['dist-tags']?.latest ?? Object.keys(doc.versions ?? {}).pop()
+    // nothing to tag: nothing a rollback could move either; the plan says so
+    if (version === undefined) return
+    try {
+      const { warnings } = await this.probeWrite(version)
+      for (const w of warnings) {
+        this.notes.push(w)
+        this.options.log.warning(w)
+      }
+    } catch (e) {
+      if (!(e instanceof InputError && e.input === 'npm-token')) throw e
+      const pkg = this.options.packageName
+      throw new InputError(
+        'npm-token',
+        `is empty, and the token ${this.options.registry} issued through trusted publishing (OIDC) for ${pkg} may not move its dist-tags: the registry refused the harmless probe (the dist-tag '${DRILL_TAG}', added and removed before any rollback write). Nothing was rolled back. (${e.problem.replace(/ Fix: [\s\S]*$/, '')})`,
+        TRUSTED_PUBLISHING_FIX(pkg, this.options.registry)
+      )
+    }
+  }
+
   /** The token's user name; undefined when the registry has no whoami (404, 405). */
   private whoami(): Promise<string | undefined> {
     const key = `${this.options.registry}\0${this.options.token ?? ''}`
-    const cache = (this.options.whoamiCache ??= new Map())
+    this.options.whoamiCache ??= new Map()
+    const cache = this.options.whoamiCache
     let pending = cache.get(key)
     if (!pending) {
       pending = this.askWhoami()
@@ -127,8 +198,9 @@ export class NpmTarget implements Target {
 
   private async askWhoami(): Promise<string | undefined> {
     let who: { username?: unknown }
+    const client = await this.api()
     try {
-      who = await withRetry('checking the token', () => this.client.json<{ username?: unknown }>('/-/whoami', 'whoami'), this.retry, this.options.log)
+      who = await withRetry('checking the token', () => client.json<{ username?: unknown }>('/-/whoami', 'whoami'), this.retry, this.options.log)
     } catch (e) {
       // a redirect to another origin (refused, the token not sent) says the registry is not where it is configured
       if (e instanceof RegistryError) throw e
@@ -154,7 +226,7 @@ export class NpmTarget implements Target {
   /** user -> access level, where the registry lists them; undefined when it does not say. */
   private async collaborators(): Promise<Record<string, string> | undefined> {
     try {
-      const list = await this.client.json<unknown>(`/-/package/${this.escaped}/collaborators`, 'access')
+      const list = await (await this.api()).json<unknown>(`/-/package/${this.escaped}/collaborators`, 'access')
       if (!list || typeof list !== 'object' || Array.isArray(list)) return undefined
       const entries = Object.entries(list as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string')
       return entries.length > 0 ? Object.fromEntries(entries) : undefined
@@ -172,7 +244,7 @@ export class NpmTarget implements Target {
    * dist-tag is ever written; one that differs after the drill is reported (someone else
    * moved it meanwhile).
    */
-  async probeWrite(version: string): Promise<{ warnings: string[] }> {
+  async probeWrite(version: string, by = 'the drill'): Promise<{ warnings: string[] }> {
     const pkg = this.options.packageName
     const warnings: string[] = []
     const path = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(DRILL_TAG)}`
@@ -181,10 +253,12 @@ export class NpmTarget implements Target {
     const before = tags(await this.readPackument())
     const others = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== DRILL_TAG))
     if (before[DRILL_TAG] !== undefined && before[DRILL_TAG] !== version) {
-      warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill that did not finish); the drill moved it to ${version} and removed it.`)
+      warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill or preflight that did not finish); ${by} moved it to ${version} and removed it.`)
     }
     const write = (what: string, init: Record<string, unknown>) =>
-      withRetry(what, () => this.client.write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
+      withRetry(what, async () => (await this.api()).write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
+        const lack = this.lacks(e, 'move', DRILL_TAG)
+        if (lack) throw lack
         const explained = this.explain(e, 'write')
         const status = statusOf(e)
         if (status === 401 || status === 403 || status === 404 || (e as { code?: string }).code === 'EOTP') throw new InputError('npm-token', explained.message, explained.fix ?? 'check the token.')
@@ -211,21 +285,104 @@ export class NpmTarget implements Target {
     const was = others(before)
     const now = others(end)
     for (const tag of new Set([...Object.keys(was), ...Object.keys(now)])) {
-      if (was[tag] !== now[tag]) warnings.push(`${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before the drill and is ${now[tag] ?? '(gone)'} after it: the drill never writes it, so someone else did meanwhile.`)
+      if (was[tag] !== now[tag]) warnings.push(`${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before ${by} and is ${now[tag] ?? '(gone)'} after it: ${by} never writes it, so someone else did meanwhile.`)
     }
     return { warnings }
+  }
+
+  /**
+   * The preflight of a rollback (and of the drill): what this registry cannot do, before
+   * anything is written. From the answers to reads: a registry known to refuse moving this
+   * channel (Nexus Repository 3 and 'latest') fails here, and one known to have no
+   * deprecate is reported (`cannotRetire`). Where the reads name a registry with reported
+   * gaps (Nexus, Artifactory, GitHub Packages), or always with `probe: 'always'` (the
+   * drill), dist-tag writes are proven by probeWrite's harmless write on `holds` (the
+   * version the channel holds): a registry that answers it 404/405/501 fails here with a
+   * CapabilityError naming it and what it lacks. Nothing users install changes.
+   */
+  async capabilities(channel: string, holds: string | undefined, o: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean }): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }> {
+    // the plan's read named the registry; only without it is the document read here (and then not kept as a guard)
+    if (!this.identity) {
+      await this.readPackument()
+      this.forget()
+    }
+    const id = this.identity as RegistryIdentity
+    const pkg = this.options.packageName
+    const fixed = o.move && !o.republish ? channelFixed(id, channel) : undefined
+    if (fixed) {
+      throw new CapabilityError('move', id.name, `${id.name} ${fixed.why}, so the rollback cannot point '${channel}' of ${pkg} back: nothing was written.`, fixed.fix)
+    }
+    const warnings: string[] = []
+    let probed = false
+    // trusted publishing's preflight already made the harmless write in this run: not twice
+    const proven = o.probe === 'if-needed' && this.preflight !== undefined
+    if (o.move && holds !== undefined && !proven && (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))) {
+      warnings.push(...(await this.probeWrite(holds, o.probe === 'always' ? 'the drill' : "the rollback's preflight (a harmless dist-tag, added and removed)")).warnings)
+      probed = true
+    }
+    const lacking = noDeprecate(id)
+    return { warnings, probed, ...(lacking ? { cannotRetire: `${id.name} ${lacking}` } : {}) }
+  }
+
+  /**
+   * A failed write that says the registry lacks the capability (rather than refusing this
+   * token or failing for a while), as a CapabilityError naming the registry; else undefined.
+   * Moves: 405 or 501 to a dist-tag write anywhere, 404 where the registry is known to mean
+   * that (Artifactory remote repositories, GitHub Packages), Nexus 3's "Unable to update latest
+   * tag". Deprecations: 404, 405 or 501 to the document PUT (the move before it proved the
+   * token), or any refusal from a registry known to have no deprecate.
+   */
+  private lacks(e: unknown, what: 'move' | 'deprecate', channel?: string): CapabilityError | undefined {
+    if (e instanceof RollbackError) return undefined
+    const status = statusOf(e)
+    const id = this.identity ?? identifyRegistry(this.options.registry, {})
+    const pkg = this.options.packageName
+    const said = firstLine(String((e as { message?: string }).message ?? ''))
+    const answered = `it answered ${status ?? 'an error'}${said ? ` (${said})` : ''}`
+    if (what === 'move') {
+      if (/unable to update latest tag/i.test(said) || (channel !== undefined && channelFixed(id, channel) && status !== undefined && status >= 400 && status < 600)) {
+        const fixed = channelFixed(id, 'latest')
+        return new CapabilityError('move', id.name, `${id.name} cannot move the dist-tag '${channel ?? 'latest'}' of ${pkg}: ${answered}; Nexus Repository 3 moves 'latest' only on publish.`, fixed?.fix ?? 'use strategy: republish, which moves the channel by publishing.', status)
+      }
+      const notFound = status === 404 ? notFoundOnDistTag(id) : undefined
+      if (notFound) return new CapabilityError('move', id.name, `${id.name} ${notFound.why}: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… .`, notFound.fix, status)
+      if (status === 405 || status === 501) {
+        return new CapabilityError(
+          'move',
+          id.name,
+          `${id.name} cannot move dist-tags: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… , which npm dist-tag uses.`,
+          notFoundOnDistTag(id)?.fix ?? 'point the registry input at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use strategy: republish, which moves the channel by publishing.',
+          status
+        )
+      }
+      return undefined
+    }
+    if (status === 404 || status === 405 || status === 501 || (noDeprecate(id) !== undefined && status !== undefined && status >= 400 && status < 500)) {
+      return new CapabilityError(
+        'deprecate',
+        id.name,
+        `${id.name} cannot deprecate ${pkg}: ${answered} to the deprecation (PUT /${this.escaped}, which npm deprecate uses).`,
+        'deprecate the bad version by hand where the registry allows it (or remove it); the channel is what protects new installs.',
+        status
+      )
+    }
+    return undefined
   }
 
   async republish(args: { bad: string; restore: string; channel: string; incidentId: string; expected?: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }> {
     // its own reads and writes come between any earlier read and the next write
     this.forget()
-    const { packageName, registry, token, log, timeoutMs, userAgent } = this.options
+    const { packageName, registry, log, timeoutMs, userAgent } = this.options
+    const { token } = await this.credentials()
     // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
     const { republish } = await import('./republish.js')
     return republish({ packageName, registry, token, log, retry: this.retry, timeoutMs, userAgent, ...args })
   }
 
   async inspect(): Promise<PackageState> {
+    // with trusted publishing, the state is read after the probe (never between its add and
+    // its remove), so that a plan read may guard a write; a token that failed it reads nothing
+    if (this.options.oidc) await this.trustedPreflight()
     const doc = await this.readPackument()
     return toState(doc)
   }
@@ -243,11 +400,16 @@ export class NpmTarget implements Target {
       isDone: (d) => tags(d)[channel] === version,
       isExpected: (d) => tags(d)[channel] === expected,
       write: async () => {
-        await this.client.write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
-          method: 'PUT',
-          body: JSON.stringify(version),
-          headers: { 'content-type': 'application/json' }
-        })
+        await (await this.api())
+          .write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
+            method: 'PUT',
+            body: JSON.stringify(version),
+            headers: { 'content-type': 'application/json' }
+          })
+          .catch((e: unknown) => {
+            // a registry that lacks the move: said so by name, never retried (a CapabilityError passes the guard)
+            throw this.lacks(e, 'move', channel) ?? e
+          })
       },
       ...this.guardOptions()
     })
@@ -307,7 +469,9 @@ export class NpmTarget implements Target {
       write: async (doc) => {
         this.versionOf(doc, version).deprecated = message
         sent = structuredClone(doc)
-        await this.client.write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc })
+        await (await this.api()).write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc }).catch((e: unknown) => {
+          throw this.lacks(e, 'deprecate') ?? e
+        })
       },
       ...this.guardOptions()
     })
@@ -360,11 +524,14 @@ export class NpmTarget implements Target {
     const status = err.statusCode
     const pkg = this.options.packageName
     const where = this.options.registry
-    const oidc = 'OIDC trusted publishing tokens can only publish: they cannot move dist-tags or deprecate.'
+    // a token from trusted publishing: its publisher's allowed actions decide, and npm-token is the fallback
+    const oidc = this.options.oidc
+      ? ` This token came from trusted publishing (OIDC): ${TRUSTED_PUBLISHING_FIX(pkg, where)}`
+      : ' Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write), where the package\'s trusted publisher is allowed to move dist-tags and deprecate.'
     if (err.code === 'EOTP') {
       return new RegistryError(
         `The registry asked for a one-time password: the token's account has two-factor authentication for writes.`,
-        `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token). ${oidc}`,
+        `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).${oidc}`,
         status,
         err.code
       )
@@ -372,7 +539,7 @@ export class NpmTarget implements Target {
     if (status === 401) {
       return new RegistryError(
         `${where} rejected the token (401 Unauthorized).`,
-        `check that npm-token holds a current token for this registry (not expired or revoked). ${oidc}`,
+        `check that npm-token holds a current token for this registry (not expired or revoked).${oidc}`,
         status,
         err.code
       )
@@ -380,7 +547,7 @@ export class NpmTarget implements Target {
     if (status === 403) {
       return new RegistryError(
         `${where} refused to let this token change ${pkg} (403 Forbidden).`,
-        `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication". ${oidc}`,
+        `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication".${oidc}`,
         status,
         err.code
       )
@@ -396,7 +563,7 @@ export class NpmTarget implements Target {
     if (status === 404) {
       return new RegistryError(
         `${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`,
-        'check npm-token has write access to the package.',
+        `check npm-token has write access to the package.${oidc}`,
         status,
         err.code
       )
@@ -411,6 +578,10 @@ export class NpmTarget implements Target {
   }
 }
 
+
+/** What to do when the registry refuses a write with a token from trusted publishing. */
+const TRUSTED_PUBLISHING_FIX = (pkg: string, registry: string) =>
+  `in ${pkg}'s settings on ${new URL(registry).host}, edit its trusted publisher's allowed actions to allow moving dist-tags and deprecating, not only publishing; or pass npm-token (a granular token with read and write access to ${pkg}), which is used instead of trusted publishing.`
 
 function toState(doc: Packument): PackageState {
   const versions: PackageState['versions'] = {}

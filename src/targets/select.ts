@@ -11,6 +11,7 @@ import { HELM_CHANNEL, readHelmInputs } from './helm/config.js'
 import { KubeconfigFile } from './helm/runner.js'
 import { HelmTarget } from './helm/target.js'
 import { NpmTarget } from './npm.js'
+import { runnerIdToken, type IdTokenSource } from './npm/oidc.js'
 import type { IncidentTarget } from '../run.js'
 import type { Target } from './target.js'
 
@@ -34,6 +35,14 @@ export interface TargetHooks {
   setSecret?: (value: string) => void
   /** shared by the npm targets of one run: whoami is asked once per registry and token */
   whoamiCache?: Map<string, Promise<string | undefined>>
+  /**
+   * The job's OIDC ID token (trusted publishing: inputs.npmOidc). The entries leave it out:
+   * it is the runner's (ACTIONS_ID_TOKEN_REQUEST_*, read from `env`), asked once per
+   * audience and masked with setSecret; tests may hand in another.
+   */
+  idToken?: IdTokenSource
+  /** where the runner's ID token request variables are read from (default process.env) */
+  env?: NodeJS.ProcessEnv
   /** the repository and a client for it: git-tag targets move their tag through the GitHub API */
   github?: { client: () => GitHubClient; repository: string }
 }
@@ -51,8 +60,10 @@ export function createTargets(
   hooks: TargetHooks = {}
 ): { targets: IncidentTarget[]; extras: TargetExtras[]; dispose: () => void } {
   const whoamiCache = new Map<string, Promise<string | undefined>>()
+  // one ID token source for the run: the npm targets share the runner's ID token (one per registry)
+  const idToken = inputs.npmOidc ? (hooks.idToken ?? runnerIdToken(hooks.env ?? process.env, hooks.setSecret)) : undefined
   const built = targetsFrom(inputs, get).map((spec) => {
-    const made = createTargetFor(spec, inputs, get, log, userAgent, { ...hooks, whoamiCache })
+    const made = createTargetFor(spec, inputs, get, log, userAgent, { ...hooks, whoamiCache, idToken })
     return { ...made, spec }
   })
   return {
@@ -90,7 +101,7 @@ function createTargetFor(
     return { target, extras: NO_EXTRAS, name: spec.name, channel: spec.name }
   }
   if (spec.kind === 'npm') {
-    return { target: new NpmTarget({ packageName: spec.name, registry: inputs.registry, token: inputs.npmToken, log, userAgent, whoamiCache: hooks.whoamiCache }), extras: NO_EXTRAS, name: spec.name, channel: inputs.channel }
+    return { target: npmTarget(inputs, spec.name, log, userAgent, hooks), extras: NO_EXTRAS, name: spec.name, channel: inputs.channel }
   }
   const one = { ...inputs, target: spec.kind, targets: [spec] }
   const { target, extras } = createTarget(one, get, log, userAgent, hooks)
@@ -144,6 +155,7 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
       namespace: h.namespace,
       match: h.match,
       timeout: h.timeout,
+      wait: h.wait,
       kubeconfig,
       kubeContext: h.kubeContext,
       channel: HELM_CHANNEL,
@@ -163,7 +175,24 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
     }
   }
   return {
-    target: new NpmTarget({ packageName: inputs.packageName, registry: inputs.registry, token: inputs.npmToken, log, userAgent, whoamiCache: hooks.whoamiCache }),
+    target: npmTarget(inputs, inputs.packageName, log, userAgent, hooks),
     extras: { outputs: async () => ({}), dispose: () => {} }
   }
+}
+
+/**
+ * One npm package's target: with npm-token, that token; without one, trusted publishing
+ * (inputs.npmOidc): the package's own short-lived token, exchanged by the target itself.
+ */
+function npmTarget(inputs: RollbackInputs, packageName: string, log: Logger, userAgent: string, hooks: TargetHooks): NpmTarget {
+  const idToken = inputs.npmOidc ? (hooks.idToken ?? runnerIdToken(hooks.env ?? process.env, hooks.setSecret)) : undefined
+  return new NpmTarget({
+    packageName,
+    registry: inputs.registry,
+    token: inputs.npmToken,
+    ...(idToken ? { oidc: { idToken, setSecret: hooks.setSecret } } : {}),
+    log,
+    userAgent,
+    whoamiCache: hooks.whoamiCache
+  })
 }

@@ -60,6 +60,11 @@ export interface Target {
    */
   anomalies?(): string[]
   /**
+   * How the last write ran, when people must know it to judge the result (Helm: which
+   * readiness checks helm waited for); the runner shows it in the target's summary row.
+   */
+  writeNote?(): string | undefined
+  /**
    * The runner awaited something else since this target's last read: that read may no
    * longer guard a write, so the next write reads again first. (An adapter may use its
    * last read as the guard of the write that immediately follows it, and only then.)
@@ -77,6 +82,15 @@ export interface Target {
    * names the token input when the write is refused. Targets whose checkAccess already
    * proves a write (Docker's cancelled blob upload) leave it out.
    */
-  probeWrite?(version: string): Promise<{ warnings: string[] }>
+  probeWrite?(version: string, by?: string): Promise<{ warnings: string[] }>
+  /**
+   * The preflight of what this place cannot do, before any write of a rollback (and in the
+   * drill): throws a CapabilityError naming the registry when the channel cannot be moved
+   * (`move`: the plan moves it; `republish`: it moves by publishing); reports in
+   * `cannotRetire` a registry without deprecate. `probe` says whether probeWrite's harmless
+   * write may prove the move: 'always' (the drill), 'if-needed' (where the reads name a
+   * registry with reported gaps), 'never' (a dry run). `holds`: the version the channel holds.
+   */
+  capabilities?(channel: string, holds: string | undefined, options: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean }): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }>
   republish?(args: { bad: string; restore: string; channel: string; incidentId: string; expected?: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }>
 }

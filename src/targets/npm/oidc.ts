@@ -1,0 +1,146 @@
+// Tokenless npm writes through trusted publishing (OIDC), the way the npm CLI does it
+// (npm/cli lib/utils/oidc.js, and npm's registry API, operation exchangeOidcToken):
+// 1. the job's ID token from the runner: GET ACTIONS_ID_TOKEN_REQUEST_URL with the query
+//    parameter `audience=npm:<registry host name>` appended, `authorization: Bearer
+//    ACTIONS_ID_TOKEN_REQUEST_TOKEN`, `accept: application/json` -> 200 { value };
+// 2. POST /-/npm/v1/oidc/token/exchange/package/<escaped name> on the registry's origin,
+//    `authorization: Bearer <ID token>`, no body -> 201 { token, token_type: 'oidc',
+//    expires } (refusals: 400, 401, 404, 500 with { message }).
+// The token npm issues is short-lived and scoped to one package: one exchange per package.
+// Unlike npm's CLI, which falls back silently to whatever token is configured, a failure
+// here is an error that names trusted publishing and the npm-token fallback: a rollback
+// has no other credentials to fall back to.
+//
+// Both tokens are registered with setSecret (the action's core.setSecret) the moment they
+// are known; neither is ever put into a message. The runner's request token goes only to
+// the runner's URL, and redirects are not followed (they would carry it elsewhere); the ID
+// token goes only to the registry's origin, through RegistryClient's origin guard.
+import { InputError, RegistryError } from '../../errors.js'
+import { firstLine } from '../../util.js'
+import { isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../../retry.js'
+import { escapePackageName, RegistryClient } from '../npm-fetch.js'
+
+/** The job's OIDC ID token for `audience` (`npm:<registry host>`). */
+export type IdTokenSource = (audience: string) => Promise<string>
+
+/** The runner offers an ID token: the job has `permissions: id-token: write`. */
+export function idTokenAvailable(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim() && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim())
+}
+
+/** The audience npm expects: `npm:` and the registry's host name (no port), as npm's CLI builds it. */
+export function audienceOf(registry: string): string {
+  return `npm:${new URL(registry).hostname}`
+}
+
+const FALLBACK = 'or pass npm-token (a granular token with read and write access to the package) instead of trusted publishing'
+
+/**
+ * The runner's ID token, asked once per audience for the whole run (several packages on
+ * one registry share it). `setSecret` masks it as soon as it arrives.
+ */
+export function runnerIdToken(env: NodeJS.ProcessEnv, setSecret?: (value: string) => void, timeoutMs = 30_000): IdTokenSource {
+  const asked = new Map<string, Promise<string>>()
+  return (audience) => {
+    let pending = asked.get(audience)
+    if (!pending) {
+      pending = requestIdToken(env, audience, setSecret, timeoutMs)
+      asked.set(audience, pending)
+    }
+    return pending
+  }
+}
+
+async function requestIdToken(env: NodeJS.ProcessEnv, audience: string, setSecret: ((value: string) => void) | undefined, timeoutMs: number): Promise<string> {
+  const raw = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim()
+  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim()
+  if (!raw || !requestToken) {
+    throw new InputError('npm-token', 'is empty, and this job cannot ask for an OIDC ID token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set).', `give the job permissions: id-token: write to use trusted publishing, ${FALLBACK}.`)
+  }
+  setSecret?.(requestToken)
+  const url = new URL(raw)
+  // appended to the runner's own query (api-version=...), as npm's CLI does
+  url.searchParams.append('audience', audience)
+  const where = url.origin
+  let res: Response
+  try {
+    res = await fetch(url, {
+      headers: { accept: 'application/json', authorization: `Bearer ${requestToken}` },
+      // a redirect would carry the request token to wherever it points
+      redirect: 'error',
+      signal: AbortSignal.timeout(timeoutMs)
+    })
+  } catch (e) {
+    throw new InputError('npm-token', `is empty, and the runner's ID token service (${where}) did not answer: ${firstLine(e instanceof Error ? e.message : String(e))}.`, `re-run the job (trusted publishing needs the runner's ID token), ${FALLBACK}.`)
+  }
+  let value: unknown
+  try {
+    value = ((await res.json()) as { value?: unknown })?.value
+  } catch {
+    value = undefined
+  }
+  if (!res.ok || typeof value !== 'string' || value === '') {
+    throw new InputError(
+      'npm-token',
+      `is empty, and the runner did not give this job an OIDC ID token for ${audience} (${where} answered HTTP ${res.status}${res.ok ? ' without a token' : ''}).`,
+      `check that the job has permissions: id-token: write (a pull request from a fork never gets one), ${FALLBACK}.`
+    )
+  }
+  setSecret?.(value)
+  return value
+}
+
+/** What a refused exchange's answer says (npm: { message }), one short line, never a token. */
+function registryMessage(e: unknown): string {
+  const body = (e as { body?: unknown }).body
+  const text = body && typeof body === 'object' ? ((body as { message?: unknown; error?: unknown }).message ?? (body as { error?: unknown }).error) : undefined
+  return typeof text === 'string' && text.trim() !== '' ? `: "${firstLine(text).slice(0, 200)}"` : ''
+}
+
+/**
+ * Exchanges the job's ID token for a short-lived npm token for `packageName` at the
+ * registry's trusted-publishing endpoint (on the registry's origin, whatever the
+ * registry's path, as npm's CLI does). Retried like every registry call (5xx, network;
+ * never a 4xx). A refusal is an InputError naming npm-token that says how to set up
+ * trusted publishing and names the token fallback.
+ */
+export async function exchangeIdToken(o: {
+  registry: string
+  packageName: string
+  idToken: IdTokenSource
+  setSecret?: (value: string) => void
+  userAgent?: string
+  timeoutMs?: number
+  retry: RetryPolicy
+  log: Logger
+}): Promise<string> {
+  const audience = audienceOf(o.registry)
+  const idToken = await o.idToken(audience)
+  const url = new URL(`/-/npm/v1/oidc/token/exchange/package/${escapePackageName(o.packageName)}`, o.registry).href
+  // the ID token is this one request's credential; RegistryClient keeps it on the registry's origin
+  const client = new RegistryClient({ registry: o.registry, token: idToken, timeoutMs: o.timeoutMs, userAgent: o.userAgent })
+  let answer: { token?: unknown }
+  try {
+    answer = await withRetry(`exchanging the OIDC token for ${o.packageName}`, () => client.json<{ token?: unknown }>(url, 'publish', { method: 'POST', headers: { accept: 'application/json' } }), o.retry, o.log)
+  } catch (e) {
+    // a redirect to another origin, refused (the ID token not sent): its own message says so
+    if (e instanceof RegistryError) throw e
+    const status = statusOf(e)
+    const host = new URL(o.registry).host
+    if (status === undefined || isRetryable(e)) {
+      const detail = status ? `HTTP ${status}${registryMessage(e)}` : firstLine(e instanceof Error ? e.message : String(e))
+      throw new RegistryError(`${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`, `re-run when the registry recovers (a re-run is safe), ${FALLBACK}.`, status)
+    }
+    throw new InputError(
+      'npm-token',
+      `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`,
+      `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), and in its allowed actions allow moving dist-tags and deprecating as well as publishing; ${FALLBACK}.`
+    )
+  }
+  const token = answer?.token
+  if (typeof token !== 'string' || token === '') {
+    throw new InputError('npm-token', `is empty, and ${o.registry} answered the OIDC token exchange for ${o.packageName} without a token.`, `check ${o.packageName}'s trusted publisher on ${new URL(o.registry).host}, ${FALLBACK}.`)
+  }
+  o.setSecret?.(token)
+  return token
+}
