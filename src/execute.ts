@@ -9,6 +9,7 @@ import type { RunContext } from './github/incident.js'
 import type { GitHubInputs } from './inputs.js'
 import type { Logger } from './retry.js'
 import { runIncident, type IncidentRequest, type IncidentResult, type IncidentTarget, type TargetRun } from './run.js'
+import { currentDialect } from './core/settings.js'
 
 export interface Execution {
   result: IncidentResult
@@ -125,7 +126,7 @@ export async function repositoryDefaultBranch(gh: GitHubClient, ctx: RunContext)
     return data.default_branch
   } catch (e) {
     const status = ghStatus(e)
-    if (status === 401) throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.')
+    if (status === 401) throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', currentDialect() === 'action' ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.' : 'set GITHUB_TOKEN to a valid token.')
     if (status === 403 || status === 404) {
       throw new InputError('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.')
     }

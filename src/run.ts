@@ -10,6 +10,7 @@ import { circuitBreaker, describePlan, incidentId, planRollback, planUndo, type 
 import type { Logger } from './retry.js'
 import type { Target } from './targets/target.js'
 import { mapLimit } from './util.js'
+import { currentDialect, setting } from './core/settings.js'
 
 export const DEFAULT_PARALLEL = 4
 
@@ -151,7 +152,7 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
         }
         // a target without retire (container tags, Helm releases) gets no deprecation in its plan
         const plan = (req.undo ? planUndo : planRollback)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before)
-        if (plan.republish && !r.target.republish && !plan.undo) throw new InputError('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.')
+        if (plan.republish && !r.target.republish && !plan.undo) throw new InputError('strategy', `republish is not supported for ${r.target.kind}.`, `use ${setting('strategy', 'retag')}.`)
         r.plan = plan
         r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated }
         r.warnings.push(...(gate.warnings ?? []), ...plan.warnings)
@@ -225,7 +226,7 @@ function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
     throw new InputError(
       allNpm ? 'package' : 'targets',
       `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${errorMessage(p.failure?.error)}`).join('\n')}`,
-      'fix each problem (or leave those out) and run again; partial-ok does not skip the preflight.'
+      `fix each problem (or leave those out) and run again; ${currentDialect() === 'action' ? 'partial-ok does not skip the preflight' : 'the preflight is never skipped'}.`
     )
   }
   const affected = runs.filter((r) => r.outcome !== 'not-affected')
@@ -255,7 +256,7 @@ function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
     return {
       ...base,
       status: notPutBack.length === 0 ? 'failed' : 'partial',
-      error: new RollbackError(message, notPutBack.length === 0 ? 'fix the failure and run again, or leave partial-ok at true to keep the packages that succeed.' : 'put those tags back by hand, then run again.')
+      error: new RollbackError(message, notPutBack.length === 0 ? `fix the failure and run again, or ${currentDialect() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.` : 'put those tags back by hand, then run again.')
     }
   }
   const incomplete = runs.filter((r) => r.failure)

@@ -28,6 +28,7 @@ import { getAgent } from '@npmcli/agent'
 import npmFetch from 'npm-registry-fetch'
 import { RegistryError } from '../errors.js'
 import { statusOf } from '../retry.js'
+import { setting, theSetting } from '../core/settings.js'
 
 /** The registry key npm scopes a token to: `//host[:port]/path/`. */
 export function nerfDart(registry: string): string {
@@ -150,7 +151,7 @@ export class RegistryClient {
     const { registry } = this.o
     return new RegistryError(
       `${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`,
-      `if the registry has moved to ${e.target}, set the registry input (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`,
+      `if the registry has moved to ${e.target}, set ${theSetting('registry')} (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`,
       undefined,
       e.code
     )
@@ -202,7 +203,7 @@ export class RegistryClient {
       if (guard.elsewhere && (status === 401 || status === 403 || status === 404)) {
         throw new RegistryError(
           `${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`,
-          `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use strategy: retag.`,
+          `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use ${setting('strategy', 'retag')}.`,
           status,
           (e as { code?: string }).code
         )

@@ -9,6 +9,7 @@ import { escapePackageName, RegistryClient } from './npm-fetch.js'
 import { noteOf } from './republish-note.js'
 import type { Target, WriteOutcome } from './target.js'
 import { firstLine } from '../util.js'
+import { currentDialect, settingName, theSetting } from '../core/settings.js'
 
 /** The one dist-tag a drill writes (and removes again): ours by its name. */
 export const DRILL_TAG = 'release-rollback-drill'
@@ -68,7 +69,7 @@ export class NpmTarget implements Target {
       this.options.log
     ).catch((e) => {
       if (statusOf(e) === 404) {
-        throw new InputError('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).')
+        throw new InputError('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, `check ${currentDialect() === 'action' ? 'the package and registry inputs' : '--package and --registry'} (a private package also needs a token that can read it).`)
       }
       throw this.explain(e, 'read')
     })
@@ -145,7 +146,7 @@ export class NpmTarget implements Target {
       throw new InputError(
         'npm-token',
         `${this.options.registry} does not recognise the token (whoami names no user).`,
-        'check that npm-token holds a current token for this registry, not one for another registry or an expired one.'
+        `check that ${settingName('npm-token')} holds a current token for this registry, not one for another registry or an expired one.`
       )
     }
     return who.username
@@ -372,7 +373,7 @@ export class NpmTarget implements Target {
     if (status === 401) {
       return new RegistryError(
         `${where} rejected the token (401 Unauthorized).`,
-        `check that npm-token holds a current token for this registry (not expired or revoked). ${oidc}`,
+        `check that ${settingName('npm-token')} holds a current token for this registry (not expired or revoked). ${oidc}`,
         status,
         err.code
       )
@@ -388,7 +389,7 @@ export class NpmTarget implements Target {
     if (status === 404 && kind === 'read') {
       return new RegistryError(
         `${pkg} was not found on ${where} (404).`,
-        'check the package input and the registry input (a private package also needs a token that can read it).',
+        `check ${theSetting('package')} and ${theSetting('registry')} (a private package also needs a token that can read it).`,
         status,
         err.code
       )
@@ -396,7 +397,7 @@ export class NpmTarget implements Target {
     if (status === 404) {
       return new RegistryError(
         `${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`,
-        'check npm-token has write access to the package.',
+        `check ${settingName('npm-token')} has write access to the package.`,
         status,
         err.code
       )

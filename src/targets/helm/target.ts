@@ -28,6 +28,7 @@ import type { IncidentContext, Logger, Target, WriteOutcome } from '../target.js
 import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName, type HelmMatch } from './config.js'
 import { execHelm, KubeconfigFile, type HelmRunner, type HelmRunResult } from './runner.js'
 import { firstLine } from '../../util.js'
+import { setTo } from '../../core/settings.js'
 
 /** How many revisions `helm history` is asked for (helm's own default is 256). */
 export const HISTORY_READ_MAX = 1024
@@ -347,7 +348,7 @@ export class HelmTarget implements Target {
       throw new InputError(
         'rollback-version',
         `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`,
-        `give the ${this.what} of a revision in the history${this.match === 'app-version' ? ', or set helm-match: chart-version if you gave a chart version' : ', or set helm-match: app-version if you gave an app version'}.`
+        `give the ${this.what} of a revision in the history${this.match === 'app-version' ? `, or ${setTo('helm-match', 'chart-version')} if you gave a chart version` : `, or ${setTo('helm-match', 'app-version')} if you gave an app version`}.`
       )
     }
     const restore = request.restoreVersion
