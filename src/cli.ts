@@ -7,8 +7,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { userInfo } from 'node:os'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { buildRecord, reportName, type BookkeepingResult } from './bookkeeping.js'
+import { useDialect } from './core/settings.js'
 import { InputError, RollbackError, errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
 import type { FreezeInputs } from './freeze.js'
@@ -187,6 +189,42 @@ export interface CliIO {
   version: string
 }
 
+/** Who runs the CLI, for the record's "Run by": a GitHub login when GITHUB_ACTOR names one, else the local user, marked as such. */
+function localActor(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  if (env.GITHUB_ACTOR) return env.GITHUB_ACTOR
+  let name = ''
+  try {
+    name = execFileSync('git', ['config', 'user.name'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    name = ''
+  }
+  if (!name) {
+    try {
+      name = env.USER || env.LOGNAME || userInfo().username
+    } catch {
+      name = ''
+    }
+  }
+  return name ? `${name} (command line)` : undefined
+}
+
+/** The flags a rollback cannot start without, all of them at once (the validation after this names one problem at a time). */
+function missingFlags(values: { rollback?: string; reason?: string; package?: string; packages?: string; targets?: string; drill?: boolean; 'dry-run'?: boolean }, cwd: string, npmToken: string | undefined): string[] {
+  const missing: string[] = []
+  if (!values.drill && !values.rollback) missing.push('--rollback <bad version>')
+  if (!values.drill && !values.reason) missing.push('--reason <why>')
+  if (!values.package && !values.packages && !values.targets) {
+    try {
+      readFileSync(join(cwd, 'package.json'))
+    } catch {
+      missing.push('--package <name> (there is no package.json here)')
+    }
+  }
+  const npm = !values.targets || /(^|[,\n])\s*npm:/.test(values.targets)
+  if (npm && !npmToken && !values['dry-run']) missing.push("NPM_TOKEN in the environment (or the registry's _authToken in .npmrc), or --dry-run to only see the plan")
+  return missing
+}
+
 function gitRoot(cwd: string): string {
   try {
     return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
@@ -236,7 +274,7 @@ async function freezeCheck(io: CliIO, args: string[]): Promise<number> {
     if (!values.repo) throw new InputError('repo', 'is required: the repository whose rollback issues freeze the release.', 'pass --repo owner/name.')
     inputs = readFreezeInputs((name) => flag[name] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo })
   } catch (e) {
-    io.stderr(`${e instanceof InputError ? cliMessage(e) : errorMessage(e)}\n`)
+    io.stderr(`${errorMessage(e)}\n`)
     return EXIT.badInput
   }
   try {
@@ -254,8 +292,22 @@ async function freezeCheck(io: CliIO, args: string[]): Promise<number> {
 }
 
 export async function main(io: CliIO): Promise<number> {
+  // messages name flags and environment variables, not the action's inputs (src/core/settings.ts)
+  const dialect = useDialect('cli')
+  try {
+    return await cliMain(io)
+  } finally {
+    useDialect(dialect)
+  }
+}
+
+async function cliMain(io: CliIO): Promise<number> {
   // the run's start: the time to protection is measured from here (the confirmation counts)
   const startedAt = new Date().toISOString()
+  if (io.argv.length === 0) {
+    io.stderr(HELP)
+    return EXIT.badInput
+  }
   const bad = io.argv.find((a) => TOKEN_FLAGS.test(a))
   if (bad) {
     io.stderr(`${bad.split('=')[0]}: tokens are never taken from flags, because they would land in your shell history. Set NPM_TOKEN (npm) or GITHUB_TOKEN (GitHub) in the environment, or use your .npmrc.\n`)
@@ -276,7 +328,19 @@ export async function main(io: CliIO): Promise<number> {
 
   const json = values.json === true
   const say = json ? io.stderr : io.stdout
-  const log: Logger = { info: (m) => say(`${m}\n`), warning: (m) => say(`warning: ${m}\n`), debug: () => {} }
+  // what the plan already showed (its lines, its warnings) is not said again by the run
+  const shown = new Set<string>()
+  const log: Logger = {
+    info: (m) => {
+      if (!shown.has(m)) say(`${m}\n`)
+    },
+    warning: (m) => {
+      if (shown.has(m)) return
+      shown.add(m)
+      say(`warning: ${m}\n`)
+    },
+    debug: () => {}
+  }
   const result: Record<string, unknown> = {}
   const finish = (code: number, extra: Record<string, unknown> = {}) => {
     if (json) io.stdout(`${JSON.stringify({ exitCode: code, ...result, ...extra }, null, 2)}\n`)
@@ -285,6 +349,13 @@ export async function main(io: CliIO): Promise<number> {
 
   try {
     const npm = resolveNpmConfig({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env })
+    const missing = missingFlags(values, io.cwd, npm.token)
+    if (missing.length > 0) {
+      const message = `Missing: ${missing.join('; ')}.\nRun release-rollback --help for the options.`
+      io.stderr(`${message}\n`)
+      Object.assign(result, { status: 'failed', error: message })
+      return finish(EXIT.badInput)
+    }
     const githubToken = (io.env.GITHUB_TOKEN || '').trim()
     const bookkeepingOnGitHub = Boolean(values.repo && githubToken)
     if (values.repo && !githubToken) log.warning('--repo is set but GITHUB_TOKEN is not: the report is written locally and the issue text printed instead.')
@@ -350,7 +421,7 @@ export async function main(io: CliIO): Promise<number> {
     const ctx: RunContext = {
       repository: values.repo ?? '',
       serverUrl: (io.env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
-      actor: io.env.GITHUB_ACTOR || io.env.USER || undefined,
+      actor: localActor(io.env, io.cwd),
       eventName: 'cli'
     }
     // every target of the incident, built as the action builds them; git-tag targets move
@@ -369,28 +440,46 @@ export async function main(io: CliIO): Promise<number> {
         say(drill.status === 'drill-passed' ? 'Drill passed: a rollback would work now.\n' : `Drill failed: a rollback now would break:\n${drill.broken.map((b) => `  - ${b}`).join('\n')}\n`)
         return finish(drill.status === 'drill-passed' ? EXIT.ok : EXIT.failed)
       }
-      // 1. the plan, always shown first (a read-only pass over every target)
-      const preview = await runIncident({ ...inputs, dryRun: true }, targets, { ...log, info: () => {} })
+      // 1. the plan, always shown first (a read-only pass over every target); its lines and
+      // warnings are said here, once
+      const preview = await runIncident({ ...inputs, dryRun: true }, targets, { ...log, info: () => {}, warning: () => {} })
       if (preview.status === 'skipped') {
         const reason = preview.reason ?? preview.targets.map((t) => t.skipped?.reason).filter(Boolean).join('; ')
         log.info(`Skipped: ${reason}`)
         Object.assign(result, summaryOf(preview))
         return finish(EXIT.ok)
       }
-      say('Plan:\n')
-      for (const t of preview.targets) say(t.plan ? `  ${describePlan(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`)
-      for (const w of preview.warnings) log.warning(w)
+      for (const t of preview.targets) {
+        for (const line of t.plan ? describePlan(t.plan) : []) shown.add(line)
+        for (const w of t.warnings) shown.add(w)
+      }
+      // a re-run with nothing left to change says so in one line at the end, not the plan
+      const nothingToChange = !inputs.dryRun && preview.targets.every((t) => t.plan !== undefined && t.plan.tag.kind !== 'move' && (t.plan.deprecation.kind === 'already' || t.plan.deprecation.kind === 'off' || t.plan.deprecation.kind === 'kept'))
+      if (!nothingToChange) {
+        say('Plan:\n')
+        for (const t of preview.targets) say(t.plan ? `  ${describePlan(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`)
+      }
+      for (const w of preview.warnings) {
+        if (shown.has(w)) shown.delete(w)
+        log.warning(w)
+      }
       if (inputs.dryRun) {
         Object.assign(result, summaryOf(preview))
         say(`Dry run: nothing was changed.${announce ? ' No announcement was sent to ANNOUNCE_WEBHOOK.' : ''}\n`)
         return finish(EXIT.ok)
       }
-      // 2. confirmation
-      if (!values.yes) {
+      // 2. confirmation (none when nothing in a registry changes)
+      if (!values.yes && !nothingToChange) {
         const where = targets.length > 1 ? `${targets.length} ${targets.every((t) => t.kind === 'npm') ? 'packages' : 'targets'}` : targets[0].kind === 'npm' ? inputs.registry : `${targets[0].kind} ${targets[0].name}`
         const what = inputs.undo ? 'undo (the bad version goes back on its channels)' : 'rollback'
         const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm') ? `Apply this ${what} to ${where} on ${inputs.registry}? [y/N] ` : `Apply this ${what} to ${where}? [y/N] `)
-        if (!answer || !/^y(es)?$/i.test(answer.trim())) {
+        if (answer === undefined) {
+          // stdin closed without an answer: a script or CI job
+          io.stderr(`\nNo answer to confirm with (stdin is not a terminal): nothing was changed. Add --yes to apply without asking.\n`)
+          Object.assign(result, { status: 'aborted', error: 'no confirmation: add --yes' })
+          return finish(EXIT.badInput)
+        }
+        if (!/^y(es)?$/i.test(answer.trim())) {
           say('Aborted: nothing was changed.\n')
           Object.assign(result, { status: 'aborted' })
           return finish(EXIT.failed)
@@ -411,7 +500,9 @@ export async function main(io: CliIO): Promise<number> {
         steps.beforeWrite?.push(announcer.beforeWrite)
         steps.atEnd?.push(announcer.atEnd)
       }
-      const { result: outcome, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, log, steps)
+      // nothing to change: the run's step lines are not said, only its outcome (one line, below)
+      const runLog: Logger = nothingToChange ? { ...log, info: () => {} } : log
+      const { result: outcome, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, runLog, steps)
       Object.assign(result, summaryOf(outcome, bookkeeping))
       if (outcome.status === 'skipped') return finish(EXIT.ok)
 
@@ -432,50 +523,34 @@ export async function main(io: CliIO): Promise<number> {
         if (text !== previous) {
           mkdirSync(dirname(file), { recursive: true })
           writeFileSync(file, text)
-          say(`✔ incident report written to ${file}\n`)
-        } else {
+          if (outcome.status !== 'already-done') say(`✔ incident report written to ${file}\n`)
+        } else if (outcome.status !== 'already-done') {
           say(`✔ incident report ${file} is up to date\n`)
         }
         result.reportPath = file
-        if (!values['no-issue']) {
+        if (!values['no-issue'] && outcome.status !== 'already-done') {
           say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${issueTitle(merged)}\n\n${renderIssueBody(merged, ctx, {})}\n`)
         }
       }
       if (outcome.error) io.stderr(`${outcome.error.message}\n`)
       if (outcome.status === 'partial') return finish(EXIT.partial)
       if (outcome.status === 'failed') return finish(EXIT.failed)
+      // a re-run that changed nothing: one line, and where the incident is recorded
+      const where = bookkeeping?.issueUrl ? ` Issue: ${bookkeeping.issueUrl}` : typeof result.reportPath === 'string' ? ` Report: ${result.reportPath}` : ''
       if (outcome.undo) {
-        for (const line of undoLines(outcome)) say(`${line.replace(/\*\*/g, '')}\n`)
-        say(outcome.status === 'already-done' ? 'Already undone: nothing needed changing.\n' : 'Undone.\n')
-      } else say(outcome.status === 'already-done' ? 'Already rolled back: nothing needed changing.\n' : 'Done.\n')
+        if (outcome.status !== 'already-done') for (const line of undoLines(outcome)) say(`${line.replace(/\*\*/g, '')}\n`)
+        say(outcome.status === 'already-done' ? `Already undone: nothing needed changing.${where}\n` : 'Undone.\n')
+      } else say(outcome.status === 'already-done' ? `Already rolled back: nothing needed changing.${where}\n` : 'Done.\n')
       return finish(EXIT.ok)
     } finally {
       dispose()
     }
   } catch (e) {
-    const message = e instanceof InputError ? cliMessage(e) : errorMessage(e)
+    const message = errorMessage(e)
     io.stderr(`${message}\n`)
     Object.assign(result, { status: 'failed', error: message })
     return finish(e instanceof InputError ? EXIT.badInput : EXIT.failed)
   }
-}
-
-const FLAG_OF: Record<string, string> = {
-  'rollback-version': '--rollback',
-  'restore-version': '--restore',
-  'npm-token': 'NPM_TOKEN (or .npmrc)',
-  'github-token': 'GITHUB_TOKEN',
-  repo: '--repo',
-  // freeze-check: the repository comes from --repo
-  'freeze-check': '--repo',
-  deprecate: '--no-deprecate',
-  'create-issue': '--repo',
-  'announce-webhook': 'ANNOUNCE_WEBHOOK'
-}
-
-/** The action's message, with the flag (or variable) that sets the input. */
-function cliMessage(e: InputError): string {
-  return `${FLAG_OF[e.input] ?? `--${e.input}`}: ${e.message}`
 }
 
 /** The --json result: the incident, a row per target, and for one target its plan's details. */

@@ -375,7 +375,7 @@ export function describePlan(plan: Plan): string[] {
   const d = plan.deprecation
   if (d.kind === 'deprecate') lines.push(`- deprecate ${plan.rollbackVersion}: "${d.message}"`)
   if (d.kind === 'already') lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`)
-  if (d.kind === 'off') lines.push(`- deprecation is off (deprecate: false)`)
+  if (d.kind === 'off') lines.push(`- deprecation is off (${setting('deprecate', 'false')})`)
   return lines
 }
 

@@ -26,8 +26,8 @@
 import type { Agent, ClientRequest } from 'node:http'
 import { getAgent } from '@npmcli/agent'
 import npmFetch from 'npm-registry-fetch'
-import { RegistryError } from '../errors.js'
-import { statusOf } from '../retry.js'
+import { InputError, RegistryError } from '../errors.js'
+import { misconfiguration, statusOf } from '../retry.js'
 import { setting, theSetting } from '../core/settings.js'
 
 /** The registry key npm scopes a token to: `//host[:port]/path/`. */
@@ -145,8 +145,20 @@ export class RegistryClient {
     return transfer ? Math.max(this.o.timeoutMs ?? 30_000, 120_000) : (this.o.timeoutMs ?? 30_000)
   }
 
-  /** A refused hop as the error the caller shows; anything else unchanged. */
+  /**
+   * A refused hop, or an address that cannot work (connection refused, a name that does
+   * not resolve, https:// to a plain-http port), as the error the caller shows: the latter
+   * is bad input naming the registry setting, never retried. Anything else unchanged.
+   */
   private refused(e: unknown, method: string, path: string): unknown {
+    const wrong = misconfiguration(e)
+    if (wrong !== undefined) {
+      return new InputError(
+        'registry',
+        `${this.o.registry} cannot be reached: ${wrong} (${(e as { code?: string }).code ?? 'error'} on ${method} ${path.split('?')[0]}). This is the address, not an outage: nothing was retried and nothing was written.`,
+        `check ${theSetting('registry')} (scheme http or https, host and port), and the registry line of .npmrc.`
+      )
+    }
     if (!(e instanceof OffOriginHop)) return e
     const { registry } = this.o
     return new RegistryError(

@@ -1,7 +1,7 @@
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
 // of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
-import { InputError, RegistryError } from '../errors.js'
+import { InputError, RegistryError, RollbackError } from '../errors.js'
 import type { PackageState } from '../plan.js'
 import { guardedWrite } from '../guard.js'
 import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
@@ -131,10 +131,19 @@ export class NpmTarget implements Target {
     try {
       who = await withRetry('checking the token', () => this.client.json<{ username?: unknown }>('/-/whoami', 'whoami'), this.retry, this.options.log)
     } catch (e) {
-      // a redirect to another origin (refused, the token not sent) says the registry is not where it is configured
-      if (e instanceof RegistryError) throw e
+      // a redirect to another origin (refused, the token not sent), or an address that cannot
+      // work, says the registry is not where it is configured
+      if (e instanceof RollbackError) throw e
       const status = statusOf(e)
-      // a registry without /-/whoami (404, 405) says nothing about the token: the writes will
+      // every npm registry answers /-/whoami: a 404 there is a wrong address (path or port), not a missing feature
+      if (status === 404) {
+        throw new InputError(
+          'registry',
+          `${this.options.registry} answered 404 Not Found to /-/whoami, which every npm registry answers: this address is not an npm registry's API (a wrong path or port, or a web page in front of it). Nothing was retried and nothing was written.`,
+          `check ${theSetting('registry')}: the URL npm uses for this registry (npm config get registry), with its path.`
+        )
+      }
+      // a registry without /-/whoami (405) says nothing about the token: the writes will
       if (status === 401 || status === 403 || (e as { code?: string }).code === 'EOTP') {
         const explained = this.explain(e, 'write')
         throw new InputError('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.')
@@ -355,8 +364,8 @@ export class NpmTarget implements Target {
   }
 
   /** Turns a registry failure into an error that says what to do. Never includes the token. */
-  private explain(e: unknown, kind: 'read' | 'write'): RegistryError {
-    if (e instanceof RegistryError) return e
+  private explain(e: unknown, kind: 'read' | 'write'): RollbackError {
+    if (e instanceof RollbackError) return e
     const err = e as { statusCode?: number; code?: string; message?: string }
     const status = err.statusCode
     const pkg = this.options.packageName
