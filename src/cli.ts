@@ -486,22 +486,22 @@ async function cliMain(io: CliIO): Promise<number> {
         }
       }
       // 3. the rollback, exactly as the action runs it
+      // nothing to change: the run's step lines are not said, only its outcome (one line, below)
+      const runLog: Logger = nothingToChange ? { ...log, info: () => {} } : log
       const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined
       // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
       // an undo runs none of the rollback's runbook steps (they are about the restore version)
       const steps: RunbookSteps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
       if (!inputs.undo) {
-        steps.beforeWrite?.push(...smokeTest(get, inputs, { log, env: io.env }))
-        steps.afterWrite?.push(...verifySteps(get, inputs, log, userAgent))
+        steps.beforeWrite?.push(...smokeTest(get, inputs, { log: runLog, env: io.env }))
+        steps.afterWrite?.push(...verifySteps(get, inputs, runLog, userAgent))
       }
       if (announce && !inputs.undo) {
         // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
-        const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, log, { dryRun: inputs.dryRun, userAgent })
+        const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, runLog, { dryRun: inputs.dryRun, userAgent })
         steps.beforeWrite?.push(announcer.beforeWrite)
         steps.atEnd?.push(announcer.atEnd)
       }
-      // nothing to change: the run's step lines are not said, only its outcome (one line, below)
-      const runLog: Logger = nothingToChange ? { ...log, info: () => {} } : log
       const { result: outcome, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, runLog, steps)
       Object.assign(result, summaryOf(outcome, bookkeeping))
       if (outcome.status === 'skipped') return finish(EXIT.ok)

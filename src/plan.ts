@@ -227,7 +227,7 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
   } else if (req.force) {
     tag = { kind: 'move', from: current, to: goal }
     warnings.push(
-      `force: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`
+      `${settingName('force')}: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`
     )
   } else {
     throw new InputError(
