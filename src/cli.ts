@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url'
 import { userInfo } from 'node:os'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { buildRecord, reportName, type BookkeepingResult } from './bookkeeping.js'
-import { useDialect } from './core/settings.js'
+import { createProgress } from './cli/progress.js'
+import { settingName, useDialect } from './core/settings.js'
 import { InputError, RollbackError, errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
 import type { FreezeInputs } from './freeze.js'
@@ -187,6 +188,8 @@ export interface CliIO {
   /** reads one line of the answer; undefined when there is none (stdin closed) */
   ask: (question: string) => Promise<string | undefined>
   version: string
+  /** whether stdout and stderr are terminals (live progress), and the terminal's width */
+  tty?: { stdout?: boolean; stderr?: boolean; columns?: number }
 }
 
 /** Who runs the CLI, for the record's "Run by": a GitHub login when GITHUB_ACTOR names one, else the local user, marked as such. */
@@ -330,14 +333,16 @@ async function cliMain(io: CliIO): Promise<number> {
   const say = json ? io.stderr : io.stdout
   // what the plan already showed (its lines, its warnings) is not said again by the run
   const shown = new Set<string>()
+  // where log lines go: the terminal, or above the live progress while several targets run
+  let emit = say
   const log: Logger = {
     info: (m) => {
-      if (!shown.has(m)) say(`${m}\n`)
+      if (!shown.has(m)) emit(`${m}\n`)
     },
     warning: (m) => {
       if (shown.has(m)) return
       shown.add(m)
-      say(`warning: ${m}\n`)
+      emit(`warning: ${m}\n`)
     },
     debug: () => {}
   }
@@ -436,7 +441,7 @@ async function cliMain(io: CliIO): Promise<number> {
         const { runDrill } = await import('./drill.js')
         const drill = await runDrill(inputs, gi, targets, bookkeepingOnGitHub ? client : undefined, ctx, log)
         for (const c of drill.checks) say(`  ${c.outcome === 'passed' ? 'ok  ' : c.outcome === 'failed' ? 'FAIL' : 'skip'} ${c.subject}: ${c.check} (${c.ms} ms): ${c.detail}\n`)
-        Object.assign(result, { status: drill.status, checks: drill.checks, ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}), ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}) })
+        Object.assign(result, { status: drill.status, checks: drill.checks.map((c) => (c.input ? { ...c, input: settingName(c.input) } : c)), ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}), ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}) })
         say(drill.status === 'drill-passed' ? 'Drill passed: a rollback would work now.\n' : `Drill failed: a rollback now would break:\n${drill.broken.map((b) => `  - ${b}`).join('\n')}\n`)
         return finish(drill.status === 'drill-passed' ? EXIT.ok : EXIT.failed)
       }
@@ -502,7 +507,20 @@ async function cliMain(io: CliIO): Promise<number> {
         steps.beforeWrite?.push(announcer.beforeWrite)
         steps.atEnd?.push(announcer.atEnd)
       }
-      const { result: outcome, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, runLog, steps)
+      // several targets: a line per target that updates on a terminal, plain lines otherwise
+      const progress = targets.length > 1 && !nothingToChange ? createProgress({ write: say, isTTY: json ? io.tty?.stderr : io.tty?.stdout, columns: io.tty?.columns }, targets) : undefined
+      if (progress) {
+        steps.progress = (event) => progress.update(event)
+        emit = (text) => progress.log(text)
+      }
+      let execution: Awaited<ReturnType<typeof executeIncident>>
+      try {
+        execution = await executeIncident(inputs, gi, targets, gh, ctx, runLog, steps)
+      } finally {
+        progress?.done()
+        emit = say
+      }
+      const { result: outcome, bookkeeping } = execution
       Object.assign(result, summaryOf(outcome, bookkeeping))
       if (outcome.status === 'skipped') return finish(EXIT.ok)
 
@@ -607,7 +625,8 @@ if (process.argv[1] && /(?:cli\.[tj]s|cli[\\/]index\.js|release-rollback)$/.test
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     ask: askLine,
-    version: ownVersion()
+    version: ownVersion(),
+    tty: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true, columns: process.stdout.columns }
   }).catch((e: unknown) => {
     process.stderr.write(`${e instanceof RollbackError ? e.message : String(e)}\n`)
     return EXIT.failed
