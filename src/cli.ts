@@ -130,7 +130,8 @@ Options (defaults in brackets):
                                channel back to the bad version while it holds what the rollback
                                wrote; the deprecation removed only when it is the one it wrote
   -y, --yes                    do not ask for confirmation
-  --json                       print one JSON result on stdout (progress goes to stderr)
+  --json                       print one JSON result on stdout (progress goes to stderr);
+                               its schema: docs/cli-json.schema.json
   --repo <owner/name>          open the tracking issue and commit the report there (needs GITHUB_TOKEN)
   --severity <level>           critical, high, medium, low [high]
   --rto-targets <list>         recovery-time targets, such as critical=5m,high=30m
@@ -162,6 +163,7 @@ Without --repo or GITHUB_TOKEN the report is written to ./incidents/ of the curr
 checkout and the issue text is printed for you to paste.
 
 Exit codes: 0 done or already done, 1 failed, 2 bad input, 3 partial (re-run to finish).
+Without --yes and nobody to answer the question (stdin is not a terminal), nothing changes: exit 2.
 
 Release freeze (before publishing):
   release-rollback freeze-check --package <name> [--channel latest] --repo <owner/name>
