@@ -5,7 +5,7 @@
 // on loopback, for tests). Redirects are followed by hand, never with credentials.
 import { createHash } from 'node:crypto'
 import { InputError, RegistryError, RollbackError } from '../../errors.js'
-import { isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../../retry.js'
+import { isRetryable, misconfiguration, statusOf, withRetry, type Logger, type RetryPolicy } from '../../retry.js'
 import { basicHeader, type RegistryCredentials, type ResolvedCredentials } from './credentials.js'
 import { DOCKER_HUB_API, type ImageRef } from './image.js'
 import { currentDialect, settingName, theSetting } from '../../core/settings.js'
@@ -497,6 +497,11 @@ export class RegistryClient {
     }
     const code = (e as { code?: string }).code
     const message = e instanceof NetworkError ? e.message : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`
+    // an address that cannot work is bad input, not an outage (never retried: src/retry.ts)
+    const wrong = misconfiguration(e)
+    if (wrong !== undefined) {
+      return new InputError('image', `${where} cannot be reached: ${wrong} (${code ?? 'error'}). This is the address, not an outage: nothing was retried and nothing was written.`, `check ${theSetting('image')}: its registry host and port.`)
+    }
     const tls = /SSL|TLS|CERT|SELF_SIGNED/i.test(code ?? '')
     return new RegistryError(
       `${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: ${message}.`,
