@@ -1,5 +1,6 @@
-// Runs the committed bundle for real, as the runner does. (That dist/ matches src/ is
-// checked by rebuilding in .ci/run and in check-dist.yml.)
+// Runs the committed bundle for real, as the runner does. (That dist/ matches src/ is checked before any test
+// by npm test's pretest, against the source hash the build records: dist-fresh.test.ts; and by rebuilding and
+// comparing in .ci/run and check-dist.yml.)
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'

@@ -26,7 +26,7 @@ import { rollbackInputs } from './support/helpers.js'
 const fastRetry = { attempts: 3, baseDelayMs: 10, maxDelayMs: 100, deadlineMs: 3000 }
 /** `sha256:` and the first 12 hex digits, as messages shorten a digest */
 const short = (digest: string) => digest.slice(0, 'sha256:'.length + 12)
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 function logger() {
   const lines: string[] = []
@@ -356,7 +356,7 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       const i = inputs(viaProxy(repo), { restoreVersion: '1.2.2' })
       const e = await runRollback(i, dockerTarget(i, registry, log), log).catch((err: unknown) => err)
       expect(e).toBeInstanceOf(ChannelMovedError)
-      expect((e as Error).message).toMatch(new RegExp(`^'latest' moved to 1\\.2\\.4 \\(${escape(short(images['1.2.4'].digest))}\\) while the rollback ran`))
+      expect((e as Error).message).toMatch(new RegExp(`^'latest' moved to 1\\.2\\.4 \\(${escapeRegExp(short(images['1.2.4'].digest))}\\) while the rollback ran`))
       expect(proxy.seen.filter((s) => s.method === 'PUT').map((s) => s.fault)).toEqual(['respond'])
       expect(log.lines.join('\n')).toMatch(/did not take effect \(HTTP 503\); trying again/)
       expect(await client.digestOf(repo, 'latest')).toBe(images['1.2.4'].digest)

@@ -289,7 +289,10 @@ describe('git-tag target: pointChannel', () => {
     const { standin, commits } = await fixture()
     const log = logger()
     // the guard logs its warning right before it waits: someone moves v1 then
-    const moving = { ...log, warning: (m: string) => (log.warning(m), standin.tags.createTag('v1', commits['1.2.1'])) }
+    const moving = { ...log, warning: (m: string) => {
+      log.warning(m)
+      return standin.tags.createTag('v1', commits['1.2.1'])
+    } }
     const t = target(standin, { preferVersions: ['1.2.2', '1.2.3'], log: moving })
     await t.inspect()
     standin.failNext({ method: 'PATCH', path: /\/git\/refs\/tags\/v1$/, status: 503 })

@@ -101,7 +101,11 @@ describe('the CLI (in process)', () => {
     const out = { stdout: '', stderr: '' }
     return {
       out,
-      io: { argv, env: { PATH: process.env.PATH ?? '', HOME: cwd, NPM_TOKEN: registry.token }, cwd, stdout: (s: string) => void (out.stdout += s), stderr: (s: string) => void (out.stderr += s), ask: async () => 'y', version: 'test' }
+      io: { argv, env: { PATH: process.env.PATH ?? '', HOME: cwd, NPM_TOKEN: registry.token }, cwd, stdout: (s: string) => {
+        out.stdout += s
+      }, stderr: (s: string) => {
+        out.stderr += s
+      }, ask: async () => 'y', version: 'test' }
     }
   }
   function checkout(): string {

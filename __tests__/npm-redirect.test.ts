@@ -214,7 +214,10 @@ describe('registry calls refuse a redirect to another origin', () => {
   const calls: [string, string, (p: string) => RegExp, string, (t: NpmTargetClass) => Promise<unknown>][] = [
     ['the packument read', 'GET', (p) => new RegExp(`^/${p}\\?write=true$`), '/PKG', (t) => t.inspect()],
     ['the whoami', 'GET', () => /^\/-\/whoami$/, '/-/whoami', (t) => t.checkAccess()],
-    ['the dist-tag PUT', 'PUT', (p) => new RegExp(`^/-/package/${p}/dist-tags/latest$`), '/-/package/PKG/dist-tags/latest', async (t) => (await t.inspect(), t.pointChannel('latest', '1.2.2', '1.2.3'))]
+    ['the dist-tag PUT', 'PUT', (p) => new RegExp(`^/-/package/${p}/dist-tags/latest$`), '/-/package/PKG/dist-tags/latest', async (t) => {
+      await t.inspect()
+      return t.pointChannel('latest', '1.2.2', '1.2.3')
+    }]
   ]
 
   describe.each(calls)('%s', (_name, method, path, shown, call) => {

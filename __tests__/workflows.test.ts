@@ -84,11 +84,11 @@ function triggers(wf: Workflow): Record<string, Record<string, unknown>> {
 function stepsOf(wf: Workflow): { where: string; step: Step; shell: string | undefined }[] {
   const out: { where: string; step: Step; shell: string | undefined }[] = []
   for (const [jobId, job] of Object.entries(wf.jobs ?? {})) {
-    ;(job.steps ?? []).forEach((step, i) =>
+    for (const [i, step] of (job.steps ?? []).entries()) {
       out.push({ where: `jobs.${jobId}.steps[${i}]${step.name ? ` (${step.name})` : ''}`, step, shell: step.shell ?? job.defaults?.run?.shell ?? wf.defaults?.run?.shell })
-    )
+    }
   }
-  ;(wf.runs?.steps ?? []).forEach((step, i) => out.push({ where: `runs.steps[${i}]`, step, shell: step.shell }))
+  for (const [i, step] of (wf.runs?.steps ?? []).entries()) out.push({ where: `runs.steps[${i}]`, step, shell: step.shell })
   return out
 }
 
@@ -291,7 +291,7 @@ const ACTION_OUTPUTS = Object.keys(action.doc.outputs ?? {})
  * Inputs the npm workflow leaves at their defaults: those only the Docker and Helm targets
  * read, and targets (the workflow names its npm packages with package and packages).
  */
-const OTHER_TARGETS_ONLY = ['targets', 'target', 'image', 'registry-username', 'registry-password', 'tag-prefix', 'release', 'namespace', 'helm-match', 'helm-timeout', 'kubeconfig', 'kube-context']
+const OTHER_TARGETS_ONLY = ['targets', 'target', 'image', 'registry-username', 'registry-password', 'tag-prefix', 'release', 'namespace', 'helm-match', 'helm-timeout', 'helm-wait', 'kubeconfig', 'kube-context']
 /** The freeze check's own inputs and outputs: release-freeze.yml's, never a rollback workflow's. */
 const FREEZE_ONLY_INPUTS = ['freeze-check', 'fail-if-frozen']
 const FREEZE_OUTPUTS = ['frozen', 'freeze-issue-url']
@@ -773,7 +773,7 @@ describe('starter templates', () => {
           rollback-version: \${{ github.event.client_payload.version }}
 `
       const withSteps = (t: string) =>
-        t.replace(/  rollback:\n[\s\S]*$/, `  rollback:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:${steps}`)
+        t.replace(/ {2}rollback:\n[\s\S]*$/, `  rollback:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:${steps}`)
       expect(variant(withSteps)).toEqual([
         'jobs.rollback.steps[0].run: the event\'s payload outside the action\'s with:',
         'jobs.rollback.steps[1].env.REASON: the event\'s payload outside the action\'s with:',
@@ -828,7 +828,7 @@ describe('starter templates', () => {
       expect(says?.permissions).toEqual({})
       expect(runs(says as Job, /GITHUB_STEP_SUMMARY/)).toBe(true)
       expect(JSON.stringify(freeze.with ?? {})).not.toMatch(SECRET)
-      expect((freeze.with ?? {}).channel).toBe(wf.env?.CHANNEL)
+      expect(freeze.with?.channel).toBe(wf.env?.CHANNEL)
     })
 
     it('rolls back the exact version it published, built from this commit', () => {

@@ -70,6 +70,7 @@ const OPTIONS = {
   'tag-prefix': { type: 'string' },
   'helm-match': { type: 'string' },
   'helm-timeout': { type: 'string' },
+  'helm-wait': { type: 'string' },
   'kube-context': { type: 'string' },
   strategy: { type: 'string' },
   'all-or-nothing': { type: 'boolean' },
@@ -98,6 +99,8 @@ Options (defaults in brackets):
   --tag-prefix <p>             Docker and git tags: what comes before the version [v for git tags]
   --helm-match <m>             app-version or chart-version [app-version]
   --helm-timeout <d>           how long helm rollback --wait may take [5m]
+  --helm-wait <w>              readiness checks helm rollback waits for: legacy (helm 3's --wait,
+                               helm 4's --wait=legacy), watcher (helm 4) or none [legacy]
   --kube-context <name>        the kubeconfig context helm uses [the current one]
   --all-or-nothing             with several packages: when one fails, put back the channels of
                                those that succeeded [keep them: status partial]
@@ -403,6 +406,7 @@ async function cliMain(io: CliIO): Promise<number> {
       'tag-prefix': values['tag-prefix'],
       'helm-match': values['helm-match'],
       'helm-timeout': values['helm-timeout'],
+      'helm-wait': values['helm-wait'],
       'kube-context': values['kube-context'],
       'verify-url': values['verify-url'],
       'verify-field': values['verify-field'],

@@ -43,7 +43,7 @@ const CREDENTIAL: Record<IncidentTarget['kind'], string> = { npm: 'npm-token', d
 const ACCESS_PROVEN: Record<IncidentTarget['kind'], string> = {
   npm: 'the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package.',
   docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
-  helm: 'helm status reads the release with this kubeconfig (helm history is read for the last known good).',
+  helm: 'helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits helm-wait.',
   'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.'
 }
 

@@ -146,7 +146,6 @@ export function parseMaxAge(name: string, raw: string): number | undefined {
  */
 export function checkPlainText(name: string, raw: string, what: string): string {
   const text = raw.replace(/\r\n/g, '\n')
-  // eslint-disable-next-line no-control-regex
   const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text)
   const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text)
   const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi)

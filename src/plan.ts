@@ -570,7 +570,6 @@ export function fixForwardVersion(bad: string): string {
   const parsed = semver.parse(bad)
   if (!parsed) throw new InputError('rollback-version', `'${bad}' is not a valid semver version.`, 'give the exact version to roll back, such as 1.2.3.')
   const next = parsed.prerelease.length > 0 ? semver.inc(parsed.version, 'prerelease') : semver.inc(parsed.version, 'patch')
-  /* c8 ignore next */
   if (!next) throw new InputError('rollback-version', `cannot compute the version after '${bad}'.`, 'give a valid semver version.')
   return next
 }

@@ -57,6 +57,8 @@ export interface TargetRun {
   failure?: { step: 'preflight' | 'move-tag' | 'deprecate' | 'put-back'; error: unknown }
   steps: StepRecord[]
   warnings: string[]
+  /** how the adapter's write ran, as it tells it (Target.writeNote: the readiness checks helm waited for) */
+  note?: string
 }
 
 export interface IncidentRequest extends RollbackInputs {
@@ -367,10 +369,10 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
     } else {
       // tag.to: the restore version, or (undo) the bad version the rollback found there
       const to = plan.tag.to
-      const outcome = await r.target.pointChannel(plan.channel, to, expected, incident)
+      const outcome = await r.target.pointChannel(plan.channel, to, expected, incident).finally(() => (r.note = r.target.writeNote?.()))
       r.moved = outcome === 'written'
       after.distTags[plan.channel] = to
-      r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? ' (undo: the bad version again)' : ''}, verified by a fresh read`, at: now() })
+      r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? ' (undo: the bad version again)' : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`, at: now() })
       if (plan.undo) log.warning(`↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`)
       else log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`)
     }

@@ -58,7 +58,8 @@ export function renderSummary(result: IncidentResult, books?: BookkeepingResult)
         ? `**\`${plan.packageName}\`**: undo of the rollback of \`${plan.rollbackVersion}\` → \`${plan.republish?.version ?? plan.restoreVersion}\` on \`${plan.channel}\`. Incident \`${plan.incidentId}\`.`
         : `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`,
       ...undoLines(result),
-      table(['What', 'Before', 'After', 'Changed by this run'], detailRows(result, only, plan))
+      table(['What', 'Before', 'After', 'Changed by this run'], detailRows(result, only, plan)),
+      ...(only.note ? [`How it ran: ${inert(only.note)}.`] : [])
     )
   } else {
     const mixed = result.targets.some((t) => t.kind !== 'npm')
@@ -67,7 +68,7 @@ export function renderSummary(result: IncidentResult, books?: BookkeepingResult)
       ...(mixed ? [`\`${t.channel}\``] : []),
       code(t.plan?.previousVersion),
       t.plan ? code(t.plan.republish?.version ?? t.plan.restoreVersion) : '–',
-      errorOf(t) ? `${t.outcome}: ${inert(errorOf(t) as string)}` : t.outcome,
+      (errorOf(t) ? `${t.outcome}: ${inert(errorOf(t) as string)}` : t.outcome) + (t.note ? ` (${inert(t.note)})` : ''),
       t.moved ? '**yes**' : 'no',
       t.deprecated || t.undeprecated ? '**yes**' : 'no'
     ])

@@ -133,7 +133,7 @@ async function latencyBench() {
     }
     for (const key of process.argv.includes('--by-round') ? Object.keys(results) : ['first', 'rerun']) {
       console.log(`  ${results[key].label}, requests by round (last run):`)
-      byRound(results[key].runs[results[key].runs.length - 1].seen).forEach((reqs, k) => console.log(`    ${String(k + 1).padStart(2)}: ${reqs.join(', ')}`))
+      for (const [k, reqs] of byRound(results[key].runs[results[key].runs.length - 1].seen).entries()) console.log(`    ${String(k + 1).padStart(2)}: ${reqs.join(', ')}`)
     }
 
     // the GitHub side: a first run and its re-run with the bookkeeping on, after one unmeasured
@@ -160,7 +160,7 @@ async function latencyBench() {
       console.log(`    GitHub: ${requests.map((r) => `${r.method} ${r.path.replace(/^\/repos\/acme\/widget/, '…')} ${r.status}`).join(', ')}`)
       const idle = longestIdle(both)
       if (idle) console.log(`    longest wait with no request in flight: ${idle.ms} ms, after ${idle.after}, before ${idle.before}`)
-      if (process.argv.includes('--by-round')) byRound(both).forEach((reqs, k) => console.log(`    ${String(k + 1).padStart(2)}: ${reqs.join(', ')}`))
+      if (process.argv.includes('--by-round')) for (const [k, reqs] of byRound(both).entries()) console.log(`    ${String(k + 1).padStart(2)}: ${reqs.join(', ')}`)
     }
     if (github.violations.length > 0) console.log(`  (the stand-in recorded ${github.violations.length} OpenAPI violation(s): ${github.violations.join('; ')})`)
   } finally {
@@ -251,7 +251,7 @@ try {
   const starts = []
   for (let i = 0; i < runs; i++) {
     let first
-    const server = createServer((req, res) => {
+    const server = createServer((_req, res) => {
       first ??= performance.now()
       res.writeHead(503, { 'retry-after': '3600' }).end()
     })

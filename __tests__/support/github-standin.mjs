@@ -363,7 +363,8 @@ function checkRequest(c, method, rawPath, query, body) {
     if (!body.json) {
       problems.push('the request body is not valid JSON')
     } else {
-      const validate = (operation.bodyValidator ??= c.ajv.compile({ $ref: DOC_ID + operation.body.pointer }))
+      operation.bodyValidator ??= c.ajv.compile({ $ref: DOC_ID + operation.body.pointer })
+      const validate = operation.bodyValidator
       if (!validate(body.value)) problems.push(...formatAjvErrors(validate.errors, 'body'))
       if (operation.bodyProperties === undefined) {
         operation.bodyProperties = declaredProperties(c.doc, pointerGet(c.doc, operation.body.pointer))
@@ -416,7 +417,7 @@ function checkResponse(c, operation, status, body) {
 export function checkGitHubResponse(method, template, status, body) {
   const c = loadGitHubContract()
   const t = c.templates.find((x) => x.template === template)
-  if (!t || !t.item[method.toLowerCase()]) throw new Error(`${method} ${template} is not in the description`)
+  if (!t?.item[method.toLowerCase()]) throw new Error(`${method} ${template} is not in the description`)
   return checkResponse(c, operationFor(c, method.toLowerCase(), t), status, body)
 }
 

@@ -9,12 +9,20 @@
 // argument vector to a calls log, and the environment it was started with to an env log
 // (so a test can check what helm is allowed to see).
 //
-// Two flavours, because the released CLIs differ in ways the target must handle:
-// - 'v3': helm v3.21.4 (cmd/helm/*.go at that tag). `helm rollback` has no --description
-//   flag; `history` prints `"updated":""` for a zero time; `status` prints `"deleted":""`.
-// - 'v4': helm main at e9b85e4 (2026-08-20): `helm rollback --description` (PR #31580, not
-//   in any release up to v4.2.4), `rollback_revision` in history and status, zero times
-//   left out, `apply_method` on the release.
+// Three flavours, because the CLIs differ in ways the target must handle (each checked
+// against helm's source at that tag: cmd/helm/*.go in v3, pkg/cmd/*.go in v4):
+// - '3.19': helm v3.19.0 (the same JSON and flags through v3.21.4). `version --short` prints
+//   `v3.19.0+g3d8990f`. `rollback` has no --description, and `--wait` is a bool (the legacy
+//   readiness checks); `history` prints `"updated":""` for a zero time; `status` prints `"deleted":""`.
+// - '4.2': helm v4.2.4. `version --short`: `v4.2.4+g3900f43`.
+//   `rollback` has no --description either; `--wait` is a strategy (pkg/cmd/flags.go
+//   AddWaitFlag): bare `--wait` is `watcher`, a value needs `=` (`--wait=legacy`), left out it
+//   is `hookOnly`; zero times are left out; no `rollback_revision`; `apply_method` on the release.
+// - 'main': helm main at e9b85e4 (2026-08-20), built with `make` (no exact tag, so the version
+//   is version.go's `v4.2` with metadata `unreleased`): `v4.2+unreleased+ge9b85e4`. As 4.2,
+//   plus `rollback --description` (PR #31580) and `rollback_revision` in history and status.
+// Unknown flags are refused as cobra refuses them (`Error: unknown flag: --description`, exit
+// code 1, nothing run).
 // Where the JSON comes from (struct field order = key order, `omitempty` honoured):
 // - history: `releaseInfo` in cmd/helm/history.go (v3) / pkg/cmd/history.go (v4), tags
 //   revision, updated, status, chart, app_version, [rollback_revision,] description;
@@ -30,10 +38,13 @@
 //   `superseded` and the new one `deployed`; description "Rollback to REV" unless
 //   --description. It does NOT refuse a release whose latest revision is pending-* (only
 //   `helm upgrade` says "another operation (install/upgrade/rollback) is in progress").
-// - a failure while waiting (--wait): the new revision is `failed` with description
-//   `Release "NAME" failed: <why>`, the current one stays `deployed`; without --wait, a
-//   failed update marks the current `superseded` and the new one `failed` with
-//   `Rollback "NAME" failed: <why>`.
+// - a failure while waiting (v3 --wait; v4 --wait=legacy or watcher): the new revision is
+//   `failed` with description `Release "NAME" failed: <why>` (install failures use the same
+//   text), the current one stays `deployed`; without a wait, a failed update marks the
+//   current `superseded` and the new one `failed` with `Rollback "NAME" failed: <why>`.
+// - a failed pre-rollback or post-rollback hook (pkg/action/hooks.go: `warning: Hook
+//   pre-rollback PATH failed: <why>`): the error returns before the release is updated, so
+//   the new revision stays `pending-rollback` (and the current one `deployed`).
 // - before writing, revisions beyond --history-max (default $HELM_MAX_HISTORY or 10; 0 =
 //   keep all) are pruned oldest first, never the last deployed one.
 import { appendFileSync, chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -53,9 +64,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
  *   rollbackRevision?: number,
  *   config?: Record<string, unknown>
  * }} RevisionSpec
- * @typedef {{ chart?: string, revisions: RevisionSpec[], failRollback?: string }} ReleaseSpec
+ * @typedef {{ phase: 'pre-rollback' | 'post-rollback', why: string, path?: string }} HookFailure
+ * @typedef {{ chart?: string, revisions: RevisionSpec[], failRollback?: string, failHook?: HookFailure }} ReleaseSpec
+ * @typedef {'3.19' | '4.2' | 'main'} Flavor
  * @typedef {{
- *   flavor?: 'v3' | 'v4',
+ *   flavor?: Flavor,
  *   releases: Record<string, ReleaseSpec>,
  *   unreachable?: boolean,
  *   forbidden?: boolean
@@ -68,13 +81,27 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
  *   config: Record<string, unknown>, manifest: string, apply_method?: string
  * }} StoredRelease
  * @typedef {{
- *   flavor: 'v3' | 'v4', unreachable: boolean, forbidden: boolean,
+ *   flavor: Flavor, unreachable: boolean, forbidden: boolean,
  *   releases: Record<string, StoredRelease[]>,
- *   failRollback: Record<string, string>
+ *   failRollback: Record<string, string>,
+ *   failHook: Record<string, HookFailure>
  * }} State
  */
 
 const HERE = fileURLToPath(import.meta.url)
+
+/**
+ * What each flavour is: `helm version --short` (formatVersion: `<version>+g<commit[:7]>`),
+ * its major, and the two differences of main from v4.2.4.
+ * @type {Record<Flavor, { short: string, major: 3 | 4, description: boolean, rollbackRevision: boolean }>}
+ */
+export const FLAVORS = {
+  '3.19': { short: 'v3.19.0+g3d8990f', major: 3, description: false, rollbackRevision: false },
+  '4.2': { short: 'v4.2.4+g3900f43', major: 4, description: false, rollbackRevision: false },
+  main: { short: 'v4.2+unreleased+ge9b85e4', major: 4, description: true, rollbackRevision: true }
+}
+/** @param {Flavor} flavor */
+const isV3 = (flavor) => FLAVORS[flavor].major === 3
 const BASE_TIME = Date.parse('2026-11-20T09:00:00Z')
 
 /**
@@ -97,10 +124,13 @@ export function createHelmStandin(options) {
   const callsFile = join(dir, 'calls.jsonl')
   const envFile = join(dir, 'env.jsonl')
   /** @type {State} */
-  const state = { flavor: options.flavor ?? 'v4', unreachable: !!options.unreachable, forbidden: !!options.forbidden, releases: {}, failRollback: {} }
+  const flavor = options.flavor ?? 'main'
+  if (!(flavor in FLAVORS)) throw new Error(`no helm stand-in flavour ${flavor}: ${Object.keys(FLAVORS).join(', ')}`)
+  const state = { flavor, unreachable: !!options.unreachable, forbidden: !!options.forbidden, releases: {}, failRollback: {}, failHook: {} }
   for (const [key, spec] of Object.entries(options.releases)) {
     state.releases[key] = buildRecords(key, spec, state.flavor)
     if (spec.failRollback) state.failRollback[key] = spec.failRollback
+    if (spec.failHook) state.failHook[key] = spec.failHook
   }
   writeFileSync(stateFile, JSON.stringify(state, null, 2))
   writeFileSync(callsFile, '')
@@ -146,7 +176,7 @@ export function createHelmStandin(options) {
 }
 
 /**
- * @param {string} key @param {ReleaseSpec} spec @param {'v3' | 'v4'} flavor
+ * @param {string} key @param {ReleaseSpec} spec @param {Flavor} flavor
  * @returns {StoredRelease[]}
  */
 function buildRecords(key, spec, flavor) {
@@ -169,13 +199,13 @@ function buildRecords(key, spec, flavor) {
         deleted: '',
         description,
         status: r.status,
-        ...(r.rollbackRevision ? { rollback_revision: r.rollbackRevision } : {}),
+        ...(r.rollbackRevision && FLAVORS[flavor].rollbackRevision ? { rollback_revision: r.rollbackRevision } : {}),
         notes: `1. Get the application URL by running these commands:\n  kubectl --namespace ${namespace} port-forward svc/${name} 8080:80\n`
       },
       chart: { metadata: { apiVersion: 'v2', name: chartName, version: chartVersion, appVersion: r.appVersion, type: 'application' } },
       config: r.config ?? {},
       manifest: manifestFor(name, r.appVersion),
-      ...(flavor === 'v4' ? { apply_method: 'ssa' } : {})
+      ...(!isV3(flavor) ? { apply_method: 'ssa' } : {})
     }
     return rec
   })
@@ -190,10 +220,10 @@ function manifestFor(name, appVersion) {
 // The JSON helm prints
 // ---------------------------------------------------------------------------------------
 
-/** One `helm history -o json` row: helm's releaseInfo. @param {StoredRelease} r @param {'v3' | 'v4'} flavor */
+/** One `helm history -o json` row: helm's releaseInfo. @param {StoredRelease} r @param {Flavor} flavor */
 export function historyRow(r, flavor) {
   const chart = `${r.chart.metadata.name}-${r.chart.metadata.version}`
-  if (flavor === 'v3') {
+  if (isV3(flavor)) {
     return { revision: r.version, updated: r.info.last_deployed, status: r.info.status, chart, app_version: r.chart.metadata.appVersion, description: r.info.description }
   }
   return {
@@ -202,7 +232,7 @@ export function historyRow(r, flavor) {
     status: r.info.status,
     chart,
     app_version: r.chart.metadata.appVersion,
-    ...(r.info.rollback_revision ? { rollback_revision: r.info.rollback_revision } : {}),
+    ...(r.info.rollback_revision && FLAVORS[flavor].rollbackRevision ? { rollback_revision: r.info.rollback_revision } : {}),
     description: r.info.description
   }
 }
@@ -225,11 +255,11 @@ function sortedMaps(v) {
   return v
 }
 
-/** `helm status -o json`: the release with the chart stripped. @param {StoredRelease} r @param {'v3' | 'v4'} flavor */
+/** `helm status -o json`: the release with the chart stripped. @param {StoredRelease} r @param {Flavor} flavor */
 export function statusObject(r, flavor) {
   const i = r.info
   const info =
-    flavor === 'v3'
+    isV3(flavor)
       ? {
           first_deployed: i.first_deployed,
           last_deployed: i.last_deployed,
@@ -244,7 +274,7 @@ export function statusObject(r, flavor) {
           ...(i.deleted ? { deleted: i.deleted } : {}),
           ...(i.description ? { description: i.description } : {}),
           ...(i.status ? { status: i.status } : {}),
-          ...(i.rollback_revision ? { rollback_revision: i.rollback_revision } : {}),
+          ...(i.rollback_revision && FLAVORS[flavor].rollbackRevision ? { rollback_revision: i.rollback_revision } : {}),
           ...(i.notes ? { notes: i.notes } : {})
         }
   return {
@@ -254,7 +284,7 @@ export function statusObject(r, flavor) {
     ...(r.manifest ? { manifest: r.manifest } : {}),
     ...(r.version ? { version: r.version } : {}),
     ...(r.namespace ? { namespace: r.namespace } : {}),
-    ...(flavor === 'v4' && r.apply_method ? { apply_method: r.apply_method } : {})
+    ...(!isV3(flavor) && r.apply_method ? { apply_method: r.apply_method } : {})
   }
 }
 
@@ -272,6 +302,8 @@ const SHORT = { n: 'namespace', o: 'output' }
 /** @type {Record<string, Record<string, 'string' | 'bool' | 'optional'>>} */
 const COMMAND_FLAGS = {
   history: { output: 'string', max: 'string' },
+  'history-main': { output: 'string', max: 'string', 'show-rollback-revision': 'bool' },
+  version: { short: 'bool', template: 'string' },
   status: { output: 'string', revision: 'string', 'show-desc': 'bool', 'show-resources': 'bool' },
   'rollback-v3': {
     'dry-run': 'bool',
@@ -285,7 +317,6 @@ const COMMAND_FLAGS = {
     'history-max': 'string'
   },
   'rollback-v4': {
-    description: 'string',
     'force-replace': 'bool',
     force: 'bool',
     'force-conflicts': 'bool',
@@ -299,6 +330,8 @@ const COMMAND_FLAGS = {
     'dry-run': 'optional'
   }
 }
+/** @param {Flavor} flavor */
+const rollbackFlags = (flavor) => (isV3(flavor) ? COMMAND_FLAGS['rollback-v3'] : FLAVORS[flavor].description ? { ...COMMAND_FLAGS['rollback-v4'], description: 'string' } : COMMAND_FLAGS['rollback-v4'])
 
 class CliError extends Error {}
 
@@ -392,10 +425,10 @@ function run(argv, state) {
   }
   const command = at === -1 ? undefined : argv[at]
   const rest = argv.filter((_, i) => i !== at)
-  const v4 = state.flavor === 'v4'
-  if (command === 'history' || command === 'hist') return history(parseFlags(rest, COMMAND_FLAGS.history), state)
+  if (command === 'history' || command === 'hist') return history(parseFlags(rest, COMMAND_FLAGS[state.flavor === 'main' ? 'history-main' : 'history']), state)
   if (command === 'status') return status(parseFlags(rest, COMMAND_FLAGS.status), state)
-  if (command === 'rollback') return rollback(parseFlags(rest, COMMAND_FLAGS[v4 ? 'rollback-v4' : 'rollback-v3']), state)
+  if (command === 'rollback') return rollback(parseFlags(rest, rollbackFlags(state.flavor)), state)
+  if (command === 'version') return version(parseFlags(rest, COMMAND_FLAGS.version), state)
   if (command === undefined) return { error: 'the stand-in needs a command' }
   return { error: `unknown command "${command}" for "helm"\nRun 'helm --help' for usage.` }
 }
@@ -440,6 +473,33 @@ function validName(name) {
   return VALID_NAME.test(name) && name.length <= 53
 }
 
+/**
+ * `helm version`: `--short` prints formatVersion(true); without it, the BuildInfo struct
+ * (only its version matters here).
+ * @param {{ args: string[], flags: Record<string, string> }} p @param {State} state
+ */
+function version({ args, flags }, state) {
+  if (args.length > 0) throw new CliError(`unknown command "${args[0]}" for "helm version"`)
+  const short = FLAVORS[state.flavor].short
+  if (flags.short === 'true') return { stdout: `${short}\n` }
+  const [v, ...rest] = short.split('+g')
+  return { stdout: `version.BuildInfo{Version:"${v}", GitCommit:"${rest.join('')}", GitTreeState:"clean", GoVersion:"go1.25.4"}\n` }
+}
+
+/**
+ * What a rollback waits for: v3's `--wait` bool is the legacy checks; v4's strategy
+ * (newWaitValue: `true` -> watcher, `false` -> hookOnly, left out -> hookOnly).
+ * @param {Record<string, string>} flags @param {Flavor} flavor @returns {'legacy' | 'watcher' | 'hookOnly' | 'none'}
+ */
+function waitStrategy(flags, flavor) {
+  const w = flags.wait
+  if (isV3(flavor)) return w === 'true' || w === '1' ? 'legacy' : 'none'
+  if (w === undefined || w === 'false' || w === 'hookOnly') return 'hookOnly'
+  if (w === 'true' || w === 'watcher') return 'watcher'
+  if (w === 'legacy') return 'legacy'
+  throw new CliError(`invalid argument "${w}" for "--wait" flag: invalid wait input "${w}". Valid inputs are watcher, hookOnly, and legacy`)
+}
+
 /** @param {{ args: string[], flags: Record<string, string> }} p @param {State} state */
 function history({ args, flags }, state) {
   if (args.length !== 1) throw new CliError(`"helm history" requires 1 argument\n\nUsage:  helm history RELEASE_NAME [flags]`)
@@ -477,6 +537,7 @@ function status({ args, flags }, state) {
 /** @param {{ args: string[], flags: Record<string, string> }} p @param {State} state */
 function rollback({ args, flags }, state) {
   if (args.length < 1) throw new CliError(`"helm rollback" requires at least 1 argument\n\nUsage:  helm rollback <RELEASE> [REVISION] [flags]`)
+  const strategy = waitStrategy(flags, state.flavor)
   if (flags.timeout !== undefined && !DURATION.test(flags.timeout)) {
     throw new CliError(`invalid argument "${flags.timeout}" for "--timeout" flag: time: invalid duration "${flags.timeout}"`)
   }
@@ -510,7 +571,7 @@ function rollback({ args, flags }, state) {
       deleted: '',
       description: description || `Rollback to ${previousVersion}`,
       status: 'pending-rollback',
-      ...(state.flavor === 'v4' ? { rollback_revision: previousVersion } : {}),
+      ...(FLAVORS[state.flavor].rollbackRevision ? { rollback_revision: previousVersion } : {}),
       ...(previous.info.notes ? { notes: previous.info.notes } : {})
     },
     chart: structuredClone(previous.chart),
@@ -535,8 +596,12 @@ function rollback({ args, flags }, state) {
   const all = [...kept, target]
   state.releases[key] = all
 
+  const hooks = flags['no-hooks'] === 'true' ? undefined : state.failHook?.[key]
+  const hookError = (/** @type {HookFailure} */ h) => `warning: Hook ${h.phase} ${h.path ?? `${name}/templates/${h.phase}-job.yaml`} failed: ${h.why}`
+  // execHook failed: the error returns before Releases.Update, so the revision stays pending-rollback
+  if (hooks?.phase === 'pre-rollback') return { write: true, error: hookError(hooks) }
   const why = state.failRollback[key]
-  const waited = flags.wait !== undefined && flags.wait !== 'false' && flags.wait !== 'hookOnly'
+  const waited = strategy === 'legacy' || strategy === 'watcher'
   if (why && waited) {
     // KubeClient.Wait failed: current stays as it is, the new revision is failed
     target.info.status = 'failed'
@@ -550,6 +615,7 @@ function rollback({ args, flags }, state) {
     target.info.description = `Rollback "${name}" failed: ${why}`
     return { write: true, error: why }
   }
+  if (hooks?.phase === 'post-rollback') return { write: true, error: hookError(hooks) }
   for (const r of all) if (r.info.status === 'deployed') r.info.status = 'superseded'
   target.info.status = 'deployed'
   return { write: true, stdout: 'Rollback was a success! Happy Helming!\n' }

@@ -49,7 +49,7 @@ export function byRound(seen) {
   const { rounds, round } = roundTrips(seen)
   /** @type {string[][]} */
   const out = Array.from({ length: rounds }, () => [])
-  seen.forEach((s, i) => out[round[i] - 1].push(`${s.method} ${s.path}`))
+  for (const [i, s] of seen.entries()) out[round[i] - 1].push(`${s.method} ${s.path}`)
   return out
 }
 

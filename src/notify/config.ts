@@ -40,7 +40,6 @@ export function readAnnounceInputs(get: InputReader): AnnounceInputs | undefined
   if (webhook === '') return undefined
   const fix = 'give the webhook URL exactly as the service shows it (https://hooks.slack.com/services/…, https://discord.com/api/webhooks/…, a Teams workflow URL, or any https URL that takes JSON).'
   if (webhook.length > MAX_URL) throw new InputError('announce-webhook', `is ${webhook.length} characters long; the limit is ${MAX_URL}.`, fix)
-  // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f]/.test(webhook)) throw new InputError('announce-webhook', 'contains whitespace or control characters.', fix)
   let url: URL
   try {

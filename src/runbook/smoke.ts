@@ -133,9 +133,7 @@ interface Ran {
 function clean(line: string): string {
   return (
     line
-      // eslint-disable-next-line no-control-regex
       .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?|\u001b./g, '')
-      // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, '')
       .slice(0, MAX_LINE)
   )

@@ -147,7 +147,7 @@ export function holdsVersion(text: string, version: string): boolean {
 function at(doc: unknown, path: string): unknown {
   let v = doc
   for (const key of path.split('.')) {
-    if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, key)) return undefined
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key)) return undefined
     v = (v as Record<string, unknown>)[key]
   }
   return v

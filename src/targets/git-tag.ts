@@ -112,7 +112,6 @@ export function isValidTagName(name: string): boolean {
   return (
     name.length > 0 &&
     name.length <= 250 &&
-    // eslint-disable-next-line no-control-regex
     /^[^\x00-\x20\x7f~^:?*[\\]+$/.test(name) &&
     !name.includes('..') &&
     !name.includes('@{') &&
@@ -537,7 +536,9 @@ export class GitTagTarget implements Target {
       const res = await fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) })
       if (res.status >= 400) {
         const headers: Record<string, string> = {}
-        res.headers.forEach((v, k) => (headers[k] = v))
+        res.headers.forEach((v, k) => {
+          headers[k] = v
+        })
         const text = await res
           .clone()
           .text()

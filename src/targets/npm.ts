@@ -117,7 +117,8 @@ export class NpmTarget implements Target {
   /** The token's user name; undefined when the registry has no whoami (404, 405). */
   private whoami(): Promise<string | undefined> {
     const key = `${this.options.registry}\0${this.options.token ?? ''}`
-    const cache = (this.options.whoamiCache ??= new Map())
+    this.options.whoamiCache ??= new Map()
+    const cache = this.options.whoamiCache
     let pending = cache.get(key)
     if (!pending) {
       pending = this.askWhoami()

@@ -145,6 +145,7 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
       namespace: h.namespace,
       match: h.match,
       timeout: h.timeout,
+      wait: h.wait,
       kubeconfig,
       kubeContext: h.kubeContext,
       channel: HELM_CHANNEL,

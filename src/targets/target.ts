@@ -59,6 +59,11 @@ export interface Target {
    */
   anomalies?(): string[]
   /**
+   * How the last write ran, when people must know it to judge the result (Helm: which
+   * readiness checks helm waited for); the runner shows it in the target's summary row.
+   */
+  writeNote?(): string | undefined
+  /**
    * The runner awaited something else since this target's last read: that read may no
    * longer guard a write, so the next write reads again first. (An adapter may use its
    * last read as the guard of the write that immediately follows it, and only then.)

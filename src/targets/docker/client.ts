@@ -518,7 +518,9 @@ export class RegistryClient {
 
 export function httpError(method: string, url: URL, reply: Reply): HttpError {
   const headers: Record<string, string> = {}
-  reply.headers.forEach((v, k) => (headers[k] = v))
+  reply.headers.forEach((v, k) => {
+    headers[k] = v
+  })
   let code: string | undefined
   let detail: string | undefined
   const text = reply.body.toString('utf8')

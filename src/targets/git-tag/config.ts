@@ -17,7 +17,6 @@ export function parseGitTagName(name: string, raw: string): string {
   const v = raw.trim().replace(/^refs\/tags\//, '')
   const shown = JSON.stringify(raw.trim().slice(0, 80))
   const fix = 'give the tag name as `git tag --list` shows it, such as v1 or stable (no spaces, no "..", none of ~ ^ : ? * [ \\).'
-  // eslint-disable-next-line no-control-regex
   const bad = /[\u0000-\u0020\u007f~^:?*[\\]/.exec(v)
   if (v === '') throw new InputError(name, 'names no git tag.', fix)
   if (v.length > MAX_TAG_NAME) throw new InputError(name, `${shown} is ${v.length} characters long; the limit is ${MAX_TAG_NAME}.`, fix)

@@ -46,6 +46,27 @@ export function parseHelmTimeout(name: string, raw: string): string {
   return v
 }
 
+/**
+ * Which readiness checks `helm rollback` waits for: `legacy` (helm 3's `--wait`, helm 4's
+ * `--wait=legacy`: the default, so both majors check the same), `watcher` (helm 4's kstatus
+ * watcher, `--wait=watcher`; helm 3 has none) or `none` (no wait flag: helm 3 waits for
+ * nothing, helm 4 for hooks only).
+ */
+export type HelmWait = 'legacy' | 'watcher' | 'none'
+export const HELM_WAITS: readonly HelmWait[] = ['legacy', 'watcher', 'none']
+
+export function parseHelmWait(name: string, raw: string): HelmWait {
+  const v = raw.trim() || 'legacy'
+  if (!(HELM_WAITS as readonly string[]).includes(v)) {
+    throw new InputError(
+      name,
+      `${JSON.stringify(v.slice(0, 40))} is not legacy, watcher or none.`,
+      "use legacy (the default: the readiness checks helm 3's --wait runs, on helm 3 and 4 alike), watcher (helm 4's --wait=watcher) or none (no wait)."
+    )
+  }
+  return v as HelmWait
+}
+
 /** A Helm release as a `helm:` target names it: `release`, or `namespace/release`. */
 export interface HelmReleaseName {
   /** undefined: the namespace input, else the kubeconfig context's */
@@ -69,6 +90,7 @@ export interface HelmInputs {
   namespace?: string
   match: HelmMatch
   timeout: string
+  wait: HelmWait
   /** the kubeconfig file's content (a secret); empty: helm's default */
   kubeconfig?: string
   kubeContext?: string
@@ -86,6 +108,7 @@ export function readHelmInputs(get: InputReader, target?: string): HelmInputs {
     namespace: (named?.namespace ?? parseNamespace('namespace', get('namespace'))) || undefined,
     match: parseHelmMatch('helm-match', get('helm-match')),
     timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
+    wait: parseHelmWait('helm-wait', get('helm-wait')),
     kubeconfig: get('kubeconfig').trim() || undefined,
     kubeContext: get('kube-context').trim() || undefined
   }

@@ -16,16 +16,26 @@
 //
 // The rollback is guarded (src/guard.ts): right before `helm rollback` the history is read
 // again, and unless the release still holds what the plan saw, at the revision it saw (or
-// already the restore version), nothing runs. helm runs with an environment stripped of the
-// action's inputs and of tokens (helmEnvironment), and the kubeconfig secret lives in a
-// private file only while the run needs it (KubeconfigFile): both in runner.ts. The inputs
-// are parsed in config.ts.
+// already the restore version), nothing runs. The revision the rollback wrote is found by
+// comparing the history before and after it (the new revision above the old top that is a
+// rollback to the planned revision), not by its description: `helm rollback --description`
+// exists in no released helm up to v4.2.4, so it is passed only where `helm version --short`
+// says it may exist, as a note for people.
+//
+// `helm version --short` is read once: helm 3's `--wait` is a bool (the legacy readiness
+// checks), helm 4's a strategy (bare `--wait` is `watcher`, `--wait=legacy` is helm 3's), so
+// helm-wait (config.ts) becomes the flag of that major. Only `helm history` and `helm
+// version` are read: helm 4's `helm status` fetches every live object of the release.
+//
+// helm runs with an environment stripped of the action's inputs and of tokens
+// (helmEnvironment), and the kubeconfig secret lives in a private file only while the run
+// needs it (KubeconfigFile): both in runner.ts. The inputs are parsed in config.ts.
 import semver from 'semver'
 import { InputError, RegistryError, RollbackError } from '../../errors.js'
 import { guardedWrite } from '../../guard.js'
 import { lastKnownGood, type PackageState, type VersionInfo } from '../../plan.js'
 import type { IncidentContext, Logger, Target, WriteOutcome } from '../target.js'
-import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseNamespace, parseReleaseName, type HelmMatch } from './config.js'
+import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseHelmWait, parseNamespace, parseReleaseName, type HelmMatch, type HelmWait } from './config.js'
 import { execHelm, KubeconfigFile, type HelmRunner, type HelmRunResult } from './runner.js'
 import { firstLine } from '../../util.js'
 import { setTo } from '../../core/settings.js'
@@ -49,6 +59,8 @@ export interface HelmTargetOptions {
   match: HelmMatch
   /** `--timeout` for `helm rollback --wait`, a Go duration such as 5m */
   timeout: string
+  /** which readiness checks helm waits for (default legacy: the same on helm 3 and 4) */
+  wait?: HelmWait
   /** default 'helm' (looked up on PATH) */
   helmPath?: string
   /**
@@ -88,14 +100,60 @@ export interface HelmHistoryEntry {
   /** `<chart name>-<chart version>` */
   chart: string
   app_version: string
-  /** helm 4: the revision a rollback restored */
+  /** helm main (after v4.2.4): the revision a rollback restored */
   rollback_revision?: number
   description: string
 }
 
+/** `helm version --short` (`v3.19.0+g3d8990f`, `v4.2.4+g3900f43`, `v4.2+unreleased+ge9b85e4`), parsed. */
+export interface HelmVersion {
+  /** what helm printed */
+  raw: string
+  major: number
+  minor: number
+  /** undefined for a build without one (helm main built from source: `v4.2+unreleased`) */
+  patch?: number
+  /** a build from a branch, not a release (`+unreleased` metadata) */
+  unreleased: boolean
+}
+
+/** Parses `helm version --short`; undefined when it is not helm's format. */
+export function parseHelmVersion(text: string): HelmVersion | undefined {
+  const raw = text.trim()
+  const m = /^v(\d+)\.(\d+)(?:\.(\d+))?(?:-[0-9A-Za-z.-]+)?(?:\+([0-9A-Za-z.+-]*))?$/.exec(raw)
+  if (!m) return undefined
+  return { raw, major: Number(m[1]), minor: Number(m[2]), patch: m[3] === undefined ? undefined : Number(m[3]), unreleased: (m[4] ?? '').split('+').includes('unreleased') }
+}
+
+/**
+ * Whether `helm rollback --description` may exist: it came to main after v4.2.4 (PR
+ * #31580), so a release from v4.3 on or a build of main (`v4.2+unreleased`, which a
+ * release-4.2 branch build also prints: the unknown-flag fallback covers that).
+ */
+export function mayDescribe(v: HelmVersion): boolean {
+  return v.major > 4 || (v.major === 4 && (v.minor >= 3 || (v.minor === 2 && v.unreleased)))
+}
+
+/** The flags of `helm rollback` for `wait` on helm `v`; throws naming helm-wait where the major has no such checks. */
+export function waitFlags(wait: HelmWait, v: HelmVersion): string[] {
+  if (wait === 'none') return []
+  if (v.major === 3) {
+    if (wait === 'watcher') {
+      throw new InputError(
+        'helm-wait',
+        `is watcher, but the helm on this runner is ${v.raw}: helm 3 has only the legacy readiness checks (--wait), the watcher came with helm 4.`,
+        'use helm-wait: legacy (the default) or none, or install helm 4 on the runner.'
+      )
+    }
+    return ['--wait']
+  }
+  // helm 4: a value needs '=' (a bare --wait is 'watcher', and `--wait legacy` would make legacy an argument)
+  return [`--wait=${wait}`]
+}
+
 /** The revisions of the last inspection or rollback, for outputs. */
 export interface HelmRevisions {
-  /** the release's latest revision before the rollback (the one `helm status` showed) */
+  /** the release's latest revision before the rollback */
   previous?: number
   /** the revision rolled back to */
   target?: number
@@ -109,6 +167,11 @@ const NO_RETRY = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, deadlineMs: 0 }
 const RESTORABLE = new Set(['deployed', 'superseded'])
 const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback'])
 const OUR_DESCRIPTION = /^release-rollback(?: (rr-[0-9a-f]+))?:/
+/** what helm writes over a rollback's description when it fails: the update (`Rollback`) or the wait (`Release`, as a failed install) */
+const FAILED_ROLLBACK = /^Rollback ".*" failed: /s
+const FAILED_RELEASE = /^Release ".*" failed: /s
+/** helm's error when a hook failed (pkg/action/hooks.go) */
+const HOOK_FAILED = /Hook (pre-rollback|post-rollback) (\S+) failed/
 
 /** `v1.2.3` -> `1.2.3`; undefined when it is not a semantic version. */
 export function normaliseVersion(raw: string): string | undefined {
@@ -149,6 +212,13 @@ export class HelmTarget implements Target {
   private seenRevision?: number
   private revs: HelmRevisions = {}
   private readonly options: HelmTargetOptions
+  private readonly wait: HelmWait
+  /** `helm version --short`, read once */
+  private versionRead?: Promise<HelmVersion>
+  /** how the last `helm rollback` waited, for the summary */
+  private waitNote?: string
+  /** the revisions this target's own `helm rollback` wrote (found by comparing the history before and after) */
+  private readonly written = new Set<number>()
 
   constructor(options: HelmTargetOptions) {
     // checked again here: each of these ends up in helm's argument vector
@@ -159,6 +229,7 @@ export class HelmTarget implements Target {
       timeout: parseHelmTimeout('helm-timeout', options.timeout)
     }
     this.match = parseHelmMatch('helm-match', options.match)
+    this.wait = parseHelmWait('helm-wait', options.wait ?? '')
     this.channel = options.channel ?? HELM_CHANNEL
     this.exec = options.exec ?? execHelm
     this.helm = options.helmPath || 'helm'
@@ -226,16 +297,42 @@ export class HelmTarget implements Target {
     return this.match === 'app-version' ? normaliseVersion(row.app_version) : chartVersionOf(row.chart)
   }
 
+  /** `helm version --short`, read once; helm 3 or newer. */
+  version(): Promise<HelmVersion> {
+    this.versionRead ??= (async () => {
+      const r = await this.run(['version', '--short'])
+      if (r.exitCode !== 0) throw this.explain(r, 'reading the version of helm for')
+      const v = parseHelmVersion(r.stdout)
+      if (!v || v.major < 3) {
+        throw new RegistryError(`helm version --short printed ${JSON.stringify(firstLine(r.stdout))}, not a helm 3 or 4 version such as v3.19.0+g3d8990f.`, 'use helm 3 or newer as the helm binary.')
+      }
+      return v
+    })()
+    return this.versionRead
+  }
+
+  /**
+   * The release's records can be read (`helm history --max 1`: helm 4's `helm status` would
+   * fetch every live object of the release, Secrets too), and helm-wait suits this helm.
+   */
   async checkAccess(): Promise<void> {
-    const r = await this.run(['status', this.options.release, ...this.scope(), '-o', 'json'])
-    if (r.exitCode !== 0) throw this.explain(r, 'reading the status of')
-    const release = parseJson(r.stdout, `helm status ${this.options.release} -o json`) as { name?: unknown; info?: { status?: unknown } }
-    if (release?.name !== this.options.release || typeof release.info?.status !== 'string') {
-      throw new RegistryError(`helm status ${this.options.release} -o json did not describe the release: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.')
+    const [r, v] = await Promise.all([this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', '1']), this.version()])
+    if (r.exitCode !== 0) throw this.explain(r, 'reading the history of')
+    const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`)
+    if (!Array.isArray(rows) || rows.length !== 1 || !isHistoryEntry(rows[0])) {
+      throw new RegistryError(`helm history ${this.options.release} -o json --max 1 did not print the release's latest revision: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.')
     }
+    waitFlags(this.wait, v)
+  }
+
+  /** How the last `helm rollback` waited (which readiness checks ran), for the summary; undefined when none ran. */
+  writeNote(): string | undefined {
+    return this.waitNote
   }
 
   async inspect(): Promise<PackageState> {
+    // bad helm-wait for this helm is an input error before anything else, in a dry run too
+    waitFlags(this.wait, await this.version())
     const history = await this.history()
     this.refuseLocked(history)
     const holder = this.holderOf(history, true)
@@ -249,8 +346,8 @@ export class HelmTarget implements Target {
     this.revs = { previous: latest?.revision }
     this.seenRevision = latest?.revision
     const ours = latest ? OUR_DESCRIPTION.exec(latest.description) : null
-    if (latest && ours) {
-      this.options.log.info(`${this.label}: revision ${latest.revision} (${latest.status}) was written by release-rollback${ours[1] ? ` for incident ${ours[1]}` : ''}.`)
+    if (latest && (ours || this.written.has(latest.revision))) {
+      this.options.log.info(`${this.label}: revision ${latest.revision} (${latest.status}) was written by release-rollback${ours?.[1] ? ` for incident ${ours[1]}` : ''}.`)
     }
     this.explainRequest(state, history)
     return state
@@ -286,14 +383,15 @@ export class HelmTarget implements Target {
 
   private versionsOf(history: Entry[], holder: string | undefined): Record<string, VersionInfo> {
     const versions: Record<string, VersionInfo> = {}
-    for (const e of history) {
+    for (const [i, e] of history.entries()) {
       if (e.version === undefined) continue
-      const info = (versions[e.version] ??= {})
+      versions[e.version] ??= {}
+      const info = versions[e.version]
       if (RESTORABLE.has(e.status) && e.revision > 0) info.revision = e.revision
       // "published": when an install or upgrade last brought this version (a rollback to it
       // does not count, so the circuit breaker does not take a rollback for a new release)
       const at = e.updated ? Date.parse(e.updated) : NaN
-      if (!isRollback(e) && !Number.isNaN(at)) info.publishedAt = new Date(at).toISOString()
+      if (!isRollback(e, history[i - 1]) && !Number.isNaN(at)) info.publishedAt = new Date(at).toISOString()
     }
     for (const [v, info] of Object.entries(versions)) {
       if (info.revision === undefined && v !== holder) {
@@ -312,11 +410,24 @@ export class HelmTarget implements Target {
     const ours = OUR_DESCRIPTION.exec(latest.description)
     const current = currentRevision(history)
     const verb = latest.status.replace('pending-', '')
+    const clear = current ? `\`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\`` : undefined
+    if (latest.status === 'pending-rollback') {
+      const to = /^Rollback to (\d+)$/.exec(latest.description)?.[1] ?? latest.rollback_revision
+      throw new RegistryError(
+        `${this.label} is locked by a pending-rollback (revision ${latest.revision}${to !== undefined ? `, a rollback to revision ${to}` : ''}, ${this.what} ${latest.version ?? (latest.app_version || '?')}` +
+          `${latest.updated ? `, started ${latest.updated}` : ''}${ours || this.written.has(latest.revision) ? `, by an earlier release-rollback run${ours?.[1] ? ` for incident ${ours[1]}` : ''}` : ''}): nothing was rolled back. ` +
+          'A rollback whose pre-rollback or post-rollback hook failed leaves its revision pending-rollback (helm stops before it records the outcome); so does a rollback whose job was cancelled.',
+        `if a helm rollback is still running, wait for it and re-run. Otherwise see why the hook failed (\`kubectl get jobs,pods${this.where ? ` -n ${this.options.namespace}` : ''}\`, \`helm get hooks ${this.options.release}${this.where ? ` -n ${this.options.namespace}` : ''}\`), ` +
+          `${clear ? `clear the lock with ${clear} (revision ${current?.revision} is the last deployed one; add --no-hooks only if skipping the failing hook is safe)` : 'clear the lock with helm rollback to the last good revision'}, and re-run.`,
+        undefined,
+        'HELM_PENDING'
+      )
+    }
     throw new RegistryError(
       `${this.label} is locked by a ${latest.status} (revision ${latest.revision}, ${this.what} ${latest.version ?? (latest.app_version || '?')}` +
         `${latest.updated ? `, started ${latest.updated}` : ''}${ours ? `, by an earlier release-rollback run${ours[1] ? ` for incident ${ours[1]}` : ''} that did not finish` : ''}): nothing was rolled back.`,
       `wait for the ${verb} to finish, then re-run. If no helm process is running any more (a cancelled job leaves the release stuck in ${latest.status}), ` +
-        `free it by hand${current ? ` with \`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\` (revision ${current.revision} is the last deployed one)` : ''} and re-run.`,
+        `free it by hand${clear ? ` with ${clear} (revision ${current?.revision} is the last deployed one)` : ''} and re-run.`,
       undefined,
       'HELM_PENDING'
     )
@@ -414,7 +525,7 @@ export class HelmTarget implements Target {
     })
     const latest = state.at(-1)
     if (outcome === 'already' && latest) {
-      const byUs = id !== undefined && latest.description.includes(id)
+      const byUs = this.written.has(latest.revision) || (id !== undefined && latest.description.includes(id))
       this.revs = { previous: latest.revision, target: latest.revision }
       this.options.log.info(`${this.label} is already on ${version} (revision ${latest.revision}${byUs ? `, rolled back by this incident, ${id}` : ''}): no rollback.`)
     }
@@ -437,53 +548,76 @@ export class HelmTarget implements Target {
         `deploy ${version} with helm upgrade instead, or roll back to a version the history still holds.`
       )
     }
+    const helm = await this.version()
+    const wait = waitFlags(this.wait, helm)
     const bad = this.bad ?? this.holderOf(before, false)
     const description = truncate(`release-rollback${id ? ` ${id}` : ''}: roll back ${bad ?? 'the release'} to ${version} (revision ${target.revision})`, MAX_DESCRIPTION)
-    const base = [
-      'rollback',
-      this.options.release,
-      String(target.revision),
-      ...this.scope(),
-      '--wait',
-      '--timeout',
-      this.options.timeout,
-      '--history-max',
-      String(this.options.historyMax ?? 0)
-    ]
-    this.options.log.info(`Rolling ${this.label} back to revision ${target.revision} (${this.what} ${version}, ${target.status}); helm waits up to ${this.options.timeout} for it to become ready.`)
-    let r = await this.run([...base, '--description', description])
-    if (r.exitCode !== 0 && /unknown flag: --description/.test(r.stderr)) {
-      // `rollback --description` is newer than helm v4.2 (helm PR #31580); the flag error means nothing ran
-      this.options.log.warning(
-        `This helm cannot describe a rollback (helm rollback --description came after helm v4.2), so the revision gets helm's own "Rollback to ${target.revision}"; a re-run still sees the release on ${version}.`
-      )
+    const base = ['rollback', this.options.release, String(target.revision), ...this.scope(), ...wait, '--timeout', this.options.timeout, '--history-max', String(this.options.historyMax ?? 0)]
+    const checks = this.wait === 'none' ? `no readiness checks (${helm.major === 3 ? 'no --wait' : 'no --wait: hooks only'})` : `the ${this.wait} readiness checks (${wait.join(' ')})`
+    this.options.log.info(
+      `Rolling ${this.label} back to revision ${target.revision} (${this.what} ${version}, ${target.status}) with helm ${helm.raw}; ` +
+        (this.wait === 'none' ? 'helm does not wait for the workloads to become ready (helm-wait: none).' : `helm waits up to ${this.options.timeout} for the ${this.wait} readiness checks.`)
+    )
+    let r: HelmRunResult
+    if (mayDescribe(helm)) {
+      r = await this.run([...base, '--description', description])
+      if (r.exitCode !== 0 && /unknown flag: --description/.test(r.stderr)) {
+        // a build of a branch without it (cobra refused the flag: nothing ran)
+        this.options.log.info(`helm ${helm.raw} has no rollback --description: the revision gets helm's own "Rollback to ${target.revision}".`)
+        r = await this.run(base)
+      }
+    } else {
       r = await this.run(base)
     }
+    this.waitNote = `helm ${helm.raw} waited with ${checks}`
     const after = await this.history()
-    const created = after.at(-1)
-    const isNew = created !== undefined && created.revision > (latest?.revision ?? 0)
-    this.revs = { previous: latest?.revision, target: target.revision, created: isNew ? created.revision : undefined }
-    if (isNew && created.status === 'deployed' && created.version === version) {
+    // ours: a revision above the old top that is a rollback to the planned revision
+    const top = latest?.revision ?? 0
+    const fresh = after.filter((e) => e.revision > top)
+    const created = fresh.findLast((e) => isRollbackTo(e, target))
+    const others = fresh.filter((e) => e !== created)
+    if (created) this.written.add(created.revision)
+    this.revs = { previous: latest?.revision, target: target.revision, created: created?.revision }
+    if (others.length > 0) {
+      this.options.log.warning(
+        `${this.label}: besides ${created ? `revision ${created.revision} (this rollback)` : 'this rollback'}, the history gained ${others.map((e) => `revision ${e.revision} (${e.status}, ${JSON.stringify(firstLine(e.description))})`).join(', ')} while helm rollback ran: another helm operation wrote to the release.`
+      )
+    }
+    if (created?.status === 'deployed') {
       if (r.exitCode !== 0) {
         this.options.log.warning(`helm rollback exited ${r.exitCode} (${helmError(r.stderr)}), but the history shows revision ${created.revision} deployed with ${version}.`)
       }
       return after
     }
-    if (isNew) {
-      const still = currentRevision(after)
+    const still = currentRevision(after)
+    const stillText = still ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. ` : ''
+    const hook = HOOK_FAILED.exec(r.stderr)
+    if (created?.status === 'pending-rollback' && hook) {
+      const ns = this.where ? ` -n ${this.options.namespace}` : ''
+      throw new RegistryError(
+        `helm rollback of ${this.options.release} to revision ${target.revision} (${version}) stopped: its ${hook[1]} hook ${hook[2]} failed (${helmError(r.stderr)}), ` +
+          `so helm left the new revision ${created.revision} pending-rollback and the release locked` +
+          (hook[1] === 'post-rollback' ? `; the workloads were already updated to ${version}.` : `; the workloads were not changed.`),
+        `see why the hook failed (\`kubectl get jobs,pods${ns}\`, \`helm get hooks ${this.options.release}${ns}\`). ${stillText}` +
+          `Clear the lock with \`helm rollback ${this.options.release} ${still?.revision ?? target.revision}${ns}\` (add --no-hooks only if skipping the hook is safe), then re-run.`,
+        undefined,
+        'HELM_HOOK_FAILED'
+      )
+    }
+    if (created) {
       throw new RegistryError(
         `helm rollback of ${this.options.release} to revision ${target.revision} (${version}) did not succeed: the new revision ${created.revision} is ${created.status} (${JSON.stringify(firstLine(created.description))})` +
           `${r.exitCode !== 0 ? `; helm said: ${helmError(r.stderr)}` : ''}.`,
-        `see why the workloads did not become ready (kubectl get pods and events${this.where ? ` in ${this.options.namespace}` : ''}); ` +
-          `${still ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. ` : ''}` +
+        `see why the workloads did not become ready (kubectl get pods and events${this.where ? ` in ${this.options.namespace}` : ''}); ${stillText}` +
           `Re-run to try the rollback again, with a longer helm-timeout (now ${this.options.timeout}) if they only needed more time.`,
         undefined,
         'HELM_ROLLBACK_FAILED'
       )
     }
     if (r.exitCode !== 0) throw this.explain(r, 'rolling back')
+    const now = after.at(-1)
     throw new RegistryError(
-      `helm rollback of ${this.options.release} to revision ${target.revision} exited 0, but its history shows no new revision (latest: ${created ? `${created.revision} ${created.status}` : 'none'}).`,
+      `helm rollback of ${this.options.release} to revision ${target.revision} exited 0, but its history shows no new revision that rolls back to ${target.revision} (latest: ${now ? `${now.revision} ${now.status}, ${JSON.stringify(firstLine(now.description))}` : 'none'}).`,
       'check the release with helm history and re-run.'
     )
   }
@@ -525,9 +659,23 @@ function currentRevision(history: Entry[]): Entry | undefined {
   return history.findLast((e) => e.status === 'deployed')
 }
 
-/** A revision written by a rollback (helm's default description, ours, or helm 4's rollback_revision). */
-function isRollback(e: HelmHistoryEntry): boolean {
-  return (e.rollback_revision ?? 0) > 0 || /^Rollback to \d+$/.test(e.description) || OUR_DESCRIPTION.test(e.description) || /^Rollback ".*" failed/.test(e.description)
+/**
+ * A revision written by a rollback: helm's default description, ours, helm main's
+ * rollback_revision, a failed update (`Rollback "x" failed: ...`), or a failed wait
+ * (`Release "x" failed: ...`, which a failed install writes too: an install is revision 1,
+ * or follows an uninstalled one with `helm install --replace`).
+ */
+export function isRollback(e: HelmHistoryEntry, previous: HelmHistoryEntry | undefined): boolean {
+  if ((e.rollback_revision ?? 0) > 0 || /^Rollback to \d+$/.test(e.description) || OUR_DESCRIPTION.test(e.description) || FAILED_ROLLBACK.test(e.description)) return true
+  return FAILED_RELEASE.test(e.description) && e.revision > 1 && !(previous && /^uninstall/.test(previous.status))
+}
+
+/** `e` is a rollback to `target`: helm main's rollback_revision, helm's or our description, or (failed) the target's chart and version. */
+function isRollbackTo(e: HelmHistoryEntry, target: HelmHistoryEntry): boolean {
+  if (e.rollback_revision !== undefined) return e.rollback_revision === target.revision
+  if (e.description === `Rollback to ${target.revision}`) return true
+  if (OUR_DESCRIPTION.test(e.description)) return e.description.endsWith(`(revision ${target.revision})`)
+  return (FAILED_ROLLBACK.test(e.description) || FAILED_RELEASE.test(e.description)) && e.chart === target.chart && e.app_version === target.app_version
 }
 
 /** "revisions 12-21: 1.2.4 (21 deployed), 1.2.3 (20 superseded, 12-19), ..." for messages. */
