@@ -18,8 +18,10 @@ import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const schema = JSON.parse(readFileSync(join(root, 'docs', 'cli-json.schema.json'), 'utf8')) as object
 // CommonJS modules seen from ESM: the class is the default export's default
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as unknown as typeof Ajv2020Module.default
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as typeof addFormatsModule.default
+const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ??
+  Ajv2020Module) as unknown as typeof Ajv2020Module.default
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as unknown as typeof addFormatsModule.default
 const ajv = new Ajv2020({ allErrors: true, strict: true })
 addFormats(ajv)
 const validate = ajv.compile(schema)
@@ -53,7 +55,7 @@ async function cli(argv: string[], o: { env?: Record<string, string>; cwd?: stri
     stderr: (s) => (stderr += s),
     ask: async () => undefined,
     version: '0.0.0-test',
-    tty: { stdout: o.tty === true, stderr: o.tty === true, columns: 100 }
+    tty: { stdout: o.tty === true, stderr: o.tty === true, columns: 100 },
   })
   return { code, stdout, stderr }
 }
@@ -64,7 +66,16 @@ async function freshPackage(): Promise<string> {
   return name
 }
 
-const base = (pkg: string) => ['--package', pkg, '--rollback', '1.2.3', '--reason', 'broken', '--registry', registry.url]
+const base = (pkg: string) => [
+  '--package',
+  pkg,
+  '--rollback',
+  '1.2.3',
+  '--reason',
+  'broken',
+  '--registry',
+  registry.url,
+]
 
 /** The --json document of a run, checked against the schema (every error listed when it is not valid). */
 function checked(stdout: string): Record<string, unknown> {
@@ -82,7 +93,13 @@ describe('--json follows docs/cli-json.schema.json', () => {
     const dry = checked((await cli([...base(pkg), '--dry-run', '--json'], { env, cwd })).stdout)
     expect(dry).toMatchObject({ exitCode: 0, status: 'planned' })
     const done = checked((await cli([...base(pkg), '--yes', '--json'], { env, cwd })).stdout)
-    expect(done).toMatchObject({ exitCode: 0, status: 'completed', moved: true, impact: { verdict: 'met' }, reportPath: expect.any(String) })
+    expect(done).toMatchObject({
+      exitCode: 0,
+      status: 'completed',
+      moved: true,
+      impact: { verdict: 'met' },
+      reportPath: expect.any(String),
+    })
     const again = checked((await cli([...base(pkg), '--yes', '--json'], { env, cwd })).stdout)
     expect(again).toMatchObject({ exitCode: 0, status: 'already-done', moved: false })
   })
@@ -90,9 +107,32 @@ describe('--json follows docs/cli-json.schema.json', () => {
   it('several packages, a skipped run, an undo', async () => {
     const env = { NPM_TOKEN: registry.token }
     const [a, b] = [await freshPackage(), await freshPackage()]
-    const multi = checked((await cli(['--packages', `${a},${b}`, '--rollback', '1.2.3', '--restore', '1.2.2', '--reason', 'x', '--registry', registry.url, '--yes', '--json', '--no-report'], { env })).stdout)
+    const multi = checked(
+      (
+        await cli(
+          [
+            '--packages',
+            `${a},${b}`,
+            '--rollback',
+            '1.2.3',
+            '--restore',
+            '1.2.2',
+            '--reason',
+            'x',
+            '--registry',
+            registry.url,
+            '--yes',
+            '--json',
+            '--no-report',
+          ],
+          { env },
+        )
+      ).stdout,
+    )
     expect(multi).toMatchObject({ status: 'completed', packages: [{ name: a }, { name: b }] })
-    const undo = checked((await cli([...base(a), '--restore', '1.2.2', '--undo', '--yes', '--json', '--no-report'], { env })).stdout)
+    const undo = checked(
+      (await cli([...base(a), '--restore', '1.2.2', '--undo', '--yes', '--json', '--no-report'], { env })).stdout,
+    )
     expect(undo).toMatchObject({ undo: true })
     const c = await freshPackage()
     await setDistTag(registry, c, 'latest', '1.2.1')
@@ -102,16 +142,34 @@ describe('--json follows docs/cli-json.schema.json', () => {
 
   it('bad input, a refused confirmation, a drill that passes and one that fails', async () => {
     const pkg = await freshPackage()
-    const bad = checked((await cli(['--package', pkg, '--rollback', '^1', '--reason', 'x', '--dry-run', '--json'])).stdout)
+    const bad = checked(
+      (await cli(['--package', pkg, '--rollback', '^1', '--reason', 'x', '--dry-run', '--json'])).stdout,
+    )
     expect(bad).toMatchObject({ exitCode: 2, status: 'failed', error: expect.stringMatching(/^--rollback: /) })
     const missing = checked((await cli(['--package', pkg, '--json'])).stdout)
     expect(missing).toMatchObject({ exitCode: 2, status: 'failed' })
     const aborted = checked((await cli([...base(pkg), '--json'], { env: { NPM_TOKEN: registry.token } })).stdout)
     expect(aborted).toMatchObject({ exitCode: 2, status: 'aborted' })
-    const drill = checked((await cli(['--drill', '--package', pkg, '--registry', registry.url, '--json'], { env: { NPM_TOKEN: registry.token } })).stdout)
+    const drill = checked(
+      (
+        await cli(['--drill', '--package', pkg, '--registry', registry.url, '--json'], {
+          env: { NPM_TOKEN: registry.token },
+        })
+      ).stdout,
+    )
     expect(drill).toMatchObject({ exitCode: 0, status: 'drill-passed' })
-    const failed = checked((await cli(['--drill', '--package', pkg, '--registry', registry.url, '--json'], { env: { NPM_TOKEN: 'revoked-token-3333' } })).stdout)
-    expect(failed).toMatchObject({ exitCode: 1, status: 'drill-failed', checks: expect.arrayContaining([expect.objectContaining({ outcome: 'failed', input: 'NPM_TOKEN' })]) })
+    const failed = checked(
+      (
+        await cli(['--drill', '--package', pkg, '--registry', registry.url, '--json'], {
+          env: { NPM_TOKEN: 'revoked-token-3333' },
+        })
+      ).stdout,
+    )
+    expect(failed).toMatchObject({
+      exitCode: 1,
+      status: 'drill-failed',
+      checks: expect.arrayContaining([expect.objectContaining({ outcome: 'failed', input: 'NPM_TOKEN' })]),
+    })
   })
 
   it('the schema can fail: an undocumented field, a wrong type and an unknown status are refused', () => {
@@ -119,7 +177,15 @@ describe('--json follows docs/cli-json.schema.json', () => {
     expect(validate({ exitCode: 0, status: 'completed', surprise: 1 })).toBe(false)
     expect(validate({ exitCode: '0', status: 'completed' })).toBe(false)
     expect(validate({ exitCode: 0, status: 'rolled-back' })).toBe(false)
-    expect(validate({ exitCode: 0, status: 'completed', targets: [{ name: 'x', outcome: 'done', previous: null, restored: null, moved: false, deprecated: false, error: null }] })).toBe(false)
+    expect(
+      validate({
+        exitCode: 0,
+        status: 'completed',
+        targets: [
+          { name: 'x', outcome: 'done', previous: null, restored: null, moved: false, deprecated: false, error: null },
+        ],
+      }),
+    ).toBe(false)
   })
 })
 
@@ -151,7 +217,10 @@ describe('progress over several targets', () => {
 
   it('on a terminal: a line per target, redrawn in place, log lines above it', () => {
     const out = stream(true)
-    const p = createProgress(out, [{ kind: 'npm', name: 'a' }, { kind: 'docker', name: 'ghcr.io/acme/app' }])
+    const p = createProgress(out, [
+      { kind: 'npm', name: 'a' },
+      { kind: 'docker', name: 'ghcr.io/acme/app' },
+    ])
     p.update({ kind: 'npm', name: 'a', phase: 'reading' })
     p.update({ kind: 'docker', name: 'ghcr.io/acme/app', phase: 'writing' })
     p.log('✔ a: something happened\n')
@@ -159,12 +228,19 @@ describe('progress over several targets', () => {
     p.update({ kind: 'docker', name: 'ghcr.io/acme/app', phase: 'failed', detail: 'HTTP 500\nmore' })
     p.done()
     expect(out.text()).toContain(`${ESC}2A${ESC}0J`)
-    expect(screen(out.text())).toEqual(['✔ a: something happened', '✔ a: done (rolled-back)', '✖ docker:ghcr.io/acme/app: FAILED (HTTP 500)'])
+    expect(screen(out.text())).toEqual([
+      '✔ a: something happened',
+      '✔ a: done (rolled-back)',
+      '✖ docker:ghcr.io/acme/app: FAILED (HTTP 500)',
+    ])
   })
 
   it('not on a terminal: plain lines, each change once, no escape codes', () => {
     const out = stream(false)
-    const p = createProgress(out, [{ kind: 'npm', name: 'a' }, { kind: 'npm', name: 'b' }])
+    const p = createProgress(out, [
+      { kind: 'npm', name: 'a' },
+      { kind: 'npm', name: 'b' },
+    ])
     p.update({ kind: 'npm', name: 'a', phase: 'writing' })
     p.update({ kind: 'npm', name: 'a', phase: 'writing' })
     p.update({ kind: 'npm', name: 'b', phase: 'done', detail: 'already' })
@@ -175,7 +251,20 @@ describe('progress over several targets', () => {
   it('the CLI draws live progress only when its output is a terminal', async () => {
     const env = { NPM_TOKEN: registry.token }
     const names = [await freshPackage(), await freshPackage()]
-    const args = (list: string[]) => ['--packages', list.join(','), '--rollback', '1.2.3', '--restore', '1.2.2', '--reason', 'x', '--registry', registry.url, '--yes', '--no-report']
+    const args = (list: string[]) => [
+      '--packages',
+      list.join(','),
+      '--rollback',
+      '1.2.3',
+      '--restore',
+      '1.2.2',
+      '--reason',
+      'x',
+      '--registry',
+      registry.url,
+      '--yes',
+      '--no-report',
+    ]
     const live = await cli(args(names), { env, tty: true })
     expect(live.code).toBe(0)
     expect(live.stdout).toContain(`${ESC}2K`)

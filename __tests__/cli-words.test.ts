@@ -40,7 +40,10 @@ function checkout(): string {
 }
 
 /** main() with captured output; `answer` is what the user types (undefined: stdin closed, nobody there). */
-async function cli(argv: string[], o: { env?: Record<string, string>; answer?: string; cwd?: string } = {}): Promise<Run> {
+async function cli(
+  argv: string[],
+  o: { env?: Record<string, string>; answer?: string; cwd?: string } = {},
+): Promise<Run> {
   let stdout = ''
   let stderr = ''
   const cwd = o.cwd ?? checkout()
@@ -51,7 +54,7 @@ async function cli(argv: string[], o: { env?: Record<string, string>; answer?: s
     stdout: (s) => (stdout += s),
     stderr: (s) => (stderr += s),
     ask: async () => o.answer,
-    version: '0.0.0-test'
+    version: '0.0.0-test',
   })
   return { code, stdout, stderr }
 }
@@ -62,10 +65,25 @@ async function freshPackage(shape?: Parameters<typeof publishPackage>[3]): Promi
   return name
 }
 
-const base = (pkg: string) => ['--package', pkg, '--rollback', '1.2.3', '--reason', 'it corrupts data', '--registry', registry.url]
+const base = (pkg: string) => [
+  '--package',
+  pkg,
+  '--rollback',
+  '1.2.3',
+  '--reason',
+  'it corrupts data',
+  '--registry',
+  registry.url,
+]
 const count = (text: string, part: string) => text.split(part).length - 1
 /** Action syntax that must never reach a CLI user. */
-const ACTION_WORDS = [/\$\{\{/, /Input '/, /\b(force|dry-run|strategy|partial-ok|deprecate): (true|false|retag|republish)\b/, /\bnpm-token\b/, /the registry input/]
+const ACTION_WORDS = [
+  /\$\{\{/,
+  /Input '/,
+  /\b(force|dry-run|strategy|partial-ok|deprecate): (true|false|retag|republish)\b/,
+  /\bnpm-token\b/,
+  /the registry input/,
+]
 const speaksCli = (text: string) => {
   for (const w of ACTION_WORDS) expect(text).not.toMatch(w)
 }
@@ -103,7 +121,9 @@ describe('the CLI speaks CLI', () => {
     const pkg = await freshPackage({ distTags: { latest: '1.2.3' }, deprecated: { '1.2.2': 'old and broken' } })
     const run = await cli([...base(pkg), '--restore', '1.2.2', '--yes'], { env: { NPM_TOKEN: registry.token } })
     expect(run.code).toBe(2)
-    expect(run.stderr).toMatch(/^--restore: 1\.2\.2 is itself deprecated .*Fix: restore a version that is not deprecated, or pass --force to restore it anyway\./)
+    expect(run.stderr).toMatch(
+      /^--restore: 1\.2\.2 is itself deprecated .*Fix: restore a version that is not deprecated, or pass --force to restore it anyway\./,
+    )
     speaksCli(run.stderr)
   })
 
@@ -156,7 +176,9 @@ describe('the CLI speaks CLI', () => {
       expect(first.code).toBe(0)
       const again = await cli([...base(pkg), '--repo', 'acme/widget', '--yes'], { env })
       expect(again.code).toBe(0)
-      expect(again.stdout).toBe('Already rolled back: nothing needed changing. Issue: https://github.com/acme/widget/issues/1\n')
+      expect(again.stdout).toBe(
+        'Already rolled back: nothing needed changing. Issue: https://github.com/acme/widget/issues/1\n',
+      )
       expect(github.state.issues).toHaveLength(1)
       expect(github.violations).toEqual([])
     } finally {
@@ -202,11 +224,26 @@ describe('the action still names its inputs', () => {
       }
       expect(e).toBeInstanceOf(InputError)
       expect((e as Error).message).toBe(
-        "Input 'npm-token': is empty: moving a dist-tag and deprecating need a token with write access to the package. Fix: pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick \"bypass 2FA\"), or set dry-run: true to only see the plan."
+        'Input \'npm-token\': is empty: moving a dist-tag and deprecating need a token with write access to the package. Fix: pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.',
       )
-      const state = { name: 'p', distTags: { latest: '1.2.3' }, versions: { '1.2.2': { deprecated: 'old' }, '1.2.3': {} } }
-      const request = { packageName: 'p', channel: 'latest', rollbackVersion: '1.2.3', restoreVersion: '1.2.2', reason: 'x', deprecate: true, force: false, strategy: 'retag' as const }
-      expect(() => planRollback(request as Parameters<typeof planRollback>[0], state)).toThrow("or set force: true to restore it anyway.")
+      const state = {
+        name: 'p',
+        distTags: { latest: '1.2.3' },
+        versions: { '1.2.2': { deprecated: 'old' }, '1.2.3': {} },
+      }
+      const request = {
+        packageName: 'p',
+        channel: 'latest',
+        rollbackVersion: '1.2.3',
+        restoreVersion: '1.2.2',
+        reason: 'x',
+        deprecate: true,
+        force: false,
+        strategy: 'retag' as const,
+      }
+      expect(() => planRollback(request as Parameters<typeof planRollback>[0], state)).toThrow(
+        'or set force: true to restore it anyway.',
+      )
     } finally {
       useDialect(previous)
     }
@@ -216,7 +253,7 @@ describe('the action still names its inputs', () => {
     const previous = useDialect('cli')
     try {
       expect(() => readInputs(get({ 'rollback-version': '1.2.3', reason: 'x', package: 'p' }), env)).toThrow(
-        "NPM_TOKEN: is empty: moving a dist-tag and deprecating need a token with write access to the package. Fix: set NPM_TOKEN in the environment (or the registry's _authToken in .npmrc) (a granular token with read and write access to the package; with 2FA on the account, tick \"bypass 2FA\"), or pass --dry-run to only see the plan."
+        'NPM_TOKEN: is empty: moving a dist-tag and deprecating need a token with write access to the package. Fix: set NPM_TOKEN in the environment (or the registry\'s _authToken in .npmrc) (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or pass --dry-run to only see the plan.',
       )
     } finally {
       useDialect(previous)
@@ -227,9 +264,18 @@ describe('the action still names its inputs', () => {
 describe('the one table from input to flag or variable', () => {
   it('renders each dialect', () => {
     expect([setting('force', 'true', 'action'), setting('force', 'true', 'cli')]).toEqual(['force: true', '--force'])
-    expect([setTo('dry-run', 'false', 'action'), setTo('dry-run', 'false', 'cli')]).toEqual(['set dry-run: false', 'leave out --dry-run'])
-    expect([setting('strategy', 'republish', 'action'), setting('strategy', 'republish', 'cli')]).toEqual(['strategy: republish', '--strategy republish'])
-    expect([setting('partial-ok', 'false', 'action'), setting('partial-ok', 'false', 'cli')]).toEqual(['partial-ok: false', '--all-or-nothing'])
+    expect([setTo('dry-run', 'false', 'action'), setTo('dry-run', 'false', 'cli')]).toEqual([
+      'set dry-run: false',
+      'leave out --dry-run',
+    ])
+    expect([setting('strategy', 'republish', 'action'), setting('strategy', 'republish', 'cli')]).toEqual([
+      'strategy: republish',
+      '--strategy republish',
+    ])
+    expect([setting('partial-ok', 'false', 'action'), setting('partial-ok', 'false', 'cli')]).toEqual([
+      'partial-ok: false',
+      '--all-or-nothing',
+    ])
     expect([settingName('npm-token', 'action'), settingName('npm-token', 'cli')]).toEqual(['npm-token', 'NPM_TOKEN'])
     expect([settingName('registry', 'action'), settingName('registry', 'cli')]).toEqual(['registry', '--registry'])
     expect(setTo('npm-token', undefined, 'action')).toBe('pass npm-token: ${{ secrets.NPM_TOKEN }}')

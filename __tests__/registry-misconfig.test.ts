@@ -31,7 +31,14 @@ function recorder() {
 
 /** A target whose retries would be fast and many: 4 attempts, 10 ms apart. */
 function target(url: string, packageName: string, log: ReturnType<typeof recorder>['log']) {
-  return new NpmTarget({ packageName, registry: url, token: registry.token, log, retry: { attempts: 4, baseDelayMs: 10, maxDelayMs: 1000, deadlineMs: 20_000 }, timeoutMs: 5000 })
+  return new NpmTarget({
+    packageName,
+    registry: url,
+    token: registry.token,
+    log,
+    retry: { attempts: 4, baseDelayMs: 10, maxDelayMs: 1000, deadlineMs: 20_000 },
+    timeoutMs: 5000,
+  })
 }
 
 /** A TCP relay to Verdaccio's plain-http port that counts the connections made to it. */
@@ -56,14 +63,14 @@ async function countingRelay(): Promise<{ port: number; connections: () => numbe
     stop: async () => {
       for (const s of sockets) s.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
-    }
+    },
   }
 }
 
 async function expectRegistryError(p: Promise<unknown>, pattern: RegExp): Promise<InputError> {
   const e = await p.then(
     () => undefined,
-    (x: unknown) => x
+    (x: unknown) => x,
   )
   expect(e).toBeInstanceOf(InputError)
   expect((e as InputError).input).toBe('registry')
@@ -76,14 +83,20 @@ describe('an address that cannot work: reported at once, naming the registry', (
   it('a closed port on 127.0.0.1', async () => {
     const port = await freePort() // nothing listens there
     const { warnings, log } = recorder()
-    const e = await expectRegistryError(target(`http://127.0.0.1:${port}/`, 'closed-port-widget', log).inspect(), /connection was refused/)
+    const e = await expectRegistryError(
+      target(`http://127.0.0.1:${port}/`, 'closed-port-widget', log).inspect(),
+      /connection was refused/,
+    )
     expect(e.message).toMatch(/^Input 'registry': /)
     expect(warnings).toEqual([]) // no retry was announced, so none was made
   })
 
   it('a host that does not resolve', async () => {
     const { warnings, log } = recorder()
-    await expectRegistryError(target('https://nonexistent.invalid/', 'unresolvable-widget', log).inspect(), /does not resolve/)
+    await expectRegistryError(
+      target('https://nonexistent.invalid/', 'unresolvable-widget', log).inspect(),
+      /does not resolve/,
+    )
     expect(warnings).toEqual([])
   })
 
@@ -91,13 +104,18 @@ describe('an address that cannot work: reported at once, naming the registry', (
     const relay = await countingRelay()
     try {
       const { warnings, log } = recorder()
-      await expectRegistryError(target(`https://127.0.0.1:${relay.port}/`, 'tls-widget', log).inspect(), /wrong version number.*plain http/)
+      await expectRegistryError(
+        target(`https://127.0.0.1:${relay.port}/`, 'tls-widget', log).inspect(),
+        /wrong version number.*plain http/,
+      )
       expect(relay.connections()).toBe(1)
       expect(warnings).toEqual([])
       // the relay itself works: plain http through it reaches Verdaccio
       const name = `misconfig-widget-${++counter}`
       await publishPackage(registry, name, ['1.0.0'])
-      await expect(target(`http://127.0.0.1:${relay.port}/`, name, log).inspect()).resolves.toMatchObject({ distTags: { latest: '1.0.0' } })
+      await expect(target(`http://127.0.0.1:${relay.port}/`, name, log).inspect()).resolves.toMatchObject({
+        distTags: { latest: '1.0.0' },
+      })
     } finally {
       await relay.stop()
     }
@@ -128,7 +146,11 @@ describe('a reachable registry that fails for a while: retried', () => {
       proxy.inject({ method: 'GET', path: /^\/-\/whoami$/, action: 'respond', status, times: 2 })
       const { warnings, log } = recorder()
       await expect(target(proxy.url, name, log).checkAccess()).resolves.toBeUndefined()
-      expect(proxy.seen.filter((s) => s.path === '/-/whoami').map((s) => s.fault ?? 'forwarded')).toEqual(['respond', 'respond', 'forwarded'])
+      expect(proxy.seen.filter((s) => s.path === '/-/whoami').map((s) => s.fault ?? 'forwarded')).toEqual([
+        'respond',
+        'respond',
+        'forwarded',
+      ])
       expect(warnings.filter((w) => w.includes(`HTTP ${status}`) && w.includes('retrying'))).toHaveLength(2)
     } finally {
       await proxy.stop()
@@ -141,7 +163,8 @@ describe('a reachable registry that fails for a while: retried', () => {
       expect([code, misconfiguration(err(code)) !== undefined, isRetryable(err(code))]).toEqual([code, true, false])
     }
     expect(misconfiguration(err('EPROTO', 'ssl3_get_record:wrong version number'))).toMatch(/plain http/)
-    for (const code of ['ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN']) expect([code, misconfiguration(err(code)), isRetryable(err(code))]).toEqual([code, undefined, true])
+    for (const code of ['ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN'])
+      expect([code, misconfiguration(err(code)), isRetryable(err(code))]).toEqual([code, undefined, true])
     expect(isRetryable({ statusCode: 503 })).toBe(true)
     expect(isRetryable({ statusCode: 408 })).toBe(true)
   })
@@ -153,16 +176,28 @@ describe('from the CLI', () => {
     let stdout = ''
     let stderr = ''
     const code = await main({
-      argv: ['--package', 'some-widget', '--rollback', '1.2.3', '--reason', 'x', '--registry', `http://127.0.0.1:${port}/`, '--yes'],
+      argv: [
+        '--package',
+        'some-widget',
+        '--rollback',
+        '1.2.3',
+        '--reason',
+        'x',
+        '--registry',
+        `http://127.0.0.1:${port}/`,
+        '--yes',
+      ],
       env: { PATH: process.env.PATH ?? '', NPM_TOKEN: 'npm_not-a-real-token' },
       cwd: process.cwd(),
       stdout: (s) => (stdout += s),
       stderr: (s) => (stderr += s),
       ask: async () => undefined,
-      version: 'test'
+      version: 'test',
     })
     expect(code).toBe(2)
-    expect(stderr).toMatch(/^--registry: http:\/\/127\.0\.0\.1:\d+\/ cannot be reached: the connection was refused.*Fix: check --registry/)
+    expect(stderr).toMatch(
+      /^--registry: http:\/\/127\.0\.0\.1:\d+\/ cannot be reached: the connection was refused.*Fix: check --registry/,
+    )
     expect(stdout + stderr).not.toMatch(/retrying|recovers|Input '/)
   })
 
@@ -171,7 +206,9 @@ describe('from the CLI', () => {
     try {
       const port = await freePort()
       const { log } = recorder()
-      await expect(target(`http://127.0.0.1:${port}/`, 'x', log).inspect()).rejects.toThrow(/^Input 'registry': .*Fix: check the registry input/)
+      await expect(target(`http://127.0.0.1:${port}/`, 'x', log).inspect()).rejects.toThrow(
+        /^Input 'registry': .*Fix: check the registry input/,
+      )
     } finally {
       useDialect(previous)
     }

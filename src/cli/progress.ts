@@ -30,7 +30,7 @@ const WORDS: Record<ProgressEvent['phase'], string> = {
   retiring: 'deprecating the bad version',
   'putting-back': 'putting the channel back',
   done: 'done',
-  failed: 'FAILED'
+  failed: 'FAILED',
 }
 
 const MARK: Record<ProgressEvent['phase'], string> = {
@@ -42,7 +42,7 @@ const MARK: Record<ProgressEvent['phase'], string> = {
   retiring: '…',
   'putting-back': '↩',
   done: '✔',
-  failed: '✖'
+  failed: '✖',
 }
 
 const ESC = '\u001b['
@@ -53,7 +53,9 @@ function nameOf(t: { kind: string; name: string }): string {
 
 /** One line of text for a target's state; cut to the terminal's width so a redraw never wraps. */
 function line(name: string, event: ProgressEvent | undefined, width: number | undefined): string {
-  const text = event ? `${MARK[event.phase]} ${name}: ${WORDS[event.phase]}${event.detail ? ` (${event.detail.split('\n')[0]})` : ''}` : `  ${name}: waiting`
+  const text = event
+    ? `${MARK[event.phase]} ${name}: ${WORDS[event.phase]}${event.detail ? ` (${event.detail.split('\n')[0]})` : ''}`
+    : `  ${name}: waiting`
   return width && width > 4 && text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text
 }
 
@@ -72,7 +74,7 @@ export function createProgress(stream: ProgressStream, targets: Array<{ kind: st
         stream.write(`${text}\n`)
       },
       log: (text) => void stream.write(text),
-      done: () => {}
+      done: () => {},
     }
   }
   let drawn = 0
@@ -105,6 +107,6 @@ export function createProgress(stream: ProgressStream, targets: Array<{ kind: st
     },
     done() {
       finished = true
-    }
+    },
   }
 }

@@ -41,7 +41,10 @@ interface CliForm {
 const CLI: Record<string, CliForm> = {
   'rollback-version': { flag: '--rollback' },
   'restore-version': { flag: '--restore' },
-  'npm-token': { env: 'NPM_TOKEN', provide: "set NPM_TOKEN in the environment (or the registry's _authToken in .npmrc)" },
+  'npm-token': {
+    env: 'NPM_TOKEN',
+    provide: "set NPM_TOKEN in the environment (or the registry's _authToken in .npmrc)",
+  },
   'github-token': { env: 'GITHUB_TOKEN', provide: 'set GITHUB_TOKEN in the environment' },
   'registry-username': { env: 'REGISTRY_USERNAME', provide: 'set REGISTRY_USERNAME in the environment' },
   'registry-password': { env: 'REGISTRY_PASSWORD', provide: 'set REGISTRY_PASSWORD in the environment' },
@@ -63,14 +66,14 @@ const CLI: Record<string, CliForm> = {
   target: { flag: '--targets' },
   image: { flag: '--targets docker:<image>' },
   release: { flag: '--targets helm:<release>' },
-  namespace: { flag: '--targets helm:<namespace>/<release>' }
+  namespace: { flag: '--targets helm:<namespace>/<release>' },
 }
 
 /** How the action shows a secret input when it says to pass one. */
 const ACTION_EXAMPLE: Record<string, string> = {
   'npm-token': '${{ secrets.NPM_TOKEN }}',
   'registry-password': '${{ secrets.REGISTRY_PASSWORD }}',
-  'announce-webhook': '${{ secrets.ANNOUNCE_WEBHOOK }}'
+  'announce-webhook': '${{ secrets.ANNOUNCE_WEBHOOK }}',
 }
 
 /** The setting's name: `npm-token` (action), `NPM_TOKEN` / `--rollback` (CLI). */
