@@ -134,7 +134,7 @@ export function parseMaxAge(name: string, raw: string): number | undefined {
   for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * AGE_UNITS[m[2]]
   ms = Math.round(ms)
   if (!(ms > 0)) throw new InputError(name, `must be longer than 0 (got ${v}): every version would be too old.`, fix)
-  if (ms > MAX_AGE_LIMIT_MS) throw new InputError(name, `${v} is longer than a year (8760h).`, 'give a shorter duration, or leave max-age empty for no limit.')
+  if (ms > MAX_AGE_LIMIT_MS) throw new InputError(name, `${v} is longer than a year (8760h).`, `give a shorter duration, or ${currentDialect() === 'action' ? 'leave max-age empty' : 'leave out --max-age'} for no limit.`)
   return ms
 }
 

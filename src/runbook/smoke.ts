@@ -279,7 +279,7 @@ export function smokeTest(get: InputReader, inputs: Pick<RollbackInputs, 'regist
   const config = readSmokeInputs(get)
   if (config.command === undefined) return []
   if (inputs.dryRun) {
-    options.log.info(`Dry run: the smoke test (smoke-test) is not run; a real rollback runs it against the restore version before its first write.`)
+    options.log.info(`Dry run: the smoke test (${settingName('smoke-test')}) is not run; a real rollback runs it against the restore version before its first write.`)
     return []
   }
   return [smokeTestStep(config, inputs, options)]
@@ -357,7 +357,7 @@ async function smokeNpm(name: string, version: string, command: string, config: 
     check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm')
 
     // 3. the command, in the project
-    options.log.info(`${label}Smoke test: running the smoke-test command for ${subject}…`)
+    options.log.info(`${label}Smoke test: running the ${settingName('smoke-test')} command for ${subject}…`)
     const ran = await runProcess(command, [], { cwd: project, env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: join(project, 'node_modules') }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` })
     check(ran, subject, 'running the smoke-test command', config, 'command')
     options.log.info(`✔ ${label}Smoke test passed: ${subject}.`)
@@ -374,7 +374,7 @@ async function smokeDocker(r: TargetRun, version: string, command: string, confi
   const image = `${target.ref.name}@${digest}`
   const dir = mkdtempSync(join(tempRoot(options.env ?? process.env), 'release-rollback-smoke-'))
   try {
-    options.log.info(`${label}Smoke test: running the smoke-test command with IMAGE=${image} (${version})…`)
+    options.log.info(`${label}Smoke test: running the ${settingName('smoke-test')} command with IMAGE=${image} (${version})…`)
     const ran = await runProcess(command, [], { cwd: dir, env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` })
     check(ran, image, 'running the smoke-test command', config, 'command')
     options.log.info(`✔ ${label}Smoke test passed: ${image}.`)

@@ -29,7 +29,7 @@ import type { PackageState, VersionInfo } from '../plan.js'
 import { DEFAULT_RETRY, type Logger, type RetryPolicy } from '../retry.js'
 import { firstLine } from '../util.js'
 import type { Target, WriteOutcome } from './target.js'
-import { currentDialect } from '../core/settings.js'
+import { currentDialect, settingName } from '../core/settings.js'
 
 export interface GitTagTargetOptions {
   gh: GitHubClient
@@ -155,7 +155,7 @@ export class GitTagTarget implements Target {
     if (this.versionOfTag(this.tag) !== undefined) {
       throw new InputError(
         'channel',
-        `'${this.tag}' is a version tag (tag-prefix '${this.prefix}' + a semantic version), not a moving tag: version tags are never moved.`,
+        `'${this.tag}' is a version tag (${settingName('tag-prefix')} '${this.prefix}' + a semantic version), not a moving tag: version tags are never moved.`,
         'name the moving tag that follows the releases, such as v1 or stable.'
       )
     }
@@ -423,7 +423,7 @@ export class GitTagTarget implements Target {
       throw new InputError(
         input,
         `${this.repository} has no tag ${name}.`,
-        `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${name})` : ''}.`
+        `give a version that has a tag${this.prefix ? ` (${settingName('tag-prefix')} '${this.prefix}' makes ${version} the tag ${name})` : ''}.`
       )
     }
     const { commit } = await this.peel(ref, name)

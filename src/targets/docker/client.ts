@@ -411,7 +411,7 @@ export class RegistryClient {
     return new InputError(
       'registry-password',
       `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`,
-      `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.`
+      currentDialect() === 'action' ? `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.` : `set REGISTRY_USERNAME and REGISTRY_PASSWORD, or run docker login ${this.ref.registry}.`
     )
   }
 
@@ -482,7 +482,7 @@ export class RegistryClient {
         return new InputError(
           context.input ?? 'restore-version',
           `${name}:${context.tag} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`,
-          `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`
+          `give a version that has a tag${this.prefix ? ` (${settingName('tag-prefix')} '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`
         )
       }
       if (status === 405 && kind === 'write') {

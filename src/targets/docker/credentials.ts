@@ -6,7 +6,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { InputError } from '../../errors.js'
 import { DOCKER_HUB, DOCKER_HUB_ALIASES } from './image.js'
-import { currentDialect } from '../../core/settings.js'
+import { currentDialect, settingName } from '../../core/settings.js'
 
 export interface RegistryCredentials {
   username: string
@@ -119,9 +119,9 @@ export function resolveCredentials(
   options: { username?: string; password?: string; dockerConfigPath?: string; setSecret?: (value: string) => void }
 ): ResolvedCredentials {
   if ((options.username ?? '') !== '' || (options.password ?? '') !== '') {
-    if (!options.username) throw new InputError('registry-username', 'is empty but registry-password is set.', `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`)
-    if (!options.password) throw new InputError('registry-password', 'is empty but registry-username is set.', 'give the password or access token for that user.')
-    return { credentials: { username: options.username, password: options.password }, source: 'registry-username and registry-password', missingHint: '' }
+    if (!options.username) throw new InputError('registry-username', `is empty but ${settingName('registry-password')} is set.`, `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`)
+    if (!options.password) throw new InputError('registry-password', `is empty but ${settingName('registry-username')} is set.`, 'give the password or access token for that user.')
+    return { credentials: { username: options.username, password: options.password }, source: `${settingName('registry-username')} and ${settingName('registry-password')}`, missingHint: '' }
   }
   const path = options.dockerConfigPath ?? defaultDockerConfigPath()
   const credentials = readDockerConfigAuth(path, registry)
