@@ -16,7 +16,8 @@ import { readInputs } from '../src/inputs.js'
 import { planRollback } from '../src/plan.js'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
 import { startGitHubStandin } from './support/github-standin.mjs'
-import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
+import { runAction } from './support/run-action.mjs'
+import { freePort, startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
 let registry: Registry
 let counter = 0
@@ -210,6 +211,33 @@ describe('the CLI speaks CLI', () => {
 })
 
 describe('the action still names its inputs', () => {
+  it('the built action (dist/index.js): the token, force and an unreachable registry', async () => {
+    const pkg = await freshPackage({ distTags: { latest: '1.2.3' }, deprecated: { '1.2.2': 'old' } })
+    const inputs = {
+      'rollback-version': '1.2.3',
+      reason: 'x',
+      package: pkg,
+      registry: registry.url,
+      'create-issue': 'false',
+      'commit-report': 'false',
+    }
+    const noToken = await runAction(inputs)
+    expect(noToken.stdout).toContain("::error::Input 'npm-token': is empty")
+    expect(noToken.stdout).toContain('pass npm-token: ${{ secrets.NPM_TOKEN }}')
+    expect(noToken.stdout).toContain('or set dry-run: true to only see the plan')
+    const deprecated = await runAction({ ...inputs, 'npm-token': registry.token, 'restore-version': '1.2.2' })
+    expect(deprecated.stdout).toContain("::error::Input 'restore-version': 1.2.2 is itself deprecated")
+    expect(deprecated.stdout).toContain('or set force: true to restore it anyway')
+    const port = await freePort()
+    const closed = await runAction({ ...inputs, 'npm-token': registry.token, registry: `http://127.0.0.1:${port}/` })
+    expect(closed.stdout).toMatch(
+      /::error::Input 'registry': http:\/\/127\.0\.0\.1:\d+\/ cannot be reached: the connection was refused.*Fix: check the registry input/,
+    )
+    expect(closed.stdout).not.toContain('retrying')
+    for (const run of [noToken, deprecated, closed])
+      expect(run.stdout).not.toMatch(/--force|--dry-run|NPM_TOKEN in the environment/)
+  })
+
   const get = (values: Record<string, string>) => (name: string) => values[name] ?? ''
   const env = { GITHUB_WORKSPACE: tmpdir() }
 
