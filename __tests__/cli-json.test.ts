@@ -235,12 +235,14 @@ describe('progress over several targets', () => {
     ])
   })
 
-  it('not on a terminal: plain lines, each change once, no escape codes', () => {
+  it('not on a terminal: plain lines for the writes and the ends, each once, no escape codes', () => {
     const out = stream(false)
     const p = createProgress(out, [
       { kind: 'npm', name: 'a' },
       { kind: 'npm', name: 'b' },
     ])
+    p.update({ kind: 'npm', name: 'a', phase: 'reading' })
+    p.update({ kind: 'npm', name: 'a', phase: 'planned', detail: '1.2.3 -> 1.2.2' })
     p.update({ kind: 'npm', name: 'a', phase: 'writing' })
     p.update({ kind: 'npm', name: 'a', phase: 'writing' })
     p.update({ kind: 'npm', name: 'b', phase: 'done', detail: 'already' })

@@ -1,6 +1,6 @@
 // The CLI's progress over several targets. On a terminal: a block with one line per target,
 // redrawn in place as each target moves on, with the run's log lines printed above it. Not
-// on a terminal (a pipe, a CI log): one plain line each time a target moves on, no escape
+// on a terminal (a pipe, a CI log): one plain line each time a target starts a write or ends, no escape
 // codes. Hand-written (a few ANSI sequences: cursor up, erase line) rather than a library
 // such as log-update: adding a runtime dependency is the coordinator's call.
 import type { ProgressEvent } from '../run.js'
@@ -63,10 +63,11 @@ export function createProgress(stream: ProgressStream, targets: Array<{ kind: st
   const names = targets.map(nameOf)
   const state = new Map<string, ProgressEvent>()
   if (stream.isTTY !== true) {
-    // plain lines: each change once
+    // plain lines: each change once; reading and planning are not repeated (the plan was printed above)
     const last = new Map<string, string>()
     return {
       update(event) {
+        if (event.phase === 'reading' || event.phase === 'planned') return
         const name = nameOf(event)
         const text = line(name, event, undefined)
         if (last.get(name) === text) return
