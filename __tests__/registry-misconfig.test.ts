@@ -3,7 +3,12 @@
 // answers 404 to /-/whoami - is bad input naming the registry setting, reported at once:
 // not one retry. 408, 429 and 5xx from a reachable registry are still retried. Real sockets
 // on 127.0.0.1; attempts are counted (connections, requests, retry warnings), never timed.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer as createHttpsServer } from 'node:https'
 import { createServer, connect, type Server, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { main } from '../src/cli.js'
 import { useDialect } from '../src/core/settings.js'
@@ -118,6 +123,54 @@ describe('an address that cannot work: reported at once, naming the registry', (
       })
     } finally {
       await relay.stop()
+    }
+  })
+
+  it('an https registry whose certificate is not trusted (self-signed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rr-tls-'))
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    )
+    let requests = 0
+    const server = createHttpsServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (_req, res) => {
+        requests++
+        res.end('{}')
+      },
+    )
+    let connections = 0
+    server.on('connection', () => connections++)
+    const port = await freePort()
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+    try {
+      const { warnings, log } = recorder()
+      await expectRegistryError(
+        target(`https://127.0.0.1:${port}/`, 'tls-cert-widget', log).inspect(),
+        /self-signed and not trusted/,
+      )
+      expect([requests, connections]).toEqual([0, 1])
+      expect(warnings).toEqual([])
+    } finally {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 

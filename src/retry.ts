@@ -38,7 +38,10 @@ export function statusOf(e: unknown): number | undefined {
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR'])
 
-/** What each misconfiguration code means, in words. EAI_AGAIN (a resolver that did not answer in time) stays retryable. */
+/**
+ * What each misconfiguration code means, in words. EAI_AGAIN (a resolver that did not answer in
+ * time), resets and unreachable networks stay retryable.
+ */
 const MISCONFIGURED: Record<string, string> = {
   ECONNREFUSED: 'the connection was refused: nothing listens at that host and port',
   ENOTFOUND: 'the host name does not resolve',
@@ -46,7 +49,13 @@ const MISCONFIGURED: Record<string, string> = {
   EAI_FAIL: 'the host name does not resolve',
   ERR_SSL_WRONG_VERSION_NUMBER: 'TLS got an answer that is not TLS ("wrong version number"): the address is https:// but the server there speaks plain http',
   ERR_SSL_PACKET_LENGTH_TOO_LONG: 'TLS got an answer that is not TLS: the address is https:// but the server there speaks plain http',
-  ERR_INVALID_URL: 'the address is not a valid URL'
+  ERR_INVALID_URL: 'the address is not a valid URL',
+  // a certificate the runner does not trust does not become trusted in a few seconds
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed and not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain ends in a CA not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name'
 }
 
 /** Why the address cannot work, when the failure says so (never retried); undefined for anything else. */
