@@ -252,7 +252,7 @@ describe('the action still names its inputs', () => {
       }
       expect(e).toBeInstanceOf(InputError)
       expect((e as Error).message).toBe(
-        'Input \'npm-token\': is empty: moving a dist-tag and deprecating need a token with write access to the package. Fix: pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or set dry-run: true to only see the plan.',
+        'Input \'npm-token\': is empty: moving a dist-tag and deprecating need a token with write access to the package. Fix: pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or give the job permissions: id-token: write for trusted publishing (OIDC, see the README), or set dry-run: true to only see the plan.',
       )
       const state = {
         name: 'p',

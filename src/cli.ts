@@ -2,6 +2,7 @@
 // release-rollback on the command line, for when Actions is down: the same inputs, the same
 // validation and the same code path as the action (src/execute.ts).
 //   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
+import { idTokenAvailable } from './targets/npm/oidc.js'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -219,7 +220,7 @@ function localActor(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
 }
 
 /** The flags a rollback cannot start without, all of them at once (the validation after this names one problem at a time). */
-function missingFlags(values: { rollback?: string; reason?: string; package?: string; packages?: string; targets?: string; drill?: boolean; 'dry-run'?: boolean }, cwd: string, npmToken: string | undefined): string[] {
+function missingFlags(values: { rollback?: string; reason?: string; package?: string; packages?: string; targets?: string; drill?: boolean; 'dry-run'?: boolean }, cwd: string, npmToken: string | undefined, env: NodeJS.ProcessEnv): string[] {
   const missing: string[] = []
   if (!values.drill && !values.rollback) missing.push('--rollback <bad version>')
   if (!values.drill && !values.reason) missing.push('--reason <why>')
@@ -231,7 +232,8 @@ function missingFlags(values: { rollback?: string; reason?: string; package?: st
     }
   }
   const npm = !values.targets || /(^|[,\n])\s*npm:/.test(values.targets)
-  if (npm && !npmToken && !values['dry-run']) missing.push("NPM_TOKEN in the environment (or the registry's _authToken in .npmrc), or --dry-run to only see the plan")
+  // inside a GitHub Actions job with id-token: write, trusted publishing stands in for the token
+  if (npm && !npmToken && !values['dry-run'] && !idTokenAvailable(env)) missing.push("NPM_TOKEN in the environment (or the registry's _authToken in .npmrc), or --dry-run to only see the plan")
   return missing
 }
 
@@ -361,7 +363,7 @@ async function cliMain(io: CliIO): Promise<number> {
 
   try {
     const npm = resolveNpmConfig({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env })
-    const missing = missingFlags(values, io.cwd, npm.token)
+    const missing = missingFlags(values, io.cwd, npm.token, io.env)
     if (missing.length > 0) {
       const message = `Missing: ${missing.join('; ')}.\nRun release-rollback --help for the options.`
       io.stderr(`${message}\n`)
