@@ -116,7 +116,7 @@ describe('release-rollback CLI', () => {
     expect(JSON.parse(await snapshot(registry, pkg)).distTags).toEqual(JSON.parse(before).distTags)
     const bad = await cli(['--drill', '--package', pkg, '--registry', registry.url], { env: { NPM_TOKEN: 'revoked-token-2222' } })
     expect(bad.code).toBe(1)
-    expect(bad.stdout).toMatch(/Drill failed[\s\S]*npm-token/)
+    expect(bad.stdout).toMatch(/Drill failed[\s\S]*NPM_TOKEN/)
   })
 
   it('takes the token from the .npmrc entry scoped to the registry, like npm', async () => {
@@ -171,8 +171,9 @@ describe('release-rollback CLI', () => {
   const badFlags: Array<[string, string[], RegExp]> = [
     ['an unknown flag', ['--rollbak', '1.2.3'], /Unknown option '--rollbak'/],
     ['a token on the command line', ['--npm-token=abc'], /tokens are never taken from flags/],
-    ['a range as the bad version', ['--rollback', '^1.2.3', '--reason', 'x', '--package', 'p', '--dry-run'], /--rollback: Input 'rollback-version': "\^1\.2\.3" is not an exact semantic version/],
-    ['no reason', ['--rollback', '1.2.3', '--package', 'p', '--dry-run'], /--reason: Input 'reason': is empty/],
+    ['a range as the bad version', ['--rollback', '^1.2.3', '--reason', 'x', '--package', 'p', '--dry-run'], /--rollback: "\^1\.2\.3" is not an exact semantic version/],
+    ['no reason', ['--rollback', '1.2.3', '--package', 'p', '--dry-run'], /Missing: --reason <why>/],
+    ['an empty reason', ['--rollback', '1.2.3', '--reason', ' ', '--package', 'p', '--dry-run'], /^--reason: is empty/],
     ['a version as the channel', ['--rollback', '1.2.3', '--reason', 'x', '--package', 'p', '--channel', 'v1', '--dry-run'], /--channel: .*semver range/]
   ]
   it.each(badFlags)('exits 2 on %s, naming the flag', async (_, args, message) => {
@@ -185,7 +186,7 @@ describe('release-rollback CLI', () => {
     const pkg = await freshPackage()
     const run = await cli([...base(pkg), '--yes'])
     expect(run.code).toBe(2)
-    expect(run.stderr).toMatch(/^NPM_TOKEN \(or \.npmrc\): Input 'npm-token': is empty/)
+    expect(run.stderr).toMatch(/^Missing: NPM_TOKEN in the environment \(or the registry's _authToken in \.npmrc\), or --dry-run to only see the plan\./)
   })
 
   it('--help lists every flag with its default', async () => {
@@ -227,7 +228,7 @@ describe('release-rollback CLI', () => {
       // a git-tag target without --repo is refused before anything is read
       const refused = await cli(args.filter((a, i) => a !== '--repo' && args[i - 1] !== '--repo'), { env })
       expect(refused.code).toBe(2)
-      expect(refused.stderr).toMatch(/GITHUB_TOKEN: Input 'github-token': and --repo are needed for a git-tag target/)
+      expect(refused.stderr).toMatch(/^GITHUB_TOKEN: and --repo are needed for a git-tag target/)
     } finally {
       await github.stop()
       await docker.stop()

@@ -33,11 +33,14 @@ var markdown = __webpack_require__(83758);
 var impact = __webpack_require__(4623);
 // EXTERNAL MODULE: ./src/github/render-parts.ts
 var render_parts = __webpack_require__(90200);
+// EXTERNAL MODULE: ./src/core/settings.ts
+var settings = __webpack_require__(51922);
 ;// CONCATENATED MODULE: ./src/github/protection.ts
 // Who is protected by the rollback, per installer: the observed matrix (INSTALLER_MATRIX,
 // checked against the real clients by __tests__/installers.test.ts), the protection rows
 // derived from it (installerProtection), their labels, the table and the note on the
 // strategy, for the issue and the report. Pure: no I/O, no @actions/*.
+
 
 
 const INSTALLER_CLIENTS = {
@@ -279,7 +282,7 @@ function checkedAgainst() {
 function strategyNote(r) {
     return r.strategy === 'republish'
         ? `Strategy **republish**: the good code was published as ${(0,render_parts/* code */.aY)(r.republishedVersion ?? 'the next version')}. A plain retag would have left ranges that only the bad version satisfied on it, and Yarn Berry's ranges on it whenever the deprecation is off. ${checkedAgainst()}`
-        : `Strategy **retag**: the tag moved back. To reach ranges that only the bad version satisfies too, run again with \`strategy: republish\`, which publishes the good code as the next version (pnpm and Yarn Berry skip it for its first day by default). ${checkedAgainst()}`;
+        : `Strategy **retag**: the tag moved back. To reach ranges that only the bad version satisfies too, run again with \`${(0,settings/* setting */.Pe)('strategy', 'republish')}\`, which publishes the good code as the next version (pnpm and Yarn Berry skip it for its first day by default). ${checkedAgainst()}`;
 }
 function protectionTable(r) {
     const rows = installerProtection(r.strategy, {

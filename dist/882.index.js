@@ -14,9 +14,11 @@ export const modules = {
 /* harmony export */   pM: () => (/* binding */ DRILL_MARKER),
 /* harmony export */   renderDrillReport: () => (/* binding */ renderDrillReport)
 /* harmony export */ });
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83758);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83758);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51922);
 // The drill's record: the committed report (incidents/drills/<date>.md), the issue a
 // failed drill opens, and its comments. Pure: no I/O.
+
 
 /** The hidden marker by which every drill finds the one drill issue. */
 const DRILL_MARKER = '<!-- release-rollback:drill -->';
@@ -27,10 +29,10 @@ function drillReportPath(reportDir, startedAt) {
 const MARK = { passed: '✅ passed', failed: '❌ failed', skipped: '➖ skipped' };
 /** What would break, one line per failed check (plain text: the renderers make it inert). */
 function whatWouldBreak(record) {
-    return record.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.subject}: ${c.check}${c.input ? ` (${c.input})` : ''}: ${c.detail}`);
+    return record.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.subject}: ${c.check}${c.input ? ` (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)})` : ''}: ${c.detail}`);
 }
 function table(checks) {
-    return ['| Target | Check | Outcome | Time | Detail |', '| --- | --- | --- | --- | --- |', ...checks.map((c) => `| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(c.subject)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(c.input ? `${c.input}: ${c.detail}` : c.detail)} |`)];
+    return ['| Target | Check | Outcome | Time | Detail |', '| --- | --- | --- | --- | --- |', ...checks.map((c) => `| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.subject)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.input ? `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)}: ${c.detail}` : c.detail)} |`)];
 }
 /** The committed report of one day's drill (a second drill the same day replaces it). */
 function renderDrillReport(record) {
@@ -50,9 +52,9 @@ function renderDrillReport(record) {
     ];
     const broken = whatWouldBreak(record);
     if (broken.length > 0)
-        lines.push('', '## What would break', '', ...broken.map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(b)}`));
+        lines.push('', '## What would break', '', ...broken.map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(b)}`));
     if (record.warnings.length > 0)
-        lines.push('', '## Warnings', '', ...record.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(w)}`));
+        lines.push('', '## Warnings', '', ...record.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(w)}`));
     return `${lines.join('\n')}\n`;
 }
 function drillIssueTitle() {
@@ -64,7 +66,7 @@ function renderDrillIssue(record, reportUrl) {
         DRILL_MARKER,
         `The rollback drill of ${record.startedAt} failed: a rollback run now would break here.`,
         '',
-        ...whatWouldBreak(record).map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(b)}`),
+        ...whatWouldBreak(record).map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(b)}`),
         '',
         ...(record.runUrl ? [`Run: ${record.runUrl}`] : []),
         ...(reportUrl ? [`Report: ${reportUrl}`] : []),
@@ -75,7 +77,7 @@ function renderDrillIssue(record, reportUrl) {
 /** A later drill's comment on the drill issue. */
 function renderDrillComment(record, runMarker, reportUrl) {
     const head = record.status === 'drill-passed' ? `Drill passed (${record.startedAt}): every check passed. Close this issue when you are satisfied.` : `Drill failed again (${record.startedAt}):`;
-    return [runMarker, head, '', ...whatWouldBreak(record).map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(b)}`), ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []), ...(reportUrl ? [`Report: ${reportUrl}`] : [])].join('\n');
+    return [runMarker, head, '', ...whatWouldBreak(record).map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(b)}`), ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []), ...(reportUrl ? [`Report: ${reportUrl}`] : [])].join('\n');
 }
 
 
@@ -87,14 +89,15 @@ function renderDrillComment(record, runMarker, reportUrl) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   runDrill: () => (/* binding */ runDrill)
 /* harmony export */ });
-/* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(15945);
+/* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(15945);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83916);
 /* harmony import */ var _github_issue_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(43432);
-/* harmony import */ var _github_markers_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(23400);
-/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(99081);
+/* harmony import */ var _github_markers_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(23400);
+/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(99081);
 /* harmony import */ var _github_report_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(62745);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(22464);
 /* harmony import */ var _drill_report_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(31993);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(51922);
 // The rollback drill (drill: true): proves, without changing what anyone installs, that a
 // rollback would work right now. Per target: its credentials (checkAccess), a harmless
 // write where the adapter has one (probeWrite: npm's dist-tag release-rollback-drill, added
@@ -102,6 +105,7 @@ function renderDrillComment(record, runMarker, reportUrl) {
 // Then the GitHub token: the repository readable and, where GitHub lists them, push
 // permission. The report is committed through the incident report's Contents-API path; a
 // failed drill opens (or comments on) ONE issue found by its hidden marker.
+
 
 
 
@@ -124,7 +128,7 @@ function inputOf(e, kind) {
         return 'registry';
     if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz)
         return e.input;
-    const status = e.statusCode ?? (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_5__/* .ghStatus */ .e8)(e);
+    const status = e.statusCode ?? (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_6__/* .ghStatus */ .e8)(e);
     if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl && (status === 401 || status === 403))
         return CREDENTIAL[kind];
     if (status === 401 || status === 403)
@@ -192,10 +196,10 @@ async function drillGitHub(gh, ctx) {
         let data;
         try {
             ;
-            ({ data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_5__/* .repoRef */ .sA)(ctx.repository) }));
+            ({ data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_6__/* .repoRef */ .sA)(ctx.repository) }));
         }
         catch (e) {
-            const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_5__/* .ghStatus */ .e8)(e);
+            const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_6__/* .ghStatus */ .e8)(e);
             if (status === 401)
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token.');
             if (status === 403 || status === 404)
@@ -227,11 +231,11 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
         checks.push(g.check);
         defaultBranch = g.defaultBranch;
     }
-    const record = { status: checks.some((c) => c.outcome === 'failed') ? 'drill-failed' : 'drill-passed', startedAt, repository: ctx.repository, runUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_6__/* .runUrl */ .Vp)(ctx), channel: req.channel, checks, warnings };
+    const record = { status: checks.some((c) => c.outcome === 'failed') ? 'drill-failed' : 'drill-passed', startedAt, repository: ctx.repository, runUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_7__/* .runUrl */ .Vp)(ctx), channel: req.channel, checks, warnings };
     const result = { status: record.status, checks, warnings, broken: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .whatWouldBreak */ .Fv)(record), missing: [] };
     if (!gh || defaultBranch === undefined)
         return result;
-    const repo = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_5__/* .repoRef */ .sA)(ctx.repository);
+    const repo = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_6__/* .repoRef */ .sA)(ctx.repository);
     if (gi.commitReport) {
         const path = (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .drillReportPath */ .$Y)(gi.reportDir, startedAt);
         const branch = gi.reportBranch ?? defaultBranch;
@@ -255,7 +259,7 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
     }
     if (gi.createIssue) {
         const label = gi.labels[0];
-        const marker = (0,_github_markers_js__WEBPACK_IMPORTED_MODULE_7__/* .runMarker */ .qW)(ctx);
+        const marker = (0,_github_markers_js__WEBPACK_IMPORTED_MODULE_8__/* .runMarker */ .qW)(ctx);
         try {
             if (record.status === 'drill-failed') {
                 const issue = await (0,_github_issue_js__WEBPACK_IMPORTED_MODULE_1__/* .ensureTrackingIssue */ .PJ)(gh, repo, { marker: _drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .DRILL_MARKER */ .pM, title: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .drillIssueTitle */ .Rq)(), body: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDrillIssue */ .jv)(record, result.reportUrl), labels: gi.labels, assignees: gi.assignees, comment: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDrillComment */ .dn)(record, marker, result.reportUrl), runMarker: marker }, log);
@@ -292,7 +296,7 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
     // the GitHub token that cannot record the drill could not record an incident either
     if (result.missing.length > 0) {
         result.status = 'drill-failed';
-        result.broken.push(...result.missing.map((m) => `github (github-token): could not record ${m}`));
+        result.broken.push(...result.missing.map((m) => `github (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .settingName */ .QX)('github-token')}): could not record ${m}`));
     }
     return result;
 }

@@ -14,9 +14,11 @@ export const modules = {
 /* harmony export */   pM: () => (/* binding */ DRILL_MARKER),
 /* harmony export */   renderDrillReport: () => (/* binding */ renderDrillReport)
 /* harmony export */ });
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83758);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83758);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51922);
 // The drill's record: the committed report (incidents/drills/<date>.md), the issue a
 // failed drill opens, and its comments. Pure: no I/O.
+
 
 /** The hidden marker by which every drill finds the one drill issue. */
 const DRILL_MARKER = '<!-- release-rollback:drill -->';
@@ -27,10 +29,10 @@ function drillReportPath(reportDir, startedAt) {
 const MARK = { passed: '✅ passed', failed: '❌ failed', skipped: '➖ skipped' };
 /** What would break, one line per failed check (plain text: the renderers make it inert). */
 function whatWouldBreak(record) {
-    return record.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.subject}: ${c.check}${c.input ? ` (${c.input})` : ''}: ${c.detail}`);
+    return record.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.subject}: ${c.check}${c.input ? ` (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)})` : ''}: ${c.detail}`);
 }
 function table(checks) {
-    return ['| Target | Check | Outcome | Time | Detail |', '| --- | --- | --- | --- | --- |', ...checks.map((c) => `| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(c.subject)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(c.input ? `${c.input}: ${c.detail}` : c.detail)} |`)];
+    return ['| Target | Check | Outcome | Time | Detail |', '| --- | --- | --- | --- | --- |', ...checks.map((c) => `| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.subject)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.input ? `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)}: ${c.detail}` : c.detail)} |`)];
 }
 /** The committed report of one day's drill (a second drill the same day replaces it). */
 function renderDrillReport(record) {
@@ -50,9 +52,9 @@ function renderDrillReport(record) {
     ];
     const broken = whatWouldBreak(record);
     if (broken.length > 0)
-        lines.push('', '## What would break', '', ...broken.map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(b)}`));
+        lines.push('', '## What would break', '', ...broken.map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(b)}`));
     if (record.warnings.length > 0)
-        lines.push('', '## Warnings', '', ...record.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(w)}`));
+        lines.push('', '## Warnings', '', ...record.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(w)}`));
     return `${lines.join('\n')}\n`;
 }
 function drillIssueTitle() {
@@ -64,7 +66,7 @@ function renderDrillIssue(record, reportUrl) {
         DRILL_MARKER,
         `The rollback drill of ${record.startedAt} failed: a rollback run now would break here.`,
         '',
-        ...whatWouldBreak(record).map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(b)}`),
+        ...whatWouldBreak(record).map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(b)}`),
         '',
         ...(record.runUrl ? [`Run: ${record.runUrl}`] : []),
         ...(reportUrl ? [`Report: ${reportUrl}`] : []),
@@ -75,7 +77,7 @@ function renderDrillIssue(record, reportUrl) {
 /** A later drill's comment on the drill issue. */
 function renderDrillComment(record, runMarker, reportUrl) {
     const head = record.status === 'drill-passed' ? `Drill passed (${record.startedAt}): every check passed. Close this issue when you are satisfied.` : `Drill failed again (${record.startedAt}):`;
-    return [runMarker, head, '', ...whatWouldBreak(record).map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(b)}`), ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []), ...(reportUrl ? [`Report: ${reportUrl}`] : [])].join('\n');
+    return [runMarker, head, '', ...whatWouldBreak(record).map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(b)}`), ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []), ...(reportUrl ? [`Report: ${reportUrl}`] : [])].join('\n');
 }
 
 

@@ -54470,6 +54470,130 @@ function renderDeprecationMessage(template, values) {
 
 /***/ }),
 
+/***/ 51922:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   Pe: () => (/* binding */ setting),
+/* harmony export */   QX: () => (/* binding */ settingName),
+/* harmony export */   ah: () => (/* binding */ useDialect),
+/* harmony export */   kZ: () => (/* binding */ currentDialect),
+/* harmony export */   oc: () => (/* binding */ setTo),
+/* harmony export */   w7: () => (/* binding */ theSetting)
+/* harmony export */ });
+/* unused harmony export cliForms */
+// How a message names a setting, for the entry that runs: the action says its inputs
+// (`force: true`, `npm-token: ${{ secrets.NPM_TOKEN }}`), the CLI its flags and environment
+// variables (`--force`, `NPM_TOKEN`). Every message that names a setting refers to it by
+// its action.yml input key through the functions below; the table is the one place that
+// maps an input to its flag or variable.
+//
+// Why the entry picks a dialect up front instead of each entry re-rendering messages at
+// its edge: messages travel far from where they are made - into the tracking issue, the
+// incident report, webhooks, the --json result, the action's outputs - and each of those
+// would be an edge where an unrendered reference could leak. So the entry (src/main.ts,
+// src/cli.ts) calls useDialect once before anything else, and every message is made final.
+// Pure: no I/O.
+let dialect = 'action';
+/** Chosen by the entry before it reads any input; returns the previous one (tests restore it). */
+function useDialect(d) {
+    const previous = dialect;
+    dialect = d;
+    return previous;
+}
+function currentDialect() {
+    return dialect;
+}
+/** Action inputs whose CLI form is not `--<input> <value>`. The one table from input to flag or variable. */
+const CLI = {
+    'rollback-version': { flag: '--rollback' },
+    'restore-version': { flag: '--restore' },
+    'npm-token': {
+        env: 'NPM_TOKEN',
+        provide: "set NPM_TOKEN in the environment (or the registry's _authToken in .npmrc)",
+    },
+    'github-token': { env: 'GITHUB_TOKEN', provide: 'set GITHUB_TOKEN in the environment' },
+    'registry-username': { env: 'REGISTRY_USERNAME', provide: 'set REGISTRY_USERNAME in the environment' },
+    'registry-password': { env: 'REGISTRY_PASSWORD', provide: 'set REGISTRY_PASSWORD in the environment' },
+    'announce-webhook': { env: 'ANNOUNCE_WEBHOOK', provide: 'set ANNOUNCE_WEBHOOK in the environment' },
+    kubeconfig: { env: 'KUBECONFIG', provide: 'set KUBECONFIG in the environment (or write ~/.kube/config)' },
+    force: { flag: '--force', on: 'true' },
+    'dry-run': { flag: '--dry-run', on: 'true' },
+    drill: { flag: '--drill', on: 'true' },
+    undo: { flag: '--undo', on: 'true' },
+    'require-holder': { flag: '--require-holder', on: 'true' },
+    deprecate: { flag: '--no-deprecate', on: 'false' },
+    'partial-ok': { flag: '--all-or-nothing', on: 'false' },
+    'create-issue': { flag: '--no-issue', on: 'false' },
+    'commit-report': { flag: '--no-report', on: 'false' },
+    'freeze-check': { flag: '--repo' },
+    repository: { flag: '--repo' },
+    repo: { flag: '--repo' },
+    // the CLI names images, releases and their kind in --targets
+    target: { flag: '--targets' },
+    image: { flag: '--targets docker:<image>' },
+    release: { flag: '--targets helm:<release>' },
+    namespace: { flag: '--targets helm:<namespace>/<release>' },
+};
+/** How the action shows a secret input when it says to pass one. */
+const ACTION_EXAMPLE = {
+    'npm-token': '${{ secrets.NPM_TOKEN }}',
+    'registry-password': '${{ secrets.REGISTRY_PASSWORD }}',
+    'announce-webhook': '${{ secrets.ANNOUNCE_WEBHOOK }}',
+};
+/** The setting's name: `npm-token` (action), `NPM_TOKEN` / `--rollback` (CLI). */
+function settingName(input, d = dialect) {
+    if (d === 'action')
+        return input;
+    const form = CLI[input];
+    return form?.flag ?? form?.env ?? `--${input}`;
+}
+/** The setting with a value: `force: true`, `strategy: retag` (action); `--force`, `no --dry-run`, `--strategy retag` (CLI). */
+function setting(input, value, d = dialect) {
+    if (d === 'action')
+        return `${input}: ${value}`;
+    const form = CLI[input];
+    if (form?.on)
+        return value === form.on ? form.flag : `no ${form.flag}`;
+    if (form?.env)
+        return `${form.env}=${value}`;
+    return `${form?.flag ?? `--${input}`} ${value}`;
+}
+/**
+ * The instruction to give it: `set force: true`, `pass npm-token: ${{ secrets.NPM_TOKEN }}`
+ * (action); `pass --force`, `leave out --dry-run`, `set NPM_TOKEN in the environment …` (CLI).
+ * Without a value: how to provide the setting at all.
+ */
+function setTo(input, value, d = dialect) {
+    if (d === 'action') {
+        if (value !== undefined)
+            return `set ${input}: ${value}`;
+        return `pass ${ACTION_EXAMPLE[input] ? `${input}: ${ACTION_EXAMPLE[input]}` : input}`;
+    }
+    const form = CLI[input];
+    if (form?.on)
+        return value === undefined || value === form.on ? `pass ${form.flag}` : `leave out ${form.flag}`;
+    if (form?.env)
+        return value === undefined ? (form.provide ?? `set ${form.env}`) : `set ${form.env}=${value}`;
+    return `pass ${settingName(input, d)}${value === undefined ? '' : ` ${value}`}`;
+}
+/** "the registry input" (action) / "--registry" (CLI), for prose that refers to the setting itself. */
+function theSetting(input, d = dialect) {
+    return d === 'action' ? `the ${input} input` : settingName(input, d);
+}
+/** Every input the table renames, for tests that check each one reaches a real flag or variable. */
+function cliForms() {
+    return Object.fromEntries(Object.entries(CLI).map(([k, v]) => [k, { flag: v.flag, env: v.env }]));
+}
+/** How an error about the setting begins: `Input 'npm-token':` (action), `NPM_TOKEN:` (CLI). */
+function inputLabel(input, d = dialect) {
+    return d === 'action' ? `Input '${input}':` : `${settingName(input, d)}:`;
+}
+
+
+/***/ }),
+
 /***/ 83916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -54481,6 +54605,8 @@ function renderDeprecationMessage(template, values) {
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   gl: () => (/* binding */ RegistryError)
 /* harmony export */ });
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51922);
+
 /** Every error the action raises on purpose says what went wrong and how to fix it. */
 class RollbackError extends Error {
     fix;
@@ -54490,14 +54616,18 @@ class RollbackError extends Error {
         this.name = 'RollbackError';
     }
 }
-/** A bad input, found before anything was written. Names the input. */
+/**
+ * A bad input, found before anything was written. Names the input by its action.yml key;
+ * the message says it as the entry that runs does (src/core/settings.ts): `Input '<input>':
+ * <problem> Fix: <fix>` in the action, `<flag or variable>: <problem> Fix: <fix>` in the CLI.
+ */
 class InputError extends RollbackError {
     input;
     problem;
     constructor(input, 
-    /** what is wrong, without the input's name (the message is `Input '<input>': <problem> Fix: <fix>`) */
+    /** what is wrong, without the input's name */
     problem, fix) {
-        super(`Input '${input}': ${problem}`, fix);
+        super(`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .inputLabel */ .NB)(input)} ${problem}`, fix);
         this.input = input;
         this.problem = problem;
         this.name = 'InputError';
@@ -55094,7 +55224,10 @@ function parseTargets(raw, input = 'targets') {
     return specs;
 }
 
+// EXTERNAL MODULE: ./src/core/settings.ts
+var settings = __nccwpck_require__(51922);
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -55178,7 +55311,7 @@ function parseMaxAge(name, raw) {
     if (!(ms > 0))
         throw new errors/* InputError */.dz(name, `must be longer than 0 (got ${v}): every version would be too old.`, fix);
     if (ms > MAX_AGE_LIMIT_MS)
-        throw new errors/* InputError */.dz(name, `${v} is longer than a year (8760h).`, 'give a shorter duration, or leave max-age empty for no limit.');
+        throw new errors/* InputError */.dz(name, `${v} is longer than a year (8760h).`, `give a shorter duration, or ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave max-age empty' : 'leave out --max-age'} for no limit.`);
     return ms;
 }
 /**
@@ -55203,7 +55336,7 @@ function parseStrategy(name, raw, target) {
     if (v !== 'retag' && v !== 'republish')
         throw new errors/* InputError */.dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
     if (v === 'republish' && target !== 'npm')
-        throw new errors/* InputError */.dz(name, `republish is for npm packages, not target: ${target}.`, 'use strategy: retag.');
+        throw new errors/* InputError */.dz(name, `republish is for npm packages, not target: ${target}.`, `use ${(0,settings/* setting */.Pe)('strategy', 'retag')}.`);
     return v;
 }
 function parseTarget(name, raw) {
@@ -55219,7 +55352,7 @@ function parseChannel(name, raw) {
         throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
     }
     if (semver_default().validRange(tag) !== null) {
-        throw new errors/* InputError */.dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in rollback-version and restore-version.`);
+        throw new errors/* InputError */.dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in ${(0,settings/* settingName */.QX)('rollback-version')} and ${(0,settings/* settingName */.QX)('restore-version')}.`);
     }
     return tag;
 }
@@ -55246,7 +55379,7 @@ function parseRegistry(name, raw) {
         throw new errors/* InputError */.dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
     }
     if (url.username || url.password || url.search || url.hash) {
-        throw new errors/* InputError */.dz(name, 'must not carry credentials, a query or a fragment.', 'pass the token in npm-token and give the bare registry URL.');
+        throw new errors/* InputError */.dz(name, 'must not carry credentials, a query or a fragment.', `${(0,settings/* setTo */.oc)('npm-token')} and give the bare registry URL.`);
     }
     const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
     if (url.protocol === 'http:' && !loopback) {
@@ -55307,17 +55440,17 @@ function packageNameFromWorkspace(dir) {
         text = (0,external_node_fs_.readFileSync)(file, 'utf8');
     }
     catch {
-        throw new errors/* InputError */.dz('package', `is not set and there is no package.json in ${dir}.`, 'set the package input, or check out the repository before this step.');
+        throw new errors/* InputError */.dz('package', `is not set and there is no package.json in ${dir}.`, (0,settings/* currentDialect */.kZ)() === 'action' ? 'set the package input, or check out the repository before this step.' : 'pass --package, or run it in the package\'s folder.');
     }
     let name;
     try {
         name = JSON.parse(text).name;
     }
     catch {
-        throw new errors/* InputError */.dz('package', `is not set and ${file} is not valid JSON.`, 'set the package input.');
+        throw new errors/* InputError */.dz('package', `is not set and ${file} is not valid JSON.`, `${(0,settings/* setTo */.oc)('package')}.`);
     }
     if (typeof name !== 'string' || name === '') {
-        throw new errors/* InputError */.dz('package', `is not set and ${file} has no name.`, 'set the package input.');
+        throw new errors/* InputError */.dz('package', `is not set and ${file} has no name.`, `${(0,settings/* setTo */.oc)('package')}.`);
     }
     return name;
 }
@@ -55390,12 +55523,12 @@ function readInputs(get, env = process.env) {
     const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw);
     const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
     if (current && publishedAfter === undefined && !drill) {
-        throw new errors/* InputError */.dz('published-after', 'is required with rollback-version: current.', 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
+        throw new errors/* InputError */.dz('published-after', `is required with ${(0,settings/* setting */.Pe)('rollback-version', 'current')}.`, 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
     }
     // the release's identity: they guard an exact version as well as `current`
     const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
     if (publishedAfter !== undefined && publishedBefore !== undefined && Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
-        throw new errors/* InputError */.dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, "pass the time the release run ended (the failed run's updated_at) as published-before, and the time it started (run_started_at) as published-after.");
+        throw new errors/* InputError */.dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, `pass the time the release run ended (the failed run's updated_at) as ${(0,settings/* settingName */.QX)('published-before')}, and the time it started (run_started_at) as ${(0,settings/* settingName */.QX)('published-after')}.`);
     }
     const releaseCommit = parseCommit('release-commit', get('release-commit'));
     const maxAgeMs = parseMaxAge('max-age', get('max-age'));
@@ -55459,10 +55592,10 @@ function readInputs(get, env = process.env) {
     const registry = kinds.has('npm') ? parseRegistry('registry', get('registry')) : '';
     const dryRun = parseBoolean('dry-run', get('dry-run'), false);
     if (drill && dryRun)
-        throw new errors/* InputError */.dz('drill', 'and dry-run are both true.', 'a drill writes nothing anyone installs already (it needs the token to prove the write): set dry-run: false.');
+        throw new errors/* InputError */.dz('drill', `and ${(0,settings/* settingName */.QX)('dry-run')} are both ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'true' : 'given'}.`, `a drill writes nothing anyone installs already (it needs the token to prove the write): ${(0,settings/* setTo */.oc)('dry-run', 'false')}.`);
     const undo = parseBoolean('undo', get('undo'), false);
     if (undo && rollbackVersion === 'current') {
-        throw new errors/* InputError */.dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', 'give the same exact rollback-version (and restore-version) as the rollback you undo.');
+        throw new errors/* InputError */.dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', `give the same exact ${(0,settings/* settingName */.QX)('rollback-version')} (and ${(0,settings/* settingName */.QX)('restore-version')}) as the rollback you undo.`);
     }
     const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
     if (/\s/.test(tokenRaw)) {
@@ -55472,11 +55605,11 @@ function readInputs(get, env = process.env) {
     // tokenless: trusted publishing, where the runner offers the job an ID token
     const npmOidc = npmToken === undefined && !dryRun && kinds.has('npm') && (0,oidc/* idTokenAvailable */.wl)(env);
     if (npmToken === undefined && !dryRun && kinds.has('npm') && !npmOidc) {
-        throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', 'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or give the job permissions: id-token: write for trusted publishing (OIDC, see the README), or set dry-run: true to only see the plan.');
+        throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', `${(0,settings/* setTo */.oc)('npm-token')} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA")${(0,settings/* currentDialect */.kZ)() === 'action' ? ', or give the job permissions: id-token: write for trusted publishing (OIDC, see the README)' : ''}, or ${(0,settings/* setTo */.oc)('dry-run', 'true')} to only see the plan.`);
     }
     const force = parseBoolean('force', get('force'), false);
     if (requireHolder && force) {
-        throw new errors/* InputError */.dz('require-holder', 'is true together with force: true, which moves the channel whatever it holds.', 'use one of them: require-holder (automation: skip when the channel moved on) or force (by hand: move it anyway).');
+        throw new errors/* InputError */.dz('require-holder', (0,settings/* currentDialect */.kZ)() === 'action' ? 'is true together with force: true, which moves the channel whatever it holds.' : 'is given together with --force, which moves the channel whatever it holds.', `use one of them: ${(0,settings/* settingName */.QX)('require-holder')} (automation: skip when the channel moved on) or ${(0,settings/* settingName */.QX)('force')} (by hand: move it anyway).`);
     }
     return {
         target,
@@ -55539,10 +55672,10 @@ function readGitHubInputs(get, env = process.env) {
     }
     const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
     if ((createIssue || commitReport) && token === undefined) {
-        throw new errors/* InputError */.dz('github-token', 'is empty, and the tracking issue and incident report need it.', 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.');
+        throw new errors/* InputError */.dz('github-token', 'is empty, and the tracking issue and incident report need it.', (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.' : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.');
     }
     if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
-        throw new errors/* InputError */.dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', 'run it in a workflow, or set create-issue: false and commit-report: false.');
+        throw new errors/* InputError */.dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', (0,settings/* currentDialect */.kZ)() === 'action' ? 'run it in a workflow, or set create-issue: false and commit-report: false.' : 'pass --repo owner/name, or --no-issue and --no-report.');
     }
     return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw, githubRelease };
 }
@@ -58554,6 +58687,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./src/core/settings.ts
+var settings = __nccwpck_require__(51922);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(83916);
 // EXTERNAL MODULE: ./src/github/refs.ts
@@ -58561,6 +58696,7 @@ var refs = __nccwpck_require__(99081);
 // EXTERNAL MODULE: ./src/run.ts
 var run = __nccwpck_require__(79786);
 ;// CONCATENATED MODULE: ./src/execute.ts
+
 
 
 
@@ -58619,7 +58755,7 @@ async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
                 await step(planned);
         }
         : undefined;
-    const result = await (0,run/* runIncident */.ao)(req, targets, log, { preflight, beforeWrite });
+    const result = await (0,run/* runIncident */.ao)(req, targets, log, { preflight, beforeWrite, progress: steps.progress });
     if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
         for (const step of steps.afterWrite ?? [])
             partialFrom(result, await step(result));
@@ -58654,7 +58790,7 @@ async function repositoryDefaultBranch(gh, ctx) {
     catch (e) {
         const status = (0,refs/* ghStatus */.e8)(e);
         if (status === 401)
-            throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.');
+            throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.' : 'set GITHUB_TOKEN to a valid token.');
         if (status === 403 || status === 404) {
             throw new errors/* InputError */.dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
         }
@@ -59237,6 +59373,7 @@ var npm_fetch = __nccwpck_require__(53986);
 
 
 
+
 const DEFAULT_SMOKE_TIMEOUT = '5m';
 /** how many of the last lines of output go into the error and the summary */
 const TAIL_LINES = 20;
@@ -59412,7 +59549,7 @@ class SmokeTestError extends errors/* RollbackError */.ZS {
     fixText;
     output;
     constructor(subject, problem, fixText, output) {
-        super(`Input 'smoke-test': the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`);
+        super(`${(0,settings/* inputLabel */.NB)('smoke-test')} the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`);
         this.subject = subject;
         this.problem = problem;
         this.fixText = fixText;
@@ -59431,7 +59568,7 @@ class SmokeTestError extends errors/* RollbackError */.ZS {
         ].join('\n\n') + '\n';
     }
 }
-const FIX_VERSION = 'pass a restore-version that passes the smoke test (or correct the smoke-test command if it is wrong) and run again; to roll back without the test, leave smoke-test empty.';
+const fixVersion = () => `pass a ${(0,settings/* settingName */.QX)('restore-version')} that passes the smoke test (or correct the ${(0,settings/* settingName */.QX)('smoke-test')} command if it is wrong) and run again; to roll back without the test, ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave smoke-test empty' : 'leave out --smoke-test'}.`;
 /**
  * The runbook's smoke test: a beforeWrite step for each run (none when smoke-test is
  * empty). In a dry run it only says it would run. Reads and checks its inputs now, before
@@ -59442,7 +59579,7 @@ function smokeTest(get, inputs, options) {
     if (config.command === undefined)
         return [];
     if (inputs.dryRun) {
-        options.log.info(`Dry run: the smoke test (smoke-test) is not run; a real rollback runs it against the restore version before its first write.`);
+        options.log.info(`Dry run: the smoke test (${(0,settings/* settingName */.QX)('smoke-test')}) is not run; a real rollback runs it against the restore version before its first write.`);
         return [];
     }
     return [smokeTestStep(config, inputs, options)];
@@ -59518,7 +59655,7 @@ async function smokeNpm(name, version, command, config, inputs, options, label) 
         });
         check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm');
         // 3. the command, in the project
-        options.log.info(`${label}Smoke test: running the smoke-test command for ${subject}…`);
+        options.log.info(`${label}Smoke test: running the ${(0,settings/* settingName */.QX)('smoke-test')} command for ${subject}…`);
         const ran = await runProcess(command, [], { cwd: project, env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: (0,external_node_path_.join)(project, 'node_modules') }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` });
         check(ran, subject, 'running the smoke-test command', config, 'command');
         options.log.info(`✔ ${label}Smoke test passed: ${subject}.`);
@@ -59532,11 +59669,11 @@ async function smokeDocker(r, version, command, config, options, label) {
     const target = r.target;
     const digest = await target.digestOf(version);
     if (!digest)
-        throw new SmokeTestError(`${r.name}:${version}`, 'could not start: the registry has no digest for that tag', 'check that the restore version is pushed, or pass another restore-version.', []);
+        throw new SmokeTestError(`${r.name}:${version}`, 'could not start: the registry has no digest for that tag', `check that the restore version is pushed, or pass another ${(0,settings/* settingName */.QX)('restore-version')}.`, []);
     const image = `${target.ref.name}@${digest}`;
     const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(tempRoot(options.env ?? process.env), 'release-rollback-smoke-'));
     try {
-        options.log.info(`${label}Smoke test: running the smoke-test command with IMAGE=${image} (${version})…`);
+        options.log.info(`${label}Smoke test: running the ${(0,settings/* settingName */.QX)('smoke-test')} command with IMAGE=${image} (${version})…`);
         const ran = await runProcess(command, [], { cwd: dir, env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` });
         check(ran, image, 'running the smoke-test command', config, 'command');
         options.log.info(`✔ ${label}Smoke test passed: ${image}.`);
@@ -59556,14 +59693,14 @@ function check(ran, subject, doing, config, what) {
         if (what === 'npm' && ran.spawnError.code === 'ENOENT') {
             throw new errors/* InputError */.dz('smoke-test', `needs the npm CLI to install ${subject}, and npm was not found on PATH.`, 'set up Node.js with npm before this step (actions/setup-node), or leave smoke-test empty.');
         }
-        throw new SmokeTestError(subject, `could not start ${doing} (${ran.spawnError.message})`, FIX_VERSION, ran.tail);
+        throw new SmokeTestError(subject, `could not start ${doing} (${ran.spawnError.message})`, fixVersion(), ran.tail);
     }
     if (ran.timedOut) {
-        throw new SmokeTestError(subject, `did not finish within ${config.timeout} (smoke-test-timeout) while ${doing}; it was stopped`, `make the command faster or raise smoke-test-timeout (the install and the command share it); ${FIX_VERSION}`, ran.tail);
+        throw new SmokeTestError(subject, `did not finish within ${config.timeout} (${(0,settings/* settingName */.QX)('smoke-test-timeout')}) while ${doing}; it was stopped`, `make the command faster or raise ${(0,settings/* settingName */.QX)('smoke-test-timeout')} (the install and the command share it); ${fixVersion()}`, ran.tail);
     }
     if (ran.code !== 0) {
         const how = ran.code !== null ? `exited with code ${ran.code}` : `was ended by ${ran.signal}`;
-        const fix = what === 'npm' ? `${subject} must install from the registry as users get it: ${FIX_VERSION}` : FIX_VERSION;
+        const fix = what === 'npm' ? `${subject} must install from the registry as users get it: ${fixVersion()}` : fixVersion();
         throw new SmokeTestError(subject, `failed while ${doing}: it ${how}`, fix, ran.tail);
     }
 }
@@ -59857,6 +59994,7 @@ async function readAsInstallers(config, t, log, report) {
 
 
 
+
 const code = (v) => (v ? `\`${v}\`` : '_(none)_');
 const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' };
 const TITLE = {
@@ -60004,7 +60142,7 @@ function verificationLines(v) {
 function nextSteps(result) {
     if (result.undo) {
         if (result.status === 'planned')
-            return ['Nothing was written. Run again with `dry-run: false` to apply this undo.'];
+            return [`Nothing was written. Run again ${withoutDryRun()} to apply this undo.`];
         if (result.status === 'partial' || result.status === 'failed')
             return ['Fix what the error names, then run the same undo again: it completes only what is missing.'];
         if (result.status === 'skipped')
@@ -60012,7 +60150,7 @@ function nextSteps(result) {
         return ['The bad version is what the channels serve again, as asked. If the undo was itself the mistake, run the same rollback again (without `undo`).'];
     }
     if (result.status === 'planned')
-        return ['Nothing was written. Run again with `dry-run: false` to apply this plan.'];
+        return [`Nothing was written. Run again ${withoutDryRun()} to apply this plan.`];
     if (result.status === 'partial')
         return ['Re-run the same rollback: it completes only what is missing and repeats nothing.'];
     if (result.status === 'skipped')
@@ -60045,6 +60183,10 @@ function nextSteps(result) {
     steps.push('Write the post-mortem: root cause, regression test, lessons.');
     return steps;
 }
+/** "with `dry-run: false`" (action) / "without --dry-run" (CLI). */
+function withoutDryRun() {
+    return (0,settings/* currentDialect */.kZ)() === 'action' ? 'with `dry-run: false`' : 'without --dry-run';
+}
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(62088);
@@ -60074,6 +60216,7 @@ var guard = __nccwpck_require__(40578);
 // version's own tag object instead would make git warn on every fetch ("tag 'v1' is really
 // 'v1.2.2' here"). So one write, and the change is reported (anomalies(): the old tag
 // object, to re-annotate by hand if wanted).
+
 
 
 
@@ -60143,7 +60286,7 @@ class GitTagTarget {
             throw new errors/* InputError */.dz('channel', `${JSON.stringify(options.tag.slice(0, 80))} is not a valid git tag name.`, 'name the moving tag to roll back, such as v1, stable or production.');
         }
         if (this.versionOfTag(this.tag) !== undefined) {
-            throw new errors/* InputError */.dz('channel', `'${this.tag}' is a version tag (tag-prefix '${this.prefix}' + a semantic version), not a moving tag: version tags are never moved.`, 'name the moving tag that follows the releases, such as v1 or stable.');
+            throw new errors/* InputError */.dz('channel', `'${this.tag}' is a version tag (${(0,settings/* settingName */.QX)('tag-prefix')} '${this.prefix}' + a semantic version), not a moving tag: version tags are never moved.`, 'name the moving tag that follows the releases, such as v1 or stable.');
         }
         this.retry = options.retry ?? retry/* DEFAULT_RETRY */.vI;
         this.label = `git tag '${this.tag}' of ${this.repository} on GitHub`;
@@ -60180,7 +60323,7 @@ class GitTagTarget {
         catch (e) {
             const status = (0,refs/* ghStatus */.e8)(e);
             if (status === 401)
-                throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', `pass a valid token that may write ${this.repository}'s tags (the workflow token with permissions: contents: write).`);
+                throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,settings/* currentDialect */.kZ)() === 'action' ? `pass a valid token that may write ${this.repository}'s tags (the workflow token with permissions: contents: write).` : `set GITHUB_TOKEN to a valid token that may write ${this.repository}'s tags (contents: write).`);
             if (status === 403 || status === 404) {
                 throw new errors/* InputError */.dz('github-token', `cannot read the repository ${this.repository} (${status}${status === 404 ? ': it does not exist, or the token cannot see it' : ''}).`, `check the repository name, and give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`);
             }
@@ -60199,7 +60342,7 @@ class GitTagTarget {
         const status = (0,refs/* ghStatus */.e8)(e);
         const said = (0,util/* firstLine */.T)((0,refs/* ghMessage */.Xt)(e));
         if (status === 401)
-            return new errors/* InputError */.dz('github-token', `was rejected by GitHub (401 Bad credentials) while ${what}.`, 'pass a valid token (in a workflow the default is the workflow token).');
+            return new errors/* InputError */.dz('github-token', `was rejected by GitHub (401 Bad credentials) while ${what}.`, validToken());
         if (status === 403 || status === 404) {
             return new errors/* InputError */.dz('github-token', `cannot read ${this.repository} (${status}: ${said}) while ${what}.`, `check the repository name, and give the job permissions: contents: write, or use a token with Contents read and write on ${this.repository}.`);
         }
@@ -60386,7 +60529,7 @@ class GitTagTarget {
         const name = this.tagFor(version);
         const ref = await this.getTagRef(name);
         if (!ref) {
-            throw new errors/* InputError */.dz(input, `${this.repository} has no tag ${name}.`, `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${name})` : ''}.`);
+            throw new errors/* InputError */.dz(input, `${this.repository} has no tag ${name}.`, `give a version that has a tag${this.prefix ? ` (${(0,settings/* settingName */.QX)('tag-prefix')} '${this.prefix}' makes ${version} the tag ${name})` : ''}.`);
         }
         const { commit } = await this.peel(ref, name);
         this.seen?.commits.set(version, commit);
@@ -60554,7 +60697,7 @@ class GitTagTarget {
             return new errors/* RegistryError */.gl(`GitHub rate-limited moving ${where} (${status}: ${saidLine}); nothing was changed.`, 'wait a few minutes and re-run (a re-run is safe: it reads the tag first).', status);
         }
         if (status === 401)
-            return new errors/* InputError */.dz('github-token', `was rejected by GitHub (401) while moving ${where}.`, 'pass a valid token (in a workflow the default is the workflow token).');
+            return new errors/* InputError */.dz('github-token', `was rejected by GitHub (401) while moving ${where}.`, validToken());
         if (status === 403 || status === 404) {
             return new errors/* InputError */.dz('github-token', `may not move ${where} (${status}: ${saidLine}).`, `give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`);
         }
@@ -60578,6 +60721,10 @@ class GitTagTarget {
         return undefined;
     }
 }
+/** The fix for a rejected GitHub token, as the entry that runs says it. */
+function validToken() {
+    return (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass a valid token (in a workflow the default is the workflow token).' : 'set GITHUB_TOKEN to a valid token.';
+}
 
 // EXTERNAL MODULE: ./src/targets/docker/config.ts
 var config = __nccwpck_require__(5001);
@@ -60589,6 +60736,7 @@ var docker_image = __nccwpck_require__(67658);
 // Registry credentials: the registry-username / registry-password inputs, else what
 // `docker login` (docker/login-action) stored in the docker config. Decoded secrets are
 // handed to setSecret before anything can print them.
+
 
 
 
@@ -60615,7 +60763,7 @@ function loadDockerConfig(path) {
     catch (e) {
         if (e.code === 'ENOENT')
             return undefined;
-        throw new errors/* InputError */.dz('registry-password', `the docker config ${path} cannot be read (${e.message}).`, 'pass registry-username and registry-password, or fix the docker login step.');
+        throw new errors/* InputError */.dz('registry-password', `the docker config ${path} cannot be read (${e.message}).`, `${credentialsFix()}, or fix the docker login step.`);
     }
     try {
         const doc = JSON.parse(text);
@@ -60624,7 +60772,7 @@ function loadDockerConfig(path) {
         return doc;
     }
     catch {
-        throw new errors/* InputError */.dz('registry-password', `the docker config ${path} is not valid JSON.`, 'pass registry-username and registry-password, or fix the docker login step.');
+        throw new errors/* InputError */.dz('registry-password', `the docker config ${path} is not valid JSON.`, `${credentialsFix()}, or fix the docker login step.`);
     }
 }
 /**
@@ -60649,7 +60797,7 @@ function readDockerConfigAuth(path, host) {
             return { username: entry.username, password: entry.password };
         }
         if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') {
-            throw new errors/* InputError */.dz('registry-password', `the docker config ${path} holds an identity token for ${host}, not a user name and password.`, 'pass registry-username and registry-password (a token with write access to the repository as the password).');
+            throw new errors/* InputError */.dz('registry-password', `the docker config ${path} holds an identity token for ${host}, not a user name and password.`, `${credentialsFix()} (a token with write access to the repository as the password).`);
         }
     }
     return undefined;
@@ -60682,10 +60830,10 @@ function basicHeader(creds) {
 function resolveCredentials(registry, options) {
     if ((options.username ?? '') !== '' || (options.password ?? '') !== '') {
         if (!options.username)
-            throw new errors/* InputError */.dz('registry-username', 'is empty but registry-password is set.', `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`);
+            throw new errors/* InputError */.dz('registry-username', `is empty but ${(0,settings/* settingName */.QX)('registry-password')} is set.`, `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`);
         if (!options.password)
-            throw new errors/* InputError */.dz('registry-password', 'is empty but registry-username is set.', 'give the password or access token for that user.');
-        return { credentials: { username: options.username, password: options.password }, source: 'registry-username and registry-password', missingHint: '' };
+            throw new errors/* InputError */.dz('registry-password', `is empty but ${(0,settings/* settingName */.QX)('registry-username')} is set.`, 'give the password or access token for that user.');
+        return { credentials: { username: options.username, password: options.password }, source: `${(0,settings/* settingName */.QX)('registry-username')} and ${(0,settings/* settingName */.QX)('registry-password')}`, missingHint: '' };
     }
     const path = options.dockerConfigPath ?? defaultDockerConfigPath();
     const credentials = readDockerConfigAuth(path, registry);
@@ -60700,6 +60848,10 @@ function resolveCredentials(registry, options) {
     secret(Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'));
     return { credentials, source: `the docker config ${path}`, missingHint: '' };
 }
+/** Where credentials come from, as the entry that runs says it. */
+function credentialsFix() {
+    return (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD';
+}
 
 ;// CONCATENATED MODULE: ./src/targets/docker/client.ts
 // The registry HTTP client: the distribution API's reads and the one write (a manifest PUT),
@@ -60707,6 +60859,7 @@ function resolveCredentials(registry, options) {
 // reads (src/retry.ts), and host pinning: credentials go only to the registry's own origin
 // and to a token realm on the registry's host or an allowed host, over https (http only
 // on loopback, for tests). Redirects are followed by hand, never with credentials.
+
 
 
 
@@ -60844,7 +60997,7 @@ class RegistryClient {
                 doc = JSON.parse(reply.body.toString('utf8'));
             }
             catch {
-                throw new errors/* RegistryError */.gl(`${this.ref.registry} answered the tag list of ${this.ref.repository} with something that is not JSON.`, 'check the image input points at a container registry.');
+                throw new errors/* RegistryError */.gl(`${this.ref.registry} answered the tag list of ${this.ref.repository} with something that is not JSON.`, `check ${(0,settings/* theSetting */.w7)('image')} points at a container registry.`);
             }
             if (Array.isArray(doc.tags))
                 tags.push(...doc.tags.filter((t) => typeof t === 'string'));
@@ -61000,7 +61153,7 @@ class RegistryClient {
             return;
         }
         if (challenge?.scheme !== 'bearer' || !challenge.params.realm) {
-            throw new errors/* RegistryError */.gl(`${this.ref.registry} asked for authentication without a challenge this action understands (${challenge?.scheme ?? 'none'}).`, 'check the image input points at a Docker / OCI registry.');
+            throw new errors/* RegistryError */.gl(`${this.ref.registry} asked for authentication without a challenge this action understands (${challenge?.scheme ?? 'none'}).`, `check ${(0,settings/* theSetting */.w7)('image')} points at a Docker / OCI registry.`);
         }
         let realm;
         try {
@@ -61071,12 +61224,12 @@ class RegistryClient {
     }
     // --- errors --------------------------------------------------------------------------
     noCredentials() {
-        return new errors/* InputError */.dz('registry-password', `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`, `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.`);
+        return new errors/* InputError */.dz('registry-password', `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`, (0,settings/* currentDialect */.kZ)() === 'action' ? `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.` : `set REGISTRY_USERNAME and REGISTRY_PASSWORD, or run docker login ${this.ref.registry}.`);
     }
     credentialsProblem(problem) {
         const why = this.withheld ? ` The credentials were not sent to the token service: ${this.withheld}.` : '';
         const fix = this.withheld
-            ? `if that host is ${this.ref.registry}'s own token service, allow it by name (tokenRealmHosts); otherwise check the image input names the registry you meant.`
+            ? `if that host is ${this.ref.registry}'s own token service, allow it by name (tokenRealmHosts); otherwise check ${(0,settings/* theSetting */.w7)('image')} names the registry you meant.`
             : this.credentialFix();
         return new errors/* InputError */.dz('registry-password', `${problem}${why}`, fix);
     }
@@ -61084,10 +61237,10 @@ class RegistryClient {
         const ghcr = this.base.hostname === 'ghcr.io' ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.` : '';
         const hub = this.base.hostname === docker_image/* DOCKER_HUB_API */.sg ? ' For Docker Hub: use an access token with Read & Write scope as the password.' : '';
         const which = this.options.username
-            ? 'check registry-username and registry-password are current'
+            ? `check ${(0,settings/* settingName */.QX)('registry-username')} and ${(0,settings/* settingName */.QX)('registry-password')} are current`
             : this.credentials
-                ? `the credentials came from ${this.credentialSource} (docker/login-action): check that login step, or pass registry-username and registry-password`
-                : 'set registry-username and registry-password';
+                ? `the credentials came from ${this.credentialSource} (docker/login-action): check that login step, or ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'pass registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'}`
+                : (0,settings/* currentDialect */.kZ)() === 'action' ? 'set registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD';
         return `${which}, and that they may push to ${this.ref.name}.${ghcr}${hub}`;
     }
     /** Runs a read with retries; failures become errors that say what to do. */
@@ -61125,19 +61278,24 @@ class RegistryClient {
                 return new errors/* InputError */.dz('registry-password', `${where} denied ${this.credentials ? this.credentials.username : 'anonymous'} ${kind === 'write' ? 'push' : 'pull'} access to ${name} (403 Forbidden)${said}.`, this.credentialFix());
             }
             if (status === 404 && (e.registryCode === 'NAME_UNKNOWN' || /\/tags\/list/.test(e.url))) {
-                return new errors/* InputError */.dz('image', `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, 'check the image input (registry host and repository path); a private repository also needs credentials that can read it.');
+                return new errors/* InputError */.dz('image', `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, `check ${(0,settings/* theSetting */.w7)('image')} (registry host and repository path); a private repository also needs credentials that can read it.`);
             }
             if (status === 404 && context.tag !== undefined) {
                 const version = context.tag.startsWith(this.prefix) ? context.tag.slice(this.prefix.length) : context.tag;
-                return new errors/* InputError */.dz(context.input ?? 'restore-version', `${name}:${context.tag} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`);
+                return new errors/* InputError */.dz(context.input ?? 'restore-version', `${name}:${context.tag} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, `give a version that has a tag${this.prefix ? ` (${(0,settings/* settingName */.QX)('tag-prefix')} '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`);
             }
             if (status === 405 && kind === 'write') {
-                return new errors/* RegistryError */.gl(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, 'point the image input at the registry the image is pushed to.', status, e.registryCode);
+                return new errors/* RegistryError */.gl(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, `point ${(0,settings/* theSetting */.w7)('image')} at the registry the image is pushed to.`, status, e.registryCode);
             }
             return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, e.registryCode);
         }
         const code = e.code;
         const message = e instanceof NetworkError ? e.message : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`;
+        // an address that cannot work is bad input, not an outage (never retried: src/retry.ts)
+        const wrong = (0,retry/* misconfiguration */.GH)(e);
+        if (wrong !== undefined) {
+            return new errors/* InputError */.dz('image', `${where} cannot be reached: ${wrong} (${code ?? 'error'}). This is the address, not an outage: nothing was retried and nothing was written.`, `check ${(0,settings/* theSetting */.w7)('image')}: its registry host and port.`);
+        }
         const tls = /SSL|TLS|CERT|SELF_SIGNED/i.test(code ?? '');
         return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: ${message}.`, (0,retry/* isRetryable */.r3)(e)
             ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
@@ -61712,6 +61870,7 @@ var plan = __nccwpck_require__(22464);
 
 
 
+
 /** How many revisions `helm history` is asked for (helm's own default is 256). */
 const HISTORY_READ_MAX = 1024;
 /** `helm rollback --description` takes at most this many characters (helm's MaxDescriptionLength). */
@@ -62012,12 +62171,12 @@ class HelmTarget {
             return;
         const bad = request.rollbackVersion;
         if (!(bad in state.versions)) {
-            throw new errors/* InputError */.dz('rollback-version', `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`, `give the ${this.what} of a revision in the history${this.match === 'app-version' ? ', or set helm-match: chart-version if you gave a chart version' : ', or set helm-match: app-version if you gave an app version'}.`);
+            throw new errors/* InputError */.dz('rollback-version', `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`, `give the ${this.what} of a revision in the history${this.match === 'app-version' ? `, or ${(0,settings/* setTo */.oc)('helm-match', 'chart-version')} if you gave a chart version` : `, or ${(0,settings/* setTo */.oc)('helm-match', 'app-version')} if you gave an app version`}.`);
         }
         const restore = request.restoreVersion;
         if (restore !== undefined && restore !== this.holder && state.versions[restore]?.revision === undefined) {
             const failedOnly = restore in state.versions;
-            throw new errors/* InputError */.dz('restore-version', `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned('an older revision of it')}`.trim(), `give a restore-version the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`);
+            throw new errors/* InputError */.dz('restore-version', `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned('an older revision of it')}`.trim(), `give a ${(0,settings/* settingName */.QX)('restore-version')} the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`);
         }
         if (restore === undefined && semver_default().valid(bad) !== null && (0,plan/* lastKnownGood */.zf)(state, bad, this.channel) === undefined) {
             throw new errors/* InputError */.dz('restore-version', `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned('older revisions')}`, 'give the version to restore explicitly, or deploy it with helm upgrade instead.');
@@ -62242,17 +62401,7 @@ var npm_oidc = __nccwpck_require__(5307);
 // EXTERNAL MODULE: ./src/targets/republish-note.ts
 var republish_note = __nccwpck_require__(87855);
 ;// CONCATENATED MODULE: ./src/targets/npm/registry-kind.ts
-// Which npm registry software answers, from what it says about itself when read, and
-// what its users report it cannot do (docs/shared reference "Other registries"). Pure:
-// the adapter (src/targets/npm.ts) reads, this names and knows.
-//
-// - Nexus Repository 3 adds and removes dist-tags but refuses to move `latest` ("Unable to
-//   update latest tag": only a publish moves it); group and proxy repositories take no writes.
-// - Nexus Repository 2 has no deprecate.
-// - Artifactory: dist-tags work on a local repository; a remote (proxy) one answers 404.
-// - GitHub Packages documents neither dist-tags nor deprecate; some endpoints answer 405.
-// Nexus and Artifactory name themselves in every answer (Server: Nexus/3.x, X-JFrog-Version,
-// X-Artifactory-Id) unless a proxy in front strips it; GitHub Packages by its host.
+
 const KNOWN = {
     npmjs: { product: 'the npm public registry', probe: false },
     nexus3: {
@@ -62261,7 +62410,9 @@ const KNOWN = {
         fixedChannel: {
             channel: 'latest',
             why: "cannot move the dist-tag 'latest' (it answers \"Unable to update latest tag\": only a publish moves it)",
-            fix: "use strategy: republish, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel"
+            get fix() {
+                return `use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel`;
+            }
         }
     },
     nexus2: { product: 'Nexus Repository 2', probe: true, noDeprecate: 'has no deprecate (npm deprecate is not supported)' },
@@ -62270,7 +62421,9 @@ const KNOWN = {
         probe: true,
         notFoundOnDistTag: {
             why: 'answers 404 to dist-tag writes, as an Artifactory remote (proxy) repository does: dist-tags can only be moved on a local repository',
-            fix: 'set the registry input to the local repository the package is published to (not the remote or virtual one in front of it)'
+            get fix() {
+                return `set ${(0,settings/* theSetting */.w7)('registry')} to the local repository the package is published to (not the remote or virtual one in front of it)`;
+            }
         }
     },
     'github-packages': {
@@ -62278,7 +62431,9 @@ const KNOWN = {
         probe: true,
         notFoundOnDistTag: {
             why: 'does not take dist-tag writes (GitHub Packages documents no dist-tag endpoint)',
-            fix: 'move the channel by publishing (strategy: republish), or delete the bad version in the package settings on GitHub'
+            get fix() {
+                return `move the channel by publishing (${(0,settings/* setting */.Pe)('strategy', 'republish')}), or delete the bad version in the package settings on GitHub`;
+            }
         }
     },
     unknown: { product: 'the registry', probe: false }
@@ -62323,6 +62478,7 @@ function notFoundOnDistTag(id) {
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
 // of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
+
 
 
 
@@ -62381,7 +62537,7 @@ class NpmTarget {
             return body;
         }, (e) => {
             if ((0,retry/* statusOf */.c2)(e) === 404) {
-                throw new errors/* InputError */.dz('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).');
+                throw new errors/* InputError */.dz('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, `check ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'the package and registry inputs' : '--package and --registry'} (a private package also needs a token that can read it).`);
             }
             throw this.explain(e, 'read');
         });
@@ -62473,11 +62629,16 @@ class NpmTarget {
             who = await (0,retry/* withRetry */.bD)('checking the token', () => client.json('/-/whoami', 'whoami'), this.retry, this.options.log);
         }
         catch (e) {
-            // a redirect to another origin (refused, the token not sent) says the registry is not where it is configured
-            if (e instanceof errors/* RegistryError */.gl)
+            // a redirect to another origin (refused, the token not sent), or an address that cannot
+            // work, says the registry is not where it is configured
+            if (e instanceof errors/* RollbackError */.ZS)
                 throw e;
             const status = (0,retry/* statusOf */.c2)(e);
-            // a registry without /-/whoami (404, 405) says nothing about the token: the writes will
+            // every npm registry answers /-/whoami: a 404 there is a wrong address (path or port), not a missing feature
+            if (status === 404) {
+                throw new errors/* InputError */.dz('registry', `${this.options.registry} answered 404 Not Found to /-/whoami, which every npm registry answers: this address is not an npm registry's API (a wrong path or port, or a web page in front of it). Nothing was retried and nothing was written.`, `check ${(0,settings/* theSetting */.w7)('registry')}: the URL npm uses for this registry (npm config get registry), with its path.`);
+            }
+            // a registry without /-/whoami (405) says nothing about the token: the writes will
             if (status === 401 || status === 403 || e.code === 'EOTP') {
                 const explained = this.explain(e, 'write');
                 throw new errors/* InputError */.dz('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.');
@@ -62486,7 +62647,7 @@ class NpmTarget {
         }
         // like `npm whoami`: an answer without a user name means the token was not recognised
         if (typeof who?.username !== 'string' || who.username === '') {
-            throw new errors/* InputError */.dz('npm-token', `${this.options.registry} does not recognise the token (whoami names no user).`, 'check that npm-token holds a current token for this registry, not one for another registry or an expired one.');
+            throw new errors/* InputError */.dz('npm-token', `${this.options.registry} does not recognise the token (whoami names no user).`, `check that ${(0,settings/* settingName */.QX)('npm-token')} holds a current token for this registry, not one for another registry or an expired one.`);
         }
         return who.username;
     }
@@ -62612,13 +62773,13 @@ class NpmTarget {
         if (what === 'move') {
             if (/unable to update latest tag/i.test(said) || (channel !== undefined && channelFixed(id, channel) && status !== undefined && status >= 400 && status < 600)) {
                 const fixed = channelFixed(id, 'latest');
-                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move the dist-tag '${channel ?? 'latest'}' of ${pkg}: ${answered}; Nexus Repository 3 moves 'latest' only on publish.`, fixed?.fix ?? 'use strategy: republish, which moves the channel by publishing.', status);
+                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move the dist-tag '${channel ?? 'latest'}' of ${pkg}: ${answered}; Nexus Repository 3 moves 'latest' only on publish.`, fixed?.fix ?? `use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which moves the channel by publishing.`, status);
             }
             const notFound = status === 404 ? notFoundOnDistTag(id) : undefined;
             if (notFound)
                 return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} ${notFound.why}: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… .`, notFound.fix, status);
             if (status === 405 || status === 501) {
-                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move dist-tags: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… , which npm dist-tag uses.`, notFoundOnDistTag(id)?.fix ?? 'point the registry input at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use strategy: republish, which moves the channel by publishing.', status);
+                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move dist-tags: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… , which npm dist-tag uses.`, notFoundOnDistTag(id)?.fix ?? `point ${(0,settings/* theSetting */.w7)('registry')} at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which moves the channel by publishing.`, status);
             }
             return undefined;
         }
@@ -62774,7 +62935,7 @@ class NpmTarget {
     }
     /** Turns a registry failure into an error that says what to do. Never includes the token. */
     explain(e, kind) {
-        if (e instanceof errors/* RegistryError */.gl)
+        if (e instanceof errors/* RollbackError */.ZS)
             return e;
         const err = e;
         const status = err.statusCode;
@@ -62788,16 +62949,16 @@ class NpmTarget {
             return new errors/* RegistryError */.gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).${oidc}`, status, err.code);
         }
         if (status === 401) {
-            return new errors/* RegistryError */.gl(`${where} rejected the token (401 Unauthorized).`, `check that npm-token holds a current token for this registry (not expired or revoked).${oidc}`, status, err.code);
+            return new errors/* RegistryError */.gl(`${where} rejected the token (401 Unauthorized).`, `check that ${(0,settings/* settingName */.QX)('npm-token')} holds a current token for this registry (not expired or revoked).${oidc}`, status, err.code);
         }
         if (status === 403) {
             return new errors/* RegistryError */.gl(`${where} refused to let this token change ${pkg} (403 Forbidden).`, `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication".${oidc}`, status, err.code);
         }
         if (status === 404 && kind === 'read') {
-            return new errors/* RegistryError */.gl(`${pkg} was not found on ${where} (404).`, 'check the package input and the registry input (a private package also needs a token that can read it).', status, err.code);
+            return new errors/* RegistryError */.gl(`${pkg} was not found on ${where} (404).`, `check ${(0,settings/* theSetting */.w7)('package')} and ${(0,settings/* theSetting */.w7)('registry')} (a private package also needs a token that can read it).`, status, err.code);
         }
         if (status === 404) {
-            return new errors/* RegistryError */.gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, `check npm-token has write access to the package.${oidc}`, status, err.code);
+            return new errors/* RegistryError */.gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, `check ${(0,settings/* settingName */.QX)('npm-token')} has write access to the package.${oidc}`, status, err.code);
         }
         const detail = status ? `HTTP ${status}` : (err.code ?? 'network error');
         return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${(0,util/* firstLine */.T)(err.message)})` : ''}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
@@ -62823,6 +62984,7 @@ function toState(doc) {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/select.ts
+
 
 
 
@@ -62860,7 +63022,7 @@ const NO_EXTRAS = { outputs: async () => ({}), dispose: () => { } };
 function createTargetFor(spec, inputs, get, log, userAgent, hooks) {
     if (spec.kind === 'git-tag') {
         if (!hooks.github) {
-            throw new errors/* InputError */.dz('github-token', `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`, 'give the job contents: write and pass github-token (the default is the workflow token), or, on the command line, set GITHUB_TOKEN and --repo.');
+            throw new errors/* InputError */.dz('github-token', `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`, (0,settings/* currentDialect */.kZ)() === 'action' ? 'give the job contents: write and pass github-token (the default is the workflow token).' : 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
         }
         const target = new GitTagTarget({
             gh: hooks.github.client(),
@@ -62968,6 +63130,7 @@ function npmTarget(inputs, packageName, log, userAgent, hooks) {
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // The only module that talks to @actions/core: inputs in, outputs and summary out.
+
 
 
 
@@ -63121,6 +63284,8 @@ async function runFreezeCheck(env) {
     }
 }
 async function main_run(env = process.env) {
+    // messages name the action's inputs (src/core/settings.ts)
+    (0,settings/* useDialect */.ah)('action');
     let freezeMode;
     try {
         freezeMode = (0,src_inputs/* isFreezeCheck */.et)((name) => getInput(name));
@@ -63278,9 +63443,11 @@ function table(header, rows) {
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(62088);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
-/* harmony import */ var _core_deprecation_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(27177);
+/* harmony import */ var _core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(27177);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(51922);
 // The pure core: from the registry's state and the request, decide what to do.
 // No I/O and no @actions/* here, so every branch of the guard is a plain unit test.
+
 
 
 
@@ -63367,7 +63534,7 @@ function planRollback(req, state) {
         // chosen by history, it can be higher than the bad version (that is no roll-forward: it
         // is what the channel held before); a republish would publish its code under a lower number
         if (req.strategy === 'republish' && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`, `use strategy: retag (the channel goes back to ${restore}), or give restore-version explicitly.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('strategy', 'retag')} (the channel goes back to ${restore}), or give ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} explicitly.`);
         }
     }
     else {
@@ -63375,10 +63542,10 @@ function planRollback(req, state) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${req.packageName}@${restore} does not exist in the registry.`, `give a published version (the newest are: ${nearest() || 'none'}), or leave it empty to pick the last known good one.`);
         }
         if (state.versions[restore].deprecated && !req.force) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`, 'restore a version that is not deprecated, or set force: true to restore it anyway.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`, `restore a version that is not deprecated, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')} to restore it anyway.`);
         }
         if (semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad) && !req.force) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is higher than the bad version ${bad}: that is a roll-forward, not a rollback.`, 'check the two versions are not swapped, or set force: true.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is higher than the bad version ${bad}: that is a roll-forward, not a rollback.`, `check the two versions are not swapped, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')}.`);
         }
     }
     const current = state.distTags[req.channel];
@@ -63397,18 +63564,18 @@ function planRollback(req, state) {
     }
     else if (current !== undefined && semver__WEBPACK_IMPORTED_MODULE_1___default().valid(current) && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(current, bad) && !req.force) {
         tag = { kind: 'keep-newer', holder: current };
-        warnings.push(`'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. Set force: true to move it back anyway.`);
+        warnings.push(`'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. ${capital((0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true'))} to move it back anyway.`);
     }
     else if (req.force) {
         tag = { kind: 'move', from: current, to: goal };
-        warnings.push(`force: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`);
+        warnings.push(`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('force')}: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`);
     }
     else {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', current === undefined
             ? `the dist-tag '${req.channel}' does not exist on ${req.packageName}.`
-            : `'${req.channel}' holds ${current}, which is neither the bad version ${bad} nor the restore version ${restore}: someone may have moved it already.`, `check rollback-version and channel (the tags are: ${Object.entries(state.distTags)
+            : `'${req.channel}' holds ${current}, which is neither the bad version ${bad} nor the restore version ${restore}: someone may have moved it already.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('channel')} (the tags are: ${Object.entries(state.distTags)
             .map(([t, v]) => `${t}=${v}`)
-            .join(', ')}), or set force: true to point '${req.channel}' at ${restore} anyway.`);
+            .join(', ')}), or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')} to point '${req.channel}' at ${restore} anyway.`);
     }
     let deprecation = { kind: 'off' };
     if (req.deprecate) {
@@ -63418,7 +63585,7 @@ function planRollback(req, state) {
         if (!republish && (!(goal in state.versions) || (state.versions[goal].deprecated && !req.force))) {
             throw new Error(`internal: the deprecation of ${bad} would name ${goal}, which ${goal in state.versions ? 'is deprecated' : 'does not exist'}.`);
         }
-        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_3__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
+        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
             version: bad,
             restore: goal,
             channel: req.channel,
@@ -63492,7 +63659,7 @@ function planUndo(req, state) {
         warnings.push(`undo: ${republish.version} (the republished fix-forward version) stays published: npm never reuses a version number; only '${req.channel}' is pointed back.`);
     let deprecation = { kind: 'off' };
     if (req.deprecate) {
-        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_3__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, { version: bad, restore: wrote, channel: req.channel, reason: req.reason });
+        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, { version: bad, restore: wrote, channel: req.channel, reason: req.reason });
         const now = state.versions[bad].deprecated;
         if (!now)
             deprecation = { kind: 'already', message };
@@ -63543,7 +63710,7 @@ function describePlan(plan) {
     if (d.kind === 'already')
         lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`);
     if (d.kind === 'off')
-        lines.push(`- deprecation is off (deprecate: false)`);
+        lines.push(`- deprecation is off (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('deprecate', 'false')})`);
     return lines;
 }
 function describeUndo(plan) {
@@ -63610,7 +63777,7 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
     let version = requested;
     if (current) {
         if (holder === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, 'check the channel input.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .theSetting */ .w7)('channel')}.`);
         }
         // a version we republished stands for the bad one it replaced: never roll it back in turn
         version = state.versions[holder]?.republishOf ?? holder;
@@ -63707,6 +63874,7 @@ function fixForwardVersion(bad) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `cannot compute the version after '${bad}'.`, 'give a valid semver version.');
     return next;
 }
+const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 
 /***/ }),
@@ -63715,6 +63883,7 @@ function fixForwardVersion(bad) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GH: () => (/* binding */ misconfiguration),
 /* harmony export */   Ic: () => (/* binding */ describeFailure),
 /* harmony export */   bD: () => (/* binding */ withRetry),
 /* harmony export */   c2: () => (/* binding */ statusOf),
@@ -63730,12 +63899,44 @@ const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, dead
 function statusOf(e) {
     return e?.statusCode;
 }
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR']);
+/**
+ * What each misconfiguration code means, in words. EAI_AGAIN (a resolver that did not answer in
+ * time), resets and unreachable networks stay retryable.
+ */
+const MISCONFIGURED = {
+    ECONNREFUSED: 'the connection was refused: nothing listens at that host and port',
+    ENOTFOUND: 'the host name does not resolve',
+    EAI_NONAME: 'the host name does not resolve',
+    EAI_FAIL: 'the host name does not resolve',
+    ERR_SSL_WRONG_VERSION_NUMBER: 'TLS got an answer that is not TLS ("wrong version number"): the address is https:// but the server there speaks plain http',
+    ERR_SSL_PACKET_LENGTH_TOO_LONG: 'TLS got an answer that is not TLS: the address is https:// but the server there speaks plain http',
+    ERR_INVALID_URL: 'the address is not a valid URL',
+    // a certificate the runner does not trust does not become trusted in a few seconds
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed and not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
+    SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain ends in a CA not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name'
+};
+/** Why the address cannot work, when the failure says so (never retried); undefined for anything else. */
+function misconfiguration(e) {
+    const err = e;
+    if (!err || typeof err !== 'object' || err.statusCode !== undefined)
+        return undefined;
+    if (err.code && MISCONFIGURED[err.code])
+        return MISCONFIGURED[err.code];
+    if (err.code === 'EPROTO' && /wrong version number/i.test(err.message ?? ''))
+        return MISCONFIGURED.ERR_SSL_WRONG_VERSION_NUMBER;
+    return undefined;
+}
 function isRetryable(e) {
     const err = e;
     if (!err || typeof err !== 'object')
         return false;
     if (err.code === 'EOTP')
+        return false;
+    if (misconfiguration(e) !== undefined)
         return false;
     const status = err.statusCode;
     // 501 Not Implemented is what the server is, not how it is doing: never retried
@@ -63849,10 +64050,12 @@ async function writeThenConfirm(what, write, confirm, options) {
 /* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(40578);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(22464);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(54527);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(54527);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(51922);
 // The one runner: one incident (one bad version on one channel) across N targets; one
 // package is N = 1. Preflight every target, restore every channel, then retire; every
 // write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
+
 
 
 
@@ -63876,6 +64079,14 @@ async function runTargets(req, targets, log, options) {
     const parallel = options.parallel ?? DEFAULT_PARALLEL;
     const several = targets.length > 1;
     const runs = targets.map((t) => ({ ...t, label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '', moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }));
+    const tell = (r, phase, detail) => {
+        try {
+            options.progress?.({ kind: r.kind, name: r.name, phase, ...(detail !== undefined ? { detail } : {}) });
+        }
+        catch {
+            // a display that fails does not stop a rollback
+        }
+    };
     // 1. preflight: every target read, its token checked and its rollback planned before
     // anything is written (the token against every target, not only the first). The plan
     // read may guard the first write only when nothing else answered after it.
@@ -63884,12 +64095,14 @@ async function runTargets(req, targets, log, options) {
     const lastAnswer = new Map();
     await Promise.all([
         counted(options.preflight?.()),
-        (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(runs, parallel, async (r) => {
+        (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(runs, parallel, async (r) => {
+            tell(r, 'reading');
             try {
                 const [before] = await Promise.all([r.target.inspect().finally(() => lastAnswer.set(r, ++answers)), counted(req.dryRun ? undefined : r.target.checkAccess())]);
                 r.before = before;
                 if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
                     r.outcome = 'not-affected';
+                    tell(r, 'not-affected', `no ${req.rollbackVersion}`);
                     return;
                 }
                 const gate = (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .circuitBreaker */ .sL)(before, r.channel, req.rollbackVersion, req);
@@ -63897,12 +64110,13 @@ async function runTargets(req, targets, log, options) {
                     r.outcome = 'skipped';
                     r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
                     log.info(`${r.label}Skipped: ${gate.reason}`);
+                    tell(r, 'skipped', gate.reason);
                     return;
                 }
                 // a target without retire (container tags, Helm releases) gets no deprecation in its plan
                 const plan = (req.undo ? _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planUndo */ .AX : _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
                 if (plan.republish && !r.target.republish && !plan.undo)
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`);
                 // what the registry cannot do, before anything is written: a channel it cannot move
                 // stops the run here; one without deprecate is moved and the deprecation skipped
                 if (r.target.capabilities && (plan.tag.kind === 'move' || plan.deprecation.kind === 'deprecate')) {
@@ -63915,10 +64129,12 @@ async function runTargets(req, targets, log, options) {
                 r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
                 r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
                 r.steps.push({ step: 'plan', outcome: 'done', detail: (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(plan).join(' '), at: now() });
+                tell(r, 'planned', plan.tag.kind === 'move' ? `${plan.tag.from ?? '(none)'} -> ${plan.tag.to}` : plan.tag.kind === 'already' ? `already on ${plan.tag.to}` : `left on ${plan.tag.holder}`);
             }
             catch (e) {
                 r.outcome = 'failed';
                 r.failure = { step: 'preflight', error: e };
+                tell(r, 'failed', (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e));
             }
         })
     ]);
@@ -63953,13 +64169,25 @@ async function runTargets(req, targets, log, options) {
             r.target.forget?.();
     }
     // 2. restore: every channel, before any deprecation
-    await (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(planned, parallel, (r) => restore(r, log));
+    await (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(planned, parallel, async (r) => {
+        tell(r, 'writing');
+        await restore(r, log);
+        if (r.failure)
+            tell(r, 'failed', errorOf(r));
+    });
     const failed = planned.filter((r) => r.failure);
     if (failed.length > 0 && req.partialOk === false && planned.length > 1) {
         // asked for: put back what this run moved, but only where the channel still holds what it wrote
         for (const r of planned)
             r.target.forget?.();
-        await (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(planned.filter((r) => r.moved), parallel, (r) => putBack(r, log));
+        await (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(planned.filter((r) => r.moved), parallel, async (r) => {
+            tell(r, 'putting-back');
+            await putBack(r, log);
+            tell(r, r.failure?.step === 'put-back' ? 'failed' : 'done', r.failure?.step === 'put-back' ? errorOf(r) : 'put back');
+        });
+        for (const r of planned)
+            if (r.outcome === 'already')
+                tell(r, 'done', r.outcome);
         return runs;
     }
     // 3. retire: for every target whose channel is safe (with several, the others' writes
@@ -63967,7 +64195,11 @@ async function runTargets(req, targets, log, options) {
     if (planned.length > 1)
         for (const r of planned)
             r.target.forget?.();
-    await (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(planned.filter((r) => !r.failure), parallel, (r) => retire(r, log));
+    await (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(planned.filter((r) => !r.failure), parallel, async (r) => {
+        tell(r, 'retiring');
+        await retire(r, log);
+        tell(r, r.failure ? 'failed' : 'done', r.failure ? errorOf(r) : r.outcome);
+    });
     for (const r of planned)
         for (const a of r.target.anomalies?.() ?? [])
             r.warnings.push(a);
@@ -63982,7 +64214,7 @@ function resolve(req, runs) {
     if (problems.length > 0) {
         if (single)
             throw only.failure?.error;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(allNpm ? 'package' : 'targets', `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(p.failure?.error)}`).join('\n')}`, 'fix each problem (or leave those out) and run again; partial-ok does not skip the preflight.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(allNpm ? 'package' : 'targets', `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(p.failure?.error)}`).join('\n')}`, `fix each problem (or leave those out) and run again; ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'partial-ok does not skip the preflight' : 'the preflight is never skipped'}.`);
     }
     const affected = runs.filter((r) => r.outcome !== 'not-affected');
     if (affected.length === 0)
@@ -64016,7 +64248,7 @@ function resolve(req, runs) {
         return {
             ...base,
             status: notPutBack.length === 0 ? 'failed' : 'partial',
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(message, notPutBack.length === 0 ? 'fix the failure and run again, or leave partial-ok at true to keep the packages that succeed.' : 'put those tags back by hand, then run again.')
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(message, notPutBack.length === 0 ? `fix the failure and run again, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.` : 'put those tags back by hand, then run again.')
         };
     }
     const incomplete = runs.filter((r) => r.failure);
@@ -64543,6 +64775,8 @@ function impactStep(config) {
 /* harmony export */   q: () => (/* binding */ readDockerInputs)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51922);
+
 
 /** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */
 function parseTag(name, raw) {
@@ -64564,7 +64798,7 @@ function readDockerInputs(get, target) {
     const username = get('registry-username').trim() || undefined;
     const password = get('registry-password').trim() || undefined;
     if ((username === undefined) !== (password === undefined)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(username ? 'registry-password' : 'registry-username', 'is set without the other.', `give both ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .settingName */ .QX)('registry-username')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .settingName */ .QX)('registry-password')}, or neither (then the docker login credentials are used).`);
     }
     return { image: target ?? get('image').trim(), username, password, tagPrefix };
 }
@@ -64737,6 +64971,8 @@ function readHelmInputs(get, target) {
 /* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(49809);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(51922);
+
 
 
 
@@ -64842,12 +65078,20 @@ class RegistryClient {
     timeout(transfer = false) {
         return transfer ? Math.max(this.o.timeoutMs ?? 30_000, 120_000) : (this.o.timeoutMs ?? 30_000);
     }
-    /** A refused hop as the error the caller shows; anything else unchanged. */
+    /**
+     * A refused hop, or an address that cannot work (connection refused, a name that does
+     * not resolve, https:// to a plain-http port), as the error the caller shows: the latter
+     * is bad input naming the registry setting, never retried. Anything else unchanged.
+     */
     refused(e, method, path) {
+        const wrong = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .misconfiguration */ .GH)(e);
+        if (wrong !== undefined) {
+            return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('registry', `${this.o.registry} cannot be reached: ${wrong} (${e.code ?? 'error'} on ${method} ${path.split('?')[0]}). This is the address, not an outage: nothing was retried and nothing was written.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .theSetting */ .w7)('registry')} (scheme http or https, host and port), and the registry line of .npmrc.`);
+        }
         if (!(e instanceof OffOriginHop))
             return e;
         const { registry } = this.o;
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`, `if the registry has moved to ${e.target}, set the registry input (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`, undefined, e.code);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`, `if the registry has moved to ${e.target}, set ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .theSetting */ .w7)('registry')} (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`, undefined, e.code);
     }
     /** GET a registry path (`/name?write=true`, `/-/whoami`), parsed as JSON. */
     async json(path, command, extra = {}) {
@@ -64904,7 +65148,7 @@ class RegistryClient {
         catch (e) {
             const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e);
             if (guard.elsewhere && (status === 401 || status === 403 || status === 404)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`, `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use strategy: retag.`, status, e.code);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`, `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`, status, e.code);
             }
             throw e;
         }

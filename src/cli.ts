@@ -2,13 +2,17 @@
 // release-rollback on the command line, for when Actions is down: the same inputs, the same
 // validation and the same code path as the action (src/execute.ts).
 //   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
+import { idTokenAvailable } from './targets/npm/oidc.js'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { userInfo } from 'node:os'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { buildRecord, reportName, undoReportPath, type BookkeepingResult } from './bookkeeping.js'
+import { createProgress } from './cli/progress.js'
+import { settingName, useDialect } from './core/settings.js'
 import { InputError, RollbackError, errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
 import type { FreezeInputs } from './freeze.js'
@@ -137,7 +141,8 @@ Options (defaults in brackets):
                                tracking issue) names the targets, channel and versions, so no
                                --rollback, --package or --reason is needed
   -y, --yes                    do not ask for confirmation
-  --json                       print one JSON result on stdout (progress goes to stderr)
+  --json                       print one JSON result on stdout (progress goes to stderr);
+                               its schema: docs/cli-json.schema.json
   --repo <owner/name>          open the tracking issue and commit the report there (needs GITHUB_TOKEN)
   --severity <level>           critical, high, medium, low [high]
   --rto-targets <list>         recovery-time targets, such as critical=5m,high=30m
@@ -170,6 +175,7 @@ Without --repo or GITHUB_TOKEN the report is written to ./incidents/ of the curr
 checkout and the issue text is printed for you to paste.
 
 Exit codes: 0 done or already done, 1 failed, 2 bad input, 3 partial (re-run to finish).
+Without --yes and nobody to answer the question (stdin is not a terminal), nothing changes: exit 2.
 
 Release freeze (before publishing):
   release-rollback freeze-check --package <name> [--channel latest] --repo <owner/name>
@@ -196,6 +202,45 @@ export interface CliIO {
   /** reads one line of the answer; undefined when there is none (stdin closed) */
   ask: (question: string) => Promise<string | undefined>
   version: string
+  /** whether stdout and stderr are terminals (live progress), and the terminal's width */
+  tty?: { stdout?: boolean; stderr?: boolean; columns?: number }
+}
+
+/** Who runs the CLI, for the record's "Run by": a GitHub login when GITHUB_ACTOR names one, else the local user, marked as such. */
+function localActor(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  if (env.GITHUB_ACTOR) return env.GITHUB_ACTOR
+  let name = ''
+  try {
+    name = execFileSync('git', ['config', 'user.name'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    name = ''
+  }
+  if (!name) {
+    try {
+      name = env.USER || env.LOGNAME || userInfo().username
+    } catch {
+      name = ''
+    }
+  }
+  return name ? `${name} (command line)` : undefined
+}
+
+/** The flags a rollback cannot start without, all of them at once (the validation after this names one problem at a time). */
+function missingFlags(values: { rollback?: string; reason?: string; package?: string; packages?: string; targets?: string; drill?: boolean; 'dry-run'?: boolean }, cwd: string, npmToken: string | undefined, env: NodeJS.ProcessEnv): string[] {
+  const missing: string[] = []
+  if (!values.drill && !values.rollback) missing.push('--rollback <bad version>')
+  if (!values.drill && !values.reason) missing.push('--reason <why>')
+  if (!values.package && !values.packages && !values.targets) {
+    try {
+      readFileSync(join(cwd, 'package.json'))
+    } catch {
+      missing.push('--package <name> (there is no package.json here)')
+    }
+  }
+  const npm = !values.targets || /(^|[,\n])\s*npm:/.test(values.targets)
+  // inside a GitHub Actions job with id-token: write, trusted publishing stands in for the token
+  if (npm && !npmToken && !values['dry-run'] && !idTokenAvailable(env)) missing.push("NPM_TOKEN in the environment (or the registry's _authToken in .npmrc), or --dry-run to only see the plan")
+  return missing
 }
 
 function gitRoot(cwd: string): string {
@@ -247,7 +292,7 @@ async function freezeCheck(io: CliIO, args: string[]): Promise<number> {
     if (!values.repo) throw new InputError('repo', 'is required: the repository whose rollback issues freeze the release.', 'pass --repo owner/name.')
     inputs = readFreezeInputs((name) => flag[name] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo })
   } catch (e) {
-    io.stderr(`${e instanceof InputError ? cliMessage(e) : errorMessage(e)}\n`)
+    io.stderr(`${errorMessage(e)}\n`)
     return EXIT.badInput
   }
   try {
@@ -265,8 +310,22 @@ async function freezeCheck(io: CliIO, args: string[]): Promise<number> {
 }
 
 export async function main(io: CliIO): Promise<number> {
+  // messages name flags and environment variables, not the action's inputs (src/core/settings.ts)
+  const dialect = useDialect('cli')
+  try {
+    return await cliMain(io)
+  } finally {
+    useDialect(dialect)
+  }
+}
+
+async function cliMain(io: CliIO): Promise<number> {
   // the run's start: the time to protection is measured from here (the confirmation counts)
   const startedAt = new Date().toISOString()
+  if (io.argv.length === 0) {
+    io.stderr(HELP)
+    return EXIT.badInput
+  }
   const bad = io.argv.find((a) => TOKEN_FLAGS.test(a))
   if (bad) {
     io.stderr(`${bad.split('=')[0]}: tokens are never taken from flags, because they would land in your shell history. Set NPM_TOKEN (npm) or GITHUB_TOKEN (GitHub) in the environment, or use your .npmrc.\n`)
@@ -287,7 +346,21 @@ export async function main(io: CliIO): Promise<number> {
 
   const json = values.json === true
   const say = json ? io.stderr : io.stdout
-  const log: Logger = { info: (m) => say(`${m}\n`), warning: (m) => say(`warning: ${m}\n`), debug: () => {} }
+  // what the plan already showed (its lines, its warnings) is not said again by the run
+  const shown = new Set<string>()
+  // where log lines go: the terminal, or above the live progress while several targets run
+  let emit = say
+  const log: Logger = {
+    info: (m) => {
+      if (!shown.has(m)) emit(`${m}\n`)
+    },
+    warning: (m) => {
+      if (shown.has(m)) return
+      shown.add(m)
+      emit(`warning: ${m}\n`)
+    },
+    debug: () => {}
+  }
   const result: Record<string, unknown> = {}
   const finish = (code: number, extra: Record<string, unknown> = {}) => {
     if (json) io.stdout(`${JSON.stringify({ exitCode: code, ...result, ...extra }, null, 2)}\n`)
@@ -296,6 +369,13 @@ export async function main(io: CliIO): Promise<number> {
 
   try {
     const npm = resolveNpmConfig({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env })
+    const missing = missingFlags(values, io.cwd, npm.token, io.env)
+    if (missing.length > 0) {
+      const message = `Missing: ${missing.join('; ')}.\nRun release-rollback --help for the options.`
+      io.stderr(`${message}\n`)
+      Object.assign(result, { status: 'failed', error: message })
+      return finish(EXIT.badInput)
+    }
     const githubToken = (io.env.GITHUB_TOKEN || '').trim()
     const bookkeepingOnGitHub = Boolean(values.repo && githubToken)
     if (values.repo && !githubToken) log.warning('--repo is set but GITHUB_TOKEN is not: the report is written locally and the issue text printed instead.')
@@ -363,7 +443,7 @@ export async function main(io: CliIO): Promise<number> {
     const ctx: RunContext = {
       repository: values.repo ?? '',
       serverUrl: githubEndpoints(io.env).serverUrl,
-      actor: io.env.GITHUB_ACTOR || io.env.USER || undefined,
+      actor: localActor(io.env, io.cwd),
       eventName: 'cli'
     }
     // every target of the incident, built as the action builds them; git-tag targets move
@@ -388,53 +468,86 @@ export async function main(io: CliIO): Promise<number> {
         const { runDrill } = await import('./drill.js')
         const drill = await runDrill(inputs, gi, targets, bookkeepingOnGitHub ? client : undefined, ctx, log)
         for (const c of drill.checks) say(`  ${c.outcome === 'passed' ? 'ok  ' : c.outcome === 'failed' ? 'FAIL' : 'skip'} ${c.subject}: ${c.check} (${c.ms} ms): ${c.detail}\n`)
-        Object.assign(result, { status: drill.status, checks: drill.checks, ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}), ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}) })
+        Object.assign(result, { status: drill.status, checks: drill.checks.map((c) => (c.input ? { ...c, input: settingName(c.input) } : c)), ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}), ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}) })
         say(drill.status === 'drill-passed' ? 'Drill passed: a rollback would work now.\n' : `Drill failed: a rollback now would break:\n${drill.broken.map((b) => `  - ${b}`).join('\n')}\n`)
         return finish(drill.status === 'drill-passed' ? EXIT.ok : EXIT.failed)
       }
-      // 1. the plan, always shown first (a read-only pass over every target)
-      const preview = await runIncident({ ...inputs, dryRun: true }, targets, { ...log, info: () => {} }, undoRecord ? { undoRecord } : {})
+      // 1. the plan, always shown first (a read-only pass over every target); its lines and
+      // warnings are said here, once
+      const preview = await runIncident({ ...inputs, dryRun: true }, targets, { ...log, info: () => {}, warning: () => {} }, undoRecord ? { undoRecord } : {})
       if (preview.status === 'skipped') {
         const reason = preview.reason ?? preview.targets.map((t) => t.skipped?.reason).filter(Boolean).join('; ')
         log.info(`Skipped: ${reason}`)
         Object.assign(result, summaryOf(preview))
         return finish(EXIT.ok)
       }
-      say('Plan:\n')
-      for (const t of preview.targets) say(t.plan ? `  ${describePlan(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`)
-      for (const w of preview.warnings) log.warning(w)
+      for (const t of preview.targets) {
+        for (const line of t.plan ? describePlan(t.plan) : []) shown.add(line)
+        for (const w of t.warnings) shown.add(w)
+      }
+      // a re-run with nothing left to change says so in one line at the end, not the plan
+      const nothingToChange = !inputs.dryRun && preview.targets.every((t) => t.plan !== undefined && t.plan.tag.kind !== 'move' && (t.plan.deprecation.kind === 'already' || t.plan.deprecation.kind === 'off' || t.plan.deprecation.kind === 'kept'))
+      if (!nothingToChange) {
+        say('Plan:\n')
+        for (const t of preview.targets) say(t.plan ? `  ${describePlan(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`)
+      }
+      for (const w of preview.warnings) {
+        if (shown.has(w)) shown.delete(w)
+        log.warning(w)
+      }
       if (inputs.dryRun) {
         Object.assign(result, summaryOf(preview))
         say(`Dry run: nothing was changed.${announce ? ' No announcement was sent to ANNOUNCE_WEBHOOK.' : ''}\n`)
         return finish(EXIT.ok)
       }
-      // 2. confirmation
-      if (!values.yes) {
+      // 2. confirmation (none when nothing in a registry changes)
+      if (!values.yes && !nothingToChange) {
         const where = targets.length > 1 ? `${targets.length} ${targets.every((t) => t.kind === 'npm') ? 'packages' : 'targets'}` : targets[0].kind === 'npm' ? inputs.registry : `${targets[0].kind} ${targets[0].name}`
         const what = inputs.undo ? 'undo (the bad version goes back on its channels)' : 'rollback'
         const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm') ? `Apply this ${what} to ${where} on ${inputs.registry}? [y/N] ` : `Apply this ${what} to ${where}? [y/N] `)
-        if (!answer || !/^y(es)?$/i.test(answer.trim())) {
+        if (answer === undefined) {
+          // stdin closed without an answer: a script or CI job
+          io.stderr(`\nNo answer to confirm with (stdin is not a terminal): nothing was changed. Add --yes to apply without asking.\n`)
+          Object.assign(result, { status: 'aborted', error: 'no confirmation: add --yes' })
+          return finish(EXIT.badInput)
+        }
+        if (!/^y(es)?$/i.test(answer.trim())) {
           say('Aborted: nothing was changed.\n')
           Object.assign(result, { status: 'aborted' })
           return finish(EXIT.failed)
         }
       }
       // 3. the rollback, exactly as the action runs it
+      // nothing to change: the run's step lines are not said, only its outcome (one line, below)
+      const runLog: Logger = nothingToChange ? { ...log, info: () => {} } : log
       const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined
       // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
       // an undo runs none of the rollback's runbook steps (they are about the restore version)
       const steps: RunbookSteps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [], ...(undoRecord ? { undoRecord } : {}) }
       if (!inputs.undo) {
-        steps.beforeWrite?.push(...smokeTest(get, inputs, { log, env: io.env }))
-        steps.afterWrite?.push(...verifySteps(get, inputs, log, userAgent))
+        steps.beforeWrite?.push(...smokeTest(get, inputs, { log: runLog, env: io.env }))
+        steps.afterWrite?.push(...verifySteps(get, inputs, runLog, userAgent))
       }
       if (announce && !inputs.undo) {
         // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
-        const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, log, { dryRun: inputs.dryRun, userAgent })
+        const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, runLog, { dryRun: inputs.dryRun, userAgent })
         steps.beforeWrite?.push(announcer.beforeWrite)
         steps.atEnd?.push(announcer.atEnd)
       }
-      const { result: outcome, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, log, steps)
+      // several targets: a line per target that updates on a terminal, plain lines otherwise
+      const progress = targets.length > 1 && !nothingToChange ? createProgress({ write: say, isTTY: json ? io.tty?.stderr : io.tty?.stdout, columns: io.tty?.columns }, targets) : undefined
+      if (progress) {
+        steps.progress = (event) => progress.update(event)
+        emit = (text) => progress.log(text)
+      }
+      let execution: Awaited<ReturnType<typeof executeIncident>>
+      try {
+        execution = await executeIncident(inputs, gi, targets, gh, ctx, runLog, steps)
+      } finally {
+        progress?.done()
+        emit = say
+      }
+      const { result: outcome, bookkeeping } = execution
       Object.assign(result, summaryOf(outcome, bookkeeping))
       if (outcome.status === 'skipped') return finish(EXIT.ok)
 
@@ -455,50 +568,34 @@ export async function main(io: CliIO): Promise<number> {
         if (text !== previous) {
           mkdirSync(dirname(file), { recursive: true })
           writeFileSync(file, text)
-          say(`✔ incident report written to ${file}\n`)
-        } else {
+          if (outcome.status !== 'already-done') say(`✔ incident report written to ${file}\n`)
+        } else if (outcome.status !== 'already-done') {
           say(`✔ incident report ${file} is up to date\n`)
         }
         result.reportPath = file
-        if (!values['no-issue']) {
+        if (!values['no-issue'] && outcome.status !== 'already-done') {
           say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${issueTitle(merged)}\n\n${renderIssueBody(merged, ctx, {})}\n`)
         }
       }
       if (outcome.error) io.stderr(`${outcome.error.message}\n`)
       if (outcome.status === 'partial') return finish(EXIT.partial)
       if (outcome.status === 'failed') return finish(EXIT.failed)
+      // a re-run that changed nothing: one line, and where the incident is recorded
+      const where = bookkeeping?.issueUrl ? ` Issue: ${bookkeeping.issueUrl}` : typeof result.reportPath === 'string' ? ` Report: ${result.reportPath}` : ''
       if (outcome.undo) {
-        for (const line of undoLines(outcome)) say(`${line.replace(/\*\*/g, '')}\n`)
-        say(outcome.status === 'already-done' ? 'Already undone: nothing needed changing.\n' : 'Undone.\n')
-      } else say(outcome.status === 'already-done' ? 'Already rolled back: nothing needed changing.\n' : 'Done.\n')
+        if (outcome.status !== 'already-done') for (const line of undoLines(outcome)) say(`${line.replace(/\*\*/g, '')}\n`)
+        say(outcome.status === 'already-done' ? `Already undone: nothing needed changing.${where}\n` : 'Undone.\n')
+      } else say(outcome.status === 'already-done' ? `Already rolled back: nothing needed changing.${where}\n` : 'Done.\n')
       return finish(EXIT.ok)
     } finally {
       dispose()
     }
   } catch (e) {
-    const message = e instanceof InputError ? cliMessage(e) : errorMessage(e)
+    const message = errorMessage(e)
     io.stderr(`${message}\n`)
     Object.assign(result, { status: 'failed', error: message })
     return finish(e instanceof InputError ? EXIT.badInput : EXIT.failed)
   }
-}
-
-const FLAG_OF: Record<string, string> = {
-  'rollback-version': '--rollback',
-  'restore-version': '--restore',
-  'npm-token': 'NPM_TOKEN (or .npmrc)',
-  'github-token': 'GITHUB_TOKEN',
-  repo: '--repo',
-  // freeze-check: the repository comes from --repo
-  'freeze-check': '--repo',
-  deprecate: '--no-deprecate',
-  'create-issue': '--repo',
-  'announce-webhook': 'ANNOUNCE_WEBHOOK'
-}
-
-/** The action's message, with the flag (or variable) that sets the input. */
-function cliMessage(e: InputError): string {
-  return `${FLAG_OF[e.input] ?? `--${e.input}`}: ${e.message}`
 }
 
 /** The --json result: the incident, a row per target, and for one target its plan's details. */
@@ -555,7 +652,8 @@ if (process.argv[1] && /(?:cli\.[tj]s|cli[\\/]index\.js|release-rollback)$/.test
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     ask: askLine,
-    version: ownVersion()
+    version: ownVersion(),
+    tty: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true, columns: process.stdout.columns }
   }).catch((e: unknown) => {
     process.stderr.write(`${e instanceof RollbackError ? e.message : String(e)}\n`)
     return EXIT.failed

@@ -1,6 +1,7 @@
 // The drill's record: the committed report (incidents/drills/<date>.md), the issue a
 // failed drill opens, and its comments. Pure: no I/O.
 import { inert } from './markdown.js'
+import { settingName } from './core/settings.js'
 
 export type DrillStatus = 'drill-passed' | 'drill-failed'
 
@@ -39,11 +40,11 @@ const MARK = { passed: '✅ passed', failed: '❌ failed', skipped: '➖ skipped
 
 /** What would break, one line per failed check (plain text: the renderers make it inert). */
 export function whatWouldBreak(record: Pick<DrillRecord, 'checks'>): string[] {
-  return record.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.subject}: ${c.check}${c.input ? ` (${c.input})` : ''}: ${c.detail}`)
+  return record.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.subject}: ${c.check}${c.input ? ` (${settingName(c.input)})` : ''}: ${c.detail}`)
 }
 
 function table(checks: DrillCheck[]): string[] {
-  return ['| Target | Check | Outcome | Time | Detail |', '| --- | --- | --- | --- | --- |', ...checks.map((c) => `| ${inert(c.subject)} | ${inert(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${inert(c.input ? `${c.input}: ${c.detail}` : c.detail)} |`)]
+  return ['| Target | Check | Outcome | Time | Detail |', '| --- | --- | --- | --- | --- |', ...checks.map((c) => `| ${inert(c.subject)} | ${inert(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${inert(c.input ? `${settingName(c.input)}: ${c.detail}` : c.detail)} |`)]
 }
 
 /** The committed report of one day's drill (a second drill the same day replaces it). */

@@ -18,6 +18,7 @@ import { circuitBreaker, planRollback } from './plan.js'
 import type { Logger } from './retry.js'
 import type { IncidentTarget } from './run.js'
 import { DRILL_MARKER, drillIssueTitle, drillReportPath, renderDrillComment, renderDrillIssue, renderDrillReport, whatWouldBreak, type DrillCheck, type DrillRecord, type DrillStatus } from './drill-report.js'
+import { settingName } from './core/settings.js'
 
 export type { DrillCheck, DrillStatus } from './drill-report.js'
 
@@ -216,7 +217,7 @@ export async function runDrill(req: RollbackInputs, gi: GitHubInputs, targets: I
   // the GitHub token that cannot record the drill could not record an incident either
   if (result.missing.length > 0) {
     result.status = 'drill-failed'
-    result.broken.push(...result.missing.map((m) => `github (github-token): could not record ${m}`))
+    result.broken.push(...result.missing.map((m) => `github (${settingName('github-token')}): could not record ${m}`))
   }
   return result
 }

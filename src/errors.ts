@@ -1,3 +1,5 @@
+import { inputLabel } from './core/settings.js'
+
 /** Every error the action raises on purpose says what went wrong and how to fix it. */
 export class RollbackError extends Error {
   constructor(
@@ -9,15 +11,19 @@ export class RollbackError extends Error {
   }
 }
 
-/** A bad input, found before anything was written. Names the input. */
+/**
+ * A bad input, found before anything was written. Names the input by its action.yml key;
+ * the message says it as the entry that runs does (src/core/settings.ts): `Input '<input>':
+ * <problem> Fix: <fix>` in the action, `<flag or variable>: <problem> Fix: <fix>` in the CLI.
+ */
 export class InputError extends RollbackError {
   constructor(
     readonly input: string,
-    /** what is wrong, without the input's name (the message is `Input '<input>': <problem> Fix: <fix>`) */
+    /** what is wrong, without the input's name */
     readonly problem: string,
     fix: string
   ) {
-    super(`Input '${input}': ${problem}`, fix)
+    super(`${inputLabel(input)} ${problem}`, fix)
     this.name = 'InputError'
   }
 }

@@ -9,7 +9,8 @@ import type { RunContext } from './github/incident.js'
 import type { GitHubInputs } from './inputs.js'
 import type { RecordedIncident } from './plan.js'
 import type { Logger } from './retry.js'
-import { runIncident, type IncidentRequest, type IncidentResult, type IncidentTarget, type TargetRun } from './run.js'
+import { runIncident, type IncidentRequest, type IncidentResult, type IncidentTarget, type RunOptions, type TargetRun } from './run.js'
+import { currentDialect } from './core/settings.js'
 
 export interface Execution {
   result: IncidentResult
@@ -31,6 +32,8 @@ export interface RunbookSteps {
   beforeWrite?: Array<(planned: TargetRun[]) => Promise<void>>
   /** after the writes, before the bookkeeping, when something was rolled back or already was: what is missing makes the run partial */
   afterWrite?: Array<(result: IncidentResult) => Promise<StepReport>>
+  /** told each time a target moves on (the CLI's progress lines) */
+  progress?: RunOptions['progress']
   /** at the very end, whatever happened (result, or the error that stopped the run); never fails the run */
   atEnd?: Array<(end: { result?: IncidentResult; error?: unknown }, books?: BookkeepingResult) => Promise<StepReport>>
   /** undo: reads the incident's record by its id, awaited before planning (src/undo.ts undoRecordReader) */
@@ -97,7 +100,7 @@ async function runAndRecord(req: IncidentRequest, gi: GitHubInputs, targets: Inc
       }
     : undefined
   const undoRecord = req.undo && !req.recorded ? steps.undoRecord : undefined
-  const result = await runIncident(req, targets, log, { preflight, beforeWrite, ...(undoRecord ? { undoRecord } : {}) })
+  const result = await runIncident(req, targets, log, { preflight, beforeWrite, progress: steps.progress, ...(undoRecord ? { undoRecord } : {}) })
   if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
     for (const step of steps.afterWrite ?? []) partialFrom(result, await step(result))
   }
@@ -129,7 +132,7 @@ export async function repositoryDefaultBranch(gh: GitHubClient, ctx: RunContext)
     return data.default_branch
   } catch (e) {
     const status = ghStatus(e)
-    if (status === 401) throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.')
+    if (status === 401) throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', currentDialect() === 'action' ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.' : 'set GITHUB_TOKEN to a valid token.')
     if (status === 403 || status === 404) {
       throw new InputError('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.')
     }

@@ -11,6 +11,7 @@ import type { GitHubClient, RepoRef } from './github/client.js'
 import { isAuthor, tokenIdentity, WORKFLOW_BOT, type Identity } from './github/issue.js'
 import { parseReportRecord } from './github/record.js'
 import { packageNameFromWorkspace, parseBoolean, type InputReader } from './inputs.js'
+import { currentDialect } from './core/settings.js'
 
 /** The label that lifts the freeze while the issue stays open. */
 export const OVERRIDE_LABEL = 'release-freeze-override'
@@ -241,8 +242,8 @@ export function readFreezeInputs(get: InputReader, env: NodeJS.ProcessEnv = proc
   if (!CHANNEL.test(channel)) throw new InputError('channel', `${JSON.stringify(channel.slice(0, 80))} is not a channel.`, 'give the dist-tag (or tag) the release publishes to, such as latest.')
   const label = get('issue-labels').split(/[,\n]/).map((s) => s.trim()).find(Boolean) ?? 'rollback'
   const token = (get('github-token') || env.GITHUB_TOKEN || '').trim()
-  if (token === '') throw new InputError('github-token', 'is empty, and the freeze check reads the repository\'s issues.', 'pass github-token (the default is the workflow token; the job needs issues: read).')
+  if (token === '') throw new InputError('github-token', 'is empty, and the freeze check reads the repository\'s issues.', currentDialect() === 'action' ? 'pass github-token (the default is the workflow token; the job needs issues: read).' : 'set GITHUB_TOKEN (a token that may read issues).')
   const repository = (env.GITHUB_REPOSITORY ?? '').trim()
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new InputError('freeze-check', 'needs the repository, and GITHUB_REPOSITORY is not set.', 'run it in a workflow (or pass --repo owner/name to the CLI).')
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new InputError('freeze-check', 'needs the repository, and GITHUB_REPOSITORY is not set.', currentDialect() === 'action' ? 'run it in a workflow.' : 'pass --repo owner/name.')
   return { names: freezeNames(get, env), channel, label, token, repository, failIfFrozen: parseBoolean('fail-if-frozen', get('fail-if-frozen'), true) }
 }

@@ -12,6 +12,7 @@ import { idTokenAvailable } from './targets/npm/oidc.js'
 import { parseImage } from './targets/docker/image.js'
 import { HELM_CHANNEL, parseHelmTargetName, parseNamespace, parseReleaseName } from './targets/helm/config.js'
 import { parseTargets, type TargetSpec } from './targets/spec.js'
+import { currentDialect, setTo, setting, settingName } from './core/settings.js'
 
 // the template lives in the core (the planner fills it); re-exported for the callers that import it from here
 export { DEFAULT_DEPRECATION_MESSAGE, renderDeprecationMessage } from './core/deprecation.js'
@@ -106,7 +107,7 @@ export function requireNpmToken(token: string | undefined): void {
   throw new InputError(
     'npm-token',
     'is empty: moving a dist-tag and deprecating need a token with write access to the package.',
-    'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or give the job permissions: id-token: write for trusted publishing (OIDC, see the README), or set dry-run: true to only see the plan.'
+    `${setTo('npm-token')} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA")${currentDialect() === 'action' ? ', or give the job permissions: id-token: write for trusted publishing (OIDC, see the README)' : ''}, or ${setTo('dry-run', 'true')} to only see the plan.`
   )
 }
 
@@ -170,7 +171,7 @@ export function parseMaxAge(name: string, raw: string): number | undefined {
   for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * AGE_UNITS[m[2]]
   ms = Math.round(ms)
   if (!(ms > 0)) throw new InputError(name, `must be longer than 0 (got ${v}): every version would be too old.`, fix)
-  if (ms > MAX_AGE_LIMIT_MS) throw new InputError(name, `${v} is longer than a year (8760h).`, 'give a shorter duration, or leave max-age empty for no limit.')
+  if (ms > MAX_AGE_LIMIT_MS) throw new InputError(name, `${v} is longer than a year (8760h).`, `give a shorter duration, or ${currentDialect() === 'action' ? 'leave max-age empty' : 'leave out --max-age'} for no limit.`)
   return ms
 }
 
@@ -199,7 +200,7 @@ export function checkPlainText(name: string, raw: string, what: string): string 
 export function parseStrategy(name: string, raw: string, target: TargetKind): 'retag' | 'republish' {
   const v = (raw.trim() || 'retag').toLowerCase()
   if (v !== 'retag' && v !== 'republish') throw new InputError(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).')
-  if (v === 'republish' && target !== 'npm') throw new InputError(name, `republish is for npm packages, not target: ${target}.`, 'use strategy: retag.')
+  if (v === 'republish' && target !== 'npm') throw new InputError(name, `republish is for npm packages, not target: ${target}.`, `use ${setting('strategy', 'retag')}.`)
   return v
 }
 
@@ -223,7 +224,7 @@ export function parseChannel(name: string, raw: string): string {
     throw new InputError(
       name,
       `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`,
-      `use a tag name such as latest or beta; put versions in rollback-version and restore-version.`
+      `use a tag name such as latest or beta; put versions in ${settingName('rollback-version')} and ${settingName('restore-version')}.`
     )
   }
   return tag
@@ -256,7 +257,7 @@ export function parseRegistry(name: string, raw: string): string {
     throw new InputError(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.')
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new InputError(name, 'must not carry credentials, a query or a fragment.', 'pass the token in npm-token and give the bare registry URL.')
+    throw new InputError(name, 'must not carry credentials, a query or a fragment.', `${setTo('npm-token')} and give the bare registry URL.`)
   }
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
   if (url.protocol === 'http:' && !loopback) {
@@ -316,16 +317,16 @@ export function packageNameFromWorkspace(dir: string): string {
   try {
     text = readFileSync(file, 'utf8')
   } catch {
-    throw new InputError('package', `is not set and there is no package.json in ${dir}.`, 'set the package input, or check out the repository before this step.')
+    throw new InputError('package', `is not set and there is no package.json in ${dir}.`, currentDialect() === 'action' ? 'set the package input, or check out the repository before this step.' : 'pass --package, or run it in the package\'s folder.')
   }
   let name: unknown
   try {
     name = (JSON.parse(text) as { name?: unknown }).name
   } catch {
-    throw new InputError('package', `is not set and ${file} is not valid JSON.`, 'set the package input.')
+    throw new InputError('package', `is not set and ${file} is not valid JSON.`, `${setTo('package')}.`)
   }
   if (typeof name !== 'string' || name === '') {
-    throw new InputError('package', `is not set and ${file} has no name.`, 'set the package input.')
+    throw new InputError('package', `is not set and ${file} has no name.`, `${setTo('package')}.`)
   }
   return name
 }
@@ -413,7 +414,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   if (current && publishedAfter === undefined && !drill) {
     throw new InputError(
       'published-after',
-      'is required with rollback-version: current.',
+      `is required with ${setting('rollback-version', 'current')}.`,
       'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.'
     )
   }
@@ -423,7 +424,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     throw new InputError(
       'published-before',
       `is not after published-after (${publishedBefore} <= ${publishedAfter}).`,
-      "pass the time the release run ended (the failed run's updated_at) as published-before, and the time it started (run_started_at) as published-after."
+      `pass the time the release run ended (the failed run's updated_at) as ${settingName('published-before')}, and the time it started (run_started_at) as ${settingName('published-after')}.`
     )
   }
   const releaseCommit = parseCommit('release-commit', get('release-commit'))
@@ -486,9 +487,9 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   }
   const registry = kinds.has('npm') || (byId && !namedTargets) ? parseRegistry('registry', get('registry')) : ''
   const dryRun = parseBoolean('dry-run', get('dry-run'), false)
-  if (drill && dryRun) throw new InputError('drill', 'and dry-run are both true.', 'a drill writes nothing anyone installs already (it needs the token to prove the write): set dry-run: false.')
+  if (drill && dryRun) throw new InputError('drill', `and ${settingName('dry-run')} are both ${currentDialect() === 'action' ? 'true' : 'given'}.`, `a drill writes nothing anyone installs already (it needs the token to prove the write): ${setTo('dry-run', 'false')}.`)
   if (undo && rollbackVersion === 'current') {
-    throw new InputError('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', 'give the same exact rollback-version (and restore-version) as the rollback you undo.')
+    throw new InputError('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', `give the same exact ${settingName('rollback-version')} (and ${settingName('restore-version')}) as the rollback you undo.`)
   }
   const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim()
   if (/\s/.test(tokenRaw)) {
@@ -504,8 +505,8 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   if (requireHolder && force) {
     throw new InputError(
       'require-holder',
-      'is true together with force: true, which moves the channel whatever it holds.',
-      'use one of them: require-holder (automation: skip when the channel moved on) or force (by hand: move it anyway).'
+      currentDialect() === 'action' ? 'is true together with force: true, which moves the channel whatever it holds.' : 'is given together with --force, which moves the channel whatever it holds.',
+      `use one of them: ${settingName('require-holder')} (automation: skip when the channel moved on) or ${settingName('force')} (by hand: move it anyway).`
     )
   }
   const strategy = parseStrategy('strategy', get('strategy'), target)
@@ -604,10 +605,10 @@ export function readGitHubInputs(get: InputReader, env: NodeJS.ProcessEnv = proc
   }
   const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined
   if ((createIssue || commitReport) && token === undefined) {
-    throw new InputError('github-token', 'is empty, and the tracking issue and incident report need it.', 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.')
+    throw new InputError('github-token', 'is empty, and the tracking issue and incident report need it.', currentDialect() === 'action' ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.' : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.')
   }
   if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
-    throw new InputError('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', 'run it in a workflow, or set create-issue: false and commit-report: false.')
+    throw new InputError('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', currentDialect() === 'action' ? 'run it in a workflow, or set create-issue: false and commit-report: false.' : 'pass --repo owner/name, or --no-issue and --no-report.')
   }
   return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw as Severity, githubRelease }
 }

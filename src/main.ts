@@ -1,6 +1,7 @@
 // The only module that talks to @actions/core: inputs in, outputs and summary out.
 import * as core from '@actions/core'
 import type { BookkeepingResult } from './bookkeeping.js'
+import { useDialect } from './core/settings.js'
 import { errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
 import type { RunContext } from './github/incident.js'
@@ -156,6 +157,8 @@ async function runFreezeCheck(env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  // messages name the action's inputs (src/core/settings.ts)
+  useDialect('action')
   let freezeMode: boolean
   try {
     freezeMode = isFreezeCheck((name) => core.getInput(name))

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import semver from 'semver'
 import { InputError } from './errors.js'
 import { renderDeprecationMessage } from './core/deprecation.js'
+import { setTo, setting, settingName, theSetting } from './core/settings.js'
 
 export interface VersionInfo {
   /** the deprecation message, when the version is deprecated */
@@ -216,7 +217,7 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
       throw new InputError(
         'strategy',
         `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`,
-        `use strategy: retag (the channel goes back to ${restore}), or give restore-version explicitly.`
+        `use ${setting('strategy', 'retag')} (the channel goes back to ${restore}), or give ${settingName('restore-version')} explicitly.`
       )
     }
   } else {
@@ -231,14 +232,14 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
       throw new InputError(
         'restore-version',
         `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`,
-        'restore a version that is not deprecated, or set force: true to restore it anyway.'
+        `restore a version that is not deprecated, or ${setTo('force', 'true')} to restore it anyway.`
       )
     }
     if (semver.gt(restore, bad) && !req.force) {
       throw new InputError(
         'restore-version',
         `${restore} is higher than the bad version ${bad}: that is a roll-forward, not a rollback.`,
-        'check the two versions are not swapped, or set force: true.'
+        `check the two versions are not swapped, or ${setTo('force', 'true')}.`
       )
     }
   }
@@ -257,12 +258,12 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
   } else if (current !== undefined && semver.valid(current) && semver.gt(current, bad) && !req.force) {
     tag = { kind: 'keep-newer', holder: current }
     warnings.push(
-      `'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. Set force: true to move it back anyway.`
+      `'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. ${capital(setTo('force', 'true'))} to move it back anyway.`
     )
   } else if (req.force) {
     tag = { kind: 'move', from: current, to: goal }
     warnings.push(
-      `force: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`
+      `${settingName('force')}: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`
     )
   } else {
     throw new InputError(
@@ -270,9 +271,9 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
       current === undefined
         ? `the dist-tag '${req.channel}' does not exist on ${req.packageName}.`
         : `'${req.channel}' holds ${current}, which is neither the bad version ${bad} nor the restore version ${restore}: someone may have moved it already.`,
-      `check rollback-version and channel (the tags are: ${Object.entries(state.distTags)
+      `check ${settingName('rollback-version')} and ${settingName('channel')} (the tags are: ${Object.entries(state.distTags)
         .map(([t, v]) => `${t}=${v}`)
-        .join(', ')}), or set force: true to point '${req.channel}' at ${restore} anyway.`
+        .join(', ')}), or ${setTo('force', 'true')} to point '${req.channel}' at ${restore} anyway.`
     )
   }
 
@@ -426,7 +427,7 @@ export function describePlan(plan: Plan): string[] {
   const d = plan.deprecation
   if (d.kind === 'deprecate') lines.push(`- deprecate ${plan.rollbackVersion}: "${d.message}"`)
   if (d.kind === 'already') lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`)
-  if (d.kind === 'off') lines.push(`- deprecation is off (deprecate: false)`)
+  if (d.kind === 'off') lines.push(`- deprecation is off (${setting('deprecate', 'false')})`)
   return lines
 }
 
@@ -513,7 +514,7 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
   let version = requested
   if (current) {
     if (holder === undefined) {
-      throw new InputError('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, 'check the channel input.')
+      throw new InputError('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, `check ${theSetting('channel')}.`)
     }
     // a version we republished stands for the bad one it replaced: never roll it back in turn
     version = state.versions[holder]?.republishOf ?? holder
@@ -626,3 +627,5 @@ export function fixForwardVersion(bad: string): string {
   return next
 }
 
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)

@@ -1,7 +1,10 @@
 import { RegistryError, RollbackError } from './errors.js'
 
-// Bounded retries for registry calls: only 408/429/5xx and network failures, honouring
-// Retry-After, never 401/403/404 or one-time-password errors, and never past a deadline.
+// Bounded retries for registry calls: only 408/429/5xx, timeouts and connections dropped by
+// a registry that answered, honouring Retry-After, never 401/403/404 or one-time-password
+// errors, and never past a deadline. An address that cannot work (nothing listens there,
+// the host does not resolve, TLS spoken to a plain-http port) is a misconfiguration, not an
+// outage: it is never retried (misconfiguration() says which).
 
 export interface RetryPolicy {
   /** attempts in all, the first one included */
@@ -33,12 +36,42 @@ export function statusOf(e: unknown): number | undefined {
   return (e as FetchLikeError | undefined)?.statusCode
 }
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR'])
+const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR'])
+
+/**
+ * What each misconfiguration code means, in words. EAI_AGAIN (a resolver that did not answer in
+ * time), resets and unreachable networks stay retryable.
+ */
+const MISCONFIGURED: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused: nothing listens at that host and port',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_NONAME: 'the host name does not resolve',
+  EAI_FAIL: 'the host name does not resolve',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'TLS got an answer that is not TLS ("wrong version number"): the address is https:// but the server there speaks plain http',
+  ERR_SSL_PACKET_LENGTH_TOO_LONG: 'TLS got an answer that is not TLS: the address is https:// but the server there speaks plain http',
+  ERR_INVALID_URL: 'the address is not a valid URL',
+  // a certificate the runner does not trust does not become trusted in a few seconds
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed and not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain ends in a CA not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name'
+}
+
+/** Why the address cannot work, when the failure says so (never retried); undefined for anything else. */
+export function misconfiguration(e: unknown): string | undefined {
+  const err = e as (FetchLikeError & { message?: string }) | undefined
+  if (!err || typeof err !== 'object' || err.statusCode !== undefined) return undefined
+  if (err.code && MISCONFIGURED[err.code]) return MISCONFIGURED[err.code]
+  if (err.code === 'EPROTO' && /wrong version number/i.test(err.message ?? '')) return MISCONFIGURED.ERR_SSL_WRONG_VERSION_NUMBER
+  return undefined
+}
 
 export function isRetryable(e: unknown): boolean {
   const err = e as FetchLikeError | undefined
   if (!err || typeof err !== 'object') return false
   if (err.code === 'EOTP') return false
+  if (misconfiguration(e) !== undefined) return false
   const status = err.statusCode
   // 501 Not Implemented is what the server is, not how it is doing: never retried
   if (status !== undefined) return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501)

@@ -10,6 +10,7 @@ import { circuitBreaker, describePlan, incidentId, lastKnownGood, planRollback, 
 import type { Logger } from './retry.js'
 import type { Target } from './targets/target.js'
 import { mapLimit } from './util.js'
+import { currentDialect, setting } from './core/settings.js'
 
 export const DEFAULT_PARALLEL = 4
 
@@ -118,7 +119,18 @@ export async function runIncident(
   return resolve(req, runs)
 }
 
+/** Where a target is in the run, for a live display (the CLI's progress lines). */
+export interface ProgressEvent {
+  kind: TargetKind
+  name: string
+  phase: 'reading' | 'planned' | 'skipped' | 'not-affected' | 'writing' | 'retiring' | 'putting-back' | 'done' | 'failed'
+  /** a few words: the plan's versions, the outcome, the error */
+  detail?: string
+}
+
 export interface RunOptions {
+  /** told each time a target moves on (never fails the run) */
+  progress?: (event: ProgressEvent) => void
   /** how many targets are read or written at once (default DEFAULT_PARALLEL) */
   parallel?: number
   /** checks beside the first reads that must pass before any write (the GitHub token) */
@@ -137,6 +149,13 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
   const parallel = options.parallel ?? DEFAULT_PARALLEL
   const several = targets.length > 1
   const runs: TargetRun[] = targets.map((t) => ({ ...t, label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '', moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }))
+  const tell = (r: TargetRun, phase: ProgressEvent['phase'], detail?: string) => {
+    try {
+      options.progress?.({ kind: r.kind, name: r.name, phase, ...(detail !== undefined ? { detail } : {}) })
+    } catch {
+      // a display that fails does not stop a rollback
+    }
+  }
 
   // 1. preflight: every target read, its token checked and its rollback planned before
   // anything is written (the token against every target, not only the first). The plan
@@ -176,11 +195,13 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
   await Promise.all([
     counted(options.preflight?.()),
     mapLimit(runs, parallel, async (r) => {
+      tell(r, 'reading')
       try {
         const [before] = await Promise.all([r.target.inspect().finally(() => lastAnswer.set(r, ++answers)), counted(req.dryRun ? undefined : r.target.checkAccess())])
         r.before = before
         if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
           r.outcome = 'not-affected'
+          tell(r, 'not-affected', `no ${req.rollbackVersion}`)
           return
         }
         const gate = circuitBreaker(before, r.channel, req.rollbackVersion, req)
@@ -188,12 +209,13 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
           r.outcome = 'skipped'
           r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) }
           log.info(`${r.label}Skipped: ${gate.reason}`)
+          tell(r, 'skipped', gate.reason)
           return
         }
         const record = req.undo ? await undoRecordFor(r, before, gate.rollbackVersion) : undefined
         // a target without retire (container tags, Helm releases) gets no deprecation in its plan
         const plan = (req.undo ? planUndo : planRollback)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined, record }, before)
-        if (plan.republish && !r.target.republish && !plan.undo) throw new InputError('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.')
+        if (plan.republish && !r.target.republish && !plan.undo) throw new InputError('strategy', `republish is not supported for ${r.target.kind}.`, `use ${setting('strategy', 'retag')}.`)
         // what the registry cannot do, before anything is written: a channel it cannot move
         // stops the run here; one without deprecate is moved and the deprecation skipped
         if (r.target.capabilities && (plan.tag.kind === 'move' || plan.deprecation.kind === 'deprecate')) {
@@ -205,9 +227,11 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
         r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated }
         r.warnings.push(...(gate.warnings ?? []), ...plan.warnings)
         r.steps.push({ step: 'plan', outcome: 'done', detail: describePlan(plan).join(' '), at: now() })
+        tell(r, 'planned', plan.tag.kind === 'move' ? `${plan.tag.from ?? '(none)'} -> ${plan.tag.to}` : plan.tag.kind === 'already' ? `already on ${plan.tag.to}` : `left on ${plan.tag.holder}`)
       } catch (e) {
         r.outcome = 'failed'
         r.failure = { step: 'preflight', error: e }
+        tell(r, 'failed', errorMessage(e))
       }
     })
   ])
@@ -241,7 +265,11 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
   }
 
   // 2. restore: every channel, before any deprecation
-  await mapLimit(planned, parallel, (r) => restore(r, log))
+  await mapLimit(planned, parallel, async (r) => {
+    tell(r, 'writing')
+    await restore(r, log)
+    if (r.failure) tell(r, 'failed', errorOf(r))
+  })
   const failed = planned.filter((r) => r.failure)
   if (failed.length > 0 && req.partialOk === false && planned.length > 1) {
     // asked for: put back what this run moved, but only where the channel still holds what it wrote
@@ -249,8 +277,13 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
     await mapLimit(
       planned.filter((r) => r.moved),
       parallel,
-      (r) => putBack(r, log)
+      async (r) => {
+        tell(r, 'putting-back')
+        await putBack(r, log)
+        tell(r, r.failure?.step === 'put-back' ? 'failed' : 'done', r.failure?.step === 'put-back' ? errorOf(r) : 'put back')
+      }
     )
+    for (const r of planned) if (r.outcome === 'already') tell(r, 'done', r.outcome)
     return runs
   }
 
@@ -260,7 +293,11 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
   await mapLimit(
     planned.filter((r) => !r.failure),
     parallel,
-    (r) => retire(r, log)
+    async (r) => {
+      tell(r, 'retiring')
+      await retire(r, log)
+      tell(r, r.failure ? 'failed' : 'done', r.failure ? errorOf(r) : r.outcome)
+    }
   )
   for (const r of planned) for (const a of r.target.anomalies?.() ?? []) r.warnings.push(a)
   return runs
@@ -277,7 +314,7 @@ function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
     throw new InputError(
       allNpm ? 'package' : 'targets',
       `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${errorMessage(p.failure?.error)}`).join('\n')}`,
-      'fix each problem (or leave those out) and run again; partial-ok does not skip the preflight.'
+      `fix each problem (or leave those out) and run again; ${currentDialect() === 'action' ? 'partial-ok does not skip the preflight' : 'the preflight is never skipped'}.`
     )
   }
   const affected = runs.filter((r) => r.outcome !== 'not-affected')
@@ -307,7 +344,7 @@ function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
     return {
       ...base,
       status: notPutBack.length === 0 ? 'failed' : 'partial',
-      error: new RollbackError(message, notPutBack.length === 0 ? 'fix the failure and run again, or leave partial-ok at true to keep the packages that succeed.' : 'put those tags back by hand, then run again.')
+      error: new RollbackError(message, notPutBack.length === 0 ? `fix the failure and run again, or ${currentDialect() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.` : 'put those tags back by hand, then run again.')
     }
   }
   const incomplete = runs.filter((r) => r.failure)

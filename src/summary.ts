@@ -4,6 +4,7 @@ import { inert, table } from './markdown.js'
 import type { Plan } from './plan.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
 import { renderImpact } from './runbook/impact.js'
+import { currentDialect } from './core/settings.js'
 
 const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
 const CHANNEL_WORD: Record<TargetRun['kind'], string> = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' }
@@ -153,12 +154,12 @@ export function verificationLines(v: NonNullable<IncidentResult['verification']>
 /** What to do next, for each kind of target in the incident. */
 export function nextSteps(result: IncidentResult): string[] {
   if (result.undo) {
-    if (result.status === 'planned') return ['Nothing was written. Run again with `dry-run: false` to apply this undo.']
+    if (result.status === 'planned') return [`Nothing was written. Run again ${withoutDryRun()} to apply this undo.`]
     if (result.status === 'partial' || result.status === 'failed') return ['Fix what the error names, then run the same undo again: it completes only what is missing.']
     if (result.status === 'skipped') return ['Nothing was undone; check the inputs are the rollback\'s.']
     return ['The bad version is what the channels serve again, as asked. If the undo was itself the mistake, run the same rollback again (without `undo`).']
   }
-  if (result.status === 'planned') return ['Nothing was written. Run again with `dry-run: false` to apply this plan.']
+  if (result.status === 'planned') return [`Nothing was written. Run again ${withoutDryRun()} to apply this plan.`]
   if (result.status === 'partial') return ['Re-run the same rollback: it completes only what is missing and repeats nothing.']
   if (result.status === 'skipped') return ['If a rollback is needed anyway, run it by hand with an explicit `rollback-version`, without the guards that held it (`published-after`, `published-before`, `release-commit`, `max-age`, `require-holder`).']
   if (result.status === 'failed') return ['Fix what the error names, then run the same rollback again.']
@@ -193,4 +194,9 @@ export function nextSteps(result: IncidentResult): string[] {
   }
   steps.push('Write the post-mortem: root cause, regression test, lessons.')
   return steps
+}
+
+/** "with `dry-run: false`" (action) / "without --dry-run" (CLI). */
+function withoutDryRun(): string {
+  return currentDialect() === 'action' ? 'with `dry-run: false`' : 'without --dry-run'
 }

@@ -20,8 +20,9 @@ export const modules = {
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9809);
 /* harmony import */ var _npm_fetch_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3986);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(2464);
-/* harmony import */ var _republish_note_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(7855);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(4527);
+/* harmony import */ var _republish_note_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(7855);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(4527);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(1922);
 // Fix-forward republish: a new patch above the bad version that carries the restore
 // version's code. Moving a dist-tag back does not reach Yarn Berry (it ignores `latest`)
 // nor anyone whose lockfile or updater already took the bad version (updaters never
@@ -31,6 +32,7 @@ export const modules = {
 // part (republish) talks to the registry through npm-registry-fetch and libnpmpublish by
 // way of RegistryClient (npm-fetch.ts), as NpmTarget does: the token is scoped to the
 // registry and never follows a redirect to another origin. No @actions/* here.
+
 
 
 
@@ -160,7 +162,7 @@ async function rewriteTarball(tarball, edit) {
     const isManifest = (e) => e.type === 'File' || e.type === 'OldFile' || e.type === 'ContiguousFile';
     const manifests = entries.filter((e) => isManifest(e) && components(e.path).length === 2 && components(e.path)[1] === 'package.json');
     if (manifests.length !== 1) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball has ${manifests.length === 0 ? 'no' : manifests.length} top-level package.json file${manifests.length === 1 ? '' : 's'}.`, 'republish needs a tarball npm can install; use strategy: retag for this version.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball has ${manifests.length === 0 ? 'no' : manifests.length} top-level package.json file${manifests.length === 1 ? '' : 's'}.`, `republish needs a tarball npm can install; use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')} for this version.`);
     }
     const entry = manifests[0];
     const text = entry.body.toString('utf8').replace(/^\uFEFF/, '');
@@ -169,10 +171,10 @@ async function rewriteTarball(tarball, edit) {
         original = JSON.parse(text);
     }
     catch (e) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball's package.json is not valid JSON (${e instanceof Error ? e.message : String(e)}).`, 'use strategy: retag for this version.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball's package.json is not valid JSON (${e instanceof Error ? e.message : String(e)}).`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')} for this version.`);
     }
     if (!original || typeof original !== 'object' || Array.isArray(original)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball's package.json is not a JSON object.`, 'use strategy: retag for this version.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball's package.json is not a JSON object.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')} for this version.`);
     }
     const manifest = JSON.parse(text);
     edit(manifest);
@@ -214,7 +216,7 @@ async function republish(opts) {
     const explain = (e, what) => explainError(e, what, packageName, registry);
     const readPackument = () => (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(`reading ${packageName}`, () => client.json(`/${escaped}?write=true`, 'view'), policy, log).catch((e) => {
         if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .statusOf */ .c2)(e) === 404) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `${packageName} was not found on ${registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `${packageName} was not found on ${registry} (404).`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .currentDialect */ .kZ)() === 'action' ? 'the package and registry inputs' : '--package and --registry'} (a private package also needs a token that can read it).`);
         }
         throw explain(e, 'Reading');
     });
@@ -222,11 +224,11 @@ async function republish(opts) {
         const dist = manifest.dist ?? {};
         const url = typeof dist.tarball === 'string' ? dist.tarball : undefined;
         if (!url || !/^https?:\/\//i.test(url)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${packageName}@${version} has no usable tarball URL in the registry (${JSON.stringify(dist.tarball ?? null)}).`, 'check the registry; use strategy: retag meanwhile.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${packageName}@${version} has no usable tarball URL in the registry (${JSON.stringify(dist.tarball ?? null)}).`, `check the registry; use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')} meanwhile.`);
         }
         const expected = expectedIntegrity(dist);
         if (!expected) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${packageName}@${version} has neither dist.integrity nor dist.shasum in the registry: its tarball cannot be verified.`, 'use strategy: retag for this version.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${packageName}@${version} has neither dist.integrity nor dist.shasum in the registry: its tarball cannot be verified.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')} for this version.`);
         }
         const data = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(`downloading ${packageName}@${version}`, 
         // a full URL: the token goes with it only on the registry's origin, never to another
@@ -247,12 +249,12 @@ async function republish(opts) {
     }
     const existing = versions[fix];
     if (existing) {
-        const note = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_9__/* .noteOf */ .k)(existing);
+        const note = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_10__/* .noteOf */ .k)(existing);
         if (!note) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('strategy', `republish would publish ${packageName}@${fix}, but ${fix} already exists and is not a republish by this tool (probably a real fix).`, `if ${fix} is the fix, point '${channel}' at it with strategy: retag, restore-version: ${fix} and force: true; otherwise use strategy: retag to move '${channel}' back to ${restore}.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('strategy', `republish would publish ${packageName}@${fix}, but ${fix} already exists and is not a republish by this tool (probably a real fix).`, `if ${fix} is the fix, point '${channel}' at it with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')}, ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('restore-version', fix)} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('force', 'true')}; otherwise use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')} to move '${channel}' back to ${restore}.`);
         }
         if (note.rollbackOf !== bad || note.restoredFrom !== restore) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('restore-version', `${packageName}@${fix} already exists as a republish of ${note.restoredFrom} replacing ${note.rollbackOf} (incident ${note.incidentId}), not of ${restore} replacing ${bad}.`, `give restore-version: ${note.restoredFrom} to finish that rollback, or use strategy: retag.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('restore-version', `${packageName}@${fix} already exists as a republish of ${note.restoredFrom} replacing ${note.rollbackOf} (incident ${note.incidentId}), not of ${restore} replacing ${bad}.`, `give ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('restore-version', note.restoredFrom)} to finish that rollback, or use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')}.`);
         }
         log.info(`${packageName}@${fix} already republishes ${restore} in place of ${bad} (incident ${note.incidentId}): nothing to publish.`);
         const served = await download(fix, existing);
@@ -261,7 +263,7 @@ async function republish(opts) {
     }
     const holder = before['dist-tags']?.[channel];
     if (holder !== undefined && semver__WEBPACK_IMPORTED_MODULE_1___default().valid(holder) && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(holder, fix)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('strategy', `'${channel}' holds ${holder}, above the fix-forward version ${fix}: publishing ${fix} under '${channel}' would move it backwards.`, `${holder} is newer than the bad ${bad}; use strategy: retag (it leaves a newer version on the channel and deprecates ${bad}).`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('strategy', `'${channel}' holds ${holder}, above the fix-forward version ${fix}: publishing ${fix} under '${channel}' would move it backwards.`, `${holder} is newer than the bad ${bad}; use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')} (it leaves a newer version on the channel and deprecates ${bad}).`);
     }
     const restoreManifest = versions[restore];
     if (!restoreManifest) {
@@ -273,10 +275,10 @@ async function republish(opts) {
     const note = { rollbackOf: bad, restoredFrom: restore, incidentId };
     const rewritten = await rewriteTarball(source.data, (pkg) => {
         pkg.version = fix;
-        pkg[_republish_note_js__WEBPACK_IMPORTED_MODULE_9__/* .NOTE_KEY */ .B] = note;
+        pkg[_republish_note_js__WEBPACK_IMPORTED_MODULE_10__/* .NOTE_KEY */ .B] = note;
     });
     if (rewritten.original.name !== packageName) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball of ${packageName}@${restore} names the package ${JSON.stringify(rewritten.original.name)}, not ${packageName}. Nothing was published.`, 'the registry serves a tarball that does not match the package; use strategy: retag and check the registry.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The tarball of ${packageName}@${restore} names the package ${JSON.stringify(rewritten.original.name)}, not ${packageName}. Nothing was published.`, `the registry serves a tarball that does not match the package; use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')} and check the registry.`);
     }
     if (rewritten.original.version !== restore) {
         log.warning(`The package.json in ${packageName}@${restore}'s tarball says version ${JSON.stringify(rewritten.original.version)}; republishing its code as ${fix} anyway.`);
@@ -294,7 +296,7 @@ async function republish(opts) {
         const entry = doc.versions?.[fix];
         if (!entry)
             return false;
-        const theirs = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_9__/* .noteOf */ .k)(entry);
+        const theirs = (0,_republish_note_js__WEBPACK_IMPORTED_MODULE_10__/* .noteOf */ .k)(entry);
         if (!theirs || theirs.rollbackOf !== bad || theirs.restoredFrom !== restore) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${packageName}@${fix} appeared on the registry, but not from this rollback (a concurrent publish?).`, `check ${packageName}@${fix} by hand before re-running.`);
         }
@@ -359,16 +361,16 @@ function explainError(e, what, pkg, registry) {
         return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).`, status, code);
     }
     if (code === 'EPRIVATE') {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${what} ${pkg}: the restore version's package.json says "private": true, so it cannot be republished.`, 'use strategy: retag.', status, code);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${what} ${pkg}: the restore version's package.json says "private": true, so it cannot be republished.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')}.`, status, code);
     }
     if (status === 401) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${registry} rejected the token (401 Unauthorized).`, 'check that npm-token holds a current token for this registry (not expired or revoked).', status, code);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${registry} rejected the token (401 Unauthorized).`, `check that ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .settingName */ .QX)('npm-token')} holds a current token for this registry (not expired or revoked).`, status, code);
     }
     if (status === 403) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${registry} refused: ${what.toLowerCase()} ${pkg} (403 Forbidden)${err.message ? `: ${(0,_util_js__WEBPACK_IMPORTED_MODULE_10__/* .firstLine */ .T)(err.message)}` : ''}.`, `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use strategy: retag then.`, status, code);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${registry} refused: ${what.toLowerCase()} ${pkg} (403 Forbidden)${err.message ? `: ${(0,_util_js__WEBPACK_IMPORTED_MODULE_11__/* .firstLine */ .T)(err.message)}` : ''}.`, `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')} then.`, status, code);
     }
     const detail = status ? `HTTP ${status}` : (code ?? 'network error');
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${(0,_util_js__WEBPACK_IMPORTED_MODULE_10__/* .firstLine */ .T)(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).' : 'see the registry message above.', status, code);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${(0,_util_js__WEBPACK_IMPORTED_MODULE_11__/* .firstLine */ .T)(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).' : 'see the registry message above.', status, code);
 }
 
 

@@ -27,9 +27,12 @@ var report = __webpack_require__(2745);
 var src_plan = __webpack_require__(2464);
 // EXTERNAL MODULE: ./src/markdown.ts
 var markdown = __webpack_require__(3758);
+// EXTERNAL MODULE: ./src/core/settings.ts
+var settings = __webpack_require__(1922);
 ;// CONCATENATED MODULE: ./src/drill-report.ts
 // The drill's record: the committed report (incidents/drills/<date>.md), the issue a
 // failed drill opens, and its comments. Pure: no I/O.
+
 
 /** The hidden marker by which every drill finds the one drill issue. */
 const DRILL_MARKER = '<!-- release-rollback:drill -->';
@@ -40,10 +43,10 @@ function drillReportPath(reportDir, startedAt) {
 const MARK = { passed: '✅ passed', failed: '❌ failed', skipped: '➖ skipped' };
 /** What would break, one line per failed check (plain text: the renderers make it inert). */
 function whatWouldBreak(record) {
-    return record.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.subject}: ${c.check}${c.input ? ` (${c.input})` : ''}: ${c.detail}`);
+    return record.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.subject}: ${c.check}${c.input ? ` (${(0,settings/* settingName */.QX)(c.input)})` : ''}: ${c.detail}`);
 }
 function table(checks) {
-    return ['| Target | Check | Outcome | Time | Detail |', '| --- | --- | --- | --- | --- |', ...checks.map((c) => `| ${(0,markdown/* inert */.t)(c.subject)} | ${(0,markdown/* inert */.t)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,markdown/* inert */.t)(c.input ? `${c.input}: ${c.detail}` : c.detail)} |`)];
+    return ['| Target | Check | Outcome | Time | Detail |', '| --- | --- | --- | --- | --- |', ...checks.map((c) => `| ${(0,markdown/* inert */.t)(c.subject)} | ${(0,markdown/* inert */.t)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,markdown/* inert */.t)(c.input ? `${(0,settings/* settingName */.QX)(c.input)}: ${c.detail}` : c.detail)} |`)];
 }
 /** The committed report of one day's drill (a second drill the same day replaces it). */
 function renderDrillReport(record) {
@@ -99,6 +102,7 @@ function renderDrillComment(record, runMarker, reportUrl) {
 // Then the GitHub token: the repository readable and, where GitHub lists them, push
 // permission. The report is committed through the incident report's Contents-API path; a
 // failed drill opens (or comments on) ONE issue found by its hidden marker.
+
 
 
 
@@ -289,7 +293,7 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
     // the GitHub token that cannot record the drill could not record an incident either
     if (result.missing.length > 0) {
         result.status = 'drill-failed';
-        result.broken.push(...result.missing.map((m) => `github (github-token): could not record ${m}`));
+        result.broken.push(...result.missing.map((m) => `github (${(0,settings/* settingName */.QX)('github-token')}): could not record ${m}`));
     }
     return result;
 }

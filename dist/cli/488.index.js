@@ -14,6 +14,7 @@ export const modules = {
 /* harmony import */ var _github_issue_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3432);
 /* harmony import */ var _github_record_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5358);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7365);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1922);
 // The release freeze: while a rollback's tracking issue is open, release pipelines must not
 // publish that package on that channel again (the classic second incident: `latest` is
 // rolled back to 1.2.2 and the next push publishes 1.2.4 with the same bug). Closing the
@@ -22,6 +23,7 @@ export const modules = {
 // The pure part (what incident an issue tracks, and whether it freezes a package on a
 // channel) is separate from the one GitHub read (the open issues with the label, listed,
 // never searched: the search index lags new issues).
+
 
 
 
@@ -215,10 +217,10 @@ function readFreezeInputs(get, env = process.env) {
     const label = get('issue-labels').split(/[,\n]/).map((s) => s.trim()).find(Boolean) ?? 'rollback';
     const token = (get('github-token') || env.GITHUB_TOKEN || '').trim();
     if (token === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'is empty, and the freeze check reads the repository\'s issues.', 'pass github-token (the default is the workflow token; the job needs issues: read).');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'is empty, and the freeze check reads the repository\'s issues.', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'pass github-token (the default is the workflow token; the job needs issues: read).' : 'set GITHUB_TOKEN (a token that may read issues).');
     const repository = (env.GITHUB_REPOSITORY ?? '').trim();
     if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('freeze-check', 'needs the repository, and GITHUB_REPOSITORY is not set.', 'run it in a workflow (or pass --repo owner/name to the CLI).');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('freeze-check', 'needs the repository, and GITHUB_REPOSITORY is not set.', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'run it in a workflow.' : 'pass --repo owner/name.');
     return { names: freezeNames(get, env), channel, label, token, repository, failIfFrozen: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .parseBoolean */ .yG)('fail-if-frozen', get('fail-if-frozen'), true) };
 }
 

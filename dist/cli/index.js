@@ -660,7 +660,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1831:
+/***/ 4212:
 /***/ ((module) => {
 
 // given an input that may or may not be an object, return an object that has
@@ -843,7 +843,7 @@ module.exports.ERR_INVALID_ARG_TYPE = class ERR_INVALID_ARG_TYPE extends Error {
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const fs = __nccwpck_require__(1943)
-const getOptions = __nccwpck_require__(1831)
+const getOptions = __nccwpck_require__(4212)
 const node = __nccwpck_require__(6187)
 const polyfill = __nccwpck_require__(6562)
 
@@ -1440,7 +1440,7 @@ module.exports = readdirScoped
 
 const { join, sep } = __nccwpck_require__(6928)
 
-const getOptions = __nccwpck_require__(1831)
+const getOptions = __nccwpck_require__(4212)
 const { mkdir, mkdtemp, rm } = __nccwpck_require__(1943)
 
 // create a temp directory, ensure its permissions match its parent, then call
@@ -8746,7 +8746,7 @@ InternalCodec.prototype.decoder = InternalDecoder
 // ------------------------------------------------------------------------------
 
 // We use node.js internal decoder. Its signature is the same as ours.
-var StringDecoder = (__nccwpck_require__(5574).StringDecoder)
+var StringDecoder = (__nccwpck_require__(3193).StringDecoder)
 
 function InternalDecoder (options, codec) {
   this.decoder = new StringDecoder(codec.enc)
@@ -17084,7 +17084,7 @@ const proc = typeof process === 'object' && process ? process : {
 }
 const EE = __nccwpck_require__(4434)
 const Stream = __nccwpck_require__(2203)
-const SD = (__nccwpck_require__(5574).StringDecoder)
+const SD = (__nccwpck_require__(3193).StringDecoder)
 
 const EOF = Symbol('EOF')
 const MAYBE_EMIT_END = Symbol('maybeEmitEnd')
@@ -17875,7 +17875,7 @@ const proc = typeof process === 'object' && process ? process : {
 }
 const EE = __nccwpck_require__(4434)
 const Stream = __nccwpck_require__(2203)
-const SD = (__nccwpck_require__(5574).StringDecoder)
+const SD = (__nccwpck_require__(3193).StringDecoder)
 
 const EOF = Symbol('EOF')
 const MAYBE_EMIT_END = Symbol('maybeEmitEnd')
@@ -22978,7 +22978,7 @@ const Comparator = __nccwpck_require__(9379)
 const Range = __nccwpck_require__(6782)
 const satisfies = __nccwpck_require__(8011)
 const toComparators = __nccwpck_require__(4750)
-const maxSatisfying = __nccwpck_require__(3193)
+const maxSatisfying = __nccwpck_require__(5574)
 const minSatisfying = __nccwpck_require__(8595)
 const minVersion = __nccwpck_require__(1866)
 const validRange = __nccwpck_require__(4737)
@@ -23958,7 +23958,7 @@ module.exports = ltr
 
 /***/ }),
 
-/***/ 3193:
+/***/ 5574:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -27913,7 +27913,7 @@ var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/run.ts
 var src_run = __nccwpck_require__(9786);
 // EXTERNAL MODULE: ./src/github/client.ts + 25 modules
-var client = __nccwpck_require__(4212);
+var client = __nccwpck_require__(1831);
 // EXTERNAL MODULE: ./src/github/config.ts
 var config = __nccwpck_require__(7661);
 // EXTERNAL MODULE: ./src/github/issue.ts
@@ -28429,40 +28429,49 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */   dc: () => (/* binding */ EXIT),
 /* harmony export */   iW: () => (/* binding */ main)
 /* harmony export */ });
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_readline__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(481);
-/* harmony import */ var node_readline__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_readline__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3136);
-/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7975);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_5__);
-/* harmony import */ var _bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7117);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3916);
-/* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5208);
-/* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7661);
-/* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_24__ = __nccwpck_require__(5945);
-/* harmony import */ var _github_record_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5358);
-/* harmony import */ var _github_render_issue_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(949);
-/* harmony import */ var _github_render_report_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(7334);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7365);
-/* harmony import */ var _notify_announce_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(2328);
-/* harmony import */ var _notify_config_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(5287);
-/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(7681);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(2464);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(9786);
-/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(4623);
-/* harmony import */ var _runbook_smoke_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(6261);
-/* harmony import */ var _runbook_verify_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(823);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_22__ = __nccwpck_require__(8855);
-/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_23__ = __nccwpck_require__(9510);
+/* harmony import */ var _targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5307);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_readline__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(481);
+/* harmony import */ var node_readline__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_readline__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_5__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_6___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_6__);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_7___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_7__);
+/* harmony import */ var _bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7117);
+/* harmony import */ var _cli_progress_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9851);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1922);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(3916);
+/* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5208);
+/* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7661);
+/* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_28__ = __nccwpck_require__(5945);
+/* harmony import */ var _github_record_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(5358);
+/* harmony import */ var _github_render_issue_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(949);
+/* harmony import */ var _github_render_report_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(7334);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(7365);
+/* harmony import */ var _notify_announce_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(2328);
+/* harmony import */ var _notify_config_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(5287);
+/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(7681);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(2464);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_22__ = __nccwpck_require__(9786);
+/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_23__ = __nccwpck_require__(4623);
+/* harmony import */ var _runbook_smoke_js__WEBPACK_IMPORTED_MODULE_24__ = __nccwpck_require__(6261);
+/* harmony import */ var _runbook_verify_js__WEBPACK_IMPORTED_MODULE_25__ = __nccwpck_require__(823);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_26__ = __nccwpck_require__(8855);
+/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_27__ = __nccwpck_require__(9510);
 // release-rollback on the command line, for when Actions is down: the same inputs, the same
 // validation and the same code path as the action (src/execute.ts).
 //   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
+
+
+
+
 
 
 
@@ -28586,7 +28595,8 @@ Options (defaults in brackets):
                                channel back to the bad version while it holds what the rollback
                                wrote; the deprecation removed only when it is the one it wrote
   -y, --yes                    do not ask for confirmation
-  --json                       print one JSON result on stdout (progress goes to stderr)
+  --json                       print one JSON result on stdout (progress goes to stderr);
+                               its schema: docs/cli-json.schema.json
   --repo <owner/name>          open the tracking issue and commit the report there (needs GITHUB_TOKEN)
   --severity <level>           critical, high, medium, low [high]
   --rto-targets <list>         recovery-time targets, such as critical=5m,high=30m
@@ -28619,6 +28629,7 @@ Without --repo or GITHUB_TOKEN the report is written to ./incidents/ of the curr
 checkout and the issue text is printed for you to paste.
 
 Exit codes: 0 done or already done, 1 failed, 2 bad input, 3 partial (re-run to finish).
+Without --yes and nobody to answer the question (stdin is not a terminal), nothing changes: exit 2.
 
 Release freeze (before publishing):
   release-rollback freeze-check --package <name> [--channel latest] --repo <owner/name>
@@ -28634,9 +28645,51 @@ Release freeze (before publishing):
 `;
 const TOKEN_FLAGS = /^--?(npm-token|github-token|token|auth-token|_authToken)(=|$)/;
 const WEBHOOK_FLAGS = /^--?(announce-webhook|webhook)(=|$)/;
+/** Who runs the CLI, for the record's "Run by": a GitHub login when GITHUB_ACTOR names one, else the local user, marked as such. */
+function localActor(env, cwd) {
+    if (env.GITHUB_ACTOR)
+        return env.GITHUB_ACTOR;
+    let name = '';
+    try {
+        name = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.execFileSync)('git', ['config', 'user.name'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    }
+    catch {
+        name = '';
+    }
+    if (!name) {
+        try {
+            name = env.USER || env.LOGNAME || (0,node_os__WEBPACK_IMPORTED_MODULE_6__.userInfo)().username;
+        }
+        catch {
+            name = '';
+        }
+    }
+    return name ? `${name} (command line)` : undefined;
+}
+/** The flags a rollback cannot start without, all of them at once (the validation after this names one problem at a time). */
+function missingFlags(values, cwd, npmToken, env) {
+    const missing = [];
+    if (!values.drill && !values.rollback)
+        missing.push('--rollback <bad version>');
+    if (!values.drill && !values.reason)
+        missing.push('--reason <why>');
+    if (!values.package && !values.packages && !values.targets) {
+        try {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(cwd, 'package.json'));
+        }
+        catch {
+            missing.push('--package <name> (there is no package.json here)');
+        }
+    }
+    const npm = !values.targets || /(^|[,\n])\s*npm:/.test(values.targets);
+    // inside a GitHub Actions job with id-token: write, trusted publishing stands in for the token
+    if (npm && !npmToken && !values['dry-run'] && !(0,_targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_0__/* .idTokenAvailable */ .wl)(env))
+        missing.push("NPM_TOKEN in the environment (or the registry's _authToken in .npmrc), or --dry-run to only see the plan");
+    return missing;
+}
 function gitRoot(cwd) {
     try {
-        return (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFileSync)('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+        return (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.execFileSync)('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     }
     catch {
         return cwd;
@@ -28659,10 +28712,10 @@ function parseFlags(io, args, options) {
     let values;
     try {
         ;
-        ({ values } = (0,node_util__WEBPACK_IMPORTED_MODULE_5__.parseArgs)({ args, options, strict: true, allowPositionals: false }));
+        ({ values } = (0,node_util__WEBPACK_IMPORTED_MODULE_7__.parseArgs)({ args, options, strict: true, allowPositionals: false }));
     }
     catch (e) {
-        io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(e)}\nRun release-rollback --help for the options.\n`);
+        io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_11__/* .errorMessage */ .gJ)(e)}\nRun release-rollback --help for the options.\n`);
         return EXIT.badInput;
     }
     if (values.help) {
@@ -28682,17 +28735,17 @@ async function freezeCheck(io, args) {
     let inputs;
     try {
         if (!values.repo)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz('repo', 'is required: the repository whose rollback issues freeze the release.', 'pass --repo owner/name.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_11__/* .InputError */ .dz('repo', 'is required: the repository whose rollback issues freeze the release.', 'pass --repo owner/name.');
         inputs = readFreezeInputs((name) => flag[name] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo });
     }
     catch (e) {
-        io.stderr(`${e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz ? cliMessage(e) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(e)}\n`);
+        io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_11__/* .errorMessage */ .gJ)(e)}\n`);
         return EXIT.badInput;
     }
     try {
         const log = { info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`), debug: () => { } };
-        const { createGitHubClient, repoRef } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212));
-        const gh = createGitHubClient({ token: inputs.token, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_24__/* .githubEndpoints */ .QF)(io.env).apiUrl, log });
+        const { createGitHubClient, repoRef } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831));
+        const gh = createGitHubClient({ token: inputs.token, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_28__/* .githubEndpoints */ .QF)(io.env).apiUrl, log });
         const result = await checkFreeze(gh, repoRef(inputs.repository), inputs);
         if (values.json)
             io.stdout(`${JSON.stringify({ frozen: result.frozen, issueUrl: result.issueUrl ?? null, issueNumber: result.issueNumber ?? null, reason: result.reason }, null, 2)}\n`);
@@ -28701,13 +28754,27 @@ async function freezeCheck(io, args) {
         return result.frozen ? EXIT.frozen : EXIT.ok;
     }
     catch (e) {
-        io.stderr(`The release freeze could not be checked: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(e)}\n`);
+        io.stderr(`The release freeze could not be checked: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_11__/* .errorMessage */ .gJ)(e)}\n`);
         return EXIT.failed;
     }
 }
 async function main(io) {
+    // messages name flags and environment variables, not the action's inputs (src/core/settings.ts)
+    const dialect = (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .useDialect */ .ah)('cli');
+    try {
+        return await cliMain(io);
+    }
+    finally {
+        (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .useDialect */ .ah)(dialect);
+    }
+}
+async function cliMain(io) {
     // the run's start: the time to protection is measured from here (the confirmation counts)
     const startedAt = new Date().toISOString();
+    if (io.argv.length === 0) {
+        io.stderr(HELP);
+        return EXIT.badInput;
+    }
     const bad = io.argv.find((a) => TOKEN_FLAGS.test(a));
     if (bad) {
         io.stderr(`${bad.split('=')[0]}: tokens are never taken from flags, because they would land in your shell history. Set NPM_TOKEN (npm) or GITHUB_TOKEN (GitHub) in the environment, or use your .npmrc.\n`);
@@ -28729,7 +28796,23 @@ async function main(io) {
     }
     const json = values.json === true;
     const say = json ? io.stderr : io.stdout;
-    const log = { info: (m) => say(`${m}\n`), warning: (m) => say(`warning: ${m}\n`), debug: () => { } };
+    // what the plan already showed (its lines, its warnings) is not said again by the run
+    const shown = new Set();
+    // where log lines go: the terminal, or above the live progress while several targets run
+    let emit = say;
+    const log = {
+        info: (m) => {
+            if (!shown.has(m))
+                emit(`${m}\n`);
+        },
+        warning: (m) => {
+            if (shown.has(m))
+                return;
+            shown.add(m);
+            emit(`warning: ${m}\n`);
+        },
+        debug: () => { }
+    };
     const result = {};
     const finish = (code, extra = {}) => {
         if (json)
@@ -28737,7 +28820,14 @@ async function main(io) {
         return code;
     };
     try {
-        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_16__/* .resolveNpmConfig */ .K)({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env });
+        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_20__/* .resolveNpmConfig */ .K)({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env });
+        const missing = missingFlags(values, io.cwd, npm.token, io.env);
+        if (missing.length > 0) {
+            const message = `Missing: ${missing.join('; ')}.\nRun release-rollback --help for the options.`;
+            io.stderr(`${message}\n`);
+            Object.assign(result, { status: 'failed', error: message });
+            return finish(EXIT.badInput);
+        }
         const githubToken = (io.env.GITHUB_TOKEN || '').trim();
         const bookkeepingOnGitHub = Boolean(values.repo && githubToken);
         if (values.repo && !githubToken)
@@ -28795,26 +28885,26 @@ async function main(io) {
         const get = (name) => flag[name] ?? '';
         // the same validation as the action; error messages name the action's input, so say the flag too
         const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' };
-        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_13__/* .readInputs */ .Ko)(get, env);
-        const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_13__/* .readGitHubInputs */ .BJ)(get, env);
-        const rtoTargets = (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_19__/* .parseRtoTargets */ .fg)('rto-targets', get('rto-targets'));
-        const announce = (0,_notify_config_js__WEBPACK_IMPORTED_MODULE_15__/* .readAnnounceInputs */ .Fz)(get);
+        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_17__/* .readInputs */ .Ko)(get, env);
+        const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_17__/* .readGitHubInputs */ .BJ)(get, env);
+        const rtoTargets = (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_23__/* .parseRtoTargets */ .fg)('rto-targets', get('rto-targets'));
+        const announce = (0,_notify_config_js__WEBPACK_IMPORTED_MODULE_19__/* .readAnnounceInputs */ .Fz)(get);
         // the local report uses the same validated report-dir and severity
         const localReportDir = values['no-report'] ? undefined : gi.reportDir;
         const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`;
         const ctx = {
             repository: values.repo ?? '',
-            serverUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_24__/* .githubEndpoints */ .QF)(io.env).serverUrl,
-            actor: io.env.GITHUB_ACTOR || io.env.USER || undefined,
+            serverUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_28__/* .githubEndpoints */ .QF)(io.env).serverUrl,
+            actor: localActor(io.env, io.cwd),
             eventName: 'cli'
         };
         // every target of the incident, built as the action builds them; git-tag targets move
         // their tag through GitHub
         const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true;
         if (gitTags && !(values.repo && githubToken))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
-        const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4212))).createGitHubClient({ token: githubToken, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_24__/* .githubEndpoints */ .QF)(io.env).apiUrl, log }) : undefined;
-        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_23__/* .createTargets */ .T)(inputs, get, log, userAgent, { env: io.env, ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}) });
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_11__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
+        const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831))).createGitHubClient({ token: githubToken, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_28__/* .githubEndpoints */ .QF)(io.env).apiUrl, log }) : undefined;
+        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_27__/* .createTargets */ .T)(inputs, get, log, userAgent, { env: io.env, ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}) });
         try {
             if (inputs.drill) {
                 // the drill: checks only, no confirmation (nothing anyone installs changes)
@@ -28822,84 +28912,121 @@ async function main(io) {
                 const drill = await runDrill(inputs, gi, targets, bookkeepingOnGitHub ? client : undefined, ctx, log);
                 for (const c of drill.checks)
                     say(`  ${c.outcome === 'passed' ? 'ok  ' : c.outcome === 'failed' ? 'FAIL' : 'skip'} ${c.subject}: ${c.check} (${c.ms} ms): ${c.detail}\n`);
-                Object.assign(result, { status: drill.status, checks: drill.checks, ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}), ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}) });
+                Object.assign(result, { status: drill.status, checks: drill.checks.map((c) => (c.input ? { ...c, input: (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .settingName */ .QX)(c.input) } : c)), ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}), ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}) });
                 say(drill.status === 'drill-passed' ? 'Drill passed: a rollback would work now.\n' : `Drill failed: a rollback now would break:\n${drill.broken.map((b) => `  - ${b}`).join('\n')}\n`);
                 return finish(drill.status === 'drill-passed' ? EXIT.ok : EXIT.failed);
             }
-            // 1. the plan, always shown first (a read-only pass over every target)
-            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_18__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { } });
+            // 1. the plan, always shown first (a read-only pass over every target); its lines and
+            // warnings are said here, once
+            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_22__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { }, warning: () => { } });
             if (preview.status === 'skipped') {
                 const reason = preview.reason ?? preview.targets.map((t) => t.skipped?.reason).filter(Boolean).join('; ');
                 log.info(`Skipped: ${reason}`);
                 Object.assign(result, summaryOf(preview));
                 return finish(EXIT.ok);
             }
-            say('Plan:\n');
-            for (const t of preview.targets)
-                say(t.plan ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_17__/* .describePlan */ .df)(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
-            for (const w of preview.warnings)
+            for (const t of preview.targets) {
+                for (const line of t.plan ? (0,_plan_js__WEBPACK_IMPORTED_MODULE_21__/* .describePlan */ .df)(t.plan) : [])
+                    shown.add(line);
+                for (const w of t.warnings)
+                    shown.add(w);
+            }
+            // a re-run with nothing left to change says so in one line at the end, not the plan
+            const nothingToChange = !inputs.dryRun && preview.targets.every((t) => t.plan !== undefined && t.plan.tag.kind !== 'move' && (t.plan.deprecation.kind === 'already' || t.plan.deprecation.kind === 'off' || t.plan.deprecation.kind === 'kept'));
+            if (!nothingToChange) {
+                say('Plan:\n');
+                for (const t of preview.targets)
+                    say(t.plan ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_21__/* .describePlan */ .df)(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
+            }
+            for (const w of preview.warnings) {
+                if (shown.has(w))
+                    shown.delete(w);
                 log.warning(w);
+            }
             if (inputs.dryRun) {
                 Object.assign(result, summaryOf(preview));
                 say(`Dry run: nothing was changed.${announce ? ' No announcement was sent to ANNOUNCE_WEBHOOK.' : ''}\n`);
                 return finish(EXIT.ok);
             }
-            // 2. confirmation
-            if (!values.yes) {
+            // 2. confirmation (none when nothing in a registry changes)
+            if (!values.yes && !nothingToChange) {
                 const where = targets.length > 1 ? `${targets.length} ${targets.every((t) => t.kind === 'npm') ? 'packages' : 'targets'}` : targets[0].kind === 'npm' ? inputs.registry : `${targets[0].kind} ${targets[0].name}`;
                 const what = inputs.undo ? 'undo (the bad version goes back on its channels)' : 'rollback';
                 const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm') ? `Apply this ${what} to ${where} on ${inputs.registry}? [y/N] ` : `Apply this ${what} to ${where}? [y/N] `);
-                if (!answer || !/^y(es)?$/i.test(answer.trim())) {
+                if (answer === undefined) {
+                    // stdin closed without an answer: a script or CI job
+                    io.stderr(`\nNo answer to confirm with (stdin is not a terminal): nothing was changed. Add --yes to apply without asking.\n`);
+                    Object.assign(result, { status: 'aborted', error: 'no confirmation: add --yes' });
+                    return finish(EXIT.badInput);
+                }
+                if (!/^y(es)?$/i.test(answer.trim())) {
                     say('Aborted: nothing was changed.\n');
                     Object.assign(result, { status: 'aborted' });
                     return finish(EXIT.failed);
                 }
             }
             // 3. the rollback, exactly as the action runs it
+            // nothing to change: the run's step lines are not said, only its outcome (one line, below)
+            const runLog = nothingToChange ? { ...log, info: () => { } } : log;
             const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined;
             // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
             // an undo runs none of the rollback's runbook steps (they are about the restore version)
-            const steps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_19__/* .impactStep */ .r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] };
+            const steps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_23__/* .impactStep */ .r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] };
             if (!inputs.undo) {
-                steps.beforeWrite?.push(...(0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_20__/* .smokeTest */ .KH)(get, inputs, { log, env: io.env }));
-                steps.afterWrite?.push(...(0,_runbook_verify_js__WEBPACK_IMPORTED_MODULE_21__/* .verifySteps */ .n4)(get, inputs, log, userAgent));
+                steps.beforeWrite?.push(...(0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_24__/* .smokeTest */ .KH)(get, inputs, { log: runLog, env: io.env }));
+                steps.afterWrite?.push(...(0,_runbook_verify_js__WEBPACK_IMPORTED_MODULE_25__/* .verifySteps */ .n4)(get, inputs, runLog, userAgent));
             }
             if (announce && !inputs.undo) {
                 // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
-                const announcer = (0,_notify_announce_js__WEBPACK_IMPORTED_MODULE_14__/* .announceSteps */ .V)(announce, { request: inputs, severity: gi.severity, ctx, targets }, log, { dryRun: inputs.dryRun, userAgent });
+                const announcer = (0,_notify_announce_js__WEBPACK_IMPORTED_MODULE_18__/* .announceSteps */ .V)(announce, { request: inputs, severity: gi.severity, ctx, targets }, runLog, { dryRun: inputs.dryRun, userAgent });
                 steps.beforeWrite?.push(announcer.beforeWrite);
                 steps.atEnd?.push(announcer.atEnd);
             }
-            const { result: outcome, bookkeeping } = await (0,_execute_js__WEBPACK_IMPORTED_MODULE_8__/* .executeIncident */ .O)(inputs, gi, targets, gh, ctx, log, steps);
+            // several targets: a line per target that updates on a terminal, plain lines otherwise
+            const progress = targets.length > 1 && !nothingToChange ? (0,_cli_progress_js__WEBPACK_IMPORTED_MODULE_9__/* .createProgress */ .m)({ write: say, isTTY: json ? io.tty?.stderr : io.tty?.stdout, columns: io.tty?.columns }, targets) : undefined;
+            if (progress) {
+                steps.progress = (event) => progress.update(event);
+                emit = (text) => progress.log(text);
+            }
+            let execution;
+            try {
+                execution = await (0,_execute_js__WEBPACK_IMPORTED_MODULE_12__/* .executeIncident */ .O)(inputs, gi, targets, gh, ctx, runLog, steps);
+            }
+            finally {
+                progress?.done();
+                emit = say;
+            }
+            const { result: outcome, bookkeeping } = execution;
             Object.assign(result, summaryOf(outcome, bookkeeping));
             if (outcome.status === 'skipped')
                 return finish(EXIT.ok);
             // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
             if (!gh && localReportDir !== undefined && outcome.status !== 'failed') {
-                const record = (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__/* .buildRecord */ .kA)(outcome, inputs, gi, ctx, new Date().toISOString());
-                const path = (0,_github_config_js__WEBPACK_IMPORTED_MODULE_9__/* .reportPath */ .e)(localReportDir, (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_6__/* .reportName */ .e6)(outcome), record.rollbackVersion, record.channel);
-                const file = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(gitRoot(io.cwd), path);
+                const record = (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .buildRecord */ .kA)(outcome, inputs, gi, ctx, new Date().toISOString());
+                const path = (0,_github_config_js__WEBPACK_IMPORTED_MODULE_13__/* .reportPath */ .e)(localReportDir, (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .reportName */ .e6)(outcome), record.rollbackVersion, record.channel);
+                const file = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(gitRoot(io.cwd), path);
                 let previous;
                 try {
-                    previous = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(file, 'utf8');
+                    previous = (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync)(file, 'utf8');
                 }
                 catch {
                     previous = undefined;
                 }
-                const merged = (0,_github_record_js__WEBPACK_IMPORTED_MODULE_10__/* .mergeRecord */ .g_)(previous ? (0,_github_record_js__WEBPACK_IMPORTED_MODULE_10__/* .parseReportRecord */ .tf)(previous) : undefined, record);
+                const merged = (0,_github_record_js__WEBPACK_IMPORTED_MODULE_14__/* .mergeRecord */ .g_)(previous ? (0,_github_record_js__WEBPACK_IMPORTED_MODULE_14__/* .parseReportRecord */ .tf)(previous) : undefined, record);
                 merged.reportPath = path;
-                const text = (0,_github_render_report_js__WEBPACK_IMPORTED_MODULE_12__/* .renderReport */ .B)(merged, ctx, previous);
+                const text = (0,_github_render_report_js__WEBPACK_IMPORTED_MODULE_16__/* .renderReport */ .B)(merged, ctx, previous);
                 if (text !== previous) {
-                    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(file), { recursive: true });
-                    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(file, text);
-                    say(`✔ incident report written to ${file}\n`);
+                    (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(file), { recursive: true });
+                    (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.writeFileSync)(file, text);
+                    if (outcome.status !== 'already-done')
+                        say(`✔ incident report written to ${file}\n`);
                 }
-                else {
+                else if (outcome.status !== 'already-done') {
                     say(`✔ incident report ${file} is up to date\n`);
                 }
                 result.reportPath = file;
-                if (!values['no-issue']) {
-                    say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_11__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_11__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
+                if (!values['no-issue'] && outcome.status !== 'already-done') {
+                    say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_15__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_15__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
                 }
             }
             if (outcome.error)
@@ -28908,13 +29035,16 @@ async function main(io) {
                 return finish(EXIT.partial);
             if (outcome.status === 'failed')
                 return finish(EXIT.failed);
+            // a re-run that changed nothing: one line, and where the incident is recorded
+            const where = bookkeeping?.issueUrl ? ` Issue: ${bookkeeping.issueUrl}` : typeof result.reportPath === 'string' ? ` Report: ${result.reportPath}` : '';
             if (outcome.undo) {
-                for (const line of (0,_summary_js__WEBPACK_IMPORTED_MODULE_22__/* .undoLines */ .Eq)(outcome))
-                    say(`${line.replace(/\*\*/g, '')}\n`);
-                say(outcome.status === 'already-done' ? 'Already undone: nothing needed changing.\n' : 'Undone.\n');
+                if (outcome.status !== 'already-done')
+                    for (const line of (0,_summary_js__WEBPACK_IMPORTED_MODULE_26__/* .undoLines */ .Eq)(outcome))
+                        say(`${line.replace(/\*\*/g, '')}\n`);
+                say(outcome.status === 'already-done' ? `Already undone: nothing needed changing.${where}\n` : 'Undone.\n');
             }
             else
-                say(outcome.status === 'already-done' ? 'Already rolled back: nothing needed changing.\n' : 'Done.\n');
+                say(outcome.status === 'already-done' ? `Already rolled back: nothing needed changing.${where}\n` : 'Done.\n');
             return finish(EXIT.ok);
         }
         finally {
@@ -28922,27 +29052,11 @@ async function main(io) {
         }
     }
     catch (e) {
-        const message = e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz ? cliMessage(e) : (0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(e);
+        const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_11__/* .errorMessage */ .gJ)(e);
         io.stderr(`${message}\n`);
         Object.assign(result, { status: 'failed', error: message });
-        return finish(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz ? EXIT.badInput : EXIT.failed);
+        return finish(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_11__/* .InputError */ .dz ? EXIT.badInput : EXIT.failed);
     }
-}
-const FLAG_OF = {
-    'rollback-version': '--rollback',
-    'restore-version': '--restore',
-    'npm-token': 'NPM_TOKEN (or .npmrc)',
-    'github-token': 'GITHUB_TOKEN',
-    repo: '--repo',
-    // freeze-check: the repository comes from --repo
-    'freeze-check': '--repo',
-    deprecate: '--no-deprecate',
-    'create-issue': '--repo',
-    'announce-webhook': 'ANNOUNCE_WEBHOOK'
-};
-/** The action's message, with the flag (or variable) that sets the input. */
-function cliMessage(e) {
-    return `${FLAG_OF[e.input] ?? `--${e.input}`}: ${e.message}`;
 }
 /** The --json result: the incident, a row per target, and for one target its plan's details. */
 function summaryOf(o, b) {
@@ -28963,8 +29077,8 @@ function summaryOf(o, b) {
                 deprecated: only?.deprecated
             }
             : {}),
-        ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm') ? { packages: o.targets.map((t) => ({ name: t.name, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_18__/* .errorOf */ .Mz)(t) ?? null })) } : {}),
-        targets: o.targets.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_18__/* .errorOf */ .Mz)(t) ?? null })),
+        ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm') ? { packages: o.targets.map((t) => ({ name: t.name, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_22__/* .errorOf */ .Mz)(t) ?? null })) } : {}),
+        targets: o.targets.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_22__/* .errorOf */ .Mz)(t) ?? null })),
         warnings: o.warnings,
         issueUrl: b?.issueUrl ?? null,
         reportUrl: b?.reportUrl ?? null,
@@ -28975,7 +29089,7 @@ function summaryOf(o, b) {
 }
 function askLine(question) {
     return new Promise((resolve) => {
-        const rl = (0,node_readline__WEBPACK_IMPORTED_MODULE_3__.createInterface)({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY === true });
+        const rl = (0,node_readline__WEBPACK_IMPORTED_MODULE_4__.createInterface)({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY === true });
         let answered = false;
         rl.question(question, (a) => {
             answered = true;
@@ -28997,9 +29111,10 @@ if (process.argv[1] && /(?:cli\.[tj]s|cli[\\/]index\.js|release-rollback)$/.test
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
         ask: askLine,
-        version: ownVersion()
+        version: ownVersion(),
+        tty: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true, columns: process.stdout.columns }
     }).catch((e) => {
-        process.stderr.write(`${e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .RollbackError */ .ZS ? e.message : String(e)}\n`);
+        process.stderr.write(`${e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_11__/* .RollbackError */ .ZS ? e.message : String(e)}\n`);
         return EXIT.failed;
     });
     process.exitCode = code;
@@ -29008,8 +29123,8 @@ if (process.argv[1] && /(?:cli\.[tj]s|cli[\\/]index\.js|release-rollback)$/.test
 function ownVersion() {
     try {
         // built at run time on purpose: a literal path would be bundled by ncc as an asset
-        const file = ['..', '..', 'package.json'].reduce((dir, part) => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, part), (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)((0,node_url__WEBPACK_IMPORTED_MODULE_4__.fileURLToPath)(import.meta.url)));
-        return JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(file, 'utf8')).version ?? 'unknown';
+        const file = ['..', '..', 'package.json'].reduce((dir, part) => (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, part), (0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)((0,node_url__WEBPACK_IMPORTED_MODULE_5__.fileURLToPath)(import.meta.url)));
+        return JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync)(file, 'utf8')).version ?? 'unknown';
     }
     catch {
         return 'unknown';
@@ -29018,6 +29133,105 @@ function ownVersion() {
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 9851:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ createProgress)
+/* harmony export */ });
+const WORDS = {
+    reading: 'reading',
+    planned: 'planned',
+    skipped: 'skipped',
+    'not-affected': 'not affected',
+    writing: 'moving the channel',
+    retiring: 'deprecating the bad version',
+    'putting-back': 'putting the channel back',
+    done: 'done',
+    failed: 'FAILED',
+};
+const MARK = {
+    reading: '…',
+    planned: '·',
+    skipped: '-',
+    'not-affected': '-',
+    writing: '…',
+    retiring: '…',
+    'putting-back': '↩',
+    done: '✔',
+    failed: '✖',
+};
+const ESC = '\u001b[';
+function nameOf(t) {
+    return t.kind === 'npm' ? t.name : `${t.kind}:${t.name}`;
+}
+/** One line of text for a target's state; cut to the terminal's width so a redraw never wraps. */
+function line(name, event, width) {
+    const text = event
+        ? `${MARK[event.phase]} ${name}: ${WORDS[event.phase]}${event.detail ? ` (${event.detail.split('\n')[0]})` : ''}`
+        : `  ${name}: waiting`;
+    return width && width > 4 && text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text;
+}
+function createProgress(stream, targets) {
+    const names = targets.map(nameOf);
+    const state = new Map();
+    if (stream.isTTY !== true) {
+        // plain lines: each change once; reading and planning are not repeated (the plan was printed above)
+        const last = new Map();
+        return {
+            update(event) {
+                if (event.phase === 'reading' || event.phase === 'planned')
+                    return;
+                const name = nameOf(event);
+                const text = line(name, event, undefined);
+                if (last.get(name) === text)
+                    return;
+                last.set(name, text);
+                stream.write(`${text}\n`);
+            },
+            log: (text) => void stream.write(text),
+            done: () => { },
+        };
+    }
+    let drawn = 0;
+    let finished = false;
+    const erase = () => {
+        if (drawn > 0)
+            stream.write(`${ESC}${drawn}A${ESC}0J`);
+        drawn = 0;
+    };
+    const draw = () => {
+        const lines = names.map((n) => line(n, state.get(n), stream.columns));
+        stream.write(lines.map((l) => `${ESC}2K${l}\n`).join(''));
+        drawn = lines.length;
+    };
+    draw();
+    return {
+        update(event) {
+            if (finished)
+                return;
+            state.set(nameOf(event), event);
+            erase();
+            draw();
+        },
+        log(text) {
+            if (finished) {
+                stream.write(text);
+                return;
+            }
+            erase();
+            stream.write(text.endsWith('\n') ? text : `${text}\n`);
+            draw();
+        },
+        done() {
+            finished = true;
+        },
+    };
+}
+
 
 /***/ }),
 
@@ -29045,6 +29259,130 @@ function renderDeprecationMessage(template, values) {
 
 /***/ }),
 
+/***/ 1922:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   Pe: () => (/* binding */ setting),
+/* harmony export */   QX: () => (/* binding */ settingName),
+/* harmony export */   ah: () => (/* binding */ useDialect),
+/* harmony export */   kZ: () => (/* binding */ currentDialect),
+/* harmony export */   oc: () => (/* binding */ setTo),
+/* harmony export */   w7: () => (/* binding */ theSetting)
+/* harmony export */ });
+/* unused harmony export cliForms */
+// How a message names a setting, for the entry that runs: the action says its inputs
+// (`force: true`, `npm-token: ${{ secrets.NPM_TOKEN }}`), the CLI its flags and environment
+// variables (`--force`, `NPM_TOKEN`). Every message that names a setting refers to it by
+// its action.yml input key through the functions below; the table is the one place that
+// maps an input to its flag or variable.
+//
+// Why the entry picks a dialect up front instead of each entry re-rendering messages at
+// its edge: messages travel far from where they are made - into the tracking issue, the
+// incident report, webhooks, the --json result, the action's outputs - and each of those
+// would be an edge where an unrendered reference could leak. So the entry (src/main.ts,
+// src/cli.ts) calls useDialect once before anything else, and every message is made final.
+// Pure: no I/O.
+let dialect = 'action';
+/** Chosen by the entry before it reads any input; returns the previous one (tests restore it). */
+function useDialect(d) {
+    const previous = dialect;
+    dialect = d;
+    return previous;
+}
+function currentDialect() {
+    return dialect;
+}
+/** Action inputs whose CLI form is not `--<input> <value>`. The one table from input to flag or variable. */
+const CLI = {
+    'rollback-version': { flag: '--rollback' },
+    'restore-version': { flag: '--restore' },
+    'npm-token': {
+        env: 'NPM_TOKEN',
+        provide: "set NPM_TOKEN in the environment (or the registry's _authToken in .npmrc)",
+    },
+    'github-token': { env: 'GITHUB_TOKEN', provide: 'set GITHUB_TOKEN in the environment' },
+    'registry-username': { env: 'REGISTRY_USERNAME', provide: 'set REGISTRY_USERNAME in the environment' },
+    'registry-password': { env: 'REGISTRY_PASSWORD', provide: 'set REGISTRY_PASSWORD in the environment' },
+    'announce-webhook': { env: 'ANNOUNCE_WEBHOOK', provide: 'set ANNOUNCE_WEBHOOK in the environment' },
+    kubeconfig: { env: 'KUBECONFIG', provide: 'set KUBECONFIG in the environment (or write ~/.kube/config)' },
+    force: { flag: '--force', on: 'true' },
+    'dry-run': { flag: '--dry-run', on: 'true' },
+    drill: { flag: '--drill', on: 'true' },
+    undo: { flag: '--undo', on: 'true' },
+    'require-holder': { flag: '--require-holder', on: 'true' },
+    deprecate: { flag: '--no-deprecate', on: 'false' },
+    'partial-ok': { flag: '--all-or-nothing', on: 'false' },
+    'create-issue': { flag: '--no-issue', on: 'false' },
+    'commit-report': { flag: '--no-report', on: 'false' },
+    'freeze-check': { flag: '--repo' },
+    repository: { flag: '--repo' },
+    repo: { flag: '--repo' },
+    // the CLI names images, releases and their kind in --targets
+    target: { flag: '--targets' },
+    image: { flag: '--targets docker:<image>' },
+    release: { flag: '--targets helm:<release>' },
+    namespace: { flag: '--targets helm:<namespace>/<release>' },
+};
+/** How the action shows a secret input when it says to pass one. */
+const ACTION_EXAMPLE = {
+    'npm-token': '${{ secrets.NPM_TOKEN }}',
+    'registry-password': '${{ secrets.REGISTRY_PASSWORD }}',
+    'announce-webhook': '${{ secrets.ANNOUNCE_WEBHOOK }}',
+};
+/** The setting's name: `npm-token` (action), `NPM_TOKEN` / `--rollback` (CLI). */
+function settingName(input, d = dialect) {
+    if (d === 'action')
+        return input;
+    const form = CLI[input];
+    return form?.flag ?? form?.env ?? `--${input}`;
+}
+/** The setting with a value: `force: true`, `strategy: retag` (action); `--force`, `no --dry-run`, `--strategy retag` (CLI). */
+function setting(input, value, d = dialect) {
+    if (d === 'action')
+        return `${input}: ${value}`;
+    const form = CLI[input];
+    if (form?.on)
+        return value === form.on ? form.flag : `no ${form.flag}`;
+    if (form?.env)
+        return `${form.env}=${value}`;
+    return `${form?.flag ?? `--${input}`} ${value}`;
+}
+/**
+ * The instruction to give it: `set force: true`, `pass npm-token: ${{ secrets.NPM_TOKEN }}`
+ * (action); `pass --force`, `leave out --dry-run`, `set NPM_TOKEN in the environment …` (CLI).
+ * Without a value: how to provide the setting at all.
+ */
+function setTo(input, value, d = dialect) {
+    if (d === 'action') {
+        if (value !== undefined)
+            return `set ${input}: ${value}`;
+        return `pass ${ACTION_EXAMPLE[input] ? `${input}: ${ACTION_EXAMPLE[input]}` : input}`;
+    }
+    const form = CLI[input];
+    if (form?.on)
+        return value === undefined || value === form.on ? `pass ${form.flag}` : `leave out ${form.flag}`;
+    if (form?.env)
+        return value === undefined ? (form.provide ?? `set ${form.env}`) : `set ${form.env}=${value}`;
+    return `pass ${settingName(input, d)}${value === undefined ? '' : ` ${value}`}`;
+}
+/** "the registry input" (action) / "--registry" (CLI), for prose that refers to the setting itself. */
+function theSetting(input, d = dialect) {
+    return d === 'action' ? `the ${input} input` : settingName(input, d);
+}
+/** Every input the table renames, for tests that check each one reaches a real flag or variable. */
+function cliForms() {
+    return Object.fromEntries(Object.entries(CLI).map(([k, v]) => [k, { flag: v.flag, env: v.env }]));
+}
+/** How an error about the setting begins: `Input 'npm-token':` (action), `NPM_TOKEN:` (CLI). */
+function inputLabel(input, d = dialect) {
+    return d === 'action' ? `Input '${input}':` : `${settingName(input, d)}:`;
+}
+
+
+/***/ }),
+
 /***/ 3916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -29056,6 +29394,8 @@ function renderDeprecationMessage(template, values) {
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   gl: () => (/* binding */ RegistryError)
 /* harmony export */ });
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
+
 /** Every error the action raises on purpose says what went wrong and how to fix it. */
 class RollbackError extends Error {
     fix;
@@ -29065,14 +29405,18 @@ class RollbackError extends Error {
         this.name = 'RollbackError';
     }
 }
-/** A bad input, found before anything was written. Names the input. */
+/**
+ * A bad input, found before anything was written. Names the input by its action.yml key;
+ * the message says it as the entry that runs does (src/core/settings.ts): `Input '<input>':
+ * <problem> Fix: <fix>` in the action, `<flag or variable>: <problem> Fix: <fix>` in the CLI.
+ */
 class InputError extends RollbackError {
     input;
     problem;
     constructor(input, 
-    /** what is wrong, without the input's name (the message is `Input '<input>': <problem> Fix: <fix>`) */
+    /** what is wrong, without the input's name */
     problem, fix) {
-        super(`Input '${input}': ${problem}`, fix);
+        super(`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .inputLabel */ .NB)(input)} ${problem}`, fix);
         this.input = input;
         this.problem = problem;
         this.name = 'InputError';
@@ -29136,8 +29480,10 @@ function errorMessage(e) {
 /* harmony export */ });
 /* unused harmony export repositoryDefaultBranch */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9081);
+/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9081);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9786);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1922);
+
 
 
 
@@ -29196,7 +29542,7 @@ async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
                 await step(planned);
         }
         : undefined;
-    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runIncident */ .ao)(req, targets, log, { preflight, beforeWrite });
+    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runIncident */ .ao)(req, targets, log, { preflight, beforeWrite, progress: steps.progress });
     if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
         for (const step of steps.afterWrite ?? [])
             partialFrom(result, await step(result));
@@ -29225,13 +29571,13 @@ function doneOf(result) {
 /** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
 async function repositoryDefaultBranch(gh, ctx) {
     try {
-        const { data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .repoRef */ .sA)(ctx.repository) });
+        const { data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_3__/* .repoRef */ .sA)(ctx.repository) });
         return data.default_branch;
     }
     catch (e) {
-        const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .ghStatus */ .e8)(e);
+        const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_3__/* .ghStatus */ .e8)(e);
         if (status === 401)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .currentDialect */ .kZ)() === 'action' ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.' : 'set GITHUB_TOKEN to a valid token.');
         if (status === 403 || status === 404) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
         }
@@ -29242,7 +29588,7 @@ async function repositoryDefaultBranch(gh, ctx) {
 
 /***/ }),
 
-/***/ 4212:
+/***/ 1831:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 // ESM COMPAT FLAG
@@ -34601,7 +34947,7 @@ const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 /* harmony export */   iT: () => (/* binding */ findIssueByMarker),
 /* harmony export */   sX: () => (/* binding */ tokenIdentity)
 /* harmony export */ });
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4212);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1831);
 /* harmony import */ var _markers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3400);
 
 
@@ -34777,12 +35123,14 @@ function rolledBackMarker(incidentId) {
 /* harmony export */   eA: () => (/* binding */ strategyNote)
 /* harmony export */ });
 /* unused harmony exports INSTALLER_CLIENTS, INSTALLER_CLIENT_ORDER, INSTALLER_MATRIX, FRESH_BAD_RANGE, outcome, skipsDeprecated, installerProtection, checkedAgainst */
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3758);
-/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(200);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3758);
+/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(200);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
 // Who is protected by the rollback, per installer: the observed matrix (INSTALLER_MATRIX,
 // checked against the real clients by __tests__/installers.test.ts), the protection rows
 // derived from it (installerProtection), their labels, the table and the note on the
 // strategy, for the issue and the report. Pure: no I/O, no @actions/*.
+
 
 
 const INSTALLER_CLIENTS = {
@@ -34976,9 +35324,9 @@ function lockfileRows(strategy, n) {
  */
 function installerProtection(strategy, context = {}) {
     const n = {
-        bad: context.rollbackVersion ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(context.rollbackVersion) : 'the bad version',
-        good: context.restoreVersion ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(context.restoreVersion) : strategy === 'republish' ? 'the good version' : 'the restored version',
-        fix: context.republished ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(context.republished) : 'the republished version'
+        bad: context.rollbackVersion ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(context.rollbackVersion) : 'the bad version',
+        good: context.restoreVersion ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(context.restoreVersion) : strategy === 'republish' ? 'the good version' : 'the restored version',
+        fix: context.republished ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(context.republished) : 'the republished version'
     };
     const onlyBad = context.rollbackVersion ? ` (such as \`^${context.rollbackVersion}\`)` : '';
     if (strategy === 'republish') {
@@ -34991,7 +35339,7 @@ function installerProtection(strategy, context = {}) {
         return [...INSTALLER_CLIENT_ORDER.map((c) => clientRow(c, matrixStrategy, n, onlyBad)), ...lockfileRows(matrixStrategy, n)];
     }
     // another channel: not in the matrix beyond what the deprecation does to ranges
-    const tag = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(channel);
+    const tag = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(channel);
     const named = `Installs that name the tag (\`…@${channel}\`) now get ${n.good}.`;
     const rows = INSTALLER_CLIENT_ORDER.map((c) => {
         const skips = dep && skipsDeprecated(c);
@@ -35023,8 +35371,8 @@ function checkedAgainst() {
 /** What the other strategy would change, under the table. */
 function strategyNote(r) {
     return r.strategy === 'republish'
-        ? `Strategy **republish**: the good code was published as ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(r.republishedVersion ?? 'the next version')}. A plain retag would have left ranges that only the bad version satisfied on it, and Yarn Berry's ranges on it whenever the deprecation is off. ${checkedAgainst()}`
-        : `Strategy **retag**: the tag moved back. To reach ranges that only the bad version satisfies too, run again with \`strategy: republish\`, which publishes the good code as the next version (pnpm and Yarn Berry skip it for its first day by default). ${checkedAgainst()}`;
+        ? `Strategy **republish**: the good code was published as ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(r.republishedVersion ?? 'the next version')}. A plain retag would have left ranges that only the bad version satisfied on it, and Yarn Berry's ranges on it whenever the deprecation is off. ${checkedAgainst()}`
+        : `Strategy **retag**: the tag moved back. To reach ranges that only the bad version satisfies too, run again with \`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .setting */ .Pe)('strategy', 'republish')}\`, which publishes the good code as the next version (pnpm and Yarn Berry skip it for its first day by default). ${checkedAgainst()}`;
 }
 function protectionTable(r) {
     const rows = installerProtection(r.strategy, {
@@ -35034,7 +35382,7 @@ function protectionTable(r) {
         restoreVersion: r.restoreVersion,
         deprecated: r.deprecationMessage !== undefined
     }).map((p) => [p.installer, PROTECTION_LABEL[p.protected], p.why]);
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .table */ .M)(['Installer', 'Protected', 'Why'], rows);
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Installer', 'Protected', 'Why'], rows);
 }
 
 
@@ -35782,7 +36130,7 @@ function renderReport(r, ctx, previous) {
 /* harmony export */   W$: () => (/* binding */ commitReport)
 /* harmony export */ });
 /* unused harmony export PR_SETTING */
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4212);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1831);
 
 /** The repository setting without which the workflow token may not open pull requests. */
 const PR_SETTING = 'Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"';
@@ -36210,7 +36558,10 @@ function parseTargets(raw, input = 'targets') {
     return specs;
 }
 
+// EXTERNAL MODULE: ./src/core/settings.ts
+var settings = __nccwpck_require__(1922);
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -36294,7 +36645,7 @@ function parseMaxAge(name, raw) {
     if (!(ms > 0))
         throw new errors/* InputError */.dz(name, `must be longer than 0 (got ${v}): every version would be too old.`, fix);
     if (ms > MAX_AGE_LIMIT_MS)
-        throw new errors/* InputError */.dz(name, `${v} is longer than a year (8760h).`, 'give a shorter duration, or leave max-age empty for no limit.');
+        throw new errors/* InputError */.dz(name, `${v} is longer than a year (8760h).`, `give a shorter duration, or ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave max-age empty' : 'leave out --max-age'} for no limit.`);
     return ms;
 }
 /**
@@ -36319,7 +36670,7 @@ function parseStrategy(name, raw, target) {
     if (v !== 'retag' && v !== 'republish')
         throw new errors/* InputError */.dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
     if (v === 'republish' && target !== 'npm')
-        throw new errors/* InputError */.dz(name, `republish is for npm packages, not target: ${target}.`, 'use strategy: retag.');
+        throw new errors/* InputError */.dz(name, `republish is for npm packages, not target: ${target}.`, `use ${(0,settings/* setting */.Pe)('strategy', 'retag')}.`);
     return v;
 }
 function parseTarget(name, raw) {
@@ -36335,7 +36686,7 @@ function parseChannel(name, raw) {
         throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
     }
     if (semver_default().validRange(tag) !== null) {
-        throw new errors/* InputError */.dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in rollback-version and restore-version.`);
+        throw new errors/* InputError */.dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in ${(0,settings/* settingName */.QX)('rollback-version')} and ${(0,settings/* settingName */.QX)('restore-version')}.`);
     }
     return tag;
 }
@@ -36362,7 +36713,7 @@ function parseRegistry(name, raw) {
         throw new errors/* InputError */.dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
     }
     if (url.username || url.password || url.search || url.hash) {
-        throw new errors/* InputError */.dz(name, 'must not carry credentials, a query or a fragment.', 'pass the token in npm-token and give the bare registry URL.');
+        throw new errors/* InputError */.dz(name, 'must not carry credentials, a query or a fragment.', `${(0,settings/* setTo */.oc)('npm-token')} and give the bare registry URL.`);
     }
     const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
     if (url.protocol === 'http:' && !loopback) {
@@ -36423,17 +36774,17 @@ function packageNameFromWorkspace(dir) {
         text = (0,external_node_fs_.readFileSync)(file, 'utf8');
     }
     catch {
-        throw new errors/* InputError */.dz('package', `is not set and there is no package.json in ${dir}.`, 'set the package input, or check out the repository before this step.');
+        throw new errors/* InputError */.dz('package', `is not set and there is no package.json in ${dir}.`, (0,settings/* currentDialect */.kZ)() === 'action' ? 'set the package input, or check out the repository before this step.' : 'pass --package, or run it in the package\'s folder.');
     }
     let name;
     try {
         name = JSON.parse(text).name;
     }
     catch {
-        throw new errors/* InputError */.dz('package', `is not set and ${file} is not valid JSON.`, 'set the package input.');
+        throw new errors/* InputError */.dz('package', `is not set and ${file} is not valid JSON.`, `${(0,settings/* setTo */.oc)('package')}.`);
     }
     if (typeof name !== 'string' || name === '') {
-        throw new errors/* InputError */.dz('package', `is not set and ${file} has no name.`, 'set the package input.');
+        throw new errors/* InputError */.dz('package', `is not set and ${file} has no name.`, `${(0,settings/* setTo */.oc)('package')}.`);
     }
     return name;
 }
@@ -36506,12 +36857,12 @@ function readInputs(get, env = process.env) {
     const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw);
     const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
     if (current && publishedAfter === undefined && !drill) {
-        throw new errors/* InputError */.dz('published-after', 'is required with rollback-version: current.', 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
+        throw new errors/* InputError */.dz('published-after', `is required with ${(0,settings/* setting */.Pe)('rollback-version', 'current')}.`, 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
     }
     // the release's identity: they guard an exact version as well as `current`
     const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
     if (publishedAfter !== undefined && publishedBefore !== undefined && Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
-        throw new errors/* InputError */.dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, "pass the time the release run ended (the failed run's updated_at) as published-before, and the time it started (run_started_at) as published-after.");
+        throw new errors/* InputError */.dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, `pass the time the release run ended (the failed run's updated_at) as ${(0,settings/* settingName */.QX)('published-before')}, and the time it started (run_started_at) as ${(0,settings/* settingName */.QX)('published-after')}.`);
     }
     const releaseCommit = parseCommit('release-commit', get('release-commit'));
     const maxAgeMs = parseMaxAge('max-age', get('max-age'));
@@ -36575,10 +36926,10 @@ function readInputs(get, env = process.env) {
     const registry = kinds.has('npm') ? parseRegistry('registry', get('registry')) : '';
     const dryRun = parseBoolean('dry-run', get('dry-run'), false);
     if (drill && dryRun)
-        throw new errors/* InputError */.dz('drill', 'and dry-run are both true.', 'a drill writes nothing anyone installs already (it needs the token to prove the write): set dry-run: false.');
+        throw new errors/* InputError */.dz('drill', `and ${(0,settings/* settingName */.QX)('dry-run')} are both ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'true' : 'given'}.`, `a drill writes nothing anyone installs already (it needs the token to prove the write): ${(0,settings/* setTo */.oc)('dry-run', 'false')}.`);
     const undo = parseBoolean('undo', get('undo'), false);
     if (undo && rollbackVersion === 'current') {
-        throw new errors/* InputError */.dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', 'give the same exact rollback-version (and restore-version) as the rollback you undo.');
+        throw new errors/* InputError */.dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', `give the same exact ${(0,settings/* settingName */.QX)('rollback-version')} (and ${(0,settings/* settingName */.QX)('restore-version')}) as the rollback you undo.`);
     }
     const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
     if (/\s/.test(tokenRaw)) {
@@ -36588,11 +36939,11 @@ function readInputs(get, env = process.env) {
     // tokenless: trusted publishing, where the runner offers the job an ID token
     const npmOidc = npmToken === undefined && !dryRun && kinds.has('npm') && (0,oidc/* idTokenAvailable */.wl)(env);
     if (npmToken === undefined && !dryRun && kinds.has('npm') && !npmOidc) {
-        throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', 'pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or give the job permissions: id-token: write for trusted publishing (OIDC, see the README), or set dry-run: true to only see the plan.');
+        throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', `${(0,settings/* setTo */.oc)('npm-token')} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA")${(0,settings/* currentDialect */.kZ)() === 'action' ? ', or give the job permissions: id-token: write for trusted publishing (OIDC, see the README)' : ''}, or ${(0,settings/* setTo */.oc)('dry-run', 'true')} to only see the plan.`);
     }
     const force = parseBoolean('force', get('force'), false);
     if (requireHolder && force) {
-        throw new errors/* InputError */.dz('require-holder', 'is true together with force: true, which moves the channel whatever it holds.', 'use one of them: require-holder (automation: skip when the channel moved on) or force (by hand: move it anyway).');
+        throw new errors/* InputError */.dz('require-holder', (0,settings/* currentDialect */.kZ)() === 'action' ? 'is true together with force: true, which moves the channel whatever it holds.' : 'is given together with --force, which moves the channel whatever it holds.', `use one of them: ${(0,settings/* settingName */.QX)('require-holder')} (automation: skip when the channel moved on) or ${(0,settings/* settingName */.QX)('force')} (by hand: move it anyway).`);
     }
     return {
         target,
@@ -36655,10 +37006,10 @@ function readGitHubInputs(get, env = process.env) {
     }
     const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
     if ((createIssue || commitReport) && token === undefined) {
-        throw new errors/* InputError */.dz('github-token', 'is empty, and the tracking issue and incident report need it.', 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.');
+        throw new errors/* InputError */.dz('github-token', 'is empty, and the tracking issue and incident report need it.', (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.' : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.');
     }
     if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
-        throw new errors/* InputError */.dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', 'run it in a workflow, or set create-issue: false and commit-report: false.');
+        throw new errors/* InputError */.dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', (0,settings/* currentDialect */.kZ)() === 'action' ? 'run it in a workflow, or set create-issue: false and commit-report: false.' : 'pass --repo owner/name, or --no-issue and --no-report.');
     }
     return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw, githubRelease };
 }
@@ -37342,9 +37693,11 @@ function resolveNpmConfig(opts) {
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2088);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _core_deprecation_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7177);
+/* harmony import */ var _core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7177);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1922);
 // The pure core: from the registry's state and the request, decide what to do.
 // No I/O and no @actions/* here, so every branch of the guard is a plain unit test.
+
 
 
 
@@ -37431,7 +37784,7 @@ function planRollback(req, state) {
         // chosen by history, it can be higher than the bad version (that is no roll-forward: it
         // is what the channel held before); a republish would publish its code under a lower number
         if (req.strategy === 'republish' && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`, `use strategy: retag (the channel goes back to ${restore}), or give restore-version explicitly.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('strategy', 'retag')} (the channel goes back to ${restore}), or give ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} explicitly.`);
         }
     }
     else {
@@ -37439,10 +37792,10 @@ function planRollback(req, state) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${req.packageName}@${restore} does not exist in the registry.`, `give a published version (the newest are: ${nearest() || 'none'}), or leave it empty to pick the last known good one.`);
         }
         if (state.versions[restore].deprecated && !req.force) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`, 'restore a version that is not deprecated, or set force: true to restore it anyway.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`, `restore a version that is not deprecated, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')} to restore it anyway.`);
         }
         if (semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad) && !req.force) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is higher than the bad version ${bad}: that is a roll-forward, not a rollback.`, 'check the two versions are not swapped, or set force: true.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is higher than the bad version ${bad}: that is a roll-forward, not a rollback.`, `check the two versions are not swapped, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')}.`);
         }
     }
     const current = state.distTags[req.channel];
@@ -37461,18 +37814,18 @@ function planRollback(req, state) {
     }
     else if (current !== undefined && semver__WEBPACK_IMPORTED_MODULE_1___default().valid(current) && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(current, bad) && !req.force) {
         tag = { kind: 'keep-newer', holder: current };
-        warnings.push(`'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. Set force: true to move it back anyway.`);
+        warnings.push(`'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. ${capital((0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true'))} to move it back anyway.`);
     }
     else if (req.force) {
         tag = { kind: 'move', from: current, to: goal };
-        warnings.push(`force: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`);
+        warnings.push(`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('force')}: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`);
     }
     else {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', current === undefined
             ? `the dist-tag '${req.channel}' does not exist on ${req.packageName}.`
-            : `'${req.channel}' holds ${current}, which is neither the bad version ${bad} nor the restore version ${restore}: someone may have moved it already.`, `check rollback-version and channel (the tags are: ${Object.entries(state.distTags)
+            : `'${req.channel}' holds ${current}, which is neither the bad version ${bad} nor the restore version ${restore}: someone may have moved it already.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('channel')} (the tags are: ${Object.entries(state.distTags)
             .map(([t, v]) => `${t}=${v}`)
-            .join(', ')}), or set force: true to point '${req.channel}' at ${restore} anyway.`);
+            .join(', ')}), or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')} to point '${req.channel}' at ${restore} anyway.`);
     }
     let deprecation = { kind: 'off' };
     if (req.deprecate) {
@@ -37482,7 +37835,7 @@ function planRollback(req, state) {
         if (!republish && (!(goal in state.versions) || (state.versions[goal].deprecated && !req.force))) {
             throw new Error(`internal: the deprecation of ${bad} would name ${goal}, which ${goal in state.versions ? 'is deprecated' : 'does not exist'}.`);
         }
-        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_3__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
+        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
             version: bad,
             restore: goal,
             channel: req.channel,
@@ -37556,7 +37909,7 @@ function planUndo(req, state) {
         warnings.push(`undo: ${republish.version} (the republished fix-forward version) stays published: npm never reuses a version number; only '${req.channel}' is pointed back.`);
     let deprecation = { kind: 'off' };
     if (req.deprecate) {
-        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_3__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, { version: bad, restore: wrote, channel: req.channel, reason: req.reason });
+        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, { version: bad, restore: wrote, channel: req.channel, reason: req.reason });
         const now = state.versions[bad].deprecated;
         if (!now)
             deprecation = { kind: 'already', message };
@@ -37607,7 +37960,7 @@ function describePlan(plan) {
     if (d.kind === 'already')
         lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`);
     if (d.kind === 'off')
-        lines.push(`- deprecation is off (deprecate: false)`);
+        lines.push(`- deprecation is off (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('deprecate', 'false')})`);
     return lines;
 }
 function describeUndo(plan) {
@@ -37674,7 +38027,7 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
     let version = requested;
     if (current) {
         if (holder === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, 'check the channel input.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .theSetting */ .w7)('channel')}.`);
         }
         // a version we republished stands for the bad one it replaced: never roll it back in turn
         version = state.versions[holder]?.republishOf ?? holder;
@@ -37771,6 +38124,7 @@ function fixForwardVersion(bad) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `cannot compute the version after '${bad}'.`, 'give a valid semver version.');
     return next;
 }
+const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 
 /***/ }),
@@ -37779,6 +38133,7 @@ function fixForwardVersion(bad) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GH: () => (/* binding */ misconfiguration),
 /* harmony export */   Ic: () => (/* binding */ describeFailure),
 /* harmony export */   bD: () => (/* binding */ withRetry),
 /* harmony export */   c2: () => (/* binding */ statusOf),
@@ -37794,12 +38149,44 @@ const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, dead
 function statusOf(e) {
     return e?.statusCode;
 }
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR']);
+/**
+ * What each misconfiguration code means, in words. EAI_AGAIN (a resolver that did not answer in
+ * time), resets and unreachable networks stay retryable.
+ */
+const MISCONFIGURED = {
+    ECONNREFUSED: 'the connection was refused: nothing listens at that host and port',
+    ENOTFOUND: 'the host name does not resolve',
+    EAI_NONAME: 'the host name does not resolve',
+    EAI_FAIL: 'the host name does not resolve',
+    ERR_SSL_WRONG_VERSION_NUMBER: 'TLS got an answer that is not TLS ("wrong version number"): the address is https:// but the server there speaks plain http',
+    ERR_SSL_PACKET_LENGTH_TOO_LONG: 'TLS got an answer that is not TLS: the address is https:// but the server there speaks plain http',
+    ERR_INVALID_URL: 'the address is not a valid URL',
+    // a certificate the runner does not trust does not become trusted in a few seconds
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed and not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
+    SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain ends in a CA not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name'
+};
+/** Why the address cannot work, when the failure says so (never retried); undefined for anything else. */
+function misconfiguration(e) {
+    const err = e;
+    if (!err || typeof err !== 'object' || err.statusCode !== undefined)
+        return undefined;
+    if (err.code && MISCONFIGURED[err.code])
+        return MISCONFIGURED[err.code];
+    if (err.code === 'EPROTO' && /wrong version number/i.test(err.message ?? ''))
+        return MISCONFIGURED.ERR_SSL_WRONG_VERSION_NUMBER;
+    return undefined;
+}
 function isRetryable(e) {
     const err = e;
     if (!err || typeof err !== 'object')
         return false;
     if (err.code === 'EOTP')
+        return false;
+    if (misconfiguration(e) !== undefined)
         return false;
     const status = err.statusCode;
     // 501 Not Implemented is what the server is, not how it is doing: never retried
@@ -37913,10 +38300,12 @@ async function writeThenConfirm(what, write, confirm, options) {
 /* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(578);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2464);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4527);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4527);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1922);
 // The one runner: one incident (one bad version on one channel) across N targets; one
 // package is N = 1. Preflight every target, restore every channel, then retire; every
 // write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
+
 
 
 
@@ -37940,6 +38329,14 @@ async function runTargets(req, targets, log, options) {
     const parallel = options.parallel ?? DEFAULT_PARALLEL;
     const several = targets.length > 1;
     const runs = targets.map((t) => ({ ...t, label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '', moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }));
+    const tell = (r, phase, detail) => {
+        try {
+            options.progress?.({ kind: r.kind, name: r.name, phase, ...(detail !== undefined ? { detail } : {}) });
+        }
+        catch {
+            // a display that fails does not stop a rollback
+        }
+    };
     // 1. preflight: every target read, its token checked and its rollback planned before
     // anything is written (the token against every target, not only the first). The plan
     // read may guard the first write only when nothing else answered after it.
@@ -37948,12 +38345,14 @@ async function runTargets(req, targets, log, options) {
     const lastAnswer = new Map();
     await Promise.all([
         counted(options.preflight?.()),
-        (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(runs, parallel, async (r) => {
+        (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(runs, parallel, async (r) => {
+            tell(r, 'reading');
             try {
                 const [before] = await Promise.all([r.target.inspect().finally(() => lastAnswer.set(r, ++answers)), counted(req.dryRun ? undefined : r.target.checkAccess())]);
                 r.before = before;
                 if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
                     r.outcome = 'not-affected';
+                    tell(r, 'not-affected', `no ${req.rollbackVersion}`);
                     return;
                 }
                 const gate = (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .circuitBreaker */ .sL)(before, r.channel, req.rollbackVersion, req);
@@ -37961,12 +38360,13 @@ async function runTargets(req, targets, log, options) {
                     r.outcome = 'skipped';
                     r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
                     log.info(`${r.label}Skipped: ${gate.reason}`);
+                    tell(r, 'skipped', gate.reason);
                     return;
                 }
                 // a target without retire (container tags, Helm releases) gets no deprecation in its plan
                 const plan = (req.undo ? _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planUndo */ .AX : _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
                 if (plan.republish && !r.target.republish && !plan.undo)
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, 'use strategy: retag.');
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`);
                 // what the registry cannot do, before anything is written: a channel it cannot move
                 // stops the run here; one without deprecate is moved and the deprecation skipped
                 if (r.target.capabilities && (plan.tag.kind === 'move' || plan.deprecation.kind === 'deprecate')) {
@@ -37979,10 +38379,12 @@ async function runTargets(req, targets, log, options) {
                 r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
                 r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
                 r.steps.push({ step: 'plan', outcome: 'done', detail: (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(plan).join(' '), at: now() });
+                tell(r, 'planned', plan.tag.kind === 'move' ? `${plan.tag.from ?? '(none)'} -> ${plan.tag.to}` : plan.tag.kind === 'already' ? `already on ${plan.tag.to}` : `left on ${plan.tag.holder}`);
             }
             catch (e) {
                 r.outcome = 'failed';
                 r.failure = { step: 'preflight', error: e };
+                tell(r, 'failed', (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e));
             }
         })
     ]);
@@ -38017,13 +38419,25 @@ async function runTargets(req, targets, log, options) {
             r.target.forget?.();
     }
     // 2. restore: every channel, before any deprecation
-    await (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(planned, parallel, (r) => restore(r, log));
+    await (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(planned, parallel, async (r) => {
+        tell(r, 'writing');
+        await restore(r, log);
+        if (r.failure)
+            tell(r, 'failed', errorOf(r));
+    });
     const failed = planned.filter((r) => r.failure);
     if (failed.length > 0 && req.partialOk === false && planned.length > 1) {
         // asked for: put back what this run moved, but only where the channel still holds what it wrote
         for (const r of planned)
             r.target.forget?.();
-        await (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(planned.filter((r) => r.moved), parallel, (r) => putBack(r, log));
+        await (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(planned.filter((r) => r.moved), parallel, async (r) => {
+            tell(r, 'putting-back');
+            await putBack(r, log);
+            tell(r, r.failure?.step === 'put-back' ? 'failed' : 'done', r.failure?.step === 'put-back' ? errorOf(r) : 'put back');
+        });
+        for (const r of planned)
+            if (r.outcome === 'already')
+                tell(r, 'done', r.outcome);
         return runs;
     }
     // 3. retire: for every target whose channel is safe (with several, the others' writes
@@ -38031,7 +38445,11 @@ async function runTargets(req, targets, log, options) {
     if (planned.length > 1)
         for (const r of planned)
             r.target.forget?.();
-    await (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(planned.filter((r) => !r.failure), parallel, (r) => retire(r, log));
+    await (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(planned.filter((r) => !r.failure), parallel, async (r) => {
+        tell(r, 'retiring');
+        await retire(r, log);
+        tell(r, r.failure ? 'failed' : 'done', r.failure ? errorOf(r) : r.outcome);
+    });
     for (const r of planned)
         for (const a of r.target.anomalies?.() ?? [])
             r.warnings.push(a);
@@ -38046,7 +38464,7 @@ function resolve(req, runs) {
     if (problems.length > 0) {
         if (single)
             throw only.failure?.error;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(allNpm ? 'package' : 'targets', `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(p.failure?.error)}`).join('\n')}`, 'fix each problem (or leave those out) and run again; partial-ok does not skip the preflight.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(allNpm ? 'package' : 'targets', `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(p.failure?.error)}`).join('\n')}`, `fix each problem (or leave those out) and run again; ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'partial-ok does not skip the preflight' : 'the preflight is never skipped'}.`);
     }
     const affected = runs.filter((r) => r.outcome !== 'not-affected');
     if (affected.length === 0)
@@ -38080,7 +38498,7 @@ function resolve(req, runs) {
         return {
             ...base,
             status: notPutBack.length === 0 ? 'failed' : 'partial',
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(message, notPutBack.length === 0 ? 'fix the failure and run again, or leave partial-ok at true to keep the packages that succeed.' : 'put those tags back by hand, then run again.')
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(message, notPutBack.length === 0 ? `fix the failure and run again, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.` : 'put those tags back by hand, then run again.')
         };
     }
     const incomplete = runs.filter((r) => r.failure);
@@ -38615,8 +39033,9 @@ function impactStep(config) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3758);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3758);
 /* harmony import */ var _targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3986);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1922);
 // The smoke test of the restore version, a runbook step before the first write: the
 // version the channel is about to point at must pass the user's own check, or the rollback
 // stops with nothing written (restoring a version that does not work would make the
@@ -38642,6 +39061,7 @@ function impactStep(config) {
 //
 // Not run in a dry run: the runbook's beforeWrite steps guard a write, and a dry run has
 // none (it may also lack the token a private package's install needs). The plan says so.
+
 
 
 
@@ -38824,7 +39244,7 @@ class SmokeTestError extends _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .Rollback
     fixText;
     output;
     constructor(subject, problem, fixText, output) {
-        super(`Input 'smoke-test': the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`);
+        super(`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .inputLabel */ .NB)('smoke-test')} the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`);
         this.subject = subject;
         this.problem = problem;
         this.fixText = fixText;
@@ -38837,13 +39257,13 @@ class SmokeTestError extends _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .Rollback
         const fence = '`'.repeat(Math.max(3, longest + 1));
         return [
             '## ❌ Rollback stopped by the smoke test: nothing was changed',
-            `The smoke test (\`smoke-test\`) of ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_6__/* .inert */ .t)(this.subject)} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_6__/* .inert */ .t)(this.problem)}.`,
+            `The smoke test (\`smoke-test\`) of ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .inert */ .t)(this.subject)} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .inert */ .t)(this.problem)}.`,
             ...(this.output.length > 0 ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`] : []),
-            `**Fix:** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_6__/* .inert */ .t)(this.fixText)}`
+            `**Fix:** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .inert */ .t)(this.fixText)}`
         ].join('\n\n') + '\n';
     }
 }
-const FIX_VERSION = 'pass a restore-version that passes the smoke test (or correct the smoke-test command if it is wrong) and run again; to roll back without the test, leave smoke-test empty.';
+const fixVersion = () => `pass a ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('restore-version')} that passes the smoke test (or correct the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('smoke-test')} command if it is wrong) and run again; to roll back without the test, ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .currentDialect */ .kZ)() === 'action' ? 'leave smoke-test empty' : 'leave out --smoke-test'}.`;
 /**
  * The runbook's smoke test: a beforeWrite step for each run (none when smoke-test is
  * empty). In a dry run it only says it would run. Reads and checks its inputs now, before
@@ -38854,7 +39274,7 @@ function smokeTest(get, inputs, options) {
     if (config.command === undefined)
         return [];
     if (inputs.dryRun) {
-        options.log.info(`Dry run: the smoke test (smoke-test) is not run; a real rollback runs it against the restore version before its first write.`);
+        options.log.info(`Dry run: the smoke test (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('smoke-test')}) is not run; a real rollback runs it against the restore version before its first write.`);
         return [];
     }
     return [smokeTestStep(config, inputs, options)];
@@ -38930,7 +39350,7 @@ async function smokeNpm(name, version, command, config, inputs, options, label) 
         });
         check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm');
         // 3. the command, in the project
-        options.log.info(`${label}Smoke test: running the smoke-test command for ${subject}…`);
+        options.log.info(`${label}Smoke test: running the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('smoke-test')} command for ${subject}…`);
         const ran = await runProcess(command, [], { cwd: project, env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, 'node_modules') }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` });
         check(ran, subject, 'running the smoke-test command', config, 'command');
         options.log.info(`✔ ${label}Smoke test passed: ${subject}.`);
@@ -38944,11 +39364,11 @@ async function smokeDocker(r, version, command, config, options, label) {
     const target = r.target;
     const digest = await target.digestOf(version);
     if (!digest)
-        throw new SmokeTestError(`${r.name}:${version}`, 'could not start: the registry has no digest for that tag', 'check that the restore version is pushed, or pass another restore-version.', []);
+        throw new SmokeTestError(`${r.name}:${version}`, 'could not start: the registry has no digest for that tag', `check that the restore version is pushed, or pass another ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('restore-version')}.`, []);
     const image = `${target.ref.name}@${digest}`;
     const dir = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(tempRoot(options.env ?? process.env), 'release-rollback-smoke-'));
     try {
-        options.log.info(`${label}Smoke test: running the smoke-test command with IMAGE=${image} (${version})…`);
+        options.log.info(`${label}Smoke test: running the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('smoke-test')} command with IMAGE=${image} (${version})…`);
         const ran = await runProcess(command, [], { cwd: dir, env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` });
         check(ran, image, 'running the smoke-test command', config, 'command');
         options.log.info(`✔ ${label}Smoke test passed: ${image}.`);
@@ -38968,14 +39388,14 @@ function check(ran, subject, doing, config, what) {
         if (what === 'npm' && ran.spawnError.code === 'ENOENT') {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('smoke-test', `needs the npm CLI to install ${subject}, and npm was not found on PATH.`, 'set up Node.js with npm before this step (actions/setup-node), or leave smoke-test empty.');
         }
-        throw new SmokeTestError(subject, `could not start ${doing} (${ran.spawnError.message})`, FIX_VERSION, ran.tail);
+        throw new SmokeTestError(subject, `could not start ${doing} (${ran.spawnError.message})`, fixVersion(), ran.tail);
     }
     if (ran.timedOut) {
-        throw new SmokeTestError(subject, `did not finish within ${config.timeout} (smoke-test-timeout) while ${doing}; it was stopped`, `make the command faster or raise smoke-test-timeout (the install and the command share it); ${FIX_VERSION}`, ran.tail);
+        throw new SmokeTestError(subject, `did not finish within ${config.timeout} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('smoke-test-timeout')}) while ${doing}; it was stopped`, `make the command faster or raise ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('smoke-test-timeout')} (the install and the command share it); ${fixVersion()}`, ran.tail);
     }
     if (ran.code !== 0) {
         const how = ran.code !== null ? `exited with code ${ran.code}` : `was ended by ${ran.signal}`;
-        const fix = what === 'npm' ? `${subject} must install from the registry as users get it: ${FIX_VERSION}` : FIX_VERSION;
+        const fix = what === 'npm' ? `${subject} must install from the registry as users get it: ${fixVersion()}` : fixVersion();
         throw new SmokeTestError(subject, `failed while ${doing}: it ${how}`, fix, ran.tail);
     }
 }
@@ -39285,6 +39705,8 @@ async function readAsInstallers(config, t, log, report) {
 /* unused harmony exports renderSummary, verificationLines, nextSteps */
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9786);
 /* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4623);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1922);
+
 
 
 
@@ -39435,7 +39857,7 @@ function verificationLines(v) {
 function nextSteps(result) {
     if (result.undo) {
         if (result.status === 'planned')
-            return ['Nothing was written. Run again with `dry-run: false` to apply this undo.'];
+            return [`Nothing was written. Run again ${withoutDryRun()} to apply this undo.`];
         if (result.status === 'partial' || result.status === 'failed')
             return ['Fix what the error names, then run the same undo again: it completes only what is missing.'];
         if (result.status === 'skipped')
@@ -39443,7 +39865,7 @@ function nextSteps(result) {
         return ['The bad version is what the channels serve again, as asked. If the undo was itself the mistake, run the same rollback again (without `undo`).'];
     }
     if (result.status === 'planned')
-        return ['Nothing was written. Run again with `dry-run: false` to apply this plan.'];
+        return [`Nothing was written. Run again ${withoutDryRun()} to apply this plan.`];
     if (result.status === 'partial')
         return ['Re-run the same rollback: it completes only what is missing and repeats nothing.'];
     if (result.status === 'skipped')
@@ -39476,6 +39898,10 @@ function nextSteps(result) {
     steps.push('Write the post-mortem: root cause, regression test, lessons.');
     return steps;
 }
+/** "with `dry-run: false`" (action) / "without --dry-run" (CLI). */
+function withoutDryRun() {
+    return currentDialect() === 'action' ? 'with `dry-run: false`' : 'without --dry-run';
+}
 
 
 /***/ }),
@@ -39488,6 +39914,8 @@ function nextSteps(result) {
 /* harmony export */   q: () => (/* binding */ readDockerInputs)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
+
 
 /** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */
 function parseTag(name, raw) {
@@ -39509,7 +39937,7 @@ function readDockerInputs(get, target) {
     const username = get('registry-username').trim() || undefined;
     const password = get('registry-password').trim() || undefined;
     if ((username === undefined) !== (password === undefined)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(username ? 'registry-password' : 'registry-username', 'is set without the other.', `give both ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .settingName */ .QX)('registry-username')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .settingName */ .QX)('registry-password')}, or neither (then the docker login credentials are used).`);
     }
     return { image: target ?? get('image').trim(), username, password, tagPrefix };
 }
@@ -39682,6 +40110,8 @@ function readHelmInputs(get, target) {
 /* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9809);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1922);
+
 
 
 
@@ -39787,12 +40217,20 @@ class RegistryClient {
     timeout(transfer = false) {
         return transfer ? Math.max(this.o.timeoutMs ?? 30_000, 120_000) : (this.o.timeoutMs ?? 30_000);
     }
-    /** A refused hop as the error the caller shows; anything else unchanged. */
+    /**
+     * A refused hop, or an address that cannot work (connection refused, a name that does
+     * not resolve, https:// to a plain-http port), as the error the caller shows: the latter
+     * is bad input naming the registry setting, never retried. Anything else unchanged.
+     */
     refused(e, method, path) {
+        const wrong = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .misconfiguration */ .GH)(e);
+        if (wrong !== undefined) {
+            return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('registry', `${this.o.registry} cannot be reached: ${wrong} (${e.code ?? 'error'} on ${method} ${path.split('?')[0]}). This is the address, not an outage: nothing was retried and nothing was written.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .theSetting */ .w7)('registry')} (scheme http or https, host and port), and the registry line of .npmrc.`);
+        }
         if (!(e instanceof OffOriginHop))
             return e;
         const { registry } = this.o;
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`, `if the registry has moved to ${e.target}, set the registry input (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`, undefined, e.code);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`, `if the registry has moved to ${e.target}, set ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .theSetting */ .w7)('registry')} (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`, undefined, e.code);
     }
     /** GET a registry path (`/name?write=true`, `/-/whoami`), parsed as JSON. */
     async json(path, command, extra = {}) {
@@ -39849,7 +40287,7 @@ class RegistryClient {
         catch (e) {
             const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e);
             if (guard.elsewhere && (status === 401 || status === 403 || status === 404)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`, `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use strategy: retag.`, status, e.code);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`, `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`, status, e.code);
             }
             throw e;
         }
@@ -40050,6 +40488,8 @@ var refs = __nccwpck_require__(9081);
 var retry = __nccwpck_require__(9809);
 // EXTERNAL MODULE: ./src/util.ts
 var util = __nccwpck_require__(4527);
+// EXTERNAL MODULE: ./src/core/settings.ts
+var settings = __nccwpck_require__(1922);
 ;// CONCATENATED MODULE: ./src/targets/git-tag.ts
 // A moving git tag on GitHub (`v1`, `stable`, `production`): how GitHub Action authors
 // publish a release line, and how they roll one back. The channel is the moving tag; the
@@ -40073,6 +40513,7 @@ var util = __nccwpck_require__(4527);
 // version's own tag object instead would make git warn on every fetch ("tag 'v1' is really
 // 'v1.2.2' here"). So one write, and the change is reported (anomalies(): the old tag
 // object, to re-annotate by hand if wanted).
+
 
 
 
@@ -40142,7 +40583,7 @@ class GitTagTarget {
             throw new errors/* InputError */.dz('channel', `${JSON.stringify(options.tag.slice(0, 80))} is not a valid git tag name.`, 'name the moving tag to roll back, such as v1, stable or production.');
         }
         if (this.versionOfTag(this.tag) !== undefined) {
-            throw new errors/* InputError */.dz('channel', `'${this.tag}' is a version tag (tag-prefix '${this.prefix}' + a semantic version), not a moving tag: version tags are never moved.`, 'name the moving tag that follows the releases, such as v1 or stable.');
+            throw new errors/* InputError */.dz('channel', `'${this.tag}' is a version tag (${(0,settings/* settingName */.QX)('tag-prefix')} '${this.prefix}' + a semantic version), not a moving tag: version tags are never moved.`, 'name the moving tag that follows the releases, such as v1 or stable.');
         }
         this.retry = options.retry ?? retry/* DEFAULT_RETRY */.vI;
         this.label = `git tag '${this.tag}' of ${this.repository} on GitHub`;
@@ -40179,7 +40620,7 @@ class GitTagTarget {
         catch (e) {
             const status = (0,refs/* ghStatus */.e8)(e);
             if (status === 401)
-                throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', `pass a valid token that may write ${this.repository}'s tags (the workflow token with permissions: contents: write).`);
+                throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,settings/* currentDialect */.kZ)() === 'action' ? `pass a valid token that may write ${this.repository}'s tags (the workflow token with permissions: contents: write).` : `set GITHUB_TOKEN to a valid token that may write ${this.repository}'s tags (contents: write).`);
             if (status === 403 || status === 404) {
                 throw new errors/* InputError */.dz('github-token', `cannot read the repository ${this.repository} (${status}${status === 404 ? ': it does not exist, or the token cannot see it' : ''}).`, `check the repository name, and give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`);
             }
@@ -40198,7 +40639,7 @@ class GitTagTarget {
         const status = (0,refs/* ghStatus */.e8)(e);
         const said = (0,util/* firstLine */.T)((0,refs/* ghMessage */.Xt)(e));
         if (status === 401)
-            return new errors/* InputError */.dz('github-token', `was rejected by GitHub (401 Bad credentials) while ${what}.`, 'pass a valid token (in a workflow the default is the workflow token).');
+            return new errors/* InputError */.dz('github-token', `was rejected by GitHub (401 Bad credentials) while ${what}.`, validToken());
         if (status === 403 || status === 404) {
             return new errors/* InputError */.dz('github-token', `cannot read ${this.repository} (${status}: ${said}) while ${what}.`, `check the repository name, and give the job permissions: contents: write, or use a token with Contents read and write on ${this.repository}.`);
         }
@@ -40385,7 +40826,7 @@ class GitTagTarget {
         const name = this.tagFor(version);
         const ref = await this.getTagRef(name);
         if (!ref) {
-            throw new errors/* InputError */.dz(input, `${this.repository} has no tag ${name}.`, `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${name})` : ''}.`);
+            throw new errors/* InputError */.dz(input, `${this.repository} has no tag ${name}.`, `give a version that has a tag${this.prefix ? ` (${(0,settings/* settingName */.QX)('tag-prefix')} '${this.prefix}' makes ${version} the tag ${name})` : ''}.`);
         }
         const { commit } = await this.peel(ref, name);
         this.seen?.commits.set(version, commit);
@@ -40553,7 +40994,7 @@ class GitTagTarget {
             return new errors/* RegistryError */.gl(`GitHub rate-limited moving ${where} (${status}: ${saidLine}); nothing was changed.`, 'wait a few minutes and re-run (a re-run is safe: it reads the tag first).', status);
         }
         if (status === 401)
-            return new errors/* InputError */.dz('github-token', `was rejected by GitHub (401) while moving ${where}.`, 'pass a valid token (in a workflow the default is the workflow token).');
+            return new errors/* InputError */.dz('github-token', `was rejected by GitHub (401) while moving ${where}.`, validToken());
         if (status === 403 || status === 404) {
             return new errors/* InputError */.dz('github-token', `may not move ${where} (${status}: ${saidLine}).`, `give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`);
         }
@@ -40577,6 +41018,10 @@ class GitTagTarget {
         return undefined;
     }
 }
+/** The fix for a rejected GitHub token, as the entry that runs says it. */
+function validToken() {
+    return (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass a valid token (in a workflow the default is the workflow token).' : 'set GITHUB_TOKEN to a valid token.';
+}
 
 // EXTERNAL MODULE: ./src/targets/docker/config.ts
 var config = __nccwpck_require__(5001);
@@ -40594,6 +41039,7 @@ var docker_image = __nccwpck_require__(7658);
 // Registry credentials: the registry-username / registry-password inputs, else what
 // `docker login` (docker/login-action) stored in the docker config. Decoded secrets are
 // handed to setSecret before anything can print them.
+
 
 
 
@@ -40620,7 +41066,7 @@ function loadDockerConfig(path) {
     catch (e) {
         if (e.code === 'ENOENT')
             return undefined;
-        throw new errors/* InputError */.dz('registry-password', `the docker config ${path} cannot be read (${e.message}).`, 'pass registry-username and registry-password, or fix the docker login step.');
+        throw new errors/* InputError */.dz('registry-password', `the docker config ${path} cannot be read (${e.message}).`, `${credentialsFix()}, or fix the docker login step.`);
     }
     try {
         const doc = JSON.parse(text);
@@ -40629,7 +41075,7 @@ function loadDockerConfig(path) {
         return doc;
     }
     catch {
-        throw new errors/* InputError */.dz('registry-password', `the docker config ${path} is not valid JSON.`, 'pass registry-username and registry-password, or fix the docker login step.');
+        throw new errors/* InputError */.dz('registry-password', `the docker config ${path} is not valid JSON.`, `${credentialsFix()}, or fix the docker login step.`);
     }
 }
 /**
@@ -40654,7 +41100,7 @@ function readDockerConfigAuth(path, host) {
             return { username: entry.username, password: entry.password };
         }
         if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') {
-            throw new errors/* InputError */.dz('registry-password', `the docker config ${path} holds an identity token for ${host}, not a user name and password.`, 'pass registry-username and registry-password (a token with write access to the repository as the password).');
+            throw new errors/* InputError */.dz('registry-password', `the docker config ${path} holds an identity token for ${host}, not a user name and password.`, `${credentialsFix()} (a token with write access to the repository as the password).`);
         }
     }
     return undefined;
@@ -40687,10 +41133,10 @@ function basicHeader(creds) {
 function resolveCredentials(registry, options) {
     if ((options.username ?? '') !== '' || (options.password ?? '') !== '') {
         if (!options.username)
-            throw new errors/* InputError */.dz('registry-username', 'is empty but registry-password is set.', `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`);
+            throw new errors/* InputError */.dz('registry-username', `is empty but ${(0,settings/* settingName */.QX)('registry-password')} is set.`, `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`);
         if (!options.password)
-            throw new errors/* InputError */.dz('registry-password', 'is empty but registry-username is set.', 'give the password or access token for that user.');
-        return { credentials: { username: options.username, password: options.password }, source: 'registry-username and registry-password', missingHint: '' };
+            throw new errors/* InputError */.dz('registry-password', `is empty but ${(0,settings/* settingName */.QX)('registry-username')} is set.`, 'give the password or access token for that user.');
+        return { credentials: { username: options.username, password: options.password }, source: `${(0,settings/* settingName */.QX)('registry-username')} and ${(0,settings/* settingName */.QX)('registry-password')}`, missingHint: '' };
     }
     const path = options.dockerConfigPath ?? defaultDockerConfigPath();
     const credentials = readDockerConfigAuth(path, registry);
@@ -40705,6 +41151,10 @@ function resolveCredentials(registry, options) {
     secret(Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'));
     return { credentials, source: `the docker config ${path}`, missingHint: '' };
 }
+/** Where credentials come from, as the entry that runs says it. */
+function credentialsFix() {
+    return (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD';
+}
 
 ;// CONCATENATED MODULE: ./src/targets/docker/client.ts
 // The registry HTTP client: the distribution API's reads and the one write (a manifest PUT),
@@ -40712,6 +41162,7 @@ function resolveCredentials(registry, options) {
 // reads (src/retry.ts), and host pinning: credentials go only to the registry's own origin
 // and to a token realm on the registry's host or an allowed host, over https (http only
 // on loopback, for tests). Redirects are followed by hand, never with credentials.
+
 
 
 
@@ -40849,7 +41300,7 @@ class RegistryClient {
                 doc = JSON.parse(reply.body.toString('utf8'));
             }
             catch {
-                throw new errors/* RegistryError */.gl(`${this.ref.registry} answered the tag list of ${this.ref.repository} with something that is not JSON.`, 'check the image input points at a container registry.');
+                throw new errors/* RegistryError */.gl(`${this.ref.registry} answered the tag list of ${this.ref.repository} with something that is not JSON.`, `check ${(0,settings/* theSetting */.w7)('image')} points at a container registry.`);
             }
             if (Array.isArray(doc.tags))
                 tags.push(...doc.tags.filter((t) => typeof t === 'string'));
@@ -41005,7 +41456,7 @@ class RegistryClient {
             return;
         }
         if (challenge?.scheme !== 'bearer' || !challenge.params.realm) {
-            throw new errors/* RegistryError */.gl(`${this.ref.registry} asked for authentication without a challenge this action understands (${challenge?.scheme ?? 'none'}).`, 'check the image input points at a Docker / OCI registry.');
+            throw new errors/* RegistryError */.gl(`${this.ref.registry} asked for authentication without a challenge this action understands (${challenge?.scheme ?? 'none'}).`, `check ${(0,settings/* theSetting */.w7)('image')} points at a Docker / OCI registry.`);
         }
         let realm;
         try {
@@ -41076,12 +41527,12 @@ class RegistryClient {
     }
     // --- errors --------------------------------------------------------------------------
     noCredentials() {
-        return new errors/* InputError */.dz('registry-password', `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`, `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.`);
+        return new errors/* InputError */.dz('registry-password', `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`, (0,settings/* currentDialect */.kZ)() === 'action' ? `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.` : `set REGISTRY_USERNAME and REGISTRY_PASSWORD, or run docker login ${this.ref.registry}.`);
     }
     credentialsProblem(problem) {
         const why = this.withheld ? ` The credentials were not sent to the token service: ${this.withheld}.` : '';
         const fix = this.withheld
-            ? `if that host is ${this.ref.registry}'s own token service, allow it by name (tokenRealmHosts); otherwise check the image input names the registry you meant.`
+            ? `if that host is ${this.ref.registry}'s own token service, allow it by name (tokenRealmHosts); otherwise check ${(0,settings/* theSetting */.w7)('image')} names the registry you meant.`
             : this.credentialFix();
         return new errors/* InputError */.dz('registry-password', `${problem}${why}`, fix);
     }
@@ -41089,10 +41540,10 @@ class RegistryClient {
         const ghcr = this.base.hostname === 'ghcr.io' ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.` : '';
         const hub = this.base.hostname === docker_image/* DOCKER_HUB_API */.sg ? ' For Docker Hub: use an access token with Read & Write scope as the password.' : '';
         const which = this.options.username
-            ? 'check registry-username and registry-password are current'
+            ? `check ${(0,settings/* settingName */.QX)('registry-username')} and ${(0,settings/* settingName */.QX)('registry-password')} are current`
             : this.credentials
-                ? `the credentials came from ${this.credentialSource} (docker/login-action): check that login step, or pass registry-username and registry-password`
-                : 'set registry-username and registry-password';
+                ? `the credentials came from ${this.credentialSource} (docker/login-action): check that login step, or ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'pass registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'}`
+                : (0,settings/* currentDialect */.kZ)() === 'action' ? 'set registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD';
         return `${which}, and that they may push to ${this.ref.name}.${ghcr}${hub}`;
     }
     /** Runs a read with retries; failures become errors that say what to do. */
@@ -41130,19 +41581,24 @@ class RegistryClient {
                 return new errors/* InputError */.dz('registry-password', `${where} denied ${this.credentials ? this.credentials.username : 'anonymous'} ${kind === 'write' ? 'push' : 'pull'} access to ${name} (403 Forbidden)${said}.`, this.credentialFix());
             }
             if (status === 404 && (e.registryCode === 'NAME_UNKNOWN' || /\/tags\/list/.test(e.url))) {
-                return new errors/* InputError */.dz('image', `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, 'check the image input (registry host and repository path); a private repository also needs credentials that can read it.');
+                return new errors/* InputError */.dz('image', `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, `check ${(0,settings/* theSetting */.w7)('image')} (registry host and repository path); a private repository also needs credentials that can read it.`);
             }
             if (status === 404 && context.tag !== undefined) {
                 const version = context.tag.startsWith(this.prefix) ? context.tag.slice(this.prefix.length) : context.tag;
-                return new errors/* InputError */.dz(context.input ?? 'restore-version', `${name}:${context.tag} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`);
+                return new errors/* InputError */.dz(context.input ?? 'restore-version', `${name}:${context.tag} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, `give a version that has a tag${this.prefix ? ` (${(0,settings/* settingName */.QX)('tag-prefix')} '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`);
             }
             if (status === 405 && kind === 'write') {
-                return new errors/* RegistryError */.gl(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, 'point the image input at the registry the image is pushed to.', status, e.registryCode);
+                return new errors/* RegistryError */.gl(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, `point ${(0,settings/* theSetting */.w7)('image')} at the registry the image is pushed to.`, status, e.registryCode);
             }
             return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, e.registryCode);
         }
         const code = e.code;
         const message = e instanceof NetworkError ? e.message : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`;
+        // an address that cannot work is bad input, not an outage (never retried: src/retry.ts)
+        const wrong = (0,retry/* misconfiguration */.GH)(e);
+        if (wrong !== undefined) {
+            return new errors/* InputError */.dz('image', `${where} cannot be reached: ${wrong} (${code ?? 'error'}). This is the address, not an outage: nothing was retried and nothing was written.`, `check ${(0,settings/* theSetting */.w7)('image')}: its registry host and port.`);
+        }
         const tls = /SSL|TLS|CERT|SELF_SIGNED/i.test(code ?? '');
         return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: ${message}.`, (0,retry/* isRetryable */.r3)(e)
             ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
@@ -41598,7 +42054,7 @@ function complete(id) {
 // EXTERNAL MODULE: ./src/targets/helm/config.ts
 var helm_config = __nccwpck_require__(4293);
 // EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(5574);
+var external_string_decoder_ = __nccwpck_require__(3193);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 // EXTERNAL MODULE: external "events"
@@ -42853,6 +43309,7 @@ var plan = __nccwpck_require__(2464);
 
 
 
+
 /** How many revisions `helm history` is asked for (helm's own default is 256). */
 const HISTORY_READ_MAX = 1024;
 /** `helm rollback --description` takes at most this many characters (helm's MaxDescriptionLength). */
@@ -43153,12 +43610,12 @@ class HelmTarget {
             return;
         const bad = request.rollbackVersion;
         if (!(bad in state.versions)) {
-            throw new errors/* InputError */.dz('rollback-version', `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`, `give the ${this.what} of a revision in the history${this.match === 'app-version' ? ', or set helm-match: chart-version if you gave a chart version' : ', or set helm-match: app-version if you gave an app version'}.`);
+            throw new errors/* InputError */.dz('rollback-version', `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`, `give the ${this.what} of a revision in the history${this.match === 'app-version' ? `, or ${(0,settings/* setTo */.oc)('helm-match', 'chart-version')} if you gave a chart version` : `, or ${(0,settings/* setTo */.oc)('helm-match', 'app-version')} if you gave an app version`}.`);
         }
         const restore = request.restoreVersion;
         if (restore !== undefined && restore !== this.holder && state.versions[restore]?.revision === undefined) {
             const failedOnly = restore in state.versions;
-            throw new errors/* InputError */.dz('restore-version', `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned('an older revision of it')}`.trim(), `give a restore-version the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`);
+            throw new errors/* InputError */.dz('restore-version', `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned('an older revision of it')}`.trim(), `give a ${(0,settings/* settingName */.QX)('restore-version')} the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`);
         }
         if (restore === undefined && semver_default().valid(bad) !== null && (0,plan/* lastKnownGood */.zf)(state, bad, this.channel) === undefined) {
             throw new errors/* InputError */.dz('restore-version', `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned('older revisions')}`, 'give the version to restore explicitly, or deploy it with helm upgrade instead.');
@@ -43385,17 +43842,7 @@ var npm_oidc = __nccwpck_require__(5307);
 // EXTERNAL MODULE: ./src/targets/republish-note.ts
 var republish_note = __nccwpck_require__(7855);
 ;// CONCATENATED MODULE: ./src/targets/npm/registry-kind.ts
-// Which npm registry software answers, from what it says about itself when read, and
-// what its users report it cannot do (docs/shared reference "Other registries"). Pure:
-// the adapter (src/targets/npm.ts) reads, this names and knows.
-//
-// - Nexus Repository 3 adds and removes dist-tags but refuses to move `latest` ("Unable to
-//   update latest tag": only a publish moves it); group and proxy repositories take no writes.
-// - Nexus Repository 2 has no deprecate.
-// - Artifactory: dist-tags work on a local repository; a remote (proxy) one answers 404.
-// - GitHub Packages documents neither dist-tags nor deprecate; some endpoints answer 405.
-// Nexus and Artifactory name themselves in every answer (Server: Nexus/3.x, X-JFrog-Version,
-// X-Artifactory-Id) unless a proxy in front strips it; GitHub Packages by its host.
+
 const KNOWN = {
     npmjs: { product: 'the npm public registry', probe: false },
     nexus3: {
@@ -43404,7 +43851,9 @@ const KNOWN = {
         fixedChannel: {
             channel: 'latest',
             why: "cannot move the dist-tag 'latest' (it answers \"Unable to update latest tag\": only a publish moves it)",
-            fix: "use strategy: republish, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel"
+            get fix() {
+                return `use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel`;
+            }
         }
     },
     nexus2: { product: 'Nexus Repository 2', probe: true, noDeprecate: 'has no deprecate (npm deprecate is not supported)' },
@@ -43413,7 +43862,9 @@ const KNOWN = {
         probe: true,
         notFoundOnDistTag: {
             why: 'answers 404 to dist-tag writes, as an Artifactory remote (proxy) repository does: dist-tags can only be moved on a local repository',
-            fix: 'set the registry input to the local repository the package is published to (not the remote or virtual one in front of it)'
+            get fix() {
+                return `set ${(0,settings/* theSetting */.w7)('registry')} to the local repository the package is published to (not the remote or virtual one in front of it)`;
+            }
         }
     },
     'github-packages': {
@@ -43421,7 +43872,9 @@ const KNOWN = {
         probe: true,
         notFoundOnDistTag: {
             why: 'does not take dist-tag writes (GitHub Packages documents no dist-tag endpoint)',
-            fix: 'move the channel by publishing (strategy: republish), or delete the bad version in the package settings on GitHub'
+            get fix() {
+                return `move the channel by publishing (${(0,settings/* setting */.Pe)('strategy', 'republish')}), or delete the bad version in the package settings on GitHub`;
+            }
         }
     },
     unknown: { product: 'the registry', probe: false }
@@ -43466,6 +43919,7 @@ function notFoundOnDistTag(id) {
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
 // of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
+
 
 
 
@@ -43524,7 +43978,7 @@ class NpmTarget {
             return body;
         }, (e) => {
             if ((0,retry/* statusOf */.c2)(e) === 404) {
-                throw new errors/* InputError */.dz('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).');
+                throw new errors/* InputError */.dz('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, `check ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'the package and registry inputs' : '--package and --registry'} (a private package also needs a token that can read it).`);
             }
             throw this.explain(e, 'read');
         });
@@ -43616,11 +44070,16 @@ class NpmTarget {
             who = await (0,retry/* withRetry */.bD)('checking the token', () => client.json('/-/whoami', 'whoami'), this.retry, this.options.log);
         }
         catch (e) {
-            // a redirect to another origin (refused, the token not sent) says the registry is not where it is configured
-            if (e instanceof errors/* RegistryError */.gl)
+            // a redirect to another origin (refused, the token not sent), or an address that cannot
+            // work, says the registry is not where it is configured
+            if (e instanceof errors/* RollbackError */.ZS)
                 throw e;
             const status = (0,retry/* statusOf */.c2)(e);
-            // a registry without /-/whoami (404, 405) says nothing about the token: the writes will
+            // every npm registry answers /-/whoami: a 404 there is a wrong address (path or port), not a missing feature
+            if (status === 404) {
+                throw new errors/* InputError */.dz('registry', `${this.options.registry} answered 404 Not Found to /-/whoami, which every npm registry answers: this address is not an npm registry's API (a wrong path or port, or a web page in front of it). Nothing was retried and nothing was written.`, `check ${(0,settings/* theSetting */.w7)('registry')}: the URL npm uses for this registry (npm config get registry), with its path.`);
+            }
+            // a registry without /-/whoami (405) says nothing about the token: the writes will
             if (status === 401 || status === 403 || e.code === 'EOTP') {
                 const explained = this.explain(e, 'write');
                 throw new errors/* InputError */.dz('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.');
@@ -43629,7 +44088,7 @@ class NpmTarget {
         }
         // like `npm whoami`: an answer without a user name means the token was not recognised
         if (typeof who?.username !== 'string' || who.username === '') {
-            throw new errors/* InputError */.dz('npm-token', `${this.options.registry} does not recognise the token (whoami names no user).`, 'check that npm-token holds a current token for this registry, not one for another registry or an expired one.');
+            throw new errors/* InputError */.dz('npm-token', `${this.options.registry} does not recognise the token (whoami names no user).`, `check that ${(0,settings/* settingName */.QX)('npm-token')} holds a current token for this registry, not one for another registry or an expired one.`);
         }
         return who.username;
     }
@@ -43755,13 +44214,13 @@ class NpmTarget {
         if (what === 'move') {
             if (/unable to update latest tag/i.test(said) || (channel !== undefined && channelFixed(id, channel) && status !== undefined && status >= 400 && status < 600)) {
                 const fixed = channelFixed(id, 'latest');
-                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move the dist-tag '${channel ?? 'latest'}' of ${pkg}: ${answered}; Nexus Repository 3 moves 'latest' only on publish.`, fixed?.fix ?? 'use strategy: republish, which moves the channel by publishing.', status);
+                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move the dist-tag '${channel ?? 'latest'}' of ${pkg}: ${answered}; Nexus Repository 3 moves 'latest' only on publish.`, fixed?.fix ?? `use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which moves the channel by publishing.`, status);
             }
             const notFound = status === 404 ? notFoundOnDistTag(id) : undefined;
             if (notFound)
                 return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} ${notFound.why}: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… .`, notFound.fix, status);
             if (status === 405 || status === 501) {
-                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move dist-tags: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… , which npm dist-tag uses.`, notFoundOnDistTag(id)?.fix ?? 'point the registry input at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use strategy: republish, which moves the channel by publishing.', status);
+                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move dist-tags: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… , which npm dist-tag uses.`, notFoundOnDistTag(id)?.fix ?? `point ${(0,settings/* theSetting */.w7)('registry')} at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which moves the channel by publishing.`, status);
             }
             return undefined;
         }
@@ -43917,7 +44376,7 @@ class NpmTarget {
     }
     /** Turns a registry failure into an error that says what to do. Never includes the token. */
     explain(e, kind) {
-        if (e instanceof errors/* RegistryError */.gl)
+        if (e instanceof errors/* RollbackError */.ZS)
             return e;
         const err = e;
         const status = err.statusCode;
@@ -43931,16 +44390,16 @@ class NpmTarget {
             return new errors/* RegistryError */.gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).${oidc}`, status, err.code);
         }
         if (status === 401) {
-            return new errors/* RegistryError */.gl(`${where} rejected the token (401 Unauthorized).`, `check that npm-token holds a current token for this registry (not expired or revoked).${oidc}`, status, err.code);
+            return new errors/* RegistryError */.gl(`${where} rejected the token (401 Unauthorized).`, `check that ${(0,settings/* settingName */.QX)('npm-token')} holds a current token for this registry (not expired or revoked).${oidc}`, status, err.code);
         }
         if (status === 403) {
             return new errors/* RegistryError */.gl(`${where} refused to let this token change ${pkg} (403 Forbidden).`, `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication".${oidc}`, status, err.code);
         }
         if (status === 404 && kind === 'read') {
-            return new errors/* RegistryError */.gl(`${pkg} was not found on ${where} (404).`, 'check the package input and the registry input (a private package also needs a token that can read it).', status, err.code);
+            return new errors/* RegistryError */.gl(`${pkg} was not found on ${where} (404).`, `check ${(0,settings/* theSetting */.w7)('package')} and ${(0,settings/* theSetting */.w7)('registry')} (a private package also needs a token that can read it).`, status, err.code);
         }
         if (status === 404) {
-            return new errors/* RegistryError */.gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, `check npm-token has write access to the package.${oidc}`, status, err.code);
+            return new errors/* RegistryError */.gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, `check ${(0,settings/* settingName */.QX)('npm-token')} has write access to the package.${oidc}`, status, err.code);
         }
         const detail = status ? `HTTP ${status}` : (err.code ?? 'network error');
         return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${(0,util/* firstLine */.T)(err.message)})` : ''}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
@@ -43966,6 +44425,7 @@ function toState(doc) {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/select.ts
+
 
 
 
@@ -44003,7 +44463,7 @@ const NO_EXTRAS = { outputs: async () => ({}), dispose: () => { } };
 function createTargetFor(spec, inputs, get, log, userAgent, hooks) {
     if (spec.kind === 'git-tag') {
         if (!hooks.github) {
-            throw new errors/* InputError */.dz('github-token', `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`, 'give the job contents: write and pass github-token (the default is the workflow token), or, on the command line, set GITHUB_TOKEN and --repo.');
+            throw new errors/* InputError */.dz('github-token', `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`, (0,settings/* currentDialect */.kZ)() === 'action' ? 'give the job contents: write and pass github-token (the default is the workflow token).' : 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
         }
         const target = new GitTagTarget({
             gh: hooks.github.client(),
@@ -44379,7 +44839,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
-/***/ 5574:
+/***/ 3193:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");

@@ -5,6 +5,7 @@
 import { table } from '../markdown.js'
 import type { IncidentRecord } from './incident.js'
 import { code } from './render-parts.js'
+import { setting } from '../core/settings.js'
 
 export type Protection = 'yes' | 'partly' | 'no'
 
@@ -334,7 +335,7 @@ export function checkedAgainst(): string {
 export function strategyNote(r: IncidentRecord): string {
   return r.strategy === 'republish'
     ? `Strategy **republish**: the good code was published as ${code(r.republishedVersion ?? 'the next version')}. A plain retag would have left ranges that only the bad version satisfied on it, and Yarn Berry's ranges on it whenever the deprecation is off. ${checkedAgainst()}`
-    : `Strategy **retag**: the tag moved back. To reach ranges that only the bad version satisfies too, run again with \`strategy: republish\`, which publishes the good code as the next version (pnpm and Yarn Berry skip it for its first day by default). ${checkedAgainst()}`
+    : `Strategy **retag**: the tag moved back. To reach ranges that only the bad version satisfies too, run again with \`${setting('strategy', 'republish')}\`, which publishes the good code as the next version (pnpm and Yarn Berry skip it for its first day by default). ${checkedAgainst()}`
 }
 
 export function protectionTable(r: IncidentRecord): string {

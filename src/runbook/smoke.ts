@@ -35,6 +35,7 @@ import type { Logger } from '../retry.js'
 import type { TargetRun } from '../run.js'
 import type { DockerTarget } from '../targets/docker/target.js'
 import { nerfDart } from '../targets/npm-fetch.js'
+import { currentDialect, inputLabel, settingName } from '../core/settings.js'
 
 export const DEFAULT_SMOKE_TIMEOUT = '5m'
 /** how many of the last lines of output go into the error and the summary */
@@ -240,7 +241,7 @@ export class SmokeTestError extends RollbackError {
     readonly fixText: string,
     readonly output: string[]
   ) {
-    super(`Input 'smoke-test': the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`)
+    super(`${inputLabel('smoke-test')} the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`)
     this.name = 'SmokeTestError'
   }
 
@@ -267,7 +268,7 @@ export interface SmokeOptions {
   npm?: string
 }
 
-const FIX_VERSION = 'pass a restore-version that passes the smoke test (or correct the smoke-test command if it is wrong) and run again; to roll back without the test, leave smoke-test empty.'
+const fixVersion = () => `pass a ${settingName('restore-version')} that passes the smoke test (or correct the ${settingName('smoke-test')} command if it is wrong) and run again; to roll back without the test, ${currentDialect() === 'action' ? 'leave smoke-test empty' : 'leave out --smoke-test'}.`
 
 /**
  * The runbook's smoke test: a beforeWrite step for each run (none when smoke-test is
@@ -278,7 +279,7 @@ export function smokeTest(get: InputReader, inputs: Pick<RollbackInputs, 'regist
   const config = readSmokeInputs(get)
   if (config.command === undefined) return []
   if (inputs.dryRun) {
-    options.log.info(`Dry run: the smoke test (smoke-test) is not run; a real rollback runs it against the restore version before its first write.`)
+    options.log.info(`Dry run: the smoke test (${settingName('smoke-test')}) is not run; a real rollback runs it against the restore version before its first write.`)
     return []
   }
   return [smokeTestStep(config, inputs, options)]
@@ -356,7 +357,7 @@ async function smokeNpm(name: string, version: string, command: string, config: 
     check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm')
 
     // 3. the command, in the project
-    options.log.info(`${label}Smoke test: running the smoke-test command for ${subject}…`)
+    options.log.info(`${label}Smoke test: running the ${settingName('smoke-test')} command for ${subject}…`)
     const ran = await runProcess(command, [], { cwd: project, env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: join(project, 'node_modules') }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` })
     check(ran, subject, 'running the smoke-test command', config, 'command')
     options.log.info(`✔ ${label}Smoke test passed: ${subject}.`)
@@ -369,11 +370,11 @@ async function smokeDocker(r: TargetRun, version: string, command: string, confi
   const deadline = Date.now() + config.timeoutMs
   const target = r.target as DockerTarget
   const digest = await target.digestOf(version)
-  if (!digest) throw new SmokeTestError(`${r.name}:${version}`, 'could not start: the registry has no digest for that tag', 'check that the restore version is pushed, or pass another restore-version.', [])
+  if (!digest) throw new SmokeTestError(`${r.name}:${version}`, 'could not start: the registry has no digest for that tag', `check that the restore version is pushed, or pass another ${settingName('restore-version')}.`, [])
   const image = `${target.ref.name}@${digest}`
   const dir = mkdtempSync(join(tempRoot(options.env ?? process.env), 'release-rollback-smoke-'))
   try {
-    options.log.info(`${label}Smoke test: running the smoke-test command with IMAGE=${image} (${version})…`)
+    options.log.info(`${label}Smoke test: running the ${settingName('smoke-test')} command with IMAGE=${image} (${version})…`)
     const ran = await runProcess(command, [], { cwd: dir, env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` })
     check(ran, image, 'running the smoke-test command', config, 'command')
     options.log.info(`✔ ${label}Smoke test passed: ${image}.`)
@@ -394,14 +395,14 @@ function check(ran: Ran, subject: string, doing: string, config: SmokeInputs, wh
     if (what === 'npm' && ran.spawnError.code === 'ENOENT') {
       throw new InputError('smoke-test', `needs the npm CLI to install ${subject}, and npm was not found on PATH.`, 'set up Node.js with npm before this step (actions/setup-node), or leave smoke-test empty.')
     }
-    throw new SmokeTestError(subject, `could not start ${doing} (${ran.spawnError.message})`, FIX_VERSION, ran.tail)
+    throw new SmokeTestError(subject, `could not start ${doing} (${ran.spawnError.message})`, fixVersion(), ran.tail)
   }
   if (ran.timedOut) {
-    throw new SmokeTestError(subject, `did not finish within ${config.timeout} (smoke-test-timeout) while ${doing}; it was stopped`, `make the command faster or raise smoke-test-timeout (the install and the command share it); ${FIX_VERSION}`, ran.tail)
+    throw new SmokeTestError(subject, `did not finish within ${config.timeout} (${settingName('smoke-test-timeout')}) while ${doing}; it was stopped`, `make the command faster or raise ${settingName('smoke-test-timeout')} (the install and the command share it); ${fixVersion()}`, ran.tail)
   }
   if (ran.code !== 0) {
     const how = ran.code !== null ? `exited with code ${ran.code}` : `was ended by ${ran.signal}`
-    const fix = what === 'npm' ? `${subject} must install from the registry as users get it: ${FIX_VERSION}` : FIX_VERSION
+    const fix = what === 'npm' ? `${subject} must install from the registry as users get it: ${fixVersion()}` : fixVersion()
     throw new SmokeTestError(subject, `failed while ${doing}: it ${how}`, fix, ran.tail)
   }
 }

@@ -29,6 +29,7 @@ import type { PackageState, VersionInfo } from '../plan.js'
 import { DEFAULT_RETRY, type Logger, type RetryPolicy } from '../retry.js'
 import { firstLine } from '../util.js'
 import type { Target, WriteOutcome } from './target.js'
+import { currentDialect, settingName } from '../core/settings.js'
 
 export interface GitTagTargetOptions {
   gh: GitHubClient
@@ -154,7 +155,7 @@ export class GitTagTarget implements Target {
     if (this.versionOfTag(this.tag) !== undefined) {
       throw new InputError(
         'channel',
-        `'${this.tag}' is a version tag (tag-prefix '${this.prefix}' + a semantic version), not a moving tag: version tags are never moved.`,
+        `'${this.tag}' is a version tag (${settingName('tag-prefix')} '${this.prefix}' + a semantic version), not a moving tag: version tags are never moved.`,
         'name the moving tag that follows the releases, such as v1 or stable.'
       )
     }
@@ -197,7 +198,7 @@ export class GitTagTarget implements Target {
       permissions = data.permissions
     } catch (e) {
       const status = ghStatus(e)
-      if (status === 401) throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', `pass a valid token that may write ${this.repository}'s tags (the workflow token with permissions: contents: write).`)
+      if (status === 401) throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', currentDialect() === 'action' ? `pass a valid token that may write ${this.repository}'s tags (the workflow token with permissions: contents: write).` : `set GITHUB_TOKEN to a valid token that may write ${this.repository}'s tags (contents: write).`)
       if (status === 403 || status === 404) {
         throw new InputError(
           'github-token',
@@ -224,7 +225,7 @@ export class GitTagTarget implements Target {
     if (e instanceof RollbackError) return e
     const status = ghStatus(e)
     const said = firstLine(ghMessage(e))
-    if (status === 401) return new InputError('github-token', `was rejected by GitHub (401 Bad credentials) while ${what}.`, 'pass a valid token (in a workflow the default is the workflow token).')
+    if (status === 401) return new InputError('github-token', `was rejected by GitHub (401 Bad credentials) while ${what}.`, validToken())
     if (status === 403 || status === 404) {
       return new InputError(
         'github-token',
@@ -422,7 +423,7 @@ export class GitTagTarget implements Target {
       throw new InputError(
         input,
         `${this.repository} has no tag ${name}.`,
-        `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${name})` : ''}.`
+        `give a version that has a tag${this.prefix ? ` (${settingName('tag-prefix')} '${this.prefix}' makes ${version} the tag ${name})` : ''}.`
       )
     }
     const { commit } = await this.peel(ref, name)
@@ -591,7 +592,7 @@ export class GitTagTarget implements Target {
     if ((status === 403 || status === 429) && /rate limit/i.test(said)) {
       return new RegistryError(`GitHub rate-limited moving ${where} (${status}: ${saidLine}); nothing was changed.`, 'wait a few minutes and re-run (a re-run is safe: it reads the tag first).', status)
     }
-    if (status === 401) return new InputError('github-token', `was rejected by GitHub (401) while moving ${where}.`, 'pass a valid token (in a workflow the default is the workflow token).')
+    if (status === 401) return new InputError('github-token', `was rejected by GitHub (401) while moving ${where}.`, validToken())
     if (status === 403 || status === 404) {
       return new InputError(
         'github-token',
@@ -621,4 +622,9 @@ export class GitTagTarget implements Target {
     }
     return undefined
   }
+}
+
+/** The fix for a rejected GitHub token, as the entry that runs says it. */
+function validToken(): string {
+  return currentDialect() === 'action' ? 'pass a valid token (in a workflow the default is the workflow token).' : 'set GITHUB_TOKEN to a valid token.'
 }

@@ -26,8 +26,9 @@
 import type { Agent, ClientRequest } from 'node:http'
 import { getAgent } from '@npmcli/agent'
 import npmFetch from 'npm-registry-fetch'
-import { RegistryError } from '../errors.js'
-import { statusOf } from '../retry.js'
+import { InputError, RegistryError } from '../errors.js'
+import { misconfiguration, statusOf } from '../retry.js'
+import { setting, theSetting } from '../core/settings.js'
 
 /** The registry key npm scopes a token to: `//host[:port]/path/`. */
 export function nerfDart(registry: string): string {
@@ -144,13 +145,25 @@ export class RegistryClient {
     return transfer ? Math.max(this.o.timeoutMs ?? 30_000, 120_000) : (this.o.timeoutMs ?? 30_000)
   }
 
-  /** A refused hop as the error the caller shows; anything else unchanged. */
+  /**
+   * A refused hop, or an address that cannot work (connection refused, a name that does
+   * not resolve, https:// to a plain-http port), as the error the caller shows: the latter
+   * is bad input naming the registry setting, never retried. Anything else unchanged.
+   */
   private refused(e: unknown, method: string, path: string): unknown {
+    const wrong = misconfiguration(e)
+    if (wrong !== undefined) {
+      return new InputError(
+        'registry',
+        `${this.o.registry} cannot be reached: ${wrong} (${(e as { code?: string }).code ?? 'error'} on ${method} ${path.split('?')[0]}). This is the address, not an outage: nothing was retried and nothing was written.`,
+        `check ${theSetting('registry')} (scheme http or https, host and port), and the registry line of .npmrc.`
+      )
+    }
     if (!(e instanceof OffOriginHop)) return e
     const { registry } = this.o
     return new RegistryError(
       `${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`,
-      `if the registry has moved to ${e.target}, set the registry input (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`,
+      `if the registry has moved to ${e.target}, set ${theSetting('registry')} (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`,
       undefined,
       e.code
     )
@@ -213,7 +226,7 @@ export class RegistryClient {
       if (guard.elsewhere && (status === 401 || status === 403 || status === 404)) {
         throw new RegistryError(
           `${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`,
-          `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use strategy: retag.`,
+          `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use ${setting('strategy', 'retag')}.`,
           status,
           (e as { code?: string }).code
         )

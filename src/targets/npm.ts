@@ -11,6 +11,7 @@ import { noteOf } from './republish-note.js'
 import { channelFixed, identifyRegistry, noDeprecate, notFoundOnDistTag, worthProbing, type RegistryIdentity } from './npm/registry-kind.js'
 import type { Target, WriteOutcome } from './target.js'
 import { firstLine } from '../util.js'
+import { currentDialect, setting, settingName, theSetting } from '../core/settings.js'
 
 /** The one dist-tag a drill writes (and removes again): ours by its name. */
 export const DRILL_TAG = 'release-rollback-drill'
@@ -100,7 +101,7 @@ export class NpmTarget implements Target {
       return body
     }, (e) => {
       if (statusOf(e) === 404) {
-        throw new InputError('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).')
+        throw new InputError('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, `check ${currentDialect() === 'action' ? 'the package and registry inputs' : '--package and --registry'} (a private package also needs a token that can read it).`)
       }
       throw this.explain(e, 'read')
     })
@@ -202,10 +203,19 @@ export class NpmTarget implements Target {
     try {
       who = await withRetry('checking the token', () => client.json<{ username?: unknown }>('/-/whoami', 'whoami'), this.retry, this.options.log)
     } catch (e) {
-      // a redirect to another origin (refused, the token not sent) says the registry is not where it is configured
-      if (e instanceof RegistryError) throw e
+      // a redirect to another origin (refused, the token not sent), or an address that cannot
+      // work, says the registry is not where it is configured
+      if (e instanceof RollbackError) throw e
       const status = statusOf(e)
-      // a registry without /-/whoami (404, 405) says nothing about the token: the writes will
+      // every npm registry answers /-/whoami: a 404 there is a wrong address (path or port), not a missing feature
+      if (status === 404) {
+        throw new InputError(
+          'registry',
+          `${this.options.registry} answered 404 Not Found to /-/whoami, which every npm registry answers: this address is not an npm registry's API (a wrong path or port, or a web page in front of it). Nothing was retried and nothing was written.`,
+          `check ${theSetting('registry')}: the URL npm uses for this registry (npm config get registry), with its path.`
+        )
+      }
+      // a registry without /-/whoami (405) says nothing about the token: the writes will
       if (status === 401 || status === 403 || (e as { code?: string }).code === 'EOTP') {
         const explained = this.explain(e, 'write')
         throw new InputError('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.')
@@ -217,7 +227,7 @@ export class NpmTarget implements Target {
       throw new InputError(
         'npm-token',
         `${this.options.registry} does not recognise the token (whoami names no user).`,
-        'check that npm-token holds a current token for this registry, not one for another registry or an expired one.'
+        `check that ${settingName('npm-token')} holds a current token for this registry, not one for another registry or an expired one.`
       )
     }
     return who.username
@@ -342,7 +352,7 @@ export class NpmTarget implements Target {
     if (what === 'move') {
       if (/unable to update latest tag/i.test(said) || (channel !== undefined && channelFixed(id, channel) && status !== undefined && status >= 400 && status < 600)) {
         const fixed = channelFixed(id, 'latest')
-        return new CapabilityError('move', id.name, `${id.name} cannot move the dist-tag '${channel ?? 'latest'}' of ${pkg}: ${answered}; Nexus Repository 3 moves 'latest' only on publish.`, fixed?.fix ?? 'use strategy: republish, which moves the channel by publishing.', status)
+        return new CapabilityError('move', id.name, `${id.name} cannot move the dist-tag '${channel ?? 'latest'}' of ${pkg}: ${answered}; Nexus Repository 3 moves 'latest' only on publish.`, fixed?.fix ?? `use ${setting('strategy', 'republish')}, which moves the channel by publishing.`, status)
       }
       const notFound = status === 404 ? notFoundOnDistTag(id) : undefined
       if (notFound) return new CapabilityError('move', id.name, `${id.name} ${notFound.why}: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… .`, notFound.fix, status)
@@ -351,7 +361,7 @@ export class NpmTarget implements Target {
           'move',
           id.name,
           `${id.name} cannot move dist-tags: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… , which npm dist-tag uses.`,
-          notFoundOnDistTag(id)?.fix ?? 'point the registry input at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use strategy: republish, which moves the channel by publishing.',
+          notFoundOnDistTag(id)?.fix ?? `point ${theSetting('registry')} at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use ${setting('strategy', 'republish')}, which moves the channel by publishing.`,
           status
         )
       }
@@ -518,8 +528,8 @@ export class NpmTarget implements Target {
   }
 
   /** Turns a registry failure into an error that says what to do. Never includes the token. */
-  private explain(e: unknown, kind: 'read' | 'write'): RegistryError {
-    if (e instanceof RegistryError) return e
+  private explain(e: unknown, kind: 'read' | 'write'): RollbackError {
+    if (e instanceof RollbackError) return e
     const err = e as { statusCode?: number; code?: string; message?: string }
     const status = err.statusCode
     const pkg = this.options.packageName
@@ -539,7 +549,7 @@ export class NpmTarget implements Target {
     if (status === 401) {
       return new RegistryError(
         `${where} rejected the token (401 Unauthorized).`,
-        `check that npm-token holds a current token for this registry (not expired or revoked).${oidc}`,
+        `check that ${settingName('npm-token')} holds a current token for this registry (not expired or revoked).${oidc}`,
         status,
         err.code
       )
@@ -555,7 +565,7 @@ export class NpmTarget implements Target {
     if (status === 404 && kind === 'read') {
       return new RegistryError(
         `${pkg} was not found on ${where} (404).`,
-        'check the package input and the registry input (a private package also needs a token that can read it).',
+        `check ${theSetting('package')} and ${theSetting('registry')} (a private package also needs a token that can read it).`,
         status,
         err.code
       )
@@ -563,7 +573,7 @@ export class NpmTarget implements Target {
     if (status === 404) {
       return new RegistryError(
         `${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`,
-        `check npm-token has write access to the package.${oidc}`,
+        `check ${settingName('npm-token')} has write access to the package.${oidc}`,
         status,
         err.code
       )

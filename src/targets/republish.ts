@@ -22,6 +22,7 @@ export { fixForwardVersion }
 
 import { NOTE_KEY, noteOf, type RepublishNote } from './republish-note.js'
 import { firstLine } from '../util.js'
+import { currentDialect, setting, settingName } from '../core/settings.js'
 
 export { NOTE_KEY, noteOf, type RepublishNote }
 
@@ -165,7 +166,7 @@ export async function rewriteTarball(tarball: Buffer, edit: (pkg: Record<string,
   if (manifests.length !== 1) {
     throw new RegistryError(
       `The tarball has ${manifests.length === 0 ? 'no' : manifests.length} top-level package.json file${manifests.length === 1 ? '' : 's'}.`,
-      'republish needs a tarball npm can install; use strategy: retag for this version.'
+      `republish needs a tarball npm can install; use ${setting('strategy', 'retag')} for this version.`
     )
   }
   const entry = manifests[0]
@@ -174,10 +175,10 @@ export async function rewriteTarball(tarball: Buffer, edit: (pkg: Record<string,
   try {
     original = JSON.parse(text) as Record<string, unknown>
   } catch (e) {
-    throw new RegistryError(`The tarball's package.json is not valid JSON (${e instanceof Error ? e.message : String(e)}).`, 'use strategy: retag for this version.')
+    throw new RegistryError(`The tarball's package.json is not valid JSON (${e instanceof Error ? e.message : String(e)}).`, `use ${setting('strategy', 'retag')} for this version.`)
   }
   if (!original || typeof original !== 'object' || Array.isArray(original)) {
-    throw new RegistryError(`The tarball's package.json is not a JSON object.`, 'use strategy: retag for this version.')
+    throw new RegistryError(`The tarball's package.json is not a JSON object.`, `use ${setting('strategy', 'retag')} for this version.`)
   }
   const manifest = JSON.parse(text) as Record<string, unknown>
   edit(manifest)
@@ -280,7 +281,7 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
   const readPackument = (): Promise<Packument> =>
     withRetry(`reading ${packageName}`, () => client.json<Packument>(`/${escaped}?write=true`, 'view'), policy, log).catch((e) => {
       if (statusOf(e) === 404) {
-        throw new InputError('package', `${packageName} was not found on ${registry} (404).`, 'check the package and registry inputs (a private package also needs a token that can read it).')
+        throw new InputError('package', `${packageName} was not found on ${registry} (404).`, `check ${currentDialect() === 'action' ? 'the package and registry inputs' : '--package and --registry'} (a private package also needs a token that can read it).`)
       }
       throw explain(e, 'Reading')
     })
@@ -289,11 +290,11 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
     const dist = manifest.dist ?? {}
     const url = typeof dist.tarball === 'string' ? dist.tarball : undefined
     if (!url || !/^https?:\/\//i.test(url)) {
-      throw new RegistryError(`${packageName}@${version} has no usable tarball URL in the registry (${JSON.stringify(dist.tarball ?? null)}).`, 'check the registry; use strategy: retag meanwhile.')
+      throw new RegistryError(`${packageName}@${version} has no usable tarball URL in the registry (${JSON.stringify(dist.tarball ?? null)}).`, `check the registry; use ${setting('strategy', 'retag')} meanwhile.`)
     }
     const expected = expectedIntegrity(dist)
     if (!expected) {
-      throw new RegistryError(`${packageName}@${version} has neither dist.integrity nor dist.shasum in the registry: its tarball cannot be verified.`, 'use strategy: retag for this version.')
+      throw new RegistryError(`${packageName}@${version} has neither dist.integrity nor dist.shasum in the registry: its tarball cannot be verified.`, `use ${setting('strategy', 'retag')} for this version.`)
     }
     const data = await withRetry(
       `downloading ${packageName}@${version}`,
@@ -327,14 +328,14 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
       throw new InputError(
         'strategy',
         `republish would publish ${packageName}@${fix}, but ${fix} already exists and is not a republish by this tool (probably a real fix).`,
-        `if ${fix} is the fix, point '${channel}' at it with strategy: retag, restore-version: ${fix} and force: true; otherwise use strategy: retag to move '${channel}' back to ${restore}.`
+        `if ${fix} is the fix, point '${channel}' at it with ${setting('strategy', 'retag')}, ${setting('restore-version', fix)} and ${setting('force', 'true')}; otherwise use ${setting('strategy', 'retag')} to move '${channel}' back to ${restore}.`
       )
     }
     if (note.rollbackOf !== bad || note.restoredFrom !== restore) {
       throw new InputError(
         'restore-version',
         `${packageName}@${fix} already exists as a republish of ${note.restoredFrom} replacing ${note.rollbackOf} (incident ${note.incidentId}), not of ${restore} replacing ${bad}.`,
-        `give restore-version: ${note.restoredFrom} to finish that rollback, or use strategy: retag.`
+        `give ${setting('restore-version', note.restoredFrom)} to finish that rollback, or use ${setting('strategy', 'retag')}.`
       )
     }
     log.info(`${packageName}@${fix} already republishes ${restore} in place of ${bad} (incident ${note.incidentId}): nothing to publish.`)
@@ -348,7 +349,7 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
     throw new InputError(
       'strategy',
       `'${channel}' holds ${holder}, above the fix-forward version ${fix}: publishing ${fix} under '${channel}' would move it backwards.`,
-      `${holder} is newer than the bad ${bad}; use strategy: retag (it leaves a newer version on the channel and deprecates ${bad}).`
+      `${holder} is newer than the bad ${bad}; use ${setting('strategy', 'retag')} (it leaves a newer version on the channel and deprecates ${bad}).`
     )
   }
   const restoreManifest = versions[restore]
@@ -368,7 +369,7 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
   if (rewritten.original.name !== packageName) {
     throw new RegistryError(
       `The tarball of ${packageName}@${restore} names the package ${JSON.stringify(rewritten.original.name)}, not ${packageName}. Nothing was published.`,
-      'the registry serves a tarball that does not match the package; use strategy: retag and check the registry.'
+      `the registry serves a tarball that does not match the package; use ${setting('strategy', 'retag')} and check the registry.`
     )
   }
   if (rewritten.original.version !== restore) {
@@ -459,15 +460,15 @@ function explainError(e: unknown, what: string, pkg: string, registry: string): 
     )
   }
   if (code === 'EPRIVATE') {
-    return new RegistryError(`${what} ${pkg}: the restore version's package.json says "private": true, so it cannot be republished.`, 'use strategy: retag.', status, code)
+    return new RegistryError(`${what} ${pkg}: the restore version's package.json says "private": true, so it cannot be republished.`, `use ${setting('strategy', 'retag')}.`, status, code)
   }
   if (status === 401) {
-    return new RegistryError(`${registry} rejected the token (401 Unauthorized).`, 'check that npm-token holds a current token for this registry (not expired or revoked).', status, code)
+    return new RegistryError(`${registry} rejected the token (401 Unauthorized).`, `check that ${settingName('npm-token')} holds a current token for this registry (not expired or revoked).`, status, code)
   }
   if (status === 403) {
     return new RegistryError(
       `${registry} refused: ${what.toLowerCase()} ${pkg} (403 Forbidden)${err.message ? `: ${firstLine(err.message)}` : ''}.`,
-      `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use strategy: retag then.`,
+      `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use ${setting('strategy', 'retag')} then.`,
       status,
       code
     )

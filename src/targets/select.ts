@@ -14,6 +14,7 @@ import { NpmTarget } from './npm.js'
 import { runnerIdToken, type IdTokenSource } from './npm/oidc.js'
 import type { IncidentTarget } from '../run.js'
 import type { Target } from './target.js'
+import { currentDialect } from '../core/settings.js'
 
 export interface TargetExtras {
   /** outputs only some targets have (previous-digest, restored-digest, …), read after the run */
@@ -88,7 +89,7 @@ function createTargetFor(
 ): { target: Target; extras: TargetExtras; name: string; channel: string } {
   if (spec.kind === 'git-tag') {
     if (!hooks.github) {
-      throw new InputError('github-token', `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`, 'give the job contents: write and pass github-token (the default is the workflow token), or, on the command line, set GITHUB_TOKEN and --repo.')
+      throw new InputError('github-token', `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`, currentDialect() === 'action' ? 'give the job contents: write and pass github-token (the default is the workflow token).' : 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.')
     }
     const target = new GitTagTarget({
       gh: hooks.github.client(),

@@ -5,9 +5,10 @@
 // on loopback, for tests). Redirects are followed by hand, never with credentials.
 import { createHash } from 'node:crypto'
 import { InputError, RegistryError, RollbackError } from '../../errors.js'
-import { isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../../retry.js'
+import { isRetryable, misconfiguration, statusOf, withRetry, type Logger, type RetryPolicy } from '../../retry.js'
 import { basicHeader, type RegistryCredentials, type ResolvedCredentials } from './credentials.js'
 import { DOCKER_HUB_API, type ImageRef } from './image.js'
+import { currentDialect, settingName, theSetting } from '../../core/settings.js'
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -188,7 +189,7 @@ export class RegistryClient {
       try {
         doc = JSON.parse(reply.body.toString('utf8')) as { tags?: unknown }
       } catch {
-        throw new RegistryError(`${this.ref.registry} answered the tag list of ${this.ref.repository} with something that is not JSON.`, 'check the image input points at a container registry.')
+        throw new RegistryError(`${this.ref.registry} answered the tag list of ${this.ref.repository} with something that is not JSON.`, `check ${theSetting('image')} points at a container registry.`)
       }
       if (Array.isArray(doc.tags)) tags.push(...doc.tags.filter((t): t is string => typeof t === 'string'))
       next = nextLink(reply.headers.get('link'), new URL(url, this.base))
@@ -341,7 +342,7 @@ export class RegistryClient {
       return
     }
     if (challenge?.scheme !== 'bearer' || !challenge.params.realm) {
-      throw new RegistryError(`${this.ref.registry} asked for authentication without a challenge this action understands (${challenge?.scheme ?? 'none'}).`, 'check the image input points at a Docker / OCI registry.')
+      throw new RegistryError(`${this.ref.registry} asked for authentication without a challenge this action understands (${challenge?.scheme ?? 'none'}).`, `check ${theSetting('image')} points at a Docker / OCI registry.`)
     }
     let realm: URL
     try {
@@ -410,14 +411,14 @@ export class RegistryClient {
     return new InputError(
       'registry-password',
       `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`,
-      `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.`
+      currentDialect() === 'action' ? `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.` : `set REGISTRY_USERNAME and REGISTRY_PASSWORD, or run docker login ${this.ref.registry}.`
     )
   }
 
   private credentialsProblem(problem: string): InputError {
     const why = this.withheld ? ` The credentials were not sent to the token service: ${this.withheld}.` : ''
     const fix = this.withheld
-      ? `if that host is ${this.ref.registry}'s own token service, allow it by name (tokenRealmHosts); otherwise check the image input names the registry you meant.`
+      ? `if that host is ${this.ref.registry}'s own token service, allow it by name (tokenRealmHosts); otherwise check ${theSetting('image')} names the registry you meant.`
       : this.credentialFix()
     return new InputError('registry-password', `${problem}${why}`, fix)
   }
@@ -426,10 +427,10 @@ export class RegistryClient {
     const ghcr = this.base.hostname === 'ghcr.io' ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.` : ''
     const hub = this.base.hostname === DOCKER_HUB_API ? ' For Docker Hub: use an access token with Read & Write scope as the password.' : ''
     const which = this.options.username
-      ? 'check registry-username and registry-password are current'
+      ? `check ${settingName('registry-username')} and ${settingName('registry-password')} are current`
       : this.credentials
-        ? `the credentials came from ${this.credentialSource} (docker/login-action): check that login step, or pass registry-username and registry-password`
-        : 'set registry-username and registry-password'
+        ? `the credentials came from ${this.credentialSource} (docker/login-action): check that login step, or ${currentDialect() === 'action' ? 'pass registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'}`
+        : currentDialect() === 'action' ? 'set registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'
     return `${which}, and that they may push to ${this.ref.name}.${ghcr}${hub}`
   }
 
@@ -474,18 +475,18 @@ export class RegistryClient {
         )
       }
       if (status === 404 && (e.registryCode === 'NAME_UNKNOWN' || /\/tags\/list/.test(e.url))) {
-        return new InputError('image', `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, 'check the image input (registry host and repository path); a private repository also needs credentials that can read it.')
+        return new InputError('image', `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, `check ${theSetting('image')} (registry host and repository path); a private repository also needs credentials that can read it.`)
       }
       if (status === 404 && context.tag !== undefined) {
         const version = context.tag.startsWith(this.prefix) ? context.tag.slice(this.prefix.length) : context.tag
         return new InputError(
           context.input ?? 'restore-version',
           `${name}:${context.tag} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`,
-          `give a version that has a tag${this.prefix ? ` (tag-prefix '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`
+          `give a version that has a tag${this.prefix ? ` (${settingName('tag-prefix')} '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`
         )
       }
       if (status === 405 && kind === 'write') {
-        return new RegistryError(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, 'point the image input at the registry the image is pushed to.', status, e.registryCode)
+        return new RegistryError(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, `point ${theSetting('image')} at the registry the image is pushed to.`, status, e.registryCode)
       }
       return new RegistryError(
         `${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`,
@@ -496,6 +497,11 @@ export class RegistryClient {
     }
     const code = (e as { code?: string }).code
     const message = e instanceof NetworkError ? e.message : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`
+    // an address that cannot work is bad input, not an outage (never retried: src/retry.ts)
+    const wrong = misconfiguration(e)
+    if (wrong !== undefined) {
+      return new InputError('image', `${where} cannot be reached: ${wrong} (${code ?? 'error'}). This is the address, not an outage: nothing was retried and nothing was written.`, `check ${theSetting('image')}: its registry host and port.`)
+    }
     const tls = /SSL|TLS|CERT|SELF_SIGNED/i.test(code ?? '')
     return new RegistryError(
       `${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: ${message}.`,

@@ -1,6 +1,7 @@
 // The Docker adapter's own inputs: parsed and checked here, before anything is read.
 import type { InputReader } from '../../core/reader.js'
 import { InputError } from '../../errors.js'
+import { settingName } from '../../core/settings.js'
 
 /** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */
 export function parseTag(name: string, raw: string): string {
@@ -30,7 +31,7 @@ export function readDockerInputs(get: InputReader, target?: string): DockerInput
   const username = get('registry-username').trim() || undefined
   const password = get('registry-password').trim() || undefined
   if ((username === undefined) !== (password === undefined)) {
-    throw new InputError(username ? 'registry-password' : 'registry-username', 'is set without the other.', 'give both registry-username and registry-password, or neither (then the docker login credentials are used).')
+    throw new InputError(username ? 'registry-password' : 'registry-username', 'is set without the other.', `give both ${settingName('registry-username')} and ${settingName('registry-password')}, or neither (then the docker login credentials are used).`)
   }
   return { image: target ?? get('image').trim(), username, password, tagPrefix }
 }

@@ -6,6 +6,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { InputError } from '../../errors.js'
 import { DOCKER_HUB, DOCKER_HUB_ALIASES } from './image.js'
+import { currentDialect, settingName } from '../../core/settings.js'
 
 export interface RegistryCredentials {
   username: string
@@ -39,14 +40,14 @@ function loadDockerConfig(path: string): DockerConfig | undefined {
     text = readFileSync(path, 'utf8')
   } catch (e) {
     if ((e as { code?: string }).code === 'ENOENT') return undefined
-    throw new InputError('registry-password', `the docker config ${path} cannot be read (${(e as Error).message}).`, 'pass registry-username and registry-password, or fix the docker login step.')
+    throw new InputError('registry-password', `the docker config ${path} cannot be read (${(e as Error).message}).`, `${credentialsFix()}, or fix the docker login step.`)
   }
   try {
     const doc = JSON.parse(text) as unknown
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('not an object')
     return doc as DockerConfig
   } catch {
-    throw new InputError('registry-password', `the docker config ${path} is not valid JSON.`, 'pass registry-username and registry-password, or fix the docker login step.')
+    throw new InputError('registry-password', `the docker config ${path} is not valid JSON.`, `${credentialsFix()}, or fix the docker login step.`)
   }
 }
 
@@ -73,7 +74,7 @@ export function readDockerConfigAuth(path: string, host: string): RegistryCreden
       throw new InputError(
         'registry-password',
         `the docker config ${path} holds an identity token for ${host}, not a user name and password.`,
-        'pass registry-username and registry-password (a token with write access to the repository as the password).'
+        `${credentialsFix()} (a token with write access to the repository as the password).`
       )
     }
   }
@@ -118,9 +119,9 @@ export function resolveCredentials(
   options: { username?: string; password?: string; dockerConfigPath?: string; setSecret?: (value: string) => void }
 ): ResolvedCredentials {
   if ((options.username ?? '') !== '' || (options.password ?? '') !== '') {
-    if (!options.username) throw new InputError('registry-username', 'is empty but registry-password is set.', `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`)
-    if (!options.password) throw new InputError('registry-password', 'is empty but registry-username is set.', 'give the password or access token for that user.')
-    return { credentials: { username: options.username, password: options.password }, source: 'registry-username and registry-password', missingHint: '' }
+    if (!options.username) throw new InputError('registry-username', `is empty but ${settingName('registry-password')} is set.`, `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`)
+    if (!options.password) throw new InputError('registry-password', `is empty but ${settingName('registry-username')} is set.`, 'give the password or access token for that user.')
+    return { credentials: { username: options.username, password: options.password }, source: `${settingName('registry-username')} and ${settingName('registry-password')}`, missingHint: '' }
   }
   const path = options.dockerConfigPath ?? defaultDockerConfigPath()
   const credentials = readDockerConfigAuth(path, registry)
@@ -132,4 +133,9 @@ export function resolveCredentials(
   secret(credentials.password)
   secret(Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'))
   return { credentials, source: `the docker config ${path}`, missingHint: '' }
+}
+
+/** Where credentials come from, as the entry that runs says it. */
+function credentialsFix(): string {
+  return currentDialect() === 'action' ? 'pass registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'
 }

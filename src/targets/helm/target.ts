@@ -38,6 +38,7 @@ import type { IncidentContext, Logger, Target, WriteOutcome } from '../target.js
 import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseHelmWait, parseNamespace, parseReleaseName, type HelmMatch, type HelmWait } from './config.js'
 import { execHelm, KubeconfigFile, type HelmRunner, type HelmRunResult } from './runner.js'
 import { firstLine } from '../../util.js'
+import { setTo, settingName } from '../../core/settings.js'
 
 /** How many revisions `helm history` is asked for (helm's own default is 256). */
 export const HISTORY_READ_MAX = 1024
@@ -458,7 +459,7 @@ export class HelmTarget implements Target {
       throw new InputError(
         'rollback-version',
         `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`,
-        `give the ${this.what} of a revision in the history${this.match === 'app-version' ? ', or set helm-match: chart-version if you gave a chart version' : ', or set helm-match: app-version if you gave an app version'}.`
+        `give the ${this.what} of a revision in the history${this.match === 'app-version' ? `, or ${setTo('helm-match', 'chart-version')} if you gave a chart version` : `, or ${setTo('helm-match', 'app-version')} if you gave an app version`}.`
       )
     }
     const restore = request.restoreVersion
@@ -467,7 +468,7 @@ export class HelmTarget implements Target {
       throw new InputError(
         'restore-version',
         `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned('an older revision of it')}`.trim(),
-        `give a restore-version the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`
+        `give a ${settingName('restore-version')} the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`
       )
     }
     if (restore === undefined && semver.valid(bad) !== null && lastKnownGood(state, bad, this.channel) === undefined) {

@@ -1,3 +1,4 @@
+import { setting, theSetting } from '../../core/settings.js'
 // Which npm registry software answers, from what it says about itself when read, and
 // what its users report it cannot do (docs/shared reference "Other registries"). Pure:
 // the adapter (src/targets/npm.ts) reads, this names and knows.
@@ -39,7 +40,9 @@ const KNOWN: Record<RegistryKind, Known> = {
     fixedChannel: {
       channel: 'latest',
       why: "cannot move the dist-tag 'latest' (it answers \"Unable to update latest tag\": only a publish moves it)",
-      fix: "use strategy: republish, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel"
+      get fix() {
+        return `use ${setting('strategy', 'republish')}, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel`
+      }
     }
   },
   nexus2: { product: 'Nexus Repository 2', probe: true, noDeprecate: 'has no deprecate (npm deprecate is not supported)' },
@@ -48,7 +51,9 @@ const KNOWN: Record<RegistryKind, Known> = {
     probe: true,
     notFoundOnDistTag: {
       why: 'answers 404 to dist-tag writes, as an Artifactory remote (proxy) repository does: dist-tags can only be moved on a local repository',
-      fix: 'set the registry input to the local repository the package is published to (not the remote or virtual one in front of it)'
+      get fix() {
+        return `set ${theSetting('registry')} to the local repository the package is published to (not the remote or virtual one in front of it)`
+      }
     }
   },
   'github-packages': {
@@ -56,7 +61,9 @@ const KNOWN: Record<RegistryKind, Known> = {
     probe: true,
     notFoundOnDistTag: {
       why: 'does not take dist-tag writes (GitHub Packages documents no dist-tag endpoint)',
-      fix: 'move the channel by publishing (strategy: republish), or delete the bad version in the package settings on GitHub'
+      get fix() {
+        return `move the channel by publishing (${setting('strategy', 'republish')}), or delete the bad version in the package settings on GitHub`
+      }
     }
   },
   unknown: { product: 'the registry', probe: false }
