@@ -459,7 +459,7 @@ describe('the command line with --undo --incident-id', () => {
       const rolledBack = await snapshot(registry, pkg)
       const unknown = await cli(cwd, ['--undo', '--incident-id', 'rr-ffffffffffffffff', '--registry', registry.url, '--yes'], envs)
       expect(unknown.code).toBe(2)
-      expect(unknown.stderr).toMatch(/^--incident-id: Input 'incident-id': rr-ffffffffffffffff: no record of this incident was found in the reports under incidents\/ of .*, so nothing was changed\./)
+      expect(unknown.stderr).toMatch(/^--incident-id: rr-ffffffffffffffff: no record of this incident was found in the reports under incidents\/ of .*, so nothing was changed\./)
       expect(await snapshot(registry, pkg)).toBe(rolledBack)
 
       const undo = await cli(cwd, ['--undo', '--incident-id', id, '--registry', registry.url, '--yes'], envs)
@@ -489,7 +489,7 @@ describe('incident-id input (pure)', () => {
   it('needs undo: true, names incident-id and the fix', () => {
     const e = inputErrorOf(() => readInputs(get({ 'incident-id': 'rr-0123456789abcdef' }), {}))
     expect(e.input).toBe('incident-id')
-    expect(e.message).toMatch(/undo is not true/)
+    expect(e.message).toMatch(/is set without undo/)
     expect(e.fix).toMatch(/set undo: true/)
   })
   it('refuses what is not an incident id', () => {

@@ -226,7 +226,9 @@ function localActor(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
 }
 
 /** The flags a rollback cannot start without, all of them at once (the validation after this names one problem at a time). */
-function missingFlags(values: { rollback?: string; reason?: string; package?: string; packages?: string; targets?: string; drill?: boolean; 'dry-run'?: boolean }, cwd: string, npmToken: string | undefined, env: NodeJS.ProcessEnv): string[] {
+function missingFlags(values: { rollback?: string; reason?: string; package?: string; packages?: string; targets?: string; drill?: boolean; 'dry-run'?: boolean; undo?: boolean; 'incident-id'?: string }, cwd: string, npmToken: string | undefined, env: NodeJS.ProcessEnv): string[] {
+  // an undo by incident id: the record names the rest (the npm token is asked for once it says npm is among the targets)
+  if (values.undo && values['incident-id']) return []
   const missing: string[] = []
   if (!values.drill && !values.rollback) missing.push('--rollback <bad version>')
   if (!values.drill && !values.reason) missing.push('--reason <why>')

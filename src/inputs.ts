@@ -96,7 +96,7 @@ export function parseIncidentId(name: string, raw: string): string | undefined {
   const v = raw.trim()
   if (v === '') return undefined
   if (!/^rr-[0-9a-f]{16}$/i.test(v)) {
-    throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not an incident id.`, 'give the incident-id output of the rollback you undo (rr- and 16 hex digits, as its tracking issue and report show it), or leave it empty.')
+    throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not an incident id.`, `give the incident id of the rollback you undo (rr- and 16 hex digits, as its tracking issue and report show it)${currentDialect() === 'action' ? ', or leave it empty' : ''}.`)
   }
   return v.toLowerCase()
 }
@@ -400,9 +400,9 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   // undo by incident id: the record names the targets and versions (read before planning)
   const incidentId = parseIncidentId('incident-id', get('incident-id'))
   if (incidentId !== undefined && !undo) {
-    throw new InputError('incident-id', 'is set, but undo is not true: incident-id names the rollback an undo reverses.', 'set undo: true to undo that incident, or leave incident-id empty (a rollback is named by its versions and targets).')
+    throw new InputError('incident-id', `is set without ${settingName('undo')}: it names the rollback an undo reverses.`, `${setTo('undo', 'true')} to undo that incident, or ${currentDialect() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'} (a rollback is named by its versions and targets).`)
   }
-  if (incidentId !== undefined && drill) throw new InputError('incident-id', 'is set together with drill: true.', 'a drill undoes nothing: leave incident-id empty.')
+  if (incidentId !== undefined && drill) throw new InputError('incident-id', `is set together with ${setting('drill', 'true')}.`, `a drill undoes nothing: ${currentDialect() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'}.`)
   const byId = incidentId !== undefined
   const rollbackRaw = get('rollback-version') || (drill ? 'current' : '')
   if (rollbackRaw.trim() === '' && !byId) {

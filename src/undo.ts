@@ -3,6 +3,7 @@
 // incident-id alone the record names everything the undo does (src/github/undo-record.ts);
 // with the same inputs as the rollback it still gives the deprecation message this tool
 // wrote and what each channel held. Both entries (src/main.ts, src/cli.ts) use this.
+import { settingName, setTo } from './core/settings.js'
 import { InputError } from './errors.js'
 import { repositoryDefaultBranch } from './execute.js'
 import { repoRef, type GitHubClient } from './github/client.js'
@@ -50,14 +51,14 @@ export async function undoByIncidentId(inputs: RollbackInputs, find: RecordFinde
   const by = inputs.undoById
   if (!by) return inputs
   if (!find) {
-    throw new InputError('incident-id', 'needs the incident record, and there is no GitHub token to read it with.', 'pass github-token (the job needs contents: read and issues: read), or undo with the same inputs as the rollback (its versions and targets) instead of incident-id.')
+    throw new InputError('incident-id', 'needs the incident record, and there is no GitHub token to read it with.', `${setTo('github-token')} (contents: read and issues: read), or undo with the same settings as the rollback (its versions and targets) instead of ${settingName('incident-id')}.`)
   }
   const found = await find(by.incidentId)
   if (!found) {
     throw new InputError(
       'incident-id',
       `${by.incidentId}: no record of this incident was found in ${find.where}, so nothing was changed.`,
-      'check the id (the incident-id output of the rollback; its tracking issue and report show it), and report-dir, report-branch and issue-labels if the rollback set them.'
+      `check the id (the rollback's incident id; its tracking issue and report show it), and ${['report-dir', 'report-branch', 'issue-labels'].map((n) => settingName(n)).join(', ')} if the rollback set them.`
     )
   }
   log.info(`Undo of incident ${by.incidentId}: its record is ${found.source}.`)

@@ -3,6 +3,7 @@
 // the incident found it, what the rollback wrote there and the deprecation message it
 // wrote - and the inputs of an undo built from it. Pure: no I/O, no @actions/*.
 import semver from 'semver'
+import { currentDialect, settingName } from '../core/settings.js'
 import { InputError } from '../errors.js'
 import { requireNpmToken, type RollbackInputs, type TargetKind, type TargetSpec } from '../inputs.js'
 import type { RecordedIncident } from '../plan.js'
@@ -72,7 +73,9 @@ export function undoInputs(inputs: RollbackInputs, record: IncidentRecord, sourc
   if (!by) throw new Error('internal: undoInputs without incident-id')
   const rec = recordedIncident(record, source)
   const id = by.incidentId
-  const leave = (input: string) => `leave ${input} empty (with incident-id the record names the versions and targets), or check that incident-id is the incident you mean to undo.`
+  const id_ = settingName('incident-id')
+  const leave = (input: string) =>
+    `${currentDialect() === 'action' ? `leave ${input} empty` : `leave out ${settingName(input)}`} (with ${id_} the record names the versions and targets), or check that ${id_} is the incident you mean to undo.`
   const given = by.given
   if (given.rollbackVersion !== undefined && given.rollbackVersion !== rec.rollbackVersion) {
     throw new InputError('rollback-version', `is ${given.rollbackVersion}, but incident ${id} (${source}) rolled back ${rec.rollbackVersion}.`, leave('rollback-version'))
@@ -87,7 +90,7 @@ export function undoInputs(inputs: RollbackInputs, record: IncidentRecord, sourc
     throw new InputError('strategy', `is ${given.strategy}, but incident ${id} (${source}) used ${record.strategy}.`, leave('strategy'))
   }
   if (rec.targets.length === 0) {
-    throw new InputError('incident-id', `names incident ${id} (${source}), whose record holds no target the rollback changed: there is nothing to undo.`, 'check the incident id (the incident-id output of the rollback, also in its tracking issue and report).')
+    throw new InputError('incident-id', `names incident ${id} (${source}), whose record holds no target the rollback changed: there is nothing to undo.`, 'check the incident id (the rollback\'s, shown in its tracking issue and report).')
   }
   if (given.targets !== undefined) {
     const want = [...new Set(given.targets.targets.map(specOf))].sort()
