@@ -33,15 +33,15 @@ describe('the README tables generated from action.yml', () => {
 
   it('fails when action.yml gets an input or output the README does not have yet, until npm run docs', () => {
     const grown = actionYml
-      .replace('\noutputs:\n', "\n  incident-id:\n    description: Name the incident yourself.\n    required: false\n    default: ''\n\noutputs:\n")
+      .replace('\noutputs:\n', "\n  incident-title:\n    description: Name the incident yourself.\n    required: false\n    default: ''\n\noutputs:\n")
       .replace('\nruns:\n', '\n  drill-issue-url:\n    description: The drill issue.\n\nruns:\n')
     expect(checkReadme(readme, grown)).toEqual([
-      'inputs: no row for `incident-id`, which action.yml declares',
+      'inputs: no row for `incident-title`, which action.yml declares',
       'outputs: no row for `drill-issue-url`, which action.yml declares',
     ])
     const updated = updateReadme(readme, grown)
     expect(checkReadme(updated, grown)).toEqual([])
-    expect(rowOf(updated, 'incident-id')).toBe('| `incident-id` | empty | Name the incident yourself. |')
+    expect(rowOf(updated, 'incident-title')).toBe('| `incident-title` | empty | Name the incident yourself. |')
   })
 
   it('fails on a changed description or default, an extra row, a reordered table, or missing markers', () => {

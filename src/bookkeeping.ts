@@ -4,7 +4,7 @@
 import { errorMessage } from './errors.js'
 import type { GitHubInputs, RollbackInputs } from './inputs.js'
 import type { Plan } from './plan.js'
-import { errorOf, type IncidentResult, type StepRecord, type TargetRun } from './run.js'
+import { errorOf, type IncidentRequest, type IncidentResult, type StepRecord, type TargetRun } from './run.js'
 import type { Logger } from './retry.js'
 import type { GitHubClient } from './github/client.js'
 import { repoRef } from './github/client.js'
@@ -41,7 +41,7 @@ const CHANNEL_WORD: Record<TargetRun['kind'], string> = { npm: 'dist-tag', docke
 function eventOf(step: StepRecord, r: TargetRun, several: boolean): IncidentEvent {
   const plan = r.plan as Plan
   // undo: the channel goes back to the bad version; the deprecation is removed
-  const goal = plan.undo ? plan.rollbackVersion : (plan.republish?.version ?? plan.restoreVersion)
+  const goal = plan.undo ? (plan.foundVersion ?? plan.rollbackVersion) : (plan.republish?.version ?? plan.restoreVersion)
   const undo = plan.undo ? 'undo: ' : ''
   const action = {
     plan: `check ${plan.packageName} on the registry and plan`,
@@ -73,8 +73,9 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
     channel: several ? result.channel : (plan?.channel ?? first.channel),
     rollbackVersion: result.rollbackVersion,
     restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
-    previousVersion: several ? undefined : plan?.undo ? plan.rollbackVersion : plan?.previousVersion,
+    previousVersion: several ? undefined : plan?.undo ? plan.foundVersion : plan?.previousVersion,
     deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+    ...(!several && plan?.deprecation.kind === 'deprecate' && plan.deprecation.previous ? { deprecationBefore: plan.deprecation.previous } : {}),
     ...(deprecationSkipped ? { deprecationSkipped } : {}),
     tagsBefore: several ? {} : (first.before?.distTags ?? {}),
     tagsAfter: several ? {} : (first.after?.distTags ?? {}),
@@ -90,8 +91,11 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
             ...(t.kind !== 'npm' ? { kind: t.kind } : {}),
             ...(t.channel !== result.channel ? { channel: t.channel } : {}),
             // undo: the row keeps what the rollback found and wrote, and says it is undone
-            previousVersion: t.plan?.undo ? t.plan.rollbackVersion : t.plan?.previousVersion,
+            previousVersion: t.plan?.undo ? t.plan.foundVersion : t.plan?.previousVersion,
             restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
+            // the message this tool wrote on this target (an undo compares with it)
+            ...(t.plan && 'message' in t.plan.deprecation ? { deprecationMessage: t.plan.deprecation.message } : {}),
+            ...(t.plan?.deprecation.kind === 'deprecate' && t.plan.deprecation.previous ? { deprecationBefore: t.plan.deprecation.previous } : {}),
             outcome: errorOf(t) ? `${t.outcome}: ${errorOf(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome
           }))
         }
@@ -112,7 +116,7 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
 /** An undone target's row outcome. */
 function undoOutcome(t: TargetRun): string {
   const plan = t.plan as Plan
-  return plan.tag.kind === 'keep-newer' || t.after?.distTags[plan.channel] !== plan.rollbackVersion ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})` : 'undone'
+  return plan.tag.kind === 'keep-newer' || t.after?.distTags[plan.channel] !== (plan.foundVersion ?? plan.rollbackVersion) ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})` : 'undone'
 }
 
 /** What this run changed, in words, for the re-run comment. */
@@ -124,9 +128,10 @@ function changesOf(result: IncidentResult): string[] {
     const who = result.targets.length > 1 ? ` of \`${t.name}\`` : ''
     if (plan.undo) {
       const holds = t.after?.distTags[plan.channel]
-      if (t.moved) changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${plan.rollbackVersion}\`: it points at the bad version again, as undo asked`)
-      else if (holds !== plan.rollbackVersion) changes.push(`left ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`)
-      if (t.undeprecated) changes.push(`removed the deprecation of \`${plan.rollbackVersion}\`${who}`)
+      const found = plan.foundVersion ?? plan.rollbackVersion
+      if (t.moved) changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${found}\`: ${found === plan.rollbackVersion ? 'it points at the bad version again, as undo asked' : 'what it held when the incident found it'}`)
+      else if (holds !== found) changes.push(`left ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`)
+      if (t.undeprecated) changes.push(plan.deprecation.kind === 'undeprecate' && plan.deprecation.restoreTo !== undefined ? `put back the deprecation of \`${plan.rollbackVersion}\`${who} that the rollback replaced` : `removed the deprecation of \`${plan.rollbackVersion}\`${who}`)
       if (plan.deprecation.kind === 'kept') changes.push(`kept the deprecation of \`${plan.rollbackVersion}\`${who}: a person changed its message`)
       if (plan.republish) changes.push(`\`${plan.republish.version}\`${who} stays published (npm never reuses a version)`)
       for (const s of t.steps) if (s.outcome === 'failed') changes.push(`failed: ${s.step}${who}`)
@@ -152,12 +157,24 @@ export function recordIncident(
   ctx: RunContext,
   defaultBranch: string,
   result: IncidentResult,
-  inputs: Pick<RollbackInputs, 'reason' | 'restoreVersion'>,
+  inputs: Pick<IncidentRequest, 'reason' | 'restoreVersion' | 'recorded'>,
   gi: GitHubInputs,
   log: Logger,
   now = new Date().toISOString()
 ): Promise<BookkeepingResult> {
-  return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result), ...(result.undo ? { undo: true } : {}) }, gi, log)
+  const path = undoReportPath(result, inputs, gi.reportDir)
+  return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result), ...(path ? { path } : {}), ...(result.undo ? { undo: true } : {}) }, gi, log)
+}
+
+/**
+ * An undo by incident id updates the report its record names (a report under report-dir),
+ * even when the undo's targets name it differently (a target the rollback never planned is
+ * not undone).
+ */
+export function undoReportPath(result: IncidentResult, inputs: Pick<IncidentRequest, 'recorded'>, reportDir: string): string | undefined {
+  const path = inputs.recorded?.reportPath
+  if (!result.undo || path === undefined) return undefined
+  return path.startsWith(`${reportDir}/`) && /^[A-Za-z0-9._/-]+\.md$/.test(path) && !path.split('/').some((s) => s === '..' || s === '.' || s === '') ? path : undefined
 }
 
 /**
@@ -168,7 +185,7 @@ async function recordIncidentRecord(
   gh: GitHubClient,
   ctx: RunContext,
   defaultBranch: string,
-  incident: { record: IncidentRecord; changes: string[]; reportName: string; undo?: boolean },
+  incident: { record: IncidentRecord; changes: string[]; reportName: string; path?: string; undo?: boolean },
   gi: GitHubInputs,
   log: Logger
 ): Promise<BookkeepingResult> {
@@ -176,7 +193,7 @@ async function recordIncidentRecord(
   const out: BookkeepingResult = { warnings: [], missing: [] }
   const branch = gi.reportBranch ?? defaultBranch
   const current = incident.record
-  const path = reportPath(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel)
+  const path = incident.path ?? reportPath(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel)
   const fallbackBranch = `rollback/${current.incidentId}`
 
   // a re-run merges into what the first run recorded (first "before", all real events).

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { userInfo } from 'node:os'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { buildRecord, reportName, type BookkeepingResult } from './bookkeeping.js'
+import { buildRecord, reportName, undoReportPath, type BookkeepingResult } from './bookkeeping.js'
 import { createProgress } from './cli/progress.js'
 import { settingName, useDialect } from './core/settings.js'
 import { InputError, RollbackError, errorMessage } from './errors.js'
@@ -28,7 +28,7 @@ import { readAnnounceInputs } from './notify/config.js'
 import { resolveNpmConfig } from './npmrc.js'
 import { describePlan } from './plan.js'
 import type { Logger } from './retry.js'
-import { errorOf, runIncident, type IncidentResult } from './run.js'
+import { errorOf, runIncident, type IncidentRequest, type IncidentResult } from './run.js'
 import { impactStep, parseRtoTargets } from './runbook/impact.js'
 import { smokeTest } from './runbook/smoke.js'
 import { verifySteps } from './runbook/verify.js'
@@ -57,6 +57,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
   drill: { type: 'boolean' },
   undo: { type: 'boolean' },
+  'incident-id': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   json: { type: 'boolean' },
   repo: { type: 'string' },
@@ -132,8 +133,13 @@ Options (defaults in brackets):
                                dist-tag added and removed, a last known good), change nothing
                                anyone installs; --rollback defaults to current [off]
   --undo                       undo a rollback made by mistake (same versions and targets): every
-                               channel back to the bad version while it holds what the rollback
-                               wrote; the deprecation removed only when it is the one it wrote
+                               channel back to where the incident found it while it holds what the
+                               rollback wrote; the deprecation removed only when it is exactly the
+                               message the incident record holds (the one this tool wrote)
+  --incident-id <id>           with --undo: the incident to undo (rr-…, the rollback's incident id);
+                               its record (the report, via --repo, else ./<report-dir>/; or the
+                               tracking issue) names the targets, channel and versions, so no
+                               --rollback, --package or --reason is needed
   -y, --yes                    do not ask for confirmation
   --json                       print one JSON result on stdout (progress goes to stderr);
                                its schema: docs/cli-json.schema.json
@@ -220,7 +226,9 @@ function localActor(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
 }
 
 /** The flags a rollback cannot start without, all of them at once (the validation after this names one problem at a time). */
-function missingFlags(values: { rollback?: string; reason?: string; package?: string; packages?: string; targets?: string; drill?: boolean; 'dry-run'?: boolean }, cwd: string, npmToken: string | undefined, env: NodeJS.ProcessEnv): string[] {
+function missingFlags(values: { rollback?: string; reason?: string; package?: string; packages?: string; targets?: string; drill?: boolean; 'dry-run'?: boolean; undo?: boolean; 'incident-id'?: string }, cwd: string, npmToken: string | undefined, env: NodeJS.ProcessEnv): string[] {
+  // an undo by incident id: the record names the rest (the npm token is asked for once it says npm is among the targets)
+  if (values.undo && values['incident-id']) return []
   const missing: string[] = []
   if (!values.drill && !values.rollback) missing.push('--rollback <bad version>')
   if (!values.drill && !values.reason) missing.push('--reason <why>')
@@ -394,6 +402,7 @@ async function cliMain(io: CliIO): Promise<number> {
       'dry-run': values['dry-run'] ? 'true' : 'false',
       drill: values.drill ? 'true' : 'false',
       undo: values.undo ? 'true' : 'false',
+      'incident-id': values['incident-id'],
       force: values.force ? 'true' : 'false',
       'smoke-test': values['smoke-test'],
       'smoke-test-timeout': values['smoke-test-timeout'],
@@ -426,7 +435,7 @@ async function cliMain(io: CliIO): Promise<number> {
     const get = (name: string) => flag[name] ?? ''
     // the same validation as the action; error messages name the action's input, so say the flag too
     const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' }
-    const inputs = readInputs(get, env)
+    let inputs: IncidentRequest = readInputs(get, env)
     const gi = readGitHubInputs(get, env)
     const rtoTargets = parseRtoTargets('rto-targets', get('rto-targets'))
     const announce = readAnnounceInputs(get)
@@ -441,9 +450,19 @@ async function cliMain(io: CliIO): Promise<number> {
     }
     // every target of the incident, built as the action builds them; git-tag targets move
     // their tag through GitHub
+    const gitTagsAsked = inputs.targets?.some((t) => t.kind === 'git-tag') === true
+    const client = (bookkeepingOnGitHub || gitTagsAsked) && githubToken ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: githubEndpoints(io.env).apiUrl, log }) : undefined
+    // undo reads the incident's record before planning (by --incident-id alone it names the
+    // targets and versions): on GitHub with --repo, else in the reports of the local checkout
+    let undoRecord: RunbookSteps['undoRecord']
+    if (inputs.undo) {
+      const { githubRecords, localRecords, undoByIncidentId, undoRecordReader } = await import('./undo.js')
+      const finder = client && bookkeepingOnGitHub ? githubRecords(client, ctx, gi, log) : localRecords(gitRoot(io.cwd), gi.reportDir)
+      inputs = await undoByIncidentId(inputs, finder, log)
+      undoRecord = undoRecordReader(finder)
+    }
     const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true
     if (gitTags && !(values.repo && githubToken)) throw new InputError('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.')
-    const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: githubEndpoints(io.env).apiUrl, log }) : undefined
     const { targets, dispose } = createTargets(inputs, get, log, userAgent, { env: io.env, ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}) })
     try {
       if (inputs.drill) {
@@ -457,7 +476,7 @@ async function cliMain(io: CliIO): Promise<number> {
       }
       // 1. the plan, always shown first (a read-only pass over every target); its lines and
       // warnings are said here, once
-      const preview = await runIncident({ ...inputs, dryRun: true }, targets, { ...log, info: () => {}, warning: () => {} })
+      const preview = await runIncident({ ...inputs, dryRun: true }, targets, { ...log, info: () => {}, warning: () => {} }, undoRecord ? { undoRecord } : {})
       if (preview.status === 'skipped') {
         const reason = preview.reason ?? preview.targets.map((t) => t.skipped?.reason).filter(Boolean).join('; ')
         log.info(`Skipped: ${reason}`)
@@ -506,7 +525,7 @@ async function cliMain(io: CliIO): Promise<number> {
       const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined
       // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
       // an undo runs none of the rollback's runbook steps (they are about the restore version)
-      const steps: RunbookSteps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
+      const steps: RunbookSteps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [], ...(undoRecord ? { undoRecord } : {}) }
       if (!inputs.undo) {
         steps.beforeWrite?.push(...smokeTest(get, inputs, { log: runLog, env: io.env }))
         steps.afterWrite?.push(...verifySteps(get, inputs, runLog, userAgent))
@@ -537,7 +556,7 @@ async function cliMain(io: CliIO): Promise<number> {
       // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
       if (!gh && localReportDir !== undefined && outcome.status !== 'failed') {
         const record = buildRecord(outcome, inputs, gi, ctx, new Date().toISOString())
-        const path = reportPath(localReportDir, reportName(outcome), record.rollbackVersion, record.channel)
+        const path = undoReportPath(outcome, inputs, localReportDir) ?? reportPath(localReportDir, reportName(outcome), record.rollbackVersion, record.channel)
         const file = join(gitRoot(io.cwd), path)
         let previous: string | undefined
         try {

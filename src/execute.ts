@@ -7,6 +7,7 @@ import type { GitHubClient } from './github/client.js'
 import { ghStatus, repoRef } from './github/refs.js'
 import type { RunContext } from './github/incident.js'
 import type { GitHubInputs } from './inputs.js'
+import type { RecordedIncident } from './plan.js'
 import type { Logger } from './retry.js'
 import { runIncident, type IncidentRequest, type IncidentResult, type IncidentTarget, type RunOptions, type TargetRun } from './run.js'
 import { currentDialect } from './core/settings.js'
@@ -35,6 +36,8 @@ export interface RunbookSteps {
   progress?: RunOptions['progress']
   /** at the very end, whatever happened (result, or the error that stopped the run); never fails the run */
   atEnd?: Array<(end: { result?: IncidentResult; error?: unknown }, books?: BookkeepingResult) => Promise<StepReport>>
+  /** undo: reads the incident's record by its id, awaited before planning (src/undo.ts undoRecordReader) */
+  undoRecord?: (incidentId: string) => Promise<RecordedIncident | undefined>
 }
 
 /**
@@ -96,7 +99,8 @@ async function runAndRecord(req: IncidentRequest, gi: GitHubInputs, targets: Inc
         for (const step of steps.beforeWrite ?? []) await step(planned)
       }
     : undefined
-  const result = await runIncident(req, targets, log, { preflight, beforeWrite, progress: steps.progress })
+  const undoRecord = req.undo && !req.recorded ? steps.undoRecord : undefined
+  const result = await runIncident(req, targets, log, { preflight, beforeWrite, progress: steps.progress, ...(undoRecord ? { undoRecord } : {}) })
   if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
     for (const step of steps.afterWrite ?? []) partialFrom(result, await step(result))
   }

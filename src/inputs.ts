@@ -79,6 +79,36 @@ export interface RollbackInputs {
   force: boolean
   /** undo a rollback made by mistake: the same inputs, every channel pointed back at the bad version */
   undo?: boolean
+  /**
+   * undo: true with incident-id: the incident's record names the targets, channel and
+   * versions (src/github/undo-record.ts undoInputs fills them in). Until then
+   * rollbackVersion, reason and the targets are what was given (possibly empty), and
+   * `given` holds the inputs given beside the id, to be checked against the record.
+   */
+  undoById?: {
+    incidentId: string
+    given: { rollbackVersion?: string; restoreVersion?: string; channel?: string; strategy?: string; targets?: { input: string; targets: TargetSpec[] } }
+  }
+}
+
+/** The incident ids this tool makes (src/plan.ts incidentId): rr- and 16 hex digits. */
+export function parseIncidentId(name: string, raw: string): string | undefined {
+  const v = raw.trim()
+  if (v === '') return undefined
+  if (!/^rr-[0-9a-f]{16}$/i.test(v)) {
+    throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not an incident id.`, `give the incident id of the rollback you undo (rr- and 16 hex digits, as its tracking issue and report show it)${currentDialect() === 'action' ? ', or leave it empty' : ''}.`)
+  }
+  return v.toLowerCase()
+}
+
+/** npm writes need a token (a dry run does not). */
+export function requireNpmToken(token: string | undefined): void {
+  if (token !== undefined) return
+  throw new InputError(
+    'npm-token',
+    'is empty: moving a dist-tag and deprecating need a token with write access to the package.',
+    `${setTo('npm-token')} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA")${currentDialect() === 'action' ? ', or give the job permissions: id-token: write for trusted publishing (OIDC, see the README)' : ''}, or ${setTo('dry-run', 'true')} to only see the plan.`
+  )
 }
 
 export function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
@@ -366,12 +396,20 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   // drill: prove a rollback would work, write nothing anyone installs; the usual form is
   // rollback-version: current (the default in a drill), with no release to identify
   const drill = parseBoolean('drill', get('drill'), false)
+  const undo = parseBoolean('undo', get('undo'), false)
+  // undo by incident id: the record names the targets and versions (read before planning)
+  const incidentId = parseIncidentId('incident-id', get('incident-id'))
+  if (incidentId !== undefined && !undo) {
+    throw new InputError('incident-id', `is set without ${settingName('undo')}: it names the rollback an undo reverses.`, `${setTo('undo', 'true')} to undo that incident, or ${currentDialect() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'} (a rollback is named by its versions and targets).`)
+  }
+  if (incidentId !== undefined && drill) throw new InputError('incident-id', `is set together with ${setting('drill', 'true')}.`, `a drill undoes nothing: ${currentDialect() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'}.`)
+  const byId = incidentId !== undefined
   const rollbackRaw = get('rollback-version') || (drill ? 'current' : '')
-  if (rollbackRaw.trim() === '') {
+  if (rollbackRaw.trim() === '' && !byId) {
     throw new InputError('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.')
   }
   const current = rollbackRaw.trim().toLowerCase() === 'current'
-  const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw)
+  const rollbackVersion = current ? 'current' : rollbackRaw.trim() === '' ? '' : parseVersion('rollback-version', rollbackRaw)
   const publishedAfter = parsePublishedAfter('published-after', get('published-after'))
   if (current && publishedAfter === undefined && !drill) {
     throw new InputError(
@@ -398,7 +436,12 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     throw new InputError('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.')
   }
   const targets = readTargets(get)
+  // by incident id with no target named: the record names them (and their kinds). The
+  // runner passes action.yml's defaults (target npm, channel latest, strategy retag) as if
+  // given, so a default counts as not given
+  const namedTargets = targets !== undefined || SHORTHAND.some((name) => get(name).trim() !== '') || !['', 'npm'].includes(get('target').trim().toLowerCase())
   const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))])
+  if (byId && !namedTargets) kinds.clear()
   // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
   const target: TargetKind = kinds.size === 1 ? ([...kinds][0] as TargetKind) : kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm'
   // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
@@ -406,12 +449,15 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   const channelRaw = get('channel') || 'latest'
   if (kinds.has('docker')) parseTag('channel', channelRaw)
   const channel = kinds.has('npm') ? parseChannel('channel', channelRaw) : kinds.has('docker') ? parseTag('channel', channelRaw) : kinds.has('helm') && kinds.size === 1 ? HELM_CHANNEL : channelRaw.trim()
-  const reason = parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''))
+  // by incident id, an empty reason is the rollback's (from the record)
+  const reason = byId && get('reason').trim() === '' ? '' : parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''))
   // what is rolled back: the npm package(s), the image, or the Helm release
   let packageName: string
   let packageNames: string[] | undefined
   let fromWorkspaces = false
-  if (targets && targets[0].kind === 'helm') {
+  if (byId && !namedTargets) {
+    packageName = ''
+  } else if (targets && targets[0].kind === 'helm') {
     const h = parseHelmTargetName('targets', targets[0].name)
     packageName = `${h.namespace ?? (parseNamespace('namespace', get('namespace')) || 'default')}/${h.release}`
     packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name)
@@ -439,10 +485,9 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     if (packageNames.length > 100) throw new InputError('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.')
     packageName = packageNames[0]
   }
-  const registry = kinds.has('npm') ? parseRegistry('registry', get('registry')) : ''
+  const registry = kinds.has('npm') || (byId && !namedTargets) ? parseRegistry('registry', get('registry')) : ''
   const dryRun = parseBoolean('dry-run', get('dry-run'), false)
   if (drill && dryRun) throw new InputError('drill', `and ${settingName('dry-run')} are both ${currentDialect() === 'action' ? 'true' : 'given'}.`, `a drill writes nothing anyone installs already (it needs the token to prove the write): ${setTo('dry-run', 'false')}.`)
-  const undo = parseBoolean('undo', get('undo'), false)
   if (undo && rollbackVersion === 'current') {
     throw new InputError('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', `give the same exact ${settingName('rollback-version')} (and ${settingName('restore-version')}) as the rollback you undo.`)
   }
@@ -451,15 +496,11 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     throw new InputError('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.')
   }
   const npmToken = tokenRaw === '' ? undefined : tokenRaw
-  // tokenless: trusted publishing, where the runner offers the job an ID token
-  const npmOidc = npmToken === undefined && !dryRun && kinds.has('npm') && idTokenAvailable(env)
-  if (npmToken === undefined && !dryRun && kinds.has('npm') && !npmOidc) {
-    throw new InputError(
-      'npm-token',
-      'is empty: moving a dist-tag and deprecating need a token with write access to the package.',
-      `${setTo('npm-token')} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA")${currentDialect() === 'action' ? ', or give the job permissions: id-token: write for trusted publishing (OIDC, see the README)' : ''}, or ${setTo('dry-run', 'true')} to only see the plan.`
-    )
-  }
+  // tokenless: trusted publishing, where the runner offers the job an ID token. By incident id
+  // with no target named, the record says whether npm is among them (undoInputs checks then)
+  const npmMaybe = kinds.has('npm') || (byId && !namedTargets)
+  const npmOidc = npmToken === undefined && !dryRun && npmMaybe && idTokenAvailable(env)
+  if (!dryRun && kinds.has('npm') && !npmOidc) requireNpmToken(npmToken)
   const force = parseBoolean('force', get('force'), false)
   if (requireHolder && force) {
     throw new InputError(
@@ -468,13 +509,26 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
       `use one of them: ${settingName('require-holder')} (automation: skip when the channel moved on) or ${settingName('force')} (by hand: move it anyway).`
     )
   }
+  const strategy = parseStrategy('strategy', get('strategy'), target)
+  const undoById: RollbackInputs['undoById'] = byId
+    ? {
+        incidentId,
+        given: {
+          ...(rollbackVersion !== '' ? { rollbackVersion } : {}),
+          ...(restoreVersion !== undefined ? { restoreVersion } : {}),
+          ...(!['', 'latest'].includes(get('channel').trim()) ? { channel } : {}),
+          ...(strategy !== 'retag' ? { strategy } : {}),
+          ...(namedTargets ? { targets: { input: targets ? 'targets' : (SHORTHAND.find((n) => get(n).trim() !== '') ?? 'package'), targets: targetsFrom({ targets, target, packageName, packageNames }, get) } } : {})
+        }
+      }
+    : undefined
   return {
     target,
     targets,
     packageNames: packageNames && packageNames.length > 0 ? packageNames : [packageName],
     fromWorkspaces,
     partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
-    strategy: parseStrategy('strategy', get('strategy'), target),
+    strategy,
     rollbackVersion,
     publishedAfter,
     publishedBefore,
@@ -489,12 +543,13 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     npmToken,
     ...(npmOidc ? { npmOidc } : {}),
     // container tags and Helm releases have no deprecation
-    deprecate: kinds.has('npm') && parseBoolean('deprecate', get('deprecate'), true),
+    deprecate: (kinds.has('npm') || (byId && !namedTargets)) && parseBoolean('deprecate', get('deprecate'), true),
     deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
     dryRun,
     ...(drill ? { drill } : {}),
     force,
-    ...(undo ? { undo } : {})
+    ...(undo ? { undo } : {}),
+    ...(undoById ? { undoById } : {})
   }
 }
 

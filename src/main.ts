@@ -9,7 +9,7 @@ import { githubEndpoints } from './github/urls.js'
 import { isFreezeCheck, readGitHubInputs, readInputs } from './inputs.js'
 import { announceSteps } from './notify/announce.js'
 import { readAnnounceInputs } from './notify/config.js'
-import { errorOf, type IncidentResult, type TargetRun } from './run.js'
+import { errorOf, type IncidentRequest, type IncidentResult, type TargetRun } from './run.js'
 import { impactStep, parseRtoTargets } from './runbook/impact.js'
 import { smokeTest } from './runbook/smoke.js'
 import { verifySteps } from './runbook/verify.js'
@@ -187,7 +187,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     // every input is validated before anything is written
     const get = (name: string) => core.getInput(name)
-    const inputs = readInputs(get, env)
+    let inputs: IncidentRequest = readInputs(get, env)
     const gi = readGitHubInputs(get, env)
     const rtoTargets = parseRtoTargets('rto-targets', get('rto-targets'))
     const announce = readAnnounceInputs(get)
@@ -195,12 +195,21 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
     const userAgent = `release-rollback (node ${process.version})`
     const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token
-    // a git-tag target moves its tag through the GitHub API, a dry run reads it
-    const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true
-    // Octokit is loaded only when the bookkeeping or a git-tag target needs it
-    const client = (books || gitTags) && gi.token ? (await import('./github/client.js')).createGitHubClient({ token: gi.token, baseUrl: githubEndpoints(env).apiUrl, log: core }) : undefined
+    // a git-tag target moves its tag through the GitHub API, a dry run reads it; an undo by
+    // incident id may name git-tag targets only in its record
+    const gitTagsAsked = inputs.targets?.some((t) => t.kind === 'git-tag') === true
+    // Octokit is loaded only when the bookkeeping, a git-tag target or an undo (it reads the incident record) needs it
+    const client = (books || gitTagsAsked || inputs.undo) && gi.token ? (await import('./github/client.js')).createGitHubClient({ token: gi.token, baseUrl: githubEndpoints(env).apiUrl, log: core }) : undefined
     const gh = books ? client : undefined
     if (client) hooks.github = { client: () => client, repository: ctx.repository }
+    // undo reads the incident's record before planning: by incident-id alone it names the targets and versions
+    let undoRecord: RunbookSteps['undoRecord']
+    if (inputs.undo) {
+      const { githubRecords, undoByIncidentId, undoRecordReader } = await import('./undo.js')
+      const finder = client && /^[^/\s]+\/[^/\s]+$/.test(ctx.repository) ? githubRecords(client, ctx, gi, core) : undefined
+      inputs = await undoByIncidentId(inputs, finder, core)
+      if (finder) undoRecord = undoRecordReader(finder)
+    }
 
     // one incident over every target, one package or many
     const { targets, extras, dispose } = createTargets(inputs, get, core, userAgent, hooks)
@@ -226,7 +235,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // the runbook around the writes: each step's module reads its own inputs
     // an undo points channels back at the bad version: the rollback's smoke test, checks,
     // impact figures and announcements are about the restore version, so none of them runs
-    const steps: RunbookSteps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] }
+    const steps: RunbookSteps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [], ...(undoRecord ? { undoRecord } : {}) }
     if (inputs.undo) core.info('Undo: the smoke test, the checks after the writes and the announcements are not run (they are about the restore version).')
     else {
       steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core, env, summary: (md) => core.summary.addRaw(md).write() }))

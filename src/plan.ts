@@ -39,6 +39,40 @@ export interface PlanRequest {
   force: boolean
   /** retag (default): point the channel at the restore version; republish: publish its code as the next version */
   strategy?: 'retag' | 'republish'
+  /** undo: this target as the incident record holds it (planUndo then takes the versions and the deprecation from it) */
+  record?: UndoRecordFor
+}
+
+/**
+ * One target of an incident as its record (the committed report, or the tracking issue)
+ * holds it: what an undo needs, and nothing rebuilt from the inputs.
+ */
+export interface UndoRecordFor {
+  incidentId: string
+  /** what the channel held when the incident found it (undefined: the channel did not exist) */
+  previousVersion?: string
+  /** what the rollback wrote to the channel: the restore version, or the republished one */
+  wrote: string
+  /** the restore version of the rollback (republish: the version whose code was republished) */
+  restoreVersion: string
+  /** the deprecation message this tool wrote (undefined: it wrote none) */
+  deprecationMessage?: string
+  /** the bad version's deprecation before the rollback replaced it (undefined: it was not deprecated) */
+  deprecationBefore?: string
+}
+
+/** An incident's record, as an undo reads it: every target, each with its versions and deprecation. */
+export interface RecordedIncident {
+  incidentId: string
+  rollbackVersion: string
+  channel: string
+  /** where the record was read, for messages (a report path, or the tracking issue) */
+  source: string
+  /** the incident's report, repository-relative, when the record names it (the undo updates that report) */
+  reportPath?: string
+  /** npm packages of the incident that did not have the bad version (packages: workspaces): listed again so the undo's report keeps the incident's shape */
+  notAffected?: string[]
+  targets: Array<{ kind: 'npm' | 'docker' | 'helm' | 'git-tag'; name: string; channel: string } & Omit<UndoRecordFor, 'incidentId'>>
 }
 
 export type TagAction =
@@ -53,8 +87,8 @@ export type DeprecationAction =
   | { kind: 'deprecate'; message: string; previous?: string }
   | { kind: 'already'; message: string }
   | { kind: 'off' }
-  /** undo: the bad version carries exactly the message this tool wrote: clear it */
-  | { kind: 'undeprecate'; message: string }
+  /** undo: the bad version carries exactly the message this tool wrote: clear it (or put back `restoreTo`, the message the rollback replaced) */
+  | { kind: 'undeprecate'; message: string; restoreTo?: string }
   /** undo: the bad version carries another message (a person changed it): left alone */
   | { kind: 'kept'; message: string; current: string }
 
@@ -75,8 +109,10 @@ export interface Plan {
   incidentId: string
   /** strategy republish: the restore version's code published as `version`, which the channel then holds */
   republish?: { version: string; from: string }
-  /** an undo plan (planUndo): the tag goes back to the bad version, the deprecation is cleared */
+  /** an undo plan (planUndo): the tag goes back to where the incident found it, the deprecation is cleared */
   undo?: true
+  /** undo: the version the channel held when the incident found it (usually the bad one), where it goes back to */
+  foundVersion?: string
 }
 
 /** A deterministic key for one incident: the same rollback always gets the same id. */
@@ -288,39 +324,49 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
 }
 
 /**
- * The undo of a rollback made by mistake, from the same request (same versions and
- * targets): every channel goes back to the bad version the rollback found there, but only
- * while it still holds what the rollback wrote (the restore version, or the republished
- * fix-forward version, which stays published: npm never reuses a version); the bad
- * version's deprecation is cleared only when it is exactly the message this tool wrote.
- * The incident id is the rollback's, so the bookkeeping finds the same issue and report.
- * Pure: no I/O.
+ * The undo of a rollback made by mistake: every channel goes back to where the incident
+ * found it (the bad version, unless the record says otherwise), but only while it still
+ * holds what the rollback wrote (the restore version, or the republished fix-forward
+ * version, which stays published: npm never reuses a version); the bad version's
+ * deprecation is cleared only when it is exactly the message this tool wrote.
+ *
+ * With `req.record` (the incident record: the committed report or the tracking issue) the
+ * versions, the incident id and the deprecation message come from it; without one they are
+ * rebuilt from the request (the same versions and targets as the rollback). The incident id
+ * is the rollback's, so the bookkeeping finds the same issue and report. Pure: no I/O.
  */
 export function planUndo(req: PlanRequest, state: PackageState): Plan {
   const bad = req.rollbackVersion
   if (!(bad in state.versions)) {
     throw new InputError('rollback-version', `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, 'give the same rollback-version as the rollback you undo.')
   }
-  let restore = req.restoreVersion
+  const record = req.record
+  let restore = record?.restoreVersion ?? req.restoreVersion
   const restoreChosen = restore === undefined
   // the last known good version never counts the bad one, deprecated or not: the rollback's choice again
   if (restore === undefined) restore = lastKnownGood(state, bad, req.channel)
-  if (restore === undefined || !(restore in state.versions)) {
+  if (!record && (restore === undefined || !(restore in state.versions))) {
     throw new InputError(
       'restore-version',
       restore === undefined ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.` : `${req.packageName}@${restore} does not exist in the registry.`,
       'give the same restore-version as the rollback you undo.'
     )
   }
-  const republish = req.strategy === 'republish' ? { version: fixForwardVersion(bad), from: restore } : undefined
-  // what the rollback wrote to the channel
-  const wrote = republish?.version ?? restore
+  const restored = restore as string
+  // what the rollback wrote to the channel: as recorded, or rebuilt from the inputs
+  const wrote = record?.wrote ?? (req.strategy === 'republish' ? fixForwardVersion(bad) : restored)
+  const republish = req.strategy === 'republish' || wrote !== restored ? { version: wrote, from: restored } : undefined
+  // where the incident found the channel: the record says (a forced rollback found something else); without one, the bad version
+  const found = record ? record.previousVersion : bad
   const current = state.distTags[req.channel]
   const warnings: string[] = []
   let tag: TagAction
-  if (current === bad) tag = { kind: 'already', to: bad }
+  if (found === undefined) {
+    tag = current === undefined ? { kind: 'already', to: '(no such channel)' } : { kind: 'keep-newer', holder: current }
+    if (current !== undefined) warnings.push(`undo: '${req.channel}' did not exist before the rollback (the incident record says so), and undo cannot remove a channel: it is left on ${current}. Remove it by hand if it should go.`)
+  } else if (current === found) tag = { kind: 'already', to: found }
   // the runner says it loudly when it writes (and the summary): the plan's warnings stay what a repeated undo sees too
-  else if (current === wrote) tag = { kind: 'move', from: wrote, to: bad }
+  else if (current === wrote) tag = { kind: 'move', from: wrote, to: found }
   else {
     tag = { kind: 'keep-newer', holder: current ?? '(nothing)' }
     warnings.push(
@@ -331,10 +377,15 @@ export function planUndo(req: PlanRequest, state: PackageState): Plan {
 
   let deprecation: DeprecationAction = { kind: 'off' }
   if (req.deprecate) {
-    const message = renderDeprecationMessage(req.deprecationMessage, { version: bad, restore: wrote, channel: req.channel, reason: req.reason })
+    // only the message this tool wrote counts: the recorded one (without a record, the one these inputs render)
+    const message = record ? record.deprecationMessage : renderDeprecationMessage(req.deprecationMessage, { version: bad, restore: wrote, channel: req.channel, reason: req.reason })
     const now = state.versions[bad].deprecated
-    if (!now) deprecation = { kind: 'already', message }
-    else if (now === message) deprecation = { kind: 'undeprecate', message }
+    // the message the rollback replaced (the record says), which the undo puts back
+    const before = record?.deprecationBefore
+    if (message === undefined) {
+      if (now) warnings.push(`undo: ${bad} is deprecated ("${now}"), but the incident record holds no deprecation written by this tool, so it is kept.`)
+    } else if (!now || (before !== undefined && now === before)) deprecation = { kind: 'already', message }
+    else if (now === message) deprecation = before !== undefined ? { kind: 'undeprecate', message, restoreTo: before } : { kind: 'undeprecate', message }
     else {
       deprecation = { kind: 'kept', message, current: now }
       warnings.push(`undo: ${bad} is deprecated with another message than the one this rollback wrote ("${now}"): a person changed it, so it is kept.`)
@@ -344,16 +395,17 @@ export function planUndo(req: PlanRequest, state: PackageState): Plan {
     packageName: req.packageName,
     channel: req.channel,
     rollbackVersion: bad,
-    restoreVersion: restore,
-    restoreChosen,
+    restoreVersion: restored,
+    restoreChosen: restoreChosen && !record,
     previousVersion: current,
     tag,
     deprecation,
     otherTagsOnBad: [],
     warnings,
-    incidentId: incidentId(req.packageName, req.channel, bad, restore),
+    incidentId: record?.incidentId ?? incidentId(req.packageName, req.channel, bad, restored),
     ...(republish ? { republish } : {}),
-    undo: true
+    undo: true,
+    ...(found !== undefined ? { foundVersion: found } : {})
   }
 }
 
@@ -383,13 +435,14 @@ function describeUndo(plan: Plan): string[] {
   const wrote = plan.republish?.version ?? plan.restoreVersion
   const lines = [`Package ${plan.packageName}: undo the rollback of ${plan.rollbackVersion} to ${wrote} on '${plan.channel}'.`]
   const t = plan.tag
-  if (t.kind === 'move') lines.push(`- move dist-tag '${plan.channel}' back: ${wrote} -> ${t.to} (the bad version, as undo asks)`)
+  const why = t.kind === 'move' && t.to === plan.rollbackVersion ? 'the bad version, as undo asks' : 'what it held when the incident found it'
+  if (t.kind === 'move') lines.push(`- move dist-tag '${plan.channel}' back: ${wrote} -> ${t.to} (${why})`)
   if (t.kind === 'already') lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`)
   if (t.kind === 'keep-newer') lines.push(`- dist-tag '${plan.channel}' holds ${t.holder}, not ${wrote}: left as it is`)
   if (plan.republish) lines.push(`- ${plan.republish.version} stays published (npm never reuses a version)`)
   const d = plan.deprecation
-  if (d.kind === 'undeprecate') lines.push(`- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")`)
-  if (d.kind === 'already') lines.push(`- ${plan.rollbackVersion} is not deprecated: no change`)
+  if (d.kind === 'undeprecate') lines.push(d.restoreTo === undefined ? `- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")` : `- put back the deprecation of ${plan.rollbackVersion} the rollback replaced ("${d.restoreTo}" instead of "${d.message}")`)
+  if (d.kind === 'already') lines.push(`- ${plan.rollbackVersion} is not deprecated by this tool: no change`)
   if (d.kind === 'kept') lines.push(`- ${plan.rollbackVersion} carries another deprecation ("${d.current}"): kept`)
   return lines
 }

@@ -6,7 +6,7 @@ import { ChannelMovedError } from './guard.js'
 import { CapabilityError, InputError, PartialError, RollbackError, errorMessage } from './errors.js'
 import type { Impact } from './github/incident.js'
 import type { RollbackInputs } from './inputs.js'
-import { circuitBreaker, describePlan, incidentId, planRollback, planUndo, type PackageState, type Plan } from './plan.js'
+import { circuitBreaker, describePlan, incidentId, lastKnownGood, planRollback, planUndo, type PackageState, type Plan, type RecordedIncident, type UndoRecordFor } from './plan.js'
 import type { Logger } from './retry.js'
 import type { Target } from './targets/target.js'
 import { mapLimit } from './util.js'
@@ -66,6 +66,8 @@ export interface TargetRun {
 export interface IncidentRequest extends RollbackInputs {
   /** undo a rollback made by mistake: the same incident, every channel pointed back (src/plan.ts planUndo) */
   undo?: boolean
+  /** undo: the incident's record, already read (undo by incident id): the targets' versions and deprecations come from it */
+  recorded?: RecordedIncident
   partialOk?: boolean
   fromWorkspaces?: boolean
 }
@@ -135,6 +137,12 @@ export interface RunOptions {
   preflight?: () => Promise<unknown>
   /** after every target is planned, right before the first write (not in a dry run); throwing stops the run */
   beforeWrite?: (planned: TargetRun[]) => Promise<void>
+  /**
+   * undo without `recorded`: reads the incident's record by its id (the committed report,
+   * else the tracking issue), awaited before planning; undefined when there is none. Left
+   * out, the undo compares the deprecation with the message its inputs render.
+   */
+  undoRecord?: (incidentId: string) => Promise<RecordedIncident | undefined>
 }
 
 async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: Logger, options: RunOptions): Promise<TargetRun[]> {
@@ -155,6 +163,35 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
   let answers = 0
   const counted = <T>(p: Promise<T> | undefined) => p?.finally(() => answers++)
   const lastAnswer = new Map<TargetRun, number>()
+  // undo: the incident's record, read once by its id, before any target is planned
+  const records = new Map<string, Promise<RecordedIncident | undefined>>()
+  const recordOf = (id: string): Promise<RecordedIncident | undefined> => {
+    if (req.recorded) return Promise.resolve(req.recorded)
+    const read = options.undoRecord
+    if (!read) return Promise.resolve(undefined)
+    let pending = records.get(id)
+    if (!pending) {
+      pending = counted(read(id)) as Promise<RecordedIncident | undefined>
+      records.set(id, pending)
+    }
+    return pending
+  }
+  /** This target as the incident's record holds it; undefined (said as a warning) when the record has nothing for it. */
+  const undoRecordFor = async (r: TargetRun, before: PackageState, bad: string): Promise<UndoRecordFor | undefined> => {
+    // the rollback's incident id: by the record's id, else rebuilt as the rollback built it
+    const id = req.recorded?.incidentId ?? (several ? incidentOf(runs, req) : incidentId(r.name, r.channel, bad, req.restoreVersion ?? lastKnownGood(before, bad, r.channel) ?? ''))
+    const rec = await recordOf(id)
+    if (!rec) {
+      if (options.undoRecord) r.warnings.push(`undo: no record of incident ${id} was found (the incident report, the tracking issue): the deprecation is removed only when it is exactly the message these inputs render.`)
+      return undefined
+    }
+    const t = rec.targets.find((x) => x.kind === r.kind && x.name === r.name && x.channel === r.channel)
+    if (!t) {
+      r.warnings.push(`undo: the record of incident ${rec.incidentId} (${rec.source}) has nothing for this target: the deprecation is removed only when it is exactly the message these inputs render.`)
+      return undefined
+    }
+    return { incidentId: rec.incidentId, previousVersion: t.previousVersion, wrote: t.wrote, restoreVersion: t.restoreVersion, deprecationMessage: t.deprecationMessage, deprecationBefore: t.deprecationBefore }
+  }
   await Promise.all([
     counted(options.preflight?.()),
     mapLimit(runs, parallel, async (r) => {
@@ -175,8 +212,9 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
           tell(r, 'skipped', gate.reason)
           return
         }
+        const record = req.undo ? await undoRecordFor(r, before, gate.rollbackVersion) : undefined
         // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-        const plan = (req.undo ? planUndo : planRollback)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before)
+        const plan = (req.undo ? planUndo : planRollback)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined, record }, before)
         if (plan.republish && !r.target.republish && !plan.undo) throw new InputError('strategy', `republish is not supported for ${r.target.kind}.`, `use ${setting('strategy', 'retag')}.`)
         // what the registry cannot do, before anything is written: a channel it cannot move
         // stops the run here; one without deprecate is moved and the deprecation skipped
@@ -199,6 +237,9 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
   ])
   const planned = runs.filter((r) => r.plan !== undefined)
   for (const r of runs) if (runs.length > 1 || lastAnswer.get(r) !== answers) r.target.forget?.()
+  if (req.undo && !req.recorded && !options.undoRecord && planned.length > 0) {
+    log.info('Undo: no incident record to read (no GitHub bookkeeping): the deprecation is removed only when it is exactly the message these inputs render.')
+  }
   for (const r of planned) {
     for (const line of describePlan(r.plan as Plan)) log.info(line)
     for (const w of r.warnings) log.warning(w)
@@ -282,7 +323,7 @@ function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
   for (const r of runs) for (const w of r.warnings) warnings.push(`${r.label}${w}`)
   if (affected.length < runs.length) warnings.push(`Left out (no ${req.rollbackVersion} published): ${runs.filter((r) => r.outcome === 'not-affected').map((r) => r.name).join(', ')}.`)
   const base = {
-    incidentId: single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req),
+    incidentId: req.recorded?.incidentId ?? (single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req)),
     rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
     channel: req.channel,
     targets: runs,
@@ -381,8 +422,9 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
       const outcome = await r.target.pointChannel(plan.channel, to, expected, incident).finally(() => (r.note = r.target.writeNote?.()))
       r.moved = outcome === 'written'
       after.distTags[plan.channel] = to
-      r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? ' (undo: the bad version again)' : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`, at: now() })
-      if (plan.undo) log.warning(`↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`)
+      const bad = to === plan.rollbackVersion
+      r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? (bad ? ' (undo: the bad version again)' : ' (undo: as the incident found it)') : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`, at: now() })
+      if (plan.undo) log.warning(bad ? `↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).` : `↩ ${label}'${plan.channel}' points at ${to} again, as the incident found it (read back from the registry).`)
       else log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`)
     }
     r.outcome = r.moved ? 'rolled-back' : 'already'
@@ -442,13 +484,13 @@ async function retire(r: TargetRun, log: Logger): Promise<void> {
   const plan = r.plan as Plan
   const after = r.after as NonNullable<TargetRun['after']>
   if (plan.deprecation.kind === 'undeprecate' && r.target.unretire) {
-    const message = plan.deprecation.message
+    const { message, restoreTo } = plan.deprecation
     try {
-      const outcome = await r.target.unretire(plan.rollbackVersion, message)
+      const outcome = await r.target.unretire(plan.rollbackVersion, message, restoreTo)
       r.undeprecated = outcome === 'written'
-      after.deprecated = undefined
-      r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: `undo: deprecation removed ("${message}")`, at: now() })
-      log.info(`✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`)
+      after.deprecated = restoreTo
+      r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: restoreTo === undefined ? `undo: deprecation removed ("${message}")` : `undo: the deprecation the rollback replaced is back ("${restoreTo}")`, at: now() })
+      log.info(restoreTo === undefined ? `✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).` : `✔ ${r.label}${plan.rollbackVersion} carries its earlier deprecation again (read back from the registry).`)
     } catch (e) {
       if (e instanceof ChannelMovedError) {
         // a person changed the message between the plan and the write: theirs is kept

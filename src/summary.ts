@@ -38,6 +38,7 @@ export function undoLines(result: IncidentResult): string[] {
     const holds = t.after?.distTags[plan.channel]
     if (result.status === 'planned' && plan.tag.kind === 'move') lines.push(`⚠️ **${who}\`${plan.channel}\` would point at the bad \`${plan.rollbackVersion}\` again, as undo asks.**`)
     else if (holds === plan.rollbackVersion) lines.push(`⚠️ **${who}\`${plan.channel}\` points at the bad \`${plan.rollbackVersion}\` again, as undo asked.**`)
+    else if (plan.foundVersion !== undefined && holds === plan.foundVersion) lines.push(`${who}\`${plan.channel}\` holds ${code(holds)} again, as the incident found it.`)
     else if (plan.tag.kind === 'keep-newer' || holds !== undefined) lines.push(`${who}\`${plan.channel}\` holds ${code(holds)}, not what the rollback wrote: left alone, not undone.`)
     if (plan.republish) lines.push(`${who}\`${plan.republish.version}\` (republished) stays published: npm never reuses a version.`)
     return lines

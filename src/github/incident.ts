@@ -89,6 +89,8 @@ export interface IncidentRecord {
   previousVersion?: string
   /** undefined when deprecate is off */
   deprecationMessage?: string
+  /** the bad version's deprecation before the first run replaced it (an undo puts it back) */
+  deprecationBefore?: string
   /** deprecation was asked for but the registry has none: why (deprecationMessage is then undefined) */
   deprecationSkipped?: string
   /** every dist-tag before the first run and after the latest run */
@@ -101,7 +103,7 @@ export interface IncidentRecord {
   /** strategy republish: the version that carries the good code */
   republishedVersion?: string
   /** several packages in one incident: a row each (packageName then names them all briefly) */
-  packages?: Array<{ name: string; /** absent: npm */ kind?: 'npm' | 'docker' | 'helm' | 'git-tag'; /** absent: the incident's channel */ channel?: string; previousVersion?: string; restoreVersion?: string; outcome: string }>
+  packages?: Array<{ name: string; /** absent: npm */ kind?: 'npm' | 'docker' | 'helm' | 'git-tag'; /** absent: the incident's channel */ channel?: string; previousVersion?: string; restoreVersion?: string; /** the deprecation message this tool wrote on it (absent: none, or a record written before rows had it) */ deprecationMessage?: string; /** its deprecation before the rollback replaced it */ deprecationBefore?: string; outcome: string }>
   /** where the release lives; absent means npm (records written before targets existed) */
   target?: 'npm' | 'docker' | 'helm' | 'git-tag'
   runs: IncidentRun[]

@@ -148,6 +148,7 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
     restoreVersion: o.restoreVersion as string,
     previousVersion: o.previousVersion as string | undefined,
     deprecationMessage: o.deprecationMessage as string | undefined,
+    deprecationBefore: typeof o.deprecationBefore === 'string' ? o.deprecationBefore : undefined,
     ...(isString(o.deprecationSkipped) ? { deprecationSkipped: o.deprecationSkipped } : {}),
     tagsBefore: { ...o.tagsBefore },
     tagsAfter: { ...o.tagsAfter },
@@ -161,8 +162,10 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
           name: String(p.name),
           ...(typeof p.kind === 'string' && ['npm', 'docker', 'helm', 'git-tag'].includes(p.kind) ? { kind: p.kind } : {}),
           ...(typeof p.channel === 'string' ? { channel: p.channel } : {}),
-          previousVersion: p.previousVersion,
-          restoreVersion: p.restoreVersion,
+          previousVersion: typeof p.previousVersion === 'string' ? p.previousVersion : undefined,
+          restoreVersion: typeof p.restoreVersion === 'string' ? p.restoreVersion : undefined,
+          ...(typeof p.deprecationMessage === 'string' ? { deprecationMessage: p.deprecationMessage } : {}),
+          ...(typeof p.deprecationBefore === 'string' ? { deprecationBefore: p.deprecationBefore } : {}),
           outcome: String(p.outcome)
         }))
       : undefined,
@@ -231,6 +234,8 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     restoreVersion: current.restoreVersion,
     tagsAfter: { ...current.tagsAfter },
     deprecationMessage: current.deprecationMessage,
+    // what the first run replaced stays (a re-run finds its own message there)
+    deprecationBefore: base.deprecationBefore ?? current.deprecationBefore,
     deprecationSkipped: current.deprecationSkipped,
     severity: current.severity,
     reason: current.reason,
@@ -242,6 +247,7 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     verification: mergeVerification(base.verification, current.verification)
   }
   if (carried.deprecationMessage === undefined) delete carried.deprecationMessage
+  if (carried.deprecationBefore === undefined) delete carried.deprecationBefore
   if (carried.deprecationSkipped === undefined) delete carried.deprecationSkipped
   if (carried.impact === undefined) delete carried.impact
   if (carried.verification === undefined) delete carried.verification

@@ -5,10 +5,22 @@ import { inert, table } from '../markdown.js'
 import { renderImpact } from '../runbook/impact.js'
 import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
 import { issueMarker, runMarker } from './markers.js'
+import { encodeRecord } from './record.js'
 import { protectionTable, strategyNote } from './protection.js'
 import { code, fenced, formatTime, isNpm, lastRun, link, packagesTable, runLabel, safeUrl, shellWord, trigger, who } from './render-parts.js'
 
 const MAX_TITLE = 256
+/** GitHub takes 65,536 characters in an issue body or comment: a record longer than this stays in the report only */
+const MAX_RECORD = 30_000
+
+/**
+ * The record, hidden, for an undo by incident id when there is no committed report (the
+ * issue's body holds the first run's, each comment that run's): empty when it is too long.
+ */
+function hiddenRecord(r: IncidentRecord): string[] {
+  const encoded = encodeRecord(r)
+  return encoded.length <= MAX_RECORD ? [encoded] : []
+}
 
 export function issueTitle(r: IncidentRecord): string {
   const mixed = r.packages?.some((p) => p.kind !== undefined && p.kind !== 'npm')
@@ -104,6 +116,7 @@ export function userMessage(r: IncidentRecord): string {
 export function renderIssueBody(r: IncidentRecord, ctx: RunContext, links: { reportUrl?: string }): string {
   const parts = [
     issueMarker(r.incidentId),
+    ...hiddenRecord(r),
     `## 🔙 Rolled back ${code(`${r.packageName}@${r.rollbackVersion}`)} → ${code(r.restoreVersion)} on ${code(r.channel)}`,
     headline(r),
     table(['Incident', code(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
@@ -121,6 +134,7 @@ export function renderIssueBody(r: IncidentRecord, ctx: RunContext, links: { rep
 export function renderRerunComment(r: IncidentRecord, ctx: RunContext, run: IncidentRun, changes: string[]): string {
   const parts = [
     runMarker(ctx),
+    ...hiddenRecord(r),
     `### 🔁 Re-run of this rollback`,
     `${runLabel(ctx)} by ${who(run.actor ?? ctx.actor, ctx.serverUrl)} at ${formatTime(run.at)} UTC: status ${code(run.status)}.`,
     changes.length > 0
@@ -136,6 +150,7 @@ export function renderUndoComment(r: IncidentRecord, ctx: RunContext, run: Incid
   const held = r.tagsAfter[r.channel]
   const parts = [
     runMarker(ctx),
+    ...hiddenRecord(r),
     run.status === 'already-done' ? `### ↩️ Undone already` : `### ↩️ Undone`,
     `${runLabel(ctx)} by ${who(run.actor ?? ctx.actor, ctx.serverUrl)} at ${formatTime(run.at)} UTC undid this rollback: status ${code(run.status)}.`,
     changes.length > 0

@@ -48,7 +48,9 @@ function versionsAndTags(r: IncidentRecord): string {
   })
   const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done')
   const dep = undeprecated && lastRun(r)?.status === 'undone'
-    ? `Deprecation of ${code(r.rollbackVersion)}: removed by the undo (it was: ${inert(r.deprecationMessage ?? '')}).`
+    ? r.deprecationBefore !== undefined
+      ? `Deprecation of ${code(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${inert(r.deprecationBefore)}; the rollback's was: ${inert(r.deprecationMessage ?? '')}).`
+      : `Deprecation of ${code(r.rollbackVersion)}: removed by the undo (it was: ${inert(r.deprecationMessage ?? '')}).`
     : r.deprecationSkipped && r.deprecationMessage === undefined
       ? `Deprecation of ${code(r.rollbackVersion)}: NOT done: ${inert(r.deprecationSkipped)}.`
       : r.deprecationMessage === undefined

@@ -458,8 +458,8 @@ export class NpmTarget implements Target {
    * this tool wrote. Another message (a person changed it) throws a ChannelMovedError that
    * names it; no deprecation at all is already done.
    */
-  async unretire(version: string, onlyIf: string): Promise<WriteOutcome> {
-    return this.writeDeprecation(version, '', (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf, onlyIf)
+  async unretire(version: string, onlyIf: string, restoreTo = ''): Promise<WriteOutcome> {
+    return this.writeDeprecation(version, restoreTo, (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf, onlyIf)
   }
 
   /** The one deprecation write: a version's `deprecated` set to `message` ("" clears it) through the guarded document PUT. */

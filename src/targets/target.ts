@@ -50,9 +50,10 @@ export interface Target {
    * Undo of `retire`: clears the retirement of `version`, through the same guarded write,
    * only while it is exactly `onlyIf` (the message this tool wrote); another message (a
    * person changed it) is left alone with a ChannelMovedError naming it. Confirmed by a
-   * fresh read. Targets with `retire` implement it.
+   * fresh read. `restoreTo`: the message the retirement replaced, written back instead of
+   * clearing it. Targets with `retire` implement it.
    */
-  unretire?(version: string, onlyIf: string): Promise<WriteOutcome>
+  unretire?(version: string, onlyIf: string, restoreTo?: string): Promise<WriteOutcome>
   /**
    * What the adapter saw after its writes that people must know (a registry document
    * that changed beyond this run's write); the runner adds them to the warnings.
