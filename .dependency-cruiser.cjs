@@ -11,20 +11,21 @@ module.exports = {
       severity: 'error',
       comment: 'An import cycle (type-only imports count: a type cycle still ties two modules into one).',
       from: {},
-      to: { circular: true }
+      to: { circular: true },
     },
     {
       name: 'core-imports-only-core',
       severity: 'error',
-      comment: 'The pure core (plan, guard, errors, util, retry, core/) imports only itself, semver and node:crypto: never @actions/*, node:fs, an adapter, inputs or GitHub code.',
+      comment:
+        'The pure core (plan, guard, errors, util, retry, core/) imports only itself, semver and node:crypto: never @actions/*, node:fs, an adapter, inputs or GitHub code.',
       from: { path: CORE },
-      to: { pathNot: `${CORE}|(^|/)node_modules/semver/|^crypto$` }
-    }
+      to: { pathNot: `${CORE}|(^|/)node_modules/semver/|^crypto$` },
+    },
   ],
   options: {
     // type-only imports are dependencies too
     tsPreCompilationDeps: true,
     doNotFollow: { path: 'node_modules' },
-    moduleSystems: ['es6', 'cjs']
-  }
+    moduleSystems: ['es6', 'cjs'],
+  },
 }

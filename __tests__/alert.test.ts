@@ -21,10 +21,21 @@ afterAll(async () => {
   await registry?.stop()
 })
 
-const env = () => ({ GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '91', GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'monitoring-bot', GITHUB_EVENT_NAME: 'repository_dispatch' })
+const env = () => ({
+  GITHUB_API_URL: github.url,
+  GITHUB_REPOSITORY: 'acme/widget',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_RUN_ID: '91',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_ACTOR: 'monitoring-bot',
+  GITHUB_EVENT_NAME: 'repository_dispatch',
+})
 
 /** The action's inputs as rollback-on-alert.yml passes them, from this payload. */
-function alert(payload: { package: string; version: string; channel?: string; reason?: string }, over: Record<string, string> = {}): Record<string, string> {
+function alert(
+  payload: { package: string; version: string; channel?: string; reason?: string },
+  over: Record<string, string> = {},
+): Record<string, string> {
   return {
     package: payload.package,
     'rollback-version': payload.version,
@@ -36,7 +47,7 @@ function alert(payload: { package: string; version: string; channel?: string; re
     registry: registry.url,
     'npm-token': registry.token,
     'github-token': TOKEN,
-    ...over
+    ...over,
   }
 }
 
@@ -52,8 +63,17 @@ describe('an alert through the built action (rollback-on-alert.yml)', () => {
     const run = await runAction(alert({ package: '@acme/alert-moved', version: '1.2.3' }), { env: env() })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect(run.outputs).toMatchObject({ status: 'skipped', 'previous-version': '1.2.2', moved: 'false', deprecated: 'false', 'issue-url': '', 'report-path': '' })
-    expect(run.stdout).toContain("Skipped: 'latest' holds 1.2.2, not @acme/alert-moved@1.2.3 (require-holder): the channel has moved on since the request")
+    expect(run.outputs).toMatchObject({
+      status: 'skipped',
+      'previous-version': '1.2.2',
+      moved: 'false',
+      deprecated: 'false',
+      'issue-url': '',
+      'report-path': '',
+    })
+    expect(run.stdout).toContain(
+      "Skipped: 'latest' holds 1.2.2, not @acme/alert-moved@1.2.3 (require-holder): the channel has moved on since the request",
+    )
     expect(run.summary).toContain('Rollback skipped: nothing was changed')
     expect(await snapshot(registry, '@acme/alert-moved')).toBe(before)
     expect(githubWrites().length).toBe(writes)
@@ -62,7 +82,18 @@ describe('an alert through the built action (rollback-on-alert.yml)', () => {
 
     // without require-holder the same request would still deprecate 1.2.3 (the channel is
     // already at the last known good 1.2.2): shown as a dry run
-    const planned = await runAction(alert({ package: '@acme/alert-moved', version: '1.2.3' }, { 'require-holder': 'false', 'dry-run': 'true', 'github-token': '', 'create-issue': 'false', 'commit-report': 'false' }))
+    const planned = await runAction(
+      alert(
+        { package: '@acme/alert-moved', version: '1.2.3' },
+        {
+          'require-holder': 'false',
+          'dry-run': 'true',
+          'github-token': '',
+          'create-issue': 'false',
+          'commit-report': 'false',
+        },
+      ),
+    )
     expect(planned.outputs.status).toBe('planned')
     expect(planned.stdout).toContain('- deprecate 1.2.3')
     expect(await snapshot(registry, '@acme/alert-moved')).toBe(before)
@@ -71,9 +102,16 @@ describe('an alert through the built action (rollback-on-alert.yml)', () => {
   it('when a newer release holds the channel: skipped, and the bad version is not deprecated either', async () => {
     await publishPackage(registry, '@acme/alert-newer', ['1.2.2', '1.2.3', '1.2.4'])
     const before = await snapshot(registry, '@acme/alert-newer')
-    const run = await runAction(alert({ package: '@acme/alert-newer', version: '1.2.3', channel: 'latest' }), { env: env() })
+    const run = await runAction(alert({ package: '@acme/alert-newer', version: '1.2.3', channel: 'latest' }), {
+      env: env(),
+    })
     expect(run.code).toBe(0)
-    expect(run.outputs).toMatchObject({ status: 'skipped', 'previous-version': '1.2.4', moved: 'false', deprecated: 'false' })
+    expect(run.outputs).toMatchObject({
+      status: 'skipped',
+      'previous-version': '1.2.4',
+      moved: 'false',
+      deprecated: 'false',
+    })
     expect(await snapshot(registry, '@acme/alert-newer')).toBe(before)
     expect(await npmView(registry.url, '@acme/alert-newer@1.2.3', 'deprecated')).toBeUndefined()
   })
@@ -82,10 +120,14 @@ describe('an alert through the built action (rollback-on-alert.yml)', () => {
     await publishPackage(registry, '@acme/alert-old', ['1.2.2', '1.2.3'])
     const before = await snapshot(registry, '@acme/alert-old')
     // every version is older than a millisecond by the time the action reads it
-    const run = await runAction(alert({ package: '@acme/alert-old', version: '1.2.3' }, { 'max-age': '1ms' }), { env: env() })
+    const run = await runAction(alert({ package: '@acme/alert-old', version: '1.2.3' }, { 'max-age': '1ms' }), {
+      env: env(),
+    })
     expect(run.code).toBe(0)
     expect(run.outputs).toMatchObject({ status: 'skipped', 'previous-version': '1.2.3', moved: 'false' })
-    expect(run.stdout).toMatch(/Skipped: @acme\/alert-old@1\.2\.3, published \S+, \S+ before \S+: older than max-age 1ms, so nothing was rolled back automatically/)
+    expect(run.stdout).toMatch(
+      /Skipped: @acme\/alert-old@1\.2\.3, published \S+, \S+ before \S+: older than max-age 1ms, so nothing was rolled back automatically/,
+    )
     expect(await snapshot(registry, '@acme/alert-old')).toBe(before)
   })
 
@@ -93,11 +135,23 @@ describe('an alert through the built action (rollback-on-alert.yml)', () => {
     await publishPackage(registry, '@acme/alert-bad', ['1.2.2', '1.2.3'])
     const before = await snapshot(registry, '@acme/alert-bad')
     const cases: Array<[Record<string, string>, RegExp]> = [
-      [alert({ package: '@acme/alert-bad', version: '1.2.3; curl evil' }), /::error::Input 'rollback-version': .* is not an exact semantic version/],
-      [alert({ package: '@acme/alert-bad', version: 'current' }), /::error::Input 'published-after': is required with rollback-version: current/],
-      [alert({ package: '@acme/alert-bad', version: '1.2.3', channel: '$(id)' }), /::error::Input 'channel': .* is not a valid dist-tag/],
+      [
+        alert({ package: '@acme/alert-bad', version: '1.2.3; curl evil' }),
+        /::error::Input 'rollback-version': .* is not an exact semantic version/,
+      ],
+      [
+        alert({ package: '@acme/alert-bad', version: 'current' }),
+        /::error::Input 'published-after': is required with rollback-version: current/,
+      ],
+      [
+        alert({ package: '@acme/alert-bad', version: '1.2.3', channel: '$(id)' }),
+        /::error::Input 'channel': .* is not a valid dist-tag/,
+      ],
       [alert({ package: '@acme/alert-bad', version: '1.2.3', reason: '' }), /::error::Input 'reason': is empty/],
-      [alert({ package: '@acme/alert-bad', version: '1.2.3' }, { 'max-age': '1d' }), /::error::Input 'max-age': "1d": days are not a unit/]
+      [
+        alert({ package: '@acme/alert-bad', version: '1.2.3' }, { 'max-age': '1d' }),
+        /::error::Input 'max-age': "1d": days are not a unit/,
+      ],
     ]
     for (const [inputs, error] of cases) {
       const run = await runAction(inputs, { env: env() })
@@ -109,15 +163,25 @@ describe('an alert through the built action (rollback-on-alert.yml)', () => {
 
   it('for the version the channel holds, fresh: rolled back', async () => {
     await publishPackage(registry, '@acme/alert-fresh', ['1.2.2', '1.2.3'])
-    const run = await runAction(alert({ package: '@acme/alert-fresh', version: '1.2.3', channel: 'latest' }), { env: env() })
+    const run = await runAction(alert({ package: '@acme/alert-fresh', version: '1.2.3', channel: 'latest' }), {
+      env: env(),
+    })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect(run.outputs).toMatchObject({ status: 'completed', 'previous-version': '1.2.3', 'restored-version': '1.2.2', moved: 'true', deprecated: 'true' })
+    expect(run.outputs).toMatchObject({
+      status: 'completed',
+      'previous-version': '1.2.3',
+      'restored-version': '1.2.2',
+      moved: 'true',
+      deprecated: 'true',
+    })
     expect(await npmView(registry.url, '@acme/alert-fresh', 'dist-tags.latest')).toBe('1.2.2')
     expect(github.violations).toEqual([])
 
     // the alert fires again: the channel moved, so the repeat is skipped
-    const again = await runAction(alert({ package: '@acme/alert-fresh', version: '1.2.3', channel: 'latest' }), { env: env() })
+    const again = await runAction(alert({ package: '@acme/alert-fresh', version: '1.2.3', channel: 'latest' }), {
+      env: env(),
+    })
     expect(again.outputs).toMatchObject({ status: 'skipped', 'previous-version': '1.2.2' })
   })
 })

@@ -9,7 +9,16 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { PartialError, RollbackError } from '../src/errors.js'
 import { readAnnounceInputs, formatForHost } from '../src/notify/config.js'
-import { DISCORD_MAX, MAX_TARGET_LINES, clip, discordPayload, jsonPayload, slackChar, slackPayload, teamsPayload } from '../src/notify/format.js'
+import {
+  DISCORD_MAX,
+  MAX_TARGET_LINES,
+  clip,
+  discordPayload,
+  jsonPayload,
+  slackChar,
+  slackPayload,
+  teamsPayload,
+} from '../src/notify/format.js'
 import { endAnnouncement, startAnnouncement, type AnnounceContext } from '../src/notify/message.js'
 import { postJson } from '../src/notify/send.js'
 import type { IncidentResult, TargetRun } from '../src/run.js'
@@ -22,7 +31,8 @@ import { freePort, startVerdaccio, type Registry } from './support/verdaccio.mjs
 // ---------------------------------------------------------------------------------------
 // fixtures for the pure builders
 
-const HOSTILE = 'Broke prod <!channel> <@U024BE7LH> @everyone @here <https://evil.example|click> & **bold** [x](https://evil.example) `code` # head\n> quote ||spoiler||'
+const HOSTILE =
+  'Broke prod <!channel> <@U024BE7LH> @everyone @here <https://evil.example|click> & **bold** [x](https://evil.example) `code` # head\n> quote ||spoiler||'
 
 function run(name: string, over: Partial<TargetRun> = {}): TargetRun {
   return {
@@ -31,28 +41,53 @@ function run(name: string, over: Partial<TargetRun> = {}): TargetRun {
     channel: 'latest',
     label: '',
     target: {} as TargetRun['target'],
-    plan: { packageName: name, channel: 'latest', rollbackVersion: '1.2.3', restoreVersion: '1.2.2', previousVersion: '1.2.3', incidentId: 'rr-0123456789abcdef' } as TargetRun['plan'],
+    plan: {
+      packageName: name,
+      channel: 'latest',
+      rollbackVersion: '1.2.3',
+      restoreVersion: '1.2.2',
+      previousVersion: '1.2.3',
+      incidentId: 'rr-0123456789abcdef',
+    } as TargetRun['plan'],
     moved: true,
     deprecated: true,
     republished: false,
     outcome: 'rolled-back',
     steps: [],
     warnings: [],
-    ...over
+    ...over,
   }
 }
 
-const about = (reason = 'Memory persistence corrupts data on restart', targets: AnnounceContext['targets'] = [{ kind: 'npm', name: 'acme-widget' }]): AnnounceContext => ({
+const about = (
+  reason = 'Memory persistence corrupts data on restart',
+  targets: AnnounceContext['targets'] = [{ kind: 'npm', name: 'acme-widget' }],
+): AnnounceContext => ({
   request: { reason, channel: 'latest', rollbackVersion: '1.2.3' },
   severity: 'critical',
-  ctx: { repository: 'acme/widget', serverUrl: 'https://github.com', runId: '77', runAttempt: '2', actor: 'octocat', eventName: 'workflow_dispatch' },
-  targets
+  ctx: {
+    repository: 'acme/widget',
+    serverUrl: 'https://github.com',
+    runId: '77',
+    runAttempt: '2',
+    actor: 'octocat',
+    eventName: 'workflow_dispatch',
+  },
+  targets,
 })
 
 const AT = '2026-11-29T12:00:00.000Z'
 
 function result(status: IncidentResult['status'], targets: TargetRun[], error?: RollbackError): IncidentResult {
-  return { status, incidentId: 'rr-0123456789abcdef', rollbackVersion: '1.2.3', channel: 'latest', targets, warnings: [], ...(error ? { error } : {}) }
+  return {
+    status,
+    incidentId: 'rr-0123456789abcdef',
+    rollbackVersion: '1.2.3',
+    channel: 'latest',
+    targets,
+    warnings: [],
+    ...(error ? { error } : {}),
+  }
 }
 
 /** Every string anywhere in a payload. */
@@ -75,25 +110,67 @@ describe('the messages', () => {
       actor: 'octocat',
       runUrl: 'https://github.com/acme/widget/actions/runs/77/attempts/2',
       issueUrl: null,
-      targets: [{ kind: 'npm', name: 'acme-widget', channel: 'latest', current: '1.2.3', restore: '1.2.2', outcome: null }]
+      targets: [
+        { kind: 'npm', name: 'acme-widget', channel: 'latest', current: '1.2.3', restore: '1.2.2', outcome: null },
+      ],
     })
   })
 
   it('end: complete with the tracking issue, partial naming what is missing, failed saying nothing changed', () => {
     const books = { issueNumber: 4, issueUrl: 'https://github.com/acme/widget/issues/4', warnings: [], missing: [] }
-    expect(endAnnouncement({ result: result('completed', [run('acme-widget')]) }, books, about(), AT)).toMatchObject({ event: 'rollback.finished', status: 'completed', headline: 'ROLLBACK COMPLETE', issueUrl: books.issueUrl })
-    const partial = endAnnouncement({ result: result('partial', [run('acme-widget')], new PartialError(["'latest' points at 1.2.2"], ['deprecating 1.2.3'], new Error('E500'))) }, books, about(), AT)
-    expect(partial).toMatchObject({ status: 'partial', headline: 'ROLLBACK PARTIAL: deprecating 1.2.3 missing', missing: ['deprecating 1.2.3'] })
+    expect(endAnnouncement({ result: result('completed', [run('acme-widget')]) }, books, about(), AT)).toMatchObject({
+      event: 'rollback.finished',
+      status: 'completed',
+      headline: 'ROLLBACK COMPLETE',
+      issueUrl: books.issueUrl,
+    })
+    const partial = endAnnouncement(
+      {
+        result: result(
+          'partial',
+          [run('acme-widget')],
+          new PartialError(["'latest' points at 1.2.2"], ['deprecating 1.2.3'], new Error('E500')),
+        ),
+      },
+      books,
+      about(),
+      AT,
+    )
+    expect(partial).toMatchObject({
+      status: 'partial',
+      headline: 'ROLLBACK PARTIAL: deprecating 1.2.3 missing',
+      missing: ['deprecating 1.2.3'],
+    })
     const failed = endAnnouncement({ error: new RollbackError('the npm token was rejected.') }, undefined, about(), AT)
-    expect(failed).toMatchObject({ status: 'failed', headline: 'ROLLBACK FAILED: nothing was changed', error: 'the npm token was rejected.', targets: [] })
+    expect(failed).toMatchObject({
+      status: 'failed',
+      headline: 'ROLLBACK FAILED: nothing was changed',
+      error: 'the npm token was rejected.',
+      targets: [],
+    })
     // several targets, one failed: the failed one is what is missing
-    const two = [run('a'), run('b', { outcome: 'failed', failure: { step: 'move-tag', error: new Error('E503 busy') } })]
-    expect(endAnnouncement({ result: result('partial', two, new RollbackError('Partial rollback: b: E503 busy.')) }, undefined, about(), AT).missing).toEqual(['b (E503 busy)'])
+    const two = [
+      run('a'),
+      run('b', { outcome: 'failed', failure: { step: 'move-tag', error: new Error('E503 busy') } }),
+    ]
+    expect(
+      endAnnouncement(
+        { result: result('partial', two, new RollbackError('Partial rollback: b: E503 busy.')) },
+        undefined,
+        about(),
+        AT,
+      ).missing,
+    ).toEqual(['b (E503 busy)'])
   })
 
   it('the partial headline is clipped, the full list stays in the body', () => {
     const missing = Array.from({ length: 20 }, (_, i) => `deprecating pkg-${i}@1.2.3`)
-    const a = endAnnouncement({ result: result('partial', [run('x')], new PartialError(['x'], missing, new Error('y'))) }, undefined, about(), AT)
+    const a = endAnnouncement(
+      { result: result('partial', [run('x')], new PartialError(['x'], missing, new Error('y'))) },
+      undefined,
+      about(),
+      AT,
+    )
     expect(a.headline.length).toBeLessThan(150)
     expect(a.headline).toMatch(/^ROLLBACK PARTIAL: deprecating pkg-0@1\.2\.3; .*… missing$/)
     expect(a.missing).toHaveLength(20)
@@ -146,8 +223,18 @@ describe('the platform payloads', () => {
   })
 
   it('Discord: content within 2,000 characters however long the message, cut between lines', () => {
-    const targets = Array.from({ length: 100 }, (_, i) => run(`@acme/package-with-a-rather-long-name-${i}`, { outcome: 'failed', failure: { step: 'move-tag', error: new Error('*'.repeat(300)) } }))
-    const end = endAnnouncement({ result: result('partial', targets, new RollbackError(`Partial rollback: ${'_'.repeat(3000)}`)) }, undefined, about('@'.repeat(1000), targets), AT)
+    const targets = Array.from({ length: 100 }, (_, i) =>
+      run(`@acme/package-with-a-rather-long-name-${i}`, {
+        outcome: 'failed',
+        failure: { step: 'move-tag', error: new Error('*'.repeat(300)) },
+      }),
+    )
+    const end = endAnnouncement(
+      { result: result('partial', targets, new RollbackError(`Partial rollback: ${'_'.repeat(3000)}`)) },
+      undefined,
+      about('@'.repeat(1000), targets),
+      AT,
+    )
     const p = discordPayload(end)
     expect(p.content.length).toBeLessThanOrEqual(DISCORD_MAX)
     expect(p.content.endsWith('\n…(truncated)')).toBe(true)
@@ -157,13 +244,28 @@ describe('the platform payloads', () => {
   })
 
   it('Teams: an Adaptive Card in the message envelope; user text only ever in TextRuns (no Markdown there)', () => {
-    const p = teamsPayload(endAnnouncement({ result: result('completed', [run('acme-widget')]) }, { issueUrl: 'https://github.com/acme/widget/issues/4', warnings: [], missing: [] }, about(HOSTILE), AT))
+    const p = teamsPayload(
+      endAnnouncement(
+        { result: result('completed', [run('acme-widget')]) },
+        { issueUrl: 'https://github.com/acme/widget/issues/4', warnings: [], missing: [] },
+        about(HOSTILE),
+        AT,
+      ),
+    )
     expect(p.type).toBe('message')
     expect(p.attachments).toHaveLength(1)
     const card = p.attachments[0]
     expect(card.contentType).toBe('application/vnd.microsoft.card.adaptive')
-    expect(card.content).toMatchObject({ type: 'AdaptiveCard', version: '1.4', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' })
-    expect(card.content.actions).toEqual(expect.arrayContaining([{ type: 'Action.OpenUrl', title: 'Tracking issue', url: 'https://github.com/acme/widget/issues/4' }]))
+    expect(card.content).toMatchObject({
+      type: 'AdaptiveCard',
+      version: '1.4',
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    })
+    expect(card.content.actions).toEqual(
+      expect.arrayContaining([
+        { type: 'Action.OpenUrl', title: 'Tracking issue', url: 'https://github.com/acme/widget/issues/4' },
+      ]),
+    )
     for (const block of card.content.body) {
       expect(block.type).toBe('RichTextBlock')
       for (const inline of block.inlines) expect(inline.type).toBe('TextRun')
@@ -173,7 +275,26 @@ describe('the platform payloads', () => {
 
   it('json: a stable object, every field always present, the text raw (JSON is the escaping)', () => {
     const p = jsonPayload(hostile)
-    expect(Object.keys(p)).toEqual(['version', 'event', 'status', 'headline', 'incidentId', 'rollbackVersion', 'channel', 'reason', 'severity', 'actor', 'trigger', 'runUrl', 'at', 'targets', 'missing', 'error', 'issueUrl', 'reportUrl'])
+    expect(Object.keys(p)).toEqual([
+      'version',
+      'event',
+      'status',
+      'headline',
+      'incidentId',
+      'rollbackVersion',
+      'channel',
+      'reason',
+      'severity',
+      'actor',
+      'trigger',
+      'runUrl',
+      'at',
+      'targets',
+      'missing',
+      'error',
+      'issueUrl',
+      'reportUrl',
+    ])
     expect(p).toMatchObject({ version: 1, event: 'rollback.started', status: 'in-progress', reason: HOSTILE, at: AT })
   })
 
@@ -187,7 +308,8 @@ describe('the platform payloads', () => {
 })
 
 describe('readAnnounceInputs', () => {
-  const read = (webhook: string, format = '') => readAnnounceInputs((n) => (n === 'announce-webhook' ? webhook : n === 'announce-format' ? format : ''))
+  const read = (webhook: string, format = '') =>
+    readAnnounceInputs((n) => (n === 'announce-webhook' ? webhook : n === 'announce-format' ? format : ''))
 
   it('goes by the host, unless announce-format says otherwise', () => {
     expect(formatForHost('hooks.slack.com')).toBe('slack')
@@ -200,7 +322,10 @@ describe('readAnnounceInputs', () => {
     expect(formatForHost('hooks.slack.com.evil.example')).toBe('json')
     expect(formatForHost('notdiscord.com')).toBe('json')
     expect(formatForHost('logic.azure.com.evil.example')).toBe('json')
-    expect(read('https://hooks.slack.com/services/T0/B0/XYZ')).toEqual({ webhook: 'https://hooks.slack.com/services/T0/B0/XYZ', format: 'slack' })
+    expect(read('https://hooks.slack.com/services/T0/B0/XYZ')).toEqual({
+      webhook: 'https://hooks.slack.com/services/T0/B0/XYZ',
+      format: 'slack',
+    })
     expect(read('http://127.0.0.1:9/x', 'Teams')).toEqual({ webhook: 'http://127.0.0.1:9/x', format: 'teams' })
     expect(read('')).toBeUndefined()
   })
@@ -214,7 +339,7 @@ describe('readAnnounceInputs', () => {
       [`https://example.com/${secret} x`, /whitespace/],
       [`not a url ${secret}`, /whitespace|is not a URL/],
       [`${secret}`, /is not a URL/],
-      [`https://example.com/${secret}#frag`, /fragment/]
+      [`https://example.com/${secret}#frag`, /fragment/],
     ] as const) {
       let message = ''
       try {
@@ -226,7 +351,9 @@ describe('readAnnounceInputs', () => {
       expect(message).toMatch(problem)
       expect(message).not.toContain('SECRET')
     }
-    expect(() => read('https://example.com/x', 'markdown')).toThrow(/Input 'announce-format': "markdown" is not a format/)
+    expect(() => read('https://example.com/x', 'markdown')).toThrow(
+      /Input 'announce-format': "markdown" is not a format/,
+    )
   })
 })
 
@@ -259,14 +386,19 @@ function shapeProblems(platform: Receiver['platform'], body: Record<string, unkn
   const problems: string[] = []
   if (platform === 'slack') {
     if (typeof body.text !== 'string' || body.text === '') problems.push('slack: text missing')
-    if (!Array.isArray(body.blocks) || body.blocks.length === 0 || body.blocks.length > 50) problems.push('slack: blocks missing or too many')
+    if (!Array.isArray(body.blocks) || body.blocks.length === 0 || body.blocks.length > 50)
+      problems.push('slack: blocks missing or too many')
   } else if (platform === 'discord') {
     const content = body.content
     if (typeof content !== 'string' && !Array.isArray(body.embeds)) problems.push('discord: neither content nor embeds')
-    if (typeof content === 'string' && (content.length === 0 || content.length > 2000)) problems.push(`discord: content of ${content.length} characters`)
-    if (JSON.stringify(body.allowed_mentions) !== JSON.stringify({ parse: [] })) problems.push('discord: allowed_mentions is not { parse: [] }')
+    if (typeof content === 'string' && (content.length === 0 || content.length > 2000))
+      problems.push(`discord: content of ${content.length} characters`)
+    if (JSON.stringify(body.allowed_mentions) !== JSON.stringify({ parse: [] }))
+      problems.push('discord: allowed_mentions is not { parse: [] }')
   } else if (platform === 'teams') {
-    const attachments = body.attachments as Array<{ contentType?: string; content?: { type?: string; version?: string; body?: unknown[] } }> | undefined
+    const attachments = body.attachments as
+      | Array<{ contentType?: string; content?: { type?: string; version?: string; body?: unknown[] } }>
+      | undefined
     if (body.type !== 'message') problems.push('teams: type is not message')
     if (!Array.isArray(attachments) || attachments.length !== 1) problems.push('teams: not one attachment')
     const card = attachments?.[0]
@@ -275,7 +407,8 @@ function shapeProblems(platform: Receiver['platform'], body: Record<string, unkn
     if (!/^1\.\d$/.test(String(card?.content?.version))) problems.push('teams: content.version')
     if (!Array.isArray(card?.content?.body) || card.content.body.length === 0) problems.push('teams: empty body')
   } else {
-    for (const key of ['version', 'event', 'status', 'headline', 'incidentId', 'targets', 'reason']) if (!(key in body)) problems.push(`json: ${key} missing`)
+    for (const key of ['version', 'event', 'status', 'headline', 'incidentId', 'targets', 'reason'])
+      if (!(key in body)) problems.push(`json: ${key} missing`)
   }
   return problems
 }
@@ -294,7 +427,7 @@ async function startReceiver(platform: Receiver['platform'], behaviour: Behaviou
       for (const res of hanging) res.destroy()
       server.closeAllConnections()
       await new Promise((r) => server.close(r))
-    }
+    },
   }
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let raw = ''
@@ -309,7 +442,12 @@ async function startReceiver(platform: Receiver['platform'], behaviour: Behaviou
       }
       if (req.method !== 'POST') problems.push(`method ${req.method}`)
       receiver.times.push(Date.now())
-      receiver.received.push({ path: req.url ?? '', body, contentType: String(req.headers['content-type']), problems: [...problems, ...shapeProblems(receiver.platform, body)] })
+      receiver.received.push({
+        path: req.url ?? '',
+        body,
+        contentType: String(req.headers['content-type']),
+        problems: [...problems, ...shapeProblems(receiver.platform, body)],
+      })
       const b = typeof receiver.behaviour === 'function' ? receiver.behaviour(req.url ?? '') : receiver.behaviour
       if (b === 'hang') return void hanging.push(res)
       if (b === 500) return void res.writeHead(500, { 'content-type': 'text/plain' }).end('internal_error')
@@ -324,9 +462,10 @@ async function startReceiver(platform: Receiver['platform'], behaviour: Behaviou
 /** The headline of a received message, whatever the platform. */
 function headlineOf(platform: Receiver['platform'], body: Record<string, unknown>): string {
   if (platform === 'json') return String(body.headline)
-  if (platform === 'slack') return String(((body.blocks as Array<{ text: { text: string } }>)[0]).text.text)
+  if (platform === 'slack') return String((body.blocks as Array<{ text: { text: string } }>)[0].text.text)
   if (platform === 'discord') return String(body.content).split('\n')[0]
-  const card = (body.attachments as Array<{ content: { body: Array<{ inlines: Array<{ text: string }> }> } }>)[0].content
+  const card = (body.attachments as Array<{ content: { body: Array<{ inlines: Array<{ text: string }> }> } }>)[0]
+    .content
   return card.body[0].inlines[0].text
 }
 
@@ -335,7 +474,9 @@ describe('postJson against a real receiver', () => {
     const elsewhere = await startReceiver('json')
     const hook = await startReceiver('json', { redirectTo: `${elsewhere.origin}/steal`, status: 307 })
     try {
-      await expect(postJson(hook.url, { hello: 1 })).rejects.toThrow(`the webhook redirected (HTTP 307) to ${elsewhere.origin}, another origin: not followed, nothing was sent there.`)
+      await expect(postJson(hook.url, { hello: 1 })).rejects.toThrow(
+        `the webhook redirected (HTTP 307) to ${elsewhere.origin}, another origin: not followed, nothing was sent there.`,
+      )
       expect(hook.received).toHaveLength(1)
       expect(elsewhere.received).toHaveLength(0)
     } finally {
@@ -346,12 +487,14 @@ describe('postJson against a real receiver', () => {
 
   it('follows a 307 on the same origin (the body POSTed again), and gives up on a hang after the timeout', async () => {
     // a relative Location: the same origin; the moved-to path answers 200
-    const hook = await startReceiver('json', (path) => (path === '/hooks/moved-here' ? 'ok' : { redirectTo: '/hooks/moved-here', status: 308 }))
+    const hook = await startReceiver('json', (path) =>
+      path === '/hooks/moved-here' ? 'ok' : { redirectTo: '/hooks/moved-here', status: 308 },
+    )
     try {
       await postJson(hook.url, { hello: 2 })
       expect(hook.received.map((r) => [r.path, r.body])).toEqual([
         ['/hooks/T0SECRET/B0SECRET/xyzzy-webhook-secret', { hello: 2 }],
-        ['/hooks/moved-here', { hello: 2 }]
+        ['/hooks/moved-here', { hello: 2 }],
       ])
     } finally {
       await hook.close()
@@ -359,7 +502,9 @@ describe('postJson against a real receiver', () => {
     const hung = await startReceiver('json', 'hang')
     try {
       const t0 = Date.now()
-      await expect(postJson(hung.url, {}, { timeoutMs: 300 })).rejects.toThrow('the webhook did not answer within 300 ms.')
+      await expect(postJson(hung.url, {}, { timeoutMs: 300 })).rejects.toThrow(
+        'the webhook did not answer within 300 ms.',
+      )
       expect(Date.now() - t0).toBeLessThan(5000)
     } finally {
       await hung.close()
@@ -409,59 +554,89 @@ const inputs = (pkg: string, hook: Receiver, over: Record<string, string> = {}) 
   'commit-report': 'false',
   'announce-webhook': hook.url,
   'announce-format': hook.platform,
-  ...over
+  ...over,
 })
 
 /** The URL only ever reaches the runner's masker (::add-mask::), never the summary or any other line. */
 function expectUrlNeverShown(run: { stdout: string; stderr: string; summary: string }, url: string) {
   expect(run.stdout).toContain(`::add-mask::${url}`)
   expect(run.stdout.split(url).length - 1).toBe(1)
-  expect(run.stdout.split('\n').filter((l) => l.includes('SECRET') || l.includes('xyzzy-webhook-secret'))).toEqual([`::add-mask::${url}`])
+  expect(run.stdout.split('\n').filter((l) => l.includes('SECRET') || l.includes('xyzzy-webhook-secret'))).toEqual([
+    `::add-mask::${url}`,
+  ])
   expect(run.stderr).not.toContain('SECRET')
   expect(run.summary).not.toContain('SECRET')
 }
 
 describe('the built action announces the start and the end', () => {
-  it.each(['slack', 'discord', 'teams'] as const)('%s: two messages in the platform shape, start then end, the rollback done', async (platform) => {
-    const pkg = await freshPackage()
-    const hook = await startReceiver(platform)
-    try {
-      const run = await runAction(inputs(pkg, hook))
-      expect(run.stderr).toBe('')
-      expect(run.code).toBe(0)
-      expect(run.outputs.status).toBe('completed')
-      expect(hook.received).toHaveLength(2)
-      for (const r of hook.received) {
-        expect(r.problems).toEqual([])
-        expect(r.path).toBe('/hooks/T0SECRET/B0SECRET/xyzzy-webhook-secret')
-        expect(r.contentType).toMatch(/^application\/json/)
+  it.each(['slack', 'discord', 'teams'] as const)(
+    '%s: two messages in the platform shape, start then end, the rollback done',
+    async (platform) => {
+      const pkg = await freshPackage()
+      const hook = await startReceiver(platform)
+      try {
+        const run = await runAction(inputs(pkg, hook))
+        expect(run.stderr).toBe('')
+        expect(run.code).toBe(0)
+        expect(run.outputs.status).toBe('completed')
+        expect(hook.received).toHaveLength(2)
+        for (const r of hook.received) {
+          expect(r.problems).toEqual([])
+          expect(r.path).toBe('/hooks/T0SECRET/B0SECRET/xyzzy-webhook-secret')
+          expect(r.contentType).toMatch(/^application\/json/)
+        }
+        expect(hook.received.map((r) => headlineOf(platform, r.body))).toEqual([
+          expect.stringContaining('ROLLBACK IN PROGRESS'),
+          expect.stringContaining('ROLLBACK COMPLETE'),
+        ])
+        // Discord's content is backslash-escaped: read it unescaped
+        const start =
+          platform === 'discord'
+            ? String(hook.received[0].body.content).replace(/\\(.)/g, '$1')
+            : JSON.stringify(hook.received[0].body)
+        expect(start).toContain(pkg)
+        expect(start).toContain('1.2.3')
+        expect(start).toContain('1.2.2')
+        // the reason arrives escaped for the platform
+        if (platform === 'slack') expect(start).toContain('&lt;!channel&gt; @everyone')
+        if (platform === 'discord')
+          expect(String(hook.received[0].body.content)).toContain('\\<!channel\\> @\u200beveryone')
+        if (platform === 'teams') expect(start).toContain(JSON.stringify(REASON))
+        expect(run.stdout).toContain(
+          `Announced the start of the rollback to the ${platform} webhook (announce-webhook).`,
+        )
+        expect(run.stdout).toContain(`Announced the end of the rollback to the ${platform} webhook (announce-webhook).`)
+        expectUrlNeverShown(run, hook.url)
+        expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.2')
+      } finally {
+        await hook.close()
       }
-      expect(hook.received.map((r) => headlineOf(platform, r.body))).toEqual([expect.stringContaining('ROLLBACK IN PROGRESS'), expect.stringContaining('ROLLBACK COMPLETE')])
-      // Discord's content is backslash-escaped: read it unescaped
-      const start = platform === 'discord' ? String(hook.received[0].body.content).replace(/\\(.)/g, '$1') : JSON.stringify(hook.received[0].body)
-      expect(start).toContain(pkg)
-      expect(start).toContain('1.2.3')
-      expect(start).toContain('1.2.2')
-      // the reason arrives escaped for the platform
-      if (platform === 'slack') expect(start).toContain('&lt;!channel&gt; @everyone')
-      if (platform === 'discord') expect(String(hook.received[0].body.content)).toContain('\\<!channel\\> @\u200beveryone')
-      if (platform === 'teams') expect(start).toContain(JSON.stringify(REASON))
-      expect(run.stdout).toContain(`Announced the start of the rollback to the ${platform} webhook (announce-webhook).`)
-      expect(run.stdout).toContain(`Announced the end of the rollback to the ${platform} webhook (announce-webhook).`)
-      expectUrlNeverShown(run, hook.url)
-      expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.2')
-    } finally {
-      await hook.close()
-    }
-  })
+    },
+  )
 
   it('json, with GitHub: the end message links the tracking issue; a re-run announces ROLLBACK COMPLETE: already rolled back', async () => {
     const pkg = await freshPackage()
     const hook = await startReceiver('json')
     const github = await startGitHubStandin({ token: 'ghs_announce-token' })
     try {
-      const env = { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '91', GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'octocat', GITHUB_EVENT_NAME: 'workflow_dispatch' }
-      const run = await runAction(inputs(pkg, hook, { 'create-issue': 'true', 'commit-report': 'true', 'github-token': 'ghs_announce-token', severity: 'critical' }), { env })
+      const env = {
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORY: 'acme/widget',
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_RUN_ID: '91',
+        GITHUB_RUN_ATTEMPT: '1',
+        GITHUB_ACTOR: 'octocat',
+        GITHUB_EVENT_NAME: 'workflow_dispatch',
+      }
+      const run = await runAction(
+        inputs(pkg, hook, {
+          'create-issue': 'true',
+          'commit-report': 'true',
+          'github-token': 'ghs_announce-token',
+          severity: 'critical',
+        }),
+        { env },
+      )
       expect(run.code).toBe(0)
       expect(run.outputs.status).toBe('completed')
       expect(hook.received.map((r) => r.problems)).toEqual([[], []])
@@ -479,7 +654,9 @@ describe('the built action announces the start and the end', () => {
         actor: 'octocat',
         runUrl: 'https://github.com/acme/widget/actions/runs/91',
         issueUrl: null,
-        targets: [{ kind: 'npm', name: pkg, channel: 'latest', current: '1.2.3', restore: '1.2.2', outcome: null, error: null }]
+        targets: [
+          { kind: 'npm', name: pkg, channel: 'latest', current: '1.2.3', restore: '1.2.2', outcome: null, error: null },
+        ],
       })
       expect(end).toMatchObject({
         event: 'rollback.finished',
@@ -487,7 +664,7 @@ describe('the built action announces the start and the end', () => {
         headline: 'ROLLBACK COMPLETE',
         incidentId: run.outputs['incident-id'],
         issueUrl: run.outputs['issue-url'],
-        targets: [{ name: pkg, outcome: 'rolled-back', current: '1.2.3', restore: '1.2.2' }]
+        targets: [{ name: pkg, outcome: 'rolled-back', current: '1.2.3', restore: '1.2.2' }],
       })
       expect(run.outputs['issue-url']).toMatch(/^https:\/\/github\.com\/acme\/widget\/issues\/\d+$/)
       // nothing of the webhook reaches GitHub either
@@ -496,11 +673,14 @@ describe('the built action announces the start and the end', () => {
       expect(JSON.stringify(github.requests)).not.toContain('SECRET')
       expectUrlNeverShown(run, hook.url)
 
-      const again = await runAction(inputs(pkg, hook, { 'create-issue': 'true', 'commit-report': 'true', 'github-token': 'ghs_announce-token' }), { env })
+      const again = await runAction(
+        inputs(pkg, hook, { 'create-issue': 'true', 'commit-report': 'true', 'github-token': 'ghs_announce-token' }),
+        { env },
+      )
       expect(again.outputs.status).toBe('already-done')
       expect(hook.received.slice(2).map((r) => [r.body.event, r.body.headline])).toEqual([
         ['rollback.started', 'ROLLBACK IN PROGRESS'],
-        ['rollback.finished', 'ROLLBACK COMPLETE: already rolled back, nothing needed changing']
+        ['rollback.finished', 'ROLLBACK COMPLETE: already rolled back, nothing needed changing'],
       ])
     } finally {
       await hook.close()
@@ -518,10 +698,15 @@ describe('the built action announces the start and the end', () => {
       expect(run.outputs.status).toBe('completed')
       expect(hook.received.map((r) => [r.body.event, r.body.incidentId])).toEqual([
         ['rollback.started', run.outputs['incident-id']],
-        ['rollback.finished', run.outputs['incident-id']]
+        ['rollback.finished', run.outputs['incident-id']],
       ])
-      expect((hook.received[0].body.targets as Array<{ name: string }>).map((t) => t.name).sort()).toEqual([a, b].sort())
-      expect((hook.received[1].body.targets as Array<{ outcome: string }>).map((t) => t.outcome)).toEqual(['rolled-back', 'rolled-back'])
+      expect((hook.received[0].body.targets as Array<{ name: string }>).map((t) => t.name).sort()).toEqual(
+        [a, b].sort(),
+      )
+      expect((hook.received[1].body.targets as Array<{ outcome: string }>).map((t) => t.outcome)).toEqual([
+        'rolled-back',
+        'rolled-back',
+      ])
     } finally {
       await hook.close()
     }
@@ -534,7 +719,9 @@ describe('the built action announces the start and the end', () => {
       const run = await runAction(inputs(pkg, hook, { 'rollback-version': '9.9.9' }), { env: { RUNNER_DEBUG: '1' } })
       expect(run.code).toBe(1)
       expect(run.outputs.status).toBe('failed')
-      expect(hook.received.map((r) => [r.body.event, r.body.status, r.body.headline])).toEqual([['rollback.finished', 'failed', 'ROLLBACK FAILED: nothing was changed']])
+      expect(hook.received.map((r) => [r.body.event, r.body.status, r.body.headline])).toEqual([
+        ['rollback.finished', 'failed', 'ROLLBACK FAILED: nothing was changed'],
+      ])
       expect(String(hook.received[0].body.error)).toContain('9.9.9')
       expectUrlNeverShown(run, hook.url)
     } finally {
@@ -550,7 +737,9 @@ describe('the built action announces the start and the end', () => {
       expect(dry.code).toBe(0)
       expect(dry.outputs.status).toBe('planned')
       expect(dry.stdout).toContain('Dry run: no announcement was sent to the json webhook (announce-webhook).')
-      const skipped = await runAction(inputs(pkg, hook, { 'rollback-version': 'current', 'published-after': '2099-01-01T00:00:00Z' }))
+      const skipped = await runAction(
+        inputs(pkg, hook, { 'rollback-version': 'current', 'published-after': '2099-01-01T00:00:00Z' }),
+      )
       expect(skipped.outputs.status).toBe('skipped')
       expect(skipped.stdout).toContain('Skipped: nothing was rolled back, so no announcement was sent')
       expect(hook.received).toEqual([])
@@ -572,7 +761,9 @@ describe('the built action announces the start and the end', () => {
         const warning = `The ${which} announcement to the slack webhook (announce-webhook) was not delivered: the webhook answered HTTP 500: internal_error. The rollback itself is not affected.`
         expect(run.stdout).toContain(`::warning::${warning}`)
         // the summary renders warnings inertly (internal\_error)
-        expect(run.summary).toContain(`- The ${which} announcement to the slack webhook (announce-webhook) was not delivered: the webhook answered HTTP 500: internal\\_error. The rollback itself is not affected.`)
+        expect(run.summary).toContain(
+          `- The ${which} announcement to the slack webhook (announce-webhook) was not delivered: the webhook answered HTTP 500: internal\\_error. The rollback itself is not affected.`,
+        )
       }
       expectUrlNeverShown(run, hook.url)
       expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.2')
@@ -590,7 +781,9 @@ describe('the built action announces the start and the end', () => {
       const started = Date.now()
       const running = runAction(inputs(pkg, hook))
       while (!movedAt && Date.now() - started < 15_000) {
-        const doc = (await (await fetch(`${registry.url}${pkg}`, { headers: { accept: 'application/json' } })).json()) as { 'dist-tags': Record<string, string> }
+        const doc = (await (
+          await fetch(`${registry.url}${pkg}`, { headers: { accept: 'application/json' } })
+        ).json()) as { 'dist-tags': Record<string, string> }
         if (doc['dist-tags'].latest === '1.2.2') movedAt = Date.now()
         else await new Promise((r) => setTimeout(r, 100))
       }
@@ -601,9 +794,16 @@ describe('the built action announces the start and the end', () => {
       expect(movedAt).toBeGreaterThan(0)
       // moved well within the 10 s the start message hung for
       expect(movedAt - hook.times[0]).toBeLessThan(5000)
-      expect(run.stdout).toContain('::warning::The start announcement to the discord webhook (announce-webhook) was not delivered: the webhook did not answer within 10 s.')
-      expect(run.stdout).toContain('::warning::The end announcement to the discord webhook (announce-webhook) was not delivered: the webhook did not answer within 10 s.')
-      expect(hook.received.map((r) => headlineOf('discord', r.body))).toEqual([expect.stringContaining('ROLLBACK IN PROGRESS'), expect.stringContaining('ROLLBACK COMPLETE')])
+      expect(run.stdout).toContain(
+        '::warning::The start announcement to the discord webhook (announce-webhook) was not delivered: the webhook did not answer within 10 s.',
+      )
+      expect(run.stdout).toContain(
+        '::warning::The end announcement to the discord webhook (announce-webhook) was not delivered: the webhook did not answer within 10 s.',
+      )
+      expect(hook.received.map((r) => headlineOf('discord', r.body))).toEqual([
+        expect.stringContaining('ROLLBACK IN PROGRESS'),
+        expect.stringContaining('ROLLBACK COMPLETE'),
+      ])
       expectUrlNeverShown(run, hook.url)
     } finally {
       await hook.close()
@@ -620,7 +820,9 @@ describe('the built action announces the start and the end', () => {
       expect(run.outputs.status).toBe('completed')
       expect(hook.received).toHaveLength(2)
       expect(elsewhere.received).toEqual([])
-      expect(run.stdout).toContain(`::warning::The end announcement to the json webhook (announce-webhook) was not delivered: the webhook redirected (HTTP 308) to ${elsewhere.origin}, another origin: not followed, nothing was sent there.`)
+      expect(run.stdout).toContain(
+        `::warning::The end announcement to the json webhook (announce-webhook) was not delivered: the webhook redirected (HTTP 308) to ${elsewhere.origin}, another origin: not followed, nothing was sent there.`,
+      )
       expectUrlNeverShown(run, hook.url)
     } finally {
       await hook.close()
@@ -631,7 +833,16 @@ describe('the built action announces the start and the end', () => {
   it('a bad announce-webhook fails before anything is written, naming the input but not the URL', async () => {
     const pkg = await freshPackage()
     const url = 'http://hooks.example.com/T0SECRET/xyzzy-webhook-secret'
-    const run = await runAction({ 'rollback-version': '1.2.3', reason: 'x', package: pkg, registry: registry.url, 'npm-token': registry.token, 'create-issue': 'false', 'commit-report': 'false', 'announce-webhook': url })
+    const run = await runAction({
+      'rollback-version': '1.2.3',
+      reason: 'x',
+      package: pkg,
+      registry: registry.url,
+      'npm-token': registry.token,
+      'create-issue': 'false',
+      'commit-report': 'false',
+      'announce-webhook': url,
+    })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::Input 'announce-webhook': is not an https URL/)
     expect(run.stdout.split(url).length - 1).toBe(1)
@@ -640,9 +851,16 @@ describe('the built action announces the start and the end', () => {
 })
 
 describe('the CLI announces too, the webhook from ANNOUNCE_WEBHOOK only', () => {
-  function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  function cli(
+    args: string[],
+    env: Record<string, string>,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const cwd = mkdtempSync(join(tmpdir(), 'rr-announce-cli-'))
-    const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'index.js'), ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'index.js'), ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -654,11 +872,29 @@ describe('the CLI announces too, the webhook from ANNOUNCE_WEBHOOK only', () => 
     const pkg = await freshPackage()
     const hook = await startReceiver('teams')
     try {
-      const args = ['--package', pkg, '--rollback', '1.2.3', '--reason', 'broken', '--registry', registry.url, '--yes', '--no-report', '--no-issue']
-      const run = await cli([...args, '--announce-format', 'teams'], { NPM_TOKEN: registry.token, ANNOUNCE_WEBHOOK: hook.url })
+      const args = [
+        '--package',
+        pkg,
+        '--rollback',
+        '1.2.3',
+        '--reason',
+        'broken',
+        '--registry',
+        registry.url,
+        '--yes',
+        '--no-report',
+        '--no-issue',
+      ]
+      const run = await cli([...args, '--announce-format', 'teams'], {
+        NPM_TOKEN: registry.token,
+        ANNOUNCE_WEBHOOK: hook.url,
+      })
       expect(run.code).toBe(0)
       expect(hook.received.map((r) => r.problems)).toEqual([[], []])
-      expect(hook.received.map((r) => headlineOf('teams', r.body))).toEqual([expect.stringContaining('ROLLBACK IN PROGRESS'), expect.stringContaining('ROLLBACK COMPLETE')])
+      expect(hook.received.map((r) => headlineOf('teams', r.body))).toEqual([
+        expect.stringContaining('ROLLBACK IN PROGRESS'),
+        expect.stringContaining('ROLLBACK COMPLETE'),
+      ])
       expect(run.stdout + run.stderr).not.toContain('SECRET')
 
       const flag = await cli([...args, `--announce-webhook=${hook.url}`], { NPM_TOKEN: registry.token })

@@ -14,7 +14,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const CONFIG = join(root, '.dependency-cruiser.cjs')
 const BIN = join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruiser.mjs')
 
-
 interface Violation {
   type: string
   from: string
@@ -31,7 +30,9 @@ interface Cruise {
 /** Runs dependency-cruiser on `dir`/src with the project's rules. */
 function run(dir: string, tsConfig?: string): Cruise {
   const args = [BIN, 'src', '--config', CONFIG, '--output-type', 'json', ...(tsConfig ? ['--ts-config', tsConfig] : [])]
-  return JSON.parse(execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as Cruise
+  return JSON.parse(
+    execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+  ) as Cruise
 }
 
 /** The rules' violations in `dir`/src. */
@@ -46,7 +47,9 @@ function cycleKey(v: Violation): string {
 
 /** Cycles and core-layer breaches as lines a reviewer reads. */
 function describeViolations(violations: Violation[]): string[] {
-  return violations.map((v) => (v.rule.name === 'no-circular' ? `cycle: ${cycleKey(v)}` : `${v.rule.name}: ${v.from} -> ${v.to}`))
+  return violations.map((v) =>
+    v.rule.name === 'no-circular' ? `cycle: ${cycleKey(v)}` : `${v.rule.name}: ${v.from} -> ${v.to}`,
+  )
 }
 
 describe('the import graph of src/', () => {
@@ -54,7 +57,8 @@ describe('the import graph of src/', () => {
   const violations = graph.summary.violations
 
   it('is read whole: .js imports resolve to the .ts sources, type-only imports included', () => {
-    const deps = (source: string) => graph.modules.find((m) => m.source === source)?.dependencies.map((d) => d.resolved) ?? []
+    const deps = (source: string) =>
+      graph.modules.find((m) => m.source === source)?.dependencies.map((d) => d.resolved) ?? []
     expect(graph.modules.filter((m) => m.source.startsWith('src/')).length).toBeGreaterThan(40)
     expect(deps('src/plan.ts')).toEqual(expect.arrayContaining(['src/errors.ts', 'src/core/deprecation.ts']))
     // import type only
@@ -79,23 +83,28 @@ describe('the rules can fail', () => {
   // a folder laid out like the project, with one breach of each rule
   const files: Record<string, string> = {
     // the core reaching up: @actions/core, node:fs, inputs, an adapter
-    'src/plan.ts': "export * from '@actions/core'\nexport { readFileSync } from 'node:fs'\nexport { reason } from './inputs.js'\nexport { DockerTarget } from './targets/docker/target.js'\n",
+    'src/plan.ts':
+      "export * from '@actions/core'\nexport { readFileSync } from 'node:fs'\nexport { reason } from './inputs.js'\nexport { DockerTarget } from './targets/docker/target.js'\n",
     'src/inputs.ts': "export const reason = 'x'\n",
     'src/targets/docker/target.ts': 'export class DockerTarget {}\n',
     // a type-only cycle between two adapters' files
     'src/targets/a.ts': "import type { B } from './b.js'\nexport type A = { b?: B }\n",
     'src/targets/b.ts': "import type { A } from './a.js'\nexport type B = { a?: A }\n",
     // what the core may use: each other, semver, node:crypto
-    'src/guard.ts': "export { createHash } from 'node:crypto'\nexport { default as semver } from 'semver'\nexport * from './errors.js'\nexport * from './core/deprecation.js'\n",
+    'src/guard.ts':
+      "export { createHash } from 'node:crypto'\nexport { default as semver } from 'semver'\nexport * from './errors.js'\nexport * from './core/deprecation.js'\n",
     'src/errors.ts': 'export class InputError extends Error {}\n',
-    'src/core/deprecation.ts': "export { InputError } from '../errors.js'\n"
+    'src/core/deprecation.ts': "export { InputError } from '../errors.js'\n",
   }
   const dir = mkdtempSync(join(tmpdir(), 'rr-arch-'))
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(dir, dirname(path)), { recursive: true })
     writeFileSync(join(dir, path), text)
   }
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowJs: true } }))
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowJs: true } }),
+  )
   // semver resolves as in the project
   mkdirSync(join(dir, 'node_modules'))
   symlinkSync(join(root, 'node_modules', 'semver'), join(dir, 'node_modules', 'semver'))
@@ -115,7 +124,7 @@ describe('the rules can fail', () => {
       'core-imports-only-core: src/plan.ts -> @actions/core',
       'core-imports-only-core: src/plan.ts -> fs',
       'core-imports-only-core: src/plan.ts -> src/inputs.ts',
-      'core-imports-only-core: src/plan.ts -> src/targets/docker/target.ts'
+      'core-imports-only-core: src/plan.ts -> src/targets/docker/target.ts',
     ])
   })
 

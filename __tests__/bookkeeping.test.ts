@@ -34,8 +34,25 @@ afterEach(async () => {
   expect(violations).toEqual([])
 })
 
-const ctx = (runAttempt = '1'): RunContext => ({ repository: 'acme/widget', serverUrl: 'https://github.com', runId: '4242', runAttempt, actor: 'octocat', eventName: 'workflow_dispatch', workflow: 'Rollback' })
-const gi = (over: Partial<GitHubInputs> = {}): GitHubInputs => ({ token: 'ghs_test-token', createIssue: true, labels: ['rollback'], assignees: [], commitReport: true, reportDir: 'incidents', severity: 'high', ...over })
+const ctx = (runAttempt = '1'): RunContext => ({
+  repository: 'acme/widget',
+  serverUrl: 'https://github.com',
+  runId: '4242',
+  runAttempt,
+  actor: 'octocat',
+  eventName: 'workflow_dispatch',
+  workflow: 'Rollback',
+})
+const gi = (over: Partial<GitHubInputs> = {}): GitHubInputs => ({
+  token: 'ghs_test-token',
+  createIssue: true,
+  labels: ['rollback'],
+  assignees: [],
+  commitReport: true,
+  reportDir: 'incidents',
+  severity: 'high',
+  ...over,
+})
 
 async function freshPackage(): Promise<string> {
   const name = `books-widget-${++counter}`
@@ -43,12 +60,49 @@ async function freshPackage(): Promise<string> {
   return name
 }
 
-async function rollbackAndRecord(pkg: string, options: { reason?: string; github?: Partial<GitHubInputs>; ctx?: RunContext; log?: typeof quiet; client?: Partial<GitHubClientOptions>; token?: string } = {}) {
-  const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token, ...(options.reason ? { reason: options.reason } : {}) })
+async function rollbackAndRecord(
+  pkg: string,
+  options: {
+    reason?: string
+    github?: Partial<GitHubInputs>
+    ctx?: RunContext
+    log?: typeof quiet
+    client?: Partial<GitHubClientOptions>
+    token?: string
+  } = {},
+) {
+  const inputs = rollbackInputs({
+    packageName: pkg,
+    registry: registry.url,
+    npmToken: registry.token,
+    ...(options.reason ? { reason: options.reason } : {}),
+  })
   const log = options.log ?? quiet
-  const result = rolledBack(await runRollback(inputs, new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log }), log))
-  const gh = createGitHubClient({ token: options.token ?? 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log, throttle: false, retryBaseMs: 5, ...options.client })
-  const books = await recordIncident(gh, options.ctx ?? ctx(), 'main', result, inputs, gi(options.github), log, '2026-11-21T14:00:00.000Z')
+  const result = rolledBack(
+    await runRollback(
+      inputs,
+      new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log }),
+      log,
+    ),
+  )
+  const gh = createGitHubClient({
+    token: options.token ?? 'ghs_test-token',
+    baseUrl: (github as GitHubStandin).url,
+    log,
+    throttle: false,
+    retryBaseMs: 5,
+    ...options.client,
+  })
+  const books = await recordIncident(
+    gh,
+    options.ctx ?? ctx(),
+    'main',
+    result,
+    inputs,
+    gi(options.github),
+    log,
+    '2026-11-21T14:00:00.000Z',
+  )
   return { result, books }
 }
 
@@ -59,13 +113,21 @@ const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
 async function outsiderIssue(pkg: string, token = 'ghp_mallory') {
   const as = new Octokit({ auth: token, baseUrl: (github as GitHubStandin).url, log: silent })
   const marker = issueMarker(incidentId(pkg, 'latest', '1.2.3', '1.2.2'))
-  const { data } = await as.rest.issues.create({ owner: 'acme', repo: 'widget', title: `Rollback: ${pkg}@1.2.3 → 1.2.2 on latest`, body: `${marker}\nlooks like yours`, labels: ['rollback'] })
+  const { data } = await as.rest.issues.create({
+    owner: 'acme',
+    repo: 'widget',
+    title: `Rollback: ${pkg}@1.2.3 → 1.2.2 on latest`,
+    body: `${marker}\nlooks like yours`,
+    labels: ['rollback'],
+  })
   return data
 }
 /** Every write request the code made to one issue. */
-const writesTo = (n: number) => (github as GitHubStandin).requests.filter((r) => r.method !== 'GET' && new RegExp(`/issues/${n}(/|$)`).test(r.path))
+const writesTo = (n: number) =>
+  (github as GitHubStandin).requests.filter((r) => r.method !== 'GET' && new RegExp(`/issues/${n}(/|$)`).test(r.path))
 const userLookups = () => (github as GitHubStandin).requests.filter((r) => r.method === 'GET' && r.path === '/user')
-const reportOn = (branch: string, pkg: string) => (github as GitHubStandin).state.files[branch]?.[`incidents/rollback-${pkg}-1.2.3.md`]
+const reportOn = (branch: string, pkg: string) =>
+  (github as GitHubStandin).state.files[branch]?.[`incidents/rollback-${pkg}-1.2.3.md`]
 
 describe('tracking issue and incident report', () => {
   it('first run: opens one labelled issue and commits the report with [skip ci]', async () => {
@@ -80,7 +142,13 @@ describe('tracking issue and incident report', () => {
     expect(issue.labels.map((l) => l.name)).toEqual(['rollback'])
     expect(github.state.labels.map((l) => l.name)).toContain('rollback') // created: it did not exist
     expect(issue.body).toMatch(/<!-- release-rollback:incident=rr-[0-9a-f]{16} -->/)
-    expect(books).toMatchObject({ issueNumber: issue.number, issueUrl: issue.html_url, issueCreated: true, reportPath: `incidents/rollback-${pkg}-1.2.3.md`, reportOutcome: 'created' })
+    expect(books).toMatchObject({
+      issueNumber: issue.number,
+      issueUrl: issue.html_url,
+      issueCreated: true,
+      reportPath: `incidents/rollback-${pkg}-1.2.3.md`,
+      reportOutcome: 'created',
+    })
 
     expect(github.state.commits).toHaveLength(1)
     expect(github.state.commits[0]).toMatchObject({ branch: 'main', path: `incidents/rollback-${pkg}-1.2.3.md` })
@@ -148,7 +216,11 @@ describe('tracking issue and incident report', () => {
   })
 
   it("a user's token: GET /user names the user, and a bot's issue with the marker is not ours", async () => {
-    github = await startGitHubStandin({ token: 'ghp_octocat', actor: 'octocat', users: { ghs_other: 'github-actions[bot]' } })
+    github = await startGitHubStandin({
+      token: 'ghp_octocat',
+      actor: 'octocat',
+      users: { ghs_other: 'github-actions[bot]' },
+    })
     const pkg = await freshPackage()
     const theirs = await outsiderIssue(pkg, 'ghs_other')
     const { books } = await rollbackAndRecord(pkg, { token: 'ghp_octocat' })
@@ -163,7 +235,11 @@ describe('tracking issue and incident report', () => {
 
   it("another GitHub App's installation token: a re-run adopts the issue the report records, opened by a bot", async () => {
     // a ghs_ token of the team's own app acts as rollback-app[bot], which GET /user cannot name
-    github = await startGitHubStandin({ token: 'ghs_app-token', actor: 'rollback-app[bot]', users: { ghp_mallory: 'mallory' } })
+    github = await startGitHubStandin({
+      token: 'ghs_app-token',
+      actor: 'rollback-app[bot]',
+      users: { ghp_mallory: 'mallory' },
+    })
     const pkg = await freshPackage()
     const first = await rollbackAndRecord(pkg, { token: 'ghs_app-token' })
     expect(issues().find((i) => i.number === first.books.issueNumber)?.user).toBe('rollback-app[bot]')
@@ -199,9 +275,29 @@ describe('tracking issue and incident report', () => {
     const theirs = await outsiderIssue(pkg)
     // one registry rollback, then both runs' bookkeeping at once: both list before either opens
     const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token })
-    const result = rolledBack(await runRollback(inputs, new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: quiet }), quiet))
+    const result = rolledBack(
+      await runRollback(
+        inputs,
+        new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: quiet }),
+        quiet,
+      ),
+    )
     const books = (attempt: string) =>
-      recordIncident(createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false }), ctx(attempt), 'main', result, inputs, gi(), quiet, '2026-11-21T14:00:00.000Z')
+      recordIncident(
+        createGitHubClient({
+          token: 'ghs_test-token',
+          baseUrl: (github as GitHubStandin).url,
+          log: quiet,
+          throttle: false,
+        }),
+        ctx(attempt),
+        'main',
+        result,
+        inputs,
+        gi(),
+        quiet,
+        '2026-11-21T14:00:00.000Z',
+      )
     const [a, b] = await Promise.all([books('1'), books('2')])
     expect(a.missing).toEqual([])
     expect(a.issueNumber).toBe(b.issueNumber)
@@ -212,7 +308,9 @@ describe('tracking issue and incident report', () => {
     // when both opened one, the other is closed as a duplicate of the surviving one
     for (const dup of ours.filter((i) => i.state === 'closed')) {
       expect(dup.state_reason).toBe('not_planned')
-      expect(dup.comments.map((c) => c.body)).toEqual([`Duplicate of #${a.issueNumber}: another run of the same rollback opened it at the same time.`])
+      expect(dup.comments.map((c) => c.body)).toEqual([
+        `Duplicate of #${a.issueNumber}: another run of the same rollback opened it at the same time.`,
+      ])
     }
     expect(issues().find((i) => i.number === theirs.number)).toMatchObject({ state: 'open', comments: [] })
     expect(writesTo(theirs.number)).toEqual([])
@@ -223,9 +321,22 @@ describe('tracking issue and incident report', () => {
     const pkg = await freshPackage()
     const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token })
     const run = (attempt: string) =>
-      executeRollback(inputs, gi(), new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: quiet }), createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false }), ctx(attempt), quiet)
+      executeRollback(
+        inputs,
+        gi(),
+        new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: quiet }),
+        createGitHubClient({
+          token: 'ghs_test-token',
+          baseUrl: (github as GitHubStandin).url,
+          log: quiet,
+          throttle: false,
+        }),
+        ctx(attempt),
+        quiet,
+      )
     const report = `/repos/acme/widget/contents/incidents/rollback-${pkg}-1.2.3.md`
-    const seen = (from: number) => (github as GitHubStandin).requests.slice(from).map((r) => `${r.method} ${r.path} ${r.status}`)
+    const seen = (from: number) =>
+      (github as GitHubStandin).requests.slice(from).map((r) => `${r.method} ${r.path} ${r.status}`)
 
     const first = await run('1')
     expect(first.outcome.status).toBe('completed')
@@ -238,7 +349,7 @@ describe('tracking issue and incident report', () => {
       // github-release: is there a release of the bad version? (none here: two 404s)
       'GET /repos/acme/widget/releases/tags/v1.2.3 404',
       'GET /repos/acme/widget/releases/tags/1.2.3 404',
-      `PUT ${report} 201`
+      `PUT ${report} 201`,
     ])
     expect(issues()[0].labels.map((l) => l.name)).toEqual(['rollback']) // created by opening the issue with it
 
@@ -252,14 +363,26 @@ describe('tracking issue and incident report', () => {
       'GET /repos/acme/widget/issues/1/comments 200',
       'POST /repos/acme/widget/issues/1/comments 201',
       'GET /repos/acme/widget/releases/tags/v1.2.3 404',
-      'GET /repos/acme/widget/releases/tags/1.2.3 404'
+      'GET /repos/acme/widget/releases/tags/1.2.3 404',
     ])
 
     // with github-release: false, 6 and 5
     const pkg2 = await freshPackage()
     const inputs2 = rollbackInputs({ packageName: pkg2, registry: registry.url, npmToken: registry.token })
     const run2 = () =>
-      executeRollback(inputs2, gi({ githubRelease: false }), new NpmTarget({ packageName: pkg2, registry: registry.url, token: registry.token, log: quiet }), createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false }), ctx('1'), quiet)
+      executeRollback(
+        inputs2,
+        gi({ githubRelease: false }),
+        new NpmTarget({ packageName: pkg2, registry: registry.url, token: registry.token, log: quiet }),
+        createGitHubClient({
+          token: 'ghs_test-token',
+          baseUrl: (github as GitHubStandin).url,
+          log: quiet,
+          throttle: false,
+        }),
+        ctx('1'),
+        quiet,
+      )
     const at = github.requests.length
     await run2()
     expect(seen(at).filter((r) => r.includes('/releases'))).toEqual([])
@@ -271,7 +394,11 @@ describe('tracking issue and incident report', () => {
     const pkg = await freshPackage()
     await rollbackAndRecord(pkg, { github: { labels: ['incident', 'sev-high'] } })
     expect(github.state.labels.map((l) => l.name).sort()).toEqual(['bug', 'incident', 'sev-high'])
-    expect(issues()[0].labels.map((l) => l.name).sort()).toEqual(['incident', 'sev-high'])
+    expect(
+      issues()[0]
+        .labels.map((l) => l.name)
+        .sort(),
+    ).toEqual(['incident', 'sev-high'])
   })
 
   it('a protected branch: commits to rollback/<incident-id> and opens one pull request, reused on re-run', async () => {
@@ -299,7 +426,19 @@ describe('tracking issue and incident report', () => {
     const pkg = await freshPackage()
     const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token })
     const run = (attempt: string) =>
-      executeRollback(inputs, gi(), new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: quiet }), createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false }), ctx(attempt), quiet)
+      executeRollback(
+        inputs,
+        gi(),
+        new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: quiet }),
+        createGitHubClient({
+          token: 'ghs_test-token',
+          baseUrl: (github as GitHubStandin).url,
+          log: quiet,
+          throttle: false,
+        }),
+        ctx(attempt),
+        quiet,
+      )
 
     const first = await run('1')
     const branch = `rollback/${first.outcome.status === 'skipped' ? '' : first.outcome.plan.incidentId}`
@@ -310,8 +449,12 @@ describe('tracking issue and incident report', () => {
     expect(first.bookkeeping?.missing).toHaveLength(1)
     const missing = first.bookkeeping?.missing[0] ?? ''
     expect(missing).toContain(`the pull request for the incident report (committed on branch ${branch})`)
-    expect(missing).toContain('Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"')
-    expect(first.outcome.status === 'partial' && first.outcome.error?.message).toContain('Allow GitHub Actions to create and approve pull requests')
+    expect(missing).toContain(
+      'Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"',
+    )
+    expect(first.outcome.status === 'partial' && first.outcome.error?.message).toContain(
+      'Allow GitHub Actions to create and approve pull requests',
+    )
     const commits = github.state.commits.length
 
     // someone enables the setting and re-runs: the pull request is opened from the same branch, no second commit
@@ -329,22 +472,36 @@ describe('tracking issue and incident report', () => {
   it('a pull request refused for lack of permission (pull-requests: write) is partial too, naming the permission', async () => {
     github = await startGitHubStandin({ protectedBranches: ['main'] })
     const pkg = await freshPackage()
-    github.failNext({ method: 'POST', path: /\/pulls$/, status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } })
+    github.failNext({
+      method: 'POST',
+      path: /\/pulls$/,
+      status: 403,
+      body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' },
+    })
     const { books } = await rollbackAndRecord(pkg)
     expect(books.pullRequestUrl).toBeUndefined()
     expect(books.missing).toHaveLength(1)
-    expect(books.missing[0]).toMatch(/the pull request for the incident report \(committed on branch rollback\/rr-[0-9a-f]+\)/)
+    expect(books.missing[0]).toMatch(
+      /the pull request for the incident report \(committed on branch rollback\/rr-[0-9a-f]+\)/,
+    )
     expect(books.missing[0]).toContain('pull-requests: write')
   })
 
   it('a stale sha (409) is re-read and retried: one commit', async () => {
     github = await startGitHubStandin()
     const pkg = await freshPackage()
-    github.failNext({ method: 'PUT', path: /\/contents\//, status: 409, body: { message: 'is at 0123 but expected 4567' } })
+    github.failNext({
+      method: 'PUT',
+      path: /\/contents\//,
+      status: 409,
+      body: { message: 'is at 0123 but expected 4567' },
+    })
     const { books } = await rollbackAndRecord(pkg)
     expect(books.missing).toEqual([])
     expect(github.state.commits).toHaveLength(1)
-    expect(github.requests.filter((r) => r.method === 'PUT' && r.path.includes('/contents/')).map((r) => r.status)).toEqual([409, 201])
+    expect(
+      github.requests.filter((r) => r.method === 'PUT' && r.path.includes('/contents/')).map((r) => r.status),
+    ).toEqual([409, 201])
   })
 
   it('a crash between the issue and the report: the re-run ends with one issue and one report', async () => {
@@ -353,7 +510,9 @@ describe('tracking issue and incident report', () => {
     // one try and plugin-retry's three retries, all failing
     github.failNext({ method: 'PUT', path: /\/contents\//, status: 500, times: 4 })
     const first = await rollbackAndRecord(pkg)
-    expect(github.requests.filter((r) => r.method === 'PUT' && r.path.includes('/contents/')).map((r) => r.status)).toEqual([500, 500, 500, 500])
+    expect(
+      github.requests.filter((r) => r.method === 'PUT' && r.path.includes('/contents/')).map((r) => r.status),
+    ).toEqual([500, 500, 500, 500])
     expect(first.books.missing).toHaveLength(1)
     expect(first.books.missing[0]).toMatch(/^the incident report incidents\/rollback-books-widget-\d+-1\.2\.3\.md/)
     expect(issues()).toHaveLength(1)
@@ -379,7 +538,13 @@ describe('tracking issue and incident report', () => {
   it('a secondary rate limit (429 + Retry-After) on the issue: the throttling plugin waits and retries, one issue', async () => {
     github = await startGitHubStandin()
     const pkg = await freshPackage()
-    github.failNext({ method: 'POST', path: /\/repos\/acme\/widget\/issues$/, status: 429, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit.' } })
+    github.failNext({
+      method: 'POST',
+      path: /\/repos\/acme\/widget\/issues$/,
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { message: 'You have exceeded a secondary rate limit.' },
+    })
     const { books } = await rollbackAndRecord(pkg, { client: { throttle: true } })
     expect(books.missing).toEqual([])
     expect(issues()).toHaveLength(1)
@@ -396,7 +561,9 @@ describe('tracking issue and incident report', () => {
       const { books } = await rollbackAndRecord(pkg, { client: { baseUrl: proxy.url, timeoutMs: 1000 } })
       expect(books.missing).toEqual([])
       expect(issues()).toHaveLength(1)
-      expect(proxy.seen.filter((r) => /\/issues\?/.test(r.path) && r.method === 'GET' && r.fault === 'hang')).toHaveLength(1)
+      expect(
+        proxy.seen.filter((r) => /\/issues\?/.test(r.path) && r.method === 'GET' && r.fault === 'hang'),
+      ).toHaveLength(1)
       // the hung list was asked again, then once more after opening the issue (converge)
       expect(proxy.seen.filter((r) => /\/issues\?/.test(r.path) && r.method === 'GET').length).toBeGreaterThanOrEqual(3)
     } finally {
@@ -408,7 +575,10 @@ describe('tracking issue and incident report', () => {
     github = await startGitHubStandin({ assignableUsers: ['octocat'] })
     const pkg = await freshPackage()
     const warnings: string[] = []
-    await rollbackAndRecord(pkg, { github: { assignees: ['not-a-collaborator'] }, log: { ...quiet, warning: (m: string) => void warnings.push(m) } })
+    await rollbackAndRecord(pkg, {
+      github: { assignees: ['not-a-collaborator'] },
+      log: { ...quiet, warning: (m: string) => void warnings.push(m) },
+    })
     expect(issues()).toHaveLength(1)
     expect(issues()[0].assignees).toEqual([])
     expect(warnings.join()).toMatch(/refused the assignees \(not-a-collaborator\)/)
@@ -417,7 +587,8 @@ describe('tracking issue and incident report', () => {
   it('a reason with markdown, HTML and @mentions renders inertly in the issue and the report', async () => {
     github = await startGitHubStandin()
     const pkg = await freshPackage()
-    const reason = '**bold** <script>alert(1)</script> @octocat [x](https://evil.example) ``` see http://evil.example/b or www.evil.example'
+    const reason =
+      '**bold** <script>alert(1)</script> @octocat [x](https://evil.example) ``` see http://evil.example/b or www.evil.example'
     await rollbackAndRecord(pkg, { reason })
     for (const text of [issues()[0].body ?? '', reportOn('main', pkg)?.content ?? '']) {
       const outsideFences = text.replace(/(`{3,})text\n[\s\S]*?\n\1/g, '')

@@ -30,12 +30,15 @@ interface Run {
 }
 
 /** Runs the CLI in a fresh git checkout with its own HOME; `input` is what the user types. */
-function cli(args: string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<Run> {
+function cli(
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+): Promise<Run> {
   const cwd = options.cwd ?? checkout()
   const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'index.js'), ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: cwd, ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe']
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
   let stdout = ''
   let stderr = ''
@@ -57,7 +60,16 @@ async function freshPackage(): Promise<string> {
   return name
 }
 
-const base = (pkg: string) => ['--package', pkg, '--rollback', '1.2.3', '--reason', 'Memory persistence corrupts data', '--registry', registry.url]
+const base = (pkg: string) => [
+  '--package',
+  pkg,
+  '--rollback',
+  '1.2.3',
+  '--reason',
+  'Memory persistence corrupts data',
+  '--registry',
+  registry.url,
+]
 
 describe('release-rollback CLI', () => {
   it('shows the plan and changes nothing when the confirmation is refused', async () => {
@@ -79,7 +91,12 @@ describe('release-rollback CLI', () => {
     expect(run.stdout).toContain(`Title: Rollback: ${pkg}@1.2.3 → 1.2.2 on latest`)
     expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.2')
     const report = readFileSync(join(cwd, 'incidents', `rollback-${pkg}-1.2.3.md`), 'utf8')
-    expect(parseReportRecord(report)).toMatchObject({ packageName: pkg, rollbackVersion: '1.2.3', restoreVersion: '1.2.2', previousVersion: '1.2.3' })
+    expect(parseReportRecord(report)).toMatchObject({
+      packageName: pkg,
+      rollbackVersion: '1.2.3',
+      restoreVersion: '1.2.2',
+      previousVersion: '1.2.3',
+    })
     expect(run.stdout + run.stderr).not.toContain(registry.token)
   })
 
@@ -88,11 +105,24 @@ describe('release-rollback CLI', () => {
     const cwd = checkout()
     const first = await cli([...base(pkg), '--yes', '--json'], { env: { NPM_TOKEN: registry.token }, cwd })
     expect(first.code).toBe(0)
-    expect(JSON.parse(first.stdout)).toMatchObject({ exitCode: 0, status: 'completed', moved: true, deprecated: true, restoreVersion: '1.2.2', previousVersion: '1.2.3', incidentId: expect.stringMatching(/^rr-/) })
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      exitCode: 0,
+      status: 'completed',
+      moved: true,
+      deprecated: true,
+      restoreVersion: '1.2.2',
+      previousVersion: '1.2.3',
+      incidentId: expect.stringMatching(/^rr-/),
+    })
     const file = join(cwd, 'incidents', `rollback-${pkg}-1.2.3.md`)
     const report = readFileSync(file, 'utf8')
     const again = await cli([...base(pkg), '--yes', '--json'], { env: { NPM_TOKEN: registry.token }, cwd })
-    expect(JSON.parse(again.stdout)).toMatchObject({ exitCode: 0, status: 'already-done', moved: false, deprecated: false })
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      exitCode: 0,
+      status: 'already-done',
+      moved: false,
+      deprecated: false,
+    })
     expect(readFileSync(file, 'utf8')).toBe(report)
   })
 
@@ -108,13 +138,21 @@ describe('release-rollback CLI', () => {
   it('--drill checks the token and the last known good, needs no --rollback or --reason, and leaves the registry as it was', async () => {
     const pkg = await freshPackage()
     const before = await snapshot(registry, pkg)
-    const run = await cli(['--drill', '--package', pkg, '--registry', registry.url, '--json'], { env: { NPM_TOKEN: registry.token } })
+    const run = await cli(['--drill', '--package', pkg, '--registry', registry.url, '--json'], {
+      env: { NPM_TOKEN: registry.token },
+    })
     expect(run.code).toBe(0)
     const out = JSON.parse(run.stdout)
     expect(out).toMatchObject({ exitCode: 0, status: 'drill-passed' })
-    expect(out.checks.map((c: { check: string; outcome: string }) => `${c.check}:${c.outcome}`)).toEqual(['credentials:passed', 'last known good:passed', 'write:passed'])
+    expect(out.checks.map((c: { check: string; outcome: string }) => `${c.check}:${c.outcome}`)).toEqual([
+      'credentials:passed',
+      'last known good:passed',
+      'write:passed',
+    ])
     expect(JSON.parse(await snapshot(registry, pkg)).distTags).toEqual(JSON.parse(before).distTags)
-    const bad = await cli(['--drill', '--package', pkg, '--registry', registry.url], { env: { NPM_TOKEN: 'revoked-token-2222' } })
+    const bad = await cli(['--drill', '--package', pkg, '--registry', registry.url], {
+      env: { NPM_TOKEN: 'revoked-token-2222' },
+    })
     expect(bad.code).toBe(1)
     expect(bad.stdout).toMatch(/Drill failed[\s\S]*NPM_TOKEN/)
   })
@@ -124,7 +162,10 @@ describe('release-rollback CLI', () => {
     const cwd = checkout()
     const host = new URL(registry.url).host
     writeFileSync(join(cwd, '.npmrc'), `registry=${registry.url}\n//${host}/:_authToken=\${MY_TOKEN}\n`)
-    const run = await cli(['--package', pkg, '--rollback', '1.2.3', '--reason', 'x', '--yes', '--no-issue', '--no-report'], { env: { MY_TOKEN: registry.token }, cwd })
+    const run = await cli(
+      ['--package', pkg, '--rollback', '1.2.3', '--reason', 'x', '--yes', '--no-issue', '--no-report'],
+      { env: { MY_TOKEN: registry.token }, cwd },
+    )
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.2')
@@ -136,13 +177,23 @@ describe('release-rollback CLI', () => {
       const env = { NPM_TOKEN: registry.token, GITHUB_TOKEN: 'ghs_cli-token', GITHUB_API_URL: github.url }
       const pkg = await freshPackage()
       const run = await cli([...base(pkg), '--repo', 'acme/widget', '--yes', '--json'], { env })
-      expect(JSON.parse(run.stdout)).toMatchObject({ exitCode: 0, status: 'completed', issueUrl: 'https://github.com/acme/widget/issues/1' })
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        exitCode: 0,
+        status: 'completed',
+        issueUrl: 'https://github.com/acme/widget/issues/1',
+      })
       expect(github.state.issues).toHaveLength(1)
       expect(github.state.commits.map((c) => c.path)).toEqual([`incidents/rollback-${pkg}-1.2.3.md`])
       expect(run.stdout + run.stderr).not.toContain('ghs_cli-token')
 
       const other = await freshPackage()
-      github.failNext({ method: 'PUT', path: /\/contents\//, status: 403, body: { message: 'Resource not accessible by integration' }, times: 1 })
+      github.failNext({
+        method: 'PUT',
+        path: /\/contents\//,
+        status: 403,
+        body: { message: 'Resource not accessible by integration' },
+        times: 1,
+      })
       const partial = await cli([...base(other), '--repo', 'acme/widget', '--yes', '--json'], { env })
       expect(partial.code).toBe(3)
       expect(JSON.parse(partial.stdout)).toMatchObject({ exitCode: 3, status: 'partial', moved: true })
@@ -156,13 +207,38 @@ describe('release-rollback CLI', () => {
   it('--packages rolls back several packages as one incident; --strategy republish fixes forward', async () => {
     const a = await freshPackage()
     const b = await freshPackage()
-    const multi = await cli(['--packages', `${a},${b}`, '--rollback', '1.2.3', '--restore', '1.2.2', '--reason', 'shared bug', '--registry', registry.url, '--yes', '--json', '--no-report'], { env: { NPM_TOKEN: registry.token } })
+    const multi = await cli(
+      [
+        '--packages',
+        `${a},${b}`,
+        '--rollback',
+        '1.2.3',
+        '--restore',
+        '1.2.2',
+        '--reason',
+        'shared bug',
+        '--registry',
+        registry.url,
+        '--yes',
+        '--json',
+        '--no-report',
+      ],
+      { env: { NPM_TOKEN: registry.token } },
+    )
     expect(multi.code).toBe(0)
-    expect(JSON.parse(multi.stdout)).toMatchObject({ status: 'completed', packages: [{ name: a, outcome: 'rolled-back' }, { name: b, outcome: 'rolled-back' }] })
+    expect(JSON.parse(multi.stdout)).toMatchObject({
+      status: 'completed',
+      packages: [
+        { name: a, outcome: 'rolled-back' },
+        { name: b, outcome: 'rolled-back' },
+      ],
+    })
     for (const name of [a, b]) expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
 
     const c = await freshPackage()
-    const fix = await cli([...base(c), '--strategy', 'republish', '--yes', '--json', '--no-report'], { env: { NPM_TOKEN: registry.token } })
+    const fix = await cli([...base(c), '--strategy', 'republish', '--yes', '--json', '--no-report'], {
+      env: { NPM_TOKEN: registry.token },
+    })
     expect(fix.code).toBe(0)
     expect(JSON.parse(fix.stdout)).toMatchObject({ status: 'completed', moved: true })
     expect(await npmView(registry.url, c, 'dist-tags.latest')).toBe('1.2.4')
@@ -171,10 +247,18 @@ describe('release-rollback CLI', () => {
   const badFlags: Array<[string, string[], RegExp]> = [
     ['an unknown flag', ['--rollbak', '1.2.3'], /Unknown option '--rollbak'/],
     ['a token on the command line', ['--npm-token=abc'], /tokens are never taken from flags/],
-    ['a range as the bad version', ['--rollback', '^1.2.3', '--reason', 'x', '--package', 'p', '--dry-run'], /--rollback: "\^1\.2\.3" is not an exact semantic version/],
+    [
+      'a range as the bad version',
+      ['--rollback', '^1.2.3', '--reason', 'x', '--package', 'p', '--dry-run'],
+      /--rollback: "\^1\.2\.3" is not an exact semantic version/,
+    ],
     ['no reason', ['--rollback', '1.2.3', '--package', 'p', '--dry-run'], /Missing: --reason <why>/],
     ['an empty reason', ['--rollback', '1.2.3', '--reason', ' ', '--package', 'p', '--dry-run'], /^--reason: is empty/],
-    ['a version as the channel', ['--rollback', '1.2.3', '--reason', 'x', '--package', 'p', '--channel', 'v1', '--dry-run'], /--channel: .*semver range/]
+    [
+      'a version as the channel',
+      ['--rollback', '1.2.3', '--reason', 'x', '--package', 'p', '--channel', 'v1', '--dry-run'],
+      /--channel: .*semver range/,
+    ],
   ]
   it.each(badFlags)('exits 2 on %s, naming the flag', async (_, args, message) => {
     const run = await cli(args)
@@ -186,18 +270,34 @@ describe('release-rollback CLI', () => {
     const pkg = await freshPackage()
     const run = await cli([...base(pkg), '--yes'])
     expect(run.code).toBe(2)
-    expect(run.stderr).toMatch(/^Missing: NPM_TOKEN in the environment \(or the registry's _authToken in \.npmrc\), or --dry-run to only see the plan\./)
+    expect(run.stderr).toMatch(
+      /^Missing: NPM_TOKEN in the environment \(or the registry's _authToken in \.npmrc\), or --dry-run to only see the plan\./,
+    )
   })
 
   it('--help lists every flag with its default', async () => {
     const run = await cli(['--help'])
     expect(run.code).toBe(0)
-    for (const flag of ['--package', '--rollback', '--restore', '--channel', '--reason', '--registry', '--no-deprecate', '--dry-run', '--yes', '--json', '--repo', '--published-after']) expect(run.stdout).toContain(flag)
+    for (const flag of [
+      '--package',
+      '--rollback',
+      '--restore',
+      '--channel',
+      '--reason',
+      '--registry',
+      '--no-deprecate',
+      '--dry-run',
+      '--yes',
+      '--json',
+      '--repo',
+      '--published-after',
+    ])
+      expect(run.stdout).toContain(flag)
     expect(run.stdout).toContain('[latest]')
     expect(run.stdout).toMatch(/Exit codes: 0 done or already done, 1 failed, 2 bad input, 3 partial/)
   })
 
-  it('--targets: an npm package, an image and a git tag in one incident, through the action\'s code path', async () => {
+  it("--targets: an npm package, an image and a git tag in one incident, through the action's code path", async () => {
     const docker = await startDockerRegistry({ auth: 'htpasswd' })
     const github = await startGitHubStandin({ token: 'ghp_cli-targets' })
     try {
@@ -209,8 +309,33 @@ describe('release-rollback CLI', () => {
         github.tags.createTag(`v${v}`, commits[v])
       }
       github.tags.createTag('v1', commits['1.2.3'])
-      const args = ['--targets', `npm:${pkg},docker:${docker.host}/acme/cli-app,git-tag:v1`, '--tag-prefix', 'v', '--rollback', '1.2.3', '--restore', '1.2.2', '--reason', 'broken', '--registry', registry.url, '--repo', 'acme/widget', '--no-issue', '--no-report', '--yes', '--json']
-      const env = { NPM_TOKEN: registry.token, REGISTRY_USERNAME: docker.user, REGISTRY_PASSWORD: docker.password, GITHUB_TOKEN: 'ghp_cli-targets', GITHUB_API_URL: github.url }
+      const args = [
+        '--targets',
+        `npm:${pkg},docker:${docker.host}/acme/cli-app,git-tag:v1`,
+        '--tag-prefix',
+        'v',
+        '--rollback',
+        '1.2.3',
+        '--restore',
+        '1.2.2',
+        '--reason',
+        'broken',
+        '--registry',
+        registry.url,
+        '--repo',
+        'acme/widget',
+        '--no-issue',
+        '--no-report',
+        '--yes',
+        '--json',
+      ]
+      const env = {
+        NPM_TOKEN: registry.token,
+        REGISTRY_USERNAME: docker.user,
+        REGISTRY_PASSWORD: docker.password,
+        GITHUB_TOKEN: 'ghp_cli-targets',
+        GITHUB_API_URL: github.url,
+      }
       const run = await cli(args, { env })
       expect(run.stderr).not.toContain(docker.password)
       expect(run.code).toBe(0)
@@ -219,14 +344,17 @@ describe('release-rollback CLI', () => {
       expect(out.targets.map((t: { kind: string; outcome: string }) => [t.kind, t.outcome])).toEqual([
         ['npm', 'rolled-back'],
         ['docker', 'rolled-back'],
-        ['git-tag', 'rolled-back']
+        ['git-tag', 'rolled-back'],
       ])
       expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.2')
       expect(await skopeoRaw(docker, 'acme/cli-app:latest')).toEqual(images['1.2.2'].bytes)
       expect(github.tags.commitOf('v1')).toBe(commits['1.2.2'])
       expect(github.violations).toEqual([])
       // a git-tag target without --repo is refused before anything is read
-      const refused = await cli(args.filter((a, i) => a !== '--repo' && args[i - 1] !== '--repo'), { env })
+      const refused = await cli(
+        args.filter((a, i) => a !== '--repo' && args[i - 1] !== '--repo'),
+        { env },
+      )
       expect(refused.code).toBe(2)
       expect(refused.stderr).toMatch(/^GITHUB_TOKEN: and --repo are needed for a git-tag target/)
     } finally {

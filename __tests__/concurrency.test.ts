@@ -22,9 +22,24 @@ describe('two rollbacks at once', () => {
   it.each([1, 2, 3])('round %i: one consistent channel, one deprecation, one open issue', async (round) => {
     const pkg = `race-widget-${round}`
     await publishPackage(registry, pkg, ['1.2.2', '1.2.3'])
-    const env = { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: String(100 + round) }
-    const inputs = { 'rollback-version': '1.2.3', reason: 'race', package: pkg, registry: registry.url, 'npm-token': registry.token, 'github-token': 'ghs_concurrent' }
-    const [a, b] = await Promise.all([runAction(inputs, { env: { ...env, GITHUB_RUN_ATTEMPT: '1' } }), runAction(inputs, { env: { ...env, GITHUB_RUN_ATTEMPT: '2' } })])
+    const env = {
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: 'acme/widget',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: String(100 + round),
+    }
+    const inputs = {
+      'rollback-version': '1.2.3',
+      reason: 'race',
+      package: pkg,
+      registry: registry.url,
+      'npm-token': registry.token,
+      'github-token': 'ghs_concurrent',
+    }
+    const [a, b] = await Promise.all([
+      runAction(inputs, { env: { ...env, GITHUB_RUN_ATTEMPT: '1' } }),
+      runAction(inputs, { env: { ...env, GITHUB_RUN_ATTEMPT: '2' } }),
+    ])
 
     for (const run of [a, b]) {
       expect(run.code).toBe(0)

@@ -62,24 +62,52 @@ function runAction(pkg: string, onChild: (child: ChildProcess) => void = () => {
     INPUT_PACKAGE: pkg,
     INPUT_REGISTRY: npmProxy.url,
     'INPUT_NPM-TOKEN': registry.token,
-    'INPUT_GITHUB-TOKEN': 'ghs_crash-token'
+    'INPUT_GITHUB-TOKEN': 'ghs_crash-token',
   }
   const child = spawn(process.execPath, [join(root, 'dist', 'index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout.resume()
   child.stderr.resume()
   onChild(child)
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, outputs: parseOutputs(readFileSync(outputFile, 'utf8')) })))
+  return new Promise((resolve) =>
+    child.on('close', (code, signal) =>
+      resolve({ code, signal, outputs: parseOutputs(readFileSync(outputFile, 'utf8')) }),
+    ),
+  )
 }
 
 // each step boundary, as the request that makes the step take effect
-const boundaries: Array<[string, (pkg: string) => { proxy: () => Proxy; method: string; path: RegExp; when?: (seen: Array<{ method: string; path: string }>) => boolean }]> = [
-  ['plan (after the first read)', (pkg) => ({ proxy: () => npmProxy, method: 'GET', path: new RegExp(`^/${pkg}\\?write=true$`) })],
-  ['tag moved', (pkg) => ({ proxy: () => npmProxy, method: 'PUT', path: new RegExp(`^/-/package/${pkg}/dist-tags/latest$`) })],
+const boundaries: Array<
+  [
+    string,
+    (pkg: string) => {
+      proxy: () => Proxy
+      method: string
+      path: RegExp
+      when?: (seen: Array<{ method: string; path: string }>) => boolean
+    },
+  ]
+> = [
+  [
+    'plan (after the first read)',
+    (pkg) => ({ proxy: () => npmProxy, method: 'GET', path: new RegExp(`^/${pkg}\\?write=true$`) }),
+  ],
+  [
+    'tag moved',
+    (pkg) => ({ proxy: () => npmProxy, method: 'PUT', path: new RegExp(`^/-/package/${pkg}/dist-tags/latest$`) }),
+  ],
   // the read-back of the tag move (it is also the fresh read the deprecation starts from)
-  ['tag verified', (pkg) => ({ proxy: () => npmProxy, method: 'GET', path: new RegExp(`^/${pkg}\\?write=true$`), when: (seen) => seen.some((s) => s.method === 'PUT' && s.path.endsWith('/dist-tags/latest')) })],
+  [
+    'tag verified',
+    (pkg) => ({
+      proxy: () => npmProxy,
+      method: 'GET',
+      path: new RegExp(`^/${pkg}\\?write=true$`),
+      when: (seen) => seen.some((s) => s.method === 'PUT' && s.path.endsWith('/dist-tags/latest')),
+    }),
+  ],
   ['deprecated', (pkg) => ({ proxy: () => npmProxy, method: 'PUT', path: new RegExp(`^/${pkg}$`) })],
   ['issue created', () => ({ proxy: () => ghProxy, method: 'POST', path: /^\/repos\/acme\/widget\/issues$/ })],
-  ['report committed', () => ({ proxy: () => ghProxy, method: 'PUT', path: /^\/repos\/acme\/widget\/contents\// })]
+  ['report committed', () => ({ proxy: () => ghProxy, method: 'PUT', path: /^\/repos\/acme\/widget\/contents\// })],
 ]
 
 const issuesFor = (pkg: string) => github.state.issues.filter((i) => !i.pull_request && i.title.includes(`${pkg}@`))
@@ -104,7 +132,9 @@ describe('crash after each step, then re-run', () => {
 
     // the end state of a clean run
     expect(await npmView(registry.url, pkg, 'dist-tags')).toEqual({ latest: '1.2.2' })
-    expect(await npmView(registry.url, `${pkg}@1.2.3`, 'deprecated')).toBe('1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.')
+    expect(await npmView(registry.url, `${pkg}@1.2.3`, 'deprecated')).toBe(
+      '1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.',
+    )
     expect(issuesFor(pkg)).toHaveLength(1)
     expect(issuesFor(pkg)[0].comments.length).toBeLessThanOrEqual(1) // at most the re-run's one comment
     expect(github.state.commits.filter((c) => c.path === reportPath(pkg))).toHaveLength(1)

@@ -20,7 +20,27 @@ afterAll(async () => {
   await registry?.stop()
 })
 
-const OUTPUTS = ['status', 'previous-version', 'restored-version', 'moved', 'deprecated', 'incident-id', 'issue-number', 'issue-url', 'report-path', 'report-url', 'pull-request-url', 'previous-digest', 'restored-digest', 'previous-revision', 'restored-revision', 'new-revision', 'republished-version', 'packages', 'targets']
+const OUTPUTS = [
+  'status',
+  'previous-version',
+  'restored-version',
+  'moved',
+  'deprecated',
+  'incident-id',
+  'issue-number',
+  'issue-url',
+  'report-path',
+  'report-url',
+  'pull-request-url',
+  'previous-digest',
+  'restored-digest',
+  'previous-revision',
+  'restored-revision',
+  'new-revision',
+  'republished-version',
+  'packages',
+  'targets',
+]
 
 describe('dist/index.js, run as the runner runs it', () => {
   it('is a real bundle, not the tiny stub a misconfigured ncc writes', () => {
@@ -38,7 +58,7 @@ describe('dist/index.js, run as the runner runs it', () => {
       registry: registry.url,
       'npm-token': registry.token,
       'create-issue': 'false',
-      'commit-report': 'false'
+      'commit-report': 'false',
     }
     const run = await runAction(inputs)
     expect(run.stderr).toBe('')
@@ -62,7 +82,18 @@ describe('dist/index.js, run as the runner runs it', () => {
       'new-revision': '',
       'republished-version': '',
       packages: '',
-      targets: JSON.stringify([{ kind: 'npm', name: '@acme/dist-widget', outcome: 'rolled-back', previous: '1.2.3', restored: '1.2.2', moved: true, deprecated: true, error: null }])
+      targets: JSON.stringify([
+        {
+          kind: 'npm',
+          name: '@acme/dist-widget',
+          outcome: 'rolled-back',
+          previous: '1.2.3',
+          restored: '1.2.2',
+          moved: true,
+          deprecated: true,
+          error: null,
+        },
+      ]),
     })
     expect(run.summary).toContain('## ✅ Rollback completed')
     expect(run.summary).toContain('| dist-tag `latest` | `1.2.3` | `1.2.2` | **yes** |')
@@ -74,12 +105,24 @@ describe('dist/index.js, run as the runner runs it', () => {
 
     const again = await runAction(inputs)
     expect(again.code).toBe(0)
-    expect(again.outputs).toMatchObject({ status: 'already-done', moved: 'false', deprecated: 'false', 'incident-id': run.outputs['incident-id'] })
+    expect(again.outputs).toMatchObject({
+      status: 'already-done',
+      moved: 'false',
+      deprecated: 'false',
+      'incident-id': run.outputs['incident-id'],
+    })
   })
 
   it('fails a bad input with ::error:: naming it, sets every output, writes nothing', async () => {
     const before = await snapshot(registry, '@acme/dist-widget')
-    const run = await runAction({ 'rollback-version': '1.2.3', channel: '1.x', reason: 'x', package: '@acme/dist-widget', registry: registry.url, 'npm-token': registry.token })
+    const run = await runAction({
+      'rollback-version': '1.2.3',
+      channel: '1.x',
+      reason: 'x',
+      package: '@acme/dist-widget',
+      registry: registry.url,
+      'npm-token': registry.token,
+    })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::Input 'channel': "1\.x" reads as a semver range/)
     expect(Object.keys(run.outputs).sort()).toEqual([...OUTPUTS].sort())
@@ -88,7 +131,18 @@ describe('dist/index.js, run as the runner runs it', () => {
   })
 
   it('dry-run with no token prints the plan', async () => {
-    const run = await runAction({ 'rollback-version': '1.2.2', 'restore-version': '1.2.1', channel: 'latest', reason: 'x', package: '@acme/dist-widget', registry: registry.url, 'dry-run': 'true', force: 'true', 'create-issue': 'false', 'commit-report': 'false' })
+    const run = await runAction({
+      'rollback-version': '1.2.2',
+      'restore-version': '1.2.1',
+      channel: 'latest',
+      reason: 'x',
+      package: '@acme/dist-widget',
+      registry: registry.url,
+      'dry-run': 'true',
+      force: 'true',
+      'create-issue': 'false',
+      'commit-report': 'false',
+    })
     expect(run.code).toBe(0)
     expect(run.outputs.status).toBe('planned')
     expect(run.stdout).toContain("- move dist-tag 'latest': 1.2.2 -> 1.2.1")
@@ -97,11 +151,22 @@ describe('dist/index.js, run as the runner runs it', () => {
 
   it('the circuit breaker holds: status=skipped, every output set, nothing written, no bookkeeping needed', async () => {
     const before = await snapshot(registry, '@acme/dist-widget')
-    const run = await runAction({ 'rollback-version': 'current', 'published-after': '2099-01-01T00:00:00Z', reason: 'smoke test failed', package: '@acme/dist-widget', registry: registry.url, 'npm-token': registry.token, 'create-issue': 'false', 'commit-report': 'false' })
+    const run = await runAction({
+      'rollback-version': 'current',
+      'published-after': '2099-01-01T00:00:00Z',
+      reason: 'smoke test failed',
+      package: '@acme/dist-widget',
+      registry: registry.url,
+      'npm-token': registry.token,
+      'create-issue': 'false',
+      'commit-report': 'false',
+    })
     expect(run.code).toBe(0)
     expect(run.outputs).toMatchObject({ status: 'skipped', moved: 'false', deprecated: 'false', 'issue-url': '' })
     expect(Object.keys(run.outputs).sort()).toEqual([...OUTPUTS].sort())
-    expect(run.stdout).toMatch(/Skipped: 'latest' holds \S+, published .*, which is not after 2099-01-01T00:00:00\.000Z/)
+    expect(run.stdout).toMatch(
+      /Skipped: 'latest' holds \S+, published .*, which is not after 2099-01-01T00:00:00\.000Z/,
+    )
     expect(run.summary).toContain('Rollback skipped: nothing was changed')
     expect(await snapshot(registry, '@acme/dist-widget')).toBe(before)
   })
@@ -110,13 +175,37 @@ describe('dist/index.js, run as the runner runs it', () => {
     await publishPackage(registry, 'books-dist-widget', ['1.2.2', '1.2.3'])
     const github = await startGitHubStandin({ token: 'ghs_dist-secret-token' })
     try {
-      const env = { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'octocat', GITHUB_EVENT_NAME: 'workflow_dispatch' }
-      const inputs = { 'rollback-version': '1.2.3', reason: 'broken', package: 'books-dist-widget', registry: registry.url, 'npm-token': registry.token, 'github-token': 'ghs_dist-secret-token', severity: 'critical' }
+      const env = {
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORY: 'acme/widget',
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_RUN_ID: '77',
+        GITHUB_RUN_ATTEMPT: '1',
+        GITHUB_ACTOR: 'octocat',
+        GITHUB_EVENT_NAME: 'workflow_dispatch',
+      }
+      const inputs = {
+        'rollback-version': '1.2.3',
+        reason: 'broken',
+        package: 'books-dist-widget',
+        registry: registry.url,
+        'npm-token': registry.token,
+        'github-token': 'ghs_dist-secret-token',
+        severity: 'critical',
+      }
       const run = await runAction(inputs, { env })
       expect(run.stderr).toBe('')
       expect(run.code).toBe(0)
-      expect(run.outputs).toMatchObject({ status: 'completed', 'issue-number': '1', 'issue-url': 'https://github.com/acme/widget/issues/1', 'report-path': 'incidents/rollback-books-dist-widget-1.2.3.md', 'pull-request-url': '' })
-      expect(run.outputs['report-url']).toMatch(/^https:\/\/github\.com\/acme\/widget\/blob\/main\/incidents\/rollback-books-dist-widget-1\.2\.3\.md$/)
+      expect(run.outputs).toMatchObject({
+        status: 'completed',
+        'issue-number': '1',
+        'issue-url': 'https://github.com/acme/widget/issues/1',
+        'report-path': 'incidents/rollback-books-dist-widget-1.2.3.md',
+        'pull-request-url': '',
+      })
+      expect(run.outputs['report-url']).toMatch(
+        /^https:\/\/github\.com\/acme\/widget\/blob\/main\/incidents\/rollback-books-dist-widget-1\.2\.3\.md$/,
+      )
       expect(run.stdout).toContain('::add-mask::ghs_dist-secret-token')
       expect(run.stdout.split('ghs_dist-secret-token').length - 1).toBe(1)
       expect(run.summary).toContain('### Incident record')

@@ -33,7 +33,6 @@ const later = async (change: () => Promise<unknown>) => {
   await change()
 }
 
-
 async function fresh(versions = ['1.2.1', '1.2.2', '1.2.3']): Promise<string> {
   round++
   const name = `harm-${round}`
@@ -58,9 +57,20 @@ describe('the channel is re-read right before the write', () => {
   it('a fix published while the run waited (between the plan read and the tag move) is left on the channel', async () => {
     const name = await fresh()
     // the token check is slow; meanwhile the next release publishes 1.2.4 to latest
-    proxy.inject({ method: 'GET', path: whoami, action: 'before', then: () => later(() => publishPackage(registry, name, ['1.2.4'], { distTags: { latest: '1.2.4' } })) })
+    proxy.inject({
+      method: 'GET',
+      path: whoami,
+      action: 'before',
+      then: () => later(() => publishPackage(registry, name, ['1.2.4'], { distTags: { latest: '1.2.4' } })),
+    })
     const { warnings, log } = recorder()
-    const result = rolledBack(await runRollback(rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }), target(name, log), log))
+    const result = rolledBack(
+      await runRollback(
+        rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }),
+        target(name, log),
+        log,
+      ),
+    )
     expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.4')
     expect(result.moved).toBe(false)
     expect(result.plan.tag).toEqual({ kind: 'keep-newer', holder: '1.2.4' })
@@ -68,17 +78,30 @@ describe('the channel is re-read right before the write', () => {
     expect(warnings.join('\n')).toContain("'latest' moved to 1.2.4 while the rollback ran; left there.")
     // no tag write reached the registry; the bad version is still retired
     expect(proxy.seen.filter((s) => s.method === 'PUT' && tagPut(name).test(s.path))).toHaveLength(0)
-    expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toMatch(/^1\.2\.3 was rolled back: .* Use 1\.2\.2 instead\.$/)
+    expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toMatch(
+      /^1\.2\.3 was rolled back: .* Use 1\.2\.2 instead\.$/,
+    )
     expect(result.status).toBe('completed')
   })
 
   it('a channel moved to an older version meanwhile stops the run, names it, and writes nothing', async () => {
     const name = await fresh()
-    proxy.inject({ method: 'GET', path: whoami, action: 'before', then: () => later(() => setDistTag(registry, name, 'latest', '1.2.1')) })
+    proxy.inject({
+      method: 'GET',
+      path: whoami,
+      action: 'before',
+      then: () => later(() => setDistTag(registry, name, 'latest', '1.2.1')),
+    })
     const before = await snapshot(registry, name).then((s) => JSON.parse(s))
-    const e = await runRollback(rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }), target(name), quiet).catch((x: unknown) => x)
+    const e = await runRollback(
+      rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }),
+      target(name),
+      quiet,
+    ).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(ChannelMovedError)
-    expect((e as Error).message).toMatch(/^'latest' moved to 1\.2\.1 while the rollback ran \(the plan expected 1\.2\.3\); left there, nothing was written to it\./)
+    expect((e as Error).message).toMatch(
+      /^'latest' moved to 1\.2\.1 while the rollback ran \(the plan expected 1\.2\.3\); left there, nothing was written to it\./,
+    )
     const after = JSON.parse(await snapshot(registry, name))
     expect(after.distTags.latest).toBe('1.2.1')
     expect(after.deprecated).toEqual(before.deprecated)
@@ -88,8 +111,20 @@ describe('the channel is re-read right before the write', () => {
   it('a retry is guarded too: a fix published after a failed attempt is not overwritten', async () => {
     const name = await fresh()
     // the first tag move fails with 503; before the answer, the fix lands
-    proxy.inject({ method: 'PUT', path: tagPut(name), action: 'respond', status: 503, before: () => publishPackage(registry, name, ['1.2.4'], { distTags: { latest: '1.2.4' } }) })
-    const result = rolledBack(await runRollback(rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }), target(name), quiet))
+    proxy.inject({
+      method: 'PUT',
+      path: tagPut(name),
+      action: 'respond',
+      status: 503,
+      before: () => publishPackage(registry, name, ['1.2.4'], { distTags: { latest: '1.2.4' } }),
+    })
+    const result = rolledBack(
+      await runRollback(
+        rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }),
+        target(name),
+        quiet,
+      ),
+    )
     expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.4')
     expect(result.plan.tag).toEqual({ kind: 'keep-newer', holder: '1.2.4' })
     expect(proxy.seen.filter((s) => s.method === 'PUT' && tagPut(name).test(s.path))).toHaveLength(1)
@@ -121,7 +156,7 @@ describe('the channel is re-read right before the write', () => {
         },
         policy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, deadlineMs: 1000 },
         log: quiet,
-        explain: (e) => e as Error
+        explain: (e) => e as Error,
       })
     const e = await run().catch((x: unknown) => x)
     expect(e).toBeInstanceOf(ChannelMovedError)
@@ -136,11 +171,24 @@ describe('the deprecation document PUT', () => {
   it('a write made between our read and our PUT that the registry lost is reported loudly (Verdaccio ignores _rev)', async () => {
     const name = await fresh()
     // right before our document PUT arrives, another publisher adds 1.2.5 under 'next'
-    proxy.inject({ method: 'PUT', path: docPut(name), action: 'before', then: () => publishPackage(registry, name, ['1.2.5'], { distTags: { next: '1.2.5' } }) })
+    proxy.inject({
+      method: 'PUT',
+      path: docPut(name),
+      action: 'before',
+      then: () => publishPackage(registry, name, ['1.2.5'], { distTags: { next: '1.2.5' } }),
+    })
     const { warnings, log } = recorder()
-    const result = rolledBack(await runRollback(rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }), target(name, log), log))
+    const result = rolledBack(
+      await runRollback(
+        rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }),
+        target(name, log),
+        log,
+      ),
+    )
     expect(result.status).toBe('completed')
-    const note = result.warnings.find((w) => w.startsWith(`After deprecating ${name}@1.2.3, the registry's document differs`))
+    const note = result.warnings.find((w) =>
+      w.startsWith(`After deprecating ${name}@1.2.3, the registry's document differs`),
+    )
     expect(note).toBeDefined()
     // Verdaccio took our stale document whole: the publish made meanwhile is gone, and the revisions show it
     expect(note).toMatch(/other write\(s\) landed between this run's read and its read-back/)
@@ -150,14 +198,28 @@ describe('the deprecation document PUT', () => {
 
   it('a 409 on a stale _rev is re-read and retried; the deprecation names a version that exists', async () => {
     const name = await fresh()
-    proxy.inject({ method: 'PUT', path: docPut(name), action: 'respond', status: 409, body: JSON.stringify({ error: 'Document update conflict.' }) })
-    const result = rolledBack(await runRollback(rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }), target(name), quiet))
+    proxy.inject({
+      method: 'PUT',
+      path: docPut(name),
+      action: 'respond',
+      status: 409,
+      body: JSON.stringify({ error: 'Document update conflict.' }),
+    })
+    const result = rolledBack(
+      await runRollback(
+        rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }),
+        target(name),
+        quiet,
+      ),
+    )
     expect(result.deprecated).toBe(true)
     const docPuts = proxy.seen.filter((s) => s.method === 'PUT' && docPut(name).test(s.path))
     expect(docPuts).toHaveLength(2)
     // the retry was guarded by a read made after the 409
     const i = proxy.seen.indexOf(docPuts[0])
-    expect(proxy.seen.slice(i + 1).findIndex((s) => s.method === 'GET')).toBeLessThan(proxy.seen.slice(i + 1).indexOf(docPuts[1]))
+    expect(proxy.seen.slice(i + 1).findIndex((s) => s.method === 'GET')).toBeLessThan(
+      proxy.seen.slice(i + 1).indexOf(docPuts[1]),
+    )
   })
 
   it('refuses to write a deprecation that tells users to use a version deprecated meanwhile', async () => {
@@ -170,11 +232,19 @@ describe('the deprecation document PUT', () => {
       then: async () => {
         const { deprecate } = await import('./support/fixtures.mjs')
         await deprecate(registry, name, { '1.2.2': 'also broken' })
-      }
+      },
     })
-    const result = rolledBack(await runRollback(rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }), target(name), quiet))
+    const result = rolledBack(
+      await runRollback(
+        rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }),
+        target(name),
+        quiet,
+      ),
+    )
     expect(result.status).toBe('partial')
-    expect(result.error?.message).toMatch(/would tell users to use 1\.2\.2, which is deprecated itself on the registry now: nothing was deprecated/)
+    expect(result.error?.message).toMatch(
+      /would tell users to use 1\.2\.2, which is deprecated itself on the registry now: nothing was deprecated/,
+    )
     expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toBeUndefined()
   })
 })
@@ -187,9 +257,14 @@ describe('several packages keep what they protected', () => {
     return names
   }
   const inputs = (names: string[], over: Record<string, unknown> = {}) => ({
-    ...rollbackInputs({ packageName: names[0], registry: proxy.url, npmToken: registry.token, restoreVersion: '1.2.2' }),
+    ...rollbackInputs({
+      packageName: names[0],
+      registry: proxy.url,
+      npmToken: registry.token,
+      restoreVersion: '1.2.2',
+    }),
     packageNames: names,
-    ...over
+    ...over,
   })
 
   it('one package refused (403): the others stay rolled back, status partial, the failure named', async () => {
@@ -209,21 +284,43 @@ describe('several packages keep what they protected', () => {
   it('partial-ok: false puts back only a channel that still holds what this run wrote', async () => {
     const names = await family(2)
     // pkg-0 moves first; when pkg-1's move arrives (and is refused), pkg-0 already got a fix
-    proxy.inject({ method: 'PUT', path: tagPut(names[1]), action: 'respond', status: 403, before: () => publishPackage(registry, names[0], ['1.2.5'], { distTags: { latest: '1.2.5' } }) })
+    proxy.inject({
+      method: 'PUT',
+      path: tagPut(names[1]),
+      action: 'respond',
+      status: 403,
+      before: () => publishPackage(registry, names[0], ['1.2.5'], { distTags: { latest: '1.2.5' } }),
+    })
     const result = await runMultiRollback(inputs(names, { partialOk: false }), (n) => target(n), quiet, 1)
     expect(await npmView(registry.url, names[0], 'dist-tags.latest')).toBe('1.2.5')
     expect(result.status).toBe('partial')
-    expect(result.error?.message).toMatch(/Could not put back: .*'latest' moved to 1\.2\.5 while the rollback ran \(the plan expected 1\.2\.2\); left there/)
+    expect(result.error?.message).toMatch(
+      /Could not put back: .*'latest' moved to 1\.2\.5 while the rollback ran \(the plan expected 1\.2\.2\); left there/,
+    )
   })
 
   it('the token is checked against every package before any write', async () => {
     const names = await family(3)
     // the registry lists collaborators (as npmjs does): our user may not write pkg-2
-    proxy.inject({ method: 'GET', path: new RegExp(`^/-/package/${escapeName(names[2])}/collaborators`), action: 'respond', status: 200, body: JSON.stringify({ someone: 'read-write', [registry.user]: 'read-only' }) })
-    proxy.inject({ method: 'GET', path: new RegExp(`^/-/package/${escapeName(names[0])}/collaborators`), action: 'respond', status: 200, body: JSON.stringify({ [registry.user]: 'read-write' }) })
+    proxy.inject({
+      method: 'GET',
+      path: new RegExp(`^/-/package/${escapeName(names[2])}/collaborators`),
+      action: 'respond',
+      status: 200,
+      body: JSON.stringify({ someone: 'read-write', [registry.user]: 'read-only' }),
+    })
+    proxy.inject({
+      method: 'GET',
+      path: new RegExp(`^/-/package/${escapeName(names[0])}/collaborators`),
+      action: 'respond',
+      status: 200,
+      body: JSON.stringify({ [registry.user]: 'read-write' }),
+    })
     const e = await runMultiRollback(inputs(names), (n) => target(n), quiet, 3).catch((x: unknown) => x)
     expect((e as Error).message).toMatch(/problems in 1 of 3 packages, so nothing was written/)
-    expect((e as Error).message).toContain(`Input 'npm-token': the token's user ${registry.user} has only read-only access to ${names[2]}`)
+    expect((e as Error).message).toContain(
+      `Input 'npm-token': the token's user ${registry.user} has only read-only access to ${names[2]}`,
+    )
     expect(proxy.seen.filter((s) => s.method === 'PUT')).toHaveLength(0)
     // one whoami for the whole run is enough, but every package was asked about
     expect(proxy.seen.filter((s) => s.path.includes('/collaborators'))).toHaveLength(3)
@@ -241,8 +338,6 @@ describe('several packages keep what they protected', () => {
   })
 })
 
-
-
 describe('automation rolls back only the release that failed', () => {
   const sha = (c: string) => c.repeat(40)
 
@@ -258,9 +353,17 @@ describe('automation rolls back only the release that failed', () => {
     await publishPackage(registry, name, ['1.2.4'], { distTags: { latest: '1.2.4' }, gitHead: { '1.2.4': sha('b') } })
     const before = await snapshot(registry, name)
     const result = await runRollback(
-      rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token, rollbackVersion: 'current', publishedAfter: started, publishedBefore: ended, releaseCommit: sha('a') }),
+      rollbackInputs({
+        packageName: name,
+        registry: proxy.url,
+        npmToken: registry.token,
+        rollbackVersion: 'current',
+        publishedAfter: started,
+        publishedBefore: ended,
+        releaseCommit: sha('a'),
+      }),
       target(name),
-      quiet
+      quiet,
     )
     expect(result.status).toBe('skipped')
     expect(result.status === 'skipped' && result.reason).toMatch(/1\.2\.4/)
@@ -276,7 +379,15 @@ describe('automation rolls back only the release that failed', () => {
     await publishPackage(registry, name, ['1.2.3'], { gitHead: { '1.2.3': sha('c') } })
     const ended = new Date(Date.now() + 60_000).toISOString()
     const req = (commit: string) =>
-      rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token, rollbackVersion: 'current', publishedAfter: started, publishedBefore: ended, releaseCommit: commit })
+      rollbackInputs({
+        packageName: name,
+        registry: proxy.url,
+        npmToken: registry.token,
+        rollbackVersion: 'current',
+        publishedAfter: started,
+        publishedBefore: ended,
+        releaseCommit: commit,
+      })
     const other = await runRollback(req(sha('d')), target(name), quiet)
     expect(other.status).toBe('skipped')
     expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.3')

@@ -14,7 +14,10 @@ afterAll(async () => {
 
 describe('dist/index.js with target: docker', () => {
   it('moves latest back to the good image, sets the digest outputs, masks the password, and a re-run does nothing', async () => {
-    const images = await pushRelease(fixtureClient(registry), 'acme/app', ['1.2.2', '1.2.3'], { kind: 'index', prefix: 'v' })
+    const images = await pushRelease(fixtureClient(registry), 'acme/app', ['1.2.2', '1.2.3'], {
+      kind: 'index',
+      prefix: 'v',
+    })
     const inputs = {
       target: 'docker',
       image: `${registry.host}/acme/app`,
@@ -24,7 +27,7 @@ describe('dist/index.js with target: docker', () => {
       'registry-username': registry.user,
       'registry-password': registry.password,
       'create-issue': 'false',
-      'commit-report': 'false'
+      'commit-report': 'false',
     }
     const run = await runAction(inputs)
     expect(run.stderr).toBe('')
@@ -36,7 +39,7 @@ describe('dist/index.js with target: docker', () => {
       moved: 'true',
       deprecated: 'false',
       'previous-digest': images['1.2.3'].digest,
-      'restored-digest': images['1.2.2'].digest
+      'restored-digest': images['1.2.2'].digest,
     })
     expect(await skopeoRaw(registry, 'acme/app:latest')).toEqual(images['1.2.2'].bytes)
     expect(run.stdout).toContain(`::add-mask::${registry.password}`)
@@ -48,7 +51,13 @@ describe('dist/index.js with target: docker', () => {
   })
 
   it('a missing image names the input', async () => {
-    const run = await runAction({ target: 'docker', 'rollback-version': '1.2.3', reason: 'x', 'create-issue': 'false', 'commit-report': 'false' })
+    const run = await runAction({
+      target: 'docker',
+      'rollback-version': '1.2.3',
+      reason: 'x',
+      'create-issue': 'false',
+      'commit-report': 'false',
+    })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::Input 'image': is required with target: docker/)
   })

@@ -18,7 +18,16 @@ import { parseImage } from '../src/targets/docker/image.js'
 import { DockerTarget, OCI_CREATED, OCI_REVISION, type DockerTargetOptions } from '../src/targets/docker/target.js'
 import { requireRegistryBinaries, startDockerRegistry, type DockerRegistry } from './support/docker-registry.mjs'
 import { startFaultProxy } from './support/fault-proxy.mjs'
-import { fixtureClient, MEDIA, pushIndex, pushRelease, pushSingle, sha256, skopeoRaw, type FixtureClient } from './support/oci-fixtures.mjs'
+import {
+  fixtureClient,
+  MEDIA,
+  pushIndex,
+  pushRelease,
+  pushSingle,
+  sha256,
+  skopeoRaw,
+  type FixtureClient,
+} from './support/oci-fixtures.mjs'
 import { startTokenServer } from './support/oci-token-server.mjs'
 import { freePort } from './support/verdaccio.mjs'
 import { rollbackInputs } from './support/helpers.js'
@@ -30,7 +39,12 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 function logger() {
   const lines: string[] = []
-  return { lines, info: (m: string) => lines.push(`info: ${m}`), warning: (m: string) => lines.push(`warning: ${m}`), debug: (m: string) => lines.push(`debug: ${m}`) }
+  return {
+    lines,
+    info: (m: string) => lines.push(`info: ${m}`),
+    warning: (m: string) => lines.push(`warning: ${m}`),
+    debug: (m: string) => lines.push(`debug: ${m}`),
+  }
 }
 
 function inputs(image: string, over: Partial<RollbackInputs> = {}): RollbackInputs {
@@ -38,32 +52,80 @@ function inputs(image: string, over: Partial<RollbackInputs> = {}): RollbackInpu
 }
 
 /** The DockerTarget as the entry would build it for these inputs. */
-function dockerTarget(i: RollbackInputs, registry: { user: string; password: string }, log = logger(), over: Partial<DockerTargetOptions> = {}) {
+function dockerTarget(
+  i: RollbackInputs,
+  registry: { user: string; password: string },
+  log = logger(),
+  over: Partial<DockerTargetOptions> = {},
+) {
   return new DockerTarget({
     image: i.packageName,
     channels: [i.channel],
-    preferVersions: [i.restoreVersion, i.rollbackVersion].filter((v): v is string => v !== undefined && v !== 'current'),
+    preferVersions: [i.restoreVersion, i.rollbackVersion].filter(
+      (v): v is string => v !== undefined && v !== 'current',
+    ),
     username: registry.user,
     password: registry.password,
     log,
     retry: fastRetry,
     timeoutMs: 10_000,
     allowInsecureLoopback: true,
-    ...over
+    ...over,
   })
 }
 
 describe('parseImage', () => {
   it.each([
     ['ghcr.io/acme/app', { registry: 'ghcr.io', apiHost: 'ghcr.io', repository: 'acme/app', name: 'ghcr.io/acme/app' }],
-    ['127.0.0.1:5000/acme/app', { registry: '127.0.0.1:5000', apiHost: '127.0.0.1:5000', repository: 'acme/app', name: '127.0.0.1:5000/acme/app' }],
+    [
+      '127.0.0.1:5000/acme/app',
+      {
+        registry: '127.0.0.1:5000',
+        apiHost: '127.0.0.1:5000',
+        repository: 'acme/app',
+        name: '127.0.0.1:5000/acme/app',
+      },
+    ],
     ['localhost/app', { registry: 'localhost', apiHost: 'localhost', repository: 'app', name: 'localhost/app' }],
-    ['[::1]:5000/a/b/c', { registry: '[::1]:5000', apiHost: '[::1]:5000', repository: 'a/b/c', name: '[::1]:5000/a/b/c' }],
-    ['acme/app', { registry: 'docker.io', apiHost: 'registry-1.docker.io', repository: 'acme/app', name: 'docker.io/acme/app' }],
-    ['nginx', { registry: 'docker.io', apiHost: 'registry-1.docker.io', repository: 'library/nginx', name: 'docker.io/library/nginx' }],
-    ['docker.io/nginx', { registry: 'docker.io', apiHost: 'registry-1.docker.io', repository: 'library/nginx', name: 'docker.io/library/nginx' }],
-    ['index.docker.io/acme/app', { registry: 'docker.io', apiHost: 'registry-1.docker.io', repository: 'acme/app', name: 'docker.io/acme/app' }],
-    ['Registry.Example.com/acme/my_app-x', { registry: 'registry.example.com', apiHost: 'registry.example.com', repository: 'acme/my_app-x', name: 'registry.example.com/acme/my_app-x' }]
+    [
+      '[::1]:5000/a/b/c',
+      { registry: '[::1]:5000', apiHost: '[::1]:5000', repository: 'a/b/c', name: '[::1]:5000/a/b/c' },
+    ],
+    [
+      'acme/app',
+      { registry: 'docker.io', apiHost: 'registry-1.docker.io', repository: 'acme/app', name: 'docker.io/acme/app' },
+    ],
+    [
+      'nginx',
+      {
+        registry: 'docker.io',
+        apiHost: 'registry-1.docker.io',
+        repository: 'library/nginx',
+        name: 'docker.io/library/nginx',
+      },
+    ],
+    [
+      'docker.io/nginx',
+      {
+        registry: 'docker.io',
+        apiHost: 'registry-1.docker.io',
+        repository: 'library/nginx',
+        name: 'docker.io/library/nginx',
+      },
+    ],
+    [
+      'index.docker.io/acme/app',
+      { registry: 'docker.io', apiHost: 'registry-1.docker.io', repository: 'acme/app', name: 'docker.io/acme/app' },
+    ],
+    [
+      'Registry.Example.com/acme/my_app-x',
+      {
+        registry: 'registry.example.com',
+        apiHost: 'registry.example.com',
+        repository: 'acme/my_app-x',
+        name: 'registry.example.com/acme/my_app-x',
+      },
+    ],
   ])('%s', (ref, want) => {
     expect(parseImage(ref)).toEqual(want)
   })
@@ -76,7 +138,7 @@ describe('parseImage', () => {
     ['https://ghcr.io/acme/app', /URL scheme/],
     ['ghcr.io/Acme/app', /not a valid repository name/],
     ['ghcr.io/acme//app', /not a valid repository name/],
-    ['ghcr.io/acme/app-', /not a valid repository name/]
+    ['ghcr.io/acme/app-', /not a valid repository name/],
   ])('refuses %j', (ref, problem) => {
     let e: unknown
     try {
@@ -101,7 +163,12 @@ describe('readDockerConfigAuth', () => {
   const b64 = (s: string) => Buffer.from(s).toString('base64')
 
   it('reads the base64 auth docker/login-action wrote, by host', () => {
-    const path = write('a.json', { auths: { 'ghcr.io': { auth: b64('octocat:ghp_secret:with:colons') }, 'https://index.docker.io/v1/': { auth: b64('hubuser:hubpass') } } })
+    const path = write('a.json', {
+      auths: {
+        'ghcr.io': { auth: b64('octocat:ghp_secret:with:colons') },
+        'https://index.docker.io/v1/': { auth: b64('hubuser:hubpass') },
+      },
+    })
     expect(readDockerConfigAuth(path, 'ghcr.io')).toEqual({ username: 'octocat', password: 'ghp_secret:with:colons' })
     expect(readDockerConfigAuth(path, 'docker.io')).toEqual({ username: 'hubuser', password: 'hubpass' })
     expect(readDockerConfigAuth(path, 'quay.io')).toBeUndefined()
@@ -114,7 +181,14 @@ describe('readDockerConfigAuth', () => {
   it('the target registers what it decodes from the docker config as secrets: the password and the base64 pair', () => {
     const path = write('e.json', { auths: { 'ghcr.io': { auth: b64('octocat:ghp_decoded_secret') } } })
     const secrets: string[] = []
-    const make = (over: Partial<DockerTargetOptions>) => new DockerTarget({ image: 'ghcr.io/acme/app', channels: ['latest'], log: logger(), setSecret: (v) => secrets.push(v), ...over })
+    const make = (over: Partial<DockerTargetOptions>) =>
+      new DockerTarget({
+        image: 'ghcr.io/acme/app',
+        channels: ['latest'],
+        log: logger(),
+        setSecret: (v) => secrets.push(v),
+        ...over,
+      })
     make({ dockerConfigPath: path })
     expect(secrets).toEqual(['ghp_decoded_secret', b64('octocat:ghp_decoded_secret')])
     // inputs are masked by the entry already, and a config without an entry decodes nothing
@@ -125,13 +199,18 @@ describe('readDockerConfigAuth', () => {
   })
   it('createTarget passes its setSecret hook to the Docker target (docker login credentials from $DOCKER_CONFIG)', () => {
     const config = mkdtempSync(join(dir, 'docker-config-'))
-    writeFileSync(join(config, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: b64('octocat:ghp_via_select') } } }))
+    writeFileSync(
+      join(config, 'config.json'),
+      JSON.stringify({ auths: { 'ghcr.io': { auth: b64('octocat:ghp_via_select') } } }),
+    )
     const saved = process.env.DOCKER_CONFIG
     process.env.DOCKER_CONFIG = config
     try {
       const secrets: string[] = []
       const get = (name: string) => ({ image: 'ghcr.io/acme/app' })[name] ?? ''
-      const { extras } = createTarget({ ...inputs('ghcr.io/acme/app'), target: 'docker' }, get, logger(), 'test', { setSecret: (v) => secrets.push(v) })
+      const { extras } = createTarget({ ...inputs('ghcr.io/acme/app'), target: 'docker' }, get, logger(), 'test', {
+        setSecret: (v) => secrets.push(v),
+      })
       expect(secrets).toContain('ghp_via_select')
       extras.dispose() // nothing on disk for Docker: a no-op
     } finally {
@@ -141,19 +220,39 @@ describe('readDockerConfigAuth', () => {
   })
   it('no file: undefined; broken JSON or an identity token: an error naming registry-password', () => {
     expect(readDockerConfigAuth(join(dir, 'missing.json'), 'ghcr.io')).toBeUndefined()
-    expect(() => readDockerConfigAuth(write('c.json', '{nope'), 'ghcr.io')).toThrow(/Input 'registry-password': the docker config .* is not valid JSON/)
-    expect(() => readDockerConfigAuth(write('d.json', { auths: { 'myacr.azurecr.io': { identitytoken: 'x' } } }), 'myacr.azurecr.io')).toThrow(/identity token/)
+    expect(() => readDockerConfigAuth(write('c.json', '{nope'), 'ghcr.io')).toThrow(
+      /Input 'registry-password': the docker config .* is not valid JSON/,
+    )
+    expect(() =>
+      readDockerConfigAuth(
+        write('d.json', { auths: { 'myacr.azurecr.io': { identitytoken: 'x' } } }),
+        'myacr.azurecr.io',
+      ),
+    ).toThrow(/identity token/)
   })
 })
 
 describe('parseChallenge', () => {
   it('reads Bearer and Basic challenges', () => {
-    expect(parseChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"')).toEqual({
+    expect(
+      parseChallenge(
+        'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"',
+      ),
+    ).toEqual({
       scheme: 'bearer',
-      params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/nginx:pull' }
+      params: {
+        realm: 'https://auth.docker.io/token',
+        service: 'registry.docker.io',
+        scope: 'repository:library/nginx:pull',
+      },
     })
-    expect(parseChallenge('Basic realm="Registry Realm"')).toEqual({ scheme: 'basic', params: { realm: 'Registry Realm' } })
-    expect(parseChallenge('Basic realm="x", Bearer realm="https://r/token",error="insufficient_scope"')?.params).toEqual({ realm: 'https://r/token', error: 'insufficient_scope' })
+    expect(parseChallenge('Basic realm="Registry Realm"')).toEqual({
+      scheme: 'basic',
+      params: { realm: 'Registry Realm' },
+    })
+    expect(
+      parseChallenge('Basic realm="x", Bearer realm="https://r/token",error="insufficient_scope"')?.params,
+    ).toEqual({ realm: 'https://r/token', error: 'insufficient_scope' })
   })
 })
 
@@ -185,11 +284,16 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
     return { result, log, target }
   }
 
-  async function expectRejectedUnchanged(repo: string, i: RollbackInputs, input: string | RegExp, over: Partial<DockerTargetOptions> = {}) {
+  async function expectRejectedUnchanged(
+    repo: string,
+    i: RollbackInputs,
+    input: string | RegExp,
+    over: Partial<DockerTargetOptions> = {},
+  ) {
     const before = await client.snapshot(repo)
     const error = await rollback(i, over).then(
       () => undefined,
-      (e: unknown) => e
+      (e: unknown) => e,
     )
     expect(error).toBeInstanceOf(Error)
     if (typeof input === 'string') {
@@ -205,7 +309,9 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
 
   it('retags a single-arch image: latest moves from 1.2.3 to 1.2.2, byte for byte as skopeo reads it', async () => {
     const repo = 'acme/single'
-    const images = await pushRelease(client, repo, ['1.2.1', '1.2.2', '1.2.3'], { channels: { latest: '1.2.3', stable: '1.2.3' } })
+    const images = await pushRelease(client, repo, ['1.2.1', '1.2.2', '1.2.3'], {
+      channels: { latest: '1.2.3', stable: '1.2.3' },
+    })
     const { result, log, target } = await rollback(inputs(image(repo)))
 
     expect(result.status).toBe('completed')
@@ -229,7 +335,7 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       '1.2.2': images['1.2.2'].digest,
       '1.2.3': images['1.2.3'].digest,
       latest: images['1.2.2'].digest,
-      stable: images['1.2.3'].digest
+      stable: images['1.2.3'].digest,
     })
     expect(log.lines.join('\n')).not.toContain(registry.password)
   })
@@ -237,7 +343,7 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
   it.each([
     ['an OCI image index', { kind: 'index', format: 'oci' }, MEDIA.ociIndex],
     ['a Docker manifest list', { kind: 'index', format: 'docker' }, MEDIA.dockerList],
-    ['a Docker v2 manifest', { kind: 'single', format: 'docker' }, MEDIA.dockerManifest]
+    ['a Docker v2 manifest', { kind: 'single', format: 'docker' }, MEDIA.dockerManifest],
   ] as const)('retags %s: same media type, same bytes, same digest', async (_, kind, mediaType) => {
     const repo = `acme/${kind.kind}-${kind.format}`
     const images = await pushRelease(client, repo, ['1.2.2', '1.2.3'], kind)
@@ -247,7 +353,12 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
     expect(latest.equals(await skopeoRaw(registry, `${repo}:1.2.2`))).toBe(true)
     expect(sha256(latest)).toBe(images['1.2.2'].digest)
     expect(JSON.parse(latest.toString('utf8')).mediaType).toBe(mediaType)
-    if (kind.kind === 'index') expect(JSON.parse(latest.toString('utf8')).manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture)).toEqual(['amd64', 'arm64'])
+    if (kind.kind === 'index')
+      expect(
+        JSON.parse(latest.toString('utf8')).manifests.map(
+          (m: { platform: { architecture: string } }) => m.platform.architecture,
+        ),
+      ).toEqual(['amd64', 'arm64'])
   })
 
   it('is idempotent: a re-run is already-done and sends no PUT (counted at a proxy)', async () => {
@@ -272,7 +383,12 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
     const gets = proxy.seen.filter((s) => s.method === 'GET' && s.path.includes('/manifests/')).map((s) => s.path)
     expect(gets.filter((p) => !/\/manifests\/sha256:[0-9a-f]{64}$/.test(p))).toEqual([])
     expect(gets).toHaveLength(4)
-    expect(gets).toEqual(expect.arrayContaining([`/v2/${repo}/manifests/${images['1.2.2'].digest}`, `/v2/${repo}/manifests/${images['1.2.3'].digest}`]))
+    expect(gets).toEqual(
+      expect.arrayContaining([
+        `/v2/${repo}/manifests/${images['1.2.2'].digest}`,
+        `/v2/${repo}/manifests/${images['1.2.3'].digest}`,
+      ]),
+    )
     expect(await client.snapshot(repo)).toEqual(afterFirst)
     expect(again.target.digestBefore('latest')).toBe(images['1.2.2'].digest)
   })
@@ -281,7 +397,9 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
     const repo = 'acme/guarded'
     const images = await pushRelease(client, repo, ['1.2.1', '1.2.2', '1.2.3'], { channels: { latest: '1.2.1' } })
     const e = await expectRejectedUnchanged(repo, inputs(image(repo), { restoreVersion: '1.2.2' }), 'channel')
-    expect(e.message).toMatch(/'latest' holds 1\.2\.1, which is neither the bad version 1\.2\.3 nor the restore version 1\.2\.2/)
+    expect(e.message).toMatch(
+      /'latest' holds 1\.2\.1, which is neither the bad version 1\.2\.3 nor the restore version 1\.2\.2/,
+    )
 
     const { result } = await rollback(inputs(image(repo), { restoreVersion: '1.2.2', force: true }))
     expect(result.moved).toBe(true)
@@ -328,12 +446,14 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       await client.pushManifest(repo, 'latest', images['1.2.4'].mediaType, images['1.2.4'].bytes)
       const before = await client.snapshot(repo)
       proxy.clear()
-      const e = (await target.pointChannel('latest', '1.2.2', '1.2.3').catch((err: unknown) => err)) as ChannelMovedError
+      const e = (await target
+        .pointChannel('latest', '1.2.2', '1.2.3')
+        .catch((err: unknown) => err)) as ChannelMovedError
       expect(e).toBeInstanceOf(ChannelMovedError)
       expect(e.holder).toBe(`1.2.4 (${short(images['1.2.4'].digest)})`)
       expect(e.message).toBe(
         `'latest' moved to 1.2.4 (${short(images['1.2.4'].digest)}) while the rollback ran (the plan expected 1.2.3 (${short(images['1.2.3'].digest)})); left there, nothing was written to it. ` +
-          `Fix: look at what 'latest' holds now; if it still needs rolling back, run again and the plan starts from the new state.`
+          `Fix: look at what 'latest' holds now; if it still needs rolling back, run again and the plan starts from the new state.`,
       )
       expect(puts()).toEqual([])
       expect(await client.snapshot(repo)).toEqual(before)
@@ -350,13 +470,17 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
         action: 'respond',
         status: 503,
         headers: { 'retry-after': '0' },
-        before: () => client.pushManifest(repo, 'latest', images['1.2.4'].mediaType, images['1.2.4'].bytes)
+        before: () => client.pushManifest(repo, 'latest', images['1.2.4'].mediaType, images['1.2.4'].bytes),
       })
       const log = logger()
       const i = inputs(viaProxy(repo), { restoreVersion: '1.2.2' })
       const e = await runRollback(i, dockerTarget(i, registry, log), log).catch((err: unknown) => err)
       expect(e).toBeInstanceOf(ChannelMovedError)
-      expect((e as Error).message).toMatch(new RegExp(`^'latest' moved to 1\\.2\\.4 \\(${escapeRegExp(short(images['1.2.4'].digest))}\\) while the rollback ran`))
+      expect((e as Error).message).toMatch(
+        new RegExp(
+          `^'latest' moved to 1\\.2\\.4 \\(${escapeRegExp(short(images['1.2.4'].digest))}\\) while the rollback ran`,
+        ),
+      )
       expect(proxy.seen.filter((s) => s.method === 'PUT').map((s) => s.fault)).toEqual(['respond'])
       expect(log.lines.join('\n')).toMatch(/did not take effect \(HTTP 503\); trying again/)
       expect(await client.digestOf(repo, 'latest')).toBe(images['1.2.4'].digest)
@@ -376,7 +500,9 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       const latest = await skopeoRaw(registry, `${repo}:latest`)
       expect(latest.equals(images['1.2.2'].bytes)).toBe(true)
       expect(sha256(latest)).not.toBe(images['1.2.1'].digest)
-      expect(proxy.seen.filter((s) => s.method === 'GET' && s.path.includes('/manifests/')).map((s) => s.path)).toEqual([`/v2/${repo}/manifests/${images['1.2.2'].digest}`])
+      expect(proxy.seen.filter((s) => s.method === 'GET' && s.path.includes('/manifests/')).map((s) => s.path)).toEqual(
+        [`/v2/${repo}/manifests/${images['1.2.2'].digest}`],
+      )
       expect(puts()).toEqual([`/v2/${repo}/manifests/latest`])
     })
 
@@ -387,10 +513,19 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       await target.inspect()
       const before = await client.snapshot(repo)
       proxy.clear()
-      proxy.inject({ method: 'GET', path: new RegExp(`/manifests/${images['1.2.2'].digest}$`), action: 'respond', status: 200, headers: { 'content-type': images['1.2.1'].mediaType }, body: images['1.2.1'].bytes.toString('utf8') })
+      proxy.inject({
+        method: 'GET',
+        path: new RegExp(`/manifests/${images['1.2.2'].digest}$`),
+        action: 'respond',
+        status: 200,
+        headers: { 'content-type': images['1.2.1'].mediaType },
+        body: images['1.2.1'].bytes.toString('utf8'),
+      })
       const e = await target.pointChannel('latest', '1.2.2', '1.2.3').catch((err: unknown) => err)
       expect(e).toBeInstanceOf(RegistryError)
-      expect((e as Error).message).toContain(`answered ${proxyHost}/${repo}@${images['1.2.2'].digest} with bytes that hash to ${images['1.2.1'].digest}: not that image, so nothing was written from it.`)
+      expect((e as Error).message).toContain(
+        `answered ${proxyHost}/${repo}@${images['1.2.2'].digest} with bytes that hash to ${images['1.2.1'].digest}: not that image, so nothing was written from it.`,
+      )
       expect(puts()).toEqual([])
       expect(await client.snapshot(repo)).toEqual(before)
       proxy.clear()
@@ -413,15 +548,23 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
 
     it('reads OCI annotations (index or manifest), else config labels, only for the versions that matter', async () => {
       const repo = 'acme/identity'
-      const tag = async (version: string, image: { mediaType: string; bytes: Buffer }) => client.pushManifest(repo, version, image.mediaType, image.bytes)
+      const tag = async (version: string, image: { mediaType: string; bytes: Buffer }) =>
+        client.pushManifest(repo, version, image.mediaType, image.bytes)
       // 1.2.0: labels, but not a version that matters: never read
-      const v120 = await pushSingle(client, repo, '1.2.0', { labels: { ...created('2026-11-01T00:00:00Z'), [OCI_REVISION]: 'c0' } })
+      const v120 = await pushSingle(client, repo, '1.2.0', {
+        labels: { ...created('2026-11-01T00:00:00Z'), [OCI_REVISION]: 'c0' },
+      })
       await tag('1.2.0', v120)
       // 1.2.2 (restore): an index with both annotations
-      const v122 = await pushIndex(client, repo, '1.2.2', { annotations: { ...created('2026-11-20T09:00:00+01:00'), [OCI_REVISION]: 'a'.repeat(40) } })
+      const v122 = await pushIndex(client, repo, '1.2.2', {
+        annotations: { ...created('2026-11-20T09:00:00+01:00'), [OCI_REVISION]: 'a'.repeat(40) },
+      })
       await tag('1.2.2', v122)
       // 1.2.3 (bad, latest): the time annotated on the manifest, the commit only in the config's labels
-      const v123 = await pushSingle(client, repo, '1.2.3', { annotations: created('2026-11-21T10:04:00.5Z'), labels: { [OCI_REVISION]: 'b'.repeat(40) } })
+      const v123 = await pushSingle(client, repo, '1.2.3', {
+        annotations: created('2026-11-21T10:04:00.5Z'),
+        labels: { [OCI_REVISION]: 'b'.repeat(40) },
+      })
       await tag('1.2.3', v123)
       await tag('latest', v123)
       // 1.2.1: nothing recorded (the config's own `created` is not a label)
@@ -429,7 +572,9 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       await tag('1.2.1', v121)
 
       proxy.clear()
-      const target = dockerTarget(inputs(viaProxy(repo), { restoreVersion: '1.2.2' }), registry, logger(), { preferVersions: ['1.2.2', '1.2.3', '1.2.1'] })
+      const target = dockerTarget(inputs(viaProxy(repo), { restoreVersion: '1.2.2' }), registry, logger(), {
+        preferVersions: ['1.2.2', '1.2.3', '1.2.1'],
+      })
       const state = await target.inspect()
       expect(state.versions['1.2.2']).toMatchObject({ publishedAt: '2026-11-20T08:00:00.000Z', commit: 'a'.repeat(40) })
       expect(state.versions['1.2.3']).toMatchObject({ publishedAt: '2026-11-21T10:04:00.500Z', commit: 'b'.repeat(40) })
@@ -437,9 +582,13 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       expect(state.versions['1.2.1'].commit).toBeUndefined()
       expect(state.versions['1.2.0']).toEqual({})
       // nothing of 1.2.0 was fetched; 1.2.2's index had all it needed (no platform manifest read)
-      const gets = proxy.seen.filter((s) => s.method === 'GET' && /\/(manifests|blobs)\//.test(s.path)).map((s) => s.path.replace(`/v2/${repo}/`, ''))
+      const gets = proxy.seen
+        .filter((s) => s.method === 'GET' && /\/(manifests|blobs)\//.test(s.path))
+        .map((s) => s.path.replace(`/v2/${repo}/`, ''))
       expect(gets).not.toContain(`manifests/${v120.digest}`)
-      expect(gets.filter((p) => p.startsWith('manifests/')).sort()).toEqual([`manifests/${v121.digest}`, `manifests/${v122.digest}`, `manifests/${v123.digest}`].sort())
+      expect(gets.filter((p) => p.startsWith('manifests/')).sort()).toEqual(
+        [`manifests/${v121.digest}`, `manifests/${v122.digest}`, `manifests/${v123.digest}`].sort(),
+      )
       expect(gets.filter((p) => p.startsWith('blobs/'))).toHaveLength(2) // the configs of 1.2.3 and 1.2.1
     })
 
@@ -458,7 +607,9 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       const log = logger()
       const again = await runRollback(i, dockerTarget(i, registry, log), log)
       expect(again).toMatchObject({ status: 'skipped', holder: '1.2.2' })
-      expect(again.status === 'skipped' && again.reason).toMatch(/'latest' holds 1\.2\.2, published 2026-11-20T09:00:00\.000Z, which is not after 2026-11-21T10:00:00\.000Z/)
+      expect(again.status === 'skipped' && again.reason).toMatch(
+        /'latest' holds 1\.2\.2, published 2026-11-20T09:00:00\.000Z, which is not after 2026-11-21T10:00:00\.000Z/,
+      )
     })
 
     it('an image that records no time: publishedAt stays unknown, and current is refused instead of skipping forever', async () => {
@@ -469,7 +620,9 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       const log = logger()
       const e = await runRollback(i, dockerTarget(i, registry, log), log).catch((x: unknown) => x)
       expect(e).toBeInstanceOf(InputError)
-      expect((e as InputError).message).toMatch(/^Input 'rollback-version': is current, but the target records no publish time for .*acme\/identity-none@1\.2\.3/)
+      expect((e as InputError).message).toMatch(
+        /^Input 'rollback-version': is current, but the target records no publish time for .*acme\/identity-none@1\.2\.3/,
+      )
       expect(await client.snapshot(repo)).toEqual(before)
     })
   })
@@ -504,14 +657,20 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       await expectRejectedUnchanged(repo, inputs(image(repo), { channel: 'stable' }), 'channel')
     })
     it('a wrong password: names registry-password, never shows it', async () => {
-      const e = await expectRejectedUnchanged(repo, inputs(image(repo)), 'registry-password', { password: 'wrong-password-123' })
+      const e = await expectRejectedUnchanged(repo, inputs(image(repo)), 'registry-password', {
+        password: 'wrong-password-123',
+      })
       expect(e.message).toMatch(/rejected the credentials of release-bot \(401 Unauthorized\)/)
       expect(e.message).not.toContain('wrong-password-123')
     })
     it('no credentials at all (none given, none in the docker config)', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'rr-docker-config-'))
       try {
-        const e = await expectRejectedUnchanged(repo, inputs(image(repo)), 'registry-password', { username: undefined, password: undefined, dockerConfigPath: join(dir, 'config.json') })
+        const e = await expectRejectedUnchanged(repo, inputs(image(repo)), 'registry-password', {
+          username: undefined,
+          password: undefined,
+          dockerConfigPath: join(dir, 'config.json'),
+        })
         expect(e.message).toMatch(/asks for credentials and none were given \(there is no .*config\.json\)/)
         expect(e.message).toMatch(/docker\/login-action/)
       } finally {
@@ -528,7 +687,9 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       const e = await target.pointChannel('latest', '1.0.0', '1.2.3').catch((err: unknown) => err)
       expect(e).toBeInstanceOf(InputError)
       expect((e as InputError).input).toBe('restore-version')
-      expect((e as Error).message).toMatch(/acme\/inputs:1\.0\.0 does not exist on 127\.0\.0\.1:\d+ \(404 MANIFEST_UNKNOWN\)/)
+      expect((e as Error).message).toMatch(
+        /acme\/inputs:1\.0\.0 does not exist on 127\.0\.0\.1:\d+ \(404 MANIFEST_UNKNOWN\)/,
+      )
     })
     it('an image that does not exist', async () => {
       const e = await expectRejectedUnchanged(repo, inputs(image('acme/no-such-app')), 'image')
@@ -542,8 +703,17 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
     const dir = mkdtempSync(join(tmpdir(), 'rr-docker-config-'))
     try {
       const path = join(dir, 'config.json')
-      writeFileSync(path, JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${registry.user}:${registry.password}`).toString('base64') } } }))
-      const { result } = await rollback(inputs(image(repo)), { username: undefined, password: undefined, dockerConfigPath: path })
+      writeFileSync(
+        path,
+        JSON.stringify({
+          auths: { [registry.host]: { auth: Buffer.from(`${registry.user}:${registry.password}`).toString('base64') } },
+        }),
+      )
+      const { result } = await rollback(inputs(image(repo)), {
+        username: undefined,
+        password: undefined,
+        dockerConfigPath: path,
+      })
       expect(result.moved).toBe(true)
       expect(await client.digestOf(repo, 'latest')).toBe(images['1.2.2'].digest)
     } finally {
@@ -561,10 +731,22 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
         path: /\/manifests\/latest$/,
         action: 'respond',
         status: 400,
-        body: JSON.stringify({ errors: [{ code: 'TAG_INVALID', message: "The image tag 'latest' already exists in the 'immutable' repository and cannot be overwritten because the repository is immutable." }] }),
-        times: 10
+        body: JSON.stringify({
+          errors: [
+            {
+              code: 'TAG_INVALID',
+              message:
+                "The image tag 'latest' already exists in the 'immutable' repository and cannot be overwritten because the repository is immutable.",
+            },
+          ],
+        }),
+        times: 10,
       })
-      const e = await expectRejectedUnchanged(repo, inputs(viaProxy(repo)), /refuses to move the tag: .* has immutable tags/)
+      const e = await expectRejectedUnchanged(
+        repo,
+        inputs(viaProxy(repo)),
+        /refuses to move the tag: .* has immutable tags/,
+      )
       expect(e).toBeInstanceOf(RegistryError)
       expect(e.message).toMatch(/image tag mutability MUTABLE/)
       expect(proxy.seen.filter((s) => s.method === 'PUT')).toHaveLength(1) // a refusal is not retried
@@ -575,7 +757,13 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       const repo = 'acme/flaky'
       const images = await pushRelease(client, repo, ['1.2.2', '1.2.3'])
       proxy.clear()
-      proxy.inject({ method: 'PUT', path: /\/manifests\/latest$/, action: 'respond', status: 503, headers: { 'retry-after': '0' } })
+      proxy.inject({
+        method: 'PUT',
+        path: /\/manifests\/latest$/,
+        action: 'respond',
+        status: 503,
+        headers: { 'retry-after': '0' },
+      })
       const { result, log } = await rollback(inputs(viaProxy(repo)))
       expect(result.moved).toBe(true)
       expect(proxy.seen.filter((s) => s.method === 'PUT').map((s) => s.fault)).toEqual(['respond', undefined])
@@ -599,10 +787,19 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       const repo = 'acme/throttled'
       await pushRelease(client, repo, ['1.2.2', '1.2.3'])
       proxy.clear()
-      proxy.inject({ method: 'GET', path: /\/tags\/list/, action: 'respond', status: 429, headers: { 'retry-after': '0' } })
+      proxy.inject({
+        method: 'GET',
+        path: /\/tags\/list/,
+        action: 'respond',
+        status: 429,
+        headers: { 'retry-after': '0' },
+      })
       const { result } = await rollback(inputs(viaProxy(repo)))
       expect(result.moved).toBe(true)
-      expect(proxy.seen.filter((s) => s.path.includes('/tags/list')).map((s) => s.fault)).toEqual(['respond', undefined])
+      expect(proxy.seen.filter((s) => s.path.includes('/tags/list')).map((s) => s.fault)).toEqual([
+        'respond',
+        undefined,
+      ])
 
       proxy.clear()
       proxy.inject({ method: 'HEAD', path: /\/manifests\/latest$/, action: 'respond', status: 403, times: 10 })
@@ -623,9 +820,15 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
         action: 'respond',
         status: 200,
         headers: { link: `</v2/${repo}/tags/list?last=1.2.1&n=2>; rel="next"` },
-        body: JSON.stringify({ name: repo, tags: ['1.2.1', 'latest'] })
+        body: JSON.stringify({ name: repo, tags: ['1.2.1', 'latest'] }),
       })
-      proxy.inject({ method: 'GET', path: /\/tags\/list\?last=1\.2\.1&n=2$/, action: 'respond', status: 200, body: JSON.stringify({ name: repo, tags: ['1.2.2', '1.2.3'] }) })
+      proxy.inject({
+        method: 'GET',
+        path: /\/tags\/list\?last=1\.2\.1&n=2$/,
+        action: 'respond',
+        status: 200,
+        body: JSON.stringify({ name: repo, tags: ['1.2.2', '1.2.3'] }),
+      })
       const { result } = await rollback(inputs(viaProxy(repo)))
       expect(Object.keys(result.before.versions).sort()).toEqual(['1.2.1', '1.2.2', '1.2.3'])
       expect(result.plan.restoreVersion).toBe('1.2.2')
@@ -642,13 +845,22 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       const store: Server = createServer(async (req, res) => {
         seen.push(req.headers)
         const upstream = await client.request('GET', req.url ?? '/', { headers: { accept: MANIFEST_ACCEPT } })
-        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? '', 'docker-content-digest': upstream.headers.get('docker-content-digest') ?? '' })
+        res.writeHead(upstream.status, {
+          'content-type': upstream.headers.get('content-type') ?? '',
+          'docker-content-digest': upstream.headers.get('docker-content-digest') ?? '',
+        })
         res.end(upstream.body)
       })
       await new Promise<void>((resolve) => store.listen(port, '127.0.0.1', () => resolve()))
       try {
         proxy.clear()
-        proxy.inject({ method: 'GET', path: /\/manifests\/1\.2\.2$/, action: 'respond', status: 307, headers: { location: `http://localhost:${port}/v2/${repo}/manifests/1.2.2` } })
+        proxy.inject({
+          method: 'GET',
+          path: /\/manifests\/1\.2\.2$/,
+          action: 'respond',
+          status: 307,
+          headers: { location: `http://localhost:${port}/v2/${repo}/manifests/1.2.2` },
+        })
         const { result } = await rollback(inputs(viaProxy(repo)))
         expect(result.moved).toBe(true)
         expect(seen).toHaveLength(1)
@@ -673,11 +885,16 @@ describe('Docker rollback with Bearer tokens (the real registry trusting a local
   beforeAll(async () => {
     requireRegistryBinaries()
     tokens = await startTokenServer({ users: { [user]: password, reader: 'reader-password' }, readOnly: ['reader'] })
-    const token = (host: string) => ({ realm: tokens.realm(host), service: tokens.service, issuer: tokens.issuer, certPath: tokens.certPath })
+    const token = (host: string) => ({
+      realm: tokens.realm(host),
+      service: tokens.service,
+      issuer: tokens.issuer,
+      certPath: tokens.certPath,
+    })
     // the realm on the registry's own host (127.0.0.1, another port), and on another host name
     ;[sameHost, otherHost] = await Promise.all([
       startDockerRegistry({ auth: 'token', user, password, token: token('127.0.0.1') }),
-      startDockerRegistry({ auth: 'token', user, password, token: token('localhost') })
+      startDockerRegistry({ auth: 'token', user, password, token: token('localhost') }),
     ])
   })
   afterAll(async () => {
@@ -696,7 +913,9 @@ describe('Docker rollback with Bearer tokens (the real registry trusting a local
     const log = logger()
     const i = inputs(`${sameHost.host}/${repo}`)
     const secrets: string[] = []
-    const result = rolledBack(await runRollback(i, dockerTarget(i, sameHost, log, { setSecret: (v) => secrets.push(v) }), log))
+    const result = rolledBack(
+      await runRollback(i, dockerTarget(i, sameHost, log, { setSecret: (v) => secrets.push(v) }), log),
+    )
     expect(result.moved).toBe(true)
     // the registry token it obtained is registered as a secret (a JWT here)
     expect(secrets).toHaveLength(1)
@@ -721,7 +940,9 @@ describe('Docker rollback with Bearer tokens (the real registry trusting a local
     const before = await client.snapshot(repo)
     const log = logger()
     const i = inputs(`${sameHost.host}/${repo}`)
-    const e = (await runRollback(i, dockerTarget(i, { user, password: 'not-it' }, log), log).catch((err: unknown) => err)) as InputError
+    const e = (await runRollback(i, dockerTarget(i, { user, password: 'not-it' }, log), log).catch(
+      (err: unknown) => err,
+    )) as InputError
     expect(e).toBeInstanceOf(InputError)
     expect(e.input).toBe('registry-password')
     expect(e.message).toMatch(/token service http:\/\/127\.0\.0\.1:\d+ rejected the credentials of release-bot \(401\)/)
@@ -736,10 +957,14 @@ describe('Docker rollback with Bearer tokens (the real registry trusting a local
     const before = await client.snapshot(repo)
     const log = logger()
     const i = inputs(`${sameHost.host}/${repo}`)
-    const e = (await runRollback(i, dockerTarget(i, { user: 'reader', password: 'reader-password' }, log), log).catch((err: unknown) => err)) as InputError
+    const e = (await runRollback(i, dockerTarget(i, { user: 'reader', password: 'reader-password' }, log), log).catch(
+      (err: unknown) => err,
+    )) as InputError
     expect(e).toBeInstanceOf(InputError)
     expect(e.input).toBe('registry-password')
-    expect(e.message).toMatch(/does not let reader push to 127\.0\.0\.1:\d+\/acme\/bearer-reader \(401, insufficient scope\)/)
+    expect(e.message).toMatch(
+      /does not let reader push to 127\.0\.0\.1:\d+\/acme\/bearer-reader \(401, insufficient scope\)/,
+    )
     expect(await client.snapshot(repo)).toEqual(before)
   })
 
@@ -754,7 +979,9 @@ describe('Docker rollback with Bearer tokens (the real registry trusting a local
     const e = (await runRollback(i, dockerTarget(i, otherHost, log), log).catch((err: unknown) => err)) as InputError
     expect(e).toBeInstanceOf(InputError)
     expect(e.input).toBe('registry-password')
-    expect(e.message).toMatch(/credentials were not sent to the token service: localhost:\d+ is not the registry's host 127\.0\.0\.1/)
+    expect(e.message).toMatch(
+      /credentials were not sent to the token service: localhost:\d+ is not the registry's host 127\.0\.0\.1/,
+    )
     expect(e.message).toMatch(/tokenRealmHosts/)
     // the realm was asked, anonymously only
     expect(tokens.seen.length).toBeGreaterThan(0)
@@ -762,7 +989,9 @@ describe('Docker rollback with Bearer tokens (the real registry trusting a local
       expect(r.host).toBe(`localhost:${tokens.port}`)
       expect(r.authorization).toBeUndefined()
     }
-    expect(log.lines.join('\n')).toMatch(/warning: The credentials were not sent to the token service http:\/\/localhost:\d+/)
+    expect(log.lines.join('\n')).toMatch(
+      /warning: The credentials were not sent to the token service http:\/\/localhost:\d+/,
+    )
     expect(await client.snapshot(repo)).toEqual(before)
   })
 
@@ -773,7 +1002,9 @@ describe('Docker rollback with Bearer tokens (the real registry trusting a local
     tokens.seen.length = 0
     const log = logger()
     const i = inputs(`${otherHost.host}/${repo}`)
-    const result = rolledBack(await runRollback(i, dockerTarget(i, otherHost, log, { tokenRealmHosts: ['localhost'] }), log))
+    const result = rolledBack(
+      await runRollback(i, dockerTarget(i, otherHost, log, { tokenRealmHosts: ['localhost'] }), log),
+    )
     expect(result.moved).toBe(true)
     expect(await client.digestOf(repo, 'latest')).toBe(images['1.2.2'].digest)
     expect(tokens.seen.every((r) => r.authorization === basic)).toBe(true)

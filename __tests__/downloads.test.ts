@@ -56,7 +56,14 @@ describe('which registry counts', () => {
   it('registry.npmjs.org only', () => {
     expect(downloadsApiFor('https://registry.npmjs.org/')).toBe(NPM_DOWNLOADS_API)
     expect(NPM_DOWNLOADS_API).toBe('https://api.npmjs.org/')
-    for (const other of ['https://npm.pkg.github.com/', 'http://127.0.0.1:4873/', 'https://registry.npmjs.org.evil.example/', 'https://registry.yarnpkg.com/', '', 'not a url']) {
+    for (const other of [
+      'https://npm.pkg.github.com/',
+      'http://127.0.0.1:4873/',
+      'https://registry.npmjs.org.evil.example/',
+      'https://registry.yarnpkg.com/',
+      '',
+      'not a url',
+    ]) {
       expect(downloadsApiFor(other)).toBeUndefined()
     }
   })
@@ -83,25 +90,48 @@ function completed(name: string, kind: 'npm' | 'docker' = 'npm'): IncidentResult
         channel: 'latest',
         label: '',
         target: {} as Target,
-        before: { name, distTags: { latest: '1.2.3' }, versions: { '1.2.2': {}, '1.2.3': { publishedAt: new Date(Date.now() - 3_600_000).toISOString() } } },
-        plan: { packageName: name, channel: 'latest', rollbackVersion: '1.2.3', restoreVersion: '1.2.2', restoreChosen: false, previousVersion: '1.2.3', tag: { kind: 'move', from: '1.2.3', to: '1.2.2' }, deprecation: { kind: 'off' }, otherTagsOnBad: [], warnings: [], incidentId: 'rr-0123456789abcdef' },
+        before: {
+          name,
+          distTags: { latest: '1.2.3' },
+          versions: { '1.2.2': {}, '1.2.3': { publishedAt: new Date(Date.now() - 3_600_000).toISOString() } },
+        },
+        plan: {
+          packageName: name,
+          channel: 'latest',
+          rollbackVersion: '1.2.3',
+          restoreVersion: '1.2.2',
+          restoreChosen: false,
+          previousVersion: '1.2.3',
+          tag: { kind: 'move', from: '1.2.3', to: '1.2.2' },
+          deprecation: { kind: 'off' },
+          otherTagsOnBad: [],
+          warnings: [],
+          incidentId: 'rr-0123456789abcdef',
+        },
         moved: true,
         deprecated: false,
         republished: false,
         outcome: 'rolled-back',
         steps: [{ step: 'move-tag', outcome: 'done', detail: "'latest' -> 1.2.2", at }],
-        warnings: []
-      }
-    ]
+        warnings: [],
+      },
+    ],
   }
 }
 
 describe('the impact step', () => {
-  const config = { startedAt: new Date(Date.now() - 60_000).toISOString(), severity: 'high' as const, rtoTargets: DEFAULT_RTO_TARGETS }
+  const config = {
+    startedAt: new Date(Date.now() - 60_000).toISOString(),
+    severity: 'high' as const,
+    rtoTargets: DEFAULT_RTO_TARGETS,
+  }
 
   it('stores the impact with the downloads from the API it is pointed at', async () => {
     const result = completed('@acme/widget')
-    expect(await impactStep({ ...config, registry: 'http://127.0.0.1:4873/', downloadsApi: api.url })(result)).toEqual({ missing: [], warnings: [] })
+    expect(await impactStep({ ...config, registry: 'http://127.0.0.1:4873/', downloadsApi: api.url })(result)).toEqual({
+      missing: [],
+      warnings: [],
+    })
     expect(result.impact?.targets[0]).toMatchObject({ name: '@acme/widget', state: 'moved', downloads: 42 })
     expect(result.impact?.verdict).toBe('met')
   })
@@ -125,7 +155,14 @@ describe('the impact step', () => {
     for (const mode of ['hang', 500] as const) {
       api.mode = mode
       const result = completed('@acme/widget')
-      expect(await impactStep({ ...config, registry: 'https://registry.npmjs.org/', downloadsApi: api.url, downloadsTimeoutMs: 200 })(result)).toEqual({ missing: [], warnings: [] })
+      expect(
+        await impactStep({
+          ...config,
+          registry: 'https://registry.npmjs.org/',
+          downloadsApi: api.url,
+          downloadsTimeoutMs: 200,
+        })(result),
+      ).toEqual({ missing: [], warnings: [] })
       expect(result.impact?.targets[0].state).toBe('moved')
       expect(result.impact?.targets[0].downloads).toBeUndefined()
     }
@@ -133,7 +170,10 @@ describe('the impact step', () => {
 
   it('a version the API has no count for gets none (npm counts lag by a day)', async () => {
     const result = completed('acme-widget')
-    result.targets[0].plan = { ...(result.targets[0].plan as NonNullable<IncidentResult['targets'][0]['plan']>), rollbackVersion: '9.9.9' }
+    result.targets[0].plan = {
+      ...(result.targets[0].plan as NonNullable<IncidentResult['targets'][0]['plan']>),
+      rollbackVersion: '9.9.9',
+    }
     await impactStep({ ...config, registry: '', downloadsApi: api.url })(result)
     expect(api.requests).toHaveLength(1)
     expect(result.impact?.targets[0].downloads).toBeUndefined()

@@ -31,8 +31,24 @@ afterEach(async () => {
   expect(violations).toEqual([])
 })
 
-const ctx = (runId = '500'): RunContext => ({ repository: 'acme/widget', serverUrl: 'https://github.com', runId, runAttempt: '1', actor: 'octocat', eventName: 'schedule', workflow: 'Rollback drill' })
-const gi: GitHubInputs = { token: 'ghs_test-token', createIssue: true, labels: ['rollback'], assignees: [], commitReport: true, reportDir: 'incidents', severity: 'high' }
+const ctx = (runId = '500'): RunContext => ({
+  repository: 'acme/widget',
+  serverUrl: 'https://github.com',
+  runId,
+  runAttempt: '1',
+  actor: 'octocat',
+  eventName: 'schedule',
+  workflow: 'Rollback drill',
+})
+const gi: GitHubInputs = {
+  token: 'ghs_test-token',
+  createIssue: true,
+  labels: ['rollback'],
+  assignees: [],
+  commitReport: true,
+  reportDir: 'incidents',
+  severity: 'high',
+}
 const STARTED = '2026-11-29T06:00:00.000Z'
 
 async function freshPackage(versions = ['1.2.2', '1.2.3']): Promise<string> {
@@ -41,14 +57,42 @@ async function freshPackage(versions = ['1.2.2', '1.2.3']): Promise<string> {
   return name
 }
 
-const distTags = async (name: string) => ((await (await registryRequest(registry, `${escapeName(name)}?write=true`)).json()) as { 'dist-tags': Record<string, string> })['dist-tags']
+const distTags = async (name: string) =>
+  (
+    (await (await registryRequest(registry, `${escapeName(name)}?write=true`)).json()) as {
+      'dist-tags': Record<string, string>
+    }
+  )['dist-tags']
 
 async function drill(pkg: string, options: { token?: string; registryUrl?: string; runId?: string } = {}) {
   const get = (values: Record<string, string>) => (n: string) => values[n] ?? ''
-  const inputs = readInputs(get({ drill: 'true', 'rollback-version': 'current', package: pkg, registry: options.registryUrl ?? registry.url, 'npm-token': options.token ?? registry.token }), {})
-  const target = new NpmTarget({ packageName: pkg, registry: inputs.registry, token: inputs.npmToken, log: quiet, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, deadlineMs: 2000 } })
-  const gh = createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false, retryBaseMs: 5 })
-  return runDrill(inputs, gi, [{ kind: 'npm', name: pkg, channel: 'latest', target }], gh, ctx(options.runId), quiet, { startedAt: STARTED })
+  const inputs = readInputs(
+    get({
+      drill: 'true',
+      'rollback-version': 'current',
+      package: pkg,
+      registry: options.registryUrl ?? registry.url,
+      'npm-token': options.token ?? registry.token,
+    }),
+    {},
+  )
+  const target = new NpmTarget({
+    packageName: pkg,
+    registry: inputs.registry,
+    token: inputs.npmToken,
+    log: quiet,
+    retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, deadlineMs: 2000 },
+  })
+  const gh = createGitHubClient({
+    token: 'ghs_test-token',
+    baseUrl: (github as GitHubStandin).url,
+    log: quiet,
+    throttle: false,
+    retryBaseMs: 5,
+  })
+  return runDrill(inputs, gi, [{ kind: 'npm', name: pkg, channel: 'latest', target }], gh, ctx(options.runId), quiet, {
+    startedAt: STARTED,
+  })
 }
 
 const issues = () => (github as GitHubStandin).state.issues.filter((i) => !i.pull_request)
@@ -69,17 +113,20 @@ describe('rollback drill', () => {
         [`npm:${pkg}`, 'credentials', 'passed'],
         [`npm:${pkg}`, 'last known good', 'passed'],
         [`npm:${pkg}`, 'write', 'passed'],
-        ['github', 'repository access', 'passed']
+        ['github', 'repository access', 'passed'],
       ])
       expect(r.checks[1].detail).toContain('would restore 1.2.2')
       // the harmless write happened: the tag was put on what latest holds, then deleted
       const tagPath = `/-/package/${pkg}/dist-tags/${DRILL_TAG}`
-      expect(proxy.seen.filter((s) => s.method !== 'GET').map((s) => `${s.method} ${s.path}`)).toEqual([`PUT ${tagPath}`, `DELETE ${tagPath}`])
+      expect(proxy.seen.filter((s) => s.method !== 'GET').map((s) => `${s.method} ${s.path}`)).toEqual([
+        `PUT ${tagPath}`,
+        `DELETE ${tagPath}`,
+      ])
     } finally {
       await proxy.stop()
     }
     expect(await distTags(pkg)).toEqual(before)
-    expect(report() ?? "").toContain('# Rollback drill 2026-11-29: passed')
+    expect(report() ?? '').toContain('# Rollback drill 2026-11-29: passed')
     expect(report()).toContain('| write | ✅ passed |')
     expect(issues()).toHaveLength(0)
     expect((github as GitHubStandin).state.commits).toHaveLength(1)
@@ -113,7 +160,11 @@ describe('rollback drill', () => {
     expect(second.status).toBe('drill-failed')
     expect(issues()).toHaveLength(1)
     expect(second.issueNumber).toBe(first.issueNumber)
-    expect(issues()[0].comments.map((c) => c.body).join('\n')).toContain('Drill failed again')
+    expect(
+      issues()[0]
+        .comments.map((c) => c.body)
+        .join('\n'),
+    ).toContain('Drill failed again')
     expect(report()).toContain('# Rollback drill 2026-11-29: failed')
     expect(await distTags(pkg)).toEqual(before)
 
@@ -121,15 +172,29 @@ describe('rollback drill', () => {
     const third = await drill(pkg, { runId: '502' })
     expect(third.status).toBe('drill-passed')
     expect(issues()[0].state).toBe('open')
-    expect(issues()[0].comments.map((c) => c.body).join('\n')).toContain('Drill passed')
+    expect(
+      issues()[0]
+        .comments.map((c) => c.body)
+        .join('\n'),
+    ).toContain('Drill passed')
   })
 
   it('a failing drill reopens the drill issue a person closed, instead of opening a second one', async () => {
     github = await startGitHubStandin()
     const pkg = await freshPackage()
     const first = await drill(pkg, { token: 'revoked-token-3333' })
-    const gh = createGitHubClient({ token: 'ghs_test-token', baseUrl: (github as GitHubStandin).url, log: quiet, throttle: false })
-    await gh.rest.issues.update({ owner: 'acme', repo: 'widget', issue_number: first.issueNumber as number, state: 'closed' })
+    const gh = createGitHubClient({
+      token: 'ghs_test-token',
+      baseUrl: (github as GitHubStandin).url,
+      log: quiet,
+      throttle: false,
+    })
+    await gh.rest.issues.update({
+      owner: 'acme',
+      repo: 'widget',
+      issue_number: first.issueNumber as number,
+      state: 'closed',
+    })
     expect(issues()[0].state).toBe('closed')
     const second = await drill(pkg, { token: 'revoked-token-3333', runId: '503' })
     expect(second.issueNumber).toBe(first.issueNumber)
@@ -142,7 +207,10 @@ describe('rollback drill', () => {
     const pkg = await freshPackage(['1.0.0'])
     const r = await drill(pkg)
     expect(r.status).toBe('drill-failed')
-    expect(r.checks.find((c) => c.check === 'last known good')).toMatchObject({ outcome: 'failed', input: 'restore-version' })
+    expect(r.checks.find((c) => c.check === 'last known good')).toMatchObject({
+      outcome: 'failed',
+      input: 'restore-version',
+    })
     expect(r.broken.join('\n')).toMatch(/last known good/)
     expect(issues()).toHaveLength(1)
     expect(await distTags(pkg)).toEqual({ latest: '1.0.0' })
@@ -150,17 +218,44 @@ describe('rollback drill', () => {
 })
 
 describe('the built action with drill: true', () => {
-  const env = (url: string) => ({ GITHUB_API_URL: url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '88', GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'octocat', GITHUB_EVENT_NAME: 'schedule' })
+  const env = (url: string) => ({
+    GITHUB_API_URL: url,
+    GITHUB_REPOSITORY: 'acme/widget',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '88',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_EVENT_NAME: 'schedule',
+  })
 
   it('drill: true and rollback-version: current (no published-after) passes and commits the drill report; outputs empty but status and report', async () => {
     github = await startGitHubStandin()
     const pkg = await freshPackage()
     const before = await distTags(pkg)
-    const run = await runAction({ drill: 'true', 'rollback-version': 'current', package: pkg, registry: registry.url, 'npm-token': registry.token, 'github-token': 'ghs_test-token' }, { env: env(github.url) })
+    const run = await runAction(
+      {
+        drill: 'true',
+        'rollback-version': 'current',
+        package: pkg,
+        registry: registry.url,
+        'npm-token': registry.token,
+        'github-token': 'ghs_test-token',
+      },
+      { env: env(github.url) },
+    )
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     const day = new Date().toISOString().slice(0, 10)
-    expect(run.outputs).toMatchObject({ status: 'drill-passed', 'report-path': `incidents/drills/${day}.md`, 'previous-version': '', 'restored-version': '', moved: 'false', deprecated: 'false', 'incident-id': '', 'issue-number': '' })
+    expect(run.outputs).toMatchObject({
+      status: 'drill-passed',
+      'report-path': `incidents/drills/${day}.md`,
+      'previous-version': '',
+      'restored-version': '',
+      moved: 'false',
+      deprecated: 'false',
+      'incident-id': '',
+      'issue-number': '',
+    })
     expect(run.summary).toContain('Rollback drill')
     expect(github.state.files.main?.[`incidents/drills/${day}.md`]?.content).toContain('passed')
     expect(await distTags(pkg)).toEqual(before)
@@ -169,7 +264,17 @@ describe('the built action with drill: true', () => {
   it('a bad token makes the action fail with drill-failed, naming npm-token', async () => {
     github = await startGitHubStandin()
     const pkg = await freshPackage()
-    const run = await runAction({ drill: 'true', 'rollback-version': 'current', package: pkg, registry: registry.url, 'npm-token': 'revoked-token-1111', 'github-token': 'ghs_test-token' }, { env: env(github.url) })
+    const run = await runAction(
+      {
+        drill: 'true',
+        'rollback-version': 'current',
+        package: pkg,
+        registry: registry.url,
+        'npm-token': 'revoked-token-1111',
+        'github-token': 'ghs_test-token',
+      },
+      { env: env(github.url) },
+    )
     expect(run.code).toBe(1)
     expect(run.outputs.status).toBe('drill-failed')
     expect(run.stdout).toMatch(/::error::The rollback drill failed[\s\S]*npm-token/)
@@ -187,10 +292,17 @@ describe('the drill report (pure)', () => {
       repository: 'acme/widget',
       channel: 'latest',
       checks: [
-        { check: 'credentials', subject: 'npm:acme-widget', outcome: 'failed' as const, input: 'npm-token', detail: 'rejected | ping @octocat <b>', ms: 12 },
-        { check: 'last known good', subject: 'npm:acme-widget', outcome: 'passed' as const, detail: 'ok', ms: 3 }
+        {
+          check: 'credentials',
+          subject: 'npm:acme-widget',
+          outcome: 'failed' as const,
+          input: 'npm-token',
+          detail: 'rejected | ping @octocat <b>',
+          ms: 12,
+        },
+        { check: 'last known good', subject: 'npm:acme-widget', outcome: 'passed' as const, detail: 'ok', ms: 3 },
       ],
-      warnings: []
+      warnings: [],
     }
     const md = renderDrillReport(record)
     expect(md).toContain('# Rollback drill 2026-11-29: failed')

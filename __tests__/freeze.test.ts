@@ -17,7 +17,15 @@ import { startGitHubStandin, type GitHubStandin } from './support/github-standin
 import { root, runAction } from './support/run-action.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
-const ctx: RunContext = { repository: 'acme/widget', serverUrl: 'https://github.com', runId: '4242', runAttempt: '1', actor: 'octocat', eventName: 'workflow_dispatch', workflow: 'Release' }
+const ctx: RunContext = {
+  repository: 'acme/widget',
+  serverUrl: 'https://github.com',
+  runId: '4242',
+  runAttempt: '1',
+  actor: 'octocat',
+  eventName: 'workflow_dispatch',
+  workflow: 'Release',
+}
 
 const record = (over: Partial<IncidentRecord> = {}): IncidentRecord => ({
   format: 1,
@@ -35,7 +43,7 @@ const record = (over: Partial<IncidentRecord> = {}): IncidentRecord => ({
   runs: [{ at: '2026-11-21T14:00:00.000Z', status: 'completed' }],
   timeline: [],
   warnings: [],
-  ...over
+  ...over,
 })
 
 const bot = { login: WORKFLOW_BOT, type: 'Bot' }
@@ -49,17 +57,24 @@ const issueOf = (r: IncidentRecord, over: Partial<IssueLike> = {}): IssueLike =>
   state: 'open',
   user: bot,
   labels: [{ name: 'rollback' }],
-  ...over
+  ...over,
 })
 
 describe('parseTrackedIncident: the incident an issue tracks, as the bookkeeping renders it', () => {
   it('one package (scoped): from the title', () => {
-    expect(parseTrackedIncident(issueOf(record()))).toEqual({ rollbackVersion: '1.2.3', targets: [{ name: '@acme/widget', channel: 'latest' }] })
+    expect(parseTrackedIncident(issueOf(record()))).toEqual({
+      rollbackVersion: '1.2.3',
+      targets: [{ name: '@acme/widget', channel: 'latest' }],
+    })
   })
 
   it('an image and a Helm release: the name up to the last @', () => {
-    expect(parseTrackedIncident(issueOf(record({ packageName: 'ghcr.io/acme/app', channel: 'stable', target: 'docker' }))))?.toEqual({ rollbackVersion: '1.2.3', targets: [{ name: 'ghcr.io/acme/app', channel: 'stable' }] })
-    expect(parseTrackedIncident(issueOf(record({ packageName: 'prod/acme', channel: 'deployed', target: 'helm' }))))?.toEqual({ rollbackVersion: '1.2.3', targets: [{ name: 'prod/acme', channel: 'deployed' }] })
+    expect(
+      parseTrackedIncident(issueOf(record({ packageName: 'ghcr.io/acme/app', channel: 'stable', target: 'docker' }))),
+    )?.toEqual({ rollbackVersion: '1.2.3', targets: [{ name: 'ghcr.io/acme/app', channel: 'stable' }] })
+    expect(
+      parseTrackedIncident(issueOf(record({ packageName: 'prod/acme', channel: 'deployed', target: 'helm' }))),
+    )?.toEqual({ rollbackVersion: '1.2.3', targets: [{ name: 'prod/acme', channel: 'deployed' }] })
   })
 
   it('several packages: every row of the Packages table', () => {
@@ -67,10 +82,17 @@ describe('parseTrackedIncident: the incident an issue tracks, as the bookkeeping
       packageName: '@acme/a and 2 more',
       tagsBefore: {},
       tagsAfter: {},
-      packages: ['@acme/a', '@acme/b', 'acme-c'].map((name) => ({ name, previousVersion: '1.2.3', restoreVersion: '1.2.2', outcome: 'rolled-back' }))
+      packages: ['@acme/a', '@acme/b', 'acme-c'].map((name) => ({
+        name,
+        previousVersion: '1.2.3',
+        restoreVersion: '1.2.2',
+        outcome: 'rolled-back',
+      })),
     })
     expect(issueTitle(r)).toBe('Rollback: 3 packages (@acme/a and 2 more) @1.2.3 → 1.2.2 on latest')
-    expect(parseTrackedIncident(issueOf(r))?.targets).toEqual(['@acme/a', '@acme/b', 'acme-c'].map((name) => ({ name, channel: 'latest' })))
+    expect(parseTrackedIncident(issueOf(r))?.targets).toEqual(
+      ['@acme/a', '@acme/b', 'acme-c'].map((name) => ({ name, channel: 'latest' })),
+    )
   })
 
   it('targets of several kinds: each row with its own channel', () => {
@@ -78,25 +100,36 @@ describe('parseTrackedIncident: the incident an issue tracks, as the bookkeeping
       packageName: '@acme/core and 2 more',
       packages: [
         { name: '@acme/core', outcome: 'rolled-back', restoreVersion: '1.2.2' },
-        { name: 'ghcr.io/acme/app', kind: 'docker', channel: 'stable', outcome: 'rolled-back', restoreVersion: '1.2.2' },
-        { name: 'v1', kind: 'git-tag', channel: 'v1', outcome: 'rolled-back', restoreVersion: '1.2.2' }
-      ]
+        {
+          name: 'ghcr.io/acme/app',
+          kind: 'docker',
+          channel: 'stable',
+          outcome: 'rolled-back',
+          restoreVersion: '1.2.2',
+        },
+        { name: 'v1', kind: 'git-tag', channel: 'v1', outcome: 'rolled-back', restoreVersion: '1.2.2' },
+      ],
     })
     expect(parseTrackedIncident(issueOf(r))?.targets).toEqual([
       { name: '@acme/core', channel: 'latest' },
       { name: 'ghcr.io/acme/app', channel: 'stable' },
-      { name: 'v1', channel: 'v1' }
+      { name: 'v1', channel: 'v1' },
     ])
   })
 
   it('a hidden record in the body comes first', () => {
     const r = record({ packageName: 'from-record', channel: 'beta' })
     const issue = issueOf(record(), { body: `${renderIssueBody(record(), ctx, {})}\n${encodeRecord(r)}\n` })
-    expect(parseTrackedIncident(issue)).toEqual({ rollbackVersion: '1.2.3', targets: [{ name: 'from-record', channel: 'beta' }] })
+    expect(parseTrackedIncident(issue)).toEqual({
+      rollbackVersion: '1.2.3',
+      targets: [{ name: 'from-record', channel: 'beta' }],
+    })
   })
 
   it('an edited or cut title: the body heading; nothing readable: undefined', () => {
-    expect(parseTrackedIncident(issueOf(record(), { title: 'Broken release, see below' }))?.targets).toEqual([{ name: '@acme/widget', channel: 'latest' }])
+    expect(parseTrackedIncident(issueOf(record(), { title: 'Broken release, see below' }))?.targets).toEqual([
+      { name: '@acme/widget', channel: 'latest' },
+    ])
     expect(parseTrackedIncident({ title: 'Rollback: something', body: 'no heading' })).toBeUndefined()
   })
 })
@@ -106,10 +139,15 @@ describe('decideFreeze', () => {
 
   it('our open issue for the package and channel freezes; its number and URL are named', () => {
     const issue = issueOf(record())
-    expect(decideFreeze([issue], query, [bot])).toMatchObject({ frozen: true, issueNumber: issue.number, issueUrl: issue.html_url, reason: expect.stringContaining(`#${issue.number}`) })
+    expect(decideFreeze([issue], query, [bot])).toMatchObject({
+      frozen: true,
+      issueNumber: issue.number,
+      issueUrl: issue.html_url,
+      reason: expect.stringContaining(`#${issue.number}`),
+    })
   })
 
-  it('not for another package or channel, a closed issue, an outsider\'s, a pull request, or one without the marker', () => {
+  it("not for another package or channel, a closed issue, an outsider's, a pull request, or one without the marker", () => {
     const ours = issueOf(record())
     const cases: IssueLike[] = [
       issueOf(record({ packageName: '@acme/other' })),
@@ -117,14 +155,22 @@ describe('decideFreeze', () => {
       { ...ours, state: 'closed' },
       { ...ours, user: { login: 'mallory', type: 'User' } },
       { ...ours, pull_request: {} },
-      { ...ours, body: (ours.body ?? '').replace(issueMarker('rr-0123456789abcdef'), '') }
+      { ...ours, body: (ours.body ?? '').replace(issueMarker('rr-0123456789abcdef'), '') },
     ]
-    for (const issue of cases) expect({ issue: issue.number, ...decideFreeze([issue], query, [bot]) }).toMatchObject({ issue: issue.number, frozen: false })
+    for (const issue of cases)
+      expect({ issue: issue.number, ...decideFreeze([issue], query, [bot]) }).toMatchObject({
+        issue: issue.number,
+        frozen: false,
+      })
   })
 
   it(`${OVERRIDE_LABEL} unfreezes that issue, not another open one`, () => {
     const overridden = issueOf(record(), { labels: [{ name: 'rollback' }, { name: OVERRIDE_LABEL }] })
-    expect(decideFreeze([overridden], query, [bot])).toMatchObject({ frozen: false, issueNumber: overridden.number, reason: expect.stringContaining(OVERRIDE_LABEL) })
+    expect(decideFreeze([overridden], query, [bot])).toMatchObject({
+      frozen: false,
+      issueNumber: overridden.number,
+      reason: expect.stringContaining(OVERRIDE_LABEL),
+    })
     const other = issueOf(record({ rollbackVersion: '1.2.5' }))
     expect(decideFreeze([overridden, other], query, [bot])).toMatchObject({ frozen: true, issueNumber: other.number })
   })
@@ -141,14 +187,23 @@ describe('decideFreeze', () => {
 let registry: Registry
 let github: GitHubStandin
 const TOKEN = 'ghs_freeze-token'
-const env = () => ({ GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'octocat', GITHUB_EVENT_NAME: 'push' })
+const env = () => ({
+  GITHUB_API_URL: github.url,
+  GITHUB_REPOSITORY: 'acme/widget',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_RUN_ID: '77',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_ACTOR: 'octocat',
+  GITHUB_EVENT_NAME: 'push',
+})
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }
 const as = (token: string) => new Octokit({ auth: token, baseUrl: github.url, log: silent })
 
 beforeAll(async () => {
   registry = await startVerdaccio()
   github = await startGitHubStandin({ token: TOKEN, users: { ghp_mallory: 'mallory', ghp_alice: 'alice' } })
-  for (const name of ['@acme/frozen', '@acme/multi-a', '@acme/multi-b', '@acme/other']) await publishPackage(registry, name, ['1.2.2', '1.2.3'])
+  for (const name of ['@acme/frozen', '@acme/multi-a', '@acme/multi-b', '@acme/other'])
+    await publishPackage(registry, name, ['1.2.2', '1.2.3'])
 })
 afterAll(async () => {
   await github?.stop()
@@ -160,15 +215,31 @@ afterEach(() => {
 
 /** A real rollback through the built action, opening the tracking issue. */
 async function rollback(inputs: Record<string, string>) {
-  const run = await runAction({ 'rollback-version': '1.2.3', reason: 'same bug', registry: registry.url, 'npm-token': registry.token, 'github-token': TOKEN, 'commit-report': 'false', 'github-release': 'false', ...inputs }, { env: env() })
+  const run = await runAction(
+    {
+      'rollback-version': '1.2.3',
+      reason: 'same bug',
+      registry: registry.url,
+      'npm-token': registry.token,
+      'github-token': TOKEN,
+      'commit-report': 'false',
+      'github-release': 'false',
+      ...inputs,
+    },
+    { env: env() },
+  )
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' })
   return run
 }
 
-const freezeCheck = (inputs: Record<string, string>) => runAction({ 'freeze-check': 'true', 'github-token': TOKEN, ...inputs }, { env: env() })
+const freezeCheck = (inputs: Record<string, string>) =>
+  runAction({ 'freeze-check': 'true', 'github-token': TOKEN, ...inputs }, { env: env() })
 
 function cli(args: string[], token = TOKEN): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'index.js'), 'freeze-check', ...args], { env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: token, GITHUB_API_URL: github.url }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'index.js'), 'freeze-check', ...args], {
+    env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: token, GITHUB_API_URL: github.url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => (stdout += d))
@@ -191,7 +262,9 @@ describe('freeze-check against issues real rollbacks opened', () => {
     const run = await freezeCheck({ package: '@acme/frozen', channel: 'latest' })
     expect(run.code).toBe(1)
     expect(run.outputs).toEqual({ frozen: 'true', 'freeze-issue-url': issueUrl })
-    expect(run.stdout).toContain(`::error::Release freeze: the rollback tracked in #${issueNumber} (${issueUrl}) is still open for @acme/frozen on latest`)
+    expect(run.stdout).toContain(
+      `::error::Release freeze: the rollback tracked in #${issueNumber} (${issueUrl}) is still open for @acme/frozen on latest`,
+    )
     expect(run.summary).toContain(issueUrl)
     // no rollback input was needed, and the token is masked
     expect(run.stdout).toContain(`::add-mask::${TOKEN}`)
@@ -204,17 +277,30 @@ describe('freeze-check against issues real rollbacks opened', () => {
   })
 
   it('not frozen: another package, another channel', async () => {
-    const cases: Array<Record<string, string>> = [{ package: '@acme/other' }, { package: '@acme/frozen', channel: 'beta' }]
+    const cases: Array<Record<string, string>> = [
+      { package: '@acme/other' },
+      { package: '@acme/frozen', channel: 'beta' },
+    ]
     for (const inputs of cases) {
       const run = await freezeCheck(inputs)
-      expect({ inputs, code: run.code, outputs: run.outputs }).toEqual({ inputs, code: 0, outputs: { frozen: 'false', 'freeze-issue-url': '' } })
+      expect({ inputs, code: run.code, outputs: run.outputs }).toEqual({
+        inputs,
+        code: 0,
+        outputs: { frozen: 'false', 'freeze-issue-url': '' },
+      })
     }
   })
 
   it("not frozen by an outsider's look-alike issue (same title, label and marker)", async () => {
     const real = github.state.issues.find((i) => i.number === issueNumber)
     const marker = /<!-- release-rollback:incident=[^ ]+ -->/.exec(real?.body ?? '')?.[0] ?? ''
-    await as('ghp_mallory').rest.issues.create({ owner: 'acme', repo: 'widget', title: 'Rollback: @acme/other@1.2.3 → 1.2.2 on latest', body: `${marker}\n## 🔙 Rolled back \`@acme/other@1.2.3\` → \`1.2.2\` on \`latest\``, labels: ['rollback'] })
+    await as('ghp_mallory').rest.issues.create({
+      owner: 'acme',
+      repo: 'widget',
+      title: 'Rollback: @acme/other@1.2.3 → 1.2.2 on latest',
+      body: `${marker}\n## 🔙 Rolled back \`@acme/other@1.2.3\` → \`1.2.2\` on \`latest\``,
+      labels: ['rollback'],
+    })
     const run = await freezeCheck({ package: '@acme/other' })
     expect(run.outputs.frozen).toBe('false')
   })
@@ -248,16 +334,27 @@ describe('freeze-check against issues real rollbacks opened', () => {
 
   it(`${OVERRIDE_LABEL} on the issue unfreezes it; closing it too`, async () => {
     const bot = as(TOKEN)
-    await bot.rest.issues.addLabels({ owner: 'acme', repo: 'widget', issue_number: issueNumber, labels: [OVERRIDE_LABEL] })
+    await bot.rest.issues.addLabels({
+      owner: 'acme',
+      repo: 'widget',
+      issue_number: issueNumber,
+      labels: [OVERRIDE_LABEL],
+    })
     const overridden = await freezeCheck({ package: '@acme/frozen' })
-    expect({ code: overridden.code, outputs: overridden.outputs }).toEqual({ code: 0, outputs: { frozen: 'false', 'freeze-issue-url': issueUrl } })
+    expect({ code: overridden.code, outputs: overridden.outputs }).toEqual({
+      code: 0,
+      outputs: { frozen: 'false', 'freeze-issue-url': issueUrl },
+    })
     expect(overridden.summary).toContain(OVERRIDE_LABEL)
 
     await bot.rest.issues.update({ owner: 'acme', repo: 'widget', issue_number: issueNumber, labels: ['rollback'] })
     expect((await freezeCheck({ package: '@acme/frozen', 'fail-if-frozen': 'false' })).outputs.frozen).toBe('true')
     await bot.rest.issues.update({ owner: 'acme', repo: 'widget', issue_number: issueNumber, state: 'closed' })
     const closed = await freezeCheck({ package: '@acme/frozen' })
-    expect({ code: closed.code, outputs: closed.outputs }).toEqual({ code: 0, outputs: { frozen: 'false', 'freeze-issue-url': '' } })
+    expect({ code: closed.code, outputs: closed.outputs }).toEqual({
+      code: 0,
+      outputs: { frozen: 'false', 'freeze-issue-url': '' },
+    })
     expect((await cli(['--package', '@acme/frozen', '--repo', 'acme/widget'])).code).toBe(0)
   })
 

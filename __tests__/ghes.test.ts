@@ -23,9 +23,18 @@ afterAll(async () => {
 describe('githubEndpoints', () => {
   it('takes both from the runner; without GITHUB_API_URL a GHES server has its API at /api/v3, github.com at api.github.com', () => {
     expect(githubEndpoints({})).toEqual({ serverUrl: 'https://github.com', apiUrl: 'https://api.github.com' })
-    expect(githubEndpoints({ GITHUB_SERVER_URL: `${SERVER}/` })).toEqual({ serverUrl: SERVER, apiUrl: `${SERVER}/api/v3` })
-    expect(githubEndpoints({ GITHUB_SERVER_URL: SERVER, GITHUB_API_URL: 'https://api.ghe.example.test/' })).toEqual({ serverUrl: SERVER, apiUrl: 'https://api.ghe.example.test' })
-    expect(githubEndpoints({ GITHUB_SERVER_URL: '', GITHUB_API_URL: '' })).toEqual({ serverUrl: 'https://github.com', apiUrl: 'https://api.github.com' })
+    expect(githubEndpoints({ GITHUB_SERVER_URL: `${SERVER}/` })).toEqual({
+      serverUrl: SERVER,
+      apiUrl: `${SERVER}/api/v3`,
+    })
+    expect(githubEndpoints({ GITHUB_SERVER_URL: SERVER, GITHUB_API_URL: 'https://api.ghe.example.test/' })).toEqual({
+      serverUrl: SERVER,
+      apiUrl: 'https://api.ghe.example.test',
+    })
+    expect(githubEndpoints({ GITHUB_SERVER_URL: '', GITHUB_API_URL: '' })).toEqual({
+      serverUrl: 'https://github.com',
+      apiUrl: 'https://api.github.com',
+    })
   })
 })
 
@@ -50,7 +59,7 @@ async function startReceiver(): Promise<{ url: string; bodies: unknown[]; close:
       new Promise<void>((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())
-      })
+      }),
   }
 }
 
@@ -61,9 +70,26 @@ describe('the built action on a GitHub Enterprise Server', () => {
     const github = await startGitHubStandin({ token: 'ghs_ghes-token', web: SERVER, apiPrefix: '/api/v3' })
     const hook = await startReceiver()
     try {
-      const env = (runId: string) => ({ GITHUB_SERVER_URL: SERVER, GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'octocat', GITHUB_EVENT_NAME: 'workflow_dispatch' })
+      const env = (runId: string) => ({
+        GITHUB_SERVER_URL: SERVER,
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORY: 'acme/widget',
+        GITHUB_RUN_ID: runId,
+        GITHUB_RUN_ATTEMPT: '1',
+        GITHUB_ACTOR: 'octocat',
+        GITHUB_EVENT_NAME: 'workflow_dispatch',
+      })
       expect(github.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v3$/)
-      const inputs = { 'rollback-version': '1.2.3', reason: 'broken on GHES', package: pkg, registry: registry.url, 'npm-token': registry.token, 'github-token': 'ghs_ghes-token', 'announce-webhook': hook.url, 'announce-format': 'json' }
+      const inputs = {
+        'rollback-version': '1.2.3',
+        reason: 'broken on GHES',
+        package: pkg,
+        registry: registry.url,
+        'npm-token': registry.token,
+        'github-token': 'ghs_ghes-token',
+        'announce-webhook': hook.url,
+        'announce-format': 'json',
+      }
       const first = await runAction(inputs, { env: env('61') })
       expect(first.stderr).toBe('')
       expect(first.code).toBe(0)
@@ -75,17 +101,20 @@ describe('the built action on a GitHub Enterprise Server', () => {
       expect(github.violations).toEqual([])
       expect(github.requests.length).toBeGreaterThan(0)
       expect(first.outputs['issue-url']).toBe(`${SERVER}/acme/widget/issues/1`)
-      expect(first.outputs['report-url']).toMatch(new RegExp(`^${SERVER.replace(/\./g, '\\.')}/acme/widget/blob/main/incidents/`))
+      expect(first.outputs['report-url']).toMatch(
+        new RegExp(`^${SERVER.replace(/\./g, '\\.')}/acme/widget/blob/main/incidents/`),
+      )
 
       const issue = github.state.issues[0]
-      const report = Object.entries(github.state.files.main).find(([path]) => path.startsWith('incidents/'))?.[1].content ?? ''
+      const report =
+        Object.entries(github.state.files.main).find(([path]) => path.startsWith('incidents/'))?.[1].content ?? ''
       const texts: Record<string, string> = {
         issue: issue.body ?? '',
         comments: issue.comments.map((c: { body: string }) => c.body).join('\n'),
         report,
         summary: first.summary + second.summary,
         outputs: JSON.stringify([first.outputs, second.outputs]),
-        announcements: JSON.stringify(hook.bodies)
+        announcements: JSON.stringify(hook.bodies),
       }
       for (const [where, text] of Object.entries(texts)) {
         expect([where, text.length > 0]).toEqual([where, true])

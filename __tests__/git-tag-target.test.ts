@@ -18,7 +18,12 @@ const fastRetry = { attempts: 3, baseDelayMs: 10, maxDelayMs: 100, deadlineMs: 3
 
 function logger() {
   const lines: string[] = []
-  return { lines, info: (m: string) => lines.push(`info: ${m}`), warning: (m: string) => lines.push(`warning: ${m}`), debug: (m: string) => lines.push(`debug: ${m}`) }
+  return {
+    lines,
+    info: (m: string) => lines.push(`info: ${m}`),
+    warning: (m: string) => lines.push(`warning: ${m}`),
+    debug: (m: string) => lines.push(`debug: ${m}`),
+  }
 }
 
 const running: Standin[] = []
@@ -40,16 +45,24 @@ interface Fixture {
 const COMMIT_DATES: Record<string, string> = {
   '1.2.1': '2026-11-01T10:00:00Z',
   '1.2.2': '2026-11-05T10:00:00Z',
-  '1.2.3': '2026-11-20T10:00:00Z'
+  '1.2.3': '2026-11-20T10:00:00Z',
 }
 const TAGGER_DATES: Record<string, string> = {
   '1.2.1': '2026-11-02T08:00:00Z',
   '1.2.2': '2026-11-06T08:00:00Z',
-  '1.2.3': '2026-11-21T08:00:00Z'
+  '1.2.3': '2026-11-21T08:00:00Z',
 }
 
 /** v1.2.1, v1.2.2, v1.2.3 on commits of their own, and v1 at v1.2.3's commit. */
-async function fixture(o: { annotated?: boolean; movingAnnotated?: boolean; prefix?: string; versions?: string[]; moving?: string | null } = {}): Promise<Fixture> {
+async function fixture(
+  o: {
+    annotated?: boolean
+    movingAnnotated?: boolean
+    prefix?: string
+    versions?: string[]
+    moving?: string | null
+  } = {},
+): Promise<Fixture> {
   const standin = await startGitHubStandin()
   running.push(standin)
   const prefix = o.prefix ?? 'v'
@@ -57,15 +70,30 @@ async function fixture(o: { annotated?: boolean; movingAnnotated?: boolean; pref
   const refs: Record<string, string> = {}
   for (const v of o.versions ?? ['1.2.1', '1.2.2', '1.2.3']) {
     commits[v] = standin.tags.addCommit({ message: `release ${v}`, date: COMMIT_DATES[v] ?? '2026-10-01T00:00:00Z' })
-    refs[v] = standin.tags.createTag(`${prefix}${v}`, commits[v], o.annotated ? { annotated: { message: `Release ${v}\n`, date: TAGGER_DATES[v] ?? '2026-10-02T00:00:00Z' } } : {})
+    refs[v] = standin.tags.createTag(
+      `${prefix}${v}`,
+      commits[v],
+      o.annotated ? { annotated: { message: `Release ${v}\n`, date: TAGGER_DATES[v] ?? '2026-10-02T00:00:00Z' } } : {},
+    )
   }
   const moving = o.moving === undefined ? '1.2.3' : o.moving
-  if (moving !== null) standin.tags.createTag('v1', commits[moving], o.movingAnnotated ? { annotated: { message: 'v1 follows the 1.x releases\n' } } : {})
+  if (moving !== null)
+    standin.tags.createTag(
+      'v1',
+      commits[moving],
+      o.movingAnnotated ? { annotated: { message: 'v1 follows the 1.x releases\n' } } : {},
+    )
   return { standin, commits, refs }
 }
 
 function client(standin: Standin, over: { token?: string; throttle?: boolean } = {}) {
-  return createGitHubClient({ token: over.token ?? TOKEN, baseUrl: standin.url, log: logger(), throttle: over.throttle ?? false, retryBaseMs: 5 })
+  return createGitHubClient({
+    token: over.token ?? TOKEN,
+    baseUrl: standin.url,
+    log: logger(),
+    throttle: over.throttle ?? false,
+    retryBaseMs: 5,
+  })
 }
 
 function target(standin: Standin, over: Partial<GitTagTargetOptions> = {}) {
@@ -74,7 +102,8 @@ function target(standin: Standin, over: Partial<GitTagTargetOptions> = {}) {
 }
 
 /** `METHOD path -> status` of the requests since `from` */
-const sent = (standin: Standin, from = 0) => standin.requests.slice(from).map((r) => `${r.method} ${r.path.replace('/repos/acme/widget', '')} -> ${r.status}`)
+const sent = (standin: Standin, from = 0) =>
+  standin.requests.slice(from).map((r) => `${r.method} ${r.path.replace('/repos/acme/widget', '')} -> ${r.status}`)
 
 describe('git-tag target: inspect', () => {
   it('lightweight tags: versions with their commits, v1 held by the version on its commit, publish times for the ones that matter, in 4 requests', async () => {
@@ -87,16 +116,16 @@ describe('git-tag target: inspect', () => {
       versions: {
         '1.2.1': { commit: commits['1.2.1'] },
         '1.2.2': { commit: commits['1.2.2'], publishedAt: '2026-11-05T10:00:00.000Z' },
-        '1.2.3': { commit: commits['1.2.3'], publishedAt: '2026-11-20T10:00:00.000Z' }
-      }
+        '1.2.3': { commit: commits['1.2.3'], publishedAt: '2026-11-20T10:00:00.000Z' },
+      },
     })
     expect(sent(standin).sort()).toEqual(
       [
         'GET /git/matching-refs/tags/v -> 200',
         'GET /git/ref/tags/v1 -> 200',
         `GET /git/commits/${commits['1.2.2']} -> 200`,
-        `GET /git/commits/${commits['1.2.3']} -> 200`
-      ].sort()
+        `GET /git/commits/${commits['1.2.3']} -> 200`,
+      ].sort(),
     )
     expect(t.commitBefore()).toBe(commits['1.2.3'])
   })
@@ -111,19 +140,32 @@ describe('git-tag target: inspect', () => {
     expect(state.versions).toEqual({
       '1.2.1': {}, // annotated and not needed: not peeled
       '1.2.2': { commit: commits['1.2.2'], publishedAt: '2026-11-06T08:00:00.000Z' },
-      '1.2.3': { commit: commits['1.2.3'], publishedAt: '2026-11-21T08:00:00.000Z' }
+      '1.2.3': { commit: commits['1.2.3'], publishedAt: '2026-11-21T08:00:00.000Z' },
     })
     expect(sent(standin).sort()).toEqual(
-      ['GET /git/matching-refs/tags/v -> 200', 'GET /git/ref/tags/v1 -> 200', `GET /git/tags/${v1Object} -> 200`, `GET /git/tags/${refs['1.2.2']} -> 200`, `GET /git/tags/${refs['1.2.3']} -> 200`].sort()
+      [
+        'GET /git/matching-refs/tags/v -> 200',
+        'GET /git/ref/tags/v1 -> 200',
+        `GET /git/tags/${v1Object} -> 200`,
+        `GET /git/tags/${refs['1.2.2']} -> 200`,
+        `GET /git/tags/${refs['1.2.3']} -> 200`,
+      ].sort(),
     )
     // tag objects and commit dates never change: a second inspect reads only the list and the moving tag
     const before = standin.requests.length
     await t.inspect()
-    expect(sent(standin, before).sort()).toEqual(['GET /git/matching-refs/tags/v -> 200', 'GET /git/ref/tags/v1 -> 200'])
+    expect(sent(standin, before).sort()).toEqual([
+      'GET /git/matching-refs/tags/v -> 200',
+      'GET /git/ref/tags/v1 -> 200',
+    ])
   })
 
   it('names the holder by walking down from the highest version, peeling only the annotated tags above it', async () => {
-    const { standin, commits, refs } = await fixture({ annotated: true, versions: ['1.2.1', '1.2.2', '1.2.3', '1.3.0', '2.0.0'], moving: '1.2.3' })
+    const { standin, commits, refs } = await fixture({
+      annotated: true,
+      versions: ['1.2.1', '1.2.2', '1.2.3', '1.3.0', '2.0.0'],
+      moving: '1.2.3',
+    })
     const t = target(standin) // no preferVersions
     const state = await t.inspect()
     expect(state.distTags).toEqual({ v1: '1.2.3' })
@@ -131,7 +173,10 @@ describe('git-tag target: inspect', () => {
     // v1 itself is lightweight here; 1.2.2 and 1.2.1 lie below the holder and are never peeled
     expect(peeled.sort()).toEqual([refs['2.0.0'], refs['1.3.0'], refs['1.2.3']].sort())
     expect(state.versions['1.2.2']).toEqual({})
-    expect(state.versions['1.2.3']).toEqual({ commit: commits['1.2.3'], publishedAt: TAGGER_DATES['1.2.3'].replace('Z', '.000Z') })
+    expect(state.versions['1.2.3']).toEqual({
+      commit: commits['1.2.3'],
+      publishedAt: TAGGER_DATES['1.2.3'].replace('Z', '.000Z'),
+    })
   })
 
   it('several versions on the commit: the highest, unless a preferred one has it; a commit no version has is named by its sha', async () => {
@@ -149,19 +194,31 @@ describe('git-tag target: inspect', () => {
 
   it('versions are exactly tag-prefix + a semantic version', async () => {
     const { standin, commits } = await fixture()
-    for (const name of ['v1.2', 'v1.2.3.4', 'v1.2.3+build.5', 'x1.2.4', 'vv1.2.5', '1.2.6', 'stable']) standin.tags.createTag(name, commits['1.2.1'])
+    for (const name of ['v1.2', 'v1.2.3.4', 'v1.2.3+build.5', 'x1.2.4', 'vv1.2.5', '1.2.6', 'stable'])
+      standin.tags.createTag(name, commits['1.2.1'])
     standin.tags.createTag('v2.0.0-rc.1', commits['1.2.1'])
-    expect(Object.keys((await target(standin).inspect()).versions).sort()).toEqual(['1.2.1', '1.2.2', '1.2.3', '2.0.0-rc.1'])
+    expect(Object.keys((await target(standin).inspect()).versions).sort()).toEqual([
+      '1.2.1',
+      '1.2.2',
+      '1.2.3',
+      '2.0.0-rc.1',
+    ])
     // an empty prefix: bare versions only
     const bare = await target(standin, { tagPrefix: '' }).inspect()
     expect(Object.keys(bare.versions)).toEqual(['1.2.6'])
-    expect(standin.requests.filter((r) => r.path.includes('matching-refs')).at(-1)?.path).toBe('/repos/acme/widget/git/matching-refs/tags')
+    expect(standin.requests.filter((r) => r.path.includes('matching-refs')).at(-1)?.path).toBe(
+      '/repos/acme/widget/git/matching-refs/tags',
+    )
   })
 
   it('a prefix with a slash (release/1.2.3)', async () => {
     const { standin, commits } = await fixture({ prefix: 'release/' })
     const state = await target(standin, { tagPrefix: 'release/' }).inspect()
-    expect(state.versions).toEqual({ '1.2.1': { commit: commits['1.2.1'] }, '1.2.2': { commit: commits['1.2.2'] }, '1.2.3': { commit: commits['1.2.3'], publishedAt: '2026-11-20T10:00:00.000Z' } })
+    expect(state.versions).toEqual({
+      '1.2.1': { commit: commits['1.2.1'] },
+      '1.2.2': { commit: commits['1.2.2'] },
+      '1.2.3': { commit: commits['1.2.3'], publishedAt: '2026-11-20T10:00:00.000Z' },
+    })
     expect(state.distTags).toEqual({ v1: '1.2.3' })
     expect(standin.requests[0].path).toBe('/repos/acme/widget/git/matching-refs/tags/release/')
   })
@@ -185,7 +242,7 @@ describe('git-tag target: inspect', () => {
       path: /matching-refs/,
       status: 200,
       body: [extra, first],
-      headers: { link: `<${standin.url}/repos/acme/widget/git/matching-refs/tags%2Fv>; rel="next"` }
+      headers: { link: `<${standin.url}/repos/acme/widget/git/matching-refs/tags%2Fv>; rel="next"` },
     })
     const from = standin.requests.length
     const state = await target(standin).inspect()
@@ -202,7 +259,11 @@ describe('git-tag target: pointChannel', () => {
     await t.inspect()
     const from = standin.requests.length
     expect(await t.pointChannel('v1', '1.2.2', '1.2.3')).toBe('written')
-    expect(sent(standin, from)).toEqual(['GET /git/ref/tags/v1 -> 200', 'PATCH /git/refs/tags/v1 -> 200', 'GET /git/ref/tags/v1 -> 200'])
+    expect(sent(standin, from)).toEqual([
+      'GET /git/ref/tags/v1 -> 200',
+      'PATCH /git/refs/tags/v1 -> 200',
+      'GET /git/ref/tags/v1 -> 200',
+    ])
     expect(standin.requests.find((r) => r.method === 'PATCH')?.body).toEqual({ sha: commits['1.2.2'], force: true })
     expect(standin.tags.commitOf('v1')).toBe(commits['1.2.2'])
     expect(t.commitBefore()).toBe(commits['1.2.3'])
@@ -279,20 +340,25 @@ describe('git-tag target: pointChannel', () => {
       'GET /git/ref/tags/v1 -> 200', // read-back: not there
       'GET /git/ref/tags/v1 -> 200', // the fresh read that guards the retry
       'PATCH /git/refs/tags/v1 -> 200',
-      'GET /git/ref/tags/v1 -> 200'
+      'GET /git/ref/tags/v1 -> 200',
     ])
     expect(standin.tags.commitOf('v1')).toBe(commits['1.2.2'])
-    expect(log.lines.some((l) => /warning: moving the git tag 'v1' to v1\.2\.2 .* did not take effect \(HTTP 502\)/.test(l))).toBe(true)
+    expect(
+      log.lines.some((l) => /warning: moving the git tag 'v1' to v1\.2\.2 .* did not take effect \(HTTP 502\)/.test(l)),
+    ).toBe(true)
   })
 
   it('a 5xx on the PATCH, and v1 moved during the wait: the retry is not sent', async () => {
     const { standin, commits } = await fixture()
     const log = logger()
     // the guard logs its warning right before it waits: someone moves v1 then
-    const moving = { ...log, warning: (m: string) => {
-      log.warning(m)
-      return standin.tags.createTag('v1', commits['1.2.1'])
-    } }
+    const moving = {
+      ...log,
+      warning: (m: string) => {
+        log.warning(m)
+        return standin.tags.createTag('v1', commits['1.2.1'])
+      },
+    }
     const t = target(standin, { preferVersions: ['1.2.2', '1.2.3'], log: moving })
     await t.inspect()
     standin.failNext({ method: 'PATCH', path: /\/git\/refs\/tags\/v1$/, status: 503 })
@@ -315,18 +381,35 @@ describe('git-tag target: pointChannel', () => {
 
   it('a secondary rate limit on the PATCH with the throttling plugin on: its retry is refused, the guard re-reads and writes again', async () => {
     const { standin, commits } = await fixture()
-    const t = new GitTagTarget({ gh: client(standin, { throttle: true }), repository: 'acme/widget', tag: 'v1', preferVersions: ['1.2.2', '1.2.3'], log: logger(), retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 2000, deadlineMs: 10_000 } })
+    const t = new GitTagTarget({
+      gh: client(standin, { throttle: true }),
+      repository: 'acme/widget',
+      tag: 'v1',
+      preferVersions: ['1.2.2', '1.2.3'],
+      log: logger(),
+      retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 2000, deadlineMs: 10_000 },
+    })
     await t.inspect()
     standin.failNext({
       method: 'PATCH',
       path: /\/git\/refs\/tags\/v1$/,
       status: 403,
-      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest' },
-      headers: { 'retry-after': '1' }
+      body: {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: 'https://docs.github.com/rest',
+      },
+      headers: { 'retry-after': '1' },
     })
     const from = standin.requests.length
     expect(await t.pointChannel('v1', '1.2.2', '1.2.3')).toBe('written')
-    expect(sent(standin, from)).toEqual(['GET /git/ref/tags/v1 -> 200', 'PATCH /git/refs/tags/v1 -> 403', 'GET /git/ref/tags/v1 -> 200', 'GET /git/ref/tags/v1 -> 200', 'PATCH /git/refs/tags/v1 -> 200', 'GET /git/ref/tags/v1 -> 200'])
+    expect(sent(standin, from)).toEqual([
+      'GET /git/ref/tags/v1 -> 200',
+      'PATCH /git/refs/tags/v1 -> 403',
+      'GET /git/ref/tags/v1 -> 200',
+      'GET /git/ref/tags/v1 -> 200',
+      'PATCH /git/refs/tags/v1 -> 200',
+      'GET /git/ref/tags/v1 -> 200',
+    ])
     expect(standin.tags.commitOf('v1')).toBe(commits['1.2.2'])
   }, 20_000)
 
@@ -334,15 +417,29 @@ describe('git-tag target: pointChannel', () => {
     const { standin, commits } = await fixture()
     const t = target(standin, { preferVersions: ['1.2.2', '1.2.3'] })
     await t.inspect()
-    const limited = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest' }
-    standin.failNext({ method: 'PATCH', path: /\/git\/refs\/tags\/v1$/, status: 403, body: limited, headers: { 'retry-after': '0' }, times: 3 })
+    const limited = {
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      documentation_url: 'https://docs.github.com/rest',
+    }
+    standin.failNext({
+      method: 'PATCH',
+      path: /\/git\/refs\/tags\/v1$/,
+      status: 403,
+      body: limited,
+      headers: { 'retry-after': '0' },
+      times: 3,
+    })
     const e = await t.pointChannel('v1', '1.2.2', '1.2.3').catch((x: unknown) => x)
     expect(e).toBeInstanceOf(RegistryError)
     expect((e as Error).message).toMatch(/GitHub rate-limited moving the git tag 'v1'.*Fix: wait/)
     // each attempt was guarded by a read of its own
     expect(sent(standin).filter((l) => !l.includes('matching-refs') && !l.includes('/git/commits/'))).toEqual([
       'GET /git/ref/tags/v1 -> 200',
-      ...Array.from({ length: 3 }, () => ['GET /git/ref/tags/v1 -> 200', 'PATCH /git/refs/tags/v1 -> 403', 'GET /git/ref/tags/v1 -> 200']).flat()
+      ...Array.from({ length: 3 }, () => [
+        'GET /git/ref/tags/v1 -> 200',
+        'PATCH /git/refs/tags/v1 -> 403',
+        'GET /git/ref/tags/v1 -> 200',
+      ]).flat(),
     ])
     expect(standin.tags.commitOf('v1')).toBe(commits['1.2.3'])
   })
@@ -354,7 +451,9 @@ describe('git-tag target: pointChannel', () => {
     await t.inspect()
     const e = await t.pointChannel('v1', '1.2.2', '1.2.3').catch((x: unknown) => x)
     expect(e).toBeInstanceOf(RegistryError)
-    expect((e as Error).message).toMatch(/refuses to move the git tag 'v1' of acme\/widget: the tag is protected \(Repository rule violations found Cannot update this protected ref\.\)/)
+    expect((e as Error).message).toMatch(
+      /refuses to move the git tag 'v1' of acme\/widget: the tag is protected \(Repository rule violations found Cannot update this protected ref\.\)/,
+    )
     expect((e as Error).message).toMatch(/Fix: .*Rulesets.*bypass list/)
     expect(standin.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1) // a 422 is not retried
     expect(standin.tags.commitOf('v1')).toBe(commits['1.2.3'])
@@ -366,8 +465,15 @@ describe('git-tag target: pointChannel', () => {
     expect((await t.inspect()).distTags).toEqual({})
     const from = standin.requests.length
     expect(await t.pointChannel('v1', '1.2.2', undefined)).toBe('written')
-    expect(sent(standin, from)).toEqual(['GET /git/ref/tags/v1 -> 404', 'POST /git/refs -> 201', 'GET /git/ref/tags/v1 -> 200'])
-    expect(standin.requests.find((r) => r.method === 'POST')?.body).toEqual({ ref: 'refs/tags/v1', sha: commits['1.2.2'] })
+    expect(sent(standin, from)).toEqual([
+      'GET /git/ref/tags/v1 -> 404',
+      'POST /git/refs -> 201',
+      'GET /git/ref/tags/v1 -> 200',
+    ])
+    expect(standin.requests.find((r) => r.method === 'POST')?.body).toEqual({
+      ref: 'refs/tags/v1',
+      sha: commits['1.2.2'],
+    })
     expect(standin.tags.commitOf('v1')).toBe(commits['1.2.2'])
 
     standin.tags.deleteTag('v1')
@@ -395,9 +501,22 @@ describe('git-tag target: pointChannel', () => {
 })
 
 describe('git-tag target: the whole rollback (runRollback)', () => {
-  const inputs = (over: Partial<RollbackInputs> = {}) => rollbackInputs({ packageName: 'acme/widget', registry: '', channel: 'v1', rollbackVersion: '1.2.3', deprecate: false, ...over })
+  const inputs = (over: Partial<RollbackInputs> = {}) =>
+    rollbackInputs({
+      packageName: 'acme/widget',
+      registry: '',
+      channel: 'v1',
+      rollbackVersion: '1.2.3',
+      deprecate: false,
+      ...over,
+    })
   const forInputs = (standin: Standin, i: RollbackInputs, log = logger()) =>
-    target(standin, { log, preferVersions: [i.restoreVersion, i.rollbackVersion].filter((v): v is string => v !== undefined && v !== 'current') })
+    target(standin, {
+      log,
+      preferVersions: [i.restoreVersion, i.rollbackVersion].filter(
+        (v): v is string => v !== undefined && v !== 'current',
+      ),
+    })
 
   it('plans, moves v1 back to the last known good version, and a re-run is already done', async () => {
     const { standin, commits } = await fixture()
@@ -455,7 +574,10 @@ describe('git-tag target: checkAccess and inputs', () => {
   it('passes for a token that can push, and for the workflow token (no permissions in the answer)', async () => {
     const { standin } = await fixture()
     await expect(target(standin).checkAccess()).resolves.toBeUndefined()
-    const repo = (await client(standin).rest.repos.get({ owner: 'acme', repo: 'widget' })).data as Record<string, unknown>
+    const repo = (await client(standin).rest.repos.get({ owner: 'acme', repo: 'widget' })).data as Record<
+      string,
+      unknown
+    >
     delete repo.permissions
     standin.failNext({ method: 'GET', path: /^\/repos\/acme\/widget$/, status: 200, body: repo })
     await expect(target(standin).checkAccess()).resolves.toBeUndefined()
@@ -463,19 +585,35 @@ describe('git-tag target: checkAccess and inputs', () => {
 
   it('a rejected token, a repository it cannot see, and a read-only token are InputErrors naming github-token with the fix', async () => {
     const { standin } = await fixture()
-    const bad = (await new GitTagTarget({ gh: client(standin, { token: 'ghs_wrong' }), repository: 'acme/widget', tag: 'v1', log: logger() }).checkAccess().catch((x: unknown) => x)) as InputError
+    const bad = (await new GitTagTarget({
+      gh: client(standin, { token: 'ghs_wrong' }),
+      repository: 'acme/widget',
+      tag: 'v1',
+      log: logger(),
+    })
+      .checkAccess()
+      .catch((x: unknown) => x)) as InputError
     expect(bad).toBeInstanceOf(InputError)
     expect(bad.input).toBe('github-token')
     expect(bad.message).toMatch(/401/)
 
-    const unseen = (await target(standin, { repository: 'acme/other' }).checkAccess().catch((x: unknown) => x)) as InputError
+    const unseen = (await target(standin, { repository: 'acme/other' })
+      .checkAccess()
+      .catch((x: unknown) => x)) as InputError
     expect(unseen).toBeInstanceOf(InputError)
     expect(unseen.input).toBe('github-token')
     expect(unseen.message).toMatch(/cannot read the repository acme\/other \(404.*Fix: .*contents: write/)
 
     const repo = (await client(standin).rest.repos.get({ owner: 'acme', repo: 'widget' })).data
-    standin.failNext({ method: 'GET', path: /^\/repos\/acme\/widget$/, status: 200, body: { ...repo, permissions: { ...repo.permissions, push: false } } })
-    const readOnly = (await target(standin).checkAccess().catch((x: unknown) => x)) as InputError
+    standin.failNext({
+      method: 'GET',
+      path: /^\/repos\/acme\/widget$/,
+      status: 200,
+      body: { ...repo, permissions: { ...repo.permissions, push: false } },
+    })
+    const readOnly = (await target(standin)
+      .checkAccess()
+      .catch((x: unknown) => x)) as InputError
     expect(readOnly).toBeInstanceOf(InputError)
     expect(readOnly.input).toBe('github-token')
     expect(readOnly.message).toMatch(/may not push.*Fix: .*contents: write/)
@@ -485,7 +623,12 @@ describe('git-tag target: checkAccess and inputs', () => {
     const { standin, commits } = await fixture()
     const t = target(standin, { preferVersions: ['1.2.2', '1.2.3'] })
     await t.inspect()
-    standin.failNext({ method: 'PATCH', path: /\/git\/refs\/tags\/v1$/, status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } })
+    standin.failNext({
+      method: 'PATCH',
+      path: /\/git\/refs\/tags\/v1$/,
+      status: 403,
+      body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' },
+    })
     const e = (await t.pointChannel('v1', '1.2.2', '1.2.3').catch((x: unknown) => x)) as InputError
     expect(e).toBeInstanceOf(InputError)
     expect(e.input).toBe('github-token')
@@ -495,14 +638,17 @@ describe('git-tag target: checkAccess and inputs', () => {
 
   it('inspect with a token that cannot see the repository names github-token', async () => {
     const { standin } = await fixture()
-    const e = (await target(standin, { repository: 'acme/other' }).inspect().catch((x: unknown) => x)) as InputError
+    const e = (await target(standin, { repository: 'acme/other' })
+      .inspect()
+      .catch((x: unknown) => x)) as InputError
     expect(e).toBeInstanceOf(InputError)
     expect(e.input).toBe('github-token')
   })
 
   it('refuses a moving tag that is a version tag or not a tag name, a bad prefix and a bad repository', () => {
     const gh = createGitHubClient({ token: TOKEN, baseUrl: 'http://127.0.0.1:9', log: logger(), throttle: false })
-    const make = (over: Partial<GitTagTargetOptions>) => () => new GitTagTarget({ gh, repository: 'acme/widget', tag: 'v1', log: logger(), ...over })
+    const make = (over: Partial<GitTagTargetOptions>) => () =>
+      new GitTagTarget({ gh, repository: 'acme/widget', tag: 'v1', log: logger(), ...over })
     const input = (fn: () => unknown) => {
       try {
         fn()

@@ -53,7 +53,7 @@ describe('GitHub stand-in: issues, labels, comments', () => {
       repo,
       title: 'Rolled back my-pkg@2.0.0',
       body: `${MARKER}\nThe release was rolled back.`,
-      labels: ['rollback', 'incident']
+      labels: ['rollback', 'incident'],
     })
     expect(created.status).toBe(201)
     expect(created.data.number).toBe(1)
@@ -64,7 +64,13 @@ describe('GitHub stand-in: issues, labels, comments', () => {
     expect(standin.state.labels.map((l) => l.name)).toEqual(['rollback', 'incident'])
     await octokit.rest.issues.create({ owner, repo, title: 'unrelated issue' })
 
-    const byLabel = await octokit.rest.issues.listForRepo({ owner, repo, labels: 'rollback', state: 'all', per_page: 100 })
+    const byLabel = await octokit.rest.issues.listForRepo({
+      owner,
+      repo,
+      labels: 'rollback',
+      state: 'all',
+      per_page: 100,
+    })
     expect(byLabel.data.map((i) => i.number)).toEqual([1])
     expect(byLabel.data.find((i) => i.body?.includes(MARKER))?.number).toBe(1)
     // all listed labels must be present; label filters are case-insensitive
@@ -75,7 +81,12 @@ describe('GitHub stand-in: issues, labels, comments', () => {
     const all = await octokit.rest.issues.listForRepo({ owner, repo })
     expect(all.data.map((i) => i.number)).toEqual([2, 1]) // newest first, like GitHub
 
-    const comment = await octokit.rest.issues.createComment({ owner, repo, issue_number: 1, body: 'Rolled back again.' })
+    const comment = await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: 1,
+      body: 'Rolled back again.',
+    })
     expect(comment.status).toBe(201)
     expect(comment.data.html_url).toBe(`https://github.com/acme/widget/issues/1#issuecomment-${comment.data.id}`)
     const relisted = await octokit.rest.issues.listForRepo({ owner, repo, labels: 'rollback' })
@@ -99,7 +110,13 @@ describe('GitHub stand-in: issues, labels, comments', () => {
     expect((await octokit.rest.issues.getLabel({ owner, repo, name: 'rollback' })).data.name).toBe('rollback')
     expect((await failure(octokit.rest.issues.getLabel({ owner, repo, name: 'incident' }))).status).toBe(404)
 
-    const label = await octokit.rest.issues.createLabel({ owner, repo, name: 'incident', color: 'b60205', description: 'x' })
+    const label = await octokit.rest.issues.createLabel({
+      owner,
+      repo,
+      name: 'incident',
+      color: 'b60205',
+      description: 'x',
+    })
     expect(label.status).toBe(201)
     expect(label.data).toMatchObject({ name: 'incident', color: 'b60205', description: 'x', default: false })
 
@@ -107,7 +124,7 @@ describe('GitHub stand-in: issues, labels, comments', () => {
     expect(dup.status).toBe(422)
     expect(dup.data).toMatchObject({
       message: 'Validation Failed',
-      errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }]
+      errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }],
     })
     expect(standin.state.labels).toHaveLength(2)
 
@@ -150,14 +167,19 @@ describe('GitHub stand-in: who a token acts as', () => {
     const ours = await octokit.rest.issues.create({ owner, repo, title: 'by the workflow' })
     expect(theirs.data.user).toMatchObject({ login: 'mallory', type: 'User' })
     expect(ours.data.user).toMatchObject({ login: 'github-actions[bot]', type: 'Bot' })
-    const comment = await octokit.rest.issues.createComment({ owner, repo, issue_number: theirs.data.number, body: 'hi' })
+    const comment = await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: theirs.data.number,
+      body: 'hi',
+    })
     expect(comment.data.user?.login).toBe('github-actions[bot]')
     const closed = await mallory.rest.issues.update({ owner, repo, issue_number: ours.data.number, state: 'closed' })
     expect(closed.data.closed_by?.login).toBe('mallory')
     const listed = await octokit.rest.issues.listForRepo({ owner, repo, state: 'all' })
     expect(listed.data.map((i) => [i.number, i.user?.login])).toEqual([
       [2, 'github-actions[bot]'],
-      [1, 'mallory']
+      [1, 'mallory'],
     ])
 
     // a token the stand-in does not know is still refused
@@ -187,14 +209,17 @@ describe('GitHub stand-in: Contents API, refs, branches and pull requests', () =
       repo,
       path,
       message: 'docs: incident report',
-      content: b64('hello\n')
+      content: b64('hello\n'),
     })
     expect(created.status).toBe(201)
     // the blob sha is git's own: `printf 'hello\n' | git hash-object --stdin`
     expect(created.data.content?.sha).toBe('ce013625030ba8dba906f756967f9e9ca394464a')
     expect(gitBlobSha('hello\n')).toBe('ce013625030ba8dba906f756967f9e9ca394464a')
     expect(created.data.commit.html_url).toBe(`https://github.com/acme/widget/commit/${created.data.commit.sha}`)
-    expect(standin.state.files.main[path]).toEqual({ content: 'hello\n', sha: 'ce013625030ba8dba906f756967f9e9ca394464a' })
+    expect(standin.state.files.main[path]).toEqual({
+      content: 'hello\n',
+      sha: 'ce013625030ba8dba906f756967f9e9ca394464a',
+    })
     expect(standin.state.branches.main).toBe(created.data.commit.sha)
 
     const got = await octokit.rest.repos.getContent({ owner, repo, path })
@@ -204,7 +229,7 @@ describe('GitHub stand-in: Contents API, refs, branches and pull requests', () =
     expect(got.data.html_url).toBe(`https://github.com/acme/widget/blob/main/${path}`)
 
     const noSha = await failure(
-      octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path, message: 'again', content: b64('v2\n') })
+      octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path, message: 'again', content: b64('v2\n') }),
     )
     expect(noSha.status).toBe(422)
     expect(noSha.data.message).toContain('"sha" wasn\'t supplied')
@@ -216,8 +241,8 @@ describe('GitHub stand-in: Contents API, refs, branches and pull requests', () =
         path,
         message: 'again',
         content: b64('v2\n'),
-        sha: gitBlobSha('something else')
-      })
+        sha: gitBlobSha('something else'),
+      }),
     )
     expect(stale.status).toBe(409)
     expect(stale.data.message).toBe(`is at ${got.data.sha} but expected ${gitBlobSha('something else')}`)
@@ -228,13 +253,13 @@ describe('GitHub stand-in: Contents API, refs, branches and pull requests', () =
       path,
       message: 'docs: update incident report',
       content: b64('v2\n'),
-      sha: got.data.sha
+      sha: got.data.sha,
     })
     expect(updated.status).toBe(200)
     expect(standin.state.files.main[path].content).toBe('v2\n')
     expect(standin.state.commits.map((c) => [c.branch, c.path, c.message])).toEqual([
       ['main', path, 'docs: incident report'],
-      ['main', path, 'docs: update incident report']
+      ['main', path, 'docs: update incident report'],
     ])
     expect(standin.state.commits[1].parents).toEqual([standin.state.commits[0].sha])
 
@@ -245,8 +270,8 @@ describe('GitHub stand-in: Contents API, refs, branches and pull requests', () =
         path: 'x.md',
         message: 'm',
         content: b64('x'),
-        branch: 'nope'
-      })
+        branch: 'nope',
+      }),
     )
     expect(noBranch.status).toBe(404)
     expect(standin.state.commits).toHaveLength(2)
@@ -259,11 +284,11 @@ describe('GitHub stand-in: Contents API, refs, branches and pull requests', () =
 
     expect((await octokit.rest.repos.getBranch({ owner, repo, branch: 'main' })).data.protected).toBe(true)
     const refused = await failure(
-      octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path, message: 'm', content: b64('report') })
+      octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path, message: 'm', content: b64('report') }),
     )
     expect(refused).toEqual({
       status: 409,
-      data: expect.objectContaining({ message: 'Changes must be made through a pull request.' })
+      data: expect.objectContaining({ message: 'Changes must be made through a pull request.' }),
     })
     expect(standin.state.commits).toEqual([])
     expect(standin.state.files.main[path]).toBeUndefined()
@@ -271,11 +296,16 @@ describe('GitHub stand-in: Contents API, refs, branches and pull requests', () =
     const main = await octokit.rest.git.getRef({ owner, repo, ref: 'heads/main' })
     expect(main.data.ref).toBe('refs/heads/main')
     expect(main.data.object.sha).toBe(standin.state.branches.main)
-    const ref = await octokit.rest.git.createRef({ owner, repo, ref: 'refs/heads/rollback/42', sha: main.data.object.sha })
+    const ref = await octokit.rest.git.createRef({
+      owner,
+      repo,
+      ref: 'refs/heads/rollback/42',
+      sha: main.data.object.sha,
+    })
     expect(ref.status).toBe(201)
     expect(standin.state.branches['rollback/42']).toBe(main.data.object.sha)
     const again = await failure(
-      octokit.rest.git.createRef({ owner, repo, ref: 'refs/heads/rollback/42', sha: main.data.object.sha })
+      octokit.rest.git.createRef({ owner, repo, ref: 'refs/heads/rollback/42', sha: main.data.object.sha }),
     )
     expect(again.status).toBe(422)
     expect(again.data.message).toBe('Reference already exists')
@@ -283,7 +313,7 @@ describe('GitHub stand-in: Contents API, refs, branches and pull requests', () =
 
     // like GitHub: a pull request needs at least one commit on the head branch
     const empty = await failure(
-      octokit.rest.pulls.create({ owner, repo, head: 'rollback/42', base: 'main', title: 'Rollback' })
+      octokit.rest.pulls.create({ owner, repo, head: 'rollback/42', base: 'main', title: 'Rollback' }),
     )
     expect(empty.status).toBe(422)
     expect(JSON.stringify(empty.data)).toContain('No commits between main and rollback/42')
@@ -294,7 +324,7 @@ describe('GitHub stand-in: Contents API, refs, branches and pull requests', () =
       path,
       message: 'docs: incident 42',
       content: b64('report'),
-      branch: 'rollback/42'
+      branch: 'rollback/42',
     })
     expect(commit.status).toBe(201)
     expect(standin.state.files['rollback/42'][path].content).toBe('report')
@@ -306,22 +336,26 @@ describe('GitHub stand-in: Contents API, refs, branches and pull requests', () =
       head: 'rollback/42',
       base: 'main',
       title: 'Rollback incident 42',
-      body: 'Adds the incident report.'
+      body: 'Adds the incident report.',
     })
     expect(pr.status).toBe(201)
     expect(pr.data.number).toBe(1)
     expect(pr.data.html_url).toBe('https://github.com/acme/widget/pull/1')
     expect(pr.data.head.ref).toBe('rollback/42')
     expect(pr.data.head.sha).toBe(commit.data.commit.sha)
-    expect(standin.state.pulls.map((p) => [p.number, p.head, p.base, p.state])).toEqual([[1, 'rollback/42', 'main', 'open']])
+    expect(standin.state.pulls.map((p) => [p.number, p.head, p.base, p.state])).toEqual([
+      [1, 'rollback/42', 'main', 'open'],
+    ])
 
     const dup = await failure(
-      octokit.rest.pulls.create({ owner, repo, head: 'acme:rollback/42', base: 'main', title: 'again' })
+      octokit.rest.pulls.create({ owner, repo, head: 'acme:rollback/42', base: 'main', title: 'again' }),
     )
     expect(dup.status).toBe(422)
     expect(JSON.stringify(dup.data)).toContain('A pull request already exists for acme:rollback/42.')
 
-    expect((await octokit.rest.pulls.list({ owner, repo, head: 'acme:rollback/42' })).data.map((p) => p.number)).toEqual([1])
+    expect(
+      (await octokit.rest.pulls.list({ owner, repo, head: 'acme:rollback/42' })).data.map((p) => p.number),
+    ).toEqual([1])
     expect((await octokit.rest.pulls.list({ owner, repo, head: 'acme:other' })).data).toEqual([])
 
     // issues and pull requests share one number sequence, and the issue list includes PRs
@@ -330,7 +364,7 @@ describe('GitHub stand-in: Contents API, refs, branches and pull requests', () =
     const listed = await octokit.rest.issues.listForRepo({ owner, repo, state: 'all' })
     expect(listed.data.map((i) => [i.number, i.pull_request !== undefined])).toEqual([
       [2, false],
-      [1, true]
+      [1, true],
     ])
     expect(standin.violations).toEqual([])
   })
@@ -345,10 +379,10 @@ describe('GitHub stand-in: Contents API, refs, branches and pull requests', () =
       path: 'r.md',
       message: 'm',
       content: b64('r'),
-      branch: 'rollback/7'
+      branch: 'rollback/7',
     })
     const refused = await failure(
-      octokit.rest.pulls.create({ owner, repo, head: 'rollback/7', base: 'main', title: 'Rollback' })
+      octokit.rest.pulls.create({ owner, repo, head: 'rollback/7', base: 'main', title: 'Rollback' }),
     )
     expect(refused.status).toBe(403)
     expect(refused.data.message).toBe('GitHub Actions is not permitted to create or approve pull requests.')
@@ -363,25 +397,41 @@ describe('GitHub stand-in: tags (git-tag target)', () => {
     const c1 = standin.tags.addCommit({ message: 'one', date: '2026-11-01T10:00:00Z' })
     const c2 = standin.tags.addCommit({ message: 'two', date: '2026-11-02T10:00:00Z' })
     standin.tags.createTag('v1.0.0', c1)
-    const tagObject = standin.tags.createTag('v1.1.0', c2, { annotated: { message: 'Release 1.1.0\n', date: '2026-11-03T10:00:00Z' } })
+    const tagObject = standin.tags.createTag('v1.1.0', c2, {
+      annotated: { message: 'Release 1.1.0\n', date: '2026-11-03T10:00:00Z' },
+    })
     standin.tags.createTag('v1', c2)
 
     const listed = await octokit.rest.git.listMatchingRefs({ owner, repo, ref: 'tags/v1.' })
     expect(listed.data.map((r) => [r.ref, r.object.type, r.object.sha])).toEqual([
       ['refs/tags/v1.0.0', 'commit', c1],
-      ['refs/tags/v1.1.0', 'tag', tagObject]
+      ['refs/tags/v1.1.0', 'tag', tagObject],
     ])
     expect(listed.headers.link).toBeUndefined()
     expect((await octokit.rest.git.listMatchingRefs({ owner, repo, ref: 'tags/nope' })).data).toEqual([])
-    expect((await octokit.rest.git.listMatchingRefs({ owner, repo, ref: 'heads' })).data.map((r) => r.ref)).toEqual(['refs/heads/main'])
+    expect((await octokit.rest.git.listMatchingRefs({ owner, repo, ref: 'heads' })).data.map((r) => r.ref)).toEqual([
+      'refs/heads/main',
+    ])
 
     // git/ref/ takes an exact name: v1 is not a prefix match of v1.0.0
-    expect((await octokit.rest.git.getRef({ owner, repo, ref: 'tags/v1' })).data.object).toEqual({ type: 'commit', sha: c2, url: `${standin.url}/repos/acme/widget/git/commits/${c2}` })
+    expect((await octokit.rest.git.getRef({ owner, repo, ref: 'tags/v1' })).data.object).toEqual({
+      type: 'commit',
+      sha: c2,
+      url: `${standin.url}/repos/acme/widget/git/commits/${c2}`,
+    })
     expect((await failure(octokit.rest.git.getRef({ owner, repo, ref: 'tags/v2' }))).status).toBe(404)
     const tag = (await octokit.rest.git.getTag({ owner, repo, tag_sha: tagObject })).data
-    expect([tag.tag, tag.object.type, tag.object.sha, tag.tagger.date, tag.message]).toEqual(['v1.1.0', 'commit', c2, '2026-11-03T10:00:00Z', 'Release 1.1.0\n'])
+    expect([tag.tag, tag.object.type, tag.object.sha, tag.tagger.date, tag.message]).toEqual([
+      'v1.1.0',
+      'commit',
+      c2,
+      '2026-11-03T10:00:00Z',
+      'Release 1.1.0\n',
+    ])
     expect((await failure(octokit.rest.git.getTag({ owner, repo, tag_sha: c1 }))).status).toBe(404)
-    expect((await octokit.rest.git.getCommit({ owner, repo, commit_sha: c2 })).data.committer.date).toBe('2026-11-02T10:00:00Z')
+    expect((await octokit.rest.git.getCommit({ owner, repo, commit_sha: c2 })).data.committer.date).toBe(
+      '2026-11-02T10:00:00Z',
+    )
     expect((await failure(octokit.rest.git.getCommit({ owner, repo, commit_sha: '0'.repeat(40) }))).status).toBe(404)
 
     // moving back is not a fast forward: refused without force
@@ -393,7 +443,9 @@ describe('GitHub stand-in: tags (git-tag target)', () => {
     expect(standin.tags.commitOf('v1')).toBe(c1)
     const gone = await failure(octokit.rest.git.updateRef({ owner, repo, ref: 'tags/v9', sha: c1, force: true }))
     expect([gone.status, gone.data.message]).toEqual([422, 'Reference does not exist'])
-    const noObject = await failure(octokit.rest.git.updateRef({ owner, repo, ref: 'tags/v1', sha: 'f'.repeat(40), force: true }))
+    const noObject = await failure(
+      octokit.rest.git.updateRef({ owner, repo, ref: 'tags/v1', sha: 'f'.repeat(40), force: true }),
+    )
     expect([noObject.status, noObject.data.message]).toEqual([422, 'Object does not exist'])
 
     const createdRef = await octokit.rest.git.createRef({ owner, repo, ref: 'refs/tags/stable', sha: c2 })
@@ -416,13 +468,11 @@ describe('GitHub stand-in: the OpenAPI contract check can fail', () => {
   it('rejects a body that does not fit the requestBody schema, and performs no write', async () => {
     const { standin, octokit } = await start()
     const bad = await failure(
-      untyped(octokit, 'POST /repos/{owner}/{repo}/issues', { owner, repo, title: 'x', labels: 'rollback' })
+      untyped(octokit, 'POST /repos/{owner}/{repo}/issues', { owner, repo, title: 'x', labels: 'rollback' }),
     )
     expect(bad.status).toBe(422)
     expect(bad.data.message).toMatch(/^stand-in: request does not fit the GitHub OpenAPI description: /)
-    expect(standin.violations).toEqual([
-      'POST /repos/acme/widget/issues: body/labels must be array [issues/create]'
-    ])
+    expect(standin.violations).toEqual(['POST /repos/acme/widget/issues: body/labels must be array [issues/create]'])
     expect(standin.state.issues).toEqual([])
     expect(standin.state.labels).toEqual([])
 
@@ -441,34 +491,34 @@ describe('GitHub stand-in: the OpenAPI contract check can fail', () => {
       [
         'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
         { issue_number: 1, body: 'x', bdy: 'y' },
-        /unknown body property bdy/
+        /unknown body property bdy/,
       ],
       [
         'PUT /repos/{owner}/{repo}/contents/{path}',
         { path: 'a.md', message: 'm' },
-        /body must have required property 'content'/
+        /body must have required property 'content'/,
       ],
       ['GET /repos/{owner}/{repo}/issues', { labelz: 'rollback' }, /unknown query parameter labelz/],
       [
         'GET /repos/{owner}/{repo}/issues',
         { state: 'opened' },
-        /query parameter state="opened" is not one of open, closed, all/
+        /query parameter state="opened" is not one of open, closed, all/,
       ],
       [
         'GET /repos/{owner}/{repo}/issues/{issue_number}',
         { issue_number: 'first' },
-        /path parameter issue_number="first" is not an integer/
+        /path parameter issue_number="first" is not an integer/,
       ],
       [
         'GET /repos/{owner}/{repo}/incident-reports',
         {},
-        /GET \/repos\/acme\/widget\/incident-reports: no such path in the description/
+        /GET \/repos\/acme\/widget\/incident-reports: no such path in the description/,
       ],
       [
         'PUT /repos/{owner}/{repo}/issues',
         { title: 'x' },
-        /\/repos\/\{owner\}\/\{repo\}\/issues has no PUT operation \(it has GET, POST\)/
-      ]
+        /\/repos\/\{owner\}\/\{repo\}\/issues has no PUT operation \(it has GET, POST\)/,
+      ],
     ]
     for (const [route, params, expected] of attempts) {
       const before = standin.violations.length
@@ -487,15 +537,19 @@ describe('GitHub stand-in: the OpenAPI contract check can fail', () => {
     const { standin, octokit } = await start()
     const releases = await failure(octokit.rest.repos.listReleases({ owner, repo }))
     expect(releases.status).toBe(501)
-    expect(standin.violations).toEqual(['GET /repos/acme/widget/releases: unimplemented: GET /repos/{owner}/{repo}/releases'])
+    expect(standin.violations).toEqual([
+      'GET /repos/acme/widget/releases: unimplemented: GET /repos/{owner}/{repo}/releases',
+    ])
     const milestone = await failure(octokit.rest.issues.listForRepo({ owner, repo, milestone: '*' }))
     expect(milestone.status).toBe(501)
-    expect(standin.violations[1]).toContain('unimplemented: GET /repos/{owner}/{repo}/issues with query parameter milestone')
+    expect(standin.violations[1]).toContain(
+      'unimplemented: GET /repos/{owner}/{repo}/issues with query parameter milestone',
+    )
   })
 
   it('checks responses against the description too', () => {
     expect(checkGitHubResponse('POST', '/repos/{owner}/{repo}/issues', 201, { number: 1 })).toContain(
-      "body must have required property 'html_url'"
+      "body must have required property 'html_url'",
     )
     const label = {
       id: 1,
@@ -504,12 +558,12 @@ describe('GitHub stand-in: the OpenAPI contract check can fail', () => {
       name: 'a',
       color: 'ffffff',
       description: null,
-      default: false
+      default: false,
     }
     expect(checkGitHubResponse('GET', '/repos/{owner}/{repo}/labels/{name}', 200, label)).toEqual([])
-    expect(checkGitHubResponse('GET', '/repos/{owner}/{repo}/labels/{name}', 200, { ...label, default: 'no' })).toEqual([
-      'body/default must be boolean'
-    ])
+    expect(checkGitHubResponse('GET', '/repos/{owner}/{repo}/labels/{name}', 200, { ...label, default: 'no' })).toEqual(
+      ['body/default must be boolean'],
+    )
   })
 })
 
@@ -530,20 +584,26 @@ describe('GitHub stand-in: auth, other repositories, fault injection', () => {
     expect(other.status).toBe(404)
     expect(other.data).toMatchObject({
       message: 'Not Found',
-      documentation_url: expect.stringMatching(/^https:\/\/docs\.github\.com\//)
+      documentation_url: expect.stringMatching(/^https:\/\/docs\.github\.com\//),
     })
     expect(standin.requests.map((r) => [r.method, r.path, r.status])).toEqual([
       ['GET', '/repos/acme/widget', 401],
       ['POST', '/repos/acme/widget/issues', 401],
       ['GET', '/repos/acme/widget', 200],
-      ['GET', '/repos/acme/gadget', 404]
+      ['GET', '/repos/acme/gadget', 404],
     ])
     expect(standin.violations).toEqual([])
   })
 
   it('records every request with its decoded path, query, body and status', async () => {
     const { standin, octokit } = await start()
-    await octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path: 'docs/a b.md', message: 'm', content: b64('x') })
+    await octokit.rest.repos.createOrUpdateFileContents({
+      owner,
+      repo,
+      path: 'docs/a b.md',
+      message: 'm',
+      content: b64('x'),
+    })
     await octokit.rest.issues.listForRepo({ owner, repo, labels: 'rollback', state: 'all' })
     expect(standin.requests).toEqual([
       expect.objectContaining({
@@ -551,15 +611,15 @@ describe('GitHub stand-in: auth, other repositories, fault injection', () => {
         path: '/repos/acme/widget/contents/docs/a b.md',
         query: {},
         body: { message: 'm', content: b64('x') },
-        status: 201
+        status: 201,
       }),
       expect.objectContaining({
         method: 'GET',
         path: '/repos/acme/widget/issues',
         query: { labels: 'rollback', state: 'all' },
         body: undefined,
-        status: 200
-      })
+        status: 200,
+      }),
     ])
     expect(Object.keys(standin.state.files.main)).toContain('docs/a b.md')
   })
@@ -577,7 +637,7 @@ describe('GitHub stand-in: auth, other repositories, fault injection', () => {
 
     standin.failNext({ path: /contents/, status: 409, body: { message: 'custom conflict' } })
     const conflict = await failure(
-      octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path: 'a.md', message: 'm', content: b64('x') })
+      octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path: 'a.md', message: 'm', content: b64('x') }),
     )
     expect(conflict).toEqual({ status: 409, data: { message: 'custom conflict' } })
     expect(standin.state.commits).toEqual([])
@@ -587,7 +647,9 @@ describe('GitHub stand-in: auth, other repositories, fault injection', () => {
   it('failNext with applyFirst performs the write and still answers with the error', async () => {
     const { standin, octokit } = await start({ labels: ['rollback'] })
     standin.failNext({ method: 'POST', path: /\/repos\/acme\/widget\/issues$/, status: 500, applyFirst: true })
-    const r = await failure(octokit.rest.issues.create({ owner, repo, title: 'Rollback', body: MARKER, labels: ['rollback'] }))
+    const r = await failure(
+      octokit.rest.issues.create({ owner, repo, title: 'Rollback', body: MARKER, labels: ['rollback'] }),
+    )
     expect(r.status).toBe(500)
     expect(standin.state.issues.map((i) => i.title)).toEqual(['Rollback'])
     // a re-run that searches by label and marker finds the issue the failed call created
@@ -618,15 +680,15 @@ describe('GitHub stand-in: auth, other repositories, fault injection', () => {
         onSecondaryRateLimit: (retryAfter: number) => {
           limited.push(retryAfter)
           return true
-        }
-      }
+        },
+      },
     })
     standin.failNext({
       method: 'GET',
       path: /\/repos\/acme\/widget$/,
       status: 403,
       headers: { 'retry-after': '7' },
-      body: { message: 'You have exceeded a secondary rate limit.', documentation_url: 'https://docs.github.com/rest' }
+      body: { message: 'You have exceeded a secondary rate limit.', documentation_url: 'https://docs.github.com/rest' },
     })
     const res = await throttled.rest.repos.get({ owner, repo })
     expect(res.status).toBe(200)

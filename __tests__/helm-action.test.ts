@@ -25,17 +25,26 @@ function standin(flavor: Flavor) {
         chart: 'acme-app',
         revisions: [
           { status: 'superseded', appVersion: '1.2.2' },
-          { status: 'deployed', appVersion: '1.2.3' }
-        ]
-      }
-    }
+          { status: 'deployed', appVersion: '1.2.3' },
+        ],
+      },
+    },
   })
   made.push(s)
   return s
 }
 
 const kubeconfig = 'apiVersion: v1\nusers:\n- name: ci\n  user:\n    token: kube-secret-token-0123456789\n'
-const base = { target: 'helm', release: 'acme', namespace: 'prod', 'rollback-version': '1.2.3', reason: 'crash loop', kubeconfig, 'create-issue': 'false', 'commit-report': 'false' }
+const base = {
+  target: 'helm',
+  release: 'acme',
+  namespace: 'prod',
+  'rollback-version': '1.2.3',
+  reason: 'crash loop',
+  kubeconfig,
+  'create-issue': 'false',
+  'commit-report': 'false',
+}
 
 describe.each(Object.keys(FLAVORS) as Flavor[])('dist/index.js with target: helm, helm %s', (flavor) => {
   it('rolls the release back to the revision with the good version, with a private kubeconfig and the legacy wait of this helm; a re-run does nothing', async () => {
@@ -45,7 +54,16 @@ describe.each(Object.keys(FLAVORS) as Flavor[])('dist/index.js with target: helm
     const run = await runAction(base, { env })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect(run.outputs).toMatchObject({ status: 'completed', 'previous-version': '1.2.3', 'restored-version': '1.2.2', moved: 'true', deprecated: 'false', 'previous-revision': '2', 'restored-revision': '1', 'new-revision': '3' })
+    expect(run.outputs).toMatchObject({
+      status: 'completed',
+      'previous-version': '1.2.3',
+      'restored-version': '1.2.2',
+      moved: 'true',
+      deprecated: 'false',
+      'previous-revision': '2',
+      'restored-revision': '1',
+      'new-revision': '3',
+    })
     const rollbacks = s.calls().filter((c: string[]) => c[0] === 'rollback')
     expect(rollbacks).toHaveLength(1)
     expect(rollbacks[0]).toEqual(expect.arrayContaining(['acme', '1', LEGACY[flavor], '--timeout', '5m']))
@@ -54,7 +72,9 @@ describe.each(Object.keys(FLAVORS) as Flavor[])('dist/index.js with target: helm
     expect(rollbacks[0].includes('--description')).toBe(flavor === 'main')
     expect(s.calls().map((c: string[]) => c[0])).not.toContain('status')
     // the summary says which checks helm waited for
-    expect(run.summary).toContain(`How it ran: helm ${FLAVORS[flavor].short} waited with the legacy readiness checks (${LEGACY[flavor]}).`)
+    expect(run.summary).toContain(
+      `How it ran: helm ${FLAVORS[flavor].short} waited with the legacy readiness checks (${LEGACY[flavor]}).`,
+    )
     // the kubeconfig's secret line is masked and appears nowhere else
     expect(run.stdout).toContain('::add-mask::token: kube-secret-token-0123456789')
     expect(run.stdout.split('kube-secret-token-0123456789').length - 1).toBe(1)

@@ -24,7 +24,13 @@ afterAll(async () => {
   await registry?.stop()
 })
 
-const runnerEnv = () => ({ GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '5', GITHUB_RUN_ATTEMPT: '1' })
+const runnerEnv = () => ({
+  GITHUB_API_URL: github.url,
+  GITHUB_REPOSITORY: 'acme/widget',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_RUN_ID: '5',
+  GITHUB_RUN_ATTEMPT: '1',
+})
 const good = () => ({
   'rollback-version': '1.2.3',
   'restore-version': '1.2.2',
@@ -32,7 +38,7 @@ const good = () => ({
   package: PKG,
   registry: registry.url,
   'npm-token': registry.token,
-  'github-token': GH_TOKEN
+  'github-token': GH_TOKEN,
 })
 
 // [what, the inputs changed, the input the error must name]
@@ -68,7 +74,7 @@ const hostile: Array<[string, Record<string, string>, string]> = [
   ['current without published-after', { 'rollback-version': 'current' }, 'published-after'],
   ['a bad published-after', { 'published-after': 'tomorrow' }, 'published-after'],
   ['an unknown placeholder', { 'deprecation-message': '{version} {evil}' }, 'deprecation-message'],
-  ['a non-boolean force', { force: 'yes' }, 'force']
+  ['a non-boolean force', { force: 'yes' }, 'force'],
 ]
 
 describe('hostile and malformed input', () => {
@@ -108,14 +114,27 @@ describe('secrets', () => {
     await publishPackage(registry, 'secret-widget-2', ['1.2.2', '1.2.3'])
     const proxy = await startFaultProxy(registry.url)
     try {
-      proxy.inject({ method: 'PUT', path: /dist-tags/, action: 'respond', status: 500, times: 10, body: '{"error":"internal"}' })
-      const failed = await runAction({ ...good(), package: 'secret-widget-2', registry: proxy.url }, { env: runnerEnv() })
+      proxy.inject({
+        method: 'PUT',
+        path: /dist-tags/,
+        action: 'respond',
+        status: 500,
+        times: 10,
+        body: '{"error":"internal"}',
+      })
+      const failed = await runAction(
+        { ...good(), package: 'secret-widget-2', registry: proxy.url },
+        { env: runnerEnv() },
+      )
       expect(failed.code).toBe(1)
       expect(failed.stdout).toMatch(/::error::.*HTTP 500/)
       github.failNext({ method: 'POST', path: /\/issues$/, status: 500, times: 10 })
       github.failNext({ method: 'PUT', path: /\/contents\//, status: 500, times: 10 })
       proxy.clear()
-      const partial = await runAction({ ...good(), package: 'secret-widget-2', registry: proxy.url }, { env: { ...runnerEnv(), ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' } })
+      const partial = await runAction(
+        { ...good(), package: 'secret-widget-2', registry: proxy.url },
+        { env: { ...runnerEnv(), ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' } },
+      )
       expect(partial.outputs.status).toBe('partial')
       for (const run of [failed, partial]) {
         const text = visible(run)

@@ -33,14 +33,48 @@ afterAll(async () => {
 })
 
 const fastRetry = { attempts: 2, baseDelayMs: 10, maxDelayMs: 100, deadlineMs: 2000 }
-const gi: GitHubInputs = { createIssue: false, commitReport: false, labels: ['rollback'], assignees: [], reportDir: 'incidents', severity: 'critical' }
-const ctx: RunContext = { repository: 'acme/widget', serverUrl: 'https://github.com', runId: '7', actor: 'octocat', eventName: 'workflow_dispatch' }
+const gi: GitHubInputs = {
+  createIssue: false,
+  commitReport: false,
+  labels: ['rollback'],
+  assignees: [],
+  reportDir: 'incidents',
+  severity: 'critical',
+}
+const ctx: RunContext = {
+  repository: 'acme/widget',
+  serverUrl: 'https://github.com',
+  runId: '7',
+  actor: 'octocat',
+  eventName: 'workflow_dispatch',
+}
 
 async function rollback(i: RollbackInputs) {
   const startedAt = new Date().toISOString()
-  const target = new NpmTarget({ packageName: i.packageName, registry: i.registry, token: i.npmToken, log: quiet, retry: fastRetry, timeoutMs: 10_000 })
-  const step = impactStep({ startedAt, severity: gi.severity, rtoTargets: DEFAULT_RTO_TARGETS, registry: i.registry, downloadsApi: api.url })
-  const { result } = await executeIncident(i, gi, [{ kind: 'npm', name: i.packageName, channel: i.channel, target }], undefined, ctx, quiet, { afterWrite: [step] })
+  const target = new NpmTarget({
+    packageName: i.packageName,
+    registry: i.registry,
+    token: i.npmToken,
+    log: quiet,
+    retry: fastRetry,
+    timeoutMs: 10_000,
+  })
+  const step = impactStep({
+    startedAt,
+    severity: gi.severity,
+    rtoTargets: DEFAULT_RTO_TARGETS,
+    registry: i.registry,
+    downloadsApi: api.url,
+  })
+  const { result } = await executeIncident(
+    i,
+    gi,
+    [{ kind: 'npm', name: i.packageName, channel: i.channel, target }],
+    undefined,
+    ctx,
+    quiet,
+    { afterWrite: [step] },
+  )
   return { result, startedAt }
 }
 
@@ -57,14 +91,27 @@ describe('impact and timing through the runner, against Verdaccio', () => {
     expect(impact).toBeDefined()
     if (!impact) return
     const [t] = impact.targets
-    expect(t).toMatchObject({ name: pkg, channel: 'latest', version: '1.2.3', state: 'moved', onChannel: true, downloads: 17 })
+    expect(t).toMatchObject({
+      name: pkg,
+      channel: 'latest',
+      version: '1.2.3',
+      state: 'moved',
+      onChannel: true,
+      downloads: 17,
+    })
     // the registry's publish time, then this run's start, then the move: in that order
     const published = Date.parse(t.publishedAt as string)
     const moved = Date.parse(t.movedAt as string)
     expect(published).toBeLessThanOrEqual(moved)
     expect(Date.parse(startedAt)).toBeLessThanOrEqual(moved)
     expect(t.heldMs).toBe(moved - published)
-    expect(impact).toMatchObject({ startedAt, severity: 'critical', rtoMs: 2 * 60_000, protectedAt: t.movedAt, toProtectionMs: moved - Date.parse(startedAt) })
+    expect(impact).toMatchObject({
+      startedAt,
+      severity: 'critical',
+      rtoMs: 2 * 60_000,
+      protectedAt: t.movedAt,
+      toProtectionMs: moved - Date.parse(startedAt),
+    })
     expect(['met', 'missed']).toContain(impact.verdict)
     expect(api.requests.map((r) => r.path)).toContain('/versions/@acme%2Fimpact-widget/last-week')
 
@@ -81,7 +128,10 @@ describe('impact and timing through the runner, against Verdaccio', () => {
     expect(again.result.status).toBe('already-done')
     expect(again.result.impact).toMatchObject({ verdict: 'unmeasured', targets: [{ state: 'already' }] })
     expect(renderSummary(again.result)).toContain('not measured: every channel was already rolled back before the run')
-    const merged = mergeRecord(parseReportRecord(report), buildRecord(again.result, inputs, gi, { ...ctx, runId: '8' }, again.startedAt))
+    const merged = mergeRecord(
+      parseReportRecord(report),
+      buildRecord(again.result, inputs, gi, { ...ctx, runId: '8' }, again.startedAt),
+    )
     expect(merged.impact).toEqual(first.impact)
     expect(renderReport(merged, ctx, report)).toBe(report)
   })
@@ -89,7 +139,9 @@ describe('impact and timing through the runner, against Verdaccio', () => {
   it('a dry run measures nothing', async () => {
     const pkg = 'impact-dry-widget'
     await publishPackage(registry, pkg, ['1.2.2', '1.2.3'])
-    const { result } = await rollback(rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token, dryRun: true }))
+    const { result } = await rollback(
+      rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token, dryRun: true }),
+    )
     expect(result.status).toBe('planned')
     expect(result.impact).toBeUndefined()
     expect(renderSummary(result)).not.toContain('Impact and timing')
@@ -101,11 +153,19 @@ describe('the CLI (in process)', () => {
     const out = { stdout: '', stderr: '' }
     return {
       out,
-      io: { argv, env: { PATH: process.env.PATH ?? '', HOME: cwd, NPM_TOKEN: registry.token }, cwd, stdout: (s: string) => {
-        out.stdout += s
-      }, stderr: (s: string) => {
-        out.stderr += s
-      }, ask: async () => 'y', version: 'test' }
+      io: {
+        argv,
+        env: { PATH: process.env.PATH ?? '', HOME: cwd, NPM_TOKEN: registry.token },
+        cwd,
+        stdout: (s: string) => {
+          out.stdout += s
+        },
+        stderr: (s: string) => {
+          out.stderr += s
+        },
+        ask: async () => 'y',
+        version: 'test',
+      },
     }
   }
   function checkout(): string {
@@ -118,21 +178,60 @@ describe('the CLI (in process)', () => {
     const pkg = 'impact-cli-widget'
     await publishPackage(registry, pkg, ['1.2.2', '1.2.3'])
     const cwd = checkout()
-    const run = io(['--package', pkg, '--rollback', '1.2.3', '--reason', 'broken', '--registry', registry.url, '--severity', 'medium', '--rto-targets', 'medium=3h', '--no-issue', '--yes', '--json'], cwd)
+    const run = io(
+      [
+        '--package',
+        pkg,
+        '--rollback',
+        '1.2.3',
+        '--reason',
+        'broken',
+        '--registry',
+        registry.url,
+        '--severity',
+        'medium',
+        '--rto-targets',
+        'medium=3h',
+        '--no-issue',
+        '--yes',
+        '--json',
+      ],
+      cwd,
+    )
     expect(await main(run.io)).toBe(EXIT.ok)
-    const json = JSON.parse(run.out.stdout) as { impact?: { rtoMs?: number; severity?: string; targets: Array<{ state: string; downloads?: number }> } }
+    const json = JSON.parse(run.out.stdout) as {
+      impact?: { rtoMs?: number; severity?: string; targets: Array<{ state: string; downloads?: number }> }
+    }
     expect(json.impact).toMatchObject({ severity: 'medium', rtoMs: 3 * 3_600_000, targets: [{ state: 'moved' }] })
     // not registry.npmjs.org: no downloads asked for
     expect(json.impact?.targets[0].downloads).toBeUndefined()
     const file = join(cwd, 'incidents', `rollback-${pkg}-1.2.3.md`)
     expect(existsSync(file)).toBe(true)
-    expect(parseReportRecord(readFileSync(file, 'utf8'))?.impact).toMatchObject({ severity: 'medium', rtoMs: 3 * 3_600_000 })
+    expect(parseReportRecord(readFileSync(file, 'utf8'))?.impact).toMatchObject({
+      severity: 'medium',
+      rtoMs: 3 * 3_600_000,
+    })
     expect(readFileSync(file, 'utf8')).toContain('- Recovery-time target for **medium**: 3h — ✅ met')
   })
 
   it('a bad --rto-targets is refused before anything is written, naming the flag', async () => {
     const cwd = checkout()
-    const run = io(['--package', 'impact-cli-widget', '--rollback', '1.2.3', '--reason', 'broken', '--registry', registry.url, '--rto-targets', 'critical=soon', '--yes'], cwd)
+    const run = io(
+      [
+        '--package',
+        'impact-cli-widget',
+        '--rollback',
+        '1.2.3',
+        '--reason',
+        'broken',
+        '--registry',
+        registry.url,
+        '--rto-targets',
+        'critical=soon',
+        '--yes',
+      ],
+      cwd,
+    )
     expect(await main(run.io)).toBe(EXIT.badInput)
     expect(run.out.stderr).toMatch(/^--rto-targets: .*"soon" is not a duration\..*Fix: .*critical=5m,high=30m/)
   })
@@ -143,7 +242,16 @@ describe('dist/index.js', () => {
   it('writes the Impact and timing block into the job summary, and refuses a bad rto-targets naming it', async () => {
     const pkg = 'impact-dist-widget'
     await publishPackage(registry, pkg, ['1.2.2', '1.2.3'])
-    const base = { 'rollback-version': '1.2.3', reason: 'broken', package: pkg, registry: registry.url, 'npm-token': registry.token, 'create-issue': 'false', 'commit-report': 'false', severity: 'low' }
+    const base = {
+      'rollback-version': '1.2.3',
+      reason: 'broken',
+      package: pkg,
+      registry: registry.url,
+      'npm-token': registry.token,
+      'create-issue': 'false',
+      'commit-report': 'false',
+      severity: 'low',
+    }
     const bad = await runAction({ ...base, 'rto-targets': 'urgent=1m' })
     expect(bad.code).not.toBe(0)
     expect(bad.stdout).toMatch(/::error::Input 'rto-targets': "urgent" is not a severity/)

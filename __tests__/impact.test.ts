@@ -9,7 +9,14 @@ import { renderIssueBody } from '../src/github/render-issue.js'
 import { renderReport } from '../src/github/render-report.js'
 import type { Plan } from '../src/plan.js'
 import type { IncidentResult, TargetRun } from '../src/run.js'
-import { DEFAULT_RTO_TARGETS, formatDuration, impactOf, mergeImpact, parseRtoTargets, renderImpact } from '../src/runbook/impact.js'
+import {
+  DEFAULT_RTO_TARGETS,
+  formatDuration,
+  impactOf,
+  mergeImpact,
+  parseRtoTargets,
+  renderImpact,
+} from '../src/runbook/impact.js'
 import { renderSummary } from '../src/summary.js'
 import type { Target } from '../src/targets/target.js'
 import { inputErrorOf } from './support/helpers.js'
@@ -48,7 +55,7 @@ function targetRun(s: Spec, several: boolean): TargetRun {
     deprecation: { kind: 'off' },
     otherTagsOnBad: [],
     warnings: [],
-    incidentId: 'rr-0123456789abcdef'
+    incidentId: 'rr-0123456789abcdef',
   } as Plan
   const outcome = s.outcome ?? (s.moved !== undefined ? 'rolled-back' : 'already')
   return {
@@ -60,7 +67,10 @@ function targetRun(s: Spec, several: boolean): TargetRun {
     before: {
       name,
       distTags: { [channel]: held },
-      versions: { '1.2.2': { publishedAt: at(-3 * 24 * 60 * MIN) }, '1.2.3': s.published !== undefined ? { publishedAt: at(s.published) } : {} }
+      versions: {
+        '1.2.2': { publishedAt: at(-3 * 24 * 60 * MIN) },
+        '1.2.3': s.published !== undefined ? { publishedAt: at(s.published) } : {},
+      },
     },
     plan,
     after: { distTags: { [channel]: s.moved !== undefined || outcome === 'already' ? '1.2.2' : held } },
@@ -72,15 +82,27 @@ function targetRun(s: Spec, several: boolean): TargetRun {
     steps: [
       { step: 'plan', outcome: 'done', detail: 'plan', at: at(2 * SEC) },
       s.moved !== undefined
-        ? { step: 'move-tag', outcome: outcome === 'failed' ? 'failed' : 'done', detail: `'${channel}' -> 1.2.2`, at: at(s.moved) }
-        : { step: 'move-tag', outcome: 'skipped', detail: `'${channel}' already on 1.2.2`, at: at(3 * SEC) }
+        ? {
+            step: 'move-tag',
+            outcome: outcome === 'failed' ? 'failed' : 'done',
+            detail: `'${channel}' -> 1.2.2`,
+            at: at(s.moved),
+          }
+        : { step: 'move-tag', outcome: 'skipped', detail: `'${channel}' already on 1.2.2`, at: at(3 * SEC) },
     ],
-    warnings: []
+    warnings: [],
   }
 }
 
 function result(specs: Spec[], status: IncidentResult['status'] = 'completed'): IncidentResult {
-  return { status, incidentId: 'rr-0123456789abcdef', rollbackVersion: '1.2.3', channel: 'latest', targets: specs.map((s) => targetRun(s, specs.length > 1)), warnings: [] }
+  return {
+    status,
+    incidentId: 'rr-0123456789abcdef',
+    rollbackVersion: '1.2.3',
+    channel: 'latest',
+    targets: specs.map((s) => targetRun(s, specs.length > 1)),
+    warnings: [],
+  }
 }
 
 describe('impactOf', () => {
@@ -93,7 +115,18 @@ describe('impactOf', () => {
       severity: 'critical',
       rtoMs: 2 * MIN,
       verdict: 'met',
-      targets: [{ name: 'acme-widget', channel: 'latest', version: '1.2.3', state: 'moved', onChannel: true, publishedAt: at(-2 * 60 * MIN), movedAt: at(90 * SEC), heldMs: 2 * 60 * MIN + 90 * SEC }]
+      targets: [
+        {
+          name: 'acme-widget',
+          channel: 'latest',
+          version: '1.2.3',
+          state: 'moved',
+          onChannel: true,
+          publishedAt: at(-2 * 60 * MIN),
+          movedAt: at(90 * SEC),
+          heldMs: 2 * 60 * MIN + 90 * SEC,
+        },
+      ],
     })
   })
 
@@ -102,7 +135,7 @@ describe('impactOf', () => {
     ['high', 15 * MIN, 3 * MIN, 'met'],
     ['high', 15 * MIN, 16 * MIN, 'missed'],
     ['medium', 4 * 60 * MIN, 16 * MIN, 'met'],
-    ['medium', 4 * 60 * MIN, 5 * 60 * MIN, 'missed']
+    ['medium', 4 * 60 * MIN, 5 * 60 * MIN, 'missed'],
   ] as const)('%s (target %d ms), protected after %d ms: %s', (severity, rto, moved, verdict) => {
     const impact = impactOf(result([{ published: -MIN, moved }]), START, severity)
     expect(impact.rtoMs).toBe(rto)
@@ -135,19 +168,23 @@ describe('impactOf', () => {
     const r = result([
       { name: '@acme/core', published: -10 * MIN, moved: 40 * SEC },
       { name: 'ghcr.io/acme/app', kind: 'docker', channel: 'stable', published: -5 * MIN, moved: 70 * SEC },
-      { name: '@acme/cli', published: -10 * MIN }
+      { name: '@acme/cli', published: -10 * MIN },
     ])
     const impact = impactOf(r, START, 'critical')
     expect(impact.targets.map((t) => [t.kind ?? 'npm', t.name, t.channel, t.state, t.heldMs])).toEqual([
       ['npm', '@acme/core', 'latest', 'moved', 10 * MIN + 40 * SEC],
       ['docker', 'ghcr.io/acme/app', 'stable', 'moved', 5 * MIN + 70 * SEC],
-      ['npm', '@acme/cli', 'latest', 'already', undefined]
+      ['npm', '@acme/cli', 'latest', 'already', undefined],
     ])
     expect(impact).toMatchObject({ protectedAt: at(70 * SEC), toProtectionMs: 70 * SEC, verdict: 'met' })
   })
 
   it('a registry without publish times: held "unknown", the protection still measured', () => {
-    const impact = impactOf(result([{ kind: 'helm', name: 'prod/acme', channel: 'deployed', moved: 45 * SEC }]), START, 'high')
+    const impact = impactOf(
+      result([{ kind: 'helm', name: 'prod/acme', channel: 'deployed', moved: 45 * SEC }]),
+      START,
+      'high',
+    )
     expect(impact.targets[0]).toMatchObject({ state: 'moved', movedAt: at(45 * SEC) })
     expect(impact.targets[0].heldMs).toBeUndefined()
     expect(impact.targets[0].publishedAt).toBeUndefined()
@@ -163,7 +200,13 @@ describe('impactOf', () => {
   })
 
   it('a channel that could not be moved leaves protection open: no time, no verdict yet', () => {
-    const r = result([{ name: 'a', published: -MIN, moved: 20 * SEC }, { name: 'b', published: -MIN, moved: 25 * SEC, outcome: 'failed' }], 'partial')
+    const r = result(
+      [
+        { name: 'a', published: -MIN, moved: 20 * SEC },
+        { name: 'b', published: -MIN, moved: 25 * SEC, outcome: 'failed' },
+      ],
+      'partial',
+    )
     const impact = impactOf(r, START, 'critical')
     expect(impact.targets.map((t) => t.state)).toEqual(['moved', 'open'])
     expect(impact.protectedAt).toBeUndefined()
@@ -192,12 +235,22 @@ describe('rto-targets', () => {
     ['critical=90s', { ...DEFAULT_RTO_TARGETS, critical: 90 * SEC }],
     ['HIGH = 1h30m', { ...DEFAULT_RTO_TARGETS, high: 90 * MIN }],
     ['critical=5m\nlow=1d', { ...DEFAULT_RTO_TARGETS, critical: 5 * MIN, low: 24 * 60 * MIN }],
-    ['medium=none, high=0.5h', { ...DEFAULT_RTO_TARGETS, medium: undefined, high: 30 * MIN }]
+    ['medium=none, high=0.5h', { ...DEFAULT_RTO_TARGETS, medium: undefined, high: 30 * MIN }],
   ])('%j', (raw, expected) => {
     expect(parseRtoTargets('rto-targets', raw)).toEqual(expected)
   })
 
-  it.each(['critical', 'critical=', 'urgent=5m', 'critical=fast', 'critical=5', 'critical=5m,critical=6m', 'critical=0s', 'critical=8d', 'critical=5m high=30m'])('refuses %j, naming rto-targets', (raw) => {
+  it.each([
+    'critical',
+    'critical=',
+    'urgent=5m',
+    'critical=fast',
+    'critical=5',
+    'critical=5m,critical=6m',
+    'critical=0s',
+    'critical=8d',
+    'critical=5m high=30m',
+  ])('refuses %j, naming rto-targets', (raw) => {
     const e = inputErrorOf(() => parseRtoTargets('rto-targets', raw))
     expect(e.input).toBe('rto-targets')
     expect(e.message).toMatch(/critical=5m,high=30m/)
@@ -214,17 +267,30 @@ describe('formatDuration', () => {
     [2 * MIN, '2m'],
     [4 * 60 * MIN, '4h'],
     [90 * MIN, '1h 30m'],
-    [2 * 24 * 60 * MIN, '2d']
+    [2 * 24 * 60 * MIN, '2d'],
   ])('%d ms is %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text)
   })
 })
 
-const ctx: RunContext = { repository: 'acme/widget', serverUrl: 'https://github.com', runId: '4242', runAttempt: '1', actor: 'octocat', eventName: 'workflow_dispatch', workflow: 'Release rollback' }
+const ctx: RunContext = {
+  repository: 'acme/widget',
+  serverUrl: 'https://github.com',
+  runId: '4242',
+  runAttempt: '1',
+  actor: 'octocat',
+  eventName: 'workflow_dispatch',
+  workflow: 'Release rollback',
+}
 const inputs = { reason: 'Memory persistence corrupts data on restart' }
 
 /** The record of a run whose result carries the impact the step computes. */
-function recordOf(r: IncidentResult, startedAt: string, now: string, severity: IncidentRecord['severity'] = 'critical'): IncidentRecord {
+function recordOf(
+  r: IncidentResult,
+  startedAt: string,
+  now: string,
+  severity: IncidentRecord['severity'] = 'critical',
+): IncidentRecord {
   r.impact = impactOf(r, startedAt, severity)
   return buildRecord(r, inputs, { severity }, ctx, now)
 }
@@ -246,8 +312,16 @@ describe('the impact in the record', () => {
     ['a bad verdict', { verdict: 'great' }],
     ['a negative time', { toProtectionMs: -5 }],
     ['a start that is no time', { startedAt: 'yesterday' }],
-    ['a target without a name', { targets: [{ channel: 'latest', version: '1.2.3', state: 'moved', onChannel: true }] }],
-    ['downloads that are no count', { targets: [{ name: 'x', channel: 'latest', version: '1.2.3', state: 'moved', onChannel: true, downloads: '12' }] }]
+    [
+      'a target without a name',
+      { targets: [{ channel: 'latest', version: '1.2.3', state: 'moved', onChannel: true }] },
+    ],
+    [
+      'downloads that are no count',
+      {
+        targets: [{ name: 'x', channel: 'latest', version: '1.2.3', state: 'moved', onChannel: true, downloads: '12' }],
+      },
+    ],
   ])('a malformed impact (%s) is dropped, the rest of the record kept', (_what, over) => {
     const record = recordOf(result([{ published: -MIN, moved: 30 * SEC }]), START, START)
     const bad = { ...record, impact: { ...record.impact, ...over } } as unknown as IncidentRecord
@@ -256,7 +330,7 @@ describe('the impact in the record', () => {
     expect(parsed?.impact).toBeUndefined()
   })
 
-  it('an already-done re-run keeps the first run\'s figures, and the report stays byte-identical', () => {
+  it("an already-done re-run keeps the first run's figures, and the report stays byte-identical", () => {
     const first = recordOf(result([{ published: -2 * 60 * MIN, moved: 90 * SEC }]), START, START)
     const report = renderReport(first, ctx)
     const rerunStart = at(3 * 60 * MIN)
@@ -267,32 +341,66 @@ describe('the impact in the record', () => {
     expect(renderReport(merged, ctx, report)).toBe(report)
   })
 
-  it('a re-run that finishes what the first left open: measured from the first run\'s start', () => {
-    const first = recordOf(result([{ name: 'a', published: -MIN, moved: 20 * SEC }, { name: 'b', published: -MIN, moved: 25 * SEC, outcome: 'failed' }], 'partial'), START, START)
+  it("a re-run that finishes what the first left open: measured from the first run's start", () => {
+    const first = recordOf(
+      result(
+        [
+          { name: 'a', published: -MIN, moved: 20 * SEC },
+          { name: 'b', published: -MIN, moved: 25 * SEC, outcome: 'failed' },
+        ],
+        'partial',
+      ),
+      START,
+      START,
+    )
     expect(first.impact?.verdict).toBe('open')
     const rerunStart = at(10 * MIN)
-    const rerun = recordOf(result([{ name: 'a', published: -MIN }, { name: 'b', published: -MIN, moved: 10 * MIN + 30 * SEC }]), rerunStart, rerunStart)
+    const rerun = recordOf(
+      result([
+        { name: 'a', published: -MIN },
+        { name: 'b', published: -MIN, moved: 10 * MIN + 30 * SEC },
+      ]),
+      rerunStart,
+      rerunStart,
+    )
     const merged = mergeRecord(first, rerun).impact
     expect(merged?.startedAt).toBe(START)
     expect(merged?.targets.map((t) => [t.name, t.state, t.movedAt])).toEqual([
       ['a', 'moved', at(20 * SEC)],
-      ['b', 'moved', at(10 * MIN + 30 * SEC)]
+      ['b', 'moved', at(10 * MIN + 30 * SEC)],
     ])
-    expect(merged).toMatchObject({ protectedAt: at(10 * MIN + 30 * SEC), toProtectionMs: 10 * MIN + 30 * SEC, verdict: 'missed' })
+    expect(merged).toMatchObject({
+      protectedAt: at(10 * MIN + 30 * SEC),
+      toProtectionMs: 10 * MIN + 30 * SEC,
+      verdict: 'missed',
+    })
   })
 
   it('follows a corrected severity on a re-run: the same figures against the new target', () => {
     const first = recordOf(result([{ published: -MIN, moved: 3 * MIN }]), START, START, 'critical')
     expect(first.impact?.verdict).toBe('missed')
     const rerun = recordOf(result([{ published: -MIN }], 'already-done'), at(MIN * 30), at(MIN * 30), 'high')
-    expect(mergeRecord(first, rerun).impact).toMatchObject({ severity: 'high', rtoMs: 15 * MIN, toProtectionMs: 3 * MIN, verdict: 'met' })
+    expect(mergeRecord(first, rerun).impact).toMatchObject({
+      severity: 'high',
+      rtoMs: 15 * MIN,
+      toProtectionMs: 3 * MIN,
+      verdict: 'met',
+    })
   })
 
-  it('downloads counted once stay; a first run without them takes the re-run\'s', () => {
+  it("downloads counted once stay; a first run without them takes the re-run's", () => {
     const a = impactOf(result([{ published: -MIN, moved: 30 * SEC }]), START, 'high')
     const b = impactOf(result([{ published: -MIN }], 'already-done'), at(MIN), 'high')
-    expect(mergeImpact({ ...a, targets: [{ ...a.targets[0], downloads: 10 }] }, { ...b, targets: [{ ...b.targets[0], downloads: 99 }] })?.targets[0].downloads).toBe(10)
-    expect(mergeImpact(a, { ...b, targets: [{ ...b.targets[0], downloads: 99 }] })?.targets[0]).toMatchObject({ state: 'moved', downloads: 99 })
+    expect(
+      mergeImpact(
+        { ...a, targets: [{ ...a.targets[0], downloads: 10 }] },
+        { ...b, targets: [{ ...b.targets[0], downloads: 99 }] },
+      )?.targets[0].downloads,
+    ).toBe(10)
+    expect(mergeImpact(a, { ...b, targets: [{ ...b.targets[0], downloads: 99 }] })?.targets[0]).toMatchObject({
+      state: 'moved',
+      downloads: 99,
+    })
     expect(mergeImpact(a, undefined)).toBe(a)
   })
 
@@ -319,9 +427,16 @@ describe('the rendered block', () => {
 
   it('several targets, one open (snapshot)', () => {
     const impact = impactOf(
-      result([{ name: '@acme/core', published: -10 * MIN, moved: 40 * SEC }, { name: 'ghcr.io/acme/app', kind: 'docker', channel: 'stable', moved: 70 * SEC, outcome: 'failed' }, { name: '@acme/cli', published: -10 * MIN }], 'partial'),
+      result(
+        [
+          { name: '@acme/core', published: -10 * MIN, moved: 40 * SEC },
+          { name: 'ghcr.io/acme/app', kind: 'docker', channel: 'stable', moved: 70 * SEC, outcome: 'failed' },
+          { name: '@acme/cli', published: -10 * MIN },
+        ],
+        'partial',
+      ),
       START,
-      'high'
+      'high',
     )
     impact.targets[0].downloads = 7
     expect(renderImpact(impact, '##')).toMatchSnapshot()
@@ -335,7 +450,8 @@ describe('the rendered block', () => {
     expect(renderReport(without.record, ctx)).not.toContain('Impact and timing')
 
     const record = recordOf(r, START, START)
-    const block = '- `1.2.3` held `latest`: 2h 01m (published 2026-11-21 12:00:00 UTC, channel moved back 2026-11-21 14:01:30 UTC)\n- Time to protection: 1m 30s'
+    const block =
+      '- `1.2.3` held `latest`: 2h 01m (published 2026-11-21 12:00:00 UTC, channel moved back 2026-11-21 14:01:30 UTC)\n- Time to protection: 1m 30s'
     const summary = renderSummary(r)
     expect(summary).toContain(`### Impact and timing\n${block}`)
     expect(summary).toContain('- Recovery-time target for **critical**: 2m — ✅ met')
@@ -350,7 +466,14 @@ describe('the rendered block', () => {
   })
 
   it('names from outside stay inert', () => {
-    const impact = impactOf(result([{ name: 'acme/app|<b>x</b>', kind: 'docker', moved: 10 * SEC }, { name: 'b', moved: 5 * SEC }]), START, 'high')
+    const impact = impactOf(
+      result([
+        { name: 'acme/app|<b>x</b>', kind: 'docker', moved: 10 * SEC },
+        { name: 'b', moved: 5 * SEC },
+      ]),
+      START,
+      'high',
+    )
     const text = renderImpact(impact, '###')
     expect(text).not.toContain('<b>')
     expect(text).toContain('acme/app\\|&lt;b&gt;x&lt;/b&gt;')

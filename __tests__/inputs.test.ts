@@ -11,7 +11,7 @@ const valid: Record<string, string> = {
   'rollback-version': '1.2.3',
   reason: 'Memory persistence corrupts data on restart',
   package: 'acme-widget',
-  'npm-token': 'npm_secret'
+  'npm-token': 'npm_secret',
 }
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? ''
 
@@ -38,12 +38,15 @@ describe('readInputs', () => {
       maxAgeMs: undefined,
       requireHolder: false,
       dryRun: false,
-      force: false
+      force: false,
     })
   })
 
   it('normalises a leading v and trims values', () => {
-    const i = readInputs(reader({ ...valid, 'rollback-version': ' v1.2.3 ', 'restore-version': 'V1.2.2', channel: ' beta ' }), {})
+    const i = readInputs(
+      reader({ ...valid, 'rollback-version': ' v1.2.3 ', 'restore-version': 'V1.2.2', channel: ' beta ' }),
+      {},
+    )
     expect([i.rollbackVersion, i.restoreVersion, i.channel]).toEqual(['1.2.3', '1.2.2', 'beta'])
   })
 
@@ -54,32 +57,61 @@ describe('readInputs', () => {
   })
 
   it('takes NODE_AUTH_TOKEN when npm-token is empty, and needs no token for a dry run', () => {
-    expect(readInputs(reader({ ...valid, 'npm-token': '' }), { NODE_AUTH_TOKEN: 'from-setup-node' }).npmToken).toBe('from-setup-node')
+    expect(readInputs(reader({ ...valid, 'npm-token': '' }), { NODE_AUTH_TOKEN: 'from-setup-node' }).npmToken).toBe(
+      'from-setup-node',
+    )
     expect(readInputs(reader({ ...valid, 'npm-token': '', 'dry-run': 'true' }), {}).npmToken).toBeUndefined()
   })
 
   it('adds the trailing slash to a registry URL', () => {
-    expect(readInputs(reader({ ...valid, registry: 'http://127.0.0.1:4873' }), {}).registry).toBe('http://127.0.0.1:4873/')
+    expect(readInputs(reader({ ...valid, registry: 'http://127.0.0.1:4873' }), {}).registry).toBe(
+      'http://127.0.0.1:4873/',
+    )
   })
 
   it('accepts current with published-after, normalised to UTC', () => {
-    const i = readInputs(reader({ ...valid, 'rollback-version': 'current', 'published-after': '2026-11-21T15:00:00+01:00' }), {})
+    const i = readInputs(
+      reader({ ...valid, 'rollback-version': 'current', 'published-after': '2026-11-21T15:00:00+01:00' }),
+      {},
+    )
     expect([i.rollbackVersion, i.publishedAfter]).toEqual(['current', '2026-11-21T14:00:00.000Z'])
   })
 
   it('reads published-before (UTC) and release-commit (lower-cased)', () => {
-    const i = readInputs(reader({ ...valid, 'rollback-version': 'current', 'published-after': '2026-11-21T14:00:00Z', 'published-before': '2026-11-21T15:20:00+01:00', 'release-commit': ` ${'AbC123'.repeat(6)}abcd ` }), {})
-    expect([i.publishedAfter, i.publishedBefore, i.releaseCommit]).toEqual(['2026-11-21T14:00:00.000Z', '2026-11-21T14:20:00.000Z', `${'abc123'.repeat(6)}abcd`])
+    const i = readInputs(
+      reader({
+        ...valid,
+        'rollback-version': 'current',
+        'published-after': '2026-11-21T14:00:00Z',
+        'published-before': '2026-11-21T15:20:00+01:00',
+        'release-commit': ` ${'AbC123'.repeat(6)}abcd `,
+      }),
+      {},
+    )
+    expect([i.publishedAfter, i.publishedBefore, i.releaseCommit]).toEqual([
+      '2026-11-21T14:00:00.000Z',
+      '2026-11-21T14:20:00.000Z',
+      `${'abc123'.repeat(6)}abcd`,
+    ])
   })
 
   it('takes published-before and release-commit with an exact version too (they guard it)', () => {
-    const i = readInputs(reader({ ...valid, 'published-before': '2026-11-21T14:20:00Z', 'release-commit': 'f'.repeat(40) }), {})
-    expect([i.rollbackVersion, i.publishedBefore, i.releaseCommit]).toEqual(['1.2.3', '2026-11-21T14:20:00.000Z', 'f'.repeat(40)])
+    const i = readInputs(
+      reader({ ...valid, 'published-before': '2026-11-21T14:20:00Z', 'release-commit': 'f'.repeat(40) }),
+      {},
+    )
+    expect([i.rollbackVersion, i.publishedBefore, i.releaseCommit]).toEqual([
+      '1.2.3',
+      '2026-11-21T14:20:00.000Z',
+      'f'.repeat(40),
+    ])
   })
 
   it('reads max-age as a Go-like duration in milliseconds, and require-holder', () => {
     const H = 3_600_000
-    const ages = ['24h', '90m', '1h30m', '1.5h', '45s', '2h0m30s', ' 8760h ', '500ms'].map((a) => readInputs(reader({ ...valid, 'max-age': a }), {}).maxAgeMs)
+    const ages = ['24h', '90m', '1h30m', '1.5h', '45s', '2h0m30s', ' 8760h ', '500ms'].map(
+      (a) => readInputs(reader({ ...valid, 'max-age': a }), {}).maxAgeMs,
+    )
     expect(ages).toEqual([24 * H, 90 * 60_000, 90 * 60_000, 1.5 * H, 45_000, 2 * H + 30_000, 8760 * H, 500])
     expect(readInputs(reader({ ...valid, 'max-age': '' }), {}).maxAgeMs).toBeUndefined()
     const alert = readInputs(reader({ ...valid, 'max-age': '24h', 'require-holder': 'true' }), {})
@@ -87,7 +119,9 @@ describe('readInputs', () => {
   })
 
   it('keeps newlines and tabs in reason, and reads a Windows line end as a newline', () => {
-    expect(readInputs(reader({ ...valid, reason: 'first line\r\nsecond\tline' }), {}).reason).toBe('first line\nsecond\tline')
+    expect(readInputs(reader({ ...valid, reason: 'first line\r\nsecond\tline' }), {}).reason).toBe(
+      'first line\nsecond\tline',
+    )
   })
 
   it('ignores inputs it does not know', () => {
@@ -97,7 +131,12 @@ describe('readInputs', () => {
   // each row: the inputs changed, the input the error must name, what the message says
   const bad: Array<[string, Record<string, string>, string, RegExp]> = [
     ['missing rollback-version', { 'rollback-version': '' }, 'rollback-version', /is required/],
-    ['a range as rollback-version', { 'rollback-version': '^1.2.3' }, 'rollback-version', /not an exact semantic version/],
+    [
+      'a range as rollback-version',
+      { 'rollback-version': '^1.2.3' },
+      'rollback-version',
+      /not an exact semantic version/,
+    ],
     ['a partial version', { 'rollback-version': '1.2' }, 'rollback-version', /not an exact semantic version/],
     ['shell in a version', { 'rollback-version': '1.2.3$(id)' }, 'rollback-version', /not an exact/],
     ['a tag as restore-version', { 'restore-version': 'latest' }, 'restore-version', /not an exact/],
@@ -109,36 +148,110 @@ describe('readInputs', () => {
     ['an empty reason', { reason: '   ' }, 'reason', /is empty/],
     ['a huge reason', { reason: 'x'.repeat(5000) }, 'reason', /5000 characters long; the limit is 1000/],
     ['a control character in reason', { reason: 'bad\u0007bell' }, 'reason', /control characters/],
-    ['an escape sequence in reason', { reason: 'bad\u001b[2Jreason' }, 'reason', /control characters \(U\+001B at character 4\)/],
+    [
+      'an escape sequence in reason',
+      { reason: 'bad\u001b[2Jreason' },
+      'reason',
+      /control characters \(U\+001B at character 4\)/,
+    ],
     ['a lone carriage return in reason', { reason: 'done\rfine' }, 'reason', /control characters \(U\+000D/],
     ['a C1 control in reason', { reason: 'bad\u009breason' }, 'reason', /control characters \(U\+009B/],
     ['a DEL in reason', { reason: 'bad\u007freason' }, 'reason', /control characters \(U\+007F/],
-    ['a bidi override in reason', { reason: 'rolled back \u202eevil' }, 'reason', /bidirectional control characters \(U\+202E/],
-    ['a bidi isolate in reason', { reason: 'rolled back \u2066x\u2069' }, 'reason', /bidirectional control characters \(U\+2066/],
-    ['a right-to-left mark in reason', { reason: 'rolled back \u200f' }, 'reason', /bidirectional control characters \(U\+200F/],
-    ['a control character in deprecation-message', { 'deprecation-message': '{version} \u0007 {restore}' }, 'deprecation-message', /control characters \(U\+0007/],
-    ['a bidi override in deprecation-message', { 'deprecation-message': 'Use {restore} \u202d{version}' }, 'deprecation-message', /bidirectional control characters \(U\+202D/],
+    [
+      'a bidi override in reason',
+      { reason: 'rolled back \u202eevil' },
+      'reason',
+      /bidirectional control characters \(U\+202E/,
+    ],
+    [
+      'a bidi isolate in reason',
+      { reason: 'rolled back \u2066x\u2069' },
+      'reason',
+      /bidirectional control characters \(U\+2066/,
+    ],
+    [
+      'a right-to-left mark in reason',
+      { reason: 'rolled back \u200f' },
+      'reason',
+      /bidirectional control characters \(U\+200F/,
+    ],
+    [
+      'a control character in deprecation-message',
+      { 'deprecation-message': '{version} \u0007 {restore}' },
+      'deprecation-message',
+      /control characters \(U\+0007/,
+    ],
+    [
+      'a bidi override in deprecation-message',
+      { 'deprecation-message': 'Use {restore} \u202d{version}' },
+      'deprecation-message',
+      /bidirectional control characters \(U\+202D/,
+    ],
     ['a published-before that is no time', { 'published-before': 'later' }, 'published-before', /not an ISO-8601 time/],
-    ['a published-before not after published-after', { 'rollback-version': 'current', 'published-after': '2026-11-21T14:00:00Z', 'published-before': '2026-11-21T14:00:00Z' }, 'published-before', /is not after published-after/],
+    [
+      'a published-before not after published-after',
+      {
+        'rollback-version': 'current',
+        'published-after': '2026-11-21T14:00:00Z',
+        'published-before': '2026-11-21T14:00:00Z',
+      },
+      'published-before',
+      /is not after published-after/,
+    ],
     ['a short release-commit', { 'release-commit': 'abc1234' }, 'release-commit', /not a full 40-character commit SHA/],
-    ['a branch as release-commit', { 'release-commit': 'main' }, 'release-commit', /not a full 40-character commit SHA/],
-    ['shell in release-commit', { 'release-commit': `${'a'.repeat(40)};id` }, 'release-commit', /not a full 40-character commit SHA/],
+    [
+      'a branch as release-commit',
+      { 'release-commit': 'main' },
+      'release-commit',
+      /not a full 40-character commit SHA/,
+    ],
+    [
+      'shell in release-commit',
+      { 'release-commit': `${'a'.repeat(40)};id` },
+      'release-commit',
+      /not a full 40-character commit SHA/,
+    ],
     ['path traversal in package', { package: '../../etc/passwd' }, 'package', /not a valid npm package name/],
     ['spaces in package', { package: 'acme widget' }, 'package', /not a valid npm package name/],
     ['a spec as package', { package: 'acme-widget@1.2.3' }, 'package', /not a valid npm package name/],
     ['a registry that is no URL', { registry: 'registry.npmjs.org' }, 'registry', /not a URL/],
     ['plain http to a remote registry', { registry: 'http://registry.example.com/' }, 'registry', /unencrypted/],
-    ['credentials in the registry URL', { registry: 'https://user:pw@registry.example.com/' }, 'registry', /must not carry credentials/],
+    [
+      'credentials in the registry URL',
+      { registry: 'https://user:pw@registry.example.com/' },
+      'registry',
+      /must not carry credentials/,
+    ],
     ['an ftp registry', { registry: 'ftp://registry.example.com/' }, 'registry', /not supported/],
     ['no token outside a dry run', { 'npm-token': '' }, 'npm-token', /is empty/],
     ['a token with a Bearer prefix', { 'npm-token': 'Bearer abc' }, 'npm-token', /whitespace/],
     ['a non-boolean dry-run', { 'dry-run': 'maybe' }, 'dry-run', /not a boolean/],
     ['a non-boolean force', { force: 'yes please' }, 'force', /not a boolean/],
     ['a non-boolean deprecate', { deprecate: '1' }, 'deprecate', /not a boolean/],
-    ['an unknown placeholder', { 'deprecation-message': 'Use {restore} not {bad}' }, 'deprecation-message', /unknown placeholder \{bad\}/],
-    ['current without published-after', { 'rollback-version': 'current' }, 'published-after', /required with rollback-version: current/],
-    ['a published-after that is no time', { 'published-after': 'yesterday' }, 'published-after', /not an ISO-8601 time/],
-    ['a max-age that is no duration', { 'max-age': 'a day' }, 'max-age', /"a day" is not a duration\..*Fix: use a Go-like duration such as 24h/],
+    [
+      'an unknown placeholder',
+      { 'deprecation-message': 'Use {restore} not {bad}' },
+      'deprecation-message',
+      /unknown placeholder \{bad\}/,
+    ],
+    [
+      'current without published-after',
+      { 'rollback-version': 'current' },
+      'published-after',
+      /required with rollback-version: current/,
+    ],
+    [
+      'a published-after that is no time',
+      { 'published-after': 'yesterday' },
+      'published-after',
+      /not an ISO-8601 time/,
+    ],
+    [
+      'a max-age that is no duration',
+      { 'max-age': 'a day' },
+      'max-age',
+      /"a day" is not a duration\..*Fix: use a Go-like duration such as 24h/,
+    ],
     ['a max-age without a unit', { 'max-age': '24' }, 'max-age', /"24" is not a duration/],
     ['a max-age in days', { 'max-age': '2d' }, 'max-age', /days are not a unit\..*Fix: give hours, such as 48h/],
     ['a negative max-age', { 'max-age': '-1h' }, 'max-age', /not a duration/],
@@ -147,8 +260,18 @@ describe('readInputs', () => {
     ['shell in max-age', { 'max-age': '24h$(id)' }, 'max-age', /not a duration/],
     ['a huge max-age', { 'max-age': '9'.repeat(400) + 'h' }, 'max-age', /not a duration/],
     ['a non-boolean require-holder', { 'require-holder': 'yes' }, 'require-holder', /not a boolean/],
-    ['require-holder with force', { 'require-holder': 'true', force: 'true' }, 'require-holder', /together with force: true.*Fix: use one of them/],
-    ['a published-after without a zone', { 'published-after': '2026-11-21T14:00:00' }, 'published-after', /with a time zone/]
+    [
+      'require-holder with force',
+      { 'require-holder': 'true', force: 'true' },
+      'require-holder',
+      /together with force: true.*Fix: use one of them/,
+    ],
+    [
+      'a published-after without a zone',
+      { 'published-after': '2026-11-21T14:00:00' },
+      'published-after',
+      /with a time zone/,
+    ],
   ]
   it.each(bad)('rejects %s, naming the input and the fix', (_, change, input, message) => {
     let error: unknown
@@ -175,7 +298,9 @@ describe('readInputs', () => {
 
   it('rejects a missing package.json when package is empty', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rr-ws-'))
-    expect(() => readInputs(reader({ ...valid, package: '' }), { GITHUB_WORKSPACE: dir })).toThrow(/Input 'package': is not set and there is no package.json/)
+    expect(() => readInputs(reader({ ...valid, package: '' }), { GITHUB_WORKSPACE: dir })).toThrow(
+      /Input 'package': is not set and there is no package.json/,
+    )
   })
 })
 
@@ -193,12 +318,15 @@ describe('readGitHubInputs', () => {
       reportDir: 'incidents',
       reportBranch: undefined,
       severity: 'high',
-      githubRelease: true
+      githubRelease: true,
     })
   })
 
   it('splits labels and assignees on commas and newlines, drops @ and duplicates', () => {
-    const i = readGitHubInputs(gh({ 'issue-labels': 'rollback, incident\nincident', 'issue-assignees': '@octocat,\nhubot' }), env)
+    const i = readGitHubInputs(
+      gh({ 'issue-labels': 'rollback, incident\nincident', 'issue-assignees': '@octocat,\nhubot' }),
+      env,
+    )
     expect(i.labels).toEqual(['rollback', 'incident'])
     expect(i.assignees).toEqual(['octocat', 'hubot'])
   })
@@ -208,7 +336,9 @@ describe('readGitHubInputs', () => {
   })
 
   it('needs neither a token nor a repository when both bookkeeping parts are off', () => {
-    expect(readGitHubInputs((n) => ({ 'create-issue': 'false', 'commit-report': 'false' })[n] ?? '', {}).token).toBeUndefined()
+    expect(
+      readGitHubInputs((n) => ({ 'create-issue': 'false', 'commit-report': 'false' })[n] ?? '', {}).token,
+    ).toBeUndefined()
   })
 
   const bad: Array<[string, Record<string, string>, NodeJS.ProcessEnv, string, RegExp]> = [
@@ -223,7 +353,7 @@ describe('readGitHubInputs', () => {
     ['an over-long label', { 'issue-labels': 'x'.repeat(60) }, env, 'issue-labels', /longer than GitHub's 50/],
     ['no label for finding the issue again', { 'issue-labels': ' , ' }, env, 'issue-labels', /keep at least one label/],
     ['a non-boolean create-issue', { 'create-issue': 'sure' }, env, 'create-issue', /not a boolean/],
-    ['a non-boolean github-release', { 'github-release': 'please' }, env, 'github-release', /not a boolean/]
+    ['a non-boolean github-release', { 'github-release': 'please' }, env, 'github-release', /not a boolean/],
   ]
   it.each(bad)('rejects %s, naming the input', (_, values, e, input, message) => {
     let error: unknown
@@ -241,7 +371,18 @@ describe('readGitHubInputs', () => {
 
 describe('parseTargets', () => {
   it('reads one target a line, skipping blank lines and comments, and normalises each name by its adapter', () => {
-    const raw = ['# the incident', '  npm:@acme/core  ', '', 'npm:acme-cli', 'docker:nginx', 'DOCKER: ghcr.io/acme/app', 'helm:acme-prod', 'helm:prod/acme-app', 'git-tag:v1', 'git-tag:refs/tags/stable'].join('\r\n')
+    const raw = [
+      '# the incident',
+      '  npm:@acme/core  ',
+      '',
+      'npm:acme-cli',
+      'docker:nginx',
+      'DOCKER: ghcr.io/acme/app',
+      'helm:acme-prod',
+      'helm:prod/acme-app',
+      'git-tag:v1',
+      'git-tag:refs/tags/stable',
+    ].join('\r\n')
     expect(parseTargets(raw)).toEqual([
       { kind: 'npm', name: '@acme/core' },
       { kind: 'npm', name: 'acme-cli' },
@@ -250,20 +391,28 @@ describe('parseTargets', () => {
       { kind: 'helm', name: 'acme-prod' },
       { kind: 'helm', name: 'prod/acme-app' },
       { kind: 'git-tag', name: 'v1' },
-      { kind: 'git-tag', name: 'stable' }
+      { kind: 'git-tag', name: 'stable' },
     ])
   })
 
   it('keeps a registry port in a docker name (only the first colon ends the kind)', () => {
-    expect(parseTargets('docker:127.0.0.1:5000/acme/app')).toEqual([{ kind: 'docker', name: '127.0.0.1:5000/acme/app' }])
+    expect(parseTargets('docker:127.0.0.1:5000/acme/app')).toEqual([
+      { kind: 'docker', name: '127.0.0.1:5000/acme/app' },
+    ])
   })
 
   it('takes partial versions as git tag names (the moving v1, v1.2 tags)', () => {
-    expect(parseTargets('git-tag:v1\ngit-tag:v1.2\ngit-tag:release/2026-11').map((t) => t.name)).toEqual(['v1', 'v1.2', 'release/2026-11'])
+    expect(parseTargets('git-tag:v1\ngit-tag:v1.2\ngit-tag:release/2026-11').map((t) => t.name)).toEqual([
+      'v1',
+      'v1.2',
+      'release/2026-11',
+    ])
   })
 
   it(`takes ${MAX_TARGETS} targets`, () => {
-    expect(parseTargets(Array.from({ length: MAX_TARGETS }, (_, i) => `npm:pkg-${i}`).join('\n'))).toHaveLength(MAX_TARGETS)
+    expect(parseTargets(Array.from({ length: MAX_TARGETS }, (_, i) => `npm:pkg-${i}`).join('\n'))).toHaveLength(
+      MAX_TARGETS,
+    )
   })
 
   // each row: the targets input, what the message says; every error names targets and a fix
@@ -271,7 +420,11 @@ describe('parseTargets', () => {
     ['a line without a kind', 'acme-widget', /line 1 \("acme-widget"\) has no kind/],
     ['a line that starts with a colon', ':acme-widget', /has no kind/],
     ['an unknown kind', 'npm:a\npip:requests', /line 2 \("pip:requests"\): "pip" is not a target kind/],
-    ['an invalid npm name', 'npm:Acme Widget', /line 1 \("npm:Acme Widget"\): "Acme Widget" is not a valid npm package name/],
+    [
+      'an invalid npm name',
+      'npm:Acme Widget',
+      /line 1 \("npm:Acme Widget"\): "Acme Widget" is not a valid npm package name/,
+    ],
     ['an npm spec with a version', 'npm:acme-widget@1.2.3', /not a valid npm package name/],
     ['an empty name', 'npm:', /not a valid npm package name/],
     ['an image with a tag', 'docker:ghcr.io/acme/app:1.2.3', /has a tag/],
@@ -293,10 +446,22 @@ describe('parseTargets', () => {
     ['a git tag that is a range', 'git-tag:1.x', /reads as a semver range/],
     ['a git tag that is a range with an operator', 'git-tag:>=1', /reads as a semver range/],
     ['a control character in a git tag', 'git-tag:v1\u0007', /control character/],
-    ['the same target twice', 'npm:acme-widget\n# again\nnpm:acme-widget', /line 3 \("npm:acme-widget"\) names the same target as line 1 \(npm:acme-widget\)/],
-    ['the same image spelled twice', 'docker:nginx\ndocker:docker.io/library/nginx', /line 2 .* names the same target as line 1 \(docker:docker\.io\/library\/nginx\)/],
-    ['too many targets', Array.from({ length: MAX_TARGETS + 1 }, (_, i) => `npm:pkg-${i}`).join('\n'), /lists 101 targets; the limit is 100/],
-    ['only comments', '# nothing yet\n\n', /lists no target/]
+    [
+      'the same target twice',
+      'npm:acme-widget\n# again\nnpm:acme-widget',
+      /line 3 \("npm:acme-widget"\) names the same target as line 1 \(npm:acme-widget\)/,
+    ],
+    [
+      'the same image spelled twice',
+      'docker:nginx\ndocker:docker.io/library/nginx',
+      /line 2 .* names the same target as line 1 \(docker:docker\.io\/library\/nginx\)/,
+    ],
+    [
+      'too many targets',
+      Array.from({ length: MAX_TARGETS + 1 }, (_, i) => `npm:pkg-${i}`).join('\n'),
+      /lists 101 targets; the limit is 100/,
+    ],
+    ['only comments', '# nothing yet\n\n', /lists no target/],
   ]
   it.each(bad)('refuses %s, naming targets and the fix', (_, raw, message) => {
     let error: unknown
@@ -314,11 +479,23 @@ describe('parseTargets', () => {
 })
 
 describe('the targets input', () => {
-  const base = { 'rollback-version': '1.2.3', reason: 'Memory persistence corrupts data on restart', 'npm-token': 'npm_secret' }
+  const base = {
+    'rollback-version': '1.2.3',
+    reason: 'Memory persistence corrupts data on restart',
+    'npm-token': 'npm_secret',
+  }
 
   it('names the npm packages of the incident', () => {
     const i = readInputs(reader({ ...base, targets: 'npm:@acme/core\nnpm:@acme/cli' }), {})
-    expect([i.target, i.packageName, i.packageNames, i.targets]).toEqual(['npm', '@acme/core', ['@acme/core', '@acme/cli'], [{ kind: 'npm', name: '@acme/core' }, { kind: 'npm', name: '@acme/cli' }]])
+    expect([i.target, i.packageName, i.packageNames, i.targets]).toEqual([
+      'npm',
+      '@acme/core',
+      ['@acme/core', '@acme/cli'],
+      [
+        { kind: 'npm', name: '@acme/core' },
+        { kind: 'npm', name: '@acme/cli' },
+      ],
+    ])
     expect(targetsFrom(i)).toEqual(i.targets)
   })
 
@@ -332,29 +509,61 @@ describe('the targets input', () => {
   it('names a Helm release, with its namespace or the namespace input', () => {
     const i = readInputs(reader({ ...base, 'npm-token': '', targets: 'helm:prod/acme-app' }), {})
     expect([i.target, i.packageName, i.channel]).toEqual(['helm', 'prod/acme-app', 'deployed'])
-    expect(readInputs(reader({ ...base, targets: 'helm:acme-app', namespace: 'staging' }), {}).packageName).toBe('staging/acme-app')
+    expect(readInputs(reader({ ...base, targets: 'helm:acme-app', namespace: 'staging' }), {}).packageName).toBe(
+      'staging/acme-app',
+    )
     const { target } = createTarget(i, reader({}), { info: () => {}, warning: () => {}, debug: () => {} }, 'test')
     expect(target.label).toBe('Helm release acme-app in namespace prod')
   })
 
   it('is left undefined without the input, and targetsFrom turns the shorthand into the same list', () => {
     expect(readInputs(reader(valid), {}).targets).toBeUndefined()
-    expect(targetsFrom(readInputs(reader({ ...base, packages: 'a, b' }), {}))).toEqual([{ kind: 'npm', name: 'a' }, { kind: 'npm', name: 'b' }])
+    expect(targetsFrom(readInputs(reader({ ...base, packages: 'a, b' }), {}))).toEqual([
+      { kind: 'npm', name: 'a' },
+      { kind: 'npm', name: 'b' },
+    ])
     const docker = { ...base, target: 'docker', image: 'nginx' }
     expect(targetsFrom(readInputs(reader(docker), {}))).toEqual([{ kind: 'docker', name: 'docker.io/library/nginx' }])
     const helm = { ...base, target: 'helm', release: 'acme-app' }
     expect(targetsFrom(readInputs(reader(helm), {}), reader(helm))).toEqual([{ kind: 'helm', name: 'acme-app' }])
-    expect(targetsFrom(readInputs(reader({ ...helm, namespace: 'prod' }), {}), reader({ ...helm, namespace: 'prod' }))).toEqual([{ kind: 'helm', name: 'prod/acme-app' }])
+    expect(
+      targetsFrom(readInputs(reader({ ...helm, namespace: 'prod' }), {}), reader({ ...helm, namespace: 'prod' })),
+    ).toEqual([{ kind: 'helm', name: 'prod/acme-app' }])
     // without the reader, a Helm release is named as the incident names it
     expect(targetsFrom(readInputs(reader(helm), {}))).toEqual([{ kind: 'helm', name: 'default/acme-app' }])
   })
 
   const bad: Array<[string, Record<string, string>, RegExp, RegExp]> = [
-    ['targets with package', { targets: 'npm:a', package: 'a' }, /is given together with package, which names targets too/, /leave package empty/],
-    ['targets with packages', { targets: 'npm:a', packages: 'a,b' }, /together with packages/, /list every target in targets/],
-    ['targets with image and release', { targets: 'docker:nginx', image: 'nginx', release: 'r' }, /together with image and release, which name targets too/, /leave image and release empty/],
-    ['targets with target: docker', { targets: 'docker:nginx', target: 'docker' }, /together with target: docker/, /leave target unset/],
-    ['a bad line', { targets: 'npm:ok\ncargo:serde' }, /"cargo" is not a target kind/, /use one of npm:, docker:, helm:, git-tag:/],
+    [
+      'targets with package',
+      { targets: 'npm:a', package: 'a' },
+      /is given together with package, which names targets too/,
+      /leave package empty/,
+    ],
+    [
+      'targets with packages',
+      { targets: 'npm:a', packages: 'a,b' },
+      /together with packages/,
+      /list every target in targets/,
+    ],
+    [
+      'targets with image and release',
+      { targets: 'docker:nginx', image: 'nginx', release: 'r' },
+      /together with image and release, which name targets too/,
+      /leave image and release empty/,
+    ],
+    [
+      'targets with target: docker',
+      { targets: 'docker:nginx', target: 'docker' },
+      /together with target: docker/,
+      /leave target unset/,
+    ],
+    [
+      'a bad line',
+      { targets: 'npm:ok\ncargo:serde' },
+      /"cargo" is not a target kind/,
+      /use one of npm:, docker:, helm:, git-tag:/,
+    ],
   ]
   it.each(bad)('refuses %s, naming targets and the fix', (_, change, message, fix) => {
     let error: unknown
@@ -373,15 +582,28 @@ describe('the targets input', () => {
 
 describe('readInputs: drill', () => {
   it('drill: true with rollback-version: current needs no published-after; without drill it does', () => {
-    const drill = readInputs(reader({ package: 'acme-widget', 'npm-token': 'npm_secret', drill: 'true', 'rollback-version': 'current' }), {})
-    expect(drill).toMatchObject({ drill: true, rollbackVersion: 'current', publishedAfter: undefined, reason: 'rollback drill', dryRun: false })
+    const drill = readInputs(
+      reader({ package: 'acme-widget', 'npm-token': 'npm_secret', drill: 'true', 'rollback-version': 'current' }),
+      {},
+    )
+    expect(drill).toMatchObject({
+      drill: true,
+      rollbackVersion: 'current',
+      publishedAfter: undefined,
+      reason: 'rollback drill',
+      dryRun: false,
+    })
     expect(() => readInputs(reader({ ...valid, 'rollback-version': 'current' }), {})).toThrow(/published-after/)
   })
 
   it('drill: rollback-version defaults to current; the npm token is still required; dry-run conflicts', () => {
-    expect(readInputs(reader({ package: 'acme-widget', 'npm-token': 'npm_secret', drill: 'true' }), {}).rollbackVersion).toBe('current')
+    expect(
+      readInputs(reader({ package: 'acme-widget', 'npm-token': 'npm_secret', drill: 'true' }), {}).rollbackVersion,
+    ).toBe('current')
     expect(() => readInputs(reader({ package: 'acme-widget', drill: 'true' }), {})).toThrow(/npm-token/)
-    expect(() => readInputs(reader({ package: 'acme-widget', 'npm-token': 'npm_secret', drill: 'true', 'dry-run': 'true' }), {})).toThrow(/Input 'drill'/)
+    expect(() =>
+      readInputs(reader({ package: 'acme-widget', 'npm-token': 'npm_secret', drill: 'true', 'dry-run': 'true' }), {}),
+    ).toThrow(/Input 'drill'/)
     expect(() => readInputs(reader({ ...valid, drill: 'maybe' }), {})).toThrow(/Input 'drill'/)
   })
 })

@@ -14,7 +14,7 @@ import {
   type Got,
   type InstallerClient,
   type MatrixScenario,
-  type MatrixStrategy
+  type MatrixStrategy,
 } from '../src/github/protection.js'
 import { clients, clientVersion, FIXTURE, runMatrix, type Observation } from './support/installers.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
@@ -32,7 +32,10 @@ function versionOf(got: Got, scenario: MatrixScenario | 'fresh-bad-range'): stri
 }
 
 /** client -> gate -> version, as observed */
-function observed(strategy: MatrixStrategy | 'before', scenario: Observation['scenario']): Record<string, Record<string, string | undefined>> {
+function observed(
+  strategy: MatrixStrategy | 'before',
+  scenario: Observation['scenario'],
+): Record<string, Record<string, string | undefined>> {
   const out: Record<string, Record<string, string | undefined>> = {}
   for (const o of observations.filter((x) => x.strategy === strategy && x.scenario === scenario)) {
     out[o.client] = { ...out[o.client], [o.gate]: o.version }
@@ -41,7 +44,10 @@ function observed(strategy: MatrixStrategy | 'before', scenario: Observation['sc
 }
 
 /** client -> gate -> version, as the matrix claims (gate 'off' only for clients that have a gate) */
-function claimed(row: Record<InstallerClient, Parameters<typeof outcome>[0]>, scenario: MatrixScenario | 'fresh-bad-range'): Record<string, Record<string, string>> {
+function claimed(
+  row: Record<InstallerClient, Parameters<typeof outcome>[0]>,
+  scenario: MatrixScenario | 'fresh-bad-range',
+): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {}
   for (const c of INSTALLER_CLIENT_ORDER) {
     out[c] = { on: versionOf(outcome(row[c], 'on'), scenario) }
@@ -60,7 +66,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await registry?.stop()
   // the observed matrix, for whoever updates INSTALLER_MATRIX
-  const lines = observations.map((o) => `${o.client}\t${o.strategy}\t${o.scenario}\tgate ${o.gate}\t${o.version}\t${o.ms} ms`).sort()
+  const lines = observations
+    .map((o) => `${o.client}\t${o.strategy}\t${o.scenario}\tgate ${o.gate}\t${o.version}\t${o.ms} ms`)
+    .sort()
   if (process.env.INSTALLER_MATRIX_LOG) process.stdout.write(`${lines.join('\n')}\ntotal ${Date.now() - started} ms\n`)
 })
 
@@ -85,11 +93,19 @@ describe('the installer matrix (real clients against a local registry)', () => {
     expect(observed('before', 'fresh-bad-range')).toEqual(claimed(FRESH_BAD_RANGE, 'fresh-bad-range'))
   })
 
-  const cases = (Object.entries(INSTALLER_MATRIX) as [MatrixStrategy, (typeof INSTALLER_MATRIX)[MatrixStrategy]][]).flatMap(([strategy, row]) =>
-    (Object.keys(row) as MatrixScenario[]).map((scenario) => [strategy, scenario] as const)
+  const cases = (
+    Object.entries(INSTALLER_MATRIX) as [MatrixStrategy, (typeof INSTALLER_MATRIX)[MatrixStrategy]][]
+  ).flatMap(([strategy, row]) =>
+    (Object.keys(row) as MatrixScenario[]).map((scenario) => [strategy, scenario] as const),
   )
   it('covers every strategy and scenario the runner runs', () => {
-    const ran = [...new Set(observations.filter((o) => o.strategy !== 'before' && o.scenario !== 'pre-install').map((o) => `${o.strategy} ${o.scenario}`))].sort()
+    const ran = [
+      ...new Set(
+        observations
+          .filter((o) => o.strategy !== 'before' && o.scenario !== 'pre-install')
+          .map((o) => `${o.strategy} ${o.scenario}`),
+      ),
+    ].sort()
     expect(ran).toEqual(cases.map(([s, c]) => `${s} ${c}`).sort())
   })
 
@@ -103,12 +119,33 @@ describe('the table is made from the matrix', () => {
     Object.fromEntries(installerProtection(strategy, { deprecated }).map((p) => [p.installer, p.protected]))
 
   it('retag: Yarn Classic takes the deprecated version above the restored one; lockfiles keep it; update commands move back', () => {
-    expect(level('retag')).toMatchObject({ npm: 'yes', pnpm: 'yes', 'Yarn Classic (1.x)': 'partly', 'Yarn Berry (4.x)': 'yes', bun: 'yes', 'Lockfiles (frozen installs)': 'no', 'Update commands': 'yes' })
+    expect(level('retag')).toMatchObject({
+      npm: 'yes',
+      pnpm: 'yes',
+      'Yarn Classic (1.x)': 'partly',
+      'Yarn Berry (4.x)': 'yes',
+      bun: 'yes',
+      'Lockfiles (frozen installs)': 'no',
+      'Update commands': 'yes',
+    })
   })
 
   it('republish: the release-age gates of pnpm and Yarn Berry hold the new version back for a day', () => {
-    expect(level('republish')).toMatchObject({ npm: 'yes', pnpm: 'partly', 'Yarn Classic (1.x)': 'yes', 'Yarn Berry (4.x)': 'partly', bun: 'yes', 'Update commands': 'partly' })
-    const pnpm = installerProtection('republish', { rollbackVersion: '1.2.3', restoreVersion: '1.2.2', republished: '1.2.4' }).find((p) => p.installer === 'pnpm')
-    expect(pnpm?.why).toMatch(/less than a day ago by default \(`minimumReleaseAge`\): for a day after `1\.2\.4` is published/)
+    expect(level('republish')).toMatchObject({
+      npm: 'yes',
+      pnpm: 'partly',
+      'Yarn Classic (1.x)': 'yes',
+      'Yarn Berry (4.x)': 'partly',
+      bun: 'yes',
+      'Update commands': 'partly',
+    })
+    const pnpm = installerProtection('republish', {
+      rollbackVersion: '1.2.3',
+      restoreVersion: '1.2.2',
+      republished: '1.2.4',
+    }).find((p) => p.installer === 'pnpm')
+    expect(pnpm?.why).toMatch(
+      /less than a day ago by default \(`minimumReleaseAge`\): for a day after `1\.2\.4` is published/,
+    )
   })
 })

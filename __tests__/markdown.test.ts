@@ -16,7 +16,8 @@ describe('inert', () => {
   })
 
   it('leaves no autolink: bare http(s):// and www. URLs are broken by a zero-width space, still readable', () => {
-    const raw = 'see https://evil.example/a, http://evil.example/b, HTTPS://EVIL.EXAMPLE/c, ftp://evil.example/d, (www.evil.example) and WWW.Evil.example'
+    const raw =
+      'see https://evil.example/a, http://evil.example/b, HTTPS://EVIL.EXAMPLE/c, ftp://evil.example/d, (www.evil.example) and WWW.Evil.example'
     const text = inert(raw)
     // GitHub (cmark-gfm) autolinks a scheme followed by :// and www. after a space or punctuation
     expect(text).not.toMatch(/[a-z]:\/\//i)

@@ -16,7 +16,11 @@ let registry: Registry
 let docker: DockerRegistry
 let github: GitHubStandin
 beforeAll(async () => {
-  ;[registry, docker, github] = await Promise.all([startVerdaccio(), startDockerRegistry({ auth: 'htpasswd' }), startGitHubStandin({ token: 'ghs_mixed' })])
+  ;[registry, docker, github] = await Promise.all([
+    startVerdaccio(),
+    startDockerRegistry({ auth: 'htpasswd' }),
+    startGitHubStandin({ token: 'ghs_mixed' }),
+  ])
 })
 afterAll(async () => {
   await github?.stop()
@@ -28,7 +32,10 @@ describe('targets: npm, docker and git-tag in one incident', () => {
   it('rolls back every place the release lives, with one issue, one report and a row per target', async () => {
     await publishPackage(registry, '@acme/core', ['1.2.2', '1.2.3'])
     await publishPackage(registry, '@acme/cli', ['1.2.2', '1.2.3'])
-    const images = await pushRelease(fixtureClient(docker), 'acme/app', ['1.2.2', '1.2.3'], { kind: 'index', prefix: 'v' })
+    const images = await pushRelease(fixtureClient(docker), 'acme/app', ['1.2.2', '1.2.3'], {
+      kind: 'index',
+      prefix: 'v',
+    })
     const commits: Record<string, string> = {}
     for (const v of ['1.2.2', '1.2.3']) {
       commits[v] = github.tags.addCommit({ message: `release ${v}`, date: '2026-10-01T00:00:00Z' })
@@ -37,7 +44,13 @@ describe('targets: npm, docker and git-tag in one incident', () => {
     github.tags.createTag('v1', commits['1.2.3'])
 
     const inputs = {
-      targets: ['npm:@acme/core', 'npm:@acme/cli', `docker:${docker.host}/acme/app`, '# the action authors move v1', 'git-tag:v1'].join('\n'),
+      targets: [
+        'npm:@acme/core',
+        'npm:@acme/cli',
+        `docker:${docker.host}/acme/app`,
+        '# the action authors move v1',
+        'git-tag:v1',
+      ].join('\n'),
       'rollback-version': '1.2.3',
       'tag-prefix': 'v',
       reason: 'Shared serializer corrupts data',
@@ -45,9 +58,15 @@ describe('targets: npm, docker and git-tag in one incident', () => {
       'npm-token': registry.token,
       'registry-username': docker.user,
       'registry-password': docker.password,
-      'github-token': 'ghs_mixed'
+      'github-token': 'ghs_mixed',
     }
-    const env = { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '11', GITHUB_RUN_ATTEMPT: '1' }
+    const env = {
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: 'acme/widget',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '11',
+      GITHUB_RUN_ATTEMPT: '1',
+    }
     const run = await runAction(inputs, { env })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
@@ -65,15 +84,19 @@ describe('targets: npm, docker and git-tag in one incident', () => {
       ['npm', '@acme/core', 'rolled-back', '1.2.3', '1.2.2', true],
       ['npm', '@acme/cli', 'rolled-back', '1.2.3', '1.2.2', true],
       ['docker', `${docker.host}/acme/app`, 'rolled-back', '1.2.3', '1.2.2', true],
-      ['git-tag', 'v1', 'rolled-back', '1.2.3', '1.2.2', true]
+      ['git-tag', 'v1', 'rolled-back', '1.2.3', '1.2.2', true],
     ])
     // packages keeps its meaning: the npm ones
-    expect((JSON.parse(run.outputs.packages) as Array<{ name: string }>).map((p) => p.name)).toEqual(['@acme/core', '@acme/cli'])
+    expect((JSON.parse(run.outputs.packages) as Array<{ name: string }>).map((p) => p.name)).toEqual([
+      '@acme/core',
+      '@acme/cli',
+    ])
 
     // one issue and one report, a row per target
     const issues = github.state.issues.filter((i) => !i.pull_request)
     expect(issues).toHaveLength(1)
-    for (const name of ['@acme/core', '@acme/cli', `${docker.host}/acme/app`, 'v1']) expect(issues[0].body).toContain(name)
+    for (const name of ['@acme/core', '@acme/cli', `${docker.host}/acme/app`, 'v1'])
+      expect(issues[0].body).toContain(name)
     const reports = Object.keys(github.state.files.main ?? {}).filter((k) => k.startsWith('incidents/'))
     expect(reports).toHaveLength(1)
     expect(run.outputs['issue-number']).toBe(String(issues[0].number))
@@ -88,7 +111,15 @@ describe('targets: npm, docker and git-tag in one incident', () => {
   })
 
   it('a bad line names the targets input and writes nothing', async () => {
-    const run = await runAction({ targets: 'npm:@acme/core\nrpm:acme', 'rollback-version': '1.2.3', reason: 'x', registry: registry.url, 'npm-token': registry.token, 'create-issue': 'false', 'commit-report': 'false' })
+    const run = await runAction({
+      targets: 'npm:@acme/core\nrpm:acme',
+      'rollback-version': '1.2.3',
+      reason: 'x',
+      registry: registry.url,
+      'npm-token': registry.token,
+      'create-issue': 'false',
+      'commit-report': 'false',
+    })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::Input 'targets': /)
   })

@@ -23,8 +23,16 @@ afterAll(async () => {
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'rr-mono-'))
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'mono-root', private: true, workspaces: ['packages/*'] }))
-  for (const [folder, manifest] of Object.entries({ a: { name: '@mono/a' }, b: { name: '@mono/b' }, internal: { name: '@mono/internal', private: true }, d: { name: '@mono/d' } })) {
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'mono-root', private: true, workspaces: ['packages/*'] }),
+  )
+  for (const [folder, manifest] of Object.entries({
+    a: { name: '@mono/a' },
+    b: { name: '@mono/b' },
+    internal: { name: '@mono/internal', private: true },
+    d: { name: '@mono/d' },
+  })) {
     mkdirSync(join(dir, 'packages', folder), { recursive: true })
     writeFileSync(join(dir, 'packages', folder, 'package.json'), JSON.stringify(manifest))
   }
@@ -37,8 +45,21 @@ describe('packages: workspaces', () => {
     await publishPackage(registry, '@mono/b', ['1.2.2', '1.2.3'])
     await publishPackage(registry, '@mono/d', ['1.0.0'])
     const dir = workspace()
-    const env = { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '7', GITHUB_RUN_ATTEMPT: '1' }
-    const inputs = { packages: 'workspaces', 'rollback-version': '1.2.3', reason: 'shared bug', registry: registry.url, 'npm-token': registry.token, 'github-token': 'ghs_mono' }
+    const env = {
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: 'acme/widget',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '7',
+      GITHUB_RUN_ATTEMPT: '1',
+    }
+    const inputs = {
+      packages: 'workspaces',
+      'rollback-version': '1.2.3',
+      reason: 'shared bug',
+      registry: registry.url,
+      'npm-token': registry.token,
+      'github-token': 'ghs_mono',
+    }
     const run = await runAction(inputs, { env, cwd: dir })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
@@ -47,9 +68,10 @@ describe('packages: workspaces', () => {
     expect(packages.map((p) => [p.name, p.outcome])).toEqual([
       ['@mono/a', 'rolled-back'],
       ['@mono/b', 'rolled-back'],
-      ['@mono/d', 'not-affected']
+      ['@mono/d', 'not-affected'],
     ])
-    for (const name of ['@mono/a', '@mono/b']) expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
+    for (const name of ['@mono/a', '@mono/b'])
+      expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
     expect(await npmView(registry.url, '@mono/d', 'dist-tags.latest')).toBe('1.0.0')
 
     const issues = github.state.issues.filter((i) => !i.pull_request)
@@ -63,7 +85,10 @@ describe('packages: workspaces', () => {
     // a GitHub token GitHub rejects fails before any registry write, as for one package
     await publishPackage(registry, '@mono/a', ['1.2.4'])
     const before = await npmView(registry.url, '@mono/a', 'dist-tags')
-    const rejected = await runAction({ ...inputs, 'rollback-version': '1.2.4', 'github-token': 'ghs_wrong' }, { env, cwd: dir })
+    const rejected = await runAction(
+      { ...inputs, 'rollback-version': '1.2.4', 'github-token': 'ghs_wrong' },
+      { env, cwd: dir },
+    )
     expect(rejected.code).toBe(1)
     expect(rejected.stdout).toMatch(/::error::Input 'github-token': was rejected by GitHub/)
     expect(await npmView(registry.url, '@mono/a', 'dist-tags')).toEqual(before)

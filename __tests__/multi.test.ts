@@ -31,9 +31,24 @@ async function family(n: number, versions = ['1.2.2', '1.2.3']): Promise<string[
 }
 
 function run(names: string[], over: { partialOk?: boolean; dryRun?: boolean } = {}) {
-  const inputs = { ...rollbackInputs({ packageName: names[0], registry: proxy.url, npmToken: registry.token, restoreVersion: '1.2.2', dryRun: over.dryRun ?? false }), packageNames: names, partialOk: over.partialOk ?? false }
+  const inputs = {
+    ...rollbackInputs({
+      packageName: names[0],
+      registry: proxy.url,
+      npmToken: registry.token,
+      restoreVersion: '1.2.2',
+      dryRun: over.dryRun ?? false,
+    }),
+    packageNames: names,
+    partialOk: over.partialOk ?? false,
+  }
   const retry = { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, deadlineMs: 1000 }
-  return runMultiRollback(inputs, (name) => new NpmTarget({ packageName: name, registry: proxy.url, token: registry.token, log: quiet, retry }), quiet, 3)
+  return runMultiRollback(
+    inputs,
+    (name) => new NpmTarget({ packageName: name, registry: proxy.url, token: registry.token, log: quiet, retry }),
+    quiet,
+    3,
+  )
 }
 
 const snapshots = (names: string[]) => Promise.all(names.map((n) => snapshot(registry, n)))
@@ -44,7 +59,9 @@ describe('many packages, one incident', () => {
     const result = await run(names)
     expect(result.status).toBe('completed')
     expect(result.incidentId).toMatch(/^rr-[0-9a-f]{16}$/)
-    expect(result.packages.map((p) => [p.name, p.outcome, p.moved, p.deprecated])).toEqual(names.map((n) => [n, 'rolled-back', true, true]))
+    expect(result.packages.map((p) => [p.name, p.outcome, p.moved, p.deprecated])).toEqual(
+      names.map((n) => [n, 'rolled-back', true, true]),
+    )
     for (const name of names) expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
     // restore before retire across the set: every tag PUT comes before the first deprecation PUT
     const puts = proxy.seen.filter((s) => s.method === 'PUT')
@@ -71,10 +88,17 @@ describe('many packages, one incident', () => {
 
   it('a package failing mid-way puts back the tags already moved, and deprecates nothing', async () => {
     const names = await family(4)
-    proxy.inject({ method: 'PUT', path: new RegExp(`${names[2].replace('/', '%2f')}/dist-tags/`), action: 'respond', status: 403 })
+    proxy.inject({
+      method: 'PUT',
+      path: new RegExp(`${names[2].replace('/', '%2f')}/dist-tags/`),
+      action: 'respond',
+      status: 403,
+    })
     const result = await run(names)
     expect(result.status).toBe('failed')
-    expect(result.error?.message).toMatch(/Rolled back nothing: .*pkg-2 failed .*The tags this run had moved were put back/)
+    expect(result.error?.message).toMatch(
+      /Rolled back nothing: .*pkg-2 failed .*The tags this run had moved were put back/,
+    )
     for (const name of names) expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.3')
     expect(proxy.seen.filter((s) => s.method === 'PUT' && !s.path.includes('/dist-tags/'))).toHaveLength(0)
     expect(result.packages.filter((p) => p.outcome === 'put-back')).toHaveLength(3)
@@ -82,7 +106,12 @@ describe('many packages, one incident', () => {
 
   it('partial-ok keeps the packages that succeeded and reports each outcome', async () => {
     const names = await family(3)
-    proxy.inject({ method: 'PUT', path: new RegExp(`${names[1].replace('/', '%2f')}/dist-tags/`), action: 'respond', status: 403 })
+    proxy.inject({
+      method: 'PUT',
+      path: new RegExp(`${names[1].replace('/', '%2f')}/dist-tags/`),
+      action: 'respond',
+      status: 403,
+    })
     const result = await run(names, { partialOk: true })
     expect(result.status).toBe('partial')
     expect(result.packages.map((p) => p.outcome)).toEqual(['rolled-back', 'failed', 'rolled-back'])

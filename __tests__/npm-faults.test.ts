@@ -24,7 +24,6 @@ afterAll(async () => {
 })
 afterEach(() => proxy.clear())
 
-
 async function freshPackage(): Promise<string> {
   const name = `fault-widget-${++counter}`
   await publishPackage(registry, name, ['1.2.2', '1.2.3'])
@@ -32,8 +31,22 @@ async function freshPackage(): Promise<string> {
 }
 
 function run(pkg: string, over: Partial<RollbackInputs> = {}, log = quiet) {
-  const i = rollbackInputs({ restoreVersion: '1.2.2', reason: 'broken', packageName: pkg, registry: proxy.url, npmToken: registry.token, ...over })
-  const target = new NpmTarget({ packageName: pkg, registry: proxy.url, token: registry.token, log, retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5000, deadlineMs: 20_000 }, timeoutMs: 2000 })
+  const i = rollbackInputs({
+    restoreVersion: '1.2.2',
+    reason: 'broken',
+    packageName: pkg,
+    registry: proxy.url,
+    npmToken: registry.token,
+    ...over,
+  })
+  const target = new NpmTarget({
+    packageName: pkg,
+    registry: proxy.url,
+    token: registry.token,
+    log,
+    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5000, deadlineMs: 20_000 },
+    timeoutMs: 2000,
+  })
   return runRollback(i, target, log).then(rolledBack)
 }
 
@@ -45,11 +58,20 @@ describe('token failures explain tokens and change nothing', () => {
   it('a one-time-password demand on the tag move', async () => {
     const pkg = await freshPackage()
     const before = await snapshot(registry, pkg)
-    proxy.inject({ method: 'PUT', path: TAG, action: 'respond', status: 401, headers: { 'www-authenticate': 'OTP' }, body: '{"error":"otp required"}' })
+    proxy.inject({
+      method: 'PUT',
+      path: TAG,
+      action: 'respond',
+      status: 401,
+      headers: { 'www-authenticate': 'OTP' },
+      body: '{"error":"otp required"}',
+    })
     const e = await run(pkg).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(RegistryError)
     expect((e as RegistryError).code).toBe('EOTP')
-    expect((e as Error).message).toMatch(/one-time password.*granular access token.*Bypass two-factor authentication.*OIDC trusted publishing/)
+    expect((e as Error).message).toMatch(
+      /one-time password.*granular access token.*Bypass two-factor authentication.*OIDC trusted publishing/,
+    )
     expect(puts(TAG)).toHaveLength(1) // never retried
     expect(await snapshot(registry, pkg)).toBe(before)
   })
@@ -67,7 +89,9 @@ describe('token failures explain tokens and change nothing', () => {
   it('a 403 on the tag move says the token needs write access to the package', async () => {
     const pkg = await freshPackage()
     proxy.inject({ method: 'PUT', path: TAG, action: 'respond', status: 403 })
-    await expect(run(pkg)).rejects.toThrow(/refused to let this token change fault-widget-\d+ \(403 Forbidden\).*needs write access/)
+    await expect(run(pkg)).rejects.toThrow(
+      /refused to let this token change fault-widget-\d+ \(403 Forbidden\).*needs write access/,
+    )
     expect(puts(TAG)).toHaveLength(1)
   })
 })
@@ -118,7 +142,9 @@ describe('decide from state, not from the status code', () => {
     expect(first.status).toBe('partial')
     expect(first.moved).toBe(true)
     expect(first.error).toBeInstanceOf(PartialError)
-    expect(first.error?.message).toMatch(/'latest' points at 1\.2\.2 \(the rollback is live\).*Still missing: deprecating 1\.2\.3.*Re-run/)
+    expect(first.error?.message).toMatch(
+      /'latest' points at 1\.2\.2 \(the rollback is live\).*Still missing: deprecating 1\.2\.3.*Re-run/,
+    )
     expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.2')
 
     proxy.clear()

@@ -52,7 +52,13 @@ async function startServer(name: Seen['server'], upstream: string, seen: Seen[])
     const body = Buffer.concat(chunks)
     const method = req.method ?? 'GET'
     const path = req.url ?? '/'
-    seen.push({ server: name, host: req.headers.host ?? '', method, path, authorized: req.headers.authorization !== undefined })
+    seen.push({
+      server: name,
+      host: req.headers.host ?? '',
+      method,
+      path,
+      authorized: req.headers.authorization !== undefined,
+    })
     const i = rules.findIndex((r) => r.method === method && r.path.test(path))
     if (i >= 0) {
       const [rule] = rules.splice(i, 1)
@@ -63,14 +69,20 @@ async function startServer(name: Seen['server'], upstream: string, seen: Seen[])
     if (fallback?.(req, res)) return
     const headers = { ...req.headers, host: base.host } as unknown as Record<string, string>
     delete headers['content-length']
-    const up = await fetch(new URL(path, base), { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body, redirect: 'manual' })
+    const up = await fetch(new URL(path, base), {
+      method,
+      headers,
+      body: method === 'GET' || method === 'HEAD' ? undefined : body,
+      redirect: 'manual',
+    })
     const out: Record<string, string> = {}
     up.headers.forEach((v, k) => {
       if (!['content-encoding', 'content-length', 'transfer-encoding', 'connection'].includes(k)) out[k] = v
     })
     let answer = Buffer.from(await up.arrayBuffer())
     // tarball URLs name this server, as the client asked for it (a registry behind a proxy does the same)
-    if (String(up.headers.get('content-type')).includes('json')) answer = Buffer.from(answer.toString('utf8').replaceAll(base.origin, `http://${req.headers.host}`))
+    if (String(up.headers.get('content-type')).includes('json'))
+      answer = Buffer.from(answer.toString('utf8').replaceAll(base.origin, `http://${req.headers.host}`))
     res.writeHead(up.status, out)
     res.end(answer)
   })
@@ -96,7 +108,7 @@ async function startServer(name: Seen['server'], upstream: string, seen: Seen[])
     async stop() {
       for (const s of sockets) s.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
-    }
+    },
   }
 }
 
@@ -106,14 +118,27 @@ async function startForwardProxy(proxied: { origin: string; path: string; author
   const sockets = new Set<Socket>()
   const server = createServer((req, res) => {
     const target = new URL(req.url ?? '/')
-    proxied.push({ origin: target.origin, path: `${target.pathname}${target.search}`, authorized: req.headers.authorization !== undefined })
+    proxied.push({
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      authorized: req.headers.authorization !== undefined,
+    })
     const headers = { ...req.headers }
     delete headers['proxy-connection']
     delete headers['proxy-authorization']
-    const up = httpRequest({ hostname: target.hostname, port: target.port, method: req.method, path: `${target.pathname}${target.search}`, headers }, (upRes) => {
-      res.writeHead(upRes.statusCode ?? 502, upRes.headers)
-      upRes.pipe(res)
-    })
+    const up = httpRequest(
+      {
+        hostname: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: `${target.pathname}${target.search}`,
+        headers,
+      },
+      (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers)
+        upRes.pipe(res)
+      },
+    )
     up.on('error', () => {
       res.writeHead(502)
       res.end()
@@ -130,7 +155,7 @@ async function startForwardProxy(proxied: { origin: string; path: string; author
     async stop() {
       for (const s of sockets) s.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
-    }
+    },
   }
 }
 
@@ -152,7 +177,8 @@ beforeAll(async () => {
   receiver = await startServer('receiver', registry.url, seen)
   forward = await startForwardProxy(proxied)
   // as a runner behind a proxy has it (jest gives each test file its own process.env)
-  for (const k of ['NO_PROXY', 'no_proxy', 'NOPROXY', 'HTTPS_PROXY', 'https_proxy', 'http_proxy', 'proxy']) delete process.env[k]
+  for (const k of ['NO_PROXY', 'no_proxy', 'NOPROXY', 'HTTPS_PROXY', 'https_proxy', 'http_proxy', 'proxy'])
+    delete process.env[k]
   process.env.HTTP_PROXY = forward.url
   ;({ NpmTarget } = await import('../src/targets/npm.js'))
   ;({ republish } = await import('../src/targets/republish.js'))
@@ -173,7 +199,12 @@ afterEach(() => {
 
 function logger() {
   const lines: string[] = []
-  return { lines, info: (m: string) => lines.push(`info: ${m}`), warning: (m: string) => lines.push(`warning: ${m}`), debug: (m: string) => lines.push(`debug: ${m}`) }
+  return {
+    lines,
+    info: (m: string) => lines.push(`info: ${m}`),
+    warning: (m: string) => lines.push(`warning: ${m}`),
+    debug: (m: string) => lines.push(`debug: ${m}`),
+  }
 }
 
 /** Requests that reached anything but the registry's origin (the front server, asked for as 127.0.0.1:port). */
@@ -187,7 +218,7 @@ function expectNoToken(...texts: string[]) {
 const targets: [string, () => string][] = [
   ['another port on 127.0.0.1', () => receiver.origin],
   ['localhost instead of 127.0.0.1 (another host)', () => `http://localhost:${front.port}`],
-  ['https on the same host and port (another scheme)', () => `https://127.0.0.1:${front.port}`]
+  ['https on the same host and port (another scheme)', () => `https://127.0.0.1:${front.port}`],
 ]
 const statuses = [301, 302, 307, 308]
 
@@ -199,7 +230,14 @@ async function freshPackage(prefix: string): Promise<string> {
 }
 
 function target(pkg: string, log = logger()) {
-  return new NpmTarget({ packageName: pkg, registry: front.url, token: registry.token, log, retry: fastRetry, timeoutMs: 5000 })
+  return new NpmTarget({
+    packageName: pkg,
+    registry: front.url,
+    token: registry.token,
+    log,
+    retry: fastRetry,
+    timeoutMs: 5000,
+  })
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
@@ -214,45 +252,63 @@ describe('registry calls refuse a redirect to another origin', () => {
   const calls: [string, string, (p: string) => RegExp, string, (t: NpmTargetClass) => Promise<unknown>][] = [
     ['the packument read', 'GET', (p) => new RegExp(`^/${p}\\?write=true$`), '/PKG', (t) => t.inspect()],
     ['the whoami', 'GET', () => /^\/-\/whoami$/, '/-/whoami', (t) => t.checkAccess()],
-    ['the dist-tag PUT', 'PUT', (p) => new RegExp(`^/-/package/${p}/dist-tags/latest$`), '/-/package/PKG/dist-tags/latest', async (t) => {
-      await t.inspect()
-      return t.pointChannel('latest', '1.2.2', '1.2.3')
-    }]
+    [
+      'the dist-tag PUT',
+      'PUT',
+      (p) => new RegExp(`^/-/package/${p}/dist-tags/latest$`),
+      '/-/package/PKG/dist-tags/latest',
+      async (t) => {
+        await t.inspect()
+        return t.pointChannel('latest', '1.2.2', '1.2.3')
+      },
+    ],
   ]
 
   describe.each(calls)('%s', (_name, method, path, shown, call) => {
-    it.each(targets.flatMap(([where, to]) => statuses.map((status) => [status, where, to] as const)))('%i to %s: not followed, the token not sent, a clear error', async (status, _where, to) => {
-      const before = await snapshot(registry, pkg)
-      const destination = to()
-      front.redirect({ method, path: path(pkg), status, to: (p) => `${destination}${p}` })
-      const log = logger()
-      proxied.length = 0 // the fixtures' own publishes (libnpmpublish) went through the proxy too
-      const error = await call(target(pkg, log)).catch((e: unknown) => e)
-      // the redirecting request went through the proxy; the refused hop never reached it either
-      expect(proxied.filter((r) => r.origin !== front.origin)).toEqual([])
-      expect(proxied.some((r) => r.origin === front.origin && r.authorized)).toBe(true)
+    it.each(targets.flatMap(([where, to]) => statuses.map((status) => [status, where, to] as const)))(
+      '%i to %s: not followed, the token not sent, a clear error',
+      async (status, _where, to) => {
+        const before = await snapshot(registry, pkg)
+        const destination = to()
+        front.redirect({ method, path: path(pkg), status, to: (p) => `${destination}${p}` })
+        const log = logger()
+        proxied.length = 0 // the fixtures' own publishes (libnpmpublish) went through the proxy too
+        const error = await call(target(pkg, log)).catch((e: unknown) => e)
+        // the redirecting request went through the proxy; the refused hop never reached it either
+        expect(proxied.filter((r) => r.origin !== front.origin)).toEqual([])
+        expect(proxied.some((r) => r.origin === front.origin && r.authorized)).toBe(true)
 
-      // refused before the hop was opened: nothing reached the other origin, with or without the token
-      expect(offOrigin()).toEqual([])
-      expect(error).toBeInstanceOf(RegistryError)
-      const message = (error as Error).message
-      expect(message).toMatch(
-        new RegExp(`^${escapeRe(front.url)} redirected ${method} ${escapeRe(shown.replace('PKG', pkg))} to ${escapeRe(destination)}, which is not the registry's origin ${escapeRe(front.origin)} .*the npm token was not sent to ${escapeRe(destination)}\\. Fix: .*set the registry input`)
-      )
-      expect((error as RegistryError).code).toBe('EOFFORIGIN')
-      expectNoToken(message, ...log.lines)
-      // the redirecting request was made once: a refusal is not retried
-      expect(seen.filter((s) => s.method === method && path(pkg).test(s.path))).toHaveLength(1)
-      expect(await snapshot(registry, pkg)).toBe(before)
-    })
+        // refused before the hop was opened: nothing reached the other origin, with or without the token
+        expect(offOrigin()).toEqual([])
+        expect(error).toBeInstanceOf(RegistryError)
+        const message = (error as Error).message
+        expect(message).toMatch(
+          new RegExp(
+            `^${escapeRe(front.url)} redirected ${method} ${escapeRe(shown.replace('PKG', pkg))} to ${escapeRe(destination)}, which is not the registry's origin ${escapeRe(front.origin)} .*the npm token was not sent to ${escapeRe(destination)}\\. Fix: .*set the registry input`,
+          ),
+        )
+        expect((error as RegistryError).code).toBe('EOFFORIGIN')
+        expectNoToken(message, ...log.lines)
+        // the redirecting request was made once: a refusal is not retried
+        expect(seen.filter((s) => s.method === method && path(pkg).test(s.path))).toHaveLength(1)
+        expect(await snapshot(registry, pkg)).toBe(before)
+      },
+    )
   })
 
   it('a redirect on the collaborators list is refused too, and the run goes on without it', async () => {
-    front.redirect({ method: 'GET', path: new RegExp(`^/-/package/${pkg}/collaborators$`), status: 307, to: (p) => `${receiver.origin}${p}` })
+    front.redirect({
+      method: 'GET',
+      path: new RegExp(`^/-/package/${pkg}/collaborators$`),
+      status: 307,
+      to: (p) => `${receiver.origin}${p}`,
+    })
     const log = logger()
     await target(pkg, log).checkAccess()
     expect(offOrigin()).toEqual([])
-    expect(log.lines.join('\n')).toMatch(/does not list the collaborators .*redirected GET .* to http:\/\/127\.0\.0\.1:\d+, which is not the registry's origin/)
+    expect(log.lines.join('\n')).toMatch(
+      /does not list the collaborators .*redirected GET .* to http:\/\/127\.0\.0\.1:\d+, which is not the registry's origin/,
+    )
     expectNoToken(...log.lines)
   })
 })
@@ -273,12 +329,12 @@ describe('same-origin redirects are followed, with the token', () => {
     expect(hops.map((s) => [s.method, s.path.replace(pkg, 'PKG'), s.authorized])).toEqual([
       ['GET', '/-/whoami?hop=1', true],
       ['GET', '/PKG?write=true&hop=1', true],
-      ['PUT', '/-/package/PKG/dist-tags/latest?hop=1', true]
+      ['PUT', '/-/package/PKG/dist-tags/latest?hop=1', true],
     ])
     expect(proxied.filter((r) => r.path.includes('hop=1')).map((r) => [r.origin, r.authorized])).toEqual([
       [front.origin, true],
       [front.origin, true],
-      [front.origin, true]
+      [front.origin, true],
     ])
     expect(offOrigin()).toEqual([])
   })
@@ -286,41 +342,62 @@ describe('same-origin redirects are followed, with the token', () => {
 
 describe('republish', () => {
   function options(pkg: string): RepublishOptions & { log: ReturnType<typeof logger> } {
-    return { packageName: pkg, registry: front.url, token: registry.token, channel: 'latest', bad: '1.2.3', restore: '1.2.2', incidentId: 'rr-redirect', log: logger(), retry: fastRetry, timeoutMs: 5000 }
+    return {
+      packageName: pkg,
+      registry: front.url,
+      token: registry.token,
+      channel: 'latest',
+      bad: '1.2.3',
+      restore: '1.2.2',
+      incidentId: 'rr-redirect',
+      log: logger(),
+      retry: fastRetry,
+      timeoutMs: 5000,
+    }
   }
   const tarball = (pkg: string, version: string) => new RegExp(`^/${pkg}/-/${pkg}-${escapeRe(version)}\\.tgz$`)
 
-  it.each([307, 308])('the publish PUT redirected (%i) to another port: refused, the token not sent, nothing published', async (status) => {
-    const pkg = await freshPackage('publish-redirect-widget')
-    const before = await snapshot(registry, pkg)
-    front.redirect({ method: 'PUT', path: new RegExp(`^/${pkg}$`), status, to: (p) => `${receiver.origin}${p}` })
-    const o = options(pkg)
-    const error = await republish(o).catch((e: unknown) => e)
-    expect(offOrigin()).toEqual([])
-    expect(error).toBeInstanceOf(RegistryError)
-    expect((error as Error).message).toMatch(
-      new RegExp(`^${escapeRe(front.url)} redirected PUT /${pkg} to ${escapeRe(receiver.origin)}, which is not the registry's origin .*the npm token was not sent to ${escapeRe(receiver.origin)}\\.`)
-    )
-    expectNoToken((error as Error).message, ...o.log.lines)
-    expect(await snapshot(registry, pkg)).toBe(before)
-    expect(seen.filter((s) => s.method === 'PUT')).toHaveLength(1)
-  })
+  it.each([307, 308])(
+    'the publish PUT redirected (%i) to another port: refused, the token not sent, nothing published',
+    async (status) => {
+      const pkg = await freshPackage('publish-redirect-widget')
+      const before = await snapshot(registry, pkg)
+      front.redirect({ method: 'PUT', path: new RegExp(`^/${pkg}$`), status, to: (p) => `${receiver.origin}${p}` })
+      const o = options(pkg)
+      const error = await republish(o).catch((e: unknown) => e)
+      expect(offOrigin()).toEqual([])
+      expect(error).toBeInstanceOf(RegistryError)
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^${escapeRe(front.url)} redirected PUT /${pkg} to ${escapeRe(receiver.origin)}, which is not the registry's origin .*the npm token was not sent to ${escapeRe(receiver.origin)}\\.`,
+        ),
+      )
+      expectNoToken((error as Error).message, ...o.log.lines)
+      expect(await snapshot(registry, pkg)).toBe(before)
+      expect(seen.filter((s) => s.method === 'PUT')).toHaveLength(1)
+    },
+  )
 
   it('the publish PUT redirected within the origin: published, with the token', async () => {
     const pkg = await freshPackage('publish-same-origin-widget')
-    front.redirect({ method: 'PUT', path: new RegExp(`^/${pkg}$`), status: 307, to: (p) => `${front.origin}${p}?hop=1` })
+    front.redirect({
+      method: 'PUT',
+      path: new RegExp(`^/${pkg}$`),
+      status: 307,
+      to: (p) => `${front.origin}${p}?hop=1`,
+    })
     const result = await republish(options(pkg))
     expect(result).toMatchObject({ version: '1.2.4', outcome: 'published' })
     expect(seen.filter((s) => s.method === 'PUT').map((s) => [s.path.replace(pkg, 'PKG'), s.authorized])).toEqual([
       ['/PKG', true],
-      ['/PKG?hop=1', true]
+      ['/PKG?hop=1', true],
     ])
     expect(JSON.parse(await snapshot(registry, pkg)).distTags.latest).toBe('1.2.4')
   })
 
   it.each([
     ['another port on 127.0.0.1', () => receiver.origin],
-    ['localhost instead of 127.0.0.1', () => `http://localhost:${front.port}`]
+    ['localhost instead of 127.0.0.1', () => `http://localhost:${front.port}`],
   ])('a tarball download redirected to %s: fetched there without the token, then verified', async (_where, to) => {
     const pkg = await freshPackage('tarball-redirect-widget')
     const destination = to()
@@ -334,15 +411,17 @@ describe('republish', () => {
       ['front', true, true],
       [destination === receiver.origin ? 'receiver' : 'front', false, false],
       ['front', true, true],
-      [destination === receiver.origin ? 'receiver' : 'front', false, false]
+      [destination === receiver.origin ? 'receiver' : 'front', false, false],
     ])
     expect(offOrigin().every((s) => !s.authorized)).toBe(true)
     // through the proxy, the hop elsewhere without the token too
-    expect(proxied.filter((r) => r.path.endsWith('.tgz')).map((r) => [r.origin === front.origin, r.authorized])).toEqual([
+    expect(
+      proxied.filter((r) => r.path.endsWith('.tgz')).map((r) => [r.origin === front.origin, r.authorized]),
+    ).toEqual([
       [true, true],
       [false, false],
       [true, true],
-      [false, false]
+      [false, false],
     ])
     expectNoToken(...o.log.lines)
   })
@@ -363,7 +442,7 @@ describe('republish', () => {
     expect(error).toBeInstanceOf(RegistryError)
     expect((error as Error).message).toBe(
       `The tarball of ${pkg}@1.2.2 is served from ${receiver.origin}, not from the registry's origin ${front.origin}, so the npm token was not sent with it; ${receiver.origin} answered HTTP 401. ` +
-        `Fix: release-rollback sends the npm token to ${front.origin} only: make the registry serve the tarball there or from a host that needs no token, or use strategy: retag.`
+        `Fix: release-rollback sends the npm token to ${front.origin} only: make the registry serve the tarball there or from a host that needs no token, or use strategy: retag.`,
     )
     expect((error as RegistryError).status).toBe(401)
     expectNoToken((error as Error).message, ...o.log.lines)

@@ -21,7 +21,12 @@ const fastRetry = { attempts: 2, baseDelayMs: 10, maxDelayMs: 100, deadlineMs: 2
 
 function logger() {
   const lines: string[] = []
-  return { lines, info: (m: string) => lines.push(`info: ${m}`), warning: (m: string) => lines.push(`warning: ${m}`), debug: () => {} }
+  return {
+    lines,
+    info: (m: string) => lines.push(`info: ${m}`),
+    warning: (m: string) => lines.push(`warning: ${m}`),
+    debug: () => {},
+  }
 }
 
 function inputs(packageName: string, over: Partial<RollbackInputs> = {}): RollbackInputs {
@@ -30,7 +35,14 @@ function inputs(packageName: string, over: Partial<RollbackInputs> = {}): Rollba
 
 async function rollback(i: RollbackInputs) {
   const log = logger()
-  const target = new NpmTarget({ packageName: i.packageName, registry: i.registry, token: i.npmToken, log, retry: fastRetry, timeoutMs: 10_000 })
+  const target = new NpmTarget({
+    packageName: i.packageName,
+    registry: i.registry,
+    token: i.npmToken,
+    log,
+    retry: fastRetry,
+    timeoutMs: 10_000,
+  })
   const result = rolledBack(await runRollback(i, target, log))
   return { result, log }
 }
@@ -39,7 +51,7 @@ async function expectRejectedUnchanged(pkg: string, i: RollbackInputs, input: st
   const before = await snapshot(registry, pkg)
   const error = await rollback(i).then(
     () => undefined,
-    (e: unknown) => e
+    (e: unknown) => e,
   )
   expect(error).toBeInstanceOf(Error)
   if (typeof input === 'string') {
@@ -70,7 +82,9 @@ describe('npm rollback against Verdaccio', () => {
     expect(await npmView(registry.url, pkg, 'dist-tags')).toEqual({ latest: '1.2.2', next: '1.2.3' })
     expect(await npmView(registry.url, `${pkg}@1.2.3`, 'deprecated')).toBe(message)
     expect(await npmView(registry.url, `${pkg}@1.2.2`, 'deprecated')).toBeUndefined()
-    expect(log.lines).toContain('warning: Other dist-tags still point at the bad version 1.2.3: next. Roll those back too (one run per channel).')
+    expect(log.lines).toContain(
+      'warning: Other dist-tags still point at the bad version 1.2.3: next. Roll those back too (one run per channel).',
+    )
   })
 
   it('is idempotent: a re-run writes nothing and says already-done', async () => {
@@ -127,12 +141,16 @@ describe('npm rollback against Verdaccio', () => {
   it('rolls back a prerelease channel to the last good prerelease of the same line', async () => {
     const pkg = 'beta-widget'
     await publishPackage(registry, pkg, ['1.0.0', '2.0.0-beta.1', '2.0.0-beta.2', '2.0.0-beta.3', '2.0.0-rc.1'], {
-      distTags: { latest: '1.0.0', beta: '2.0.0-beta.3', next: '2.0.0-rc.1' }
+      distTags: { latest: '1.0.0', beta: '2.0.0-beta.3', next: '2.0.0-rc.1' },
     })
     await deprecate(registry, pkg, { '2.0.0-beta.2': 'broken' })
     const { result } = await rollback(inputs(pkg, { rollbackVersion: '2.0.0-beta.3', channel: 'beta' }))
     expect(result.plan.restoreVersion).toBe('2.0.0-beta.1')
-    expect(await npmView(registry.url, pkg, 'dist-tags')).toEqual({ latest: '1.0.0', beta: '2.0.0-beta.1', next: '2.0.0-rc.1' })
+    expect(await npmView(registry.url, pkg, 'dist-tags')).toEqual({
+      latest: '1.0.0',
+      beta: '2.0.0-beta.1',
+      next: '2.0.0-rc.1',
+    })
   })
 
   it('does not rewrite a deprecation that already carries the message', async () => {
@@ -153,20 +171,30 @@ describe('npm rollback against Verdaccio', () => {
     await new Promise((r) => setTimeout(r, 20))
     await publishPackage(registry, pkg, ['1.2.3'], { distTags: { latest: '1.2.3' } })
 
-    const first = await runRollback(inputs(pkg, { rollbackVersion: 'current', publishedAfter: runStarted }), new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: logger() }), logger())
+    const first = await runRollback(
+      inputs(pkg, { rollbackVersion: 'current', publishedAfter: runStarted }),
+      new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: logger() }),
+      logger(),
+    )
     expect(first.status).toBe('completed')
     expect(rolledBack(first).plan.rollbackVersion).toBe('1.2.3')
     expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.2')
 
     // the re-run finds 1.2.2 on latest, published before the run: it must not roll that back too
     const before = await snapshot(registry, pkg)
-    const again = await runRollback(inputs(pkg, { rollbackVersion: 'current', publishedAfter: runStarted }), new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: logger() }), logger())
+    const again = await runRollback(
+      inputs(pkg, { rollbackVersion: 'current', publishedAfter: runStarted }),
+      new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log: logger() }),
+      logger(),
+    )
     expect(again).toMatchObject({ status: 'skipped', holder: '1.2.2' })
-    expect(again.status === 'skipped' && again.reason).toMatch(/'latest' holds 1\.2\.2, published .*, which is not after/)
+    expect(again.status === 'skipped' && again.reason).toMatch(
+      /'latest' holds 1\.2\.2, published .*, which is not after/,
+    )
     expect(await snapshot(registry, pkg)).toBe(before)
   })
 
-  it('strategy republish: 1.2.2\'s code as 1.2.4 on latest, 1.2.3 deprecated pointing at 1.2.4; re-runs (also with current) publish nothing', async () => {
+  it("strategy republish: 1.2.2's code as 1.2.4 on latest, 1.2.3 deprecated pointing at 1.2.4; re-runs (also with current) publish nothing", async () => {
     const pkg = 'republish-widget'
     await publishPackage(registry, pkg, ['1.2.1', '1.2.2', '1.2.3'])
     const runStarted = new Date(Date.now() - 60_000).toISOString()
@@ -175,14 +203,21 @@ describe('npm rollback against Verdaccio', () => {
     expect(result.plan.republish).toEqual({ version: '1.2.4', from: '1.2.2' })
     expect([result.moved, result.republished, result.deprecated]).toEqual([true, true, true])
     expect(await npmView(registry.url, pkg, 'dist-tags.latest')).toBe('1.2.4')
-    expect(await npmView(registry.url, `${pkg}@1.2.4`, 'releaseRollback')).toMatchObject({ rollbackOf: '1.2.3', restoredFrom: '1.2.2' })
-    expect(await npmView(registry.url, `${pkg}@1.2.3`, 'deprecated')).toBe('1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.4 instead.')
+    expect(await npmView(registry.url, `${pkg}@1.2.4`, 'releaseRollback')).toMatchObject({
+      rollbackOf: '1.2.3',
+      restoredFrom: '1.2.2',
+    })
+    expect(await npmView(registry.url, `${pkg}@1.2.3`, 'deprecated')).toBe(
+      '1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.4 instead.',
+    )
 
     const before = await snapshot(registry, pkg)
     const again = await rollback(inputs(pkg, { strategy: 'republish' }))
     expect(again.result.status).toBe('already-done')
     // current + published-after: 1.2.4 (published after the run started) stands for 1.2.3, never rolled back in turn
-    const automated = await rollback(inputs(pkg, { strategy: 'republish', rollbackVersion: 'current', publishedAfter: runStarted }))
+    const automated = await rollback(
+      inputs(pkg, { strategy: 'republish', rollbackVersion: 'current', publishedAfter: runStarted }),
+    )
     expect(automated.result.status).toBe('already-done')
     expect(automated.result.plan.rollbackVersion).toBe('1.2.3')
     expect(await snapshot(registry, pkg)).toBe(before)
@@ -214,11 +249,15 @@ describe('npm rollback against Verdaccio', () => {
     })
     it('an unknown package', async () => {
       const e = await expectRejectedUnchanged(pkg, inputs('no-such-widget'), 'package')
-      expect(e.message).toMatch(/no-such-widget was not found on .* \(404\)\. Fix: check the package and registry inputs/)
+      expect(e.message).toMatch(
+        /no-such-widget was not found on .* \(404\)\. Fix: check the package and registry inputs/,
+      )
     })
     it('a registry URL where no registry answers: bad input naming registry, not an outage to wait out', async () => {
       const e = await expectRejectedUnchanged(pkg, inputs(pkg, { registry: 'http://127.0.0.1:9/' }), 'registry')
-      expect(e.message).toMatch(/http:\/\/127\.0\.0\.1:9\/ cannot be reached: the connection was refused.*\(ECONNREFUSED on GET \/guarded-widget\)/)
+      expect(e.message).toMatch(
+        /http:\/\/127\.0\.0\.1:9\/ cannot be reached: the connection was refused.*\(ECONNREFUSED on GET \/guarded-widget\)/,
+      )
       expect(e.message).not.toMatch(/re-run when it recovers/)
     })
   })

@@ -48,7 +48,11 @@ const ALL: Action[] = ['publish', 'dist-tags', 'deprecate']
 const publisher = (actions: Action[] = ALL) => ({ repository: 'acme/widgets', workflow: 'rollback.yml', actions })
 
 /** A runner's environment with id-token: write and no npm token. */
-const runnerEnv = (): NodeJS.ProcessEnv => ({ ACTIONS_ID_TOKEN_REQUEST_URL: idp.url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: idp.requestToken, GITHUB_ACTIONS: 'true' })
+const runnerEnv = (): NodeJS.ProcessEnv => ({
+  ACTIONS_ID_TOKEN_REQUEST_URL: idp.url,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: idp.requestToken,
+  GITHUB_ACTIONS: 'true',
+})
 
 async function fixture(versions = ['1.2.2', '1.2.3']): Promise<string> {
   const name = `@acme/oidc-widget-${++counter}`
@@ -58,7 +62,12 @@ async function fixture(versions = ['1.2.2', '1.2.3']): Promise<string> {
 
 function logger() {
   const lines: string[] = []
-  return { lines, info: (m: string) => lines.push(`info: ${m}`), warning: (m: string) => lines.push(`warning: ${m}`), debug: (m: string) => lines.push(`debug: ${m}`) }
+  return {
+    lines,
+    info: (m: string) => lines.push(`info: ${m}`),
+    warning: (m: string) => lines.push(`warning: ${m}`),
+    debug: (m: string) => lines.push(`debug: ${m}`),
+  }
 }
 
 /**
@@ -69,10 +78,19 @@ function logger() {
 async function rollback(packages: string[], env: NodeJS.ProcessEnv = runnerEnv(), registryUrl?: string) {
   const log = logger()
   const masked: string[] = []
-  const values: Record<string, string> = { 'rollback-version': '1.2.3', reason: 'Memory persistence corrupts data on restart', packages: packages.join(','), registry: registryUrl ?? (front as { url: string }).url, 'npm-token': '' }
+  const values: Record<string, string> = {
+    'rollback-version': '1.2.3',
+    reason: 'Memory persistence corrupts data on restart',
+    packages: packages.join(','),
+    registry: registryUrl ?? (front as { url: string }).url,
+    'npm-token': '',
+  }
   const get = (n: string) => values[n] ?? ''
   const inputs = readInputs(get, env)
-  const { targets } = createTargets(inputs, get, log, 'release-rollback-test', { env, setSecret: (v) => masked.push(v) })
+  const { targets } = createTargets(inputs, get, log, 'release-rollback-test', {
+    env,
+    setSecret: (v) => masked.push(v),
+  })
   let result: IncidentResult | undefined
   let error: unknown
   try {
@@ -80,7 +98,11 @@ async function rollback(packages: string[], env: NodeJS.ProcessEnv = runnerEnv()
   } catch (e) {
     error = e
   }
-  const printed = [...log.lines, error instanceof Error ? error.message : '', JSON.stringify(result ?? {}, (_k, v: unknown) => (v instanceof Error ? v.message : v))].join('\n')
+  const printed = [
+    ...log.lines,
+    error instanceof Error ? error.message : '',
+    JSON.stringify(result ?? {}, (_k, v: unknown) => (v instanceof Error ? v.message : v)),
+  ].join('\n')
   return { inputs, result, error, printed, masked, log }
 }
 
@@ -93,7 +115,7 @@ function expectNoSecretIn(text: string) {
 
 const writes = () => (front?.seen ?? []).filter((s) => s.method !== 'GET' && !s.path.startsWith('/-/npm/v1/oidc/'))
 
-describe('the stand-ins follow npm\'s trusted publishing contract', () => {
+describe("the stand-ins follow npm's trusted publishing contract", () => {
   it('the real npm CLI publishes through them with no token: it asks the ID token service, exchanges at the registry, and publishes with the exchanged token', async () => {
     const name = `@acme/oidc-cli-${++counter}`
     front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher(['publish']) } })
@@ -102,34 +124,82 @@ describe('the stand-ins follow npm\'s trusted publishing contract', () => {
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', main: 'index.js' }))
       writeFileSync(join(dir, 'index.js'), 'module.exports = 1\n')
       writeFileSync(join(dir, '.npmrc'), '')
-      const { stdout, stderr } = await run('npm', ['publish', '--registry', front.url, '--access', 'public', '--provenance=false', '--loglevel', 'verbose', '--userconfig', join(dir, '.npmrc'), '--cache', join(dir, 'cache')], {
-        cwd: dir,
-        // what a GitHub runner with id-token: write gives npm, and nothing else of this machine's
-        env: { PATH: process.env.PATH ?? '', HOME: dir, NODE_OPTIONS: '', CI: 'true', GITHUB_ACTIONS: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: idp.url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: idp.requestToken },
-        timeout: 60_000
-      })
+      const { stdout, stderr } = await run(
+        'npm',
+        [
+          'publish',
+          '--registry',
+          front.url,
+          '--access',
+          'public',
+          '--provenance=false',
+          '--loglevel',
+          'verbose',
+          '--userconfig',
+          join(dir, '.npmrc'),
+          '--cache',
+          join(dir, 'cache'),
+        ],
+        {
+          cwd: dir,
+          // what a GitHub runner with id-token: write gives npm, and nothing else of this machine's
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: dir,
+            NODE_OPTIONS: '',
+            CI: 'true',
+            GITHUB_ACTIONS: 'true',
+            ACTIONS_ID_TOKEN_REQUEST_URL: idp.url,
+            ACTIONS_ID_TOKEN_REQUEST_TOKEN: idp.requestToken,
+          },
+          timeout: 60_000,
+        },
+      )
       expect(`${stdout}\n${stderr}`).toMatch(/oidc Successfully retrieved and set token/)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
     expect(idp.requests.at(-1)?.audience).toBe('npm:127.0.0.1')
     const exchange = front.seen.find((s) => s.path.startsWith('/-/npm/v1/oidc/token/exchange/package/'))
-    expect(exchange).toMatchObject({ method: 'POST', path: `/-/npm/v1/oidc/token/exchange/package/${name.replace('/', '%2f')}`, auth: 'id-token', status: 201 })
+    expect(exchange).toMatchObject({
+      method: 'POST',
+      path: `/-/npm/v1/oidc/token/exchange/package/${name.replace('/', '%2f')}`,
+      auth: 'id-token',
+      status: 201,
+    })
     expect(front.seen.find((s) => s.method === 'PUT')).toMatchObject({ auth: `exchanged:${name}`, status: 201 })
     expect(await npmView(registry.url, name, 'version')).toBe('1.0.0')
   })
 
-  it('the exchange refuses a workflow no trusted publisher names (404 with npm\'s body) and an ID token for another audience (401)', async () => {
+  it("the exchange refuses a workflow no trusted publisher names (404 with npm's body) and an ID token for another audience (401)", async () => {
     const name = await fixture()
-    front = await startTrustedPublishing(registry, idp, { publishers: { [name]: { ...publisher(), workflow: 'release.yml' } } })
+    front = await startTrustedPublishing(registry, idp, {
+      publishers: { [name]: { ...publisher(), workflow: 'release.yml' } },
+    })
     const path = `-/npm/v1/oidc/token/exchange/package/${name.replace('/', '%2f')}`
-    const idFor = async (audience: string) => ((await (await fetch(`${idp.url}&audience=${encodeURIComponent(audience)}`, { headers: { authorization: `Bearer ${idp.requestToken}` } })).json()) as { value: string }).value
+    const idFor = async (audience: string) =>
+      (
+        (await (
+          await fetch(`${idp.url}&audience=${encodeURIComponent(audience)}`, {
+            headers: { authorization: `Bearer ${idp.requestToken}` },
+          })
+        ).json()) as { value: string }
+      ).value
     const post = async (token: string) => {
-      const res = await fetch(new URL(path, front?.url), { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+      const res = await fetch(new URL(path, front?.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      })
       return { status: res.status, body: (await res.json()) as unknown }
     }
-    expect(await post(await idFor('npm:127.0.0.1'))).toEqual({ status: 404, body: { message: 'OIDC token exchange error - package not found' } })
-    expect(await post(await idFor('npm:registry.npmjs.org'))).toEqual({ status: 401, body: { message: 'OIDC token exchange error - unauthorized' } })
+    expect(await post(await idFor('npm:127.0.0.1'))).toEqual({
+      status: 404,
+      body: { message: 'OIDC token exchange error - package not found' },
+    })
+    expect(await post(await idFor('npm:registry.npmjs.org'))).toEqual({
+      status: 401,
+      body: { message: 'OIDC token exchange error - unauthorized' },
+    })
     expect((await post('made-up')).status).toBe(401)
   })
 })
@@ -150,7 +220,9 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
     for (const t of result?.targets ?? []) expect(t.before?.distTags).toEqual({ latest: '1.2.3' })
     for (const name of [a, b]) {
       expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.2' })
-      expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toBe('1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.')
+      expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toBe(
+        '1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.',
+      )
     }
     // one exchange per package, one ID token for the run (one registry, one audience)
     const exchanges = (front?.seen ?? []).filter((s) => s.path.startsWith('/-/npm/v1/oidc/'))
@@ -160,30 +232,47 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
     expect(front?.tokens()).toHaveLength(2)
     // every write of a package carried that package's own token; the ID token went to the exchange only
     for (const w of writes()) {
-      const pkg = w.path.startsWith('/-/package/') ? decodeURIComponent(w.path.split('/')[3]) : decodeURIComponent(w.path.slice(1).split('?')[0])
+      const pkg = w.path.startsWith('/-/package/')
+        ? decodeURIComponent(w.path.split('/')[3])
+        : decodeURIComponent(w.path.slice(1).split('?')[0])
       expect({ path: w.path, auth: w.auth }).toEqual({ path: w.path, auth: `exchanged:${pkg}` })
     }
-    expect((front?.seen ?? []).filter((s) => s.auth === 'id-token').every((s) => s.path.startsWith('/-/npm/v1/oidc/token/exchange/package/'))).toBe(true)
+    expect(
+      (front?.seen ?? [])
+        .filter((s) => s.auth === 'id-token')
+        .every((s) => s.path.startsWith('/-/npm/v1/oidc/token/exchange/package/')),
+    ).toBe(true)
     // the preflight probe was made (and undone) before the rollback's own writes
-    expect(writes().filter((w) => w.path.endsWith(`/${DRILL_TAG}`)).map((w) => `${w.method} ${w.status}`).sort()).toEqual(['DELETE 201', 'DELETE 201', 'PUT 201', 'PUT 201'])
+    expect(
+      writes()
+        .filter((w) => w.path.endsWith(`/${DRILL_TAG}`))
+        .map((w) => `${w.method} ${w.status}`)
+        .sort(),
+    ).toEqual(['DELETE 201', 'DELETE 201', 'PUT 201', 'PUT 201'])
     const firstRollbackWrite = writes().findIndex((w) => !w.path.endsWith(`/${DRILL_TAG}`))
-    const lastProbe = writes().map((w) => w.path.endsWith(`/${DRILL_TAG}`)).lastIndexOf(true)
+    const lastProbe = writes()
+      .map((w) => w.path.endsWith(`/${DRILL_TAG}`))
+      .lastIndexOf(true)
     expect(lastProbe).toBeLessThan(firstRollbackWrite)
     // masked: the ID token and both exchanged tokens; printed: none of them
     for (const t of [...(front?.tokens() ?? []), idp.issued.at(-1) as string]) expect(masked).toContain(t)
     expectNoSecretIn(printed)
   })
 
-  it('the exchange refused (no trusted publisher for this workflow: 404 with npm\'s body): a clear error naming trusted publishing and npm-token; nothing written', async () => {
+  it("the exchange refused (no trusted publisher for this workflow: 404 with npm's body): a clear error naming trusted publishing and npm-token; nothing written", async () => {
     const name = await fixture()
-    front = await startTrustedPublishing(registry, idp, { publishers: { [name]: { ...publisher(), workflow: 'release.yml' } } })
+    front = await startTrustedPublishing(registry, idp, {
+      publishers: { [name]: { ...publisher(), workflow: 'release.yml' } },
+    })
     const before = await snapshot(registry, name)
     const { error, printed } = await rollback([name])
 
     expect(error).toBeInstanceOf(InputError)
     expect((error as InputError).input).toBe('npm-token')
     const message = (error as Error).message
-    expect(message).toMatch(/refused to exchange this job's OIDC token .* \(HTTP 404: "OIDC token exchange error - package not found"\)/)
+    expect(message).toMatch(
+      /refused to exchange this job's OIDC token .* \(HTTP 404: "OIDC token exchange error - package not found"\)/,
+    )
     expect(message).toMatch(/add a trusted publisher/)
     expect(message).toMatch(/the calling workflow's file/)
     expect(message).toMatch(/or pass npm-token/)
@@ -228,7 +317,9 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
     front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() } })
     const { error } = await rollback([name], { ...runnerEnv(), ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'not-the-runners' })
     expect(error).toBeInstanceOf(InputError)
-    expect((error as Error).message).toMatch(/did not give this job an OIDC ID token for npm:127\.0\.0\.1 \(.* answered HTTP 401\)/)
+    expect((error as Error).message).toMatch(
+      /did not give this job an OIDC ID token for npm:127\.0\.0\.1 \(.* answered HTTP 401\)/,
+    )
     expect((error as Error).message).toMatch(/permissions: id-token: write.*or pass npm-token/)
     expect(writes()).toEqual([])
   })
@@ -247,7 +338,13 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
     await new Promise((r) => elsewhere.listen(port, '127.0.0.1', () => r(undefined)))
     const proxy = await startFaultProxy(front.url)
     try {
-      proxy.inject({ method: 'POST', path: /^\/-\/npm\/v1\/oidc\//, action: 'respond', status: 307, headers: { location: `http://127.0.0.1:${port}/-/npm/v1/oidc/token/exchange/package/x` } })
+      proxy.inject({
+        method: 'POST',
+        path: /^\/-\/npm\/v1\/oidc\//,
+        action: 'respond',
+        status: 307,
+        headers: { location: `http://127.0.0.1:${port}/-/npm/v1/oidc/token/exchange/package/x` },
+      })
       const before = await snapshot(registry, name)
       const { error, printed } = await rollback([name], runnerEnv(), proxy.url)
       expect((error as Error).message).toMatch(/redirected POST .* which is not the registry's origin/)
@@ -264,25 +361,44 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
     }
   })
 
-  it('strategy: republish publishes the fix-forward version with the package\'s exchanged token', async () => {
+  it("strategy: republish publishes the fix-forward version with the package's exchanged token", async () => {
     const name = await fixture()
     front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() } })
     const log = logger()
-    const values: Record<string, string> = { 'rollback-version': '1.2.3', reason: 'broken', package: name, registry: front.url, 'npm-token': '', strategy: 'republish' }
+    const values: Record<string, string> = {
+      'rollback-version': '1.2.3',
+      reason: 'broken',
+      package: name,
+      registry: front.url,
+      'npm-token': '',
+      strategy: 'republish',
+    }
     const get = (n: string) => values[n] ?? ''
     const inputs = readInputs(get, runnerEnv())
     const { targets } = createTargets(inputs, get, log, 'test', { env: runnerEnv() })
     const result = await runIncident(inputs, targets, log)
     expect(result.status).toBe('completed')
     expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.4')
-    const publish = front.seen.find((s) => s.method === 'PUT' && s.path === `/${name.replace('/', '%2f')}` && s.auth.startsWith('exchanged:') && s.status === 201)
+    const publish = front.seen.find(
+      (s) =>
+        s.method === 'PUT' &&
+        s.path === `/${name.replace('/', '%2f')}` &&
+        s.auth.startsWith('exchanged:') &&
+        s.status === 201,
+    )
     expect(publish?.auth).toBe(`exchanged:${name}`)
   })
 
   it('a given npm-token wins: no ID token is asked for, no exchange made', async () => {
     const name = await fixture()
     front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() } })
-    const values: Record<string, string> = { 'rollback-version': '1.2.3', reason: 'r', package: name, registry: front.url, 'npm-token': registry.token }
+    const values: Record<string, string> = {
+      'rollback-version': '1.2.3',
+      reason: 'r',
+      package: name,
+      registry: front.url,
+      'npm-token': registry.token,
+    }
     const inputs = readInputs((n) => values[n] ?? '', runnerEnv())
     expect(inputs.npmOidc).toBeUndefined()
     const asked = idp.requests.length
@@ -297,13 +413,26 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
 
 describe('a drill with trusted publishing', () => {
   async function drill(name: string) {
-    const values: Record<string, string> = { drill: 'true', 'rollback-version': 'current', package: name, registry: (front as { url: string }).url, 'npm-token': '' }
+    const values: Record<string, string> = {
+      drill: 'true',
+      'rollback-version': 'current',
+      package: name,
+      registry: (front as { url: string }).url,
+      'npm-token': '',
+    }
     const get = (n: string) => values[n] ?? ''
     const inputs = readInputs(get, runnerEnv())
     const log = logger()
     const { targets } = createTargets(inputs, get, log, 'test', { env: runnerEnv() })
     const ctx = { repository: 'acme/widgets', serverUrl: 'https://github.com', eventName: 'schedule' }
-    const gi = { createIssue: false, labels: ['rollback'], assignees: [], commitReport: false, reportDir: 'incidents', severity: 'high' as const }
+    const gi = {
+      createIssue: false,
+      labels: ['rollback'],
+      assignees: [],
+      commitReport: false,
+      reportDir: 'incidents',
+      severity: 'high' as const,
+    }
     return runDrill(inputs, gi, targets, undefined, ctx, log)
   }
 
@@ -313,7 +442,11 @@ describe('a drill with trusted publishing', () => {
     const before = await snapshot(registry, name)
     const result = await drill(name)
     expect(result.status).toBe('drill-passed')
-    expect(result.checks.map((c) => [c.check, c.outcome])).toEqual([['credentials', 'passed'], ['last known good', 'passed'], ['write', 'passed']])
+    expect(result.checks.map((c) => [c.check, c.outcome])).toEqual([
+      ['credentials', 'passed'],
+      ['last known good', 'passed'],
+      ['write', 'passed'],
+    ])
     expect(JSON.parse(await snapshot(registry, name)).distTags).toEqual(JSON.parse(before).distTags)
   })
 
@@ -333,8 +466,16 @@ describe('the built bundles (dist/index.js, dist/cli/index.js)', () => {
     const name = await fixture()
     front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() } })
     const run = await runAction(
-      { 'rollback-version': '1.2.3', reason: 'Memory persistence corrupts data on restart', package: name, registry: front.url, 'create-issue': 'false', 'commit-report': 'false', 'github-release': 'false' },
-      { env: runnerEnv() as Record<string, string> }
+      {
+        'rollback-version': '1.2.3',
+        reason: 'Memory persistence corrupts data on restart',
+        package: name,
+        registry: front.url,
+        'create-issue': 'false',
+        'commit-report': 'false',
+        'github-release': 'false',
+      },
+      { env: runnerEnv() as Record<string, string> },
     )
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
@@ -342,10 +483,23 @@ describe('the built bundles (dist/index.js, dist/cli/index.js)', () => {
     expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.2' })
     const [token] = front.tokens()
     const idToken = idp.issued.at(-1) as string
-    const masks = run.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length))
+    const masks = run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('::add-mask::'))
+      .map((l) => l.slice('::add-mask::'.length))
     for (const secret of [token, idToken, idp.requestToken]) expect(masks).toContain(secret)
     // anywhere but the mask commands themselves: none of them
-    expectNoSecretIn([run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'), run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n'))
+    expectNoSecretIn(
+      [
+        run.stdout
+          .split('\n')
+          .filter((l) => !l.startsWith('::add-mask::'))
+          .join('\n'),
+        run.stderr,
+        run.summary,
+        JSON.stringify(run.outputs),
+      ].join('\n'),
+    )
   })
 
   it('the command line takes the same path inside a job with ACTIONS_ID_TOKEN_REQUEST_*, and prints no token', async () => {
@@ -354,11 +508,32 @@ describe('the built bundles (dist/index.js, dist/cli/index.js)', () => {
     const home = mkdtempSync(join(tmpdir(), 'rr-oidc-cli-'))
     try {
       writeFileSync(join(home, '.npmrc'), '')
-      const { stdout, stderr } = await run(process.execPath, [join(root, 'dist', 'cli', 'index.js'), '--package', name, '--rollback', '1.2.3', '--reason', 'broken', '--registry', (front as { url: string }).url, '--yes', '--no-report'], {
-        cwd: home,
-        env: { PATH: process.env.PATH ?? '', HOME: home, NPM_CONFIG_USERCONFIG: join(home, '.npmrc'), ...runnerEnv() },
-        timeout: 60_000
-      })
+      const { stdout, stderr } = await run(
+        process.execPath,
+        [
+          join(root, 'dist', 'cli', 'index.js'),
+          '--package',
+          name,
+          '--rollback',
+          '1.2.3',
+          '--reason',
+          'broken',
+          '--registry',
+          (front as { url: string }).url,
+          '--yes',
+          '--no-report',
+        ],
+        {
+          cwd: home,
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: home,
+            NPM_CONFIG_USERCONFIG: join(home, '.npmrc'),
+            ...runnerEnv(),
+          },
+          timeout: 60_000,
+        },
+      )
       expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.2' })
       expect(front.seen.filter((s) => s.path.startsWith('/-/npm/v1/oidc/'))).toHaveLength(1)
       expectNoSecretIn(`${stdout}\n${stderr}`)
@@ -369,7 +544,12 @@ describe('the built bundles (dist/index.js, dist/cli/index.js)', () => {
 })
 
 describe('inputs', () => {
-  const values: Record<string, string> = { 'rollback-version': '1.2.3', reason: 'r', package: 'widget', 'npm-token': '' }
+  const values: Record<string, string> = {
+    'rollback-version': '1.2.3',
+    reason: 'r',
+    package: 'widget',
+    'npm-token': '',
+  }
   const get = (n: string) => values[n] ?? ''
 
   it('no token and no ID token request variables: the existing "no token" error, which now names trusted publishing too', () => {

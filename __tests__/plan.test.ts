@@ -1,13 +1,23 @@
 import { describe, expect, it } from '@jest/globals'
 import { DEFAULT_DEPRECATION_MESSAGE } from '../src/inputs.js'
-import { circuitBreaker, describePlan, formatDuration, incidentId, lastKnownGood, planIsNoop, planRollback, type PackageState, type PlanRequest } from '../src/plan.js'
+import {
+  circuitBreaker,
+  describePlan,
+  formatDuration,
+  incidentId,
+  lastKnownGood,
+  planIsNoop,
+  planRollback,
+  type PackageState,
+  type PlanRequest,
+} from '../src/plan.js'
 import { inputErrorOf, rollbackInputs } from './support/helpers.js'
 
 function state(versions: Record<string, string | null>, distTags: Record<string, string>): PackageState {
   return {
     name: 'acme-widget',
     distTags,
-    versions: Object.fromEntries(Object.entries(versions).map(([v, d]) => [v, d ? { deprecated: d } : {}]))
+    versions: Object.fromEntries(Object.entries(versions).map(([v, d]) => [v, d ? { deprecated: d } : {}])),
   }
 }
 
@@ -19,17 +29,20 @@ const request = (over: Partial<PlanRequest> = {}): PlanRequest => ({
   deprecate: true,
   deprecationMessage: DEFAULT_DEPRECATION_MESSAGE,
   force: false,
-  ...over
+  ...over,
 })
 
 const base = state({ '1.0.0': null, '1.2.1': null, '1.2.2': null, '1.2.3': null }, { latest: '1.2.3' })
-
 
 describe('the guard', () => {
   it('moves the channel when it holds the bad version, and deprecates', () => {
     const plan = planRollback(request({ restoreVersion: '1.2.2' }), base)
     expect(plan.tag).toEqual({ kind: 'move', from: '1.2.3', to: '1.2.2' })
-    expect(plan.deprecation).toEqual({ kind: 'deprecate', message: '1.2.3 was rolled back: Memory persistence corrupts data. Use 1.2.2 instead.', previous: undefined })
+    expect(plan.deprecation).toEqual({
+      kind: 'deprecate',
+      message: '1.2.3 was rolled back: Memory persistence corrupts data. Use 1.2.2 instead.',
+      previous: undefined,
+    })
     expect(plan.previousVersion).toBe('1.2.3')
     expect(planIsNoop(plan)).toBe(false)
   })
@@ -53,14 +66,20 @@ describe('the guard', () => {
 
   it('moves back over a newer fix only with force', () => {
     const s = state({ '1.2.2': null, '1.2.3': null, '1.2.4': null }, { latest: '1.2.4' })
-    expect(planRollback(request({ restoreVersion: '1.2.2', force: true }), s).tag).toEqual({ kind: 'move', from: '1.2.4', to: '1.2.2' })
+    expect(planRollback(request({ restoreVersion: '1.2.2', force: true }), s).tag).toEqual({
+      kind: 'move',
+      from: '1.2.4',
+      to: '1.2.2',
+    })
   })
 
   it('refuses when the channel holds something else, naming the tags and force', () => {
     const s = state({ '1.2.1': null, '1.2.2': null, '1.2.3': null }, { latest: '1.2.1' })
     const e = inputErrorOf(() => planRollback(request({ restoreVersion: '1.2.2' }), s))
     expect(e.input).toBe('channel')
-    expect(e.message).toMatch(/'latest' holds 1\.2\.1, which is neither the bad version 1\.2\.3 nor the restore version 1\.2\.2/)
+    expect(e.message).toMatch(
+      /'latest' holds 1\.2\.1, which is neither the bad version 1\.2\.3 nor the restore version 1\.2\.2/,
+    )
     expect(e.message).toMatch(/latest=1\.2\.1/)
     expect(e.message).toMatch(/force: true/)
     const forced = planRollback(request({ restoreVersion: '1.2.2', force: true }), s)
@@ -69,8 +88,14 @@ describe('the guard', () => {
   })
 
   it('refuses a channel that does not exist unless forced', () => {
-    expect(inputErrorOf(() => planRollback(request({ channel: 'beta', restoreVersion: '1.2.2' }), base)).message).toMatch(/dist-tag 'beta' does not exist/)
-    expect(planRollback(request({ channel: 'beta', restoreVersion: '1.2.2', force: true }), base).tag).toEqual({ kind: 'move', from: undefined, to: '1.2.2' })
+    expect(
+      inputErrorOf(() => planRollback(request({ channel: 'beta', restoreVersion: '1.2.2' }), base)).message,
+    ).toMatch(/dist-tag 'beta' does not exist/)
+    expect(planRollback(request({ channel: 'beta', restoreVersion: '1.2.2', force: true }), base).tag).toEqual({
+      kind: 'move',
+      from: undefined,
+      to: '1.2.2',
+    })
   })
 
   it('refuses a deprecated restore version unless forced', () => {
@@ -114,13 +139,22 @@ describe('the guard', () => {
   })
 
   it('renders the deprecation template with every placeholder and folds whitespace', () => {
-    const plan = planRollback(request({ reason: 'line one\n  line two', deprecationMessage: 'Bad: {version}; use {restore} ({channel}). {reason}', restoreVersion: '1.2.2' }), base)
+    const plan = planRollback(
+      request({
+        reason: 'line one\n  line two',
+        deprecationMessage: 'Bad: {version}; use {restore} ({channel}). {reason}',
+        restoreVersion: '1.2.2',
+      }),
+      base,
+    )
     expect(plan.deprecation).toMatchObject({ message: 'Bad: 1.2.3; use 1.2.2 (latest). line one line two' })
   })
 
   it('describes the plan in plain lines', () => {
     const lines = describePlan(planRollback(request(), base))
-    expect(lines[0]).toBe("Package acme-widget: roll back 1.2.3 to 1.2.2 (last known good, chosen automatically) on 'latest'.")
+    expect(lines[0]).toBe(
+      "Package acme-widget: roll back 1.2.3 to 1.2.2 (last known good, chosen automatically) on 'latest'.",
+    )
     expect(lines[1]).toBe("- move dist-tag 'latest': 1.2.3 -> 1.2.2")
     expect(lines[2]).toMatch(/^- deprecate 1\.2\.3: "/)
   })
@@ -138,9 +172,9 @@ describe('last known good', () => {
       '1.3.0-beta.3': null,
       '1.3.0-canary.7': null,
       '1.3.0': null,
-      '2.0.0-beta.1': null
+      '2.0.0-beta.1': null,
     },
-    { latest: '1.3.0', beta: '1.3.0-beta.3' }
+    { latest: '1.3.0', beta: '1.3.0-beta.3' },
   )
 
   it('on latest: the highest non-deprecated stable version below the bad one', () => {
@@ -152,7 +186,9 @@ describe('last known good', () => {
   it('on a prerelease channel: the same prerelease identifier, skipping deprecated ones', () => {
     expect(lastKnownGood(s, '1.3.0-beta.3', 'beta')).toBe('1.3.0-beta.1')
     // 1.3.0-beta.3's line was released as 1.3.0: restoring it would be stale (see 'by history' below)
-    expect(() => lastKnownGood(s, '2.0.0-beta.1', 'beta')).toThrow(/previous beta line, 1\.3\.0-beta\.3, was released as 1\.3\.0/)
+    expect(() => lastKnownGood(s, '2.0.0-beta.1', 'beta')).toThrow(
+      /previous beta line, 1\.3\.0-beta\.3, was released as 1\.3\.0/,
+    )
     expect(lastKnownGood(s, '1.3.0-canary.8', 'canary')).toBe('1.3.0-canary.7')
   })
 
@@ -161,7 +197,9 @@ describe('last known good', () => {
   })
 
   it('fails with a clear error when there is none', () => {
-    const e = inputErrorOf(() => planRollback(request({ rollbackVersion: '1.0.0' }), state({ '1.0.0': null }, { latest: '1.0.0' })))
+    const e = inputErrorOf(() =>
+      planRollback(request({ rollbackVersion: '1.0.0' }), state({ '1.0.0': null }, { latest: '1.0.0' })),
+    )
     expect(e.input).toBe('restore-version')
     expect(e.message).toMatch(/no non-deprecated stable version below 1\.0\.0/)
   })
@@ -176,7 +214,7 @@ describe('incident id', () => {
       incidentId('acme-widgets', 'latest', '1.2.3', '1.2.2'),
       incidentId('acme-widget', 'beta', '1.2.3', '1.2.2'),
       incidentId('acme-widget', 'latest', '1.2.4', '1.2.2'),
-      incidentId('acme-widget', 'latest', '1.2.3', '1.2.1')
+      incidentId('acme-widget', 'latest', '1.2.3', '1.2.1'),
     ]
     expect(new Set([id, ...others]).size).toBe(5)
   })
@@ -189,18 +227,28 @@ describe('circuit breaker', () => {
     versions: {
       '1.2.2': { publishedAt: '2026-11-20T10:00:00.000Z' },
       '1.2.3': { publishedAt: '2026-11-21T14:05:00.000Z' },
-      '1.2.4': {}
-    }
+      '1.2.4': {},
+    },
   }
 
   it('resolves current to what the channel holds and proceeds when it was published after the time', () => {
-    expect(circuitBreaker(timed, 'latest', 'current', '2026-11-21T14:00:00.000Z')).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+    expect(circuitBreaker(timed, 'latest', 'current', '2026-11-21T14:00:00.000Z')).toEqual({
+      proceed: true,
+      rollbackVersion: '1.2.3',
+    })
   })
 
   it('skips when the holder was published before the time, saying why', () => {
-    const gate = circuitBreaker({ ...timed, distTags: { latest: '1.2.2' } }, 'latest', 'current', '2026-11-21T14:00:00.000Z')
+    const gate = circuitBreaker(
+      { ...timed, distTags: { latest: '1.2.2' } },
+      'latest',
+      'current',
+      '2026-11-21T14:00:00.000Z',
+    )
     expect(gate).toMatchObject({ proceed: false, holder: '1.2.2' })
-    expect(gate.proceed === false && gate.reason).toMatch(/'latest' holds 1\.2\.2, published 2026-11-20T10:00:00\.000Z, which is not after 2026-11-21T14:00:00\.000Z/)
+    expect(gate.proceed === false && gate.reason).toMatch(
+      /'latest' holds 1\.2\.2, published 2026-11-20T10:00:00\.000Z, which is not after 2026-11-21T14:00:00\.000Z/,
+    )
   })
 
   it('skips a version published exactly at the time (not after it)', () => {
@@ -209,14 +257,18 @@ describe('circuit breaker', () => {
 
   it('refuses current when the target records no publish time for the version, naming rollback-version and the version', () => {
     // skipping would skip forever: no run could ever prove the version is the failed release's
-    const e = inputErrorOf(() => circuitBreaker({ ...timed, distTags: { latest: '1.2.4' } }, 'latest', 'current', '2026-11-21T14:00:00.000Z'))
+    const e = inputErrorOf(() =>
+      circuitBreaker({ ...timed, distTags: { latest: '1.2.4' } }, 'latest', 'current', '2026-11-21T14:00:00.000Z'),
+    )
     expect(e.input).toBe('rollback-version')
     expect(e.message).toMatch(/records no publish time for acme-widget@1\.2\.4/)
     expect(e.message).toMatch(/Fix: give the exact version/)
   })
 
   it('refuses a time window on an exact version the target records no publish time for, naming the time input', () => {
-    const e = inputErrorOf(() => circuitBreaker(timed, 'latest', '1.2.4', undefined, { publishedBefore: '2026-11-21T15:00:00.000Z' }))
+    const e = inputErrorOf(() =>
+      circuitBreaker(timed, 'latest', '1.2.4', undefined, { publishedBefore: '2026-11-21T15:00:00.000Z' }),
+    )
     expect(e.input).toBe('published-before')
     expect(e.message).toMatch(/records no publish time for acme-widget@1\.2\.4/)
   })
@@ -226,7 +278,9 @@ describe('circuit breaker', () => {
   })
 
   it('current on a tag that does not exist names the channel', () => {
-    expect(() => circuitBreaker(timed, 'beta', 'current', '2026-11-21T14:00:00.000Z')).toThrow(/Input 'channel': the dist-tag 'beta' does not exist/)
+    expect(() => circuitBreaker(timed, 'beta', 'current', '2026-11-21T14:00:00.000Z')).toThrow(
+      /Input 'channel': the dist-tag 'beta' does not exist/,
+    )
   })
 })
 
@@ -245,39 +299,66 @@ describe('circuit breaker: the release that failed, by time window and commit', 
       '1.2.2': { publishedAt: '2026-11-20T10:00:00.000Z', commit: A },
       '1.2.3': { publishedAt: '2026-11-21T14:05:00.000Z', commit: B },
       '1.2.4': { publishedAt: '2026-11-21T14:30:00.000Z', commit: C },
-      '1.2.5': { publishedAt: '2026-11-21T14:10:00.000Z' }
-    }
+      '1.2.5': { publishedAt: '2026-11-21T14:10:00.000Z' },
+    },
   }
 
   it('skips current when the channel holds a version published after published-before (the next release), saying why', () => {
     const gate = circuitBreaker(raced, 'latest', 'current', started, { publishedBefore: ended })
     expect(gate).toMatchObject({ proceed: false, holder: '1.2.4' })
-    expect(gate.proceed === false && gate.reason).toMatch(/'latest' holds 1\.2\.4, published 2026-11-21T14:30:00\.000Z, which is after 2026-11-21T14:20:00\.000Z \(published-before, the end of the release run\): a later release published it/)
+    expect(gate.proceed === false && gate.reason).toMatch(
+      /'latest' holds 1\.2\.4, published 2026-11-21T14:30:00\.000Z, which is after 2026-11-21T14:20:00\.000Z \(published-before, the end of the release run\): a later release published it/,
+    )
   })
 
   it('skips current when the version on the channel was built from another commit than release-commit', () => {
     const gate = circuitBreaker(raced, 'latest', 'current', started, { releaseCommit: B })
     expect(gate).toMatchObject({ proceed: false, holder: '1.2.4' })
-    expect(gate.proceed === false && gate.reason).toMatch(new RegExp(`built from commit ${C}, not the release's commit ${B}`))
+    expect(gate.proceed === false && gate.reason).toMatch(
+      new RegExp(`built from commit ${C}, not the release's commit ${B}`),
+    )
   })
 
   it('proceeds when the version is inside the window and built from release-commit (commits compared case-insensitively), with no warning', () => {
-    const state = { ...raced, distTags: { latest: '1.2.3' }, versions: { ...raced.versions, '1.2.3': { ...raced.versions['1.2.3'], commit: B.toUpperCase() } } }
-    expect(circuitBreaker(state, 'latest', 'current', started, { publishedBefore: ended, releaseCommit: B })).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+    const state = {
+      ...raced,
+      distTags: { latest: '1.2.3' },
+      versions: { ...raced.versions, '1.2.3': { ...raced.versions['1.2.3'], commit: B.toUpperCase() } },
+    }
+    expect(circuitBreaker(state, 'latest', 'current', started, { publishedBefore: ended, releaseCommit: B })).toEqual({
+      proceed: true,
+      rollbackVersion: '1.2.3',
+    })
   })
 
   it('a version that records no commit falls back to the time window, and the gate carries a warning saying so', () => {
-    const inside = circuitBreaker({ ...raced, distTags: { latest: '1.2.5' } }, 'latest', 'current', started, { publishedBefore: ended, releaseCommit: B })
+    const inside = circuitBreaker({ ...raced, distTags: { latest: '1.2.5' } }, 'latest', 'current', started, {
+      publishedBefore: ended,
+      releaseCommit: B,
+    })
     expect(inside).toMatchObject({ proceed: true, rollbackVersion: '1.2.5' })
-    expect(inside.proceed && inside.warnings?.join('\n')).toMatch(/acme-widget@1\.2\.5 records no commit, so release-commit could not be compared; it was identified by its publish time alone/)
-    const outside = circuitBreaker({ ...raced, distTags: { latest: '1.2.5' } }, 'latest', 'current', '2026-11-21T14:15:00.000Z', { releaseCommit: B })
+    expect(inside.proceed && inside.warnings?.join('\n')).toMatch(
+      /acme-widget@1\.2\.5 records no commit, so release-commit could not be compared; it was identified by its publish time alone/,
+    )
+    const outside = circuitBreaker(
+      { ...raced, distTags: { latest: '1.2.5' } },
+      'latest',
+      'current',
+      '2026-11-21T14:15:00.000Z',
+      { releaseCommit: B },
+    )
     expect(outside.proceed).toBe(false)
   })
 
   it('guards an exact version too: outside the window or from another commit, it is skipped', () => {
-    expect(circuitBreaker(raced, 'latest', '1.2.4', undefined, { publishedBefore: ended })).toMatchObject({ proceed: false })
+    expect(circuitBreaker(raced, 'latest', '1.2.4', undefined, { publishedBefore: ended })).toMatchObject({
+      proceed: false,
+    })
     expect(circuitBreaker(raced, 'latest', '1.2.4', undefined, { releaseCommit: B })).toMatchObject({ proceed: false })
-    expect(circuitBreaker(raced, 'latest', '1.2.3', undefined, { releaseCommit: B })).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+    expect(circuitBreaker(raced, 'latest', '1.2.3', undefined, { releaseCommit: B })).toEqual({
+      proceed: true,
+      rollbackVersion: '1.2.3',
+    })
   })
 
   it('an exact version that records no commit, with release-commit and no time window, proceeds with a warning (the version was named)', () => {
@@ -286,15 +367,34 @@ describe('circuit breaker: the release that failed, by time window and commit', 
     expect(gate.proceed && gate.warnings?.join()).toMatch(/records no commit/)
   })
 
-  it('takes the action\'s parsed inputs as the guard (what runRollback passes)', () => {
-    const inputs = rollbackInputs({ packageName: 'acme-widget', registry: 'https://registry.npmjs.org/', rollbackVersion: 'current', publishedAfter: started, publishedBefore: ended, releaseCommit: B })
-    expect(circuitBreaker(raced, 'latest', inputs.rollbackVersion, inputs)).toMatchObject({ proceed: false, holder: '1.2.4' })
-    expect(circuitBreaker({ ...raced, distTags: { latest: '1.2.3' } }, 'latest', inputs.rollbackVersion, inputs)).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+  it("takes the action's parsed inputs as the guard (what runRollback passes)", () => {
+    const inputs = rollbackInputs({
+      packageName: 'acme-widget',
+      registry: 'https://registry.npmjs.org/',
+      rollbackVersion: 'current',
+      publishedAfter: started,
+      publishedBefore: ended,
+      releaseCommit: B,
+    })
+    expect(circuitBreaker(raced, 'latest', inputs.rollbackVersion, inputs)).toMatchObject({
+      proceed: false,
+      holder: '1.2.4',
+    })
+    expect(
+      circuitBreaker({ ...raced, distTags: { latest: '1.2.3' } }, 'latest', inputs.rollbackVersion, inputs),
+    ).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
   })
 
   it('a republished holder stands for the bad version it replaced: its window and commit are checked', () => {
-    const state = { ...raced, distTags: { latest: '1.2.6' }, versions: { ...raced.versions, '1.2.6': { publishedAt: '2026-11-21T14:40:00.000Z', republishOf: '1.2.3' } } }
-    expect(circuitBreaker(state, 'latest', 'current', started, { publishedBefore: ended, releaseCommit: B })).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+    const state = {
+      ...raced,
+      distTags: { latest: '1.2.6' },
+      versions: { ...raced.versions, '1.2.6': { publishedAt: '2026-11-21T14:40:00.000Z', republishOf: '1.2.3' } },
+    }
+    expect(circuitBreaker(state, 'latest', 'current', started, { publishedBefore: ended, releaseCommit: B })).toEqual({
+      proceed: true,
+      rollbackVersion: '1.2.3',
+    })
   })
 })
 
@@ -310,8 +410,8 @@ describe('circuit breaker: an alert (max-age, require-holder)', () => {
       '1.2.2': { publishedAt: '2026-11-20T10:00:00.000Z' },
       '1.2.3': { publishedAt: '2026-11-22T09:00:00.000Z' },
       '1.2.4': { publishedAt: '2026-11-22T11:00:00.000Z', republishOf: '1.2.3' },
-      '1.2.9': {}
-    }
+      '1.2.9': {},
+    },
   }
   const alert = { maxAgeMs: 24 * HOUR, requireHolder: true, now }
 
@@ -320,11 +420,14 @@ describe('circuit breaker: an alert (max-age, require-holder)', () => {
   })
 
   it('max-age: proceeds up to the limit itself, skips past it, saying how old the version is and what max-age was', () => {
-    expect(circuitBreaker(alerted, 'latest', '1.2.3', { maxAgeMs: 3 * HOUR, now })).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+    expect(circuitBreaker(alerted, 'latest', '1.2.3', { maxAgeMs: 3 * HOUR, now })).toEqual({
+      proceed: true,
+      rollbackVersion: '1.2.3',
+    })
     const gate = circuitBreaker(alerted, 'latest', '1.2.3', { maxAgeMs: 3 * HOUR - 1000, now })
     expect(gate).toMatchObject({ proceed: false, holder: '1.2.3' })
     expect(gate.proceed === false && gate.reason).toBe(
-      'acme-widget@1.2.3, published 2026-11-22T09:00:00.000Z, 3h before 2026-11-22T12:00:00.000Z: older than max-age 2h59m59s, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.'
+      'acme-widget@1.2.3, published 2026-11-22T09:00:00.000Z, 3h before 2026-11-22T12:00:00.000Z: older than max-age 2h59m59s, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.',
     )
   })
 
@@ -341,23 +444,32 @@ describe('circuit breaker: an alert (max-age, require-holder)', () => {
   it('max-age: a month-old version on its channel is skipped even though the channel holds it', () => {
     const gate = circuitBreaker(alerted, 'legacy', '1.2.1', alert)
     expect(gate).toMatchObject({ proceed: false, holder: '1.2.1' })
-    expect(gate.proceed === false && gate.reason).toMatch(/published 2026-10-22T12:00:00\.000Z, 744h before .*older than max-age 24h/)
+    expect(gate.proceed === false && gate.reason).toMatch(
+      /published 2026-10-22T12:00:00\.000Z, 744h before .*older than max-age 24h/,
+    )
   })
 
   it('max-age is measured against the real clock when no now is given', () => {
-    const fresh = { ...alerted, versions: { ...alerted.versions, '1.2.3': { publishedAt: new Date(Date.now() - HOUR).toISOString() } } }
+    const fresh = {
+      ...alerted,
+      versions: { ...alerted.versions, '1.2.3': { publishedAt: new Date(Date.now() - HOUR).toISOString() } },
+    }
     expect(circuitBreaker(fresh, 'latest', '1.2.3', { maxAgeMs: 2 * HOUR })).toMatchObject({ proceed: true })
     expect(circuitBreaker(fresh, 'latest', '1.2.3', { maxAgeMs: HOUR / 2 })).toMatchObject({ proceed: false })
   })
 
   it('max-age: a version published after now (clock skew) counts as fresh', () => {
-    expect(circuitBreaker(alerted, 'latest', '1.2.3', { maxAgeMs: HOUR, now: Date.parse('2026-11-22T08:59:00.000Z') })).toMatchObject({ proceed: true })
+    expect(
+      circuitBreaker(alerted, 'latest', '1.2.3', { maxAgeMs: HOUR, now: Date.parse('2026-11-22T08:59:00.000Z') }),
+    ).toMatchObject({ proceed: true })
   })
 
   it('max-age: no publish time is refused clearly, naming max-age (a skip would repeat forever), also for a version the channel holds', () => {
     const e = inputErrorOf(() => circuitBreaker(alerted, 'edge', '1.2.9', alert))
     expect(e.input).toBe('max-age')
-    expect(e.message).toMatch(/cannot be checked: the target records no publish time for acme-widget@1\.2\.9, so it can never be shown to be younger than 24h/)
+    expect(e.message).toMatch(
+      /cannot be checked: the target records no publish time for acme-widget@1\.2\.9, so it can never be shown to be younger than 24h/,
+    )
     expect(e.message).toMatch(/Fix: roll 1\.2\.9 back by hand, without max-age/)
   })
 
@@ -365,7 +477,9 @@ describe('circuit breaker: an alert (max-age, require-holder)', () => {
     // (current always comes with published-after, which refuses first; this is the gate alone)
     const e = inputErrorOf(() => circuitBreaker(alerted, 'edge', 'current', { maxAgeMs: HOUR, now }))
     expect(e.input).toBe('rollback-version')
-    expect(e.message).toMatch(/is current, but the target records no publish time for acme-widget@1\.2\.9 \(what 'edge' holds\)/)
+    expect(e.message).toMatch(
+      /is current, but the target records no publish time for acme-widget@1\.2\.9 \(what 'edge' holds\)/,
+    )
   })
 
   it('require-holder: the channel holds another version -> skipped with the holder, before any other check', () => {
@@ -374,15 +488,21 @@ describe('circuit breaker: an alert (max-age, require-holder)', () => {
     expect(gate).toEqual({
       proceed: false,
       holder: '1.2.2',
-      reason: "'latest' holds 1.2.2, not acme-widget@1.2.3 (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back."
+      reason:
+        "'latest' holds 1.2.2, not acme-widget@1.2.3 (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.",
     })
     // no publish time would be an error; the moved channel is decided first
-    expect(circuitBreaker({ ...moved, distTags: { ...moved.distTags, edge: '1.2.2' } }, 'edge', '1.2.9', alert)).toMatchObject({ proceed: false, holder: '1.2.2' })
+    expect(
+      circuitBreaker({ ...moved, distTags: { ...moved.distTags, edge: '1.2.2' } }, 'edge', '1.2.9', alert),
+    ).toMatchObject({ proceed: false, holder: '1.2.2' })
   })
 
   it('require-holder: a newer release on the channel is skipped (not kept with a deprecation of the bad one, as the planner would)', () => {
     const newer = { ...alerted, distTags: { latest: '1.2.9' } }
-    expect(circuitBreaker(newer, 'latest', '1.2.3', { requireHolder: true })).toMatchObject({ proceed: false, holder: '1.2.9' })
+    expect(circuitBreaker(newer, 'latest', '1.2.3', { requireHolder: true })).toMatchObject({
+      proceed: false,
+      holder: '1.2.9',
+    })
     // without it the gate lets the planner decide (keep-newer)
     expect(circuitBreaker(newer, 'latest', '1.2.3', {})).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
   })
@@ -390,31 +510,76 @@ describe('circuit breaker: an alert (max-age, require-holder)', () => {
   it('require-holder: the channel holds our republish of the version -> skipped as rolled back already', () => {
     const gate = circuitBreaker({ ...alerted, distTags: { latest: '1.2.4' } }, 'latest', '1.2.3', alert)
     expect(gate).toMatchObject({ proceed: false, holder: '1.2.4' })
-    expect(gate.proceed === false && gate.reason).toMatch(/'latest' holds 1\.2\.4, the republish that replaced acme-widget@1\.2\.3 \(require-holder\): it was rolled back already/)
+    expect(gate.proceed === false && gate.reason).toMatch(
+      /'latest' holds 1\.2\.4, the republish that replaced acme-widget@1\.2\.3 \(require-holder\): it was rolled back already/,
+    )
   })
 
   it('require-holder: a channel that does not exist and an unknown version are left to planning, which names the input', () => {
-    expect(circuitBreaker(alerted, 'beta', '1.2.3', { requireHolder: true })).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
-    expect(() => planRollback(request({ channel: 'beta' }), { ...alerted, versions: { ...alerted.versions, '1.2.3': {} } })).toThrow(/Input 'channel': the dist-tag 'beta' does not exist/)
-    expect(circuitBreaker(alerted, 'latest', '9.9.9', { requireHolder: true })).toEqual({ proceed: true, rollbackVersion: '9.9.9' })
+    expect(circuitBreaker(alerted, 'beta', '1.2.3', { requireHolder: true })).toEqual({
+      proceed: true,
+      rollbackVersion: '1.2.3',
+    })
+    expect(() =>
+      planRollback(request({ channel: 'beta' }), { ...alerted, versions: { ...alerted.versions, '1.2.3': {} } }),
+    ).toThrow(/Input 'channel': the dist-tag 'beta' does not exist/)
+    expect(circuitBreaker(alerted, 'latest', '9.9.9', { requireHolder: true })).toEqual({
+      proceed: true,
+      rollbackVersion: '9.9.9',
+    })
   })
 
   it('require-holder with current holds trivially; max-age still applies to what the channel holds', () => {
-    expect(circuitBreaker(alerted, 'latest', 'current', { publishedAfter: '2026-11-22T08:00:00.000Z', requireHolder: true, maxAgeMs: 24 * HOUR, now })).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
-    const gate = circuitBreaker(alerted, 'latest', 'current', { publishedAfter: '2026-11-22T08:00:00.000Z', maxAgeMs: HOUR, now })
+    expect(
+      circuitBreaker(alerted, 'latest', 'current', {
+        publishedAfter: '2026-11-22T08:00:00.000Z',
+        requireHolder: true,
+        maxAgeMs: 24 * HOUR,
+        now,
+      }),
+    ).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+    const gate = circuitBreaker(alerted, 'latest', 'current', {
+      publishedAfter: '2026-11-22T08:00:00.000Z',
+      maxAgeMs: HOUR,
+      now,
+    })
     expect(gate.proceed === false && gate.reason).toMatch(/^'latest' holds 1\.2\.3, published .*older than max-age 1h/)
   })
 
-  it('takes the action\'s parsed inputs as the guard (what the runner passes), with the real clock', () => {
-    const inputs = rollbackInputs({ packageName: 'acme-widget', registry: 'https://registry.npmjs.org/', rollbackVersion: '1.2.3', maxAgeMs: 24 * HOUR, requireHolder: true })
-    expect(circuitBreaker({ ...alerted, distTags: { latest: '1.2.2' } }, 'latest', inputs.rollbackVersion, inputs)).toMatchObject({ proceed: false, holder: '1.2.2' })
-    const at = (ago: number) => ({ ...alerted, versions: { ...alerted.versions, '1.2.3': { publishedAt: new Date(Date.now() - ago).toISOString() } } })
-    expect(circuitBreaker(at(2 * HOUR), 'latest', inputs.rollbackVersion, inputs)).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
-    expect(circuitBreaker(at(25 * HOUR), 'latest', inputs.rollbackVersion, inputs)).toMatchObject({ proceed: false, holder: '1.2.3' })
+  it("takes the action's parsed inputs as the guard (what the runner passes), with the real clock", () => {
+    const inputs = rollbackInputs({
+      packageName: 'acme-widget',
+      registry: 'https://registry.npmjs.org/',
+      rollbackVersion: '1.2.3',
+      maxAgeMs: 24 * HOUR,
+      requireHolder: true,
+    })
+    expect(
+      circuitBreaker({ ...alerted, distTags: { latest: '1.2.2' } }, 'latest', inputs.rollbackVersion, inputs),
+    ).toMatchObject({ proceed: false, holder: '1.2.2' })
+    const at = (ago: number) => ({
+      ...alerted,
+      versions: { ...alerted.versions, '1.2.3': { publishedAt: new Date(Date.now() - ago).toISOString() } },
+    })
+    expect(circuitBreaker(at(2 * HOUR), 'latest', inputs.rollbackVersion, inputs)).toEqual({
+      proceed: true,
+      rollbackVersion: '1.2.3',
+    })
+    expect(circuitBreaker(at(25 * HOUR), 'latest', inputs.rollbackVersion, inputs)).toMatchObject({
+      proceed: false,
+      holder: '1.2.3',
+    })
   })
 
   it('formats durations as Go does', () => {
-    expect([24 * HOUR, 90 * 60_000, 90_000, 1500, 0, HOUR + 1000].map(formatDuration)).toEqual(['24h', '1h30m', '1m30s', '1s500ms', '0s', '1h1s'])
+    expect([24 * HOUR, 90 * 60_000, 90_000, 1500, 0, HOUR + 1000].map(formatDuration)).toEqual([
+      '24h',
+      '1h30m',
+      '1m30s',
+      '1s500ms',
+      '0s',
+      '1h1s',
+    ])
   })
 })
 
@@ -423,14 +588,23 @@ describe('last known good by history (publish times)', () => {
   const timed = (versions: Record<string, [number, string?]>, distTags: Record<string, string>): PackageState => ({
     name: 'acme-widget',
     distTags,
-    versions: Object.fromEntries(Object.entries(versions).map(([v, [day, deprecated]]) => [v, { publishedAt: at(day), ...(deprecated ? { deprecated } : {}) }]))
+    versions: Object.fromEntries(
+      Object.entries(versions).map(([v, [day, deprecated]]) => [
+        v,
+        { publishedAt: at(day), ...(deprecated ? { deprecated } : {}) },
+      ]),
+    ),
   })
 
   it('a backport published to latest by mistake: restores what latest held before it, even though that is higher', () => {
     const s = timed({ '1.9.4': [1], '2.0.0': [2], '2.1.0': [3], '1.9.5': [4] }, { latest: '1.9.5' })
     expect(lastKnownGood(s, '1.9.5', 'latest')).toBe('2.1.0')
     const plan = planRollback(request({ rollbackVersion: '1.9.5' }), s)
-    expect(plan).toMatchObject({ restoreVersion: '2.1.0', restoreChosen: true, tag: { kind: 'move', from: '1.9.5', to: '2.1.0' } })
+    expect(plan).toMatchObject({
+      restoreVersion: '2.1.0',
+      restoreChosen: true,
+      tag: { kind: 'move', from: '1.9.5', to: '2.1.0' },
+    })
   })
 
   it('never picks a version published after the bad one, and skips deprecated ones', () => {
@@ -457,7 +631,9 @@ describe('last known good by history (publish times)', () => {
 
   it('an explicit restore-version higher than the bad one is still refused without force', () => {
     const s = timed({ '2.1.0': [3], '1.9.5': [4] }, { latest: '1.9.5' })
-    expect(inputErrorOf(() => planRollback(request({ rollbackVersion: '1.9.5', restoreVersion: '2.1.0' }), s)).message).toMatch(/roll-forward/)
+    expect(
+      inputErrorOf(() => planRollback(request({ rollbackVersion: '1.9.5', restoreVersion: '2.1.0' }), s)).message,
+    ).toMatch(/roll-forward/)
   })
 
   it('strategy republish refuses a chosen restore higher than the bad one (it would publish 2.1.0 as 1.9.6)', () => {
@@ -468,8 +644,14 @@ describe('last known good by history (publish times)', () => {
   })
 
   it('a new beta line whose previous beta line was released as stable: refused, naming restore-version (with or without times)', () => {
-    const untimed = state({ '2.0.0-beta.1': null, '2.0.0-beta.2': null, '2.0.0': null, '3.0.0-beta.0': null }, { latest: '2.0.0', beta: '3.0.0-beta.0' })
-    const withTimes = timed({ '2.0.0-beta.1': [1], '2.0.0-beta.2': [2], '2.0.0': [3], '3.0.0-beta.0': [4] }, { latest: '2.0.0', beta: '3.0.0-beta.0' })
+    const untimed = state(
+      { '2.0.0-beta.1': null, '2.0.0-beta.2': null, '2.0.0': null, '3.0.0-beta.0': null },
+      { latest: '2.0.0', beta: '3.0.0-beta.0' },
+    )
+    const withTimes = timed(
+      { '2.0.0-beta.1': [1], '2.0.0-beta.2': [2], '2.0.0': [3], '3.0.0-beta.0': [4] },
+      { latest: '2.0.0', beta: '3.0.0-beta.0' },
+    )
     for (const s of [untimed, withTimes]) {
       const e = inputErrorOf(() => planRollback(request({ rollbackVersion: '3.0.0-beta.0', channel: 'beta' }), s))
       expect(e.input).toBe('restore-version')
@@ -477,6 +659,11 @@ describe('last known good by history (publish times)', () => {
       expect(e.message).toMatch(/Fix: give restore-version explicitly/)
     }
     // an explicit restore-version is taken as given
-    expect(planRollback(request({ rollbackVersion: '3.0.0-beta.0', channel: 'beta', restoreVersion: '2.0.0-beta.2' }), untimed).tag).toMatchObject({ kind: 'move', to: '2.0.0-beta.2' })
+    expect(
+      planRollback(
+        request({ rollbackVersion: '3.0.0-beta.0', channel: 'beta', restoreVersion: '2.0.0-beta.2' }),
+        untimed,
+      ).tag,
+    ).toMatchObject({ kind: 'move', to: '2.0.0-beta.2' })
   })
 })

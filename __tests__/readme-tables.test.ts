@@ -17,9 +17,11 @@ const rowOf = (text: string, name: string) => text.split('\n').find((l) => l.sta
 describe('the README tables generated from action.yml', () => {
   it('are up to date: every input and output of action.yml has its row, in order', () => {
     expect(checkReadme(readme, actionYml)).toEqual([])
-    for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) expect(rowOf(readme, name)).toBeDefined()
+    for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)])
+      expect(rowOf(readme, name)).toBeDefined()
     // the ones the issue found missing
-    for (const name of ['published-after', 'packages', 'strategy', 'partial-ok', 'target']) expect(rowOf(readme, name)).toBeDefined()
+    for (const name of ['published-after', 'packages', 'strategy', 'partial-ok', 'target'])
+      expect(rowOf(readme, name)).toBeDefined()
     expect(rowOf(readme, 'status')).toContain('skipped')
   })
 
@@ -33,7 +35,10 @@ describe('the README tables generated from action.yml', () => {
 
   it('fails when action.yml gets an input or output the README does not have yet, until npm run docs', () => {
     const grown = actionYml
-      .replace('\noutputs:\n', "\n  incident-title:\n    description: Name the incident yourself.\n    required: false\n    default: ''\n\noutputs:\n")
+      .replace(
+        '\noutputs:\n',
+        "\n  incident-title:\n    description: Name the incident yourself.\n    required: false\n    default: ''\n\noutputs:\n",
+      )
       .replace('\nruns:\n', '\n  drill-issue-url:\n    description: The drill issue.\n\nruns:\n')
     expect(checkReadme(readme, grown)).toEqual([
       'inputs: no row for `incident-title`, which action.yml declares',
@@ -52,7 +57,9 @@ describe('the README tables generated from action.yml', () => {
     const [first, second] = [rowOf(readme, 'moved') as string, rowOf(readme, 'deprecated') as string]
     const swapped = readme.replace(`${first}\n${second}`, `${second}\n${first}`)
     expect(swapped).not.toBe(readme)
-    expect(checkReadme(swapped, actionYml)).toEqual(["outputs: the table's header or row order differs from action.yml"])
+    expect(checkReadme(swapped, actionYml)).toEqual([
+      "outputs: the table's header or row order differs from action.yml",
+    ])
     const unmarked = readme.replace('<!-- end outputs -->', '')
     expect(checkReadme(unmarked, actionYml)).toEqual([
       "README.md needs the outputs table between the lines '<!-- outputs: generated from action.yml by npm run docs -->' and '<!-- end outputs -->', each once and in that order.",
@@ -95,6 +102,8 @@ outputs:
     expect(scripts.docs).toBe('node scripts/readme-tables.mjs')
     expect(scripts['docs:check']).toBe('node scripts/readme-tables.mjs --check')
     expect(readFileSync(join(root, '.ci', 'run'), 'utf8')).toMatch(/\nnpm run docs:check\n[\s\S]*\nnpm test\n/)
-    expect(() => execFileSync(process.execPath, ['scripts/readme-tables.mjs', '--check'], { cwd: root, stdio: 'pipe' })).not.toThrow()
+    expect(() =>
+      execFileSync(process.execPath, ['scripts/readme-tables.mjs', '--check'], { cwd: root, stdio: 'pipe' }),
+    ).not.toThrow()
   })
 })

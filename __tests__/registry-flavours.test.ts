@@ -48,28 +48,63 @@ async function freshPackage(distTags: Record<string, string> = { latest: '1.2.3'
 
 /** What users install from, read from Verdaccio itself (behind the proxy). */
 async function state(pkg: string) {
-  const doc = (await (await registryRequest(registry, `${escapeName(pkg)}?write=true`)).json()) as { 'dist-tags': Record<string, string>; versions: Record<string, { deprecated?: string }> }
-  return { distTags: doc['dist-tags'] as Record<string, string>, deprecated: (doc.versions['1.2.3'].deprecated as string | undefined) ?? null }
+  const doc = (await (await registryRequest(registry, `${escapeName(pkg)}?write=true`)).json()) as {
+    'dist-tags': Record<string, string>
+    versions: Record<string, { deprecated?: string }>
+  }
+  return {
+    distTags: doc['dist-tags'] as Record<string, string>,
+    deprecated: (doc.versions['1.2.3'].deprecated as string | undefined) ?? null,
+  }
 }
 
-function run(p: Proxy, pkg: string, over: Parameters<typeof rollbackInputs>[0] extends infer I ? Partial<I> : never = {}, warnings: string[] = []) {
+function run(
+  p: Proxy,
+  pkg: string,
+  over: Parameters<typeof rollbackInputs>[0] extends infer I ? Partial<I> : never = {},
+  warnings: string[] = [],
+) {
   const log = { ...quiet, warning: (m: string) => void warnings.push(m) }
-  const target = new NpmTarget({ packageName: pkg, registry: p.url, token: registry.token, log, retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100, deadlineMs: 5000 }, timeoutMs: 5000 })
-  return runRollback(rollbackInputs({ restoreVersion: '1.2.2', packageName: pkg, registry: p.url, ...over }), target, log)
+  const target = new NpmTarget({
+    packageName: pkg,
+    registry: p.url,
+    token: registry.token,
+    log,
+    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100, deadlineMs: 5000 },
+    timeoutMs: 5000,
+  })
+  return runRollback(
+    rollbackInputs({ restoreVersion: '1.2.2', packageName: pkg, registry: p.url, ...over }),
+    target,
+    log,
+  )
 }
 
-const writes = (p: Proxy) => p.seen.filter((s) => s.method !== 'GET' && s.method !== 'HEAD').map((s) => `${s.method} ${decodeURIComponent(s.path)} ${s.status}`)
+const writes = (p: Proxy) =>
+  p.seen
+    .filter((s) => s.method !== 'GET' && s.method !== 'HEAD')
+    .map((s) => `${s.method} ${decodeURIComponent(s.path)} ${s.status}`)
 const host = (p: Proxy) => new URL(p.url).host
 
 describe('which registry answers, from its answers to reads', () => {
   it('names Nexus 3 and 2, Artifactory and GitHub Packages by their headers or addresses, anything else by its host', () => {
-    expect(identifyRegistry('https://nexus.example.com/repository/npm-hosted/', { server: 'Nexus/3.68.1-02 (OSS)' })).toEqual({ kind: 'nexus3', host: 'nexus.example.com', name: 'Nexus Repository 3 at nexus.example.com' })
-    expect(identifyRegistry('https://nexus.example.com/content/repositories/npm/', { server: 'Nexus/2.15.1-02' }).kind).toBe('nexus2')
+    expect(
+      identifyRegistry('https://nexus.example.com/repository/npm-hosted/', { server: 'Nexus/3.68.1-02 (OSS)' }),
+    ).toEqual({ kind: 'nexus3', host: 'nexus.example.com', name: 'Nexus Repository 3 at nexus.example.com' })
+    expect(
+      identifyRegistry('https://nexus.example.com/content/repositories/npm/', { server: 'Nexus/2.15.1-02' }).kind,
+    ).toBe('nexus2')
     expect(identifyRegistry('https://acme.jfrog.io/artifactory/api/npm/npm-remote/', {}).kind).toBe('artifactory')
-    expect(identifyRegistry('https://repo.example.com/npm/', { 'x-jfrog-version': 'Artifactory/7.90.10' }).kind).toBe('artifactory')
+    expect(identifyRegistry('https://repo.example.com/npm/', { 'x-jfrog-version': 'Artifactory/7.90.10' }).kind).toBe(
+      'artifactory',
+    )
     expect(identifyRegistry('https://npm.pkg.github.com/', {}).kind).toBe('github-packages')
     expect(identifyRegistry('https://registry.npmjs.org/', {}).kind).toBe('npmjs')
-    expect(identifyRegistry('https://npm.example.com/', { 'x-powered-by': 'hidden' })).toEqual({ kind: 'unknown', host: 'npm.example.com', name: 'the registry at npm.example.com' })
+    expect(identifyRegistry('https://npm.example.com/', { 'x-powered-by': 'hidden' })).toEqual({
+      kind: 'unknown',
+      host: 'npm.example.com',
+      name: 'the registry at npm.example.com',
+    })
   })
 
   it('501 Not Implemented is never retried (it is what the server is, not how it is doing)', () => {
@@ -79,12 +114,18 @@ describe('which registry answers, from its answers to reads', () => {
 })
 
 describe('a registry with no reported gaps (Verdaccio, unnamed)', () => {
-  it('gets no probe, and the plan\'s read still guards the first write: one read of the document before the move', async () => {
+  it("gets no probe, and the plan's read still guards the first write: one read of the document before the move", async () => {
     const proxy = await startFaultProxy(registry.url)
     try {
       const pkg = await freshPackage()
       const target = new NpmTarget({ packageName: pkg, registry: proxy.url, token: registry.token, log: quiet })
-      const r = rolledBack(await runRollback(rollbackInputs({ restoreVersion: '1.2.2', packageName: pkg, registry: proxy.url }), target, quiet))
+      const r = rolledBack(
+        await runRollback(
+          rollbackInputs({ restoreVersion: '1.2.2', packageName: pkg, registry: proxy.url }),
+          target,
+          quiet,
+        ),
+      )
       expect([r.status, r.moved, r.deprecated]).toEqual(['completed', true, true])
       const firstWrite = proxy.seen.findIndex((s) => s.method !== 'GET')
       expect(proxy.seen[firstWrite].path).toBe(`/-/package/${pkg}/dist-tags/latest`)
@@ -106,7 +147,7 @@ describe('Nexus Repository 3: cannot move latest', () => {
     expect((e as CapabilityError).capability).toBe('move')
     expect((e as Error).message).toBe(
       `Nexus Repository 3 at ${host(p)} cannot move the dist-tag 'latest' (it answers "Unable to update latest tag": only a publish moves it), so the rollback cannot point 'latest' of ${pkg} back: nothing was written. ` +
-        "Fix: use strategy: republish, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel"
+        "Fix: use strategy: republish, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel",
     )
     expect(writes(p)).toEqual([])
     expect(await state(pkg)).toEqual(before)
@@ -120,7 +161,12 @@ describe('Nexus Repository 3: cannot move latest', () => {
     const r = rolledBack(await run(p, pkg, { channel: 'next' }))
     expect(r.status).toBe('completed')
     expect([r.moved, r.deprecated]).toEqual([true, true])
-    expect(writes(p)).toEqual([`PUT /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`, `DELETE /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`, `PUT /-/package/${pkg}/dist-tags/next 201`, `PUT /${pkg} 201`])
+    expect(writes(p)).toEqual([
+      `PUT /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`,
+      `DELETE /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`,
+      `PUT /-/package/${pkg}/dist-tags/next 201`,
+      `PUT /${pkg} 201`,
+    ])
     const after = await state(pkg)
     expect(after.distTags).toEqual({ latest: '1.2.3', next: '1.2.2' })
     expect(after.deprecated).toMatch(/^1\.2\.3 was rolled back/)
@@ -132,7 +178,11 @@ describe('Nexus Repository 3: cannot move latest', () => {
     const before = await state(pkg)
     const e = await run(p, pkg).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(CapabilityError)
-    expect((e as Error).message).toMatch(new RegExp(`^the registry at ${host(p)} cannot move the dist-tag 'latest' of ${pkg}: it answered 400 \\(.*Unable to update latest tag\\); Nexus Repository 3 moves 'latest' only on publish\\. Fix: use strategy: republish`))
+    expect((e as Error).message).toMatch(
+      new RegExp(
+        `^the registry at ${host(p)} cannot move the dist-tag 'latest' of ${pkg}: it answered 400 \\(.*Unable to update latest tag\\); Nexus Repository 3 moves 'latest' only on publish\\. Fix: use strategy: republish`,
+      ),
+    )
     expect(writes(p)).toEqual([`PUT /-/package/${pkg}/dist-tags/latest 400`])
     expect(await state(pkg)).toEqual(before)
   })
@@ -156,13 +206,28 @@ describe('several packages, one on a registry that cannot move the channel', () 
     const a = await freshPackage()
     const b = await freshPackage()
     const before = [await state(a), await state(b)]
-    const target = (name: string, url: string) => new NpmTarget({ packageName: name, registry: url, token: registry.token, log: quiet, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, deadlineMs: 2000 } })
+    const target = (name: string, url: string) =>
+      new NpmTarget({
+        packageName: name,
+        registry: url,
+        token: registry.token,
+        log: quiet,
+        retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, deadlineMs: 2000 },
+      })
     const inputs = rollbackInputs({ restoreVersion: '1.2.2', packageName: a, registry: p.url })
-    const e = await runIncident(inputs, [
-      { kind: 'npm', name: a, channel: 'latest', target: target(a, p.url) },
-      { kind: 'npm', name: b, channel: 'latest', target: target(b, registry.url) }
-    ], quiet).catch((x: unknown) => x)
-    expect((e as Error).message).toMatch(new RegExp(`the preflight found problems in 1 of 2 packages, so nothing was written:\\n- ${a}: Nexus Repository 3 at ${host(p)} cannot move the dist-tag 'latest'`))
+    const e = await runIncident(
+      inputs,
+      [
+        { kind: 'npm', name: a, channel: 'latest', target: target(a, p.url) },
+        { kind: 'npm', name: b, channel: 'latest', target: target(b, registry.url) },
+      ],
+      quiet,
+    ).catch((x: unknown) => x)
+    expect((e as Error).message).toMatch(
+      new RegExp(
+        `the preflight found problems in 1 of 2 packages, so nothing was written:\\n- ${a}: Nexus Repository 3 at ${host(p)} cannot move the dist-tag 'latest'`,
+      ),
+    )
     expect([await state(a), await state(b)]).toEqual(before)
     expect(writes(p)).toEqual([])
   })
@@ -181,7 +246,11 @@ describe('Nexus Repository 2: no deprecate', () => {
     expect(warnings).toContain(expected)
     expect(r.steps.find((s) => s.step === 'deprecate')).toMatchObject({ outcome: 'skipped', detail: expected })
     // the preflight proved the move; no document PUT was ever sent
-    expect(writes(p)).toEqual([`PUT /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`, `DELETE /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`, `PUT /-/package/${pkg}/dist-tags/latest 201`])
+    expect(writes(p)).toEqual([
+      `PUT /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`,
+      `DELETE /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`,
+      `PUT /-/package/${pkg}/dist-tags/latest 201`,
+    ])
     expect(await state(pkg)).toEqual({ distTags: { latest: '1.2.2' }, deprecated: null })
   })
 
@@ -192,21 +261,29 @@ describe('Nexus Repository 2: no deprecate', () => {
     expect(r.status).toBe('completed')
     expect([r.moved, r.deprecated]).toEqual([true, false])
     expect(r.error).toBeUndefined()
-    expect(r.warnings).toEqual([expect.stringMatching(new RegExp(`^1\\.2\\.3 was NOT deprecated \\(deprecated=false\\): the registry at ${host(p)} cannot deprecate ${pkg}: it answered 405 .*to the deprecation \\(PUT /${pkg}, which npm deprecate uses\\)\\. 'latest' was moved to 1\\.2\\.2`))])
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^1\\.2\\.3 was NOT deprecated \\(deprecated=false\\): the registry at ${host(p)} cannot deprecate ${pkg}: it answered 405 .*to the deprecation \\(PUT /${pkg}, which npm deprecate uses\\)\\. 'latest' was moved to 1\\.2\\.2`,
+        ),
+      ),
+    ])
     expect(writes(p)).toEqual([`PUT /-/package/${pkg}/dist-tags/latest 201`, `PUT /${pkg} 405`])
     expect(await state(pkg)).toEqual({ distTags: { latest: '1.2.2' }, deprecated: null })
   })
 })
 
 describe('Artifactory remote repository: 404 to dist-tag writes', () => {
-  it('the preflight\'s harmless dist-tag is refused: fails before the channel is touched, naming Artifactory and the local repository to use', async () => {
+  it("the preflight's harmless dist-tag is refused: fails before the channel is touched, naming Artifactory and the local repository to use", async () => {
     const p = await flavour('artifactory-remote')
     const pkg = await freshPackage()
     const before = await state(pkg)
     const e = await run(p, pkg).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(CapabilityError)
     expect((e as Error).message).toMatch(
-      new RegExp(`^Artifactory at ${host(p)} answers 404 to dist-tag writes, as an Artifactory remote \\(proxy\\) repository does: dist-tags can only be moved on a local repository: it answered 404 .* Fix: set the registry input to the local repository the package is published to`)
+      new RegExp(
+        `^Artifactory at ${host(p)} answers 404 to dist-tag writes, as an Artifactory remote \\(proxy\\) repository does: dist-tags can only be moved on a local repository: it answered 404 .* Fix: set the registry input to the local repository the package is published to`,
+      ),
     )
     expect(writes(p)).toEqual([`PUT /-/package/${pkg}/dist-tags/${DRILL_TAG} 404`])
     expect(await state(pkg)).toEqual(before)
@@ -220,7 +297,11 @@ describe('GitHub Packages: 405 on the dist-tag endpoints', () => {
     const before = await state(pkg)
     const e = await run(p, pkg).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(CapabilityError)
-    expect((e as Error).message).toMatch(new RegExp(`^GitHub Packages at ${host(p)} cannot move dist-tags: it answered 405 .*to PUT /-/package/${pkg}/dist-tags/… , which npm dist-tag uses\\. Fix: move the channel by publishing \\(strategy: republish\\)`))
+    expect((e as Error).message).toMatch(
+      new RegExp(
+        `^GitHub Packages at ${host(p)} cannot move dist-tags: it answered 405 .*to PUT /-/package/${pkg}/dist-tags/… , which npm dist-tag uses\\. Fix: move the channel by publishing \\(strategy: republish\\)`,
+      ),
+    )
     expect(writes(p)).toEqual([`PUT /-/package/${pkg}/dist-tags/${DRILL_TAG} 405`])
     expect(await state(pkg)).toEqual(before)
   })
@@ -231,19 +312,43 @@ describe('GitHub Packages: 405 on the dist-tag endpoints', () => {
     const before = await state(pkg)
     const e = await run(p, pkg).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(CapabilityError)
-    expect((e as Error).message).toMatch(new RegExp(`^the registry at ${host(p)} cannot move dist-tags: it answered 405 `))
+    expect((e as Error).message).toMatch(
+      new RegExp(`^the registry at ${host(p)} cannot move dist-tags: it answered 405 `),
+    )
     expect(writes(p)).toEqual([`PUT /-/package/${pkg}/dist-tags/latest 405`])
     expect(await state(pkg)).toEqual(before)
   })
 })
 
 describe('the drill names the gaps', () => {
-  const gi = { labels: ['rollback'], assignees: [], commitReport: false, createIssue: false, reportDir: 'incidents' } as unknown as GitHubInputs
+  const gi = {
+    labels: ['rollback'],
+    assignees: [],
+    commitReport: false,
+    createIssue: false,
+    reportDir: 'incidents',
+  } as unknown as GitHubInputs
   async function drill(p: Proxy, pkg: string) {
     const get = (values: Record<string, string>) => (n: string) => values[n] ?? ''
-    const inputs = readInputs(get({ drill: 'true', 'rollback-version': 'current', package: pkg, registry: p.url, 'npm-token': registry.token }), {})
-    const target = new NpmTarget({ packageName: pkg, registry: p.url, token: registry.token, log: quiet, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, deadlineMs: 2000 } })
-    return runDrill(inputs, gi, [{ kind: 'npm', name: pkg, channel: 'latest', target }], undefined, { repository: 'acme/widget', serverUrl: 'https://github.com' }, quiet)
+    const inputs = readInputs(
+      get({ drill: 'true', 'rollback-version': 'current', package: pkg, registry: p.url, 'npm-token': registry.token }),
+      {},
+    )
+    const target = new NpmTarget({
+      packageName: pkg,
+      registry: p.url,
+      token: registry.token,
+      log: quiet,
+      retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, deadlineMs: 2000 },
+    })
+    return runDrill(
+      inputs,
+      gi,
+      [{ kind: 'npm', name: pkg, channel: 'latest', target }],
+      undefined,
+      { repository: 'acme/widget', serverUrl: 'https://github.com' },
+      quiet,
+    )
   }
 
   it('Artifactory remote: the write check fails, naming the registry input and Artifactory', async () => {
@@ -251,7 +356,11 @@ describe('the drill names the gaps', () => {
     const pkg = await freshPackage()
     const r = await drill(p, pkg)
     expect(r.status).toBe('drill-failed')
-    expect(r.checks.find((c) => c.check === 'write')).toMatchObject({ outcome: 'failed', input: 'registry', detail: expect.stringMatching(/^Artifactory at .* answers 404 to dist-tag writes/) })
+    expect(r.checks.find((c) => c.check === 'write')).toMatchObject({
+      outcome: 'failed',
+      input: 'registry',
+      detail: expect.stringMatching(/^Artifactory at .* answers 404 to dist-tag writes/),
+    })
     expect(r.broken).toEqual([expect.stringMatching(/^npm:flavour-widget-\d+: write \(registry\): Artifactory at /)])
   })
 
@@ -259,7 +368,11 @@ describe('the drill names the gaps', () => {
     const p = await flavour('nexus3')
     const pkg = await freshPackage()
     const r = await drill(p, pkg)
-    expect(r.checks.find((c) => c.check === 'write')).toMatchObject({ outcome: 'failed', input: 'registry', detail: expect.stringContaining(`Nexus Repository 3 at ${host(p)} cannot move the dist-tag 'latest'`) })
+    expect(r.checks.find((c) => c.check === 'write')).toMatchObject({
+      outcome: 'failed',
+      input: 'registry',
+      detail: expect.stringContaining(`Nexus Repository 3 at ${host(p)} cannot move the dist-tag 'latest'`),
+    })
     expect(writes(p)).toEqual([])
   })
 
@@ -268,14 +381,35 @@ describe('the drill names the gaps', () => {
     const pkg = await freshPackage()
     const r = await drill(p, pkg)
     expect(r.status).toBe('drill-passed')
-    expect(r.warnings).toEqual([`npm:${pkg}: Nexus Repository 2 at ${host(p)} has no deprecate (npm deprecate is not supported): a rollback would move 'latest' but could not deprecate the bad version (deprecated=false).`])
-    expect(writes(p)).toEqual([`PUT /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`, `DELETE /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`])
+    expect(r.warnings).toEqual([
+      `npm:${pkg}: Nexus Repository 2 at ${host(p)} has no deprecate (npm deprecate is not supported): a rollback would move 'latest' but could not deprecate the bad version (deprecated=false).`,
+    ])
+    expect(writes(p)).toEqual([
+      `PUT /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`,
+      `DELETE /-/package/${pkg}/dist-tags/${DRILL_TAG} 201`,
+    ])
   })
 })
 
 describe('the built action', () => {
-  const env = (github: { url: string }) => ({ GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '31', GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'octocat', GITHUB_EVENT_NAME: 'workflow_dispatch' })
-  const inputs = (p: Proxy, pkg: string) => ({ 'rollback-version': '1.2.3', 'restore-version': '1.2.2', reason: 'broken', package: pkg, registry: p.url, 'npm-token': registry.token, 'github-token': 'ghs_flavour-token' })
+  const env = (github: { url: string }) => ({
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: 'acme/widget',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '31',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_EVENT_NAME: 'workflow_dispatch',
+  })
+  const inputs = (p: Proxy, pkg: string) => ({
+    'rollback-version': '1.2.3',
+    'restore-version': '1.2.2',
+    reason: 'broken',
+    package: pkg,
+    registry: p.url,
+    'npm-token': registry.token,
+    'github-token': 'ghs_flavour-token',
+  })
 
   it('Nexus 2: moved=true, deprecated=false, status completed; the summary, the issue and the report say the deprecation was NOT done and why', async () => {
     const p = await flavour('nexus2')
@@ -285,7 +419,12 @@ describe('the built action', () => {
       const run = await runAction(inputs(p, pkg), { env: env(github) })
       expect(run.stderr).toBe('')
       expect(run.code).toBe(0)
-      expect(run.outputs).toMatchObject({ status: 'completed', moved: 'true', deprecated: 'false', 'restored-version': '1.2.2' })
+      expect(run.outputs).toMatchObject({
+        status: 'completed',
+        moved: 'true',
+        deprecated: 'false',
+        'restored-version': '1.2.2',
+      })
       const why = `Nexus Repository 2 at ${host(p)} has no deprecate (npm deprecate is not supported)`
       const warning = `1.2.3 was NOT deprecated (deprecated=false): ${why}. 'latest' was moved to 1.2.2, which protects new installs`
       expect(run.summary).toContain('### Warnings')
@@ -295,7 +434,8 @@ describe('the built action', () => {
       expect(body).toContain(`is NOT deprecated: ${why}`)
       expect(body).toContain(warning)
       expect(body).not.toMatch(/`1\.2\.3` is deprecated/)
-      const report = Object.entries(github.state.files.main).find(([path]) => path.startsWith('incidents/'))?.[1].content ?? ''
+      const report =
+        Object.entries(github.state.files.main).find(([path]) => path.startsWith('incidents/'))?.[1].content ?? ''
       expect(report).toContain(`Deprecation of \`1.2.3\`: NOT done: ${why}.`)
       expect(github.violations).toEqual([])
       expect(await state(pkg)).toEqual({ distTags: { latest: '1.2.2' }, deprecated: null })
@@ -314,7 +454,11 @@ describe('the built action', () => {
       expect(run.code).toBe(1)
       expect(run.outputs.moved).toBe('false')
       expect(run.outputs.deprecated).toBe('false')
-      expect(run.stdout).toMatch(new RegExp(`::error::GitHub Packages at ${host(p).replace(/\./g, '\\.')} cannot move dist-tags: it answered 405 `))
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `::error::GitHub Packages at ${host(p).replace(/\./g, '\\.')} cannot move dist-tags: it answered 405 `,
+        ),
+      )
       expect(writes(p)).toEqual([`PUT /-/package/${pkg}/dist-tags/${DRILL_TAG} 405`])
       expect(await state(pkg)).toEqual(before)
     } finally {

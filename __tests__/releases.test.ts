@@ -18,29 +18,46 @@ afterEach(async () => {
 
 const repo = { owner: 'acme', repo: 'widget' }
 const ISSUE = 'https://github.com/acme/widget/issues/7'
-const request = (over: Partial<ReleaseRequest> = {}): ReleaseRequest => ({ bad: '1.2.3', restore: '1.2.2', reason: 'Crashes on start', incidentId: 'rr-0123456789abcdef', issueUrl: ISSUE, ...over })
+const request = (over: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
+  bad: '1.2.3',
+  restore: '1.2.2',
+  reason: 'Crashes on start',
+  incidentId: 'rr-0123456789abcdef',
+  issueUrl: ISSUE,
+  ...over,
+})
 
 async function start() {
   github = await startGitHubStandin()
   return github
 }
-const client = (gh: GitHubStandin) => createGitHubClient({ token: 'ghs_test-token', baseUrl: gh.url, log: quiet, throttle: false, retryBaseMs: 5 })
+const client = (gh: GitHubStandin) =>
+  createGitHubClient({ token: 'ghs_test-token', baseUrl: gh.url, log: quiet, throttle: false, retryBaseMs: 5 })
 /** every request as `METHOD path`, from index `from` on */
 const calls = (gh: GitHubStandin, from = 0) => gh.requests.slice(from).map((r) => `${r.method} ${r.path}`)
 const writes = (gh: GitHubStandin) => gh.requests.filter((r) => r.method !== 'GET')
-const run = (gh: GitHubStandin, over: Partial<ReleaseRequest> = {}) => markReleases(client(gh), repo, request(over), quiet, { retryDelayMs: 5 })
+const run = (gh: GitHubStandin, over: Partial<ReleaseRequest> = {}) =>
+  markReleases(client(gh), repo, request(over), quiet, { retryDelayMs: 5 })
 
 /** 1.2.2 then 1.2.3, each made latest when created (as publishing them does): 1.2.3 is latest */
 function twoReleases(gh: GitHubStandin, prefix = 'v') {
   const good = gh.releases.create({ tag_name: `${prefix}1.2.2`, body: 'Fixes.', created_at: '2026-11-01T10:00:00Z' })
-  const bad = gh.releases.create({ tag_name: `${prefix}1.2.3`, body: '## Changes\n\n- new parser', created_at: '2026-11-20T10:00:00Z' })
+  const bad = gh.releases.create({
+    tag_name: `${prefix}1.2.3`,
+    body: '## Changes\n\n- new parser',
+    created_at: '2026-11-20T10:00:00Z',
+  })
   return { good, bad }
 }
 
 describe('stand-in: releases', () => {
   it('finds releases by tag and id, and answers "latest" by GitHub\'s rule', async () => {
     const gh = await start()
-    const octokit = new Octokit({ auth: 'ghs_test-token', baseUrl: gh.url, log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } })
+    const octokit = new Octokit({
+      auth: 'ghs_test-token',
+      baseUrl: gh.url,
+      log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    })
     const old = gh.releases.create({ tag_name: 'v1.0.0', created_at: '2026-01-01T00:00:00Z', make_latest: 'legacy' })
     const newer = gh.releases.create({ tag_name: 'v1.1.0', created_at: '2026-02-01T00:00:00Z', make_latest: 'legacy' })
     gh.releases.create({ tag_name: 'v2.0.0-rc.1', prerelease: true, created_at: '2026-03-01T00:00:00Z' })
@@ -49,7 +66,11 @@ describe('stand-in: releases', () => {
 
     // by creation date, drafts and prereleases never
     expect(await latestId()).toBe(newer.id)
-    expect((await octokit.rest.repos.getReleaseByTag({ ...repo, tag: 'v1.0.0' })).data).toMatchObject({ id: old.id, name: 'v1.0.0', html_url: 'https://github.com/acme/widget/releases/tag/v1.0.0' })
+    expect((await octokit.rest.repos.getReleaseByTag({ ...repo, tag: 'v1.0.0' })).data).toMatchObject({
+      id: old.id,
+      name: 'v1.0.0',
+      html_url: 'https://github.com/acme/widget/releases/tag/v1.0.0',
+    })
     // a draft has no tag yet
     await expect(octokit.rest.repos.getReleaseByTag({ ...repo, tag: 'v2.0.0' })).rejects.toMatchObject({ status: 404 })
     expect((await octokit.rest.repos.getRelease({ ...repo, release_id: draft.id })).data.draft).toBe(true)
@@ -66,7 +87,9 @@ describe('stand-in: releases', () => {
     expect(await latestId()).toBe(old.id)
     // a prerelease cannot be made latest
     const rc = gh.releases.byTag('v2.0.0-rc.1')
-    await expect(octokit.rest.repos.updateRelease({ ...repo, release_id: rc?.id ?? 0, make_latest: 'true' })).rejects.toMatchObject({ status: 422 })
+    await expect(
+      octokit.rest.repos.updateRelease({ ...repo, release_id: rc?.id ?? 0, make_latest: 'true' }),
+    ).rejects.toMatchObject({ status: 422 })
 
     // no published full release at all: 404
     for (const r of gh.releases.list) r.prerelease = true
@@ -86,7 +109,7 @@ describe('stand-in: releases', () => {
   })
 })
 
-describe('marking the bad version\'s GitHub Release', () => {
+describe("marking the bad version's GitHub Release", () => {
   it('first run: prefixes the title, puts the note with reason, issue link and marker on top, and makes the restore release latest', async () => {
     const gh = await start()
     const { good, bad } = twoReleases(gh)
@@ -98,7 +121,7 @@ describe('marking the bad version\'s GitHub Release', () => {
       badRelease: { url: 'https://github.com/acme/widget/releases/tag/v1.2.3', outcome: 'marked' },
       latestMovedTo: { tag: 'v1.2.2', url: 'https://github.com/acme/widget/releases/tag/v1.2.2', outcome: 'moved' },
       warnings: [],
-      missing: []
+      missing: [],
     })
     expect(bad.name).toBe('Rolled back: v1.2.3')
     const note = renderReleaseNote(request(), 'https://github.com/acme/widget/releases/tag/v1.2.2')
@@ -119,9 +142,12 @@ describe('marking the bad version\'s GitHub Release', () => {
       `GET /repos/acme/widget/releases/${bad.id}`,
       `PATCH /repos/acme/widget/releases/${bad.id}`,
       'GET /repos/acme/widget/releases/latest',
-      `PATCH /repos/acme/widget/releases/${good.id}`
+      `PATCH /repos/acme/widget/releases/${good.id}`,
     ])
-    expect(writes(gh).map((r) => r.body)).toEqual([{ name: 'Rolled back: v1.2.3', body: bad.body }, { make_latest: 'true' }])
+    expect(writes(gh).map((r) => r.body)).toEqual([
+      { name: 'Rolled back: v1.2.3', body: bad.body },
+      { make_latest: 'true' },
+    ])
   })
 
   it('a re-run finds the marker and writes nothing (3 reads)', async () => {
@@ -137,9 +163,13 @@ describe('marking the bad version\'s GitHub Release', () => {
       badRelease: { url: 'https://github.com/acme/widget/releases/tag/v1.2.3', outcome: 'already' },
       latestMovedTo: { tag: 'v1.2.2', url: 'https://github.com/acme/widget/releases/tag/v1.2.2', outcome: 'already' },
       warnings: [],
-      missing: []
+      missing: [],
     })
-    expect(calls(gh, from)).toEqual(['GET /repos/acme/widget/releases/tags/v1.2.3', 'GET /repos/acme/widget/releases/tags/v1.2.2', 'GET /repos/acme/widget/releases/latest'])
+    expect(calls(gh, from)).toEqual([
+      'GET /repos/acme/widget/releases/tags/v1.2.3',
+      'GET /repos/acme/widget/releases/tags/v1.2.2',
+      'GET /repos/acme/widget/releases/latest',
+    ])
     expect(gh.releases.list).toEqual(snapshot)
     expect(bad.name).toBe('Rolled back: v1.2.3')
     expect(bad.body?.split(rolledBackMarker('rr-0123456789abcdef'))).toHaveLength(2)
@@ -162,7 +192,9 @@ describe('marking the bad version\'s GitHub Release', () => {
 
     expect(out.badRelease?.outcome).toBe('marked')
     expect(bad.name).toBe('Rolled back: v1.2.3 (parser rewrite)')
-    expect(bad.body).toBe(`${renderReleaseNote(request(), 'https://github.com/acme/widget/releases/tag/v1.2.2')}\n\n${edited}`)
+    expect(bad.body).toBe(
+      `${renderReleaseNote(request(), 'https://github.com/acme/widget/releases/tag/v1.2.2')}\n\n${edited}`,
+    )
   })
 
   it('a write that failed is retried only after a fresh read, built from what the release says then', async () => {
@@ -178,12 +210,14 @@ describe('marking the bad version\'s GitHub Release', () => {
     const out = await run(gh)
 
     expect(out).toMatchObject({ badRelease: { outcome: 'marked' }, missing: [] })
-    expect(bad.body).toBe(`${renderReleaseNote(request(), 'https://github.com/acme/widget/releases/tag/v1.2.2')}\n\nedited after the first guard read`)
+    expect(bad.body).toBe(
+      `${renderReleaseNote(request(), 'https://github.com/acme/widget/releases/tag/v1.2.2')}\n\nedited after the first guard read`,
+    )
     expect(calls(gh).slice(2, 6)).toEqual([
       `GET /repos/acme/widget/releases/${bad.id}`,
       `PATCH /repos/acme/widget/releases/${bad.id}`,
       `GET /repos/acme/widget/releases/${bad.id}`,
-      `PATCH /repos/acme/widget/releases/${bad.id}`
+      `PATCH /repos/acme/widget/releases/${bad.id}`,
     ])
   })
 
@@ -257,9 +291,13 @@ describe('marking the bad version\'s GitHub Release', () => {
     expect(out.badRelease?.outcome).toBe('marked')
     expect(out.latestMovedTo).toBeUndefined()
     expect(out.missing).toEqual([])
-    expect(out.warnings).toEqual(["The GitHub Release v1.2.3 is still the repository's latest release: 1.2.2 has no GitHub Release (looked for tags v1.2.2, 1.2.2). Choose the latest release by hand."])
+    expect(out.warnings).toEqual([
+      "The GitHub Release v1.2.3 is still the repository's latest release: 1.2.2 has no GitHub Release (looked for tags v1.2.2, 1.2.2). Choose the latest release by hand.",
+    ])
     expect(gh.releases.latest()?.id).toBe(bad.id)
-    expect(writes(gh).map((r) => [r.path, r.body])).toEqual([[`/repos/acme/widget/releases/${bad.id}`, expect.not.objectContaining({ make_latest: expect.anything() })]])
+    expect(writes(gh).map((r) => [r.path, r.body])).toEqual([
+      [`/repos/acme/widget/releases/${bad.id}`, expect.not.objectContaining({ make_latest: expect.anything() })],
+    ])
     // without a restore release the note names the version without a link
     expect(bad.body).toContain('Use 1.2.2 instead.')
   })
@@ -283,7 +321,10 @@ describe('marking the bad version\'s GitHub Release', () => {
     const out = await run(gh)
 
     expect(out).toEqual({ warnings: [], missing: [] })
-    expect(calls(gh)).toEqual(['GET /repos/acme/widget/releases/tags/v1.2.3', 'GET /repos/acme/widget/releases/tags/1.2.3'])
+    expect(calls(gh)).toEqual([
+      'GET /repos/acme/widget/releases/tags/v1.2.3',
+      'GET /repos/acme/widget/releases/tags/1.2.3',
+    ])
     expect(good).toMatchObject({ name: 'v1.2.2', body: null })
   })
 
@@ -293,16 +334,28 @@ describe('marking the bad version\'s GitHub Release', () => {
 
     const out = await run(gh)
 
-    expect(out).toMatchObject({ badRelease: { outcome: 'marked', url: 'https://github.com/acme/widget/releases/tag/1.2.3' }, latestMovedTo: { tag: '1.2.2', outcome: 'moved' }, missing: [] })
+    expect(out).toMatchObject({
+      badRelease: { outcome: 'marked', url: 'https://github.com/acme/widget/releases/tag/1.2.3' },
+      latestMovedTo: { tag: '1.2.2', outcome: 'moved' },
+      missing: [],
+    })
     expect(bad.name).toBe('Rolled back: 1.2.3')
     expect(gh.releases.latest()?.id).toBe(good.id)
-    expect(calls(gh).slice(0, 3)).toEqual(['GET /repos/acme/widget/releases/tags/v1.2.3', 'GET /repos/acme/widget/releases/tags/1.2.3', 'GET /repos/acme/widget/releases/tags/1.2.2'])
+    expect(calls(gh).slice(0, 3)).toEqual([
+      'GET /repos/acme/widget/releases/tags/v1.2.3',
+      'GET /repos/acme/widget/releases/tags/1.2.3',
+      'GET /repos/acme/widget/releases/tags/1.2.2',
+    ])
   })
 
   it('a 403 is collected in missing and names contents: write; nothing is thrown', async () => {
     const gh = await start()
     const { good, bad } = twoReleases(gh)
-    const refused = { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/releases/releases#update-a-release', status: '403' }
+    const refused = {
+      message: 'Resource not accessible by integration',
+      documentation_url: 'https://docs.github.com/rest/releases/releases#update-a-release',
+      status: '403',
+    }
     gh.failNext({ method: 'PATCH', path: /\/releases\/\d+$/, status: 403, body: refused, times: 2 })
 
     const out = await run(gh)
@@ -310,8 +363,12 @@ describe('marking the bad version\'s GitHub Release', () => {
     expect(out.badRelease).toBeUndefined()
     expect(out.latestMovedTo).toBeUndefined()
     expect(out.missing).toHaveLength(2)
-    expect(out.missing[0]).toMatch(/^the GitHub Release v1\.2\.3 marked as rolled back \(GitHub answered 403: Resource not accessible by integration\. .*`contents: write`/)
-    expect(out.missing[1]).toMatch(/^the GitHub Release v1\.2\.2 made latest instead of v1\.2\.3 \(GitHub answered 403: .*`contents: write`/)
+    expect(out.missing[0]).toMatch(
+      /^the GitHub Release v1\.2\.3 marked as rolled back \(GitHub answered 403: Resource not accessible by integration\. .*`contents: write`/,
+    )
+    expect(out.missing[1]).toMatch(
+      /^the GitHub Release v1\.2\.2 made latest instead of v1\.2\.3 \(GitHub answered 403: .*`contents: write`/,
+    )
     // a 403 is not retried
     expect(writes(gh)).toHaveLength(2)
     expect(bad.name).toBe('v1.2.3')
@@ -322,16 +379,33 @@ describe('marking the bad version\'s GitHub Release', () => {
   it('a failed look-up is collected in missing, not thrown', async () => {
     const gh = await start()
     twoReleases(gh)
-    gh.failNext({ method: 'GET', path: /\/releases\/tags\//, status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest', status: '403' } })
+    gh.failNext({
+      method: 'GET',
+      path: /\/releases\/tags\//,
+      status: 403,
+      body: {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '403',
+      },
+    })
 
     const out = await run(gh)
 
-    expect(out.missing).toEqual([expect.stringMatching(/^the GitHub Release of 1\.2\.3 marked as rolled back \(could not look it up: GitHub answered 403: .*`contents: write`/)])
+    expect(out.missing).toEqual([
+      expect.stringMatching(
+        /^the GitHub Release of 1\.2\.3 marked as rolled back \(could not look it up: GitHub answered 403: .*`contents: write`/,
+      ),
+    ])
     expect(writes(gh)).toHaveLength(0)
   })
 
   it('a failed look-up of the restore release is missing only while the bad release is latest', async () => {
-    const refused = { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest', status: '403' }
+    const refused = {
+      message: 'Resource not accessible by integration',
+      documentation_url: 'https://docs.github.com/rest',
+      status: '403',
+    }
     for (const badIsLatest of [true, false]) {
       const gh = await start()
       const { bad } = twoReleases(gh)
@@ -342,7 +416,15 @@ describe('marking the bad version\'s GitHub Release', () => {
 
       expect(out.badRelease?.outcome).toBe('marked')
       expect(bad.name).toBe('Rolled back: v1.2.3')
-      expect(out.missing).toEqual(badIsLatest ? [expect.stringMatching(/^the GitHub Release of 1\.2\.2 made latest instead of v1\.2\.3 \(could not look it up: GitHub answered 403: .*`contents: write`/)] : [])
+      expect(out.missing).toEqual(
+        badIsLatest
+          ? [
+              expect.stringMatching(
+                /^the GitHub Release of 1\.2\.2 made latest instead of v1\.2\.3 \(could not look it up: GitHub answered 403: .*`contents: write`/,
+              ),
+            ]
+          : [],
+      )
       expect(writes(gh)).toHaveLength(1)
       await gh.stop()
       expect(gh.violations).toEqual([])
@@ -368,7 +450,8 @@ describe('marking the bad version\'s GitHub Release', () => {
   it('a reason with a URL, a mention, HTML and Markdown is rendered inert', async () => {
     const gh = await start()
     const { bad } = twoReleases(gh)
-    const reason = 'See https://evil.example/x and www.evil.example, ping @octocat <img src=x onerror=alert(1)> [click](https://evil.example) #12\n> [!NOTE]'
+    const reason =
+      'See https://evil.example/x and www.evil.example, ping @octocat <img src=x onerror=alert(1)> [click](https://evil.example) #12\n> [!NOTE]'
 
     await run(gh, { reason })
 

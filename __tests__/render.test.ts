@@ -17,7 +17,7 @@ const ctx = (over: Partial<RunContext> = {}): RunContext => ({
   actor: 'octocat',
   eventName: 'workflow_dispatch',
   workflow: 'Release rollback',
-  ...over
+  ...over,
 })
 
 const MESSAGE = '1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.'
@@ -37,16 +37,29 @@ const record = (over: Partial<IncidentRecord> = {}): IncidentRecord => ({
   severity: 'high',
   reason: 'Memory persistence corrupts data on restart',
   strategy: 'retag',
-  runs: [{ url: 'https://github.com/acme/widget/actions/runs/4242', at: '2026-11-21T14:00:00.000Z', status: 'completed', actor: 'octocat', trigger: 'workflow_dispatch' }],
+  runs: [
+    {
+      url: 'https://github.com/acme/widget/actions/runs/4242',
+      at: '2026-11-21T14:00:00.000Z',
+      status: 'completed',
+      actor: 'octocat',
+      trigger: 'workflow_dispatch',
+    },
+  ],
   timeline: [
-    { at: '2026-11-21T14:00:01.250Z', action: "point dist-tag 'latest' at 1.2.2", outcome: 'done', detail: "'latest' -> 1.2.2, verified by a fresh read" },
-    { at: '2026-11-21T14:00:02.500Z', action: 'deprecate 1.2.3', outcome: 'done', detail: MESSAGE }
+    {
+      at: '2026-11-21T14:00:01.250Z',
+      action: "point dist-tag 'latest' at 1.2.2",
+      outcome: 'done',
+      detail: "'latest' -> 1.2.2, verified by a fresh read",
+    },
+    { at: '2026-11-21T14:00:02.500Z', action: 'deprecate 1.2.3', outcome: 'done', detail: MESSAGE },
   ],
   warnings: [],
   issueNumber: 17,
   issueUrl: 'https://github.com/acme/widget/issues/17',
   reportPath: 'incidents/rollback-acme-widget-1.2.3.md',
-  ...over
+  ...over,
 })
 
 /** The same rollback run again (attempt 2) when the registry was already rolled back. */
@@ -54,15 +67,28 @@ const noopRerun = (over: Partial<IncidentRecord> = {}): IncidentRecord =>
   record({
     previousVersion: '1.2.2',
     tagsBefore: { latest: '1.2.2', next: '1.3.0-beta.1' },
-    runs: [{ url: 'https://github.com/acme/widget/actions/runs/4242/attempts/2', at: '2026-11-21T15:30:00.000Z', status: 'already-done', actor: 'octocat', trigger: 'workflow_dispatch' }],
+    runs: [
+      {
+        url: 'https://github.com/acme/widget/actions/runs/4242/attempts/2',
+        at: '2026-11-21T15:30:00.000Z',
+        status: 'already-done',
+        actor: 'octocat',
+        trigger: 'workflow_dispatch',
+      },
+    ],
     timeline: [
-      { at: '2026-11-21T15:30:01.000Z', action: "point dist-tag 'latest' at 1.2.2", outcome: 'skipped', detail: "'latest' already on 1.2.2" },
-      { at: '2026-11-21T15:30:01.100Z', action: 'deprecate 1.2.3', outcome: 'already', detail: MESSAGE }
+      {
+        at: '2026-11-21T15:30:01.000Z',
+        action: "point dist-tag 'latest' at 1.2.2",
+        outcome: 'skipped',
+        detail: "'latest' already on 1.2.2",
+      },
+      { at: '2026-11-21T15:30:01.100Z', action: 'deprecate 1.2.3', outcome: 'already', detail: MESSAGE },
     ],
     issueNumber: undefined,
     issueUrl: undefined,
     reportPath: undefined,
-    ...over
+    ...over,
   })
 
 const EVIL = '**bold** <script>alert(1)</script> @octocat [x](https://evil) ```` ``` ```` `'
@@ -82,10 +108,11 @@ function outsideFences(markdown: string): string {
   return out.join('\n')
 }
 
-
 describe('the rendered texts for one scenario (snapshots for review)', () => {
   it('issue body', () => {
-    const body = renderIssueBody(record(), ctx(), { reportUrl: 'https://github.com/acme/widget/blob/main/incidents/rollback-acme-widget-1.2.3.md' })
+    const body = renderIssueBody(record(), ctx(), {
+      reportUrl: 'https://github.com/acme/widget/blob/main/incidents/rollback-acme-widget-1.2.3.md',
+    })
     expect(body.startsWith(`${issueMarker('rr-0123456789abcdef')}\n`)).toBe(true)
     expect(body).toContain('[run 4242](https://github.com/acme/widget/actions/runs/4242)')
     expect(body).toContain('- [ ] ')
@@ -101,7 +128,9 @@ describe('the rendered texts for one scenario (snapshots for review)', () => {
     expect(nothing).toMatch(/Nothing needed changing: the registry was already rolled back/)
     expect(nothing).toMatchSnapshot()
 
-    const some = renderRerunComment(record(), ctx({ runId: '4300' }), { ...run, status: 'completed' }, ['deprecated `1.2.3`'])
+    const some = renderRerunComment(record(), ctx({ runId: '4300' }), { ...run, status: 'completed' }, [
+      'deprecated `1.2.3`',
+    ])
     expect(some).toContain('Changes made by this run:\n- deprecated `1.2.3`')
     expect(some).not.toMatch(/Nothing needed changing/)
   })
@@ -109,10 +138,11 @@ describe('the rendered texts for one scenario (snapshots for review)', () => {
   it('incident report', () => {
     const report = renderReport(record(), ctx())
     expect(report).toMatch(/^# Rollback of `acme-widget@1\.2\.3`\n/)
-    expect(report).toContain('| 2026-11-21 14:00:01 | point dist-tag \'latest\' at 1.2.2 | ✅ done |')
+    expect(report).toContain("| 2026-11-21 14:00:01 | point dist-tag 'latest' at 1.2.2 | ✅ done |")
     expect(report).toContain('| `latest` | `1.2.3` | `1.2.2` | **yes** |')
     expect(report).toContain('| `next` | `1.3.0-beta.1` | `1.3.0-beta.1` | no |')
-    for (const h of ['### Impact', '### Root cause', '### Regression test', '### Lessons learned']) expect(report).toContain(`${h}\n_To be filled in._`)
+    for (const h of ['### Impact', '### Root cause', '### Regression test', '### Lessons learned'])
+      expect(report).toContain(`${h}\n_To be filled in._`)
     expect(report).toContain('- Tracking issue: [#17](https://github.com/acme/widget/issues/17)')
     expect(report).toContain('[Run at 2026-11-21 14:00:00 UTC](https://github.com/acme/widget/actions/runs/4242)')
     expect(report.trimEnd().split('\n').pop()).toMatch(/^<!-- release-rollback:record [A-Za-z0-9+/=]+ -->$/)
@@ -134,14 +164,18 @@ describe('markers, title and links', () => {
 
   it('titles the issue on one line, at most 256 characters', () => {
     expect(issueTitle(record())).toBe('Rollback: acme-widget@1.2.3 → 1.2.2 on latest')
-    const long = issueTitle(record({ packageName: `@acme/${'w'.repeat(200)}`, rollbackVersion: `1.2.3-${'a'.repeat(100)}` }))
+    const long = issueTitle(
+      record({ packageName: `@acme/${'w'.repeat(200)}`, rollbackVersion: `1.2.3-${'a'.repeat(100)}` }),
+    )
     expect(long.length).toBe(256)
     expect(long.endsWith('…')).toBe(true)
     expect(issueTitle(record({ channel: 'x\ny' }))).not.toContain('\n')
   })
 
   it('links attempt 2 of a run, and says when there is no run to link', () => {
-    expect(renderIssueBody(record(), ctx({ runAttempt: '2' }), {})).toContain('(https://github.com/acme/widget/actions/runs/4242/attempts/2)')
+    expect(renderIssueBody(record(), ctx({ runAttempt: '2' }), {})).toContain(
+      '(https://github.com/acme/widget/actions/runs/4242/attempts/2)',
+    )
     const local = renderIssueBody(record(), ctx({ runId: undefined }), {})
     expect(local).toContain('_local run (no link)_')
     expect(local).not.toContain('/actions/runs/')
@@ -151,34 +185,50 @@ describe('markers, title and links', () => {
     const partial = renderIssueBody(record({ runs: [{ ...record().runs[0], status: 'partial' }] }), ctx(), {})
     expect(partial).toContain('**`latest` points at `1.2.2` again.**\n⚠️ **The rollback is partial**')
     expect(partial).not.toMatch(/`1\.2\.3` is deprecated/)
-    const dry = renderIssueBody(record({ runs: [{ ...record().runs[0], status: 'planned' }], tagsAfter: { latest: '1.2.3' } }), ctx(), {})
-    expect(dry).toContain('📝 **Dry run: nothing was written.** The plan: point `latest` at `1.2.2` and deprecate `1.2.3`.')
+    const dry = renderIssueBody(
+      record({ runs: [{ ...record().runs[0], status: 'planned' }], tagsAfter: { latest: '1.2.3' } }),
+      ctx(),
+      {},
+    )
+    expect(dry).toContain(
+      '📝 **Dry run: nothing was written.** The plan: point `latest` at `1.2.2` and deprecate `1.2.3`.',
+    )
     const kept = renderIssueBody(record({ tagsAfter: { latest: '1.2.4' } }), ctx(), {})
     expect(kept).toContain('**`latest` holds `1.2.4` (left as it is); `1.2.3` is deprecated.**')
   })
 
   it('links the actor without mentioning them, bots included', () => {
     expect(renderIssueBody(record(), ctx(), {})).toContain('| Run by | [octocat](https://github.com/octocat) |')
-    expect(renderIssueBody(record(), ctx({ actor: 'github-actions[bot]' }), {})).toContain('[github-actions\\[bot\\]](https://github.com/apps/github-actions)')
+    expect(renderIssueBody(record(), ctx({ actor: 'github-actions[bot]' }), {})).toContain(
+      '[github-actions\\[bot\\]](https://github.com/apps/github-actions)',
+    )
   })
 
   it('shows the report link when known, else the path', () => {
-    expect(renderIssueBody(record(), ctx(), { reportUrl: 'https://github.com/acme/widget/blob/main/incidents/r.md' })).toContain(
-      '| Incident report | [`incidents/rollback-acme-widget-1.2.3.md`](https://github.com/acme/widget/blob/main/incidents/r.md) |'
+    expect(
+      renderIssueBody(record(), ctx(), { reportUrl: 'https://github.com/acme/widget/blob/main/incidents/r.md' }),
+    ).toContain(
+      '| Incident report | [`incidents/rollback-acme-widget-1.2.3.md`](https://github.com/acme/widget/blob/main/incidents/r.md) |',
     )
-    expect(renderIssueBody(record(), ctx(), {})).toContain('| Incident report | `incidents/rollback-acme-widget-1.2.3.md` |')
+    expect(renderIssueBody(record(), ctx(), {})).toContain(
+      '| Incident report | `incidents/rollback-acme-widget-1.2.3.md` |',
+    )
     expect(renderIssueBody(record(), ctx(), { reportUrl: 'javascript:alert(1)' })).not.toContain('javascript:')
   })
 })
 
 describe('user text is inert', () => {
-  const r = record({ reason: EVIL, deprecationMessage: `1.2.3 was rolled back: ${EVIL}. Use 1.2.2 instead.`, warnings: [`careful ${EVIL}`] })
+  const r = record({
+    reason: EVIL,
+    deprecationMessage: `1.2.3 was rolled back: ${EVIL}. Use 1.2.2 instead.`,
+    warnings: [`careful ${EVIL}`],
+  })
   const body = renderIssueBody(r, ctx(), {})
   const report = renderReport(r, ctx())
 
   it.each([
     ['issue body', body],
-    ['report', report]
+    ['report', report],
   ])('in the %s: no HTML, no mention, no link, no emphasis outside code blocks', (_, text) => {
     const live = outsideFences(text)
     expect(live).not.toMatch(/<script/i)
@@ -208,8 +258,13 @@ describe('user text is inert', () => {
   })
 
   it('URLs in the reason, the deprecation message and warnings are not autolinked', () => {
-    const urls = 'read https://evil.example/a or http://evil.example/b, HTTPS://EVIL.EXAMPLE/c, www.evil.example and (WWW.evil.example)'
-    const r = record({ reason: urls, deprecationMessage: `1.2.3 was rolled back: ${urls}`, warnings: [`careful: ${urls}`] })
+    const urls =
+      'read https://evil.example/a or http://evil.example/b, HTTPS://EVIL.EXAMPLE/c, www.evil.example and (WWW.evil.example)'
+    const r = record({
+      reason: urls,
+      deprecationMessage: `1.2.3 was rolled back: ${urls}`,
+      warnings: [`careful: ${urls}`],
+    })
     for (const text of [renderIssueBody(r, ctx(), {}), renderReport(r, ctx())]) {
       const live = outsideFences(text)
       expect(live).toContain('evil.example/a') // still there to read
@@ -240,7 +295,7 @@ describe('who is protected', () => {
       bun: 'yes',
       'Lockfiles (frozen installs)': 'no',
       'Update commands': 'yes',
-      'Renovate / Dependabot PRs already opened': 'no'
+      'Renovate / Dependabot PRs already opened': 'no',
     })
   })
 
@@ -248,15 +303,25 @@ describe('who is protected', () => {
     const berry = installerProtection('retag', { deprecated: false }).find((p) => p.installer.startsWith('Yarn Berry'))
     // an add without a range follows latest; ranges take the highest match, the bad version
     expect(berry?.protected).toBe('partly')
-    expect(berry?.why).toMatch(/the restored version for an add without a range; the bad version for a range the restored version satisfies/)
+    expect(berry?.why).toMatch(
+      /the restored version for an add without a range; the bad version for a range the restored version satisfies/,
+    )
     const report = renderReport(record({ deprecationMessage: undefined }), ctx())
     expect(report).toMatch(/\| Yarn Berry \(4\.x\) \| ⚠️ partly \|/)
     expect(report).toContain('off for this rollback')
   })
 
   it('on another channel, only installs naming the tag are steered by the move', () => {
-    const rows = installerProtection('retag', { channel: 'beta', rollbackVersion: '2.0.0-beta.3', restoreVersion: '2.0.0-beta.2', deprecated: false })
-    expect(rows.find((p) => p.installer === 'npm')).toMatchObject({ protected: 'partly', why: expect.stringMatching(/`…@beta`\) now get `2\.0\.0-beta\.2`/) })
+    const rows = installerProtection('retag', {
+      channel: 'beta',
+      rollbackVersion: '2.0.0-beta.3',
+      restoreVersion: '2.0.0-beta.2',
+      deprecated: false,
+    })
+    expect(rows.find((p) => p.installer === 'npm')).toMatchObject({
+      protected: 'partly',
+      why: expect.stringMatching(/`…@beta`\) now get `2\.0\.0-beta\.2`/),
+    })
     expect(rows.map((p) => p.protected)).not.toContain('yes')
   })
 
@@ -270,18 +335,24 @@ describe('report path and folder', () => {
   it('slugs the package name and stays inside the folder', () => {
     expect(reportPath('incidents', 'acme-widget', '1.2.3')).toBe('incidents/rollback-acme-widget-1.2.3.md')
     expect(reportPath('incidents', '@acme/widget', '1.2.3')).toBe('incidents/rollback-acme__widget-1.2.3.md')
-    expect(reportPath('docs/incidents', 'JSONStream', '2.0.0-beta.1')).toBe('docs/incidents/rollback-jsonstream-2.0.0-beta.1.md')
-    expect(reportPath('incidents', 'acme-widget', '2.0.0-beta.3', 'beta')).toBe('incidents/rollback-acme-widget-2.0.0-beta.3-beta.md')
+    expect(reportPath('docs/incidents', 'JSONStream', '2.0.0-beta.1')).toBe(
+      'docs/incidents/rollback-jsonstream-2.0.0-beta.1.md',
+    )
+    expect(reportPath('incidents', 'acme-widget', '2.0.0-beta.3', 'beta')).toBe(
+      'incidents/rollback-acme-widget-2.0.0-beta.3-beta.md',
+    )
     for (const [pkg, version] of [
       ['../../etc/passwd', '1.0.0'],
       ['@../..', '1.0.0'],
       ['a', '1.0.0/../../x'],
-      ["it's(ok)!", '1.0.0+build.1']
+      ["it's(ok)!", '1.0.0+build.1'],
     ]) {
       const path = reportPath('incidents', pkg, version)
       expect(path).toMatch(/^incidents\/rollback-[a-z0-9._-]+\.md$/)
     }
-    expect(reportPath('incidents', 'a'.repeat(214), `1.0.0-${'b'.repeat(250)}`).length).toBeLessThanOrEqual('incidents/rollback-'.length + 180 + '.md'.length)
+    expect(reportPath('incidents', 'a'.repeat(214), `1.0.0-${'b'.repeat(250)}`).length).toBeLessThanOrEqual(
+      'incidents/rollback-'.length + 180 + '.md'.length,
+    )
   })
 
   it('refuses a bad folder in reportPath too', () => {
@@ -295,7 +366,20 @@ describe('report path and folder', () => {
     expect(parseReportDir('report-dir', ' .github/incidents ')).toBe('.github/incidents')
   })
 
-  it.each(['../x', '/etc', 'a/../../b', 'a\\b', '$(id)', '', '   ', '.', 'a//b', 'a/./b', '.git/hooks', 'x'.repeat(201)])('refuses %j, naming report-dir', (raw) => {
+  it.each([
+    '../x',
+    '/etc',
+    'a/../../b',
+    'a\\b',
+    '$(id)',
+    '',
+    '   ',
+    '.',
+    'a//b',
+    'a/./b',
+    '.git/hooks',
+    'x'.repeat(201),
+  ])('refuses %j, naming report-dir', (raw) => {
     const e = inputErrorOf(() => parseReportDir('report-dir', raw))
     expect(e.input).toBe('report-dir')
     expect(e.message).toMatch(/^Input 'report-dir': /)
@@ -328,7 +412,9 @@ describe('the record inside the report', () => {
     expect(parseReportRecord(b64({ ...record(), format: 2 }))).toBeUndefined()
     expect(parseReportRecord(b64({ ...record(), severity: 'apocalyptic' }))).toBeUndefined()
     expect(parseReportRecord(b64({ ...record(), tagsAfter: { latest: 1 } }))).toBeUndefined()
-    expect(parseReportRecord(b64({ ...record(), timeline: [{ at: 'x', action: 'y', outcome: 'maybe', detail: '' }] }))).toBeUndefined()
+    expect(
+      parseReportRecord(b64({ ...record(), timeline: [{ at: 'x', action: 'y', outcome: 'maybe', detail: '' }] })),
+    ).toBeUndefined()
     expect(parseReportRecord(b64({ ...record(), runs: 'none' }))).toBeUndefined()
     expect(parseReportRecord(b64({ ...record(), issueNumber: -1 }))).toBeUndefined()
     // unknown fields do not travel on
@@ -367,18 +453,43 @@ describe('mergeRecord', () => {
   it('a re-run that did something appends its events and its run', () => {
     const partial = record({
       runs: [{ ...record().runs[0], status: 'partial' }],
-      timeline: [record().timeline[0], { at: '2026-11-21T14:00:02.500Z', action: 'deprecate 1.2.3', outcome: 'failed', detail: 'E422 from the registry' }]
+      timeline: [
+        record().timeline[0],
+        {
+          at: '2026-11-21T14:00:02.500Z',
+          action: 'deprecate 1.2.3',
+          outcome: 'failed',
+          detail: 'E422 from the registry',
+        },
+      ],
     })
     const rerun = noopRerun({
-      runs: [{ url: 'https://github.com/acme/widget/actions/runs/4242/attempts/2', at: '2026-11-21T14:10:00.000Z', status: 'completed', actor: 'octocat', trigger: 'workflow_dispatch' }],
+      runs: [
+        {
+          url: 'https://github.com/acme/widget/actions/runs/4242/attempts/2',
+          at: '2026-11-21T14:10:00.000Z',
+          status: 'completed',
+          actor: 'octocat',
+          trigger: 'workflow_dispatch',
+        },
+      ],
       timeline: [
-        { at: '2026-11-21T14:10:01.000Z', action: "point dist-tag 'latest' at 1.2.2", outcome: 'skipped', detail: "'latest' already on 1.2.2" },
-        { at: '2026-11-21T14:10:02.000Z', action: 'deprecate 1.2.3', outcome: 'done', detail: MESSAGE }
-      ]
+        {
+          at: '2026-11-21T14:10:01.000Z',
+          action: "point dist-tag 'latest' at 1.2.2",
+          outcome: 'skipped',
+          detail: "'latest' already on 1.2.2",
+        },
+        { at: '2026-11-21T14:10:02.000Z', action: 'deprecate 1.2.3', outcome: 'done', detail: MESSAGE },
+      ],
     })
     const merged = mergeRecord(partial, rerun)
     expect(merged.runs.map((r) => r.status)).toEqual(['partial', 'completed'])
-    expect(merged.timeline.map((e) => `${e.action}: ${e.outcome}`)).toEqual(["point dist-tag 'latest' at 1.2.2: done", 'deprecate 1.2.3: failed', 'deprecate 1.2.3: done'])
+    expect(merged.timeline.map((e) => `${e.action}: ${e.outcome}`)).toEqual([
+      "point dist-tag 'latest' at 1.2.2: done",
+      'deprecate 1.2.3: failed',
+      'deprecate 1.2.3: done',
+    ])
     expect(merged.previousVersion).toBe('1.2.3')
 
     const report = renderReport(merged, ctx())
@@ -399,10 +510,17 @@ describe('mergeRecord', () => {
 describe('the report keeps what people wrote', () => {
   it('carries the notes between the markers into the next rendering', () => {
     const first = renderReport(record(), ctx())
-    const edited = first.replace('### Root cause\n_To be filled in._', '### Root cause\nA race in the cache flush (see #18).')
+    const edited = first.replace(
+      '### Root cause\n_To be filled in._',
+      '### Root cause\nA race in the cache flush (see #18).',
+    )
     expect(edited).not.toBe(first)
     expect(renderReport(record(), ctx(), edited)).toBe(edited)
-    const rerendered = renderReport(mergeRecord(parseReportRecord(edited), record({ severity: 'critical' })), ctx(), edited)
+    const rerendered = renderReport(
+      mergeRecord(parseReportRecord(edited), record({ severity: 'critical' })),
+      ctx(),
+      edited,
+    )
     expect(rerendered).toContain('A race in the cache flush (see #18).')
     expect(rerendered).toContain('| Severity | **critical** |')
   })
@@ -418,7 +536,12 @@ describe('formatTime', () => {
 
 describe('other targets', () => {
   it('a Docker incident gets no npm installer table or npm commands, and the target survives a re-run merge', () => {
-    const docker = { ...record(), packageName: 'ghcr.io/acme/app', target: 'docker' as const, deprecationMessage: undefined }
+    const docker = {
+      ...record(),
+      packageName: 'ghcr.io/acme/app',
+      target: 'docker' as const,
+      deprecationMessage: undefined,
+    }
     const body = renderIssueBody(docker, ctx(), {})
     const report = renderReport(docker, ctx())
     for (const text of [body, report]) {

@@ -10,7 +10,14 @@ import ssri from 'ssri'
 import * as tar from 'tar'
 import { InputError, RegistryError } from '../src/errors.js'
 import { incidentId } from '../src/plan.js'
-import { fixForwardVersion, noteOf, NOTE_KEY, republish, rewriteTarball, type RepublishOptions } from '../src/targets/republish.js'
+import {
+  fixForwardVersion,
+  noteOf,
+  NOTE_KEY,
+  republish,
+  rewriteTarball,
+  type RepublishOptions,
+} from '../src/targets/republish.js'
 import { escapeName, makeTarball, publishPackage, registryRequest, snapshot } from './support/fixtures.mjs'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { npmView } from './support/npm-cli.mjs'
@@ -22,7 +29,12 @@ const fastRetry = { attempts: 2, baseDelayMs: 10, maxDelayMs: 100, deadlineMs: 2
 
 function logger() {
   const lines: string[] = []
-  return { lines, info: (m: string) => lines.push(`info: ${m}`), warning: (m: string) => lines.push(`warning: ${m}`), debug: (m: string) => lines.push(`debug: ${m}`) }
+  return {
+    lines,
+    info: (m: string) => lines.push(`info: ${m}`),
+    warning: (m: string) => lines.push(`warning: ${m}`),
+    debug: (m: string) => lines.push(`debug: ${m}`),
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -36,7 +48,7 @@ describe('fixForwardVersion', () => {
     ['2.0.0-beta.3', '2.0.0-beta.4'],
     ['2.0.0-rc', '2.0.0-rc.0'],
     ['1.0.0-alpha.1.2', '1.0.0-alpha.1.3'],
-    ['3.0.0-0', '3.0.0-1']
+    ['3.0.0-0', '3.0.0-1'],
   ])('%s -> %s', (bad, fix) => {
     expect(fixForwardVersion(bad)).toBe(fix)
   })
@@ -73,7 +85,15 @@ async function listTarball(data: Buffer): Promise<ListedEntry[]> {
     p.on('entry', (e: tar.ReadEntry) => {
       const chunks: Buffer[] = []
       e.on('data', (c: Buffer) => chunks.push(c))
-      e.on('end', () => entries.push({ path: e.path, type: e.type, mode: e.mode, mtime: e.mtime?.getTime(), body: Buffer.concat(chunks) }))
+      e.on('end', () =>
+        entries.push({
+          path: e.path,
+          type: e.type,
+          mode: e.mode,
+          mtime: e.mtime?.getTime(),
+          body: Buffer.concat(chunks),
+        }),
+      )
     })
     p.on('error', reject)
     p.on('end', () => resolve())
@@ -92,7 +112,10 @@ function packDir(files: Record<string, { text: string; mode?: number }>, top = '
       if (mode !== undefined) chmodSync(file, mode)
     }
     const out = join(dir, 'out.tgz')
-    tar.create({ gzip: true, cwd: dir, file: out, sync: true, portable: true, mtime: new Date('1985-10-26T08:15:00.000Z') }, [top])
+    tar.create(
+      { gzip: true, cwd: dir, file: out, sync: true, portable: true, mtime: new Date('1985-10-26T08:15:00.000Z') },
+      [top],
+    )
     return readFileSync(out)
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -107,7 +130,7 @@ describe('rewriteTarball', () => {
     'bin/cli.js': { text: '#!/usr/bin/env node\nconsole.log("tool")\n', mode: 0o755 },
     'index.js': { text: 'module.exports = "tool@1.2.2"\n', mode: 0o644 },
     [longName]: { text: 'module.exports = 1\n' },
-    'data.bin': { text: '\u0000\u0001\u00ff binary-ish' }
+    'data.bin': { text: '\u0000\u0001\u00ff binary-ish' },
   }
 
   it('changes package.json only: other files keep bytes, modes and mtimes; long paths survive', async () => {
@@ -131,12 +154,15 @@ describe('rewriteTarball', () => {
     const text = after.find((e) => e.path === 'package/package.json')!.body.toString('utf8')
     expect(text).toBe(
       '{\r\n    "name": "tool",\r\n    "version": "1.2.4",\r\n    "bin": {\r\n        "tool": "bin/cli.js"\r\n    },\r\n' +
-        '    "releaseRollback": {\r\n        "rollbackOf": "1.2.3",\r\n        "restoredFrom": "1.2.2",\r\n        "incidentId": "rr-x"\r\n    }\r\n}\r\n'
+        '    "releaseRollback": {\r\n        "rollbackOf": "1.2.3",\r\n        "restoredFrom": "1.2.2",\r\n        "incidentId": "rr-x"\r\n    }\r\n}\r\n',
     )
   })
 
   it('is deterministic and renames another top folder to package/', async () => {
-    const original = packDir({ 'package.json': { text: '{"name":"old","version":"0.1.0"}' }, 'index.js': { text: 'x' } }, 'old-0.1.0')
+    const original = packDir(
+      { 'package.json': { text: '{"name":"old","version":"0.1.0"}' }, 'index.js': { text: 'x' } },
+      'old-0.1.0',
+    )
     const edit = (pkg: Record<string, unknown>) => {
       pkg.version = '0.1.1'
     }
@@ -145,12 +171,18 @@ describe('rewriteTarball', () => {
     expect(a.tarball.equals(b.tarball)).toBe(true)
     const after = await listTarball(a.tarball)
     expect(after.map((e) => e.path).sort()).toEqual(['package/', 'package/index.js', 'package/package.json'])
-    expect(after.find((e) => e.path === 'package/package.json')?.body.toString()).toBe('{"name":"old","version":"0.1.1"}')
+    expect(after.find((e) => e.path === 'package/package.json')?.body.toString()).toBe(
+      '{"name":"old","version":"0.1.1"}',
+    )
   })
 
   it('refuses an archive without a package.json, or one that is not a tarball', async () => {
-    await expect(rewriteTarball(packDir({ 'index.js': { text: 'x' } }), () => {})).rejects.toThrow(/no top-level package.json/)
-    await expect(rewriteTarball(Buffer.from('not a tarball at all, not even close'.repeat(40)), () => {})).rejects.toThrow(RegistryError)
+    await expect(rewriteTarball(packDir({ 'index.js': { text: 'x' } }), () => {})).rejects.toThrow(
+      /no top-level package.json/,
+    )
+    await expect(
+      rewriteTarball(Buffer.from('not a tarball at all, not even close'.repeat(40)), () => {}),
+    ).rejects.toThrow(RegistryError)
   })
 })
 
@@ -176,7 +208,10 @@ async function packument(pkg: string): Promise<Doc> {
   return (await (await registryRequest(registry, `${escapeName(pkg)}?write=true`)).json()) as Doc
 }
 
-function options(pkg: string, over: Partial<RepublishOptions> = {}): RepublishOptions & { log: ReturnType<typeof logger> } {
+function options(
+  pkg: string,
+  over: Partial<RepublishOptions> = {},
+): RepublishOptions & { log: ReturnType<typeof logger> } {
   const bad = over.bad ?? '1.2.3'
   const restore = over.restore ?? '1.2.2'
   const channel = over.channel ?? 'latest'
@@ -191,7 +226,7 @@ function options(pkg: string, over: Partial<RepublishOptions> = {}): RepublishOp
     retry: fastRetry,
     timeoutMs: 10_000,
     ...over,
-    log: logger()
+    log: logger(),
   }
 }
 
@@ -203,18 +238,46 @@ function expectNoToken(...texts: string[]) {
 async function installInScratch(registryUrl: string, pkg: string, range: string) {
   const dir = mkdtempSync(join(tmpdir(), 'rr-scratch-'))
   const env: Record<string, string> = { NODE_OPTIONS: '', HOME: dir, npm_config_userconfig: join(dir, '.npmrc') }
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^npm_config_/i.test(k) && !(k in env)) env[k] = v
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !/^npm_config_/i.test(k) && !(k in env)) env[k] = v
   try {
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true, description: 'scratch', license: 'MIT' }, null, 2))
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify(
+        { name: 'scratch', version: '1.0.0', private: true, description: 'scratch', license: 'MIT' },
+        null,
+        2,
+      ),
+    )
     writeFileSync(join(dir, '.npmrc'), `registry=${registryUrl}\n`)
     await run(
       'npm',
-      ['install', `${pkg}@${range}`, '--registry', registryUrl, '--no-audit', '--no-fund', '--cache', join(dir, '.npm-cache'), '--userconfig', join(dir, '.npmrc')],
-      { cwd: dir, env, timeout: 120_000 }
+      [
+        'install',
+        `${pkg}@${range}`,
+        '--registry',
+        registryUrl,
+        '--no-audit',
+        '--no-fund',
+        '--cache',
+        join(dir, '.npm-cache'),
+        '--userconfig',
+        join(dir, '.npmrc'),
+      ],
+      { cwd: dir, env, timeout: 120_000 },
     )
-    const { stdout } = await run(process.execPath, ['-e', `console.log(require(${JSON.stringify(pkg)}))`], { cwd: dir, env, timeout: 30_000 })
-    const installed = JSON.parse(readFileSync(join(dir, 'node_modules', pkg, 'package.json'), 'utf8')) as Record<string, unknown>
-    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string; integrity: string }> }
+    const { stdout } = await run(process.execPath, ['-e', `console.log(require(${JSON.stringify(pkg)}))`], {
+      cwd: dir,
+      env,
+      timeout: 30_000,
+    })
+    const installed = JSON.parse(readFileSync(join(dir, 'node_modules', pkg, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >
+    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version: string; integrity: string }>
+    }
     return { code: stdout.trim(), installed, locked: lock.packages[`node_modules/${pkg}`] }
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -227,7 +290,12 @@ describe('republish against Verdaccio', () => {
     await publishPackage(registry, pkg, ['1.2.1', '1.2.2', '1.2.3'])
     const o = options(pkg)
     const result = await republish(o)
-    expect(result).toEqual({ version: '1.2.4', outcome: 'published', integrity: expect.stringMatching(/^sha512-/), channelHolds: '1.2.4' })
+    expect(result).toEqual({
+      version: '1.2.4',
+      outcome: 'published',
+      integrity: expect.stringMatching(/^sha512-/),
+      channelHolds: '1.2.4',
+    })
 
     const doc = await packument(pkg)
     expect(doc['dist-tags'].latest).toBe('1.2.4')
@@ -253,7 +321,12 @@ describe('republish against Verdaccio', () => {
 
     // re-run: found, not published again (same _rev, same publish time, same versions)
     const again = options(pkg)
-    expect(await republish(again)).toEqual({ version: '1.2.4', outcome: 'already', integrity: result.integrity, channelHolds: '1.2.4' })
+    expect(await republish(again)).toEqual({
+      version: '1.2.4',
+      outcome: 'already',
+      integrity: result.integrity,
+      channelHolds: '1.2.4',
+    })
     const docAgain = await packument(pkg)
     expect(docAgain._rev).toBe(doc._rev)
     expect(docAgain.time['1.2.4']).toBe(doc.time['1.2.4'])
@@ -291,7 +364,9 @@ describe('republish against Verdaccio', () => {
     const pkg = 'newer-widget'
     await publishPackage(registry, pkg, ['1.2.2', '1.2.3', '1.3.0'])
     const before = await snapshot(registry, pkg)
-    await expect(republish(options(pkg))).rejects.toThrow(/'latest' holds 1\.3\.0, above the fix-forward version 1\.2\.4/)
+    await expect(republish(options(pkg))).rejects.toThrow(
+      /'latest' holds 1\.3\.0, above the fix-forward version 1\.2\.4/,
+    )
     expect(await snapshot(registry, pkg)).toBe(before)
   })
 
@@ -306,7 +381,9 @@ describe('republish against Verdaccio', () => {
       const o = options(pkg, { registry: proxy.url })
       const error = (await republish(o).catch((e: unknown) => e)) as RegistryError
       expect(error).toBeInstanceOf(RegistryError)
-      expect(error.message).toMatch(/does not match the integrity the registry gives for it: expected sha512-.*, got sha512-.*\. Nothing was published\./)
+      expect(error.message).toMatch(
+        /does not match the integrity the registry gives for it: expected sha512-.*, got sha512-.*\. Nothing was published\./,
+      )
       expect(await snapshot(registry, pkg)).toBe(before)
       expect(Object.keys((await packument(pkg)).versions)).toEqual(['1.2.2', '1.2.3'])
       expect(proxy.seen.filter((s) => s.method === 'PUT')).toEqual([])
@@ -318,7 +395,9 @@ describe('republish against Verdaccio', () => {
 
   it('sends the token with tarball downloads on the registry host only', async () => {
     const pkg = 'scoping-widget'
-    await publishPackage(registry, pkg, ['1.2.1', '1.2.2', '1.2.3', '1.3.0-beta.1', '1.3.0-beta.2'], { distTags: { latest: '1.2.3', beta: '1.3.0-beta.2' } })
+    await publishPackage(registry, pkg, ['1.2.1', '1.2.2', '1.2.3', '1.3.0-beta.1', '1.3.0-beta.2'], {
+      distTags: { latest: '1.2.3', beta: '1.3.0-beta.2' },
+    })
     const proxy = await startTarballProxy(registry.url)
     try {
       // tarballs on another host: downloaded without the token
@@ -327,7 +406,7 @@ describe('republish against Verdaccio', () => {
       const tarballs = proxy.seen.filter((s) => s.path.endsWith('.tgz'))
       expect(tarballs.map((s) => [s.listener, s.authorized])).toEqual([
         ['other', false], // 1.2.2, before
-        ['other', false] // 1.2.4, after
+        ['other', false], // 1.2.4, after
       ])
       expect(proxy.seen.filter((s) => s.listener === 'self').every((s) => s.authorized)).toBe(true)
       expect(proxy.seen.some((s) => s.method === 'PUT' && s.listener === 'self')).toBe(true)
@@ -335,11 +414,13 @@ describe('republish against Verdaccio', () => {
       // tarballs on the registry's host: with the token, as npm sends it
       proxy.clear()
       proxy.tarballsOn('self')
-      const beta = await republish(options(pkg, { registry: proxy.url, channel: 'beta', bad: '1.3.0-beta.2', restore: '1.3.0-beta.1' }))
+      const beta = await republish(
+        options(pkg, { registry: proxy.url, channel: 'beta', bad: '1.3.0-beta.2', restore: '1.3.0-beta.1' }),
+      )
       expect(beta.version).toBe('1.3.0-beta.3')
       expect(proxy.seen.filter((s) => s.path.endsWith('.tgz')).map((s) => [s.listener, s.authorized])).toEqual([
         ['self', true],
-        ['self', true]
+        ['self', true],
       ])
       expect((await packument(pkg))['dist-tags']).toEqual({ latest: '1.2.4', beta: '1.3.0-beta.3' })
     } finally {
@@ -356,7 +437,9 @@ describe('republish against Verdaccio', () => {
       const o = options(pkg, { registry: proxy.url })
       const result = await republish(o)
       expect(result.outcome).toBe('published')
-      expect(o.log.lines.join('\n')).toMatch(/the registry answered HTTP 502, but reading back shows the change took effect/)
+      expect(o.log.lines.join('\n')).toMatch(
+        /the registry answered HTTP 502, but reading back shows the change took effect/,
+      )
       expect(proxy.seen.filter((s) => s.method === 'PUT')).toHaveLength(1)
       const doc = await packument(pkg)
       expect(doc['dist-tags'].latest).toBe('1.2.4')
@@ -368,7 +451,9 @@ describe('republish against Verdaccio', () => {
 
   it('republishes on a prerelease line: 2.0.0-beta.3 -> 2.0.0-beta.4 on beta, latest untouched', async () => {
     const pkg = 'prerelease-widget'
-    await publishPackage(registry, pkg, ['1.0.0', '2.0.0-beta.2', '2.0.0-beta.3'], { distTags: { latest: '1.0.0', beta: '2.0.0-beta.3' } })
+    await publishPackage(registry, pkg, ['1.0.0', '2.0.0-beta.2', '2.0.0-beta.3'], {
+      distTags: { latest: '1.0.0', beta: '2.0.0-beta.3' },
+    })
     const result = await republish(options(pkg, { channel: 'beta', bad: '2.0.0-beta.3', restore: '2.0.0-beta.2' }))
     expect(result).toMatchObject({ version: '2.0.0-beta.4', outcome: 'published', channelHolds: '2.0.0-beta.4' })
     expect(await npmView(registry.url, pkg, 'dist-tags')).toEqual({ latest: '1.0.0', beta: '2.0.0-beta.4' })
@@ -384,7 +469,11 @@ describe('republish against Verdaccio', () => {
     const result = await republish(o)
     expect(result).toMatchObject({ version: '1.2.4', outcome: 'published', channelHolds: '1.2.4' })
     expect(await npmView(registry.url, pkg, 'dist-tags')).toEqual({ latest: '1.2.4', next: '1.2.3' })
-    expect(await npmView(registry.url, `${pkg}@1.2.4`, NOTE_KEY)).toEqual({ rollbackOf: '1.2.3', restoredFrom: '1.2.2', incidentId: o.incidentId })
+    expect(await npmView(registry.url, `${pkg}@1.2.4`, NOTE_KEY)).toEqual({
+      rollbackOf: '1.2.3',
+      restoredFrom: '1.2.2',
+      incidentId: o.incidentId,
+    })
     const scratch = await installInScratch(registry.url, pkg, '^1.2.0')
     expect([scratch.code, scratch.installed.version]).toEqual([`${pkg}@1.2.2`, '1.2.4'])
     expect((await republish(options(pkg))).outcome).toBe('already')

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { isRetryable, nextDelay, retryAfterMs, withRetry, type RetryPolicy } from '../src/retry.js'
 
-const http = (statusCode: number, headers: Record<string, string[]> = {}) => Object.assign(new Error(`HTTP ${statusCode}`), { statusCode, headers })
+const http = (statusCode: number, headers: Record<string, string[]> = {}) =>
+  Object.assign(new Error(`HTTP ${statusCode}`), { statusCode, headers })
 const policy: RetryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 50, deadlineMs: 1000 }
 const quiet = { info() {}, warning() {}, debug() {} }
 
@@ -34,10 +35,30 @@ describe('retry policy', () => {
 
   it('withRetry stops at the attempt limit and never retries a 401', async () => {
     let calls = 0
-    await expect(withRetry('x', async () => { calls++; throw http(503) }, policy, quiet)).rejects.toThrow('HTTP 503')
+    await expect(
+      withRetry(
+        'x',
+        async () => {
+          calls++
+          throw http(503)
+        },
+        policy,
+        quiet,
+      ),
+    ).rejects.toThrow('HTTP 503')
     expect(calls).toBe(3)
     calls = 0
-    await expect(withRetry('x', async () => { calls++; throw http(401) }, policy, quiet)).rejects.toThrow('HTTP 401')
+    await expect(
+      withRetry(
+        'x',
+        async () => {
+          calls++
+          throw http(401)
+        },
+        policy,
+        quiet,
+      ),
+    ).rejects.toThrow('HTTP 401')
     expect(calls).toBe(1)
     calls = 0
     expect(await withRetry('x', async () => (++calls < 2 ? Promise.reject(http(502)) : 'ok'), policy, quiet)).toBe('ok')

@@ -3,7 +3,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { byRound, longestIdle, roundOf, roundTrips } from './support/round-trips.mjs'
 
-const req = (path: string, at: number, end?: number, method = 'GET') => ({ method, path, at, ...(end !== undefined ? { end } : {}) })
+const req = (path: string, at: number, end?: number, method = 'GET') => ({
+  method,
+  path,
+  at,
+  ...(end !== undefined ? { end } : {}),
+})
 
 describe('roundTrips', () => {
   it('no requests: no rounds', () => {
@@ -34,7 +39,7 @@ describe('roundTrips', () => {
       req('/-/package/pkg/dist-tags/latest', 102, 202, 'PUT'),
       req('/pkg?write=true', 203, 303),
       // started once the slow read and the write had answered: round 3, beside the read-back
-      req('/-/package/other/dist-tags/latest', 251, 351, 'PUT')
+      req('/-/package/other/dist-tags/latest', 251, 351, 'PUT'),
     ]
     expect(roundTrips(seen)).toEqual({ rounds: 3, requests: 6, round: [1, 1, 1, 2, 3, 3] })
   })
@@ -57,7 +62,13 @@ describe('roundTrips', () => {
 })
 
 describe('roundOf and byRound', () => {
-  const seen = [req('/pkg?write=true', 0, 100), req('/-/whoami', 0, 99), req('/-/package/pkg/dist-tags/latest', 101, 200, 'PUT'), req('/pkg?write=true', 201, 300), req('/pkg', 301, 400, 'PUT')]
+  const seen = [
+    req('/pkg?write=true', 0, 100),
+    req('/-/whoami', 0, 99),
+    req('/-/package/pkg/dist-tags/latest', 101, 200, 'PUT'),
+    req('/pkg?write=true', 201, 300),
+    req('/pkg', 301, 400, 'PUT'),
+  ]
 
   it('roundOf: the round of the first matching request', () => {
     expect(roundOf(seen, (s) => s.method === 'PUT' && s.path.includes('/dist-tags/'))).toBe(2)
@@ -66,7 +77,12 @@ describe('roundOf and byRound', () => {
   })
 
   it('byRound: the requests of each round, in log order', () => {
-    expect(byRound(seen)).toEqual([['GET /pkg?write=true', 'GET /-/whoami'], ['PUT /-/package/pkg/dist-tags/latest'], ['GET /pkg?write=true'], ['PUT /pkg']])
+    expect(byRound(seen)).toEqual([
+      ['GET /pkg?write=true', 'GET /-/whoami'],
+      ['PUT /-/package/pkg/dist-tags/latest'],
+      ['GET /pkg?write=true'],
+      ['PUT /pkg'],
+    ])
   })
 })
 

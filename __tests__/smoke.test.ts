@@ -46,13 +46,21 @@ interface Version {
 }
 
 /** Publishes 1.2.1, 1.2.2 and 1.2.3 (latest) of a fresh package, each with its own code. */
-async function publishVersions(over: Record<string, Partial<Version>> = {}, reg: { url: string; token: string } = registry): Promise<string> {
+async function publishVersions(
+  over: Record<string, Partial<Version>> = {},
+  reg: { url: string; token: string } = registry,
+): Promise<string> {
   const name = `smoke-widget-${++counter}`
   const u = new URL(reg.url)
   for (const version of ['1.2.1', '1.2.2', '1.2.3']) {
     const v = over[version] ?? {}
     const manifest = { name, version, main: 'index.js', description: `fixture ${name}`, ...v.manifest }
-    await publish(manifest, makeTarball(manifest, v.code), { registry: reg.url, [`//${u.host}${u.pathname}:_authToken`]: reg.token, defaultTag: 'latest', access: 'public' })
+    await publish(manifest, makeTarball(manifest, v.code), {
+      registry: reg.url,
+      [`//${u.host}${u.pathname}:_authToken`]: reg.token,
+      defaultTag: 'latest',
+      access: 'public',
+    })
   }
   return name
 }
@@ -62,12 +70,26 @@ const BROKEN = `for (let i = 1; i <= 40; i++) console.error('noise line ' + Stri
 
 function logger() {
   const lines: string[] = []
-  return { lines, info: (m: string) => lines.push(m), warning: (m: string) => lines.push(`warning: ${m}`), debug: () => {} }
+  return {
+    lines,
+    info: (m: string) => lines.push(m),
+    warning: (m: string) => lines.push(`warning: ${m}`),
+    debug: () => {},
+  }
 }
 
 /** A rollback of 1.2.3 the way src/main.ts runs it (readInputs, createTargets, the smoke step, executeIncident), with these inputs. */
-async function rollback(given: Record<string, string>, env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: tempDir('rr-smoke-home-') }) {
-  const all: Record<string, string> = { 'rollback-version': '1.2.3', reason: 'crashes on start', 'create-issue': 'false', 'commit-report': 'false', ...given }
+async function rollback(
+  given: Record<string, string>,
+  env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: tempDir('rr-smoke-home-') },
+) {
+  const all: Record<string, string> = {
+    'rollback-version': '1.2.3',
+    reason: 'crashes on start',
+    'create-issue': 'false',
+    'commit-report': 'false',
+    ...given,
+  }
   const get = (n: string) => all[n] ?? ''
   const log = logger()
   const inputs = readInputs(get, env)
@@ -76,14 +98,34 @@ async function rollback(given: Record<string, string>, env: NodeJS.ProcessEnv = 
   const { targets, dispose } = createTargets(inputs, get, log, 'smoke-test')
   try {
     const steps = { beforeWrite: smokeTest(get, inputs, { log, env, summary: async (md) => summaries.push(md) }) }
-    const run = executeIncident(inputs, gi, targets, undefined, { repository: 'acme/widget', serverUrl: 'https://github.com' }, log, steps)
-    return { run: await run.then((r) => ({ ok: true as const, ...r }), (error: unknown) => ({ ok: false as const, error })), log, summaries }
+    const run = executeIncident(
+      inputs,
+      gi,
+      targets,
+      undefined,
+      { repository: 'acme/widget', serverUrl: 'https://github.com' },
+      log,
+      steps,
+    )
+    return {
+      run: await run.then(
+        (r) => ({ ok: true as const, ...r }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+      log,
+      summaries,
+    }
   } finally {
     dispose()
   }
 }
 
-const npmInputs = (pkg: string, over: Record<string, string> = {}) => ({ package: pkg, registry: registry.url, 'npm-token': registry.token, ...over })
+const npmInputs = (pkg: string, over: Record<string, string> = {}) => ({
+  package: pkg,
+  registry: registry.url,
+  'npm-token': registry.token,
+  ...over,
+})
 
 function errorOf(run: { ok: boolean; error?: unknown }): RollbackError {
   expect(run.ok).toBe(false)
@@ -115,20 +157,27 @@ describe('the inputs', () => {
     expect(parseDuration('smoke-test-timeout', '1h30m', '5m').ms).toBe(5_400_000)
     expect(parseDuration('smoke-test-timeout', '1.5m', '5m').ms).toBe(90_000)
     const get = (over: Record<string, string>) => (n: string) => over[n] ?? ''
-    expect(readSmokeInputs(get({ 'smoke-test': '  npm test\r\n', 'smoke-test-timeout': '90s' }))).toEqual({ command: 'npm test', timeoutMs: 90_000, timeout: '90s' })
+    expect(readSmokeInputs(get({ 'smoke-test': '  npm test\r\n', 'smoke-test-timeout': '90s' }))).toEqual({
+      command: 'npm test',
+      timeoutMs: 90_000,
+      timeout: '90s',
+    })
   })
 
-  it.each(['5', '5 m', 'five minutes', '-1m', '0s', '500ms', '7h', '1d'])('refuses smoke-test-timeout %j, naming it and the fix', (raw) => {
-    let error: unknown
-    try {
-      readSmokeInputs((n) => (n === 'smoke-test-timeout' ? raw : 'node -e 1'))
-    } catch (e) {
-      error = e
-    }
-    expect(error).toBeInstanceOf(InputError)
-    expect((error as InputError).input).toBe('smoke-test-timeout')
-    expect((error as InputError).message).toMatch(/Fix: use .*duration/)
-  })
+  it.each(['5', '5 m', 'five minutes', '-1m', '0s', '500ms', '7h', '1d'])(
+    'refuses smoke-test-timeout %j, naming it and the fix',
+    (raw) => {
+      let error: unknown
+      try {
+        readSmokeInputs((n) => (n === 'smoke-test-timeout' ? raw : 'node -e 1'))
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(InputError)
+      expect((error as InputError).input).toBe('smoke-test-timeout')
+      expect((error as InputError).message).toMatch(/Fix: use .*duration/)
+    },
+  )
 
   it('keeps no token, input, runner secret, npm config or proxy credential in the environment', () => {
     const env = smokeEnv(
@@ -149,18 +198,30 @@ describe('the inputs', () => {
         AWS_SECRET_ACCESS_KEY: 'aws_8',
         GITHUB_ENV: '/tmp/env',
         HTTPS_PROXY: 'http://user:pw_9@proxy:3128',
-        HTTP_PROXY: 'http://proxy:3128'
+        HTTP_PROXY: 'http://proxy:3128',
       },
-      { PACKAGE: 'p', VERSION: '1.0.0' }
+      { PACKAGE: 'p', VERSION: '1.0.0' },
     )
-    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/runner', LC_ALL: 'C.UTF-8', GITHUB_WORKSPACE: '/work', HTTP_PROXY: 'http://proxy:3128', PACKAGE: 'p', VERSION: '1.0.0' })
+    expect(env).toEqual({
+      PATH: '/usr/bin',
+      HOME: '/home/runner',
+      LC_ALL: 'C.UTF-8',
+      GITHUB_WORKSPACE: '/work',
+      HTTP_PROXY: 'http://proxy:3128',
+      PACKAGE: 'p',
+      VERSION: '1.0.0',
+    })
   })
 
   it('adds no step without a command, and none in a dry run (where it says so)', () => {
     const log = logger()
     expect(smokeTest(() => '', { registry: registry.url, dryRun: false }, { log })).toEqual([])
-    expect(smokeTest((n) => (n === 'smoke-test' ? 'exit 1' : ''), { registry: registry.url, dryRun: false }, { log })).toHaveLength(1)
-    expect(smokeTest((n) => (n === 'smoke-test' ? 'exit 1' : ''), { registry: registry.url, dryRun: true }, { log })).toEqual([])
+    expect(
+      smokeTest((n) => (n === 'smoke-test' ? 'exit 1' : ''), { registry: registry.url, dryRun: false }, { log }),
+    ).toHaveLength(1)
+    expect(
+      smokeTest((n) => (n === 'smoke-test' ? 'exit 1' : ''), { registry: registry.url, dryRun: true }, { log }),
+    ).toEqual([])
     expect(log.lines.join('\n')).toMatch(/Dry run: the smoke test \(smoke-test\) is not run/)
   })
 })
@@ -171,7 +232,11 @@ describe('npm: the restore version installed from the registry', () => {
     const before = await snapshot(registry, pkg)
     const { run, summaries } = await rollback({ ...npmInputs(pkg), 'smoke-test': `node -e "require('${pkg}')"` })
     const error = errorOf(run)
-    expect(error.message).toMatch(new RegExp(`^Input 'smoke-test': the smoke test of ${pkg}@1\\.2\\.2 failed while running the smoke-test command: it exited with code 1, so nothing was written\\. Fix: pass a restore-version`))
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Input 'smoke-test': the smoke test of ${pkg}@1\\.2\\.2 failed while running the smoke-test command: it exited with code 1, so nothing was written\\. Fix: pass a restore-version`,
+      ),
+    )
     const tail = tailOf(error.message)
     expect(tail).toHaveLength(20)
     expect(tail.join('\n')).toContain('Error: boom: 1.2.2 was built without its config')
@@ -195,10 +260,13 @@ describe('npm: the restore version installed from the registry', () => {
         "const fs = require('fs'), path = require('path')",
         'const got = require(process.env.PACKAGE)',
         "if (got !== process.env.PACKAGE + '@' + process.env.VERSION) { console.error('got ' + got); process.exit(3) }",
-        "fs.writeFileSync(process.argv[2], JSON.stringify({ got, cwd: process.cwd(), postinstall: fs.readFileSync(path.join('node_modules', process.env.PACKAGE, 'postinstall-saw'), 'utf8') }))"
-      ].join('\n')
+        "fs.writeFileSync(process.argv[2], JSON.stringify({ got, cwd: process.cwd(), postinstall: fs.readFileSync(path.join('node_modules', process.env.PACKAGE, 'postinstall-saw'), 'utf8') }))",
+      ].join('\n'),
     )
-    const { run, log } = await rollback({ ...npmInputs(pkg), 'smoke-test': `node ${checkFile} ${join(out, 'result.json')}` }, { PATH: process.env.PATH, HOME: tempDir('rr-smoke-home-'), NODE_AUTH_TOKEN: registry.token })
+    const { run, log } = await rollback(
+      { ...npmInputs(pkg), 'smoke-test': `node ${checkFile} ${join(out, 'result.json')}` },
+      { PATH: process.env.PATH, HOME: tempDir('rr-smoke-home-'), NODE_AUTH_TOKEN: registry.token },
+    )
     if (!run.ok) throw run.error
     expect(run.result.status).toBe('completed')
     const seen = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))
@@ -211,7 +279,9 @@ describe('npm: the restore version installed from the registry', () => {
     const doc = JSON.parse(await snapshot(registry, pkg))
     expect(doc.distTags.latest).toBe('1.2.2')
     expect(doc.deprecated['1.2.3']).toMatch(/rolled back/)
-    expect(log.lines.indexOf(`✔ Smoke test passed: ${pkg}@1.2.2.`)).toBeLessThan(log.lines.findIndex((l) => l.includes("dist-tag 'latest' now points at 1.2.2")))
+    expect(log.lines.indexOf(`✔ Smoke test passed: ${pkg}@1.2.2.`)).toBeLessThan(
+      log.lines.findIndex((l) => l.includes("dist-tag 'latest' now points at 1.2.2")),
+    )
   })
 
   it('the command sees no token and no INPUT_ variable, and the temporary .npmrc is gone before it runs', async () => {
@@ -230,16 +300,23 @@ describe('npm: the restore version installed from the registry', () => {
       'INPUT_SMOKE-TEST': 'env',
       ACTIONS_RUNTIME_TOKEN: 'actions-runtime-token',
       npm_config__authToken: registry.token,
-      DEPLOY_SECRET: 'deploy-secret-value'
+      DEPLOY_SECRET: 'deploy-secret-value',
     }
     // the temporary folders go under RUNNER_TEMP (the runner's per-job temp folder)
-    const { run } = await rollback({ ...npmInputs(pkg), 'smoke-test': `env > ${join(out, 'env.txt')}; ls -a "$RUNNER_TEMP" > ${join(out, 'ls.txt')}; grep -rlF "${registry.token}" "$RUNNER_TEMP" > ${join(out, 'found.txt')}; true` }, env)
+    const { run } = await rollback(
+      {
+        ...npmInputs(pkg),
+        'smoke-test': `env > ${join(out, 'env.txt')}; ls -a "$RUNNER_TEMP" > ${join(out, 'ls.txt')}; grep -rlF "${registry.token}" "$RUNNER_TEMP" > ${join(out, 'found.txt')}; true`,
+      },
+      env,
+    )
     if (!run.ok) throw run.error
     const printed = readFileSync(join(out, 'env.txt'), 'utf8')
     expect(printed).toContain(`PACKAGE=${pkg}\n`)
     expect(printed).toContain('VERSION=1.2.2\n')
     expect(printed).toContain(`TMPDIR=${tmp}\n`)
-    for (const secret of [registry.token, 'ghs_smoke-github-token', 'actions-runtime-token', 'deploy-secret-value']) expect(printed).not.toContain(secret)
+    for (const secret of [registry.token, 'ghs_smoke-github-token', 'actions-runtime-token', 'deploy-secret-value'])
+      expect(printed).not.toContain(secret)
     expect(printed).not.toMatch(/^(INPUT_|ACTIONS_|npm_config_|NPM_TOKEN|NODE_AUTH_TOKEN|GITHUB_TOKEN)/im)
     // while the command ran, its project was there, and no file under the temp folder held the token
     expect(readFileSync(join(out, 'ls.txt'), 'utf8')).toMatch(/^release-rollback-smoke-/m)
@@ -254,8 +331,13 @@ describe('npm: the restore version installed from the registry', () => {
       const pkg = await publishVersions({}, { url: gate.url, token: registry.token })
       const out = tempDir()
       const { run } = await rollback(
-        { package: pkg, registry: gate.url, 'npm-token': registry.token, 'smoke-test': `node -e "require(process.env.PACKAGE)" && env > ${join(out, 'env.txt')}` },
-        { PATH: process.env.PATH, HOME: tempDir('rr-smoke-home-') }
+        {
+          package: pkg,
+          registry: gate.url,
+          'npm-token': registry.token,
+          'smoke-test': `node -e "require(process.env.PACKAGE)" && env > ${join(out, 'env.txt')}`,
+        },
+        { PATH: process.env.PATH, HOME: tempDir('rr-smoke-home-') },
       )
       expect(run.ok).toBe(true)
       // npm fetched the package document and the tarball through the gate, with the token
@@ -271,11 +353,15 @@ describe('npm: the restore version installed from the registry', () => {
 
   it('a version that does not install stops the rollback, naming the install', async () => {
     // 1.2.2 depends on a package the registry does not have
-    const pkg = await publishVersions({ '1.2.2': { manifest: { dependencies: { 'smoke-no-such-package': '^1.0.0' } } } })
+    const pkg = await publishVersions({
+      '1.2.2': { manifest: { dependencies: { 'smoke-no-such-package': '^1.0.0' } } },
+    })
     const before = await snapshot(registry, pkg)
     const { run } = await rollback({ ...npmInputs(pkg), 'smoke-test': 'true' })
     const error = errorOf(run)
-    expect(error.message).toContain(`the smoke test of ${pkg}@1.2.2 failed while installing it (npm install ${pkg}@1.2.2): it exited with code 1, so nothing was written. Fix: ${pkg}@1.2.2 must install from the registry as users get it`)
+    expect(error.message).toContain(
+      `the smoke test of ${pkg}@1.2.2 failed while installing it (npm install ${pkg}@1.2.2): it exited with code 1, so nothing was written. Fix: ${pkg}@1.2.2 must install from the registry as users get it`,
+    )
     expect(tailOf(error.message).join('\n')).toMatch(/smoke-no-such-package/)
     expect(await snapshot(registry, pkg)).toBe(before)
   })
@@ -287,7 +373,12 @@ describe('several targets, and channels that do not move', () => {
     const broken = await publishVersions({ '1.2.2': { code: BROKEN } })
     const before = [await snapshot(registry, good), await snapshot(registry, broken)]
     const out = tempDir()
-    const { run } = await rollback({ packages: `${good},${broken}`, registry: registry.url, 'npm-token': registry.token, 'smoke-test': `echo "$PACKAGE@$VERSION" >> ${join(out, 'ran.txt')}; node -e "require(process.env.PACKAGE)"` })
+    const { run } = await rollback({
+      packages: `${good},${broken}`,
+      registry: registry.url,
+      'npm-token': registry.token,
+      'smoke-test': `echo "$PACKAGE@$VERSION" >> ${join(out, 'ran.txt')}; node -e "require(process.env.PACKAGE)"`,
+    })
     const error = errorOf(run)
     expect(error.message).toContain(`the smoke test of ${broken}@1.2.2 failed while running the smoke-test command`)
     expect(readFileSync(join(out, 'ran.txt'), 'utf8')).toBe(`${good}@1.2.2\n${broken}@1.2.2\n`)
@@ -314,10 +405,19 @@ describe('docker: IMAGE is the restore image by digest', () => {
     await docker?.stop()
   })
 
-  const dockerInputs = (repo: string) => ({ target: 'docker', image: `${docker.host}/${repo}`, 'tag-prefix': 'v', 'registry-username': docker.user, 'registry-password': docker.password })
+  const dockerInputs = (repo: string) => ({
+    target: 'docker',
+    image: `${docker.host}/${repo}`,
+    'tag-prefix': 'v',
+    'registry-username': docker.user,
+    'registry-password': docker.password,
+  })
 
   it('sets IMAGE to <registry>/<repository>@<digest of the restore tag>, which the command can pull, then rolls back', async () => {
-    const images = await pushRelease(fixtureClient(docker), 'acme/smoke-ok', ['1.2.2', '1.2.3'], { kind: 'index', prefix: 'v' })
+    const images = await pushRelease(fixtureClient(docker), 'acme/smoke-ok', ['1.2.2', '1.2.3'], {
+      kind: 'index',
+      prefix: 'v',
+    })
     const out = tempDir()
     const cmd = `printf '%s' "$IMAGE" > ${join(out, 'image.txt')} && skopeo inspect --raw --tls-verify=false --creds ${docker.user}:${docker.password} "docker://$IMAGE" > ${join(out, 'manifest.json')}`
     const { run } = await rollback({ ...dockerInputs('acme/smoke-ok'), 'smoke-test': cmd })
@@ -329,9 +429,14 @@ describe('docker: IMAGE is the restore image by digest', () => {
 
   it('a command that fails leaves the channel where it was', async () => {
     const images = await pushRelease(fixtureClient(docker), 'acme/smoke-bad', ['1.2.2', '1.2.3'], { prefix: 'v' })
-    const { run } = await rollback({ ...dockerInputs('acme/smoke-bad'), 'smoke-test': 'echo "container exited: missing libssl" >&2; exit 42' })
+    const { run } = await rollback({
+      ...dockerInputs('acme/smoke-bad'),
+      'smoke-test': 'echo "container exited: missing libssl" >&2; exit 42',
+    })
     const error = errorOf(run)
-    expect(error.message).toContain(`the smoke test of ${docker.host}/acme/smoke-bad@${images['1.2.2'].digest} failed while running the smoke-test command: it exited with code 42`)
+    expect(error.message).toContain(
+      `the smoke test of ${docker.host}/acme/smoke-bad@${images['1.2.2'].digest} failed while running the smoke-test command: it exited with code 42`,
+    )
     expect(tailOf(error.message)).toEqual(['container exited: missing libssl'])
     expect(await skopeoRaw(docker, 'acme/smoke-bad:latest')).toEqual(images['1.2.3'].bytes)
   })
@@ -341,10 +446,16 @@ describe('docker: IMAGE is the restore image by digest', () => {
     const out = tempDir()
     const cmd = `echo started; sleep 120 & echo $! > ${join(out, 'child')}; echo $$ > ${join(out, 'shell')}; wait`
     const started = Date.now()
-    const { run } = await rollback({ ...dockerInputs('acme/smoke-slow'), 'smoke-test': cmd, 'smoke-test-timeout': '2s' })
+    const { run } = await rollback({
+      ...dockerInputs('acme/smoke-slow'),
+      'smoke-test': cmd,
+      'smoke-test-timeout': '2s',
+    })
     const error = errorOf(run)
     expect(Date.now() - started).toBeLessThan(20_000)
-    expect(error.message).toMatch(/did not finish within 2s \(smoke-test-timeout\) while running the smoke-test command; it was stopped, so nothing was written\. Fix: make the command faster or raise smoke-test-timeout/)
+    expect(error.message).toMatch(
+      /did not finish within 2s \(smoke-test-timeout\) while running the smoke-test command; it was stopped, so nothing was written\. Fix: make the command faster or raise smoke-test-timeout/,
+    )
     expect(tailOf(error.message)).toEqual(['started'])
     for (const f of ['shell', 'child']) expect(running(Number(readFileSync(join(out, f), 'utf8').trim()))).toBe(false)
     expect(await skopeoRaw(docker, 'acme/smoke-slow:latest')).toEqual(images['1.2.3'].bytes)
@@ -355,7 +466,14 @@ describe('the built action and CLI', () => {
   it('dist/index.js: a broken restore version stops the run, in the failure and the job summary; nothing written', async () => {
     const pkg = await publishVersions({ '1.2.2': { code: BROKEN } })
     const before = await snapshot(registry, pkg)
-    const run = await runAction({ ...npmInputs(pkg), 'rollback-version': '1.2.3', reason: 'crashes on start', 'create-issue': 'false', 'commit-report': 'false', 'smoke-test': `node -e "require('${pkg}')"` })
+    const run = await runAction({
+      ...npmInputs(pkg),
+      'rollback-version': '1.2.3',
+      reason: 'crashes on start',
+      'create-issue': 'false',
+      'commit-report': 'false',
+      'smoke-test': `node -e "require('${pkg}')"`,
+    })
     expect(run.code).toBe(1)
     expect(run.outputs.status).toBe('failed')
     expect(run.stdout).toMatch(new RegExp(`::error::Input 'smoke-test': the smoke test of ${pkg}@1\\.2\\.2 failed`))
@@ -369,8 +487,23 @@ describe('the built action and CLI', () => {
     const pkg = await publishVersions()
     const out = tempDir()
     const run = await runAction(
-      { ...npmInputs(pkg), 'rollback-version': '1.2.3', reason: 'crashes on start', 'create-issue': 'false', 'commit-report': 'false', 'smoke-test': `echo "::error::injected by the smoke command"; env | tee ${join(out, 'env.txt')}`, 'smoke-test-timeout': '2m' },
-      { env: { NODE_AUTH_TOKEN: registry.token, GITHUB_TOKEN: 'ghs_dist-smoke-token', ACTIONS_RUNTIME_TOKEN: 'dist-runtime-token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'dist-oidc-token' } }
+      {
+        ...npmInputs(pkg),
+        'rollback-version': '1.2.3',
+        reason: 'crashes on start',
+        'create-issue': 'false',
+        'commit-report': 'false',
+        'smoke-test': `echo "::error::injected by the smoke command"; env | tee ${join(out, 'env.txt')}`,
+        'smoke-test-timeout': '2m',
+      },
+      {
+        env: {
+          NODE_AUTH_TOKEN: registry.token,
+          GITHUB_TOKEN: 'ghs_dist-smoke-token',
+          ACTIONS_RUNTIME_TOKEN: 'dist-runtime-token',
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'dist-oidc-token',
+        },
+      },
     )
     expect(run.code).toBe(0)
     expect(run.outputs.status).toBe('completed')
@@ -378,11 +511,13 @@ describe('the built action and CLI', () => {
     expect(printed).toContain(`PACKAGE=${pkg}\n`)
     expect(printed).toContain('VERSION=1.2.2\n')
     expect(printed).toMatch(/^PATH=/m)
-    for (const secret of [registry.token, 'ghs_dist-smoke-token', 'dist-runtime-token', 'dist-oidc-token']) expect(printed).not.toContain(secret)
+    for (const secret of [registry.token, 'ghs_dist-smoke-token', 'dist-runtime-token', 'dist-oidc-token'])
+      expect(printed).not.toContain(secret)
     expect(printed).not.toMatch(/^(INPUT_|ACTIONS_|GITHUB_OUTPUT|GITHUB_STEP_SUMMARY|npm_config_)/im)
     // the same lines went to the log, which holds the token only where it is masked
     expect(run.stdout).toContain(`│ PACKAGE=${pkg}`)
-    for (const line of run.stdout.split('\n').filter((l) => l.includes(registry.token))) expect(line).toBe(`::add-mask::${registry.token}`)
+    for (const line of run.stdout.split('\n').filter((l) => l.includes(registry.token)))
+      expect(line).toBe(`::add-mask::${registry.token}`)
     // its output is logged behind a prefix, so the runner never reads a line of it as a workflow command
     expect(run.stdout).toContain('│ ::error::injected by the smoke command')
     expect(run.stdout).not.toMatch(/^\s*::error::injected/m)
@@ -392,7 +527,16 @@ describe('the built action and CLI', () => {
     const pkg = await publishVersions()
     const out = tempDir()
     const marker = join(out, 'ran')
-    const run = await runAction({ package: pkg, registry: registry.url, 'rollback-version': '1.2.3', reason: 'x', 'dry-run': 'true', 'create-issue': 'false', 'commit-report': 'false', 'smoke-test': `touch ${marker}` })
+    const run = await runAction({
+      package: pkg,
+      registry: registry.url,
+      'rollback-version': '1.2.3',
+      reason: 'x',
+      'dry-run': 'true',
+      'create-issue': 'false',
+      'commit-report': 'false',
+      'smoke-test': `touch ${marker}`,
+    })
     expect(run.code).toBe(0)
     expect(run.outputs.status).toBe('planned')
     expect(run.stdout).toContain('Dry run: the smoke test (smoke-test) is not run')
@@ -404,7 +548,25 @@ describe('the built action and CLI', () => {
     const before = await snapshot(registry, pkg)
     const home = tempDir('rr-smoke-cli-')
     mkdirSync(join(home, 'repo'))
-    const cli = (args: string[]) => runCli(['--package', pkg, '--rollback', '1.2.3', '--reason', 'crashes', '--registry', registry.url, '--yes', '--no-report', '--no-issue', ...args], { HOME: home, NPM_TOKEN: registry.token }, join(home, 'repo'))
+    const cli = (args: string[]) =>
+      runCli(
+        [
+          '--package',
+          pkg,
+          '--rollback',
+          '1.2.3',
+          '--reason',
+          'crashes',
+          '--registry',
+          registry.url,
+          '--yes',
+          '--no-report',
+          '--no-issue',
+          ...args,
+        ],
+        { HOME: home, NPM_TOKEN: registry.token },
+        join(home, 'repo'),
+      )
     const failed = await cli(['--smoke-test', `node -e "require('${pkg}')"`])
     expect(failed.code).toBe(1)
     expect(failed.stderr).toMatch(new RegExp(`--smoke-test: the smoke test of ${pkg}@1\\.2\\.2 failed`))
@@ -418,8 +580,16 @@ describe('the built action and CLI', () => {
   })
 })
 
-function runCli(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'index.js'), ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'index.js'), ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => (stdout += d))
@@ -438,16 +608,24 @@ async function startAuthGate(upstream: string, token: string) {
   const target = new URL(upstream)
   const server = createServer((req, res) => {
     const auth = req.headers.authorization === `Bearer ${token}`
-    seen.push({ method: req.method ?? '', path: decodeURIComponent(req.url ?? ''), auth, agent: String(req.headers['user-agent'] ?? '') })
+    seen.push({
+      method: req.method ?? '',
+      path: decodeURIComponent(req.url ?? ''),
+      auth,
+      agent: String(req.headers['user-agent'] ?? ''),
+    })
     if (!auth) {
       res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="gate"' })
       res.end('{"error":"authentication required"}')
       return
     }
-    const forward = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers)
-      up.pipe(res)
-    })
+    const forward = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers)
+        up.pipe(res)
+      },
+    )
     forward.on('error', () => {
       res.writeHead(502)
       res.end()
@@ -462,6 +640,6 @@ async function startAuthGate(upstream: string, token: string) {
       new Promise<void>((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())
-      })
+      }),
   }
 }

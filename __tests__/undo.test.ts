@@ -38,7 +38,12 @@ const fastRetry = { attempts: 2, baseDelayMs: 10, maxDelayMs: 100, deadlineMs: 2
 
 function logger() {
   const lines: string[] = []
-  return { lines, info: (m: string) => lines.push(`info: ${m}`), warning: (m: string) => lines.push(`warning: ${m}`), debug: () => {} }
+  return {
+    lines,
+    info: (m: string) => lines.push(`info: ${m}`),
+    warning: (m: string) => lines.push(`warning: ${m}`),
+    debug: () => {},
+  }
 }
 
 function inputs(packageName: string, over: Partial<RollbackInputs> = {}): RollbackInputs {
@@ -46,7 +51,14 @@ function inputs(packageName: string, over: Partial<RollbackInputs> = {}): Rollba
 }
 
 function target(i: RollbackInputs, log = logger()) {
-  return new NpmTarget({ packageName: i.packageName, registry: i.registry, token: i.npmToken, log, retry: fastRetry, timeoutMs: 10_000 })
+  return new NpmTarget({
+    packageName: i.packageName,
+    registry: i.registry,
+    token: i.npmToken,
+    log,
+    retry: fastRetry,
+    timeoutMs: 10_000,
+  })
 }
 
 async function run(i: RollbackInputs) {
@@ -57,18 +69,33 @@ async function run(i: RollbackInputs) {
 
 /** The packument fields undo must put back: the dist-tags and each version's deprecation, as stored (Verdaccio drops a "" deprecation, as npmjs does). */
 async function fields(name: string) {
-  const doc = (await (await registryRequest(registry, `${escapeName(name)}?write=true`)).json()) as { 'dist-tags': Record<string, string>; versions: Record<string, { deprecated?: string }> }
-  return { distTags: doc['dist-tags'], deprecated: Object.fromEntries(Object.entries(doc.versions).map(([v, m]) => [v, m.deprecated ?? null])) }
+  const doc = (await (await registryRequest(registry, `${escapeName(name)}?write=true`)).json()) as {
+    'dist-tags': Record<string, string>
+    versions: Record<string, { deprecated?: string }>
+  }
+  return {
+    distTags: doc['dist-tags'],
+    deprecated: Object.fromEntries(Object.entries(doc.versions).map(([v, m]) => [v, m.deprecated ?? null])),
+  }
 }
 
 const message = '1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.'
 
 describe('planUndo (pure)', () => {
-  const req = { packageName: 'w', rollbackVersion: '1.2.3', restoreVersion: '1.2.2', channel: 'latest', reason: 'r', deprecate: true, deprecationMessage: '{version} bad; use {restore}', force: false }
+  const req = {
+    packageName: 'w',
+    rollbackVersion: '1.2.3',
+    restoreVersion: '1.2.2',
+    channel: 'latest',
+    reason: 'r',
+    deprecate: true,
+    deprecationMessage: '{version} bad; use {restore}',
+    force: false,
+  }
   const state = (latest: string | undefined, deprecated?: string): PackageState => ({
     name: 'w',
     distTags: latest ? { latest } : {},
-    versions: { '1.2.2': {}, '1.2.3': deprecated ? { deprecated } : {}, '1.2.4': {} }
+    versions: { '1.2.2': {}, '1.2.3': deprecated ? { deprecated } : {}, '1.2.4': {} },
   })
   it('moves back while the channel holds what the rollback wrote, and clears our deprecation', () => {
     const plan = planUndo(req, state('1.2.2', '1.2.3 bad; use 1.2.2'))
@@ -96,9 +123,12 @@ describe('planUndo (pure)', () => {
 })
 
 describe('undo on npm (Verdaccio)', () => {
-  it('rollback then undo leaves the dist-tags and deprecations exactly as before; the incident id is the rollback\'s', async () => {
+  it("rollback then undo leaves the dist-tags and deprecations exactly as before; the incident id is the rollback's", async () => {
     const pkg = '@acme/undo-widget'
-    await publishPackage(registry, pkg, ['1.2.1', '1.2.2', '1.2.3'], { distTags: { latest: '1.2.3', next: '1.2.3' }, deprecated: { '1.2.1': 'old' } })
+    await publishPackage(registry, pkg, ['1.2.1', '1.2.2', '1.2.3'], {
+      distTags: { latest: '1.2.3', next: '1.2.3' },
+      deprecated: { '1.2.1': 'old' },
+    })
     const before = await fields(pkg)
     const rollback = await run(inputs(pkg))
     expect(rollback.result.status).toBe('completed')
@@ -111,7 +141,9 @@ describe('undo on npm (Verdaccio)', () => {
     expect(undo.result.moved).toBe(true)
     expect(undo.result.targets[0].undeprecated).toBe(true)
     expect(undo.result.plan.tag).toEqual({ kind: 'move', from: '1.2.2', to: '1.2.3' })
-    expect(undo.log.lines).toContain("warning: ↩ 'latest' points at the bad 1.2.3 again, as undo asked (read back from the registry).")
+    expect(undo.log.lines).toContain(
+      "warning: ↩ 'latest' points at the bad 1.2.3 again, as undo asked (read back from the registry).",
+    )
     expect(await fields(pkg)).toEqual(before)
   })
 
@@ -138,8 +170,13 @@ describe('undo on npm (Verdaccio)', () => {
     const undo = await run(inputs(pkg, { restoreVersion: '1.2.2', undo: true }))
     expect(undo.result.moved).toBe(false)
     expect(undo.result.plan.tag).toEqual({ kind: 'keep-newer', holder: '1.2.4' })
-    expect(undo.result.warnings.join('\n')).toMatch(/'latest' holds 1\.2\.4, not 1\.2\.2 \(what the rollback wrote\).*left alone/)
-    expect(await fields(pkg)).toEqual({ distTags: { latest: '1.2.4' }, deprecated: { '1.2.2': null, '1.2.3': null, '1.2.4': null } })
+    expect(undo.result.warnings.join('\n')).toMatch(
+      /'latest' holds 1\.2\.4, not 1\.2\.2 \(what the rollback wrote\).*left alone/,
+    )
+    expect(await fields(pkg)).toEqual({
+      distTags: { latest: '1.2.4' },
+      deprecated: { '1.2.2': null, '1.2.3': null, '1.2.4': null },
+    })
   })
 
   it('a channel moved to a newer fix between the undo plan and its write: ChannelMovedError, left there, reported', async () => {
@@ -148,14 +185,24 @@ describe('undo on npm (Verdaccio)', () => {
     const i = inputs(pkg, { restoreVersion: '1.2.2' })
     await run(i)
     const log = logger()
-    const result = await runIncident({ ...i, undo: true }, [{ kind: 'npm', name: pkg, channel: 'latest', target: target(i, log) }], log, {
-      beforeWrite: async () => setDistTag(registry, pkg, 'latest', '1.2.4')
-    })
+    const result = await runIncident(
+      { ...i, undo: true },
+      [{ kind: 'npm', name: pkg, channel: 'latest', target: target(i, log) }],
+      log,
+      {
+        beforeWrite: async () => setDistTag(registry, pkg, 'latest', '1.2.4'),
+      },
+    )
     expect(result.status).toBe('completed')
     const t = result.targets[0]
     expect(t.moved).toBe(false)
-    expect(t.steps.find((s) => s.step === 'move-tag')).toMatchObject({ outcome: 'skipped', detail: "'latest' moved to 1.2.4 after the rollback (a newer fix): left there, not undone." })
-    expect(result.warnings).toContain("'latest' moved to 1.2.4 after the rollback (a newer fix): left there, not undone.")
+    expect(t.steps.find((s) => s.step === 'move-tag')).toMatchObject({
+      outcome: 'skipped',
+      detail: "'latest' moved to 1.2.4 after the rollback (a newer fix): left there, not undone.",
+    })
+    expect(result.warnings).toContain(
+      "'latest' moved to 1.2.4 after the rollback (a newer fix): left there, not undone.",
+    )
     expect((await fields(pkg)).distTags).toEqual({ latest: '1.2.4' })
   })
 
@@ -168,7 +215,10 @@ describe('undo on npm (Verdaccio)', () => {
     expect(undo.result.status).toBe('completed')
     expect(undo.result.plan.deprecation).toEqual({ kind: 'kept', message, current: 'Do not use 1.2.3: see #42' })
     expect(undo.result.warnings.join('\n')).toMatch(/another message .*"Do not use 1\.2\.3: see #42".*kept/)
-    expect(await fields(pkg)).toEqual({ distTags: { latest: '1.2.3' }, deprecated: { '1.2.2': null, '1.2.3': 'Do not use 1.2.3: see #42' } })
+    expect(await fields(pkg)).toEqual({
+      distTags: { latest: '1.2.3' },
+      deprecated: { '1.2.2': null, '1.2.3': 'Do not use 1.2.3: see #42' },
+    })
   })
 
   it('a deprecation changed between the undo plan and its write is kept: the guarded PUT compares the message', async () => {
@@ -177,9 +227,14 @@ describe('undo on npm (Verdaccio)', () => {
     const i = inputs(pkg)
     await run(i)
     const log = logger()
-    const result = await runIncident({ ...i, undo: true }, [{ kind: 'npm', name: pkg, channel: 'latest', target: target(i, log) }], log, {
-      beforeWrite: async () => deprecate(registry, pkg, { '1.2.3': 'edited by a person' })
-    })
+    const result = await runIncident(
+      { ...i, undo: true },
+      [{ kind: 'npm', name: pkg, channel: 'latest', target: target(i, log) }],
+      log,
+      {
+        beforeWrite: async () => deprecate(registry, pkg, { '1.2.3': 'edited by a person' }),
+      },
+    )
     expect(result.targets[0].undeprecated).toBeFalsy()
     expect(result.warnings.join('\n')).toMatch(/changed to "edited by a person" meanwhile: kept/)
     expect((await fields(pkg)).deprecated['1.2.3']).toBe('edited by a person')
@@ -215,7 +270,13 @@ describe('undo on npm (Verdaccio)', () => {
 })
 
 describe('undo of several packages (one incident)', () => {
-  const targets = (names: string[], i: RollbackInputs, log: ReturnType<typeof logger>) => names.map((name) => ({ kind: 'npm' as const, name, channel: 'latest', target: target({ ...i, packageName: name }, log) }))
+  const targets = (names: string[], i: RollbackInputs, log: ReturnType<typeof logger>) =>
+    names.map((name) => ({
+      kind: 'npm' as const,
+      name,
+      channel: 'latest',
+      target: target({ ...i, packageName: name }, log),
+    }))
 
   it('rollback then undo of two packages: both back as before, the same incident id', async () => {
     const names = ['undo-multi-a', 'undo-multi-b']
@@ -230,7 +291,7 @@ describe('undo of several packages (one incident)', () => {
     expect(undo.incidentId).toBe(rollback.incidentId)
     expect(undo.targets.map((t) => [t.moved, t.undeprecated])).toEqual([
       [true, true],
-      [true, true]
+      [true, true],
     ])
     expect(await Promise.all(names.map(fields))).toEqual(before)
   })
@@ -241,13 +302,17 @@ describe('undo of several packages (one incident)', () => {
     const i = inputs(names[0], { restoreVersion: '1.2.2', partialOk: false })
     const log = logger()
     await runIncident(i, targets(names, i, log), log)
-    const undo = await runIncident({ ...i, undo: true }, targets(names, i, log), log, { beforeWrite: async () => setDistTag(registry, names[1], 'latest', '1.2.1') })
+    const undo = await runIncident({ ...i, undo: true }, targets(names, i, log), log, {
+      beforeWrite: async () => setDistTag(registry, names[1], 'latest', '1.2.1'),
+    })
     expect(undo.status).toBe('failed')
     expect(undo.targets.map((t) => t.outcome)).toEqual(['put-back', 'failed'])
     expect((await fields(names[0])).distTags.latest).toBe('1.2.2')
     expect((await fields(names[1])).distTags.latest).toBe('1.2.1')
     // nothing was un-deprecated: the deprecations come after every channel
-    expect((await fields(names[0])).deprecated['1.2.3']).toBe('1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.')
+    expect((await fields(names[0])).deprecated['1.2.3']).toBe(
+      '1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.',
+    )
   })
 })
 
@@ -274,7 +339,7 @@ describe('undo on Docker (the real docker-registry, read back with skopeo)', () 
       log,
       retry: fastRetry,
       timeoutMs: 10_000,
-      allowInsecureLoopback: true
+      allowInsecureLoopback: true,
     })
     return runRollback(i, t, log)
   }
@@ -304,7 +369,12 @@ describe('undo on Docker (the real docker-registry, read back with skopeo)', () 
   it('a tag moved to a newer image after the rollback is left alone', async () => {
     const repo = 'acme/undo-newer'
     const images = await pushRelease(client, repo, ['1.2.2', '1.2.3', '1.2.4'], { channels: { latest: '1.2.3' } })
-    const i = rollbackInputs({ packageName: `${docker.host}/${repo}`, registry: '', deprecate: false, restoreVersion: '1.2.2' })
+    const i = rollbackInputs({
+      packageName: `${docker.host}/${repo}`,
+      registry: '',
+      deprecate: false,
+      restoreVersion: '1.2.2',
+    })
     await dockerRun(i)
     await client.pushManifest(repo, 'latest', images['1.2.4'].mediaType, images['1.2.4'].bytes)
     const undo = await dockerRun({ ...i, undo: true })
@@ -316,12 +386,40 @@ describe('undo on Docker (the real docker-registry, read back with skopeo)', () 
 
 describe('undo on Helm (the helm stand-in)', () => {
   it('rolls the release forward to a revision of the bad version again; a second undo writes nothing', async () => {
-    const s = createHelmStandin({ releases: { 'prod/acme': { chart: 'acme-app', revisions: [{ status: 'superseded', appVersion: '1.2.2' }, { status: 'deployed', appVersion: '1.2.3' }] } } })
+    const s = createHelmStandin({
+      releases: {
+        'prod/acme': {
+          chart: 'acme-app',
+          revisions: [
+            { status: 'superseded', appVersion: '1.2.2' },
+            { status: 'deployed', appVersion: '1.2.3' },
+          ],
+        },
+      },
+    })
     try {
-      const i = rollbackInputs({ packageName: 'prod/acme', registry: '', channel: HELM_CHANNEL, deprecate: false, restoreVersion: '1.2.2' })
+      const i = rollbackInputs({
+        packageName: 'prod/acme',
+        registry: '',
+        channel: HELM_CHANNEL,
+        deprecate: false,
+        restoreVersion: '1.2.2',
+      })
       const helm = (req: RollbackInputs) => {
         const log = logger()
-        return runRollback(req, new HelmTarget({ release: 'acme', namespace: 'prod', match: 'app-version', timeout: '5m', helmPath: s.path, request: req, log }), log)
+        return runRollback(
+          req,
+          new HelmTarget({
+            release: 'acme',
+            namespace: 'prod',
+            match: 'app-version',
+            timeout: '5m',
+            helmPath: s.path,
+            request: req,
+            log,
+          }),
+          log,
+        )
       }
       const rollback = await helm(i)
       expect(rollback.status).toBe('completed')
@@ -340,20 +438,46 @@ describe('undo on Helm (the helm stand-in)', () => {
 })
 
 describe('undo on a moving git tag (the GitHub stand-in)', () => {
-  it('v1 goes back to the bad version\'s commit; a second undo writes nothing', async () => {
+  it("v1 goes back to the bad version's commit; a second undo writes nothing", async () => {
     const standin = await startGitHubStandin()
     try {
       const commits: Record<string, string> = {}
       for (const v of ['1.2.2', '1.2.3']) {
-        commits[v] = standin.tags.addCommit({ message: `release ${v}`, date: v === '1.2.2' ? '2026-11-05T10:00:00Z' : '2026-11-20T10:00:00Z' })
+        commits[v] = standin.tags.addCommit({
+          message: `release ${v}`,
+          date: v === '1.2.2' ? '2026-11-05T10:00:00Z' : '2026-11-20T10:00:00Z',
+        })
         standin.tags.createTag(`v${v}`, commits[v], {})
       }
       standin.tags.createTag('v1', commits['1.2.3'], {})
-      const i = rollbackInputs({ packageName: 'acme/widget', registry: '', channel: 'v1', deprecate: false, restoreVersion: '1.2.2' })
+      const i = rollbackInputs({
+        packageName: 'acme/widget',
+        registry: '',
+        channel: 'v1',
+        deprecate: false,
+        restoreVersion: '1.2.2',
+      })
       const gitTag = (req: RollbackInputs) => {
         const log = logger()
-        const gh = createGitHubClient({ token: 'ghs_test-token', baseUrl: standin.url, log, throttle: false, retryBaseMs: 5 })
-        return runRollback(req, new GitTagTarget({ gh, repository: 'acme/widget', tag: 'v1', log, retry: fastRetry, preferVersions: ['1.2.2', '1.2.3'] }), log)
+        const gh = createGitHubClient({
+          token: 'ghs_test-token',
+          baseUrl: standin.url,
+          log,
+          throttle: false,
+          retryBaseMs: 5,
+        })
+        return runRollback(
+          req,
+          new GitTagTarget({
+            gh,
+            repository: 'acme/widget',
+            tag: 'v1',
+            log,
+            retry: fastRetry,
+            preferVersions: ['1.2.2', '1.2.3'],
+          }),
+          log,
+        )
       }
       expect((await gitTag(i)).status).toBe('completed')
       expect(standin.tags.commitOf('v1')).toBe(commits['1.2.2'])
@@ -381,8 +505,23 @@ describe('the built action with undo: true (Verdaccio + the GitHub stand-in)', (
     const before = await fields(pkg)
     const github = await startGitHubStandin({ token: 'ghs_undo-token' })
     try {
-      const env = (run: string) => ({ GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widget', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: run, GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'octocat', GITHUB_EVENT_NAME: 'workflow_dispatch' })
-      const inputs = { 'rollback-version': '1.2.3', reason: 'broken', package: pkg, registry: registry.url, 'npm-token': registry.token, 'github-token': 'ghs_undo-token' }
+      const env = (run: string) => ({
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORY: 'acme/widget',
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_RUN_ID: run,
+        GITHUB_RUN_ATTEMPT: '1',
+        GITHUB_ACTOR: 'octocat',
+        GITHUB_EVENT_NAME: 'workflow_dispatch',
+      })
+      const inputs = {
+        'rollback-version': '1.2.3',
+        reason: 'broken',
+        package: pkg,
+        registry: registry.url,
+        'npm-token': registry.token,
+        'github-token': 'ghs_undo-token',
+      }
       const first = await runAction(inputs, { env: env('1') })
       expect(first.code).toBe(0)
       expect(first.outputs.status).toBe('completed')
@@ -390,7 +529,14 @@ describe('the built action with undo: true (Verdaccio + the GitHub stand-in)', (
       const undo = await runAction({ ...inputs, undo: 'true' }, { env: env('2') })
       expect(undo.stderr).toBe('')
       expect(undo.code).toBe(0)
-      expect(undo.outputs).toMatchObject({ status: 'completed', 'incident-id': first.outputs['incident-id'], 'issue-number': '1', moved: 'true', 'previous-version': '1.2.2', 'restored-version': '1.2.3' })
+      expect(undo.outputs).toMatchObject({
+        status: 'completed',
+        'incident-id': first.outputs['incident-id'],
+        'issue-number': '1',
+        moved: 'true',
+        'previous-version': '1.2.2',
+        'restored-version': '1.2.3',
+      })
       expect(undo.summary).toContain('## ↩️ Undone: the rollback is reversed')
       expect(undo.summary).toContain('⚠️ **`latest` points at the bad `1.2.3` again, as undo asked.**')
       expect(await fields(pkg)).toEqual(before)
@@ -399,15 +545,25 @@ describe('the built action with undo: true (Verdaccio + the GitHub stand-in)', (
       const comments = github.state.issues[0].comments.map((c) => c.body)
       expect(comments).toHaveLength(1)
       expect(comments[0]).toContain('### ↩️ Undone')
-      expect(comments[0]).toContain('moved dist-tag `latest` back to `1.2.3`: it points at the bad version again, as undo asked')
+      expect(comments[0]).toContain(
+        'moved dist-tag `latest` back to `1.2.3`: it points at the bad version again, as undo asked',
+      )
       expect(comments[0]).toContain('removed the deprecation of `1.2.3`')
       const report = github.state.files.main[undo.outputs['report-path']]
       const record = parseReportRecord(report.content)
       expect(report.content).toContain('| Status | `undone` |')
-      expect(report.content).toContain('Deprecation of `1.2.3`: removed by the undo (it was: 1.2.3 was rolled back: broken. Use 1.2.2 instead.).')
+      expect(report.content).toContain(
+        'Deprecation of `1.2.3`: removed by the undo (it was: 1.2.3 was rolled back: broken. Use 1.2.2 instead.).',
+      )
       expect(record?.runs.map((r) => r.status)).toEqual(['completed', 'undone'])
       expect(record?.timeline.map((e) => e.action)).toEqual(
-        expect.arrayContaining(["point dist-tag 'latest' at 1.2.2", 'deprecate 1.2.3', "undo: point dist-tag 'latest' back at 1.2.3", 'undo: remove the deprecation of 1.2.3', 'Undone'])
+        expect.arrayContaining([
+          "point dist-tag 'latest' at 1.2.2",
+          'deprecate 1.2.3',
+          "undo: point dist-tag 'latest' back at 1.2.3",
+          'undo: remove the deprecation of 1.2.3',
+          'Undone',
+        ]),
       )
       expect(record?.tagsBefore).toEqual({ latest: '1.2.3' })
       expect(record?.tagsAfter).toEqual({ latest: '1.2.3' })
@@ -429,10 +585,17 @@ describe('the built action with undo: true (Verdaccio + the GitHub stand-in)', (
 })
 
 describe('the command line with --undo', () => {
-  function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  function cli(
+    args: string[],
+    env: Record<string, string>,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const cwd = mkdtempSync(join(tmpdir(), 'rr-undo-cli-'))
     execFileSync('git', ['init', '-q'], { cwd })
-    const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'index.js'), ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'index.js'), ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -445,7 +608,18 @@ describe('the command line with --undo', () => {
     const pkg = 'undo-cli-widget'
     await publishPackage(registry, pkg, ['1.2.2', '1.2.3'])
     const before = await fields(pkg)
-    const args = ['--package', pkg, '--rollback', '1.2.3', '--reason', 'broken', '--registry', registry.url, '--yes', '--no-report']
+    const args = [
+      '--package',
+      pkg,
+      '--rollback',
+      '1.2.3',
+      '--reason',
+      'broken',
+      '--registry',
+      registry.url,
+      '--yes',
+      '--no-report',
+    ]
     expect((await cli(args, { NPM_TOKEN: registry.token })).code).toBe(0)
     const undo = await cli([...args, '--undo'], { NPM_TOKEN: registry.token })
     expect(undo.code).toBe(0)
@@ -460,7 +634,23 @@ describe('the command line with --undo', () => {
   })
 
   it('refuses --undo with --rollback current: the exact bad version is needed', async () => {
-    const run = await cli(['--package', 'whatever', '--rollback', 'current', '--published-after', '2020-01-01T00:00:00Z', '--reason', 'x', '--registry', registry.url, '--undo', '--yes'], { NPM_TOKEN: registry.token })
+    const run = await cli(
+      [
+        '--package',
+        'whatever',
+        '--rollback',
+        'current',
+        '--published-after',
+        '2020-01-01T00:00:00Z',
+        '--reason',
+        'x',
+        '--registry',
+        registry.url,
+        '--undo',
+        '--yes',
+      ],
+      { NPM_TOKEN: registry.token },
+    )
     expect(run.code).not.toBe(0)
     expect(run.stderr).toMatch(/undo needs the exact bad version/)
   })

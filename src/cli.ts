@@ -86,7 +86,7 @@ const OPTIONS = {
   'wait-for-cdn': { type: 'string' },
   'announce-format': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' }
+  version: { type: 'boolean' },
 } as const
 
 export const HELP = `release-rollback: undo a bad release - npm packages, images, Helm releases, git tags (the same rollback as the GitHub Action)
@@ -211,7 +211,11 @@ function localActor(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
   if (env.GITHUB_ACTOR) return env.GITHUB_ACTOR
   let name = ''
   try {
-    name = execFileSync('git', ['config', 'user.name'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    name = execFileSync('git', ['config', 'user.name'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
   } catch {
     name = ''
   }
@@ -226,7 +230,22 @@ function localActor(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
 }
 
 /** The flags a rollback cannot start without, all of them at once (the validation after this names one problem at a time). */
-function missingFlags(values: { rollback?: string; reason?: string; package?: string; packages?: string; targets?: string; drill?: boolean; 'dry-run'?: boolean; undo?: boolean; 'incident-id'?: string }, cwd: string, npmToken: string | undefined, env: NodeJS.ProcessEnv): string[] {
+function missingFlags(
+  values: {
+    rollback?: string
+    reason?: string
+    package?: string
+    packages?: string
+    targets?: string
+    drill?: boolean
+    'dry-run'?: boolean
+    undo?: boolean
+    'incident-id'?: string
+  },
+  cwd: string,
+  npmToken: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string[] {
   // an undo by incident id: the record names the rest (the npm token is asked for once it says npm is among the targets)
   if (values.undo && values['incident-id']) return []
   const missing: string[] = []
@@ -241,13 +260,20 @@ function missingFlags(values: { rollback?: string; reason?: string; package?: st
   }
   const npm = !values.targets || /(^|[,\n])\s*npm:/.test(values.targets)
   // inside a GitHub Actions job with id-token: write, trusted publishing stands in for the token
-  if (npm && !npmToken && !values['dry-run'] && !idTokenAvailable(env)) missing.push("NPM_TOKEN in the environment (or the registry's _authToken in .npmrc), or --dry-run to only see the plan")
+  if (npm && !npmToken && !values['dry-run'] && !idTokenAvailable(env))
+    missing.push(
+      "NPM_TOKEN in the environment (or the registry's _authToken in .npmrc), or --dry-run to only see the plan",
+    )
   return missing
 }
 
 function gitRoot(cwd: string): string {
   try {
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
   } catch {
     return cwd
   }
@@ -260,14 +286,18 @@ const FREEZE_OPTIONS = {
   repo: { type: 'string' },
   'issue-labels': { type: 'string' },
   json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' }
+  help: { type: 'boolean', short: 'h' },
 } as const
 
 /**
  * The flags of a command, or the exit code when there is nothing more to do: a flag parseArgs
  * refuses (bad input, said on stderr) or --help (the text, exit 0).
  */
-function parseFlags<O extends ParseArgsConfig['options'] & { help: { type: 'boolean' } }>(io: CliIO, args: string[], options: O): ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: false }>>['values'] | number {
+function parseFlags<O extends ParseArgsConfig['options'] & { help: { type: 'boolean' } }>(
+  io: CliIO,
+  args: string[],
+  options: O,
+): ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: false }>>['values'] | number {
   let values: ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: false }>>['values']
   try {
     ;({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }))
@@ -286,23 +316,41 @@ function parseFlags<O extends ParseArgsConfig['options'] & { help: { type: 'bool
 async function freezeCheck(io: CliIO, args: string[]): Promise<number> {
   const values = parseFlags(io, args, FREEZE_OPTIONS)
   if (typeof values === 'number') return values
-  const flag: Record<string, string | undefined> = { package: values.package, packages: values.packages, channel: values.channel, 'issue-labels': values['issue-labels'], 'github-token': io.env.GITHUB_TOKEN }
+  const flag: Record<string, string | undefined> = {
+    package: values.package,
+    packages: values.packages,
+    channel: values.channel,
+    'issue-labels': values['issue-labels'],
+    'github-token': io.env.GITHUB_TOKEN,
+  }
   // loaded only for this command: it brings Octokit
   const { checkFreeze, readFreezeInputs } = await import('./freeze.js')
   let inputs: FreezeInputs
   try {
-    if (!values.repo) throw new InputError('repo', 'is required: the repository whose rollback issues freeze the release.', 'pass --repo owner/name.')
+    if (!values.repo)
+      throw new InputError(
+        'repo',
+        'is required: the repository whose rollback issues freeze the release.',
+        'pass --repo owner/name.',
+      )
     inputs = readFreezeInputs((name) => flag[name] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo })
   } catch (e) {
     io.stderr(`${errorMessage(e)}\n`)
     return EXIT.badInput
   }
   try {
-    const log: Logger = { info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`), debug: () => {} }
+    const log: Logger = {
+      info: (m) => io.stderr(`${m}\n`),
+      warning: (m) => io.stderr(`warning: ${m}\n`),
+      debug: () => {},
+    }
     const { createGitHubClient, repoRef } = await import('./github/client.js')
     const gh = createGitHubClient({ token: inputs.token, baseUrl: githubEndpoints(io.env).apiUrl, log })
     const result = await checkFreeze(gh, repoRef(inputs.repository), inputs)
-    if (values.json) io.stdout(`${JSON.stringify({ frozen: result.frozen, issueUrl: result.issueUrl ?? null, issueNumber: result.issueNumber ?? null, reason: result.reason }, null, 2)}\n`)
+    if (values.json)
+      io.stdout(
+        `${JSON.stringify({ frozen: result.frozen, issueUrl: result.issueUrl ?? null, issueNumber: result.issueNumber ?? null, reason: result.reason }, null, 2)}\n`,
+      )
     else io.stdout(`${result.frozen ? 'frozen' : 'not frozen'}: ${result.reason}\n`)
     return result.frozen ? EXIT.frozen : EXIT.ok
   } catch (e) {
@@ -330,12 +378,16 @@ async function cliMain(io: CliIO): Promise<number> {
   }
   const bad = io.argv.find((a) => TOKEN_FLAGS.test(a))
   if (bad) {
-    io.stderr(`${bad.split('=')[0]}: tokens are never taken from flags, because they would land in your shell history. Set NPM_TOKEN (npm) or GITHUB_TOKEN (GitHub) in the environment, or use your .npmrc.\n`)
+    io.stderr(
+      `${bad.split('=')[0]}: tokens are never taken from flags, because they would land in your shell history. Set NPM_TOKEN (npm) or GITHUB_TOKEN (GitHub) in the environment, or use your .npmrc.\n`,
+    )
     return EXIT.badInput
   }
   const webhookFlag = io.argv.find((a) => WEBHOOK_FLAGS.test(a))
   if (webhookFlag) {
-    io.stderr(`${webhookFlag.split('=')[0]}: the webhook URL is a secret and is never taken from a flag, because it would land in your shell history. Set ANNOUNCE_WEBHOOK in the environment.\n`)
+    io.stderr(
+      `${webhookFlag.split('=')[0]}: the webhook URL is a secret and is never taken from a flag, because it would land in your shell history. Set ANNOUNCE_WEBHOOK in the environment.\n`,
+    )
     return EXIT.badInput
   }
   if (io.argv[0] === 'freeze-check') return freezeCheck(io, io.argv.slice(1))
@@ -361,7 +413,7 @@ async function cliMain(io: CliIO): Promise<number> {
       shown.add(m)
       emit(`warning: ${m}\n`)
     },
-    debug: () => {}
+    debug: () => {},
   }
   const result: Record<string, unknown> = {}
   const finish = (code: number, extra: Record<string, unknown> = {}) => {
@@ -370,7 +422,12 @@ async function cliMain(io: CliIO): Promise<number> {
   }
 
   try {
-    const npm = resolveNpmConfig({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env })
+    const npm = resolveNpmConfig({
+      packageName: values.package,
+      registryFlag: values.registry,
+      cwd: io.cwd,
+      env: io.env,
+    })
     const missing = missingFlags(values, io.cwd, npm.token, io.env)
     if (missing.length > 0) {
       const message = `Missing: ${missing.join('; ')}.\nRun release-rollback --help for the options.`
@@ -380,7 +437,10 @@ async function cliMain(io: CliIO): Promise<number> {
     }
     const githubToken = (io.env.GITHUB_TOKEN || '').trim()
     const bookkeepingOnGitHub = Boolean(values.repo && githubToken)
-    if (values.repo && !githubToken) log.warning('--repo is set but GITHUB_TOKEN is not: the report is written locally and the issue text printed instead.')
+    if (values.repo && !githubToken)
+      log.warning(
+        '--repo is set but GITHUB_TOKEN is not: the report is written locally and the issue text printed instead.',
+      )
     const flag: Record<string, string | undefined> = {
       'rollback-version': values.rollback,
       'restore-version': values.restore,
@@ -430,7 +490,7 @@ async function cliMain(io: CliIO): Promise<number> {
       'registry-password': io.env.REGISTRY_PASSWORD,
       // the webhook is a secret: from the environment only
       'announce-webhook': io.env.ANNOUNCE_WEBHOOK,
-      'announce-format': values['announce-format']
+      'announce-format': values['announce-format'],
     }
     const get = (name: string) => flag[name] ?? ''
     // the same validation as the action; error messages name the action's input, so say the flag too
@@ -446,39 +506,79 @@ async function cliMain(io: CliIO): Promise<number> {
       repository: values.repo ?? '',
       serverUrl: githubEndpoints(io.env).serverUrl,
       actor: localActor(io.env, io.cwd),
-      eventName: 'cli'
+      eventName: 'cli',
     }
     // every target of the incident, built as the action builds them; git-tag targets move
     // their tag through GitHub
     const gitTagsAsked = inputs.targets?.some((t) => t.kind === 'git-tag') === true
-    const client = (bookkeepingOnGitHub || gitTagsAsked) && githubToken ? (await import('./github/client.js')).createGitHubClient({ token: githubToken, baseUrl: githubEndpoints(io.env).apiUrl, log }) : undefined
+    const client =
+      (bookkeepingOnGitHub || gitTagsAsked) && githubToken
+        ? (await import('./github/client.js')).createGitHubClient({
+            token: githubToken,
+            baseUrl: githubEndpoints(io.env).apiUrl,
+            log,
+          })
+        : undefined
     // undo reads the incident's record before planning (by --incident-id alone it names the
     // targets and versions): on GitHub with --repo, else in the reports of the local checkout
     let undoRecord: RunbookSteps['undoRecord']
     if (inputs.undo) {
       const { githubRecords, localRecords, undoByIncidentId, undoRecordReader } = await import('./undo.js')
-      const finder = client && bookkeepingOnGitHub ? githubRecords(client, ctx, gi, log) : localRecords(gitRoot(io.cwd), gi.reportDir)
+      const finder =
+        client && bookkeepingOnGitHub
+          ? githubRecords(client, ctx, gi, log)
+          : localRecords(gitRoot(io.cwd), gi.reportDir)
       inputs = await undoByIncidentId(inputs, finder, log)
       undoRecord = undoRecordReader(finder)
     }
     const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true
-    if (gitTags && !(values.repo && githubToken)) throw new InputError('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.')
-    const { targets, dispose } = createTargets(inputs, get, log, userAgent, { env: io.env, ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}) })
+    if (gitTags && !(values.repo && githubToken))
+      throw new InputError(
+        'github-token',
+        'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.',
+        'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.',
+      )
+    const { targets, dispose } = createTargets(inputs, get, log, userAgent, {
+      env: io.env,
+      ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}),
+    })
     try {
       if (inputs.drill) {
         // the drill: checks only, no confirmation (nothing anyone installs changes)
         const { runDrill } = await import('./drill.js')
         const drill = await runDrill(inputs, gi, targets, bookkeepingOnGitHub ? client : undefined, ctx, log)
-        for (const c of drill.checks) say(`  ${c.outcome === 'passed' ? 'ok  ' : c.outcome === 'failed' ? 'FAIL' : 'skip'} ${c.subject}: ${c.check} (${c.ms} ms): ${c.detail}\n`)
-        Object.assign(result, { status: drill.status, checks: drill.checks.map((c) => (c.input ? { ...c, input: settingName(c.input) } : c)), ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}), ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}) })
-        say(drill.status === 'drill-passed' ? 'Drill passed: a rollback would work now.\n' : `Drill failed: a rollback now would break:\n${drill.broken.map((b) => `  - ${b}`).join('\n')}\n`)
+        for (const c of drill.checks)
+          say(
+            `  ${c.outcome === 'passed' ? 'ok  ' : c.outcome === 'failed' ? 'FAIL' : 'skip'} ${c.subject}: ${c.check} (${c.ms} ms): ${c.detail}\n`,
+          )
+        Object.assign(result, {
+          status: drill.status,
+          checks: drill.checks.map((c) => (c.input ? { ...c, input: settingName(c.input) } : c)),
+          ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}),
+          ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}),
+        })
+        say(
+          drill.status === 'drill-passed'
+            ? 'Drill passed: a rollback would work now.\n'
+            : `Drill failed: a rollback now would break:\n${drill.broken.map((b) => `  - ${b}`).join('\n')}\n`,
+        )
         return finish(drill.status === 'drill-passed' ? EXIT.ok : EXIT.failed)
       }
       // 1. the plan, always shown first (a read-only pass over every target); its lines and
       // warnings are said here, once
-      const preview = await runIncident({ ...inputs, dryRun: true }, targets, { ...log, info: () => {}, warning: () => {} }, undoRecord ? { undoRecord } : {})
+      const preview = await runIncident(
+        { ...inputs, dryRun: true },
+        targets,
+        { ...log, info: () => {}, warning: () => {} },
+        undoRecord ? { undoRecord } : {},
+      )
       if (preview.status === 'skipped') {
-        const reason = preview.reason ?? preview.targets.map((t) => t.skipped?.reason).filter(Boolean).join('; ')
+        const reason =
+          preview.reason ??
+          preview.targets
+            .map((t) => t.skipped?.reason)
+            .filter(Boolean)
+            .join('; ')
         log.info(`Skipped: ${reason}`)
         Object.assign(result, summaryOf(preview))
         return finish(EXIT.ok)
@@ -488,10 +588,24 @@ async function cliMain(io: CliIO): Promise<number> {
         for (const w of t.warnings) shown.add(w)
       }
       // a re-run with nothing left to change says so in one line at the end, not the plan
-      const nothingToChange = !inputs.dryRun && preview.targets.every((t) => t.plan !== undefined && t.plan.tag.kind !== 'move' && (t.plan.deprecation.kind === 'already' || t.plan.deprecation.kind === 'off' || t.plan.deprecation.kind === 'kept'))
+      const nothingToChange =
+        !inputs.dryRun &&
+        preview.targets.every(
+          (t) =>
+            t.plan !== undefined &&
+            t.plan.tag.kind !== 'move' &&
+            (t.plan.deprecation.kind === 'already' ||
+              t.plan.deprecation.kind === 'off' ||
+              t.plan.deprecation.kind === 'kept'),
+        )
       if (!nothingToChange) {
         say('Plan:\n')
-        for (const t of preview.targets) say(t.plan ? `  ${describePlan(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`)
+        for (const t of preview.targets)
+          say(
+            t.plan
+              ? `  ${describePlan(t.plan).join('\n    ')}\n`
+              : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`,
+          )
       }
       for (const w of preview.warnings) {
         if (shown.has(w)) shown.delete(w)
@@ -504,12 +618,23 @@ async function cliMain(io: CliIO): Promise<number> {
       }
       // 2. confirmation (none when nothing in a registry changes)
       if (!values.yes && !nothingToChange) {
-        const where = targets.length > 1 ? `${targets.length} ${targets.every((t) => t.kind === 'npm') ? 'packages' : 'targets'}` : targets[0].kind === 'npm' ? inputs.registry : `${targets[0].kind} ${targets[0].name}`
+        const where =
+          targets.length > 1
+            ? `${targets.length} ${targets.every((t) => t.kind === 'npm') ? 'packages' : 'targets'}`
+            : targets[0].kind === 'npm'
+              ? inputs.registry
+              : `${targets[0].kind} ${targets[0].name}`
         const what = inputs.undo ? 'undo (the bad version goes back on its channels)' : 'rollback'
-        const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm') ? `Apply this ${what} to ${where} on ${inputs.registry}? [y/N] ` : `Apply this ${what} to ${where}? [y/N] `)
+        const answer = await io.ask(
+          targets.length > 1 && targets.every((t) => t.kind === 'npm')
+            ? `Apply this ${what} to ${where} on ${inputs.registry}? [y/N] `
+            : `Apply this ${what} to ${where}? [y/N] `,
+        )
         if (answer === undefined) {
           // stdin closed without an answer: a script or CI job
-          io.stderr(`\nNo answer to confirm with (stdin is not a terminal): nothing was changed. Add --yes to apply without asking.\n`)
+          io.stderr(
+            `\nNo answer to confirm with (stdin is not a terminal): nothing was changed. Add --yes to apply without asking.\n`,
+          )
           Object.assign(result, { status: 'aborted', error: 'no confirmation: add --yes' })
           return finish(EXIT.badInput)
         }
@@ -525,19 +650,35 @@ async function cliMain(io: CliIO): Promise<number> {
       const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined
       // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
       // an undo runs none of the rollback's runbook steps (they are about the restore version)
-      const steps: RunbookSteps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [], ...(undoRecord ? { undoRecord } : {}) }
+      const steps: RunbookSteps = {
+        beforeWrite: [],
+        afterWrite: inputs.undo
+          ? []
+          : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })],
+        atEnd: [],
+        ...(undoRecord ? { undoRecord } : {}),
+      }
       if (!inputs.undo) {
         steps.beforeWrite?.push(...smokeTest(get, inputs, { log: runLog, env: io.env }))
         steps.afterWrite?.push(...verifySteps(get, inputs, runLog, userAgent))
       }
       if (announce && !inputs.undo) {
         // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
-        const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, runLog, { dryRun: inputs.dryRun, userAgent })
+        const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, runLog, {
+          dryRun: inputs.dryRun,
+          userAgent,
+        })
         steps.beforeWrite?.push(announcer.beforeWrite)
         steps.atEnd?.push(announcer.atEnd)
       }
       // several targets: a line per target that updates on a terminal, plain lines otherwise
-      const progress = targets.length > 1 && !nothingToChange ? createProgress({ write: say, isTTY: json ? io.tty?.stderr : io.tty?.stdout, columns: io.tty?.columns }, targets) : undefined
+      const progress =
+        targets.length > 1 && !nothingToChange
+          ? createProgress(
+              { write: say, isTTY: json ? io.tty?.stderr : io.tty?.stdout, columns: io.tty?.columns },
+              targets,
+            )
+          : undefined
       if (progress) {
         steps.progress = (event) => progress.update(event)
         emit = (text) => progress.log(text)
@@ -556,7 +697,9 @@ async function cliMain(io: CliIO): Promise<number> {
       // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
       if (!gh && localReportDir !== undefined && outcome.status !== 'failed') {
         const record = buildRecord(outcome, inputs, gi, ctx, new Date().toISOString())
-        const path = undoReportPath(outcome, inputs, localReportDir) ?? reportPath(localReportDir, reportName(outcome), record.rollbackVersion, record.channel)
+        const path =
+          undoReportPath(outcome, inputs, localReportDir) ??
+          reportPath(localReportDir, reportName(outcome), record.rollbackVersion, record.channel)
         const file = join(gitRoot(io.cwd), path)
         let previous: string | undefined
         try {
@@ -576,18 +719,26 @@ async function cliMain(io: CliIO): Promise<number> {
         }
         result.reportPath = file
         if (!values['no-issue'] && outcome.status !== 'already-done') {
-          say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${issueTitle(merged)}\n\n${renderIssueBody(merged, ctx, {})}\n`)
+          say(
+            `\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${issueTitle(merged)}\n\n${renderIssueBody(merged, ctx, {})}\n`,
+          )
         }
       }
       if (outcome.error) io.stderr(`${outcome.error.message}\n`)
       if (outcome.status === 'partial') return finish(EXIT.partial)
       if (outcome.status === 'failed') return finish(EXIT.failed)
       // a re-run that changed nothing: one line, and where the incident is recorded
-      const where = bookkeeping?.issueUrl ? ` Issue: ${bookkeeping.issueUrl}` : typeof result.reportPath === 'string' ? ` Report: ${result.reportPath}` : ''
+      const where = bookkeeping?.issueUrl
+        ? ` Issue: ${bookkeeping.issueUrl}`
+        : typeof result.reportPath === 'string'
+          ? ` Report: ${result.reportPath}`
+          : ''
       if (outcome.undo) {
-        if (outcome.status !== 'already-done') for (const line of undoLines(outcome)) say(`${line.replace(/\*\*/g, '')}\n`)
+        if (outcome.status !== 'already-done')
+          for (const line of undoLines(outcome)) say(`${line.replace(/\*\*/g, '')}\n`)
         say(outcome.status === 'already-done' ? `Already undone: nothing needed changing.${where}\n` : 'Undone.\n')
-      } else say(outcome.status === 'already-done' ? `Already rolled back: nothing needed changing.${where}\n` : 'Done.\n')
+      } else
+        say(outcome.status === 'already-done' ? `Already rolled back: nothing needed changing.${where}\n` : 'Done.\n')
       return finish(EXIT.ok)
     } finally {
       dispose()
@@ -616,17 +767,39 @@ function summaryOf(o: IncidentResult, b?: BookkeepingResult): Record<string, unk
           restoreVersion: plan.restoreVersion,
           previousVersion: plan.previousVersion ?? null,
           moved: only?.moved,
-          deprecated: only?.deprecated
+          deprecated: only?.deprecated,
         }
       : {}),
-    ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm') ? { packages: o.targets.map((t) => ({ name: t.name, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: errorOf(t) ?? null })) } : {}),
-    targets: o.targets.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: errorOf(t) ?? null })),
+    ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm')
+      ? {
+          packages: o.targets.map((t) => ({
+            name: t.name,
+            outcome: t.outcome,
+            previous: t.plan?.previousVersion ?? null,
+            restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
+            moved: t.moved,
+            deprecated: t.deprecated,
+            error: errorOf(t) ?? null,
+          })),
+        }
+      : {}),
+    targets: o.targets.map((t) => ({
+      kind: t.kind,
+      name: t.name,
+      channel: t.channel,
+      outcome: t.outcome,
+      previous: t.plan?.previousVersion ?? null,
+      restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
+      moved: t.moved,
+      deprecated: t.deprecated,
+      error: errorOf(t) ?? null,
+    })),
     warnings: o.warnings,
     issueUrl: b?.issueUrl ?? null,
     reportUrl: b?.reportUrl ?? null,
     pullRequestUrl: b?.pullRequestUrl ?? null,
     ...(o.impact ? { impact: o.impact } : {}),
-    ...(o.error ? { error: o.error.message } : {})
+    ...(o.error ? { error: o.error.message } : {}),
   }
 }
 
@@ -655,7 +828,11 @@ if (process.argv[1] && /(?:cli\.[tj]s|cli[\\/]index\.js|release-rollback)$/.test
     stderr: (s) => process.stderr.write(s),
     ask: askLine,
     version: ownVersion(),
-    tty: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true, columns: process.stdout.columns }
+    tty: {
+      stdout: process.stdout.isTTY === true,
+      stderr: process.stderr.isTTY === true,
+      columns: process.stdout.columns,
+    },
   }).catch((e: unknown) => {
     process.stderr.write(`${e instanceof RollbackError ? e.message : String(e)}\n`)
     return EXIT.failed
@@ -667,7 +844,10 @@ if (process.argv[1] && /(?:cli\.[tj]s|cli[\\/]index\.js|release-rollback)$/.test
 function ownVersion(): string {
   try {
     // built at run time on purpose: a literal path would be bundled by ncc as an asset
-    const file = ['..', '..', 'package.json'].reduce((dir, part) => join(dir, part), dirname(fileURLToPath(import.meta.url)))
+    const file = ['..', '..', 'package.json'].reduce(
+      (dir, part) => join(dir, part),
+      dirname(fileURLToPath(import.meta.url)),
+    )
     return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown'
   } catch {
     return 'unknown'

@@ -40,11 +40,20 @@ const MARK = { passed: '✅ passed', failed: '❌ failed', skipped: '➖ skipped
 
 /** What would break, one line per failed check (plain text: the renderers make it inert). */
 export function whatWouldBreak(record: Pick<DrillRecord, 'checks'>): string[] {
-  return record.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.subject}: ${c.check}${c.input ? ` (${settingName(c.input)})` : ''}: ${c.detail}`)
+  return record.checks
+    .filter((c) => c.outcome === 'failed')
+    .map((c) => `${c.subject}: ${c.check}${c.input ? ` (${settingName(c.input)})` : ''}: ${c.detail}`)
 }
 
 function table(checks: DrillCheck[]): string[] {
-  return ['| Target | Check | Outcome | Time | Detail |', '| --- | --- | --- | --- | --- |', ...checks.map((c) => `| ${inert(c.subject)} | ${inert(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${inert(c.input ? `${settingName(c.input)}: ${c.detail}` : c.detail)} |`)]
+  return [
+    '| Target | Check | Outcome | Time | Detail |',
+    '| --- | --- | --- | --- | --- |',
+    ...checks.map(
+      (c) =>
+        `| ${inert(c.subject)} | ${inert(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${inert(c.input ? `${settingName(c.input)}: ${c.detail}` : c.detail)} |`,
+    ),
+  ]
 }
 
 /** The committed report of one day's drill (a second drill the same day replaces it). */
@@ -61,7 +70,7 @@ export function renderDrillReport(record: DrillRecord): string {
     '',
     '## Checks',
     '',
-    ...table(record.checks)
+    ...table(record.checks),
   ]
   const broken = whatWouldBreak(record)
   if (broken.length > 0) lines.push('', '## What would break', '', ...broken.map((b) => `- ${inert(b)}`))
@@ -84,12 +93,22 @@ export function renderDrillIssue(record: DrillRecord, reportUrl?: string): strin
     ...(record.runUrl ? [`Run: ${record.runUrl}`] : []),
     ...(reportUrl ? [`Report: ${reportUrl}`] : []),
     '',
-    'Fix each one (a new token in the repository secret, a version to restore), then run the drill again; close this issue once it passes.'
+    'Fix each one (a new token in the repository secret, a version to restore), then run the drill again; close this issue once it passes.',
   ].join('\n')
 }
 
 /** A later drill's comment on the drill issue. */
 export function renderDrillComment(record: DrillRecord, runMarker: string, reportUrl?: string): string {
-  const head = record.status === 'drill-passed' ? `Drill passed (${record.startedAt}): every check passed. Close this issue when you are satisfied.` : `Drill failed again (${record.startedAt}):`
-  return [runMarker, head, '', ...whatWouldBreak(record).map((b) => `- ${inert(b)}`), ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []), ...(reportUrl ? [`Report: ${reportUrl}`] : [])].join('\n')
+  const head =
+    record.status === 'drill-passed'
+      ? `Drill passed (${record.startedAt}): every check passed. Close this issue when you are satisfied.`
+      : `Drill failed again (${record.startedAt}):`
+  return [
+    runMarker,
+    head,
+    '',
+    ...whatWouldBreak(record).map((b) => `- ${inert(b)}`),
+    ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []),
+    ...(reportUrl ? [`Report: ${reportUrl}`] : []),
+  ].join('\n')
 }

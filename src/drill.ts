@@ -17,7 +17,18 @@ import type { GitHubInputs, RollbackInputs } from './inputs.js'
 import { circuitBreaker, planRollback } from './plan.js'
 import type { Logger } from './retry.js'
 import type { IncidentTarget } from './run.js'
-import { DRILL_MARKER, drillIssueTitle, drillReportPath, renderDrillComment, renderDrillIssue, renderDrillReport, whatWouldBreak, type DrillCheck, type DrillRecord, type DrillStatus } from './drill-report.js'
+import {
+  DRILL_MARKER,
+  drillIssueTitle,
+  drillReportPath,
+  renderDrillComment,
+  renderDrillIssue,
+  renderDrillReport,
+  whatWouldBreak,
+  type DrillCheck,
+  type DrillRecord,
+  type DrillStatus,
+} from './drill-report.js'
 import { settingName } from './core/settings.js'
 
 export type { DrillCheck, DrillStatus } from './drill-report.js'
@@ -37,14 +48,19 @@ export interface DrillResult {
 }
 
 /** The input that holds each kind's credentials, for failures that do not name one. */
-const CREDENTIAL: Record<IncidentTarget['kind'], string> = { npm: 'npm-token', docker: 'registry-password', helm: 'kubeconfig', 'git-tag': 'github-token' }
+const CREDENTIAL: Record<IncidentTarget['kind'], string> = {
+  npm: 'npm-token',
+  docker: 'registry-password',
+  helm: 'kubeconfig',
+  'git-tag': 'github-token',
+}
 
 /** What each kind's checkAccess proves, for the report. */
 const ACCESS_PROVEN: Record<IncidentTarget['kind'], string> = {
-  npm: 'the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no npm-token), the registry exchanged the job\'s OIDC token for one for this package, which added and removed the dist-tag release-rollback-drill.',
+  npm: "the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no npm-token), the registry exchanged the job's OIDC token for one for this package, which added and removed the dist-tag release-rollback-drill.",
   docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
   helm: 'helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits helm-wait.',
-  'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.'
+  'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.',
 }
 
 function inputOf(e: unknown, kind: IncidentTarget['kind']): string | undefined {
@@ -56,75 +72,155 @@ function inputOf(e: unknown, kind: IncidentTarget['kind']): string | undefined {
   return undefined
 }
 
-async function timed(check: string, subject: string, fn: () => Promise<string>, input: (e: unknown) => string | undefined): Promise<DrillCheck> {
+async function timed(
+  check: string,
+  subject: string,
+  fn: () => Promise<string>,
+  input: (e: unknown) => string | undefined,
+): Promise<DrillCheck> {
   const start = Date.now()
   try {
     const detail = await fn()
     return { check, subject, outcome: 'passed', detail, ms: Date.now() - start }
   } catch (e) {
     const found = input(e)
-    return { check, subject, outcome: 'failed', detail: errorMessage(e), ...(found ? { input: found } : {}), ms: Date.now() - start }
+    return {
+      check,
+      subject,
+      outcome: 'failed',
+      detail: errorMessage(e),
+      ...(found ? { input: found } : {}),
+      ms: Date.now() - start,
+    }
   }
 }
 
 /** One target's checks: credentials, the harmless write, the last known good. */
-async function drillTarget(req: RollbackInputs, t: IncidentTarget, log: Logger, warnings: string[]): Promise<DrillCheck[]> {
+async function drillTarget(
+  req: RollbackInputs,
+  t: IncidentTarget,
+  log: Logger,
+  warnings: string[],
+): Promise<DrillCheck[]> {
   const subject = `${t.kind}:${t.name}`
   const checks: DrillCheck[] = []
   const byKind = (e: unknown) => inputOf(e, t.kind)
-  checks.push(await timed('credentials', subject, async () => {
-    await t.target.checkAccess()
-    return ACCESS_PROVEN[t.kind]
-  }, byKind))
+  checks.push(
+    await timed(
+      'credentials',
+      subject,
+      async () => {
+        await t.target.checkAccess()
+        return ACCESS_PROVEN[t.kind]
+      },
+      byKind,
+    ),
+  )
   let holds: string | undefined
-  checks.push(await timed('last known good', subject, async () => {
-    const state = await t.target.inspect()
-    const gate = circuitBreaker(state, t.channel, req.rollbackVersion)
-    if (!gate.proceed) throw new Error(gate.reason)
-    holds = state.distTags[t.channel]
-    const plan = planRollback({ ...req, packageName: t.name, channel: t.channel, rollbackVersion: gate.rollbackVersion, deprecate: false }, state)
-    return `'${t.channel}' holds ${gate.rollbackVersion}; a rollback would restore ${plan.restoreVersion}.`
-  }, (e) => (e instanceof InputError ? e.input : undefined)))
+  checks.push(
+    await timed(
+      'last known good',
+      subject,
+      async () => {
+        const state = await t.target.inspect()
+        const gate = circuitBreaker(state, t.channel, req.rollbackVersion)
+        if (!gate.proceed) throw new Error(gate.reason)
+        holds = state.distTags[t.channel]
+        const plan = planRollback(
+          { ...req, packageName: t.name, channel: t.channel, rollbackVersion: gate.rollbackVersion, deprecate: false },
+          state,
+        )
+        return `'${t.channel}' holds ${gate.rollbackVersion}; a rollback would restore ${plan.restoreVersion}.`
+      },
+      (e) => (e instanceof InputError ? e.input : undefined),
+    ),
+  )
   if (t.target.probeWrite) {
     const target = t.target
     if (holds === undefined) {
-      checks.push({ check: 'write', subject, outcome: 'skipped', detail: `'${t.channel}' holds no version to tag.`, ms: 0 })
+      checks.push({
+        check: 'write',
+        subject,
+        outcome: 'skipped',
+        detail: `'${t.channel}' holds no version to tag.`,
+        ms: 0,
+      })
     } else {
       const version = holds
-      checks.push(await timed('write', subject, async () => {
-        // the rollback's own preflight, always with the harmless write: a registry that cannot
-        // move the channel fails here by name; one without deprecate is a warning (a rollback
-        // would still move the channel)
-        const r = target.capabilities ? await target.capabilities(t.channel, version, { move: true, probe: 'always', republish: req.strategy === 'republish' }) : { ...(await (target.probeWrite as NonNullable<typeof target.probeWrite>)(version)), cannotRetire: undefined }
-        warnings.push(...r.warnings.map((w) => `${subject}: ${w}`))
-        if (r.cannotRetire) warnings.push(`${subject}: ${r.cannotRetire}: a rollback would move '${t.channel}' but could not deprecate the bad version (deprecated=false).`)
-        return `the dist-tag 'release-rollback-drill' was added on ${version}, read back, removed and confirmed gone.`
-      }, byKind))
+      checks.push(
+        await timed(
+          'write',
+          subject,
+          async () => {
+            // the rollback's own preflight, always with the harmless write: a registry that cannot
+            // move the channel fails here by name; one without deprecate is a warning (a rollback
+            // would still move the channel)
+            const r = target.capabilities
+              ? await target.capabilities(t.channel, version, {
+                  move: true,
+                  probe: 'always',
+                  republish: req.strategy === 'republish',
+                })
+              : {
+                  ...(await (target.probeWrite as NonNullable<typeof target.probeWrite>)(version)),
+                  cannotRetire: undefined,
+                }
+            warnings.push(...r.warnings.map((w) => `${subject}: ${w}`))
+            if (r.cannotRetire)
+              warnings.push(
+                `${subject}: ${r.cannotRetire}: a rollback would move '${t.channel}' but could not deprecate the bad version (deprecated=false).`,
+              )
+            return `the dist-tag 'release-rollback-drill' was added on ${version}, read back, removed and confirmed gone.`
+          },
+          byKind,
+        ),
+      )
     }
   }
   t.target.forget?.()
-  for (const c of checks) (c.outcome === 'failed' ? log.warning : log.info)(`Drill: ${subject}: ${c.check}: ${c.outcome} (${c.ms} ms): ${c.detail}`)
+  for (const c of checks)
+    (c.outcome === 'failed' ? log.warning : log.info)(
+      `Drill: ${subject}: ${c.check}: ${c.outcome} (${c.ms} ms): ${c.detail}`,
+    )
   return checks
 }
 
 /** The GitHub token: the repository readable, and push permission where GitHub lists it. */
 async function drillGitHub(gh: GitHubClient, ctx: RunContext): Promise<{ check: DrillCheck; defaultBranch?: string }> {
   let defaultBranch: string | undefined
-  const check = await timed('repository access', 'github', async () => {
-    let data: { default_branch: string; permissions?: { push?: boolean; triage?: boolean } }
-    try {
-      ;({ data } = await gh.rest.repos.get({ ...repoRef(ctx.repository) }))
-    } catch (e) {
-      const status = ghStatus(e)
-      if (status === 401) throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token.')
-      if (status === 403 || status === 404) throw new InputError('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write and issues: write.')
-      throw e
-    }
-    defaultBranch = data.default_branch
-    // the workflow token's permissions are not listed: the commit below proves them
-    if (data.permissions && data.permissions.push === false) throw new InputError('github-token', `may not push to ${ctx.repository} (GitHub lists no push permission), so the incident report could not be committed.`, 'give the job contents: write.')
-    return data.permissions ? `the repository is readable; GitHub lists push${data.permissions.triage ? ' and triage' : ''} permission.` : 'the repository is readable (GitHub lists no permissions for this token: the commit of this report proves them).'
-  }, () => 'github-token')
+  const check = await timed(
+    'repository access',
+    'github',
+    async () => {
+      let data: { default_branch: string; permissions?: { push?: boolean; triage?: boolean } }
+      try {
+        ;({ data } = await gh.rest.repos.get({ ...repoRef(ctx.repository) }))
+      } catch (e) {
+        const status = ghStatus(e)
+        if (status === 401)
+          throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token.')
+        if (status === 403 || status === 404)
+          throw new InputError(
+            'github-token',
+            `cannot read the repository ${ctx.repository} (${status}).`,
+            'give the job contents: write and issues: write.',
+          )
+        throw e
+      }
+      defaultBranch = data.default_branch
+      // the workflow token's permissions are not listed: the commit below proves them
+      if (data.permissions && data.permissions.push === false)
+        throw new InputError(
+          'github-token',
+          `may not push to ${ctx.repository} (GitHub lists no push permission), so the incident report could not be committed.`,
+          'give the job contents: write.',
+        )
+      return data.permissions
+        ? `the repository is readable; GitHub lists push${data.permissions.triage ? ' and triage' : ''} permission.`
+        : 'the repository is readable (GitHub lists no permissions for this token: the commit of this report proves them).'
+    },
+    () => 'github-token',
+  )
   return { check, defaultBranch }
 }
 
@@ -138,7 +234,15 @@ export interface DrillOptions {
  * report, and the issue of a failed drill). Never throws for a failed check: the result
  * says what would break.
  */
-export async function runDrill(req: RollbackInputs, gi: GitHubInputs, targets: IncidentTarget[], gh: GitHubClient | undefined, ctx: RunContext, log: Logger, options: DrillOptions = {}): Promise<DrillResult> {
+export async function runDrill(
+  req: RollbackInputs,
+  gi: GitHubInputs,
+  targets: IncidentTarget[],
+  gh: GitHubClient | undefined,
+  ctx: RunContext,
+  log: Logger,
+  options: DrillOptions = {},
+): Promise<DrillResult> {
   const startedAt = options.startedAt ?? new Date().toISOString()
   const warnings: string[] = []
   const checks: DrillCheck[] = []
@@ -149,7 +253,15 @@ export async function runDrill(req: RollbackInputs, gi: GitHubInputs, targets: I
     checks.push(g.check)
     defaultBranch = g.defaultBranch
   }
-  const record: DrillRecord = { status: checks.some((c) => c.outcome === 'failed') ? 'drill-failed' : 'drill-passed', startedAt, repository: ctx.repository, runUrl: runUrl(ctx), channel: req.channel, checks, warnings }
+  const record: DrillRecord = {
+    status: checks.some((c) => c.outcome === 'failed') ? 'drill-failed' : 'drill-passed',
+    startedAt,
+    repository: ctx.repository,
+    runUrl: runUrl(ctx),
+    channel: req.channel,
+    checks,
+    warnings,
+  }
   const result: DrillResult = { status: record.status, checks, warnings, broken: whatWouldBreak(record), missing: [] }
   if (!gh || defaultBranch === undefined) return result
 
@@ -167,13 +279,17 @@ export async function runDrill(req: RollbackInputs, gi: GitHubInputs, targets: I
           render: () => renderDrillReport(record),
           message: `Rollback drill ${startedAt.slice(0, 10)}: ${record.status === 'drill-passed' ? 'passed' : 'failed'} [skip ci]`,
           fallbackBranch: `rollback/drill-${startedAt.slice(0, 10)}`,
-          pullRequest: { title: `Rollback drill ${startedAt.slice(0, 10)}`, body: `The report of the rollback drill of ${startedAt}.` }
+          pullRequest: {
+            title: `Rollback drill ${startedAt.slice(0, 10)}`,
+            body: `The report of the rollback drill of ${startedAt}.`,
+          },
         },
-        log
+        log,
       )
       result.reportPath = path
       result.reportUrl = commit.url
-      if (commit.pullRequestRefused) result.missing.push(`the drill report's pull request: ${commit.pullRequestRefused}`)
+      if (commit.pullRequestRefused)
+        result.missing.push(`the drill report's pull request: ${commit.pullRequestRefused}`)
     } catch (e) {
       result.missing.push(`the drill report (${path}): ${errorMessage(e)}`)
     }
@@ -186,15 +302,24 @@ export async function runDrill(req: RollbackInputs, gi: GitHubInputs, targets: I
         const issue = await ensureTrackingIssue(
           gh,
           repo,
-          { marker: DRILL_MARKER, title: drillIssueTitle(), body: renderDrillIssue(record, result.reportUrl), labels: gi.labels, assignees: gi.assignees, comment: renderDrillComment(record, marker, result.reportUrl), runMarker: marker },
-          log
+          {
+            marker: DRILL_MARKER,
+            title: drillIssueTitle(),
+            body: renderDrillIssue(record, result.reportUrl),
+            labels: gi.labels,
+            assignees: gi.assignees,
+            comment: renderDrillComment(record, marker, result.reportUrl),
+            runMarker: marker,
+          },
+          log,
         )
         result.issueNumber = issue.number
         result.issueUrl = issue.url
         // a drill issue closed earlier, failing again: open again, it is the same problem's place
         if (!issue.created) {
           const { data } = await gh.rest.issues.get({ ...repo, issue_number: issue.number })
-          if (data.state === 'closed') await gh.rest.issues.update({ ...repo, issue_number: issue.number, state: 'open' })
+          if (data.state === 'closed')
+            await gh.rest.issues.update({ ...repo, issue_number: issue.number, state: 'open' })
         }
       } else {
         // a passing drill closes nothing: it says so on the open drill issue, a person closes it
@@ -202,8 +327,17 @@ export async function runDrill(req: RollbackInputs, gi: GitHubInputs, targets: I
         if (found) {
           const { data } = await gh.rest.issues.get({ ...repo, issue_number: found.number })
           if (data.state === 'open') {
-            const comments = await gh.paginate(gh.rest.issues.listComments, { ...repo, issue_number: found.number, per_page: 100 })
-            if (!comments.some((c) => c.body?.includes(marker))) await gh.rest.issues.createComment({ ...repo, issue_number: found.number, body: renderDrillComment(record, marker, result.reportUrl) })
+            const comments = await gh.paginate(gh.rest.issues.listComments, {
+              ...repo,
+              issue_number: found.number,
+              per_page: 100,
+            })
+            if (!comments.some((c) => c.body?.includes(marker)))
+              await gh.rest.issues.createComment({
+                ...repo,
+                issue_number: found.number,
+                body: renderDrillComment(record, marker, result.reportUrl),
+              })
             result.issueNumber = found.number
             result.issueUrl = found.url
           }

@@ -4,7 +4,7 @@ import { inputLabel } from './core/settings.js'
 export class RollbackError extends Error {
   constructor(
     message: string,
-    readonly fix?: string
+    readonly fix?: string,
   ) {
     super(fix ? `${message} Fix: ${fix}` : message)
     this.name = 'RollbackError'
@@ -21,7 +21,7 @@ export class InputError extends RollbackError {
     readonly input: string,
     /** what is wrong, without the input's name */
     readonly problem: string,
-    fix: string
+    fix: string,
   ) {
     super(`${inputLabel(input)} ${problem}`, fix)
     this.name = 'InputError'
@@ -34,7 +34,7 @@ export class RegistryError extends RollbackError {
     message: string,
     fix: string | undefined,
     readonly status?: number,
-    readonly code?: string
+    readonly code?: string,
   ) {
     super(message, fix)
     this.name = 'RegistryError'
@@ -52,7 +52,7 @@ export class CapabilityError extends RegistryError {
     readonly registry: string,
     message: string,
     fix: string,
-    status?: number
+    status?: number,
   ) {
     super(message, fix, status)
     this.name = 'CapabilityError'
@@ -67,12 +67,12 @@ export class PartialError extends RollbackError {
   constructor(
     readonly done: string[],
     readonly missing: string[],
-    readonly cause: unknown
+    readonly cause: unknown,
   ) {
     super(
       `Partial rollback: ${done.join('; ')}. Still missing: ${missing.join('; ')}. ` +
         `Cause: ${cause instanceof Error ? cause.message : String(cause)}`,
-      'Re-run the same rollback: it completes only what is missing.'
+      'Re-run the same rollback: it completes only what is missing.',
     )
     this.name = 'PartialError'
   }

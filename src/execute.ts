@@ -9,7 +9,14 @@ import type { RunContext } from './github/incident.js'
 import type { GitHubInputs } from './inputs.js'
 import type { RecordedIncident } from './plan.js'
 import type { Logger } from './retry.js'
-import { runIncident, type IncidentRequest, type IncidentResult, type IncidentTarget, type RunOptions, type TargetRun } from './run.js'
+import {
+  runIncident,
+  type IncidentRequest,
+  type IncidentResult,
+  type IncidentTarget,
+  type RunOptions,
+  type TargetRun,
+} from './run.js'
 import { currentDialect } from './core/settings.js'
 
 export interface Execution {
@@ -51,7 +58,7 @@ export async function executeIncident(
   gh: GitHubClient | undefined,
   ctx: RunContext,
   log: Logger,
-  steps: RunbookSteps = {}
+  steps: RunbookSteps = {},
 ): Promise<Execution> {
   let execution: Execution | undefined
   try {
@@ -61,11 +68,17 @@ export async function executeIncident(
     await atEnd(steps, { error }, undefined, log)
     throw error
   } finally {
-    if (execution) partialFrom(execution.result, await atEnd(steps, { result: execution.result }, execution.bookkeeping, log), true)
+    if (execution)
+      partialFrom(execution.result, await atEnd(steps, { result: execution.result }, execution.bookkeeping, log), true)
   }
 }
 
-async function atEnd(steps: RunbookSteps, end: { result?: IncidentResult; error?: unknown }, books: BookkeepingResult | undefined, log: Logger): Promise<StepReport> {
+async function atEnd(
+  steps: RunbookSteps,
+  end: { result?: IncidentResult; error?: unknown },
+  books: BookkeepingResult | undefined,
+  log: Logger,
+): Promise<StepReport> {
   const report: StepReport = { missing: [], warnings: [] }
   for (const step of steps.atEnd ?? []) {
     try {
@@ -85,12 +98,27 @@ function partialFrom(result: IncidentResult, report: StepReport, warningsOnly = 
   if (warningsOnly || report.missing.length === 0) return
   const earlier = result.error
   const done = earlier instanceof PartialError ? earlier.done : doneOf(result)
-  const missing = [...(earlier instanceof PartialError ? earlier.missing : earlier ? [earlier.message] : []), ...report.missing]
+  const missing = [
+    ...(earlier instanceof PartialError ? earlier.missing : earlier ? [earlier.message] : []),
+    ...report.missing,
+  ]
   result.status = 'partial'
-  result.error = new PartialError(done, missing, earlier instanceof PartialError ? earlier.cause : new Error(report.missing[0]))
+  result.error = new PartialError(
+    done,
+    missing,
+    earlier instanceof PartialError ? earlier.cause : new Error(report.missing[0]),
+  )
 }
 
-async function runAndRecord(req: IncidentRequest, gi: GitHubInputs, targets: IncidentTarget[], gh: GitHubClient | undefined, ctx: RunContext, log: Logger, steps: RunbookSteps): Promise<Execution> {
+async function runAndRecord(
+  req: IncidentRequest,
+  gi: GitHubInputs,
+  targets: IncidentTarget[],
+  gh: GitHubClient | undefined,
+  ctx: RunContext,
+  log: Logger,
+  steps: RunbookSteps,
+): Promise<Execution> {
   // the GitHub token is checked beside the registry reads, before any write
   let defaultBranch = ''
   const preflight = gh && !req.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined
@@ -100,7 +128,12 @@ async function runAndRecord(req: IncidentRequest, gi: GitHubInputs, targets: Inc
       }
     : undefined
   const undoRecord = req.undo && !req.recorded ? steps.undoRecord : undefined
-  const result = await runIncident(req, targets, log, { preflight, beforeWrite, progress: steps.progress, ...(undoRecord ? { undoRecord } : {}) })
+  const result = await runIncident(req, targets, log, {
+    preflight,
+    beforeWrite,
+    progress: steps.progress,
+    ...(undoRecord ? { undoRecord } : {}),
+  })
   if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
     for (const step of steps.afterWrite ?? []) partialFrom(result, await step(result))
   }
@@ -120,8 +153,10 @@ function doneOf(result: IncidentResult): string[] {
   const plan = result.targets[0].plan
   if (!plan) return []
   return [
-    plan.tag.kind === 'keep-newer' ? `'${plan.channel}' stays on ${plan.tag.holder}` : `'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`,
-    ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`])
+    plan.tag.kind === 'keep-newer'
+      ? `'${plan.channel}' stays on ${plan.tag.holder}`
+      : `'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`,
+    ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`]),
   ]
 }
 
@@ -132,9 +167,20 @@ export async function repositoryDefaultBranch(gh: GitHubClient, ctx: RunContext)
     return data.default_branch
   } catch (e) {
     const status = ghStatus(e)
-    if (status === 401) throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', currentDialect() === 'action' ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.' : 'set GITHUB_TOKEN to a valid token.')
+    if (status === 401)
+      throw new InputError(
+        'github-token',
+        'was rejected by GitHub (401 Bad credentials).',
+        currentDialect() === 'action'
+          ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.'
+          : 'set GITHUB_TOKEN to a valid token.',
+      )
     if (status === 403 || status === 404) {
-      throw new InputError('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.')
+      throw new InputError(
+        'github-token',
+        `cannot read the repository ${ctx.repository} (${status}).`,
+        'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.',
+      )
     }
     throw e
   }

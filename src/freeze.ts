@@ -108,7 +108,10 @@ export function parseTrackedIncident(issue: Pick<IssueLike, 'title' | 'body'>): 
   const body = issue.body ?? ''
   const record = parseReportRecord(body)
   if (record) {
-    const targets = record.packages && record.packages.length > 0 ? record.packages.map((p) => ({ name: p.name, channel: p.channel ?? record.channel })) : [{ name: record.packageName, channel: record.channel }]
+    const targets =
+      record.packages && record.packages.length > 0
+        ? record.packages.map((p) => ({ name: p.name, channel: p.channel ?? record.channel }))
+        : [{ name: record.packageName, channel: record.channel }]
     return { rollbackVersion: record.rollbackVersion, targets }
   }
   let what: string | undefined
@@ -134,7 +137,8 @@ export function parseTrackedIncident(issue: Pick<IssueLike, 'title' | 'body'>): 
   return { rollbackVersion: what.slice(at + 1), targets: [{ name: what.slice(0, at), channel }] }
 }
 
-const labelNames = (issue: IssueLike) => (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? '')).toLowerCase())
+const labelNames = (issue: IssueLike) =>
+  (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? '')).toLowerCase())
 
 /** Names compare case-insensitively (a false freeze is safer than a missed one); channels exactly. */
 const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase()
@@ -144,7 +148,11 @@ const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().t
  * `authors` and carrying the incident marker count: anyone can open a look-alike issue,
  * and it must neither freeze nor unfreeze a release.
  */
-export function decideFreeze(issues: IssueLike[], query: { names: string[]; channel: string }, authors: Identity[]): FreezeResult {
+export function decideFreeze(
+  issues: IssueLike[],
+  query: { names: string[]; channel: string },
+  authors: Identity[],
+): FreezeResult {
   const what = `${query.names.join(', ')} on ${query.channel}`
   const matching: Array<{ issue: IssueLike; overridden: boolean }> = []
   for (const issue of issues) {
@@ -153,7 +161,9 @@ export function decideFreeze(issues: IssueLike[], query: { names: string[]; chan
     if (!authors.some((me) => isAuthor(issue.user, me))) continue
     const incident = parseTrackedIncident(issue)
     if (!incident) continue
-    const hit = incident.targets.some((t) => t.channel === query.channel && query.names.some((n) => sameName(n, t.name)))
+    const hit = incident.targets.some(
+      (t) => t.channel === query.channel && query.names.some((n) => sameName(n, t.name)),
+    )
     if (hit) matching.push({ issue, overridden: labelNames(issue).includes(OVERRIDE_LABEL) })
   }
   matching.sort((a, b) => a.issue.number - b.issue.number)
@@ -164,7 +174,7 @@ export function decideFreeze(issues: IssueLike[], query: { names: string[]; chan
       frozen: true,
       issueNumber: freezing.issue.number,
       issueUrl: freezing.issue.html_url,
-      reason: `Release freeze: the rollback tracked in #${freezing.issue.number} (${freezing.issue.html_url}) is still open for ${what}${others > 0 ? ` (and ${others} more open rollback issue${others > 1 ? 's' : ''})` : ''}. Close the issue once the fix is ready, or label it ${OVERRIDE_LABEL} to publish anyway.`
+      reason: `Release freeze: the rollback tracked in #${freezing.issue.number} (${freezing.issue.html_url}) is still open for ${what}${others > 0 ? ` (and ${others} more open rollback issue${others > 1 ? 's' : ''})` : ''}. Close the issue once the fix is ready, or label it ${OVERRIDE_LABEL} to publish anyway.`,
     }
   }
   const overridden = matching[0]
@@ -173,7 +183,7 @@ export function decideFreeze(issues: IssueLike[], query: { names: string[]; chan
       frozen: false,
       issueNumber: overridden.issue.number,
       issueUrl: overridden.issue.html_url,
-      reason: `Not frozen: the open rollback issue #${overridden.issue.number} (${overridden.issue.html_url}) for ${what} carries ${OVERRIDE_LABEL}.`
+      reason: `Not frozen: the open rollback issue #${overridden.issue.number} (${overridden.issue.html_url}) for ${what} carries ${OVERRIDE_LABEL}.`,
     }
   }
   return { frozen: false, reason: `Not frozen: no open rollback issue for ${what}.` }
@@ -195,8 +205,23 @@ export interface FreezeQuery {
  */
 export async function checkFreeze(gh: GitHubClient, repo: RepoRef, query: FreezeQuery): Promise<FreezeResult> {
   const issues: IssueLike[] = []
-  for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: query.label, state: 'open', per_page: 100 })) {
-    for (const i of page.data) issues.push({ number: i.number, html_url: i.html_url, title: i.title, body: i.body, state: i.state, user: i.user ? { login: i.user.login, type: i.user.type } : null, labels: i.labels, pull_request: i.pull_request })
+  for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, {
+    ...repo,
+    labels: query.label,
+    state: 'open',
+    per_page: 100,
+  })) {
+    for (const i of page.data)
+      issues.push({
+        number: i.number,
+        html_url: i.html_url,
+        title: i.title,
+        body: i.body,
+        state: i.state,
+        user: i.user ? { login: i.user.login, type: i.user.type } : null,
+        labels: i.labels,
+        pull_request: i.pull_request,
+      })
   }
   // nothing to attribute: no need to ask who the token is
   if (issues.length === 0) return decideFreeze([], query, [])
@@ -225,25 +250,68 @@ const CHANNEL = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,255}$/
  * none of them, `name` in the workspace's package.json.
  */
 function freezeNames(get: InputReader, env: NodeJS.ProcessEnv): string[] {
-  const list = (raw: string) => raw.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('#'))
+  const list = (raw: string) =>
+    raw
+      .split(/[,\n]/)
+      .map((s) => s.trim())
+      .filter((s) => s !== '' && !s.startsWith('#'))
   const targets = list(get('targets')).map((t) => t.replace(/^(npm|docker|helm|git-tag):/, ''))
   const release = get('release').trim()
   const namespace = get('namespace').trim()
-  let names = [...list(get('package')), ...list(get('packages')), ...targets, ...list(get('image')), ...(release ? [namespace ? `${namespace}/${release}` : release] : [])]
+  let names = [
+    ...list(get('package')),
+    ...list(get('packages')),
+    ...targets,
+    ...list(get('image')),
+    ...(release ? [namespace ? `${namespace}/${release}` : release] : []),
+  ]
   if (names.length === 0) names = [packageNameFromWorkspace(env.GITHUB_WORKSPACE || process.cwd())]
   for (const n of names) {
-    if (!NAME.test(n)) throw new InputError('package', `${JSON.stringify(n.slice(0, 80))} is not a package, image or release name.`, 'give the name the release publishes, such as @acme/widget.')
+    if (!NAME.test(n))
+      throw new InputError(
+        'package',
+        `${JSON.stringify(n.slice(0, 80))} is not a package, image or release name.`,
+        'give the name the release publishes, such as @acme/widget.',
+      )
   }
   return [...new Set(names)]
 }
 
 export function readFreezeInputs(get: InputReader, env: NodeJS.ProcessEnv = process.env): FreezeInputs {
   const channel = (get('channel') || 'latest').trim()
-  if (!CHANNEL.test(channel)) throw new InputError('channel', `${JSON.stringify(channel.slice(0, 80))} is not a channel.`, 'give the dist-tag (or tag) the release publishes to, such as latest.')
-  const label = get('issue-labels').split(/[,\n]/).map((s) => s.trim()).find(Boolean) ?? 'rollback'
+  if (!CHANNEL.test(channel))
+    throw new InputError(
+      'channel',
+      `${JSON.stringify(channel.slice(0, 80))} is not a channel.`,
+      'give the dist-tag (or tag) the release publishes to, such as latest.',
+    )
+  const label =
+    get('issue-labels')
+      .split(/[,\n]/)
+      .map((s) => s.trim())
+      .find(Boolean) ?? 'rollback'
   const token = (get('github-token') || env.GITHUB_TOKEN || '').trim()
-  if (token === '') throw new InputError('github-token', 'is empty, and the freeze check reads the repository\'s issues.', currentDialect() === 'action' ? 'pass github-token (the default is the workflow token; the job needs issues: read).' : 'set GITHUB_TOKEN (a token that may read issues).')
+  if (token === '')
+    throw new InputError(
+      'github-token',
+      "is empty, and the freeze check reads the repository's issues.",
+      currentDialect() === 'action'
+        ? 'pass github-token (the default is the workflow token; the job needs issues: read).'
+        : 'set GITHUB_TOKEN (a token that may read issues).',
+    )
   const repository = (env.GITHUB_REPOSITORY ?? '').trim()
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new InputError('freeze-check', 'needs the repository, and GITHUB_REPOSITORY is not set.', currentDialect() === 'action' ? 'run it in a workflow.' : 'pass --repo owner/name.')
-  return { names: freezeNames(get, env), channel, label, token, repository, failIfFrozen: parseBoolean('fail-if-frozen', get('fail-if-frozen'), true) }
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository))
+    throw new InputError(
+      'freeze-check',
+      'needs the repository, and GITHUB_REPOSITORY is not set.',
+      currentDialect() === 'action' ? 'run it in a workflow.' : 'pass --repo owner/name.',
+    )
+  return {
+    names: freezeNames(get, env),
+    channel,
+    label,
+    token,
+    repository,
+    failIfFrozen: parseBoolean('fail-if-frozen', get('fail-if-frozen'), true),
+  }
 }

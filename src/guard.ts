@@ -19,11 +19,11 @@ export class ChannelMovedError extends RollbackError {
     readonly channel: string,
     readonly holder: string | undefined,
     readonly expected: string | undefined,
-    readonly wanted: string
+    readonly wanted: string,
   ) {
     super(
       `'${channel}' moved to ${holder ?? '(nothing: the channel was removed)'} while the rollback ran (the plan expected ${expected ?? 'no such channel'}); left there, nothing was written to it.`,
-      `look at what '${channel}' holds now; if it still needs rolling back, run again and the plan starts from the new state.`
+      `look at what '${channel}' holds now; if it still needs rolling back, run again and the plan starts from the new state.`,
     )
     this.name = 'ChannelMovedError'
   }
@@ -84,16 +84,24 @@ export async function guardedWrite<S>(g: GuardedWrite<S>): Promise<{ outcome: Wr
     // the read-back: it decides, whatever the status code said
     state = await g.read()
     if (g.isDone(state)) {
-      if (failure) g.log.warning(`${g.what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`)
+      if (failure)
+        g.log.warning(
+          `${g.what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`,
+        )
       return { outcome: 'written', state }
     }
     const retryable = failure === undefined || isRetryable(failure) || g.alsoRetry?.(failure) === true
     const delay = retryable ? nextDelay(g.policy, attempt, failure, startedAt) : undefined
     if (delay === undefined) {
       if (failure) throw g.explain(failure)
-      throw new RegistryError(`${g.what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.')
+      throw new RegistryError(
+        `${g.what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`,
+        'check the registry (a caching proxy in front of it?) and re-run.',
+      )
     }
-    g.log.warning(`${g.what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`)
+    g.log.warning(
+      `${g.what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`,
+    )
     await sleep(delay)
     // time passed: the retry is guarded by a read made now, not by the read-back
     state = await g.read()

@@ -87,7 +87,13 @@ export interface RollbackInputs {
    */
   undoById?: {
     incidentId: string
-    given: { rollbackVersion?: string; restoreVersion?: string; channel?: string; strategy?: string; targets?: { input: string; targets: TargetSpec[] } }
+    given: {
+      rollbackVersion?: string
+      restoreVersion?: string
+      channel?: string
+      strategy?: string
+      targets?: { input: string; targets: TargetSpec[] }
+    }
   }
 }
 
@@ -96,7 +102,11 @@ export function parseIncidentId(name: string, raw: string): string | undefined {
   const v = raw.trim()
   if (v === '') return undefined
   if (!/^rr-[0-9a-f]{16}$/i.test(v)) {
-    throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not an incident id.`, `give the incident id of the rollback you undo (rr- and 16 hex digits, as its tracking issue and report show it)${currentDialect() === 'action' ? ', or leave it empty' : ''}.`)
+    throw new InputError(
+      name,
+      `${JSON.stringify(v.slice(0, 60))} is not an incident id.`,
+      `give the incident id of the rollback you undo (rr- and 16 hex digits, as its tracking issue and report show it)${currentDialect() === 'action' ? ', or leave it empty' : ''}.`,
+    )
   }
   return v.toLowerCase()
 }
@@ -107,7 +117,7 @@ export function requireNpmToken(token: string | undefined): void {
   throw new InputError(
     'npm-token',
     'is empty: moving a dist-tag and deprecating need a token with write access to the package.',
-    `${setTo('npm-token')} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA")${currentDialect() === 'action' ? ', or give the job permissions: id-token: write for trusted publishing (OIDC, see the README)' : ''}, or ${setTo('dry-run', 'true')} to only see the plan.`
+    `${setTo('npm-token')} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA")${currentDialect() === 'action' ? ', or give the job permissions: id-token: write for trusted publishing (OIDC, see the README)' : ''}, or ${setTo('dry-run', 'true')} to only see the plan.`,
   )
 }
 
@@ -126,7 +136,7 @@ export function parseVersion(name: string, raw: string): string {
     throw new InputError(
       name,
       `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`,
-      `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`
+      `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`,
     )
   }
   return v
@@ -138,7 +148,11 @@ export function parsePublishedAfter(name: string, raw: string): string | undefin
   if (v === '') return undefined
   const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN
   if (Number.isNaN(ms)) {
-    throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).')
+    throw new InputError(
+      name,
+      `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`,
+      'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).',
+    )
   }
   return new Date(ms).toISOString()
 }
@@ -148,7 +162,11 @@ export function parseCommit(name: string, raw: string): string | undefined {
   const v = raw.trim()
   if (v === '') return undefined
   if (!/^[0-9a-fA-F]{40}$/.test(v)) {
-    throw new InputError(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.')
+    throw new InputError(
+      name,
+      `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`,
+      'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.',
+    )
   }
   return v.toLowerCase()
 }
@@ -165,13 +183,24 @@ export function parseMaxAge(name: string, raw: string): number | undefined {
   const v = raw.trim()
   if (v === '') return undefined
   const fix = 'use a Go-like duration such as 24h, 90m or 1h30m (units h, m, s, ms), or leave it empty for no limit.'
-  if (/^\d+(\.\d+)?d$/.test(v)) throw new InputError(name, `${JSON.stringify(v.slice(0, 40))}: days are not a unit.`, `give hours, such as ${Number(v.slice(0, -1)) * 24}h.`)
-  if (v.length > 40 || !/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(v)) throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not a duration.`, fix)
+  if (/^\d+(\.\d+)?d$/.test(v))
+    throw new InputError(
+      name,
+      `${JSON.stringify(v.slice(0, 40))}: days are not a unit.`,
+      `give hours, such as ${Number(v.slice(0, -1)) * 24}h.`,
+    )
+  if (v.length > 40 || !/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(v))
+    throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not a duration.`, fix)
   let ms = 0
   for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * AGE_UNITS[m[2]]
   ms = Math.round(ms)
   if (!(ms > 0)) throw new InputError(name, `must be longer than 0 (got ${v}): every version would be too old.`, fix)
-  if (ms > MAX_AGE_LIMIT_MS) throw new InputError(name, `${v} is longer than a year (8760h).`, `give a shorter duration, or ${currentDialect() === 'action' ? 'leave max-age empty' : 'leave out --max-age'} for no limit.`)
+  if (ms > MAX_AGE_LIMIT_MS)
+    throw new InputError(
+      name,
+      `${v} is longer than a year (8760h).`,
+      `give a shorter duration, or ${currentDialect() === 'action' ? 'leave max-age empty' : 'leave out --max-age'} for no limit.`,
+    )
   return ms
 }
 
@@ -191,7 +220,7 @@ export function checkPlainText(name: string, raw: string, what: string): string 
     throw new InputError(
       name,
       `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`,
-      `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`
+      `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`,
     )
   }
   return text
@@ -199,14 +228,25 @@ export function checkPlainText(name: string, raw: string, what: string): string 
 
 export function parseStrategy(name: string, raw: string, target: TargetKind): 'retag' | 'republish' {
   const v = (raw.trim() || 'retag').toLowerCase()
-  if (v !== 'retag' && v !== 'republish') throw new InputError(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).')
-  if (v === 'republish' && target !== 'npm') throw new InputError(name, `republish is for npm packages, not target: ${target}.`, `use ${setting('strategy', 'retag')}.`)
+  if (v !== 'retag' && v !== 'republish')
+    throw new InputError(
+      name,
+      `"${raw.trim().slice(0, 40)}" is not a strategy.`,
+      'use retag (move the channel back) or republish (publish the good code as the next version).',
+    )
+  if (v === 'republish' && target !== 'npm')
+    throw new InputError(
+      name,
+      `republish is for npm packages, not target: ${target}.`,
+      `use ${setting('strategy', 'retag')}.`,
+    )
   return v
 }
 
 export function parseTarget(name: string, raw: string): TargetKind {
   const v = (raw.trim() || 'npm').toLowerCase()
-  if (!(TARGETS as readonly string[]).includes(v)) throw new InputError(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`)
+  if (!(TARGETS as readonly string[]).includes(v))
+    throw new InputError(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`)
   return v as TargetKind
 }
 
@@ -217,14 +257,14 @@ export function parseChannel(name: string, raw: string): string {
     throw new InputError(
       name,
       `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`,
-      `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`
+      `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`,
     )
   }
   if (semver.validRange(tag) !== null) {
     throw new InputError(
       name,
       `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`,
-      `use a tag name such as latest or beta; put versions in ${settingName('rollback-version')} and ${settingName('restore-version')}.`
+      `use a tag name such as latest or beta; put versions in ${settingName('rollback-version')} and ${settingName('restore-version')}.`,
     )
   }
   return tag
@@ -233,13 +273,17 @@ export function parseChannel(name: string, raw: string): string {
 export function parseReason(name: string, raw: string): string {
   const reason = raw.trim()
   if (reason === '') {
-    throw new InputError(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.')
+    throw new InputError(
+      name,
+      'is empty.',
+      'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.',
+    )
   }
   if (reason.length > MAX_REASON_LENGTH) {
     throw new InputError(
       name,
       `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`,
-      'keep the reason to a few sentences and put the details in the tracking issue.'
+      'keep the reason to a few sentences and put the details in the tracking issue.',
     )
   }
   return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs')
@@ -251,30 +295,44 @@ export function parseRegistry(name: string, raw: string): string {
   try {
     url = new URL(value)
   } catch {
-    throw new InputError(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`)
+    throw new InputError(
+      name,
+      `${JSON.stringify(value.slice(0, 120))} is not a URL.`,
+      `use the registry's URL, such as ${DEFAULT_REGISTRY}.`,
+    )
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InputError(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.')
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new InputError(name, 'must not carry credentials, a query or a fragment.', `${setTo('npm-token')} and give the bare registry URL.`)
+    throw new InputError(
+      name,
+      'must not carry credentials, a query or a fragment.',
+      `${setTo('npm-token')} and give the bare registry URL.`,
+    )
   }
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
   if (url.protocol === 'http:' && !loopback) {
-    throw new InputError(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.')
+    throw new InputError(
+      name,
+      `${url.host} is plain http: the token would cross the network unencrypted.`,
+      'use the https:// URL of the registry.',
+    )
   }
   if (!url.pathname.endsWith('/')) url.pathname += '/'
   return url.toString()
 }
 
 export function parseDeprecationMessage(name: string, raw: string): string {
-  const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') || DEFAULT_DEPRECATION_MESSAGE
+  const template =
+    checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') ||
+    DEFAULT_DEPRECATION_MESSAGE
   for (const m of template.matchAll(/\{([^}]*)\}/g)) {
     if (!(PLACEHOLDERS as readonly string[]).includes(m[1])) {
       throw new InputError(
         name,
         `has an unknown placeholder {${m[1]}}.`,
-        `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`
+        `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`,
       )
     }
   }
@@ -290,10 +348,19 @@ export function workspacePackages(dir: string): string[] {
   try {
     root = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
   } catch {
-    throw new InputError('packages', `is workspaces, but ${join(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.')
+    throw new InputError(
+      'packages',
+      `is workspaces, but ${join(dir, 'package.json')} cannot be read.`,
+      'check out the repository before this step, or list the packages.',
+    )
   }
   const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? [])
-  if (globs.length === 0) throw new InputError('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).')
+  if (globs.length === 0)
+    throw new InputError(
+      'packages',
+      'is workspaces, but package.json declares no workspaces.',
+      'list the packages instead (comma or newline separated).',
+    )
   const names: string[] = []
   for (const g of globs) {
     for (const found of globSync(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
@@ -306,7 +373,12 @@ export function workspacePackages(dir: string): string[] {
     }
   }
   const unique = [...new Set(names)].sort()
-  if (unique.length === 0) throw new InputError('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.')
+  if (unique.length === 0)
+    throw new InputError(
+      'packages',
+      'is workspaces, but no public workspace package was found.',
+      'list the packages instead.',
+    )
   return unique
 }
 
@@ -317,7 +389,13 @@ export function packageNameFromWorkspace(dir: string): string {
   try {
     text = readFileSync(file, 'utf8')
   } catch {
-    throw new InputError('package', `is not set and there is no package.json in ${dir}.`, currentDialect() === 'action' ? 'set the package input, or check out the repository before this step.' : 'pass --package, or run it in the package\'s folder.')
+    throw new InputError(
+      'package',
+      `is not set and there is no package.json in ${dir}.`,
+      currentDialect() === 'action'
+        ? 'set the package input, or check out the repository before this step.'
+        : "pass --package, or run it in the package's folder.",
+    )
   }
   let name: unknown
   try {
@@ -347,12 +425,16 @@ export function readTargets(get: InputReader): TargetSpec[] | undefined {
     throw new InputError(
       'targets',
       `is given together with ${given.join(' and ')}, which name${given.length === 1 ? 's' : ''} targets too.`,
-      `list every target in targets (such as npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod) and leave ${given.join(' and ')} empty: they are the shorthand for one kind.`
+      `list every target in targets (such as npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod) and leave ${given.join(' and ')} empty: they are the shorthand for one kind.`,
     )
   }
   const kind = get('target').trim().toLowerCase()
   if (kind !== '' && kind !== 'npm') {
-    throw new InputError('targets', `is given together with target: ${kind.slice(0, 40)}.`, `leave target unset: each line of targets names its kind (such as docker:ghcr.io/acme/app).`)
+    throw new InputError(
+      'targets',
+      `is given together with target: ${kind.slice(0, 40)}.`,
+      `leave target unset: each line of targets names its kind (such as docker:ghcr.io/acme/app).`,
+    )
   }
   const specs = parseTargets(raw, 'targets')
   return specs
@@ -365,7 +447,10 @@ export function readTargets(get: InputReader): TargetSpec[] | undefined {
  * empty is `release` (the kubeconfig context's namespace) with it, and
  * `default/release` (packageName, the incident's name) without it.
  */
-export function targetsFrom(inputs: Pick<RollbackInputs, 'targets' | 'target' | 'packageName' | 'packageNames'>, get?: InputReader): TargetSpec[] {
+export function targetsFrom(
+  inputs: Pick<RollbackInputs, 'targets' | 'target' | 'packageName' | 'packageNames'>,
+  get?: InputReader,
+): TargetSpec[] {
   if (inputs.targets) return inputs.targets
   const kind = inputs.target ?? 'npm'
   if (kind === 'npm') return (inputs.packageNames ?? [inputs.packageName]).map((name) => ({ kind: 'npm', name }))
@@ -400,31 +485,48 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   // undo by incident id: the record names the targets and versions (read before planning)
   const incidentId = parseIncidentId('incident-id', get('incident-id'))
   if (incidentId !== undefined && !undo) {
-    throw new InputError('incident-id', `is set without ${settingName('undo')}: it names the rollback an undo reverses.`, `${setTo('undo', 'true')} to undo that incident, or ${currentDialect() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'} (a rollback is named by its versions and targets).`)
+    throw new InputError(
+      'incident-id',
+      `is set without ${settingName('undo')}: it names the rollback an undo reverses.`,
+      `${setTo('undo', 'true')} to undo that incident, or ${currentDialect() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'} (a rollback is named by its versions and targets).`,
+    )
   }
-  if (incidentId !== undefined && drill) throw new InputError('incident-id', `is set together with ${setting('drill', 'true')}.`, `a drill undoes nothing: ${currentDialect() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'}.`)
+  if (incidentId !== undefined && drill)
+    throw new InputError(
+      'incident-id',
+      `is set together with ${setting('drill', 'true')}.`,
+      `a drill undoes nothing: ${currentDialect() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'}.`,
+    )
   const byId = incidentId !== undefined
   const rollbackRaw = get('rollback-version') || (drill ? 'current' : '')
   if (rollbackRaw.trim() === '' && !byId) {
     throw new InputError('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.')
   }
   const current = rollbackRaw.trim().toLowerCase() === 'current'
-  const rollbackVersion = current ? 'current' : rollbackRaw.trim() === '' ? '' : parseVersion('rollback-version', rollbackRaw)
+  const rollbackVersion = current
+    ? 'current'
+    : rollbackRaw.trim() === ''
+      ? ''
+      : parseVersion('rollback-version', rollbackRaw)
   const publishedAfter = parsePublishedAfter('published-after', get('published-after'))
   if (current && publishedAfter === undefined && !drill) {
     throw new InputError(
       'published-after',
       `is required with ${setting('rollback-version', 'current')}.`,
-      'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.'
+      "pass the time the release started (such as the failed run's run_started_at): without it a re-run would roll back the restored version too.",
     )
   }
   // the release's identity: they guard an exact version as well as `current`
   const publishedBefore = parsePublishedAfter('published-before', get('published-before'))
-  if (publishedAfter !== undefined && publishedBefore !== undefined && Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
+  if (
+    publishedAfter !== undefined &&
+    publishedBefore !== undefined &&
+    Date.parse(publishedBefore) <= Date.parse(publishedAfter)
+  ) {
     throw new InputError(
       'published-before',
       `is not after published-after (${publishedBefore} <= ${publishedAfter}).`,
-      `pass the time the release run ended (the failed run's updated_at) as ${settingName('published-before')}, and the time it started (run_started_at) as ${settingName('published-after')}.`
+      `pass the time the release run ended (the failed run's updated_at) as ${settingName('published-before')}, and the time it started (run_started_at) as ${settingName('published-after')}.`,
     )
   }
   const releaseCommit = parseCommit('release-commit', get('release-commit'))
@@ -433,24 +535,45 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   const restoreRaw = get('restore-version')
   const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw)
   if (restoreVersion === rollbackVersion) {
-    throw new InputError('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.')
+    throw new InputError(
+      'restore-version',
+      `is the same as rollback-version (${rollbackVersion}).`,
+      'give the good version to restore, or leave it empty to pick the last known good one.',
+    )
   }
   const targets = readTargets(get)
   // by incident id with no target named: the record names them (and their kinds). The
   // runner passes action.yml's defaults (target npm, channel latest, strategy retag) as if
   // given, so a default counts as not given
-  const namedTargets = targets !== undefined || SHORTHAND.some((name) => get(name).trim() !== '') || !['', 'npm'].includes(get('target').trim().toLowerCase())
+  const namedTargets =
+    targets !== undefined ||
+    SHORTHAND.some((name) => get(name).trim() !== '') ||
+    !['', 'npm'].includes(get('target').trim().toLowerCase())
   const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))])
   if (byId && !namedTargets) kinds.clear()
   // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
-  const target: TargetKind = kinds.size === 1 ? ([...kinds][0] as TargetKind) : kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm'
+  const target: TargetKind =
+    kinds.size === 1
+      ? ([...kinds][0] as TargetKind)
+      : kinds.has('npm')
+        ? 'npm'
+        : kinds.has('docker')
+          ? 'docker'
+          : 'helm'
   // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
   // deployed revision) and a git-tag target's channel is the moving tag itself
   const channelRaw = get('channel') || 'latest'
   if (kinds.has('docker')) parseTag('channel', channelRaw)
-  const channel = kinds.has('npm') ? parseChannel('channel', channelRaw) : kinds.has('docker') ? parseTag('channel', channelRaw) : kinds.has('helm') && kinds.size === 1 ? HELM_CHANNEL : channelRaw.trim()
+  const channel = kinds.has('npm')
+    ? parseChannel('channel', channelRaw)
+    : kinds.has('docker')
+      ? parseTag('channel', channelRaw)
+      : kinds.has('helm') && kinds.size === 1
+        ? HELM_CHANNEL
+        : channelRaw.trim()
   // by incident id, an empty reason is the rollback's (from the record)
-  const reason = byId && get('reason').trim() === '' ? '' : parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''))
+  const reason =
+    byId && get('reason').trim() === '' ? '' : parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''))
   // what is rolled back: the npm package(s), the image, or the Helm release
   let packageName: string
   let packageNames: string[] | undefined
@@ -465,11 +588,17 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name)
     packageName = targets[0].name
   } else if (target === 'docker') {
-    if (get('image').trim() === '') throw new InputError('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.')
+    if (get('image').trim() === '')
+      throw new InputError(
+        'image',
+        'is required with target: docker.',
+        'give the image without a tag, such as ghcr.io/acme/app.',
+      )
     packageName = parseImage(get('image')).name
   } else if (target === 'helm') {
     // namespace/release: same-named releases in two namespaces are two incidents
-    if (get('release').trim() === '') throw new InputError('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.')
+    if (get('release').trim() === '')
+      throw new InputError('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.')
     packageName = `${parseNamespace('namespace', get('namespace')) || 'default'}/${parseReleaseName('release', get('release'))}`
   } else {
     const packagesRaw = get('packages').trim()
@@ -479,21 +608,50 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
       packageNames = workspacePackages(workspace)
       fromWorkspaces = true
     } else {
-      const listed = [...new Set([packagesRaw, packageRaw].join('\n').split(/[,\n]/).map((p) => p.trim()).filter(Boolean))]
-      packageNames = listed.length > 0 ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p)) : [parsePackageName('package', packageNameFromWorkspace(workspace))]
+      const listed = [
+        ...new Set(
+          [packagesRaw, packageRaw]
+            .join('\n')
+            .split(/[,\n]/)
+            .map((p) => p.trim())
+            .filter(Boolean),
+        ),
+      ]
+      packageNames =
+        listed.length > 0
+          ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p))
+          : [parsePackageName('package', packageNameFromWorkspace(workspace))]
     }
-    if (packageNames.length > 100) throw new InputError('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.')
+    if (packageNames.length > 100)
+      throw new InputError(
+        'packages',
+        `lists ${packageNames.length} packages; the limit is 100.`,
+        'split the incident into several runs.',
+      )
     packageName = packageNames[0]
   }
   const registry = kinds.has('npm') || (byId && !namedTargets) ? parseRegistry('registry', get('registry')) : ''
   const dryRun = parseBoolean('dry-run', get('dry-run'), false)
-  if (drill && dryRun) throw new InputError('drill', `and ${settingName('dry-run')} are both ${currentDialect() === 'action' ? 'true' : 'given'}.`, `a drill writes nothing anyone installs already (it needs the token to prove the write): ${setTo('dry-run', 'false')}.`)
+  if (drill && dryRun)
+    throw new InputError(
+      'drill',
+      `and ${settingName('dry-run')} are both ${currentDialect() === 'action' ? 'true' : 'given'}.`,
+      `a drill writes nothing anyone installs already (it needs the token to prove the write): ${setTo('dry-run', 'false')}.`,
+    )
   if (undo && rollbackVersion === 'current') {
-    throw new InputError('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', `give the same exact ${settingName('rollback-version')} (and ${settingName('restore-version')}) as the rollback you undo.`)
+    throw new InputError(
+      'rollback-version',
+      'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.',
+      `give the same exact ${settingName('rollback-version')} (and ${settingName('restore-version')}) as the rollback you undo.`,
+    )
   }
   const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim()
   if (/\s/.test(tokenRaw)) {
-    throw new InputError('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.')
+    throw new InputError(
+      'npm-token',
+      'contains whitespace.',
+      'paste the token alone, with no "Bearer " prefix or newline.',
+    )
   }
   const npmToken = tokenRaw === '' ? undefined : tokenRaw
   // tokenless: trusted publishing, where the runner offers the job an ID token. By incident id
@@ -505,8 +663,10 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   if (requireHolder && force) {
     throw new InputError(
       'require-holder',
-      currentDialect() === 'action' ? 'is true together with force: true, which moves the channel whatever it holds.' : 'is given together with --force, which moves the channel whatever it holds.',
-      `use one of them: ${settingName('require-holder')} (automation: skip when the channel moved on) or ${settingName('force')} (by hand: move it anyway).`
+      currentDialect() === 'action'
+        ? 'is true together with force: true, which moves the channel whatever it holds.'
+        : 'is given together with --force, which moves the channel whatever it holds.',
+      `use one of them: ${settingName('require-holder')} (automation: skip when the channel moved on) or ${settingName('force')} (by hand: move it anyway).`,
     )
   }
   const strategy = parseStrategy('strategy', get('strategy'), target)
@@ -518,8 +678,15 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
           ...(restoreVersion !== undefined ? { restoreVersion } : {}),
           ...(!['', 'latest'].includes(get('channel').trim()) ? { channel } : {}),
           ...(strategy !== 'retag' ? { strategy } : {}),
-          ...(namedTargets ? { targets: { input: targets ? 'targets' : (SHORTHAND.find((n) => get(n).trim() !== '') ?? 'package'), targets: targetsFrom({ targets, target, packageName, packageNames }, get) } } : {})
-        }
+          ...(namedTargets
+            ? {
+                targets: {
+                  input: targets ? 'targets' : (SHORTHAND.find((n) => get(n).trim() !== '') ?? 'package'),
+                  targets: targetsFrom({ targets, target, packageName, packageNames }, get),
+                },
+              }
+            : {}),
+        },
       }
     : undefined
   return {
@@ -549,7 +716,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     ...(drill ? { drill } : {}),
     force,
     ...(undo ? { undo } : {}),
-    ...(undoById ? { undoById } : {})
+    ...(undoById ? { undoById } : {}),
   }
 }
 
@@ -574,7 +741,14 @@ export interface GitHubInputs {
 }
 
 function parseList(raw: string): string[] {
-  return [...new Set(raw.split(/[,\n]/).map((s) => s.trim()).filter(Boolean))]
+  return [
+    ...new Set(
+      raw
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ]
 }
 
 export function readGitHubInputs(get: InputReader, env: NodeJS.ProcessEnv = process.env): GitHubInputs {
@@ -583,32 +757,78 @@ export function readGitHubInputs(get: InputReader, env: NodeJS.ProcessEnv = proc
   const commitReport = parseBoolean('commit-report', get('commit-report'), true)
   const labels = parseList(get('issue-labels') || 'rollback')
   for (const label of labels) {
-    if (label.length > 50) throw new InputError('issue-labels', `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`, 'use shorter label names.')
+    if (label.length > 50)
+      throw new InputError(
+        'issue-labels',
+        `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`,
+        'use shorter label names.',
+      )
   }
   if (createIssue && labels.length === 0) {
-    throw new InputError('issue-labels', 'is empty.', 'keep at least one label (default rollback): a re-run finds the tracking issue again by it.')
+    throw new InputError(
+      'issue-labels',
+      'is empty.',
+      'keep at least one label (default rollback): a re-run finds the tracking issue again by it.',
+    )
   }
   const assignees = parseList(get('issue-assignees')).map((a) => a.replace(/^@/, ''))
   for (const a of assignees) {
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(a)) {
-      throw new InputError('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.')
+      throw new InputError(
+        'issue-assignees',
+        `"${a.slice(0, 60)}" is not a GitHub user name.`,
+        'list GitHub logins separated by commas, such as octocat, hubot.',
+      )
     }
   }
   const reportDir = parseReportDir('report-dir', get('report-dir') || 'incidents')
   const branchRaw = get('report-branch').trim()
-  if (branchRaw && (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
-    throw new InputError('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.')
+  if (
+    branchRaw &&
+    (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))
+  ) {
+    throw new InputError(
+      'report-branch',
+      `"${branchRaw.slice(0, 60)}" is not a valid branch name.`,
+      'give a branch name such as main, or leave it empty for the default branch.',
+    )
   }
   const severityRaw = (get('severity') || 'high').trim().toLowerCase()
   if (!(SEVERITIES as readonly string[]).includes(severityRaw)) {
-    throw new InputError('severity', `"${severityRaw.slice(0, 40)}" is not a severity.`, `use one of ${SEVERITIES.join(', ')}.`)
+    throw new InputError(
+      'severity',
+      `"${severityRaw.slice(0, 40)}" is not a severity.`,
+      `use one of ${SEVERITIES.join(', ')}.`,
+    )
   }
   const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined
   if ((createIssue || commitReport) && token === undefined) {
-    throw new InputError('github-token', 'is empty, and the tracking issue and incident report need it.', currentDialect() === 'action' ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.' : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.')
+    throw new InputError(
+      'github-token',
+      'is empty, and the tracking issue and incident report need it.',
+      currentDialect() === 'action'
+        ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.'
+        : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.',
+    )
   }
   if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
-    throw new InputError('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', currentDialect() === 'action' ? 'run it in a workflow, or set create-issue: false and commit-report: false.' : 'pass --repo owner/name, or --no-issue and --no-report.')
+    throw new InputError(
+      'create-issue',
+      'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).',
+      currentDialect() === 'action'
+        ? 'run it in a workflow, or set create-issue: false and commit-report: false.'
+        : 'pass --repo owner/name, or --no-issue and --no-report.',
+    )
   }
-  return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw as Severity, githubRelease }
+  return {
+    token,
+    createIssue,
+    labels,
+    assignees,
+    commitReport,
+    reportDir,
+    reportBranch: branchRaw || undefined,
+    severity: severityRaw as Severity,
+    githubRelease,
+  }
 }

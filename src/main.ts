@@ -35,7 +35,7 @@ export const Outputs = {
   newRevision: 'new-revision',
   republishedVersion: 'republished-version',
   packages: 'packages',
-  targets: 'targets'
+  targets: 'targets',
 } as const
 
 type OutputValues = Record<(typeof Outputs)[keyof typeof Outputs], string>
@@ -59,7 +59,7 @@ const EMPTY: OutputValues = {
   'new-revision': '',
   'republished-version': '',
   packages: '',
-  targets: ''
+  targets: '',
 }
 
 /** The one output mapping, for one target or many. */
@@ -74,7 +74,11 @@ export function outputsOf(result: IncidentResult, books?: BookkeepingResult): Ou
     status: result.status,
     // one target: what its channel held and holds; several: the restore versions, once each
     'previous-version': several ? '' : (plan?.previousVersion ?? only.skipped?.holder ?? ''),
-    'restored-version': several ? [...new Set(result.targets.map(goal).filter(Boolean))].join(',') : plan ? (goal(only) ?? '') : (only.skipped?.holder ?? ''),
+    'restored-version': several
+      ? [...new Set(result.targets.map(goal).filter(Boolean))].join(',')
+      : plan
+        ? (goal(only) ?? '')
+        : (only.skipped?.holder ?? ''),
     moved: String(result.targets.some((t) => t.moved)),
     deprecated: String(result.targets.some((t) => t.deprecated)),
     'incident-id': result.incidentId,
@@ -85,7 +89,7 @@ export function outputsOf(result: IncidentResult, books?: BookkeepingResult): Ou
     'pull-request-url': books?.pullRequestUrl ?? '',
     'republished-version': several ? '' : (plan?.republish?.version ?? ''),
     packages: several && npm.length > 0 ? JSON.stringify(npm.map(row).map(({ kind: _kind, ...rest }) => rest)) : '',
-    targets: JSON.stringify(result.targets.map(row))
+    targets: JSON.stringify(result.targets.map(row)),
   }
 }
 
@@ -106,7 +110,7 @@ function row(t: TargetRun) {
     restored: channelGoal(t) ?? null,
     moved: t.moved,
     deprecated: t.deprecated,
-    error: errorOf(t) ?? null
+    error: errorOf(t) ?? null,
   }
 }
 
@@ -118,7 +122,7 @@ function runContext(env: NodeJS.ProcessEnv): RunContext {
     runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
     actor: env.GITHUB_ACTOR || undefined,
     eventName: env.GITHUB_EVENT_NAME || undefined,
-    workflow: env.GITHUB_WORKFLOW || undefined
+    workflow: env.GITHUB_WORKFLOW || undefined,
   }
 }
 
@@ -178,7 +182,15 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const hooks: TargetHooks = { setSecret: (value: string) => core.setSecret(value), env }
   try {
     // mask secrets before anything else can print them
-    for (const secret of [core.getInput('npm-token'), core.getInput('github-token'), core.getInput('registry-password'), core.getInput('announce-webhook'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '', env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '']) {
+    for (const secret of [
+      core.getInput('npm-token'),
+      core.getInput('github-token'),
+      core.getInput('registry-password'),
+      core.getInput('announce-webhook'),
+      env.NODE_AUTH_TOKEN ?? '',
+      env.GITHUB_TOKEN ?? '',
+      env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '',
+    ]) {
       if (secret.trim()) core.setSecret(secret.trim())
     }
     // a kubeconfig is many lines: the runner masks line by line, so register each one
@@ -199,14 +211,22 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // incident id may name git-tag targets only in its record
     const gitTagsAsked = inputs.targets?.some((t) => t.kind === 'git-tag') === true
     // Octokit is loaded only when the bookkeeping, a git-tag target or an undo (it reads the incident record) needs it
-    const client = (books || gitTagsAsked || inputs.undo) && gi.token ? (await import('./github/client.js')).createGitHubClient({ token: gi.token, baseUrl: githubEndpoints(env).apiUrl, log: core }) : undefined
+    const client =
+      (books || gitTagsAsked || inputs.undo) && gi.token
+        ? (await import('./github/client.js')).createGitHubClient({
+            token: gi.token,
+            baseUrl: githubEndpoints(env).apiUrl,
+            log: core,
+          })
+        : undefined
     const gh = books ? client : undefined
     if (client) hooks.github = { client: () => client, repository: ctx.repository }
     // undo reads the incident's record before planning: by incident-id alone it names the targets and versions
     let undoRecord: RunbookSteps['undoRecord']
     if (inputs.undo) {
       const { githubRecords, undoByIncidentId, undoRecordReader } = await import('./undo.js')
-      const finder = client && /^[^/\s]+\/[^/\s]+$/.test(ctx.repository) ? githubRecords(client, ctx, gi, core) : undefined
+      const finder =
+        client && /^[^/\s]+\/[^/\s]+$/.test(ctx.repository) ? githubRecords(client, ctx, gi, core) : undefined
       inputs = await undoByIncidentId(inputs, finder, core)
       if (finder) undoRecord = undoRecordReader(finder)
     }
@@ -225,30 +245,66 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         'report-path': drill.reportPath ?? '',
         'report-url': drill.reportUrl ?? '',
         'issue-number': drill.issueNumber ? String(drill.issueNumber) : '',
-        'issue-url': drill.issueUrl ?? ''
+        'issue-url': drill.issueUrl ?? '',
       }
-      await core.summary.addRaw(renderDrillReport({ status: drill.status, startedAt, repository: ctx.repository, channel: inputs.channel, checks: drill.checks, warnings: drill.warnings })).write()
+      await core.summary
+        .addRaw(
+          renderDrillReport({
+            status: drill.status,
+            startedAt,
+            repository: ctx.repository,
+            channel: inputs.channel,
+            checks: drill.checks,
+            warnings: drill.warnings,
+          }),
+        )
+        .write()
       for (const w of drill.warnings) core.warning(w)
-      if (drill.status === 'drill-failed') core.setFailed(`The rollback drill failed: a rollback now would break:\n${drill.broken.map((b) => `- ${b}`).join('\n')}`)
+      if (drill.status === 'drill-failed')
+        core.setFailed(
+          `The rollback drill failed: a rollback now would break:\n${drill.broken.map((b) => `- ${b}`).join('\n')}`,
+        )
       return
     }
     // the runbook around the writes: each step's module reads its own inputs
     // an undo points channels back at the bad version: the rollback's smoke test, checks,
     // impact figures and announcements are about the restore version, so none of them runs
-    const steps: RunbookSteps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [], ...(undoRecord ? { undoRecord } : {}) }
-    if (inputs.undo) core.info('Undo: the smoke test, the checks after the writes and the announcements are not run (they are about the restore version).')
+    const steps: RunbookSteps = {
+      beforeWrite: [],
+      afterWrite: inputs.undo
+        ? []
+        : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })],
+      atEnd: [],
+      ...(undoRecord ? { undoRecord } : {}),
+    }
+    if (inputs.undo)
+      core.info(
+        'Undo: the smoke test, the checks after the writes and the announcements are not run (they are about the restore version).',
+      )
     else {
-      steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core, env, summary: (md) => core.summary.addRaw(md).write() }))
+      steps.beforeWrite?.push(
+        ...smokeTest(get, inputs, { log: core, env, summary: (md) => core.summary.addRaw(md).write() }),
+      )
       steps.afterWrite?.push(...verifySteps(get, inputs, core, userAgent))
     }
     if (announce && !inputs.undo) {
       // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
-      const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, core, { dryRun: inputs.dryRun, userAgent })
+      const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, core, {
+        dryRun: inputs.dryRun,
+        userAgent,
+      })
       steps.beforeWrite?.push(announcer.beforeWrite)
       steps.atEnd?.push(announcer.atEnd)
     }
     const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core, steps)
-    outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.undo ? channelGoal(result.targets[0]) : result.targets[0].plan?.restoreVersion) : {}) }
+    outputs = {
+      ...outputsOf(result, bookkeeping),
+      ...(result.targets.length === 1
+        ? await extras[0].outputs(
+            result.targets[0].plan?.undo ? channelGoal(result.targets[0]) : result.targets[0].plan?.restoreVersion,
+          )
+        : {}),
+    }
     await core.summary.addRaw(renderSummary(result, bookkeeping)).write()
     if (result.error) core.setFailed(result.error.message)
   } catch (e) {

@@ -4,17 +4,19 @@
 
 /** Escapes text for a Markdown paragraph, list item or table cell. Newlines become <br>. */
 export function inert(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
-    .replace(/@/g, '@\u200b') // a zero-width space after @: GitHub notifies nobody
-    // GitHub autolinks bare `scheme://…` and `www.…` (GFM's extended autolinks): a zero-width
-    // space breaks the pattern while the URL still reads as written
-    .replace(/:\/\//g, ':\u200b//')
-    .replace(/(www)\./gi, '$1\u200b.')
-    .replace(/\r?\n/g, '<br>')
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
+      .replace(/@/g, '@\u200b') // a zero-width space after @: GitHub notifies nobody
+      // GitHub autolinks bare `scheme://…` and `www.…` (GFM's extended autolinks): a zero-width
+      // space breaks the pattern while the URL still reads as written
+      .replace(/:\/\//g, ':\u200b//')
+      .replace(/(www)\./gi, '$1\u200b.')
+      .replace(/\r?\n/g, '<br>')
+  )
 }
 
 /** A Markdown table from a header row and rows (cells must already be inert). */

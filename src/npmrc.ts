@@ -31,13 +31,20 @@ export interface NpmConfig {
   tokenSource?: string
 }
 
-export function resolveNpmConfig(opts: { packageName?: string; registryFlag?: string; cwd: string; env: NodeJS.ProcessEnv }): NpmConfig {
+export function resolveNpmConfig(opts: {
+  packageName?: string
+  registryFlag?: string
+  cwd: string
+  env: NodeJS.ProcessEnv
+}): NpmConfig {
   const { env, cwd } = opts
   const userPath = env.NPM_CONFIG_USERCONFIG || env.npm_config_userconfig || join(env.HOME || homedir(), '.npmrc')
   // later wins: user, then project (npm's order of precedence, project over user)
   const rc: Rc = { ...readRc(userPath, env), ...readRc(join(cwd, '.npmrc'), env) }
   const scope = opts.packageName?.startsWith('@') ? opts.packageName.split('/')[0] : undefined
-  const fromRc = (scope && typeof rc[`${scope}:registry`] === 'string' ? rc[`${scope}:registry`] : rc.registry) as string | undefined
+  const fromRc = (scope && typeof rc[`${scope}:registry`] === 'string' ? rc[`${scope}:registry`] : rc.registry) as
+    | string
+    | undefined
   const registry = opts.registryFlag || env.npm_config_registry || env.NPM_CONFIG_REGISTRY || fromRc || DEFAULT_REGISTRY
 
   const envToken = (env.NPM_TOKEN || env.NODE_AUTH_TOKEN || '').trim()

@@ -72,7 +72,9 @@ export interface RecordedIncident {
   reportPath?: string
   /** npm packages of the incident that did not have the bad version (packages: workspaces): listed again so the undo's report keeps the incident's shape */
   notAffected?: string[]
-  targets: Array<{ kind: 'npm' | 'docker' | 'helm' | 'git-tag'; name: string; channel: string } & Omit<UndoRecordFor, 'incidentId'>>
+  targets: Array<
+    { kind: 'npm' | 'docker' | 'helm' | 'git-tag'; name: string; channel: string } & Omit<UndoRecordFor, 'incidentId'>
+  >
 }
 
 export type TagAction =
@@ -117,7 +119,9 @@ export interface Plan {
 
 /** A deterministic key for one incident: the same rollback always gets the same id. */
 export function incidentId(packageName: string, channel: string, bad: string, restore: string): string {
-  const hash = createHash('sha256').update(JSON.stringify([packageName, channel, bad, restore])).digest('hex')
+  const hash = createHash('sha256')
+    .update(JSON.stringify([packageName, channel, bad, restore]))
+    .digest('hex')
   return `rr-${hash.slice(0, 16)}`
 }
 
@@ -170,12 +174,17 @@ export function lastKnownGood(state: PackageState, bad: string, channel: string)
     .map(([v]) => v)
     .filter((v) => (id === undefined ? semver.prerelease(v) === null : prereleaseId(v) === id))
   const chosen = candidates.sort(semver.rcompare)[0]
-  if (chosen !== undefined && id !== undefined && releaseOf(chosen) !== releaseOf(bad) && releaseOf(chosen) in state.versions) {
+  if (
+    chosen !== undefined &&
+    id !== undefined &&
+    releaseOf(chosen) !== releaseOf(bad) &&
+    releaseOf(chosen) in state.versions
+  ) {
     const line = id === '' ? 'prerelease' : id
     throw new InputError(
       'restore-version',
       `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`,
-      `give restore-version explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`
+      `give restore-version explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`,
     )
   }
   return chosen
@@ -194,7 +203,7 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
     throw new InputError(
       'rollback-version',
       `${req.packageName}@${bad} does not exist in the registry.`,
-      `give a published version (the newest are: ${nearest() || 'none'}).`
+      `give a published version (the newest are: ${nearest() || 'none'}).`,
     )
   }
   const warnings: string[] = []
@@ -204,11 +213,12 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
     restore = lastKnownGood(state, bad, req.channel)
     restoreChosen = true
     if (restore === undefined) {
-      const kind = req.channel !== 'latest' && prereleaseId(bad) !== undefined ? `'${prereleaseId(bad)}' prerelease` : 'stable'
+      const kind =
+        req.channel !== 'latest' && prereleaseId(bad) !== undefined ? `'${prereleaseId(bad)}' prerelease` : 'stable'
       throw new InputError(
         'restore-version',
         `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad} to restore.`,
-        'give the version to restore explicitly.'
+        'give the version to restore explicitly.',
       )
     }
     // chosen by history, it can be higher than the bad version (that is no roll-forward: it
@@ -217,7 +227,7 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
       throw new InputError(
         'strategy',
         `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`,
-        `use ${setting('strategy', 'retag')} (the channel goes back to ${restore}), or give ${settingName('restore-version')} explicitly.`
+        `use ${setting('strategy', 'retag')} (the channel goes back to ${restore}), or give ${settingName('restore-version')} explicitly.`,
       )
     }
   } else {
@@ -225,21 +235,21 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
       throw new InputError(
         'restore-version',
         `${req.packageName}@${restore} does not exist in the registry.`,
-        `give a published version (the newest are: ${nearest() || 'none'}), or leave it empty to pick the last known good one.`
+        `give a published version (the newest are: ${nearest() || 'none'}), or leave it empty to pick the last known good one.`,
       )
     }
     if (state.versions[restore].deprecated && !req.force) {
       throw new InputError(
         'restore-version',
         `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`,
-        `restore a version that is not deprecated, or ${setTo('force', 'true')} to restore it anyway.`
+        `restore a version that is not deprecated, or ${setTo('force', 'true')} to restore it anyway.`,
       )
     }
     if (semver.gt(restore, bad) && !req.force) {
       throw new InputError(
         'restore-version',
         `${restore} is higher than the bad version ${bad}: that is a roll-forward, not a rollback.`,
-        `check the two versions are not swapped, or ${setTo('force', 'true')}.`
+        `check the two versions are not swapped, or ${setTo('force', 'true')}.`,
       )
     }
   }
@@ -258,12 +268,12 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
   } else if (current !== undefined && semver.valid(current) && semver.gt(current, bad) && !req.force) {
     tag = { kind: 'keep-newer', holder: current }
     warnings.push(
-      `'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. ${capital(setTo('force', 'true'))} to move it back anyway.`
+      `'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. ${capital(setTo('force', 'true'))} to move it back anyway.`,
     )
   } else if (req.force) {
     tag = { kind: 'move', from: current, to: goal }
     warnings.push(
-      `${settingName('force')}: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`
+      `${settingName('force')}: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`,
     )
   } else {
     throw new InputError(
@@ -271,9 +281,11 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
       current === undefined
         ? `the dist-tag '${req.channel}' does not exist on ${req.packageName}.`
         : `'${req.channel}' holds ${current}, which is neither the bad version ${bad} nor the restore version ${restore}: someone may have moved it already.`,
-      `check ${settingName('rollback-version')} and ${settingName('channel')} (the tags are: ${Object.entries(state.distTags)
+      `check ${settingName('rollback-version')} and ${settingName('channel')} (the tags are: ${Object.entries(
+        state.distTags,
+      )
         .map(([t, v]) => `${t}=${v}`)
-        .join(', ')}), or ${setTo('force', 'true')} to point '${req.channel}' at ${restore} anyway.`
+        .join(', ')}), or ${setTo('force', 'true')} to point '${req.channel}' at ${restore} anyway.`,
     )
   }
 
@@ -283,13 +295,15 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
     // that is not deprecated, or the fix-forward version this very plan publishes first
     // (the runner then checks it exists, in a fresh read, right before the deprecation)
     if (!republish && (!(goal in state.versions) || (state.versions[goal].deprecated && !req.force))) {
-      throw new Error(`internal: the deprecation of ${bad} would name ${goal}, which ${goal in state.versions ? 'is deprecated' : 'does not exist'}.`)
+      throw new Error(
+        `internal: the deprecation of ${bad} would name ${goal}, which ${goal in state.versions ? 'is deprecated' : 'does not exist'}.`,
+      )
     }
     const message = renderDeprecationMessage(req.deprecationMessage, {
       version: bad,
       restore: goal,
       channel: req.channel,
-      reason: req.reason
+      reason: req.reason,
     })
     const previous = state.versions[bad].deprecated
     deprecation = previous === message ? { kind: 'already', message } : { kind: 'deprecate', message, previous }
@@ -303,7 +317,7 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
     .map(([t]) => t)
   if (otherTagsOnBad.length > 0) {
     warnings.push(
-      `Other dist-tags still point at the bad version ${bad}: ${otherTagsOnBad.join(', ')}. Roll those back too (one run per channel).`
+      `Other dist-tags still point at the bad version ${bad}: ${otherTagsOnBad.join(', ')}. Roll those back too (one run per channel).`,
     )
   }
 
@@ -319,7 +333,7 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
     otherTagsOnBad,
     warnings,
     incidentId: incidentId(req.packageName, req.channel, bad, restore),
-    ...(republish ? { republish } : {})
+    ...(republish ? { republish } : {}),
   }
 }
 
@@ -338,7 +352,11 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
 export function planUndo(req: PlanRequest, state: PackageState): Plan {
   const bad = req.rollbackVersion
   if (!(bad in state.versions)) {
-    throw new InputError('rollback-version', `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, 'give the same rollback-version as the rollback you undo.')
+    throw new InputError(
+      'rollback-version',
+      `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`,
+      'give the same rollback-version as the rollback you undo.',
+    )
   }
   const record = req.record
   let restore = record?.restoreVersion ?? req.restoreVersion
@@ -348,8 +366,10 @@ export function planUndo(req: PlanRequest, state: PackageState): Plan {
   if (!record && (restore === undefined || !(restore in state.versions))) {
     throw new InputError(
       'restore-version',
-      restore === undefined ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.` : `${req.packageName}@${restore} does not exist in the registry.`,
-      'give the same restore-version as the rollback you undo.'
+      restore === undefined
+        ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.`
+        : `${req.packageName}@${restore} does not exist in the registry.`,
+      'give the same restore-version as the rollback you undo.',
     )
   }
   const restored = restore as string
@@ -363,32 +383,52 @@ export function planUndo(req: PlanRequest, state: PackageState): Plan {
   let tag: TagAction
   if (found === undefined) {
     tag = current === undefined ? { kind: 'already', to: '(no such channel)' } : { kind: 'keep-newer', holder: current }
-    if (current !== undefined) warnings.push(`undo: '${req.channel}' did not exist before the rollback (the incident record says so), and undo cannot remove a channel: it is left on ${current}. Remove it by hand if it should go.`)
+    if (current !== undefined)
+      warnings.push(
+        `undo: '${req.channel}' did not exist before the rollback (the incident record says so), and undo cannot remove a channel: it is left on ${current}. Remove it by hand if it should go.`,
+      )
   } else if (current === found) tag = { kind: 'already', to: found }
   // the runner says it loudly when it writes (and the summary): the plan's warnings stay what a repeated undo sees too
   else if (current === wrote) tag = { kind: 'move', from: wrote, to: found }
   else {
     tag = { kind: 'keep-newer', holder: current ?? '(nothing)' }
     warnings.push(
-      `undo: '${req.channel}' holds ${current ?? 'nothing'}, not ${wrote} (what the rollback wrote): someone moved it after the rollback, so it is left alone and not undone.`
+      `undo: '${req.channel}' holds ${current ?? 'nothing'}, not ${wrote} (what the rollback wrote): someone moved it after the rollback, so it is left alone and not undone.`,
     )
   }
-  if (republish) warnings.push(`undo: ${republish.version} (the republished fix-forward version) stays published: npm never reuses a version number; only '${req.channel}' is pointed back.`)
+  if (republish)
+    warnings.push(
+      `undo: ${republish.version} (the republished fix-forward version) stays published: npm never reuses a version number; only '${req.channel}' is pointed back.`,
+    )
 
   let deprecation: DeprecationAction = { kind: 'off' }
   if (req.deprecate) {
     // only the message this tool wrote counts: the recorded one (without a record, the one these inputs render)
-    const message = record ? record.deprecationMessage : renderDeprecationMessage(req.deprecationMessage, { version: bad, restore: wrote, channel: req.channel, reason: req.reason })
+    const message = record
+      ? record.deprecationMessage
+      : renderDeprecationMessage(req.deprecationMessage, {
+          version: bad,
+          restore: wrote,
+          channel: req.channel,
+          reason: req.reason,
+        })
     const now = state.versions[bad].deprecated
     // the message the rollback replaced (the record says), which the undo puts back
     const before = record?.deprecationBefore
     if (message === undefined) {
-      if (now) warnings.push(`undo: ${bad} is deprecated ("${now}"), but the incident record holds no deprecation written by this tool, so it is kept.`)
+      if (now)
+        warnings.push(
+          `undo: ${bad} is deprecated ("${now}"), but the incident record holds no deprecation written by this tool, so it is kept.`,
+        )
     } else if (!now || (before !== undefined && now === before)) deprecation = { kind: 'already', message }
-    else if (now === message) deprecation = before !== undefined ? { kind: 'undeprecate', message, restoreTo: before } : { kind: 'undeprecate', message }
+    else if (now === message)
+      deprecation =
+        before !== undefined ? { kind: 'undeprecate', message, restoreTo: before } : { kind: 'undeprecate', message }
     else {
       deprecation = { kind: 'kept', message, current: now }
-      warnings.push(`undo: ${bad} is deprecated with another message than the one this rollback wrote ("${now}"): a person changed it, so it is kept.`)
+      warnings.push(
+        `undo: ${bad} is deprecated with another message than the one this rollback wrote ("${now}"): a person changed it, so it is kept.`,
+      )
     }
   }
   return {
@@ -405,7 +445,7 @@ export function planUndo(req: PlanRequest, state: PackageState): Plan {
     incidentId: record?.incidentId ?? incidentId(req.packageName, req.channel, bad, restored),
     ...(republish ? { republish } : {}),
     undo: true,
-    ...(found !== undefined ? { foundVersion: found } : {})
+    ...(found !== undefined ? { foundVersion: found } : {}),
   }
 }
 
@@ -418,7 +458,7 @@ export function planIsNoop(plan: Plan): boolean {
 export function describePlan(plan: Plan): string[] {
   if (plan.undo) return describeUndo(plan)
   const lines = [
-    `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`
+    `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`,
   ]
   const t = plan.tag
   if (t.kind === 'move') lines.push(`- move dist-tag '${plan.channel}': ${t.from ?? '(none)'} -> ${t.to}`)
@@ -433,22 +473,36 @@ export function describePlan(plan: Plan): string[] {
 
 function describeUndo(plan: Plan): string[] {
   const wrote = plan.republish?.version ?? plan.restoreVersion
-  const lines = [`Package ${plan.packageName}: undo the rollback of ${plan.rollbackVersion} to ${wrote} on '${plan.channel}'.`]
+  const lines = [
+    `Package ${plan.packageName}: undo the rollback of ${plan.rollbackVersion} to ${wrote} on '${plan.channel}'.`,
+  ]
   const t = plan.tag
-  const why = t.kind === 'move' && t.to === plan.rollbackVersion ? 'the bad version, as undo asks' : 'what it held when the incident found it'
+  const why =
+    t.kind === 'move' && t.to === plan.rollbackVersion
+      ? 'the bad version, as undo asks'
+      : 'what it held when the incident found it'
   if (t.kind === 'move') lines.push(`- move dist-tag '${plan.channel}' back: ${wrote} -> ${t.to} (${why})`)
   if (t.kind === 'already') lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`)
   if (t.kind === 'keep-newer') lines.push(`- dist-tag '${plan.channel}' holds ${t.holder}, not ${wrote}: left as it is`)
   if (plan.republish) lines.push(`- ${plan.republish.version} stays published (npm never reuses a version)`)
   const d = plan.deprecation
-  if (d.kind === 'undeprecate') lines.push(d.restoreTo === undefined ? `- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")` : `- put back the deprecation of ${plan.rollbackVersion} the rollback replaced ("${d.restoreTo}" instead of "${d.message}")`)
+  if (d.kind === 'undeprecate')
+    lines.push(
+      d.restoreTo === undefined
+        ? `- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")`
+        : `- put back the deprecation of ${plan.rollbackVersion} the rollback replaced ("${d.restoreTo}" instead of "${d.message}")`,
+    )
   if (d.kind === 'already') lines.push(`- ${plan.rollbackVersion} is not deprecated by this tool: no change`)
   if (d.kind === 'kept') lines.push(`- ${plan.rollbackVersion} carries another deprecation ("${d.current}"): kept`)
   return lines
 }
 
 export type Gate =
-  | { proceed: true; rollbackVersion: string; /** what the gate could not check, for the log and the record */ warnings?: string[] }
+  | {
+      proceed: true
+      rollbackVersion: string /** what the gate could not check, for the log and the record */
+      warnings?: string[]
+    }
   | { proceed: false; reason: string; holder?: string }
 
 /** What identifies the release that failed (RollbackInputs carries these fields). */
@@ -475,7 +529,12 @@ export interface ReleaseGuard {
 export function formatDuration(ms: number): string {
   const parts: string[] = []
   let rest = Math.max(0, Math.round(ms))
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+    ['ms', 1],
+  ] as const) {
     const n = Math.floor(rest / size)
     rest -= n * size
     if (n > 0) parts.push(`${n}${unit}`)
@@ -504,7 +563,13 @@ export function formatDuration(ms: number): string {
  *
  * `guard` may be the publishedAfter time alone (the older form). Pure: no I/O.
  */
-export function circuitBreaker(state: PackageState, channel: string, requested: string, guard?: string | ReleaseGuard, more: ReleaseGuard = {}): Gate {
+export function circuitBreaker(
+  state: PackageState,
+  channel: string,
+  requested: string,
+  guard?: string | ReleaseGuard,
+  more: ReleaseGuard = {},
+): Gate {
   const g: ReleaseGuard = typeof guard === 'string' ? { ...more, publishedAfter: guard } : { ...more, ...guard }
   const { publishedAfter, publishedBefore, maxAgeMs } = g
   const requireHolder = g.requireHolder === true
@@ -514,16 +579,29 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
   let version = requested
   if (current) {
     if (holder === undefined) {
-      throw new InputError('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, `check ${theSetting('channel')}.`)
+      throw new InputError(
+        'channel',
+        `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`,
+        `check ${theSetting('channel')}.`,
+      )
     }
     // a version we republished stands for the bad one it replaced: never roll it back in turn
     version = state.versions[holder]?.republishOf ?? holder
   }
-  if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined && maxAgeMs === undefined && !requireHolder) return { proceed: true, rollbackVersion: version }
+  if (
+    publishedAfter === undefined &&
+    publishedBefore === undefined &&
+    releaseCommit === undefined &&
+    maxAgeMs === undefined &&
+    !requireHolder
+  )
+    return { proceed: true, rollbackVersion: version }
   if (!(version in state.versions)) return { proceed: true, rollbackVersion: version } // planning names the unknown version
   const info = state.versions[version]
   const subject = current ? `'${channel}' holds ${version}` : `${state.name}@${version}`
-  const verdict = current ? 'it did not come from the release that failed, so nothing was rolled back.' : 'it is not the release named by the inputs, so nothing was rolled back.'
+  const verdict = current
+    ? 'it did not come from the release that failed, so nothing was rolled back.'
+    : 'it is not the release named by the inputs, so nothing was rolled back.'
   const warnings: string[] = []
 
   // 0. the holder: the channel must still hold the version (a tag that does not exist is
@@ -535,7 +613,7 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
       holder,
       reason: republished
         ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (require-holder): it was rolled back already, so nothing was rolled back.`
-        : `'${channel}' holds ${holder}, not ${state.name}@${version} (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`
+        : `'${channel}' holds ${holder}, not ${state.name}@${version} (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`,
     }
   }
 
@@ -543,13 +621,17 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
   if (releaseCommit !== undefined) {
     const commit = info.commit?.toLowerCase()
     if (commit !== undefined && commit !== releaseCommit) {
-      return { proceed: false, holder, reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (release-commit): ${verdict}` }
+      return {
+        proceed: false,
+        holder,
+        reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (release-commit): ${verdict}`,
+      }
     }
     if (commit === undefined) {
       warnings.push(
         publishedAfter === undefined && publishedBefore === undefined
           ? `${state.name}@${version} records no commit, so release-commit could not be compared; it is rolled back because rollback-version names it.`
-          : `${state.name}@${version} records no commit, so release-commit could not be compared; it was identified by its publish time alone.`
+          : `${state.name}@${version} records no commit, so release-commit could not be compared; it was identified by its publish time alone.`,
       )
     }
   }
@@ -563,21 +645,29 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
         throw new InputError(
           'rollback-version',
           `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so it can never be shown to come from the release that failed.`,
-          `give the exact version to roll back instead of current, once you have checked that ${version} is the bad one.`
+          `give the exact version to roll back instead of current, once you have checked that ${version} is the bad one.`,
         )
       }
       const input = publishedAfter !== undefined ? 'published-after' : 'published-before'
       throw new InputError(
         input,
         `cannot be checked: the target records no publish time for ${state.name}@${version}.`,
-        `leave published-after and published-before empty (rollback-version already names the version${releaseCommit !== undefined ? '; release-commit still guards it' : ''}).`
+        `leave published-after and published-before empty (rollback-version already names the version${releaseCommit !== undefined ? '; release-commit still guards it' : ''}).`,
       )
     }
     if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) {
-      return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}` }
+      return {
+        proceed: false,
+        holder,
+        reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}`,
+      }
     }
     if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
-      return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}` }
+      return {
+        proceed: false,
+        holder,
+        reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}`,
+      }
     }
   }
 
@@ -591,7 +681,7 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
         current
           ? `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so max-age cannot be checked.`
           : `cannot be checked: the target records no publish time for ${state.name}@${version}, so it can never be shown to be younger than ${formatDuration(maxAgeMs)}.`,
-        `roll ${version} back by hand, without max-age, once you have checked that it is the bad one.`
+        `roll ${version} back by hand, without max-age, once you have checked that it is the bad one.`,
       )
     }
     const now = g.now ?? Date.now()
@@ -600,11 +690,13 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
       return {
         proceed: false,
         holder,
-        reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than max-age ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.`
+        reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than max-age ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.`,
       }
     }
   }
-  return warnings.length > 0 ? { proceed: true, rollbackVersion: version, warnings } : { proceed: true, rollbackVersion: version }
+  return warnings.length > 0
+    ? { proceed: true, rollbackVersion: version, warnings }
+    : { proceed: true, rollbackVersion: version }
 }
 
 /**
@@ -621,11 +713,21 @@ export function circuitBreaker(state: PackageState, channel: string, requested: 
  */
 export function fixForwardVersion(bad: string): string {
   const parsed = semver.parse(bad)
-  if (!parsed) throw new InputError('rollback-version', `'${bad}' is not a valid semver version.`, 'give the exact version to roll back, such as 1.2.3.')
-  const next = parsed.prerelease.length > 0 ? semver.inc(parsed.version, 'prerelease') : semver.inc(parsed.version, 'patch')
-  if (!next) throw new InputError('rollback-version', `cannot compute the version after '${bad}'.`, 'give a valid semver version.')
+  if (!parsed)
+    throw new InputError(
+      'rollback-version',
+      `'${bad}' is not a valid semver version.`,
+      'give the exact version to roll back, such as 1.2.3.',
+    )
+  const next =
+    parsed.prerelease.length > 0 ? semver.inc(parsed.version, 'prerelease') : semver.inc(parsed.version, 'patch')
+  if (!next)
+    throw new InputError(
+      'rollback-version',
+      `cannot compute the version after '${bad}'.`,
+      'give a valid semver version.',
+    )
   return next
 }
-
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)

@@ -36,7 +36,17 @@ export function statusOf(e: unknown): number | undefined {
   return (e as FetchLikeError | undefined)?.statusCode
 }
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR'])
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'ESOCKETTIMEDOUT',
+  'ERR_SOCKET_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'FETCH_ERROR',
+])
 
 /**
  * What each misconfiguration code means, in words. EAI_AGAIN (a resolver that did not answer in
@@ -47,15 +57,19 @@ const MISCONFIGURED: Record<string, string> = {
   ENOTFOUND: 'the host name does not resolve',
   EAI_NONAME: 'the host name does not resolve',
   EAI_FAIL: 'the host name does not resolve',
-  ERR_SSL_WRONG_VERSION_NUMBER: 'TLS got an answer that is not TLS ("wrong version number"): the address is https:// but the server there speaks plain http',
-  ERR_SSL_PACKET_LENGTH_TOO_LONG: 'TLS got an answer that is not TLS: the address is https:// but the server there speaks plain http',
+  ERR_SSL_WRONG_VERSION_NUMBER:
+    'TLS got an answer that is not TLS ("wrong version number"): the address is https:// but the server there speaks plain http',
+  ERR_SSL_PACKET_LENGTH_TOO_LONG:
+    'TLS got an answer that is not TLS: the address is https:// but the server there speaks plain http',
   ERR_INVALID_URL: 'the address is not a valid URL',
   // a certificate the runner does not trust does not become trusted in a few seconds
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed and not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
-  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain ends in a CA not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
+  DEPTH_ZERO_SELF_SIGNED_CERT:
+    'its TLS certificate is self-signed and not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
+  SELF_SIGNED_CERT_IN_CHAIN:
+    'its TLS certificate chain ends in a CA not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name'
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
 }
 
 /** Why the address cannot work, when the failure says so (never retried); undefined for anything else. */
@@ -63,7 +77,8 @@ export function misconfiguration(e: unknown): string | undefined {
   const err = e as (FetchLikeError & { message?: string }) | undefined
   if (!err || typeof err !== 'object' || err.statusCode !== undefined) return undefined
   if (err.code && MISCONFIGURED[err.code]) return MISCONFIGURED[err.code]
-  if (err.code === 'EPROTO' && /wrong version number/i.test(err.message ?? '')) return MISCONFIGURED.ERR_SSL_WRONG_VERSION_NUMBER
+  if (err.code === 'EPROTO' && /wrong version number/i.test(err.message ?? ''))
+    return MISCONFIGURED.ERR_SSL_WRONG_VERSION_NUMBER
   return undefined
 }
 
@@ -74,8 +89,11 @@ export function isRetryable(e: unknown): boolean {
   if (misconfiguration(e) !== undefined) return false
   const status = err.statusCode
   // 501 Not Implemented is what the server is, not how it is doing: never retried
-  if (status !== undefined) return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501)
-  return (err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system'
+  if (status !== undefined)
+    return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501)
+  return (
+    (err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system'
+  )
 }
 
 /** Retry-After in ms (seconds or an HTTP date), when the error carries one. */
@@ -96,7 +114,13 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * The wait before attempt `attempt + 1`, or undefined when no further attempt may be made
  * (attempts used up, Retry-After longer than allowed, or the deadline would pass).
  */
-export function nextDelay(policy: RetryPolicy, attempt: number, error: unknown, startedAt: number, now = Date.now()): number | undefined {
+export function nextDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  error: unknown,
+  startedAt: number,
+  now = Date.now(),
+): number | undefined {
   if (attempt >= policy.attempts) return undefined
   const asked = retryAfterMs(error, now)
   if (asked !== undefined && asked > policy.maxDelayMs) return undefined
@@ -115,7 +139,9 @@ export async function withRetry<T>(what: string, fn: () => Promise<T>, policy: R
     } catch (e) {
       const delay = isRetryable(e) ? nextDelay(policy, attempt, e, startedAt) : undefined
       if (delay === undefined) throw e
-      log.warning(`${what} failed (${describeFailure(e)}); retrying in ${Math.round(delay / 100) / 10} s (attempt ${attempt + 1} of ${policy.attempts}).`)
+      log.warning(
+        `${what} failed (${describeFailure(e)}); retrying in ${Math.round(delay / 100) / 10} s (attempt ${attempt + 1} of ${policy.attempts}).`,
+      )
       await sleep(delay)
     }
   }
@@ -137,7 +163,7 @@ export async function writeThenConfirm(
   what: string,
   write: () => Promise<void>,
   confirm: () => Promise<boolean>,
-  options: { policy: RetryPolicy; log: Logger; explain: (e: unknown) => Error; alsoRetry?: (e: unknown) => boolean }
+  options: { policy: RetryPolicy; log: Logger; explain: (e: unknown) => Error; alsoRetry?: (e: unknown) => boolean },
 ): Promise<'written'> {
   const { policy, log, explain } = options
   const startedAt = Date.now()
@@ -150,16 +176,24 @@ export async function writeThenConfirm(
       failure = e
     }
     if (await confirm()) {
-      if (failure) log.warning(`${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`)
+      if (failure)
+        log.warning(
+          `${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`,
+        )
       return 'written'
     }
     const retryable = failure === undefined || isRetryable(failure) || options.alsoRetry?.(failure) === true
     const delay = retryable ? nextDelay(policy, attempt, failure, startedAt) : undefined
     if (delay === undefined) {
       if (failure) throw explain(failure)
-      throw new RegistryError(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.')
+      throw new RegistryError(
+        `${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`,
+        'check the registry (a caching proxy in front of it?) and re-run.',
+      )
     }
-    log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`)
+    log.warning(
+      `${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`,
+    )
     await sleep(delay)
   }
 }

@@ -6,7 +6,18 @@ import { ChannelMovedError } from './guard.js'
 import { CapabilityError, InputError, PartialError, RollbackError, errorMessage } from './errors.js'
 import type { Impact } from './github/incident.js'
 import type { RollbackInputs } from './inputs.js'
-import { circuitBreaker, describePlan, incidentId, lastKnownGood, planRollback, planUndo, type PackageState, type Plan, type RecordedIncident, type UndoRecordFor } from './plan.js'
+import {
+  circuitBreaker,
+  describePlan,
+  incidentId,
+  lastKnownGood,
+  planRollback,
+  planUndo,
+  type PackageState,
+  type Plan,
+  type RecordedIncident,
+  type UndoRecordFor,
+} from './plan.js'
 import type { Logger } from './retry.js'
 import type { Target } from './targets/target.js'
 import { mapLimit } from './util.js'
@@ -95,7 +106,16 @@ export interface IncidentResult {
   /** what the checks after the writes saw (src/runbook/verify.ts): the health endpoint, and npm's channels as installers read them */
   verification?: {
     health?: { url: string; field?: string; versions: string[]; timeout: string; seenAt?: string; reports?: string }
-    installers?: Array<{ name: string; channel: string; version: string; registry: string; seenAt?: string; holds?: string; maxAgeSeconds?: number; error?: string }>
+    installers?: Array<{
+      name: string
+      channel: string
+      version: string
+      registry: string
+      seenAt?: string
+      holds?: string
+      maxAgeSeconds?: number
+      error?: string
+    }>
   }
 }
 
@@ -113,7 +133,7 @@ export async function runIncident(
   req: IncidentRequest,
   targets: IncidentTarget[],
   log: Logger,
-  options: RunOptions = {}
+  options: RunOptions = {},
 ): Promise<IncidentResult> {
   const runs = await runTargets(req, targets, log, options)
   return resolve(req, runs)
@@ -123,7 +143,16 @@ export async function runIncident(
 export interface ProgressEvent {
   kind: TargetKind
   name: string
-  phase: 'reading' | 'planned' | 'skipped' | 'not-affected' | 'writing' | 'retiring' | 'putting-back' | 'done' | 'failed'
+  phase:
+    | 'reading'
+    | 'planned'
+    | 'skipped'
+    | 'not-affected'
+    | 'writing'
+    | 'retiring'
+    | 'putting-back'
+    | 'done'
+    | 'failed'
   /** a few words: the plan's versions, the outcome, the error */
   detail?: string
 }
@@ -145,10 +174,24 @@ export interface RunOptions {
   undoRecord?: (incidentId: string) => Promise<RecordedIncident | undefined>
 }
 
-async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: Logger, options: RunOptions): Promise<TargetRun[]> {
+async function runTargets(
+  req: IncidentRequest,
+  targets: IncidentTarget[],
+  log: Logger,
+  options: RunOptions,
+): Promise<TargetRun[]> {
   const parallel = options.parallel ?? DEFAULT_PARALLEL
   const several = targets.length > 1
-  const runs: TargetRun[] = targets.map((t) => ({ ...t, label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '', moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }))
+  const runs: TargetRun[] = targets.map((t) => ({
+    ...t,
+    label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '',
+    moved: false,
+    deprecated: false,
+    republished: false,
+    outcome: 'planned',
+    steps: [],
+    warnings: [],
+  }))
   const tell = (r: TargetRun, phase: ProgressEvent['phase'], detail?: string) => {
     try {
       options.progress?.({ kind: r.kind, name: r.name, phase, ...(detail !== undefined ? { detail } : {}) })
@@ -179,25 +222,44 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
   /** This target as the incident's record holds it; undefined (said as a warning) when the record has nothing for it. */
   const undoRecordFor = async (r: TargetRun, before: PackageState, bad: string): Promise<UndoRecordFor | undefined> => {
     // the rollback's incident id: by the record's id, else rebuilt as the rollback built it
-    const id = req.recorded?.incidentId ?? (several ? incidentOf(runs, req) : incidentId(r.name, r.channel, bad, req.restoreVersion ?? lastKnownGood(before, bad, r.channel) ?? ''))
+    const id =
+      req.recorded?.incidentId ??
+      (several
+        ? incidentOf(runs, req)
+        : incidentId(r.name, r.channel, bad, req.restoreVersion ?? lastKnownGood(before, bad, r.channel) ?? ''))
     const rec = await recordOf(id)
     if (!rec) {
-      if (options.undoRecord) r.warnings.push(`undo: no record of incident ${id} was found (the incident report, the tracking issue): the deprecation is removed only when it is exactly the message these inputs render.`)
+      if (options.undoRecord)
+        r.warnings.push(
+          `undo: no record of incident ${id} was found (the incident report, the tracking issue): the deprecation is removed only when it is exactly the message these inputs render.`,
+        )
       return undefined
     }
     const t = rec.targets.find((x) => x.kind === r.kind && x.name === r.name && x.channel === r.channel)
     if (!t) {
-      r.warnings.push(`undo: the record of incident ${rec.incidentId} (${rec.source}) has nothing for this target: the deprecation is removed only when it is exactly the message these inputs render.`)
+      r.warnings.push(
+        `undo: the record of incident ${rec.incidentId} (${rec.source}) has nothing for this target: the deprecation is removed only when it is exactly the message these inputs render.`,
+      )
       return undefined
     }
-    return { incidentId: rec.incidentId, previousVersion: t.previousVersion, wrote: t.wrote, restoreVersion: t.restoreVersion, deprecationMessage: t.deprecationMessage, deprecationBefore: t.deprecationBefore }
+    return {
+      incidentId: rec.incidentId,
+      previousVersion: t.previousVersion,
+      wrote: t.wrote,
+      restoreVersion: t.restoreVersion,
+      deprecationMessage: t.deprecationMessage,
+      deprecationBefore: t.deprecationBefore,
+    }
   }
   await Promise.all([
     counted(options.preflight?.()),
     mapLimit(runs, parallel, async (r) => {
       tell(r, 'reading')
       try {
-        const [before] = await Promise.all([r.target.inspect().finally(() => lastAnswer.set(r, ++answers)), counted(req.dryRun ? undefined : r.target.checkAccess())])
+        const [before] = await Promise.all([
+          r.target.inspect().finally(() => lastAnswer.set(r, ++answers)),
+          counted(req.dryRun ? undefined : r.target.checkAccess()),
+        ])
         r.before = before
         if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
           r.outcome = 'not-affected'
@@ -214,12 +276,31 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
         }
         const record = req.undo ? await undoRecordFor(r, before, gate.rollbackVersion) : undefined
         // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-        const plan = (req.undo ? planUndo : planRollback)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined, record }, before)
-        if (plan.republish && !r.target.republish && !plan.undo) throw new InputError('strategy', `republish is not supported for ${r.target.kind}.`, `use ${setting('strategy', 'retag')}.`)
+        const plan = (req.undo ? planUndo : planRollback)(
+          {
+            ...req,
+            packageName: r.name,
+            channel: r.channel,
+            rollbackVersion: gate.rollbackVersion,
+            deprecate: req.deprecate && r.target.retire !== undefined,
+            record,
+          },
+          before,
+        )
+        if (plan.republish && !r.target.republish && !plan.undo)
+          throw new InputError(
+            'strategy',
+            `republish is not supported for ${r.target.kind}.`,
+            `use ${setting('strategy', 'retag')}.`,
+          )
         // what the registry cannot do, before anything is written: a channel it cannot move
         // stops the run here; one without deprecate is moved and the deprecation skipped
         if (r.target.capabilities && (plan.tag.kind === 'move' || plan.deprecation.kind === 'deprecate')) {
-          const caps = await r.target.capabilities(r.channel, before.distTags[r.channel], { move: plan.tag.kind === 'move', probe: req.dryRun ? 'never' : 'if-needed', republish: Boolean(plan.republish) && !plan.undo })
+          const caps = await r.target.capabilities(r.channel, before.distTags[r.channel], {
+            move: plan.tag.kind === 'move',
+            probe: req.dryRun ? 'never' : 'if-needed',
+            republish: Boolean(plan.republish) && !plan.undo,
+          })
           r.warnings.push(...caps.warnings)
           if (caps.cannotRetire && plan.deprecation.kind === 'deprecate') r.cannotRetire = caps.cannotRetire
         }
@@ -227,18 +308,28 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
         r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated }
         r.warnings.push(...(gate.warnings ?? []), ...plan.warnings)
         r.steps.push({ step: 'plan', outcome: 'done', detail: describePlan(plan).join(' '), at: now() })
-        tell(r, 'planned', plan.tag.kind === 'move' ? `${plan.tag.from ?? '(none)'} -> ${plan.tag.to}` : plan.tag.kind === 'already' ? `already on ${plan.tag.to}` : `left on ${plan.tag.holder}`)
+        tell(
+          r,
+          'planned',
+          plan.tag.kind === 'move'
+            ? `${plan.tag.from ?? '(none)'} -> ${plan.tag.to}`
+            : plan.tag.kind === 'already'
+              ? `already on ${plan.tag.to}`
+              : `left on ${plan.tag.holder}`,
+        )
       } catch (e) {
         r.outcome = 'failed'
         r.failure = { step: 'preflight', error: e }
         tell(r, 'failed', errorMessage(e))
       }
-    })
+    }),
   ])
   const planned = runs.filter((r) => r.plan !== undefined)
   for (const r of runs) if (runs.length > 1 || lastAnswer.get(r) !== answers) r.target.forget?.()
   if (req.undo && !req.recorded && !options.undoRecord && planned.length > 0) {
-    log.info('Undo: no incident record to read (no GitHub bookkeeping): the deprecation is removed only when it is exactly the message these inputs render.')
+    log.info(
+      'Undo: no incident record to read (no GitHub bookkeeping): the deprecation is removed only when it is exactly the message these inputs render.',
+    )
   }
   for (const r of planned) {
     for (const line of describePlan(r.plan as Plan)) log.info(line)
@@ -280,8 +371,12 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
       async (r) => {
         tell(r, 'putting-back')
         await putBack(r, log)
-        tell(r, r.failure?.step === 'put-back' ? 'failed' : 'done', r.failure?.step === 'put-back' ? errorOf(r) : 'put back')
-      }
+        tell(
+          r,
+          r.failure?.step === 'put-back' ? 'failed' : 'done',
+          r.failure?.step === 'put-back' ? errorOf(r) : 'put back',
+        )
+      },
     )
     for (const r of planned) if (r.outcome === 'already') tell(r, 'done', r.outcome)
     return runs
@@ -297,7 +392,7 @@ async function runTargets(req: IncidentRequest, targets: IncidentTarget[], log: 
       tell(r, 'retiring')
       await retire(r, log)
       tell(r, r.failure ? 'failed' : 'done', r.failure ? errorOf(r) : r.outcome)
-    }
+    },
   )
   for (const r of planned) for (const a of r.target.anomalies?.() ?? []) r.warnings.push(a)
   return runs
@@ -314,24 +409,36 @@ function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
     throw new InputError(
       allNpm ? 'package' : 'targets',
       `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${errorMessage(p.failure?.error)}`).join('\n')}`,
-      `fix each problem (or leave those out) and run again; ${currentDialect() === 'action' ? 'partial-ok does not skip the preflight' : 'the preflight is never skipped'}.`
+      `fix each problem (or leave those out) and run again; ${currentDialect() === 'action' ? 'partial-ok does not skip the preflight' : 'the preflight is never skipped'}.`,
     )
   }
   const affected = runs.filter((r) => r.outcome !== 'not-affected')
-  if (affected.length === 0) throw new InputError('rollback-version', `no workspace package has version ${req.rollbackVersion}.`, 'check the version, or list the packages.')
+  if (affected.length === 0)
+    throw new InputError(
+      'rollback-version',
+      `no workspace package has version ${req.rollbackVersion}.`,
+      'check the version, or list the packages.',
+    )
   const warnings: string[] = []
   for (const r of runs) for (const w of r.warnings) warnings.push(`${r.label}${w}`)
-  if (affected.length < runs.length) warnings.push(`Left out (no ${req.rollbackVersion} published): ${runs.filter((r) => r.outcome === 'not-affected').map((r) => r.name).join(', ')}.`)
+  if (affected.length < runs.length)
+    warnings.push(
+      `Left out (no ${req.rollbackVersion} published): ${runs
+        .filter((r) => r.outcome === 'not-affected')
+        .map((r) => r.name)
+        .join(', ')}.`,
+    )
   const base = {
     incidentId: req.recorded?.incidentId ?? (single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req)),
     rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
     channel: req.channel,
     targets: runs,
     warnings,
-    ...(req.undo ? { undo: true as const } : {})
+    ...(req.undo ? { undo: true as const } : {}),
   }
   if (req.dryRun) return { ...base, status: 'planned' }
-  if (affected.every((r) => r.outcome === 'skipped')) return { ...base, status: 'skipped', ...(single && only.skipped ? { reason: only.skipped.reason } : {}) }
+  if (affected.every((r) => r.outcome === 'skipped'))
+    return { ...base, status: 'skipped', ...(single && only.skipped ? { reason: only.skipped.reason } : {}) }
 
   const failedMoves = runs.filter((r) => r.failure?.step === 'move-tag' || r.failure?.step === 'put-back')
   if (single && only.failure?.step === 'move-tag' && !only.republished) throw only.failure.error
@@ -340,11 +447,18 @@ function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
     const failed = runs.filter((r) => r.failure?.step === 'move-tag')
     const message =
       `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${errorMessage(f.failure?.error)})`).join('; ')}. ` +
-      (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.map((r) => `${r.name} (${errorMessage(r.failure?.error)})`).join('; ')}.`)
+      (notPutBack.length === 0
+        ? 'The tags this run had moved were put back.'
+        : `Could not put back: ${notPutBack.map((r) => `${r.name} (${errorMessage(r.failure?.error)})`).join('; ')}.`)
     return {
       ...base,
       status: notPutBack.length === 0 ? 'failed' : 'partial',
-      error: new RollbackError(message, notPutBack.length === 0 ? `fix the failure and run again, or ${currentDialect() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.` : 'put those tags back by hand, then run again.')
+      error: new RollbackError(
+        message,
+        notPutBack.length === 0
+          ? `fix the failure and run again, or ${currentDialect() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.`
+          : 'put those tags back by hand, then run again.',
+      ),
     }
   }
   const incomplete = runs.filter((r) => r.failure)
@@ -357,9 +471,13 @@ function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
         only.failure?.step === 'move-tag'
           ? new PartialError([`${goal} is published`], [`pointing '${plan.channel}' at it`], only.failure.error)
           : new PartialError(
-              [plan.tag.kind === 'keep-newer' ? `'${plan.channel}' is on ${plan.tag.holder}` : `'${plan.channel}' points at ${goal} (the rollback is live)`],
+              [
+                plan.tag.kind === 'keep-newer'
+                  ? `'${plan.channel}' is on ${plan.tag.holder}`
+                  : `'${plan.channel}' points at ${goal} (the rollback is live)`,
+              ],
               [`deprecating ${plan.rollbackVersion}`],
-              only.failure?.error
+              only.failure?.error,
             )
       return { ...base, status: 'partial', error }
     }
@@ -370,8 +488,8 @@ function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
       error: new RollbackError(
         `${wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((r) => `${r.name}: ${errorOf(r)}`).join('; ')}.` +
           (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''),
-        'Re-run the same rollback once the failures are fixed: it completes only what is missing.'
-      )
+        'Re-run the same rollback once the failures are fixed: it completes only what is missing.',
+      ),
     }
   }
   return { ...base, status: wrote ? 'completed' : 'already-done' }
@@ -379,7 +497,8 @@ function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
 
 /** A target's failure (or skip) in one line, as its row and the outputs say it. */
 export function errorOf(r: TargetRun): string | undefined {
-  if (r.failure) return `${r.failure.step === 'deprecate' ? 'deprecation failed: ' : r.failure.step === 'put-back' ? 'not put back: ' : ''}${errorMessage(r.failure.error)}`
+  if (r.failure)
+    return `${r.failure.step === 'deprecate' ? 'deprecation failed: ' : r.failure.step === 'put-back' ? 'not put back: ' : ''}${errorMessage(r.failure.error)}`
   return r.skipped?.reason
 }
 
@@ -387,9 +506,17 @@ export function errorOf(r: TargetRun): string | undefined {
  * One id for an incident of several targets: every target (npm packages by name, others
  * as kind:name), the channel, the bad version and the restore version asked for.
  */
-export function incidentOf(runs: Array<Pick<TargetRun, 'kind' | 'name'>>, req: Pick<RollbackInputs, 'channel' | 'rollbackVersion' | 'restoreVersion'>): string {
+export function incidentOf(
+  runs: Array<Pick<TargetRun, 'kind' | 'name'>>,
+  req: Pick<RollbackInputs, 'channel' | 'rollbackVersion' | 'restoreVersion'>,
+): string {
   const names = runs.map((r) => (r.kind === 'npm' ? r.name : `${r.kind}:${r.name}`))
-  return incidentId([...names].sort().join(','), req.channel, req.rollbackVersion, req.restoreVersion ?? 'last-known-good')
+  return incidentId(
+    [...names].sort().join(','),
+    req.channel,
+    req.rollbackVersion,
+    req.restoreVersion ?? 'last-known-good',
+  )
 }
 
 async function restore(r: TargetRun, log: Logger): Promise<void> {
@@ -397,7 +524,12 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
   const after = r.after as NonNullable<TargetRun['after']>
   const label = r.label
   if (plan.tag.kind !== 'move') {
-    const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.tag.to}` : plan.undo ? `'${plan.channel}' holds ${plan.tag.holder}, not what the rollback wrote` : `'${plan.channel}' holds the newer ${plan.tag.holder}`
+    const detail =
+      plan.tag.kind === 'already'
+        ? `'${plan.channel}' already on ${plan.tag.to}`
+        : plan.undo
+          ? `'${plan.channel}' holds ${plan.tag.holder}, not what the rollback wrote`
+          : `'${plan.channel}' holds the newer ${plan.tag.holder}`
     r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() })
     r.outcome = 'already'
     log.info(`✔ ${label}${detail}: not moved.`)
@@ -408,23 +540,49 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
   try {
     if (plan.republish && !plan.undo) {
       const target = r.target as Required<Pick<Target, 'republish'>> & Target
-      const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected })
+      const p = await target.republish({
+        bad: plan.rollbackVersion,
+        restore: plan.republish.from,
+        channel: plan.channel,
+        incidentId: plan.incidentId,
+        expected,
+      })
       let moved = p.outcome === 'published'
-      if (p.channelHolds !== p.version) moved = (await r.target.pointChannel(plan.channel, p.version, expected, incident)) === 'written' || moved
+      if (p.channelHolds !== p.version)
+        moved = (await r.target.pointChannel(plan.channel, p.version, expected, incident)) === 'written' || moved
       r.moved = moved
       r.republished = p.outcome === 'published'
       after.distTags[plan.channel] = p.version
-      r.steps.push({ step: 'move-tag', outcome: moved ? 'done' : 'already', detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`, at: now() })
-      log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`)
+      r.steps.push({
+        step: 'move-tag',
+        outcome: moved ? 'done' : 'already',
+        detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`,
+        at: now(),
+      })
+      log.info(
+        `✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`,
+      )
     } else {
       // tag.to: the restore version, or (undo) the bad version the rollback found there
       const to = plan.tag.to
-      const outcome = await r.target.pointChannel(plan.channel, to, expected, incident).finally(() => (r.note = r.target.writeNote?.()))
+      const outcome = await r.target
+        .pointChannel(plan.channel, to, expected, incident)
+        .finally(() => (r.note = r.target.writeNote?.()))
       r.moved = outcome === 'written'
       after.distTags[plan.channel] = to
       const bad = to === plan.rollbackVersion
-      r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? (bad ? ' (undo: the bad version again)' : ' (undo: as the incident found it)') : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`, at: now() })
-      if (plan.undo) log.warning(bad ? `↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).` : `↩ ${label}'${plan.channel}' points at ${to} again, as the incident found it (read back from the registry).`)
+      r.steps.push({
+        step: 'move-tag',
+        outcome: outcome === 'written' ? 'done' : 'already',
+        detail: `'${plan.channel}' -> ${to}${plan.undo ? (bad ? ' (undo: the bad version again)' : ' (undo: as the incident found it)') : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`,
+        at: now(),
+      })
+      if (plan.undo)
+        log.warning(
+          bad
+            ? `↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`
+            : `↩ ${label}'${plan.channel}' points at ${to} again, as the incident found it (read back from the registry).`,
+        )
       else log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`)
     }
     r.outcome = r.moved ? 'rolled-back' : 'already'
@@ -453,7 +611,9 @@ async function movedToNewerFix(r: TargetRun, e: ChannelMovedError, log: Logger):
     return false
   }
   if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated) return false
-  const message = plan.undo ? `'${plan.channel}' moved to ${holder} after the rollback (a newer fix): left there, not undone.` : `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`
+  const message = plan.undo
+    ? `'${plan.channel}' moved to ${holder} after the rollback (a newer fix): left there, not undone.`
+    : `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`
   r.plan = { ...plan, tag: { kind: 'keep-newer', holder } }
   ;(r.after as NonNullable<TargetRun['after']>).distTags[plan.channel] = holder
   r.outcome = 'already'
@@ -469,7 +629,10 @@ async function putBack(r: TargetRun, log: Logger): Promise<void> {
   // an undo wrote the bad version back; putting back returns the channel to what the rollback wrote
   const wrote = plan.undo && plan.tag.kind === 'move' ? plan.tag.to : (plan.republish?.version ?? plan.restoreVersion)
   try {
-    if (previous === undefined) throw new RollbackError(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`)
+    if (previous === undefined)
+      throw new RollbackError(
+        `'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`,
+      )
     await r.target.pointChannel(r.channel, previous, wrote, { id: plan.incidentId, bad: plan.rollbackVersion })
     r.moved = false
     r.outcome = 'put-back'
@@ -489,8 +652,20 @@ async function retire(r: TargetRun, log: Logger): Promise<void> {
       const outcome = await r.target.unretire(plan.rollbackVersion, message, restoreTo)
       r.undeprecated = outcome === 'written'
       after.deprecated = restoreTo
-      r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: restoreTo === undefined ? `undo: deprecation removed ("${message}")` : `undo: the deprecation the rollback replaced is back ("${restoreTo}")`, at: now() })
-      log.info(restoreTo === undefined ? `✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).` : `✔ ${r.label}${plan.rollbackVersion} carries its earlier deprecation again (read back from the registry).`)
+      r.steps.push({
+        step: 'deprecate',
+        outcome: outcome === 'written' ? 'done' : 'already',
+        detail:
+          restoreTo === undefined
+            ? `undo: deprecation removed ("${message}")`
+            : `undo: the deprecation the rollback replaced is back ("${restoreTo}")`,
+        at: now(),
+      })
+      log.info(
+        restoreTo === undefined
+          ? `✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`
+          : `✔ ${r.label}${plan.rollbackVersion} carries its earlier deprecation again (read back from the registry).`,
+      )
     } catch (e) {
       if (e instanceof ChannelMovedError) {
         // a person changed the message between the plan and the write: theirs is kept
@@ -507,7 +682,12 @@ async function retire(r: TargetRun, log: Logger): Promise<void> {
     return
   }
   if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
-    r.steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() })
+    r.steps.push({
+      step: 'deprecate',
+      outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped',
+      detail: plan.deprecation.kind,
+      at: now(),
+    })
     return
   }
   if (r.cannotRetire) {
@@ -520,7 +700,12 @@ async function retire(r: TargetRun, log: Logger): Promise<void> {
     const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names)
     r.deprecated = outcome === 'written'
     after.deprecated = plan.deprecation.message
-    r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: plan.deprecation.message, at: now() })
+    r.steps.push({
+      step: 'deprecate',
+      outcome: outcome === 'written' ? 'done' : 'already',
+      detail: plan.deprecation.message,
+      at: now(),
+    })
     log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`)
   } catch (e) {
     // a registry without deprecate: the channel is safe, which is what protects installs; said plainly, never retried
@@ -537,7 +722,10 @@ async function retire(r: TargetRun, log: Logger): Promise<void> {
 /** The deprecation skipped because the registry has none: a warning for the summary and the issue, not a failure. */
 function cannotRetire(r: TargetRun, why: string, log: Logger): void {
   const plan = r.plan as Plan
-  const moved = plan.tag.kind === 'move' ? `'${plan.channel}' was moved to ${plan.republish?.version ?? plan.tag.to}, which protects new installs` : `'${plan.channel}' is not on ${plan.rollbackVersion}`
+  const moved =
+    plan.tag.kind === 'move'
+      ? `'${plan.channel}' was moved to ${plan.republish?.version ?? plan.tag.to}, which protects new installs`
+      : `'${plan.channel}' is not on ${plan.rollbackVersion}`
   const message = `${plan.rollbackVersion} was NOT deprecated (deprecated=false): ${why.replace(/\.$/, '')}. ${moved}; ranges that match ${plan.rollbackVersion} still install it, so deprecate or remove it by hand where the registry allows.`
   r.cannotRetire = why
   r.warnings.push(message)

@@ -7,14 +7,19 @@ import { renderImpact } from './runbook/impact.js'
 import { currentDialect } from './core/settings.js'
 
 const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
-const CHANNEL_WORD: Record<TargetRun['kind'], string> = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' }
+const CHANNEL_WORD: Record<TargetRun['kind'], string> = {
+  npm: 'dist-tag',
+  docker: 'tag',
+  helm: 'release',
+  'git-tag': 'git tag',
+}
 const TITLE: Record<IncidentResult['status'], string> = {
   completed: '✅ Rollback completed',
   'already-done': '✅ Already rolled back: nothing to change',
   planned: '📝 Rollback planned (dry run: nothing written)',
   partial: '⚠️ Rollback partially applied',
   failed: '❌ Rollback failed: nothing was changed',
-  skipped: '⏭️ Rollback skipped: nothing was changed'
+  skipped: '⏭️ Rollback skipped: nothing was changed',
 }
 
 const UNDO_TITLE: Record<IncidentResult['status'], string> = {
@@ -23,7 +28,7 @@ const UNDO_TITLE: Record<IncidentResult['status'], string> = {
   planned: '📝 Undo planned (dry run: nothing written)',
   partial: '⚠️ Undo partially applied',
   failed: '❌ Undo failed: nothing was changed',
-  skipped: '⏭️ Undo skipped: nothing was changed'
+  skipped: '⏭️ Undo skipped: nothing was changed',
 }
 
 /** Undo, said loudly: every channel that holds the bad version again because undo asked. */
@@ -36,11 +41,18 @@ export function undoLines(result: IncidentResult): string[] {
     const who = several ? `${t.name}: ` : ''
     const lines: string[] = []
     const holds = t.after?.distTags[plan.channel]
-    if (result.status === 'planned' && plan.tag.kind === 'move') lines.push(`⚠️ **${who}\`${plan.channel}\` would point at the bad \`${plan.rollbackVersion}\` again, as undo asks.**`)
-    else if (holds === plan.rollbackVersion) lines.push(`⚠️ **${who}\`${plan.channel}\` points at the bad \`${plan.rollbackVersion}\` again, as undo asked.**`)
-    else if (plan.foundVersion !== undefined && holds === plan.foundVersion) lines.push(`${who}\`${plan.channel}\` holds ${code(holds)} again, as the incident found it.`)
-    else if (plan.tag.kind === 'keep-newer' || holds !== undefined) lines.push(`${who}\`${plan.channel}\` holds ${code(holds)}, not what the rollback wrote: left alone, not undone.`)
-    if (plan.republish) lines.push(`${who}\`${plan.republish.version}\` (republished) stays published: npm never reuses a version.`)
+    if (result.status === 'planned' && plan.tag.kind === 'move')
+      lines.push(
+        `⚠️ **${who}\`${plan.channel}\` would point at the bad \`${plan.rollbackVersion}\` again, as undo asks.**`,
+      )
+    else if (holds === plan.rollbackVersion)
+      lines.push(`⚠️ **${who}\`${plan.channel}\` points at the bad \`${plan.rollbackVersion}\` again, as undo asked.**`)
+    else if (plan.foundVersion !== undefined && holds === plan.foundVersion)
+      lines.push(`${who}\`${plan.channel}\` holds ${code(holds)} again, as the incident found it.`)
+    else if (plan.tag.kind === 'keep-newer' || holds !== undefined)
+      lines.push(`${who}\`${plan.channel}\` holds ${code(holds)}, not what the rollback wrote: left alone, not undone.`)
+    if (plan.republish)
+      lines.push(`${who}\`${plan.republish.version}\` (republished) stays published: npm never reuses a version.`)
     return lines
   })
 }
@@ -60,7 +72,7 @@ export function renderSummary(result: IncidentResult, books?: BookkeepingResult)
         : `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`,
       ...undoLines(result),
       table(['What', 'Before', 'After', 'Changed by this run'], detailRows(result, only, plan)),
-      ...(only.note ? [`How it ran: ${inert(only.note)}.`] : [])
+      ...(only.note ? [`How it ran: ${inert(only.note)}.`] : []),
     )
   } else {
     const mixed = result.targets.some((t) => t.kind !== 'npm')
@@ -71,26 +83,46 @@ export function renderSummary(result: IncidentResult, books?: BookkeepingResult)
       t.plan ? code(t.plan.republish?.version ?? t.plan.restoreVersion) : '–',
       (errorOf(t) ? `${t.outcome}: ${inert(errorOf(t) as string)}` : t.outcome) + (t.note ? ` (${inert(t.note)})` : ''),
       t.moved ? '**yes**' : 'no',
-      t.deprecated || t.undeprecated ? '**yes**' : 'no'
+      t.deprecated || t.undeprecated ? '**yes**' : 'no',
     ])
     parts.push(
       ...(result.undo
-        ? [`${result.targets.length} ${mixed ? 'targets' : 'packages'}: the rollback of \`${result.rollbackVersion}\` undone${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`, ...undoLines(result)]
-        : [`${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`]),
-      table([mixed ? 'Target' : 'Package', ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]), result.undo ? 'Rolled back to' : 'Restored', 'Outcome', 'Moved now', result.undo ? 'Deprecation changed now' : 'Deprecated now'], rows)
+        ? [
+            `${result.targets.length} ${mixed ? 'targets' : 'packages'}: the rollback of \`${result.rollbackVersion}\` undone${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`,
+            ...undoLines(result),
+          ]
+        : [
+            `${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`,
+          ]),
+      table(
+        [
+          mixed ? 'Target' : 'Package',
+          ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]),
+          result.undo ? 'Rolled back to' : 'Restored',
+          'Outcome',
+          'Moved now',
+          result.undo ? 'Deprecation changed now' : 'Deprecated now',
+        ],
+        rows,
+      ),
     )
   }
   if (result.impact) parts.push(renderImpact(result.impact, '###'))
   if (books) {
     const links = [
-      books.issueUrl ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}` : '',
-      books.reportPath ? `- Incident report: [${books.reportPath}](${books.reportUrl ?? ''})${books.reportOutcome === 'unchanged' ? ' (already up to date)' : ''}` : '',
-      books.pullRequestUrl ? `- Pull request with the report: ${books.pullRequestUrl}` : ''
+      books.issueUrl
+        ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}`
+        : '',
+      books.reportPath
+        ? `- Incident report: [${books.reportPath}](${books.reportUrl ?? ''})${books.reportOutcome === 'unchanged' ? ' (already up to date)' : ''}`
+        : '',
+      books.pullRequestUrl ? `- Pull request with the report: ${books.pullRequestUrl}` : '',
     ].filter(Boolean)
     if (links.length > 0) parts.push(['### Incident record', ...links].join('\n'))
   }
   if (result.verification) parts.push(['### Verification', ...verificationLines(result.verification)].join('\n'))
-  if (result.warnings.length > 0) parts.push(['### Warnings', ...result.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
+  if (result.warnings.length > 0)
+    parts.push(['### Warnings', ...result.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
   if (result.error) parts.push(`### What is missing\n${inert(result.error.message)}`)
   const steps = nextSteps(result)
   if (steps.length > 0) parts.push(['### Next steps', ...steps.map((s) => `- ${s}`)].join('\n'))
@@ -104,10 +136,16 @@ function detailRows(result: IncidentResult, t: TargetRun, plan: Plan): string[][
   for (const tag of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
     const changed = tag === plan.channel && t.moved
     const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move'
-    rows.push([`${CHANNEL_WORD[t.kind]} \`${tag}\``, code(before[tag]), planned && plan.tag.kind === 'move' ? `${code(plan.tag.to)} (planned)` : code(after[tag]), changed ? '**yes**' : planned ? 'planned' : 'no'])
+    rows.push([
+      `${CHANNEL_WORD[t.kind]} \`${tag}\``,
+      code(before[tag]),
+      planned && plan.tag.kind === 'move' ? `${code(plan.tag.to)} (planned)` : code(after[tag]),
+      changed ? '**yes**' : planned ? 'planned' : 'no',
+    ])
   }
   const bDep = t.before?.versions[plan.rollbackVersion]?.deprecated
-  const depPlanned = result.status === 'planned' && (plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate')
+  const depPlanned =
+    result.status === 'planned' && (plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate')
   rows.push([
     `\`${plan.rollbackVersion}\` deprecation`,
     bDep ? inert(bDep) : '_(not deprecated)_',
@@ -118,7 +156,7 @@ function detailRows(result: IncidentResult, t: TargetRun, plan: Plan): string[][
         : t.after?.deprecated
           ? `${inert(t.after.deprecated)}${plan.deprecation.kind === 'kept' ? ' (changed by a person: kept)' : ''}`
           : '_(not deprecated)_',
-    t.deprecated || t.undeprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
+    t.deprecated || t.undeprecated ? '**yes**' : depPlanned ? 'planned' : 'no',
   ])
   return rows
 }
@@ -136,16 +174,27 @@ export function verificationLines(v: NonNullable<IncidentResult['verification']>
     lines.push(
       h.seenAt
         ? `- Health: ${where} reported ${span(h.reports ?? h.versions[0])} at ${utc(h.seenAt)}.`
-        : `- Health: ${where} did not report ${h.versions.map(span).join(' or ')} within ${h.timeout}; its last answer: ${inert(h.reports ?? 'none')}.`
+        : `- Health: ${where} did not report ${h.versions.map(span).join(' or ')} within ${h.timeout}; its last answer: ${inert(h.reports ?? 'none')}.`,
     )
   }
   for (const i of v.installers ?? []) {
     const what = `${span(i.name)} ${span(i.channel)}`
-    if (i.seenAt) lines.push(`- Installers: ${what} gave ${span(i.version)} (read as \`npm install\` reads it, without a token) at ${utc(i.seenAt)}.`)
-    else if (i.error) lines.push(`- Installers: ${what} could not be read as \`npm install\` reads it (${inert(i.error)}); the registry holds ${span(i.version)}.`)
+    if (i.seenAt)
+      lines.push(
+        `- Installers: ${what} gave ${span(i.version)} (read as \`npm install\` reads it, without a token) at ${utc(i.seenAt)}.`,
+      )
+    else if (i.error)
+      lines.push(
+        `- Installers: ${what} could not be read as \`npm install\` reads it (${inert(i.error)}); the registry holds ${span(i.version)}.`,
+      )
     else {
-      const lifetime = i.maxAgeSeconds !== undefined ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)` : 'its cache lifetime'
-      lines.push(`- Installers: ${what} still gave ${i.holds ? span(i.holds) : '_(no version)_'}, not ${span(i.version)}: the registry holds ${span(i.version)}, but its CDN may serve the old answer for ${lifetime}.`)
+      const lifetime =
+        i.maxAgeSeconds !== undefined
+          ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)`
+          : 'its cache lifetime'
+      lines.push(
+        `- Installers: ${what} still gave ${i.holds ? span(i.holds) : '_(no version)_'}, not ${span(i.version)}: the registry holds ${span(i.version)}, but its CDN may serve the old answer for ${lifetime}.`,
+      )
     }
   }
   return lines
@@ -155,13 +204,20 @@ export function verificationLines(v: NonNullable<IncidentResult['verification']>
 export function nextSteps(result: IncidentResult): string[] {
   if (result.undo) {
     if (result.status === 'planned') return [`Nothing was written. Run again ${withoutDryRun()} to apply this undo.`]
-    if (result.status === 'partial' || result.status === 'failed') return ['Fix what the error names, then run the same undo again: it completes only what is missing.']
-    if (result.status === 'skipped') return ['Nothing was undone; check the inputs are the rollback\'s.']
-    return ['The bad version is what the channels serve again, as asked. If the undo was itself the mistake, run the same rollback again (without `undo`).']
+    if (result.status === 'partial' || result.status === 'failed')
+      return ['Fix what the error names, then run the same undo again: it completes only what is missing.']
+    if (result.status === 'skipped') return ["Nothing was undone; check the inputs are the rollback's."]
+    return [
+      'The bad version is what the channels serve again, as asked. If the undo was itself the mistake, run the same rollback again (without `undo`).',
+    ]
   }
   if (result.status === 'planned') return [`Nothing was written. Run again ${withoutDryRun()} to apply this plan.`]
-  if (result.status === 'partial') return ['Re-run the same rollback: it completes only what is missing and repeats nothing.']
-  if (result.status === 'skipped') return ['If a rollback is needed anyway, run it by hand with an explicit `rollback-version`, without the guards that held it (`published-after`, `published-before`, `release-commit`, `max-age`, `require-holder`).']
+  if (result.status === 'partial')
+    return ['Re-run the same rollback: it completes only what is missing and repeats nothing.']
+  if (result.status === 'skipped')
+    return [
+      'If a rollback is needed anyway, run it by hand with an explicit `rollback-version`, without the guards that held it (`published-after`, `published-before`, `release-commit`, `max-age`, `require-holder`).',
+    ]
   if (result.status === 'failed') return ['Fix what the error names, then run the same rollback again.']
   const steps: string[] = []
   const planned = result.targets.filter((t) => t.plan)
@@ -170,27 +226,36 @@ export function nextSteps(result: IncidentResult): string[] {
   if (npm?.plan) {
     const plan = npm.plan
     const pkg = planned.length > 1 ? '<package>' : plan.packageName
-    if (planned.length === 1 && plan.otherTagsOnBad.length > 0) steps.push(`Roll back the other tags that still point at \`${plan.rollbackVersion}\`: ${plan.otherTagsOnBad.map((t) => `\`${t}\``).join(', ')}.`)
+    if (planned.length === 1 && plan.otherTagsOnBad.length > 0)
+      steps.push(
+        `Roll back the other tags that still point at \`${plan.rollbackVersion}\`: ${plan.otherTagsOnBad.map((t) => `\`${t}\``).join(', ')}.`,
+      )
     steps.push(
       `Registry caches and CDNs can serve the old \`${plan.channel}\` for a few minutes; \`npm view ${pkg} dist-tags\` converges by itself.`,
       `Installs that already resolved \`${plan.rollbackVersion}\` (lockfiles, Renovate/Dependabot updates) keep it: publish a fix as a new version, then move \`${plan.channel}\` to it with \`npm dist-tag add ${pkg}@<fixed> ${plan.channel}\`.`,
-      'Yarn Berry follows `latest` only for a plain `yarn add`; for a range it takes the highest match that is not deprecated, so the deprecation is what steers its users away from the bad version.'
+      'Yarn Berry follows `latest` only for a plain `yarn add`; for a range it takes the highest match that is not deprecated, so the deprecation is what steers its users away from the bad version.',
     )
   }
   const docker = first('docker')
   if (docker?.plan) {
     steps.push(
       `Hosts that already pulled \`${docker.plan.rollbackVersion}\` under \`${docker.plan.channel}\` keep it until they pull again (or restart with imagePullPolicy: Always).`,
-      `Publish a fix as a new tag, then move \`${docker.plan.channel}\` to it.`
+      `Publish a fix as a new tag, then move \`${docker.plan.channel}\` to it.`,
     )
   }
   const helm = first('helm')
   if (helm?.plan) {
-    steps.push(`Check the workloads: \`kubectl rollout status\` for the release's deployments, and \`helm history ${helm.plan.packageName.split('/').pop()}\`.`, 'Ship the fix with a normal helm upgrade once it is ready.')
+    steps.push(
+      `Check the workloads: \`kubectl rollout status\` for the release's deployments, and \`helm history ${helm.plan.packageName.split('/').pop()}\`.`,
+      'Ship the fix with a normal helm upgrade once it is ready.',
+    )
   }
   const gitTag = first('git-tag')
   if (gitTag?.plan) {
-    steps.push(`Workflows pinned to \`${gitTag.plan.channel}\` use the restored commit from their next run; pins by full SHA keep what they had.`, `Release a fix as a new tag, then move \`${gitTag.plan.channel}\` to it.`)
+    steps.push(
+      `Workflows pinned to \`${gitTag.plan.channel}\` use the restored commit from their next run; pins by full SHA keep what they had.`,
+      `Release a fix as a new tag, then move \`${gitTag.plan.channel}\` to it.`,
+    )
   }
   steps.push('Write the post-mortem: root cause, regression test, lessons.')
   return steps

@@ -23,9 +23,16 @@ export function githubRecords(gh: GitHubClient, ctx: RunContext, gi: GitHubInput
   let branch: Promise<string> | undefined
   const find = async (incidentId: string) => {
     branch ??= gi.reportBranch !== undefined ? Promise.resolve(gi.reportBranch) : repositoryDefaultBranch(gh, ctx)
-    return findIncidentRecord(gh, repoRef(ctx.repository), incidentId, { reportDir: gi.reportDir, branch: await branch, label: gi.labels[0] ?? 'rollback', log })
+    return findIncidentRecord(gh, repoRef(ctx.repository), incidentId, {
+      reportDir: gi.reportDir,
+      branch: await branch,
+      label: gi.labels[0] ?? 'rollback',
+      log,
+    })
   }
-  return Object.assign(find, { where: `the reports under ${gi.reportDir}/ of ${ctx.repository} and its tracking issues labelled ${gi.labels[0] ?? 'rollback'}` })
+  return Object.assign(find, {
+    where: `the reports under ${gi.reportDir}/ of ${ctx.repository} and its tracking issues labelled ${gi.labels[0] ?? 'rollback'}`,
+  })
 }
 
 /** Records in the local checkout (the command line without GitHub writes its reports there). */
@@ -47,18 +54,26 @@ export function undoRecordReader(find: RecordFinder): (incidentId: string) => Pr
  * given beside the id that contradicts it is refused). An unknown id is an InputError:
  * nothing was written.
  */
-export async function undoByIncidentId(inputs: RollbackInputs, find: RecordFinder | undefined, log: Logger): Promise<IncidentRequest> {
+export async function undoByIncidentId(
+  inputs: RollbackInputs,
+  find: RecordFinder | undefined,
+  log: Logger,
+): Promise<IncidentRequest> {
   const by = inputs.undoById
   if (!by) return inputs
   if (!find) {
-    throw new InputError('incident-id', 'needs the incident record, and there is no GitHub token to read it with.', `${setTo('github-token')} (contents: read and issues: read), or undo with the same settings as the rollback (its versions and targets) instead of ${settingName('incident-id')}.`)
+    throw new InputError(
+      'incident-id',
+      'needs the incident record, and there is no GitHub token to read it with.',
+      `${setTo('github-token')} (contents: read and issues: read), or undo with the same settings as the rollback (its versions and targets) instead of ${settingName('incident-id')}.`,
+    )
   }
   const found = await find(by.incidentId)
   if (!found) {
     throw new InputError(
       'incident-id',
       `${by.incidentId}: no record of this incident was found in ${find.where}, so nothing was changed.`,
-      `check the id (the rollback's incident id; its tracking issue and report show it), and ${['report-dir', 'report-branch', 'issue-labels'].map((n) => settingName(n)).join(', ')} if the rollback set them.`
+      `check the id (the rollback's incident id; its tracking issue and report show it), and ${['report-dir', 'report-branch', 'issue-labels'].map((n) => settingName(n)).join(', ')} if the rollback set them.`,
     )
   }
   log.info(`Undo of incident ${by.incidentId}: its record is ${found.source}.`)

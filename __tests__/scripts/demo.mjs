@@ -11,14 +11,21 @@ import { startVerdaccio } from '../support/verdaccio.mjs'
 
 const pkg = 'acme-widget'
 const say = (s = '') => process.stdout.write(`${s}\n`)
-const indent = (s) => s.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')
+const indent = (s) =>
+  s
+    .trimEnd()
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n')
 
 async function show(registry, when) {
   const tags = await npmView(registry.url, pkg, 'dist-tags')
   const deprecated = await npmView(registry.url, `${pkg}@1.2.3`, 'deprecated')
   say(`${when}:`)
   say(`    npm view ${pkg} dist-tags        -> ${JSON.stringify(tags)}`)
-  say(`    npm view ${pkg}@1.2.3 deprecated -> ${deprecated === undefined ? '(not deprecated)' : JSON.stringify(deprecated)}`)
+  say(
+    `    npm view ${pkg}@1.2.3 deprecated -> ${deprecated === undefined ? '(not deprecated)' : JSON.stringify(deprecated)}`,
+  )
 }
 
 const registry = await startVerdaccio()
@@ -31,7 +38,7 @@ const runner = {
   GITHUB_RUN_ATTEMPT: '1',
   GITHUB_ACTOR: 'octocat',
   GITHUB_EVENT_NAME: 'workflow_dispatch',
-  GITHUB_WORKFLOW: 'Rollback release'
+  GITHUB_WORKFLOW: 'Rollback release',
 }
 try {
   say(`Started a local npm registry (Verdaccio) at ${registry.url}`)
@@ -49,7 +56,7 @@ try {
     registry: registry.url,
     'npm-token': registry.token,
     'github-token': 'ghs_local-demo-token',
-    severity: 'high'
+    severity: 'high',
   }
   say('Running the action (dist/index.js) with:')
   for (const [k, v] of Object.entries(inputs)) say(`    ${k}: ${k.endsWith('token') ? '***' : JSON.stringify(v)}`)
@@ -77,11 +84,20 @@ try {
   say()
   const [commit] = github.state.commits
   say(`Incident report committed to ${commit.branch}: ${commit.path}  ("${commit.message}")`)
-  say(indent(github.state.files[commit.branch][commit.path].content.replace(/<!-- release-rollback:record .* -->/, '<!-- release-rollback:record … (the record a re-run merges into) -->')))
+  say(
+    indent(
+      github.state.files[commit.branch][commit.path].content.replace(
+        /<!-- release-rollback:record .* -->/,
+        '<!-- release-rollback:record … (the record a re-run merges into) -->',
+      ),
+    ),
+  )
   say()
   const again = await runAction(inputs, { env: runner })
-  say(`Running it again is safe: status=${again.outputs.status}, moved=${again.outputs.moved}, deprecated=${again.outputs.deprecated}; ` +
-    `still ${github.state.issues.length} issue (now with ${github.state.issues[0].comments.length} re-run comment) and ${github.state.commits.length} report commit.`)
+  say(
+    `Running it again is safe: status=${again.outputs.status}, moved=${again.outputs.moved}, deprecated=${again.outputs.deprecated}; ` +
+      `still ${github.state.issues.length} issue (now with ${github.state.issues[0].comments.length} re-run comment) and ${github.state.commits.length} report commit.`,
+  )
   if (github.violations.length > 0) {
     say(`GitHub API contract violations: ${github.violations.join('; ')}`)
     process.exitCode = 1

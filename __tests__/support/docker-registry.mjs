@@ -40,7 +40,10 @@ export function htpasswdLine(user, password) {
     const bcrypt = require('bcryptjs')
     return `${user}:${bcrypt.hashSync(password, bcrypt.genSaltSync(4))}`
   } catch {
-    if (!onPath('htpasswd')) throw new Error('neither bcryptjs (node_modules) nor htpasswd (apt-get install apache2-utils) is available to write a bcrypt htpasswd entry.')
+    if (!onPath('htpasswd'))
+      throw new Error(
+        'neither bcryptjs (node_modules) nor htpasswd (apt-get install apache2-utils) is available to write a bcrypt htpasswd entry.',
+      )
     return execFileSync('htpasswd', ['-nbB', '-C', '4', user, password], { encoding: 'utf8' }).trim()
   }
 }
@@ -80,7 +83,7 @@ export async function startDockerRegistry(options = {}) {
     'http:',
     `  addr: 127.0.0.1:${port}`,
     // the secret that signs upload state; fixed so the registry does not warn about it
-    '  secret: rr-test-registry-secret'
+    '  secret: rr-test-registry-secret',
   ]
   if (auth === 'htpasswd') {
     const htpasswd = join(dir, 'htpasswd')
@@ -89,7 +92,14 @@ export async function startDockerRegistry(options = {}) {
   } else if (auth === 'token') {
     const t = options.token
     if (!t) throw new Error("auth: 'token' needs the token server's realm, service, issuer and certPath")
-    lines.push('auth:', '  token:', `    realm: ${JSON.stringify(t.realm)}`, `    service: ${JSON.stringify(t.service)}`, `    issuer: ${JSON.stringify(t.issuer)}`, `    rootcertbundle: ${JSON.stringify(t.certPath)}`)
+    lines.push(
+      'auth:',
+      '  token:',
+      `    realm: ${JSON.stringify(t.realm)}`,
+      `    service: ${JSON.stringify(t.service)}`,
+      `    issuer: ${JSON.stringify(t.issuer)}`,
+      `    rootcertbundle: ${JSON.stringify(t.certPath)}`,
+    )
   }
   const configPath = join(dir, 'config.yml')
   writeFileSync(configPath, `${lines.join('\n')}\n`)
@@ -117,7 +127,9 @@ export async function startDockerRegistry(options = {}) {
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await stop()
-      throw new Error(`docker-registry exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${output}`)
+      throw new Error(
+        `docker-registry exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${output}`,
+      )
     }
     try {
       const res = await fetch(`${url}/v2/`)

@@ -21,11 +21,15 @@ export async function startDownloadsApi(counts: Record<string, Record<string, nu
     api.requests.push({ path: req.url ?? '', headers: req.headers })
     if (api.mode === 'hang') return void held.push(res)
     if (api.mode === 500) return void res.writeHead(500).end('oops')
-    if (api.mode === 'garbage') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"downloads": [1, 2')
+    if (api.mode === 'garbage')
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"downloads": [1, 2')
     const m = /^\/versions\/(.+)\/last-week$/.exec(req.url ?? '')
     const name = m ? decodeURIComponent(m[1]) : undefined
     const found = name !== undefined ? api.counts[name] : undefined
-    if (!found) return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `package ${name} not found` }))
+    if (!found)
+      return void res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: `package ${name} not found` }))
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ package: name, downloads: found }))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -42,7 +42,9 @@ export async function startFaultProxy(upstream, options = {}) {
     const body = Buffer.concat(chunks)
     const method = req.method ?? 'GET'
     const path = req.url ?? '/'
-    const rule = rules.find((r) => (r.method ?? method) === method && r.path.test(path) && (r.times ?? 1) > 0 && (r.when?.(seen) ?? true))
+    const rule = rules.find(
+      (r) => (r.method ?? method) === method && r.path.test(path) && (r.times ?? 1) > 0 && (r.when?.(seen) ?? true),
+    )
     if (rule) rule.times = (rule.times ?? 1) - 1
     /** @type {Seen} */
     const entry = { method, path, at: Date.now(), fault: rule?.action }
@@ -65,7 +67,7 @@ export async function startFaultProxy(upstream, options = {}) {
       method,
       headers: /** @type {Record<string, string>} */ (headers),
       body: method === 'GET' || method === 'HEAD' ? undefined : body,
-      redirect: 'manual'
+      redirect: 'manual',
     })
     let upstreamBody = Buffer.from(await upstreamRes.arrayBuffer())
     if (options.rewriteOrigin && /json/.test(upstreamRes.headers.get('content-type') ?? '')) {
@@ -111,6 +113,6 @@ export async function startFaultProxy(upstream, options = {}) {
     async stop() {
       for (const s of sockets) s.destroy()
       await new Promise((resolve) => server.close(() => resolve(undefined)))
-    }
+    },
   }
 }

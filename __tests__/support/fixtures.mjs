@@ -26,7 +26,7 @@ export function makeTarball(manifest, code) {
     writeFileSync(join(dir, 'package', 'package.json'), JSON.stringify(manifest, null, 2))
     writeFileSync(
       join(dir, 'package', 'index.js'),
-      code ?? `module.exports = ${JSON.stringify(`${manifest.name}@${manifest.version}`)}\n`
+      code ?? `module.exports = ${JSON.stringify(`${manifest.name}@${manifest.version}`)}\n`,
     )
     const file = join(dir, 'pkg.tgz')
     tar.create({ gzip: true, cwd: dir, file, sync: true, portable: true }, ['package'])
@@ -44,11 +44,17 @@ export function makeTarball(manifest, code) {
  */
 export async function publishPackage(registry, name, versions, shape = {}) {
   for (const version of versions) {
-    const manifest = { name, version, main: 'index.js', description: `fixture ${name}`, ...(shape.gitHead?.[version] ? { gitHead: shape.gitHead[version] } : {}) }
+    const manifest = {
+      name,
+      version,
+      main: 'index.js',
+      description: `fixture ${name}`,
+      ...(shape.gitHead?.[version] ? { gitHead: shape.gitHead[version] } : {}),
+    }
     await publish(manifest, makeTarball(manifest), {
       ...authOptions(registry.url, registry.token),
       defaultTag: 'fixture-last-published',
-      access: 'public'
+      access: 'public',
     })
   }
   const tags = shape.distTags ?? { latest: versions[versions.length - 1] }
@@ -61,7 +67,7 @@ export async function publishPackage(registry, name, versions, shape = {}) {
 export async function registryRequest(registry, path, init = {}) {
   const res = await fetch(new URL(path, registry.url), {
     ...init,
-    headers: { authorization: `Bearer ${registry.token}`, 'content-type': 'application/json', ...init.headers }
+    headers: { authorization: `Bearer ${registry.token}`, 'content-type': 'application/json', ...init.headers },
   })
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`)
   return res
@@ -71,7 +77,7 @@ export async function registryRequest(registry, path, init = {}) {
 export async function setDistTag(registry, name, tag, version) {
   await registryRequest(registry, `-/package/${escapeName(name)}/dist-tags/${tag}`, {
     method: 'PUT',
-    body: JSON.stringify(version)
+    body: JSON.stringify(version),
   })
 }
 
@@ -96,6 +102,6 @@ export async function snapshot(registry, name) {
   return JSON.stringify({
     distTags: doc['dist-tags'],
     rev: doc._rev,
-    deprecated: Object.fromEntries(Object.entries(doc.versions).map(([v, m]) => [v, m.deprecated ?? null]))
+    deprecated: Object.fromEntries(Object.entries(doc.versions).map(([v, m]) => [v, m.deprecated ?? null])),
   })
 }

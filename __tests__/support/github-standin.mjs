@@ -211,7 +211,7 @@ function operationFor(c, method, t) {
     body,
     bodyProperties: undefined,
     responseValidators: new Map(),
-    op
+    op,
   }
   c.operations.set(key, operation)
   return operation
@@ -271,7 +271,11 @@ function formatAjvErrors(errors, what) {
  */
 function parameterProblem(doc, param, value) {
   let s = deref(doc, param.schema)
-  if (s?.anyOf) s = deref(doc, s.anyOf.find((/** @type {any} */ x) => x.type !== 'null'))
+  if (s?.anyOf)
+    s = deref(
+      doc,
+      s.anyOf.find((/** @type {any} */ x) => x.type !== 'null'),
+    )
   if (!s) return null
   const label = `${param.in} parameter ${param.name}=${JSON.stringify(value)}`
   if (Array.isArray(s.enum) && !s.enum.map(String).includes(value)) {
@@ -316,7 +320,7 @@ function checkRequest(c, method, rawPath, query, body) {
       known: false,
       operation: null,
       params: {},
-      problems: [`${matches[0].t.template} has no ${method} operation (it has ${has.join(', ')})`]
+      problems: [`${matches[0].t.template} has no ${method} operation (it has ${has.join(', ')})`],
     }
   }
   const { t, match } = withMethod
@@ -343,9 +347,7 @@ function checkRequest(c, method, rawPath, query, body) {
     const param = operation.params.get(`query:${name}`)
     if (!param) {
       const known = declaredQuery.map((p) => p.name)
-      problems.push(
-        `unknown query parameter ${name} (declared: ${known.length ? known.join(', ') : 'none'})`
-      )
+      problems.push(`unknown query parameter ${name} (declared: ${known.length ? known.join(', ') : 'none'})`)
       continue
     }
     const problem = parameterProblem(c.doc, param, value)
@@ -573,9 +575,7 @@ export async function startGitHubStandin(options = {}) {
 
   const botAuthor = {
     name: actor,
-    email: actor.endsWith('[bot]')
-      ? `41898282+${actor}@users.noreply.github.com`
-      : `${actor}@users.noreply.github.com`
+    email: actor.endsWith('[bot]') ? `41898282+${actor}@users.noreply.github.com` : `${actor}@users.noreply.github.com`,
   }
 
   // ---- state ----------------------------------------------------------------------
@@ -600,7 +600,7 @@ export async function startGitHubStandin(options = {}) {
       default_branch: defaultBranch,
       html_url: `${WEB}/${fullName}`,
       private: options.private ?? false,
-      created_at: created
+      created_at: created,
     },
     branches: {},
     protectedBranches: [...(options.protectedBranches ?? [])],
@@ -609,7 +609,7 @@ export async function startGitHubStandin(options = {}) {
     commits: [],
     issues: [],
     labels: [],
-    pulls: []
+    pulls: [],
   }
   for (const b of new Set([defaultBranch, ...(options.branches ?? []), ...state.protectedBranches])) {
     state.branches[b] = initialSha
@@ -643,7 +643,7 @@ export async function startGitHubStandin(options = {}) {
       received_events_url: `${base}/received_events`,
       type: login.endsWith('[bot]') ? 'Bot' : login === owner ? 'Organization' : 'User',
       user_view_type: 'public',
-      site_admin: false
+      site_admin: false,
     }
   }
 
@@ -735,7 +735,7 @@ export async function startGitHubStandin(options = {}) {
       license: null,
       forks: 0,
       open_issues: openIssueCount(),
-      watchers: 0
+      watchers: 0,
     }
     if (full) {
       out.network_count = 0
@@ -766,7 +766,7 @@ export async function startGitHubStandin(options = {}) {
     issue_url: `${api()}/issues/${issue.number}`,
     author_association: association(comment.user),
     performed_via_github_app: null,
-    reactions: reactions(`${api()}/issues/comments/${comment.id}/reactions`)
+    reactions: reactions(`${api()}/issues/comments/${comment.id}/reactions`),
   })
 
   /** @param {string} login */
@@ -783,7 +783,7 @@ export async function startGitHubStandin(options = {}) {
     confused: 0,
     heart: 0,
     rocket: 0,
-    eyes: 0
+    eyes: 0,
   })
 
   /** @param {Issue} i */
@@ -819,7 +819,7 @@ export async function startGitHubStandin(options = {}) {
       reactions: reactions(`${a}/reactions`),
       timeline_url: `${a}/timeline`,
       performed_via_github_app: null,
-      state_reason: i.state_reason
+      state_reason: i.state_reason,
     }
     if (i.pull_request) {
       out.draft = state.pulls.find((p) => p.number === i.number)?.draft ?? false
@@ -840,7 +840,7 @@ export async function startGitHubStandin(options = {}) {
       ref,
       sha,
       user: renderUser(owner),
-      repo: renderRepo(false)
+      repo: renderRepo(false),
     })
     /** @type {Record<string, unknown>} */
     const out = {
@@ -884,11 +884,11 @@ export async function startGitHubStandin(options = {}) {
         review_comments: { href: `${a}/comments` },
         review_comment: { href: `${api()}/pulls/comments{/number}` },
         commits: { href: `${a}/commits` },
-        statuses: { href: `${api()}/statuses/${headSha}` }
+        statuses: { href: `${api()}/statuses/${headSha}` },
       },
       author_association: association(p.user),
       auto_merge: null,
-      draft: p.draft
+      draft: p.draft,
     }
     if (full) {
       const ahead = commitsAhead(headSha, baseSha)
@@ -905,7 +905,7 @@ export async function startGitHubStandin(options = {}) {
         commits: ahead.length,
         additions: 0,
         deletions: 0,
-        changed_files: new Set(state.commits.filter((x) => ahead.includes(x.sha)).map((x) => x.path)).size
+        changed_files: new Set(state.commits.filter((x) => ahead.includes(x.sha)).map((x) => x.path)).size,
       })
     }
     return out
@@ -929,7 +929,7 @@ export async function startGitHubStandin(options = {}) {
       git_url: git,
       download_url: `https://raw.githubusercontent.com/${fullName}/${encodePath(branch)}/${encodePath(path)}`,
       type: 'file',
-      _links: { self, git, html }
+      _links: { self, git, html },
     }
   }
 
@@ -951,15 +951,15 @@ export async function startGitHubStandin(options = {}) {
         message: meta?.message ?? '',
         comment_count: 0,
         tree: { sha: tree, url: `${api()}/git/trees/${tree}` },
-        verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null }
+        verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
       },
       author: renderUser(actor),
       committer: renderUser(actor),
       parents: (meta?.parents ?? []).map((p) => ({
         sha: p,
         url: `${api()}/commits/${p}`,
-        html_url: `${WEB}/${fullName}/commit/${p}`
-      }))
+        html_url: `${WEB}/${fullName}/commit/${p}`,
+      })),
     }
   }
 
@@ -968,7 +968,7 @@ export async function startGitHubStandin(options = {}) {
     ref: `refs/heads/${branch}`,
     node_id: nodeId('REF', parseInt(sha1(branch).slice(0, 7), 16)),
     url: `${api()}/git/refs/heads/${encodePath(branch)}`,
-    object: { type: 'commit', sha: state.branches[branch], url: `${api()}/git/commits/${state.branches[branch]}` }
+    object: { type: 'commit', sha: state.branches[branch], url: `${api()}/git/commits/${state.branches[branch]}` },
   })
 
   /** commits reachable from `head` but not from `base` @param {string} head @param {string} base */
@@ -1010,7 +1010,7 @@ export async function startGitHubStandin(options = {}) {
       ref: `refs/tags/${name}`,
       node_id: nodeId('REF', parseInt(sha1(`refs/tags/${name}`).slice(0, 7), 16)),
       url: `${api()}/git/refs/tags/${encodePath(name)}`,
-      object: { type, sha, url: gitObjectUrl(type, sha) }
+      object: { type, sha, url: gitObjectUrl(type, sha) },
     }
   }
 
@@ -1025,7 +1025,7 @@ export async function startGitHubStandin(options = {}) {
       message: t.message,
       tagger: { ...t.tagger },
       object: { sha: t.object.sha, type: t.object.type, url: gitObjectUrl(t.object.type, t.object.sha) },
-      verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null }
+      verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
     }
   }
 
@@ -1043,15 +1043,20 @@ export async function startGitHubStandin(options = {}) {
       committer: person,
       tree: { sha: tree, url: `${api()}/git/trees/${tree}` },
       message: meta?.message ?? '',
-      parents: (meta?.parents ?? []).map((p) => ({ sha: p, url: `${api()}/git/commits/${p}`, html_url: `${WEB}/${fullName}/commit/${p}` })),
-      verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null }
+      parents: (meta?.parents ?? []).map((p) => ({
+        sha: p,
+        url: `${api()}/git/commits/${p}`,
+        html_url: `${WEB}/${fullName}/commit/${p}`,
+      })),
+      verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
     }
   }
 
   /** the commit a tag object (chain) points at @param {string} sha */
   const peelObject = (sha) => {
     let s = sha
-    for (let i = 0; i < 10 && tagObjects.has(s); i++) s = /** @type {NonNullable<ReturnType<typeof tagObjects.get>>} */ (tagObjects.get(s)).object.sha
+    for (let i = 0; i < 10 && tagObjects.has(s); i++)
+      s = /** @type {NonNullable<ReturnType<typeof tagObjects.get>>} */ (tagObjects.get(s)).object.sha
     return s
   }
 
@@ -1105,7 +1110,11 @@ export async function startGitHubStandin(options = {}) {
           tag: name,
           message: a.message ?? `Release ${name}\n`,
           object: { type, sha: at },
-          tagger: { name: a.tagger?.name ?? 'Release Bot', email: a.tagger?.email ?? 'release-bot@example.com', date: a.date ?? now() }
+          tagger: {
+            name: a.tagger?.name ?? 'Release Bot',
+            email: a.tagger?.email ?? 'release-bot@example.com',
+            date: a.date ?? now(),
+          },
         })
       }
       tagRefs.set(name, sha)
@@ -1125,7 +1134,7 @@ export async function startGitHubStandin(options = {}) {
       protectedTagPatterns.push(pattern)
     },
     refs: tagRefs,
-    objects: tagObjects
+    objects: tagObjects,
   }
 
   // ---- helpers ---------------------------------------------------------------------
@@ -1134,7 +1143,7 @@ export async function startGitHubStandin(options = {}) {
   /** @param {number} status @param {string} message @param {Record<string, unknown>} [extra] @returns {Reply} */
   const fail = (status, message, extra = {}) => ({
     status,
-    body: { message, ...extra, documentation_url: currentDocs, status: String(status) }
+    body: { message, ...extra, documentation_url: currentDocs, status: String(status) },
   })
   /** @param {Record<string, unknown>[]} errors @param {string} [message] @returns {Reply} */
   const validationFailed = (errors, message = 'Validation Failed') => fail(422, message, { errors })
@@ -1153,7 +1162,7 @@ export async function startGitHubStandin(options = {}) {
       name,
       color,
       description,
-      default: false
+      default: false,
     }
     state.labels.push(label)
     return label
@@ -1195,7 +1204,7 @@ export async function startGitHubStandin(options = {}) {
     if (page > 1) parts.push(`${link(1)}; rel="first"`)
     return {
       page: items.slice((page - 1) * perPage, page * perPage),
-      headers: parts.length ? { link: parts.join(', ') } : {}
+      headers: parts.length ? { link: parts.join(', ') } : {},
     }
   }
 
@@ -1207,7 +1216,11 @@ export async function startGitHubStandin(options = {}) {
   const compareBy = (a, b, sort) => {
     /** @param {typeof a} x */
     const key = (x) =>
-      sort === 'updated' ? x.updated_at : sort === 'comments' && Array.isArray(x.comments) ? x.comments.length : x.created_at
+      sort === 'updated'
+        ? x.updated_at
+        : sort === 'comments' && Array.isArray(x.comments)
+          ? x.comments.length
+          : x.created_at
     const ka = key(a)
     const kb = key(b)
     return ka < kb ? -1 : ka > kb ? 1 : a.number - b.number
@@ -1228,7 +1241,16 @@ export async function startGitHubStandin(options = {}) {
     commitMeta.set(sha, { message, parents: [parent], date, author })
     trees.set(sha, structuredClone(state.files[branch]))
     state.branches[branch] = sha
-    state.commits.push({ branch, path, message, sha, content, blob_sha: file.sha, parents: [parent], created: !existed })
+    state.commits.push({
+      branch,
+      path,
+      message,
+      sha,
+      content,
+      blob_sha: file.sha,
+      parents: [parent],
+      created: !existed,
+    })
     return { sha, file, date, parent, existed }
   }
 
@@ -1270,10 +1292,10 @@ export async function startGitHubStandin(options = {}) {
             owned_private_repos: 0,
             private_gists: 0,
             total_private_repos: 0,
-            two_factor_authentication: true
-          }
+            two_factor_authentication: true,
+          },
         }
-      }
+      },
     },
 
     'GET /repos/{owner}/{repo}/issues': {
@@ -1296,13 +1318,13 @@ export async function startGitHubStandin(options = {}) {
                 : q.assignee === '*'
                   ? i.assignees.length > 0
                   : i.assignees.some((a) => a.toLowerCase() === q.assignee.toLowerCase()))) &&
-            (q.since === undefined || Date.parse(i.updated_at) >= Date.parse(q.since))
+            (q.since === undefined || Date.parse(i.updated_at) >= Date.parse(q.since)),
         )
         list = list.sort((a, b) => compareBy(a, b, q.sort ?? 'created'))
         if ((q.direction ?? 'desc') === 'desc') list.reverse()
         const { page, headers } = paginate(list, ctx)
         return { status: 200, body: page.map(renderIssue), headers }
-      }
+      },
     },
 
     'POST /repos/{owner}/{repo}/issues': {
@@ -1337,18 +1359,18 @@ export async function startGitHubStandin(options = {}) {
           updated_at: ts,
           closed_at: null,
           closed_by: null,
-          html_url: `${WEB}/${fullName}/issues/${number}`
+          html_url: `${WEB}/${fullName}/issues/${number}`,
         }
         state.issues.push(issue)
         return { status: 201, body: renderIssue(issue), headers: { location: `${api()}/issues/${number}` } }
-      }
+      },
     },
 
     'GET /repos/{owner}/{repo}/issues/{issue_number}': {
       handle: (ctx) => {
         const issue = issueOf(ctx)
         return issue ? { status: 200, body: renderIssue(issue) } : notFound()
-      }
+      },
     },
 
     'PATCH /repos/{owner}/{repo}/issues/{issue_number}': {
@@ -1384,7 +1406,7 @@ export async function startGitHubStandin(options = {}) {
         }
         issue.updated_at = now()
         return { status: 200, body: renderIssue(issue) }
-      }
+      },
     },
 
     'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': {
@@ -1396,7 +1418,7 @@ export async function startGitHubStandin(options = {}) {
         const list = issue.comments.filter((x) => since === undefined || Date.parse(x.updated_at) >= Date.parse(since))
         const { page, headers } = paginate(list, ctx)
         return { status: 200, body: page.map((x) => renderComment(issue, x)), headers }
-      }
+      },
     },
 
     'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
@@ -1415,16 +1437,16 @@ export async function startGitHubStandin(options = {}) {
           user: ctx.login,
           created_at: ts,
           updated_at: ts,
-          html_url: `${issue.html_url}#issuecomment-${commentId}`
+          html_url: `${issue.html_url}#issuecomment-${commentId}`,
         }
         issue.comments.push(comment)
         issue.updated_at = ts
         return {
           status: 201,
           body: renderComment(issue, comment),
-          headers: { location: `${api()}/issues/comments/${commentId}` }
+          headers: { location: `${api()}/issues/comments/${commentId}` },
         }
-      }
+      },
     },
 
     'GET /repos/{owner}/{repo}/labels': {
@@ -1432,14 +1454,14 @@ export async function startGitHubStandin(options = {}) {
       handle: (ctx) => {
         const { page, headers } = paginate(state.labels, ctx)
         return { status: 200, body: page.map(renderLabel), headers }
-      }
+      },
     },
 
     'GET /repos/{owner}/{repo}/labels/{name}': {
       handle: (ctx) => {
         const label = findLabel(ctx.params.name)
         return label ? { status: 200, body: renderLabel(label) } : notFound()
-      }
+      },
     },
 
     'POST /repos/{owner}/{repo}/labels': {
@@ -1459,9 +1481,9 @@ export async function startGitHubStandin(options = {}) {
         return {
           status: 201,
           body: renderLabel(label),
-          headers: { location: `${api()}/labels/${encodeURIComponent(name)}` }
+          headers: { location: `${api()}/labels/${encodeURIComponent(name)}` },
         }
-      }
+      },
     },
 
     'POST /repos/{owner}/{repo}/issues/{issue_number}/labels': {
@@ -1475,7 +1497,7 @@ export async function startGitHubStandin(options = {}) {
         }
         issue.updated_at = now()
         return { status: 200, body: issue.labels.map(renderLabel) }
-      }
+      },
     },
 
     'GET /repos/{owner}/{repo}/contents/{path}': {
@@ -1496,7 +1518,7 @@ export async function startGitHubStandin(options = {}) {
           const wrapped = b64 ? `${b64.match(/.{1,60}/g)?.join('\n')}\n` : ''
           return {
             status: 200,
-            body: { ...fileLinks(linkBranch, path, file), type: 'file', encoding: 'base64', content: wrapped }
+            body: { ...fileLinks(linkBranch, path, file), type: 'file', encoding: 'base64', content: wrapped },
           }
         }
         const prefix = path === '' ? '' : `${path}/`
@@ -1525,12 +1547,12 @@ export async function startGitHubStandin(options = {}) {
               git_url: git,
               html_url: html,
               download_url: null,
-              _links: { self, git, html }
+              _links: { self, git, html },
             })
           }
         }
         return { status: 200, body: [...listing.values()] }
-      }
+      },
     },
 
     'PUT /repos/{owner}/{repo}/contents/{path}': {
@@ -1551,7 +1573,7 @@ export async function startGitHubStandin(options = {}) {
         const author = b.committer ?? b.author ?? botAuthor
         const { sha, file, date, parent, existed } = commitFile(branch, path, content, b.message, {
           name: author.name,
-          email: author.email
+          email: author.email,
         })
         const tree = sha1(`tree ${sha}`)
         const person = { name: author.name, email: author.email, date }
@@ -1568,12 +1590,14 @@ export async function startGitHubStandin(options = {}) {
               committer: person,
               tree: { url: `${api()}/git/trees/${tree}`, sha: tree },
               message: b.message,
-              parents: [{ url: `${api()}/git/commits/${parent}`, html_url: `${WEB}/${fullName}/commit/${parent}`, sha: parent }],
-              verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null }
-            }
-          }
+              parents: [
+                { url: `${api()}/git/commits/${parent}`, html_url: `${WEB}/${fullName}/commit/${parent}`, sha: parent },
+              ],
+              verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+            },
+          },
         }
-      }
+      },
     },
 
     'GET /repos/{owner}/{repo}/git/ref/{ref}': {
@@ -1584,7 +1608,7 @@ export async function startGitHubStandin(options = {}) {
         const m = /^heads\/(.+)$/.exec(ctx.params.ref)
         if (!m || !(m[1] in state.branches)) return notFound()
         return { status: 200, body: renderRef(m[1]) }
-      }
+      },
     },
 
     'POST /repos/{owner}/{repo}/git/refs': {
@@ -1597,13 +1621,21 @@ export async function startGitHubStandin(options = {}) {
           if (tagRefs.has(t[1])) return fail(422, 'Reference already exists')
           if (!gitObjectType(sha)) return fail(422, 'Object does not exist')
           if (isProtectedTag(t[1])) {
-            return fail(422, 'Repository rule violations found\n\nCannot create ref due to creations being restricted.\n\n')
+            return fail(
+              422,
+              'Repository rule violations found\n\nCannot create ref due to creations being restricted.\n\n',
+            )
           }
           tagRefs.set(t[1], sha)
-          return { status: 201, body: renderTagRef(t[1]), headers: { location: `${api()}/git/refs/tags/${encodePath(t[1])}` } }
+          return {
+            status: 201,
+            body: renderTagRef(t[1]),
+            headers: { location: `${api()}/git/refs/tags/${encodePath(t[1])}` },
+          }
         }
         const m = /^refs\/heads\/(.+)$/.exec(ref)
-        if (!m) return fail(501, `stand-in: only branches and tags (refs/heads/..., refs/tags/...) are emulated, not ${ref}`)
+        if (!m)
+          return fail(501, `stand-in: only branches and tags (refs/heads/..., refs/tags/...) are emulated, not ${ref}`)
         if (m[1] in state.branches) return fail(422, 'Reference already exists')
         const tree = trees.get(sha)
         if (!tree) return fail(422, 'Object does not exist')
@@ -1612,9 +1644,9 @@ export async function startGitHubStandin(options = {}) {
         return {
           status: 201,
           body: renderRef(m[1]),
-          headers: { location: `${api()}/git/refs/heads/${encodePath(m[1])}` }
+          headers: { location: `${api()}/git/refs/heads/${encodePath(m[1])}` },
         }
-      }
+      },
     },
 
     // ---- tags (git-tag target): routes ----
@@ -1625,19 +1657,25 @@ export async function startGitHubStandin(options = {}) {
         const prefix = `refs/${ctx.params.ref}`
         const all = [
           ...Object.keys(state.branches).map((b) => ({ name: `refs/heads/${b}`, render: () => renderRef(b) })),
-          ...[...tagRefs.keys()].map((t) => ({ name: `refs/tags/${t}`, render: () => renderTagRef(t) }))
+          ...[...tagRefs.keys()].map((t) => ({ name: `refs/tags/${t}`, render: () => renderTagRef(t) })),
         ]
-        const list = all.filter((r) => r.name.startsWith(prefix)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        const list = all
+          .filter((r) => r.name.startsWith(prefix))
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
         return { status: 200, body: list.map((r) => r.render()) }
-      }
+      },
     },
 
     'GET /repos/{owner}/{repo}/git/tags/{tag_sha}': {
-      handle: (ctx) => (tagObjects.has(ctx.params.tag_sha) ? { status: 200, body: renderTagObject(ctx.params.tag_sha) } : notFound())
+      handle: (ctx) =>
+        tagObjects.has(ctx.params.tag_sha) ? { status: 200, body: renderTagObject(ctx.params.tag_sha) } : notFound(),
     },
 
     'GET /repos/{owner}/{repo}/git/commits/{commit_sha}': {
-      handle: (ctx) => (commitMeta.has(ctx.params.commit_sha) ? { status: 200, body: renderGitCommit(ctx.params.commit_sha) } : notFound())
+      handle: (ctx) =>
+        commitMeta.has(ctx.params.commit_sha)
+          ? { status: 200, body: renderGitCommit(ctx.params.commit_sha) }
+          : notFound(),
     },
 
     'PATCH /repos/{owner}/{repo}/git/refs/{ref}': {
@@ -1650,13 +1688,14 @@ export async function startGitHubStandin(options = {}) {
         const current = tagRefs.get(name)
         if (current === undefined) return fail(422, 'Reference does not exist')
         if (!gitObjectType(sha)) return fail(422, 'Object does not exist')
-        if (isProtectedTag(name)) return fail(422, 'Repository rule violations found\n\nCannot update this protected ref.\n\n')
+        if (isProtectedTag(name))
+          return fail(422, 'Repository rule violations found\n\nCannot update this protected ref.\n\n')
         if (force !== true && current !== sha && !isAncestor(peelObject(current), peelObject(sha))) {
           return fail(422, 'Update is not a fast forward')
         }
         tagRefs.set(name, sha)
         return { status: 200, body: renderTagRef(name) }
-      }
+      },
     },
     // ---- end of tags routes ----
 
@@ -1670,16 +1709,19 @@ export async function startGitHubStandin(options = {}) {
           body: {
             name,
             commit: renderCommit(state.branches[name]),
-            _links: { html: `${WEB}/${fullName}/tree/${encodePath(name)}`, self: `${api()}/branches/${encodePath(name)}` },
+            _links: {
+              html: `${WEB}/${fullName}/tree/${encodePath(name)}`,
+              self: `${api()}/branches/${encodePath(name)}`,
+            },
             protected: isProtected,
             protection: {
               enabled: isProtected,
-              required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] }
+              required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] },
             },
-            protection_url: `${api()}/branches/${encodePath(name)}/protection`
-          }
+            protection_url: `${api()}/branches/${encodePath(name)}/protection`,
+          },
         }
-      }
+      },
     },
 
     'GET /repos/{owner}/{repo}/pulls': {
@@ -1694,7 +1736,7 @@ export async function startGitHubStandin(options = {}) {
           (p) =>
             (st === 'all' || p.state === st) &&
             (head === undefined || `${owner}:${p.head}`.toLowerCase() === head.toLowerCase()) &&
-            (q.base === undefined || p.base === q.base)
+            (q.base === undefined || p.base === q.base),
         )
         const sort = q.sort ?? 'created'
         if (sort === 'popularity' || sort === 'long-running') {
@@ -1705,7 +1747,7 @@ export async function startGitHubStandin(options = {}) {
         if ((q.direction ?? (sort === 'created' ? 'desc' : 'asc')) === 'desc') list.reverse()
         const { page, headers } = paginate(list, ctx)
         return { status: 200, body: page.map((p) => renderPull(p, false)), headers }
-      }
+      },
     },
 
     'POST /repos/{owner}/{repo}/pulls': {
@@ -1735,12 +1777,16 @@ export async function startGitHubStandin(options = {}) {
         }
         if (state.pulls.some((p) => p.state === 'open' && p.head === headBranch && p.base === b.base)) {
           return validationFailed([
-            { resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${owner}:${headBranch}.` }
+            {
+              resource: 'PullRequest',
+              code: 'custom',
+              message: `A pull request already exists for ${owner}:${headBranch}.`,
+            },
           ])
         }
         if (commitsAhead(state.branches[headBranch], state.branches[b.base]).length === 0) {
           return validationFailed([
-            { resource: 'PullRequest', code: 'custom', message: `No commits between ${b.base} and ${headBranch}` }
+            { resource: 'PullRequest', code: 'custom', message: `No commits between ${b.base} and ${headBranch}` },
           ])
         }
         const number = nextNumber++
@@ -1766,7 +1812,7 @@ export async function startGitHubStandin(options = {}) {
           created_at: ts,
           updated_at: ts,
           closed_at: null,
-          merged_at: null
+          merged_at: null,
         }
         state.pulls.push(pull)
         const issueId = id()
@@ -1793,25 +1839,29 @@ export async function startGitHubStandin(options = {}) {
             html_url: html,
             diff_url: `${html}.diff`,
             patch_url: `${html}.patch`,
-            merged_at: null
-          }
+            merged_at: null,
+          },
         })
         return { status: 201, body: renderPull(pull, true), headers: { location: `${api()}/pulls/${number}` } }
-      }
+      },
     },
 
     // ---- releases (routes; their state and renderers are in the `releases` block below) ----
     'GET /repos/{owner}/{repo}/releases/tags/{tag}': {
       // like GitHub: a draft has no tag yet, so only published releases are found by tag
-      handle: (ctx) => releaseReply('tag', releaseStore.list.find((r) => !r.draft && r.tag_name === ctx.params.tag))
+      handle: (ctx) =>
+        releaseReply(
+          'tag',
+          releaseStore.list.find((r) => !r.draft && r.tag_name === ctx.params.tag),
+        ),
     },
 
     'GET /repos/{owner}/{repo}/releases/latest': {
-      handle: () => releaseReply('latest', latestRelease())
+      handle: () => releaseReply('latest', latestRelease()),
     },
 
     'GET /repos/{owner}/{repo}/releases/{release_id}': {
-      handle: (ctx) => releaseReply('get', releaseOf(ctx))
+      handle: (ctx) => releaseReply('get', releaseOf(ctx)),
     },
 
     'PATCH /repos/{owner}/{repo}/releases/{release_id}': {
@@ -1821,9 +1871,14 @@ export async function startGitHubStandin(options = {}) {
         if (!release) return releaseReply('update', undefined)
         const b = ctx.body ?? {}
         if (b.make_latest === 'true' && !latestEligible(release)) {
-          return validationFailed(
-            [{ resource: 'Release', code: 'custom', field: 'make_latest', message: 'Drafts and prereleases cannot be set as latest.' }]
-          )
+          return validationFailed([
+            {
+              resource: 'Release',
+              code: 'custom',
+              field: 'make_latest',
+              message: 'Drafts and prereleases cannot be set as latest.',
+            },
+          ])
         }
         if (b.name !== undefined) release.name = b.name
         if (b.body !== undefined) release.body = b.body
@@ -1832,8 +1887,8 @@ export async function startGitHubStandin(options = {}) {
         if (b.make_latest !== undefined) setMakeLatest(release, b.make_latest)
         release.updated_at = now()
         return releaseReply('update', release)
-      }
-    }
+      },
+    },
   }
 
   // ---- releases ----------------------------------------------------------------------
@@ -1900,7 +1955,7 @@ export async function startGitHubStandin(options = {}) {
       published_at: r.published_at,
       updated_at: r.updated_at,
       author: renderUser(r.author),
-      assets: []
+      assets: [],
     }
   }
 
@@ -1937,7 +1992,7 @@ export async function startGitHubStandin(options = {}) {
         published_at: draft ? null : at,
         updated_at: at,
         author: seed.author ?? 'octocat',
-        notLatest: false
+        notLatest: false,
       }
       releaseStore.list.push(release)
       // like creating it through the API: make_latest defaults to "true" for a published full release
@@ -1950,7 +2005,7 @@ export async function startGitHubStandin(options = {}) {
     makeLatest: (release, value) => setMakeLatest(release, value),
     afterServe(hook) {
       releaseStore.hook = hook
-    }
+    },
   }
 
   // ---- HTTP ------------------------------------------------------------------------
@@ -2012,7 +2067,7 @@ export async function startGitHubStandin(options = {}) {
         'x-ratelimit-remaining': String(remaining),
         'x-ratelimit-used': String(5000 - remaining),
         'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
-        'x-ratelimit-resource': 'core'
+        'x-ratelimit-resource': 'core',
       }
       let payload = ''
       if (reply.raw !== undefined) {
@@ -2046,15 +2101,13 @@ export async function startGitHubStandin(options = {}) {
     if (!login) {
       return send({
         status: 401,
-        body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' }
+        body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' },
       })
     }
 
     if (check.problems.length > 0) {
       const messages = check.problems.map((p) => violation(`${p} [${operation.operationId}]`))
-      return send(
-        fail(422, `stand-in: request does not fit the GitHub OpenAPI description: ${messages.join('; ')}`)
-      )
+      return send(fail(422, `stand-in: request does not fit the GitHub OpenAPI description: ${messages.join('; ')}`))
     }
 
     if ('owner' in check.params || 'repo' in check.params) {
@@ -2080,20 +2133,18 @@ export async function startGitHubStandin(options = {}) {
         ? Object.entries(body.value)
             .filter(([k, v]) => v !== null && v !== undefined && !(route.body ?? []).includes(k))
             .map(([k]) => `body field ${k}`)
-        : [])
+        : []),
     ]
     if (unsupported.length > 0) {
       violation(`unimplemented: ${routeKey} with ${unsupported.join(', ')}`)
-      return send(
-        fail(501, `stand-in: ${routeKey} is emulated, but not with ${unsupported.join(', ')}`)
-      )
+      return send(fail(501, `stand-in: ${routeKey} is emulated, but not with ${unsupported.join(', ')}`))
     }
 
     const rule = failRules.find(
       (r) =>
         r.remaining > 0 &&
         (r.method === undefined || r.method.toUpperCase() === method) &&
-        (r.path.test(path) || r.path.test(rawPath))
+        (r.path.test(path) || r.path.test(rawPath)),
     )
     if (rule) {
       rule.remaining--
@@ -2103,7 +2154,7 @@ export async function startGitHubStandin(options = {}) {
       return send({
         status: rule.status,
         body: rule.body ?? { message: STATUS_CODES[rule.status] ?? 'Error', documentation_url: DOCS },
-        headers: rule.headers
+        headers: rule.headers,
       })
     }
 
@@ -2114,14 +2165,14 @@ export async function startGitHubStandin(options = {}) {
       body: body.value,
       accept: String(req.headers.accept ?? ''),
       pathname: rawPath,
-      login
+      login,
     }
     const reply = route.handle(ctx)
     if (rule) {
       return send({
         status: rule.status,
         body: rule.body ?? { message: STATUS_CODES[rule.status] ?? 'Error', documentation_url: DOCS },
-        headers: rule.headers
+        headers: rule.headers,
       })
     }
     if (validateResponses && reply.raw === undefined) {
@@ -2168,6 +2219,6 @@ export async function startGitHubStandin(options = {}) {
         server.close(() => resolve(undefined))
         server.closeAllConnections()
       })
-    }
+    },
   }
 }

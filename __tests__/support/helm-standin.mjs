@@ -96,9 +96,9 @@ const HERE = fileURLToPath(import.meta.url)
  * @type {Record<Flavor, { short: string, major: 3 | 4, description: boolean, rollbackRevision: boolean }>}
  */
 export const FLAVORS = {
-  '3.19': { short: 'v3.19.0+g3d8990f', major: 3, description: false, rollbackRevision: false },
-  '4.2': { short: 'v4.2.4+g3900f43', major: 4, description: false, rollbackRevision: false },
-  main: { short: 'v4.2+unreleased+ge9b85e4', major: 4, description: true, rollbackRevision: true }
+  3.19: { short: 'v3.19.0+g3d8990f', major: 3, description: false, rollbackRevision: false },
+  4.2: { short: 'v4.2.4+g3900f43', major: 4, description: false, rollbackRevision: false },
+  main: { short: 'v4.2+unreleased+ge9b85e4', major: 4, description: true, rollbackRevision: true },
 }
 /** @param {Flavor} flavor */
 const isV3 = (flavor) => FLAVORS[flavor].major === 3
@@ -126,7 +126,14 @@ export function createHelmStandin(options) {
   /** @type {State} */
   const flavor = options.flavor ?? 'main'
   if (!(flavor in FLAVORS)) throw new Error(`no helm stand-in flavour ${flavor}: ${Object.keys(FLAVORS).join(', ')}`)
-  const state = { flavor, unreachable: !!options.unreachable, forbidden: !!options.forbidden, releases: {}, failRollback: {}, failHook: {} }
+  const state = {
+    flavor,
+    unreachable: !!options.unreachable,
+    forbidden: !!options.forbidden,
+    releases: {},
+    failRollback: {},
+    failHook: {},
+  }
   for (const [key, spec] of Object.entries(options.releases)) {
     state.releases[key] = buildRecords(key, spec, state.flavor)
     if (spec.failRollback) state.failRollback[key] = spec.failRollback
@@ -143,7 +150,7 @@ export function createHelmStandin(options) {
       `require('node:fs').appendFileSync(${JSON.stringify(envFile)}, JSON.stringify(process.env) + '\\n')\n` +
       `process.env.HELM_STANDIN_STATE = ${JSON.stringify(stateFile)}\n` +
       `process.env.HELM_STANDIN_CALLS = ${JSON.stringify(callsFile)}\n` +
-      `import(${JSON.stringify(pathToFileURL(HERE).href)}).then((m) => m.main(process.argv.slice(2)))\n`
+      `import(${JSON.stringify(pathToFileURL(HERE).href)}).then((m) => m.main(process.argv.slice(2)))\n`,
   )
   chmodSync(path, 0o755)
   const read = () => /** @type {State} */ (JSON.parse(readFileSync(stateFile, 'utf8')))
@@ -171,7 +178,7 @@ export function createHelmStandin(options) {
       writeFileSync(stateFile, JSON.stringify(s, null, 2))
     },
     /** the history rows as `helm history` derives them (for assertions) */
-    history: (/** @type {string} */ key) => (read().releases[key] ?? []).map((r) => historyRow(r, read().flavor))
+    history: (/** @type {string} */ key) => (read().releases[key] ?? []).map((r) => historyRow(r, read().flavor)),
   }
 }
 
@@ -200,12 +207,20 @@ function buildRecords(key, spec, flavor) {
         description,
         status: r.status,
         ...(r.rollbackRevision && FLAVORS[flavor].rollbackRevision ? { rollback_revision: r.rollbackRevision } : {}),
-        notes: `1. Get the application URL by running these commands:\n  kubectl --namespace ${namespace} port-forward svc/${name} 8080:80\n`
+        notes: `1. Get the application URL by running these commands:\n  kubectl --namespace ${namespace} port-forward svc/${name} 8080:80\n`,
       },
-      chart: { metadata: { apiVersion: 'v2', name: chartName, version: chartVersion, appVersion: r.appVersion, type: 'application' } },
+      chart: {
+        metadata: {
+          apiVersion: 'v2',
+          name: chartName,
+          version: chartVersion,
+          appVersion: r.appVersion,
+          type: 'application',
+        },
+      },
       config: r.config ?? {},
       manifest: manifestFor(name, r.appVersion),
-      ...(!isV3(flavor) ? { apply_method: 'ssa' } : {})
+      ...(!isV3(flavor) ? { apply_method: 'ssa' } : {}),
     }
     return rec
   })
@@ -224,7 +239,14 @@ function manifestFor(name, appVersion) {
 export function historyRow(r, flavor) {
   const chart = `${r.chart.metadata.name}-${r.chart.metadata.version}`
   if (isV3(flavor)) {
-    return { revision: r.version, updated: r.info.last_deployed, status: r.info.status, chart, app_version: r.chart.metadata.appVersion, description: r.info.description }
+    return {
+      revision: r.version,
+      updated: r.info.last_deployed,
+      status: r.info.status,
+      chart,
+      app_version: r.chart.metadata.appVersion,
+      description: r.info.description,
+    }
   }
   return {
     revision: r.version,
@@ -232,8 +254,10 @@ export function historyRow(r, flavor) {
     status: r.info.status,
     chart,
     app_version: r.chart.metadata.appVersion,
-    ...(r.info.rollback_revision && FLAVORS[flavor].rollbackRevision ? { rollback_revision: r.info.rollback_revision } : {}),
-    description: r.info.description
+    ...(r.info.rollback_revision && FLAVORS[flavor].rollbackRevision
+      ? { rollback_revision: r.info.rollback_revision }
+      : {}),
+    description: r.info.description,
   }
 }
 
@@ -244,39 +268,44 @@ export function historyRow(r, flavor) {
  */
 export function goJson(value) {
   return (
-    JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n'
+    JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) +
+    '\n'
   )
 }
 
 /** A Go map[string]interface{} prints its keys sorted. @param {unknown} v @returns {unknown} */
 function sortedMaps(v) {
   if (Array.isArray(v)) return v.map(sortedMaps)
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedMaps(/** @type {any} */ (v)[k])]))
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortedMaps(/** @type {any} */ (v)[k])]),
+    )
   return v
 }
 
 /** `helm status -o json`: the release with the chart stripped. @param {StoredRelease} r @param {Flavor} flavor */
 export function statusObject(r, flavor) {
   const i = r.info
-  const info =
-    isV3(flavor)
-      ? {
-          first_deployed: i.first_deployed,
-          last_deployed: i.last_deployed,
-          deleted: i.deleted, // helm's time.Time prints "" for zero, and the tag has no omitempty
-          ...(i.description ? { description: i.description } : {}),
-          ...(i.status ? { status: i.status } : {}),
-          ...(i.notes ? { notes: i.notes } : {})
-        }
-      : {
-          ...(i.first_deployed ? { first_deployed: i.first_deployed } : {}),
-          ...(i.last_deployed ? { last_deployed: i.last_deployed } : {}),
-          ...(i.deleted ? { deleted: i.deleted } : {}),
-          ...(i.description ? { description: i.description } : {}),
-          ...(i.status ? { status: i.status } : {}),
-          ...(i.rollback_revision && FLAVORS[flavor].rollbackRevision ? { rollback_revision: i.rollback_revision } : {}),
-          ...(i.notes ? { notes: i.notes } : {})
-        }
+  const info = isV3(flavor)
+    ? {
+        first_deployed: i.first_deployed,
+        last_deployed: i.last_deployed,
+        deleted: i.deleted, // helm's time.Time prints "" for zero, and the tag has no omitempty
+        ...(i.description ? { description: i.description } : {}),
+        ...(i.status ? { status: i.status } : {}),
+        ...(i.notes ? { notes: i.notes } : {}),
+      }
+    : {
+        ...(i.first_deployed ? { first_deployed: i.first_deployed } : {}),
+        ...(i.last_deployed ? { last_deployed: i.last_deployed } : {}),
+        ...(i.deleted ? { deleted: i.deleted } : {}),
+        ...(i.description ? { description: i.description } : {}),
+        ...(i.status ? { status: i.status } : {}),
+        ...(i.rollback_revision && FLAVORS[flavor].rollbackRevision ? { rollback_revision: i.rollback_revision } : {}),
+        ...(i.notes ? { notes: i.notes } : {}),
+      }
   return {
     ...(r.name ? { name: r.name } : {}),
     info,
@@ -284,7 +313,7 @@ export function statusObject(r, flavor) {
     ...(r.manifest ? { manifest: r.manifest } : {}),
     ...(r.version ? { version: r.version } : {}),
     ...(r.namespace ? { namespace: r.namespace } : {}),
-    ...(!isV3(flavor) && r.apply_method ? { apply_method: r.apply_method } : {})
+    ...(!isV3(flavor) && r.apply_method ? { apply_method: r.apply_method } : {}),
   }
 }
 
@@ -296,7 +325,7 @@ const GLOBAL_FLAGS = {
   namespace: 'string',
   kubeconfig: 'string',
   'kube-context': 'string',
-  debug: 'bool'
+  debug: 'bool',
 }
 const SHORT = { n: 'namespace', o: 'output' }
 /** @type {Record<string, Record<string, 'string' | 'bool' | 'optional'>>} */
@@ -314,7 +343,7 @@ const COMMAND_FLAGS = {
     wait: 'bool',
     'wait-for-jobs': 'bool',
     'cleanup-on-fail': 'bool',
-    'history-max': 'string'
+    'history-max': 'string',
   },
   'rollback-v4': {
     'force-replace': 'bool',
@@ -327,11 +356,16 @@ const COMMAND_FLAGS = {
     'wait-for-jobs': 'bool',
     'cleanup-on-fail': 'bool',
     'history-max': 'string',
-    'dry-run': 'optional'
-  }
+    'dry-run': 'optional',
+  },
 }
 /** @param {Flavor} flavor */
-const rollbackFlags = (flavor) => (isV3(flavor) ? COMMAND_FLAGS['rollback-v3'] : FLAVORS[flavor].description ? { ...COMMAND_FLAGS['rollback-v4'], description: 'string' } : COMMAND_FLAGS['rollback-v4'])
+const rollbackFlags = (flavor) =>
+  isV3(flavor)
+    ? COMMAND_FLAGS['rollback-v3']
+    : FLAVORS[flavor].description
+      ? { ...COMMAND_FLAGS['rollback-v4'], description: 'string' }
+      : COMMAND_FLAGS['rollback-v4']
 
 class CliError extends Error {}
 
@@ -368,7 +402,10 @@ function parseFlags(argv, known) {
     }
     const kind = table[name]
     if (kind === 'bool') {
-      if (value !== undefined && !['true', 'false', '1', '0'].includes(value)) throw new CliError(`invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`)
+      if (value !== undefined && !['true', 'false', '1', '0'].includes(value))
+        throw new CliError(
+          `invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`,
+        )
       flags[name] = value ?? 'true'
     } else if (kind === 'optional') {
       flags[name] = value ?? 'true'
@@ -425,7 +462,8 @@ function run(argv, state) {
   }
   const command = at === -1 ? undefined : argv[at]
   const rest = argv.filter((_, i) => i !== at)
-  if (command === 'history' || command === 'hist') return history(parseFlags(rest, COMMAND_FLAGS[state.flavor === 'main' ? 'history-main' : 'history']), state)
+  if (command === 'history' || command === 'hist')
+    return history(parseFlags(rest, COMMAND_FLAGS[state.flavor === 'main' ? 'history-main' : 'history']), state)
   if (command === 'status') return status(parseFlags(rest, COMMAND_FLAGS.status), state)
   if (command === 'rollback') return rollback(parseFlags(rest, rollbackFlags(state.flavor)), state)
   if (command === 'version') return version(parseFlags(rest, COMMAND_FLAGS.version), state)
@@ -436,7 +474,8 @@ function run(argv, state) {
 /** @param {Record<string, string>} flags */
 function outputFormat(flags) {
   const o = flags.output ?? 'table'
-  if (!['table', 'json', 'yaml'].includes(o)) throw new CliError(`invalid argument "${o}" for "-o, --output" flag: invalid format type`)
+  if (!['table', 'json', 'yaml'].includes(o))
+    throw new CliError(`invalid argument "${o}" for "-o, --output" flag: invalid format type`)
   if (o === 'yaml') throw new CliError('the stand-in prints table or json only')
   return o
 }
@@ -446,7 +485,9 @@ const VALID_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9]
 /** KubeClient.IsReachable, which every command calls first. @param {State} state */
 function reachable(state) {
   if (state.unreachable) {
-    throw new CliError('Kubernetes cluster unreachable: Get "https://127.0.0.1:6443/version": dial tcp 127.0.0.1:6443: connect: connection refused')
+    throw new CliError(
+      'Kubernetes cluster unreachable: Get "https://127.0.0.1:6443/version": dial tcp 127.0.0.1:6443: connect: connection refused',
+    )
   }
 }
 
@@ -459,7 +500,7 @@ function lookUp(state, flags, name) {
   const namespace = flags.namespace ?? 'default'
   if (state.forbidden) {
     throw new CliError(
-      `query: failed to query with labels: secrets is forbidden: User "system:serviceaccount:ci:deployer" cannot list resource "secrets" in API group "" in the namespace "${namespace}"`
+      `query: failed to query with labels: secrets is forbidden: User "system:serviceaccount:ci:deployer" cannot list resource "secrets" in API group "" in the namespace "${namespace}"`,
     )
   }
   const key = `${namespace}/${name}`
@@ -483,7 +524,9 @@ function version({ args, flags }, state) {
   const short = FLAVORS[state.flavor].short
   if (flags.short === 'true') return { stdout: `${short}\n` }
   const [v, ...rest] = short.split('+g')
-  return { stdout: `version.BuildInfo{Version:"${v}", GitCommit:"${rest.join('')}", GitTreeState:"clean", GoVersion:"go1.25.4"}\n` }
+  return {
+    stdout: `version.BuildInfo{Version:"${v}", GitCommit:"${rest.join('')}", GitTreeState:"clean", GoVersion:"go1.25.4"}\n`,
+  }
 }
 
 /**
@@ -497,28 +540,43 @@ function waitStrategy(flags, flavor) {
   if (w === undefined || w === 'false' || w === 'hookOnly') return 'hookOnly'
   if (w === 'true' || w === 'watcher') return 'watcher'
   if (w === 'legacy') return 'legacy'
-  throw new CliError(`invalid argument "${w}" for "--wait" flag: invalid wait input "${w}". Valid inputs are watcher, hookOnly, and legacy`)
+  throw new CliError(
+    `invalid argument "${w}" for "--wait" flag: invalid wait input "${w}". Valid inputs are watcher, hookOnly, and legacy`,
+  )
 }
 
 /** @param {{ args: string[], flags: Record<string, string> }} p @param {State} state */
 function history({ args, flags }, state) {
-  if (args.length !== 1) throw new CliError(`"helm history" requires 1 argument\n\nUsage:  helm history RELEASE_NAME [flags]`)
+  if (args.length !== 1)
+    throw new CliError(`"helm history" requires 1 argument\n\nUsage:  helm history RELEASE_NAME [flags]`)
   const format = outputFormat(flags)
   const max = flags.max === undefined ? 256 : Number(flags.max)
-  if (!Number.isInteger(max)) throw new CliError(`invalid argument "${flags.max}" for "--max" flag: strconv.ParseInt: parsing "${flags.max}": invalid syntax`)
+  if (!Number.isInteger(max))
+    throw new CliError(
+      `invalid argument "${flags.max}" for "--max" flag: strconv.ParseInt: parsing "${flags.max}": invalid syntax`,
+    )
   reachable(state)
   if (!validName(args[0])) throw new CliError(`release name is invalid: ${args[0]}`)
   const { records } = lookUp(state, flags, args[0])
   const rows = records.slice(Math.max(0, records.length - max)).map((r) => historyRow(r, state.flavor))
   if (format === 'json') return { stdout: goJson(rows) }
   const lines = [['REVISION', 'UPDATED', 'STATUS', 'CHART', 'APP VERSION', 'DESCRIPTION']]
-  for (const r of rows) lines.push([String(r.revision), r.updated ? new Date(Date.parse(r.updated)).toUTCString() : '', r.status, r.chart, r.app_version, r.description])
+  for (const r of rows)
+    lines.push([
+      String(r.revision),
+      r.updated ? new Date(Date.parse(r.updated)).toUTCString() : '',
+      r.status,
+      r.chart,
+      r.app_version,
+      r.description,
+    ])
   return { stdout: lines.map((l) => l.join('\t')).join('\n') + '\n' }
 }
 
 /** @param {{ args: string[], flags: Record<string, string> }} p @param {State} state */
 function status({ args, flags }, state) {
-  if (args.length !== 1) throw new CliError(`"helm status" requires 1 argument\n\nUsage:  helm status RELEASE_NAME [flags]`)
+  if (args.length !== 1)
+    throw new CliError(`"helm status" requires 1 argument\n\nUsage:  helm status RELEASE_NAME [flags]`)
   const format = outputFormat(flags)
   reachable(state)
   const { records } = lookUp(state, flags, args[0])
@@ -530,24 +588,31 @@ function status({ args, flags }, state) {
   }
   if (format === 'json') return { stdout: goJson(statusObject(rel, state.flavor)) }
   return {
-    stdout: `NAME: ${rel.name}\nLAST DEPLOYED: ${new Date(Date.parse(rel.info.last_deployed)).toUTCString()}\nNAMESPACE: ${rel.namespace}\nSTATUS: ${rel.info.status}\nREVISION: ${rel.version}\nNOTES:\n${rel.info.notes ?? ''}`
+    stdout: `NAME: ${rel.name}\nLAST DEPLOYED: ${new Date(Date.parse(rel.info.last_deployed)).toUTCString()}\nNAMESPACE: ${rel.namespace}\nSTATUS: ${rel.info.status}\nREVISION: ${rel.version}\nNOTES:\n${rel.info.notes ?? ''}`,
   }
 }
 
 /** @param {{ args: string[], flags: Record<string, string> }} p @param {State} state */
 function rollback({ args, flags }, state) {
-  if (args.length < 1) throw new CliError(`"helm rollback" requires at least 1 argument\n\nUsage:  helm rollback <RELEASE> [REVISION] [flags]`)
+  if (args.length < 1)
+    throw new CliError(
+      `"helm rollback" requires at least 1 argument\n\nUsage:  helm rollback <RELEASE> [REVISION] [flags]`,
+    )
   const strategy = waitStrategy(flags, state.flavor)
   if (flags.timeout !== undefined && !DURATION.test(flags.timeout)) {
-    throw new CliError(`invalid argument "${flags.timeout}" for "--timeout" flag: time: invalid duration "${flags.timeout}"`)
+    throw new CliError(
+      `invalid argument "${flags.timeout}" for "--timeout" flag: time: invalid duration "${flags.timeout}"`,
+    )
   }
   let wanted = 0
   if (args.length > 1) {
-    if (!/^[+-]?\d+$/.test(args[1])) throw new CliError(`could not convert revision to a number: strconv.Atoi: parsing "${args[1]}": invalid syntax`)
+    if (!/^[+-]?\d+$/.test(args[1]))
+      throw new CliError(`could not convert revision to a number: strconv.Atoi: parsing "${args[1]}": invalid syntax`)
     wanted = Number(args[1])
   }
   const description = flags.description ?? ''
-  if ([...description].length > 256) throw new CliError(`description must be 256 characters or less, got ${[...description].length}`)
+  if ([...description].length > 256)
+    throw new CliError(`description must be 256 characters or less, got ${[...description].length}`)
   const name = args[0]
   reachable(state)
   if (!validName(name)) throw new CliError(`prepareRollback: Release name is invalid: ${name}`)
@@ -557,7 +622,8 @@ function rollback({ args, flags }, state) {
   const previousVersion = wanted === 0 ? current.version - 1 : wanted
   const previous = records.find((r) => r.version === previousVersion)
   if (!previous) throw new CliError(`release has no ${previousVersion} version`)
-  if (flags['dry-run'] && flags['dry-run'] !== 'false' && flags['dry-run'] !== 'none') return { stdout: 'Rollback was a success! Happy Helming!\n' }
+  if (flags['dry-run'] && flags['dry-run'] !== 'false' && flags['dry-run'] !== 'none')
+    return { stdout: 'Rollback was a success! Happy Helming!\n' }
 
   const now = Date.now()
   /** @type {StoredRelease} */
@@ -572,17 +638,18 @@ function rollback({ args, flags }, state) {
       description: description || `Rollback to ${previousVersion}`,
       status: 'pending-rollback',
       ...(FLAVORS[state.flavor].rollbackRevision ? { rollback_revision: previousVersion } : {}),
-      ...(previous.info.notes ? { notes: previous.info.notes } : {})
+      ...(previous.info.notes ? { notes: previous.info.notes } : {}),
     },
     chart: structuredClone(previous.chart),
     config: structuredClone(previous.config),
     manifest: previous.manifest,
-    ...(previous.apply_method ? { apply_method: previous.apply_method } : {})
+    ...(previous.apply_method ? { apply_method: previous.apply_method } : {}),
   }
 
   // storage.Create: make room for one more, oldest first, never the last deployed
   const envMax = Number(process.env.HELM_MAX_HISTORY ?? '10')
-  const maxHistory = flags['history-max'] !== undefined ? Number(flags['history-max']) : Number.isInteger(envMax) ? envMax : 10
+  const maxHistory =
+    flags['history-max'] !== undefined ? Number(flags['history-max']) : Number.isInteger(envMax) ? envMax : 10
   let kept = records
   if (maxHistory > 0 && records.length > maxHistory - 1) {
     const lastDeployed = [...records].reverse().find((r) => r.info.status === 'deployed')
@@ -597,7 +664,8 @@ function rollback({ args, flags }, state) {
   state.releases[key] = all
 
   const hooks = flags['no-hooks'] === 'true' ? undefined : state.failHook?.[key]
-  const hookError = (/** @type {HookFailure} */ h) => `warning: Hook ${h.phase} ${h.path ?? `${name}/templates/${h.phase}-job.yaml`} failed: ${h.why}`
+  const hookError = (/** @type {HookFailure} */ h) =>
+    `warning: Hook ${h.phase} ${h.path ?? `${name}/templates/${h.phase}-job.yaml`} failed: ${h.why}`
   // execHook failed: the error returns before Releases.Update, so the revision stays pending-rollback
   if (hooks?.phase === 'pre-rollback') return { write: true, error: hookError(hooks) }
   const why = state.failRollback[key]

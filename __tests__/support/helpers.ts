@@ -7,7 +7,9 @@ import { DEFAULT_DEPRECATION_MESSAGE, type RollbackInputs } from '../../src/inpu
 export const quiet = { info: (_: string) => {}, warning: (_: string) => {}, debug: (_: string) => {} }
 
 /** RollbackInputs with the action's defaults for a 1.2.3 rollback on latest. */
-export function rollbackInputs(over: Partial<RollbackInputs> & Pick<RollbackInputs, 'packageName' | 'registry'>): RollbackInputs {
+export function rollbackInputs(
+  over: Partial<RollbackInputs> & Pick<RollbackInputs, 'packageName' | 'registry'>,
+): RollbackInputs {
   return {
     rollbackVersion: '1.2.3',
     channel: 'latest',
@@ -16,7 +18,7 @@ export function rollbackInputs(over: Partial<RollbackInputs> & Pick<RollbackInpu
     deprecationMessage: DEFAULT_DEPRECATION_MESSAGE,
     dryRun: false,
     force: false,
-    ...over
+    ...over,
   }
 }
 
@@ -40,16 +42,17 @@ import { executeIncident } from '../../src/execute.js'
 import { errorOf, runIncident, type IncidentRequest, type IncidentResult, type TargetRun } from '../../src/run.js'
 import type { Logger, Target } from '../../src/targets/target.js'
 
-export type One = IncidentResult & Pick<TargetRun, 'moved' | 'deprecated' | 'steps'> & {
-  targetKind: Target['kind']
-  plan: NonNullable<TargetRun['plan']>
-  before: NonNullable<TargetRun['before']>
-  after: NonNullable<TargetRun['after']>
-  republished?: boolean
-  packageName: string
-  /** skipped: what the channel holds */
-  holder?: string
-}
+export type One = IncidentResult &
+  Pick<TargetRun, 'moved' | 'deprecated' | 'steps'> & {
+    targetKind: Target['kind']
+    plan: NonNullable<TargetRun['plan']>
+    before: NonNullable<TargetRun['before']>
+    after: NonNullable<TargetRun['after']>
+    republished?: boolean
+    packageName: string
+    /** skipped: what the channel holds */
+    holder?: string
+  }
 
 function one(result: IncidentResult): One {
   const t = result.targets[0]
@@ -64,13 +67,22 @@ function one(result: IncidentResult): One {
     steps: t.steps,
     packageName: t.name,
     ...(t.skipped?.holder !== undefined ? { holder: t.skipped.holder } : {}),
-    ...(t.plan?.republish ? { republished: t.republished } : {})
+    ...(t.plan?.republish ? { republished: t.republished } : {}),
   }
 }
 
 /** One target: the runner's result with that target's details at the top. */
-export async function runRollback(inputs: RollbackInputs, target: Target, log: Logger, preflight?: () => Promise<unknown>): Promise<One> {
-  return one(await runIncident(inputs, [{ kind: target.kind, name: inputs.packageName, channel: inputs.channel, target }], log, { preflight }))
+export async function runRollback(
+  inputs: RollbackInputs,
+  target: Target,
+  log: Logger,
+  preflight?: () => Promise<unknown>,
+): Promise<One> {
+  return one(
+    await runIncident(inputs, [{ kind: target.kind, name: inputs.packageName, channel: inputs.channel, target }], log, {
+      preflight,
+    }),
+  )
 }
 
 /** Throws when the circuit breaker skipped the rollback. */
@@ -80,13 +92,52 @@ export function rolledBack(r: One): One {
 }
 
 /** One target, with the GitHub bookkeeping: `outcome` as the tests name it. */
-export async function executeRollback(inputs: RollbackInputs, gi: GitHubInputs, target: Target, gh: GitHubClient | undefined, ctx: RunContext, log: Logger) {
-  const { result, bookkeeping } = await executeIncident(inputs, gi, [{ kind: target.kind, name: inputs.packageName, channel: inputs.channel, target }], gh, ctx, log)
+export async function executeRollback(
+  inputs: RollbackInputs,
+  gi: GitHubInputs,
+  target: Target,
+  gh: GitHubClient | undefined,
+  ctx: RunContext,
+  log: Logger,
+) {
+  const { result, bookkeeping } = await executeIncident(
+    inputs,
+    gi,
+    [{ kind: target.kind, name: inputs.packageName, channel: inputs.channel, target }],
+    gh,
+    ctx,
+    log,
+  )
   return { outcome: one(result), bookkeeping }
 }
 
 /** Several npm packages: a row per package (`packages`) as the tests name them. */
-export async function runMultiRollback(inputs: IncidentRequest & { packageNames: string[] }, targetFor: (name: string) => Target, log: Logger, parallel?: number) {
-  const result = await runIncident(inputs, inputs.packageNames.map((name) => ({ kind: 'npm' as const, name, channel: inputs.channel, target: targetFor(name) })), log, { parallel })
-  return { ...result, packages: result.targets.map((t) => ({ name: t.name, plan: t.plan, outcome: t.outcome, moved: t.moved, deprecated: t.deprecated, error: errorOf(t) })) }
+export async function runMultiRollback(
+  inputs: IncidentRequest & { packageNames: string[] },
+  targetFor: (name: string) => Target,
+  log: Logger,
+  parallel?: number,
+) {
+  const result = await runIncident(
+    inputs,
+    inputs.packageNames.map((name) => ({
+      kind: 'npm' as const,
+      name,
+      channel: inputs.channel,
+      target: targetFor(name),
+    })),
+    log,
+    { parallel },
+  )
+  return {
+    ...result,
+    packages: result.targets.map((t) => ({
+      name: t.name,
+      plan: t.plan,
+      outcome: t.outcome,
+      moved: t.moved,
+      deprecated: t.deprecated,
+      error: errorOf(t),
+    })),
+  }
 }

@@ -13,7 +13,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const modules = join(root, 'node_modules')
 
 /** the Node the JavaScript clients run on: the `node` devDependency, else this one */
-const nodeBin = existsSync(join(modules, 'node', 'bin', 'node')) ? join(modules, 'node', 'bin', 'node') : process.execPath
+const nodeBin = existsSync(join(modules, 'node', 'bin', 'node'))
+  ? join(modules, 'node', 'bin', 'node')
+  : process.execPath
 
 /** @param {string} what @param {string} file @param {string} fix */
 function need(what, file, fix) {
@@ -49,7 +51,7 @@ export function clients() {
       add: (pkg) => ['install', pkg],
       install: ['install'],
       frozen: ['ci'],
-      update: () => ['update']
+      update: () => ['update'],
     },
     pnpm: {
       cmd: [need('pnpm', join(modules, 'pnpm', 'pnpm'), FIX)],
@@ -57,14 +59,19 @@ export function clients() {
       add: (pkg) => ['add', pkg],
       install: ['install'],
       frozen: ['install', '--frozen-lockfile'],
-      update: () => ['update']
+      update: () => ['update'],
     },
     yarn1: {
-      cmd: [nodeBin, need('Yarn 1', join(modules, 'yarn', 'bin', 'yarn.js'), FIX), '--non-interactive', '--no-progress'],
+      cmd: [
+        nodeBin,
+        need('Yarn 1', join(modules, 'yarn', 'bin', 'yarn.js'), FIX),
+        '--non-interactive',
+        '--no-progress',
+      ],
       add: (pkg) => ['add', pkg],
       install: ['install'],
       frozen: ['install', '--frozen-lockfile'],
-      update: () => ['upgrade']
+      update: () => ['upgrade'],
     },
     yarn4: {
       cmd: [nodeBin, need('Yarn 4', join(modules, '@yarnpkg', 'cli-dist', 'bin', 'yarn.js'), FIX)],
@@ -72,22 +79,33 @@ export function clients() {
       add: (pkg) => ['add', pkg],
       install: ['install'],
       frozen: ['install', '--immutable'],
-      update: (pkg) => ['up', pkg]
+      update: (pkg) => ['up', pkg],
     },
     bun: {
-      cmd: [need('bun', join(modules, 'bun', 'bin', 'bun.exe'), `${FIX}; bun's binary comes from its optional dependency @oven/bun-linux-x64 (optional dependencies must not be omitted)`)],
+      cmd: [
+        need(
+          'bun',
+          join(modules, 'bun', 'bin', 'bun.exe'),
+          `${FIX}; bun's binary comes from its optional dependency @oven/bun-linux-x64 (optional dependencies must not be omitted)`,
+        ),
+      ],
       add: (pkg) => ['add', pkg],
       install: ['install'],
       frozen: ['install', '--frozen-lockfile'],
-      update: () => ['update']
-    }
+      update: () => ['update'],
+    },
   }
 }
 
 /** @param {ClientSpec} spec @returns {string} the client's version, as it reports it */
 export function clientVersion(spec) {
   const [cmd, ...args] = spec.cmd.filter((a) => !a.startsWith('--'))
-  return execFileSync(cmd, [...args, '--version'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: tmpdir() }, cwd: tmpdir(), timeout: 60_000 }).trim()
+  return execFileSync(cmd, [...args, '--version'], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: tmpdir() },
+    cwd: tmpdir(),
+    timeout: 60_000,
+  }).trim()
 }
 
 /**
@@ -121,12 +139,23 @@ function environment(client, home) {
     NO_COLOR: '1',
     npm_config_userconfig: join(home, 'user-npmrc'),
     npm_config_globalconfig: join(home, 'global-npmrc'),
-    npm_config_update_notifier: 'false'
+    npm_config_update_notifier: 'false',
   }
   if (process.env.SSL_CERT_FILE) env.SSL_CERT_FILE = process.env.SSL_CERT_FILE
-  if (client === 'npm') Object.assign(env, { npm_config_cache: join(home, 'cache', 'npm'), npm_config_audit: 'false', npm_config_fund: 'false' })
+  if (client === 'npm')
+    Object.assign(env, {
+      npm_config_cache: join(home, 'cache', 'npm'),
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+    })
   if (client === 'yarn1') env.YARN_CACHE_FOLDER = join(home, 'cache', 'yarn1')
-  if (client === 'yarn4') Object.assign(env, { YARN_ENABLE_TELEMETRY: '0', YARN_ENABLE_PROGRESS_BARS: '0', YARN_ENABLE_GLOBAL_CACHE: '1', YARN_GLOBAL_FOLDER: join(home, 'yarn4-global') })
+  if (client === 'yarn4')
+    Object.assign(env, {
+      YARN_ENABLE_TELEMETRY: '0',
+      YARN_ENABLE_PROGRESS_BARS: '0',
+      YARN_ENABLE_GLOBAL_CACHE: '1',
+      YARN_GLOBAL_FOLDER: join(home, 'yarn4-global'),
+    })
   if (client === 'bun') env.BUN_INSTALL_CACHE_DIR = join(home, 'cache', 'bun')
   return env
 }
@@ -137,11 +166,22 @@ function environment(client, home) {
  */
 export function writeProject({ dir, client, home, registry, dependencies, gate }) {
   mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true, ...(dependencies ? { dependencies } : {}) }, null, 2))
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      { name: 'scratch', version: '1.0.0', private: true, ...(dependencies ? { dependencies } : {}) },
+      null,
+      2,
+    ),
+  )
   const url = new URL(registry)
-  if (client === 'npm' || client === 'pnpm' || client === 'yarn1') writeFileSync(join(dir, '.npmrc'), `registry=${registry}\n`)
+  if (client === 'npm' || client === 'pnpm' || client === 'yarn1')
+    writeFileSync(join(dir, '.npmrc'), `registry=${registry}\n`)
   if (client === 'pnpm') {
-    const lines = [`storeDir: ${JSON.stringify(join(home, 'pnpm-store'))}`, `cacheDir: ${JSON.stringify(join(home, 'cache', 'pnpm'))}`]
+    const lines = [
+      `storeDir: ${JSON.stringify(join(home, 'pnpm-store'))}`,
+      `cacheDir: ${JSON.stringify(join(home, 'cache', 'pnpm'))}`,
+    ]
     if (!gate) lines.push('minimumReleaseAge: 0')
     writeFileSync(join(dir, 'pnpm-workspace.yaml'), `${lines.join('\n')}\n`)
   }
@@ -151,7 +191,7 @@ export function writeProject({ dir, client, home, registry, dependencies, gate }
       `npmRegistryServer: ${JSON.stringify(registry.replace(/\/$/, ''))}`,
       `unsafeHttpWhitelist: [${JSON.stringify(url.hostname)}]`,
       'nodeLinker: node-modules',
-      'enableImmutableInstalls: false'
+      'enableImmutableInstalls: false',
     ]
     if (!gate) lines.push('npmMinimalAgeGate: 0')
     writeFileSync(join(dir, '.yarnrc.yml'), `${lines.join('\n')}\n`)
@@ -177,11 +217,16 @@ export function copyProject(from, to) {
 export function runClient({ spec, client, home, dir, args }) {
   const [cmd, ...pre] = spec.cmd
   return new Promise((resolve, reject) => {
-    execFile(cmd, [...pre, ...args], { cwd: dir, env: environment(client, home), timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const out = `${stdout}${stderr}`
-      if (err) reject(new Error(`${client} ${args.join(' ')} in ${dir} failed (${err.code ?? err.signal}):\n${out}`))
-      else resolve(out)
-    })
+    execFile(
+      cmd,
+      [...pre, ...args],
+      { cwd: dir, env: environment(client, home), timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const out = `${stdout}${stderr}`
+        if (err) reject(new Error(`${client} ${args.join(' ')} in ${dir} failed (${err.code ?? err.signal}):\n${out}`))
+        else resolve(out)
+      },
+    )
   })
 }
 
@@ -209,7 +254,10 @@ export function backdate(storage, name, times) {
     if (!doc.time?.[version]) throw new Error(`${name}@${version} has no publish time in ${file}`)
     doc.time[version] = when.toISOString()
   }
-  const stamps = Object.entries(doc.time).filter(([k]) => k !== 'modified' && k !== 'created').map(([, v]) => String(v)).sort()
+  const stamps = Object.entries(doc.time)
+    .filter(([k]) => k !== 'modified' && k !== 'created')
+    .map(([, v]) => String(v))
+    .sort()
   doc.time.created = stamps[0]
   writeFileSync(file, JSON.stringify(doc, null, 2))
 }
@@ -221,10 +269,24 @@ export function backdate(storage, name, times) {
 /** @typedef {'add' | 'range' | 'bad-only-range' | 'range-above-restore' | 'lockfile' | 'update'} Scenario */
 
 export const MATRIX_STRATEGIES = /** @type {const} */ (['retag', 'retag-undeprecated', 'republish'])
-export const MATRIX_SCENARIOS = /** @type {const} */ (['add', 'range', 'bad-only-range', 'range-above-restore', 'lockfile', 'update'])
+export const MATRIX_SCENARIOS = /** @type {const} */ ([
+  'add',
+  'range',
+  'bad-only-range',
+  'range-above-restore',
+  'lockfile',
+  'update',
+])
 
 /** which version is which in the fixture */
-export const FIXTURE = { older: '1.2.0', restored: '1.2.2', bad: '1.2.3', republished: '1.2.4', restoredBelow: '1.2.1', goodAboveRestore: '1.2.2' }
+export const FIXTURE = {
+  older: '1.2.0',
+  restored: '1.2.2',
+  bad: '1.2.3',
+  republished: '1.2.4',
+  restoredBelow: '1.2.1',
+  goodAboveRestore: '1.2.2',
+}
 
 /** the range each range scenario installs */
 export const RANGES = { range: '^1.2.0', 'bad-only-range': '^1.2.3', 'range-above-restore': '^1.2.2' }
@@ -257,7 +319,7 @@ export async function publishFixtures(registry) {
         '1.2.0': new Date(now - 30 * DAY),
         '1.2.1': new Date(now - 20 * DAY),
         '1.2.2': new Date(now - 10 * DAY),
-        '1.2.3': new Date(now - 3 * DAY)
+        '1.2.3': new Date(now - 3 * DAY),
       })
     }
   }
@@ -312,7 +374,9 @@ export async function runMatrix(registry, which) {
     try {
       clientVersion(specs[client])
     } catch (e) {
-      throw new Error(`${client} cannot run (${specs[client].cmd.join(' ')}): ${FIX}.\n${/** @type {Error} */ (e).message}`)
+      throw new Error(
+        `${client} cannot run (${specs[client].cmd.join(' ')}): ${FIX}.\n${/** @type {Error} */ (e).message}`,
+      )
     }
   }
   const base = scratch()
@@ -321,7 +385,11 @@ export async function runMatrix(registry, which) {
     await publishFixtures(registry)
     await publishPackage(registry, FRESH_PACKAGE, ['1.2.0', '1.2.1', '1.2.2', '1.2.3'])
     const now = Date.now()
-    backdate(join(registry.dir, 'storage'), FRESH_PACKAGE, { '1.2.0': new Date(now - 30 * DAY), '1.2.1': new Date(now - 20 * DAY), '1.2.2': new Date(now - 10 * DAY) })
+    backdate(join(registry.dir, 'storage'), FRESH_PACKAGE, {
+      '1.2.0': new Date(now - 30 * DAY),
+      '1.2.1': new Date(now - 20 * DAY),
+      '1.2.2': new Date(now - 10 * DAY),
+    })
 
     /** @type {Observation[]} */
     const observations = []
@@ -332,7 +400,8 @@ export async function runMatrix(registry, which) {
       observations.push({ client, ...key, version: installedVersion(dir, pkg), ms: Date.now() - t })
     }
     /** @param {Client} client */
-    const gates = (client) => (specs[client].gate ? /** @type {const} */ (['on', 'off']) : /** @type {const} */ (['on']))
+    const gates = (client) =>
+      specs[client].gate ? /** @type {const} */ (['on', 'off']) : /** @type {const} */ (['on'])
 
     // before the rollback: lockfiles that pinned the bad version, and the fresh-bad check
     await Promise.all(
@@ -346,10 +415,21 @@ export async function runMatrix(registry, which) {
         }
         for (const gate of gates(client)) {
           const dir = join(base, 'fresh', client, gate)
-          writeProject({ dir, client, home, registry: url, dependencies: { [FRESH_PACKAGE]: '^1.2.0' }, gate: gate === 'on' })
-          await run(client, home, dir, specs[client].install, FRESH_PACKAGE, { strategy: 'before', scenario: 'fresh-bad-range', gate })
+          writeProject({
+            dir,
+            client,
+            home,
+            registry: url,
+            dependencies: { [FRESH_PACKAGE]: '^1.2.0' },
+            gate: gate === 'on',
+          })
+          await run(client, home, dir, specs[client].install, FRESH_PACKAGE, {
+            strategy: 'before',
+            scenario: 'fresh-bad-range',
+            gate,
+          })
         }
-      })
+      }),
     )
 
     await rollBack(registry)
@@ -383,7 +463,7 @@ export async function runMatrix(registry, which) {
             }
           }
         }
-      })
+      }),
     )
     return observations
   } finally {

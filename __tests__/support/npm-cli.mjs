@@ -17,8 +17,23 @@ writeFileSync(join(home, '.npmrc'), '')
 export async function npmView(registry, spec, field) {
   const { stdout } = await run(
     'npm',
-    ['view', spec, field, '--json', '--registry', registry, '--prefer-online', '--userconfig', join(home, '.npmrc'), '--cache', join(home, 'cache')],
-    { env: { ...process.env, HOME: home, NODE_OPTIONS: '', npm_config_userconfig: join(home, '.npmrc') }, timeout: 60_000 }
+    [
+      'view',
+      spec,
+      field,
+      '--json',
+      '--registry',
+      registry,
+      '--prefer-online',
+      '--userconfig',
+      join(home, '.npmrc'),
+      '--cache',
+      join(home, 'cache'),
+    ],
+    {
+      env: { ...process.env, HOME: home, NODE_OPTIONS: '', npm_config_userconfig: join(home, '.npmrc') },
+      timeout: 60_000,
+    },
   )
   return stdout.trim() === '' ? undefined : JSON.parse(stdout)
 }

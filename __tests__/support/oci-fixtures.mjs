@@ -12,7 +12,7 @@ export const MEDIA = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
   dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
 }
 const ACCEPT = Object.values(MEDIA).join(', ')
 
@@ -39,7 +39,7 @@ export function fixtureClient(registry) {
         method,
         headers: { ...init.headers, ...(authorization ? { authorization } : {}) },
         body: init.body,
-        redirect: 'manual'
+        redirect: 'manual',
       })
       const body = Buffer.from(await res.arrayBuffer())
       if (res.status !== 401 || attempt > 0) return { status: res.status, headers: res.headers, body }
@@ -61,7 +61,8 @@ export function fixtureClient(registry) {
 
   /** @param {string} what @param {{ status: number, body: Buffer }} res @param {number[]} ok */
   const check = (what, res, ok) => {
-    if (!ok.includes(res.status)) throw new Error(`${what}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 300)}`)
+    if (!ok.includes(res.status))
+      throw new Error(`${what}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 300)}`)
   }
 
   return {
@@ -77,14 +78,17 @@ export function fixtureClient(registry) {
       location.searchParams.set('digest', digest)
       const put = await request('PUT', location.pathname + location.search, {
         headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.length) },
-        body: data
+        body: data,
       })
       check(`uploading ${digest} to ${repo}`, put, [201])
       return { digest, size: data.length }
     },
     /** @param {string} repo @param {string} reference @param {string} mediaType @param {Buffer} bytes */
     async pushManifest(repo, reference, mediaType, bytes) {
-      const put = await request('PUT', `/v2/${repo}/manifests/${reference}`, { headers: { 'content-type': mediaType }, body: bytes })
+      const put = await request('PUT', `/v2/${repo}/manifests/${reference}`, {
+        headers: { 'content-type': mediaType },
+        body: bytes,
+      })
       check(`putting the manifest ${repo}:${reference}`, put, [201])
       return sha256(bytes)
     },
@@ -105,7 +109,7 @@ export function fixtureClient(registry) {
     async digestOf(repo, tag) {
       const head = await request('HEAD', `/v2/${repo}/manifests/${tag}`, { headers: { accept: ACCEPT } })
       return head.status === 200 ? head.headers.get('docker-content-digest') : null
-    }
+    },
   }
 }
 
@@ -132,16 +136,32 @@ export async function pushSingle(client, repo, seed, options = {}) {
     os: platform.os,
     created: '2026-11-21T14:00:00Z',
     config: { Labels: { 'org.opencontainers.image.version': seed, ...options.labels } },
-    rootfs: { type: 'layers', diff_ids: [layer.digest] }
+    rootfs: { type: 'layers', diff_ids: [layer.digest] },
   })
   const config = await client.pushBlob(repo, configBytes)
   const mediaType = format === 'oci' ? MEDIA.ociManifest : MEDIA.dockerManifest
   const manifest = {
     schemaVersion: 2,
     mediaType,
-    config: { mediaType: format === 'oci' ? 'application/vnd.oci.image.config.v1+json' : 'application/vnd.docker.container.image.v1+json', digest: config.digest, size: config.size },
-    layers: [{ mediaType: format === 'oci' ? 'application/vnd.oci.image.layer.v1.tar+gzip' : 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: layer.digest, size: layer.size }],
-    ...(options.annotations ? { annotations: options.annotations } : {})
+    config: {
+      mediaType:
+        format === 'oci'
+          ? 'application/vnd.oci.image.config.v1+json'
+          : 'application/vnd.docker.container.image.v1+json',
+      digest: config.digest,
+      size: config.size,
+    },
+    layers: [
+      {
+        mediaType:
+          format === 'oci'
+            ? 'application/vnd.oci.image.layer.v1.tar+gzip'
+            : 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+        digest: layer.digest,
+        size: layer.size,
+      },
+    ],
+    ...(options.annotations ? { annotations: options.annotations } : {}),
   }
   const bytes = odd(manifest)
   const digest = await client.pushManifest(repo, sha256(bytes), mediaType, bytes)
@@ -158,7 +178,7 @@ export async function pushIndex(client, repo, seed, options = {}) {
   const format = options.format ?? 'oci'
   const platforms = [
     { os: 'linux', architecture: 'amd64' },
-    { os: 'linux', architecture: 'arm64' }
+    { os: 'linux', architecture: 'arm64' },
   ]
   const manifests = []
   for (const platform of platforms) {
@@ -166,7 +186,12 @@ export async function pushIndex(client, repo, seed, options = {}) {
     manifests.push({ mediaType: m.mediaType, digest: m.digest, size: m.size, platform })
   }
   const mediaType = format === 'oci' ? MEDIA.ociIndex : MEDIA.dockerList
-  const bytes = odd({ schemaVersion: 2, mediaType, manifests, ...(options.annotations ? { annotations: options.annotations } : {}) })
+  const bytes = odd({
+    schemaVersion: 2,
+    mediaType,
+    manifests,
+    ...(options.annotations ? { annotations: options.annotations } : {}),
+  })
   const digest = await client.pushManifest(repo, sha256(bytes), mediaType, bytes)
   return { digest, size: bytes.length, mediaType, bytes }
 }
@@ -184,7 +209,10 @@ export async function pushRelease(client, repo, versions, options = {}) {
   /** @type {Record<string, { digest: string, bytes: Buffer, mediaType: string }>} */
   const out = {}
   for (const version of versions) {
-    const image = options.kind === 'index' ? await pushIndex(client, repo, version, options) : await pushSingle(client, repo, version, options)
+    const image =
+      options.kind === 'index'
+        ? await pushIndex(client, repo, version, options)
+        : await pushSingle(client, repo, version, options)
     await client.pushManifest(repo, `${prefix}${version}`, image.mediaType, image.bytes)
     out[version] = image
   }
@@ -200,10 +228,21 @@ export async function pushRelease(client, repo, versions, options = {}) {
  * @param {{ host: string, user: string, password: string }} registry @param {string} ref repo:tag
  */
 export async function skopeoRaw(registry, ref) {
-  const { stdout } = await run('skopeo', ['inspect', '--raw', '--tls-verify=false', '--creds', `${registry.user}:${registry.password}`, `docker://${registry.host}/${ref}`], {
-    encoding: 'buffer',
-    maxBuffer: 16 * 1024 * 1024,
-    timeout: 30_000
-  })
+  const { stdout } = await run(
+    'skopeo',
+    [
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      '--creds',
+      `${registry.user}:${registry.password}`,
+      `docker://${registry.host}/${ref}`,
+    ],
+    {
+      encoding: 'buffer',
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 30_000,
+    },
+  )
   return /** @type {Buffer} */ (/** @type {unknown} */ (stdout))
 }

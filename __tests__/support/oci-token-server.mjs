@@ -28,13 +28,32 @@ const b64url = (s) => Buffer.from(s).toString('base64url')
  *   (or pull with anonymousPull)
  */
 export async function startTokenServer(options) {
-  if (!onPath('openssl')) throw new Error('the token server needs openssl to make its signing certificate (apt-get install openssl).')
+  if (!onPath('openssl'))
+    throw new Error('the token server needs openssl to make its signing certificate (apt-get install openssl).')
   const service = options.service ?? 'rr-test-registry'
   const issuer = options.issuer ?? 'rr-test-token-issuer'
   const dir = mkdtempSync(join(tmpdir(), 'rr-token-server-'))
   const keyPath = join(dir, 'key.pem')
   const certPath = join(dir, 'cert.pem')
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=rr-test-token-issuer'], { stdio: 'ignore' })
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=rr-test-token-issuer',
+    ],
+    { stdio: 'ignore' },
+  )
   const key = createPrivateKey(readFileSync(keyPath))
   const certDer = new X509Certificate(readFileSync(certPath)).raw.toString('base64')
 
@@ -45,7 +64,16 @@ export async function startTokenServer(options) {
   function sign(sub, access) {
     const now = Math.floor(Date.now() / 1000)
     const header = { typ: 'JWT', alg: 'RS256', x5c: [certDer] }
-    const claims = { iss: issuer, sub, aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access }
+    const claims = {
+      iss: issuer,
+      sub,
+      aud: service,
+      exp: now + 300,
+      nbf: now - 10,
+      iat: now,
+      jti: randomUUID(),
+      access,
+    }
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`
     const signature = createSign('RSA-SHA256').update(input).sign(key)
     return `${input}.${b64url(signature)}`
@@ -54,9 +82,19 @@ export async function startTokenServer(options) {
   const handler = /** @type {import('node:http').RequestListener} */ (req, res) => {
     const url = new URL(req.url ?? '/', 'http://token.invalid')
     const authorization = req.headers.authorization
-    const scope = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean)
+    const scope = url.searchParams
+      .getAll('scope')
+      .flatMap((s) => s.split(' '))
+      .filter(Boolean)
     /** @type {TokenRequest} */
-    const record = { host: req.headers.host ?? '', path: url.pathname, authorization, service: url.searchParams.get('service') ?? undefined, scope, status: 200 }
+    const record = {
+      host: req.headers.host ?? '',
+      path: url.pathname,
+      authorization,
+      service: url.searchParams.get('service') ?? undefined,
+      scope,
+      status: 200,
+    }
     seen.push(record)
     const answer = (/** @type {number} */ status, /** @type {unknown} */ body) => {
       record.status = status
@@ -83,7 +121,13 @@ export async function startTokenServer(options) {
       if (parts.length < 3 || parts[0] !== 'repository') continue
       const actions = parts[parts.length - 1].split(',')
       const name = parts.slice(1, -1).join(':')
-      const allowed = user ? (options.readOnly?.includes(user) ? ['pull'] : ['pull', 'push']) : options.anonymousPull ? ['pull'] : []
+      const allowed = user
+        ? options.readOnly?.includes(user)
+          ? ['pull']
+          : ['pull', 'push']
+        : options.anonymousPull
+          ? ['pull']
+          : []
       const granted = actions.filter((a) => allowed.includes(a))
       if (granted.length > 0) access.push({ type: 'repository', name, actions: granted })
     }
@@ -129,10 +173,10 @@ export async function startTokenServer(options) {
             new Promise((resolve) => {
               s.closeAllConnections()
               s.close(() => resolve(undefined))
-            })
-        )
+            }),
+        ),
       )
       rmSync(dir, { recursive: true, force: true })
-    }
+    },
   }
 }

@@ -61,7 +61,8 @@ export async function startIdTokenService(options = {}) {
     const problems = []
     if (req.method !== 'GET') problems.push(`method ${req.method}, not GET`)
     if (url.pathname !== path) problems.push(`path ${url.pathname}`)
-    if (url.searchParams.get('api-version') !== '2.0') problems.push("the runner's own query (api-version=2.0) was lost")
+    if (url.searchParams.get('api-version') !== '2.0')
+      problems.push("the runner's own query (api-version=2.0) was lost")
     if (audiences.length !== 1) problems.push(`${audiences.length} audience parameters`)
     if (problems.length) {
       violations.push(...problems)
@@ -87,7 +88,7 @@ export async function startIdTokenService(options = {}) {
       nbf: now - 5,
       iat: now,
       exp: now + 300,
-      ...options.claims
+      ...options.claims,
     }
     const unsigned = `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify(claims))}`
     const jwt = `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`
@@ -119,7 +120,7 @@ export async function startIdTokenService(options = {}) {
         server.close(() => resolve(undefined))
         // keep-alive sockets of the callers would hold it open
         server.closeAllConnections()
-      })
+      }),
   }
 }
 
@@ -159,7 +160,15 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
     const path = req.url ?? '/'
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
     const grant = bearer ? issued.get(bearer) : undefined
-    const auth = !bearer ? 'none' : grant ? `exchanged:${grant.pkg}` : idp.verify(bearer) ? 'id-token' : bearer === registry.token ? 'registry-user' : 'other'
+    const auth = !bearer
+      ? 'none'
+      : grant
+        ? `exchanged:${grant.pkg}`
+        : idp.verify(bearer)
+          ? 'id-token'
+          : bearer === registry.token
+            ? 'registry-user'
+            : 'other'
     /** @type {Seen} */
     const entry = { method, path, auth }
     seen.push(entry)
@@ -173,11 +182,16 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
       if (method !== 'POST') violations.push(`exchange with ${method}`)
       if (body.length > 0) violations.push('exchange with a body')
       const name = decodeURIComponent(exchange[1])
-      if (exchange[1] !== name.replace('/', '%2f')) violations.push(`package name escaped as ${exchange[1]}, not as npm-package-arg does`)
+      if (exchange[1] !== name.replace('/', '%2f'))
+        violations.push(`package name escaped as ${exchange[1]}, not as npm-package-arg does`)
       const claims = bearer ? idp.verify(bearer) : undefined
-      if (!claims || claims.aud !== `npm:${host}`) return answer(401, { message: 'OIDC token exchange error - unauthorized' })
+      if (!claims || claims.aud !== `npm:${host}`)
+        return answer(401, { message: 'OIDC token exchange error - unauthorized' })
       const publisher = publishers[name]
-      const workflow = String(claims.workflow_ref ?? '').replace(/@.*$/, '').split('/').pop()
+      const workflow = String(claims.workflow_ref ?? '')
+        .replace(/@.*$/, '')
+        .split('/')
+        .pop()
       if (!publisher || publisher.repository !== claims.repository || publisher.workflow !== workflow) {
         return answer(404, { message: 'OIDC token exchange error - package not found' })
       }
@@ -185,7 +199,12 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
       const created = Date.now()
       const expires = created + (options.ttlMs ?? 3_600_000)
       issued.set(token, { pkg: name, actions: publisher.actions, expires })
-      return answer(201, { token_type: 'oidc', token, created: new Date(created).toISOString(), expires: new Date(expires).toISOString() })
+      return answer(201, {
+        token_type: 'oidc',
+        token,
+        created: new Date(created).toISOString(),
+        expires: new Date(expires).toISOString(),
+      })
     }
     // an ID token is for the exchange only
     if (auth === 'id-token') return answer(401, { error: 'an OIDC ID token is accepted by the token exchange only' })
@@ -194,7 +213,8 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
     if (grant) {
       if (grant.expires < Date.now()) return answer(401, { error: 'token expired' })
       const pkg = packageOf(path)
-      if (pkg !== undefined && pkg !== grant.pkg) return answer(403, { error: `this token may change ${grant.pkg} only` })
+      if (pkg !== undefined && pkg !== grant.pkg)
+        return answer(403, { error: `this token may change ${grant.pkg} only` })
       /** @type {Action | undefined} */
       let action
       if (/^\/-\/package\/[^/]+\/dist-tags\//.test(path) && method !== 'GET') action = 'dist-tags'
@@ -203,7 +223,9 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
         action = doc._attachments && Object.keys(doc._attachments).length > 0 ? 'publish' : 'deprecate'
       } else if (method === 'DELETE') action = 'publish'
       if (action && !grant.actions.includes(action)) {
-        return answer(403, { error: `Forbidden - this trusted publisher of ${grant.pkg} is not allowed to ${action === 'dist-tags' ? 'change dist-tags' : action}` })
+        return answer(403, {
+          error: `Forbidden - this trusted publisher of ${grant.pkg} is not allowed to ${action === 'dist-tags' ? 'change dist-tags' : action}`,
+        })
       }
       headers.authorization = `Bearer ${registry.token}`
     }
@@ -211,10 +233,11 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
       method,
       headers,
       body: method === 'GET' || method === 'HEAD' ? undefined : body,
-      redirect: 'manual'
+      redirect: 'manual',
     })
     let out = Buffer.from(await upstream.arrayBuffer())
-    if (/json/.test(upstream.headers.get('content-type') ?? '')) out = Buffer.from(out.toString('utf8').split(base.origin).join(`http://${host}:${port}`))
+    if (/json/.test(upstream.headers.get('content-type') ?? ''))
+      out = Buffer.from(out.toString('utf8').split(base.origin).join(`http://${host}:${port}`))
     /** @type {Record<string, string>} */
     const outHeaders = {}
     upstream.headers.forEach((v, k) => {
@@ -240,6 +263,6 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
     async stop() {
       for (const s of sockets) s.destroy()
       await new Promise((resolve) => server.close(() => resolve(undefined)))
-    }
+    },
   }
 }

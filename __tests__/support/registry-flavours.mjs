@@ -24,8 +24,11 @@ import { freePort } from './verdaccio.mjs'
 const IDENTITY = {
   nexus3: { server: 'Nexus/3.68.1-02 (OSS)' },
   nexus2: { server: 'Nexus/2.15.1-02' },
-  'artifactory-remote': { 'x-jfrog-version': 'Artifactory/7.90.10 79010900', 'x-artifactory-id': '6f1b2c9a3e0d4f51a8c7' },
-  'github-packages': { 'x-github-request-id': 'C0DE:1A2B:3C4D5E:6F7A8B:6746D1A0' }
+  'artifactory-remote': {
+    'x-jfrog-version': 'Artifactory/7.90.10 79010900',
+    'x-artifactory-id': '6f1b2c9a3e0d4f51a8c7',
+  },
+  'github-packages': { 'x-github-request-id': 'C0DE:1A2B:3C4D5E:6F7A8B:6746D1A0' },
 }
 
 const DIST_TAG = /^\/-\/package\/[^/]+\/dist-tags(\/[^/?]+)?(\?.*)?$/
@@ -38,7 +41,10 @@ const DIST_TAG = /^\/-\/package\/[^/]+\/dist-tags(\/[^/?]+)?(\?.*)?$/
 function refusal(flavour, method, path, body) {
   const tag = DIST_TAG.exec(path)
   if (flavour === 'nexus3' && tag && tag[1] === '/latest' && (method === 'PUT' || method === 'DELETE')) {
-    return { status: 400, body: { success: false, error: method === 'PUT' ? 'Unable to update latest tag' : 'Unable to delete latest' } }
+    return {
+      status: 400,
+      body: { success: false, error: method === 'PUT' ? 'Unable to update latest tag' : 'Unable to delete latest' },
+    }
   }
   if (flavour === 'nexus2' && method === 'PUT' && !path.startsWith('/-/')) {
     let doc
@@ -88,14 +94,17 @@ export async function startRegistryFlavour(upstream, flavour, options = {}) {
       method,
       headers: /** @type {Record<string, string>} */ ({ ...req.headers, host: base.host }),
       body: method === 'GET' || method === 'HEAD' ? undefined : body,
-      redirect: 'manual'
+      redirect: 'manual',
     })
     const answer = Buffer.from(await up.arrayBuffer())
     /** @type {Record<string, string>} */
     const headers = {}
     up.headers.forEach((v, k) => {
       // Verdaccio's own marks go; the flavour's identity comes instead
-      if (!['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'x-powered-by', 'server'].includes(k)) headers[k] = v
+      if (
+        !['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'x-powered-by', 'server'].includes(k)
+      )
+        headers[k] = v
     })
     seen.push({ method, path, status: up.status, refused: false })
     res.writeHead(up.status, { ...headers, ...identity })
@@ -108,6 +117,6 @@ export async function startRegistryFlavour(upstream, flavour, options = {}) {
     async stop() {
       server.closeAllConnections()
       await new Promise((resolve) => server.close(() => resolve(undefined)))
-    }
+    },
   }
 }

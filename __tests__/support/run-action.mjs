@@ -43,16 +43,26 @@ export async function runAction(inputs, options = {}) {
       GITHUB_STEP_SUMMARY: summaryFile,
       GITHUB_WORKSPACE: options.cwd ?? dir,
       RUNNER_TEMP: dir,
-      ...options.env
+      ...options.env,
     }
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-    const child = spawn(process.execPath, [options.entry ?? join(root, 'dist', 'index.js')], { env, cwd: options.cwd ?? dir, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [options.entry ?? join(root, 'dist', 'index.js')], {
+      env,
+      cwd: options.cwd ?? dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
     child.stderr.on('data', (d) => (stderr += d))
     const code = await new Promise((res) => child.on('close', res))
-    return { code: /** @type {number | null} */ (code), stdout, stderr, outputs: parseOutputs(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') }
+    return {
+      code: /** @type {number | null} */ (code),
+      stdout,
+      stderr,
+      outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
+      summary: readFileSync(summaryFile, 'utf8'),
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -31,44 +31,53 @@ export async function startTarballProxy(upstream) {
   const sockets = new Set()
 
   /** @param {'self' | 'other'} listener */
-  const handler = (listener) => async (/** @type {import('node:http').IncomingMessage} */ req, /** @type {import('node:http').ServerResponse} */ res) => {
-    const chunks = []
-    for await (const c of req) chunks.push(c)
-    const body = Buffer.concat(chunks)
-    const method = req.method ?? 'GET'
-    const path = req.url ?? '/'
-    seen.push({ method, path, listener, authorized: req.headers.authorization !== undefined })
+  const handler =
+    (listener) =>
+    async (
+      /** @type {import('node:http').IncomingMessage} */ req,
+      /** @type {import('node:http').ServerResponse} */ res,
+    ) => {
+      const chunks = []
+      for await (const c of req) chunks.push(c)
+      const body = Buffer.concat(chunks)
+      const method = req.method ?? 'GET'
+      const path = req.url ?? '/'
+      seen.push({ method, path, listener, authorized: req.headers.authorization !== undefined })
 
-    const headers = { ...req.headers, host: base.host, 'accept-encoding': 'identity' }
-    delete headers['content-length']
-    if (body.length > 0) headers['content-length'] = String(body.length)
-    try {
-      const upstreamRes = await new Promise((resolve, reject) => {
-        const r = request({ hostname: base.hostname, port: base.port, method, path, headers }, resolve)
-        r.on('error', reject)
-        r.end(body)
-      })
-      const out = []
-      for await (const c of /** @type {import('node:http').IncomingMessage} */ (upstreamRes)) out.push(c)
-      let answer = Buffer.concat(out)
-      const type = String(upstreamRes.headers['content-type'] ?? '')
-      if (type.includes('json')) {
-        answer = Buffer.from(answer.toString('utf8').replaceAll(base.origin, tarballs === 'other' ? other : self))
+      const headers = { ...req.headers, host: base.host, 'accept-encoding': 'identity' }
+      delete headers['content-length']
+      if (body.length > 0) headers['content-length'] = String(body.length)
+      try {
+        const upstreamRes = await new Promise((resolve, reject) => {
+          const r = request({ hostname: base.hostname, port: base.port, method, path, headers }, resolve)
+          r.on('error', reject)
+          r.end(body)
+        })
+        const out = []
+        for await (const c of /** @type {import('node:http').IncomingMessage} */ (upstreamRes)) out.push(c)
+        let answer = Buffer.concat(out)
+        const type = String(upstreamRes.headers['content-type'] ?? '')
+        if (type.includes('json')) {
+          answer = Buffer.from(answer.toString('utf8').replaceAll(base.origin, tarballs === 'other' ? other : self))
+        }
+        for (const t of tampers) if ((t.method ?? method) === method && t.path.test(path)) answer = t.body(answer)
+        /** @type {Record<string, string | string[]>} */
+        const resHeaders = {}
+        for (const [k, v] of Object.entries(upstreamRes.headers)) {
+          if (
+            v !== undefined &&
+            !['content-length', 'transfer-encoding', 'connection', 'content-encoding', 'etag'].includes(k)
+          )
+            resHeaders[k] = v
+        }
+        resHeaders['content-length'] = String(answer.length)
+        res.writeHead(upstreamRes.statusCode ?? 502, resHeaders)
+        res.end(answer)
+      } catch (e) {
+        res.writeHead(502, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ error: `proxy: ${e instanceof Error ? e.message : String(e)}` }))
       }
-      for (const t of tampers) if ((t.method ?? method) === method && t.path.test(path)) answer = t.body(answer)
-      /** @type {Record<string, string | string[]>} */
-      const resHeaders = {}
-      for (const [k, v] of Object.entries(upstreamRes.headers)) {
-        if (v !== undefined && !['content-length', 'transfer-encoding', 'connection', 'content-encoding', 'etag'].includes(k)) resHeaders[k] = v
-      }
-      resHeaders['content-length'] = String(answer.length)
-      res.writeHead(upstreamRes.statusCode ?? 502, resHeaders)
-      res.end(answer)
-    } catch (e) {
-      res.writeHead(502, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ error: `proxy: ${e instanceof Error ? e.message : String(e)}` }))
     }
-  }
 
   const servers = [createServer(handler('self')), createServer(handler('other'))]
   for (const s of servers) {
@@ -79,7 +88,7 @@ export async function startTarballProxy(upstream) {
   }
   await Promise.all([
     new Promise((resolve) => servers[0].listen(port, '127.0.0.1', () => resolve(undefined))),
-    new Promise((resolve) => servers[1].listen(otherPort, '127.0.0.1', () => resolve(undefined)))
+    new Promise((resolve) => servers[1].listen(otherPort, '127.0.0.1', () => resolve(undefined))),
   ])
 
   return {
@@ -102,6 +111,6 @@ export async function startTarballProxy(upstream) {
     async stop() {
       for (const s of sockets) s.destroy()
       await Promise.all(servers.map((s) => new Promise((resolve) => s.close(() => resolve(undefined)))))
-    }
+    },
   }
 }

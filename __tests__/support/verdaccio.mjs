@@ -55,7 +55,7 @@ export async function startVerdaccio(options = {}) {
     'web:',
     '  enable: false',
     'log: { type: stdout, format: pretty, level: warn }',
-    ''
+    '',
   ].join('\n')
   const configPath = join(dir, 'config.yaml')
   writeFileSync(configPath, config)
@@ -63,7 +63,7 @@ export async function startVerdaccio(options = {}) {
   const bin = join(dirname(require.resolve('verdaccio/package.json')), 'bin', 'verdaccio')
   const child = spawn(process.execPath, [bin, '--config', configPath, '--listen', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' }
+    env: { ...process.env, NODE_OPTIONS: '' },
   })
   let output = ''
   child.stdout.on('data', (d) => (output += d))
@@ -103,7 +103,7 @@ export async function startVerdaccio(options = {}) {
   const res = await fetch(`${url}-/user/org.couchdb.user:${encodeURIComponent(user)}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: user, password })
+    body: JSON.stringify({ name: user, password }),
   })
   const body = /** @type {{ token?: string }} */ (await res.json())
   if (!res.ok || !body.token) {

@@ -9,7 +9,7 @@ export const DEPRECATION_PLACEHOLDERS = ['version', 'restore', 'channel', 'reaso
 /** Fills the deprecation template; whitespace is folded so the message stays one line. */
 export function renderDeprecationMessage(
   template: string,
-  values: { version: string; restore: string; channel: string; reason: string }
+  values: { version: string; restore: string; channel: string; reason: string },
 ): string {
   return template
     .replace(/\{(version|restore|channel|reason)\}/g, (_, k: keyof typeof values) => values[k])

@@ -10,7 +10,6 @@ export { ghMessage, ghStatus, repoRef, type RepoRef } from './refs.js'
 const GitHub = Octokit.plugin(retry, throttling)
 export type GitHubClient = InstanceType<typeof GitHub>
 
-
 export interface GitHubClientOptions {
   token: string
   /** GITHUB_API_URL, e.g. https://api.github.com */
@@ -27,31 +26,37 @@ export interface GitHubClientOptions {
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const { log } = options
   const timeoutMs = options.timeoutMs ?? 30_000
-  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    if (retryCount < 2 && retryAfter <= 120) {
-      log.warning(`GitHub ${kind} limit on ${request.method} ${request.url}; waiting ${retryAfter} s and trying again.`)
-      return true
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      if (retryCount < 2 && retryAfter <= 120) {
+        log.warning(
+          `GitHub ${kind} limit on ${request.method} ${request.url}; waiting ${retryAfter} s and trying again.`,
+        )
+        return true
+      }
+      log.warning(`GitHub ${kind} limit on ${request.method} ${request.url}; giving up (retry-after ${retryAfter} s).`)
+      return false
     }
-    log.warning(`GitHub ${kind} limit on ${request.method} ${request.url}; giving up (retry-after ${retryAfter} s).`)
-    return false
-  }
   return new GitHub({
     auth: options.token,
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     userAgent: 'release-rollback',
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log.debug(m), error: (m: string) => log.debug(m) },
     // 409 (stale sha) and 422 are decided by the caller from state, never blindly retried
-    retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}) },
+    retry: {
+      doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],
+      ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}),
+    },
     throttle: {
       enabled: options.throttle !== false,
       onRateLimit: onLimit('rate'),
-      onSecondaryRateLimit: onLimit('secondary rate')
+      onSecondaryRateLimit: onLimit('secondary rate'),
     },
     request: {
       // every request has a deadline
-      fetch: (url: string | URL, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) })
-    }
+      fetch: (url: string | URL, init?: RequestInit) =>
+        fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
+    },
   })
 }
-
-

@@ -11,7 +11,8 @@ const MAX_REPORT_DIR = 200
  * `incidents`. The caller applies the default (`incidents`) before calling.
  */
 export function parseReportDir(input: string, raw: string): string {
-  const fix = 'give a folder relative to the repository root, such as incidents or docs/incidents (letters, digits, ".", "_", "-", separated by "/").'
+  const fix =
+    'give a folder relative to the repository root, such as incidents or docs/incidents (letters, digits, ".", "_", "-", separated by "/").'
   const shown = JSON.stringify(raw.slice(0, 80))
   const value = raw.trim()
   if (value === '') throw new InputError(input, 'is empty.', fix)
@@ -23,15 +24,26 @@ export function parseReportDir(input: string, raw: string): string {
     if (s === '') throw new InputError(input, `${shown} contains an empty segment ("//").`, fix)
     if (s === '.' || s === '..') throw new InputError(input, `${shown} contains a "${s}" segment.`, fix)
     if (s.toLowerCase() === '.git') throw new InputError(input, `${shown} points into .git.`, fix)
-    if (!/^[A-Za-z0-9._-]+$/.test(s)) throw new InputError(input, `${shown} contains characters other than letters, digits, ".", "_", "-" and "/".`, fix)
+    if (!/^[A-Za-z0-9._-]+$/.test(s))
+      throw new InputError(
+        input,
+        `${shown} contains characters other than letters, digits, ".", "_", "-" and "/".`,
+        fix,
+      )
   }
   const dir = withoutDot.join('/')
   if (dir === '') throw new InputError(input, `${shown} is the repository root.`, fix)
-  if (dir.length > MAX_REPORT_DIR) throw new InputError(input, `is ${dir.length} characters long; the limit is ${MAX_REPORT_DIR}.`, fix)
+  if (dir.length > MAX_REPORT_DIR)
+    throw new InputError(input, `is ${dir.length} characters long; the limit is ${MAX_REPORT_DIR}.`, fix)
   return dir
 }
 
-const slug = (text: string) => text.toLowerCase().replace(/^@/, '').replace(/\//g, '__').replace(/[^a-z0-9._-]/g, '-')
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/^@/, '')
+    .replace(/\//g, '__')
+    .replace(/[^a-z0-9._-]/g, '-')
 
 /**
  * `<report-dir>/rollback-<slug>-<version>.md`; `@acme/widget` becomes `acme__widget`.
@@ -42,7 +54,10 @@ export function reportPath(reportDir: string, packageName: string, version: stri
   const dir = parseReportDir('report-dir', reportDir)
   let name = `${slug(packageName)}-${slug(version)}${channel === 'latest' ? '' : `-${slug(channel)}`}`
   if (name.length > 180) {
-    const hash = createHash('sha256').update(JSON.stringify([packageName, version, channel])).digest('hex').slice(0, 12)
+    const hash = createHash('sha256')
+      .update(JSON.stringify([packageName, version, channel]))
+      .digest('hex')
+      .slice(0, 12)
     name = `${name.slice(0, 160)}-${hash}`
   }
   return `${dir}/rollback-${name}.md`

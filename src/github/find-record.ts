@@ -30,7 +30,11 @@ export interface FoundRecord {
 const REPORT_FILE = /(^|\/)rollback-[^/]+\.md$/
 
 /** The first report in `dir` whose record is incident `incidentId` (in name order). */
-export async function findInReports(source: ReportSource, dir: string, incidentId: string): Promise<FoundRecord | undefined> {
+export async function findInReports(
+  source: ReportSource,
+  dir: string,
+  incidentId: string,
+): Promise<FoundRecord | undefined> {
   const files = (await source.list(dir)).filter((p) => REPORT_FILE.test(p)).sort()
   for (const path of files) {
     const text = await source.read(path)
@@ -53,7 +57,7 @@ export function githubReports(gh: GitHubClient, repo: RepoRef, branch: string): 
         throw e
       }
     },
-    read: async (path) => (await readFile(gh, repo, path, branch))?.content
+    read: async (path) => (await readFile(gh, repo, path, branch))?.content,
   }
 }
 
@@ -76,7 +80,7 @@ export function localReports(root: string): ReportSource {
       } catch {
         return undefined
       }
-    }
+    },
   }
 }
 
@@ -86,13 +90,22 @@ export function localReports(root: string): ReportSource {
  * issue counts (opened by the token's identity, as the bookkeeping finds it), and only its
  * comments: a record anyone else wrote into the issue is ignored.
  */
-export async function findInIssue(gh: GitHubClient, repo: RepoRef, label: string, incidentId: string): Promise<FoundRecord | undefined> {
+export async function findInIssue(
+  gh: GitHubClient,
+  repo: RepoRef,
+  label: string,
+  incidentId: string,
+): Promise<FoundRecord | undefined> {
   const issue = await findIssueByMarker(gh, repo, label, issueMarker(incidentId))
   if (!issue) return undefined
   const { data } = await gh.rest.issues.get({ ...repo, issue_number: issue.number })
   let record = parseReportRecord(data.body ?? '')
   const me = await tokenIdentity(gh)
-  const comments = await gh.paginate(gh.rest.issues.listComments, { ...repo, issue_number: issue.number, per_page: 100 })
+  const comments = await gh.paginate(gh.rest.issues.listComments, {
+    ...repo,
+    issue_number: issue.number,
+    per_page: 100,
+  })
   for (const c of comments) {
     if (!isAuthor(c.user ? { login: c.user.login, type: c.user.type } : undefined, me)) continue
     const later = parseReportRecord(c.body ?? '')
@@ -112,7 +125,12 @@ export interface FindRecordOptions {
 }
 
 /** The record of incident `incidentId`: the committed report first, then the tracking issue. */
-export async function findIncidentRecord(gh: GitHubClient, repo: RepoRef, incidentId: string, o: FindRecordOptions): Promise<FoundRecord | undefined> {
+export async function findIncidentRecord(
+  gh: GitHubClient,
+  repo: RepoRef,
+  incidentId: string,
+  o: FindRecordOptions,
+): Promise<FoundRecord | undefined> {
   for (const branch of [o.branch, `rollback/${incidentId}`]) {
     try {
       const found = await findInReports(githubReports(gh, repo, branch), o.reportDir, incidentId)

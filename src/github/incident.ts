@@ -103,7 +103,16 @@ export interface IncidentRecord {
   /** strategy republish: the version that carries the good code */
   republishedVersion?: string
   /** several packages in one incident: a row each (packageName then names them all briefly) */
-  packages?: Array<{ name: string; /** absent: npm */ kind?: 'npm' | 'docker' | 'helm' | 'git-tag'; /** absent: the incident's channel */ channel?: string; previousVersion?: string; restoreVersion?: string; /** the deprecation message this tool wrote on it (absent: none, or a record written before rows had it) */ deprecationMessage?: string; /** its deprecation before the rollback replaced it */ deprecationBefore?: string; outcome: string }>
+  packages?: Array<{
+    name: string /** absent: npm */
+    kind?: 'npm' | 'docker' | 'helm' | 'git-tag' /** absent: the incident's channel */
+    channel?: string
+    previousVersion?: string
+    restoreVersion?: string /** the deprecation message this tool wrote on it (absent: none, or a record written before rows had it) */
+    deprecationMessage?: string /** its deprecation before the rollback replaced it */
+    deprecationBefore?: string
+    outcome: string
+  }>
   /** where the release lives; absent means npm (records written before targets existed) */
   target?: 'npm' | 'docker' | 'helm' | 'git-tag'
   runs: IncidentRun[]
@@ -122,5 +131,14 @@ export interface IncidentRecord {
 /** The health endpoint and npm's channels as installers read them, after the writes. */
 export interface IncidentVerification {
   health?: { url: string; field?: string; versions: string[]; timeout: string; seenAt?: string; reports?: string }
-  installers?: Array<{ name: string; channel: string; version: string; registry: string; seenAt?: string; holds?: string; maxAgeSeconds?: number; error?: string }>
+  installers?: Array<{
+    name: string
+    channel: string
+    version: string
+    registry: string
+    seenAt?: string
+    holds?: string
+    maxAgeSeconds?: number
+    error?: string
+  }>
 }

@@ -80,10 +80,20 @@ interface Candidate {
 /** Every issue carrying the marker, whoever opened it; open ones first, then by number (the canonical one first). */
 async function issuesByMarker(gh: GitHubClient, repo: RepoRef, label: string, marker: string): Promise<Candidate[]> {
   const found: Candidate[] = []
-  for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: label, state: 'all', per_page: 100 })) {
+  for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, {
+    ...repo,
+    labels: label,
+    state: 'all',
+    per_page: 100,
+  })) {
     for (const i of page.data) {
       if (i.pull_request || !hasMarker(i.body, marker)) continue
-      found.push({ number: i.number, url: i.html_url, open: i.state === 'open', user: i.user ? { login: i.user.login, type: i.user.type } : undefined })
+      found.push({
+        number: i.number,
+        url: i.html_url,
+        open: i.state === 'open',
+        user: i.user ? { login: i.user.login, type: i.user.type } : undefined,
+      })
     }
   }
   return found.sort((a, b) => Number(b.open) - Number(a.open) || a.number - b.number)
@@ -99,13 +109,21 @@ async function issuesByMarker(gh: GitHubClient, repo: RepoRef, label: string, ma
  * own app token comments on its issue instead of opening another. A person's issue is never
  * adopted this way.
  */
-export async function findIssueByMarker(gh: GitHubClient, repo: RepoRef, label: string, marker: string, recorded?: number): Promise<{ number: number; url: string } | undefined> {
+export async function findIssueByMarker(
+  gh: GitHubClient,
+  repo: RepoRef,
+  label: string,
+  marker: string,
+  recorded?: number,
+): Promise<{ number: number; url: string } | undefined> {
   const candidates = await issuesByMarker(gh, repo, label, marker)
   if (candidates.length === 0) return undefined
   const me = await tokenIdentity(gh)
   const first =
     candidates.find((i) => isAuthor(i.user, me)) ??
-    (me.assumed ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]')) : undefined)
+    (me.assumed
+      ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]'))
+      : undefined)
   return first ? { number: first.number, url: first.url } : undefined
 }
 
@@ -114,12 +132,24 @@ export async function findIssueByMarker(gh: GitHubClient, repo: RepoRef, label: 
  * has no create-if-absent). After opening, read the list again: the lowest-numbered open
  * issue is the incident's, and a run that opened another closes its own as a duplicate.
  */
-async function converge(gh: GitHubClient, repo: RepoRef, label: string, marker: string, created: { number: number; url: string }, me: Identity): Promise<{ number: number; url: string }> {
+async function converge(
+  gh: GitHubClient,
+  repo: RepoRef,
+  label: string,
+  marker: string,
+  created: { number: number; url: string },
+  me: Identity,
+): Promise<{ number: number; url: string }> {
   // only our own issues count: an outsider's issue with the same marker is never canonical
   const open = (await issuesByMarker(gh, repo, label, marker)).filter((i) => i.open && isAuthor(i.user, me))
   const canonical = open[0]
   if (!canonical || canonical.number === created.number) return created
-  await gh.rest.issues.createComment({ ...repo, issue_number: created.number, body: `Duplicate of #${canonical.number}: another run of the same rollback opened it at the same time.`, request: { retries: 0 } })
+  await gh.rest.issues.createComment({
+    ...repo,
+    issue_number: created.number,
+    body: `Duplicate of #${canonical.number}: another run of the same rollback opened it at the same time.`,
+    request: { retries: 0 },
+  })
   await gh.rest.issues.update({ ...repo, issue_number: created.number, state: 'closed', state_reason: 'not_planned' })
   return { number: canonical.number, url: canonical.url }
 }
@@ -141,7 +171,12 @@ export interface IssueRequest {
  * Finds the incident's issue or opens it. A create that fails is never blindly retried
  * (a retried POST can open the issue twice): the list is read again first.
  */
-export async function ensureTrackingIssue(gh: GitHubClient, repo: RepoRef, req: IssueRequest, log: Logger): Promise<TrackedIssue> {
+export async function ensureTrackingIssue(
+  gh: GitHubClient,
+  repo: RepoRef,
+  req: IssueRequest,
+  log: Logger,
+): Promise<TrackedIssue> {
   // no label look-up: opening the issue with labels that do not exist yet creates them
   // (and listing by a label that does not exist yet answers an empty list)
   const label = req.labels[0]
@@ -151,7 +186,14 @@ export async function ensureTrackingIssue(gh: GitHubClient, repo: RepoRef, req: 
   let assignees = req.assignees
   for (let attempt = 1; ; attempt++) {
     try {
-      const { data } = await gh.rest.issues.create({ ...repo, title: req.title, body: req.body, labels: req.labels, assignees, request: { retries: 0 } })
+      const { data } = await gh.rest.issues.create({
+        ...repo,
+        title: req.title,
+        body: req.body,
+        labels: req.labels,
+        assignees,
+        request: { retries: 0 },
+      })
       // the issue we just opened tells who we are: no look-up needed to converge
       const me: Identity = data.user ? { login: data.user.login, type: data.user.type } : await tokenIdentity(gh)
       const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url }, me)
@@ -159,7 +201,9 @@ export async function ensureTrackingIssue(gh: GitHubClient, repo: RepoRef, req: 
     } catch (e) {
       const status = ghStatus(e)
       if (status === 422 && assignees.length > 0) {
-        log.warning(`GitHub refused the assignees (${assignees.join(', ')}): ${ghMessage(e)}. Opening the issue without them.`)
+        log.warning(
+          `GitHub refused the assignees (${assignees.join(', ')}): ${ghMessage(e)}. Opening the issue without them.`,
+        )
         assignees = []
         continue
       }

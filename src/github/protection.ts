@@ -75,7 +75,7 @@ export const INSTALLER_CLIENTS: Record<InstallerClient, InstallerClientInfo> = {
     checked: '11.19.1',
     rule: 'Takes `latest` when the range allows it, else the highest non-deprecated match.',
     update: '`npm update`',
-    frozen: '`npm ci`'
+    frozen: '`npm ci`',
   },
   pnpm: {
     label: 'pnpm',
@@ -83,14 +83,14 @@ export const INSTALLER_CLIENTS: Record<InstallerClient, InstallerClientInfo> = {
     gate: 'minimumReleaseAge',
     rule: 'Takes `latest` when the range allows it, else the highest non-deprecated match.',
     update: '`pnpm update`',
-    frozen: '`pnpm install --frozen-lockfile`'
+    frozen: '`pnpm install --frozen-lockfile`',
   },
   yarn1: {
     label: 'Yarn Classic (1.x)',
     checked: '1.22.22',
     rule: 'Takes `latest` when the range allows it, else the highest match, deprecated or not.',
     update: '`yarn upgrade`',
-    frozen: '`yarn install --frozen-lockfile`'
+    frozen: '`yarn install --frozen-lockfile`',
   },
   yarn4: {
     label: 'Yarn Berry (4.x)',
@@ -98,15 +98,15 @@ export const INSTALLER_CLIENTS: Record<InstallerClient, InstallerClientInfo> = {
     gate: 'npmMinimalAgeGate',
     rule: 'Follows `latest` only for an add without a range; for a range it takes the highest non-deprecated match and ignores `latest`.',
     update: '`yarn up`',
-    frozen: '`yarn install --immutable`'
+    frozen: '`yarn install --immutable`',
   },
   bun: {
     label: 'bun',
     checked: '1.4.5',
     rule: 'Takes `latest` when the range allows it, else the highest non-deprecated match.',
     update: '`bun update`',
-    frozen: '`bun install --frozen-lockfile`'
-  }
+    frozen: '`bun install --frozen-lockfile`',
+  },
 }
 
 export const INSTALLER_CLIENT_ORDER: InstallerClient[] = ['npm', 'pnpm', 'yarn1', 'yarn4', 'bun']
@@ -114,14 +114,17 @@ export const INSTALLER_CLIENT_ORDER: InstallerClient[] = ['npm', 'pnpm', 'yarn1'
 const all = (got: Got): Record<InstallerClient, Observed> => ({ npm: got, pnpm: got, yarn1: got, yarn4: got, bun: got })
 const gated = (gateOn: Got, gateOff: Got): Observed => ({ gateOn, gateOff })
 
-export const INSTALLER_MATRIX: Record<MatrixStrategy, Partial<Record<MatrixScenario, Record<InstallerClient, Observed>>>> = {
+export const INSTALLER_MATRIX: Record<
+  MatrixStrategy,
+  Partial<Record<MatrixScenario, Record<InstallerClient, Observed>>>
+> = {
   retag: {
     add: all('restored'),
     range: all('restored'),
     'bad-only-range': all('bad'),
     'range-above-restore': { npm: 'good', pnpm: 'good', yarn1: 'bad', yarn4: 'good', bun: 'good' },
     lockfile: all('bad'),
-    update: all('restored')
+    update: all('restored'),
   },
   'retag-undeprecated': {
     add: all('restored'),
@@ -129,15 +132,39 @@ export const INSTALLER_MATRIX: Record<MatrixStrategy, Partial<Record<MatrixScena
     'bad-only-range': all('bad'),
     'range-above-restore': all('bad'),
     lockfile: all('bad'),
-    update: all('restored')
+    update: all('restored'),
   },
   republish: {
-    add: { npm: 'republished', pnpm: gated('restored', 'republished'), yarn1: 'republished', yarn4: gated('bad', 'republished'), bun: 'republished' },
-    range: { npm: 'republished', pnpm: gated('restored', 'republished'), yarn1: 'republished', yarn4: gated('restored', 'republished'), bun: 'republished' },
-    'bad-only-range': { npm: 'republished', pnpm: gated('bad', 'republished'), yarn1: 'republished', yarn4: gated('bad', 'republished'), bun: 'republished' },
+    add: {
+      npm: 'republished',
+      pnpm: gated('restored', 'republished'),
+      yarn1: 'republished',
+      yarn4: gated('bad', 'republished'),
+      bun: 'republished',
+    },
+    range: {
+      npm: 'republished',
+      pnpm: gated('restored', 'republished'),
+      yarn1: 'republished',
+      yarn4: gated('restored', 'republished'),
+      bun: 'republished',
+    },
+    'bad-only-range': {
+      npm: 'republished',
+      pnpm: gated('bad', 'republished'),
+      yarn1: 'republished',
+      yarn4: gated('bad', 'republished'),
+      bun: 'republished',
+    },
     lockfile: all('bad'),
-    update: { npm: 'republished', pnpm: gated('restored', 'republished'), yarn1: 'republished', yarn4: gated('bad', 'republished'), bun: 'republished' }
-  }
+    update: {
+      npm: 'republished',
+      pnpm: gated('restored', 'republished'),
+      yarn1: 'republished',
+      yarn4: gated('bad', 'republished'),
+      bun: 'republished',
+    },
+  },
 }
 
 /** Before any rollback, `^1.2.0` while the bad 1.2.3 is minutes old (and on `latest`): the release-age gates kept it away. */
@@ -146,7 +173,7 @@ export const FRESH_BAD_RANGE: Record<InstallerClient, Observed> = {
   pnpm: gated('restored', 'bad'),
   yarn1: 'bad',
   yarn4: gated('restored', 'bad'),
-  bun: 'bad'
+  bun: 'bad',
 }
 
 /** the outcome with the gate on (the client's default) or off; a client without a gate has one outcome */
@@ -185,7 +212,7 @@ function scenarioText(s: MatrixScenario, n: Names, onlyBad: string): string {
     'bad-only-range': `a range only ${n.bad} satisfied before${onlyBad}`,
     'range-above-restore': `a range that misses ${n.good} but allows another good version`,
     lockfile: 'a frozen lockfile',
-    update: 'its update command'
+    update: 'its update command',
   }[s]
 }
 
@@ -197,7 +224,9 @@ function joinList(items: string[]): string {
 function installsText(entries: [MatrixScenario, Got][], n: Names, onlyBad: string): string {
   const groups = new Map<Got, MatrixScenario[]>()
   for (const [s, g] of entries) groups.set(g, [...(groups.get(g) ?? []), s])
-  const parts = [...groups].map(([g, ss]) => `${gotText(g, n)} ${joinList(ss.map((s) => `for ${scenarioText(s, n, onlyBad)}`))}`)
+  const parts = [...groups].map(
+    ([g, ss]) => `${gotText(g, n)} ${joinList(ss.map((s) => `for ${scenarioText(s, n, onlyBad)}`))}`,
+  )
   return `Installs ${parts.join('; ')}.`
 }
 
@@ -213,32 +242,56 @@ function clientRow(client: InstallerClient, strategy: MatrixStrategy, n: Names, 
   const observed = scenarios.map((s) => m[s]![client])
   const parts = [info.rule]
   // without a gate (or once the new version is a day old)
-  parts.push(installsText(scenarios.map((s, i) => [s, outcome(observed[i], 'off')]), n, onlyBad))
+  parts.push(
+    installsText(
+      scenarios.map((s, i) => [s, outcome(observed[i], 'off')]),
+      n,
+      onlyBad,
+    ),
+  )
   if (strategy !== 'republish') parts.push(`A range that nothing but ${n.bad} satisfies${onlyBad} still gets it.`)
-  if (strategy === 'retag-undeprecated' && level(observed) !== level(rowScenarios('retag').map((s) => INSTALLER_MATRIX.retag[s]![client]))) {
+  if (
+    strategy === 'retag-undeprecated' &&
+    level(observed) !== level(rowScenarios('retag').map((s) => INSTALLER_MATRIX.retag[s]![client]))
+  ) {
     parts.push(`Deprecation was off: deprecating ${n.bad} would steer it away from more of them.`)
   }
   if (info.gate) {
     const gateNote = `It skips versions published less than a day ago by default (\`${info.gate}\`)`
     if (observed.some((o) => outcome(o, 'on') !== outcome(o, 'off'))) {
       const onEntries = scenarios.map((s, i): [MatrixScenario, Got] => [s, outcome(observed[i], 'on')])
-      parts.push(`${gateNote}: for a day after ${n.fix} is published it ${installsText(onEntries, n, onlyBad).replace(/^Installs/, 'installs')}`)
+      parts.push(
+        `${gateNote}: for a day after ${n.fix} is published it ${installsText(onEntries, n, onlyBad).replace(/^Installs/, 'installs')}`,
+      )
     } else if (strategy !== 'republish' && outcome(FRESH_BAD_RANGE[client], 'on') !== 'bad') {
-      parts.push(`${gateNote}: if ${n.bad} was rolled back within a day of its publish, its users with default settings never installed it.`)
+      parts.push(
+        `${gateNote}: if ${n.bad} was rolled back within a day of its publish, its users with default settings never installed it.`,
+      )
     }
   }
   return { installer: info.label, protected: level(observed), why: parts.join(' ') }
 }
 
 /** "npm update, pnpm update … move it to X; …" for one scenario across the clients */
-function acrossClients(scenario: MatrixScenario, strategy: MatrixStrategy, n: Names, gate: 'on' | 'off', which = INSTALLER_CLIENT_ORDER): string {
+function acrossClients(
+  scenario: MatrixScenario,
+  strategy: MatrixStrategy,
+  n: Names,
+  gate: 'on' | 'off',
+  which = INSTALLER_CLIENT_ORDER,
+): string {
   const groups = new Map<Got, string[]>()
   for (const c of which) {
     const g = outcome(INSTALLER_MATRIX[strategy][scenario]![c], gate)
     const cmd = scenario === 'update' ? INSTALLER_CLIENTS[c].update : INSTALLER_CLIENTS[c].frozen
     groups.set(g, [...(groups.get(g) ?? []), cmd])
   }
-  return [...groups].map(([g, cmds]) => `${joinList(cmds)} ${g === 'bad' ? `keep${cmds.length === 1 ? 's' : ''} ${n.bad}` : `move${cmds.length === 1 ? 's' : ''} it to ${gotText(g, n)}`}`).join('; ')
+  return [...groups]
+    .map(
+      ([g, cmds]) =>
+        `${joinList(cmds)} ${g === 'bad' ? `keep${cmds.length === 1 ? 's' : ''} ${n.bad}` : `move${cmds.length === 1 ? 's' : ''} it to ${gotText(g, n)}`}`,
+    )
+    .join('; ')
 }
 
 function gatedClients(strategy: MatrixStrategy, scenario: MatrixScenario): InstallerClient[] {
@@ -253,11 +306,13 @@ function lockfileRows(strategy: MatrixStrategy, n: Names): InstallerProtection[]
   const lock = INSTALLER_CLIENT_ORDER.map((c) => m.lockfile![c])
   const update = INSTALLER_CLIENT_ORDER.map((c) => m.update![c])
   const lockLevel = level(lock)
-  const updateWhy = [`An installed ${n.bad} (locked before the rollback): ${acrossClients('update', strategy, n, 'off')}.`]
+  const updateWhy = [
+    `An installed ${n.bad} (locked before the rollback): ${acrossClients('update', strategy, n, 'off')}.`,
+  ]
   const late = gatedClients(strategy, 'update')
   if (late.length > 0) {
     updateWhy.push(
-      `With their default release-age gate, for a day after ${n.fix} is published: ${acrossClients('update', strategy, n, 'on', late)}.`
+      `With their default release-age gate, for a day after ${n.fix} is published: ${acrossClients('update', strategy, n, 'on', late)}.`,
     )
   }
   return [
@@ -266,13 +321,21 @@ function lockfileRows(strategy: MatrixStrategy, n: Names): InstallerProtection[]
       protected: lockLevel,
       why:
         lockLevel === 'no'
-          ? `A lockfile keeps the version it pinned: ${acrossClients('lockfile', strategy, n, 'off')}. ${strategy === 'republish' ? 'Each client\'s update command moves it (next row).' : `They need an update (next row) or a fix-forward release above ${n.bad}.`}`
-          : acrossClients('lockfile', strategy, n, 'off')
+          ? `A lockfile keeps the version it pinned: ${acrossClients('lockfile', strategy, n, 'off')}. ${strategy === 'republish' ? "Each client's update command moves it (next row)." : `They need an update (next row) or a fix-forward release above ${n.bad}.`}`
+          : acrossClients('lockfile', strategy, n, 'off'),
     },
     { installer: 'Update commands', protected: level(update), why: updateWhy.join(' ') },
     strategy === 'republish'
-      ? { installer: 'Renovate / Dependabot PRs already opened', protected: 'partly', why: `Their branches pin ${n.bad} in the lockfile: merging one installs it. New PRs to ${n.fix} supersede them; close the old ones.` }
-      : { installer: 'Renovate / Dependabot PRs already opened', protected: lockLevel, why: `Their branches pin ${n.bad} in the lockfile: merging one installs it. Close or hold them.` }
+      ? {
+          installer: 'Renovate / Dependabot PRs already opened',
+          protected: 'partly',
+          why: `Their branches pin ${n.bad} in the lockfile: merging one installs it. New PRs to ${n.fix} supersede them; close the old ones.`,
+        }
+      : {
+          installer: 'Renovate / Dependabot PRs already opened',
+          protected: lockLevel,
+          why: `Their branches pin ${n.bad} in the lockfile: merging one installs it. Close or hold them.`,
+        },
   ]
 }
 
@@ -282,21 +345,34 @@ function lockfileRows(strategy: MatrixStrategy, n: Names): InstallerProtection[]
  * resolution goes through `latest` only, so for another channel only installs that name
  * the tag are steered by the move; ranges are steered by the deprecation, if at all.
  */
-export function installerProtection(strategy: 'retag' | 'republish', context: ProtectionContext & { republished?: string } = {}): InstallerProtection[] {
+export function installerProtection(
+  strategy: 'retag' | 'republish',
+  context: ProtectionContext & { republished?: string } = {},
+): InstallerProtection[] {
   const n: Names = {
     bad: context.rollbackVersion ? code(context.rollbackVersion) : 'the bad version',
-    good: context.restoreVersion ? code(context.restoreVersion) : strategy === 'republish' ? 'the good version' : 'the restored version',
-    fix: context.republished ? code(context.republished) : 'the republished version'
+    good: context.restoreVersion
+      ? code(context.restoreVersion)
+      : strategy === 'republish'
+        ? 'the good version'
+        : 'the restored version',
+    fix: context.republished ? code(context.republished) : 'the republished version',
   }
   const onlyBad = context.rollbackVersion ? ` (such as \`^${context.rollbackVersion}\`)` : ''
   if (strategy === 'republish') {
-    return [...INSTALLER_CLIENT_ORDER.map((c) => clientRow(c, 'republish', n, onlyBad)), ...lockfileRows('republish', n)]
+    return [
+      ...INSTALLER_CLIENT_ORDER.map((c) => clientRow(c, 'republish', n, onlyBad)),
+      ...lockfileRows('republish', n),
+    ]
   }
   const dep = context.deprecated ?? true
   const matrixStrategy: MatrixStrategy = dep ? 'retag' : 'retag-undeprecated'
   const channel = context.channel ?? 'latest'
   if (channel === 'latest') {
-    return [...INSTALLER_CLIENT_ORDER.map((c) => clientRow(c, matrixStrategy, n, onlyBad)), ...lockfileRows(matrixStrategy, n)]
+    return [
+      ...INSTALLER_CLIENT_ORDER.map((c) => clientRow(c, matrixStrategy, n, onlyBad)),
+      ...lockfileRows(matrixStrategy, n),
+    ]
   }
   // another channel: not in the matrix beyond what the deprecation does to ranges
   const tag = code(channel)
@@ -310,7 +386,7 @@ export function installerProtection(strategy: 'retag' | 'republish', context: Pr
         ? `${named} Ranges never use ${tag}; it prefers a non-deprecated version, so it avoids ${n.bad} when another version matches.`
         : dep
           ? `${named} Ranges never use ${tag}, and it takes the highest match even when deprecated, so a range that matches ${n.bad} can still pick it.`
-          : `${named} Ranges never use ${tag}, and a range that matches ${n.bad} can still pick it: deprecation was off.`
+          : `${named} Ranges never use ${tag}, and a range that matches ${n.bad} can still pick it: deprecation was off.`,
     }
   })
   const [lockfiles, , prs] = lockfileRows(matrixStrategy, n)
@@ -319,7 +395,7 @@ export function installerProtection(strategy: 'retag' | 'republish', context: Pr
     protected: dep ? 'partly' : 'no',
     why: dep
       ? `Update commands resolve the range, not ${tag}: an installed ${n.bad} moves only with a client that prefers a non-deprecated match (not Yarn Classic), and only to a version the range allows. Checked for \`latest\` only.`
-      : `Update commands resolve the range, not ${tag}, and nothing marks ${n.bad}: deprecation was off. Checked for \`latest\` only.`
+      : `Update commands resolve the range, not ${tag}, and nothing marks ${n.bad}: deprecation was off. Checked for \`latest\` only.`,
   }
   return [...rows, lockfiles, updates, prs]
 }
@@ -344,7 +420,7 @@ export function protectionTable(r: IncidentRecord): string {
     channel: r.channel,
     rollbackVersion: r.rollbackVersion,
     restoreVersion: r.restoreVersion,
-    deprecated: r.deprecationMessage !== undefined
+    deprecated: r.deprecationMessage !== undefined,
   }).map((p) => [p.installer, PROTECTION_LABEL[p.protected], p.why])
   return table(['Installer', 'Protected', 'Why'], rows)
 }

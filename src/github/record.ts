@@ -2,14 +2,26 @@
 // of starting over: encoded (canonical JSON in base64), parsed back field by field, and
 // merged with a re-run. Pure: no I/O, no @actions/*.
 import { mergeImpact } from '../runbook/impact.js'
-import { SEVERITIES, type Impact, type ImpactTarget, type IncidentEvent, type IncidentRecord, type IncidentRun, type IncidentVerification } from './incident.js'
+import {
+  SEVERITIES,
+  type Impact,
+  type ImpactTarget,
+  type IncidentEvent,
+  type IncidentRecord,
+  type IncidentRun,
+  type IncidentVerification,
+} from './incident.js'
 
 const RECORD_RE = /<!-- release-rollback:record ([A-Za-z0-9+/=\s]*?) -->/g
 
 /** JSON with sorted keys, so equal records serialise to equal bytes however they were built. */
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
   )
 }
 
@@ -20,17 +32,33 @@ export function encodeRecord(r: IncidentRecord): string {
 
 const isString = (v: unknown): v is string => typeof v === 'string'
 const isOptString = (v: unknown) => v === undefined || isString(v)
-const isStringMap = (v: unknown): v is Record<string, string> => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isString)
+const isStringMap = (v: unknown): v is Record<string, string> =>
+  !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isString)
 const OUTCOMES = ['done', 'already', 'skipped', 'failed', 'planned']
 
 function validRun(v: unknown): v is IncidentRun {
   const o = v as Record<string, unknown>
-  return !!o && typeof o === 'object' && isString(o.at) && isString(o.status) && isOptString(o.url) && isOptString(o.actor) && isOptString(o.trigger)
+  return (
+    !!o &&
+    typeof o === 'object' &&
+    isString(o.at) &&
+    isString(o.status) &&
+    isOptString(o.url) &&
+    isOptString(o.actor) &&
+    isOptString(o.trigger)
+  )
 }
 
 function validEvent(v: unknown): v is IncidentEvent {
   const o = v as Record<string, unknown>
-  return !!o && typeof o === 'object' && isString(o.at) && isString(o.action) && isString(o.detail) && OUTCOMES.includes(o.outcome as string)
+  return (
+    !!o &&
+    typeof o === 'object' &&
+    isString(o.at) &&
+    isString(o.action) &&
+    isString(o.detail) &&
+    OUTCOMES.includes(o.outcome as string)
+  )
 }
 
 const isTime = (v: unknown): v is string => isString(v) && !Number.isNaN(Date.parse(v))
@@ -41,13 +69,38 @@ const optional = <T>(v: unknown, ok: (v: unknown) => v is T) => v === undefined 
 function impactOf(v: unknown): Impact | undefined {
   const o = v as Record<string, unknown>
   if (!o || typeof o !== 'object' || Array.isArray(o)) return undefined
-  if (!isTime(o.startedAt) || !optional(o.protectedAt, isTime) || !optional(o.toProtectionMs, isMs) || !optional(o.rtoMs, isMs)) return undefined
-  if (!(SEVERITIES as readonly unknown[]).includes(o.severity) || !['met', 'missed', 'none', 'open', 'unmeasured'].includes(o.verdict as string)) return undefined
+  if (
+    !isTime(o.startedAt) ||
+    !optional(o.protectedAt, isTime) ||
+    !optional(o.toProtectionMs, isMs) ||
+    !optional(o.rtoMs, isMs)
+  )
+    return undefined
+  if (
+    !(SEVERITIES as readonly unknown[]).includes(o.severity) ||
+    !['met', 'missed', 'none', 'open', 'unmeasured'].includes(o.verdict as string)
+  )
+    return undefined
   if (!Array.isArray(o.targets)) return undefined
   const targets: ImpactTarget[] = []
   for (const t of o.targets as Array<Record<string, unknown>>) {
-    if (!t || typeof t !== 'object' || !isString(t.name) || !isString(t.channel) || !isString(t.version) || typeof t.onChannel !== 'boolean') return undefined
-    if (!['moved', 'already', 'open'].includes(t.state as string) || !optional(t.publishedAt, isTime) || !optional(t.movedAt, isTime) || !optional(t.heldMs, isMs) || !optional(t.downloads, isMs)) return undefined
+    if (
+      !t ||
+      typeof t !== 'object' ||
+      !isString(t.name) ||
+      !isString(t.channel) ||
+      !isString(t.version) ||
+      typeof t.onChannel !== 'boolean'
+    )
+      return undefined
+    if (
+      !['moved', 'already', 'open'].includes(t.state as string) ||
+      !optional(t.publishedAt, isTime) ||
+      !optional(t.movedAt, isTime) ||
+      !optional(t.heldMs, isMs) ||
+      !optional(t.downloads, isMs)
+    )
+      return undefined
     if (t.kind !== undefined && !['npm', 'docker', 'helm', 'git-tag'].includes(t.kind as string)) return undefined
     targets.push({
       kind: t.kind as ImpactTarget['kind'],
@@ -59,7 +112,7 @@ function impactOf(v: unknown): Impact | undefined {
       publishedAt: t.publishedAt as string | undefined,
       movedAt: t.movedAt as string | undefined,
       heldMs: t.heldMs as number | undefined,
-      downloads: t.downloads as number | undefined
+      downloads: t.downloads as number | undefined,
     })
   }
   return {
@@ -69,7 +122,7 @@ function impactOf(v: unknown): Impact | undefined {
     severity: o.severity as Impact['severity'],
     rtoMs: o.rtoMs as number | undefined,
     verdict: o.verdict as Impact['verdict'],
-    targets
+    targets,
   }
 }
 
@@ -80,17 +133,48 @@ function parseVerification(v: unknown): IncidentVerification | undefined {
   const out: IncidentVerification = {}
   const h = o.health as Record<string, unknown> | undefined
   if (h !== undefined) {
-    if (!h || typeof h !== 'object' || !isString(h.url) || !isString(h.timeout) || !Array.isArray(h.versions) || !h.versions.every(isString)) return undefined
+    if (
+      !h ||
+      typeof h !== 'object' ||
+      !isString(h.url) ||
+      !isString(h.timeout) ||
+      !Array.isArray(h.versions) ||
+      !h.versions.every(isString)
+    )
+      return undefined
     if (![h.field, h.seenAt, h.reports].every(isOptString)) return undefined
-    out.health = { url: h.url, field: h.field as string | undefined, versions: [...h.versions], timeout: h.timeout, seenAt: h.seenAt as string | undefined, reports: h.reports as string | undefined }
+    out.health = {
+      url: h.url,
+      field: h.field as string | undefined,
+      versions: [...h.versions],
+      timeout: h.timeout,
+      seenAt: h.seenAt as string | undefined,
+      reports: h.reports as string | undefined,
+    }
   }
   if (o.installers !== undefined) {
     if (!Array.isArray(o.installers)) return undefined
     const rows: NonNullable<IncidentVerification['installers']> = []
     for (const r of o.installers as Array<Record<string, unknown>>) {
-      if (!r || typeof r !== 'object' || ![r.name, r.channel, r.version, r.registry].every(isString) || ![r.seenAt, r.holds, r.error].every(isOptString)) return undefined
-      if (r.maxAgeSeconds !== undefined && !(Number.isSafeInteger(r.maxAgeSeconds) && (r.maxAgeSeconds as number) >= 0)) return undefined
-      rows.push({ name: r.name as string, channel: r.channel as string, version: r.version as string, registry: r.registry as string, seenAt: r.seenAt as string | undefined, holds: r.holds as string | undefined, maxAgeSeconds: r.maxAgeSeconds as number | undefined, error: r.error as string | undefined })
+      if (
+        !r ||
+        typeof r !== 'object' ||
+        ![r.name, r.channel, r.version, r.registry].every(isString) ||
+        ![r.seenAt, r.holds, r.error].every(isOptString)
+      )
+        return undefined
+      if (r.maxAgeSeconds !== undefined && !(Number.isSafeInteger(r.maxAgeSeconds) && (r.maxAgeSeconds as number) >= 0))
+        return undefined
+      rows.push({
+        name: r.name as string,
+        channel: r.channel as string,
+        version: r.version as string,
+        registry: r.registry as string,
+        seenAt: r.seenAt as string | undefined,
+        holds: r.holds as string | undefined,
+        maxAgeSeconds: r.maxAgeSeconds as number | undefined,
+        error: r.error as string | undefined,
+      })
     }
     out.installers = rows
   }
@@ -102,16 +186,28 @@ function parseVerification(v: unknown): IncidentVerification | undefined {
  * saw the same version before keeps the time it was first seen (so a re-run that sees
  * what the first run saw changes nothing).
  */
-function mergeVerification(base: IncidentVerification | undefined, current: IncidentVerification | undefined): IncidentVerification | undefined {
+function mergeVerification(
+  base: IncidentVerification | undefined,
+  current: IncidentVerification | undefined,
+): IncidentVerification | undefined {
   if (!current) return base
   const merged = JSON.parse(JSON.stringify(current)) as IncidentVerification
   const bh = base?.health
-  if (merged.health && bh?.seenAt && bh.url === merged.health.url && bh.field === merged.health.field && bh.reports !== undefined && merged.health.versions.includes(bh.reports)) {
+  if (
+    merged.health &&
+    bh?.seenAt &&
+    bh.url === merged.health.url &&
+    bh.field === merged.health.field &&
+    bh.reports !== undefined &&
+    merged.health.versions.includes(bh.reports)
+  ) {
     merged.health = { ...merged.health, seenAt: bh.seenAt, reports: bh.reports }
   }
   if (merged.installers) {
     merged.installers = merged.installers.map((row) => {
-      const first = base?.installers?.find((b) => b.name === row.name && b.channel === row.channel && b.version === row.version && b.seenAt)
+      const first = base?.installers?.find(
+        (b) => b.name === row.name && b.channel === row.channel && b.version === row.version && b.seenAt,
+      )
       return first ? { ...first } : row
     })
   }
@@ -131,10 +227,22 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
   if (!o || typeof o !== 'object' || Array.isArray(o) || o.format !== 1) return undefined
   const strings = ['incidentId', 'packageName', 'channel', 'rollbackVersion', 'restoreVersion', 'reason'] as const
   if (!strings.every((k) => isString(o[k]) && o[k] !== '')) return undefined
-  if (!isOptString(o.previousVersion) || !isOptString(o.deprecationMessage) || !isOptString(o.deprecationSkipped) || !isOptString(o.issueUrl) || !isOptString(o.reportPath)) return undefined
-  if (o.issueNumber !== undefined && !(Number.isSafeInteger(o.issueNumber) && (o.issueNumber as number) > 0)) return undefined
+  if (
+    !isOptString(o.previousVersion) ||
+    !isOptString(o.deprecationMessage) ||
+    !isOptString(o.deprecationSkipped) ||
+    !isOptString(o.issueUrl) ||
+    !isOptString(o.reportPath)
+  )
+    return undefined
+  if (o.issueNumber !== undefined && !(Number.isSafeInteger(o.issueNumber) && (o.issueNumber as number) > 0))
+    return undefined
   if (!isStringMap(o.tagsBefore) || !isStringMap(o.tagsAfter)) return undefined
-  if (!(SEVERITIES as readonly unknown[]).includes(o.severity) || (o.strategy !== 'retag' && o.strategy !== 'republish')) return undefined
+  if (
+    !(SEVERITIES as readonly unknown[]).includes(o.severity) ||
+    (o.strategy !== 'retag' && o.strategy !== 'republish')
+  )
+    return undefined
   if (!Array.isArray(o.runs) || !o.runs.every(validRun)) return undefined
   if (!Array.isArray(o.timeline) || !o.timeline.every(validEvent)) return undefined
   if (!Array.isArray(o.warnings) || !o.warnings.every(isString)) return undefined
@@ -160,23 +268,36 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
     packages: Array.isArray(o.packages)
       ? o.packages.map((p: NonNullable<IncidentRecord['packages']>[number]) => ({
           name: String(p.name),
-          ...(typeof p.kind === 'string' && ['npm', 'docker', 'helm', 'git-tag'].includes(p.kind) ? { kind: p.kind } : {}),
+          ...(typeof p.kind === 'string' && ['npm', 'docker', 'helm', 'git-tag'].includes(p.kind)
+            ? { kind: p.kind }
+            : {}),
           ...(typeof p.channel === 'string' ? { channel: p.channel } : {}),
           previousVersion: typeof p.previousVersion === 'string' ? p.previousVersion : undefined,
           restoreVersion: typeof p.restoreVersion === 'string' ? p.restoreVersion : undefined,
           ...(typeof p.deprecationMessage === 'string' ? { deprecationMessage: p.deprecationMessage } : {}),
           ...(typeof p.deprecationBefore === 'string' ? { deprecationBefore: p.deprecationBefore } : {}),
-          outcome: String(p.outcome)
+          outcome: String(p.outcome),
         }))
       : undefined,
-    runs: o.runs.map((r: IncidentRun) => ({ url: r.url, at: r.at, status: r.status, actor: r.actor, trigger: r.trigger })),
-    timeline: o.timeline.map((e: IncidentEvent) => ({ at: e.at, action: e.action, outcome: e.outcome, detail: e.detail })),
+    runs: o.runs.map((r: IncidentRun) => ({
+      url: r.url,
+      at: r.at,
+      status: r.status,
+      actor: r.actor,
+      trigger: r.trigger,
+    })),
+    timeline: o.timeline.map((e: IncidentEvent) => ({
+      at: e.at,
+      action: e.action,
+      outcome: e.outcome,
+      detail: e.detail,
+    })),
     warnings: [...o.warnings],
     issueNumber: o.issueNumber as number | undefined,
     issueUrl: o.issueUrl as string | undefined,
     reportPath: o.reportPath as string | undefined,
     impact: impactOf(o.impact),
-    verification: parseVerification(o.verification)
+    verification: parseVerification(o.verification),
   }
   return JSON.parse(JSON.stringify(record)) as IncidentRecord // drops the undefined fields
 }
@@ -230,7 +351,10 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     strategy: current.strategy,
     republishedVersion: current.republishedVersion ?? base.republishedVersion,
     // per package: a re-run's "already" keeps the row that says what actually happened
-    packages: current.packages?.map((row) => (row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : row)) ?? base.packages,
+    packages:
+      current.packages?.map((row) =>
+        row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : row,
+      ) ?? base.packages,
     restoreVersion: current.restoreVersion,
     tagsAfter: { ...current.tagsAfter },
     deprecationMessage: current.deprecationMessage,
@@ -244,7 +368,7 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     issueUrl: current.issueUrl ?? base.issueUrl,
     reportPath: current.reportPath ?? base.reportPath,
     impact: mergeImpact(base.impact, current.impact),
-    verification: mergeVerification(base.verification, current.verification)
+    verification: mergeVerification(base.verification, current.verification),
   }
   if (carried.deprecationMessage === undefined) delete carried.deprecationMessage
   if (carried.deprecationBefore === undefined) delete carried.deprecationBefore
@@ -257,11 +381,16 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
   const knownEvents = new Set(base.timeline.map(eventKey))
   const newEvents = current.timeline.filter((e) => wroteSomething(e) && !knownEvents.has(eventKey(e)))
 
-  const noop = newRuns.every((r) => r.status === 'already-done') && newEvents.length === 0 && canonicalJson(carried) === canonicalJson(base)
+  const noop =
+    newRuns.every((r) => r.status === 'already-done') &&
+    newEvents.length === 0 &&
+    canonicalJson(carried) === canonicalJson(base)
   if (noop) return carried
 
   const seen = new Set<string>()
   carried.runs = [...base.runs, ...newRuns.map((r) => ({ ...r }))]
-  carried.timeline = [...base.timeline, ...newEvents.map((e) => ({ ...e }))].filter((e) => !seen.has(eventKey(e)) && !!seen.add(eventKey(e)))
+  carried.timeline = [...base.timeline, ...newEvents.map((e) => ({ ...e }))].filter(
+    (e) => !seen.has(eventKey(e)) && !!seen.add(eventKey(e)),
+  )
   return carried
 }

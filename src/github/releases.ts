@@ -79,13 +79,17 @@ export function renderReleaseNote(req: ReleaseRequest, restoreUrl?: string): str
     '> [!WARNING]',
     `> **This release was rolled back.** Use ${restore} instead.`,
     ...(req.reason.trim() ? ['>', `> Reason: ${inert(req.reason.trim())}`] : []),
-    ...(issue ? ['>', `> Tracking issue: ${issue}`] : [])
+    ...(issue ? ['>', `> Tracking issue: ${issue}`] : []),
   ]
   return lines.join('\n')
 }
 
 /** The title and notes that mark `current`; undefined when it already carries the marker. */
-function markedVersion(current: Release, req: ReleaseRequest, restoreUrl: string | undefined): { name?: string; body: string } | undefined {
+function markedVersion(
+  current: Release,
+  req: ReleaseRequest,
+  restoreUrl: string | undefined,
+): { name?: string; body: string } | undefined {
   const body = current.body ?? ''
   if (body.includes(rolledBackMarker(req.incidentId))) return undefined
   const name = current.name?.trim() ? current.name : current.tag_name
@@ -93,7 +97,7 @@ function markedVersion(current: Release, req: ReleaseRequest, restoreUrl: string
   return {
     ...(name.startsWith(ROLLED_BACK_PREFIX) ? {} : { name: `${ROLLED_BACK_PREFIX}${name}` }),
     // prepended to what the release says now: nothing a person wrote is lost
-    body: body.trim() ? `${note}\n\n${body}` : note
+    body: body.trim() ? `${note}\n\n${body}` : note,
   }
 }
 
@@ -124,7 +128,12 @@ async function releaseByTag(gh: GitHubClient, repo: RepoRef, tag: string): Promi
 }
 
 /** The release for a version: the first tag prefix that has one. */
-async function findRelease(gh: GitHubClient, repo: RepoRef, version: string, prefixes: string[]): Promise<{ release: Release; prefix: string } | undefined> {
+async function findRelease(
+  gh: GitHubClient,
+  repo: RepoRef,
+  version: string,
+  prefixes: string[],
+): Promise<{ release: Release; prefix: string } | undefined> {
   for (const prefix of prefixes) {
     const release = await releaseByTag(gh, repo, `${prefix}${version}`)
     if (release) return { release, prefix }
@@ -157,7 +166,7 @@ async function markRelease(
   releaseId: number,
   req: ReleaseRequest,
   restoreUrl: string | undefined,
-  delayMs: number
+  delayMs: number,
 ): Promise<{ url: string; outcome: 'marked' | 'already' } | undefined> {
   for (let attempt = 1; ; attempt++) {
     const current = await releaseById(gh, repo, releaseId)
@@ -168,7 +177,12 @@ async function markRelease(
     if (!update) return { url: current.html_url, outcome: attempt === 1 ? 'already' : 'marked' }
     try {
       // never retried blindly by the client: a retry must rebuild the notes from a fresh read
-      const { data } = await gh.rest.repos.updateRelease({ ...repo, release_id: releaseId, ...update, request: { retries: 0 } })
+      const { data } = await gh.rest.repos.updateRelease({
+        ...repo,
+        release_id: releaseId,
+        ...update,
+        request: { retries: 0 },
+      })
       return { url: data.html_url, outcome: 'marked' }
     } catch (e) {
       if (!retryable(e) || attempt >= ATTEMPTS) throw e
@@ -183,7 +197,7 @@ async function moveLatest(
   repo: RepoRef,
   badId: number,
   restore: Release,
-  delayMs: number
+  delayMs: number,
 ): Promise<'moved' | 'already' | 'not-bad'> {
   for (let attempt = 1; ; attempt++) {
     const latest = await latestRelease(gh, repo)
@@ -191,7 +205,12 @@ async function moveLatest(
     // someone (or GitHub) already moved it elsewhere: not ours to overrule
     if (latest?.id !== badId) return 'not-bad'
     try {
-      await gh.rest.repos.updateRelease({ ...repo, release_id: restore.id, make_latest: 'true', request: { retries: 0 } })
+      await gh.rest.repos.updateRelease({
+        ...repo,
+        release_id: restore.id,
+        make_latest: 'true',
+        request: { retries: 0 },
+      })
       return 'moved'
     } catch (e) {
       if (!retryable(e) || attempt >= ATTEMPTS) throw e
@@ -205,7 +224,13 @@ async function moveLatest(
  * latest release, makes the restore version's release latest. No release for the bad
  * version: nothing to do. Never throws for what GitHub answers.
  */
-export async function markReleases(gh: GitHubClient, repo: RepoRef, req: ReleaseRequest, log: Logger, options: ReleaseOptions = {}): Promise<ReleaseMarking> {
+export async function markReleases(
+  gh: GitHubClient,
+  repo: RepoRef,
+  req: ReleaseRequest,
+  log: Logger,
+  options: ReleaseOptions = {},
+): Promise<ReleaseMarking> {
   const out: ReleaseMarking = { warnings: [], missing: [] }
   const delayMs = options.retryDelayMs ?? 1000
   const prefixes = [...new Set(req.tagPrefixes ?? ['v', ''])]
@@ -243,7 +268,12 @@ export async function markReleases(gh: GitHubClient, repo: RepoRef, req: Release
       ? { url: bad.release.html_url, outcome: 'already' }
       : await markRelease(gh, repo, bad.release.id, req, restore?.html_url, delayMs)
     if (!out.badRelease) log.info(`The GitHub Release ${badTag} was deleted meanwhile: nothing to mark.`)
-    else log.info(out.badRelease.outcome === 'marked' ? `✔ marked the GitHub Release ${badTag} as rolled back: ${out.badRelease.url}` : `✔ the GitHub Release ${badTag} is already marked as rolled back: ${out.badRelease.url}`)
+    else
+      log.info(
+        out.badRelease.outcome === 'marked'
+          ? `✔ marked the GitHub Release ${badTag} as rolled back: ${out.badRelease.url}`
+          : `✔ the GitHub Release ${badTag} is already marked as rolled back: ${out.badRelease.url}`,
+      )
   } catch (e) {
     rethrowIfBug(e)
     out.missing.push(`the GitHub Release ${badTag} marked as rolled back (${describe(e)})`)
@@ -253,24 +283,37 @@ export async function markReleases(gh: GitHubClient, repo: RepoRef, req: Release
     if (restoreError !== undefined) {
       // only missing when it matters: the bad release is the latest one
       const latest = await latestRelease(gh, repo)
-      if (latest?.id === bad.release.id) out.missing.push(`the GitHub Release of ${req.restore} made latest instead of ${badTag} (could not look it up: ${describe(restoreError)})`)
+      if (latest?.id === bad.release.id)
+        out.missing.push(
+          `the GitHub Release of ${req.restore} made latest instead of ${badTag} (could not look it up: ${describe(restoreError)})`,
+        )
     } else if (restore && !restore.draft && !restore.prerelease) {
       const moved = await moveLatest(gh, repo, bad.release.id, restore, delayMs)
       if (moved !== 'not-bad') {
         out.latestMovedTo = { tag: restore.tag_name, url: restore.html_url, outcome: moved }
-        log.info(moved === 'moved' ? `✔ made the GitHub Release ${restore.tag_name} the latest release (instead of ${badTag})` : `✔ the GitHub Release ${restore.tag_name} is already the latest release`)
+        log.info(
+          moved === 'moved'
+            ? `✔ made the GitHub Release ${restore.tag_name} the latest release (instead of ${badTag})`
+            : `✔ the GitHub Release ${restore.tag_name} is already the latest release`,
+        )
       }
     } else {
       // nothing else is ever made latest: only say that the bad one still is
       const latest = await latestRelease(gh, repo)
       if (latest?.id === bad.release.id) {
-        const why = restore ? `the release ${restore.tag_name} of ${req.restore} is a prerelease, which GitHub cannot make latest` : `${req.restore} has no GitHub Release (looked for tags ${tags(req.restore, restoreOrder)})`
-        out.warnings.push(`The GitHub Release ${badTag} is still the repository's latest release: ${why}. Choose the latest release by hand.`)
+        const why = restore
+          ? `the release ${restore.tag_name} of ${req.restore} is a prerelease, which GitHub cannot make latest`
+          : `${req.restore} has no GitHub Release (looked for tags ${tags(req.restore, restoreOrder)})`
+        out.warnings.push(
+          `The GitHub Release ${badTag} is still the repository's latest release: ${why}. Choose the latest release by hand.`,
+        )
       }
     }
   } catch (e) {
     rethrowIfBug(e)
-    out.missing.push(`the GitHub Release ${restore?.tag_name ?? req.restore} made latest instead of ${badTag} (${describe(e)})`)
+    out.missing.push(
+      `the GitHub Release ${restore?.tag_name ?? req.restore} made latest instead of ${badTag} (${describe(e)})`,
+    )
   }
   return out
 }

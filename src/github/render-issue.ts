@@ -7,7 +7,20 @@ import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
 import { issueMarker, runMarker } from './markers.js'
 import { encodeRecord } from './record.js'
 import { protectionTable, strategyNote } from './protection.js'
-import { code, fenced, formatTime, isNpm, lastRun, link, packagesTable, runLabel, safeUrl, shellWord, trigger, who } from './render-parts.js'
+import {
+  code,
+  fenced,
+  formatTime,
+  isNpm,
+  lastRun,
+  link,
+  packagesTable,
+  runLabel,
+  safeUrl,
+  shellWord,
+  trigger,
+  who,
+} from './render-parts.js'
 
 const MAX_TITLE = 256
 /** GitHub takes 65,536 characters in an issue body or comment: a record longer than this stays in the report only */
@@ -24,7 +37,10 @@ function hiddenRecord(r: IncidentRecord): string[] {
 
 export function issueTitle(r: IncidentRecord): string {
   const mixed = r.packages?.some((p) => p.kind !== undefined && p.kind !== 'npm')
-  const what = r.packages && r.packages.length > 1 ? `${r.packages.length} ${mixed ? 'targets' : 'packages'} (${r.packageName}) @${r.rollbackVersion}` : `${r.packageName}@${r.rollbackVersion}`
+  const what =
+    r.packages && r.packages.length > 1
+      ? `${r.packages.length} ${mixed ? 'targets' : 'packages'} (${r.packageName}) @${r.rollbackVersion}`
+      : `${r.packageName}@${r.rollbackVersion}`
   const title = `Rollback: ${what} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim()
   return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`
 }
@@ -52,7 +68,12 @@ function headline(r: IncidentRecord): string {
   if (status === 'partial') {
     return `**${tag}.**\n⚠️ **The rollback is partial**: a step after it failed (see the warnings and the incident report's timeline). Re-run the same workflow; it completes only what is missing.`
   }
-  const dep = r.deprecationMessage !== undefined ? `${bad} is deprecated` : r.deprecationSkipped ? `${bad} is NOT deprecated: ${inert(r.deprecationSkipped)}` : `${bad} is not deprecated (deprecation was off)`
+  const dep =
+    r.deprecationMessage !== undefined
+      ? `${bad} is deprecated`
+      : r.deprecationSkipped
+        ? `${bad} is NOT deprecated: ${inert(r.deprecationSkipped)}`
+        : `${bad} is not deprecated (deprecation was off)`
   return `**${tag}; ${dep}.**`
 }
 
@@ -67,9 +88,10 @@ function summaryRows(r: IncidentRecord, ctx: RunContext, reportUrl?: string): st
     ['Severity', `**${inert(r.severity)}**`],
     ['Run by', who(ctx.actor, ctx.serverUrl)],
     ['Triggered by', trigger(ctx)],
-    ['Workflow run', runLabel(ctx)]
+    ['Workflow run', runLabel(ctx)],
   ]
-  if (reportUrl && safeUrl(reportUrl)) rows.push(['Incident report', link(r.reportPath ? code(r.reportPath) : 'report', reportUrl)])
+  if (reportUrl && safeUrl(reportUrl))
+    rows.push(['Incident report', link(r.reportPath ? code(r.reportPath) : 'report', reportUrl)])
   else if (r.reportPath) rows.push(['Incident report', code(r.reportPath)])
   return rows
 }
@@ -88,7 +110,7 @@ function checklist(r: IncidentRecord): string {
     `- [ ] Fix released as a new version (above ${code(r.rollbackVersion)}) and ${code(r.channel)} moved forward to it: ${code(cmd)}`,
     '- [ ] Users told (the message below)',
     '- [ ] Lessons learned written into the incident report',
-    '- [ ] Close this issue'
+    '- [ ] Close this issue',
   ].join('\n')
 }
 
@@ -109,7 +131,7 @@ export function userMessage(r: IncidentRecord): string {
       ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${shellWord(`${pkg}@${r.restoreVersion}`)}`
       : `- If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`,
     `- Do not merge automated update pull requests (Renovate, Dependabot) to ${r.rollbackVersion}.`,
-    `- A fixed version will follow; we will post here when it is out.`
+    `- A fixed version will follow; we will post here when it is out.`,
   ].join('\n')
 }
 
@@ -122,12 +144,14 @@ export function renderIssueBody(r: IncidentRecord, ctx: RunContext, links: { rep
     table(['Incident', code(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
     ...(r.packages && r.packages.length > 1 ? [`### Packages\n${packagesTable(r)}`] : []),
     ...(r.impact ? [renderImpact(r.impact, '###')] : []),
-    `### Reason\n${inert(r.reason)}`
+    `### Reason\n${inert(r.reason)}`,
   ]
   if (r.warnings.length > 0) parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
   if (isNpm(r)) parts.push(`### Who is protected by this rollback\n${protectionTable(r)}\n\n${strategyNote(r)}`)
   parts.push(`### After the rollback\n${checklist(r)}`)
-  parts.push(`### Message to users\nReady to post (release notes, discussions, chat):\n\n${fenced('text', userMessage(r))}`)
+  parts.push(
+    `### Message to users\nReady to post (release notes, discussions, chat):\n\n${fenced('text', userMessage(r))}`,
+  )
   return parts.join('\n\n') + '\n'
 }
 
@@ -139,7 +163,7 @@ export function renderRerunComment(r: IncidentRecord, ctx: RunContext, run: Inci
     `${runLabel(ctx)} by ${who(run.actor ?? ctx.actor, ctx.serverUrl)} at ${formatTime(run.at)} UTC: status ${code(run.status)}.`,
     changes.length > 0
       ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
-      : `Nothing needed changing: the registry was already rolled back (${code(r.channel)} → ${code(r.tagsAfter[r.channel])}).`
+      : `Nothing needed changing: the registry was already rolled back (${code(r.channel)} → ${code(r.tagsAfter[r.channel])}).`,
   ]
   if (run.status === 'partial') parts.push('⚠️ Still partial: re-run again; it completes only what is missing.')
   return parts.join('\n\n') + '\n'
@@ -155,9 +179,10 @@ export function renderUndoComment(r: IncidentRecord, ctx: RunContext, run: Incid
     `${runLabel(ctx)} by ${who(run.actor ?? ctx.actor, ctx.serverUrl)} at ${formatTime(run.at)} UTC undid this rollback: status ${code(run.status)}.`,
     changes.length > 0
       ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
-      : `Nothing needed changing: the rollback was already undone${held !== undefined ? ` (${code(r.channel)} → ${code(held)})` : ''}.`
+      : `Nothing needed changing: the rollback was already undone${held !== undefined ? ` (${code(r.channel)} → ${code(held)})` : ''}.`,
   ]
-  if (held === r.rollbackVersion) parts.push(`⚠️ ${code(r.channel)} points at the bad ${code(r.rollbackVersion)} again, as undo asked.`)
+  if (held === r.rollbackVersion)
+    parts.push(`⚠️ ${code(r.channel)} points at the bad ${code(r.rollbackVersion)} again, as undo asked.`)
   if (run.status === 'partial') parts.push('⚠️ Partly undone: re-run the same undo; it completes only what is missing.')
   return parts.join('\n\n') + '\n'
 }

@@ -27,7 +27,8 @@ export function who(actor: string | undefined, serverUrl: string): string {
   if (!actor) return '_(unknown)_'
   const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(\[bot\])?$/.exec(actor)
   if (!m) return inert(actor)
-  const url = safeUrl(accountUrl(serverUrl, m[1], m[2] !== undefined)) ?? accountUrl(DEFAULT_SERVER_URL, m[1], m[2] !== undefined)
+  const url =
+    safeUrl(accountUrl(serverUrl, m[1], m[2] !== undefined)) ?? accountUrl(DEFAULT_SERVER_URL, m[1], m[2] !== undefined)
   return m[2] ? `[${m[1]}\\[bot\\]](${url})` : `[${m[1]}](${url})`
 }
 
@@ -75,12 +76,23 @@ export function packagesTable(r: IncidentRecord): string {
   if (!mixed) {
     return table(
       ['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'],
-      rows.map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', inert(p.outcome)])
+      rows.map((p) => [
+        code(p.name),
+        p.previousVersion ? code(p.previousVersion) : '_(none)_',
+        p.restoreVersion ? code(p.restoreVersion) : '–',
+        inert(p.outcome),
+      ]),
     )
   }
   return table(
     ['Target', 'Channel', 'Before', 'Restored', 'Outcome'],
-    rows.map((p) => [`${p.kind ?? 'npm'} ${code(p.name)}`, code(p.channel ?? r.channel), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', inert(p.outcome)])
+    rows.map((p) => [
+      `${p.kind ?? 'npm'} ${code(p.name)}`,
+      code(p.channel ?? r.channel),
+      p.previousVersion ? code(p.previousVersion) : '_(none)_',
+      p.restoreVersion ? code(p.restoreVersion) : '–',
+      inert(p.outcome),
+    ]),
   )
 }
 

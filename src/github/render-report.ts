@@ -11,7 +11,9 @@ import { issueUrl } from './urls.js'
 
 const NOTES_START = '<!-- release-rollback:notes-start (everything until notes-end is yours: a re-run keeps it) -->'
 const NOTES_END = '<!-- release-rollback:notes-end -->'
-const DEFAULT_NOTES = ['### Impact', '### Root cause', '### Regression test', '### Lessons learned'].map((h) => `${h}\n_To be filled in._`).join('\n\n')
+const DEFAULT_NOTES = ['### Impact', '### Root cause', '### Regression test', '### Lessons learned']
+  .map((h) => `${h}\n_To be filled in._`)
+  .join('\n\n')
 
 /** The people-written part of an earlier report, between the notes markers, if it is there. */
 function notesOf(previous: string | undefined): string | undefined {
@@ -20,7 +22,10 @@ function notesOf(previous: string | undefined): string | undefined {
   if (start < 0) return undefined
   const end = previous.indexOf(NOTES_END, start + NOTES_START.length)
   if (end < 0) return undefined
-  return previous.slice(start + NOTES_START.length, end).replace(/^\n/, '').replace(/\n$/, '')
+  return previous
+    .slice(start + NOTES_START.length, end)
+    .replace(/^\n/, '')
+    .replace(/\n$/, '')
 }
 
 const OUTCOME_LABEL: Record<IncidentEvent['outcome'], string> = {
@@ -28,7 +33,7 @@ const OUTCOME_LABEL: Record<IncidentEvent['outcome'], string> = {
   already: '✅ already in place',
   skipped: '⏭️ skipped',
   failed: '❌ failed',
-  planned: '📝 planned'
+  planned: '📝 planned',
 }
 
 function byTime<T extends { at: string }>(items: T[]): T[] {
@@ -40,22 +45,27 @@ function byTime<T extends { at: string }>(items: T[]): T[] {
 }
 
 function versionsAndTags(r: IncidentRecord): string {
-  const names = [...new Set([...Object.keys(r.tagsBefore), ...Object.keys(r.tagsAfter)])].sort((a, b) => (a === r.channel ? -1 : b === r.channel ? 1 : a < b ? -1 : a > b ? 1 : 0))
+  const names = [...new Set([...Object.keys(r.tagsBefore), ...Object.keys(r.tagsAfter)])].sort((a, b) =>
+    a === r.channel ? -1 : b === r.channel ? 1 : a < b ? -1 : a > b ? 1 : 0,
+  )
   const rows = names.map((t) => {
     const before = r.tagsBefore[t]
     const after = r.tagsAfter[t]
     return [code(t), code(before, '_(none)_'), code(after, '_(none)_'), before === after ? 'no' : '**yes**']
   })
-  const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done')
-  const dep = undeprecated && lastRun(r)?.status === 'undone'
-    ? r.deprecationBefore !== undefined
-      ? `Deprecation of ${code(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${inert(r.deprecationBefore)}; the rollback's was: ${inert(r.deprecationMessage ?? '')}).`
-      : `Deprecation of ${code(r.rollbackVersion)}: removed by the undo (it was: ${inert(r.deprecationMessage ?? '')}).`
-    : r.deprecationSkipped && r.deprecationMessage === undefined
-      ? `Deprecation of ${code(r.rollbackVersion)}: NOT done: ${inert(r.deprecationSkipped)}.`
-      : r.deprecationMessage === undefined
-      ? `Deprecation of ${code(r.rollbackVersion)}: off for this rollback (deprecate: false).`
-      : `Deprecation of ${code(r.rollbackVersion)}: ${inert(r.deprecationMessage)}`
+  const undeprecated = r.timeline.some(
+    (e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done',
+  )
+  const dep =
+    undeprecated && lastRun(r)?.status === 'undone'
+      ? r.deprecationBefore !== undefined
+        ? `Deprecation of ${code(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${inert(r.deprecationBefore)}; the rollback's was: ${inert(r.deprecationMessage ?? '')}).`
+        : `Deprecation of ${code(r.rollbackVersion)}: removed by the undo (it was: ${inert(r.deprecationMessage ?? '')}).`
+      : r.deprecationSkipped && r.deprecationMessage === undefined
+        ? `Deprecation of ${code(r.rollbackVersion)}: NOT done: ${inert(r.deprecationSkipped)}.`
+        : r.deprecationMessage === undefined
+          ? `Deprecation of ${code(r.rollbackVersion)}: off for this rollback (deprecate: false).`
+          : `Deprecation of ${code(r.rollbackVersion)}: ${inert(r.deprecationMessage)}`
   return `${table(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`
 }
 
@@ -67,7 +77,10 @@ function actionsTaken(r: IncidentRecord): string {
   if (order.length === 0) return '_No actions recorded._'
   return order
     .map((a) => latest.get(a) as IncidentEvent)
-    .map((e) => `- ${OUTCOME_LABEL[e.outcome]}: ${inert(e.action)}${e.outcome === 'failed' ? ` (${inert(e.detail)})` : ''}`)
+    .map(
+      (e) =>
+        `- ${OUTCOME_LABEL[e.outcome]}: ${inert(e.action)}${e.outcome === 'failed' ? ` (${inert(e.detail)})` : ''}`,
+    )
     .join('\n')
 }
 
@@ -75,7 +88,7 @@ function timeline(r: IncidentRecord): string {
   if (r.timeline.length === 0) return '_No events recorded._'
   return table(
     ['Time', 'Action', 'Outcome', 'Detail'],
-    byTime(r.timeline).map((e) => [formatTime(e.at), inert(e.action), OUTCOME_LABEL[e.outcome], inert(e.detail)])
+    byTime(r.timeline).map((e) => [formatTime(e.at), inert(e.action), OUTCOME_LABEL[e.outcome], inert(e.detail)]),
   )
 }
 
@@ -88,16 +101,27 @@ function verification(v: IncidentVerification): string {
     lines.push(
       h.seenAt
         ? `- Health endpoint ${where} reported ${code(h.reports ?? h.versions[0])} at ${formatTime(h.seenAt)} UTC.`
-        : `- Health endpoint ${where} did not report ${h.versions.map((x) => code(x)).join(' or ')} within ${inert(h.timeout)}; its last answer: ${inert(h.reports ?? 'none')}.`
+        : `- Health endpoint ${where} did not report ${h.versions.map((x) => code(x)).join(' or ')} within ${inert(h.timeout)}; its last answer: ${inert(h.reports ?? 'none')}.`,
     )
   }
   for (const i of v.installers ?? []) {
     const what = `${code(i.name)} ${code(i.channel)}`
-    if (i.seenAt) lines.push(`- Installers got ${code(i.version)} for ${what} (read as \`npm install\` reads it, without a token) at ${formatTime(i.seenAt)} UTC.`)
-    else if (i.error) lines.push(`- ${what} could not be read as \`npm install\` reads it (${inert(i.error)}); the registry holds ${code(i.version)}.`)
+    if (i.seenAt)
+      lines.push(
+        `- Installers got ${code(i.version)} for ${what} (read as \`npm install\` reads it, without a token) at ${formatTime(i.seenAt)} UTC.`,
+      )
+    else if (i.error)
+      lines.push(
+        `- ${what} could not be read as \`npm install\` reads it (${inert(i.error)}); the registry holds ${code(i.version)}.`,
+      )
     else {
-      const lifetime = i.maxAgeSeconds !== undefined ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)` : 'its cache lifetime'
-      lines.push(`- Installers still got ${code(i.holds, '_(no version)_')} for ${what}: the registry holds ${code(i.version)}, but its CDN may serve the old answer for ${lifetime}.`)
+      const lifetime =
+        i.maxAgeSeconds !== undefined
+          ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)`
+          : 'its cache lifetime'
+      lines.push(
+        `- Installers still got ${code(i.holds, '_(no version)_')} for ${what}: the registry holds ${code(i.version)}, but its CDN may serve the old answer for ${lifetime}.`,
+      )
     }
   }
   return lines.join('\n')
@@ -122,7 +146,7 @@ export function renderReport(r: IncidentRecord, ctx: RunContext, previous?: stri
     ['Severity', `**${inert(r.severity)}**`],
     ['Package', code(r.packageName)],
     ['Rollback', `${code(r.rollbackVersion)} → ${code(r.restoreVersion)} on ${code(r.channel)}`],
-    ['Status', status ? code(status) : '_(no run recorded)_']
+    ['Status', status ? code(status) : '_(no run recorded)_'],
   ]
   if (issue) header.push(['Tracking issue', issue])
 
@@ -143,7 +167,7 @@ export function renderReport(r: IncidentRecord, ctx: RunContext, previous?: stri
     `## Versions and tags\n${versionsAndTags(r)}`,
     `## Reason\n${inert(r.reason)}`,
     `## Actions taken\n${actionsTaken(r)}`,
-    ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : [])
+    ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : []),
   ]
   if (r.warnings.length > 0) parts.push(['## Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
   if (isNpm(r)) parts.push(`## Who is protected\n${protectionTable(r)}\n\n${strategyNote(r)}`)

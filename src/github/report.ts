@@ -44,10 +44,16 @@ export interface RemoteFile {
   url: string
 }
 
-export async function readFile(gh: GitHubClient, repo: RepoRef, path: string, ref: string): Promise<RemoteFile | undefined> {
+export async function readFile(
+  gh: GitHubClient,
+  repo: RepoRef,
+  path: string,
+  ref: string,
+): Promise<RemoteFile | undefined> {
   try {
     const { data } = await gh.rest.repos.getContent({ ...repo, path, ref })
-    if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) throw new Error(`${path} on ${ref} is not a file.`)
+    if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+      throw new Error(`${path} on ${ref} is not a file.`)
     return { sha: data.sha, content: Buffer.from(data.content, 'base64').toString('utf8'), url: data.html_url ?? '' }
   } catch (e) {
     if (ghStatus(e) === 404) return undefined
@@ -58,7 +64,13 @@ export async function readFile(gh: GitHubClient, repo: RepoRef, path: string, re
 const PROTECTED = /through a pull request|protected branch|repository rule/i
 
 /** Writes the file on `branch` unless it already has this content; 'protected' when refused. */
-async function putIfChanged(gh: GitHubClient, repo: RepoRef, req: CommitRequest, branch: string, known?: { file: RemoteFile | undefined }): Promise<Omit<CommitResult, 'branch'> | 'protected'> {
+async function putIfChanged(
+  gh: GitHubClient,
+  repo: RepoRef,
+  req: CommitRequest,
+  branch: string,
+  known?: { file: RemoteFile | undefined },
+): Promise<Omit<CommitResult, 'branch'> | 'protected'> {
   for (let attempt = 1; ; attempt++) {
     const existing = attempt === 1 && known ? known.file : await readFile(gh, repo, req.path, branch)
     const content = req.render(existing?.content)
@@ -70,7 +82,7 @@ async function putIfChanged(gh: GitHubClient, repo: RepoRef, req: CommitRequest,
         branch,
         message: req.message,
         content: Buffer.from(content, 'utf8').toString('base64'),
-        ...(existing ? { sha: existing.sha } : {})
+        ...(existing ? { sha: existing.sha } : {}),
       })
       return { outcome: existing ? 'updated' : 'created', url: data.content?.html_url ?? '' }
     } catch (e) {
@@ -83,21 +95,34 @@ async function putIfChanged(gh: GitHubClient, repo: RepoRef, req: CommitRequest,
   }
 }
 
-export async function commitReport(gh: GitHubClient, repo: RepoRef, req: CommitRequest, log: Logger): Promise<CommitResult> {
+export async function commitReport(
+  gh: GitHubClient,
+  repo: RepoRef,
+  req: CommitRequest,
+  log: Logger,
+): Promise<CommitResult> {
   const direct = await putIfChanged(gh, repo, req, req.branch, req.known)
   if (direct !== 'protected') return { ...direct, branch: req.branch }
 
   log.info(`${req.branch} is protected: committing the report to ${req.fallbackBranch} and opening a pull request.`)
   await ensureBranch(gh, repo, req.fallbackBranch, req.branch)
   const onBranch = await putIfChanged(gh, repo, req, req.fallbackBranch)
-  if (onBranch === 'protected') throw new Error(`${req.fallbackBranch} is protected too: the report could not be committed.`)
+  if (onBranch === 'protected')
+    throw new Error(`${req.fallbackBranch} is protected too: the report could not be committed.`)
   const result: CommitResult = { ...onBranch, branch: req.fallbackBranch }
 
   const head = `${repo.owner}:${req.fallbackBranch}`
   const open = await gh.rest.pulls.list({ ...repo, head, base: req.branch, state: 'open', per_page: 10 })
   if (open.data.length > 0) return { ...result, pullRequestUrl: open.data[0].html_url }
   try {
-    const { data } = await gh.rest.pulls.create({ ...repo, head: req.fallbackBranch, base: req.branch, title: req.pullRequest.title, body: req.pullRequest.body, request: { retries: 0 } })
+    const { data } = await gh.rest.pulls.create({
+      ...repo,
+      head: req.fallbackBranch,
+      base: req.branch,
+      title: req.pullRequest.title,
+      body: req.pullRequest.body,
+      request: { retries: 0 },
+    })
     return { ...result, pullRequestUrl: data.html_url }
   } catch (e) {
     const status = ghStatus(e)
@@ -112,7 +137,7 @@ export async function commitReport(gh: GitHubClient, repo: RepoRef, req: CommitR
         : `give the job pull-requests: write (for the workflow token, also enable ${PR_SETTING})`
       return {
         ...result,
-        pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`
+        pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`,
       }
     }
     throw e

@@ -19,7 +19,10 @@ export function recordedIncident(r: IncidentRecord, source: string): RecordedInc
     // a record written before rows carried their own message: the incident's one message is
     // each npm row's only when every npm row's message names the same version on the same channel
     const npmRows = r.packages.filter((p) => (p.kind ?? 'npm') === 'npm')
-    const oneMessage = new Set(npmRows.map((p) => `${p.restoreVersion}\0${p.channel ?? r.channel}`)).size === 1 ? r.deprecationMessage : undefined
+    const oneMessage =
+      new Set(npmRows.map((p) => `${p.restoreVersion}\0${p.channel ?? r.channel}`)).size === 1
+        ? r.deprecationMessage
+        : undefined
     for (const p of r.packages) {
       // a row without a restore version was never planned (not affected, skipped, refused): the rollback wrote nothing there
       if (p.restoreVersion === undefined) {
@@ -35,7 +38,7 @@ export function recordedIncident(r: IncidentRecord, source: string): RecordedInc
         wrote: p.restoreVersion,
         restoreVersion: republish ? (restore ?? p.restoreVersion) : p.restoreVersion,
         deprecationMessage: p.deprecationMessage ?? (kind === 'npm' ? oneMessage : undefined),
-        ...(p.deprecationBefore !== undefined ? { deprecationBefore: p.deprecationBefore } : {})
+        ...(p.deprecationBefore !== undefined ? { deprecationBefore: p.deprecationBefore } : {}),
       })
     }
   } else {
@@ -47,7 +50,7 @@ export function recordedIncident(r: IncidentRecord, source: string): RecordedInc
       wrote: r.republishedVersion ?? r.restoreVersion,
       restoreVersion: r.restoreVersion,
       deprecationMessage: r.deprecationMessage,
-      ...(r.deprecationBefore !== undefined ? { deprecationBefore: r.deprecationBefore } : {})
+      ...(r.deprecationBefore !== undefined ? { deprecationBefore: r.deprecationBefore } : {}),
     })
   }
   return {
@@ -57,7 +60,7 @@ export function recordedIncident(r: IncidentRecord, source: string): RecordedInc
     source,
     targets,
     ...(r.reportPath ? { reportPath: r.reportPath } : {}),
-    ...(notAffected.length > 0 ? { notAffected } : {})
+    ...(notAffected.length > 0 ? { notAffected } : {}),
   }
 }
 
@@ -68,7 +71,11 @@ const specOf = (t: { kind: string; name: string }) => `${t.kind}:${t.name}`
  * record, with `recorded` for the planner. An input given together with incident-id that
  * contradicts the record is refused, naming that input; nothing else is needed.
  */
-export function undoInputs(inputs: RollbackInputs, record: IncidentRecord, source: string): RollbackInputs & { recorded: RecordedIncident } {
+export function undoInputs(
+  inputs: RollbackInputs,
+  record: IncidentRecord,
+  source: string,
+): RollbackInputs & { recorded: RecordedIncident } {
   const by = inputs.undoById
   if (!by) throw new Error('internal: undoInputs without incident-id')
   const rec = recordedIncident(record, source)
@@ -78,31 +85,67 @@ export function undoInputs(inputs: RollbackInputs, record: IncidentRecord, sourc
     `${currentDialect() === 'action' ? `leave ${input} empty` : `leave out ${settingName(input)}`} (with ${id_} the record names the versions and targets), or check that ${id_} is the incident you mean to undo.`
   const given = by.given
   if (given.rollbackVersion !== undefined && given.rollbackVersion !== rec.rollbackVersion) {
-    throw new InputError('rollback-version', `is ${given.rollbackVersion}, but incident ${id} (${source}) rolled back ${rec.rollbackVersion}.`, leave('rollback-version'))
+    throw new InputError(
+      'rollback-version',
+      `is ${given.rollbackVersion}, but incident ${id} (${source}) rolled back ${rec.rollbackVersion}.`,
+      leave('rollback-version'),
+    )
   }
   if (given.restoreVersion !== undefined && given.restoreVersion !== record.restoreVersion) {
-    throw new InputError('restore-version', `is ${given.restoreVersion}, but incident ${id} (${source}) restored ${record.restoreVersion}.`, leave('restore-version'))
+    throw new InputError(
+      'restore-version',
+      `is ${given.restoreVersion}, but incident ${id} (${source}) restored ${record.restoreVersion}.`,
+      leave('restore-version'),
+    )
   }
   if (given.channel !== undefined && given.channel !== rec.channel) {
-    throw new InputError('channel', `is ${given.channel}, but incident ${id} (${source}) was on '${rec.channel}'.`, leave('channel'))
+    throw new InputError(
+      'channel',
+      `is ${given.channel}, but incident ${id} (${source}) was on '${rec.channel}'.`,
+      leave('channel'),
+    )
   }
   if (given.strategy !== undefined && given.strategy !== record.strategy) {
-    throw new InputError('strategy', `is ${given.strategy}, but incident ${id} (${source}) used ${record.strategy}.`, leave('strategy'))
+    throw new InputError(
+      'strategy',
+      `is ${given.strategy}, but incident ${id} (${source}) used ${record.strategy}.`,
+      leave('strategy'),
+    )
   }
   if (rec.targets.length === 0) {
-    throw new InputError('incident-id', `names incident ${id} (${source}), whose record holds no target the rollback changed: there is nothing to undo.`, 'check the incident id (the rollback\'s, shown in its tracking issue and report).')
+    throw new InputError(
+      'incident-id',
+      `names incident ${id} (${source}), whose record holds no target the rollback changed: there is nothing to undo.`,
+      "check the incident id (the rollback's, shown in its tracking issue and report).",
+    )
   }
   if (given.targets !== undefined) {
     const want = [...new Set(given.targets.targets.map(specOf))].sort()
-    const have = [...new Set([...rec.targets.map(specOf), ...(rec.notAffected ?? []).map((name) => `npm:${name}`)])].sort()
+    const have = [
+      ...new Set([...rec.targets.map(specOf), ...(rec.notAffected ?? []).map((name) => `npm:${name}`)]),
+    ].sort()
     if (want.join('\n') !== have.join('\n')) {
-      throw new InputError(given.targets.input, `names ${want.join(', ')}, but incident ${id} (${source}) rolled back ${have.join(', ')}.`, leave(given.targets.input))
+      throw new InputError(
+        given.targets.input,
+        `names ${want.join(', ')}, but incident ${id} (${source}) rolled back ${have.join(', ')}.`,
+        leave(given.targets.input),
+      )
     }
   }
   // the packages that lacked the bad version come along as they did (not affected again), so the undo's report is the rollback's
-  const specs: TargetSpec[] = [...rec.targets.map((t) => ({ kind: t.kind, name: t.name })), ...(rec.notAffected ?? []).map((name) => ({ kind: 'npm' as const, name }))]
+  const specs: TargetSpec[] = [
+    ...rec.targets.map((t) => ({ kind: t.kind, name: t.name })),
+    ...(rec.notAffected ?? []).map((name) => ({ kind: 'npm' as const, name })),
+  ]
   const kinds = new Set(specs.map((s) => s.kind))
-  const target: TargetKind = kinds.size === 1 ? ([...kinds][0] as TargetKind) : kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm'
+  const target: TargetKind =
+    kinds.size === 1
+      ? ([...kinds][0] as TargetKind)
+      : kinds.has('npm')
+        ? 'npm'
+        : kinds.has('docker')
+          ? 'docker'
+          : 'helm'
   // npm writes need a token, or the job's ID token for trusted publishing (readInputs saw whether the runner offers one)
   if (kinds.has('npm') && !inputs.dryRun && !inputs.npmOidc) requireNpmToken(inputs.npmToken)
   const npmNames = specs.filter((s) => s.kind === 'npm').map((s) => s.name)
@@ -120,6 +163,6 @@ export function undoInputs(inputs: RollbackInputs, record: IncidentRecord, sourc
     strategy: record.strategy,
     deprecate: inputs.deprecate && kinds.has('npm'),
     ...(inputs.npmOidc && kinds.has('npm') ? { npmOidc: true } : { npmOidc: undefined }),
-    recorded: rec
+    recorded: rec,
   }
 }

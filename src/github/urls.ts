@@ -31,7 +31,8 @@ const base = (ctx: Pick<RunContext, 'serverUrl'>) => (ctx.serverUrl || DEFAULT_S
 /** The workflow run (with the attempt when it is a re-run), or undefined without a numeric run id and a repository. */
 export function runUrl(ctx: Pick<RunContext, 'serverUrl' | 'repository' | 'runId' | 'runAttempt'>): string | undefined {
   if (!ctx.runId || !/^\d+$/.test(ctx.runId) || !ctx.repository) return undefined
-  const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : ''
+  const attempt =
+    ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : ''
   return `${base(ctx)}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`
 }
 

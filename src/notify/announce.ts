@@ -24,7 +24,12 @@ export interface AnnounceStepOptions extends SendOptions {
   now?: () => string
 }
 
-export function announceSteps(cfg: AnnounceInputs, about: AnnounceContext, log: Logger, o: AnnounceStepOptions): AnnounceSteps {
+export function announceSteps(
+  cfg: AnnounceInputs,
+  about: AnnounceContext,
+  log: Logger,
+  o: AnnounceStepOptions,
+): AnnounceSteps {
   const now = o.now ?? (() => new Date().toISOString())
   const where = `the ${cfg.format} webhook (announce-webhook)`
   let started: Promise<string | undefined> | undefined
@@ -62,6 +67,6 @@ export function announceSteps(cfg: AnnounceInputs, about: AnnounceContext, log: 
       const endWarning = await send('end', () => endAnnouncement(end, books, about, now()))
       if (endWarning) warnings.push(endWarning)
       return { missing: [], warnings }
-    }
+    },
   }
 }

@@ -22,7 +22,12 @@ export function formatForHost(hostname: string): AnnounceFormat {
   const under = (domain: string) => host === domain || host.endsWith(`.${domain}`)
   if (host === 'hooks.slack.com') return 'slack'
   if (under('discord.com') || under('discordapp.com')) return 'discord'
-  if (host.endsWith('.logic.azure.com') || host.endsWith('.webhook.office.com') || under('environment.api.powerplatform.com')) return 'teams'
+  if (
+    host.endsWith('.logic.azure.com') ||
+    host.endsWith('.webhook.office.com') ||
+    under('environment.api.powerplatform.com')
+  )
+    return 'teams'
   return 'json'
 }
 
@@ -34,13 +39,20 @@ export function formatForHost(hostname: string): AnnounceFormat {
 export function readAnnounceInputs(get: InputReader): AnnounceInputs | undefined {
   const rawFormat = get('announce-format').trim().toLowerCase()
   if (rawFormat !== '' && !(ANNOUNCE_FORMATS as readonly string[]).includes(rawFormat)) {
-    throw new InputError('announce-format', `"${get('announce-format').trim().slice(0, 40)}" is not a format.`, 'use slack, discord, teams or json, or leave it empty to go by the webhook host.')
+    throw new InputError(
+      'announce-format',
+      `"${get('announce-format').trim().slice(0, 40)}" is not a format.`,
+      'use slack, discord, teams or json, or leave it empty to go by the webhook host.',
+    )
   }
   const webhook = get('announce-webhook').trim()
   if (webhook === '') return undefined
-  const fix = 'give the webhook URL exactly as the service shows it (https://hooks.slack.com/services/…, https://discord.com/api/webhooks/…, a Teams workflow URL, or any https URL that takes JSON).'
-  if (webhook.length > MAX_URL) throw new InputError('announce-webhook', `is ${webhook.length} characters long; the limit is ${MAX_URL}.`, fix)
-  if (/[\s\u0000-\u001f\u007f]/.test(webhook)) throw new InputError('announce-webhook', 'contains whitespace or control characters.', fix)
+  const fix =
+    'give the webhook URL exactly as the service shows it (https://hooks.slack.com/services/…, https://discord.com/api/webhooks/…, a Teams workflow URL, or any https URL that takes JSON).'
+  if (webhook.length > MAX_URL)
+    throw new InputError('announce-webhook', `is ${webhook.length} characters long; the limit is ${MAX_URL}.`, fix)
+  if (/[\s\u0000-\u001f\u007f]/.test(webhook))
+    throw new InputError('announce-webhook', 'contains whitespace or control characters.', fix)
   let url: URL
   try {
     url = new URL(webhook)
@@ -48,9 +60,18 @@ export function readAnnounceInputs(get: InputReader): AnnounceInputs | undefined
     throw new InputError('announce-webhook', 'is not a URL.', fix)
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
-    throw new InputError('announce-webhook', `is not an https URL (${url.protocol.replace(/:$/, '').slice(0, 20)}; plain http only for a receiver on 127.0.0.1, ::1 or localhost).`, fix)
+    throw new InputError(
+      'announce-webhook',
+      `is not an https URL (${url.protocol.replace(/:$/, '').slice(0, 20)}; plain http only for a receiver on 127.0.0.1, ::1 or localhost).`,
+      fix,
+    )
   }
-  if (url.username !== '' || url.password !== '') throw new InputError('announce-webhook', 'has a user name or password in it.', 'put the credentials in the URL the service gives you (its path or query), not before the host.')
+  if (url.username !== '' || url.password !== '')
+    throw new InputError(
+      'announce-webhook',
+      'has a user name or password in it.',
+      'put the credentials in the URL the service gives you (its path or query), not before the host.',
+    )
   if (url.hash !== '') throw new InputError('announce-webhook', 'has a #fragment, which is never sent.', fix)
   return { webhook, format: (rawFormat as AnnounceFormat) || formatForHost(url.hostname) }
 }

@@ -17,7 +17,13 @@ const REASON_MAX = 1000
 const ERROR_MAX = 600
 const LINE_MAX = 200
 
-const EMOJI: Record<Announcement['status'], string> = { 'in-progress': '🚨', completed: '✅', 'already-done': '✅', partial: '⚠️', failed: '❌' }
+const EMOJI: Record<Announcement['status'], string> = {
+  'in-progress': '🚨',
+  completed: '✅',
+  'already-done': '✅',
+  partial: '⚠️',
+  failed: '❌',
+}
 
 /**
  * `raw` escaped character by character with `esc`, cut to at most `max` characters (UTF-16
@@ -46,7 +52,8 @@ export const slackText = (s: string, max = SLACK_SECTION) => clip(s, max, slackC
  * zero-width space after it (`@everyone` and `@here` stay text even without
  * allowed_mentions, which is sent as well).
  */
-export const discordChar = (c: string): string => (c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c)
+export const discordChar = (c: string): string =>
+  c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c
 export const discordText = (s: string, max = DISCORD_MAX) => clip(s, max, discordChar)
 
 function what(a: Announcement): string {
@@ -68,7 +75,11 @@ function facts(a: Announcement): Array<[string, string]> {
   const one = a.targets.length === 1 ? a.targets[0] : undefined
   const rows: Array<[string, string]> = [['What', what(a)]]
   if (one) {
-    rows.push(['Channel', one.channel], ['Current version', one.current ?? '(none)'], ['Restoring to', one.restore ?? '(none)'])
+    rows.push(
+      ['Channel', one.channel],
+      ['Current version', one.current ?? '(none)'],
+      ['Restoring to', one.restore ?? '(none)'],
+    )
     if (one.outcome) rows.push(['Outcome', one.outcome])
   } else {
     rows.push(['Bad version', a.rollbackVersion], ['Channel', a.channel])
@@ -98,15 +109,42 @@ export function slackPayload(a: Announcement): { text: string; blocks: unknown[]
   const one = a.targets.length === 1 ? a.targets[0] : undefined
   const summary = one ? `${what(a)}: ${targetLine(one, false)}` : `${what(a)}, ${a.rollbackVersion} on ${a.channel}`
   const blocks: unknown[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(`${EMOJI[a.status]} ${a.headline}`, SLACK_HEADER), emoji: true } },
-    { type: 'section', fields: facts(a).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}` })) },
-    { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } }
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: clip(`${EMOJI[a.status]} ${a.headline}`, SLACK_HEADER), emoji: true },
+    },
+    {
+      type: 'section',
+      fields: facts(a).map(([label, value]) => ({
+        type: 'mrkdwn',
+        text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}`,
+      })),
+    },
+    { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } },
   ]
   const lines = targetLines(a)
-  if (lines.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION) } })
+  if (lines.length > 0)
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION),
+      },
+    })
   const p = problem(a)
-  if (p) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}` } })
-  const links = [a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '', a.reportUrl ? `<${slackUrl(a.reportUrl)}|Incident report>` : '', a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : ''].filter(Boolean)
+  if (p)
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}`,
+      },
+    })
+  const links = [
+    a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '',
+    a.reportUrl ? `<${slackUrl(a.reportUrl)}|Incident report>` : '',
+    a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : '',
+  ].filter(Boolean)
   if (links.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join(' · ') }] })
   return { text: slackText(`${EMOJI[a.status]} ${a.headline}: ${summary}. Reason: ${a.reason}`, SLACK_SECTION), blocks }
 }
@@ -133,14 +171,18 @@ function clipLines(lines: string[], max: number, more = '…'): string {
  * Discord webhook: `content` within 2,000 characters, no mention can ping anyone
  * (`allowed_mentions: { parse: [] }`), no link previews (flags: SUPPRESS_EMBEDS).
  */
-export function discordPayload(a: Announcement): { content: string; allowed_mentions: { parse: never[] }; flags: number } {
+export function discordPayload(a: Announcement): {
+  content: string
+  allowed_mentions: { parse: never[] }
+  flags: number
+} {
   const lines = [
     `**${discordText(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX)}**`,
     ...(a.issueUrl ? [`Tracking issue: ${a.issueUrl}`] : []),
     ...(a.reportUrl ? [`Incident report: ${a.reportUrl}`] : []),
     ...(a.runUrl ? [`Workflow run: ${a.runUrl}`] : []),
     ...facts(a).map(([label, value]) => `**${label}:** ${discordText(value, LINE_MAX)}`),
-    `**Reason:** ${discordText(a.reason, REASON_MAX)}`
+    `**Reason:** ${discordText(a.reason, REASON_MAX)}`,
   ]
   const p = problem(a)
   if (p) lines.push(`**${a.status === 'partial' ? 'What is missing' : 'Error'}:** ${discordText(p, ERROR_MAX)}`)
@@ -148,13 +190,22 @@ export function discordPayload(a: Announcement): { content: string; allowed_ment
   return { content: clipLines(lines, DISCORD_MAX, '…(truncated)'), allowed_mentions: { parse: [] }, flags: 4 }
 }
 
-const TEAMS_COLOR: Record<Announcement['status'], string> = { 'in-progress': 'Warning', completed: 'Good', 'already-done': 'Good', partial: 'Attention', failed: 'Attention' }
+const TEAMS_COLOR: Record<Announcement['status'], string> = {
+  'in-progress': 'Warning',
+  completed: 'Good',
+  'already-done': 'Good',
+  partial: 'Attention',
+  failed: 'Attention',
+}
 
 /** A line of an Adaptive Card: TextRuns render no Markdown, so user text stays text. */
 function teamsLine(label: string | undefined, value: string, extra: Record<string, unknown> = {}) {
   return {
     type: 'RichTextBlock',
-    inlines: [...(label ? [{ type: 'TextRun', text: `${label}: `, weight: 'Bolder' }] : []), { type: 'TextRun', text: value, ...extra }]
+    inlines: [
+      ...(label ? [{ type: 'TextRun', text: `${label}: `, weight: 'Bolder' }] : []),
+      { type: 'TextRun', text: value, ...extra },
+    ],
   }
 }
 
@@ -164,9 +215,13 @@ function teamsLine(label: string | undefined, value: string, extra: Record<strin
  */
 export function teamsPayload(a: Announcement) {
   const body = [
-    teamsLine(undefined, clip(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX), { weight: 'Bolder', size: 'Large', color: TEAMS_COLOR[a.status] }),
+    teamsLine(undefined, clip(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX), {
+      weight: 'Bolder',
+      size: 'Large',
+      color: TEAMS_COLOR[a.status],
+    }),
     ...facts(a).map(([label, value]) => teamsLine(label, clip(value, LINE_MAX))),
-    teamsLine('Reason', clip(a.reason, REASON_MAX))
+    teamsLine('Reason', clip(a.reason, REASON_MAX)),
   ]
   const p = problem(a)
   if (p) body.push(teamsLine(a.status === 'partial' ? 'What is missing' : 'Error', clip(p, ERROR_MAX)))
@@ -174,7 +229,7 @@ export function teamsPayload(a: Announcement) {
   const actions = [
     ...(a.issueUrl ? [{ type: 'Action.OpenUrl', title: 'Tracking issue', url: a.issueUrl }] : []),
     ...(a.reportUrl ? [{ type: 'Action.OpenUrl', title: 'Incident report', url: a.reportUrl }] : []),
-    ...(a.runUrl ? [{ type: 'Action.OpenUrl', title: 'Workflow run', url: a.runUrl }] : [])
+    ...(a.runUrl ? [{ type: 'Action.OpenUrl', title: 'Workflow run', url: a.runUrl }] : []),
   ]
   return {
     type: 'message',
@@ -188,10 +243,10 @@ export function teamsPayload(a: Announcement) {
           version: '1.4',
           msteams: { width: 'Full' },
           body,
-          ...(actions.length > 0 ? { actions } : {})
-        }
-      }
-    ]
+          ...(actions.length > 0 ? { actions } : {}),
+        },
+      },
+    ],
   }
 }
 
@@ -201,5 +256,11 @@ export function jsonPayload(a: Announcement): { version: 1 } & Announcement {
 }
 
 export function payloadFor(format: AnnounceFormat, a: Announcement): unknown {
-  return format === 'slack' ? slackPayload(a) : format === 'discord' ? discordPayload(a) : format === 'teams' ? teamsPayload(a) : jsonPayload(a)
+  return format === 'slack'
+    ? slackPayload(a)
+    : format === 'discord'
+      ? discordPayload(a)
+      : format === 'teams'
+        ? teamsPayload(a)
+        : jsonPayload(a)
 }

@@ -7,7 +7,14 @@ import { PartialError, errorMessage } from '../errors.js'
 import type { RunContext } from '../github/incident.js'
 import { safeUrl } from '../github/render-parts.js'
 import { runUrl } from '../github/urls.js'
-import { errorOf, incidentOf, type IncidentRequest, type IncidentResult, type IncidentTarget, type TargetRun } from '../run.js'
+import {
+  errorOf,
+  incidentOf,
+  type IncidentRequest,
+  type IncidentResult,
+  type IncidentTarget,
+  type TargetRun,
+} from '../run.js'
 
 export type AnnouncedStatus = 'in-progress' | 'completed' | 'already-done' | 'partial' | 'failed'
 
@@ -61,7 +68,7 @@ export const HEADLINE = {
   started: 'ROLLBACK IN PROGRESS',
   completed: 'ROLLBACK COMPLETE',
   alreadyDone: 'ROLLBACK COMPLETE: already rolled back, nothing needed changing',
-  failed: 'ROLLBACK FAILED: nothing was changed'
+  failed: 'ROLLBACK FAILED: nothing was changed',
 } as const
 
 const HEADLINE_MISSING_MAX = 120
@@ -78,7 +85,7 @@ function common(a: AnnounceContext, at: string) {
     actor: a.ctx.actor ?? null,
     trigger: a.ctx.eventName ? (a.ctx.workflow ? `${a.ctx.eventName} in ${a.ctx.workflow}` : a.ctx.eventName) : null,
     runUrl: runUrlOf(a.ctx),
-    at
+    at,
   }
 }
 
@@ -95,11 +102,19 @@ export function startAnnouncement(planned: TargetRun[], a: AnnounceContext, at: 
     rollbackVersion: first?.plan?.rollbackVersion ?? a.request.rollbackVersion,
     channel: a.request.channel,
     ...common(a, at),
-    targets: planned.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, current: t.plan?.previousVersion ?? null, restore: goal(t), outcome: null, error: null })),
+    targets: planned.map((t) => ({
+      kind: t.kind,
+      name: t.name,
+      channel: t.channel,
+      current: t.plan?.previousVersion ?? null,
+      restore: goal(t),
+      outcome: null,
+      error: null,
+    })),
     missing: [],
     error: null,
     issueUrl: null,
-    reportUrl: null
+    reportUrl: null,
   }
 }
 
@@ -112,9 +127,18 @@ export function missingOf(result: IncidentResult): string[] {
 }
 
 /** The end: the result (or the error that stopped the run before any write), with the tracking issue. */
-export function endAnnouncement(end: { result?: IncidentResult; error?: unknown }, books: BookkeepingResult | undefined, a: AnnounceContext, at: string): Announcement {
+export function endAnnouncement(
+  end: { result?: IncidentResult; error?: unknown },
+  books: BookkeepingResult | undefined,
+  a: AnnounceContext,
+  at: string,
+): Announcement {
   const result = end.result
-  const status: AnnouncedStatus = !result ? 'failed' : result.status === 'completed' || result.status === 'already-done' || result.status === 'partial' ? result.status : 'failed'
+  const status: AnnouncedStatus = !result
+    ? 'failed'
+    : result.status === 'completed' || result.status === 'already-done' || result.status === 'partial'
+      ? result.status
+      : 'failed'
   const missing = result && status === 'partial' ? missingOf(result) : []
   const shortMissing = missing.join('; ')
   const headline =
@@ -141,11 +165,11 @@ export function endAnnouncement(end: { result?: IncidentResult; error?: unknown 
       current: t.plan?.previousVersion ?? null,
       restore: goal(t),
       outcome: t.outcome,
-      error: errorOf(t) ?? null
+      error: errorOf(t) ?? null,
     })),
     missing,
     error: result ? (result.error?.message ?? null) : errorMessage(end.error),
     issueUrl: safeUrl(books?.issueUrl) ?? null,
-    reportUrl: safeUrl(books?.pullRequestUrl ?? books?.reportUrl) ?? null
+    reportUrl: safeUrl(books?.pullRequestUrl ?? books?.reportUrl) ?? null,
   }
 }

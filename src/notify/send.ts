@@ -38,7 +38,7 @@ export async function postJson(webhook: string, body: unknown, o: SendOptions = 
         headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': o.userAgent ?? 'release-rollback' },
         body: payload,
         redirect: 'manual',
-        signal
+        signal,
       })
     } catch (e) {
       throw new AnnounceError(failure(e, timeoutMs))
@@ -51,10 +51,18 @@ export async function postJson(webhook: string, body: unknown, o: SendOptions = 
       } catch {
         next = undefined
       }
-      if (!next || !res.headers.get('location')) throw new AnnounceError(`the webhook answered HTTP ${res.status} without a usable Location: not followed.`)
-      if (next.origin !== origin) throw new AnnounceError(`the webhook redirected (HTTP ${res.status}) to ${next.origin}, another origin: not followed, nothing was sent there.`)
-      if (res.status !== 307 && res.status !== 308) throw new AnnounceError(`the webhook answered HTTP ${res.status} (a redirect that would turn the POST into a GET): not followed.`)
-      if (hop + 1 >= MAX_HOPS) throw new AnnounceError(`the webhook redirected more than ${MAX_HOPS - 1} times: not followed further.`)
+      if (!next || !res.headers.get('location'))
+        throw new AnnounceError(`the webhook answered HTTP ${res.status} without a usable Location: not followed.`)
+      if (next.origin !== origin)
+        throw new AnnounceError(
+          `the webhook redirected (HTTP ${res.status}) to ${next.origin}, another origin: not followed, nothing was sent there.`,
+        )
+      if (res.status !== 307 && res.status !== 308)
+        throw new AnnounceError(
+          `the webhook answered HTTP ${res.status} (a redirect that would turn the POST into a GET): not followed.`,
+        )
+      if (hop + 1 >= MAX_HOPS)
+        throw new AnnounceError(`the webhook redirected more than ${MAX_HOPS - 1} times: not followed further.`)
       target = next
       continue
     }
@@ -94,8 +102,10 @@ async function drain(res: Response, signal: AbortSignal): Promise<string> {
 /** A network failure or the timeout, by its code only (the messages name addresses). */
 function failure(e: unknown, timeoutMs: number): string {
   const err = e as { name?: string; cause?: { code?: unknown; name?: string } }
-  if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError') return `the webhook did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`
-  const code = typeof err?.cause?.code === 'string' && /^[A-Z0-9_]{2,40}$/.test(err.cause.code) ? err.cause.code : undefined
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError')
+    return `the webhook did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`
+  const code =
+    typeof err?.cause?.code === 'string' && /^[A-Z0-9_]{2,40}$/.test(err.cause.code) ? err.cause.code : undefined
   return `the webhook could not be reached (${code ?? 'network error'}).`
 }
 
@@ -113,7 +123,8 @@ function detail(text: string, secretParts: string[]): string {
   let reason = text.trim()
   try {
     const parsed = JSON.parse(reason) as { message?: unknown; error?: unknown }
-    reason = typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : ''
+    reason =
+      typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : ''
   } catch {
     // plain text
   }

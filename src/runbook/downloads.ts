@@ -25,11 +25,19 @@ export function escapedName(name: string): string {
  * or undefined when the API does not answer in time, answers with an error (404 for an
  * unknown package) or with anything but `{ downloads: { version: count } }`.
  */
-export async function fetchVersionDownloads(api: string, name: string, timeoutMs = DEFAULT_DOWNLOADS_TIMEOUT_MS): Promise<Record<string, number> | undefined> {
+export async function fetchVersionDownloads(
+  api: string,
+  name: string,
+  timeoutMs = DEFAULT_DOWNLOADS_TIMEOUT_MS,
+): Promise<Record<string, number> | undefined> {
   try {
     const url = new URL(`versions/${escapedName(name)}/last-week`, api.endsWith('/') ? api : `${api}/`)
     // no credentials of any kind: the counts are public
-    const res = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) })
+    const res = await fetch(url, {
+      headers: { accept: 'application/json' },
+      redirect: 'error',
+      signal: AbortSignal.timeout(timeoutMs),
+    })
     if (!res.ok) {
       await res.body?.cancel().catch(() => {})
       return undefined
@@ -38,7 +46,8 @@ export async function fetchVersionDownloads(api: string, name: string, timeoutMs
     const d = body?.downloads
     if (!d || typeof d !== 'object' || Array.isArray(d)) return undefined
     const counts: Record<string, number> = {}
-    for (const [version, n] of Object.entries(d)) if (Number.isSafeInteger(n) && (n as number) >= 0) counts[version] = n as number
+    for (const [version, n] of Object.entries(d))
+      if (Number.isSafeInteger(n) && (n as number) >= 0) counts[version] = n as number
     return counts
   } catch {
     return undefined

@@ -20,7 +20,12 @@ const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 
 /** The defaults of incident runbooks: critical 2 min, high 15 min, medium 4 h, low none. */
-export const DEFAULT_RTO_TARGETS: RtoTargets = { critical: 2 * MINUTE, high: 15 * MINUTE, medium: 4 * HOUR, low: undefined }
+export const DEFAULT_RTO_TARGETS: RtoTargets = {
+  critical: 2 * MINUTE,
+  high: 15 * MINUTE,
+  medium: 4 * HOUR,
+  low: undefined,
+}
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: MINUTE, h: HOUR, d: 24 * HOUR }
 /** the longest target accepted: a week */
@@ -35,11 +40,15 @@ export function parseRtoTargets(name: string, raw: string): RtoTargets {
   const targets: RtoTargets = { ...DEFAULT_RTO_TARGETS }
   const seen = new Set<string>()
   const fix = `give severity=duration pairs separated by commas, such as critical=5m,high=30m (units s, m, h, d; none for no target; severities ${SEVERITIES.join(', ')}).`
-  for (const part of raw.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(/[,\n]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z]+)\s*[=:]\s*(\S+)$/.exec(part)
     if (!m) throw new InputError(name, `${JSON.stringify(part.slice(0, 60))} is not severity=duration.`, fix)
     const severity = m[1].toLowerCase()
-    if (!(SEVERITIES as readonly string[]).includes(severity)) throw new InputError(name, `"${m[1].slice(0, 40)}" is not a severity.`, fix)
+    if (!(SEVERITIES as readonly string[]).includes(severity))
+      throw new InputError(name, `"${m[1].slice(0, 40)}" is not a severity.`, fix)
     if (seen.has(severity)) throw new InputError(name, `gives ${severity} twice.`, fix)
     seen.add(severity)
     targets[severity as Severity] = parseDuration(name, m[2], fix)
@@ -91,7 +100,7 @@ function targetOf(result: IncidentResult, t: TargetRun): ImpactTarget {
     onChannel,
     ...(publishedAt && !Number.isNaN(Date.parse(publishedAt)) ? { publishedAt } : {}),
     ...(moved ? { movedAt: moved } : {}),
-    ...(heldMs !== undefined ? { heldMs } : {})
+    ...(heldMs !== undefined ? { heldMs } : {}),
   }
 }
 
@@ -99,11 +108,22 @@ function targetOf(result: IncidentResult, t: TargetRun): ImpactTarget {
 function summarise(startedAt: string, severity: Severity, rtoMs: number | undefined, targets: ImpactTarget[]): Impact {
   const moved = targets.filter((t) => t.state === 'moved' && t.movedAt !== undefined)
   const open = targets.some((t) => t.state === 'open')
-  const last = moved.map((t) => t.movedAt as string).sort((a, b) => Date.parse(a) - Date.parse(b)).pop()
+  const last = moved
+    .map((t) => t.movedAt as string)
+    .sort((a, b) => Date.parse(a) - Date.parse(b))
+    .pop()
   const protectedAt = !open && last !== undefined ? last : undefined
   const toProtectionMs = msBetween(startedAt, protectedAt)
   const verdict: Impact['verdict'] =
-    rtoMs === undefined ? 'none' : toProtectionMs !== undefined ? (toProtectionMs <= rtoMs ? 'met' : 'missed') : open ? 'open' : 'unmeasured'
+    rtoMs === undefined
+      ? 'none'
+      : toProtectionMs !== undefined
+        ? toProtectionMs <= rtoMs
+          ? 'met'
+          : 'missed'
+        : open
+          ? 'open'
+          : 'unmeasured'
   return {
     startedAt,
     ...(protectedAt !== undefined ? { protectedAt } : {}),
@@ -111,7 +131,7 @@ function summarise(startedAt: string, severity: Severity, rtoMs: number | undefi
     severity,
     ...(rtoMs !== undefined ? { rtoMs } : {}),
     verdict,
-    targets
+    targets,
   }
 }
 
@@ -122,9 +142,21 @@ function summarise(startedAt: string, severity: Severity, rtoMs: number | undefi
  * severity, met or missed. Targets the incident left out (not affected, circuit breaker)
  * are not counted. Pure: no clock, no I/O.
  */
-export function impactOf(result: IncidentResult, startedAt: string, severity: Severity, targets: RtoTargets = DEFAULT_RTO_TARGETS): Impact {
-  const counted = result.targets.filter((t) => t.plan !== undefined && t.outcome !== 'not-affected' && t.outcome !== 'skipped')
-  return summarise(startedAt, severity, targets[severity], counted.map((t) => targetOf(result, t)))
+export function impactOf(
+  result: IncidentResult,
+  startedAt: string,
+  severity: Severity,
+  targets: RtoTargets = DEFAULT_RTO_TARGETS,
+): Impact {
+  const counted = result.targets.filter(
+    (t) => t.plan !== undefined && t.outcome !== 'not-affected' && t.outcome !== 'skipped',
+  )
+  return summarise(
+    startedAt,
+    severity,
+    targets[severity],
+    counted.map((t) => targetOf(result, t)),
+  )
 }
 
 const targetKey = (t: ImpactTarget) => JSON.stringify([t.kind ?? 'npm', t.name, t.channel])
@@ -158,7 +190,8 @@ export function mergeImpact(existing: Impact | undefined, current: Impact | unde
 /** A duration for people, to two units at most: `<1s`, `42s`, `3m 05s`, `2m`, `2h 14m`, `4h`, `3d 4h`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return '<1s'
-  const two = (big: number, bigUnit: string, small: number, smallUnit: string, pad: boolean) => (small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit} ${pad ? String(small).padStart(2, '0') : small}${smallUnit}`)
+  const two = (big: number, bigUnit: string, small: number, smallUnit: string, pad: boolean) =>
+    small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit} ${pad ? String(small).padStart(2, '0') : small}${smallUnit}`
   const s = Math.floor(ms / 1000)
   if (s < 60) return `${s}s`
   const m = Math.floor(s / 60)
@@ -184,7 +217,7 @@ const VERDICT: Record<Impact['verdict'], string> = {
   missed: '❌ missed',
   none: 'no target for this severity',
   open: '⏳ open until every channel is rolled back (re-run to finish)',
-  unmeasured: 'not measured'
+  unmeasured: 'not measured',
 }
 
 /**
@@ -204,16 +237,20 @@ export function renderImpact(impact: Impact, level: '##' | '###'): string {
           `${mixed ? `${t.kind ?? 'npm'} ` : ''}${cell(t.name)} on ${cell(t.channel)}`,
           cell(t.version),
           held(t),
-          ...(downloads ? [t.downloads !== undefined ? t.downloads.toLocaleString('en-US') : '–'] : [])
-        ])
+          ...(downloads ? [t.downloads !== undefined ? t.downloads.toLocaleString('en-US') : '–'] : []),
+        ]),
       ),
-      ''
+      '',
     )
   } else if (impact.targets.length === 1) {
     const t = impact.targets[0]
-    const span = t.heldMs !== undefined && t.publishedAt && t.movedAt ? ` (published ${utc(t.publishedAt)}, channel moved back ${utc(t.movedAt)})` : ''
+    const span =
+      t.heldMs !== undefined && t.publishedAt && t.movedAt
+        ? ` (published ${utc(t.publishedAt)}, channel moved back ${utc(t.movedAt)})`
+        : ''
     lines.push(`- ${cell(t.version)} held ${cell(t.channel)}: ${held(t)}${span}`)
-    if (t.downloads !== undefined) lines.push(`- Downloads of ${cell(t.version)} in the last 7 days (npm): ${t.downloads.toLocaleString('en-US')}`)
+    if (t.downloads !== undefined)
+      lines.push(`- Downloads of ${cell(t.version)} in the last 7 days (npm): ${t.downloads.toLocaleString('en-US')}`)
   }
   const protection =
     impact.toProtectionMs !== undefined
@@ -226,7 +263,9 @@ export function renderImpact(impact: Impact, level: '##' | '###'): string {
         : 'not measured: every channel was already rolled back before the run'
   lines.push(`- Time to protection: ${protection}`)
   const target = impact.rtoMs === undefined ? 'none' : formatDuration(impact.rtoMs)
-  lines.push(`- Recovery-time target for **${inert(impact.severity)}**: ${target}${impact.rtoMs === undefined ? '' : ` — ${VERDICT[impact.verdict]}`}`)
+  lines.push(
+    `- Recovery-time target for **${inert(impact.severity)}**: ${target}${impact.rtoMs === undefined ? '' : ` — ${VERDICT[impact.verdict]}`}`,
+  )
   return lines.join('\n')
 }
 
@@ -252,7 +291,9 @@ export interface ImpactConfig {
  * partial: a downloads API that fails is skipped. (The shape of execute.ts's StepReport,
  * not imported: the bookkeeping imports this module, and execute.ts imports the bookkeeping.)
  */
-export function impactStep(config: ImpactConfig): (result: IncidentResult) => Promise<{ missing: string[]; warnings: string[] }> {
+export function impactStep(
+  config: ImpactConfig,
+): (result: IncidentResult) => Promise<{ missing: string[]; warnings: string[] }> {
   return async (result) => {
     const impact = impactOf(result, config.startedAt, config.severity, config.rtoTargets)
     const api = config.downloadsApi ?? downloadsApiFor(config.registry)
@@ -262,7 +303,7 @@ export function impactStep(config: ImpactConfig): (result: IncidentResult) => Pr
         npm.map(async (t) => {
           const counts = await fetchVersionDownloads(api, t.name, config.downloadsTimeoutMs)
           if (counts && typeof counts[t.version] === 'number') t.downloads = counts[t.version]
-        })
+        }),
       )
     }
     result.impact = impact

@@ -57,13 +57,22 @@ export interface SmokeInputs {
 export function parseDuration(name: string, raw: string, fallback: string): { ms: number; text: string } {
   const text = raw.trim() || fallback
   const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-  const bad = () => new InputError(name, `${JSON.stringify(text.slice(0, 40))} is not a duration.`, `use a Go-like duration such as 30s, 5m or 1h30m (between 1s and 6h).`)
+  const bad = () =>
+    new InputError(
+      name,
+      `${JSON.stringify(text.slice(0, 40))} is not a duration.`,
+      `use a Go-like duration such as 30s, 5m or 1h30m (between 1s and 6h).`,
+    )
   if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) throw bad()
   let ms = 0
   for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * unit[m[2]]
   if (!Number.isFinite(ms)) throw bad()
   if (ms < MIN_TIMEOUT_MS || ms > MAX_TIMEOUT_MS) {
-    throw new InputError(name, `${text} is ${ms < MIN_TIMEOUT_MS ? 'shorter than 1s' : 'longer than 6h'}.`, 'use a duration between 1s and 6h, such as 5m (the default).')
+    throw new InputError(
+      name,
+      `${text} is ${ms < MIN_TIMEOUT_MS ? 'shorter than 1s' : 'longer than 6h'}.`,
+      'use a duration between 1s and 6h, such as 5m (the default).',
+    )
   }
   return { ms: Math.round(ms), text }
 }
@@ -71,7 +80,12 @@ export function parseDuration(name: string, raw: string, fallback: string): { ms
 /** The smoke test's inputs: smoke-test (a shell command; empty: none) and smoke-test-timeout. */
 export function readSmokeInputs(get: InputReader): SmokeInputs {
   const raw = get('smoke-test').replace(/\r\n/g, '\n').trim()
-  if (raw.includes('\0')) throw new InputError('smoke-test', 'contains a NUL character.', 'give a plain shell command, such as node -e "require(process.env.PACKAGE)".')
+  if (raw.includes('\0'))
+    throw new InputError(
+      'smoke-test',
+      'contains a NUL character.',
+      'give a plain shell command, such as node -e "require(process.env.PACKAGE)".',
+    )
   const { ms, text } = parseDuration('smoke-test-timeout', get('smoke-test-timeout'), DEFAULT_SMOKE_TIMEOUT)
   return { command: raw === '' ? undefined : raw, timeoutMs: ms, timeout: text }
 }
@@ -81,15 +95,50 @@ export function readSmokeInputs(get: InputReader): SmokeInputs {
 /** Variables the command may see (case-insensitive); everything else is left out. */
 const KEEP = new Set(
   [
-    'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TERM', 'TMPDIR', 'TEMP', 'TMP',
+    'PATH',
+    'HOME',
+    'USER',
+    'LOGNAME',
+    'SHELL',
+    'LANG',
+    'LANGUAGE',
+    'TZ',
+    'TERM',
+    'TMPDIR',
+    'TEMP',
+    'TMP',
     // Windows
-    'USERPROFILE', 'USERNAME', 'SYSTEMROOT', 'SYSTEMDRIVE', 'WINDIR', 'COMSPEC', 'PATHEXT', 'APPDATA', 'LOCALAPPDATA', 'PROGRAMFILES', 'PROGRAMDATA',
+    'USERPROFILE',
+    'USERNAME',
+    'SYSTEMROOT',
+    'SYSTEMDRIVE',
+    'WINDIR',
+    'COMSPEC',
+    'PATHEXT',
+    'APPDATA',
+    'LOCALAPPDATA',
+    'PROGRAMFILES',
+    'PROGRAMDATA',
     // CI and the runner (facts and folders, no credentials)
-    'CI', 'GITHUB_ACTIONS', 'GITHUB_WORKSPACE', 'RUNNER_OS', 'RUNNER_ARCH', 'RUNNER_TEMP', 'RUNNER_TOOL_CACHE',
+    'CI',
+    'GITHUB_ACTIONS',
+    'GITHUB_WORKSPACE',
+    'RUNNER_OS',
+    'RUNNER_ARCH',
+    'RUNNER_TEMP',
+    'RUNNER_TOOL_CACHE',
     // certificates, and the docker client's settings (paths; its credentials stay in its config file)
-    'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'DOCKER_HOST', 'DOCKER_CONFIG', 'DOCKER_CONTEXT', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'XDG_RUNTIME_DIR',
-    'NO_PROXY'
-  ].map((n) => n.toUpperCase())
+    'NODE_EXTRA_CA_CERTS',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'DOCKER_HOST',
+    'DOCKER_CONFIG',
+    'DOCKER_CONTEXT',
+    'DOCKER_CERT_PATH',
+    'DOCKER_TLS_VERIFY',
+    'XDG_RUNTIME_DIR',
+    'NO_PROXY',
+  ].map((n) => n.toUpperCase()),
 )
 const PROXIES = new Set(['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY'])
 
@@ -131,12 +180,10 @@ interface Ran {
 
 /** Text of a process shown to people: no terminal escapes, no control characters but tab. */
 function clean(line: string): string {
-  return (
-    line
-      .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?|\u001b./g, '')
-      .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, '')
-      .slice(0, MAX_LINE)
-  )
+  return line
+    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?|\u001b./g, '')
+    .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, '')
+    .slice(0, MAX_LINE)
 }
 
 /** Ends the process and everything it started (its process group). */
@@ -156,7 +203,7 @@ function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
 function runProcess(
   file: string,
   args: string[],
-  options: { cwd: string; env: Record<string, string>; shell: boolean; deadline: number; log: Logger; prefix: string }
+  options: { cwd: string; env: Record<string, string>; shell: boolean; deadline: number; log: Logger; prefix: string },
 ): Promise<Ran> {
   return new Promise((resolve) => {
     const tail: string[] = []
@@ -188,7 +235,7 @@ function runProcess(
         stdio: ['ignore', 'pipe', 'pipe'],
         // its own process group: a timeout ends the command and everything it started
         detached: process.platform !== 'win32',
-        windowsHide: true
+        windowsHide: true,
       })
     } catch (e) {
       resolve({ code: null, signal: null, timedOut: false, tail, spawnError: e as NodeJS.ErrnoException })
@@ -205,7 +252,7 @@ function runProcess(
         killTree(child, 'SIGTERM')
         hardKill = setTimeout(() => killTree(child, 'SIGKILL'), 3000)
       },
-      Math.max(0, options.deadline - Date.now())
+      Math.max(0, options.deadline - Date.now()),
     )
     const finish = (ran: Omit<Ran, 'tail' | 'timedOut'>) => {
       if (settled) return
@@ -239,9 +286,11 @@ export class SmokeTestError extends RollbackError {
     readonly subject: string,
     readonly problem: string,
     readonly fixText: string,
-    readonly output: string[]
+    readonly output: string[],
   ) {
-    super(`${inputLabel('smoke-test')} the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`)
+    super(
+      `${inputLabel('smoke-test')} the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`,
+    )
     this.name = 'SmokeTestError'
   }
 
@@ -249,12 +298,16 @@ export class SmokeTestError extends RollbackError {
   markdown(): string {
     const longest = Math.max(0, ...this.output.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length))))
     const fence = '`'.repeat(Math.max(3, longest + 1))
-    return [
-      '## ❌ Rollback stopped by the smoke test: nothing was changed',
-      `The smoke test (\`smoke-test\`) of ${inert(this.subject)} ${inert(this.problem)}.`,
-      ...(this.output.length > 0 ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`] : []),
-      `**Fix:** ${inert(this.fixText)}`
-    ].join('\n\n') + '\n'
+    return (
+      [
+        '## ❌ Rollback stopped by the smoke test: nothing was changed',
+        `The smoke test (\`smoke-test\`) of ${inert(this.subject)} ${inert(this.problem)}.`,
+        ...(this.output.length > 0
+          ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`]
+          : []),
+        `**Fix:** ${inert(this.fixText)}`,
+      ].join('\n\n') + '\n'
+    )
   }
 }
 
@@ -268,25 +321,36 @@ export interface SmokeOptions {
   npm?: string
 }
 
-const fixVersion = () => `pass a ${settingName('restore-version')} that passes the smoke test (or correct the ${settingName('smoke-test')} command if it is wrong) and run again; to roll back without the test, ${currentDialect() === 'action' ? 'leave smoke-test empty' : 'leave out --smoke-test'}.`
+const fixVersion = () =>
+  `pass a ${settingName('restore-version')} that passes the smoke test (or correct the ${settingName('smoke-test')} command if it is wrong) and run again; to roll back without the test, ${currentDialect() === 'action' ? 'leave smoke-test empty' : 'leave out --smoke-test'}.`
 
 /**
  * The runbook's smoke test: a beforeWrite step for each run (none when smoke-test is
  * empty). In a dry run it only says it would run. Reads and checks its inputs now, before
  * anything is read or written.
  */
-export function smokeTest(get: InputReader, inputs: Pick<RollbackInputs, 'registry' | 'npmToken' | 'dryRun'>, options: SmokeOptions): Array<(planned: TargetRun[]) => Promise<void>> {
+export function smokeTest(
+  get: InputReader,
+  inputs: Pick<RollbackInputs, 'registry' | 'npmToken' | 'dryRun'>,
+  options: SmokeOptions,
+): Array<(planned: TargetRun[]) => Promise<void>> {
   const config = readSmokeInputs(get)
   if (config.command === undefined) return []
   if (inputs.dryRun) {
-    options.log.info(`Dry run: the smoke test (${settingName('smoke-test')}) is not run; a real rollback runs it against the restore version before its first write.`)
+    options.log.info(
+      `Dry run: the smoke test (${settingName('smoke-test')}) is not run; a real rollback runs it against the restore version before its first write.`,
+    )
     return []
   }
   return [smokeTestStep(config, inputs, options)]
 }
 
 /** The beforeWrite step: one smoke run per npm package and image whose channel moves, one after the other. */
-export function smokeTestStep(config: SmokeInputs, inputs: Pick<RollbackInputs, 'registry' | 'npmToken'>, options: SmokeOptions): (planned: TargetRun[]) => Promise<void> {
+export function smokeTestStep(
+  config: SmokeInputs,
+  inputs: Pick<RollbackInputs, 'registry' | 'npmToken'>,
+  options: SmokeOptions,
+): (planned: TargetRun[]) => Promise<void> {
   const command = config.command as string
   return async (planned) => {
     for (const r of planned) {
@@ -294,7 +358,9 @@ export function smokeTestStep(config: SmokeInputs, inputs: Pick<RollbackInputs, 
       if (!plan) continue
       const label = r.label
       if (plan.tag.kind !== 'move') {
-        options.log.info(`${label}Smoke test: not run, the channel is not moved (${plan.tag.kind === 'already' ? `already on ${plan.restoreVersion}` : `it stays on ${plan.tag.holder}`}).`)
+        options.log.info(
+          `${label}Smoke test: not run, the channel is not moved (${plan.tag.kind === 'already' ? `already on ${plan.restoreVersion}` : `it stays on ${plan.tag.holder}`}).`,
+        )
         continue
       }
       // strategy republish publishes the restore version's code: that code is what is tested
@@ -311,7 +377,15 @@ export function smokeTestStep(config: SmokeInputs, inputs: Pick<RollbackInputs, 
   }
 }
 
-async function smokeNpm(name: string, version: string, command: string, config: SmokeInputs, inputs: Pick<RollbackInputs, 'registry' | 'npmToken'>, options: SmokeOptions, label: string): Promise<void> {
+async function smokeNpm(
+  name: string,
+  version: string,
+  command: string,
+  config: SmokeInputs,
+  inputs: Pick<RollbackInputs, 'registry' | 'npmToken'>,
+  options: SmokeOptions,
+  label: string,
+): Promise<void> {
   const subject = `${name}@${version}`
   const deadline = Date.now() + config.timeoutMs
   const env = options.env ?? process.env
@@ -319,7 +393,10 @@ async function smokeNpm(name: string, version: string, command: string, config: 
   const temp = tempRoot(env)
   const project = mkdtempSync(join(temp, 'release-rollback-smoke-'))
   try {
-    writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'release-rollback-smoke-test', version: '0.0.0', private: true }, null, 2)}\n`)
+    writeFileSync(
+      join(project, 'package.json'),
+      `${JSON.stringify({ name: 'release-rollback-smoke-test', version: '0.0.0', private: true }, null, 2)}\n`,
+    )
     const base = smokeEnv(env)
     options.log.info(`${label}Smoke test: installing ${subject} from ${inputs.registry} into an empty project…`)
 
@@ -329,15 +406,41 @@ async function smokeNpm(name: string, version: string, command: string, config: 
     let install: Ran
     try {
       const rc = join(rcDir, '.npmrc')
-      writeFileSync(rc, `registry=${inputs.registry}\n${inputs.npmToken ? `${nerfDart(inputs.registry)}:_authToken=${inputs.npmToken}\n` : ''}`, { mode: 0o600 })
+      writeFileSync(
+        rc,
+        `registry=${inputs.registry}\n${inputs.npmToken ? `${nerfDart(inputs.registry)}:_authToken=${inputs.npmToken}\n` : ''}`,
+        { mode: 0o600 },
+      )
       const empty = join(rcDir, 'global-npmrc')
       writeFileSync(empty, '', { mode: 0o600 })
       // the install may use the proxies as given (credentials too): it runs no package code
-      const proxies = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && PROXIES.has(k.toUpperCase())) as Array<[string, string]>)
+      const proxies = Object.fromEntries(
+        Object.entries(env).filter(([k, v]) => v !== undefined && PROXIES.has(k.toUpperCase())) as Array<
+          [string, string]
+        >,
+      )
       install = await runProcess(
         npm,
-        ['install', `${name}@${version}`, '--registry', inputs.registry, '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--no-update-notifier', '--prefer-online'],
-        { cwd: project, env: { ...base, ...proxies, npm_config_userconfig: rc, npm_config_globalconfig: empty }, shell: process.platform === 'win32', deadline, log: options.log, prefix: `${label}  npm │ ` }
+        [
+          'install',
+          `${name}@${version}`,
+          '--registry',
+          inputs.registry,
+          '--ignore-scripts',
+          '--no-audit',
+          '--no-fund',
+          '--no-package-lock',
+          '--no-update-notifier',
+          '--prefer-online',
+        ],
+        {
+          cwd: project,
+          env: { ...base, ...proxies, npm_config_userconfig: rc, npm_config_globalconfig: empty },
+          shell: process.platform === 'win32',
+          deadline,
+          log: options.log,
+          prefix: `${label}  npm │ `,
+        },
       )
     } finally {
       rmSync(rcDir, { recursive: true, force: true })
@@ -345,20 +448,34 @@ async function smokeNpm(name: string, version: string, command: string, config: 
     check(install, subject, `installing it (npm install ${subject})`, config, 'npm')
 
     // 2. the install scripts, as a user's install runs them: no token anywhere any more
-    const noRc = { npm_config_userconfig: join(project, '.no-user-npmrc'), npm_config_globalconfig: join(project, '.no-global-npmrc') }
-    const rebuild = await runProcess(npm, ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'], {
-      cwd: project,
-      env: { ...base, ...noRc },
-      shell: process.platform === 'win32',
-      deadline,
-      log: options.log,
-      prefix: `${label}  npm │ `
-    })
+    const noRc = {
+      npm_config_userconfig: join(project, '.no-user-npmrc'),
+      npm_config_globalconfig: join(project, '.no-global-npmrc'),
+    }
+    const rebuild = await runProcess(
+      npm,
+      ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'],
+      {
+        cwd: project,
+        env: { ...base, ...noRc },
+        shell: process.platform === 'win32',
+        deadline,
+        log: options.log,
+        prefix: `${label}  npm │ `,
+      },
+    )
     check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm')
 
     // 3. the command, in the project
     options.log.info(`${label}Smoke test: running the ${settingName('smoke-test')} command for ${subject}…`)
-    const ran = await runProcess(command, [], { cwd: project, env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: join(project, 'node_modules') }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` })
+    const ran = await runProcess(command, [], {
+      cwd: project,
+      env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: join(project, 'node_modules') }),
+      shell: true,
+      deadline,
+      log: options.log,
+      prefix: `${label}  │ `,
+    })
     check(ran, subject, 'running the smoke-test command', config, 'command')
     options.log.info(`✔ ${label}Smoke test passed: ${subject}.`)
   } finally {
@@ -366,16 +483,38 @@ async function smokeNpm(name: string, version: string, command: string, config: 
   }
 }
 
-async function smokeDocker(r: TargetRun, version: string, command: string, config: SmokeInputs, options: SmokeOptions, label: string): Promise<void> {
+async function smokeDocker(
+  r: TargetRun,
+  version: string,
+  command: string,
+  config: SmokeInputs,
+  options: SmokeOptions,
+  label: string,
+): Promise<void> {
   const deadline = Date.now() + config.timeoutMs
   const target = r.target as DockerTarget
   const digest = await target.digestOf(version)
-  if (!digest) throw new SmokeTestError(`${r.name}:${version}`, 'could not start: the registry has no digest for that tag', `check that the restore version is pushed, or pass another ${settingName('restore-version')}.`, [])
+  if (!digest)
+    throw new SmokeTestError(
+      `${r.name}:${version}`,
+      'could not start: the registry has no digest for that tag',
+      `check that the restore version is pushed, or pass another ${settingName('restore-version')}.`,
+      [],
+    )
   const image = `${target.ref.name}@${digest}`
   const dir = mkdtempSync(join(tempRoot(options.env ?? process.env), 'release-rollback-smoke-'))
   try {
-    options.log.info(`${label}Smoke test: running the ${settingName('smoke-test')} command with IMAGE=${image} (${version})…`)
-    const ran = await runProcess(command, [], { cwd: dir, env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` })
+    options.log.info(
+      `${label}Smoke test: running the ${settingName('smoke-test')} command with IMAGE=${image} (${version})…`,
+    )
+    const ran = await runProcess(command, [], {
+      cwd: dir,
+      env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }),
+      shell: true,
+      deadline,
+      log: options.log,
+      prefix: `${label}  │ `,
+    })
     check(ran, image, 'running the smoke-test command', config, 'command')
     options.log.info(`✔ ${label}Smoke test passed: ${image}.`)
   } finally {
@@ -393,16 +532,26 @@ function tempRoot(env: NodeJS.ProcessEnv): string {
 function check(ran: Ran, subject: string, doing: string, config: SmokeInputs, what: 'npm' | 'command'): void {
   if (ran.spawnError) {
     if (what === 'npm' && ran.spawnError.code === 'ENOENT') {
-      throw new InputError('smoke-test', `needs the npm CLI to install ${subject}, and npm was not found on PATH.`, 'set up Node.js with npm before this step (actions/setup-node), or leave smoke-test empty.')
+      throw new InputError(
+        'smoke-test',
+        `needs the npm CLI to install ${subject}, and npm was not found on PATH.`,
+        'set up Node.js with npm before this step (actions/setup-node), or leave smoke-test empty.',
+      )
     }
     throw new SmokeTestError(subject, `could not start ${doing} (${ran.spawnError.message})`, fixVersion(), ran.tail)
   }
   if (ran.timedOut) {
-    throw new SmokeTestError(subject, `did not finish within ${config.timeout} (${settingName('smoke-test-timeout')}) while ${doing}; it was stopped`, `make the command faster or raise ${settingName('smoke-test-timeout')} (the install and the command share it); ${fixVersion()}`, ran.tail)
+    throw new SmokeTestError(
+      subject,
+      `did not finish within ${config.timeout} (${settingName('smoke-test-timeout')}) while ${doing}; it was stopped`,
+      `make the command faster or raise ${settingName('smoke-test-timeout')} (the install and the command share it); ${fixVersion()}`,
+      ran.tail,
+    )
   }
   if (ran.code !== 0) {
     const how = ran.code !== null ? `exited with code ${ran.code}` : `was ended by ${ran.signal}`
-    const fix = what === 'npm' ? `${subject} must install from the registry as users get it: ${fixVersion()}` : fixVersion()
+    const fix =
+      what === 'npm' ? `${subject} must install from the registry as users get it: ${fixVersion()}` : fixVersion()
     throw new SmokeTestError(subject, `failed while ${doing}: it ${how}`, fix, ran.tail)
   }
 }

@@ -57,13 +57,19 @@ export function parseDuration(name: string, raw: string, fallback: string, zero 
   const text = raw.trim() || fallback
   if (zero && /^0+$/.test(text)) return { text: '0', ms: 0 }
   if (!DURATION_RE.test(text)) {
-    throw new InputError(name, `${JSON.stringify(text.slice(0, 40))} is not a duration.`, `use a duration such as 30s, 2m or 1m30s${zero ? ', or 0' : ''}.`)
+    throw new InputError(
+      name,
+      `${JSON.stringify(text.slice(0, 40))} is not a duration.`,
+      `use a duration such as 30s, 2m or 1m30s${zero ? ', or 0' : ''}.`,
+    )
   }
   let ms = 0
   for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * UNIT_MS[m[2]]
   ms = Math.round(ms)
-  if (ms <= 0 && !zero) throw new InputError(name, `must be longer than 0 (got ${text}).`, 'use a duration such as 30s or 2m.')
-  if (ms > MAX_DURATION_MS) throw new InputError(name, `${text} is longer than a job may run (6h).`, 'use a duration such as 2m or 10m.')
+  if (ms <= 0 && !zero)
+    throw new InputError(name, `must be longer than 0 (got ${text}).`, 'use a duration such as 30s or 2m.')
+  if (ms > MAX_DURATION_MS)
+    throw new InputError(name, `${text} is longer than a job may run (6h).`, 'use a duration such as 2m or 10m.')
   return { text, ms }
 }
 
@@ -77,12 +83,26 @@ export function parseVerifyUrl(name: string, raw: string): string | undefined {
   try {
     url = new URL(value)
   } catch {
-    throw new InputError(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, 'use the https:// URL of the health endpoint, such as https://acme.example/healthz.')
+    throw new InputError(
+      name,
+      `${JSON.stringify(value.slice(0, 120))} is not a URL.`,
+      'use the https:// URL of the health endpoint, such as https://acme.example/healthz.',
+    )
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(name, `${url.protocol} is not supported.`, 'use an https:// URL.')
-  if (url.username || url.password) throw new InputError(name, 'must not carry credentials.', 'use an endpoint that answers without them: the check sends no token.')
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new InputError(name, `${url.protocol} is not supported.`, 'use an https:// URL.')
+  if (url.username || url.password)
+    throw new InputError(
+      name,
+      'must not carry credentials.',
+      'use an endpoint that answers without them: the check sends no token.',
+    )
   if (url.protocol === 'http:' && !LOOPBACK.includes(url.hostname)) {
-    throw new InputError(name, `${url.host} is plain http: anyone on the way could answer for it.`, 'use the https:// URL of the health endpoint.')
+    throw new InputError(
+      name,
+      `${url.host} is plain http: anyone on the way could answer for it.`,
+      'use the https:// URL of the health endpoint.',
+    )
   }
   url.hash = ''
   return url.toString()
@@ -93,7 +113,11 @@ export function parseVerifyField(name: string, raw: string): string | undefined 
   const value = raw.trim()
   if (!value) return undefined
   if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(value) || value.length > 200) {
-    throw new InputError(name, `${JSON.stringify(value.slice(0, 80))} is not a dot path.`, 'name the field of the JSON answer that holds the version, such as version or build.version.')
+    throw new InputError(
+      name,
+      `${JSON.stringify(value.slice(0, 80))} is not a dot path.`,
+      'name the field of the JSON answer that holds the version, such as version or build.version.',
+    )
   }
   return value
 }
@@ -102,20 +126,44 @@ export function parseVerifyField(name: string, raw: string): string | undefined 
 export function readVerifyConfig(get: InputReader, registry: string, userAgent = 'release-rollback'): VerifyConfig {
   const url = parseVerifyUrl('verify-url', get('verify-url'))
   const field = parseVerifyField('verify-field', get('verify-field'))
-  if (field && !url) throw new InputError('verify-field', 'is set but verify-url is not.', 'set verify-url to the health endpoint whose answer holds that field.')
+  if (field && !url)
+    throw new InputError(
+      'verify-field',
+      'is set but verify-url is not.',
+      'set verify-url to the health endpoint whose answer holds that field.',
+    )
   const timeout = parseDuration('verify-timeout', get('verify-timeout'), '2m')
   const wait = parseDuration('wait-for-cdn', get('wait-for-cdn'), '0', true)
-  return { url, field, timeout: timeout.text, timeoutMs: timeout.ms, waitForCdn: wait.text, waitForCdnMs: wait.ms, registry, userAgent, pollMs: 500, maxPollMs: 15_000, requestTimeoutMs: 10_000 }
+  return {
+    url,
+    field,
+    timeout: timeout.text,
+    timeoutMs: timeout.ms,
+    waitForCdn: wait.text,
+    waitForCdnMs: wait.ms,
+    registry,
+    userAgent,
+    pollMs: 500,
+    maxPollMs: 15_000,
+    requestTimeoutMs: 10_000,
+  }
 }
 
 /** The afterWrite steps of the runbook: always the installers' read of npm channels, and the health check when verify-url is set. */
-export function verifySteps(get: InputReader, inputs: { registry: string }, log: Logger, userAgent?: string): Array<(result: IncidentResult) => Promise<StepReport>> {
+export function verifySteps(
+  get: InputReader,
+  inputs: { registry: string },
+  log: Logger,
+  userAgent?: string,
+): Array<(result: IncidentResult) => Promise<StepReport>> {
   return [verifyAfter(readVerifyConfig(get, inputs.registry, userAgent), log)]
 }
 
 /** The channels that hold what this run meant them to: what each holds now. */
 function rolledBack(result: IncidentResult): TargetRun[] {
-  return result.targets.filter((t) => (t.outcome === 'rolled-back' || t.outcome === 'already') && t.after?.distTags[t.channel] !== undefined)
+  return result.targets.filter(
+    (t) => (t.outcome === 'rolled-back' || t.outcome === 'already') && t.after?.distTags[t.channel] !== undefined,
+  )
 }
 
 export function verifyAfter(config: VerifyConfig, log: Logger): (result: IncidentResult) => Promise<StepReport> {
@@ -127,7 +175,11 @@ export function verifyAfter(config: VerifyConfig, log: Logger): (result: Inciden
     const npm = targets.filter((t) => t.kind === 'npm' && config.registry)
     await Promise.all([
       config.url ? checkHealth(config, targets, result, log, report).then((h) => (verification.health = h)) : undefined,
-      npm.length > 0 ? mapLimit(npm, 4, (t) => readAsInstallers(config, t, log, report)).then((rows) => (verification.installers = rows)) : undefined
+      npm.length > 0
+        ? mapLimit(npm, 4, (t) => readAsInstallers(config, t, log, report)).then(
+            (rows) => (verification.installers = rows),
+          )
+        : undefined,
     ])
     if (verification.health || verification.installers) result.verification = verification
     return report
@@ -159,10 +211,19 @@ const oneLine = (s: string, max = 80) => {
 }
 
 /** One read of the endpoint: seen, or what it reports instead (a version, or why there is none). */
-async function readHealth(config: VerifyConfig, versions: string[], bad: string, timeoutMs: number): Promise<{ seen: boolean; reports: string; version?: boolean }> {
+async function readHealth(
+  config: VerifyConfig,
+  versions: string[],
+  bad: string,
+  timeoutMs: number,
+): Promise<{ seen: boolean; reports: string; version?: boolean }> {
   let res: Response
   try {
-    res = await fetch(config.url as string, { headers: { accept: config.field ? 'application/json' : '*/*', 'user-agent': config.userAgent }, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) })
+    res = await fetch(config.url as string, {
+      headers: { accept: config.field ? 'application/json' : '*/*', 'user-agent': config.userAgent },
+      redirect: 'follow',
+      signal: AbortSignal.timeout(timeoutMs),
+    })
   } catch (e) {
     return { seen: false, reports: `no answer (${oneLine(errorMessage((e as { cause?: unknown }).cause ?? e))})` }
   }
@@ -173,7 +234,8 @@ async function readHealth(config: VerifyConfig, versions: string[], bad: string,
     return { seen: false, reports: `an answer cut short (${oneLine(errorMessage(e))})` }
   }
   const final = res.url ? new URL(res.url) : undefined
-  if (final && final.protocol === 'http:' && !LOOPBACK.includes(final.hostname)) return { seen: false, reports: `a redirect to plain http (${final.origin})` }
+  if (final && final.protocol === 'http:' && !LOOPBACK.includes(final.hostname))
+    return { seen: false, reports: `a redirect to plain http (${final.origin})` }
   if (!res.ok) return { seen: false, reports: `HTTP ${res.status}` }
   if (config.field) {
     let doc: unknown
@@ -183,7 +245,8 @@ async function readHealth(config: VerifyConfig, versions: string[], bad: string,
       return { seen: false, reports: `an answer that is not JSON (${JSON.stringify(oneLine(body, 40))})` }
     }
     const value = at(doc, config.field)
-    if (typeof value !== 'string' && typeof value !== 'number') return { seen: false, reports: `no ${config.field} in its JSON answer` }
+    if (typeof value !== 'string' && typeof value !== 'number')
+      return { seen: false, reports: `no ${config.field} in its JSON answer` }
     const reported = String(value).trim()
     const bare = reported.replace(/^v(?=\d)/, '')
     return { seen: versions.includes(bare), reports: oneLine(reported), version: true }
@@ -194,18 +257,34 @@ async function readHealth(config: VerifyConfig, versions: string[], bad: string,
   return { seen: false, reports: `an answer without ${versions.join(' or ')} (${JSON.stringify(oneLine(body, 40))})` }
 }
 
-async function checkHealth(config: VerifyConfig, targets: TargetRun[], result: IncidentResult, log: Logger, report: StepReport): Promise<HealthCheck> {
+async function checkHealth(
+  config: VerifyConfig,
+  targets: TargetRun[],
+  result: IncidentResult,
+  log: Logger,
+  report: StepReport,
+): Promise<HealthCheck> {
   // what the channels hold now: the restore version (or the republished one, or a newer fix
   // the run kept); with several targets and different versions, any of them counts
   const versions = [...new Set(targets.map((t) => t.after?.distTags[t.channel] as string))]
   const url = config.url as string
-  const check: HealthCheck = { url, ...(config.field ? { field: config.field } : {}), versions, timeout: config.timeout }
+  const check: HealthCheck = {
+    url,
+    ...(config.field ? { field: config.field } : {}),
+    versions,
+    timeout: config.timeout,
+  }
   const deadline = Date.now() + config.timeoutMs
   let delay = config.pollMs
   let last: Awaited<ReturnType<typeof readHealth>> | undefined
   for (;;) {
     const remaining = deadline - Date.now()
-    last = await readHealth(config, versions, result.rollbackVersion, Math.min(config.requestTimeoutMs, Math.max(remaining, 1000)))
+    last = await readHealth(
+      config,
+      versions,
+      result.rollbackVersion,
+      Math.min(config.requestTimeoutMs, Math.max(remaining, 1000)),
+    )
     if (last.seen) {
       check.seenAt = new Date().toISOString()
       check.reports = last.reports
@@ -223,7 +302,7 @@ async function checkHealth(config: VerifyConfig, targets: TargetRun[], result: I
   report.missing.push(
     last.version
       ? `${channels} but ${url} still reports ${last.reports}${config.field ? ` in ${config.field}` : ''} after ${config.timeout} (expected ${versions.join(' or ')})`
-      : `${channels} but ${url} did not report ${versions.join(' or ')} within ${config.timeout}: its last answer was ${last.reports}`
+      : `${channels} but ${url} did not report ${versions.join(' or ')} within ${config.timeout}: its last answer was ${last.reports}`,
   )
   return check
 }
@@ -242,7 +321,12 @@ export function maxAgeOf(header: string | null): number | undefined {
 const INSTALL_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*'
 
 /** The channel, from the answer an installer gets: no token, no cache-busting, the abbreviated packument. */
-async function installerRead(config: VerifyConfig, name: string, channel: string, timeoutMs: number): Promise<{ holds?: string; maxAgeSeconds?: number }> {
+async function installerRead(
+  config: VerifyConfig,
+  name: string,
+  channel: string,
+  timeoutMs: number,
+): Promise<{ holds?: string; maxAgeSeconds?: number }> {
   // npm-registry-fetch as npm install (pacote) calls it: the abbreviated document's accept
   // header, no preferOnline (no cache-control: no-cache), no token option, no disk cache
   const res = await npmFetch(`/${escapePackageName(name)}`, {
@@ -251,21 +335,31 @@ async function installerRead(config: VerifyConfig, name: string, channel: string
     retry: { retries: 0 },
     timeout: timeoutMs,
     userAgent: config.userAgent,
-    npmCommand: 'install'
+    npmCommand: 'install',
   } as unknown as npmFetch.Options)
   const doc = (await res.json()) as { 'dist-tags'?: Record<string, string> }
   const maxAgeSeconds = maxAgeOf(res.headers.get('cache-control'))
   return { holds: doc['dist-tags']?.[channel], ...(maxAgeSeconds !== undefined ? { maxAgeSeconds } : {}) }
 }
 
-async function readAsInstallers(config: VerifyConfig, t: TargetRun, log: Logger, report: StepReport): Promise<InstallerRead> {
+async function readAsInstallers(
+  config: VerifyConfig,
+  t: TargetRun,
+  log: Logger,
+  report: StepReport,
+): Promise<InstallerRead> {
   const version = t.after?.distTags[t.channel] as string
   const row: InstallerRead = { name: t.name, channel: t.channel, version, registry: config.registry }
   const deadline = Date.now() + config.waitForCdnMs
   let delay = config.pollMs
   for (;;) {
     try {
-      const read = await installerRead(config, t.name, t.channel, Math.min(config.requestTimeoutMs, Math.max(deadline - Date.now(), 5000)))
+      const read = await installerRead(
+        config,
+        t.name,
+        t.channel,
+        Math.min(config.requestTimeoutMs, Math.max(deadline - Date.now(), 5000)),
+      )
       delete row.error
       row.holds = read.holds
       if (read.maxAgeSeconds !== undefined) row.maxAgeSeconds = read.maxAgeSeconds
@@ -287,7 +381,10 @@ async function readAsInstallers(config: VerifyConfig, t: TargetRun, log: Logger,
   if (row.error) {
     report.warnings.push(`Could not read ${who} as installers do (${row.error}); the registry itself holds ${version}.`)
   } else {
-    const lifetime = row.maxAgeSeconds !== undefined ? `up to ${row.maxAgeSeconds} s (cache-control: max-age=${row.maxAgeSeconds})` : 'its cache lifetime (the answer names no max-age)'
+    const lifetime =
+      row.maxAgeSeconds !== undefined
+        ? `up to ${row.maxAgeSeconds} s (cache-control: max-age=${row.maxAgeSeconds})`
+        : 'its cache lifetime (the answer names no max-age)'
     const line = `Installers still get ${row.holds ?? 'no version'} for ${who}${config.waitForCdnMs > 0 ? ` after waiting ${config.waitForCdn}` : ''}: the registry holds ${version}, but its CDN may serve the old answer for ${lifetime}.`
     // waited and not seen: a warning, not partial; not waiting (0): recorded and said in the summary
     if (config.waitForCdnMs > 0) report.warnings.push(line)

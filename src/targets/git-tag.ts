@@ -95,7 +95,7 @@ export class GitHubHttpError extends Error {
     readonly statusCode: number | undefined,
     readonly headers: Record<string, string>,
     /** GitHub's own message */
-    readonly ghMessage: string
+    readonly ghMessage: string,
   ) {
     super(`HTTP ${statusCode ?? '?'}: ${firstLine(ghMessage)}`)
     this.name = 'GitHubHttpError'
@@ -141,22 +141,37 @@ export class GitTagTarget implements Target {
     this.gh = options.gh
     this.repository = options.repository.trim()
     if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(this.repository)) {
-      throw new InputError('repository', `${JSON.stringify(options.repository.slice(0, 120))} is not owner/name.`, 'give the repository that holds the tags as owner/name, such as acme/setup-widget.')
+      throw new InputError(
+        'repository',
+        `${JSON.stringify(options.repository.slice(0, 120))} is not owner/name.`,
+        'give the repository that holds the tags as owner/name, such as acme/setup-widget.',
+      )
     }
     this.repo = repoRef(this.repository)
     this.prefix = options.tagPrefix ?? 'v'
-    if (this.prefix !== '' && (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,31}$/.test(this.prefix) || !isValidTagName(`${this.prefix}0.0.0`))) {
-      throw new InputError('tag-prefix', `${JSON.stringify(this.prefix.slice(0, 40))} cannot start a git tag.`, "use letters, digits, '.', '_', '-' or '/', such as v (the default) or release/.")
+    if (
+      this.prefix !== '' &&
+      (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,31}$/.test(this.prefix) || !isValidTagName(`${this.prefix}0.0.0`))
+    ) {
+      throw new InputError(
+        'tag-prefix',
+        `${JSON.stringify(this.prefix.slice(0, 40))} cannot start a git tag.`,
+        "use letters, digits, '.', '_', '-' or '/', such as v (the default) or release/.",
+      )
     }
     this.tag = options.tag.trim()
     if (!isValidTagName(this.tag)) {
-      throw new InputError('channel', `${JSON.stringify(options.tag.slice(0, 80))} is not a valid git tag name.`, 'name the moving tag to roll back, such as v1, stable or production.')
+      throw new InputError(
+        'channel',
+        `${JSON.stringify(options.tag.slice(0, 80))} is not a valid git tag name.`,
+        'name the moving tag to roll back, such as v1, stable or production.',
+      )
     }
     if (this.versionOfTag(this.tag) !== undefined) {
       throw new InputError(
         'channel',
         `'${this.tag}' is a version tag (${settingName('tag-prefix')} '${this.prefix}' + a semantic version), not a moving tag: version tags are never moved.`,
-        'name the moving tag that follows the releases, such as v1 or stable.'
+        'name the moving tag that follows the releases, such as v1 or stable.',
       )
     }
     this.retry = options.retry ?? DEFAULT_RETRY
@@ -198,12 +213,19 @@ export class GitTagTarget implements Target {
       permissions = data.permissions
     } catch (e) {
       const status = ghStatus(e)
-      if (status === 401) throw new InputError('github-token', 'was rejected by GitHub (401 Bad credentials).', currentDialect() === 'action' ? `pass a valid token that may write ${this.repository}'s tags (the workflow token with permissions: contents: write).` : `set GITHUB_TOKEN to a valid token that may write ${this.repository}'s tags (contents: write).`)
+      if (status === 401)
+        throw new InputError(
+          'github-token',
+          'was rejected by GitHub (401 Bad credentials).',
+          currentDialect() === 'action'
+            ? `pass a valid token that may write ${this.repository}'s tags (the workflow token with permissions: contents: write).`
+            : `set GITHUB_TOKEN to a valid token that may write ${this.repository}'s tags (contents: write).`,
+        )
       if (status === 403 || status === 404) {
         throw new InputError(
           'github-token',
           `cannot read the repository ${this.repository} (${status}${status === 404 ? ': it does not exist, or the token cannot see it' : ''}).`,
-          `check the repository name, and give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`
+          `check the repository name, and give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`,
         )
       }
       throw this.explainRead(e, `reading the repository ${this.repository}`)
@@ -213,7 +235,7 @@ export class GitTagTarget implements Target {
       throw new InputError(
         'github-token',
         `can read ${this.repository} but may not push to it (permissions.push is false), so it cannot move the tag '${this.tag}'.`,
-        `use a token with Contents read and write on ${this.repository} (for the workflow token: permissions: contents: write).`
+        `use a token with Contents read and write on ${this.repository} (for the workflow token: permissions: contents: write).`,
       )
     }
   }
@@ -225,18 +247,21 @@ export class GitTagTarget implements Target {
     if (e instanceof RollbackError) return e
     const status = ghStatus(e)
     const said = firstLine(ghMessage(e))
-    if (status === 401) return new InputError('github-token', `was rejected by GitHub (401 Bad credentials) while ${what}.`, validToken())
+    if (status === 401)
+      return new InputError('github-token', `was rejected by GitHub (401 Bad credentials) while ${what}.`, validToken())
     if (status === 403 || status === 404) {
       return new InputError(
         'github-token',
         `cannot read ${this.repository} (${status}: ${said}) while ${what}.`,
-        `check the repository name, and give the job permissions: contents: write, or use a token with Contents read and write on ${this.repository}.`
+        `check the repository name, and give the job permissions: contents: write, or use a token with Contents read and write on ${this.repository}.`,
       )
     }
     return new RegistryError(
       `${what[0].toUpperCase()}${what.slice(1)} failed: HTTP ${status ?? '?'} (${said}).`,
-      status === undefined || status >= 500 || status === 429 ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe).' : "see GitHub's message above.",
-      status
+      status === undefined || status >= 500 || status === 429
+        ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe).'
+        : "see GitHub's message above.",
+      status,
     )
   }
 
@@ -248,7 +273,10 @@ export class GitTagTarget implements Target {
     try {
       for await (const page of this.gh.paginate.iterator(this.gh.rest.git.listMatchingRefs, { ...this.repo, ref })) {
         if (++pages > MAX_LIST_PAGES) {
-          throw new RegistryError(`GitHub kept paginating the tags of ${this.repository} past ${MAX_LIST_PAGES} pages.`, 'check GITHUB_API_URL points at GitHub.')
+          throw new RegistryError(
+            `GitHub kept paginating the tags of ${this.repository} past ${MAX_LIST_PAGES} pages.`,
+            'check GITHUB_API_URL points at GitHub.',
+          )
         }
         for (const r of page.data) {
           if (!r.ref.startsWith('refs/tags/')) continue
@@ -269,7 +297,10 @@ export class GitTagTarget implements Target {
     try {
       const { data } = await this.gh.rest.git.getRef({ ...this.repo, ref: `tags/${name}` })
       if (Array.isArray(data) || data.ref !== `refs/tags/${name}`) {
-        throw new RegistryError(`GitHub answered the tag '${name}' with another ref (${Array.isArray(data) ? 'a list' : data.ref}).`, 'check GITHUB_API_URL points at GitHub (git/ref/ takes an exact name).')
+        throw new RegistryError(
+          `GitHub answered the tag '${name}' with another ref (${Array.isArray(data) ? 'a list' : data.ref}).`,
+          'check GITHUB_API_URL points at GitHub (git/ref/ takes an exact name).',
+        )
       }
       return { type: data.object.type, sha: data.object.sha }
     } catch (e) {
@@ -287,7 +318,11 @@ export class GitTagTarget implements Target {
         .getTag({ ...this.repo, tag_sha: sha })
         .then(({ data }) => {
           const at = Date.parse(data.tagger?.date ?? '')
-          return { object: { type: data.object.type, sha: data.object.sha }, message: data.message, ...(Number.isNaN(at) ? {} : { taggerDate: new Date(at).toISOString() }) }
+          return {
+            object: { type: data.object.type, sha: data.object.sha },
+            message: data.message,
+            ...(Number.isNaN(at) ? {} : { taggerDate: new Date(at).toISOString() }),
+          }
         })
         .catch((e: unknown) => {
           this.tagObjects.delete(sha)
@@ -303,7 +338,11 @@ export class GitTagTarget implements Target {
     let cur = ref
     let annotated: Peeled['annotated']
     for (let depth = 0; cur.type === 'tag'; depth++) {
-      if (depth >= MAX_TAG_DEPTH) throw new RegistryError(`The tag '${name}' is a chain of more than ${MAX_TAG_DEPTH} tag objects.`, `point '${name}' at a commit.`)
+      if (depth >= MAX_TAG_DEPTH)
+        throw new RegistryError(
+          `The tag '${name}' is a chain of more than ${MAX_TAG_DEPTH} tag objects.`,
+          `point '${name}' at a commit.`,
+        )
       const t = await this.tagObject(cur.sha, name)
       annotated ??= { sha: cur.sha, ...t }
       cur = t.object
@@ -378,7 +417,9 @@ export class GitTagTarget implements Target {
         for (const v of [...refs.keys()].filter((x) => !preferred.includes(x)).sort(semver.rcompare)) {
           if (!commits.has(v)) {
             if (peeled >= cap) {
-              this.options.log.warning(`${this.label}: only ${cap} annotated version tags were peeled to find what '${this.tag}' points at; it is named by its commit.`)
+              this.options.log.warning(
+                `${this.label}: only ${cap} annotated version tags were peeled to find what '${this.tag}' points at; it is named by its commit.`,
+              )
               break
             }
             peeled++
@@ -402,12 +443,15 @@ export class GitTagTarget implements Target {
       matter.map(async (v) => {
         const at = annotated.get(v)?.taggerDate ?? (await this.commitDate(commits.get(v) as string, this.tagFor(v)))
         if (at !== undefined) versions[v].publishedAt = at
-      })
+      }),
     )
 
     this.before ??= { commit: channel?.commit }
     this.seen = { distTags: { ...distTags }, channel, commits }
-    if (channel?.annotated) this.options.log.debug(`${this.label} is an annotated tag (tag object ${short(channel.annotated.sha)}) at ${short(channel.commit)}.`)
+    if (channel?.annotated)
+      this.options.log.debug(
+        `${this.label} is an annotated tag (tag object ${short(channel.annotated.sha)}) at ${short(channel.commit)}.`,
+      )
     return { name: this.repository, distTags, versions }
   }
 
@@ -423,7 +467,7 @@ export class GitTagTarget implements Target {
       throw new InputError(
         input,
         `${this.repository} has no tag ${name}.`,
-        `give a version that has a tag${this.prefix ? ` (${settingName('tag-prefix')} '${this.prefix}' makes ${version} the tag ${name})` : ''}.`
+        `give a version that has a tag${this.prefix ? ` (${settingName('tag-prefix')} '${this.prefix}' makes ${version} the tag ${name})` : ''}.`,
       )
     }
     const { commit } = await this.peel(ref, name)
@@ -442,7 +486,7 @@ export class GitTagTarget implements Target {
       if (!(e instanceof InputError)) throw e
       throw new RegistryError(
         `The rollback expected '${this.tag}' to hold ${expected}, but ${this.repository} has no tag ${this.tagFor(expected)} to compare it with: nothing was written.`,
-        `look at what '${this.tag}' points at now and re-run to plan from the repository as it is.`
+        `look at what '${this.tag}' points at now and re-run to plan from the repository as it is.`,
       )
     }
   }
@@ -466,7 +510,11 @@ export class GitTagTarget implements Target {
    */
   async pointChannel(channel: string, version: string, expected: string | undefined): Promise<WriteOutcome> {
     if (channel !== this.tag) {
-      throw new InputError('channel', `'${channel}' is not the moving tag this target manages ('${this.tag}').`, `roll back '${this.tag}', or configure a git-tag target for '${channel}'.`)
+      throw new InputError(
+        'channel',
+        `'${channel}' is not the moving tag this target manages ('${this.tag}').`,
+        `roll back '${this.tag}', or configure a git-tag target for '${channel}'.`,
+      )
     }
     const restore = await this.commitFor(version, 'restore-version')
     const expectedCommit = expected === undefined ? undefined : await this.expectedCommit(expected)
@@ -480,18 +528,31 @@ export class GitTagTarget implements Target {
         what,
         channel: this.tag,
         wanted: `${version} (${short(restore)})`,
-        expected: expected === undefined ? undefined : `${expected}${expectedCommit && expectedCommit !== expected ? ` (${short(expectedCommit)})` : ''}`,
+        expected:
+          expected === undefined
+            ? undefined
+            : `${expected}${expectedCommit && expectedCommit !== expected ? ` (${short(expectedCommit)})` : ''}`,
         read: () => this.readMoving(),
         holderOf: (s) => (s.peeled ? this.nameOf(s.peeled.commit) : undefined),
         isDone: (s) => s.peeled?.commit === restore,
-        isExpected: (s) => (expectedCommit === undefined ? s.peeled === undefined : s.peeled?.commit === expectedCommit),
+        isExpected: (s) =>
+          expectedCommit === undefined ? s.peeled === undefined : s.peeled?.commit === expectedCommit,
         write: async (s) => {
           if (s.peeled === undefined) {
-            await this.send('POST /repos/{owner}/{repo}/git/refs', { ...this.repo, ref: `refs/tags/${this.tag}`, sha: restore })
+            await this.send('POST /repos/{owner}/{repo}/git/refs', {
+              ...this.repo,
+              ref: `refs/tags/${this.tag}`,
+              sha: restore,
+            })
           } else {
             replaced = s.peeled.annotated
             // force: a rollback is not a fast-forward. The commit, not a tag object: see the top of this file.
-            await this.send('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...this.repo, ref: `tags/${this.tag}`, sha: restore, force: true })
+            await this.send('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+              ...this.repo,
+              ref: `tags/${this.tag}`,
+              sha: restore,
+              force: true,
+            })
           }
         },
         policy: this.retry,
@@ -499,7 +560,10 @@ export class GitTagTarget implements Target {
         explain: (e) => this.explainWrite(e, expected, `${version} (${short(restore)})`),
         // a secondary rate limit (403 with retry-after) refused the write: try again after a fresh read;
         // "Reference already exists": someone created the tag meanwhile, and the fresh read says who
-        alsoRetry: (e) => e instanceof GitHubHttpError && ((e.statusCode === 403 && /secondary rate limit/i.test(e.ghMessage)) || (e.statusCode === 422 && /already exists/i.test(e.ghMessage)))
+        alsoRetry: (e) =>
+          e instanceof GitHubHttpError &&
+          ((e.statusCode === 403 && /secondary rate limit/i.test(e.ghMessage)) ||
+            (e.statusCode === 422 && /already exists/i.test(e.ghMessage))),
       }))
     } catch (e) {
       if (e instanceof ChannelMovedError && e.holder !== undefined && SHA.test(e.holder)) {
@@ -527,7 +591,10 @@ export class GitTagTarget implements Target {
    * write without the guard's fresh read, so their retries are refused here (and the guard
    * retries instead, after reading the tag again). Failures become GitHubHttpError.
    */
-  private async send(route: 'POST /repos/{owner}/{repo}/git/refs' | 'PATCH /repos/{owner}/{repo}/git/refs/{ref}', params: Record<string, unknown>): Promise<void> {
+  private async send(
+    route: 'POST /repos/{owner}/{repo}/git/refs' | 'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
+    params: Record<string, unknown>,
+  ): Promise<void> {
     const timeoutMs = this.options.timeoutMs ?? 30_000
     let sends = 0
     let first: GitHubHttpError | undefined
@@ -559,7 +626,10 @@ export class GitTagTarget implements Target {
     } catch (e) {
       if (sends > 1 && first) throw first
       const status = ghStatus(e)
-      const headers = ((e as { response?: { headers?: Record<string, string> } }).response?.headers ?? {}) as Record<string, string>
+      const headers = ((e as { response?: { headers?: Record<string, string> } }).response?.headers ?? {}) as Record<
+        string,
+        string
+      >
       throw new GitHubHttpError(status, headers, ghMessage(e))
     }
   }
@@ -571,40 +641,52 @@ export class GitTagTarget implements Target {
     const said = e instanceof GitHubHttpError ? e.ghMessage : ghMessage(e)
     const saidLine = firstLine(said.replace(/\n+/g, ' ').trim())
     const where = `the git tag '${this.tag}' of ${this.repository}`
-    if (status === 422 && /Reference does not exist/i.test(said)) return new ChannelMovedError(this.tag, undefined, expected, wanted)
+    if (status === 422 && /Reference does not exist/i.test(said))
+      return new ChannelMovedError(this.tag, undefined, expected, wanted)
     if ((status === 422 || status === 403) && /workflow/i.test(said)) {
       return new InputError(
         'github-token',
         `may not move ${where}: GitHub refuses a token without the workflows permission to point a ref at commits that change workflow files (${status}: ${saidLine}).`,
-        'use a token that may update workflows (a GitHub App token with workflows: write, or a personal access token with the workflow scope); the workflow token cannot get it.'
+        'use a token that may update workflows (a GitHub App token with workflows: write, or a personal access token with the workflow scope); the workflow token cannot get it.',
       )
     }
     if (status === 422 && /rule violation|protected|restricted|Reference update failed/i.test(said)) {
       return new RegistryError(
         `GitHub refuses to move ${where}: the tag is protected (${saidLine}).`,
         `a tag ruleset (Settings → Rules → Rulesets, target: tags) or a legacy tag protection rule (Settings → Tags) covers '${this.tag}': add the token's actor (for the workflow token: the GitHub Actions app, or a role it has) to the ruleset's bypass list, or exclude '${this.tag}' from it, then re-run; or move the tag by hand.`,
-        status
+        status,
       )
     }
     if (status === 422 && /Object does not exist/i.test(said)) {
-      return new RegistryError(`GitHub does not know the commit ${wanted} in ${this.repository} (${saidLine}).`, 'check the version tag still exists, and re-run to plan from the repository as it is.', status)
+      return new RegistryError(
+        `GitHub does not know the commit ${wanted} in ${this.repository} (${saidLine}).`,
+        'check the version tag still exists, and re-run to plan from the repository as it is.',
+        status,
+      )
     }
     if ((status === 403 || status === 429) && /rate limit/i.test(said)) {
-      return new RegistryError(`GitHub rate-limited moving ${where} (${status}: ${saidLine}); nothing was changed.`, 'wait a few minutes and re-run (a re-run is safe: it reads the tag first).', status)
+      return new RegistryError(
+        `GitHub rate-limited moving ${where} (${status}: ${saidLine}); nothing was changed.`,
+        'wait a few minutes and re-run (a re-run is safe: it reads the tag first).',
+        status,
+      )
     }
-    if (status === 401) return new InputError('github-token', `was rejected by GitHub (401) while moving ${where}.`, validToken())
+    if (status === 401)
+      return new InputError('github-token', `was rejected by GitHub (401) while moving ${where}.`, validToken())
     if (status === 403 || status === 404) {
       return new InputError(
         'github-token',
         `may not move ${where} (${status}: ${saidLine}).`,
-        `give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`
+        `give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`,
       )
     }
     const transient = status === undefined || status >= 500 || status === 429 || status === 408
     return new RegistryError(
       `Moving ${where} failed: HTTP ${status ?? '?'} (${saidLine}).`,
-      transient ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe: it reads the tag first).' : "see GitHub's message above.",
-      status
+      transient
+        ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe: it reads the tag first).'
+        : "see GitHub's message above.",
+      status,
     )
   }
 
@@ -626,5 +708,7 @@ export class GitTagTarget implements Target {
 
 /** The fix for a rejected GitHub token, as the entry that runs says it. */
 function validToken(): string {
-  return currentDialect() === 'action' ? 'pass a valid token (in a workflow the default is the workflow token).' : 'set GITHUB_TOKEN to a valid token.'
+  return currentDialect() === 'action'
+    ? 'pass a valid token (in a workflow the default is the workflow token).'
+    : 'set GITHUB_TOKEN to a valid token.'
 }

@@ -69,7 +69,7 @@ class OriginGuard {
   constructor(
     private readonly registryOrigin: string,
     private readonly mode: Mode,
-    private readonly agentOptions: Record<string, unknown>
+    private readonly agentOptions: Record<string, unknown>,
   ) {}
 
   /** minipass-fetch calls this with the URL of each request (first one and every redirect hop) before opening it. */
@@ -102,7 +102,7 @@ function withoutAuthorization(agent: Agent): Agent {
       }
       const value: unknown = Reflect.get(target, key, target)
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
-    }
+    },
   })
 }
 
@@ -115,7 +115,12 @@ export class RegistryClient {
   }
 
   /** npm-registry-fetch options for one request (npm.ts and republish.ts used to build these each). */
-  private options(command: string, extra: Record<string, unknown>, guard: OriginGuard, o: { transfer?: boolean; token?: boolean } = {}): npmFetch.Options {
+  private options(
+    command: string,
+    extra: Record<string, unknown>,
+    guard: OriginGuard,
+    o: { transfer?: boolean; token?: boolean } = {},
+  ): npmFetch.Options {
     const { registry, token, userAgent } = this.o
     return {
       registry,
@@ -129,7 +134,7 @@ export class RegistryClient {
       userAgent: userAgent ?? 'release-rollback',
       headers: { 'cache-control': 'no-cache' },
       ...extra,
-      agent: guard.agent
+      agent: guard.agent,
     } as unknown as npmFetch.Options
   }
 
@@ -138,7 +143,12 @@ export class RegistryClient {
    * 12, strict TLS, NOPROXY, `timeout` as the idle timeout), so the agent is the same one.
    */
   private guard(mode: Mode, transfer = false): OriginGuard {
-    return new OriginGuard(this.origin, mode, { maxSockets: 12, timeout: this.timeout(transfer), rejectUnauthorized: true, noProxy: process.env.NOPROXY })
+    return new OriginGuard(this.origin, mode, {
+      maxSockets: 12,
+      timeout: this.timeout(transfer),
+      rejectUnauthorized: true,
+      noProxy: process.env.NOPROXY,
+    })
   }
 
   private timeout(transfer = false): number {
@@ -156,7 +166,7 @@ export class RegistryClient {
       return new InputError(
         'registry',
         `${this.o.registry} cannot be reached: ${wrong} (${(e as { code?: string }).code ?? 'error'} on ${method} ${path.split('?')[0]}). This is the address, not an outage: nothing was retried and nothing was written.`,
-        `check ${theSetting('registry')} (scheme http or https, host and port), and the registry line of .npmrc.`
+        `check ${theSetting('registry')} (scheme http or https, host and port), and the registry line of .npmrc.`,
       )
     }
     if (!(e instanceof OffOriginHop)) return e
@@ -165,7 +175,7 @@ export class RegistryClient {
       `${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`,
       `if the registry has moved to ${e.target}, set ${theSetting('registry')} (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`,
       undefined,
-      e.code
+      e.code,
     )
   }
 
@@ -175,7 +185,11 @@ export class RegistryClient {
   }
 
   /** The same, with the answer's headers (lower-case names): they say which registry software answered. */
-  async read<T>(path: string, command: string, extra: Record<string, unknown> = {}): Promise<{ body: T; headers: Record<string, string> }> {
+  async read<T>(
+    path: string,
+    command: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ body: T; headers: Record<string, string> }> {
     try {
       // what npmFetch.json does (fetch, then res.json()), keeping the response for its headers
       const res = await npmFetch(path, this.options(command, extra, this.guard('api')))
@@ -204,7 +218,10 @@ export class RegistryClient {
     // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
     const { publish: publishPackage } = await import('libnpmpublish')
     try {
-      await publishPackage(manifest, tarball, { ...this.options('publish', {}, this.guard('api', true), { transfer: true }), ...extra })
+      await publishPackage(manifest, tarball, {
+        ...this.options('publish', {}, this.guard('api', true), { transfer: true }),
+        ...extra,
+      })
     } catch (e) {
       throw this.refused(e, 'PUT', `/${escapePackageName(String(manifest.name))}`)
     }
@@ -219,7 +236,13 @@ export class RegistryClient {
     const guard = this.guard('tarball', true)
     const onOrigin = new URL(url).origin === this.origin
     try {
-      const res = await npmFetch(url, this.options('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, guard, { transfer: true, token: onOrigin }))
+      const res = await npmFetch(
+        url,
+        this.options('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, guard, {
+          transfer: true,
+          token: onOrigin,
+        }),
+      )
       return Buffer.from(await res.arrayBuffer())
     } catch (e) {
       const status = statusOf(e)
@@ -228,7 +251,7 @@ export class RegistryClient {
           `${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`,
           `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use ${setting('strategy', 'retag')}.`,
           status,
-          (e as { code?: string }).code
+          (e as { code?: string }).code,
         )
       }
       throw e

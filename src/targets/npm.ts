@@ -8,7 +8,14 @@ import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type Retr
 import { escapePackageName, RegistryClient } from './npm-fetch.js'
 import { exchangeIdToken, type IdTokenSource } from './npm/oidc.js'
 import { noteOf } from './republish-note.js'
-import { channelFixed, identifyRegistry, noDeprecate, notFoundOnDistTag, worthProbing, type RegistryIdentity } from './npm/registry-kind.js'
+import {
+  channelFixed,
+  identifyRegistry,
+  noDeprecate,
+  notFoundOnDistTag,
+  worthProbing,
+  type RegistryIdentity,
+} from './npm/registry-kind.js'
 import type { Target, WriteOutcome } from './target.js'
 import { firstLine } from '../util.js'
 import { currentDialect, setting, settingName, theSetting } from '../core/settings.js'
@@ -84,7 +91,16 @@ export class NpmTarget implements Target {
   private credentials(): Promise<{ client: RegistryClient; token?: string }> {
     const { oidc, ...o } = this.options
     this.auth ??= oidc
-      ? exchangeIdToken({ registry: o.registry, packageName: o.packageName, idToken: oidc.idToken, setSecret: oidc.setSecret, userAgent: o.userAgent, timeoutMs: o.timeoutMs, retry: this.retry, log: o.log }).then((token) => ({ client: new RegistryClient({ ...o, token }), token }))
+      ? exchangeIdToken({
+          registry: o.registry,
+          packageName: o.packageName,
+          idToken: oidc.idToken,
+          setSecret: oidc.setSecret,
+          userAgent: o.userAgent,
+          timeoutMs: o.timeoutMs,
+          retry: this.retry,
+          log: o.log,
+        }).then((token) => ({ client: new RegistryClient({ ...o, token }), token }))
       : Promise.resolve({ client: new RegistryClient(o), token: o.token })
     return this.auth
   }
@@ -95,16 +111,23 @@ export class NpmTarget implements Target {
       `reading ${this.options.packageName}`,
       () => client.read<Packument>(`/${this.escaped}?write=true`, 'view'),
       this.retry,
-      this.options.log
-    ).then(({ body, headers }) => {
-      this.identity = identifyRegistry(this.options.registry, headers)
-      return body
-    }, (e) => {
-      if (statusOf(e) === 404) {
-        throw new InputError('package', `${this.options.packageName} was not found on ${this.options.registry} (404).`, `check ${currentDialect() === 'action' ? 'the package and registry inputs' : '--package and --registry'} (a private package also needs a token that can read it).`)
-      }
-      throw this.explain(e, 'read')
-    })
+      this.options.log,
+    ).then(
+      ({ body, headers }) => {
+        this.identity = identifyRegistry(this.options.registry, headers)
+        return body
+      },
+      (e) => {
+        if (statusOf(e) === 404) {
+          throw new InputError(
+            'package',
+            `${this.options.packageName} was not found on ${this.options.registry} (404).`,
+            `check ${currentDialect() === 'action' ? 'the package and registry inputs' : '--package and --registry'} (a private package also needs a token that can read it).`,
+          )
+        }
+        throw this.explain(e, 'read')
+      },
+    )
     this.last = doc
     return doc
   }
@@ -142,7 +165,7 @@ export class NpmTarget implements Target {
       throw new InputError(
         'npm-token',
         `the token's user ${who} ${access ? `has only ${access} access to` : 'is not a collaborator of'} ${pkg} on ${this.options.registry}, so it cannot move its dist-tags or deprecate it.`,
-        `use a token of a maintainer of ${pkg} (npm access list collaborators ${pkg}), or leave ${pkg} out of this rollback.`
+        `use a token of a maintainer of ${pkg} (npm access list collaborators ${pkg}), or leave ${pkg} out of this rollback.`,
       )
     }
   }
@@ -179,7 +202,7 @@ export class NpmTarget implements Target {
       throw new InputError(
         'npm-token',
         `is empty, and the token ${this.options.registry} issued through trusted publishing (OIDC) for ${pkg} may not move its dist-tags: the registry refused the harmless probe (the dist-tag '${DRILL_TAG}', added and removed before any rollback write). Nothing was rolled back. (${e.problem.replace(/ Fix: [\s\S]*$/, '')})`,
-        TRUSTED_PUBLISHING_FIX(pkg, this.options.registry)
+        TRUSTED_PUBLISHING_FIX(pkg, this.options.registry),
       )
     }
   }
@@ -201,7 +224,12 @@ export class NpmTarget implements Target {
     let who: { username?: unknown }
     const client = await this.api()
     try {
-      who = await withRetry('checking the token', () => client.json<{ username?: unknown }>('/-/whoami', 'whoami'), this.retry, this.options.log)
+      who = await withRetry(
+        'checking the token',
+        () => client.json<{ username?: unknown }>('/-/whoami', 'whoami'),
+        this.retry,
+        this.options.log,
+      )
     } catch (e) {
       // a redirect to another origin (refused, the token not sent), or an address that cannot
       // work, says the registry is not where it is configured
@@ -212,13 +240,17 @@ export class NpmTarget implements Target {
         throw new InputError(
           'registry',
           `${this.options.registry} answered 404 Not Found to /-/whoami, which every npm registry answers: this address is not an npm registry's API (a wrong path or port, or a web page in front of it). Nothing was retried and nothing was written.`,
-          `check ${theSetting('registry')}: the URL npm uses for this registry (npm config get registry), with its path.`
+          `check ${theSetting('registry')}: the URL npm uses for this registry (npm config get registry), with its path.`,
         )
       }
       // a registry without /-/whoami (405) says nothing about the token: the writes will
       if (status === 401 || status === 403 || (e as { code?: string }).code === 'EOTP') {
         const explained = this.explain(e, 'write')
-        throw new InputError('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.')
+        throw new InputError(
+          'npm-token',
+          `${explained.message.replace(/ Fix: .*$/, '')}`,
+          explained.fix ?? 'check the token.',
+        )
       }
       return undefined
     }
@@ -227,7 +259,7 @@ export class NpmTarget implements Target {
       throw new InputError(
         'npm-token',
         `${this.options.registry} does not recognise the token (whoami names no user).`,
-        `check that ${settingName('npm-token')} holds a current token for this registry, not one for another registry or an expired one.`
+        `check that ${settingName('npm-token')} holds a current token for this registry, not one for another registry or an expired one.`,
       )
     }
     return who.username
@@ -238,10 +270,14 @@ export class NpmTarget implements Target {
     try {
       const list = await (await this.api()).json<unknown>(`/-/package/${this.escaped}/collaborators`, 'access')
       if (!list || typeof list !== 'object' || Array.isArray(list)) return undefined
-      const entries = Object.entries(list as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string')
+      const entries = Object.entries(list as Record<string, unknown>).filter(
+        (e): e is [string, string] => typeof e[1] === 'string',
+      )
       return entries.length > 0 ? Object.fromEntries(entries) : undefined
     } catch (e) {
-      this.options.log.debug(`${this.options.registry} does not list the collaborators of ${this.options.packageName} (${e instanceof RegistryError ? e.message : (statusOf(e) ?? 'no answer')}); the writes will show whether the token may change it.`)
+      this.options.log.debug(
+        `${this.options.registry} does not list the collaborators of ${this.options.packageName} (${e instanceof RegistryError ? e.message : (statusOf(e) ?? 'no answer')}); the writes will show whether the token may change it.`,
+      )
       return undefined
     }
   }
@@ -263,24 +299,36 @@ export class NpmTarget implements Target {
     const before = tags(await this.readPackument())
     const others = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== DRILL_TAG))
     if (before[DRILL_TAG] !== undefined && before[DRILL_TAG] !== version) {
-      warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill or preflight that did not finish); ${by} moved it to ${version} and removed it.`)
+      warnings.push(
+        `${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill or preflight that did not finish); ${by} moved it to ${version} and removed it.`,
+      )
     }
     const write = (what: string, init: Record<string, unknown>) =>
-      withRetry(what, async () => (await this.api()).write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
-        const lack = this.lacks(e, 'move', DRILL_TAG)
-        if (lack) throw lack
-        const explained = this.explain(e, 'write')
-        const status = statusOf(e)
-        if (status === 401 || status === 403 || status === 404 || (e as { code?: string }).code === 'EOTP') throw new InputError('npm-token', explained.message, explained.fix ?? 'check the token.')
-        throw explained
-      })
+      withRetry(what, async () => (await this.api()).write(path, 'dist-tag', init), this.retry, this.options.log).catch(
+        (e) => {
+          const lack = this.lacks(e, 'move', DRILL_TAG)
+          if (lack) throw lack
+          const explained = this.explain(e, 'write')
+          const status = statusOf(e)
+          if (status === 401 || status === 403 || status === 404 || (e as { code?: string }).code === 'EOTP')
+            throw new InputError('npm-token', explained.message, explained.fix ?? 'check the token.')
+          throw explained
+        },
+      )
     let added = false
     try {
-      await write(`adding dist-tag '${DRILL_TAG}'`, { method: 'PUT', body: JSON.stringify(version), headers: { 'content-type': 'application/json' } })
+      await write(`adding dist-tag '${DRILL_TAG}'`, {
+        method: 'PUT',
+        body: JSON.stringify(version),
+        headers: { 'content-type': 'application/json' },
+      })
       added = true
       const after = tags(await this.readPackument())
       if (after[DRILL_TAG] !== version) {
-        throw new RegistryError(`${this.options.registry} accepted the dist-tag '${DRILL_TAG}' on ${pkg}@${version} but reads back ${after[DRILL_TAG] ?? '(no such tag)'}.`, 'check the registry: its writes do not read back.')
+        throw new RegistryError(
+          `${this.options.registry} accepted the dist-tag '${DRILL_TAG}' on ${pkg}@${version} but reads back ${after[DRILL_TAG] ?? '(no such tag)'}.`,
+          'check the registry: its writes do not read back.',
+        )
       }
     } finally {
       if (added || before[DRILL_TAG] !== undefined) {
@@ -290,12 +338,18 @@ export class NpmTarget implements Target {
     const end = tags(await this.readPackument())
     this.forget()
     if (end[DRILL_TAG] !== undefined) {
-      throw new RegistryError(`${this.options.registry} accepted the removal of the dist-tag '${DRILL_TAG}' from ${pkg} but still reads it on ${end[DRILL_TAG]}.`, `remove it by hand: npm dist-tag rm ${pkg} ${DRILL_TAG}`)
+      throw new RegistryError(
+        `${this.options.registry} accepted the removal of the dist-tag '${DRILL_TAG}' from ${pkg} but still reads it on ${end[DRILL_TAG]}.`,
+        `remove it by hand: npm dist-tag rm ${pkg} ${DRILL_TAG}`,
+      )
     }
     const was = others(before)
     const now = others(end)
     for (const tag of new Set([...Object.keys(was), ...Object.keys(now)])) {
-      if (was[tag] !== now[tag]) warnings.push(`${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before ${by} and is ${now[tag] ?? '(gone)'} after it: ${by} never writes it, so someone else did meanwhile.`)
+      if (was[tag] !== now[tag])
+        warnings.push(
+          `${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before ${by} and is ${now[tag] ?? '(gone)'} after it: ${by} never writes it, so someone else did meanwhile.`,
+        )
     }
     return { warnings }
   }
@@ -310,7 +364,11 @@ export class NpmTarget implements Target {
    * version the channel holds): a registry that answers it 404/405/501 fails here with a
    * CapabilityError naming it and what it lacks. Nothing users install changes.
    */
-  async capabilities(channel: string, holds: string | undefined, o: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean }): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }> {
+  async capabilities(
+    channel: string,
+    holds: string | undefined,
+    o: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean },
+  ): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }> {
     // the plan's read named the registry; only without it is the document read here (and then not kept as a guard)
     if (!this.identity) {
       await this.readPackument()
@@ -320,14 +378,31 @@ export class NpmTarget implements Target {
     const pkg = this.options.packageName
     const fixed = o.move && !o.republish ? channelFixed(id, channel) : undefined
     if (fixed) {
-      throw new CapabilityError('move', id.name, `${id.name} ${fixed.why}, so the rollback cannot point '${channel}' of ${pkg} back: nothing was written.`, fixed.fix)
+      throw new CapabilityError(
+        'move',
+        id.name,
+        `${id.name} ${fixed.why}, so the rollback cannot point '${channel}' of ${pkg} back: nothing was written.`,
+        fixed.fix,
+      )
     }
     const warnings: string[] = []
     let probed = false
     // trusted publishing's preflight already made the harmless write in this run: not twice
     const proven = o.probe === 'if-needed' && this.preflight !== undefined
-    if (o.move && holds !== undefined && !proven && (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))) {
-      warnings.push(...(await this.probeWrite(holds, o.probe === 'always' ? 'the drill' : "the rollback's preflight (a harmless dist-tag, added and removed)")).warnings)
+    if (
+      o.move &&
+      holds !== undefined &&
+      !proven &&
+      (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))
+    ) {
+      warnings.push(
+        ...(
+          await this.probeWrite(
+            holds,
+            o.probe === 'always' ? 'the drill' : "the rollback's preflight (a harmless dist-tag, added and removed)",
+          )
+        ).warnings,
+      )
       probed = true
     }
     const lacking = noDeprecate(id)
@@ -350,36 +425,64 @@ export class NpmTarget implements Target {
     const said = firstLine(String((e as { message?: string }).message ?? ''))
     const answered = `it answered ${status ?? 'an error'}${said ? ` (${said})` : ''}`
     if (what === 'move') {
-      if (/unable to update latest tag/i.test(said) || (channel !== undefined && channelFixed(id, channel) && status !== undefined && status >= 400 && status < 600)) {
+      if (
+        /unable to update latest tag/i.test(said) ||
+        (channel !== undefined && channelFixed(id, channel) && status !== undefined && status >= 400 && status < 600)
+      ) {
         const fixed = channelFixed(id, 'latest')
-        return new CapabilityError('move', id.name, `${id.name} cannot move the dist-tag '${channel ?? 'latest'}' of ${pkg}: ${answered}; Nexus Repository 3 moves 'latest' only on publish.`, fixed?.fix ?? `use ${setting('strategy', 'republish')}, which moves the channel by publishing.`, status)
+        return new CapabilityError(
+          'move',
+          id.name,
+          `${id.name} cannot move the dist-tag '${channel ?? 'latest'}' of ${pkg}: ${answered}; Nexus Repository 3 moves 'latest' only on publish.`,
+          fixed?.fix ?? `use ${setting('strategy', 'republish')}, which moves the channel by publishing.`,
+          status,
+        )
       }
       const notFound = status === 404 ? notFoundOnDistTag(id) : undefined
-      if (notFound) return new CapabilityError('move', id.name, `${id.name} ${notFound.why}: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… .`, notFound.fix, status)
+      if (notFound)
+        return new CapabilityError(
+          'move',
+          id.name,
+          `${id.name} ${notFound.why}: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… .`,
+          notFound.fix,
+          status,
+        )
       if (status === 405 || status === 501) {
         return new CapabilityError(
           'move',
           id.name,
           `${id.name} cannot move dist-tags: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… , which npm dist-tag uses.`,
-          notFoundOnDistTag(id)?.fix ?? `point ${theSetting('registry')} at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use ${setting('strategy', 'republish')}, which moves the channel by publishing.`,
-          status
+          notFoundOnDistTag(id)?.fix ??
+            `point ${theSetting('registry')} at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use ${setting('strategy', 'republish')}, which moves the channel by publishing.`,
+          status,
         )
       }
       return undefined
     }
-    if (status === 404 || status === 405 || status === 501 || (noDeprecate(id) !== undefined && status !== undefined && status >= 400 && status < 500)) {
+    if (
+      status === 404 ||
+      status === 405 ||
+      status === 501 ||
+      (noDeprecate(id) !== undefined && status !== undefined && status >= 400 && status < 500)
+    ) {
       return new CapabilityError(
         'deprecate',
         id.name,
         `${id.name} cannot deprecate ${pkg}: ${answered} to the deprecation (PUT /${this.escaped}, which npm deprecate uses).`,
         'deprecate the bad version by hand where the registry allows it (or remove it); the channel is what protects new installs.',
-        status
+        status,
       )
     }
     return undefined
   }
 
-  async republish(args: { bad: string; restore: string; channel: string; incidentId: string; expected?: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }> {
+  async republish(args: {
+    bad: string
+    restore: string
+    channel: string
+    incidentId: string
+    expected?: string
+  }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }> {
     // its own reads and writes come between any earlier read and the next write
     this.forget()
     const { packageName, registry, log, timeoutMs, userAgent } = this.options
@@ -414,14 +517,14 @@ export class NpmTarget implements Target {
           .write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
             method: 'PUT',
             body: JSON.stringify(version),
-            headers: { 'content-type': 'application/json' }
+            headers: { 'content-type': 'application/json' },
           })
           .catch((e: unknown) => {
             // a registry that lacks the move: said so by name, never retried (a CapabilityError passes the guard)
             throw this.lacks(e, 'move', channel) ?? e
           })
       },
-      ...this.guardOptions()
+      ...this.guardOptions(),
     })
     // the read-back is the fresh read the deprecation that follows starts from
     this.last = state
@@ -444,7 +547,7 @@ export class NpmTarget implements Target {
         if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {
           throw new RegistryError(
             `The deprecation of ${pkg}@${version} would tell users to use ${names}, which ${named ? 'is deprecated itself' : 'does not exist'} on the registry now: nothing was deprecated.`,
-            `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`
+            `check ${pkg}'s versions, then deprecate ${version} by hand (npm deprecate ${pkg}@${version} "...") naming a good version.`,
           )
         }
       }
@@ -459,11 +562,21 @@ export class NpmTarget implements Target {
    * names it; no deprecation at all is already done.
    */
   async unretire(version: string, onlyIf: string, restoreTo = ''): Promise<WriteOutcome> {
-    return this.writeDeprecation(version, restoreTo, (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf, onlyIf)
+    return this.writeDeprecation(
+      version,
+      restoreTo,
+      (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf,
+      onlyIf,
+    )
   }
 
   /** The one deprecation write: a version's `deprecated` set to `message` ("" clears it) through the guarded document PUT. */
-  private async writeDeprecation(version: string, message: string, isExpected: (d: Packument) => boolean, expected = 'the planned state'): Promise<WriteOutcome> {
+  private async writeDeprecation(
+    version: string,
+    message: string,
+    isExpected: (d: Packument) => boolean,
+    expected = 'the planned state',
+  ): Promise<WriteOutcome> {
     let sent: Packument | undefined
     const now = (d: Packument) => String(this.versionOf(d, version).deprecated ?? '')
     const { outcome, state } = await guardedWrite<Packument>({
@@ -479,11 +592,13 @@ export class NpmTarget implements Target {
       write: async (doc) => {
         this.versionOf(doc, version).deprecated = message
         sent = structuredClone(doc)
-        await (await this.api()).write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc }).catch((e: unknown) => {
-          throw this.lacks(e, 'deprecate') ?? e
-        })
+        await (await this.api())
+          .write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc })
+          .catch((e: unknown) => {
+            throw this.lacks(e, 'deprecate') ?? e
+          })
       },
-      ...this.guardOptions()
+      ...this.guardOptions(),
     })
     if (sent) this.compareAfterWrite(sent, state, version)
     return outcome
@@ -491,7 +606,11 @@ export class NpmTarget implements Target {
 
   private versionOf(doc: Packument, version: string): { deprecated?: unknown } {
     const entry = doc.versions?.[version]
-    if (!entry) throw new RegistryError(`${this.options.packageName}@${version} vanished from the registry while rolling back.`, 'check whether it was unpublished.')
+    if (!entry)
+      throw new RegistryError(
+        `${this.options.packageName}@${version} vanished from the registry while rolling back.`,
+        'check whether it was unpublished.',
+      )
     return entry
   }
 
@@ -501,7 +620,10 @@ export class NpmTarget implements Target {
     const sentTags = sent['dist-tags'] ?? {}
     const gotTags = got['dist-tags'] ?? {}
     for (const tag of new Set([...Object.keys(sentTags), ...Object.keys(gotTags)])) {
-      if (sentTags[tag] !== gotTags[tag]) differences.push(`dist-tag '${tag}' was ${sentTags[tag] ?? '(none)'} before the write and is ${gotTags[tag] ?? '(gone)'} after it`)
+      if (sentTags[tag] !== gotTags[tag])
+        differences.push(
+          `dist-tag '${tag}' was ${sentTags[tag] ?? '(none)'} before the write and is ${gotTags[tag] ?? '(gone)'} after it`,
+        )
     }
     const sentVersions = sent.versions ?? {}
     const gotVersions = got.versions ?? {}
@@ -509,12 +631,16 @@ export class NpmTarget implements Target {
       if (v === changed) continue
       if (!(v in gotVersions)) differences.push(`version ${v} is gone`)
       else if (!(v in sentVersions)) differences.push(`version ${v} appeared`)
-      else if ((sentVersions[v].deprecated ?? '') !== (gotVersions[v].deprecated ?? '')) differences.push(`the deprecation of ${v} changed`)
+      else if ((sentVersions[v].deprecated ?? '') !== (gotVersions[v].deprecated ?? ''))
+        differences.push(`the deprecation of ${v} changed`)
     }
     // CouchDB-style revisions ("15-abc…") count writes: ours is one, any more is someone else's
     const revision = (d: Packument) => Number(/^(\d+)-/.exec(String(d._rev ?? ''))?.[1] ?? NaN)
     const others = revision(got) - revision(sent) - 1
-    if (others > 0) differences.push(`the document's revision went from ${sent._rev} to ${got._rev}: ${others} other write(s) landed between this run's read and its read-back`)
+    if (others > 0)
+      differences.push(
+        `the document's revision went from ${sent._rev} to ${got._rev}: ${others} other write(s) landed between this run's read and its read-back`,
+      )
     if (differences.length === 0) return
     const note =
       `After deprecating ${this.options.packageName}@${changed}, the registry's document differs from the one this run sent in more than that deprecation: ${differences.join('; ')}. ` +
@@ -524,7 +650,12 @@ export class NpmTarget implements Target {
   }
 
   private guardOptions() {
-    return { policy: this.retry, log: this.options.log, explain: (e: unknown) => this.explain(e, 'write'), alsoRetry: (e: unknown) => statusOf(e) === 409 }
+    return {
+      policy: this.retry,
+      log: this.options.log,
+      explain: (e: unknown) => this.explain(e, 'write'),
+      alsoRetry: (e: unknown) => statusOf(e) === 409,
+    }
   }
 
   /** Turns a registry failure into an error that says what to do. Never includes the token. */
@@ -537,13 +668,13 @@ export class NpmTarget implements Target {
     // a token from trusted publishing: its publisher's allowed actions decide, and npm-token is the fallback
     const oidc = this.options.oidc
       ? ` This token came from trusted publishing (OIDC): ${TRUSTED_PUBLISHING_FIX(pkg, where)}`
-      : ' Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write), where the package\'s trusted publisher is allowed to move dist-tags and deprecate.'
+      : " Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write), where the package's trusted publisher is allowed to move dist-tags and deprecate."
     if (err.code === 'EOTP') {
       return new RegistryError(
         `The registry asked for a one-time password: the token's account has two-factor authentication for writes.`,
         `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).${oidc}`,
         status,
-        err.code
+        err.code,
       )
     }
     if (status === 401) {
@@ -551,7 +682,7 @@ export class NpmTarget implements Target {
         `${where} rejected the token (401 Unauthorized).`,
         `check that ${settingName('npm-token')} holds a current token for this registry (not expired or revoked).${oidc}`,
         status,
-        err.code
+        err.code,
       )
     }
     if (status === 403) {
@@ -559,7 +690,7 @@ export class NpmTarget implements Target {
         `${where} refused to let this token change ${pkg} (403 Forbidden).`,
         `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication".${oidc}`,
         status,
-        err.code
+        err.code,
       )
     }
     if (status === 404 && kind === 'read') {
@@ -567,7 +698,7 @@ export class NpmTarget implements Target {
         `${pkg} was not found on ${where} (404).`,
         `check ${theSetting('package')} and ${theSetting('registry')} (a private package also needs a token that can read it).`,
         status,
-        err.code
+        err.code,
       )
     }
     if (status === 404) {
@@ -575,19 +706,20 @@ export class NpmTarget implements Target {
         `${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`,
         `check ${settingName('npm-token')} has write access to the package.${oidc}`,
         status,
-        err.code
+        err.code,
       )
     }
     const detail = status ? `HTTP ${status}` : (err.code ?? 'network error')
     return new RegistryError(
       `${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`,
-      isRetryable(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.',
+      isRetryable(e)
+        ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
+        : 'see the registry message above.',
       status,
-      err.code
+      err.code,
     )
   }
 }
-
 
 /** What to do when the registry refuses a write with a token from trusted publishing. */
 const TRUSTED_PUBLISHING_FIX = (pkg: string, registry: string) =>
@@ -604,7 +736,7 @@ function toState(doc: Packument): PackageState {
       ...(typeof gitHead === 'string' && /^[0-9a-f]{40}$/i.test(gitHead) ? { commit: gitHead.toLowerCase() } : {}),
       ...(typeof d === 'string' && d !== '' ? { deprecated: d } : {}),
       ...(typeof t === 'string' ? { publishedAt: t } : {}),
-      ...(note ? { republishOf: note.rollbackOf } : {})
+      ...(note ? { republishOf: note.rollbackOf } : {}),
     }
   }
   return { name: doc.name, distTags: { ...(doc['dist-tags'] ?? {}) }, versions }

@@ -25,6 +25,7 @@ export function noteOf(manifest: unknown): RepublishNote | undefined {
   const note = (manifest as Record<string, unknown> | undefined)?.[NOTE_KEY] as Record<string, unknown> | undefined
   if (!note || typeof note !== 'object') return undefined
   const { rollbackOf, restoredFrom, incidentId } = note
-  if (typeof rollbackOf !== 'string' || typeof restoredFrom !== 'string' || typeof incidentId !== 'string') return undefined
+  if (typeof rollbackOf !== 'string' || typeof restoredFrom !== 'string' || typeof incidentId !== 'string')
+    return undefined
   return { rollbackOf, restoredFrom, incidentId }
 }

@@ -75,7 +75,9 @@ async function readEntries(tarball: Buffer): Promise<Entry[]> {
     // strict: a damaged header is an error, not a skipped entry
     const parser = new Parser({ strict: true })
     parser.on('error', fail)
-    parser.on('ignoredEntry', (e: ReadEntry) => fail(new Error(`the tarball has an entry this tool cannot carry over faithfully (${e.type} ${e.path})`)))
+    parser.on('ignoredEntry', (e: ReadEntry) =>
+      fail(new Error(`the tarball has an entry this tool cannot carry over faithfully (${e.type} ${e.path})`)),
+    )
     parser.on('entry', (e: ReadEntry) => {
       const chunks: Buffer[] = []
       e.on('data', (c: Buffer) => chunks.push(c))
@@ -92,7 +94,7 @@ async function readEntries(tarball: Buffer): Promise<Entry[]> {
           linkpath: e.linkpath,
           devmaj: e.header.devmaj,
           devmin: e.header.devmin,
-          body: Buffer.concat(chunks)
+          body: Buffer.concat(chunks),
         })
       })
     })
@@ -108,7 +110,8 @@ async function readEntries(tarball: Buffer): Promise<Entry[]> {
 
 function encodeEntry(entry: Entry): Buffer[] {
   const path = underPackage(entry.path, entry.type)
-  const linkpath = entry.type === 'Link' && entry.linkpath !== undefined ? underPackage(entry.linkpath, 'File') : entry.linkpath
+  const linkpath =
+    entry.type === 'Link' && entry.linkpath !== undefined ? underPackage(entry.linkpath, 'File') : entry.linkpath
   const fields = {
     path,
     linkpath,
@@ -121,13 +124,25 @@ function encodeEntry(entry: Entry): Buffer[] {
     mtime: entry.mtime,
     type: entry.type,
     devmaj: entry.devmaj,
-    devmin: entry.devmin
+    devmin: entry.devmin,
   }
   const header = new Header(fields)
   const needPax = header.encode()
   const out: Buffer[] = []
   // long paths, big numbers, non-ASCII names: a pax header carries them, as node-tar writes it
-  if (needPax) out.push(new Pax({ path, linkpath, size: fields.size, mtime: fields.mtime, uid: fields.uid, gid: fields.gid, uname: fields.uname, gname: fields.gname }).encode())
+  if (needPax)
+    out.push(
+      new Pax({
+        path,
+        linkpath,
+        size: fields.size,
+        mtime: fields.mtime,
+        uid: fields.uid,
+        gid: fields.gid,
+        uname: fields.uname,
+        gname: fields.gname,
+      }).encode(),
+    )
   out.push(header.block as Buffer)
   if (entry.body.length > 0) {
     out.push(entry.body)
@@ -154,19 +169,27 @@ function stringifyLike(original: string, value: unknown): string {
  * installs with, so this sees the same entries an install would. Refuses an archive with
  * no or several top-level package.json files, or entries it cannot carry over.
  */
-export async function rewriteTarball(tarball: Buffer, edit: (pkg: Record<string, unknown>) => void): Promise<RewrittenTarball> {
+export async function rewriteTarball(
+  tarball: Buffer,
+  edit: (pkg: Record<string, unknown>) => void,
+): Promise<RewrittenTarball> {
   let entries: Entry[]
   try {
     entries = await readEntries(tarball)
   } catch (e) {
-    throw new RegistryError(`The tarball could not be read: ${e instanceof Error ? e.message : String(e)}.`, 'check the restore version installs with npm; republish a version whose tarball is intact.')
+    throw new RegistryError(
+      `The tarball could not be read: ${e instanceof Error ? e.message : String(e)}.`,
+      'check the restore version installs with npm; republish a version whose tarball is intact.',
+    )
   }
   const isManifest = (e: Entry) => e.type === 'File' || e.type === 'OldFile' || e.type === 'ContiguousFile'
-  const manifests = entries.filter((e) => isManifest(e) && components(e.path).length === 2 && components(e.path)[1] === 'package.json')
+  const manifests = entries.filter(
+    (e) => isManifest(e) && components(e.path).length === 2 && components(e.path)[1] === 'package.json',
+  )
   if (manifests.length !== 1) {
     throw new RegistryError(
       `The tarball has ${manifests.length === 0 ? 'no' : manifests.length} top-level package.json file${manifests.length === 1 ? '' : 's'}.`,
-      `republish needs a tarball npm can install; use ${setting('strategy', 'retag')} for this version.`
+      `republish needs a tarball npm can install; use ${setting('strategy', 'retag')} for this version.`,
     )
   }
   const entry = manifests[0]
@@ -175,10 +198,16 @@ export async function rewriteTarball(tarball: Buffer, edit: (pkg: Record<string,
   try {
     original = JSON.parse(text) as Record<string, unknown>
   } catch (e) {
-    throw new RegistryError(`The tarball's package.json is not valid JSON (${e instanceof Error ? e.message : String(e)}).`, `use ${setting('strategy', 'retag')} for this version.`)
+    throw new RegistryError(
+      `The tarball's package.json is not valid JSON (${e instanceof Error ? e.message : String(e)}).`,
+      `use ${setting('strategy', 'retag')} for this version.`,
+    )
   }
   if (!original || typeof original !== 'object' || Array.isArray(original)) {
-    throw new RegistryError(`The tarball's package.json is not a JSON object.`, `use ${setting('strategy', 'retag')} for this version.`)
+    throw new RegistryError(
+      `The tarball's package.json is not a JSON object.`,
+      `use ${setting('strategy', 'retag')} for this version.`,
+    )
   }
   const manifest = JSON.parse(text) as Record<string, unknown>
   edit(manifest)
@@ -246,7 +275,6 @@ interface Packument {
   time?: Record<string, unknown>
 }
 
-
 /**
  * Publishes the restore version's code as the fix-forward version (see fixForwardVersion)
  * under the channel's dist-tag, with a RepublishNote in its package.json:
@@ -271,17 +299,36 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
   const policy = opts.retry ?? DEFAULT_RETRY
   const escaped = escapePackageName(packageName)
   const fix = fixForwardVersion(bad)
-  if (!semver.valid(restore)) throw new InputError('restore-version', `'${restore}' is not a valid semver version.`, 'give the exact version to restore, such as 1.2.2.')
+  if (!semver.valid(restore))
+    throw new InputError(
+      'restore-version',
+      `'${restore}' is not a valid semver version.`,
+      'give the exact version to restore, such as 1.2.2.',
+    )
 
   // the token is scoped to the registry and stays on its origin (scheme, host and port)
-  const client = new RegistryClient({ registry, token: opts.token, timeoutMs: opts.timeoutMs, userAgent: opts.userAgent })
+  const client = new RegistryClient({
+    registry,
+    token: opts.token,
+    timeoutMs: opts.timeoutMs,
+    userAgent: opts.userAgent,
+  })
 
   const explain = (e: unknown, what: string) => explainError(e, what, packageName, registry)
 
   const readPackument = (): Promise<Packument> =>
-    withRetry(`reading ${packageName}`, () => client.json<Packument>(`/${escaped}?write=true`, 'view'), policy, log).catch((e) => {
+    withRetry(
+      `reading ${packageName}`,
+      () => client.json<Packument>(`/${escaped}?write=true`, 'view'),
+      policy,
+      log,
+    ).catch((e) => {
       if (statusOf(e) === 404) {
-        throw new InputError('package', `${packageName} was not found on ${registry} (404).`, `check ${currentDialect() === 'action' ? 'the package and registry inputs' : '--package and --registry'} (a private package also needs a token that can read it).`)
+        throw new InputError(
+          'package',
+          `${packageName} was not found on ${registry} (404).`,
+          `check ${currentDialect() === 'action' ? 'the package and registry inputs' : '--package and --registry'} (a private package also needs a token that can read it).`,
+        )
       }
       throw explain(e, 'Reading')
     })
@@ -290,11 +337,17 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
     const dist = manifest.dist ?? {}
     const url = typeof dist.tarball === 'string' ? dist.tarball : undefined
     if (!url || !/^https?:\/\//i.test(url)) {
-      throw new RegistryError(`${packageName}@${version} has no usable tarball URL in the registry (${JSON.stringify(dist.tarball ?? null)}).`, `check the registry; use ${setting('strategy', 'retag')} meanwhile.`)
+      throw new RegistryError(
+        `${packageName}@${version} has no usable tarball URL in the registry (${JSON.stringify(dist.tarball ?? null)}).`,
+        `check the registry; use ${setting('strategy', 'retag')} meanwhile.`,
+      )
     }
     const expected = expectedIntegrity(dist)
     if (!expected) {
-      throw new RegistryError(`${packageName}@${version} has neither dist.integrity nor dist.shasum in the registry: its tarball cannot be verified.`, `use ${setting('strategy', 'retag')} for this version.`)
+      throw new RegistryError(
+        `${packageName}@${version} has neither dist.integrity nor dist.shasum in the registry: its tarball cannot be verified.`,
+        `use ${setting('strategy', 'retag')} for this version.`,
+      )
     }
     const data = await withRetry(
       `downloading ${packageName}@${version}`,
@@ -302,7 +355,7 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
       // origin the URL or a redirect names (the bytes are checked against the integrity below)
       () => client.download(url, `The tarball of ${packageName}@${version}`),
       policy,
-      log
+      log,
     ).catch((e) => {
       throw explain(e, 'Downloading the tarball of')
     })
@@ -310,7 +363,7 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
       const got = ssri.fromData(data, { algorithms: [ssri.parse(expected, { single: true }).algorithm] }).toString()
       throw new RegistryError(
         `The tarball of ${packageName}@${version} (${url}) does not match the integrity the registry gives for it: expected ${expected}, got ${got}. Nothing was published.`,
-        'the download was altered on the way (a proxy or mirror?) or the registry is inconsistent; check the registry and re-run.'
+        'the download was altered on the way (a proxy or mirror?) or the registry is inconsistent; check the registry and re-run.',
       )
     }
     return { data, integrity: ssri.fromData(data, { algorithms: ['sha512'] }).toString() }
@@ -319,7 +372,11 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
   const before = await readPackument()
   const versions = before.versions ?? {}
   if (!versions[bad]) {
-    throw new InputError('rollback-version', `${packageName}@${bad} does not exist in the registry.`, 'give a published version.')
+    throw new InputError(
+      'rollback-version',
+      `${packageName}@${bad} does not exist in the registry.`,
+      'give a published version.',
+    )
   }
   const existing = versions[fix]
   if (existing) {
@@ -328,20 +385,27 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
       throw new InputError(
         'strategy',
         `republish would publish ${packageName}@${fix}, but ${fix} already exists and is not a republish by this tool (probably a real fix).`,
-        `if ${fix} is the fix, point '${channel}' at it with ${setting('strategy', 'retag')}, ${setting('restore-version', fix)} and ${setting('force', 'true')}; otherwise use ${setting('strategy', 'retag')} to move '${channel}' back to ${restore}.`
+        `if ${fix} is the fix, point '${channel}' at it with ${setting('strategy', 'retag')}, ${setting('restore-version', fix)} and ${setting('force', 'true')}; otherwise use ${setting('strategy', 'retag')} to move '${channel}' back to ${restore}.`,
       )
     }
     if (note.rollbackOf !== bad || note.restoredFrom !== restore) {
       throw new InputError(
         'restore-version',
         `${packageName}@${fix} already exists as a republish of ${note.restoredFrom} replacing ${note.rollbackOf} (incident ${note.incidentId}), not of ${restore} replacing ${bad}.`,
-        `give ${setting('restore-version', note.restoredFrom)} to finish that rollback, or use ${setting('strategy', 'retag')}.`
+        `give ${setting('restore-version', note.restoredFrom)} to finish that rollback, or use ${setting('strategy', 'retag')}.`,
       )
     }
-    log.info(`${packageName}@${fix} already republishes ${restore} in place of ${bad} (incident ${note.incidentId}): nothing to publish.`)
+    log.info(
+      `${packageName}@${fix} already republishes ${restore} in place of ${bad} (incident ${note.incidentId}): nothing to publish.`,
+    )
     const served = await download(fix, existing)
     const holds = before['dist-tags']?.[channel]
-    return { version: fix, outcome: 'already', integrity: served.integrity, ...(holds !== undefined ? { channelHolds: holds } : {}) }
+    return {
+      version: fix,
+      outcome: 'already',
+      integrity: served.integrity,
+      ...(holds !== undefined ? { channelHolds: holds } : {}),
+    }
   }
 
   const holder = before['dist-tags']?.[channel]
@@ -349,12 +413,16 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
     throw new InputError(
       'strategy',
       `'${channel}' holds ${holder}, above the fix-forward version ${fix}: publishing ${fix} under '${channel}' would move it backwards.`,
-      `${holder} is newer than the bad ${bad}; use ${setting('strategy', 'retag')} (it leaves a newer version on the channel and deprecates ${bad}).`
+      `${holder} is newer than the bad ${bad}; use ${setting('strategy', 'retag')} (it leaves a newer version on the channel and deprecates ${bad}).`,
     )
   }
   const restoreManifest = versions[restore]
   if (!restoreManifest) {
-    throw new InputError('restore-version', `${packageName}@${restore} does not exist in the registry.`, 'give a published version to restore.')
+    throw new InputError(
+      'restore-version',
+      `${packageName}@${restore} does not exist in the registry.`,
+      'give a published version to restore.',
+    )
   }
 
   log.info(`Downloading ${packageName}@${restore} to republish it as ${fix}.`)
@@ -369,11 +437,13 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
   if (rewritten.original.name !== packageName) {
     throw new RegistryError(
       `The tarball of ${packageName}@${restore} names the package ${JSON.stringify(rewritten.original.name)}, not ${packageName}. Nothing was published.`,
-      `the registry serves a tarball that does not match the package; use ${setting('strategy', 'retag')} and check the registry.`
+      `the registry serves a tarball that does not match the package; use ${setting('strategy', 'retag')} and check the registry.`,
     )
   }
   if (rewritten.original.version !== restore) {
-    log.warning(`The package.json in ${packageName}@${restore}'s tarball says version ${JSON.stringify(rewritten.original.version)}; republishing its code as ${fix} anyway.`)
+    log.warning(
+      `The package.json in ${packageName}@${restore}'s tarball says version ${JSON.stringify(rewritten.original.version)}; republishing its code as ${fix} anyway.`,
+    )
   }
 
   // The registry manifest is the tarball's package.json (as `npm publish <tarball>` makes
@@ -381,7 +451,8 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
   // dist-tag libnpmpublish writes; the channel decides that.
   const manifest: Record<string, unknown> = { ...rewritten.manifest }
   delete manifest.tag
-  if (manifest.gitHead === undefined && typeof restoreManifest.gitHead === 'string') manifest.gitHead = restoreManifest.gitHead
+  if (manifest.gitHead === undefined && typeof restoreManifest.gitHead === 'string')
+    manifest.gitHead = restoreManifest.gitHead
   const integrity = ssri.fromData(rewritten.tarball, { algorithms: ['sha512'] }).toString()
 
   log.info(`Publishing ${packageName}@${fix} (the code of ${restore}) under '${channel}' (${integrity}).`)
@@ -390,12 +461,15 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
     if (!entry) return false
     const theirs = noteOf(entry)
     if (!theirs || theirs.rollbackOf !== bad || theirs.restoredFrom !== restore) {
-      throw new RegistryError(`${packageName}@${fix} appeared on the registry, but not from this rollback (a concurrent publish?).`, `check ${packageName}@${fix} by hand before re-running.`)
+      throw new RegistryError(
+        `${packageName}@${fix} appeared on the registry, but not from this rollback (a concurrent publish?).`,
+        `check ${packageName}@${fix} by hand before re-running.`,
+      )
     }
     if (entry.dist?.integrity !== integrity) {
       throw new RegistryError(
         `${packageName}@${fix} is on the registry with integrity ${String(entry.dist?.integrity)}, not the ${integrity} of the tarball sent.`,
-        `check ${packageName}@${fix} by hand (a concurrent run of the same rollback?) before re-running.`
+        `check ${packageName}@${fix} by hand (a concurrent run of the same rollback?) before re-running.`,
       )
     }
     return true
@@ -415,22 +489,28 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
       await client.publish(manifest, rewritten.tarball, {
         defaultTag: channel,
         // null: an existing package keeps its access level (public stays public, restricted stays restricted)
-        access: null
+        access: null,
       })
     },
     policy,
     log,
     explain: (e) => explain(e, 'Publishing'),
-    alsoRetry: (e) => statusOf(e) === 409
+    alsoRetry: (e) => statusOf(e) === 409,
   })
 
   // after: what the registry now serves for the new version is what was sent
   const served = await download(fix, readBack.versions?.[fix] ?? {})
   if (served.integrity !== integrity) {
-    throw new RegistryError(`The registry serves ${packageName}@${fix} with integrity ${served.integrity}, not the ${integrity} published.`, `check ${packageName}@${fix} by hand.`)
+    throw new RegistryError(
+      `The registry serves ${packageName}@${fix} with integrity ${served.integrity}, not the ${integrity} published.`,
+      `check ${packageName}@${fix} by hand.`,
+    )
   }
   const holds = readBack['dist-tags']?.[channel]
-  if (holds !== fix) log.warning(`${packageName}@${fix} is published, but '${channel}' holds ${holds ?? 'nothing'}: the registry did not apply the publish's dist-tag.`)
+  if (holds !== fix)
+    log.warning(
+      `${packageName}@${fix} is published, but '${channel}' holds ${holds ?? 'nothing'}: the registry did not apply the publish's dist-tag.`,
+    )
   log.info(`Published ${packageName}@${fix} with the code of ${restore}; '${channel}' -> ${holds ?? 'nothing'}.`)
   return { version: fix, outcome: 'published', integrity, ...(holds !== undefined ? { channelHolds: holds } : {}) }
 }
@@ -441,7 +521,8 @@ function expectedIntegrity(dist: { integrity?: unknown; shasum?: unknown }): str
     const parsed = ssri.parse(dist.integrity)
     if (parsed && Object.keys(parsed).length > 0) return parsed.toString()
   }
-  if (typeof dist.shasum === 'string' && /^[0-9a-f]{40}$/i.test(dist.shasum)) return ssri.fromHex(dist.shasum.toLowerCase(), 'sha1').toString()
+  if (typeof dist.shasum === 'string' && /^[0-9a-f]{40}$/i.test(dist.shasum))
+    return ssri.fromHex(dist.shasum.toLowerCase(), 'sha1').toString()
   return undefined
 }
 
@@ -456,29 +537,40 @@ function explainError(e: unknown, what: string, pkg: string, registry: string): 
       `The registry asked for a one-time password: the token's account has two-factor authentication for writes.`,
       `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).`,
       status,
-      code
+      code,
     )
   }
   if (code === 'EPRIVATE') {
-    return new RegistryError(`${what} ${pkg}: the restore version's package.json says "private": true, so it cannot be republished.`, `use ${setting('strategy', 'retag')}.`, status, code)
+    return new RegistryError(
+      `${what} ${pkg}: the restore version's package.json says "private": true, so it cannot be republished.`,
+      `use ${setting('strategy', 'retag')}.`,
+      status,
+      code,
+    )
   }
   if (status === 401) {
-    return new RegistryError(`${registry} rejected the token (401 Unauthorized).`, `check that ${settingName('npm-token')} holds a current token for this registry (not expired or revoked).`, status, code)
+    return new RegistryError(
+      `${registry} rejected the token (401 Unauthorized).`,
+      `check that ${settingName('npm-token')} holds a current token for this registry (not expired or revoked).`,
+      status,
+      code,
+    )
   }
   if (status === 403) {
     return new RegistryError(
       `${registry} refused: ${what.toLowerCase()} ${pkg} (403 Forbidden)${err.message ? `: ${firstLine(err.message)}` : ''}.`,
       `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use ${setting('strategy', 'retag')} then.`,
       status,
-      code
+      code,
     )
   }
   const detail = status ? `HTTP ${status}` : (code ?? 'network error')
   return new RegistryError(
     `${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`,
-    isRetryable(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).' : 'see the registry message above.',
+    isRetryable(e)
+      ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).'
+      : 'see the registry message above.',
     status,
-    code
+    code,
   )
 }
-

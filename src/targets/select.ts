@@ -58,11 +58,13 @@ export function createTargets(
   get: InputReader,
   log: Logger,
   userAgent: string,
-  hooks: TargetHooks = {}
+  hooks: TargetHooks = {},
 ): { targets: IncidentTarget[]; extras: TargetExtras[]; dispose: () => void } {
   const whoamiCache = new Map<string, Promise<string | undefined>>()
   // one ID token source for the run: the npm targets share the runner's ID token (one per registry)
-  const idToken = inputs.npmOidc ? (hooks.idToken ?? runnerIdToken(hooks.env ?? process.env, hooks.setSecret)) : undefined
+  const idToken = inputs.npmOidc
+    ? (hooks.idToken ?? runnerIdToken(hooks.env ?? process.env, hooks.setSecret))
+    : undefined
   const built = targetsFrom(inputs, get).map((spec) => {
     const made = createTargetFor(spec, inputs, get, log, userAgent, { ...hooks, whoamiCache, idToken })
     return { ...made, spec }
@@ -72,7 +74,7 @@ export function createTargets(
     extras: built.map((b) => b.extras),
     dispose: () => {
       for (const b of built) b.extras.dispose()
-    }
+    },
   }
 }
 
@@ -85,24 +87,37 @@ function createTargetFor(
   get: InputReader,
   log: Logger,
   userAgent: string,
-  hooks: TargetHooks
+  hooks: TargetHooks,
 ): { target: Target; extras: TargetExtras; name: string; channel: string } {
   if (spec.kind === 'git-tag') {
     if (!hooks.github) {
-      throw new InputError('github-token', `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`, currentDialect() === 'action' ? 'give the job contents: write and pass github-token (the default is the workflow token).' : 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.')
+      throw new InputError(
+        'github-token',
+        `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`,
+        currentDialect() === 'action'
+          ? 'give the job contents: write and pass github-token (the default is the workflow token).'
+          : 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.',
+      )
     }
     const target = new GitTagTarget({
       gh: hooks.github.client(),
       repository: hooks.github.repository,
       tag: spec.name,
       tagPrefix: get('tag-prefix').trim() || 'v',
-      preferVersions: [inputs.restoreVersion, inputs.rollbackVersion].filter((v): v is string => v !== undefined && v !== 'current'),
-      log
+      preferVersions: [inputs.restoreVersion, inputs.rollbackVersion].filter(
+        (v): v is string => v !== undefined && v !== 'current',
+      ),
+      log,
     })
     return { target, extras: NO_EXTRAS, name: spec.name, channel: spec.name }
   }
   if (spec.kind === 'npm') {
-    return { target: npmTarget(inputs, spec.name, log, userAgent, hooks), extras: NO_EXTRAS, name: spec.name, channel: inputs.channel }
+    return {
+      target: npmTarget(inputs, spec.name, log, userAgent, hooks),
+      extras: NO_EXTRAS,
+      name: spec.name,
+      channel: inputs.channel,
+    }
   }
   const one = { ...inputs, target: spec.kind, targets: [spec] }
   const { target, extras } = createTarget(one, get, log, userAgent, hooks)
@@ -116,14 +131,22 @@ function helmName(name: string, get: InputReader): string {
   return `${h.namespace ?? 'default'}/${h.release}`
 }
 
-export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logger, userAgent: string, hooks: TargetHooks = {}): { target: Target; extras: TargetExtras } {
+export function createTarget(
+  inputs: RollbackInputs,
+  get: InputReader,
+  log: Logger,
+  userAgent: string,
+  hooks: TargetHooks = {},
+): { target: Target; extras: TargetExtras } {
   if (inputs.target === 'docker') {
     // a docker: line of the targets input names the image instead of the image input
     const d = readDockerInputs(get, inputs.targets?.find((t) => t.kind === 'docker')?.name)
     const target = new DockerTarget({
       image: d.image,
       channels: [inputs.channel],
-      preferVersions: [inputs.restoreVersion, inputs.rollbackVersion].filter((v): v is string => v !== undefined && v !== 'current'),
+      preferVersions: [inputs.restoreVersion, inputs.rollbackVersion].filter(
+        (v): v is string => v !== undefined && v !== 'current',
+      ),
       tagPrefix: d.tagPrefix,
       username: d.username,
       password: d.password,
@@ -132,17 +155,17 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
       setSecret: hooks.setSecret,
       // plain http only to a registry on this machine (a registry service container on
       // localhost:5000); loopback traffic never crosses a network
-      allowInsecureLoopback: true
+      allowInsecureLoopback: true,
     })
     return {
       target,
       extras: {
         outputs: async (restore) => ({
           'previous-digest': target.digestBefore(inputs.channel) ?? '',
-          'restored-digest': restore ? ((await target.digestOf(restore).catch(() => undefined)) ?? '') : ''
+          'restored-digest': restore ? ((await target.digestOf(restore).catch(() => undefined)) ?? '') : '',
         }),
-        dispose: () => {}
-      }
+        dispose: () => {},
+      },
     }
   }
   if (inputs.target === 'helm') {
@@ -161,7 +184,7 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
       kubeContext: h.kubeContext,
       channel: HELM_CHANNEL,
       request: { ...inputs, packageName: `${h.namespace ?? 'default'}/${h.release}` },
-      log
+      log,
     })
     return {
       target,
@@ -169,15 +192,19 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
         outputs: async () => {
           const r = target.revisions
           const str = (n: number | undefined) => (n !== undefined ? String(n) : '')
-          return { 'previous-revision': str(r.previous), 'restored-revision': str(r.target), 'new-revision': str(r.created) }
+          return {
+            'previous-revision': str(r.previous),
+            'restored-revision': str(r.target),
+            'new-revision': str(r.created),
+          }
         },
-        dispose: () => target.dispose()
-      }
+        dispose: () => target.dispose(),
+      },
     }
   }
   return {
     target: npmTarget(inputs, inputs.packageName, log, userAgent, hooks),
-    extras: { outputs: async () => ({}), dispose: () => {} }
+    extras: { outputs: async () => ({}), dispose: () => {} },
   }
 }
 
@@ -185,8 +212,16 @@ export function createTarget(inputs: RollbackInputs, get: InputReader, log: Logg
  * One npm package's target: with npm-token, that token; without one, trusted publishing
  * (inputs.npmOidc): the package's own short-lived token, exchanged by the target itself.
  */
-function npmTarget(inputs: RollbackInputs, packageName: string, log: Logger, userAgent: string, hooks: TargetHooks): NpmTarget {
-  const idToken = inputs.npmOidc ? (hooks.idToken ?? runnerIdToken(hooks.env ?? process.env, hooks.setSecret)) : undefined
+function npmTarget(
+  inputs: RollbackInputs,
+  packageName: string,
+  log: Logger,
+  userAgent: string,
+  hooks: TargetHooks,
+): NpmTarget {
+  const idToken = inputs.npmOidc
+    ? (hooks.idToken ?? runnerIdToken(hooks.env ?? process.env, hooks.setSecret))
+    : undefined
   return new NpmTarget({
     packageName,
     registry: inputs.registry,
@@ -194,6 +229,6 @@ function npmTarget(inputs: RollbackInputs, packageName: string, log: Logger, use
     ...(idToken ? { oidc: { idToken, setSecret: hooks.setSecret } } : {}),
     log,
     userAgent,
-    whoamiCache: hooks.whoamiCache
+    whoamiCache: hooks.whoamiCache,
   })
 }

@@ -62,17 +62,26 @@ export function parseTargets(raw: string, input = 'targets'): TargetSpec[] {
     if (line === '' || line.startsWith('#')) continue
     const where = `line ${i + 1} (${JSON.stringify(line.slice(0, 80))})`
     const colon = line.indexOf(':')
-    if (colon <= 0) throw new InputError(input, `${where} has no kind.`, `write each target as kind:name, such as ${EXAMPLES}.`)
+    if (colon <= 0)
+      throw new InputError(input, `${where} has no kind.`, `write each target as kind:name, such as ${EXAMPLES}.`)
     const kind = line.slice(0, colon).trim().toLowerCase()
     if (!(TARGET_KINDS as readonly string[]).includes(kind)) {
-      throw new InputError(input, `${where}: ${JSON.stringify(kind.slice(0, 40))} is not a target kind.`, `use one of ${TARGET_KINDS.map((k) => `${k}:`).join(', ')} before the name, such as ${EXAMPLES}.`)
+      throw new InputError(
+        input,
+        `${where}: ${JSON.stringify(kind.slice(0, 40))} is not a target kind.`,
+        `use one of ${TARGET_KINDS.map((k) => `${k}:`).join(', ')} before the name, such as ${EXAMPLES}.`,
+      )
     }
     let name: string
     try {
       name = parseName(kind as TargetSpecKind, line.slice(colon + 1), input)
     } catch (e) {
       if (!(e instanceof InputError)) throw e
-      throw new InputError(input, `${where}: ${e.problem}`, e.fix ?? `write each target as kind:name, such as ${EXAMPLES}.`)
+      throw new InputError(
+        input,
+        `${where}: ${e.problem}`,
+        e.fix ?? `write each target as kind:name, such as ${EXAMPLES}.`,
+      )
     }
     const key = `${kind}:${name}`
     const first = seen.get(key)
@@ -83,10 +92,18 @@ export function parseTargets(raw: string, input = 'targets'): TargetSpec[] {
     specs.push({ kind: kind as TargetSpecKind, name })
   }
   if (specs.length === 0) {
-    throw new InputError(input, 'lists no target (only blank lines and comments).', `add one target a line, such as ${EXAMPLES}; or leave targets empty and use package, packages, image or release.`)
+    throw new InputError(
+      input,
+      'lists no target (only blank lines and comments).',
+      `add one target a line, such as ${EXAMPLES}; or leave targets empty and use package, packages, image or release.`,
+    )
   }
   if (specs.length > MAX_TARGETS) {
-    throw new InputError(input, `lists ${specs.length} targets; the limit is ${MAX_TARGETS}.`, 'split the incident into several runs.')
+    throw new InputError(
+      input,
+      `lists ${specs.length} targets; the limit is ${MAX_TARGETS}.`,
+      'split the incident into several runs.',
+    )
   }
   return specs
 }

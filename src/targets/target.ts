@@ -37,7 +37,12 @@ export interface Target {
    * such channel) nothing is written and a ChannelMovedError names what it holds now.
    * Confirmed by a read-back.
    */
-  pointChannel(channel: string, version: string, expected: string | undefined, incident?: IncidentContext): Promise<WriteOutcome>
+  pointChannel(
+    channel: string,
+    version: string,
+    expected: string | undefined,
+    incident?: IncidentContext,
+  ): Promise<WriteOutcome>
   /**
    * Marks `version` as retired with `message` and confirms it with a fresh read; refuses
    * when `names` (the version the message tells users to use) does not exist or is itself
@@ -91,6 +96,16 @@ export interface Target {
    * write may prove the move: 'always' (the drill), 'if-needed' (where the reads name a
    * registry with reported gaps), 'never' (a dry run). `holds`: the version the channel holds.
    */
-  capabilities?(channel: string, holds: string | undefined, options: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean }): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }>
-  republish?(args: { bad: string; restore: string; channel: string; incidentId: string; expected?: string }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }>
+  capabilities?(
+    channel: string,
+    holds: string | undefined,
+    options: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean },
+  ): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }>
+  republish?(args: {
+    bad: string
+    restore: string
+    channel: string
+    incidentId: string
+    expected?: string
+  }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }>
 }

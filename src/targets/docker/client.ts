@@ -14,11 +14,16 @@ export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
   dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
 } as const
 
 /** All four, lists first: leave the list types out and a registry may answer one platform's manifest. */
-export const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ')
+export const MANIFEST_ACCEPT = [
+  MEDIA_TYPES.ociIndex,
+  MEDIA_TYPES.dockerManifestList,
+  MEDIA_TYPES.ociManifest,
+  MEDIA_TYPES.dockerManifest,
+].join(', ')
 
 const KNOWN_MEDIA_TYPES: ReadonlySet<string> = new Set(Object.values(MEDIA_TYPES))
 
@@ -34,7 +39,7 @@ export const DIGEST_PATTERN = /^sha(256:[0-9a-f]{64}|512:[0-9a-f]{128})$/
  */
 export const BUILTIN_TOKEN_REALM_HOSTS: Readonly<Record<string, readonly string[]>> = {
   'registry-1.docker.io': ['auth.docker.io'],
-  'registry.gitlab.com': ['gitlab.com']
+  'registry.gitlab.com': ['gitlab.com'],
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
@@ -49,9 +54,11 @@ export class HttpError extends Error {
     /** the registry's error code: MANIFEST_UNKNOWN, DENIED, TAG_INVALID, ... */
     readonly registryCode?: string,
     /** the registry's error message, or the start of the body */
-    readonly detail?: string
+    readonly detail?: string,
   ) {
-    super(`${method} ${url}: HTTP ${statusCode}${registryCode ? ` ${registryCode}` : ''}${detail ? ` (${detail})` : ''}`)
+    super(
+      `${method} ${url}: HTTP ${statusCode}${registryCode ? ` ${registryCode}` : ''}${detail ? ` (${detail})` : ''}`,
+    )
     this.name = 'HttpError'
   }
 }
@@ -60,7 +67,7 @@ export class HttpError extends Error {
 class NetworkError extends Error {
   constructor(
     readonly code: string,
-    message: string
+    message: string,
   ) {
     super(message)
     this.name = 'NetworkError'
@@ -155,7 +162,7 @@ export class RegistryClient {
 
   constructor(
     readonly ref: ImageRef,
-    private readonly options: RegistryClientOptions
+    private readonly options: RegistryClientOptions,
   ) {
     this.retry = options.retry
     this.prefix = options.tagPrefix
@@ -164,7 +171,11 @@ export class RegistryClient {
     this.missingHint = options.credentials.missingHint
     const secure = !(options.allowInsecureLoopback && isLoopback(new URL(`http://${this.ref.apiHost}`).hostname))
     this.base = new URL(`${secure ? 'https' : 'http'}://${this.ref.apiHost}`)
-    this.realmHosts = new Set([...(BUILTIN_TOKEN_REALM_HOSTS[this.base.host] ?? []), ...(options.tokenRealmHosts ?? [])].map((h) => h.toLowerCase()))
+    this.realmHosts = new Set(
+      [...(BUILTIN_TOKEN_REALM_HOSTS[this.base.host] ?? []), ...(options.tokenRealmHosts ?? [])].map((h) =>
+        h.toLowerCase(),
+      ),
+    )
   }
 
   private secret(value: string): void {
@@ -182,14 +193,21 @@ export class RegistryClient {
     const n = this.options.tagsPageSize
     let next: string | undefined = `${this.repoPath}/tags/list${n ? `?n=${n}` : ''}`
     for (let page = 0; next !== undefined; page++) {
-      if (page >= 1000) throw new RegistryError(`${this.ref.registry} kept paginating the tags of ${this.ref.repository} past 1000 pages.`, 'check the registry.')
+      if (page >= 1000)
+        throw new RegistryError(
+          `${this.ref.registry} kept paginating the tags of ${this.ref.repository} past 1000 pages.`,
+          'check the registry.',
+        )
       const url: string = next
       const reply = await this.read(`listing the tags of ${this.ref.name}`, () => this.request('GET', url))
       let doc: { tags?: unknown }
       try {
         doc = JSON.parse(reply.body.toString('utf8')) as { tags?: unknown }
       } catch {
-        throw new RegistryError(`${this.ref.registry} answered the tag list of ${this.ref.repository} with something that is not JSON.`, `check ${theSetting('image')} points at a container registry.`)
+        throw new RegistryError(
+          `${this.ref.registry} answered the tag list of ${this.ref.repository} with something that is not JSON.`,
+          `check ${theSetting('image')} points at a container registry.`,
+        )
       }
       if (Array.isArray(doc.tags)) tags.push(...doc.tags.filter((t): t is string => typeof t === 'string'))
       next = nextLink(reply.headers.get('link'), new URL(url, this.base))
@@ -218,20 +236,24 @@ export class RegistryClient {
     const tag = byDigest ? `@${reference}` : `:${reference}`
     const reply = await this.request('GET', `${this.repoPath}/manifests/${reference}`, { accept: MANIFEST_ACCEPT })
     const bytes = reply.body
-    if (bytes.length > MAX_MANIFEST_BYTES) throw new RegistryError(`The manifest of ${this.ref.name}${tag} is ${bytes.length} bytes, over the 4 MiB registries accept.`, 'check the tag.')
+    if (bytes.length > MAX_MANIFEST_BYTES)
+      throw new RegistryError(
+        `The manifest of ${this.ref.name}${tag} is ${bytes.length} bytes, over the 4 MiB registries accept.`,
+        'check the tag.',
+      )
     const said = reply.headers.get('docker-content-digest') ?? undefined
     const algorithm = (byDigest ? reference : said)?.startsWith('sha512:') ? 'sha512' : 'sha256'
     const digest = digestOfBytes(bytes, algorithm)
     if (said && said !== digest) {
       throw new RegistryError(
         `${this.ref.registry} served ${this.ref.name}${tag} as ${said}, but the bytes hash to ${digest}: something between here and the registry changed them.`,
-        'check for a proxy that rewrites responses, and re-run.'
+        'check for a proxy that rewrites responses, and re-run.',
       )
     }
     if (byDigest && digest !== reference) {
       throw new RegistryError(
         `${this.ref.registry} answered ${this.ref.name}${tag} with bytes that hash to ${digest}: not that image, so nothing was written from it.`,
-        'check for a proxy or cache between here and the registry that rewrites or mixes up responses, and re-run.'
+        'check for a proxy or cache between here and the registry that rewrites or mixes up responses, and re-run.',
       )
     }
     let mediaType = (reply.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase()
@@ -246,7 +268,7 @@ export class RegistryClient {
     if (!KNOWN_MEDIA_TYPES.has(mediaType)) {
       throw new RegistryError(
         `${this.ref.name}${tag} is a ${mediaType || 'manifest of no known type'}, not an OCI or Docker v2 image manifest or index: retagging it could not keep its digest.`,
-        're-push the image with a current Docker or buildx (schema 2 / OCI), or move the tag by hand.'
+        're-push the image with a current Docker or buildx (schema 2 / OCI), or move the tag by hand.',
       )
     }
     return { bytes, mediaType, digest }
@@ -255,10 +277,17 @@ export class RegistryClient {
   /** A blob (an image config), checked against its digest. */
   async getBlob(digest: string, maxBytes: number): Promise<Buffer> {
     const reply = await this.request('GET', `${this.repoPath}/blobs/${digest}`)
-    if (reply.body.length > maxBytes) throw new RegistryError(`The blob ${this.ref.name}@${digest} is ${reply.body.length} bytes, more than an image config should be.`, 'check the image.')
+    if (reply.body.length > maxBytes)
+      throw new RegistryError(
+        `The blob ${this.ref.name}@${digest} is ${reply.body.length} bytes, more than an image config should be.`,
+        'check the image.',
+      )
     const got = digestOfBytes(reply.body, digest.startsWith('sha512:') ? 'sha512' : 'sha256')
     if (got !== digest) {
-      throw new RegistryError(`${this.ref.registry} answered the blob ${this.ref.name}@${digest} with bytes that hash to ${got}.`, 'check for a proxy that rewrites responses, and re-run.')
+      throw new RegistryError(
+        `${this.ref.registry} answered the blob ${this.ref.name}@${digest} with bytes that hash to ${got}.`,
+        'check for a proxy that rewrites responses, and re-run.',
+      )
     }
     return reply.body
   }
@@ -270,7 +299,11 @@ export class RegistryClient {
    * Authenticates on a 401 from the registry's own origin; follows redirects by hand,
    * sending Authorization only to the registry's own origin.
    */
-  async request(method: string, path: string, init: { accept?: string; contentType?: string; body?: Buffer; reauthenticate?: boolean } = {}): Promise<Reply> {
+  async request(
+    method: string,
+    path: string,
+    init: { accept?: string; contentType?: string; body?: Buffer; reauthenticate?: boolean } = {},
+  ): Promise<Reply> {
     let url = new URL(path, this.base)
     let authTries = init.reauthenticate === false && this.auth ? 2 : 0
     for (let hop = 0; ; ) {
@@ -280,7 +313,8 @@ export class RegistryClient {
       if (init.accept) headers.accept = init.accept
       if (init.contentType) headers['content-type'] = init.contentType
       // an expired token is not sent: the 401 that follows fetches a fresh one
-      if (own && this.auth && !(this.auth.scheme === 'bearer' && this.auth.expiresAt < Date.now() + 5000)) headers.authorization = this.auth.header
+      if (own && this.auth && !(this.auth.scheme === 'bearer' && this.auth.expiresAt < Date.now() + 5000))
+        headers.authorization = this.auth.header
       const reply = await this.send(method, url, headers, init.body)
 
       if (reply.status === 401 && own && authTries < 2) {
@@ -296,12 +330,25 @@ export class RegistryClient {
         }
       }
       if ([301, 302, 303, 307, 308].includes(reply.status) && reply.headers.get('location')) {
-        if (++hop > 5) throw new RegistryError(`${this.ref.registry} redirected ${method} ${url.pathname} more than 5 times.`, 'check the registry.')
+        if (++hop > 5)
+          throw new RegistryError(
+            `${this.ref.registry} redirected ${method} ${url.pathname} more than 5 times.`,
+            'check the registry.',
+          )
         const next = new URL(reply.headers.get('location') as string, url)
-        if (next.protocol !== 'https:' && !(next.protocol === 'http:' && this.options.allowInsecureLoopback && isLoopback(next.hostname))) {
-          throw new RegistryError(`${this.ref.registry} redirected ${method} ${url.pathname} to ${next.protocol}//${next.host}, which is not https: refused.`, 'check the registry configuration.')
+        if (
+          next.protocol !== 'https:' &&
+          !(next.protocol === 'http:' && this.options.allowInsecureLoopback && isLoopback(next.hostname))
+        ) {
+          throw new RegistryError(
+            `${this.ref.registry} redirected ${method} ${url.pathname} to ${next.protocol}//${next.host}, which is not https: refused.`,
+            'check the registry configuration.',
+          )
         }
-        if (next.origin !== this.base.origin) this.options.log.debug(`${method} ${url.pathname} redirected to ${next.host}: re-issued there without credentials.`)
+        if (next.origin !== this.base.origin)
+          this.options.log.debug(
+            `${method} ${url.pathname} redirected to ${next.host}: re-issued there without credentials.`,
+          )
         url = next
         continue
       }
@@ -314,14 +361,27 @@ export class RegistryClient {
   private async send(method: string, url: URL, headers: Record<string, string>, body?: Buffer): Promise<Reply> {
     const timeoutMs = this.options.timeoutMs ?? 30_000
     try {
-      const res = await fetch(url, { method, headers, body: body === undefined ? undefined : new Uint8Array(body), redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
+      const res = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : new Uint8Array(body),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      })
       const data = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer())
       return { status: res.status, headers: res.headers, body: data }
     } catch (e) {
       const err = e as { name?: string; message?: string; cause?: { code?: string; errors?: { code?: string }[] } }
-      if (err.name === 'TimeoutError' || err.name === 'AbortError') throw new NetworkError('ETIMEDOUT', `${method} ${url.host}${url.pathname}: no answer within ${timeoutMs / 1000} s`)
+      if (err.name === 'TimeoutError' || err.name === 'AbortError')
+        throw new NetworkError(
+          'ETIMEDOUT',
+          `${method} ${url.host}${url.pathname}: no answer within ${timeoutMs / 1000} s`,
+        )
       const code = err.cause?.code ?? err.cause?.errors?.[0]?.code ?? 'FETCH_ERROR'
-      throw new NetworkError(code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'ETIMEDOUT' : code, `${method} ${url.host}${url.pathname}: ${code}`)
+      throw new NetworkError(
+        code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'ETIMEDOUT' : code,
+        `${method} ${url.host}${url.pathname}: ${code}`,
+      )
     }
   }
 
@@ -342,35 +402,53 @@ export class RegistryClient {
       return
     }
     if (challenge?.scheme !== 'bearer' || !challenge.params.realm) {
-      throw new RegistryError(`${this.ref.registry} asked for authentication without a challenge this action understands (${challenge?.scheme ?? 'none'}).`, `check ${theSetting('image')} points at a Docker / OCI registry.`)
+      throw new RegistryError(
+        `${this.ref.registry} asked for authentication without a challenge this action understands (${challenge?.scheme ?? 'none'}).`,
+        `check ${theSetting('image')} points at a Docker / OCI registry.`,
+      )
     }
     let realm: URL
     try {
       realm = new URL(challenge.params.realm)
     } catch {
-      throw new RegistryError(`${this.ref.registry} named a token realm that is not a URL: ${JSON.stringify(challenge.params.realm.slice(0, 120))}.`, 'check the registry.')
+      throw new RegistryError(
+        `${this.ref.registry} named a token realm that is not a URL: ${JSON.stringify(challenge.params.realm.slice(0, 120))}.`,
+        'check the registry.',
+      )
     }
     const refusal = creds ? this.realmRefusal(realm) : undefined
     if (refusal && this.withheld !== refusal) {
       this.withheld = refusal
-      this.options.log.warning(`The credentials were not sent to the token service ${realm.origin}: ${refusal}. Asking for an anonymous token.`)
+      this.options.log.warning(
+        `The credentials were not sent to the token service ${realm.origin}: ${refusal}. Asking for an anonymous token.`,
+      )
     }
     const sendCreds = creds !== undefined && refusal === undefined
     // plain-http token service off loopback: not even an anonymous request
-    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopback(realm.hostname) && this.options.allowInsecureLoopback)) {
-      throw this.credentialsProblem(`${this.ref.registry} sends clients to the token service ${realm.origin}, which is not https.`)
+    if (
+      realm.protocol !== 'https:' &&
+      !(realm.protocol === 'http:' && isLoopback(realm.hostname) && this.options.allowInsecureLoopback)
+    ) {
+      throw this.credentialsProblem(
+        `${this.ref.registry} sends clients to the token service ${realm.origin}, which is not https.`,
+      )
     }
     const scopes = new Set((challenge.params.scope ?? '').split(' ').filter(Boolean))
     scopes.add(`repository:${this.ref.repository}:${sendCreds ? 'pull,push' : 'pull'}`)
     if (challenge.params.service) realm.searchParams.set('service', challenge.params.service)
     for (const s of scopes) realm.searchParams.append('scope', s)
-    const headers: Record<string, string> = { 'user-agent': this.options.userAgent ?? 'release-rollback', accept: 'application/json' }
+    const headers: Record<string, string> = {
+      'user-agent': this.options.userAgent ?? 'release-rollback',
+      accept: 'application/json',
+    }
     if (sendCreds) headers.authorization = basicHeader(creds)
     const reply = await this.send('GET', realm, headers)
     if (reply.status === 401 || reply.status === 403) {
       if (sendCreds) {
         this.realmRejected = `the token service ${realm.origin} rejected them (${reply.status})`
-        throw this.credentialsProblem(`${this.ref.registry}'s token service ${realm.origin} rejected the credentials of ${creds.username} (${reply.status}).`)
+        throw this.credentialsProblem(
+          `${this.ref.registry}'s token service ${realm.origin} rejected the credentials of ${creds.username} (${reply.status}).`,
+        )
       }
       throw creds ? this.credentialsProblem(`${this.ref.registry} refused an anonymous token.`) : this.noCredentials()
     }
@@ -379,10 +457,19 @@ export class RegistryClient {
     try {
       doc = JSON.parse(reply.body.toString('utf8')) as typeof doc
     } catch {
-      throw new RegistryError(`The token service ${realm.origin} answered with something that is not JSON.`, 'check the registry.')
+      throw new RegistryError(
+        `The token service ${realm.origin} answered with something that is not JSON.`,
+        'check the registry.',
+      )
     }
-    const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : ''
-    if (!token) throw new RegistryError(`The token service ${realm.origin} answered without a token.`, 'check the registry.')
+    const token =
+      typeof doc.token === 'string' && doc.token
+        ? doc.token
+        : typeof doc.access_token === 'string'
+          ? doc.access_token
+          : ''
+    if (!token)
+      throw new RegistryError(`The token service ${realm.origin} answered without a token.`, 'check the registry.')
     this.secret(token)
     const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60
     this.setAuth({ scheme: 'bearer', header: `Bearer ${token}`, expiresAt: Date.now() + ttl * 1000 })
@@ -401,7 +488,13 @@ export class RegistryClient {
       return `${realm.host} is not the registry's host ${registryHost} (credentials go only to the registry's own host, or to a token host allowed by name)`
     }
     if (realm.protocol === 'https:') return undefined
-    if (realm.protocol === 'http:' && this.options.allowInsecureLoopback && isLoopback(host) && isLoopback(registryHost)) return undefined
+    if (
+      realm.protocol === 'http:' &&
+      this.options.allowInsecureLoopback &&
+      isLoopback(host) &&
+      isLoopback(registryHost)
+    )
+      return undefined
     return `${realm.origin} is not https`
   }
 
@@ -411,7 +504,9 @@ export class RegistryClient {
     return new InputError(
       'registry-password',
       `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`,
-      currentDialect() === 'action' ? `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.` : `set REGISTRY_USERNAME and REGISTRY_PASSWORD, or run docker login ${this.ref.registry}.`
+      currentDialect() === 'action'
+        ? `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.`
+        : `set REGISTRY_USERNAME and REGISTRY_PASSWORD, or run docker login ${this.ref.registry}.`,
     )
   }
 
@@ -424,13 +519,21 @@ export class RegistryClient {
   }
 
   private credentialFix(): string {
-    const ghcr = this.base.hostname === 'ghcr.io' ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.` : ''
-    const hub = this.base.hostname === DOCKER_HUB_API ? ' For Docker Hub: use an access token with Read & Write scope as the password.' : ''
+    const ghcr =
+      this.base.hostname === 'ghcr.io'
+        ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.`
+        : ''
+    const hub =
+      this.base.hostname === DOCKER_HUB_API
+        ? ' For Docker Hub: use an access token with Read & Write scope as the password.'
+        : ''
     const which = this.options.username
       ? `check ${settingName('registry-username')} and ${settingName('registry-password')} are current`
       : this.credentials
         ? `the credentials came from ${this.credentialSource} (docker/login-action): check that login step, or ${currentDialect() === 'action' ? 'pass registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'}`
-        : currentDialect() === 'action' ? 'set registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'
+        : currentDialect() === 'action'
+          ? 'set registry-username and registry-password'
+          : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'
     return `${which}, and that they may push to ${this.ref.name}.${ghcr}${hub}`
   }
 
@@ -450,57 +553,88 @@ export class RegistryClient {
     const name = this.ref.name
     if (e instanceof HttpError) {
       const status = e.statusCode
-      const said = e.detail ? ` (${e.registryCode ? `${e.registryCode}: ` : ''}${e.detail})` : e.registryCode ? ` (${e.registryCode})` : ''
+      const said = e.detail
+        ? ` (${e.registryCode ? `${e.registryCode}: ` : ''}${e.detail})`
+        : e.registryCode
+          ? ` (${e.registryCode})`
+          : ''
       if (isImmutable(e)) {
         return new RegistryError(
           `${where} refuses to move the tag: ${name} has immutable tags${said}.`,
           'allow tags to be overwritten for this repository (ECR: image tag mutability MUTABLE, or an exclusion for the channel tag; Harbor: the immutability rule; Artifact Registry: immutable tags off), then re-run.',
           status,
-          e.registryCode
+          e.registryCode,
         )
       }
       if (status === 401) {
         if (!this.credentials) return this.noCredentials()
-        if (this.withheld || this.realmRejected) return this.credentialsProblem(`${where} refused access to ${name} (401 Unauthorized).`)
+        if (this.withheld || this.realmRejected)
+          return this.credentialsProblem(`${where} refused access to ${name} (401 Unauthorized).`)
         if (this.insufficientScope || kind === 'write') {
-          return new InputError('registry-password', `${where} does not let ${this.credentials.username} ${kind === 'write' ? 'push to' : 'read'} ${name} (401${this.insufficientScope ? ', insufficient scope' : ''}).`, this.credentialFix())
+          return new InputError(
+            'registry-password',
+            `${where} does not let ${this.credentials.username} ${kind === 'write' ? 'push to' : 'read'} ${name} (401${this.insufficientScope ? ', insufficient scope' : ''}).`,
+            this.credentialFix(),
+          )
         }
-        return new InputError('registry-password', `${where} rejected the credentials of ${this.credentials.username} (401 Unauthorized).`, this.credentialFix())
+        return new InputError(
+          'registry-password',
+          `${where} rejected the credentials of ${this.credentials.username} (401 Unauthorized).`,
+          this.credentialFix(),
+        )
       }
       if (status === 403) {
         return new InputError(
           'registry-password',
           `${where} denied ${this.credentials ? this.credentials.username : 'anonymous'} ${kind === 'write' ? 'push' : 'pull'} access to ${name} (403 Forbidden)${said}.`,
-          this.credentialFix()
+          this.credentialFix(),
         )
       }
       if (status === 404 && (e.registryCode === 'NAME_UNKNOWN' || /\/tags\/list/.test(e.url))) {
-        return new InputError('image', `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`, `check ${theSetting('image')} (registry host and repository path); a private repository also needs credentials that can read it.`)
+        return new InputError(
+          'image',
+          `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`,
+          `check ${theSetting('image')} (registry host and repository path); a private repository also needs credentials that can read it.`,
+        )
       }
       if (status === 404 && context.tag !== undefined) {
         const version = context.tag.startsWith(this.prefix) ? context.tag.slice(this.prefix.length) : context.tag
         return new InputError(
           context.input ?? 'restore-version',
           `${name}:${context.tag} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`,
-          `give a version that has a tag${this.prefix ? ` (${settingName('tag-prefix')} '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`
+          `give a version that has a tag${this.prefix ? ` (${settingName('tag-prefix')} '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`,
         )
       }
       if (status === 405 && kind === 'write') {
-        return new RegistryError(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, `point ${theSetting('image')} at the registry the image is pushed to.`, status, e.registryCode)
+        return new RegistryError(
+          `${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`,
+          `point ${theSetting('image')} at the registry the image is pushed to.`,
+          status,
+          e.registryCode,
+        )
       }
       return new RegistryError(
         `${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`,
-        isRetryable(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.',
+        isRetryable(e)
+          ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
+          : 'see the registry message above.',
         status,
-        e.registryCode
+        e.registryCode,
       )
     }
     const code = (e as { code?: string }).code
-    const message = e instanceof NetworkError ? e.message : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`
+    const message =
+      e instanceof NetworkError
+        ? e.message
+        : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`
     // an address that cannot work is bad input, not an outage (never retried: src/retry.ts)
     const wrong = misconfiguration(e)
     if (wrong !== undefined) {
-      return new InputError('image', `${where} cannot be reached: ${wrong} (${code ?? 'error'}). This is the address, not an outage: nothing was retried and nothing was written.`, `check ${theSetting('image')}: its registry host and port.`)
+      return new InputError(
+        'image',
+        `${where} cannot be reached: ${wrong} (${code ?? 'error'}). This is the address, not an outage: nothing was retried and nothing was written.`,
+        `check ${theSetting('image')}: its registry host and port.`,
+      )
     }
     const tls = /SSL|TLS|CERT|SELF_SIGNED/i.test(code ?? '')
     return new RegistryError(
@@ -511,7 +645,7 @@ export class RegistryClient {
           ? `the TLS connection to ${where} failed: it must serve https with a certificate the runner trusts (NODE_EXTRA_CA_CERTS for a private CA).`
           : 'see the message above.',
       undefined,
-      code
+      code,
     )
   }
 }
@@ -539,7 +673,9 @@ export function httpError(method: string, url: URL, reply: Reply): HttpError {
 /** ECR: 400 ImageTagAlreadyExistsException / TAG_INVALID "...immutable"; Harbor 412, Artifact Registry 400, others 409/403 saying "immutable". */
 function isImmutable(e: HttpError): boolean {
   if (e.method !== 'PUT' || ![400, 403, 409, 412].includes(e.statusCode)) return false
-  return /immutable|ImageTagAlreadyExistsException|cannot be overwritten/i.test(`${e.registryCode ?? ''} ${e.detail ?? ''}`)
+  return /immutable|ImageTagAlreadyExistsException|cannot be overwritten/i.test(
+    `${e.registryCode ?? ''} ${e.detail ?? ''}`,
+  )
 }
 
 /** The `rel="next"` target of a Link header, resolved against the request URL. */

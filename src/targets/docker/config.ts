@@ -7,7 +7,11 @@ import { settingName } from '../../core/settings.js'
 export function parseTag(name: string, raw: string): string {
   const tag = raw.trim()
   if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-    throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).')
+    throw new InputError(
+      name,
+      `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`,
+      'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).',
+    )
   }
   return tag
 }
@@ -26,12 +30,20 @@ export interface DockerInputs {
 export function readDockerInputs(get: InputReader, target?: string): DockerInputs {
   const tagPrefix = get('tag-prefix').trim()
   if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
-    throw new InputError('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.')
+    throw new InputError(
+      'tag-prefix',
+      `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`,
+      'use letters, digits, ".", "_" or "-", such as v.',
+    )
   }
   const username = get('registry-username').trim() || undefined
   const password = get('registry-password').trim() || undefined
   if ((username === undefined) !== (password === undefined)) {
-    throw new InputError(username ? 'registry-password' : 'registry-username', 'is set without the other.', `give both ${settingName('registry-username')} and ${settingName('registry-password')}, or neither (then the docker login credentials are used).`)
+    throw new InputError(
+      username ? 'registry-password' : 'registry-username',
+      'is set without the other.',
+      `give both ${settingName('registry-username')} and ${settingName('registry-password')}, or neither (then the docker login credentials are used).`,
+    )
   }
   return { image: target ?? get('image').trim(), username, password, tagPrefix }
 }

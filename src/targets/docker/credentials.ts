@@ -40,14 +40,22 @@ function loadDockerConfig(path: string): DockerConfig | undefined {
     text = readFileSync(path, 'utf8')
   } catch (e) {
     if ((e as { code?: string }).code === 'ENOENT') return undefined
-    throw new InputError('registry-password', `the docker config ${path} cannot be read (${(e as Error).message}).`, `${credentialsFix()}, or fix the docker login step.`)
+    throw new InputError(
+      'registry-password',
+      `the docker config ${path} cannot be read (${(e as Error).message}).`,
+      `${credentialsFix()}, or fix the docker login step.`,
+    )
   }
   try {
     const doc = JSON.parse(text) as unknown
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('not an object')
     return doc as DockerConfig
   } catch {
-    throw new InputError('registry-password', `the docker config ${path} is not valid JSON.`, `${credentialsFix()}, or fix the docker login step.`)
+    throw new InputError(
+      'registry-password',
+      `the docker config ${path} is not valid JSON.`,
+      `${credentialsFix()}, or fix the docker login step.`,
+    )
   }
 }
 
@@ -74,7 +82,7 @@ export function readDockerConfigAuth(path: string, host: string): RegistryCreden
       throw new InputError(
         'registry-password',
         `the docker config ${path} holds an identity token for ${host}, not a user name and password.`,
-        `${credentialsFix()} (a token with write access to the repository as the password).`
+        `${credentialsFix()} (a token with write access to the repository as the password).`,
       )
     }
   }
@@ -90,9 +98,11 @@ export function dockerConfigHint(path: string, host: string): string {
     return ` (${path} cannot be read)`
   }
   if (!doc) return ` (there is no ${path})`
-  const helper = doc.credHelpers && Object.entries(doc.credHelpers).find(([k]) => configKeyHost(k) === configKeyHost(host))?.[1]
+  const helper =
+    doc.credHelpers && Object.entries(doc.credHelpers).find(([k]) => configKeyHost(k) === configKeyHost(host))?.[1]
   const store = typeof helper === 'string' ? helper : typeof doc.credsStore === 'string' ? doc.credsStore : undefined
-  if (store) return ` (${path} keeps them in the credential helper docker-credential-${store}, which this action does not run)`
+  if (store)
+    return ` (${path} keeps them in the credential helper docker-credential-${store}, which this action does not run)`
   return ` (${path} has no entry for ${host})`
 }
 
@@ -116,12 +126,26 @@ export interface ResolvedCredentials {
  */
 export function resolveCredentials(
   registry: string,
-  options: { username?: string; password?: string; dockerConfigPath?: string; setSecret?: (value: string) => void }
+  options: { username?: string; password?: string; dockerConfigPath?: string; setSecret?: (value: string) => void },
 ): ResolvedCredentials {
   if ((options.username ?? '') !== '' || (options.password ?? '') !== '') {
-    if (!options.username) throw new InputError('registry-username', `is empty but ${settingName('registry-password')} is set.`, `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`)
-    if (!options.password) throw new InputError('registry-password', `is empty but ${settingName('registry-username')} is set.`, 'give the password or access token for that user.')
-    return { credentials: { username: options.username, password: options.password }, source: `${settingName('registry-username')} and ${settingName('registry-password')}`, missingHint: '' }
+    if (!options.username)
+      throw new InputError(
+        'registry-username',
+        `is empty but ${settingName('registry-password')} is set.`,
+        `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`,
+      )
+    if (!options.password)
+      throw new InputError(
+        'registry-password',
+        `is empty but ${settingName('registry-username')} is set.`,
+        'give the password or access token for that user.',
+      )
+    return {
+      credentials: { username: options.username, password: options.password },
+      source: `${settingName('registry-username')} and ${settingName('registry-password')}`,
+      missingHint: '',
+    }
   }
   const path = options.dockerConfigPath ?? defaultDockerConfigPath()
   const credentials = readDockerConfigAuth(path, registry)
@@ -137,5 +161,7 @@ export function resolveCredentials(
 
 /** Where credentials come from, as the entry that runs says it. */
 function credentialsFix(): string {
-  return currentDialect() === 'action' ? 'pass registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'
+  return currentDialect() === 'action'
+    ? 'pass registry-username and registry-password'
+    : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'
 }

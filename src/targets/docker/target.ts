@@ -121,12 +121,21 @@ export class DockerTarget implements Target {
     this.retry = options.retry ?? DEFAULT_RETRY
     this.prefix = options.tagPrefix ?? ''
     if (this.prefix !== '' && !TAG_PATTERN.test(`${this.prefix}0.0.0`)) {
-      throw new InputError('tag-prefix', `${JSON.stringify(this.prefix.slice(0, 60))} cannot start a tag.`, "use letters, digits, '.', '_' or '-' (and no '.' or '-' first), such as v.")
+      throw new InputError(
+        'tag-prefix',
+        `${JSON.stringify(this.prefix.slice(0, 60))} cannot start a tag.`,
+        "use letters, digits, '.', '_' or '-' (and no '.' or '-' first), such as v.",
+      )
     }
-    if (options.channels.length === 0) throw new InputError('channel', 'is empty.', 'name the moving tag to roll back, such as latest.')
+    if (options.channels.length === 0)
+      throw new InputError('channel', 'is empty.', 'name the moving tag to roll back, such as latest.')
     for (const c of options.channels) {
       if (!TAG_PATTERN.test(c)) {
-        throw new InputError('channel', `${JSON.stringify(c.slice(0, 80))} is not a valid image tag.`, "use a tag such as latest or stable (letters, digits, '.', '_', '-'; at most 128).")
+        throw new InputError(
+          'channel',
+          `${JSON.stringify(c.slice(0, 80))} is not a valid image tag.`,
+          "use a tag such as latest or stable (letters, digits, '.', '_', '-'; at most 128).",
+        )
       }
     }
     const credentials = resolveCredentials(this.ref.registry, options)
@@ -141,7 +150,7 @@ export class DockerTarget implements Target {
       allowInsecureLoopback: options.allowInsecureLoopback,
       tagsPageSize: options.tagsPageSize,
       userAgent: options.userAgent,
-      setSecret: options.setSecret
+      setSecret: options.setSecret,
     })
     this.label = `container image ${this.ref.name} on ${this.client.base.origin}`
   }
@@ -186,20 +195,33 @@ export class DockerTarget implements Target {
     // 2. push: open a blob upload (needs push, changes no tag) and cancel it at once
     let started: Reply
     try {
-      started = await withRetry(`checking push access to ${this.ref.name}`, () => this.client.request('POST', `${this.client.repoPath}/blobs/uploads/`), this.retry, this.options.log)
+      started = await withRetry(
+        `checking push access to ${this.ref.name}`,
+        () => this.client.request('POST', `${this.client.repoPath}/blobs/uploads/`),
+        this.retry,
+        this.options.log,
+      )
     } catch (e) {
       if (e instanceof RollbackError) throw e
       const status = statusOf(e)
       const ecr = /\.dkr\.ecr\.[^.]+\.amazonaws\.com(\.cn)?$/.test(this.client.base.hostname)
       if (status === 401 || (status === 403 && !ecr)) throw this.client.explain(e, 'write')
       // ECR allows retag-only policies (PutImage without InitiateLayerUpload): not conclusive
-      this.options.log.debug(`Could not confirm push access to ${this.ref.name} in advance (${describeFailure(e)}); the tag write will tell.`)
+      this.options.log.debug(
+        `Could not confirm push access to ${this.ref.name} in advance (${describeFailure(e)}); the tag write will tell.`,
+      )
       return
     }
     const location = started.headers.get('location')
     if (location) {
       // (distribution wants the delete action for this: no new token is fetched for it)
-      await this.client.request('DELETE', location, { reauthenticate: false }).catch((e: unknown) => this.options.log.debug(`Cancelling the probe upload on ${this.ref.registry} failed (${describeFailure(e)}); the registry purges it.`))
+      await this.client
+        .request('DELETE', location, { reauthenticate: false })
+        .catch((e: unknown) =>
+          this.options.log.debug(
+            `Cancelling the probe upload on ${this.ref.registry} failed (${describeFailure(e)}); the registry purges it.`,
+          ),
+        )
     }
   }
 
@@ -232,25 +254,33 @@ export class DockerTarget implements Target {
       async (c) => {
         const d = await this.client.read(`reading ${this.ref.name}:${c}`, () => this.client.headDigest(c), { tag: c })
         if (d) channelDigests.set(c, d)
-      }
+      },
     )
     const versions: Record<string, VersionInfo> = {}
     for (const v of versionTags.keys()) versions[v] = {}
     const headVersion = async (v: string) => {
-      const d = await this.client.read(`reading ${this.ref.name}:${this.tagFor(v)}`, () => this.client.headDigest(this.tagFor(v)), { tag: this.tagFor(v) })
+      const d = await this.client.read(
+        `reading ${this.ref.name}:${this.tagFor(v)}`,
+        () => this.client.headDigest(this.tagFor(v)),
+        { tag: this.tagFor(v) },
+      )
       if (d) versions[v].digest = d
       else delete versions[v] // listed, but gone by now
     }
 
     const preferred = [...new Set(this.options.preferVersions ?? [])].filter((v) => versionTags.has(v))
     await mapLimit(preferred, limit, headVersion)
-    const preferredDigests = new Set(preferred.map((v) => versions[v]?.digest).filter((d): d is string => d !== undefined))
+    const preferredDigests = new Set(
+      preferred.map((v) => versions[v]?.digest).filter((d): d is string => d !== undefined),
+    )
     if ([...channelDigests.values()].some((d) => !preferredDigests.has(d))) {
       // a channel holds something else: read the other version tags to name its holder
       const rest = [...versionTags.keys()].filter((v) => !preferred.includes(v)).sort(semver.rcompare)
       const cap = this.options.maxVersionTags ?? 500
       if (rest.length > cap) {
-        this.options.log.warning(`${this.ref.name} has ${rest.length + preferred.length} version tags; only the newest ${cap} are read to find what the channel holds.`)
+        this.options.log.warning(
+          `${this.ref.name} has ${rest.length + preferred.length} version tags; only the newest ${cap} are read to find what the channel holds.`,
+        )
       }
       await mapLimit(rest.slice(0, cap), limit, headVersion)
     }
@@ -271,10 +301,14 @@ export class DockerTarget implements Target {
     this.seen = {
       distTags: { ...distTags },
       channels: new Map(channelDigests),
-      versions: new Map(Object.entries(versions).flatMap(([v, info]) => (info.digest ? [[v, info.digest] as const] : [])))
+      versions: new Map(
+        Object.entries(versions).flatMap(([v, info]) => (info.digest ? [[v, info.digest] as const] : [])),
+      ),
     }
     if (this.options.readIdentity ?? true) {
-      const matter = [...new Set([...preferred, ...Object.values(distTags)])].filter((v) => versions[v]?.digest !== undefined)
+      const matter = [...new Set([...preferred, ...Object.values(distTags)])].filter(
+        (v) => versions[v]?.digest !== undefined,
+      )
       await mapLimit(matter, limit, async (v) => {
         const id = await this.identityOf(versions[v].digest as string, this.tagFor(v))
         if (id.created) versions[v].publishedAt = id.created
@@ -295,7 +329,7 @@ export class DockerTarget implements Target {
       found = this.readIdentity(digest).catch((e: unknown) => {
         this.identities.delete(digest) // a later inspect() may try again
         this.options.log.warning(
-          `Could not read when and from which commit ${this.ref.name}:${tag} (${short(digest)}) was built (${e instanceof RollbackError ? e.message : describeFailure(e)}); its publish time is taken as unknown.`
+          `Could not read when and from which commit ${this.ref.name}:${tag} (${short(digest)}) was built (${e instanceof RollbackError ? e.message : describeFailure(e)}); its publish time is taken as unknown.`,
         )
         return {}
       })
@@ -315,7 +349,12 @@ export class DockerTarget implements Target {
       // an index's config lives in its platform manifests: the first real one (buildx adds
       // attestation manifests with platform unknown/unknown)
       const entries = Array.isArray(doc.manifests) ? (doc.manifests as Record<string, unknown>[]) : []
-      const first = entries.find((m) => typeof m?.digest === 'string' && DIGEST_PATTERN.test(m.digest) && (m.platform as { os?: unknown } | undefined)?.os !== 'unknown')
+      const first = entries.find(
+        (m) =>
+          typeof m?.digest === 'string' &&
+          DIGEST_PATTERN.test(m.digest) &&
+          (m.platform as { os?: unknown } | undefined)?.os !== 'unknown',
+      )
       if (!first) return id
       const child = await this.client.read(what, () => this.client.getManifest(first.digest as string))
       manifest = parseObject(child.bytes)
@@ -338,36 +377,48 @@ export class DockerTarget implements Target {
    * restore digest: 'already'), nothing is written and a ChannelMovedError names the holder.
    */
   async pointChannel(channel: string, version: string, expected: string | undefined): Promise<WriteOutcome> {
-    if (!TAG_PATTERN.test(channel)) throw new InputError('channel', `${JSON.stringify(channel.slice(0, 80))} is not a valid image tag.`, 'use a tag such as latest or stable.')
+    if (!TAG_PATTERN.test(channel))
+      throw new InputError(
+        'channel',
+        `${JSON.stringify(channel.slice(0, 80))} is not a valid image tag.`,
+        'use a tag such as latest or stable.',
+      )
     const tag = this.tagFor(version)
     const source = await this.restoreManifest(version)
     const expectedDigest = await this.expectedDigest(channel, expected)
     const what = `moving '${channel}' to ${tag} (${short(source.digest)})`
-    const head = () => this.client.read(`reading ${this.ref.name}:${channel}`, () => this.client.headDigest(channel), { tag: channel })
+    const head = () =>
+      this.client.read(`reading ${this.ref.name}:${channel}`, () => this.client.headDigest(channel), { tag: channel })
     let outcome: WriteOutcome
     try {
       ;({ outcome } = await guardedWrite<string | undefined>({
         what,
         channel,
         wanted: `${version} (${short(source.digest)})`,
-        expected: expected === undefined ? undefined : `${expected}${expectedDigest && expectedDigest !== expected ? ` (${short(expectedDigest)})` : ''}`,
+        expected:
+          expected === undefined
+            ? undefined
+            : `${expected}${expectedDigest && expectedDigest !== expected ? ` (${short(expectedDigest)})` : ''}`,
         read: head,
         holderOf: (digest) => (digest === undefined ? undefined : this.nameOf(digest)),
         isDone: (digest) => digest === source.digest,
         isExpected: (digest) => digest === expectedDigest,
         write: async () => {
-          const reply = await this.client.request('PUT', `${this.client.repoPath}/manifests/${channel}`, { contentType: source.mediaType, body: source.bytes })
+          const reply = await this.client.request('PUT', `${this.client.repoPath}/manifests/${channel}`, {
+            contentType: source.mediaType,
+            body: source.bytes,
+          })
           const stored = reply.headers.get('docker-content-digest')
           if (stored && stored !== source.digest) {
             throw new RegistryError(
               `${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`,
-              `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`
+              `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`,
             )
           }
         },
         policy: this.retry,
         log: this.options.log,
-        explain: (e) => this.client.explain(e, 'write', {})
+        explain: (e) => this.client.explain(e, 'write', {}),
       }))
     } catch (e) {
       if (e instanceof ChannelMovedError && e.holder !== undefined && DIGEST_PATTERN.test(e.holder)) {
@@ -392,16 +443,24 @@ export class DockerTarget implements Target {
       // the plan named the version without reading its tag (an auto-chosen restore
       // version): what the tag holds now is the first and only look at it
       this.options.log.debug(`${this.ref.name}:${tag} was not read when planning; reading it now.`)
-      return this.client.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.client.getManifest(tag), { tag, input: 'restore-version' })
+      return this.client.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.client.getManifest(tag), {
+        tag,
+        input: 'restore-version',
+      })
     }
     try {
-      return await withRetry(`reading the manifest of ${this.ref.name}:${tag} (${short(planned)})`, () => this.client.getManifest(planned), this.retry, this.options.log)
+      return await withRetry(
+        `reading the manifest of ${this.ref.name}:${tag} (${short(planned)})`,
+        () => this.client.getManifest(planned),
+        this.retry,
+        this.options.log,
+      )
     } catch (e) {
       if (statusOf(e) === 404) {
         throw new InputError(
           'restore-version',
           `the image ${this.ref.name}:${tag} had when the rollback was planned (${planned}) is no longer on ${this.ref.registry}: it was deleted meanwhile.`,
-          `check what ${tag} is now (skopeo inspect --raw docker://${this.ref.name}:${tag}), and re-run to plan from the registry as it is.`
+          `check what ${tag} is now (skopeo inspect --raw docker://${this.ref.name}:${tag}), and re-run to plan from the registry as it is.`,
         )
       }
       throw this.client.explain(e, 'read', {})
@@ -421,7 +480,7 @@ export class DockerTarget implements Target {
     if (now === undefined) {
       throw new RegistryError(
         `The rollback expected '${channel}' to hold ${expected}, but ${this.ref.name} has no tag ${this.tagFor(expected)} to compare it with: nothing was written.`,
-        `look at what '${channel}' holds now and re-run to plan from the registry as it is.`
+        `look at what '${channel}' holds now and re-run to plan from the registry as it is.`,
       )
     }
     return now
@@ -439,7 +498,9 @@ export class DockerTarget implements Target {
    * error path: naming a new holder must not hold the error back for long).
    */
   private async findVersionOf(digest: string): Promise<string | undefined> {
-    const versions = [...this.versionTags(await this.client.listTags()).keys()].sort(semver.rcompare).slice(0, Math.min(100, this.options.maxVersionTags ?? 500))
+    const versions = [...this.versionTags(await this.client.listTags()).keys()]
+      .sort(semver.rcompare)
+      .slice(0, Math.min(100, this.options.maxVersionTags ?? 500))
     const found: string[] = []
     await mapLimit(versions, this.options.concurrency ?? 8, async (v) => {
       if ((await this.client.headDigest(this.tagFor(v))) === digest) found.push(v)
@@ -470,7 +531,8 @@ function identityFrom(map: unknown): Identity {
     if (!Number.isNaN(at) && at > 0) id.created = new Date(at).toISOString()
   }
   const revision = m[OCI_REVISION]
-  if (typeof revision === 'string' && revision.trim() !== '' && revision.trim().length <= 200) id.revision = revision.trim()
+  if (typeof revision === 'string' && revision.trim() !== '' && revision.trim().length <= 200)
+    id.revision = revision.trim()
   return id
 }
 

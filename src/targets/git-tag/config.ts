@@ -16,11 +16,18 @@ const MAX_TAG_NAME = 200
 export function parseGitTagName(name: string, raw: string): string {
   const v = raw.trim().replace(/^refs\/tags\//, '')
   const shown = JSON.stringify(raw.trim().slice(0, 80))
-  const fix = 'give the tag name as `git tag --list` shows it, such as v1 or stable (no spaces, no "..", none of ~ ^ : ? * [ \\).'
+  const fix =
+    'give the tag name as `git tag --list` shows it, such as v1 or stable (no spaces, no "..", none of ~ ^ : ? * [ \\).'
   const bad = /[\u0000-\u0020\u007f~^:?*[\\]/.exec(v)
   if (v === '') throw new InputError(name, 'names no git tag.', fix)
-  if (v.length > MAX_TAG_NAME) throw new InputError(name, `${shown} is ${v.length} characters long; the limit is ${MAX_TAG_NAME}.`, fix)
-  if (bad) throw new InputError(name, `${shown} is not a git tag name: it contains ${bad[0] === ' ' ? 'a space' : /[\u0000-\u001f\u007f]/.test(bad[0]) ? 'a control character' : `"${bad[0]}"`}.`, fix)
+  if (v.length > MAX_TAG_NAME)
+    throw new InputError(name, `${shown} is ${v.length} characters long; the limit is ${MAX_TAG_NAME}.`, fix)
+  if (bad)
+    throw new InputError(
+      name,
+      `${shown} is not a git tag name: it contains ${bad[0] === ' ' ? 'a space' : /[\u0000-\u001f\u007f]/.test(bad[0]) ? 'a control character' : `"${bad[0]}"`}.`,
+      fix,
+    )
   const problem = v.includes('..')
     ? 'contains ".."'
     : v.includes('@{')
@@ -40,7 +47,11 @@ export function parseGitTagName(name: string, raw: string): string {
                   : undefined
   if (problem) throw new InputError(name, `${shown} is not a git tag name: it ${problem}.`, fix)
   if (/[<>=|]/.test(v) || (/^[vV]?(\d+|[xX])(\.(\d+|[xX])){0,2}$/.test(v) && /[xX]/.test(v))) {
-    throw new InputError(name, `${shown} reads as a semver range, not a tag name.`, 'give the moving tag itself, such as v1, v1.2 or stable.')
+    throw new InputError(
+      name,
+      `${shown} reads as a semver range, not a tag name.`,
+      'give the moving tag itself, such as v1, v1.2 or stable.',
+    )
   }
   return v
 }

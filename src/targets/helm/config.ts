@@ -14,7 +14,7 @@ export function parseReleaseName(name: string, raw: string): string {
     throw new InputError(
       name,
       `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`,
-      'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).'
+      'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).',
     )
   }
   return v
@@ -24,7 +24,11 @@ export function parseReleaseName(name: string, raw: string): string {
 export function parseNamespace(name: string, raw: string): string {
   const v = raw.trim()
   if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
-    throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.')
+    throw new InputError(
+      name,
+      `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`,
+      "give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context's namespace.",
+    )
   }
   return v
 }
@@ -32,7 +36,11 @@ export function parseNamespace(name: string, raw: string): string {
 export function parseHelmMatch(name: string, raw: string): HelmMatch {
   const v = raw.trim() || 'app-version'
   if (v !== 'app-version' && v !== 'chart-version') {
-    throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).')
+    throw new InputError(
+      name,
+      `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`,
+      "use app-version (compare versions with the chart's appVersion) or chart-version (with the chart's version).",
+    )
   }
   return v
 }
@@ -41,7 +49,11 @@ export function parseHelmMatch(name: string, raw: string): HelmMatch {
 export function parseHelmTimeout(name: string, raw: string): string {
   const v = raw.trim() || '5m'
   if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
-    throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.')
+    throw new InputError(
+      name,
+      `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`,
+      'use a Go duration such as 5m, 300s or 1h30m.',
+    )
   }
   return v
 }
@@ -61,7 +73,7 @@ export function parseHelmWait(name: string, raw: string): HelmWait {
     throw new InputError(
       name,
       `${JSON.stringify(v.slice(0, 40))} is not legacy, watcher or none.`,
-      "use legacy (the default: the readiness checks helm 3's --wait runs, on helm 3 and 4 alike), watcher (helm 4's --wait=watcher) or none (no wait)."
+      "use legacy (the default: the readiness checks helm 3's --wait runs, on helm 3 and 4 alike), watcher (helm 4's --wait=watcher) or none (no wait).",
     )
   }
   return v as HelmWait
@@ -79,7 +91,11 @@ export function parseHelmTargetName(name: string, raw: string): HelmReleaseName 
   const v = raw.trim()
   const parts = v.split('/')
   if (parts.length > 2 || parts.some((p) => p === '')) {
-    throw new InputError(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release (release or namespace/release).`, 'name the release as `helm list` shows it, such as acme-prod, or prefix its namespace: prod/acme-prod.')
+    throw new InputError(
+      name,
+      `${JSON.stringify(raw.slice(0, 80))} is not a Helm release (release or namespace/release).`,
+      'name the release as `helm list` shows it, such as acme-prod, or prefix its namespace: prod/acme-prod.',
+    )
   }
   if (parts.length === 1) return { release: parseReleaseName(name, parts[0]) }
   return { namespace: parseNamespace(name, parts[0]), release: parseReleaseName(name, parts[1]) }
@@ -110,6 +126,6 @@ export function readHelmInputs(get: InputReader, target?: string): HelmInputs {
     timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
     wait: parseHelmWait('helm-wait', get('helm-wait')),
     kubeconfig: get('kubeconfig').trim() || undefined,
-    kubeContext: get('kube-context').trim() || undefined
+    kubeContext: get('kube-context').trim() || undefined,
   }
 }

@@ -19,7 +19,8 @@ export type HelmRunner = (command: string, args: string[]) => Promise<HelmRunRes
  * The default runner: @actions/exec, silent, with the exit code returned rather than thrown,
  * in helmEnvironment() (no inputs, no tokens).
  */
-export const execHelm: HelmRunner = (command, args) => getExecOutput(command, args, { silent: true, ignoreReturnCode: true, env: helmEnvironment(process.env) })
+export const execHelm: HelmRunner = (command, args) =>
+  getExecOutput(command, args, { silent: true, ignoreReturnCode: true, env: helmEnvironment(process.env) })
 
 /** Names that hold a credential this run has (or might have) and helm has no use for. */
 const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE_?KEY|(^|_)AUTH($|_)/i
@@ -29,7 +30,8 @@ const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE_?K
  * kubelogin, gke-gcloud-auth-plugin): without them helm cannot reach an EKS, AKS or GKE
  * cluster.
  */
-const HELM_NEEDS = /^(PATH|HOME|KUBECONFIG|(HTTPS?|NO|ALL)_PROXY|HELM_.*|XDG_.*|AWS_.*|AZURE_.*|AAD_.*|GOOGLE_.*|CLOUDSDK_.*)$/i
+const HELM_NEEDS =
+  /^(PATH|HOME|KUBECONFIG|(HTTPS?|NO|ALL)_PROXY|HELM_.*|XDG_.*|AWS_.*|AZURE_.*|AAD_.*|GOOGLE_.*|CLOUDSDK_.*)$/i
 
 /**
  * The environment helm runs in: this process's, without the action's inputs (`INPUT_*`:
@@ -59,7 +61,7 @@ export class KubeconfigFile {
 
   constructor(
     private readonly content: string,
-    private readonly parent: string = process.env.RUNNER_TEMP || tmpdir()
+    private readonly parent: string = process.env.RUNNER_TEMP || tmpdir(),
   ) {}
 
   /** The file's path; writes it on the first call. */

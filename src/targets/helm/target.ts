@@ -35,7 +35,16 @@ import { InputError, RegistryError, RollbackError } from '../../errors.js'
 import { guardedWrite } from '../../guard.js'
 import { lastKnownGood, type PackageState, type VersionInfo } from '../../plan.js'
 import type { IncidentContext, Logger, Target, WriteOutcome } from '../target.js'
-import { HELM_CHANNEL, parseHelmMatch, parseHelmTimeout, parseHelmWait, parseNamespace, parseReleaseName, type HelmMatch, type HelmWait } from './config.js'
+import {
+  HELM_CHANNEL,
+  parseHelmMatch,
+  parseHelmTimeout,
+  parseHelmWait,
+  parseNamespace,
+  parseReleaseName,
+  type HelmMatch,
+  type HelmWait,
+} from './config.js'
 import { execHelm, KubeconfigFile, type HelmRunner, type HelmRunResult } from './runner.js'
 import { firstLine } from '../../util.js'
 import { setTo, settingName } from '../../core/settings.js'
@@ -122,7 +131,13 @@ export function parseHelmVersion(text: string): HelmVersion | undefined {
   const raw = text.trim()
   const m = /^v(\d+)\.(\d+)(?:\.(\d+))?(?:-[0-9A-Za-z.-]+)?(?:\+([0-9A-Za-z.+-]*))?$/.exec(raw)
   if (!m) return undefined
-  return { raw, major: Number(m[1]), minor: Number(m[2]), patch: m[3] === undefined ? undefined : Number(m[3]), unreleased: (m[4] ?? '').split('+').includes('unreleased') }
+  return {
+    raw,
+    major: Number(m[1]),
+    minor: Number(m[2]),
+    patch: m[3] === undefined ? undefined : Number(m[3]),
+    unreleased: (m[4] ?? '').split('+').includes('unreleased'),
+  }
 }
 
 /**
@@ -142,7 +157,7 @@ export function waitFlags(wait: HelmWait, v: HelmVersion): string[] {
       throw new InputError(
         'helm-wait',
         `is watcher, but the helm on this runner is ${v.raw}: helm 3 has only the legacy readiness checks (--wait), the watcher came with helm 4.`,
-        'use helm-wait: legacy (the default) or none, or install helm 4 on the runner.'
+        'use helm-wait: legacy (the default) or none, or install helm 4 on the runner.',
       )
     }
     return ['--wait']
@@ -226,7 +241,7 @@ export class HelmTarget implements Target {
       ...options,
       release: parseReleaseName('release', options.release),
       namespace: parseNamespace('namespace', options.namespace ?? '') || undefined,
-      timeout: parseHelmTimeout('helm-timeout', options.timeout)
+      timeout: parseHelmTimeout('helm-timeout', options.timeout),
     }
     this.match = parseHelmMatch('helm-match', options.match)
     this.wait = parseHelmWait('helm-wait', options.wait ?? '')
@@ -255,7 +270,11 @@ export class HelmTarget implements Target {
     const k = this.options.kubeconfig
     const kubeconfig = k instanceof KubeconfigFile ? k.path() : k
     // `--flag=value`: a value that starts with '-' cannot be taken for a flag
-    return [...(namespace ? ['-n', namespace] : []), ...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []), ...(kubeContext ? [`--kube-context=${kubeContext}`] : [])]
+    return [
+      ...(namespace ? ['-n', namespace] : []),
+      ...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []),
+      ...(kubeContext ? [`--kube-context=${kubeContext}`] : []),
+    ]
   }
 
   /** Removes the kubeconfig file this target was given as a KubeconfigFile (call it when the run ends). */
@@ -273,24 +292,30 @@ export class HelmTarget implements Target {
         `Could not run ${this.helm}: ${firstLine(message)}`,
         /Unable to locate executable/.test(message)
           ? 'install helm on the runner before this step (for example with azure/setup-helm), or give the path to the helm binary.'
-          : 'check that the helm binary can be run on this runner.'
+          : 'check that the helm binary can be run on this runner.',
       )
     }
   }
 
   private async history(): Promise<Entry[]> {
-    const r = await this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', String(HISTORY_READ_MAX)])
+    const r = await this.run([
+      'history',
+      this.options.release,
+      ...this.scope(),
+      '-o',
+      'json',
+      '--max',
+      String(HISTORY_READ_MAX),
+    ])
     if (r.exitCode !== 0) throw this.explain(r, 'reading the history of')
     const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`)
     if (!Array.isArray(rows) || !rows.every(isHistoryEntry)) {
       throw new RegistryError(
         `helm history ${this.options.release} -o json printed something other than helm's history rows: ${firstLine(r.stdout)}`,
-        'use helm 3 or newer as the helm binary.'
+        'use helm 3 or newer as the helm binary.',
       )
     }
-    return rows
-      .map((row) => ({ ...row, version: this.versionOf(row) }))
-      .sort((a, b) => a.revision - b.revision)
+    return rows.map((row) => ({ ...row, version: this.versionOf(row) })).sort((a, b) => a.revision - b.revision)
   }
 
   private versionOf(row: HelmHistoryEntry): string | undefined {
@@ -304,7 +329,10 @@ export class HelmTarget implements Target {
       if (r.exitCode !== 0) throw this.explain(r, 'reading the version of helm for')
       const v = parseHelmVersion(r.stdout)
       if (!v || v.major < 3) {
-        throw new RegistryError(`helm version --short printed ${JSON.stringify(firstLine(r.stdout))}, not a helm 3 or 4 version such as v3.19.0+g3d8990f.`, 'use helm 3 or newer as the helm binary.')
+        throw new RegistryError(
+          `helm version --short printed ${JSON.stringify(firstLine(r.stdout))}, not a helm 3 or 4 version such as v3.19.0+g3d8990f.`,
+          'use helm 3 or newer as the helm binary.',
+        )
       }
       return v
     })()
@@ -316,11 +344,17 @@ export class HelmTarget implements Target {
    * fetch every live object of the release, Secrets too), and helm-wait suits this helm.
    */
   async checkAccess(): Promise<void> {
-    const [r, v] = await Promise.all([this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', '1']), this.version()])
+    const [r, v] = await Promise.all([
+      this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', '1']),
+      this.version(),
+    ])
     if (r.exitCode !== 0) throw this.explain(r, 'reading the history of')
     const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`)
     if (!Array.isArray(rows) || rows.length !== 1 || !isHistoryEntry(rows[0])) {
-      throw new RegistryError(`helm history ${this.options.release} -o json --max 1 did not print the release's latest revision: ${firstLine(r.stdout)}`, 'use helm 3 or newer as the helm binary.')
+      throw new RegistryError(
+        `helm history ${this.options.release} -o json --max 1 did not print the release's latest revision: ${firstLine(r.stdout)}`,
+        'use helm 3 or newer as the helm binary.',
+      )
     }
     waitFlags(this.wait, v)
   }
@@ -338,16 +372,20 @@ export class HelmTarget implements Target {
     const holder = this.holderOf(history, true)
     this.holder = holder
     const state: PackageState = {
-      name: this.options.request?.packageName ?? (this.options.namespace ? `${this.options.namespace}/${this.options.release}` : this.options.release),
+      name:
+        this.options.request?.packageName ??
+        (this.options.namespace ? `${this.options.namespace}/${this.options.release}` : this.options.release),
       distTags: holder === undefined ? {} : { [this.channel]: holder },
-      versions: this.versionsOf(history, holder)
+      versions: this.versionsOf(history, holder),
     }
     const latest = history.at(-1)
     this.revs = { previous: latest?.revision }
     this.seenRevision = latest?.revision
     const ours = latest ? OUR_DESCRIPTION.exec(latest.description) : null
     if (latest && (ours || this.written.has(latest.revision))) {
-      this.options.log.info(`${this.label}: revision ${latest.revision} (${latest.status}) was written by release-rollback${ours?.[1] ? ` for incident ${ours[1]}` : ''}.`)
+      this.options.log.info(
+        `${this.label}: revision ${latest.revision} (${latest.status}) was written by release-rollback${ours?.[1] ? ` for incident ${ours[1]}` : ''}.`,
+      )
     }
     this.explainRequest(state, history)
     return state
@@ -366,18 +404,25 @@ export class HelmTarget implements Target {
       while (i >= 0 && history[i].status === 'failed') i--
       const lastGood = history.slice(0, i + 1).findLast((e) => RESTORABLE.has(e.status))
       const tried = history.slice(i + 1)
-      const candidates = [...tried, ...(lastGood ? [lastGood] : [])].map((e) => e.version).filter((v): v is string => v !== undefined)
+      const candidates = [...tried, ...(lastGood ? [lastGood] : [])]
+        .map((e) => e.version)
+        .filter((v): v is string => v !== undefined)
       const holder = candidates.sort(semver.rcompare)[0]
       if (warn) {
         this.options.log.warning(
           `${this.label}: the latest revision ${latest.revision} (${latest.version ?? latest.app_version}) failed (${JSON.stringify(firstLine(latest.description))})` +
-            (lastGood ? `; the last good revision is ${lastGood.revision} (${lastGood.version ?? lastGood.app_version}, ${lastGood.status})` : '; no earlier revision is deployed or superseded') +
-            `. A failed revision may have left either running, so the release counts as holding the newer one, ${holder ?? 'none'}.`
+            (lastGood
+              ? `; the last good revision is ${lastGood.revision} (${lastGood.version ?? lastGood.app_version}, ${lastGood.status})`
+              : '; no earlier revision is deployed or superseded') +
+            `. A failed revision may have left either running, so the release counts as holding the newer one, ${holder ?? 'none'}.`,
         )
       }
       return holder
     }
-    if (warn) this.options.log.warning(`${this.label}: the latest revision ${latest.revision} is ${latest.status}, so the release holds no version.`)
+    if (warn)
+      this.options.log.warning(
+        `${this.label}: the latest revision ${latest.revision} is ${latest.status}, so the release holds no version.`,
+      )
     return undefined
   }
 
@@ -410,7 +455,9 @@ export class HelmTarget implements Target {
     const ours = OUR_DESCRIPTION.exec(latest.description)
     const current = currentRevision(history)
     const verb = latest.status.replace('pending-', '')
-    const clear = current ? `\`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\`` : undefined
+    const clear = current
+      ? `\`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\``
+      : undefined
     if (latest.status === 'pending-rollback') {
       const to = /^Rollback to (\d+)$/.exec(latest.description)?.[1] ?? latest.rollback_revision
       throw new RegistryError(
@@ -420,7 +467,7 @@ export class HelmTarget implements Target {
         `if a helm rollback is still running, wait for it and re-run. Otherwise see why the hook failed (\`kubectl get jobs,pods${this.where ? ` -n ${this.options.namespace}` : ''}\`, \`helm get hooks ${this.options.release}${this.where ? ` -n ${this.options.namespace}` : ''}\`), ` +
           `${clear ? `clear the lock with ${clear} (revision ${current?.revision} is the last deployed one; add --no-hooks only if skipping the failing hook is safe)` : 'clear the lock with helm rollback to the last good revision'}, and re-run.`,
         undefined,
-        'HELM_PENDING'
+        'HELM_PENDING',
       )
     }
     throw new RegistryError(
@@ -429,7 +476,7 @@ export class HelmTarget implements Target {
       `wait for the ${verb} to finish, then re-run. If no helm process is running any more (a cancelled job leaves the release stuck in ${latest.status}), ` +
         `free it by hand${clear ? ` with ${clear} (revision ${current?.revision} is the last deployed one)` : ''} and re-run.`,
       undefined,
-      'HELM_PENDING'
+      'HELM_PENDING',
     )
   }
 
@@ -442,13 +489,18 @@ export class HelmTarget implements Target {
     const request = this.options.request
     if (!request) return
     const holds = summarise(history)
-    const pruned = (what: string) => `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so ${what} may have been pruned.`
+    const pruned = (what: string) =>
+      `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so ${what} may have been pruned.`
     const restorable = Object.entries(state.versions)
       .filter(([, info]) => info.revision !== undefined)
       .map(([v, info]) => `${v} (revision ${info.revision})`)
       .join(', ')
     if (request.rollbackVersion === 'current' && this.holder === undefined) {
-      throw new InputError('rollback-version', `is current, but ${this.label} holds no version: its history is ${holds}.`, 'give the version to roll back explicitly.')
+      throw new InputError(
+        'rollback-version',
+        `is current, but ${this.label} holds no version: its history is ${holds}.`,
+        'give the version to roll back explicitly.',
+      )
     }
     // 'current' is what the channel holds (then the runner's release guard decides whether
     // to go on, so the restore checks below wait for the planner); an exact version must be
@@ -459,7 +511,7 @@ export class HelmTarget implements Target {
       throw new InputError(
         'rollback-version',
         `${this.label} has no revision with ${this.what} ${bad}: its history is ${holds}.`,
-        `give the ${this.what} of a revision in the history${this.match === 'app-version' ? `, or ${setTo('helm-match', 'chart-version')} if you gave a chart version` : `, or ${setTo('helm-match', 'app-version')} if you gave an app version`}.`
+        `give the ${this.what} of a revision in the history${this.match === 'app-version' ? `, or ${setTo('helm-match', 'chart-version')} if you gave a chart version` : `, or ${setTo('helm-match', 'app-version')} if you gave an app version`}.`,
       )
     }
     const restore = request.restoreVersion
@@ -468,14 +520,14 @@ export class HelmTarget implements Target {
       throw new InputError(
         'restore-version',
         `${this.label} has no deployed or superseded revision with ${this.what} ${restore}${failedOnly ? ' (only failed or unfinished ones, which are never rolled back to)' : ''}: its history is ${holds}. ${failedOnly ? '' : pruned('an older revision of it')}`.trim(),
-        `give a ${settingName('restore-version')} the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`
+        `give a ${settingName('restore-version')} the history can restore${restorable ? ` (${restorable})` : ''}, or deploy ${restore} with helm upgrade instead.`,
       )
     }
     if (restore === undefined && semver.valid(bad) !== null && lastKnownGood(state, bad, this.channel) === undefined) {
       throw new InputError(
         'restore-version',
         `is empty and ${this.label} has no deployed or superseded revision below ${bad} to restore: its history is ${holds}. ${pruned('older revisions')}`,
-        'give the version to restore explicitly, or deploy it with helm upgrade instead.'
+        'give the version to restore explicitly, or deploy it with helm upgrade instead.',
       )
     }
   }
@@ -486,7 +538,12 @@ export class HelmTarget implements Target {
    * (what the plan saw) at the latest revision the last inspect() saw, or already be on
    * `version` ('already'). Otherwise nothing runs and a ChannelMovedError says what it holds.
    */
-  async pointChannel(channel: string, version: string, expected: string | undefined, incident?: IncidentContext): Promise<WriteOutcome> {
+  async pointChannel(
+    channel: string,
+    version: string,
+    expected: string | undefined,
+    incident?: IncidentContext,
+  ): Promise<WriteOutcome> {
     if (channel !== this.channel) {
       throw new Error(`${this.label} has one channel, '${this.channel}'; the rollback was planned on '${channel}'.`)
     }
@@ -515,19 +572,27 @@ export class HelmTarget implements Target {
         const latest = history.at(-1)
         return latest?.status === 'deployed' && latest.version === version
       },
-      isExpected: (history) => this.holderOf(history, false) === expected && (seenRevision === undefined || history.at(-1)?.revision === seenRevision),
+      isExpected: (history) =>
+        this.holderOf(history, false) === expected &&
+        (seenRevision === undefined || history.at(-1)?.revision === seenRevision),
       write: async (history) => {
         readBack = await this.rollbackTo(history, version, id)
       },
       policy: NO_RETRY,
       log: this.options.log,
-      explain: (e) => new RegistryError(`Rolling ${this.label} back failed: ${e instanceof Error ? e.message : String(e)}.`, 'check the release with helm history and re-run.')
+      explain: (e) =>
+        new RegistryError(
+          `Rolling ${this.label} back failed: ${e instanceof Error ? e.message : String(e)}.`,
+          'check the release with helm history and re-run.',
+        ),
     })
     const latest = state.at(-1)
     if (outcome === 'already' && latest) {
       const byUs = this.written.has(latest.revision) || (id !== undefined && latest.description.includes(id))
       this.revs = { previous: latest.revision, target: latest.revision }
-      this.options.log.info(`${this.label} is already on ${version} (revision ${latest.revision}${byUs ? `, rolled back by this incident, ${id}` : ''}): no rollback.`)
+      this.options.log.info(
+        `${this.label} is already on ${version} (revision ${latest.revision}${byUs ? `, rolled back by this incident, ${id}` : ''}): no rollback.`,
+      )
     }
     this.seenRevision = latest?.revision
     return outcome
@@ -545,25 +610,45 @@ export class HelmTarget implements Target {
       throw new RegistryError(
         `${this.label} has no deployed or superseded revision with ${this.what} ${version} to roll back to: its history is ${summarise(before)}. ` +
           `Helm keeps only the newest --history-max revisions (10 unless the deployments set another limit), so it may have been pruned.`,
-        `deploy ${version} with helm upgrade instead, or roll back to a version the history still holds.`
+        `deploy ${version} with helm upgrade instead, or roll back to a version the history still holds.`,
       )
     }
     const helm = await this.version()
     const wait = waitFlags(this.wait, helm)
     const bad = this.bad ?? this.holderOf(before, false)
-    const description = truncate(`release-rollback${id ? ` ${id}` : ''}: roll back ${bad ?? 'the release'} to ${version} (revision ${target.revision})`, MAX_DESCRIPTION)
-    const base = ['rollback', this.options.release, String(target.revision), ...this.scope(), ...wait, '--timeout', this.options.timeout, '--history-max', String(this.options.historyMax ?? 0)]
-    const checks = this.wait === 'none' ? `no readiness checks (${helm.major === 3 ? 'no --wait' : 'no --wait: hooks only'})` : `the ${this.wait} readiness checks (${wait.join(' ')})`
+    const description = truncate(
+      `release-rollback${id ? ` ${id}` : ''}: roll back ${bad ?? 'the release'} to ${version} (revision ${target.revision})`,
+      MAX_DESCRIPTION,
+    )
+    const base = [
+      'rollback',
+      this.options.release,
+      String(target.revision),
+      ...this.scope(),
+      ...wait,
+      '--timeout',
+      this.options.timeout,
+      '--history-max',
+      String(this.options.historyMax ?? 0),
+    ]
+    const checks =
+      this.wait === 'none'
+        ? `no readiness checks (${helm.major === 3 ? 'no --wait' : 'no --wait: hooks only'})`
+        : `the ${this.wait} readiness checks (${wait.join(' ')})`
     this.options.log.info(
       `Rolling ${this.label} back to revision ${target.revision} (${this.what} ${version}, ${target.status}) with helm ${helm.raw}; ` +
-        (this.wait === 'none' ? 'helm does not wait for the workloads to become ready (helm-wait: none).' : `helm waits up to ${this.options.timeout} for the ${this.wait} readiness checks.`)
+        (this.wait === 'none'
+          ? 'helm does not wait for the workloads to become ready (helm-wait: none).'
+          : `helm waits up to ${this.options.timeout} for the ${this.wait} readiness checks.`),
     )
     let r: HelmRunResult
     if (mayDescribe(helm)) {
       r = await this.run([...base, '--description', description])
       if (r.exitCode !== 0 && /unknown flag: --description/.test(r.stderr)) {
         // a build of a branch without it (cobra refused the flag: nothing ran)
-        this.options.log.info(`helm ${helm.raw} has no rollback --description: the revision gets helm's own "Rollback to ${target.revision}".`)
+        this.options.log.info(
+          `helm ${helm.raw} has no rollback --description: the revision gets helm's own "Rollback to ${target.revision}".`,
+        )
         r = await this.run(base)
       }
     } else {
@@ -580,28 +665,34 @@ export class HelmTarget implements Target {
     this.revs = { previous: latest?.revision, target: target.revision, created: created?.revision }
     if (others.length > 0) {
       this.options.log.warning(
-        `${this.label}: besides ${created ? `revision ${created.revision} (this rollback)` : 'this rollback'}, the history gained ${others.map((e) => `revision ${e.revision} (${e.status}, ${JSON.stringify(firstLine(e.description))})`).join(', ')} while helm rollback ran: another helm operation wrote to the release.`
+        `${this.label}: besides ${created ? `revision ${created.revision} (this rollback)` : 'this rollback'}, the history gained ${others.map((e) => `revision ${e.revision} (${e.status}, ${JSON.stringify(firstLine(e.description))})`).join(', ')} while helm rollback ran: another helm operation wrote to the release.`,
       )
     }
     if (created?.status === 'deployed') {
       if (r.exitCode !== 0) {
-        this.options.log.warning(`helm rollback exited ${r.exitCode} (${helmError(r.stderr)}), but the history shows revision ${created.revision} deployed with ${version}.`)
+        this.options.log.warning(
+          `helm rollback exited ${r.exitCode} (${helmError(r.stderr)}), but the history shows revision ${created.revision} deployed with ${version}.`,
+        )
       }
       return after
     }
     const still = currentRevision(after)
-    const stillText = still ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. ` : ''
+    const stillText = still
+      ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. `
+      : ''
     const hook = HOOK_FAILED.exec(r.stderr)
     if (created?.status === 'pending-rollback' && hook) {
       const ns = this.where ? ` -n ${this.options.namespace}` : ''
       throw new RegistryError(
         `helm rollback of ${this.options.release} to revision ${target.revision} (${version}) stopped: its ${hook[1]} hook ${hook[2]} failed (${helmError(r.stderr)}), ` +
           `so helm left the new revision ${created.revision} pending-rollback and the release locked` +
-          (hook[1] === 'post-rollback' ? `; the workloads were already updated to ${version}.` : `; the workloads were not changed.`),
+          (hook[1] === 'post-rollback'
+            ? `; the workloads were already updated to ${version}.`
+            : `; the workloads were not changed.`),
         `see why the hook failed (\`kubectl get jobs,pods${ns}\`, \`helm get hooks ${this.options.release}${ns}\`). ${stillText}` +
           `Clear the lock with \`helm rollback ${this.options.release} ${still?.revision ?? target.revision}${ns}\` (add --no-hooks only if skipping the hook is safe), then re-run.`,
         undefined,
-        'HELM_HOOK_FAILED'
+        'HELM_HOOK_FAILED',
       )
     }
     if (created) {
@@ -611,14 +702,14 @@ export class HelmTarget implements Target {
         `see why the workloads did not become ready (kubectl get pods and events${this.where ? ` in ${this.options.namespace}` : ''}); ${stillText}` +
           `Re-run to try the rollback again, with a longer helm-timeout (now ${this.options.timeout}) if they only needed more time.`,
         undefined,
-        'HELM_ROLLBACK_FAILED'
+        'HELM_ROLLBACK_FAILED',
       )
     }
     if (r.exitCode !== 0) throw this.explain(r, 'rolling back')
     const now = after.at(-1)
     throw new RegistryError(
       `helm rollback of ${this.options.release} to revision ${target.revision} exited 0, but its history shows no new revision that rolls back to ${target.revision} (latest: ${now ? `${now.revision} ${now.status}, ${JSON.stringify(firstLine(now.description))}` : 'none'}).`,
-      'check the release with helm history and re-run.'
+      'check the release with helm history and re-run.',
     )
   }
 
@@ -630,27 +721,35 @@ export class HelmTarget implements Target {
       return new InputError(
         'release',
         `Helm release ${release} was not found${this.where || " in the kubeconfig context's namespace"}.`,
-        `check the release and namespace inputs (\`helm list${this.options.namespace ? ` -n ${this.options.namespace}` : ' --all-namespaces'}\` lists the releases).`
+        `check the release and namespace inputs (\`helm list${this.options.namespace ? ` -n ${this.options.namespace}` : ' --all-namespaces'}\` lists the releases).`,
       )
     }
     if (/Kubernetes cluster unreachable/i.test(message)) {
       return new InputError(
         'kubeconfig',
         `helm cannot reach the cluster (${message}).`,
-        'check that the kubeconfig secret names the right cluster and that this runner can reach its API server (a private cluster needs a self-hosted runner or a tunnel).'
+        'check that the kubeconfig secret names the right cluster and that this runner can reach its API server (a private cluster needs a self-hosted runner or a tunnel).',
       )
     }
     if (/forbidden|unauthorized|must be logged in|provide credentials|token has expired|certificate/i.test(message)) {
       return new InputError(
         'kubeconfig',
         `the cluster refused helm's credentials or their permissions (${message}).`,
-        `the kubeconfig's user must be able to read and write helm's release records (Secrets named sh.helm.release.v1.${release}.v*${this.where}) and to update the chart's resources; check the RBAC bound to it and that its token has not expired.`
+        `the kubeconfig's user must be able to read and write helm's release records (Secrets named sh.helm.release.v1.${release}.v*${this.where}) and to update the chart's resources; check the RBAC bound to it and that its token has not expired.`,
       )
     }
     if (/unknown (shorthand )?flag/.test(message)) {
-      return new RegistryError(`This helm does not know a flag the rollback needs (${message}).`, 'use helm 3.x or newer.')
+      return new RegistryError(
+        `This helm does not know a flag the rollback needs (${message}).`,
+        'use helm 3.x or newer.',
+      )
     }
-    return new RegistryError(`${doing.charAt(0).toUpperCase()}${doing.slice(1)} ${this.label} failed: ${message}.`, "see helm's message; a re-run is safe.", undefined, `HELM_EXIT_${r.exitCode}`)
+    return new RegistryError(
+      `${doing.charAt(0).toUpperCase()}${doing.slice(1)} ${this.label} failed: ${message}.`,
+      "see helm's message; a re-run is safe.",
+      undefined,
+      `HELM_EXIT_${r.exitCode}`,
+    )
   }
 }
 
@@ -666,7 +765,13 @@ function currentRevision(history: Entry[]): Entry | undefined {
  * or follows an uninstalled one with `helm install --replace`).
  */
 export function isRollback(e: HelmHistoryEntry, previous: HelmHistoryEntry | undefined): boolean {
-  if ((e.rollback_revision ?? 0) > 0 || /^Rollback to \d+$/.test(e.description) || OUR_DESCRIPTION.test(e.description) || FAILED_ROLLBACK.test(e.description)) return true
+  if (
+    (e.rollback_revision ?? 0) > 0 ||
+    /^Rollback to \d+$/.test(e.description) ||
+    OUR_DESCRIPTION.test(e.description) ||
+    FAILED_ROLLBACK.test(e.description)
+  )
+    return true
   return FAILED_RELEASE.test(e.description) && e.revision > 1 && !(previous && /^uninstall/.test(previous.status))
 }
 
@@ -675,7 +780,11 @@ function isRollbackTo(e: HelmHistoryEntry, target: HelmHistoryEntry): boolean {
   if (e.rollback_revision !== undefined) return e.rollback_revision === target.revision
   if (e.description === `Rollback to ${target.revision}`) return true
   if (OUR_DESCRIPTION.test(e.description)) return e.description.endsWith(`(revision ${target.revision})`)
-  return (FAILED_ROLLBACK.test(e.description) || FAILED_RELEASE.test(e.description)) && e.chart === target.chart && e.app_version === target.app_version
+  return (
+    (FAILED_ROLLBACK.test(e.description) || FAILED_RELEASE.test(e.description)) &&
+    e.chart === target.chart &&
+    e.app_version === target.app_version
+  )
 }
 
 /** "revisions 12-21: 1.2.4 (21 deployed), 1.2.3 (20 superseded, 12-19), ..." for messages. */
@@ -686,7 +795,9 @@ function summarise(history: Entry[]): string {
     const key = e.version ?? `${e.app_version || '?'} (${e.chart})`
     byVersion.set(key, [...(byVersion.get(key) ?? []), e])
   }
-  const parts = [...byVersion].slice(0, 12).map(([v, es]) => `${v} (${es.map((e) => `${e.revision} ${e.status}`).join(', ')})`)
+  const parts = [...byVersion]
+    .slice(0, 12)
+    .map(([v, es]) => `${v} (${es.map((e) => `${e.revision} ${e.status}`).join(', ')})`)
   const first = history[0].revision
   const last = history.at(-1)?.revision
   return `revisions ${first === last ? first : `${first}-${last}`}: ${parts.join('; ')}${byVersion.size > 12 ? '; ...' : ''}`
@@ -710,17 +821,22 @@ function parseJson(text: string, command: string): unknown {
   try {
     return JSON.parse(text)
   } catch {
-    throw new RegistryError(`${command} did not print JSON: ${firstLine(text) || '(nothing)'}`, 'use helm 3 or newer as the helm binary.')
+    throw new RegistryError(
+      `${command} did not print JSON: ${firstLine(text) || '(nothing)'}`,
+      'use helm 3 or newer as the helm binary.',
+    )
   }
 }
 
 /** The `Error: ...` line helm prints (warnings on stderr are skipped). */
 function helmError(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '')
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
   const error = lines.find((l) => l.startsWith('Error: '))
   return (error ? error.slice('Error: '.length) : (lines.at(-1) ?? '')).slice(0, 500)
 }
-
 
 function truncate(s: string, max: number): string {
   const chars = [...s]

@@ -11,7 +11,7 @@ export function parsePackageName(name: string, raw: string): string {
     throw new InputError(
       name,
       `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`,
-      'give the package name exactly as published, such as acme-widget or @acme/widget.'
+      'give the package name exactly as published, such as acme-widget or @acme/widget.',
     )
   }
   return pkg

@@ -33,13 +33,18 @@ export function audienceOf(registry: string): string {
   return `npm:${new URL(registry).hostname}`
 }
 
-const FALLBACK = 'or pass npm-token (a granular token with read and write access to the package) instead of trusted publishing'
+const FALLBACK =
+  'or pass npm-token (a granular token with read and write access to the package) instead of trusted publishing'
 
 /**
  * The runner's ID token, asked once per audience for the whole run (several packages on
  * one registry share it). `setSecret` masks it as soon as it arrives.
  */
-export function runnerIdToken(env: NodeJS.ProcessEnv, setSecret?: (value: string) => void, timeoutMs = 30_000): IdTokenSource {
+export function runnerIdToken(
+  env: NodeJS.ProcessEnv,
+  setSecret?: (value: string) => void,
+  timeoutMs = 30_000,
+): IdTokenSource {
   const asked = new Map<string, Promise<string>>()
   return (audience) => {
     let pending = asked.get(audience)
@@ -51,11 +56,20 @@ export function runnerIdToken(env: NodeJS.ProcessEnv, setSecret?: (value: string
   }
 }
 
-async function requestIdToken(env: NodeJS.ProcessEnv, audience: string, setSecret: ((value: string) => void) | undefined, timeoutMs: number): Promise<string> {
+async function requestIdToken(
+  env: NodeJS.ProcessEnv,
+  audience: string,
+  setSecret: ((value: string) => void) | undefined,
+  timeoutMs: number,
+): Promise<string> {
   const raw = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim()
   const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim()
   if (!raw || !requestToken) {
-    throw new InputError('npm-token', 'is empty, and this job cannot ask for an OIDC ID token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set).', `give the job permissions: id-token: write to use trusted publishing, ${FALLBACK}.`)
+    throw new InputError(
+      'npm-token',
+      'is empty, and this job cannot ask for an OIDC ID token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set).',
+      `give the job permissions: id-token: write to use trusted publishing, ${FALLBACK}.`,
+    )
   }
   setSecret?.(requestToken)
   const url = new URL(raw)
@@ -68,10 +82,14 @@ async function requestIdToken(env: NodeJS.ProcessEnv, audience: string, setSecre
       headers: { accept: 'application/json', authorization: `Bearer ${requestToken}` },
       // a redirect would carry the request token to wherever it points
       redirect: 'error',
-      signal: AbortSignal.timeout(timeoutMs)
+      signal: AbortSignal.timeout(timeoutMs),
     })
   } catch (e) {
-    throw new InputError('npm-token', `is empty, and the runner's ID token service (${where}) did not answer: ${firstLine(e instanceof Error ? e.message : String(e))}.`, `re-run the job (trusted publishing needs the runner's ID token), ${FALLBACK}.`)
+    throw new InputError(
+      'npm-token',
+      `is empty, and the runner's ID token service (${where}) did not answer: ${firstLine(e instanceof Error ? e.message : String(e))}.`,
+      `re-run the job (trusted publishing needs the runner's ID token), ${FALLBACK}.`,
+    )
   }
   let value: unknown
   try {
@@ -83,7 +101,7 @@ async function requestIdToken(env: NodeJS.ProcessEnv, audience: string, setSecre
     throw new InputError(
       'npm-token',
       `is empty, and the runner did not give this job an OIDC ID token for ${audience} (${where} answered HTTP ${res.status}${res.ok ? ' without a token' : ''}).`,
-      `check that the job has permissions: id-token: write (a pull request from a fork never gets one), ${FALLBACK}.`
+      `check that the job has permissions: id-token: write (a pull request from a fork never gets one), ${FALLBACK}.`,
     )
   }
   setSecret?.(value)
@@ -93,7 +111,10 @@ async function requestIdToken(env: NodeJS.ProcessEnv, audience: string, setSecre
 /** What a refused exchange's answer says (npm: { message }), one short line, never a token. */
 function registryMessage(e: unknown): string {
   const body = (e as { body?: unknown }).body
-  const text = body && typeof body === 'object' ? ((body as { message?: unknown; error?: unknown }).message ?? (body as { error?: unknown }).error) : undefined
+  const text =
+    body && typeof body === 'object'
+      ? ((body as { message?: unknown; error?: unknown }).message ?? (body as { error?: unknown }).error)
+      : undefined
   return typeof text === 'string' && text.trim() !== '' ? `: "${firstLine(text).slice(0, 200)}"` : ''
 }
 
@@ -118,28 +139,49 @@ export async function exchangeIdToken(o: {
   const idToken = await o.idToken(audience)
   const url = new URL(`/-/npm/v1/oidc/token/exchange/package/${escapePackageName(o.packageName)}`, o.registry).href
   // the ID token is this one request's credential; RegistryClient keeps it on the registry's origin
-  const client = new RegistryClient({ registry: o.registry, token: idToken, timeoutMs: o.timeoutMs, userAgent: o.userAgent })
+  const client = new RegistryClient({
+    registry: o.registry,
+    token: idToken,
+    timeoutMs: o.timeoutMs,
+    userAgent: o.userAgent,
+  })
   let answer: { token?: unknown }
   try {
-    answer = await withRetry(`exchanging the OIDC token for ${o.packageName}`, () => client.json<{ token?: unknown }>(url, 'publish', { method: 'POST', headers: { accept: 'application/json' } }), o.retry, o.log)
+    answer = await withRetry(
+      `exchanging the OIDC token for ${o.packageName}`,
+      () =>
+        client.json<{ token?: unknown }>(url, 'publish', { method: 'POST', headers: { accept: 'application/json' } }),
+      o.retry,
+      o.log,
+    )
   } catch (e) {
     // a redirect to another origin, refused (the ID token not sent): its own message says so
     if (e instanceof RegistryError) throw e
     const status = statusOf(e)
     const host = new URL(o.registry).host
     if (status === undefined || isRetryable(e)) {
-      const detail = status ? `HTTP ${status}${registryMessage(e)}` : firstLine(e instanceof Error ? e.message : String(e))
-      throw new RegistryError(`${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`, `re-run when the registry recovers (a re-run is safe), ${FALLBACK}.`, status)
+      const detail = status
+        ? `HTTP ${status}${registryMessage(e)}`
+        : firstLine(e instanceof Error ? e.message : String(e))
+      throw new RegistryError(
+        `${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`,
+        `re-run when the registry recovers (a re-run is safe), ${FALLBACK}.`,
+        status,
+      )
     }
     throw new InputError(
       'npm-token',
       `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`,
-      `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), and in its allowed actions allow moving dist-tags and deprecating as well as publishing; ${FALLBACK}.`
+      `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), and in its allowed actions allow moving dist-tags and deprecating as well as publishing; ${FALLBACK}.`,
     )
   }
   const token = answer?.token
   if (typeof token !== 'string' || token === '') {
-    throw new InputError('npm-token', `is empty, and ${o.registry} answered the OIDC token exchange for ${o.packageName} without a token.`, `check ${o.packageName}'s trusted publisher on ${new URL(o.registry).host}, ${FALLBACK}.`)
+    throw new InputError(
+      'npm-token',
+      `is empty, and ${o.registry} answered the OIDC token exchange for ${o.packageName} without a token.`,
+      `check ${o.packageName}'s trusted publisher on ${new URL(o.registry).host}, ${FALLBACK}.`,
+    )
   }
   o.setSecret?.(token)
   return token

@@ -39,13 +39,17 @@ const KNOWN: Record<RegistryKind, Known> = {
     probe: true,
     fixedChannel: {
       channel: 'latest',
-      why: "cannot move the dist-tag 'latest' (it answers \"Unable to update latest tag\": only a publish moves it)",
+      why: 'cannot move the dist-tag \'latest\' (it answers "Unable to update latest tag": only a publish moves it)',
       get fix() {
         return `use ${setting('strategy', 'republish')}, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel`
-      }
-    }
+      },
+    },
   },
-  nexus2: { product: 'Nexus Repository 2', probe: true, noDeprecate: 'has no deprecate (npm deprecate is not supported)' },
+  nexus2: {
+    product: 'Nexus Repository 2',
+    probe: true,
+    noDeprecate: 'has no deprecate (npm deprecate is not supported)',
+  },
   artifactory: {
     product: 'Artifactory',
     probe: true,
@@ -53,8 +57,8 @@ const KNOWN: Record<RegistryKind, Known> = {
       why: 'answers 404 to dist-tag writes, as an Artifactory remote (proxy) repository does: dist-tags can only be moved on a local repository',
       get fix() {
         return `set ${theSetting('registry')} to the local repository the package is published to (not the remote or virtual one in front of it)`
-      }
-    }
+      },
+    },
   },
   'github-packages': {
     product: 'GitHub Packages',
@@ -63,10 +67,10 @@ const KNOWN: Record<RegistryKind, Known> = {
       why: 'does not take dist-tag writes (GitHub Packages documents no dist-tag endpoint)',
       get fix() {
         return `move the channel by publishing (${setting('strategy', 'republish')}), or delete the bad version in the package settings on GitHub`
-      }
-    }
+      },
+    },
   },
-  unknown: { product: 'the registry', probe: false }
+  unknown: { product: 'the registry', probe: false },
 }
 
 /** Which registry `registry` is, from its URL and the headers of an answer to a read. */
@@ -78,8 +82,18 @@ export function identifyRegistry(registry: string, headers: Record<string, strin
   if (host === 'registry.npmjs.org') kind = 'npmjs'
   else if (/^Nexus\/3\./i.test(server)) kind = 'nexus3'
   else if (/^Nexus\/2\./i.test(server)) kind = 'nexus2'
-  else if (headers['x-jfrog-version'] !== undefined || headers['x-artifactory-id'] !== undefined || /\/artifactory\/api\/npm\//.test(url.pathname)) kind = 'artifactory'
-  else if (host === 'npm.pkg.github.com' || headers['x-github-request-id'] !== undefined || /\/_registry\/npm\//.test(url.pathname)) kind = 'github-packages'
+  else if (
+    headers['x-jfrog-version'] !== undefined ||
+    headers['x-artifactory-id'] !== undefined ||
+    /\/artifactory\/api\/npm\//.test(url.pathname)
+  )
+    kind = 'artifactory'
+  else if (
+    host === 'npm.pkg.github.com' ||
+    headers['x-github-request-id'] !== undefined ||
+    /\/_registry\/npm\//.test(url.pathname)
+  )
+    kind = 'github-packages'
   return { kind, host, name: `${KNOWN[kind].product} at ${host}` }
 }
 
