@@ -89,7 +89,7 @@ async function readEntries(tarball) {
                     linkpath: e.linkpath,
                     devmaj: e.header.devmaj,
                     devmin: e.header.devmin,
-                    body: Buffer.concat(chunks)
+                    body: Buffer.concat(chunks),
                 });
             });
         });
@@ -118,14 +118,23 @@ function encodeEntry(entry) {
         mtime: entry.mtime,
         type: entry.type,
         devmaj: entry.devmaj,
-        devmin: entry.devmin
+        devmin: entry.devmin,
     };
     const header = new tar__WEBPACK_IMPORTED_MODULE_3__/* .Header */ .Y9(fields);
     const needPax = header.encode();
     const out = [];
     // long paths, big numbers, non-ASCII names: a pax header carries them, as node-tar writes it
     if (needPax)
-        out.push(new tar__WEBPACK_IMPORTED_MODULE_3__/* .Pax */ .un({ path, linkpath, size: fields.size, mtime: fields.mtime, uid: fields.uid, gid: fields.gid, uname: fields.uname, gname: fields.gname }).encode());
+        out.push(new tar__WEBPACK_IMPORTED_MODULE_3__/* .Pax */ .un({
+            path,
+            linkpath,
+            size: fields.size,
+            mtime: fields.mtime,
+            uid: fields.uid,
+            gid: fields.gid,
+            uname: fields.uname,
+            gname: fields.gname,
+        }).encode());
     out.push(header.block);
     if (entry.body.length > 0) {
         out.push(entry.body);
@@ -212,7 +221,12 @@ async function republish(opts) {
     if (!semver__WEBPACK_IMPORTED_MODULE_1___default().valid(restore))
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('restore-version', `'${restore}' is not a valid semver version.`, 'give the exact version to restore, such as 1.2.2.');
     // the token is scoped to the registry and stays on its origin (scheme, host and port)
-    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_7__/* .RegistryClient */ .bP({ registry, token: opts.token, timeoutMs: opts.timeoutMs, userAgent: opts.userAgent });
+    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_7__/* .RegistryClient */ .bP({
+        registry,
+        token: opts.token,
+        timeoutMs: opts.timeoutMs,
+        userAgent: opts.userAgent,
+    });
     const explain = (e, what) => explainError(e, what, packageName, registry);
     const readPackument = () => (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(`reading ${packageName}`, () => client.json(`/${escaped}?write=true`, 'view'), policy, log).catch((e) => {
         if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .statusOf */ .c2)(e) === 404) {
@@ -259,7 +273,12 @@ async function republish(opts) {
         log.info(`${packageName}@${fix} already republishes ${restore} in place of ${bad} (incident ${note.incidentId}): nothing to publish.`);
         const served = await download(fix, existing);
         const holds = before['dist-tags']?.[channel];
-        return { version: fix, outcome: 'already', integrity: served.integrity, ...(holds !== undefined ? { channelHolds: holds } : {}) };
+        return {
+            version: fix,
+            outcome: 'already',
+            integrity: served.integrity,
+            ...(holds !== undefined ? { channelHolds: holds } : {}),
+        };
     }
     const holder = before['dist-tags']?.[channel];
     if (holder !== undefined && semver__WEBPACK_IMPORTED_MODULE_1___default().valid(holder) && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(holder, fix)) {
@@ -320,13 +339,13 @@ async function republish(opts) {
             await client.publish(manifest, rewritten.tarball, {
                 defaultTag: channel,
                 // null: an existing package keeps its access level (public stays public, restricted stays restricted)
-                access: null
+                access: null,
             });
         },
         policy,
         log,
         explain: (e) => explain(e, 'Publishing'),
-        alsoRetry: (e) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .statusOf */ .c2)(e) === 409
+        alsoRetry: (e) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .statusOf */ .c2)(e) === 409,
     });
     // after: what the registry now serves for the new version is what was sent
     const served = await download(fix, readBack.versions?.[fix] ?? {});
@@ -370,7 +389,9 @@ function explainError(e, what, pkg, registry) {
         return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${registry} refused: ${what.toLowerCase()} ${pkg} (403 Forbidden)${err.message ? `: ${(0,_util_js__WEBPACK_IMPORTED_MODULE_11__/* .firstLine */ .T)(err.message)}` : ''}.`, `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')} then.`, status, code);
     }
     const detail = status ? `HTTP ${status}` : (code ?? 'network error');
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${(0,_util_js__WEBPACK_IMPORTED_MODULE_11__/* .firstLine */ .T)(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).' : 'see the registry message above.', status, code);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${(0,_util_js__WEBPACK_IMPORTED_MODULE_11__/* .firstLine */ .T)(err.message)})` : ''}.`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(e)
+        ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).'
+        : 'see the registry message above.', status, code);
 }
 
 

@@ -40,16 +40,19 @@ function createGitHubClient(options) {
         userAgent: 'release-rollback',
         log: { debug: () => { }, info: () => { }, warn: (m) => log.debug(m), error: (m) => log.debug(m) },
         // 409 (stale sha) and 422 are decided by the caller from state, never blindly retried
-        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}) },
+        retry: {
+            doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],
+            ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}),
+        },
         throttle: {
             enabled: options.throttle !== false,
             onRateLimit: onLimit('rate'),
-            onSecondaryRateLimit: onLimit('secondary rate')
+            onSecondaryRateLimit: onLimit('secondary rate'),
         },
         request: {
             // every request has a deadline
-            fetch: (url, init) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) })
-        }
+            fetch: (url, init) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
+        },
     });
 }
 
@@ -112,11 +115,21 @@ function isAuthor(user, me) {
 /** Every issue carrying the marker, whoever opened it; open ones first, then by number (the canonical one first). */
 async function issuesByMarker(gh, repo, label, marker) {
     const found = [];
-    for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: label, state: 'all', per_page: 100 })) {
+    for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, {
+        ...repo,
+        labels: label,
+        state: 'all',
+        per_page: 100,
+    })) {
         for (const i of page.data) {
             if (i.pull_request || !(0,_markers_js__WEBPACK_IMPORTED_MODULE_1__/* .hasMarker */ .xY)(i.body, marker))
                 continue;
-            found.push({ number: i.number, url: i.html_url, open: i.state === 'open', user: i.user ? { login: i.user.login, type: i.user.type } : undefined });
+            found.push({
+                number: i.number,
+                url: i.html_url,
+                open: i.state === 'open',
+                user: i.user ? { login: i.user.login, type: i.user.type } : undefined,
+            });
         }
     }
     return found.sort((a, b) => Number(b.open) - Number(a.open) || a.number - b.number);
@@ -137,7 +150,9 @@ async function findIssueByMarker(gh, repo, label, marker, recorded) {
         return undefined;
     const me = await tokenIdentity(gh);
     const first = candidates.find((i) => isAuthor(i.user, me)) ??
-        (me.assumed ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]')) : undefined);
+        (me.assumed
+            ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]'))
+            : undefined);
     return first ? { number: first.number, url: first.url } : undefined;
 }
 /**
@@ -151,7 +166,12 @@ async function converge(gh, repo, label, marker, created, me) {
     const canonical = open[0];
     if (!canonical || canonical.number === created.number)
         return created;
-    await gh.rest.issues.createComment({ ...repo, issue_number: created.number, body: `Duplicate of #${canonical.number}: another run of the same rollback opened it at the same time.`, request: { retries: 0 } });
+    await gh.rest.issues.createComment({
+        ...repo,
+        issue_number: created.number,
+        body: `Duplicate of #${canonical.number}: another run of the same rollback opened it at the same time.`,
+        request: { retries: 0 },
+    });
     await gh.rest.issues.update({ ...repo, issue_number: created.number, state: 'closed', state_reason: 'not_planned' });
     return { number: canonical.number, url: canonical.url };
 }
@@ -169,7 +189,14 @@ async function ensureTrackingIssue(gh, repo, req, log) {
     let assignees = req.assignees;
     for (let attempt = 1;; attempt++) {
         try {
-            const { data } = await gh.rest.issues.create({ ...repo, title: req.title, body: req.body, labels: req.labels, assignees, request: { retries: 0 } });
+            const { data } = await gh.rest.issues.create({
+                ...repo,
+                title: req.title,
+                body: req.body,
+                labels: req.labels,
+                assignees,
+                request: { retries: 0 },
+            });
             // the issue we just opened tells who we are: no look-up needed to converge
             const me = data.user ? { login: data.user.login, type: data.user.type } : await tokenIdentity(gh);
             const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url }, me);
@@ -252,7 +279,9 @@ function rolledBackMarker(incidentId) {
 const RECORD_RE = /<!-- release-rollback:record ([A-Za-z0-9+/=\s]*?) -->/g;
 /** JSON with sorted keys, so equal records serialise to equal bytes however they were built. */
 function canonicalJson(value) {
-    return JSON.stringify(value, (_key, v) => v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v);
+    return JSON.stringify(value, (_key, v) => v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v);
 }
 /** The record as a hidden HTML comment; base64, so a reason holding `-->` cannot end it early. */
 function encodeRecord(r) {
@@ -264,11 +293,22 @@ const isStringMap = (v) => !!v && typeof v === 'object' && !Array.isArray(v) && 
 const OUTCOMES = ['done', 'already', 'skipped', 'failed', 'planned'];
 function validRun(v) {
     const o = v;
-    return !!o && typeof o === 'object' && isString(o.at) && isString(o.status) && isOptString(o.url) && isOptString(o.actor) && isOptString(o.trigger);
+    return (!!o &&
+        typeof o === 'object' &&
+        isString(o.at) &&
+        isString(o.status) &&
+        isOptString(o.url) &&
+        isOptString(o.actor) &&
+        isOptString(o.trigger));
 }
 function validEvent(v) {
     const o = v;
-    return !!o && typeof o === 'object' && isString(o.at) && isString(o.action) && isString(o.detail) && OUTCOMES.includes(o.outcome);
+    return (!!o &&
+        typeof o === 'object' &&
+        isString(o.at) &&
+        isString(o.action) &&
+        isString(o.detail) &&
+        OUTCOMES.includes(o.outcome));
 }
 const isTime = (v) => isString(v) && !Number.isNaN(Date.parse(v));
 const isMs = (v) => Number.isSafeInteger(v) && v >= 0;
@@ -278,17 +318,30 @@ function impactOf(v) {
     const o = v;
     if (!o || typeof o !== 'object' || Array.isArray(o))
         return undefined;
-    if (!isTime(o.startedAt) || !optional(o.protectedAt, isTime) || !optional(o.toProtectionMs, isMs) || !optional(o.rtoMs, isMs))
+    if (!isTime(o.startedAt) ||
+        !optional(o.protectedAt, isTime) ||
+        !optional(o.toProtectionMs, isMs) ||
+        !optional(o.rtoMs, isMs))
         return undefined;
-    if (!_incident_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o.includes(o.severity) || !['met', 'missed', 'none', 'open', 'unmeasured'].includes(o.verdict))
+    if (!_incident_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o.includes(o.severity) ||
+        !['met', 'missed', 'none', 'open', 'unmeasured'].includes(o.verdict))
         return undefined;
     if (!Array.isArray(o.targets))
         return undefined;
     const targets = [];
     for (const t of o.targets) {
-        if (!t || typeof t !== 'object' || !isString(t.name) || !isString(t.channel) || !isString(t.version) || typeof t.onChannel !== 'boolean')
+        if (!t ||
+            typeof t !== 'object' ||
+            !isString(t.name) ||
+            !isString(t.channel) ||
+            !isString(t.version) ||
+            typeof t.onChannel !== 'boolean')
             return undefined;
-        if (!['moved', 'already', 'open'].includes(t.state) || !optional(t.publishedAt, isTime) || !optional(t.movedAt, isTime) || !optional(t.heldMs, isMs) || !optional(t.downloads, isMs))
+        if (!['moved', 'already', 'open'].includes(t.state) ||
+            !optional(t.publishedAt, isTime) ||
+            !optional(t.movedAt, isTime) ||
+            !optional(t.heldMs, isMs) ||
+            !optional(t.downloads, isMs))
             return undefined;
         if (t.kind !== undefined && !['npm', 'docker', 'helm', 'git-tag'].includes(t.kind))
             return undefined;
@@ -302,7 +355,7 @@ function impactOf(v) {
             publishedAt: t.publishedAt,
             movedAt: t.movedAt,
             heldMs: t.heldMs,
-            downloads: t.downloads
+            downloads: t.downloads,
         });
     }
     return {
@@ -312,7 +365,7 @@ function impactOf(v) {
         severity: o.severity,
         rtoMs: o.rtoMs,
         verdict: o.verdict,
-        targets
+        targets,
     };
 }
 /** The verification a record carries, rebuilt field by field; undefined when it is missing or malformed (the rest of the record still counts). */
@@ -323,22 +376,46 @@ function parseVerification(v) {
     const out = {};
     const h = o.health;
     if (h !== undefined) {
-        if (!h || typeof h !== 'object' || !isString(h.url) || !isString(h.timeout) || !Array.isArray(h.versions) || !h.versions.every(isString))
+        if (!h ||
+            typeof h !== 'object' ||
+            !isString(h.url) ||
+            !isString(h.timeout) ||
+            !Array.isArray(h.versions) ||
+            !h.versions.every(isString))
             return undefined;
         if (![h.field, h.seenAt, h.reports].every(isOptString))
             return undefined;
-        out.health = { url: h.url, field: h.field, versions: [...h.versions], timeout: h.timeout, seenAt: h.seenAt, reports: h.reports };
+        out.health = {
+            url: h.url,
+            field: h.field,
+            versions: [...h.versions],
+            timeout: h.timeout,
+            seenAt: h.seenAt,
+            reports: h.reports,
+        };
     }
     if (o.installers !== undefined) {
         if (!Array.isArray(o.installers))
             return undefined;
         const rows = [];
         for (const r of o.installers) {
-            if (!r || typeof r !== 'object' || ![r.name, r.channel, r.version, r.registry].every(isString) || ![r.seenAt, r.holds, r.error].every(isOptString))
+            if (!r ||
+                typeof r !== 'object' ||
+                ![r.name, r.channel, r.version, r.registry].every(isString) ||
+                ![r.seenAt, r.holds, r.error].every(isOptString))
                 return undefined;
             if (r.maxAgeSeconds !== undefined && !(Number.isSafeInteger(r.maxAgeSeconds) && r.maxAgeSeconds >= 0))
                 return undefined;
-            rows.push({ name: r.name, channel: r.channel, version: r.version, registry: r.registry, seenAt: r.seenAt, holds: r.holds, maxAgeSeconds: r.maxAgeSeconds, error: r.error });
+            rows.push({
+                name: r.name,
+                channel: r.channel,
+                version: r.version,
+                registry: r.registry,
+                seenAt: r.seenAt,
+                holds: r.holds,
+                maxAgeSeconds: r.maxAgeSeconds,
+                error: r.error,
+            });
         }
         out.installers = rows;
     }
@@ -354,7 +431,12 @@ function mergeVerification(base, current) {
         return base;
     const merged = JSON.parse(JSON.stringify(current));
     const bh = base?.health;
-    if (merged.health && bh?.seenAt && bh.url === merged.health.url && bh.field === merged.health.field && bh.reports !== undefined && merged.health.versions.includes(bh.reports)) {
+    if (merged.health &&
+        bh?.seenAt &&
+        bh.url === merged.health.url &&
+        bh.field === merged.health.field &&
+        bh.reports !== undefined &&
+        merged.health.versions.includes(bh.reports)) {
         merged.health = { ...merged.health, seenAt: bh.seenAt, reports: bh.reports };
     }
     if (merged.installers) {
@@ -382,13 +464,18 @@ function parseReportRecord(markdown) {
     const strings = ['incidentId', 'packageName', 'channel', 'rollbackVersion', 'restoreVersion', 'reason'];
     if (!strings.every((k) => isString(o[k]) && o[k] !== ''))
         return undefined;
-    if (!isOptString(o.previousVersion) || !isOptString(o.deprecationMessage) || !isOptString(o.deprecationSkipped) || !isOptString(o.issueUrl) || !isOptString(o.reportPath))
+    if (!isOptString(o.previousVersion) ||
+        !isOptString(o.deprecationMessage) ||
+        !isOptString(o.deprecationSkipped) ||
+        !isOptString(o.issueUrl) ||
+        !isOptString(o.reportPath))
         return undefined;
     if (o.issueNumber !== undefined && !(Number.isSafeInteger(o.issueNumber) && o.issueNumber > 0))
         return undefined;
     if (!isStringMap(o.tagsBefore) || !isStringMap(o.tagsAfter))
         return undefined;
-    if (!_incident_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o.includes(o.severity) || (o.strategy !== 'retag' && o.strategy !== 'republish'))
+    if (!_incident_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o.includes(o.severity) ||
+        (o.strategy !== 'retag' && o.strategy !== 'republish'))
         return undefined;
     if (!Array.isArray(o.runs) || !o.runs.every(validRun))
         return undefined;
@@ -406,6 +493,7 @@ function parseReportRecord(markdown) {
         restoreVersion: o.restoreVersion,
         previousVersion: o.previousVersion,
         deprecationMessage: o.deprecationMessage,
+        deprecationBefore: typeof o.deprecationBefore === 'string' ? o.deprecationBefore : undefined,
         ...(isString(o.deprecationSkipped) ? { deprecationSkipped: o.deprecationSkipped } : {}),
         tagsBefore: { ...o.tagsBefore },
         tagsAfter: { ...o.tagsAfter },
@@ -417,21 +505,36 @@ function parseReportRecord(markdown) {
         packages: Array.isArray(o.packages)
             ? o.packages.map((p) => ({
                 name: String(p.name),
-                ...(typeof p.kind === 'string' && ['npm', 'docker', 'helm', 'git-tag'].includes(p.kind) ? { kind: p.kind } : {}),
+                ...(typeof p.kind === 'string' && ['npm', 'docker', 'helm', 'git-tag'].includes(p.kind)
+                    ? { kind: p.kind }
+                    : {}),
                 ...(typeof p.channel === 'string' ? { channel: p.channel } : {}),
-                previousVersion: p.previousVersion,
-                restoreVersion: p.restoreVersion,
-                outcome: String(p.outcome)
+                previousVersion: typeof p.previousVersion === 'string' ? p.previousVersion : undefined,
+                restoreVersion: typeof p.restoreVersion === 'string' ? p.restoreVersion : undefined,
+                ...(typeof p.deprecationMessage === 'string' ? { deprecationMessage: p.deprecationMessage } : {}),
+                ...(typeof p.deprecationBefore === 'string' ? { deprecationBefore: p.deprecationBefore } : {}),
+                outcome: String(p.outcome),
             }))
             : undefined,
-        runs: o.runs.map((r) => ({ url: r.url, at: r.at, status: r.status, actor: r.actor, trigger: r.trigger })),
-        timeline: o.timeline.map((e) => ({ at: e.at, action: e.action, outcome: e.outcome, detail: e.detail })),
+        runs: o.runs.map((r) => ({
+            url: r.url,
+            at: r.at,
+            status: r.status,
+            actor: r.actor,
+            trigger: r.trigger,
+        })),
+        timeline: o.timeline.map((e) => ({
+            at: e.at,
+            action: e.action,
+            outcome: e.outcome,
+            detail: e.detail,
+        })),
         warnings: [...o.warnings],
         issueNumber: o.issueNumber,
         issueUrl: o.issueUrl,
         reportPath: o.reportPath,
         impact: impactOf(o.impact),
-        verification: parseVerification(o.verification)
+        verification: parseVerification(o.verification),
     };
     return JSON.parse(JSON.stringify(record)); // drops the undefined fields
 }
@@ -480,10 +583,12 @@ function mergeRecord(existing, current) {
         strategy: current.strategy,
         republishedVersion: current.republishedVersion ?? base.republishedVersion,
         // per package: a re-run's "already" keeps the row that says what actually happened
-        packages: current.packages?.map((row) => (row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : row)) ?? base.packages,
+        packages: current.packages?.map((row) => row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : row) ?? base.packages,
         restoreVersion: current.restoreVersion,
         tagsAfter: { ...current.tagsAfter },
         deprecationMessage: current.deprecationMessage,
+        // what the first run replaced stays (a re-run finds its own message there)
+        deprecationBefore: base.deprecationBefore ?? current.deprecationBefore,
         deprecationSkipped: current.deprecationSkipped,
         severity: current.severity,
         reason: current.reason,
@@ -492,10 +597,12 @@ function mergeRecord(existing, current) {
         issueUrl: current.issueUrl ?? base.issueUrl,
         reportPath: current.reportPath ?? base.reportPath,
         impact: (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .mergeImpact */ .n3)(base.impact, current.impact),
-        verification: mergeVerification(base.verification, current.verification)
+        verification: mergeVerification(base.verification, current.verification),
     };
     if (carried.deprecationMessage === undefined)
         delete carried.deprecationMessage;
+    if (carried.deprecationBefore === undefined)
+        delete carried.deprecationBefore;
     if (carried.deprecationSkipped === undefined)
         delete carried.deprecationSkipped;
     if (carried.impact === undefined)
@@ -506,7 +613,9 @@ function mergeRecord(existing, current) {
     const newRuns = current.runs.filter((r) => !knownRuns.has(runKey(r)));
     const knownEvents = new Set(base.timeline.map(eventKey));
     const newEvents = current.timeline.filter((e) => wroteSomething(e) && !knownEvents.has(eventKey(e)));
-    const noop = newRuns.every((r) => r.status === 'already-done') && newEvents.length === 0 && canonicalJson(carried) === canonicalJson(base);
+    const noop = newRuns.every((r) => r.status === 'already-done') &&
+        newEvents.length === 0 &&
+        canonicalJson(carried) === canonicalJson(base);
     if (noop)
         return carried;
     const seen = new Set();

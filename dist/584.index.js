@@ -40,16 +40,19 @@ function createGitHubClient(options) {
         userAgent: 'release-rollback',
         log: { debug: () => { }, info: () => { }, warn: (m) => log.debug(m), error: (m) => log.debug(m) },
         // 409 (stale sha) and 422 are decided by the caller from state, never blindly retried
-        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}) },
+        retry: {
+            doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],
+            ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}),
+        },
         throttle: {
             enabled: options.throttle !== false,
             onRateLimit: onLimit('rate'),
-            onSecondaryRateLimit: onLimit('secondary rate')
+            onSecondaryRateLimit: onLimit('secondary rate'),
         },
         request: {
             // every request has a deadline
-            fetch: (url, init) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) })
-        }
+            fetch: (url, init) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
+        },
     });
 }
 

@@ -11,7 +11,7 @@ __webpack_require__.d(__webpack_exports__, {
   recordIncident: () => (/* binding */ recordIncident)
 });
 
-// UNUSED EXPORTS: buildRecord, reportName, runUrl
+// UNUSED EXPORTS: buildRecord, reportName, runUrl, undoReportPath
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
@@ -49,7 +49,7 @@ const INSTALLER_CLIENTS = {
         checked: '11.19.1',
         rule: 'Takes `latest` when the range allows it, else the highest non-deprecated match.',
         update: '`npm update`',
-        frozen: '`npm ci`'
+        frozen: '`npm ci`',
     },
     pnpm: {
         label: 'pnpm',
@@ -57,14 +57,14 @@ const INSTALLER_CLIENTS = {
         gate: 'minimumReleaseAge',
         rule: 'Takes `latest` when the range allows it, else the highest non-deprecated match.',
         update: '`pnpm update`',
-        frozen: '`pnpm install --frozen-lockfile`'
+        frozen: '`pnpm install --frozen-lockfile`',
     },
     yarn1: {
         label: 'Yarn Classic (1.x)',
         checked: '1.22.22',
         rule: 'Takes `latest` when the range allows it, else the highest match, deprecated or not.',
         update: '`yarn upgrade`',
-        frozen: '`yarn install --frozen-lockfile`'
+        frozen: '`yarn install --frozen-lockfile`',
     },
     yarn4: {
         label: 'Yarn Berry (4.x)',
@@ -72,15 +72,15 @@ const INSTALLER_CLIENTS = {
         gate: 'npmMinimalAgeGate',
         rule: 'Follows `latest` only for an add without a range; for a range it takes the highest non-deprecated match and ignores `latest`.',
         update: '`yarn up`',
-        frozen: '`yarn install --immutable`'
+        frozen: '`yarn install --immutable`',
     },
     bun: {
         label: 'bun',
         checked: '1.4.5',
         rule: 'Takes `latest` when the range allows it, else the highest non-deprecated match.',
         update: '`bun update`',
-        frozen: '`bun install --frozen-lockfile`'
-    }
+        frozen: '`bun install --frozen-lockfile`',
+    },
 };
 const INSTALLER_CLIENT_ORDER = ['npm', 'pnpm', 'yarn1', 'yarn4', 'bun'];
 const protection_all = (got) => ({ npm: got, pnpm: got, yarn1: got, yarn4: got, bun: got });
@@ -92,7 +92,7 @@ const INSTALLER_MATRIX = {
         'bad-only-range': protection_all('bad'),
         'range-above-restore': { npm: 'good', pnpm: 'good', yarn1: 'bad', yarn4: 'good', bun: 'good' },
         lockfile: protection_all('bad'),
-        update: protection_all('restored')
+        update: protection_all('restored'),
     },
     'retag-undeprecated': {
         add: protection_all('restored'),
@@ -100,15 +100,39 @@ const INSTALLER_MATRIX = {
         'bad-only-range': protection_all('bad'),
         'range-above-restore': protection_all('bad'),
         lockfile: protection_all('bad'),
-        update: protection_all('restored')
+        update: protection_all('restored'),
     },
     republish: {
-        add: { npm: 'republished', pnpm: gated('restored', 'republished'), yarn1: 'republished', yarn4: gated('bad', 'republished'), bun: 'republished' },
-        range: { npm: 'republished', pnpm: gated('restored', 'republished'), yarn1: 'republished', yarn4: gated('restored', 'republished'), bun: 'republished' },
-        'bad-only-range': { npm: 'republished', pnpm: gated('bad', 'republished'), yarn1: 'republished', yarn4: gated('bad', 'republished'), bun: 'republished' },
+        add: {
+            npm: 'republished',
+            pnpm: gated('restored', 'republished'),
+            yarn1: 'republished',
+            yarn4: gated('bad', 'republished'),
+            bun: 'republished',
+        },
+        range: {
+            npm: 'republished',
+            pnpm: gated('restored', 'republished'),
+            yarn1: 'republished',
+            yarn4: gated('restored', 'republished'),
+            bun: 'republished',
+        },
+        'bad-only-range': {
+            npm: 'republished',
+            pnpm: gated('bad', 'republished'),
+            yarn1: 'republished',
+            yarn4: gated('bad', 'republished'),
+            bun: 'republished',
+        },
         lockfile: protection_all('bad'),
-        update: { npm: 'republished', pnpm: gated('restored', 'republished'), yarn1: 'republished', yarn4: gated('bad', 'republished'), bun: 'republished' }
-    }
+        update: {
+            npm: 'republished',
+            pnpm: gated('restored', 'republished'),
+            yarn1: 'republished',
+            yarn4: gated('bad', 'republished'),
+            bun: 'republished',
+        },
+    },
 };
 /** Before any rollback, `^1.2.0` while the bad 1.2.3 is minutes old (and on `latest`): the release-age gates kept it away. */
 const FRESH_BAD_RANGE = {
@@ -116,7 +140,7 @@ const FRESH_BAD_RANGE = {
     pnpm: gated('restored', 'bad'),
     yarn1: 'bad',
     yarn4: gated('restored', 'bad'),
-    bun: 'bad'
+    bun: 'bad',
 };
 /** the outcome with the gate on (the client's default) or off; a client without a gate has one outcome */
 function outcome(o, gate) {
@@ -143,7 +167,7 @@ function scenarioText(s, n, onlyBad) {
         'bad-only-range': `a range only ${n.bad} satisfied before${onlyBad}`,
         'range-above-restore': `a range that misses ${n.good} but allows another good version`,
         lockfile: 'a frozen lockfile',
-        update: 'its update command'
+        update: 'its update command',
     }[s];
 }
 function joinList(items) {
@@ -171,7 +195,8 @@ function clientRow(client, strategy, n, onlyBad) {
     parts.push(installsText(scenarios.map((s, i) => [s, outcome(observed[i], 'off')]), n, onlyBad));
     if (strategy !== 'republish')
         parts.push(`A range that nothing but ${n.bad} satisfies${onlyBad} still gets it.`);
-    if (strategy === 'retag-undeprecated' && level(observed) !== level(rowScenarios('retag').map((s) => INSTALLER_MATRIX.retag[s][client]))) {
+    if (strategy === 'retag-undeprecated' &&
+        level(observed) !== level(rowScenarios('retag').map((s) => INSTALLER_MATRIX.retag[s][client]))) {
         parts.push(`Deprecation was off: deprecating ${n.bad} would steer it away from more of them.`);
     }
     if (info.gate) {
@@ -194,7 +219,9 @@ function acrossClients(scenario, strategy, n, gate, which = INSTALLER_CLIENT_ORD
         const cmd = scenario === 'update' ? INSTALLER_CLIENTS[c].update : INSTALLER_CLIENTS[c].frozen;
         groups.set(g, [...(groups.get(g) ?? []), cmd]);
     }
-    return [...groups].map(([g, cmds]) => `${joinList(cmds)} ${g === 'bad' ? `keep${cmds.length === 1 ? 's' : ''} ${n.bad}` : `move${cmds.length === 1 ? 's' : ''} it to ${gotText(g, n)}`}`).join('; ');
+    return [...groups]
+        .map(([g, cmds]) => `${joinList(cmds)} ${g === 'bad' ? `keep${cmds.length === 1 ? 's' : ''} ${n.bad}` : `move${cmds.length === 1 ? 's' : ''} it to ${gotText(g, n)}`}`)
+        .join('; ');
 }
 function gatedClients(strategy, scenario) {
     return INSTALLER_CLIENT_ORDER.filter((c) => {
@@ -207,7 +234,9 @@ function lockfileRows(strategy, n) {
     const lock = INSTALLER_CLIENT_ORDER.map((c) => m.lockfile[c]);
     const update = INSTALLER_CLIENT_ORDER.map((c) => m.update[c]);
     const lockLevel = level(lock);
-    const updateWhy = [`An installed ${n.bad} (locked before the rollback): ${acrossClients('update', strategy, n, 'off')}.`];
+    const updateWhy = [
+        `An installed ${n.bad} (locked before the rollback): ${acrossClients('update', strategy, n, 'off')}.`,
+    ];
     const late = gatedClients(strategy, 'update');
     if (late.length > 0) {
         updateWhy.push(`With their default release-age gate, for a day after ${n.fix} is published: ${acrossClients('update', strategy, n, 'on', late)}.`);
@@ -217,13 +246,21 @@ function lockfileRows(strategy, n) {
             installer: 'Lockfiles (frozen installs)',
             protected: lockLevel,
             why: lockLevel === 'no'
-                ? `A lockfile keeps the version it pinned: ${acrossClients('lockfile', strategy, n, 'off')}. ${strategy === 'republish' ? 'Each client\'s update command moves it (next row).' : `They need an update (next row) or a fix-forward release above ${n.bad}.`}`
-                : acrossClients('lockfile', strategy, n, 'off')
+                ? `A lockfile keeps the version it pinned: ${acrossClients('lockfile', strategy, n, 'off')}. ${strategy === 'republish' ? "Each client's update command moves it (next row)." : `They need an update (next row) or a fix-forward release above ${n.bad}.`}`
+                : acrossClients('lockfile', strategy, n, 'off'),
         },
         { installer: 'Update commands', protected: level(update), why: updateWhy.join(' ') },
         strategy === 'republish'
-            ? { installer: 'Renovate / Dependabot PRs already opened', protected: 'partly', why: `Their branches pin ${n.bad} in the lockfile: merging one installs it. New PRs to ${n.fix} supersede them; close the old ones.` }
-            : { installer: 'Renovate / Dependabot PRs already opened', protected: lockLevel, why: `Their branches pin ${n.bad} in the lockfile: merging one installs it. Close or hold them.` }
+            ? {
+                installer: 'Renovate / Dependabot PRs already opened',
+                protected: 'partly',
+                why: `Their branches pin ${n.bad} in the lockfile: merging one installs it. New PRs to ${n.fix} supersede them; close the old ones.`,
+            }
+            : {
+                installer: 'Renovate / Dependabot PRs already opened',
+                protected: lockLevel,
+                why: `Their branches pin ${n.bad} in the lockfile: merging one installs it. Close or hold them.`,
+            },
     ];
 }
 /**
@@ -235,18 +272,28 @@ function lockfileRows(strategy, n) {
 function installerProtection(strategy, context = {}) {
     const n = {
         bad: context.rollbackVersion ? (0,render_parts/* code */.aY)(context.rollbackVersion) : 'the bad version',
-        good: context.restoreVersion ? (0,render_parts/* code */.aY)(context.restoreVersion) : strategy === 'republish' ? 'the good version' : 'the restored version',
-        fix: context.republished ? (0,render_parts/* code */.aY)(context.republished) : 'the republished version'
+        good: context.restoreVersion
+            ? (0,render_parts/* code */.aY)(context.restoreVersion)
+            : strategy === 'republish'
+                ? 'the good version'
+                : 'the restored version',
+        fix: context.republished ? (0,render_parts/* code */.aY)(context.republished) : 'the republished version',
     };
     const onlyBad = context.rollbackVersion ? ` (such as \`^${context.rollbackVersion}\`)` : '';
     if (strategy === 'republish') {
-        return [...INSTALLER_CLIENT_ORDER.map((c) => clientRow(c, 'republish', n, onlyBad)), ...lockfileRows('republish', n)];
+        return [
+            ...INSTALLER_CLIENT_ORDER.map((c) => clientRow(c, 'republish', n, onlyBad)),
+            ...lockfileRows('republish', n),
+        ];
     }
     const dep = context.deprecated ?? true;
     const matrixStrategy = dep ? 'retag' : 'retag-undeprecated';
     const channel = context.channel ?? 'latest';
     if (channel === 'latest') {
-        return [...INSTALLER_CLIENT_ORDER.map((c) => clientRow(c, matrixStrategy, n, onlyBad)), ...lockfileRows(matrixStrategy, n)];
+        return [
+            ...INSTALLER_CLIENT_ORDER.map((c) => clientRow(c, matrixStrategy, n, onlyBad)),
+            ...lockfileRows(matrixStrategy, n),
+        ];
     }
     // another channel: not in the matrix beyond what the deprecation does to ranges
     const tag = (0,render_parts/* code */.aY)(channel);
@@ -260,7 +307,7 @@ function installerProtection(strategy, context = {}) {
                 ? `${named} Ranges never use ${tag}; it prefers a non-deprecated version, so it avoids ${n.bad} when another version matches.`
                 : dep
                     ? `${named} Ranges never use ${tag}, and it takes the highest match even when deprecated, so a range that matches ${n.bad} can still pick it.`
-                    : `${named} Ranges never use ${tag}, and a range that matches ${n.bad} can still pick it: deprecation was off.`
+                    : `${named} Ranges never use ${tag}, and a range that matches ${n.bad} can still pick it: deprecation was off.`,
         };
     });
     const [lockfiles, , prs] = lockfileRows(matrixStrategy, n);
@@ -269,7 +316,7 @@ function installerProtection(strategy, context = {}) {
         protected: dep ? 'partly' : 'no',
         why: dep
             ? `Update commands resolve the range, not ${tag}: an installed ${n.bad} moves only with a client that prefers a non-deprecated match (not Yarn Classic), and only to a version the range allows. Checked for \`latest\` only.`
-            : `Update commands resolve the range, not ${tag}, and nothing marks ${n.bad}: deprecation was off. Checked for \`latest\` only.`
+            : `Update commands resolve the range, not ${tag}, and nothing marks ${n.bad}: deprecation was off. Checked for \`latest\` only.`,
     };
     return [...rows, lockfiles, updates, prs];
 }
@@ -290,7 +337,7 @@ function protectionTable(r) {
         channel: r.channel,
         rollbackVersion: r.rollbackVersion,
         restoreVersion: r.restoreVersion,
-        deprecated: r.deprecationMessage !== undefined
+        deprecated: r.deprecationMessage !== undefined,
     }).map((p) => [p.installer, PROTECTION_LABEL[p.protected], p.why]);
     return (0,markdown/* table */.M)(['Installer', 'Protected', 'Why'], rows);
 }
@@ -304,10 +351,23 @@ function protectionTable(r) {
 
 
 
+
 const MAX_TITLE = 256;
+/** GitHub takes 65,536 characters in an issue body or comment: a record longer than this stays in the report only */
+const MAX_RECORD = 30_000;
+/**
+ * The record, hidden, for an undo by incident id when there is no committed report (the
+ * issue's body holds the first run's, each comment that run's): empty when it is too long.
+ */
+function hiddenRecord(r) {
+    const encoded = (0,github_record/* encodeRecord */.Ym)(r);
+    return encoded.length <= MAX_RECORD ? [encoded] : [];
+}
 function issueTitle(r) {
     const mixed = r.packages?.some((p) => p.kind !== undefined && p.kind !== 'npm');
-    const what = r.packages && r.packages.length > 1 ? `${r.packages.length} ${mixed ? 'targets' : 'packages'} (${r.packageName}) @${r.rollbackVersion}` : `${r.packageName}@${r.rollbackVersion}`;
+    const what = r.packages && r.packages.length > 1
+        ? `${r.packages.length} ${mixed ? 'targets' : 'packages'} (${r.packageName}) @${r.rollbackVersion}`
+        : `${r.packageName}@${r.rollbackVersion}`;
     const title = `Rollback: ${what} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim();
     return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`;
 }
@@ -333,7 +393,11 @@ function headline(r) {
     if (status === 'partial') {
         return `**${tag}.**\n⚠️ **The rollback is partial**: a step after it failed (see the warnings and the incident report's timeline). Re-run the same workflow; it completes only what is missing.`;
     }
-    const dep = r.deprecationMessage !== undefined ? `${bad} is deprecated` : r.deprecationSkipped ? `${bad} is NOT deprecated: ${(0,markdown/* inert */.t)(r.deprecationSkipped)}` : `${bad} is not deprecated (deprecation was off)`;
+    const dep = r.deprecationMessage !== undefined
+        ? `${bad} is deprecated`
+        : r.deprecationSkipped
+            ? `${bad} is NOT deprecated: ${(0,markdown/* inert */.t)(r.deprecationSkipped)}`
+            : `${bad} is not deprecated (deprecation was off)`;
     return `**${tag}; ${dep}.**`;
 }
 function summaryRows(r, ctx, reportUrl) {
@@ -347,7 +411,7 @@ function summaryRows(r, ctx, reportUrl) {
         ['Severity', `**${(0,markdown/* inert */.t)(r.severity)}**`],
         ['Run by', (0,render_parts/* who */.dp)(ctx.actor, ctx.serverUrl)],
         ['Triggered by', (0,render_parts/* trigger */.hZ)(ctx)],
-        ['Workflow run', (0,render_parts/* runLabel */.Az)(ctx)]
+        ['Workflow run', (0,render_parts/* runLabel */.Az)(ctx)],
     ];
     if (reportUrl && (0,render_parts/* safeUrl */.Pl)(reportUrl))
         rows.push(['Incident report', (0,render_parts/* link */.nf)(r.reportPath ? (0,render_parts/* code */.aY)(r.reportPath) : 'report', reportUrl)]);
@@ -368,7 +432,7 @@ function checklist(r) {
         `- [ ] Fix released as a new version (above ${(0,render_parts/* code */.aY)(r.rollbackVersion)}) and ${(0,render_parts/* code */.aY)(r.channel)} moved forward to it: ${(0,render_parts/* code */.aY)(cmd)}`,
         '- [ ] Users told (the message below)',
         '- [ ] Lessons learned written into the incident report',
-        '- [ ] Close this issue'
+        '- [ ] Close this issue',
     ].join('\n');
 }
 /** The ready-to-post message for users, plain text (the reason is shown as written). */
@@ -388,18 +452,19 @@ function userMessage(r) {
             ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${(0,render_parts/* shellWord */.r7)(`${pkg}@${r.restoreVersion}`)}`
             : `- If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`,
         `- Do not merge automated update pull requests (Renovate, Dependabot) to ${r.rollbackVersion}.`,
-        `- A fixed version will follow; we will post here when it is out.`
+        `- A fixed version will follow; we will post here when it is out.`,
     ].join('\n');
 }
 function renderIssueBody(r, ctx, links) {
     const parts = [
         (0,markers/* issueMarker */.Q_)(r.incidentId),
+        ...hiddenRecord(r),
         `## 🔙 Rolled back ${(0,render_parts/* code */.aY)(`${r.packageName}@${r.rollbackVersion}`)} → ${(0,render_parts/* code */.aY)(r.restoreVersion)} on ${(0,render_parts/* code */.aY)(r.channel)}`,
         headline(r),
         (0,markdown/* table */.M)(['Incident', (0,render_parts/* code */.aY)(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
         ...(r.packages && r.packages.length > 1 ? [`### Packages\n${(0,render_parts/* packagesTable */.wL)(r)}`] : []),
         ...(r.impact ? [(0,impact/* renderImpact */.jo)(r.impact, '###')] : []),
-        `### Reason\n${(0,markdown/* inert */.t)(r.reason)}`
+        `### Reason\n${(0,markdown/* inert */.t)(r.reason)}`,
     ];
     if (r.warnings.length > 0)
         parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,markdown/* inert */.t)(w)}`)].join('\n'));
@@ -412,11 +477,12 @@ function renderIssueBody(r, ctx, links) {
 function renderRerunComment(r, ctx, run, changes) {
     const parts = [
         (0,markers/* runMarker */.qW)(ctx),
+        ...hiddenRecord(r),
         `### 🔁 Re-run of this rollback`,
         `${(0,render_parts/* runLabel */.Az)(ctx)} by ${(0,render_parts/* who */.dp)(run.actor ?? ctx.actor, ctx.serverUrl)} at ${(0,render_parts/* formatTime */.fU)(run.at)} UTC: status ${(0,render_parts/* code */.aY)(run.status)}.`,
         changes.length > 0
             ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
-            : `Nothing needed changing: the registry was already rolled back (${(0,render_parts/* code */.aY)(r.channel)} → ${(0,render_parts/* code */.aY)(r.tagsAfter[r.channel])}).`
+            : `Nothing needed changing: the registry was already rolled back (${(0,render_parts/* code */.aY)(r.channel)} → ${(0,render_parts/* code */.aY)(r.tagsAfter[r.channel])}).`,
     ];
     if (run.status === 'partial')
         parts.push('⚠️ Still partial: re-run again; it completes only what is missing.');
@@ -427,11 +493,12 @@ function renderUndoComment(r, ctx, run, changes) {
     const held = r.tagsAfter[r.channel];
     const parts = [
         (0,markers/* runMarker */.qW)(ctx),
+        ...hiddenRecord(r),
         run.status === 'already-done' ? `### ↩️ Undone already` : `### ↩️ Undone`,
         `${(0,render_parts/* runLabel */.Az)(ctx)} by ${(0,render_parts/* who */.dp)(run.actor ?? ctx.actor, ctx.serverUrl)} at ${(0,render_parts/* formatTime */.fU)(run.at)} UTC undid this rollback: status ${(0,render_parts/* code */.aY)(run.status)}.`,
         changes.length > 0
             ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
-            : `Nothing needed changing: the rollback was already undone${held !== undefined ? ` (${(0,render_parts/* code */.aY)(r.channel)} → ${(0,render_parts/* code */.aY)(held)})` : ''}.`
+            : `Nothing needed changing: the rollback was already undone${held !== undefined ? ` (${(0,render_parts/* code */.aY)(r.channel)} → ${(0,render_parts/* code */.aY)(held)})` : ''}.`,
     ];
     if (held === r.rollbackVersion)
         parts.push(`⚠️ ${(0,render_parts/* code */.aY)(r.channel)} points at the bad ${(0,render_parts/* code */.aY)(r.rollbackVersion)} again, as undo asked.`);
@@ -454,7 +521,9 @@ var urls = __webpack_require__(15945);
 
 const NOTES_START = '<!-- release-rollback:notes-start (everything until notes-end is yours: a re-run keeps it) -->';
 const NOTES_END = '<!-- release-rollback:notes-end -->';
-const DEFAULT_NOTES = ['### Impact', '### Root cause', '### Regression test', '### Lessons learned'].map((h) => `${h}\n_To be filled in._`).join('\n\n');
+const DEFAULT_NOTES = ['### Impact', '### Root cause', '### Regression test', '### Lessons learned']
+    .map((h) => `${h}\n_To be filled in._`)
+    .join('\n\n');
 /** The people-written part of an earlier report, between the notes markers, if it is there. */
 function notesOf(previous) {
     if (!previous)
@@ -465,14 +534,17 @@ function notesOf(previous) {
     const end = previous.indexOf(NOTES_END, start + NOTES_START.length);
     if (end < 0)
         return undefined;
-    return previous.slice(start + NOTES_START.length, end).replace(/^\n/, '').replace(/\n$/, '');
+    return previous
+        .slice(start + NOTES_START.length, end)
+        .replace(/^\n/, '')
+        .replace(/\n$/, '');
 }
 const OUTCOME_LABEL = {
     done: '✅ done',
     already: '✅ already in place',
     skipped: '⏭️ skipped',
     failed: '❌ failed',
-    planned: '📝 planned'
+    planned: '📝 planned',
 };
 function byTime(items) {
     const t = (x) => {
@@ -482,7 +554,7 @@ function byTime(items) {
     return [...items].sort((a, b) => t(a) - t(b)); // stable: equal times keep their order
 }
 function versionsAndTags(r) {
-    const names = [...new Set([...Object.keys(r.tagsBefore), ...Object.keys(r.tagsAfter)])].sort((a, b) => (a === r.channel ? -1 : b === r.channel ? 1 : a < b ? -1 : a > b ? 1 : 0));
+    const names = [...new Set([...Object.keys(r.tagsBefore), ...Object.keys(r.tagsAfter)])].sort((a, b) => a === r.channel ? -1 : b === r.channel ? 1 : a < b ? -1 : a > b ? 1 : 0);
     const rows = names.map((t) => {
         const before = r.tagsBefore[t];
         const after = r.tagsAfter[t];
@@ -490,7 +562,9 @@ function versionsAndTags(r) {
     });
     const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done');
     const dep = undeprecated && (0,render_parts/* lastRun */.KT)(r)?.status === 'undone'
-        ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,markdown/* inert */.t)(r.deprecationMessage ?? '')}).`
+        ? r.deprecationBefore !== undefined
+            ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${(0,markdown/* inert */.t)(r.deprecationBefore)}; the rollback's was: ${(0,markdown/* inert */.t)(r.deprecationMessage ?? '')}).`
+            : `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,markdown/* inert */.t)(r.deprecationMessage ?? '')}).`
         : r.deprecationSkipped && r.deprecationMessage === undefined
             ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: NOT done: ${(0,markdown/* inert */.t)(r.deprecationSkipped)}.`
             : r.deprecationMessage === undefined
@@ -533,7 +607,9 @@ function verification(v) {
         else if (i.error)
             lines.push(`- ${what} could not be read as \`npm install\` reads it (${(0,markdown/* inert */.t)(i.error)}); the registry holds ${(0,render_parts/* code */.aY)(i.version)}.`);
         else {
-            const lifetime = i.maxAgeSeconds !== undefined ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)` : 'its cache lifetime';
+            const lifetime = i.maxAgeSeconds !== undefined
+                ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)`
+                : 'its cache lifetime';
             lines.push(`- Installers still got ${(0,render_parts/* code */.aY)(i.holds, '_(no version)_')} for ${what}: the registry holds ${(0,render_parts/* code */.aY)(i.version)}, but its CDN may serve the old answer for ${lifetime}.`);
         }
     }
@@ -558,7 +634,7 @@ function renderReport(r, ctx, previous) {
         ['Severity', `**${(0,markdown/* inert */.t)(r.severity)}**`],
         ['Package', (0,render_parts/* code */.aY)(r.packageName)],
         ['Rollback', `${(0,render_parts/* code */.aY)(r.rollbackVersion)} → ${(0,render_parts/* code */.aY)(r.restoreVersion)} on ${(0,render_parts/* code */.aY)(r.channel)}`],
-        ['Status', status ? (0,render_parts/* code */.aY)(status) : '_(no run recorded)_']
+        ['Status', status ? (0,render_parts/* code */.aY)(status) : '_(no run recorded)_'],
     ];
     if (issue)
         header.push(['Tracking issue', issue]);
@@ -579,7 +655,7 @@ function renderReport(r, ctx, previous) {
         `## Versions and tags\n${versionsAndTags(r)}`,
         `## Reason\n${(0,markdown/* inert */.t)(r.reason)}`,
         `## Actions taken\n${actionsTaken(r)}`,
-        ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : [])
+        ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : []),
     ];
     if (r.warnings.length > 0)
         parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,markdown/* inert */.t)(w)}`)].join('\n'));
@@ -633,7 +709,7 @@ function renderReleaseNote(req, restoreUrl) {
         '> [!WARNING]',
         `> **This release was rolled back.** Use ${restore} instead.`,
         ...(req.reason.trim() ? ['>', `> Reason: ${(0,markdown/* inert */.t)(req.reason.trim())}`] : []),
-        ...(issue ? ['>', `> Tracking issue: ${issue}`] : [])
+        ...(issue ? ['>', `> Tracking issue: ${issue}`] : []),
     ];
     return lines.join('\n');
 }
@@ -647,7 +723,7 @@ function markedVersion(current, req, restoreUrl) {
     return {
         ...(name.startsWith(ROLLED_BACK_PREFIX) ? {} : { name: `${ROLLED_BACK_PREFIX}${name}` }),
         // prepended to what the release says now: nothing a person wrote is lost
-        body: body.trim() ? `${note}\n\n${body}` : note
+        body: body.trim() ? `${note}\n\n${body}` : note,
     };
 }
 /** Why GitHub refused, and what to do about it. */
@@ -717,7 +793,12 @@ async function markRelease(gh, repo, releaseId, req, restoreUrl, delayMs) {
             return { url: current.html_url, outcome: attempt === 1 ? 'already' : 'marked' };
         try {
             // never retried blindly by the client: a retry must rebuild the notes from a fresh read
-            const { data } = await gh.rest.repos.updateRelease({ ...repo, release_id: releaseId, ...update, request: { retries: 0 } });
+            const { data } = await gh.rest.repos.updateRelease({
+                ...repo,
+                release_id: releaseId,
+                ...update,
+                request: { retries: 0 },
+            });
             return { url: data.html_url, outcome: 'marked' };
         }
         catch (e) {
@@ -737,7 +818,12 @@ async function moveLatest(gh, repo, badId, restore, delayMs) {
         if (latest?.id !== badId)
             return 'not-bad';
         try {
-            await gh.rest.repos.updateRelease({ ...repo, release_id: restore.id, make_latest: 'true', request: { retries: 0 } });
+            await gh.rest.repos.updateRelease({
+                ...repo,
+                release_id: restore.id,
+                make_latest: 'true',
+                request: { retries: 0 },
+            });
             return 'moved';
         }
         catch (e) {
@@ -791,7 +877,9 @@ async function markReleases(gh, repo, req, log, options = {}) {
         if (!out.badRelease)
             log.info(`The GitHub Release ${badTag} was deleted meanwhile: nothing to mark.`);
         else
-            log.info(out.badRelease.outcome === 'marked' ? `✔ marked the GitHub Release ${badTag} as rolled back: ${out.badRelease.url}` : `✔ the GitHub Release ${badTag} is already marked as rolled back: ${out.badRelease.url}`);
+            log.info(out.badRelease.outcome === 'marked'
+                ? `✔ marked the GitHub Release ${badTag} as rolled back: ${out.badRelease.url}`
+                : `✔ the GitHub Release ${badTag} is already marked as rolled back: ${out.badRelease.url}`);
     }
     catch (e) {
         rethrowIfBug(e);
@@ -808,14 +896,18 @@ async function markReleases(gh, repo, req, log, options = {}) {
             const moved = await moveLatest(gh, repo, bad.release.id, restore, delayMs);
             if (moved !== 'not-bad') {
                 out.latestMovedTo = { tag: restore.tag_name, url: restore.html_url, outcome: moved };
-                log.info(moved === 'moved' ? `✔ made the GitHub Release ${restore.tag_name} the latest release (instead of ${badTag})` : `✔ the GitHub Release ${restore.tag_name} is already the latest release`);
+                log.info(moved === 'moved'
+                    ? `✔ made the GitHub Release ${restore.tag_name} the latest release (instead of ${badTag})`
+                    : `✔ the GitHub Release ${restore.tag_name} is already the latest release`);
             }
         }
         else {
             // nothing else is ever made latest: only say that the bad one still is
             const latest = await latestRelease(gh, repo);
             if (latest?.id === bad.release.id) {
-                const why = restore ? `the release ${restore.tag_name} of ${req.restore} is a prerelease, which GitHub cannot make latest` : `${req.restore} has no GitHub Release (looked for tags ${tags(req.restore, restoreOrder)})`;
+                const why = restore
+                    ? `the release ${restore.tag_name} of ${req.restore} is a prerelease, which GitHub cannot make latest`
+                    : `${req.restore} has no GitHub Release (looked for tags ${tags(req.restore, restoreOrder)})`;
                 out.warnings.push(`The GitHub Release ${badTag} is still the repository's latest release: ${why}. Choose the latest release by hand.`);
             }
         }
@@ -846,18 +938,32 @@ var report = __webpack_require__(62745);
 
 
 
-const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' };
+const CHANNEL_WORD = {
+    npm: 'dist-tag',
+    docker: 'tag',
+    helm: 'release',
+    'git-tag': 'git tag',
+};
 function eventOf(step, r, several) {
     const plan = r.plan;
     // undo: the channel goes back to the bad version; the deprecation is removed
-    const goal = plan.undo ? plan.rollbackVersion : (plan.republish?.version ?? plan.restoreVersion);
+    const goal = plan.undo
+        ? (plan.foundVersion ?? plan.rollbackVersion)
+        : (plan.republish?.version ?? plan.restoreVersion);
     const undo = plan.undo ? 'undo: ' : '';
     const action = {
         plan: `check ${plan.packageName} on the registry and plan`,
         'move-tag': `${undo}point ${r.kind === 'npm' ? 'dist-tag' : CHANNEL_WORD[r.kind]} '${plan.channel}' ${plan.undo ? 'back ' : ''}at ${goal}`,
-        deprecate: plan.undo ? `undo: remove the deprecation of ${plan.rollbackVersion}` : `deprecate ${plan.rollbackVersion}`
+        deprecate: plan.undo
+            ? `undo: remove the deprecation of ${plan.rollbackVersion}`
+            : `deprecate ${plan.rollbackVersion}`,
     }[step.step];
-    return { at: step.at, action: several ? `${r.label.replace(/: $/, '')}: ${action}` : action, outcome: step.outcome, detail: step.detail };
+    return {
+        at: step.at,
+        action: several ? `${r.label.replace(/: $/, '')}: ${action}` : action,
+        outcome: step.outcome,
+        detail: step.detail,
+    };
 }
 /** The incident as the issue and the report record it: one record, a row per target. */
 function buildRecord(result, inputs, gi, ctx, now) {
@@ -867,11 +973,20 @@ function buildRecord(result, inputs, gi, ctx, now) {
     const plan = first.plan;
     const restores = [...new Set(affected.map((t) => t.plan?.restoreVersion).filter((v) => Boolean(v)))];
     // a target whose registry has no deprecate deprecated nothing: the record does not claim it
-    const deprecation = affected.filter((t) => !t.cannotRetire).map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off');
+    const deprecation = affected
+        .filter((t) => !t.cannotRetire)
+        .map((t) => t.plan?.deprecation)
+        .find((d) => d && d.kind !== 'off');
     const deprecationSkipped = affected.find((t) => t.cannotRetire)?.cannotRetire;
     const republished = affected.map((t) => t.plan?.republish?.version).find(Boolean);
     // an undo that changed something is recorded as its own status; a repeated one stays already-done (the no-op rule)
-    const run = { url: (0,urls/* runUrl */.Vp)(ctx), at: now, status: result.undo && result.status === 'completed' ? 'undone' : result.status, actor: ctx.actor, trigger: ctx.eventName };
+    const run = {
+        url: (0,urls/* runUrl */.Vp)(ctx),
+        at: now,
+        status: result.undo && result.status === 'completed' ? 'undone' : result.status,
+        actor: ctx.actor,
+        trigger: ctx.eventName,
+    };
     const changes = changesOf(result);
     const kinds = [...new Set(affected.map((t) => t.kind))];
     return {
@@ -881,8 +996,11 @@ function buildRecord(result, inputs, gi, ctx, now) {
         channel: several ? result.channel : (plan?.channel ?? first.channel),
         rollbackVersion: result.rollbackVersion,
         restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
-        previousVersion: several ? undefined : plan?.undo ? plan.rollbackVersion : plan?.previousVersion,
+        previousVersion: several ? undefined : plan?.undo ? plan.foundVersion : plan?.previousVersion,
         deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+        ...(!several && plan?.deprecation.kind === 'deprecate' && plan.deprecation.previous
+            ? { deprecationBefore: plan.deprecation.previous }
+            : {}),
         ...(deprecationSkipped ? { deprecationSkipped } : {}),
         tagsBefore: several ? {} : (first.before?.distTags ?? {}),
         tagsAfter: several ? {} : (first.after?.distTags ?? {}),
@@ -898,28 +1016,47 @@ function buildRecord(result, inputs, gi, ctx, now) {
                     ...(t.kind !== 'npm' ? { kind: t.kind } : {}),
                     ...(t.channel !== result.channel ? { channel: t.channel } : {}),
                     // undo: the row keeps what the rollback found and wrote, and says it is undone
-                    previousVersion: t.plan?.undo ? t.plan.rollbackVersion : t.plan?.previousVersion,
+                    previousVersion: t.plan?.undo ? t.plan.foundVersion : t.plan?.previousVersion,
                     restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
-                    outcome: (0,src_run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,src_run/* errorOf */.Mz)(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome
-                }))
+                    // the message this tool wrote on this target (an undo compares with it)
+                    ...(t.plan && 'message' in t.plan.deprecation ? { deprecationMessage: t.plan.deprecation.message } : {}),
+                    ...(t.plan?.deprecation.kind === 'deprecate' && t.plan.deprecation.previous
+                        ? { deprecationBefore: t.plan.deprecation.previous }
+                        : {}),
+                    outcome: (0,src_run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,src_run/* errorOf */.Mz)(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome,
+                })),
             }
             : {}),
         runs: [run],
         // the planning step is bookkeeping noise in a timeline: keep the writes
         timeline: [
-            ...affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
+            ...affected.flatMap((t) => t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : []),
             // the undo as one entry of its own, with what it changed
-            ...(run.status === 'undone' ? [{ at: now, action: 'Undone', outcome: 'done', detail: changes.map((c) => c.replace(/`/g, '')).join('; ') }] : [])
+            ...(run.status === 'undone'
+                ? [
+                    {
+                        at: now,
+                        action: 'Undone',
+                        outcome: 'done',
+                        detail: changes.map((c) => c.replace(/`/g, '')).join('; '),
+                    },
+                ]
+                : []),
         ],
         warnings: result.warnings,
         ...(result.impact ? { impact: result.impact } : {}),
-        ...(result.verification ? { verification: JSON.parse(JSON.stringify(result.verification)) } : {})
+        ...(result.verification
+            ? { verification: JSON.parse(JSON.stringify(result.verification)) }
+            : {}),
     };
 }
 /** An undone target's row outcome. */
 function undoOutcome(t) {
     const plan = t.plan;
-    return plan.tag.kind === 'keep-newer' || t.after?.distTags[plan.channel] !== plan.rollbackVersion ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})` : 'undone';
+    return plan.tag.kind === 'keep-newer' ||
+        t.after?.distTags[plan.channel] !== (plan.foundVersion ?? plan.rollbackVersion)
+        ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})`
+        : 'undone';
 }
 /** What this run changed, in words, for the re-run comment. */
 function changesOf(result) {
@@ -931,12 +1068,15 @@ function changesOf(result) {
         const who = result.targets.length > 1 ? ` of \`${t.name}\`` : '';
         if (plan.undo) {
             const holds = t.after?.distTags[plan.channel];
+            const found = plan.foundVersion ?? plan.rollbackVersion;
             if (t.moved)
-                changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${plan.rollbackVersion}\`: it points at the bad version again, as undo asked`);
-            else if (holds !== plan.rollbackVersion)
+                changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${found}\`: ${found === plan.rollbackVersion ? 'it points at the bad version again, as undo asked' : 'what it held when the incident found it'}`);
+            else if (holds !== found)
                 changes.push(`left ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`);
             if (t.undeprecated)
-                changes.push(`removed the deprecation of \`${plan.rollbackVersion}\`${who}`);
+                changes.push(plan.deprecation.kind === 'undeprecate' && plan.deprecation.restoreTo !== undefined
+                    ? `put back the deprecation of \`${plan.rollbackVersion}\`${who} that the rollback replaced`
+                    : `removed the deprecation of \`${plan.rollbackVersion}\`${who}`);
             if (plan.deprecation.kind === 'kept')
                 changes.push(`kept the deprecation of \`${plan.rollbackVersion}\`${who}: a person changed its message`);
             if (plan.republish)
@@ -964,7 +1104,29 @@ function reportName(result) {
 }
 /** The issue and the report for one incident (one target or many). */
 function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, now = new Date().toISOString()) {
-    return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result), ...(result.undo ? { undo: true } : {}) }, gi, log);
+    const path = undoReportPath(result, inputs, gi.reportDir);
+    return recordIncidentRecord(gh, ctx, defaultBranch, {
+        record: buildRecord(result, inputs, gi, ctx, now),
+        changes: changesOf(result),
+        reportName: reportName(result),
+        ...(path ? { path } : {}),
+        ...(result.undo ? { undo: true } : {}),
+    }, gi, log);
+}
+/**
+ * An undo by incident id updates the report its record names (a report under report-dir),
+ * even when the undo's targets name it differently (a target the rollback never planned is
+ * not undone).
+ */
+function undoReportPath(result, inputs, reportDir) {
+    const path = inputs.recorded?.reportPath;
+    if (!result.undo || path === undefined)
+        return undefined;
+    return path.startsWith(`${reportDir}/`) &&
+        /^[A-Za-z0-9._/-]+\.md$/.test(path) &&
+        !path.split('/').some((s) => s === '..' || s === '.' || s === '')
+        ? path
+        : undefined;
 }
 /**
  * The issue and the report for an incident, however it was built (one package or many).
@@ -975,7 +1137,7 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     const out = { warnings: [], missing: [] };
     const branch = gi.reportBranch ?? defaultBranch;
     const current = incident.record;
-    const path = (0,config/* reportPath */.e)(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel);
+    const path = incident.path ?? (0,config/* reportPath */.e)(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel);
     const fallbackBranch = `rollback/${current.incidentId}`;
     // a re-run merges into what the first run recorded (first "before", all real events).
     // Read once, on the report's branch; the commit below reuses this read. A report that
@@ -1013,12 +1175,14 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 assignees: gi.assignees,
                 comment: (incident.undo ? renderUndoComment : renderRerunComment)(record, ctx, current.runs[0], incident.changes),
                 runMarker: (0,markers/* runMarker */.qW)(ctx),
-                recordedIssue: existing?.issueNumber
+                recordedIssue: existing?.issueNumber,
             }, log);
             Object.assign(out, { issueNumber: issue.number, issueUrl: issue.url, issueCreated: issue.created });
             record.issueNumber = issue.number;
             record.issueUrl = issue.url;
-            log.info(issue.created ? `✔ opened tracking issue #${issue.number}: ${issue.url}` : `✔ tracking issue #${issue.number} already exists${issue.commented ? ': commented on it' : ''}: ${issue.url}`);
+            log.info(issue.created
+                ? `✔ opened tracking issue #${issue.number}: ${issue.url}`
+                : `✔ tracking issue #${issue.number} already exists${issue.commented ? ': commented on it' : ''}: ${issue.url}`);
         }
         catch (e) {
             out.missing.push(`the tracking issue (${(0,errors/* errorMessage */.gJ)(e)})`);
@@ -1033,7 +1197,13 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     }
     else if (gi.githubRelease !== false && restores.size <= 1) {
         try {
-            const releases = await markReleases(gh, repo, { bad: record.rollbackVersion, restore: record.republishedVersion ?? record.restoreVersion, reason: record.reason, incidentId: record.incidentId, issueUrl: record.issueUrl }, log);
+            const releases = await markReleases(gh, repo, {
+                bad: record.rollbackVersion,
+                restore: record.republishedVersion ?? record.restoreVersion,
+                reason: record.reason,
+                incidentId: record.incidentId,
+                issueUrl: record.issueUrl,
+            }, log);
             out.githubRelease = releases;
             out.warnings.push(...releases.warnings);
             out.missing.push(...releases.missing);
@@ -1058,10 +1228,15 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 fallbackBranch,
                 pullRequest: {
                     title: `Incident report: rollback of ${record.packageName}@${record.rollbackVersion}`,
-                    body: `The incident report for the rollback of \`${record.packageName}@${record.rollbackVersion}\` (${record.incidentId}). The branch \`${branch}\` is protected, so it comes as a pull request.${record.issueNumber ? `\n\nRefs #${record.issueNumber}` : ''}`
-                }
+                    body: `The incident report for the rollback of \`${record.packageName}@${record.rollbackVersion}\` (${record.incidentId}). The branch \`${branch}\` is protected, so it comes as a pull request.${record.issueNumber ? `\n\nRefs #${record.issueNumber}` : ''}`,
+                },
             }, log);
-            Object.assign(out, { reportPath: path, reportUrl: commit.url, reportOutcome: commit.outcome, pullRequestUrl: commit.pullRequestUrl });
+            Object.assign(out, {
+                reportPath: path,
+                reportUrl: commit.url,
+                reportOutcome: commit.outcome,
+                pullRequestUrl: commit.pullRequestUrl,
+            });
             // a report on a branch without a pull request is seen by nobody: the run is partial
             if (commit.pullRequestRefused)
                 out.missing.push(`the pull request for the incident report (committed on branch ${commit.branch}): ${commit.pullRequestRefused}`);
@@ -1119,7 +1294,7 @@ async function putIfChanged(gh, repo, req, branch, known) {
                 branch,
                 message: req.message,
                 content: Buffer.from(content, 'utf8').toString('base64'),
-                ...(existing ? { sha: existing.sha } : {})
+                ...(existing ? { sha: existing.sha } : {}),
             });
             return { outcome: existing ? 'updated' : 'created', url: data.content?.html_url ?? '' };
         }
@@ -1149,7 +1324,14 @@ async function commitReport(gh, repo, req, log) {
     if (open.data.length > 0)
         return { ...result, pullRequestUrl: open.data[0].html_url };
     try {
-        const { data } = await gh.rest.pulls.create({ ...repo, head: req.fallbackBranch, base: req.branch, title: req.pullRequest.title, body: req.pullRequest.body, request: { retries: 0 } });
+        const { data } = await gh.rest.pulls.create({
+            ...repo,
+            head: req.fallbackBranch,
+            base: req.branch,
+            title: req.pullRequest.title,
+            body: req.pullRequest.body,
+            request: { retries: 0 },
+        });
         return { ...result, pullRequestUrl: data.html_url };
     }
     catch (e) {
@@ -1166,7 +1348,7 @@ async function commitReport(gh, repo, req, log) {
                 : `give the job pull-requests: write (for the workflow token, also enable ${PR_SETTING})`;
             return {
                 ...result,
-                pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`
+                pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`,
             };
         }
         throw e;

@@ -29,10 +29,16 @@ function drillReportPath(reportDir, startedAt) {
 const MARK = { passed: '✅ passed', failed: '❌ failed', skipped: '➖ skipped' };
 /** What would break, one line per failed check (plain text: the renderers make it inert). */
 function whatWouldBreak(record) {
-    return record.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.subject}: ${c.check}${c.input ? ` (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)})` : ''}: ${c.detail}`);
+    return record.checks
+        .filter((c) => c.outcome === 'failed')
+        .map((c) => `${c.subject}: ${c.check}${c.input ? ` (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)})` : ''}: ${c.detail}`);
 }
 function table(checks) {
-    return ['| Target | Check | Outcome | Time | Detail |', '| --- | --- | --- | --- | --- |', ...checks.map((c) => `| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.subject)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.input ? `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)}: ${c.detail}` : c.detail)} |`)];
+    return [
+        '| Target | Check | Outcome | Time | Detail |',
+        '| --- | --- | --- | --- | --- |',
+        ...checks.map((c) => `| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.subject)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.input ? `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)}: ${c.detail}` : c.detail)} |`),
+    ];
 }
 /** The committed report of one day's drill (a second drill the same day replaces it). */
 function renderDrillReport(record) {
@@ -48,7 +54,7 @@ function renderDrillReport(record) {
         '',
         '## Checks',
         '',
-        ...table(record.checks)
+        ...table(record.checks),
     ];
     const broken = whatWouldBreak(record);
     if (broken.length > 0)
@@ -71,13 +77,22 @@ function renderDrillIssue(record, reportUrl) {
         ...(record.runUrl ? [`Run: ${record.runUrl}`] : []),
         ...(reportUrl ? [`Report: ${reportUrl}`] : []),
         '',
-        'Fix each one (a new token in the repository secret, a version to restore), then run the drill again; close this issue once it passes.'
+        'Fix each one (a new token in the repository secret, a version to restore), then run the drill again; close this issue once it passes.',
     ].join('\n');
 }
 /** A later drill's comment on the drill issue. */
 function renderDrillComment(record, runMarker, reportUrl) {
-    const head = record.status === 'drill-passed' ? `Drill passed (${record.startedAt}): every check passed. Close this issue when you are satisfied.` : `Drill failed again (${record.startedAt}):`;
-    return [runMarker, head, '', ...whatWouldBreak(record).map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(b)}`), ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []), ...(reportUrl ? [`Report: ${reportUrl}`] : [])].join('\n');
+    const head = record.status === 'drill-passed'
+        ? `Drill passed (${record.startedAt}): every check passed. Close this issue when you are satisfied.`
+        : `Drill failed again (${record.startedAt}):`;
+    return [
+        runMarker,
+        head,
+        '',
+        ...whatWouldBreak(record).map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(b)}`),
+        ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []),
+        ...(reportUrl ? [`Report: ${reportUrl}`] : []),
+    ].join('\n');
 }
 
 
@@ -115,13 +130,18 @@ function renderDrillComment(record, runMarker, reportUrl) {
 
 
 /** The input that holds each kind's credentials, for failures that do not name one. */
-const CREDENTIAL = { npm: 'npm-token', docker: 'registry-password', helm: 'kubeconfig', 'git-tag': 'github-token' };
+const CREDENTIAL = {
+    npm: 'npm-token',
+    docker: 'registry-password',
+    helm: 'kubeconfig',
+    'git-tag': 'github-token',
+};
 /** What each kind's checkAccess proves, for the report. */
 const ACCESS_PROVEN = {
-    npm: 'the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no npm-token), the registry exchanged the job\'s OIDC token for one for this package, which added and removed the dist-tag release-rollback-drill.',
+    npm: "the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no npm-token), the registry exchanged the job's OIDC token for one for this package, which added and removed the dist-tag release-rollback-drill.",
     docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
     helm: 'helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits helm-wait.',
-    'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.'
+    'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.',
 };
 function inputOf(e, kind) {
     if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CapabilityError */ .Rx)
@@ -143,7 +163,14 @@ async function timed(check, subject, fn, input) {
     }
     catch (e) {
         const found = input(e);
-        return { check, subject, outcome: 'failed', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e), ...(found ? { input: found } : {}), ms: Date.now() - start };
+        return {
+            check,
+            subject,
+            outcome: 'failed',
+            detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e),
+            ...(found ? { input: found } : {}),
+            ms: Date.now() - start,
+        };
     }
 }
 /** One target's checks: credentials, the harmless write, the last known good. */
@@ -168,7 +195,13 @@ async function drillTarget(req, t, log, warnings) {
     if (t.target.probeWrite) {
         const target = t.target;
         if (holds === undefined) {
-            checks.push({ check: 'write', subject, outcome: 'skipped', detail: `'${t.channel}' holds no version to tag.`, ms: 0 });
+            checks.push({
+                check: 'write',
+                subject,
+                outcome: 'skipped',
+                detail: `'${t.channel}' holds no version to tag.`,
+                ms: 0,
+            });
         }
         else {
             const version = holds;
@@ -176,7 +209,16 @@ async function drillTarget(req, t, log, warnings) {
                 // the rollback's own preflight, always with the harmless write: a registry that cannot
                 // move the channel fails here by name; one without deprecate is a warning (a rollback
                 // would still move the channel)
-                const r = target.capabilities ? await target.capabilities(t.channel, version, { move: true, probe: 'always', republish: req.strategy === 'republish' }) : { ...(await target.probeWrite(version)), cannotRetire: undefined };
+                const r = target.capabilities
+                    ? await target.capabilities(t.channel, version, {
+                        move: true,
+                        probe: 'always',
+                        republish: req.strategy === 'republish',
+                    })
+                    : {
+                        ...(await target.probeWrite(version)),
+                        cannotRetire: undefined,
+                    };
                 warnings.push(...r.warnings.map((w) => `${subject}: ${w}`));
                 if (r.cannotRetire)
                     warnings.push(`${subject}: ${r.cannotRetire}: a rollback would move '${t.channel}' but could not deprecate the bad version (deprecated=false).`);
@@ -210,7 +252,9 @@ async function drillGitHub(gh, ctx) {
         // the workflow token's permissions are not listed: the commit below proves them
         if (data.permissions && data.permissions.push === false)
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', `may not push to ${ctx.repository} (GitHub lists no push permission), so the incident report could not be committed.`, 'give the job contents: write.');
-        return data.permissions ? `the repository is readable; GitHub lists push${data.permissions.triage ? ' and triage' : ''} permission.` : 'the repository is readable (GitHub lists no permissions for this token: the commit of this report proves them).';
+        return data.permissions
+            ? `the repository is readable; GitHub lists push${data.permissions.triage ? ' and triage' : ''} permission.`
+            : 'the repository is readable (GitHub lists no permissions for this token: the commit of this report proves them).';
     }, () => 'github-token');
     return { check, defaultBranch };
 }
@@ -231,7 +275,15 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
         checks.push(g.check);
         defaultBranch = g.defaultBranch;
     }
-    const record = { status: checks.some((c) => c.outcome === 'failed') ? 'drill-failed' : 'drill-passed', startedAt, repository: ctx.repository, runUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_7__/* .runUrl */ .Vp)(ctx), channel: req.channel, checks, warnings };
+    const record = {
+        status: checks.some((c) => c.outcome === 'failed') ? 'drill-failed' : 'drill-passed',
+        startedAt,
+        repository: ctx.repository,
+        runUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_7__/* .runUrl */ .Vp)(ctx),
+        channel: req.channel,
+        checks,
+        warnings,
+    };
     const result = { status: record.status, checks, warnings, broken: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .whatWouldBreak */ .Fv)(record), missing: [] };
     if (!gh || defaultBranch === undefined)
         return result;
@@ -246,7 +298,10 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
                 render: () => (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__.renderDrillReport)(record),
                 message: `Rollback drill ${startedAt.slice(0, 10)}: ${record.status === 'drill-passed' ? 'passed' : 'failed'} [skip ci]`,
                 fallbackBranch: `rollback/drill-${startedAt.slice(0, 10)}`,
-                pullRequest: { title: `Rollback drill ${startedAt.slice(0, 10)}`, body: `The report of the rollback drill of ${startedAt}.` }
+                pullRequest: {
+                    title: `Rollback drill ${startedAt.slice(0, 10)}`,
+                    body: `The report of the rollback drill of ${startedAt}.`,
+                },
             }, log);
             result.reportPath = path;
             result.reportUrl = commit.url;
@@ -262,7 +317,15 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
         const marker = (0,_github_markers_js__WEBPACK_IMPORTED_MODULE_8__/* .runMarker */ .qW)(ctx);
         try {
             if (record.status === 'drill-failed') {
-                const issue = await (0,_github_issue_js__WEBPACK_IMPORTED_MODULE_1__/* .ensureTrackingIssue */ .PJ)(gh, repo, { marker: _drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .DRILL_MARKER */ .pM, title: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .drillIssueTitle */ .Rq)(), body: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDrillIssue */ .jv)(record, result.reportUrl), labels: gi.labels, assignees: gi.assignees, comment: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDrillComment */ .dn)(record, marker, result.reportUrl), runMarker: marker }, log);
+                const issue = await (0,_github_issue_js__WEBPACK_IMPORTED_MODULE_1__/* .ensureTrackingIssue */ .PJ)(gh, repo, {
+                    marker: _drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .DRILL_MARKER */ .pM,
+                    title: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .drillIssueTitle */ .Rq)(),
+                    body: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDrillIssue */ .jv)(record, result.reportUrl),
+                    labels: gi.labels,
+                    assignees: gi.assignees,
+                    comment: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDrillComment */ .dn)(record, marker, result.reportUrl),
+                    runMarker: marker,
+                }, log);
                 result.issueNumber = issue.number;
                 result.issueUrl = issue.url;
                 // a drill issue closed earlier, failing again: open again, it is the same problem's place
@@ -278,9 +341,17 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
                 if (found) {
                     const { data } = await gh.rest.issues.get({ ...repo, issue_number: found.number });
                     if (data.state === 'open') {
-                        const comments = await gh.paginate(gh.rest.issues.listComments, { ...repo, issue_number: found.number, per_page: 100 });
+                        const comments = await gh.paginate(gh.rest.issues.listComments, {
+                            ...repo,
+                            issue_number: found.number,
+                            per_page: 100,
+                        });
                         if (!comments.some((c) => c.body?.includes(marker)))
-                            await gh.rest.issues.createComment({ ...repo, issue_number: found.number, body: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDrillComment */ .dn)(record, marker, result.reportUrl) });
+                            await gh.rest.issues.createComment({
+                                ...repo,
+                                issue_number: found.number,
+                                body: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDrillComment */ .dn)(record, marker, result.reportUrl),
+                            });
                         result.issueNumber = found.number;
                         result.issueUrl = found.url;
                     }
@@ -342,16 +413,19 @@ function createGitHubClient(options) {
         userAgent: 'release-rollback',
         log: { debug: () => { }, info: () => { }, warn: (m) => log.debug(m), error: (m) => log.debug(m) },
         // 409 (stale sha) and 422 are decided by the caller from state, never blindly retried
-        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}) },
+        retry: {
+            doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],
+            ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}),
+        },
         throttle: {
             enabled: options.throttle !== false,
             onRateLimit: onLimit('rate'),
-            onSecondaryRateLimit: onLimit('secondary rate')
+            onSecondaryRateLimit: onLimit('secondary rate'),
         },
         request: {
             // every request has a deadline
-            fetch: (url, init) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) })
-        }
+            fetch: (url, init) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
+        },
     });
 }
 
@@ -414,11 +488,21 @@ function isAuthor(user, me) {
 /** Every issue carrying the marker, whoever opened it; open ones first, then by number (the canonical one first). */
 async function issuesByMarker(gh, repo, label, marker) {
     const found = [];
-    for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: label, state: 'all', per_page: 100 })) {
+    for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, {
+        ...repo,
+        labels: label,
+        state: 'all',
+        per_page: 100,
+    })) {
         for (const i of page.data) {
             if (i.pull_request || !(0,_markers_js__WEBPACK_IMPORTED_MODULE_1__/* .hasMarker */ .xY)(i.body, marker))
                 continue;
-            found.push({ number: i.number, url: i.html_url, open: i.state === 'open', user: i.user ? { login: i.user.login, type: i.user.type } : undefined });
+            found.push({
+                number: i.number,
+                url: i.html_url,
+                open: i.state === 'open',
+                user: i.user ? { login: i.user.login, type: i.user.type } : undefined,
+            });
         }
     }
     return found.sort((a, b) => Number(b.open) - Number(a.open) || a.number - b.number);
@@ -439,7 +523,9 @@ async function findIssueByMarker(gh, repo, label, marker, recorded) {
         return undefined;
     const me = await tokenIdentity(gh);
     const first = candidates.find((i) => isAuthor(i.user, me)) ??
-        (me.assumed ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]')) : undefined);
+        (me.assumed
+            ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]'))
+            : undefined);
     return first ? { number: first.number, url: first.url } : undefined;
 }
 /**
@@ -453,7 +539,12 @@ async function converge(gh, repo, label, marker, created, me) {
     const canonical = open[0];
     if (!canonical || canonical.number === created.number)
         return created;
-    await gh.rest.issues.createComment({ ...repo, issue_number: created.number, body: `Duplicate of #${canonical.number}: another run of the same rollback opened it at the same time.`, request: { retries: 0 } });
+    await gh.rest.issues.createComment({
+        ...repo,
+        issue_number: created.number,
+        body: `Duplicate of #${canonical.number}: another run of the same rollback opened it at the same time.`,
+        request: { retries: 0 },
+    });
     await gh.rest.issues.update({ ...repo, issue_number: created.number, state: 'closed', state_reason: 'not_planned' });
     return { number: canonical.number, url: canonical.url };
 }
@@ -471,7 +562,14 @@ async function ensureTrackingIssue(gh, repo, req, log) {
     let assignees = req.assignees;
     for (let attempt = 1;; attempt++) {
         try {
-            const { data } = await gh.rest.issues.create({ ...repo, title: req.title, body: req.body, labels: req.labels, assignees, request: { retries: 0 } });
+            const { data } = await gh.rest.issues.create({
+                ...repo,
+                title: req.title,
+                body: req.body,
+                labels: req.labels,
+                assignees,
+                request: { retries: 0 },
+            });
             // the issue we just opened tells who we are: no look-up needed to converge
             const me = data.user ? { login: data.user.login, type: data.user.type } : await tokenIdentity(gh);
             const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url }, me);
@@ -576,7 +674,7 @@ async function putIfChanged(gh, repo, req, branch, known) {
                 branch,
                 message: req.message,
                 content: Buffer.from(content, 'utf8').toString('base64'),
-                ...(existing ? { sha: existing.sha } : {})
+                ...(existing ? { sha: existing.sha } : {}),
             });
             return { outcome: existing ? 'updated' : 'created', url: data.content?.html_url ?? '' };
         }
@@ -606,7 +704,14 @@ async function commitReport(gh, repo, req, log) {
     if (open.data.length > 0)
         return { ...result, pullRequestUrl: open.data[0].html_url };
     try {
-        const { data } = await gh.rest.pulls.create({ ...repo, head: req.fallbackBranch, base: req.branch, title: req.pullRequest.title, body: req.pullRequest.body, request: { retries: 0 } });
+        const { data } = await gh.rest.pulls.create({
+            ...repo,
+            head: req.fallbackBranch,
+            base: req.branch,
+            title: req.pullRequest.title,
+            body: req.pullRequest.body,
+            request: { retries: 0 },
+        });
         return { ...result, pullRequestUrl: data.html_url };
     }
     catch (e) {
@@ -623,7 +728,7 @@ async function commitReport(gh, repo, req, log) {
                 : `give the job pull-requests: write (for the workflow token, also enable ${PR_SETTING})`;
             return {
                 ...result,
-                pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`
+                pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`,
             };
         }
         throw e;

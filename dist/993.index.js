@@ -29,10 +29,16 @@ function drillReportPath(reportDir, startedAt) {
 const MARK = { passed: '✅ passed', failed: '❌ failed', skipped: '➖ skipped' };
 /** What would break, one line per failed check (plain text: the renderers make it inert). */
 function whatWouldBreak(record) {
-    return record.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.subject}: ${c.check}${c.input ? ` (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)})` : ''}: ${c.detail}`);
+    return record.checks
+        .filter((c) => c.outcome === 'failed')
+        .map((c) => `${c.subject}: ${c.check}${c.input ? ` (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)})` : ''}: ${c.detail}`);
 }
 function table(checks) {
-    return ['| Target | Check | Outcome | Time | Detail |', '| --- | --- | --- | --- | --- |', ...checks.map((c) => `| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.subject)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.input ? `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)}: ${c.detail}` : c.detail)} |`)];
+    return [
+        '| Target | Check | Outcome | Time | Detail |',
+        '| --- | --- | --- | --- | --- |',
+        ...checks.map((c) => `| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.subject)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.input ? `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)}: ${c.detail}` : c.detail)} |`),
+    ];
 }
 /** The committed report of one day's drill (a second drill the same day replaces it). */
 function renderDrillReport(record) {
@@ -48,7 +54,7 @@ function renderDrillReport(record) {
         '',
         '## Checks',
         '',
-        ...table(record.checks)
+        ...table(record.checks),
     ];
     const broken = whatWouldBreak(record);
     if (broken.length > 0)
@@ -71,13 +77,22 @@ function renderDrillIssue(record, reportUrl) {
         ...(record.runUrl ? [`Run: ${record.runUrl}`] : []),
         ...(reportUrl ? [`Report: ${reportUrl}`] : []),
         '',
-        'Fix each one (a new token in the repository secret, a version to restore), then run the drill again; close this issue once it passes.'
+        'Fix each one (a new token in the repository secret, a version to restore), then run the drill again; close this issue once it passes.',
     ].join('\n');
 }
 /** A later drill's comment on the drill issue. */
 function renderDrillComment(record, runMarker, reportUrl) {
-    const head = record.status === 'drill-passed' ? `Drill passed (${record.startedAt}): every check passed. Close this issue when you are satisfied.` : `Drill failed again (${record.startedAt}):`;
-    return [runMarker, head, '', ...whatWouldBreak(record).map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(b)}`), ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []), ...(reportUrl ? [`Report: ${reportUrl}`] : [])].join('\n');
+    const head = record.status === 'drill-passed'
+        ? `Drill passed (${record.startedAt}): every check passed. Close this issue when you are satisfied.`
+        : `Drill failed again (${record.startedAt}):`;
+    return [
+        runMarker,
+        head,
+        '',
+        ...whatWouldBreak(record).map((b) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(b)}`),
+        ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []),
+        ...(reportUrl ? [`Report: ${reportUrl}`] : []),
+    ].join('\n');
 }
 
 

@@ -54683,6 +54683,135 @@ function errorMessage(e) {
 
 /***/ }),
 
+/***/ 55208:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ executeIncident),
+/* harmony export */   c: () => (/* binding */ repositoryDefaultBranch)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(99081);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(79786);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(51922);
+
+
+
+
+/**
+ * `gh` undefined: no GitHub bookkeeping (dry run, both parts off, or a CLI run without a
+ * token). Throws only for failures before anything was written.
+ */
+async function executeIncident(req, gi, targets, gh, ctx, log, steps = {}) {
+    let execution;
+    try {
+        execution = await runAndRecord(req, gi, targets, gh, ctx, log, steps);
+        return execution;
+    }
+    catch (error) {
+        await atEnd(steps, { error }, undefined, log);
+        throw error;
+    }
+    finally {
+        if (execution)
+            partialFrom(execution.result, await atEnd(steps, { result: execution.result }, execution.bookkeeping, log), true);
+    }
+}
+async function atEnd(steps, end, books, log) {
+    const report = { missing: [], warnings: [] };
+    for (const step of steps.atEnd ?? []) {
+        try {
+            const r = await step(end, books);
+            report.warnings.push(...r.warnings, ...r.missing);
+        }
+        catch (e) {
+            report.warnings.push((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e));
+        }
+    }
+    for (const w of report.warnings)
+        log.warning(w);
+    return report;
+}
+/** Missing parts make a run that rolled something back partial; warnings are added. */
+function partialFrom(result, report, warningsOnly = false) {
+    result.warnings.push(...report.warnings);
+    if (warningsOnly || report.missing.length === 0)
+        return;
+    const earlier = result.error;
+    const done = earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.done : doneOf(result);
+    const missing = [
+        ...(earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.missing : earlier ? [earlier.message] : []),
+        ...report.missing,
+    ];
+    result.status = 'partial';
+    result.error = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM(done, missing, earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.cause : new Error(report.missing[0]));
+}
+async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
+    // the GitHub token is checked beside the registry reads, before any write
+    let defaultBranch = '';
+    const preflight = gh && !req.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined;
+    const beforeWrite = steps.beforeWrite?.length
+        ? async (planned) => {
+            for (const step of steps.beforeWrite ?? [])
+                await step(planned);
+        }
+        : undefined;
+    const undoRecord = req.undo && !req.recorded ? steps.undoRecord : undefined;
+    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runIncident */ .ao)(req, targets, log, {
+        preflight,
+        beforeWrite,
+        progress: steps.progress,
+        ...(undoRecord ? { undoRecord } : {}),
+    });
+    if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
+        for (const step of steps.afterWrite ?? [])
+            partialFrom(result, await step(result));
+    }
+    // nothing happened to record
+    if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
+        return { result };
+    // the GitHub side (Octokit and the renderers) is loaded only when it runs
+    const { recordIncident } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(27), __nccwpck_require__.e(729)]).then(__nccwpck_require__.bind(__nccwpck_require__, 80729));
+    const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
+    partialFrom(result, bookkeeping);
+    return { result, bookkeeping };
+}
+/** What the rollback achieved, in words, for a partial result. */
+function doneOf(result) {
+    if (result.targets.length > 1)
+        return [`the targets' channels are rolled back`];
+    const plan = result.targets[0].plan;
+    if (!plan)
+        return [];
+    return [
+        plan.tag.kind === 'keep-newer'
+            ? `'${plan.channel}' stays on ${plan.tag.holder}`
+            : `'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`,
+        ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`]),
+    ];
+}
+/** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
+async function repositoryDefaultBranch(gh, ctx) {
+    try {
+        const { data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_3__/* .repoRef */ .sA)(ctx.repository) });
+        return data.default_branch;
+    }
+    catch (e) {
+        const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_3__/* .ghStatus */ .e8)(e);
+        if (status === 401)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .currentDialect */ .kZ)() === 'action'
+                ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.'
+                : 'set GITHUB_TOKEN to a valid token.');
+        if (status === 403 || status === 404) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
+        }
+        throw e;
+    }
+}
+
+
+/***/ }),
+
 /***/ 7661:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -54732,7 +54861,11 @@ function parseReportDir(input, raw) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `is ${dir.length} characters long; the limit is ${MAX_REPORT_DIR}.`, fix);
     return dir;
 }
-const slug = (text) => text.toLowerCase().replace(/^@/, '').replace(/\//g, '__').replace(/[^a-z0-9._-]/g, '-');
+const slug = (text) => text
+    .toLowerCase()
+    .replace(/^@/, '')
+    .replace(/\//g, '__')
+    .replace(/[^a-z0-9._-]/g, '-');
 /**
  * `<report-dir>/rollback-<slug>-<version>.md`; `@acme/widget` becomes `acme__widget`.
  * A channel other than `latest` is added (`…-1.2.3-beta.md`) so that rolling the same
@@ -54742,7 +54875,10 @@ function reportPath(reportDir, packageName, version, channel = 'latest') {
     const dir = parseReportDir('report-dir', reportDir);
     let name = `${slug(packageName)}-${slug(version)}${channel === 'latest' ? '' : `-${slug(channel)}`}`;
     if (name.length > 180) {
-        const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(JSON.stringify([packageName, version, channel])).digest('hex').slice(0, 12);
+        const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+            .update(JSON.stringify([packageName, version, channel]))
+            .digest('hex')
+            .slice(0, 12);
         name = `${name.slice(0, 160)}-${hash}`;
     }
     return `${dir}/rollback-${name}.md`;
@@ -54880,9 +55016,20 @@ function packagesTable(r) {
     const rows = r.packages ?? [];
     const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm');
     if (!mixed) {
-        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome)]));
+        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [
+            code(p.name),
+            p.previousVersion ? code(p.previousVersion) : '_(none)_',
+            p.restoreVersion ? code(p.restoreVersion) : '–',
+            (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
+        ]));
     }
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [`${p.kind ?? 'npm'} ${code(p.name)}`, code(p.channel ?? r.channel), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome)]));
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [
+        `${p.kind ?? 'npm'} ${code(p.name)}`,
+        code(p.channel ?? r.channel),
+        p.previousVersion ? code(p.previousVersion) : '_(none)_',
+        p.restoreVersion ? code(p.restoreVersion) : '–',
+        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
+    ]));
 }
 /** npm's installers are only the question for npm packages. */
 const isNpm = (r) => r.target === undefined || r.target === 'npm';
@@ -55026,7 +55173,7 @@ async function guardedWrite(g) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(99536);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(19680);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -55046,10 +55193,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   yG: () => (/* binding */ parseBoolean),
   BJ: () => (/* binding */ readGitHubInputs),
   Ko: () => (/* binding */ readInputs),
+  w4: () => (/* binding */ requireNpmToken),
   jJ: () => (/* binding */ targetsFrom)
 });
 
-// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, DEFAULT_REGISTRY, MAX_AGE_LIMIT_MS, MAX_REASON_LENGTH, MAX_TARGETS, TARGETS, TARGET_KINDS, checkPlainText, parseChannel, parseCommit, parseDeprecationMessage, parseMaxAge, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseStrategy, parseTarget, parseTargets, parseVersion, readTargets, renderDeprecationMessage, workspacePackages
+// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, DEFAULT_REGISTRY, MAX_AGE_LIMIT_MS, MAX_REASON_LENGTH, MAX_TARGETS, TARGETS, TARGET_KINDS, checkPlainText, parseChannel, parseCommit, parseDeprecationMessage, parseIncidentId, parseMaxAge, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseStrategy, parseTarget, parseTargets, parseVersion, readTargets, renderDeprecationMessage, workspacePackages
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -55249,6 +55397,22 @@ const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 const MAX_REASON_LENGTH = 1000;
 const PLACEHOLDERS = deprecation/* DEPRECATION_PLACEHOLDERS */.EV;
 const TARGETS = ['npm', 'docker', 'helm'];
+/** The incident ids this tool makes (src/plan.ts incidentId): rr- and 16 hex digits. */
+function parseIncidentId(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (!/^rr-[0-9a-f]{16}$/i.test(v)) {
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not an incident id.`, `give the incident id of the rollback you undo (rr- and 16 hex digits, as its tracking issue and report show it)${(0,settings/* currentDialect */.kZ)() === 'action' ? ', or leave it empty' : ''}.`);
+    }
+    return v.toLowerCase();
+}
+/** npm writes need a token (a dry run does not). */
+function requireNpmToken(token) {
+    if (token !== undefined)
+        return;
+    throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', `${(0,settings/* setTo */.oc)('npm-token')} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA")${(0,settings/* currentDialect */.kZ)() === 'action' ? ', or give the job permissions: id-token: write for trusted publishing (OIDC, see the README)' : ''}, or ${(0,settings/* setTo */.oc)('dry-run', 'true')} to only see the plan.`);
+}
 function parseBoolean(name, raw, fallback) {
     const v = raw.trim();
     if (v === '')
@@ -55390,7 +55554,8 @@ function parseRegistry(name, raw) {
     return url.toString();
 }
 function parseDeprecationMessage(name, raw) {
-    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') || deprecation/* DEFAULT_DEPRECATION_MESSAGE */.Jl;
+    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') ||
+        deprecation/* DEFAULT_DEPRECATION_MESSAGE */.Jl;
     for (const m of template.matchAll(/\{([^}]*)\}/g)) {
         if (!PLACEHOLDERS.includes(m[1])) {
             throw new errors/* InputError */.dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
@@ -55440,7 +55605,9 @@ function packageNameFromWorkspace(dir) {
         text = (0,external_node_fs_.readFileSync)(file, 'utf8');
     }
     catch {
-        throw new errors/* InputError */.dz('package', `is not set and there is no package.json in ${dir}.`, (0,settings/* currentDialect */.kZ)() === 'action' ? 'set the package input, or check out the repository before this step.' : 'pass --package, or run it in the package\'s folder.');
+        throw new errors/* InputError */.dz('package', `is not set and there is no package.json in ${dir}.`, (0,settings/* currentDialect */.kZ)() === 'action'
+            ? 'set the package input, or check out the repository before this step.'
+            : "pass --package, or run it in the package's folder.");
     }
     let name;
     try {
@@ -55515,19 +55682,34 @@ function readInputs(get, env = process.env) {
     // drill: prove a rollback would work, write nothing anyone installs; the usual form is
     // rollback-version: current (the default in a drill), with no release to identify
     const drill = parseBoolean('drill', get('drill'), false);
+    const undo = parseBoolean('undo', get('undo'), false);
+    // undo by incident id: the record names the targets and versions (read before planning)
+    const incidentId = parseIncidentId('incident-id', get('incident-id'));
+    if (incidentId !== undefined && !undo) {
+        throw new errors/* InputError */.dz('incident-id', `is set without ${(0,settings/* settingName */.QX)('undo')}: it names the rollback an undo reverses.`, `${(0,settings/* setTo */.oc)('undo', 'true')} to undo that incident, or ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'} (a rollback is named by its versions and targets).`);
+    }
+    if (incidentId !== undefined && drill)
+        throw new errors/* InputError */.dz('incident-id', `is set together with ${(0,settings/* setting */.Pe)('drill', 'true')}.`, `a drill undoes nothing: ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'}.`);
+    const byId = incidentId !== undefined;
     const rollbackRaw = get('rollback-version') || (drill ? 'current' : '');
-    if (rollbackRaw.trim() === '') {
+    if (rollbackRaw.trim() === '' && !byId) {
         throw new errors/* InputError */.dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
     }
     const current = rollbackRaw.trim().toLowerCase() === 'current';
-    const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw);
+    const rollbackVersion = current
+        ? 'current'
+        : rollbackRaw.trim() === ''
+            ? ''
+            : parseVersion('rollback-version', rollbackRaw);
     const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
     if (current && publishedAfter === undefined && !drill) {
-        throw new errors/* InputError */.dz('published-after', `is required with ${(0,settings/* setting */.Pe)('rollback-version', 'current')}.`, 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
+        throw new errors/* InputError */.dz('published-after', `is required with ${(0,settings/* setting */.Pe)('rollback-version', 'current')}.`, "pass the time the release started (such as the failed run's run_started_at): without it a re-run would roll back the restored version too.");
     }
     // the release's identity: they guard an exact version as well as `current`
     const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
-    if (publishedAfter !== undefined && publishedBefore !== undefined && Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
+    if (publishedAfter !== undefined &&
+        publishedBefore !== undefined &&
+        Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
         throw new errors/* InputError */.dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, `pass the time the release run ended (the failed run's updated_at) as ${(0,settings/* settingName */.QX)('published-before')}, and the time it started (run_started_at) as ${(0,settings/* settingName */.QX)('published-after')}.`);
     }
     const releaseCommit = parseCommit('release-commit', get('release-commit'));
@@ -55539,21 +55721,45 @@ function readInputs(get, env = process.env) {
         throw new errors/* InputError */.dz('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.');
     }
     const targets = readTargets(get);
+    // by incident id with no target named: the record names them (and their kinds). The
+    // runner passes action.yml's defaults (target npm, channel latest, strategy retag) as if
+    // given, so a default counts as not given
+    const namedTargets = targets !== undefined ||
+        SHORTHAND.some((name) => get(name).trim() !== '') ||
+        !['', 'npm'].includes(get('target').trim().toLowerCase());
     const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))]);
+    if (byId && !namedTargets)
+        kinds.clear();
     // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
-    const target = kinds.size === 1 ? [...kinds][0] : kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm';
+    const target = kinds.size === 1
+        ? [...kinds][0]
+        : kinds.has('npm')
+            ? 'npm'
+            : kinds.has('docker')
+                ? 'docker'
+                : 'helm';
     // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
     // deployed revision) and a git-tag target's channel is the moving tag itself
     const channelRaw = get('channel') || 'latest';
     if (kinds.has('docker'))
         (0,docker_config/* parseTag */.E)('channel', channelRaw);
-    const channel = kinds.has('npm') ? parseChannel('channel', channelRaw) : kinds.has('docker') ? (0,docker_config/* parseTag */.E)('channel', channelRaw) : kinds.has('helm') && kinds.size === 1 ? helm_config/* HELM_CHANNEL */.jH : channelRaw.trim();
-    const reason = parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''));
+    const channel = kinds.has('npm')
+        ? parseChannel('channel', channelRaw)
+        : kinds.has('docker')
+            ? (0,docker_config/* parseTag */.E)('channel', channelRaw)
+            : kinds.has('helm') && kinds.size === 1
+                ? helm_config/* HELM_CHANNEL */.jH
+                : channelRaw.trim();
+    // by incident id, an empty reason is the rollback's (from the record)
+    const reason = byId && get('reason').trim() === '' ? '' : parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''));
     // what is rolled back: the npm package(s), the image, or the Helm release
     let packageName;
     let packageNames;
     let fromWorkspaces = false;
-    if (targets && targets[0].kind === 'helm') {
+    if (byId && !namedTargets) {
+        packageName = '';
+    }
+    else if (targets && targets[0].kind === 'helm') {
         const h = (0,helm_config/* parseHelmTargetName */.gu)('targets', targets[0].name);
         packageName = `${h.namespace ?? ((0,helm_config/* parseNamespace */.LM)('namespace', get('namespace')) || 'default')}/${h.release}`;
         packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
@@ -55582,18 +55788,26 @@ function readInputs(get, env = process.env) {
             fromWorkspaces = true;
         }
         else {
-            const listed = [...new Set([packagesRaw, packageRaw].join('\n').split(/[,\n]/).map((p) => p.trim()).filter(Boolean))];
-            packageNames = listed.length > 0 ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p)) : [parsePackageName('package', packageNameFromWorkspace(workspace))];
+            const listed = [
+                ...new Set([packagesRaw, packageRaw]
+                    .join('\n')
+                    .split(/[,\n]/)
+                    .map((p) => p.trim())
+                    .filter(Boolean)),
+            ];
+            packageNames =
+                listed.length > 0
+                    ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p))
+                    : [parsePackageName('package', packageNameFromWorkspace(workspace))];
         }
         if (packageNames.length > 100)
             throw new errors/* InputError */.dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
         packageName = packageNames[0];
     }
-    const registry = kinds.has('npm') ? parseRegistry('registry', get('registry')) : '';
+    const registry = kinds.has('npm') || (byId && !namedTargets) ? parseRegistry('registry', get('registry')) : '';
     const dryRun = parseBoolean('dry-run', get('dry-run'), false);
     if (drill && dryRun)
         throw new errors/* InputError */.dz('drill', `and ${(0,settings/* settingName */.QX)('dry-run')} are both ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'true' : 'given'}.`, `a drill writes nothing anyone installs already (it needs the token to prove the write): ${(0,settings/* setTo */.oc)('dry-run', 'false')}.`);
-    const undo = parseBoolean('undo', get('undo'), false);
     if (undo && rollbackVersion === 'current') {
         throw new errors/* InputError */.dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', `give the same exact ${(0,settings/* settingName */.QX)('rollback-version')} (and ${(0,settings/* settingName */.QX)('restore-version')}) as the rollback you undo.`);
     }
@@ -55602,22 +55816,45 @@ function readInputs(get, env = process.env) {
         throw new errors/* InputError */.dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
     }
     const npmToken = tokenRaw === '' ? undefined : tokenRaw;
-    // tokenless: trusted publishing, where the runner offers the job an ID token
-    const npmOidc = npmToken === undefined && !dryRun && kinds.has('npm') && (0,oidc/* idTokenAvailable */.wl)(env);
-    if (npmToken === undefined && !dryRun && kinds.has('npm') && !npmOidc) {
-        throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', `${(0,settings/* setTo */.oc)('npm-token')} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA")${(0,settings/* currentDialect */.kZ)() === 'action' ? ', or give the job permissions: id-token: write for trusted publishing (OIDC, see the README)' : ''}, or ${(0,settings/* setTo */.oc)('dry-run', 'true')} to only see the plan.`);
-    }
+    // tokenless: trusted publishing, where the runner offers the job an ID token. By incident id
+    // with no target named, the record says whether npm is among them (undoInputs checks then)
+    const npmMaybe = kinds.has('npm') || (byId && !namedTargets);
+    const npmOidc = npmToken === undefined && !dryRun && npmMaybe && (0,oidc/* idTokenAvailable */.wl)(env);
+    if (!dryRun && kinds.has('npm') && !npmOidc)
+        requireNpmToken(npmToken);
     const force = parseBoolean('force', get('force'), false);
     if (requireHolder && force) {
-        throw new errors/* InputError */.dz('require-holder', (0,settings/* currentDialect */.kZ)() === 'action' ? 'is true together with force: true, which moves the channel whatever it holds.' : 'is given together with --force, which moves the channel whatever it holds.', `use one of them: ${(0,settings/* settingName */.QX)('require-holder')} (automation: skip when the channel moved on) or ${(0,settings/* settingName */.QX)('force')} (by hand: move it anyway).`);
+        throw new errors/* InputError */.dz('require-holder', (0,settings/* currentDialect */.kZ)() === 'action'
+            ? 'is true together with force: true, which moves the channel whatever it holds.'
+            : 'is given together with --force, which moves the channel whatever it holds.', `use one of them: ${(0,settings/* settingName */.QX)('require-holder')} (automation: skip when the channel moved on) or ${(0,settings/* settingName */.QX)('force')} (by hand: move it anyway).`);
     }
+    const strategy = parseStrategy('strategy', get('strategy'), target);
+    const undoById = byId
+        ? {
+            incidentId,
+            given: {
+                ...(rollbackVersion !== '' ? { rollbackVersion } : {}),
+                ...(restoreVersion !== undefined ? { restoreVersion } : {}),
+                ...(!['', 'latest'].includes(get('channel').trim()) ? { channel } : {}),
+                ...(strategy !== 'retag' ? { strategy } : {}),
+                ...(namedTargets
+                    ? {
+                        targets: {
+                            input: targets ? 'targets' : (SHORTHAND.find((n) => get(n).trim() !== '') ?? 'package'),
+                            targets: targetsFrom({ targets, target, packageName, packageNames }, get),
+                        },
+                    }
+                    : {}),
+            },
+        }
+        : undefined;
     return {
         target,
         targets,
         packageNames: packageNames && packageNames.length > 0 ? packageNames : [packageName],
         fromWorkspaces,
         partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
-        strategy: parseStrategy('strategy', get('strategy'), target),
+        strategy,
         rollbackVersion,
         publishedAfter,
         publishedBefore,
@@ -55632,16 +55869,22 @@ function readInputs(get, env = process.env) {
         npmToken,
         ...(npmOidc ? { npmOidc } : {}),
         // container tags and Helm releases have no deprecation
-        deprecate: kinds.has('npm') && parseBoolean('deprecate', get('deprecate'), true),
+        deprecate: (kinds.has('npm') || (byId && !namedTargets)) && parseBoolean('deprecate', get('deprecate'), true),
         deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
         dryRun,
         ...(drill ? { drill } : {}),
         force,
-        ...(undo ? { undo } : {})
+        ...(undo ? { undo } : {}),
+        ...(undoById ? { undoById } : {}),
     };
 }
 function parseList(raw) {
-    return [...new Set(raw.split(/[,\n]/).map((s) => s.trim()).filter(Boolean))];
+    return [
+        ...new Set(raw
+            .split(/[,\n]/)
+            .map((s) => s.trim())
+            .filter(Boolean)),
+    ];
 }
 function readGitHubInputs(get, env = process.env) {
     const createIssue = parseBoolean('create-issue', get('create-issue'), true);
@@ -55663,7 +55906,8 @@ function readGitHubInputs(get, env = process.env) {
     }
     const reportDir = (0,config/* parseReportDir */.r)('report-dir', get('report-dir') || 'incidents');
     const branchRaw = get('report-branch').trim();
-    if (branchRaw && (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
+    if (branchRaw &&
+        (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
         throw new errors/* InputError */.dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
     }
     const severityRaw = (get('severity') || 'high').trim().toLowerCase();
@@ -55672,18 +55916,32 @@ function readGitHubInputs(get, env = process.env) {
     }
     const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
     if ((createIssue || commitReport) && token === undefined) {
-        throw new errors/* InputError */.dz('github-token', 'is empty, and the tracking issue and incident report need it.', (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.' : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.');
+        throw new errors/* InputError */.dz('github-token', 'is empty, and the tracking issue and incident report need it.', (0,settings/* currentDialect */.kZ)() === 'action'
+            ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.'
+            : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.');
     }
     if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
-        throw new errors/* InputError */.dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', (0,settings/* currentDialect */.kZ)() === 'action' ? 'run it in a workflow, or set create-issue: false and commit-report: false.' : 'pass --repo owner/name, or --no-issue and --no-report.');
+        throw new errors/* InputError */.dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', (0,settings/* currentDialect */.kZ)() === 'action'
+            ? 'run it in a workflow, or set create-issue: false and commit-report: false.'
+            : 'pass --repo owner/name, or --no-issue and --no-report.');
     }
-    return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw, githubRelease };
+    return {
+        token,
+        createIssue,
+        labels,
+        assignees,
+        commitReport,
+        reportDir,
+        reportBranch: branchRaw || undefined,
+        severity: severityRaw,
+        githubRelease,
+    };
 }
 
 
 /***/ }),
 
-/***/ 99536:
+/***/ 19680:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58691,113 +58949,8 @@ function getIDToken(aud) {
 var settings = __nccwpck_require__(51922);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(83916);
-// EXTERNAL MODULE: ./src/github/refs.ts
-var refs = __nccwpck_require__(99081);
-// EXTERNAL MODULE: ./src/run.ts
-var run = __nccwpck_require__(79786);
-;// CONCATENATED MODULE: ./src/execute.ts
-
-
-
-
-/**
- * `gh` undefined: no GitHub bookkeeping (dry run, both parts off, or a CLI run without a
- * token). Throws only for failures before anything was written.
- */
-async function executeIncident(req, gi, targets, gh, ctx, log, steps = {}) {
-    let execution;
-    try {
-        execution = await runAndRecord(req, gi, targets, gh, ctx, log, steps);
-        return execution;
-    }
-    catch (error) {
-        await atEnd(steps, { error }, undefined, log);
-        throw error;
-    }
-    finally {
-        if (execution)
-            partialFrom(execution.result, await atEnd(steps, { result: execution.result }, execution.bookkeeping, log), true);
-    }
-}
-async function atEnd(steps, end, books, log) {
-    const report = { missing: [], warnings: [] };
-    for (const step of steps.atEnd ?? []) {
-        try {
-            const r = await step(end, books);
-            report.warnings.push(...r.warnings, ...r.missing);
-        }
-        catch (e) {
-            report.warnings.push((0,errors/* errorMessage */.gJ)(e));
-        }
-    }
-    for (const w of report.warnings)
-        log.warning(w);
-    return report;
-}
-/** Missing parts make a run that rolled something back partial; warnings are added. */
-function partialFrom(result, report, warningsOnly = false) {
-    result.warnings.push(...report.warnings);
-    if (warningsOnly || report.missing.length === 0)
-        return;
-    const earlier = result.error;
-    const done = earlier instanceof errors/* PartialError */.GM ? earlier.done : doneOf(result);
-    const missing = [...(earlier instanceof errors/* PartialError */.GM ? earlier.missing : earlier ? [earlier.message] : []), ...report.missing];
-    result.status = 'partial';
-    result.error = new errors/* PartialError */.GM(done, missing, earlier instanceof errors/* PartialError */.GM ? earlier.cause : new Error(report.missing[0]));
-}
-async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
-    // the GitHub token is checked beside the registry reads, before any write
-    let defaultBranch = '';
-    const preflight = gh && !req.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined;
-    const beforeWrite = steps.beforeWrite?.length
-        ? async (planned) => {
-            for (const step of steps.beforeWrite ?? [])
-                await step(planned);
-        }
-        : undefined;
-    const result = await (0,run/* runIncident */.ao)(req, targets, log, { preflight, beforeWrite, progress: steps.progress });
-    if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
-        for (const step of steps.afterWrite ?? [])
-            partialFrom(result, await step(result));
-    }
-    // nothing happened to record
-    if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
-        return { result };
-    // the GitHub side (Octokit and the renderers) is loaded only when it runs
-    const { recordIncident } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(27), __nccwpck_require__.e(729)]).then(__nccwpck_require__.bind(__nccwpck_require__, 80729));
-    const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
-    partialFrom(result, bookkeeping);
-    return { result, bookkeeping };
-}
-/** What the rollback achieved, in words, for a partial result. */
-function doneOf(result) {
-    if (result.targets.length > 1)
-        return [`the targets' channels are rolled back`];
-    const plan = result.targets[0].plan;
-    if (!plan)
-        return [];
-    return [
-        plan.tag.kind === 'keep-newer' ? `'${plan.channel}' stays on ${plan.tag.holder}` : `'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`,
-        ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`])
-    ];
-}
-/** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
-async function repositoryDefaultBranch(gh, ctx) {
-    try {
-        const { data } = await gh.rest.repos.get({ ...(0,refs/* repoRef */.sA)(ctx.repository) });
-        return data.default_branch;
-    }
-    catch (e) {
-        const status = (0,refs/* ghStatus */.e8)(e);
-        if (status === 401)
-            throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.' : 'set GITHUB_TOKEN to a valid token.');
-        if (status === 403 || status === 404) {
-            throw new errors/* InputError */.dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
-        }
-        throw e;
-    }
-}
-
+// EXTERNAL MODULE: ./src/execute.ts
+var execute = __nccwpck_require__(55208);
 // EXTERNAL MODULE: ./src/github/urls.ts
 var urls = __nccwpck_require__(15945);
 // EXTERNAL MODULE: ./src/inputs.ts + 3 modules
@@ -58814,7 +58967,13 @@ const MAX_TARGET_LINES = 15;
 const REASON_MAX = 1000;
 const ERROR_MAX = 600;
 const LINE_MAX = 200;
-const EMOJI = { 'in-progress': '🚨', completed: '✅', 'already-done': '✅', partial: '⚠️', failed: '❌' };
+const EMOJI = {
+    'in-progress': '🚨',
+    completed: '✅',
+    'already-done': '✅',
+    partial: '⚠️',
+    failed: '❌',
+};
 /**
  * `raw` escaped character by character with `esc`, cut to at most `max` characters (UTF-16
  * units) with a trailing `…` when it does not fit. The cut falls between two escaped
@@ -58841,7 +59000,7 @@ const slackText = (s, max = SLACK_SECTION) => clip(s, max, slackChar);
  * zero-width space after it (`@everyone` and `@here` stay text even without
  * allowed_mentions, which is sent as well).
  */
-const discordChar = (c) => (c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c);
+const discordChar = (c) => c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c;
 const discordText = (s, max = DISCORD_MAX) => clip(s, max, discordChar);
 function what(a) {
     if (a.targets.length === 1) {
@@ -58894,17 +59053,42 @@ function slackPayload(a) {
     const one = a.targets.length === 1 ? a.targets[0] : undefined;
     const summary = one ? `${what(a)}: ${targetLine(one, false)}` : `${what(a)}, ${a.rollbackVersion} on ${a.channel}`;
     const blocks = [
-        { type: 'header', text: { type: 'plain_text', text: clip(`${EMOJI[a.status]} ${a.headline}`, SLACK_HEADER), emoji: true } },
-        { type: 'section', fields: facts(a).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}` })) },
-        { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } }
+        {
+            type: 'header',
+            text: { type: 'plain_text', text: clip(`${EMOJI[a.status]} ${a.headline}`, SLACK_HEADER), emoji: true },
+        },
+        {
+            type: 'section',
+            fields: facts(a).map(([label, value]) => ({
+                type: 'mrkdwn',
+                text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}`,
+            })),
+        },
+        { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } },
     ];
     const lines = targetLines(a);
     if (lines.length > 0)
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION) } });
+        blocks.push({
+            type: 'section',
+            text: {
+                type: 'mrkdwn',
+                text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION),
+            },
+        });
     const p = problem(a);
     if (p)
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}` } });
-    const links = [a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '', a.reportUrl ? `<${slackUrl(a.reportUrl)}|Incident report>` : '', a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : ''].filter(Boolean);
+        blocks.push({
+            type: 'section',
+            text: {
+                type: 'mrkdwn',
+                text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}`,
+            },
+        });
+    const links = [
+        a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '',
+        a.reportUrl ? `<${slackUrl(a.reportUrl)}|Incident report>` : '',
+        a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : '',
+    ].filter(Boolean);
     if (links.length > 0)
         blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join(' · ') }] });
     return { text: slackText(`${EMOJI[a.status]} ${a.headline}: ${summary}. Reason: ${a.reason}`, SLACK_SECTION), blocks };
@@ -58938,7 +59122,7 @@ function discordPayload(a) {
         ...(a.reportUrl ? [`Incident report: ${a.reportUrl}`] : []),
         ...(a.runUrl ? [`Workflow run: ${a.runUrl}`] : []),
         ...facts(a).map(([label, value]) => `**${label}:** ${discordText(value, LINE_MAX)}`),
-        `**Reason:** ${discordText(a.reason, REASON_MAX)}`
+        `**Reason:** ${discordText(a.reason, REASON_MAX)}`,
     ];
     const p = problem(a);
     if (p)
@@ -58946,12 +59130,21 @@ function discordPayload(a) {
     lines.push(...targetLines(a).map((l) => `- ${discordText(l, LINE_MAX)}`));
     return { content: clipLines(lines, DISCORD_MAX, '…(truncated)'), allowed_mentions: { parse: [] }, flags: 4 };
 }
-const TEAMS_COLOR = { 'in-progress': 'Warning', completed: 'Good', 'already-done': 'Good', partial: 'Attention', failed: 'Attention' };
+const TEAMS_COLOR = {
+    'in-progress': 'Warning',
+    completed: 'Good',
+    'already-done': 'Good',
+    partial: 'Attention',
+    failed: 'Attention',
+};
 /** A line of an Adaptive Card: TextRuns render no Markdown, so user text stays text. */
 function teamsLine(label, value, extra = {}) {
     return {
         type: 'RichTextBlock',
-        inlines: [...(label ? [{ type: 'TextRun', text: `${label}: `, weight: 'Bolder' }] : []), { type: 'TextRun', text: value, ...extra }]
+        inlines: [
+            ...(label ? [{ type: 'TextRun', text: `${label}: `, weight: 'Bolder' }] : []),
+            { type: 'TextRun', text: value, ...extra },
+        ],
     };
 }
 /**
@@ -58960,9 +59153,13 @@ function teamsLine(label, value, extra = {}) {
  */
 function teamsPayload(a) {
     const body = [
-        teamsLine(undefined, clip(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX), { weight: 'Bolder', size: 'Large', color: TEAMS_COLOR[a.status] }),
+        teamsLine(undefined, clip(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX), {
+            weight: 'Bolder',
+            size: 'Large',
+            color: TEAMS_COLOR[a.status],
+        }),
         ...facts(a).map(([label, value]) => teamsLine(label, clip(value, LINE_MAX))),
-        teamsLine('Reason', clip(a.reason, REASON_MAX))
+        teamsLine('Reason', clip(a.reason, REASON_MAX)),
     ];
     const p = problem(a);
     if (p)
@@ -58972,7 +59169,7 @@ function teamsPayload(a) {
     const actions = [
         ...(a.issueUrl ? [{ type: 'Action.OpenUrl', title: 'Tracking issue', url: a.issueUrl }] : []),
         ...(a.reportUrl ? [{ type: 'Action.OpenUrl', title: 'Incident report', url: a.reportUrl }] : []),
-        ...(a.runUrl ? [{ type: 'Action.OpenUrl', title: 'Workflow run', url: a.runUrl }] : [])
+        ...(a.runUrl ? [{ type: 'Action.OpenUrl', title: 'Workflow run', url: a.runUrl }] : []),
     ];
     return {
         type: 'message',
@@ -58986,10 +59183,10 @@ function teamsPayload(a) {
                     version: '1.4',
                     msteams: { width: 'Full' },
                     body,
-                    ...(actions.length > 0 ? { actions } : {})
-                }
-            }
-        ]
+                    ...(actions.length > 0 ? { actions } : {}),
+                },
+            },
+        ],
     };
 }
 /** The json format: the announcement itself, with a format version first (README "Announce"). */
@@ -58997,11 +59194,19 @@ function jsonPayload(a) {
     return { version: 1, ...a };
 }
 function payloadFor(format, a) {
-    return format === 'slack' ? slackPayload(a) : format === 'discord' ? discordPayload(a) : format === 'teams' ? teamsPayload(a) : jsonPayload(a);
+    return format === 'slack'
+        ? slackPayload(a)
+        : format === 'discord'
+            ? discordPayload(a)
+            : format === 'teams'
+                ? teamsPayload(a)
+                : jsonPayload(a);
 }
 
 // EXTERNAL MODULE: ./src/github/render-parts.ts
 var render_parts = __nccwpck_require__(90200);
+// EXTERNAL MODULE: ./src/run.ts
+var run = __nccwpck_require__(79786);
 ;// CONCATENATED MODULE: ./src/notify/message.ts
 
 
@@ -59011,7 +59216,7 @@ const HEADLINE = {
     started: 'ROLLBACK IN PROGRESS',
     completed: 'ROLLBACK COMPLETE',
     alreadyDone: 'ROLLBACK COMPLETE: already rolled back, nothing needed changing',
-    failed: 'ROLLBACK FAILED: nothing was changed'
+    failed: 'ROLLBACK FAILED: nothing was changed',
 };
 const HEADLINE_MISSING_MAX = 120;
 /** The link to the workflow run, when there is one (the CLI has none). */
@@ -59025,7 +59230,7 @@ function common(a, at) {
         actor: a.ctx.actor ?? null,
         trigger: a.ctx.eventName ? (a.ctx.workflow ? `${a.ctx.eventName} in ${a.ctx.workflow}` : a.ctx.eventName) : null,
         runUrl: runUrlOf(a.ctx),
-        at
+        at,
     };
 }
 const goal = (t) => t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null;
@@ -59040,11 +59245,19 @@ function startAnnouncement(planned, a, at) {
         rollbackVersion: first?.plan?.rollbackVersion ?? a.request.rollbackVersion,
         channel: a.request.channel,
         ...common(a, at),
-        targets: planned.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, current: t.plan?.previousVersion ?? null, restore: goal(t), outcome: null, error: null })),
+        targets: planned.map((t) => ({
+            kind: t.kind,
+            name: t.name,
+            channel: t.channel,
+            current: t.plan?.previousVersion ?? null,
+            restore: goal(t),
+            outcome: null,
+            error: null,
+        })),
         missing: [],
         error: null,
         issueUrl: null,
-        reportUrl: null
+        reportUrl: null,
     };
 }
 /** What a partial result still misses, one item each. */
@@ -59059,7 +59272,11 @@ function missingOf(result) {
 /** The end: the result (or the error that stopped the run before any write), with the tracking issue. */
 function endAnnouncement(end, books, a, at) {
     const result = end.result;
-    const status = !result ? 'failed' : result.status === 'completed' || result.status === 'already-done' || result.status === 'partial' ? result.status : 'failed';
+    const status = !result
+        ? 'failed'
+        : result.status === 'completed' || result.status === 'already-done' || result.status === 'partial'
+            ? result.status
+            : 'failed';
     const missing = result && status === 'partial' ? missingOf(result) : [];
     const shortMissing = missing.join('; ');
     const headline = status === 'completed'
@@ -59085,12 +59302,12 @@ function endAnnouncement(end, books, a, at) {
             current: t.plan?.previousVersion ?? null,
             restore: goal(t),
             outcome: t.outcome,
-            error: (0,run/* errorOf */.Mz)(t) ?? null
+            error: (0,run/* errorOf */.Mz)(t) ?? null,
         })),
         missing,
         error: result ? (result.error?.message ?? null) : (0,errors/* errorMessage */.gJ)(end.error),
         issueUrl: (0,render_parts/* safeUrl */.Pl)(books?.issueUrl) ?? null,
-        reportUrl: (0,render_parts/* safeUrl */.Pl)(books?.pullRequestUrl ?? books?.reportUrl) ?? null
+        reportUrl: (0,render_parts/* safeUrl */.Pl)(books?.pullRequestUrl ?? books?.reportUrl) ?? null,
     };
 }
 
@@ -59127,7 +59344,7 @@ async function postJson(webhook, body, o = {}) {
                 headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': o.userAgent ?? 'release-rollback' },
                 body: payload,
                 redirect: 'manual',
-                signal
+                signal,
             });
         }
         catch (e) {
@@ -59213,7 +59430,8 @@ function detail(text, secretParts) {
     let reason = text.trim();
     try {
         const parsed = JSON.parse(reason);
-        reason = typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : '';
+        reason =
+            typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : '';
     }
     catch {
         // plain text
@@ -59270,7 +59488,7 @@ function announceSteps(cfg, about, log, o) {
             if (endWarning)
                 warnings.push(endWarning);
             return { missing: [], warnings };
-        }
+        },
     };
 }
 
@@ -59287,7 +59505,9 @@ function formatForHost(hostname) {
         return 'slack';
     if (under('discord.com') || under('discordapp.com'))
         return 'discord';
-    if (host.endsWith('.logic.azure.com') || host.endsWith('.webhook.office.com') || under('environment.api.powerplatform.com'))
+    if (host.endsWith('.logic.azure.com') ||
+        host.endsWith('.webhook.office.com') ||
+        under('environment.api.powerplatform.com'))
         return 'teams';
     return 'json';
 }
@@ -59408,14 +59628,49 @@ function readSmokeInputs(get) {
 // --- the command's environment ------------------------------------------------------------
 /** Variables the command may see (case-insensitive); everything else is left out. */
 const KEEP = new Set([
-    'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TERM', 'TMPDIR', 'TEMP', 'TMP',
+    'PATH',
+    'HOME',
+    'USER',
+    'LOGNAME',
+    'SHELL',
+    'LANG',
+    'LANGUAGE',
+    'TZ',
+    'TERM',
+    'TMPDIR',
+    'TEMP',
+    'TMP',
     // Windows
-    'USERPROFILE', 'USERNAME', 'SYSTEMROOT', 'SYSTEMDRIVE', 'WINDIR', 'COMSPEC', 'PATHEXT', 'APPDATA', 'LOCALAPPDATA', 'PROGRAMFILES', 'PROGRAMDATA',
+    'USERPROFILE',
+    'USERNAME',
+    'SYSTEMROOT',
+    'SYSTEMDRIVE',
+    'WINDIR',
+    'COMSPEC',
+    'PATHEXT',
+    'APPDATA',
+    'LOCALAPPDATA',
+    'PROGRAMFILES',
+    'PROGRAMDATA',
     // CI and the runner (facts and folders, no credentials)
-    'CI', 'GITHUB_ACTIONS', 'GITHUB_WORKSPACE', 'RUNNER_OS', 'RUNNER_ARCH', 'RUNNER_TEMP', 'RUNNER_TOOL_CACHE',
+    'CI',
+    'GITHUB_ACTIONS',
+    'GITHUB_WORKSPACE',
+    'RUNNER_OS',
+    'RUNNER_ARCH',
+    'RUNNER_TEMP',
+    'RUNNER_TOOL_CACHE',
     // certificates, and the docker client's settings (paths; its credentials stay in its config file)
-    'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'DOCKER_HOST', 'DOCKER_CONFIG', 'DOCKER_CONTEXT', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'XDG_RUNTIME_DIR',
-    'NO_PROXY'
+    'NODE_EXTRA_CA_CERTS',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'DOCKER_HOST',
+    'DOCKER_CONFIG',
+    'DOCKER_CONTEXT',
+    'DOCKER_CERT_PATH',
+    'DOCKER_TLS_VERIFY',
+    'XDG_RUNTIME_DIR',
+    'NO_PROXY',
 ].map((n) => n.toUpperCase()));
 const PROXIES = new Set(['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY']);
 /** A proxy URL that carries a user or password is a credential. */
@@ -59445,10 +59700,10 @@ function smokeEnv(env, extra = {}) {
 }
 /** Text of a process shown to people: no terminal escapes, no control characters but tab. */
 function clean(line) {
-    return (line
+    return line
         .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?|\u001b./g, '')
         .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, '')
-        .slice(0, MAX_LINE));
+        .slice(0, MAX_LINE);
 }
 /** Ends the process and everything it started (its process group). */
 function killTree(child, signal) {
@@ -59498,7 +59753,7 @@ function runProcess(file, args, options) {
                 stdio: ['ignore', 'pipe', 'pipe'],
                 // its own process group: a timeout ends the command and everything it started
                 detached: process.platform !== 'win32',
-                windowsHide: true
+                windowsHide: true,
             });
         }
         catch (e) {
@@ -59560,12 +59815,14 @@ class SmokeTestError extends errors/* RollbackError */.ZS {
     markdown() {
         const longest = Math.max(0, ...this.output.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length))));
         const fence = '`'.repeat(Math.max(3, longest + 1));
-        return [
+        return ([
             '## ❌ Rollback stopped by the smoke test: nothing was changed',
             `The smoke test (\`smoke-test\`) of ${(0,markdown/* inert */.t)(this.subject)} ${(0,markdown/* inert */.t)(this.problem)}.`,
-            ...(this.output.length > 0 ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`] : []),
-            `**Fix:** ${(0,markdown/* inert */.t)(this.fixText)}`
-        ].join('\n\n') + '\n';
+            ...(this.output.length > 0
+                ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`]
+                : []),
+            `**Fix:** ${(0,markdown/* inert */.t)(this.fixText)}`,
+        ].join('\n\n') + '\n');
     }
 }
 const fixVersion = () => `pass a ${(0,settings/* settingName */.QX)('restore-version')} that passes the smoke test (or correct the ${(0,settings/* settingName */.QX)('smoke-test')} command if it is wrong) and run again; to roll back without the test, ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave smoke-test empty' : 'leave out --smoke-test'}.`;
@@ -59637,26 +59894,54 @@ async function smokeNpm(name, version, command, config, inputs, options, label) 
             (0,external_node_fs_.writeFileSync)(empty, '', { mode: 0o600 });
             // the install may use the proxies as given (credentials too): it runs no package code
             const proxies = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && PROXIES.has(k.toUpperCase())));
-            install = await runProcess(npm, ['install', `${name}@${version}`, '--registry', inputs.registry, '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--no-update-notifier', '--prefer-online'], { cwd: project, env: { ...base, ...proxies, npm_config_userconfig: rc, npm_config_globalconfig: empty }, shell: process.platform === 'win32', deadline, log: options.log, prefix: `${label}  npm │ ` });
+            install = await runProcess(npm, [
+                'install',
+                `${name}@${version}`,
+                '--registry',
+                inputs.registry,
+                '--ignore-scripts',
+                '--no-audit',
+                '--no-fund',
+                '--no-package-lock',
+                '--no-update-notifier',
+                '--prefer-online',
+            ], {
+                cwd: project,
+                env: { ...base, ...proxies, npm_config_userconfig: rc, npm_config_globalconfig: empty },
+                shell: process.platform === 'win32',
+                deadline,
+                log: options.log,
+                prefix: `${label}  npm │ `,
+            });
         }
         finally {
             (0,external_node_fs_.rmSync)(rcDir, { recursive: true, force: true });
         }
         check(install, subject, `installing it (npm install ${subject})`, config, 'npm');
         // 2. the install scripts, as a user's install runs them: no token anywhere any more
-        const noRc = { npm_config_userconfig: (0,external_node_path_.join)(project, '.no-user-npmrc'), npm_config_globalconfig: (0,external_node_path_.join)(project, '.no-global-npmrc') };
+        const noRc = {
+            npm_config_userconfig: (0,external_node_path_.join)(project, '.no-user-npmrc'),
+            npm_config_globalconfig: (0,external_node_path_.join)(project, '.no-global-npmrc'),
+        };
         const rebuild = await runProcess(npm, ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'], {
             cwd: project,
             env: { ...base, ...noRc },
             shell: process.platform === 'win32',
             deadline,
             log: options.log,
-            prefix: `${label}  npm │ `
+            prefix: `${label}  npm │ `,
         });
         check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm');
         // 3. the command, in the project
         options.log.info(`${label}Smoke test: running the ${(0,settings/* settingName */.QX)('smoke-test')} command for ${subject}…`);
-        const ran = await runProcess(command, [], { cwd: project, env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: (0,external_node_path_.join)(project, 'node_modules') }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` });
+        const ran = await runProcess(command, [], {
+            cwd: project,
+            env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: (0,external_node_path_.join)(project, 'node_modules') }),
+            shell: true,
+            deadline,
+            log: options.log,
+            prefix: `${label}  │ `,
+        });
         check(ran, subject, 'running the smoke-test command', config, 'command');
         options.log.info(`✔ ${label}Smoke test passed: ${subject}.`);
     }
@@ -59674,7 +59959,14 @@ async function smokeDocker(r, version, command, config, options, label) {
     const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(tempRoot(options.env ?? process.env), 'release-rollback-smoke-'));
     try {
         options.log.info(`${label}Smoke test: running the ${(0,settings/* settingName */.QX)('smoke-test')} command with IMAGE=${image} (${version})…`);
-        const ran = await runProcess(command, [], { cwd: dir, env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` });
+        const ran = await runProcess(command, [], {
+            cwd: dir,
+            env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }),
+            shell: true,
+            deadline,
+            log: options.log,
+            prefix: `${label}  │ `,
+        });
         check(ran, image, 'running the smoke-test command', config, 'command');
         options.log.info(`✔ ${label}Smoke test passed: ${image}.`);
     }
@@ -59796,7 +60088,19 @@ function readVerifyConfig(get, registry, userAgent = 'release-rollback') {
         throw new errors/* InputError */.dz('verify-field', 'is set but verify-url is not.', 'set verify-url to the health endpoint whose answer holds that field.');
     const timeout = verify_parseDuration('verify-timeout', get('verify-timeout'), '2m');
     const wait = verify_parseDuration('wait-for-cdn', get('wait-for-cdn'), '0', true);
-    return { url, field, timeout: timeout.text, timeoutMs: timeout.ms, waitForCdn: wait.text, waitForCdnMs: wait.ms, registry, userAgent, pollMs: 500, maxPollMs: 15_000, requestTimeoutMs: 10_000 };
+    return {
+        url,
+        field,
+        timeout: timeout.text,
+        timeoutMs: timeout.ms,
+        waitForCdn: wait.text,
+        waitForCdnMs: wait.ms,
+        registry,
+        userAgent,
+        pollMs: 500,
+        maxPollMs: 15_000,
+        requestTimeoutMs: 10_000,
+    };
 }
 /** The afterWrite steps of the runbook: always the installers' read of npm channels, and the health check when verify-url is set. */
 function verifySteps(get, inputs, log, userAgent) {
@@ -59816,7 +60120,9 @@ function verifyAfter(config, log) {
         const npm = targets.filter((t) => t.kind === 'npm' && config.registry);
         await Promise.all([
             config.url ? checkHealth(config, targets, result, log, report).then((h) => (verification.health = h)) : undefined,
-            npm.length > 0 ? (0,util/* mapLimit */.s)(npm, 4, (t) => readAsInstallers(config, t, log, report)).then((rows) => (verification.installers = rows)) : undefined
+            npm.length > 0
+                ? (0,util/* mapLimit */.s)(npm, 4, (t) => readAsInstallers(config, t, log, report)).then((rows) => (verification.installers = rows))
+                : undefined,
         ]);
         if (verification.health || verification.installers)
             result.verification = verification;
@@ -59848,7 +60154,11 @@ const oneLine = (s, max = 80) => {
 async function readHealth(config, versions, bad, timeoutMs) {
     let res;
     try {
-        res = await fetch(config.url, { headers: { accept: config.field ? 'application/json' : '*/*', 'user-agent': config.userAgent }, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+        res = await fetch(config.url, {
+            headers: { accept: config.field ? 'application/json' : '*/*', 'user-agent': config.userAgent },
+            redirect: 'follow',
+            signal: AbortSignal.timeout(timeoutMs),
+        });
     }
     catch (e) {
         return { seen: false, reports: `no answer (${oneLine((0,errors/* errorMessage */.gJ)(e.cause ?? e))})` };
@@ -59892,7 +60202,12 @@ async function checkHealth(config, targets, result, log, report) {
     // the run kept); with several targets and different versions, any of them counts
     const versions = [...new Set(targets.map((t) => t.after?.distTags[t.channel]))];
     const url = config.url;
-    const check = { url, ...(config.field ? { field: config.field } : {}), versions, timeout: config.timeout };
+    const check = {
+        url,
+        ...(config.field ? { field: config.field } : {}),
+        versions,
+        timeout: config.timeout,
+    };
     const deadline = Date.now() + config.timeoutMs;
     let delay = config.pollMs;
     let last;
@@ -59940,7 +60255,7 @@ async function installerRead(config, name, channel, timeoutMs) {
         retry: { retries: 0 },
         timeout: timeoutMs,
         userAgent: config.userAgent,
-        npmCommand: 'install'
+        npmCommand: 'install',
     });
     const doc = (await res.json());
     const maxAgeSeconds = maxAgeOf(res.headers.get('cache-control'));
@@ -59979,7 +60294,9 @@ async function readAsInstallers(config, t, log, report) {
         report.warnings.push(`Could not read ${who} as installers do (${row.error}); the registry itself holds ${version}.`);
     }
     else {
-        const lifetime = row.maxAgeSeconds !== undefined ? `up to ${row.maxAgeSeconds} s (cache-control: max-age=${row.maxAgeSeconds})` : 'its cache lifetime (the answer names no max-age)';
+        const lifetime = row.maxAgeSeconds !== undefined
+            ? `up to ${row.maxAgeSeconds} s (cache-control: max-age=${row.maxAgeSeconds})`
+            : 'its cache lifetime (the answer names no max-age)';
         const line = `Installers still get ${row.holds ?? 'no version'} for ${who}${config.waitForCdnMs > 0 ? ` after waiting ${config.waitForCdn}` : ''}: the registry holds ${version}, but its CDN may serve the old answer for ${lifetime}.`;
         // waited and not seen: a warning, not partial; not waiting (0): recorded and said in the summary
         if (config.waitForCdnMs > 0)
@@ -59996,14 +60313,19 @@ async function readAsInstallers(config, t, log, report) {
 
 
 const code = (v) => (v ? `\`${v}\`` : '_(none)_');
-const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' };
+const CHANNEL_WORD = {
+    npm: 'dist-tag',
+    docker: 'tag',
+    helm: 'release',
+    'git-tag': 'git tag',
+};
 const TITLE = {
     completed: '✅ Rollback completed',
     'already-done': '✅ Already rolled back: nothing to change',
     planned: '📝 Rollback planned (dry run: nothing written)',
     partial: '⚠️ Rollback partially applied',
     failed: '❌ Rollback failed: nothing was changed',
-    skipped: '⏭️ Rollback skipped: nothing was changed'
+    skipped: '⏭️ Rollback skipped: nothing was changed',
 };
 const UNDO_TITLE = {
     completed: '↩️ Undone: the rollback is reversed',
@@ -60011,7 +60333,7 @@ const UNDO_TITLE = {
     planned: '📝 Undo planned (dry run: nothing written)',
     partial: '⚠️ Undo partially applied',
     failed: '❌ Undo failed: nothing was changed',
-    skipped: '⏭️ Undo skipped: nothing was changed'
+    skipped: '⏭️ Undo skipped: nothing was changed',
 };
 /** Undo, said loudly: every channel that holds the bad version again because undo asked. */
 function undoLines(result) {
@@ -60029,6 +60351,8 @@ function undoLines(result) {
             lines.push(`⚠️ **${who}\`${plan.channel}\` would point at the bad \`${plan.rollbackVersion}\` again, as undo asks.**`);
         else if (holds === plan.rollbackVersion)
             lines.push(`⚠️ **${who}\`${plan.channel}\` points at the bad \`${plan.rollbackVersion}\` again, as undo asked.**`);
+        else if (plan.foundVersion !== undefined && holds === plan.foundVersion)
+            lines.push(`${who}\`${plan.channel}\` holds ${code(holds)} again, as the incident found it.`);
         else if (plan.tag.kind === 'keep-newer' || holds !== undefined)
             lines.push(`${who}\`${plan.channel}\` holds ${code(holds)}, not what the rollback wrote: left alone, not undone.`);
         if (plan.republish)
@@ -60059,19 +60383,35 @@ function renderSummary(result, books) {
             t.plan ? code(t.plan.republish?.version ?? t.plan.restoreVersion) : '–',
             ((0,run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,markdown/* inert */.t)((0,run/* errorOf */.Mz)(t))}` : t.outcome) + (t.note ? ` (${(0,markdown/* inert */.t)(t.note)})` : ''),
             t.moved ? '**yes**' : 'no',
-            t.deprecated || t.undeprecated ? '**yes**' : 'no'
+            t.deprecated || t.undeprecated ? '**yes**' : 'no',
         ]);
         parts.push(...(result.undo
-            ? [`${result.targets.length} ${mixed ? 'targets' : 'packages'}: the rollback of \`${result.rollbackVersion}\` undone${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`, ...undoLines(result)]
-            : [`${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`]), (0,markdown/* table */.M)([mixed ? 'Target' : 'Package', ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]), result.undo ? 'Rolled back to' : 'Restored', 'Outcome', 'Moved now', result.undo ? 'Deprecation changed now' : 'Deprecated now'], rows));
+            ? [
+                `${result.targets.length} ${mixed ? 'targets' : 'packages'}: the rollback of \`${result.rollbackVersion}\` undone${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`,
+                ...undoLines(result),
+            ]
+            : [
+                `${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`,
+            ]), (0,markdown/* table */.M)([
+            mixed ? 'Target' : 'Package',
+            ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]),
+            result.undo ? 'Rolled back to' : 'Restored',
+            'Outcome',
+            'Moved now',
+            result.undo ? 'Deprecation changed now' : 'Deprecated now',
+        ], rows));
     }
     if (result.impact)
         parts.push((0,impact/* renderImpact */.jo)(result.impact, '###'));
     if (books) {
         const links = [
-            books.issueUrl ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}` : '',
-            books.reportPath ? `- Incident report: [${books.reportPath}](${books.reportUrl ?? ''})${books.reportOutcome === 'unchanged' ? ' (already up to date)' : ''}` : '',
-            books.pullRequestUrl ? `- Pull request with the report: ${books.pullRequestUrl}` : ''
+            books.issueUrl
+                ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}`
+                : '',
+            books.reportPath
+                ? `- Incident report: [${books.reportPath}](${books.reportUrl ?? ''})${books.reportOutcome === 'unchanged' ? ' (already up to date)' : ''}`
+                : '',
+            books.pullRequestUrl ? `- Pull request with the report: ${books.pullRequestUrl}` : '',
         ].filter(Boolean);
         if (links.length > 0)
             parts.push(['### Incident record', ...links].join('\n'));
@@ -60094,7 +60434,12 @@ function detailRows(result, t, plan) {
     for (const tag of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
         const changed = tag === plan.channel && t.moved;
         const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move';
-        rows.push([`${CHANNEL_WORD[t.kind]} \`${tag}\``, code(before[tag]), planned && plan.tag.kind === 'move' ? `${code(plan.tag.to)} (planned)` : code(after[tag]), changed ? '**yes**' : planned ? 'planned' : 'no']);
+        rows.push([
+            `${CHANNEL_WORD[t.kind]} \`${tag}\``,
+            code(before[tag]),
+            planned && plan.tag.kind === 'move' ? `${code(plan.tag.to)} (planned)` : code(after[tag]),
+            changed ? '**yes**' : planned ? 'planned' : 'no',
+        ]);
     }
     const bDep = t.before?.versions[plan.rollbackVersion]?.deprecated;
     const depPlanned = result.status === 'planned' && (plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate');
@@ -60108,7 +60453,7 @@ function detailRows(result, t, plan) {
                 : t.after?.deprecated
                     ? `${(0,markdown/* inert */.t)(t.after.deprecated)}${plan.deprecation.kind === 'kept' ? ' (changed by a person: kept)' : ''}`
                     : '_(not deprecated)_',
-        t.deprecated || t.undeprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
+        t.deprecated || t.undeprecated ? '**yes**' : depPlanned ? 'planned' : 'no',
     ]);
     return rows;
 }
@@ -60132,7 +60477,9 @@ function verificationLines(v) {
         else if (i.error)
             lines.push(`- Installers: ${what} could not be read as \`npm install\` reads it (${(0,markdown/* inert */.t)(i.error)}); the registry holds ${span(i.version)}.`);
         else {
-            const lifetime = i.maxAgeSeconds !== undefined ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)` : 'its cache lifetime';
+            const lifetime = i.maxAgeSeconds !== undefined
+                ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)`
+                : 'its cache lifetime';
             lines.push(`- Installers: ${what} still gave ${i.holds ? span(i.holds) : '_(no version)_'}, not ${span(i.version)}: the registry holds ${span(i.version)}, but its CDN may serve the old answer for ${lifetime}.`);
         }
     }
@@ -60146,15 +60493,19 @@ function nextSteps(result) {
         if (result.status === 'partial' || result.status === 'failed')
             return ['Fix what the error names, then run the same undo again: it completes only what is missing.'];
         if (result.status === 'skipped')
-            return ['Nothing was undone; check the inputs are the rollback\'s.'];
-        return ['The bad version is what the channels serve again, as asked. If the undo was itself the mistake, run the same rollback again (without `undo`).'];
+            return ["Nothing was undone; check the inputs are the rollback's."];
+        return [
+            'The bad version is what the channels serve again, as asked. If the undo was itself the mistake, run the same rollback again (without `undo`).',
+        ];
     }
     if (result.status === 'planned')
         return [`Nothing was written. Run again ${withoutDryRun()} to apply this plan.`];
     if (result.status === 'partial')
         return ['Re-run the same rollback: it completes only what is missing and repeats nothing.'];
     if (result.status === 'skipped')
-        return ['If a rollback is needed anyway, run it by hand with an explicit `rollback-version`, without the guards that held it (`published-after`, `published-before`, `release-commit`, `max-age`, `require-holder`).'];
+        return [
+            'If a rollback is needed anyway, run it by hand with an explicit `rollback-version`, without the guards that held it (`published-after`, `published-before`, `release-commit`, `max-age`, `require-holder`).',
+        ];
     if (result.status === 'failed')
         return ['Fix what the error names, then run the same rollback again.'];
     const steps = [];
@@ -60193,6 +60544,8 @@ var semver = __nccwpck_require__(62088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 // EXTERNAL MODULE: ./src/guard.ts
 var guard = __nccwpck_require__(40578);
+// EXTERNAL MODULE: ./src/github/refs.ts
+var refs = __nccwpck_require__(99081);
 ;// CONCATENATED MODULE: ./src/targets/git-tag.ts
 // A moving git tag on GitHub (`v1`, `stable`, `production`): how GitHub Action authors
 // publish a release line, and how they roll one back. The channel is the moving tag; the
@@ -60278,7 +60631,8 @@ class GitTagTarget {
         }
         this.repo = (0,refs/* repoRef */.sA)(this.repository);
         this.prefix = options.tagPrefix ?? 'v';
-        if (this.prefix !== '' && (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,31}$/.test(this.prefix) || !isValidTagName(`${this.prefix}0.0.0`))) {
+        if (this.prefix !== '' &&
+            (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,31}$/.test(this.prefix) || !isValidTagName(`${this.prefix}0.0.0`))) {
             throw new errors/* InputError */.dz('tag-prefix', `${JSON.stringify(this.prefix.slice(0, 40))} cannot start a git tag.`, "use letters, digits, '.', '_', '-' or '/', such as v (the default) or release/.");
         }
         this.tag = options.tag.trim();
@@ -60323,7 +60677,9 @@ class GitTagTarget {
         catch (e) {
             const status = (0,refs/* ghStatus */.e8)(e);
             if (status === 401)
-                throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,settings/* currentDialect */.kZ)() === 'action' ? `pass a valid token that may write ${this.repository}'s tags (the workflow token with permissions: contents: write).` : `set GITHUB_TOKEN to a valid token that may write ${this.repository}'s tags (contents: write).`);
+                throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,settings/* currentDialect */.kZ)() === 'action'
+                    ? `pass a valid token that may write ${this.repository}'s tags (the workflow token with permissions: contents: write).`
+                    : `set GITHUB_TOKEN to a valid token that may write ${this.repository}'s tags (contents: write).`);
             if (status === 403 || status === 404) {
                 throw new errors/* InputError */.dz('github-token', `cannot read the repository ${this.repository} (${status}${status === 404 ? ': it does not exist, or the token cannot see it' : ''}).`, `check the repository name, and give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`);
             }
@@ -60346,7 +60702,9 @@ class GitTagTarget {
         if (status === 403 || status === 404) {
             return new errors/* InputError */.dz('github-token', `cannot read ${this.repository} (${status}: ${said}) while ${what}.`, `check the repository name, and give the job permissions: contents: write, or use a token with Contents read and write on ${this.repository}.`);
         }
-        return new errors/* RegistryError */.gl(`${what[0].toUpperCase()}${what.slice(1)} failed: HTTP ${status ?? '?'} (${said}).`, status === undefined || status >= 500 || status === 429 ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe).' : "see GitHub's message above.", status);
+        return new errors/* RegistryError */.gl(`${what[0].toUpperCase()}${what.slice(1)} failed: HTTP ${status ?? '?'} (${said}).`, status === undefined || status >= 500 || status === 429
+            ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe).'
+            : "see GitHub's message above.", status);
     }
     /** The version tags: version -> the ref's object. GitHub answers every match at once today; a Link header is followed all the same. */
     async listVersionRefs() {
@@ -60399,7 +60757,11 @@ class GitTagTarget {
                 .getTag({ ...this.repo, tag_sha: sha })
                 .then(({ data }) => {
                 const at = Date.parse(data.tagger?.date ?? '');
-                return { object: { type: data.object.type, sha: data.object.sha }, message: data.message, ...(Number.isNaN(at) ? {} : { taggerDate: new Date(at).toISOString() }) };
+                return {
+                    object: { type: data.object.type, sha: data.object.sha },
+                    message: data.message,
+                    ...(Number.isNaN(at) ? {} : { taggerDate: new Date(at).toISOString() }),
+                };
             })
                 .catch((e) => {
                 this.tagObjects.delete(sha);
@@ -60584,19 +60946,30 @@ class GitTagTarget {
                 what,
                 channel: this.tag,
                 wanted: `${version} (${git_tag_short(restore)})`,
-                expected: expected === undefined ? undefined : `${expected}${expectedCommit && expectedCommit !== expected ? ` (${git_tag_short(expectedCommit)})` : ''}`,
+                expected: expected === undefined
+                    ? undefined
+                    : `${expected}${expectedCommit && expectedCommit !== expected ? ` (${git_tag_short(expectedCommit)})` : ''}`,
                 read: () => this.readMoving(),
                 holderOf: (s) => (s.peeled ? this.nameOf(s.peeled.commit) : undefined),
                 isDone: (s) => s.peeled?.commit === restore,
-                isExpected: (s) => (expectedCommit === undefined ? s.peeled === undefined : s.peeled?.commit === expectedCommit),
+                isExpected: (s) => expectedCommit === undefined ? s.peeled === undefined : s.peeled?.commit === expectedCommit,
                 write: async (s) => {
                     if (s.peeled === undefined) {
-                        await this.send('POST /repos/{owner}/{repo}/git/refs', { ...this.repo, ref: `refs/tags/${this.tag}`, sha: restore });
+                        await this.send('POST /repos/{owner}/{repo}/git/refs', {
+                            ...this.repo,
+                            ref: `refs/tags/${this.tag}`,
+                            sha: restore,
+                        });
                     }
                     else {
                         replaced = s.peeled.annotated;
                         // force: a rollback is not a fast-forward. The commit, not a tag object: see the top of this file.
-                        await this.send('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...this.repo, ref: `tags/${this.tag}`, sha: restore, force: true });
+                        await this.send('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+                            ...this.repo,
+                            ref: `tags/${this.tag}`,
+                            sha: restore,
+                            force: true,
+                        });
                     }
                 },
                 policy: this.retry,
@@ -60604,7 +60977,9 @@ class GitTagTarget {
                 explain: (e) => this.explainWrite(e, expected, `${version} (${git_tag_short(restore)})`),
                 // a secondary rate limit (403 with retry-after) refused the write: try again after a fresh read;
                 // "Reference already exists": someone created the tag meanwhile, and the fresh read says who
-                alsoRetry: (e) => e instanceof GitHubHttpError && ((e.statusCode === 403 && /secondary rate limit/i.test(e.ghMessage)) || (e.statusCode === 422 && /already exists/i.test(e.ghMessage)))
+                alsoRetry: (e) => e instanceof GitHubHttpError &&
+                    ((e.statusCode === 403 && /secondary rate limit/i.test(e.ghMessage)) ||
+                        (e.statusCode === 422 && /already exists/i.test(e.ghMessage))),
             }));
         }
         catch (e) {
@@ -60702,7 +61077,9 @@ class GitTagTarget {
             return new errors/* InputError */.dz('github-token', `may not move ${where} (${status}: ${saidLine}).`, `give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`);
         }
         const transient = status === undefined || status >= 500 || status === 429 || status === 408;
-        return new errors/* RegistryError */.gl(`Moving ${where} failed: HTTP ${status ?? '?'} (${saidLine}).`, transient ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe: it reads the tag first).' : "see GitHub's message above.", status);
+        return new errors/* RegistryError */.gl(`Moving ${where} failed: HTTP ${status ?? '?'} (${saidLine}).`, transient
+            ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe: it reads the tag first).'
+            : "see GitHub's message above.", status);
     }
     /**
      * The highest version whose tag points at `commit` now (the error path: naming a new
@@ -60723,7 +61100,9 @@ class GitTagTarget {
 }
 /** The fix for a rejected GitHub token, as the entry that runs says it. */
 function validToken() {
-    return (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass a valid token (in a workflow the default is the workflow token).' : 'set GITHUB_TOKEN to a valid token.';
+    return (0,settings/* currentDialect */.kZ)() === 'action'
+        ? 'pass a valid token (in a workflow the default is the workflow token).'
+        : 'set GITHUB_TOKEN to a valid token.';
 }
 
 // EXTERNAL MODULE: ./src/targets/docker/config.ts
@@ -60833,7 +61212,11 @@ function resolveCredentials(registry, options) {
             throw new errors/* InputError */.dz('registry-username', `is empty but ${(0,settings/* settingName */.QX)('registry-password')} is set.`, `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`);
         if (!options.password)
             throw new errors/* InputError */.dz('registry-password', `is empty but ${(0,settings/* settingName */.QX)('registry-username')} is set.`, 'give the password or access token for that user.');
-        return { credentials: { username: options.username, password: options.password }, source: `${(0,settings/* settingName */.QX)('registry-username')} and ${(0,settings/* settingName */.QX)('registry-password')}`, missingHint: '' };
+        return {
+            credentials: { username: options.username, password: options.password },
+            source: `${(0,settings/* settingName */.QX)('registry-username')} and ${(0,settings/* settingName */.QX)('registry-password')}`,
+            missingHint: '',
+        };
     }
     const path = options.dockerConfigPath ?? defaultDockerConfigPath();
     const credentials = readDockerConfigAuth(path, registry);
@@ -60850,7 +61233,9 @@ function resolveCredentials(registry, options) {
 }
 /** Where credentials come from, as the entry that runs says it. */
 function credentialsFix() {
-    return (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD';
+    return (0,settings/* currentDialect */.kZ)() === 'action'
+        ? 'pass registry-username and registry-password'
+        : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD';
 }
 
 ;// CONCATENATED MODULE: ./src/targets/docker/client.ts
@@ -60869,10 +61254,15 @@ const MEDIA_TYPES = {
     ociIndex: 'application/vnd.oci.image.index.v1+json',
     ociManifest: 'application/vnd.oci.image.manifest.v1+json',
     dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
 };
 /** All four, lists first: leave the list types out and a registry may answer one platform's manifest. */
-const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
+const MANIFEST_ACCEPT = [
+    MEDIA_TYPES.ociIndex,
+    MEDIA_TYPES.dockerManifestList,
+    MEDIA_TYPES.ociManifest,
+    MEDIA_TYPES.dockerManifest,
+].join(', ');
 const KNOWN_MEDIA_TYPES = new Set(Object.values(MEDIA_TYPES));
 /** The manifest size distribution itself refuses above. */
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -60884,7 +61274,7 @@ const DIGEST_PATTERN = /^sha(256:[0-9a-f]{64}|512:[0-9a-f]{128})$/;
  */
 const BUILTIN_TOKEN_REALM_HOSTS = {
     'registry-1.docker.io': ['auth.docker.io'],
-    'registry.gitlab.com': ['gitlab.com']
+    'registry.gitlab.com': ['gitlab.com'],
 };
 const client_LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /** An HTTP error status, in the shape src/retry.ts understands (statusCode, headers). */
@@ -61105,7 +61495,8 @@ class RegistryClient {
                 if (++hop > 5)
                     throw new errors/* RegistryError */.gl(`${this.ref.registry} redirected ${method} ${url.pathname} more than 5 times.`, 'check the registry.');
                 const next = new URL(reply.headers.get('location'), url);
-                if (next.protocol !== 'https:' && !(next.protocol === 'http:' && this.options.allowInsecureLoopback && isLoopback(next.hostname))) {
+                if (next.protocol !== 'https:' &&
+                    !(next.protocol === 'http:' && this.options.allowInsecureLoopback && isLoopback(next.hostname))) {
                     throw new errors/* RegistryError */.gl(`${this.ref.registry} redirected ${method} ${url.pathname} to ${next.protocol}//${next.host}, which is not https: refused.`, 'check the registry configuration.');
                 }
                 if (next.origin !== this.base.origin)
@@ -61122,7 +61513,13 @@ class RegistryClient {
     async send(method, url, headers, body) {
         const timeoutMs = this.options.timeoutMs ?? 30_000;
         try {
-            const res = await fetch(url, { method, headers, body: body === undefined ? undefined : new Uint8Array(body), redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+            const res = await fetch(url, {
+                method,
+                headers,
+                body: body === undefined ? undefined : new Uint8Array(body),
+                redirect: 'manual',
+                signal: AbortSignal.timeout(timeoutMs),
+            });
             const data = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
             return { status: res.status, headers: res.headers, body: data };
         }
@@ -61169,7 +61566,8 @@ class RegistryClient {
         }
         const sendCreds = creds !== undefined && refusal === undefined;
         // plain-http token service off loopback: not even an anonymous request
-        if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopback(realm.hostname) && this.options.allowInsecureLoopback)) {
+        if (realm.protocol !== 'https:' &&
+            !(realm.protocol === 'http:' && isLoopback(realm.hostname) && this.options.allowInsecureLoopback)) {
             throw this.credentialsProblem(`${this.ref.registry} sends clients to the token service ${realm.origin}, which is not https.`);
         }
         const scopes = new Set((challenge.params.scope ?? '').split(' ').filter(Boolean));
@@ -61178,7 +61576,10 @@ class RegistryClient {
             realm.searchParams.set('service', challenge.params.service);
         for (const s of scopes)
             realm.searchParams.append('scope', s);
-        const headers = { 'user-agent': this.options.userAgent ?? 'release-rollback', accept: 'application/json' };
+        const headers = {
+            'user-agent': this.options.userAgent ?? 'release-rollback',
+            accept: 'application/json',
+        };
         if (sendCreds)
             headers.authorization = basicHeader(creds);
         const reply = await this.send('GET', realm, headers);
@@ -61198,7 +61599,11 @@ class RegistryClient {
         catch {
             throw new errors/* RegistryError */.gl(`The token service ${realm.origin} answered with something that is not JSON.`, 'check the registry.');
         }
-        const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : '';
+        const token = typeof doc.token === 'string' && doc.token
+            ? doc.token
+            : typeof doc.access_token === 'string'
+                ? doc.access_token
+                : '';
         if (!token)
             throw new errors/* RegistryError */.gl(`The token service ${realm.origin} answered without a token.`, 'check the registry.');
         this.secret(token);
@@ -61218,13 +61623,18 @@ class RegistryClient {
         }
         if (realm.protocol === 'https:')
             return undefined;
-        if (realm.protocol === 'http:' && this.options.allowInsecureLoopback && isLoopback(host) && isLoopback(registryHost))
+        if (realm.protocol === 'http:' &&
+            this.options.allowInsecureLoopback &&
+            isLoopback(host) &&
+            isLoopback(registryHost))
             return undefined;
         return `${realm.origin} is not https`;
     }
     // --- errors --------------------------------------------------------------------------
     noCredentials() {
-        return new errors/* InputError */.dz('registry-password', `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`, (0,settings/* currentDialect */.kZ)() === 'action' ? `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.` : `set REGISTRY_USERNAME and REGISTRY_PASSWORD, or run docker login ${this.ref.registry}.`);
+        return new errors/* InputError */.dz('registry-password', `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`, (0,settings/* currentDialect */.kZ)() === 'action'
+            ? `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.`
+            : `set REGISTRY_USERNAME and REGISTRY_PASSWORD, or run docker login ${this.ref.registry}.`);
     }
     credentialsProblem(problem) {
         const why = this.withheld ? ` The credentials were not sent to the token service: ${this.withheld}.` : '';
@@ -61234,13 +61644,19 @@ class RegistryClient {
         return new errors/* InputError */.dz('registry-password', `${problem}${why}`, fix);
     }
     credentialFix() {
-        const ghcr = this.base.hostname === 'ghcr.io' ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.` : '';
-        const hub = this.base.hostname === docker_image/* DOCKER_HUB_API */.sg ? ' For Docker Hub: use an access token with Read & Write scope as the password.' : '';
+        const ghcr = this.base.hostname === 'ghcr.io'
+            ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.`
+            : '';
+        const hub = this.base.hostname === docker_image/* DOCKER_HUB_API */.sg
+            ? ' For Docker Hub: use an access token with Read & Write scope as the password.'
+            : '';
         const which = this.options.username
             ? `check ${(0,settings/* settingName */.QX)('registry-username')} and ${(0,settings/* settingName */.QX)('registry-password')} are current`
             : this.credentials
                 ? `the credentials came from ${this.credentialSource} (docker/login-action): check that login step, or ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'pass registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'}`
-                : (0,settings/* currentDialect */.kZ)() === 'action' ? 'set registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD';
+                : (0,settings/* currentDialect */.kZ)() === 'action'
+                    ? 'set registry-username and registry-password'
+                    : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD';
         return `${which}, and that they may push to ${this.ref.name}.${ghcr}${hub}`;
     }
     /** Runs a read with retries; failures become errors that say what to do. */
@@ -61260,7 +61676,11 @@ class RegistryClient {
         const name = this.ref.name;
         if (e instanceof HttpError) {
             const status = e.statusCode;
-            const said = e.detail ? ` (${e.registryCode ? `${e.registryCode}: ` : ''}${e.detail})` : e.registryCode ? ` (${e.registryCode})` : '';
+            const said = e.detail
+                ? ` (${e.registryCode ? `${e.registryCode}: ` : ''}${e.detail})`
+                : e.registryCode
+                    ? ` (${e.registryCode})`
+                    : '';
             if (isImmutable(e)) {
                 return new errors/* RegistryError */.gl(`${where} refuses to move the tag: ${name} has immutable tags${said}.`, 'allow tags to be overwritten for this repository (ECR: image tag mutability MUTABLE, or an exclusion for the channel tag; Harbor: the immutability rule; Artifact Registry: immutable tags off), then re-run.', status, e.registryCode);
             }
@@ -61287,10 +61707,14 @@ class RegistryClient {
             if (status === 405 && kind === 'write') {
                 return new errors/* RegistryError */.gl(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, `point ${(0,settings/* theSetting */.w7)('image')} at the registry the image is pushed to.`, status, e.registryCode);
             }
-            return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, e.registryCode);
+            return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`, (0,retry/* isRetryable */.r3)(e)
+                ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
+                : 'see the registry message above.', status, e.registryCode);
         }
         const code = e.code;
-        const message = e instanceof NetworkError ? e.message : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`;
+        const message = e instanceof NetworkError
+            ? e.message
+            : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`;
         // an address that cannot work is bad input, not an outage (never retried: src/retry.ts)
         const wrong = (0,retry/* misconfiguration */.GH)(e);
         if (wrong !== undefined) {
@@ -61416,7 +61840,7 @@ class DockerTarget {
             allowInsecureLoopback: options.allowInsecureLoopback,
             tagsPageSize: options.tagsPageSize,
             userAgent: options.userAgent,
-            setSecret: options.setSecret
+            setSecret: options.setSecret,
         });
         this.label = `container image ${this.ref.name} on ${this.client.base.origin}`;
     }
@@ -61473,7 +61897,9 @@ class DockerTarget {
         const location = started.headers.get('location');
         if (location) {
             // (distribution wants the delete action for this: no new token is fetched for it)
-            await this.client.request('DELETE', location, { reauthenticate: false }).catch((e) => this.options.log.debug(`Cancelling the probe upload on ${this.ref.registry} failed (${(0,retry/* describeFailure */.Ic)(e)}); the registry purges it.`));
+            await this.client
+                .request('DELETE', location, { reauthenticate: false })
+                .catch((e) => this.options.log.debug(`Cancelling the probe upload on ${this.ref.registry} failed (${(0,retry/* describeFailure */.Ic)(e)}); the registry purges it.`));
         }
     }
     /**
@@ -61543,7 +61969,7 @@ class DockerTarget {
         this.seen = {
             distTags: { ...distTags },
             channels: new Map(channelDigests),
-            versions: new Map(Object.entries(versions).flatMap(([v, info]) => (info.digest ? [[v, info.digest]] : [])))
+            versions: new Map(Object.entries(versions).flatMap(([v, info]) => (info.digest ? [[v, info.digest]] : []))),
         };
         if (this.options.readIdentity ?? true) {
             const matter = [...new Set([...preferred, ...Object.values(distTags)])].filter((v) => versions[v]?.digest !== undefined);
@@ -61585,7 +62011,9 @@ class DockerTarget {
             // an index's config lives in its platform manifests: the first real one (buildx adds
             // attestation manifests with platform unknown/unknown)
             const entries = Array.isArray(doc.manifests) ? doc.manifests : [];
-            const first = entries.find((m) => typeof m?.digest === 'string' && DIGEST_PATTERN.test(m.digest) && m.platform?.os !== 'unknown');
+            const first = entries.find((m) => typeof m?.digest === 'string' &&
+                DIGEST_PATTERN.test(m.digest) &&
+                m.platform?.os !== 'unknown');
             if (!first)
                 return id;
             const child = await this.client.read(what, () => this.client.getManifest(first.digest));
@@ -61622,13 +62050,18 @@ class DockerTarget {
                 what,
                 channel,
                 wanted: `${version} (${client_short(source.digest)})`,
-                expected: expected === undefined ? undefined : `${expected}${expectedDigest && expectedDigest !== expected ? ` (${client_short(expectedDigest)})` : ''}`,
+                expected: expected === undefined
+                    ? undefined
+                    : `${expected}${expectedDigest && expectedDigest !== expected ? ` (${client_short(expectedDigest)})` : ''}`,
                 read: head,
                 holderOf: (digest) => (digest === undefined ? undefined : this.nameOf(digest)),
                 isDone: (digest) => digest === source.digest,
                 isExpected: (digest) => digest === expectedDigest,
                 write: async () => {
-                    const reply = await this.client.request('PUT', `${this.client.repoPath}/manifests/${channel}`, { contentType: source.mediaType, body: source.bytes });
+                    const reply = await this.client.request('PUT', `${this.client.repoPath}/manifests/${channel}`, {
+                        contentType: source.mediaType,
+                        body: source.bytes,
+                    });
                     const stored = reply.headers.get('docker-content-digest');
                     if (stored && stored !== source.digest) {
                         throw new errors/* RegistryError */.gl(`${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`, `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`);
@@ -61636,7 +62069,7 @@ class DockerTarget {
                 },
                 policy: this.retry,
                 log: this.options.log,
-                explain: (e) => this.client.explain(e, 'write', {})
+                explain: (e) => this.client.explain(e, 'write', {}),
             }));
         }
         catch (e) {
@@ -61662,7 +62095,10 @@ class DockerTarget {
             // the plan named the version without reading its tag (an auto-chosen restore
             // version): what the tag holds now is the first and only look at it
             this.options.log.debug(`${this.ref.name}:${tag} was not read when planning; reading it now.`);
-            return this.client.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.client.getManifest(tag), { tag, input: 'restore-version' });
+            return this.client.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.client.getManifest(tag), {
+                tag,
+                input: 'restore-version',
+            });
         }
         try {
             return await (0,retry/* withRetry */.bD)(`reading the manifest of ${this.ref.name}:${tag} (${client_short(planned)})`, () => this.client.getManifest(planned), this.retry, this.options.log);
@@ -61704,7 +62140,9 @@ class DockerTarget {
      * error path: naming a new holder must not hold the error back for long).
      */
     async findVersionOf(digest) {
-        const versions = [...this.versionTags(await this.client.listTags()).keys()].sort((semver_default()).rcompare).slice(0, Math.min(100, this.options.maxVersionTags ?? 500));
+        const versions = [...this.versionTags(await this.client.listTags()).keys()]
+            .sort((semver_default()).rcompare)
+            .slice(0, Math.min(100, this.options.maxVersionTags ?? 500));
         const found = [];
         await (0,util/* mapLimit */.s)(versions, this.options.concurrency ?? 8, async (v) => {
             if ((await this.client.headDigest(this.tagFor(v))) === digest)
@@ -61881,7 +62319,13 @@ function parseHelmVersion(text) {
     const m = /^v(\d+)\.(\d+)(?:\.(\d+))?(?:-[0-9A-Za-z.-]+)?(?:\+([0-9A-Za-z.+-]*))?$/.exec(raw);
     if (!m)
         return undefined;
-    return { raw, major: Number(m[1]), minor: Number(m[2]), patch: m[3] === undefined ? undefined : Number(m[3]), unreleased: (m[4] ?? '').split('+').includes('unreleased') };
+    return {
+        raw,
+        major: Number(m[1]),
+        minor: Number(m[2]),
+        patch: m[3] === undefined ? undefined : Number(m[3]),
+        unreleased: (m[4] ?? '').split('+').includes('unreleased'),
+    };
 }
 /**
  * Whether `helm rollback --description` may exist: it came to main after v4.2.4 (PR
@@ -61960,7 +62404,7 @@ class HelmTarget {
             ...options,
             release: (0,helm_config/* parseReleaseName */.YY)('release', options.release),
             namespace: (0,helm_config/* parseNamespace */.LM)('namespace', options.namespace ?? '') || undefined,
-            timeout: (0,helm_config/* parseHelmTimeout */.Dg)('helm-timeout', options.timeout)
+            timeout: (0,helm_config/* parseHelmTimeout */.Dg)('helm-timeout', options.timeout),
         };
         this.match = (0,helm_config/* parseHelmMatch */.h_)('helm-match', options.match);
         this.wait = (0,helm_config/* parseHelmWait */.fb)('helm-wait', options.wait ?? '');
@@ -61985,7 +62429,11 @@ class HelmTarget {
         const k = this.options.kubeconfig;
         const kubeconfig = k instanceof KubeconfigFile ? k.path() : k;
         // `--flag=value`: a value that starts with '-' cannot be taken for a flag
-        return [...(namespace ? ['-n', namespace] : []), ...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []), ...(kubeContext ? [`--kube-context=${kubeContext}`] : [])];
+        return [
+            ...(namespace ? ['-n', namespace] : []),
+            ...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []),
+            ...(kubeContext ? [`--kube-context=${kubeContext}`] : []),
+        ];
     }
     /** Removes the kubeconfig file this target was given as a KubeconfigFile (call it when the run ends). */
     dispose() {
@@ -62005,16 +62453,22 @@ class HelmTarget {
         }
     }
     async history() {
-        const r = await this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', String(HISTORY_READ_MAX)]);
+        const r = await this.run([
+            'history',
+            this.options.release,
+            ...this.scope(),
+            '-o',
+            'json',
+            '--max',
+            String(HISTORY_READ_MAX),
+        ]);
         if (r.exitCode !== 0)
             throw this.explain(r, 'reading the history of');
         const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`);
         if (!Array.isArray(rows) || !rows.every(isHistoryEntry)) {
             throw new errors/* RegistryError */.gl(`helm history ${this.options.release} -o json printed something other than helm's history rows: ${(0,util/* firstLine */.T)(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
         }
-        return rows
-            .map((row) => ({ ...row, version: this.versionOf(row) }))
-            .sort((a, b) => a.revision - b.revision);
+        return rows.map((row) => ({ ...row, version: this.versionOf(row) })).sort((a, b) => a.revision - b.revision);
     }
     versionOf(row) {
         return this.match === 'app-version' ? normaliseVersion(row.app_version) : chartVersionOf(row.chart);
@@ -62038,7 +62492,10 @@ class HelmTarget {
      * fetch every live object of the release, Secrets too), and helm-wait suits this helm.
      */
     async checkAccess() {
-        const [r, v] = await Promise.all([this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', '1']), this.version()]);
+        const [r, v] = await Promise.all([
+            this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', '1']),
+            this.version(),
+        ]);
         if (r.exitCode !== 0)
             throw this.explain(r, 'reading the history of');
         const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`);
@@ -62059,9 +62516,10 @@ class HelmTarget {
         const holder = this.holderOf(history, true);
         this.holder = holder;
         const state = {
-            name: this.options.request?.packageName ?? (this.options.namespace ? `${this.options.namespace}/${this.options.release}` : this.options.release),
+            name: this.options.request?.packageName ??
+                (this.options.namespace ? `${this.options.namespace}/${this.options.release}` : this.options.release),
             distTags: holder === undefined ? {} : { [this.channel]: holder },
-            versions: this.versionsOf(history, holder)
+            versions: this.versionsOf(history, holder),
         };
         const latest = history.at(-1);
         this.revs = { previous: latest?.revision };
@@ -62089,11 +62547,15 @@ class HelmTarget {
                 i--;
             const lastGood = history.slice(0, i + 1).findLast((e) => RESTORABLE.has(e.status));
             const tried = history.slice(i + 1);
-            const candidates = [...tried, ...(lastGood ? [lastGood] : [])].map((e) => e.version).filter((v) => v !== undefined);
+            const candidates = [...tried, ...(lastGood ? [lastGood] : [])]
+                .map((e) => e.version)
+                .filter((v) => v !== undefined);
             const holder = candidates.sort((semver_default()).rcompare)[0];
             if (warn) {
                 this.options.log.warning(`${this.label}: the latest revision ${latest.revision} (${latest.version ?? latest.app_version}) failed (${JSON.stringify((0,util/* firstLine */.T)(latest.description))})` +
-                    (lastGood ? `; the last good revision is ${lastGood.revision} (${lastGood.version ?? lastGood.app_version}, ${lastGood.status})` : '; no earlier revision is deployed or superseded') +
+                    (lastGood
+                        ? `; the last good revision is ${lastGood.revision} (${lastGood.version ?? lastGood.app_version}, ${lastGood.status})`
+                        : '; no earlier revision is deployed or superseded') +
                     `. A failed revision may have left either running, so the release counts as holding the newer one, ${holder ?? 'none'}.`);
             }
             return holder;
@@ -62134,7 +62596,9 @@ class HelmTarget {
         const ours = OUR_DESCRIPTION.exec(latest.description);
         const current = currentRevision(history);
         const verb = latest.status.replace('pending-', '');
-        const clear = current ? `\`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\`` : undefined;
+        const clear = current
+            ? `\`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\``
+            : undefined;
         if (latest.status === 'pending-rollback') {
             const to = /^Rollback to (\d+)$/.exec(latest.description)?.[1] ?? latest.rollback_revision;
             throw new errors/* RegistryError */.gl(`${this.label} is locked by a pending-rollback (revision ${latest.revision}${to !== undefined ? `, a rollback to revision ${to}` : ''}, ${this.what} ${latest.version ?? (latest.app_version || '?')}` +
@@ -62217,13 +62681,14 @@ class HelmTarget {
                 const latest = history.at(-1);
                 return latest?.status === 'deployed' && latest.version === version;
             },
-            isExpected: (history) => this.holderOf(history, false) === expected && (seenRevision === undefined || history.at(-1)?.revision === seenRevision),
+            isExpected: (history) => this.holderOf(history, false) === expected &&
+                (seenRevision === undefined || history.at(-1)?.revision === seenRevision),
             write: async (history) => {
                 readBack = await this.rollbackTo(history, version, id);
             },
             policy: NO_RETRY,
             log: this.options.log,
-            explain: (e) => new errors/* RegistryError */.gl(`Rolling ${this.label} back failed: ${e instanceof Error ? e.message : String(e)}.`, 'check the release with helm history and re-run.')
+            explain: (e) => new errors/* RegistryError */.gl(`Rolling ${this.label} back failed: ${e instanceof Error ? e.message : String(e)}.`, 'check the release with helm history and re-run.'),
         });
         const latest = state.at(-1);
         if (outcome === 'already' && latest) {
@@ -62250,10 +62715,24 @@ class HelmTarget {
         const wait = waitFlags(this.wait, helm);
         const bad = this.bad ?? this.holderOf(before, false);
         const description = truncate(`release-rollback${id ? ` ${id}` : ''}: roll back ${bad ?? 'the release'} to ${version} (revision ${target.revision})`, MAX_DESCRIPTION);
-        const base = ['rollback', this.options.release, String(target.revision), ...this.scope(), ...wait, '--timeout', this.options.timeout, '--history-max', String(this.options.historyMax ?? 0)];
-        const checks = this.wait === 'none' ? `no readiness checks (${helm.major === 3 ? 'no --wait' : 'no --wait: hooks only'})` : `the ${this.wait} readiness checks (${wait.join(' ')})`;
+        const base = [
+            'rollback',
+            this.options.release,
+            String(target.revision),
+            ...this.scope(),
+            ...wait,
+            '--timeout',
+            this.options.timeout,
+            '--history-max',
+            String(this.options.historyMax ?? 0),
+        ];
+        const checks = this.wait === 'none'
+            ? `no readiness checks (${helm.major === 3 ? 'no --wait' : 'no --wait: hooks only'})`
+            : `the ${this.wait} readiness checks (${wait.join(' ')})`;
         this.options.log.info(`Rolling ${this.label} back to revision ${target.revision} (${this.what} ${version}, ${target.status}) with helm ${helm.raw}; ` +
-            (this.wait === 'none' ? 'helm does not wait for the workloads to become ready (helm-wait: none).' : `helm waits up to ${this.options.timeout} for the ${this.wait} readiness checks.`));
+            (this.wait === 'none'
+                ? 'helm does not wait for the workloads to become ready (helm-wait: none).'
+                : `helm waits up to ${this.options.timeout} for the ${this.wait} readiness checks.`));
         let r;
         if (mayDescribe(helm)) {
             r = await this.run([...base, '--description', description]);
@@ -62286,13 +62765,17 @@ class HelmTarget {
             return after;
         }
         const still = currentRevision(after);
-        const stillText = still ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. ` : '';
+        const stillText = still
+            ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. `
+            : '';
         const hook = HOOK_FAILED.exec(r.stderr);
         if (created?.status === 'pending-rollback' && hook) {
             const ns = this.where ? ` -n ${this.options.namespace}` : '';
             throw new errors/* RegistryError */.gl(`helm rollback of ${this.options.release} to revision ${target.revision} (${version}) stopped: its ${hook[1]} hook ${hook[2]} failed (${helmError(r.stderr)}), ` +
                 `so helm left the new revision ${created.revision} pending-rollback and the release locked` +
-                (hook[1] === 'post-rollback' ? `; the workloads were already updated to ${version}.` : `; the workloads were not changed.`), `see why the hook failed (\`kubectl get jobs,pods${ns}\`, \`helm get hooks ${this.options.release}${ns}\`). ${stillText}` +
+                (hook[1] === 'post-rollback'
+                    ? `; the workloads were already updated to ${version}.`
+                    : `; the workloads were not changed.`), `see why the hook failed (\`kubectl get jobs,pods${ns}\`, \`helm get hooks ${this.options.release}${ns}\`). ${stillText}` +
                 `Clear the lock with \`helm rollback ${this.options.release} ${still?.revision ?? target.revision}${ns}\` (add --no-hooks only if skipping the hook is safe), then re-run.`, undefined, 'HELM_HOOK_FAILED');
         }
         if (created) {
@@ -62335,7 +62818,10 @@ function currentRevision(history) {
  * or follows an uninstalled one with `helm install --replace`).
  */
 function isRollback(e, previous) {
-    if ((e.rollback_revision ?? 0) > 0 || /^Rollback to \d+$/.test(e.description) || OUR_DESCRIPTION.test(e.description) || FAILED_ROLLBACK.test(e.description))
+    if ((e.rollback_revision ?? 0) > 0 ||
+        /^Rollback to \d+$/.test(e.description) ||
+        OUR_DESCRIPTION.test(e.description) ||
+        FAILED_ROLLBACK.test(e.description))
         return true;
     return FAILED_RELEASE.test(e.description) && e.revision > 1 && !(previous && /^uninstall/.test(previous.status));
 }
@@ -62347,7 +62833,9 @@ function isRollbackTo(e, target) {
         return true;
     if (OUR_DESCRIPTION.test(e.description))
         return e.description.endsWith(`(revision ${target.revision})`);
-    return (FAILED_ROLLBACK.test(e.description) || FAILED_RELEASE.test(e.description)) && e.chart === target.chart && e.app_version === target.app_version;
+    return ((FAILED_ROLLBACK.test(e.description) || FAILED_RELEASE.test(e.description)) &&
+        e.chart === target.chart &&
+        e.app_version === target.app_version);
 }
 /** "revisions 12-21: 1.2.4 (21 deployed), 1.2.3 (20 superseded, 12-19), ..." for messages. */
 function summarise(history) {
@@ -62358,7 +62846,9 @@ function summarise(history) {
         const key = e.version ?? `${e.app_version || '?'} (${e.chart})`;
         byVersion.set(key, [...(byVersion.get(key) ?? []), e]);
     }
-    const parts = [...byVersion].slice(0, 12).map(([v, es]) => `${v} (${es.map((e) => `${e.revision} ${e.status}`).join(', ')})`);
+    const parts = [...byVersion]
+        .slice(0, 12)
+        .map(([v, es]) => `${v} (${es.map((e) => `${e.revision} ${e.status}`).join(', ')})`);
     const first = history[0].revision;
     const last = history.at(-1)?.revision;
     return `revisions ${first === last ? first : `${first}-${last}`}: ${parts.join('; ')}${byVersion.size > 12 ? '; ...' : ''}`;
@@ -62384,7 +62874,10 @@ function parseJson(text, command) {
 }
 /** The `Error: ...` line helm prints (warnings on stderr are skipped). */
 function helmError(stderr) {
-    const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const lines = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
     const error = lines.find((l) => l.startsWith('Error: '));
     return (error ? error.slice('Error: '.length) : (lines.at(-1) ?? '')).slice(0, 500);
 }
@@ -62409,13 +62902,17 @@ const KNOWN = {
         probe: true,
         fixedChannel: {
             channel: 'latest',
-            why: "cannot move the dist-tag 'latest' (it answers \"Unable to update latest tag\": only a publish moves it)",
+            why: 'cannot move the dist-tag \'latest\' (it answers "Unable to update latest tag": only a publish moves it)',
             get fix() {
                 return `use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel`;
-            }
-        }
+            },
+        },
     },
-    nexus2: { product: 'Nexus Repository 2', probe: true, noDeprecate: 'has no deprecate (npm deprecate is not supported)' },
+    nexus2: {
+        product: 'Nexus Repository 2',
+        probe: true,
+        noDeprecate: 'has no deprecate (npm deprecate is not supported)',
+    },
     artifactory: {
         product: 'Artifactory',
         probe: true,
@@ -62423,8 +62920,8 @@ const KNOWN = {
             why: 'answers 404 to dist-tag writes, as an Artifactory remote (proxy) repository does: dist-tags can only be moved on a local repository',
             get fix() {
                 return `set ${(0,settings/* theSetting */.w7)('registry')} to the local repository the package is published to (not the remote or virtual one in front of it)`;
-            }
-        }
+            },
+        },
     },
     'github-packages': {
         product: 'GitHub Packages',
@@ -62433,10 +62930,10 @@ const KNOWN = {
             why: 'does not take dist-tag writes (GitHub Packages documents no dist-tag endpoint)',
             get fix() {
                 return `move the channel by publishing (${(0,settings/* setting */.Pe)('strategy', 'republish')}), or delete the bad version in the package settings on GitHub`;
-            }
-        }
+            },
+        },
     },
-    unknown: { product: 'the registry', probe: false }
+    unknown: { product: 'the registry', probe: false },
 };
 /** Which registry `registry` is, from its URL and the headers of an answer to a read. */
 function identifyRegistry(registry, headers) {
@@ -62450,9 +62947,13 @@ function identifyRegistry(registry, headers) {
         kind = 'nexus3';
     else if (/^Nexus\/2\./i.test(server))
         kind = 'nexus2';
-    else if (headers['x-jfrog-version'] !== undefined || headers['x-artifactory-id'] !== undefined || /\/artifactory\/api\/npm\//.test(url.pathname))
+    else if (headers['x-jfrog-version'] !== undefined ||
+        headers['x-artifactory-id'] !== undefined ||
+        /\/artifactory\/api\/npm\//.test(url.pathname))
         kind = 'artifactory';
-    else if (host === 'npm.pkg.github.com' || headers['x-github-request-id'] !== undefined || /\/_registry\/npm\//.test(url.pathname))
+    else if (host === 'npm.pkg.github.com' ||
+        headers['x-github-request-id'] !== undefined ||
+        /\/_registry\/npm\//.test(url.pathname))
         kind = 'github-packages';
     return { kind, host, name: `${KNOWN[kind].product} at ${host}` };
 }
@@ -62526,7 +63027,16 @@ class NpmTarget {
     credentials() {
         const { oidc, ...o } = this.options;
         this.auth ??= oidc
-            ? (0,npm_oidc/* exchangeIdToken */.aL)({ registry: o.registry, packageName: o.packageName, idToken: oidc.idToken, setSecret: oidc.setSecret, userAgent: o.userAgent, timeoutMs: o.timeoutMs, retry: this.retry, log: o.log }).then((token) => ({ client: new npm_fetch/* RegistryClient */.bP({ ...o, token }), token }))
+            ? (0,npm_oidc/* exchangeIdToken */.aL)({
+                registry: o.registry,
+                packageName: o.packageName,
+                idToken: oidc.idToken,
+                setSecret: oidc.setSecret,
+                userAgent: o.userAgent,
+                timeoutMs: o.timeoutMs,
+                retry: this.retry,
+                log: o.log,
+            }).then((token) => ({ client: new npm_fetch/* RegistryClient */.bP({ ...o, token }), token }))
             : Promise.resolve({ client: new npm_fetch/* RegistryClient */.bP(o), token: o.token });
         return this.auth;
     }
@@ -62696,7 +63206,11 @@ class NpmTarget {
         });
         let added = false;
         try {
-            await write(`adding dist-tag '${DRILL_TAG}'`, { method: 'PUT', body: JSON.stringify(version), headers: { 'content-type': 'application/json' } });
+            await write(`adding dist-tag '${DRILL_TAG}'`, {
+                method: 'PUT',
+                body: JSON.stringify(version),
+                headers: { 'content-type': 'application/json' },
+            });
             added = true;
             const after = tags(await this.readPackument());
             if (after[DRILL_TAG] !== version) {
@@ -62747,7 +63261,10 @@ class NpmTarget {
         let probed = false;
         // trusted publishing's preflight already made the harmless write in this run: not twice
         const proven = o.probe === 'if-needed' && this.preflight !== undefined;
-        if (o.move && holds !== undefined && !proven && (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))) {
+        if (o.move &&
+            holds !== undefined &&
+            !proven &&
+            (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))) {
             warnings.push(...(await this.probeWrite(holds, o.probe === 'always' ? 'the drill' : "the rollback's preflight (a harmless dist-tag, added and removed)")).warnings);
             probed = true;
         }
@@ -62771,7 +63288,8 @@ class NpmTarget {
         const said = (0,util/* firstLine */.T)(String(e.message ?? ''));
         const answered = `it answered ${status ?? 'an error'}${said ? ` (${said})` : ''}`;
         if (what === 'move') {
-            if (/unable to update latest tag/i.test(said) || (channel !== undefined && channelFixed(id, channel) && status !== undefined && status >= 400 && status < 600)) {
+            if (/unable to update latest tag/i.test(said) ||
+                (channel !== undefined && channelFixed(id, channel) && status !== undefined && status >= 400 && status < 600)) {
                 const fixed = channelFixed(id, 'latest');
                 return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move the dist-tag '${channel ?? 'latest'}' of ${pkg}: ${answered}; Nexus Repository 3 moves 'latest' only on publish.`, fixed?.fix ?? `use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which moves the channel by publishing.`, status);
             }
@@ -62779,11 +63297,15 @@ class NpmTarget {
             if (notFound)
                 return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} ${notFound.why}: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… .`, notFound.fix, status);
             if (status === 405 || status === 501) {
-                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move dist-tags: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… , which npm dist-tag uses.`, notFoundOnDistTag(id)?.fix ?? `point ${(0,settings/* theSetting */.w7)('registry')} at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which moves the channel by publishing.`, status);
+                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move dist-tags: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… , which npm dist-tag uses.`, notFoundOnDistTag(id)?.fix ??
+                    `point ${(0,settings/* theSetting */.w7)('registry')} at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which moves the channel by publishing.`, status);
             }
             return undefined;
         }
-        if (status === 404 || status === 405 || status === 501 || (noDeprecate(id) !== undefined && status !== undefined && status >= 400 && status < 500)) {
+        if (status === 404 ||
+            status === 405 ||
+            status === 501 ||
+            (noDeprecate(id) !== undefined && status !== undefined && status >= 400 && status < 500)) {
             return new errors/* CapabilityError */.Rx('deprecate', id.name, `${id.name} cannot deprecate ${pkg}: ${answered} to the deprecation (PUT /${this.escaped}, which npm deprecate uses).`, 'deprecate the bad version by hand where the registry allows it (or remove it); the channel is what protects new installs.', status);
         }
         return undefined;
@@ -62822,14 +63344,14 @@ class NpmTarget {
                     .write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
                     method: 'PUT',
                     body: JSON.stringify(version),
-                    headers: { 'content-type': 'application/json' }
+                    headers: { 'content-type': 'application/json' },
                 })
                     .catch((e) => {
                     // a registry that lacks the move: said so by name, never retried (a CapabilityError passes the guard)
                     throw this.lacks(e, 'move', channel) ?? e;
                 });
             },
-            ...this.guardOptions()
+            ...this.guardOptions(),
         });
         // the read-back is the fresh read the deprecation that follows starts from
         this.last = state;
@@ -62861,8 +63383,8 @@ class NpmTarget {
      * this tool wrote. Another message (a person changed it) throws a ChannelMovedError that
      * names it; no deprecation at all is already done.
      */
-    async unretire(version, onlyIf) {
-        return this.writeDeprecation(version, '', (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf, onlyIf);
+    async unretire(version, onlyIf, restoreTo = '') {
+        return this.writeDeprecation(version, restoreTo, (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf, onlyIf);
     }
     /** The one deprecation write: a version's `deprecated` set to `message` ("" clears it) through the guarded document PUT. */
     async writeDeprecation(version, message, isExpected, expected = 'the planned state') {
@@ -62881,11 +63403,13 @@ class NpmTarget {
             write: async (doc) => {
                 this.versionOf(doc, version).deprecated = message;
                 sent = structuredClone(doc);
-                await (await this.api()).write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc }).catch((e) => {
+                await (await this.api())
+                    .write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc })
+                    .catch((e) => {
                     throw this.lacks(e, 'deprecate') ?? e;
                 });
             },
-            ...this.guardOptions()
+            ...this.guardOptions(),
         });
         if (sent)
             this.compareAfterWrite(sent, state, version);
@@ -62931,7 +63455,12 @@ class NpmTarget {
         this.options.log.warning(note);
     }
     guardOptions() {
-        return { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write'), alsoRetry: (e) => (0,retry/* statusOf */.c2)(e) === 409 };
+        return {
+            policy: this.retry,
+            log: this.options.log,
+            explain: (e) => this.explain(e, 'write'),
+            alsoRetry: (e) => (0,retry/* statusOf */.c2)(e) === 409,
+        };
     }
     /** Turns a registry failure into an error that says what to do. Never includes the token. */
     explain(e, kind) {
@@ -62944,7 +63473,7 @@ class NpmTarget {
         // a token from trusted publishing: its publisher's allowed actions decide, and npm-token is the fallback
         const oidc = this.options.oidc
             ? ` This token came from trusted publishing (OIDC): ${TRUSTED_PUBLISHING_FIX(pkg, where)}`
-            : ' Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write), where the package\'s trusted publisher is allowed to move dist-tags and deprecate.';
+            : " Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write), where the package's trusted publisher is allowed to move dist-tags and deprecate.";
         if (err.code === 'EOTP') {
             return new errors/* RegistryError */.gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).${oidc}`, status, err.code);
         }
@@ -62961,7 +63490,9 @@ class NpmTarget {
             return new errors/* RegistryError */.gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, `check ${(0,settings/* settingName */.QX)('npm-token')} has write access to the package.${oidc}`, status, err.code);
         }
         const detail = status ? `HTTP ${status}` : (err.code ?? 'network error');
-        return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${(0,util/* firstLine */.T)(err.message)})` : ''}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
+        return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${(0,util/* firstLine */.T)(err.message)})` : ''}.`, (0,retry/* isRetryable */.r3)(e)
+            ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
+            : 'see the registry message above.', status, err.code);
     }
 }
 /** What to do when the registry refuses a write with a token from trusted publishing. */
@@ -62977,7 +63508,7 @@ function toState(doc) {
             ...(typeof gitHead === 'string' && /^[0-9a-f]{40}$/i.test(gitHead) ? { commit: gitHead.toLowerCase() } : {}),
             ...(typeof d === 'string' && d !== '' ? { deprecated: d } : {}),
             ...(typeof t === 'string' ? { publishedAt: t } : {}),
-            ...(note ? { republishOf: note.rollbackOf } : {})
+            ...(note ? { republishOf: note.rollbackOf } : {}),
         };
     }
     return { name: doc.name, distTags: { ...(doc['dist-tags'] ?? {}) }, versions };
@@ -63003,7 +63534,9 @@ function toState(doc) {
 function createTargets(inputs, get, log, userAgent, hooks = {}) {
     const whoamiCache = new Map();
     // one ID token source for the run: the npm targets share the runner's ID token (one per registry)
-    const idToken = inputs.npmOidc ? (hooks.idToken ?? (0,npm_oidc/* runnerIdToken */.TA)(hooks.env ?? process.env, hooks.setSecret)) : undefined;
+    const idToken = inputs.npmOidc
+        ? (hooks.idToken ?? (0,npm_oidc/* runnerIdToken */.TA)(hooks.env ?? process.env, hooks.setSecret))
+        : undefined;
     const built = (0,src_inputs/* targetsFrom */.jJ)(inputs, get).map((spec) => {
         const made = createTargetFor(spec, inputs, get, log, userAgent, { ...hooks, whoamiCache, idToken });
         return { ...made, spec };
@@ -63014,7 +63547,7 @@ function createTargets(inputs, get, log, userAgent, hooks = {}) {
         dispose: () => {
             for (const b of built)
                 b.extras.dispose();
-        }
+        },
     };
 }
 const NO_EXTRAS = { outputs: async () => ({}), dispose: () => { } };
@@ -63022,7 +63555,9 @@ const NO_EXTRAS = { outputs: async () => ({}), dispose: () => { } };
 function createTargetFor(spec, inputs, get, log, userAgent, hooks) {
     if (spec.kind === 'git-tag') {
         if (!hooks.github) {
-            throw new errors/* InputError */.dz('github-token', `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`, (0,settings/* currentDialect */.kZ)() === 'action' ? 'give the job contents: write and pass github-token (the default is the workflow token).' : 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
+            throw new errors/* InputError */.dz('github-token', `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`, (0,settings/* currentDialect */.kZ)() === 'action'
+                ? 'give the job contents: write and pass github-token (the default is the workflow token).'
+                : 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
         }
         const target = new GitTagTarget({
             gh: hooks.github.client(),
@@ -63030,12 +63565,17 @@ function createTargetFor(spec, inputs, get, log, userAgent, hooks) {
             tag: spec.name,
             tagPrefix: get('tag-prefix').trim() || 'v',
             preferVersions: [inputs.restoreVersion, inputs.rollbackVersion].filter((v) => v !== undefined && v !== 'current'),
-            log
+            log,
         });
         return { target, extras: NO_EXTRAS, name: spec.name, channel: spec.name };
     }
     if (spec.kind === 'npm') {
-        return { target: npmTarget(inputs, spec.name, log, userAgent, hooks), extras: NO_EXTRAS, name: spec.name, channel: inputs.channel };
+        return {
+            target: npmTarget(inputs, spec.name, log, userAgent, hooks),
+            extras: NO_EXTRAS,
+            name: spec.name,
+            channel: inputs.channel,
+        };
     }
     const one = { ...inputs, target: spec.kind, targets: [spec] };
     const { target, extras } = createTarget(one, get, log, userAgent, hooks);
@@ -63063,17 +63603,17 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
             setSecret: hooks.setSecret,
             // plain http only to a registry on this machine (a registry service container on
             // localhost:5000); loopback traffic never crosses a network
-            allowInsecureLoopback: true
+            allowInsecureLoopback: true,
         });
         return {
             target,
             extras: {
                 outputs: async (restore) => ({
                     'previous-digest': target.digestBefore(inputs.channel) ?? '',
-                    'restored-digest': restore ? ((await target.digestOf(restore).catch(() => undefined)) ?? '') : ''
+                    'restored-digest': restore ? ((await target.digestOf(restore).catch(() => undefined)) ?? '') : '',
                 }),
-                dispose: () => { }
-            }
+                dispose: () => { },
+            },
         };
     }
     if (inputs.target === 'helm') {
@@ -63092,7 +63632,7 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
             kubeContext: h.kubeContext,
             channel: helm_config/* HELM_CHANNEL */.jH,
             request: { ...inputs, packageName: `${h.namespace ?? 'default'}/${h.release}` },
-            log
+            log,
         });
         return {
             target,
@@ -63100,15 +63640,19 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
                 outputs: async () => {
                     const r = target.revisions;
                     const str = (n) => (n !== undefined ? String(n) : '');
-                    return { 'previous-revision': str(r.previous), 'restored-revision': str(r.target), 'new-revision': str(r.created) };
+                    return {
+                        'previous-revision': str(r.previous),
+                        'restored-revision': str(r.target),
+                        'new-revision': str(r.created),
+                    };
                 },
-                dispose: () => target.dispose()
-            }
+                dispose: () => target.dispose(),
+            },
         };
     }
     return {
         target: npmTarget(inputs, inputs.packageName, log, userAgent, hooks),
-        extras: { outputs: async () => ({}), dispose: () => { } }
+        extras: { outputs: async () => ({}), dispose: () => { } },
     };
 }
 /**
@@ -63116,7 +63660,9 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
  * (inputs.npmOidc): the package's own short-lived token, exchanged by the target itself.
  */
 function npmTarget(inputs, packageName, log, userAgent, hooks) {
-    const idToken = inputs.npmOidc ? (hooks.idToken ?? (0,npm_oidc/* runnerIdToken */.TA)(hooks.env ?? process.env, hooks.setSecret)) : undefined;
+    const idToken = inputs.npmOidc
+        ? (hooks.idToken ?? (0,npm_oidc/* runnerIdToken */.TA)(hooks.env ?? process.env, hooks.setSecret))
+        : undefined;
     return new NpmTarget({
         packageName,
         registry: inputs.registry,
@@ -63124,7 +63670,7 @@ function npmTarget(inputs, packageName, log, userAgent, hooks) {
         ...(idToken ? { oidc: { idToken, setSecret: hooks.setSecret } } : {}),
         log,
         userAgent,
-        whoamiCache: hooks.whoamiCache
+        whoamiCache: hooks.whoamiCache,
     });
 }
 
@@ -63163,7 +63709,7 @@ const Outputs = {
     newRevision: 'new-revision',
     republishedVersion: 'republished-version',
     packages: 'packages',
-    targets: 'targets'
+    targets: 'targets',
 };
 const EMPTY = {
     status: 'failed',
@@ -63184,7 +63730,7 @@ const EMPTY = {
     'new-revision': '',
     'republished-version': '',
     packages: '',
-    targets: ''
+    targets: '',
 };
 /** The one output mapping, for one target or many. */
 function outputsOf(result, books) {
@@ -63198,7 +63744,11 @@ function outputsOf(result, books) {
         status: result.status,
         // one target: what its channel held and holds; several: the restore versions, once each
         'previous-version': several ? '' : (plan?.previousVersion ?? only.skipped?.holder ?? ''),
-        'restored-version': several ? [...new Set(result.targets.map(goal).filter(Boolean))].join(',') : plan ? (goal(only) ?? '') : (only.skipped?.holder ?? ''),
+        'restored-version': several
+            ? [...new Set(result.targets.map(goal).filter(Boolean))].join(',')
+            : plan
+                ? (goal(only) ?? '')
+                : (only.skipped?.holder ?? ''),
         moved: String(result.targets.some((t) => t.moved)),
         deprecated: String(result.targets.some((t) => t.deprecated)),
         'incident-id': result.incidentId,
@@ -63209,7 +63759,7 @@ function outputsOf(result, books) {
         'pull-request-url': books?.pullRequestUrl ?? '',
         'republished-version': several ? '' : (plan?.republish?.version ?? ''),
         packages: several && npm.length > 0 ? JSON.stringify(npm.map(row).map(({ kind: _kind, ...rest }) => rest)) : '',
-        targets: JSON.stringify(result.targets.map(row))
+        targets: JSON.stringify(result.targets.map(row)),
     };
 }
 /** The version the channel points at after the run (or would, in a dry run): an undo's is the bad version, or what it was left on. */
@@ -63229,7 +63779,7 @@ function row(t) {
         restored: channelGoal(t) ?? null,
         moved: t.moved,
         deprecated: t.deprecated,
-        error: (0,run/* errorOf */.Mz)(t) ?? null
+        error: (0,run/* errorOf */.Mz)(t) ?? null,
     };
 }
 function runContext(env) {
@@ -63240,7 +63790,7 @@ function runContext(env) {
         runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
         actor: env.GITHUB_ACTOR || undefined,
         eventName: env.GITHUB_EVENT_NAME || undefined,
-        workflow: env.GITHUB_WORKFLOW || undefined
+        workflow: env.GITHUB_WORKFLOW || undefined,
     };
 }
 /**
@@ -63308,7 +63858,15 @@ async function main_run(env = process.env) {
     const hooks = { setSecret: (value) => setSecret(value), env };
     try {
         // mask secrets before anything else can print them
-        for (const secret of [getInput('npm-token'), getInput('github-token'), getInput('registry-password'), getInput('announce-webhook'), env.NODE_AUTH_TOKEN ?? '', env.GITHUB_TOKEN ?? '', env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '']) {
+        for (const secret of [
+            getInput('npm-token'),
+            getInput('github-token'),
+            getInput('registry-password'),
+            getInput('announce-webhook'),
+            env.NODE_AUTH_TOKEN ?? '',
+            env.GITHUB_TOKEN ?? '',
+            env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '',
+        ]) {
             if (secret.trim())
                 setSecret(secret.trim());
         }
@@ -63319,20 +63877,36 @@ async function main_run(env = process.env) {
         }
         // every input is validated before anything is written
         const get = (name) => getInput(name);
-        const inputs = (0,src_inputs/* readInputs */.Ko)(get, env);
+        let inputs = (0,src_inputs/* readInputs */.Ko)(get, env);
         const gi = (0,src_inputs/* readGitHubInputs */.BJ)(get, env);
         const rtoTargets = (0,impact/* parseRtoTargets */.fg)('rto-targets', get('rto-targets'));
         const announce = readAnnounceInputs(get);
         const ctx = runContext(env);
         const userAgent = `release-rollback (node ${process.version})`;
         const books = !inputs.dryRun && (gi.createIssue || gi.commitReport) && gi.token;
-        // a git-tag target moves its tag through the GitHub API, a dry run reads it
-        const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true;
-        // Octokit is loaded only when the bookkeeping or a git-tag target needs it
-        const client = (books || gitTags) && gi.token ? (await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 96584))).createGitHubClient({ token: gi.token, baseUrl: (0,urls/* githubEndpoints */.QF)(env).apiUrl, log: core_namespaceObject }) : undefined;
+        // a git-tag target moves its tag through the GitHub API, a dry run reads it; an undo by
+        // incident id may name git-tag targets only in its record
+        const gitTagsAsked = inputs.targets?.some((t) => t.kind === 'git-tag') === true;
+        // Octokit is loaded only when the bookkeeping, a git-tag target or an undo (it reads the incident record) needs it
+        const client = (books || gitTagsAsked || inputs.undo) && gi.token
+            ? (await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 96584))).createGitHubClient({
+                token: gi.token,
+                baseUrl: (0,urls/* githubEndpoints */.QF)(env).apiUrl,
+                log: core_namespaceObject,
+            })
+            : undefined;
         const gh = books ? client : undefined;
         if (client)
             hooks.github = { client: () => client, repository: ctx.repository };
+        // undo reads the incident's record before planning: by incident-id alone it names the targets and versions
+        let undoRecord;
+        if (inputs.undo) {
+            const { githubRecords, undoByIncidentId, undoRecordReader } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(27), __nccwpck_require__.e(875)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8875));
+            const finder = client && /^[^/\s]+\/[^/\s]+$/.test(ctx.repository) ? githubRecords(client, ctx, gi, core_namespaceObject) : undefined;
+            inputs = await undoByIncidentId(inputs, finder, core_namespaceObject);
+            if (finder)
+                undoRecord = undoRecordReader(finder);
+        }
         // one incident over every target, one package or many
         const { targets, extras, dispose } = createTargets(inputs, get, core_namespaceObject, userAgent, hooks);
         disposers.push(dispose);
@@ -63347,9 +63921,18 @@ async function main_run(env = process.env) {
                 'report-path': drill.reportPath ?? '',
                 'report-url': drill.reportUrl ?? '',
                 'issue-number': drill.issueNumber ? String(drill.issueNumber) : '',
-                'issue-url': drill.issueUrl ?? ''
+                'issue-url': drill.issueUrl ?? '',
             };
-            await summary.addRaw(renderDrillReport({ status: drill.status, startedAt, repository: ctx.repository, channel: inputs.channel, checks: drill.checks, warnings: drill.warnings })).write();
+            await summary
+                .addRaw(renderDrillReport({
+                status: drill.status,
+                startedAt,
+                repository: ctx.repository,
+                channel: inputs.channel,
+                checks: drill.checks,
+                warnings: drill.warnings,
+            }))
+                .write();
             for (const w of drill.warnings)
                 warning(w);
             if (drill.status === 'drill-failed')
@@ -63359,7 +63942,14 @@ async function main_run(env = process.env) {
         // the runbook around the writes: each step's module reads its own inputs
         // an undo points channels back at the bad version: the rollback's smoke test, checks,
         // impact figures and announcements are about the restore version, so none of them runs
-        const steps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [(0,impact/* impactStep */.r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] };
+        const steps = {
+            beforeWrite: [],
+            afterWrite: inputs.undo
+                ? []
+                : [(0,impact/* impactStep */.r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })],
+            atEnd: [],
+            ...(undoRecord ? { undoRecord } : {}),
+        };
         if (inputs.undo)
             info('Undo: the smoke test, the checks after the writes and the announcements are not run (they are about the restore version).');
         else {
@@ -63368,12 +63958,20 @@ async function main_run(env = process.env) {
         }
         if (announce && !inputs.undo) {
             // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
-            const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, core_namespaceObject, { dryRun: inputs.dryRun, userAgent });
+            const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, core_namespaceObject, {
+                dryRun: inputs.dryRun,
+                userAgent,
+            });
             steps.beforeWrite?.push(announcer.beforeWrite);
             steps.atEnd?.push(announcer.atEnd);
         }
-        const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core_namespaceObject, steps);
-        outputs = { ...outputsOf(result, bookkeeping), ...(result.targets.length === 1 ? await extras[0].outputs(result.targets[0].plan?.undo ? channelGoal(result.targets[0]) : result.targets[0].plan?.restoreVersion) : {}) };
+        const { result, bookkeeping } = await (0,execute/* executeIncident */.O)(inputs, gi, targets, gh, ctx, core_namespaceObject, steps);
+        outputs = {
+            ...outputsOf(result, bookkeeping),
+            ...(result.targets.length === 1
+                ? await extras[0].outputs(result.targets[0].plan?.undo ? channelGoal(result.targets[0]) : result.targets[0].plan?.restoreVersion)
+                : {}),
+        };
         await summary.addRaw(renderSummary(result, bookkeeping)).write();
         if (result.error)
             setFailed(result.error.message);
@@ -63404,7 +64002,7 @@ async function main_run(env = process.env) {
 // no table breaks.
 /** Escapes text for a Markdown paragraph, list item or table cell. Newlines become <br>. */
 function inert(text) {
-    return text
+    return (text
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
@@ -63414,7 +64012,7 @@ function inert(text) {
         // space breaks the pattern while the URL still reads as written
         .replace(/:\/\//g, ':\u200b//')
         .replace(/(www)\./gi, '$1\u200b.')
-        .replace(/\r?\n/g, '<br>');
+        .replace(/\r?\n/g, '<br>'));
 }
 /** A Markdown table from a header row and rows (cells must already be inert). */
 function table(header, rows) {
@@ -63454,7 +64052,9 @@ function table(header, rows) {
 
 /** A deterministic key for one incident: the same rollback always gets the same id. */
 function incidentId(packageName, channel, bad, restore) {
-    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(JSON.stringify([packageName, channel, bad, restore])).digest('hex');
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(JSON.stringify([packageName, channel, bad, restore]))
+        .digest('hex');
     return `rr-${hash.slice(0, 16)}`;
 }
 function prereleaseId(version) {
@@ -63504,7 +64104,10 @@ function lastKnownGood(state, bad, channel) {
         .map(([v]) => v)
         .filter((v) => (id === undefined ? semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(v) === null : prereleaseId(v) === id));
     const chosen = candidates.sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))[0];
-    if (chosen !== undefined && id !== undefined && releaseOf(chosen) !== releaseOf(bad) && releaseOf(chosen) in state.versions) {
+    if (chosen !== undefined &&
+        id !== undefined &&
+        releaseOf(chosen) !== releaseOf(bad) &&
+        releaseOf(chosen) in state.versions) {
         const line = id === '' ? 'prerelease' : id;
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`, `give restore-version explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`);
     }
@@ -63589,7 +64192,7 @@ function planRollback(req, state) {
             version: bad,
             restore: goal,
             channel: req.channel,
-            reason: req.reason
+            reason: req.reason,
         });
         const previous = state.versions[bad].deprecated;
         deprecation = previous === message ? { kind: 'already', message } : { kind: 'deprecate', message, previous };
@@ -63615,42 +64218,56 @@ function planRollback(req, state) {
         otherTagsOnBad,
         warnings,
         incidentId: incidentId(req.packageName, req.channel, bad, restore),
-        ...(republish ? { republish } : {})
+        ...(republish ? { republish } : {}),
     };
 }
 /**
- * The undo of a rollback made by mistake, from the same request (same versions and
- * targets): every channel goes back to the bad version the rollback found there, but only
- * while it still holds what the rollback wrote (the restore version, or the republished
- * fix-forward version, which stays published: npm never reuses a version); the bad
- * version's deprecation is cleared only when it is exactly the message this tool wrote.
- * The incident id is the rollback's, so the bookkeeping finds the same issue and report.
- * Pure: no I/O.
+ * The undo of a rollback made by mistake: every channel goes back to where the incident
+ * found it (the bad version, unless the record says otherwise), but only while it still
+ * holds what the rollback wrote (the restore version, or the republished fix-forward
+ * version, which stays published: npm never reuses a version); the bad version's
+ * deprecation is cleared only when it is exactly the message this tool wrote.
+ *
+ * With `req.record` (the incident record: the committed report or the tracking issue) the
+ * versions, the incident id and the deprecation message come from it; without one they are
+ * rebuilt from the request (the same versions and targets as the rollback). The incident id
+ * is the rollback's, so the bookkeeping finds the same issue and report. Pure: no I/O.
  */
 function planUndo(req, state) {
     const bad = req.rollbackVersion;
     if (!(bad in state.versions)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, 'give the same rollback-version as the rollback you undo.');
     }
-    let restore = req.restoreVersion;
+    const record = req.record;
+    let restore = record?.restoreVersion ?? req.restoreVersion;
     const restoreChosen = restore === undefined;
     // the last known good version never counts the bad one, deprecated or not: the rollback's choice again
     if (restore === undefined)
         restore = lastKnownGood(state, bad, req.channel);
-    if (restore === undefined || !(restore in state.versions)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', restore === undefined ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.` : `${req.packageName}@${restore} does not exist in the registry.`, 'give the same restore-version as the rollback you undo.');
+    if (!record && (restore === undefined || !(restore in state.versions))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', restore === undefined
+            ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.`
+            : `${req.packageName}@${restore} does not exist in the registry.`, 'give the same restore-version as the rollback you undo.');
     }
-    const republish = req.strategy === 'republish' ? { version: fixForwardVersion(bad), from: restore } : undefined;
-    // what the rollback wrote to the channel
-    const wrote = republish?.version ?? restore;
+    const restored = restore;
+    // what the rollback wrote to the channel: as recorded, or rebuilt from the inputs
+    const wrote = record?.wrote ?? (req.strategy === 'republish' ? fixForwardVersion(bad) : restored);
+    const republish = req.strategy === 'republish' || wrote !== restored ? { version: wrote, from: restored } : undefined;
+    // where the incident found the channel: the record says (a forced rollback found something else); without one, the bad version
+    const found = record ? record.previousVersion : bad;
     const current = state.distTags[req.channel];
     const warnings = [];
     let tag;
-    if (current === bad)
-        tag = { kind: 'already', to: bad };
+    if (found === undefined) {
+        tag = current === undefined ? { kind: 'already', to: '(no such channel)' } : { kind: 'keep-newer', holder: current };
+        if (current !== undefined)
+            warnings.push(`undo: '${req.channel}' did not exist before the rollback (the incident record says so), and undo cannot remove a channel: it is left on ${current}. Remove it by hand if it should go.`);
+    }
+    else if (current === found)
+        tag = { kind: 'already', to: found };
     // the runner says it loudly when it writes (and the summary): the plan's warnings stay what a repeated undo sees too
     else if (current === wrote)
-        tag = { kind: 'move', from: wrote, to: bad };
+        tag = { kind: 'move', from: wrote, to: found };
     else {
         tag = { kind: 'keep-newer', holder: current ?? '(nothing)' };
         warnings.push(`undo: '${req.channel}' holds ${current ?? 'nothing'}, not ${wrote} (what the rollback wrote): someone moved it after the rollback, so it is left alone and not undone.`);
@@ -63659,12 +64276,27 @@ function planUndo(req, state) {
         warnings.push(`undo: ${republish.version} (the republished fix-forward version) stays published: npm never reuses a version number; only '${req.channel}' is pointed back.`);
     let deprecation = { kind: 'off' };
     if (req.deprecate) {
-        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, { version: bad, restore: wrote, channel: req.channel, reason: req.reason });
+        // only the message this tool wrote counts: the recorded one (without a record, the one these inputs render)
+        const message = record
+            ? record.deprecationMessage
+            : (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
+                version: bad,
+                restore: wrote,
+                channel: req.channel,
+                reason: req.reason,
+            });
         const now = state.versions[bad].deprecated;
-        if (!now)
+        // the message the rollback replaced (the record says), which the undo puts back
+        const before = record?.deprecationBefore;
+        if (message === undefined) {
+            if (now)
+                warnings.push(`undo: ${bad} is deprecated ("${now}"), but the incident record holds no deprecation written by this tool, so it is kept.`);
+        }
+        else if (!now || (before !== undefined && now === before))
             deprecation = { kind: 'already', message };
         else if (now === message)
-            deprecation = { kind: 'undeprecate', message };
+            deprecation =
+                before !== undefined ? { kind: 'undeprecate', message, restoreTo: before } : { kind: 'undeprecate', message };
         else {
             deprecation = { kind: 'kept', message, current: now };
             warnings.push(`undo: ${bad} is deprecated with another message than the one this rollback wrote ("${now}"): a person changed it, so it is kept.`);
@@ -63674,16 +64306,17 @@ function planUndo(req, state) {
         packageName: req.packageName,
         channel: req.channel,
         rollbackVersion: bad,
-        restoreVersion: restore,
-        restoreChosen,
+        restoreVersion: restored,
+        restoreChosen: restoreChosen && !record,
         previousVersion: current,
         tag,
         deprecation,
         otherTagsOnBad: [],
         warnings,
-        incidentId: incidentId(req.packageName, req.channel, bad, restore),
+        incidentId: record?.incidentId ?? incidentId(req.packageName, req.channel, bad, restored),
         ...(republish ? { republish } : {}),
-        undo: true
+        undo: true,
+        ...(found !== undefined ? { foundVersion: found } : {}),
     };
 }
 /** True when the plan writes nothing. */
@@ -63695,7 +64328,7 @@ function describePlan(plan) {
     if (plan.undo)
         return describeUndo(plan);
     const lines = [
-        `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`
+        `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`,
     ];
     const t = plan.tag;
     if (t.kind === 'move')
@@ -63715,10 +64348,15 @@ function describePlan(plan) {
 }
 function describeUndo(plan) {
     const wrote = plan.republish?.version ?? plan.restoreVersion;
-    const lines = [`Package ${plan.packageName}: undo the rollback of ${plan.rollbackVersion} to ${wrote} on '${plan.channel}'.`];
+    const lines = [
+        `Package ${plan.packageName}: undo the rollback of ${plan.rollbackVersion} to ${wrote} on '${plan.channel}'.`,
+    ];
     const t = plan.tag;
+    const why = t.kind === 'move' && t.to === plan.rollbackVersion
+        ? 'the bad version, as undo asks'
+        : 'what it held when the incident found it';
     if (t.kind === 'move')
-        lines.push(`- move dist-tag '${plan.channel}' back: ${wrote} -> ${t.to} (the bad version, as undo asks)`);
+        lines.push(`- move dist-tag '${plan.channel}' back: ${wrote} -> ${t.to} (${why})`);
     if (t.kind === 'already')
         lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`);
     if (t.kind === 'keep-newer')
@@ -63727,9 +64365,11 @@ function describeUndo(plan) {
         lines.push(`- ${plan.republish.version} stays published (npm never reuses a version)`);
     const d = plan.deprecation;
     if (d.kind === 'undeprecate')
-        lines.push(`- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")`);
+        lines.push(d.restoreTo === undefined
+            ? `- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")`
+            : `- put back the deprecation of ${plan.rollbackVersion} the rollback replaced ("${d.restoreTo}" instead of "${d.message}")`);
     if (d.kind === 'already')
-        lines.push(`- ${plan.rollbackVersion} is not deprecated: no change`);
+        lines.push(`- ${plan.rollbackVersion} is not deprecated by this tool: no change`);
     if (d.kind === 'kept')
         lines.push(`- ${plan.rollbackVersion} carries another deprecation ("${d.current}"): kept`);
     return lines;
@@ -63738,7 +64378,12 @@ function describeUndo(plan) {
 function formatDuration(ms) {
     const parts = [];
     let rest = Math.max(0, Math.round(ms));
-    for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]]) {
+    for (const [unit, size] of [
+        ['h', 3_600_000],
+        ['m', 60_000],
+        ['s', 1000],
+        ['ms', 1],
+    ]) {
         const n = Math.floor(rest / size);
         rest -= n * size;
         if (n > 0)
@@ -63782,13 +64427,19 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
         // a version we republished stands for the bad one it replaced: never roll it back in turn
         version = state.versions[holder]?.republishOf ?? holder;
     }
-    if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined && maxAgeMs === undefined && !requireHolder)
+    if (publishedAfter === undefined &&
+        publishedBefore === undefined &&
+        releaseCommit === undefined &&
+        maxAgeMs === undefined &&
+        !requireHolder)
         return { proceed: true, rollbackVersion: version };
     if (!(version in state.versions))
         return { proceed: true, rollbackVersion: version }; // planning names the unknown version
     const info = state.versions[version];
     const subject = current ? `'${channel}' holds ${version}` : `${state.name}@${version}`;
-    const verdict = current ? 'it did not come from the release that failed, so nothing was rolled back.' : 'it is not the release named by the inputs, so nothing was rolled back.';
+    const verdict = current
+        ? 'it did not come from the release that failed, so nothing was rolled back.'
+        : 'it is not the release named by the inputs, so nothing was rolled back.';
     const warnings = [];
     // 0. the holder: the channel must still hold the version (a tag that does not exist is
     // left to planning, which names the channel: that is a wrong input, not a race)
@@ -63799,14 +64450,18 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             holder,
             reason: republished
                 ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (require-holder): it was rolled back already, so nothing was rolled back.`
-                : `'${channel}' holds ${holder}, not ${state.name}@${version} (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`
+                : `'${channel}' holds ${holder}, not ${state.name}@${version} (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`,
         };
     }
     // 1. the commit: proof when the version records one
     if (releaseCommit !== undefined) {
         const commit = info.commit?.toLowerCase();
         if (commit !== undefined && commit !== releaseCommit) {
-            return { proceed: false, holder, reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (release-commit): ${verdict}` };
+            return {
+                proceed: false,
+                holder,
+                reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (release-commit): ${verdict}`,
+            };
         }
         if (commit === undefined) {
             warnings.push(publishedAfter === undefined && publishedBefore === undefined
@@ -63826,10 +64481,18 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `cannot be checked: the target records no publish time for ${state.name}@${version}.`, `leave published-after and published-before empty (rollback-version already names the version${releaseCommit !== undefined ? '; release-commit still guards it' : ''}).`);
         }
         if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) {
-            return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}` };
+            return {
+                proceed: false,
+                holder,
+                reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}`,
+            };
         }
         if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
-            return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}` };
+            return {
+                proceed: false,
+                holder,
+                reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}`,
+            };
         }
     }
     // 3. the age: only a recent version is rolled back automatically
@@ -63847,11 +64510,13 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             return {
                 proceed: false,
                 holder,
-                reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than max-age ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.`
+                reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than max-age ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.`,
             };
         }
     }
-    return warnings.length > 0 ? { proceed: true, rollbackVersion: version, warnings } : { proceed: true, rollbackVersion: version };
+    return warnings.length > 0
+        ? { proceed: true, rollbackVersion: version, warnings }
+        : { proceed: true, rollbackVersion: version };
 }
 /**
  * The version a fix-forward republish gets: the next one above the bad version on the
@@ -63899,7 +64564,17 @@ const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, dead
 function statusOf(e) {
     return e?.statusCode;
 }
-const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR']);
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ECONNABORTED',
+    'ESOCKETTIMEDOUT',
+    'ERR_SOCKET_TIMEOUT',
+    'UND_ERR_SOCKET',
+    'FETCH_ERROR',
+]);
 /**
  * What each misconfiguration code means, in words. EAI_AGAIN (a resolver that did not answer in
  * time), resets and unreachable networks stay retryable.
@@ -63917,7 +64592,7 @@ const MISCONFIGURED = {
     SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain ends in a CA not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
     UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
     UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name'
+    ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
 };
 /** Why the address cannot work, when the failure says so (never retried); undefined for anything else. */
 function misconfiguration(e) {
@@ -63942,7 +64617,7 @@ function isRetryable(e) {
     // 501 Not Implemented is what the server is, not how it is doing: never retried
     if (status !== undefined)
         return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501);
-    return (err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system';
+    return ((err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system');
 }
 /** Retry-After in ms (seconds or an HTTP date), when the error carries one. */
 function retryAfterMs(e, now = Date.now()) {
@@ -64078,7 +64753,16 @@ async function runIncident(req, targets, log, options = {}) {
 async function runTargets(req, targets, log, options) {
     const parallel = options.parallel ?? DEFAULT_PARALLEL;
     const several = targets.length > 1;
-    const runs = targets.map((t) => ({ ...t, label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '', moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }));
+    const runs = targets.map((t) => ({
+        ...t,
+        label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '',
+        moved: false,
+        deprecated: false,
+        republished: false,
+        outcome: 'planned',
+        steps: [],
+        warnings: [],
+    }));
     const tell = (r, phase, detail) => {
         try {
             options.progress?.({ kind: r.kind, name: r.name, phase, ...(detail !== undefined ? { detail } : {}) });
@@ -64093,12 +64777,57 @@ async function runTargets(req, targets, log, options) {
     let answers = 0;
     const counted = (p) => p?.finally(() => answers++);
     const lastAnswer = new Map();
+    // undo: the incident's record, read once by its id, before any target is planned
+    const records = new Map();
+    const recordOf = (id) => {
+        if (req.recorded)
+            return Promise.resolve(req.recorded);
+        const read = options.undoRecord;
+        if (!read)
+            return Promise.resolve(undefined);
+        let pending = records.get(id);
+        if (!pending) {
+            pending = counted(read(id));
+            records.set(id, pending);
+        }
+        return pending;
+    };
+    /** This target as the incident's record holds it; undefined (said as a warning) when the record has nothing for it. */
+    const undoRecordFor = async (r, before, bad) => {
+        // the rollback's incident id: by the record's id, else rebuilt as the rollback built it
+        const id = req.recorded?.incidentId ??
+            (several
+                ? incidentOf(runs, req)
+                : (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .incidentId */ ._3)(r.name, r.channel, bad, req.restoreVersion ?? (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .lastKnownGood */ .zf)(before, bad, r.channel) ?? ''));
+        const rec = await recordOf(id);
+        if (!rec) {
+            if (options.undoRecord)
+                r.warnings.push(`undo: no record of incident ${id} was found (the incident report, the tracking issue): the deprecation is removed only when it is exactly the message these inputs render.`);
+            return undefined;
+        }
+        const t = rec.targets.find((x) => x.kind === r.kind && x.name === r.name && x.channel === r.channel);
+        if (!t) {
+            r.warnings.push(`undo: the record of incident ${rec.incidentId} (${rec.source}) has nothing for this target: the deprecation is removed only when it is exactly the message these inputs render.`);
+            return undefined;
+        }
+        return {
+            incidentId: rec.incidentId,
+            previousVersion: t.previousVersion,
+            wrote: t.wrote,
+            restoreVersion: t.restoreVersion,
+            deprecationMessage: t.deprecationMessage,
+            deprecationBefore: t.deprecationBefore,
+        };
+    };
     await Promise.all([
         counted(options.preflight?.()),
         (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(runs, parallel, async (r) => {
             tell(r, 'reading');
             try {
-                const [before] = await Promise.all([r.target.inspect().finally(() => lastAnswer.set(r, ++answers)), counted(req.dryRun ? undefined : r.target.checkAccess())]);
+                const [before] = await Promise.all([
+                    r.target.inspect().finally(() => lastAnswer.set(r, ++answers)),
+                    counted(req.dryRun ? undefined : r.target.checkAccess()),
+                ]);
                 r.before = before;
                 if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
                     r.outcome = 'not-affected';
@@ -64113,14 +64842,26 @@ async function runTargets(req, targets, log, options) {
                     tell(r, 'skipped', gate.reason);
                     return;
                 }
+                const record = req.undo ? await undoRecordFor(r, before, gate.rollbackVersion) : undefined;
                 // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-                const plan = (req.undo ? _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planUndo */ .AX : _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
+                const plan = (req.undo ? _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planUndo */ .AX : _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({
+                    ...req,
+                    packageName: r.name,
+                    channel: r.channel,
+                    rollbackVersion: gate.rollbackVersion,
+                    deprecate: req.deprecate && r.target.retire !== undefined,
+                    record,
+                }, before);
                 if (plan.republish && !r.target.republish && !plan.undo)
                     throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`);
                 // what the registry cannot do, before anything is written: a channel it cannot move
                 // stops the run here; one without deprecate is moved and the deprecation skipped
                 if (r.target.capabilities && (plan.tag.kind === 'move' || plan.deprecation.kind === 'deprecate')) {
-                    const caps = await r.target.capabilities(r.channel, before.distTags[r.channel], { move: plan.tag.kind === 'move', probe: req.dryRun ? 'never' : 'if-needed', republish: Boolean(plan.republish) && !plan.undo });
+                    const caps = await r.target.capabilities(r.channel, before.distTags[r.channel], {
+                        move: plan.tag.kind === 'move',
+                        probe: req.dryRun ? 'never' : 'if-needed',
+                        republish: Boolean(plan.republish) && !plan.undo,
+                    });
                     r.warnings.push(...caps.warnings);
                     if (caps.cannotRetire && plan.deprecation.kind === 'deprecate')
                         r.cannotRetire = caps.cannotRetire;
@@ -64129,19 +64870,26 @@ async function runTargets(req, targets, log, options) {
                 r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
                 r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
                 r.steps.push({ step: 'plan', outcome: 'done', detail: (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(plan).join(' '), at: now() });
-                tell(r, 'planned', plan.tag.kind === 'move' ? `${plan.tag.from ?? '(none)'} -> ${plan.tag.to}` : plan.tag.kind === 'already' ? `already on ${plan.tag.to}` : `left on ${plan.tag.holder}`);
+                tell(r, 'planned', plan.tag.kind === 'move'
+                    ? `${plan.tag.from ?? '(none)'} -> ${plan.tag.to}`
+                    : plan.tag.kind === 'already'
+                        ? `already on ${plan.tag.to}`
+                        : `left on ${plan.tag.holder}`);
             }
             catch (e) {
                 r.outcome = 'failed';
                 r.failure = { step: 'preflight', error: e };
                 tell(r, 'failed', (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e));
             }
-        })
+        }),
     ]);
     const planned = runs.filter((r) => r.plan !== undefined);
     for (const r of runs)
         if (runs.length > 1 || lastAnswer.get(r) !== answers)
             r.target.forget?.();
+    if (req.undo && !req.recorded && !options.undoRecord && planned.length > 0) {
+        log.info('Undo: no incident record to read (no GitHub bookkeeping): the deprecation is removed only when it is exactly the message these inputs render.');
+    }
     for (const r of planned) {
         for (const line of (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(r.plan))
             log.info(line);
@@ -64224,14 +64972,17 @@ function resolve(req, runs) {
         for (const w of r.warnings)
             warnings.push(`${r.label}${w}`);
     if (affected.length < runs.length)
-        warnings.push(`Left out (no ${req.rollbackVersion} published): ${runs.filter((r) => r.outcome === 'not-affected').map((r) => r.name).join(', ')}.`);
+        warnings.push(`Left out (no ${req.rollbackVersion} published): ${runs
+            .filter((r) => r.outcome === 'not-affected')
+            .map((r) => r.name)
+            .join(', ')}.`);
     const base = {
-        incidentId: single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req),
+        incidentId: req.recorded?.incidentId ?? (single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req)),
         rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
         channel: req.channel,
         targets: runs,
         warnings,
-        ...(req.undo ? { undo: true } : {})
+        ...(req.undo ? { undo: true } : {}),
     };
     if (req.dryRun)
         return { ...base, status: 'planned' };
@@ -64244,11 +64995,15 @@ function resolve(req, runs) {
         const notPutBack = runs.filter((r) => r.failure?.step === 'put-back');
         const failed = runs.filter((r) => r.failure?.step === 'move-tag');
         const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(f.failure?.error)})`).join('; ')}. ` +
-            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.map((r) => `${r.name} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure?.error)})`).join('; ')}.`);
+            (notPutBack.length === 0
+                ? 'The tags this run had moved were put back.'
+                : `Could not put back: ${notPutBack.map((r) => `${r.name} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure?.error)})`).join('; ')}.`);
         return {
             ...base,
             status: notPutBack.length === 0 ? 'failed' : 'partial',
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(message, notPutBack.length === 0 ? `fix the failure and run again, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.` : 'put those tags back by hand, then run again.')
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(message, notPutBack.length === 0
+                ? `fix the failure and run again, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.`
+                : 'put those tags back by hand, then run again.'),
         };
     }
     const incomplete = runs.filter((r) => r.failure);
@@ -64259,7 +65014,11 @@ function resolve(req, runs) {
             const goal = plan.republish?.version ?? plan.restoreVersion;
             const error = only.failure?.step === 'move-tag'
                 ? new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([`${goal} is published`], [`pointing '${plan.channel}' at it`], only.failure.error)
-                : new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([plan.tag.kind === 'keep-newer' ? `'${plan.channel}' is on ${plan.tag.holder}` : `'${plan.channel}' points at ${goal} (the rollback is live)`], [`deprecating ${plan.rollbackVersion}`], only.failure?.error);
+                : new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([
+                    plan.tag.kind === 'keep-newer'
+                        ? `'${plan.channel}' is on ${plan.tag.holder}`
+                        : `'${plan.channel}' points at ${goal} (the rollback is live)`,
+                ], [`deprecating ${plan.rollbackVersion}`], only.failure?.error);
             return { ...base, status: 'partial', error };
         }
         const kept = affected.filter((r) => r.outcome === 'rolled-back' || r.outcome === 'already');
@@ -64267,7 +65026,7 @@ function resolve(req, runs) {
             ...base,
             status: wrote ? 'partial' : 'failed',
             error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`${wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((r) => `${r.name}: ${errorOf(r)}`).join('; ')}.` +
-                (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.')
+                (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.'),
         };
     }
     return { ...base, status: wrote ? 'completed' : 'already-done' };
@@ -64291,7 +65050,11 @@ async function restore(r, log) {
     const after = r.after;
     const label = r.label;
     if (plan.tag.kind !== 'move') {
-        const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.tag.to}` : plan.undo ? `'${plan.channel}' holds ${plan.tag.holder}, not what the rollback wrote` : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
+        const detail = plan.tag.kind === 'already'
+            ? `'${plan.channel}' already on ${plan.tag.to}`
+            : plan.undo
+                ? `'${plan.channel}' holds ${plan.tag.holder}, not what the rollback wrote`
+                : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
         r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
         r.outcome = 'already';
         log.info(`✔ ${label}${detail}: not moved.`);
@@ -64302,25 +65065,46 @@ async function restore(r, log) {
     try {
         if (plan.republish && !plan.undo) {
             const target = r.target;
-            const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected });
+            const p = await target.republish({
+                bad: plan.rollbackVersion,
+                restore: plan.republish.from,
+                channel: plan.channel,
+                incidentId: plan.incidentId,
+                expected,
+            });
             let moved = p.outcome === 'published';
             if (p.channelHolds !== p.version)
                 moved = (await r.target.pointChannel(plan.channel, p.version, expected, incident)) === 'written' || moved;
             r.moved = moved;
             r.republished = p.outcome === 'published';
             after.distTags[plan.channel] = p.version;
-            r.steps.push({ step: 'move-tag', outcome: moved ? 'done' : 'already', detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`, at: now() });
+            r.steps.push({
+                step: 'move-tag',
+                outcome: moved ? 'done' : 'already',
+                detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`,
+                at: now(),
+            });
             log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
         }
         else {
             // tag.to: the restore version, or (undo) the bad version the rollback found there
             const to = plan.tag.to;
-            const outcome = await r.target.pointChannel(plan.channel, to, expected, incident).finally(() => (r.note = r.target.writeNote?.()));
+            const outcome = await r.target
+                .pointChannel(plan.channel, to, expected, incident)
+                .finally(() => (r.note = r.target.writeNote?.()));
             r.moved = outcome === 'written';
             after.distTags[plan.channel] = to;
-            r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? ' (undo: the bad version again)' : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`, at: now() });
+            const bad = to === plan.rollbackVersion;
+            r.steps.push({
+                step: 'move-tag',
+                outcome: outcome === 'written' ? 'done' : 'already',
+                detail: `'${plan.channel}' -> ${to}${plan.undo ? (bad ? ' (undo: the bad version again)' : ' (undo: as the incident found it)') : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`,
+                at: now(),
+            });
             if (plan.undo)
-                log.warning(`↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`);
+                log.warning(bad
+                    ? `↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`
+                    : `↩ ${label}'${plan.channel}' points at ${to} again, as the incident found it (read back from the registry).`);
             else
                 log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`);
         }
@@ -64354,7 +65138,9 @@ async function movedToNewerFix(r, e, log) {
     }
     if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated)
         return false;
-    const message = plan.undo ? `'${plan.channel}' moved to ${holder} after the rollback (a newer fix): left there, not undone.` : `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
+    const message = plan.undo
+        ? `'${plan.channel}' moved to ${holder} after the rollback (a newer fix): left there, not undone.`
+        : `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
     r.plan = { ...plan, tag: { kind: 'keep-newer', holder } };
     r.after.distTags[plan.channel] = holder;
     r.outcome = 'already';
@@ -64385,13 +65171,22 @@ async function retire(r, log) {
     const plan = r.plan;
     const after = r.after;
     if (plan.deprecation.kind === 'undeprecate' && r.target.unretire) {
-        const message = plan.deprecation.message;
+        const { message, restoreTo } = plan.deprecation;
         try {
-            const outcome = await r.target.unretire(plan.rollbackVersion, message);
+            const outcome = await r.target.unretire(plan.rollbackVersion, message, restoreTo);
             r.undeprecated = outcome === 'written';
-            after.deprecated = undefined;
-            r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: `undo: deprecation removed ("${message}")`, at: now() });
-            log.info(`✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`);
+            after.deprecated = restoreTo;
+            r.steps.push({
+                step: 'deprecate',
+                outcome: outcome === 'written' ? 'done' : 'already',
+                detail: restoreTo === undefined
+                    ? `undo: deprecation removed ("${message}")`
+                    : `undo: the deprecation the rollback replaced is back ("${restoreTo}")`,
+                at: now(),
+            });
+            log.info(restoreTo === undefined
+                ? `✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`
+                : `✔ ${r.label}${plan.rollbackVersion} carries its earlier deprecation again (read back from the registry).`);
         }
         catch (e) {
             if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N) {
@@ -64409,7 +65204,12 @@ async function retire(r, log) {
         return;
     }
     if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
-        r.steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() });
+        r.steps.push({
+            step: 'deprecate',
+            outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped',
+            detail: plan.deprecation.kind,
+            at: now(),
+        });
         return;
     }
     if (r.cannotRetire) {
@@ -64422,7 +65222,12 @@ async function retire(r, log) {
         const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names);
         r.deprecated = outcome === 'written';
         after.deprecated = plan.deprecation.message;
-        r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: plan.deprecation.message, at: now() });
+        r.steps.push({
+            step: 'deprecate',
+            outcome: outcome === 'written' ? 'done' : 'already',
+            detail: plan.deprecation.message,
+            at: now(),
+        });
         log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`);
     }
     catch (e) {
@@ -64439,7 +65244,9 @@ async function retire(r, log) {
 /** The deprecation skipped because the registry has none: a warning for the summary and the issue, not a failure. */
 function cannotRetire(r, why, log) {
     const plan = r.plan;
-    const moved = plan.tag.kind === 'move' ? `'${plan.channel}' was moved to ${plan.republish?.version ?? plan.tag.to}, which protects new installs` : `'${plan.channel}' is not on ${plan.rollbackVersion}`;
+    const moved = plan.tag.kind === 'move'
+        ? `'${plan.channel}' was moved to ${plan.republish?.version ?? plan.tag.to}, which protects new installs`
+        : `'${plan.channel}' is not on ${plan.rollbackVersion}`;
     const message = `${plan.rollbackVersion} was NOT deprecated (deprecated=false): ${why.replace(/\.$/, '')}. ${moved}; ranges that match ${plan.rollbackVersion} still install it, so deprecate or remove it by hand where the registry allows.`;
     r.cannotRetire = why;
     r.warnings.push(message);
@@ -64499,7 +65306,11 @@ async function fetchVersionDownloads(api, name, timeoutMs = DEFAULT_DOWNLOADS_TI
     try {
         const url = new URL(`versions/${escapedName(name)}/last-week`, api.endsWith('/') ? api : `${api}/`);
         // no credentials of any kind: the counts are public
-        const res = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+        const res = await fetch(url, {
+            headers: { accept: 'application/json' },
+            redirect: 'error',
+            signal: AbortSignal.timeout(timeoutMs),
+        });
         if (!res.ok) {
             await res.body?.cancel().catch(() => { });
             return undefined;
@@ -64533,7 +65344,12 @@ async function fetchVersionDownloads(api, name, timeoutMs = DEFAULT_DOWNLOADS_TI
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** The defaults of incident runbooks: critical 2 min, high 15 min, medium 4 h, low none. */
-const DEFAULT_RTO_TARGETS = { critical: 2 * MINUTE, high: 15 * MINUTE, medium: 4 * HOUR, low: undefined };
+const DEFAULT_RTO_TARGETS = {
+    critical: 2 * MINUTE,
+    high: 15 * MINUTE,
+    medium: 4 * HOUR,
+    low: undefined,
+};
 const UNIT_MS = { s: 1000, m: MINUTE, h: HOUR, d: 24 * HOUR };
 /** the longest target accepted: a week */
 const MAX_RTO_MS = 7 * 24 * HOUR;
@@ -64546,7 +65362,10 @@ function parseRtoTargets(name, raw) {
     const targets = { ...DEFAULT_RTO_TARGETS };
     const seen = new Set();
     const fix = `give severity=duration pairs separated by commas, such as critical=5m,high=30m (units s, m, h, d; none for no target; severities ${incident/* SEVERITIES */.o.join(', ')}).`;
-    for (const part of raw.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
+    for (const part of raw
+        .split(/[,\n]/)
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const m = /^([A-Za-z]+)\s*[=:]\s*(\S+)$/.exec(part);
         if (!m)
             throw new errors/* InputError */.dz(name, `${JSON.stringify(part.slice(0, 60))} is not severity=duration.`, fix);
@@ -64608,17 +65427,28 @@ function targetOf(result, t) {
         onChannel,
         ...(publishedAt && !Number.isNaN(Date.parse(publishedAt)) ? { publishedAt } : {}),
         ...(moved ? { movedAt: moved } : {}),
-        ...(heldMs !== undefined ? { heldMs } : {})
+        ...(heldMs !== undefined ? { heldMs } : {}),
     };
 }
 /** The summary figures from the targets' figures: protection time and the verdict. */
 function summarise(startedAt, severity, rtoMs, targets) {
     const moved = targets.filter((t) => t.state === 'moved' && t.movedAt !== undefined);
     const open = targets.some((t) => t.state === 'open');
-    const last = moved.map((t) => t.movedAt).sort((a, b) => Date.parse(a) - Date.parse(b)).pop();
+    const last = moved
+        .map((t) => t.movedAt)
+        .sort((a, b) => Date.parse(a) - Date.parse(b))
+        .pop();
     const protectedAt = !open && last !== undefined ? last : undefined;
     const toProtectionMs = msBetween(startedAt, protectedAt);
-    const verdict = rtoMs === undefined ? 'none' : toProtectionMs !== undefined ? (toProtectionMs <= rtoMs ? 'met' : 'missed') : open ? 'open' : 'unmeasured';
+    const verdict = rtoMs === undefined
+        ? 'none'
+        : toProtectionMs !== undefined
+            ? toProtectionMs <= rtoMs
+                ? 'met'
+                : 'missed'
+            : open
+                ? 'open'
+                : 'unmeasured';
     return {
         startedAt,
         ...(protectedAt !== undefined ? { protectedAt } : {}),
@@ -64626,7 +65456,7 @@ function summarise(startedAt, severity, rtoMs, targets) {
         severity,
         ...(rtoMs !== undefined ? { rtoMs } : {}),
         verdict,
-        targets
+        targets,
     };
 }
 /**
@@ -64672,7 +65502,7 @@ function mergeImpact(existing, current) {
 function formatDuration(ms) {
     if (ms < 1000)
         return '<1s';
-    const two = (big, bigUnit, small, smallUnit, pad) => (small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit} ${pad ? String(small).padStart(2, '0') : small}${smallUnit}`);
+    const two = (big, bigUnit, small, smallUnit, pad) => small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit} ${pad ? String(small).padStart(2, '0') : small}${smallUnit}`;
     const s = Math.floor(ms / 1000);
     if (s < 60)
         return `${s}s`;
@@ -64702,7 +65532,7 @@ const VERDICT = {
     missed: '❌ missed',
     none: 'no target for this severity',
     open: '⏳ open until every channel is rolled back (re-run to finish)',
-    unmeasured: 'not measured'
+    unmeasured: 'not measured',
 };
 /**
  * The "Impact and timing" block, with a heading of `level` (## or ###). User-given names
@@ -64718,12 +65548,14 @@ function renderImpact(impact, level) {
             `${mixed ? `${t.kind ?? 'npm'} ` : ''}${cell(t.name)} on ${cell(t.channel)}`,
             cell(t.version),
             held(t),
-            ...(downloads ? [t.downloads !== undefined ? t.downloads.toLocaleString('en-US') : '–'] : [])
+            ...(downloads ? [t.downloads !== undefined ? t.downloads.toLocaleString('en-US') : '–'] : []),
         ])), '');
     }
     else if (impact.targets.length === 1) {
         const t = impact.targets[0];
-        const span = t.heldMs !== undefined && t.publishedAt && t.movedAt ? ` (published ${utc(t.publishedAt)}, channel moved back ${utc(t.movedAt)})` : '';
+        const span = t.heldMs !== undefined && t.publishedAt && t.movedAt
+            ? ` (published ${utc(t.publishedAt)}, channel moved back ${utc(t.movedAt)})`
+            : '';
         lines.push(`- ${cell(t.version)} held ${cell(t.channel)}: ${held(t)}${span}`);
         if (t.downloads !== undefined)
             lines.push(`- Downloads of ${cell(t.version)} in the last 7 days (npm): ${t.downloads.toLocaleString('en-US')}`);
@@ -64824,7 +65656,12 @@ function readDockerInputs(get, target) {
 const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_API = 'registry-1.docker.io';
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+const DOCKER_HUB_ALIASES = new Set([
+    'docker.io',
+    'index.docker.io',
+    'registry-1.docker.io',
+    'registry.hub.docker.com',
+]);
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 /**
@@ -64843,7 +65680,8 @@ function parseImage(ref) {
         throw bad('has a digest.');
     const slash = raw.indexOf('/');
     const first = slash < 0 ? '' : raw.slice(0, slash);
-    const isHost = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase() || first.startsWith('['));
+    const isHost = slash >= 0 &&
+        (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase() || first.startsWith('['));
     let registry = isHost ? first : DOCKER_HUB;
     let repository = isHost ? raw.slice(slash + 1) : raw;
     if (isHost && !HOST.test(registry))
@@ -64898,14 +65736,14 @@ function parseReleaseName(name, raw) {
 function parseNamespace(name, raw) {
     const v = raw.trim();
     if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, "give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context's namespace.");
     }
     return v;
 }
 function parseHelmMatch(name, raw) {
     const v = raw.trim() || 'app-version';
     if (v !== 'app-version' && v !== 'chart-version') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, "use app-version (compare versions with the chart's appVersion) or chart-version (with the chart's version).");
     }
     return v;
 }
@@ -64950,7 +65788,7 @@ function readHelmInputs(get, target) {
         timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
         wait: parseHelmWait('helm-wait', get('helm-wait')),
         kubeconfig: get('kubeconfig').trim() || undefined,
-        kubeContext: get('kube-context').trim() || undefined
+        kubeContext: get('kube-context').trim() || undefined,
     };
 }
 
@@ -65039,7 +65877,7 @@ function withoutAuthorization(agent) {
             }
             const value = Reflect.get(target, key, target);
             return typeof value === 'function' ? value.bind(target) : value;
-        }
+        },
     });
 }
 /** The registry calls of one registry and token, all through the origin guard. */
@@ -65065,7 +65903,7 @@ class RegistryClient {
             userAgent: userAgent ?? 'release-rollback',
             headers: { 'cache-control': 'no-cache' },
             ...extra,
-            agent: guard.agent
+            agent: guard.agent,
         };
     }
     /**
@@ -65073,7 +65911,12 @@ class RegistryClient {
      * 12, strict TLS, NOPROXY, `timeout` as the idle timeout), so the agent is the same one.
      */
     guard(mode, transfer = false) {
-        return new OriginGuard(this.origin, mode, { maxSockets: 12, timeout: this.timeout(transfer), rejectUnauthorized: true, noProxy: process.env.NOPROXY });
+        return new OriginGuard(this.origin, mode, {
+            maxSockets: 12,
+            timeout: this.timeout(transfer),
+            rejectUnauthorized: true,
+            noProxy: process.env.NOPROXY,
+        });
     }
     timeout(transfer = false) {
         return transfer ? Math.max(this.o.timeoutMs ?? 30_000, 120_000) : (this.o.timeoutMs ?? 30_000);
@@ -65127,7 +65970,10 @@ class RegistryClient {
         // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
         const { publish: publishPackage } = await __nccwpck_require__.e(/* import() */ 319).then(__nccwpck_require__.t.bind(__nccwpck_require__, 68319, 23));
         try {
-            await publishPackage(manifest, tarball, { ...this.options('publish', {}, this.guard('api', true), { transfer: true }), ...extra });
+            await publishPackage(manifest, tarball, {
+                ...this.options('publish', {}, this.guard('api', true), { transfer: true }),
+                ...extra,
+            });
         }
         catch (e) {
             throw this.refused(e, 'PUT', `/${escapePackageName(String(manifest.name))}`);
@@ -65142,7 +65988,10 @@ class RegistryClient {
         const guard = this.guard('tarball', true);
         const onOrigin = new URL(url).origin === this.origin;
         try {
-            const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(url, this.options('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, guard, { transfer: true, token: onOrigin }));
+            const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(url, this.options('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, guard, {
+                transfer: true,
+                token: onOrigin,
+            }));
             return Buffer.from(await res.arrayBuffer());
         }
         catch (e) {
@@ -65233,7 +66082,7 @@ async function requestIdToken(env, audience, setSecret, timeoutMs) {
             headers: { accept: 'application/json', authorization: `Bearer ${requestToken}` },
             // a redirect would carry the request token to wherever it points
             redirect: 'error',
-            signal: AbortSignal.timeout(timeoutMs)
+            signal: AbortSignal.timeout(timeoutMs),
         });
     }
     catch (e) {
@@ -65255,7 +66104,9 @@ async function requestIdToken(env, audience, setSecret, timeoutMs) {
 /** What a refused exchange's answer says (npm: { message }), one short line, never a token. */
 function registryMessage(e) {
     const body = e.body;
-    const text = body && typeof body === 'object' ? (body.message ?? body.error) : undefined;
+    const text = body && typeof body === 'object'
+        ? (body.message ?? body.error)
+        : undefined;
     return typeof text === 'string' && text.trim() !== '' ? `: "${(0,_util_js__WEBPACK_IMPORTED_MODULE_3__/* .firstLine */ .T)(text).slice(0, 200)}"` : '';
 }
 /**
@@ -65270,7 +66121,12 @@ async function exchangeIdToken(o) {
     const idToken = await o.idToken(audience);
     const url = new URL(`/-/npm/v1/oidc/token/exchange/package/${(0,_npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__/* .escapePackageName */ .lw)(o.packageName)}`, o.registry).href;
     // the ID token is this one request's credential; RegistryClient keeps it on the registry's origin
-    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryClient */ .bP({ registry: o.registry, token: idToken, timeoutMs: o.timeoutMs, userAgent: o.userAgent });
+    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryClient */ .bP({
+        registry: o.registry,
+        token: idToken,
+        timeoutMs: o.timeoutMs,
+        userAgent: o.userAgent,
+    });
     let answer;
     try {
         answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetry */ .bD)(`exchanging the OIDC token for ${o.packageName}`, () => client.json(url, 'publish', { method: 'POST', headers: { accept: 'application/json' } }), o.retry, o.log);
@@ -65282,7 +66138,9 @@ async function exchangeIdToken(o) {
         const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .statusOf */ .c2)(e);
         const host = new URL(o.registry).host;
         if (status === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRetryable */ .r3)(e)) {
-            const detail = status ? `HTTP ${status}${registryMessage(e)}` : (0,_util_js__WEBPACK_IMPORTED_MODULE_3__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e));
+            const detail = status
+                ? `HTTP ${status}${registryMessage(e)}`
+                : (0,_util_js__WEBPACK_IMPORTED_MODULE_3__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e));
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`, `re-run when the registry recovers (a re-run is safe), ${FALLBACK}.`, status);
         }
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`, `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), and in its allowed actions allow moving dist-tags and deprecating as well as publishing; ${FALLBACK}.`);

@@ -43,10 +43,16 @@ function drillReportPath(reportDir, startedAt) {
 const MARK = { passed: '✅ passed', failed: '❌ failed', skipped: '➖ skipped' };
 /** What would break, one line per failed check (plain text: the renderers make it inert). */
 function whatWouldBreak(record) {
-    return record.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.subject}: ${c.check}${c.input ? ` (${(0,settings/* settingName */.QX)(c.input)})` : ''}: ${c.detail}`);
+    return record.checks
+        .filter((c) => c.outcome === 'failed')
+        .map((c) => `${c.subject}: ${c.check}${c.input ? ` (${(0,settings/* settingName */.QX)(c.input)})` : ''}: ${c.detail}`);
 }
 function table(checks) {
-    return ['| Target | Check | Outcome | Time | Detail |', '| --- | --- | --- | --- | --- |', ...checks.map((c) => `| ${(0,markdown/* inert */.t)(c.subject)} | ${(0,markdown/* inert */.t)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,markdown/* inert */.t)(c.input ? `${(0,settings/* settingName */.QX)(c.input)}: ${c.detail}` : c.detail)} |`)];
+    return [
+        '| Target | Check | Outcome | Time | Detail |',
+        '| --- | --- | --- | --- | --- |',
+        ...checks.map((c) => `| ${(0,markdown/* inert */.t)(c.subject)} | ${(0,markdown/* inert */.t)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,markdown/* inert */.t)(c.input ? `${(0,settings/* settingName */.QX)(c.input)}: ${c.detail}` : c.detail)} |`),
+    ];
 }
 /** The committed report of one day's drill (a second drill the same day replaces it). */
 function renderDrillReport(record) {
@@ -62,7 +68,7 @@ function renderDrillReport(record) {
         '',
         '## Checks',
         '',
-        ...table(record.checks)
+        ...table(record.checks),
     ];
     const broken = whatWouldBreak(record);
     if (broken.length > 0)
@@ -85,13 +91,22 @@ function renderDrillIssue(record, reportUrl) {
         ...(record.runUrl ? [`Run: ${record.runUrl}`] : []),
         ...(reportUrl ? [`Report: ${reportUrl}`] : []),
         '',
-        'Fix each one (a new token in the repository secret, a version to restore), then run the drill again; close this issue once it passes.'
+        'Fix each one (a new token in the repository secret, a version to restore), then run the drill again; close this issue once it passes.',
     ].join('\n');
 }
 /** A later drill's comment on the drill issue. */
 function renderDrillComment(record, runMarker, reportUrl) {
-    const head = record.status === 'drill-passed' ? `Drill passed (${record.startedAt}): every check passed. Close this issue when you are satisfied.` : `Drill failed again (${record.startedAt}):`;
-    return [runMarker, head, '', ...whatWouldBreak(record).map((b) => `- ${(0,markdown/* inert */.t)(b)}`), ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []), ...(reportUrl ? [`Report: ${reportUrl}`] : [])].join('\n');
+    const head = record.status === 'drill-passed'
+        ? `Drill passed (${record.startedAt}): every check passed. Close this issue when you are satisfied.`
+        : `Drill failed again (${record.startedAt}):`;
+    return [
+        runMarker,
+        head,
+        '',
+        ...whatWouldBreak(record).map((b) => `- ${(0,markdown/* inert */.t)(b)}`),
+        ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []),
+        ...(reportUrl ? [`Report: ${reportUrl}`] : []),
+    ].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/drill.ts
@@ -112,13 +127,18 @@ function renderDrillComment(record, runMarker, reportUrl) {
 
 
 /** The input that holds each kind's credentials, for failures that do not name one. */
-const CREDENTIAL = { npm: 'npm-token', docker: 'registry-password', helm: 'kubeconfig', 'git-tag': 'github-token' };
+const CREDENTIAL = {
+    npm: 'npm-token',
+    docker: 'registry-password',
+    helm: 'kubeconfig',
+    'git-tag': 'github-token',
+};
 /** What each kind's checkAccess proves, for the report. */
 const ACCESS_PROVEN = {
-    npm: 'the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no npm-token), the registry exchanged the job\'s OIDC token for one for this package, which added and removed the dist-tag release-rollback-drill.',
+    npm: "the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no npm-token), the registry exchanged the job's OIDC token for one for this package, which added and removed the dist-tag release-rollback-drill.",
     docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
     helm: 'helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits helm-wait.',
-    'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.'
+    'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.',
 };
 function inputOf(e, kind) {
     if (e instanceof errors/* CapabilityError */.Rx)
@@ -140,7 +160,14 @@ async function timed(check, subject, fn, input) {
     }
     catch (e) {
         const found = input(e);
-        return { check, subject, outcome: 'failed', detail: (0,errors/* errorMessage */.gJ)(e), ...(found ? { input: found } : {}), ms: Date.now() - start };
+        return {
+            check,
+            subject,
+            outcome: 'failed',
+            detail: (0,errors/* errorMessage */.gJ)(e),
+            ...(found ? { input: found } : {}),
+            ms: Date.now() - start,
+        };
     }
 }
 /** One target's checks: credentials, the harmless write, the last known good. */
@@ -165,7 +192,13 @@ async function drillTarget(req, t, log, warnings) {
     if (t.target.probeWrite) {
         const target = t.target;
         if (holds === undefined) {
-            checks.push({ check: 'write', subject, outcome: 'skipped', detail: `'${t.channel}' holds no version to tag.`, ms: 0 });
+            checks.push({
+                check: 'write',
+                subject,
+                outcome: 'skipped',
+                detail: `'${t.channel}' holds no version to tag.`,
+                ms: 0,
+            });
         }
         else {
             const version = holds;
@@ -173,7 +206,16 @@ async function drillTarget(req, t, log, warnings) {
                 // the rollback's own preflight, always with the harmless write: a registry that cannot
                 // move the channel fails here by name; one without deprecate is a warning (a rollback
                 // would still move the channel)
-                const r = target.capabilities ? await target.capabilities(t.channel, version, { move: true, probe: 'always', republish: req.strategy === 'republish' }) : { ...(await target.probeWrite(version)), cannotRetire: undefined };
+                const r = target.capabilities
+                    ? await target.capabilities(t.channel, version, {
+                        move: true,
+                        probe: 'always',
+                        republish: req.strategy === 'republish',
+                    })
+                    : {
+                        ...(await target.probeWrite(version)),
+                        cannotRetire: undefined,
+                    };
                 warnings.push(...r.warnings.map((w) => `${subject}: ${w}`));
                 if (r.cannotRetire)
                     warnings.push(`${subject}: ${r.cannotRetire}: a rollback would move '${t.channel}' but could not deprecate the bad version (deprecated=false).`);
@@ -207,7 +249,9 @@ async function drillGitHub(gh, ctx) {
         // the workflow token's permissions are not listed: the commit below proves them
         if (data.permissions && data.permissions.push === false)
             throw new errors/* InputError */.dz('github-token', `may not push to ${ctx.repository} (GitHub lists no push permission), so the incident report could not be committed.`, 'give the job contents: write.');
-        return data.permissions ? `the repository is readable; GitHub lists push${data.permissions.triage ? ' and triage' : ''} permission.` : 'the repository is readable (GitHub lists no permissions for this token: the commit of this report proves them).';
+        return data.permissions
+            ? `the repository is readable; GitHub lists push${data.permissions.triage ? ' and triage' : ''} permission.`
+            : 'the repository is readable (GitHub lists no permissions for this token: the commit of this report proves them).';
     }, () => 'github-token');
     return { check, defaultBranch };
 }
@@ -228,7 +272,15 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
         checks.push(g.check);
         defaultBranch = g.defaultBranch;
     }
-    const record = { status: checks.some((c) => c.outcome === 'failed') ? 'drill-failed' : 'drill-passed', startedAt, repository: ctx.repository, runUrl: (0,urls/* runUrl */.Vp)(ctx), channel: req.channel, checks, warnings };
+    const record = {
+        status: checks.some((c) => c.outcome === 'failed') ? 'drill-failed' : 'drill-passed',
+        startedAt,
+        repository: ctx.repository,
+        runUrl: (0,urls/* runUrl */.Vp)(ctx),
+        channel: req.channel,
+        checks,
+        warnings,
+    };
     const result = { status: record.status, checks, warnings, broken: whatWouldBreak(record), missing: [] };
     if (!gh || defaultBranch === undefined)
         return result;
@@ -243,7 +295,10 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
                 render: () => renderDrillReport(record),
                 message: `Rollback drill ${startedAt.slice(0, 10)}: ${record.status === 'drill-passed' ? 'passed' : 'failed'} [skip ci]`,
                 fallbackBranch: `rollback/drill-${startedAt.slice(0, 10)}`,
-                pullRequest: { title: `Rollback drill ${startedAt.slice(0, 10)}`, body: `The report of the rollback drill of ${startedAt}.` }
+                pullRequest: {
+                    title: `Rollback drill ${startedAt.slice(0, 10)}`,
+                    body: `The report of the rollback drill of ${startedAt}.`,
+                },
             }, log);
             result.reportPath = path;
             result.reportUrl = commit.url;
@@ -259,7 +314,15 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
         const marker = (0,markers/* runMarker */.qW)(ctx);
         try {
             if (record.status === 'drill-failed') {
-                const issue = await (0,github_issue/* ensureTrackingIssue */.PJ)(gh, repo, { marker: DRILL_MARKER, title: drillIssueTitle(), body: renderDrillIssue(record, result.reportUrl), labels: gi.labels, assignees: gi.assignees, comment: renderDrillComment(record, marker, result.reportUrl), runMarker: marker }, log);
+                const issue = await (0,github_issue/* ensureTrackingIssue */.PJ)(gh, repo, {
+                    marker: DRILL_MARKER,
+                    title: drillIssueTitle(),
+                    body: renderDrillIssue(record, result.reportUrl),
+                    labels: gi.labels,
+                    assignees: gi.assignees,
+                    comment: renderDrillComment(record, marker, result.reportUrl),
+                    runMarker: marker,
+                }, log);
                 result.issueNumber = issue.number;
                 result.issueUrl = issue.url;
                 // a drill issue closed earlier, failing again: open again, it is the same problem's place
@@ -275,9 +338,17 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
                 if (found) {
                     const { data } = await gh.rest.issues.get({ ...repo, issue_number: found.number });
                     if (data.state === 'open') {
-                        const comments = await gh.paginate(gh.rest.issues.listComments, { ...repo, issue_number: found.number, per_page: 100 });
+                        const comments = await gh.paginate(gh.rest.issues.listComments, {
+                            ...repo,
+                            issue_number: found.number,
+                            per_page: 100,
+                        });
                         if (!comments.some((c) => c.body?.includes(marker)))
-                            await gh.rest.issues.createComment({ ...repo, issue_number: found.number, body: renderDrillComment(record, marker, result.reportUrl) });
+                            await gh.rest.issues.createComment({
+                                ...repo,
+                                issue_number: found.number,
+                                body: renderDrillComment(record, marker, result.reportUrl),
+                            });
                         result.issueNumber = found.number;
                         result.issueUrl = found.url;
                     }

@@ -96,7 +96,9 @@ function parseTrackedIncident(issue) {
     const body = issue.body ?? '';
     const record = (0,_github_record_js__WEBPACK_IMPORTED_MODULE_2__/* .parseReportRecord */ .tf)(body);
     if (record) {
-        const targets = record.packages && record.packages.length > 0 ? record.packages.map((p) => ({ name: p.name, channel: p.channel ?? record.channel })) : [{ name: record.packageName, channel: record.channel }];
+        const targets = record.packages && record.packages.length > 0
+            ? record.packages.map((p) => ({ name: p.name, channel: p.channel ?? record.channel }))
+            : [{ name: record.packageName, channel: record.channel }];
         return { rollbackVersion: record.rollbackVersion, targets };
     }
     let what;
@@ -156,7 +158,7 @@ function decideFreeze(issues, query, authors) {
             frozen: true,
             issueNumber: freezing.issue.number,
             issueUrl: freezing.issue.html_url,
-            reason: `Release freeze: the rollback tracked in #${freezing.issue.number} (${freezing.issue.html_url}) is still open for ${what}${others > 0 ? ` (and ${others} more open rollback issue${others > 1 ? 's' : ''})` : ''}. Close the issue once the fix is ready, or label it ${OVERRIDE_LABEL} to publish anyway.`
+            reason: `Release freeze: the rollback tracked in #${freezing.issue.number} (${freezing.issue.html_url}) is still open for ${what}${others > 0 ? ` (and ${others} more open rollback issue${others > 1 ? 's' : ''})` : ''}. Close the issue once the fix is ready, or label it ${OVERRIDE_LABEL} to publish anyway.`,
         };
     }
     const overridden = matching[0];
@@ -165,7 +167,7 @@ function decideFreeze(issues, query, authors) {
             frozen: false,
             issueNumber: overridden.issue.number,
             issueUrl: overridden.issue.html_url,
-            reason: `Not frozen: the open rollback issue #${overridden.issue.number} (${overridden.issue.html_url}) for ${what} carries ${OVERRIDE_LABEL}.`
+            reason: `Not frozen: the open rollback issue #${overridden.issue.number} (${overridden.issue.html_url}) for ${what} carries ${OVERRIDE_LABEL}.`,
         };
     }
     return { frozen: false, reason: `Not frozen: no open rollback issue for ${what}.` };
@@ -178,9 +180,23 @@ function decideFreeze(issues, query, authors) {
  */
 async function checkFreeze(gh, repo, query) {
     const issues = [];
-    for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: query.label, state: 'open', per_page: 100 })) {
+    for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, {
+        ...repo,
+        labels: query.label,
+        state: 'open',
+        per_page: 100,
+    })) {
         for (const i of page.data)
-            issues.push({ number: i.number, html_url: i.html_url, title: i.title, body: i.body, state: i.state, user: i.user ? { login: i.user.login, type: i.user.type } : null, labels: i.labels, pull_request: i.pull_request });
+            issues.push({
+                number: i.number,
+                html_url: i.html_url,
+                title: i.title,
+                body: i.body,
+                state: i.state,
+                user: i.user ? { login: i.user.login, type: i.user.type } : null,
+                labels: i.labels,
+                pull_request: i.pull_request,
+            });
     }
     // nothing to attribute: no need to ask who the token is
     if (issues.length === 0)
@@ -197,11 +213,20 @@ const CHANNEL = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,255}$/;
  * none of them, `name` in the workspace's package.json.
  */
 function freezeNames(get, env) {
-    const list = (raw) => raw.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('#'));
+    const list = (raw) => raw
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '' && !s.startsWith('#'));
     const targets = list(get('targets')).map((t) => t.replace(/^(npm|docker|helm|git-tag):/, ''));
     const release = get('release').trim();
     const namespace = get('namespace').trim();
-    let names = [...list(get('package')), ...list(get('packages')), ...targets, ...list(get('image')), ...(release ? [namespace ? `${namespace}/${release}` : release] : [])];
+    let names = [
+        ...list(get('package')),
+        ...list(get('packages')),
+        ...targets,
+        ...list(get('image')),
+        ...(release ? [namespace ? `${namespace}/${release}` : release] : []),
+    ];
     if (names.length === 0)
         names = [(0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .packageNameFromWorkspace */ .Th)(env.GITHUB_WORKSPACE || process.cwd())];
     for (const n of names) {
@@ -214,14 +239,26 @@ function readFreezeInputs(get, env = process.env) {
     const channel = (get('channel') || 'latest').trim();
     if (!CHANNEL.test(channel))
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('channel', `${JSON.stringify(channel.slice(0, 80))} is not a channel.`, 'give the dist-tag (or tag) the release publishes to, such as latest.');
-    const label = get('issue-labels').split(/[,\n]/).map((s) => s.trim()).find(Boolean) ?? 'rollback';
+    const label = get('issue-labels')
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .find(Boolean) ?? 'rollback';
     const token = (get('github-token') || env.GITHUB_TOKEN || '').trim();
     if (token === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'is empty, and the freeze check reads the repository\'s issues.', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'pass github-token (the default is the workflow token; the job needs issues: read).' : 'set GITHUB_TOKEN (a token that may read issues).');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', "is empty, and the freeze check reads the repository's issues.", (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action'
+            ? 'pass github-token (the default is the workflow token; the job needs issues: read).'
+            : 'set GITHUB_TOKEN (a token that may read issues).');
     const repository = (env.GITHUB_REPOSITORY ?? '').trim();
     if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository))
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('freeze-check', 'needs the repository, and GITHUB_REPOSITORY is not set.', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'run it in a workflow.' : 'pass --repo owner/name.');
-    return { names: freezeNames(get, env), channel, label, token, repository, failIfFrozen: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .parseBoolean */ .yG)('fail-if-frozen', get('fail-if-frozen'), true) };
+    return {
+        names: freezeNames(get, env),
+        channel,
+        label,
+        token,
+        repository,
+        failIfFrozen: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .parseBoolean */ .yG)('fail-if-frozen', get('fail-if-frozen'), true),
+    };
 }
 
 

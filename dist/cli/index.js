@@ -27903,7 +27903,8 @@ module.exports = validate
 __nccwpck_require__.d(__webpack_exports__, {
   kA: () => (/* binding */ buildRecord),
   recordIncident: () => (/* binding */ recordIncident),
-  e6: () => (/* binding */ reportName)
+  e6: () => (/* binding */ reportName),
+  II: () => (/* binding */ undoReportPath)
 });
 
 // UNUSED EXPORTS: runUrl
@@ -27972,7 +27973,7 @@ function renderReleaseNote(req, restoreUrl) {
         '> [!WARNING]',
         `> **This release was rolled back.** Use ${restore} instead.`,
         ...(req.reason.trim() ? ['>', `> Reason: ${(0,markdown/* inert */.t)(req.reason.trim())}`] : []),
-        ...(issue ? ['>', `> Tracking issue: ${issue}`] : [])
+        ...(issue ? ['>', `> Tracking issue: ${issue}`] : []),
     ];
     return lines.join('\n');
 }
@@ -27986,7 +27987,7 @@ function markedVersion(current, req, restoreUrl) {
     return {
         ...(name.startsWith(ROLLED_BACK_PREFIX) ? {} : { name: `${ROLLED_BACK_PREFIX}${name}` }),
         // prepended to what the release says now: nothing a person wrote is lost
-        body: body.trim() ? `${note}\n\n${body}` : note
+        body: body.trim() ? `${note}\n\n${body}` : note,
     };
 }
 /** Why GitHub refused, and what to do about it. */
@@ -28056,7 +28057,12 @@ async function markRelease(gh, repo, releaseId, req, restoreUrl, delayMs) {
             return { url: current.html_url, outcome: attempt === 1 ? 'already' : 'marked' };
         try {
             // never retried blindly by the client: a retry must rebuild the notes from a fresh read
-            const { data } = await gh.rest.repos.updateRelease({ ...repo, release_id: releaseId, ...update, request: { retries: 0 } });
+            const { data } = await gh.rest.repos.updateRelease({
+                ...repo,
+                release_id: releaseId,
+                ...update,
+                request: { retries: 0 },
+            });
             return { url: data.html_url, outcome: 'marked' };
         }
         catch (e) {
@@ -28076,7 +28082,12 @@ async function moveLatest(gh, repo, badId, restore, delayMs) {
         if (latest?.id !== badId)
             return 'not-bad';
         try {
-            await gh.rest.repos.updateRelease({ ...repo, release_id: restore.id, make_latest: 'true', request: { retries: 0 } });
+            await gh.rest.repos.updateRelease({
+                ...repo,
+                release_id: restore.id,
+                make_latest: 'true',
+                request: { retries: 0 },
+            });
             return 'moved';
         }
         catch (e) {
@@ -28130,7 +28141,9 @@ async function markReleases(gh, repo, req, log, options = {}) {
         if (!out.badRelease)
             log.info(`The GitHub Release ${badTag} was deleted meanwhile: nothing to mark.`);
         else
-            log.info(out.badRelease.outcome === 'marked' ? `✔ marked the GitHub Release ${badTag} as rolled back: ${out.badRelease.url}` : `✔ the GitHub Release ${badTag} is already marked as rolled back: ${out.badRelease.url}`);
+            log.info(out.badRelease.outcome === 'marked'
+                ? `✔ marked the GitHub Release ${badTag} as rolled back: ${out.badRelease.url}`
+                : `✔ the GitHub Release ${badTag} is already marked as rolled back: ${out.badRelease.url}`);
     }
     catch (e) {
         rethrowIfBug(e);
@@ -28147,14 +28160,18 @@ async function markReleases(gh, repo, req, log, options = {}) {
             const moved = await moveLatest(gh, repo, bad.release.id, restore, delayMs);
             if (moved !== 'not-bad') {
                 out.latestMovedTo = { tag: restore.tag_name, url: restore.html_url, outcome: moved };
-                log.info(moved === 'moved' ? `✔ made the GitHub Release ${restore.tag_name} the latest release (instead of ${badTag})` : `✔ the GitHub Release ${restore.tag_name} is already the latest release`);
+                log.info(moved === 'moved'
+                    ? `✔ made the GitHub Release ${restore.tag_name} the latest release (instead of ${badTag})`
+                    : `✔ the GitHub Release ${restore.tag_name} is already the latest release`);
             }
         }
         else {
             // nothing else is ever made latest: only say that the bad one still is
             const latest = await latestRelease(gh, repo);
             if (latest?.id === bad.release.id) {
-                const why = restore ? `the release ${restore.tag_name} of ${req.restore} is a prerelease, which GitHub cannot make latest` : `${req.restore} has no GitHub Release (looked for tags ${tags(req.restore, restoreOrder)})`;
+                const why = restore
+                    ? `the release ${restore.tag_name} of ${req.restore} is a prerelease, which GitHub cannot make latest`
+                    : `${req.restore} has no GitHub Release (looked for tags ${tags(req.restore, restoreOrder)})`;
                 out.warnings.push(`The GitHub Release ${badTag} is still the repository's latest release: ${why}. Choose the latest release by hand.`);
             }
         }
@@ -28187,18 +28204,32 @@ var urls = __nccwpck_require__(5945);
 
 
 
-const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' };
+const CHANNEL_WORD = {
+    npm: 'dist-tag',
+    docker: 'tag',
+    helm: 'release',
+    'git-tag': 'git tag',
+};
 function eventOf(step, r, several) {
     const plan = r.plan;
     // undo: the channel goes back to the bad version; the deprecation is removed
-    const goal = plan.undo ? plan.rollbackVersion : (plan.republish?.version ?? plan.restoreVersion);
+    const goal = plan.undo
+        ? (plan.foundVersion ?? plan.rollbackVersion)
+        : (plan.republish?.version ?? plan.restoreVersion);
     const undo = plan.undo ? 'undo: ' : '';
     const action = {
         plan: `check ${plan.packageName} on the registry and plan`,
         'move-tag': `${undo}point ${r.kind === 'npm' ? 'dist-tag' : CHANNEL_WORD[r.kind]} '${plan.channel}' ${plan.undo ? 'back ' : ''}at ${goal}`,
-        deprecate: plan.undo ? `undo: remove the deprecation of ${plan.rollbackVersion}` : `deprecate ${plan.rollbackVersion}`
+        deprecate: plan.undo
+            ? `undo: remove the deprecation of ${plan.rollbackVersion}`
+            : `deprecate ${plan.rollbackVersion}`,
     }[step.step];
-    return { at: step.at, action: several ? `${r.label.replace(/: $/, '')}: ${action}` : action, outcome: step.outcome, detail: step.detail };
+    return {
+        at: step.at,
+        action: several ? `${r.label.replace(/: $/, '')}: ${action}` : action,
+        outcome: step.outcome,
+        detail: step.detail,
+    };
 }
 /** The incident as the issue and the report record it: one record, a row per target. */
 function buildRecord(result, inputs, gi, ctx, now) {
@@ -28208,11 +28239,20 @@ function buildRecord(result, inputs, gi, ctx, now) {
     const plan = first.plan;
     const restores = [...new Set(affected.map((t) => t.plan?.restoreVersion).filter((v) => Boolean(v)))];
     // a target whose registry has no deprecate deprecated nothing: the record does not claim it
-    const deprecation = affected.filter((t) => !t.cannotRetire).map((t) => t.plan?.deprecation).find((d) => d && d.kind !== 'off');
+    const deprecation = affected
+        .filter((t) => !t.cannotRetire)
+        .map((t) => t.plan?.deprecation)
+        .find((d) => d && d.kind !== 'off');
     const deprecationSkipped = affected.find((t) => t.cannotRetire)?.cannotRetire;
     const republished = affected.map((t) => t.plan?.republish?.version).find(Boolean);
     // an undo that changed something is recorded as its own status; a repeated one stays already-done (the no-op rule)
-    const run = { url: (0,urls/* runUrl */.Vp)(ctx), at: now, status: result.undo && result.status === 'completed' ? 'undone' : result.status, actor: ctx.actor, trigger: ctx.eventName };
+    const run = {
+        url: (0,urls/* runUrl */.Vp)(ctx),
+        at: now,
+        status: result.undo && result.status === 'completed' ? 'undone' : result.status,
+        actor: ctx.actor,
+        trigger: ctx.eventName,
+    };
     const changes = changesOf(result);
     const kinds = [...new Set(affected.map((t) => t.kind))];
     return {
@@ -28222,8 +28262,11 @@ function buildRecord(result, inputs, gi, ctx, now) {
         channel: several ? result.channel : (plan?.channel ?? first.channel),
         rollbackVersion: result.rollbackVersion,
         restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
-        previousVersion: several ? undefined : plan?.undo ? plan.rollbackVersion : plan?.previousVersion,
+        previousVersion: several ? undefined : plan?.undo ? plan.foundVersion : plan?.previousVersion,
         deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+        ...(!several && plan?.deprecation.kind === 'deprecate' && plan.deprecation.previous
+            ? { deprecationBefore: plan.deprecation.previous }
+            : {}),
         ...(deprecationSkipped ? { deprecationSkipped } : {}),
         tagsBefore: several ? {} : (first.before?.distTags ?? {}),
         tagsAfter: several ? {} : (first.after?.distTags ?? {}),
@@ -28239,28 +28282,47 @@ function buildRecord(result, inputs, gi, ctx, now) {
                     ...(t.kind !== 'npm' ? { kind: t.kind } : {}),
                     ...(t.channel !== result.channel ? { channel: t.channel } : {}),
                     // undo: the row keeps what the rollback found and wrote, and says it is undone
-                    previousVersion: t.plan?.undo ? t.plan.rollbackVersion : t.plan?.previousVersion,
+                    previousVersion: t.plan?.undo ? t.plan.foundVersion : t.plan?.previousVersion,
                     restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
-                    outcome: (0,src_run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,src_run/* errorOf */.Mz)(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome
-                }))
+                    // the message this tool wrote on this target (an undo compares with it)
+                    ...(t.plan && 'message' in t.plan.deprecation ? { deprecationMessage: t.plan.deprecation.message } : {}),
+                    ...(t.plan?.deprecation.kind === 'deprecate' && t.plan.deprecation.previous
+                        ? { deprecationBefore: t.plan.deprecation.previous }
+                        : {}),
+                    outcome: (0,src_run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,src_run/* errorOf */.Mz)(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome,
+                })),
             }
             : {}),
         runs: [run],
         // the planning step is bookkeeping noise in a timeline: keep the writes
         timeline: [
-            ...affected.flatMap((t) => (t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : [])),
+            ...affected.flatMap((t) => t.plan ? t.steps.filter((s) => s.step !== 'plan').map((s) => eventOf(s, t, several)) : []),
             // the undo as one entry of its own, with what it changed
-            ...(run.status === 'undone' ? [{ at: now, action: 'Undone', outcome: 'done', detail: changes.map((c) => c.replace(/`/g, '')).join('; ') }] : [])
+            ...(run.status === 'undone'
+                ? [
+                    {
+                        at: now,
+                        action: 'Undone',
+                        outcome: 'done',
+                        detail: changes.map((c) => c.replace(/`/g, '')).join('; '),
+                    },
+                ]
+                : []),
         ],
         warnings: result.warnings,
         ...(result.impact ? { impact: result.impact } : {}),
-        ...(result.verification ? { verification: JSON.parse(JSON.stringify(result.verification)) } : {})
+        ...(result.verification
+            ? { verification: JSON.parse(JSON.stringify(result.verification)) }
+            : {}),
     };
 }
 /** An undone target's row outcome. */
 function undoOutcome(t) {
     const plan = t.plan;
-    return plan.tag.kind === 'keep-newer' || t.after?.distTags[plan.channel] !== plan.rollbackVersion ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})` : 'undone';
+    return plan.tag.kind === 'keep-newer' ||
+        t.after?.distTags[plan.channel] !== (plan.foundVersion ?? plan.rollbackVersion)
+        ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})`
+        : 'undone';
 }
 /** What this run changed, in words, for the re-run comment. */
 function changesOf(result) {
@@ -28272,12 +28334,15 @@ function changesOf(result) {
         const who = result.targets.length > 1 ? ` of \`${t.name}\`` : '';
         if (plan.undo) {
             const holds = t.after?.distTags[plan.channel];
+            const found = plan.foundVersion ?? plan.rollbackVersion;
             if (t.moved)
-                changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${plan.rollbackVersion}\`: it points at the bad version again, as undo asked`);
-            else if (holds !== plan.rollbackVersion)
+                changes.push(`moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${found}\`: ${found === plan.rollbackVersion ? 'it points at the bad version again, as undo asked' : 'what it held when the incident found it'}`);
+            else if (holds !== found)
                 changes.push(`left ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`);
             if (t.undeprecated)
-                changes.push(`removed the deprecation of \`${plan.rollbackVersion}\`${who}`);
+                changes.push(plan.deprecation.kind === 'undeprecate' && plan.deprecation.restoreTo !== undefined
+                    ? `put back the deprecation of \`${plan.rollbackVersion}\`${who} that the rollback replaced`
+                    : `removed the deprecation of \`${plan.rollbackVersion}\`${who}`);
             if (plan.deprecation.kind === 'kept')
                 changes.push(`kept the deprecation of \`${plan.rollbackVersion}\`${who}: a person changed its message`);
             if (plan.republish)
@@ -28305,7 +28370,29 @@ function reportName(result) {
 }
 /** The issue and the report for one incident (one target or many). */
 function recordIncident(gh, ctx, defaultBranch, result, inputs, gi, log, now = new Date().toISOString()) {
-    return recordIncidentRecord(gh, ctx, defaultBranch, { record: buildRecord(result, inputs, gi, ctx, now), changes: changesOf(result), reportName: reportName(result), ...(result.undo ? { undo: true } : {}) }, gi, log);
+    const path = undoReportPath(result, inputs, gi.reportDir);
+    return recordIncidentRecord(gh, ctx, defaultBranch, {
+        record: buildRecord(result, inputs, gi, ctx, now),
+        changes: changesOf(result),
+        reportName: reportName(result),
+        ...(path ? { path } : {}),
+        ...(result.undo ? { undo: true } : {}),
+    }, gi, log);
+}
+/**
+ * An undo by incident id updates the report its record names (a report under report-dir),
+ * even when the undo's targets name it differently (a target the rollback never planned is
+ * not undone).
+ */
+function undoReportPath(result, inputs, reportDir) {
+    const path = inputs.recorded?.reportPath;
+    if (!result.undo || path === undefined)
+        return undefined;
+    return path.startsWith(`${reportDir}/`) &&
+        /^[A-Za-z0-9._/-]+\.md$/.test(path) &&
+        !path.split('/').some((s) => s === '..' || s === '.' || s === '')
+        ? path
+        : undefined;
 }
 /**
  * The issue and the report for an incident, however it was built (one package or many).
@@ -28316,7 +28403,7 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     const out = { warnings: [], missing: [] };
     const branch = gi.reportBranch ?? defaultBranch;
     const current = incident.record;
-    const path = (0,config/* reportPath */.e)(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel);
+    const path = incident.path ?? (0,config/* reportPath */.e)(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel);
     const fallbackBranch = `rollback/${current.incidentId}`;
     // a re-run merges into what the first run recorded (first "before", all real events).
     // Read once, on the report's branch; the commit below reuses this read. A report that
@@ -28354,12 +28441,14 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 assignees: gi.assignees,
                 comment: (incident.undo ? render_issue/* renderUndoComment */.e6 : render_issue/* renderRerunComment */.yN)(record, ctx, current.runs[0], incident.changes),
                 runMarker: (0,markers/* runMarker */.qW)(ctx),
-                recordedIssue: existing?.issueNumber
+                recordedIssue: existing?.issueNumber,
             }, log);
             Object.assign(out, { issueNumber: issue.number, issueUrl: issue.url, issueCreated: issue.created });
             record.issueNumber = issue.number;
             record.issueUrl = issue.url;
-            log.info(issue.created ? `✔ opened tracking issue #${issue.number}: ${issue.url}` : `✔ tracking issue #${issue.number} already exists${issue.commented ? ': commented on it' : ''}: ${issue.url}`);
+            log.info(issue.created
+                ? `✔ opened tracking issue #${issue.number}: ${issue.url}`
+                : `✔ tracking issue #${issue.number} already exists${issue.commented ? ': commented on it' : ''}: ${issue.url}`);
         }
         catch (e) {
             out.missing.push(`the tracking issue (${(0,errors/* errorMessage */.gJ)(e)})`);
@@ -28374,7 +28463,13 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     }
     else if (gi.githubRelease !== false && restores.size <= 1) {
         try {
-            const releases = await markReleases(gh, repo, { bad: record.rollbackVersion, restore: record.republishedVersion ?? record.restoreVersion, reason: record.reason, incidentId: record.incidentId, issueUrl: record.issueUrl }, log);
+            const releases = await markReleases(gh, repo, {
+                bad: record.rollbackVersion,
+                restore: record.republishedVersion ?? record.restoreVersion,
+                reason: record.reason,
+                incidentId: record.incidentId,
+                issueUrl: record.issueUrl,
+            }, log);
             out.githubRelease = releases;
             out.warnings.push(...releases.warnings);
             out.missing.push(...releases.missing);
@@ -28399,10 +28494,15 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 fallbackBranch,
                 pullRequest: {
                     title: `Incident report: rollback of ${record.packageName}@${record.rollbackVersion}`,
-                    body: `The incident report for the rollback of \`${record.packageName}@${record.rollbackVersion}\` (${record.incidentId}). The branch \`${branch}\` is protected, so it comes as a pull request.${record.issueNumber ? `\n\nRefs #${record.issueNumber}` : ''}`
-                }
+                    body: `The incident report for the rollback of \`${record.packageName}@${record.rollbackVersion}\` (${record.incidentId}). The branch \`${branch}\` is protected, so it comes as a pull request.${record.issueNumber ? `\n\nRefs #${record.issueNumber}` : ''}`,
+                },
             }, log);
-            Object.assign(out, { reportPath: path, reportUrl: commit.url, reportOutcome: commit.outcome, pullRequestUrl: commit.pullRequestUrl });
+            Object.assign(out, {
+                reportPath: path,
+                reportUrl: commit.url,
+                reportOutcome: commit.outcome,
+                pullRequestUrl: commit.pullRequestUrl,
+            });
             // a report on a branch without a pull request is seen by nobody: the run is partial
             if (commit.pullRequestRefused)
                 out.missing.push(`the pull request for the incident report (committed on branch ${commit.branch}): ${commit.pullRequestRefused}`);
@@ -28518,6 +28618,7 @@ const OPTIONS = {
     'dry-run': { type: 'boolean' },
     drill: { type: 'boolean' },
     undo: { type: 'boolean' },
+    'incident-id': { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
     json: { type: 'boolean' },
     repo: { type: 'string' },
@@ -28546,7 +28647,7 @@ const OPTIONS = {
     'wait-for-cdn': { type: 'string' },
     'announce-format': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean' }
+    version: { type: 'boolean' },
 };
 const HELP = `release-rollback: undo a bad release - npm packages, images, Helm releases, git tags (the same rollback as the GitHub Action)
 
@@ -28592,8 +28693,13 @@ Options (defaults in brackets):
                                dist-tag added and removed, a last known good), change nothing
                                anyone installs; --rollback defaults to current [off]
   --undo                       undo a rollback made by mistake (same versions and targets): every
-                               channel back to the bad version while it holds what the rollback
-                               wrote; the deprecation removed only when it is the one it wrote
+                               channel back to where the incident found it while it holds what the
+                               rollback wrote; the deprecation removed only when it is exactly the
+                               message the incident record holds (the one this tool wrote)
+  --incident-id <id>           with --undo: the incident to undo (rr-…, the rollback's incident id);
+                               its record (the report, via --repo, else ./<report-dir>/; or the
+                               tracking issue) names the targets, channel and versions, so no
+                               --rollback, --package or --reason is needed
   -y, --yes                    do not ask for confirmation
   --json                       print one JSON result on stdout (progress goes to stderr);
                                its schema: docs/cli-json.schema.json
@@ -28651,7 +28757,11 @@ function localActor(env, cwd) {
         return env.GITHUB_ACTOR;
     let name = '';
     try {
-        name = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.execFileSync)('git', ['config', 'user.name'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+        name = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.execFileSync)('git', ['config', 'user.name'], {
+            cwd,
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+        }).trim();
     }
     catch {
         name = '';
@@ -28668,6 +28778,9 @@ function localActor(env, cwd) {
 }
 /** The flags a rollback cannot start without, all of them at once (the validation after this names one problem at a time). */
 function missingFlags(values, cwd, npmToken, env) {
+    // an undo by incident id: the record names the rest (the npm token is asked for once it says npm is among the targets)
+    if (values.undo && values['incident-id'])
+        return [];
     const missing = [];
     if (!values.drill && !values.rollback)
         missing.push('--rollback <bad version>');
@@ -28689,7 +28802,11 @@ function missingFlags(values, cwd, npmToken, env) {
 }
 function gitRoot(cwd) {
     try {
-        return (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.execFileSync)('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+        return (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.execFileSync)('git', ['rev-parse', '--show-toplevel'], {
+            cwd,
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+        }).trim();
     }
     catch {
         return cwd;
@@ -28702,7 +28819,7 @@ const FREEZE_OPTIONS = {
     repo: { type: 'string' },
     'issue-labels': { type: 'string' },
     json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' }
+    help: { type: 'boolean', short: 'h' },
 };
 /**
  * The flags of a command, or the exit code when there is nothing more to do: a flag parseArgs
@@ -28729,7 +28846,13 @@ async function freezeCheck(io, args) {
     const values = parseFlags(io, args, FREEZE_OPTIONS);
     if (typeof values === 'number')
         return values;
-    const flag = { package: values.package, packages: values.packages, channel: values.channel, 'issue-labels': values['issue-labels'], 'github-token': io.env.GITHUB_TOKEN };
+    const flag = {
+        package: values.package,
+        packages: values.packages,
+        channel: values.channel,
+        'issue-labels': values['issue-labels'],
+        'github-token': io.env.GITHUB_TOKEN,
+    };
     // loaded only for this command: it brings Octokit
     const { checkFreeze, readFreezeInputs } = await __nccwpck_require__.e(/* import() */ 488).then(__nccwpck_require__.bind(__nccwpck_require__, 7488));
     let inputs;
@@ -28743,7 +28866,11 @@ async function freezeCheck(io, args) {
         return EXIT.badInput;
     }
     try {
-        const log = { info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`), debug: () => { } };
+        const log = {
+            info: (m) => io.stderr(`${m}\n`),
+            warning: (m) => io.stderr(`warning: ${m}\n`),
+            debug: () => { },
+        };
         const { createGitHubClient, repoRef } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831));
         const gh = createGitHubClient({ token: inputs.token, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_28__/* .githubEndpoints */ .QF)(io.env).apiUrl, log });
         const result = await checkFreeze(gh, repoRef(inputs.repository), inputs);
@@ -28811,7 +28938,7 @@ async function cliMain(io) {
             shown.add(m);
             emit(`warning: ${m}\n`);
         },
-        debug: () => { }
+        debug: () => { },
     };
     const result = {};
     const finish = (code, extra = {}) => {
@@ -28820,7 +28947,12 @@ async function cliMain(io) {
         return code;
     };
     try {
-        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_20__/* .resolveNpmConfig */ .K)({ packageName: values.package, registryFlag: values.registry, cwd: io.cwd, env: io.env });
+        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_20__/* .resolveNpmConfig */ .K)({
+            packageName: values.package,
+            registryFlag: values.registry,
+            cwd: io.cwd,
+            env: io.env,
+        });
         const missing = missingFlags(values, io.cwd, npm.token, io.env);
         if (missing.length > 0) {
             const message = `Missing: ${missing.join('; ')}.\nRun release-rollback --help for the options.`;
@@ -28853,6 +28985,7 @@ async function cliMain(io) {
             'dry-run': values['dry-run'] ? 'true' : 'false',
             drill: values.drill ? 'true' : 'false',
             undo: values.undo ? 'true' : 'false',
+            'incident-id': values['incident-id'],
             force: values.force ? 'true' : 'false',
             'smoke-test': values['smoke-test'],
             'smoke-test-timeout': values['smoke-test-timeout'],
@@ -28880,12 +29013,12 @@ async function cliMain(io) {
             'registry-password': io.env.REGISTRY_PASSWORD,
             // the webhook is a secret: from the environment only
             'announce-webhook': io.env.ANNOUNCE_WEBHOOK,
-            'announce-format': values['announce-format']
+            'announce-format': values['announce-format'],
         };
         const get = (name) => flag[name] ?? '';
         // the same validation as the action; error messages name the action's input, so say the flag too
         const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' };
-        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_17__/* .readInputs */ .Ko)(get, env);
+        let inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_17__/* .readInputs */ .Ko)(get, env);
         const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_17__/* .readGitHubInputs */ .BJ)(get, env);
         const rtoTargets = (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_23__/* .parseRtoTargets */ .fg)('rto-targets', get('rto-targets'));
         const announce = (0,_notify_config_js__WEBPACK_IMPORTED_MODULE_19__/* .readAnnounceInputs */ .Fz)(get);
@@ -28896,15 +29029,36 @@ async function cliMain(io) {
             repository: values.repo ?? '',
             serverUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_28__/* .githubEndpoints */ .QF)(io.env).serverUrl,
             actor: localActor(io.env, io.cwd),
-            eventName: 'cli'
+            eventName: 'cli',
         };
         // every target of the incident, built as the action builds them; git-tag targets move
         // their tag through GitHub
+        const gitTagsAsked = inputs.targets?.some((t) => t.kind === 'git-tag') === true;
+        const client = (bookkeepingOnGitHub || gitTagsAsked) && githubToken
+            ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831))).createGitHubClient({
+                token: githubToken,
+                baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_28__/* .githubEndpoints */ .QF)(io.env).apiUrl,
+                log,
+            })
+            : undefined;
+        // undo reads the incident's record before planning (by --incident-id alone it names the
+        // targets and versions): on GitHub with --repo, else in the reports of the local checkout
+        let undoRecord;
+        if (inputs.undo) {
+            const { githubRecords, localRecords, undoByIncidentId, undoRecordReader } = await __nccwpck_require__.e(/* import() */ 875).then(__nccwpck_require__.bind(__nccwpck_require__, 8875));
+            const finder = client && bookkeepingOnGitHub
+                ? githubRecords(client, ctx, gi, log)
+                : localRecords(gitRoot(io.cwd), gi.reportDir);
+            inputs = await undoByIncidentId(inputs, finder, log);
+            undoRecord = undoRecordReader(finder);
+        }
         const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true;
         if (gitTags && !(values.repo && githubToken))
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_11__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
-        const client = (bookkeepingOnGitHub || gitTags) && githubToken ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831))).createGitHubClient({ token: githubToken, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_28__/* .githubEndpoints */ .QF)(io.env).apiUrl, log }) : undefined;
-        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_27__/* .createTargets */ .T)(inputs, get, log, userAgent, { env: io.env, ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}) });
+        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_27__/* .createTargets */ .T)(inputs, get, log, userAgent, {
+            env: io.env,
+            ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}),
+        });
         try {
             if (inputs.drill) {
                 // the drill: checks only, no confirmation (nothing anyone installs changes)
@@ -28912,15 +29066,26 @@ async function cliMain(io) {
                 const drill = await runDrill(inputs, gi, targets, bookkeepingOnGitHub ? client : undefined, ctx, log);
                 for (const c of drill.checks)
                     say(`  ${c.outcome === 'passed' ? 'ok  ' : c.outcome === 'failed' ? 'FAIL' : 'skip'} ${c.subject}: ${c.check} (${c.ms} ms): ${c.detail}\n`);
-                Object.assign(result, { status: drill.status, checks: drill.checks.map((c) => (c.input ? { ...c, input: (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .settingName */ .QX)(c.input) } : c)), ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}), ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}) });
-                say(drill.status === 'drill-passed' ? 'Drill passed: a rollback would work now.\n' : `Drill failed: a rollback now would break:\n${drill.broken.map((b) => `  - ${b}`).join('\n')}\n`);
+                Object.assign(result, {
+                    status: drill.status,
+                    checks: drill.checks.map((c) => (c.input ? { ...c, input: (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .settingName */ .QX)(c.input) } : c)),
+                    ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}),
+                    ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}),
+                });
+                say(drill.status === 'drill-passed'
+                    ? 'Drill passed: a rollback would work now.\n'
+                    : `Drill failed: a rollback now would break:\n${drill.broken.map((b) => `  - ${b}`).join('\n')}\n`);
                 return finish(drill.status === 'drill-passed' ? EXIT.ok : EXIT.failed);
             }
             // 1. the plan, always shown first (a read-only pass over every target); its lines and
             // warnings are said here, once
-            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_22__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { }, warning: () => { } });
+            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_22__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { }, warning: () => { } }, undoRecord ? { undoRecord } : {});
             if (preview.status === 'skipped') {
-                const reason = preview.reason ?? preview.targets.map((t) => t.skipped?.reason).filter(Boolean).join('; ');
+                const reason = preview.reason ??
+                    preview.targets
+                        .map((t) => t.skipped?.reason)
+                        .filter(Boolean)
+                        .join('; ');
                 log.info(`Skipped: ${reason}`);
                 Object.assign(result, summaryOf(preview));
                 return finish(EXIT.ok);
@@ -28932,11 +29097,18 @@ async function cliMain(io) {
                     shown.add(w);
             }
             // a re-run with nothing left to change says so in one line at the end, not the plan
-            const nothingToChange = !inputs.dryRun && preview.targets.every((t) => t.plan !== undefined && t.plan.tag.kind !== 'move' && (t.plan.deprecation.kind === 'already' || t.plan.deprecation.kind === 'off' || t.plan.deprecation.kind === 'kept'));
+            const nothingToChange = !inputs.dryRun &&
+                preview.targets.every((t) => t.plan !== undefined &&
+                    t.plan.tag.kind !== 'move' &&
+                    (t.plan.deprecation.kind === 'already' ||
+                        t.plan.deprecation.kind === 'off' ||
+                        t.plan.deprecation.kind === 'kept'));
             if (!nothingToChange) {
                 say('Plan:\n');
                 for (const t of preview.targets)
-                    say(t.plan ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_21__/* .describePlan */ .df)(t.plan).join('\n    ')}\n` : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
+                    say(t.plan
+                        ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_21__/* .describePlan */ .df)(t.plan).join('\n    ')}\n`
+                        : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
             }
             for (const w of preview.warnings) {
                 if (shown.has(w))
@@ -28950,9 +29122,15 @@ async function cliMain(io) {
             }
             // 2. confirmation (none when nothing in a registry changes)
             if (!values.yes && !nothingToChange) {
-                const where = targets.length > 1 ? `${targets.length} ${targets.every((t) => t.kind === 'npm') ? 'packages' : 'targets'}` : targets[0].kind === 'npm' ? inputs.registry : `${targets[0].kind} ${targets[0].name}`;
+                const where = targets.length > 1
+                    ? `${targets.length} ${targets.every((t) => t.kind === 'npm') ? 'packages' : 'targets'}`
+                    : targets[0].kind === 'npm'
+                        ? inputs.registry
+                        : `${targets[0].kind} ${targets[0].name}`;
                 const what = inputs.undo ? 'undo (the bad version goes back on its channels)' : 'rollback';
-                const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm') ? `Apply this ${what} to ${where} on ${inputs.registry}? [y/N] ` : `Apply this ${what} to ${where}? [y/N] `);
+                const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm')
+                    ? `Apply this ${what} to ${where} on ${inputs.registry}? [y/N] `
+                    : `Apply this ${what} to ${where}? [y/N] `);
                 if (answer === undefined) {
                     // stdin closed without an answer: a script or CI job
                     io.stderr(`\nNo answer to confirm with (stdin is not a terminal): nothing was changed. Add --yes to apply without asking.\n`);
@@ -28971,19 +29149,31 @@ async function cliMain(io) {
             const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined;
             // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
             // an undo runs none of the rollback's runbook steps (they are about the restore version)
-            const steps = { beforeWrite: [], afterWrite: inputs.undo ? [] : [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_23__/* .impactStep */ .r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })], atEnd: [] };
+            const steps = {
+                beforeWrite: [],
+                afterWrite: inputs.undo
+                    ? []
+                    : [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_23__/* .impactStep */ .r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })],
+                atEnd: [],
+                ...(undoRecord ? { undoRecord } : {}),
+            };
             if (!inputs.undo) {
                 steps.beforeWrite?.push(...(0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_24__/* .smokeTest */ .KH)(get, inputs, { log: runLog, env: io.env }));
                 steps.afterWrite?.push(...(0,_runbook_verify_js__WEBPACK_IMPORTED_MODULE_25__/* .verifySteps */ .n4)(get, inputs, runLog, userAgent));
             }
             if (announce && !inputs.undo) {
                 // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
-                const announcer = (0,_notify_announce_js__WEBPACK_IMPORTED_MODULE_18__/* .announceSteps */ .V)(announce, { request: inputs, severity: gi.severity, ctx, targets }, runLog, { dryRun: inputs.dryRun, userAgent });
+                const announcer = (0,_notify_announce_js__WEBPACK_IMPORTED_MODULE_18__/* .announceSteps */ .V)(announce, { request: inputs, severity: gi.severity, ctx, targets }, runLog, {
+                    dryRun: inputs.dryRun,
+                    userAgent,
+                });
                 steps.beforeWrite?.push(announcer.beforeWrite);
                 steps.atEnd?.push(announcer.atEnd);
             }
             // several targets: a line per target that updates on a terminal, plain lines otherwise
-            const progress = targets.length > 1 && !nothingToChange ? (0,_cli_progress_js__WEBPACK_IMPORTED_MODULE_9__/* .createProgress */ .m)({ write: say, isTTY: json ? io.tty?.stderr : io.tty?.stdout, columns: io.tty?.columns }, targets) : undefined;
+            const progress = targets.length > 1 && !nothingToChange
+                ? (0,_cli_progress_js__WEBPACK_IMPORTED_MODULE_9__/* .createProgress */ .m)({ write: say, isTTY: json ? io.tty?.stderr : io.tty?.stdout, columns: io.tty?.columns }, targets)
+                : undefined;
             if (progress) {
                 steps.progress = (event) => progress.update(event);
                 emit = (text) => progress.log(text);
@@ -29003,7 +29193,8 @@ async function cliMain(io) {
             // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
             if (!gh && localReportDir !== undefined && outcome.status !== 'failed') {
                 const record = (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .buildRecord */ .kA)(outcome, inputs, gi, ctx, new Date().toISOString());
-                const path = (0,_github_config_js__WEBPACK_IMPORTED_MODULE_13__/* .reportPath */ .e)(localReportDir, (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .reportName */ .e6)(outcome), record.rollbackVersion, record.channel);
+                const path = (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .undoReportPath */ .II)(outcome, inputs, localReportDir) ??
+                    (0,_github_config_js__WEBPACK_IMPORTED_MODULE_13__/* .reportPath */ .e)(localReportDir, (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .reportName */ .e6)(outcome), record.rollbackVersion, record.channel);
                 const file = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(gitRoot(io.cwd), path);
                 let previous;
                 try {
@@ -29036,7 +29227,11 @@ async function cliMain(io) {
             if (outcome.status === 'failed')
                 return finish(EXIT.failed);
             // a re-run that changed nothing: one line, and where the incident is recorded
-            const where = bookkeeping?.issueUrl ? ` Issue: ${bookkeeping.issueUrl}` : typeof result.reportPath === 'string' ? ` Report: ${result.reportPath}` : '';
+            const where = bookkeeping?.issueUrl
+                ? ` Issue: ${bookkeeping.issueUrl}`
+                : typeof result.reportPath === 'string'
+                    ? ` Report: ${result.reportPath}`
+                    : '';
             if (outcome.undo) {
                 if (outcome.status !== 'already-done')
                     for (const line of (0,_summary_js__WEBPACK_IMPORTED_MODULE_26__/* .undoLines */ .Eq)(outcome))
@@ -29074,17 +29269,39 @@ function summaryOf(o, b) {
                 restoreVersion: plan.restoreVersion,
                 previousVersion: plan.previousVersion ?? null,
                 moved: only?.moved,
-                deprecated: only?.deprecated
+                deprecated: only?.deprecated,
             }
             : {}),
-        ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm') ? { packages: o.targets.map((t) => ({ name: t.name, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_22__/* .errorOf */ .Mz)(t) ?? null })) } : {}),
-        targets: o.targets.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, outcome: t.outcome, previous: t.plan?.previousVersion ?? null, restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null, moved: t.moved, deprecated: t.deprecated, error: (0,_run_js__WEBPACK_IMPORTED_MODULE_22__/* .errorOf */ .Mz)(t) ?? null })),
+        ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm')
+            ? {
+                packages: o.targets.map((t) => ({
+                    name: t.name,
+                    outcome: t.outcome,
+                    previous: t.plan?.previousVersion ?? null,
+                    restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
+                    moved: t.moved,
+                    deprecated: t.deprecated,
+                    error: (0,_run_js__WEBPACK_IMPORTED_MODULE_22__/* .errorOf */ .Mz)(t) ?? null,
+                })),
+            }
+            : {}),
+        targets: o.targets.map((t) => ({
+            kind: t.kind,
+            name: t.name,
+            channel: t.channel,
+            outcome: t.outcome,
+            previous: t.plan?.previousVersion ?? null,
+            restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
+            moved: t.moved,
+            deprecated: t.deprecated,
+            error: (0,_run_js__WEBPACK_IMPORTED_MODULE_22__/* .errorOf */ .Mz)(t) ?? null,
+        })),
         warnings: o.warnings,
         issueUrl: b?.issueUrl ?? null,
         reportUrl: b?.reportUrl ?? null,
         pullRequestUrl: b?.pullRequestUrl ?? null,
         ...(o.impact ? { impact: o.impact } : {}),
-        ...(o.error ? { error: o.error.message } : {})
+        ...(o.error ? { error: o.error.message } : {}),
     };
 }
 function askLine(question) {
@@ -29112,7 +29329,11 @@ if (process.argv[1] && /(?:cli\.[tj]s|cli[\\/]index\.js|release-rollback)$/.test
         stderr: (s) => process.stderr.write(s),
         ask: askLine,
         version: ownVersion(),
-        tty: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true, columns: process.stdout.columns }
+        tty: {
+            stdout: process.stdout.isTTY === true,
+            stderr: process.stderr.isTTY === true,
+            columns: process.stdout.columns,
+        },
     }).catch((e) => {
         process.stderr.write(`${e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_11__/* .RollbackError */ .ZS ? e.message : String(e)}\n`);
         return EXIT.failed;
@@ -29476,9 +29697,9 @@ function errorMessage(e) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ executeIncident)
+/* harmony export */   O: () => (/* binding */ executeIncident),
+/* harmony export */   c: () => (/* binding */ repositoryDefaultBranch)
 /* harmony export */ });
-/* unused harmony export repositoryDefaultBranch */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9081);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9786);
@@ -29528,7 +29749,10 @@ function partialFrom(result, report, warningsOnly = false) {
         return;
     const earlier = result.error;
     const done = earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.done : doneOf(result);
-    const missing = [...(earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.missing : earlier ? [earlier.message] : []), ...report.missing];
+    const missing = [
+        ...(earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.missing : earlier ? [earlier.message] : []),
+        ...report.missing,
+    ];
     result.status = 'partial';
     result.error = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM(done, missing, earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.cause : new Error(report.missing[0]));
 }
@@ -29542,7 +29766,13 @@ async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
                 await step(planned);
         }
         : undefined;
-    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runIncident */ .ao)(req, targets, log, { preflight, beforeWrite, progress: steps.progress });
+    const undoRecord = req.undo && !req.recorded ? steps.undoRecord : undefined;
+    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runIncident */ .ao)(req, targets, log, {
+        preflight,
+        beforeWrite,
+        progress: steps.progress,
+        ...(undoRecord ? { undoRecord } : {}),
+    });
     if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
         for (const step of steps.afterWrite ?? [])
             partialFrom(result, await step(result));
@@ -29564,8 +29794,10 @@ function doneOf(result) {
     if (!plan)
         return [];
     return [
-        plan.tag.kind === 'keep-newer' ? `'${plan.channel}' stays on ${plan.tag.holder}` : `'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`,
-        ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`])
+        plan.tag.kind === 'keep-newer'
+            ? `'${plan.channel}' stays on ${plan.tag.holder}`
+            : `'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`,
+        ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`]),
     ];
 }
 /** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
@@ -29577,7 +29809,9 @@ async function repositoryDefaultBranch(gh, ctx) {
     catch (e) {
         const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_3__/* .ghStatus */ .e8)(e);
         if (status === 401)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .currentDialect */ .kZ)() === 'action' ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.' : 'set GITHUB_TOKEN to a valid token.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .currentDialect */ .kZ)() === 'action'
+                ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.'
+                : 'set GITHUB_TOKEN to a valid token.');
         if (status === 403 || status === 404) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
         }
@@ -34839,16 +35073,19 @@ function createGitHubClient(options) {
         userAgent: 'release-rollback',
         log: { debug: () => { }, info: () => { }, warn: (m) => log.debug(m), error: (m) => log.debug(m) },
         // 409 (stale sha) and 422 are decided by the caller from state, never blindly retried
-        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}) },
+        retry: {
+            doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],
+            ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}),
+        },
         throttle: {
             enabled: options.throttle !== false,
             onRateLimit: onLimit('rate'),
-            onSecondaryRateLimit: onLimit('secondary rate')
+            onSecondaryRateLimit: onLimit('secondary rate'),
         },
         request: {
             // every request has a deadline
-            fetch: (url, init) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) })
-        }
+            fetch: (url, init) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
+        },
     });
 }
 
@@ -34904,7 +35141,11 @@ function parseReportDir(input, raw) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `is ${dir.length} characters long; the limit is ${MAX_REPORT_DIR}.`, fix);
     return dir;
 }
-const slug = (text) => text.toLowerCase().replace(/^@/, '').replace(/\//g, '__').replace(/[^a-z0-9._-]/g, '-');
+const slug = (text) => text
+    .toLowerCase()
+    .replace(/^@/, '')
+    .replace(/\//g, '__')
+    .replace(/[^a-z0-9._-]/g, '-');
 /**
  * `<report-dir>/rollback-<slug>-<version>.md`; `@acme/widget` becomes `acme__widget`.
  * A channel other than `latest` is added (`…-1.2.3-beta.md`) so that rolling the same
@@ -34914,7 +35155,10 @@ function reportPath(reportDir, packageName, version, channel = 'latest') {
     const dir = parseReportDir('report-dir', reportDir);
     let name = `${slug(packageName)}-${slug(version)}${channel === 'latest' ? '' : `-${slug(channel)}`}`;
     if (name.length > 180) {
-        const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(JSON.stringify([packageName, version, channel])).digest('hex').slice(0, 12);
+        const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+            .update(JSON.stringify([packageName, version, channel]))
+            .digest('hex')
+            .slice(0, 12);
         name = `${name.slice(0, 160)}-${hash}`;
     }
     return `${dir}/rollback-${name}.md`;
@@ -34993,11 +35237,21 @@ function isAuthor(user, me) {
 /** Every issue carrying the marker, whoever opened it; open ones first, then by number (the canonical one first). */
 async function issuesByMarker(gh, repo, label, marker) {
     const found = [];
-    for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, { ...repo, labels: label, state: 'all', per_page: 100 })) {
+    for await (const page of gh.paginate.iterator(gh.rest.issues.listForRepo, {
+        ...repo,
+        labels: label,
+        state: 'all',
+        per_page: 100,
+    })) {
         for (const i of page.data) {
             if (i.pull_request || !(0,_markers_js__WEBPACK_IMPORTED_MODULE_1__/* .hasMarker */ .xY)(i.body, marker))
                 continue;
-            found.push({ number: i.number, url: i.html_url, open: i.state === 'open', user: i.user ? { login: i.user.login, type: i.user.type } : undefined });
+            found.push({
+                number: i.number,
+                url: i.html_url,
+                open: i.state === 'open',
+                user: i.user ? { login: i.user.login, type: i.user.type } : undefined,
+            });
         }
     }
     return found.sort((a, b) => Number(b.open) - Number(a.open) || a.number - b.number);
@@ -35018,7 +35272,9 @@ async function findIssueByMarker(gh, repo, label, marker, recorded) {
         return undefined;
     const me = await tokenIdentity(gh);
     const first = candidates.find((i) => isAuthor(i.user, me)) ??
-        (me.assumed ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]')) : undefined);
+        (me.assumed
+            ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]'))
+            : undefined);
     return first ? { number: first.number, url: first.url } : undefined;
 }
 /**
@@ -35032,7 +35288,12 @@ async function converge(gh, repo, label, marker, created, me) {
     const canonical = open[0];
     if (!canonical || canonical.number === created.number)
         return created;
-    await gh.rest.issues.createComment({ ...repo, issue_number: created.number, body: `Duplicate of #${canonical.number}: another run of the same rollback opened it at the same time.`, request: { retries: 0 } });
+    await gh.rest.issues.createComment({
+        ...repo,
+        issue_number: created.number,
+        body: `Duplicate of #${canonical.number}: another run of the same rollback opened it at the same time.`,
+        request: { retries: 0 },
+    });
     await gh.rest.issues.update({ ...repo, issue_number: created.number, state: 'closed', state_reason: 'not_planned' });
     return { number: canonical.number, url: canonical.url };
 }
@@ -35050,7 +35311,14 @@ async function ensureTrackingIssue(gh, repo, req, log) {
     let assignees = req.assignees;
     for (let attempt = 1;; attempt++) {
         try {
-            const { data } = await gh.rest.issues.create({ ...repo, title: req.title, body: req.body, labels: req.labels, assignees, request: { retries: 0 } });
+            const { data } = await gh.rest.issues.create({
+                ...repo,
+                title: req.title,
+                body: req.body,
+                labels: req.labels,
+                assignees,
+                request: { retries: 0 },
+            });
             // the issue we just opened tells who we are: no look-up needed to converge
             const me = data.user ? { login: data.user.login, type: data.user.type } : await tokenIdentity(gh);
             const kept = await converge(gh, repo, label, req.marker, { number: data.number, url: data.html_url }, me);
@@ -35139,7 +35407,7 @@ const INSTALLER_CLIENTS = {
         checked: '11.19.1',
         rule: 'Takes `latest` when the range allows it, else the highest non-deprecated match.',
         update: '`npm update`',
-        frozen: '`npm ci`'
+        frozen: '`npm ci`',
     },
     pnpm: {
         label: 'pnpm',
@@ -35147,14 +35415,14 @@ const INSTALLER_CLIENTS = {
         gate: 'minimumReleaseAge',
         rule: 'Takes `latest` when the range allows it, else the highest non-deprecated match.',
         update: '`pnpm update`',
-        frozen: '`pnpm install --frozen-lockfile`'
+        frozen: '`pnpm install --frozen-lockfile`',
     },
     yarn1: {
         label: 'Yarn Classic (1.x)',
         checked: '1.22.22',
         rule: 'Takes `latest` when the range allows it, else the highest match, deprecated or not.',
         update: '`yarn upgrade`',
-        frozen: '`yarn install --frozen-lockfile`'
+        frozen: '`yarn install --frozen-lockfile`',
     },
     yarn4: {
         label: 'Yarn Berry (4.x)',
@@ -35162,15 +35430,15 @@ const INSTALLER_CLIENTS = {
         gate: 'npmMinimalAgeGate',
         rule: 'Follows `latest` only for an add without a range; for a range it takes the highest non-deprecated match and ignores `latest`.',
         update: '`yarn up`',
-        frozen: '`yarn install --immutable`'
+        frozen: '`yarn install --immutable`',
     },
     bun: {
         label: 'bun',
         checked: '1.4.5',
         rule: 'Takes `latest` when the range allows it, else the highest non-deprecated match.',
         update: '`bun update`',
-        frozen: '`bun install --frozen-lockfile`'
-    }
+        frozen: '`bun install --frozen-lockfile`',
+    },
 };
 const INSTALLER_CLIENT_ORDER = ['npm', 'pnpm', 'yarn1', 'yarn4', 'bun'];
 const all = (got) => ({ npm: got, pnpm: got, yarn1: got, yarn4: got, bun: got });
@@ -35182,7 +35450,7 @@ const INSTALLER_MATRIX = {
         'bad-only-range': all('bad'),
         'range-above-restore': { npm: 'good', pnpm: 'good', yarn1: 'bad', yarn4: 'good', bun: 'good' },
         lockfile: all('bad'),
-        update: all('restored')
+        update: all('restored'),
     },
     'retag-undeprecated': {
         add: all('restored'),
@@ -35190,15 +35458,39 @@ const INSTALLER_MATRIX = {
         'bad-only-range': all('bad'),
         'range-above-restore': all('bad'),
         lockfile: all('bad'),
-        update: all('restored')
+        update: all('restored'),
     },
     republish: {
-        add: { npm: 'republished', pnpm: gated('restored', 'republished'), yarn1: 'republished', yarn4: gated('bad', 'republished'), bun: 'republished' },
-        range: { npm: 'republished', pnpm: gated('restored', 'republished'), yarn1: 'republished', yarn4: gated('restored', 'republished'), bun: 'republished' },
-        'bad-only-range': { npm: 'republished', pnpm: gated('bad', 'republished'), yarn1: 'republished', yarn4: gated('bad', 'republished'), bun: 'republished' },
+        add: {
+            npm: 'republished',
+            pnpm: gated('restored', 'republished'),
+            yarn1: 'republished',
+            yarn4: gated('bad', 'republished'),
+            bun: 'republished',
+        },
+        range: {
+            npm: 'republished',
+            pnpm: gated('restored', 'republished'),
+            yarn1: 'republished',
+            yarn4: gated('restored', 'republished'),
+            bun: 'republished',
+        },
+        'bad-only-range': {
+            npm: 'republished',
+            pnpm: gated('bad', 'republished'),
+            yarn1: 'republished',
+            yarn4: gated('bad', 'republished'),
+            bun: 'republished',
+        },
         lockfile: all('bad'),
-        update: { npm: 'republished', pnpm: gated('restored', 'republished'), yarn1: 'republished', yarn4: gated('bad', 'republished'), bun: 'republished' }
-    }
+        update: {
+            npm: 'republished',
+            pnpm: gated('restored', 'republished'),
+            yarn1: 'republished',
+            yarn4: gated('bad', 'republished'),
+            bun: 'republished',
+        },
+    },
 };
 /** Before any rollback, `^1.2.0` while the bad 1.2.3 is minutes old (and on `latest`): the release-age gates kept it away. */
 const FRESH_BAD_RANGE = {
@@ -35206,7 +35498,7 @@ const FRESH_BAD_RANGE = {
     pnpm: gated('restored', 'bad'),
     yarn1: 'bad',
     yarn4: gated('restored', 'bad'),
-    bun: 'bad'
+    bun: 'bad',
 };
 /** the outcome with the gate on (the client's default) or off; a client without a gate has one outcome */
 function outcome(o, gate) {
@@ -35233,7 +35525,7 @@ function scenarioText(s, n, onlyBad) {
         'bad-only-range': `a range only ${n.bad} satisfied before${onlyBad}`,
         'range-above-restore': `a range that misses ${n.good} but allows another good version`,
         lockfile: 'a frozen lockfile',
-        update: 'its update command'
+        update: 'its update command',
     }[s];
 }
 function joinList(items) {
@@ -35261,7 +35553,8 @@ function clientRow(client, strategy, n, onlyBad) {
     parts.push(installsText(scenarios.map((s, i) => [s, outcome(observed[i], 'off')]), n, onlyBad));
     if (strategy !== 'republish')
         parts.push(`A range that nothing but ${n.bad} satisfies${onlyBad} still gets it.`);
-    if (strategy === 'retag-undeprecated' && level(observed) !== level(rowScenarios('retag').map((s) => INSTALLER_MATRIX.retag[s][client]))) {
+    if (strategy === 'retag-undeprecated' &&
+        level(observed) !== level(rowScenarios('retag').map((s) => INSTALLER_MATRIX.retag[s][client]))) {
         parts.push(`Deprecation was off: deprecating ${n.bad} would steer it away from more of them.`);
     }
     if (info.gate) {
@@ -35284,7 +35577,9 @@ function acrossClients(scenario, strategy, n, gate, which = INSTALLER_CLIENT_ORD
         const cmd = scenario === 'update' ? INSTALLER_CLIENTS[c].update : INSTALLER_CLIENTS[c].frozen;
         groups.set(g, [...(groups.get(g) ?? []), cmd]);
     }
-    return [...groups].map(([g, cmds]) => `${joinList(cmds)} ${g === 'bad' ? `keep${cmds.length === 1 ? 's' : ''} ${n.bad}` : `move${cmds.length === 1 ? 's' : ''} it to ${gotText(g, n)}`}`).join('; ');
+    return [...groups]
+        .map(([g, cmds]) => `${joinList(cmds)} ${g === 'bad' ? `keep${cmds.length === 1 ? 's' : ''} ${n.bad}` : `move${cmds.length === 1 ? 's' : ''} it to ${gotText(g, n)}`}`)
+        .join('; ');
 }
 function gatedClients(strategy, scenario) {
     return INSTALLER_CLIENT_ORDER.filter((c) => {
@@ -35297,7 +35592,9 @@ function lockfileRows(strategy, n) {
     const lock = INSTALLER_CLIENT_ORDER.map((c) => m.lockfile[c]);
     const update = INSTALLER_CLIENT_ORDER.map((c) => m.update[c]);
     const lockLevel = level(lock);
-    const updateWhy = [`An installed ${n.bad} (locked before the rollback): ${acrossClients('update', strategy, n, 'off')}.`];
+    const updateWhy = [
+        `An installed ${n.bad} (locked before the rollback): ${acrossClients('update', strategy, n, 'off')}.`,
+    ];
     const late = gatedClients(strategy, 'update');
     if (late.length > 0) {
         updateWhy.push(`With their default release-age gate, for a day after ${n.fix} is published: ${acrossClients('update', strategy, n, 'on', late)}.`);
@@ -35307,13 +35604,21 @@ function lockfileRows(strategy, n) {
             installer: 'Lockfiles (frozen installs)',
             protected: lockLevel,
             why: lockLevel === 'no'
-                ? `A lockfile keeps the version it pinned: ${acrossClients('lockfile', strategy, n, 'off')}. ${strategy === 'republish' ? 'Each client\'s update command moves it (next row).' : `They need an update (next row) or a fix-forward release above ${n.bad}.`}`
-                : acrossClients('lockfile', strategy, n, 'off')
+                ? `A lockfile keeps the version it pinned: ${acrossClients('lockfile', strategy, n, 'off')}. ${strategy === 'republish' ? "Each client's update command moves it (next row)." : `They need an update (next row) or a fix-forward release above ${n.bad}.`}`
+                : acrossClients('lockfile', strategy, n, 'off'),
         },
         { installer: 'Update commands', protected: level(update), why: updateWhy.join(' ') },
         strategy === 'republish'
-            ? { installer: 'Renovate / Dependabot PRs already opened', protected: 'partly', why: `Their branches pin ${n.bad} in the lockfile: merging one installs it. New PRs to ${n.fix} supersede them; close the old ones.` }
-            : { installer: 'Renovate / Dependabot PRs already opened', protected: lockLevel, why: `Their branches pin ${n.bad} in the lockfile: merging one installs it. Close or hold them.` }
+            ? {
+                installer: 'Renovate / Dependabot PRs already opened',
+                protected: 'partly',
+                why: `Their branches pin ${n.bad} in the lockfile: merging one installs it. New PRs to ${n.fix} supersede them; close the old ones.`,
+            }
+            : {
+                installer: 'Renovate / Dependabot PRs already opened',
+                protected: lockLevel,
+                why: `Their branches pin ${n.bad} in the lockfile: merging one installs it. Close or hold them.`,
+            },
     ];
 }
 /**
@@ -35325,18 +35630,28 @@ function lockfileRows(strategy, n) {
 function installerProtection(strategy, context = {}) {
     const n = {
         bad: context.rollbackVersion ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(context.rollbackVersion) : 'the bad version',
-        good: context.restoreVersion ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(context.restoreVersion) : strategy === 'republish' ? 'the good version' : 'the restored version',
-        fix: context.republished ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(context.republished) : 'the republished version'
+        good: context.restoreVersion
+            ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(context.restoreVersion)
+            : strategy === 'republish'
+                ? 'the good version'
+                : 'the restored version',
+        fix: context.republished ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(context.republished) : 'the republished version',
     };
     const onlyBad = context.rollbackVersion ? ` (such as \`^${context.rollbackVersion}\`)` : '';
     if (strategy === 'republish') {
-        return [...INSTALLER_CLIENT_ORDER.map((c) => clientRow(c, 'republish', n, onlyBad)), ...lockfileRows('republish', n)];
+        return [
+            ...INSTALLER_CLIENT_ORDER.map((c) => clientRow(c, 'republish', n, onlyBad)),
+            ...lockfileRows('republish', n),
+        ];
     }
     const dep = context.deprecated ?? true;
     const matrixStrategy = dep ? 'retag' : 'retag-undeprecated';
     const channel = context.channel ?? 'latest';
     if (channel === 'latest') {
-        return [...INSTALLER_CLIENT_ORDER.map((c) => clientRow(c, matrixStrategy, n, onlyBad)), ...lockfileRows(matrixStrategy, n)];
+        return [
+            ...INSTALLER_CLIENT_ORDER.map((c) => clientRow(c, matrixStrategy, n, onlyBad)),
+            ...lockfileRows(matrixStrategy, n),
+        ];
     }
     // another channel: not in the matrix beyond what the deprecation does to ranges
     const tag = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_1__/* .code */ .aY)(channel);
@@ -35350,7 +35665,7 @@ function installerProtection(strategy, context = {}) {
                 ? `${named} Ranges never use ${tag}; it prefers a non-deprecated version, so it avoids ${n.bad} when another version matches.`
                 : dep
                     ? `${named} Ranges never use ${tag}, and it takes the highest match even when deprecated, so a range that matches ${n.bad} can still pick it.`
-                    : `${named} Ranges never use ${tag}, and a range that matches ${n.bad} can still pick it: deprecation was off.`
+                    : `${named} Ranges never use ${tag}, and a range that matches ${n.bad} can still pick it: deprecation was off.`,
         };
     });
     const [lockfiles, , prs] = lockfileRows(matrixStrategy, n);
@@ -35359,7 +35674,7 @@ function installerProtection(strategy, context = {}) {
         protected: dep ? 'partly' : 'no',
         why: dep
             ? `Update commands resolve the range, not ${tag}: an installed ${n.bad} moves only with a client that prefers a non-deprecated match (not Yarn Classic), and only to a version the range allows. Checked for \`latest\` only.`
-            : `Update commands resolve the range, not ${tag}, and nothing marks ${n.bad}: deprecation was off. Checked for \`latest\` only.`
+            : `Update commands resolve the range, not ${tag}, and nothing marks ${n.bad}: deprecation was off. Checked for \`latest\` only.`,
     };
     return [...rows, lockfiles, updates, prs];
 }
@@ -35380,7 +35695,7 @@ function protectionTable(r) {
         channel: r.channel,
         rollbackVersion: r.rollbackVersion,
         restoreVersion: r.restoreVersion,
-        deprecated: r.deprecationMessage !== undefined
+        deprecated: r.deprecationMessage !== undefined,
     }).map((p) => [p.installer, PROTECTION_LABEL[p.protected], p.why]);
     return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Installer', 'Protected', 'Why'], rows);
 }
@@ -35406,7 +35721,9 @@ function protectionTable(r) {
 const RECORD_RE = /<!-- release-rollback:record ([A-Za-z0-9+/=\s]*?) -->/g;
 /** JSON with sorted keys, so equal records serialise to equal bytes however they were built. */
 function canonicalJson(value) {
-    return JSON.stringify(value, (_key, v) => v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v);
+    return JSON.stringify(value, (_key, v) => v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v);
 }
 /** The record as a hidden HTML comment; base64, so a reason holding `-->` cannot end it early. */
 function encodeRecord(r) {
@@ -35418,11 +35735,22 @@ const isStringMap = (v) => !!v && typeof v === 'object' && !Array.isArray(v) && 
 const OUTCOMES = ['done', 'already', 'skipped', 'failed', 'planned'];
 function validRun(v) {
     const o = v;
-    return !!o && typeof o === 'object' && isString(o.at) && isString(o.status) && isOptString(o.url) && isOptString(o.actor) && isOptString(o.trigger);
+    return (!!o &&
+        typeof o === 'object' &&
+        isString(o.at) &&
+        isString(o.status) &&
+        isOptString(o.url) &&
+        isOptString(o.actor) &&
+        isOptString(o.trigger));
 }
 function validEvent(v) {
     const o = v;
-    return !!o && typeof o === 'object' && isString(o.at) && isString(o.action) && isString(o.detail) && OUTCOMES.includes(o.outcome);
+    return (!!o &&
+        typeof o === 'object' &&
+        isString(o.at) &&
+        isString(o.action) &&
+        isString(o.detail) &&
+        OUTCOMES.includes(o.outcome));
 }
 const isTime = (v) => isString(v) && !Number.isNaN(Date.parse(v));
 const isMs = (v) => Number.isSafeInteger(v) && v >= 0;
@@ -35432,17 +35760,30 @@ function impactOf(v) {
     const o = v;
     if (!o || typeof o !== 'object' || Array.isArray(o))
         return undefined;
-    if (!isTime(o.startedAt) || !optional(o.protectedAt, isTime) || !optional(o.toProtectionMs, isMs) || !optional(o.rtoMs, isMs))
+    if (!isTime(o.startedAt) ||
+        !optional(o.protectedAt, isTime) ||
+        !optional(o.toProtectionMs, isMs) ||
+        !optional(o.rtoMs, isMs))
         return undefined;
-    if (!_incident_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o.includes(o.severity) || !['met', 'missed', 'none', 'open', 'unmeasured'].includes(o.verdict))
+    if (!_incident_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o.includes(o.severity) ||
+        !['met', 'missed', 'none', 'open', 'unmeasured'].includes(o.verdict))
         return undefined;
     if (!Array.isArray(o.targets))
         return undefined;
     const targets = [];
     for (const t of o.targets) {
-        if (!t || typeof t !== 'object' || !isString(t.name) || !isString(t.channel) || !isString(t.version) || typeof t.onChannel !== 'boolean')
+        if (!t ||
+            typeof t !== 'object' ||
+            !isString(t.name) ||
+            !isString(t.channel) ||
+            !isString(t.version) ||
+            typeof t.onChannel !== 'boolean')
             return undefined;
-        if (!['moved', 'already', 'open'].includes(t.state) || !optional(t.publishedAt, isTime) || !optional(t.movedAt, isTime) || !optional(t.heldMs, isMs) || !optional(t.downloads, isMs))
+        if (!['moved', 'already', 'open'].includes(t.state) ||
+            !optional(t.publishedAt, isTime) ||
+            !optional(t.movedAt, isTime) ||
+            !optional(t.heldMs, isMs) ||
+            !optional(t.downloads, isMs))
             return undefined;
         if (t.kind !== undefined && !['npm', 'docker', 'helm', 'git-tag'].includes(t.kind))
             return undefined;
@@ -35456,7 +35797,7 @@ function impactOf(v) {
             publishedAt: t.publishedAt,
             movedAt: t.movedAt,
             heldMs: t.heldMs,
-            downloads: t.downloads
+            downloads: t.downloads,
         });
     }
     return {
@@ -35466,7 +35807,7 @@ function impactOf(v) {
         severity: o.severity,
         rtoMs: o.rtoMs,
         verdict: o.verdict,
-        targets
+        targets,
     };
 }
 /** The verification a record carries, rebuilt field by field; undefined when it is missing or malformed (the rest of the record still counts). */
@@ -35477,22 +35818,46 @@ function parseVerification(v) {
     const out = {};
     const h = o.health;
     if (h !== undefined) {
-        if (!h || typeof h !== 'object' || !isString(h.url) || !isString(h.timeout) || !Array.isArray(h.versions) || !h.versions.every(isString))
+        if (!h ||
+            typeof h !== 'object' ||
+            !isString(h.url) ||
+            !isString(h.timeout) ||
+            !Array.isArray(h.versions) ||
+            !h.versions.every(isString))
             return undefined;
         if (![h.field, h.seenAt, h.reports].every(isOptString))
             return undefined;
-        out.health = { url: h.url, field: h.field, versions: [...h.versions], timeout: h.timeout, seenAt: h.seenAt, reports: h.reports };
+        out.health = {
+            url: h.url,
+            field: h.field,
+            versions: [...h.versions],
+            timeout: h.timeout,
+            seenAt: h.seenAt,
+            reports: h.reports,
+        };
     }
     if (o.installers !== undefined) {
         if (!Array.isArray(o.installers))
             return undefined;
         const rows = [];
         for (const r of o.installers) {
-            if (!r || typeof r !== 'object' || ![r.name, r.channel, r.version, r.registry].every(isString) || ![r.seenAt, r.holds, r.error].every(isOptString))
+            if (!r ||
+                typeof r !== 'object' ||
+                ![r.name, r.channel, r.version, r.registry].every(isString) ||
+                ![r.seenAt, r.holds, r.error].every(isOptString))
                 return undefined;
             if (r.maxAgeSeconds !== undefined && !(Number.isSafeInteger(r.maxAgeSeconds) && r.maxAgeSeconds >= 0))
                 return undefined;
-            rows.push({ name: r.name, channel: r.channel, version: r.version, registry: r.registry, seenAt: r.seenAt, holds: r.holds, maxAgeSeconds: r.maxAgeSeconds, error: r.error });
+            rows.push({
+                name: r.name,
+                channel: r.channel,
+                version: r.version,
+                registry: r.registry,
+                seenAt: r.seenAt,
+                holds: r.holds,
+                maxAgeSeconds: r.maxAgeSeconds,
+                error: r.error,
+            });
         }
         out.installers = rows;
     }
@@ -35508,7 +35873,12 @@ function mergeVerification(base, current) {
         return base;
     const merged = JSON.parse(JSON.stringify(current));
     const bh = base?.health;
-    if (merged.health && bh?.seenAt && bh.url === merged.health.url && bh.field === merged.health.field && bh.reports !== undefined && merged.health.versions.includes(bh.reports)) {
+    if (merged.health &&
+        bh?.seenAt &&
+        bh.url === merged.health.url &&
+        bh.field === merged.health.field &&
+        bh.reports !== undefined &&
+        merged.health.versions.includes(bh.reports)) {
         merged.health = { ...merged.health, seenAt: bh.seenAt, reports: bh.reports };
     }
     if (merged.installers) {
@@ -35536,13 +35906,18 @@ function parseReportRecord(markdown) {
     const strings = ['incidentId', 'packageName', 'channel', 'rollbackVersion', 'restoreVersion', 'reason'];
     if (!strings.every((k) => isString(o[k]) && o[k] !== ''))
         return undefined;
-    if (!isOptString(o.previousVersion) || !isOptString(o.deprecationMessage) || !isOptString(o.deprecationSkipped) || !isOptString(o.issueUrl) || !isOptString(o.reportPath))
+    if (!isOptString(o.previousVersion) ||
+        !isOptString(o.deprecationMessage) ||
+        !isOptString(o.deprecationSkipped) ||
+        !isOptString(o.issueUrl) ||
+        !isOptString(o.reportPath))
         return undefined;
     if (o.issueNumber !== undefined && !(Number.isSafeInteger(o.issueNumber) && o.issueNumber > 0))
         return undefined;
     if (!isStringMap(o.tagsBefore) || !isStringMap(o.tagsAfter))
         return undefined;
-    if (!_incident_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o.includes(o.severity) || (o.strategy !== 'retag' && o.strategy !== 'republish'))
+    if (!_incident_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o.includes(o.severity) ||
+        (o.strategy !== 'retag' && o.strategy !== 'republish'))
         return undefined;
     if (!Array.isArray(o.runs) || !o.runs.every(validRun))
         return undefined;
@@ -35560,6 +35935,7 @@ function parseReportRecord(markdown) {
         restoreVersion: o.restoreVersion,
         previousVersion: o.previousVersion,
         deprecationMessage: o.deprecationMessage,
+        deprecationBefore: typeof o.deprecationBefore === 'string' ? o.deprecationBefore : undefined,
         ...(isString(o.deprecationSkipped) ? { deprecationSkipped: o.deprecationSkipped } : {}),
         tagsBefore: { ...o.tagsBefore },
         tagsAfter: { ...o.tagsAfter },
@@ -35571,21 +35947,36 @@ function parseReportRecord(markdown) {
         packages: Array.isArray(o.packages)
             ? o.packages.map((p) => ({
                 name: String(p.name),
-                ...(typeof p.kind === 'string' && ['npm', 'docker', 'helm', 'git-tag'].includes(p.kind) ? { kind: p.kind } : {}),
+                ...(typeof p.kind === 'string' && ['npm', 'docker', 'helm', 'git-tag'].includes(p.kind)
+                    ? { kind: p.kind }
+                    : {}),
                 ...(typeof p.channel === 'string' ? { channel: p.channel } : {}),
-                previousVersion: p.previousVersion,
-                restoreVersion: p.restoreVersion,
-                outcome: String(p.outcome)
+                previousVersion: typeof p.previousVersion === 'string' ? p.previousVersion : undefined,
+                restoreVersion: typeof p.restoreVersion === 'string' ? p.restoreVersion : undefined,
+                ...(typeof p.deprecationMessage === 'string' ? { deprecationMessage: p.deprecationMessage } : {}),
+                ...(typeof p.deprecationBefore === 'string' ? { deprecationBefore: p.deprecationBefore } : {}),
+                outcome: String(p.outcome),
             }))
             : undefined,
-        runs: o.runs.map((r) => ({ url: r.url, at: r.at, status: r.status, actor: r.actor, trigger: r.trigger })),
-        timeline: o.timeline.map((e) => ({ at: e.at, action: e.action, outcome: e.outcome, detail: e.detail })),
+        runs: o.runs.map((r) => ({
+            url: r.url,
+            at: r.at,
+            status: r.status,
+            actor: r.actor,
+            trigger: r.trigger,
+        })),
+        timeline: o.timeline.map((e) => ({
+            at: e.at,
+            action: e.action,
+            outcome: e.outcome,
+            detail: e.detail,
+        })),
         warnings: [...o.warnings],
         issueNumber: o.issueNumber,
         issueUrl: o.issueUrl,
         reportPath: o.reportPath,
         impact: impactOf(o.impact),
-        verification: parseVerification(o.verification)
+        verification: parseVerification(o.verification),
     };
     return JSON.parse(JSON.stringify(record)); // drops the undefined fields
 }
@@ -35634,10 +36025,12 @@ function mergeRecord(existing, current) {
         strategy: current.strategy,
         republishedVersion: current.republishedVersion ?? base.republishedVersion,
         // per package: a re-run's "already" keeps the row that says what actually happened
-        packages: current.packages?.map((row) => (row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : row)) ?? base.packages,
+        packages: current.packages?.map((row) => row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : row) ?? base.packages,
         restoreVersion: current.restoreVersion,
         tagsAfter: { ...current.tagsAfter },
         deprecationMessage: current.deprecationMessage,
+        // what the first run replaced stays (a re-run finds its own message there)
+        deprecationBefore: base.deprecationBefore ?? current.deprecationBefore,
         deprecationSkipped: current.deprecationSkipped,
         severity: current.severity,
         reason: current.reason,
@@ -35646,10 +36039,12 @@ function mergeRecord(existing, current) {
         issueUrl: current.issueUrl ?? base.issueUrl,
         reportPath: current.reportPath ?? base.reportPath,
         impact: (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .mergeImpact */ .n3)(base.impact, current.impact),
-        verification: mergeVerification(base.verification, current.verification)
+        verification: mergeVerification(base.verification, current.verification),
     };
     if (carried.deprecationMessage === undefined)
         delete carried.deprecationMessage;
+    if (carried.deprecationBefore === undefined)
+        delete carried.deprecationBefore;
     if (carried.deprecationSkipped === undefined)
         delete carried.deprecationSkipped;
     if (carried.impact === undefined)
@@ -35660,7 +36055,9 @@ function mergeRecord(existing, current) {
     const newRuns = current.runs.filter((r) => !knownRuns.has(runKey(r)));
     const knownEvents = new Set(base.timeline.map(eventKey));
     const newEvents = current.timeline.filter((e) => wroteSomething(e) && !knownEvents.has(eventKey(e)));
-    const noop = newRuns.every((r) => r.status === 'already-done') && newEvents.length === 0 && canonicalJson(carried) === canonicalJson(base);
+    const noop = newRuns.every((r) => r.status === 'already-done') &&
+        newEvents.length === 0 &&
+        canonicalJson(carried) === canonicalJson(base);
     if (noop)
         return carried;
     const seen = new Set();
@@ -35711,11 +36108,12 @@ function ghMessage(e) {
 /* harmony export */   yN: () => (/* binding */ renderRerunComment)
 /* harmony export */ });
 /* unused harmony export userMessage */
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3758);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3758);
 /* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4623);
-/* harmony import */ var _markers_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3400);
-/* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8296);
-/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(200);
+/* harmony import */ var _markers_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3400);
+/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5358);
+/* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8296);
+/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(200);
 // The tracking issue's text: its title and body (with the message to users) and the
 // comment a re-run adds, all rendered from an IncidentRecord. Pure functions: no I/O, no
 // clock, no @actions/* and no Octokit, so the same record always renders the same bytes.
@@ -35724,55 +36122,72 @@ function ghMessage(e) {
 
 
 
+
 const MAX_TITLE = 256;
+/** GitHub takes 65,536 characters in an issue body or comment: a record longer than this stays in the report only */
+const MAX_RECORD = 30_000;
+/**
+ * The record, hidden, for an undo by incident id when there is no committed report (the
+ * issue's body holds the first run's, each comment that run's): empty when it is too long.
+ */
+function hiddenRecord(r) {
+    const encoded = (0,_record_js__WEBPACK_IMPORTED_MODULE_1__/* .encodeRecord */ .Ym)(r);
+    return encoded.length <= MAX_RECORD ? [encoded] : [];
+}
 function issueTitle(r) {
     const mixed = r.packages?.some((p) => p.kind !== undefined && p.kind !== 'npm');
-    const what = r.packages && r.packages.length > 1 ? `${r.packages.length} ${mixed ? 'targets' : 'packages'} (${r.packageName}) @${r.rollbackVersion}` : `${r.packageName}@${r.rollbackVersion}`;
+    const what = r.packages && r.packages.length > 1
+        ? `${r.packages.length} ${mixed ? 'targets' : 'packages'} (${r.packageName}) @${r.rollbackVersion}`
+        : `${r.packageName}@${r.rollbackVersion}`;
     const title = `Rollback: ${what} → ${r.restoreVersion} on ${r.channel}`.replace(/\s+/g, ' ').trim();
     return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`;
 }
 /** One line on where the registry stands, from the record (and its latest run). */
 function headline(r) {
-    const status = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .lastRun */ .KT)(r)?.status;
-    const bad = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.rollbackVersion);
+    const status = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .lastRun */ .KT)(r)?.status;
+    const bad = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion);
     if (status === 'planned') {
         const dep = r.deprecationMessage === undefined ? '' : ` and deprecate ${bad}`;
-        return `📝 **Dry run: nothing was written.** The plan: point ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.restoreVersion)}${dep}.`;
+        return `📝 **Dry run: nothing was written.** The plan: point ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)}${dep}.`;
     }
     const held = r.tagsAfter[r.channel];
     if (status === 'undone') {
         return held === r.rollbackVersion
-            ? `↩️ **Undone: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} points at the bad ${bad} again, as undo asked.**`
-            : `↩️ **Undone** (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(held)}: left as it is).`;
+            ? `↩️ **Undone: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} points at the bad ${bad} again, as undo asked.**`
+            : `↩️ **Undone** (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(held)}: left as it is).`;
     }
     const tag = held === r.restoreVersion
-        ? `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} points at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.restoreVersion)} again`
+        ? `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} points at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)} again`
         : held === undefined
-            ? `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} does not exist`
-            : `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(held)} (left as it is)`;
+            ? `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} does not exist`
+            : `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(held)} (left as it is)`;
     if (status === 'partial') {
         return `**${tag}.**\n⚠️ **The rollback is partial**: a step after it failed (see the warnings and the incident report's timeline). Re-run the same workflow; it completes only what is missing.`;
     }
-    const dep = r.deprecationMessage !== undefined ? `${bad} is deprecated` : r.deprecationSkipped ? `${bad} is NOT deprecated: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .inert */ .t)(r.deprecationSkipped)}` : `${bad} is not deprecated (deprecation was off)`;
+    const dep = r.deprecationMessage !== undefined
+        ? `${bad} is deprecated`
+        : r.deprecationSkipped
+            ? `${bad} is NOT deprecated: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationSkipped)}`
+            : `${bad} is not deprecated (deprecation was off)`;
     return `**${tag}; ${dep}.**`;
 }
 function summaryRows(r, ctx, reportUrl) {
     const rows = [
-        ['Package', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.packageName)],
-        ['Channel (dist-tag)', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)],
-        ['Bad version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.rollbackVersion)],
-        ['Restored version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.restoreVersion)],
-        [`${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} before the rollback`, (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.previousVersion, '_(tag did not exist)_')],
-        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .inert */ .t)(r.deprecationMessage)],
-        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .inert */ .t)(r.severity)}**`],
-        ['Run by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .who */ .dp)(ctx.actor, ctx.serverUrl)],
-        ['Triggered by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .trigger */ .hZ)(ctx)],
-        ['Workflow run', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .runLabel */ .Az)(ctx)]
+        ['Package', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.packageName)],
+        ['Channel (dist-tag)', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)],
+        ['Bad version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)],
+        ['Restored version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)],
+        [`${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} before the rollback`, (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.previousVersion, '_(tag did not exist)_')],
+        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage)],
+        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.severity)}**`],
+        ['Run by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .who */ .dp)(ctx.actor, ctx.serverUrl)],
+        ['Triggered by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .trigger */ .hZ)(ctx)],
+        ['Workflow run', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .runLabel */ .Az)(ctx)],
     ];
-    if (reportUrl && (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .safeUrl */ .Pl)(reportUrl))
-        rows.push(['Incident report', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .link */ .nf)(r.reportPath ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.reportPath) : 'report', reportUrl)]);
+    if (reportUrl && (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .safeUrl */ .Pl)(reportUrl))
+        rows.push(['Incident report', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .link */ .nf)(r.reportPath ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.reportPath) : 'report', reportUrl)]);
     else if (r.reportPath)
-        rows.push(['Incident report', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.reportPath)]);
+        rows.push(['Incident report', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.reportPath)]);
     return rows;
 }
 function checklist(r) {
@@ -35780,15 +36195,15 @@ function checklist(r) {
         ? `retag ${r.packageName}:<fixed> as ${r.channel}`
         : r.target === 'helm'
             ? `helm upgrade ${r.packageName.split('/').pop()} … (the fixed version)`
-            : `npm dist-tag add ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .shellWord */ .r7)(r.packageName)}@<fixed> ${r.channel}`;
+            : `npm dist-tag add ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .shellWord */ .r7)(r.packageName)}@<fixed> ${r.channel}`;
     return [
         '- [ ] Post-mortem scheduled, with an owner',
         '- [ ] Root cause found and written into the incident report',
-        `- [ ] Regression test added that fails on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.rollbackVersion)}`,
-        `- [ ] Fix released as a new version (above ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.rollbackVersion)}) and ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} moved forward to it: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(cmd)}`,
+        `- [ ] Regression test added that fails on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}`,
+        `- [ ] Fix released as a new version (above ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}) and ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} moved forward to it: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(cmd)}`,
         '- [ ] Users told (the message below)',
         '- [ ] Lessons learned written into the incident report',
-        '- [ ] Close this issue'
+        '- [ ] Close this issue',
     ].join('\n');
 }
 /** The ready-to-post message for users, plain text (the reason is shown as written). */
@@ -35804,39 +36219,41 @@ function userMessage(r) {
         `What we did: the "${r.channel}" tag of ${pkg} points at ${r.restoreVersion} again${deprecated ? ` and ${r.rollbackVersion} is deprecated` : ''}, so ${who} get ${r.restoreVersion}.`,
         '',
         'What you should do:',
-        (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .isNpm */ .i5)(r)
-            ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .shellWord */ .r7)(`${pkg}@${r.restoreVersion}`)}`
+        (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .isNpm */ .i5)(r)
+            ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .shellWord */ .r7)(`${pkg}@${r.restoreVersion}`)}`
             : `- If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`,
         `- Do not merge automated update pull requests (Renovate, Dependabot) to ${r.rollbackVersion}.`,
-        `- A fixed version will follow; we will post here when it is out.`
+        `- A fixed version will follow; we will post here when it is out.`,
     ].join('\n');
 }
 function renderIssueBody(r, ctx, links) {
     const parts = [
-        (0,_markers_js__WEBPACK_IMPORTED_MODULE_4__/* .issueMarker */ .Q_)(r.incidentId),
-        `## 🔙 Rolled back ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)}`,
+        (0,_markers_js__WEBPACK_IMPORTED_MODULE_5__/* .issueMarker */ .Q_)(r.incidentId),
+        ...hiddenRecord(r),
+        `## 🔙 Rolled back ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)}`,
         headline(r),
-        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
-        ...(r.packages && r.packages.length > 1 ? [`### Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .packagesTable */ .wL)(r)}`] : []),
+        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
+        ...(r.packages && r.packages.length > 1 ? [`### Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .packagesTable */ .wL)(r)}`] : []),
         ...(r.impact ? [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .renderImpact */ .jo)(r.impact, '###')] : []),
-        `### Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .inert */ .t)(r.reason)}`
+        `### Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.reason)}`,
     ];
     if (r.warnings.length > 0)
-        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .inert */ .t)(w)}`)].join('\n'));
-    if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .isNpm */ .i5)(r))
-        parts.push(`### Who is protected by this rollback\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_1__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_1__/* .strategyNote */ .eA)(r)}`);
+        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(w)}`)].join('\n'));
+    if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .isNpm */ .i5)(r))
+        parts.push(`### Who is protected by this rollback\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_2__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_2__/* .strategyNote */ .eA)(r)}`);
     parts.push(`### After the rollback\n${checklist(r)}`);
-    parts.push(`### Message to users\nReady to post (release notes, discussions, chat):\n\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .fenced */ .OF)('text', userMessage(r))}`);
+    parts.push(`### Message to users\nReady to post (release notes, discussions, chat):\n\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .fenced */ .OF)('text', userMessage(r))}`);
     return parts.join('\n\n') + '\n';
 }
 function renderRerunComment(r, ctx, run, changes) {
     const parts = [
-        (0,_markers_js__WEBPACK_IMPORTED_MODULE_4__/* .runMarker */ .qW)(ctx),
+        (0,_markers_js__WEBPACK_IMPORTED_MODULE_5__/* .runMarker */ .qW)(ctx),
+        ...hiddenRecord(r),
         `### 🔁 Re-run of this rollback`,
-        `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .runLabel */ .Az)(ctx)} by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .who */ .dp)(run.actor ?? ctx.actor, ctx.serverUrl)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .formatTime */ .fU)(run.at)} UTC: status ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(run.status)}.`,
+        `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .runLabel */ .Az)(ctx)} by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .who */ .dp)(run.actor ?? ctx.actor, ctx.serverUrl)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .formatTime */ .fU)(run.at)} UTC: status ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(run.status)}.`,
         changes.length > 0
             ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
-            : `Nothing needed changing: the registry was already rolled back (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.tagsAfter[r.channel])}).`
+            : `Nothing needed changing: the registry was already rolled back (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.tagsAfter[r.channel])}).`,
     ];
     if (run.status === 'partial')
         parts.push('⚠️ Still partial: re-run again; it completes only what is missing.');
@@ -35846,15 +36263,16 @@ function renderRerunComment(r, ctx, run, changes) {
 function renderUndoComment(r, ctx, run, changes) {
     const held = r.tagsAfter[r.channel];
     const parts = [
-        (0,_markers_js__WEBPACK_IMPORTED_MODULE_4__/* .runMarker */ .qW)(ctx),
+        (0,_markers_js__WEBPACK_IMPORTED_MODULE_5__/* .runMarker */ .qW)(ctx),
+        ...hiddenRecord(r),
         run.status === 'already-done' ? `### ↩️ Undone already` : `### ↩️ Undone`,
-        `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .runLabel */ .Az)(ctx)} by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .who */ .dp)(run.actor ?? ctx.actor, ctx.serverUrl)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .formatTime */ .fU)(run.at)} UTC undid this rollback: status ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(run.status)}.`,
+        `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .runLabel */ .Az)(ctx)} by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .who */ .dp)(run.actor ?? ctx.actor, ctx.serverUrl)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .formatTime */ .fU)(run.at)} UTC undid this rollback: status ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(run.status)}.`,
         changes.length > 0
             ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
-            : `Nothing needed changing: the rollback was already undone${held !== undefined ? ` (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(held)})` : ''}.`
+            : `Nothing needed changing: the rollback was already undone${held !== undefined ? ` (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(held)})` : ''}.`,
     ];
     if (held === r.rollbackVersion)
-        parts.push(`⚠️ ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.channel)} points at the bad ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(r.rollbackVersion)} again, as undo asked.`);
+        parts.push(`⚠️ ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} points at the bad ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)} again, as undo asked.`);
     if (run.status === 'partial')
         parts.push('⚠️ Partly undone: re-run the same undo; it completes only what is missing.');
     return parts.join('\n\n') + '\n';
@@ -35949,9 +36367,20 @@ function packagesTable(r) {
     const rows = r.packages ?? [];
     const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm');
     if (!mixed) {
-        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [code(p.name), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome)]));
+        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [
+            code(p.name),
+            p.previousVersion ? code(p.previousVersion) : '_(none)_',
+            p.restoreVersion ? code(p.restoreVersion) : '–',
+            (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
+        ]));
     }
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [`${p.kind ?? 'npm'} ${code(p.name)}`, code(p.channel ?? r.channel), p.previousVersion ? code(p.previousVersion) : '_(none)_', p.restoreVersion ? code(p.restoreVersion) : '–', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome)]));
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [
+        `${p.kind ?? 'npm'} ${code(p.name)}`,
+        code(p.channel ?? r.channel),
+        p.previousVersion ? code(p.previousVersion) : '_(none)_',
+        p.restoreVersion ? code(p.restoreVersion) : '–',
+        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
+    ]));
 }
 /** npm's installers are only the question for npm packages. */
 const isNpm = (r) => r.target === undefined || r.target === 'npm';
@@ -35982,7 +36411,9 @@ const isNpm = (r) => r.target === undefined || r.target === 'npm';
 
 const NOTES_START = '<!-- release-rollback:notes-start (everything until notes-end is yours: a re-run keeps it) -->';
 const NOTES_END = '<!-- release-rollback:notes-end -->';
-const DEFAULT_NOTES = ['### Impact', '### Root cause', '### Regression test', '### Lessons learned'].map((h) => `${h}\n_To be filled in._`).join('\n\n');
+const DEFAULT_NOTES = ['### Impact', '### Root cause', '### Regression test', '### Lessons learned']
+    .map((h) => `${h}\n_To be filled in._`)
+    .join('\n\n');
 /** The people-written part of an earlier report, between the notes markers, if it is there. */
 function notesOf(previous) {
     if (!previous)
@@ -35993,14 +36424,17 @@ function notesOf(previous) {
     const end = previous.indexOf(NOTES_END, start + NOTES_START.length);
     if (end < 0)
         return undefined;
-    return previous.slice(start + NOTES_START.length, end).replace(/^\n/, '').replace(/\n$/, '');
+    return previous
+        .slice(start + NOTES_START.length, end)
+        .replace(/^\n/, '')
+        .replace(/\n$/, '');
 }
 const OUTCOME_LABEL = {
     done: '✅ done',
     already: '✅ already in place',
     skipped: '⏭️ skipped',
     failed: '❌ failed',
-    planned: '📝 planned'
+    planned: '📝 planned',
 };
 function byTime(items) {
     const t = (x) => {
@@ -36010,7 +36444,7 @@ function byTime(items) {
     return [...items].sort((a, b) => t(a) - t(b)); // stable: equal times keep their order
 }
 function versionsAndTags(r) {
-    const names = [...new Set([...Object.keys(r.tagsBefore), ...Object.keys(r.tagsAfter)])].sort((a, b) => (a === r.channel ? -1 : b === r.channel ? 1 : a < b ? -1 : a > b ? 1 : 0));
+    const names = [...new Set([...Object.keys(r.tagsBefore), ...Object.keys(r.tagsAfter)])].sort((a, b) => a === r.channel ? -1 : b === r.channel ? 1 : a < b ? -1 : a > b ? 1 : 0);
     const rows = names.map((t) => {
         const before = r.tagsBefore[t];
         const after = r.tagsAfter[t];
@@ -36018,7 +36452,9 @@ function versionsAndTags(r) {
     });
     const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done');
     const dep = undeprecated && (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .lastRun */ .KT)(r)?.status === 'undone'
-        ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
+        ? r.deprecationBefore !== undefined
+            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationBefore)}; the rollback's was: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
+            : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
         : r.deprecationSkipped && r.deprecationMessage === undefined
             ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: NOT done: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationSkipped)}.`
             : r.deprecationMessage === undefined
@@ -36061,7 +36497,9 @@ function verification(v) {
         else if (i.error)
             lines.push(`- ${what} could not be read as \`npm install\` reads it (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(i.error)}); the registry holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.version)}.`);
         else {
-            const lifetime = i.maxAgeSeconds !== undefined ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)` : 'its cache lifetime';
+            const lifetime = i.maxAgeSeconds !== undefined
+                ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)`
+                : 'its cache lifetime';
             lines.push(`- Installers still got ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.holds, '_(no version)_')} for ${what}: the registry holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.version)}, but its CDN may serve the old answer for ${lifetime}.`);
         }
     }
@@ -36086,7 +36524,7 @@ function renderReport(r, ctx, previous) {
         ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.severity)}**`],
         ['Package', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.packageName)],
         ['Rollback', `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)}`],
-        ['Status', status ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(status) : '_(no run recorded)_']
+        ['Status', status ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(status) : '_(no run recorded)_'],
     ];
     if (issue)
         header.push(['Tracking issue', issue]);
@@ -36107,7 +36545,7 @@ function renderReport(r, ctx, previous) {
         `## Versions and tags\n${versionsAndTags(r)}`,
         `## Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.reason)}`,
         `## Actions taken\n${actionsTaken(r)}`,
-        ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : [])
+        ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : []),
     ];
     if (r.warnings.length > 0)
         parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(w)}`)].join('\n'));
@@ -36162,7 +36600,7 @@ async function putIfChanged(gh, repo, req, branch, known) {
                 branch,
                 message: req.message,
                 content: Buffer.from(content, 'utf8').toString('base64'),
-                ...(existing ? { sha: existing.sha } : {})
+                ...(existing ? { sha: existing.sha } : {}),
             });
             return { outcome: existing ? 'updated' : 'created', url: data.content?.html_url ?? '' };
         }
@@ -36192,7 +36630,14 @@ async function commitReport(gh, repo, req, log) {
     if (open.data.length > 0)
         return { ...result, pullRequestUrl: open.data[0].html_url };
     try {
-        const { data } = await gh.rest.pulls.create({ ...repo, head: req.fallbackBranch, base: req.branch, title: req.pullRequest.title, body: req.pullRequest.body, request: { retries: 0 } });
+        const { data } = await gh.rest.pulls.create({
+            ...repo,
+            head: req.fallbackBranch,
+            base: req.branch,
+            title: req.pullRequest.title,
+            body: req.pullRequest.body,
+            request: { retries: 0 },
+        });
         return { ...result, pullRequestUrl: data.html_url };
     }
     catch (e) {
@@ -36209,7 +36654,7 @@ async function commitReport(gh, repo, req, log) {
                 : `give the job pull-requests: write (for the workflow token, also enable ${PR_SETTING})`;
             return {
                 ...result,
-                pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`
+                pullRequestRefused: `GitHub refused to open it (${message}). To fix: ${fix}, then re-run: the re-run opens the pull request from ${req.fallbackBranch} without committing again. Or open it from ${req.fallbackBranch} by hand.`,
             };
         }
         throw e;
@@ -36380,10 +36825,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   yG: () => (/* binding */ parseBoolean),
   BJ: () => (/* binding */ readGitHubInputs),
   Ko: () => (/* binding */ readInputs),
+  w4: () => (/* binding */ requireNpmToken),
   jJ: () => (/* binding */ targetsFrom)
 });
 
-// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, MAX_AGE_LIMIT_MS, MAX_REASON_LENGTH, MAX_TARGETS, TARGETS, TARGET_KINDS, checkPlainText, isFreezeCheck, parseChannel, parseCommit, parseDeprecationMessage, parseMaxAge, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseStrategy, parseTarget, parseTargets, parseVersion, readTargets, renderDeprecationMessage, workspacePackages
+// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, MAX_AGE_LIMIT_MS, MAX_REASON_LENGTH, MAX_TARGETS, TARGETS, TARGET_KINDS, checkPlainText, isFreezeCheck, parseChannel, parseCommit, parseDeprecationMessage, parseIncidentId, parseMaxAge, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseStrategy, parseTarget, parseTargets, parseVersion, readTargets, renderDeprecationMessage, workspacePackages
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -36583,6 +37029,22 @@ const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 const MAX_REASON_LENGTH = 1000;
 const PLACEHOLDERS = deprecation/* DEPRECATION_PLACEHOLDERS */.EV;
 const TARGETS = ['npm', 'docker', 'helm'];
+/** The incident ids this tool makes (src/plan.ts incidentId): rr- and 16 hex digits. */
+function parseIncidentId(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (!/^rr-[0-9a-f]{16}$/i.test(v)) {
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not an incident id.`, `give the incident id of the rollback you undo (rr- and 16 hex digits, as its tracking issue and report show it)${(0,settings/* currentDialect */.kZ)() === 'action' ? ', or leave it empty' : ''}.`);
+    }
+    return v.toLowerCase();
+}
+/** npm writes need a token (a dry run does not). */
+function requireNpmToken(token) {
+    if (token !== undefined)
+        return;
+    throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', `${(0,settings/* setTo */.oc)('npm-token')} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA")${(0,settings/* currentDialect */.kZ)() === 'action' ? ', or give the job permissions: id-token: write for trusted publishing (OIDC, see the README)' : ''}, or ${(0,settings/* setTo */.oc)('dry-run', 'true')} to only see the plan.`);
+}
 function parseBoolean(name, raw, fallback) {
     const v = raw.trim();
     if (v === '')
@@ -36724,7 +37186,8 @@ function parseRegistry(name, raw) {
     return url.toString();
 }
 function parseDeprecationMessage(name, raw) {
-    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') || deprecation/* DEFAULT_DEPRECATION_MESSAGE */.Jl;
+    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') ||
+        deprecation/* DEFAULT_DEPRECATION_MESSAGE */.Jl;
     for (const m of template.matchAll(/\{([^}]*)\}/g)) {
         if (!PLACEHOLDERS.includes(m[1])) {
             throw new errors/* InputError */.dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
@@ -36774,7 +37237,9 @@ function packageNameFromWorkspace(dir) {
         text = (0,external_node_fs_.readFileSync)(file, 'utf8');
     }
     catch {
-        throw new errors/* InputError */.dz('package', `is not set and there is no package.json in ${dir}.`, (0,settings/* currentDialect */.kZ)() === 'action' ? 'set the package input, or check out the repository before this step.' : 'pass --package, or run it in the package\'s folder.');
+        throw new errors/* InputError */.dz('package', `is not set and there is no package.json in ${dir}.`, (0,settings/* currentDialect */.kZ)() === 'action'
+            ? 'set the package input, or check out the repository before this step.'
+            : "pass --package, or run it in the package's folder.");
     }
     let name;
     try {
@@ -36849,19 +37314,34 @@ function readInputs(get, env = process.env) {
     // drill: prove a rollback would work, write nothing anyone installs; the usual form is
     // rollback-version: current (the default in a drill), with no release to identify
     const drill = parseBoolean('drill', get('drill'), false);
+    const undo = parseBoolean('undo', get('undo'), false);
+    // undo by incident id: the record names the targets and versions (read before planning)
+    const incidentId = parseIncidentId('incident-id', get('incident-id'));
+    if (incidentId !== undefined && !undo) {
+        throw new errors/* InputError */.dz('incident-id', `is set without ${(0,settings/* settingName */.QX)('undo')}: it names the rollback an undo reverses.`, `${(0,settings/* setTo */.oc)('undo', 'true')} to undo that incident, or ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'} (a rollback is named by its versions and targets).`);
+    }
+    if (incidentId !== undefined && drill)
+        throw new errors/* InputError */.dz('incident-id', `is set together with ${(0,settings/* setting */.Pe)('drill', 'true')}.`, `a drill undoes nothing: ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'}.`);
+    const byId = incidentId !== undefined;
     const rollbackRaw = get('rollback-version') || (drill ? 'current' : '');
-    if (rollbackRaw.trim() === '') {
+    if (rollbackRaw.trim() === '' && !byId) {
         throw new errors/* InputError */.dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
     }
     const current = rollbackRaw.trim().toLowerCase() === 'current';
-    const rollbackVersion = current ? 'current' : parseVersion('rollback-version', rollbackRaw);
+    const rollbackVersion = current
+        ? 'current'
+        : rollbackRaw.trim() === ''
+            ? ''
+            : parseVersion('rollback-version', rollbackRaw);
     const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
     if (current && publishedAfter === undefined && !drill) {
-        throw new errors/* InputError */.dz('published-after', `is required with ${(0,settings/* setting */.Pe)('rollback-version', 'current')}.`, 'pass the time the release started (such as the failed run\'s run_started_at): without it a re-run would roll back the restored version too.');
+        throw new errors/* InputError */.dz('published-after', `is required with ${(0,settings/* setting */.Pe)('rollback-version', 'current')}.`, "pass the time the release started (such as the failed run's run_started_at): without it a re-run would roll back the restored version too.");
     }
     // the release's identity: they guard an exact version as well as `current`
     const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
-    if (publishedAfter !== undefined && publishedBefore !== undefined && Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
+    if (publishedAfter !== undefined &&
+        publishedBefore !== undefined &&
+        Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
         throw new errors/* InputError */.dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, `pass the time the release run ended (the failed run's updated_at) as ${(0,settings/* settingName */.QX)('published-before')}, and the time it started (run_started_at) as ${(0,settings/* settingName */.QX)('published-after')}.`);
     }
     const releaseCommit = parseCommit('release-commit', get('release-commit'));
@@ -36873,21 +37353,45 @@ function readInputs(get, env = process.env) {
         throw new errors/* InputError */.dz('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.');
     }
     const targets = readTargets(get);
+    // by incident id with no target named: the record names them (and their kinds). The
+    // runner passes action.yml's defaults (target npm, channel latest, strategy retag) as if
+    // given, so a default counts as not given
+    const namedTargets = targets !== undefined ||
+        SHORTHAND.some((name) => get(name).trim() !== '') ||
+        !['', 'npm'].includes(get('target').trim().toLowerCase());
     const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))]);
+    if (byId && !namedTargets)
+        kinds.clear();
     // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
-    const target = kinds.size === 1 ? [...kinds][0] : kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm';
+    const target = kinds.size === 1
+        ? [...kinds][0]
+        : kinds.has('npm')
+            ? 'npm'
+            : kinds.has('docker')
+                ? 'docker'
+                : 'helm';
     // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
     // deployed revision) and a git-tag target's channel is the moving tag itself
     const channelRaw = get('channel') || 'latest';
     if (kinds.has('docker'))
         (0,docker_config/* parseTag */.E)('channel', channelRaw);
-    const channel = kinds.has('npm') ? parseChannel('channel', channelRaw) : kinds.has('docker') ? (0,docker_config/* parseTag */.E)('channel', channelRaw) : kinds.has('helm') && kinds.size === 1 ? helm_config/* HELM_CHANNEL */.jH : channelRaw.trim();
-    const reason = parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''));
+    const channel = kinds.has('npm')
+        ? parseChannel('channel', channelRaw)
+        : kinds.has('docker')
+            ? (0,docker_config/* parseTag */.E)('channel', channelRaw)
+            : kinds.has('helm') && kinds.size === 1
+                ? helm_config/* HELM_CHANNEL */.jH
+                : channelRaw.trim();
+    // by incident id, an empty reason is the rollback's (from the record)
+    const reason = byId && get('reason').trim() === '' ? '' : parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''));
     // what is rolled back: the npm package(s), the image, or the Helm release
     let packageName;
     let packageNames;
     let fromWorkspaces = false;
-    if (targets && targets[0].kind === 'helm') {
+    if (byId && !namedTargets) {
+        packageName = '';
+    }
+    else if (targets && targets[0].kind === 'helm') {
         const h = (0,helm_config/* parseHelmTargetName */.gu)('targets', targets[0].name);
         packageName = `${h.namespace ?? ((0,helm_config/* parseNamespace */.LM)('namespace', get('namespace')) || 'default')}/${h.release}`;
         packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
@@ -36916,18 +37420,26 @@ function readInputs(get, env = process.env) {
             fromWorkspaces = true;
         }
         else {
-            const listed = [...new Set([packagesRaw, packageRaw].join('\n').split(/[,\n]/).map((p) => p.trim()).filter(Boolean))];
-            packageNames = listed.length > 0 ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p)) : [parsePackageName('package', packageNameFromWorkspace(workspace))];
+            const listed = [
+                ...new Set([packagesRaw, packageRaw]
+                    .join('\n')
+                    .split(/[,\n]/)
+                    .map((p) => p.trim())
+                    .filter(Boolean)),
+            ];
+            packageNames =
+                listed.length > 0
+                    ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p))
+                    : [parsePackageName('package', packageNameFromWorkspace(workspace))];
         }
         if (packageNames.length > 100)
             throw new errors/* InputError */.dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
         packageName = packageNames[0];
     }
-    const registry = kinds.has('npm') ? parseRegistry('registry', get('registry')) : '';
+    const registry = kinds.has('npm') || (byId && !namedTargets) ? parseRegistry('registry', get('registry')) : '';
     const dryRun = parseBoolean('dry-run', get('dry-run'), false);
     if (drill && dryRun)
         throw new errors/* InputError */.dz('drill', `and ${(0,settings/* settingName */.QX)('dry-run')} are both ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'true' : 'given'}.`, `a drill writes nothing anyone installs already (it needs the token to prove the write): ${(0,settings/* setTo */.oc)('dry-run', 'false')}.`);
-    const undo = parseBoolean('undo', get('undo'), false);
     if (undo && rollbackVersion === 'current') {
         throw new errors/* InputError */.dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', `give the same exact ${(0,settings/* settingName */.QX)('rollback-version')} (and ${(0,settings/* settingName */.QX)('restore-version')}) as the rollback you undo.`);
     }
@@ -36936,22 +37448,45 @@ function readInputs(get, env = process.env) {
         throw new errors/* InputError */.dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
     }
     const npmToken = tokenRaw === '' ? undefined : tokenRaw;
-    // tokenless: trusted publishing, where the runner offers the job an ID token
-    const npmOidc = npmToken === undefined && !dryRun && kinds.has('npm') && (0,oidc/* idTokenAvailable */.wl)(env);
-    if (npmToken === undefined && !dryRun && kinds.has('npm') && !npmOidc) {
-        throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', `${(0,settings/* setTo */.oc)('npm-token')} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA")${(0,settings/* currentDialect */.kZ)() === 'action' ? ', or give the job permissions: id-token: write for trusted publishing (OIDC, see the README)' : ''}, or ${(0,settings/* setTo */.oc)('dry-run', 'true')} to only see the plan.`);
-    }
+    // tokenless: trusted publishing, where the runner offers the job an ID token. By incident id
+    // with no target named, the record says whether npm is among them (undoInputs checks then)
+    const npmMaybe = kinds.has('npm') || (byId && !namedTargets);
+    const npmOidc = npmToken === undefined && !dryRun && npmMaybe && (0,oidc/* idTokenAvailable */.wl)(env);
+    if (!dryRun && kinds.has('npm') && !npmOidc)
+        requireNpmToken(npmToken);
     const force = parseBoolean('force', get('force'), false);
     if (requireHolder && force) {
-        throw new errors/* InputError */.dz('require-holder', (0,settings/* currentDialect */.kZ)() === 'action' ? 'is true together with force: true, which moves the channel whatever it holds.' : 'is given together with --force, which moves the channel whatever it holds.', `use one of them: ${(0,settings/* settingName */.QX)('require-holder')} (automation: skip when the channel moved on) or ${(0,settings/* settingName */.QX)('force')} (by hand: move it anyway).`);
+        throw new errors/* InputError */.dz('require-holder', (0,settings/* currentDialect */.kZ)() === 'action'
+            ? 'is true together with force: true, which moves the channel whatever it holds.'
+            : 'is given together with --force, which moves the channel whatever it holds.', `use one of them: ${(0,settings/* settingName */.QX)('require-holder')} (automation: skip when the channel moved on) or ${(0,settings/* settingName */.QX)('force')} (by hand: move it anyway).`);
     }
+    const strategy = parseStrategy('strategy', get('strategy'), target);
+    const undoById = byId
+        ? {
+            incidentId,
+            given: {
+                ...(rollbackVersion !== '' ? { rollbackVersion } : {}),
+                ...(restoreVersion !== undefined ? { restoreVersion } : {}),
+                ...(!['', 'latest'].includes(get('channel').trim()) ? { channel } : {}),
+                ...(strategy !== 'retag' ? { strategy } : {}),
+                ...(namedTargets
+                    ? {
+                        targets: {
+                            input: targets ? 'targets' : (SHORTHAND.find((n) => get(n).trim() !== '') ?? 'package'),
+                            targets: targetsFrom({ targets, target, packageName, packageNames }, get),
+                        },
+                    }
+                    : {}),
+            },
+        }
+        : undefined;
     return {
         target,
         targets,
         packageNames: packageNames && packageNames.length > 0 ? packageNames : [packageName],
         fromWorkspaces,
         partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
-        strategy: parseStrategy('strategy', get('strategy'), target),
+        strategy,
         rollbackVersion,
         publishedAfter,
         publishedBefore,
@@ -36966,16 +37501,22 @@ function readInputs(get, env = process.env) {
         npmToken,
         ...(npmOidc ? { npmOidc } : {}),
         // container tags and Helm releases have no deprecation
-        deprecate: kinds.has('npm') && parseBoolean('deprecate', get('deprecate'), true),
+        deprecate: (kinds.has('npm') || (byId && !namedTargets)) && parseBoolean('deprecate', get('deprecate'), true),
         deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
         dryRun,
         ...(drill ? { drill } : {}),
         force,
-        ...(undo ? { undo } : {})
+        ...(undo ? { undo } : {}),
+        ...(undoById ? { undoById } : {}),
     };
 }
 function parseList(raw) {
-    return [...new Set(raw.split(/[,\n]/).map((s) => s.trim()).filter(Boolean))];
+    return [
+        ...new Set(raw
+            .split(/[,\n]/)
+            .map((s) => s.trim())
+            .filter(Boolean)),
+    ];
 }
 function readGitHubInputs(get, env = process.env) {
     const createIssue = parseBoolean('create-issue', get('create-issue'), true);
@@ -36997,7 +37538,8 @@ function readGitHubInputs(get, env = process.env) {
     }
     const reportDir = (0,config/* parseReportDir */.r)('report-dir', get('report-dir') || 'incidents');
     const branchRaw = get('report-branch').trim();
-    if (branchRaw && (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
+    if (branchRaw &&
+        (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
         throw new errors/* InputError */.dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
     }
     const severityRaw = (get('severity') || 'high').trim().toLowerCase();
@@ -37006,12 +37548,26 @@ function readGitHubInputs(get, env = process.env) {
     }
     const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
     if ((createIssue || commitReport) && token === undefined) {
-        throw new errors/* InputError */.dz('github-token', 'is empty, and the tracking issue and incident report need it.', (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.' : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.');
+        throw new errors/* InputError */.dz('github-token', 'is empty, and the tracking issue and incident report need it.', (0,settings/* currentDialect */.kZ)() === 'action'
+            ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.'
+            : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.');
     }
     if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
-        throw new errors/* InputError */.dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', (0,settings/* currentDialect */.kZ)() === 'action' ? 'run it in a workflow, or set create-issue: false and commit-report: false.' : 'pass --repo owner/name, or --no-issue and --no-report.');
+        throw new errors/* InputError */.dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', (0,settings/* currentDialect */.kZ)() === 'action'
+            ? 'run it in a workflow, or set create-issue: false and commit-report: false.'
+            : 'pass --repo owner/name, or --no-issue and --no-report.');
     }
-    return { token, createIssue, labels, assignees, commitReport, reportDir, reportBranch: branchRaw || undefined, severity: severityRaw, githubRelease };
+    return {
+        token,
+        createIssue,
+        labels,
+        assignees,
+        commitReport,
+        reportDir,
+        reportBranch: branchRaw || undefined,
+        severity: severityRaw,
+        githubRelease,
+    };
 }
 
 
@@ -37029,7 +37585,7 @@ function readGitHubInputs(get, env = process.env) {
 // no table breaks.
 /** Escapes text for a Markdown paragraph, list item or table cell. Newlines become <br>. */
 function inert(text) {
-    return text
+    return (text
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
@@ -37039,7 +37595,7 @@ function inert(text) {
         // space breaks the pattern while the URL still reads as written
         .replace(/:\/\//g, ':\u200b//')
         .replace(/(www)\./gi, '$1\u200b.')
-        .replace(/\r?\n/g, '<br>');
+        .replace(/\r?\n/g, '<br>'));
 }
 /** A Markdown table from a header row and rows (cells must already be inert). */
 function table(header, rows) {
@@ -37073,7 +37629,13 @@ const MAX_TARGET_LINES = 15;
 const REASON_MAX = 1000;
 const ERROR_MAX = 600;
 const LINE_MAX = 200;
-const EMOJI = { 'in-progress': '🚨', completed: '✅', 'already-done': '✅', partial: '⚠️', failed: '❌' };
+const EMOJI = {
+    'in-progress': '🚨',
+    completed: '✅',
+    'already-done': '✅',
+    partial: '⚠️',
+    failed: '❌',
+};
 /**
  * `raw` escaped character by character with `esc`, cut to at most `max` characters (UTF-16
  * units) with a trailing `…` when it does not fit. The cut falls between two escaped
@@ -37100,7 +37662,7 @@ const slackText = (s, max = SLACK_SECTION) => clip(s, max, slackChar);
  * zero-width space after it (`@everyone` and `@here` stay text even without
  * allowed_mentions, which is sent as well).
  */
-const discordChar = (c) => (c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c);
+const discordChar = (c) => c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c;
 const discordText = (s, max = DISCORD_MAX) => clip(s, max, discordChar);
 function what(a) {
     if (a.targets.length === 1) {
@@ -37153,17 +37715,42 @@ function slackPayload(a) {
     const one = a.targets.length === 1 ? a.targets[0] : undefined;
     const summary = one ? `${what(a)}: ${targetLine(one, false)}` : `${what(a)}, ${a.rollbackVersion} on ${a.channel}`;
     const blocks = [
-        { type: 'header', text: { type: 'plain_text', text: clip(`${EMOJI[a.status]} ${a.headline}`, SLACK_HEADER), emoji: true } },
-        { type: 'section', fields: facts(a).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}` })) },
-        { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } }
+        {
+            type: 'header',
+            text: { type: 'plain_text', text: clip(`${EMOJI[a.status]} ${a.headline}`, SLACK_HEADER), emoji: true },
+        },
+        {
+            type: 'section',
+            fields: facts(a).map(([label, value]) => ({
+                type: 'mrkdwn',
+                text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}`,
+            })),
+        },
+        { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } },
     ];
     const lines = targetLines(a);
     if (lines.length > 0)
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION) } });
+        blocks.push({
+            type: 'section',
+            text: {
+                type: 'mrkdwn',
+                text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION),
+            },
+        });
     const p = problem(a);
     if (p)
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}` } });
-    const links = [a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '', a.reportUrl ? `<${slackUrl(a.reportUrl)}|Incident report>` : '', a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : ''].filter(Boolean);
+        blocks.push({
+            type: 'section',
+            text: {
+                type: 'mrkdwn',
+                text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}`,
+            },
+        });
+    const links = [
+        a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '',
+        a.reportUrl ? `<${slackUrl(a.reportUrl)}|Incident report>` : '',
+        a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : '',
+    ].filter(Boolean);
     if (links.length > 0)
         blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join(' · ') }] });
     return { text: slackText(`${EMOJI[a.status]} ${a.headline}: ${summary}. Reason: ${a.reason}`, SLACK_SECTION), blocks };
@@ -37197,7 +37784,7 @@ function discordPayload(a) {
         ...(a.reportUrl ? [`Incident report: ${a.reportUrl}`] : []),
         ...(a.runUrl ? [`Workflow run: ${a.runUrl}`] : []),
         ...facts(a).map(([label, value]) => `**${label}:** ${discordText(value, LINE_MAX)}`),
-        `**Reason:** ${discordText(a.reason, REASON_MAX)}`
+        `**Reason:** ${discordText(a.reason, REASON_MAX)}`,
     ];
     const p = problem(a);
     if (p)
@@ -37205,12 +37792,21 @@ function discordPayload(a) {
     lines.push(...targetLines(a).map((l) => `- ${discordText(l, LINE_MAX)}`));
     return { content: clipLines(lines, DISCORD_MAX, '…(truncated)'), allowed_mentions: { parse: [] }, flags: 4 };
 }
-const TEAMS_COLOR = { 'in-progress': 'Warning', completed: 'Good', 'already-done': 'Good', partial: 'Attention', failed: 'Attention' };
+const TEAMS_COLOR = {
+    'in-progress': 'Warning',
+    completed: 'Good',
+    'already-done': 'Good',
+    partial: 'Attention',
+    failed: 'Attention',
+};
 /** A line of an Adaptive Card: TextRuns render no Markdown, so user text stays text. */
 function teamsLine(label, value, extra = {}) {
     return {
         type: 'RichTextBlock',
-        inlines: [...(label ? [{ type: 'TextRun', text: `${label}: `, weight: 'Bolder' }] : []), { type: 'TextRun', text: value, ...extra }]
+        inlines: [
+            ...(label ? [{ type: 'TextRun', text: `${label}: `, weight: 'Bolder' }] : []),
+            { type: 'TextRun', text: value, ...extra },
+        ],
     };
 }
 /**
@@ -37219,9 +37815,13 @@ function teamsLine(label, value, extra = {}) {
  */
 function teamsPayload(a) {
     const body = [
-        teamsLine(undefined, clip(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX), { weight: 'Bolder', size: 'Large', color: TEAMS_COLOR[a.status] }),
+        teamsLine(undefined, clip(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX), {
+            weight: 'Bolder',
+            size: 'Large',
+            color: TEAMS_COLOR[a.status],
+        }),
         ...facts(a).map(([label, value]) => teamsLine(label, clip(value, LINE_MAX))),
-        teamsLine('Reason', clip(a.reason, REASON_MAX))
+        teamsLine('Reason', clip(a.reason, REASON_MAX)),
     ];
     const p = problem(a);
     if (p)
@@ -37231,7 +37831,7 @@ function teamsPayload(a) {
     const actions = [
         ...(a.issueUrl ? [{ type: 'Action.OpenUrl', title: 'Tracking issue', url: a.issueUrl }] : []),
         ...(a.reportUrl ? [{ type: 'Action.OpenUrl', title: 'Incident report', url: a.reportUrl }] : []),
-        ...(a.runUrl ? [{ type: 'Action.OpenUrl', title: 'Workflow run', url: a.runUrl }] : [])
+        ...(a.runUrl ? [{ type: 'Action.OpenUrl', title: 'Workflow run', url: a.runUrl }] : []),
     ];
     return {
         type: 'message',
@@ -37245,10 +37845,10 @@ function teamsPayload(a) {
                     version: '1.4',
                     msteams: { width: 'Full' },
                     body,
-                    ...(actions.length > 0 ? { actions } : {})
-                }
-            }
-        ]
+                    ...(actions.length > 0 ? { actions } : {}),
+                },
+            },
+        ],
     };
 }
 /** The json format: the announcement itself, with a format version first (README "Announce"). */
@@ -37256,7 +37856,13 @@ function jsonPayload(a) {
     return { version: 1, ...a };
 }
 function payloadFor(format, a) {
-    return format === 'slack' ? slackPayload(a) : format === 'discord' ? discordPayload(a) : format === 'teams' ? teamsPayload(a) : jsonPayload(a);
+    return format === 'slack'
+        ? slackPayload(a)
+        : format === 'discord'
+            ? discordPayload(a)
+            : format === 'teams'
+                ? teamsPayload(a)
+                : jsonPayload(a);
 }
 
 // EXTERNAL MODULE: ./src/github/render-parts.ts
@@ -37274,7 +37880,7 @@ const HEADLINE = {
     started: 'ROLLBACK IN PROGRESS',
     completed: 'ROLLBACK COMPLETE',
     alreadyDone: 'ROLLBACK COMPLETE: already rolled back, nothing needed changing',
-    failed: 'ROLLBACK FAILED: nothing was changed'
+    failed: 'ROLLBACK FAILED: nothing was changed',
 };
 const HEADLINE_MISSING_MAX = 120;
 /** The link to the workflow run, when there is one (the CLI has none). */
@@ -37288,7 +37894,7 @@ function common(a, at) {
         actor: a.ctx.actor ?? null,
         trigger: a.ctx.eventName ? (a.ctx.workflow ? `${a.ctx.eventName} in ${a.ctx.workflow}` : a.ctx.eventName) : null,
         runUrl: runUrlOf(a.ctx),
-        at
+        at,
     };
 }
 const goal = (t) => t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null;
@@ -37303,11 +37909,19 @@ function startAnnouncement(planned, a, at) {
         rollbackVersion: first?.plan?.rollbackVersion ?? a.request.rollbackVersion,
         channel: a.request.channel,
         ...common(a, at),
-        targets: planned.map((t) => ({ kind: t.kind, name: t.name, channel: t.channel, current: t.plan?.previousVersion ?? null, restore: goal(t), outcome: null, error: null })),
+        targets: planned.map((t) => ({
+            kind: t.kind,
+            name: t.name,
+            channel: t.channel,
+            current: t.plan?.previousVersion ?? null,
+            restore: goal(t),
+            outcome: null,
+            error: null,
+        })),
         missing: [],
         error: null,
         issueUrl: null,
-        reportUrl: null
+        reportUrl: null,
     };
 }
 /** What a partial result still misses, one item each. */
@@ -37322,7 +37936,11 @@ function missingOf(result) {
 /** The end: the result (or the error that stopped the run before any write), with the tracking issue. */
 function endAnnouncement(end, books, a, at) {
     const result = end.result;
-    const status = !result ? 'failed' : result.status === 'completed' || result.status === 'already-done' || result.status === 'partial' ? result.status : 'failed';
+    const status = !result
+        ? 'failed'
+        : result.status === 'completed' || result.status === 'already-done' || result.status === 'partial'
+            ? result.status
+            : 'failed';
     const missing = result && status === 'partial' ? missingOf(result) : [];
     const shortMissing = missing.join('; ');
     const headline = status === 'completed'
@@ -37348,12 +37966,12 @@ function endAnnouncement(end, books, a, at) {
             current: t.plan?.previousVersion ?? null,
             restore: goal(t),
             outcome: t.outcome,
-            error: (0,run/* errorOf */.Mz)(t) ?? null
+            error: (0,run/* errorOf */.Mz)(t) ?? null,
         })),
         missing,
         error: result ? (result.error?.message ?? null) : (0,errors/* errorMessage */.gJ)(end.error),
         issueUrl: (0,render_parts/* safeUrl */.Pl)(books?.issueUrl) ?? null,
-        reportUrl: (0,render_parts/* safeUrl */.Pl)(books?.pullRequestUrl ?? books?.reportUrl) ?? null
+        reportUrl: (0,render_parts/* safeUrl */.Pl)(books?.pullRequestUrl ?? books?.reportUrl) ?? null,
     };
 }
 
@@ -37390,7 +38008,7 @@ async function postJson(webhook, body, o = {}) {
                 headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': o.userAgent ?? 'release-rollback' },
                 body: payload,
                 redirect: 'manual',
-                signal
+                signal,
             });
         }
         catch (e) {
@@ -37476,7 +38094,8 @@ function detail(text, secretParts) {
     let reason = text.trim();
     try {
         const parsed = JSON.parse(reason);
-        reason = typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : '';
+        reason =
+            typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : '';
     }
     catch {
         // plain text
@@ -37533,7 +38152,7 @@ function announceSteps(cfg, about, log, o) {
             if (endWarning)
                 warnings.push(endWarning);
             return { missing: [], warnings };
-        }
+        },
     };
 }
 
@@ -37560,7 +38179,9 @@ function formatForHost(hostname) {
         return 'slack';
     if (under('discord.com') || under('discordapp.com'))
         return 'discord';
-    if (host.endsWith('.logic.azure.com') || host.endsWith('.webhook.office.com') || under('environment.api.powerplatform.com'))
+    if (host.endsWith('.logic.azure.com') ||
+        host.endsWith('.webhook.office.com') ||
+        under('environment.api.powerplatform.com'))
         return 'teams';
     return 'json';
 }
@@ -37704,7 +38325,9 @@ function resolveNpmConfig(opts) {
 
 /** A deterministic key for one incident: the same rollback always gets the same id. */
 function incidentId(packageName, channel, bad, restore) {
-    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(JSON.stringify([packageName, channel, bad, restore])).digest('hex');
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(JSON.stringify([packageName, channel, bad, restore]))
+        .digest('hex');
     return `rr-${hash.slice(0, 16)}`;
 }
 function prereleaseId(version) {
@@ -37754,7 +38377,10 @@ function lastKnownGood(state, bad, channel) {
         .map(([v]) => v)
         .filter((v) => (id === undefined ? semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(v) === null : prereleaseId(v) === id));
     const chosen = candidates.sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))[0];
-    if (chosen !== undefined && id !== undefined && releaseOf(chosen) !== releaseOf(bad) && releaseOf(chosen) in state.versions) {
+    if (chosen !== undefined &&
+        id !== undefined &&
+        releaseOf(chosen) !== releaseOf(bad) &&
+        releaseOf(chosen) in state.versions) {
         const line = id === '' ? 'prerelease' : id;
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`, `give restore-version explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`);
     }
@@ -37839,7 +38465,7 @@ function planRollback(req, state) {
             version: bad,
             restore: goal,
             channel: req.channel,
-            reason: req.reason
+            reason: req.reason,
         });
         const previous = state.versions[bad].deprecated;
         deprecation = previous === message ? { kind: 'already', message } : { kind: 'deprecate', message, previous };
@@ -37865,42 +38491,56 @@ function planRollback(req, state) {
         otherTagsOnBad,
         warnings,
         incidentId: incidentId(req.packageName, req.channel, bad, restore),
-        ...(republish ? { republish } : {})
+        ...(republish ? { republish } : {}),
     };
 }
 /**
- * The undo of a rollback made by mistake, from the same request (same versions and
- * targets): every channel goes back to the bad version the rollback found there, but only
- * while it still holds what the rollback wrote (the restore version, or the republished
- * fix-forward version, which stays published: npm never reuses a version); the bad
- * version's deprecation is cleared only when it is exactly the message this tool wrote.
- * The incident id is the rollback's, so the bookkeeping finds the same issue and report.
- * Pure: no I/O.
+ * The undo of a rollback made by mistake: every channel goes back to where the incident
+ * found it (the bad version, unless the record says otherwise), but only while it still
+ * holds what the rollback wrote (the restore version, or the republished fix-forward
+ * version, which stays published: npm never reuses a version); the bad version's
+ * deprecation is cleared only when it is exactly the message this tool wrote.
+ *
+ * With `req.record` (the incident record: the committed report or the tracking issue) the
+ * versions, the incident id and the deprecation message come from it; without one they are
+ * rebuilt from the request (the same versions and targets as the rollback). The incident id
+ * is the rollback's, so the bookkeeping finds the same issue and report. Pure: no I/O.
  */
 function planUndo(req, state) {
     const bad = req.rollbackVersion;
     if (!(bad in state.versions)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, 'give the same rollback-version as the rollback you undo.');
     }
-    let restore = req.restoreVersion;
+    const record = req.record;
+    let restore = record?.restoreVersion ?? req.restoreVersion;
     const restoreChosen = restore === undefined;
     // the last known good version never counts the bad one, deprecated or not: the rollback's choice again
     if (restore === undefined)
         restore = lastKnownGood(state, bad, req.channel);
-    if (restore === undefined || !(restore in state.versions)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', restore === undefined ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.` : `${req.packageName}@${restore} does not exist in the registry.`, 'give the same restore-version as the rollback you undo.');
+    if (!record && (restore === undefined || !(restore in state.versions))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', restore === undefined
+            ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.`
+            : `${req.packageName}@${restore} does not exist in the registry.`, 'give the same restore-version as the rollback you undo.');
     }
-    const republish = req.strategy === 'republish' ? { version: fixForwardVersion(bad), from: restore } : undefined;
-    // what the rollback wrote to the channel
-    const wrote = republish?.version ?? restore;
+    const restored = restore;
+    // what the rollback wrote to the channel: as recorded, or rebuilt from the inputs
+    const wrote = record?.wrote ?? (req.strategy === 'republish' ? fixForwardVersion(bad) : restored);
+    const republish = req.strategy === 'republish' || wrote !== restored ? { version: wrote, from: restored } : undefined;
+    // where the incident found the channel: the record says (a forced rollback found something else); without one, the bad version
+    const found = record ? record.previousVersion : bad;
     const current = state.distTags[req.channel];
     const warnings = [];
     let tag;
-    if (current === bad)
-        tag = { kind: 'already', to: bad };
+    if (found === undefined) {
+        tag = current === undefined ? { kind: 'already', to: '(no such channel)' } : { kind: 'keep-newer', holder: current };
+        if (current !== undefined)
+            warnings.push(`undo: '${req.channel}' did not exist before the rollback (the incident record says so), and undo cannot remove a channel: it is left on ${current}. Remove it by hand if it should go.`);
+    }
+    else if (current === found)
+        tag = { kind: 'already', to: found };
     // the runner says it loudly when it writes (and the summary): the plan's warnings stay what a repeated undo sees too
     else if (current === wrote)
-        tag = { kind: 'move', from: wrote, to: bad };
+        tag = { kind: 'move', from: wrote, to: found };
     else {
         tag = { kind: 'keep-newer', holder: current ?? '(nothing)' };
         warnings.push(`undo: '${req.channel}' holds ${current ?? 'nothing'}, not ${wrote} (what the rollback wrote): someone moved it after the rollback, so it is left alone and not undone.`);
@@ -37909,12 +38549,27 @@ function planUndo(req, state) {
         warnings.push(`undo: ${republish.version} (the republished fix-forward version) stays published: npm never reuses a version number; only '${req.channel}' is pointed back.`);
     let deprecation = { kind: 'off' };
     if (req.deprecate) {
-        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, { version: bad, restore: wrote, channel: req.channel, reason: req.reason });
+        // only the message this tool wrote counts: the recorded one (without a record, the one these inputs render)
+        const message = record
+            ? record.deprecationMessage
+            : (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
+                version: bad,
+                restore: wrote,
+                channel: req.channel,
+                reason: req.reason,
+            });
         const now = state.versions[bad].deprecated;
-        if (!now)
+        // the message the rollback replaced (the record says), which the undo puts back
+        const before = record?.deprecationBefore;
+        if (message === undefined) {
+            if (now)
+                warnings.push(`undo: ${bad} is deprecated ("${now}"), but the incident record holds no deprecation written by this tool, so it is kept.`);
+        }
+        else if (!now || (before !== undefined && now === before))
             deprecation = { kind: 'already', message };
         else if (now === message)
-            deprecation = { kind: 'undeprecate', message };
+            deprecation =
+                before !== undefined ? { kind: 'undeprecate', message, restoreTo: before } : { kind: 'undeprecate', message };
         else {
             deprecation = { kind: 'kept', message, current: now };
             warnings.push(`undo: ${bad} is deprecated with another message than the one this rollback wrote ("${now}"): a person changed it, so it is kept.`);
@@ -37924,16 +38579,17 @@ function planUndo(req, state) {
         packageName: req.packageName,
         channel: req.channel,
         rollbackVersion: bad,
-        restoreVersion: restore,
-        restoreChosen,
+        restoreVersion: restored,
+        restoreChosen: restoreChosen && !record,
         previousVersion: current,
         tag,
         deprecation,
         otherTagsOnBad: [],
         warnings,
-        incidentId: incidentId(req.packageName, req.channel, bad, restore),
+        incidentId: record?.incidentId ?? incidentId(req.packageName, req.channel, bad, restored),
         ...(republish ? { republish } : {}),
-        undo: true
+        undo: true,
+        ...(found !== undefined ? { foundVersion: found } : {}),
     };
 }
 /** True when the plan writes nothing. */
@@ -37945,7 +38601,7 @@ function describePlan(plan) {
     if (plan.undo)
         return describeUndo(plan);
     const lines = [
-        `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`
+        `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`,
     ];
     const t = plan.tag;
     if (t.kind === 'move')
@@ -37965,10 +38621,15 @@ function describePlan(plan) {
 }
 function describeUndo(plan) {
     const wrote = plan.republish?.version ?? plan.restoreVersion;
-    const lines = [`Package ${plan.packageName}: undo the rollback of ${plan.rollbackVersion} to ${wrote} on '${plan.channel}'.`];
+    const lines = [
+        `Package ${plan.packageName}: undo the rollback of ${plan.rollbackVersion} to ${wrote} on '${plan.channel}'.`,
+    ];
     const t = plan.tag;
+    const why = t.kind === 'move' && t.to === plan.rollbackVersion
+        ? 'the bad version, as undo asks'
+        : 'what it held when the incident found it';
     if (t.kind === 'move')
-        lines.push(`- move dist-tag '${plan.channel}' back: ${wrote} -> ${t.to} (the bad version, as undo asks)`);
+        lines.push(`- move dist-tag '${plan.channel}' back: ${wrote} -> ${t.to} (${why})`);
     if (t.kind === 'already')
         lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`);
     if (t.kind === 'keep-newer')
@@ -37977,9 +38638,11 @@ function describeUndo(plan) {
         lines.push(`- ${plan.republish.version} stays published (npm never reuses a version)`);
     const d = plan.deprecation;
     if (d.kind === 'undeprecate')
-        lines.push(`- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")`);
+        lines.push(d.restoreTo === undefined
+            ? `- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")`
+            : `- put back the deprecation of ${plan.rollbackVersion} the rollback replaced ("${d.restoreTo}" instead of "${d.message}")`);
     if (d.kind === 'already')
-        lines.push(`- ${plan.rollbackVersion} is not deprecated: no change`);
+        lines.push(`- ${plan.rollbackVersion} is not deprecated by this tool: no change`);
     if (d.kind === 'kept')
         lines.push(`- ${plan.rollbackVersion} carries another deprecation ("${d.current}"): kept`);
     return lines;
@@ -37988,7 +38651,12 @@ function describeUndo(plan) {
 function formatDuration(ms) {
     const parts = [];
     let rest = Math.max(0, Math.round(ms));
-    for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]]) {
+    for (const [unit, size] of [
+        ['h', 3_600_000],
+        ['m', 60_000],
+        ['s', 1000],
+        ['ms', 1],
+    ]) {
         const n = Math.floor(rest / size);
         rest -= n * size;
         if (n > 0)
@@ -38032,13 +38700,19 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
         // a version we republished stands for the bad one it replaced: never roll it back in turn
         version = state.versions[holder]?.republishOf ?? holder;
     }
-    if (publishedAfter === undefined && publishedBefore === undefined && releaseCommit === undefined && maxAgeMs === undefined && !requireHolder)
+    if (publishedAfter === undefined &&
+        publishedBefore === undefined &&
+        releaseCommit === undefined &&
+        maxAgeMs === undefined &&
+        !requireHolder)
         return { proceed: true, rollbackVersion: version };
     if (!(version in state.versions))
         return { proceed: true, rollbackVersion: version }; // planning names the unknown version
     const info = state.versions[version];
     const subject = current ? `'${channel}' holds ${version}` : `${state.name}@${version}`;
-    const verdict = current ? 'it did not come from the release that failed, so nothing was rolled back.' : 'it is not the release named by the inputs, so nothing was rolled back.';
+    const verdict = current
+        ? 'it did not come from the release that failed, so nothing was rolled back.'
+        : 'it is not the release named by the inputs, so nothing was rolled back.';
     const warnings = [];
     // 0. the holder: the channel must still hold the version (a tag that does not exist is
     // left to planning, which names the channel: that is a wrong input, not a race)
@@ -38049,14 +38723,18 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             holder,
             reason: republished
                 ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (require-holder): it was rolled back already, so nothing was rolled back.`
-                : `'${channel}' holds ${holder}, not ${state.name}@${version} (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`
+                : `'${channel}' holds ${holder}, not ${state.name}@${version} (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`,
         };
     }
     // 1. the commit: proof when the version records one
     if (releaseCommit !== undefined) {
         const commit = info.commit?.toLowerCase();
         if (commit !== undefined && commit !== releaseCommit) {
-            return { proceed: false, holder, reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (release-commit): ${verdict}` };
+            return {
+                proceed: false,
+                holder,
+                reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (release-commit): ${verdict}`,
+            };
         }
         if (commit === undefined) {
             warnings.push(publishedAfter === undefined && publishedBefore === undefined
@@ -38076,10 +38754,18 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `cannot be checked: the target records no publish time for ${state.name}@${version}.`, `leave published-after and published-before empty (rollback-version already names the version${releaseCommit !== undefined ? '; release-commit still guards it' : ''}).`);
         }
         if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) {
-            return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}` };
+            return {
+                proceed: false,
+                holder,
+                reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}`,
+            };
         }
         if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
-            return { proceed: false, holder, reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}` };
+            return {
+                proceed: false,
+                holder,
+                reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}`,
+            };
         }
     }
     // 3. the age: only a recent version is rolled back automatically
@@ -38097,11 +38783,13 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             return {
                 proceed: false,
                 holder,
-                reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than max-age ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.`
+                reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than max-age ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.`,
             };
         }
     }
-    return warnings.length > 0 ? { proceed: true, rollbackVersion: version, warnings } : { proceed: true, rollbackVersion: version };
+    return warnings.length > 0
+        ? { proceed: true, rollbackVersion: version, warnings }
+        : { proceed: true, rollbackVersion: version };
 }
 /**
  * The version a fix-forward republish gets: the next one above the bad version on the
@@ -38149,7 +38837,17 @@ const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, dead
 function statusOf(e) {
     return e?.statusCode;
 }
-const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET', 'FETCH_ERROR']);
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ECONNABORTED',
+    'ESOCKETTIMEDOUT',
+    'ERR_SOCKET_TIMEOUT',
+    'UND_ERR_SOCKET',
+    'FETCH_ERROR',
+]);
 /**
  * What each misconfiguration code means, in words. EAI_AGAIN (a resolver that did not answer in
  * time), resets and unreachable networks stay retryable.
@@ -38167,7 +38865,7 @@ const MISCONFIGURED = {
     SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain ends in a CA not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
     UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
     UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name'
+    ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
 };
 /** Why the address cannot work, when the failure says so (never retried); undefined for anything else. */
 function misconfiguration(e) {
@@ -38192,7 +38890,7 @@ function isRetryable(e) {
     // 501 Not Implemented is what the server is, not how it is doing: never retried
     if (status !== undefined)
         return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501);
-    return (err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system';
+    return ((err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system');
 }
 /** Retry-After in ms (seconds or an HTTP date), when the error carries one. */
 function retryAfterMs(e, now = Date.now()) {
@@ -38328,7 +39026,16 @@ async function runIncident(req, targets, log, options = {}) {
 async function runTargets(req, targets, log, options) {
     const parallel = options.parallel ?? DEFAULT_PARALLEL;
     const several = targets.length > 1;
-    const runs = targets.map((t) => ({ ...t, label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '', moved: false, deprecated: false, republished: false, outcome: 'planned', steps: [], warnings: [] }));
+    const runs = targets.map((t) => ({
+        ...t,
+        label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '',
+        moved: false,
+        deprecated: false,
+        republished: false,
+        outcome: 'planned',
+        steps: [],
+        warnings: [],
+    }));
     const tell = (r, phase, detail) => {
         try {
             options.progress?.({ kind: r.kind, name: r.name, phase, ...(detail !== undefined ? { detail } : {}) });
@@ -38343,12 +39050,57 @@ async function runTargets(req, targets, log, options) {
     let answers = 0;
     const counted = (p) => p?.finally(() => answers++);
     const lastAnswer = new Map();
+    // undo: the incident's record, read once by its id, before any target is planned
+    const records = new Map();
+    const recordOf = (id) => {
+        if (req.recorded)
+            return Promise.resolve(req.recorded);
+        const read = options.undoRecord;
+        if (!read)
+            return Promise.resolve(undefined);
+        let pending = records.get(id);
+        if (!pending) {
+            pending = counted(read(id));
+            records.set(id, pending);
+        }
+        return pending;
+    };
+    /** This target as the incident's record holds it; undefined (said as a warning) when the record has nothing for it. */
+    const undoRecordFor = async (r, before, bad) => {
+        // the rollback's incident id: by the record's id, else rebuilt as the rollback built it
+        const id = req.recorded?.incidentId ??
+            (several
+                ? incidentOf(runs, req)
+                : (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .incidentId */ ._3)(r.name, r.channel, bad, req.restoreVersion ?? (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .lastKnownGood */ .zf)(before, bad, r.channel) ?? ''));
+        const rec = await recordOf(id);
+        if (!rec) {
+            if (options.undoRecord)
+                r.warnings.push(`undo: no record of incident ${id} was found (the incident report, the tracking issue): the deprecation is removed only when it is exactly the message these inputs render.`);
+            return undefined;
+        }
+        const t = rec.targets.find((x) => x.kind === r.kind && x.name === r.name && x.channel === r.channel);
+        if (!t) {
+            r.warnings.push(`undo: the record of incident ${rec.incidentId} (${rec.source}) has nothing for this target: the deprecation is removed only when it is exactly the message these inputs render.`);
+            return undefined;
+        }
+        return {
+            incidentId: rec.incidentId,
+            previousVersion: t.previousVersion,
+            wrote: t.wrote,
+            restoreVersion: t.restoreVersion,
+            deprecationMessage: t.deprecationMessage,
+            deprecationBefore: t.deprecationBefore,
+        };
+    };
     await Promise.all([
         counted(options.preflight?.()),
         (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(runs, parallel, async (r) => {
             tell(r, 'reading');
             try {
-                const [before] = await Promise.all([r.target.inspect().finally(() => lastAnswer.set(r, ++answers)), counted(req.dryRun ? undefined : r.target.checkAccess())]);
+                const [before] = await Promise.all([
+                    r.target.inspect().finally(() => lastAnswer.set(r, ++answers)),
+                    counted(req.dryRun ? undefined : r.target.checkAccess()),
+                ]);
                 r.before = before;
                 if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
                     r.outcome = 'not-affected';
@@ -38363,14 +39115,26 @@ async function runTargets(req, targets, log, options) {
                     tell(r, 'skipped', gate.reason);
                     return;
                 }
+                const record = req.undo ? await undoRecordFor(r, before, gate.rollbackVersion) : undefined;
                 // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-                const plan = (req.undo ? _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planUndo */ .AX : _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({ ...req, packageName: r.name, channel: r.channel, rollbackVersion: gate.rollbackVersion, deprecate: req.deprecate && r.target.retire !== undefined }, before);
+                const plan = (req.undo ? _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planUndo */ .AX : _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({
+                    ...req,
+                    packageName: r.name,
+                    channel: r.channel,
+                    rollbackVersion: gate.rollbackVersion,
+                    deprecate: req.deprecate && r.target.retire !== undefined,
+                    record,
+                }, before);
                 if (plan.republish && !r.target.republish && !plan.undo)
                     throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`);
                 // what the registry cannot do, before anything is written: a channel it cannot move
                 // stops the run here; one without deprecate is moved and the deprecation skipped
                 if (r.target.capabilities && (plan.tag.kind === 'move' || plan.deprecation.kind === 'deprecate')) {
-                    const caps = await r.target.capabilities(r.channel, before.distTags[r.channel], { move: plan.tag.kind === 'move', probe: req.dryRun ? 'never' : 'if-needed', republish: Boolean(plan.republish) && !plan.undo });
+                    const caps = await r.target.capabilities(r.channel, before.distTags[r.channel], {
+                        move: plan.tag.kind === 'move',
+                        probe: req.dryRun ? 'never' : 'if-needed',
+                        republish: Boolean(plan.republish) && !plan.undo,
+                    });
                     r.warnings.push(...caps.warnings);
                     if (caps.cannotRetire && plan.deprecation.kind === 'deprecate')
                         r.cannotRetire = caps.cannotRetire;
@@ -38379,19 +39143,26 @@ async function runTargets(req, targets, log, options) {
                 r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
                 r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
                 r.steps.push({ step: 'plan', outcome: 'done', detail: (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(plan).join(' '), at: now() });
-                tell(r, 'planned', plan.tag.kind === 'move' ? `${plan.tag.from ?? '(none)'} -> ${plan.tag.to}` : plan.tag.kind === 'already' ? `already on ${plan.tag.to}` : `left on ${plan.tag.holder}`);
+                tell(r, 'planned', plan.tag.kind === 'move'
+                    ? `${plan.tag.from ?? '(none)'} -> ${plan.tag.to}`
+                    : plan.tag.kind === 'already'
+                        ? `already on ${plan.tag.to}`
+                        : `left on ${plan.tag.holder}`);
             }
             catch (e) {
                 r.outcome = 'failed';
                 r.failure = { step: 'preflight', error: e };
                 tell(r, 'failed', (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e));
             }
-        })
+        }),
     ]);
     const planned = runs.filter((r) => r.plan !== undefined);
     for (const r of runs)
         if (runs.length > 1 || lastAnswer.get(r) !== answers)
             r.target.forget?.();
+    if (req.undo && !req.recorded && !options.undoRecord && planned.length > 0) {
+        log.info('Undo: no incident record to read (no GitHub bookkeeping): the deprecation is removed only when it is exactly the message these inputs render.');
+    }
     for (const r of planned) {
         for (const line of (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(r.plan))
             log.info(line);
@@ -38474,14 +39245,17 @@ function resolve(req, runs) {
         for (const w of r.warnings)
             warnings.push(`${r.label}${w}`);
     if (affected.length < runs.length)
-        warnings.push(`Left out (no ${req.rollbackVersion} published): ${runs.filter((r) => r.outcome === 'not-affected').map((r) => r.name).join(', ')}.`);
+        warnings.push(`Left out (no ${req.rollbackVersion} published): ${runs
+            .filter((r) => r.outcome === 'not-affected')
+            .map((r) => r.name)
+            .join(', ')}.`);
     const base = {
-        incidentId: single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req),
+        incidentId: req.recorded?.incidentId ?? (single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req)),
         rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
         channel: req.channel,
         targets: runs,
         warnings,
-        ...(req.undo ? { undo: true } : {})
+        ...(req.undo ? { undo: true } : {}),
     };
     if (req.dryRun)
         return { ...base, status: 'planned' };
@@ -38494,11 +39268,15 @@ function resolve(req, runs) {
         const notPutBack = runs.filter((r) => r.failure?.step === 'put-back');
         const failed = runs.filter((r) => r.failure?.step === 'move-tag');
         const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(f.failure?.error)})`).join('; ')}. ` +
-            (notPutBack.length === 0 ? 'The tags this run had moved were put back.' : `Could not put back: ${notPutBack.map((r) => `${r.name} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure?.error)})`).join('; ')}.`);
+            (notPutBack.length === 0
+                ? 'The tags this run had moved were put back.'
+                : `Could not put back: ${notPutBack.map((r) => `${r.name} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure?.error)})`).join('; ')}.`);
         return {
             ...base,
             status: notPutBack.length === 0 ? 'failed' : 'partial',
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(message, notPutBack.length === 0 ? `fix the failure and run again, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.` : 'put those tags back by hand, then run again.')
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(message, notPutBack.length === 0
+                ? `fix the failure and run again, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.`
+                : 'put those tags back by hand, then run again.'),
         };
     }
     const incomplete = runs.filter((r) => r.failure);
@@ -38509,7 +39287,11 @@ function resolve(req, runs) {
             const goal = plan.republish?.version ?? plan.restoreVersion;
             const error = only.failure?.step === 'move-tag'
                 ? new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([`${goal} is published`], [`pointing '${plan.channel}' at it`], only.failure.error)
-                : new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([plan.tag.kind === 'keep-newer' ? `'${plan.channel}' is on ${plan.tag.holder}` : `'${plan.channel}' points at ${goal} (the rollback is live)`], [`deprecating ${plan.rollbackVersion}`], only.failure?.error);
+                : new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([
+                    plan.tag.kind === 'keep-newer'
+                        ? `'${plan.channel}' is on ${plan.tag.holder}`
+                        : `'${plan.channel}' points at ${goal} (the rollback is live)`,
+                ], [`deprecating ${plan.rollbackVersion}`], only.failure?.error);
             return { ...base, status: 'partial', error };
         }
         const kept = affected.filter((r) => r.outcome === 'rolled-back' || r.outcome === 'already');
@@ -38517,7 +39299,7 @@ function resolve(req, runs) {
             ...base,
             status: wrote ? 'partial' : 'failed',
             error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`${wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((r) => `${r.name}: ${errorOf(r)}`).join('; ')}.` +
-                (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.')
+                (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.'),
         };
     }
     return { ...base, status: wrote ? 'completed' : 'already-done' };
@@ -38541,7 +39323,11 @@ async function restore(r, log) {
     const after = r.after;
     const label = r.label;
     if (plan.tag.kind !== 'move') {
-        const detail = plan.tag.kind === 'already' ? `'${plan.channel}' already on ${plan.tag.to}` : plan.undo ? `'${plan.channel}' holds ${plan.tag.holder}, not what the rollback wrote` : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
+        const detail = plan.tag.kind === 'already'
+            ? `'${plan.channel}' already on ${plan.tag.to}`
+            : plan.undo
+                ? `'${plan.channel}' holds ${plan.tag.holder}, not what the rollback wrote`
+                : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
         r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
         r.outcome = 'already';
         log.info(`✔ ${label}${detail}: not moved.`);
@@ -38552,25 +39338,46 @@ async function restore(r, log) {
     try {
         if (plan.republish && !plan.undo) {
             const target = r.target;
-            const p = await target.republish({ bad: plan.rollbackVersion, restore: plan.republish.from, channel: plan.channel, incidentId: plan.incidentId, expected });
+            const p = await target.republish({
+                bad: plan.rollbackVersion,
+                restore: plan.republish.from,
+                channel: plan.channel,
+                incidentId: plan.incidentId,
+                expected,
+            });
             let moved = p.outcome === 'published';
             if (p.channelHolds !== p.version)
                 moved = (await r.target.pointChannel(plan.channel, p.version, expected, incident)) === 'written' || moved;
             r.moved = moved;
             r.republished = p.outcome === 'published';
             after.distTags[plan.channel] = p.version;
-            r.steps.push({ step: 'move-tag', outcome: moved ? 'done' : 'already', detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`, at: now() });
+            r.steps.push({
+                step: 'move-tag',
+                outcome: moved ? 'done' : 'already',
+                detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`,
+                at: now(),
+            });
             log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
         }
         else {
             // tag.to: the restore version, or (undo) the bad version the rollback found there
             const to = plan.tag.to;
-            const outcome = await r.target.pointChannel(plan.channel, to, expected, incident).finally(() => (r.note = r.target.writeNote?.()));
+            const outcome = await r.target
+                .pointChannel(plan.channel, to, expected, incident)
+                .finally(() => (r.note = r.target.writeNote?.()));
             r.moved = outcome === 'written';
             after.distTags[plan.channel] = to;
-            r.steps.push({ step: 'move-tag', outcome: outcome === 'written' ? 'done' : 'already', detail: `'${plan.channel}' -> ${to}${plan.undo ? ' (undo: the bad version again)' : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`, at: now() });
+            const bad = to === plan.rollbackVersion;
+            r.steps.push({
+                step: 'move-tag',
+                outcome: outcome === 'written' ? 'done' : 'already',
+                detail: `'${plan.channel}' -> ${to}${plan.undo ? (bad ? ' (undo: the bad version again)' : ' (undo: as the incident found it)') : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`,
+                at: now(),
+            });
             if (plan.undo)
-                log.warning(`↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`);
+                log.warning(bad
+                    ? `↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`
+                    : `↩ ${label}'${plan.channel}' points at ${to} again, as the incident found it (read back from the registry).`);
             else
                 log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`);
         }
@@ -38604,7 +39411,9 @@ async function movedToNewerFix(r, e, log) {
     }
     if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated)
         return false;
-    const message = plan.undo ? `'${plan.channel}' moved to ${holder} after the rollback (a newer fix): left there, not undone.` : `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
+    const message = plan.undo
+        ? `'${plan.channel}' moved to ${holder} after the rollback (a newer fix): left there, not undone.`
+        : `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
     r.plan = { ...plan, tag: { kind: 'keep-newer', holder } };
     r.after.distTags[plan.channel] = holder;
     r.outcome = 'already';
@@ -38635,13 +39444,22 @@ async function retire(r, log) {
     const plan = r.plan;
     const after = r.after;
     if (plan.deprecation.kind === 'undeprecate' && r.target.unretire) {
-        const message = plan.deprecation.message;
+        const { message, restoreTo } = plan.deprecation;
         try {
-            const outcome = await r.target.unretire(plan.rollbackVersion, message);
+            const outcome = await r.target.unretire(plan.rollbackVersion, message, restoreTo);
             r.undeprecated = outcome === 'written';
-            after.deprecated = undefined;
-            r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: `undo: deprecation removed ("${message}")`, at: now() });
-            log.info(`✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`);
+            after.deprecated = restoreTo;
+            r.steps.push({
+                step: 'deprecate',
+                outcome: outcome === 'written' ? 'done' : 'already',
+                detail: restoreTo === undefined
+                    ? `undo: deprecation removed ("${message}")`
+                    : `undo: the deprecation the rollback replaced is back ("${restoreTo}")`,
+                at: now(),
+            });
+            log.info(restoreTo === undefined
+                ? `✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`
+                : `✔ ${r.label}${plan.rollbackVersion} carries its earlier deprecation again (read back from the registry).`);
         }
         catch (e) {
             if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N) {
@@ -38659,7 +39477,12 @@ async function retire(r, log) {
         return;
     }
     if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
-        r.steps.push({ step: 'deprecate', outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped', detail: plan.deprecation.kind, at: now() });
+        r.steps.push({
+            step: 'deprecate',
+            outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped',
+            detail: plan.deprecation.kind,
+            at: now(),
+        });
         return;
     }
     if (r.cannotRetire) {
@@ -38672,7 +39495,12 @@ async function retire(r, log) {
         const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names);
         r.deprecated = outcome === 'written';
         after.deprecated = plan.deprecation.message;
-        r.steps.push({ step: 'deprecate', outcome: outcome === 'written' ? 'done' : 'already', detail: plan.deprecation.message, at: now() });
+        r.steps.push({
+            step: 'deprecate',
+            outcome: outcome === 'written' ? 'done' : 'already',
+            detail: plan.deprecation.message,
+            at: now(),
+        });
         log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`);
     }
     catch (e) {
@@ -38689,7 +39517,9 @@ async function retire(r, log) {
 /** The deprecation skipped because the registry has none: a warning for the summary and the issue, not a failure. */
 function cannotRetire(r, why, log) {
     const plan = r.plan;
-    const moved = plan.tag.kind === 'move' ? `'${plan.channel}' was moved to ${plan.republish?.version ?? plan.tag.to}, which protects new installs` : `'${plan.channel}' is not on ${plan.rollbackVersion}`;
+    const moved = plan.tag.kind === 'move'
+        ? `'${plan.channel}' was moved to ${plan.republish?.version ?? plan.tag.to}, which protects new installs`
+        : `'${plan.channel}' is not on ${plan.rollbackVersion}`;
     const message = `${plan.rollbackVersion} was NOT deprecated (deprecated=false): ${why.replace(/\.$/, '')}. ${moved}; ranges that match ${plan.rollbackVersion} still install it, so deprecate or remove it by hand where the registry allows.`;
     r.cannotRetire = why;
     r.warnings.push(message);
@@ -38749,7 +39579,11 @@ async function fetchVersionDownloads(api, name, timeoutMs = DEFAULT_DOWNLOADS_TI
     try {
         const url = new URL(`versions/${escapedName(name)}/last-week`, api.endsWith('/') ? api : `${api}/`);
         // no credentials of any kind: the counts are public
-        const res = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+        const res = await fetch(url, {
+            headers: { accept: 'application/json' },
+            redirect: 'error',
+            signal: AbortSignal.timeout(timeoutMs),
+        });
         if (!res.ok) {
             await res.body?.cancel().catch(() => { });
             return undefined;
@@ -38783,7 +39617,12 @@ async function fetchVersionDownloads(api, name, timeoutMs = DEFAULT_DOWNLOADS_TI
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** The defaults of incident runbooks: critical 2 min, high 15 min, medium 4 h, low none. */
-const DEFAULT_RTO_TARGETS = { critical: 2 * MINUTE, high: 15 * MINUTE, medium: 4 * HOUR, low: undefined };
+const DEFAULT_RTO_TARGETS = {
+    critical: 2 * MINUTE,
+    high: 15 * MINUTE,
+    medium: 4 * HOUR,
+    low: undefined,
+};
 const UNIT_MS = { s: 1000, m: MINUTE, h: HOUR, d: 24 * HOUR };
 /** the longest target accepted: a week */
 const MAX_RTO_MS = 7 * 24 * HOUR;
@@ -38796,7 +39635,10 @@ function parseRtoTargets(name, raw) {
     const targets = { ...DEFAULT_RTO_TARGETS };
     const seen = new Set();
     const fix = `give severity=duration pairs separated by commas, such as critical=5m,high=30m (units s, m, h, d; none for no target; severities ${incident/* SEVERITIES */.o.join(', ')}).`;
-    for (const part of raw.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
+    for (const part of raw
+        .split(/[,\n]/)
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const m = /^([A-Za-z]+)\s*[=:]\s*(\S+)$/.exec(part);
         if (!m)
             throw new errors/* InputError */.dz(name, `${JSON.stringify(part.slice(0, 60))} is not severity=duration.`, fix);
@@ -38858,17 +39700,28 @@ function targetOf(result, t) {
         onChannel,
         ...(publishedAt && !Number.isNaN(Date.parse(publishedAt)) ? { publishedAt } : {}),
         ...(moved ? { movedAt: moved } : {}),
-        ...(heldMs !== undefined ? { heldMs } : {})
+        ...(heldMs !== undefined ? { heldMs } : {}),
     };
 }
 /** The summary figures from the targets' figures: protection time and the verdict. */
 function summarise(startedAt, severity, rtoMs, targets) {
     const moved = targets.filter((t) => t.state === 'moved' && t.movedAt !== undefined);
     const open = targets.some((t) => t.state === 'open');
-    const last = moved.map((t) => t.movedAt).sort((a, b) => Date.parse(a) - Date.parse(b)).pop();
+    const last = moved
+        .map((t) => t.movedAt)
+        .sort((a, b) => Date.parse(a) - Date.parse(b))
+        .pop();
     const protectedAt = !open && last !== undefined ? last : undefined;
     const toProtectionMs = msBetween(startedAt, protectedAt);
-    const verdict = rtoMs === undefined ? 'none' : toProtectionMs !== undefined ? (toProtectionMs <= rtoMs ? 'met' : 'missed') : open ? 'open' : 'unmeasured';
+    const verdict = rtoMs === undefined
+        ? 'none'
+        : toProtectionMs !== undefined
+            ? toProtectionMs <= rtoMs
+                ? 'met'
+                : 'missed'
+            : open
+                ? 'open'
+                : 'unmeasured';
     return {
         startedAt,
         ...(protectedAt !== undefined ? { protectedAt } : {}),
@@ -38876,7 +39729,7 @@ function summarise(startedAt, severity, rtoMs, targets) {
         severity,
         ...(rtoMs !== undefined ? { rtoMs } : {}),
         verdict,
-        targets
+        targets,
     };
 }
 /**
@@ -38922,7 +39775,7 @@ function mergeImpact(existing, current) {
 function formatDuration(ms) {
     if (ms < 1000)
         return '<1s';
-    const two = (big, bigUnit, small, smallUnit, pad) => (small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit} ${pad ? String(small).padStart(2, '0') : small}${smallUnit}`);
+    const two = (big, bigUnit, small, smallUnit, pad) => small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit} ${pad ? String(small).padStart(2, '0') : small}${smallUnit}`;
     const s = Math.floor(ms / 1000);
     if (s < 60)
         return `${s}s`;
@@ -38952,7 +39805,7 @@ const VERDICT = {
     missed: '❌ missed',
     none: 'no target for this severity',
     open: '⏳ open until every channel is rolled back (re-run to finish)',
-    unmeasured: 'not measured'
+    unmeasured: 'not measured',
 };
 /**
  * The "Impact and timing" block, with a heading of `level` (## or ###). User-given names
@@ -38968,12 +39821,14 @@ function renderImpact(impact, level) {
             `${mixed ? `${t.kind ?? 'npm'} ` : ''}${cell(t.name)} on ${cell(t.channel)}`,
             cell(t.version),
             held(t),
-            ...(downloads ? [t.downloads !== undefined ? t.downloads.toLocaleString('en-US') : '–'] : [])
+            ...(downloads ? [t.downloads !== undefined ? t.downloads.toLocaleString('en-US') : '–'] : []),
         ])), '');
     }
     else if (impact.targets.length === 1) {
         const t = impact.targets[0];
-        const span = t.heldMs !== undefined && t.publishedAt && t.movedAt ? ` (published ${utc(t.publishedAt)}, channel moved back ${utc(t.movedAt)})` : '';
+        const span = t.heldMs !== undefined && t.publishedAt && t.movedAt
+            ? ` (published ${utc(t.publishedAt)}, channel moved back ${utc(t.movedAt)})`
+            : '';
         lines.push(`- ${cell(t.version)} held ${cell(t.channel)}: ${held(t)}${span}`);
         if (t.downloads !== undefined)
             lines.push(`- Downloads of ${cell(t.version)} in the last 7 days (npm): ${t.downloads.toLocaleString('en-US')}`);
@@ -39103,14 +39958,49 @@ function readSmokeInputs(get) {
 // --- the command's environment ------------------------------------------------------------
 /** Variables the command may see (case-insensitive); everything else is left out. */
 const KEEP = new Set([
-    'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TERM', 'TMPDIR', 'TEMP', 'TMP',
+    'PATH',
+    'HOME',
+    'USER',
+    'LOGNAME',
+    'SHELL',
+    'LANG',
+    'LANGUAGE',
+    'TZ',
+    'TERM',
+    'TMPDIR',
+    'TEMP',
+    'TMP',
     // Windows
-    'USERPROFILE', 'USERNAME', 'SYSTEMROOT', 'SYSTEMDRIVE', 'WINDIR', 'COMSPEC', 'PATHEXT', 'APPDATA', 'LOCALAPPDATA', 'PROGRAMFILES', 'PROGRAMDATA',
+    'USERPROFILE',
+    'USERNAME',
+    'SYSTEMROOT',
+    'SYSTEMDRIVE',
+    'WINDIR',
+    'COMSPEC',
+    'PATHEXT',
+    'APPDATA',
+    'LOCALAPPDATA',
+    'PROGRAMFILES',
+    'PROGRAMDATA',
     // CI and the runner (facts and folders, no credentials)
-    'CI', 'GITHUB_ACTIONS', 'GITHUB_WORKSPACE', 'RUNNER_OS', 'RUNNER_ARCH', 'RUNNER_TEMP', 'RUNNER_TOOL_CACHE',
+    'CI',
+    'GITHUB_ACTIONS',
+    'GITHUB_WORKSPACE',
+    'RUNNER_OS',
+    'RUNNER_ARCH',
+    'RUNNER_TEMP',
+    'RUNNER_TOOL_CACHE',
     // certificates, and the docker client's settings (paths; its credentials stay in its config file)
-    'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'DOCKER_HOST', 'DOCKER_CONFIG', 'DOCKER_CONTEXT', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'XDG_RUNTIME_DIR',
-    'NO_PROXY'
+    'NODE_EXTRA_CA_CERTS',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'DOCKER_HOST',
+    'DOCKER_CONFIG',
+    'DOCKER_CONTEXT',
+    'DOCKER_CERT_PATH',
+    'DOCKER_TLS_VERIFY',
+    'XDG_RUNTIME_DIR',
+    'NO_PROXY',
 ].map((n) => n.toUpperCase()));
 const PROXIES = new Set(['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY']);
 /** A proxy URL that carries a user or password is a credential. */
@@ -39140,10 +40030,10 @@ function smokeEnv(env, extra = {}) {
 }
 /** Text of a process shown to people: no terminal escapes, no control characters but tab. */
 function clean(line) {
-    return (line
+    return line
         .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?|\u001b./g, '')
         .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, '')
-        .slice(0, MAX_LINE));
+        .slice(0, MAX_LINE);
 }
 /** Ends the process and everything it started (its process group). */
 function killTree(child, signal) {
@@ -39193,7 +40083,7 @@ function runProcess(file, args, options) {
                 stdio: ['ignore', 'pipe', 'pipe'],
                 // its own process group: a timeout ends the command and everything it started
                 detached: process.platform !== 'win32',
-                windowsHide: true
+                windowsHide: true,
             });
         }
         catch (e) {
@@ -39255,12 +40145,14 @@ class SmokeTestError extends _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .Rollback
     markdown() {
         const longest = Math.max(0, ...this.output.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length))));
         const fence = '`'.repeat(Math.max(3, longest + 1));
-        return [
+        return ([
             '## ❌ Rollback stopped by the smoke test: nothing was changed',
             `The smoke test (\`smoke-test\`) of ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .inert */ .t)(this.subject)} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .inert */ .t)(this.problem)}.`,
-            ...(this.output.length > 0 ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`] : []),
-            `**Fix:** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .inert */ .t)(this.fixText)}`
-        ].join('\n\n') + '\n';
+            ...(this.output.length > 0
+                ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`]
+                : []),
+            `**Fix:** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .inert */ .t)(this.fixText)}`,
+        ].join('\n\n') + '\n');
     }
 }
 const fixVersion = () => `pass a ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('restore-version')} that passes the smoke test (or correct the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('smoke-test')} command if it is wrong) and run again; to roll back without the test, ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .currentDialect */ .kZ)() === 'action' ? 'leave smoke-test empty' : 'leave out --smoke-test'}.`;
@@ -39332,26 +40224,54 @@ async function smokeNpm(name, version, command, config, inputs, options, label) 
             (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(empty, '', { mode: 0o600 });
             // the install may use the proxies as given (credentials too): it runs no package code
             const proxies = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && PROXIES.has(k.toUpperCase())));
-            install = await runProcess(npm, ['install', `${name}@${version}`, '--registry', inputs.registry, '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--no-update-notifier', '--prefer-online'], { cwd: project, env: { ...base, ...proxies, npm_config_userconfig: rc, npm_config_globalconfig: empty }, shell: process.platform === 'win32', deadline, log: options.log, prefix: `${label}  npm │ ` });
+            install = await runProcess(npm, [
+                'install',
+                `${name}@${version}`,
+                '--registry',
+                inputs.registry,
+                '--ignore-scripts',
+                '--no-audit',
+                '--no-fund',
+                '--no-package-lock',
+                '--no-update-notifier',
+                '--prefer-online',
+            ], {
+                cwd: project,
+                env: { ...base, ...proxies, npm_config_userconfig: rc, npm_config_globalconfig: empty },
+                shell: process.platform === 'win32',
+                deadline,
+                log: options.log,
+                prefix: `${label}  npm │ `,
+            });
         }
         finally {
             (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync)(rcDir, { recursive: true, force: true });
         }
         check(install, subject, `installing it (npm install ${subject})`, config, 'npm');
         // 2. the install scripts, as a user's install runs them: no token anywhere any more
-        const noRc = { npm_config_userconfig: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, '.no-user-npmrc'), npm_config_globalconfig: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, '.no-global-npmrc') };
+        const noRc = {
+            npm_config_userconfig: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, '.no-user-npmrc'),
+            npm_config_globalconfig: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, '.no-global-npmrc'),
+        };
         const rebuild = await runProcess(npm, ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'], {
             cwd: project,
             env: { ...base, ...noRc },
             shell: process.platform === 'win32',
             deadline,
             log: options.log,
-            prefix: `${label}  npm │ `
+            prefix: `${label}  npm │ `,
         });
         check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm');
         // 3. the command, in the project
         options.log.info(`${label}Smoke test: running the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('smoke-test')} command for ${subject}…`);
-        const ran = await runProcess(command, [], { cwd: project, env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, 'node_modules') }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` });
+        const ran = await runProcess(command, [], {
+            cwd: project,
+            env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, 'node_modules') }),
+            shell: true,
+            deadline,
+            log: options.log,
+            prefix: `${label}  │ `,
+        });
         check(ran, subject, 'running the smoke-test command', config, 'command');
         options.log.info(`✔ ${label}Smoke test passed: ${subject}.`);
     }
@@ -39369,7 +40289,14 @@ async function smokeDocker(r, version, command, config, options, label) {
     const dir = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(tempRoot(options.env ?? process.env), 'release-rollback-smoke-'));
     try {
         options.log.info(`${label}Smoke test: running the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('smoke-test')} command with IMAGE=${image} (${version})…`);
-        const ran = await runProcess(command, [], { cwd: dir, env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }), shell: true, deadline, log: options.log, prefix: `${label}  │ ` });
+        const ran = await runProcess(command, [], {
+            cwd: dir,
+            env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }),
+            shell: true,
+            deadline,
+            log: options.log,
+            prefix: `${label}  │ `,
+        });
         check(ran, image, 'running the smoke-test command', config, 'command');
         options.log.info(`✔ ${label}Smoke test passed: ${image}.`);
     }
@@ -39499,7 +40426,19 @@ function readVerifyConfig(get, registry, userAgent = 'release-rollback') {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('verify-field', 'is set but verify-url is not.', 'set verify-url to the health endpoint whose answer holds that field.');
     const timeout = parseDuration('verify-timeout', get('verify-timeout'), '2m');
     const wait = parseDuration('wait-for-cdn', get('wait-for-cdn'), '0', true);
-    return { url, field, timeout: timeout.text, timeoutMs: timeout.ms, waitForCdn: wait.text, waitForCdnMs: wait.ms, registry, userAgent, pollMs: 500, maxPollMs: 15_000, requestTimeoutMs: 10_000 };
+    return {
+        url,
+        field,
+        timeout: timeout.text,
+        timeoutMs: timeout.ms,
+        waitForCdn: wait.text,
+        waitForCdnMs: wait.ms,
+        registry,
+        userAgent,
+        pollMs: 500,
+        maxPollMs: 15_000,
+        requestTimeoutMs: 10_000,
+    };
 }
 /** The afterWrite steps of the runbook: always the installers' read of npm channels, and the health check when verify-url is set. */
 function verifySteps(get, inputs, log, userAgent) {
@@ -39519,7 +40458,9 @@ function verifyAfter(config, log) {
         const npm = targets.filter((t) => t.kind === 'npm' && config.registry);
         await Promise.all([
             config.url ? checkHealth(config, targets, result, log, report).then((h) => (verification.health = h)) : undefined,
-            npm.length > 0 ? (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(npm, 4, (t) => readAsInstallers(config, t, log, report)).then((rows) => (verification.installers = rows)) : undefined
+            npm.length > 0
+                ? (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(npm, 4, (t) => readAsInstallers(config, t, log, report)).then((rows) => (verification.installers = rows))
+                : undefined,
         ]);
         if (verification.health || verification.installers)
             result.verification = verification;
@@ -39551,7 +40492,11 @@ const oneLine = (s, max = 80) => {
 async function readHealth(config, versions, bad, timeoutMs) {
     let res;
     try {
-        res = await fetch(config.url, { headers: { accept: config.field ? 'application/json' : '*/*', 'user-agent': config.userAgent }, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+        res = await fetch(config.url, {
+            headers: { accept: config.field ? 'application/json' : '*/*', 'user-agent': config.userAgent },
+            redirect: 'follow',
+            signal: AbortSignal.timeout(timeoutMs),
+        });
     }
     catch (e) {
         return { seen: false, reports: `no answer (${oneLine((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e.cause ?? e))})` };
@@ -39595,7 +40540,12 @@ async function checkHealth(config, targets, result, log, report) {
     // the run kept); with several targets and different versions, any of them counts
     const versions = [...new Set(targets.map((t) => t.after?.distTags[t.channel]))];
     const url = config.url;
-    const check = { url, ...(config.field ? { field: config.field } : {}), versions, timeout: config.timeout };
+    const check = {
+        url,
+        ...(config.field ? { field: config.field } : {}),
+        versions,
+        timeout: config.timeout,
+    };
     const deadline = Date.now() + config.timeoutMs;
     let delay = config.pollMs;
     let last;
@@ -39643,7 +40593,7 @@ async function installerRead(config, name, channel, timeoutMs) {
         retry: { retries: 0 },
         timeout: timeoutMs,
         userAgent: config.userAgent,
-        npmCommand: 'install'
+        npmCommand: 'install',
     });
     const doc = (await res.json());
     const maxAgeSeconds = maxAgeOf(res.headers.get('cache-control'));
@@ -39682,7 +40632,9 @@ async function readAsInstallers(config, t, log, report) {
         report.warnings.push(`Could not read ${who} as installers do (${row.error}); the registry itself holds ${version}.`);
     }
     else {
-        const lifetime = row.maxAgeSeconds !== undefined ? `up to ${row.maxAgeSeconds} s (cache-control: max-age=${row.maxAgeSeconds})` : 'its cache lifetime (the answer names no max-age)';
+        const lifetime = row.maxAgeSeconds !== undefined
+            ? `up to ${row.maxAgeSeconds} s (cache-control: max-age=${row.maxAgeSeconds})`
+            : 'its cache lifetime (the answer names no max-age)';
         const line = `Installers still get ${row.holds ?? 'no version'} for ${who}${config.waitForCdnMs > 0 ? ` after waiting ${config.waitForCdn}` : ''}: the registry holds ${version}, but its CDN may serve the old answer for ${lifetime}.`;
         // waited and not seen: a warning, not partial; not waiting (0): recorded and said in the summary
         if (config.waitForCdnMs > 0)
@@ -39711,14 +40663,19 @@ async function readAsInstallers(config, t, log, report) {
 
 
 const code = (v) => (v ? `\`${v}\`` : '_(none)_');
-const CHANNEL_WORD = { npm: 'dist-tag', docker: 'tag', helm: 'release', 'git-tag': 'git tag' };
+const CHANNEL_WORD = {
+    npm: 'dist-tag',
+    docker: 'tag',
+    helm: 'release',
+    'git-tag': 'git tag',
+};
 const TITLE = {
     completed: '✅ Rollback completed',
     'already-done': '✅ Already rolled back: nothing to change',
     planned: '📝 Rollback planned (dry run: nothing written)',
     partial: '⚠️ Rollback partially applied',
     failed: '❌ Rollback failed: nothing was changed',
-    skipped: '⏭️ Rollback skipped: nothing was changed'
+    skipped: '⏭️ Rollback skipped: nothing was changed',
 };
 const UNDO_TITLE = {
     completed: '↩️ Undone: the rollback is reversed',
@@ -39726,7 +40683,7 @@ const UNDO_TITLE = {
     planned: '📝 Undo planned (dry run: nothing written)',
     partial: '⚠️ Undo partially applied',
     failed: '❌ Undo failed: nothing was changed',
-    skipped: '⏭️ Undo skipped: nothing was changed'
+    skipped: '⏭️ Undo skipped: nothing was changed',
 };
 /** Undo, said loudly: every channel that holds the bad version again because undo asked. */
 function undoLines(result) {
@@ -39744,6 +40701,8 @@ function undoLines(result) {
             lines.push(`⚠️ **${who}\`${plan.channel}\` would point at the bad \`${plan.rollbackVersion}\` again, as undo asks.**`);
         else if (holds === plan.rollbackVersion)
             lines.push(`⚠️ **${who}\`${plan.channel}\` points at the bad \`${plan.rollbackVersion}\` again, as undo asked.**`);
+        else if (plan.foundVersion !== undefined && holds === plan.foundVersion)
+            lines.push(`${who}\`${plan.channel}\` holds ${code(holds)} again, as the incident found it.`);
         else if (plan.tag.kind === 'keep-newer' || holds !== undefined)
             lines.push(`${who}\`${plan.channel}\` holds ${code(holds)}, not what the rollback wrote: left alone, not undone.`);
         if (plan.republish)
@@ -39774,19 +40733,35 @@ function renderSummary(result, books) {
             t.plan ? code(t.plan.republish?.version ?? t.plan.restoreVersion) : '–',
             (errorOf(t) ? `${t.outcome}: ${inert(errorOf(t))}` : t.outcome) + (t.note ? ` (${inert(t.note)})` : ''),
             t.moved ? '**yes**' : 'no',
-            t.deprecated || t.undeprecated ? '**yes**' : 'no'
+            t.deprecated || t.undeprecated ? '**yes**' : 'no',
         ]);
         parts.push(...(result.undo
-            ? [`${result.targets.length} ${mixed ? 'targets' : 'packages'}: the rollback of \`${result.rollbackVersion}\` undone${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`, ...undoLines(result)]
-            : [`${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`]), table([mixed ? 'Target' : 'Package', ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]), result.undo ? 'Rolled back to' : 'Restored', 'Outcome', 'Moved now', result.undo ? 'Deprecation changed now' : 'Deprecated now'], rows));
+            ? [
+                `${result.targets.length} ${mixed ? 'targets' : 'packages'}: the rollback of \`${result.rollbackVersion}\` undone${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`,
+                ...undoLines(result),
+            ]
+            : [
+                `${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`,
+            ]), table([
+            mixed ? 'Target' : 'Package',
+            ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]),
+            result.undo ? 'Rolled back to' : 'Restored',
+            'Outcome',
+            'Moved now',
+            result.undo ? 'Deprecation changed now' : 'Deprecated now',
+        ], rows));
     }
     if (result.impact)
         parts.push(renderImpact(result.impact, '###'));
     if (books) {
         const links = [
-            books.issueUrl ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}` : '',
-            books.reportPath ? `- Incident report: [${books.reportPath}](${books.reportUrl ?? ''})${books.reportOutcome === 'unchanged' ? ' (already up to date)' : ''}` : '',
-            books.pullRequestUrl ? `- Pull request with the report: ${books.pullRequestUrl}` : ''
+            books.issueUrl
+                ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}`
+                : '',
+            books.reportPath
+                ? `- Incident report: [${books.reportPath}](${books.reportUrl ?? ''})${books.reportOutcome === 'unchanged' ? ' (already up to date)' : ''}`
+                : '',
+            books.pullRequestUrl ? `- Pull request with the report: ${books.pullRequestUrl}` : '',
         ].filter(Boolean);
         if (links.length > 0)
             parts.push(['### Incident record', ...links].join('\n'));
@@ -39809,7 +40784,12 @@ function detailRows(result, t, plan) {
     for (const tag of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
         const changed = tag === plan.channel && t.moved;
         const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move';
-        rows.push([`${CHANNEL_WORD[t.kind]} \`${tag}\``, code(before[tag]), planned && plan.tag.kind === 'move' ? `${code(plan.tag.to)} (planned)` : code(after[tag]), changed ? '**yes**' : planned ? 'planned' : 'no']);
+        rows.push([
+            `${CHANNEL_WORD[t.kind]} \`${tag}\``,
+            code(before[tag]),
+            planned && plan.tag.kind === 'move' ? `${code(plan.tag.to)} (planned)` : code(after[tag]),
+            changed ? '**yes**' : planned ? 'planned' : 'no',
+        ]);
     }
     const bDep = t.before?.versions[plan.rollbackVersion]?.deprecated;
     const depPlanned = result.status === 'planned' && (plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate');
@@ -39823,7 +40803,7 @@ function detailRows(result, t, plan) {
                 : t.after?.deprecated
                     ? `${inert(t.after.deprecated)}${plan.deprecation.kind === 'kept' ? ' (changed by a person: kept)' : ''}`
                     : '_(not deprecated)_',
-        t.deprecated || t.undeprecated ? '**yes**' : depPlanned ? 'planned' : 'no'
+        t.deprecated || t.undeprecated ? '**yes**' : depPlanned ? 'planned' : 'no',
     ]);
     return rows;
 }
@@ -39847,7 +40827,9 @@ function verificationLines(v) {
         else if (i.error)
             lines.push(`- Installers: ${what} could not be read as \`npm install\` reads it (${inert(i.error)}); the registry holds ${span(i.version)}.`);
         else {
-            const lifetime = i.maxAgeSeconds !== undefined ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)` : 'its cache lifetime';
+            const lifetime = i.maxAgeSeconds !== undefined
+                ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)`
+                : 'its cache lifetime';
             lines.push(`- Installers: ${what} still gave ${i.holds ? span(i.holds) : '_(no version)_'}, not ${span(i.version)}: the registry holds ${span(i.version)}, but its CDN may serve the old answer for ${lifetime}.`);
         }
     }
@@ -39861,15 +40843,19 @@ function nextSteps(result) {
         if (result.status === 'partial' || result.status === 'failed')
             return ['Fix what the error names, then run the same undo again: it completes only what is missing.'];
         if (result.status === 'skipped')
-            return ['Nothing was undone; check the inputs are the rollback\'s.'];
-        return ['The bad version is what the channels serve again, as asked. If the undo was itself the mistake, run the same rollback again (without `undo`).'];
+            return ["Nothing was undone; check the inputs are the rollback's."];
+        return [
+            'The bad version is what the channels serve again, as asked. If the undo was itself the mistake, run the same rollback again (without `undo`).',
+        ];
     }
     if (result.status === 'planned')
         return [`Nothing was written. Run again ${withoutDryRun()} to apply this plan.`];
     if (result.status === 'partial')
         return ['Re-run the same rollback: it completes only what is missing and repeats nothing.'];
     if (result.status === 'skipped')
-        return ['If a rollback is needed anyway, run it by hand with an explicit `rollback-version`, without the guards that held it (`published-after`, `published-before`, `release-commit`, `max-age`, `require-holder`).'];
+        return [
+            'If a rollback is needed anyway, run it by hand with an explicit `rollback-version`, without the guards that held it (`published-after`, `published-before`, `release-commit`, `max-age`, `require-holder`).',
+        ];
     if (result.status === 'failed')
         return ['Fix what the error names, then run the same rollback again.'];
     const steps = [];
@@ -39963,7 +40949,12 @@ function readDockerInputs(get, target) {
 const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_API = 'registry-1.docker.io';
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+const DOCKER_HUB_ALIASES = new Set([
+    'docker.io',
+    'index.docker.io',
+    'registry-1.docker.io',
+    'registry.hub.docker.com',
+]);
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 /**
@@ -39982,7 +40973,8 @@ function parseImage(ref) {
         throw bad('has a digest.');
     const slash = raw.indexOf('/');
     const first = slash < 0 ? '' : raw.slice(0, slash);
-    const isHost = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase() || first.startsWith('['));
+    const isHost = slash >= 0 &&
+        (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase() || first.startsWith('['));
     let registry = isHost ? first : DOCKER_HUB;
     let repository = isHost ? raw.slice(slash + 1) : raw;
     if (isHost && !HOST.test(registry))
@@ -40037,14 +41029,14 @@ function parseReleaseName(name, raw) {
 function parseNamespace(name, raw) {
     const v = raw.trim();
     if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, 'give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context\'s namespace.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, "give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context's namespace.");
     }
     return v;
 }
 function parseHelmMatch(name, raw) {
     const v = raw.trim() || 'app-version';
     if (v !== 'app-version' && v !== 'chart-version') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, 'use app-version (compare versions with the chart\'s appVersion) or chart-version (with the chart\'s version).');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, "use app-version (compare versions with the chart's appVersion) or chart-version (with the chart's version).");
     }
     return v;
 }
@@ -40089,7 +41081,7 @@ function readHelmInputs(get, target) {
         timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
         wait: parseHelmWait('helm-wait', get('helm-wait')),
         kubeconfig: get('kubeconfig').trim() || undefined,
-        kubeContext: get('kube-context').trim() || undefined
+        kubeContext: get('kube-context').trim() || undefined,
     };
 }
 
@@ -40178,7 +41170,7 @@ function withoutAuthorization(agent) {
             }
             const value = Reflect.get(target, key, target);
             return typeof value === 'function' ? value.bind(target) : value;
-        }
+        },
     });
 }
 /** The registry calls of one registry and token, all through the origin guard. */
@@ -40204,7 +41196,7 @@ class RegistryClient {
             userAgent: userAgent ?? 'release-rollback',
             headers: { 'cache-control': 'no-cache' },
             ...extra,
-            agent: guard.agent
+            agent: guard.agent,
         };
     }
     /**
@@ -40212,7 +41204,12 @@ class RegistryClient {
      * 12, strict TLS, NOPROXY, `timeout` as the idle timeout), so the agent is the same one.
      */
     guard(mode, transfer = false) {
-        return new OriginGuard(this.origin, mode, { maxSockets: 12, timeout: this.timeout(transfer), rejectUnauthorized: true, noProxy: process.env.NOPROXY });
+        return new OriginGuard(this.origin, mode, {
+            maxSockets: 12,
+            timeout: this.timeout(transfer),
+            rejectUnauthorized: true,
+            noProxy: process.env.NOPROXY,
+        });
     }
     timeout(transfer = false) {
         return transfer ? Math.max(this.o.timeoutMs ?? 30_000, 120_000) : (this.o.timeoutMs ?? 30_000);
@@ -40266,7 +41263,10 @@ class RegistryClient {
         // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
         const { publish: publishPackage } = await __nccwpck_require__.e(/* import() */ 319).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8319, 23));
         try {
-            await publishPackage(manifest, tarball, { ...this.options('publish', {}, this.guard('api', true), { transfer: true }), ...extra });
+            await publishPackage(manifest, tarball, {
+                ...this.options('publish', {}, this.guard('api', true), { transfer: true }),
+                ...extra,
+            });
         }
         catch (e) {
             throw this.refused(e, 'PUT', `/${escapePackageName(String(manifest.name))}`);
@@ -40281,7 +41281,10 @@ class RegistryClient {
         const guard = this.guard('tarball', true);
         const onOrigin = new URL(url).origin === this.origin;
         try {
-            const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(url, this.options('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, guard, { transfer: true, token: onOrigin }));
+            const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(url, this.options('view', { headers: { 'cache-control': 'no-cache', accept: 'application/octet-stream' } }, guard, {
+                transfer: true,
+                token: onOrigin,
+            }));
             return Buffer.from(await res.arrayBuffer());
         }
         catch (e) {
@@ -40372,7 +41375,7 @@ async function requestIdToken(env, audience, setSecret, timeoutMs) {
             headers: { accept: 'application/json', authorization: `Bearer ${requestToken}` },
             // a redirect would carry the request token to wherever it points
             redirect: 'error',
-            signal: AbortSignal.timeout(timeoutMs)
+            signal: AbortSignal.timeout(timeoutMs),
         });
     }
     catch (e) {
@@ -40394,7 +41397,9 @@ async function requestIdToken(env, audience, setSecret, timeoutMs) {
 /** What a refused exchange's answer says (npm: { message }), one short line, never a token. */
 function registryMessage(e) {
     const body = e.body;
-    const text = body && typeof body === 'object' ? (body.message ?? body.error) : undefined;
+    const text = body && typeof body === 'object'
+        ? (body.message ?? body.error)
+        : undefined;
     return typeof text === 'string' && text.trim() !== '' ? `: "${(0,_util_js__WEBPACK_IMPORTED_MODULE_3__/* .firstLine */ .T)(text).slice(0, 200)}"` : '';
 }
 /**
@@ -40409,7 +41414,12 @@ async function exchangeIdToken(o) {
     const idToken = await o.idToken(audience);
     const url = new URL(`/-/npm/v1/oidc/token/exchange/package/${(0,_npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__/* .escapePackageName */ .lw)(o.packageName)}`, o.registry).href;
     // the ID token is this one request's credential; RegistryClient keeps it on the registry's origin
-    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryClient */ .bP({ registry: o.registry, token: idToken, timeoutMs: o.timeoutMs, userAgent: o.userAgent });
+    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryClient */ .bP({
+        registry: o.registry,
+        token: idToken,
+        timeoutMs: o.timeoutMs,
+        userAgent: o.userAgent,
+    });
     let answer;
     try {
         answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetry */ .bD)(`exchanging the OIDC token for ${o.packageName}`, () => client.json(url, 'publish', { method: 'POST', headers: { accept: 'application/json' } }), o.retry, o.log);
@@ -40421,7 +41431,9 @@ async function exchangeIdToken(o) {
         const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .statusOf */ .c2)(e);
         const host = new URL(o.registry).host;
         if (status === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRetryable */ .r3)(e)) {
-            const detail = status ? `HTTP ${status}${registryMessage(e)}` : (0,_util_js__WEBPACK_IMPORTED_MODULE_3__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e));
+            const detail = status
+                ? `HTTP ${status}${registryMessage(e)}`
+                : (0,_util_js__WEBPACK_IMPORTED_MODULE_3__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e));
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`, `re-run when the registry recovers (a re-run is safe), ${FALLBACK}.`, status);
         }
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`, `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), and in its allowed actions allow moving dist-tags and deprecating as well as publishing; ${FALLBACK}.`);
@@ -40575,7 +41587,8 @@ class GitTagTarget {
         }
         this.repo = (0,refs/* repoRef */.sA)(this.repository);
         this.prefix = options.tagPrefix ?? 'v';
-        if (this.prefix !== '' && (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,31}$/.test(this.prefix) || !isValidTagName(`${this.prefix}0.0.0`))) {
+        if (this.prefix !== '' &&
+            (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,31}$/.test(this.prefix) || !isValidTagName(`${this.prefix}0.0.0`))) {
             throw new errors/* InputError */.dz('tag-prefix', `${JSON.stringify(this.prefix.slice(0, 40))} cannot start a git tag.`, "use letters, digits, '.', '_', '-' or '/', such as v (the default) or release/.");
         }
         this.tag = options.tag.trim();
@@ -40620,7 +41633,9 @@ class GitTagTarget {
         catch (e) {
             const status = (0,refs/* ghStatus */.e8)(e);
             if (status === 401)
-                throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,settings/* currentDialect */.kZ)() === 'action' ? `pass a valid token that may write ${this.repository}'s tags (the workflow token with permissions: contents: write).` : `set GITHUB_TOKEN to a valid token that may write ${this.repository}'s tags (contents: write).`);
+                throw new errors/* InputError */.dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,settings/* currentDialect */.kZ)() === 'action'
+                    ? `pass a valid token that may write ${this.repository}'s tags (the workflow token with permissions: contents: write).`
+                    : `set GITHUB_TOKEN to a valid token that may write ${this.repository}'s tags (contents: write).`);
             if (status === 403 || status === 404) {
                 throw new errors/* InputError */.dz('github-token', `cannot read the repository ${this.repository} (${status}${status === 404 ? ': it does not exist, or the token cannot see it' : ''}).`, `check the repository name, and give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`);
             }
@@ -40643,7 +41658,9 @@ class GitTagTarget {
         if (status === 403 || status === 404) {
             return new errors/* InputError */.dz('github-token', `cannot read ${this.repository} (${status}: ${said}) while ${what}.`, `check the repository name, and give the job permissions: contents: write, or use a token with Contents read and write on ${this.repository}.`);
         }
-        return new errors/* RegistryError */.gl(`${what[0].toUpperCase()}${what.slice(1)} failed: HTTP ${status ?? '?'} (${said}).`, status === undefined || status >= 500 || status === 429 ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe).' : "see GitHub's message above.", status);
+        return new errors/* RegistryError */.gl(`${what[0].toUpperCase()}${what.slice(1)} failed: HTTP ${status ?? '?'} (${said}).`, status === undefined || status >= 500 || status === 429
+            ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe).'
+            : "see GitHub's message above.", status);
     }
     /** The version tags: version -> the ref's object. GitHub answers every match at once today; a Link header is followed all the same. */
     async listVersionRefs() {
@@ -40696,7 +41713,11 @@ class GitTagTarget {
                 .getTag({ ...this.repo, tag_sha: sha })
                 .then(({ data }) => {
                 const at = Date.parse(data.tagger?.date ?? '');
-                return { object: { type: data.object.type, sha: data.object.sha }, message: data.message, ...(Number.isNaN(at) ? {} : { taggerDate: new Date(at).toISOString() }) };
+                return {
+                    object: { type: data.object.type, sha: data.object.sha },
+                    message: data.message,
+                    ...(Number.isNaN(at) ? {} : { taggerDate: new Date(at).toISOString() }),
+                };
             })
                 .catch((e) => {
                 this.tagObjects.delete(sha);
@@ -40881,19 +41902,30 @@ class GitTagTarget {
                 what,
                 channel: this.tag,
                 wanted: `${version} (${git_tag_short(restore)})`,
-                expected: expected === undefined ? undefined : `${expected}${expectedCommit && expectedCommit !== expected ? ` (${git_tag_short(expectedCommit)})` : ''}`,
+                expected: expected === undefined
+                    ? undefined
+                    : `${expected}${expectedCommit && expectedCommit !== expected ? ` (${git_tag_short(expectedCommit)})` : ''}`,
                 read: () => this.readMoving(),
                 holderOf: (s) => (s.peeled ? this.nameOf(s.peeled.commit) : undefined),
                 isDone: (s) => s.peeled?.commit === restore,
-                isExpected: (s) => (expectedCommit === undefined ? s.peeled === undefined : s.peeled?.commit === expectedCommit),
+                isExpected: (s) => expectedCommit === undefined ? s.peeled === undefined : s.peeled?.commit === expectedCommit,
                 write: async (s) => {
                     if (s.peeled === undefined) {
-                        await this.send('POST /repos/{owner}/{repo}/git/refs', { ...this.repo, ref: `refs/tags/${this.tag}`, sha: restore });
+                        await this.send('POST /repos/{owner}/{repo}/git/refs', {
+                            ...this.repo,
+                            ref: `refs/tags/${this.tag}`,
+                            sha: restore,
+                        });
                     }
                     else {
                         replaced = s.peeled.annotated;
                         // force: a rollback is not a fast-forward. The commit, not a tag object: see the top of this file.
-                        await this.send('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...this.repo, ref: `tags/${this.tag}`, sha: restore, force: true });
+                        await this.send('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+                            ...this.repo,
+                            ref: `tags/${this.tag}`,
+                            sha: restore,
+                            force: true,
+                        });
                     }
                 },
                 policy: this.retry,
@@ -40901,7 +41933,9 @@ class GitTagTarget {
                 explain: (e) => this.explainWrite(e, expected, `${version} (${git_tag_short(restore)})`),
                 // a secondary rate limit (403 with retry-after) refused the write: try again after a fresh read;
                 // "Reference already exists": someone created the tag meanwhile, and the fresh read says who
-                alsoRetry: (e) => e instanceof GitHubHttpError && ((e.statusCode === 403 && /secondary rate limit/i.test(e.ghMessage)) || (e.statusCode === 422 && /already exists/i.test(e.ghMessage)))
+                alsoRetry: (e) => e instanceof GitHubHttpError &&
+                    ((e.statusCode === 403 && /secondary rate limit/i.test(e.ghMessage)) ||
+                        (e.statusCode === 422 && /already exists/i.test(e.ghMessage))),
             }));
         }
         catch (e) {
@@ -40999,7 +42033,9 @@ class GitTagTarget {
             return new errors/* InputError */.dz('github-token', `may not move ${where} (${status}: ${saidLine}).`, `give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`);
         }
         const transient = status === undefined || status >= 500 || status === 429 || status === 408;
-        return new errors/* RegistryError */.gl(`Moving ${where} failed: HTTP ${status ?? '?'} (${saidLine}).`, transient ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe: it reads the tag first).' : "see GitHub's message above.", status);
+        return new errors/* RegistryError */.gl(`Moving ${where} failed: HTTP ${status ?? '?'} (${saidLine}).`, transient
+            ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe: it reads the tag first).'
+            : "see GitHub's message above.", status);
     }
     /**
      * The highest version whose tag points at `commit` now (the error path: naming a new
@@ -41020,7 +42056,9 @@ class GitTagTarget {
 }
 /** The fix for a rejected GitHub token, as the entry that runs says it. */
 function validToken() {
-    return (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass a valid token (in a workflow the default is the workflow token).' : 'set GITHUB_TOKEN to a valid token.';
+    return (0,settings/* currentDialect */.kZ)() === 'action'
+        ? 'pass a valid token (in a workflow the default is the workflow token).'
+        : 'set GITHUB_TOKEN to a valid token.';
 }
 
 // EXTERNAL MODULE: ./src/targets/docker/config.ts
@@ -41136,7 +42174,11 @@ function resolveCredentials(registry, options) {
             throw new errors/* InputError */.dz('registry-username', `is empty but ${(0,settings/* settingName */.QX)('registry-password')} is set.`, `give the user name that goes with the password (for GHCR: the workflow's actor, github.actor).`);
         if (!options.password)
             throw new errors/* InputError */.dz('registry-password', `is empty but ${(0,settings/* settingName */.QX)('registry-username')} is set.`, 'give the password or access token for that user.');
-        return { credentials: { username: options.username, password: options.password }, source: `${(0,settings/* settingName */.QX)('registry-username')} and ${(0,settings/* settingName */.QX)('registry-password')}`, missingHint: '' };
+        return {
+            credentials: { username: options.username, password: options.password },
+            source: `${(0,settings/* settingName */.QX)('registry-username')} and ${(0,settings/* settingName */.QX)('registry-password')}`,
+            missingHint: '',
+        };
     }
     const path = options.dockerConfigPath ?? defaultDockerConfigPath();
     const credentials = readDockerConfigAuth(path, registry);
@@ -41153,7 +42195,9 @@ function resolveCredentials(registry, options) {
 }
 /** Where credentials come from, as the entry that runs says it. */
 function credentialsFix() {
-    return (0,settings/* currentDialect */.kZ)() === 'action' ? 'pass registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD';
+    return (0,settings/* currentDialect */.kZ)() === 'action'
+        ? 'pass registry-username and registry-password'
+        : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD';
 }
 
 ;// CONCATENATED MODULE: ./src/targets/docker/client.ts
@@ -41172,10 +42216,15 @@ const MEDIA_TYPES = {
     ociIndex: 'application/vnd.oci.image.index.v1+json',
     ociManifest: 'application/vnd.oci.image.manifest.v1+json',
     dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
 };
 /** All four, lists first: leave the list types out and a registry may answer one platform's manifest. */
-const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
+const MANIFEST_ACCEPT = [
+    MEDIA_TYPES.ociIndex,
+    MEDIA_TYPES.dockerManifestList,
+    MEDIA_TYPES.ociManifest,
+    MEDIA_TYPES.dockerManifest,
+].join(', ');
 const KNOWN_MEDIA_TYPES = new Set(Object.values(MEDIA_TYPES));
 /** The manifest size distribution itself refuses above. */
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -41187,7 +42236,7 @@ const DIGEST_PATTERN = /^sha(256:[0-9a-f]{64}|512:[0-9a-f]{128})$/;
  */
 const BUILTIN_TOKEN_REALM_HOSTS = {
     'registry-1.docker.io': ['auth.docker.io'],
-    'registry.gitlab.com': ['gitlab.com']
+    'registry.gitlab.com': ['gitlab.com'],
 };
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /** An HTTP error status, in the shape src/retry.ts understands (statusCode, headers). */
@@ -41408,7 +42457,8 @@ class RegistryClient {
                 if (++hop > 5)
                     throw new errors/* RegistryError */.gl(`${this.ref.registry} redirected ${method} ${url.pathname} more than 5 times.`, 'check the registry.');
                 const next = new URL(reply.headers.get('location'), url);
-                if (next.protocol !== 'https:' && !(next.protocol === 'http:' && this.options.allowInsecureLoopback && isLoopback(next.hostname))) {
+                if (next.protocol !== 'https:' &&
+                    !(next.protocol === 'http:' && this.options.allowInsecureLoopback && isLoopback(next.hostname))) {
                     throw new errors/* RegistryError */.gl(`${this.ref.registry} redirected ${method} ${url.pathname} to ${next.protocol}//${next.host}, which is not https: refused.`, 'check the registry configuration.');
                 }
                 if (next.origin !== this.base.origin)
@@ -41425,7 +42475,13 @@ class RegistryClient {
     async send(method, url, headers, body) {
         const timeoutMs = this.options.timeoutMs ?? 30_000;
         try {
-            const res = await fetch(url, { method, headers, body: body === undefined ? undefined : new Uint8Array(body), redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+            const res = await fetch(url, {
+                method,
+                headers,
+                body: body === undefined ? undefined : new Uint8Array(body),
+                redirect: 'manual',
+                signal: AbortSignal.timeout(timeoutMs),
+            });
             const data = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
             return { status: res.status, headers: res.headers, body: data };
         }
@@ -41472,7 +42528,8 @@ class RegistryClient {
         }
         const sendCreds = creds !== undefined && refusal === undefined;
         // plain-http token service off loopback: not even an anonymous request
-        if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopback(realm.hostname) && this.options.allowInsecureLoopback)) {
+        if (realm.protocol !== 'https:' &&
+            !(realm.protocol === 'http:' && isLoopback(realm.hostname) && this.options.allowInsecureLoopback)) {
             throw this.credentialsProblem(`${this.ref.registry} sends clients to the token service ${realm.origin}, which is not https.`);
         }
         const scopes = new Set((challenge.params.scope ?? '').split(' ').filter(Boolean));
@@ -41481,7 +42538,10 @@ class RegistryClient {
             realm.searchParams.set('service', challenge.params.service);
         for (const s of scopes)
             realm.searchParams.append('scope', s);
-        const headers = { 'user-agent': this.options.userAgent ?? 'release-rollback', accept: 'application/json' };
+        const headers = {
+            'user-agent': this.options.userAgent ?? 'release-rollback',
+            accept: 'application/json',
+        };
         if (sendCreds)
             headers.authorization = basicHeader(creds);
         const reply = await this.send('GET', realm, headers);
@@ -41501,7 +42561,11 @@ class RegistryClient {
         catch {
             throw new errors/* RegistryError */.gl(`The token service ${realm.origin} answered with something that is not JSON.`, 'check the registry.');
         }
-        const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : '';
+        const token = typeof doc.token === 'string' && doc.token
+            ? doc.token
+            : typeof doc.access_token === 'string'
+                ? doc.access_token
+                : '';
         if (!token)
             throw new errors/* RegistryError */.gl(`The token service ${realm.origin} answered without a token.`, 'check the registry.');
         this.secret(token);
@@ -41521,13 +42585,18 @@ class RegistryClient {
         }
         if (realm.protocol === 'https:')
             return undefined;
-        if (realm.protocol === 'http:' && this.options.allowInsecureLoopback && isLoopback(host) && isLoopback(registryHost))
+        if (realm.protocol === 'http:' &&
+            this.options.allowInsecureLoopback &&
+            isLoopback(host) &&
+            isLoopback(registryHost))
             return undefined;
         return `${realm.origin} is not https`;
     }
     // --- errors --------------------------------------------------------------------------
     noCredentials() {
-        return new errors/* InputError */.dz('registry-password', `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`, (0,settings/* currentDialect */.kZ)() === 'action' ? `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.` : `set REGISTRY_USERNAME and REGISTRY_PASSWORD, or run docker login ${this.ref.registry}.`);
+        return new errors/* InputError */.dz('registry-password', `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`, (0,settings/* currentDialect */.kZ)() === 'action'
+            ? `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.`
+            : `set REGISTRY_USERNAME and REGISTRY_PASSWORD, or run docker login ${this.ref.registry}.`);
     }
     credentialsProblem(problem) {
         const why = this.withheld ? ` The credentials were not sent to the token service: ${this.withheld}.` : '';
@@ -41537,13 +42606,19 @@ class RegistryClient {
         return new errors/* InputError */.dz('registry-password', `${problem}${why}`, fix);
     }
     credentialFix() {
-        const ghcr = this.base.hostname === 'ghcr.io' ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.` : '';
-        const hub = this.base.hostname === docker_image/* DOCKER_HUB_API */.sg ? ' For Docker Hub: use an access token with Read & Write scope as the password.' : '';
+        const ghcr = this.base.hostname === 'ghcr.io'
+            ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.`
+            : '';
+        const hub = this.base.hostname === docker_image/* DOCKER_HUB_API */.sg
+            ? ' For Docker Hub: use an access token with Read & Write scope as the password.'
+            : '';
         const which = this.options.username
             ? `check ${(0,settings/* settingName */.QX)('registry-username')} and ${(0,settings/* settingName */.QX)('registry-password')} are current`
             : this.credentials
                 ? `the credentials came from ${this.credentialSource} (docker/login-action): check that login step, or ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'pass registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'}`
-                : (0,settings/* currentDialect */.kZ)() === 'action' ? 'set registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD';
+                : (0,settings/* currentDialect */.kZ)() === 'action'
+                    ? 'set registry-username and registry-password'
+                    : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD';
         return `${which}, and that they may push to ${this.ref.name}.${ghcr}${hub}`;
     }
     /** Runs a read with retries; failures become errors that say what to do. */
@@ -41563,7 +42638,11 @@ class RegistryClient {
         const name = this.ref.name;
         if (e instanceof HttpError) {
             const status = e.statusCode;
-            const said = e.detail ? ` (${e.registryCode ? `${e.registryCode}: ` : ''}${e.detail})` : e.registryCode ? ` (${e.registryCode})` : '';
+            const said = e.detail
+                ? ` (${e.registryCode ? `${e.registryCode}: ` : ''}${e.detail})`
+                : e.registryCode
+                    ? ` (${e.registryCode})`
+                    : '';
             if (isImmutable(e)) {
                 return new errors/* RegistryError */.gl(`${where} refuses to move the tag: ${name} has immutable tags${said}.`, 'allow tags to be overwritten for this repository (ECR: image tag mutability MUTABLE, or an exclusion for the channel tag; Harbor: the immutability rule; Artifact Registry: immutable tags off), then re-run.', status, e.registryCode);
             }
@@ -41590,10 +42669,14 @@ class RegistryClient {
             if (status === 405 && kind === 'write') {
                 return new errors/* RegistryError */.gl(`${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`, `point ${(0,settings/* theSetting */.w7)('image')} at the registry the image is pushed to.`, status, e.registryCode);
             }
-            return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, e.registryCode);
+            return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`, (0,retry/* isRetryable */.r3)(e)
+                ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
+                : 'see the registry message above.', status, e.registryCode);
         }
         const code = e.code;
-        const message = e instanceof NetworkError ? e.message : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`;
+        const message = e instanceof NetworkError
+            ? e.message
+            : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`;
         // an address that cannot work is bad input, not an outage (never retried: src/retry.ts)
         const wrong = (0,retry/* misconfiguration */.GH)(e);
         if (wrong !== undefined) {
@@ -41719,7 +42802,7 @@ class DockerTarget {
             allowInsecureLoopback: options.allowInsecureLoopback,
             tagsPageSize: options.tagsPageSize,
             userAgent: options.userAgent,
-            setSecret: options.setSecret
+            setSecret: options.setSecret,
         });
         this.label = `container image ${this.ref.name} on ${this.client.base.origin}`;
     }
@@ -41776,7 +42859,9 @@ class DockerTarget {
         const location = started.headers.get('location');
         if (location) {
             // (distribution wants the delete action for this: no new token is fetched for it)
-            await this.client.request('DELETE', location, { reauthenticate: false }).catch((e) => this.options.log.debug(`Cancelling the probe upload on ${this.ref.registry} failed (${(0,retry/* describeFailure */.Ic)(e)}); the registry purges it.`));
+            await this.client
+                .request('DELETE', location, { reauthenticate: false })
+                .catch((e) => this.options.log.debug(`Cancelling the probe upload on ${this.ref.registry} failed (${(0,retry/* describeFailure */.Ic)(e)}); the registry purges it.`));
         }
     }
     /**
@@ -41846,7 +42931,7 @@ class DockerTarget {
         this.seen = {
             distTags: { ...distTags },
             channels: new Map(channelDigests),
-            versions: new Map(Object.entries(versions).flatMap(([v, info]) => (info.digest ? [[v, info.digest]] : [])))
+            versions: new Map(Object.entries(versions).flatMap(([v, info]) => (info.digest ? [[v, info.digest]] : []))),
         };
         if (this.options.readIdentity ?? true) {
             const matter = [...new Set([...preferred, ...Object.values(distTags)])].filter((v) => versions[v]?.digest !== undefined);
@@ -41888,7 +42973,9 @@ class DockerTarget {
             // an index's config lives in its platform manifests: the first real one (buildx adds
             // attestation manifests with platform unknown/unknown)
             const entries = Array.isArray(doc.manifests) ? doc.manifests : [];
-            const first = entries.find((m) => typeof m?.digest === 'string' && DIGEST_PATTERN.test(m.digest) && m.platform?.os !== 'unknown');
+            const first = entries.find((m) => typeof m?.digest === 'string' &&
+                DIGEST_PATTERN.test(m.digest) &&
+                m.platform?.os !== 'unknown');
             if (!first)
                 return id;
             const child = await this.client.read(what, () => this.client.getManifest(first.digest));
@@ -41925,13 +43012,18 @@ class DockerTarget {
                 what,
                 channel,
                 wanted: `${version} (${client_short(source.digest)})`,
-                expected: expected === undefined ? undefined : `${expected}${expectedDigest && expectedDigest !== expected ? ` (${client_short(expectedDigest)})` : ''}`,
+                expected: expected === undefined
+                    ? undefined
+                    : `${expected}${expectedDigest && expectedDigest !== expected ? ` (${client_short(expectedDigest)})` : ''}`,
                 read: head,
                 holderOf: (digest) => (digest === undefined ? undefined : this.nameOf(digest)),
                 isDone: (digest) => digest === source.digest,
                 isExpected: (digest) => digest === expectedDigest,
                 write: async () => {
-                    const reply = await this.client.request('PUT', `${this.client.repoPath}/manifests/${channel}`, { contentType: source.mediaType, body: source.bytes });
+                    const reply = await this.client.request('PUT', `${this.client.repoPath}/manifests/${channel}`, {
+                        contentType: source.mediaType,
+                        body: source.bytes,
+                    });
                     const stored = reply.headers.get('docker-content-digest');
                     if (stored && stored !== source.digest) {
                         throw new errors/* RegistryError */.gl(`${this.ref.registry} stored the manifest of ${tag} under '${channel}' as ${stored}, not ${source.digest}: it rewrote the bytes, so '${channel}' is not the same image.`, `check '${channel}' by hand (skopeo inspect --raw docker://${this.ref.name}:${channel}); this registry cannot retag byte for byte.`);
@@ -41939,7 +43031,7 @@ class DockerTarget {
                 },
                 policy: this.retry,
                 log: this.options.log,
-                explain: (e) => this.client.explain(e, 'write', {})
+                explain: (e) => this.client.explain(e, 'write', {}),
             }));
         }
         catch (e) {
@@ -41965,7 +43057,10 @@ class DockerTarget {
             // the plan named the version without reading its tag (an auto-chosen restore
             // version): what the tag holds now is the first and only look at it
             this.options.log.debug(`${this.ref.name}:${tag} was not read when planning; reading it now.`);
-            return this.client.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.client.getManifest(tag), { tag, input: 'restore-version' });
+            return this.client.read(`reading the manifest of ${this.ref.name}:${tag}`, () => this.client.getManifest(tag), {
+                tag,
+                input: 'restore-version',
+            });
         }
         try {
             return await (0,retry/* withRetry */.bD)(`reading the manifest of ${this.ref.name}:${tag} (${client_short(planned)})`, () => this.client.getManifest(planned), this.retry, this.options.log);
@@ -42007,7 +43102,9 @@ class DockerTarget {
      * error path: naming a new holder must not hold the error back for long).
      */
     async findVersionOf(digest) {
-        const versions = [...this.versionTags(await this.client.listTags()).keys()].sort((semver_default()).rcompare).slice(0, Math.min(100, this.options.maxVersionTags ?? 500));
+        const versions = [...this.versionTags(await this.client.listTags()).keys()]
+            .sort((semver_default()).rcompare)
+            .slice(0, Math.min(100, this.options.maxVersionTags ?? 500));
         const found = [];
         await (0,util/* mapLimit */.s)(versions, this.options.concurrency ?? 8, async (v) => {
             if ((await this.client.headDigest(this.tagFor(v))) === digest)
@@ -43320,7 +44417,13 @@ function parseHelmVersion(text) {
     const m = /^v(\d+)\.(\d+)(?:\.(\d+))?(?:-[0-9A-Za-z.-]+)?(?:\+([0-9A-Za-z.+-]*))?$/.exec(raw);
     if (!m)
         return undefined;
-    return { raw, major: Number(m[1]), minor: Number(m[2]), patch: m[3] === undefined ? undefined : Number(m[3]), unreleased: (m[4] ?? '').split('+').includes('unreleased') };
+    return {
+        raw,
+        major: Number(m[1]),
+        minor: Number(m[2]),
+        patch: m[3] === undefined ? undefined : Number(m[3]),
+        unreleased: (m[4] ?? '').split('+').includes('unreleased'),
+    };
 }
 /**
  * Whether `helm rollback --description` may exist: it came to main after v4.2.4 (PR
@@ -43399,7 +44502,7 @@ class HelmTarget {
             ...options,
             release: (0,helm_config/* parseReleaseName */.YY)('release', options.release),
             namespace: (0,helm_config/* parseNamespace */.LM)('namespace', options.namespace ?? '') || undefined,
-            timeout: (0,helm_config/* parseHelmTimeout */.Dg)('helm-timeout', options.timeout)
+            timeout: (0,helm_config/* parseHelmTimeout */.Dg)('helm-timeout', options.timeout),
         };
         this.match = (0,helm_config/* parseHelmMatch */.h_)('helm-match', options.match);
         this.wait = (0,helm_config/* parseHelmWait */.fb)('helm-wait', options.wait ?? '');
@@ -43424,7 +44527,11 @@ class HelmTarget {
         const k = this.options.kubeconfig;
         const kubeconfig = k instanceof KubeconfigFile ? k.path() : k;
         // `--flag=value`: a value that starts with '-' cannot be taken for a flag
-        return [...(namespace ? ['-n', namespace] : []), ...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []), ...(kubeContext ? [`--kube-context=${kubeContext}`] : [])];
+        return [
+            ...(namespace ? ['-n', namespace] : []),
+            ...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []),
+            ...(kubeContext ? [`--kube-context=${kubeContext}`] : []),
+        ];
     }
     /** Removes the kubeconfig file this target was given as a KubeconfigFile (call it when the run ends). */
     dispose() {
@@ -43444,16 +44551,22 @@ class HelmTarget {
         }
     }
     async history() {
-        const r = await this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', String(HISTORY_READ_MAX)]);
+        const r = await this.run([
+            'history',
+            this.options.release,
+            ...this.scope(),
+            '-o',
+            'json',
+            '--max',
+            String(HISTORY_READ_MAX),
+        ]);
         if (r.exitCode !== 0)
             throw this.explain(r, 'reading the history of');
         const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`);
         if (!Array.isArray(rows) || !rows.every(isHistoryEntry)) {
             throw new errors/* RegistryError */.gl(`helm history ${this.options.release} -o json printed something other than helm's history rows: ${(0,util/* firstLine */.T)(r.stdout)}`, 'use helm 3 or newer as the helm binary.');
         }
-        return rows
-            .map((row) => ({ ...row, version: this.versionOf(row) }))
-            .sort((a, b) => a.revision - b.revision);
+        return rows.map((row) => ({ ...row, version: this.versionOf(row) })).sort((a, b) => a.revision - b.revision);
     }
     versionOf(row) {
         return this.match === 'app-version' ? normaliseVersion(row.app_version) : chartVersionOf(row.chart);
@@ -43477,7 +44590,10 @@ class HelmTarget {
      * fetch every live object of the release, Secrets too), and helm-wait suits this helm.
      */
     async checkAccess() {
-        const [r, v] = await Promise.all([this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', '1']), this.version()]);
+        const [r, v] = await Promise.all([
+            this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', '1']),
+            this.version(),
+        ]);
         if (r.exitCode !== 0)
             throw this.explain(r, 'reading the history of');
         const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`);
@@ -43498,9 +44614,10 @@ class HelmTarget {
         const holder = this.holderOf(history, true);
         this.holder = holder;
         const state = {
-            name: this.options.request?.packageName ?? (this.options.namespace ? `${this.options.namespace}/${this.options.release}` : this.options.release),
+            name: this.options.request?.packageName ??
+                (this.options.namespace ? `${this.options.namespace}/${this.options.release}` : this.options.release),
             distTags: holder === undefined ? {} : { [this.channel]: holder },
-            versions: this.versionsOf(history, holder)
+            versions: this.versionsOf(history, holder),
         };
         const latest = history.at(-1);
         this.revs = { previous: latest?.revision };
@@ -43528,11 +44645,15 @@ class HelmTarget {
                 i--;
             const lastGood = history.slice(0, i + 1).findLast((e) => RESTORABLE.has(e.status));
             const tried = history.slice(i + 1);
-            const candidates = [...tried, ...(lastGood ? [lastGood] : [])].map((e) => e.version).filter((v) => v !== undefined);
+            const candidates = [...tried, ...(lastGood ? [lastGood] : [])]
+                .map((e) => e.version)
+                .filter((v) => v !== undefined);
             const holder = candidates.sort((semver_default()).rcompare)[0];
             if (warn) {
                 this.options.log.warning(`${this.label}: the latest revision ${latest.revision} (${latest.version ?? latest.app_version}) failed (${JSON.stringify((0,util/* firstLine */.T)(latest.description))})` +
-                    (lastGood ? `; the last good revision is ${lastGood.revision} (${lastGood.version ?? lastGood.app_version}, ${lastGood.status})` : '; no earlier revision is deployed or superseded') +
+                    (lastGood
+                        ? `; the last good revision is ${lastGood.revision} (${lastGood.version ?? lastGood.app_version}, ${lastGood.status})`
+                        : '; no earlier revision is deployed or superseded') +
                     `. A failed revision may have left either running, so the release counts as holding the newer one, ${holder ?? 'none'}.`);
             }
             return holder;
@@ -43573,7 +44694,9 @@ class HelmTarget {
         const ours = OUR_DESCRIPTION.exec(latest.description);
         const current = currentRevision(history);
         const verb = latest.status.replace('pending-', '');
-        const clear = current ? `\`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\`` : undefined;
+        const clear = current
+            ? `\`helm rollback ${this.options.release} ${current.revision}${this.where ? ` -n ${this.options.namespace}` : ''}\``
+            : undefined;
         if (latest.status === 'pending-rollback') {
             const to = /^Rollback to (\d+)$/.exec(latest.description)?.[1] ?? latest.rollback_revision;
             throw new errors/* RegistryError */.gl(`${this.label} is locked by a pending-rollback (revision ${latest.revision}${to !== undefined ? `, a rollback to revision ${to}` : ''}, ${this.what} ${latest.version ?? (latest.app_version || '?')}` +
@@ -43656,13 +44779,14 @@ class HelmTarget {
                 const latest = history.at(-1);
                 return latest?.status === 'deployed' && latest.version === version;
             },
-            isExpected: (history) => this.holderOf(history, false) === expected && (seenRevision === undefined || history.at(-1)?.revision === seenRevision),
+            isExpected: (history) => this.holderOf(history, false) === expected &&
+                (seenRevision === undefined || history.at(-1)?.revision === seenRevision),
             write: async (history) => {
                 readBack = await this.rollbackTo(history, version, id);
             },
             policy: NO_RETRY,
             log: this.options.log,
-            explain: (e) => new errors/* RegistryError */.gl(`Rolling ${this.label} back failed: ${e instanceof Error ? e.message : String(e)}.`, 'check the release with helm history and re-run.')
+            explain: (e) => new errors/* RegistryError */.gl(`Rolling ${this.label} back failed: ${e instanceof Error ? e.message : String(e)}.`, 'check the release with helm history and re-run.'),
         });
         const latest = state.at(-1);
         if (outcome === 'already' && latest) {
@@ -43689,10 +44813,24 @@ class HelmTarget {
         const wait = waitFlags(this.wait, helm);
         const bad = this.bad ?? this.holderOf(before, false);
         const description = truncate(`release-rollback${id ? ` ${id}` : ''}: roll back ${bad ?? 'the release'} to ${version} (revision ${target.revision})`, MAX_DESCRIPTION);
-        const base = ['rollback', this.options.release, String(target.revision), ...this.scope(), ...wait, '--timeout', this.options.timeout, '--history-max', String(this.options.historyMax ?? 0)];
-        const checks = this.wait === 'none' ? `no readiness checks (${helm.major === 3 ? 'no --wait' : 'no --wait: hooks only'})` : `the ${this.wait} readiness checks (${wait.join(' ')})`;
+        const base = [
+            'rollback',
+            this.options.release,
+            String(target.revision),
+            ...this.scope(),
+            ...wait,
+            '--timeout',
+            this.options.timeout,
+            '--history-max',
+            String(this.options.historyMax ?? 0),
+        ];
+        const checks = this.wait === 'none'
+            ? `no readiness checks (${helm.major === 3 ? 'no --wait' : 'no --wait: hooks only'})`
+            : `the ${this.wait} readiness checks (${wait.join(' ')})`;
         this.options.log.info(`Rolling ${this.label} back to revision ${target.revision} (${this.what} ${version}, ${target.status}) with helm ${helm.raw}; ` +
-            (this.wait === 'none' ? 'helm does not wait for the workloads to become ready (helm-wait: none).' : `helm waits up to ${this.options.timeout} for the ${this.wait} readiness checks.`));
+            (this.wait === 'none'
+                ? 'helm does not wait for the workloads to become ready (helm-wait: none).'
+                : `helm waits up to ${this.options.timeout} for the ${this.wait} readiness checks.`));
         let r;
         if (mayDescribe(helm)) {
             r = await this.run([...base, '--description', description]);
@@ -43725,13 +44863,17 @@ class HelmTarget {
             return after;
         }
         const still = currentRevision(after);
-        const stillText = still ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. ` : '';
+        const stillText = still
+            ? `helm still lists revision ${still.revision} (${still.version ?? still.app_version}) as deployed. `
+            : '';
         const hook = HOOK_FAILED.exec(r.stderr);
         if (created?.status === 'pending-rollback' && hook) {
             const ns = this.where ? ` -n ${this.options.namespace}` : '';
             throw new errors/* RegistryError */.gl(`helm rollback of ${this.options.release} to revision ${target.revision} (${version}) stopped: its ${hook[1]} hook ${hook[2]} failed (${helmError(r.stderr)}), ` +
                 `so helm left the new revision ${created.revision} pending-rollback and the release locked` +
-                (hook[1] === 'post-rollback' ? `; the workloads were already updated to ${version}.` : `; the workloads were not changed.`), `see why the hook failed (\`kubectl get jobs,pods${ns}\`, \`helm get hooks ${this.options.release}${ns}\`). ${stillText}` +
+                (hook[1] === 'post-rollback'
+                    ? `; the workloads were already updated to ${version}.`
+                    : `; the workloads were not changed.`), `see why the hook failed (\`kubectl get jobs,pods${ns}\`, \`helm get hooks ${this.options.release}${ns}\`). ${stillText}` +
                 `Clear the lock with \`helm rollback ${this.options.release} ${still?.revision ?? target.revision}${ns}\` (add --no-hooks only if skipping the hook is safe), then re-run.`, undefined, 'HELM_HOOK_FAILED');
         }
         if (created) {
@@ -43774,7 +44916,10 @@ function currentRevision(history) {
  * or follows an uninstalled one with `helm install --replace`).
  */
 function isRollback(e, previous) {
-    if ((e.rollback_revision ?? 0) > 0 || /^Rollback to \d+$/.test(e.description) || OUR_DESCRIPTION.test(e.description) || FAILED_ROLLBACK.test(e.description))
+    if ((e.rollback_revision ?? 0) > 0 ||
+        /^Rollback to \d+$/.test(e.description) ||
+        OUR_DESCRIPTION.test(e.description) ||
+        FAILED_ROLLBACK.test(e.description))
         return true;
     return FAILED_RELEASE.test(e.description) && e.revision > 1 && !(previous && /^uninstall/.test(previous.status));
 }
@@ -43786,7 +44931,9 @@ function isRollbackTo(e, target) {
         return true;
     if (OUR_DESCRIPTION.test(e.description))
         return e.description.endsWith(`(revision ${target.revision})`);
-    return (FAILED_ROLLBACK.test(e.description) || FAILED_RELEASE.test(e.description)) && e.chart === target.chart && e.app_version === target.app_version;
+    return ((FAILED_ROLLBACK.test(e.description) || FAILED_RELEASE.test(e.description)) &&
+        e.chart === target.chart &&
+        e.app_version === target.app_version);
 }
 /** "revisions 12-21: 1.2.4 (21 deployed), 1.2.3 (20 superseded, 12-19), ..." for messages. */
 function summarise(history) {
@@ -43797,7 +44944,9 @@ function summarise(history) {
         const key = e.version ?? `${e.app_version || '?'} (${e.chart})`;
         byVersion.set(key, [...(byVersion.get(key) ?? []), e]);
     }
-    const parts = [...byVersion].slice(0, 12).map(([v, es]) => `${v} (${es.map((e) => `${e.revision} ${e.status}`).join(', ')})`);
+    const parts = [...byVersion]
+        .slice(0, 12)
+        .map(([v, es]) => `${v} (${es.map((e) => `${e.revision} ${e.status}`).join(', ')})`);
     const first = history[0].revision;
     const last = history.at(-1)?.revision;
     return `revisions ${first === last ? first : `${first}-${last}`}: ${parts.join('; ')}${byVersion.size > 12 ? '; ...' : ''}`;
@@ -43823,7 +44972,10 @@ function parseJson(text, command) {
 }
 /** The `Error: ...` line helm prints (warnings on stderr are skipped). */
 function helmError(stderr) {
-    const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const lines = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
     const error = lines.find((l) => l.startsWith('Error: '));
     return (error ? error.slice('Error: '.length) : (lines.at(-1) ?? '')).slice(0, 500);
 }
@@ -43850,13 +45002,17 @@ const KNOWN = {
         probe: true,
         fixedChannel: {
             channel: 'latest',
-            why: "cannot move the dist-tag 'latest' (it answers \"Unable to update latest tag\": only a publish moves it)",
+            why: 'cannot move the dist-tag \'latest\' (it answers "Unable to update latest tag": only a publish moves it)',
             get fix() {
                 return `use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel`;
-            }
-        }
+            },
+        },
     },
-    nexus2: { product: 'Nexus Repository 2', probe: true, noDeprecate: 'has no deprecate (npm deprecate is not supported)' },
+    nexus2: {
+        product: 'Nexus Repository 2',
+        probe: true,
+        noDeprecate: 'has no deprecate (npm deprecate is not supported)',
+    },
     artifactory: {
         product: 'Artifactory',
         probe: true,
@@ -43864,8 +45020,8 @@ const KNOWN = {
             why: 'answers 404 to dist-tag writes, as an Artifactory remote (proxy) repository does: dist-tags can only be moved on a local repository',
             get fix() {
                 return `set ${(0,settings/* theSetting */.w7)('registry')} to the local repository the package is published to (not the remote or virtual one in front of it)`;
-            }
-        }
+            },
+        },
     },
     'github-packages': {
         product: 'GitHub Packages',
@@ -43874,10 +45030,10 @@ const KNOWN = {
             why: 'does not take dist-tag writes (GitHub Packages documents no dist-tag endpoint)',
             get fix() {
                 return `move the channel by publishing (${(0,settings/* setting */.Pe)('strategy', 'republish')}), or delete the bad version in the package settings on GitHub`;
-            }
-        }
+            },
+        },
     },
-    unknown: { product: 'the registry', probe: false }
+    unknown: { product: 'the registry', probe: false },
 };
 /** Which registry `registry` is, from its URL and the headers of an answer to a read. */
 function identifyRegistry(registry, headers) {
@@ -43891,9 +45047,13 @@ function identifyRegistry(registry, headers) {
         kind = 'nexus3';
     else if (/^Nexus\/2\./i.test(server))
         kind = 'nexus2';
-    else if (headers['x-jfrog-version'] !== undefined || headers['x-artifactory-id'] !== undefined || /\/artifactory\/api\/npm\//.test(url.pathname))
+    else if (headers['x-jfrog-version'] !== undefined ||
+        headers['x-artifactory-id'] !== undefined ||
+        /\/artifactory\/api\/npm\//.test(url.pathname))
         kind = 'artifactory';
-    else if (host === 'npm.pkg.github.com' || headers['x-github-request-id'] !== undefined || /\/_registry\/npm\//.test(url.pathname))
+    else if (host === 'npm.pkg.github.com' ||
+        headers['x-github-request-id'] !== undefined ||
+        /\/_registry\/npm\//.test(url.pathname))
         kind = 'github-packages';
     return { kind, host, name: `${KNOWN[kind].product} at ${host}` };
 }
@@ -43967,7 +45127,16 @@ class NpmTarget {
     credentials() {
         const { oidc, ...o } = this.options;
         this.auth ??= oidc
-            ? (0,npm_oidc/* exchangeIdToken */.aL)({ registry: o.registry, packageName: o.packageName, idToken: oidc.idToken, setSecret: oidc.setSecret, userAgent: o.userAgent, timeoutMs: o.timeoutMs, retry: this.retry, log: o.log }).then((token) => ({ client: new npm_fetch/* RegistryClient */.bP({ ...o, token }), token }))
+            ? (0,npm_oidc/* exchangeIdToken */.aL)({
+                registry: o.registry,
+                packageName: o.packageName,
+                idToken: oidc.idToken,
+                setSecret: oidc.setSecret,
+                userAgent: o.userAgent,
+                timeoutMs: o.timeoutMs,
+                retry: this.retry,
+                log: o.log,
+            }).then((token) => ({ client: new npm_fetch/* RegistryClient */.bP({ ...o, token }), token }))
             : Promise.resolve({ client: new npm_fetch/* RegistryClient */.bP(o), token: o.token });
         return this.auth;
     }
@@ -44137,7 +45306,11 @@ class NpmTarget {
         });
         let added = false;
         try {
-            await write(`adding dist-tag '${DRILL_TAG}'`, { method: 'PUT', body: JSON.stringify(version), headers: { 'content-type': 'application/json' } });
+            await write(`adding dist-tag '${DRILL_TAG}'`, {
+                method: 'PUT',
+                body: JSON.stringify(version),
+                headers: { 'content-type': 'application/json' },
+            });
             added = true;
             const after = tags(await this.readPackument());
             if (after[DRILL_TAG] !== version) {
@@ -44188,7 +45361,10 @@ class NpmTarget {
         let probed = false;
         // trusted publishing's preflight already made the harmless write in this run: not twice
         const proven = o.probe === 'if-needed' && this.preflight !== undefined;
-        if (o.move && holds !== undefined && !proven && (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))) {
+        if (o.move &&
+            holds !== undefined &&
+            !proven &&
+            (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))) {
             warnings.push(...(await this.probeWrite(holds, o.probe === 'always' ? 'the drill' : "the rollback's preflight (a harmless dist-tag, added and removed)")).warnings);
             probed = true;
         }
@@ -44212,7 +45388,8 @@ class NpmTarget {
         const said = (0,util/* firstLine */.T)(String(e.message ?? ''));
         const answered = `it answered ${status ?? 'an error'}${said ? ` (${said})` : ''}`;
         if (what === 'move') {
-            if (/unable to update latest tag/i.test(said) || (channel !== undefined && channelFixed(id, channel) && status !== undefined && status >= 400 && status < 600)) {
+            if (/unable to update latest tag/i.test(said) ||
+                (channel !== undefined && channelFixed(id, channel) && status !== undefined && status >= 400 && status < 600)) {
                 const fixed = channelFixed(id, 'latest');
                 return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move the dist-tag '${channel ?? 'latest'}' of ${pkg}: ${answered}; Nexus Repository 3 moves 'latest' only on publish.`, fixed?.fix ?? `use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which moves the channel by publishing.`, status);
             }
@@ -44220,11 +45397,15 @@ class NpmTarget {
             if (notFound)
                 return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} ${notFound.why}: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… .`, notFound.fix, status);
             if (status === 405 || status === 501) {
-                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move dist-tags: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… , which npm dist-tag uses.`, notFoundOnDistTag(id)?.fix ?? `point ${(0,settings/* theSetting */.w7)('registry')} at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which moves the channel by publishing.`, status);
+                return new errors/* CapabilityError */.Rx('move', id.name, `${id.name} cannot move dist-tags: ${answered} to PUT /-/package/${this.escaped}/dist-tags/… , which npm dist-tag uses.`, notFoundOnDistTag(id)?.fix ??
+                    `point ${(0,settings/* theSetting */.w7)('registry')} at the repository the package is published to (a hosted or local one that takes dist-tag writes), or use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which moves the channel by publishing.`, status);
             }
             return undefined;
         }
-        if (status === 404 || status === 405 || status === 501 || (noDeprecate(id) !== undefined && status !== undefined && status >= 400 && status < 500)) {
+        if (status === 404 ||
+            status === 405 ||
+            status === 501 ||
+            (noDeprecate(id) !== undefined && status !== undefined && status >= 400 && status < 500)) {
             return new errors/* CapabilityError */.Rx('deprecate', id.name, `${id.name} cannot deprecate ${pkg}: ${answered} to the deprecation (PUT /${this.escaped}, which npm deprecate uses).`, 'deprecate the bad version by hand where the registry allows it (or remove it); the channel is what protects new installs.', status);
         }
         return undefined;
@@ -44263,14 +45444,14 @@ class NpmTarget {
                     .write(`/-/package/${this.escaped}/dist-tags/${encodeURIComponent(channel)}`, 'dist-tag', {
                     method: 'PUT',
                     body: JSON.stringify(version),
-                    headers: { 'content-type': 'application/json' }
+                    headers: { 'content-type': 'application/json' },
                 })
                     .catch((e) => {
                     // a registry that lacks the move: said so by name, never retried (a CapabilityError passes the guard)
                     throw this.lacks(e, 'move', channel) ?? e;
                 });
             },
-            ...this.guardOptions()
+            ...this.guardOptions(),
         });
         // the read-back is the fresh read the deprecation that follows starts from
         this.last = state;
@@ -44302,8 +45483,8 @@ class NpmTarget {
      * this tool wrote. Another message (a person changed it) throws a ChannelMovedError that
      * names it; no deprecation at all is already done.
      */
-    async unretire(version, onlyIf) {
-        return this.writeDeprecation(version, '', (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf, onlyIf);
+    async unretire(version, onlyIf, restoreTo = '') {
+        return this.writeDeprecation(version, restoreTo, (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf, onlyIf);
     }
     /** The one deprecation write: a version's `deprecated` set to `message` ("" clears it) through the guarded document PUT. */
     async writeDeprecation(version, message, isExpected, expected = 'the planned state') {
@@ -44322,11 +45503,13 @@ class NpmTarget {
             write: async (doc) => {
                 this.versionOf(doc, version).deprecated = message;
                 sent = structuredClone(doc);
-                await (await this.api()).write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc }).catch((e) => {
+                await (await this.api())
+                    .write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc })
+                    .catch((e) => {
                     throw this.lacks(e, 'deprecate') ?? e;
                 });
             },
-            ...this.guardOptions()
+            ...this.guardOptions(),
         });
         if (sent)
             this.compareAfterWrite(sent, state, version);
@@ -44372,7 +45555,12 @@ class NpmTarget {
         this.options.log.warning(note);
     }
     guardOptions() {
-        return { policy: this.retry, log: this.options.log, explain: (e) => this.explain(e, 'write'), alsoRetry: (e) => (0,retry/* statusOf */.c2)(e) === 409 };
+        return {
+            policy: this.retry,
+            log: this.options.log,
+            explain: (e) => this.explain(e, 'write'),
+            alsoRetry: (e) => (0,retry/* statusOf */.c2)(e) === 409,
+        };
     }
     /** Turns a registry failure into an error that says what to do. Never includes the token. */
     explain(e, kind) {
@@ -44385,7 +45573,7 @@ class NpmTarget {
         // a token from trusted publishing: its publisher's allowed actions decide, and npm-token is the fallback
         const oidc = this.options.oidc
             ? ` This token came from trusted publishing (OIDC): ${TRUSTED_PUBLISHING_FIX(pkg, where)}`
-            : ' Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write), where the package\'s trusted publisher is allowed to move dist-tags and deprecate.';
+            : " Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write), where the package's trusted publisher is allowed to move dist-tags and deprecate.";
         if (err.code === 'EOTP') {
             return new errors/* RegistryError */.gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).${oidc}`, status, err.code);
         }
@@ -44402,7 +45590,9 @@ class NpmTarget {
             return new errors/* RegistryError */.gl(`${where} answered 404 to a write on ${pkg}: a wrong or expired token often shows up this way.`, `check ${(0,settings/* settingName */.QX)('npm-token')} has write access to the package.${oidc}`, status, err.code);
         }
         const detail = status ? `HTTP ${status}` : (err.code ?? 'network error');
-        return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${(0,util/* firstLine */.T)(err.message)})` : ''}.`, (0,retry/* isRetryable */.r3)(e) ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).' : 'see the registry message above.', status, err.code);
+        return new errors/* RegistryError */.gl(`${kind === 'read' ? 'Reading' : 'Writing'} ${pkg} on ${where} failed: ${detail}${err.message ? ` (${(0,util/* firstLine */.T)(err.message)})` : ''}.`, (0,retry/* isRetryable */.r3)(e)
+            ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
+            : 'see the registry message above.', status, err.code);
     }
 }
 /** What to do when the registry refuses a write with a token from trusted publishing. */
@@ -44418,7 +45608,7 @@ function toState(doc) {
             ...(typeof gitHead === 'string' && /^[0-9a-f]{40}$/i.test(gitHead) ? { commit: gitHead.toLowerCase() } : {}),
             ...(typeof d === 'string' && d !== '' ? { deprecated: d } : {}),
             ...(typeof t === 'string' ? { publishedAt: t } : {}),
-            ...(note ? { republishOf: note.rollbackOf } : {})
+            ...(note ? { republishOf: note.rollbackOf } : {}),
         };
     }
     return { name: doc.name, distTags: { ...(doc['dist-tags'] ?? {}) }, versions };
@@ -44444,7 +45634,9 @@ function toState(doc) {
 function createTargets(inputs, get, log, userAgent, hooks = {}) {
     const whoamiCache = new Map();
     // one ID token source for the run: the npm targets share the runner's ID token (one per registry)
-    const idToken = inputs.npmOidc ? (hooks.idToken ?? (0,npm_oidc/* runnerIdToken */.TA)(hooks.env ?? process.env, hooks.setSecret)) : undefined;
+    const idToken = inputs.npmOidc
+        ? (hooks.idToken ?? (0,npm_oidc/* runnerIdToken */.TA)(hooks.env ?? process.env, hooks.setSecret))
+        : undefined;
     const built = (0,src_inputs/* targetsFrom */.jJ)(inputs, get).map((spec) => {
         const made = createTargetFor(spec, inputs, get, log, userAgent, { ...hooks, whoamiCache, idToken });
         return { ...made, spec };
@@ -44455,7 +45647,7 @@ function createTargets(inputs, get, log, userAgent, hooks = {}) {
         dispose: () => {
             for (const b of built)
                 b.extras.dispose();
-        }
+        },
     };
 }
 const NO_EXTRAS = { outputs: async () => ({}), dispose: () => { } };
@@ -44463,7 +45655,9 @@ const NO_EXTRAS = { outputs: async () => ({}), dispose: () => { } };
 function createTargetFor(spec, inputs, get, log, userAgent, hooks) {
     if (spec.kind === 'git-tag') {
         if (!hooks.github) {
-            throw new errors/* InputError */.dz('github-token', `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`, (0,settings/* currentDialect */.kZ)() === 'action' ? 'give the job contents: write and pass github-token (the default is the workflow token).' : 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
+            throw new errors/* InputError */.dz('github-token', `is needed for git-tag:${spec.name}: the tag is moved through the GitHub API.`, (0,settings/* currentDialect */.kZ)() === 'action'
+                ? 'give the job contents: write and pass github-token (the default is the workflow token).'
+                : 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
         }
         const target = new GitTagTarget({
             gh: hooks.github.client(),
@@ -44471,12 +45665,17 @@ function createTargetFor(spec, inputs, get, log, userAgent, hooks) {
             tag: spec.name,
             tagPrefix: get('tag-prefix').trim() || 'v',
             preferVersions: [inputs.restoreVersion, inputs.rollbackVersion].filter((v) => v !== undefined && v !== 'current'),
-            log
+            log,
         });
         return { target, extras: NO_EXTRAS, name: spec.name, channel: spec.name };
     }
     if (spec.kind === 'npm') {
-        return { target: npmTarget(inputs, spec.name, log, userAgent, hooks), extras: NO_EXTRAS, name: spec.name, channel: inputs.channel };
+        return {
+            target: npmTarget(inputs, spec.name, log, userAgent, hooks),
+            extras: NO_EXTRAS,
+            name: spec.name,
+            channel: inputs.channel,
+        };
     }
     const one = { ...inputs, target: spec.kind, targets: [spec] };
     const { target, extras } = createTarget(one, get, log, userAgent, hooks);
@@ -44504,17 +45703,17 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
             setSecret: hooks.setSecret,
             // plain http only to a registry on this machine (a registry service container on
             // localhost:5000); loopback traffic never crosses a network
-            allowInsecureLoopback: true
+            allowInsecureLoopback: true,
         });
         return {
             target,
             extras: {
                 outputs: async (restore) => ({
                     'previous-digest': target.digestBefore(inputs.channel) ?? '',
-                    'restored-digest': restore ? ((await target.digestOf(restore).catch(() => undefined)) ?? '') : ''
+                    'restored-digest': restore ? ((await target.digestOf(restore).catch(() => undefined)) ?? '') : '',
                 }),
-                dispose: () => { }
-            }
+                dispose: () => { },
+            },
         };
     }
     if (inputs.target === 'helm') {
@@ -44533,7 +45732,7 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
             kubeContext: h.kubeContext,
             channel: helm_config/* HELM_CHANNEL */.jH,
             request: { ...inputs, packageName: `${h.namespace ?? 'default'}/${h.release}` },
-            log
+            log,
         });
         return {
             target,
@@ -44541,15 +45740,19 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
                 outputs: async () => {
                     const r = target.revisions;
                     const str = (n) => (n !== undefined ? String(n) : '');
-                    return { 'previous-revision': str(r.previous), 'restored-revision': str(r.target), 'new-revision': str(r.created) };
+                    return {
+                        'previous-revision': str(r.previous),
+                        'restored-revision': str(r.target),
+                        'new-revision': str(r.created),
+                    };
                 },
-                dispose: () => target.dispose()
-            }
+                dispose: () => target.dispose(),
+            },
         };
     }
     return {
         target: npmTarget(inputs, inputs.packageName, log, userAgent, hooks),
-        extras: { outputs: async () => ({}), dispose: () => { } }
+        extras: { outputs: async () => ({}), dispose: () => { } },
     };
 }
 /**
@@ -44557,7 +45760,9 @@ function createTarget(inputs, get, log, userAgent, hooks = {}) {
  * (inputs.npmOidc): the package's own short-lived token, exchanged by the target itself.
  */
 function npmTarget(inputs, packageName, log, userAgent, hooks) {
-    const idToken = inputs.npmOidc ? (hooks.idToken ?? (0,npm_oidc/* runnerIdToken */.TA)(hooks.env ?? process.env, hooks.setSecret)) : undefined;
+    const idToken = inputs.npmOidc
+        ? (hooks.idToken ?? (0,npm_oidc/* runnerIdToken */.TA)(hooks.env ?? process.env, hooks.setSecret))
+        : undefined;
     return new NpmTarget({
         packageName,
         registry: inputs.registry,
@@ -44565,7 +45770,7 @@ function npmTarget(inputs, packageName, log, userAgent, hooks) {
         ...(idToken ? { oidc: { idToken, setSecret: hooks.setSecret } } : {}),
         log,
         userAgent,
-        whoamiCache: hooks.whoamiCache
+        whoamiCache: hooks.whoamiCache,
     });
 }
 

@@ -1,0 +1,355 @@
+export const id = 875;
+export const ids = [875];
+export const modules = {
+
+/***/ 8875:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  githubRecords: () => (/* binding */ githubRecords),
+  localRecords: () => (/* binding */ localRecords),
+  undoByIncidentId: () => (/* binding */ undoByIncidentId),
+  undoRecordReader: () => (/* binding */ undoRecordReader)
+});
+
+// EXTERNAL MODULE: ./src/core/settings.ts
+var settings = __webpack_require__(1922);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/execute.ts
+var execute = __webpack_require__(5208);
+// EXTERNAL MODULE: ./src/github/client.ts + 25 modules
+var client = __webpack_require__(1831);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/github/issue.ts
+var github_issue = __webpack_require__(3432);
+// EXTERNAL MODULE: ./src/github/markers.ts
+var markers = __webpack_require__(3400);
+// EXTERNAL MODULE: ./src/github/record.ts
+var github_record = __webpack_require__(5358);
+// EXTERNAL MODULE: ./src/github/report.ts
+var report = __webpack_require__(2745);
+;// CONCATENATED MODULE: ./src/github/find-record.ts
+// Finds an incident's record by its id, for an undo: the committed report under report-dir
+// (on the report branch, then on the rollback/<incident-id> branch a protected target sent
+// it to), else the tracking issue (its body and the comments the token's identity wrote,
+// merged in order). Reads only.
+
+
+
+
+
+
+
+const REPORT_FILE = /(^|\/)rollback-[^/]+\.md$/;
+/** The first report in `dir` whose record is incident `incidentId` (in name order). */
+async function findInReports(source, dir, incidentId) {
+    const files = (await source.list(dir)).filter((p) => REPORT_FILE.test(p)).sort();
+    for (const path of files) {
+        const text = await source.read(path);
+        const record = text === undefined ? undefined : (0,github_record/* parseReportRecord */.tf)(text);
+        if (record?.incidentId === incidentId)
+            return { record, source: `${path} on ${source.where}` };
+    }
+    return undefined;
+}
+/** Reports on a branch of the repository, through the Contents API. */
+function githubReports(gh, repo, branch) {
+    return {
+        where: `${repo.owner}/${repo.repo}@${branch}`,
+        list: async (dir) => {
+            try {
+                const { data } = await gh.rest.repos.getContent({ ...repo, path: dir, ref: branch });
+                return Array.isArray(data) ? data.filter((e) => e.type === 'file').map((e) => e.path) : [];
+            }
+            catch (e) {
+                if ((0,client.ghStatus)(e) === 404)
+                    return [];
+                throw e;
+            }
+        },
+        read: async (path) => (await (0,report/* readFile */.TA)(gh, repo, path, branch))?.content,
+    };
+}
+/** Reports in the local checkout (the command line without GitHub writes them there). */
+function localReports(root) {
+    return {
+        where: root,
+        list: async (dir) => {
+            try {
+                return (0,external_node_fs_.readdirSync)((0,external_node_path_.join)(root, dir), { withFileTypes: true })
+                    .filter((e) => e.isFile())
+                    .map((e) => `${dir}/${e.name}`);
+            }
+            catch {
+                return [];
+            }
+        },
+        read: async (path) => {
+            try {
+                return (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(root, path), 'utf8');
+            }
+            catch {
+                return undefined;
+            }
+        },
+    };
+}
+/**
+ * The record the tracking issue carries: its body's (the first run's), merged with the
+ * records of the comments the token's identity wrote, in order. Only the incident's own
+ * issue counts (opened by the token's identity, as the bookkeeping finds it), and only its
+ * comments: a record anyone else wrote into the issue is ignored.
+ */
+async function findInIssue(gh, repo, label, incidentId) {
+    const issue = await (0,github_issue/* findIssueByMarker */.iT)(gh, repo, label, (0,markers/* issueMarker */.Q_)(incidentId));
+    if (!issue)
+        return undefined;
+    const { data } = await gh.rest.issues.get({ ...repo, issue_number: issue.number });
+    let record = (0,github_record/* parseReportRecord */.tf)(data.body ?? '');
+    const me = await (0,github_issue/* tokenIdentity */.sX)(gh);
+    const comments = await gh.paginate(gh.rest.issues.listComments, {
+        ...repo,
+        issue_number: issue.number,
+        per_page: 100,
+    });
+    for (const c of comments) {
+        if (!(0,github_issue/* isAuthor */.ad)(c.user ? { login: c.user.login, type: c.user.type } : undefined, me))
+            continue;
+        const later = (0,github_record/* parseReportRecord */.tf)(c.body ?? '');
+        if (later && later.incidentId === incidentId)
+            record = (0,github_record/* mergeRecord */.g_)(record, later);
+    }
+    if (!record || record.incidentId !== incidentId)
+        return undefined;
+    return { record, source: `the tracking issue #${issue.number}` };
+}
+/** The record of incident `incidentId`: the committed report first, then the tracking issue. */
+async function findIncidentRecord(gh, repo, incidentId, o) {
+    for (const branch of [o.branch, `rollback/${incidentId}`]) {
+        try {
+            const found = await findInReports(githubReports(gh, repo, branch), o.reportDir, incidentId);
+            if (found)
+                return found;
+        }
+        catch (e) {
+            // a branch that does not exist answers 404 (no reports there); anything else is said
+            if ((0,client.ghStatus)(e) !== 404)
+                throw e;
+        }
+    }
+    return findInIssue(gh, repo, o.label, incidentId);
+}
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __webpack_require__(2088);
+var semver_default = /*#__PURE__*/__webpack_require__.n(semver);
+// EXTERNAL MODULE: ./src/inputs.ts + 3 modules
+var src_inputs = __webpack_require__(7365);
+;// CONCATENATED MODULE: ./src/github/undo-record.ts
+// Undo by incident id: the incident record (the committed report, or the tracking issue)
+// read back into what an undo needs - every target with the version its channel held when
+// the incident found it, what the rollback wrote there and the deprecation message it
+// wrote - and the inputs of an undo built from it. Pure: no I/O, no @actions/*.
+
+
+
+
+/** What an undo needs of an incident's record: one entry per target the rollback planned. */
+function recordedIncident(r, source) {
+    const restore = semver_default().valid(r.restoreVersion) ? r.restoreVersion : undefined;
+    const republish = r.strategy === 'republish';
+    const targets = [];
+    const notAffected = [];
+    if (r.packages && r.packages.length > 0) {
+        // a record written before rows carried their own message: the incident's one message is
+        // each npm row's only when every npm row's message names the same version on the same channel
+        const npmRows = r.packages.filter((p) => (p.kind ?? 'npm') === 'npm');
+        const oneMessage = new Set(npmRows.map((p) => `${p.restoreVersion}\0${p.channel ?? r.channel}`)).size === 1
+            ? r.deprecationMessage
+            : undefined;
+        for (const p of r.packages) {
+            // a row without a restore version was never planned (not affected, skipped, refused): the rollback wrote nothing there
+            if (p.restoreVersion === undefined) {
+                if (p.outcome === 'not-affected' && (p.kind ?? 'npm') === 'npm')
+                    notAffected.push(p.name);
+                continue;
+            }
+            const kind = p.kind ?? 'npm';
+            targets.push({
+                kind,
+                name: p.name,
+                channel: p.channel ?? r.channel,
+                previousVersion: p.previousVersion,
+                wrote: p.restoreVersion,
+                restoreVersion: republish ? (restore ?? p.restoreVersion) : p.restoreVersion,
+                deprecationMessage: p.deprecationMessage ?? (kind === 'npm' ? oneMessage : undefined),
+                ...(p.deprecationBefore !== undefined ? { deprecationBefore: p.deprecationBefore } : {}),
+            });
+        }
+    }
+    else {
+        targets.push({
+            kind: r.target ?? 'npm',
+            name: r.packageName,
+            channel: r.channel,
+            previousVersion: r.previousVersion,
+            wrote: r.republishedVersion ?? r.restoreVersion,
+            restoreVersion: r.restoreVersion,
+            deprecationMessage: r.deprecationMessage,
+            ...(r.deprecationBefore !== undefined ? { deprecationBefore: r.deprecationBefore } : {}),
+        });
+    }
+    return {
+        incidentId: r.incidentId,
+        rollbackVersion: r.rollbackVersion,
+        channel: r.channel,
+        source,
+        targets,
+        ...(r.reportPath ? { reportPath: r.reportPath } : {}),
+        ...(notAffected.length > 0 ? { notAffected } : {}),
+    };
+}
+const specOf = (t) => `${t.kind}:${t.name}`;
+/**
+ * The inputs of an undo by incident id: the targets, channel, versions and strategy of the
+ * record, with `recorded` for the planner. An input given together with incident-id that
+ * contradicts the record is refused, naming that input; nothing else is needed.
+ */
+function undoInputs(inputs, record, source) {
+    const by = inputs.undoById;
+    if (!by)
+        throw new Error('internal: undoInputs without incident-id');
+    const rec = recordedIncident(record, source);
+    const id = by.incidentId;
+    const id_ = (0,settings/* settingName */.QX)('incident-id');
+    const leave = (input) => `${(0,settings/* currentDialect */.kZ)() === 'action' ? `leave ${input} empty` : `leave out ${(0,settings/* settingName */.QX)(input)}`} (with ${id_} the record names the versions and targets), or check that ${id_} is the incident you mean to undo.`;
+    const given = by.given;
+    if (given.rollbackVersion !== undefined && given.rollbackVersion !== rec.rollbackVersion) {
+        throw new errors/* InputError */.dz('rollback-version', `is ${given.rollbackVersion}, but incident ${id} (${source}) rolled back ${rec.rollbackVersion}.`, leave('rollback-version'));
+    }
+    if (given.restoreVersion !== undefined && given.restoreVersion !== record.restoreVersion) {
+        throw new errors/* InputError */.dz('restore-version', `is ${given.restoreVersion}, but incident ${id} (${source}) restored ${record.restoreVersion}.`, leave('restore-version'));
+    }
+    if (given.channel !== undefined && given.channel !== rec.channel) {
+        throw new errors/* InputError */.dz('channel', `is ${given.channel}, but incident ${id} (${source}) was on '${rec.channel}'.`, leave('channel'));
+    }
+    if (given.strategy !== undefined && given.strategy !== record.strategy) {
+        throw new errors/* InputError */.dz('strategy', `is ${given.strategy}, but incident ${id} (${source}) used ${record.strategy}.`, leave('strategy'));
+    }
+    if (rec.targets.length === 0) {
+        throw new errors/* InputError */.dz('incident-id', `names incident ${id} (${source}), whose record holds no target the rollback changed: there is nothing to undo.`, "check the incident id (the rollback's, shown in its tracking issue and report).");
+    }
+    if (given.targets !== undefined) {
+        const want = [...new Set(given.targets.targets.map(specOf))].sort();
+        const have = [
+            ...new Set([...rec.targets.map(specOf), ...(rec.notAffected ?? []).map((name) => `npm:${name}`)]),
+        ].sort();
+        if (want.join('\n') !== have.join('\n')) {
+            throw new errors/* InputError */.dz(given.targets.input, `names ${want.join(', ')}, but incident ${id} (${source}) rolled back ${have.join(', ')}.`, leave(given.targets.input));
+        }
+    }
+    // the packages that lacked the bad version come along as they did (not affected again), so the undo's report is the rollback's
+    const specs = [
+        ...rec.targets.map((t) => ({ kind: t.kind, name: t.name })),
+        ...(rec.notAffected ?? []).map((name) => ({ kind: 'npm', name })),
+    ];
+    const kinds = new Set(specs.map((s) => s.kind));
+    const target = kinds.size === 1
+        ? [...kinds][0]
+        : kinds.has('npm')
+            ? 'npm'
+            : kinds.has('docker')
+                ? 'docker'
+                : 'helm';
+    // npm writes need a token, or the job's ID token for trusted publishing (readInputs saw whether the runner offers one)
+    if (kinds.has('npm') && !inputs.dryRun && !inputs.npmOidc)
+        (0,src_inputs/* requireNpmToken */.w4)(inputs.npmToken);
+    const npmNames = specs.filter((s) => s.kind === 'npm').map((s) => s.name);
+    return {
+        ...inputs,
+        target,
+        targets: specs,
+        packageName: specs[0].name,
+        packageNames: npmNames.length > 0 ? npmNames : [specs[0].name],
+        fromWorkspaces: (rec.notAffected ?? []).length > 0,
+        rollbackVersion: rec.rollbackVersion,
+        restoreVersion: semver_default().valid(record.restoreVersion) ? record.restoreVersion : undefined,
+        channel: rec.channel,
+        reason: inputs.reason || record.reason,
+        strategy: record.strategy,
+        deprecate: inputs.deprecate && kinds.has('npm'),
+        ...(inputs.npmOidc && kinds.has('npm') ? { npmOidc: true } : { npmOidc: undefined }),
+        recorded: rec,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/undo.ts
+// Undo reads the incident's record before it plans: the committed report (on GitHub, or in
+// the local checkout for the command line without GitHub), else the tracking issue. With
+// incident-id alone the record names everything the undo does (src/github/undo-record.ts);
+// with the same inputs as the rollback it still gives the deprecation message this tool
+// wrote and what each channel held. Both entries (src/main.ts, src/cli.ts) use this.
+
+
+
+
+
+
+/** Records on GitHub: the report under report-dir on the report branch, else the tracking issue. */
+function githubRecords(gh, ctx, gi, log) {
+    let branch;
+    const find = async (incidentId) => {
+        branch ??= gi.reportBranch !== undefined ? Promise.resolve(gi.reportBranch) : (0,execute/* repositoryDefaultBranch */.c)(gh, ctx);
+        return findIncidentRecord(gh, (0,client.repoRef)(ctx.repository), incidentId, {
+            reportDir: gi.reportDir,
+            branch: await branch,
+            label: gi.labels[0] ?? 'rollback',
+            log,
+        });
+    };
+    return Object.assign(find, {
+        where: `the reports under ${gi.reportDir}/ of ${ctx.repository} and its tracking issues labelled ${gi.labels[0] ?? 'rollback'}`,
+    });
+}
+/** Records in the local checkout (the command line without GitHub writes its reports there). */
+function localRecords(root, reportDir) {
+    const find = (incidentId) => findInReports(localReports(root), reportDir, incidentId);
+    return Object.assign(find, { where: `the reports under ${reportDir}/ of ${root}` });
+}
+/** The runner's record reader (RunOptions.undoRecord) over a finder. */
+function undoRecordReader(find) {
+    return async (incidentId) => {
+        const found = await find(incidentId);
+        return found ? recordedIncident(found.record, found.source) : undefined;
+    };
+}
+/**
+ * undo: true with incident-id: the record read first, the inputs taken from it (an input
+ * given beside the id that contradicts it is refused). An unknown id is an InputError:
+ * nothing was written.
+ */
+async function undoByIncidentId(inputs, find, log) {
+    const by = inputs.undoById;
+    if (!by)
+        return inputs;
+    if (!find) {
+        throw new errors/* InputError */.dz('incident-id', 'needs the incident record, and there is no GitHub token to read it with.', `${(0,settings/* setTo */.oc)('github-token')} (contents: read and issues: read), or undo with the same settings as the rollback (its versions and targets) instead of ${(0,settings/* settingName */.QX)('incident-id')}.`);
+    }
+    const found = await find(by.incidentId);
+    if (!found) {
+        throw new errors/* InputError */.dz('incident-id', `${by.incidentId}: no record of this incident was found in ${find.where}, so nothing was changed.`, `check the id (the rollback's incident id; its tracking issue and report show it), and ${['report-dir', 'report-branch', 'issue-labels'].map((n) => (0,settings/* settingName */.QX)(n)).join(', ')} if the rollback set them.`);
+    }
+    log.info(`Undo of incident ${by.incidentId}: its record is ${found.source}.`);
+    return undoInputs(inputs, found.record, found.source);
+}
+
+
+/***/ })
+
+};
