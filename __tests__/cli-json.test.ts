@@ -1,17 +1,11 @@
-// Progress and --json (issue 15, part 5). The --json result is documented as a JSON Schema
-// (docs/cli-json.schema.json); real results of every kind of run, from the CLI's main
-// against a real Verdaccio, are validated against it with ajv. Live progress for several
-// targets is drawn only on a terminal (an injected isTTY stream); plain lines otherwise.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import Ajv2020Module from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
-import { main } from '../src/cli.js'
 import { createProgress } from '../src/cli/progress.js'
+import { gitCheckout, runCli as cli } from './support/cli-in-process.js'
 import { publishPackage, setDistTag, snapshot } from './support/fixtures.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
@@ -36,29 +30,6 @@ afterAll(async () => {
 })
 
 const ESC = '\u001b['
-
-function checkout(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rr-cli-json-'))
-  execFileSync('git', ['init', '-q'], { cwd: dir })
-  return dir
-}
-
-async function cli(argv: string[], o: { env?: Record<string, string>; cwd?: string; tty?: boolean } = {}) {
-  let stdout = ''
-  let stderr = ''
-  const cwd = o.cwd ?? checkout()
-  const code = await main({
-    argv,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, ...o.env },
-    cwd,
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    ask: async () => undefined,
-    version: '0.0.0-test',
-    tty: { stdout: o.tty === true, stderr: o.tty === true, columns: 100 },
-  })
-  return { code, stdout, stderr }
-}
 
 async function freshPackage(): Promise<string> {
   const name = `json-widget-${++counter}`
@@ -89,7 +60,7 @@ describe('--json follows docs/cli-json.schema.json', () => {
   it('a rollback, its re-run and a dry run', async () => {
     const pkg = await freshPackage()
     const env = { NPM_TOKEN: registry.token }
-    const cwd = checkout()
+    const cwd = gitCheckout('rr-cli-json-')
     const dry = checked((await cli([...base(pkg), '--dry-run', '--json'], { env, cwd })).stdout)
     expect(dry).toMatchObject({ exitCode: 0, status: 'planned' })
     const done = checked((await cli([...base(pkg), '--yes', '--json'], { env, cwd })).stdout)

@@ -5,15 +5,16 @@
 // in-process with captured output, against a real Verdaccio (and the GitHub stand-in).
 // The action's side is checked too: the same errors still name its inputs.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { HELP, main } from '../src/cli.js'
+import { HELP } from '../src/cli.js'
 import { cliForms, setting, setTo, settingName, useDialect } from '../src/core/settings.js'
 import { InputError } from '../src/errors.js'
 import { readInputs } from '../src/inputs.js'
 import { planRollback } from '../src/plan.js'
+import { gitCheckout, runCli as cli } from './support/cli-in-process.js'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
 import { startGitHubStandin } from './support/github-standin.mjs'
 import { runAction } from './support/run-action.mjs'
@@ -27,38 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await registry?.stop()
 })
-
-interface Run {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-function checkout(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rr-cli-words-'))
-  execFileSync('git', ['init', '-q'], { cwd: dir })
-  return dir
-}
-
-/** main() with captured output; `answer` is what the user types (undefined: stdin closed, nobody there). */
-async function cli(
-  argv: string[],
-  o: { env?: Record<string, string>; answer?: string; cwd?: string } = {},
-): Promise<Run> {
-  let stdout = ''
-  let stderr = ''
-  const cwd = o.cwd ?? checkout()
-  const code = await main({
-    argv,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, ...o.env },
-    cwd,
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    ask: async () => o.answer,
-    version: '0.0.0-test',
-  })
-  return { code, stdout, stderr }
-}
 
 async function freshPackage(shape?: Parameters<typeof publishPackage>[3]): Promise<string> {
   const name = `words-widget-${++counter}`
@@ -141,7 +110,7 @@ describe('the CLI speaks CLI', () => {
 
   it('a run prints the plan once; the issue text to paste says --strategy republish; Run by is the local user', async () => {
     const pkg = await freshPackage()
-    const cwd = checkout()
+    const cwd = gitCheckout('rr-cli-words-')
     execFileSync('git', ['config', 'user.name', 'Alice Example'], { cwd })
     const run = await cli([...base(pkg), '--yes'], { env: { NPM_TOKEN: registry.token }, cwd })
     expect(run.code).toBe(0)
@@ -154,7 +123,7 @@ describe('the CLI speaks CLI', () => {
 
   it('a re-run that changes nothing says one line and where the record is, not the issue text', async () => {
     const pkg = await freshPackage()
-    const cwd = checkout()
+    const cwd = gitCheckout('rr-cli-words-')
     const env = { NPM_TOKEN: registry.token }
     expect((await cli([...base(pkg), '--yes'], { env, cwd })).code).toBe(0)
     const before = await snapshot(registry, pkg)
