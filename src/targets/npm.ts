@@ -538,10 +538,14 @@ export class NpmTarget implements Target {
    * use) exists and is not deprecated; then the read-back is compared with the document
    * sent: any other version or dist-tag that differs is reported loudly (a registry that
    * ignores `_rev`, such as Verdaccio, can drop a write made between our read and PUT).
+   * Written only while the version's message is still `current`, the one the plan read
+   * ("": not deprecated): another one (a person set it meanwhile) is left as it is, with a
+   * ChannelMovedError naming it.
    */
-  async retire(version: string, message: string, names?: string): Promise<WriteOutcome> {
+  async retire(version: string, message: string, names?: string, current = ''): Promise<WriteOutcome> {
     const pkg = this.options.packageName
     return this.writeDeprecation(version, message, (d) => {
+      if (String(this.versionOf(d, version).deprecated ?? '') !== current) return false
       if (names !== undefined) {
         const named = d.versions?.[names]
         if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {

@@ -46,11 +46,13 @@ export interface Target {
   /**
    * Marks `version` as retired with `message` and confirms it with a fresh read; refuses
    * when `names` (the version the message tells users to use) does not exist or is itself
-   * retired in that fresh read. Targets
+   * retired in that fresh read. `current`: the retirement the plan read ("" or undefined:
+   * none); another one in that fresh read (a person changed it meanwhile) is left alone with
+   * a ChannelMovedError naming it. Targets
    * that have no such notion (container tags, Helm releases) leave it out, and the
    * rollback then plans no deprecation.
    */
-  retire?(version: string, message: string, names?: string): Promise<WriteOutcome>
+  retire?(version: string, message: string, names?: string, current?: string): Promise<WriteOutcome>
   /**
    * Undo of `retire`: clears the retirement of `version`, through the same guarded write,
    * only while it is exactly `onlyIf` (the message this tool wrote); another message (a
