@@ -300,6 +300,7 @@ async function runTargets(
             move: plan.tag.kind === 'move',
             probe: req.dryRun ? 'never' : 'if-needed',
             republish: Boolean(plan.republish) && !plan.undo,
+            undo: plan.undo === true,
           })
           r.warnings.push(...caps.warnings)
           if (caps.cannotRetire && plan.deprecation.kind === 'deprecate') r.cannotRetire = caps.cannotRetire

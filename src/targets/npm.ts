@@ -367,7 +367,7 @@ export class NpmTarget implements Target {
   async capabilities(
     channel: string,
     holds: string | undefined,
-    o: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean },
+    o: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean; undo?: boolean },
   ): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }> {
     // the plan's read named the registry; only without it is the document read here (and then not kept as a guard)
     if (!this.identity) {
@@ -376,12 +376,12 @@ export class NpmTarget implements Target {
     }
     const id = this.identity as RegistryIdentity
     const pkg = this.options.packageName
-    const fixed = o.move && !o.republish ? channelFixed(id, channel) : undefined
+    const fixed = o.move && !o.republish ? channelFixed(id, channel, o.undo) : undefined
     if (fixed) {
       throw new CapabilityError(
         'move',
         id.name,
-        `${id.name} ${fixed.why}, so the rollback cannot point '${channel}' of ${pkg} back: nothing was written.`,
+        `${id.name} ${fixed.why}, so the ${o.undo ? 'undo' : 'rollback'} cannot point '${channel}' of ${pkg} back: nothing was written.`,
         fixed.fix,
       )
     }

@@ -93,7 +93,8 @@ export interface Target {
   /**
    * The preflight of what this place cannot do, before any write of a rollback (and in the
    * drill): throws a CapabilityError naming the registry when the channel cannot be moved
-   * (`move`: the plan moves it; `republish`: it moves by publishing); reports in
+   * (`move`: the plan moves it; `republish`: it moves by publishing; `undo`: the plan is an
+   * undo, which republishes nothing, so the fix never suggests it); reports in
    * `cannotRetire` a registry without deprecate. `probe` says whether probeWrite's harmless
    * write may prove the move: 'always' (the drill), 'if-needed' (where the reads name a
    * registry with reported gaps), 'never' (a dry run). `holds`: the version the channel holds.
@@ -101,7 +102,7 @@ export interface Target {
   capabilities?(
     channel: string,
     holds: string | undefined,
-    options: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean },
+    options: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean; undo?: boolean },
   ): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }>
   republish?(args: {
     bad: string
