@@ -3,12 +3,13 @@
 // moves a tag, refuses one package, answers 409), and every write is guarded by a read
 // made right before it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { buildRecord } from '../src/bookkeeping.js'
 import { ChannelMovedError, guardedWrite } from '../src/guard.js'
 import { runMultiRollback } from './support/helpers.js'
 import { rolledBack, runRollback } from './support/helpers.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
-import { escapeName, publishPackage, setDistTag, snapshot } from './support/fixtures.mjs'
+import { deprecate, escapeName, publishPackage, setDistTag, snapshot } from './support/fixtures.mjs'
 import { quiet, rollbackInputs } from './support/helpers.js'
 import { npmView } from './support/npm-cli.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
@@ -246,6 +247,84 @@ describe('the deprecation document PUT', () => {
       /would tell users to use 1\.2\.2, which is deprecated itself on the registry now: nothing was deprecated/,
     )
     expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toBeUndefined()
+  })
+})
+
+describe('the deprecation is written only over the message the plan read', () => {
+  const rollback = (name: string, log = quiet) =>
+    runRollback(
+      rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }),
+      target(name, log),
+      log,
+    ).then(rolledBack)
+  const deprecations = async (name: string) => JSON.parse(await snapshot(registry, name)).deprecated
+
+  it('a deprecation a person sets between the plan read and the PUT is left as they set it; the channel move stays', async () => {
+    const name = await fresh()
+    // the plan read 1.2.3 without a deprecation; while the tag moves, a person deprecates it
+    proxy.inject({
+      method: 'PUT',
+      path: tagPut(name),
+      action: 'before',
+      then: () => deprecate(registry, name, { '1.2.3': 'broken on Windows, see #12' }),
+    })
+    const { warnings, log } = recorder()
+    const result = await rollback(name, log)
+    expect(result.plan.deprecation).toMatchObject({ kind: 'deprecate', previous: undefined })
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
+    expect(result.moved).toBe(true)
+    expect(result.deprecated).toBe(false)
+    expect((await deprecations(name))['1.2.3']).toBe('broken on Windows, see #12')
+    const said =
+      '1.2.3\'s deprecation changed while the rollback ran (the plan read no deprecation, it is now "broken on Windows, see #12"): left as the person set it, NOT deprecated by this run.'
+    expect(result.warnings).toContain(said)
+    expect(warnings).toContain(said)
+    expect(proxy.seen.filter((s) => s.method === 'PUT' && docPut(name).test(s.path))).toHaveLength(0)
+  })
+
+  it('between retries too: a message a person sets after a failed PUT is not overwritten by the retry', async () => {
+    const name = await fresh()
+    await deprecate(registry, name, { '1.2.3': 'known issue with IPv6, see #7' })
+    // our PUT fails (the registry never sees it); meanwhile a person rewrites the message
+    proxy.inject({
+      method: 'PUT',
+      path: docPut(name),
+      action: 'respond',
+      status: 503,
+      before: () => deprecate(registry, name, { '1.2.3': 'do not use: data loss, see #9' }),
+    })
+    const result = await rollback(name)
+    expect(result.plan.deprecation).toMatchObject({ kind: 'deprecate', previous: 'known issue with IPv6, see #7' })
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
+    expect(result.deprecated).toBe(false)
+    expect((await deprecations(name))['1.2.3']).toBe('do not use: data loss, see #9')
+    expect(result.warnings).toContain(
+      '1.2.3\'s deprecation changed while the rollback ran (the plan read "known issue with IPv6, see #7", it is now "do not use: data loss, see #9"): left as the person set it, NOT deprecated by this run.',
+    )
+    // one PUT, refused; the retry was stopped by the read before it
+    expect(proxy.seen.filter((s) => s.method === 'PUT' && docPut(name).test(s.path))).toHaveLength(1)
+  })
+
+  it('the message the plan read is the one replaced, and recorded as deprecationBefore for the undo', async () => {
+    const name = await fresh()
+    await deprecate(registry, name, { '1.2.3': 'known issue with IPv6, see #7' })
+    // a failed PUT and a retry: the retry still finds the message the plan read, and replaces it
+    proxy.inject({ method: 'PUT', path: docPut(name), action: 'respond', status: 503 })
+    const result = await rollback(name)
+    expect(result.deprecated).toBe(true)
+    expect((await deprecations(name))['1.2.3']).toMatch(/^1\.2\.3 was rolled back: .* Use 1\.2\.2 instead\.$/)
+    expect(proxy.seen.filter((s) => s.method === 'PUT' && docPut(name).test(s.path))).toHaveLength(2)
+    const ctx = {
+      repository: 'acme/widget',
+      serverUrl: 'https://github.com',
+      runId: '1',
+      runAttempt: '1',
+      actor: 'octocat',
+      eventName: 'workflow_dispatch',
+      workflow: 'Release rollback',
+    }
+    const record = buildRecord(result, { reason: 'x' }, { severity: 'critical' }, ctx, new Date().toISOString())
+    expect(record.deprecationBefore).toBe('known issue with IPv6, see #7')
   })
 })
 

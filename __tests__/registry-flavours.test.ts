@@ -188,6 +188,38 @@ describe('Nexus Repository 3: cannot move latest', () => {
   })
 })
 
+describe('Nexus Repository 3: an undo of latest', () => {
+  const said = (p: Proxy, pkg: string) =>
+    `Nexus Repository 3 at ${host(p)} cannot move the dist-tag 'latest' (it answers "Unable to update latest tag": only a publish moves it), so the undo cannot point 'latest' of ${pkg} back: nothing was written. ` +
+    "Fix: move 'latest' back by hand where Nexus lets you, or by publishing (a publish moves 'latest' there); an undo republishes nothing"
+
+  it('fails before anything is written and says to move latest by hand or by publishing, never strategy: republish', async () => {
+    const p = await flavour('nexus3')
+    // 'latest' was moved to 1.2.2 (the rollback); the undo would point it back at 1.2.3
+    const pkg = await freshPackage({ latest: '1.2.2' })
+    const before = await state(pkg)
+    const e = await run(p, pkg, { undo: true }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(CapabilityError)
+    expect((e as Error).message).toBe(said(p, pkg))
+    expect(writes(p)).toEqual([])
+    expect(await state(pkg)).toEqual(before)
+  })
+
+  it('the undo of a rollback that republished (strategy: republish) gives the same advice', async () => {
+    const p = await flavour('nexus3')
+    const pkg = await freshPackage()
+    rolledBack(await run(p, pkg, { strategy: 'republish' }))
+    const before = await state(pkg)
+    expect(before.distTags.latest).toBe('1.2.4')
+    const wrote = writes(p).length
+    const e = await run(p, pkg, { undo: true, strategy: 'republish' }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(CapabilityError)
+    expect((e as Error).message).toBe(said(p, pkg))
+    expect(writes(p)).toHaveLength(wrote)
+    expect(await state(pkg)).toEqual(before)
+  })
+})
+
 describe('Nexus Repository 3 with strategy: republish', () => {
   it("moves 'latest' the way Nexus allows, by publishing the good code as the next version: no dist-tag write to latest", async () => {
     const p = await flavour('nexus3')

@@ -20,6 +20,8 @@ import { runIncident } from '../src/run.js'
 import { HELM_CHANNEL } from '../src/targets/helm/config.js'
 import { HelmTarget } from '../src/targets/helm/target.js'
 import { createHelmStandin } from './support/helm-standin.mjs'
+import { gitCheckout, runCli } from './support/cli-in-process.js'
+import { startFaultProxy } from './support/fault-proxy.mjs'
 import { requireRegistryBinaries, startDockerRegistry } from './support/docker-registry.mjs'
 import { deprecate, escapeName, publishPackage, registryRequest, snapshot } from './support/fixtures.mjs'
 import { fixtureClient, pushRelease, skopeoRaw } from './support/oci-fixtures.mjs'
@@ -765,6 +767,53 @@ describe('the command line with --undo --incident-id', () => {
       const record = parseReportRecord(readFileSync(join(cwd, 'incidents', `rollback-${pkg}-1.2.3.md`), 'utf8'))
       expect(record?.runs.map((r) => r.status)).toEqual(['completed', 'undone'])
     } finally {
+      rmSync(cwd, { recursive: true, force: true })
+    }
+  })
+
+  it('several packages: an undo whose un-deprecation fails once keeps the replaced message in the record; the re-run puts it back', async () => {
+    const names = ['byid-refail-a', 'byid-refail-b']
+    await publishPackage(registry, names[0], ['1.2.2', '1.2.3'], {
+      deprecated: { '1.2.3': 'known issue with IPv6, see #7' },
+    })
+    await publishPackage(registry, names[1], ['1.2.2', '1.2.3'])
+    const before = await Promise.all(names.map(fields))
+    const proxy = await startFaultProxy(registry.url)
+    const cwd = gitCheckout('rr-undo-refail-')
+    try {
+      const env = { NPM_TOKEN: registry.token }
+      const first = await runCli(
+        [
+          '--packages',
+          names.join(','),
+          '--rollback',
+          '1.2.3',
+          '--reason',
+          'broken',
+          '--registry',
+          proxy.url,
+          '--yes',
+          '--json',
+        ],
+        { cwd, env },
+      )
+      expect(first.code).toBe(0)
+      expect((await fields(names[0])).deprecated['1.2.3']).toBe('1.2.3 was rolled back: broken. Use 1.2.2 instead.')
+      const id = (JSON.parse(first.stdout) as { incidentId: string }).incidentId
+      // the undo's document PUT for the first package is refused once (the registry never sees it)
+      proxy.inject({ method: 'PUT', path: new RegExp(`^/${escapeName(names[0])}$`), action: 'respond', status: 403 })
+      const undo = ['--undo', '--incident-id', id, '--registry', proxy.url, '--yes']
+      const failed = await runCli(undo, { cwd, env })
+      expect(failed.code).not.toBe(0)
+      expect((await fields(names[0])).deprecated['1.2.3']).toBe('1.2.3 was rolled back: broken. Use 1.2.2 instead.')
+      const again = await runCli(undo, { cwd, env })
+      expect(again.stdout).toContain(
+        '- put back the deprecation of 1.2.3 the rollback replaced ("known issue with IPv6, see #7" instead of "1.2.3 was rolled back: broken. Use 1.2.2 instead.")',
+      )
+      expect(again.code).toBe(0)
+      expect(await Promise.all(names.map(fields))).toEqual(before)
+    } finally {
+      await proxy.stop()
       rmSync(cwd, { recursive: true, force: true })
     }
   })

@@ -300,6 +300,7 @@ async function runTargets(
             move: plan.tag.kind === 'move',
             probe: req.dryRun ? 'never' : 'if-needed',
             republish: Boolean(plan.republish) && !plan.undo,
+            undo: plan.undo === true,
           })
           r.warnings.push(...caps.warnings)
           if (caps.cannotRetire && plan.deprecation.kind === 'deprecate') r.cannotRetire = caps.cannotRetire
@@ -697,7 +698,13 @@ async function retire(r: TargetRun, log: Logger): Promise<void> {
   // the message tells users to use this version: it must exist and not be deprecated when written
   const names = plan.republish?.version ?? plan.restoreVersion
   try {
-    const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names)
+    // only over the message the plan read (the one recorded as replaced): never over one a person set meanwhile
+    const outcome = await r.target.retire(
+      plan.rollbackVersion,
+      plan.deprecation.message,
+      names,
+      plan.deprecation.previous ?? '',
+    )
     r.deprecated = outcome === 'written'
     after.deprecated = plan.deprecation.message
     r.steps.push({
@@ -711,6 +718,16 @@ async function retire(r: TargetRun, log: Logger): Promise<void> {
     // a registry without deprecate: the channel is safe, which is what protects installs; said plainly, never retried
     if (e instanceof CapabilityError && e.capability === 'deprecate') {
       cannotRetire(r, e.message.replace(/ Fix: .*$/, ''), log)
+      return
+    }
+    if (e instanceof ChannelMovedError) {
+      // a person changed the deprecation between the plan and the write: theirs is kept, the channel move stays
+      const read = plan.deprecation.previous ? `"${plan.deprecation.previous}"` : 'no deprecation'
+      const kept = `${plan.rollbackVersion}'s deprecation changed while the rollback ran (the plan read ${read}, it is now ${e.holder ? `"${e.holder}"` : 'none'}): left as the person set it, NOT deprecated by this run.`
+      after.deprecated = e.holder || undefined
+      r.warnings.push(kept)
+      r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: kept, at: now() })
+      log.warning(`${r.label}${kept}`)
       return
     }
     r.failure = { step: 'deprecate', error: e }

@@ -344,6 +344,11 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     return copy(current)
   }
   const base = copy(existing)
+  // what the first run replaced stays in its row (an undo's row, even a failed one, must keep it for the re-run)
+  const withBefore = (row: NonNullable<IncidentRecord['packages']>[number]) => {
+    const before = row.deprecationBefore ?? base.packages?.find((b) => b.name === row.name)?.deprecationBefore
+    return before === undefined ? row : { ...row, deprecationBefore: before }
+  }
   const carried: IncidentRecord = {
     ...base,
     incidentId: current.incidentId,
@@ -353,7 +358,7 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     // per package: a re-run's "already" keeps the row that says what actually happened
     packages:
       current.packages?.map((row) =>
-        row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : row,
+        row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : withBefore(row),
       ) ?? base.packages,
     restoreVersion: current.restoreVersion,
     tagsAfter: { ...current.tagsAfter },

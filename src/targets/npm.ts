@@ -367,7 +367,7 @@ export class NpmTarget implements Target {
   async capabilities(
     channel: string,
     holds: string | undefined,
-    o: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean },
+    o: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean; undo?: boolean },
   ): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }> {
     // the plan's read named the registry; only without it is the document read here (and then not kept as a guard)
     if (!this.identity) {
@@ -376,12 +376,12 @@ export class NpmTarget implements Target {
     }
     const id = this.identity as RegistryIdentity
     const pkg = this.options.packageName
-    const fixed = o.move && !o.republish ? channelFixed(id, channel) : undefined
+    const fixed = o.move && !o.republish ? channelFixed(id, channel, o.undo) : undefined
     if (fixed) {
       throw new CapabilityError(
         'move',
         id.name,
-        `${id.name} ${fixed.why}, so the rollback cannot point '${channel}' of ${pkg} back: nothing was written.`,
+        `${id.name} ${fixed.why}, so the ${o.undo ? 'undo' : 'rollback'} cannot point '${channel}' of ${pkg} back: nothing was written.`,
         fixed.fix,
       )
     }
@@ -538,10 +538,14 @@ export class NpmTarget implements Target {
    * use) exists and is not deprecated; then the read-back is compared with the document
    * sent: any other version or dist-tag that differs is reported loudly (a registry that
    * ignores `_rev`, such as Verdaccio, can drop a write made between our read and PUT).
+   * Written only while the version's message is still `current`, the one the plan read
+   * ("": not deprecated): another one (a person set it meanwhile) is left as it is, with a
+   * ChannelMovedError naming it.
    */
-  async retire(version: string, message: string, names?: string): Promise<WriteOutcome> {
+  async retire(version: string, message: string, names?: string, current = ''): Promise<WriteOutcome> {
     const pkg = this.options.packageName
     return this.writeDeprecation(version, message, (d) => {
+      if (String(this.versionOf(d, version).deprecated ?? '') !== current) return false
       if (names !== undefined) {
         const named = d.versions?.[names]
         if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {

@@ -46,11 +46,13 @@ export interface Target {
   /**
    * Marks `version` as retired with `message` and confirms it with a fresh read; refuses
    * when `names` (the version the message tells users to use) does not exist or is itself
-   * retired in that fresh read. Targets
+   * retired in that fresh read. `current`: the retirement the plan read ("" or undefined:
+   * none); another one in that fresh read (a person changed it meanwhile) is left alone with
+   * a ChannelMovedError naming it. Targets
    * that have no such notion (container tags, Helm releases) leave it out, and the
    * rollback then plans no deprecation.
    */
-  retire?(version: string, message: string, names?: string): Promise<WriteOutcome>
+  retire?(version: string, message: string, names?: string, current?: string): Promise<WriteOutcome>
   /**
    * Undo of `retire`: clears the retirement of `version`, through the same guarded write,
    * only while it is exactly `onlyIf` (the message this tool wrote); another message (a
@@ -91,7 +93,8 @@ export interface Target {
   /**
    * The preflight of what this place cannot do, before any write of a rollback (and in the
    * drill): throws a CapabilityError naming the registry when the channel cannot be moved
-   * (`move`: the plan moves it; `republish`: it moves by publishing); reports in
+   * (`move`: the plan moves it; `republish`: it moves by publishing; `undo`: the plan is an
+   * undo, which republishes nothing, so the fix never suggests it); reports in
    * `cannotRetire` a registry without deprecate. `probe` says whether probeWrite's harmless
    * write may prove the move: 'always' (the drill), 'if-needed' (where the reads name a
    * registry with reported gaps), 'never' (a dry run). `holds`: the version the channel holds.
@@ -99,7 +102,7 @@ export interface Target {
   capabilities?(
     channel: string,
     holds: string | undefined,
-    options: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean },
+    options: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean; undo?: boolean },
   ): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }>
   republish?(args: {
     bad: string

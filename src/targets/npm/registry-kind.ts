@@ -25,7 +25,8 @@ interface Known {
   /** reported gaps worth the preflight's harmless write (a dist-tag added and removed) before a rollback */
   probe: boolean
   /** the channel this registry refuses to move with a dist-tag write, and what to do instead */
-  fixedChannel?: { channel: string; why: string; fix: string }
+  /** `undoFix`: what to do when an undo would move it back (an undo republishes nothing) */
+  fixedChannel?: { channel: string; why: string; fix: string; undoFix: string }
   /** no deprecate at all */
   noDeprecate?: string
   /** what a 404 to a dist-tag write means here */
@@ -43,6 +44,8 @@ const KNOWN: Record<RegistryKind, Known> = {
       get fix() {
         return `use ${setting('strategy', 'republish')}, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel`
       },
+      undoFix:
+        "move 'latest' back by hand where Nexus lets you, or by publishing (a publish moves 'latest' there); an undo republishes nothing",
     },
   },
   nexus2: {
@@ -103,9 +106,13 @@ export function worthProbing(id: RegistryIdentity): boolean {
 }
 
 /** The channel's move is known to be refused here: why and what to do; undefined when not. */
-export function channelFixed(id: RegistryIdentity, channel: string): { why: string; fix: string } | undefined {
+export function channelFixed(
+  id: RegistryIdentity,
+  channel: string,
+  undo = false,
+): { why: string; fix: string } | undefined {
   const f = KNOWN[id.kind].fixedChannel
-  return f && f.channel === channel ? { why: f.why, fix: f.fix } : undefined
+  return f && f.channel === channel ? { why: f.why, fix: undo ? f.undoFix : f.fix } : undefined
 }
 
 /** Known to have no deprecate: why; undefined when it may have one. */
