@@ -12,6 +12,7 @@ import {
   channelFixed,
   identifyRegistry,
   noDeprecate,
+  notFoundOnDeprecate,
   notFoundOnDistTag,
   worthProbing,
   type RegistryIdentity,
@@ -414,8 +415,9 @@ export class NpmTarget implements Target {
    * token or failing for a while), as a CapabilityError naming the registry; else undefined.
    * Moves: 405 or 501 to a dist-tag write anywhere, 404 where the registry is known to mean
    * that (Artifactory remote repositories, GitHub Packages), Nexus 3's "Unable to update latest
-   * tag". Deprecations: 404, 405 or 501 to the document PUT (the move before it proved the
-   * token), or any refusal from a registry known to have no deprecate.
+   * tag". Deprecations: 405 or 501 to the document PUT, 404 where the registry is known to
+   * mean that (on npmjs or an unnamed registry a 404 is the token's), or any refusal from a
+   * registry known to have no deprecate.
    */
   private lacks(e: unknown, what: 'move' | 'deprecate', channel?: string): CapabilityError | undefined {
     if (e instanceof RollbackError) return undefined
@@ -460,7 +462,7 @@ export class NpmTarget implements Target {
       return undefined
     }
     if (
-      status === 404 ||
+      (status === 404 && notFoundOnDeprecate(id)) ||
       status === 405 ||
       status === 501 ||
       (noDeprecate(id) !== undefined && status !== undefined && status >= 400 && status < 500)
