@@ -5,6 +5,7 @@
 // on 127.0.0.1; attempts are counted (connections, requests, retry warnings), never timed.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -13,10 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { main } from '../src/cli.js'
 import { useDialect } from '../src/core/settings.js'
 import { InputError } from '../src/errors.js'
-import { isRetryable, misconfiguration } from '../src/retry.js'
+import { fromAnsweredHost, isRetryable, misconfiguration } from '../src/retry.js'
+import { runIncident } from '../src/run.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
-import { publishPackage } from './support/fixtures.mjs'
+import { escapeName, publishPackage, registryRequest } from './support/fixtures.mjs'
 import { freePort, startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
 let registry: Registry
@@ -220,6 +222,192 @@ describe('a reachable registry that fails for a while: retried', () => {
       expect([code, misconfiguration(err(code)), isRetryable(err(code))]).toEqual([code, undefined, true])
     expect(isRetryable({ statusCode: 503 })).toBe(true)
     expect(isRetryable({ statusCode: 408 })).toBe(true)
+    // from a host that has answered in this run: an outage, retried; a certificate is still not
+    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'ERR_SSL_WRONG_VERSION_NUMBER'])
+      expect([code, misconfiguration(fromAnsweredHost(err(code))), isRetryable(fromAnsweredHost(err(code)))]).toEqual([
+        code,
+        undefined,
+        true,
+      ])
+    expect(isRetryable(fromAnsweredHost(err('DEPTH_ZERO_SELF_SIGNED_CERT')))).toBe(false)
+  })
+})
+
+/**
+ * Verdaccio behind a front on a port of its own that can go away (its port closed, every
+ * connection cut: a connection is then refused) and come back on the same port, as a
+ * registry restarting does. `downAfter` picks the answer after which it goes down.
+ */
+async function restartingRegistry(downAfter: (method: string, path: string) => boolean) {
+  const port = await freePort()
+  const base = new URL(registry.url)
+  const seen: string[] = []
+  let tripped = false
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = []
+    for await (const c of req) chunks.push(c as Buffer)
+    const method = req.method ?? 'GET'
+    const path = req.url ?? '/'
+    seen.push(`${method} ${path}`)
+    const upstream = await fetch(new URL(path, base), {
+      method,
+      headers: { ...(req.headers as Record<string, string>), host: base.host },
+      body: method === 'GET' || method === 'HEAD' ? undefined : Buffer.concat(chunks),
+      redirect: 'manual',
+    })
+    const body = Buffer.from(await upstream.arrayBuffer())
+    const headers: Record<string, string> = {}
+    upstream.headers.forEach((v, k) => {
+      if (!['content-encoding', 'content-length', 'transfer-encoding', 'connection'].includes(k)) headers[k] = v
+    })
+    res.writeHead(upstream.status, headers)
+    res.end(body)
+    if (!tripped && downAfter(method, path)) {
+      tripped = true
+      res.on('finish', () => void front.down())
+    }
+  }
+  let server: ReturnType<typeof createHttpServer> | undefined
+  const front = {
+    url: `http://127.0.0.1:${port}/`,
+    seen,
+    downs: 0,
+    ups: 0,
+    get isUp() {
+      return server !== undefined
+    },
+    async up() {
+      if (server) return
+      const s = createHttpServer((req, res) => void handler(req, res))
+      server = s
+      front.ups++
+      await new Promise<void>((resolve) => s.listen(port, '127.0.0.1', resolve))
+    },
+    async down() {
+      const s = server
+      if (!s) return
+      server = undefined
+      front.downs++
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve())
+        s.closeAllConnections()
+      })
+    },
+  }
+  await front.up()
+  return front
+}
+
+describe('a registry that has answered, then refuses connections for a while (a restart): an outage, retried', () => {
+  async function rollbackThrough(front: Awaited<ReturnType<typeof restartingRegistry>>, name: string, comeBack = true) {
+    const warnings: string[] = []
+    const log = {
+      info: () => {},
+      debug: () => {},
+      warning: (m: string) => {
+        warnings.push(m)
+        // the registry is back on the same port before the retry this warning announces
+        if (comeBack && /ECONNREFUSED/.test(m) && !front.isUp) void front.up()
+      },
+    }
+    const t = new NpmTarget({
+      packageName: name,
+      registry: front.url,
+      token: registry.token,
+      log,
+      retry: { attempts: 4, baseDelayMs: 50, maxDelayMs: 1000, deadlineMs: 20_000 },
+      timeoutMs: 5000,
+    })
+    const inputs = {
+      rollbackVersion: '1.2.3',
+      restoreVersion: '1.2.2',
+      channel: 'latest',
+      reason: 'Memory persistence corrupts data on restart',
+      deprecate: true,
+      deprecationMessage: '{version} was rolled back: {reason}. Use {restore} instead.',
+      dryRun: false,
+      force: false,
+      packageName: name,
+      registry: front.url,
+    }
+    const outcome = await runIncident(inputs, [{ kind: 'npm', name, channel: 'latest', target: t }], log).then(
+      (result) => ({ result, error: undefined }),
+      (error: unknown) => ({ result: undefined, error }),
+    )
+    return { ...outcome, warnings }
+  }
+
+  async function published(): Promise<string> {
+    const name = `restart-widget-${++counter}`
+    await publishPackage(registry, name, ['1.2.2', '1.2.3'])
+    return name
+  }
+
+  async function upstreamState(name: string) {
+    const doc = (await (await registryRequest(registry, `${escapeName(name)}?write=true`)).json()) as {
+      'dist-tags': Record<string, string>
+      versions: Record<string, { deprecated?: string }>
+    }
+    return { latest: doc['dist-tags'].latest, deprecated: doc.versions['1.2.3'].deprecated ?? null }
+  }
+
+  it('down right after the dist-tag PUT, back on the same port while the read-back retries: the run completes', async () => {
+    const name = await published()
+    const front = await restartingRegistry((method, path) => method === 'PUT' && path.includes('/dist-tags/latest'))
+    try {
+      const { result, error, warnings } = await rollbackThrough(front, name)
+      expect(error).toBeUndefined()
+      expect(result?.status).toBe('completed')
+      expect([front.downs, front.ups]).toEqual([1, 2])
+      // the read-back met a refused connection, said so, and tried again
+      expect(warnings.filter((w) => /ECONNREFUSED/.test(w) && /retrying/.test(w)).length).toBeGreaterThan(0)
+      expect(await upstreamState(name)).toEqual({
+        latest: '1.2.2',
+        deprecated: '1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.',
+      })
+      // the move was sent once: the read-back showed it had taken effect
+      expect(front.seen.filter((s) => s.startsWith('PUT /-/package/'))).toHaveLength(1)
+    } finally {
+      await front.down()
+    }
+  })
+
+  it('down after the plan read (before any write), back while the retries run: the run completes', async () => {
+    const name = await published()
+    const front = await restartingRegistry((method, path) => method === 'GET' && path.startsWith(`/${name}`))
+    try {
+      const { result, error, warnings } = await rollbackThrough(front, name)
+      expect(error).toBeUndefined()
+      expect(result?.status).toBe('completed')
+      expect(front.downs).toBe(1)
+      expect(warnings.some((w) => /ECONNREFUSED/.test(w))).toBe(true)
+      expect((await upstreamState(name)).latest).toBe('1.2.2')
+    } finally {
+      await front.down()
+    }
+  })
+
+  it('down after the dist-tag PUT and never back: an outage, not bad input, and it never says nothing was written', async () => {
+    const name = await published()
+    const front = await restartingRegistry((method, path) => method === 'PUT' && path.includes('/dist-tags/latest'))
+    try {
+      const { result, error, warnings } = await rollbackThrough(front, name, false)
+      const failure = (result?.error ?? error) as Error | undefined
+      expect(failure).toBeDefined()
+      expect(failure).not.toBeInstanceOf(InputError)
+      expect(failure?.message).toMatch(/ECONNREFUSED/)
+      expect(failure?.message).not.toMatch(/nothing was written|not an outage/)
+      expect(String((failure as { fix?: string }).fix ?? failure?.message)).toMatch(/recovers/)
+      // retried within the policy (4 attempts: 3 retries announced; the first may meet the
+      // cut keep-alive socket, ECONNRESET) before giving up
+      expect(warnings.filter((w) => /retrying/.test(w))).toHaveLength(3)
+      expect(warnings.filter((w) => /ECONNREFUSED/.test(w) && /retrying/.test(w)).length).toBeGreaterThan(0)
+      // the channel did move before the registry went away; nothing in the result says otherwise
+      expect((await upstreamState(name)).latest).toBe('1.2.2')
+      expect(JSON.stringify(result ?? {})).not.toMatch(/nothing was written/)
+    } finally {
+      await front.down()
+    }
   })
 })
 

@@ -101,7 +101,11 @@ export class NpmTarget implements Target {
           timeoutMs: o.timeoutMs,
           retry: this.retry,
           log: o.log,
-        }).then((token) => ({ client: new RegistryClient({ ...o, token }), token }))
+        }).then((token) => ({
+          // the exchange was answered: the registry's origin is known to answer
+          client: new RegistryClient({ ...o, token, answered: true }),
+          token,
+        }))
       : Promise.resolve({ client: new RegistryClient(o), token: o.token })
     return this.auth
   }
@@ -488,10 +492,21 @@ export class NpmTarget implements Target {
     // its own reads and writes come between any earlier read and the next write
     this.forget()
     const { packageName, registry, log, timeoutMs, userAgent } = this.options
-    const { token } = await this.credentials()
+    const { token, client } = await this.credentials()
     // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
     const { republish } = await import('./republish.js')
-    return republish({ packageName, registry, token, log, retry: this.retry, timeoutMs, userAgent, ...args })
+    const registryAnswered = client.answered
+    return republish({
+      packageName,
+      registry,
+      token,
+      log,
+      retry: this.retry,
+      timeoutMs,
+      userAgent,
+      registryAnswered,
+      ...args,
+    })
   }
 
   async inspect(): Promise<PackageState> {
