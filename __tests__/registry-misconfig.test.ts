@@ -5,7 +5,6 @@
 // on 127.0.0.1; attempts are counted (connections, requests, retry warnings), never timed.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -18,6 +17,7 @@ import { fromAnsweredHost, isRetryable, misconfiguration } from '../src/retry.js
 import { runIncident } from '../src/run.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
+import { startRestartingFront } from './support/restarting-front.mjs'
 import { escapeName, publishPackage, registryRequest } from './support/fixtures.mjs'
 import { freePort, startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
@@ -233,73 +233,12 @@ describe('a reachable registry that fails for a while: retried', () => {
   })
 })
 
-/**
- * Verdaccio behind a front on a port of its own that can go away (its port closed, every
- * connection cut: a connection is then refused) and come back on the same port, as a
- * registry restarting does. `downAfter` picks the answer after which it goes down.
- */
-async function restartingRegistry(downAfter: (method: string, path: string) => boolean) {
-  const port = await freePort()
-  const base = new URL(registry.url)
-  const seen: string[] = []
-  let tripped = false
-  const handler = async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const method = req.method ?? 'GET'
-    const path = req.url ?? '/'
-    seen.push(`${method} ${path}`)
-    const upstream = await fetch(new URL(path, base), {
-      method,
-      headers: { ...(req.headers as Record<string, string>), host: base.host },
-      body: method === 'GET' || method === 'HEAD' ? undefined : Buffer.concat(chunks),
-      redirect: 'manual',
-    })
-    const body = Buffer.from(await upstream.arrayBuffer())
-    const headers: Record<string, string> = {}
-    upstream.headers.forEach((v, k) => {
-      if (!['content-encoding', 'content-length', 'transfer-encoding', 'connection'].includes(k)) headers[k] = v
-    })
-    res.writeHead(upstream.status, headers)
-    res.end(body)
-    if (!tripped && downAfter(method, path)) {
-      tripped = true
-      res.on('finish', () => void front.down())
-    }
-  }
-  let server: ReturnType<typeof createHttpServer> | undefined
-  const front = {
-    url: `http://127.0.0.1:${port}/`,
-    seen,
-    downs: 0,
-    ups: 0,
-    get isUp() {
-      return server !== undefined
-    },
-    async up() {
-      if (server) return
-      const s = createHttpServer((req, res) => void handler(req, res))
-      server = s
-      front.ups++
-      await new Promise<void>((resolve) => s.listen(port, '127.0.0.1', resolve))
-    },
-    async down() {
-      const s = server
-      if (!s) return
-      server = undefined
-      front.downs++
-      await new Promise<void>((resolve) => {
-        s.close(() => resolve())
-        s.closeAllConnections()
-      })
-    },
-  }
-  await front.up()
-  return front
-}
-
 describe('a registry that has answered, then refuses connections for a while (a restart): an outage, retried', () => {
-  async function rollbackThrough(front: Awaited<ReturnType<typeof restartingRegistry>>, name: string, comeBack = true) {
+  async function rollbackThrough(
+    front: Awaited<ReturnType<typeof startRestartingFront>>,
+    name: string,
+    comeBack = true,
+  ) {
     const warnings: string[] = []
     const log = {
       info: () => {},
@@ -353,7 +292,10 @@ describe('a registry that has answered, then refuses connections for a while (a 
 
   it('down right after the dist-tag PUT, back on the same port while the read-back retries: the run completes', async () => {
     const name = await published()
-    const front = await restartingRegistry((method, path) => method === 'PUT' && path.includes('/dist-tags/latest'))
+    const front = await startRestartingFront(
+      registry.url,
+      (method, path) => method === 'PUT' && path.includes('/dist-tags/latest'),
+    )
     try {
       const { result, error, warnings } = await rollbackThrough(front, name)
       expect(error).toBeUndefined()
@@ -374,7 +316,10 @@ describe('a registry that has answered, then refuses connections for a while (a 
 
   it('down after the plan read (before any write), back while the retries run: the run completes', async () => {
     const name = await published()
-    const front = await restartingRegistry((method, path) => method === 'GET' && path.startsWith(`/${name}`))
+    const front = await startRestartingFront(
+      registry.url,
+      (method, path) => method === 'GET' && path.startsWith(`/${name}`),
+    )
     try {
       const { result, error, warnings } = await rollbackThrough(front, name)
       expect(error).toBeUndefined()
@@ -389,7 +334,10 @@ describe('a registry that has answered, then refuses connections for a while (a 
 
   it('down after the dist-tag PUT and never back: an outage, not bad input, and it never says nothing was written', async () => {
     const name = await published()
-    const front = await restartingRegistry((method, path) => method === 'PUT' && path.includes('/dist-tags/latest'))
+    const front = await startRestartingFront(
+      registry.url,
+      (method, path) => method === 'PUT' && path.includes('/dist-tags/latest'),
+    )
     try {
       const { result, error, warnings } = await rollbackThrough(front, name, false)
       const failure = (result?.error ?? error) as Error | undefined
