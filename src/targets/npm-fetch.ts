@@ -271,6 +271,8 @@ export class RegistryClient {
       )
       return Buffer.from(await res.arrayBuffer())
     } catch (e) {
+      // the registry's origin went away after answering: an outage, retried (as refused() says)
+      if (onOrigin && !guard.elsewhere && this.answered) fromAnsweredHost(e)
       const status = statusOf(e)
       if (guard.elsewhere && (status === 401 || status === 403 || status === 404)) {
         throw new RegistryError(
