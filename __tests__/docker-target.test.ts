@@ -18,6 +18,7 @@ import { parseImage } from '../src/targets/docker/image.js'
 import { DockerTarget, OCI_CREATED, OCI_REVISION, type DockerTargetOptions } from '../src/targets/docker/target.js'
 import { requireRegistryBinaries, startDockerRegistry, type DockerRegistry } from './support/docker-registry.mjs'
 import { startFaultProxy } from './support/fault-proxy.mjs'
+import { startRestartingFront } from './support/restarting-front.mjs'
 import {
   fixtureClient,
   MEDIA,
@@ -338,6 +339,36 @@ describe('Docker rollback against the real distribution registry (htpasswd, Basi
       stable: images['1.2.3'].digest,
     })
     expect(log.lines.join('\n')).not.toContain(registry.password)
+  })
+
+  it('a registry that answered, then refuses connections after the tag PUT (a restart on the same port): retried, the run completes', async () => {
+    const repo = 'acme/restarting'
+    const images = await pushRelease(client, repo, ['1.2.2', '1.2.3'])
+    const front = await startRestartingFront(
+      registry.url,
+      (method, path) => method === 'PUT' && path === `/v2/${repo}/manifests/latest`,
+    )
+    try {
+      const log = logger()
+      const warnings: string[] = []
+      const target = dockerTarget(inputs(`${front.host}/${repo}`), registry, {
+        ...log,
+        warning: (m: string) => {
+          // back on the same port before the retry this warning announces
+          if (/ECONNREFUSED/.test(m) && !front.isUp) void front.up()
+          return warnings.push(m)
+        },
+      })
+      const result = rolledBack(await runRollback(inputs(`${front.host}/${repo}`), target, log))
+      expect(result.status).toBe('completed')
+      expect(result.moved).toBe(true)
+      expect([front.downs, front.ups]).toEqual([1, 2])
+      expect(warnings.some((w) => /ECONNREFUSED/.test(w) && /retrying/.test(w))).toBe(true)
+      expect(front.seen.filter((r) => r === `PUT /v2/${repo}/manifests/latest`)).toHaveLength(1)
+      expect(await client.digestOf(repo, 'latest')).toBe(images['1.2.2'].digest)
+    } finally {
+      await front.down()
+    }
   })
 
   it.each([

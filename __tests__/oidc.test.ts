@@ -281,6 +281,24 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
     expectNoSecretIn(printed)
   })
 
+  it("a registry URL with a path (/npm/): the exchange goes to the host root, as npm's CLI sends it, with the ID token; the rollback completes", async () => {
+    const name = await fixture()
+    front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() }, path: '/npm/' })
+    expect(front.url).toMatch(/\/npm\/$/)
+    const { error, result, printed } = await rollback([name])
+
+    expect(error).toBeUndefined()
+    expect(result?.status).toBe('completed')
+    const exchanges = (front?.seen ?? []).filter((s) => s.path.startsWith('/-/npm/v1/oidc/'))
+    expect(exchanges.map((s) => [s.path, s.auth, s.status])).toEqual([
+      [`/-/npm/v1/oidc/token/exchange/package/${name.replace('/', '%2f')}`, 'id-token', 201],
+    ])
+    expect(writes().length).toBeGreaterThan(0)
+    for (const w of writes()) expect(w.auth).toBe(`exchanged:${name}`)
+    expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.2' })
+    expectNoSecretIn(printed)
+  })
+
   it('a trusted publisher allowed to publish only (403 on the dist-tag PUT): fails before any write, naming the allowed actions and the npm-token fallback', async () => {
     const name = await fixture()
     front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher(['publish']) } })

@@ -305,6 +305,51 @@ describe('Nexus Repository 2: no deprecate', () => {
   })
 })
 
+describe('a 404 to the deprecation (the document PUT, after the channel moved)', () => {
+  async function run404(headers?: Record<string, string>) {
+    const proxy = await startFaultProxy(registry.url, { headers })
+    try {
+      const pkg = await freshPackage()
+      proxy.inject({ method: 'PUT', path: new RegExp(`^/${pkg}$`), action: 'respond', status: 404 })
+      const warnings: string[] = []
+      const r = rolledBack(await run({ url: proxy.url } as Proxy, pkg, {}, warnings))
+      const puts = proxy.seen.filter((s) => s.method === 'PUT').map((s) => `${s.method} ${s.path} ${s.fault ?? ''}`)
+      return { r, pkg, puts, warnings, after: await state(pkg), where: new URL(proxy.url).host }
+    } finally {
+      await proxy.stop()
+    }
+  }
+
+  it('on a registry that does not say what it is: the token\'s write access (partial, with the token fix), not "cannot deprecate"', async () => {
+    const { r, pkg, puts, after } = await run404()
+    expect(r.status).toBe('partial')
+    expect([r.moved, r.deprecated]).toEqual([true, false])
+    expect(r.error).not.toBeInstanceOf(CapabilityError)
+    expect(r.error?.message).toMatch(/answered 404 to a write on .*: a wrong or expired token often shows up this way/)
+    expect(r.error?.message).toMatch(/npm-token has write access to the package/)
+    expect(r.warnings.join('\n')).not.toMatch(/cannot deprecate/)
+    // sent once (a 404 is not retried); the channel moved
+    expect(puts).toEqual([`PUT /-/package/${pkg}/dist-tags/latest `, `PUT /${pkg} respond`])
+    expect(after).toEqual({ distTags: { latest: '1.2.2' }, deprecated: null })
+  })
+
+  it('on Artifactory (named by its headers), known to answer 404 where it cannot deprecate: skipped and said (deprecated=false), not a failure', async () => {
+    const { r, pkg, puts, warnings, after, where } = await run404({ 'x-jfrog-version': 'Artifactory/7.90.10 79010900' })
+    expect(r.status).toBe('completed')
+    expect([r.moved, r.deprecated]).toEqual([true, false])
+    expect(r.error).toBeUndefined()
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^1\\.2\\.3 was NOT deprecated \\(deprecated=false\\): Artifactory at ${where} cannot deprecate ${pkg}: it answered 404`,
+        ),
+      ),
+    )
+    expect(puts.at(-1)).toBe(`PUT /${pkg} respond`)
+    expect(after).toEqual({ distTags: { latest: '1.2.2' }, deprecated: null })
+  })
+})
+
 describe('Artifactory remote repository: 404 to dist-tag writes', () => {
   it("the preflight's harmless dist-tag is refused: fails before the channel is touched, naming Artifactory and the local repository to use", async () => {
     const p = await flavour('artifactory-remote')

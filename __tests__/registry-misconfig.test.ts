@@ -13,10 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { main } from '../src/cli.js'
 import { useDialect } from '../src/core/settings.js'
 import { InputError } from '../src/errors.js'
-import { isRetryable, misconfiguration } from '../src/retry.js'
+import { fromAnsweredHost, isRetryable, misconfiguration } from '../src/retry.js'
+import { runIncident } from '../src/run.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
-import { publishPackage } from './support/fixtures.mjs'
+import { startRestartingFront } from './support/restarting-front.mjs'
+import { escapeName, publishPackage, registryRequest } from './support/fixtures.mjs'
 import { freePort, startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
 let registry: Registry
@@ -220,6 +222,140 @@ describe('a reachable registry that fails for a while: retried', () => {
       expect([code, misconfiguration(err(code)), isRetryable(err(code))]).toEqual([code, undefined, true])
     expect(isRetryable({ statusCode: 503 })).toBe(true)
     expect(isRetryable({ statusCode: 408 })).toBe(true)
+    // from a host that has answered in this run: an outage, retried; a certificate is still not
+    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'ERR_SSL_WRONG_VERSION_NUMBER'])
+      expect([code, misconfiguration(fromAnsweredHost(err(code))), isRetryable(fromAnsweredHost(err(code)))]).toEqual([
+        code,
+        undefined,
+        true,
+      ])
+    expect(isRetryable(fromAnsweredHost(err('DEPTH_ZERO_SELF_SIGNED_CERT')))).toBe(false)
+  })
+})
+
+describe('a registry that has answered, then refuses connections for a while (a restart): an outage, retried', () => {
+  async function rollbackThrough(
+    front: Awaited<ReturnType<typeof startRestartingFront>>,
+    name: string,
+    comeBack = true,
+  ) {
+    const warnings: string[] = []
+    const log = {
+      info: () => {},
+      debug: () => {},
+      warning: (m: string) => {
+        warnings.push(m)
+        // the registry is back on the same port before the retry this warning announces
+        if (comeBack && /ECONNREFUSED/.test(m) && !front.isUp) void front.up()
+      },
+    }
+    const t = new NpmTarget({
+      packageName: name,
+      registry: front.url,
+      token: registry.token,
+      log,
+      retry: { attempts: 4, baseDelayMs: 50, maxDelayMs: 1000, deadlineMs: 20_000 },
+      timeoutMs: 5000,
+    })
+    const inputs = {
+      rollbackVersion: '1.2.3',
+      restoreVersion: '1.2.2',
+      channel: 'latest',
+      reason: 'Memory persistence corrupts data on restart',
+      deprecate: true,
+      deprecationMessage: '{version} was rolled back: {reason}. Use {restore} instead.',
+      dryRun: false,
+      force: false,
+      packageName: name,
+      registry: front.url,
+    }
+    const outcome = await runIncident(inputs, [{ kind: 'npm', name, channel: 'latest', target: t }], log).then(
+      (result) => ({ result, error: undefined }),
+      (error: unknown) => ({ result: undefined, error }),
+    )
+    return { ...outcome, warnings }
+  }
+
+  async function published(): Promise<string> {
+    const name = `restart-widget-${++counter}`
+    await publishPackage(registry, name, ['1.2.2', '1.2.3'])
+    return name
+  }
+
+  async function upstreamState(name: string) {
+    const doc = (await (await registryRequest(registry, `${escapeName(name)}?write=true`)).json()) as {
+      'dist-tags': Record<string, string>
+      versions: Record<string, { deprecated?: string }>
+    }
+    return { latest: doc['dist-tags'].latest, deprecated: doc.versions['1.2.3'].deprecated ?? null }
+  }
+
+  it('down right after the dist-tag PUT, back on the same port while the read-back retries: the run completes', async () => {
+    const name = await published()
+    const front = await startRestartingFront(
+      registry.url,
+      (method, path) => method === 'PUT' && path.includes('/dist-tags/latest'),
+    )
+    try {
+      const { result, error, warnings } = await rollbackThrough(front, name)
+      expect(error).toBeUndefined()
+      expect(result?.status).toBe('completed')
+      expect([front.downs, front.ups]).toEqual([1, 2])
+      // the read-back met a refused connection, said so, and tried again
+      expect(warnings.filter((w) => /ECONNREFUSED/.test(w) && /retrying/.test(w)).length).toBeGreaterThan(0)
+      expect(await upstreamState(name)).toEqual({
+        latest: '1.2.2',
+        deprecated: '1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.',
+      })
+      // the move was sent once: the read-back showed it had taken effect
+      expect(front.seen.filter((s) => s.startsWith('PUT /-/package/'))).toHaveLength(1)
+    } finally {
+      await front.down()
+    }
+  })
+
+  it('down after the plan read (before any write), back while the retries run: the run completes', async () => {
+    const name = await published()
+    const front = await startRestartingFront(
+      registry.url,
+      (method, path) => method === 'GET' && path.startsWith(`/${name}`),
+    )
+    try {
+      const { result, error, warnings } = await rollbackThrough(front, name)
+      expect(error).toBeUndefined()
+      expect(result?.status).toBe('completed')
+      expect(front.downs).toBe(1)
+      expect(warnings.some((w) => /ECONNREFUSED/.test(w))).toBe(true)
+      expect((await upstreamState(name)).latest).toBe('1.2.2')
+    } finally {
+      await front.down()
+    }
+  })
+
+  it('down after the dist-tag PUT and never back: an outage, not bad input, and it never says nothing was written', async () => {
+    const name = await published()
+    const front = await startRestartingFront(
+      registry.url,
+      (method, path) => method === 'PUT' && path.includes('/dist-tags/latest'),
+    )
+    try {
+      const { result, error, warnings } = await rollbackThrough(front, name, false)
+      const failure = (result?.error ?? error) as Error | undefined
+      expect(failure).toBeDefined()
+      expect(failure).not.toBeInstanceOf(InputError)
+      expect(failure?.message).toMatch(/ECONNREFUSED/)
+      expect(failure?.message).not.toMatch(/nothing was written|not an outage/)
+      expect(String((failure as { fix?: string }).fix ?? failure?.message)).toMatch(/recovers/)
+      // retried within the policy (4 attempts: 3 retries announced; the first may meet the
+      // cut keep-alive socket, ECONNRESET) before giving up
+      expect(warnings.filter((w) => /retrying/.test(w))).toHaveLength(3)
+      expect(warnings.filter((w) => /ECONNREFUSED/.test(w) && /retrying/.test(w)).length).toBeGreaterThan(0)
+      // the channel did move before the registry went away; nothing in the result says otherwise
+      expect((await upstreamState(name)).latest).toBe('1.2.2')
+      expect(JSON.stringify(result ?? {})).not.toMatch(/nothing was written/)
+    } finally {
+      await front.down()
+    }
   })
 })
 

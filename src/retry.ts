@@ -4,7 +4,9 @@ import { RegistryError, RollbackError } from './errors.js'
 // a registry that answered, honouring Retry-After, never 401/403/404 or one-time-password
 // errors, and never past a deadline. An address that cannot work (nothing listens there,
 // the host does not resolve, TLS spoken to a plain-http port) is a misconfiguration, not an
-// outage: it is never retried (misconfiguration() says which).
+// outage: it is never retried (misconfiguration() says which) - until that host has answered
+// once in this run. After that the same failure is the registry going away (a restart, a
+// failover): the client marks it (fromAnsweredHost) and it is retried like a 5xx.
 
 export interface RetryPolicy {
   /** attempts in all, the first one included */
@@ -72,10 +74,39 @@ const MISCONFIGURED: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
 }
 
-/** Why the address cannot work, when the failure says so (never retried); undefined for anything else. */
+/** The address failures that, from a host that has answered before, are an outage. */
+const OUTAGE_AFTER_ANSWER = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_NONAME',
+  'EAI_FAIL',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+])
+
+const ANSWERED = Symbol('the host answered earlier in this run')
+
+/**
+ * Marks a failure as coming from a host that has already answered in this run (the client
+ * that made the request knows): a refused connection or a name that stopped resolving is
+ * then an outage, retried, and never reported as a wrong address. Returns the same error.
+ */
+export function fromAnsweredHost<E>(e: E): E {
+  if (e && typeof e === 'object') Object.defineProperty(e, ANSWERED, { value: true })
+  return e
+}
+
+function answeredBefore(e: object): boolean {
+  return (e as { [ANSWERED]?: boolean })[ANSWERED] === true
+}
+
+/**
+ * Why the address cannot work, when the failure says so (never retried); undefined for
+ * anything else, and for a failure from a host that has answered before (fromAnsweredHost).
+ */
 export function misconfiguration(e: unknown): string | undefined {
   const err = e as (FetchLikeError & { message?: string }) | undefined
-  if (!err || typeof err !== 'object' || err.statusCode !== undefined) return undefined
+  if (!err || typeof err !== 'object' || err.statusCode !== undefined || answeredBefore(err)) return undefined
   if (err.code && MISCONFIGURED[err.code]) return MISCONFIGURED[err.code]
   if (err.code === 'EPROTO' && /wrong version number/i.test(err.message ?? ''))
     return MISCONFIGURED.ERR_SSL_WRONG_VERSION_NUMBER
@@ -83,10 +114,15 @@ export function misconfiguration(e: unknown): string | undefined {
 }
 
 export function isRetryable(e: unknown): boolean {
-  const err = e as FetchLikeError | undefined
+  const err = e as (FetchLikeError & { message?: string }) | undefined
   if (!err || typeof err !== 'object') return false
   if (err.code === 'EOTP') return false
-  if (misconfiguration(e) !== undefined) return false
+  const wrongProtocol = err.code === 'EPROTO' && /wrong version number/i.test(err.message ?? '')
+  if (err.statusCode === undefined && err.code !== undefined && (MISCONFIGURED[err.code] || wrongProtocol)) {
+    // an address failure: an outage only from a host that has answered (a certificate or a
+    // malformed URL does not get better by waiting, whoever answered before)
+    return answeredBefore(err) && (OUTAGE_AFTER_ANSWER.has(err.code) || wrongProtocol)
+  }
   const status = err.statusCode
   // 501 Not Implemented is what the server is, not how it is doing: never retried
   if (status !== undefined)

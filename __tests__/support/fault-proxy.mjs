@@ -13,6 +13,8 @@
 // `latencyMs` (startFaultProxy's option) delays every answer: injected network latency.
 // `rewriteOrigin` (option) replaces the upstream's origin with the proxy's in JSON answers,
 // so the URLs a registry names (a packument's dist.tarball) lead back through the proxy.
+// `headers` (option) are added to every answer passed through: a front that names itself
+// (Server: Nexus/3.x, X-JFrog-Version), so the client takes the registry for that software.
 import { createServer } from 'node:http'
 import { freePort } from './verdaccio.mjs'
 
@@ -24,7 +26,7 @@ import { freePort } from './verdaccio.mjs'
 
 /**
  * @param {string} upstream base URL of the real server
- * @param {{ latencyMs?: number, rewriteOrigin?: boolean }} [options]
+ * @param {{ latencyMs?: number, rewriteOrigin?: boolean, headers?: Record<string, string> }} [options]
  */
 export async function startFaultProxy(upstream, options = {}) {
   /** @type {Rule[]} */
@@ -90,7 +92,7 @@ export async function startFaultProxy(upstream, options = {}) {
     upstreamRes.headers.forEach((v, k) => {
       if (!['content-encoding', 'content-length', 'transfer-encoding', 'connection'].includes(k)) out[k] = v
     })
-    res.writeHead(upstreamRes.status, out)
+    res.writeHead(upstreamRes.status, { ...out, ...options.headers })
     res.end(upstreamBody)
   })
   server.on('connection', (s) => {

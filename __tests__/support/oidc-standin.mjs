@@ -140,10 +140,13 @@ function packageOf(path) {
 /**
  * @param {{ url: string, token: string }} registry the real Verdaccio and its user's token
  * @param {Awaited<ReturnType<typeof startIdTokenService>>} idp
- * @param {{ publishers?: Record<string, Publisher>, ttlMs?: number }} [options]
+ * @param {{ publishers?: Record<string, Publisher>, ttlMs?: number, path?: string }} [options] path: serve the
+ *   registry under this path (`/npm/`, as Artifactory or Nexus do): the registry URL has it, requests under it
+ *   go to Verdaccio without it, and the exchange stays at the host root, where npm's CLI sends it
  */
 export async function startTrustedPublishing(registry, idp, options = {}) {
   const publishers = options.publishers ?? {}
+  const prefix = (options.path ?? '/').replace(/\/?$/, '/')
   const port = await freePort()
   const base = new URL(registry.url)
   const host = '127.0.0.1'
@@ -157,7 +160,7 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
   const server = createServer(async (req, res) => {
     const body = await bodyOf(req)
     const method = req.method ?? 'GET'
-    const path = req.url ?? '/'
+    const url = req.url ?? '/'
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
     const grant = bearer ? issued.get(bearer) : undefined
     const auth = !bearer
@@ -170,14 +173,14 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
             ? 'registry-user'
             : 'other'
     /** @type {Seen} */
-    const entry = { method, path, auth }
+    const entry = { method, path: url, auth }
     seen.push(entry)
     const answer = (/** @type {number} */ status, /** @type {unknown} */ b) => {
       entry.status = status
       json(res, status, b)
     }
 
-    const exchange = /^\/-\/npm\/v1\/oidc\/token\/exchange\/package\/([^/?]+)$/.exec(path)
+    const exchange = /^\/-\/npm\/v1\/oidc\/token\/exchange\/package\/([^/?]+)$/.exec(url)
     if (exchange) {
       if (method !== 'POST') violations.push(`exchange with ${method}`)
       if (body.length > 0) violations.push('exchange with a body')
@@ -206,6 +209,12 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
         expires: new Date(expires).toISOString(),
       })
     }
+    if (!url.startsWith(prefix)) return answer(404, { error: `not found: the registry is under ${prefix}` })
+    // the registry's own path, as Verdaccio (at its root) knows it
+    const path = url.slice(prefix.length - 1)
+    entry.path = path
+    if (/^\/-\/npm\/v1\/oidc\//.test(path))
+      violations.push(`exchange at ${url}, under the registry's path: npm's CLI sends it to the host root`)
     // an ID token is for the exchange only
     if (auth === 'id-token') return answer(401, { error: 'an OIDC ID token is accepted by the token exchange only' })
     /** @type {Record<string, string>} */
@@ -237,7 +246,12 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
     })
     let out = Buffer.from(await upstream.arrayBuffer())
     if (/json/.test(upstream.headers.get('content-type') ?? ''))
-      out = Buffer.from(out.toString('utf8').split(base.origin).join(`http://${host}:${port}`))
+      out = Buffer.from(
+        out
+          .toString('utf8')
+          .split(base.origin)
+          .join(`http://${host}:${port}${prefix.slice(0, -1)}`),
+      )
     /** @type {Record<string, string>} */
     const outHeaders = {}
     upstream.headers.forEach((v, k) => {
@@ -255,7 +269,7 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
   })
   await new Promise((resolve) => server.listen(port, host, () => resolve(undefined)))
   return {
-    url: `http://${host}:${port}/`,
+    url: `http://${host}:${port}${prefix}`,
     seen,
     violations,
     /** the tokens this stand-in issued */

@@ -27,7 +27,7 @@ import type { Agent, ClientRequest } from 'node:http'
 import { getAgent } from '@npmcli/agent'
 import npmFetch from 'npm-registry-fetch'
 import { InputError, RegistryError } from '../errors.js'
-import { misconfiguration, statusOf } from '../retry.js'
+import { fromAnsweredHost, misconfiguration, statusOf } from '../retry.js'
 import { setting, theSetting } from '../core/settings.js'
 
 /** The registry key npm scopes a token to: `//host[:port]/path/`. */
@@ -48,6 +48,8 @@ export interface RegistryClientOptions {
   /** per request, ms (tarball transfers and publishes get at least two minutes) */
   timeoutMs?: number
   userAgent?: string
+  /** the registry's origin has already answered in this run (another client's request) */
+  answered?: boolean
 }
 
 /** Thrown by the agent for a hop it refuses; the client turns it into a RegistryError. */
@@ -109,9 +111,35 @@ function withoutAuthorization(agent: Agent): Agent {
 /** The registry calls of one registry and token, all through the origin guard. */
 export class RegistryClient {
   readonly origin: string
+  /**
+   * The registry's origin has answered (any HTTP status) in this run: from then on a refused
+   * connection or a name that stops resolving is an outage, retried, not a wrong address.
+   */
+  answered: boolean
+  /** a write may have reached the registry (it was answered, or failed after connecting) */
+  private wrote = false
 
   constructor(private readonly o: RegistryClientOptions) {
     this.origin = new URL(o.registry).origin
+    this.answered = o.answered === true
+  }
+
+  /**
+   * One request to the registry, keeping account of what its answer proves: that the
+   * origin answers, and whether a write may have been sent. Failures go through refused().
+   */
+  private async call<T>(method: string, path: string, write: boolean, request: () => Promise<T>): Promise<T> {
+    try {
+      const answer = await request()
+      this.answered = true
+      if (write) this.wrote = true
+      return answer
+    } catch (e) {
+      const unreached = misconfiguration(e) !== undefined
+      if (statusOf(e) !== undefined) this.answered = true
+      if (write && !unreached) this.wrote = true
+      throw this.refused(e, method, path)
+    }
   }
 
   /** npm-registry-fetch options for one request (npm.ts and republish.ts used to build these each). */
@@ -158,14 +186,17 @@ export class RegistryClient {
   /**
    * A refused hop, or an address that cannot work (connection refused, a name that does
    * not resolve, https:// to a plain-http port), as the error the caller shows: the latter
-   * is bad input naming the registry setting, never retried. Anything else unchanged.
+   * is bad input naming the registry setting, never retried - while the registry has not
+   * answered in this run. Once it has, the same failure is an outage: the error is passed
+   * on marked (fromAnsweredHost), and retried like a 5xx. Anything else unchanged.
    */
   private refused(e: unknown, method: string, path: string): unknown {
+    if (this.answered && misconfiguration(e) !== undefined) return fromAnsweredHost(e)
     const wrong = misconfiguration(e)
     if (wrong !== undefined) {
       return new InputError(
         'registry',
-        `${this.o.registry} cannot be reached: ${wrong} (${(e as { code?: string }).code ?? 'error'} on ${method} ${path.split('?')[0]}). This is the address, not an outage: nothing was retried and nothing was written.`,
+        `${this.o.registry} cannot be reached: ${wrong} (${(e as { code?: string }).code ?? 'error'} on ${method} ${path.split('?')[0]}). This is the address, not an outage: nothing was retried${this.wrote ? '' : ' and nothing was written'}.`,
         `check ${theSetting('registry')} (scheme http or https, host and port), and the registry line of .npmrc.`,
       )
     }
@@ -190,7 +221,8 @@ export class RegistryClient {
     command: string,
     extra: Record<string, unknown> = {},
   ): Promise<{ body: T; headers: Record<string, string> }> {
-    try {
+    const method = String(extra.method ?? 'GET')
+    return this.call(method, path, method !== 'GET' && method !== 'HEAD', async () => {
       // what npmFetch.json does (fetch, then res.json()), keeping the response for its headers
       const res = await npmFetch(path, this.options(command, extra, this.guard('api')))
       const headers: Record<string, string> = {}
@@ -198,18 +230,14 @@ export class RegistryClient {
         headers[name.toLowerCase()] = value
       })
       return { body: (await res.json()) as T, headers }
-    } catch (e) {
-      throw this.refused(e, String(extra.method ?? 'GET'), path)
-    }
+    })
   }
 
   /** A write to a registry path; the answer's body is not read. */
   async write(path: string, command: string, extra: Record<string, unknown>): Promise<void> {
-    try {
-      await npmFetch(path, this.options(command, { ...extra, ignoreBody: true }, this.guard('api')))
-    } catch (e) {
-      throw this.refused(e, String(extra.method ?? 'PUT'), path)
-    }
+    await this.call(String(extra.method ?? 'PUT'), path, true, () =>
+      npmFetch(path, this.options(command, { ...extra, ignoreBody: true }, this.guard('api'))),
+    )
   }
 
   /** libnpmpublish's publish (one PUT of the package document, tarball attached), guarded the same way. */
@@ -217,14 +245,12 @@ export class RegistryClient {
     // loaded only when a run publishes (strategy: republish), as republish.ts itself is;
     // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
     const { publish: publishPackage } = await import('libnpmpublish')
-    try {
-      await publishPackage(manifest, tarball, {
+    await this.call('PUT', `/${escapePackageName(String(manifest.name))}`, true, () =>
+      publishPackage(manifest, tarball, {
         ...this.options('publish', {}, this.guard('api', true), { transfer: true }),
         ...extra,
-      })
-    } catch (e) {
-      throw this.refused(e, 'PUT', `/${escapePackageName(String(manifest.name))}`)
-    }
+      }),
+    )
   }
 
   /**
@@ -245,6 +271,8 @@ export class RegistryClient {
       )
       return Buffer.from(await res.arrayBuffer())
     } catch (e) {
+      // the registry's origin went away after answering: an outage, retried (as refused() says)
+      if (onOrigin && !guard.elsewhere && this.answered) fromAnsweredHost(e)
       const status = statusOf(e)
       if (guard.elsewhere && (status === 401 || status === 403 || status === 404)) {
         throw new RegistryError(

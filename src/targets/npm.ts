@@ -12,6 +12,7 @@ import {
   channelFixed,
   identifyRegistry,
   noDeprecate,
+  notFoundOnDeprecate,
   notFoundOnDistTag,
   worthProbing,
   type RegistryIdentity,
@@ -100,7 +101,11 @@ export class NpmTarget implements Target {
           timeoutMs: o.timeoutMs,
           retry: this.retry,
           log: o.log,
-        }).then((token) => ({ client: new RegistryClient({ ...o, token }), token }))
+        }).then((token) => ({
+          // the exchange was answered: the registry's origin is known to answer
+          client: new RegistryClient({ ...o, token, answered: true }),
+          token,
+        }))
       : Promise.resolve({ client: new RegistryClient(o), token: o.token })
     return this.auth
   }
@@ -414,8 +419,9 @@ export class NpmTarget implements Target {
    * token or failing for a while), as a CapabilityError naming the registry; else undefined.
    * Moves: 405 or 501 to a dist-tag write anywhere, 404 where the registry is known to mean
    * that (Artifactory remote repositories, GitHub Packages), Nexus 3's "Unable to update latest
-   * tag". Deprecations: 404, 405 or 501 to the document PUT (the move before it proved the
-   * token), or any refusal from a registry known to have no deprecate.
+   * tag". Deprecations: 405 or 501 to the document PUT, 404 where the registry is known to
+   * mean that (on npmjs or an unnamed registry a 404 is the token's), or any refusal from a
+   * registry known to have no deprecate.
    */
   private lacks(e: unknown, what: 'move' | 'deprecate', channel?: string): CapabilityError | undefined {
     if (e instanceof RollbackError) return undefined
@@ -460,7 +466,7 @@ export class NpmTarget implements Target {
       return undefined
     }
     if (
-      status === 404 ||
+      (status === 404 && notFoundOnDeprecate(id)) ||
       status === 405 ||
       status === 501 ||
       (noDeprecate(id) !== undefined && status !== undefined && status >= 400 && status < 500)
@@ -486,10 +492,21 @@ export class NpmTarget implements Target {
     // its own reads and writes come between any earlier read and the next write
     this.forget()
     const { packageName, registry, log, timeoutMs, userAgent } = this.options
-    const { token } = await this.credentials()
+    const { token, client } = await this.credentials()
     // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
     const { republish } = await import('./republish.js')
-    return republish({ packageName, registry, token, log, retry: this.retry, timeoutMs, userAgent, ...args })
+    const registryAnswered = client.answered
+    return republish({
+      packageName,
+      registry,
+      token,
+      log,
+      retry: this.retry,
+      timeoutMs,
+      userAgent,
+      registryAnswered,
+      ...args,
+    })
   }
 
   async inspect(): Promise<PackageState> {

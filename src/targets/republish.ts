@@ -246,6 +246,8 @@ export interface RepublishOptions {
   /** per request, ms (tarball transfers get at least two minutes) */
   timeoutMs?: number
   userAgent?: string
+  /** the registry has answered earlier in this run: a refused connection is then an outage, retried */
+  registryAnswered?: boolean
 }
 
 export interface RepublishResult {
@@ -312,6 +314,7 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
     token: opts.token,
     timeoutMs: opts.timeoutMs,
     userAgent: opts.userAgent,
+    answered: opts.registryAnswered,
   })
 
   const explain = (e: unknown, what: string) => explainError(e, what, packageName, registry)

@@ -5,7 +5,15 @@
 // on loopback, for tests). Redirects are followed by hand, never with credentials.
 import { createHash } from 'node:crypto'
 import { InputError, RegistryError, RollbackError } from '../../errors.js'
-import { isRetryable, misconfiguration, statusOf, withRetry, type Logger, type RetryPolicy } from '../../retry.js'
+import {
+  fromAnsweredHost,
+  isRetryable,
+  misconfiguration,
+  statusOf,
+  withRetry,
+  type Logger,
+  type RetryPolicy,
+} from '../../retry.js'
 import { basicHeader, type RegistryCredentials, type ResolvedCredentials } from './credentials.js'
 import { DOCKER_HUB_API, type ImageRef } from './image.js'
 import { currentDialect, settingName, theSetting } from '../../core/settings.js'
@@ -159,6 +167,11 @@ export class RegistryClient {
   /** the token realm answered 401/403 to these credentials */
   private realmRejected?: string
   private insufficientScope = false
+  /**
+   * The origins that have answered (any status) in this run: a refused connection or a name
+   * that stops resolving there is an outage (retried), not a wrong address.
+   */
+  private readonly answered = new Set<string>()
 
   constructor(
     readonly ref: ImageRef,
@@ -368,21 +381,28 @@ export class RegistryClient {
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       })
+      this.answered.add(url.origin)
       const data = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer())
       return { status: res.status, headers: res.headers, body: data }
     } catch (e) {
-      const err = e as { name?: string; message?: string; cause?: { code?: string; errors?: { code?: string }[] } }
-      if (err.name === 'TimeoutError' || err.name === 'AbortError')
-        throw new NetworkError(
-          'ETIMEDOUT',
-          `${method} ${url.host}${url.pathname}: no answer within ${timeoutMs / 1000} s`,
-        )
-      const code = err.cause?.code ?? err.cause?.errors?.[0]?.code ?? 'FETCH_ERROR'
-      throw new NetworkError(
-        code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'ETIMEDOUT' : code,
-        `${method} ${url.host}${url.pathname}: ${code}`,
-      )
+      const failed = this.failure(e, method, url, timeoutMs)
+      throw this.answered.has(url.origin) ? fromAnsweredHost(failed) : failed
     }
+  }
+
+  /** A fetch failure as a NetworkError with the code src/retry.ts knows. */
+  private failure(e: unknown, method: string, url: URL, timeoutMs: number): NetworkError {
+    const err = e as { name?: string; message?: string; cause?: { code?: string; errors?: { code?: string }[] } }
+    if (err.name === 'TimeoutError' || err.name === 'AbortError')
+      return new NetworkError(
+        'ETIMEDOUT',
+        `${method} ${url.host}${url.pathname}: no answer within ${timeoutMs / 1000} s`,
+      )
+    const code = err.cause?.code ?? err.cause?.errors?.[0]?.code ?? 'FETCH_ERROR'
+    return new NetworkError(
+      code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'ETIMEDOUT' : code,
+      `${method} ${url.host}${url.pathname}: ${code}`,
+    )
   }
 
   private async authenticate(challenge: Challenge | undefined, seenGeneration: number): Promise<void> {

@@ -137,20 +137,20 @@ export async function exchangeIdToken(o: {
 }): Promise<string> {
   const audience = audienceOf(o.registry)
   const idToken = await o.idToken(audience)
+  // at the host root whatever the registry's path, as npm's CLI builds it (new URL('/-/npm/...', registry))
   const url = new URL(`/-/npm/v1/oidc/token/exchange/package/${escapePackageName(o.packageName)}`, o.registry).href
-  // the ID token is this one request's credential; RegistryClient keeps it on the registry's origin
-  const client = new RegistryClient({
-    registry: o.registry,
-    token: idToken,
-    timeoutMs: o.timeoutMs,
-    userAgent: o.userAgent,
-  })
+  // The ID token is this one request's credential, so it is this request's header: a token
+  // scoped to the registry (//host/path/) reaches a URL outside that path only through
+  // npm-registry-fetch's same-host fallback, which this must not depend on. The client
+  // carries no token of its own; its origin guard keeps the request (and the header) on
+  // the registry's origin.
+  const client = new RegistryClient({ registry: o.registry, timeoutMs: o.timeoutMs, userAgent: o.userAgent })
+  const headers = { accept: 'application/json', authorization: `Bearer ${idToken}` }
   let answer: { token?: unknown }
   try {
     answer = await withRetry(
       `exchanging the OIDC token for ${o.packageName}`,
-      () =>
-        client.json<{ token?: unknown }>(url, 'publish', { method: 'POST', headers: { accept: 'application/json' } }),
+      () => client.json<{ token?: unknown }>(url, 'publish', { method: 'POST', headers }),
       o.retry,
       o.log,
     )

@@ -31,6 +31,8 @@ interface Known {
   noDeprecate?: string
   /** what a 404 to a dist-tag write means here */
   notFoundOnDistTag?: { why: string; fix: string }
+  /** a 404 to the deprecation (the document PUT) means no deprecate here, not a token without write access */
+  notFoundOnDeprecate?: boolean
 }
 
 const KNOWN: Record<RegistryKind, Known> = {
@@ -56,6 +58,7 @@ const KNOWN: Record<RegistryKind, Known> = {
   artifactory: {
     product: 'Artifactory',
     probe: true,
+    notFoundOnDeprecate: true,
     notFoundOnDistTag: {
       why: 'answers 404 to dist-tag writes, as an Artifactory remote (proxy) repository does: dist-tags can only be moved on a local repository',
       get fix() {
@@ -66,6 +69,7 @@ const KNOWN: Record<RegistryKind, Known> = {
   'github-packages': {
     product: 'GitHub Packages',
     probe: true,
+    notFoundOnDeprecate: true,
     notFoundOnDistTag: {
       why: 'does not take dist-tag writes (GitHub Packages documents no dist-tag endpoint)',
       get fix() {
@@ -123,4 +127,13 @@ export function noDeprecate(id: RegistryIdentity): string | undefined {
 /** What a 404 to a dist-tag write means on this registry, where it is known to mean a missing capability. */
 export function notFoundOnDistTag(id: RegistryIdentity): { why: string; fix: string } | undefined {
   return KNOWN[id.kind].notFoundOnDistTag
+}
+
+/**
+ * Whether a 404 to the deprecation means this registry cannot deprecate: only where it is
+ * known to answer so (Artifactory's remote repositories, GitHub Packages). On npmjs, and on
+ * a registry that did not say what it is, a 404 to a write is the token's (no write access).
+ */
+export function notFoundOnDeprecate(id: RegistryIdentity): boolean {
+  return KNOWN[id.kind].notFoundOnDeprecate === true
 }
