@@ -11,7 +11,7 @@ import { announceSteps } from './notify/announce.js'
 import { readAnnounceInputs } from './notify/config.js'
 import { errorOf, type IncidentRequest, type IncidentResult, type TargetRun } from './run.js'
 import { impactStep, parseRtoTargets } from './runbook/impact.js'
-import { smokeTest } from './runbook/smoke.js'
+import { SMOKE_ONLY_ENV, smokeOnly, smokeTest } from './runbook/smoke.js'
 import { verifySteps } from './runbook/verify.js'
 import { renderSummary } from './summary.js'
 import { createTargets, type TargetHooks } from './targets/select.js'
@@ -264,6 +264,26 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         core.setFailed(
           `The rollback drill failed: a rollback now would break:\n${drill.broken.map((b) => `- ${b}`).join('\n')}`,
         )
+      return
+    }
+    if (env[SMOKE_ONLY_ENV] === 'true') {
+      // the reusable workflows' smoke job: the plan and its smoke test, no write, no bookkeeping;
+      // the rollback job takes smoke-tested as RELEASE_ROLLBACK_SMOKE_TESTED
+      if (inputs.undo || inputs.dryRun) {
+        core.info(
+          'Smoke test only: not run for an undo or a dry run (neither runs the smoke test); nothing was written.',
+        )
+        outputs = { ...EMPTY, status: 'planned' }
+        core.setOutput('smoke-tested', '[]')
+        return
+      }
+      const smoked = await smokeOnly(get, inputs, targets, {
+        log: core,
+        env,
+        summary: (md) => core.summary.addRaw(md).write(),
+      })
+      outputs = { ...EMPTY, status: smoked.status }
+      core.setOutput('smoke-tested', JSON.stringify(smoked.tested))
       return
     }
     // the runbook around the writes: each step's module reads its own inputs
