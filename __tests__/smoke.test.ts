@@ -739,7 +739,7 @@ describe.each(process.platform === 'linux' ? ['linux'] : [])(
       const tmp = tempDir('rr-probe-')
       const env = stepEnv('smoke', { ...inputs(pkg), 'inputs.package': '' })
       expect(env.RELEASE_ROLLBACK_SMOKE_ONLY).toBe('true')
-      expect(env['INPUT_PACKAGE']).toBe(pkg)
+      expect(env.INPUT_PACKAGE).toBe(pkg)
       const run = await runStep(env, { TMPDIR: tmp })
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' })
       expect(JSON.parse(run.outputs['smoke-tested'])).toEqual([`${pkg}@1.2.2`])
