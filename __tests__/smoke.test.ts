@@ -803,5 +803,46 @@ describe.each(process.platform === 'linux' ? ['linux'] : [])(
       expect(probe.read.at(-1)).toBe('reached the action')
       expect(probe.found).toContain(`INPUT_NPM-TOKEN=${registry.token}`)
     })
+    it('dist/cli: --smoke-only without a token runs the install scripts and the command, which find no token, and writes nothing; beside NPM_TOKEN the scripts do not run', async () => {
+      const pkg = await publishVersions({
+        '1.2.2': { code: PROBE, manifest: { scripts: { postinstall: 'node index.js' } } },
+      })
+      const before = await snapshot(registry, pkg)
+      const home = tempDir('rr-smoke-cli-')
+      mkdirSync(join(home, 'repo'))
+      const args = ['--package', pkg, '--rollback', '1.2.3', '--reason', 'crashes', '--registry', registry.url]
+      const smoke = ['--smoke-test', 'node "node_modules/$PACKAGE/index.js"', '--no-report', '--no-issue']
+      const tmp = tempDir('rr-probe-')
+      const only = await runCli(
+        [...args, ...smoke, '--smoke-only', '--json'],
+        { HOME: home, TMPDIR: tmp, PROBE_STOP: 'action' },
+        join(home, 'repo'),
+      )
+      expect(only.code).toBe(0)
+      expect(only.stderr).toContain(`Smoke test only: passed for ${pkg}@1.2.2; nothing was written.`)
+      expect(JSON.parse(only.stdout)).toMatchObject({ status: 'planned', smokeTested: [`${pkg}@1.2.2`] })
+      for (const which of ['postinstall', 'command']) {
+        const probe = JSON.parse(readFileSync(join(tmp, `probe-${which}.json`), 'utf8'))
+        expect({ which, reached: probe.read.at(-1), found: probe.found }).toEqual({
+          which,
+          reached: 'reached the action',
+          found: [],
+        })
+      }
+      expect(await snapshot(registry, pkg)).toBe(before)
+      // the rollback itself, with the token: the install scripts are not run, a warning names --smoke-only
+      const tmp2 = tempDir('rr-probe-')
+      const run = await runCli(
+        [...args, ...smoke, '--yes'],
+        { HOME: home, TMPDIR: tmp2, NPM_TOKEN: registry.token },
+        join(home, 'repo'),
+      )
+      expect(run.code).toBe(0)
+      expect(existsSync(join(tmp2, 'probe-postinstall.json'))).toBe(false)
+      expect(run.stderr + run.stdout).toMatch(
+        /this process holds write credentials \(NPM_TOKEN\).*release-rollback --smoke-only where no token is set/,
+      )
+      expect(JSON.parse(await snapshot(registry, pkg)).distTags.latest).toBe('1.2.2')
+    })
   },
 )

@@ -240,10 +240,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (smokeOnlyMode) {
       // the reusable workflows' smoke job: the plan and its smoke test, no write, no bookkeeping;
       // the rollback job takes smoke-tested as RELEASE_ROLLBACK_SMOKE_TESTED
-      if (inputs.undo || inputs.drill || askedDryRun) {
-        core.info(
-          'Smoke test only: not run for an undo, a drill or a dry run (none of them runs the smoke test); nothing was written.',
-        )
+      if (askedDryRun) {
+        core.info('Smoke test only: not run for a dry run (it does not run the smoke test); nothing was written.')
         outputs = { ...EMPTY, status: 'planned' }
         core.setOutput('smoke-tested', '[]')
         return

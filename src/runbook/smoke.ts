@@ -476,12 +476,18 @@ export async function smokeOnly(
   targets: IncidentTarget[],
   options: SmokeOptions,
 ): Promise<{ status: IncidentStatus; tested: string[] }> {
+  if (request.undo || request.drill) {
+    options.log.info(
+      'Smoke test only: not run for an undo or a drill (neither runs the smoke test); nothing was written.',
+    )
+    return { status: 'planned', tested: [] }
+  }
   const config = readSmokeInputs(get)
   if (config.command === undefined)
     throw new InputError(
       'smoke-test',
-      `is empty, and ${SMOKE_ONLY_ENV} asks for the smoke test alone.`,
-      `give the smoke-test command, or leave ${SMOKE_ONLY_ENV} unset.`,
+      `is empty, and ${currentDialect() === 'action' ? SMOKE_ONLY_ENV : '--smoke-only'} asks for the smoke test alone.`,
+      `give the ${settingName('smoke-test')} command, or leave ${currentDialect() === 'action' ? `${SMOKE_ONLY_ENV} unset` : 'out --smoke-only'}.`,
     )
   const plan = await runIncident({ ...request, dryRun: true }, targets, options.log)
   if (plan.error) throw plan.error
@@ -569,7 +575,7 @@ async function smokeNpm(
     // only where this process holds no credential
     if (held.length > 0) {
       options.log.warning(
-        `${label}Smoke test: the install scripts of ${subject} (and its dependencies) were not run: this process holds write credentials (${held.join(', ')}), which a script could read from its parent process. The package was installed with scripts off, so a version that needs its install scripts may fail the test, and one that breaks in them may pass. Fix: run the smoke test in a job that holds no token: the reusable workflows rollback-npm.yml and rollback-npm-oidc.yml do (their smoke job has no secret and permissions: {}); in a workflow of your own, run the action with ${SMOKE_ONLY_ENV}=true in such a job and pass its smoke-tested output to the rollback step as ${SMOKE_TESTED_ENV}.`,
+        `${label}Smoke test: the install scripts of ${subject} (and its dependencies) were not run: this process holds write credentials (${held.join(', ')}), which a script could read from its parent process. The package was installed with scripts off, so a version that needs its install scripts may fail the test, and one that breaks in them may pass. Fix: run the smoke test in a job that holds no token: the reusable workflows rollback-npm.yml and rollback-npm-oidc.yml do (their smoke job has no secret and permissions: {}); in a workflow of your own, run the action with ${SMOKE_ONLY_ENV}=true in such a job and pass its smoke-tested output to the rollback step as ${SMOKE_TESTED_ENV}; on the command line, run release-rollback --smoke-only where no token is set.`,
       )
     } else {
       const noRc = {
