@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { publish } from 'libnpmpublish'
+import { parse as parseYaml } from 'yaml'
 import { InputError, RollbackError } from '../src/errors.js'
 import { executeIncident } from '../src/execute.js'
 import { readGitHubInputs, readInputs } from '../src/inputs.js'
@@ -249,7 +250,7 @@ describe('npm: the restore version installed from the registry', () => {
     expect(summaries[0]).toMatch(/```text\n[\s\S]*Error: boom: 1\.2\.2 was built without its config[\s\S]*\n```/)
   })
 
-  it('a good restore version passes: the command ran against that version, install scripts ran without a token, and the rollback proceeds', async () => {
+  it('a good restore version passes: the command ran against that version; beside the write token no install script ran (a warning names the fix); the rollback proceeds', async () => {
     const postinstall = `node -e "require('fs').writeFileSync('postinstall-saw', process.env.NPM_TOKEN || process.env.NODE_AUTH_TOKEN || process.env.npm_config__authToken || 'no token')"`
     const pkg = await publishVersions({ '1.2.2': { manifest: { scripts: { postinstall } } } })
     const out = tempDir()
@@ -260,7 +261,8 @@ describe('npm: the restore version installed from the registry', () => {
         "const fs = require('fs'), path = require('path')",
         'const got = require(process.env.PACKAGE)',
         "if (got !== process.env.PACKAGE + '@' + process.env.VERSION) { console.error('got ' + got); process.exit(3) }",
-        "fs.writeFileSync(process.argv[2], JSON.stringify({ got, cwd: process.cwd(), postinstall: fs.readFileSync(path.join('node_modules', process.env.PACKAGE, 'postinstall-saw'), 'utf8') }))",
+        "const saw = path.join('node_modules', process.env.PACKAGE, 'postinstall-saw')",
+        "fs.writeFileSync(process.argv[2], JSON.stringify({ got, cwd: process.cwd(), postinstall: fs.existsSync(saw) ? fs.readFileSync(saw, 'utf8') : 'not run' }))",
       ].join('\n'),
     )
     const { run, log } = await rollback(
@@ -271,7 +273,14 @@ describe('npm: the restore version installed from the registry', () => {
     expect(run.result.status).toBe('completed')
     const seen = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))
     expect(seen.got).toBe(`${pkg}@1.2.2`)
-    expect(seen.postinstall).toBe('no token')
+    // the process held npm-token and NODE_AUTH_TOKEN: a script could read them from its parent
+    expect(seen.postinstall).toBe('not run')
+    const warned = log.lines.filter((l) => l.startsWith('warning: Smoke test: the install scripts of'))
+    expect(warned).toHaveLength(1)
+    expect(warned[0]).toContain('this process holds write credentials (NODE_AUTH_TOKEN)')
+    expect(warned[0]).toContain('Fix: run the smoke test in a job that holds no token')
+    expect(warned[0]).toContain('RELEASE_ROLLBACK_SMOKE_ONLY=true')
+    expect(warned[0]).not.toContain(registry.token)
     // the temporary project is gone after the run
     expect(existsSync(seen.cwd)).toBe(false)
     expect(log.lines).toContain(`✔ Smoke test passed: ${pkg}@1.2.2.`)
@@ -643,3 +652,197 @@ async function startAuthGate(upstream: string, token: string) {
       }),
   }
 }
+
+// A package whose postinstall, and a smoke command, walk up their parent processes and read
+// each one's environment (/proc/<pid>/environ), as any install script can, looking for a
+// token-looking variable. They stop at the action's process (marked PROBE_STOP).
+const PROBE = `const pkg = require('./package.json')
+module.exports = pkg.name + '@' + pkg.version
+if (require.main === module) {
+  const fs = require('fs'), os = require('os'), path = require('path')
+  const found = [], read = []
+  let pid = process.pid
+  for (let i = 0; i < 16; i++) {
+    const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8')
+    pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    if (!(pid > 1)) break
+    let vars
+    try { vars = fs.readFileSync('/proc/' + pid + '/environ', 'utf8').split('\\0') } catch (e) { read.push(pid + ': ' + e.code); continue }
+    read.push(pid + ': read')
+    for (const kv of vars) {
+      const at = kv.indexOf('=')
+      if (at > 0 && kv.slice(at + 1) !== '' && /TOKEN|PASSWORD|SECRET|KUBECONFIG|AUTH/i.test(kv.slice(0, at))) found.push(kv)
+    }
+    if (vars.includes('PROBE_STOP=action')) { read.push('reached the action'); break }
+  }
+  fs.writeFileSync(path.join(os.tmpdir(), 'probe-' + (process.env.npm_lifecycle_event || 'command') + '.json'), JSON.stringify({ found, read }))
+}
+`
+
+/** The workflow's step env as the runner would give it: each expression evaluated with these values. */
+function stepEnv(job: 'smoke' | 'rollback', values: Record<string, string>): Record<string, string> {
+  const wf = parseYaml(readFileSync(join(root, '.github/workflows/rollback-npm.yml'), 'utf8'))
+  const defaults = Object.fromEntries(
+    Object.entries(wf.on.workflow_call.inputs as Record<string, { default?: unknown }>).map(([k, v]) => [
+      `inputs.${k}`,
+      v.default === undefined ? '' : String(v.default),
+    ]),
+  )
+  const known: Record<string, string> = { ...defaults, ...values }
+  const step = (wf.jobs[job].steps as Array<{ run?: string; env?: Record<string, string> }>).find(
+    (st) => st.run?.trim() === 'node .release-rollback/dist/index.js',
+  )
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(step?.env ?? {})) {
+    const m = /^\$\{\{ (.+) \}\}$/.exec(String(v))
+    if (!m) {
+      env[k] = String(v)
+      continue
+    }
+    // a || b: the first that is not empty; a secret not given is empty (the caller passed none), the job token a stand-in
+    env[k] =
+      m[1]
+        .split('||')
+        .map((e) => e.trim())
+        .map((e) => known[e] ?? (e === 'github.token' ? 'ghs_stand-in-job-token' : ''))
+        .find((x) => x !== '') ?? ''
+  }
+  return env
+}
+
+/** runAction with an env of the workflow step's own (INPUT_* included) instead of inputs. */
+async function runStep(env: Record<string, string>, extra: Record<string, string>) {
+  return runAction({}, { env: { ...env, ...extra, PROBE_STOP: 'action' } })
+}
+
+describe.each(process.platform === 'linux' ? ['linux'] : [])(
+  'install scripts and the parent process environment (%s /proc)',
+  () => {
+    const inputs = (pkg: string) => ({
+      'inputs.rollback-version': '1.2.3',
+      'inputs.reason': 'crashes on start',
+      'inputs.registry': registry.url,
+      'inputs.create-issue': 'false',
+      'inputs.commit-report': 'false',
+      'inputs.github-release': 'false',
+      'inputs.smoke-test': 'node "node_modules/$PACKAGE/index.js"',
+      // package empty: the smoke job takes the name the key job read from package.json
+      'needs.key.outputs.package': pkg,
+      'inputs.package': pkg,
+    })
+
+    it("the workflow's smoke job: the postinstall and the command run, reach the action's environment, and find no token in it", async () => {
+      const pkg = await publishVersions({
+        '1.2.2': { code: PROBE, manifest: { scripts: { postinstall: 'node index.js' } } },
+      })
+      const before = await snapshot(registry, pkg)
+      const tmp = tempDir('rr-probe-')
+      const env = stepEnv('smoke', { ...inputs(pkg), 'inputs.package': '' })
+      expect(env.RELEASE_ROLLBACK_SMOKE_ONLY).toBe('true')
+      expect(env.INPUT_PACKAGE).toBe(pkg)
+      const run = await runStep(env, { TMPDIR: tmp })
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' })
+      expect(JSON.parse(run.outputs['smoke-tested'])).toEqual([`${pkg}@1.2.2`])
+      for (const which of ['postinstall', 'command']) {
+        const probe = JSON.parse(readFileSync(join(tmp, `probe-${which}.json`), 'utf8'))
+        // it read every parent's environment up to the action's (so it could have seen a token there)
+        expect({ which, reached: probe.read.at(-1) }).toEqual({ which, reached: 'reached the action' })
+        expect({ which, found: probe.found }).toEqual({ which, found: [] })
+      }
+      expect(run.stdout).not.toMatch(/::warning::Smoke test: the install scripts/)
+      // nothing written
+      expect(await snapshot(registry, pkg)).toBe(before)
+
+      // the rollback job: takes what the smoke job tested, does not test again, rolls back
+      const tmp2 = tempDir('rr-probe-')
+      const rollbackEnv = stepEnv('rollback', {
+        ...inputs(pkg),
+        'secrets.npm-token': registry.token,
+        'needs.smoke.outputs.tested': run.outputs['smoke-tested'],
+      })
+      expect(rollbackEnv['INPUT_NPM-TOKEN']).toBe(registry.token)
+      const done = await runStep(rollbackEnv, { TMPDIR: tmp2 })
+      expect({ code: done.code, status: done.outputs.status }).toEqual({ code: 0, status: 'completed' })
+      expect(done.stdout).toContain(`Smoke test: passed in the smoke job, which held no token: ${pkg}@1.2.2.`)
+      expect(readdirSync(tmp2).filter((f) => f.startsWith('probe-'))).toEqual([])
+      expect(JSON.parse(await snapshot(registry, pkg)).distTags.latest).toBe('1.2.2')
+    })
+
+    it('the rollback job stops, nothing written, when its plan restores a version the smoke job did not test', async () => {
+      const pkg = await publishVersions()
+      const before = await snapshot(registry, pkg)
+      const done = await runStep(
+        stepEnv('rollback', {
+          ...inputs(pkg),
+          'secrets.npm-token': registry.token,
+          'needs.smoke.outputs.tested': JSON.stringify([`${pkg}@1.2.1`]),
+        }),
+        { TMPDIR: tempDir('rr-probe-') },
+      )
+      expect({ code: done.code, status: done.outputs.status }).toEqual({ code: 1, status: 'failed' })
+      expect(done.stdout).toContain(
+        `::error::Input 'smoke-test': the smoke test of ${pkg}@1.2.2 was not run: the smoke job tested ${pkg}@1.2.1, and the plan changed since, so nothing was written.`,
+      )
+      expect(await snapshot(registry, pkg)).toBe(before)
+    })
+
+    it("the action with a write token and no smoke job: the postinstall does not run, a warning names the fix; the command (the caller's own) could read the token, which is why the workflow runs it in the smoke job", async () => {
+      const pkg = await publishVersions({
+        '1.2.2': { code: PROBE, manifest: { scripts: { postinstall: 'node index.js' } } },
+      })
+      const tmp = tempDir('rr-probe-')
+      const env = stepEnv('rollback', { ...inputs(pkg), 'secrets.npm-token': registry.token })
+      expect(env.RELEASE_ROLLBACK_SMOKE_TESTED).toBe('')
+      const run = await runStep(env, { TMPDIR: tmp })
+      expect({ code: run.code, status: run.outputs.status }).toEqual({ code: 0, status: 'completed' })
+      expect(existsSync(join(tmp, 'probe-postinstall.json'))).toBe(false)
+      expect(run.stdout).toMatch(
+        /::warning::Smoke test: the install scripts of .+@1\.2\.2 \(and its dependencies\) were not run: this process holds write credentials \(INPUT_GITHUB-TOKEN, INPUT_NPM-TOKEN\), .*Fix: run the smoke test in a job that holds no token: the reusable workflows rollback-npm\.yml and rollback-npm-oidc\.yml do/,
+      )
+      const probe = JSON.parse(readFileSync(join(tmp, 'probe-command.json'), 'utf8'))
+      expect(probe.read.at(-1)).toBe('reached the action')
+      expect(probe.found).toContain(`INPUT_NPM-TOKEN=${registry.token}`)
+    })
+    it('dist/cli: --smoke-only without a token runs the install scripts and the command, which find no token, and writes nothing; beside NPM_TOKEN the scripts do not run', async () => {
+      const pkg = await publishVersions({
+        '1.2.2': { code: PROBE, manifest: { scripts: { postinstall: 'node index.js' } } },
+      })
+      const before = await snapshot(registry, pkg)
+      const home = tempDir('rr-smoke-cli-')
+      mkdirSync(join(home, 'repo'))
+      const args = ['--package', pkg, '--rollback', '1.2.3', '--reason', 'crashes', '--registry', registry.url]
+      const smoke = ['--smoke-test', 'node "node_modules/$PACKAGE/index.js"', '--no-report', '--no-issue']
+      const tmp = tempDir('rr-probe-')
+      const only = await runCli(
+        [...args, ...smoke, '--smoke-only', '--json'],
+        { HOME: home, TMPDIR: tmp, PROBE_STOP: 'action' },
+        join(home, 'repo'),
+      )
+      expect(only.code).toBe(0)
+      expect(only.stderr).toContain(`Smoke test only: passed for ${pkg}@1.2.2; nothing was written.`)
+      expect(JSON.parse(only.stdout)).toMatchObject({ status: 'planned', smokeTested: [`${pkg}@1.2.2`] })
+      for (const which of ['postinstall', 'command']) {
+        const probe = JSON.parse(readFileSync(join(tmp, `probe-${which}.json`), 'utf8'))
+        expect({ which, reached: probe.read.at(-1), found: probe.found }).toEqual({
+          which,
+          reached: 'reached the action',
+          found: [],
+        })
+      }
+      expect(await snapshot(registry, pkg)).toBe(before)
+      // the rollback itself, with the token: the install scripts are not run, a warning names --smoke-only
+      const tmp2 = tempDir('rr-probe-')
+      const run = await runCli(
+        [...args, ...smoke, '--yes'],
+        { HOME: home, TMPDIR: tmp2, NPM_TOKEN: registry.token },
+        join(home, 'repo'),
+      )
+      expect(run.code).toBe(0)
+      expect(existsSync(join(tmp2, 'probe-postinstall.json'))).toBe(false)
+      expect(run.stderr + run.stdout).toMatch(
+        /this process holds write credentials \(NPM_TOKEN\).*release-rollback --smoke-only where no token is set/,
+      )
+      expect(JSON.parse(await snapshot(registry, pkg)).distTags.latest).toBe('1.2.2')
+    })
+  },
+)

@@ -314,6 +314,42 @@ function payloadOutsideWith(wf: Workflow): string[] {
     )
 }
 
+/** Anything that grants a write: a permission other than read or none (id-token: write included). */
+function writePermissions(permissions: unknown): string[] {
+  if (permissions === undefined) return ['no permissions of its own (it would get the defaults)']
+  if (typeof permissions === 'string') return permissions === 'read-all' ? [] : [permissions]
+  return Object.entries((permissions ?? {}) as Record<string, unknown>)
+    .filter(([, v]) => v !== 'read' && v !== 'none')
+    .map(([k, v]) => `${k}: ${String(v)}`)
+}
+
+/**
+ * 11. A job that runs the smoke test (the action with smoke-test set: it installs the restore
+ * version and runs its install scripts and the command) holds no secret and no write
+ * permission: a child process can read its parent's environment (/proc/<ppid>/environ).
+ * Only a job that says it does not run it again (RELEASE_ROLLBACK_SMOKE_TESTED, the smoke
+ * job's output) may hold them. The workflow's env counts too.
+ */
+function secretsNearSmokeTest(wf: Workflow): string[] {
+  const problems: string[] = []
+  for (const [id, job] of Object.entries(wf.jobs ?? {})) {
+    const steps = job.steps ?? []
+    const smoking = steps.some((s) => {
+      const env = (s.env ?? {}) as Record<string, unknown>
+      const smokeInput = env['INPUT_SMOKE-TEST'] ?? (s.with as Record<string, unknown> | undefined)?.['smoke-test']
+      return (
+        smokeInput !== undefined && String(smokeInput).trim() !== '' && env.RELEASE_ROLLBACK_SMOKE_TESTED === undefined
+      )
+    })
+    if (!smoking) continue
+    for (const w of writePermissions(job.permissions))
+      problems.push(`jobs.${id}.permissions: ${w}, in a job that runs the smoke test`)
+    for (const { path, text } of [...strings(wf.env, ['env']), ...strings(job, ['jobs', id])])
+      if (SECRET.test(text)) problems.push(`${path.join('.')}: a secret in job ${id}, which runs the smoke test`)
+  }
+  return problems
+}
+
 /** A dependency install: runs the dependencies' install scripts (anyone's code). */
 const INSTALL = /(^|[\s;&|(])(npm\s+(ci|install|i|add|install-test|it)|yarn(\s+install)?|pnpm\s+(install|i|add))(\s|$)/m
 /** Anything that puts a secret within reach: a secrets.* expression (GITHUB_TOKEN included) or the job token. */
@@ -472,6 +508,10 @@ describe('workflow files', () => {
       expect(secretsNearInstall(file.doc)).toEqual([])
     })
 
+    it('holds no secret and no write permission in a job that runs the smoke test', () => {
+      expect(secretsNearSmokeTest(file.doc)).toEqual([])
+    })
+
     it('fails before checking out its own code where the server cannot name it (GitHub Enterprise Server)', () => {
       expect(selfCheckoutGuardProblems(file.doc)).toEqual([])
     })
@@ -518,7 +558,9 @@ describe('actionlint', () => {
   it('finds the inputs the dispatch form leaves out undefined for it, and nothing else of that kind', () => {
     const reusable = load(REUSABLE)
     const callOnly = lint(reusable.text, reusable.path).filter((r) => CALL_ONLY.test(r.message))
-    expect(callOnly.map((r) => CALL_ONLY.exec(r.message)?.[1]).sort()).toEqual(Object.keys(NOT_DISPATCH_INPUTS).sort())
+    expect([...new Set(callOnly.map((r) => CALL_ONLY.exec(r.message)?.[1]))].sort()).toEqual(
+      Object.keys(NOT_DISPATCH_INPUTS).sort(),
+    )
   })
 })
 
@@ -551,18 +593,23 @@ describe('the reusable workflow rollback-npm.yml', () => {
     outputs?: Record<string, { value?: string }>
   }
   const dispatch = triggers(wf).workflow_dispatch as { inputs?: Record<string, InputSpec> }
-  const isRollback = ([, j]: [string, Job]) =>
+  const runsBundle = ([, j]: [string, Job]) =>
     (j.steps ?? []).some((s) => s.run?.trim() === 'node .release-rollback/dist/index.js')
+  const isSmoke = ([, j]: [string, Job]) =>
+    (j.steps ?? []).some((s) => (s.env as Record<string, unknown> | undefined)?.RELEASE_ROLLBACK_SMOKE_ONLY === 'true')
+  const isRollback = (e: [string, Job]) => runsBundle(e) && !isSmoke(e)
   const [jobId, job] = Object.entries(wf.jobs ?? {}).find(isRollback) ?? ['', {} as Job]
+  const [smokeId, smokeJob] = Object.entries(wf.jobs ?? {}).find(isSmoke) ?? ['', {} as Job]
   const steps = job.steps ?? []
   const runStep = steps.find((s) => s.run?.trim() === 'node .release-rollback/dist/index.js')
   const env = (runStep?.env ?? {}) as Record<string, string>
-  const keyJobs = Object.entries(wf.jobs ?? {}).filter((e) => !isRollback(e))
+  const keyJobs = Object.entries(wf.jobs ?? {}).filter((e) => !runsBundle(e))
 
-  it('is a small concurrency-key job and the rollback job, on workflow_call and workflow_dispatch', () => {
-    expect(Object.keys(wf.jobs ?? {})).toHaveLength(2)
+  it('is a small concurrency-key job, the smoke job and the rollback job, on workflow_call and workflow_dispatch', () => {
+    expect(Object.keys(wf.jobs ?? {})).toHaveLength(3)
     expect(keyJobs).toHaveLength(1)
     expect(jobId).toBe('rollback')
+    expect(smokeId).toBe('smoke')
     expect(call).toBeDefined()
     expect(dispatch).toBeDefined()
   })
@@ -679,6 +726,39 @@ describe('the reusable workflow rollback-npm.yml', () => {
     // the key job reads the caller's package.json at most: no write, no secret
     expect(keyJob.permissions).toEqual({ contents: 'read' })
     expect(JSON.stringify(keyJob)).not.toMatch(SECRET)
+  })
+
+  describe('the smoke test, in a job of its own without tokens (install scripts can read their parent process)', () => {
+    const smokeStep = (smokeJob.steps ?? []).find((st) => st.run?.trim() === 'node .release-rollback/dist/index.js')
+    const smokeEnv = (smokeStep?.env ?? {}) as Record<string, string>
+
+    it('runs only when smoke-test is set and a rollback writes (not for a dry run, a drill or an undo)', () => {
+      expect(smokeJob.if).toBe("inputs.smoke-test != '' && !inputs.dry-run && !inputs.drill && !inputs.undo")
+      expect(smokeEnv.RELEASE_ROLLBACK_SMOKE_ONLY).toBe('true')
+      expect(smokeEnv['INPUT_SMOKE-TEST']).toBe('${{ inputs.smoke-test }}')
+    })
+
+    it('comes before the rollback job, which runs only after it passed or was skipped, and takes what it tested', () => {
+      expect([job.needs].flat()).toContain(smokeId)
+      expect(String(job.if)).toMatch(/needs\.smoke\.result == 'success' \|\| needs\.smoke\.result == 'skipped'/)
+      expect(String(job.if)).toMatch(/!cancelled\(\)/)
+      expect(smokeJob.outputs?.tested).toBe(`\${{ steps.${smokeStep?.id}.outputs.smoke-tested }}`)
+      expect(env.RELEASE_ROLLBACK_SMOKE_TESTED).toBe(`\${{ needs.${smokeId}.outputs.tested }}`)
+    })
+
+    it('passes only action inputs, none of them a token or a webhook, and the same values as the rollback job', () => {
+      for (const [k, v] of Object.entries(smokeEnv)) {
+        if (k === 'RELEASE_ROLLBACK_SMOKE_ONLY') continue
+        expect(k).toMatch(/^INPUT_/)
+        const name = k.slice('INPUT_'.length).toLowerCase()
+        expect(ACTION_INPUTS).toContain(name)
+        expect(['npm-token', 'github-token', 'announce-webhook', 'registry-password', 'kubeconfig']).not.toContain(name)
+        // the bookkeeping is off (it has no token anyway); the package may come from the key job
+        if (name === 'create-issue' || name === 'commit-report') expect(v).toBe('false')
+        else if (name === 'package') expect(v).toBe('${{ inputs.package || needs.key.outputs.package }}')
+        else expect({ name, v }).toEqual({ name, v: env[k] })
+      }
+    })
   })
 
   describe('the concurrency key, computed by running the key step with bash', () => {
@@ -1299,6 +1379,40 @@ jobs:
         ).doc,
       ),
     ).toEqual([])
+  })
+
+  it('a smoke test beside a secret or a write permission', () => {
+    const reusable = load(REUSABLE).text
+    expect(secretsNearSmokeTest(bad(reusable).doc)).toEqual([])
+    // a token in the smoke job's step
+    const withToken = reusable.replace(
+      "          RELEASE_ROLLBACK_SMOKE_ONLY: 'true'\n",
+      "          RELEASE_ROLLBACK_SMOKE_ONLY: 'true'\n          INPUT_NPM-TOKEN: ${{ secrets.npm-token }}\n",
+    )
+    expect(withToken).not.toBe(reusable)
+    expect(secretsNearSmokeTest(bad(withToken).doc)).toEqual([
+      expect.stringMatching(/^jobs\.smoke\.steps\.\d+\.env\.INPUT_NPM-TOKEN: a secret in job smoke/),
+    ])
+    // a write permission, or an OIDC token, in the smoke job
+    const writes = reusable.replace(
+      '    permissions: {}\n    outputs:\n      tested:',
+      '    permissions:\n      contents: write\n      id-token: write\n    outputs:\n      tested:',
+    )
+    expect(writes).not.toBe(reusable)
+    expect(secretsNearSmokeTest(bad(writes).doc)).toEqual([
+      'jobs.smoke.permissions: contents: write, in a job that runs the smoke test',
+      'jobs.smoke.permissions: id-token: write, in a job that runs the smoke test',
+    ])
+    // the rollback job testing again itself, beside its tokens
+    const again = reusable.replace(/^ {10}RELEASE_ROLLBACK_SMOKE_TESTED: .*\n/m, '')
+    expect(again).not.toBe(reusable)
+    const found = secretsNearSmokeTest(bad(again).doc)
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'jobs.rollback.permissions: contents: write, in a job that runs the smoke test',
+        expect.stringMatching(/INPUT_NPM-TOKEN: a secret in job rollback/),
+      ]),
+    )
   })
 
   it('a workflow_run workflow that reads a branch name', () => {

@@ -30,7 +30,7 @@ import { describePlan } from './plan.js'
 import type { Logger } from './retry.js'
 import { errorOf, runIncident, type IncidentRequest, type IncidentResult } from './run.js'
 import { impactStep, parseRtoTargets } from './runbook/impact.js'
-import { smokeTest } from './runbook/smoke.js'
+import { smokeOnly, smokeTest } from './runbook/smoke.js'
 import { verifySteps } from './runbook/verify.js'
 import { undoLines } from './summary.js'
 import { createTargets } from './targets/select.js'
@@ -54,6 +54,7 @@ const OPTIONS = {
   force: { type: 'boolean' },
   'smoke-test': { type: 'string' },
   'smoke-test-timeout': { type: 'string' },
+  'smoke-only': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   drill: { type: 'boolean' },
   undo: { type: 'boolean' },
@@ -128,6 +129,9 @@ Options (defaults in brackets):
                                run this shell command there: failing stops the rollback (not in
                                a dry run; no token reaches the command)
   --smoke-test-timeout <d>     how long each smoke run may take [5m]
+  --smoke-only                 only the smoke test of the plan, its install scripts included,
+                               writing nothing and needing no token: run it where no token is
+                               (install scripts do not run beside a token)
   --dry-run                    show the plan, change nothing
   --drill                      check that a rollback would work now (tokens, a harmless npm
                                dist-tag added and removed, a last known good), change nothing
@@ -239,6 +243,7 @@ function missingFlags(
     targets?: string
     drill?: boolean
     'dry-run'?: boolean
+    'smoke-only'?: boolean
     undo?: boolean
     'incident-id'?: string
   },
@@ -260,7 +265,7 @@ function missingFlags(
   }
   const npm = !values.targets || /(^|[,\n])\s*npm:/.test(values.targets)
   // inside a GitHub Actions job with id-token: write, trusted publishing stands in for the token
-  if (npm && !npmToken && !values['dry-run'] && !idTokenAvailable(env))
+  if (npm && !npmToken && !values['dry-run'] && !values['smoke-only'] && !idTokenAvailable(env))
     missing.push(
       "NPM_TOKEN in the environment (or the registry's _authToken in .npmrc), or --dry-run to only see the plan",
     )
@@ -459,7 +464,8 @@ async function cliMain(io: CliIO): Promise<number> {
       'release-commit': values['release-commit'],
       'max-age': values['max-age'],
       'require-holder': values['require-holder'] ? 'true' : 'false',
-      'dry-run': values['dry-run'] ? 'true' : 'false',
+      // --smoke-only reads the plan as a dry run does (no token needed)
+      'dry-run': values['dry-run'] || values['smoke-only'] ? 'true' : 'false',
       drill: values.drill ? 'true' : 'false',
       undo: values.undo ? 'true' : 'false',
       'incident-id': values['incident-id'],
@@ -543,6 +549,12 @@ async function cliMain(io: CliIO): Promise<number> {
       ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}),
     })
     try {
+      if (values['smoke-only']) {
+        // the smoke test alone, where no token is: the install scripts run there
+        const smoked = await smokeOnly(get, inputs, targets, { log, env: io.env })
+        Object.assign(result, { status: smoked.status, smokeTested: smoked.tested })
+        return finish(EXIT.ok)
+      }
       if (inputs.drill) {
         // the drill: checks only, no confirmation (nothing anyone installs changes)
         const { runDrill } = await import('./drill.js')

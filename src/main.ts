@@ -11,7 +11,7 @@ import { announceSteps } from './notify/announce.js'
 import { readAnnounceInputs } from './notify/config.js'
 import { errorOf, type IncidentRequest, type IncidentResult, type TargetRun } from './run.js'
 import { impactStep, parseRtoTargets } from './runbook/impact.js'
-import { smokeTest } from './runbook/smoke.js'
+import { SMOKE_ONLY_ENV, smokeOnly, smokeTest } from './runbook/smoke.js'
 import { verifySteps } from './runbook/verify.js'
 import { renderSummary } from './summary.js'
 import { createTargets, type TargetHooks } from './targets/select.js'
@@ -198,7 +198,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       if (line.trim().length >= 8) core.setSecret(line.trim())
     }
     // every input is validated before anything is written
-    const get = (name: string) => core.getInput(name)
+    // the smoke-only mode runs in a job without tokens: it reads the plan as a dry run does
+    const smokeOnlyMode = env[SMOKE_ONLY_ENV] === 'true'
+    const askedDryRun = /^true$/i.test(core.getInput('dry-run').trim())
+    const get = (name: string) => (smokeOnlyMode && name === 'dry-run' ? 'true' : core.getInput(name))
     let inputs: IncidentRequest = readInputs(get, env)
     const gi = readGitHubInputs(get, env)
     const rtoTargets = parseRtoTargets('rto-targets', get('rto-targets'))
@@ -234,6 +237,24 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // one incident over every target, one package or many
     const { targets, extras, dispose } = createTargets(inputs, get, core, userAgent, hooks)
     disposers.push(dispose)
+    if (smokeOnlyMode) {
+      // the reusable workflows' smoke job: the plan and its smoke test, no write, no bookkeeping;
+      // the rollback job takes smoke-tested as RELEASE_ROLLBACK_SMOKE_TESTED
+      if (askedDryRun) {
+        core.info('Smoke test only: not run for a dry run (it does not run the smoke test); nothing was written.')
+        outputs = { ...EMPTY, status: 'planned' }
+        core.setOutput('smoke-tested', '[]')
+        return
+      }
+      const smoked = await smokeOnly(get, inputs, targets, {
+        log: core,
+        env,
+        summary: (md) => core.summary.addRaw(md).write(),
+      })
+      outputs = { ...EMPTY, status: smoked.status }
+      core.setOutput('smoke-tested', JSON.stringify(smoked.tested))
+      return
+    }
     if (inputs.drill) {
       // the drill: checks only, nothing anyone installs changes (src/drill.ts)
       const { runDrill } = await import('./drill.js')

@@ -8,18 +8,27 @@
 // command runs in an empty temporary folder with IMAGE set to the restore image by digest
 // (`<registry>/<repository>@sha256:…`), exactly the manifest the channel will hold.
 //
-// No token reaches the command. It gets an allowlisted environment (PATH, HOME, locale,
-// temp folders, CI and runner facts, proxies without credentials, Docker's client settings,
-// GITHUB_WORKSPACE): never NPM_TOKEN, NODE_AUTH_TOKEN, GITHUB_TOKEN, INPUT_*, ACTIONS_*,
-// npm_config_* or anything else. The npm install of a private package needs the token: it is
-// written to a temporary .npmrc (mode 0600) in its own folder outside the project, passed
-// to that one npm process as its user config, and deleted as soon as the install ends. The
-// install runs with --ignore-scripts, so no package code runs while the token is on disk;
-// the install scripts (preinstall, install, postinstall of the package and its
-// dependencies, as a user's `npm install` runs them) run afterwards with `npm rebuild`,
-// with the token gone, in the command's environment. NODE_PATH points at the project's
-// node_modules, so a script kept elsewhere (in GITHUB_WORKSPACE) can require the package
-// too, unless a node_modules of its own, nearer to it, has one.
+// No token is in the command's environment. It gets an allowlisted environment (PATH, HOME,
+// locale, temp folders, CI and runner facts, proxies without credentials, Docker's client
+// settings, GITHUB_WORKSPACE): never NPM_TOKEN, NODE_AUTH_TOKEN, GITHUB_TOKEN, INPUT_*,
+// ACTIONS_*, npm_config_* or anything else. The npm install of a private package needs the
+// token: it is written to a temporary .npmrc (mode 0600) in its own folder outside the project,
+// passed to that one npm process as its user config, and deleted as soon as the install ends.
+// The install runs with --ignore-scripts, so no package code runs while the token is on disk.
+// NODE_PATH points at the project's node_modules, so a script kept elsewhere (in
+// GITHUB_WORKSPACE) can require the package too, unless a node_modules of its own, nearer to
+// it, has one.
+//
+// A cleaned environment is not a wall: a child can read its ancestors' environments
+// (/proc/<ppid>/environ on Linux), and this process holds the tokens of the rollback
+// (INPUT_NPM-TOKEN, INPUT_GITHUB-TOKEN, ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+// a registry password, a kubeconfig). So the install scripts (preinstall, install,
+// postinstall of the package and its dependencies, run with `npm rebuild`) run only in a
+// process that holds no write credential: the smoke job of the reusable workflows, which runs
+// this step alone (RELEASE_ROLLBACK_SMOKE_ONLY, see smokeOnly) with no secret, no token and
+// `permissions: {}`, and hands what passed to the rollback job (RELEASE_ROLLBACK_SMOKE_TESTED).
+// Beside a write credential the install scripts are not run, and a warning says so and names
+// that fix. The smoke command itself still runs there: it is the caller's own command.
 //
 // Not run in a dry run: the runbook's beforeWrite steps guard a write, and a dry run has
 // none (it may also lack the token a private package's install needs). The plan says so.
@@ -32,7 +41,7 @@ import { InputError, RollbackError } from '../errors.js'
 import type { RollbackInputs } from '../inputs.js'
 import { inert } from '../markdown.js'
 import type { Logger } from '../retry.js'
-import type { TargetRun } from '../run.js'
+import { runIncident, type IncidentRequest, type IncidentStatus, type IncidentTarget, type TargetRun } from '../run.js'
 import type { DockerTarget } from '../targets/docker/target.js'
 import { nerfDart } from '../targets/npm-fetch.js'
 import { currentDialect, inputLabel, settingName } from '../core/settings.js'
@@ -164,6 +173,51 @@ export function smokeEnv(env: NodeJS.ProcessEnv, extra: Record<string, string> =
     if (KEEP.has(upper) || upper.startsWith('LC_') || (PROXIES.has(upper) && !hasCredentials(value))) out[name] = value
   }
   return { ...out, ...extra }
+}
+
+// --- write credentials in this process -----------------------------------------------------
+
+/** The smoke-only switch: run the smoke test of the plan and nothing else (the reusable workflows' smoke job). */
+export const SMOKE_ONLY_ENV = 'RELEASE_ROLLBACK_SMOKE_ONLY'
+/** What the smoke job tested and passed, a JSON array of `name@version`: this run does not test again. */
+export const SMOKE_TESTED_ENV = 'RELEASE_ROLLBACK_SMOKE_TESTED'
+
+/** A variable whose name says it holds a credential: a token, a password, a secret, a kubeconfig. */
+const CREDENTIAL_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|KUBECONFIG|AUTH/i
+
+/**
+ * The credentials this process holds, by name (never their values): every non-empty variable
+ * whose name says it is one (INPUT_NPM-TOKEN, INPUT_GITHUB-TOKEN, INPUT_REGISTRY-PASSWORD,
+ * INPUT_KUBECONFIG, ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN, NPM_TOKEN,
+ * NODE_AUTH_TOKEN, GITHUB_TOKEN, …), and the npm token the run was given (the CLI may read it
+ * from .npmrc). A child process can read all of them from its parent.
+ */
+export function heldCredentials(env: NodeJS.ProcessEnv, npmToken?: string): string[] {
+  const names = Object.entries(env)
+    .filter(([name, value]) => value !== undefined && value.trim() !== '' && CREDENTIAL_NAME.test(name))
+    .map(([name]) => name)
+    .sort()
+  if (npmToken && names.length === 0) names.push(settingName('npm-token'))
+  return names
+}
+
+/** The smoke job's tested list, when this run was given one. */
+function testedElsewhere(env: NodeJS.ProcessEnv): Set<string> | undefined {
+  const raw = env[SMOKE_TESTED_ENV]
+  if (raw === undefined || raw.trim() === '') return undefined
+  let list: unknown
+  try {
+    list = JSON.parse(raw)
+  } catch {
+    list = undefined
+  }
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
+    throw new InputError(
+      'smoke-test',
+      `${SMOKE_TESTED_ENV} is not a JSON array of name@version (the smoke job's output smoke-tested).`,
+      `pass the smoke job's output unchanged, or leave ${SMOKE_TESTED_ENV} unset to run the smoke test in this job.`,
+    )
+  return new Set(list as string[])
 }
 
 // --- running one process ------------------------------------------------------------------
@@ -351,8 +405,24 @@ export function smokeTestStep(
   inputs: Pick<RollbackInputs, 'registry' | 'npmToken'>,
   options: SmokeOptions,
 ): (planned: TargetRun[]) => Promise<void> {
-  const command = config.command as string
   return async (planned) => {
+    await smokeRuns(planned, config, inputs, options)
+  }
+}
+
+/** Smoke-tests every target whose channel moves; returns what passed, as `name@version`. */
+async function smokeRuns(
+  planned: TargetRun[],
+  config: SmokeInputs,
+  inputs: Pick<RollbackInputs, 'registry' | 'npmToken'>,
+  options: SmokeOptions,
+): Promise<string[]> {
+  const command = config.command as string
+  const env = options.env ?? process.env
+  const passed: string[] = []
+  try {
+    const tested = testedElsewhere(env)
+    const held = heldCredentials(env, inputs.npmToken)
     for (const r of planned) {
       const plan = r.plan
       if (!plan) continue
@@ -365,16 +435,67 @@ export function smokeTestStep(
       }
       // strategy republish publishes the restore version's code: that code is what is tested
       const version = plan.republish?.from ?? plan.restoreVersion
-      try {
-        if (r.kind === 'npm') await smokeNpm(r.name, version, command, config, inputs, options, label)
-        else if (r.kind === 'docker') await smokeDocker(r, version, command, config, options, label)
-        else options.log.info(`${label}Smoke test: not run for ${r.kind} targets (only npm packages and images).`)
-      } catch (e) {
-        if (e instanceof SmokeTestError && options.summary) await options.summary(e.markdown()).catch(() => undefined)
-        throw e
+      const subject = `${r.name}@${version}`
+      if (tested) {
+        // the smoke job (no token in it) tested the plan it read; this run's plan must be the same
+        if (!tested.has(subject))
+          throw new SmokeTestError(
+            subject,
+            `was not run: the smoke job tested ${tested.size > 0 ? [...tested].join(', ') : 'nothing'}, and the plan changed since`,
+            'run the rollback again: its smoke job then tests what the channel will hold.',
+            [],
+          )
+        options.log.info(`${label}Smoke test: passed in the smoke job, which held no token: ${subject}.`)
+        passed.push(subject)
+        continue
       }
+      if (r.kind === 'npm') await smokeNpm(r.name, version, command, config, inputs, options, label, held)
+      else if (r.kind === 'docker') await smokeDocker(r, version, command, config, options, label)
+      else {
+        options.log.info(`${label}Smoke test: not run for ${r.kind} targets (only npm packages and images).`)
+        continue
+      }
+      passed.push(subject)
     }
+  } catch (e) {
+    if (e instanceof SmokeTestError && options.summary) await options.summary(e.markdown()).catch(() => undefined)
+    throw e
   }
+  return passed
+}
+
+/**
+ * The smoke-only mode (RELEASE_ROLLBACK_SMOKE_ONLY): plan the rollback without writing
+ * anything, smoke-test what the channels would move to, and return what passed (for the
+ * rollback job's RELEASE_ROLLBACK_SMOKE_TESTED). Meant for a job that holds no token, where
+ * the install scripts run.
+ */
+export async function smokeOnly(
+  get: InputReader,
+  request: IncidentRequest,
+  targets: IncidentTarget[],
+  options: SmokeOptions,
+): Promise<{ status: IncidentStatus; tested: string[] }> {
+  if (request.undo || request.drill) {
+    options.log.info(
+      'Smoke test only: not run for an undo or a drill (neither runs the smoke test); nothing was written.',
+    )
+    return { status: 'planned', tested: [] }
+  }
+  const config = readSmokeInputs(get)
+  if (config.command === undefined)
+    throw new InputError(
+      'smoke-test',
+      `is empty, and ${currentDialect() === 'action' ? SMOKE_ONLY_ENV : '--smoke-only'} asks for the smoke test alone.`,
+      `give the ${settingName('smoke-test')} command, or leave ${currentDialect() === 'action' ? `${SMOKE_ONLY_ENV} unset` : 'out --smoke-only'}.`,
+    )
+  const plan = await runIncident({ ...request, dryRun: true }, targets, options.log)
+  if (plan.error) throw plan.error
+  const tested = await smokeRuns(plan.targets, config, request, options)
+  options.log.info(
+    `Smoke test only: ${tested.length > 0 ? `passed for ${tested.join(', ')}` : 'no channel would move, nothing to test'}; nothing was written.`,
+  )
+  return { status: plan.status, tested }
 }
 
 async function smokeNpm(
@@ -385,6 +506,8 @@ async function smokeNpm(
   inputs: Pick<RollbackInputs, 'registry' | 'npmToken'>,
   options: SmokeOptions,
   label: string,
+  /** the credentials this process holds: then no install script runs */
+  held: string[],
 ): Promise<void> {
   const subject = `${name}@${version}`
   const deadline = Date.now() + config.timeoutMs
@@ -447,24 +570,32 @@ async function smokeNpm(
     }
     check(install, subject, `installing it (npm install ${subject})`, config, 'npm')
 
-    // 2. the install scripts, as a user's install runs them: no token anywhere any more
-    const noRc = {
-      npm_config_userconfig: join(project, '.no-user-npmrc'),
-      npm_config_globalconfig: join(project, '.no-global-npmrc'),
+    // 2. the install scripts, as a user's install runs them, in an environment without
+    // tokens; but a script can read its ancestors' environments (/proc/<ppid>/environ), so
+    // only where this process holds no credential
+    if (held.length > 0) {
+      options.log.warning(
+        `${label}Smoke test: the install scripts of ${subject} (and its dependencies) were not run: this process holds write credentials (${held.join(', ')}), which a script could read from its parent process. The package was installed with scripts off, so a version that needs its install scripts may fail the test, and one that breaks in them may pass. Fix: run the smoke test in a job that holds no token: the reusable workflows rollback-npm.yml and rollback-npm-oidc.yml do (their smoke job has no secret and permissions: {}); in a workflow of your own, run the action with ${SMOKE_ONLY_ENV}=true in such a job and pass its smoke-tested output to the rollback step as ${SMOKE_TESTED_ENV}; on the command line, run release-rollback --smoke-only where no token is set.`,
+      )
+    } else {
+      const noRc = {
+        npm_config_userconfig: join(project, '.no-user-npmrc'),
+        npm_config_globalconfig: join(project, '.no-global-npmrc'),
+      }
+      const rebuild = await runProcess(
+        npm,
+        ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'],
+        {
+          cwd: project,
+          env: { ...base, ...noRc },
+          shell: process.platform === 'win32',
+          deadline,
+          log: options.log,
+          prefix: `${label}  npm │ `,
+        },
+      )
+      check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm')
     }
-    const rebuild = await runProcess(
-      npm,
-      ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'],
-      {
-        cwd: project,
-        env: { ...base, ...noRc },
-        shell: process.platform === 'win32',
-        deadline,
-        log: options.log,
-        prefix: `${label}  npm │ `,
-      },
-    )
-    check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm')
 
     // 3. the command, in the project
     options.log.info(`${label}Smoke test: running the ${settingName('smoke-test')} command for ${subject}…`)
