@@ -576,6 +576,11 @@ function mergeRecord(existing, current) {
         return copy(current);
     }
     const base = copy(existing);
+    // what the first run replaced stays in its row (an undo's row, even a failed one, must keep it for the re-run)
+    const withBefore = (row) => {
+        const before = row.deprecationBefore ?? base.packages?.find((b) => b.name === row.name)?.deprecationBefore;
+        return before === undefined ? row : { ...row, deprecationBefore: before };
+    };
     const carried = {
         ...base,
         incidentId: current.incidentId,
@@ -583,7 +588,7 @@ function mergeRecord(existing, current) {
         strategy: current.strategy,
         republishedVersion: current.republishedVersion ?? base.republishedVersion,
         // per package: a re-run's "already" keeps the row that says what actually happened
-        packages: current.packages?.map((row) => row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : row) ?? base.packages,
+        packages: current.packages?.map((row) => row.outcome === 'already' ? (base.packages?.find((b) => b.name === row.name) ?? row) : withBefore(row)) ?? base.packages,
         restoreVersion: current.restoreVersion,
         tagsAfter: { ...current.tagsAfter },
         deprecationMessage: current.deprecationMessage,

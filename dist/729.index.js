@@ -965,6 +965,19 @@ function eventOf(step, r, several) {
         detail: step.detail,
     };
 }
+/**
+ * The message the rollback replaced, which an undo puts back: from the rollback's plan, and
+ * kept by an undo's plan (its restoreTo), so that a failed undo's record still holds it for
+ * the re-run.
+ */
+function deprecationBeforeOf(plan) {
+    const d = plan?.deprecation;
+    if (d?.kind === 'deprecate')
+        return d.previous || undefined;
+    if (d?.kind === 'undeprecate')
+        return d.restoreTo;
+    return undefined;
+}
 /** The incident as the issue and the report record it: one record, a row per target. */
 function buildRecord(result, inputs, gi, ctx, now) {
     const affected = result.targets.filter((t) => t.outcome !== 'not-affected');
@@ -998,9 +1011,7 @@ function buildRecord(result, inputs, gi, ctx, now) {
         restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
         previousVersion: several ? undefined : plan?.undo ? plan.foundVersion : plan?.previousVersion,
         deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
-        ...(!several && plan?.deprecation.kind === 'deprecate' && plan.deprecation.previous
-            ? { deprecationBefore: plan.deprecation.previous }
-            : {}),
+        ...(!several && deprecationBeforeOf(plan) !== undefined ? { deprecationBefore: deprecationBeforeOf(plan) } : {}),
         ...(deprecationSkipped ? { deprecationSkipped } : {}),
         tagsBefore: several ? {} : (first.before?.distTags ?? {}),
         tagsAfter: several ? {} : (first.after?.distTags ?? {}),
@@ -1020,9 +1031,7 @@ function buildRecord(result, inputs, gi, ctx, now) {
                     restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
                     // the message this tool wrote on this target (an undo compares with it)
                     ...(t.plan && 'message' in t.plan.deprecation ? { deprecationMessage: t.plan.deprecation.message } : {}),
-                    ...(t.plan?.deprecation.kind === 'deprecate' && t.plan.deprecation.previous
-                        ? { deprecationBefore: t.plan.deprecation.previous }
-                        : {}),
+                    ...(deprecationBeforeOf(t.plan) !== undefined ? { deprecationBefore: deprecationBeforeOf(t.plan) } : {}),
                     outcome: (0,src_run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,src_run/* errorOf */.Mz)(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome,
                 })),
             }

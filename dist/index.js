@@ -59571,21 +59571,31 @@ var npm_fetch = __nccwpck_require__(53986);
 // command runs in an empty temporary folder with IMAGE set to the restore image by digest
 // (`<registry>/<repository>@sha256:…`), exactly the manifest the channel will hold.
 //
-// No token reaches the command. It gets an allowlisted environment (PATH, HOME, locale,
-// temp folders, CI and runner facts, proxies without credentials, Docker's client settings,
-// GITHUB_WORKSPACE): never NPM_TOKEN, NODE_AUTH_TOKEN, GITHUB_TOKEN, INPUT_*, ACTIONS_*,
-// npm_config_* or anything else. The npm install of a private package needs the token: it is
-// written to a temporary .npmrc (mode 0600) in its own folder outside the project, passed
-// to that one npm process as its user config, and deleted as soon as the install ends. The
-// install runs with --ignore-scripts, so no package code runs while the token is on disk;
-// the install scripts (preinstall, install, postinstall of the package and its
-// dependencies, as a user's `npm install` runs them) run afterwards with `npm rebuild`,
-// with the token gone, in the command's environment. NODE_PATH points at the project's
-// node_modules, so a script kept elsewhere (in GITHUB_WORKSPACE) can require the package
-// too, unless a node_modules of its own, nearer to it, has one.
+// No token is in the command's environment. It gets an allowlisted environment (PATH, HOME,
+// locale, temp folders, CI and runner facts, proxies without credentials, Docker's client
+// settings, GITHUB_WORKSPACE): never NPM_TOKEN, NODE_AUTH_TOKEN, GITHUB_TOKEN, INPUT_*,
+// ACTIONS_*, npm_config_* or anything else. The npm install of a private package needs the
+// token: it is written to a temporary .npmrc (mode 0600) in its own folder outside the project,
+// passed to that one npm process as its user config, and deleted as soon as the install ends.
+// The install runs with --ignore-scripts, so no package code runs while the token is on disk.
+// NODE_PATH points at the project's node_modules, so a script kept elsewhere (in
+// GITHUB_WORKSPACE) can require the package too, unless a node_modules of its own, nearer to
+// it, has one.
+//
+// A cleaned environment is not a wall: a child can read its ancestors' environments
+// (/proc/<ppid>/environ on Linux), and this process holds the tokens of the rollback
+// (INPUT_NPM-TOKEN, INPUT_GITHUB-TOKEN, ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+// a registry password, a kubeconfig). So the install scripts (preinstall, install,
+// postinstall of the package and its dependencies, run with `npm rebuild`) run only in a
+// process that holds no write credential: the smoke job of the reusable workflows, which runs
+// this step alone (RELEASE_ROLLBACK_SMOKE_ONLY, see smokeOnly) with no secret, no token and
+// `permissions: {}`, and hands what passed to the rollback job (RELEASE_ROLLBACK_SMOKE_TESTED).
+// Beside a write credential the install scripts are not run, and a warning says so and names
+// that fix. The smoke command itself still runs there: it is the caller's own command.
 //
 // Not run in a dry run: the runbook's beforeWrite steps guard a write, and a dry run has
 // none (it may also lack the token a private package's install needs). The plan says so.
+
 
 
 
@@ -59697,6 +59707,45 @@ function smokeEnv(env, extra = {}) {
             out[name] = value;
     }
     return { ...out, ...extra };
+}
+// --- write credentials in this process -----------------------------------------------------
+/** The smoke-only switch: run the smoke test of the plan and nothing else (the reusable workflows' smoke job). */
+const SMOKE_ONLY_ENV = 'RELEASE_ROLLBACK_SMOKE_ONLY';
+/** What the smoke job tested and passed, a JSON array of `name@version`: this run does not test again. */
+const SMOKE_TESTED_ENV = 'RELEASE_ROLLBACK_SMOKE_TESTED';
+/** A variable whose name says it holds a credential: a token, a password, a secret, a kubeconfig. */
+const CREDENTIAL_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|KUBECONFIG|AUTH/i;
+/**
+ * The credentials this process holds, by name (never their values): every non-empty variable
+ * whose name says it is one (INPUT_NPM-TOKEN, INPUT_GITHUB-TOKEN, INPUT_REGISTRY-PASSWORD,
+ * INPUT_KUBECONFIG, ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN, NPM_TOKEN,
+ * NODE_AUTH_TOKEN, GITHUB_TOKEN, …), and the npm token the run was given (the CLI may read it
+ * from .npmrc). A child process can read all of them from its parent.
+ */
+function heldCredentials(env, npmToken) {
+    const names = Object.entries(env)
+        .filter(([name, value]) => value !== undefined && value.trim() !== '' && CREDENTIAL_NAME.test(name))
+        .map(([name]) => name)
+        .sort();
+    if (npmToken && names.length === 0)
+        names.push((0,settings/* settingName */.QX)('npm-token'));
+    return names;
+}
+/** The smoke job's tested list, when this run was given one. */
+function testedElsewhere(env) {
+    const raw = env[SMOKE_TESTED_ENV];
+    if (raw === undefined || raw.trim() === '')
+        return undefined;
+    let list;
+    try {
+        list = JSON.parse(raw);
+    }
+    catch {
+        list = undefined;
+    }
+    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
+        throw new errors/* InputError */.dz('smoke-test', `${SMOKE_TESTED_ENV} is not a JSON array of name@version (the smoke job's output smoke-tested).`, `pass the smoke job's output unchanged, or leave ${SMOKE_TESTED_ENV} unset to run the smoke test in this job.`);
+    return new Set(list);
 }
 /** Text of a process shown to people: no terminal escapes, no control characters but tab. */
 function clean(line) {
@@ -59843,8 +59892,18 @@ function smokeTest(get, inputs, options) {
 }
 /** The beforeWrite step: one smoke run per npm package and image whose channel moves, one after the other. */
 function smokeTestStep(config, inputs, options) {
-    const command = config.command;
     return async (planned) => {
+        await smokeRuns(planned, config, inputs, options);
+    };
+}
+/** Smoke-tests every target whose channel moves; returns what passed, as `name@version`. */
+async function smokeRuns(planned, config, inputs, options) {
+    const command = config.command;
+    const env = options.env ?? process.env;
+    const passed = [];
+    try {
+        const tested = testedElsewhere(env);
+        const held = heldCredentials(env, inputs.npmToken);
         for (const r of planned) {
             const plan = r.plan;
             if (!plan)
@@ -59856,23 +59915,57 @@ function smokeTestStep(config, inputs, options) {
             }
             // strategy republish publishes the restore version's code: that code is what is tested
             const version = plan.republish?.from ?? plan.restoreVersion;
-            try {
-                if (r.kind === 'npm')
-                    await smokeNpm(r.name, version, command, config, inputs, options, label);
-                else if (r.kind === 'docker')
-                    await smokeDocker(r, version, command, config, options, label);
-                else
-                    options.log.info(`${label}Smoke test: not run for ${r.kind} targets (only npm packages and images).`);
+            const subject = `${r.name}@${version}`;
+            if (tested) {
+                // the smoke job (no token in it) tested the plan it read; this run's plan must be the same
+                if (!tested.has(subject))
+                    throw new SmokeTestError(subject, `was not run: the smoke job tested ${tested.size > 0 ? [...tested].join(', ') : 'nothing'}, and the plan changed since`, 'run the rollback again: its smoke job then tests what the channel will hold.', []);
+                options.log.info(`${label}Smoke test: passed in the smoke job, which held no token: ${subject}.`);
+                passed.push(subject);
+                continue;
             }
-            catch (e) {
-                if (e instanceof SmokeTestError && options.summary)
-                    await options.summary(e.markdown()).catch(() => undefined);
-                throw e;
+            if (r.kind === 'npm')
+                await smokeNpm(r.name, version, command, config, inputs, options, label, held);
+            else if (r.kind === 'docker')
+                await smokeDocker(r, version, command, config, options, label);
+            else {
+                options.log.info(`${label}Smoke test: not run for ${r.kind} targets (only npm packages and images).`);
+                continue;
             }
+            passed.push(subject);
         }
-    };
+    }
+    catch (e) {
+        if (e instanceof SmokeTestError && options.summary)
+            await options.summary(e.markdown()).catch(() => undefined);
+        throw e;
+    }
+    return passed;
 }
-async function smokeNpm(name, version, command, config, inputs, options, label) {
+/**
+ * The smoke-only mode (RELEASE_ROLLBACK_SMOKE_ONLY): plan the rollback without writing
+ * anything, smoke-test what the channels would move to, and return what passed (for the
+ * rollback job's RELEASE_ROLLBACK_SMOKE_TESTED). Meant for a job that holds no token, where
+ * the install scripts run.
+ */
+async function smokeOnly(get, request, targets, options) {
+    if (request.undo || request.drill) {
+        options.log.info('Smoke test only: not run for an undo or a drill (neither runs the smoke test); nothing was written.');
+        return { status: 'planned', tested: [] };
+    }
+    const config = readSmokeInputs(get);
+    if (config.command === undefined)
+        throw new errors/* InputError */.dz('smoke-test', `is empty, and ${(0,settings/* currentDialect */.kZ)() === 'action' ? SMOKE_ONLY_ENV : '--smoke-only'} asks for the smoke test alone.`, `give the ${(0,settings/* settingName */.QX)('smoke-test')} command, or leave ${(0,settings/* currentDialect */.kZ)() === 'action' ? `${SMOKE_ONLY_ENV} unset` : 'out --smoke-only'}.`);
+    const plan = await (0,run/* runIncident */.ao)({ ...request, dryRun: true }, targets, options.log);
+    if (plan.error)
+        throw plan.error;
+    const tested = await smokeRuns(plan.targets, config, request, options);
+    options.log.info(`Smoke test only: ${tested.length > 0 ? `passed for ${tested.join(', ')}` : 'no channel would move, nothing to test'}; nothing was written.`);
+    return { status: plan.status, tested };
+}
+async function smokeNpm(name, version, command, config, inputs, options, label, 
+/** the credentials this process holds: then no install script runs */
+held) {
     const subject = `${name}@${version}`;
     const deadline = Date.now() + config.timeoutMs;
     const env = options.env ?? process.env;
@@ -59918,20 +60011,27 @@ async function smokeNpm(name, version, command, config, inputs, options, label) 
             (0,external_node_fs_.rmSync)(rcDir, { recursive: true, force: true });
         }
         check(install, subject, `installing it (npm install ${subject})`, config, 'npm');
-        // 2. the install scripts, as a user's install runs them: no token anywhere any more
-        const noRc = {
-            npm_config_userconfig: (0,external_node_path_.join)(project, '.no-user-npmrc'),
-            npm_config_globalconfig: (0,external_node_path_.join)(project, '.no-global-npmrc'),
-        };
-        const rebuild = await runProcess(npm, ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'], {
-            cwd: project,
-            env: { ...base, ...noRc },
-            shell: process.platform === 'win32',
-            deadline,
-            log: options.log,
-            prefix: `${label}  npm │ `,
-        });
-        check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm');
+        // 2. the install scripts, as a user's install runs them, in an environment without
+        // tokens; but a script can read its ancestors' environments (/proc/<ppid>/environ), so
+        // only where this process holds no credential
+        if (held.length > 0) {
+            options.log.warning(`${label}Smoke test: the install scripts of ${subject} (and its dependencies) were not run: this process holds write credentials (${held.join(', ')}), which a script could read from its parent process. The package was installed with scripts off, so a version that needs its install scripts may fail the test, and one that breaks in them may pass. Fix: run the smoke test in a job that holds no token: the reusable workflows rollback-npm.yml and rollback-npm-oidc.yml do (their smoke job has no secret and permissions: {}); in a workflow of your own, run the action with ${SMOKE_ONLY_ENV}=true in such a job and pass its smoke-tested output to the rollback step as ${SMOKE_TESTED_ENV}; on the command line, run release-rollback --smoke-only where no token is set.`);
+        }
+        else {
+            const noRc = {
+                npm_config_userconfig: (0,external_node_path_.join)(project, '.no-user-npmrc'),
+                npm_config_globalconfig: (0,external_node_path_.join)(project, '.no-global-npmrc'),
+            };
+            const rebuild = await runProcess(npm, ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'], {
+                cwd: project,
+                env: { ...base, ...noRc },
+                shell: process.platform === 'win32',
+                deadline,
+                log: options.log,
+                prefix: `${label}  npm │ `,
+            });
+            check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm');
+        }
         // 3. the command, in the project
         options.log.info(`${label}Smoke test: running the ${(0,settings/* settingName */.QX)('smoke-test')} command for ${subject}…`);
         const ran = await runProcess(command, [], {
@@ -61353,6 +61453,11 @@ class RegistryClient {
     /** the token realm answered 401/403 to these credentials */
     realmRejected;
     insufficientScope = false;
+    /**
+     * The origins that have answered (any status) in this run: a refused connection or a name
+     * that stops resolving there is an outage (retried), not a wrong address.
+     */
+    answered = new Set();
     constructor(ref, options) {
         this.ref = ref;
         this.options = options;
@@ -61520,16 +61625,22 @@ class RegistryClient {
                 redirect: 'manual',
                 signal: AbortSignal.timeout(timeoutMs),
             });
+            this.answered.add(url.origin);
             const data = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
             return { status: res.status, headers: res.headers, body: data };
         }
         catch (e) {
-            const err = e;
-            if (err.name === 'TimeoutError' || err.name === 'AbortError')
-                throw new NetworkError('ETIMEDOUT', `${method} ${url.host}${url.pathname}: no answer within ${timeoutMs / 1000} s`);
-            const code = err.cause?.code ?? err.cause?.errors?.[0]?.code ?? 'FETCH_ERROR';
-            throw new NetworkError(code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'ETIMEDOUT' : code, `${method} ${url.host}${url.pathname}: ${code}`);
+            const failed = this.failure(e, method, url, timeoutMs);
+            throw this.answered.has(url.origin) ? (0,retry/* fromAnsweredHost */.cb)(failed) : failed;
         }
+    }
+    /** A fetch failure as a NetworkError with the code src/retry.ts knows. */
+    failure(e, method, url, timeoutMs) {
+        const err = e;
+        if (err.name === 'TimeoutError' || err.name === 'AbortError')
+            return new NetworkError('ETIMEDOUT', `${method} ${url.host}${url.pathname}: no answer within ${timeoutMs / 1000} s`);
+        const code = err.cause?.code ?? err.cause?.errors?.[0]?.code ?? 'FETCH_ERROR';
+        return new NetworkError(code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'ETIMEDOUT' : code, `${method} ${url.host}${url.pathname}: ${code}`);
     }
     async authenticate(challenge, seenGeneration) {
         if (this.authInFlight)
@@ -62906,6 +63017,7 @@ const KNOWN = {
             get fix() {
                 return `use ${(0,settings/* setting */.Pe)('strategy', 'republish')}, which publishes the good code as the next version and so moves 'latest' the only way Nexus allows; or roll back another channel`;
             },
+            undoFix: "move 'latest' back by hand where Nexus lets you, or by publishing (a publish moves 'latest' there); an undo republishes nothing",
         },
     },
     nexus2: {
@@ -62916,6 +63028,7 @@ const KNOWN = {
     artifactory: {
         product: 'Artifactory',
         probe: true,
+        notFoundOnDeprecate: true,
         notFoundOnDistTag: {
             why: 'answers 404 to dist-tag writes, as an Artifactory remote (proxy) repository does: dist-tags can only be moved on a local repository',
             get fix() {
@@ -62926,6 +63039,7 @@ const KNOWN = {
     'github-packages': {
         product: 'GitHub Packages',
         probe: true,
+        notFoundOnDeprecate: true,
         notFoundOnDistTag: {
             why: 'does not take dist-tag writes (GitHub Packages documents no dist-tag endpoint)',
             get fix() {
@@ -62962,9 +63076,9 @@ function worthProbing(id) {
     return KNOWN[id.kind].probe;
 }
 /** The channel's move is known to be refused here: why and what to do; undefined when not. */
-function channelFixed(id, channel) {
+function channelFixed(id, channel, undo = false) {
     const f = KNOWN[id.kind].fixedChannel;
-    return f && f.channel === channel ? { why: f.why, fix: f.fix } : undefined;
+    return f && f.channel === channel ? { why: f.why, fix: undo ? f.undoFix : f.fix } : undefined;
 }
 /** Known to have no deprecate: why; undefined when it may have one. */
 function noDeprecate(id) {
@@ -62973,6 +63087,14 @@ function noDeprecate(id) {
 /** What a 404 to a dist-tag write means on this registry, where it is known to mean a missing capability. */
 function notFoundOnDistTag(id) {
     return KNOWN[id.kind].notFoundOnDistTag;
+}
+/**
+ * Whether a 404 to the deprecation means this registry cannot deprecate: only where it is
+ * known to answer so (Artifactory's remote repositories, GitHub Packages). On npmjs, and on
+ * a registry that did not say what it is, a 404 to a write is the token's (no write access).
+ */
+function notFoundOnDeprecate(id) {
+    return KNOWN[id.kind].notFoundOnDeprecate === true;
 }
 
 ;// CONCATENATED MODULE: ./src/targets/npm.ts
@@ -63036,7 +63158,11 @@ class NpmTarget {
                 timeoutMs: o.timeoutMs,
                 retry: this.retry,
                 log: o.log,
-            }).then((token) => ({ client: new npm_fetch/* RegistryClient */.bP({ ...o, token }), token }))
+            }).then((token) => ({
+                // the exchange was answered: the registry's origin is known to answer
+                client: new npm_fetch/* RegistryClient */.bP({ ...o, token, answered: true }),
+                token,
+            }))
             : Promise.resolve({ client: new npm_fetch/* RegistryClient */.bP(o), token: o.token });
         return this.auth;
     }
@@ -63253,9 +63379,9 @@ class NpmTarget {
         }
         const id = this.identity;
         const pkg = this.options.packageName;
-        const fixed = o.move && !o.republish ? channelFixed(id, channel) : undefined;
+        const fixed = o.move && !o.republish ? channelFixed(id, channel, o.undo) : undefined;
         if (fixed) {
-            throw new errors/* CapabilityError */.Rx('move', id.name, `${id.name} ${fixed.why}, so the rollback cannot point '${channel}' of ${pkg} back: nothing was written.`, fixed.fix);
+            throw new errors/* CapabilityError */.Rx('move', id.name, `${id.name} ${fixed.why}, so the ${o.undo ? 'undo' : 'rollback'} cannot point '${channel}' of ${pkg} back: nothing was written.`, fixed.fix);
         }
         const warnings = [];
         let probed = false;
@@ -63276,8 +63402,9 @@ class NpmTarget {
      * token or failing for a while), as a CapabilityError naming the registry; else undefined.
      * Moves: 405 or 501 to a dist-tag write anywhere, 404 where the registry is known to mean
      * that (Artifactory remote repositories, GitHub Packages), Nexus 3's "Unable to update latest
-     * tag". Deprecations: 404, 405 or 501 to the document PUT (the move before it proved the
-     * token), or any refusal from a registry known to have no deprecate.
+     * tag". Deprecations: 405 or 501 to the document PUT, 404 where the registry is known to
+     * mean that (on npmjs or an unnamed registry a 404 is the token's), or any refusal from a
+     * registry known to have no deprecate.
      */
     lacks(e, what, channel) {
         if (e instanceof errors/* RollbackError */.ZS)
@@ -63302,7 +63429,7 @@ class NpmTarget {
             }
             return undefined;
         }
-        if (status === 404 ||
+        if ((status === 404 && notFoundOnDeprecate(id)) ||
             status === 405 ||
             status === 501 ||
             (noDeprecate(id) !== undefined && status !== undefined && status >= 400 && status < 500)) {
@@ -63314,10 +63441,21 @@ class NpmTarget {
         // its own reads and writes come between any earlier read and the next write
         this.forget();
         const { packageName, registry, log, timeoutMs, userAgent } = this.options;
-        const { token } = await this.credentials();
+        const { token, client } = await this.credentials();
         // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
         const { republish } = await Promise.all(/* import() */[__nccwpck_require__.e(697), __nccwpck_require__.e(266)]).then(__nccwpck_require__.bind(__nccwpck_require__, 80266));
-        return republish({ packageName, registry, token, log, retry: this.retry, timeoutMs, userAgent, ...args });
+        const registryAnswered = client.answered;
+        return republish({
+            packageName,
+            registry,
+            token,
+            log,
+            retry: this.retry,
+            timeoutMs,
+            userAgent,
+            registryAnswered,
+            ...args,
+        });
     }
     async inspect() {
         // with trusted publishing, the state is read after the probe (never between its add and
@@ -63364,10 +63502,15 @@ class NpmTarget {
      * use) exists and is not deprecated; then the read-back is compared with the document
      * sent: any other version or dist-tag that differs is reported loudly (a registry that
      * ignores `_rev`, such as Verdaccio, can drop a write made between our read and PUT).
+     * Written only while the version's message is still `current`, the one the plan read
+     * ("": not deprecated): another one (a person set it meanwhile) is left as it is, with a
+     * ChannelMovedError naming it.
      */
-    async retire(version, message, names) {
+    async retire(version, message, names, current = '') {
         const pkg = this.options.packageName;
         return this.writeDeprecation(version, message, (d) => {
+            if (String(this.versionOf(d, version).deprecated ?? '') !== current)
+                return false;
             if (names !== undefined) {
                 const named = d.versions?.[names];
                 if (!named || (typeof named.deprecated === 'string' && named.deprecated !== '')) {
@@ -63876,7 +64019,10 @@ async function main_run(env = process.env) {
                 setSecret(line.trim());
         }
         // every input is validated before anything is written
-        const get = (name) => getInput(name);
+        // the smoke-only mode runs in a job without tokens: it reads the plan as a dry run does
+        const smokeOnlyMode = env[SMOKE_ONLY_ENV] === 'true';
+        const askedDryRun = /^true$/i.test(getInput('dry-run').trim());
+        const get = (name) => (smokeOnlyMode && name === 'dry-run' ? 'true' : getInput(name));
         let inputs = (0,src_inputs/* readInputs */.Ko)(get, env);
         const gi = (0,src_inputs/* readGitHubInputs */.BJ)(get, env);
         const rtoTargets = (0,impact/* parseRtoTargets */.fg)('rto-targets', get('rto-targets'));
@@ -63910,6 +64056,24 @@ async function main_run(env = process.env) {
         // one incident over every target, one package or many
         const { targets, extras, dispose } = createTargets(inputs, get, core_namespaceObject, userAgent, hooks);
         disposers.push(dispose);
+        if (smokeOnlyMode) {
+            // the reusable workflows' smoke job: the plan and its smoke test, no write, no bookkeeping;
+            // the rollback job takes smoke-tested as RELEASE_ROLLBACK_SMOKE_TESTED
+            if (askedDryRun) {
+                info('Smoke test only: not run for a dry run (it does not run the smoke test); nothing was written.');
+                outputs = { ...EMPTY, status: 'planned' };
+                setOutput('smoke-tested', '[]');
+                return;
+            }
+            const smoked = await smokeOnly(get, inputs, targets, {
+                log: core_namespaceObject,
+                env,
+                summary: (md) => summary.addRaw(md).write(),
+            });
+            outputs = { ...EMPTY, status: smoked.status };
+            setOutput('smoke-tested', JSON.stringify(smoked.tested));
+            return;
+        }
         if (inputs.drill) {
             // the drill: checks only, nothing anyone installs changes (src/drill.ts)
             const { runDrill } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(882)]).then(__nccwpck_require__.bind(__nccwpck_require__, 34882));
@@ -64552,6 +64716,7 @@ const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 /* harmony export */   Ic: () => (/* binding */ describeFailure),
 /* harmony export */   bD: () => (/* binding */ withRetry),
 /* harmony export */   c2: () => (/* binding */ statusOf),
+/* harmony export */   cb: () => (/* binding */ fromAnsweredHost),
 /* harmony export */   r3: () => (/* binding */ isRetryable),
 /* harmony export */   rM: () => (/* binding */ nextDelay),
 /* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
@@ -64594,10 +64759,36 @@ const MISCONFIGURED = {
     UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
     ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
 };
-/** Why the address cannot work, when the failure says so (never retried); undefined for anything else. */
+/** The address failures that, from a host that has answered before, are an outage. */
+const OUTAGE_AFTER_ANSWER = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_NONAME',
+    'EAI_FAIL',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+]);
+const ANSWERED = Symbol('the host answered earlier in this run');
+/**
+ * Marks a failure as coming from a host that has already answered in this run (the client
+ * that made the request knows): a refused connection or a name that stopped resolving is
+ * then an outage, retried, and never reported as a wrong address. Returns the same error.
+ */
+function fromAnsweredHost(e) {
+    if (e && typeof e === 'object')
+        Object.defineProperty(e, ANSWERED, { value: true });
+    return e;
+}
+function answeredBefore(e) {
+    return e[ANSWERED] === true;
+}
+/**
+ * Why the address cannot work, when the failure says so (never retried); undefined for
+ * anything else, and for a failure from a host that has answered before (fromAnsweredHost).
+ */
 function misconfiguration(e) {
     const err = e;
-    if (!err || typeof err !== 'object' || err.statusCode !== undefined)
+    if (!err || typeof err !== 'object' || err.statusCode !== undefined || answeredBefore(err))
         return undefined;
     if (err.code && MISCONFIGURED[err.code])
         return MISCONFIGURED[err.code];
@@ -64611,8 +64802,12 @@ function isRetryable(e) {
         return false;
     if (err.code === 'EOTP')
         return false;
-    if (misconfiguration(e) !== undefined)
-        return false;
+    const wrongProtocol = err.code === 'EPROTO' && /wrong version number/i.test(err.message ?? '');
+    if (err.statusCode === undefined && err.code !== undefined && (MISCONFIGURED[err.code] || wrongProtocol)) {
+        // an address failure: an outage only from a host that has answered (a certificate or a
+        // malformed URL does not get better by waiting, whoever answered before)
+        return answeredBefore(err) && (OUTAGE_AFTER_ANSWER.has(err.code) || wrongProtocol);
+    }
     const status = err.statusCode;
     // 501 Not Implemented is what the server is, not how it is doing: never retried
     if (status !== undefined)
@@ -64861,6 +65056,7 @@ async function runTargets(req, targets, log, options) {
                         move: plan.tag.kind === 'move',
                         probe: req.dryRun ? 'never' : 'if-needed',
                         republish: Boolean(plan.republish) && !plan.undo,
+                        undo: plan.undo === true,
                     });
                     r.warnings.push(...caps.warnings);
                     if (caps.cannotRetire && plan.deprecation.kind === 'deprecate')
@@ -65219,7 +65415,8 @@ async function retire(r, log) {
     // the message tells users to use this version: it must exist and not be deprecated when written
     const names = plan.republish?.version ?? plan.restoreVersion;
     try {
-        const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names);
+        // only over the message the plan read (the one recorded as replaced): never over one a person set meanwhile
+        const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names, plan.deprecation.previous ?? '');
         r.deprecated = outcome === 'written';
         after.deprecated = plan.deprecation.message;
         r.steps.push({
@@ -65234,6 +65431,16 @@ async function retire(r, log) {
         // a registry without deprecate: the channel is safe, which is what protects installs; said plainly, never retried
         if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CapabilityError */ .Rx && e.capability === 'deprecate') {
             cannotRetire(r, e.message.replace(/ Fix: .*$/, ''), log);
+            return;
+        }
+        if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N) {
+            // a person changed the deprecation between the plan and the write: theirs is kept, the channel move stays
+            const read = plan.deprecation.previous ? `"${plan.deprecation.previous}"` : 'no deprecation';
+            const kept = `${plan.rollbackVersion}'s deprecation changed while the rollback ran (the plan read ${read}, it is now ${e.holder ? `"${e.holder}"` : 'none'}): left as the person set it, NOT deprecated by this run.`;
+            after.deprecated = e.holder || undefined;
+            r.warnings.push(kept);
+            r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: kept, at: now() });
+            log.warning(`${r.label}${kept}`);
             return;
         }
         r.failure = { step: 'deprecate', error: e };
@@ -65884,9 +66091,38 @@ function withoutAuthorization(agent) {
 class RegistryClient {
     o;
     origin;
+    /**
+     * The registry's origin has answered (any HTTP status) in this run: from then on a refused
+     * connection or a name that stops resolving is an outage, retried, not a wrong address.
+     */
+    answered;
+    /** a write may have reached the registry (it was answered, or failed after connecting) */
+    wrote = false;
     constructor(o) {
         this.o = o;
         this.origin = new URL(o.registry).origin;
+        this.answered = o.answered === true;
+    }
+    /**
+     * One request to the registry, keeping account of what its answer proves: that the
+     * origin answers, and whether a write may have been sent. Failures go through refused().
+     */
+    async call(method, path, write, request) {
+        try {
+            const answer = await request();
+            this.answered = true;
+            if (write)
+                this.wrote = true;
+            return answer;
+        }
+        catch (e) {
+            const unreached = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .misconfiguration */ .GH)(e) !== undefined;
+            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e) !== undefined)
+                this.answered = true;
+            if (write && !unreached)
+                this.wrote = true;
+            throw this.refused(e, method, path);
+        }
     }
     /** npm-registry-fetch options for one request (npm.ts and republish.ts used to build these each). */
     options(command, extra, guard, o = {}) {
@@ -65924,12 +66160,16 @@ class RegistryClient {
     /**
      * A refused hop, or an address that cannot work (connection refused, a name that does
      * not resolve, https:// to a plain-http port), as the error the caller shows: the latter
-     * is bad input naming the registry setting, never retried. Anything else unchanged.
+     * is bad input naming the registry setting, never retried - while the registry has not
+     * answered in this run. Once it has, the same failure is an outage: the error is passed
+     * on marked (fromAnsweredHost), and retried like a 5xx. Anything else unchanged.
      */
     refused(e, method, path) {
+        if (this.answered && (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .misconfiguration */ .GH)(e) !== undefined)
+            return (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .fromAnsweredHost */ .cb)(e);
         const wrong = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .misconfiguration */ .GH)(e);
         if (wrong !== undefined) {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('registry', `${this.o.registry} cannot be reached: ${wrong} (${e.code ?? 'error'} on ${method} ${path.split('?')[0]}). This is the address, not an outage: nothing was retried and nothing was written.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .theSetting */ .w7)('registry')} (scheme http or https, host and port), and the registry line of .npmrc.`);
+            return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('registry', `${this.o.registry} cannot be reached: ${wrong} (${e.code ?? 'error'} on ${method} ${path.split('?')[0]}). This is the address, not an outage: nothing was retried${this.wrote ? '' : ' and nothing was written'}.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .theSetting */ .w7)('registry')} (scheme http or https, host and port), and the registry line of .npmrc.`);
         }
         if (!(e instanceof OffOriginHop))
             return e;
@@ -65942,7 +66182,8 @@ class RegistryClient {
     }
     /** The same, with the answer's headers (lower-case names): they say which registry software answered. */
     async read(path, command, extra = {}) {
-        try {
+        const method = String(extra.method ?? 'GET');
+        return this.call(method, path, method !== 'GET' && method !== 'HEAD', async () => {
             // what npmFetch.json does (fetch, then res.json()), keeping the response for its headers
             const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(path, this.options(command, extra, this.guard('api')));
             const headers = {};
@@ -65950,34 +66191,21 @@ class RegistryClient {
                 headers[name.toLowerCase()] = value;
             });
             return { body: (await res.json()), headers };
-        }
-        catch (e) {
-            throw this.refused(e, String(extra.method ?? 'GET'), path);
-        }
+        });
     }
     /** A write to a registry path; the answer's body is not read. */
     async write(path, command, extra) {
-        try {
-            await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(path, this.options(command, { ...extra, ignoreBody: true }, this.guard('api')));
-        }
-        catch (e) {
-            throw this.refused(e, String(extra.method ?? 'PUT'), path);
-        }
+        await this.call(String(extra.method ?? 'PUT'), path, true, () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(path, this.options(command, { ...extra, ignoreBody: true }, this.guard('api'))));
     }
     /** libnpmpublish's publish (one PUT of the package document, tarball attached), guarded the same way. */
     async publish(manifest, tarball, extra) {
         // loaded only when a run publishes (strategy: republish), as republish.ts itself is;
         // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
         const { publish: publishPackage } = await __nccwpck_require__.e(/* import() */ 319).then(__nccwpck_require__.t.bind(__nccwpck_require__, 68319, 23));
-        try {
-            await publishPackage(manifest, tarball, {
-                ...this.options('publish', {}, this.guard('api', true), { transfer: true }),
-                ...extra,
-            });
-        }
-        catch (e) {
-            throw this.refused(e, 'PUT', `/${escapePackageName(String(manifest.name))}`);
-        }
+        await this.call('PUT', `/${escapePackageName(String(manifest.name))}`, true, () => publishPackage(manifest, tarball, {
+            ...this.options('publish', {}, this.guard('api', true), { transfer: true }),
+            ...extra,
+        }));
     }
     /**
      * GET a full URL (a tarball named by the packument). The token goes with it only on the
@@ -65995,6 +66223,9 @@ class RegistryClient {
             return Buffer.from(await res.arrayBuffer());
         }
         catch (e) {
+            // the registry's origin went away after answering: an outage, retried (as refused() says)
+            if (onOrigin && !guard.elsewhere && this.answered)
+                (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .fromAnsweredHost */ .cb)(e);
             const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e);
             if (guard.elsewhere && (status === 401 || status === 403 || status === 404)) {
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`, `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`, status, e.code);
@@ -66119,17 +66350,18 @@ function registryMessage(e) {
 async function exchangeIdToken(o) {
     const audience = audienceOf(o.registry);
     const idToken = await o.idToken(audience);
+    // at the host root whatever the registry's path, as npm's CLI builds it (new URL('/-/npm/...', registry))
     const url = new URL(`/-/npm/v1/oidc/token/exchange/package/${(0,_npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__/* .escapePackageName */ .lw)(o.packageName)}`, o.registry).href;
-    // the ID token is this one request's credential; RegistryClient keeps it on the registry's origin
-    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryClient */ .bP({
-        registry: o.registry,
-        token: idToken,
-        timeoutMs: o.timeoutMs,
-        userAgent: o.userAgent,
-    });
+    // The ID token is this one request's credential, so it is this request's header: a token
+    // scoped to the registry (//host/path/) reaches a URL outside that path only through
+    // npm-registry-fetch's same-host fallback, which this must not depend on. The client
+    // carries no token of its own; its origin guard keeps the request (and the header) on
+    // the registry's origin.
+    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryClient */ .bP({ registry: o.registry, timeoutMs: o.timeoutMs, userAgent: o.userAgent });
+    const headers = { accept: 'application/json', authorization: `Bearer ${idToken}` };
     let answer;
     try {
-        answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetry */ .bD)(`exchanging the OIDC token for ${o.packageName}`, () => client.json(url, 'publish', { method: 'POST', headers: { accept: 'application/json' } }), o.retry, o.log);
+        answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetry */ .bD)(`exchanging the OIDC token for ${o.packageName}`, () => client.json(url, 'publish', { method: 'POST', headers }), o.retry, o.log);
     }
     catch (e) {
         // a redirect to another origin, refused (the ID token not sent): its own message says so

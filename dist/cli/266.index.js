@@ -226,6 +226,7 @@ async function republish(opts) {
         token: opts.token,
         timeoutMs: opts.timeoutMs,
         userAgent: opts.userAgent,
+        answered: opts.registryAnswered,
     });
     const explain = (e, what) => explainError(e, what, packageName, registry);
     const readPackument = () => (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(`reading ${packageName}`, () => client.json(`/${escaped}?write=true`, 'view'), policy, log).catch((e) => {
