@@ -585,7 +585,9 @@ describe('the built action and CLI', () => {
     expect(await snapshot(registry, pkg)).toBe(before)
     const bad = await cli(['--smoke-test', 'true', '--smoke-test-timeout', 'soon'])
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(/^--smoke-test-timeout: "soon" is not a duration\. Fix: use a Go-like duration/)
+    expect(bad.stderr).toMatch(
+      /^--smoke-test-timeout: "soon" is not a duration\. Fix: use a duration such as 30s, 5m or 1h30m \(units ms, s, m, h, d;/,
+    )
     expect(await snapshot(registry, pkg)).toBe(before)
   })
 })

@@ -510,7 +510,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   ) {
     throw new InputError(
       'published-before',
-      `is not after published-after (${publishedBefore} <= ${publishedAfter}).`,
+      `is not after ${settingName('published-after')} (${publishedBefore} <= ${publishedAfter}).`,
       `pass the time the release run ended (the failed run's updated_at) as ${settingName('published-before')}, and the time it started (run_started_at) as ${settingName('published-after')}.`,
     )
   }
@@ -522,8 +522,8 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   if (restoreVersion === rollbackVersion) {
     throw new InputError(
       'restore-version',
-      `is the same as rollback-version (${rollbackVersion}).`,
-      'give the good version to restore, or leave it empty to pick the last known good one.',
+      `is the same as ${settingName('rollback-version')} (${rollbackVersion}).`,
+      `give the good version to restore, or ${currentDialect() === 'action' ? 'leave it empty' : `leave out ${settingName('restore-version')}`} to pick the last known good one.`,
     )
   }
   const targets = readTargets(get)

@@ -339,7 +339,7 @@ export class SmokeTestError extends RollbackError {
     return (
       [
         '## ❌ Rollback stopped by the smoke test: nothing was changed',
-        `The smoke test (\`smoke-test\`) of ${inert(this.subject)} ${inert(this.problem)}.`,
+        `The smoke test (\`${settingName('smoke-test')}\`) of ${inert(this.subject)} ${inert(this.problem)}.`,
         ...(this.output.length > 0
           ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`]
           : []),
@@ -650,7 +650,7 @@ function check(ran: Ran, subject: string, doing: string, config: SmokeInputs, wh
       throw new InputError(
         'smoke-test',
         `needs the npm CLI to install ${subject}, and npm was not found on PATH.`,
-        'set up Node.js with npm before this step (actions/setup-node), or leave smoke-test empty.',
+        `set up Node.js with npm before this step (actions/setup-node), or ${currentDialect() === 'action' ? `leave ${settingName('smoke-test')} empty` : `leave out ${settingName('smoke-test')}`}.`,
       )
     }
     throw new SmokeTestError(subject, `could not start ${doing} (${ran.spawnError.message})`, fixVersion(), ran.tail)

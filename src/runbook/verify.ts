@@ -16,6 +16,7 @@
 import npmFetch from 'npm-registry-fetch'
 import { DURATION_UNITS, parseDuration } from '../core/duration.js'
 import type { InputReader } from '../core/reader.js'
+import { setTo, settingName } from '../core/settings.js'
 import { InputError, errorMessage } from '../errors.js'
 import type { StepReport } from '../execute.js'
 import { sleep, type Logger } from '../retry.js'
@@ -119,8 +120,8 @@ export function readVerifyConfig(get: InputReader, registry: string, userAgent =
   if (field && !url)
     throw new InputError(
       'verify-field',
-      'is set but verify-url is not.',
-      'set verify-url to the health endpoint whose answer holds that field.',
+      `is set but ${settingName('verify-url')} is not.`,
+      `${setTo('verify-url', '<the health endpoint whose answer holds that field>')}.`,
     )
   const timeout = readDuration(get, 'verify-timeout', '2m')
   const wait = readDuration(get, 'wait-for-cdn', '0', true)

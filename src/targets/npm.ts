@@ -20,7 +20,7 @@ import {
 } from './npm/registry-kind.js'
 import type { Target, WriteOutcome } from './target.js'
 import { firstLine } from '../util.js'
-import { currentDialect, setting, settingName, theSetting } from '../core/settings.js'
+import { currentDialect, setting, settingName, setTo, theSetting } from '../core/settings.js'
 
 /**
  * The probe's dist-tag (the drill's harmless write, and the trusted-publishing preflight):
@@ -703,7 +703,9 @@ export class NpmTarget implements Target {
     // a token from trusted publishing: its publisher's allowed actions decide, and npm-token is the fallback
     const oidc = this.options.oidc
       ? ` This token came from trusted publishing (OIDC): ${TRUSTED_PUBLISHING_FIX(pkg, where)}`
-      : " Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write), where the package's trusted publisher is allowed to move dist-tags and deprecate."
+      : currentDialect() === 'cli'
+        ? ` Or, in a GitHub Actions job with permissions: id-token: write, leave ${settingName('npm-token')} unset to use OIDC trusted publishing, where the package's trusted publisher is allowed to move dist-tags and deprecate.`
+        : ` Or leave ${settingName('npm-token')} empty and use OIDC trusted publishing (permissions: id-token: write), where the package's trusted publisher is allowed to move dist-tags and deprecate.`
     if (err.code === 'EOTP') {
       return new RegistryError(
         `The registry asked for a one-time password: the token's account has two-factor authentication for writes.`,
@@ -758,7 +760,7 @@ export class NpmTarget implements Target {
 
 /** What to do when the registry refuses a write with a token from trusted publishing. */
 const TRUSTED_PUBLISHING_FIX = (pkg: string, registry: string) =>
-  `in ${pkg}'s settings on ${new URL(registry).host}, edit its trusted publisher's allowed actions to allow moving dist-tags and deprecating, not only publishing; or pass npm-token (a granular token with read and write access to ${pkg}), which is used instead of trusted publishing.`
+  `in ${pkg}'s settings on ${new URL(registry).host}, edit its trusted publisher's allowed actions to allow moving dist-tags and deprecating, not only publishing; or ${setTo('npm-token')}, a granular token with read and write access to ${pkg}, which is used instead of trusted publishing.`
 
 function toState(doc: Packument): PackageState {
   const versions: PackageState['versions'] = {}
