@@ -148,6 +148,23 @@ describe('rollback drill', () => {
     expect(await distTags(pkg)).toEqual({ latest: '1.2.3', [stale]: '1.2.2', 'release-rollback-drill': '1.2.2' })
   })
 
+  it('a probe PUT that took effect but answered an error: the probe removes its own tag before it fails', async () => {
+    const pkg = await freshPackage()
+    const before = await distTags(pkg)
+    const proxy = await startFaultProxy(registry.url)
+    proxy.inject({ method: 'PUT', path: /dist-tags\/release-rollback-drill-/, action: 'after', status: 403 })
+    try {
+      const probe = new NpmTarget({ packageName: pkg, registry: proxy.url, token: registry.token, log: quiet })
+      await expect(probe.probeWrite('1.2.3')).rejects.toThrow(/403/)
+      const written = proxy.seen.filter((s) => s.method !== 'GET').map((s) => `${s.method} ${s.path.split('/').pop()}`)
+      expect(written).toHaveLength(2)
+      expect(written[1]).toBe(written[0].replace('PUT', 'DELETE'))
+    } finally {
+      await proxy.stop()
+    }
+    expect(await distTags(pkg)).toEqual(before)
+  })
+
   it('two probes of one package at once each write a tag of their own: both succeed and leave no tag', async () => {
     const pkg = await freshPackage()
     await setDistTag(registry, pkg, 'next', '1.2.2')

@@ -350,7 +350,14 @@ export class NpmTarget implements Target {
         )
       }
     } finally {
-      if (added) {
+      // a PUT that failed may still have taken effect: the tag is this probe's alone, so a fresh read decides
+      const ours =
+        added ||
+        (await this.readPackument().then(
+          (d) => tags(d)[tag] !== undefined,
+          () => false,
+        ))
+      if (ours) {
         await write(`removing dist-tag '${tag}'`, { method: 'DELETE' })
       }
     }
