@@ -149,8 +149,8 @@ describe('an alert through the built action (rollback-on-alert.yml)', () => {
       ],
       [alert({ package: '@acme/alert-bad', version: '1.2.3', reason: '' }), /::error::Input 'reason': is empty/],
       [
-        alert({ package: '@acme/alert-bad', version: '1.2.3' }, { 'max-age': '1d' }),
-        /::error::Input 'max-age': "1d": days are not a unit/,
+        alert({ package: '@acme/alert-bad', version: '1.2.3' }, { 'max-age': '1 day' }),
+        /::error::Input 'max-age': "1 day" is not a duration/,
       ],
     ]
     for (const [inputs, error] of cases) {

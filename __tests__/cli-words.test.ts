@@ -12,10 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { HELP } from '../src/cli.js'
 import { cliForms, setting, setTo, settingName, useDialect } from '../src/core/settings.js'
 import { InputError } from '../src/errors.js'
-import { readInputs } from '../src/inputs.js'
-import { planRollback } from '../src/plan.js'
+import { parseMaxAge, readInputs } from '../src/inputs.js'
+import { planRollback, planUndo, type PackageState, type PlanRequest } from '../src/plan.js'
+import { announceSteps } from '../src/notify/announce.js'
+import type { AnnounceContext } from '../src/notify/message.js'
+import { readVerifyConfig } from '../src/runbook/verify.js'
+import { waitFlags } from '../src/targets/helm/target.js'
+import { NpmTarget } from '../src/targets/npm.js'
+import { runnerIdToken } from '../src/targets/npm/oidc.js'
 import { gitCheckout, runCli as cli } from './support/cli-in-process.js'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
+import { quiet } from './support/helpers.js'
 import { startGitHubStandin } from './support/github-standin.mjs'
 import { runAction } from './support/run-action.mjs'
 import { freePort, startVerdaccio, type Registry } from './support/verdaccio.mjs'
@@ -283,5 +290,142 @@ describe('the one table from input to flag or variable', () => {
       if (form.flag) expect([input, HELP.includes(form.flag.split(' ')[0])]).toEqual([input, true])
       if (form.env && form.env !== 'KUBECONFIG') expect([input, HELP.includes(form.env)]).toEqual([input, true])
     }
+  })
+})
+
+describe('messages that name a setting, in both dialects', () => {
+  const get = (values: Record<string, string>) => (name: string) => values[name] ?? ''
+  /** the message of what `fn` throws (or rejects with), made in dialect `d` */
+  async function said(d: 'action' | 'cli', fn: () => unknown): Promise<string> {
+    const previous = useDialect(d)
+    try {
+      await fn()
+    } catch (e) {
+      return (e as Error).message
+    } finally {
+      useDialect(previous)
+    }
+    throw new Error('expected an error')
+  }
+  /** what `fn` logs and returns as warnings, made in dialect `d` */
+  async function logged(d: 'action' | 'cli', fn: (log: typeof quiet) => Promise<unknown>): Promise<string> {
+    const previous = useDialect(d)
+    const lines: string[] = []
+    const log = { info: (m: string) => lines.push(m), warning: (m: string) => lines.push(m), debug: () => {} }
+    try {
+      lines.push(JSON.stringify(await fn(log)))
+    } finally {
+      useDialect(previous)
+    }
+    return lines.join('\n')
+  }
+
+  it('a refused write: the OIDC way out is NPM_TOKEN unset in an Actions job (CLI), npm-token empty (action)', async () => {
+    const pkg = await freshPackage()
+    const before = await snapshot(registry, pkg)
+    const probe = () =>
+      new NpmTarget({ packageName: pkg, registry: registry.url, token: 'revoked-token-0000', log: quiet }).probeWrite(
+        '1.2.3',
+      )
+    const cli = await said('cli', probe)
+    expect(cli).toMatch(/^NPM_TOKEN: /)
+    expect(cli).toContain('Or, in a GitHub Actions job with permissions: id-token: write, leave NPM_TOKEN unset')
+    speaksCli(cli)
+    const action = await said('action', probe)
+    expect(action).toMatch(/^Input 'npm-token': /)
+    expect(action).toContain('Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write)')
+    expect(action).not.toContain('NPM_TOKEN')
+    expect(await snapshot(registry, pkg)).toBe(before)
+  })
+
+  it('trusted publishing without an ID token: the fallback is NPM_TOKEN (CLI), npm-token (action)', async () => {
+    const ask = () => runnerIdToken({})('npm:registry.npmjs.org')
+    const cli = await said('cli', ask)
+    expect(cli).toContain(
+      "or set NPM_TOKEN in the environment (or the registry's _authToken in .npmrc), a granular token",
+    )
+    speaksCli(cli)
+    expect(await said('action', ask)).toContain('or pass npm-token: ${{ secrets.NPM_TOKEN }}, a granular token')
+  })
+
+  it('helm-wait watcher on helm 3: --helm-wait legacy (CLI), helm-wait: legacy (action)', async () => {
+    const flags = () => waitFlags('watcher', { major: 3, raw: 'v3.19.0' } as Parameters<typeof waitFlags>[1])
+    const cli = await said('cli', flags)
+    expect(cli).toContain('Fix: pass --helm-wait legacy (the default) or none')
+    expect(cli).not.toMatch(/(^|[^-])helm-wait: /)
+    expect(await said('action', flags)).toContain('Fix: set helm-wait: legacy (the default) or none')
+  })
+
+  describe('an undo whose versions do not fit the registry', () => {
+    const state: PackageState = {
+      name: 'p',
+      distTags: { latest: '1.2.2' },
+      versions: { '1.2.2': {}, '1.2.3': {} },
+    } as PackageState
+    const request: PlanRequest = {
+      packageName: 'p',
+      channel: 'latest',
+      rollbackVersion: '1.2.4',
+      reason: 'x',
+      deprecate: true,
+      deprecationMessage: 'bad',
+      force: false,
+    }
+    it('named by versions: --rollback / --restore (CLI), rollback-version / restore-version (action)', async () => {
+      const bad = () => planUndo(request, state)
+      const cli = await said('cli', bad)
+      expect(cli).toMatch(/^--rollback: p@1\.2\.4 does not exist/)
+      expect(cli).toContain(
+        'Fix: give the same --rollback as the rollback you undo (or give its --incident-id instead).',
+      )
+      speaksCli(cli)
+      expect(await said('action', bad)).toContain(
+        'Fix: give the same rollback-version as the rollback you undo (or give its incident-id instead).',
+      )
+      const restore = () => planUndo({ ...request, rollbackVersion: '1.2.3', restoreVersion: '1.2.9' }, state)
+      expect(await said('cli', restore)).toMatch(/^--restore: p@1\.2\.9 does not exist.*give the same --restore as/)
+      expect(await said('action', restore)).toMatch(/^Input 'restore-version': .*give the same restore-version as/)
+    })
+    it('by incident-id, where no versions were given: names the incident and --incident-id, not the versions', async () => {
+      const record = { incidentId: 'inc-123', wrote: '1.2.2', restoreVersion: '1.2.2', previousVersion: '1.2.4' }
+      const byIncident = () => planUndo({ ...request, record } as PlanRequest, state)
+      const cli = await said('cli', byIncident)
+      expect(cli).toMatch(/^--incident-id: names incident inc-123, whose record has 1\.2\.4 as the bad version of p/)
+      expect(cli).toContain('Fix: check --incident-id: it must name the incident of the rollback you undo.')
+      expect(cli).not.toMatch(/--rollback|--restore/)
+      const action = await said('action', byIncident)
+      expect(action).toMatch(/^Input 'incident-id': names incident inc-123/)
+      expect(action).toContain('Fix: check the incident-id input:')
+      expect(action).not.toMatch(/rollback-version|restore-version/)
+    })
+  })
+
+  it('the announce webhook is ANNOUNCE_WEBHOOK (CLI), announce-webhook (action)', async () => {
+    const atEnd = (log: typeof quiet) =>
+      announceSteps({ webhook: 'https://hooks.example/secret', format: 'slack' }, {} as AnnounceContext, log, {
+        dryRun: true,
+      }).atEnd({})
+    const cli = await logged('cli', atEnd)
+    expect(cli).toContain('no announcement was sent to the slack webhook (ANNOUNCE_WEBHOOK)')
+    expect(cli).not.toContain('announce-webhook')
+    expect(await logged('action', atEnd)).toContain('the slack webhook (announce-webhook)')
+  })
+
+  it('max-age: leave out --max-age (CLI), leave max-age empty (action); days are a unit in both', async () => {
+    const bad = () => parseMaxAge('max-age', 'a day')
+    const cli = await said('cli', bad)
+    expect(cli).toMatch(/^--max-age: "a day" is not a duration\. Fix: .*or leave out --max-age for no limit\.$/)
+    expect(cli).not.toContain('leave it empty')
+    expect(await said('action', bad)).toMatch(/^Input 'max-age': .*or leave max-age empty for no limit\.$/)
+    expect(parseMaxAge('max-age', '2d')).toBe(48 * 3_600_000)
+  })
+
+  it('verify-field without verify-url: --verify-url (CLI), verify-url (action)', async () => {
+    const read = () => readVerifyConfig(get({ 'verify-field': 'version' }), registry.url)
+    const cli = await said('cli', read)
+    expect(cli).toMatch(/^--verify-field: is set but --verify-url is not\. Fix: pass --verify-url </)
+    expect(await said('action', read)).toMatch(
+      /^Input 'verify-field': is set but verify-url is not\. Fix: set verify-url: </,
+    )
   })
 })

@@ -7,7 +7,7 @@ import { DRILL_MARKER } from '../src/drill-report.js'
 import { createGitHubClient } from '../src/github/client.js'
 import type { RunContext } from '../src/github/incident.js'
 import { readInputs, type GitHubInputs } from '../src/inputs.js'
-import { DRILL_TAG, NpmTarget } from '../src/targets/npm.js'
+import { DRILL_TAG_PREFIX, NpmTarget } from '../src/targets/npm.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { escapeName, publishPackage, registryRequest, setDistTag } from './support/fixtures.mjs'
 import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
@@ -117,11 +117,11 @@ describe('rollback drill', () => {
       ])
       expect(r.checks[1].detail).toContain('would restore 1.2.2')
       // the harmless write happened: the tag was put on what latest holds, then deleted
-      const tagPath = `/-/package/${pkg}/dist-tags/${DRILL_TAG}`
-      expect(proxy.seen.filter((s) => s.method !== 'GET').map((s) => `${s.method} ${s.path}`)).toEqual([
-        `PUT ${tagPath}`,
-        `DELETE ${tagPath}`,
-      ])
+      const written = proxy.seen.filter((s) => s.method !== 'GET').map((s) => `${s.method} ${s.path}`)
+      const tag = written[0]?.split('/').pop() ?? ''
+      expect(tag).toMatch(/^release-rollback-drill-[0-9a-f]{8}$/)
+      const tagPath = `/-/package/${pkg}/dist-tags/${tag}`
+      expect(written).toEqual([`PUT ${tagPath}`, `DELETE ${tagPath}`])
     } finally {
       await proxy.stop()
     }
@@ -132,14 +132,79 @@ describe('rollback drill', () => {
     expect((github as GitHubStandin).state.commits).toHaveLength(1)
   })
 
-  it('a drill tag left by an unfinished drill is ours by name: moved, removed, reported as a warning; no other tag is touched', async () => {
+  it("another run's probe tag (running now, or left by one that died) is left alone and named in a warning with the command to remove it", async () => {
     github = await startGitHubStandin()
     const pkg = await freshPackage()
-    await setDistTag(registry, pkg, DRILL_TAG, '1.2.2')
+    const stale = `${DRILL_TAG_PREFIX}0badc0de`
+    await setDistTag(registry, pkg, stale, '1.2.2')
+    await setDistTag(registry, pkg, 'release-rollback-drill', '1.2.2') // the one name of earlier releases
     const r = await drill(pkg)
     expect(r.status).toBe('drill-passed')
-    expect(r.warnings.join('\n')).toMatch(/left by an earlier drill/)
-    expect(await distTags(pkg)).toEqual({ latest: '1.2.3' })
+    const warned = r.warnings.join('\n')
+    expect(warned).toContain(`has a dist-tag '${stale}' on 1.2.2`)
+    expect(warned).toContain(`npm dist-tag rm ${pkg} ${stale}`)
+    expect(warned).toContain(`npm dist-tag rm ${pkg} release-rollback-drill`)
+    expect(warned).not.toMatch(/someone else did meanwhile/)
+    expect(await distTags(pkg)).toEqual({ latest: '1.2.3', [stale]: '1.2.2', 'release-rollback-drill': '1.2.2' })
+  })
+
+  it('a probe PUT that took effect but answered an error: the probe removes its own tag before it fails', async () => {
+    const pkg = await freshPackage()
+    const before = await distTags(pkg)
+    const proxy = await startFaultProxy(registry.url)
+    proxy.inject({ method: 'PUT', path: /dist-tags\/release-rollback-drill-/, action: 'after', status: 403 })
+    try {
+      const probe = new NpmTarget({ packageName: pkg, registry: proxy.url, token: registry.token, log: quiet })
+      await expect(probe.probeWrite('1.2.3')).rejects.toThrow(/403/)
+      const written = proxy.seen.filter((s) => s.method !== 'GET').map((s) => `${s.method} ${s.path.split('/').pop()}`)
+      expect(written).toHaveLength(2)
+      expect(written[1]).toBe(written[0].replace('PUT', 'DELETE'))
+    } finally {
+      await proxy.stop()
+    }
+    expect(await distTags(pkg)).toEqual(before)
+  })
+
+  it('two probes of one package at once each write a tag of their own: both succeed and leave no tag', async () => {
+    const pkg = await freshPackage()
+    await setDistTag(registry, pkg, 'next', '1.2.2')
+    const before = await distTags(pkg)
+    const proxy = await startFaultProxy(registry.url)
+    const target = (url: string) =>
+      new NpmTarget({
+        packageName: pkg,
+        registry: url,
+        token: registry.token,
+        log: quiet,
+        retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, deadlineMs: 2000 },
+      })
+    // the second probe runs whole while the first one's tag is on the package (just before its DELETE)
+    let second: { warnings: string[] } | undefined
+    proxy.inject({
+      method: 'DELETE',
+      path: /dist-tags\/release-rollback-drill-/,
+      action: 'before',
+      then: async () => {
+        second = await target(registry.url).probeWrite('1.2.2', 'the second probe')
+      },
+    })
+    try {
+      const first = await target(proxy.url).probeWrite('1.2.3', 'the first probe')
+      expect(second).toBeDefined()
+      const firstTag = proxy.seen
+        .find((s) => s.method === 'PUT')
+        ?.path.split('/')
+        .pop()
+      // the second saw the first's tag and left it alone; neither saw a tag move under it
+      expect(second?.warnings).toEqual([expect.stringContaining(`has a dist-tag '${firstTag}' on 1.2.3`)])
+      expect(first.warnings).toEqual([])
+      expect(proxy.seen.filter((s) => s.method === 'DELETE').map((s) => s.path)).toEqual([
+        `/-/package/${pkg}/dist-tags/${firstTag}`,
+      ])
+    } finally {
+      await proxy.stop()
+    }
+    expect(await distTags(pkg)).toEqual(before)
   })
 
   it('an invalid token fails naming npm-token; one issue is opened, and a second failing drill comments on it instead of opening another', async () => {

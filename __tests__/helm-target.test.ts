@@ -411,7 +411,7 @@ describe.each(ALL_FLAVORS)('helm %s: rollback through runRollback and the stand-
       expect(e).toBeInstanceOf(InputError)
       expect((e as InputError).input).toBe('helm-wait')
       expect(e.message).toBe(
-        "Input 'helm-wait': is watcher, but the helm on this runner is v3.19.0+g3d8990f: helm 3 has only the legacy readiness checks (--wait), the watcher came with helm 4. Fix: use helm-wait: legacy (the default) or none, or install helm 4 on the runner.",
+        "Input 'helm-wait': is watcher, but the helm on this runner is v3.19.0+g3d8990f: helm 3 has only the legacy readiness checks (--wait), the watcher came with helm 4. Fix: set helm-wait: legacy (the default) or none, or install helm 4 on the runner.",
       )
       expect(rollbacks(watched)).toEqual([])
       // a dry run says so too

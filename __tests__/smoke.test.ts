@@ -12,7 +12,7 @@ import { parse as parseYaml } from 'yaml'
 import { InputError, RollbackError } from '../src/errors.js'
 import { executeIncident } from '../src/execute.js'
 import { readGitHubInputs, readInputs } from '../src/inputs.js'
-import { parseDuration, readSmokeInputs, smokeEnv, smokeTest } from '../src/runbook/smoke.js'
+import { readSmokeInputs, smokeEnv, smokeTest } from '../src/runbook/smoke.js'
 import { createTargets } from '../src/targets/select.js'
 import { startDockerRegistry, type DockerRegistry } from './support/docker-registry.mjs'
 import { makeTarball, setDistTag, snapshot } from './support/fixtures.mjs'
@@ -154,10 +154,11 @@ function running(pid: number): boolean {
 describe('the inputs', () => {
   it('reads Go-like durations, 5m by default', () => {
     expect(readSmokeInputs(() => '')).toEqual({ command: undefined, timeoutMs: 300_000, timeout: '5m' })
-    expect(parseDuration('smoke-test-timeout', '30s', '5m').ms).toBe(30_000)
-    expect(parseDuration('smoke-test-timeout', '1h30m', '5m').ms).toBe(5_400_000)
-    expect(parseDuration('smoke-test-timeout', '1.5m', '5m').ms).toBe(90_000)
     const get = (over: Record<string, string>) => (n: string) => over[n] ?? ''
+    const timeout = (t: string) => readSmokeInputs(get({ 'smoke-test-timeout': t })).timeoutMs
+    expect([timeout('30s'), timeout('1h30m'), timeout('1.5m'), timeout('6h'), timeout('0.25d')]).toEqual([
+      30_000, 5_400_000, 90_000, 21_600_000, 21_600_000,
+    ])
     expect(readSmokeInputs(get({ 'smoke-test': '  npm test\r\n', 'smoke-test-timeout': '90s' }))).toEqual({
       command: 'npm test',
       timeoutMs: 90_000,
@@ -584,7 +585,9 @@ describe('the built action and CLI', () => {
     expect(await snapshot(registry, pkg)).toBe(before)
     const bad = await cli(['--smoke-test', 'true', '--smoke-test-timeout', 'soon'])
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(/^--smoke-test-timeout: "soon" is not a duration\. Fix: use a Go-like duration/)
+    expect(bad.stderr).toMatch(
+      /^--smoke-test-timeout: "soon" is not a duration\. Fix: use a duration such as 30s, 5m or 1h30m \(units ms, s, m, h, d;/,
+    )
     expect(await snapshot(registry, pkg)).toBe(before)
   })
 })

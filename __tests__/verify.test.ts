@@ -11,14 +11,7 @@ import { executeIncident } from '../src/execute.js'
 import { mergeRecord, parseReportRecord } from '../src/github/record.js'
 import { renderReport } from '../src/github/render-report.js'
 import type { GitHubInputs } from '../src/inputs.js'
-import {
-  holdsVersion,
-  maxAgeOf,
-  parseDuration,
-  readVerifyConfig,
-  verifyAfter,
-  type VerifyConfig,
-} from '../src/runbook/verify.js'
+import { holdsVersion, maxAgeOf, readVerifyConfig, verifyAfter, type VerifyConfig } from '../src/runbook/verify.js'
 import { renderSummary } from '../src/summary.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { escapeName, publishPackage } from './support/fixtures.mjs'
@@ -503,14 +496,15 @@ describe('inputs', () => {
     })
   })
   it('durations as Go writes them', () => {
-    expect(parseDuration('x', '1m30s', '2m').ms).toBe(90_000)
-    expect(parseDuration('x', '1500ms', '2m').ms).toBe(1500)
-    expect(parseDuration('x', '', '2m').ms).toBe(120_000)
-    expect(inputErrorOf(() => parseDuration('verify-timeout', '0', '2m')).input).toBe('verify-timeout')
-    expect(inputErrorOf(() => parseDuration('verify-timeout', '2 minutes', '2m')).message).toMatch(/is not a duration/)
-    expect(inputErrorOf(() => parseDuration('wait-for-cdn', '7h', '0', true)).message).toMatch(
-      /longer than a job may run/,
-    )
+    const read = (inputs: Record<string, string>) => readVerifyConfig(get(inputs), registry.url)
+    expect(read({ 'verify-timeout': '1m30s' }).timeoutMs).toBe(90_000)
+    expect(read({ 'verify-timeout': '1500ms' }).timeoutMs).toBe(1500)
+    expect(read({ 'verify-timeout': '' }).timeoutMs).toBe(120_000)
+    expect(read({ 'wait-for-cdn': '0s' }).waitForCdnMs).toBe(0)
+    expect(read({ 'wait-for-cdn': '90s' })).toMatchObject({ waitForCdn: '90s', waitForCdnMs: 90_000 })
+    expect(inputErrorOf(() => read({ 'verify-timeout': '0' })).input).toBe('verify-timeout')
+    expect(inputErrorOf(() => read({ 'verify-timeout': '2 minutes' })).message).toMatch(/is not a duration/)
+    expect(inputErrorOf(() => read({ 'wait-for-cdn': '7h' })).message).toMatch(/longer than a job may run/)
   })
   it('verify-url: https, or plain http on this machine only; no credentials', () => {
     expect(readVerifyConfig(get({ 'verify-url': 'https://acme.example/healthz?full=1' }), registry.url).url).toBe(

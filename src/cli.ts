@@ -121,7 +121,7 @@ Options (defaults in brackets):
   --published-after <time>     roll back only a version published after this ISO time
   --published-before <time>    ... and at or before this ISO time (the release run's end)
   --release-commit <sha>       ... and built from this commit (npm gitHead), when the version records one
-  --max-age <d>                ... and published at most this long ago (24h, 90m)
+  --max-age <d>                ... and published at most this long ago (24h, 90m, 2d)
   --require-holder             skip (write nothing) unless the channel still holds the bad version
   --force                      move the channel even when it holds neither version
   --smoke-test <cmd>           before any write, install the restore version into an empty project

@@ -1,6 +1,6 @@
 // The rollback drill (drill: true): proves, without changing what anyone installs, that a
 // rollback would work right now. Per target: its credentials (checkAccess), a harmless
-// write where the adapter has one (probeWrite: npm's dist-tag release-rollback-drill, added
+// write where the adapter has one (probeWrite: npm's dist-tag release-rollback-drill-<random>, added
 // and removed), and a last known good to go back to (the planner on what the channel holds).
 // Then the GitHub token: the repository readable and, where GitHub lists them, push
 // permission. The report is committed through the incident report's Contents-API path; a
@@ -56,12 +56,13 @@ const CREDENTIAL: Record<IncidentTarget['kind'], string> = {
 }
 
 /** What each kind's checkAccess proves, for the report. */
-const ACCESS_PROVEN: Record<IncidentTarget['kind'], string> = {
-  npm: "the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no npm-token), the registry exchanged the job's OIDC token for one for this package, which added and removed the dist-tag release-rollback-drill.",
-  docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
-  helm: 'helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits helm-wait.',
-  'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.',
-}
+const ACCESS_PROVEN = (kind: IncidentTarget['kind']): string =>
+  ({
+    npm: `the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no ${settingName('npm-token')}), the registry exchanged the job's OIDC token for one for this package, which added and removed a dist-tag of its own (release-rollback-drill-<random>).`,
+    docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
+    helm: `helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits ${settingName('helm-wait')}.`,
+    'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.',
+  })[kind]
 
 function inputOf(e: unknown, kind: IncidentTarget['kind']): string | undefined {
   if (e instanceof CapabilityError) return 'registry'
@@ -111,7 +112,7 @@ async function drillTarget(
       subject,
       async () => {
         await t.target.checkAccess()
-        return ACCESS_PROVEN[t.kind]
+        return ACCESS_PROVEN(t.kind)
       },
       byKind,
     ),
@@ -170,7 +171,7 @@ async function drillTarget(
               warnings.push(
                 `${subject}: ${r.cannotRetire}: a rollback would move '${t.channel}' but could not deprecate the bad version (deprecated=false).`,
               )
-            return `the dist-tag 'release-rollback-drill' was added on ${version}, read back, removed and confirmed gone.`
+            return `a dist-tag of its own ('release-rollback-drill-<random>') was added on ${version}, read back, removed and confirmed gone.`
           },
           byKind,
         ),

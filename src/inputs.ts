@@ -1,6 +1,7 @@
 import { globSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import semver from 'semver'
+import { DURATION_UNITS, parseDuration } from './core/duration.js'
 import { DEFAULT_DEPRECATION_MESSAGE, DEPRECATION_PLACEHOLDERS } from './core/deprecation.js'
 import type { InputReader } from './core/reader.js'
 import { InputError } from './errors.js'
@@ -171,37 +172,21 @@ export function parseCommit(name: string, raw: string): string | undefined {
   return v.toLowerCase()
 }
 
-const AGE_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
 /** the longest max-age: a year (beyond that, leave it empty for no limit) */
 export const MAX_AGE_LIMIT_MS = 8760 * 3_600_000
 
 /**
- * max-age: a Go-like duration (`24h`, `90m`, `1h30m`, `1.5h`, `45s`) in milliseconds;
- * undefined when empty (no limit). More than zero, at most 8760h.
+ * max-age: a duration (core/duration.ts: `24h`, `90m`, `1h30m`, `1.5h`, `2d`) in
+ * milliseconds; undefined when empty (no limit). More than zero, at most a year (8760h).
  */
 export function parseMaxAge(name: string, raw: string): number | undefined {
-  const v = raw.trim()
-  if (v === '') return undefined
-  const fix = 'use a Go-like duration such as 24h, 90m or 1h30m (units h, m, s, ms), or leave it empty for no limit.'
-  if (/^\d+(\.\d+)?d$/.test(v))
-    throw new InputError(
-      name,
-      `${JSON.stringify(v.slice(0, 40))}: days are not a unit.`,
-      `give hours, such as ${Number(v.slice(0, -1)) * 24}h.`,
-    )
-  if (v.length > 40 || !/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(v))
-    throw new InputError(name, `${JSON.stringify(v.slice(0, 40))} is not a duration.`, fix)
-  let ms = 0
-  for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * AGE_UNITS[m[2]]
-  ms = Math.round(ms)
-  if (!(ms > 0)) throw new InputError(name, `must be longer than 0 (got ${v}): every version would be too old.`, fix)
-  if (ms > MAX_AGE_LIMIT_MS)
-    throw new InputError(
-      name,
-      `${v} is longer than a year (8760h).`,
-      `give a shorter duration, or ${currentDialect() === 'action' ? 'leave max-age empty' : 'leave out --max-age'} for no limit.`,
-    )
-  return ms
+  if (raw.trim() === '') return undefined
+  const empty = currentDialect() === 'action' ? `leave ${settingName(name)} empty` : `leave out ${settingName(name)}`
+  return parseDuration(name, raw, {
+    max: MAX_AGE_LIMIT_MS,
+    maxText: 'a year (8760h)',
+    fix: `use a duration such as 24h, 90m, 1h30m or 2d (units ${DURATION_UNITS}; at most 8760h), or ${empty} for no limit.`,
+  })
 }
 
 /**
@@ -525,7 +510,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   ) {
     throw new InputError(
       'published-before',
-      `is not after published-after (${publishedBefore} <= ${publishedAfter}).`,
+      `is not after ${settingName('published-after')} (${publishedBefore} <= ${publishedAfter}).`,
       `pass the time the release run ended (the failed run's updated_at) as ${settingName('published-before')}, and the time it started (run_started_at) as ${settingName('published-after')}.`,
     )
   }
@@ -537,8 +522,8 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   if (restoreVersion === rollbackVersion) {
     throw new InputError(
       'restore-version',
-      `is the same as rollback-version (${rollbackVersion}).`,
-      'give the good version to restore, or leave it empty to pick the last known good one.',
+      `is the same as ${settingName('rollback-version')} (${rollbackVersion}).`,
+      `give the good version to restore, or ${currentDialect() === 'action' ? 'leave it empty' : `leave out ${settingName('restore-version')}`} to pick the last known good one.`,
     )
   }
   const targets = readTargets(get)

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import semver from 'semver'
 import { InputError } from './errors.js'
 import { renderDeprecationMessage } from './core/deprecation.js'
-import { setTo, setting, settingName, theSetting } from './core/settings.js'
+import { currentDialect, setTo, setting, settingName, theSetting } from './core/settings.js'
 
 export interface VersionInfo {
   /** the deprecation message, when the version is deprecated */
@@ -184,7 +184,7 @@ export function lastKnownGood(state: PackageState, bad: string, channel: string)
     throw new InputError(
       'restore-version',
       `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`,
-      `give restore-version explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`,
+      `give ${settingName('restore-version')} explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`,
     )
   }
   return chosen
@@ -351,14 +351,21 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
  */
 export function planUndo(req: PlanRequest, state: PackageState): Plan {
   const bad = req.rollbackVersion
+  const record = req.record
   if (!(bad in state.versions)) {
+    // undo by incident-id: the versions came from the incident's record, not from the inputs
+    if (record)
+      throw new InputError(
+        'incident-id',
+        `names incident ${record.incidentId}, whose record has ${bad} as the bad version of ${req.packageName}, but ${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`,
+        `check ${theSetting('incident-id')}: it must name the incident of the rollback you undo.`,
+      )
     throw new InputError(
       'rollback-version',
       `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`,
-      'give the same rollback-version as the rollback you undo.',
+      `give the same ${settingName('rollback-version')} as the rollback you undo (or give its ${settingName('incident-id')} instead).`,
     )
   }
-  const record = req.record
   let restore = record?.restoreVersion ?? req.restoreVersion
   const restoreChosen = restore === undefined
   // the last known good version never counts the bad one, deprecated or not: the rollback's choice again
@@ -369,7 +376,7 @@ export function planUndo(req: PlanRequest, state: PackageState): Plan {
       restore === undefined
         ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.`
         : `${req.packageName}@${restore} does not exist in the registry.`,
-      'give the same restore-version as the rollback you undo.',
+      `give the same ${settingName('restore-version')} as the rollback you undo (or give its ${settingName('incident-id')} instead: the incident's record names the version).`,
     )
   }
   const restored = restore as string
@@ -612,8 +619,8 @@ export function circuitBreaker(
       proceed: false,
       holder,
       reason: republished
-        ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (require-holder): it was rolled back already, so nothing was rolled back.`
-        : `'${channel}' holds ${holder}, not ${state.name}@${version} (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`,
+        ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (${settingName('require-holder')}): it was rolled back already, so nothing was rolled back.`
+        : `'${channel}' holds ${holder}, not ${state.name}@${version} (${settingName('require-holder')}): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`,
     }
   }
 
@@ -624,14 +631,14 @@ export function circuitBreaker(
       return {
         proceed: false,
         holder,
-        reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (release-commit): ${verdict}`,
+        reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (${settingName('release-commit')}): ${verdict}`,
       }
     }
     if (commit === undefined) {
       warnings.push(
         publishedAfter === undefined && publishedBefore === undefined
-          ? `${state.name}@${version} records no commit, so release-commit could not be compared; it is rolled back because rollback-version names it.`
-          : `${state.name}@${version} records no commit, so release-commit could not be compared; it was identified by its publish time alone.`,
+          ? `${state.name}@${version} records no commit, so ${settingName('release-commit')} could not be compared; it is rolled back because ${settingName('rollback-version')} names it.`
+          : `${state.name}@${version} records no commit, so ${settingName('release-commit')} could not be compared; it was identified by its publish time alone.`,
       )
     }
   }
@@ -652,7 +659,7 @@ export function circuitBreaker(
       throw new InputError(
         input,
         `cannot be checked: the target records no publish time for ${state.name}@${version}.`,
-        `leave published-after and published-before empty (rollback-version already names the version${releaseCommit !== undefined ? '; release-commit still guards it' : ''}).`,
+        `${currentDialect() === 'action' ? 'leave' : 'leave out'} ${settingName('published-after')} and ${settingName('published-before')}${currentDialect() === 'action' ? ' empty' : ''} (${settingName('rollback-version')} already names the version${releaseCommit !== undefined ? `; ${settingName('release-commit')} still guards it` : ''}).`,
       )
     }
     if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) {
@@ -666,7 +673,7 @@ export function circuitBreaker(
       return {
         proceed: false,
         holder,
-        reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}`,
+        reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (${settingName('published-before')}, the end of the release run): a later release published it; ${verdict}`,
       }
     }
   }
@@ -679,9 +686,9 @@ export function circuitBreaker(
       throw new InputError(
         current ? 'rollback-version' : 'max-age',
         current
-          ? `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so max-age cannot be checked.`
+          ? `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so ${settingName('max-age')} cannot be checked.`
           : `cannot be checked: the target records no publish time for ${state.name}@${version}, so it can never be shown to be younger than ${formatDuration(maxAgeMs)}.`,
-        `roll ${version} back by hand, without max-age, once you have checked that it is the bad one.`,
+        `roll ${version} back by hand, without ${settingName('max-age')}, once you have checked that it is the bad one.`,
       )
     }
     const now = g.now ?? Date.now()
@@ -690,7 +697,7 @@ export function circuitBreaker(
       return {
         proceed: false,
         holder,
-        reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than max-age ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.`,
+        reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than ${settingName('max-age')} ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without ${settingName('max-age')}.`,
       }
     }
   }

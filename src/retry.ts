@@ -1,5 +1,3 @@
-import { RegistryError, RollbackError } from './errors.js'
-
 // Bounded retries for registry calls: only 408/429/5xx, timeouts and connections dropped by
 // a registry that answered, honouring Retry-After, never 401/403/404 or one-time-password
 // errors, and never past a deadline. An address that cannot work (nothing listens there,
@@ -187,49 +185,4 @@ export function describeFailure(e: unknown): string {
   const err = e as FetchLikeError & { message?: string }
   if (err?.statusCode) return `HTTP ${err.statusCode}`
   return err?.code ?? err?.message ?? String(e)
-}
-
-/**
- * Writes, then decides from the target's state rather than from the status code: a write
- * that answered an error but took effect counts as done; one that answered OK but did not
- * take effect is tried again within the policy. Errors the caller raised on purpose
- * (RollbackError) pass through; other failures go through `explain`.
- */
-export async function writeThenConfirm(
-  what: string,
-  write: () => Promise<void>,
-  confirm: () => Promise<boolean>,
-  options: { policy: RetryPolicy; log: Logger; explain: (e: unknown) => Error; alsoRetry?: (e: unknown) => boolean },
-): Promise<'written'> {
-  const { policy, log, explain } = options
-  const startedAt = Date.now()
-  for (let attempt = 1; ; attempt++) {
-    let failure: unknown
-    try {
-      await write()
-    } catch (e) {
-      if (e instanceof RollbackError) throw e
-      failure = e
-    }
-    if (await confirm()) {
-      if (failure)
-        log.warning(
-          `${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`,
-        )
-      return 'written'
-    }
-    const retryable = failure === undefined || isRetryable(failure) || options.alsoRetry?.(failure) === true
-    const delay = retryable ? nextDelay(policy, attempt, failure, startedAt) : undefined
-    if (delay === undefined) {
-      if (failure) throw explain(failure)
-      throw new RegistryError(
-        `${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`,
-        'check the registry (a caching proxy in front of it?) and re-run.',
-      )
-    }
-    log.warning(
-      `${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`,
-    )
-    await sleep(delay)
-  }
 }

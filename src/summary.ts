@@ -4,7 +4,7 @@ import { inert, table } from './markdown.js'
 import type { Plan } from './plan.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
 import { renderImpact } from './runbook/impact.js'
-import { currentDialect } from './core/settings.js'
+import { currentDialect, settingName } from './core/settings.js'
 
 const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
 const CHANNEL_WORD: Record<TargetRun['kind'], string> = {
@@ -216,7 +216,7 @@ export function nextSteps(result: IncidentResult): string[] {
     return ['Re-run the same rollback: it completes only what is missing and repeats nothing.']
   if (result.status === 'skipped')
     return [
-      'If a rollback is needed anyway, run it by hand with an explicit `rollback-version`, without the guards that held it (`published-after`, `published-before`, `release-commit`, `max-age`, `require-holder`).',
+      `If a rollback is needed anyway, run it by hand with an explicit \`${settingName('rollback-version')}\`, without the guards that held it (${['published-after', 'published-before', 'release-commit', 'max-age', 'require-holder'].map((n) => `\`${settingName(n)}\``).join(', ')}).`,
     ]
   if (result.status === 'failed') return ['Fix what the error names, then run the same rollback again.']
   const steps: string[] = []

@@ -1,6 +1,7 @@
 // The incident report's text, rendered from an IncidentRecord, with the record itself
 // hidden at its end. Pure: no I/O, no clock, no @actions/* and no Octokit, so the same
 // record always renders the same bytes.
+import { setting } from '../core/settings.js'
 import { inert, table } from '../markdown.js'
 import { renderImpact } from '../runbook/impact.js'
 import type { IncidentEvent, IncidentRecord, IncidentVerification, RunContext } from './incident.js'
@@ -64,7 +65,7 @@ function versionsAndTags(r: IncidentRecord): string {
       : r.deprecationSkipped && r.deprecationMessage === undefined
         ? `Deprecation of ${code(r.rollbackVersion)}: NOT done: ${inert(r.deprecationSkipped)}.`
         : r.deprecationMessage === undefined
-          ? `Deprecation of ${code(r.rollbackVersion)}: off for this rollback (deprecate: false).`
+          ? `Deprecation of ${code(r.rollbackVersion)}: off for this rollback (${setting('deprecate', 'false')}).`
           : `Deprecation of ${code(r.rollbackVersion)}: ${inert(r.deprecationMessage)}`
   return `${table(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`
 }

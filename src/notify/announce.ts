@@ -12,6 +12,7 @@ import type { AnnounceInputs } from './config.js'
 import { payloadFor } from './format.js'
 import { endAnnouncement, startAnnouncement, type AnnounceContext, type Announcement } from './message.js'
 import { AnnounceError, postJson, type SendOptions } from './send.js'
+import { settingName } from '../core/settings.js'
 
 export interface AnnounceSteps {
   beforeWrite: (planned: TargetRun[]) => Promise<void>
@@ -31,7 +32,7 @@ export function announceSteps(
   o: AnnounceStepOptions,
 ): AnnounceSteps {
   const now = o.now ?? (() => new Date().toISOString())
-  const where = `the ${cfg.format} webhook (announce-webhook)`
+  const where = `the ${cfg.format} webhook (${settingName('announce-webhook')})`
   let started: Promise<string | undefined> | undefined
 
   /** Sends one announcement; resolves to a warning when it was not delivered, never rejects. */
@@ -42,7 +43,12 @@ export function announceSteps(
       return undefined
     } catch (e) {
       // an AnnounceError never carries the URL; anything else is scrubbed of it to be sure
-      const why = e instanceof AnnounceError ? e.message : errorMessage(e).split(cfg.webhook).join('(announce-webhook)')
+      const why =
+        e instanceof AnnounceError
+          ? e.message
+          : errorMessage(e)
+              .split(cfg.webhook)
+              .join(`(${settingName('announce-webhook')})`)
       return `The ${which} announcement to ${where} was not delivered: ${why} The rollback itself is not affected.`
     }
   }

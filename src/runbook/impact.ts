@@ -4,6 +4,7 @@
 // or missed. The figures are computed here, purely, from the runner's result; the runbook
 // step at the end adds the bad version's downloads (src/runbook/downloads.ts) and stores
 // the impact on the result, from where the summary, the issue and the report render it.
+import { parseDuration } from '../core/duration.js'
 import { InputError } from '../errors.js'
 import type { Impact, ImpactTarget, Severity } from '../github/incident.js'
 import { SEVERITIES } from '../github/incident.js'
@@ -27,14 +28,13 @@ export const DEFAULT_RTO_TARGETS: RtoTargets = {
   low: undefined,
 }
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: MINUTE, h: HOUR, d: 24 * HOUR }
 /** the longest target accepted: a week */
 const MAX_RTO_MS = 7 * 24 * HOUR
 
 /**
  * The rto-targets input: `severity=duration` pairs, comma or newline separated, over the
- * defaults. A duration is a number and a unit (s, m, h, d), several of them in a row
- * (1h30m), or `none` for no target. Errors name `name`.
+ * defaults. A duration as core/duration.ts reads it (units ms, s, m, h, d; several in a row,
+ * 1h30m), from 1s to a week, or `none` for no target. Errors name `name`.
  */
 export function parseRtoTargets(name: string, raw: string): RtoTargets {
   const targets: RtoTargets = { ...DEFAULT_RTO_TARGETS }
@@ -51,21 +51,16 @@ export function parseRtoTargets(name: string, raw: string): RtoTargets {
       throw new InputError(name, `"${m[1].slice(0, 40)}" is not a severity.`, fix)
     if (seen.has(severity)) throw new InputError(name, `gives ${severity} twice.`, fix)
     seen.add(severity)
-    targets[severity as Severity] = parseDuration(name, m[2], fix)
+    targets[severity as Severity] = rtoOf(name, m[2], fix)
   }
   return targets
 }
 
-function parseDuration(name: string, raw: string, fix: string): number | undefined {
+/** One target of rto-targets: a duration (core/duration.ts) from 1s to a week, or none/off. */
+function rtoOf(name: string, raw: string, fix: string): number | undefined {
   const v = raw.toLowerCase()
   if (v === 'none' || v === 'off') return undefined
-  if (!/^(\d{1,6}(\.\d+)?[smhd])+$/.test(v)) throw new InputError(name, `"${raw.slice(0, 40)}" is not a duration.`, fix)
-  let ms = 0
-  for (const [, n, unit] of v.matchAll(/(\d+(?:\.\d+)?)([smhd])/g)) ms += Number(n) * UNIT_MS[unit]
-  ms = Math.round(ms)
-  if (ms < 1000) throw new InputError(name, `"${raw.slice(0, 40)}" is shorter than a second.`, fix)
-  if (ms > MAX_RTO_MS) throw new InputError(name, `"${raw.slice(0, 40)}" is longer than a week.`, fix)
-  return ms
+  return parseDuration(name, raw, { min: 1000, minText: 'a second', max: MAX_RTO_MS, maxText: 'a week', fix })
 }
 
 const msBetween = (from: string | undefined, to: string | undefined): number | undefined => {

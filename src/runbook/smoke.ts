@@ -36,6 +36,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DURATION_UNITS, parseDuration } from '../core/duration.js'
 import type { InputReader } from '../core/reader.js'
 import { InputError, RollbackError } from '../errors.js'
 import type { RollbackInputs } from '../inputs.js'
@@ -62,30 +63,6 @@ export interface SmokeInputs {
   timeout: string
 }
 
-/** A Go-like duration (`30s`, `5m`, `1h30m`, `1.5m`, `500ms`) in milliseconds. */
-export function parseDuration(name: string, raw: string, fallback: string): { ms: number; text: string } {
-  const text = raw.trim() || fallback
-  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-  const bad = () =>
-    new InputError(
-      name,
-      `${JSON.stringify(text.slice(0, 40))} is not a duration.`,
-      `use a Go-like duration such as 30s, 5m or 1h30m (between 1s and 6h).`,
-    )
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) throw bad()
-  let ms = 0
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * unit[m[2]]
-  if (!Number.isFinite(ms)) throw bad()
-  if (ms < MIN_TIMEOUT_MS || ms > MAX_TIMEOUT_MS) {
-    throw new InputError(
-      name,
-      `${text} is ${ms < MIN_TIMEOUT_MS ? 'shorter than 1s' : 'longer than 6h'}.`,
-      'use a duration between 1s and 6h, such as 5m (the default).',
-    )
-  }
-  return { ms: Math.round(ms), text }
-}
-
 /** The smoke test's inputs: smoke-test (a shell command; empty: none) and smoke-test-timeout. */
 export function readSmokeInputs(get: InputReader): SmokeInputs {
   const raw = get('smoke-test').replace(/\r\n/g, '\n').trim()
@@ -95,8 +72,15 @@ export function readSmokeInputs(get: InputReader): SmokeInputs {
       'contains a NUL character.',
       'give a plain shell command, such as node -e "require(process.env.PACKAGE)".',
     )
-  const { ms, text } = parseDuration('smoke-test-timeout', get('smoke-test-timeout'), DEFAULT_SMOKE_TIMEOUT)
-  return { command: raw === '' ? undefined : raw, timeoutMs: ms, timeout: text }
+  const timeout = get('smoke-test-timeout').trim() || DEFAULT_SMOKE_TIMEOUT
+  const timeoutMs = parseDuration('smoke-test-timeout', timeout, {
+    min: MIN_TIMEOUT_MS,
+    minText: '1s',
+    max: MAX_TIMEOUT_MS,
+    maxText: '6h',
+    fix: `use a duration such as 30s, 5m or 1h30m (units ${DURATION_UNITS}; between 1s and 6h; 5m by default).`,
+  })
+  return { command: raw === '' ? undefined : raw, timeoutMs, timeout }
 }
 
 // --- the command's environment ------------------------------------------------------------
@@ -355,7 +339,7 @@ export class SmokeTestError extends RollbackError {
     return (
       [
         '## ❌ Rollback stopped by the smoke test: nothing was changed',
-        `The smoke test (\`smoke-test\`) of ${inert(this.subject)} ${inert(this.problem)}.`,
+        `The smoke test (\`${settingName('smoke-test')}\`) of ${inert(this.subject)} ${inert(this.problem)}.`,
         ...(this.output.length > 0
           ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`]
           : []),
@@ -666,7 +650,7 @@ function check(ran: Ran, subject: string, doing: string, config: SmokeInputs, wh
       throw new InputError(
         'smoke-test',
         `needs the npm CLI to install ${subject}, and npm was not found on PATH.`,
-        'set up Node.js with npm before this step (actions/setup-node), or leave smoke-test empty.',
+        `set up Node.js with npm before this step (actions/setup-node), or ${currentDialect() === 'action' ? `leave ${settingName('smoke-test')} empty` : `leave out ${settingName('smoke-test')}`}.`,
       )
     }
     throw new SmokeTestError(subject, `could not start ${doing} (${ran.spawnError.message})`, fixVersion(), ran.tail)

@@ -14,7 +14,9 @@
 //   restore version (the rollback read it back with a cache-busting read), the CDN copy
 //   expires by itself within its max-age, and a re-run could not make it expire sooner.
 import npmFetch from 'npm-registry-fetch'
+import { DURATION_UNITS, parseDuration } from '../core/duration.js'
 import type { InputReader } from '../core/reader.js'
+import { setTo, settingName } from '../core/settings.js'
 import { InputError, errorMessage } from '../errors.js'
 import type { StepReport } from '../execute.js'
 import { sleep, type Logger } from '../retry.js'
@@ -47,29 +49,18 @@ export interface VerifyConfig {
   requestTimeoutMs: number
 }
 
-const DURATION_RE = /^(\d+(\.\d+)?(ms|s|m|h))+$/
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
 /** a job runs at most six hours on GitHub-hosted runners */
 const MAX_DURATION_MS = 6 * 3_600_000
 
-/** A Go-like duration (2m, 90s, 1m30s, 500ms) in ms; `0` only where `zero` allows it. */
-export function parseDuration(name: string, raw: string, fallback: string, zero = false): { text: string; ms: number } {
-  const text = raw.trim() || fallback
-  if (zero && /^0+$/.test(text)) return { text: '0', ms: 0 }
-  if (!DURATION_RE.test(text)) {
-    throw new InputError(
-      name,
-      `${JSON.stringify(text.slice(0, 40))} is not a duration.`,
-      `use a duration such as 30s, 2m or 1m30s${zero ? ', or 0' : ''}.`,
-    )
-  }
-  let ms = 0
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * UNIT_MS[m[2]]
-  ms = Math.round(ms)
-  if (ms <= 0 && !zero)
-    throw new InputError(name, `must be longer than 0 (got ${text}).`, 'use a duration such as 30s or 2m.')
-  if (ms > MAX_DURATION_MS)
-    throw new InputError(name, `${text} is longer than a job may run (6h).`, 'use a duration such as 2m or 10m.')
+/** verify-timeout and wait-for-cdn: a duration (core/duration.ts) of at most 6h; `0` only where `zero` allows it. */
+function readDuration(get: InputReader, input: string, fallback: string, zero = false): { text: string; ms: number } {
+  const text = get(input).trim() || fallback
+  const ms = parseDuration(input, text, {
+    max: MAX_DURATION_MS,
+    maxText: 'a job may run (6h)',
+    zero,
+    fix: `use a duration such as 30s, 2m or 1m30s (units ${DURATION_UNITS}; at most 6h)${zero ? ', or 0' : ''}.`,
+  })
   return { text, ms }
 }
 
@@ -129,11 +120,11 @@ export function readVerifyConfig(get: InputReader, registry: string, userAgent =
   if (field && !url)
     throw new InputError(
       'verify-field',
-      'is set but verify-url is not.',
-      'set verify-url to the health endpoint whose answer holds that field.',
+      `is set but ${settingName('verify-url')} is not.`,
+      `${setTo('verify-url', '<the health endpoint whose answer holds that field>')}.`,
     )
-  const timeout = parseDuration('verify-timeout', get('verify-timeout'), '2m')
-  const wait = parseDuration('wait-for-cdn', get('wait-for-cdn'), '0', true)
+  const timeout = readDuration(get, 'verify-timeout', '2m')
+  const wait = readDuration(get, 'wait-for-cdn', '0', true)
   return {
     url,
     field,

@@ -1,6 +1,7 @@
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
 // of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
+import { randomBytes } from 'node:crypto'
 import { CapabilityError, InputError, RegistryError, RollbackError } from '../errors.js'
 import type { PackageState } from '../plan.js'
 import { guardedWrite } from '../guard.js'
@@ -19,10 +20,21 @@ import {
 } from './npm/registry-kind.js'
 import type { Target, WriteOutcome } from './target.js'
 import { firstLine } from '../util.js'
-import { currentDialect, setting, settingName, theSetting } from '../core/settings.js'
+import { currentDialect, setting, settingName, setTo, theSetting } from '../core/settings.js'
 
-/** The one dist-tag a drill writes (and removes again): ours by its name. */
-export const DRILL_TAG = 'release-rollback-drill'
+/**
+ * The probe's dist-tag (the drill's harmless write, and the trusted-publishing preflight):
+ * `release-rollback-drill-<random>`, a name of its own for every probe, so two probes of one
+ * package at once (a drill beside a rollback, two channels rolled back together) never read
+ * or delete each other's tag.
+ */
+export const DRILL_TAG_PREFIX = 'release-rollback-drill-'
+/** The one name every probe used before the names became per run: recognised, never written. */
+const LEGACY_DRILL_TAG = 'release-rollback-drill'
+/** A tag some probe wrote (this run's or another's). */
+export const isDrillTag = (tag: string): boolean => tag === LEGACY_DRILL_TAG || tag.startsWith(DRILL_TAG_PREFIX)
+/** A fresh probe tag name: the prefix and 8 random hex digits. */
+export const newDrillTag = (): string => `${DRILL_TAG_PREFIX}${randomBytes(4).toString('hex')}`
 
 export interface NpmTargetOptions {
   packageName: string
@@ -178,7 +190,7 @@ export class NpmTarget implements Target {
   /**
    * With a token from trusted publishing, before any write: a trusted publisher may be
    * allowed to publish only, and a whoami says nothing about that. So the exchange is made
-   * (api()) and the drill's harmless write (probeWrite: the dist-tag DRILL_TAG added on the
+   * (api()) and the drill's harmless write (probeWrite: a dist-tag of its own, newDrillTag, added on the
    * version `latest` holds, removed, every step read back) proves the token may move
    * dist-tags; a refusal is an InputError naming the allowed-actions setting and the
    * npm-token fallback, and nothing else was written. Deprecating has no harmless probe (a
@@ -206,7 +218,7 @@ export class NpmTarget implements Target {
       const pkg = this.options.packageName
       throw new InputError(
         'npm-token',
-        `is empty, and the token ${this.options.registry} issued through trusted publishing (OIDC) for ${pkg} may not move its dist-tags: the registry refused the harmless probe (the dist-tag '${DRILL_TAG}', added and removed before any rollback write). Nothing was rolled back. (${e.problem.replace(/ Fix: [\s\S]*$/, '')})`,
+        `is empty, and the token ${this.options.registry} issued through trusted publishing (OIDC) for ${pkg} may not move its dist-tags: the registry refused the harmless probe (a dist-tag of its own, '${DRILL_TAG_PREFIX}<random>', added and removed before any rollback write). Nothing was rolled back. (${e.problem.replace(/ Fix: [\s\S]*$/, '')})`,
         TRUSTED_PUBLISHING_FIX(pkg, this.options.registry),
       )
     }
@@ -288,30 +300,32 @@ export class NpmTarget implements Target {
   }
 
   /**
-   * The drill's harmless write: dist-tag DRILL_TAG added on `version`, read back, removed
-   * (DELETE /-/package/<name>/dist-tags/<tag>) and confirmed gone, every step checked by a
-   * fresh read. The tag is ours by its name: one left pointing elsewhere (a drill that died
-   * between its add and its remove) is moved and removed too, with a warning. No other
-   * dist-tag is ever written; one that differs after the drill is reported (someone else
-   * moved it meanwhile).
+   * The drill's harmless write: a dist-tag of this probe's own (newDrillTag) added on
+   * `version`, read back, removed (DELETE /-/package/<name>/dist-tags/<tag>) and confirmed
+   * gone, every step checked by a fresh read. Only that tag is ever written. A probe tag of
+   * another run found on the package is left alone with a warning: from the dist-tags alone
+   * nobody can tell a probe running now from one that died between its add and its remove,
+   * and deleting a running probe's tag would fail it. Any other dist-tag that differs after
+   * the probe is reported (someone else moved it meanwhile).
    */
   async probeWrite(version: string, by = 'the drill'): Promise<{ warnings: string[] }> {
     const pkg = this.options.packageName
     const warnings: string[] = []
-    const path = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(DRILL_TAG)}`
+    const tag = newDrillTag()
+    const path = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(tag)}`
     const tags = (d: Packument) => ({ ...(d['dist-tags'] ?? {}) })
     this.forget()
     const before = tags(await this.readPackument())
-    const others = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== DRILL_TAG))
-    if (before[DRILL_TAG] !== undefined && before[DRILL_TAG] !== version) {
+    const others = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => !isDrillTag(k)))
+    for (const [stale, on] of Object.entries(before).filter(([k]) => isDrillTag(k))) {
       warnings.push(
-        `${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill or preflight that did not finish); ${by} moved it to ${version} and removed it.`,
+        `${pkg} has a dist-tag '${stale}' on ${on}: the probe of another drill or preflight, running now or left by one that did not finish. ${by} left it alone (it may be in use); if no rollback or drill of ${pkg} is running, remove it: npm dist-tag rm ${pkg} ${stale}`,
       )
     }
     const write = (what: string, init: Record<string, unknown>) =>
       withRetry(what, async () => (await this.api()).write(path, 'dist-tag', init), this.retry, this.options.log).catch(
         (e) => {
-          const lack = this.lacks(e, 'move', DRILL_TAG)
+          const lack = this.lacks(e, 'move', tag)
           if (lack) throw lack
           const explained = this.explain(e, 'write')
           const status = statusOf(e)
@@ -322,38 +336,45 @@ export class NpmTarget implements Target {
       )
     let added = false
     try {
-      await write(`adding dist-tag '${DRILL_TAG}'`, {
+      await write(`adding dist-tag '${tag}'`, {
         method: 'PUT',
         body: JSON.stringify(version),
         headers: { 'content-type': 'application/json' },
       })
       added = true
       const after = tags(await this.readPackument())
-      if (after[DRILL_TAG] !== version) {
+      if (after[tag] !== version) {
         throw new RegistryError(
-          `${this.options.registry} accepted the dist-tag '${DRILL_TAG}' on ${pkg}@${version} but reads back ${after[DRILL_TAG] ?? '(no such tag)'}.`,
+          `${this.options.registry} accepted the dist-tag '${tag}' on ${pkg}@${version} but reads back ${after[tag] ?? '(no such tag)'}.`,
           'check the registry: its writes do not read back.',
         )
       }
     } finally {
-      if (added || before[DRILL_TAG] !== undefined) {
-        await write(`removing dist-tag '${DRILL_TAG}'`, { method: 'DELETE' })
+      // a PUT that failed may still have taken effect: the tag is this probe's alone, so a fresh read decides
+      const ours =
+        added ||
+        (await this.readPackument().then(
+          (d) => tags(d)[tag] !== undefined,
+          () => false,
+        ))
+      if (ours) {
+        await write(`removing dist-tag '${tag}'`, { method: 'DELETE' })
       }
     }
     const end = tags(await this.readPackument())
     this.forget()
-    if (end[DRILL_TAG] !== undefined) {
+    if (end[tag] !== undefined) {
       throw new RegistryError(
-        `${this.options.registry} accepted the removal of the dist-tag '${DRILL_TAG}' from ${pkg} but still reads it on ${end[DRILL_TAG]}.`,
-        `remove it by hand: npm dist-tag rm ${pkg} ${DRILL_TAG}`,
+        `${this.options.registry} accepted the removal of the dist-tag '${tag}' from ${pkg} but still reads it on ${end[tag]}.`,
+        `remove it by hand: npm dist-tag rm ${pkg} ${tag}`,
       )
     }
     const was = others(before)
     const now = others(end)
-    for (const tag of new Set([...Object.keys(was), ...Object.keys(now)])) {
-      if (was[tag] !== now[tag])
+    for (const other of new Set([...Object.keys(was), ...Object.keys(now)])) {
+      if (was[other] !== now[other])
         warnings.push(
-          `${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before ${by} and is ${now[tag] ?? '(gone)'} after it: ${by} never writes it, so someone else did meanwhile.`,
+          `${pkg}'s dist-tag '${other}' was ${was[other] ?? '(none)'} before ${by} and is ${now[other] ?? '(gone)'} after it: ${by} never writes it, so someone else did meanwhile.`,
         )
     }
     return { warnings }
@@ -689,7 +710,9 @@ export class NpmTarget implements Target {
     // a token from trusted publishing: its publisher's allowed actions decide, and npm-token is the fallback
     const oidc = this.options.oidc
       ? ` This token came from trusted publishing (OIDC): ${TRUSTED_PUBLISHING_FIX(pkg, where)}`
-      : " Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write), where the package's trusted publisher is allowed to move dist-tags and deprecate."
+      : currentDialect() === 'cli'
+        ? ` Or, in a GitHub Actions job with permissions: id-token: write, leave ${settingName('npm-token')} unset to use OIDC trusted publishing, where the package's trusted publisher is allowed to move dist-tags and deprecate.`
+        : ` Or leave ${settingName('npm-token')} empty and use OIDC trusted publishing (permissions: id-token: write), where the package's trusted publisher is allowed to move dist-tags and deprecate.`
     if (err.code === 'EOTP') {
       return new RegistryError(
         `The registry asked for a one-time password: the token's account has two-factor authentication for writes.`,
@@ -744,7 +767,7 @@ export class NpmTarget implements Target {
 
 /** What to do when the registry refuses a write with a token from trusted publishing. */
 const TRUSTED_PUBLISHING_FIX = (pkg: string, registry: string) =>
-  `in ${pkg}'s settings on ${new URL(registry).host}, edit its trusted publisher's allowed actions to allow moving dist-tags and deprecating, not only publishing; or pass npm-token (a granular token with read and write access to ${pkg}), which is used instead of trusted publishing.`
+  `in ${pkg}'s settings on ${new URL(registry).host}, edit its trusted publisher's allowed actions to allow moving dist-tags and deprecating, not only publishing; or ${setTo('npm-token')}, a granular token with read and write access to ${pkg}, which is used instead of trusted publishing.`
 
 function toState(doc: Packument): PackageState {
   const versions: PackageState['versions'] = {}

@@ -47,7 +47,7 @@ import {
 } from './config.js'
 import { execHelm, KubeconfigFile, type HelmRunner, type HelmRunResult } from './runner.js'
 import { firstLine } from '../../util.js'
-import { setTo, settingName } from '../../core/settings.js'
+import { setTo, setting, settingName } from '../../core/settings.js'
 
 /** How many revisions `helm history` is asked for (helm's own default is 256). */
 export const HISTORY_READ_MAX = 1024
@@ -157,7 +157,7 @@ export function waitFlags(wait: HelmWait, v: HelmVersion): string[] {
       throw new InputError(
         'helm-wait',
         `is watcher, but the helm on this runner is ${v.raw}: helm 3 has only the legacy readiness checks (--wait), the watcher came with helm 4.`,
-        'use helm-wait: legacy (the default) or none, or install helm 4 on the runner.',
+        `${setTo('helm-wait', 'legacy')} (the default) or none, or install helm 4 on the runner.`,
       )
     }
     return ['--wait']
@@ -638,7 +638,7 @@ export class HelmTarget implements Target {
     this.options.log.info(
       `Rolling ${this.label} back to revision ${target.revision} (${this.what} ${version}, ${target.status}) with helm ${helm.raw}; ` +
         (this.wait === 'none'
-          ? 'helm does not wait for the workloads to become ready (helm-wait: none).'
+          ? `helm does not wait for the workloads to become ready (${setting('helm-wait', 'none')}).`
           : `helm waits up to ${this.options.timeout} for the ${this.wait} readiness checks.`),
     )
     let r: HelmRunResult
@@ -700,7 +700,7 @@ export class HelmTarget implements Target {
         `helm rollback of ${this.options.release} to revision ${target.revision} (${version}) did not succeed: the new revision ${created.revision} is ${created.status} (${JSON.stringify(firstLine(created.description))})` +
           `${r.exitCode !== 0 ? `; helm said: ${helmError(r.stderr)}` : ''}.`,
         `see why the workloads did not become ready (kubectl get pods and events${this.where ? ` in ${this.options.namespace}` : ''}); ${stillText}` +
-          `Re-run to try the rollback again, with a longer helm-timeout (now ${this.options.timeout}) if they only needed more time.`,
+          `Re-run to try the rollback again, with a longer ${settingName('helm-timeout')} (now ${this.options.timeout}) if they only needed more time.`,
         undefined,
         'HELM_ROLLBACK_FAILED',
       )

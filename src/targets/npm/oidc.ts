@@ -17,6 +17,7 @@
 // token goes only to the registry's origin, through RegistryClient's origin guard.
 import { InputError, RegistryError } from '../../errors.js'
 import { firstLine } from '../../util.js'
+import { setTo } from '../../core/settings.js'
 import { isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../../retry.js'
 import { escapePackageName, RegistryClient } from '../npm-fetch.js'
 
@@ -33,8 +34,9 @@ export function audienceOf(registry: string): string {
   return `npm:${new URL(registry).hostname}`
 }
 
-const FALLBACK =
-  'or pass npm-token (a granular token with read and write access to the package) instead of trusted publishing'
+/** The way out of trusted publishing, in the words of the entry that runs (the input, or NPM_TOKEN on the CLI). */
+const fallback = () =>
+  `or ${setTo('npm-token')}, a granular token with read and write access to the package, instead of trusted publishing`
 
 /**
  * The runner's ID token, asked once per audience for the whole run (several packages on
@@ -68,7 +70,7 @@ async function requestIdToken(
     throw new InputError(
       'npm-token',
       'is empty, and this job cannot ask for an OIDC ID token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set).',
-      `give the job permissions: id-token: write to use trusted publishing, ${FALLBACK}.`,
+      `give the job permissions: id-token: write to use trusted publishing, ${fallback()}.`,
     )
   }
   setSecret?.(requestToken)
@@ -88,7 +90,7 @@ async function requestIdToken(
     throw new InputError(
       'npm-token',
       `is empty, and the runner's ID token service (${where}) did not answer: ${firstLine(e instanceof Error ? e.message : String(e))}.`,
-      `re-run the job (trusted publishing needs the runner's ID token), ${FALLBACK}.`,
+      `re-run the job (trusted publishing needs the runner's ID token), ${fallback()}.`,
     )
   }
   let value: unknown
@@ -101,7 +103,7 @@ async function requestIdToken(
     throw new InputError(
       'npm-token',
       `is empty, and the runner did not give this job an OIDC ID token for ${audience} (${where} answered HTTP ${res.status}${res.ok ? ' without a token' : ''}).`,
-      `check that the job has permissions: id-token: write (a pull request from a fork never gets one), ${FALLBACK}.`,
+      `check that the job has permissions: id-token: write (a pull request from a fork never gets one), ${fallback()}.`,
     )
   }
   setSecret?.(value)
@@ -165,14 +167,14 @@ export async function exchangeIdToken(o: {
         : firstLine(e instanceof Error ? e.message : String(e))
       throw new RegistryError(
         `${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`,
-        `re-run when the registry recovers (a re-run is safe), ${FALLBACK}.`,
+        `re-run when the registry recovers (a re-run is safe), ${fallback()}.`,
         status,
       )
     }
     throw new InputError(
       'npm-token',
       `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`,
-      `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), and in its allowed actions allow moving dist-tags and deprecating as well as publishing; ${FALLBACK}.`,
+      `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), and in its allowed actions allow moving dist-tags and deprecating as well as publishing; ${fallback()}.`,
     )
   }
   const token = answer?.token
@@ -180,7 +182,7 @@ export async function exchangeIdToken(o: {
     throw new InputError(
       'npm-token',
       `is empty, and ${o.registry} answered the OIDC token exchange for ${o.packageName} without a token.`,
-      `check ${o.packageName}'s trusted publisher on ${new URL(o.registry).host}, ${FALLBACK}.`,
+      `check ${o.packageName}'s trusted publisher on ${new URL(o.registry).host}, ${fallback()}.`,
     )
   }
   o.setSecret?.(token)
