@@ -519,6 +519,7 @@ var urls = __webpack_require__(15945);
 
 
 
+
 const NOTES_START = '<!-- release-rollback:notes-start (everything until notes-end is yours: a re-run keeps it) -->';
 const NOTES_END = '<!-- release-rollback:notes-end -->';
 const DEFAULT_NOTES = ['### Impact', '### Root cause', '### Regression test', '### Lessons learned']
@@ -568,7 +569,7 @@ function versionsAndTags(r) {
         : r.deprecationSkipped && r.deprecationMessage === undefined
             ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: NOT done: ${(0,markdown/* inert */.t)(r.deprecationSkipped)}.`
             : r.deprecationMessage === undefined
-                ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: off for this rollback (deprecate: false).`
+                ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: off for this rollback (${(0,settings/* setting */.Pe)('deprecate', 'false')}).`
                 : `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: ${(0,markdown/* inert */.t)(r.deprecationMessage)}`;
     return `${(0,markdown/* table */.M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
 }

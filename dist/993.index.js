@@ -50,7 +50,7 @@ function renderDrillReport(record) {
         ...(record.runUrl ? [`- Run: ${record.runUrl}`] : []),
         `- Channel: ${record.channel}`,
         '',
-        'A drill proves that a rollback would work now, without changing what anyone installs: the credentials of every target, a harmless write where the target has one (npm: the dist-tag `release-rollback-drill`, added and removed), and a last known good version to go back to.',
+        'A drill proves that a rollback would work now, without changing what anyone installs: the credentials of every target, a harmless write where the target has one (npm: a dist-tag of its own, `release-rollback-drill-<random>`, added and removed), and a last known good version to go back to.',
         '',
         '## Checks',
         '',

@@ -64,7 +64,7 @@ function renderDrillReport(record) {
         ...(record.runUrl ? [`- Run: ${record.runUrl}`] : []),
         `- Channel: ${record.channel}`,
         '',
-        'A drill proves that a rollback would work now, without changing what anyone installs: the credentials of every target, a harmless write where the target has one (npm: the dist-tag `release-rollback-drill`, added and removed), and a last known good version to go back to.',
+        'A drill proves that a rollback would work now, without changing what anyone installs: the credentials of every target, a harmless write where the target has one (npm: a dist-tag of its own, `release-rollback-drill-<random>`, added and removed), and a last known good version to go back to.',
         '',
         '## Checks',
         '',
@@ -112,7 +112,7 @@ function renderDrillComment(record, runMarker, reportUrl) {
 ;// CONCATENATED MODULE: ./src/drill.ts
 // The rollback drill (drill: true): proves, without changing what anyone installs, that a
 // rollback would work right now. Per target: its credentials (checkAccess), a harmless
-// write where the adapter has one (probeWrite: npm's dist-tag release-rollback-drill, added
+// write where the adapter has one (probeWrite: npm's dist-tag release-rollback-drill-<random>, added
 // and removed), and a last known good to go back to (the planner on what the channel holds).
 // Then the GitHub token: the repository readable and, where GitHub lists them, push
 // permission. The report is committed through the incident report's Contents-API path; a
@@ -134,12 +134,12 @@ const CREDENTIAL = {
     'git-tag': 'github-token',
 };
 /** What each kind's checkAccess proves, for the report. */
-const ACCESS_PROVEN = {
-    npm: "the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no npm-token), the registry exchanged the job's OIDC token for one for this package, which added and removed the dist-tag release-rollback-drill.",
+const ACCESS_PROVEN = (kind) => ({
+    npm: `the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no ${(0,settings/* settingName */.QX)('npm-token')}), the registry exchanged the job's OIDC token for one for this package, which added and removed a dist-tag of its own (release-rollback-drill-<random>).`,
     docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
-    helm: 'helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits helm-wait.',
+    helm: `helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits ${(0,settings/* settingName */.QX)('helm-wait')}.`,
     'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.',
-};
+})[kind];
 function inputOf(e, kind) {
     if (e instanceof errors/* CapabilityError */.Rx)
         return 'registry';
@@ -177,7 +177,7 @@ async function drillTarget(req, t, log, warnings) {
     const byKind = (e) => inputOf(e, t.kind);
     checks.push(await timed('credentials', subject, async () => {
         await t.target.checkAccess();
-        return ACCESS_PROVEN[t.kind];
+        return ACCESS_PROVEN(t.kind);
     }, byKind));
     let holds;
     checks.push(await timed('last known good', subject, async () => {
@@ -219,7 +219,7 @@ async function drillTarget(req, t, log, warnings) {
                 warnings.push(...r.warnings.map((w) => `${subject}: ${w}`));
                 if (r.cannotRetire)
                     warnings.push(`${subject}: ${r.cannotRetire}: a rollback would move '${t.channel}' but could not deprecate the bad version (deprecated=false).`);
-                return `the dist-tag 'release-rollback-drill' was added on ${version}, read back, removed and confirmed gone.`;
+                return `a dist-tag of its own ('release-rollback-drill-<random>') was added on ${version}, read back, removed and confirmed gone.`;
             }, byKind));
         }
     }

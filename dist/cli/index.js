@@ -28690,7 +28690,7 @@ Options (defaults in brackets):
   --published-after <time>     roll back only a version published after this ISO time
   --published-before <time>    ... and at or before this ISO time (the release run's end)
   --release-commit <sha>       ... and built from this commit (npm gitHead), when the version records one
-  --max-age <d>                ... and published at most this long ago (24h, 90m)
+  --max-age <d>                ... and published at most this long ago (24h, 90m, 2d)
   --require-holder             skip (write nothing) unless the channel still holds the bad version
   --force                      move the channel even when it holds neither version
   --smoke-test <cmd>           before any write, install the restore version into an empty project
@@ -29495,6 +29495,58 @@ function renderDeprecationMessage(template, values) {
         .replace(/\{(version|restore|channel|reason)\}/g, (_, k) => values[k])
         .replace(/\s+/g, ' ')
         .trim();
+}
+
+
+/***/ }),
+
+/***/ 8571:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   Z: () => (/* binding */ DURATION_UNITS)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+// Durations as every duration input takes them: Go's notation (`30s`, `5m`, `1h30m`, `1.5h`,
+// `500ms`) plus days (`2d` is 48h), which Go lacks but an age or a recovery-time target is
+// often said in. One parser for max-age, smoke-test-timeout, verify-timeout, wait-for-cdn
+// and rto-targets; each caller keeps its own limits, default and empty value.
+// Pure: no I/O.
+
+/** The units, for messages and descriptions. */
+const DURATION_UNITS = 'ms, s, m, h, d';
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+// `ms` before `m`: 5ms is five milliseconds, 5m five minutes
+const DURATION = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+/** longer text is refused before it is read (a duration this long is a mistake or an attack) */
+const MAX_TEXT = 40;
+/**
+ * A duration in whole milliseconds, or an InputError naming `input`, what is wrong and
+ * `rule.fix`. Units ms, s, m, h, d (case-insensitive), several in a row (`1h30m`), each with
+ * an optional fraction (`1.5h`). Empty text is not a duration: callers decide what empty means.
+ */
+function parseDuration(input, raw, rule) {
+    const text = raw.trim();
+    const v = text.toLowerCase();
+    if (rule.zero && /^0+$/.test(v))
+        return 0;
+    if (v.length > MAX_TEXT || !DURATION.test(v))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${JSON.stringify(text.slice(0, MAX_TEXT))} is not a duration.`, rule.fix);
+    let ms = 0;
+    for (const [, n, unit] of v.matchAll(PART))
+        ms += Number(n) * UNIT_MS[unit];
+    ms = Math.round(ms);
+    if (ms === 0 && rule.zero)
+        return 0;
+    if (!(ms > 0))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `must be longer than 0 (got ${text}).`, rule.fix);
+    if (rule.min !== undefined && ms < rule.min)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${text} is shorter than ${rule.minText ?? `${rule.min}ms`}.`, rule.fix);
+    if (ms > rule.max)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${text} is longer than ${rule.maxText}.`, rule.fix);
+    return ms;
 }
 
 
@@ -36419,15 +36471,17 @@ const isNpm = (r) => r.target === undefined || r.target === 'npm';
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   B: () => (/* binding */ renderReport)
 /* harmony export */ });
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3758);
-/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4623);
-/* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8296);
-/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5358);
-/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(200);
-/* harmony import */ var _urls_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5945);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3758);
+/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4623);
+/* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8296);
+/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5358);
+/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(200);
+/* harmony import */ var _urls_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5945);
 // The incident report's text, rendered from an IncidentRecord, with the record itself
 // hidden at its end. Pure: no I/O, no clock, no @actions/* and no Octokit, so the same
 // record always renders the same bytes.
+
 
 
 
@@ -36473,19 +36527,19 @@ function versionsAndTags(r) {
     const rows = names.map((t) => {
         const before = r.tagsBefore[t];
         const after = r.tagsAfter[t];
-        return [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(t), (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(before, '_(none)_'), (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(after, '_(none)_'), before === after ? 'no' : '**yes**'];
+        return [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t), (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(before, '_(none)_'), (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(after, '_(none)_'), before === after ? 'no' : '**yes**'];
     });
     const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done');
-    const dep = undeprecated && (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .lastRun */ .KT)(r)?.status === 'undone'
+    const dep = undeprecated && (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .lastRun */ .KT)(r)?.status === 'undone'
         ? r.deprecationBefore !== undefined
-            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationBefore)}; the rollback's was: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
-            : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
+            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationBefore)}; the rollback's was: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
+            : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
         : r.deprecationSkipped && r.deprecationMessage === undefined
-            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: NOT done: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationSkipped)}.`
+            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: NOT done: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationSkipped)}.`
             : r.deprecationMessage === undefined
-                ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: off for this rollback (deprecate: false).`
-                : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage)}`;
-    return `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
+                ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: off for this rollback (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .setting */ .Pe)('deprecate', 'false')}).`
+                : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationMessage)}`;
+    return `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
 }
 function actionsTaken(r) {
     // the latest outcome of each action, in the order the actions first happened
@@ -36497,41 +36551,41 @@ function actionsTaken(r) {
         return '_No actions recorded._';
     return order
         .map((a) => latest.get(a))
-        .map((e) => `- ${OUTCOME_LABEL[e.outcome]}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(e.action)}${e.outcome === 'failed' ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(e.detail)})` : ''}`)
+        .map((e) => `- ${OUTCOME_LABEL[e.outcome]}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.action)}${e.outcome === 'failed' ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.detail)})` : ''}`)
         .join('\n');
 }
 function timeline(r) {
     if (r.timeline.length === 0)
         return '_No events recorded._';
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .M)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .formatTime */ .fU)(e.at), (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(e.action), OUTCOME_LABEL[e.outcome], (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(e.detail)]));
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .formatTime */ .fU)(e.at), (0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.action), OUTCOME_LABEL[e.outcome], (0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.detail)]));
 }
 /** What the checks after the writes saw: when the health endpoint and installers got the restore version, or what they still got. */
 function verification(v) {
     const lines = [];
     const h = v.health;
     if (h) {
-        const where = `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(h.url)}${h.field ? ` (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(h.field)})` : ''}`;
+        const where = `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(h.url)}${h.field ? ` (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(h.field)})` : ''}`;
         lines.push(h.seenAt
-            ? `- Health endpoint ${where} reported ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(h.reports ?? h.versions[0])} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .formatTime */ .fU)(h.seenAt)} UTC.`
-            : `- Health endpoint ${where} did not report ${h.versions.map((x) => (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(x)).join(' or ')} within ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(h.timeout)}; its last answer: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(h.reports ?? 'none')}.`);
+            ? `- Health endpoint ${where} reported ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(h.reports ?? h.versions[0])} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .formatTime */ .fU)(h.seenAt)} UTC.`
+            : `- Health endpoint ${where} did not report ${h.versions.map((x) => (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(x)).join(' or ')} within ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(h.timeout)}; its last answer: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(h.reports ?? 'none')}.`);
     }
     for (const i of v.installers ?? []) {
-        const what = `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.name)} ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.channel)}`;
+        const what = `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.name)} ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.channel)}`;
         if (i.seenAt)
-            lines.push(`- Installers got ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.version)} for ${what} (read as \`npm install\` reads it, without a token) at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .formatTime */ .fU)(i.seenAt)} UTC.`);
+            lines.push(`- Installers got ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.version)} for ${what} (read as \`npm install\` reads it, without a token) at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .formatTime */ .fU)(i.seenAt)} UTC.`);
         else if (i.error)
-            lines.push(`- ${what} could not be read as \`npm install\` reads it (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(i.error)}); the registry holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.version)}.`);
+            lines.push(`- ${what} could not be read as \`npm install\` reads it (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(i.error)}); the registry holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.version)}.`);
         else {
             const lifetime = i.maxAgeSeconds !== undefined
                 ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)`
                 : 'its cache lifetime';
-            lines.push(`- Installers still got ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.holds, '_(no version)_')} for ${what}: the registry holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(i.version)}, but its CDN may serve the old answer for ${lifetime}.`);
+            lines.push(`- Installers still got ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.holds, '_(no version)_')} for ${what}: the registry holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.version)}, but its CDN may serve the old answer for ${lifetime}.`);
         }
     }
     return lines.join('\n');
 }
 function issueLink(r, ctx) {
-    const url = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .safeUrl */ .Pl)(r.issueUrl) ?? (r.issueNumber ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .safeUrl */ .Pl)((0,_urls_js__WEBPACK_IMPORTED_MODULE_5__/* .issueUrl */ .$9)(ctx, r.issueNumber)) : undefined);
+    const url = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .safeUrl */ .Pl)(r.issueUrl) ?? (r.issueNumber ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .safeUrl */ .Pl)((0,_urls_js__WEBPACK_IMPORTED_MODULE_6__/* .issueUrl */ .$9)(ctx, r.issueNumber)) : undefined);
     if (!url)
         return undefined;
     return `[${r.issueNumber ? `#${r.issueNumber}` : 'tracking issue'}](${url})`;
@@ -36543,13 +36597,13 @@ function issueLink(r, ctx) {
  * ("Still to do by humans"); everything else is regenerated from the record.
  */
 function renderReport(r, ctx, previous) {
-    const status = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .lastRun */ .KT)(r)?.status;
+    const status = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .lastRun */ .KT)(r)?.status;
     const issue = issueLink(r, ctx);
     const header = [
-        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.severity)}**`],
-        ['Package', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.packageName)],
-        ['Rollback', `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)}`],
-        ['Status', status ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(status) : '_(no run recorded)_'],
+        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.severity)}**`],
+        ['Package', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.packageName)],
+        ['Rollback', `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.channel)}`],
+        ['Status', status ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(status) : '_(no run recorded)_'],
     ];
     if (issue)
         header.push(['Tracking issue', issue]);
@@ -36557,28 +36611,28 @@ function renderReport(r, ctx, previous) {
     if (issue)
         links.push(`- Tracking issue: ${issue}`);
     for (const run of r.runs) {
-        const by = run.actor ? ` by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .who */ .dp)(run.actor, ctx.serverUrl)}` : '';
-        const via = run.trigger ? ` via ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(run.trigger)}` : '';
-        links.push(`- ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .link */ .nf)(`Run at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .formatTime */ .fU)(run.at)} UTC`, run.url)}: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(run.status)}${by}${via}`);
+        const by = run.actor ? ` by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .who */ .dp)(run.actor, ctx.serverUrl)}` : '';
+        const via = run.trigger ? ` via ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(run.trigger)}` : '';
+        links.push(`- ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .link */ .nf)(`Run at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .formatTime */ .fU)(run.at)} UTC`, run.url)}: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(run.status)}${by}${via}`);
     }
     const parts = [
-        `# Rollback of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)}`,
-        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.incidentId)], header),
+        `# Rollback of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)}`,
+        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.incidentId)], header),
         `## Timeline (UTC)\n${timeline(r)}`,
-        ...(r.impact ? [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .renderImpact */ .jo)(r.impact, '##')] : []),
-        ...(r.packages && r.packages.length > 1 ? [`## Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .packagesTable */ .wL)(r)}`] : []),
+        ...(r.impact ? [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_1__/* .renderImpact */ .jo)(r.impact, '##')] : []),
+        ...(r.packages && r.packages.length > 1 ? [`## Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .packagesTable */ .wL)(r)}`] : []),
         `## Versions and tags\n${versionsAndTags(r)}`,
-        `## Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.reason)}`,
+        `## Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.reason)}`,
         `## Actions taken\n${actionsTaken(r)}`,
         ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : []),
     ];
     if (r.warnings.length > 0)
-        parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(w)}`)].join('\n'));
-    if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .isNpm */ .i5)(r))
-        parts.push(`## Who is protected\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_1__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_1__/* .strategyNote */ .eA)(r)}`);
+        parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(w)}`)].join('\n'));
+    if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .isNpm */ .i5)(r))
+        parts.push(`## Who is protected\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_2__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_2__/* .strategyNote */ .eA)(r)}`);
     parts.push(`## Still to do by humans\n${NOTES_START}\n${notesOf(previous) ?? DEFAULT_NOTES}\n${NOTES_END}`);
     parts.push(`## Links\n${links.length > 0 ? links.join('\n') : '_None recorded._'}`);
-    parts.push((0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .encodeRecord */ .Ym)(r));
+    parts.push((0,_record_js__WEBPACK_IMPORTED_MODULE_3__/* .encodeRecord */ .Ym)(r));
     return parts.join('\n\n') + '\n';
 }
 
@@ -36863,6 +36917,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/core/deprecation.ts
 var deprecation = __nccwpck_require__(7177);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -37046,6 +37102,7 @@ var settings = __nccwpck_require__(1922);
 
 
 
+
 // the template lives in the core (the planner fills it); re-exported for the callers that import it from here
 
 
@@ -37109,31 +37166,21 @@ function parseCommit(name, raw) {
     }
     return v.toLowerCase();
 }
-const AGE_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 /** the longest max-age: a year (beyond that, leave it empty for no limit) */
 const MAX_AGE_LIMIT_MS = 8760 * 3_600_000;
 /**
- * max-age: a Go-like duration (`24h`, `90m`, `1h30m`, `1.5h`, `45s`) in milliseconds;
- * undefined when empty (no limit). More than zero, at most 8760h.
+ * max-age: a duration (core/duration.ts: `24h`, `90m`, `1h30m`, `1.5h`, `2d`) in
+ * milliseconds; undefined when empty (no limit). More than zero, at most a year (8760h).
  */
 function parseMaxAge(name, raw) {
-    const v = raw.trim();
-    if (v === '')
+    if (raw.trim() === '')
         return undefined;
-    const fix = 'use a Go-like duration such as 24h, 90m or 1h30m (units h, m, s, ms), or leave it empty for no limit.';
-    if (/^\d+(\.\d+)?d$/.test(v))
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 40))}: days are not a unit.`, `give hours, such as ${Number(v.slice(0, -1)) * 24}h.`);
-    if (v.length > 40 || !/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(v))
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration.`, fix);
-    let ms = 0;
-    for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
-        ms += Number(m[1]) * AGE_UNITS[m[2]];
-    ms = Math.round(ms);
-    if (!(ms > 0))
-        throw new errors/* InputError */.dz(name, `must be longer than 0 (got ${v}): every version would be too old.`, fix);
-    if (ms > MAX_AGE_LIMIT_MS)
-        throw new errors/* InputError */.dz(name, `${v} is longer than a year (8760h).`, `give a shorter duration, or ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave max-age empty' : 'leave out --max-age'} for no limit.`);
-    return ms;
+    const empty = (0,settings/* currentDialect */.kZ)() === 'action' ? `leave ${(0,settings/* settingName */.QX)(name)} empty` : `leave out ${(0,settings/* settingName */.QX)(name)}`;
+    return (0,duration/* parseDuration */.E)(name, raw, {
+        max: MAX_AGE_LIMIT_MS,
+        maxText: 'a year (8760h)',
+        fix: `use a duration such as 24h, 90m, 1h30m or 2d (units ${duration/* DURATION_UNITS */.Z}; at most 8760h), or ${empty} for no limit.`,
+    });
 }
 /**
  * Text that goes into the deprecation message, the issue, the report and the logs: no C0
@@ -37367,7 +37414,7 @@ function readInputs(get, env = process.env) {
     if (publishedAfter !== undefined &&
         publishedBefore !== undefined &&
         Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
-        throw new errors/* InputError */.dz('published-before', `is not after published-after (${publishedBefore} <= ${publishedAfter}).`, `pass the time the release run ended (the failed run's updated_at) as ${(0,settings/* settingName */.QX)('published-before')}, and the time it started (run_started_at) as ${(0,settings/* settingName */.QX)('published-after')}.`);
+        throw new errors/* InputError */.dz('published-before', `is not after ${(0,settings/* settingName */.QX)('published-after')} (${publishedBefore} <= ${publishedAfter}).`, `pass the time the release run ended (the failed run's updated_at) as ${(0,settings/* settingName */.QX)('published-before')}, and the time it started (run_started_at) as ${(0,settings/* settingName */.QX)('published-after')}.`);
     }
     const releaseCommit = parseCommit('release-commit', get('release-commit'));
     const maxAgeMs = parseMaxAge('max-age', get('max-age'));
@@ -37375,7 +37422,7 @@ function readInputs(get, env = process.env) {
     const restoreRaw = get('restore-version');
     const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
     if (restoreVersion === rollbackVersion) {
-        throw new errors/* InputError */.dz('restore-version', `is the same as rollback-version (${rollbackVersion}).`, 'give the good version to restore, or leave it empty to pick the last known good one.');
+        throw new errors/* InputError */.dz('restore-version', `is the same as ${(0,settings/* settingName */.QX)('rollback-version')} (${rollbackVersion}).`, `give the good version to restore, or ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave it empty' : `leave out ${(0,settings/* settingName */.QX)('restore-version')}`} to pick the last known good one.`);
     }
     const targets = readTargets(get);
     // by incident id with no target named: the record names them (and their kinds). The
@@ -38133,14 +38180,17 @@ function detail(text, secretParts) {
     return `: ${reason}`;
 }
 
+// EXTERNAL MODULE: ./src/core/settings.ts
+var settings = __nccwpck_require__(1922);
 ;// CONCATENATED MODULE: ./src/notify/announce.ts
+
 
 
 
 
 function announceSteps(cfg, about, log, o) {
     const now = o.now ?? (() => new Date().toISOString());
-    const where = `the ${cfg.format} webhook (announce-webhook)`;
+    const where = `the ${cfg.format} webhook (${(0,settings/* settingName */.QX)('announce-webhook')})`;
     let started;
     /** Sends one announcement; resolves to a warning when it was not delivered, never rejects. */
     const send = async (which, build) => {
@@ -38151,7 +38201,11 @@ function announceSteps(cfg, about, log, o) {
         }
         catch (e) {
             // an AnnounceError never carries the URL; anything else is scrubbed of it to be sure
-            const why = e instanceof AnnounceError ? e.message : (0,errors/* errorMessage */.gJ)(e).split(cfg.webhook).join('(announce-webhook)');
+            const why = e instanceof AnnounceError
+                ? e.message
+                : (0,errors/* errorMessage */.gJ)(e)
+                    .split(cfg.webhook)
+                    .join(`(${(0,settings/* settingName */.QX)('announce-webhook')})`);
             return `The ${which} announcement to ${where} was not delivered: ${why} The rollback itself is not affected.`;
         }
     };
@@ -38407,7 +38461,7 @@ function lastKnownGood(state, bad, channel) {
         releaseOf(chosen) !== releaseOf(bad) &&
         releaseOf(chosen) in state.versions) {
         const line = id === '' ? 'prerelease' : id;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`, `give restore-version explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`, `give ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`);
     }
     return chosen;
 }
@@ -38533,10 +38587,13 @@ function planRollback(req, state) {
  */
 function planUndo(req, state) {
     const bad = req.rollbackVersion;
-    if (!(bad in state.versions)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, 'give the same rollback-version as the rollback you undo.');
-    }
     const record = req.record;
+    if (!(bad in state.versions)) {
+        // undo by incident-id: the versions came from the incident's record, not from the inputs
+        if (record)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('incident-id', `names incident ${record.incidentId}, whose record has ${bad} as the bad version of ${req.packageName}, but ${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .theSetting */ .w7)('incident-id')}: it must name the incident of the rollback you undo.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, `give the same ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} as the rollback you undo (or give its ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('incident-id')} instead).`);
+    }
     let restore = record?.restoreVersion ?? req.restoreVersion;
     const restoreChosen = restore === undefined;
     // the last known good version never counts the bad one, deprecated or not: the rollback's choice again
@@ -38545,7 +38602,7 @@ function planUndo(req, state) {
     if (!record && (restore === undefined || !(restore in state.versions))) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', restore === undefined
             ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.`
-            : `${req.packageName}@${restore} does not exist in the registry.`, 'give the same restore-version as the rollback you undo.');
+            : `${req.packageName}@${restore} does not exist in the registry.`, `give the same ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} as the rollback you undo (or give its ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('incident-id')} instead: the incident's record names the version).`);
     }
     const restored = restore;
     // what the rollback wrote to the channel: as recorded, or rebuilt from the inputs
@@ -38747,8 +38804,8 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             proceed: false,
             holder,
             reason: republished
-                ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (require-holder): it was rolled back already, so nothing was rolled back.`
-                : `'${channel}' holds ${holder}, not ${state.name}@${version} (require-holder): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`,
+                ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('require-holder')}): it was rolled back already, so nothing was rolled back.`
+                : `'${channel}' holds ${holder}, not ${state.name}@${version} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('require-holder')}): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`,
         };
     }
     // 1. the commit: proof when the version records one
@@ -38758,13 +38815,13 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             return {
                 proceed: false,
                 holder,
-                reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (release-commit): ${verdict}`,
+                reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): ${verdict}`,
             };
         }
         if (commit === undefined) {
             warnings.push(publishedAfter === undefined && publishedBefore === undefined
-                ? `${state.name}@${version} records no commit, so release-commit could not be compared; it is rolled back because rollback-version names it.`
-                : `${state.name}@${version} records no commit, so release-commit could not be compared; it was identified by its publish time alone.`);
+                ? `${state.name}@${version} records no commit, so ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} could not be compared; it is rolled back because ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} names it.`
+                : `${state.name}@${version} records no commit, so ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} could not be compared; it was identified by its publish time alone.`);
         }
     }
     // 2. the time window
@@ -38776,7 +38833,7 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so it can never be shown to come from the release that failed.`, `give the exact version to roll back instead of current, once you have checked that ${version} is the bad one.`);
             }
             const input = publishedAfter !== undefined ? 'published-after' : 'published-before';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `cannot be checked: the target records no publish time for ${state.name}@${version}.`, `leave published-after and published-before empty (rollback-version already names the version${releaseCommit !== undefined ? '; release-commit still guards it' : ''}).`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `cannot be checked: the target records no publish time for ${state.name}@${version}.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .currentDialect */ .kZ)() === 'action' ? 'leave' : 'leave out'} ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-after')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')}${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .currentDialect */ .kZ)() === 'action' ? ' empty' : ''} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} already names the version${releaseCommit !== undefined ? `; ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} still guards it` : ''}).`);
         }
         if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) {
             return {
@@ -38789,7 +38846,7 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             return {
                 proceed: false,
                 holder,
-                reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (published-before, the end of the release run): a later release published it; ${verdict}`,
+                reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')}, the end of the release run): a later release published it; ${verdict}`,
             };
         }
     }
@@ -38799,8 +38856,8 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
         const at = publishedAt === undefined ? NaN : Date.parse(publishedAt);
         if (publishedAt === undefined || Number.isNaN(at)) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(current ? 'rollback-version' : 'max-age', current
-                ? `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so max-age cannot be checked.`
-                : `cannot be checked: the target records no publish time for ${state.name}@${version}, so it can never be shown to be younger than ${formatDuration(maxAgeMs)}.`, `roll ${version} back by hand, without max-age, once you have checked that it is the bad one.`);
+                ? `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')} cannot be checked.`
+                : `cannot be checked: the target records no publish time for ${state.name}@${version}, so it can never be shown to be younger than ${formatDuration(maxAgeMs)}.`, `roll ${version} back by hand, without ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')}, once you have checked that it is the bad one.`);
         }
         const now = g.now ?? Date.now();
         const age = now - at;
@@ -38808,7 +38865,7 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             return {
                 proceed: false,
                 holder,
-                reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than max-age ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without max-age.`,
+                reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')} ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')}.`,
             };
         }
     }
@@ -38856,9 +38913,14 @@ const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 /* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
-/* unused harmony exports retryAfterMs, writeThenConfirm */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-
+/* unused harmony export retryAfterMs */
+// Bounded retries for registry calls: only 408/429/5xx, timeouts and connections dropped by
+// a registry that answered, honouring Retry-After, never 401/403/404 or one-time-password
+// errors, and never past a deadline. An address that cannot work (nothing listens there,
+// the host does not resolve, TLS spoken to a plain-http port) is a misconfiguration, not an
+// outage: it is never retried (misconfiguration() says which) - until that host has answered
+// once in this run. After that the same failure is the registry going away (a restart, a
+// failover): the client marks it (fromAnsweredHost) and it is retried like a 5xx.
 const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, deadlineMs: 120_000 };
 function statusOf(e) {
     return e?.statusCode;
@@ -39000,41 +39062,6 @@ function describeFailure(e) {
     if (err?.statusCode)
         return `HTTP ${err.statusCode}`;
     return err?.code ?? err?.message ?? String(e);
-}
-/**
- * Writes, then decides from the target's state rather than from the status code: a write
- * that answered an error but took effect counts as done; one that answered OK but did not
- * take effect is tried again within the policy. Errors the caller raised on purpose
- * (RollbackError) pass through; other failures go through `explain`.
- */
-async function writeThenConfirm(what, write, confirm, options) {
-    const { policy, log, explain } = options;
-    const startedAt = Date.now();
-    for (let attempt = 1;; attempt++) {
-        let failure;
-        try {
-            await write();
-        }
-        catch (e) {
-            if (e instanceof RollbackError)
-                throw e;
-            failure = e;
-        }
-        if (await confirm()) {
-            if (failure)
-                log.warning(`${what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`);
-            return 'written';
-        }
-        const retryable = failure === undefined || isRetryable(failure) || options.alsoRetry?.(failure) === true;
-        const delay = retryable ? nextDelay(policy, attempt, failure, startedAt) : undefined;
-        if (delay === undefined) {
-            if (failure)
-                throw explain(failure);
-            throw new RegistryError(`${what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
-        }
-        log.warning(`${what} did not take effect (${failure ? describeFailure(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
-        await sleep(delay);
-    }
 }
 
 
@@ -39612,6 +39639,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DEFAULT_RTO_TARGETS, formatDuration, impactOf
 
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/github/incident.ts
@@ -39682,6 +39711,7 @@ async function fetchVersionDownloads(api, name, timeoutMs = DEFAULT_DOWNLOADS_TI
 
 
 
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** The defaults of incident runbooks: critical 2 min, high 15 min, medium 4 h, low none. */
@@ -39691,13 +39721,12 @@ const DEFAULT_RTO_TARGETS = {
     medium: 4 * HOUR,
     low: undefined,
 };
-const UNIT_MS = { s: 1000, m: MINUTE, h: HOUR, d: 24 * HOUR };
 /** the longest target accepted: a week */
 const MAX_RTO_MS = 7 * 24 * HOUR;
 /**
  * The rto-targets input: `severity=duration` pairs, comma or newline separated, over the
- * defaults. A duration is a number and a unit (s, m, h, d), several of them in a row
- * (1h30m), or `none` for no target. Errors name `name`.
+ * defaults. A duration as core/duration.ts reads it (units ms, s, m, h, d; several in a row,
+ * 1h30m), from 1s to a week, or `none` for no target. Errors name `name`.
  */
 function parseRtoTargets(name, raw) {
     const targets = { ...DEFAULT_RTO_TARGETS };
@@ -39716,25 +39745,16 @@ function parseRtoTargets(name, raw) {
         if (seen.has(severity))
             throw new errors/* InputError */.dz(name, `gives ${severity} twice.`, fix);
         seen.add(severity);
-        targets[severity] = parseDuration(name, m[2], fix);
+        targets[severity] = rtoOf(name, m[2], fix);
     }
     return targets;
 }
-function parseDuration(name, raw, fix) {
+/** One target of rto-targets: a duration (core/duration.ts) from 1s to a week, or none/off. */
+function rtoOf(name, raw, fix) {
     const v = raw.toLowerCase();
     if (v === 'none' || v === 'off')
         return undefined;
-    if (!/^(\d{1,6}(\.\d+)?[smhd])+$/.test(v))
-        throw new errors/* InputError */.dz(name, `"${raw.slice(0, 40)}" is not a duration.`, fix);
-    let ms = 0;
-    for (const [, n, unit] of v.matchAll(/(\d+(?:\.\d+)?)([smhd])/g))
-        ms += Number(n) * UNIT_MS[unit];
-    ms = Math.round(ms);
-    if (ms < 1000)
-        throw new errors/* InputError */.dz(name, `"${raw.slice(0, 40)}" is shorter than a second.`, fix);
-    if (ms > MAX_RTO_MS)
-        throw new errors/* InputError */.dz(name, `"${raw.slice(0, 40)}" is longer than a week.`, fix);
-    return ms;
+    return (0,duration/* parseDuration */.E)(name, raw, { min: 1000, minText: 'a second', max: MAX_RTO_MS, maxText: 'a week', fix });
 }
 const msBetween = (from, to) => {
     if (from === undefined || to === undefined)
@@ -39947,7 +39967,7 @@ function impactStep(config) {
 /* harmony export */   KH: () => (/* binding */ smokeTest),
 /* harmony export */   w$: () => (/* binding */ smokeOnly)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_SMOKE_TIMEOUT, TAIL_LINES, parseDuration, readSmokeInputs, smokeEnv, SMOKE_ONLY_ENV, SMOKE_TESTED_ENV, heldCredentials, SmokeTestError, smokeTestStep */
+/* unused harmony exports DEFAULT_SMOKE_TIMEOUT, TAIL_LINES, readSmokeInputs, smokeEnv, SMOKE_ONLY_ENV, SMOKE_TESTED_ENV, heldCredentials, SmokeTestError, smokeTestStep */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
@@ -39956,11 +39976,12 @@ function impactStep(config) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3758);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9786);
-/* harmony import */ var _targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3986);
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1922);
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8571);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3758);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9786);
+/* harmony import */ var _targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3986);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1922);
 // The smoke test of the restore version, a runbook step before the first write: the
 // version the channel is about to point at must pass the user's own check, or the rollback
 // stops with nothing written (restoring a version that does not work would make the
@@ -40004,36 +40025,27 @@ function impactStep(config) {
 
 
 
+
 const DEFAULT_SMOKE_TIMEOUT = '5m';
 /** how many of the last lines of output go into the error and the summary */
 const TAIL_LINES = 20;
 const MAX_LINE = 400;
 const MIN_TIMEOUT_MS = 1000;
 const MAX_TIMEOUT_MS = 6 * 60 * 60 * 1000;
-/** A Go-like duration (`30s`, `5m`, `1h30m`, `1.5m`, `500ms`) in milliseconds. */
-function parseDuration(name, raw, fallback) {
-    const text = raw.trim() || fallback;
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-    const bad = () => new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(text.slice(0, 40))} is not a duration.`, `use a Go-like duration such as 30s, 5m or 1h30m (between 1s and 6h).`);
-    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text))
-        throw bad();
-    let ms = 0;
-    for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
-        ms += Number(m[1]) * unit[m[2]];
-    if (!Number.isFinite(ms))
-        throw bad();
-    if (ms < MIN_TIMEOUT_MS || ms > MAX_TIMEOUT_MS) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${text} is ${ms < MIN_TIMEOUT_MS ? 'shorter than 1s' : 'longer than 6h'}.`, 'use a duration between 1s and 6h, such as 5m (the default).');
-    }
-    return { ms: Math.round(ms), text };
-}
 /** The smoke test's inputs: smoke-test (a shell command; empty: none) and smoke-test-timeout. */
 function readSmokeInputs(get) {
     const raw = get('smoke-test').replace(/\r\n/g, '\n').trim();
     if (raw.includes('\0'))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('smoke-test', 'contains a NUL character.', 'give a plain shell command, such as node -e "require(process.env.PACKAGE)".');
-    const { ms, text } = parseDuration('smoke-test-timeout', get('smoke-test-timeout'), DEFAULT_SMOKE_TIMEOUT);
-    return { command: raw === '' ? undefined : raw, timeoutMs: ms, timeout: text };
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('smoke-test', 'contains a NUL character.', 'give a plain shell command, such as node -e "require(process.env.PACKAGE)".');
+    const timeout = get('smoke-test-timeout').trim() || DEFAULT_SMOKE_TIMEOUT;
+    const timeoutMs = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_4__/* .parseDuration */ .E)('smoke-test-timeout', timeout, {
+        min: MIN_TIMEOUT_MS,
+        minText: '1s',
+        max: MAX_TIMEOUT_MS,
+        maxText: '6h',
+        fix: `use a duration such as 30s, 5m or 1h30m (units ${_core_duration_js__WEBPACK_IMPORTED_MODULE_4__/* .DURATION_UNITS */ .Z}; between 1s and 6h; 5m by default).`,
+    });
+    return { command: raw === '' ? undefined : raw, timeoutMs, timeout };
 }
 // --- the command's environment ------------------------------------------------------------
 /** Variables the command may see (case-insensitive); everything else is left out. */
@@ -40128,7 +40140,7 @@ function heldCredentials(env, npmToken) {
         .map(([name]) => name)
         .sort();
     if (npmToken && names.length === 0)
-        names.push((0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .settingName */ .QX)('npm-token'));
+        names.push((0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('npm-token'));
     return names;
 }
 /** The smoke job's tested list, when this run was given one. */
@@ -40144,7 +40156,7 @@ function testedElsewhere(env) {
         list = undefined;
     }
     if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('smoke-test', `${SMOKE_TESTED_ENV} is not a JSON array of name@version (the smoke job's output smoke-tested).`, `pass the smoke job's output unchanged, or leave ${SMOKE_TESTED_ENV} unset to run the smoke test in this job.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('smoke-test', `${SMOKE_TESTED_ENV} is not a JSON array of name@version (the smoke job's output smoke-tested).`, `pass the smoke job's output unchanged, or leave ${SMOKE_TESTED_ENV} unset to run the smoke test in this job.`);
     return new Set(list);
 }
 /** Text of a process shown to people: no terminal escapes, no control characters but tab. */
@@ -40247,13 +40259,13 @@ function runProcess(file, args, options) {
 }
 // --- the step -----------------------------------------------------------------------------
 /** The smoke test stopped the rollback: names the input, the target, the output's last lines. */
-class SmokeTestError extends _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RollbackError */ .ZS {
+class SmokeTestError extends _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RollbackError */ .ZS {
     subject;
     problem;
     fixText;
     output;
     constructor(subject, problem, fixText, output) {
-        super(`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .inputLabel */ .NB)('smoke-test')} the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`);
+        super(`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .inputLabel */ .NB)('smoke-test')} the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`);
         this.subject = subject;
         this.problem = problem;
         this.fixText = fixText;
@@ -40266,15 +40278,15 @@ class SmokeTestError extends _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .Rollback
         const fence = '`'.repeat(Math.max(3, longest + 1));
         return ([
             '## ❌ Rollback stopped by the smoke test: nothing was changed',
-            `The smoke test (\`smoke-test\`) of ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_8__/* .inert */ .t)(this.subject)} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_8__/* .inert */ .t)(this.problem)}.`,
+            `The smoke test (\`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')}\`) of ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_9__/* .inert */ .t)(this.subject)} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_9__/* .inert */ .t)(this.problem)}.`,
             ...(this.output.length > 0
                 ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`]
                 : []),
-            `**Fix:** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_8__/* .inert */ .t)(this.fixText)}`,
+            `**Fix:** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_9__/* .inert */ .t)(this.fixText)}`,
         ].join('\n\n') + '\n');
     }
 }
-const fixVersion = () => `pass a ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .settingName */ .QX)('restore-version')} that passes the smoke test (or correct the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .settingName */ .QX)('smoke-test')} command if it is wrong) and run again; to roll back without the test, ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .currentDialect */ .kZ)() === 'action' ? 'leave smoke-test empty' : 'leave out --smoke-test'}.`;
+const fixVersion = () => `pass a ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('restore-version')} that passes the smoke test (or correct the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')} command if it is wrong) and run again; to roll back without the test, ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .currentDialect */ .kZ)() === 'action' ? 'leave smoke-test empty' : 'leave out --smoke-test'}.`;
 /**
  * The runbook's smoke test: a beforeWrite step for each run (none when smoke-test is
  * empty). In a dry run it only says it would run. Reads and checks its inputs now, before
@@ -40285,7 +40297,7 @@ function smokeTest(get, inputs, options) {
     if (config.command === undefined)
         return [];
     if (inputs.dryRun) {
-        options.log.info(`Dry run: the smoke test (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .settingName */ .QX)('smoke-test')}) is not run; a real rollback runs it against the restore version before its first write.`);
+        options.log.info(`Dry run: the smoke test (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')}) is not run; a real rollback runs it against the restore version before its first write.`);
         return [];
     }
     return [smokeTestStep(config, inputs, options)];
@@ -40355,8 +40367,8 @@ async function smokeOnly(get, request, targets, options) {
     }
     const config = readSmokeInputs(get);
     if (config.command === undefined)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('smoke-test', `is empty, and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .currentDialect */ .kZ)() === 'action' ? SMOKE_ONLY_ENV : '--smoke-only'} asks for the smoke test alone.`, `give the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .settingName */ .QX)('smoke-test')} command, or leave ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .currentDialect */ .kZ)() === 'action' ? `${SMOKE_ONLY_ENV} unset` : 'out --smoke-only'}.`);
-    const plan = await (0,_run_js__WEBPACK_IMPORTED_MODULE_5__/* .runIncident */ .ao)({ ...request, dryRun: true }, targets, options.log);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('smoke-test', `is empty, and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .currentDialect */ .kZ)() === 'action' ? SMOKE_ONLY_ENV : '--smoke-only'} asks for the smoke test alone.`, `give the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')} command, or leave ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .currentDialect */ .kZ)() === 'action' ? `${SMOKE_ONLY_ENV} unset` : 'out --smoke-only'}.`);
+    const plan = await (0,_run_js__WEBPACK_IMPORTED_MODULE_6__/* .runIncident */ .ao)({ ...request, dryRun: true }, targets, options.log);
     if (plan.error)
         throw plan.error;
     const tested = await smokeRuns(plan.targets, config, request, options);
@@ -40382,7 +40394,7 @@ held) {
         let install;
         try {
             const rc = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(rcDir, '.npmrc');
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(rc, `registry=${inputs.registry}\n${inputs.npmToken ? `${(0,_targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_6__/* .nerfDart */ .vN)(inputs.registry)}:_authToken=${inputs.npmToken}\n` : ''}`, { mode: 0o600 });
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(rc, `registry=${inputs.registry}\n${inputs.npmToken ? `${(0,_targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_7__/* .nerfDart */ .vN)(inputs.registry)}:_authToken=${inputs.npmToken}\n` : ''}`, { mode: 0o600 });
             const empty = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(rcDir, 'global-npmrc');
             (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(empty, '', { mode: 0o600 });
             // the install may use the proxies as given (credentials too): it runs no package code
@@ -40433,7 +40445,7 @@ held) {
             check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm');
         }
         // 3. the command, in the project
-        options.log.info(`${label}Smoke test: running the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .settingName */ .QX)('smoke-test')} command for ${subject}…`);
+        options.log.info(`${label}Smoke test: running the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')} command for ${subject}…`);
         const ran = await runProcess(command, [], {
             cwd: project,
             env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, 'node_modules') }),
@@ -40454,11 +40466,11 @@ async function smokeDocker(r, version, command, config, options, label) {
     const target = r.target;
     const digest = await target.digestOf(version);
     if (!digest)
-        throw new SmokeTestError(`${r.name}:${version}`, 'could not start: the registry has no digest for that tag', `check that the restore version is pushed, or pass another ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .settingName */ .QX)('restore-version')}.`, []);
+        throw new SmokeTestError(`${r.name}:${version}`, 'could not start: the registry has no digest for that tag', `check that the restore version is pushed, or pass another ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('restore-version')}.`, []);
     const image = `${target.ref.name}@${digest}`;
     const dir = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(tempRoot(options.env ?? process.env), 'release-rollback-smoke-'));
     try {
-        options.log.info(`${label}Smoke test: running the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .settingName */ .QX)('smoke-test')} command with IMAGE=${image} (${version})…`);
+        options.log.info(`${label}Smoke test: running the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')} command with IMAGE=${image} (${version})…`);
         const ran = await runProcess(command, [], {
             cwd: dir,
             env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }),
@@ -40483,12 +40495,12 @@ function tempRoot(env) {
 function check(ran, subject, doing, config, what) {
     if (ran.spawnError) {
         if (what === 'npm' && ran.spawnError.code === 'ENOENT') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('smoke-test', `needs the npm CLI to install ${subject}, and npm was not found on PATH.`, 'set up Node.js with npm before this step (actions/setup-node), or leave smoke-test empty.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('smoke-test', `needs the npm CLI to install ${subject}, and npm was not found on PATH.`, `set up Node.js with npm before this step (actions/setup-node), or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .currentDialect */ .kZ)() === 'action' ? `leave ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')} empty` : `leave out ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')}`}.`);
         }
         throw new SmokeTestError(subject, `could not start ${doing} (${ran.spawnError.message})`, fixVersion(), ran.tail);
     }
     if (ran.timedOut) {
-        throw new SmokeTestError(subject, `did not finish within ${config.timeout} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .settingName */ .QX)('smoke-test-timeout')}) while ${doing}; it was stopped`, `make the command faster or raise ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .settingName */ .QX)('smoke-test-timeout')} (the install and the command share it); ${fixVersion()}`, ran.tail);
+        throw new SmokeTestError(subject, `did not finish within ${config.timeout} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test-timeout')}) while ${doing}; it was stopped`, `make the command faster or raise ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test-timeout')} (the install and the command share it); ${fixVersion()}`, ran.tail);
     }
     if (ran.code !== 0) {
         const how = ran.code !== null ? `exited with code ${ran.code}` : `was ended by ${ran.signal}`;
@@ -40506,13 +40518,15 @@ function check(ran, subject, doing, config, what) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   n4: () => (/* binding */ verifySteps)
 /* harmony export */ });
-/* unused harmony exports parseDuration, parseVerifyUrl, parseVerifyField, readVerifyConfig, verifyAfter, holdsVersion, maxAgeOf */
+/* unused harmony exports parseVerifyUrl, parseVerifyField, readVerifyConfig, verifyAfter, holdsVersion, maxAgeOf */
 /* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5706);
 /* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9809);
-/* harmony import */ var _targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3986);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4527);
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8571);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1922);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9809);
+/* harmony import */ var _targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3986);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4527);
 // Verify after: once the channels are rolled back, look at the release the way its users
 // meet it. Two reads, both without any token:
 //
@@ -40533,26 +40547,19 @@ function check(ran, subject, doing, config, what) {
 
 
 
-const DURATION_RE = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+
 /** a job runs at most six hours on GitHub-hosted runners */
 const MAX_DURATION_MS = 6 * 3_600_000;
-/** A Go-like duration (2m, 90s, 1m30s, 500ms) in ms; `0` only where `zero` allows it. */
-function parseDuration(name, raw, fallback, zero = false) {
-    const text = raw.trim() || fallback;
-    if (zero && /^0+$/.test(text))
-        return { text: '0', ms: 0 };
-    if (!DURATION_RE.test(text)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${JSON.stringify(text.slice(0, 40))} is not a duration.`, `use a duration such as 30s, 2m or 1m30s${zero ? ', or 0' : ''}.`);
-    }
-    let ms = 0;
-    for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
-        ms += Number(m[1]) * UNIT_MS[m[2]];
-    ms = Math.round(ms);
-    if (ms <= 0 && !zero)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `must be longer than 0 (got ${text}).`, 'use a duration such as 30s or 2m.');
-    if (ms > MAX_DURATION_MS)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${text} is longer than a job may run (6h).`, 'use a duration such as 2m or 10m.');
+/** verify-timeout and wait-for-cdn: a duration (core/duration.ts) of at most 6h; `0` only where `zero` allows it. */
+function readDuration(get, input, fallback, zero = false) {
+    const text = get(input).trim() || fallback;
+    const ms = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(input, text, {
+        max: MAX_DURATION_MS,
+        maxText: 'a job may run (6h)',
+        zero,
+        fix: `use a duration such as 30s, 2m or 1m30s (units ${_core_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .DURATION_UNITS */ .Z}; at most 6h)${zero ? ', or 0' : ''}.`,
+    });
     return { text, ms };
 }
 const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
@@ -40566,14 +40573,14 @@ function parseVerifyUrl(name, raw) {
         url = new URL(value);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, 'use the https:// URL of the health endpoint, such as https://acme.example/healthz.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, 'use the https:// URL of the health endpoint, such as https://acme.example/healthz.');
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${url.protocol} is not supported.`, 'use an https:// URL.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(name, `${url.protocol} is not supported.`, 'use an https:// URL.');
     if (url.username || url.password)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, 'must not carry credentials.', 'use an endpoint that answers without them: the check sends no token.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(name, 'must not carry credentials.', 'use an endpoint that answers without them: the check sends no token.');
     if (url.protocol === 'http:' && !LOOPBACK.includes(url.hostname)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${url.host} is plain http: anyone on the way could answer for it.`, 'use the https:// URL of the health endpoint.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(name, `${url.host} is plain http: anyone on the way could answer for it.`, 'use the https:// URL of the health endpoint.');
     }
     url.hash = '';
     return url.toString();
@@ -40584,7 +40591,7 @@ function parseVerifyField(name, raw) {
     if (!value)
         return undefined;
     if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(value) || value.length > 200) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 80))} is not a dot path.`, 'name the field of the JSON answer that holds the version, such as version or build.version.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 80))} is not a dot path.`, 'name the field of the JSON answer that holds the version, such as version or build.version.');
     }
     return value;
 }
@@ -40593,9 +40600,9 @@ function readVerifyConfig(get, registry, userAgent = 'release-rollback') {
     const url = parseVerifyUrl('verify-url', get('verify-url'));
     const field = parseVerifyField('verify-field', get('verify-field'));
     if (field && !url)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('verify-field', 'is set but verify-url is not.', 'set verify-url to the health endpoint whose answer holds that field.');
-    const timeout = parseDuration('verify-timeout', get('verify-timeout'), '2m');
-    const wait = parseDuration('wait-for-cdn', get('wait-for-cdn'), '0', true);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz('verify-field', `is set but ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .settingName */ .QX)('verify-url')} is not.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .setTo */ .oc)('verify-url', '<the health endpoint whose answer holds that field>')}.`);
+    const timeout = readDuration(get, 'verify-timeout', '2m');
+    const wait = readDuration(get, 'wait-for-cdn', '0', true);
     return {
         url,
         field,
@@ -40629,7 +40636,7 @@ function verifyAfter(config, log) {
         await Promise.all([
             config.url ? checkHealth(config, targets, result, log, report).then((h) => (verification.health = h)) : undefined,
             npm.length > 0
-                ? (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .mapLimit */ .s)(npm, 4, (t) => readAsInstallers(config, t, log, report)).then((rows) => (verification.installers = rows))
+                ? (0,_util_js__WEBPACK_IMPORTED_MODULE_6__/* .mapLimit */ .s)(npm, 4, (t) => readAsInstallers(config, t, log, report)).then((rows) => (verification.installers = rows))
                 : undefined,
         ]);
         if (verification.health || verification.installers)
@@ -40669,14 +40676,14 @@ async function readHealth(config, versions, bad, timeoutMs) {
         });
     }
     catch (e) {
-        return { seen: false, reports: `no answer (${oneLine((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e.cause ?? e))})` };
+        return { seen: false, reports: `no answer (${oneLine((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(e.cause ?? e))})` };
     }
     let body;
     try {
         body = await res.text();
     }
     catch (e) {
-        return { seen: false, reports: `an answer cut short (${oneLine((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e))})` };
+        return { seen: false, reports: `an answer cut short (${oneLine((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(e))})` };
     }
     const final = res.url ? new URL(res.url) : undefined;
     if (final && final.protocol === 'http:' && !LOOPBACK.includes(final.hostname))
@@ -40732,7 +40739,7 @@ async function checkHealth(config, targets, result, log, report) {
         const left = deadline - Date.now();
         if (left <= 0)
             break;
-        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .yy)(Math.min(delay, left));
+        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .sleep */ .yy)(Math.min(delay, left));
         delay = Math.min(delay * 2, config.maxPollMs);
     }
     check.reports = last.reports;
@@ -40757,7 +40764,7 @@ const INSTALL_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/
 async function installerRead(config, name, channel, timeoutMs) {
     // npm-registry-fetch as npm install (pacote) calls it: the abbreviated document's accept
     // header, no preferOnline (no cache-control: no-cache), no token option, no disk cache
-    const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default()(`/${(0,_targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePackageName */ .lw)(name)}`, {
+    const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default()(`/${(0,_targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_5__/* .escapePackageName */ .lw)(name)}`, {
         registry: config.registry,
         headers: { accept: INSTALL_ACCEPT },
         retry: { retries: 0 },
@@ -40789,12 +40796,12 @@ async function readAsInstallers(config, t, log, report) {
             }
         }
         catch (e) {
-            row.error = oneLine((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e), 200);
+            row.error = oneLine((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(e), 200);
         }
         const left = deadline - Date.now();
         if (left <= 0)
             break;
-        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .yy)(Math.min(delay, left));
+        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .sleep */ .yy)(Math.min(delay, left));
         delay = Math.min(delay * 2, config.maxPollMs);
     }
     const who = `${t.name}@${t.channel}`;
@@ -41024,7 +41031,7 @@ function nextSteps(result) {
         return ['Re-run the same rollback: it completes only what is missing and repeats nothing.'];
     if (result.status === 'skipped')
         return [
-            'If a rollback is needed anyway, run it by hand with an explicit `rollback-version`, without the guards that held it (`published-after`, `published-before`, `release-commit`, `max-age`, `require-holder`).',
+            `If a rollback is needed anyway, run it by hand with an explicit \`${settingName('rollback-version')}\`, without the guards that held it (${['published-after', 'published-before', 'release-commit', 'max-age', 'require-holder'].map((n) => `\`${settingName(n)}\``).join(', ')}).`,
         ];
     if (result.status === 'failed')
         return ['Fix what the error names, then run the same rollback again.'];
@@ -41504,9 +41511,10 @@ class RegistryClient {
 /* harmony export */ });
 /* unused harmony export audienceOf */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4527);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9809);
-/* harmony import */ var _npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3986);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4527);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9809);
+/* harmony import */ var _npm_fetch_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3986);
 // Tokenless npm writes through trusted publishing (OIDC), the way the npm CLI does it
 // (npm/cli lib/utils/oidc.js, and npm's registry API, operation exchangeOidcToken):
 // 1. the job's ID token from the runner: GET ACTIONS_ID_TOKEN_REQUEST_URL with the query
@@ -41528,6 +41536,7 @@ class RegistryClient {
 
 
 
+
 /** The runner offers an ID token: the job has `permissions: id-token: write`. */
 function idTokenAvailable(env) {
     return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim() && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim());
@@ -41536,7 +41545,8 @@ function idTokenAvailable(env) {
 function audienceOf(registry) {
     return `npm:${new URL(registry).hostname}`;
 }
-const FALLBACK = 'or pass npm-token (a granular token with read and write access to the package) instead of trusted publishing';
+/** The way out of trusted publishing, in the words of the entry that runs (the input, or NPM_TOKEN on the CLI). */
+const fallback = () => `or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .setTo */ .oc)('npm-token')}, a granular token with read and write access to the package, instead of trusted publishing`;
 /**
  * The runner's ID token, asked once per audience for the whole run (several packages on
  * one registry share it). `setSecret` masks it as soon as it arrives.
@@ -41556,7 +41566,7 @@ async function requestIdToken(env, audience, setSecret, timeoutMs) {
     const raw = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim();
     const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim();
     if (!raw || !requestToken) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', 'is empty, and this job cannot ask for an OIDC ID token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set).', `give the job permissions: id-token: write to use trusted publishing, ${FALLBACK}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', 'is empty, and this job cannot ask for an OIDC ID token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set).', `give the job permissions: id-token: write to use trusted publishing, ${fallback()}.`);
     }
     setSecret?.(requestToken);
     const url = new URL(raw);
@@ -41573,7 +41583,7 @@ async function requestIdToken(env, audience, setSecret, timeoutMs) {
         });
     }
     catch (e) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner's ID token service (${where}) did not answer: ${(0,_util_js__WEBPACK_IMPORTED_MODULE_3__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e))}.`, `re-run the job (trusted publishing needs the runner's ID token), ${FALLBACK}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner's ID token service (${where}) did not answer: ${(0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e))}.`, `re-run the job (trusted publishing needs the runner's ID token), ${fallback()}.`);
     }
     let value;
     try {
@@ -41583,7 +41593,7 @@ async function requestIdToken(env, audience, setSecret, timeoutMs) {
         value = undefined;
     }
     if (!res.ok || typeof value !== 'string' || value === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner did not give this job an OIDC ID token for ${audience} (${where} answered HTTP ${res.status}${res.ok ? ' without a token' : ''}).`, `check that the job has permissions: id-token: write (a pull request from a fork never gets one), ${FALLBACK}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner did not give this job an OIDC ID token for ${audience} (${where} answered HTTP ${res.status}${res.ok ? ' without a token' : ''}).`, `check that the job has permissions: id-token: write (a pull request from a fork never gets one), ${fallback()}.`);
     }
     setSecret?.(value);
     return value;
@@ -41594,7 +41604,7 @@ function registryMessage(e) {
     const text = body && typeof body === 'object'
         ? (body.message ?? body.error)
         : undefined;
-    return typeof text === 'string' && text.trim() !== '' ? `: "${(0,_util_js__WEBPACK_IMPORTED_MODULE_3__/* .firstLine */ .T)(text).slice(0, 200)}"` : '';
+    return typeof text === 'string' && text.trim() !== '' ? `: "${(0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(text).slice(0, 200)}"` : '';
 }
 /**
  * Exchanges the job's ID token for a short-lived npm token for `packageName` at the
@@ -41607,35 +41617,35 @@ async function exchangeIdToken(o) {
     const audience = audienceOf(o.registry);
     const idToken = await o.idToken(audience);
     // at the host root whatever the registry's path, as npm's CLI builds it (new URL('/-/npm/...', registry))
-    const url = new URL(`/-/npm/v1/oidc/token/exchange/package/${(0,_npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__/* .escapePackageName */ .lw)(o.packageName)}`, o.registry).href;
+    const url = new URL(`/-/npm/v1/oidc/token/exchange/package/${(0,_npm_fetch_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePackageName */ .lw)(o.packageName)}`, o.registry).href;
     // The ID token is this one request's credential, so it is this request's header: a token
     // scoped to the registry (//host/path/) reaches a URL outside that path only through
     // npm-registry-fetch's same-host fallback, which this must not depend on. The client
     // carries no token of its own; its origin guard keeps the request (and the header) on
     // the registry's origin.
-    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryClient */ .bP({ registry: o.registry, timeoutMs: o.timeoutMs, userAgent: o.userAgent });
+    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_3__/* .RegistryClient */ .bP({ registry: o.registry, timeoutMs: o.timeoutMs, userAgent: o.userAgent });
     const headers = { accept: 'application/json', authorization: `Bearer ${idToken}` };
     let answer;
     try {
-        answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetry */ .bD)(`exchanging the OIDC token for ${o.packageName}`, () => client.json(url, 'publish', { method: 'POST', headers }), o.retry, o.log);
+        answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .withRetry */ .bD)(`exchanging the OIDC token for ${o.packageName}`, () => client.json(url, 'publish', { method: 'POST', headers }), o.retry, o.log);
     }
     catch (e) {
         // a redirect to another origin, refused (the ID token not sent): its own message says so
         if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl)
             throw e;
-        const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .statusOf */ .c2)(e);
+        const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .statusOf */ .c2)(e);
         const host = new URL(o.registry).host;
-        if (status === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRetryable */ .r3)(e)) {
+        if (status === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryable */ .r3)(e)) {
             const detail = status
                 ? `HTTP ${status}${registryMessage(e)}`
-                : (0,_util_js__WEBPACK_IMPORTED_MODULE_3__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e));
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`, `re-run when the registry recovers (a re-run is safe), ${FALLBACK}.`, status);
+                : (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e));
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`, `re-run when the registry recovers (a re-run is safe), ${fallback()}.`, status);
         }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`, `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), and in its allowed actions allow moving dist-tags and deprecating as well as publishing; ${FALLBACK}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`, `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), and in its allowed actions allow moving dist-tags and deprecating as well as publishing; ${fallback()}.`);
     }
     const token = answer?.token;
     if (typeof token !== 'string' || token === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} answered the OIDC token exchange for ${o.packageName} without a token.`, `check ${o.packageName}'s trusted publisher on ${new URL(o.registry).host}, ${FALLBACK}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} answered the OIDC token exchange for ${o.packageName} without a token.`, `check ${o.packageName}'s trusted publisher on ${new URL(o.registry).host}, ${fallback()}.`);
     }
     o.setSecret?.(token);
     return token;
@@ -44645,7 +44655,7 @@ function waitFlags(wait, v) {
         return [];
     if (v.major === 3) {
         if (wait === 'watcher') {
-            throw new errors/* InputError */.dz('helm-wait', `is watcher, but the helm on this runner is ${v.raw}: helm 3 has only the legacy readiness checks (--wait), the watcher came with helm 4.`, 'use helm-wait: legacy (the default) or none, or install helm 4 on the runner.');
+            throw new errors/* InputError */.dz('helm-wait', `is watcher, but the helm on this runner is ${v.raw}: helm 3 has only the legacy readiness checks (--wait), the watcher came with helm 4.`, `${(0,settings/* setTo */.oc)('helm-wait', 'legacy')} (the default) or none, or install helm 4 on the runner.`);
         }
         return ['--wait'];
     }
@@ -45035,7 +45045,7 @@ class HelmTarget {
             : `the ${this.wait} readiness checks (${wait.join(' ')})`;
         this.options.log.info(`Rolling ${this.label} back to revision ${target.revision} (${this.what} ${version}, ${target.status}) with helm ${helm.raw}; ` +
             (this.wait === 'none'
-                ? 'helm does not wait for the workloads to become ready (helm-wait: none).'
+                ? `helm does not wait for the workloads to become ready (${(0,settings/* setting */.Pe)('helm-wait', 'none')}).`
                 : `helm waits up to ${this.options.timeout} for the ${this.wait} readiness checks.`));
         let r;
         if (mayDescribe(helm)) {
@@ -45085,7 +45095,7 @@ class HelmTarget {
         if (created) {
             throw new errors/* RegistryError */.gl(`helm rollback of ${this.options.release} to revision ${target.revision} (${version}) did not succeed: the new revision ${created.revision} is ${created.status} (${JSON.stringify((0,util/* firstLine */.T)(created.description))})` +
                 `${r.exitCode !== 0 ? `; helm said: ${helmError(r.stderr)}` : ''}.`, `see why the workloads did not become ready (kubectl get pods and events${this.where ? ` in ${this.options.namespace}` : ''}); ${stillText}` +
-                `Re-run to try the rollback again, with a longer helm-timeout (now ${this.options.timeout}) if they only needed more time.`, undefined, 'HELM_ROLLBACK_FAILED');
+                `Re-run to try the rollback again, with a longer ${(0,settings/* settingName */.QX)('helm-timeout')} (now ${this.options.timeout}) if they only needed more time.`, undefined, 'HELM_ROLLBACK_FAILED');
         }
         if (r.exitCode !== 0)
             throw this.explain(r, 'rolling back');
@@ -45305,8 +45315,20 @@ function notFoundOnDeprecate(id) {
 
 
 
-/** The one dist-tag a drill writes (and removes again): ours by its name. */
-const DRILL_TAG = 'release-rollback-drill';
+
+/**
+ * The probe's dist-tag (the drill's harmless write, and the trusted-publishing preflight):
+ * `release-rollback-drill-<random>`, a name of its own for every probe, so two probes of one
+ * package at once (a drill beside a rollback, two channels rolled back together) never read
+ * or delete each other's tag.
+ */
+const DRILL_TAG_PREFIX = 'release-rollback-drill-';
+/** The one name every probe used before the names became per run: recognised, never written. */
+const LEGACY_DRILL_TAG = 'release-rollback-drill';
+/** A tag some probe wrote (this run's or another's). */
+const isDrillTag = (tag) => tag === LEGACY_DRILL_TAG || tag.startsWith(DRILL_TAG_PREFIX);
+/** A fresh probe tag name: the prefix and 8 random hex digits. */
+const newDrillTag = () => `${DRILL_TAG_PREFIX}${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
 
 class NpmTarget {
     options;
@@ -45410,7 +45432,7 @@ class NpmTarget {
     /**
      * With a token from trusted publishing, before any write: a trusted publisher may be
      * allowed to publish only, and a whoami says nothing about that. So the exchange is made
-     * (api()) and the drill's harmless write (probeWrite: the dist-tag DRILL_TAG added on the
+     * (api()) and the drill's harmless write (probeWrite: a dist-tag of its own, newDrillTag, added on the
      * version `latest` holds, removed, every step read back) proves the token may move
      * dist-tags; a refusal is an InputError naming the allowed-actions setting and the
      * npm-token fallback, and nothing else was written. Deprecating has no harmless probe (a
@@ -45438,7 +45460,7 @@ class NpmTarget {
             if (!(e instanceof errors/* InputError */.dz && e.input === 'npm-token'))
                 throw e;
             const pkg = this.options.packageName;
-            throw new errors/* InputError */.dz('npm-token', `is empty, and the token ${this.options.registry} issued through trusted publishing (OIDC) for ${pkg} may not move its dist-tags: the registry refused the harmless probe (the dist-tag '${DRILL_TAG}', added and removed before any rollback write). Nothing was rolled back. (${e.problem.replace(/ Fix: [\s\S]*$/, '')})`, TRUSTED_PUBLISHING_FIX(pkg, this.options.registry));
+            throw new errors/* InputError */.dz('npm-token', `is empty, and the token ${this.options.registry} issued through trusted publishing (OIDC) for ${pkg} may not move its dist-tags: the registry refused the harmless probe (a dist-tag of its own, '${DRILL_TAG_PREFIX}<random>', added and removed before any rollback write). Nothing was rolled back. (${e.problem.replace(/ Fix: [\s\S]*$/, '')})`, TRUSTED_PUBLISHING_FIX(pkg, this.options.registry));
         }
     }
     /** The token's user name; undefined when the registry has no whoami (404, 405). */
@@ -45497,26 +45519,28 @@ class NpmTarget {
         }
     }
     /**
-     * The drill's harmless write: dist-tag DRILL_TAG added on `version`, read back, removed
-     * (DELETE /-/package/<name>/dist-tags/<tag>) and confirmed gone, every step checked by a
-     * fresh read. The tag is ours by its name: one left pointing elsewhere (a drill that died
-     * between its add and its remove) is moved and removed too, with a warning. No other
-     * dist-tag is ever written; one that differs after the drill is reported (someone else
-     * moved it meanwhile).
+     * The drill's harmless write: a dist-tag of this probe's own (newDrillTag) added on
+     * `version`, read back, removed (DELETE /-/package/<name>/dist-tags/<tag>) and confirmed
+     * gone, every step checked by a fresh read. Only that tag is ever written. A probe tag of
+     * another run found on the package is left alone with a warning: from the dist-tags alone
+     * nobody can tell a probe running now from one that died between its add and its remove,
+     * and deleting a running probe's tag would fail it. Any other dist-tag that differs after
+     * the probe is reported (someone else moved it meanwhile).
      */
     async probeWrite(version, by = 'the drill') {
         const pkg = this.options.packageName;
         const warnings = [];
-        const path = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(DRILL_TAG)}`;
+        const tag = newDrillTag();
+        const path = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(tag)}`;
         const tags = (d) => ({ ...(d['dist-tags'] ?? {}) });
         this.forget();
         const before = tags(await this.readPackument());
-        const others = (t) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== DRILL_TAG));
-        if (before[DRILL_TAG] !== undefined && before[DRILL_TAG] !== version) {
-            warnings.push(`${pkg} had a dist-tag '${DRILL_TAG}' on ${before[DRILL_TAG]} (left by an earlier drill or preflight that did not finish); ${by} moved it to ${version} and removed it.`);
+        const others = (t) => Object.fromEntries(Object.entries(t).filter(([k]) => !isDrillTag(k)));
+        for (const [stale, on] of Object.entries(before).filter(([k]) => isDrillTag(k))) {
+            warnings.push(`${pkg} has a dist-tag '${stale}' on ${on}: the probe of another drill or preflight, running now or left by one that did not finish. ${by} left it alone (it may be in use); if no rollback or drill of ${pkg} is running, remove it: npm dist-tag rm ${pkg} ${stale}`);
         }
         const write = (what, init) => (0,retry/* withRetry */.bD)(what, async () => (await this.api()).write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
-            const lack = this.lacks(e, 'move', DRILL_TAG);
+            const lack = this.lacks(e, 'move', tag);
             if (lack)
                 throw lack;
             const explained = this.explain(e, 'write');
@@ -45527,32 +45551,35 @@ class NpmTarget {
         });
         let added = false;
         try {
-            await write(`adding dist-tag '${DRILL_TAG}'`, {
+            await write(`adding dist-tag '${tag}'`, {
                 method: 'PUT',
                 body: JSON.stringify(version),
                 headers: { 'content-type': 'application/json' },
             });
             added = true;
             const after = tags(await this.readPackument());
-            if (after[DRILL_TAG] !== version) {
-                throw new errors/* RegistryError */.gl(`${this.options.registry} accepted the dist-tag '${DRILL_TAG}' on ${pkg}@${version} but reads back ${after[DRILL_TAG] ?? '(no such tag)'}.`, 'check the registry: its writes do not read back.');
+            if (after[tag] !== version) {
+                throw new errors/* RegistryError */.gl(`${this.options.registry} accepted the dist-tag '${tag}' on ${pkg}@${version} but reads back ${after[tag] ?? '(no such tag)'}.`, 'check the registry: its writes do not read back.');
             }
         }
         finally {
-            if (added || before[DRILL_TAG] !== undefined) {
-                await write(`removing dist-tag '${DRILL_TAG}'`, { method: 'DELETE' });
+            // a PUT that failed may still have taken effect: the tag is this probe's alone, so a fresh read decides
+            const ours = added ||
+                (await this.readPackument().then((d) => tags(d)[tag] !== undefined, () => false));
+            if (ours) {
+                await write(`removing dist-tag '${tag}'`, { method: 'DELETE' });
             }
         }
         const end = tags(await this.readPackument());
         this.forget();
-        if (end[DRILL_TAG] !== undefined) {
-            throw new errors/* RegistryError */.gl(`${this.options.registry} accepted the removal of the dist-tag '${DRILL_TAG}' from ${pkg} but still reads it on ${end[DRILL_TAG]}.`, `remove it by hand: npm dist-tag rm ${pkg} ${DRILL_TAG}`);
+        if (end[tag] !== undefined) {
+            throw new errors/* RegistryError */.gl(`${this.options.registry} accepted the removal of the dist-tag '${tag}' from ${pkg} but still reads it on ${end[tag]}.`, `remove it by hand: npm dist-tag rm ${pkg} ${tag}`);
         }
         const was = others(before);
         const now = others(end);
-        for (const tag of new Set([...Object.keys(was), ...Object.keys(now)])) {
-            if (was[tag] !== now[tag])
-                warnings.push(`${pkg}'s dist-tag '${tag}' was ${was[tag] ?? '(none)'} before ${by} and is ${now[tag] ?? '(gone)'} after it: ${by} never writes it, so someone else did meanwhile.`);
+        for (const other of new Set([...Object.keys(was), ...Object.keys(now)])) {
+            if (was[other] !== now[other])
+                warnings.push(`${pkg}'s dist-tag '${other}' was ${was[other] ?? '(none)'} before ${by} and is ${now[other] ?? '(gone)'} after it: ${by} never writes it, so someone else did meanwhile.`);
         }
         return { warnings };
     }
@@ -45811,7 +45838,9 @@ class NpmTarget {
         // a token from trusted publishing: its publisher's allowed actions decide, and npm-token is the fallback
         const oidc = this.options.oidc
             ? ` This token came from trusted publishing (OIDC): ${TRUSTED_PUBLISHING_FIX(pkg, where)}`
-            : " Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write), where the package's trusted publisher is allowed to move dist-tags and deprecate.";
+            : (0,settings/* currentDialect */.kZ)() === 'cli'
+                ? ` Or, in a GitHub Actions job with permissions: id-token: write, leave ${(0,settings/* settingName */.QX)('npm-token')} unset to use OIDC trusted publishing, where the package's trusted publisher is allowed to move dist-tags and deprecate.`
+                : ` Or leave ${(0,settings/* settingName */.QX)('npm-token')} empty and use OIDC trusted publishing (permissions: id-token: write), where the package's trusted publisher is allowed to move dist-tags and deprecate.`;
         if (err.code === 'EOTP') {
             return new errors/* RegistryError */.gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).${oidc}`, status, err.code);
         }
@@ -45834,7 +45863,7 @@ class NpmTarget {
     }
 }
 /** What to do when the registry refuses a write with a token from trusted publishing. */
-const TRUSTED_PUBLISHING_FIX = (pkg, registry) => `in ${pkg}'s settings on ${new URL(registry).host}, edit its trusted publisher's allowed actions to allow moving dist-tags and deprecating, not only publishing; or pass npm-token (a granular token with read and write access to ${pkg}), which is used instead of trusted publishing.`;
+const TRUSTED_PUBLISHING_FIX = (pkg, registry) => `in ${pkg}'s settings on ${new URL(registry).host}, edit its trusted publisher's allowed actions to allow moving dist-tags and deprecating, not only publishing; or ${(0,settings/* setTo */.oc)('npm-token')}, a granular token with read and write access to ${pkg}, which is used instead of trusted publishing.`;
 function toState(doc) {
     const versions = {};
     for (const [v, manifest] of Object.entries(doc.versions ?? {})) {
