@@ -383,13 +383,7 @@ function undoInputs(inputs, record, source) {
         ...(rec.notAffected ?? []).map((name) => ({ kind: 'npm', name })),
     ];
     const kinds = new Set(specs.map((s) => s.kind));
-    const target = kinds.size === 1
-        ? [...kinds][0]
-        : kinds.has('npm')
-            ? 'npm'
-            : kinds.has('docker')
-                ? 'docker'
-                : 'helm';
+    const target = (0,src_inputs/* mainKind */.YY)(kinds);
     // npm writes need a token, or the job's ID token for trusted publishing (readInputs saw whether the runner offers one)
     if (kinds.has('npm') && !inputs.dryRun && !inputs.npmOidc)
         (0,src_inputs/* requireNpmToken */.w4)(inputs.npmToken);

@@ -55225,7 +55225,7 @@ async function guardedWrite(g) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(19680);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(62602);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -55241,6 +55241,7 @@ __webpack_async_result__();
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   et: () => (/* binding */ isFreezeCheck),
+  YY: () => (/* binding */ mainKind),
   Th: () => (/* binding */ packageNameFromWorkspace),
   yG: () => (/* binding */ parseBoolean),
   BJ: () => (/* binding */ readGitHubInputs),
@@ -55548,6 +55549,12 @@ function parseStrategy(name, raw, target) {
         throw new errors/* InputError */.dz(name, `republish is for npm packages, not target: ${target}.`, `use ${(0,settings/* setting */.Pe)('strategy', 'retag')}.`);
     return v;
 }
+/** The kind whose inputs apply: the one kind, or with several (the targets input) npm when it is among them. */
+function mainKind(kinds) {
+    if (kinds.size === 1)
+        return [...kinds][0];
+    return kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm';
+}
 function parseTarget(name, raw) {
     const v = (raw.trim() || 'npm').toLowerCase();
     if (!TARGETS.includes(v))
@@ -55776,13 +55783,7 @@ function readInputs(get, env = process.env) {
     if (byId && !namedTargets)
         kinds.clear();
     // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
-    const target = kinds.size === 1
-        ? [...kinds][0]
-        : kinds.has('npm')
-            ? 'npm'
-            : kinds.has('docker')
-                ? 'docker'
-                : 'helm';
+    const target = mainKind(kinds);
     // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
     // deployed revision) and a git-tag target's channel is the moving tag itself
     const channelRaw = get('channel') || 'latest';
@@ -55986,7 +55987,7 @@ function readGitHubInputs(get, env = process.env) {
 
 /***/ }),
 
-/***/ 19680:
+/***/ 62602:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59000,548 +59001,6 @@ var execute = __nccwpck_require__(55208);
 var urls = __nccwpck_require__(15945);
 // EXTERNAL MODULE: ./src/inputs.ts + 3 modules
 var src_inputs = __nccwpck_require__(69746);
-;// CONCATENATED MODULE: ./src/notify/format.ts
-/** Discord's limit on `content`. */
-const DISCORD_MAX = 2000;
-/** Slack: section text 3000, header 150, a field 2000. */
-const SLACK_SECTION = 3000;
-const SLACK_HEADER = 150;
-const SLACK_FIELD = 2000;
-/** at most this many target lines in a message; the rest are counted */
-const MAX_TARGET_LINES = 15;
-const REASON_MAX = 1000;
-const ERROR_MAX = 600;
-const LINE_MAX = 200;
-const EMOJI = {
-    'in-progress': '🚨',
-    completed: '✅',
-    'already-done': '✅',
-    partial: '⚠️',
-    failed: '❌',
-};
-/**
- * `raw` escaped character by character with `esc`, cut to at most `max` characters (UTF-16
- * units) with a trailing `…` when it does not fit. The cut falls between two escaped
- * characters, never inside an escape or a surrogate pair.
- */
-function clip(raw, max, esc = (c) => c) {
-    let out = '';
-    const chars = [...raw];
-    for (let i = 0; i < chars.length; i++) {
-        const piece = esc(chars[i]);
-        const room = i === chars.length - 1 ? max : max - 1;
-        if (out.length + piece.length > room)
-            return `${out}…`;
-        out += piece;
-    }
-    return out;
-}
-/** Slack mrkdwn: `&`, `<` and `>` as entities; no link, mention (`<!here>`, `<@U…>`) or special can be written. */
-const slackChar = (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c);
-const slackText = (s, max = SLACK_SECTION) => clip(s, max, slackChar);
-/**
- * Discord markdown: every character that starts formatting, a quote, a heading, a list, a
- * spoiler, a masked link or a mention (`<@…>`) is backslash-escaped, and an `@` gets a
- * zero-width space after it (`@everyone` and `@here` stay text even without
- * allowed_mentions, which is sent as well).
- */
-const discordChar = (c) => c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c;
-const discordText = (s, max = DISCORD_MAX) => clip(s, max, discordChar);
-function what(a) {
-    if (a.targets.length === 1) {
-        const t = a.targets[0];
-        return `${t.kind === 'npm' ? 'npm package' : t.kind === 'docker' ? 'image' : t.kind === 'helm' ? 'Helm release' : 'git tag'} ${t.name}`;
-    }
-    return `${a.targets.length} targets`;
-}
-function targetLine(t, several) {
-    const move = `'${t.channel}' ${t.current ?? '(none)'} → ${t.restore ?? '(none)'}`;
-    const outcome = t.outcome ? `: ${t.outcome}${t.error ? ` (${t.error})` : ''}` : '';
-    return several ? `${t.kind}:${t.name} ${move}${outcome}` : `${move}${outcome}`;
-}
-/** The facts every platform shows, as label/value pairs (values raw). */
-function facts(a) {
-    const one = a.targets.length === 1 ? a.targets[0] : undefined;
-    const rows = [['What', what(a)]];
-    if (one) {
-        rows.push(['Channel', one.channel], ['Current version', one.current ?? '(none)'], ['Restoring to', one.restore ?? '(none)']);
-        if (one.outcome)
-            rows.push(['Outcome', one.outcome]);
-    }
-    else {
-        rows.push(['Bad version', a.rollbackVersion], ['Channel', a.channel]);
-    }
-    rows.push(['Severity', a.severity]);
-    if (a.incidentId)
-        rows.push(['Incident', a.incidentId]);
-    rows.push(['Who', a.actor ? `${a.actor}${a.trigger ? ` (${a.trigger})` : ''}` : (a.trigger ?? 'unknown')]);
-    return rows;
-}
-/** The lines under the facts: several targets, a line each (or, for one, its error). */
-function targetLines(a) {
-    if (a.targets.length <= 1)
-        return [];
-    const lines = a.targets.slice(0, MAX_TARGET_LINES).map((t) => targetLine(t, true));
-    if (a.targets.length > MAX_TARGET_LINES)
-        lines.push(`…and ${a.targets.length - MAX_TARGET_LINES} more`);
-    return lines;
-}
-function problem(a) {
-    if (a.status === 'partial' && a.missing.length > 0)
-        return `Still missing: ${a.missing.join('; ')}`;
-    if (a.error)
-        return a.error;
-    return undefined;
-}
-/** Slack incoming webhook: `{ text, blocks }` (text is the notification's fallback). */
-function slackPayload(a) {
-    const one = a.targets.length === 1 ? a.targets[0] : undefined;
-    const summary = one ? `${what(a)}: ${targetLine(one, false)}` : `${what(a)}, ${a.rollbackVersion} on ${a.channel}`;
-    const blocks = [
-        {
-            type: 'header',
-            text: { type: 'plain_text', text: clip(`${EMOJI[a.status]} ${a.headline}`, SLACK_HEADER), emoji: true },
-        },
-        {
-            type: 'section',
-            fields: facts(a).map(([label, value]) => ({
-                type: 'mrkdwn',
-                text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}`,
-            })),
-        },
-        { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } },
-    ];
-    const lines = targetLines(a);
-    if (lines.length > 0)
-        blocks.push({
-            type: 'section',
-            text: {
-                type: 'mrkdwn',
-                text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION),
-            },
-        });
-    const p = problem(a);
-    if (p)
-        blocks.push({
-            type: 'section',
-            text: {
-                type: 'mrkdwn',
-                text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}`,
-            },
-        });
-    const links = [
-        a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '',
-        a.reportUrl ? `<${slackUrl(a.reportUrl)}|Incident report>` : '',
-        a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : '',
-    ].filter(Boolean);
-    if (links.length > 0)
-        blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join(' · ') }] });
-    return { text: slackText(`${EMOJI[a.status]} ${a.headline}: ${summary}. Reason: ${a.reason}`, SLACK_SECTION), blocks };
-}
-/** A URL inside Slack's `<url|text>`: the characters that would end it are percent-encoded. */
-const slackUrl = (url) => url.replace(/[|<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-/** Whole lines while they fit in `max`, then `more` (each line is escaped whole: a cut between lines is always safe). */
-function clipLines(lines, max, more = '…') {
-    const all = lines.join('\n');
-    if (all.length <= max)
-        return all;
-    const kept = [];
-    let size = 0;
-    for (const line of lines) {
-        const add = (kept.length > 0 ? 1 : 0) + line.length;
-        if (size + add + 1 + more.length > max)
-            break;
-        kept.push(line);
-        size += add;
-    }
-    return [...kept, more].join('\n');
-}
-/**
- * Discord webhook: `content` within 2,000 characters, no mention can ping anyone
- * (`allowed_mentions: { parse: [] }`), no link previews (flags: SUPPRESS_EMBEDS).
- */
-function discordPayload(a) {
-    const lines = [
-        `**${discordText(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX)}**`,
-        ...(a.issueUrl ? [`Tracking issue: ${a.issueUrl}`] : []),
-        ...(a.reportUrl ? [`Incident report: ${a.reportUrl}`] : []),
-        ...(a.runUrl ? [`Workflow run: ${a.runUrl}`] : []),
-        ...facts(a).map(([label, value]) => `**${label}:** ${discordText(value, LINE_MAX)}`),
-        `**Reason:** ${discordText(a.reason, REASON_MAX)}`,
-    ];
-    const p = problem(a);
-    if (p)
-        lines.push(`**${a.status === 'partial' ? 'What is missing' : 'Error'}:** ${discordText(p, ERROR_MAX)}`);
-    lines.push(...targetLines(a).map((l) => `- ${discordText(l, LINE_MAX)}`));
-    return { content: clipLines(lines, DISCORD_MAX, '…(truncated)'), allowed_mentions: { parse: [] }, flags: 4 };
-}
-const TEAMS_COLOR = {
-    'in-progress': 'Warning',
-    completed: 'Good',
-    'already-done': 'Good',
-    partial: 'Attention',
-    failed: 'Attention',
-};
-/** A line of an Adaptive Card: TextRuns render no Markdown, so user text stays text. */
-function teamsLine(label, value, extra = {}) {
-    return {
-        type: 'RichTextBlock',
-        inlines: [
-            ...(label ? [{ type: 'TextRun', text: `${label}: `, weight: 'Bolder' }] : []),
-            { type: 'TextRun', text: value, ...extra },
-        ],
-    };
-}
-/**
- * Microsoft Teams (a Workflows webhook or an incoming webhook): an Adaptive Card in the
- * message envelope. Every text is a TextRun, which renders no Markdown and no mention.
- */
-function teamsPayload(a) {
-    const body = [
-        teamsLine(undefined, clip(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX), {
-            weight: 'Bolder',
-            size: 'Large',
-            color: TEAMS_COLOR[a.status],
-        }),
-        ...facts(a).map(([label, value]) => teamsLine(label, clip(value, LINE_MAX))),
-        teamsLine('Reason', clip(a.reason, REASON_MAX)),
-    ];
-    const p = problem(a);
-    if (p)
-        body.push(teamsLine(a.status === 'partial' ? 'What is missing' : 'Error', clip(p, ERROR_MAX)));
-    for (const line of targetLines(a))
-        body.push(teamsLine(undefined, clip(line, LINE_MAX)));
-    const actions = [
-        ...(a.issueUrl ? [{ type: 'Action.OpenUrl', title: 'Tracking issue', url: a.issueUrl }] : []),
-        ...(a.reportUrl ? [{ type: 'Action.OpenUrl', title: 'Incident report', url: a.reportUrl }] : []),
-        ...(a.runUrl ? [{ type: 'Action.OpenUrl', title: 'Workflow run', url: a.runUrl }] : []),
-    ];
-    return {
-        type: 'message',
-        attachments: [
-            {
-                contentType: 'application/vnd.microsoft.card.adaptive',
-                contentUrl: null,
-                content: {
-                    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-                    type: 'AdaptiveCard',
-                    version: '1.4',
-                    msteams: { width: 'Full' },
-                    body,
-                    ...(actions.length > 0 ? { actions } : {}),
-                },
-            },
-        ],
-    };
-}
-/** The json format: the announcement itself, with a format version first (README "Announce"). */
-function jsonPayload(a) {
-    return { version: 1, ...a };
-}
-function payloadFor(format, a) {
-    return format === 'slack'
-        ? slackPayload(a)
-        : format === 'discord'
-            ? discordPayload(a)
-            : format === 'teams'
-                ? teamsPayload(a)
-                : jsonPayload(a);
-}
-
-// EXTERNAL MODULE: ./src/github/render-parts.ts
-var render_parts = __nccwpck_require__(90200);
-// EXTERNAL MODULE: ./src/run.ts
-var run = __nccwpck_require__(79786);
-;// CONCATENATED MODULE: ./src/notify/message.ts
-
-
-
-
-const HEADLINE = {
-    started: 'ROLLBACK IN PROGRESS',
-    completed: 'ROLLBACK COMPLETE',
-    alreadyDone: 'ROLLBACK COMPLETE: already rolled back, nothing needed changing',
-    failed: 'ROLLBACK FAILED: nothing was changed',
-};
-const HEADLINE_MISSING_MAX = 120;
-/** The link to the workflow run, when there is one (the CLI has none). */
-function runUrlOf(ctx) {
-    return (0,render_parts/* safeUrl */.Pl)((0,urls/* runUrl */.Vp)(ctx)) ?? null;
-}
-function common(a, at) {
-    return {
-        reason: a.request.reason,
-        severity: a.severity,
-        actor: a.ctx.actor ?? null,
-        trigger: a.ctx.eventName ? (a.ctx.workflow ? `${a.ctx.eventName} in ${a.ctx.workflow}` : a.ctx.eventName) : null,
-        runUrl: runUrlOf(a.ctx),
-        at,
-    };
-}
-const goal = (t) => t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null;
-/** The start: every planned target, what its channel holds and what it is restored to. */
-function startAnnouncement(planned, a, at) {
-    const first = planned[0];
-    return {
-        event: 'rollback.started',
-        status: 'in-progress',
-        headline: HEADLINE.started,
-        incidentId: (a.targets.length > 1 ? (0,run/* incidentOf */.w8)(a.targets, a.request) : first?.plan?.incidentId) || null,
-        rollbackVersion: first?.plan?.rollbackVersion ?? a.request.rollbackVersion,
-        channel: a.request.channel,
-        ...common(a, at),
-        targets: planned.map((t) => ({
-            kind: t.kind,
-            name: t.name,
-            channel: t.channel,
-            current: t.plan?.previousVersion ?? null,
-            restore: goal(t),
-            outcome: null,
-            error: null,
-        })),
-        missing: [],
-        error: null,
-        issueUrl: null,
-        reportUrl: null,
-    };
-}
-/** What a partial result still misses, one item each. */
-function missingOf(result) {
-    if (result.error instanceof errors/* PartialError */.GM)
-        return result.error.missing;
-    const failed = result.targets.filter((t) => t.failure);
-    if (failed.length > 0)
-        return failed.map((t) => `${t.name} (${(0,run/* errorOf */.Mz)(t)})`);
-    return result.error ? [result.error.message] : [];
-}
-/** The end: the result (or the error that stopped the run before any write), with the tracking issue. */
-function endAnnouncement(end, books, a, at) {
-    const result = end.result;
-    const status = !result
-        ? 'failed'
-        : result.status === 'completed' || result.status === 'already-done' || result.status === 'partial'
-            ? result.status
-            : 'failed';
-    const missing = result && status === 'partial' ? missingOf(result) : [];
-    const shortMissing = missing.join('; ');
-    const headline = status === 'completed'
-        ? HEADLINE.completed
-        : status === 'already-done'
-            ? HEADLINE.alreadyDone
-            : status === 'partial'
-                ? `ROLLBACK PARTIAL: ${shortMissing.length > HEADLINE_MISSING_MAX ? `${[...shortMissing].slice(0, HEADLINE_MISSING_MAX - 1).join('')}…` : shortMissing} missing`
-                : HEADLINE.failed;
-    const first = result?.targets.find((t) => t.plan);
-    return {
-        event: 'rollback.finished',
-        status,
-        headline,
-        incidentId: result?.incidentId || null,
-        rollbackVersion: first?.plan?.rollbackVersion ?? result?.rollbackVersion ?? a.request.rollbackVersion,
-        channel: a.request.channel,
-        ...common(a, at),
-        targets: (result?.targets ?? []).map((t) => ({
-            kind: t.kind,
-            name: t.name,
-            channel: t.channel,
-            current: t.plan?.previousVersion ?? null,
-            restore: goal(t),
-            outcome: t.outcome,
-            error: (0,run/* errorOf */.Mz)(t) ?? null,
-        })),
-        missing,
-        error: result ? (result.error?.message ?? null) : (0,errors/* errorMessage */.gJ)(end.error),
-        issueUrl: (0,render_parts/* safeUrl */.Pl)(books?.issueUrl) ?? null,
-        reportUrl: (0,render_parts/* safeUrl */.Pl)(books?.pullRequestUrl ?? books?.reportUrl) ?? null,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/notify/send.ts
-// The one POST to the webhook. The URL is a secret: it goes only to its own origin (scheme,
-// host and port); a redirect elsewhere is not followed, and no error message here ever
-// contains the URL or any part of its path. A failure is thrown as an AnnounceError whose
-// message is safe to log, put in the summary and hand back as a warning.
-const ANNOUNCE_TIMEOUT_MS = 10_000;
-const MAX_HOPS = 3;
-const MAX_BODY = 16 * 1024;
-class AnnounceError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'AnnounceError';
-    }
-}
-/**
- * POSTs `body` as JSON. Same-origin 307/308 redirects are followed (at most 3); any other
- * redirect, a non-2xx answer, a network error or no answer within the timeout throws.
- */
-async function postJson(webhook, body, o = {}) {
-    const timeoutMs = o.timeoutMs ?? ANNOUNCE_TIMEOUT_MS;
-    const origin = new URL(webhook).origin;
-    const secretParts = secretPieces(webhook);
-    const signal = AbortSignal.timeout(timeoutMs);
-    const payload = JSON.stringify(body);
-    let target = new URL(webhook);
-    for (let hop = 0;; hop++) {
-        let res;
-        try {
-            res = await fetch(target, {
-                method: 'POST',
-                headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': o.userAgent ?? 'release-rollback' },
-                body: payload,
-                redirect: 'manual',
-                signal,
-            });
-        }
-        catch (e) {
-            throw new AnnounceError(failure(e, timeoutMs));
-        }
-        if (res.status >= 300 && res.status < 400) {
-            await drain(res, signal).catch(() => undefined);
-            let next;
-            try {
-                next = new URL(res.headers.get('location') ?? '', target);
-            }
-            catch {
-                next = undefined;
-            }
-            if (!next || !res.headers.get('location'))
-                throw new AnnounceError(`the webhook answered HTTP ${res.status} without a usable Location: not followed.`);
-            if (next.origin !== origin)
-                throw new AnnounceError(`the webhook redirected (HTTP ${res.status}) to ${next.origin}, another origin: not followed, nothing was sent there.`);
-            if (res.status !== 307 && res.status !== 308)
-                throw new AnnounceError(`the webhook answered HTTP ${res.status} (a redirect that would turn the POST into a GET): not followed.`);
-            if (hop + 1 >= MAX_HOPS)
-                throw new AnnounceError(`the webhook redirected more than ${MAX_HOPS - 1} times: not followed further.`);
-            target = next;
-            continue;
-        }
-        let text = '';
-        try {
-            text = await drain(res, signal);
-        }
-        catch (e) {
-            if (!res.ok)
-                throw new AnnounceError(`the webhook answered HTTP ${res.status}.`);
-            throw new AnnounceError(failure(e, timeoutMs));
-        }
-        if (!res.ok)
-            throw new AnnounceError(`the webhook answered HTTP ${res.status}${detail(text, secretParts)}.`);
-        return;
-    }
-}
-/** Reads at most 16 KiB of the answer (the rest is dropped). */
-async function drain(res, signal) {
-    if (!res.body)
-        return '';
-    const reader = res.body.getReader();
-    const chunks = [];
-    let size = 0;
-    try {
-        for (;;) {
-            if (signal.aborted)
-                throw signal.reason;
-            const { done, value } = await reader.read();
-            if (done)
-                break;
-            chunks.push(value);
-            size += value.length;
-            if (size >= MAX_BODY)
-                break;
-        }
-    }
-    finally {
-        await reader.cancel().catch(() => undefined);
-    }
-    return Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY);
-}
-/** A network failure or the timeout, by its code only (the messages name addresses). */
-function failure(e, timeoutMs) {
-    const err = e;
-    if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError')
-        return `the webhook did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`;
-    const code = typeof err?.cause?.code === 'string' && /^[A-Z0-9_]{2,40}$/.test(err.cause.code) ? err.cause.code : undefined;
-    return `the webhook could not be reached (${code ?? 'network error'}).`;
-}
-/** The path and query pieces of the URL that could be secret (tokens, ids). */
-function secretPieces(webhook) {
-    const url = new URL(webhook);
-    return `${url.pathname}${url.search}`.split(/[/?&=]+/).filter((p) => p.length >= 6);
-}
-/**
- * The service's short reason (Slack's `invalid_payload`, Discord's `{"message": "Unknown
- * Webhook"}`), kept only when it is short plain text and contains no piece of the URL.
- */
-function detail(text, secretParts) {
-    let reason = text.trim();
-    try {
-        const parsed = JSON.parse(reason);
-        reason =
-            typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : '';
-    }
-    catch {
-        // plain text
-    }
-    reason = reason.trim();
-    if (reason === '' || reason.length > 120 || !/^[A-Za-z0-9 _.,:'()-]+$/.test(reason))
-        return '';
-    if (secretParts.some((p) => reason.includes(p)))
-        return '';
-    return `: ${reason}`;
-}
-
-;// CONCATENATED MODULE: ./src/notify/announce.ts
-
-
-
-
-
-function announceSteps(cfg, about, log, o) {
-    const now = o.now ?? (() => new Date().toISOString());
-    const where = `the ${cfg.format} webhook (${(0,settings/* settingName */.QX)('announce-webhook')})`;
-    let started;
-    /** Sends one announcement; resolves to a warning when it was not delivered, never rejects. */
-    const send = async (which, build) => {
-        try {
-            await postJson(cfg.webhook, payloadFor(cfg.format, build()), o);
-            log.info(`Announced the ${which} of the rollback to ${where}.`);
-            return undefined;
-        }
-        catch (e) {
-            // an AnnounceError never carries the URL; anything else is scrubbed of it to be sure
-            const why = e instanceof AnnounceError
-                ? e.message
-                : (0,errors/* errorMessage */.gJ)(e)
-                    .split(cfg.webhook)
-                    .join(`(${(0,settings/* settingName */.QX)('announce-webhook')})`);
-            return `The ${which} announcement to ${where} was not delivered: ${why} The rollback itself is not affected.`;
-        }
-    };
-    return {
-        async beforeWrite(planned) {
-            // not awaited: the writes do not wait for the chat; atEnd awaits it before the end message
-            started = send('start', () => startAnnouncement(planned, about, now()));
-        },
-        async atEnd(end, books) {
-            const warnings = [];
-            const startWarning = await started;
-            if (startWarning)
-                warnings.push(startWarning);
-            if (o.dryRun || end.result?.status === 'planned') {
-                log.info(`Dry run: no announcement was sent to ${where}.`);
-                return { missing: [], warnings };
-            }
-            if (end.result?.status === 'skipped') {
-                log.info(`Skipped: nothing was rolled back, so no announcement was sent to ${where}.`);
-                return { missing: [], warnings };
-            }
-            const endWarning = await send('end', () => endAnnouncement(end, books, about, now()));
-            if (endWarning)
-                warnings.push(endWarning);
-            return { missing: [], warnings };
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/notify/config.ts
 
 const ANNOUNCE_FORMATS = ['slack', 'discord', 'teams', 'json'];
@@ -59596,6 +59055,8 @@ function readAnnounceInputs(get) {
     return { webhook, format: rawFormat || formatForHost(url.hostname) };
 }
 
+// EXTERNAL MODULE: ./src/run.ts
+var run = __nccwpck_require__(79786);
 // EXTERNAL MODULE: ./src/runbook/impact.ts + 1 modules
 var impact = __nccwpck_require__(4623);
 // EXTERNAL MODULE: external "node:child_process"
@@ -60140,6 +59601,546 @@ function check(ran, subject, doing, config, what) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/notify/format.ts
+/** Discord's limit on `content`. */
+const DISCORD_MAX = 2000;
+/** Slack: section text 3000, header 150, a field 2000. */
+const SLACK_SECTION = 3000;
+const SLACK_HEADER = 150;
+const SLACK_FIELD = 2000;
+/** at most this many target lines in a message; the rest are counted */
+const MAX_TARGET_LINES = 15;
+const REASON_MAX = 1000;
+const ERROR_MAX = 600;
+const LINE_MAX = 200;
+const EMOJI = {
+    'in-progress': '🚨',
+    completed: '✅',
+    'already-done': '✅',
+    partial: '⚠️',
+    failed: '❌',
+};
+/**
+ * `raw` escaped character by character with `esc`, cut to at most `max` characters (UTF-16
+ * units) with a trailing `…` when it does not fit. The cut falls between two escaped
+ * characters, never inside an escape or a surrogate pair.
+ */
+function clip(raw, max, esc = (c) => c) {
+    let out = '';
+    const chars = [...raw];
+    for (let i = 0; i < chars.length; i++) {
+        const piece = esc(chars[i]);
+        const room = i === chars.length - 1 ? max : max - 1;
+        if (out.length + piece.length > room)
+            return `${out}…`;
+        out += piece;
+    }
+    return out;
+}
+/** Slack mrkdwn: `&`, `<` and `>` as entities; no link, mention (`<!here>`, `<@U…>`) or special can be written. */
+const slackChar = (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c);
+const slackText = (s, max = SLACK_SECTION) => clip(s, max, slackChar);
+/**
+ * Discord markdown: every character that starts formatting, a quote, a heading, a list, a
+ * spoiler, a masked link or a mention (`<@…>`) is backslash-escaped, and an `@` gets a
+ * zero-width space after it (`@everyone` and `@here` stay text even without
+ * allowed_mentions, which is sent as well).
+ */
+const discordChar = (c) => c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c;
+const discordText = (s, max = DISCORD_MAX) => clip(s, max, discordChar);
+function what(a) {
+    if (a.targets.length === 1) {
+        const t = a.targets[0];
+        return `${t.kind === 'npm' ? 'npm package' : t.kind === 'docker' ? 'image' : t.kind === 'helm' ? 'Helm release' : 'git tag'} ${t.name}`;
+    }
+    return `${a.targets.length} targets`;
+}
+function targetLine(t, several) {
+    const move = `'${t.channel}' ${t.current ?? '(none)'} → ${t.restore ?? '(none)'}`;
+    const outcome = t.outcome ? `: ${t.outcome}${t.error ? ` (${t.error})` : ''}` : '';
+    return several ? `${t.kind}:${t.name} ${move}${outcome}` : `${move}${outcome}`;
+}
+/** The facts every platform shows, as label/value pairs (values raw). */
+function facts(a) {
+    const one = a.targets.length === 1 ? a.targets[0] : undefined;
+    const rows = [['What', what(a)]];
+    if (one) {
+        rows.push(['Channel', one.channel], ['Current version', one.current ?? '(none)'], ['Restoring to', one.restore ?? '(none)']);
+        if (one.outcome)
+            rows.push(['Outcome', one.outcome]);
+    }
+    else {
+        rows.push(['Bad version', a.rollbackVersion], ['Channel', a.channel]);
+    }
+    rows.push(['Severity', a.severity]);
+    if (a.incidentId)
+        rows.push(['Incident', a.incidentId]);
+    rows.push(['Who', a.actor ? `${a.actor}${a.trigger ? ` (${a.trigger})` : ''}` : (a.trigger ?? 'unknown')]);
+    return rows;
+}
+/** The lines under the facts: several targets, a line each (or, for one, its error). */
+function targetLines(a) {
+    if (a.targets.length <= 1)
+        return [];
+    const lines = a.targets.slice(0, MAX_TARGET_LINES).map((t) => targetLine(t, true));
+    if (a.targets.length > MAX_TARGET_LINES)
+        lines.push(`…and ${a.targets.length - MAX_TARGET_LINES} more`);
+    return lines;
+}
+function problem(a) {
+    if (a.status === 'partial' && a.missing.length > 0)
+        return `Still missing: ${a.missing.join('; ')}`;
+    if (a.error)
+        return a.error;
+    return undefined;
+}
+/** Slack incoming webhook: `{ text, blocks }` (text is the notification's fallback). */
+function slackPayload(a) {
+    const one = a.targets.length === 1 ? a.targets[0] : undefined;
+    const summary = one ? `${what(a)}: ${targetLine(one, false)}` : `${what(a)}, ${a.rollbackVersion} on ${a.channel}`;
+    const blocks = [
+        {
+            type: 'header',
+            text: { type: 'plain_text', text: clip(`${EMOJI[a.status]} ${a.headline}`, SLACK_HEADER), emoji: true },
+        },
+        {
+            type: 'section',
+            fields: facts(a).map(([label, value]) => ({
+                type: 'mrkdwn',
+                text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}`,
+            })),
+        },
+        { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } },
+    ];
+    const lines = targetLines(a);
+    if (lines.length > 0)
+        blocks.push({
+            type: 'section',
+            text: {
+                type: 'mrkdwn',
+                text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION),
+            },
+        });
+    const p = problem(a);
+    if (p)
+        blocks.push({
+            type: 'section',
+            text: {
+                type: 'mrkdwn',
+                text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}`,
+            },
+        });
+    const links = [
+        a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '',
+        a.reportUrl ? `<${slackUrl(a.reportUrl)}|Incident report>` : '',
+        a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : '',
+    ].filter(Boolean);
+    if (links.length > 0)
+        blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join(' · ') }] });
+    return { text: slackText(`${EMOJI[a.status]} ${a.headline}: ${summary}. Reason: ${a.reason}`, SLACK_SECTION), blocks };
+}
+/** A URL inside Slack's `<url|text>`: the characters that would end it are percent-encoded. */
+const slackUrl = (url) => url.replace(/[|<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** Whole lines while they fit in `max`, then `more` (each line is escaped whole: a cut between lines is always safe). */
+function clipLines(lines, max, more = '…') {
+    const all = lines.join('\n');
+    if (all.length <= max)
+        return all;
+    const kept = [];
+    let size = 0;
+    for (const line of lines) {
+        const add = (kept.length > 0 ? 1 : 0) + line.length;
+        if (size + add + 1 + more.length > max)
+            break;
+        kept.push(line);
+        size += add;
+    }
+    return [...kept, more].join('\n');
+}
+/**
+ * Discord webhook: `content` within 2,000 characters, no mention can ping anyone
+ * (`allowed_mentions: { parse: [] }`), no link previews (flags: SUPPRESS_EMBEDS).
+ */
+function discordPayload(a) {
+    const lines = [
+        `**${discordText(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX)}**`,
+        ...(a.issueUrl ? [`Tracking issue: ${a.issueUrl}`] : []),
+        ...(a.reportUrl ? [`Incident report: ${a.reportUrl}`] : []),
+        ...(a.runUrl ? [`Workflow run: ${a.runUrl}`] : []),
+        ...facts(a).map(([label, value]) => `**${label}:** ${discordText(value, LINE_MAX)}`),
+        `**Reason:** ${discordText(a.reason, REASON_MAX)}`,
+    ];
+    const p = problem(a);
+    if (p)
+        lines.push(`**${a.status === 'partial' ? 'What is missing' : 'Error'}:** ${discordText(p, ERROR_MAX)}`);
+    lines.push(...targetLines(a).map((l) => `- ${discordText(l, LINE_MAX)}`));
+    return { content: clipLines(lines, DISCORD_MAX, '…(truncated)'), allowed_mentions: { parse: [] }, flags: 4 };
+}
+const TEAMS_COLOR = {
+    'in-progress': 'Warning',
+    completed: 'Good',
+    'already-done': 'Good',
+    partial: 'Attention',
+    failed: 'Attention',
+};
+/** A line of an Adaptive Card: TextRuns render no Markdown, so user text stays text. */
+function teamsLine(label, value, extra = {}) {
+    return {
+        type: 'RichTextBlock',
+        inlines: [
+            ...(label ? [{ type: 'TextRun', text: `${label}: `, weight: 'Bolder' }] : []),
+            { type: 'TextRun', text: value, ...extra },
+        ],
+    };
+}
+/**
+ * Microsoft Teams (a Workflows webhook or an incoming webhook): an Adaptive Card in the
+ * message envelope. Every text is a TextRun, which renders no Markdown and no mention.
+ */
+function teamsPayload(a) {
+    const body = [
+        teamsLine(undefined, clip(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX), {
+            weight: 'Bolder',
+            size: 'Large',
+            color: TEAMS_COLOR[a.status],
+        }),
+        ...facts(a).map(([label, value]) => teamsLine(label, clip(value, LINE_MAX))),
+        teamsLine('Reason', clip(a.reason, REASON_MAX)),
+    ];
+    const p = problem(a);
+    if (p)
+        body.push(teamsLine(a.status === 'partial' ? 'What is missing' : 'Error', clip(p, ERROR_MAX)));
+    for (const line of targetLines(a))
+        body.push(teamsLine(undefined, clip(line, LINE_MAX)));
+    const actions = [
+        ...(a.issueUrl ? [{ type: 'Action.OpenUrl', title: 'Tracking issue', url: a.issueUrl }] : []),
+        ...(a.reportUrl ? [{ type: 'Action.OpenUrl', title: 'Incident report', url: a.reportUrl }] : []),
+        ...(a.runUrl ? [{ type: 'Action.OpenUrl', title: 'Workflow run', url: a.runUrl }] : []),
+    ];
+    return {
+        type: 'message',
+        attachments: [
+            {
+                contentType: 'application/vnd.microsoft.card.adaptive',
+                contentUrl: null,
+                content: {
+                    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+                    type: 'AdaptiveCard',
+                    version: '1.4',
+                    msteams: { width: 'Full' },
+                    body,
+                    ...(actions.length > 0 ? { actions } : {}),
+                },
+            },
+        ],
+    };
+}
+/** The json format: the announcement itself, with a format version first (README "Announce"). */
+function jsonPayload(a) {
+    return { version: 1, ...a };
+}
+function payloadFor(format, a) {
+    return format === 'slack'
+        ? slackPayload(a)
+        : format === 'discord'
+            ? discordPayload(a)
+            : format === 'teams'
+                ? teamsPayload(a)
+                : jsonPayload(a);
+}
+
+// EXTERNAL MODULE: ./src/github/render-parts.ts
+var render_parts = __nccwpck_require__(90200);
+;// CONCATENATED MODULE: ./src/notify/message.ts
+
+
+
+
+const HEADLINE = {
+    started: 'ROLLBACK IN PROGRESS',
+    completed: 'ROLLBACK COMPLETE',
+    alreadyDone: 'ROLLBACK COMPLETE: already rolled back, nothing needed changing',
+    failed: 'ROLLBACK FAILED: nothing was changed',
+};
+const HEADLINE_MISSING_MAX = 120;
+/** The link to the workflow run, when there is one (the CLI has none). */
+function runUrlOf(ctx) {
+    return (0,render_parts/* safeUrl */.Pl)((0,urls/* runUrl */.Vp)(ctx)) ?? null;
+}
+function common(a, at) {
+    return {
+        reason: a.request.reason,
+        severity: a.severity,
+        actor: a.ctx.actor ?? null,
+        trigger: a.ctx.eventName ? (a.ctx.workflow ? `${a.ctx.eventName} in ${a.ctx.workflow}` : a.ctx.eventName) : null,
+        runUrl: runUrlOf(a.ctx),
+        at,
+    };
+}
+const goal = (t) => t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null;
+/** The start: every planned target, what its channel holds and what it is restored to. */
+function startAnnouncement(planned, a, at) {
+    const first = planned[0];
+    return {
+        event: 'rollback.started',
+        status: 'in-progress',
+        headline: HEADLINE.started,
+        incidentId: (a.targets.length > 1 ? (0,run/* incidentOf */.w8)(a.targets, a.request) : first?.plan?.incidentId) || null,
+        rollbackVersion: first?.plan?.rollbackVersion ?? a.request.rollbackVersion,
+        channel: a.request.channel,
+        ...common(a, at),
+        targets: planned.map((t) => ({
+            kind: t.kind,
+            name: t.name,
+            channel: t.channel,
+            current: t.plan?.previousVersion ?? null,
+            restore: goal(t),
+            outcome: null,
+            error: null,
+        })),
+        missing: [],
+        error: null,
+        issueUrl: null,
+        reportUrl: null,
+    };
+}
+/** What a partial result still misses, one item each. */
+function missingOf(result) {
+    if (result.error instanceof errors/* PartialError */.GM)
+        return result.error.missing;
+    const failed = result.targets.filter((t) => t.failure);
+    if (failed.length > 0)
+        return failed.map((t) => `${t.name} (${(0,run/* errorOf */.Mz)(t)})`);
+    return result.error ? [result.error.message] : [];
+}
+/** The end: the result (or the error that stopped the run before any write), with the tracking issue. */
+function endAnnouncement(end, books, a, at) {
+    const result = end.result;
+    const status = !result
+        ? 'failed'
+        : result.status === 'completed' || result.status === 'already-done' || result.status === 'partial'
+            ? result.status
+            : 'failed';
+    const missing = result && status === 'partial' ? missingOf(result) : [];
+    const shortMissing = missing.join('; ');
+    const headline = status === 'completed'
+        ? HEADLINE.completed
+        : status === 'already-done'
+            ? HEADLINE.alreadyDone
+            : status === 'partial'
+                ? `ROLLBACK PARTIAL: ${shortMissing.length > HEADLINE_MISSING_MAX ? `${[...shortMissing].slice(0, HEADLINE_MISSING_MAX - 1).join('')}…` : shortMissing} missing`
+                : HEADLINE.failed;
+    const first = result?.targets.find((t) => t.plan);
+    return {
+        event: 'rollback.finished',
+        status,
+        headline,
+        incidentId: result?.incidentId || null,
+        rollbackVersion: first?.plan?.rollbackVersion ?? result?.rollbackVersion ?? a.request.rollbackVersion,
+        channel: a.request.channel,
+        ...common(a, at),
+        targets: (result?.targets ?? []).map((t) => ({
+            kind: t.kind,
+            name: t.name,
+            channel: t.channel,
+            current: t.plan?.previousVersion ?? null,
+            restore: goal(t),
+            outcome: t.outcome,
+            error: (0,run/* errorOf */.Mz)(t) ?? null,
+        })),
+        missing,
+        error: result ? (result.error?.message ?? null) : (0,errors/* errorMessage */.gJ)(end.error),
+        issueUrl: (0,render_parts/* safeUrl */.Pl)(books?.issueUrl) ?? null,
+        reportUrl: (0,render_parts/* safeUrl */.Pl)(books?.pullRequestUrl ?? books?.reportUrl) ?? null,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify/send.ts
+// The one POST to the webhook. The URL is a secret: it goes only to its own origin (scheme,
+// host and port); a redirect elsewhere is not followed, and no error message here ever
+// contains the URL or any part of its path. A failure is thrown as an AnnounceError whose
+// message is safe to log, put in the summary and hand back as a warning.
+const ANNOUNCE_TIMEOUT_MS = 10_000;
+const MAX_HOPS = 3;
+const MAX_BODY = 16 * 1024;
+class AnnounceError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'AnnounceError';
+    }
+}
+/**
+ * POSTs `body` as JSON. Same-origin 307/308 redirects are followed (at most 3); any other
+ * redirect, a non-2xx answer, a network error or no answer within the timeout throws.
+ */
+async function postJson(webhook, body, o = {}) {
+    const timeoutMs = o.timeoutMs ?? ANNOUNCE_TIMEOUT_MS;
+    const origin = new URL(webhook).origin;
+    const secretParts = secretPieces(webhook);
+    const signal = AbortSignal.timeout(timeoutMs);
+    const payload = JSON.stringify(body);
+    let target = new URL(webhook);
+    for (let hop = 0;; hop++) {
+        let res;
+        try {
+            res = await fetch(target, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': o.userAgent ?? 'release-rollback' },
+                body: payload,
+                redirect: 'manual',
+                signal,
+            });
+        }
+        catch (e) {
+            throw new AnnounceError(failure(e, timeoutMs));
+        }
+        if (res.status >= 300 && res.status < 400) {
+            await drain(res, signal).catch(() => undefined);
+            let next;
+            try {
+                next = new URL(res.headers.get('location') ?? '', target);
+            }
+            catch {
+                next = undefined;
+            }
+            if (!next || !res.headers.get('location'))
+                throw new AnnounceError(`the webhook answered HTTP ${res.status} without a usable Location: not followed.`);
+            if (next.origin !== origin)
+                throw new AnnounceError(`the webhook redirected (HTTP ${res.status}) to ${next.origin}, another origin: not followed, nothing was sent there.`);
+            if (res.status !== 307 && res.status !== 308)
+                throw new AnnounceError(`the webhook answered HTTP ${res.status} (a redirect that would turn the POST into a GET): not followed.`);
+            if (hop + 1 >= MAX_HOPS)
+                throw new AnnounceError(`the webhook redirected more than ${MAX_HOPS - 1} times: not followed further.`);
+            target = next;
+            continue;
+        }
+        let text = '';
+        try {
+            text = await drain(res, signal);
+        }
+        catch (e) {
+            if (!res.ok)
+                throw new AnnounceError(`the webhook answered HTTP ${res.status}.`);
+            throw new AnnounceError(failure(e, timeoutMs));
+        }
+        if (!res.ok)
+            throw new AnnounceError(`the webhook answered HTTP ${res.status}${detail(text, secretParts)}.`);
+        return;
+    }
+}
+/** Reads at most 16 KiB of the answer (the rest is dropped). */
+async function drain(res, signal) {
+    if (!res.body)
+        return '';
+    const reader = res.body.getReader();
+    const chunks = [];
+    let size = 0;
+    try {
+        for (;;) {
+            if (signal.aborted)
+                throw signal.reason;
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            chunks.push(value);
+            size += value.length;
+            if (size >= MAX_BODY)
+                break;
+        }
+    }
+    finally {
+        await reader.cancel().catch(() => undefined);
+    }
+    return Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY);
+}
+/** A network failure or the timeout, by its code only (the messages name addresses). */
+function failure(e, timeoutMs) {
+    const err = e;
+    if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError')
+        return `the webhook did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`;
+    const code = typeof err?.cause?.code === 'string' && /^[A-Z0-9_]{2,40}$/.test(err.cause.code) ? err.cause.code : undefined;
+    return `the webhook could not be reached (${code ?? 'network error'}).`;
+}
+/** The path and query pieces of the URL that could be secret (tokens, ids). */
+function secretPieces(webhook) {
+    const url = new URL(webhook);
+    return `${url.pathname}${url.search}`.split(/[/?&=]+/).filter((p) => p.length >= 6);
+}
+/**
+ * The service's short reason (Slack's `invalid_payload`, Discord's `{"message": "Unknown
+ * Webhook"}`), kept only when it is short plain text and contains no piece of the URL.
+ */
+function detail(text, secretParts) {
+    let reason = text.trim();
+    try {
+        const parsed = JSON.parse(reason);
+        reason =
+            typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : '';
+    }
+    catch {
+        // plain text
+    }
+    reason = reason.trim();
+    if (reason === '' || reason.length > 120 || !/^[A-Za-z0-9 _.,:'()-]+$/.test(reason))
+        return '';
+    if (secretParts.some((p) => reason.includes(p)))
+        return '';
+    return `: ${reason}`;
+}
+
+;// CONCATENATED MODULE: ./src/notify/announce.ts
+
+
+
+
+
+function announceSteps(cfg, about, log, o) {
+    const now = o.now ?? (() => new Date().toISOString());
+    const where = `the ${cfg.format} webhook (${(0,settings/* settingName */.QX)('announce-webhook')})`;
+    let started;
+    /** Sends one announcement; resolves to a warning when it was not delivered, never rejects. */
+    const send = async (which, build) => {
+        try {
+            await postJson(cfg.webhook, payloadFor(cfg.format, build()), o);
+            log.info(`Announced the ${which} of the rollback to ${where}.`);
+            return undefined;
+        }
+        catch (e) {
+            // an AnnounceError never carries the URL; anything else is scrubbed of it to be sure
+            const why = e instanceof AnnounceError
+                ? e.message
+                : (0,errors/* errorMessage */.gJ)(e)
+                    .split(cfg.webhook)
+                    .join(`(${(0,settings/* settingName */.QX)('announce-webhook')})`);
+            return `The ${which} announcement to ${where} was not delivered: ${why} The rollback itself is not affected.`;
+        }
+    };
+    return {
+        async beforeWrite(planned) {
+            // not awaited: the writes do not wait for the chat; atEnd awaits it before the end message
+            started = send('start', () => startAnnouncement(planned, about, now()));
+        },
+        async atEnd(end, books) {
+            const warnings = [];
+            const startWarning = await started;
+            if (startWarning)
+                warnings.push(startWarning);
+            if (o.dryRun || end.result?.status === 'planned') {
+                log.info(`Dry run: no announcement was sent to ${where}.`);
+                return { missing: [], warnings };
+            }
+            if (end.result?.status === 'skipped') {
+                log.info(`Skipped: nothing was rolled back, so no announcement was sent to ${where}.`);
+                return { missing: [], warnings };
+            }
+            const endWarning = await send('end', () => endAnnouncement(end, books, about, now()));
+            if (endWarning)
+                warnings.push(endWarning);
+            return { missing: [], warnings };
+        },
+    };
+}
+
 // EXTERNAL MODULE: ./node_modules/npm-registry-fetch/lib/index.js
 var lib = __nccwpck_require__(5706);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
@@ -60441,6 +60442,34 @@ async function readAsInstallers(config, t, log, report) {
             log.info(line);
     }
     return row;
+}
+
+;// CONCATENATED MODULE: ./src/runbook/steps.ts
+
+
+
+
+function runbookSteps(get, inputs, c) {
+    const steps = {
+        beforeWrite: [],
+        afterWrite: [],
+        atEnd: [],
+        ...(c.undoRecord ? { undoRecord: c.undoRecord } : {}),
+    };
+    if (inputs.undo)
+        return steps;
+    steps.beforeWrite?.push(...smokeTest(get, inputs, { ...c.smoke, log: c.log }));
+    steps.afterWrite?.push((0,impact/* impactStep */.r9)({ startedAt: c.startedAt, severity: c.severity, rtoTargets: c.rtoTargets, registry: inputs.registry }), ...verifySteps(get, inputs, c.log, c.userAgent));
+    if (c.announce) {
+        // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
+        const announcer = announceSteps(c.announce, { ...c.about, request: inputs, severity: c.severity }, c.log, {
+            dryRun: inputs.dryRun,
+            userAgent: c.userAgent,
+        });
+        steps.beforeWrite?.push(announcer.beforeWrite);
+        steps.atEnd?.push(announcer.atEnd);
+    }
+    return steps;
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -63887,7 +63916,6 @@ function npmTarget(inputs, packageName, log, userAgent, hooks) {
 
 
 
-
 const Outputs = {
     status: 'status',
     previousVersion: 'previous-version',
@@ -64158,32 +64186,20 @@ async function main_run(env = process.env) {
                 setFailed(`The rollback drill failed: a rollback now would break:\n${drill.broken.map((b) => `- ${b}`).join('\n')}`);
             return;
         }
-        // the runbook around the writes: each step's module reads its own inputs
-        // an undo points channels back at the bad version: the rollback's smoke test, checks,
-        // impact figures and announcements are about the restore version, so none of them runs
-        const steps = {
-            beforeWrite: [],
-            afterWrite: inputs.undo
-                ? []
-                : [(0,impact/* impactStep */.r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })],
-            atEnd: [],
-            ...(undoRecord ? { undoRecord } : {}),
-        };
+        // the runbook around the writes (none for an undo: its steps are about the restore version)
         if (inputs.undo)
             info('Undo: the smoke test, the checks after the writes and the announcements are not run (they are about the restore version).');
-        else {
-            steps.beforeWrite?.push(...smokeTest(get, inputs, { log: core_namespaceObject, env, summary: (md) => summary.addRaw(md).write() }));
-            steps.afterWrite?.push(...verifySteps(get, inputs, core_namespaceObject, userAgent));
-        }
-        if (announce && !inputs.undo) {
-            // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
-            const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, core_namespaceObject, {
-                dryRun: inputs.dryRun,
-                userAgent,
-            });
-            steps.beforeWrite?.push(announcer.beforeWrite);
-            steps.atEnd?.push(announcer.atEnd);
-        }
+        const steps = runbookSteps(get, inputs, {
+            startedAt,
+            severity: gi.severity,
+            rtoTargets,
+            announce,
+            about: { ctx, targets },
+            log: core_namespaceObject,
+            userAgent,
+            smoke: { env, summary: (md) => summary.addRaw(md).write() },
+            undoRecord,
+        });
         const { result, bookkeeping } = await (0,execute/* executeIncident */.O)(inputs, gi, targets, gh, ctx, core_namespaceObject, steps);
         outputs = {
             ...outputsOf(result, bookkeeping),

@@ -23,15 +23,14 @@ import { mergeRecord, parseReportRecord } from './github/record.js'
 import { issueTitle, renderIssueBody } from './github/render-issue.js'
 import { renderReport } from './github/render-report.js'
 import { readGitHubInputs, readInputs } from './inputs.js'
-import { announceSteps } from './notify/announce.js'
 import { readAnnounceInputs } from './notify/config.js'
 import { resolveNpmConfig } from './npmrc.js'
 import { describePlan } from './plan.js'
 import type { Logger } from './retry.js'
 import { errorOf, runIncident, type IncidentRequest, type IncidentResult } from './run.js'
-import { impactStep, parseRtoTargets } from './runbook/impact.js'
-import { smokeOnly, smokeTest } from './runbook/smoke.js'
-import { verifySteps } from './runbook/verify.js'
+import { parseRtoTargets } from './runbook/impact.js'
+import { smokeOnly } from './runbook/smoke.js'
+import { runbookSteps } from './runbook/steps.js'
 import { undoLines } from './summary.js'
 import { createTargets } from './targets/select.js'
 
@@ -660,29 +659,19 @@ async function cliMain(io: CliIO): Promise<number> {
       // nothing to change: the run's step lines are not said, only its outcome (one line, below)
       const runLog: Logger = nothingToChange ? { ...log, info: () => {} } : log
       const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined
-      // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
+      // the runbook around the writes: each step's module reads its own inputs (flags map onto them);
       // an undo runs none of the rollback's runbook steps (they are about the restore version)
-      const steps: RunbookSteps = {
-        beforeWrite: [],
-        afterWrite: inputs.undo
-          ? []
-          : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })],
-        atEnd: [],
-        ...(undoRecord ? { undoRecord } : {}),
-      }
-      if (!inputs.undo) {
-        steps.beforeWrite?.push(...smokeTest(get, inputs, { log: runLog, env: io.env }))
-        steps.afterWrite?.push(...verifySteps(get, inputs, runLog, userAgent))
-      }
-      if (announce && !inputs.undo) {
-        // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
-        const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, runLog, {
-          dryRun: inputs.dryRun,
-          userAgent,
-        })
-        steps.beforeWrite?.push(announcer.beforeWrite)
-        steps.atEnd?.push(announcer.atEnd)
-      }
+      const steps = runbookSteps(get, inputs, {
+        startedAt,
+        severity: gi.severity,
+        rtoTargets,
+        announce,
+        about: { ctx, targets },
+        log: runLog,
+        userAgent,
+        smoke: { env: io.env },
+        undoRecord,
+      })
       // several targets: a line per target that updates on a terminal, plain lines otherwise
       const progress =
         targets.length > 1 && !nothingToChange

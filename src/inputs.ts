@@ -228,6 +228,12 @@ export function parseStrategy(name: string, raw: string, target: TargetKind): 'r
   return v
 }
 
+/** The kind whose inputs apply: the one kind, or with several (the targets input) npm when it is among them. */
+export function mainKind(kinds: ReadonlySet<string>): TargetKind {
+  if (kinds.size === 1) return [...kinds][0] as TargetKind
+  return kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm'
+}
+
 export function parseTarget(name: string, raw: string): TargetKind {
   const v = (raw.trim() || 'npm').toLowerCase()
   if (!(TARGETS as readonly string[]).includes(v))
@@ -537,14 +543,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))])
   if (byId && !namedTargets) kinds.clear()
   // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
-  const target: TargetKind =
-    kinds.size === 1
-      ? ([...kinds][0] as TargetKind)
-      : kinds.has('npm')
-        ? 'npm'
-        : kinds.has('docker')
-          ? 'docker'
-          : 'helm'
+  const target = mainKind(kinds)
   // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
   // deployed revision) and a git-tag target's channel is the moving tag itself
   const channelRaw = get('channel') || 'latest'

@@ -7,12 +7,11 @@ import { executeIncident, type RunbookSteps } from './execute.js'
 import type { RunContext } from './github/incident.js'
 import { githubEndpoints } from './github/urls.js'
 import { isFreezeCheck, readGitHubInputs, readInputs } from './inputs.js'
-import { announceSteps } from './notify/announce.js'
 import { readAnnounceInputs } from './notify/config.js'
 import { errorOf, type IncidentRequest, type IncidentResult, type TargetRun } from './run.js'
-import { impactStep, parseRtoTargets } from './runbook/impact.js'
-import { SMOKE_ONLY_ENV, smokeOnly, smokeTest } from './runbook/smoke.js'
-import { verifySteps } from './runbook/verify.js'
+import { parseRtoTargets } from './runbook/impact.js'
+import { SMOKE_ONLY_ENV, smokeOnly } from './runbook/smoke.js'
+import { runbookSteps } from './runbook/steps.js'
 import { renderSummary } from './summary.js'
 import { createTargets, type TargetHooks } from './targets/select.js'
 
@@ -287,36 +286,22 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         )
       return
     }
-    // the runbook around the writes: each step's module reads its own inputs
-    // an undo points channels back at the bad version: the rollback's smoke test, checks,
-    // impact figures and announcements are about the restore version, so none of them runs
-    const steps: RunbookSteps = {
-      beforeWrite: [],
-      afterWrite: inputs.undo
-        ? []
-        : [impactStep({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })],
-      atEnd: [],
-      ...(undoRecord ? { undoRecord } : {}),
-    }
+    // the runbook around the writes (none for an undo: its steps are about the restore version)
     if (inputs.undo)
       core.info(
         'Undo: the smoke test, the checks after the writes and the announcements are not run (they are about the restore version).',
       )
-    else {
-      steps.beforeWrite?.push(
-        ...smokeTest(get, inputs, { log: core, env, summary: (md) => core.summary.addRaw(md).write() }),
-      )
-      steps.afterWrite?.push(...verifySteps(get, inputs, core, userAgent))
-    }
-    if (announce && !inputs.undo) {
-      // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
-      const announcer = announceSteps(announce, { request: inputs, severity: gi.severity, ctx, targets }, core, {
-        dryRun: inputs.dryRun,
-        userAgent,
-      })
-      steps.beforeWrite?.push(announcer.beforeWrite)
-      steps.atEnd?.push(announcer.atEnd)
-    }
+    const steps = runbookSteps(get, inputs, {
+      startedAt,
+      severity: gi.severity,
+      rtoTargets,
+      announce,
+      about: { ctx, targets },
+      log: core,
+      userAgent,
+      smoke: { env, summary: (md) => core.summary.addRaw(md).write() },
+      undoRecord,
+    })
     const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core, steps)
     outputs = {
       ...outputsOf(result, bookkeeping),

@@ -4,7 +4,7 @@
 import semver from 'semver'
 import { ChannelMovedError } from './guard.js'
 import { CapabilityError, InputError, PartialError, RollbackError, errorMessage } from './errors.js'
-import type { Impact } from './github/incident.js'
+import type { Impact, IncidentVerification } from './github/incident.js'
 import type { RollbackInputs } from './inputs.js'
 import {
   circuitBreaker,
@@ -104,19 +104,7 @@ export interface IncidentResult {
   /** impact and timing, set by the runbook's impact step (src/runbook/impact.ts) after the writes */
   impact?: Impact
   /** what the checks after the writes saw (src/runbook/verify.ts): the health endpoint, and npm's channels as installers read them */
-  verification?: {
-    health?: { url: string; field?: string; versions: string[]; timeout: string; seenAt?: string; reports?: string }
-    installers?: Array<{
-      name: string
-      channel: string
-      version: string
-      registry: string
-      seenAt?: string
-      holds?: string
-      maxAgeSeconds?: number
-      error?: string
-    }>
-  }
+  verification?: IncidentVerification
 }
 
 const now = () => new Date().toISOString()

@@ -28559,25 +28559,23 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(3916);
 /* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5208);
 /* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7661);
-/* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_28__ = __nccwpck_require__(5945);
+/* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_27__ = __nccwpck_require__(5945);
 /* harmony import */ var _github_record_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(5358);
 /* harmony import */ var _github_render_issue_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(949);
 /* harmony import */ var _github_render_report_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(7334);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(7365);
-/* harmony import */ var _notify_announce_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(2328);
-/* harmony import */ var _notify_config_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(5287);
-/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(7681);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(2464);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_22__ = __nccwpck_require__(9786);
-/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_23__ = __nccwpck_require__(4623);
-/* harmony import */ var _runbook_smoke_js__WEBPACK_IMPORTED_MODULE_24__ = __nccwpck_require__(6261);
-/* harmony import */ var _runbook_verify_js__WEBPACK_IMPORTED_MODULE_25__ = __nccwpck_require__(823);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_26__ = __nccwpck_require__(8855);
-/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_27__ = __nccwpck_require__(9510);
+/* harmony import */ var _notify_config_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(5287);
+/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(7681);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(2464);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(9786);
+/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_22__ = __nccwpck_require__(4623);
+/* harmony import */ var _runbook_smoke_js__WEBPACK_IMPORTED_MODULE_23__ = __nccwpck_require__(6261);
+/* harmony import */ var _runbook_steps_js__WEBPACK_IMPORTED_MODULE_24__ = __nccwpck_require__(8794);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_25__ = __nccwpck_require__(8855);
+/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_26__ = __nccwpck_require__(9510);
 // release-rollback on the command line, for when Actions is down: the same inputs, the same
 // validation and the same code path as the action (src/execute.ts).
 //   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
-
 
 
 
@@ -28885,7 +28883,7 @@ async function freezeCheck(io, args) {
             debug: () => { },
         };
         const { createGitHubClient, repoRef } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831));
-        const gh = createGitHubClient({ token: inputs.token, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_28__/* .githubEndpoints */ .QF)(io.env).apiUrl, log });
+        const gh = createGitHubClient({ token: inputs.token, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_27__/* .githubEndpoints */ .QF)(io.env).apiUrl, log });
         const result = await checkFreeze(gh, repoRef(inputs.repository), inputs);
         if (values.json)
             io.stdout(`${JSON.stringify({ frozen: result.frozen, issueUrl: result.issueUrl ?? null, issueNumber: result.issueNumber ?? null, reason: result.reason }, null, 2)}\n`);
@@ -28960,7 +28958,7 @@ async function cliMain(io) {
         return code;
     };
     try {
-        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_20__/* .resolveNpmConfig */ .K)({
+        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_19__/* .resolveNpmConfig */ .K)({
             packageName: values.package,
             registryFlag: values.registry,
             cwd: io.cwd,
@@ -29034,14 +29032,14 @@ async function cliMain(io) {
         const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' };
         let inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_17__/* .readInputs */ .Ko)(get, env);
         const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_17__/* .readGitHubInputs */ .BJ)(get, env);
-        const rtoTargets = (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_23__/* .parseRtoTargets */ .fg)('rto-targets', get('rto-targets'));
-        const announce = (0,_notify_config_js__WEBPACK_IMPORTED_MODULE_19__/* .readAnnounceInputs */ .Fz)(get);
+        const rtoTargets = (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_22__/* .parseRtoTargets */ .fg)('rto-targets', get('rto-targets'));
+        const announce = (0,_notify_config_js__WEBPACK_IMPORTED_MODULE_18__/* .readAnnounceInputs */ .Fz)(get);
         // the local report uses the same validated report-dir and severity
         const localReportDir = values['no-report'] ? undefined : gi.reportDir;
         const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`;
         const ctx = {
             repository: values.repo ?? '',
-            serverUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_28__/* .githubEndpoints */ .QF)(io.env).serverUrl,
+            serverUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_27__/* .githubEndpoints */ .QF)(io.env).serverUrl,
             actor: localActor(io.env, io.cwd),
             eventName: 'cli',
         };
@@ -29051,7 +29049,7 @@ async function cliMain(io) {
         const client = (bookkeepingOnGitHub || gitTagsAsked) && githubToken
             ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831))).createGitHubClient({
                 token: githubToken,
-                baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_28__/* .githubEndpoints */ .QF)(io.env).apiUrl,
+                baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_27__/* .githubEndpoints */ .QF)(io.env).apiUrl,
                 log,
             })
             : undefined;
@@ -29069,14 +29067,14 @@ async function cliMain(io) {
         const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true;
         if (gitTags && !(values.repo && githubToken))
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_11__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
-        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_27__/* .createTargets */ .T)(inputs, get, log, userAgent, {
+        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_26__/* .createTargets */ .T)(inputs, get, log, userAgent, {
             env: io.env,
             ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}),
         });
         try {
             if (values['smoke-only']) {
                 // the smoke test alone, where no token is: the install scripts run there
-                const smoked = await (0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_24__/* .smokeOnly */ .w$)(get, inputs, targets, { log, env: io.env });
+                const smoked = await (0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_23__/* .smokeOnly */ .w$)(get, inputs, targets, { log, env: io.env });
                 Object.assign(result, { status: smoked.status, smokeTested: smoked.tested });
                 return finish(EXIT.ok);
             }
@@ -29099,7 +29097,7 @@ async function cliMain(io) {
             }
             // 1. the plan, always shown first (a read-only pass over every target); its lines and
             // warnings are said here, once
-            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_22__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { }, warning: () => { } }, undoRecord ? { undoRecord } : {});
+            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_21__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { }, warning: () => { } }, undoRecord ? { undoRecord } : {});
             if (preview.status === 'skipped') {
                 const reason = preview.reason ??
                     preview.targets
@@ -29111,7 +29109,7 @@ async function cliMain(io) {
                 return finish(EXIT.ok);
             }
             for (const t of preview.targets) {
-                for (const line of t.plan ? (0,_plan_js__WEBPACK_IMPORTED_MODULE_21__/* .describePlan */ .df)(t.plan) : [])
+                for (const line of t.plan ? (0,_plan_js__WEBPACK_IMPORTED_MODULE_20__/* .describePlan */ .df)(t.plan) : [])
                     shown.add(line);
                 for (const w of t.warnings)
                     shown.add(w);
@@ -29127,7 +29125,7 @@ async function cliMain(io) {
                 say('Plan:\n');
                 for (const t of preview.targets)
                     say(t.plan
-                        ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_21__/* .describePlan */ .df)(t.plan).join('\n    ')}\n`
+                        ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_20__/* .describePlan */ .df)(t.plan).join('\n    ')}\n`
                         : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
             }
             for (const w of preview.warnings) {
@@ -29167,29 +29165,19 @@ async function cliMain(io) {
             // nothing to change: the run's step lines are not said, only its outcome (one line, below)
             const runLog = nothingToChange ? { ...log, info: () => { } } : log;
             const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined;
-            // the runbook around the writes: each step's module reads its own inputs (flags map onto them)
+            // the runbook around the writes: each step's module reads its own inputs (flags map onto them);
             // an undo runs none of the rollback's runbook steps (they are about the restore version)
-            const steps = {
-                beforeWrite: [],
-                afterWrite: inputs.undo
-                    ? []
-                    : [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_23__/* .impactStep */ .r9)({ startedAt, severity: gi.severity, rtoTargets, registry: inputs.registry })],
-                atEnd: [],
-                ...(undoRecord ? { undoRecord } : {}),
-            };
-            if (!inputs.undo) {
-                steps.beforeWrite?.push(...(0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_24__/* .smokeTest */ .KH)(get, inputs, { log: runLog, env: io.env }));
-                steps.afterWrite?.push(...(0,_runbook_verify_js__WEBPACK_IMPORTED_MODULE_25__/* .verifySteps */ .n4)(get, inputs, runLog, userAgent));
-            }
-            if (announce && !inputs.undo) {
-                // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
-                const announcer = (0,_notify_announce_js__WEBPACK_IMPORTED_MODULE_18__/* .announceSteps */ .V)(announce, { request: inputs, severity: gi.severity, ctx, targets }, runLog, {
-                    dryRun: inputs.dryRun,
-                    userAgent,
-                });
-                steps.beforeWrite?.push(announcer.beforeWrite);
-                steps.atEnd?.push(announcer.atEnd);
-            }
+            const steps = (0,_runbook_steps_js__WEBPACK_IMPORTED_MODULE_24__/* .runbookSteps */ .E)(get, inputs, {
+                startedAt,
+                severity: gi.severity,
+                rtoTargets,
+                announce,
+                about: { ctx, targets },
+                log: runLog,
+                userAgent,
+                smoke: { env: io.env },
+                undoRecord,
+            });
             // several targets: a line per target that updates on a terminal, plain lines otherwise
             const progress = targets.length > 1 && !nothingToChange
                 ? (0,_cli_progress_js__WEBPACK_IMPORTED_MODULE_9__/* .createProgress */ .m)({ write: say, isTTY: json ? io.tty?.stderr : io.tty?.stdout, columns: io.tty?.columns }, targets)
@@ -29254,7 +29242,7 @@ async function cliMain(io) {
                     : '';
             if (outcome.undo) {
                 if (outcome.status !== 'already-done')
-                    for (const line of (0,_summary_js__WEBPACK_IMPORTED_MODULE_26__/* .undoLines */ .Eq)(outcome))
+                    for (const line of (0,_summary_js__WEBPACK_IMPORTED_MODULE_25__/* .undoLines */ .Eq)(outcome))
                         say(`${line.replace(/\*\*/g, '')}\n`);
                 say(outcome.status === 'already-done' ? `Already undone: nothing needed changing.${where}\n` : 'Undone.\n');
             }
@@ -29301,7 +29289,7 @@ function summaryOf(o, b) {
                     restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
                     moved: t.moved,
                     deprecated: t.deprecated,
-                    error: (0,_run_js__WEBPACK_IMPORTED_MODULE_22__/* .errorOf */ .Mz)(t) ?? null,
+                    error: (0,_run_js__WEBPACK_IMPORTED_MODULE_21__/* .errorOf */ .Mz)(t) ?? null,
                 })),
             }
             : {}),
@@ -29314,7 +29302,7 @@ function summaryOf(o, b) {
             restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
             moved: t.moved,
             deprecated: t.deprecated,
-            error: (0,_run_js__WEBPACK_IMPORTED_MODULE_22__/* .errorOf */ .Mz)(t) ?? null,
+            error: (0,_run_js__WEBPACK_IMPORTED_MODULE_21__/* .errorOf */ .Mz)(t) ?? null,
         })),
         warnings: o.warnings,
         issueUrl: b?.issueUrl ?? null,
@@ -36900,6 +36888,7 @@ async function guardedWrite(g) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   sx: () => (/* binding */ DEFAULT_REGISTRY),
+  YY: () => (/* binding */ mainKind),
   Th: () => (/* binding */ packageNameFromWorkspace),
   yG: () => (/* binding */ parseBoolean),
   BJ: () => (/* binding */ readGitHubInputs),
@@ -37207,6 +37196,12 @@ function parseStrategy(name, raw, target) {
         throw new errors/* InputError */.dz(name, `republish is for npm packages, not target: ${target}.`, `use ${(0,settings/* setting */.Pe)('strategy', 'retag')}.`);
     return v;
 }
+/** The kind whose inputs apply: the one kind, or with several (the targets input) npm when it is among them. */
+function mainKind(kinds) {
+    if (kinds.size === 1)
+        return [...kinds][0];
+    return kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm';
+}
 function parseTarget(name, raw) {
     const v = (raw.trim() || 'npm').toLowerCase();
     if (!TARGETS.includes(v))
@@ -37435,13 +37430,7 @@ function readInputs(get, env = process.env) {
     if (byId && !namedTargets)
         kinds.clear();
     // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
-    const target = kinds.size === 1
-        ? [...kinds][0]
-        : kinds.has('npm')
-            ? 'npm'
-            : kinds.has('docker')
-                ? 'docker'
-                : 'helm';
+    const target = mainKind(kinds);
     // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
     // deployed revision) and a git-tag target's channel is the moving tag itself
     const channelRaw = get('channel') || 'latest';
@@ -37673,566 +37662,6 @@ function inert(text) {
 function table(header, rows) {
     const line = (cells) => `| ${cells.join(' | ')} |`;
     return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
-
-/***/ }),
-
-/***/ 2328:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  V: () => (/* binding */ announceSteps)
-});
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/notify/format.ts
-/** Discord's limit on `content`. */
-const DISCORD_MAX = 2000;
-/** Slack: section text 3000, header 150, a field 2000. */
-const SLACK_SECTION = 3000;
-const SLACK_HEADER = 150;
-const SLACK_FIELD = 2000;
-/** at most this many target lines in a message; the rest are counted */
-const MAX_TARGET_LINES = 15;
-const REASON_MAX = 1000;
-const ERROR_MAX = 600;
-const LINE_MAX = 200;
-const EMOJI = {
-    'in-progress': '🚨',
-    completed: '✅',
-    'already-done': '✅',
-    partial: '⚠️',
-    failed: '❌',
-};
-/**
- * `raw` escaped character by character with `esc`, cut to at most `max` characters (UTF-16
- * units) with a trailing `…` when it does not fit. The cut falls between two escaped
- * characters, never inside an escape or a surrogate pair.
- */
-function clip(raw, max, esc = (c) => c) {
-    let out = '';
-    const chars = [...raw];
-    for (let i = 0; i < chars.length; i++) {
-        const piece = esc(chars[i]);
-        const room = i === chars.length - 1 ? max : max - 1;
-        if (out.length + piece.length > room)
-            return `${out}…`;
-        out += piece;
-    }
-    return out;
-}
-/** Slack mrkdwn: `&`, `<` and `>` as entities; no link, mention (`<!here>`, `<@U…>`) or special can be written. */
-const slackChar = (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c);
-const slackText = (s, max = SLACK_SECTION) => clip(s, max, slackChar);
-/**
- * Discord markdown: every character that starts formatting, a quote, a heading, a list, a
- * spoiler, a masked link or a mention (`<@…>`) is backslash-escaped, and an `@` gets a
- * zero-width space after it (`@everyone` and `@here` stay text even without
- * allowed_mentions, which is sent as well).
- */
-const discordChar = (c) => c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c;
-const discordText = (s, max = DISCORD_MAX) => clip(s, max, discordChar);
-function what(a) {
-    if (a.targets.length === 1) {
-        const t = a.targets[0];
-        return `${t.kind === 'npm' ? 'npm package' : t.kind === 'docker' ? 'image' : t.kind === 'helm' ? 'Helm release' : 'git tag'} ${t.name}`;
-    }
-    return `${a.targets.length} targets`;
-}
-function targetLine(t, several) {
-    const move = `'${t.channel}' ${t.current ?? '(none)'} → ${t.restore ?? '(none)'}`;
-    const outcome = t.outcome ? `: ${t.outcome}${t.error ? ` (${t.error})` : ''}` : '';
-    return several ? `${t.kind}:${t.name} ${move}${outcome}` : `${move}${outcome}`;
-}
-/** The facts every platform shows, as label/value pairs (values raw). */
-function facts(a) {
-    const one = a.targets.length === 1 ? a.targets[0] : undefined;
-    const rows = [['What', what(a)]];
-    if (one) {
-        rows.push(['Channel', one.channel], ['Current version', one.current ?? '(none)'], ['Restoring to', one.restore ?? '(none)']);
-        if (one.outcome)
-            rows.push(['Outcome', one.outcome]);
-    }
-    else {
-        rows.push(['Bad version', a.rollbackVersion], ['Channel', a.channel]);
-    }
-    rows.push(['Severity', a.severity]);
-    if (a.incidentId)
-        rows.push(['Incident', a.incidentId]);
-    rows.push(['Who', a.actor ? `${a.actor}${a.trigger ? ` (${a.trigger})` : ''}` : (a.trigger ?? 'unknown')]);
-    return rows;
-}
-/** The lines under the facts: several targets, a line each (or, for one, its error). */
-function targetLines(a) {
-    if (a.targets.length <= 1)
-        return [];
-    const lines = a.targets.slice(0, MAX_TARGET_LINES).map((t) => targetLine(t, true));
-    if (a.targets.length > MAX_TARGET_LINES)
-        lines.push(`…and ${a.targets.length - MAX_TARGET_LINES} more`);
-    return lines;
-}
-function problem(a) {
-    if (a.status === 'partial' && a.missing.length > 0)
-        return `Still missing: ${a.missing.join('; ')}`;
-    if (a.error)
-        return a.error;
-    return undefined;
-}
-/** Slack incoming webhook: `{ text, blocks }` (text is the notification's fallback). */
-function slackPayload(a) {
-    const one = a.targets.length === 1 ? a.targets[0] : undefined;
-    const summary = one ? `${what(a)}: ${targetLine(one, false)}` : `${what(a)}, ${a.rollbackVersion} on ${a.channel}`;
-    const blocks = [
-        {
-            type: 'header',
-            text: { type: 'plain_text', text: clip(`${EMOJI[a.status]} ${a.headline}`, SLACK_HEADER), emoji: true },
-        },
-        {
-            type: 'section',
-            fields: facts(a).map(([label, value]) => ({
-                type: 'mrkdwn',
-                text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}`,
-            })),
-        },
-        { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } },
-    ];
-    const lines = targetLines(a);
-    if (lines.length > 0)
-        blocks.push({
-            type: 'section',
-            text: {
-                type: 'mrkdwn',
-                text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION),
-            },
-        });
-    const p = problem(a);
-    if (p)
-        blocks.push({
-            type: 'section',
-            text: {
-                type: 'mrkdwn',
-                text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}`,
-            },
-        });
-    const links = [
-        a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '',
-        a.reportUrl ? `<${slackUrl(a.reportUrl)}|Incident report>` : '',
-        a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : '',
-    ].filter(Boolean);
-    if (links.length > 0)
-        blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join(' · ') }] });
-    return { text: slackText(`${EMOJI[a.status]} ${a.headline}: ${summary}. Reason: ${a.reason}`, SLACK_SECTION), blocks };
-}
-/** A URL inside Slack's `<url|text>`: the characters that would end it are percent-encoded. */
-const slackUrl = (url) => url.replace(/[|<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-/** Whole lines while they fit in `max`, then `more` (each line is escaped whole: a cut between lines is always safe). */
-function clipLines(lines, max, more = '…') {
-    const all = lines.join('\n');
-    if (all.length <= max)
-        return all;
-    const kept = [];
-    let size = 0;
-    for (const line of lines) {
-        const add = (kept.length > 0 ? 1 : 0) + line.length;
-        if (size + add + 1 + more.length > max)
-            break;
-        kept.push(line);
-        size += add;
-    }
-    return [...kept, more].join('\n');
-}
-/**
- * Discord webhook: `content` within 2,000 characters, no mention can ping anyone
- * (`allowed_mentions: { parse: [] }`), no link previews (flags: SUPPRESS_EMBEDS).
- */
-function discordPayload(a) {
-    const lines = [
-        `**${discordText(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX)}**`,
-        ...(a.issueUrl ? [`Tracking issue: ${a.issueUrl}`] : []),
-        ...(a.reportUrl ? [`Incident report: ${a.reportUrl}`] : []),
-        ...(a.runUrl ? [`Workflow run: ${a.runUrl}`] : []),
-        ...facts(a).map(([label, value]) => `**${label}:** ${discordText(value, LINE_MAX)}`),
-        `**Reason:** ${discordText(a.reason, REASON_MAX)}`,
-    ];
-    const p = problem(a);
-    if (p)
-        lines.push(`**${a.status === 'partial' ? 'What is missing' : 'Error'}:** ${discordText(p, ERROR_MAX)}`);
-    lines.push(...targetLines(a).map((l) => `- ${discordText(l, LINE_MAX)}`));
-    return { content: clipLines(lines, DISCORD_MAX, '…(truncated)'), allowed_mentions: { parse: [] }, flags: 4 };
-}
-const TEAMS_COLOR = {
-    'in-progress': 'Warning',
-    completed: 'Good',
-    'already-done': 'Good',
-    partial: 'Attention',
-    failed: 'Attention',
-};
-/** A line of an Adaptive Card: TextRuns render no Markdown, so user text stays text. */
-function teamsLine(label, value, extra = {}) {
-    return {
-        type: 'RichTextBlock',
-        inlines: [
-            ...(label ? [{ type: 'TextRun', text: `${label}: `, weight: 'Bolder' }] : []),
-            { type: 'TextRun', text: value, ...extra },
-        ],
-    };
-}
-/**
- * Microsoft Teams (a Workflows webhook or an incoming webhook): an Adaptive Card in the
- * message envelope. Every text is a TextRun, which renders no Markdown and no mention.
- */
-function teamsPayload(a) {
-    const body = [
-        teamsLine(undefined, clip(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX), {
-            weight: 'Bolder',
-            size: 'Large',
-            color: TEAMS_COLOR[a.status],
-        }),
-        ...facts(a).map(([label, value]) => teamsLine(label, clip(value, LINE_MAX))),
-        teamsLine('Reason', clip(a.reason, REASON_MAX)),
-    ];
-    const p = problem(a);
-    if (p)
-        body.push(teamsLine(a.status === 'partial' ? 'What is missing' : 'Error', clip(p, ERROR_MAX)));
-    for (const line of targetLines(a))
-        body.push(teamsLine(undefined, clip(line, LINE_MAX)));
-    const actions = [
-        ...(a.issueUrl ? [{ type: 'Action.OpenUrl', title: 'Tracking issue', url: a.issueUrl }] : []),
-        ...(a.reportUrl ? [{ type: 'Action.OpenUrl', title: 'Incident report', url: a.reportUrl }] : []),
-        ...(a.runUrl ? [{ type: 'Action.OpenUrl', title: 'Workflow run', url: a.runUrl }] : []),
-    ];
-    return {
-        type: 'message',
-        attachments: [
-            {
-                contentType: 'application/vnd.microsoft.card.adaptive',
-                contentUrl: null,
-                content: {
-                    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-                    type: 'AdaptiveCard',
-                    version: '1.4',
-                    msteams: { width: 'Full' },
-                    body,
-                    ...(actions.length > 0 ? { actions } : {}),
-                },
-            },
-        ],
-    };
-}
-/** The json format: the announcement itself, with a format version first (README "Announce"). */
-function jsonPayload(a) {
-    return { version: 1, ...a };
-}
-function payloadFor(format, a) {
-    return format === 'slack'
-        ? slackPayload(a)
-        : format === 'discord'
-            ? discordPayload(a)
-            : format === 'teams'
-                ? teamsPayload(a)
-                : jsonPayload(a);
-}
-
-// EXTERNAL MODULE: ./src/github/render-parts.ts
-var render_parts = __nccwpck_require__(200);
-// EXTERNAL MODULE: ./src/github/urls.ts
-var urls = __nccwpck_require__(5945);
-// EXTERNAL MODULE: ./src/run.ts
-var run = __nccwpck_require__(9786);
-;// CONCATENATED MODULE: ./src/notify/message.ts
-
-
-
-
-const HEADLINE = {
-    started: 'ROLLBACK IN PROGRESS',
-    completed: 'ROLLBACK COMPLETE',
-    alreadyDone: 'ROLLBACK COMPLETE: already rolled back, nothing needed changing',
-    failed: 'ROLLBACK FAILED: nothing was changed',
-};
-const HEADLINE_MISSING_MAX = 120;
-/** The link to the workflow run, when there is one (the CLI has none). */
-function runUrlOf(ctx) {
-    return (0,render_parts/* safeUrl */.Pl)((0,urls/* runUrl */.Vp)(ctx)) ?? null;
-}
-function common(a, at) {
-    return {
-        reason: a.request.reason,
-        severity: a.severity,
-        actor: a.ctx.actor ?? null,
-        trigger: a.ctx.eventName ? (a.ctx.workflow ? `${a.ctx.eventName} in ${a.ctx.workflow}` : a.ctx.eventName) : null,
-        runUrl: runUrlOf(a.ctx),
-        at,
-    };
-}
-const goal = (t) => t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null;
-/** The start: every planned target, what its channel holds and what it is restored to. */
-function startAnnouncement(planned, a, at) {
-    const first = planned[0];
-    return {
-        event: 'rollback.started',
-        status: 'in-progress',
-        headline: HEADLINE.started,
-        incidentId: (a.targets.length > 1 ? (0,run/* incidentOf */.w8)(a.targets, a.request) : first?.plan?.incidentId) || null,
-        rollbackVersion: first?.plan?.rollbackVersion ?? a.request.rollbackVersion,
-        channel: a.request.channel,
-        ...common(a, at),
-        targets: planned.map((t) => ({
-            kind: t.kind,
-            name: t.name,
-            channel: t.channel,
-            current: t.plan?.previousVersion ?? null,
-            restore: goal(t),
-            outcome: null,
-            error: null,
-        })),
-        missing: [],
-        error: null,
-        issueUrl: null,
-        reportUrl: null,
-    };
-}
-/** What a partial result still misses, one item each. */
-function missingOf(result) {
-    if (result.error instanceof errors/* PartialError */.GM)
-        return result.error.missing;
-    const failed = result.targets.filter((t) => t.failure);
-    if (failed.length > 0)
-        return failed.map((t) => `${t.name} (${(0,run/* errorOf */.Mz)(t)})`);
-    return result.error ? [result.error.message] : [];
-}
-/** The end: the result (or the error that stopped the run before any write), with the tracking issue. */
-function endAnnouncement(end, books, a, at) {
-    const result = end.result;
-    const status = !result
-        ? 'failed'
-        : result.status === 'completed' || result.status === 'already-done' || result.status === 'partial'
-            ? result.status
-            : 'failed';
-    const missing = result && status === 'partial' ? missingOf(result) : [];
-    const shortMissing = missing.join('; ');
-    const headline = status === 'completed'
-        ? HEADLINE.completed
-        : status === 'already-done'
-            ? HEADLINE.alreadyDone
-            : status === 'partial'
-                ? `ROLLBACK PARTIAL: ${shortMissing.length > HEADLINE_MISSING_MAX ? `${[...shortMissing].slice(0, HEADLINE_MISSING_MAX - 1).join('')}…` : shortMissing} missing`
-                : HEADLINE.failed;
-    const first = result?.targets.find((t) => t.plan);
-    return {
-        event: 'rollback.finished',
-        status,
-        headline,
-        incidentId: result?.incidentId || null,
-        rollbackVersion: first?.plan?.rollbackVersion ?? result?.rollbackVersion ?? a.request.rollbackVersion,
-        channel: a.request.channel,
-        ...common(a, at),
-        targets: (result?.targets ?? []).map((t) => ({
-            kind: t.kind,
-            name: t.name,
-            channel: t.channel,
-            current: t.plan?.previousVersion ?? null,
-            restore: goal(t),
-            outcome: t.outcome,
-            error: (0,run/* errorOf */.Mz)(t) ?? null,
-        })),
-        missing,
-        error: result ? (result.error?.message ?? null) : (0,errors/* errorMessage */.gJ)(end.error),
-        issueUrl: (0,render_parts/* safeUrl */.Pl)(books?.issueUrl) ?? null,
-        reportUrl: (0,render_parts/* safeUrl */.Pl)(books?.pullRequestUrl ?? books?.reportUrl) ?? null,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/notify/send.ts
-// The one POST to the webhook. The URL is a secret: it goes only to its own origin (scheme,
-// host and port); a redirect elsewhere is not followed, and no error message here ever
-// contains the URL or any part of its path. A failure is thrown as an AnnounceError whose
-// message is safe to log, put in the summary and hand back as a warning.
-const ANNOUNCE_TIMEOUT_MS = 10_000;
-const MAX_HOPS = 3;
-const MAX_BODY = 16 * 1024;
-class AnnounceError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'AnnounceError';
-    }
-}
-/**
- * POSTs `body` as JSON. Same-origin 307/308 redirects are followed (at most 3); any other
- * redirect, a non-2xx answer, a network error or no answer within the timeout throws.
- */
-async function postJson(webhook, body, o = {}) {
-    const timeoutMs = o.timeoutMs ?? ANNOUNCE_TIMEOUT_MS;
-    const origin = new URL(webhook).origin;
-    const secretParts = secretPieces(webhook);
-    const signal = AbortSignal.timeout(timeoutMs);
-    const payload = JSON.stringify(body);
-    let target = new URL(webhook);
-    for (let hop = 0;; hop++) {
-        let res;
-        try {
-            res = await fetch(target, {
-                method: 'POST',
-                headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': o.userAgent ?? 'release-rollback' },
-                body: payload,
-                redirect: 'manual',
-                signal,
-            });
-        }
-        catch (e) {
-            throw new AnnounceError(failure(e, timeoutMs));
-        }
-        if (res.status >= 300 && res.status < 400) {
-            await drain(res, signal).catch(() => undefined);
-            let next;
-            try {
-                next = new URL(res.headers.get('location') ?? '', target);
-            }
-            catch {
-                next = undefined;
-            }
-            if (!next || !res.headers.get('location'))
-                throw new AnnounceError(`the webhook answered HTTP ${res.status} without a usable Location: not followed.`);
-            if (next.origin !== origin)
-                throw new AnnounceError(`the webhook redirected (HTTP ${res.status}) to ${next.origin}, another origin: not followed, nothing was sent there.`);
-            if (res.status !== 307 && res.status !== 308)
-                throw new AnnounceError(`the webhook answered HTTP ${res.status} (a redirect that would turn the POST into a GET): not followed.`);
-            if (hop + 1 >= MAX_HOPS)
-                throw new AnnounceError(`the webhook redirected more than ${MAX_HOPS - 1} times: not followed further.`);
-            target = next;
-            continue;
-        }
-        let text = '';
-        try {
-            text = await drain(res, signal);
-        }
-        catch (e) {
-            if (!res.ok)
-                throw new AnnounceError(`the webhook answered HTTP ${res.status}.`);
-            throw new AnnounceError(failure(e, timeoutMs));
-        }
-        if (!res.ok)
-            throw new AnnounceError(`the webhook answered HTTP ${res.status}${detail(text, secretParts)}.`);
-        return;
-    }
-}
-/** Reads at most 16 KiB of the answer (the rest is dropped). */
-async function drain(res, signal) {
-    if (!res.body)
-        return '';
-    const reader = res.body.getReader();
-    const chunks = [];
-    let size = 0;
-    try {
-        for (;;) {
-            if (signal.aborted)
-                throw signal.reason;
-            const { done, value } = await reader.read();
-            if (done)
-                break;
-            chunks.push(value);
-            size += value.length;
-            if (size >= MAX_BODY)
-                break;
-        }
-    }
-    finally {
-        await reader.cancel().catch(() => undefined);
-    }
-    return Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY);
-}
-/** A network failure or the timeout, by its code only (the messages name addresses). */
-function failure(e, timeoutMs) {
-    const err = e;
-    if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError')
-        return `the webhook did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`;
-    const code = typeof err?.cause?.code === 'string' && /^[A-Z0-9_]{2,40}$/.test(err.cause.code) ? err.cause.code : undefined;
-    return `the webhook could not be reached (${code ?? 'network error'}).`;
-}
-/** The path and query pieces of the URL that could be secret (tokens, ids). */
-function secretPieces(webhook) {
-    const url = new URL(webhook);
-    return `${url.pathname}${url.search}`.split(/[/?&=]+/).filter((p) => p.length >= 6);
-}
-/**
- * The service's short reason (Slack's `invalid_payload`, Discord's `{"message": "Unknown
- * Webhook"}`), kept only when it is short plain text and contains no piece of the URL.
- */
-function detail(text, secretParts) {
-    let reason = text.trim();
-    try {
-        const parsed = JSON.parse(reason);
-        reason =
-            typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : '';
-    }
-    catch {
-        // plain text
-    }
-    reason = reason.trim();
-    if (reason === '' || reason.length > 120 || !/^[A-Za-z0-9 _.,:'()-]+$/.test(reason))
-        return '';
-    if (secretParts.some((p) => reason.includes(p)))
-        return '';
-    return `: ${reason}`;
-}
-
-// EXTERNAL MODULE: ./src/core/settings.ts
-var settings = __nccwpck_require__(1922);
-;// CONCATENATED MODULE: ./src/notify/announce.ts
-
-
-
-
-
-function announceSteps(cfg, about, log, o) {
-    const now = o.now ?? (() => new Date().toISOString());
-    const where = `the ${cfg.format} webhook (${(0,settings/* settingName */.QX)('announce-webhook')})`;
-    let started;
-    /** Sends one announcement; resolves to a warning when it was not delivered, never rejects. */
-    const send = async (which, build) => {
-        try {
-            await postJson(cfg.webhook, payloadFor(cfg.format, build()), o);
-            log.info(`Announced the ${which} of the rollback to ${where}.`);
-            return undefined;
-        }
-        catch (e) {
-            // an AnnounceError never carries the URL; anything else is scrubbed of it to be sure
-            const why = e instanceof AnnounceError
-                ? e.message
-                : (0,errors/* errorMessage */.gJ)(e)
-                    .split(cfg.webhook)
-                    .join(`(${(0,settings/* settingName */.QX)('announce-webhook')})`);
-            return `The ${which} announcement to ${where} was not delivered: ${why} The rollback itself is not affected.`;
-        }
-    };
-    return {
-        async beforeWrite(planned) {
-            // not awaited: the writes do not wait for the chat; atEnd awaits it before the end message
-            started = send('start', () => startAnnouncement(planned, about, now()));
-        },
-        async atEnd(end, books) {
-            const warnings = [];
-            const startWarning = await started;
-            if (startWarning)
-                warnings.push(startWarning);
-            if (o.dryRun || end.result?.status === 'planned') {
-                log.info(`Dry run: no announcement was sent to ${where}.`);
-                return { missing: [], warnings };
-            }
-            if (end.result?.status === 'skipped') {
-                log.info(`Skipped: nothing was rolled back, so no announcement was sent to ${where}.`);
-                return { missing: [], warnings };
-            }
-            const endWarning = await send('end', () => endAnnouncement(end, books, about, now()));
-            if (endWarning)
-                warnings.push(endWarning);
-            return { missing: [], warnings };
-        },
-    };
 }
 
 
@@ -40512,21 +39941,579 @@ function check(ran, subject, doing, config, what) {
 
 /***/ }),
 
-/***/ 823:
+/***/ 8794:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   n4: () => (/* binding */ verifySteps)
-/* harmony export */ });
-/* unused harmony exports parseVerifyUrl, parseVerifyField, readVerifyConfig, verifyAfter, holdsVersion, maxAgeOf */
-/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5706);
-/* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8571);
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1922);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9809);
-/* harmony import */ var _targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3986);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4527);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  E: () => (/* binding */ runbookSteps)
+});
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/notify/format.ts
+/** Discord's limit on `content`. */
+const DISCORD_MAX = 2000;
+/** Slack: section text 3000, header 150, a field 2000. */
+const SLACK_SECTION = 3000;
+const SLACK_HEADER = 150;
+const SLACK_FIELD = 2000;
+/** at most this many target lines in a message; the rest are counted */
+const MAX_TARGET_LINES = 15;
+const REASON_MAX = 1000;
+const ERROR_MAX = 600;
+const LINE_MAX = 200;
+const EMOJI = {
+    'in-progress': '🚨',
+    completed: '✅',
+    'already-done': '✅',
+    partial: '⚠️',
+    failed: '❌',
+};
+/**
+ * `raw` escaped character by character with `esc`, cut to at most `max` characters (UTF-16
+ * units) with a trailing `…` when it does not fit. The cut falls between two escaped
+ * characters, never inside an escape or a surrogate pair.
+ */
+function clip(raw, max, esc = (c) => c) {
+    let out = '';
+    const chars = [...raw];
+    for (let i = 0; i < chars.length; i++) {
+        const piece = esc(chars[i]);
+        const room = i === chars.length - 1 ? max : max - 1;
+        if (out.length + piece.length > room)
+            return `${out}…`;
+        out += piece;
+    }
+    return out;
+}
+/** Slack mrkdwn: `&`, `<` and `>` as entities; no link, mention (`<!here>`, `<@U…>`) or special can be written. */
+const slackChar = (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c);
+const slackText = (s, max = SLACK_SECTION) => clip(s, max, slackChar);
+/**
+ * Discord markdown: every character that starts formatting, a quote, a heading, a list, a
+ * spoiler, a masked link or a mention (`<@…>`) is backslash-escaped, and an `@` gets a
+ * zero-width space after it (`@everyone` and `@here` stay text even without
+ * allowed_mentions, which is sent as well).
+ */
+const discordChar = (c) => c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c;
+const discordText = (s, max = DISCORD_MAX) => clip(s, max, discordChar);
+function what(a) {
+    if (a.targets.length === 1) {
+        const t = a.targets[0];
+        return `${t.kind === 'npm' ? 'npm package' : t.kind === 'docker' ? 'image' : t.kind === 'helm' ? 'Helm release' : 'git tag'} ${t.name}`;
+    }
+    return `${a.targets.length} targets`;
+}
+function targetLine(t, several) {
+    const move = `'${t.channel}' ${t.current ?? '(none)'} → ${t.restore ?? '(none)'}`;
+    const outcome = t.outcome ? `: ${t.outcome}${t.error ? ` (${t.error})` : ''}` : '';
+    return several ? `${t.kind}:${t.name} ${move}${outcome}` : `${move}${outcome}`;
+}
+/** The facts every platform shows, as label/value pairs (values raw). */
+function facts(a) {
+    const one = a.targets.length === 1 ? a.targets[0] : undefined;
+    const rows = [['What', what(a)]];
+    if (one) {
+        rows.push(['Channel', one.channel], ['Current version', one.current ?? '(none)'], ['Restoring to', one.restore ?? '(none)']);
+        if (one.outcome)
+            rows.push(['Outcome', one.outcome]);
+    }
+    else {
+        rows.push(['Bad version', a.rollbackVersion], ['Channel', a.channel]);
+    }
+    rows.push(['Severity', a.severity]);
+    if (a.incidentId)
+        rows.push(['Incident', a.incidentId]);
+    rows.push(['Who', a.actor ? `${a.actor}${a.trigger ? ` (${a.trigger})` : ''}` : (a.trigger ?? 'unknown')]);
+    return rows;
+}
+/** The lines under the facts: several targets, a line each (or, for one, its error). */
+function targetLines(a) {
+    if (a.targets.length <= 1)
+        return [];
+    const lines = a.targets.slice(0, MAX_TARGET_LINES).map((t) => targetLine(t, true));
+    if (a.targets.length > MAX_TARGET_LINES)
+        lines.push(`…and ${a.targets.length - MAX_TARGET_LINES} more`);
+    return lines;
+}
+function problem(a) {
+    if (a.status === 'partial' && a.missing.length > 0)
+        return `Still missing: ${a.missing.join('; ')}`;
+    if (a.error)
+        return a.error;
+    return undefined;
+}
+/** Slack incoming webhook: `{ text, blocks }` (text is the notification's fallback). */
+function slackPayload(a) {
+    const one = a.targets.length === 1 ? a.targets[0] : undefined;
+    const summary = one ? `${what(a)}: ${targetLine(one, false)}` : `${what(a)}, ${a.rollbackVersion} on ${a.channel}`;
+    const blocks = [
+        {
+            type: 'header',
+            text: { type: 'plain_text', text: clip(`${EMOJI[a.status]} ${a.headline}`, SLACK_HEADER), emoji: true },
+        },
+        {
+            type: 'section',
+            fields: facts(a).map(([label, value]) => ({
+                type: 'mrkdwn',
+                text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}`,
+            })),
+        },
+        { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } },
+    ];
+    const lines = targetLines(a);
+    if (lines.length > 0)
+        blocks.push({
+            type: 'section',
+            text: {
+                type: 'mrkdwn',
+                text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION),
+            },
+        });
+    const p = problem(a);
+    if (p)
+        blocks.push({
+            type: 'section',
+            text: {
+                type: 'mrkdwn',
+                text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}`,
+            },
+        });
+    const links = [
+        a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '',
+        a.reportUrl ? `<${slackUrl(a.reportUrl)}|Incident report>` : '',
+        a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : '',
+    ].filter(Boolean);
+    if (links.length > 0)
+        blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join(' · ') }] });
+    return { text: slackText(`${EMOJI[a.status]} ${a.headline}: ${summary}. Reason: ${a.reason}`, SLACK_SECTION), blocks };
+}
+/** A URL inside Slack's `<url|text>`: the characters that would end it are percent-encoded. */
+const slackUrl = (url) => url.replace(/[|<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** Whole lines while they fit in `max`, then `more` (each line is escaped whole: a cut between lines is always safe). */
+function clipLines(lines, max, more = '…') {
+    const all = lines.join('\n');
+    if (all.length <= max)
+        return all;
+    const kept = [];
+    let size = 0;
+    for (const line of lines) {
+        const add = (kept.length > 0 ? 1 : 0) + line.length;
+        if (size + add + 1 + more.length > max)
+            break;
+        kept.push(line);
+        size += add;
+    }
+    return [...kept, more].join('\n');
+}
+/**
+ * Discord webhook: `content` within 2,000 characters, no mention can ping anyone
+ * (`allowed_mentions: { parse: [] }`), no link previews (flags: SUPPRESS_EMBEDS).
+ */
+function discordPayload(a) {
+    const lines = [
+        `**${discordText(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX)}**`,
+        ...(a.issueUrl ? [`Tracking issue: ${a.issueUrl}`] : []),
+        ...(a.reportUrl ? [`Incident report: ${a.reportUrl}`] : []),
+        ...(a.runUrl ? [`Workflow run: ${a.runUrl}`] : []),
+        ...facts(a).map(([label, value]) => `**${label}:** ${discordText(value, LINE_MAX)}`),
+        `**Reason:** ${discordText(a.reason, REASON_MAX)}`,
+    ];
+    const p = problem(a);
+    if (p)
+        lines.push(`**${a.status === 'partial' ? 'What is missing' : 'Error'}:** ${discordText(p, ERROR_MAX)}`);
+    lines.push(...targetLines(a).map((l) => `- ${discordText(l, LINE_MAX)}`));
+    return { content: clipLines(lines, DISCORD_MAX, '…(truncated)'), allowed_mentions: { parse: [] }, flags: 4 };
+}
+const TEAMS_COLOR = {
+    'in-progress': 'Warning',
+    completed: 'Good',
+    'already-done': 'Good',
+    partial: 'Attention',
+    failed: 'Attention',
+};
+/** A line of an Adaptive Card: TextRuns render no Markdown, so user text stays text. */
+function teamsLine(label, value, extra = {}) {
+    return {
+        type: 'RichTextBlock',
+        inlines: [
+            ...(label ? [{ type: 'TextRun', text: `${label}: `, weight: 'Bolder' }] : []),
+            { type: 'TextRun', text: value, ...extra },
+        ],
+    };
+}
+/**
+ * Microsoft Teams (a Workflows webhook or an incoming webhook): an Adaptive Card in the
+ * message envelope. Every text is a TextRun, which renders no Markdown and no mention.
+ */
+function teamsPayload(a) {
+    const body = [
+        teamsLine(undefined, clip(`${EMOJI[a.status]} ${a.headline}`, LINE_MAX), {
+            weight: 'Bolder',
+            size: 'Large',
+            color: TEAMS_COLOR[a.status],
+        }),
+        ...facts(a).map(([label, value]) => teamsLine(label, clip(value, LINE_MAX))),
+        teamsLine('Reason', clip(a.reason, REASON_MAX)),
+    ];
+    const p = problem(a);
+    if (p)
+        body.push(teamsLine(a.status === 'partial' ? 'What is missing' : 'Error', clip(p, ERROR_MAX)));
+    for (const line of targetLines(a))
+        body.push(teamsLine(undefined, clip(line, LINE_MAX)));
+    const actions = [
+        ...(a.issueUrl ? [{ type: 'Action.OpenUrl', title: 'Tracking issue', url: a.issueUrl }] : []),
+        ...(a.reportUrl ? [{ type: 'Action.OpenUrl', title: 'Incident report', url: a.reportUrl }] : []),
+        ...(a.runUrl ? [{ type: 'Action.OpenUrl', title: 'Workflow run', url: a.runUrl }] : []),
+    ];
+    return {
+        type: 'message',
+        attachments: [
+            {
+                contentType: 'application/vnd.microsoft.card.adaptive',
+                contentUrl: null,
+                content: {
+                    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+                    type: 'AdaptiveCard',
+                    version: '1.4',
+                    msteams: { width: 'Full' },
+                    body,
+                    ...(actions.length > 0 ? { actions } : {}),
+                },
+            },
+        ],
+    };
+}
+/** The json format: the announcement itself, with a format version first (README "Announce"). */
+function jsonPayload(a) {
+    return { version: 1, ...a };
+}
+function payloadFor(format, a) {
+    return format === 'slack'
+        ? slackPayload(a)
+        : format === 'discord'
+            ? discordPayload(a)
+            : format === 'teams'
+                ? teamsPayload(a)
+                : jsonPayload(a);
+}
+
+// EXTERNAL MODULE: ./src/github/render-parts.ts
+var render_parts = __nccwpck_require__(200);
+// EXTERNAL MODULE: ./src/github/urls.ts
+var urls = __nccwpck_require__(5945);
+// EXTERNAL MODULE: ./src/run.ts
+var run = __nccwpck_require__(9786);
+;// CONCATENATED MODULE: ./src/notify/message.ts
+
+
+
+
+const HEADLINE = {
+    started: 'ROLLBACK IN PROGRESS',
+    completed: 'ROLLBACK COMPLETE',
+    alreadyDone: 'ROLLBACK COMPLETE: already rolled back, nothing needed changing',
+    failed: 'ROLLBACK FAILED: nothing was changed',
+};
+const HEADLINE_MISSING_MAX = 120;
+/** The link to the workflow run, when there is one (the CLI has none). */
+function runUrlOf(ctx) {
+    return (0,render_parts/* safeUrl */.Pl)((0,urls/* runUrl */.Vp)(ctx)) ?? null;
+}
+function common(a, at) {
+    return {
+        reason: a.request.reason,
+        severity: a.severity,
+        actor: a.ctx.actor ?? null,
+        trigger: a.ctx.eventName ? (a.ctx.workflow ? `${a.ctx.eventName} in ${a.ctx.workflow}` : a.ctx.eventName) : null,
+        runUrl: runUrlOf(a.ctx),
+        at,
+    };
+}
+const goal = (t) => t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null;
+/** The start: every planned target, what its channel holds and what it is restored to. */
+function startAnnouncement(planned, a, at) {
+    const first = planned[0];
+    return {
+        event: 'rollback.started',
+        status: 'in-progress',
+        headline: HEADLINE.started,
+        incidentId: (a.targets.length > 1 ? (0,run/* incidentOf */.w8)(a.targets, a.request) : first?.plan?.incidentId) || null,
+        rollbackVersion: first?.plan?.rollbackVersion ?? a.request.rollbackVersion,
+        channel: a.request.channel,
+        ...common(a, at),
+        targets: planned.map((t) => ({
+            kind: t.kind,
+            name: t.name,
+            channel: t.channel,
+            current: t.plan?.previousVersion ?? null,
+            restore: goal(t),
+            outcome: null,
+            error: null,
+        })),
+        missing: [],
+        error: null,
+        issueUrl: null,
+        reportUrl: null,
+    };
+}
+/** What a partial result still misses, one item each. */
+function missingOf(result) {
+    if (result.error instanceof errors/* PartialError */.GM)
+        return result.error.missing;
+    const failed = result.targets.filter((t) => t.failure);
+    if (failed.length > 0)
+        return failed.map((t) => `${t.name} (${(0,run/* errorOf */.Mz)(t)})`);
+    return result.error ? [result.error.message] : [];
+}
+/** The end: the result (or the error that stopped the run before any write), with the tracking issue. */
+function endAnnouncement(end, books, a, at) {
+    const result = end.result;
+    const status = !result
+        ? 'failed'
+        : result.status === 'completed' || result.status === 'already-done' || result.status === 'partial'
+            ? result.status
+            : 'failed';
+    const missing = result && status === 'partial' ? missingOf(result) : [];
+    const shortMissing = missing.join('; ');
+    const headline = status === 'completed'
+        ? HEADLINE.completed
+        : status === 'already-done'
+            ? HEADLINE.alreadyDone
+            : status === 'partial'
+                ? `ROLLBACK PARTIAL: ${shortMissing.length > HEADLINE_MISSING_MAX ? `${[...shortMissing].slice(0, HEADLINE_MISSING_MAX - 1).join('')}…` : shortMissing} missing`
+                : HEADLINE.failed;
+    const first = result?.targets.find((t) => t.plan);
+    return {
+        event: 'rollback.finished',
+        status,
+        headline,
+        incidentId: result?.incidentId || null,
+        rollbackVersion: first?.plan?.rollbackVersion ?? result?.rollbackVersion ?? a.request.rollbackVersion,
+        channel: a.request.channel,
+        ...common(a, at),
+        targets: (result?.targets ?? []).map((t) => ({
+            kind: t.kind,
+            name: t.name,
+            channel: t.channel,
+            current: t.plan?.previousVersion ?? null,
+            restore: goal(t),
+            outcome: t.outcome,
+            error: (0,run/* errorOf */.Mz)(t) ?? null,
+        })),
+        missing,
+        error: result ? (result.error?.message ?? null) : (0,errors/* errorMessage */.gJ)(end.error),
+        issueUrl: (0,render_parts/* safeUrl */.Pl)(books?.issueUrl) ?? null,
+        reportUrl: (0,render_parts/* safeUrl */.Pl)(books?.pullRequestUrl ?? books?.reportUrl) ?? null,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify/send.ts
+// The one POST to the webhook. The URL is a secret: it goes only to its own origin (scheme,
+// host and port); a redirect elsewhere is not followed, and no error message here ever
+// contains the URL or any part of its path. A failure is thrown as an AnnounceError whose
+// message is safe to log, put in the summary and hand back as a warning.
+const ANNOUNCE_TIMEOUT_MS = 10_000;
+const MAX_HOPS = 3;
+const MAX_BODY = 16 * 1024;
+class AnnounceError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'AnnounceError';
+    }
+}
+/**
+ * POSTs `body` as JSON. Same-origin 307/308 redirects are followed (at most 3); any other
+ * redirect, a non-2xx answer, a network error or no answer within the timeout throws.
+ */
+async function postJson(webhook, body, o = {}) {
+    const timeoutMs = o.timeoutMs ?? ANNOUNCE_TIMEOUT_MS;
+    const origin = new URL(webhook).origin;
+    const secretParts = secretPieces(webhook);
+    const signal = AbortSignal.timeout(timeoutMs);
+    const payload = JSON.stringify(body);
+    let target = new URL(webhook);
+    for (let hop = 0;; hop++) {
+        let res;
+        try {
+            res = await fetch(target, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': o.userAgent ?? 'release-rollback' },
+                body: payload,
+                redirect: 'manual',
+                signal,
+            });
+        }
+        catch (e) {
+            throw new AnnounceError(failure(e, timeoutMs));
+        }
+        if (res.status >= 300 && res.status < 400) {
+            await drain(res, signal).catch(() => undefined);
+            let next;
+            try {
+                next = new URL(res.headers.get('location') ?? '', target);
+            }
+            catch {
+                next = undefined;
+            }
+            if (!next || !res.headers.get('location'))
+                throw new AnnounceError(`the webhook answered HTTP ${res.status} without a usable Location: not followed.`);
+            if (next.origin !== origin)
+                throw new AnnounceError(`the webhook redirected (HTTP ${res.status}) to ${next.origin}, another origin: not followed, nothing was sent there.`);
+            if (res.status !== 307 && res.status !== 308)
+                throw new AnnounceError(`the webhook answered HTTP ${res.status} (a redirect that would turn the POST into a GET): not followed.`);
+            if (hop + 1 >= MAX_HOPS)
+                throw new AnnounceError(`the webhook redirected more than ${MAX_HOPS - 1} times: not followed further.`);
+            target = next;
+            continue;
+        }
+        let text = '';
+        try {
+            text = await drain(res, signal);
+        }
+        catch (e) {
+            if (!res.ok)
+                throw new AnnounceError(`the webhook answered HTTP ${res.status}.`);
+            throw new AnnounceError(failure(e, timeoutMs));
+        }
+        if (!res.ok)
+            throw new AnnounceError(`the webhook answered HTTP ${res.status}${detail(text, secretParts)}.`);
+        return;
+    }
+}
+/** Reads at most 16 KiB of the answer (the rest is dropped). */
+async function drain(res, signal) {
+    if (!res.body)
+        return '';
+    const reader = res.body.getReader();
+    const chunks = [];
+    let size = 0;
+    try {
+        for (;;) {
+            if (signal.aborted)
+                throw signal.reason;
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            chunks.push(value);
+            size += value.length;
+            if (size >= MAX_BODY)
+                break;
+        }
+    }
+    finally {
+        await reader.cancel().catch(() => undefined);
+    }
+    return Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY);
+}
+/** A network failure or the timeout, by its code only (the messages name addresses). */
+function failure(e, timeoutMs) {
+    const err = e;
+    if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError')
+        return `the webhook did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`;
+    const code = typeof err?.cause?.code === 'string' && /^[A-Z0-9_]{2,40}$/.test(err.cause.code) ? err.cause.code : undefined;
+    return `the webhook could not be reached (${code ?? 'network error'}).`;
+}
+/** The path and query pieces of the URL that could be secret (tokens, ids). */
+function secretPieces(webhook) {
+    const url = new URL(webhook);
+    return `${url.pathname}${url.search}`.split(/[/?&=]+/).filter((p) => p.length >= 6);
+}
+/**
+ * The service's short reason (Slack's `invalid_payload`, Discord's `{"message": "Unknown
+ * Webhook"}`), kept only when it is short plain text and contains no piece of the URL.
+ */
+function detail(text, secretParts) {
+    let reason = text.trim();
+    try {
+        const parsed = JSON.parse(reason);
+        reason =
+            typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : '';
+    }
+    catch {
+        // plain text
+    }
+    reason = reason.trim();
+    if (reason === '' || reason.length > 120 || !/^[A-Za-z0-9 _.,:'()-]+$/.test(reason))
+        return '';
+    if (secretParts.some((p) => reason.includes(p)))
+        return '';
+    return `: ${reason}`;
+}
+
+// EXTERNAL MODULE: ./src/core/settings.ts
+var settings = __nccwpck_require__(1922);
+;// CONCATENATED MODULE: ./src/notify/announce.ts
+
+
+
+
+
+function announceSteps(cfg, about, log, o) {
+    const now = o.now ?? (() => new Date().toISOString());
+    const where = `the ${cfg.format} webhook (${(0,settings/* settingName */.QX)('announce-webhook')})`;
+    let started;
+    /** Sends one announcement; resolves to a warning when it was not delivered, never rejects. */
+    const send = async (which, build) => {
+        try {
+            await postJson(cfg.webhook, payloadFor(cfg.format, build()), o);
+            log.info(`Announced the ${which} of the rollback to ${where}.`);
+            return undefined;
+        }
+        catch (e) {
+            // an AnnounceError never carries the URL; anything else is scrubbed of it to be sure
+            const why = e instanceof AnnounceError
+                ? e.message
+                : (0,errors/* errorMessage */.gJ)(e)
+                    .split(cfg.webhook)
+                    .join(`(${(0,settings/* settingName */.QX)('announce-webhook')})`);
+            return `The ${which} announcement to ${where} was not delivered: ${why} The rollback itself is not affected.`;
+        }
+    };
+    return {
+        async beforeWrite(planned) {
+            // not awaited: the writes do not wait for the chat; atEnd awaits it before the end message
+            started = send('start', () => startAnnouncement(planned, about, now()));
+        },
+        async atEnd(end, books) {
+            const warnings = [];
+            const startWarning = await started;
+            if (startWarning)
+                warnings.push(startWarning);
+            if (o.dryRun || end.result?.status === 'planned') {
+                log.info(`Dry run: no announcement was sent to ${where}.`);
+                return { missing: [], warnings };
+            }
+            if (end.result?.status === 'skipped') {
+                log.info(`Skipped: nothing was rolled back, so no announcement was sent to ${where}.`);
+                return { missing: [], warnings };
+            }
+            const endWarning = await send('end', () => endAnnouncement(end, books, about, now()));
+            if (endWarning)
+                warnings.push(endWarning);
+            return { missing: [], warnings };
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./src/runbook/impact.ts + 1 modules
+var impact = __nccwpck_require__(4623);
+// EXTERNAL MODULE: ./src/runbook/smoke.ts
+var smoke = __nccwpck_require__(6261);
+// EXTERNAL MODULE: ./node_modules/npm-registry-fetch/lib/index.js
+var lib = __nccwpck_require__(5706);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(9809);
+// EXTERNAL MODULE: ./src/targets/npm-fetch.ts
+var npm_fetch = __nccwpck_require__(3986);
+// EXTERNAL MODULE: ./src/util.ts
+var util = __nccwpck_require__(4527);
+;// CONCATENATED MODULE: ./src/runbook/verify.ts
 // Verify after: once the channels are rolled back, look at the release the way its users
 // meet it. Two reads, both without any token:
 //
@@ -40554,11 +40541,11 @@ const MAX_DURATION_MS = 6 * 3_600_000;
 /** verify-timeout and wait-for-cdn: a duration (core/duration.ts) of at most 6h; `0` only where `zero` allows it. */
 function readDuration(get, input, fallback, zero = false) {
     const text = get(input).trim() || fallback;
-    const ms = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(input, text, {
+    const ms = (0,duration/* parseDuration */.E)(input, text, {
         max: MAX_DURATION_MS,
         maxText: 'a job may run (6h)',
         zero,
-        fix: `use a duration such as 30s, 2m or 1m30s (units ${_core_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .DURATION_UNITS */ .Z}; at most 6h)${zero ? ', or 0' : ''}.`,
+        fix: `use a duration such as 30s, 2m or 1m30s (units ${duration/* DURATION_UNITS */.Z}; at most 6h)${zero ? ', or 0' : ''}.`,
     });
     return { text, ms };
 }
@@ -40573,14 +40560,14 @@ function parseVerifyUrl(name, raw) {
         url = new URL(value);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, 'use the https:// URL of the health endpoint, such as https://acme.example/healthz.');
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, 'use the https:// URL of the health endpoint, such as https://acme.example/healthz.');
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(name, `${url.protocol} is not supported.`, 'use an https:// URL.');
+        throw new errors/* InputError */.dz(name, `${url.protocol} is not supported.`, 'use an https:// URL.');
     if (url.username || url.password)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(name, 'must not carry credentials.', 'use an endpoint that answers without them: the check sends no token.');
+        throw new errors/* InputError */.dz(name, 'must not carry credentials.', 'use an endpoint that answers without them: the check sends no token.');
     if (url.protocol === 'http:' && !LOOPBACK.includes(url.hostname)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(name, `${url.host} is plain http: anyone on the way could answer for it.`, 'use the https:// URL of the health endpoint.');
+        throw new errors/* InputError */.dz(name, `${url.host} is plain http: anyone on the way could answer for it.`, 'use the https:// URL of the health endpoint.');
     }
     url.hash = '';
     return url.toString();
@@ -40591,7 +40578,7 @@ function parseVerifyField(name, raw) {
     if (!value)
         return undefined;
     if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(value) || value.length > 200) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 80))} is not a dot path.`, 'name the field of the JSON answer that holds the version, such as version or build.version.');
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(value.slice(0, 80))} is not a dot path.`, 'name the field of the JSON answer that holds the version, such as version or build.version.');
     }
     return value;
 }
@@ -40600,7 +40587,7 @@ function readVerifyConfig(get, registry, userAgent = 'release-rollback') {
     const url = parseVerifyUrl('verify-url', get('verify-url'));
     const field = parseVerifyField('verify-field', get('verify-field'));
     if (field && !url)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz('verify-field', `is set but ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .settingName */ .QX)('verify-url')} is not.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .setTo */ .oc)('verify-url', '<the health endpoint whose answer holds that field>')}.`);
+        throw new errors/* InputError */.dz('verify-field', `is set but ${(0,settings/* settingName */.QX)('verify-url')} is not.`, `${(0,settings/* setTo */.oc)('verify-url', '<the health endpoint whose answer holds that field>')}.`);
     const timeout = readDuration(get, 'verify-timeout', '2m');
     const wait = readDuration(get, 'wait-for-cdn', '0', true);
     return {
@@ -40636,7 +40623,7 @@ function verifyAfter(config, log) {
         await Promise.all([
             config.url ? checkHealth(config, targets, result, log, report).then((h) => (verification.health = h)) : undefined,
             npm.length > 0
-                ? (0,_util_js__WEBPACK_IMPORTED_MODULE_6__/* .mapLimit */ .s)(npm, 4, (t) => readAsInstallers(config, t, log, report)).then((rows) => (verification.installers = rows))
+                ? (0,util/* mapLimit */.s)(npm, 4, (t) => readAsInstallers(config, t, log, report)).then((rows) => (verification.installers = rows))
                 : undefined,
         ]);
         if (verification.health || verification.installers)
@@ -40676,14 +40663,14 @@ async function readHealth(config, versions, bad, timeoutMs) {
         });
     }
     catch (e) {
-        return { seen: false, reports: `no answer (${oneLine((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(e.cause ?? e))})` };
+        return { seen: false, reports: `no answer (${oneLine((0,errors/* errorMessage */.gJ)(e.cause ?? e))})` };
     }
     let body;
     try {
         body = await res.text();
     }
     catch (e) {
-        return { seen: false, reports: `an answer cut short (${oneLine((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(e))})` };
+        return { seen: false, reports: `an answer cut short (${oneLine((0,errors/* errorMessage */.gJ)(e))})` };
     }
     const final = res.url ? new URL(res.url) : undefined;
     if (final && final.protocol === 'http:' && !LOOPBACK.includes(final.hostname))
@@ -40739,7 +40726,7 @@ async function checkHealth(config, targets, result, log, report) {
         const left = deadline - Date.now();
         if (left <= 0)
             break;
-        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .sleep */ .yy)(Math.min(delay, left));
+        await (0,retry/* sleep */.yy)(Math.min(delay, left));
         delay = Math.min(delay * 2, config.maxPollMs);
     }
     check.reports = last.reports;
@@ -40764,7 +40751,7 @@ const INSTALL_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/
 async function installerRead(config, name, channel, timeoutMs) {
     // npm-registry-fetch as npm install (pacote) calls it: the abbreviated document's accept
     // header, no preferOnline (no cache-control: no-cache), no token option, no disk cache
-    const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_0___default()(`/${(0,_targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_5__/* .escapePackageName */ .lw)(name)}`, {
+    const res = await lib_default()(`/${(0,npm_fetch/* escapePackageName */.lw)(name)}`, {
         registry: config.registry,
         headers: { accept: INSTALL_ACCEPT },
         retry: { retries: 0 },
@@ -40796,12 +40783,12 @@ async function readAsInstallers(config, t, log, report) {
             }
         }
         catch (e) {
-            row.error = oneLine((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(e), 200);
+            row.error = oneLine((0,errors/* errorMessage */.gJ)(e), 200);
         }
         const left = deadline - Date.now();
         if (left <= 0)
             break;
-        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .sleep */ .yy)(Math.min(delay, left));
+        await (0,retry/* sleep */.yy)(Math.min(delay, left));
         delay = Math.min(delay * 2, config.maxPollMs);
     }
     const who = `${t.name}@${t.channel}`;
@@ -40820,6 +40807,34 @@ async function readAsInstallers(config, t, log, report) {
             log.info(line);
     }
     return row;
+}
+
+;// CONCATENATED MODULE: ./src/runbook/steps.ts
+
+
+
+
+function runbookSteps(get, inputs, c) {
+    const steps = {
+        beforeWrite: [],
+        afterWrite: [],
+        atEnd: [],
+        ...(c.undoRecord ? { undoRecord: c.undoRecord } : {}),
+    };
+    if (inputs.undo)
+        return steps;
+    steps.beforeWrite?.push(...(0,smoke/* smokeTest */.KH)(get, inputs, { ...c.smoke, log: c.log }));
+    steps.afterWrite?.push((0,impact/* impactStep */.r9)({ startedAt: c.startedAt, severity: c.severity, rtoTargets: c.rtoTargets, registry: inputs.registry }), ...verifySteps(get, inputs, c.log, c.userAgent));
+    if (c.announce) {
+        // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
+        const announcer = announceSteps(c.announce, { ...c.about, request: inputs, severity: c.severity }, c.log, {
+            dryRun: inputs.dryRun,
+            userAgent: c.userAgent,
+        });
+        steps.beforeWrite?.push(announcer.beforeWrite);
+        steps.atEnd?.push(announcer.atEnd);
+    }
+    return steps;
 }
 
 

@@ -5,7 +5,7 @@
 import semver from 'semver'
 import { currentDialect, settingName } from '../core/settings.js'
 import { InputError } from '../errors.js'
-import { requireNpmToken, type RollbackInputs, type TargetKind, type TargetSpec } from '../inputs.js'
+import { mainKind, requireNpmToken, type RollbackInputs, type TargetSpec } from '../inputs.js'
 import type { RecordedIncident } from '../plan.js'
 import type { IncidentRecord } from './incident.js'
 
@@ -138,14 +138,7 @@ export function undoInputs(
     ...(rec.notAffected ?? []).map((name) => ({ kind: 'npm' as const, name })),
   ]
   const kinds = new Set(specs.map((s) => s.kind))
-  const target: TargetKind =
-    kinds.size === 1
-      ? ([...kinds][0] as TargetKind)
-      : kinds.has('npm')
-        ? 'npm'
-        : kinds.has('docker')
-          ? 'docker'
-          : 'helm'
+  const target = mainKind(kinds)
   // npm writes need a token, or the job's ID token for trusted publishing (readInputs saw whether the runner offers one)
   if (kinds.has('npm') && !inputs.dryRun && !inputs.npmOidc) requireNpmToken(inputs.npmToken)
   const npmNames = specs.filter((s) => s.kind === 'npm').map((s) => s.name)
