@@ -4,7 +4,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execSync } from 'node:child_process'
 import { buildRecord } from '../src/bookkeeping.js'
 import { main } from '../src/cli.js'
 import { executeIncident } from '../src/execute.js'
@@ -16,7 +15,7 @@ import { renderSummary } from '../src/summary.js'
 import { NpmTarget } from '../src/targets/npm.js'
 import { escapeName, publishPackage } from './support/fixtures.mjs'
 import { inputErrorOf, rollbackInputs } from './support/helpers.js'
-import { root, runAction } from './support/run-action.mjs'
+import { runAction } from './support/run-action.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
 let registry: Registry
@@ -139,11 +138,8 @@ async function rollback(pkg: string, verify: VerifyConfig) {
 }
 
 describe('the built action', () => {
-  // built first: the rollbacks below then start on fresh registry connections
-  beforeAll(() => {
-    execSync('npm run build', { cwd: root, stdio: 'ignore' })
-  }, 180_000)
-
+  // dist/ is this checkout's build: npm test's pretest refuses a stale one (never rebuilt here,
+  // which would delete dist/ under the other test files running the bundle at the same time)
   it('rolls back, polls the health endpoint until it flips, and says so in the summary', async () => {
     const pkg = await fixture()
     const h = await health((since) => ({
