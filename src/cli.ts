@@ -756,6 +756,18 @@ async function cliMain(io: CliIO): Promise<number> {
 function summaryOf(o: IncidentResult, b?: BookkeepingResult): Record<string, unknown> {
   const only = o.targets.length === 1 ? o.targets[0] : undefined
   const plan = only?.plan
+  // a row per target; the packages list (several npm packages) is the same rows without kind and channel
+  const rows = o.targets.map((t) => ({
+    kind: t.kind,
+    name: t.name,
+    channel: t.channel,
+    outcome: t.outcome,
+    previous: t.plan?.previousVersion ?? null,
+    restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
+    moved: t.moved,
+    deprecated: t.deprecated,
+    error: errorOf(t) ?? null,
+  }))
   return {
     status: o.status,
     ...(o.undo ? { undo: true } : {}),
@@ -773,28 +785,10 @@ function summaryOf(o: IncidentResult, b?: BookkeepingResult): Record<string, unk
       : {}),
     ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm')
       ? {
-          packages: o.targets.map((t) => ({
-            name: t.name,
-            outcome: t.outcome,
-            previous: t.plan?.previousVersion ?? null,
-            restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
-            moved: t.moved,
-            deprecated: t.deprecated,
-            error: errorOf(t) ?? null,
-          })),
+          packages: rows.map(({ kind: _kind, channel: _channel, ...row }) => row),
         }
       : {}),
-    targets: o.targets.map((t) => ({
-      kind: t.kind,
-      name: t.name,
-      channel: t.channel,
-      outcome: t.outcome,
-      previous: t.plan?.previousVersion ?? null,
-      restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
-      moved: t.moved,
-      deprecated: t.deprecated,
-      error: errorOf(t) ?? null,
-    })),
+    targets: rows,
     warnings: o.warnings,
     issueUrl: b?.issueUrl ?? null,
     reportUrl: b?.reportUrl ?? null,
