@@ -133,7 +133,17 @@ describe('release.yml', () => {
     expect(usesAction(publish, 'actions/checkout')).toBe(false)
     expect(usesAction(publish, 'actions/download-artifact')).toBe(true)
     expect(runs(publish, /npm publish "\$tarball" [^\n]*--provenance[^\n]*--ignore-scripts/)).toBe(true)
+    expect(runs(publish, /npm stage publish "\$tarball" [^\n]*--provenance[^\n]*--ignore-scripts/)).toBe(true)
     expect(usesAction(check, 'actions/upload-artifact')).toBe(true)
+  })
+
+  it('stages by default: the dispatch choice defaults to stage, and a tag push (no inputs) stages too', async () => {
+    expect(wf.on.workflow_dispatch.inputs?.['npm-publish-mode']).toMatchObject({
+      type: 'choice',
+      default: 'stage',
+      options: ['stage', 'direct'],
+    })
+    expect(stepNamed('publish', /^Publish$/).env?.MODE).toBe("${{ inputs.npm-publish-mode || 'stage' }}")
   })
 
   describe('the version step', () => {
@@ -381,6 +391,125 @@ describe('release.yml', () => {
       expect(r.stderr).toContain('::error::GET git/ref/tags/v5.0.0 answered HTTP 401: Bad credentials')
       expect(writes()).toEqual([])
     })
+  })
+})
+
+/**
+ * The publish step, run with bash against a stand-in for the npm CLI on PATH: the real npm cannot run it here
+ * (--provenance needs a GitHub runner's OIDC token and sigstore). The stand-in answers as npm 11.19.1 does:
+ * `npm stage publish --json` prints {"<name>": {..., "stageId": "<uuid>"}} (lib/commands/publish.js, lib/utils/tar.js),
+ * `npm stage list <name> --json` an array of {id, packageName, version, tag, ...} (lib/commands/stage/list.js,
+ * lib/utils/key-values.js), and a refused publish `npm error code E_STAGE_REQUIRED` on stderr (npm/documentation#2036).
+ */
+describe('the publish step, with a stand-in for the npm CLI', () => {
+  const step = stepNamed('publish', /^Publish$/)
+  const STAGE_ID = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b'
+  let bin: string
+  let calls: string
+
+  beforeAll(() => {
+    const pkg = join(dir, 'package', 'package')
+    mkdirSync(pkg, { recursive: true })
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'release-rollback', version: '1.4.0' }))
+    execFileSync('tar', [
+      '-czf',
+      join(dir, 'package', 'release-rollback-1.4.0.tgz'),
+      '-C',
+      join(dir, 'package'),
+      'package',
+    ])
+    rmSync(pkg, { recursive: true, force: true })
+    bin = mkdtempSync(join(dir, 'bin-'))
+    calls = join(bin, 'calls')
+    writeFileSync(
+      join(bin, 'npm'),
+      [
+        '#!/usr/bin/env bash',
+        'printf "%s\\n" "$*" >> "$NPM_CALLS"',
+        'case "$1 $2" in',
+        '  "--version "*) echo "${NPM_VERSION_STANDIN}" ;;',
+        '  "view release-rollback@"*) echo "${NPM_PUBLISHED:-}" ;;',
+        '  "view release-rollback") echo "${NPM_LATEST:-}" ;;',
+        '  "stage list") [ -n "${NPM_STAGED:-}" ] || exit 1; echo "$NPM_STAGED" ;;',
+        '  "stage publish") printf \'{"release-rollback": {"id": "release-rollback@1.4.0", "stageId": "%s"}}\\n\' "$NPM_STAGE_ID" ;;',
+        '  "publish "*) if [ -n "${NPM_STAGE_REQUIRED:-}" ]; then echo "npm error code E_STAGE_REQUIRED" >&2; exit 1; fi ;;',
+        '  *) echo "unexpected npm $*" >&2; exit 2 ;;',
+        'esac',
+      ].join('\n'),
+      { mode: 0o755 },
+    )
+  })
+  beforeEach(() => writeFileSync(calls, ''))
+
+  const publish = (env: Record<string, string>) =>
+    runStep(step, dir, {
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
+      NPM_CALLS: calls,
+      NPM_VERSION_STANDIN: '11.19.1',
+      NPM_STAGE_ID: STAGE_ID,
+      NPM_STAGED: '[]',
+      NODE_AUTH_TOKEN: 'npm_standin-token',
+      VERSION: '1.4.0',
+      PRERELEASE: 'false',
+      MODE: 'stage',
+      ...env,
+    })
+  const writes = () =>
+    readFileSync(calls, 'utf8')
+      .split('\n')
+      .filter((l) => /^(stage )?publish /.test(l))
+
+  it('stages with the tag, provenance and no scripts, and gives the approval command', async () => {
+    const r = await publish({ NPM_LATEST: '1.3.0' })
+    expect(r.code).toBe(0)
+    expect(writes()).toEqual([
+      `stage publish ${dir}/package/release-rollback-1.4.0.tgz --tag latest --access public --provenance --ignore-scripts --json`,
+    ])
+    expect(r.summary).toContain(`npm stage approve ${STAGE_ID}`)
+    expect(r.stdout).toContain(`::notice::Staged release-rollback@1.4.0 (latest), stage id ${STAGE_ID}.`)
+  })
+
+  it('a re-run finds the version staged and stages nothing', async () => {
+    const staged = JSON.stringify([{ id: STAGE_ID, packageName: 'release-rollback', version: '1.4.0', tag: 'latest' }])
+    const r = await publish({ NPM_STAGED: staged })
+    expect(r.code).toBe(0)
+    expect(writes()).toEqual([])
+    expect(r.summary).toContain(`already staged (stage id ${STAGE_ID})`)
+    expect(r.summary).toContain(`npm stage approve ${STAGE_ID}`)
+  })
+
+  it('another staged version is not this one', async () => {
+    const staged = JSON.stringify([{ id: STAGE_ID, packageName: 'release-rollback', version: '1.3.9' }])
+    expect((await publish({ NPM_STAGED: staged })).code).toBe(0)
+    expect(writes()).toHaveLength(1)
+  })
+
+  it('stops before staging on an npm without npm stage, naming the version it needs', async () => {
+    const r = await publish({ NPM_VERSION_STANDIN: '11.14.2' })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain("npm 11.14.2 has no 'npm stage publish' (it needs npm 11.15.0 or later)")
+    expect(writes()).toEqual([])
+  })
+
+  it('direct publishes with npm publish, and says to stage when npm answers E_STAGE_REQUIRED', async () => {
+    expect((await publish({ MODE: 'direct' })).code).toBe(0)
+    expect(writes()).toEqual([
+      `publish ${dir}/package/release-rollback-1.4.0.tgz --tag latest --access public --provenance --ignore-scripts`,
+    ])
+    const r = await publish({ MODE: 'direct', NPM_STAGE_REQUIRED: '1' })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('npm refused a direct publish and asks for staging (E_STAGE_REQUIRED')
+    expect(r.stdout).toContain('npm-publish-mode stage')
+  })
+
+  it('refuses a mode that is neither, and a version already on npm is not staged again', async () => {
+    const bad = await publish({ MODE: 'sideways' })
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toContain('npm-publish-mode: not stage or direct')
+    const r = await publish({ NPM_PUBLISHED: '1.4.0' })
+    expect(r.code).toBe(0)
+    expect(r.summary).toContain('release-rollback@1.4.0 is already on npm: nothing to publish.')
+    expect(writes()).toEqual([])
   })
 })
 
