@@ -86,6 +86,7 @@ afterAll(async () => {
   const lines = observations
     .map((o) => `${o.client}\t${o.strategy}\t${o.scenario}\tgate ${o.gate}\t${o.version}\t${o.ms} ms`)
     .sort()
+  for (const r of rollbacks) lines.push(`action\t${r.strategy}\t${r.name}\t${r.outputs.status}\t${r.ms} ms`)
   if (process.env.INSTALLER_MATRIX_LOG) process.stdout.write(`${lines.join('\n')}\ntotal ${Date.now() - started} ms\n`)
 })
 

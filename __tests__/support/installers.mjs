@@ -332,7 +332,7 @@ export const ROLLBACK_REASON = 'installer matrix: 1.2.3 is broken'
 
 /**
  * @typedef {{ strategy: Strategy, name: string, code: number | null, outputs: Record<string, string>,
- *   stdout: string, stderr: string }} Rollback
+ *   stdout: string, stderr: string, ms: number }} Rollback
  */
 
 /**
@@ -366,8 +366,10 @@ export async function rollBack(registry) {
       if (below) inputs['restore-version'] = FIXTURE.restoredBelow
       if (strategy === 'retag-undeprecated') inputs.deprecate = 'false'
       if (strategy === 'republish') inputs.strategy = 'republish'
+      const t = Date.now()
       const run = await runAction(inputs)
-      runs.push({ strategy, name, code: run.code, outputs: run.outputs, stdout: run.stdout, stderr: run.stderr })
+      const ms = Date.now() - t
+      runs.push({ strategy, name, code: run.code, outputs: run.outputs, stdout: run.stdout, stderr: run.stderr, ms })
     }
   }
   return runs
