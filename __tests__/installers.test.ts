@@ -1,8 +1,11 @@
 // The installer table must be true: runs the real npm, pnpm, Yarn 1, Yarn 4 and bun
 // against a local Verdaccio for every (client, strategy, scenario, release-age gate) and
 // checks that each installed exactly what INSTALLER_MATRIX in src/github/protection.ts
-// says, which is what the issue's and the report's table are made from. A client that
-// cannot run fails the test, naming it: nothing is skipped.
+// says, which is what the issue's and the report's table are made from. The rollback the
+// clients meet is the one the built action (dist/index.js) wrote, once per strategy, so a
+// change in what the tool writes (the tag, the deprecation, the republished version) that
+// changes what users install fails here. A client that cannot run fails the test, naming
+// it: nothing is skipped.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
   FRESH_BAD_RANGE,
@@ -16,11 +19,22 @@ import {
   type MatrixScenario,
   type MatrixStrategy,
 } from '../src/github/protection.js'
-import { clients, clientVersion, FIXTURE, runMatrix, type Observation } from './support/installers.mjs'
+import { staleness } from '../scripts/dist-hash.mjs'
+import {
+  clients,
+  clientVersion,
+  FIXTURE,
+  packageName,
+  runMatrix,
+  type Observation,
+  type Rollback,
+} from './support/installers.mjs'
+import { root } from './support/run-action.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
 let registry: Registry
 let observations: Observation[] = []
+let rollbacks: Rollback[] = []
 let started = 0
 
 /** the version a role stands for in the fixture */
@@ -59,8 +73,11 @@ function claimed(
 
 beforeAll(async () => {
   started = Date.now()
+  // the rollbacks are the built action's: a dist/ built from other sources would test those
+  const stale = staleness(root)
+  if (stale) throw new Error(stale)
   registry = await startVerdaccio()
-  observations = await runMatrix(registry, INSTALLER_CLIENT_ORDER)
+  ;({ observations, rollbacks } = await runMatrix(registry, INSTALLER_CLIENT_ORDER))
 }, 600_000)
 
 afterAll(async () => {
@@ -69,7 +86,47 @@ afterAll(async () => {
   const lines = observations
     .map((o) => `${o.client}\t${o.strategy}\t${o.scenario}\tgate ${o.gate}\t${o.version}\t${o.ms} ms`)
     .sort()
+  for (const r of rollbacks) lines.push(`action\t${r.strategy}\t${r.name}\t${r.outputs.status}\t${r.ms} ms`)
   if (process.env.INSTALLER_MATRIX_LOG) process.stdout.write(`${lines.join('\n')}\ntotal ${Date.now() - started} ms\n`)
+})
+
+describe("the rollbacks the clients meet are the built action's", () => {
+  it('each strategy ran to completed and wrote what the matrix assumes', () => {
+    const got = rollbacks.map((r) => ({
+      strategy: r.strategy,
+      name: r.name,
+      code: r.code,
+      stderr: r.stderr,
+      errors: r.stdout.split('\n').filter((l) => l.startsWith('::error::')),
+      status: r.outputs.status,
+      moved: r.outputs.moved,
+      deprecated: r.outputs.deprecated,
+      'previous-version': r.outputs['previous-version'],
+      'restored-version': r.outputs['restored-version'],
+      'republished-version': r.outputs['republished-version'],
+    }))
+    const ran = (strategy: Rollback['strategy'], below: boolean, restored: string, republished = '') => ({
+      strategy,
+      name: packageName(strategy, below),
+      code: 0,
+      stderr: '',
+      errors: [],
+      status: 'completed',
+      moved: 'true',
+      deprecated: strategy === 'retag-undeprecated' ? 'false' : 'true',
+      'previous-version': FIXTURE.bad,
+      'restored-version': restored,
+      'republished-version': republished,
+    })
+    expect(got).toEqual([
+      ran('retag', false, FIXTURE.restored),
+      ran('retag', true, FIXTURE.restoredBelow),
+      ran('retag-undeprecated', false, FIXTURE.restored),
+      ran('retag-undeprecated', true, FIXTURE.restoredBelow),
+      // republish: the channel's restore is the republished version (1.2.2's code as 1.2.4)
+      ran('republish', false, FIXTURE.republished, FIXTURE.republished),
+    ])
+  })
 })
 
 describe('the installer matrix (real clients against a local registry)', () => {

@@ -1,13 +1,15 @@
 // Runs the real package installers (npm, pnpm, Yarn 1, Yarn 4, bun) against a test
 // registry, each in a scratch project with its own HOME, cache and registry config, and
-// reads back which version of a package each one put in node_modules. Used by
-// installers.test.ts, which checks the installer table's claims against what they do.
+// reads back which version of a package each one put in node_modules. The fixture code
+// publishes the releases; the rollback itself is made by the built action (rollBack). Used
+// by installers.test.ts, which checks the installer table's claims against what they do.
 import { execFile, execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { deprecate, publishPackage, setDistTag } from './fixtures.mjs'
+import { publishPackage } from './fixtures.mjs'
+import { runAction } from './run-action.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const modules = join(root, 'node_modules')
@@ -325,29 +327,52 @@ export async function publishFixtures(registry) {
   }
 }
 
+/** the reason the rollbacks give (it goes into the action's deprecation message) */
+export const ROLLBACK_REASON = 'installer matrix: 1.2.3 is broken'
+
 /**
- * The rollback each strategy makes, written with plain HTTP the way the tool writes it:
- * retag moves `latest` back and deprecates the bad version, retag-undeprecated only moves
- * the tag, republish publishes the good code as 1.2.4 (now, so it is under a day old) on
- * `latest` and deprecates 1.2.3. The "-below" packages move `latest` back to 1.2.1.
+ * @typedef {{ strategy: Strategy, name: string, code: number | null, outputs: Record<string, string>,
+ *   stdout: string, stderr: string, ms: number }} Rollback
+ */
+
+/**
+ * The rollback of each strategy, made by the built action (dist/index.js, run as the runner
+ * runs it), so what the clients install afterwards is what the tool itself wrote:
+ * retag moves `latest` back and deprecates the bad version (the action's defaults);
+ * retag-undeprecated is `deprecate: false` (only the tag moves); republish is
+ * `strategy: republish` (1.2.2's code published as 1.2.4 on `latest`, minutes old, and
+ * 1.2.3 deprecated pointing at it). The "-below" packages name `restore-version: 1.2.1`.
+ * The fixture code writes nothing here. The runs are returned, not judged: the test
+ * checks their outputs, and the clients check their writes.
  * @param {{ url: string, token: string }} registry
+ * @returns {Promise<Rollback[]>}
  */
 export async function rollBack(registry) {
-  const message = (to) => `1.2.3 is broken: use ${to}`
+  /** @type {Rollback[]} */
+  const runs = []
   for (const strategy of MATRIX_STRATEGIES) {
-    if (strategy === 'republish') {
-      const name = packageName(strategy)
-      await publishPackage(registry, name, ['1.2.4'], { distTags: { latest: '1.2.4' } })
-      await deprecate(registry, name, { '1.2.3': message('1.2.4') })
-      continue
-    }
-    for (const below of [false, true]) {
+    for (const below of strategy === 'republish' ? [false] : [false, true]) {
       const name = packageName(strategy, below)
-      const to = below ? FIXTURE.restoredBelow : FIXTURE.restored
-      await setDistTag(registry, name, 'latest', to)
-      if (strategy === 'retag') await deprecate(registry, name, { '1.2.3': message(to) })
+      /** @type {Record<string, string>} */
+      const inputs = {
+        'rollback-version': FIXTURE.bad,
+        reason: ROLLBACK_REASON,
+        package: name,
+        registry: registry.url,
+        'npm-token': registry.token,
+        'create-issue': 'false',
+        'commit-report': 'false',
+      }
+      if (below) inputs['restore-version'] = FIXTURE.restoredBelow
+      if (strategy === 'retag-undeprecated') inputs.deprecate = 'false'
+      if (strategy === 'republish') inputs.strategy = 'republish'
+      const t = Date.now()
+      const run = await runAction(inputs)
+      const ms = Date.now() - t
+      runs.push({ strategy, name, code: run.code, outputs: run.outputs, stdout: run.stdout, stderr: run.stderr, ms })
     }
   }
+  return runs
 }
 
 /** the package whose bad version is minutes old when the clients first see it */
@@ -361,12 +386,13 @@ export const FRESH_PACKAGE = 'rr-matrix-fresh'
 /**
  * Runs the whole matrix against a registry: publishes the fixtures, installs `^1.2.0` with
  * every client before the rollback (the lockfiles of the lockfile and update scenarios,
- * and the fresh-bad check), rolls back, then runs every (client, strategy, scenario,
- * gate). Runs of one client are sequential (one HOME and cache each); the clients run in
- * parallel. Clients without a release-age gate run once, as gate 'on'.
+ * and the fresh-bad check), rolls back with the built action (rollBack), then runs every
+ * (client, strategy, scenario, gate). Runs of one client are sequential (one HOME and
+ * cache each); the clients run in parallel. Clients without a release-age gate run once,
+ * as gate 'on'. dist/ must be built (npm run build).
  * @param {{ url: string, token: string, dir: string }} registry
  * @param {Client[]} which
- * @returns {Promise<Observation[]>}
+ * @returns {Promise<{ observations: Observation[], rollbacks: Rollback[] }>}
  */
 export async function runMatrix(registry, which) {
   const specs = clients()
@@ -432,7 +458,7 @@ export async function runMatrix(registry, which) {
       }),
     )
 
-    await rollBack(registry)
+    const rollbacks = await rollBack(registry)
 
     // after: a new HOME and cache, so no client answers from metadata cached before the rollback
     await Promise.all(
@@ -465,7 +491,7 @@ export async function runMatrix(registry, which) {
         }
       }),
     )
-    return observations
+    return { observations, rollbacks }
   } finally {
     rmSync(base, { recursive: true, force: true })
   }
