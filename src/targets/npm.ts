@@ -665,8 +665,11 @@ export class NpmTarget implements Target {
    * is complete (Verdaccio) is unchanged by it.
    */
   private async readForDeprecation(): Promise<Packument> {
-    const [doc, deprecations] = await Promise.all([this.readPackument(), this.readDeprecations()])
-    return this.withDeprecations(doc, deprecations)
+    const [doc, deprecations] = await Promise.allSettled([this.readPackument(), this.readDeprecations()])
+    // the write view's failure is the one to report (a missing package is its 404, an InputError)
+    if (doc.status === 'rejected') throw doc.reason
+    if (deprecations.status === 'rejected') throw deprecations.reason
+    return this.withDeprecations(doc.value, deprecations.value)
   }
 
   /** version -> its deprecation message, from the full document (GET /<name>, as installers read it). */
