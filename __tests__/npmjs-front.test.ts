@@ -299,4 +299,14 @@ describe('the npmjs front, as the real npm CLI meets it', () => {
     expect((await npm(['whoami'], old)).stderr).toMatch(/code E401/)
     expect((await upstream(pkg))['dist-tags'].latest).toBe('1.0.2')
   })
+
+  it('the request log redacts every credential: no minted token and no OTP appears in it', () => {
+    const log = JSON.stringify(front.requests)
+    expect(front.tokens().length).toBeGreaterThan(10)
+    for (const t of front.tokens()) expect(log.includes(t)).toBe(false)
+    expect(front.requests.some((r) => r.headers['npm-otp'] === '[redacted]')).toBe(true)
+    expect(
+      front.requests.filter((r) => r.headers.authorization).every((r) => r.headers.authorization === '[redacted]'),
+    ).toBe(true)
+  })
 })
