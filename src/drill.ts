@@ -58,7 +58,7 @@ const CREDENTIAL: Record<IncidentTarget['kind'], string> = {
 /** What each kind's checkAccess proves, for the report. */
 const ACCESS_PROVEN = (kind: IncidentTarget['kind']): string =>
   ({
-    npm: `the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no ${settingName('npm-token')}), the registry exchanged the job's OIDC token for one for this package, which added and removed a dist-tag of its own (release-rollback-drill-<random>).`,
+    npm: `the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no ${settingName('npm-token')}), nothing more: the token npm exchanges may only publish, so a retag needs ${settingName('npm-token')}.`,
     docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
     helm: `helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits ${settingName('helm-wait')}.`,
     'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.',
