@@ -208,7 +208,7 @@ export class NpmTarget implements Target {
    */
   private mayNeedSecondFactor(id: RegistryIdentity): boolean {
     if (this.options.secondFactor || this.options.oidc || !this.options.token) return false
-    return id.kind === 'npmjs' || /^npm_[A-Za-z0-9]+$/.test(this.options.token)
+    return id.kind === 'npmjs' || /^npm_\S+$/.test(this.options.token)
   }
 
   /** The token's user name; undefined when the registry has no whoami (404, 405). */
@@ -441,8 +441,8 @@ export class NpmTarget implements Target {
       if (o.probe === 'always') await probe()
       else {
         // once per target in a run: a second preflight of the same target proves nothing new
-        if (this.preflight) await this.preflight
-        else await (this.preflight = probe())
+        this.preflight ??= probe()
+        await this.preflight
       }
       probed = true
     }
