@@ -322,7 +322,11 @@ export class NpmTarget implements Target {
         const explained = this.explain(e, 'write')
         const status = statusOf(e)
         if (status === 401 || status === 403 || status === 404 || (e as { code?: string }).code === 'EOTP')
-          throw new InputError('npm-token', explained.message, explained.fix ?? 'check the token.')
+          throw new InputError(
+            'npm-token',
+            explained.message.replace(/ Fix: [\s\S]*$/, ''),
+            explained.fix ?? 'check the token.',
+          )
         throw explained
       })
     let added = false
