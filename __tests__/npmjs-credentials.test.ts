@@ -450,7 +450,7 @@ describe('the action, for each kind of npmjs credential', () => {
       expect(e).toMatch(/docs\.npmjs\.com\/trusted-publishers, "Limitations"; npm\/cli#8547/)
       expect(e).toMatch(/"Bypass two-factor authentication", or a granular token with "read and write \(stage only\)"/)
       expect(e).toMatch(/Nothing was written/)
-      expect(e).not.toMatch(/allowed actions|allow moving dist-tags/)
+      expect(e).not.toMatch(/allowed\sactions|allow\smoving\sdist-tags/)
       expect(await snapshot(registry, name)).toBe(before)
       expect(run.writes).toEqual([])
       expect(exchange.seen.filter((s) => s.method !== 'GET' && !s.path.startsWith('/-/npm/v1/oidc/'))).toEqual([])
