@@ -237,10 +237,78 @@ describe('the command line with a session token (2FA on every write)', () => {
     expect(await state(name)).toEqual({ latest: '1.2.2', deprecated: null })
     expect(out).toMatch(/Nobody approved the registry's two-factor request .* within 2s: this write was not sent/)
     expect(out).toMatch(/nothing more is written in this run/)
-    expect(out).toMatch(/Partial rollback: 'latest' points at 1\.2\.2 \(the rollback is live\)\. Still missing: deprecating 1\.2\.3\./)
+    expect(out).toMatch(
+      /Partial rollback: 'latest' points at 1\.2\.2 \(the rollback is live\)\. Still missing: deprecating 1\.2\.3\./,
+    )
     // after the unanswered approval no write was sent
     const writes = writesSince(from)
     expect(writes.map((w) => w.status)).toEqual([401, 204, 401])
+  })
+
+  it('three packages, one approval given, then none: the one channel moved stays, the others are named as not moved, nothing more written', async () => {
+    const names = [await fixture(), await fixture(), await fixture()]
+    const token = front.token('session')
+    const cwd = gitCheckout('rr-creds-')
+    let out = ''
+    let approved = 0
+    const from = front.requests.length
+    const code = await main({
+      argv: [
+        '--packages',
+        names.join(','),
+        '--rollback',
+        '1.2.3',
+        '--reason',
+        REASON,
+        '--registry',
+        front.url,
+        '--yes',
+        '--no-report',
+        '--approval-timeout',
+        '2s',
+      ],
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, NPM_TOKEN: token },
+      cwd,
+      stdout: (s) => {
+        out += s
+        for (const m of s.matchAll(/Open this URL to approve: (\S+)/g))
+          if (approved++ === 0) setImmediate(() => front.approve(m[1].split('/').pop() as string))
+      },
+      stderr: (s) => {
+        out += s
+      },
+      ask: async () => undefined,
+      version: '0.0.0-test',
+      tty: { stdout: false, stderr: false, columns: 100 },
+    })
+    const after = await Promise.all(names.map(state))
+    // one write passed with the one approval; the other two channels did not move, nothing was deprecated
+    expect(after.filter((s) => s.latest === '1.2.2')).toHaveLength(1)
+    expect(after.filter((s) => s.latest === '1.2.3')).toHaveLength(2)
+    expect(after.every((s) => s.deprecated === null)).toBe(true)
+    expect(code).toBe(3)
+    const moved = names[after.findIndex((s) => s.latest === '1.2.2')]
+    expect(out).toMatch(/within 2s: this write was not sent, and nothing more is written in this run/)
+    for (const n of names.filter((x) => x !== moved))
+      expect(out).toMatch(new RegExp(`${n.replace('/', '\\/')}.*(failed|not)`))
+    // after the wait ran out: no write at all, and only one write passed in the whole run
+    expect(writesSince(from).filter((w) => w.status < 300)).toHaveLength(1)
+    expect(out).not.toMatch(/Done\./)
+  })
+
+  it('--strategy republish with a session token: the publish waits for the approval and is resent through its guard', async () => {
+    const name = await fixture()
+    const run = await cli(
+      ['--package', name, '--rollback', '1.2.3', '--reason', REASON, '--strategy', 'republish', '--no-deprecate'],
+      front.token('session'),
+    )
+    expect(run.code).toBe(0)
+    expect((await state(name)).latest).toBe('1.2.4')
+    expect(run.links).toHaveLength(1)
+    expect(run.writes.map((w) => [w.method, w.status])).toEqual([
+      ['PUT', 401],
+      ['PUT', 201],
+    ])
   })
 
   it('a code the registry asks for without web approval: asked on a terminal, refused when nobody can type one', async () => {
