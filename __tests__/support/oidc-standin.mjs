@@ -14,13 +14,23 @@
 //   token, created, expires } when a trusted publisher of the package matches the token's
 //   repository and workflow file; 404 { message: 'OIDC token exchange error - package not
 //   found' } when none does (what npmjs answers), 401 for a bad ID token. The token it
-//   issues is its own, short-lived and scoped to that package: a request carrying it is
-//   checked (that package only; its publisher's allowed actions: publish, dist-tags,
-//   deprecate) and forwarded to Verdaccio with the registry user's real Verdaccio token.
-//   Every other request is forwarded as it is. Each request is recorded with the kind of
-//   credential it carried, never the credential itself.
+//   issues is the npmjs front's 'oidc' kind (support/npmjs-front.mjs), scoped to that package,
+//   with the publisher's permissions: on npmjs a trusted publisher's permissions are
+//   `createPackage` and `createStagedPackage` only (npm CLI lib/trust-cmd.js; npm trust
+//   --allow-publish / --allow-stage-publish), and the exchanged token may publish and
+//   stage-publish and nothing else: no dist-tags, no deprecation (docs.npmjs.com/
+//   trusted-publishers "Limitations"; npm/cli#8547 is the open request). There is no
+//   "allowed actions" setting for dist-tags or deprecation on npmjs, so none is modelled: a
+//   request carrying an exchanged token goes to the npmjs front, which answers it as npmjs
+//   answers that token (a dist-tag or deprecation: 401). Every other request is forwarded to
+//   Verdaccio as it is. Each request is recorded with the kind of credential it carried,
+//   never the credential itself.
+//   A publisher's `permissions` default to both; the old `actions` field is still read, for
+//   the callers that pass it: 'publish' means createPackage, and 'dist-tags' / 'deprecate'
+//   mean nothing (no such permission exists).
 import { createHmac, randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
+import { startNpmjsFront } from './npmjs-front.mjs'
 import { freePort } from './verdaccio.mjs'
 
 const b64url = (/** @type {string | Buffer} */ s) => Buffer.from(s).toString('base64url')
@@ -126,15 +136,16 @@ export async function startIdTokenService(options = {}) {
 
 /**
  * @typedef {'publish' | 'dist-tags' | 'deprecate'} Action
- * @typedef {{ repository: string, workflow: string, actions: Action[] }} Publisher
+ * @typedef {'createPackage' | 'createStagedPackage'} Permission
+ * @typedef {{ repository: string, workflow: string, permissions?: Permission[], actions?: Action[] }} Publisher
  * @typedef {{ method: string, path: string, auth: string, status?: number }} Seen
  */
 
-/** The package a registry path is about (undefined for /-/whoami and the like). @param {string} path */
-function packageOf(path) {
-  const p = path.split('?')[0]
-  const m = /^\/-\/package\/([^/]+)\//.exec(p) ?? /^\/(?!-\/)((?:@[^/%]+(?:%2[fF]|\/))?[^/@][^/]*)/.exec(p)
-  return m ? decodeURIComponent(m[1]) : undefined
+/** A publisher's permissions: its own, or read from the old `actions` ('publish' only means anything). @param {Publisher} p @returns {Permission[]} */
+function permissionsOf(p) {
+  if (p.permissions) return p.permissions
+  if (p.actions) return p.actions.includes('publish') ? ['createPackage'] : []
+  return ['createPackage', 'createStagedPackage']
 }
 
 /**
@@ -150,7 +161,10 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
   const port = await freePort()
   const base = new URL(registry.url)
   const host = '127.0.0.1'
-  /** @type {Map<string, { pkg: string, actions: Action[], expires: number }>} */
+  // the npmjs front that answers every request carrying an exchanged token
+  const npmjs = await startNpmjsFront({ upstream: registry.url, upstreamToken: registry.token })
+  const npmjsBase = new URL(npmjs.url)
+  /** @type {Map<string, { pkg: string, permissions: Permission[], expires: number }>} */
   const issued = new Map()
   /** @type {Seen[]} */
   const seen = []
@@ -198,10 +212,11 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
       if (!publisher || publisher.repository !== claims.repository || publisher.workflow !== workflow) {
         return answer(404, { message: 'OIDC token exchange error - package not found' })
       }
-      const token = `npm_oidc_${randomBytes(18).toString('hex')}`
       const created = Date.now()
       const expires = created + (options.ttlMs ?? 3_600_000)
-      issued.set(token, { pkg: name, actions: publisher.actions, expires })
+      const permissions = permissionsOf(publisher)
+      const token = npmjs.token('oidc', { packages: [name], permissions, expires: new Date(expires).toISOString() })
+      issued.set(token, { pkg: name, permissions, expires })
       return answer(201, {
         token_type: 'oidc',
         token,
@@ -217,28 +232,11 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
       violations.push(`exchange at ${url}, under the registry's path: npm's CLI sends it to the host root`)
     // an ID token is for the exchange only
     if (auth === 'id-token') return answer(401, { error: 'an OIDC ID token is accepted by the token exchange only' })
+    // an exchanged token: the npmjs front answers it as npmjs answers that token
+    const target = grant ? npmjsBase : base
     /** @type {Record<string, string>} */
-    const headers = /** @type {Record<string, string>} */ ({ ...req.headers, host: base.host })
-    if (grant) {
-      if (grant.expires < Date.now()) return answer(401, { error: 'token expired' })
-      const pkg = packageOf(path)
-      if (pkg !== undefined && pkg !== grant.pkg)
-        return answer(403, { error: `this token may change ${grant.pkg} only` })
-      /** @type {Action | undefined} */
-      let action
-      if (/^\/-\/package\/[^/]+\/dist-tags\//.test(path) && method !== 'GET') action = 'dist-tags'
-      else if (method === 'PUT' && pkg !== undefined) {
-        const doc = JSON.parse(body.toString('utf8') || '{}')
-        action = doc._attachments && Object.keys(doc._attachments).length > 0 ? 'publish' : 'deprecate'
-      } else if (method === 'DELETE') action = 'publish'
-      if (action && !grant.actions.includes(action)) {
-        return answer(403, {
-          error: `Forbidden - this trusted publisher of ${grant.pkg} is not allowed to ${action === 'dist-tags' ? 'change dist-tags' : action}`,
-        })
-      }
-      headers.authorization = `Bearer ${registry.token}`
-    }
-    const upstream = await fetch(new URL(path, base), {
+    const headers = /** @type {Record<string, string>} */ ({ ...req.headers, host: target.host })
+    const upstream = await fetch(new URL(path, target), {
       method,
       headers,
       body: method === 'GET' || method === 'HEAD' ? undefined : body,
@@ -249,7 +247,7 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
       out = Buffer.from(
         out
           .toString('utf8')
-          .split(base.origin)
+          .split(target.origin)
           .join(`http://${host}:${port}${prefix.slice(0, -1)}`),
       )
     /** @type {Record<string, string>} */
@@ -274,7 +272,10 @@ export async function startTrustedPublishing(registry, idp, options = {}) {
     violations,
     /** the tokens this stand-in issued */
     tokens: () => [...issued.keys()],
+    /** the npmjs front behind the exchanged tokens */
+    npmjs,
     async stop() {
+      await npmjs.close()
       for (const s of sockets) s.destroy()
       await new Promise((resolve) => server.close(() => resolve(undefined)))
     },
