@@ -481,12 +481,10 @@ describe('the action, for each kind of npmjs credential', () => {
   it('trusted publishing (no token, id-token: write): a retag fails before any write, saying npm allows it only for publishing', async () => {
     const name = await fixture()
     const idp = await startIdTokenService()
-    // the runner's exchange (oidc-standin) in front of the npmjs front: its exchanged token is the front's OIDC kind
-    const exchange = await startTrustedPublishing(
-      { url: front.url, token: front.token('oidc', { packages: [name] }) },
-      idp,
-      { publishers: { [name]: { repository: 'acme/widgets', workflow: 'rollback.yml', actions: ['publish'] } } },
-    )
+    // the runner's exchange (oidc-standin): its exchanged tokens are the npmjs front's OIDC kind, answered by its own front
+    const exchange = await startTrustedPublishing(registry, idp, {
+      publishers: { [name]: { repository: 'acme/widgets', workflow: 'rollback.yml' } },
+    })
     try {
       const env = {
         ACTIONS_ID_TOKEN_REQUEST_URL: idp.url,
@@ -502,11 +500,10 @@ describe('the action, for each kind of npmjs credential', () => {
         const inputs = readInputs(get, env)
         expect(inputs.npmOidc).toBe(true)
         const { targets } = createTargets(inputs, get, { info() {}, warning() {}, debug() {} }, 'test', { env })
-        const from = front.requests.length
         run = {
           ...(await outcome(() => runIncident(inputs, targets, { info() {}, warning() {}, debug() {} }))),
           lines: [],
-          writes: writesSince(from),
+          writes: exchange.npmjs.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD'),
         }
       } finally {
         useDialect(previous)
@@ -520,6 +517,8 @@ describe('the action, for each kind of npmjs credential', () => {
       expect(e).toMatch(/Nothing was written/)
       expect(e).not.toMatch(/allowed\sactions|allow\smoving\sdist-tags/)
       expect(await snapshot(registry, name)).toBe(before)
+      // the front saw the plan's read with the exchanged token, and no write
+      expect(exchange.npmjs.requests.some((r) => r.kind === 'oidc')).toBe(true)
       expect(run.writes).toEqual([])
       expect(exchange.seen.filter((s) => s.method !== 'GET' && !s.path.startsWith('/-/npm/v1/oidc/'))).toEqual([])
     } finally {
