@@ -10,6 +10,7 @@
 //   write saying npm allows it only for publishing.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { main } from '../src/cli.js'
+import { runDrill } from '../src/drill.js'
 import { useDialect } from '../src/core/settings.js'
 import { InputError } from '../src/errors.js'
 import { readInputs } from '../src/inputs.js'
@@ -534,5 +535,105 @@ describe("the action's preflight error", () => {
     const run = await action([name], front.token('session'))
     expect(run.error).toBeInstanceOf(InputError)
     expect((run.error as InputError).input).toBe('npm-token')
+  })
+})
+
+describe('the drill warns before the token expires, where the registry says when', () => {
+  async function drill(name: string, token: string) {
+    const previous = useDialect('action')
+    try {
+      const values: Record<string, string> = {
+        drill: 'true',
+        'rollback-version': 'current',
+        package: name,
+        registry: front.url,
+        'npm-token': token,
+      }
+      const get = (n: string) => values[n] ?? ''
+      const inputs = readInputs(get, {})
+      const log = { info() {}, warning() {}, debug() {} }
+      const { targets } = createTargets(inputs, get, log, 'test', {})
+      const gi = {
+        createIssue: false,
+        labels: ['rollback'],
+        assignees: [],
+        commitReport: false,
+        reportDir: 'incidents',
+        severity: 'high' as const,
+      }
+      return await runDrill(
+        inputs,
+        gi,
+        targets,
+        undefined,
+        { repository: 'acme/widgets', serverUrl: 'https://github.com', eventName: 'schedule' },
+        log,
+      )
+    } finally {
+      useDialect(previous)
+    }
+  }
+
+  it("a granular token that expires in 5 days (npm's default is 7): passes, and warns with the date the registry lists", async () => {
+    const name = await fixture()
+    const expires = new Date(Date.now() + 5 * 86_400_000).toISOString()
+    const result = await drill(name, front.token('granular-bypass', { expires }))
+    expect(result.status).toBe('drill-passed')
+    const credentials = result.checks.find((c) => c.check === 'credentials')
+    expect(credentials?.detail).toContain(`says this token expires ${expires}`)
+    expect(result.warnings.join('\n')).toMatch(
+      new RegExp(
+        `npm-token expires ${expires.replace(/[.]/g, '\\.')} \\(in 4 day\\(s\\)\\): a rollback after that fails`,
+      ),
+    )
+  })
+
+  it('a token with months left: no warning; the date is in the report', async () => {
+    const name = await fixture()
+    const expires = new Date(Date.now() + 80 * 86_400_000).toISOString()
+    const result = await drill(name, front.token('stage-only', { expires }))
+    expect(result.status).toBe('drill-passed')
+    expect(result.checks.find((c) => c.check === 'credentials')?.detail).toContain(`expires ${expires}`)
+    expect(result.warnings.join('\n')).not.toMatch(/expires/)
+  })
+
+  it('a registry that does not list tokens (Verdaccio itself): the drill says it cannot tell, and passes', async () => {
+    const name = await fixture()
+    const previous = useDialect('action')
+    try {
+      const values: Record<string, string> = {
+        drill: 'true',
+        'rollback-version': 'current',
+        package: name,
+        registry: registry.url,
+        'npm-token': registry.token,
+      }
+      const get = (n: string) => values[n] ?? ''
+      const inputs = readInputs(get, {})
+      const log = { info() {}, warning() {}, debug() {} }
+      const { targets } = createTargets(inputs, get, log, 'test', {})
+      const gi = {
+        createIssue: false,
+        labels: ['rollback'],
+        assignees: [],
+        commitReport: false,
+        reportDir: 'incidents',
+        severity: 'high' as const,
+      }
+      const result = await runDrill(
+        inputs,
+        gi,
+        targets,
+        undefined,
+        { repository: 'acme/widgets', serverUrl: 'https://github.com', eventName: 'schedule' },
+        log,
+      )
+      expect(result.status).toBe('drill-passed')
+      expect(result.checks.find((c) => c.check === 'credentials')?.detail).toMatch(
+        /Expiry: .* (does not list its tokens to this one|lists no token starting as this one does|lists this token without an expiry date)/,
+      )
+    } finally {
+      useDialect(previous)
+    }
   })
 })

@@ -269,6 +269,39 @@ export class NpmTarget implements Target {
     return who.username
   }
 
+  /**
+   * When the token expires, where the registry says: npmjs lists a user's tokens
+   * (`GET /-/npm/v1/tokens`, as `npm token list` reads it: each with the first characters of
+   * the token in `token`, and `expires` for tokens made since expiry became mandatory:
+   * github.blog changelog 2025-09-29). This token is the one listed entry whose `token` it
+   * starts with; none or several such entries, no listing (whoami only, as most other
+   * registries), or no `expires`: `expires` is undefined and `said` says why. Never throws.
+   */
+  async tokenExpiry(): Promise<{ expires?: string; said: string }> {
+    const where = new URL(this.options.registry).host
+    if (this.options.oidc || !this.options.token)
+      return { said: 'trusted publishing: the exchanged token lives for the run only' }
+    const token = this.options.token
+    let listing: { objects?: unknown }
+    try {
+      listing = await (await this.api()).json<{ objects?: unknown }>('/-/npm/v1/tokens', 'token')
+    } catch (e) {
+      return {
+        said: `${where} does not list its tokens to this one (${statusOf(e) ? `HTTP ${statusOf(e)}` : 'no answer'} to /-/npm/v1/tokens), so it does not say when this token expires`,
+      }
+    }
+    const objects = Array.isArray(listing?.objects) ? (listing.objects as { token?: unknown; expires?: unknown }[]) : []
+    const mine = objects.filter((o) => typeof o?.token === 'string' && o.token !== '' && token.startsWith(o.token))
+    if (mine.length !== 1)
+      return {
+        said: `${where} lists ${mine.length === 0 ? 'no token' : `${mine.length} tokens`} starting as this one does, so it does not say which expiry is this token's`,
+      }
+    const expires = mine[0].expires
+    if (typeof expires !== 'string' || Number.isNaN(Date.parse(expires)))
+      return { said: `${where} lists this token without an expiry date` }
+    return { expires: new Date(Date.parse(expires)).toISOString(), said: `${where} says this token expires ${expires}` }
+  }
+
   /** user -> access level, where the registry lists them; undefined when it does not say. */
   private async collaborators(): Promise<Record<string, string> | undefined> {
     try {

@@ -28,6 +28,11 @@ export interface Target {
    * names the token input when they are not).
    */
   checkAccess(): Promise<void>
+  /**
+   * When the credential expires, where the place says so (npm: the registry's token
+   * listing); `said` in words either way. For the drill's warning before it expires.
+   */
+  tokenExpiry?(): Promise<{ expires?: string; said: string }>
   /** The current state, read fresh (no cache). */
   inspect(): Promise<PackageState>
   /**
