@@ -20,6 +20,7 @@ import { isDrillTag } from '../src/targets/npm.js'
 import { createTargets } from '../src/targets/select.js'
 import { gitCheckout } from './support/cli-in-process.js'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
+import { runAction } from './support/run-action.mjs'
 import { startNpmjsFront } from './support/npmjs-front.mjs'
 import { startIdTokenService, startTrustedPublishing } from './support/oidc-standin.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
@@ -635,5 +636,44 @@ describe('the drill warns before the token expires, where the registry says when
     } finally {
       useDialect(previous)
     }
+  })
+})
+
+describe('the built action (dist/index.js) on the front', () => {
+  const base = (name: string, token: string) => ({
+    'rollback-version': '1.2.3',
+    reason: REASON,
+    package: name,
+    registry: front.url,
+    'npm-token': token,
+    'create-issue': 'false',
+    'commit-report': 'false',
+    'github-release': 'false',
+  })
+
+  it('granular with bypass 2FA: completed', async () => {
+    const name = await fixture()
+    const run = await runAction(base(name, front.token('granular-bypass')))
+    expect(run.outputs.status).toBe('completed')
+    expect(run.code).toBe(0)
+    expect(await state(name)).toEqual({ latest: '1.2.2', deprecated: DEPRECATED })
+  })
+
+  it('a session token: fails before any rollback write, the error naming npm-token and the tokens that work', async () => {
+    const name = await fixture()
+    const token = front.token('session')
+    const before = await snapshot(registry, name)
+    const from = front.requests.length
+    const run = await runAction(base(name, token))
+    expect(run.code).not.toBe(0)
+    expect(run.stdout).toMatch(
+      /::error::Input 'npm-token': .* asks for a second factor \(two-factor authentication\) on writes with this token/,
+    )
+    expect(run.stdout).toMatch(/"read and write \(stage only\)"/)
+    // masked, and nowhere else
+    const printed = [...run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')), run.stderr, run.summary]
+    expect(printed.join('\n')).not.toContain(token)
+    expect(await snapshot(registry, name)).toBe(before)
+    expect(writesSince(from).map((w) => [w.method, isProbe(w.path), w.status])).toEqual([['PUT', true, 401]])
   })
 })

@@ -775,7 +775,7 @@ export class NpmTarget implements Target {
     }
     if (status === 401 && kind === 'whoami') {
       return new RegistryError(
-        `${where} answered 401 Unauthorized to whoami: the token is expired or revoked (or is not a token for this registry). npm's write tokens last 7 days by default and 90 days at most (github.blog changelog 2025-09-29), so a token kept for rollbacks often expires before it is needed.`,
+        `${where} answered 401 Unauthorized to whoami: the token is expired or revoked (or is not a token for this registry). npm's write tokens last 7 days by default and 90 days at most (github.blog changelog 2025-09-29), so a token kept for rollbacks often expires before it is needed. (A token from trusted publishing given as ${settingName('npm-token')} is refused here too: it may only publish.)`,
         `create a new granular access token for ${pkg} (read and write, with "Bypass two-factor authentication", or "read and write (stage only)") and ${setTo('npm-token')}${currentDialect() === 'cli' ? ', or log in again with npm login (a session token, valid for 2 hours; this command line asks you to approve each write)' : ''}; a scheduled drill (${setting('drill', 'true')}) finds an expired token before an incident does.${oidc}`,
         status,
         err.code,
