@@ -178,7 +178,9 @@ Options (defaults in brackets):
 
 Tokens never come from flags (they would land in your shell history):
   npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc; else, inside
-          a GitHub Actions job with id-token: write, trusted publishing (OIDC, a token per package)
+          a GitHub Actions job with id-token: write, trusted publishing (OIDC, a token per package),
+          which npm allows for publishing only (--strategy republish --no-deprecate). With npm
+          login's session token, each write asks for your approval (see --otp)
   GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GitHub Enterprise Server: GITHUB_SERVER_URL (API at its /api/v3, or GITHUB_API_URL)
   Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
   Helm    helm's own: $KUBECONFIG or ~/.kube/config
@@ -796,7 +798,8 @@ function cliSecondFactor(
       'pass --otp 123456, or leave it out to approve each write in the browser.',
     )
   const terminal = io.tty?.stdin === true && io.tty?.stdout === true
-  const open = io.openUrl ?? (terminal ? (url: string) => openInBrowser(url, io.env) : undefined)
+  // only on a terminal, as npm (lib/utils/open-url.js openUrlPrompt); io.openUrl stands in for the browser in tests
+  const open = terminal ? (io.openUrl ?? ((url: string) => openInBrowser(url, io.env))) : undefined
   return new SecondFactor({
     otp,
     timeoutMs,
