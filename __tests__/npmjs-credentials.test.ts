@@ -18,7 +18,7 @@ import { runIncident, type IncidentResult } from '../src/run.js'
 import { SecondFactor, SecondFactorMissing } from '../src/targets/npm/two-factor.js'
 import { isDrillTag } from '../src/targets/npm.js'
 import { createTargets } from '../src/targets/select.js'
-import { gitCheckout } from './support/cli-in-process.js'
+import { gitCheckout, runCli } from './support/cli-in-process.js'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
 import { runAction } from './support/run-action.mjs'
 import { startNpmjsFront } from './support/npmjs-front.mjs'
@@ -328,6 +328,21 @@ describe('the command line with a session token (2FA on every write)', () => {
       ['PUT', 401],
       ['PUT', 201],
     ])
+  })
+
+  it('a bad --approval-timeout or --otp is bad input naming the flag, before anything is read or written', async () => {
+    const name = await fixture()
+    const from = front.requests.length
+    const common = ['--package', name, '--rollback', '1.2.3', '--reason', REASON, '--registry', front.url, '--yes']
+    const slow = await runCli([...common, '--approval-timeout', '2h'], { env: { NPM_TOKEN: front.token('session') } })
+    expect(slow.code).toBe(2)
+    expect(slow.stderr).toMatch(
+      /^--approval-timeout: 2h is longer than 1h\. Fix: use a duration such as 90s, 5m or 15m/m,
+    )
+    const otp = await runCli([...common, '--otp', 'not a code'], { env: { NPM_TOKEN: front.token('session') } })
+    expect(otp.code).toBe(2)
+    expect(otp.stderr).toMatch(/^--otp: is not a one-time password/m)
+    expect(front.requests.length).toBe(from)
   })
 
   it('a code the registry asks for without web approval: asked on a terminal, refused when nobody can type one', async () => {
