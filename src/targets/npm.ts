@@ -584,7 +584,10 @@ export class NpmTarget implements Target {
   }
 
   async inspect(): Promise<PackageState> {
-    const doc = await this.readPackument()
+    // with the full document's deprecations: npmjs's write view has none (npm/cli#9803), and a
+    // plan without them would take a deprecated version for a good one, and an undo would
+    // not see the deprecation it removes
+    const doc = await this.readForDeprecation()
     return toState(doc)
   }
 
@@ -671,13 +674,17 @@ export class NpmTarget implements Target {
   ): Promise<WriteOutcome> {
     let sent: Packument | undefined
     const now = (d: Packument) => String(this.versionOf(d, version).deprecated ?? '')
+    // the read made just before (the channel's read-back) is of the write view: the
+    // deprecations come from the full document, read now (see readForDeprecation)
+    const last = this.takeFresh()
+    const fresh = last && this.withDeprecations(last, await this.readDeprecations())
     const { outcome, state } = await guardedWrite<Packument>({
       what: message === '' ? `removing the deprecation of ${version}` : `deprecating ${version}`,
       channel: `${version}'s deprecation`,
       wanted: message,
       expected,
-      read: () => this.readPackument(),
-      fresh: this.takeFresh(),
+      read: () => this.readForDeprecation(),
+      fresh,
       holderOf: (d) => String(d.versions?.[version]?.deprecated ?? ''),
       isDone: (d) => now(d) === message,
       isExpected,
@@ -687,13 +694,75 @@ export class NpmTarget implements Target {
         await (await this.api())
           .write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc })
           .catch((e: unknown) => {
-            throw this.lacks(e, 'deprecate') ?? e
+            throw this.lacks(e, 'deprecate') ?? this.deprecationsMustBeStrings(e, version, message) ?? e
           })
       },
       ...this.guardOptions(),
     })
     if (sent) this.compareAfterWrite(sent, state, version)
     return outcome
+  }
+
+  /**
+   * The document a deprecation is guarded by and written from: the write view (`?write=true`,
+   * with its `_rev`) and, read beside it (no extra round trip), the full document's
+   * deprecations put back into every version where the write view has none. npmjs's write
+   * view leaves `deprecated` out of every version, and a document PUT that then carries no
+   * string for a version that is deprecated is refused `400 deprecations must be strings`
+   * (npm/cli#9803, the mechanism in its author's follow-up; also #2282, #3449): sending the
+   * deprecations the full document shows is the way around it that mechanism allows, and it
+   * makes the guard compare with the deprecations as they are. A registry whose write view
+   * is complete (Verdaccio) is unchanged by it.
+   */
+  private async readForDeprecation(): Promise<Packument> {
+    const [doc, deprecations] = await Promise.allSettled([this.readPackument(), this.readDeprecations()])
+    // the write view's failure is the one to report (a missing package is its 404, an InputError)
+    if (doc.status === 'rejected') throw doc.reason
+    if (deprecations.status === 'rejected') throw deprecations.reason
+    return this.withDeprecations(doc.value, deprecations.value)
+  }
+
+  /** version -> its deprecation message, from the full document (GET /<name>, as installers read it). */
+  private async readDeprecations(): Promise<Record<string, string>> {
+    const client = await this.api()
+    const doc = await withRetry(
+      `reading the deprecations of ${this.options.packageName}`,
+      () => client.json<Packument>(`/${this.escaped}`, 'view'),
+      this.retry,
+      this.options.log,
+    ).catch((e) => {
+      throw this.explain(e, 'read')
+    })
+    const out: Record<string, string> = {}
+    for (const [v, m] of Object.entries(doc?.versions ?? {}))
+      if (typeof m?.deprecated === 'string' && m.deprecated !== '') out[v] = m.deprecated
+    return out
+  }
+
+  /** `doc` with the deprecations put back where it has none (it is changed and returned). */
+  private withDeprecations(doc: Packument, deprecations: Record<string, string>): Packument {
+    for (const [v, m] of Object.entries(doc.versions ?? {}))
+      if (m && m.deprecated === undefined && deprecations[v] !== undefined) m.deprecated = deprecations[v]
+    return doc
+  }
+
+  /**
+   * npm/cli#9803 still refusing the PUT (400 "deprecations must be strings") although the
+   * other versions' deprecations went with it: said as the registry bug it is, with the
+   * command that deprecates by hand, never as a token problem; not retried (undefined for
+   * any other failure).
+   */
+  private deprecationsMustBeStrings(e: unknown, version: string, message: string): RegistryError | undefined {
+    if (statusOf(e) !== 400 || !/deprecations must be strings/i.test(String((e as { message?: unknown }).message)))
+      return undefined
+    const pkg = this.options.packageName
+    const quoted = `"${message.replace(/(["\\$`])/g, '\\$1')}"`
+    return new RegistryError(
+      `${this.options.registry} refused the ${message === '' ? 'removal of the deprecation' : 'deprecation'} of ${pkg}@${version} with 400 "deprecations must be strings": that is the npm registry bug npm/cli#9803 (a package's document PUT is refused once another of its versions is deprecated), and it held even with the other versions' deprecations sent along. The token is not the problem.`,
+      `${message === '' ? 'remove it' : 'deprecate it'} by hand: npm deprecate ${pkg}@${version} ${quoted}`,
+      400,
+      (e as { code?: string }).code,
+    )
   }
 
   private versionOf(doc: Packument, version: string): { deprecated?: unknown } {
