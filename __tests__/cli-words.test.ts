@@ -228,7 +228,7 @@ describe('the action still names its inputs', () => {
       }
       expect(e).toBeInstanceOf(InputError)
       expect((e as Error).message).toBe(
-        'Input \'npm-token\': is empty: moving a dist-tag and deprecating need a token with write access to the package. Fix: pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or give the job permissions: id-token: write for trusted publishing (OIDC, see the README), or set dry-run: true to only see the plan.',
+        'Input \'npm-token\': is empty: moving a dist-tag and deprecating need a token with write access to the package. Fix: pass npm-token: ${{ secrets.NPM_TOKEN }} (a granular token with read and write access to the package and "bypass 2FA", or a "read and write (stage only)" one) (trusted publishing, permissions: id-token: write, can only publish: it serves strategy: republish with deprecate: false, never a retag), or set dry-run: true to only see the plan.',
       )
       const state = {
         name: 'p',
@@ -257,7 +257,7 @@ describe('the action still names its inputs', () => {
     const previous = useDialect('cli')
     try {
       expect(() => readInputs(get({ 'rollback-version': '1.2.3', reason: 'x', package: 'p' }), env)).toThrow(
-        'NPM_TOKEN: is empty: moving a dist-tag and deprecating need a token with write access to the package. Fix: set NPM_TOKEN in the environment (or the registry\'s _authToken in .npmrc) (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA"), or pass --dry-run to only see the plan.',
+        'NPM_TOKEN: is empty: moving a dist-tag and deprecating need a token with write access to the package. Fix: set NPM_TOKEN in the environment (or the registry\'s _authToken in .npmrc) (a granular token with read and write access to the package and "bypass 2FA", or a "read and write (stage only)" one), or pass --dry-run to only see the plan.',
       )
     } finally {
       useDialect(previous)
@@ -320,7 +320,7 @@ describe('messages that name a setting, in both dialects', () => {
     return lines.join('\n')
   }
 
-  it('a refused write: the OIDC way out is NPM_TOKEN unset in an Actions job (CLI), npm-token empty (action)', async () => {
+  it('a refused write names NPM_TOKEN (CLI), npm-token (action), and never trusted publishing as a way to retag', async () => {
     const pkg = await freshPackage()
     const before = await snapshot(registry, pkg)
     const probe = () =>
@@ -329,11 +329,13 @@ describe('messages that name a setting, in both dialects', () => {
       )
     const cli = await said('cli', probe)
     expect(cli).toMatch(/^NPM_TOKEN: /)
-    expect(cli).toContain('Or, in a GitHub Actions job with permissions: id-token: write, leave NPM_TOKEN unset')
+    expect(cli).toContain('holds a current token for this registry')
+    expect(cli).not.toMatch(/trusted publishing|id-token/)
     speaksCli(cli)
     const action = await said('action', probe)
     expect(action).toMatch(/^Input 'npm-token': /)
-    expect(action).toContain('Or leave npm-token empty and use OIDC trusted publishing (permissions: id-token: write)')
+    expect(action).toContain('check that npm-token holds a current token')
+    expect(action).not.toMatch(/trusted publishing|id-token/)
     expect(action).not.toContain('NPM_TOKEN')
     expect(await snapshot(registry, pkg)).toBe(before)
   })

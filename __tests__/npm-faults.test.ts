@@ -70,7 +70,7 @@ describe('token failures explain tokens and change nothing', () => {
     expect(e).toBeInstanceOf(RegistryError)
     expect((e as RegistryError).code).toBe('EOTP')
     expect((e as Error).message).toMatch(
-      /one-time password.*granular access token.*Bypass two-factor authentication.*OIDC trusted publishing/,
+      /asks for a second factor \(two-factor authentication\).*granular access token.*Bypass two-factor authentication.*"read and write \(stage only\)"/,
     )
     expect(puts(TAG)).toHaveLength(1) // never retried
     expect(await snapshot(registry, pkg)).toBe(before)
@@ -82,7 +82,10 @@ describe('token failures explain tokens and change nothing', () => {
     const e = await run(pkg).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(InputError)
     expect((e as InputError).input).toBe('npm-token')
-    expect((e as Error).message).toMatch(/rejected the token \(401 Unauthorized\).*Fix: .*OIDC/)
+    expect((e as Error).message).toMatch(
+      /401 Unauthorized to whoami: the token is expired or revoked.*Fix: create a new granular access token/,
+    )
+    expect((e as Error).message).not.toMatch(/OIDC|trusted publishing|automation/)
     expect(proxy.seen.filter((s) => s.method === 'PUT')).toHaveLength(0)
   })
 

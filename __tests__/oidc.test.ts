@@ -12,7 +12,6 @@ import { runDrill } from '../src/drill.js'
 import { readInputs } from '../src/inputs.js'
 import { runIncident, type IncidentResult } from '../src/run.js'
 import { createTargets } from '../src/targets/select.js'
-import { isDrillTag } from '../src/targets/npm.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
 import { npmView } from './support/npm-cli.mjs'
@@ -75,7 +74,12 @@ function logger() {
  * createTargets (one exchange per package), the one runner. Returns what it printed and
  * what it masked.
  */
-async function rollback(packages: string[], env: NodeJS.ProcessEnv = runnerEnv(), registryUrl?: string) {
+async function rollback(
+  packages: string[],
+  env: NodeJS.ProcessEnv = runnerEnv(),
+  registryUrl?: string,
+  over: Record<string, string> = {},
+) {
   const log = logger()
   const masked: string[] = []
   const values: Record<string, string> = {
@@ -84,6 +88,7 @@ async function rollback(packages: string[], env: NodeJS.ProcessEnv = runnerEnv()
     packages: packages.join(','),
     registry: registryUrl ?? (front as { url: string }).url,
     'npm-token': '',
+    ...over,
   }
   const get = (n: string) => values[n] ?? ''
   const inputs = readInputs(get, env)
@@ -205,55 +210,35 @@ describe("the stand-ins follow npm's trusted publishing contract", () => {
 })
 
 describe('a rollback with trusted publishing (no npm-token, id-token: write)', () => {
-  it('exchanges one token per package, rolls both back with their own token, and masks every token without printing one', async () => {
+  it('a retag: one exchange per package for the plan reads, then fails before any write (npm allows trusted publishing only for publishing); every token masked, none printed', async () => {
     const a = await fixture()
     const b = await fixture()
     front = await startTrustedPublishing(registry, idp, { publishers: { [a]: publisher(), [b]: publisher() } })
+    const before = [await snapshot(registry, a), await snapshot(registry, b)]
     const asked = idp.requests.length
-    const { inputs, result, error, printed, masked } = await rollback([a, b])
+    const { inputs, error, printed, masked } = await rollback([a, b])
 
     expect(inputs.npmToken).toBeUndefined()
     expect(inputs.npmOidc).toBe(true)
-    expect(error).toBeUndefined()
-    expect(result?.status).toBe('completed')
-    // the plan read came after the probe (never between its add and its remove)
-    for (const t of result?.targets ?? []) expect(t.before?.distTags).toEqual({ latest: '1.2.3' })
-    for (const name of [a, b]) {
-      expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.2' })
-      expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toBe(
-        '1.2.3 was rolled back: Memory persistence corrupts data on restart. Use 1.2.2 instead.',
+    expect(error).toBeInstanceOf(InputError)
+    const message = (error as Error).message
+    for (const name of [a, b])
+      expect(message).toContain(
+        `${name}: Input 'npm-token': is empty, so this rollback would use trusted publishing (OIDC), and it would move the dist-tag 'latest' and deprecate of ${name}: npm allows trusted publishing only for publishing`,
       )
-    }
-    // one exchange per package, one ID token for the run (one registry, one audience)
+    expect(message).toMatch(/or a granular token with "read and write \(stage only\)"/)
+    expect([await snapshot(registry, a), await snapshot(registry, b)]).toEqual(before)
+    expect(writes()).toEqual([])
+    // one exchange per package (the plan reads a private package with it), one ID token for the run
     const exchanges = (front?.seen ?? []).filter((s) => s.path.startsWith('/-/npm/v1/oidc/'))
     expect(exchanges.map((s) => decodeURIComponent(s.path.split('/').pop() ?? '')).sort()).toEqual([a, b].sort())
     expect(exchanges.every((s) => s.auth === 'id-token' && s.status === 201)).toBe(true)
     expect(idp.requests.length - asked).toBe(1)
-    expect(front?.tokens()).toHaveLength(2)
-    // every write of a package carried that package's own token; the ID token went to the exchange only
-    for (const w of writes()) {
-      const pkg = w.path.startsWith('/-/package/')
-        ? decodeURIComponent(w.path.split('/')[3])
-        : decodeURIComponent(w.path.slice(1).split('?')[0])
-      expect({ path: w.path, auth: w.auth }).toEqual({ path: w.path, auth: `exchanged:${pkg}` })
-    }
     expect(
       (front?.seen ?? [])
         .filter((s) => s.auth === 'id-token')
         .every((s) => s.path.startsWith('/-/npm/v1/oidc/token/exchange/package/')),
     ).toBe(true)
-    // the preflight probe was made (and undone) before the rollback's own writes
-    expect(
-      writes()
-        .filter((w) => isDrillTag(w.path.split('/').pop() as string))
-        .map((w) => `${w.method} ${w.status}`)
-        .sort(),
-    ).toEqual(['DELETE 201', 'DELETE 201', 'PUT 201', 'PUT 201'])
-    const firstRollbackWrite = writes().findIndex((w) => !isDrillTag(w.path.split('/').pop() as string))
-    const lastProbe = writes()
-      .map((w) => isDrillTag(w.path.split('/').pop() as string))
-      .lastIndexOf(true)
-    expect(lastProbe).toBeLessThan(firstRollbackWrite)
     // masked: the ID token and both exchanged tokens; printed: none of them
     for (const t of [...(front?.tokens() ?? []), idp.issued.at(-1) as string]) expect(masked).toContain(t)
     expectNoSecretIn(printed)
@@ -281,11 +266,14 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
     expectNoSecretIn(printed)
   })
 
-  it("a registry URL with a path (/npm/): the exchange goes to the host root, as npm's CLI sends it, with the ID token; the rollback completes", async () => {
+  it("a registry URL with a path (/npm/): the exchange goes to the host root, as npm's CLI sends it, with the ID token; the fix-forward publish completes", async () => {
     const name = await fixture()
     front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() }, path: '/npm/' })
     expect(front.url).toMatch(/\/npm\/$/)
-    const { error, result, printed } = await rollback([name])
+    const { error, result, printed } = await rollback([name], runnerEnv(), undefined, {
+      strategy: 'republish',
+      deprecate: 'false',
+    })
 
     expect(error).toBeUndefined()
     expect(result?.status).toBe('completed')
@@ -295,47 +283,26 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
     ])
     expect(writes().length).toBeGreaterThan(0)
     for (const w of writes()) expect(w.auth).toBe(`exchanged:${name}`)
-    expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.2' })
+    expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.4' })
     expectNoSecretIn(printed)
   })
 
-  it('a trusted publisher allowed to publish only (403 on the dist-tag PUT): fails before any write, naming the allowed actions and the npm-token fallback', async () => {
+  it('strategy: republish with the deprecation on: fails before any write, since trusted publishing cannot deprecate', async () => {
     const name = await fixture()
-    front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher(['publish']) } })
+    front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() } })
     const before = await snapshot(registry, name)
-    const { error, printed } = await rollback([name])
+    const { error, printed } = await rollback([name], runnerEnv(), undefined, { strategy: 'republish' })
 
     expect(error).toBeInstanceOf(InputError)
     expect((error as InputError).input).toBe('npm-token')
     const message = (error as Error).message
-    expect(message).toMatch(/trusted publishing \(OIDC\) for @acme\/oidc-widget-\d+ may not move its dist-tags/)
-    expect(message).toMatch(/Nothing was rolled back/)
-    expect(message).toMatch(/allowed actions to allow moving dist-tags and deprecating/)
-    expect(message).toMatch(/or pass npm-token/)
-    // the probe's PUT, refused, is the only write that reached the front; nothing reached Verdaccio
-    expect(
-      writes().map((w) => [
-        w.method,
-        w.path
-          .split('/')
-          .pop()
-          ?.replace(/[0-9a-f]{8}$/, '<random>'),
-        w.status,
-      ]),
-    ).toEqual([['PUT', 'release-rollback-drill-<random>', 403]])
+    expect(message).toMatch(
+      /it would deprecate of @acme\/oidc-widget-\d+: npm allows trusted publishing only for publishing/,
+    )
+    expect(message).toMatch(/docs\.npmjs\.com\/trusted-publishers, "Limitations"; npm\/cli#8547/)
+    expect(message).toMatch(/Nothing was written/)
+    expect(writes()).toEqual([])
     expect(await snapshot(registry, name)).toBe(before)
-    expectNoSecretIn(printed)
-  })
-
-  it('a publisher that may move dist-tags but not deprecate: the channel is restored, the deprecation refused with the allowed-actions fix (partial; a re-run completes it)', async () => {
-    const name = await fixture()
-    front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher(['publish', 'dist-tags']) } })
-    const { result, printed } = await rollback([name])
-
-    expect(result?.status).toBe('partial')
-    expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.2' })
-    expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toBeUndefined()
-    expect(result?.error?.message).toMatch(/allowed actions to allow moving dist-tags and deprecating/)
     expectNoSecretIn(printed)
   })
 
@@ -399,6 +366,8 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
       registry: front.url,
       'npm-token': '',
       strategy: 'republish',
+      // trusted publishing cannot deprecate (npm allows it only for publishing)
+      deprecate: 'false',
     }
     const get = (n: string) => values[n] ?? ''
     const inputs = readInputs(get, runnerEnv())
@@ -463,33 +432,28 @@ describe('a drill with trusted publishing', () => {
     return runDrill(inputs, gi, targets, undefined, ctx, log)
   }
 
-  it('passes with a publisher allowed to move dist-tags, and leaves the dist-tags as they were', async () => {
+  it('fails for a retag, naming npm-token and that npm allows trusted publishing only for publishing; the dist-tags as they were', async () => {
     const name = await fixture()
     front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() } })
     const before = await snapshot(registry, name)
     const result = await drill(name)
-    expect(result.status).toBe('drill-passed')
+    expect(result.status).toBe('drill-failed')
     expect(result.checks.map((c) => [c.check, c.outcome])).toEqual([
       ['credentials', 'passed'],
       ['last known good', 'passed'],
-      ['write', 'passed'],
+      ['write', 'failed'],
     ])
-    expect(JSON.parse(await snapshot(registry, name)).distTags).toEqual(JSON.parse(before).distTags)
-  })
-
-  it('fails with a publish-only publisher, naming npm-token and the allowed actions', async () => {
-    const name = await fixture()
-    front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher(['publish']) } })
-    const result = await drill(name)
-    expect(result.status).toBe('drill-failed')
-    const credentials = result.checks.find((c) => c.check === 'credentials')
-    expect(credentials).toMatchObject({ outcome: 'failed', input: 'npm-token' })
-    expect(credentials?.detail).toMatch(/allowed actions/)
+    const write = result.checks.find((c) => c.check === 'write')
+    expect(write).toMatchObject({ outcome: 'failed', input: 'npm-token' })
+    expect(write?.detail).toMatch(/npm allows trusted publishing only for publishing/)
+    expect(write?.detail).not.toMatch(/allowed\sactions|allow\smoving\sdist-tags/)
+    expect(writes()).toEqual([])
+    expect(await snapshot(registry, name)).toBe(before)
   })
 })
 
 describe('the built bundles (dist/index.js, dist/cli/index.js)', () => {
-  it('the action masks the ID token and the exchanged token (::add-mask::) and prints neither anywhere else', async () => {
+  it('the action masks the ID token and the exchanged token (::add-mask::) and prints neither anywhere else (a fix-forward publish)', async () => {
     const name = await fixture()
     front = await startTrustedPublishing(registry, idp, { publishers: { [name]: publisher() } })
     const run = await runAction(
@@ -498,6 +462,9 @@ describe('the built bundles (dist/index.js, dist/cli/index.js)', () => {
         reason: 'Memory persistence corrupts data on restart',
         package: name,
         registry: front.url,
+        // trusted publishing may only publish: the fix-forward, without a deprecation
+        strategy: 'republish',
+        deprecate: 'false',
         'create-issue': 'false',
         'commit-report': 'false',
         'github-release': 'false',
@@ -507,7 +474,7 @@ describe('the built bundles (dist/index.js, dist/cli/index.js)', () => {
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.outputs.status).toBe('completed')
-    expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.2' })
+    expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.4' })
     const [token] = front.tokens()
     const idToken = idp.issued.at(-1) as string
     const masks = run.stdout
@@ -547,6 +514,9 @@ describe('the built bundles (dist/index.js, dist/cli/index.js)', () => {
           'broken',
           '--registry',
           (front as { url: string }).url,
+          '--strategy',
+          'republish',
+          '--no-deprecate',
           '--yes',
           '--no-report',
         ],
@@ -561,7 +531,7 @@ describe('the built bundles (dist/index.js, dist/cli/index.js)', () => {
           timeout: 60_000,
         },
       )
-      expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.2' })
+      expect(await npmView(registry.url, name, 'dist-tags')).toEqual({ latest: '1.2.4' })
       expect(front.seen.filter((s) => s.path.startsWith('/-/npm/v1/oidc/'))).toHaveLength(1)
       expectNoSecretIn(`${stdout}\n${stderr}`)
     } finally {

@@ -3,7 +3,7 @@
 // validation and the same code path as the action (src/execute.ts).
 //   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
 import { idTokenAvailable } from './targets/npm/oidc.js'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -13,6 +13,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { buildRecord, reportName, undoReportPath, type BookkeepingResult } from './bookkeeping.js'
 import { createProgress } from './cli/progress.js'
 import { settingName, useDialect } from './core/settings.js'
+import { DURATION_UNITS, parseDuration } from './core/duration.js'
+import { SecondFactor } from './targets/npm/two-factor.js'
 import { InputError, RollbackError, errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
 import type { FreezeInputs } from './freeze.js'
@@ -85,6 +87,8 @@ const OPTIONS = {
   'verify-timeout': { type: 'string' },
   'wait-for-cdn': { type: 'string' },
   'announce-format': { type: 'string' },
+  otp: { type: 'string' },
+  'approval-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const
@@ -163,12 +167,20 @@ Options (defaults in brackets):
   --wait-for-cdn <d>           npm: wait until installers (the registry's CDN) get the restore
                                version; not seen is a warning [0: read once]
   --announce-format <f>        slack, discord, teams or json [by the ANNOUNCE_WEBHOOK host]
+  --otp <code>                 npm two-factor: a one-time password from your authenticator app,
+                               sent with the writes (asked again on a terminal when refused);
+                               without it, a write that needs a second factor prints
+                               "Open this URL to approve: <link>" and waits for your approval
+  --approval-timeout <d>       how long to wait for one such approval; none in time: nothing more
+                               is written and the run says what was done [5m]
   -h, --help                   this text
   --version                    the version
 
 Tokens never come from flags (they would land in your shell history):
   npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc; else, inside
-          a GitHub Actions job with id-token: write, trusted publishing (OIDC, a token per package)
+          a GitHub Actions job with id-token: write, trusted publishing (OIDC, a token per package),
+          which npm allows for publishing only (--strategy republish --no-deprecate). With npm
+          login's session token, each write asks for your approval (see --otp)
   GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GitHub Enterprise Server: GITHUB_SERVER_URL (API at its /api/v3, or GITHUB_API_URL)
   Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
   Helm    helm's own: $KUBECONFIG or ~/.kube/config
@@ -205,8 +217,10 @@ export interface CliIO {
   /** reads one line of the answer; undefined when there is none (stdin closed) */
   ask: (question: string) => Promise<string | undefined>
   version: string
-  /** whether stdout and stderr are terminals (live progress), and the terminal's width */
-  tty?: { stdout?: boolean; stderr?: boolean; columns?: number }
+  /** whether stdout and stderr are terminals (live progress), and the terminal's width; stdin: someone can type */
+  tty?: { stdout?: boolean; stderr?: boolean; stdin?: boolean; columns?: number }
+  /** opens a URL in the browser (the npm two-factor approval link); the entry leaves it to openInBrowser */
+  openUrl?: (url: string) => void
 }
 
 /** Who runs the CLI, for the record's "Run by": a GitHub login when GITHUB_ACTOR names one, else the local user, marked as such. */
@@ -543,9 +557,12 @@ async function cliMain(io: CliIO): Promise<number> {
         'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.',
         'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.',
       )
+    // npm's second factor, asked of the person at most as often as the registry refuses (src/targets/npm/two-factor.ts)
+    const secondFactor = inputs.dryRun ? undefined : cliSecondFactor(io, values, (line) => emit(`${line}\n`))
     const { targets, dispose } = createTargets(inputs, get, log, userAgent, {
       env: io.env,
       ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}),
+      ...(secondFactor ? { secondFactor } : {}),
     })
     try {
       if (values['smoke-only']) {
@@ -752,6 +769,75 @@ async function cliMain(io: CliIO): Promise<number> {
   }
 }
 
+/** The default of --approval-timeout. */
+const APPROVAL_TIMEOUT = '5m'
+
+/**
+ * The run's second factor for npm writes: --otp, a web approval link (opened in the browser
+ * where npm would open it), a code asked for on a terminal; each wait bounded by
+ * --approval-timeout.
+ */
+function cliSecondFactor(
+  io: CliIO,
+  values: { otp?: string; 'approval-timeout'?: string },
+  say: (line: string) => void,
+): SecondFactor {
+  const timeoutText = values['approval-timeout']?.trim() || APPROVAL_TIMEOUT
+  const timeoutMs = parseDuration('approval-timeout', timeoutText, {
+    min: 1000,
+    minText: '1s',
+    max: 3_600_000,
+    maxText: '1h',
+    fix: `use a duration such as 90s, 5m or 15m (units ${DURATION_UNITS}; between 1s and 1h; ${APPROVAL_TIMEOUT} by default).`,
+  })
+  const otp = values.otp?.trim()
+  if (values.otp !== undefined && !/^[0-9A-Za-z]{4,64}$/.test(otp ?? ''))
+    throw new InputError(
+      'otp',
+      'is not a one-time password (the digits your authenticator app shows).',
+      'pass --otp 123456, or leave it out to approve each write in the browser.',
+    )
+  const terminal = io.tty?.stdin === true && io.tty?.stdout === true
+  // only on a terminal, as npm (lib/utils/open-url.js openUrlPrompt); io.openUrl stands in for the browser in tests
+  const open = terminal ? (io.openUrl ?? ((url: string) => openInBrowser(url, io.env))) : undefined
+  return new SecondFactor({
+    otp,
+    timeoutMs,
+    timeoutText,
+    say,
+    ...(open ? { open } : {}),
+    // a code is asked for only where someone can type it (npm's otplease asks only on a terminal)
+    ...(io.tty?.stdin === true ? { askCode: (q: string) => io.ask(q) } : {}),
+  })
+}
+
+/**
+ * Opens the approval link as npm's lib/utils/open-url.js does: npm's `browser` setting
+ * (npm_config_browser; `false`: print only), else the system's opener (macOS open, Windows
+ * start, others xdg-open: npm's config definitions). Only on a terminal (npm opens nothing
+ * without one); npm also first asks "Press ENTER to open in the browser...", which this
+ * skips: the link is printed either way, and a failure to open is not an error.
+ */
+function openInBrowser(url: string, env: NodeJS.ProcessEnv): void {
+  const browser = (env.npm_config_browser ?? env.NPM_CONFIG_BROWSER ?? '').trim()
+  if (browser === 'false') return
+  const [command, args] =
+    browser !== '' && browser !== 'true'
+      ? [browser, [url]]
+      : process.platform === 'darwin'
+        ? ['open', [url]]
+        : process.platform === 'win32'
+          ? ['cmd', ['/c', 'start', '""', url]]
+          : ['xdg-open', [url]]
+  try {
+    const child = spawn(command, args, { stdio: 'ignore', detached: true })
+    child.on('error', () => {})
+    child.unref()
+  } catch {
+    // the printed link is the way
+  }
+}
+
 /** The --json result: the incident, a row per target, and for one target its plan's details. */
 function summaryOf(o: IncidentResult, b?: BookkeepingResult): Record<string, unknown> {
   const only = o.targets.length === 1 ? o.targets[0] : undefined
@@ -826,6 +912,7 @@ if (process.argv[1] && /(?:cli\.[tj]s|cli[\\/]index\.js|release-rollback)$/.test
     tty: {
       stdout: process.stdout.isTTY === true,
       stderr: process.stderr.isTTY === true,
+      stdin: process.stdin.isTTY === true,
       columns: process.stdout.columns,
     },
   }).catch((e: unknown) => {

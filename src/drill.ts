@@ -47,6 +47,9 @@ export interface DrillResult {
   missing: string[]
 }
 
+/** A credential that expires sooner than this is warned about (npm write tokens: 7 days by default, 90 at most). */
+const EXPIRY_WARNING_DAYS = 14
+
 /** The input that holds each kind's credentials, for failures that do not name one. */
 const CREDENTIAL: Record<IncidentTarget['kind'], string> = {
   npm: 'npm-token',
@@ -58,7 +61,7 @@ const CREDENTIAL: Record<IncidentTarget['kind'], string> = {
 /** What each kind's checkAccess proves, for the report. */
 const ACCESS_PROVEN = (kind: IncidentTarget['kind']): string =>
   ({
-    npm: `the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no ${settingName('npm-token')}), the registry exchanged the job's OIDC token for one for this package, which added and removed a dist-tag of its own (release-rollback-drill-<random>).`,
+    npm: `the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no ${settingName('npm-token')}), nothing more: the token npm exchanges may only publish, so a retag needs ${settingName('npm-token')}.`,
     docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
     helm: `helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits ${settingName('helm-wait')}.`,
     'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.',
@@ -112,7 +115,17 @@ async function drillTarget(
       subject,
       async () => {
         await t.target.checkAccess()
-        return ACCESS_PROVEN(t.kind)
+        const expiry = t.target.tokenExpiry ? await t.target.tokenExpiry() : undefined
+        if (expiry?.expires !== undefined) {
+          const days = (Date.parse(expiry.expires) - Date.now()) / 86_400_000
+          // npm's write tokens last 7 days by default and 90 at most (github.blog changelog 2025-09-29):
+          // a token that expires before the next scheduled drills is the rollback's to lose
+          if (days < EXPIRY_WARNING_DAYS)
+            warnings.push(
+              `${subject}: ${settingName(CREDENTIAL[t.kind])} expires ${expiry.expires} (in ${Math.max(0, Math.floor(days))} day(s)): a rollback after that fails. Create a new granular access token (npm's write tokens last 7 days by default, 90 at most) and replace it before then.`,
+            )
+        }
+        return `${ACCESS_PROVEN(t.kind)}${expiry ? ` Expiry: ${expiry.said}.` : ''}`
       },
       byKind,
     ),

@@ -67,7 +67,7 @@ export interface GuardedWrite<S> {
  * it as its own fresh read instead of reading again.
  */
 export async function guardedWrite<S>(g: GuardedWrite<S>): Promise<{ outcome: WriteOutcome; state: S }> {
-  const startedAt = Date.now()
+  let startedAt = Date.now()
   let state = g.fresh ?? (await g.read())
   let wrote = false
   for (let attempt = 1; ; attempt++) {
@@ -89,6 +89,14 @@ export async function guardedWrite<S>(g: GuardedWrite<S>): Promise<{ outcome: Wr
           `${g.what}: the registry answered ${describeFailure(failure)}, but reading back shows the change took effect.`,
         )
       return { outcome: 'written', state }
+    }
+    // the write was refused for want of a second factor, which the person has just given
+    // (src/targets/npm/two-factor.ts): sent again at once, guarded by the read-back above,
+    // made after the approval; the wait for the person is not counted as retrying
+    if (failure !== undefined && (failure as { resendNow?: boolean }).resendNow === true) {
+      attempt--
+      startedAt = Date.now()
+      continue
     }
     const retryable = failure === undefined || isRetryable(failure) || g.alsoRetry?.(failure) === true
     const delay = retryable ? nextDelay(g.policy, attempt, failure, startedAt) : undefined

@@ -118,7 +118,7 @@ export function requireNpmToken(token: string | undefined): void {
   throw new InputError(
     'npm-token',
     'is empty: moving a dist-tag and deprecating need a token with write access to the package.',
-    `${setTo('npm-token')} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA")${currentDialect() === 'action' ? ', or give the job permissions: id-token: write for trusted publishing (OIDC, see the README)' : ''}, or ${setTo('dry-run', 'true')} to only see the plan.`,
+    `${setTo('npm-token')} (a granular token with read and write access to the package and "bypass 2FA", or a "read and write (stage only)" one)${currentDialect() === 'action' ? ` (trusted publishing, permissions: id-token: write, can only publish: it serves ${setting('strategy', 'republish')} with ${setting('deprecate', 'false')}, never a retag)` : ''}, or ${setTo('dry-run', 'true')} to only see the plan.`,
   )
 }
 

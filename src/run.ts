@@ -283,9 +283,11 @@ async function runTargets(
           )
         // what the registry cannot do, before anything is written: a channel it cannot move
         // stops the run here; one without deprecate is moved and the deprecation skipped
-        if (r.target.capabilities && (plan.tag.kind === 'move' || plan.deprecation.kind === 'deprecate')) {
+        const deprecates = plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate'
+        if (r.target.capabilities && (plan.tag.kind === 'move' || deprecates)) {
           const caps = await r.target.capabilities(r.channel, before.distTags[r.channel], {
             move: plan.tag.kind === 'move',
+            deprecate: deprecates,
             probe: req.dryRun ? 'never' : 'if-needed',
             republish: Boolean(plan.republish) && !plan.undo,
             undo: plan.undo === true,

@@ -29,6 +29,7 @@ import npmFetch from 'npm-registry-fetch'
 import { InputError, RegistryError } from '../errors.js'
 import { fromAnsweredHost, misconfiguration, statusOf } from '../retry.js'
 import { setting, theSetting } from '../core/settings.js'
+import { asksSecondFactor, SecondFactorGiven, type DonePoll, type SecondFactor } from './npm/two-factor.js'
 
 /** The registry key npm scopes a token to: `//host[:port]/path/`. */
 export function nerfDart(registry: string): string {
@@ -50,6 +51,12 @@ export interface RegistryClientOptions {
   userAgent?: string
   /** the registry's origin has already answered in this run (another client's request) */
   answered?: boolean
+  /**
+   * The command line's second factor (src/targets/npm/two-factor.ts): requests say
+   * `npm-auth-type: web`, writes carry its code as `npm-otp`, and a write refused for want
+   * of one waits for the person. Without it (the action) an EOTP is an error.
+   */
+  secondFactor?: SecondFactor
 }
 
 /** Thrown by the agent for a hop it refuses; the client turns it into a RegistryError. */
@@ -159,6 +166,8 @@ export class RegistryClient {
       preferOnline: true,
       fullMetadata: true,
       npmCommand: command,
+      // npm's own default (auth-type web): a registry that wants a second factor offers the web approval
+      ...(this.o.secondFactor ? { authType: 'web' } : {}),
       userAgent: userAgent ?? 'release-rollback',
       headers: { 'cache-control': 'no-cache' },
       ...extra,
@@ -233,10 +242,22 @@ export class RegistryClient {
     })
   }
 
-  /** A write to a registry path; the answer's body is not read. */
-  async write(path: string, command: string, extra: Record<string, unknown>): Promise<void> {
-    await this.call(String(extra.method ?? 'PUT'), path, true, () =>
-      npmFetch(path, this.options(command, { ...extra, ignoreBody: true }, this.guard('api'))),
+  /**
+   * A write to a registry path; the answer's body is not read. With a second factor
+   * (the CLI), see secondFactored: `resend: 'here'` sends a write refused for want of one
+   * again inside this call (only for a write nothing else guards: the probe's own tag);
+   * otherwise the caller gets SecondFactorGiven and resends through its guard.
+   */
+  async write(
+    path: string,
+    command: string,
+    extra: Record<string, unknown>,
+    o: { resend?: 'here' | 'guard' } = {},
+  ): Promise<void> {
+    await this.secondFactored(command, o.resend ?? 'guard', (otp) =>
+      this.call(String(extra.method ?? 'PUT'), path, true, () =>
+        npmFetch(path, this.options(command, { ...extra, ...otp, ignoreBody: true }, this.guard('api'))),
+      ),
     )
   }
 
@@ -245,12 +266,65 @@ export class RegistryClient {
     // loaded only when a run publishes (strategy: republish), as republish.ts itself is;
     // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
     const { publish: publishPackage } = await import('libnpmpublish')
-    await this.call('PUT', `/${escapePackageName(String(manifest.name))}`, true, () =>
-      publishPackage(manifest, tarball, {
-        ...this.options('publish', {}, this.guard('api', true), { transfer: true }),
-        ...extra,
-      }),
+    await this.secondFactored('publish', 'guard', (otp) =>
+      this.call('PUT', `/${escapePackageName(String(manifest.name))}`, true, () =>
+        publishPackage(manifest, tarball, {
+          ...this.options('publish', {}, this.guard('api', true), { transfer: true }),
+          ...extra,
+          ...otp,
+        }),
+      ),
     )
+  }
+
+  /**
+   * One write with the run's second factor, if there is one: sent with its current code
+   * (npm-registry-fetch's `otp` option: the `npm-otp` header). Refused for want of one (EOTP),
+   * the person is asked (an approval link, or a code on a terminal) and then:
+   * - 'guard': SecondFactorGiven is thrown, and guardedWrite (src/guard.ts) reads the state
+   *   again and resends only if that read still allows the write. The approval may take
+   *   minutes, so the read the write was guarded by is stale by then: a resend from here
+   *   would break the guard rule (every write right after a fresh read);
+   * - 'here': sent again at once (the probe's dist-tag of its own, which no plan guards).
+   * Once a wait ended without an answer, no write is sent any more (assertMayWrite).
+   */
+  private async secondFactored(
+    command: string,
+    resend: 'here' | 'guard',
+    send: (otp: { otp?: string }) => Promise<unknown>,
+  ): Promise<void> {
+    const sf = this.o.secondFactor
+    for (;;) {
+      sf?.assertMayWrite()
+      const sent = sf?.current()
+      try {
+        await send(sent !== undefined ? { otp: sent } : {})
+        return
+      } catch (e) {
+        if (!sf || !asksSecondFactor(e)) throw e
+        await sf.answer(e, sent, (url) => this.done(url, command))
+        if (resend === 'guard') throw new SecondFactorGiven()
+      }
+    }
+  }
+
+  /** One poll of a web approval's doneUrl (on the registry's origin: the origin guard refuses any other). */
+  private async done(url: string, command: string): Promise<DonePoll> {
+    return this.call('GET', url, false, async () => {
+      const res = await npmFetch(url, this.options(command, {}, this.guard('api')))
+      let body: { token?: unknown } = {}
+      try {
+        body = (await res.json()) as { token?: unknown }
+      } catch {
+        body = {}
+      }
+      const after = res.headers.get('retry-after')
+      return {
+        status: res.status,
+        ...(after && /^\d+$/.test(after.trim()) ? { retryAfterMs: Number(after.trim()) * 1000 } : {}),
+        ...(typeof body?.token === 'string' && body.token !== '' ? { token: body.token } : {}),
+      }
+    })
   }
 
   /**

@@ -7,7 +7,8 @@ import type { PackageState } from '../plan.js'
 import { guardedWrite } from '../guard.js'
 import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
 import { escapePackageName, RegistryClient } from './npm-fetch.js'
-import { exchangeIdToken, type IdTokenSource } from './npm/oidc.js'
+import { exchangeIdToken, TRUSTED_PUBLISHING_ONLY, type IdTokenSource } from './npm/oidc.js'
+import type { SecondFactor } from './npm/two-factor.js'
 import { noteOf } from './republish-note.js'
 import {
   channelFixed,
@@ -54,6 +55,12 @@ export interface NpmTargetOptions {
   userAgent?: string
   /** shared by the targets of one run, so that N packages on one registry ask whoami once */
   whoamiCache?: Map<string, Promise<string | undefined>>
+  /**
+   * The command line's second factor, one for the run (src/targets/npm/two-factor.ts): a
+   * write the registry refuses for want of one waits for the person's approval. Without it
+   * (the action) such a token fails the preflight, before any rollback write.
+   */
+  secondFactor?: SecondFactor
 }
 
 interface Packument {
@@ -81,7 +88,7 @@ export class NpmTarget implements Target {
    */
   private last?: Packument
   private readonly notes: string[] = []
-  /** trusted publishing's preflight (the probe), made once; inspect() reads only after it */
+  /** the credential probe of the preflight (probeWrite), made once per target */
   private preflight?: Promise<void>
   /** which registry software answered the last read of the package document (its headers say) */
   private identity?: RegistryIdentity
@@ -167,13 +174,15 @@ export class NpmTarget implements Target {
 
   /**
    * The token, before any write: the registry knows it (`/-/whoami`, asked once per
-   * registry and token however many packages share them), and, where the registry lists
-   * a package's collaborators (npmjs: `/-/package/<name>/collaborators`, as `npm access
-   * list collaborators` reads it), its user may write this package. A registry without
-   * either endpoint says nothing about the token: the writes will.
+   * registry and token however many packages share them: a 401 there is a token expired or
+   * revoked), and, where the registry lists a package's collaborators (npmjs:
+   * `/-/package/<name>/collaborators`, as `npm access list collaborators` reads it), its user
+   * may write this package. A registry without either endpoint says nothing about the
+   * token: the preflight's probe (capabilities) or the writes will. With trusted publishing
+   * there is no token yet: what it may do is known from the plan (capabilities).
    */
   async checkAccess(): Promise<void> {
-    if (this.options.oidc) return this.trustedPreflight()
+    if (this.options.oidc) return
     const [who, collaborators] = await Promise.all([this.whoami(), this.collaborators()])
     if (who === undefined) return
     const pkg = this.options.packageName
@@ -188,40 +197,18 @@ export class NpmTarget implements Target {
   }
 
   /**
-   * With a token from trusted publishing, before any write: a trusted publisher may be
-   * allowed to publish only, and a whoami says nothing about that. So the exchange is made
-   * (api()) and the drill's harmless write (probeWrite: a dist-tag of its own, newDrillTag, added on the
-   * version `latest` holds, removed, every step read back) proves the token may move
-   * dist-tags; a refusal is an InputError naming the allowed-actions setting and the
-   * npm-token fallback, and nothing else was written. Deprecating has no harmless probe (a
-   * deprecation is a whole-document PUT): a refusal there comes after the channels moved
-   * and is explained the same way (explain()).
+   * Whether the token may need a second factor on writes, which no read tells: npmjs asks
+   * for one on every write of an account with two-factor authentication unless the token is
+   * a granular one with "bypass 2FA" or "read and write (stage only)" (docs.npmjs.com "About
+   * two-factor authentication"; github.blog changelog 2025-12-09), and whoami answers alike
+   * for all of them. So on npmjs, or with a token in npmjs's format (`npm_…`, github.blog
+   * 2021-09-23 "new npm token format"; a proxy in front of npmjs keeps its rules), the
+   * action's preflight proves a write with the probe. Not on the command line, which asks the
+   * person for the second factor instead (secondFactor), nor where the registry is not npmjs.
    */
-  private trustedPreflight(): Promise<void> {
-    this.preflight ??= this.preflightTrustedPublishing()
-    return this.preflight
-  }
-
-  private async preflightTrustedPublishing(): Promise<void> {
-    const doc = await this.readPackument()
-    const version = doc['dist-tags']?.latest ?? Object.keys(doc.versions ?? {}).pop()
-    // nothing to tag: nothing a rollback could move either; the plan says so
-    if (version === undefined) return
-    try {
-      const { warnings } = await this.probeWrite(version)
-      for (const w of warnings) {
-        this.notes.push(w)
-        this.options.log.warning(w)
-      }
-    } catch (e) {
-      if (!(e instanceof InputError && e.input === 'npm-token')) throw e
-      const pkg = this.options.packageName
-      throw new InputError(
-        'npm-token',
-        `is empty, and the token ${this.options.registry} issued through trusted publishing (OIDC) for ${pkg} may not move its dist-tags: the registry refused the harmless probe (a dist-tag of its own, '${DRILL_TAG_PREFIX}<random>', added and removed before any rollback write). Nothing was rolled back. (${e.problem.replace(/ Fix: [\s\S]*$/, '')})`,
-        TRUSTED_PUBLISHING_FIX(pkg, this.options.registry),
-      )
-    }
+  private mayNeedSecondFactor(id: RegistryIdentity): boolean {
+    if (this.options.secondFactor || this.options.oidc || !this.options.token) return false
+    return id.kind === 'npmjs' || /^npm_\S+$/.test(this.options.token)
   }
 
   /** The token's user name; undefined when the registry has no whoami (404, 405). */
@@ -262,7 +249,7 @@ export class NpmTarget implements Target {
       }
       // a registry without /-/whoami (405) says nothing about the token: the writes will
       if (status === 401 || status === 403 || (e as { code?: string }).code === 'EOTP') {
-        const explained = this.explain(e, 'write')
+        const explained = this.explain(e, status === 401 ? 'whoami' : 'write')
         throw new InputError(
           'npm-token',
           `${explained.message.replace(/ Fix: .*$/, '')}`,
@@ -280,6 +267,39 @@ export class NpmTarget implements Target {
       )
     }
     return who.username
+  }
+
+  /**
+   * When the token expires, where the registry says: npmjs lists a user's tokens
+   * (`GET /-/npm/v1/tokens`, as `npm token list` reads it: each with the first characters of
+   * the token in `token`, and `expires` for tokens made since expiry became mandatory:
+   * github.blog changelog 2025-09-29). This token is the one listed entry whose `token` it
+   * starts with; none or several such entries, no listing (whoami only, as most other
+   * registries), or no `expires`: `expires` is undefined and `said` says why. Never throws.
+   */
+  async tokenExpiry(): Promise<{ expires?: string; said: string }> {
+    const where = new URL(this.options.registry).host
+    if (this.options.oidc || !this.options.token)
+      return { said: 'trusted publishing: the exchanged token lives for the run only' }
+    const token = this.options.token
+    let listing: { objects?: unknown }
+    try {
+      listing = await (await this.api()).json<{ objects?: unknown }>('/-/npm/v1/tokens', 'token')
+    } catch (e) {
+      return {
+        said: `${where} does not list its tokens to this one (${statusOf(e) ? `HTTP ${statusOf(e)}` : 'no answer'} to /-/npm/v1/tokens), so it does not say when this token expires`,
+      }
+    }
+    const objects = Array.isArray(listing?.objects) ? (listing.objects as { token?: unknown; expires?: unknown }[]) : []
+    const mine = objects.filter((o) => typeof o?.token === 'string' && o.token !== '' && token.startsWith(o.token))
+    if (mine.length !== 1)
+      return {
+        said: `${where} lists ${mine.length === 0 ? 'no token' : `${mine.length} tokens`} starting as this one does, so it does not say which expiry is this token's`,
+      }
+    const expires = mine[0].expires
+    if (typeof expires !== 'string' || Number.isNaN(Date.parse(expires)))
+      return { said: `${where} lists this token without an expiry date` }
+    return { expires: new Date(Date.parse(expires)).toISOString(), said: `${where} says this token expires ${expires}` }
   }
 
   /** user -> access level, where the registry lists them; undefined when it does not say. */
@@ -323,17 +343,25 @@ export class NpmTarget implements Target {
       )
     }
     const write = (what: string, init: Record<string, unknown>) =>
-      withRetry(what, async () => (await this.api()).write(path, 'dist-tag', init), this.retry, this.options.log).catch(
-        (e) => {
-          const lack = this.lacks(e, 'move', tag)
-          if (lack) throw lack
-          const explained = this.explain(e, 'write')
-          const status = statusOf(e)
-          if (status === 401 || status === 403 || status === 404 || (e as { code?: string }).code === 'EOTP')
-            throw new InputError('npm-token', explained.message, explained.fix ?? 'check the token.')
-          throw explained
-        },
-      )
+      withRetry(
+        what,
+        // a second factor given on the command line: the probe's own tag, which no plan guards, is sent again at once
+        async () => (await this.api()).write(path, 'dist-tag', init, { resend: 'here' }),
+        this.retry,
+        this.options.log,
+      ).catch((e) => {
+        const lack = this.lacks(e, 'move', tag)
+        if (lack) throw lack
+        const explained = this.explain(e, 'write')
+        const status = statusOf(e)
+        if (status === 401 || status === 403 || status === 404 || (e as { code?: string }).code === 'EOTP')
+          throw new InputError(
+            'npm-token',
+            explained.message.replace(/ Fix: [\s\S]*$/, ''),
+            explained.fix ?? 'check the token.',
+          )
+        throw explained
+      })
     let added = false
     try {
       await write(`adding dist-tag '${tag}'`, {
@@ -393,15 +421,34 @@ export class NpmTarget implements Target {
   async capabilities(
     channel: string,
     holds: string | undefined,
-    o: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean; undo?: boolean },
+    o: {
+      move: boolean
+      probe: 'always' | 'if-needed' | 'never'
+      republish?: boolean
+      undo?: boolean
+      deprecate?: boolean
+    },
   ): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }> {
+    const pkg = this.options.packageName
+    // trusted publishing may publish and stage-publish only: a plan that moves a dist-tag (other
+    // than by publishing) or writes a deprecation cannot be done with it, so nothing is tried
+    if (this.options.oidc && ((o.move && !o.republish) || o.deprecate)) {
+      const what = [o.move && !o.republish ? `move the dist-tag '${channel}'` : '', o.deprecate ? 'deprecate' : '']
+        .filter(Boolean)
+        .join(' and ')
+      const only = TRUSTED_PUBLISHING_ONLY(pkg)
+      throw new InputError(
+        'npm-token',
+        `is empty, so this ${o.undo ? 'undo' : 'rollback'} would use trusted publishing (OIDC), and it would ${what} of ${pkg}: ${only.problem} Nothing was written.`,
+        only.fix,
+      )
+    }
     // the plan's read named the registry; only without it is the document read here (and then not kept as a guard)
     if (!this.identity) {
       await this.readPackument()
       this.forget()
     }
     const id = this.identity as RegistryIdentity
-    const pkg = this.options.packageName
     const fixed = o.move && !o.republish ? channelFixed(id, channel, o.undo) : undefined
     if (fixed) {
       throw new CapabilityError(
@@ -413,22 +460,27 @@ export class NpmTarget implements Target {
     }
     const warnings: string[] = []
     let probed = false
-    // trusted publishing's preflight already made the harmless write in this run: not twice
-    const proven = o.probe === 'if-needed' && this.preflight !== undefined
+    // the credential: only a write tells whether this token needs a second factor (mayNeedSecondFactor)
+    const credential = o.probe === 'if-needed' && (o.move || o.deprecate === true) && this.mayNeedSecondFactor(id)
     if (
-      o.move &&
       holds !== undefined &&
-      !proven &&
-      (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))
+      // a token from trusted publishing cannot add the probe's dist-tag (it may only publish)
+      !this.options.oidc &&
+      ((o.move && (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))) || credential)
     ) {
-      warnings.push(
-        ...(
-          await this.probeWrite(
-            holds,
-            o.probe === 'always' ? 'the drill' : "the rollback's preflight (a harmless dist-tag, added and removed)",
-          )
-        ).warnings,
-      )
+      const probe = () =>
+        this.probeWrite(
+          holds,
+          o.probe === 'always' ? 'the drill' : "the rollback's preflight (a harmless dist-tag, added and removed)",
+        ).then(({ warnings: w }) => {
+          warnings.push(...w)
+        })
+      if (o.probe === 'always') await probe()
+      else {
+        // once per target in a run: a second preflight of the same target proves nothing new
+        this.preflight ??= probe()
+        await this.preflight
+      }
       probed = true
     }
     const lacking = noDeprecate(id)
@@ -526,14 +578,12 @@ export class NpmTarget implements Target {
       timeoutMs,
       userAgent,
       registryAnswered,
+      secondFactor: this.options.secondFactor,
       ...args,
     })
   }
 
   async inspect(): Promise<PackageState> {
-    // with trusted publishing, the state is read after the probe (never between its add and
-    // its remove), so that a plan read may guard a write; a token that failed it reads nothing
-    if (this.options.oidc) await this.trustedPreflight()
     // with the full document's deprecations: npmjs's write view has none (npm/cli#9803), and a
     // plan without them would take a deprecated version for a good one, and an undo would
     // not see the deprecation it removes
@@ -769,31 +819,41 @@ export class NpmTarget implements Target {
     }
   }
 
-  /** Turns a registry failure into an error that says what to do. Never includes the token. */
-  private explain(e: unknown, kind: 'read' | 'write'): RollbackError {
+  /**
+   * Turns a registry failure into an error that says what to do. Never includes the token.
+   * `whoami`: the answer to /-/whoami, where a 401 means the token itself is not valid any more.
+   */
+  private explain(e: unknown, kind: 'read' | 'write' | 'whoami'): RollbackError {
     if (e instanceof RollbackError) return e
     const err = e as { statusCode?: number; code?: string; message?: string }
     const status = err.statusCode
     const pkg = this.options.packageName
     const where = this.options.registry
-    // a token from trusted publishing: its publisher's allowed actions decide, and npm-token is the fallback
-    const oidc = this.options.oidc
-      ? ` This token came from trusted publishing (OIDC): ${TRUSTED_PUBLISHING_FIX(pkg, where)}`
-      : currentDialect() === 'cli'
-        ? ` Or, in a GitHub Actions job with permissions: id-token: write, leave ${settingName('npm-token')} unset to use OIDC trusted publishing, where the package's trusted publisher is allowed to move dist-tags and deprecate.`
-        : ` Or leave ${settingName('npm-token')} empty and use OIDC trusted publishing (permissions: id-token: write), where the package's trusted publisher is allowed to move dist-tags and deprecate.`
-    if (err.code === 'EOTP') {
+    // a token from trusted publishing: npm lets it publish only, so npm-token is the way
+    const oidc = this.options.oidc ? ` ${TRUSTED_PUBLISHING_ONLY(pkg).fix}` : ''
+    if (
+      err.code === 'EOTP' ||
+      (status === 401 && /one-time pass/i.test(String((e as { body?: unknown }).body ?? '')))
+    ) {
       return new RegistryError(
-        `The registry asked for a one-time password: the token's account has two-factor authentication for writes.`,
-        `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).${oidc}`,
+        `${where} asks for a second factor (two-factor authentication) on writes with this token: it is a session token from npm login, or a granular token without "Bypass two-factor authentication"${currentDialect() === 'action' ? ', and a workflow cannot give one' : ''}. Nothing was written with it.`,
+        SECOND_FACTOR_FIX(pkg),
+        status,
+        err.code,
+      )
+    }
+    if (status === 401 && kind === 'whoami') {
+      return new RegistryError(
+        `${where} answered 401 Unauthorized to whoami: the token is expired or revoked (or is not a token for this registry). npm's write tokens last 7 days by default and 90 days at most (github.blog changelog 2025-09-29), so a token kept for rollbacks often expires before it is needed. (A token from trusted publishing given as ${settingName('npm-token')} is refused here too: it may only publish.)`,
+        `create a new granular access token for ${pkg} (read and write, with "Bypass two-factor authentication", or "read and write (stage only)") and ${setTo('npm-token')}${currentDialect() === 'cli' ? ', or log in again with npm login (a session token, valid for 2 hours; this command line asks you to approve each write)' : ''}; a scheduled drill (${setting('drill', 'true')}) finds an expired token before an incident does.${oidc}`,
         status,
         err.code,
       )
     }
     if (status === 401) {
       return new RegistryError(
-        `${where} rejected the token (401 Unauthorized).`,
-        `check that ${settingName('npm-token')} holds a current token for this registry (not expired or revoked).${oidc}`,
+        `${where} rejected the token (401 Unauthorized) for this ${kind === 'read' ? 'read' : 'write'} of ${pkg}.`,
+        `check that ${settingName('npm-token')} holds a current token for this registry with write access to ${pkg} (npm's write tokens expire: 7 days by default, 90 at most).${oidc}`,
         status,
         err.code,
       )
@@ -801,7 +861,7 @@ export class NpmTarget implements Target {
     if (status === 403) {
       return new RegistryError(
         `${where} refused to let this token change ${pkg} (403 Forbidden).`,
-        `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication".${oidc}`,
+        `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication" (or use a "read and write (stage only)" token).${oidc}`,
         status,
         err.code,
       )
@@ -834,9 +894,14 @@ export class NpmTarget implements Target {
   }
 }
 
-/** What to do when the registry refuses a write with a token from trusted publishing. */
-const TRUSTED_PUBLISHING_FIX = (pkg: string, registry: string) =>
-  `in ${pkg}'s settings on ${new URL(registry).host}, edit its trusted publisher's allowed actions to allow moving dist-tags and deprecating, not only publishing; or ${setTo('npm-token')}, a granular token with read and write access to ${pkg}, which is used instead of trusted publishing.`
+/**
+ * The credentials that write without a second factor on npmjs: a granular token with
+ * "bypass 2FA" (dist-tags, deprecations, and publishing until npm's January 2027 change:
+ * github.blog changelog 2026-07-07, 2026-09-18) or a "read and write (stage only)" one (dist-tags
+ * and deprecations; publish refused with E_STAGE_REQUIRED: changelog 2026-09-18, npm/cli#9948).
+ */
+const SECOND_FACTOR_FIX = (pkg: string) =>
+  `${setTo('npm-token')}: a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked, or a granular token with "read and write (stage only)", which may move dist-tags and deprecate (the recommended one for a retag)${currentDialect() === 'cli' ? '; or keep this token and approve each write when asked (the command line prints an approval link, or takes --otp <code>)' : '; or run the rollback from the command line (npx release-rollback), which asks you to approve each write'}.`
 
 function toState(doc: Packument): PackageState {
   const versions: PackageState['versions'] = {}

@@ -248,6 +248,8 @@ export interface RepublishOptions {
   userAgent?: string
   /** the registry has answered earlier in this run: a refused connection is then an outage, retried */
   registryAnswered?: boolean
+  /** the command line's second factor (src/targets/npm/two-factor.ts): a publish refused for want of one waits for the person */
+  secondFactor?: import('./npm/two-factor.js').SecondFactor
 }
 
 export interface RepublishResult {
@@ -315,6 +317,7 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
     timeoutMs: opts.timeoutMs,
     userAgent: opts.userAgent,
     answered: opts.registryAnswered,
+    secondFactor: opts.secondFactor,
   })
 
   const explain = (e: unknown, what: string) => explainError(e, what, packageName, registry)
@@ -537,8 +540,8 @@ function explainError(e: unknown, what: string, pkg: string, registry: string): 
   const code = err.code
   if (code === 'EOTP') {
     return new RegistryError(
-      `The registry asked for a one-time password: the token's account has two-factor authentication for writes.`,
-      `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).`,
+      `The registry asks for a second factor (two-factor authentication) to publish with this token: it is a session token from npm login, or a granular token without "Bypass two-factor authentication". Nothing was published.`,
+      `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (npm announced that from January 2027 such a token may only stage a publish), or publish from the command line, which asks you to approve the write.`,
       status,
       code,
     )

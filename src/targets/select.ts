@@ -12,6 +12,7 @@ import { KubeconfigFile } from './helm/runner.js'
 import { HelmTarget } from './helm/target.js'
 import { NpmTarget } from './npm.js'
 import { runnerIdToken, type IdTokenSource } from './npm/oidc.js'
+import type { SecondFactor } from './npm/two-factor.js'
 import type { IncidentTarget } from '../run.js'
 import type { Target } from './target.js'
 import { currentDialect } from '../core/settings.js'
@@ -46,6 +47,8 @@ export interface TargetHooks {
   env?: NodeJS.ProcessEnv
   /** the repository and a client for it: git-tag targets move their tag through the GitHub API */
   github?: { client: () => GitHubClient; repository: string }
+  /** the command line's second factor for npm writes, one for the run (src/targets/npm/two-factor.ts) */
+  secondFactor?: SecondFactor
 }
 
 /**
@@ -230,5 +233,6 @@ function npmTarget(
     log,
     userAgent,
     whoamiCache: hooks.whoamiCache,
+    ...(hooks.secondFactor ? { secondFactor: hooks.secondFactor } : {}),
   })
 }

@@ -28,6 +28,11 @@ export interface Target {
    * names the token input when they are not).
    */
   checkAccess(): Promise<void>
+  /**
+   * When the credential expires, where the place says so (npm: the registry's token
+   * listing); `said` in words either way. For the drill's warning before it expires.
+   */
+  tokenExpiry?(): Promise<{ expires?: string; said: string }>
   /** The current state, read fresh (no cache). */
   inspect(): Promise<PackageState>
   /**
@@ -97,12 +102,20 @@ export interface Target {
    * undo, which republishes nothing, so the fix never suggests it); reports in
    * `cannotRetire` a registry without deprecate. `probe` says whether probeWrite's harmless
    * write may prove the move: 'always' (the drill), 'if-needed' (where the reads name a
-   * registry with reported gaps), 'never' (a dry run). `holds`: the version the channel holds.
+   * registry with reported gaps, or a credential only a write can tell), 'never' (a dry run).
+   * `holds`: the version the channel holds. `deprecate`: the plan writes a deprecation.
    */
   capabilities?(
     channel: string,
     holds: string | undefined,
-    options: { move: boolean; probe: 'always' | 'if-needed' | 'never'; republish?: boolean; undo?: boolean },
+    options: {
+      move: boolean
+      probe: 'always' | 'if-needed' | 'never'
+      republish?: boolean
+      undo?: boolean
+      /** the plan deprecates (or removes a deprecation) */
+      deprecate?: boolean
+    },
   ): Promise<{ warnings: string[]; probed: boolean; cannotRetire?: string }>
   republish?(args: {
     bad: string

@@ -39,6 +39,19 @@ const fallback = () =>
   `or ${setTo('npm-token')}, a granular token with read and write access to the package, instead of trusted publishing`
 
 /**
+ * What trusted publishing may do on npmjs, and the credentials that do the rest: the token
+ * npm exchanges for the job's ID token may only run `npm publish` and `npm stage publish`
+ * (docs.npmjs.com/trusted-publishers, "Limitations"; the trust API's only permissions are
+ * createPackage and createStagedPackage; npm/cli#8547 is the open request to allow
+ * dist-tags). There is no trusted-publisher setting that allows more.
+ */
+export const TRUSTED_PUBLISHING_ONLY = (pkg: string): { problem: string; fix: string } => ({
+  problem:
+    'npm allows trusted publishing only for publishing: the token it exchanges may run npm publish and npm stage publish, not move a dist-tag or deprecate (docs.npmjs.com/trusted-publishers, "Limitations"; npm/cli#8547).',
+  fix: `${setTo('npm-token')}: a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication", or a granular token with "read and write (stage only)", which may move dist-tags and deprecate.`,
+})
+
+/**
  * The runner's ID token, asked once per audience for the whole run (several packages on
  * one registry share it). `setSecret` masks it as soon as it arrives.
  */
@@ -174,7 +187,7 @@ export async function exchangeIdToken(o: {
     throw new InputError(
       'npm-token',
       `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`,
-      `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), and in its allowed actions allow moving dist-tags and deprecating as well as publishing; ${fallback()}.`,
+      `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), which lets it publish; ${fallback()} (needed anyway to move a dist-tag or deprecate: npm allows trusted publishing only for publishing).`,
     )
   }
   const token = answer?.token
