@@ -9,7 +9,8 @@ import type { Logger } from './retry.js'
 import type { GitHubClient } from './github/client.js'
 import { repoRef } from './github/client.js'
 import { reportPath } from './github/config.js'
-import type { IncidentEvent, IncidentRecord, IncidentRun, RunContext } from './github/incident.js'
+import type { HandoffPlan, IncidentEvent, IncidentRecord, IncidentRun, RunContext } from './github/incident.js'
+import { resumeCommand } from './handoff.js'
 import { ensureTrackingIssue } from './github/issue.js'
 import { issueMarker, runMarker } from './github/markers.js'
 import { mergeRecord, parseReportRecord } from './github/record.js'
@@ -164,6 +165,35 @@ export function buildRecord(
     ...(result.verification
       ? { verification: JSON.parse(JSON.stringify(result.verification)) as NonNullable<IncidentRecord['verification']> }
       : {}),
+    ...(result.handoff ? { handoff: handoffPlanOf(result, ctx) } : {}),
+  }
+}
+
+/** The exact plan a hand-off leaves (src/handoff.ts): each planned target, where its channel goes, what it must still hold. */
+function handoffPlanOf(result: IncidentResult, ctx: RunContext): HandoffPlan {
+  const h = result.handoff as NonNullable<IncidentResult['handoff']>
+  return {
+    startedAt: h.startedAt,
+    reason: h.reason,
+    registry: h.registry,
+    ...(h.restoreAsked !== undefined ? { restoreAsked: h.restoreAsked } : {}),
+    command: h.command ?? resumeCommand(result.incidentId, ctx.repository),
+    targets: result.targets.flatMap((t) => {
+      const plan = t.plan
+      if (!plan) return []
+      return [
+        {
+          kind: t.kind,
+          name: t.name,
+          channel: plan.channel,
+          ...(plan.previousVersion !== undefined ? { expected: plan.previousVersion } : {}),
+          restore: plan.republish?.version ?? plan.restoreVersion,
+          ...(plan.deprecation.kind === 'deprecate' && !t.cannotRetire
+            ? { deprecationMessage: plan.deprecation.message }
+            : {}),
+        },
+      ]
+    }),
   }
 }
 
@@ -175,6 +205,8 @@ function undoOutcome(t: TargetRun): string {
     ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})`
     : 'undone'
 }
+
+const lastStatus = (r: IncidentRecord) => r.runs[r.runs.length - 1]?.status
 
 /** What this run changed, in words, for the re-run comment. */
 function changesOf(result: IncidentResult): string[] {
@@ -333,6 +365,8 @@ async function recordIncidentRecord(
           ),
           runMarker: runMarker(ctx),
           recordedIssue: existing?.issueNumber,
+          // a maintainer's resume (their own token) comments on the issue the hand-off's bot opened
+          ...(ctx.eventName === 'resume' ? { adoptRecordedBotIssue: true } : {}),
         },
         log,
       )
@@ -357,6 +391,8 @@ async function recordIncidentRecord(
       out.warnings.push(
         `undo: the GitHub Release marking of ${record.rollbackVersion} (if the rollback made one) is left as it is; edit it by hand if needed.`,
       )
+  } else if (lastStatus(current) === 'awaiting-approval') {
+    // a hand-off wrote nothing: the resume marks the GitHub Release once the rollback is live
   } else if (gi.githubRelease !== false && restores.size <= 1) {
     try {
       const releases = await markReleases(

@@ -19,7 +19,9 @@ import { InputError, RollbackError, errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
 import type { FreezeInputs } from './freeze.js'
 import { reportPath } from './github/config.js'
-import type { RunContext } from './github/incident.js'
+import type { HandoffPlan, IncidentRecord, RunContext } from './github/incident.js'
+import { HandoffChangedError, handoffGuard, handoffProblems, resumeFlags, resumeState } from './modes/resume.js'
+import type { RecordFinder } from './undo.js'
 import { githubEndpoints } from './github/urls.js'
 import { mergeRecord, parseReportRecord } from './github/record.js'
 import { issueTitle, renderIssueBody } from './github/render-issue.js'
@@ -36,7 +38,7 @@ import { runbookSteps } from './runbook/steps.js'
 import { undoLines } from './summary.js'
 import { createTargets } from './targets/select.js'
 
-export const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3, frozen: 4 } as const
+export const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3, frozen: 4, awaitingApproval: 5 } as const
 
 const OPTIONS = {
   package: { type: 'string' },
@@ -203,6 +205,17 @@ Release freeze (before publishing):
   --issue-labels <list>        the rollback issues' label: the first one [rollback]
   --json                       print {frozen, issueUrl, issueNumber, reason} on stdout
   Exit codes: 0 not frozen, 4 frozen, 1 the check failed, 2 bad input.
+
+Hand-off (a rollback the action planned and left to a maintainer, status awaiting-approval):
+  release-rollback resume <incident-id> --repo <owner/name>
+  Needs GITHUB_TOKEN (contents: write, issues: write) and your npm credentials (npm login, or
+  NPM_TOKEN). Reads the incident record, reads the registry again, and performs exactly the
+  recorded plan, asking you to approve each write (or --otp <code>); refuses with nothing
+  written when the registry changed since the hand-off (a fix published, a channel moved
+  elsewhere). Comments on the tracking issue, updates the report, announces (ANNOUNCE_WEBHOOK).
+  --otp, --approval-timeout, --yes, --json, --report-dir, --report-branch, --issue-labels as above.
+  Exit codes: 0 done (or already resumed: nothing to do), 1 refused or failed, 2 bad input,
+  3 partial (run resume again). Exit code 5: a run ended awaiting-approval (handed off).
 `
 
 const TOKEN_FLAGS = /^--?(npm-token|github-token|token|auth-token|_authToken)(=|$)/
@@ -387,9 +400,17 @@ export async function main(io: CliIO): Promise<number> {
   }
 }
 
-async function cliMain(io: CliIO): Promise<number> {
-  // the run's start: the time to protection is measured from here (the confirmation counts)
-  const startedAt = new Date().toISOString()
+/** A resume of a hand-off (src/modes/resume.ts): the record it performs, and when the maintainer's command started. */
+interface Resuming {
+  record: IncidentRecord
+  handoff: HandoffPlan
+  resumedAt: string
+}
+
+async function cliMain(io: CliIO, resuming?: Resuming): Promise<number> {
+  // the run's start: the time to protection is measured from here (the confirmation counts);
+  // a resume measures from the action's start, and records the maintainer's command
+  const startedAt = resuming?.handoff.startedAt ?? new Date().toISOString()
   if (io.argv.length === 0) {
     io.stderr(HELP)
     return EXIT.badInput
@@ -409,6 +430,7 @@ async function cliMain(io: CliIO): Promise<number> {
     return EXIT.badInput
   }
   if (io.argv[0] === 'freeze-check') return freezeCheck(io, io.argv.slice(1))
+  if (io.argv[0] === 'resume' && !resuming) return resume(io, io.argv.slice(1))
   const values = parseFlags(io, io.argv, OPTIONS)
   if (typeof values === 'number') return values
   if (values.version) {
@@ -525,7 +547,8 @@ async function cliMain(io: CliIO): Promise<number> {
       repository: values.repo ?? '',
       serverUrl: githubEndpoints(io.env).serverUrl,
       actor: localActor(io.env, io.cwd),
-      eventName: 'cli',
+      // a resume's run is recorded as such (its comment, and a second resume finds it)
+      eventName: resuming ? 'resume' : 'cli',
     }
     // every target of the incident, built as the action builds them; git-tag targets move
     // their tag through GitHub
@@ -611,6 +634,15 @@ async function cliMain(io: CliIO): Promise<number> {
         Object.assign(result, summaryOf(preview))
         return finish(EXIT.ok)
       }
+      if (resuming) {
+        // the plan as the hand-off recorded it, or nothing: checked on these reads, and again before the first write
+        const problems = handoffProblems(resuming.handoff, resuming.record, preview.targets)
+        if (preview.targets.length > 1 && preview.incidentId !== resuming.record.incidentId)
+          problems.push(
+            `the plan rebuilt from the record is incident ${preview.incidentId}, not ${resuming.record.incidentId}: the record was changed`,
+          )
+        if (problems.length > 0) throw new HandoffChangedError(resuming.record.incidentId, problems)
+      }
       for (const t of preview.targets) {
         for (const line of t.plan ? describePlan(t.plan) : []) shown.add(line)
         for (const w of t.warnings) shown.add(w)
@@ -688,7 +720,10 @@ async function cliMain(io: CliIO): Promise<number> {
         userAgent,
         smoke: { env: io.env },
         undoRecord,
+        ...(resuming ? { resumedAt: resuming.resumedAt } : {}),
       })
+      // a resume: nothing but the recorded plan is written (src/modes/resume.ts)
+      if (resuming) steps.beforeWrite?.unshift(handoffGuard(resuming.handoff, resuming.record))
       // several targets: a line per target that updates on a terminal, plain lines otherwise
       const progress =
         targets.length > 1 && !nothingToChange
@@ -743,6 +778,7 @@ async function cliMain(io: CliIO): Promise<number> {
         }
       }
       if (outcome.error) io.stderr(`${outcome.error.message}\n`)
+      if (outcome.status === 'awaiting-approval') return finish(EXIT.awaitingApproval)
       if (outcome.status === 'partial') return finish(EXIT.partial)
       if (outcome.status === 'failed') return finish(EXIT.failed)
       // a re-run that changed nothing: one line, and where the incident is recorded
@@ -767,6 +803,124 @@ async function cliMain(io: CliIO): Promise<number> {
     Object.assign(result, { status: 'failed', error: message })
     return finish(e instanceof InputError ? EXIT.badInput : EXIT.failed)
   }
+}
+
+const RESUME_OPTIONS = {
+  repo: { type: 'string' },
+  otp: { type: 'string' },
+  'approval-timeout': { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  json: { type: 'boolean' },
+  'report-dir': { type: 'string' },
+  'report-branch': { type: 'string' },
+  'issue-labels': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+/**
+ * release-rollback resume <incident-id> --repo owner/name: a maintainer finishes a hand-off
+ * (src/handoff.ts). The incident record (the committed report, else the tracking issue) is
+ * read with GITHUB_TOKEN; the recorded plan is run as a command-line rollback, with the
+ * maintainer's second factor, and checked against the registry before anything is written.
+ */
+async function resume(io: CliIO, args: string[]): Promise<number> {
+  const resumedAt = new Date().toISOString()
+  let values: ReturnType<
+    typeof parseArgs<{ options: typeof RESUME_OPTIONS; strict: true; allowPositionals: true }>
+  >['values']
+  let positionals: string[]
+  try {
+    ;({ values, positionals } = parseArgs({ args, options: RESUME_OPTIONS, strict: true, allowPositionals: true }))
+  } catch (e) {
+    io.stderr(`${errorMessage(e)}\nRun release-rollback --help for the options.\n`)
+    return EXIT.badInput
+  }
+  if (values.help) {
+    io.stdout(HELP)
+    return EXIT.ok
+  }
+  const say = values.json ? io.stderr : io.stdout
+  const fail = (code: number, message: string, extra: Record<string, unknown> = {}) => {
+    io.stderr(`${message}\n`)
+    if (values.json)
+      io.stdout(`${JSON.stringify({ exitCode: code, status: 'failed', error: message, ...extra }, null, 2)}\n`)
+    return code
+  }
+  const id = positionals[0] ?? ''
+  if (positionals.length !== 1 || !/^rr-[0-9a-f]{16}$/.test(id))
+    return fail(
+      EXIT.badInput,
+      `resume takes one incident id (rr- and 16 hex digits, as the tracking issue shows it)${positionals.length > 0 ? `, not ${JSON.stringify(positionals.join(' ').slice(0, 60))}` : ''}. Usage: release-rollback resume <incident-id> --repo owner/name`,
+    )
+  const githubToken = (io.env.GITHUB_TOKEN || '').trim()
+  if (!values.repo || !githubToken)
+    return fail(
+      EXIT.badInput,
+      `resume needs ${!values.repo ? '--repo owner/name (the repository of the tracking issue)' : ''}${!values.repo && !githubToken ? ' and ' : ''}${!githubToken ? 'GITHUB_TOKEN in the environment (contents: write, issues: write), to read the incident record and finish the bookkeeping' : ''}.`,
+    )
+  const log: Logger = {
+    info: (m) => say(`${m}\n`),
+    warning: (m) => say(`warning: ${m}\n`),
+    debug: () => {},
+  }
+  let found: Awaited<ReturnType<RecordFinder>>
+  try {
+    const flag: Record<string, string | undefined> = {
+      'github-token': githubToken,
+      'report-dir': values['report-dir'],
+      'report-branch': values['report-branch'],
+      'issue-labels': values['issue-labels'],
+    }
+    const gi = readGitHubInputs((n) => flag[n] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo })
+    const { createGitHubClient } = await import('./github/client.js')
+    const client = createGitHubClient({ token: githubToken, baseUrl: githubEndpoints(io.env).apiUrl, log })
+    const { githubRecords } = await import('./undo.js')
+    const ctx: RunContext = {
+      repository: values.repo,
+      serverUrl: githubEndpoints(io.env).serverUrl,
+      eventName: 'resume',
+    }
+    found = await githubRecords(client, ctx, gi, log)(id)
+  } catch (e) {
+    return fail(e instanceof InputError ? EXIT.badInput : EXIT.failed, errorMessage(e))
+  }
+  if (!found)
+    return fail(
+      EXIT.badInput,
+      `${id}: no record of this incident was found in ${values.repo} (the reports under ${values['report-dir'] ?? 'incidents'}/, the tracking issues): nothing was changed. Check the id and --repo (and --report-dir, --report-branch, --issue-labels if the workflow set them).`,
+    )
+  const state = resumeState(found.record)
+  if (state.kind === 'no-handoff')
+    return fail(
+      EXIT.badInput,
+      `${id} (${found.source}) was not handed off: there is no plan waiting for a maintainer, so nothing was changed. To run this rollback again, use the usual command (release-rollback --help).`,
+    )
+  if (state.kind === 'done') {
+    const message = `Already resumed: incident ${id} was finished${state.run.actor ? ` by ${state.run.actor}` : ''} at ${state.run.at} (status ${state.run.status}; ${found.source}). Nothing to do, nothing was changed.`
+    say(`${message}\n`)
+    if (values.json)
+      io.stdout(`${JSON.stringify({ exitCode: EXIT.ok, status: 'already-done', incidentId: id, message }, null, 2)}\n`)
+    return EXIT.ok
+  }
+  say(
+    `Resuming incident ${id} (${found.source}): the plan the hand-off recorded, checked against the registry first.\n`,
+  )
+  const pass = (name: keyof typeof values) => {
+    const v = values[name]
+    return v === undefined || v === false ? [] : v === true ? [`--${name}`] : [`--${name}=${v}`]
+  }
+  const argv = [
+    ...resumeFlags(found.record, state.handoff),
+    `--repo=${values.repo}`,
+    ...pass('otp'),
+    ...pass('approval-timeout'),
+    ...pass('yes'),
+    ...pass('json'),
+    ...pass('report-dir'),
+    ...pass('report-branch'),
+    ...pass('issue-labels'),
+  ]
+  return cliMain({ ...io, argv }, { record: found.record, handoff: state.handoff, resumedAt })
 }
 
 /** The default of --approval-timeout. */

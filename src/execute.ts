@@ -18,6 +18,7 @@ import {
   type TargetRun,
 } from './run.js'
 import { currentDialect } from './core/settings.js'
+import { resumeCommand } from './handoff.js'
 
 export interface Execution {
   result: IncidentResult
@@ -37,6 +38,8 @@ export interface StepReport {
 export interface RunbookSteps {
   /** after every target is planned, before any write (not in a dry run); throwing stops the run with nothing written */
   beforeWrite?: Array<(planned: TargetRun[]) => Promise<void>>
+  /** a hand-off (src/handoff.ts) instead of the writes: the checks of beforeWrite that write nothing (the smoke test) */
+  beforeHandoff?: Array<(planned: TargetRun[]) => Promise<void>>
   /** after the writes, before the bookkeeping, when something was rolled back or already was: what is missing makes the run partial */
   afterWrite?: Array<(result: IncidentResult) => Promise<StepReport>>
   /** told each time a target moves on (the CLI's progress lines) */
@@ -127,13 +130,21 @@ async function runAndRecord(
         for (const step of steps.beforeWrite ?? []) await step(planned)
       }
     : undefined
+  const beforeHandoff = steps.beforeHandoff?.length
+    ? async (planned: TargetRun[]) => {
+        for (const step of steps.beforeHandoff ?? []) await step(planned)
+      }
+    : undefined
   const undoRecord = req.undo && !req.recorded ? steps.undoRecord : undefined
   const result = await runIncident(req, targets, log, {
     preflight,
     beforeWrite,
+    ...(beforeHandoff ? { beforeHandoff } : {}),
     progress: steps.progress,
     ...(undoRecord ? { undoRecord } : {}),
   })
+  // the maintainer's command, in the summary, the issue and the report (src/handoff.ts)
+  if (result.handoff && ctx.repository) result.handoff.command = resumeCommand(result.incidentId, ctx.repository)
   if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
     for (const step of steps.afterWrite ?? []) partialFrom(result, await step(result))
   }

@@ -80,6 +80,8 @@ export interface RollbackInputs {
   force: boolean
   /** undo a rollback made by mistake: the same inputs, every channel pointed back at the bad version */
   undo?: boolean
+  /** handoff: true: read, plan and smoke-test, write nothing; a maintainer resumes it (src/handoff.ts) */
+  handoff?: boolean
   /**
    * undo: true with incident-id: the incident's record names the targets, channel and
    * versions (src/github/undo-record.ts undoInputs fills them in). Until then
@@ -616,6 +618,14 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   }
   const registry = kinds.has('npm') || (byId && !namedTargets) ? parseRegistry('registry', get('registry')) : ''
   const dryRun = parseBoolean('dry-run', get('dry-run'), false)
+  // hand the writes to a maintainer (src/handoff.ts): no npm token is needed to read and plan
+  const handoff = parseBoolean('handoff', get('handoff'), false)
+  if (handoff && (undo || drill || dryRun))
+    throw new InputError(
+      'handoff',
+      `is set together with ${setting(undo ? 'undo' : drill ? 'drill' : 'dry-run', 'true')}.`,
+      'a hand-off plans a rollback for a maintainer to finish: leave handoff at false for an undo, a drill or a dry run.',
+    )
   if (drill && dryRun)
     throw new InputError(
       'drill',
@@ -642,7 +652,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
   // with no target named, the record says whether npm is among them (undoInputs checks then)
   const npmMaybe = kinds.has('npm') || (byId && !namedTargets)
   const npmOidc = npmToken === undefined && !dryRun && npmMaybe && idTokenAvailable(env)
-  if (!dryRun && kinds.has('npm') && !npmOidc) requireNpmToken(npmToken)
+  if (!dryRun && !handoff && kinds.has('npm') && !npmOidc) requireNpmToken(npmToken)
   const force = parseBoolean('force', get('force'), false)
   if (requireHolder && force) {
     throw new InputError(
@@ -701,6 +711,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     force,
     ...(undo ? { undo } : {}),
     ...(undoById ? { undoById } : {}),
+    ...(handoff ? { handoff } : {}),
   }
 }
 

@@ -35,6 +35,7 @@ export const Outputs = {
   republishedVersion: 'republished-version',
   packages: 'packages',
   targets: 'targets',
+  handoff: 'handoff',
 } as const
 
 type OutputValues = Record<(typeof Outputs)[keyof typeof Outputs], string>
@@ -59,6 +60,7 @@ const EMPTY: OutputValues = {
   'republished-version': '',
   packages: '',
   targets: '',
+  handoff: 'false',
 }
 
 /** The one output mapping, for one target or many. */
@@ -89,6 +91,7 @@ export function outputsOf(result: IncidentResult, books?: BookkeepingResult): Ou
     'republished-version': several ? '' : (plan?.republish?.version ?? ''),
     packages: several && npm.length > 0 ? JSON.stringify(npm.map(row).map(({ kind: _kind, ...rest }) => rest)) : '',
     targets: JSON.stringify(result.targets.map(row)),
+    handoff: String(result.status === 'awaiting-approval'),
   }
 }
 
@@ -201,7 +204,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const smokeOnlyMode = env[SMOKE_ONLY_ENV] === 'true'
     const askedDryRun = /^true$/i.test(core.getInput('dry-run').trim())
     const get = (name: string) => (smokeOnlyMode && name === 'dry-run' ? 'true' : core.getInput(name))
-    let inputs: IncidentRequest = readInputs(get, env)
+    let inputs: IncidentRequest = { ...readInputs(get, env), startedAt }
     const gi = readGitHubInputs(get, env)
     const rtoTargets = parseRtoTargets('rto-targets', get('rto-targets'))
     const announce = readAnnounceInputs(get)

@@ -22,6 +22,7 @@ import type { Logger } from './retry.js'
 import type { Target } from './targets/target.js'
 import { mapLimit } from './util.js'
 import { currentDialect, setting } from './core/settings.js'
+import { needsPerson } from './handoff.js'
 
 export const DEFAULT_PARALLEL = 4
 
@@ -72,6 +73,8 @@ export interface TargetRun {
   cannotRetire?: string
   /** how the adapter's write ran, as it tells it (Target.writeNote: the readiness checks helm waited for) */
   note?: string
+  /** the preflight found that this credential cannot write without a person (src/handoff.ts): why */
+  needsPerson?: string
 }
 
 export interface IncidentRequest extends RollbackInputs {
@@ -81,9 +84,19 @@ export interface IncidentRequest extends RollbackInputs {
   recorded?: RecordedIncident
   partialOk?: boolean
   fromWorkspaces?: boolean
+  /** ISO-8601: when the run started (the entry's clock); a hand-off records it for the impact of the resume */
+  startedAt?: string
 }
 
-export type IncidentStatus = 'completed' | 'already-done' | 'planned' | 'partial' | 'failed' | 'skipped'
+export type IncidentStatus =
+  | 'completed'
+  | 'already-done'
+  | 'planned'
+  | 'partial'
+  | 'failed'
+  | 'skipped'
+  /** handed off (src/handoff.ts): planned and smoke-tested, nothing written; a maintainer resumes it */
+  | 'awaiting-approval'
 
 /** The one result of a rollback, for one target or many. */
 export interface IncidentResult {
@@ -105,6 +118,8 @@ export interface IncidentResult {
   impact?: Impact
   /** what the checks after the writes saw (src/runbook/verify.ts): the health endpoint, and npm's channels as installers read them */
   verification?: IncidentVerification
+  /** awaiting-approval: why the run handed off, where the npm writes go, and when the run started */
+  handoff?: { reason: string; registry: string; startedAt: string; restoreAsked?: string; command?: string }
 }
 
 const now = () => new Date().toISOString()
@@ -123,8 +138,9 @@ export async function runIncident(
   log: Logger,
   options: RunOptions = {},
 ): Promise<IncidentResult> {
-  const runs = await runTargets(req, targets, log, options)
-  return resolve(req, runs)
+  const handoff: { reason?: string } = {}
+  const runs = await runTargets(req, targets, log, options, handoff)
+  return resolve(req, runs, handoff.reason)
 }
 
 /** Where a target is in the run, for a live display (the CLI's progress lines). */
@@ -154,6 +170,8 @@ export interface RunOptions {
   preflight?: () => Promise<unknown>
   /** after every target is planned, right before the first write (not in a dry run); throwing stops the run */
   beforeWrite?: (planned: TargetRun[]) => Promise<void>
+  /** a hand-off instead of the writes: the checks of beforeWrite that write nothing (the smoke test); throwing stops the run */
+  beforeHandoff?: (planned: TargetRun[]) => Promise<void>
   /**
    * undo without `recorded`: reads the incident's record by its id (the committed report,
    * else the tracking issue), awaited before planning; undefined when there is none. Left
@@ -167,6 +185,7 @@ async function runTargets(
   targets: IncidentTarget[],
   log: Logger,
   options: RunOptions,
+  handoff: { reason?: string } = {},
 ): Promise<TargetRun[]> {
   const parallel = options.parallel ?? DEFAULT_PARALLEL
   const several = targets.length > 1
@@ -246,7 +265,8 @@ async function runTargets(
       try {
         const [before] = await Promise.all([
           r.target.inspect().finally(() => lastAnswer.set(r, ++answers)),
-          counted(req.dryRun ? undefined : r.target.checkAccess()),
+          // a hand-off writes nothing with the token (it may have none): nothing to check
+          counted(req.dryRun || req.handoff ? undefined : r.target.checkAccess()),
         ])
         r.before = before
         if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
@@ -285,13 +305,23 @@ async function runTargets(
         // stops the run here; one without deprecate is moved and the deprecation skipped
         const deprecates = plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate'
         if (r.target.capabilities && (plan.tag.kind === 'move' || deprecates)) {
-          const caps = await r.target.capabilities(r.channel, before.distTags[r.channel], {
-            move: plan.tag.kind === 'move',
-            deprecate: deprecates,
-            probe: req.dryRun ? 'never' : 'if-needed',
-            republish: Boolean(plan.republish) && !plan.undo,
-            undo: plan.undo === true,
-          })
+          // handoff: true writes nothing, not even the preflight's probe
+          const probe = req.dryRun || req.handoff ? 'never' : 'if-needed'
+          const caps = await r.target
+            .capabilities(r.channel, before.distTags[r.channel], {
+              move: plan.tag.kind === 'move',
+              deprecate: deprecates,
+              probe,
+              republish: Boolean(plan.republish) && !plan.undo,
+              undo: plan.undo === true,
+            })
+            .catch((e: unknown) => {
+              // a credential that cannot write without a person: the run hands off instead of failing
+              const why = plan.undo ? undefined : needsPerson(e)
+              if (why === undefined) throw e
+              r.needsPerson = why
+              return { warnings: [] as string[], cannotRetire: undefined }
+            })
           r.warnings.push(...caps.warnings)
           if (caps.cannotRetire && plan.deprecation.kind === 'deprecate') r.cannotRetire = caps.cannotRetire
         }
@@ -325,6 +355,21 @@ async function runTargets(
   for (const r of planned) {
     for (const line of describePlan(r.plan as Plan)) log.info(line)
     for (const w of r.warnings) log.warning(w)
+  }
+  // the hand-off: asked for, or a credential that cannot write without a person (src/handoff.ts)
+  const person = planned.find((r) => r.needsPerson)
+  if (!req.dryRun && planned.length > 0 && !runs.some((r) => r.failure) && (req.handoff || person)) {
+    handoff.reason = person
+      ? `${person.label}${person.needsPerson}`
+      : `${setting('handoff', 'true')} was asked: a maintainer makes the registry writes.`
+    await options.beforeHandoff?.(planned)
+    for (const r of planned) {
+      const plan = r.plan as Plan
+      r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() })
+      r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() })
+    }
+    log.info(`Handed off (${handoff.reason.replace(/\.$/, '')}): nothing was written to the registry.`)
+    return runs
   }
   if (runs.some((r) => r.failure) || req.dryRun || planned.length === 0) {
     if (req.dryRun) {
@@ -390,7 +435,7 @@ async function runTargets(
 }
 
 /** The one status logic, for one target or many. */
-function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
+function resolve(req: IncidentRequest, runs: TargetRun[], handoff?: string): IncidentResult {
   const single = runs.length === 1
   const only = runs[0]
   const allNpm = runs.every((r) => r.kind === 'npm')
@@ -428,6 +473,17 @@ function resolve(req: IncidentRequest, runs: TargetRun[]): IncidentResult {
     ...(req.undo ? { undo: true as const } : {}),
   }
   if (req.dryRun) return { ...base, status: 'planned' }
+  if (handoff !== undefined)
+    return {
+      ...base,
+      status: 'awaiting-approval',
+      handoff: {
+        reason: handoff,
+        registry: req.registry,
+        startedAt: req.startedAt ?? now(),
+        ...(req.restoreVersion !== undefined ? { restoreAsked: req.restoreVersion } : {}),
+      },
+    }
   if (affected.every((r) => r.outcome === 'skipped'))
     return { ...base, status: 'skipped', ...(single && only.skipped ? { reason: only.skipped.reason } : {}) }
 

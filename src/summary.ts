@@ -20,6 +20,7 @@ const TITLE: Record<IncidentResult['status'], string> = {
   partial: '⚠️ Rollback partially applied',
   failed: '❌ Rollback failed: nothing was changed',
   skipped: '⏭️ Rollback skipped: nothing was changed',
+  'awaiting-approval': '⏳ Handed off to a maintainer: planned, nothing written to the registry',
 }
 
 const UNDO_TITLE: Record<IncidentResult['status'], string> = {
@@ -29,6 +30,7 @@ const UNDO_TITLE: Record<IncidentResult['status'], string> = {
   partial: '⚠️ Undo partially applied',
   failed: '❌ Undo failed: nothing was changed',
   skipped: '⏭️ Undo skipped: nothing was changed',
+  'awaiting-approval': '⏳ Undo handed off: nothing written',
 }
 
 /** Undo, said loudly: every channel that holds the bad version again because undo asked. */
@@ -212,6 +214,11 @@ export function nextSteps(result: IncidentResult): string[] {
     ]
   }
   if (result.status === 'planned') return [`Nothing was written. Run again ${withoutDryRun()} to apply this plan.`]
+  if (result.status === 'awaiting-approval')
+    return [
+      `Handed off: ${result.handoff?.reason ?? ''}`,
+      `A maintainer with two-factor authentication runs \`${result.handoff?.command ?? 'npx release-rollback@1 resume <incident-id> --repo <owner/name>'}\`: it performs exactly this plan, approving each write, and refuses with nothing written if the registry changed meanwhile (a fix published, a channel moved).`,
+    ]
   if (result.status === 'partial')
     return ['Re-run the same rollback: it completes only what is missing and repeats nothing.']
   if (result.status === 'skipped')

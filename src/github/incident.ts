@@ -76,6 +76,40 @@ export interface Impact {
   /** met or missed against rtoMs; none: no target; open: a channel is not rolled back yet; unmeasured: no channel needed moving */
   verdict: 'met' | 'missed' | 'none' | 'open' | 'unmeasured'
   targets: ImpactTarget[]
+  /** a hand-off resumed (src/modes/resume.ts): when the maintainer's command started */
+  resumedAt?: string
+  /** startedAt (the action's start) → resumedAt in ms: how long the incident waited for a maintainer */
+  toResumeMs?: number
+  /** resumedAt → protectedAt in ms */
+  resumeToProtectionMs?: number
+}
+
+/**
+ * The plan a hand-off leaves for a maintainer (src/handoff.ts), exactly: the resume performs
+ * it and nothing else, and refuses when the registry no longer matches it.
+ */
+export interface HandoffPlan {
+  /** ISO-8601: when the action started (the impact measures from here) */
+  startedAt: string
+  /** why the action handed off */
+  reason: string
+  /** the npm registry the writes go to */
+  registry: string
+  /** the restore version the action was given (absent: the last known good of each target) */
+  restoreAsked?: string
+  /** the maintainer's command */
+  command: string
+  targets: Array<{
+    kind: 'npm' | 'docker' | 'helm' | 'git-tag'
+    name: string
+    channel: string
+    /** what the channel must still hold (the bad version, as the plan read it; absent: no such channel) */
+    expected?: string
+    /** where the channel goes */
+    restore: string
+    /** the deprecation the bad version gets (absent: none) */
+    deprecationMessage?: string
+  }>
 }
 
 export interface IncidentRecord {
@@ -126,6 +160,8 @@ export interface IncidentRecord {
   impact?: Impact
   /** what the checks after the writes saw (verify-url, the installers' read of npm channels); a re-run keeps the first time each was seen */
   verification?: IncidentVerification
+  /** a hand-off: the exact plan a maintainer's resume performs (the first hand-off's stays) */
+  handoff?: HandoffPlan
 }
 
 /** The health endpoint and npm's channels as installers read them, after the writes. */

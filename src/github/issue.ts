@@ -115,13 +115,14 @@ export async function findIssueByMarker(
   label: string,
   marker: string,
   recorded?: number,
+  adoptRecordedBot = false,
 ): Promise<{ number: number; url: string } | undefined> {
   const candidates = await issuesByMarker(gh, repo, label, marker)
   if (candidates.length === 0) return undefined
   const me = await tokenIdentity(gh)
   const first =
     candidates.find((i) => isAuthor(i.user, me)) ??
-    (me.assumed
+    (me.assumed || adoptRecordedBot
       ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]'))
       : undefined)
   return first ? { number: first.number, url: first.url } : undefined
@@ -165,6 +166,11 @@ export interface IssueRequest {
   runMarker: string
   /** the issue number the committed incident report records, if any */
   recordedIssue?: number
+  /**
+   * the resume of a hand-off (src/modes/resume.ts): a maintainer's own token adopts the
+   * recorded issue when a bot opened it (the action's workflow token), as an app token does
+   */
+  adoptRecordedBotIssue?: boolean
 }
 
 /**
@@ -180,7 +186,7 @@ export async function ensureTrackingIssue(
   // no label look-up: opening the issue with labels that do not exist yet creates them
   // (and listing by a label that does not exist yet answers an empty list)
   const label = req.labels[0]
-  const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue)
+  const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue, req.adoptRecordedBotIssue)
   if (existing) return { ...existing, created: false, commented: await commentOnce(gh, repo, existing.number, req) }
 
   let assignees = req.assignees

@@ -4,6 +4,7 @@
 import { mergeImpact } from '../runbook/impact.js'
 import {
   SEVERITIES,
+  type HandoffPlan,
   type Impact,
   type ImpactTarget,
   type IncidentEvent,
@@ -115,13 +116,51 @@ function impactOf(v: unknown): Impact | undefined {
       downloads: t.downloads as number | undefined,
     })
   }
+  if (!optional(o.resumedAt, isTime) || !optional(o.toResumeMs, isMs) || !optional(o.resumeToProtectionMs, isMs))
+    return undefined
   return {
+    ...(o.resumedAt !== undefined ? { resumedAt: o.resumedAt as string } : {}),
+    ...(o.toResumeMs !== undefined ? { toResumeMs: o.toResumeMs as number } : {}),
+    ...(o.resumeToProtectionMs !== undefined ? { resumeToProtectionMs: o.resumeToProtectionMs as number } : {}),
     startedAt: o.startedAt,
     protectedAt: o.protectedAt as string | undefined,
     toProtectionMs: o.toProtectionMs as number | undefined,
     severity: o.severity as Impact['severity'],
     rtoMs: o.rtoMs as number | undefined,
     verdict: o.verdict as Impact['verdict'],
+    targets,
+  }
+}
+
+const KINDS = ['npm', 'docker', 'helm', 'git-tag']
+
+/** A hand-off's plan rebuilt field by field, or undefined when it is missing or malformed. */
+function handoffOf(v: unknown): HandoffPlan | undefined {
+  const o = v as Record<string, unknown>
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return undefined
+  if (!isTime(o.startedAt) || ![o.reason, o.registry, o.command].every(isString) || !isOptString(o.restoreAsked))
+    return undefined
+  if (!Array.isArray(o.targets) || o.targets.length === 0) return undefined
+  const targets: HandoffPlan['targets'] = []
+  for (const t of o.targets as Array<Record<string, unknown>>) {
+    if (!t || typeof t !== 'object' || !KINDS.includes(t.kind as string)) return undefined
+    if (![t.name, t.channel, t.restore].every(isString) || ![t.expected, t.deprecationMessage].every(isOptString))
+      return undefined
+    targets.push({
+      kind: t.kind as HandoffPlan['targets'][number]['kind'],
+      name: t.name as string,
+      channel: t.channel as string,
+      ...(t.expected !== undefined ? { expected: t.expected as string } : {}),
+      restore: t.restore as string,
+      ...(t.deprecationMessage !== undefined ? { deprecationMessage: t.deprecationMessage as string } : {}),
+    })
+  }
+  return {
+    startedAt: o.startedAt,
+    reason: o.reason as string,
+    registry: o.registry as string,
+    ...(o.restoreAsked !== undefined ? { restoreAsked: o.restoreAsked as string } : {}),
+    command: o.command as string,
     targets,
   }
 }
@@ -298,6 +337,7 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
     reportPath: o.reportPath as string | undefined,
     impact: impactOf(o.impact),
     verification: parseVerification(o.verification),
+    handoff: handoffOf(o.handoff),
   }
   return JSON.parse(JSON.stringify(record)) as IncidentRecord // drops the undefined fields
 }
@@ -374,7 +414,10 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     reportPath: current.reportPath ?? base.reportPath,
     impact: mergeImpact(base.impact, current.impact),
     verification: mergeVerification(base.verification, current.verification),
+    // the plan the first hand-off left stays: a resume performs exactly it
+    handoff: base.handoff ?? current.handoff,
   }
+  if (carried.handoff === undefined) delete carried.handoff
   if (carried.deprecationMessage === undefined) delete carried.deprecationMessage
   if (carried.deprecationBefore === undefined) delete carried.deprecationBefore
   if (carried.deprecationSkipped === undefined) delete carried.deprecationSkipped

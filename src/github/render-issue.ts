@@ -6,6 +6,7 @@ import { renderImpact } from '../runbook/impact.js'
 import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
 import { issueMarker, runMarker } from './markers.js'
 import { encodeRecord } from './record.js'
+import { awaitsMaintainer, renderHandoff } from './render-handoff.js'
 import { protectionTable, strategyNote } from './protection.js'
 import {
   code,
@@ -49,6 +50,10 @@ export function issueTitle(r: IncidentRecord): string {
 function headline(r: IncidentRecord): string {
   const status = lastRun(r)?.status
   const bad = code(r.rollbackVersion)
+  if (status === 'awaiting-approval') {
+    const dep = r.deprecationMessage === undefined ? '' : ` and deprecate ${bad}`
+    return `⏳ **Handed off: nothing was written to the registry yet.** The plan: point ${code(r.channel)} at ${code(r.restoreVersion)}${dep}, by the maintainer's command below.`
+  }
   if (status === 'planned') {
     const dep = r.deprecationMessage === undefined ? '' : ` and deprecate ${bad}`
     return `📝 **Dry run: nothing was written.** The plan: point ${code(r.channel)} at ${code(r.restoreVersion)}${dep}.`
@@ -139,8 +144,11 @@ export function renderIssueBody(r: IncidentRecord, ctx: RunContext, links: { rep
   const parts = [
     issueMarker(r.incidentId),
     ...hiddenRecord(r),
-    `## 🔙 Rolled back ${code(`${r.packageName}@${r.rollbackVersion}`)} → ${code(r.restoreVersion)} on ${code(r.channel)}`,
+    awaitsMaintainer(r)
+      ? `## ⏳ Rollback of ${code(`${r.packageName}@${r.rollbackVersion}`)} → ${code(r.restoreVersion)} on ${code(r.channel)} waits for a maintainer`
+      : `## 🔙 Rolled back ${code(`${r.packageName}@${r.rollbackVersion}`)} → ${code(r.restoreVersion)} on ${code(r.channel)}`,
     headline(r),
+    ...renderHandoff(r, '###'),
     table(['Incident', code(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
     ...(r.packages && r.packages.length > 1 ? [`### Packages\n${packagesTable(r)}`] : []),
     ...(r.impact ? [renderImpact(r.impact, '###')] : []),
@@ -159,7 +167,7 @@ export function renderRerunComment(r: IncidentRecord, ctx: RunContext, run: Inci
   const parts = [
     runMarker(ctx),
     ...hiddenRecord(r),
-    `### 🔁 Re-run of this rollback`,
+    run.trigger === 'resume' ? '### ▶️ Resumed by a maintainer' : `### 🔁 Re-run of this rollback`,
     `${runLabel(ctx)} by ${who(run.actor ?? ctx.actor, ctx.serverUrl)} at ${formatTime(run.at)} UTC: status ${code(run.status)}.`,
     changes.length > 0
       ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')

@@ -66,6 +66,11 @@ export function announceSteps(
         log.info(`Dry run: no announcement was sent to ${where}.`)
         return { missing: [], warnings }
       }
+      if (end.result?.status === 'awaiting-approval') {
+        // a hand-off wrote nothing: the maintainer's resume announces the rollback (src/modes/resume.ts)
+        log.info(`Handed off: nothing was written, so no announcement was sent to ${where} (the resume sends it).`)
+        return { missing: [], warnings }
+      }
       if (end.result?.status === 'skipped') {
         log.info(`Skipped: nothing was rolled back, so no announcement was sent to ${where}.`)
         return { missing: [], warnings }

@@ -176,7 +176,27 @@ export function mergeImpact(existing: Impact | undefined, current: Impact | unde
     const downloads = first.downloads ?? again.downloads
     return { ...chosen, ...(downloads !== undefined ? { downloads } : {}) }
   })
-  return summarise(existing.startedAt, current.severity, current.rtoMs, [...kept, ...now.values()])
+  const merged = summarise(existing.startedAt, current.severity, current.rtoMs, [...kept, ...now.values()])
+  return {
+    ...merged,
+    ...resumeFigures(existing.resumedAt ?? current.resumedAt, existing.startedAt, merged.protectedAt),
+  }
+}
+
+/** A resumed hand-off's figures: the action's start → the maintainer's command → protection. */
+function resumeFigures(
+  resumedAt: string | undefined,
+  startedAt: string,
+  protectedAt: string | undefined,
+): Pick<Impact, 'resumedAt' | 'toResumeMs' | 'resumeToProtectionMs'> {
+  if (resumedAt === undefined) return {}
+  const toResumeMs = msBetween(startedAt, resumedAt)
+  const resumeToProtectionMs = msBetween(resumedAt, protectedAt)
+  return {
+    resumedAt,
+    ...(toResumeMs !== undefined ? { toResumeMs } : {}),
+    ...(resumeToProtectionMs !== undefined ? { resumeToProtectionMs } : {}),
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -257,6 +277,12 @@ export function renderImpact(impact: Impact, level: '##' | '###'): string {
             .join(', ')} not rolled back`
         : 'not measured: every channel was already rolled back before the run'
   lines.push(`- Time to protection: ${protection}`)
+  if (impact.resumedAt !== undefined) {
+    // a hand-off: the action planned, a maintainer's command made the writes
+    lines.push(
+      `- Handed off: the maintainer's command ran ${impact.toResumeMs !== undefined ? formatDuration(impact.toResumeMs) : '(unknown)'} after the run started (${utc(impact.resumedAt)})${impact.resumeToProtectionMs !== undefined ? `, and protected users ${formatDuration(impact.resumeToProtectionMs)} after that` : ''}`,
+    )
+  }
   const target = impact.rtoMs === undefined ? 'none' : formatDuration(impact.rtoMs)
   lines.push(
     `- Recovery-time target for **${inert(impact.severity)}**: ${target}${impact.rtoMs === undefined ? '' : ` — ${VERDICT[impact.verdict]}`}`,
@@ -278,6 +304,8 @@ export interface ImpactConfig {
   downloadsApi?: string
   /** how long the downloads API may take (default 3 s) */
   downloadsTimeoutMs?: number
+  /** the resume of a hand-off: when the maintainer's command started (startedAt is the action's start) */
+  resumedAt?: string
 }
 
 /**
@@ -301,7 +329,7 @@ export function impactStep(
         }),
       )
     }
-    result.impact = impact
+    result.impact = { ...impact, ...resumeFigures(config.resumedAt, impact.startedAt, impact.protectedAt) }
     return { missing: [], warnings: [] }
   }
 }

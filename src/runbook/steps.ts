@@ -24,6 +24,8 @@ export interface RunbookConfig {
   userAgent: string
   smoke: Omit<SmokeOptions, 'log'>
   undoRecord?: RunbookSteps['undoRecord']
+  /** resume of a hand-off: when the maintainer's command started (startedAt is then the action's start) */
+  resumedAt?: string
 }
 
 export function runbookSteps(get: InputReader, inputs: RollbackInputs, c: RunbookConfig): RunbookSteps {
@@ -34,9 +36,18 @@ export function runbookSteps(get: InputReader, inputs: RollbackInputs, c: Runboo
     ...(c.undoRecord ? { undoRecord: c.undoRecord } : {}),
   }
   if (inputs.undo) return steps
-  steps.beforeWrite?.push(...smokeTest(get, inputs, { ...c.smoke, log: c.log }))
+  const smoke = smokeTest(get, inputs, { ...c.smoke, log: c.log })
+  steps.beforeWrite?.push(...smoke)
+  // a hand-off smoke-tests the plan it leaves (src/handoff.ts); nothing is announced until a maintainer resumes it
+  steps.beforeHandoff = [...smoke]
   steps.afterWrite?.push(
-    impactStep({ startedAt: c.startedAt, severity: c.severity, rtoTargets: c.rtoTargets, registry: inputs.registry }),
+    impactStep({
+      startedAt: c.startedAt,
+      severity: c.severity,
+      rtoTargets: c.rtoTargets,
+      registry: inputs.registry,
+      ...(c.resumedAt ? { resumedAt: c.resumedAt } : {}),
+    }),
     ...verifySteps(get, inputs, c.log, c.userAgent),
   )
   if (c.announce) {

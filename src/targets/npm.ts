@@ -21,6 +21,7 @@ import {
 } from './npm/registry-kind.js'
 import type { Target, WriteOutcome } from './target.js'
 import { firstLine } from '../util.js'
+import { isTokensDisallowed, markNeedsPerson } from '../handoff.js'
 import { currentDialect, setting, settingName, setTo, theSetting } from '../core/settings.js'
 
 /**
@@ -354,12 +355,28 @@ export class NpmTarget implements Target {
         if (lack) throw lack
         const explained = this.explain(e, 'write')
         const status = statusOf(e)
-        if (status === 401 || status === 403 || status === 404 || (e as { code?: string }).code === 'EOTP')
-          throw new InputError(
+        if (status === 401 || status === 403 || status === 404 || (e as { code?: string }).code === 'EOTP') {
+          const refused = new InputError(
             'npm-token',
             explained.message.replace(/ Fix: [\s\S]*$/, ''),
             explained.fix ?? 'check the token.',
           )
+          // a write that needs a person (a second factor, or a package that takes no token): the action hands off (src/handoff.ts)
+          if (isTokensDisallowed(e))
+            throw markNeedsPerson(
+              refused,
+              `${pkg} is set to "Require two-factor authentication and disallow tokens": no token can write it, only a maintainer with 2FA.`,
+            )
+          const otp =
+            (e as { code?: string }).code === 'EOTP' ||
+            (status === 401 && /one-time pass/i.test(String((e as { body?: unknown }).body ?? '')))
+          if (otp)
+            throw markNeedsPerson(
+              refused,
+              `the npm token needs a second factor (2FA) on every write to ${pkg}, which a workflow cannot give.`,
+            )
+          throw refused
+        }
         throw explained
       })
     let added = false
@@ -854,6 +871,14 @@ export class NpmTarget implements Target {
       return new RegistryError(
         `${where} rejected the token (401 Unauthorized) for this ${kind === 'read' ? 'read' : 'write'} of ${pkg}.`,
         `check that ${settingName('npm-token')} holds a current token for this registry with write access to ${pkg} (npm's write tokens expire: 7 days by default, 90 at most).${oidc}`,
+        status,
+        err.code,
+      )
+    }
+    if (status === 403 && isTokensDisallowed(e)) {
+      return new RegistryError(
+        `${where} refused the write to ${pkg} (403): the package is set to "Require two-factor authentication and disallow tokens", so no token can change it, whatever its kind.`,
+        `a maintainer makes the writes with their own two-factor authentication: ${currentDialect() === 'action' ? `${setting('handoff', 'true')} (the action plans, and the tracking issue gives the command)` : 'log in with npm login and run this command line again (it asks you to approve each write)'}.`,
         status,
         err.code,
       )
