@@ -49,7 +49,7 @@ const shown = (v: unknown) => JSON.stringify(typeof v === 'string' ? v.slice(0, 
 /** Every string in the record, with where it is (for the message). */
 function strings(v: unknown, at: string, out: Array<[string, string]>): void {
   if (typeof v === 'string') out.push([at, v])
-  else if (Array.isArray(v)) v.forEach((x, i) => strings(x, `${at}[${i}]`, out))
+  else if (Array.isArray(v)) for (const [i, x] of v.entries()) strings(x, `${at}[${i}]`, out)
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) strings(x, at ? `${at}.${k}` : k, out)
 }
 
