@@ -39,6 +39,8 @@ export interface RecordCheckOptions {
   templates?: string[]
   /** reasons the message may have been rendered with, beside the record's (the undo's reason) */
   reasons?: string[]
+  /** the template is not known (the release freeze): the deprecation message is checked as plain text only */
+  anyTemplate?: boolean
 }
 
 const INCIDENT_ID = /^rr-[0-9a-f]{16}$/
@@ -172,7 +174,7 @@ export function recordProblems(r: IncidentRecord, o: RecordCheckOptions = {}): s
       problems.push(
         `${what}: the record says the rollback moved it off ${shown(t.previousVersion)}, but a rollback moves a channel only off the bad version ${bad}, so an undo puts back nothing else.`,
       )
-    if (t.deprecationMessage !== undefined) {
+    if (t.deprecationMessage !== undefined && !o.anyTemplate) {
       const ours = templates.flatMap((template) =>
         reasons.map((reason) =>
           renderDeprecationMessage(template, { version: bad, restore: t.wrote, channel: t.channel, reason }),
