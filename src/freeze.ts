@@ -16,14 +16,14 @@
 import { InputError } from './errors.js'
 import type { GitHubClient, RepoRef } from './github/client.js'
 import { isAuthor, tokenIdentity, WORKFLOW_BOT, type Identity } from './github/issue.js'
-import { hasMarker, issueMarker } from './github/markers.js'
+import { hasMarker, issueMarker, OVERRIDE_LABEL } from './github/markers.js'
 import { parseReportRecord } from './github/record.js'
 import { recordProblems } from './github/record-check.js'
 import { packageNameFromWorkspace, parseBoolean, type InputReader } from './inputs.js'
 import { currentDialect } from './core/settings.js'
 
 /** The label that lifts the freeze while the issue stays open. */
-export const OVERRIDE_LABEL = 'release-freeze-override'
+export { OVERRIDE_LABEL }
 
 /** Any incident's marker (the incident id is not known to a release pipeline). */
 const INCIDENT_MARKER = /<!-- release-rollback:incident=[A-Za-z0-9._-]+ -->/
