@@ -2,16 +2,19 @@
 // built action (freeze-check mode) and the CLI against the GitHub stand-in (every request
 // checked against GitHub's OpenAPI description), over issues opened by real rollbacks of
 // the built action on Verdaccio, so the parsed format is the one the action writes.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { Octokit } from '@octokit/rest'
-import { decideFreeze, OVERRIDE_LABEL, parseTrackedIncident, type IssueLike } from '../src/freeze.js'
+import { carriesOwnRecord, decideFreeze, OVERRIDE_LABEL, parseTrackedIncident, type IssueLike } from '../src/freeze.js'
 import type { IncidentRecord, RunContext } from '../src/github/incident.js'
 import { WORKFLOW_BOT } from '../src/github/issue.js'
 import { issueMarker } from '../src/github/markers.js'
 import { encodeRecord } from '../src/github/record.js'
 import { issueTitle, renderIssueBody } from '../src/github/render-issue.js'
+import { incidentId } from '../src/plan.js'
 import { publishPackage } from './support/fixtures.mjs'
 import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
 import { root, runAction } from './support/run-action.mjs'
@@ -175,6 +178,35 @@ describe('decideFreeze', () => {
     expect(decideFreeze([overridden, other], query, [bot])).toMatchObject({ frozen: true, issueNumber: other.number })
   })
 
+  it("a rollback made with a person's or another app's token freezes by its own record (issue 24, finding 4); an outsider's copy of it does not", () => {
+    const id = incidentId('@acme/widget', 'latest', '1.2.3', '1.2.2')
+    const own = record({ incidentId: id })
+    const alice = { login: 'alice', type: 'User' }
+    const app = { login: 'other-app[bot]', type: 'Bot' }
+    const person = issueOf(own, { user: alice, author_association: 'COLLABORATOR' })
+    const otherApp = issueOf(own, { user: app, author_association: 'NONE' })
+    for (const issue of [person, otherApp]) {
+      expect(carriesOwnRecord(issue)).toBe(true)
+      expect(decideFreeze([issue], query, [bot])).toMatchObject({ frozen: true, issueNumber: issue.number })
+    }
+    const cases: IssueLike[] = [
+      // an outsider (no write access) with a record that passes the check
+      issueOf(own, { user: { login: 'mallory', type: 'User' }, author_association: 'NONE' }),
+      issueOf(own, { user: { login: 'mallory', type: 'User' }, author_association: 'CONTRIBUTOR' }),
+      // a person's issue whose record is not its incident's (the id a digest of other content)
+      issueOf(record(), { user: alice, author_association: 'COLLABORATOR' }),
+      // a person's issue without a record
+      { ...person, body: `${issueMarker(id)}\n## 🔙 Rolled back \`@acme/widget@1.2.3\` → \`1.2.2\` on \`latest\`` },
+      // the record under another incident's marker
+      { ...person, body: (person.body ?? '').replace(issueMarker(id), issueMarker('rr-0123456789abcdef')) },
+    ]
+    for (const issue of cases)
+      expect({ issue: issue.number, ...decideFreeze([issue], query, [bot]) }).toMatchObject({
+        issue: issue.number,
+        frozen: false,
+      })
+  })
+
   it('names compare without case; channels exactly', () => {
     expect(decideFreeze([issueOf(record())], { names: ['@ACME/Widget'], channel: 'latest' }, [bot]).frozen).toBe(true)
     expect(decideFreeze([issueOf(record())], { names: ['@acme/widget'], channel: 'Latest' }, [bot]).frozen).toBe(false)
@@ -201,8 +233,19 @@ const as = (token: string) => new Octokit({ auth: token, baseUrl: github.url, lo
 
 beforeAll(async () => {
   registry = await startVerdaccio()
-  github = await startGitHubStandin({ token: TOKEN, users: { ghp_mallory: 'mallory', ghp_alice: 'alice' } })
-  for (const name of ['@acme/frozen', '@acme/multi-a', '@acme/multi-b', '@acme/other'])
+  github = await startGitHubStandin({
+    token: TOKEN,
+    users: { ghp_mallory: 'mallory', ghp_alice: 'alice', ghs_other_app: 'other-app[bot]' },
+    outsiders: ['mallory'],
+  })
+  for (const name of [
+    '@acme/frozen',
+    '@acme/multi-a',
+    '@acme/multi-b',
+    '@acme/other',
+    '@acme/by-alice',
+    '@acme/by-app',
+  ])
     await publishPackage(registry, name, ['1.2.2', '1.2.3'])
 })
 afterAll(async () => {
@@ -368,6 +411,87 @@ describe('freeze-check against issues real rollbacks opened', () => {
     }
     expect((await cli(['--package', '@acme/multi-b', '--repo', 'acme/widget'])).code).toBe(4)
     expect((await freezeCheck({ package: '@acme/multi-a', channel: 'next' })).outputs.frozen).toBe('false')
+  })
+
+  it("a rollback on the command line with a person's token freezes the pipeline (issue 24, finding 4)", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'rr-freeze-cli-'))
+    execFileSync('git', ['init', '-q'], { cwd })
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, 'dist', 'cli', 'index.js'),
+        ...['--package', '@acme/by-alice', '--rollback', '1.2.3', '--reason', 'same bug', '--registry', registry.url],
+        ...['--repo', 'acme/widget', '--no-report', '--yes', '--json'],
+      ],
+      {
+        cwd,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: cwd,
+          NPM_TOKEN: registry.token,
+          GITHUB_TOKEN: 'ghp_alice',
+          GITHUB_API_URL: github.url,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let stdout = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    const code = await new Promise((resolve) => child.on('close', resolve))
+    expect(code).toBe(0)
+    const url = (JSON.parse(stdout) as { issueUrl: string }).issueUrl
+    expect(github.state.issues.find((i) => i.html_url === url)?.user).toBe('alice')
+    // the release pipeline checks with the workflow token
+    const check = await freezeCheck({ package: '@acme/by-alice', 'fail-if-frozen': 'false' })
+    expect(check.outputs).toEqual({ frozen: 'true', 'freeze-issue-url': url })
+  })
+
+  it("a rollback with another app's token freezes the pipeline; an outsider's copy of its record does not", async () => {
+    const run = await runAction(
+      {
+        'rollback-version': '1.2.3',
+        reason: 'same bug',
+        package: '@acme/by-app',
+        registry: registry.url,
+        'npm-token': registry.token,
+        'github-token': 'ghs_other_app',
+        'commit-report': 'false',
+        'github-release': 'false',
+      },
+      { env: env() },
+    )
+    expect(run.outputs.status).toBe('completed')
+    const url = run.outputs['issue-url']
+    const issue = github.state.issues.find((i) => i.html_url === url)
+    expect(issue?.user).toBe('other-app[bot]')
+    const check = await freezeCheck({ package: '@acme/by-app', 'fail-if-frozen': 'false' })
+    expect(check.outputs).toEqual({ frozen: 'true', 'freeze-issue-url': url })
+
+    // mallory (no access) opens the same body, record and all, for @acme/other
+    const copied = (issue?.body ?? '').replaceAll('@acme/by-app', '@acme/other')
+    await as('ghp_mallory').rest.issues.create({
+      owner: 'acme',
+      repo: 'widget',
+      title: 'Rollback: @acme/other@1.2.3 → 1.2.2 on latest',
+      body: issue?.body ?? '',
+      labels: ['rollback'],
+    })
+    await as('ghp_mallory').rest.issues.create({
+      owner: 'acme',
+      repo: 'widget',
+      title: 'x',
+      body: copied,
+      labels: ['rollback'],
+    })
+    expect((await freezeCheck({ package: '@acme/other', 'fail-if-frozen': 'false' })).outputs.frozen).toBe('false')
+    // closing the app's issue lifts the freeze, though mallory's copy of it stays open
+    await as(TOKEN).rest.issues.update({
+      owner: 'acme',
+      repo: 'widget',
+      issue_number: issue?.number ?? 0,
+      state: 'closed',
+    })
+    expect((await freezeCheck({ package: '@acme/by-app', 'fail-if-frozen': 'false' })).outputs.frozen).toBe('false')
   })
 
   it('a check that cannot be made fails the step and leaves frozen empty', async () => {

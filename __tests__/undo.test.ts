@@ -655,3 +655,91 @@ describe('the command line with --undo', () => {
     expect(run.stderr).toMatch(/undo needs the exact bad version/)
   })
 })
+
+describe('an undo ends the release freeze of its incident (issue 24; the built action)', () => {
+  const TOKEN = 'ghs_undo-freeze'
+  async function scenario(refuseClose: boolean) {
+    const pkg = refuseClose ? 'undo-freeze-label' : 'undo-freeze-close'
+    await publishPackage(registry, pkg, ['1.2.2', '1.2.3'])
+    const github = await startGitHubStandin({ token: TOKEN })
+    try {
+      const env = (run: string) => ({
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORY: 'acme/widget',
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_RUN_ID: run,
+        GITHUB_RUN_ATTEMPT: '1',
+        GITHUB_ACTOR: 'octocat',
+        GITHUB_EVENT_NAME: 'workflow_dispatch',
+      })
+      const freeze = async () =>
+        (
+          await runAction(
+            { 'freeze-check': 'true', 'github-token': TOKEN, package: pkg, 'fail-if-frozen': 'false' },
+            { env: env('9') },
+          )
+        ).outputs.frozen
+      const inputs = {
+        registry: registry.url,
+        'npm-token': registry.token,
+        'github-token': TOKEN,
+        'commit-report': 'false',
+        'github-release': 'false',
+      }
+      const first = await runAction(
+        { ...inputs, 'rollback-version': '1.2.3', reason: 'broken', package: pkg },
+        { env: env('1') },
+      )
+      expect(first.outputs.status).toBe('completed')
+      expect(await freeze()).toBe('true')
+      const number = Number(first.outputs['issue-number'])
+      if (refuseClose)
+        github.failNext({
+          method: 'PATCH',
+          path: new RegExp(`/issues/${number}$`),
+          status: 403,
+          body: {
+            message: 'Resource not accessible by integration',
+            documentation_url: 'https://docs.github.com/rest',
+          },
+        })
+      const undo = await runAction(
+        { ...inputs, undo: 'true', 'incident-id': first.outputs['incident-id'] },
+        { env: env('2') },
+      )
+      expect(undo.code).toBe(0)
+      expect(undo.outputs.status).toBe('completed')
+      const issue = github.state.issues.find((i) => i.number === number)
+      expect(issue?.comments.at(-1)?.body).toContain('🔓 This undo closes the issue')
+      if (refuseClose) {
+        expect(issue?.state).toBe('open')
+        expect(issue?.labels.map((l) => l.name)).toContain('release-freeze-override')
+        expect(undo.summary).toContain('labelled release-freeze-override by this undo (GitHub refused to close it)')
+        expect(undo.stdout).toContain(`::warning::GitHub refused to close tracking issue #${number}`)
+      } else {
+        expect(issue?.state).toBe('closed')
+        expect(undo.summary).toContain(`closed by this undo, so the release freeze no longer holds`)
+      }
+      expect(await freeze()).toBe('false')
+      // a second undo finds the issue as the first left it: no second close
+      const patches = github.requests.filter((r) => r.method === 'PATCH').length
+      const again = await runAction(
+        { ...inputs, undo: 'true', 'incident-id': first.outputs['incident-id'] },
+        { env: env('3') },
+      )
+      expect(again.outputs.status).toBe('already-done')
+      if (!refuseClose) expect(github.requests.filter((r) => r.method === 'PATCH')).toHaveLength(patches)
+      expect(github.violations).toEqual([])
+    } finally {
+      await github.stop()
+    }
+  }
+
+  it('the undo closes the tracking issue and says so in its comment and summary: the freeze no longer holds', async () => {
+    await scenario(false)
+  })
+
+  it('where GitHub refuses to close it, the undo labels it release-freeze-override, and says so', async () => {
+    await scenario(true)
+  })
+})

@@ -6,13 +6,13 @@ import type { GitHubInputs, RollbackInputs } from './inputs.js'
 import type { Plan } from './plan.js'
 import { errorOf, type IncidentRequest, type IncidentResult, type StepRecord, type TargetRun } from './run.js'
 import type { Logger } from './retry.js'
-import type { GitHubClient } from './github/client.js'
-import { repoRef } from './github/client.js'
+import type { GitHubClient, RepoRef } from './github/client.js'
+import { ghMessage, ghStatus, repoRef } from './github/client.js'
 import { reportPath } from './github/config.js'
 import type { HandoffPlan, IncidentEvent, IncidentRecord, IncidentRun, RunContext } from './github/incident.js'
 import { resumeCommand } from './handoff.js'
 import { ensureTrackingIssue } from './github/issue.js'
-import { issueMarker, runMarker } from './github/markers.js'
+import { issueMarker, OVERRIDE_LABEL, runMarker } from './github/markers.js'
 import { mergeRecord, parseReportRecord } from './github/record.js'
 import { issueTitle, renderIssueBody, renderRerunComment, renderUndoComment } from './github/render-issue.js'
 import { renderReport } from './github/render-report.js'
@@ -33,6 +33,8 @@ export interface BookkeepingResult {
   warnings: string[]
   /** the parts that failed, each with its reason */
   missing: string[]
+  /** an undo lifted the release freeze: closed the tracking issue, or labelled it release-freeze-override where closing was refused */
+  freezeLifted?: 'closed' | 'labelled'
 }
 
 export { runUrl } from './github/urls.js'
@@ -249,6 +251,42 @@ function changesOf(result: IncidentResult): string[] {
   return changes
 }
 
+/**
+ * An undone incident's issue stops freezing releases (src/freeze.ts): it is closed, or where
+ * GitHub refuses that, labelled release-freeze-override. An issue already closed is left as it is.
+ */
+async function liftFreeze(
+  gh: GitHubClient,
+  repo: RepoRef,
+  number: number,
+  out: BookkeepingResult,
+  log: Logger,
+): Promise<void> {
+  const { data } = await gh.rest.issues.get({ ...repo, issue_number: number })
+  if (data.state === 'closed') return
+  try {
+    await gh.rest.issues.update({ ...repo, issue_number: number, state: 'closed', state_reason: 'completed' })
+    out.freezeLifted = 'closed'
+    log.info(`✔ closed tracking issue #${number}: the rollback is undone, so the release freeze no longer holds`)
+    return
+  } catch (e) {
+    const status = ghStatus(e)
+    if (status !== 403 && status !== 404 && status !== 410 && status !== 422) throw e
+    const why = ghMessage(e)
+    try {
+      await gh.rest.issues.addLabels({ ...repo, issue_number: number, labels: [OVERRIDE_LABEL] })
+      out.freezeLifted = 'labelled'
+      out.warnings.push(
+        `GitHub refused to close tracking issue #${number} (${why}): it is labelled ${OVERRIDE_LABEL} instead, so the release freeze no longer holds; close it by hand.`,
+      )
+    } catch (e2) {
+      out.missing.push(
+        `closing tracking issue #${number}, or labelling it ${OVERRIDE_LABEL} (${why}; ${errorMessage(e2)}): the release freeze still holds until it is closed by hand`,
+      )
+    }
+  }
+}
+
 /** The report's file name part: the target, or the first of several and how many more. */
 export function reportName(result: IncidentResult): string {
   const affected = result.targets.filter((t) => t.outcome !== 'not-affected')
@@ -345,6 +383,8 @@ async function recordIncidentRecord(
     return renderReport(merged, ctx, previous)
   }
 
+  // an undo that is whole (this run's, or an earlier one's) ends the incident: its issue no longer freezes releases
+  const lifts = incident.undo === true && ['undone', 'already-done'].includes(current.runs[0]?.status ?? '')
   if (gi.createIssue) {
     try {
       const reportUrl = gi.commitReport ? blobUrl(ctx, branch, path) : undefined
@@ -357,12 +397,9 @@ async function recordIncidentRecord(
           body: renderIssueBody(record, ctx, { reportUrl }),
           labels: gi.labels,
           assignees: gi.assignees,
-          comment: (incident.undo ? renderUndoComment : renderRerunComment)(
-            record,
-            ctx,
-            current.runs[0],
-            incident.changes,
-          ),
+          comment: incident.undo
+            ? renderUndoComment(record, ctx, current.runs[0], incident.changes, lifts)
+            : renderRerunComment(record, ctx, current.runs[0], incident.changes),
           runMarker: runMarker(ctx),
           recordedIssue: existing?.issueNumber,
           // a maintainer's resume (their own token) comments on the issue the hand-off's bot opened
@@ -378,6 +415,7 @@ async function recordIncidentRecord(
           ? `✔ opened tracking issue #${issue.number}: ${issue.url}`
           : `✔ tracking issue #${issue.number} already exists${issue.commented ? ': commented on it' : ''}: ${issue.url}`,
       )
+      if (lifts) await liftFreeze(gh, repo, issue.number, out, log)
     } catch (e) {
       out.missing.push(`the tracking issue (${errorMessage(e)})`)
     }

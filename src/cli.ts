@@ -565,13 +565,15 @@ async function cliMain(io: CliIO, resuming?: Resuming): Promise<number> {
     // targets and versions): on GitHub with --repo, else in the reports of the local checkout
     let undoRecord: RunbookSteps['undoRecord']
     if (inputs.undo) {
-      const { githubRecords, localRecords, undoByIncidentId, undoRecordReader } = await import('./undo.js')
+      const { githubRecords, localRecords, undoByIncidentId, undoRecordReader, checkOptionsOf } = await import(
+        './undo.js'
+      )
       const finder =
         client && bookkeepingOnGitHub
           ? githubRecords(client, ctx, gi, log)
           : localRecords(gitRoot(io.cwd), gi.reportDir)
       inputs = await undoByIncidentId(inputs, finder, log)
-      undoRecord = undoRecordReader(finder)
+      undoRecord = undoRecordReader(finder, checkOptionsOf(inputs), log)
     }
     const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true
     if (gitTags && !(values.repo && githubToken))

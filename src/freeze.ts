@@ -1,7 +1,14 @@
 // The release freeze: while a rollback's tracking issue is open, release pipelines must not
 // publish that package on that channel again (the classic second incident: `latest` is
 // rolled back to 1.2.2 and the next push publishes 1.2.4 with the same bug). Closing the
-// issue, or labelling it `release-freeze-override`, lifts the freeze.
+// issue, or labelling it `release-freeze-override`, lifts the freeze; an undo does one of
+// the two (src/bookkeeping.ts).
+//
+// Which issues are the tool's: those the checking token's identity or github-actions[bot]
+// opened (the workflows), and those anyone who may write to the repository opened (a
+// person's token on the command line, another app's token) whose body carries an incident
+// record that passes the record check (src/github/record-check.ts) under its own marker. An
+// outsider's look-alike, record or not, counts for nothing.
 //
 // The pure part (what incident an issue tracks, and whether it freezes a package on a
 // channel) is separate from the one GitHub read (the open issues with the label, listed,
@@ -9,12 +16,14 @@
 import { InputError } from './errors.js'
 import type { GitHubClient, RepoRef } from './github/client.js'
 import { isAuthor, tokenIdentity, WORKFLOW_BOT, type Identity } from './github/issue.js'
+import { hasMarker, issueMarker, OVERRIDE_LABEL } from './github/markers.js'
 import { parseReportRecord } from './github/record.js'
+import { recordProblems } from './github/record-check.js'
 import { packageNameFromWorkspace, parseBoolean, type InputReader } from './inputs.js'
 import { currentDialect } from './core/settings.js'
 
 /** The label that lifts the freeze while the issue stays open. */
-export const OVERRIDE_LABEL = 'release-freeze-override'
+export { OVERRIDE_LABEL }
 
 /** Any incident's marker (the incident id is not known to a release pipeline). */
 const INCIDENT_MARKER = /<!-- release-rollback:incident=[A-Za-z0-9._-]+ -->/
@@ -41,8 +50,30 @@ export interface IssueLike {
   body?: string | null
   state?: string
   user?: { login: string; type?: string } | null
+  /** OWNER, MEMBER, COLLABORATOR: the author may write to the repository (GitHub's author_association) */
+  author_association?: string
   labels?: Array<string | { name?: string | null }>
   pull_request?: unknown
+}
+
+/**
+ * The associations of an author who may write to the repository (GitHub's author_association;
+ * CONTRIBUTOR, FIRST_TIMER, FIRST_TIME_CONTRIBUTOR, MANNEQUIN and NONE may not):
+ * https://docs.github.com/en/graphql/reference/enums#commentauthorassociation
+ */
+const WRITERS = ['OWNER', 'MEMBER', 'COLLABORATOR']
+
+/**
+ * An issue the tool opened with a token other than the workflow's: its author may write to
+ * the repository (a person, or an app's bot, which only an installation on the repository can
+ * be) and its body carries a record that passes the record check under its own marker.
+ */
+export function carriesOwnRecord(issue: Pick<IssueLike, 'body' | 'user' | 'author_association'>): boolean {
+  const writer = issue.user?.type === 'Bot' || WRITERS.includes(issue.author_association ?? '')
+  if (!writer) return false
+  const record = parseReportRecord(issue.body ?? '')
+  if (!record || !hasMarker(issue.body, issueMarker(record.incidentId))) return false
+  return recordProblems(record, { anyTemplate: true }).length === 0
 }
 
 /** A value rendered by code() (a code span) or inert() (escaped), back to its text. */
@@ -144,9 +175,9 @@ const labelNames = (issue: IssueLike) =>
 const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase()
 
 /**
- * The decision, from the open issues carrying the label. Only issues opened by one of
- * `authors` and carrying the incident marker count: anyone can open a look-alike issue,
- * and it must neither freeze nor unfreeze a release.
+ * The decision, from the open issues carrying the label. Only issues carrying the incident
+ * marker and opened by one of `authors`, or carrying their own record (carriesOwnRecord),
+ * count: anyone can open a look-alike issue, and it must neither freeze nor unfreeze a release.
  */
 export function decideFreeze(
   issues: IssueLike[],
@@ -158,7 +189,7 @@ export function decideFreeze(
   for (const issue of issues) {
     if (issue.pull_request || (issue.state !== undefined && issue.state !== 'open')) continue
     if (!INCIDENT_MARKER.test(issue.body ?? '')) continue
-    if (!authors.some((me) => isAuthor(issue.user, me))) continue
+    if (!authors.some((me) => isAuthor(issue.user, me)) && !carriesOwnRecord(issue)) continue
     const incident = parseTrackedIncident(issue)
     if (!incident) continue
     const hit = incident.targets.some(
@@ -201,7 +232,9 @@ export interface FreezeQuery {
  * Whether a release of these names on this channel is frozen. Reads the open issues with
  * the label (list endpoint, every page). The issues counted are those opened by the
  * token's identity, or by github-actions[bot]: the workflow token the ready-made rollback
- * workflows open their issues with (a person's token checking the freeze still sees them).
+ * workflows open their issues with (a person's token checking the freeze still sees them);
+ * and those carrying their own record (carriesOwnRecord): a rollback made with a person's
+ * or another app's token.
  */
 export async function checkFreeze(gh: GitHubClient, repo: RepoRef, query: FreezeQuery): Promise<FreezeResult> {
   const issues: IssueLike[] = []
@@ -219,6 +252,7 @@ export async function checkFreeze(gh: GitHubClient, repo: RepoRef, query: Freeze
         body: i.body,
         state: i.state,
         user: i.user ? { login: i.user.login, type: i.user.type } : null,
+        author_association: i.author_association,
         labels: i.labels,
         pull_request: i.pull_request,
       })

@@ -229,11 +229,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // undo reads the incident's record before planning: by incident-id alone it names the targets and versions
     let undoRecord: RunbookSteps['undoRecord']
     if (inputs.undo) {
-      const { githubRecords, undoByIncidentId, undoRecordReader } = await import('./undo.js')
+      const { githubRecords, undoByIncidentId, undoRecordReader, checkOptionsOf } = await import('./undo.js')
       const finder =
         client && /^[^/\s]+\/[^/\s]+$/.test(ctx.repository) ? githubRecords(client, ctx, gi, core) : undefined
       inputs = await undoByIncidentId(inputs, finder, core)
-      if (finder) undoRecord = undoRecordReader(finder)
+      if (finder) undoRecord = undoRecordReader(finder, checkOptionsOf(inputs), core)
     }
 
     // one incident over every target, one package or many

@@ -23,6 +23,7 @@ import type { Target } from './targets/target.js'
 import { mapLimit } from './util.js'
 import { currentDialect, setting } from './core/settings.js'
 import { needsPerson } from './handoff.js'
+import { incidentOfTargets } from './core/incident-id.js'
 
 export const DEFAULT_PARALLEL = 4
 
@@ -549,21 +550,12 @@ export function errorOf(r: TargetRun): string | undefined {
   return r.skipped?.reason
 }
 
-/**
- * One id for an incident of several targets: every target (npm packages by name, others
- * as kind:name), the channel, the bad version and the restore version asked for.
- */
+/** One id for an incident of several targets (src/core/incident-id.ts): the runner's and the record check's. */
 export function incidentOf(
   runs: Array<Pick<TargetRun, 'kind' | 'name'>>,
   req: Pick<RollbackInputs, 'channel' | 'rollbackVersion' | 'restoreVersion'>,
 ): string {
-  const names = runs.map((r) => (r.kind === 'npm' ? r.name : `${r.kind}:${r.name}`))
-  return incidentId(
-    [...names].sort().join(','),
-    req.channel,
-    req.rollbackVersion,
-    req.restoreVersion ?? 'last-known-good',
-  )
+  return incidentOfTargets(runs, req.channel, req.rollbackVersion, req.restoreVersion)
 }
 
 async function restore(r: TargetRun, log: Logger): Promise<void> {

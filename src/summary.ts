@@ -113,7 +113,7 @@ export function renderSummary(result: IncidentResult, books?: BookkeepingResult)
   if (books) {
     const links = [
       books.issueUrl
-        ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}`
+        ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}${books.freezeLifted === 'closed' ? ': closed by this undo, so the release freeze no longer holds' : books.freezeLifted === 'labelled' ? ': labelled release-freeze-override by this undo (GitHub refused to close it), so the release freeze no longer holds' : ''}`
         : '',
       books.reportPath
         ? `- Incident report: [${books.reportPath}](${books.reportUrl ?? ''})${books.reportOutcome === 'unchanged' ? ' (already up to date)' : ''}`

@@ -9,6 +9,7 @@ import { repositoryDefaultBranch } from './execute.js'
 import { repoRef, type GitHubClient } from './github/client.js'
 import { findIncidentRecord, findInReports, localReports, type FoundRecord } from './github/find-record.js'
 import type { RunContext } from './github/incident.js'
+import { recordProblems, requireVerifiedRecord, type RecordCheckOptions } from './github/record-check.js'
 import { recordedIncident, undoInputs } from './github/undo-record.js'
 import type { GitHubInputs, RollbackInputs } from './inputs.js'
 import type { RecordedIncident } from './plan.js'
@@ -41,11 +42,35 @@ export function localRecords(root: string, reportDir: string): RecordFinder {
   return Object.assign(find, { where: `the reports under ${reportDir}/ of ${root}` })
 }
 
-/** The runner's record reader (RunOptions.undoRecord) over a finder. */
-export function undoRecordReader(find: RecordFinder): (incidentId: string) => Promise<RecordedIncident | undefined> {
+/** What the record check may take the deprecation message to be rendered with: the undo's own template and reason. */
+export function checkOptionsOf(inputs: Pick<RollbackInputs, 'deprecationMessage' | 'reason'>): RecordCheckOptions {
+  return {
+    templates: inputs.deprecationMessage ? [inputs.deprecationMessage] : [],
+    reasons: inputs.reason ? [inputs.reason] : [],
+  }
+}
+
+/**
+ * The runner's record reader (RunOptions.undoRecord) over a finder, for an undo given the
+ * rollback's own settings. A record that fails the check (src/github/record-check.ts) is
+ * not acted on: the undo goes by the settings alone, as without a record, and says why.
+ */
+export function undoRecordReader(
+  find: RecordFinder,
+  check: RecordCheckOptions = {},
+  log?: Logger,
+): (incidentId: string) => Promise<RecordedIncident | undefined> {
   return async (incidentId) => {
     const found = await find(incidentId)
-    return found ? recordedIncident(found.record, found.source) : undefined
+    if (!found) return undefined
+    const problems = recordProblems(found.record, check)
+    if (problems.length > 0) {
+      log?.warning(
+        `undo: the record of incident ${incidentId} (${found.source}) fails the check an undo makes before it acts (${problems[0]}), so it is not used: the undo goes by its settings alone.`,
+      )
+      return undefined
+    }
+    return recordedIncident(found.record, found.source)
   }
 }
 
@@ -76,6 +101,7 @@ export async function undoByIncidentId(
       `check the id (the rollback's incident id; its tracking issue and report show it), and ${['report-dir', 'report-branch', 'issue-labels'].map((n) => settingName(n)).join(', ')} if the rollback set them.`,
     )
   }
+  const record = requireVerifiedRecord(found.record, found.source, checkOptionsOf(inputs))
   log.info(`Undo of incident ${by.incidentId}: its record is ${found.source}.`)
-  return undoInputs(inputs, found.record, found.source)
+  return undoInputs(inputs, record, found.source)
 }

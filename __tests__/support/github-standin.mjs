@@ -469,7 +469,7 @@ export function checkGitHubResponse(method, template, status, body) {
  *   token?: string, owner?: string, repo?: string, defaultBranch?: string,
  *   protectedBranches?: string[], allowPullRequestCreation?: boolean, labels?: string[],
  *   files?: Record<string, string>, branches?: string[], actor?: string,
- *   users?: Record<string, string>,
+ *   users?: Record<string, string>, outsiders?: string[],
  *   assignableUsers?: string[], private?: boolean, validateResponses?: boolean,
  *   web?: string, apiPrefix?: string
  * }} StandinOptions
@@ -770,7 +770,15 @@ export async function startGitHubStandin(options = {}) {
   })
 
   /** @param {string} login */
-  const association = (login) => (login === owner ? 'OWNER' : login.endsWith('[bot]') ? 'NONE' : 'COLLABORATOR')
+  // GitHub's author_association: OWNER, COLLABORATOR (may write), NONE (an outsider, and an
+  // app's bot); https://docs.github.com/en/graphql/reference/enums#commentauthorassociation.
+  // A user given in `outsiders` has no access to the repository.
+  const association = (login) =>
+    login === owner
+      ? 'OWNER'
+      : login.endsWith('[bot]') || (options.outsiders ?? []).includes(login)
+        ? 'NONE'
+        : 'COLLABORATOR'
 
   /** @param {string} u */
   const reactions = (u) => ({

@@ -4,6 +4,7 @@
 // merged in order). Reads only.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { InputError } from '../errors.js'
 import type { Logger } from '../retry.js'
 import { ghStatus, type GitHubClient, type RepoRef } from './client.js'
 import type { IncidentRecord } from './incident.js'
@@ -11,6 +12,7 @@ import { findIssueByMarker, isAuthor, tokenIdentity } from './issue.js'
 import { issueMarker } from './markers.js'
 import { mergeRecord, parseReportRecord } from './record.js'
 import { readFile } from './report.js'
+import { recordedIncident } from './undo-record.js'
 
 /** Where reports can be listed and read: a branch of the repository, or the local checkout. */
 export interface ReportSource {
@@ -124,7 +126,21 @@ export interface FindRecordOptions {
   log: Logger
 }
 
-/** The record of incident `incidentId`: the committed report first, then the tracking issue. */
+/** What an undo of the record does, as one string: equal for two copies that would undo the same way. */
+function undoView(record: IncidentRecord): string {
+  const r = recordedIncident(record, '')
+  const targets = [...r.targets].sort((a, b) =>
+    `${a.kind}:${a.name}:${a.channel}` < `${b.kind}:${b.name}:${b.channel}` ? -1 : 1,
+  )
+  return JSON.stringify([r.incidentId, r.rollbackVersion, r.channel, record.strategy, targets, r.notAffected ?? []])
+}
+
+/**
+ * The record of incident `incidentId`: the committed report first, then the tracking issue.
+ * A report found is cross-checked with the tracking issue's copy when there is one: the two
+ * are written by the same runs, so a copy edited since (the issue's body, the report on an
+ * unprotected branch) no longer agrees on what the undo would do, and the undo is refused.
+ */
 export async function findIncidentRecord(
   gh: GitHubClient,
   repo: RepoRef,
@@ -132,13 +148,22 @@ export async function findIncidentRecord(
   o: FindRecordOptions,
 ): Promise<FoundRecord | undefined> {
   for (const branch of [o.branch, `rollback/${incidentId}`]) {
+    let found: FoundRecord | undefined
     try {
-      const found = await findInReports(githubReports(gh, repo, branch), o.reportDir, incidentId)
-      if (found) return found
+      found = await findInReports(githubReports(gh, repo, branch), o.reportDir, incidentId)
     } catch (e) {
       // a branch that does not exist answers 404 (no reports there); anything else is said
       if (ghStatus(e) !== 404) throw e
     }
+    if (!found) continue
+    const issue = await findInIssue(gh, repo, o.label, incidentId)
+    if (issue && undoView(issue.record) !== undoView(found.record))
+      throw new InputError(
+        'incident-id',
+        `the record of ${incidentId} in ${found.source} and the one in ${issue.source} disagree on what an undo would do (the targets, versions or deprecation messages): one of them was edited after the rollback wrote it, so nothing was changed.`,
+        `compare the two (the report's history shows who changed it; the issue's edit history too), put the rollback's own record back, then undo again; or undo by hand.`,
+      )
+    return found
   }
   return findInIssue(gh, repo, o.label, incidentId)
 }

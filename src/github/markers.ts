@@ -20,3 +20,6 @@ export function hasMarker(body: string | null | undefined, marker: string): bool
 export function rolledBackMarker(incidentId: string): string {
   return `<!-- release-rollback:rolled-back=${markerSafe(incidentId)} -->`
 }
+
+/** The label that lifts the release freeze while a tracking issue stays open (src/freeze.ts). */
+export const OVERRIDE_LABEL = 'release-freeze-override'

@@ -4,7 +4,7 @@
 import { inert, table } from '../markdown.js'
 import { renderImpact } from '../runbook/impact.js'
 import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
-import { issueMarker, runMarker } from './markers.js'
+import { issueMarker, OVERRIDE_LABEL, runMarker } from './markers.js'
 import { encodeRecord } from './record.js'
 import { awaitsMaintainer, renderHandoff } from './render-handoff.js'
 import { protectionTable, strategyNote } from './protection.js'
@@ -178,7 +178,13 @@ export function renderRerunComment(r: IncidentRecord, ctx: RunContext, run: Inci
 }
 
 /** The comment an undo leaves on the incident's issue: "Undone" and what changed. */
-export function renderUndoComment(r: IncidentRecord, ctx: RunContext, run: IncidentRun, changes: string[]): string {
+export function renderUndoComment(
+  r: IncidentRecord,
+  ctx: RunContext,
+  run: IncidentRun,
+  changes: string[],
+  closing = false,
+): string {
   const held = r.tagsAfter[r.channel]
   const parts = [
     runMarker(ctx),
@@ -192,5 +198,9 @@ export function renderUndoComment(r: IncidentRecord, ctx: RunContext, run: Incid
   if (held === r.rollbackVersion)
     parts.push(`⚠️ ${code(r.channel)} points at the bad ${code(r.rollbackVersion)} again, as undo asked.`)
   if (run.status === 'partial') parts.push('⚠️ Partly undone: re-run the same undo; it completes only what is missing.')
+  if (closing)
+    parts.push(
+      `🔓 This undo closes the issue: the rollback is undone, so the release freeze it held is lifted (where GitHub refuses to close it, the undo labels it ${code(OVERRIDE_LABEL)} instead; the run's summary says which).`,
+    )
   return parts.join('\n\n') + '\n'
 }
