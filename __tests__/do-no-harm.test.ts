@@ -476,4 +476,68 @@ describe('automation rolls back only the release that failed', () => {
     // and a re-run after it (the channel now holds the older 1.2.2) does nothing
     expect((await runRollback(req(sha('c')), target(name), quiet)).status).toBe('skipped')
   })
+
+  it('two release runs overlap and the fix records no gitHead (issue 24): the fix is never deprecated, the failed commit never restored', async () => {
+    round++
+    const name = `auto-${round}`
+    await publishPackage(registry, name, ['1.2.2'], { gitHead: { '1.2.2': sha('e') } })
+    // the failed run (commit a) starts, and publishes 1.2.3 to latest
+    const started = new Date().toISOString()
+    await publishPackage(registry, name, ['1.2.3'], { gitHead: { '1.2.3': sha('a') } })
+    // an overlapping run publishes the fix 1.2.4 with a tool that writes no gitHead, before the failed run ends
+    await publishPackage(registry, name, ['1.2.4'], { distTags: { latest: '1.2.4' } })
+    const ended = new Date(Date.now() + 1000).toISOString()
+    const before = await snapshot(registry, name)
+    const result = await runRollback(
+      rollbackInputs({
+        packageName: name,
+        registry: proxy.url,
+        npmToken: registry.token,
+        rollbackVersion: 'current',
+        publishedAfter: started,
+        publishedBefore: ended,
+        releaseCommit: sha('a'),
+      }),
+      target(name),
+      quiet,
+    )
+    expect(result.status).toBe('skipped')
+    expect(result.status === 'skipped' && result.reason).toMatch(
+      /'latest' holds 1\.2\.4, which records no commit; .*@1\.2\.3, published in the same window, was built from the release's commit a{40}/,
+    )
+    expect(await snapshot(registry, name)).toBe(before)
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.4')
+    expect(await npmView(registry.url, `${name}@1.2.4`, 'deprecated')).toBeUndefined()
+    expect(proxy.seen.filter((s) => s.method === 'PUT')).toHaveLength(0)
+  })
+
+  it('a re-run of the failed commit: the version its first attempt published is never the restore version (issue 24)', async () => {
+    round++
+    const name = `auto-${round}`
+    await publishPackage(registry, name, ['1.2.2'], { gitHead: { '1.2.2': sha('e') } })
+    // the first attempt of the release run (commit a) published 1.2.3; the re-run publishes 1.2.4 from the same commit
+    await publishPackage(registry, name, ['1.2.3'], { gitHead: { '1.2.3': sha('a') } })
+    const started = new Date().toISOString()
+    await publishPackage(registry, name, ['1.2.4'], { gitHead: { '1.2.4': sha('a') } })
+    const ended = new Date(Date.now() + 1000).toISOString()
+    const result = rolledBack(
+      await runRollback(
+        rollbackInputs({
+          packageName: name,
+          registry: proxy.url,
+          npmToken: registry.token,
+          rollbackVersion: 'current',
+          publishedAfter: started,
+          publishedBefore: ended,
+          releaseCommit: sha('a'),
+        }),
+        target(name),
+        quiet,
+      ),
+    )
+    expect(result.status).toBe('completed')
+    expect(result.plan.restoreVersion).toBe('1.2.2')
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
+    expect(await npmView(registry.url, `${name}@1.2.4`, 'deprecated')).toMatch(/Use 1\.2\.2 instead\.$/)
+  })
 })

@@ -214,7 +214,12 @@ async function runTargets(
       req.recorded?.incidentId ??
       (several
         ? incidentOf(runs, req)
-        : incidentId(r.name, r.channel, bad, req.restoreVersion ?? lastKnownGood(before, bad, r.channel) ?? ''))
+        : incidentId(
+            r.name,
+            r.channel,
+            bad,
+            req.restoreVersion ?? lastKnownGood(before, bad, r.channel, req.releaseCommit) ?? '',
+          ))
     const rec = await recordOf(id)
     if (!rec) {
       if (options.undoRecord)
