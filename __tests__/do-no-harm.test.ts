@@ -3,7 +3,8 @@
 // moves a tag, refuses one package, answers 409), and every write is guarded by a read
 // made right before it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { buildRecord } from '../src/bookkeeping.js'
+import { buildRecord, changesOf } from '../src/bookkeeping.js'
+import { renderUndoComment } from '../src/github/render-issue.js'
 import { ChannelMovedError, guardedWrite } from '../src/guard.js'
 import { runMultiRollback } from './support/helpers.js'
 import { rolledBack, runRollback } from './support/helpers.js'
@@ -186,15 +187,113 @@ describe('the deprecation document PUT', () => {
         log,
       ),
     )
-    expect(result.status).toBe('completed')
-    const note = result.warnings.find((w) =>
-      w.startsWith(`After deprecating ${name}@1.2.3, the registry's document differs`),
-    )
+    // what was lost is not on the registry any more: the run cannot say it completed (issue 24)
+    expect(result.status).toBe('partial')
+    const note = result.warnings.find((w) => w.startsWith(`After deprecating ${name}@1.2.3, `))
     expect(note).toBeDefined()
     // Verdaccio took our stale document whole: the publish made meanwhile is gone, and the revisions show it
-    expect(note).toMatch(/other write\(s\) landed between this run's read and its read-back/)
+    expect(note).toMatch(/other write\(s\) landed between this run's read \(revision \d+-\w+\) and its read-back/)
     expect(await npmView(registry.url, name, 'dist-tags.next')).toBeUndefined()
     expect(warnings).toContain(note)
+    expect(result.error?.message).toMatch(/lost/)
+  })
+
+  /** Holds our document PUT until the world changed and a read of the document made after that was answered. */
+  const changeThenWitness = (name: string, change: () => Promise<unknown>) => async () => {
+    await change()
+    const done = Date.now()
+    const get = new RegExp(`^/${escapeName(name)}\\?`)
+    for (let i = 0; i < 500; i++) {
+      if (proxy.seen.some((s) => s.method === 'GET' && get.test(s.path) && s.at >= done && s.end !== undefined)) return
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  }
+
+  it('a version published and tags moved mid-write (Verdaccio ignores _rev): named as lost, the tag that can go back goes back, status partial (issue 24)', async () => {
+    round++
+    const name = `harm-${round}`
+    await publishPackage(registry, name, ['1.2.1', '1.2.2', '1.2.3'], {
+      distTags: { latest: '1.2.3', beta: '1.2.3', next: '1.2.1' },
+    })
+    // between our read and our deprecation PUT: 1.2.9 is published to beta, and next is moved to 1.2.2
+    proxy.inject({
+      method: 'PUT',
+      path: docPut(name),
+      action: 'before',
+      then: changeThenWitness(name, async () => {
+        await publishPackage(registry, name, ['1.2.9'], { distTags: { beta: '1.2.9' } })
+        await setDistTag(registry, name, 'next', '1.2.2')
+      }),
+    })
+    const { warnings, log } = recorder()
+    const result = rolledBack(
+      await runRollback(
+        rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }),
+        target(name, log),
+        log,
+      ),
+    )
+    expect(result.status).toBe('partial')
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
+    expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toMatch(/was rolled back/)
+    // the registry lost 1.2.9 (re-publishing is impossible); beta went back to the bad 1.2.3 and cannot follow 1.2.9
+    expect(await npmView(registry.url, name, 'versions')).not.toContain('1.2.9')
+    expect(await npmView(registry.url, name, 'dist-tags.beta')).toBe('1.2.3')
+    // next can go back where the other write put it, guarded by a fresh read
+    expect(await npmView(registry.url, name, 'dist-tags.next')).toBe('1.2.2')
+    const note = result.warnings.find((w) => w.startsWith(`After deprecating ${name}@1.2.3, `)) as string
+    expect(note).toMatch(/version 1\.2\.9, published meanwhile, is gone from the registry/)
+    expect(note).toMatch(
+      /dist-tag 'beta' was moved to 1\.2\.9 meanwhile and is back on 1\.2\.3, the bad version this run deprecated: it cannot follow 1\.2\.9/,
+    )
+    expect(note).toMatch(
+      /dist-tag 'next' was moved to 1\.2\.2 meanwhile and was back on 1\.2\.1: moved back to 1\.2\.2/,
+    )
+    expect(warnings).toContain(note)
+    // the run's error names what is lost (the summary, the issue and the announcement show it)
+    expect(result.error?.message).toMatch(/1\.2\.9/)
+    expect(result.error?.message).toMatch(/'beta'/)
+    expect(result.error?.message).not.toMatch(/'next'/)
+  })
+
+  it('undo: the same read-back after removing the deprecation, worded for the undo, status partial (issue 24)', async () => {
+    const name = await fresh()
+    const inputs = rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token })
+    rolledBack(await runRollback(inputs, target(name), quiet))
+    proxy.clear()
+    proxy.inject({
+      method: 'PUT',
+      path: docPut(name),
+      action: 'before',
+      then: changeThenWitness(name, () => publishPackage(registry, name, ['1.2.9'], { distTags: { beta: '1.2.9' } })),
+    })
+    const { log } = recorder()
+    const result = await runRollback({ ...inputs, undo: true } as typeof inputs, target(name, log), log)
+    expect(result.status).toBe('partial')
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.3')
+    const note = result.warnings.find((w) => w.includes('1.2.9')) as string
+    expect(note).toMatch(new RegExp(`^After removing the deprecation of ${name}@1\\.2\\.3, `))
+    expect(note).not.toMatch(/After deprecating/)
+    expect(note).toMatch(/version 1\.2\.9, published meanwhile, is gone from the registry/)
+    expect(result.error?.message).toMatch(
+      /^Undone, but the registry lost what another client wrote at the same time: .*1\.2\.9/,
+    )
+    // the issue's "Undone" comment carries it (the README promises the warning there)
+    const ctx = {
+      repository: 'acme/widget',
+      serverUrl: 'https://github.com',
+      runId: '2',
+      runAttempt: '1',
+      actor: 'octocat',
+      eventName: 'workflow_dispatch',
+      workflow: 'Release rollback',
+    }
+    const record = buildRecord(result, { reason: 'x' }, { severity: 'critical' }, ctx, new Date().toISOString())
+    const comment = renderUndoComment(record, ctx, record.runs[0], changesOf(result))
+    expect(comment).toMatch(
+      /After removing the deprecation of .*1\.2\.9, published meanwhile, is gone from the registry/,
+    )
+    expect(comment).toContain('Partly undone')
   })
 
   it('a 409 on a stale _rev is re-read and retried; the deprecation names a version that exists', async () => {

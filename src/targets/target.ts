@@ -67,6 +67,12 @@ export interface Target {
    */
   anomalies?(): string[]
   /**
+   * What another client wrote at the same time that the registry lost to this run's write
+   * (a version published, a tag moved, while a whole-document PUT was in flight on a
+   * registry that ignores `_rev`), one line each; the runner ends the run partial and names them.
+   */
+  lostWrites?(): string[]
+  /**
    * How the last write ran, when people must know it to judge the result (Helm: which
    * readiness checks helm waited for); the runner shows it in the target's summary row.
    */
