@@ -319,7 +319,7 @@ describe('a rollback with trusted publishing (no npm-token, id-token: write)', (
         w.path
           .split('/')
           .pop()
-          ?.replace(/[0-9a-f]{8}$/, '<random>'),
+          ?.replace(/[0-9a-f]{6}-\d+-[0-9a-f]{8}$/, '<random>'),
         w.status,
       ]),
     ).toEqual([['PUT', 'release-rollback-drill-<random>', 403]])

@@ -1,7 +1,6 @@
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
 // of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
-import { randomBytes } from 'node:crypto'
 import { CapabilityError, InputError, RegistryError, RollbackError } from '../errors.js'
 import type { PackageState } from '../plan.js'
 import { ChannelMovedError, guardedWrite } from '../guard.js'
@@ -9,6 +8,7 @@ import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type Retr
 import { escapePackageName, RegistryClient } from './npm-fetch.js'
 import { exchangeIdToken, type IdTokenSource } from './npm/oidc.js'
 import { noteOf } from './republish-note.js'
+import { DRILL_TAG_PREFIX, leftoverOf, newDrillTag, trackProbe } from './npm/probe-tag.js'
 import { compareWrite, witnessWhile } from './npm/lost-writes.js'
 import {
   channelFixed,
@@ -25,17 +25,15 @@ import { currentDialect, setting, settingName, setTo, theSetting } from '../core
 
 /**
  * The probe's dist-tag (the drill's harmless write, and the trusted-publishing preflight):
- * `release-rollback-drill-<random>`, a name of its own for every probe, so two probes of one
- * package at once (a drill beside a rollback, two channels rolled back together) never read
- * or delete each other's tag.
+ * `release-rollback-drill-<machine>-<pid>-<random>` (src/targets/npm/probe-tag.ts), a name of
+ * its own for every probe, so two probes of one package at once (a drill beside a rollback,
+ * two channels rolled back together) never read or delete each other's tag.
  */
-export const DRILL_TAG_PREFIX = 'release-rollback-drill-'
+export { DRILL_TAG_PREFIX, newDrillTag } from './npm/probe-tag.js'
 /** The one name every probe used before the names became per run: recognised, never written. */
 const LEGACY_DRILL_TAG = 'release-rollback-drill'
 /** A tag some probe wrote (this run's or another's). */
 export const isDrillTag = (tag: string): boolean => tag === LEGACY_DRILL_TAG || tag.startsWith(DRILL_TAG_PREFIX)
-/** A fresh probe tag name: the prefix and 8 random hex digits. */
-export const newDrillTag = (): string => `${DRILL_TAG_PREFIX}${randomBytes(4).toString('hex')}`
 
 export interface NpmTargetOptions {
   packageName: string
@@ -326,6 +324,26 @@ export class NpmTarget implements Target {
     const before = tags(await this.readPackument())
     const others = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => !isDrillTag(k)))
     for (const [stale, on] of Object.entries(before).filter(([k]) => isDrillTag(k))) {
+      // provably a leftover (this machine, a process that has ended): removed, guarded by the read just made
+      const pid = leftoverOf(stale)
+      if (pid !== undefined) {
+        const at = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(stale)}`
+        const gone = await withRetry(
+          `removing dist-tag '${stale}'`,
+          async () => (await this.api()).write(at, 'dist-tag', { method: 'DELETE' }),
+          this.retry,
+          this.options.log,
+        ).then(
+          () => true,
+          () => false,
+        )
+        if (gone) {
+          warnings.push(
+            `${by} removed the dist-tag '${stale}' (on ${on}), the probe of an earlier drill or preflight on this machine whose process (${pid}) has ended without removing it.`,
+          )
+          continue
+        }
+      }
       warnings.push(
         `${pkg} has a dist-tag '${stale}' on ${on}: the probe of another drill or preflight, running now or left by one that did not finish. ${by} left it alone (it may be in use); if no rollback or drill of ${pkg} is running, remove it: npm dist-tag rm ${pkg} ${stale}`,
       )
@@ -342,6 +360,11 @@ export class NpmTarget implements Target {
           throw explained
         },
       )
+    // a cancelled drill (SIGTERM, SIGINT) removes the tag, only while it still is this probe's
+    const untrack = trackProbe(tag, async () => {
+      if (tags(await this.readPackument())[tag] === version)
+        await write(`removing dist-tag '${tag}'`, { method: 'DELETE' })
+    })
     let added = false
     try {
       await write(`adding dist-tag '${tag}'`, {
@@ -365,8 +388,10 @@ export class NpmTarget implements Target {
           (d) => tags(d)[tag] !== undefined,
           () => false,
         ))
-      if (ours) {
-        await write(`removing dist-tag '${tag}'`, { method: 'DELETE' })
+      try {
+        if (ours) await write(`removing dist-tag '${tag}'`, { method: 'DELETE' })
+      } finally {
+        untrack()
       }
     }
     const end = tags(await this.readPackument())

@@ -90,7 +90,7 @@ export interface Target {
   /**
    * The drill's proof that the token may write here, without changing what anyone
    * installs: a harmless write made and undone, each step confirmed by a fresh read
-   * (npm: a dist-tag of its own, `release-rollback-drill-<random>`, added on `version`, read back, removed,
+   * (npm: a dist-tag of its own, `release-rollback-drill-<machine>-<pid>-<random>`, added on `version`, read back, removed,
    * confirmed gone; every other dist-tag must read back as it was). Throws an error that
    * names the token input when the write is refused. Targets whose checkAccess already
    * proves a write (Docker's cancelled blob upload) leave it out.
