@@ -4,7 +4,8 @@
 // made right before it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { buildRecord, changesOf } from '../src/bookkeeping.js'
-import { renderUndoComment } from '../src/github/render-issue.js'
+import { renderIssueBody, renderUndoComment } from '../src/github/render-issue.js'
+import { renderSummary } from '../src/summary.js'
 import { ChannelMovedError, guardedWrite } from '../src/guard.js'
 import { runMultiRollback } from './support/helpers.js'
 import { rolledBack, runRollback } from './support/helpers.js'
@@ -254,6 +255,23 @@ describe('the deprecation document PUT', () => {
     expect(result.error?.message).toMatch(/1\.2\.9/)
     expect(result.error?.message).toMatch(/'beta'/)
     expect(result.error?.message).not.toMatch(/'next'/)
+    // the job summary and the issue body name it
+    const summary = renderSummary(result)
+    expect(summary).toContain('### What is missing')
+    expect(summary).toMatch(/1\.2\.9 \(published while this run wrote; the registry lost it: publish it again\)/)
+    const ctx = {
+      repository: 'acme/widget',
+      serverUrl: 'https://github.com',
+      runId: '3',
+      runAttempt: '1',
+      actor: 'octocat',
+      eventName: 'workflow_dispatch',
+      workflow: 'Release rollback',
+    }
+    const record = buildRecord(result, { reason: 'x' }, { severity: 'critical' }, ctx, new Date().toISOString())
+    const body = renderIssueBody(record, ctx, {})
+    expect(body).toMatch(/### ⚠️ Warnings[\s\S]*version 1\.2\.9, published meanwhile, is gone from the registry/)
+    expect(body).toContain('The rollback is partial')
   })
 
   it('undo: the same read-back after removing the deprecation, worded for the undo, status partial (issue 24)', async () => {
