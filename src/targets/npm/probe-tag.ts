@@ -73,7 +73,14 @@ export async function removingProbesOnSignal<T>(
   log: { warning: (m: string) => void },
   timeoutMs = 5000,
 ): Promise<T> {
+  let stopping = false
   const handler = (signal: NodeJS.Signals) => {
+    // a second signal does not start the removals again: a cancelled step gets SIGINT, then
+    // SIGTERM 7500 ms later, then its process tree is killed 2500 ms after that
+    // (https://docs.github.com/en/actions/reference/workflow-cancellation-reference), so the
+    // removals get timeoutMs (5 s) within the first 7.5 s
+    if (stopping) return
+    stopping = true
     const tags = [...active.keys()]
     const removals = [...active.entries()].map(([tag, remove]) => {
       log.warning(`${signal}: the drill is cancelled; removing its probe tag '${tag}' before it exits.`)
