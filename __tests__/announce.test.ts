@@ -665,7 +665,7 @@ describe('the built action announces the start and the end', () => {
         expect(start).toContain('1.2.3')
         expect(start).toContain('1.2.2')
         // the reason arrives escaped for the platform
-        if (platform === 'slack') expect(start).toContain('&lt;!channel&gt; @everyone')
+        if (platform === 'slack') expect(start).toContain('&lt;!channel&gt; @\u200beveryone')
         if (platform === 'discord')
           expect(String(hook.received[0].body.content)).toContain('\\<!channel\\> @\u200beveryone')
         if (platform === 'teams') expect(start).toContain(JSON.stringify(REASON))
