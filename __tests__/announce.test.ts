@@ -15,6 +15,7 @@ import {
   clip,
   discordPayload,
   jsonPayload,
+  payloadFor,
   slackChar,
   slackPayload,
   teamsPayload,
@@ -184,8 +185,9 @@ describe('the platform payloads', () => {
     const p = slackPayload(hostile)
     expect(typeof p.text).toBe('string')
     expect(Array.isArray(p.blocks)).toBe(true)
-    expect(p.text).toContain('&lt;!channel&gt; &lt;@U024BE7LH&gt;')
-    expect(p.text).toContain('&lt;https://evil.example|click&gt; &amp; **bold**')
+    expect(p.text).toContain('&lt;!channel&gt; &lt;@\u200bU024BE7LH&gt;')
+    // URLs broken by a zero-width space, mrkdwn characters as look-alikes (issue 24)
+    expect(p.text).toContain('&lt;https:\u200b//evil.example|click&gt; &amp; \u2217\u2217bold\u2217\u2217')
     const mrkdwn = strings(p.blocks.filter((b) => (b as { type: string }).type !== 'header'))
     const withReason = mrkdwn.filter((s) => s.includes('Broke prod'))
     expect(withReason.length).toBeGreaterThan(0)
@@ -216,7 +218,7 @@ describe('the platform payloads', () => {
     expect(p.content).not.toMatch(/@(everyone|here)/)
     expect(p.content).toContain('@\u200beveryone @\u200bhere')
     expect(p.content).toContain('\\<@\u200bU024BE7LH\\>')
-    expect(p.content).toContain('\\[x\\]\\(https://evil.example\\)')
+    expect(p.content).toContain('\\[x\\]\\(https:\u200b//evil.example\\)')
     expect(p.content).toContain('& \\*\\*bold\\*\\* \\[x\\]')
     expect(p.content).toContain('\\`code\\` \\# head\n\\> quote \\|\\|spoiler\\|\\|')
     expect(p.content).toContain('**Restoring to:** 1.2.2')
@@ -270,7 +272,8 @@ describe('the platform payloads', () => {
       expect(block.type).toBe('RichTextBlock')
       for (const inline of block.inlines) expect(inline.type).toBe('TextRun')
     }
-    expect(JSON.stringify(card.content.body)).toContain(JSON.stringify(HOSTILE))
+    // the text as written, but for the zero-width space that keeps a client from linking a bare URL
+    expect(JSON.stringify(card.content.body)).toContain(JSON.stringify(HOSTILE.replace(/:\/\//g, ':\u200b//')))
   })
 
   it('json: a stable object, every field always present, the text raw (JSON is the escaping)', () => {
@@ -469,6 +472,70 @@ function headlineOf(platform: Receiver['platform'], body: Record<string, unknown
   return card.body[0].inlines[0].text
 }
 
+describe('user text is inert on every platform, as the receiver gets it (issue 24)', () => {
+  // a reason with a bare URL, a www. host, mrkdwn/Markdown formatting and a mention; a version-like channel with them too
+  const REASON = 'see https://evil.example/x and www.evil.example, *bold* _it_ ~gone~ `code` @here & <b>'
+  const announcement = () =>
+    endAnnouncement(
+      { result: result('completed', [run('acme-widget', { channel: '*next*' })]) },
+      { issueUrl: 'https://github.com/acme/widget/issues/4', warnings: [], missing: [] },
+      about(REASON),
+      AT,
+    )
+
+  /** Every text a platform renders, as received. */
+  async function received(platform: Receiver['platform']): Promise<Record<string, unknown>> {
+    const hook = await startReceiver(platform)
+    try {
+      await postJson(hook.url, payloadFor(platform, announcement()))
+      expect(hook.received).toHaveLength(1)
+      expect(hook.received[0].problems).toEqual([])
+      return hook.received[0].body
+    } finally {
+      await hook.close()
+    }
+  }
+  const autolink = /[a-z]+:\/\/evil|www\.evil/i
+
+  it('Slack: no autolink (verbatim mrkdwn, and the URL broken by a zero-width space), no mrkdwn from the reason or a version', async () => {
+    const body = await received('slack')
+    const blocks = body.blocks as Array<{
+      type: string
+      text?: { type: string; text: string; verbatim?: boolean }
+      fields?: Array<{ type: string; text: string; verbatim?: boolean }>
+      elements?: Array<{ type: string; text: string; verbatim?: boolean }>
+    }>
+    const objects = blocks.flatMap((b) => [...(b.text ? [b.text] : []), ...(b.fields ?? []), ...(b.elements ?? [])])
+    for (const o of objects.filter((x) => x.type === 'mrkdwn')) expect(o.verbatim).toBe(true)
+    const reason = objects.find((o) => o.text.startsWith('*Reason*\n')) as { text: string }
+    const value = reason.text.slice('*Reason*\n'.length)
+    for (const text of [value, String(body.text)]) {
+      expect(text).not.toMatch(autolink)
+      expect(text).not.toMatch(/[*_~`]/)
+      expect(text).not.toMatch(/[<>]/)
+      expect(text).not.toMatch(/@here/)
+    }
+    expect(value).toContain('&amp; &lt;b&gt;')
+    // a version or channel from the user is text too; our own labels stay bold
+    const channel = objects.find((o) => o.text.startsWith('*Channel*\n')) as { text: string }
+    expect(channel.text.slice('*Channel*\n'.length)).not.toMatch(/[*]/)
+  })
+
+  it('Discord and Teams: no autolink from the reason either; json keeps the text raw', async () => {
+    const discord = String((await received('discord')).content)
+    const line = discord.split('\n').find((l) => l.startsWith('**Reason:**')) as string
+    expect(line).not.toMatch(autolink)
+    const teams = await received('teams')
+    const runs = (
+      teams.attachments as Array<{ content: { body: Array<{ inlines: Array<{ text: string }> }> } }>
+    )[0].content.body.flatMap((b) => b.inlines.map((i) => i.text))
+    const reasonRun = runs[runs.indexOf('Reason: ') + 1]
+    expect(reasonRun).toContain('see https:')
+    expect(reasonRun).not.toMatch(autolink)
+    expect((await received('json')).reason).toBe(REASON)
+  })
+})
+
 describe('postJson against a real receiver', () => {
   it('refuses a redirect to another origin: the other origin never sees the request', async () => {
     const elsewhere = await startReceiver('json')
@@ -598,7 +665,7 @@ describe('the built action announces the start and the end', () => {
         expect(start).toContain('1.2.3')
         expect(start).toContain('1.2.2')
         // the reason arrives escaped for the platform
-        if (platform === 'slack') expect(start).toContain('&lt;!channel&gt; @everyone')
+        if (platform === 'slack') expect(start).toContain('&lt;!channel&gt; @\u200beveryone')
         if (platform === 'discord')
           expect(String(hook.received[0].body.content)).toContain('\\<!channel\\> @\u200beveryone')
         if (platform === 'teams') expect(start).toContain(JSON.stringify(REASON))

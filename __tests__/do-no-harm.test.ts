@@ -3,7 +3,9 @@
 // moves a tag, refuses one package, answers 409), and every write is guarded by a read
 // made right before it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { buildRecord } from '../src/bookkeeping.js'
+import { buildRecord, changesOf } from '../src/bookkeeping.js'
+import { renderIssueBody, renderUndoComment } from '../src/github/render-issue.js'
+import { renderSummary } from '../src/summary.js'
 import { ChannelMovedError, guardedWrite } from '../src/guard.js'
 import { runMultiRollback } from './support/helpers.js'
 import { rolledBack, runRollback } from './support/helpers.js'
@@ -186,15 +188,130 @@ describe('the deprecation document PUT', () => {
         log,
       ),
     )
-    expect(result.status).toBe('completed')
-    const note = result.warnings.find((w) =>
-      w.startsWith(`After deprecating ${name}@1.2.3, the registry's document differs`),
-    )
+    // what was lost is not on the registry any more: the run cannot say it completed (issue 24)
+    expect(result.status).toBe('partial')
+    const note = result.warnings.find((w) => w.startsWith(`After deprecating ${name}@1.2.3, `))
     expect(note).toBeDefined()
     // Verdaccio took our stale document whole: the publish made meanwhile is gone, and the revisions show it
-    expect(note).toMatch(/other write\(s\) landed between this run's read and its read-back/)
+    expect(note).toMatch(/other write\(s\) landed between this run's read \(revision \d+-\w+\) and its read-back/)
     expect(await npmView(registry.url, name, 'dist-tags.next')).toBeUndefined()
     expect(warnings).toContain(note)
+    expect(result.error?.message).toMatch(/lost/)
+  })
+
+  /** Holds our document PUT until the world changed and a read of the document made after that was answered. */
+  const changeThenWitness = (name: string, change: () => Promise<unknown>) => async () => {
+    await change()
+    const done = Date.now()
+    const get = new RegExp(`^/${escapeName(name)}\\?`)
+    for (let i = 0; i < 500; i++) {
+      if (proxy.seen.some((s) => s.method === 'GET' && get.test(s.path) && s.at >= done && s.end !== undefined)) return
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  }
+
+  it('a version published and tags moved mid-write (Verdaccio ignores _rev): named as lost, the tag that can go back goes back, status partial (issue 24)', async () => {
+    round++
+    const name = `harm-${round}`
+    await publishPackage(registry, name, ['1.2.1', '1.2.2', '1.2.3'], {
+      distTags: { latest: '1.2.3', beta: '1.2.3', next: '1.2.1' },
+    })
+    // between our read and our deprecation PUT: 1.2.9 is published to beta, and next is moved to 1.2.2
+    proxy.inject({
+      method: 'PUT',
+      path: docPut(name),
+      action: 'before',
+      then: changeThenWitness(name, async () => {
+        await publishPackage(registry, name, ['1.2.9'], { distTags: { beta: '1.2.9' } })
+        await setDistTag(registry, name, 'next', '1.2.2')
+      }),
+    })
+    const { warnings, log } = recorder()
+    const result = rolledBack(
+      await runRollback(
+        rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token }),
+        target(name, log),
+        log,
+      ),
+    )
+    expect(result.status).toBe('partial')
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
+    expect(await npmView(registry.url, `${name}@1.2.3`, 'deprecated')).toMatch(/was rolled back/)
+    // the registry lost 1.2.9 (re-publishing is impossible); beta went back to the bad 1.2.3 and cannot follow 1.2.9
+    expect(await npmView(registry.url, name, 'versions')).not.toContain('1.2.9')
+    expect(await npmView(registry.url, name, 'dist-tags.beta')).toBe('1.2.3')
+    // next can go back where the other write put it, guarded by a fresh read
+    expect(await npmView(registry.url, name, 'dist-tags.next')).toBe('1.2.2')
+    const note = result.warnings.find((w) => w.startsWith(`After deprecating ${name}@1.2.3, `)) as string
+    expect(note).toMatch(/version 1\.2\.9, published meanwhile, is gone from the registry/)
+    expect(note).toMatch(
+      /dist-tag 'beta' was moved to 1\.2\.9 meanwhile and is back on 1\.2\.3, the bad version this run deprecated: it cannot follow 1\.2\.9/,
+    )
+    expect(note).toMatch(
+      /dist-tag 'next' was moved to 1\.2\.2 meanwhile and was back on 1\.2\.1: moved back to 1\.2\.2/,
+    )
+    expect(warnings).toContain(note)
+    // the run's error names what is lost (the summary, the issue and the announcement show it)
+    expect(result.error?.message).toMatch(/1\.2\.9/)
+    expect(result.error?.message).toMatch(/'beta'/)
+    expect(result.error?.message).not.toMatch(/'next'/)
+    // the job summary and the issue body name it
+    const summary = renderSummary(result)
+    expect(summary).toContain('### What is missing')
+    expect(summary).toMatch(/1\.2\.9 \(published while this run wrote; the registry lost it: publish it again\)/)
+    const ctx = {
+      repository: 'acme/widget',
+      serverUrl: 'https://github.com',
+      runId: '3',
+      runAttempt: '1',
+      actor: 'octocat',
+      eventName: 'workflow_dispatch',
+      workflow: 'Release rollback',
+    }
+    const record = buildRecord(result, { reason: 'x' }, { severity: 'critical' }, ctx, new Date().toISOString())
+    const body = renderIssueBody(record, ctx, {})
+    expect(body).toMatch(/### ⚠️ Warnings[\s\S]*version 1\.2\.9, published meanwhile, is gone from the registry/)
+    expect(body).toContain('The rollback is partial')
+  })
+
+  it('undo: the same read-back after removing the deprecation, worded for the undo, status partial (issue 24)', async () => {
+    const name = await fresh()
+    const inputs = rollbackInputs({ packageName: name, registry: proxy.url, npmToken: registry.token })
+    rolledBack(await runRollback(inputs, target(name), quiet))
+    proxy.clear()
+    proxy.inject({
+      method: 'PUT',
+      path: docPut(name),
+      action: 'before',
+      then: changeThenWitness(name, () => publishPackage(registry, name, ['1.2.9'], { distTags: { beta: '1.2.9' } })),
+    })
+    const { log } = recorder()
+    const result = await runRollback({ ...inputs, undo: true } as typeof inputs, target(name, log), log)
+    expect(result.status).toBe('partial')
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.3')
+    const note = result.warnings.find((w) => w.includes('1.2.9')) as string
+    expect(note).toMatch(new RegExp(`^After removing the deprecation of ${name}@1\\.2\\.3, `))
+    expect(note).not.toMatch(/After deprecating/)
+    expect(note).toMatch(/version 1\.2\.9, published meanwhile, is gone from the registry/)
+    expect(result.error?.message).toMatch(
+      /^Undone, but the registry lost what another client wrote at the same time: .*1\.2\.9/,
+    )
+    // the issue's "Undone" comment carries it (the README promises the warning there)
+    const ctx = {
+      repository: 'acme/widget',
+      serverUrl: 'https://github.com',
+      runId: '2',
+      runAttempt: '1',
+      actor: 'octocat',
+      eventName: 'workflow_dispatch',
+      workflow: 'Release rollback',
+    }
+    const record = buildRecord(result, { reason: 'x' }, { severity: 'critical' }, ctx, new Date().toISOString())
+    const comment = renderUndoComment(record, ctx, record.runs[0], changesOf(result))
+    expect(comment).toMatch(
+      /After removing the deprecation of .*1\.2\.9, published meanwhile, is gone from the registry/,
+    )
+    expect(comment).toContain('Partly undone')
   })
 
   it('a 409 on a stale _rev is re-read and retried; the deprecation names a version that exists', async () => {
@@ -475,5 +592,69 @@ describe('automation rolls back only the release that failed', () => {
     expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
     // and a re-run after it (the channel now holds the older 1.2.2) does nothing
     expect((await runRollback(req(sha('c')), target(name), quiet)).status).toBe('skipped')
+  })
+
+  it('two release runs overlap and the fix records no gitHead (issue 24): the fix is never deprecated, the failed commit never restored', async () => {
+    round++
+    const name = `auto-${round}`
+    await publishPackage(registry, name, ['1.2.2'], { gitHead: { '1.2.2': sha('e') } })
+    // the failed run (commit a) starts, and publishes 1.2.3 to latest
+    const started = new Date().toISOString()
+    await publishPackage(registry, name, ['1.2.3'], { gitHead: { '1.2.3': sha('a') } })
+    // an overlapping run publishes the fix 1.2.4 with a tool that writes no gitHead, before the failed run ends
+    await publishPackage(registry, name, ['1.2.4'], { distTags: { latest: '1.2.4' } })
+    const ended = new Date(Date.now() + 1000).toISOString()
+    const before = await snapshot(registry, name)
+    const result = await runRollback(
+      rollbackInputs({
+        packageName: name,
+        registry: proxy.url,
+        npmToken: registry.token,
+        rollbackVersion: 'current',
+        publishedAfter: started,
+        publishedBefore: ended,
+        releaseCommit: sha('a'),
+      }),
+      target(name),
+      quiet,
+    )
+    expect(result.status).toBe('skipped')
+    expect(result.status === 'skipped' && result.reason).toMatch(
+      /'latest' holds 1\.2\.4, which records no commit; .*@1\.2\.3, published in the same window, was built from the release's commit a{40}/,
+    )
+    expect(await snapshot(registry, name)).toBe(before)
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.4')
+    expect(await npmView(registry.url, `${name}@1.2.4`, 'deprecated')).toBeUndefined()
+    expect(proxy.seen.filter((s) => s.method === 'PUT')).toHaveLength(0)
+  })
+
+  it('a re-run of the failed commit: the version its first attempt published is never the restore version (issue 24)', async () => {
+    round++
+    const name = `auto-${round}`
+    await publishPackage(registry, name, ['1.2.2'], { gitHead: { '1.2.2': sha('e') } })
+    // the first attempt of the release run (commit a) published 1.2.3; the re-run publishes 1.2.4 from the same commit
+    await publishPackage(registry, name, ['1.2.3'], { gitHead: { '1.2.3': sha('a') } })
+    const started = new Date().toISOString()
+    await publishPackage(registry, name, ['1.2.4'], { gitHead: { '1.2.4': sha('a') } })
+    const ended = new Date(Date.now() + 1000).toISOString()
+    const result = rolledBack(
+      await runRollback(
+        rollbackInputs({
+          packageName: name,
+          registry: proxy.url,
+          npmToken: registry.token,
+          rollbackVersion: 'current',
+          publishedAfter: started,
+          publishedBefore: ended,
+          releaseCommit: sha('a'),
+        }),
+        target(name),
+        quiet,
+      ),
+    )
+    expect(result.status).toBe('completed')
+    expect(result.plan.restoreVersion).toBe('1.2.2')
+    expect(await npmView(registry.url, name, 'dist-tags.latest')).toBe('1.2.2')
+    expect(await npmView(registry.url, `${name}@1.2.4`, 'deprecated')).toMatch(/Use 1\.2\.2 instead\.$/)
   })
 })

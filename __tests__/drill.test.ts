@@ -1,18 +1,22 @@
 // The rollback drill (drill: true) against a real Verdaccio and the GitHub stand-in:
 // it proves the tokens and a last known good, commits incidents/drills/<date>.md, leaves
 // no dist-tag behind, and keeps ONE issue for a failing drill.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { runDrill } from '../src/drill.js'
 import { DRILL_MARKER } from '../src/drill-report.js'
 import { createGitHubClient } from '../src/github/client.js'
 import type { RunContext } from '../src/github/incident.js'
 import { readInputs, type GitHubInputs } from '../src/inputs.js'
-import { DRILL_TAG_PREFIX, NpmTarget } from '../src/targets/npm.js'
+import { DRILL_TAG_PREFIX, NpmTarget, newDrillTag } from '../src/targets/npm.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { escapeName, publishPackage, registryRequest, setDistTag } from './support/fixtures.mjs'
 import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
 import { quiet } from './support/helpers.js'
-import { runAction } from './support/run-action.mjs'
+import { root, runAction } from './support/run-action.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
 let registry: Registry
@@ -119,7 +123,8 @@ describe('rollback drill', () => {
       // the harmless write happened: the tag was put on what latest holds, then deleted
       const written = proxy.seen.filter((s) => s.method !== 'GET').map((s) => `${s.method} ${s.path}`)
       const tag = written[0]?.split('/').pop() ?? ''
-      expect(tag).toMatch(/^release-rollback-drill-[0-9a-f]{8}$/)
+      // the name says whose probe it is: this machine (a hash of host and pid namespace), the pid, a random part
+      expect(tag).toMatch(new RegExp(`^release-rollback-drill-[0-9a-f]{6}-${process.pid}-[0-9a-f]{8}$`))
       const tagPath = `/-/package/${pkg}/dist-tags/${tag}`
       expect(written).toEqual([`PUT ${tagPath}`, `DELETE ${tagPath}`])
     } finally {
@@ -345,6 +350,94 @@ describe('the built action with drill: true', () => {
     expect(run.stdout).toMatch(/::error::The rollback drill failed[\s\S]*npm-token/)
     expect(issues()).toHaveLength(1)
     expect(run.outputs['issue-number']).toBe(String(issues()[0].number))
+  })
+})
+
+describe('a drill cancelled mid-probe (SIGTERM, SIGINT) and the leftovers of one that died (issue 24)', () => {
+  const env = (url: string) => ({
+    GITHUB_API_URL: url,
+    GITHUB_REPOSITORY: 'acme/widget',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '89',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_EVENT_NAME: 'schedule',
+  })
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal} while the probe's DELETE is held: the built action removes its probe tag before it exits`, async () => {
+      github = await startGitHubStandin()
+      const pkg = await freshPackage()
+      const before = await distTags(pkg)
+      const proxy = await startFaultProxy(registry.url)
+      // the probe's own DELETE never answers: the drill is cancelled right there
+      proxy.inject({ method: 'DELETE', path: /dist-tags\/release-rollback-drill-/, action: 'hang' })
+      const dir = mkdtempSync(join(tmpdir(), 'rr-drill-kill-'))
+      const child = spawn(process.execPath, [join(root, 'dist', 'index.js')], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: dir,
+          RUNNER_TEMP: dir,
+          GITHUB_OUTPUT: join(dir, 'output'),
+          GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+          ...env(github.url),
+          INPUT_DRILL: 'true',
+          'INPUT_ROLLBACK-VERSION': 'current',
+          INPUT_PACKAGE: pkg,
+          INPUT_REGISTRY: proxy.url,
+          'INPUT_NPM-TOKEN': registry.token,
+          'INPUT_GITHUB-TOKEN': 'ghs_test-token',
+        },
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      child.stdout.on('data', (d) => (stdout += d))
+      child.stderr.on('data', (d) => (stdout += d))
+      const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
+      try {
+        for (let i = 0; i < 1000 && !proxy.seen.some((x) => x.method === 'DELETE'); i++)
+          await new Promise((r) => setTimeout(r, 10))
+        expect(proxy.seen.filter((x) => x.method === 'DELETE')).toHaveLength(1)
+        const probe = (await distTags(pkg)) as Record<string, string>
+        const tag = Object.keys(probe).find((t) => t.startsWith(DRILL_TAG_PREFIX)) as string
+        expect(tag).toBeDefined() // the held DELETE never reached the registry
+        child.kill(signal)
+        const code = await exited
+        expect(code).toBe(signal === 'SIGTERM' ? 143 : 130)
+        expect(stdout).toContain(`removing its probe tag '${tag}'`)
+        expect(await distTags(pkg)).toEqual(before)
+      } finally {
+        child.kill('SIGKILL')
+        await proxy.stop()
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+  }
+
+  it('the next drill removes a probe tag provably its own leftover (this machine, a pid that is gone) and keeps warning about any other', async () => {
+    github = await startGitHubStandin()
+    const pkg = await freshPackage()
+    // a process of this machine that has ended: its pid is free now
+    const dead = spawn(process.execPath, ['-e', ''])
+    await new Promise((r) => dead.on('close', r))
+    const mine = newDrillTag()
+    const leftover = mine.replace(`-${process.pid}-`, `-${dead.pid}-`)
+    const running = mine.replace(/-[0-9a-f]{8}$/, '-00000000') // this very process: alive
+    const elsewhere = mine.replace(/drill-[0-9a-f]{6}-/, 'drill-ffffff-').replace(`-${process.pid}-`, `-${dead.pid}-`)
+    for (const t of [leftover, running, elsewhere]) await setDistTag(registry, pkg, t, '1.2.2')
+    const r = await drill(pkg)
+    expect(r.status).toBe('drill-passed')
+    const tags = await distTags(pkg)
+    expect(tags[leftover]).toBeUndefined()
+    expect(tags[running]).toBe('1.2.2')
+    expect(tags[elsewhere]).toBe('1.2.2')
+    const warned = r.warnings.join('\n')
+    expect(warned).toContain(
+      `removed the dist-tag '${leftover}' (on 1.2.2), the probe of an earlier drill or preflight on this machine whose process (${dead.pid}) has ended`,
+    )
+    expect(warned).toContain(`npm dist-tag rm ${pkg} ${running}`)
+    expect(warned).toContain(`npm dist-tag rm ${pkg} ${elsewhere}`)
   })
 })
 

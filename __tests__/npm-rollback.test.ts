@@ -196,8 +196,12 @@ describe('npm rollback against Verdaccio', () => {
 
   it("strategy republish: 1.2.2's code as 1.2.4 on latest, 1.2.3 deprecated pointing at 1.2.4; re-runs (also with current) publish nothing", async () => {
     const pkg = 'republish-widget'
-    await publishPackage(registry, pkg, ['1.2.1', '1.2.2', '1.2.3'])
-    const runStarted = new Date(Date.now() - 60_000).toISOString()
+    await publishPackage(registry, pkg, ['1.2.1', '1.2.2'])
+    // the release run that published 1.2.3 (alone in its window: several would be ambiguous, issue 24)
+    await new Promise((r) => setTimeout(r, 20))
+    const runStarted = new Date().toISOString()
+    await new Promise((r) => setTimeout(r, 20))
+    await publishPackage(registry, pkg, ['1.2.3'])
     const { result } = await rollback(inputs(pkg, { strategy: 'republish' }))
     expect(result.status).toBe('completed')
     expect(result.plan.republish).toEqual({ version: '1.2.4', from: '1.2.2' })

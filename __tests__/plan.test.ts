@@ -332,7 +332,10 @@ describe('circuit breaker: the release that failed, by time window and commit', 
   })
 
   it('a version that records no commit falls back to the time window, and the gate carries a warning saying so', () => {
-    const inside = circuitBreaker({ ...raced, distTags: { latest: '1.2.5' } }, 'latest', 'current', started, {
+    // the only candidate in the window (1.2.3 from release-commit beside it: see "overlapping release runs")
+    const { '1.2.3': _failed, ...others } = raced.versions
+    const alone = { ...raced, versions: others }
+    const inside = circuitBreaker({ ...alone, distTags: { latest: '1.2.5' } }, 'latest', 'current', started, {
       publishedBefore: ended,
       releaseCommit: B,
     })
@@ -341,7 +344,7 @@ describe('circuit breaker: the release that failed, by time window and commit', 
       /acme-widget@1\.2\.5 records no commit, so release-commit could not be compared; it was identified by its publish time alone/,
     )
     const outside = circuitBreaker(
-      { ...raced, distTags: { latest: '1.2.5' } },
+      { ...alone, distTags: { latest: '1.2.5' } },
       'latest',
       'current',
       '2026-11-21T14:15:00.000Z',
@@ -665,5 +668,161 @@ describe('last known good by history (publish times)', () => {
         untimed,
       ).tag,
     ).toMatchObject({ kind: 'move', to: '2.0.0-beta.2' })
+  })
+})
+
+describe('overlapping release runs (issue 24): never the fix rolled back, never the failed commit restored', () => {
+  const B = 'b'.repeat(40) // the failed release run's commit (release-commit)
+  const A = 'a'.repeat(40)
+  const started = '2026-11-21T14:00:00.000Z'
+  const ended = '2026-11-21T14:20:00.000Z' // the failed run's updated_at, truncated to the second
+  // the failed run (commit B) published 1.2.3 at 14:05; an overlapping run published the fix
+  // 1.2.4 at 14:10, from a tool that records no gitHead, and moved latest to it
+  const overlapped: PackageState = {
+    name: 'acme-widget',
+    distTags: { latest: '1.2.4' },
+    versions: {
+      '1.2.2': { publishedAt: '2026-11-20T10:00:00.000Z', commit: A },
+      '1.2.3': { publishedAt: '2026-11-21T14:05:00.000Z', commit: B },
+      '1.2.4': { publishedAt: '2026-11-21T14:10:00.000Z' },
+    },
+  }
+  const guard = { publishedAfter: started, publishedBefore: ended, releaseCommit: B }
+
+  it('current: the holder records no commit and the window holds the version built from release-commit: skipped, naming it (the fix is not rolled back)', () => {
+    const gate = circuitBreaker(overlapped, 'latest', 'current', guard)
+    expect(gate).toMatchObject({ proceed: false, holder: '1.2.4' })
+    expect(gate.proceed === false && gate.reason).toMatch(
+      new RegExp(
+        `'latest' holds 1\\.2\\.4, which records no commit; acme-widget@1\\.2\\.3, published in the same window, was built from the release's commit ${B} \\(release-commit\\): that is the release that failed, and 'latest' no longer holds it, so nothing was rolled back`,
+      ),
+    )
+  })
+
+  it('current: the holder records no commit and another version without one was published in the window: skipped as ambiguous', () => {
+    const s: PackageState = {
+      ...overlapped,
+      versions: { ...overlapped.versions, '1.2.3': { publishedAt: '2026-11-21T14:05:00.000Z' } },
+    }
+    for (const g of [guard, { publishedAfter: started, publishedBefore: ended }]) {
+      const gate = circuitBreaker(s, 'latest', 'current', g)
+      expect(gate).toMatchObject({ proceed: false, holder: '1.2.4' })
+      expect(gate.proceed === false && gate.reason).toMatch(
+        /'latest' holds 1\.2\.4, which records no commit; 1\.2\.3 was published in the same window too and could be the release that failed: the time window alone cannot tell which, so nothing was rolled back/,
+      )
+    }
+  })
+
+  it('current: a holder without a commit that is the only candidate in the window proceeds, with the warning (versions from another commit are no candidates)', () => {
+    const s: PackageState = {
+      ...overlapped,
+      versions: { ...overlapped.versions, '1.2.3': { publishedAt: '2026-11-21T14:05:00.000Z', commit: A } },
+    }
+    const gate = circuitBreaker(s, 'latest', 'current', guard)
+    expect(gate).toMatchObject({ proceed: true, rollbackVersion: '1.2.4' })
+    expect(gate.proceed && gate.warnings?.join()).toMatch(/records no commit/)
+  })
+
+  it('a holder built from release-commit proceeds whatever else the window holds', () => {
+    const s: PackageState = { ...overlapped, distTags: { latest: '1.2.3' } }
+    expect(circuitBreaker(s, 'latest', 'current', guard)).toEqual({ proceed: true, rollbackVersion: '1.2.3' })
+  })
+
+  it('the last known good is never a version built from release-commit (a re-run of the failed commit published it earlier)', () => {
+    // the first attempt of the failed run published 1.2.3 from B before this window; the re-run published 1.2.4 from B
+    const s: PackageState = {
+      name: 'acme-widget',
+      distTags: { latest: '1.2.4' },
+      versions: {
+        '1.2.2': { publishedAt: '2026-11-20T10:00:00.000Z', commit: A },
+        '1.2.3': { publishedAt: '2026-11-21T13:00:00.000Z', commit: B },
+        '1.2.4': { publishedAt: '2026-11-21T14:05:00.000Z', commit: B },
+      },
+    }
+    expect(lastKnownGood(s, '1.2.4', 'latest')).toBe('1.2.3')
+    expect(lastKnownGood(s, '1.2.4', 'latest', B)).toBe('1.2.2')
+    const gate = circuitBreaker(s, 'latest', 'current', guard)
+    expect(gate).toEqual({ proceed: true, rollbackVersion: '1.2.4' })
+    const plan = planRollback(request({ rollbackVersion: '1.2.4', releaseCommit: B }), s)
+    expect(plan).toMatchObject({ restoreVersion: '1.2.2', restoreChosen: true, tag: { to: '1.2.2' } })
+    // commits compare case-insensitively
+    expect(planRollback(request({ rollbackVersion: '1.2.4', releaseCommit: B.toUpperCase() }), s).restoreVersion).toBe(
+      '1.2.2',
+    )
+  })
+
+  it('an explicit restore-version built from release-commit is refused, naming both inputs, even with force', () => {
+    const s: PackageState = { ...overlapped, distTags: { latest: '1.2.4' } }
+    for (const force of [false, true]) {
+      const e = inputErrorOf(() =>
+        planRollback(request({ rollbackVersion: '1.2.4', restoreVersion: '1.2.3', releaseCommit: B, force }), s),
+      )
+      expect(e.input).toBe('restore-version')
+      expect(e.message).toMatch(
+        new RegExp(`acme-widget@1\\.2\\.3 was built from ${B}, the release's commit \\(release-commit\\)`),
+      )
+    }
+  })
+
+  it('no candidate left but versions from release-commit: the error says why', () => {
+    const s: PackageState = {
+      name: 'acme-widget',
+      distTags: { latest: '1.2.4' },
+      versions: {
+        '1.2.3': { publishedAt: '2026-11-21T13:00:00.000Z', commit: B },
+        '1.2.4': { publishedAt: '2026-11-21T14:05:00.000Z', commit: B },
+      },
+    }
+    const e = inputErrorOf(() => planRollback(request({ rollbackVersion: '1.2.4', releaseCommit: B }), s))
+    expect(e.input).toBe('restore-version')
+    expect(e.message).toMatch(/not built from the release's commit/)
+  })
+})
+
+describe('published-before is the run end truncated to the second (issue 24)', () => {
+  const B = 'b'.repeat(40)
+  const C = 'c'.repeat(40)
+  const ended = '2026-11-21T14:20:00Z'
+  const at = (publishedAt: string, commit?: string): PackageState => ({
+    name: 'acme-widget',
+    distTags: { latest: '1.2.3' },
+    versions: {
+      '1.2.2': { publishedAt: '2026-11-20T10:00:00.000Z' },
+      '1.2.3': { publishedAt, ...(commit ? { commit } : {}) },
+    },
+  })
+  const guard = { publishedAfter: '2026-11-21T14:00:00Z', publishedBefore: ended, releaseCommit: B }
+
+  it("a release published in the run's last second (after the truncated end) is rolled back when its commit is release-commit", () => {
+    expect(circuitBreaker(at('2026-11-21T14:20:00.730Z', B), 'latest', 'current', guard)).toEqual({
+      proceed: true,
+      rollbackVersion: '1.2.3',
+    })
+  })
+
+  it('the commit check decides inside that second: another commit is skipped', () => {
+    expect(circuitBreaker(at('2026-11-21T14:20:00.730Z', C), 'latest', 'current', guard)).toMatchObject({
+      proceed: false,
+    })
+  })
+
+  it('a version without a commit in that second proceeds only with a warning naming the truncation', () => {
+    const gate = circuitBreaker(at('2026-11-21T14:20:00.730Z'), 'latest', 'current', guard)
+    expect(gate).toMatchObject({ proceed: true, rollbackVersion: '1.2.3' })
+    expect(gate.proceed && gate.warnings?.join('\n')).toMatch(
+      /published 2026-11-21T14:20:00\.730Z, within the second after published-before 2026-11-21T14:20:00Z \(GitHub's updated_at is truncated to the second\)/,
+    )
+  })
+
+  it('one full second after is outside, and a published-before with milliseconds is not widened', () => {
+    expect(circuitBreaker(at('2026-11-21T14:20:01.000Z', B), 'latest', 'current', guard)).toMatchObject({
+      proceed: false,
+    })
+    expect(
+      circuitBreaker(at('2026-11-21T14:20:00.730Z', B), 'latest', 'current', {
+        ...guard,
+        publishedBefore: '2026-11-21T14:20:00.500Z',
+      }),
+    ).toMatchObject({ proceed: false })
   })
 })

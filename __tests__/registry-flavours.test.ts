@@ -86,9 +86,9 @@ const writes = (p: Proxy) => {
   const seen = p.seen
     .filter((s) => s.method !== 'GET' && s.method !== 'HEAD')
     .map((s) => `${s.method} ${decodeURIComponent(s.path)} ${s.status}`)
-  const probes = new Set(seen.flatMap((w) => w.match(/release-rollback-drill-[0-9a-f]{8}/g) ?? []))
+  const probes = new Set(seen.flatMap((w) => w.match(/release-rollback-drill-[0-9a-f]{6}-\d+-[0-9a-f]{8}/g) ?? []))
   expect(probes.size).toBeLessThanOrEqual(1)
-  return seen.map((w) => w.replace(/release-rollback-drill-[0-9a-f]{8}/g, DRILL_TAG))
+  return seen.map((w) => w.replace(/release-rollback-drill-[0-9a-f]{6}-\d+-[0-9a-f]{8}/g, DRILL_TAG))
 }
 const host = (p: Proxy) => new URL(p.url).host
 

@@ -2,6 +2,7 @@
 // incident, however often it runs. The registry rollback is the critical path; anything
 // that fails here is collected, so the run can say exactly what is missing.
 import { errorMessage } from './errors.js'
+import { inert } from './markdown.js'
 import type { GitHubInputs, RollbackInputs } from './inputs.js'
 import type { Plan } from './plan.js'
 import { errorOf, type IncidentRequest, type IncidentResult, type StepRecord, type TargetRun } from './run.js'
@@ -211,7 +212,7 @@ function undoOutcome(t: TargetRun): string {
 const lastStatus = (r: IncidentRecord) => r.runs[r.runs.length - 1]?.status
 
 /** What this run changed, in words, for the re-run comment. */
-function changesOf(result: IncidentResult): string[] {
+export function changesOf(result: IncidentResult): string[] {
   const changes: string[] = []
   for (const t of result.targets) {
     const plan = t.plan
@@ -239,6 +240,7 @@ function changesOf(result: IncidentResult): string[] {
       if (plan.republish)
         changes.push(`\`${plan.republish.version}\`${who} stays published (npm never reuses a version)`)
       for (const s of t.steps) if (s.outcome === 'failed') changes.push(`failed: ${s.step}${who}`)
+      for (const a of t.anomalies ?? []) changes.push(`⚠️ ${inert(a)}`)
       continue
     }
     if (t.moved)
@@ -247,6 +249,7 @@ function changesOf(result: IncidentResult): string[] {
       )
     if (t.deprecated) changes.push(`deprecated \`${plan.rollbackVersion}\`${who}`)
     for (const s of t.steps) if (s.outcome === 'failed') changes.push(`failed: ${s.step}${who}`)
+    for (const a of t.anomalies ?? []) changes.push(`⚠️ ${inert(a)}`)
   }
   return changes
 }

@@ -1,6 +1,6 @@
 // The rollback drill (drill: true): proves, without changing what anyone installs, that a
 // rollback would work right now. Per target: its credentials (checkAccess), a harmless
-// write where the adapter has one (probeWrite: npm's dist-tag release-rollback-drill-<random>, added
+// write where the adapter has one (probeWrite: npm's dist-tag release-rollback-drill-<machine>-<pid>-<random>, added
 // and removed), and a last known good to go back to (the planner on what the channel holds).
 // Then the GitHub token: the repository readable and, where GitHub lists them, push
 // permission. The report is committed through the incident report's Contents-API path; a
@@ -15,6 +15,7 @@ import { ghStatus, repoRef } from './github/refs.js'
 import { commitReport } from './github/report.js'
 import type { GitHubInputs, RollbackInputs } from './inputs.js'
 import { circuitBreaker, planRollback } from './plan.js'
+import { removingProbesOnSignal } from './targets/npm/probe-tag.js'
 import type { Logger } from './retry.js'
 import type { IncidentTarget } from './run.js'
 import {
@@ -260,7 +261,10 @@ export async function runDrill(
   const startedAt = options.startedAt ?? new Date().toISOString()
   const warnings: string[] = []
   const checks: DrillCheck[] = []
-  for (const t of targets) checks.push(...(await drillTarget(req, t, log, warnings)))
+  // a drill cancelled mid-probe (SIGTERM, SIGINT) removes its probe tags before it exits
+  await removingProbesOnSignal(async () => {
+    for (const t of targets) checks.push(...(await drillTarget(req, t, log, warnings)))
+  }, log)
   let defaultBranch: string | undefined
   if (gh) {
     const g = await drillGitHub(gh, ctx)

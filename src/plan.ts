@@ -41,6 +41,8 @@ export interface PlanRequest {
   strategy?: 'retag' | 'republish'
   /** undo: this target as the incident record holds it (planUndo then takes the versions and the deprecation from it) */
   record?: UndoRecordFor
+  /** release-commit: the failed release's commit; a version built from it is never the restore version */
+  releaseCommit?: string
 }
 
 /**
@@ -155,12 +157,21 @@ function byHistory(state: PackageState, bad: string): boolean {
  *   time as the bad one counts when it is lower.)
  * - Without times: the highest of the line below the bad version.
  *
+ * - Never a version built from `releaseCommit` (release-commit: the commit of the release
+ *   that failed), whatever its number or time: it carries the bad code.
+ *
  * Throws an InputError naming restore-version when the choice would be a stale prerelease:
  * a new prerelease line (3.0.0-beta.0) whose previous line (2.0.0-beta.N) was released as
  * stable (2.0.0 exists), so nobody on the channel should go back to 2.0.0-beta.N.
  */
-export function lastKnownGood(state: PackageState, bad: string, channel: string): string | undefined {
+export function lastKnownGood(
+  state: PackageState,
+  bad: string,
+  channel: string,
+  releaseCommit?: string,
+): string | undefined {
   const id = channel === 'latest' ? undefined : prereleaseId(bad)
+  const failed = releaseCommit?.toLowerCase()
   const history = byHistory(state, bad)
   const badAt = history ? Date.parse(state.versions[bad].publishedAt as string) : NaN
   const before = (v: string, info: VersionInfo): boolean => {
@@ -171,6 +182,8 @@ export function lastKnownGood(state: PackageState, bad: string, channel: string)
   }
   const candidates = Object.entries(state.versions)
     .filter(([v, info]) => semver.valid(v) !== null && v !== bad && !info.deprecated && before(v, info))
+    // built from the failed release's commit: the same code as the bad version, never known good (issue 24)
+    .filter(([, info]) => failed === undefined || info.commit?.toLowerCase() !== failed)
     .map(([v]) => v)
     .filter((v) => (id === undefined ? semver.prerelease(v) === null : prereleaseId(v) === id))
   const chosen = candidates.sort(semver.rcompare)[0]
@@ -209,15 +222,16 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
   const warnings: string[] = []
   let restore = req.restoreVersion
   let restoreChosen = false
+  const failedCommit = req.releaseCommit?.toLowerCase()
   if (restore === undefined) {
-    restore = lastKnownGood(state, bad, req.channel)
+    restore = lastKnownGood(state, bad, req.channel, failedCommit)
     restoreChosen = true
     if (restore === undefined) {
       const kind =
         req.channel !== 'latest' && prereleaseId(bad) !== undefined ? `'${prereleaseId(bad)}' prerelease` : 'stable'
       throw new InputError(
         'restore-version',
-        `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad} to restore.`,
+        `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad}${failedCommit !== undefined ? ` and not built from the release's commit ${failedCommit} (${settingName('release-commit')})` : ''} to restore.`,
         'give the version to restore explicitly.',
       )
     }
@@ -236,6 +250,14 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
         'restore-version',
         `${req.packageName}@${restore} does not exist in the registry.`,
         `give a published version (the newest are: ${nearest() || 'none'}), or leave it empty to pick the last known good one.`,
+      )
+    }
+    // the failed release's own code is never restored, force or not (issue 24)
+    if (failedCommit !== undefined && state.versions[restore].commit?.toLowerCase() === failedCommit) {
+      throw new InputError(
+        'restore-version',
+        `${req.packageName}@${restore} was built from ${failedCommit}, the release's commit (${settingName('release-commit')}): it carries the code of the release that failed, so it is never restored.`,
+        `give a version built from another commit, or leave ${settingName('restore-version')} empty to pick the last known good one.`,
       )
     }
     if (state.versions[restore].deprecated && !req.force) {
@@ -369,7 +391,7 @@ export function planUndo(req: PlanRequest, state: PackageState): Plan {
   let restore = record?.restoreVersion ?? req.restoreVersion
   const restoreChosen = restore === undefined
   // the last known good version never counts the bad one, deprecated or not: the rollback's choice again
-  if (restore === undefined) restore = lastKnownGood(state, bad, req.channel)
+  if (restore === undefined) restore = lastKnownGood(state, bad, req.channel, req.releaseCommit)
   if (!record && (restore === undefined || !(restore in state.versions))) {
     throw new InputError(
       'restore-version',
@@ -550,6 +572,46 @@ export function formatDuration(ms: number): string {
 }
 
 /**
+ * True when `at` (epoch ms) is at or before `publishedBefore`. A whole-second
+ * `publishedBefore` is a truncated time (GitHub's updated_at): the run may have ended up to
+ * a second later, so that second counts too.
+ */
+function inWindowEnd(at: number, publishedBefore: string): boolean {
+  const end = Date.parse(publishedBefore)
+  return end % 1000 === 0 ? at < end + 1000 : at <= end
+}
+
+/**
+ * The other versions that could be the release that failed: the holder's line (stable, or
+ * its prerelease id), published inside the window, not a republish, not the same image
+ * (digest), and not provably from another commit (with release-commit: built from it, or
+ * recording no commit).
+ */
+function otherCandidates(
+  state: PackageState,
+  version: string,
+  info: VersionInfo,
+  publishedAfter: string | undefined,
+  publishedBefore: string | undefined,
+  releaseCommit: string | undefined,
+): string[] {
+  const id = semver.valid(version) ? prereleaseId(version) : undefined
+  return Object.entries(state.versions)
+    .filter(([v, o]) => {
+      if (v === version || semver.valid(v) === null || prereleaseId(v) !== id) return false
+      if (o.republishOf !== undefined || (info.digest !== undefined && o.digest === info.digest)) return false
+      const at = o.publishedAt === undefined ? NaN : Date.parse(o.publishedAt)
+      if (Number.isNaN(at)) return false
+      if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) return false
+      if (publishedBefore !== undefined && !inWindowEnd(at, publishedBefore)) return false
+      const commit = o.commit?.toLowerCase()
+      return releaseCommit === undefined || commit === undefined || commit === releaseCommit
+    })
+    .map(([v]) => v)
+    .sort(semver.compare)
+}
+
+/**
  * The circuit breaker for automation: resolves `current` to what the channel holds (a
  * version we republished stands for the bad one it replaced), then lets the rollback
  * proceed only when that version is the release that failed:
@@ -559,6 +621,11 @@ export function formatDuration(ms: number): string {
  * - published after `publishedAfter` and at or before `publishedBefore` (each when given);
  * - built from `releaseCommit`, when given and the version records its commit; a version
  *   that records none is judged by the time window alone, and the gate says so in `warnings`;
+ * - for `current` whose commit does not prove it (no release-commit, or the holder records
+ *   none): the only version of its line published inside the window that could be the
+ *   failed release; when another one could be (built from release-commit, or recording no
+ *   commit), it is a skip naming them (two release runs overlapped);
+ * - `publishedBefore` with whole seconds is a truncated time: the second after it counts;
  * - published at most `maxAgeMs` before `now` (an alert about an old version is no reason
  *   to roll it back automatically).
  *
@@ -643,7 +710,9 @@ export function circuitBreaker(
     }
   }
 
-  // 2. the time window
+  // 2. the time window. published-before is the failed run's updated_at, which GitHub
+  // truncates to the second: a whole-second end admits the second after it (issue 24), and
+  // there the commit check above has decided already (another commit was skipped)
   if (publishedAfter !== undefined || publishedBefore !== undefined) {
     const publishedAt = info.publishedAt
     const at = publishedAt === undefined ? NaN : Date.parse(publishedAt)
@@ -669,11 +738,40 @@ export function circuitBreaker(
         reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}`,
       }
     }
-    if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
+    if (publishedBefore !== undefined && !inWindowEnd(at, publishedBefore)) {
       return {
         proceed: false,
         holder,
         reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (${settingName('published-before')}, the end of the release run): a later release published it; ${verdict}`,
+      }
+    }
+    if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
+      const proven = releaseCommit !== undefined && info.commit?.toLowerCase() === releaseCommit
+      if (!proven)
+        warnings.push(
+          `${state.name}@${version}, published ${publishedAt}, within the second after ${settingName('published-before')} ${publishedBefore} (GitHub's updated_at is truncated to the second): counted as inside the release run, on its publish time alone.`,
+        )
+    }
+    // 2b. overlapping release runs (issue 24): a holder its commit does not prove is the
+    // failed release only while nothing else published in the window could be it
+    if (current && (releaseCommit === undefined || info.commit === undefined)) {
+      const ambiguity = otherCandidates(state, version, info, publishedAfter, publishedBefore, releaseCommit)
+      if (ambiguity.length > 0) {
+        const how =
+          info.commit === undefined
+            ? 'records no commit'
+            : `was built from ${info.commit}, but no ${settingName('release-commit')} was given to compare it with`
+        const matched = ambiguity.find(
+          (v) => releaseCommit !== undefined && state.versions[v].commit?.toLowerCase() === releaseCommit,
+        )
+        return {
+          proceed: false,
+          holder,
+          reason:
+            matched !== undefined
+              ? `'${channel}' holds ${version}, which ${how}; ${state.name}@${matched}, published in the same window, was built from the release's commit ${releaseCommit} (${settingName('release-commit')}): that is the release that failed, and '${channel}' no longer holds it, so nothing was rolled back (${version} came from another release run, such as an overlapping fix). If ${matched} must be deprecated, roll it back by hand with ${setting('rollback-version', matched)}.`
+              : `'${channel}' holds ${version}, which ${how}; ${ambiguity.join(', ')} ${ambiguity.length === 1 ? 'was' : 'were'} published in the same window too and could be the release that failed: the time window alone cannot tell which, so nothing was rolled back. Roll the bad one back by hand with an exact ${settingName('rollback-version')}.`,
+        }
       }
     }
   }

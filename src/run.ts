@@ -76,6 +76,10 @@ export interface TargetRun {
   note?: string
   /** the preflight found that this credential cannot write without a person (src/handoff.ts): why */
   needsPerson?: string
+  /** what the adapter saw after its writes that people must know (Target.anomalies), also among the warnings */
+  anomalies?: string[]
+  /** another client's writes the registry lost to this run's write (Target.lostWrites): the run is partial */
+  lost?: string[]
 }
 
 export interface IncidentRequest extends RollbackInputs {
@@ -234,7 +238,12 @@ async function runTargets(
       req.recorded?.incidentId ??
       (several
         ? incidentOf(runs, req)
-        : incidentId(r.name, r.channel, bad, req.restoreVersion ?? lastKnownGood(before, bad, r.channel) ?? ''))
+        : incidentId(
+            r.name,
+            r.channel,
+            bad,
+            req.restoreVersion ?? lastKnownGood(before, bad, r.channel, req.releaseCommit) ?? '',
+          ))
     const rec = await recordOf(id)
     if (!rec) {
       if (options.undoRecord)
@@ -431,7 +440,13 @@ async function runTargets(
       tell(r, r.failure ? 'failed' : 'done', r.failure ? errorOf(r) : r.outcome)
     },
   )
-  for (const r of planned) for (const a of r.target.anomalies?.() ?? []) r.warnings.push(a)
+  for (const r of planned) {
+    const anomalies = r.target.anomalies?.() ?? []
+    r.warnings.push(...anomalies)
+    if (anomalies.length > 0) r.anomalies = anomalies
+    const lost = r.target.lostWrites?.() ?? []
+    if (lost.length > 0) r.lost = lost
+  }
   return runs
 }
 
@@ -540,6 +555,17 @@ function resolve(req: IncidentRequest, runs: TargetRun[], handoff?: string): Inc
       ),
     }
   }
+  // the writes took effect, but the registry lost another client's write made at the same time (issue 24)
+  const lost = runs.flatMap((r) => (r.lost ?? []).map((l) => `${r.label}${l}`))
+  if (lost.length > 0)
+    return {
+      ...base,
+      status: 'partial',
+      error: new RollbackError(
+        `${req.undo ? 'Undone' : 'Rolled back'}, but the registry lost what another client wrote at the same time: ${lost.join('; ')}.`,
+        'publish or tag again what is named (see the warnings; a re-run cannot bring it back), then check the package.',
+      ),
+    }
   return { ...base, status: wrote ? 'completed' : 'already-done' }
 }
 

@@ -42,9 +42,32 @@ export function clip(raw: string, max: number, esc: (c: string) => string = (c) 
   return out
 }
 
-/** Slack mrkdwn: `&`, `<` and `>` as entities; no link, mention (`<!here>`, `<@U…>`) or special can be written. */
-export const slackChar = (c: string): string => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c)
-export const slackText = (s: string, max = SLACK_SECTION) => clip(s, max, slackChar)
+/**
+ * Bare URLs and `www.` hosts with a zero-width space inside (`https:\u200b//…`), as
+ * src/markdown.ts does for GitHub: the text reads as written, but no client's autolinker
+ * sees a URL in it (issue 24: Slack linked a bare URL from the reason).
+ */
+export const unlinked = (s: string): string => s.replace(/:\/\//g, ':\u200b//').replace(/(www)\./gi, '$1\u200b.')
+
+/** Slack's mrkdwn characters, which have no escape there, as look-alikes that format nothing. */
+const SLACK_LOOKALIKE: Record<string, string> = { '*': '\u2217', _: '\uff3f', '~': '\u223c', '`': '\u02cb' }
+
+/**
+ * Slack mrkdwn: `&`, `<` and `>` as entities (the only escapes Slack decodes:
+ * https://docs.slack.dev/messaging/formatting-message-text#escaping), so no link, mention
+ * (`<!here>`, `<@U…>`) or special can be written; `*`, `_`, `~` and `` ` `` (bold, italic,
+ * strike, code), which cannot be escaped, as look-alikes (∗ ＿ ∼ ˋ); `@` with a zero-width
+ * space after it (the fallback `text` has no `verbatim`).
+ */
+export const slackChar = (c: string): string =>
+  c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '@' ? '@\u200b' : (SLACK_LOOKALIKE[c] ?? c)
+export const slackText = (s: string, max = SLACK_SECTION) => clip(unlinked(s), max, slackChar)
+/**
+ * A mrkdwn text object with `verbatim: true`: Slack then auto-converts no URL into a link,
+ * link-ifies no conversation name and parses no mention, while our own `<url|label>` links
+ * and `*label*` still render (https://docs.slack.dev/reference/block-kit/composition-objects/text-object).
+ */
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text, verbatim: true })
 
 /**
  * Discord markdown: every character that starts formatting, a quote, a heading, a list, a
@@ -54,7 +77,7 @@ export const slackText = (s: string, max = SLACK_SECTION) => clip(s, max, slackC
  */
 export const discordChar = (c: string): string =>
   c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c
-export const discordText = (s: string, max = DISCORD_MAX) => clip(s, max, discordChar)
+export const discordText = (s: string, max = DISCORD_MAX) => clip(unlinked(s), max, discordChar)
 
 function what(a: Announcement): string {
   if (a.targets.length === 1) {
@@ -115,37 +138,30 @@ export function slackPayload(a: Announcement): { text: string; blocks: unknown[]
     },
     {
       type: 'section',
-      fields: facts(a).map(([label, value]) => ({
-        type: 'mrkdwn',
-        text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}`,
-      })),
+      fields: facts(a).map(([label, value]) =>
+        mrkdwn(`*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}`),
+      ),
     },
-    { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } },
+    { type: 'section', text: mrkdwn(`*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}`) },
   ]
   const lines = targetLines(a)
   if (lines.length > 0)
     blocks.push({
       type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION),
-      },
+      text: mrkdwn(clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION)),
     })
   const p = problem(a)
   if (p)
     blocks.push({
       type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}`,
-      },
+      text: mrkdwn(`*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}`),
     })
   const links = [
     a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '',
     a.reportUrl ? `<${slackUrl(a.reportUrl)}|Incident report>` : '',
     a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : '',
   ].filter(Boolean)
-  if (links.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join(' · ') }] })
+  if (links.length > 0) blocks.push({ type: 'context', elements: [mrkdwn(links.join(' · '))] })
   return { text: slackText(`${EMOJI[a.status]} ${a.headline}: ${summary}. Reason: ${a.reason}`, SLACK_SECTION), blocks }
 }
 
@@ -211,7 +227,8 @@ function teamsLine(label: string | undefined, value: string, extra: Record<strin
 
 /**
  * Microsoft Teams (a Workflows webhook or an incoming webhook): an Adaptive Card in the
- * message envelope. Every text is a TextRun, which renders no Markdown and no mention.
+ * message envelope. Every text is a TextRun, which renders no Markdown and no mention;
+ * bare URLs are broken by a zero-width space (unlinked) in case a client links them.
  */
 export function teamsPayload(a: Announcement) {
   const body = [
@@ -220,12 +237,12 @@ export function teamsPayload(a: Announcement) {
       size: 'Large',
       color: TEAMS_COLOR[a.status],
     }),
-    ...facts(a).map(([label, value]) => teamsLine(label, clip(value, LINE_MAX))),
-    teamsLine('Reason', clip(a.reason, REASON_MAX)),
+    ...facts(a).map(([label, value]) => teamsLine(label, clip(unlinked(value), LINE_MAX))),
+    teamsLine('Reason', clip(unlinked(a.reason), REASON_MAX)),
   ]
   const p = problem(a)
-  if (p) body.push(teamsLine(a.status === 'partial' ? 'What is missing' : 'Error', clip(p, ERROR_MAX)))
-  for (const line of targetLines(a)) body.push(teamsLine(undefined, clip(line, LINE_MAX)))
+  if (p) body.push(teamsLine(a.status === 'partial' ? 'What is missing' : 'Error', clip(unlinked(p), ERROR_MAX)))
+  for (const line of targetLines(a)) body.push(teamsLine(undefined, clip(unlinked(line), LINE_MAX)))
   const actions = [
     ...(a.issueUrl ? [{ type: 'Action.OpenUrl', title: 'Tracking issue', url: a.issueUrl }] : []),
     ...(a.reportUrl ? [{ type: 'Action.OpenUrl', title: 'Incident report', url: a.reportUrl }] : []),

@@ -1,15 +1,16 @@
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
 // of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
-import { randomBytes } from 'node:crypto'
 import { CapabilityError, InputError, RegistryError, RollbackError } from '../errors.js'
 import type { PackageState } from '../plan.js'
-import { guardedWrite } from '../guard.js'
+import { ChannelMovedError, guardedWrite } from '../guard.js'
 import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
 import { escapePackageName, RegistryClient } from './npm-fetch.js'
 import { exchangeIdToken, TRUSTED_PUBLISHING_ONLY, type IdTokenSource } from './npm/oidc.js'
 import type { SecondFactor } from './npm/two-factor.js'
 import { noteOf } from './republish-note.js'
+import { DRILL_TAG_PREFIX, leftoverOf, newDrillTag, trackProbe } from './npm/probe-tag.js'
+import { compareWrite, witnessWhile } from './npm/lost-writes.js'
 import {
   channelFixed,
   identifyRegistry,
@@ -26,17 +27,15 @@ import { currentDialect, setting, settingName, setTo, theSetting } from '../core
 
 /**
  * The probe's dist-tag (the drill's harmless write, and the trusted-publishing preflight):
- * `release-rollback-drill-<random>`, a name of its own for every probe, so two probes of one
- * package at once (a drill beside a rollback, two channels rolled back together) never read
- * or delete each other's tag.
+ * `release-rollback-drill-<machine>-<pid>-<random>` (src/targets/npm/probe-tag.ts), a name of
+ * its own for every probe, so two probes of one package at once (a drill beside a rollback,
+ * two channels rolled back together) never read or delete each other's tag.
  */
-export const DRILL_TAG_PREFIX = 'release-rollback-drill-'
+export { DRILL_TAG_PREFIX, newDrillTag } from './npm/probe-tag.js'
 /** The one name every probe used before the names became per run: recognised, never written. */
 const LEGACY_DRILL_TAG = 'release-rollback-drill'
 /** A tag some probe wrote (this run's or another's). */
 export const isDrillTag = (tag: string): boolean => tag === LEGACY_DRILL_TAG || tag.startsWith(DRILL_TAG_PREFIX)
-/** A fresh probe tag name: the prefix and 8 random hex digits. */
-export const newDrillTag = (): string => `${DRILL_TAG_PREFIX}${randomBytes(4).toString('hex')}`
 
 export interface NpmTargetOptions {
   packageName: string
@@ -91,6 +90,8 @@ export class NpmTarget implements Target {
   private readonly notes: string[] = []
   /** the credential probe of the preflight (probeWrite), made once per target */
   private preflight?: Promise<void>
+  /** what another client wrote at the same time that the registry lost to a document PUT of this run (issue 24) */
+  private readonly lost: string[] = []
   /** which registry software answered the last read of the package document (its headers say) */
   private identity?: RegistryIdentity
 
@@ -171,6 +172,11 @@ export class NpmTarget implements Target {
   /** Anomalies seen after a write (a document the registry changed beyond ours). */
   anomalies(): string[] {
     return [...this.notes]
+  }
+
+  /** What the registry lost to this run's document PUTs (another client's version or tag), one line each. */
+  lostWrites(): string[] {
+    return [...this.lost]
   }
 
   /**
@@ -339,6 +345,26 @@ export class NpmTarget implements Target {
     const before = tags(await this.readPackument())
     const others = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => !isDrillTag(k)))
     for (const [stale, on] of Object.entries(before).filter(([k]) => isDrillTag(k))) {
+      // provably a leftover (this machine, a process that has ended): removed, guarded by the read just made
+      const pid = leftoverOf(stale)
+      if (pid !== undefined) {
+        const at = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(stale)}`
+        const gone = await withRetry(
+          `removing dist-tag '${stale}'`,
+          async () => (await this.api()).write(at, 'dist-tag', { method: 'DELETE' }),
+          this.retry,
+          this.options.log,
+        ).then(
+          () => true,
+          () => false,
+        )
+        if (gone) {
+          warnings.push(
+            `${by} removed the dist-tag '${stale}' (on ${on}), the probe of an earlier drill or preflight on this machine whose process (${pid}) has ended without removing it.`,
+          )
+          continue
+        }
+      }
       warnings.push(
         `${pkg} has a dist-tag '${stale}' on ${on}: the probe of another drill or preflight, running now or left by one that did not finish. ${by} left it alone (it may be in use); if no rollback or drill of ${pkg} is running, remove it: npm dist-tag rm ${pkg} ${stale}`,
       )
@@ -379,6 +405,11 @@ export class NpmTarget implements Target {
         }
         throw explained
       })
+    // a cancelled drill (SIGTERM, SIGINT) removes the tag, only while it still is this probe's
+    const untrack = trackProbe(tag, async () => {
+      if (tags(await this.readPackument())[tag] === version)
+        await write(`removing dist-tag '${tag}'`, { method: 'DELETE' })
+    })
     let added = false
     try {
       await write(`adding dist-tag '${tag}'`, {
@@ -402,8 +433,10 @@ export class NpmTarget implements Target {
           (d) => tags(d)[tag] !== undefined,
           () => false,
         ))
-      if (ours) {
-        await write(`removing dist-tag '${tag}'`, { method: 'DELETE' })
+      try {
+        if (ours) await write(`removing dist-tag '${tag}'`, { method: 'DELETE' })
+      } finally {
+        untrack()
       }
     }
     const end = tags(await this.readPackument())
@@ -679,6 +712,7 @@ export class NpmTarget implements Target {
       restoreTo,
       (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf,
       onlyIf,
+      restoreTo === '' ? 'removing the deprecation of' : 'putting back the earlier deprecation of',
     )
   }
 
@@ -688,8 +722,10 @@ export class NpmTarget implements Target {
     message: string,
     isExpected: (d: Packument) => boolean,
     expected = 'the planned state',
+    doing = 'deprecating',
   ): Promise<WriteOutcome> {
     let sent: Packument | undefined
+    let witnesses: Packument[] = []
     const now = (d: Packument) => String(this.versionOf(d, version).deprecated ?? '')
     // the read made just before (the channel's read-back) is of the write view: the
     // deprecations come from the full document, read now (see readForDeprecation)
@@ -708,15 +744,22 @@ export class NpmTarget implements Target {
       write: async (doc) => {
         this.versionOf(doc, version).deprecated = message
         sent = structuredClone(doc)
-        await (await this.api())
-          .write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc })
-          .catch((e: unknown) => {
-            throw this.lacks(e, 'deprecate') ?? this.deprecationsMustBeStrings(e, version, message) ?? e
-          })
+        const client = await this.api()
+        const put = client.write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc }).catch((e: unknown) => {
+          throw this.lacks(e, 'deprecate') ?? this.deprecationsMustBeStrings(e, version, message) ?? e
+        })
+        // reads while the PUT is in flight: where a registry that ignores _rev (not npmjs, which
+        // answers 409) still shows another client's write that our PUT is about to overwrite
+        const watch =
+          this.identity?.kind === 'npmjs'
+            ? Promise.resolve([])
+            : witnessWhile(put, () => client.read<Packument>(`/${this.escaped}?write=true`, 'view').then((r) => r.body))
+        await put
+        witnesses = await watch
       },
       ...this.guardOptions(),
     })
-    if (sent) this.compareAfterWrite(sent, state, version)
+    if (sent) await this.compareAfterWrite(sent, state, version, witnesses, doing, message !== '')
     return outcome
   }
 
@@ -792,38 +835,83 @@ export class NpmTarget implements Target {
     return entry
   }
 
-  /** After a document PUT: everything but our own change must read back as it was sent. */
-  private compareAfterWrite(sent: Packument, got: Packument, changed: string): void {
-    const differences: string[] = []
-    const sentTags = sent['dist-tags'] ?? {}
-    const gotTags = got['dist-tags'] ?? {}
-    for (const tag of new Set([...Object.keys(sentTags), ...Object.keys(gotTags)])) {
-      if (sentTags[tag] !== gotTags[tag])
-        differences.push(
-          `dist-tag '${tag}' was ${sentTags[tag] ?? '(none)'} before the write and is ${gotTags[tag] ?? '(gone)'} after it`,
+  /**
+   * After a document PUT: everything but our own change must read back as it was sent. A
+   * version or a dist-tag another client wrote while the PUT was in flight that the
+   * read-back no longer shows is lost (lostWrites(): the run ends partial); a tag that can
+   * go back to where that write had moved it (the version still exists and is not
+   * deprecated) is moved back, guarded by a fresh read. A lost version cannot be published
+   * again by this tool.
+   */
+  private async compareAfterWrite(
+    sent: Packument,
+    got: Packument,
+    changed: string,
+    witnesses: Packument[],
+    doing: string,
+    deprecated: boolean,
+  ): Promise<void> {
+    const pkg = this.options.packageName
+    const c = compareWrite(sent, got, witnesses, changed)
+    const parts: string[] = []
+    const lost: string[] = []
+    for (const v of c.lostVersions) {
+      parts.push(
+        `version ${v}, published meanwhile, is gone from the registry (it took this run's document, which did not have it, whole): it must be published again; this tool cannot`,
+      )
+      lost.push(`${pkg}@${v} (published while this run wrote; the registry lost it: publish it again)`)
+    }
+    const gotVersions = got.versions ?? {}
+    for (const t of c.lostTags) {
+      const now = t.now ?? '(no such tag)'
+      const onBad = t.now === changed && deprecated ? ', the bad version this run deprecated' : ''
+      const target = gotVersions[t.movedTo]
+      const why = !target
+        ? `it cannot follow ${t.movedTo}, which is lost`
+        : typeof target.deprecated === 'string' && target.deprecated !== ''
+          ? `it is not moved back: ${t.movedTo} is deprecated`
+          : undefined
+      if (why !== undefined) {
+        parts.push(`dist-tag '${t.tag}' was moved to ${t.movedTo} meanwhile and is back on ${now}${onBad}: ${why}`)
+        lost.push(`${pkg}'s dist-tag '${t.tag}' (moved to ${t.movedTo} meanwhile, set back to ${now}${onBad})`)
+        continue
+      }
+      // another client's move, undone by our PUT: put back, only while the tag still holds what our PUT left
+      this.forget()
+      try {
+        await this.pointChannel(t.tag, t.movedTo, t.now)
+        parts.push(
+          `dist-tag '${t.tag}' was moved to ${t.movedTo} meanwhile and was back on ${now}: moved back to ${t.movedTo}`,
+        )
+      } catch (e) {
+        const moved = e instanceof ChannelMovedError
+        parts.push(
+          `dist-tag '${t.tag}' was moved to ${t.movedTo} meanwhile and was back on ${now}: ${moved ? 'it moved again since, so it is left there' : `moving it back failed (${e instanceof Error ? e.message : String(e)})`}`,
+        )
+        if (!moved) lost.push(`${pkg}'s dist-tag '${t.tag}' (moved to ${t.movedTo} meanwhile, set back to ${now})`)
+      }
+      this.forget()
+    }
+    if (c.differences.length > 0)
+      parts.push(
+        `the registry's document differs from the one this run sent in more than that: ${c.differences.join('; ')}`,
+      )
+    if (c.otherWrites > 0) {
+      parts.push(
+        `the document's revision went from ${sent._rev} to ${got._rev}: ${c.otherWrites} other write(s) landed between this run's read (revision ${sent._rev}) and its read-back (revision ${got._rev})`,
+      )
+      // nothing seen explains them: on a registry that ignores _rev, our document overwrote them unseen
+      if (lost.length === 0 && parts.length === 1 && this.identity?.kind !== 'npmjs')
+        lost.push(
+          `${c.otherWrites} write(s) to ${pkg} by another client between this run's read and its document PUT (what they published or tagged is not on the registry any more and cannot be read back)`,
         )
     }
-    const sentVersions = sent.versions ?? {}
-    const gotVersions = got.versions ?? {}
-    for (const v of new Set([...Object.keys(sentVersions), ...Object.keys(gotVersions)])) {
-      if (v === changed) continue
-      if (!(v in gotVersions)) differences.push(`version ${v} is gone`)
-      else if (!(v in sentVersions)) differences.push(`version ${v} appeared`)
-      else if ((sentVersions[v].deprecated ?? '') !== (gotVersions[v].deprecated ?? ''))
-        differences.push(`the deprecation of ${v} changed`)
-    }
-    // CouchDB-style revisions ("15-abc…") count writes: ours is one, any more is someone else's
-    const revision = (d: Packument) => Number(/^(\d+)-/.exec(String(d._rev ?? ''))?.[1] ?? NaN)
-    const others = revision(got) - revision(sent) - 1
-    if (others > 0)
-      differences.push(
-        `the document's revision went from ${sent._rev} to ${got._rev}: ${others} other write(s) landed between this run's read and its read-back`,
-      )
-    if (differences.length === 0) return
+    if (parts.length === 0) return
     const note =
-      `After deprecating ${this.options.packageName}@${changed}, the registry's document differs from the one this run sent in more than that deprecation: ${differences.join('; ')}. ` +
-      `Another write happened at the same time; on a registry that ignores the document revision (_rev), as Verdaccio does, this run's write may have undone it. Check ${this.options.packageName} and restore what is missing by hand.`
+      `After ${doing} ${pkg}@${changed}, ${parts.join('; ')}. ` +
+      `Another write happened at the same time; on a registry that ignores the document revision (_rev), as Verdaccio does, this run's write may have undone it. Check ${pkg} and restore what is missing by hand.`
     this.notes.push(note)
+    this.lost.push(...lost)
     this.options.log.warning(note)
   }
 

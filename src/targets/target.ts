@@ -72,6 +72,12 @@ export interface Target {
    */
   anomalies?(): string[]
   /**
+   * What another client wrote at the same time that the registry lost to this run's write
+   * (a version published, a tag moved, while a whole-document PUT was in flight on a
+   * registry that ignores `_rev`), one line each; the runner ends the run partial and names them.
+   */
+  lostWrites?(): string[]
+  /**
    * How the last write ran, when people must know it to judge the result (Helm: which
    * readiness checks helm waited for); the runner shows it in the target's summary row.
    */
@@ -89,7 +95,7 @@ export interface Target {
   /**
    * The drill's proof that the token may write here, without changing what anyone
    * installs: a harmless write made and undone, each step confirmed by a fresh read
-   * (npm: a dist-tag of its own, `release-rollback-drill-<random>`, added on `version`, read back, removed,
+   * (npm: a dist-tag of its own, `release-rollback-drill-<machine>-<pid>-<random>`, added on `version`, read back, removed,
    * confirmed gone; every other dist-tag must read back as it was). Throws an error that
    * names the token input when the write is refused. Targets whose checkAccess already
    * proves a write (Docker's cancelled blob upload) leave it out.
