@@ -284,6 +284,7 @@ function runProcess(
     let argv = args
     let shell = options.shell
     let tracker: Descendants | undefined
+    let supervised = false
     const linux = process.platform === 'linux'
     if (linux) {
       const resolved = shell ? '/bin/sh' : onPath(file, options.env.PATH)
@@ -296,6 +297,7 @@ function runProcess(
       const full = shell ? [resolved, '-c', file] : [resolved, ...args]
       const py = supervisorPython(options.env.PATH)
       if (py) {
+        supervised = true
         program = py
         argv = ['-c', SUPERVISOR, ...full]
       } else {
@@ -318,7 +320,7 @@ function runProcess(
       resolve({ code: null, signal: null, timedOut: false, tail, spawnError: e as NodeJS.ErrnoException })
       return
     }
-    if (linux && program !== python && child.pid !== undefined) tracker = new Descendants(child.pid)
+    if (linux && !supervised && child.pid !== undefined) tracker = new Descendants(child.pid)
     child.stdout?.on('data', feed('out'))
     child.stderr?.on('data', feed('err'))
     let timedOut = false
@@ -436,16 +438,18 @@ function onPath(file: string, path: string | undefined): string | undefined {
   return undefined
 }
 
-let python: string | null | undefined
-/** python3 with ctypes and prctl, once per process; null: none (then the /proc tracker). */
+const pythons = new Map<string, string | null>()
+/** python3 with ctypes and prctl on this PATH, looked for once; null: none (then the /proc tracker). */
 function supervisorPython(path: string | undefined): string | null {
-  if (python !== undefined) return python
+  const known = pythons.get(path ?? '')
+  if (known !== undefined) return known
   const found = onPath('python3', path)
   const ok =
     found !== undefined &&
     spawnSync(found, ['-c', 'import ctypes; ctypes.CDLL(None).prctl'], { stdio: 'ignore', timeout: 10_000 }).status ===
       0
-  python = ok ? (found as string) : null
+  const python = ok ? (found as string) : null
+  pythons.set(path ?? '', python)
   return python
 }
 
