@@ -21,6 +21,7 @@ import { parse as parseYaml } from 'yaml'
 import { InputError, RollbackError } from '../src/errors.js'
 import { executeIncident } from '../src/execute.js'
 import { readGitHubInputs, readInputs } from '../src/inputs.js'
+import { knownSecrets } from '../src/core/secrets.js'
 import { readSmokeInputs, smokeEnv, smokeOnly, smokeTest } from '../src/runbook/smoke.js'
 import { createTargets } from '../src/targets/select.js'
 import { startDockerRegistry, type DockerRegistry } from './support/docker-registry.mjs'
@@ -262,6 +263,32 @@ describe('the inputs', () => {
       PACKAGE: 'p',
       VERSION: '1.0.0',
     })
+  })
+
+  it("the run's secrets: the secret inputs by name (whatever the variable is called) and the credential variables; the runner's own token is scrubbed but is not a credential that stops the smoke test", () => {
+    const inputs: Record<string, string> = {
+      'announce-webhook': 'https://hooks.example.test/T/B/webhook-secret',
+      kubeconfig: 'apiVersion: v1\nusers:\n- user:\n    token: kube-secret-token-0123\n',
+      'smoke-test': 'exit 1',
+    }
+    const secrets = knownSecrets((n) => inputs[n] ?? '', {
+      ACTIONS_RUNTIME_TOKEN: 'runtime-token-1',
+      DEPLOY_KEY: 'not-known',
+      NODE_AUTH_TOKEN: 'x',
+    })
+    // NODE_AUTH_TOKEN 'x' is too short to be one
+    expect(secrets.credentials()).toEqual(['announce-webhook', 'kubeconfig'])
+    expect(secrets.values()).toEqual([
+      'https://hooks.example.test/T/B/webhook-secret',
+      'apiVersion: v1',
+      'token: kube-secret-token-0123',
+      'runtime-token-1',
+    ])
+    expect(
+      secrets.scrub(
+        `a https://hooks.example.test/T/B/webhook-secret b ${encodeURIComponent('https://hooks.example.test/T/B/webhook-secret')} c ${Buffer.from('runtime-token-1').toString('base64')} d not-known`,
+      ),
+    ).toBe('a *** b *** c *** d not-known')
   })
 
   it('adds no step without a command, and none in a dry run (where it says so)', () => {

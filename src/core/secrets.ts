@@ -37,15 +37,24 @@ const MIN_LENGTH = 4
 export class KnownSecrets {
   private readonly byName = new Map<string, Set<string>>()
 
-  /** Adds a secret under a name (a setting's name or a variable's); a value of several lines is also added line by line, as the runner masks. */
+  /**
+   * Adds a secret under a name (a setting's name or a variable's). A value of several lines
+   * (a kubeconfig) is added line by line, each line of 8 characters or more, as the action
+   * has always registered it: the runner masks line by line, and the output is scrubbed
+   * line by line.
+   */
   add(name: string, value: string | undefined): void {
     const v = value?.trim() ?? ''
-    if (v.length < MIN_LENGTH) return
+    const parts = /[\r\n]/.test(v)
+      ? v
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter((l) => l.length >= 8)
+      : [v]
+    const kept = parts.filter((p) => p.length >= MIN_LENGTH)
+    if (kept.length === 0) return
     const set = this.byName.get(name) ?? new Set<string>()
-    set.add(v)
-    // the runner masks line by line (actions/runner masks each line of a multi-line secret),
-    // and a kubeconfig is many lines
-    if (/[\r\n]/.test(v)) for (const line of v.split(/\r?\n/)) if (line.trim().length >= 8) set.add(line.trim())
+    for (const p of kept) set.add(p)
     this.byName.set(name, set)
   }
 
