@@ -350,13 +350,15 @@ function runProcess(
       // pipes it held then close too
       tracker?.killAll()
       killTree(child, 'SIGKILL')
-      const done = () => finish({ code, signal })
-      child.once('close', done)
-      setTimeout(() => {
-        child.stdout?.destroy()
-        child.stderr?.destroy()
-        done()
-      }, 2000).unref()
+      const closed = new Promise<void>((done) => {
+        child.once('close', () => done())
+        setTimeout(() => {
+          child.stdout?.destroy()
+          child.stderr?.destroy()
+          done()
+        }, 2000).unref()
+      })
+      void Promise.all([closed, tracker?.ended()]).then(() => finish({ code, signal }))
     })
   })
 }
@@ -513,6 +515,22 @@ class Descendants {
         // gone
       }
     }
+  }
+
+  /** Resolves once every process killed is gone (or a zombie), at most 2 s: SIGKILL takes effect when the process next runs. */
+  async ended(): Promise<void> {
+    const until = Date.now() + 2000
+    const alive = () =>
+      [...this.seen].some(([pid, start]) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+          return fields[19] === start && fields[0] !== 'Z'
+        } catch {
+          return false
+        }
+      })
+    while (alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
   }
 
   stop(): void {
