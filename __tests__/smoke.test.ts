@@ -737,7 +737,7 @@ describe('the built action and CLI', () => {
     expect(existsSync(marker)).toBe(false)
   })
 
-  it('dist/cli: --smoke-test stops the rollback with exit code 1, naming smoke-test; a bad --smoke-test-timeout is a bad input', async () => {
+  it('dist/cli: --smoke-test beside NPM_TOKEN is refused (exit 2); --smoke-only stops on a broken version with exit code 1, naming smoke-test; a bad --smoke-test-timeout is a bad input', async () => {
     const pkg = await publishVersions({ '1.2.2': { code: BROKEN } })
     const before = await snapshot(registry, pkg)
     const home = tempDir('rr-smoke-cli-')
@@ -1036,7 +1036,7 @@ describe.each(process.platform === 'linux' ? ['linux'] : [])(
       expect(readdirSync(tmp).filter((f) => f.startsWith('probe-'))).toEqual([])
     })
 
-    it('dist/cli: --smoke-only without a token runs the install scripts and the command, which find no token, and writes nothing; beside NPM_TOKEN the scripts do not run', async () => {
+    it('dist/cli: --smoke-only without a token runs the install scripts and the command, which find no token, and writes nothing; the rollback beside NPM_TOKEN takes what it passed', async () => {
       const pkg = await publishVersions({
         '1.2.2': { code: PROBE, manifest: { scripts: { postinstall: 'node index.js' } } },
       })
