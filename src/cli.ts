@@ -132,11 +132,11 @@ Options (defaults in brackets):
   --smoke-test <cmd>           before any write, install the restore version into an empty project
                                (npm; PACKAGE, VERSION set) or set IMAGE to its digest (Docker) and
                                run this shell command there: failing stops the rollback (not in
-                               a dry run; no token reaches the command)
+                               a dry run; refused beside NPM_TOKEN or any token: it runs package code)
   --smoke-test-timeout <d>     how long each smoke run may take [5m]
   --smoke-only                 only the smoke test of the plan, its install scripts included,
-                               writing nothing and needing no token: run it where no token is
-                               (install scripts do not run beside a token)
+                               writing nothing and needing no token: run it where no token is,
+                               then the rollback with RELEASE_ROLLBACK_SMOKE_TESTED=<smokeTested>
   --dry-run                    show the plan, change nothing
   --drill                      check that a rollback would work now (tokens, a harmless npm
                                dist-tag added and removed, a last known good), change nothing

@@ -1,6 +1,7 @@
 // The only module that talks to @actions/core: inputs in, outputs and summary out.
 import * as core from '@actions/core'
 import type { BookkeepingResult } from './bookkeeping.js'
+import { knownSecrets } from './core/secrets.js'
 import { useDialect } from './core/settings.js'
 import { errorMessage } from './errors.js'
 import { executeIncident, type RunbookSteps } from './execute.js'
@@ -180,25 +181,20 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let outputs: OutputValues = { ...EMPTY }
   // files a target made for this run (the Helm kubeconfig), removed whatever happens
   const disposers: Array<() => void> = []
+  // the run's secrets (src/core/secrets.ts): masked by the runner, scrubbed from the smoke
+  // test's output, and what the smoke test refuses to run beside
+  const secrets = knownSecrets((name) => core.getInput(name), env)
   // env: trusted publishing reads the runner's ID token request variables from it
-  const hooks: TargetHooks = { setSecret: (value: string) => core.setSecret(value), env }
+  const hooks: TargetHooks = {
+    setSecret: (value: string) => {
+      core.setSecret(value)
+      secrets.add('a credential the run obtained', value)
+    },
+    env,
+  }
   try {
-    // mask secrets before anything else can print them
-    for (const secret of [
-      core.getInput('npm-token'),
-      core.getInput('github-token'),
-      core.getInput('registry-password'),
-      core.getInput('announce-webhook'),
-      env.NODE_AUTH_TOKEN ?? '',
-      env.GITHUB_TOKEN ?? '',
-      env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '',
-    ]) {
-      if (secret.trim()) core.setSecret(secret.trim())
-    }
-    // a kubeconfig is many lines: the runner masks line by line, so register each one
-    for (const line of core.getInput('kubeconfig').split(/\r?\n/)) {
-      if (line.trim().length >= 8) core.setSecret(line.trim())
-    }
+    // mask secrets before anything else can print them (a kubeconfig line by line, as the runner masks)
+    for (const secret of secrets.values()) core.setSecret(secret)
     // every input is validated before anything is written
     // the smoke-only mode runs in a job without tokens: it reads the plan as a dry run does
     const smokeOnlyMode = env[SMOKE_ONLY_ENV] === 'true'
@@ -251,6 +247,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       const smoked = await smokeOnly(get, inputs, targets, {
         log: core,
         env,
+        secrets,
         summary: (md) => core.summary.addRaw(md).write(),
       })
       outputs = { ...EMPTY, status: smoked.status }
@@ -302,7 +299,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       about: { ctx, targets },
       log: core,
       userAgent,
-      smoke: { env, summary: (md) => core.summary.addRaw(md).write() },
+      smoke: { env, secrets, summary: (md) => core.summary.addRaw(md).write() },
       undoRecord,
     })
     const { result, bookkeeping } = await executeIncident(inputs, gi, targets, gh, ctx, core, steps)

@@ -11,40 +11,51 @@
 // No token is in the command's environment. It gets an allowlisted environment (PATH, HOME,
 // locale, temp folders, CI and runner facts, proxies without credentials, Docker's client
 // settings, GITHUB_WORKSPACE): never NPM_TOKEN, NODE_AUTH_TOKEN, GITHUB_TOKEN, INPUT_*,
-// ACTIONS_*, npm_config_* or anything else. The npm install of a private package needs the
-// token: it is written to a temporary .npmrc (mode 0600) in its own folder outside the project,
-// passed to that one npm process as its user config, and deleted as soon as the install ends.
-// The install runs with --ignore-scripts, so no package code runs while the token is on disk.
-// NODE_PATH points at the project's node_modules, so a script kept elsewhere (in
-// GITHUB_WORKSPACE) can require the package too, unless a node_modules of its own, nearer to
-// it, has one.
+// ACTIONS_*, npm_config_* or anything else. The npm install runs with --ignore-scripts and a
+// user config of its own (no token: the caller's .npmrc is not read); the install scripts
+// then run with `npm rebuild`. NODE_PATH points at the project's node_modules, so a script
+// kept elsewhere (in GITHUB_WORKSPACE) can require the package too, unless a node_modules of
+// its own, nearer to it, has one.
 //
-// A cleaned environment is not a wall: a child can read its ancestors' environments
-// (/proc/<ppid>/environ on Linux), and this process holds the tokens of the rollback
-// (INPUT_NPM-TOKEN, INPUT_GITHUB-TOKEN, ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN,
-// a registry password, a kubeconfig). So the install scripts (preinstall, install,
-// postinstall of the package and its dependencies, run with `npm rebuild`) run only in a
-// process that holds no write credential: the smoke job of the reusable workflows, which runs
-// this step alone (RELEASE_ROLLBACK_SMOKE_ONLY, see smokeOnly) with no secret, no token and
-// `permissions: {}`, and hands what passed to the rollback job (RELEASE_ROLLBACK_SMOKE_TESTED).
-// Beside a write credential the install scripts are not run, and a warning says so and names
-// that fix. The smoke command itself still runs there: it is the caller's own command.
+// A cleaned environment is not a wall: the install scripts and the command run package code,
+// and that code can read the credentials of any process of the same user (see refusal). So
+// the smoke test runs only in a process that holds no credential the run knows (the run's
+// secrets, src/core/secrets.ts): the smoke job of the reusable workflows, which runs this step
+// alone (RELEASE_ROLLBACK_SMOKE_ONLY, see smokeOnly) with no secret, no token and
+// `permissions: {}`, and hands what passed to the rollback job (RELEASE_ROLLBACK_SMOKE_TESTED);
+// or the CLI's --smoke-only where no token is set. Beside a credential it is refused before
+// anything of the package is fetched, naming that fix; nothing is written.
+//
+// Every line of output is scrubbed of the run's secrets before it is logged or kept (the last
+// 20 lines go into the error, the job summary, the tracking issue and the announcement), and
+// everything the command started ends with it, a process that left its session (setsid)
+// included (see contain).
 //
 // Not run in a dry run: the runbook's beforeWrite steps guard a write, and a dry run has
 // none (it may also lack the token a private package's install needs). The plan says so.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import { DURATION_UNITS, parseDuration } from '../core/duration.js'
 import type { InputReader } from '../core/reader.js'
+import { knownSecrets, type KnownSecrets } from '../core/secrets.js'
 import { InputError, RollbackError } from '../errors.js'
 import type { RollbackInputs } from '../inputs.js'
 import { inert } from '../markdown.js'
 import type { Logger } from '../retry.js'
 import { runIncident, type IncidentRequest, type IncidentStatus, type IncidentTarget, type TargetRun } from '../run.js'
 import type { DockerTarget } from '../targets/docker/target.js'
-import { nerfDart } from '../targets/npm-fetch.js'
 import { currentDialect, inputLabel, settingName } from '../core/settings.js'
 
 export const DEFAULT_SMOKE_TIMEOUT = '5m'
@@ -166,23 +177,15 @@ export const SMOKE_ONLY_ENV = 'RELEASE_ROLLBACK_SMOKE_ONLY'
 /** What the smoke job tested and passed, a JSON array of `name@version`: this run does not test again. */
 export const SMOKE_TESTED_ENV = 'RELEASE_ROLLBACK_SMOKE_TESTED'
 
-/** A variable whose name says it holds a credential: a token, a password, a secret, a kubeconfig. */
-const CREDENTIAL_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|KUBECONFIG|AUTH/i
-
 /**
- * The credentials this process holds, by name (never their values): every non-empty variable
- * whose name says it is one (INPUT_NPM-TOKEN, INPUT_GITHUB-TOKEN, INPUT_REGISTRY-PASSWORD,
- * INPUT_KUBECONFIG, ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN, NPM_TOKEN,
- * NODE_AUTH_TOKEN, GITHUB_TOKEN, …), and the npm token the run was given (the CLI may read it
- * from .npmrc). A child process can read all of them from its parent.
+ * The run's secrets (src/core/secrets.ts): the ones main.ts masks, or, without them, the
+ * secret inputs and credential variables as the reader and the environment give them; with
+ * the npm token the run was given (the CLI may read it from .npmrc).
  */
-export function heldCredentials(env: NodeJS.ProcessEnv, npmToken?: string): string[] {
-  const names = Object.entries(env)
-    .filter(([name, value]) => value !== undefined && value.trim() !== '' && CREDENTIAL_NAME.test(name))
-    .map(([name]) => name)
-    .sort()
-  if (npmToken && names.length === 0) names.push(settingName('npm-token'))
-  return names
+function secretsOf(options: SmokeOptions, get: InputReader, npmToken: string | undefined): KnownSecrets {
+  const secrets = options.secrets ?? knownSecrets(get, options.env ?? process.env)
+  if (npmToken && !secrets.values().includes(npmToken.trim())) secrets.add(settingName('npm-token'), npmToken)
+  return secrets
 }
 
 /** The smoke job's tested list, when this run was given one. */
@@ -241,7 +244,16 @@ function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
 function runProcess(
   file: string,
   args: string[],
-  options: { cwd: string; env: Record<string, string>; shell: boolean; deadline: number; log: Logger; prefix: string },
+  options: {
+    cwd: string
+    env: Record<string, string>
+    shell: boolean
+    deadline: number
+    log: Logger
+    prefix: string
+    /** the run's secrets: every line of output is scrubbed of them before it is logged or kept */
+    scrub: Pick<KnownSecrets, 'scrub'>
+  },
 ): Promise<Ran> {
   return new Promise((resolve) => {
     const tail: string[] = []
@@ -249,7 +261,9 @@ function runProcess(
     // every line is logged behind the prefix (never at the start of a line), so the runner
     // never reads the command's output as a workflow command (::add-mask::, ::error::, …)
     const push = (line: string) => {
-      const text = clean(line.replace(/\r$/, ''))
+      // scrubbed before it is cut to length, so no piece of a secret is left at the cut; the
+      // tail goes into the error, and so the job summary, the tracking issue and the webhook
+      const text = clean(options.scrub.scrub(line.replace(/\r$/, '')))
       options.log.info(`${options.prefix}${text}`)
       tail.push(text)
       if (tail.length > TAIL_LINES) tail.shift()
@@ -265,11 +279,38 @@ function runProcess(
       for (const l of lines) push(l)
     }
     let child: ChildProcess
+    // Linux: under the supervisor (a subreaper), or tracked through /proc
+    let program = file
+    let argv = args
+    let shell = options.shell
+    let tracker: Descendants | undefined
+    let supervised = false
+    const linux = process.platform === 'linux'
+    if (linux) {
+      const resolved = shell ? '/bin/sh' : onPath(file, options.env.PATH)
+      if (resolved === undefined) {
+        const e: NodeJS.ErrnoException = new Error(`spawn ${file} ENOENT`)
+        e.code = 'ENOENT'
+        resolve({ code: null, signal: null, timedOut: false, tail, spawnError: e })
+        return
+      }
+      const full = shell ? [resolved, '-c', file] : [resolved, ...args]
+      const py = supervisorPython(options.env.PATH)
+      if (py) {
+        supervised = true
+        program = py
+        argv = ['-c', SUPERVISOR, ...full]
+      } else {
+        program = full[0]
+        argv = full.slice(1)
+      }
+      shell = false
+    }
     try {
-      child = spawn(file, args, {
+      child = spawn(program, argv, {
         cwd: options.cwd,
         env: options.env,
-        shell: options.shell,
+        shell,
         stdio: ['ignore', 'pipe', 'pipe'],
         // its own process group: a timeout ends the command and everything it started
         detached: process.platform !== 'win32',
@@ -279,6 +320,7 @@ function runProcess(
       resolve({ code: null, signal: null, timedOut: false, tail, spawnError: e as NodeJS.ErrnoException })
       return
     }
+    if (linux && !supervised && child.pid !== undefined) tracker = new Descendants(child.pid)
     child.stdout?.on('data', feed('out'))
     child.stderr?.on('data', feed('err'))
     let timedOut = false
@@ -287,6 +329,7 @@ function runProcess(
     const timer = setTimeout(
       () => {
         timedOut = true
+        tracker?.killAll()
         killTree(child, 'SIGTERM')
         hardKill = setTimeout(() => killTree(child, 'SIGKILL'), 3000)
       },
@@ -295,6 +338,7 @@ function runProcess(
     const finish = (ran: Omit<Ran, 'tail' | 'timedOut'>) => {
       if (settled) return
       settled = true
+      tracker?.stop()
       clearTimeout(timer)
       clearTimeout(hardKill)
       for (const key of ['out', 'err'] as const) if (partial[key] !== '') push(partial[key])
@@ -304,16 +348,194 @@ function runProcess(
     child.once('exit', (code, signal) => {
       // whatever it left running (a server started in the background) ends with it; the
       // pipes it held then close too
+      tracker?.killAll()
       killTree(child, 'SIGKILL')
-      const done = () => finish({ code, signal })
-      child.once('close', done)
-      setTimeout(() => {
-        child.stdout?.destroy()
-        child.stderr?.destroy()
-        done()
-      }, 2000).unref()
+      const closed = new Promise<void>((done) => {
+        child.once('close', () => done())
+        setTimeout(() => {
+          child.stdout?.destroy()
+          child.stderr?.destroy()
+          done()
+        }, 2000).unref()
+      })
+      void Promise.all([closed, tracker?.ended()]).then(() => finish({ code, signal }))
     })
   })
+}
+
+// --- containing what the command starts ---------------------------------------------------
+//
+// The command runs in a process group of its own, which a timeout and its end kill. A process
+// that leaves the group (setsid: a new session, the way a daemon starts) escapes that kill and
+// would outlive the smoke test and the action, with the package's code in it. On Linux the
+// complete fix is a subreaper (prctl PR_SET_CHILD_SUBREAPER, man 2 prctl): every orphan below
+// it is reparented to it, setsid or not, so it can end them all. Node cannot call prctl
+// without a native module, so the command runs under a small supervisor in python3 (ctypes,
+// on the runner images), which sets it, runs the command, and on the command's end or a
+// SIGTERM kills every process below it until none is left, then ends the same way the command
+// did. Without python3 the best available is used: the descendants are read from /proc
+// (/proc/<pid>/task/<tid>/children, man 5 proc) every 100 ms and at the end, and every one
+// seen is killed (by pid and start time, so a reused pid is not); a process that starts and
+// leaves within one interval is missed then (README "Smoke test" says so).
+
+/** The supervisor (python3): argv is the command; PR_SET_CHILD_SUBREAPER is 36 (linux/prctl.h). */
+const SUPERVISOR = `
+import ctypes, os, signal, sys, time
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
+def below():
+    found, todo = [], [os.getpid()]
+    while todo:
+        p = todo.pop()
+        try: tasks = os.listdir('/proc/%d/task' % p)
+        except OSError: continue
+        for t in tasks:
+            try:
+                with open('/proc/%d/task/%s/children' % (p, t)) as f: kids = [int(k) for k in f.read().split()]
+            except OSError: kids = []
+            found += kids; todo += kids
+    return found
+def sweep():
+    for _ in range(500):
+        pids = below()
+        if not pids: return
+        for p in pids:
+            try: os.kill(p, signal.SIGKILL)
+            except OSError: pass
+        time.sleep(0.01)
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0] != 0: pass
+        except ChildProcessError: pass
+def stop(sig, frame):
+    sweep()
+    signal.signal(sig, signal.SIG_DFL)
+    os.kill(os.getpid(), sig)
+child = os.fork()
+if child == 0:
+    try: os.execv(sys.argv[1], sys.argv[1:])
+    finally: os._exit(127)
+for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP): signal.signal(sig, stop)
+while True:
+    pid, status = os.wait()
+    if pid == child: break
+sweep()
+if os.WIFSIGNALED(status):
+    signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+    os.kill(os.getpid(), os.WTERMSIG(status))
+sys.exit(os.WEXITSTATUS(status))
+`
+
+/** A program on PATH, as the shell would find it (undefined: not found). */
+function onPath(file: string, path: string | undefined): string | undefined {
+  if (file.includes('/')) return existsSync(file) ? file : undefined
+  for (const dir of (path ?? '').split(delimiter)) {
+    if (dir === '') continue
+    const candidate = join(dir, file)
+    try {
+      accessSync(candidate, constants.X_OK)
+      if (statSync(candidate).isFile()) return candidate
+    } catch {
+      // not here
+    }
+  }
+  return undefined
+}
+
+const pythons = new Map<string, string | null>()
+/** python3 with ctypes and prctl on this PATH, looked for once; null: none (then the /proc tracker). */
+function supervisorPython(path: string | undefined): string | null {
+  const known = pythons.get(path ?? '')
+  if (known !== undefined) return known
+  const found = onPath('python3', path)
+  const ok =
+    found !== undefined &&
+    spawnSync(found, ['-c', 'import ctypes; ctypes.CDLL(None).prctl'], { stdio: 'ignore', timeout: 10_000 }).status ===
+      0
+  const python = ok ? (found as string) : null
+  pythons.set(path ?? '', python)
+  return python
+}
+
+/** The tracker without a subreaper: the processes below `root` seen so far, by pid and start time. */
+class Descendants {
+  private readonly seen = new Map<number, string>()
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(private readonly root: number) {
+    this.timer = setInterval(() => this.scan(), 100)
+    this.timer.unref()
+  }
+
+  private static startTime(pid: number): string | undefined {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Adds every process now below the root (and below any seen before: an orphan is still tracked). */
+  scan(): void {
+    const todo = [this.root, ...this.seen.keys()]
+    const visited = new Set<number>()
+    while (todo.length > 0) {
+      const pid = todo.pop() as number
+      if (visited.has(pid)) continue
+      visited.add(pid)
+      let tasks: string[]
+      try {
+        tasks = readdirSync(`/proc/${pid}/task`)
+      } catch {
+        continue
+      }
+      for (const t of tasks) {
+        let kids: number[] = []
+        try {
+          kids = readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number)
+        } catch {
+          // gone
+        }
+        for (const k of kids) {
+          const start = Descendants.startTime(k)
+          if (start !== undefined && !this.seen.has(k)) this.seen.set(k, start)
+          todo.push(k)
+        }
+      }
+    }
+  }
+
+  /** Kills every process seen that is still the same process. */
+  killAll(): void {
+    this.scan()
+    for (const [pid, start] of this.seen) {
+      if (Descendants.startTime(pid) !== start) continue
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // gone
+      }
+    }
+  }
+
+  /** Resolves once every process killed is gone (or a zombie), at most 2 s: SIGKILL takes effect when the process next runs. */
+  async ended(): Promise<void> {
+    const until = Date.now() + 2000
+    const alive = () =>
+      [...this.seen].some(([pid, start]) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+          return fields[19] === start && fields[0] !== 'Z'
+        } catch {
+          return false
+        }
+      })
+    while (alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+  }
 }
 
 // --- the step -----------------------------------------------------------------------------
@@ -357,6 +579,8 @@ export interface SmokeOptions {
   summary?: (markdown: string) => Promise<unknown>
   /** the npm CLI (default npm, npm.cmd on Windows) */
   npm?: string
+  /** the run's secrets (the action's masked values, src/core/secrets.ts); default: read from the inputs and env */
+  secrets?: KnownSecrets
 }
 
 const fixVersion = () =>
@@ -374,24 +598,52 @@ export function smokeTest(
 ): Array<(planned: TargetRun[]) => Promise<void>> {
   const config = readSmokeInputs(get)
   if (config.command === undefined) return []
+  const secrets = secretsOf(options, get, inputs.npmToken)
   if (inputs.dryRun) {
     options.log.info(
       `Dry run: the smoke test (${settingName('smoke-test')}) is not run; a real rollback runs it against the restore version before its first write.`,
     )
+    const held = secrets.credentials()
+    if (held.length > 0 && testedElsewhere(options.env ?? process.env) === undefined)
+      options.log.warning(refusal(held).message)
     return []
   }
-  return [smokeTestStep(config, inputs, options)]
+  return [smokeTestStep(config, inputs, { ...options, secrets })]
 }
 
 /** The beforeWrite step: one smoke run per npm package and image whose channel moves, one after the other. */
 export function smokeTestStep(
   config: SmokeInputs,
   inputs: Pick<RollbackInputs, 'registry' | 'npmToken'>,
-  options: SmokeOptions,
+  options: SmokeOptions & { secrets: KnownSecrets },
 ): (planned: TargetRun[]) => Promise<void> {
   return async (planned) => {
     await smokeRuns(planned, config, inputs, options)
   }
+}
+
+/**
+ * The smoke command beside a credential, refused. It runs package code (the restore version
+ * and its freshly resolved dependencies, `require(process.env.PACKAGE)` included), and no
+ * environment, however clean, keeps that code from the credentials of the process that
+ * started it: on Linux any process of the same user reads another's environment as it was
+ * at exec (/proc/<pid>/environ: the action's holds every INPUT_*) and its memory
+ * (/proc/<pid>/mem), where every token the run read lives, unless Yama's ptrace_scope
+ * forbids it, and a GitHub-hosted runner gives the job's user passwordless sudo besides
+ * (https://docs.github.com/en/actions/using-github-hosted-runners/using-github-hosted-runners/about-github-hosted-runners:
+ * "passwordless sudo"). A helper re-exec'd with a clean environment before any secret is read
+ * does not help either: it is still this user's, beside this process. So the command runs only
+ * in a process that holds no credential at all (README "Smoke test").
+ */
+function refusal(held: string[]): InputError {
+  const action = currentDialect() === 'action'
+  return new InputError(
+    'smoke-test',
+    `is not run beside credentials: this process holds ${held.join(', ')}, and the command runs the package's code (the restore version and its dependencies), which can read them from this process (/proc/<pid>/environ and /proc/<pid>/mem on Linux), whatever environment the command is given. Nothing was written.`,
+    action
+      ? `run the smoke test in a job that holds no token: the reusable workflows rollback-npm.yml and rollback-npm-oidc.yml do (their smoke job has no secret and permissions: {}); in a workflow of your own, run the action with ${SMOKE_ONLY_ENV}=true in a job with no token and permissions: {}, and pass its smoke-tested output to the rollback step as ${SMOKE_TESTED_ENV}; or leave smoke-test empty.`
+      : `run release-rollback --smoke-only where no token is set (no NPM_TOKEN, GITHUB_TOKEN or other credential), then the rollback with ${SMOKE_TESTED_ENV} set to its smokeTested list (--json); or leave out --smoke-test.`,
+  )
 }
 
 /** Smoke-tests every target whose channel moves; returns what passed, as `name@version`. */
@@ -399,14 +651,14 @@ async function smokeRuns(
   planned: TargetRun[],
   config: SmokeInputs,
   inputs: Pick<RollbackInputs, 'registry' | 'npmToken'>,
-  options: SmokeOptions,
+  options: SmokeOptions & { secrets: KnownSecrets },
 ): Promise<string[]> {
   const command = config.command as string
   const env = options.env ?? process.env
   const passed: string[] = []
   try {
     const tested = testedElsewhere(env)
-    const held = heldCredentials(env, inputs.npmToken)
+    const held = options.secrets.credentials()
     for (const r of planned) {
       const plan = r.plan
       if (!plan) continue
@@ -433,12 +685,14 @@ async function smokeRuns(
         passed.push(subject)
         continue
       }
-      if (r.kind === 'npm') await smokeNpm(r.name, version, command, config, inputs, options, label, held)
-      else if (r.kind === 'docker') await smokeDocker(r, version, command, config, options, label)
-      else {
+      if (r.kind !== 'npm' && r.kind !== 'docker') {
         options.log.info(`${label}Smoke test: not run for ${r.kind} targets (only npm packages and images).`)
         continue
       }
+      // before anything of the package is fetched: nothing of it runs beside a credential
+      if (held.length > 0) throw refusal(held)
+      if (r.kind === 'npm') await smokeNpm(r.name, version, command, config, inputs, options, label)
+      else await smokeDocker(r, version, command, config, options, label)
       passed.push(subject)
     }
   } catch (e) {
@@ -475,7 +729,10 @@ export async function smokeOnly(
     )
   const plan = await runIncident({ ...request, dryRun: true }, targets, options.log)
   if (plan.error) throw plan.error
-  const tested = await smokeRuns(plan.targets, config, request, options)
+  const tested = await smokeRuns(plan.targets, config, request, {
+    ...options,
+    secrets: secretsOf(options, get, request.npmToken),
+  })
   options.log.info(
     `Smoke test only: ${tested.length > 0 ? `passed for ${tested.join(', ')}` : 'no channel would move, nothing to test'}; nothing was written.`,
   )
@@ -488,10 +745,8 @@ async function smokeNpm(
   command: string,
   config: SmokeInputs,
   inputs: Pick<RollbackInputs, 'registry' | 'npmToken'>,
-  options: SmokeOptions,
+  options: SmokeOptions & { secrets: KnownSecrets },
   label: string,
-  /** the credentials this process holds: then no install script runs */
-  held: string[],
 ): Promise<void> {
   const subject = `${name}@${version}`
   const deadline = Date.now() + config.timeoutMs
@@ -507,17 +762,13 @@ async function smokeNpm(
     const base = smokeEnv(env)
     options.log.info(`${label}Smoke test: installing ${subject} from ${inputs.registry} into an empty project…`)
 
-    // 1. the install: the token, when there is one, only in a temporary user config that
-    // exists for this one npm process; no scripts run while it is on disk
+    // 1. the install, without a token (the smoke test runs only where none is, see refusal),
+    // with a user config of its own: the caller's .npmrc, which may hold one, is not read
     const rcDir = mkdtempSync(join(temp, 'release-rollback-npmrc-'))
     let install: Ran
     try {
       const rc = join(rcDir, '.npmrc')
-      writeFileSync(
-        rc,
-        `registry=${inputs.registry}\n${inputs.npmToken ? `${nerfDart(inputs.registry)}:_authToken=${inputs.npmToken}\n` : ''}`,
-        { mode: 0o600 },
-      )
+      writeFileSync(rc, `registry=${inputs.registry}\n`, { mode: 0o600 })
       const empty = join(rcDir, 'global-npmrc')
       writeFileSync(empty, '', { mode: 0o600 })
       // the install may use the proxies as given (credentials too): it runs no package code
@@ -547,6 +798,7 @@ async function smokeNpm(
           deadline,
           log: options.log,
           prefix: `${label}  npm │ `,
+          scrub: options.secrets,
         },
       )
     } finally {
@@ -554,32 +806,25 @@ async function smokeNpm(
     }
     check(install, subject, `installing it (npm install ${subject})`, config, 'npm')
 
-    // 2. the install scripts, as a user's install runs them, in an environment without
-    // tokens; but a script can read its ancestors' environments (/proc/<ppid>/environ), so
-    // only where this process holds no credential
-    if (held.length > 0) {
-      options.log.warning(
-        `${label}Smoke test: the install scripts of ${subject} (and its dependencies) were not run: this process holds write credentials (${held.join(', ')}), which a script could read from its parent process. The package was installed with scripts off, so a version that needs its install scripts may fail the test, and one that breaks in them may pass. Fix: run the smoke test in a job that holds no token: the reusable workflows rollback-npm.yml and rollback-npm-oidc.yml do (their smoke job has no secret and permissions: {}); in a workflow of your own, run the action with ${SMOKE_ONLY_ENV}=true in such a job and pass its smoke-tested output to the rollback step as ${SMOKE_TESTED_ENV}; on the command line, run release-rollback --smoke-only where no token is set.`,
-      )
-    } else {
-      const noRc = {
-        npm_config_userconfig: join(project, '.no-user-npmrc'),
-        npm_config_globalconfig: join(project, '.no-global-npmrc'),
-      }
-      const rebuild = await runProcess(
-        npm,
-        ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'],
-        {
-          cwd: project,
-          env: { ...base, ...noRc },
-          shell: process.platform === 'win32',
-          deadline,
-          log: options.log,
-          prefix: `${label}  npm │ `,
-        },
-      )
-      check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm')
+    // 2. the install scripts, as a user's install runs them (this process holds no credential)
+    const noRc = {
+      npm_config_userconfig: join(project, '.no-user-npmrc'),
+      npm_config_globalconfig: join(project, '.no-global-npmrc'),
     }
+    const rebuild = await runProcess(
+      npm,
+      ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'],
+      {
+        cwd: project,
+        env: { ...base, ...noRc },
+        shell: process.platform === 'win32',
+        deadline,
+        log: options.log,
+        prefix: `${label}  npm │ `,
+        scrub: options.secrets,
+      },
+    )
+    check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm')
 
     // 3. the command, in the project
     options.log.info(`${label}Smoke test: running the ${settingName('smoke-test')} command for ${subject}…`)
@@ -590,6 +835,7 @@ async function smokeNpm(
       deadline,
       log: options.log,
       prefix: `${label}  │ `,
+      scrub: options.secrets,
     })
     check(ran, subject, 'running the smoke-test command', config, 'command')
     options.log.info(`✔ ${label}Smoke test passed: ${subject}.`)
@@ -603,7 +849,7 @@ async function smokeDocker(
   version: string,
   command: string,
   config: SmokeInputs,
-  options: SmokeOptions,
+  options: SmokeOptions & { secrets: KnownSecrets },
   label: string,
 ): Promise<void> {
   const deadline = Date.now() + config.timeoutMs
@@ -629,6 +875,7 @@ async function smokeDocker(
       deadline,
       log: options.log,
       prefix: `${label}  │ `,
+      scrub: options.secrets,
     })
     check(ran, image, 'running the smoke-test command', config, 'command')
     options.log.info(`✔ ${label}Smoke test passed: ${image}.`)
