@@ -18,7 +18,7 @@ export const modules = {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(83916);
 /* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(40578);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(49809);
-/* harmony import */ var _npm_fetch_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(53986);
+/* harmony import */ var _npm_fetch_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(69509);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(22464);
 /* harmony import */ var _republish_note_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(87855);
 /* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(54527);
@@ -227,6 +227,7 @@ async function republish(opts) {
         timeoutMs: opts.timeoutMs,
         userAgent: opts.userAgent,
         answered: opts.registryAnswered,
+        secondFactor: opts.secondFactor,
     });
     const explain = (e, what) => explainError(e, what, packageName, registry);
     const readPackument = () => (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(`reading ${packageName}`, () => client.json(`/${escaped}?write=true`, 'view'), policy, log).catch((e) => {
@@ -378,7 +379,7 @@ function explainError(e, what, pkg, registry) {
     const status = err.statusCode;
     const code = err.code;
     if (code === 'EOTP') {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).`, status, code);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The registry asks for a second factor (two-factor authentication) to publish with this token: it is a session token from npm login, or a granular token without "Bypass two-factor authentication". Nothing was published.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (npm announced that from January 2027 such a token may only stage a publish), or publish from the command line, which asks you to approve the write.`, status, code);
     }
     if (code === 'EPRIVATE') {
         return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${what} ${pkg}: the restore version's package.json says "private": true, so it cannot be republished.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')}.`, status, code);

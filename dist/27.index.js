@@ -144,13 +144,13 @@ async function issuesByMarker(gh, repo, label, marker) {
  * own app token comments on its issue instead of opening another. A person's issue is never
  * adopted this way.
  */
-async function findIssueByMarker(gh, repo, label, marker, recorded) {
+async function findIssueByMarker(gh, repo, label, marker, recorded, adoptRecordedBot = false) {
     const candidates = await issuesByMarker(gh, repo, label, marker);
     if (candidates.length === 0)
         return undefined;
     const me = await tokenIdentity(gh);
     const first = candidates.find((i) => isAuthor(i.user, me)) ??
-        (me.assumed
+        (me.assumed || adoptRecordedBot
             ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]'))
             : undefined);
     return first ? { number: first.number, url: first.url } : undefined;
@@ -183,7 +183,7 @@ async function ensureTrackingIssue(gh, repo, req, log) {
     // no label look-up: opening the issue with labels that do not exist yet creates them
     // (and listing by a label that does not exist yet answers an empty list)
     const label = req.labels[0];
-    const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue);
+    const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue, req.adoptRecordedBotIssue);
     if (existing)
         return { ...existing, created: false, commented: await commentOnce(gh, repo, existing.number, req) };
     let assignees = req.assignees;
@@ -236,6 +236,7 @@ async function commentOnce(gh, repo, issueNumber, req) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Q_: () => (/* binding */ issueMarker),
+/* harmony export */   W2: () => (/* binding */ OVERRIDE_LABEL),
 /* harmony export */   gG: () => (/* binding */ rolledBackMarker),
 /* harmony export */   qW: () => (/* binding */ runMarker),
 /* harmony export */   xY: () => (/* binding */ hasMarker)
@@ -257,6 +258,8 @@ function hasMarker(body, marker) {
 function rolledBackMarker(incidentId) {
     return `<!-- release-rollback:rolled-back=${markerSafe(incidentId)} -->`;
 }
+/** The label that lifts the release freeze while a tracking issue stays open (src/freeze.ts). */
+const OVERRIDE_LABEL = 'release-freeze-override';
 
 
 /***/ }),
@@ -358,13 +361,52 @@ function impactOf(v) {
             downloads: t.downloads,
         });
     }
+    if (!optional(o.resumedAt, isTime) || !optional(o.toResumeMs, isMs) || !optional(o.resumeToProtectionMs, isMs))
+        return undefined;
     return {
+        ...(o.resumedAt !== undefined ? { resumedAt: o.resumedAt } : {}),
+        ...(o.toResumeMs !== undefined ? { toResumeMs: o.toResumeMs } : {}),
+        ...(o.resumeToProtectionMs !== undefined ? { resumeToProtectionMs: o.resumeToProtectionMs } : {}),
         startedAt: o.startedAt,
         protectedAt: o.protectedAt,
         toProtectionMs: o.toProtectionMs,
         severity: o.severity,
         rtoMs: o.rtoMs,
         verdict: o.verdict,
+        targets,
+    };
+}
+const KINDS = ['npm', 'docker', 'helm', 'git-tag'];
+/** A hand-off's plan rebuilt field by field, or undefined when it is missing or malformed. */
+function handoffOf(v) {
+    const o = v;
+    if (!o || typeof o !== 'object' || Array.isArray(o))
+        return undefined;
+    if (!isTime(o.startedAt) || ![o.reason, o.registry, o.command].every(isString) || !isOptString(o.restoreAsked))
+        return undefined;
+    if (!Array.isArray(o.targets) || o.targets.length === 0)
+        return undefined;
+    const targets = [];
+    for (const t of o.targets) {
+        if (!t || typeof t !== 'object' || !KINDS.includes(t.kind))
+            return undefined;
+        if (![t.name, t.channel, t.restore].every(isString) || ![t.expected, t.deprecationMessage].every(isOptString))
+            return undefined;
+        targets.push({
+            kind: t.kind,
+            name: t.name,
+            channel: t.channel,
+            ...(t.expected !== undefined ? { expected: t.expected } : {}),
+            restore: t.restore,
+            ...(t.deprecationMessage !== undefined ? { deprecationMessage: t.deprecationMessage } : {}),
+        });
+    }
+    return {
+        startedAt: o.startedAt,
+        reason: o.reason,
+        registry: o.registry,
+        ...(o.restoreAsked !== undefined ? { restoreAsked: o.restoreAsked } : {}),
+        command: o.command,
         targets,
     };
 }
@@ -535,6 +577,7 @@ function parseReportRecord(markdown) {
         reportPath: o.reportPath,
         impact: impactOf(o.impact),
         verification: parseVerification(o.verification),
+        handoff: handoffOf(o.handoff),
     };
     return JSON.parse(JSON.stringify(record)); // drops the undefined fields
 }
@@ -603,7 +646,11 @@ function mergeRecord(existing, current) {
         reportPath: current.reportPath ?? base.reportPath,
         impact: (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .mergeImpact */ .n3)(base.impact, current.impact),
         verification: mergeVerification(base.verification, current.verification),
+        // the plan the first hand-off left stays: a resume performs exactly it
+        handoff: base.handoff ?? current.handoff,
     };
+    if (carried.handoff === undefined)
+        delete carried.handoff;
     if (carried.deprecationMessage === undefined)
         delete carried.deprecationMessage;
     if (carried.deprecationBefore === undefined)

@@ -104,18 +104,19 @@ function renderDrillComment(record, runMarker, reportUrl) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   runDrill: () => (/* binding */ runDrill)
 /* harmony export */ });
-/* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(15945);
+/* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(15945);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83916);
 /* harmony import */ var _github_issue_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(43432);
-/* harmony import */ var _github_markers_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(23400);
-/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(99081);
+/* harmony import */ var _github_markers_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(23400);
+/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(99081);
 /* harmony import */ var _github_report_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(62745);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(22464);
-/* harmony import */ var _drill_report_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(31993);
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(51922);
+/* harmony import */ var _targets_npm_probe_tag_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(89851);
+/* harmony import */ var _drill_report_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(31993);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(51922);
 // The rollback drill (drill: true): proves, without changing what anyone installs, that a
 // rollback would work right now. Per target: its credentials (checkAccess), a harmless
-// write where the adapter has one (probeWrite: npm's dist-tag release-rollback-drill-<random>, added
+// write where the adapter has one (probeWrite: npm's dist-tag release-rollback-drill-<machine>-<pid>-<random>, added
 // and removed), and a last known good to go back to (the planner on what the channel holds).
 // Then the GitHub token: the repository readable and, where GitHub lists them, push
 // permission. The report is committed through the incident report's Contents-API path; a
@@ -129,6 +130,9 @@ function renderDrillComment(record, runMarker, reportUrl) {
 
 
 
+
+/** A credential that expires sooner than this is warned about (npm write tokens: 7 days by default, 90 at most). */
+const EXPIRY_WARNING_DAYS = 14;
 /** The input that holds each kind's credentials, for failures that do not name one. */
 const CREDENTIAL = {
     npm: 'npm-token',
@@ -138,9 +142,9 @@ const CREDENTIAL = {
 };
 /** What each kind's checkAccess proves, for the report. */
 const ACCESS_PROVEN = (kind) => ({
-    npm: `the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .settingName */ .QX)('npm-token')}), the registry exchanged the job's OIDC token for one for this package, which added and removed a dist-tag of its own (release-rollback-drill-<random>).`,
+    npm: `the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('npm-token')}), nothing more: the token npm exchanges may only publish, so a retag needs ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('npm-token')}.`,
     docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
-    helm: `helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .settingName */ .QX)('helm-wait')}.`,
+    helm: `helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('helm-wait')}.`,
     'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.',
 })[kind];
 function inputOf(e, kind) {
@@ -148,7 +152,7 @@ function inputOf(e, kind) {
         return 'registry';
     if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz)
         return e.input;
-    const status = e.statusCode ?? (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_6__/* .ghStatus */ .e8)(e);
+    const status = e.statusCode ?? (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_7__/* .ghStatus */ .e8)(e);
     if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl && (status === 401 || status === 403))
         return CREDENTIAL[kind];
     if (status === 401 || status === 403)
@@ -180,7 +184,15 @@ async function drillTarget(req, t, log, warnings) {
     const byKind = (e) => inputOf(e, t.kind);
     checks.push(await timed('credentials', subject, async () => {
         await t.target.checkAccess();
-        return ACCESS_PROVEN(t.kind);
+        const expiry = t.target.tokenExpiry ? await t.target.tokenExpiry() : undefined;
+        if (expiry?.expires !== undefined) {
+            const days = (Date.parse(expiry.expires) - Date.now()) / 86_400_000;
+            // npm's write tokens last 7 days by default and 90 at most (github.blog changelog 2025-09-29):
+            // a token that expires before the next scheduled drills is the rollback's to lose
+            if (days < EXPIRY_WARNING_DAYS)
+                warnings.push(`${subject}: ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)(CREDENTIAL[t.kind])} expires ${expiry.expires} (in ${Math.max(0, Math.floor(days))} day(s)): a rollback after that fails. Create a new granular access token (npm's write tokens last 7 days by default, 90 at most) and replace it before then.`);
+        }
+        return `${ACCESS_PROVEN(t.kind)}${expiry ? ` Expiry: ${expiry.said}.` : ''}`;
     }, byKind));
     let holds;
     checks.push(await timed('last known good', subject, async () => {
@@ -238,10 +250,10 @@ async function drillGitHub(gh, ctx) {
         let data;
         try {
             ;
-            ({ data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_6__/* .repoRef */ .sA)(ctx.repository) }));
+            ({ data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_7__/* .repoRef */ .sA)(ctx.repository) }));
         }
         catch (e) {
-            const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_6__/* .ghStatus */ .e8)(e);
+            const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_7__/* .ghStatus */ .e8)(e);
             if (status === 401)
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', 'pass a valid token.');
             if (status === 403 || status === 404)
@@ -267,8 +279,11 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
     const startedAt = options.startedAt ?? new Date().toISOString();
     const warnings = [];
     const checks = [];
-    for (const t of targets)
-        checks.push(...(await drillTarget(req, t, log, warnings)));
+    // a drill cancelled mid-probe (SIGTERM, SIGINT) removes its probe tags before it exits
+    await (0,_targets_npm_probe_tag_js__WEBPACK_IMPORTED_MODULE_4__/* .removingProbesOnSignal */ .OG)(async () => {
+        for (const t of targets)
+            checks.push(...(await drillTarget(req, t, log, warnings)));
+    }, log);
     let defaultBranch;
     if (gh) {
         const g = await drillGitHub(gh, ctx);
@@ -279,23 +294,23 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
         status: checks.some((c) => c.outcome === 'failed') ? 'drill-failed' : 'drill-passed',
         startedAt,
         repository: ctx.repository,
-        runUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_7__/* .runUrl */ .Vp)(ctx),
+        runUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_8__/* .runUrl */ .Vp)(ctx),
         channel: req.channel,
         checks,
         warnings,
     };
-    const result = { status: record.status, checks, warnings, broken: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .whatWouldBreak */ .Fv)(record), missing: [] };
+    const result = { status: record.status, checks, warnings, broken: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_5__/* .whatWouldBreak */ .Fv)(record), missing: [] };
     if (!gh || defaultBranch === undefined)
         return result;
-    const repo = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_6__/* .repoRef */ .sA)(ctx.repository);
+    const repo = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_7__/* .repoRef */ .sA)(ctx.repository);
     if (gi.commitReport) {
-        const path = (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .drillReportPath */ .$Y)(gi.reportDir, startedAt);
+        const path = (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_5__/* .drillReportPath */ .$Y)(gi.reportDir, startedAt);
         const branch = gi.reportBranch ?? defaultBranch;
         try {
             const commit = await (0,_github_report_js__WEBPACK_IMPORTED_MODULE_2__/* .commitReport */ .W$)(gh, repo, {
                 branch,
                 path,
-                render: () => (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__.renderDrillReport)(record),
+                render: () => (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_5__.renderDrillReport)(record),
                 message: `Rollback drill ${startedAt.slice(0, 10)}: ${record.status === 'drill-passed' ? 'passed' : 'failed'} [skip ci]`,
                 fallbackBranch: `rollback/drill-${startedAt.slice(0, 10)}`,
                 pullRequest: {
@@ -314,16 +329,16 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
     }
     if (gi.createIssue) {
         const label = gi.labels[0];
-        const marker = (0,_github_markers_js__WEBPACK_IMPORTED_MODULE_8__/* .runMarker */ .qW)(ctx);
+        const marker = (0,_github_markers_js__WEBPACK_IMPORTED_MODULE_9__/* .runMarker */ .qW)(ctx);
         try {
             if (record.status === 'drill-failed') {
                 const issue = await (0,_github_issue_js__WEBPACK_IMPORTED_MODULE_1__/* .ensureTrackingIssue */ .PJ)(gh, repo, {
-                    marker: _drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .DRILL_MARKER */ .pM,
-                    title: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .drillIssueTitle */ .Rq)(),
-                    body: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDrillIssue */ .jv)(record, result.reportUrl),
+                    marker: _drill_report_js__WEBPACK_IMPORTED_MODULE_5__/* .DRILL_MARKER */ .pM,
+                    title: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_5__/* .drillIssueTitle */ .Rq)(),
+                    body: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_5__/* .renderDrillIssue */ .jv)(record, result.reportUrl),
                     labels: gi.labels,
                     assignees: gi.assignees,
-                    comment: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDrillComment */ .dn)(record, marker, result.reportUrl),
+                    comment: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_5__/* .renderDrillComment */ .dn)(record, marker, result.reportUrl),
                     runMarker: marker,
                 }, log);
                 result.issueNumber = issue.number;
@@ -337,7 +352,7 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
             }
             else {
                 // a passing drill closes nothing: it says so on the open drill issue, a person closes it
-                const found = await (0,_github_issue_js__WEBPACK_IMPORTED_MODULE_1__/* .findIssueByMarker */ .iT)(gh, repo, label, _drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .DRILL_MARKER */ .pM);
+                const found = await (0,_github_issue_js__WEBPACK_IMPORTED_MODULE_1__/* .findIssueByMarker */ .iT)(gh, repo, label, _drill_report_js__WEBPACK_IMPORTED_MODULE_5__/* .DRILL_MARKER */ .pM);
                 if (found) {
                     const { data } = await gh.rest.issues.get({ ...repo, issue_number: found.number });
                     if (data.state === 'open') {
@@ -350,7 +365,7 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
                             await gh.rest.issues.createComment({
                                 ...repo,
                                 issue_number: found.number,
-                                body: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDrillComment */ .dn)(record, marker, result.reportUrl),
+                                body: (0,_drill_report_js__WEBPACK_IMPORTED_MODULE_5__/* .renderDrillComment */ .dn)(record, marker, result.reportUrl),
                             });
                         result.issueNumber = found.number;
                         result.issueUrl = found.url;
@@ -367,7 +382,7 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
     // the GitHub token that cannot record the drill could not record an incident either
     if (result.missing.length > 0) {
         result.status = 'drill-failed';
-        result.broken.push(...result.missing.map((m) => `github (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .settingName */ .QX)('github-token')}): could not record ${m}`));
+        result.broken.push(...result.missing.map((m) => `github (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .settingName */ .QX)('github-token')}): could not record ${m}`));
     }
     return result;
 }
@@ -517,13 +532,13 @@ async function issuesByMarker(gh, repo, label, marker) {
  * own app token comments on its issue instead of opening another. A person's issue is never
  * adopted this way.
  */
-async function findIssueByMarker(gh, repo, label, marker, recorded) {
+async function findIssueByMarker(gh, repo, label, marker, recorded, adoptRecordedBot = false) {
     const candidates = await issuesByMarker(gh, repo, label, marker);
     if (candidates.length === 0)
         return undefined;
     const me = await tokenIdentity(gh);
     const first = candidates.find((i) => isAuthor(i.user, me)) ??
-        (me.assumed
+        (me.assumed || adoptRecordedBot
             ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]'))
             : undefined);
     return first ? { number: first.number, url: first.url } : undefined;
@@ -556,7 +571,7 @@ async function ensureTrackingIssue(gh, repo, req, log) {
     // no label look-up: opening the issue with labels that do not exist yet creates them
     // (and listing by a label that does not exist yet answers an empty list)
     const label = req.labels[0];
-    const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue);
+    const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue, req.adoptRecordedBotIssue);
     if (existing)
         return { ...existing, created: false, commented: await commentOnce(gh, repo, existing.number, req) };
     let assignees = req.assignees;
@@ -609,6 +624,7 @@ async function commentOnce(gh, repo, issueNumber, req) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Q_: () => (/* binding */ issueMarker),
+/* harmony export */   W2: () => (/* binding */ OVERRIDE_LABEL),
 /* harmony export */   gG: () => (/* binding */ rolledBackMarker),
 /* harmony export */   qW: () => (/* binding */ runMarker),
 /* harmony export */   xY: () => (/* binding */ hasMarker)
@@ -630,6 +646,8 @@ function hasMarker(body, marker) {
 function rolledBackMarker(incidentId) {
     return `<!-- release-rollback:rolled-back=${markerSafe(incidentId)} -->`;
 }
+/** The label that lifts the release freeze while a tracking issue stays open (src/freeze.ts). */
+const OVERRIDE_LABEL = 'release-freeze-override';
 
 
 /***/ }),

@@ -227,6 +227,7 @@ async function republish(opts) {
         timeoutMs: opts.timeoutMs,
         userAgent: opts.userAgent,
         answered: opts.registryAnswered,
+        secondFactor: opts.secondFactor,
     });
     const explain = (e, what) => explainError(e, what, packageName, registry);
     const readPackument = () => (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(`reading ${packageName}`, () => client.json(`/${escaped}?write=true`, 'view'), policy, log).catch((e) => {
@@ -378,7 +379,7 @@ function explainError(e, what, pkg, registry) {
     const status = err.statusCode;
     const code = err.code;
     if (code === 'EOTP') {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).`, status, code);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`The registry asks for a second factor (two-factor authentication) to publish with this token: it is a session token from npm login, or a granular token without "Bypass two-factor authentication". Nothing was published.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (npm announced that from January 2027 such a token may only stage a publish), or publish from the command line, which asks you to approve the write.`, status, code);
     }
     if (code === 'EPRIVATE') {
         return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${what} ${pkg}: the restore version's package.json says "private": true, so it cannot be republished.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .setting */ .Pe)('strategy', 'retag')}.`, status, code);

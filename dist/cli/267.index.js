@@ -25,6 +25,8 @@ var refs = __webpack_require__(9081);
 var report = __webpack_require__(2745);
 // EXTERNAL MODULE: ./src/plan.ts
 var src_plan = __webpack_require__(2464);
+// EXTERNAL MODULE: ./src/targets/npm/probe-tag.ts
+var probe_tag = __webpack_require__(2232);
 // EXTERNAL MODULE: ./src/markdown.ts
 var markdown = __webpack_require__(3758);
 // EXTERNAL MODULE: ./src/core/settings.ts
@@ -112,7 +114,7 @@ function renderDrillComment(record, runMarker, reportUrl) {
 ;// CONCATENATED MODULE: ./src/drill.ts
 // The rollback drill (drill: true): proves, without changing what anyone installs, that a
 // rollback would work right now. Per target: its credentials (checkAccess), a harmless
-// write where the adapter has one (probeWrite: npm's dist-tag release-rollback-drill-<random>, added
+// write where the adapter has one (probeWrite: npm's dist-tag release-rollback-drill-<machine>-<pid>-<random>, added
 // and removed), and a last known good to go back to (the planner on what the channel holds).
 // Then the GitHub token: the repository readable and, where GitHub lists them, push
 // permission. The report is committed through the incident report's Contents-API path; a
@@ -126,6 +128,9 @@ function renderDrillComment(record, runMarker, reportUrl) {
 
 
 
+
+/** A credential that expires sooner than this is warned about (npm write tokens: 7 days by default, 90 at most). */
+const EXPIRY_WARNING_DAYS = 14;
 /** The input that holds each kind's credentials, for failures that do not name one. */
 const CREDENTIAL = {
     npm: 'npm-token',
@@ -135,7 +140,7 @@ const CREDENTIAL = {
 };
 /** What each kind's checkAccess proves, for the report. */
 const ACCESS_PROVEN = (kind) => ({
-    npm: `the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no ${(0,settings/* settingName */.QX)('npm-token')}), the registry exchanged the job's OIDC token for one for this package, which added and removed a dist-tag of its own (release-rollback-drill-<random>).`,
+    npm: `the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no ${(0,settings/* settingName */.QX)('npm-token')}), nothing more: the token npm exchanges may only publish, so a retag needs ${(0,settings/* settingName */.QX)('npm-token')}.`,
     docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
     helm: `helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits ${(0,settings/* settingName */.QX)('helm-wait')}.`,
     'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.',
@@ -177,7 +182,15 @@ async function drillTarget(req, t, log, warnings) {
     const byKind = (e) => inputOf(e, t.kind);
     checks.push(await timed('credentials', subject, async () => {
         await t.target.checkAccess();
-        return ACCESS_PROVEN(t.kind);
+        const expiry = t.target.tokenExpiry ? await t.target.tokenExpiry() : undefined;
+        if (expiry?.expires !== undefined) {
+            const days = (Date.parse(expiry.expires) - Date.now()) / 86_400_000;
+            // npm's write tokens last 7 days by default and 90 at most (github.blog changelog 2025-09-29):
+            // a token that expires before the next scheduled drills is the rollback's to lose
+            if (days < EXPIRY_WARNING_DAYS)
+                warnings.push(`${subject}: ${(0,settings/* settingName */.QX)(CREDENTIAL[t.kind])} expires ${expiry.expires} (in ${Math.max(0, Math.floor(days))} day(s)): a rollback after that fails. Create a new granular access token (npm's write tokens last 7 days by default, 90 at most) and replace it before then.`);
+        }
+        return `${ACCESS_PROVEN(t.kind)}${expiry ? ` Expiry: ${expiry.said}.` : ''}`;
     }, byKind));
     let holds;
     checks.push(await timed('last known good', subject, async () => {
@@ -264,8 +277,11 @@ async function runDrill(req, gi, targets, gh, ctx, log, options = {}) {
     const startedAt = options.startedAt ?? new Date().toISOString();
     const warnings = [];
     const checks = [];
-    for (const t of targets)
-        checks.push(...(await drillTarget(req, t, log, warnings)));
+    // a drill cancelled mid-probe (SIGTERM, SIGINT) removes its probe tags before it exits
+    await (0,probe_tag/* removingProbesOnSignal */.OG)(async () => {
+        for (const t of targets)
+            checks.push(...(await drillTarget(req, t, log, warnings)));
+    }, log);
     let defaultBranch;
     if (gh) {
         const g = await drillGitHub(gh, ctx);

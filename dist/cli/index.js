@@ -27907,16 +27907,20 @@ __nccwpck_require__.d(__webpack_exports__, {
   II: () => (/* binding */ undoReportPath)
 });
 
-// UNUSED EXPORTS: runUrl
+// UNUSED EXPORTS: changesOf, runUrl
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/markdown.ts
+var markdown = __nccwpck_require__(3758);
 // EXTERNAL MODULE: ./src/run.ts
 var src_run = __nccwpck_require__(9786);
 // EXTERNAL MODULE: ./src/github/client.ts + 25 modules
 var client = __nccwpck_require__(1831);
 // EXTERNAL MODULE: ./src/github/config.ts
 var config = __nccwpck_require__(7661);
+// EXTERNAL MODULE: ./src/handoff.ts
+var handoff = __nccwpck_require__(7989);
 // EXTERNAL MODULE: ./src/github/issue.ts
 var github_issue = __nccwpck_require__(3432);
 // EXTERNAL MODULE: ./src/github/markers.ts
@@ -27927,8 +27931,6 @@ var github_record = __nccwpck_require__(5358);
 var render_issue = __nccwpck_require__(949);
 // EXTERNAL MODULE: ./src/github/render-report.ts
 var render_report = __nccwpck_require__(7334);
-// EXTERNAL MODULE: ./src/markdown.ts
-var markdown = __nccwpck_require__(3758);
 // EXTERNAL MODULE: ./src/github/render-parts.ts
 var render_parts = __nccwpck_require__(200);
 // EXTERNAL MODULE: ./src/retry.ts
@@ -28204,6 +28206,8 @@ var urls = __nccwpck_require__(5945);
 
 
 
+
+
 const CHANNEL_WORD = {
     npm: 'dist-tag',
     docker: 'tag',
@@ -28323,6 +28327,35 @@ function buildRecord(result, inputs, gi, ctx, now) {
         ...(result.verification
             ? { verification: JSON.parse(JSON.stringify(result.verification)) }
             : {}),
+        ...(result.handoff ? { handoff: handoffPlanOf(result, ctx) } : {}),
+    };
+}
+/** The exact plan a hand-off leaves (src/handoff.ts): each planned target, where its channel goes, what it must still hold. */
+function handoffPlanOf(result, ctx) {
+    const h = result.handoff;
+    return {
+        startedAt: h.startedAt,
+        reason: h.reason,
+        registry: h.registry,
+        ...(h.restoreAsked !== undefined ? { restoreAsked: h.restoreAsked } : {}),
+        command: h.command ?? (0,handoff/* resumeCommand */.VJ)(result.incidentId, ctx.repository),
+        targets: result.targets.flatMap((t) => {
+            const plan = t.plan;
+            if (!plan)
+                return [];
+            return [
+                {
+                    kind: t.kind,
+                    name: t.name,
+                    channel: plan.channel,
+                    ...(plan.previousVersion !== undefined ? { expected: plan.previousVersion } : {}),
+                    restore: plan.republish?.version ?? plan.restoreVersion,
+                    ...(plan.deprecation.kind === 'deprecate' && !t.cannotRetire
+                        ? { deprecationMessage: plan.deprecation.message }
+                        : {}),
+                },
+            ];
+        }),
     };
 }
 /** An undone target's row outcome. */
@@ -28333,6 +28366,7 @@ function undoOutcome(t) {
         ? `left alone (holds ${t.after?.distTags[plan.channel] ?? 'nothing'})`
         : 'undone';
 }
+const lastStatus = (r) => r.runs[r.runs.length - 1]?.status;
 /** What this run changed, in words, for the re-run comment. */
 function changesOf(result) {
     const changes = [];
@@ -28359,6 +28393,8 @@ function changesOf(result) {
             for (const s of t.steps)
                 if (s.outcome === 'failed')
                     changes.push(`failed: ${s.step}${who}`);
+            for (const a of t.anomalies ?? [])
+                changes.push(`⚠️ ${(0,markdown/* inert */.t)(a)}`);
             continue;
         }
         if (t.moved)
@@ -28368,8 +28404,39 @@ function changesOf(result) {
         for (const s of t.steps)
             if (s.outcome === 'failed')
                 changes.push(`failed: ${s.step}${who}`);
+        for (const a of t.anomalies ?? [])
+            changes.push(`⚠️ ${(0,markdown/* inert */.t)(a)}`);
     }
     return changes;
+}
+/**
+ * An undone incident's issue stops freezing releases (src/freeze.ts): it is closed, or where
+ * GitHub refuses that, labelled release-freeze-override. An issue already closed is left as it is.
+ */
+async function liftFreeze(gh, repo, number, out, log) {
+    const { data } = await gh.rest.issues.get({ ...repo, issue_number: number });
+    if (data.state === 'closed')
+        return;
+    try {
+        await gh.rest.issues.update({ ...repo, issue_number: number, state: 'closed', state_reason: 'completed' });
+        out.freezeLifted = 'closed';
+        log.info(`✔ closed tracking issue #${number}: the rollback is undone, so the release freeze no longer holds`);
+        return;
+    }
+    catch (e) {
+        const status = (0,client.ghStatus)(e);
+        if (status !== 403 && status !== 404 && status !== 410 && status !== 422)
+            throw e;
+        const why = (0,client.ghMessage)(e);
+        try {
+            await gh.rest.issues.addLabels({ ...repo, issue_number: number, labels: [markers/* OVERRIDE_LABEL */.W2] });
+            out.freezeLifted = 'labelled';
+            out.warnings.push(`GitHub refused to close tracking issue #${number} (${why}): it is labelled ${markers/* OVERRIDE_LABEL */.W2} instead, so the release freeze no longer holds; close it by hand.`);
+        }
+        catch (e2) {
+            out.missing.push(`closing tracking issue #${number}, or labelling it ${markers/* OVERRIDE_LABEL */.W2} (${why}; ${(0,errors/* errorMessage */.gJ)(e2)}): the release freeze still holds until it is closed by hand`);
+        }
+    }
 }
 /** The report's file name part: the target, or the first of several and how many more. */
 function reportName(result) {
@@ -28439,6 +28506,8 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
             merged.issueUrl = record.issueUrl;
         return (0,render_report/* renderReport */.B)(merged, ctx, previous);
     };
+    // an undo that is whole (this run's, or an earlier one's) ends the incident: its issue no longer freezes releases
+    const lifts = incident.undo === true && ['undone', 'already-done'].includes(current.runs[0]?.status ?? '');
     if (gi.createIssue) {
         try {
             const reportUrl = gi.commitReport ? (0,urls/* blobUrl */.b0)(ctx, branch, path) : undefined;
@@ -28448,9 +28517,13 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
                 body: (0,render_issue/* renderIssueBody */.Yx)(record, ctx, { reportUrl }),
                 labels: gi.labels,
                 assignees: gi.assignees,
-                comment: (incident.undo ? render_issue/* renderUndoComment */.e6 : render_issue/* renderRerunComment */.yN)(record, ctx, current.runs[0], incident.changes),
+                comment: incident.undo
+                    ? (0,render_issue/* renderUndoComment */.e6)(record, ctx, current.runs[0], incident.changes, lifts)
+                    : (0,render_issue/* renderRerunComment */.yN)(record, ctx, current.runs[0], incident.changes),
                 runMarker: (0,markers/* runMarker */.qW)(ctx),
                 recordedIssue: existing?.issueNumber,
+                // a maintainer's resume (their own token) comments on the issue the hand-off's bot opened
+                ...(ctx.eventName === 'resume' ? { adoptRecordedBotIssue: true } : {}),
             }, log);
             Object.assign(out, { issueNumber: issue.number, issueUrl: issue.url, issueCreated: issue.created });
             record.issueNumber = issue.number;
@@ -28458,6 +28531,8 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
             log.info(issue.created
                 ? `✔ opened tracking issue #${issue.number}: ${issue.url}`
                 : `✔ tracking issue #${issue.number} already exists${issue.commented ? ': commented on it' : ''}: ${issue.url}`);
+            if (lifts)
+                await liftFreeze(gh, repo, issue.number, out, log);
         }
         catch (e) {
             out.missing.push(`the tracking issue (${(0,errors/* errorMessage */.gJ)(e)})`);
@@ -28469,6 +28544,9 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
         // the undo reverses the registry; the GitHub Release marking is a note for people, left as it is
         if (gi.githubRelease !== false)
             out.warnings.push(`undo: the GitHub Release marking of ${record.rollbackVersion} (if the rollback made one) is left as it is; edit it by hand if needed.`);
+    }
+    else if (lastStatus(current) === 'awaiting-approval') {
+        // a hand-off wrote nothing: the resume marks the GitHub Release once the rollback is live
     }
     else if (gi.githubRelease !== false && restores.size <= 1) {
         try {
@@ -28556,23 +28634,26 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7117);
 /* harmony import */ var _cli_progress_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9851);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1922);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(3916);
-/* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5208);
-/* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7661);
-/* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_27__ = __nccwpck_require__(5945);
-/* harmony import */ var _github_record_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(5358);
-/* harmony import */ var _github_render_issue_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(949);
-/* harmony import */ var _github_render_report_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(7334);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(7365);
-/* harmony import */ var _notify_config_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(5287);
-/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(7681);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(2464);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(9786);
-/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_22__ = __nccwpck_require__(4623);
-/* harmony import */ var _runbook_smoke_js__WEBPACK_IMPORTED_MODULE_23__ = __nccwpck_require__(6261);
-/* harmony import */ var _runbook_steps_js__WEBPACK_IMPORTED_MODULE_24__ = __nccwpck_require__(8794);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_25__ = __nccwpck_require__(8855);
-/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_26__ = __nccwpck_require__(9510);
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8571);
+/* harmony import */ var _targets_npm_two_factor_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(3528);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(3916);
+/* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(5208);
+/* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(7661);
+/* harmony import */ var _modes_resume_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(9206);
+/* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_30__ = __nccwpck_require__(5945);
+/* harmony import */ var _github_record_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(5358);
+/* harmony import */ var _github_render_issue_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(949);
+/* harmony import */ var _github_render_report_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(7334);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(8422);
+/* harmony import */ var _notify_config_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(5287);
+/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_22__ = __nccwpck_require__(7681);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_23__ = __nccwpck_require__(2464);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_24__ = __nccwpck_require__(9786);
+/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_25__ = __nccwpck_require__(4623);
+/* harmony import */ var _runbook_smoke_js__WEBPACK_IMPORTED_MODULE_26__ = __nccwpck_require__(2230);
+/* harmony import */ var _runbook_steps_js__WEBPACK_IMPORTED_MODULE_27__ = __nccwpck_require__(8794);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_28__ = __nccwpck_require__(8855);
+/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_29__ = __nccwpck_require__(1683);
 // release-rollback on the command line, for when Actions is down: the same inputs, the same
 // validation and the same code path as the action (src/execute.ts).
 //   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
@@ -28604,7 +28685,10 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3, frozen: 4 };
+
+
+
+const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3, frozen: 4, awaitingApproval: 5 };
 const OPTIONS = {
     package: { type: 'string' },
     rollback: { type: 'string' },
@@ -28654,6 +28738,8 @@ const OPTIONS = {
     'verify-timeout': { type: 'string' },
     'wait-for-cdn': { type: 'string' },
     'announce-format': { type: 'string' },
+    otp: { type: 'string' },
+    'approval-timeout': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' },
 };
@@ -28694,11 +28780,11 @@ Options (defaults in brackets):
   --smoke-test <cmd>           before any write, install the restore version into an empty project
                                (npm; PACKAGE, VERSION set) or set IMAGE to its digest (Docker) and
                                run this shell command there: failing stops the rollback (not in
-                               a dry run; no token reaches the command)
+                               a dry run; refused beside NPM_TOKEN or any token: it runs package code)
   --smoke-test-timeout <d>     how long each smoke run may take [5m]
   --smoke-only                 only the smoke test of the plan, its install scripts included,
-                               writing nothing and needing no token: run it where no token is
-                               (install scripts do not run beside a token)
+                               writing nothing and needing no token: run it where no token is,
+                               then the rollback with RELEASE_ROLLBACK_SMOKE_TESTED=<smokeTested>
   --dry-run                    show the plan, change nothing
   --drill                      check that a rollback would work now (tokens, a harmless npm
                                dist-tag added and removed, a last known good), change nothing
@@ -28731,12 +28817,20 @@ Options (defaults in brackets):
   --wait-for-cdn <d>           npm: wait until installers (the registry's CDN) get the restore
                                version; not seen is a warning [0: read once]
   --announce-format <f>        slack, discord, teams or json [by the ANNOUNCE_WEBHOOK host]
+  --otp <code>                 npm two-factor: a one-time password from your authenticator app,
+                               sent with the writes (asked again on a terminal when refused);
+                               without it, a write that needs a second factor prints
+                               "Open this URL to approve: <link>" and waits for your approval
+  --approval-timeout <d>       how long to wait for one such approval; none in time: nothing more
+                               is written and the run says what was done [5m]
   -h, --help                   this text
   --version                    the version
 
 Tokens never come from flags (they would land in your shell history):
   npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc; else, inside
-          a GitHub Actions job with id-token: write, trusted publishing (OIDC, a token per package)
+          a GitHub Actions job with id-token: write, trusted publishing (OIDC, a token per package),
+          which npm allows for publishing only (--strategy republish --no-deprecate). With npm
+          login's session token, each write asks for your approval (see --otp)
   GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GitHub Enterprise Server: GITHUB_SERVER_URL (API at its /api/v3, or GITHUB_API_URL)
   Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
   Helm    helm's own: $KUBECONFIG or ~/.kube/config
@@ -28759,6 +28853,17 @@ Release freeze (before publishing):
   --issue-labels <list>        the rollback issues' label: the first one [rollback]
   --json                       print {frozen, issueUrl, issueNumber, reason} on stdout
   Exit codes: 0 not frozen, 4 frozen, 1 the check failed, 2 bad input.
+
+Hand-off (a rollback the action planned and left to a maintainer, status awaiting-approval):
+  release-rollback resume <incident-id> --repo <owner/name>
+  Needs GITHUB_TOKEN (contents: write, issues: write) and your npm credentials (npm login, or
+  NPM_TOKEN). Reads the incident record, reads the registry again, and performs exactly the
+  recorded plan, asking you to approve each write (or --otp <code>); refuses with nothing
+  written when the registry changed since the hand-off (a fix published, a channel moved
+  elsewhere). Comments on the tracking issue, updates the report, announces (ANNOUNCE_WEBHOOK).
+  --otp, --approval-timeout, --yes, --json, --report-dir, --report-branch, --issue-labels as above.
+  Exit codes: 0 done (or already resumed: nothing to do), 1 refused or failed, 2 bad input,
+  3 partial (run resume again). Exit code 5: a run ended awaiting-approval (handed off).
 `;
 const TOKEN_FLAGS = /^--?(npm-token|github-token|token|auth-token|_authToken)(=|$)/;
 const WEBHOOK_FLAGS = /^--?(announce-webhook|webhook)(=|$)/;
@@ -28843,7 +28948,7 @@ function parseFlags(io, args, options) {
         ({ values } = (0,node_util__WEBPACK_IMPORTED_MODULE_7__.parseArgs)({ args, options, strict: true, allowPositionals: false }));
     }
     catch (e) {
-        io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_11__/* .errorMessage */ .gJ)(e)}\nRun release-rollback --help for the options.\n`);
+        io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e)}\nRun release-rollback --help for the options.\n`);
         return EXIT.badInput;
     }
     if (values.help) {
@@ -28869,11 +28974,11 @@ async function freezeCheck(io, args) {
     let inputs;
     try {
         if (!values.repo)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_11__/* .InputError */ .dz('repo', 'is required: the repository whose rollback issues freeze the release.', 'pass --repo owner/name.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz('repo', 'is required: the repository whose rollback issues freeze the release.', 'pass --repo owner/name.');
         inputs = readFreezeInputs((name) => flag[name] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo });
     }
     catch (e) {
-        io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_11__/* .errorMessage */ .gJ)(e)}\n`);
+        io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e)}\n`);
         return EXIT.badInput;
     }
     try {
@@ -28883,7 +28988,7 @@ async function freezeCheck(io, args) {
             debug: () => { },
         };
         const { createGitHubClient, repoRef } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831));
-        const gh = createGitHubClient({ token: inputs.token, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_27__/* .githubEndpoints */ .QF)(io.env).apiUrl, log });
+        const gh = createGitHubClient({ token: inputs.token, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).apiUrl, log });
         const result = await checkFreeze(gh, repoRef(inputs.repository), inputs);
         if (values.json)
             io.stdout(`${JSON.stringify({ frozen: result.frozen, issueUrl: result.issueUrl ?? null, issueNumber: result.issueNumber ?? null, reason: result.reason }, null, 2)}\n`);
@@ -28892,7 +28997,7 @@ async function freezeCheck(io, args) {
         return result.frozen ? EXIT.frozen : EXIT.ok;
     }
     catch (e) {
-        io.stderr(`The release freeze could not be checked: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_11__/* .errorMessage */ .gJ)(e)}\n`);
+        io.stderr(`The release freeze could not be checked: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e)}\n`);
         return EXIT.failed;
     }
 }
@@ -28906,9 +29011,10 @@ async function main(io) {
         (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .useDialect */ .ah)(dialect);
     }
 }
-async function cliMain(io) {
-    // the run's start: the time to protection is measured from here (the confirmation counts)
-    const startedAt = new Date().toISOString();
+async function cliMain(io, resuming) {
+    // the run's start: the time to protection is measured from here (the confirmation counts);
+    // a resume measures from the action's start, and records the maintainer's command
+    const startedAt = resuming?.handoff.startedAt ?? new Date().toISOString();
     if (io.argv.length === 0) {
         io.stderr(HELP);
         return EXIT.badInput;
@@ -28925,6 +29031,8 @@ async function cliMain(io) {
     }
     if (io.argv[0] === 'freeze-check')
         return freezeCheck(io, io.argv.slice(1));
+    if (io.argv[0] === 'resume' && !resuming)
+        return resume(io, io.argv.slice(1));
     const values = parseFlags(io, io.argv, OPTIONS);
     if (typeof values === 'number')
         return values;
@@ -28958,7 +29066,7 @@ async function cliMain(io) {
         return code;
     };
     try {
-        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_19__/* .resolveNpmConfig */ .K)({
+        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_22__/* .resolveNpmConfig */ .K)({
             packageName: values.package,
             registryFlag: values.registry,
             cwd: io.cwd,
@@ -29030,18 +29138,19 @@ async function cliMain(io) {
         const get = (name) => flag[name] ?? '';
         // the same validation as the action; error messages name the action's input, so say the flag too
         const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' };
-        let inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_17__/* .readInputs */ .Ko)(get, env);
-        const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_17__/* .readGitHubInputs */ .BJ)(get, env);
-        const rtoTargets = (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_22__/* .parseRtoTargets */ .fg)('rto-targets', get('rto-targets'));
-        const announce = (0,_notify_config_js__WEBPACK_IMPORTED_MODULE_18__/* .readAnnounceInputs */ .Fz)(get);
+        let inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_20__/* .readInputs */ .Ko)(get, env);
+        const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_20__/* .readGitHubInputs */ .BJ)(get, env);
+        const rtoTargets = (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_25__/* .parseRtoTargets */ .fg)('rto-targets', get('rto-targets'));
+        const announce = (0,_notify_config_js__WEBPACK_IMPORTED_MODULE_21__/* .readAnnounceInputs */ .Fz)(get);
         // the local report uses the same validated report-dir and severity
         const localReportDir = values['no-report'] ? undefined : gi.reportDir;
         const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`;
         const ctx = {
             repository: values.repo ?? '',
-            serverUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_27__/* .githubEndpoints */ .QF)(io.env).serverUrl,
+            serverUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).serverUrl,
             actor: localActor(io.env, io.cwd),
-            eventName: 'cli',
+            // a resume's run is recorded as such (its comment, and a second resume finds it)
+            eventName: resuming ? 'resume' : 'cli',
         };
         // every target of the incident, built as the action builds them; git-tag targets move
         // their tag through GitHub
@@ -29049,7 +29158,7 @@ async function cliMain(io) {
         const client = (bookkeepingOnGitHub || gitTagsAsked) && githubToken
             ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831))).createGitHubClient({
                 token: githubToken,
-                baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_27__/* .githubEndpoints */ .QF)(io.env).apiUrl,
+                baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).apiUrl,
                 log,
             })
             : undefined;
@@ -29057,24 +29166,27 @@ async function cliMain(io) {
         // targets and versions): on GitHub with --repo, else in the reports of the local checkout
         let undoRecord;
         if (inputs.undo) {
-            const { githubRecords, localRecords, undoByIncidentId, undoRecordReader } = await __nccwpck_require__.e(/* import() */ 875).then(__nccwpck_require__.bind(__nccwpck_require__, 8875));
+            const { githubRecords, localRecords, undoByIncidentId, undoRecordReader, checkOptionsOf } = await __nccwpck_require__.e(/* import() */ 81).then(__nccwpck_require__.bind(__nccwpck_require__, 81));
             const finder = client && bookkeepingOnGitHub
                 ? githubRecords(client, ctx, gi, log)
                 : localRecords(gitRoot(io.cwd), gi.reportDir);
             inputs = await undoByIncidentId(inputs, finder, log);
-            undoRecord = undoRecordReader(finder);
+            undoRecord = undoRecordReader(finder, checkOptionsOf(inputs), log);
         }
         const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true;
         if (gitTags && !(values.repo && githubToken))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_11__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
-        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_26__/* .createTargets */ .T)(inputs, get, log, userAgent, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
+        // npm's second factor, asked of the person at most as often as the registry refuses (src/targets/npm/two-factor.ts)
+        const secondFactor = inputs.dryRun ? undefined : cliSecondFactor(io, values, (line) => emit(`${line}\n`));
+        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_29__/* .createTargets */ .T)(inputs, get, log, userAgent, {
             env: io.env,
             ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}),
+            ...(secondFactor ? { secondFactor } : {}),
         });
         try {
             if (values['smoke-only']) {
                 // the smoke test alone, where no token is: the install scripts run there
-                const smoked = await (0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_23__/* .smokeOnly */ .w$)(get, inputs, targets, { log, env: io.env });
+                const smoked = await (0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_26__/* .smokeOnly */ .w$)(get, inputs, targets, { log, env: io.env });
                 Object.assign(result, { status: smoked.status, smokeTested: smoked.tested });
                 return finish(EXIT.ok);
             }
@@ -29097,7 +29209,7 @@ async function cliMain(io) {
             }
             // 1. the plan, always shown first (a read-only pass over every target); its lines and
             // warnings are said here, once
-            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_21__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { }, warning: () => { } }, undoRecord ? { undoRecord } : {});
+            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_24__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { }, warning: () => { } }, undoRecord ? { undoRecord } : {});
             if (preview.status === 'skipped') {
                 const reason = preview.reason ??
                     preview.targets
@@ -29108,8 +29220,16 @@ async function cliMain(io) {
                 Object.assign(result, summaryOf(preview));
                 return finish(EXIT.ok);
             }
+            if (resuming) {
+                // the plan as the hand-off recorded it, or nothing: checked on these reads, and again before the first write
+                const problems = (0,_modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .handoffProblems */ .vt)(resuming.handoff, resuming.record, preview.targets);
+                if (preview.targets.length > 1 && preview.incidentId !== resuming.record.incidentId)
+                    problems.push(`the plan rebuilt from the record is incident ${preview.incidentId}, not ${resuming.record.incidentId}: the record was changed`);
+                if (problems.length > 0)
+                    throw new _modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .HandoffChangedError */ .j(resuming.record.incidentId, problems);
+            }
             for (const t of preview.targets) {
-                for (const line of t.plan ? (0,_plan_js__WEBPACK_IMPORTED_MODULE_20__/* .describePlan */ .df)(t.plan) : [])
+                for (const line of t.plan ? (0,_plan_js__WEBPACK_IMPORTED_MODULE_23__/* .describePlan */ .df)(t.plan) : [])
                     shown.add(line);
                 for (const w of t.warnings)
                     shown.add(w);
@@ -29125,7 +29245,7 @@ async function cliMain(io) {
                 say('Plan:\n');
                 for (const t of preview.targets)
                     say(t.plan
-                        ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_20__/* .describePlan */ .df)(t.plan).join('\n    ')}\n`
+                        ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_23__/* .describePlan */ .df)(t.plan).join('\n    ')}\n`
                         : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
             }
             for (const w of preview.warnings) {
@@ -29167,7 +29287,7 @@ async function cliMain(io) {
             const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined;
             // the runbook around the writes: each step's module reads its own inputs (flags map onto them);
             // an undo runs none of the rollback's runbook steps (they are about the restore version)
-            const steps = (0,_runbook_steps_js__WEBPACK_IMPORTED_MODULE_24__/* .runbookSteps */ .E)(get, inputs, {
+            const steps = (0,_runbook_steps_js__WEBPACK_IMPORTED_MODULE_27__/* .runbookSteps */ .E)(get, inputs, {
                 startedAt,
                 severity: gi.severity,
                 rtoTargets,
@@ -29177,7 +29297,11 @@ async function cliMain(io) {
                 userAgent,
                 smoke: { env: io.env },
                 undoRecord,
+                ...(resuming ? { resumedAt: resuming.resumedAt } : {}),
             });
+            // a resume: nothing but the recorded plan is written (src/modes/resume.ts)
+            if (resuming)
+                steps.beforeWrite?.unshift((0,_modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .handoffGuard */ .UI)(resuming.handoff, resuming.record));
             // several targets: a line per target that updates on a terminal, plain lines otherwise
             const progress = targets.length > 1 && !nothingToChange
                 ? (0,_cli_progress_js__WEBPACK_IMPORTED_MODULE_9__/* .createProgress */ .m)({ write: say, isTTY: json ? io.tty?.stderr : io.tty?.stdout, columns: io.tty?.columns }, targets)
@@ -29188,7 +29312,7 @@ async function cliMain(io) {
             }
             let execution;
             try {
-                execution = await (0,_execute_js__WEBPACK_IMPORTED_MODULE_12__/* .executeIncident */ .O)(inputs, gi, targets, gh, ctx, runLog, steps);
+                execution = await (0,_execute_js__WEBPACK_IMPORTED_MODULE_14__/* .executeIncident */ .O)(inputs, gi, targets, gh, ctx, runLog, steps);
             }
             finally {
                 progress?.done();
@@ -29202,7 +29326,7 @@ async function cliMain(io) {
             if (!gh && localReportDir !== undefined && outcome.status !== 'failed') {
                 const record = (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .buildRecord */ .kA)(outcome, inputs, gi, ctx, new Date().toISOString());
                 const path = (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .undoReportPath */ .II)(outcome, inputs, localReportDir) ??
-                    (0,_github_config_js__WEBPACK_IMPORTED_MODULE_13__/* .reportPath */ .e)(localReportDir, (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .reportName */ .e6)(outcome), record.rollbackVersion, record.channel);
+                    (0,_github_config_js__WEBPACK_IMPORTED_MODULE_15__/* .reportPath */ .e)(localReportDir, (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .reportName */ .e6)(outcome), record.rollbackVersion, record.channel);
                 const file = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(gitRoot(io.cwd), path);
                 let previous;
                 try {
@@ -29211,9 +29335,9 @@ async function cliMain(io) {
                 catch {
                     previous = undefined;
                 }
-                const merged = (0,_github_record_js__WEBPACK_IMPORTED_MODULE_14__/* .mergeRecord */ .g_)(previous ? (0,_github_record_js__WEBPACK_IMPORTED_MODULE_14__/* .parseReportRecord */ .tf)(previous) : undefined, record);
+                const merged = (0,_github_record_js__WEBPACK_IMPORTED_MODULE_17__/* .mergeRecord */ .g_)(previous ? (0,_github_record_js__WEBPACK_IMPORTED_MODULE_17__/* .parseReportRecord */ .tf)(previous) : undefined, record);
                 merged.reportPath = path;
-                const text = (0,_github_render_report_js__WEBPACK_IMPORTED_MODULE_16__/* .renderReport */ .B)(merged, ctx, previous);
+                const text = (0,_github_render_report_js__WEBPACK_IMPORTED_MODULE_19__/* .renderReport */ .B)(merged, ctx, previous);
                 if (text !== previous) {
                     (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(file), { recursive: true });
                     (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.writeFileSync)(file, text);
@@ -29225,11 +29349,13 @@ async function cliMain(io) {
                 }
                 result.reportPath = file;
                 if (!values['no-issue'] && outcome.status !== 'already-done') {
-                    say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_15__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_15__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
+                    say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_18__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_18__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
                 }
             }
             if (outcome.error)
                 io.stderr(`${outcome.error.message}\n`);
+            if (outcome.status === 'awaiting-approval')
+                return finish(EXIT.awaitingApproval);
             if (outcome.status === 'partial')
                 return finish(EXIT.partial);
             if (outcome.status === 'failed')
@@ -29242,7 +29368,7 @@ async function cliMain(io) {
                     : '';
             if (outcome.undo) {
                 if (outcome.status !== 'already-done')
-                    for (const line of (0,_summary_js__WEBPACK_IMPORTED_MODULE_25__/* .undoLines */ .Eq)(outcome))
+                    for (const line of (0,_summary_js__WEBPACK_IMPORTED_MODULE_28__/* .undoLines */ .Eq)(outcome))
                         say(`${line.replace(/\*\*/g, '')}\n`);
                 say(outcome.status === 'already-done' ? `Already undone: nothing needed changing.${where}\n` : 'Undone.\n');
             }
@@ -29255,10 +29381,172 @@ async function cliMain(io) {
         }
     }
     catch (e) {
-        const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_11__/* .errorMessage */ .gJ)(e);
+        const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e);
         io.stderr(`${message}\n`);
         Object.assign(result, { status: 'failed', error: message });
-        return finish(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_11__/* .InputError */ .dz ? EXIT.badInput : EXIT.failed);
+        return finish(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz ? EXIT.badInput : EXIT.failed);
+    }
+}
+const RESUME_OPTIONS = {
+    repo: { type: 'string' },
+    otp: { type: 'string' },
+    'approval-timeout': { type: 'string' },
+    yes: { type: 'boolean', short: 'y' },
+    json: { type: 'boolean' },
+    'report-dir': { type: 'string' },
+    'report-branch': { type: 'string' },
+    'issue-labels': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+};
+/**
+ * release-rollback resume <incident-id> --repo owner/name: a maintainer finishes a hand-off
+ * (src/handoff.ts). The incident record (the committed report, else the tracking issue) is
+ * read with GITHUB_TOKEN; the recorded plan is run as a command-line rollback, with the
+ * maintainer's second factor, and checked against the registry before anything is written.
+ */
+async function resume(io, args) {
+    const resumedAt = new Date().toISOString();
+    let values;
+    let positionals;
+    try {
+        ;
+        ({ values, positionals } = (0,node_util__WEBPACK_IMPORTED_MODULE_7__.parseArgs)({ args, options: RESUME_OPTIONS, strict: true, allowPositionals: true }));
+    }
+    catch (e) {
+        io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e)}\nRun release-rollback --help for the options.\n`);
+        return EXIT.badInput;
+    }
+    if (values.help) {
+        io.stdout(HELP);
+        return EXIT.ok;
+    }
+    const say = values.json ? io.stderr : io.stdout;
+    const fail = (code, message, extra = {}) => {
+        io.stderr(`${message}\n`);
+        if (values.json)
+            io.stdout(`${JSON.stringify({ exitCode: code, status: 'failed', error: message, ...extra }, null, 2)}\n`);
+        return code;
+    };
+    const id = positionals[0] ?? '';
+    if (positionals.length !== 1 || !/^rr-[0-9a-f]{16}$/.test(id))
+        return fail(EXIT.badInput, `resume takes one incident id (rr- and 16 hex digits, as the tracking issue shows it)${positionals.length > 0 ? `, not ${JSON.stringify(positionals.join(' ').slice(0, 60))}` : ''}. Usage: release-rollback resume <incident-id> --repo owner/name`);
+    const githubToken = (io.env.GITHUB_TOKEN || '').trim();
+    if (!values.repo || !githubToken)
+        return fail(EXIT.badInput, `resume needs ${!values.repo ? '--repo owner/name (the repository of the tracking issue)' : ''}${!values.repo && !githubToken ? ' and ' : ''}${!githubToken ? 'GITHUB_TOKEN in the environment (contents: write, issues: write), to read the incident record and finish the bookkeeping' : ''}.`);
+    const log = {
+        info: (m) => say(`${m}\n`),
+        warning: (m) => say(`warning: ${m}\n`),
+        debug: () => { },
+    };
+    let found;
+    try {
+        const flag = {
+            'github-token': githubToken,
+            'report-dir': values['report-dir'],
+            'report-branch': values['report-branch'],
+            'issue-labels': values['issue-labels'],
+        };
+        const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_20__/* .readGitHubInputs */ .BJ)((n) => flag[n] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo });
+        const { createGitHubClient } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831));
+        const client = createGitHubClient({ token: githubToken, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).apiUrl, log });
+        const { githubRecords } = await __nccwpck_require__.e(/* import() */ 81).then(__nccwpck_require__.bind(__nccwpck_require__, 81));
+        const ctx = {
+            repository: values.repo,
+            serverUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).serverUrl,
+            eventName: 'resume',
+        };
+        found = await githubRecords(client, ctx, gi, log)(id);
+    }
+    catch (e) {
+        return fail(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz ? EXIT.badInput : EXIT.failed, (0,_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e));
+    }
+    if (!found)
+        return fail(EXIT.badInput, `${id}: no record of this incident was found in ${values.repo} (the reports under ${values['report-dir'] ?? 'incidents'}/, the tracking issues): nothing was changed. Check the id and --repo (and --report-dir, --report-branch, --issue-labels if the workflow set them).`);
+    const state = (0,_modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .resumeState */ .xz)(found.record);
+    if (state.kind === 'no-handoff')
+        return fail(EXIT.badInput, `${id} (${found.source}) was not handed off: there is no plan waiting for a maintainer, so nothing was changed. To run this rollback again, use the usual command (release-rollback --help).`);
+    if (state.kind === 'done') {
+        const message = `Already resumed: incident ${id} was finished${state.run.actor ? ` by ${state.run.actor}` : ''} at ${state.run.at} (status ${state.run.status}; ${found.source}). Nothing to do, nothing was changed.`;
+        say(`${message}\n`);
+        if (values.json)
+            io.stdout(`${JSON.stringify({ exitCode: EXIT.ok, status: 'already-done', incidentId: id, message }, null, 2)}\n`);
+        return EXIT.ok;
+    }
+    say(`Resuming incident ${id} (${found.source}): the plan the hand-off recorded, checked against the registry first.\n`);
+    const pass = (name) => {
+        const v = values[name];
+        return v === undefined || v === false ? [] : v === true ? [`--${name}`] : [`--${name}=${v}`];
+    };
+    const argv = [
+        ...(0,_modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .resumeFlags */ .dc)(found.record, state.handoff),
+        `--repo=${values.repo}`,
+        ...pass('otp'),
+        ...pass('approval-timeout'),
+        ...pass('yes'),
+        ...pass('json'),
+        ...pass('report-dir'),
+        ...pass('report-branch'),
+        ...pass('issue-labels'),
+    ];
+    return cliMain({ ...io, argv }, { record: found.record, handoff: state.handoff, resumedAt });
+}
+/** The default of --approval-timeout. */
+const APPROVAL_TIMEOUT = '5m';
+/**
+ * The run's second factor for npm writes: --otp, a web approval link (opened in the browser
+ * where npm would open it), a code asked for on a terminal; each wait bounded by
+ * --approval-timeout.
+ */
+function cliSecondFactor(io, values, say) {
+    const timeoutText = values['approval-timeout']?.trim() || APPROVAL_TIMEOUT;
+    const timeoutMs = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_11__/* .parseDuration */ .E)('approval-timeout', timeoutText, {
+        min: 1000,
+        minText: '1s',
+        max: 3_600_000,
+        maxText: '1h',
+        fix: `use a duration such as 90s, 5m or 15m (units ${_core_duration_js__WEBPACK_IMPORTED_MODULE_11__/* .DURATION_UNITS */ .Z}; between 1s and 1h; ${APPROVAL_TIMEOUT} by default).`,
+    });
+    const otp = values.otp?.trim();
+    if (values.otp !== undefined && !/^[0-9A-Za-z]{4,64}$/.test(otp ?? ''))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz('otp', 'is not a one-time password (the digits your authenticator app shows).', 'pass --otp 123456, or leave it out to approve each write in the browser.');
+    const terminal = io.tty?.stdin === true && io.tty?.stdout === true;
+    // only on a terminal, as npm (lib/utils/open-url.js openUrlPrompt); io.openUrl stands in for the browser in tests
+    const open = terminal ? (io.openUrl ?? ((url) => openInBrowser(url, io.env))) : undefined;
+    return new _targets_npm_two_factor_js__WEBPACK_IMPORTED_MODULE_12__/* .SecondFactor */ .aN({
+        otp,
+        timeoutMs,
+        timeoutText,
+        say,
+        ...(open ? { open } : {}),
+        // a code is asked for only where someone can type it (npm's otplease asks only on a terminal)
+        ...(io.tty?.stdin === true ? { askCode: (q) => io.ask(q) } : {}),
+    });
+}
+/**
+ * Opens the approval link as npm's lib/utils/open-url.js does: npm's `browser` setting
+ * (npm_config_browser; `false`: print only), else the system's opener (macOS open, Windows
+ * start, others xdg-open: npm's config definitions). Only on a terminal (npm opens nothing
+ * without one); npm also first asks "Press ENTER to open in the browser...", which this
+ * skips: the link is printed either way, and a failure to open is not an error.
+ */
+function openInBrowser(url, env) {
+    const browser = (env.npm_config_browser ?? env.NPM_CONFIG_BROWSER ?? '').trim();
+    if (browser === 'false')
+        return;
+    const [command, args] = browser !== '' && browser !== 'true'
+        ? [browser, [url]]
+        : process.platform === 'darwin'
+            ? ['open', [url]]
+            : process.platform === 'win32'
+                ? ['cmd', ['/c', 'start', '""', url]]
+                : ['xdg-open', [url]];
+    try {
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(command, args, { stdio: 'ignore', detached: true });
+        child.on('error', () => { });
+        child.unref();
+    }
+    catch {
+        // the printed link is the way
     }
 }
 /** The --json result: the incident, a row per target, and for one target its plan's details. */
@@ -29275,7 +29563,7 @@ function summaryOf(o, b) {
         restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
         moved: t.moved,
         deprecated: t.deprecated,
-        error: (0,_run_js__WEBPACK_IMPORTED_MODULE_21__/* .errorOf */ .Mz)(t) ?? null,
+        error: (0,_run_js__WEBPACK_IMPORTED_MODULE_24__/* .errorOf */ .Mz)(t) ?? null,
     }));
     return {
         status: o.status,
@@ -29334,10 +29622,11 @@ if (process.argv[1] && /(?:cli\.[tj]s|cli[\\/]index\.js|release-rollback)$/.test
         tty: {
             stdout: process.stdout.isTTY === true,
             stderr: process.stderr.isTTY === true,
+            stdin: process.stdin.isTTY === true,
             columns: process.stdout.columns,
         },
     }).catch((e) => {
-        process.stderr.write(`${e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_11__/* .RollbackError */ .ZS ? e.message : String(e)}\n`);
+        process.stderr.write(`${e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .RollbackError */ .ZS ? e.message : String(e)}\n`);
         return EXIT.failed;
     });
     process.exitCode = code;
@@ -29529,6 +29818,30 @@ function parseDuration(input, raw, rule) {
     if (ms > rule.max)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${text} is longer than ${rule.maxText}.`, rule.fix);
     return ms;
+}
+
+
+/***/ }),
+
+/***/ 3739:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ incidentOfTargets)
+/* harmony export */ });
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2464);
+// The incident id of several targets: one formula for the runner (which makes it) and the
+// record check (which recomputes it from a record to see that the record is that incident's).
+// Pure.
+
+/**
+ * One id for an incident of several targets: every target (npm packages by name, others
+ * as kind:name), the channel, the bad version and the restore version asked for (absent:
+ * each target's last known good).
+ */
+function incidentOfTargets(targets, channel, bad, restoreAsked) {
+    const names = targets.map((r) => (r.kind === 'npm' ? r.name : `${r.kind}:${r.name}`));
+    return (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .incidentId */ ._3)([...names].sort().join(','), channel, bad, restoreAsked ?? 'last-known-good');
 }
 
 
@@ -29755,9 +30068,11 @@ function errorMessage(e) {
 /* harmony export */   c: () => (/* binding */ repositoryDefaultBranch)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9081);
+/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9081);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9786);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1922);
+/* harmony import */ var _handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7989);
+
 
 
 
@@ -29820,13 +30135,23 @@ async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
                 await step(planned);
         }
         : undefined;
+    const beforeHandoff = steps.beforeHandoff?.length
+        ? async (planned) => {
+            for (const step of steps.beforeHandoff ?? [])
+                await step(planned);
+        }
+        : undefined;
     const undoRecord = req.undo && !req.recorded ? steps.undoRecord : undefined;
     const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runIncident */ .ao)(req, targets, log, {
         preflight,
         beforeWrite,
+        ...(beforeHandoff ? { beforeHandoff } : {}),
         progress: steps.progress,
         ...(undoRecord ? { undoRecord } : {}),
     });
+    // the maintainer's command, in the summary, the issue and the report (src/handoff.ts)
+    if (result.handoff && ctx.repository)
+        result.handoff.command = (0,_handoff_js__WEBPACK_IMPORTED_MODULE_3__/* .resumeCommand */ .VJ)(result.incidentId, ctx.repository);
     if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
         for (const step of steps.afterWrite ?? [])
             partialFrom(result, await step(result));
@@ -29857,11 +30182,11 @@ function doneOf(result) {
 /** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
 async function repositoryDefaultBranch(gh, ctx) {
     try {
-        const { data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_3__/* .repoRef */ .sA)(ctx.repository) });
+        const { data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_4__/* .repoRef */ .sA)(ctx.repository) });
         return data.default_branch;
     }
     catch (e) {
-        const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_3__/* .ghStatus */ .e8)(e);
+        const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_4__/* .ghStatus */ .e8)(e);
         if (status === 401)
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .currentDialect */ .kZ)() === 'action'
                 ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.'
@@ -35320,13 +35645,13 @@ async function issuesByMarker(gh, repo, label, marker) {
  * own app token comments on its issue instead of opening another. A person's issue is never
  * adopted this way.
  */
-async function findIssueByMarker(gh, repo, label, marker, recorded) {
+async function findIssueByMarker(gh, repo, label, marker, recorded, adoptRecordedBot = false) {
     const candidates = await issuesByMarker(gh, repo, label, marker);
     if (candidates.length === 0)
         return undefined;
     const me = await tokenIdentity(gh);
     const first = candidates.find((i) => isAuthor(i.user, me)) ??
-        (me.assumed
+        (me.assumed || adoptRecordedBot
             ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]'))
             : undefined);
     return first ? { number: first.number, url: first.url } : undefined;
@@ -35359,7 +35684,7 @@ async function ensureTrackingIssue(gh, repo, req, log) {
     // no label look-up: opening the issue with labels that do not exist yet creates them
     // (and listing by a label that does not exist yet answers an empty list)
     const label = req.labels[0];
-    const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue);
+    const existing = await findIssueByMarker(gh, repo, label, req.marker, req.recordedIssue, req.adoptRecordedBotIssue);
     if (existing)
         return { ...existing, created: false, commented: await commentOnce(gh, repo, existing.number, req) };
     let assignees = req.assignees;
@@ -35412,6 +35737,7 @@ async function commentOnce(gh, repo, issueNumber, req) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Q_: () => (/* binding */ issueMarker),
+/* harmony export */   W2: () => (/* binding */ OVERRIDE_LABEL),
 /* harmony export */   gG: () => (/* binding */ rolledBackMarker),
 /* harmony export */   qW: () => (/* binding */ runMarker),
 /* harmony export */   xY: () => (/* binding */ hasMarker)
@@ -35433,6 +35759,8 @@ function hasMarker(body, marker) {
 function rolledBackMarker(incidentId) {
     return `<!-- release-rollback:rolled-back=${markerSafe(incidentId)} -->`;
 }
+/** The label that lifts the release freeze while a tracking issue stays open (src/freeze.ts). */
+const OVERRIDE_LABEL = 'release-freeze-override';
 
 
 /***/ }),
@@ -35854,13 +36182,52 @@ function impactOf(v) {
             downloads: t.downloads,
         });
     }
+    if (!optional(o.resumedAt, isTime) || !optional(o.toResumeMs, isMs) || !optional(o.resumeToProtectionMs, isMs))
+        return undefined;
     return {
+        ...(o.resumedAt !== undefined ? { resumedAt: o.resumedAt } : {}),
+        ...(o.toResumeMs !== undefined ? { toResumeMs: o.toResumeMs } : {}),
+        ...(o.resumeToProtectionMs !== undefined ? { resumeToProtectionMs: o.resumeToProtectionMs } : {}),
         startedAt: o.startedAt,
         protectedAt: o.protectedAt,
         toProtectionMs: o.toProtectionMs,
         severity: o.severity,
         rtoMs: o.rtoMs,
         verdict: o.verdict,
+        targets,
+    };
+}
+const KINDS = ['npm', 'docker', 'helm', 'git-tag'];
+/** A hand-off's plan rebuilt field by field, or undefined when it is missing or malformed. */
+function handoffOf(v) {
+    const o = v;
+    if (!o || typeof o !== 'object' || Array.isArray(o))
+        return undefined;
+    if (!isTime(o.startedAt) || ![o.reason, o.registry, o.command].every(isString) || !isOptString(o.restoreAsked))
+        return undefined;
+    if (!Array.isArray(o.targets) || o.targets.length === 0)
+        return undefined;
+    const targets = [];
+    for (const t of o.targets) {
+        if (!t || typeof t !== 'object' || !KINDS.includes(t.kind))
+            return undefined;
+        if (![t.name, t.channel, t.restore].every(isString) || ![t.expected, t.deprecationMessage].every(isOptString))
+            return undefined;
+        targets.push({
+            kind: t.kind,
+            name: t.name,
+            channel: t.channel,
+            ...(t.expected !== undefined ? { expected: t.expected } : {}),
+            restore: t.restore,
+            ...(t.deprecationMessage !== undefined ? { deprecationMessage: t.deprecationMessage } : {}),
+        });
+    }
+    return {
+        startedAt: o.startedAt,
+        reason: o.reason,
+        registry: o.registry,
+        ...(o.restoreAsked !== undefined ? { restoreAsked: o.restoreAsked } : {}),
+        command: o.command,
         targets,
     };
 }
@@ -36031,6 +36398,7 @@ function parseReportRecord(markdown) {
         reportPath: o.reportPath,
         impact: impactOf(o.impact),
         verification: parseVerification(o.verification),
+        handoff: handoffOf(o.handoff),
     };
     return JSON.parse(JSON.stringify(record)); // drops the undefined fields
 }
@@ -36099,7 +36467,11 @@ function mergeRecord(existing, current) {
         reportPath: current.reportPath ?? base.reportPath,
         impact: (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .mergeImpact */ .n3)(base.impact, current.impact),
         verification: mergeVerification(base.verification, current.verification),
+        // the plan the first hand-off left stays: a resume performs exactly it
+        handoff: base.handoff ?? current.handoff,
     };
+    if (carried.handoff === undefined)
+        delete carried.handoff;
     if (carried.deprecationMessage === undefined)
         delete carried.deprecationMessage;
     if (carried.deprecationBefore === undefined)
@@ -36157,6 +36529,59 @@ function ghMessage(e) {
 
 /***/ }),
 
+/***/ 9784:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ renderHandoff),
+/* harmony export */   k: () => (/* binding */ awaitsMaintainer)
+/* harmony export */ });
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3758);
+/* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(200);
+// The hand-off's part of the tracking issue and the incident report (src/handoff.ts): the
+// exact plan a maintainer's resume performs, and the one command. Pure: no I/O.
+
+
+/** Whether the incident waits for a maintainer: handed off, and no run has finished it since. */
+const awaitsMaintainer = (r) => r.handoff !== undefined && (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .lastRun */ .KT)(r)?.status === 'awaiting-approval';
+/** The plan and the command, under a heading of `level`; empty when the record has no hand-off. */
+function renderHandoff(r, level) {
+    const h = r.handoff;
+    if (!h)
+        return [];
+    const rows = h.targets.map((t) => [
+        `${t.kind === 'npm' ? '' : `${t.kind} `}${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.name)}`,
+        (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.channel),
+        (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.expected, '_(no such channel)_'),
+        (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.restore),
+        t.deprecationMessage === undefined ? '_(none)_' : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(t.deprecationMessage),
+    ]);
+    const waiting = awaitsMaintainer(r);
+    return [
+        [
+            `${level} ${waiting ? '⏳ Waiting for a maintainer' : 'Handed off to a maintainer'}`,
+            `${waiting ? 'Nothing was written to the registry.' : 'The action wrote nothing to the registry; a maintainer ran the plan below.'} Why: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(h.reason)}`,
+            '',
+            (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .table */ .M)(['Target', 'Channel', 'Must still hold', 'Goes to', 'Deprecation of the bad version'], rows),
+            '',
+            `Registry: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(h.registry)}`,
+            ...(waiting
+                ? [
+                    '',
+                    'A maintainer with two-factor authentication on the registry runs, with `GITHUB_TOKEN` set (issues and contents: write):',
+                    '',
+                    (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .fenced */ .OF)('sh', h.command),
+                    '',
+                    'It performs exactly this plan, asking for each write to be approved, and refuses with nothing written if the registry changed meanwhile (a fix published, a channel moved elsewhere).',
+                ]
+                : []),
+        ].join('\n'),
+    ];
+}
+
+
+/***/ }),
+
 /***/ 949:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36171,11 +36596,13 @@ function ghMessage(e) {
 /* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4623);
 /* harmony import */ var _markers_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3400);
 /* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5358);
+/* harmony import */ var _render_handoff_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9784);
 /* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8296);
 /* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(200);
 // The tracking issue's text: its title and body (with the message to users) and the
 // comment a re-run adds, all rendered from an IncidentRecord. Pure functions: no I/O, no
 // clock, no @actions/* and no Octokit, so the same record always renders the same bytes.
+
 
 
 
@@ -36205,6 +36632,10 @@ function issueTitle(r) {
 function headline(r) {
     const status = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .lastRun */ .KT)(r)?.status;
     const bad = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion);
+    if (status === 'awaiting-approval') {
+        const dep = r.deprecationMessage === undefined ? '' : ` and deprecate ${bad}`;
+        return `⏳ **Handed off: nothing was written to the registry yet.** The plan: point ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)}${dep}, by the maintainer's command below.`;
+    }
     if (status === 'planned') {
         const dep = r.deprecationMessage === undefined ? '' : ` and deprecate ${bad}`;
         return `📝 **Dry run: nothing was written.** The plan: point ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)}${dep}.`;
@@ -36289,8 +36720,11 @@ function renderIssueBody(r, ctx, links) {
     const parts = [
         (0,_markers_js__WEBPACK_IMPORTED_MODULE_5__/* .issueMarker */ .Q_)(r.incidentId),
         ...hiddenRecord(r),
-        `## 🔙 Rolled back ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)}`,
+        (0,_render_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .awaitsMaintainer */ .k)(r)
+            ? `## ⏳ Rollback of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} waits for a maintainer`
+            : `## 🔙 Rolled back ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)}`,
         headline(r),
+        ...(0,_render_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .renderHandoff */ .Z)(r, '###'),
         (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
         ...(r.packages && r.packages.length > 1 ? [`### Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .packagesTable */ .wL)(r)}`] : []),
         ...(r.impact ? [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .renderImpact */ .jo)(r.impact, '###')] : []),
@@ -36308,7 +36742,7 @@ function renderRerunComment(r, ctx, run, changes) {
     const parts = [
         (0,_markers_js__WEBPACK_IMPORTED_MODULE_5__/* .runMarker */ .qW)(ctx),
         ...hiddenRecord(r),
-        `### 🔁 Re-run of this rollback`,
+        run.trigger === 'resume' ? '### ▶️ Resumed by a maintainer' : `### 🔁 Re-run of this rollback`,
         `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .runLabel */ .Az)(ctx)} by ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .who */ .dp)(run.actor ?? ctx.actor, ctx.serverUrl)} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .formatTime */ .fU)(run.at)} UTC: status ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(run.status)}.`,
         changes.length > 0
             ? ['Changes made by this run:', ...changes.map((c) => `- ${c.replace(/\r?\n/g, ' ')}`)].join('\n')
@@ -36319,7 +36753,7 @@ function renderRerunComment(r, ctx, run, changes) {
     return parts.join('\n\n') + '\n';
 }
 /** The comment an undo leaves on the incident's issue: "Undone" and what changed. */
-function renderUndoComment(r, ctx, run, changes) {
+function renderUndoComment(r, ctx, run, changes, closing = false) {
     const held = r.tagsAfter[r.channel];
     const parts = [
         (0,_markers_js__WEBPACK_IMPORTED_MODULE_5__/* .runMarker */ .qW)(ctx),
@@ -36334,6 +36768,8 @@ function renderUndoComment(r, ctx, run, changes) {
         parts.push(`⚠️ ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} points at the bad ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)} again, as undo asked.`);
     if (run.status === 'partial')
         parts.push('⚠️ Partly undone: re-run the same undo; it completes only what is missing.');
+    if (closing)
+        parts.push(`🔓 This undo closes the issue: the rollback is undone, so the release freeze it held is lifted (where GitHub refuses to close it, the undo labels it ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(_markers_js__WEBPACK_IMPORTED_MODULE_5__/* .OVERRIDE_LABEL */ .W2)} instead; the run's summary says which).`);
     return parts.join('\n\n') + '\n';
 }
 
@@ -36459,10 +36895,12 @@ const isNpm = (r) => r.target === undefined || r.target === 'npm';
 /* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8296);
 /* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5358);
 /* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(200);
+/* harmony import */ var _render_handoff_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9784);
 /* harmony import */ var _urls_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5945);
 // The incident report's text, rendered from an IncidentRecord, with the record itself
 // hidden at its end. Pure: no I/O, no clock, no @actions/* and no Octokit, so the same
 // record always renders the same bytes.
+
 
 
 
@@ -36600,6 +37038,7 @@ function renderReport(r, ctx, previous) {
     const parts = [
         `# Rollback of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)}`,
         (0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.incidentId)], header),
+        ...(0,_render_handoff_js__WEBPACK_IMPORTED_MODULE_7__/* .renderHandoff */ .Z)(r, '##'),
         `## Timeline (UTC)\n${timeline(r)}`,
         ...(r.impact ? [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_1__/* .renderImpact */ .jo)(r.impact, '##')] : []),
         ...(r.packages && r.packages.length > 1 ? [`## Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .packagesTable */ .wL)(r)}`] : []),
@@ -36833,7 +37272,7 @@ class ChannelMovedError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .Rollb
  * it as its own fresh read instead of reading again.
  */
 async function guardedWrite(g) {
-    const startedAt = Date.now();
+    let startedAt = Date.now();
     let state = g.fresh ?? (await g.read());
     let wrote = false;
     for (let attempt = 1;; attempt++) {
@@ -36858,6 +37297,14 @@ async function guardedWrite(g) {
                 g.log.warning(`${g.what}: the registry answered ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .describeFailure */ .Ic)(failure)}, but reading back shows the change took effect.`);
             return { outcome: 'written', state };
         }
+        // the write was refused for want of a second factor, which the person has just given
+        // (src/targets/npm/two-factor.ts): sent again at once, guarded by the read-back above,
+        // made after the approval; the wait for the person is not counted as retrying
+        if (failure !== undefined && failure.resendNow === true) {
+            attempt--;
+            startedAt = Date.now();
+            continue;
+        }
         const retryable = failure === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRetryable */ .r3)(failure) || g.alsoRetry?.(failure) === true;
         const delay = retryable ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .nextDelay */ .rM)(g.policy, attempt, failure, startedAt) : undefined;
         if (delay === undefined) {
@@ -36875,202 +37322,91 @@ async function guardedWrite(g) {
 
 /***/ }),
 
-/***/ 7365:
+/***/ 7989:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  sx: () => (/* binding */ DEFAULT_REGISTRY),
-  YY: () => (/* binding */ mainKind),
-  Th: () => (/* binding */ packageNameFromWorkspace),
-  yG: () => (/* binding */ parseBoolean),
-  BJ: () => (/* binding */ readGitHubInputs),
-  Ko: () => (/* binding */ readInputs),
-  w4: () => (/* binding */ requireNpmToken),
-  jJ: () => (/* binding */ targetsFrom)
-});
-
-// UNUSED EXPORTS: DEFAULT_DEPRECATION_MESSAGE, MAX_AGE_LIMIT_MS, MAX_REASON_LENGTH, MAX_TARGETS, TARGETS, TARGET_KINDS, checkPlainText, isFreezeCheck, parseChannel, parseCommit, parseDeprecationMessage, parseIncidentId, parseMaxAge, parsePackageName, parsePublishedAfter, parseReason, parseRegistry, parseStrategy, parseTarget, parseTargets, parseVersion, readTargets, renderDeprecationMessage, workspacePackages
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-// EXTERNAL MODULE: ./src/core/duration.ts
-var duration = __nccwpck_require__(8571);
-// EXTERNAL MODULE: ./src/core/deprecation.ts
-var deprecation = __nccwpck_require__(7177);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/github/incident.ts
-var incident = __nccwpck_require__(8629);
-// EXTERNAL MODULE: ./src/github/config.ts
-var config = __nccwpck_require__(7661);
-// EXTERNAL MODULE: ./src/targets/docker/config.ts
-var docker_config = __nccwpck_require__(5001);
-// EXTERNAL MODULE: ./node_modules/validate-npm-package-name/lib/index.js
-var lib = __nccwpck_require__(7825);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-;// CONCATENATED MODULE: ./src/targets/npm/config.ts
-// The npm adapter's own input parsing (the adapter itself is src/targets/npm.ts for now).
-
-
-/** An npm package name as the registry knows it (old packages' names, capitals, are accepted). */
-function parsePackageName(name, raw) {
-    const pkg = raw.trim();
-    const result = lib_default()(pkg);
-    if (pkg === '' || !result.validForOldPackages) {
-        const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ');
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`, 'give the package name exactly as published, such as acme-widget or @acme/widget.');
-    }
-    return pkg;
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VJ: () => (/* binding */ resumeCommand),
+/* harmony export */   iu: () => (/* binding */ markNeedsPerson),
+/* harmony export */   z: () => (/* binding */ isTokensDisallowed),
+/* harmony export */   z6: () => (/* binding */ needsPerson)
+/* harmony export */ });
+// The hand-off: a run that does everything but the registry writes (reads, plans,
+// smoke-tests), opens the tracking issue with the plan and one command for a maintainer,
+// and ends `awaiting-approval`. It happens with `handoff: true`, or when the preflight finds
+// a credential that cannot write without a person. The maintainer's command
+// (`release-rollback resume <incident-id>`, src/modes/resume.ts) performs exactly the plan
+// recorded here, with their own second factor. Pure: no I/O.
+/** Marks an error of the preflight as "this credential cannot write without a person". */
+const NEEDS_PERSON = Symbol.for('release-rollback.needs-person');
+/** The error, marked: the runner hands off instead of failing on it (why: one sentence). */
+function markNeedsPerson(e, why) {
+    Object.defineProperty(e, NEEDS_PERSON, { value: why, enumerable: false });
+    return e;
 }
-
-// EXTERNAL MODULE: ./src/targets/npm/oidc.ts
-var oidc = __nccwpck_require__(5307);
-// EXTERNAL MODULE: ./src/targets/docker/image.ts
-var docker_image = __nccwpck_require__(7658);
-// EXTERNAL MODULE: ./src/targets/helm/config.ts
-var helm_config = __nccwpck_require__(4293);
-;// CONCATENATED MODULE: ./src/targets/git-tag/config.ts
-// The git-tag adapter's own input parsing: the name of a git tag (the adapter itself is
-// being written separately).
-
-/** The longest tag name accepted (git allows more; nobody needs it). */
-const MAX_TAG_NAME = 200;
-/**
- * A git tag name, by `git check-ref-format` for `refs/tags/<name>` (a leading `refs/tags/`
- * is dropped): no space, control character, `~ ^ : ? * [ \`, `..`, `@{`, `//`; no component
- * that starts with `.` or ends with `.lock`; not `@`, not starting with `-` or `/`, not
- * ending with `/` or `.`. And no semver range syntax (`1.x`, `>=1`, `1 || 2`): a tag that
- * reads as a range is a mistake for a version. A partial version is a tag name here:
- * `v1` and `v1.2` are the usual moving major and minor tags.
- */
-function parseGitTagName(name, raw) {
-    const v = raw.trim().replace(/^refs\/tags\//, '');
-    const shown = JSON.stringify(raw.trim().slice(0, 80));
-    const fix = 'give the tag name as `git tag --list` shows it, such as v1 or stable (no spaces, no "..", none of ~ ^ : ? * [ \\).';
-    const bad = /[\u0000-\u0020\u007f~^:?*[\\]/.exec(v);
-    if (v === '')
-        throw new errors/* InputError */.dz(name, 'names no git tag.', fix);
-    if (v.length > MAX_TAG_NAME)
-        throw new errors/* InputError */.dz(name, `${shown} is ${v.length} characters long; the limit is ${MAX_TAG_NAME}.`, fix);
-    if (bad)
-        throw new errors/* InputError */.dz(name, `${shown} is not a git tag name: it contains ${bad[0] === ' ' ? 'a space' : /[\u0000-\u001f\u007f]/.test(bad[0]) ? 'a control character' : `"${bad[0]}"`}.`, fix);
-    const problem = v.includes('..')
-        ? 'contains ".."'
-        : v.includes('@{')
-            ? 'contains "@{"'
-            : v === '@'
-                ? 'is "@"'
-                : v.startsWith('-')
-                    ? 'starts with "-"'
-                    : v.startsWith('/') || v.endsWith('/') || v.includes('//')
-                        ? 'has an empty path component'
-                        : v.endsWith('.')
-                            ? 'ends with "."'
-                            : v.split('/').some((c) => c.startsWith('.'))
-                                ? 'has a component that starts with "."'
-                                : v.split('/').some((c) => c.endsWith('.lock'))
-                                    ? 'has a component that ends with ".lock"'
-                                    : undefined;
-    if (problem)
-        throw new errors/* InputError */.dz(name, `${shown} is not a git tag name: it ${problem}.`, fix);
-    if (/[<>=|]/.test(v) || (/^[vV]?(\d+|[xX])(\.(\d+|[xX])){0,2}$/.test(v) && /[xX]/.test(v))) {
-        throw new errors/* InputError */.dz(name, `${shown} reads as a semver range, not a tag name.`, 'give the moving tag itself, such as v1, v1.2 or stable.');
-    }
-    return v;
-}
-
-;// CONCATENATED MODULE: ./src/targets/spec.ts
-// The `targets` input: every target of one incident, one a line, `kind:name`. Pure.
-//
-//   npm:@acme/core
-//   docker:ghcr.io/acme/app
-//   helm:acme-prod          # or helm:namespace/release
-//   git-tag:v1
-//
-// Blank lines and lines starting with # are ignored. Each name is checked by its adapter's
-// own parser and normalised (docker:nginx is docker.io/library/nginx), so a target listed
-// twice under two spellings is refused like any other duplicate.
-
-
-
-
-
-const TARGET_KINDS = ['npm', 'docker', 'helm', 'git-tag'];
-/** At most this many targets in one incident. */
-const MAX_TARGETS = 100;
-const EXAMPLES = 'npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod or git-tag:v1';
-/** A name checked (and normalised) by its adapter's parser; throws an InputError naming `input`. */
-function parseName(kind, name, input) {
-    switch (kind) {
-        case 'npm':
-            return parsePackageName(input, name);
-        case 'docker':
-            return (0,docker_image/* parseImage */.zZ)(name).name;
-        case 'helm': {
-            const h = (0,helm_config/* parseHelmTargetName */.gu)(input, name);
-            return h.namespace ? `${h.namespace}/${h.release}` : h.release;
-        }
-        case 'git-tag':
-            return parseGitTagName(input, name);
-    }
+/** Why this preflight error means a person must make the writes; undefined for any other error. */
+function needsPerson(e) {
+    if (!e || typeof e !== 'object')
+        return undefined;
+    const why = e[NEEDS_PERSON];
+    return typeof why === 'string' ? why : undefined;
 }
 /**
- * Parses the targets input (`input` is its name in messages). Throws an InputError naming
- * `input` and the fix for a line without a kind, an unknown kind, a name its adapter
- * refuses, a target listed twice, more than MAX_TARGETS targets, or no target at all.
+ * npmjs's answer to a token write on a package set to "Require two-factor authentication
+ * and disallow tokens" (docs.npmjs.com/requiring-2fa-for-package-publishing-and-settings-modification:
+ * with that setting "you will not be able to use automation or granular access tokens" to
+ * publish or change the package). The docs give no wording of the refusal: this matches a
+ * 403 whose message speaks of two-factor authentication and tokens (unverified against npmjs).
  */
-function parseTargets(raw, input = 'targets') {
-    const specs = [];
-    const seen = new Map();
-    const lines = raw.split(/\r?\n/);
-    for (const [i, text] of lines.entries()) {
-        const line = text.trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const where = `line ${i + 1} (${JSON.stringify(line.slice(0, 80))})`;
-        const colon = line.indexOf(':');
-        if (colon <= 0)
-            throw new errors/* InputError */.dz(input, `${where} has no kind.`, `write each target as kind:name, such as ${EXAMPLES}.`);
-        const kind = line.slice(0, colon).trim().toLowerCase();
-        if (!TARGET_KINDS.includes(kind)) {
-            throw new errors/* InputError */.dz(input, `${where}: ${JSON.stringify(kind.slice(0, 40))} is not a target kind.`, `use one of ${TARGET_KINDS.map((k) => `${k}:`).join(', ')} before the name, such as ${EXAMPLES}.`);
-        }
-        let name;
-        try {
-            name = parseName(kind, line.slice(colon + 1), input);
-        }
-        catch (e) {
-            if (!(e instanceof errors/* InputError */.dz))
-                throw e;
-            throw new errors/* InputError */.dz(input, `${where}: ${e.problem}`, e.fix ?? `write each target as kind:name, such as ${EXAMPLES}.`);
-        }
-        const key = `${kind}:${name}`;
-        const first = seen.get(key);
-        if (first !== undefined) {
-            throw new errors/* InputError */.dz(input, `${where} names the same target as line ${first} (${key}).`, 'list each target once.');
-        }
-        seen.set(key, i + 1);
-        specs.push({ kind: kind, name });
-    }
-    if (specs.length === 0) {
-        throw new errors/* InputError */.dz(input, 'lists no target (only blank lines and comments).', `add one target a line, such as ${EXAMPLES}; or leave targets empty and use package, packages, image or release.`);
-    }
-    if (specs.length > MAX_TARGETS) {
-        throw new errors/* InputError */.dz(input, `lists ${specs.length} targets; the limit is ${MAX_TARGETS}.`, 'split the incident into several runs.');
-    }
-    return specs;
+function isTokensDisallowed(e) {
+    const err = e;
+    if (err?.statusCode !== 403)
+        return false;
+    const text = `${typeof err.body === 'string' ? err.body : JSON.stringify(err.body ?? '')} ${String(err.message ?? '')}`;
+    return /two-factor|2fa/i.test(text) && /token/i.test(text) && /(not allow|disallow|does not permit)/i.test(text);
+}
+/** The maintainer's one command that finishes a handed-off incident. */
+function resumeCommand(incidentId, repository) {
+    return `npx release-rollback@1 resume ${incidentId} --repo ${repository}`;
 }
 
-// EXTERNAL MODULE: ./src/core/settings.ts
-var settings = __nccwpck_require__(1922);
-;// CONCATENATED MODULE: ./src/inputs.ts
+
+/***/ }),
+
+/***/ 8422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BJ: () => (/* binding */ readGitHubInputs),
+/* harmony export */   Ko: () => (/* binding */ readInputs),
+/* harmony export */   Th: () => (/* binding */ packageNameFromWorkspace),
+/* harmony export */   YY: () => (/* binding */ mainKind),
+/* harmony export */   jJ: () => (/* binding */ targetsFrom),
+/* harmony export */   pn: () => (/* binding */ parseChannel),
+/* harmony export */   sx: () => (/* binding */ DEFAULT_REGISTRY),
+/* harmony export */   ud: () => (/* binding */ checkPlainText),
+/* harmony export */   w4: () => (/* binding */ requireNpmToken),
+/* harmony export */   yG: () => (/* binding */ parseBoolean)
+/* harmony export */ });
+/* unused harmony exports MAX_REASON_LENGTH, TARGETS, parseIncidentId, parseVersion, parsePublishedAfter, parseCommit, MAX_AGE_LIMIT_MS, parseMaxAge, parseStrategy, parseTarget, parseReason, parseRegistry, parseDeprecationMessage, workspacePackages, readTargets, isFreezeCheck */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8571);
+/* harmony import */ var _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7177);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _github_incident_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(8629);
+/* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7661);
+/* harmony import */ var _targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5001);
+/* harmony import */ var _targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7756);
+/* harmony import */ var _targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5307);
+/* harmony import */ var _targets_docker_image_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7658);
+/* harmony import */ var _targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(4293);
+/* harmony import */ var _targets_spec_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8357);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(1922);
 
 
 
@@ -37092,7 +37428,7 @@ var settings = __nccwpck_require__(1922);
 
 const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 const MAX_REASON_LENGTH = 1000;
-const PLACEHOLDERS = deprecation/* DEPRECATION_PLACEHOLDERS */.EV;
+const PLACEHOLDERS = _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__/* .DEPRECATION_PLACEHOLDERS */ .EV;
 const TARGETS = ['npm', 'docker', 'helm'];
 /** The incident ids this tool makes (src/plan.ts incidentId): rr- and 16 hex digits. */
 function parseIncidentId(name, raw) {
@@ -37100,7 +37436,7 @@ function parseIncidentId(name, raw) {
     if (v === '')
         return undefined;
     if (!/^rr-[0-9a-f]{16}$/i.test(v)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not an incident id.`, `give the incident id of the rollback you undo (rr- and 16 hex digits, as its tracking issue and report show it)${(0,settings/* currentDialect */.kZ)() === 'action' ? ', or leave it empty' : ''}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an incident id.`, `give the incident id of the rollback you undo (rr- and 16 hex digits, as its tracking issue and report show it)${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? ', or leave it empty' : ''}.`);
     }
     return v.toLowerCase();
 }
@@ -37108,7 +37444,7 @@ function parseIncidentId(name, raw) {
 function requireNpmToken(token) {
     if (token !== undefined)
         return;
-    throw new errors/* InputError */.dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', `${(0,settings/* setTo */.oc)('npm-token')} (a granular token with read and write access to the package; with 2FA on the account, tick "bypass 2FA")${(0,settings/* currentDialect */.kZ)() === 'action' ? ', or give the job permissions: id-token: write for trusted publishing (OIDC, see the README)' : ''}, or ${(0,settings/* setTo */.oc)('dry-run', 'true')} to only see the plan.`);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('npm-token')} (a granular token with read and write access to the package and "bypass 2FA", or a "read and write (stage only)" one)${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? ` (trusted publishing, permissions: id-token: write, can only publish: it serves ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('strategy', 'republish')} with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('deprecate', 'false')}, never a retag)` : ''}, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('dry-run', 'true')} to only see the plan.`);
 }
 function parseBoolean(name, raw, fallback) {
     const v = raw.trim();
@@ -37118,13 +37454,13 @@ function parseBoolean(name, raw, fallback) {
         return true;
     if (['false', 'False', 'FALSE'].includes(v))
         return false;
-    throw new errors/* InputError */.dz(name, `"${v}" is not a boolean.`, `use true or false.`);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${v}" is not a boolean.`, `use true or false.`);
 }
 /** A version as the user typed it: `v1.2.3` is accepted and normalised to `1.2.3`. */
 function parseVersion(name, raw) {
     const v = raw.trim().replace(/^[vV](?=\d)/, '');
-    if (v.length > 256 || semver_default().valid(v) === null) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`, `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`);
+    if (v.length > 256 || semver__WEBPACK_IMPORTED_MODULE_2___default().valid(v) === null) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`, `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`);
     }
     return v;
 }
@@ -37135,7 +37471,7 @@ function parsePublishedAfter(name, raw) {
         return undefined;
     const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN;
     if (Number.isNaN(ms)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
     }
     return new Date(ms).toISOString();
 }
@@ -37145,7 +37481,7 @@ function parseCommit(name, raw) {
     if (v === '')
         return undefined;
     if (!/^[0-9a-fA-F]{40}$/.test(v)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
     }
     return v.toLowerCase();
 }
@@ -37158,11 +37494,11 @@ const MAX_AGE_LIMIT_MS = 8760 * 3_600_000;
 function parseMaxAge(name, raw) {
     if (raw.trim() === '')
         return undefined;
-    const empty = (0,settings/* currentDialect */.kZ)() === 'action' ? `leave ${(0,settings/* settingName */.QX)(name)} empty` : `leave out ${(0,settings/* settingName */.QX)(name)}`;
-    return (0,duration/* parseDuration */.E)(name, raw, {
+    const empty = (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? `leave ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)(name)} empty` : `leave out ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)(name)}`;
+    return (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDuration */ .E)(name, raw, {
         max: MAX_AGE_LIMIT_MS,
         maxText: 'a year (8760h)',
-        fix: `use a duration such as 24h, 90m, 1h30m or 2d (units ${duration/* DURATION_UNITS */.Z}; at most 8760h), or ${empty} for no limit.`,
+        fix: `use a duration such as 24h, 90m, 1h30m or 2d (units ${_core_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .DURATION_UNITS */ .Z}; at most 8760h), or ${empty} for no limit.`,
     });
 }
 /**
@@ -37178,16 +37514,16 @@ function checkPlainText(name, raw, what) {
     const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi);
     if (found) {
         const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-        throw new errors/* InputError */.dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
     }
     return text;
 }
 function parseStrategy(name, raw, target) {
     const v = (raw.trim() || 'retag').toLowerCase();
     if (v !== 'retag' && v !== 'republish')
-        throw new errors/* InputError */.dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
     if (v === 'republish' && target !== 'npm')
-        throw new errors/* InputError */.dz(name, `republish is for npm packages, not target: ${target}.`, `use ${(0,settings/* setting */.Pe)('strategy', 'retag')}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `republish is for npm packages, not target: ${target}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('strategy', 'retag')}.`);
     return v;
 }
 /** The kind whose inputs apply: the one kind, or with several (the targets input) npm when it is among them. */
@@ -37199,27 +37535,27 @@ function mainKind(kinds) {
 function parseTarget(name, raw) {
     const v = (raw.trim() || 'npm').toLowerCase();
     if (!TARGETS.includes(v))
-        throw new errors/* InputError */.dz(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`);
     return v;
 }
 /** A dist-tag: URL-safe, and not something npm would read as a version range. */
 function parseChannel(name, raw) {
     const tag = raw.trim();
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
     }
-    if (semver_default().validRange(tag) !== null) {
-        throw new errors/* InputError */.dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in ${(0,settings/* settingName */.QX)('rollback-version')} and ${(0,settings/* settingName */.QX)('restore-version')}.`);
+    if (semver__WEBPACK_IMPORTED_MODULE_2___default().validRange(tag) !== null) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}.`);
     }
     return tag;
 }
 function parseReason(name, raw) {
     const reason = raw.trim();
     if (reason === '') {
-        throw new errors/* InputError */.dz(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.');
     }
     if (reason.length > MAX_REASON_LENGTH) {
-        throw new errors/* InputError */.dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
     }
     return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs');
 }
@@ -37230,17 +37566,17 @@ function parseRegistry(name, raw) {
         url = new URL(value);
     }
     catch {
-        throw new errors/* InputError */.dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new errors/* InputError */.dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
     }
     if (url.username || url.password || url.search || url.hash) {
-        throw new errors/* InputError */.dz(name, 'must not carry credentials, a query or a fragment.', `${(0,settings/* setTo */.oc)('npm-token')} and give the bare registry URL.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'must not carry credentials, a query or a fragment.', `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('npm-token')} and give the bare registry URL.`);
     }
     const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
     if (url.protocol === 'http:' && !loopback) {
-        throw new errors/* InputError */.dz(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.');
     }
     if (!url.pathname.endsWith('/'))
         url.pathname += '/';
@@ -37248,10 +37584,10 @@ function parseRegistry(name, raw) {
 }
 function parseDeprecationMessage(name, raw) {
     const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') ||
-        deprecation/* DEFAULT_DEPRECATION_MESSAGE */.Jl;
+        _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__/* .DEFAULT_DEPRECATION_MESSAGE */ .Jl;
     for (const m of template.matchAll(/\{([^}]*)\}/g)) {
         if (!PLACEHOLDERS.includes(m[1])) {
-            throw new errors/* InputError */.dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
         }
     }
     return template;
@@ -37263,42 +37599,42 @@ function parseDeprecationMessage(name, raw) {
 function workspacePackages(dir) {
     let root;
     try {
-        root = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, 'package.json'), 'utf8'));
+        root = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json'), 'utf8'));
     }
     catch {
-        throw new errors/* InputError */.dz('packages', `is workspaces, but ${(0,external_node_path_.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `is workspaces, but ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
     }
     const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? []);
     if (globs.length === 0)
-        throw new errors/* InputError */.dz('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
     const names = [];
     for (const g of globs) {
-        for (const found of (0,external_node_fs_.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
+        for (const found of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
             try {
-                const manifest = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, found), 'utf8'));
+                const manifest = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, found), 'utf8'));
                 if (manifest.name && !manifest.private)
-                    names.push(parsePackageName('packages', manifest.name));
+                    names.push((0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)('packages', manifest.name));
             }
             catch (e) {
-                if (e instanceof errors/* InputError */.dz)
+                if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz)
                     throw e;
             }
         }
     }
     const unique = [...new Set(names)].sort();
     if (unique.length === 0)
-        throw new errors/* InputError */.dz('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
     return unique;
 }
 /** The package's name from package.json in the workspace, for the `package` default. */
 function packageNameFromWorkspace(dir) {
-    const file = (0,external_node_path_.join)(dir, 'package.json');
+    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json');
     let text;
     try {
-        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
     }
     catch {
-        throw new errors/* InputError */.dz('package', `is not set and there is no package.json in ${dir}.`, (0,settings/* currentDialect */.kZ)() === 'action'
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and there is no package.json in ${dir}.`, (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
             ? 'set the package input, or check out the repository before this step.'
             : "pass --package, or run it in the package's folder.");
     }
@@ -37307,10 +37643,10 @@ function packageNameFromWorkspace(dir) {
         name = JSON.parse(text).name;
     }
     catch {
-        throw new errors/* InputError */.dz('package', `is not set and ${file} is not valid JSON.`, `${(0,settings/* setTo */.oc)('package')}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} is not valid JSON.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('package')}.`);
     }
     if (typeof name !== 'string' || name === '') {
-        throw new errors/* InputError */.dz('package', `is not set and ${file} has no name.`, `${(0,settings/* setTo */.oc)('package')}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} has no name.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('package')}.`);
     }
     return name;
 }
@@ -37327,13 +37663,13 @@ function readTargets(get) {
         return undefined;
     const given = SHORTHAND.filter((name) => get(name).trim() !== '');
     if (given.length > 0) {
-        throw new errors/* InputError */.dz('targets', `is given together with ${given.join(' and ')}, which name${given.length === 1 ? 's' : ''} targets too.`, `list every target in targets (such as npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod) and leave ${given.join(' and ')} empty: they are the shorthand for one kind.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('targets', `is given together with ${given.join(' and ')}, which name${given.length === 1 ? 's' : ''} targets too.`, `list every target in targets (such as npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod) and leave ${given.join(' and ')} empty: they are the shorthand for one kind.`);
     }
     const kind = get('target').trim().toLowerCase();
     if (kind !== '' && kind !== 'npm') {
-        throw new errors/* InputError */.dz('targets', `is given together with target: ${kind.slice(0, 40)}.`, `leave target unset: each line of targets names its kind (such as docker:ghcr.io/acme/app).`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('targets', `is given together with target: ${kind.slice(0, 40)}.`, `leave target unset: each line of targets names its kind (such as docker:ghcr.io/acme/app).`);
     }
-    const specs = parseTargets(raw, 'targets');
+    const specs = (0,_targets_spec_js__WEBPACK_IMPORTED_MODULE_11__/* .parseTargets */ .Sx)(raw, 'targets');
     return specs;
 }
 /**
@@ -37352,8 +37688,8 @@ function targetsFrom(inputs, get) {
     if (kind === 'docker')
         return [{ kind: 'docker', name: inputs.packageName }];
     if (get) {
-        const namespace = (0,helm_config/* parseNamespace */.LM)('namespace', get('namespace'));
-        const release = (0,helm_config/* parseReleaseName */.YY)('release', get('release'));
+        const namespace = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace'));
+        const release = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseReleaseName */ .YY)('release', get('release'));
         return [{ kind: 'helm', name: namespace ? `${namespace}/${release}` : release }];
     }
     return [{ kind: 'helm', name: inputs.packageName }];
@@ -37379,14 +37715,14 @@ function readInputs(get, env = process.env) {
     // undo by incident id: the record names the targets and versions (read before planning)
     const incidentId = parseIncidentId('incident-id', get('incident-id'));
     if (incidentId !== undefined && !undo) {
-        throw new errors/* InputError */.dz('incident-id', `is set without ${(0,settings/* settingName */.QX)('undo')}: it names the rollback an undo reverses.`, `${(0,settings/* setTo */.oc)('undo', 'true')} to undo that incident, or ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'} (a rollback is named by its versions and targets).`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('incident-id', `is set without ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('undo')}: it names the rollback an undo reverses.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('undo', 'true')} to undo that incident, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'} (a rollback is named by its versions and targets).`);
     }
     if (incidentId !== undefined && drill)
-        throw new errors/* InputError */.dz('incident-id', `is set together with ${(0,settings/* setting */.Pe)('drill', 'true')}.`, `a drill undoes nothing: ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('incident-id', `is set together with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('drill', 'true')}.`, `a drill undoes nothing: ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'}.`);
     const byId = incidentId !== undefined;
     const rollbackRaw = get('rollback-version') || (drill ? 'current' : '');
     if (rollbackRaw.trim() === '' && !byId) {
-        throw new errors/* InputError */.dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
     }
     const current = rollbackRaw.trim().toLowerCase() === 'current';
     const rollbackVersion = current
@@ -37396,14 +37732,14 @@ function readInputs(get, env = process.env) {
             : parseVersion('rollback-version', rollbackRaw);
     const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
     if (current && publishedAfter === undefined && !drill) {
-        throw new errors/* InputError */.dz('published-after', `is required with ${(0,settings/* setting */.Pe)('rollback-version', 'current')}.`, "pass the time the release started (such as the failed run's run_started_at): without it a re-run would roll back the restored version too.");
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-after', `is required with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('rollback-version', 'current')}.`, "pass the time the release started (such as the failed run's run_started_at): without it a re-run would roll back the restored version too.");
     }
     // the release's identity: they guard an exact version as well as `current`
     const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
     if (publishedAfter !== undefined &&
         publishedBefore !== undefined &&
         Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
-        throw new errors/* InputError */.dz('published-before', `is not after ${(0,settings/* settingName */.QX)('published-after')} (${publishedBefore} <= ${publishedAfter}).`, `pass the time the release run ended (the failed run's updated_at) as ${(0,settings/* settingName */.QX)('published-before')}, and the time it started (run_started_at) as ${(0,settings/* settingName */.QX)('published-after')}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-before', `is not after ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-after')} (${publishedBefore} <= ${publishedAfter}).`, `pass the time the release run ended (the failed run's updated_at) as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-before')}, and the time it started (run_started_at) as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-after')}.`);
     }
     const releaseCommit = parseCommit('release-commit', get('release-commit'));
     const maxAgeMs = parseMaxAge('max-age', get('max-age'));
@@ -37411,7 +37747,7 @@ function readInputs(get, env = process.env) {
     const restoreRaw = get('restore-version');
     const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
     if (restoreVersion === rollbackVersion) {
-        throw new errors/* InputError */.dz('restore-version', `is the same as ${(0,settings/* settingName */.QX)('rollback-version')} (${rollbackVersion}).`, `give the good version to restore, or ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave it empty' : `leave out ${(0,settings/* settingName */.QX)('restore-version')}`} to pick the last known good one.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('restore-version', `is the same as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} (${rollbackVersion}).`, `give the good version to restore, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave it empty' : `leave out ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}`} to pick the last known good one.`);
     }
     const targets = readTargets(get);
     // by incident id with no target named: the record names them (and their kinds). The
@@ -37429,13 +37765,13 @@ function readInputs(get, env = process.env) {
     // deployed revision) and a git-tag target's channel is the moving tag itself
     const channelRaw = get('channel') || 'latest';
     if (kinds.has('docker'))
-        (0,docker_config/* parseTag */.E)('channel', channelRaw);
+        (0,_targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__/* .parseTag */ .E)('channel', channelRaw);
     const channel = kinds.has('npm')
         ? parseChannel('channel', channelRaw)
         : kinds.has('docker')
-            ? (0,docker_config/* parseTag */.E)('channel', channelRaw)
+            ? (0,_targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__/* .parseTag */ .E)('channel', channelRaw)
             : kinds.has('helm') && kinds.size === 1
-                ? helm_config/* HELM_CHANNEL */.jH
+                ? _targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .HELM_CHANNEL */ .jH
                 : channelRaw.trim();
     // by incident id, an empty reason is the rollback's (from the record)
     const reason = byId && get('reason').trim() === '' ? '' : parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''));
@@ -37447,8 +37783,8 @@ function readInputs(get, env = process.env) {
         packageName = '';
     }
     else if (targets && targets[0].kind === 'helm') {
-        const h = (0,helm_config/* parseHelmTargetName */.gu)('targets', targets[0].name);
-        packageName = `${h.namespace ?? ((0,helm_config/* parseNamespace */.LM)('namespace', get('namespace')) || 'default')}/${h.release}`;
+        const h = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseHelmTargetName */ .gu)('targets', targets[0].name);
+        packageName = `${h.namespace ?? ((0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace')) || 'default')}/${h.release}`;
         packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
     }
     else if (targets) {
@@ -37457,14 +37793,14 @@ function readInputs(get, env = process.env) {
     }
     else if (target === 'docker') {
         if (get('image').trim() === '')
-            throw new errors/* InputError */.dz('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
-        packageName = (0,docker_image/* parseImage */.zZ)(get('image')).name;
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
+        packageName = (0,_targets_docker_image_js__WEBPACK_IMPORTED_MODULE_9__/* .parseImage */ .zZ)(get('image')).name;
     }
     else if (target === 'helm') {
         // namespace/release: same-named releases in two namespaces are two incidents
         if (get('release').trim() === '')
-            throw new errors/* InputError */.dz('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
-        packageName = `${(0,helm_config/* parseNamespace */.LM)('namespace', get('namespace')) || 'default'}/${(0,helm_config/* parseReleaseName */.YY)('release', get('release'))}`;
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
+        packageName = `${(0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace')) || 'default'}/${(0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseReleaseName */ .YY)('release', get('release'))}`;
     }
     else {
         const packagesRaw = get('packages').trim();
@@ -37484,36 +37820,40 @@ function readInputs(get, env = process.env) {
             ];
             packageNames =
                 listed.length > 0
-                    ? listed.map((p) => parsePackageName(packagesRaw ? 'packages' : 'package', p))
-                    : [parsePackageName('package', packageNameFromWorkspace(workspace))];
+                    ? listed.map((p) => (0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)(packagesRaw ? 'packages' : 'package', p))
+                    : [(0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)('package', packageNameFromWorkspace(workspace))];
         }
         if (packageNames.length > 100)
-            throw new errors/* InputError */.dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
         packageName = packageNames[0];
     }
     const registry = kinds.has('npm') || (byId && !namedTargets) ? parseRegistry('registry', get('registry')) : '';
     const dryRun = parseBoolean('dry-run', get('dry-run'), false);
+    // hand the writes to a maintainer (src/handoff.ts): no npm token is needed to read and plan
+    const handoff = parseBoolean('handoff', get('handoff'), false);
+    if (handoff && (undo || drill || dryRun))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('handoff', `is set together with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)(undo ? 'undo' : drill ? 'drill' : 'dry-run', 'true')}.`, 'a hand-off plans a rollback for a maintainer to finish: leave handoff at false for an undo, a drill or a dry run.');
     if (drill && dryRun)
-        throw new errors/* InputError */.dz('drill', `and ${(0,settings/* settingName */.QX)('dry-run')} are both ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'true' : 'given'}.`, `a drill writes nothing anyone installs already (it needs the token to prove the write): ${(0,settings/* setTo */.oc)('dry-run', 'false')}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('drill', `and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('dry-run')} are both ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'true' : 'given'}.`, `a drill writes nothing anyone installs already (it needs the token to prove the write): ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('dry-run', 'false')}.`);
     if (undo && rollbackVersion === 'current') {
-        throw new errors/* InputError */.dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', `give the same exact ${(0,settings/* settingName */.QX)('rollback-version')} (and ${(0,settings/* settingName */.QX)('restore-version')}) as the rollback you undo.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', `give the same exact ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} (and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}) as the rollback you undo.`);
     }
     const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
     if (/\s/.test(tokenRaw)) {
-        throw new errors/* InputError */.dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
     }
     const npmToken = tokenRaw === '' ? undefined : tokenRaw;
     // tokenless: trusted publishing, where the runner offers the job an ID token. By incident id
     // with no target named, the record says whether npm is among them (undoInputs checks then)
     const npmMaybe = kinds.has('npm') || (byId && !namedTargets);
-    const npmOidc = npmToken === undefined && !dryRun && npmMaybe && (0,oidc/* idTokenAvailable */.wl)(env);
-    if (!dryRun && kinds.has('npm') && !npmOidc)
+    const npmOidc = npmToken === undefined && !dryRun && npmMaybe && (0,_targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_8__/* .idTokenAvailable */ .wl)(env);
+    if (!dryRun && !handoff && kinds.has('npm') && !npmOidc)
         requireNpmToken(npmToken);
     const force = parseBoolean('force', get('force'), false);
     if (requireHolder && force) {
-        throw new errors/* InputError */.dz('require-holder', (0,settings/* currentDialect */.kZ)() === 'action'
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('require-holder', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
             ? 'is true together with force: true, which moves the channel whatever it holds.'
-            : 'is given together with --force, which moves the channel whatever it holds.', `use one of them: ${(0,settings/* settingName */.QX)('require-holder')} (automation: skip when the channel moved on) or ${(0,settings/* settingName */.QX)('force')} (by hand: move it anyway).`);
+            : 'is given together with --force, which moves the channel whatever it holds.', `use one of them: ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('require-holder')} (automation: skip when the channel moved on) or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('force')} (by hand: move it anyway).`);
     }
     const strategy = parseStrategy('strategy', get('strategy'), target);
     const undoById = byId
@@ -37563,6 +37903,7 @@ function readInputs(get, env = process.env) {
         force,
         ...(undo ? { undo } : {}),
         ...(undoById ? { undoById } : {}),
+        ...(handoff ? { handoff } : {}),
     };
 }
 function parseList(raw) {
@@ -37580,35 +37921,35 @@ function readGitHubInputs(get, env = process.env) {
     const labels = parseList(get('issue-labels') || 'rollback');
     for (const label of labels) {
         if (label.length > 50)
-            throw new errors/* InputError */.dz('issue-labels', `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`, 'use shorter label names.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`, 'use shorter label names.');
     }
     if (createIssue && labels.length === 0) {
-        throw new errors/* InputError */.dz('issue-labels', 'is empty.', 'keep at least one label (default rollback): a re-run finds the tracking issue again by it.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', 'is empty.', 'keep at least one label (default rollback): a re-run finds the tracking issue again by it.');
     }
     const assignees = parseList(get('issue-assignees')).map((a) => a.replace(/^@/, ''));
     for (const a of assignees) {
         if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(a)) {
-            throw new errors/* InputError */.dz('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.');
         }
     }
-    const reportDir = (0,config/* parseReportDir */.r)('report-dir', get('report-dir') || 'incidents');
+    const reportDir = (0,_github_config_js__WEBPACK_IMPORTED_MODULE_5__/* .parseReportDir */ .r)('report-dir', get('report-dir') || 'incidents');
     const branchRaw = get('report-branch').trim();
     if (branchRaw &&
         (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
-        throw new errors/* InputError */.dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
     }
     const severityRaw = (get('severity') || 'high').trim().toLowerCase();
-    if (!incident/* SEVERITIES */.o.includes(severityRaw)) {
-        throw new errors/* InputError */.dz('severity', `"${severityRaw.slice(0, 40)}" is not a severity.`, `use one of ${incident/* SEVERITIES */.o.join(', ')}.`);
+    if (!_github_incident_js__WEBPACK_IMPORTED_MODULE_14__/* .SEVERITIES */ .o.includes(severityRaw)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('severity', `"${severityRaw.slice(0, 40)}" is not a severity.`, `use one of ${_github_incident_js__WEBPACK_IMPORTED_MODULE_14__/* .SEVERITIES */ .o.join(', ')}.`);
     }
     const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
     if ((createIssue || commitReport) && token === undefined) {
-        throw new errors/* InputError */.dz('github-token', 'is empty, and the tracking issue and incident report need it.', (0,settings/* currentDialect */.kZ)() === 'action'
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('github-token', 'is empty, and the tracking issue and incident report need it.', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
             ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.'
             : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.');
     }
     if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
-        throw new errors/* InputError */.dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', (0,settings/* currentDialect */.kZ)() === 'action'
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
             ? 'run it in a workflow, or set create-issue: false and commit-report: false.'
             : 'pass --repo owner/name, or --no-issue and --no-report.');
     }
@@ -37656,6 +37997,150 @@ function inert(text) {
 function table(header, rows) {
     const line = (cells) => `| ${cells.join(' | ')} |`;
     return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 9206:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   UI: () => (/* binding */ handoffGuard),
+/* harmony export */   dc: () => (/* binding */ resumeFlags),
+/* harmony export */   j: () => (/* binding */ HandoffChangedError),
+/* harmony export */   vt: () => (/* binding */ handoffProblems),
+/* harmony export */   xz: () => (/* binding */ resumeState)
+/* harmony export */ });
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+// `release-rollback resume <incident-id> --repo owner/name`: a maintainer finishes a
+// handed-off incident (src/handoff.ts). The incident record holds the exact plan the action
+// left; the resume re-reads the registry, and performs that plan and nothing else through
+// the one runner (src/run.ts runIncident, every write through guardedWrite) with the
+// maintainer's own second factor, as any command-line rollback does. It refuses, with
+// nothing written, when the registry no longer matches the plan (a fix published since the
+// hand-off, a channel moved elsewhere), and is a no-op once a resume completed it. The checks
+// here are pure; src/cli.ts reads the record and runs them (before the confirmation on the
+// plan's reads, and again right before the first write, on fresh reads).
+
+
+const FINISHED = ['completed', 'already-done'];
+/** Whether the record holds a hand-off, and whether a run after it already finished it. */
+function resumeState(record) {
+    const h = record.handoff;
+    if (!h)
+        return { kind: 'no-handoff' };
+    let handedOff = -1;
+    record.runs.forEach((r, i) => {
+        if (r.status === 'awaiting-approval')
+            handedOff = i;
+    });
+    const done = record.runs.slice(handedOff + 1).find((r) => FINISHED.includes(r.status));
+    return done ? { kind: 'done', run: done } : { kind: 'waiting', handoff: h };
+}
+/**
+ * The command line's rollback flags for the recorded plan: its targets, channel, versions,
+ * deprecation and registry, nothing else. `--name=value`, so no recorded text can read as a flag.
+ */
+function resumeFlags(record, h) {
+    const targets = h.targets.map((t) => `${t.kind}:${t.name}`).join(',');
+    const messages = [...new Set(h.targets.map((t) => t.deprecationMessage))];
+    const restores = [...new Set(h.targets.map((t) => t.restore))];
+    // one target: its restore version (so the plan rebuilds to the incident's id); several: the one asked for, if any
+    const restore = h.targets.length === 1 ? restores[0] : h.restoreAsked;
+    const flags = [
+        `--targets=${targets}`,
+        `--rollback=${record.rollbackVersion}`,
+        `--channel=${record.channel}`,
+        `--reason=${record.reason}`,
+        `--registry=${h.registry}`,
+        `--severity=${record.severity}`,
+        `--strategy=${record.strategy}`,
+        ...(restore !== undefined ? [`--restore=${restore}`] : []),
+    ];
+    // the deprecation: the recorded message itself, when every target has the same one (no
+    // placeholder left in it, it renders as itself); else the default template, which the
+    // check below compares target by target
+    if (messages.length === 1 && messages[0] === undefined)
+        flags.push('--no-deprecate');
+    else if (messages.length === 1 &&
+        messages[0] !== undefined &&
+        !/\{(version|restore|channel|reason)\}/.test(messages[0]))
+        flags.push(`--deprecation-message=${messages[0]}`);
+    return flags;
+}
+/**
+ * What no longer matches the recorded plan, one line per problem; empty: the plan can be
+ * performed as recorded. `runs`: the runner's targets after planning (the plan's reads).
+ */
+function handoffProblems(h, record, runs) {
+    const problems = [];
+    const since = Date.parse(h.startedAt);
+    for (const t of h.targets) {
+        const who = h.targets.length > 1 ? `${t.name}: ` : '';
+        const r = runs.find((x) => x.kind === t.kind && x.name === t.name && x.channel === t.channel);
+        if (!r) {
+            problems.push(`${who}no longer planned: its channel no longer holds what the plan expected`);
+            continue;
+        }
+        // a failed read fails the run by itself, with its own message
+        if (r.failure)
+            continue;
+        if (r.skipped) {
+            problems.push(`${who}${r.skipped.reason}`);
+            continue;
+        }
+        const plan = r.plan;
+        if (!plan) {
+            problems.push(`${who}nothing to plan (${r.outcome})`);
+            continue;
+        }
+        const bad = plan.rollbackVersion;
+        const tag = plan.tag;
+        if (tag.kind === 'keep-newer')
+            problems.push(`${who}'${t.channel}' holds ${tag.holder}, newer than the bad ${bad}: a fix was published since the hand-off`);
+        else if (tag.kind === 'move' && tag.from !== t.expected)
+            problems.push(`${who}'${t.channel}' holds ${tag.from ?? 'nothing'}, but the plan expected ${t.expected ?? 'no such channel'}: it moved since the hand-off`);
+        else if ((tag.kind === 'move' || tag.kind === 'already') && tag.to !== t.restore)
+            problems.push(`${who}the restore version would now be ${tag.to}, but the plan says ${t.restore}`);
+        // versions above the restore version published since the hand-off (a fix the plan did not know of)
+        for (const [v, info] of Object.entries(r.before?.versions ?? {})) {
+            if (v === bad || !semver__WEBPACK_IMPORTED_MODULE_0___default().valid(v) || !semver__WEBPACK_IMPORTED_MODULE_0___default().valid(t.restore) || !semver__WEBPACK_IMPORTED_MODULE_0___default().gt(v, t.restore))
+                continue;
+            const at = info.publishedAt ? Date.parse(info.publishedAt) : Number.NaN;
+            const after = Number.isNaN(at) ? semver__WEBPACK_IMPORTED_MODULE_0___default().gt(v, bad) : at > since;
+            if (after)
+                problems.push(`${who}${v} was published${info.publishedAt ? ` at ${info.publishedAt}` : ''} after the hand-off: a fix the plan did not expect`);
+        }
+        const d = plan.deprecation;
+        if (t.deprecationMessage === undefined) {
+            if (d.kind !== 'off')
+                problems.push(`${who}the plan has no deprecation, this run would deprecate ${bad}`);
+        }
+        else if ((d.kind !== 'deprecate' && d.kind !== 'already') || d.message !== t.deprecationMessage) {
+            problems.push(`${who}the deprecation would be ${d.kind === 'deprecate' || d.kind === 'already' ? `"${d.message}"` : d.kind}, but the plan says "${t.deprecationMessage}"`);
+        }
+        if (h.targets.length === 1 && plan.incidentId !== record.incidentId)
+            problems.push(`the plan rebuilt from the record is incident ${plan.incidentId}, not ${record.incidentId}: the record was changed`);
+    }
+    return [...new Set(problems)];
+}
+/** The refusal: what changed, and that nothing was written. */
+class HandoffChangedError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RollbackError */ .ZS {
+    constructor(incidentId, problems) {
+        super(`Resume of ${incidentId} refused: the registry no longer matches the plan the hand-off recorded, so nothing was written:\n${problems.map((p) => `- ${p}`).join('\n')}`, 'check what changed (npm view <package> dist-tags time); if a fix is out, move the channel to it by hand, or run a new rollback with the versions that hold now.');
+        this.name = 'HandoffChangedError';
+    }
+}
+/** The runner's beforeWrite step of a resume: the plan checked again on the reads right before the first write. */
+function handoffGuard(h, record) {
+    return async (planned) => {
+        const problems = handoffProblems(h, record, planned);
+        if (problems.length > 0)
+            throw new HandoffChangedError(record.incidentId, problems);
+    };
 }
 
 
@@ -37739,7 +38224,7 @@ function readAnnounceInputs(get) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5756);
 /* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(ini__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7365);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8422);
 // Registry and token the way npm finds them: flag, npm_config_registry, the project's
 // .npmrc, the user's ~/.npmrc; a scope's own registry for scoped packages; the token
 // scoped to the registry (//host/path/:_authToken), with ${VAR} expansion as npm does.
@@ -37859,12 +38344,16 @@ function byHistory(state, bad) {
  *   time as the bad one counts when it is lower.)
  * - Without times: the highest of the line below the bad version.
  *
+ * - Never a version built from `releaseCommit` (release-commit: the commit of the release
+ *   that failed), whatever its number or time: it carries the bad code.
+ *
  * Throws an InputError naming restore-version when the choice would be a stale prerelease:
  * a new prerelease line (3.0.0-beta.0) whose previous line (2.0.0-beta.N) was released as
  * stable (2.0.0 exists), so nobody on the channel should go back to 2.0.0-beta.N.
  */
-function lastKnownGood(state, bad, channel) {
+function lastKnownGood(state, bad, channel, releaseCommit) {
     const id = channel === 'latest' ? undefined : prereleaseId(bad);
+    const failed = releaseCommit?.toLowerCase();
     const history = byHistory(state, bad);
     const badAt = history ? Date.parse(state.versions[bad].publishedAt) : NaN;
     const before = (v, info) => {
@@ -37876,6 +38365,8 @@ function lastKnownGood(state, bad, channel) {
     };
     const candidates = Object.entries(state.versions)
         .filter(([v, info]) => semver__WEBPACK_IMPORTED_MODULE_1___default().valid(v) !== null && v !== bad && !info.deprecated && before(v, info))
+        // built from the failed release's commit: the same code as the bad version, never known good (issue 24)
+        .filter(([, info]) => failed === undefined || info.commit?.toLowerCase() !== failed)
         .map(([v]) => v)
         .filter((v) => (id === undefined ? semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(v) === null : prereleaseId(v) === id));
     const chosen = candidates.sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))[0];
@@ -37902,12 +38393,13 @@ function planRollback(req, state) {
     const warnings = [];
     let restore = req.restoreVersion;
     let restoreChosen = false;
+    const failedCommit = req.releaseCommit?.toLowerCase();
     if (restore === undefined) {
-        restore = lastKnownGood(state, bad, req.channel);
+        restore = lastKnownGood(state, bad, req.channel, failedCommit);
         restoreChosen = true;
         if (restore === undefined) {
             const kind = req.channel !== 'latest' && prereleaseId(bad) !== undefined ? `'${prereleaseId(bad)}' prerelease` : 'stable';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad} to restore.`, 'give the version to restore explicitly.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad}${failedCommit !== undefined ? ` and not built from the release's commit ${failedCommit} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')})` : ''} to restore.`, 'give the version to restore explicitly.');
         }
         // chosen by history, it can be higher than the bad version (that is no roll-forward: it
         // is what the channel held before); a republish would publish its code under a lower number
@@ -37918,6 +38410,10 @@ function planRollback(req, state) {
     else {
         if (!(restore in state.versions)) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${req.packageName}@${restore} does not exist in the registry.`, `give a published version (the newest are: ${nearest() || 'none'}), or leave it empty to pick the last known good one.`);
+        }
+        // the failed release's own code is never restored, force or not (issue 24)
+        if (failedCommit !== undefined && state.versions[restore].commit?.toLowerCase() === failedCommit) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${req.packageName}@${restore} was built from ${failedCommit}, the release's commit (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): it carries the code of the release that failed, so it is never restored.`, `give a version built from another commit, or leave ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} empty to pick the last known good one.`);
         }
         if (state.versions[restore].deprecated && !req.force) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`, `restore a version that is not deprecated, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')} to restore it anyway.`);
@@ -38021,7 +38517,7 @@ function planUndo(req, state) {
     const restoreChosen = restore === undefined;
     // the last known good version never counts the bad one, deprecated or not: the rollback's choice again
     if (restore === undefined)
-        restore = lastKnownGood(state, bad, req.channel);
+        restore = lastKnownGood(state, bad, req.channel, req.releaseCommit);
     if (!record && (restore === undefined || !(restore in state.versions))) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', restore === undefined
             ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.`
@@ -38170,6 +38666,42 @@ function formatDuration(ms) {
     return parts.join('') || '0s';
 }
 /**
+ * True when `at` (epoch ms) is at or before `publishedBefore`. A whole-second
+ * `publishedBefore` is a truncated time (GitHub's updated_at): the run may have ended up to
+ * a second later, so that second counts too.
+ */
+function inWindowEnd(at, publishedBefore) {
+    const end = Date.parse(publishedBefore);
+    return end % 1000 === 0 ? at < end + 1000 : at <= end;
+}
+/**
+ * The other versions that could be the release that failed: the holder's line (stable, or
+ * its prerelease id), published inside the window, not a republish, not the same image
+ * (digest), and not provably from another commit (with release-commit: built from it, or
+ * recording no commit).
+ */
+function otherCandidates(state, version, info, publishedAfter, publishedBefore, releaseCommit) {
+    const id = semver__WEBPACK_IMPORTED_MODULE_1___default().valid(version) ? prereleaseId(version) : undefined;
+    return Object.entries(state.versions)
+        .filter(([v, o]) => {
+        if (v === version || semver__WEBPACK_IMPORTED_MODULE_1___default().valid(v) === null || prereleaseId(v) !== id)
+            return false;
+        if (o.republishOf !== undefined || (info.digest !== undefined && o.digest === info.digest))
+            return false;
+        const at = o.publishedAt === undefined ? NaN : Date.parse(o.publishedAt);
+        if (Number.isNaN(at))
+            return false;
+        if (publishedAfter !== undefined && at <= Date.parse(publishedAfter))
+            return false;
+        if (publishedBefore !== undefined && !inWindowEnd(at, publishedBefore))
+            return false;
+        const commit = o.commit?.toLowerCase();
+        return releaseCommit === undefined || commit === undefined || commit === releaseCommit;
+    })
+        .map(([v]) => v)
+        .sort((semver__WEBPACK_IMPORTED_MODULE_1___default().compare));
+}
+/**
  * The circuit breaker for automation: resolves `current` to what the channel holds (a
  * version we republished stands for the bad one it replaced), then lets the rollback
  * proceed only when that version is the release that failed:
@@ -38179,6 +38711,11 @@ function formatDuration(ms) {
  * - published after `publishedAfter` and at or before `publishedBefore` (each when given);
  * - built from `releaseCommit`, when given and the version records its commit; a version
  *   that records none is judged by the time window alone, and the gate says so in `warnings`;
+ * - for `current` whose commit does not prove it (no release-commit, or the holder records
+ *   none): the only version of its line published inside the window that could be the
+ *   failed release; when another one could be (built from release-commit, or recording no
+ *   commit), it is a skip naming them (two release runs overlapped);
+ * - `publishedBefore` with whole seconds is a truncated time: the second after it counts;
  * - published at most `maxAgeMs` before `now` (an alert about an old version is no reason
  *   to roll it back automatically).
  *
@@ -38247,7 +38784,9 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
                 : `${state.name}@${version} records no commit, so ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} could not be compared; it was identified by its publish time alone.`);
         }
     }
-    // 2. the time window
+    // 2. the time window. published-before is the failed run's updated_at, which GitHub
+    // truncates to the second: a whole-second end admits the second after it (issue 24), and
+    // there the commit check above has decided already (another commit was skipped)
     if (publishedAfter !== undefined || publishedBefore !== undefined) {
         const publishedAt = info.publishedAt;
         const at = publishedAt === undefined ? NaN : Date.parse(publishedAt);
@@ -38265,12 +38804,35 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
                 reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}`,
             };
         }
-        if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
+        if (publishedBefore !== undefined && !inWindowEnd(at, publishedBefore)) {
             return {
                 proceed: false,
                 holder,
                 reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')}, the end of the release run): a later release published it; ${verdict}`,
             };
+        }
+        if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
+            const proven = releaseCommit !== undefined && info.commit?.toLowerCase() === releaseCommit;
+            if (!proven)
+                warnings.push(`${state.name}@${version}, published ${publishedAt}, within the second after ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')} ${publishedBefore} (GitHub's updated_at is truncated to the second): counted as inside the release run, on its publish time alone.`);
+        }
+        // 2b. overlapping release runs (issue 24): a holder its commit does not prove is the
+        // failed release only while nothing else published in the window could be it
+        if (current && (releaseCommit === undefined || info.commit === undefined)) {
+            const ambiguity = otherCandidates(state, version, info, publishedAfter, publishedBefore, releaseCommit);
+            if (ambiguity.length > 0) {
+                const how = info.commit === undefined
+                    ? 'records no commit'
+                    : `was built from ${info.commit}, but no ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} was given to compare it with`;
+                const matched = ambiguity.find((v) => releaseCommit !== undefined && state.versions[v].commit?.toLowerCase() === releaseCommit);
+                return {
+                    proceed: false,
+                    holder,
+                    reason: matched !== undefined
+                        ? `'${channel}' holds ${version}, which ${how}; ${state.name}@${matched}, published in the same window, was built from the release's commit ${releaseCommit} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): that is the release that failed, and '${channel}' no longer holds it, so nothing was rolled back (${version} came from another release run, such as an overlapping fix). If ${matched} must be deprecated, roll it back by hand with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('rollback-version', matched)}.`
+                        : `'${channel}' holds ${version}, which ${how}; ${ambiguity.join(', ')} ${ambiguity.length === 1 ? 'was' : 'were'} published in the same window too and could be the release that failed: the time window alone cannot tell which, so nothing was rolled back. Roll the bad one back by hand with an exact ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')}.`,
+                };
+            }
         }
     }
     // 3. the age: only a recent version is rolled back automatically
@@ -38504,11 +39066,15 @@ function describeFailure(e) {
 /* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(578);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2464);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4527);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4527);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1922);
+/* harmony import */ var _handoff_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7989);
+/* harmony import */ var _core_incident_id_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3739);
 // The one runner: one incident (one bad version on one channel) across N targets; one
 // package is N = 1. Preflight every target, restore every channel, then retire; every
 // write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
+
+
 
 
 
@@ -38526,10 +39092,11 @@ const now = () => new Date().toISOString();
  * is in the result.
  */
 async function runIncident(req, targets, log, options = {}) {
-    const runs = await runTargets(req, targets, log, options);
-    return resolve(req, runs);
+    const handoff = {};
+    const runs = await runTargets(req, targets, log, options, handoff);
+    return resolve(req, runs, handoff.reason);
 }
-async function runTargets(req, targets, log, options) {
+async function runTargets(req, targets, log, options, handoff = {}) {
     const parallel = options.parallel ?? DEFAULT_PARALLEL;
     const several = targets.length > 1;
     const runs = targets.map((t) => ({
@@ -38577,7 +39144,7 @@ async function runTargets(req, targets, log, options) {
         const id = req.recorded?.incidentId ??
             (several
                 ? incidentOf(runs, req)
-                : (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .incidentId */ ._3)(r.name, r.channel, bad, req.restoreVersion ?? (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .lastKnownGood */ .zf)(before, bad, r.channel) ?? ''));
+                : (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .incidentId */ ._3)(r.name, r.channel, bad, req.restoreVersion ?? (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .lastKnownGood */ .zf)(before, bad, r.channel, req.releaseCommit) ?? ''));
         const rec = await recordOf(id);
         if (!rec) {
             if (options.undoRecord)
@@ -38600,12 +39167,13 @@ async function runTargets(req, targets, log, options) {
     };
     await Promise.all([
         counted(options.preflight?.()),
-        (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(runs, parallel, async (r) => {
+        (0,_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(runs, parallel, async (r) => {
             tell(r, 'reading');
             try {
                 const [before] = await Promise.all([
                     r.target.inspect().finally(() => lastAnswer.set(r, ++answers)),
-                    counted(req.dryRun ? undefined : r.target.checkAccess()),
+                    // a hand-off writes nothing with the token (it may have none): nothing to check
+                    counted(req.dryRun || req.handoff ? undefined : r.target.checkAccess()),
                 ]);
                 r.before = before;
                 if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
@@ -38635,12 +39203,25 @@ async function runTargets(req, targets, log, options) {
                     throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`);
                 // what the registry cannot do, before anything is written: a channel it cannot move
                 // stops the run here; one without deprecate is moved and the deprecation skipped
-                if (r.target.capabilities && (plan.tag.kind === 'move' || plan.deprecation.kind === 'deprecate')) {
-                    const caps = await r.target.capabilities(r.channel, before.distTags[r.channel], {
+                const deprecates = plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate';
+                if (r.target.capabilities && (plan.tag.kind === 'move' || deprecates)) {
+                    // handoff: true writes nothing, not even the preflight's probe
+                    const probe = req.dryRun || req.handoff ? 'never' : 'if-needed';
+                    const caps = await r.target
+                        .capabilities(r.channel, before.distTags[r.channel], {
                         move: plan.tag.kind === 'move',
-                        probe: req.dryRun ? 'never' : 'if-needed',
+                        deprecate: deprecates,
+                        probe,
                         republish: Boolean(plan.republish) && !plan.undo,
                         undo: plan.undo === true,
+                    })
+                        .catch((e) => {
+                        // a credential that cannot write without a person: the run hands off instead of failing
+                        const why = plan.undo ? undefined : (0,_handoff_js__WEBPACK_IMPORTED_MODULE_5__/* .needsPerson */ .z6)(e);
+                        if (why === undefined)
+                            throw e;
+                        r.needsPerson = why;
+                        return { warnings: [], cannotRetire: undefined };
                     });
                     r.warnings.push(...caps.warnings);
                     if (caps.cannotRetire && plan.deprecation.kind === 'deprecate')
@@ -38676,6 +39257,21 @@ async function runTargets(req, targets, log, options) {
         for (const w of r.warnings)
             log.warning(w);
     }
+    // the hand-off: asked for, or a credential that cannot write without a person (src/handoff.ts)
+    const person = planned.find((r) => r.needsPerson);
+    if (!req.dryRun && planned.length > 0 && !runs.some((r) => r.failure) && (req.handoff || person)) {
+        handoff.reason = person
+            ? `${person.label}${person.needsPerson}`
+            : `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('handoff', 'true')} was asked: a maintainer makes the registry writes.`;
+        await options.beforeHandoff?.(planned);
+        for (const r of planned) {
+            const plan = r.plan;
+            r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
+            r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
+        }
+        log.info(`Handed off (${handoff.reason.replace(/\.$/, '')}): nothing was written to the registry.`);
+        return runs;
+    }
     if (runs.some((r) => r.failure) || req.dryRun || planned.length === 0) {
         if (req.dryRun) {
             for (const r of planned) {
@@ -38697,7 +39293,7 @@ async function runTargets(req, targets, log, options) {
             r.target.forget?.();
     }
     // 2. restore: every channel, before any deprecation
-    await (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(planned, parallel, async (r) => {
+    await (0,_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned, parallel, async (r) => {
         tell(r, 'writing');
         await restore(r, log);
         if (r.failure)
@@ -38708,7 +39304,7 @@ async function runTargets(req, targets, log, options) {
         // asked for: put back what this run moved, but only where the channel still holds what it wrote
         for (const r of planned)
             r.target.forget?.();
-        await (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(planned.filter((r) => r.moved), parallel, async (r) => {
+        await (0,_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned.filter((r) => r.moved), parallel, async (r) => {
             tell(r, 'putting-back');
             await putBack(r, log);
             tell(r, r.failure?.step === 'put-back' ? 'failed' : 'done', r.failure?.step === 'put-back' ? errorOf(r) : 'put back');
@@ -38723,18 +39319,24 @@ async function runTargets(req, targets, log, options) {
     if (planned.length > 1)
         for (const r of planned)
             r.target.forget?.();
-    await (0,_util_js__WEBPACK_IMPORTED_MODULE_5__/* .mapLimit */ .s)(planned.filter((r) => !r.failure), parallel, async (r) => {
+    await (0,_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned.filter((r) => !r.failure), parallel, async (r) => {
         tell(r, 'retiring');
         await retire(r, log);
         tell(r, r.failure ? 'failed' : 'done', r.failure ? errorOf(r) : r.outcome);
     });
-    for (const r of planned)
-        for (const a of r.target.anomalies?.() ?? [])
-            r.warnings.push(a);
+    for (const r of planned) {
+        const anomalies = r.target.anomalies?.() ?? [];
+        r.warnings.push(...anomalies);
+        if (anomalies.length > 0)
+            r.anomalies = anomalies;
+        const lost = r.target.lostWrites?.() ?? [];
+        if (lost.length > 0)
+            r.lost = lost;
+    }
     return runs;
 }
 /** The one status logic, for one target or many. */
-function resolve(req, runs) {
+function resolve(req, runs, handoff) {
     const single = runs.length === 1;
     const only = runs[0];
     const allNpm = runs.every((r) => r.kind === 'npm');
@@ -38766,6 +39368,17 @@ function resolve(req, runs) {
     };
     if (req.dryRun)
         return { ...base, status: 'planned' };
+    if (handoff !== undefined)
+        return {
+            ...base,
+            status: 'awaiting-approval',
+            handoff: {
+                reason: handoff,
+                registry: req.registry,
+                startedAt: req.startedAt ?? now(),
+                ...(req.restoreVersion !== undefined ? { restoreAsked: req.restoreVersion } : {}),
+            },
+        };
     if (affected.every((r) => r.outcome === 'skipped'))
         return { ...base, status: 'skipped', ...(single && only.skipped ? { reason: only.skipped.reason } : {}) };
     const failedMoves = runs.filter((r) => r.failure?.step === 'move-tag' || r.failure?.step === 'put-back');
@@ -38809,6 +39422,14 @@ function resolve(req, runs) {
                 (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.'),
         };
     }
+    // the writes took effect, but the registry lost another client's write made at the same time (issue 24)
+    const lost = runs.flatMap((r) => (r.lost ?? []).map((l) => `${r.label}${l}`));
+    if (lost.length > 0)
+        return {
+            ...base,
+            status: 'partial',
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`${req.undo ? 'Undone' : 'Rolled back'}, but the registry lost what another client wrote at the same time: ${lost.join('; ')}.`, 'publish or tag again what is named (see the warnings; a re-run cannot bring it back), then check the package.'),
+        };
     return { ...base, status: wrote ? 'completed' : 'already-done' };
 }
 /** A target's failure (or skip) in one line, as its row and the outputs say it. */
@@ -38817,13 +39438,9 @@ function errorOf(r) {
         return `${r.failure.step === 'deprecate' ? 'deprecation failed: ' : r.failure.step === 'put-back' ? 'not put back: ' : ''}${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure.error)}`;
     return r.skipped?.reason;
 }
-/**
- * One id for an incident of several targets: every target (npm packages by name, others
- * as kind:name), the channel, the bad version and the restore version asked for.
- */
+/** One id for an incident of several targets (src/core/incident-id.ts): the runner's and the record check's. */
 function incidentOf(runs, req) {
-    const names = runs.map((r) => (r.kind === 'npm' ? r.name : `${r.kind}:${r.name}`));
-    return (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .incidentId */ ._3)([...names].sort().join(','), req.channel, req.rollbackVersion, req.restoreVersion ?? 'last-known-good');
+    return (0,_core_incident_id_js__WEBPACK_IMPORTED_MODULE_6__/* .incidentOfTargets */ .y)(runs, req.channel, req.rollbackVersion, req.restoreVersion);
 }
 async function restore(r, log) {
     const plan = r.plan;
@@ -39278,7 +39895,23 @@ function mergeImpact(existing, current) {
         const downloads = first.downloads ?? again.downloads;
         return { ...chosen, ...(downloads !== undefined ? { downloads } : {}) };
     });
-    return summarise(existing.startedAt, current.severity, current.rtoMs, [...kept, ...now.values()]);
+    const merged = summarise(existing.startedAt, current.severity, current.rtoMs, [...kept, ...now.values()]);
+    return {
+        ...merged,
+        ...resumeFigures(existing.resumedAt ?? current.resumedAt, existing.startedAt, merged.protectedAt),
+    };
+}
+/** A resumed hand-off's figures: the action's start → the maintainer's command → protection. */
+function resumeFigures(resumedAt, startedAt, protectedAt) {
+    if (resumedAt === undefined)
+        return {};
+    const toResumeMs = msBetween(startedAt, resumedAt);
+    const resumeToProtectionMs = msBetween(resumedAt, protectedAt);
+    return {
+        resumedAt,
+        ...(toResumeMs !== undefined ? { toResumeMs } : {}),
+        ...(resumeToProtectionMs !== undefined ? { resumeToProtectionMs } : {}),
+    };
 }
 // ---------------------------------------------------------------------------------------
 // Rendering: one block for the summary, the issue and the report
@@ -39353,6 +39986,10 @@ function renderImpact(impact, level) {
                 .join(', ')} not rolled back`
             : 'not measured: every channel was already rolled back before the run';
     lines.push(`- Time to protection: ${protection}`);
+    if (impact.resumedAt !== undefined) {
+        // a hand-off: the action planned, a maintainer's command made the writes
+        lines.push(`- Handed off: the maintainer's command ran ${impact.toResumeMs !== undefined ? formatDuration(impact.toResumeMs) : '(unknown)'} after the run started (${utc(impact.resumedAt)})${impact.resumeToProtectionMs !== undefined ? `, and protected users ${formatDuration(impact.resumeToProtectionMs)} after that` : ''}`);
+    }
     const target = impact.rtoMs === undefined ? 'none' : formatDuration(impact.rtoMs);
     lines.push(`- Recovery-time target for **${(0,markdown/* inert */.t)(impact.severity)}**: ${target}${impact.rtoMs === undefined ? '' : ` — ${VERDICT[impact.verdict]}`}`);
     return lines.join('\n');
@@ -39375,7 +40012,7 @@ function impactStep(config) {
                     t.downloads = counts[t.version];
             }));
         }
-        result.impact = impact;
+        result.impact = { ...impact, ...resumeFigures(config.resumedAt, impact.startedAt, impact.protectedAt) };
         return { missing: [], warnings: [] };
     };
 }
@@ -39383,28 +40020,128 @@ function impactStep(config) {
 
 /***/ }),
 
-/***/ 6261:
+/***/ 2230:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   KH: () => (/* binding */ smokeTest),
-/* harmony export */   w$: () => (/* binding */ smokeOnly)
-/* harmony export */ });
-/* unused harmony exports DEFAULT_SMOKE_TIMEOUT, TAIL_LINES, readSmokeInputs, smokeEnv, SMOKE_ONLY_ENV, SMOKE_TESTED_ENV, heldCredentials, SmokeTestError, smokeTestStep */
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8571);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3758);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9786);
-/* harmony import */ var _targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3986);
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1922);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  w$: () => (/* binding */ smokeOnly),
+  KH: () => (/* binding */ smokeTest)
+});
+
+// UNUSED EXPORTS: DEFAULT_SMOKE_TIMEOUT, SMOKE_ONLY_ENV, SMOKE_TESTED_ENV, SmokeTestError, TAIL_LINES, readSmokeInputs, smokeEnv, smokeTestStep
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
+// EXTERNAL MODULE: ./src/core/settings.ts
+var settings = __nccwpck_require__(1922);
+;// CONCATENATED MODULE: ./src/core/secrets.ts
+
+/** The inputs that hold a secret (action.yml describes each as one), read through the one reader. */
+const SECRET_INPUTS = ['npm-token', 'github-token', 'registry-password', 'announce-webhook', 'kubeconfig'];
+/**
+ * Credential variables the run reads from its environment: the npm token (setup-node's
+ * NODE_AUTH_TOKEN, the CLI's NPM_TOKEN), the GitHub token, and the runner's ID token request
+ * token (trusted publishing, src/targets/npm/oidc.ts).
+ */
+const SECRET_ENV = ['NODE_AUTH_TOKEN', 'NPM_TOKEN', 'GITHUB_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+/**
+ * The runner's own token for its cache, artifact and results services. The runner gives it
+ * to the process of every JavaScript action, whatever the job's permissions (actions/runner
+ * src/Runner.Worker/Handlers/NodeScriptActionHandler.cs: `Environment["ACTIONS_RUNTIME_TOKEN"]
+ * = systemConnection.Authorization…AccessToken`, unconditionally), so a job without it does not
+ * exist. It is scrubbed like every secret, but it does not stop the smoke test: no job could
+ * run it otherwise, the smoke job of the reusable workflows included (README "Smoke test").
+ */
+const RUNNER_TOKEN_ENV = 'ACTIONS_RUNTIME_TOKEN';
+/** Shorter values are not masked: they would scrub ordinary words (a 1-character "secret" is not one). */
+const MIN_LENGTH = 4;
+class KnownSecrets {
+    byName = new Map();
+    /**
+     * Adds a secret under a name (a setting's name or a variable's). A value of several lines
+     * (a kubeconfig) is added line by line, each line of 8 characters or more, as the action
+     * has always registered it: the runner masks line by line, and the output is scrubbed
+     * line by line.
+     */
+    add(name, value) {
+        const v = value?.trim() ?? '';
+        const parts = /[\r\n]/.test(v)
+            ? v
+                .split(/\r?\n/)
+                .map((l) => l.trim())
+                .filter((l) => l.length >= 8)
+            : [v];
+        const kept = parts.filter((p) => p.length >= MIN_LENGTH);
+        if (kept.length === 0)
+            return;
+        const set = this.byName.get(name) ?? new Set();
+        for (const p of kept)
+            set.add(p);
+        this.byName.set(name, set);
+    }
+    /** Every value, each once. */
+    values() {
+        return [...new Set([...this.byName.values()].flatMap((s) => [...s]))];
+    }
+    /** The names of the credentials the process holds, sorted: what stops the smoke test (the runner's own token does not). */
+    credentials() {
+        return [...this.byName.keys()].filter((n) => n !== RUNNER_TOKEN_ENV).sort();
+    }
+    /**
+     * The text with every known value, and the forms the runner's masker also looks for,
+     * replaced by `***`, as the runner masks the log (actions/runner
+     * src/Runner.Common/HostContext.cs registers its value encoders: Base64StringEscape,
+     * JsonStringEscape, UriDataEscape, XmlDataEscape, TrimDoubleQuotes; the shifted base64
+     * forms and ExpressionStringEscape are not repeated here). Longest first, so a value
+     * inside another is not left half masked.
+     */
+    scrub(text) {
+        const forms = new Set();
+        for (const v of this.values()) {
+            forms.add(v);
+            forms.add(JSON.stringify(v).slice(1, -1));
+            forms.add(encodeURIComponent(v));
+            forms.add(v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'));
+            forms.add(Buffer.from(v, 'utf8').toString('base64').replace(/=+$/, ''));
+            if (v.length > 2 && v.startsWith('"') && v.endsWith('"'))
+                forms.add(v.slice(1, -1));
+        }
+        let out = text;
+        for (const f of [...forms].filter((f) => f.length >= MIN_LENGTH).sort((a, b) => b.length - a.length))
+            out = out.split(f).join('***');
+        return out;
+    }
+}
+/**
+ * The secrets of a run: the secret inputs as the reader gives them (the action's inputs, the
+ * CLI's flags and variables mapped onto them) and the credential variables of `env`.
+ */
+function knownSecrets(get, env) {
+    const secrets = new KnownSecrets();
+    for (const input of SECRET_INPUTS)
+        secrets.add((0,settings/* settingName */.QX)(input), get(input));
+    for (const name of [...SECRET_ENV, RUNNER_TOKEN_ENV])
+        secrets.add(name, env[name]);
+    return secrets;
+}
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/markdown.ts
+var markdown = __nccwpck_require__(3758);
+// EXTERNAL MODULE: ./src/run.ts
+var run = __nccwpck_require__(9786);
+;// CONCATENATED MODULE: ./src/runbook/smoke.ts
 // The smoke test of the restore version, a runbook step before the first write: the
 // version the channel is about to point at must pass the user's own check, or the rollback
 // stops with nothing written (restoring a version that does not work would make the
@@ -39418,24 +40155,25 @@ function impactStep(config) {
 // No token is in the command's environment. It gets an allowlisted environment (PATH, HOME,
 // locale, temp folders, CI and runner facts, proxies without credentials, Docker's client
 // settings, GITHUB_WORKSPACE): never NPM_TOKEN, NODE_AUTH_TOKEN, GITHUB_TOKEN, INPUT_*,
-// ACTIONS_*, npm_config_* or anything else. The npm install of a private package needs the
-// token: it is written to a temporary .npmrc (mode 0600) in its own folder outside the project,
-// passed to that one npm process as its user config, and deleted as soon as the install ends.
-// The install runs with --ignore-scripts, so no package code runs while the token is on disk.
-// NODE_PATH points at the project's node_modules, so a script kept elsewhere (in
-// GITHUB_WORKSPACE) can require the package too, unless a node_modules of its own, nearer to
-// it, has one.
+// ACTIONS_*, npm_config_* or anything else. The npm install runs with --ignore-scripts and a
+// user config of its own (no token: the caller's .npmrc is not read); the install scripts
+// then run with `npm rebuild`. NODE_PATH points at the project's node_modules, so a script
+// kept elsewhere (in GITHUB_WORKSPACE) can require the package too, unless a node_modules of
+// its own, nearer to it, has one.
 //
-// A cleaned environment is not a wall: a child can read its ancestors' environments
-// (/proc/<ppid>/environ on Linux), and this process holds the tokens of the rollback
-// (INPUT_NPM-TOKEN, INPUT_GITHUB-TOKEN, ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN,
-// a registry password, a kubeconfig). So the install scripts (preinstall, install,
-// postinstall of the package and its dependencies, run with `npm rebuild`) run only in a
-// process that holds no write credential: the smoke job of the reusable workflows, which runs
-// this step alone (RELEASE_ROLLBACK_SMOKE_ONLY, see smokeOnly) with no secret, no token and
-// `permissions: {}`, and hands what passed to the rollback job (RELEASE_ROLLBACK_SMOKE_TESTED).
-// Beside a write credential the install scripts are not run, and a warning says so and names
-// that fix. The smoke command itself still runs there: it is the caller's own command.
+// A cleaned environment is not a wall: the install scripts and the command run package code,
+// and that code can read the credentials of any process of the same user (see refusal). So
+// the smoke test runs only in a process that holds no credential the run knows (the run's
+// secrets, src/core/secrets.ts): the smoke job of the reusable workflows, which runs this step
+// alone (RELEASE_ROLLBACK_SMOKE_ONLY, see smokeOnly) with no secret, no token and
+// `permissions: {}`, and hands what passed to the rollback job (RELEASE_ROLLBACK_SMOKE_TESTED);
+// or the CLI's --smoke-only where no token is set. Beside a credential it is refused before
+// anything of the package is fetched, naming that fix; nothing is written.
+//
+// Every line of output is scrubbed of the run's secrets before it is logged or kept (the last
+// 20 lines go into the error, the job summary, the tracking issue and the announcement), and
+// everything the command started ends with it, a process that left its session (setsid)
+// included (see contain).
 //
 // Not run in a dry run: the runbook's beforeWrite steps guard a write, and a dry run has
 // none (it may also lack the token a private package's install needs). The plan says so.
@@ -39459,14 +40197,14 @@ const MAX_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 function readSmokeInputs(get) {
     const raw = get('smoke-test').replace(/\r\n/g, '\n').trim();
     if (raw.includes('\0'))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('smoke-test', 'contains a NUL character.', 'give a plain shell command, such as node -e "require(process.env.PACKAGE)".');
+        throw new errors/* InputError */.dz('smoke-test', 'contains a NUL character.', 'give a plain shell command, such as node -e "require(process.env.PACKAGE)".');
     const timeout = get('smoke-test-timeout').trim() || DEFAULT_SMOKE_TIMEOUT;
-    const timeoutMs = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_4__/* .parseDuration */ .E)('smoke-test-timeout', timeout, {
+    const timeoutMs = (0,duration/* parseDuration */.E)('smoke-test-timeout', timeout, {
         min: MIN_TIMEOUT_MS,
         minText: '1s',
         max: MAX_TIMEOUT_MS,
         maxText: '6h',
-        fix: `use a duration such as 30s, 5m or 1h30m (units ${_core_duration_js__WEBPACK_IMPORTED_MODULE_4__/* .DURATION_UNITS */ .Z}; between 1s and 6h; 5m by default).`,
+        fix: `use a duration such as 30s, 5m or 1h30m (units ${duration/* DURATION_UNITS */.Z}; between 1s and 6h; 5m by default).`,
     });
     return { command: raw === '' ? undefined : raw, timeoutMs, timeout };
 }
@@ -39548,23 +40286,16 @@ function smokeEnv(env, extra = {}) {
 const SMOKE_ONLY_ENV = 'RELEASE_ROLLBACK_SMOKE_ONLY';
 /** What the smoke job tested and passed, a JSON array of `name@version`: this run does not test again. */
 const SMOKE_TESTED_ENV = 'RELEASE_ROLLBACK_SMOKE_TESTED';
-/** A variable whose name says it holds a credential: a token, a password, a secret, a kubeconfig. */
-const CREDENTIAL_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|KUBECONFIG|AUTH/i;
 /**
- * The credentials this process holds, by name (never their values): every non-empty variable
- * whose name says it is one (INPUT_NPM-TOKEN, INPUT_GITHUB-TOKEN, INPUT_REGISTRY-PASSWORD,
- * INPUT_KUBECONFIG, ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN, NPM_TOKEN,
- * NODE_AUTH_TOKEN, GITHUB_TOKEN, …), and the npm token the run was given (the CLI may read it
- * from .npmrc). A child process can read all of them from its parent.
+ * The run's secrets (src/core/secrets.ts): the ones main.ts masks, or, without them, the
+ * secret inputs and credential variables as the reader and the environment give them; with
+ * the npm token the run was given (the CLI may read it from .npmrc).
  */
-function heldCredentials(env, npmToken) {
-    const names = Object.entries(env)
-        .filter(([name, value]) => value !== undefined && value.trim() !== '' && CREDENTIAL_NAME.test(name))
-        .map(([name]) => name)
-        .sort();
-    if (npmToken && names.length === 0)
-        names.push((0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('npm-token'));
-    return names;
+function secretsOf(options, get, npmToken) {
+    const secrets = options.secrets ?? knownSecrets(get, options.env ?? process.env);
+    if (npmToken && !secrets.values().includes(npmToken.trim()))
+        secrets.add((0,settings/* settingName */.QX)('npm-token'), npmToken);
+    return secrets;
 }
 /** The smoke job's tested list, when this run was given one. */
 function testedElsewhere(env) {
@@ -39579,7 +40310,7 @@ function testedElsewhere(env) {
         list = undefined;
     }
     if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('smoke-test', `${SMOKE_TESTED_ENV} is not a JSON array of name@version (the smoke job's output smoke-tested).`, `pass the smoke job's output unchanged, or leave ${SMOKE_TESTED_ENV} unset to run the smoke test in this job.`);
+        throw new errors/* InputError */.dz('smoke-test', `${SMOKE_TESTED_ENV} is not a JSON array of name@version (the smoke job's output smoke-tested).`, `pass the smoke job's output unchanged, or leave ${SMOKE_TESTED_ENV} unset to run the smoke test in this job.`);
     return new Set(list);
 }
 /** Text of a process shown to people: no terminal escapes, no control characters but tab. */
@@ -39594,7 +40325,7 @@ function killTree(child, signal) {
     if (child.pid === undefined)
         return;
     if (process.platform === 'win32') {
-        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawnSync)('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore' });
+        (0,external_node_child_process_.spawnSync)('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore' });
         return;
     }
     try {
@@ -39611,7 +40342,9 @@ function runProcess(file, args, options) {
         // every line is logged behind the prefix (never at the start of a line), so the runner
         // never reads the command's output as a workflow command (::add-mask::, ::error::, …)
         const push = (line) => {
-            const text = clean(line.replace(/\r$/, ''));
+            // scrubbed before it is cut to length, so no piece of a secret is left at the cut; the
+            // tail goes into the error, and so the job summary, the tracking issue and the webhook
+            const text = clean(options.scrub.scrub(line.replace(/\r$/, '')));
             options.log.info(`${options.prefix}${text}`);
             tail.push(text);
             if (tail.length > TAIL_LINES)
@@ -39629,11 +40362,39 @@ function runProcess(file, args, options) {
                 push(l);
         };
         let child;
+        // Linux: under the supervisor (a subreaper), or tracked through /proc
+        let program = file;
+        let argv = args;
+        let shell = options.shell;
+        let tracker;
+        let supervised = false;
+        const linux = process.platform === 'linux';
+        if (linux) {
+            const resolved = shell ? '/bin/sh' : onPath(file, options.env.PATH);
+            if (resolved === undefined) {
+                const e = new Error(`spawn ${file} ENOENT`);
+                e.code = 'ENOENT';
+                resolve({ code: null, signal: null, timedOut: false, tail, spawnError: e });
+                return;
+            }
+            const full = shell ? [resolved, '-c', file] : [resolved, ...args];
+            const py = supervisorPython(options.env.PATH);
+            if (py) {
+                supervised = true;
+                program = py;
+                argv = ['-c', SUPERVISOR, ...full];
+            }
+            else {
+                program = full[0];
+                argv = full.slice(1);
+            }
+            shell = false;
+        }
         try {
-            child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(file, args, {
+            child = (0,external_node_child_process_.spawn)(program, argv, {
                 cwd: options.cwd,
                 env: options.env,
-                shell: options.shell,
+                shell,
                 stdio: ['ignore', 'pipe', 'pipe'],
                 // its own process group: a timeout ends the command and everything it started
                 detached: process.platform !== 'win32',
@@ -39644,6 +40405,8 @@ function runProcess(file, args, options) {
             resolve({ code: null, signal: null, timedOut: false, tail, spawnError: e });
             return;
         }
+        if (linux && !supervised && child.pid !== undefined)
+            tracker = new Descendants(child.pid);
         child.stdout?.on('data', feed('out'));
         child.stderr?.on('data', feed('err'));
         let timedOut = false;
@@ -39651,6 +40414,7 @@ function runProcess(file, args, options) {
         let hardKill;
         const timer = setTimeout(() => {
             timedOut = true;
+            tracker?.killAll();
             killTree(child, 'SIGTERM');
             hardKill = setTimeout(() => killTree(child, 'SIGKILL'), 3000);
         }, Math.max(0, options.deadline - Date.now()));
@@ -39658,6 +40422,7 @@ function runProcess(file, args, options) {
             if (settled)
                 return;
             settled = true;
+            tracker?.stop();
             clearTimeout(timer);
             clearTimeout(hardKill);
             for (const key of ['out', 'err'])
@@ -39669,26 +40434,207 @@ function runProcess(file, args, options) {
         child.once('exit', (code, signal) => {
             // whatever it left running (a server started in the background) ends with it; the
             // pipes it held then close too
+            tracker?.killAll();
             killTree(child, 'SIGKILL');
-            const done = () => finish({ code, signal });
-            child.once('close', done);
-            setTimeout(() => {
-                child.stdout?.destroy();
-                child.stderr?.destroy();
-                done();
-            }, 2000).unref();
+            const closed = new Promise((done) => {
+                child.once('close', () => done());
+                setTimeout(() => {
+                    child.stdout?.destroy();
+                    child.stderr?.destroy();
+                    done();
+                }, 2000).unref();
+            });
+            void Promise.all([closed, tracker?.ended()]).then(() => finish({ code, signal }));
         });
     });
 }
+// --- containing what the command starts ---------------------------------------------------
+//
+// The command runs in a process group of its own, which a timeout and its end kill. A process
+// that leaves the group (setsid: a new session, the way a daemon starts) escapes that kill and
+// would outlive the smoke test and the action, with the package's code in it. On Linux the
+// complete fix is a subreaper (prctl PR_SET_CHILD_SUBREAPER, man 2 prctl): every orphan below
+// it is reparented to it, setsid or not, so it can end them all. Node cannot call prctl
+// without a native module, so the command runs under a small supervisor in python3 (ctypes,
+// on the runner images), which sets it, runs the command, and on the command's end or a
+// SIGTERM kills every process below it until none is left, then ends the same way the command
+// did. Without python3 the best available is used: the descendants are read from /proc
+// (/proc/<pid>/task/<tid>/children, man 5 proc) every 100 ms and at the end, and every one
+// seen is killed (by pid and start time, so a reused pid is not); a process that starts and
+// leaves within one interval is missed then (README "Smoke test" says so).
+/** The supervisor (python3): argv is the command; PR_SET_CHILD_SUBREAPER is 36 (linux/prctl.h). */
+const SUPERVISOR = `
+import ctypes, os, signal, sys, time
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
+def below():
+    found, todo = [], [os.getpid()]
+    while todo:
+        p = todo.pop()
+        try: tasks = os.listdir('/proc/%d/task' % p)
+        except OSError: continue
+        for t in tasks:
+            try:
+                with open('/proc/%d/task/%s/children' % (p, t)) as f: kids = [int(k) for k in f.read().split()]
+            except OSError: kids = []
+            found += kids; todo += kids
+    return found
+def sweep():
+    for _ in range(500):
+        pids = below()
+        if not pids: return
+        for p in pids:
+            try: os.kill(p, signal.SIGKILL)
+            except OSError: pass
+        time.sleep(0.01)
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0] != 0: pass
+        except ChildProcessError: pass
+def stop(sig, frame):
+    sweep()
+    signal.signal(sig, signal.SIG_DFL)
+    os.kill(os.getpid(), sig)
+child = os.fork()
+if child == 0:
+    try: os.execv(sys.argv[1], sys.argv[1:])
+    finally: os._exit(127)
+for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP): signal.signal(sig, stop)
+while True:
+    pid, status = os.wait()
+    if pid == child: break
+sweep()
+if os.WIFSIGNALED(status):
+    signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+    os.kill(os.getpid(), os.WTERMSIG(status))
+sys.exit(os.WEXITSTATUS(status))
+`;
+/** A program on PATH, as the shell would find it (undefined: not found). */
+function onPath(file, path) {
+    if (file.includes('/'))
+        return (0,external_node_fs_.existsSync)(file) ? file : undefined;
+    for (const dir of (path ?? '').split(external_node_path_.delimiter)) {
+        if (dir === '')
+            continue;
+        const candidate = (0,external_node_path_.join)(dir, file);
+        try {
+            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
+            if ((0,external_node_fs_.statSync)(candidate).isFile())
+                return candidate;
+        }
+        catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+const pythons = new Map();
+/** python3 with ctypes and prctl on this PATH, looked for once; null: none (then the /proc tracker). */
+function supervisorPython(path) {
+    const known = pythons.get(path ?? '');
+    if (known !== undefined)
+        return known;
+    const found = onPath('python3', path);
+    const ok = found !== undefined &&
+        (0,external_node_child_process_.spawnSync)(found, ['-c', 'import ctypes; ctypes.CDLL(None).prctl'], { stdio: 'ignore', timeout: 10_000 }).status ===
+            0;
+    const python = ok ? found : null;
+    pythons.set(path ?? '', python);
+    return python;
+}
+/** The tracker without a subreaper: the processes below `root` seen so far, by pid and start time. */
+class Descendants {
+    root;
+    seen = new Map();
+    timer;
+    constructor(root) {
+        this.root = root;
+        this.timer = setInterval(() => this.scan(), 100);
+        this.timer.unref();
+    }
+    static startTime(pid) {
+        try {
+            const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+            return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** Adds every process now below the root (and below any seen before: an orphan is still tracked). */
+    scan() {
+        const todo = [this.root, ...this.seen.keys()];
+        const visited = new Set();
+        while (todo.length > 0) {
+            const pid = todo.pop();
+            if (visited.has(pid))
+                continue;
+            visited.add(pid);
+            let tasks;
+            try {
+                tasks = (0,external_node_fs_.readdirSync)(`/proc/${pid}/task`);
+            }
+            catch {
+                continue;
+            }
+            for (const t of tasks) {
+                let kids = [];
+                try {
+                    kids = (0,external_node_fs_.readFileSync)(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+                }
+                catch {
+                    // gone
+                }
+                for (const k of kids) {
+                    const start = Descendants.startTime(k);
+                    if (start !== undefined && !this.seen.has(k))
+                        this.seen.set(k, start);
+                    todo.push(k);
+                }
+            }
+        }
+    }
+    /** Kills every process seen that is still the same process. */
+    killAll() {
+        this.scan();
+        for (const [pid, start] of this.seen) {
+            if (Descendants.startTime(pid) !== start)
+                continue;
+            try {
+                process.kill(pid, 'SIGKILL');
+            }
+            catch {
+                // gone
+            }
+        }
+    }
+    /** Resolves once every process killed is gone (or a zombie), at most 2 s: SIGKILL takes effect when the process next runs. */
+    async ended() {
+        const until = Date.now() + 2000;
+        const alive = () => [...this.seen].some(([pid, start]) => {
+            try {
+                const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+                const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+                return fields[19] === start && fields[0] !== 'Z';
+            }
+            catch {
+                return false;
+            }
+        });
+        while (alive() && Date.now() < until)
+            await new Promise((r) => setTimeout(r, 20));
+    }
+    stop() {
+        clearInterval(this.timer);
+    }
+}
 // --- the step -----------------------------------------------------------------------------
 /** The smoke test stopped the rollback: names the input, the target, the output's last lines. */
-class SmokeTestError extends _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RollbackError */ .ZS {
+class SmokeTestError extends errors/* RollbackError */.ZS {
     subject;
     problem;
     fixText;
     output;
     constructor(subject, problem, fixText, output) {
-        super(`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .inputLabel */ .NB)('smoke-test')} the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`);
+        super(`${(0,settings/* inputLabel */.NB)('smoke-test')} the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`);
         this.subject = subject;
         this.problem = problem;
         this.fixText = fixText;
@@ -39701,15 +40647,15 @@ class SmokeTestError extends _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .Rollback
         const fence = '`'.repeat(Math.max(3, longest + 1));
         return ([
             '## ❌ Rollback stopped by the smoke test: nothing was changed',
-            `The smoke test (\`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')}\`) of ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_9__/* .inert */ .t)(this.subject)} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_9__/* .inert */ .t)(this.problem)}.`,
+            `The smoke test (\`${(0,settings/* settingName */.QX)('smoke-test')}\`) of ${(0,markdown/* inert */.t)(this.subject)} ${(0,markdown/* inert */.t)(this.problem)}.`,
             ...(this.output.length > 0
                 ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`]
                 : []),
-            `**Fix:** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_9__/* .inert */ .t)(this.fixText)}`,
+            `**Fix:** ${(0,markdown/* inert */.t)(this.fixText)}`,
         ].join('\n\n') + '\n');
     }
 }
-const fixVersion = () => `pass a ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('restore-version')} that passes the smoke test (or correct the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')} command if it is wrong) and run again; to roll back without the test, ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .currentDialect */ .kZ)() === 'action' ? 'leave smoke-test empty' : 'leave out --smoke-test'}.`;
+const fixVersion = () => `pass a ${(0,settings/* settingName */.QX)('restore-version')} that passes the smoke test (or correct the ${(0,settings/* settingName */.QX)('smoke-test')} command if it is wrong) and run again; to roll back without the test, ${(0,settings/* currentDialect */.kZ)() === 'action' ? 'leave smoke-test empty' : 'leave out --smoke-test'}.`;
 /**
  * The runbook's smoke test: a beforeWrite step for each run (none when smoke-test is
  * empty). In a dry run it only says it would run. Reads and checks its inputs now, before
@@ -39719,17 +40665,40 @@ function smokeTest(get, inputs, options) {
     const config = readSmokeInputs(get);
     if (config.command === undefined)
         return [];
+    const secrets = secretsOf(options, get, inputs.npmToken);
     if (inputs.dryRun) {
-        options.log.info(`Dry run: the smoke test (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')}) is not run; a real rollback runs it against the restore version before its first write.`);
+        options.log.info(`Dry run: the smoke test (${(0,settings/* settingName */.QX)('smoke-test')}) is not run; a real rollback runs it against the restore version before its first write.`);
+        const held = secrets.credentials();
+        if (held.length > 0 && testedElsewhere(options.env ?? process.env) === undefined)
+            options.log.warning(refusal(held).message);
         return [];
     }
-    return [smokeTestStep(config, inputs, options)];
+    return [smokeTestStep(config, inputs, { ...options, secrets })];
 }
 /** The beforeWrite step: one smoke run per npm package and image whose channel moves, one after the other. */
 function smokeTestStep(config, inputs, options) {
     return async (planned) => {
         await smokeRuns(planned, config, inputs, options);
     };
+}
+/**
+ * The smoke command beside a credential, refused. It runs package code (the restore version
+ * and its freshly resolved dependencies, `require(process.env.PACKAGE)` included), and no
+ * environment, however clean, keeps that code from the credentials of the process that
+ * started it: on Linux any process of the same user reads another's environment as it was
+ * at exec (/proc/<pid>/environ: the action's holds every INPUT_*) and its memory
+ * (/proc/<pid>/mem), where every token the run read lives, unless Yama's ptrace_scope
+ * forbids it, and a GitHub-hosted runner gives the job's user passwordless sudo besides
+ * (https://docs.github.com/en/actions/using-github-hosted-runners/using-github-hosted-runners/about-github-hosted-runners:
+ * "passwordless sudo"). A helper re-exec'd with a clean environment before any secret is read
+ * does not help either: it is still this user's, beside this process. So the command runs only
+ * in a process that holds no credential at all (README "Smoke test").
+ */
+function refusal(held) {
+    const action = (0,settings/* currentDialect */.kZ)() === 'action';
+    return new errors/* InputError */.dz('smoke-test', `is not run beside credentials: this process holds ${held.join(', ')}, and the command runs the package's code (the restore version and its dependencies), which can read them from this process (/proc/<pid>/environ and /proc/<pid>/mem on Linux), whatever environment the command is given. Nothing was written.`, action
+        ? `run the smoke test in a job that holds no token: the reusable workflows rollback-npm.yml and rollback-npm-oidc.yml do (their smoke job has no secret and permissions: {}); in a workflow of your own, run the action with ${SMOKE_ONLY_ENV}=true in a job with no token and permissions: {}, and pass its smoke-tested output to the rollback step as ${SMOKE_TESTED_ENV}; or leave smoke-test empty.`
+        : `run release-rollback --smoke-only where no token is set (no NPM_TOKEN, GITHUB_TOKEN or other credential), then the rollback with ${SMOKE_TESTED_ENV} set to its smokeTested list (--json); or leave out --smoke-test.`);
 }
 /** Smoke-tests every target whose channel moves; returns what passed, as `name@version`. */
 async function smokeRuns(planned, config, inputs, options) {
@@ -39738,7 +40707,7 @@ async function smokeRuns(planned, config, inputs, options) {
     const passed = [];
     try {
         const tested = testedElsewhere(env);
-        const held = heldCredentials(env, inputs.npmToken);
+        const held = options.secrets.credentials();
         for (const r of planned) {
             const plan = r.plan;
             if (!plan)
@@ -39759,14 +40728,17 @@ async function smokeRuns(planned, config, inputs, options) {
                 passed.push(subject);
                 continue;
             }
-            if (r.kind === 'npm')
-                await smokeNpm(r.name, version, command, config, inputs, options, label, held);
-            else if (r.kind === 'docker')
-                await smokeDocker(r, version, command, config, options, label);
-            else {
+            if (r.kind !== 'npm' && r.kind !== 'docker') {
                 options.log.info(`${label}Smoke test: not run for ${r.kind} targets (only npm packages and images).`);
                 continue;
             }
+            // before anything of the package is fetched: nothing of it runs beside a credential
+            if (held.length > 0)
+                throw refusal(held);
+            if (r.kind === 'npm')
+                await smokeNpm(r.name, version, command, config, inputs, options, label);
+            else
+                await smokeDocker(r, version, command, config, options, label);
             passed.push(subject);
         }
     }
@@ -39790,36 +40762,37 @@ async function smokeOnly(get, request, targets, options) {
     }
     const config = readSmokeInputs(get);
     if (config.command === undefined)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('smoke-test', `is empty, and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .currentDialect */ .kZ)() === 'action' ? SMOKE_ONLY_ENV : '--smoke-only'} asks for the smoke test alone.`, `give the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')} command, or leave ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .currentDialect */ .kZ)() === 'action' ? `${SMOKE_ONLY_ENV} unset` : 'out --smoke-only'}.`);
-    const plan = await (0,_run_js__WEBPACK_IMPORTED_MODULE_6__/* .runIncident */ .ao)({ ...request, dryRun: true }, targets, options.log);
+        throw new errors/* InputError */.dz('smoke-test', `is empty, and ${(0,settings/* currentDialect */.kZ)() === 'action' ? SMOKE_ONLY_ENV : '--smoke-only'} asks for the smoke test alone.`, `give the ${(0,settings/* settingName */.QX)('smoke-test')} command, or leave ${(0,settings/* currentDialect */.kZ)() === 'action' ? `${SMOKE_ONLY_ENV} unset` : 'out --smoke-only'}.`);
+    const plan = await (0,run/* runIncident */.ao)({ ...request, dryRun: true }, targets, options.log);
     if (plan.error)
         throw plan.error;
-    const tested = await smokeRuns(plan.targets, config, request, options);
+    const tested = await smokeRuns(plan.targets, config, request, {
+        ...options,
+        secrets: secretsOf(options, get, request.npmToken),
+    });
     options.log.info(`Smoke test only: ${tested.length > 0 ? `passed for ${tested.join(', ')}` : 'no channel would move, nothing to test'}; nothing was written.`);
     return { status: plan.status, tested };
 }
-async function smokeNpm(name, version, command, config, inputs, options, label, 
-/** the credentials this process holds: then no install script runs */
-held) {
+async function smokeNpm(name, version, command, config, inputs, options, label) {
     const subject = `${name}@${version}`;
     const deadline = Date.now() + config.timeoutMs;
     const env = options.env ?? process.env;
     const npm = options.npm ?? (process.platform === 'win32' ? 'npm.cmd' : 'npm');
     const temp = tempRoot(env);
-    const project = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'release-rollback-smoke-'));
+    const project = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(temp, 'release-rollback-smoke-'));
     try {
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, 'package.json'), `${JSON.stringify({ name: 'release-rollback-smoke-test', version: '0.0.0', private: true }, null, 2)}\n`);
+        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(project, 'package.json'), `${JSON.stringify({ name: 'release-rollback-smoke-test', version: '0.0.0', private: true }, null, 2)}\n`);
         const base = smokeEnv(env);
         options.log.info(`${label}Smoke test: installing ${subject} from ${inputs.registry} into an empty project…`);
-        // 1. the install: the token, when there is one, only in a temporary user config that
-        // exists for this one npm process; no scripts run while it is on disk
-        const rcDir = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'release-rollback-npmrc-'));
+        // 1. the install, without a token (the smoke test runs only where none is, see refusal),
+        // with a user config of its own: the caller's .npmrc, which may hold one, is not read
+        const rcDir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(temp, 'release-rollback-npmrc-'));
         let install;
         try {
-            const rc = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(rcDir, '.npmrc');
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(rc, `registry=${inputs.registry}\n${inputs.npmToken ? `${(0,_targets_npm_fetch_js__WEBPACK_IMPORTED_MODULE_7__/* .nerfDart */ .vN)(inputs.registry)}:_authToken=${inputs.npmToken}\n` : ''}`, { mode: 0o600 });
-            const empty = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(rcDir, 'global-npmrc');
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(empty, '', { mode: 0o600 });
+            const rc = (0,external_node_path_.join)(rcDir, '.npmrc');
+            (0,external_node_fs_.writeFileSync)(rc, `registry=${inputs.registry}\n`, { mode: 0o600 });
+            const empty = (0,external_node_path_.join)(rcDir, 'global-npmrc');
+            (0,external_node_fs_.writeFileSync)(empty, '', { mode: 0o600 });
             // the install may use the proxies as given (credentials too): it runs no package code
             const proxies = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && PROXIES.has(k.toUpperCase())));
             install = await runProcess(npm, [
@@ -39840,48 +40813,44 @@ held) {
                 deadline,
                 log: options.log,
                 prefix: `${label}  npm │ `,
+                scrub: options.secrets,
             });
         }
         finally {
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync)(rcDir, { recursive: true, force: true });
+            (0,external_node_fs_.rmSync)(rcDir, { recursive: true, force: true });
         }
         check(install, subject, `installing it (npm install ${subject})`, config, 'npm');
-        // 2. the install scripts, as a user's install runs them, in an environment without
-        // tokens; but a script can read its ancestors' environments (/proc/<ppid>/environ), so
-        // only where this process holds no credential
-        if (held.length > 0) {
-            options.log.warning(`${label}Smoke test: the install scripts of ${subject} (and its dependencies) were not run: this process holds write credentials (${held.join(', ')}), which a script could read from its parent process. The package was installed with scripts off, so a version that needs its install scripts may fail the test, and one that breaks in them may pass. Fix: run the smoke test in a job that holds no token: the reusable workflows rollback-npm.yml and rollback-npm-oidc.yml do (their smoke job has no secret and permissions: {}); in a workflow of your own, run the action with ${SMOKE_ONLY_ENV}=true in such a job and pass its smoke-tested output to the rollback step as ${SMOKE_TESTED_ENV}; on the command line, run release-rollback --smoke-only where no token is set.`);
-        }
-        else {
-            const noRc = {
-                npm_config_userconfig: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, '.no-user-npmrc'),
-                npm_config_globalconfig: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, '.no-global-npmrc'),
-            };
-            const rebuild = await runProcess(npm, ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'], {
-                cwd: project,
-                env: { ...base, ...noRc },
-                shell: process.platform === 'win32',
-                deadline,
-                log: options.log,
-                prefix: `${label}  npm │ `,
-            });
-            check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm');
-        }
+        // 2. the install scripts, as a user's install runs them (this process holds no credential)
+        const noRc = {
+            npm_config_userconfig: (0,external_node_path_.join)(project, '.no-user-npmrc'),
+            npm_config_globalconfig: (0,external_node_path_.join)(project, '.no-global-npmrc'),
+        };
+        const rebuild = await runProcess(npm, ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'], {
+            cwd: project,
+            env: { ...base, ...noRc },
+            shell: process.platform === 'win32',
+            deadline,
+            log: options.log,
+            prefix: `${label}  npm │ `,
+            scrub: options.secrets,
+        });
+        check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm');
         // 3. the command, in the project
-        options.log.info(`${label}Smoke test: running the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')} command for ${subject}…`);
+        options.log.info(`${label}Smoke test: running the ${(0,settings/* settingName */.QX)('smoke-test')} command for ${subject}…`);
         const ran = await runProcess(command, [], {
             cwd: project,
-            env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(project, 'node_modules') }),
+            env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: (0,external_node_path_.join)(project, 'node_modules') }),
             shell: true,
             deadline,
             log: options.log,
             prefix: `${label}  │ `,
+            scrub: options.secrets,
         });
         check(ran, subject, 'running the smoke-test command', config, 'command');
         options.log.info(`✔ ${label}Smoke test passed: ${subject}.`);
     }
     finally {
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync)(project, { recursive: true, force: true });
+        (0,external_node_fs_.rmSync)(project, { recursive: true, force: true });
     }
 }
 async function smokeDocker(r, version, command, config, options, label) {
@@ -39889,11 +40858,11 @@ async function smokeDocker(r, version, command, config, options, label) {
     const target = r.target;
     const digest = await target.digestOf(version);
     if (!digest)
-        throw new SmokeTestError(`${r.name}:${version}`, 'could not start: the registry has no digest for that tag', `check that the restore version is pushed, or pass another ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('restore-version')}.`, []);
+        throw new SmokeTestError(`${r.name}:${version}`, 'could not start: the registry has no digest for that tag', `check that the restore version is pushed, or pass another ${(0,settings/* settingName */.QX)('restore-version')}.`, []);
     const image = `${target.ref.name}@${digest}`;
-    const dir = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(tempRoot(options.env ?? process.env), 'release-rollback-smoke-'));
+    const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(tempRoot(options.env ?? process.env), 'release-rollback-smoke-'));
     try {
-        options.log.info(`${label}Smoke test: running the ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')} command with IMAGE=${image} (${version})…`);
+        options.log.info(`${label}Smoke test: running the ${(0,settings/* settingName */.QX)('smoke-test')} command with IMAGE=${image} (${version})…`);
         const ran = await runProcess(command, [], {
             cwd: dir,
             env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }),
@@ -39901,29 +40870,30 @@ async function smokeDocker(r, version, command, config, options, label) {
             deadline,
             log: options.log,
             prefix: `${label}  │ `,
+            scrub: options.secrets,
         });
         check(ran, image, 'running the smoke-test command', config, 'command');
         options.log.info(`✔ ${label}Smoke test passed: ${image}.`);
     }
     finally {
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync)(dir, { recursive: true, force: true });
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
     }
 }
 /** Where the temporary folders go: the runner's per-job temp folder when there is one, else the system's. */
 function tempRoot(env) {
     const runnerTemp = env.RUNNER_TEMP;
-    return runnerTemp && (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(runnerTemp) ? runnerTemp : (0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)();
+    return runnerTemp && (0,external_node_fs_.existsSync)(runnerTemp) ? runnerTemp : (0,external_node_os_.tmpdir)();
 }
 /** Throws the SmokeTestError for a run that did not succeed. */
 function check(ran, subject, doing, config, what) {
     if (ran.spawnError) {
         if (what === 'npm' && ran.spawnError.code === 'ENOENT') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz('smoke-test', `needs the npm CLI to install ${subject}, and npm was not found on PATH.`, `set up Node.js with npm before this step (actions/setup-node), or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .currentDialect */ .kZ)() === 'action' ? `leave ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')} empty` : `leave out ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test')}`}.`);
+            throw new errors/* InputError */.dz('smoke-test', `needs the npm CLI to install ${subject}, and npm was not found on PATH.`, `set up Node.js with npm before this step (actions/setup-node), or ${(0,settings/* currentDialect */.kZ)() === 'action' ? `leave ${(0,settings/* settingName */.QX)('smoke-test')} empty` : `leave out ${(0,settings/* settingName */.QX)('smoke-test')}`}.`);
         }
         throw new SmokeTestError(subject, `could not start ${doing} (${ran.spawnError.message})`, fixVersion(), ran.tail);
     }
     if (ran.timedOut) {
-        throw new SmokeTestError(subject, `did not finish within ${config.timeout} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test-timeout')}) while ${doing}; it was stopped`, `make the command faster or raise ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .settingName */ .QX)('smoke-test-timeout')} (the install and the command share it); ${fixVersion()}`, ran.tail);
+        throw new SmokeTestError(subject, `did not finish within ${config.timeout} (${(0,settings/* settingName */.QX)('smoke-test-timeout')}) while ${doing}; it was stopped`, `make the command faster or raise ${(0,settings/* settingName */.QX)('smoke-test-timeout')} (the install and the command share it); ${fixVersion()}`, ran.tail);
     }
     if (ran.code !== 0) {
         const how = ran.code !== null ? `exited with code ${ran.code}` : `was ended by ${ran.signal}`;
@@ -39982,9 +40952,29 @@ function clip(raw, max, esc = (c) => c) {
     }
     return out;
 }
-/** Slack mrkdwn: `&`, `<` and `>` as entities; no link, mention (`<!here>`, `<@U…>`) or special can be written. */
-const slackChar = (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c);
-const slackText = (s, max = SLACK_SECTION) => clip(s, max, slackChar);
+/**
+ * Bare URLs and `www.` hosts with a zero-width space inside (`https:\u200b//…`), as
+ * src/markdown.ts does for GitHub: the text reads as written, but no client's autolinker
+ * sees a URL in it (issue 24: Slack linked a bare URL from the reason).
+ */
+const unlinked = (s) => s.replace(/:\/\//g, ':\u200b//').replace(/(www)\./gi, '$1\u200b.');
+/** Slack's mrkdwn characters, which have no escape there, as look-alikes that format nothing. */
+const SLACK_LOOKALIKE = { '*': '\u2217', _: '\uff3f', '~': '\u223c', '`': '\u02cb' };
+/**
+ * Slack mrkdwn: `&`, `<` and `>` as entities (the only escapes Slack decodes:
+ * https://docs.slack.dev/messaging/formatting-message-text#escaping), so no link, mention
+ * (`<!here>`, `<@U…>`) or special can be written; `*`, `_`, `~` and `` ` `` (bold, italic,
+ * strike, code), which cannot be escaped, as look-alikes (∗ ＿ ∼ ˋ); `@` with a zero-width
+ * space after it (the fallback `text` has no `verbatim`).
+ */
+const slackChar = (c) => c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '@' ? '@\u200b' : (SLACK_LOOKALIKE[c] ?? c);
+const slackText = (s, max = SLACK_SECTION) => clip(unlinked(s), max, slackChar);
+/**
+ * A mrkdwn text object with `verbatim: true`: Slack then auto-converts no URL into a link,
+ * link-ifies no conversation name and parses no mention, while our own `<url|label>` links
+ * and `*label*` still render (https://docs.slack.dev/reference/block-kit/composition-objects/text-object).
+ */
+const mrkdwn = (text) => ({ type: 'mrkdwn', text, verbatim: true });
 /**
  * Discord markdown: every character that starts formatting, a quote, a heading, a list, a
  * spoiler, a masked link or a mention (`<@…>`) is backslash-escaped, and an `@` gets a
@@ -39992,7 +40982,7 @@ const slackText = (s, max = SLACK_SECTION) => clip(s, max, slackChar);
  * allowed_mentions, which is sent as well).
  */
 const discordChar = (c) => c === '@' ? '@\u200b' : /^[\\*_~`|<>#\-[\]()]$/.test(c) ? `\\${c}` : c;
-const discordText = (s, max = DISCORD_MAX) => clip(s, max, discordChar);
+const discordText = (s, max = DISCORD_MAX) => clip(unlinked(s), max, discordChar);
 function what(a) {
     if (a.targets.length === 1) {
         const t = a.targets[0];
@@ -40050,30 +41040,21 @@ function slackPayload(a) {
         },
         {
             type: 'section',
-            fields: facts(a).map(([label, value]) => ({
-                type: 'mrkdwn',
-                text: `*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}`,
-            })),
+            fields: facts(a).map(([label, value]) => mrkdwn(`*${label}*\n${slackText(value, SLACK_FIELD - label.length - 4)}`)),
         },
-        { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}` } },
+        { type: 'section', text: mrkdwn(`*Reason*\n${slackText(a.reason, SLACK_SECTION - 12)}`) },
     ];
     const lines = targetLines(a);
     if (lines.length > 0)
         blocks.push({
             type: 'section',
-            text: {
-                type: 'mrkdwn',
-                text: clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION),
-            },
+            text: mrkdwn(clipLines(['*Targets*', ...lines.map((l) => `• ${slackText(l, LINE_MAX)}`)], SLACK_SECTION)),
         });
     const p = problem(a);
     if (p)
         blocks.push({
             type: 'section',
-            text: {
-                type: 'mrkdwn',
-                text: `*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}`,
-            },
+            text: mrkdwn(`*${a.status === 'partial' ? 'What is missing' : 'Error'}*\n${slackText(p, ERROR_MAX)}`),
         });
     const links = [
         a.issueUrl ? `<${slackUrl(a.issueUrl)}|Tracking issue>` : '',
@@ -40081,7 +41062,7 @@ function slackPayload(a) {
         a.runUrl ? `<${slackUrl(a.runUrl)}|Workflow run>` : '',
     ].filter(Boolean);
     if (links.length > 0)
-        blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join(' · ') }] });
+        blocks.push({ type: 'context', elements: [mrkdwn(links.join(' · '))] });
     return { text: slackText(`${EMOJI[a.status]} ${a.headline}: ${summary}. Reason: ${a.reason}`, SLACK_SECTION), blocks };
 }
 /** A URL inside Slack's `<url|text>`: the characters that would end it are percent-encoded. */
@@ -40140,7 +41121,8 @@ function teamsLine(label, value, extra = {}) {
 }
 /**
  * Microsoft Teams (a Workflows webhook or an incoming webhook): an Adaptive Card in the
- * message envelope. Every text is a TextRun, which renders no Markdown and no mention.
+ * message envelope. Every text is a TextRun, which renders no Markdown and no mention;
+ * bare URLs are broken by a zero-width space (unlinked) in case a client links them.
  */
 function teamsPayload(a) {
     const body = [
@@ -40149,14 +41131,14 @@ function teamsPayload(a) {
             size: 'Large',
             color: TEAMS_COLOR[a.status],
         }),
-        ...facts(a).map(([label, value]) => teamsLine(label, clip(value, LINE_MAX))),
-        teamsLine('Reason', clip(a.reason, REASON_MAX)),
+        ...facts(a).map(([label, value]) => teamsLine(label, clip(unlinked(value), LINE_MAX))),
+        teamsLine('Reason', clip(unlinked(a.reason), REASON_MAX)),
     ];
     const p = problem(a);
     if (p)
-        body.push(teamsLine(a.status === 'partial' ? 'What is missing' : 'Error', clip(p, ERROR_MAX)));
+        body.push(teamsLine(a.status === 'partial' ? 'What is missing' : 'Error', clip(unlinked(p), ERROR_MAX)));
     for (const line of targetLines(a))
-        body.push(teamsLine(undefined, clip(line, LINE_MAX)));
+        body.push(teamsLine(undefined, clip(unlinked(line), LINE_MAX)));
     const actions = [
         ...(a.issueUrl ? [{ type: 'Action.OpenUrl', title: 'Tracking issue', url: a.issueUrl }] : []),
         ...(a.reportUrl ? [{ type: 'Action.OpenUrl', title: 'Incident report', url: a.reportUrl }] : []),
@@ -40480,6 +41462,11 @@ function announceSteps(cfg, about, log, o) {
                 log.info(`Dry run: no announcement was sent to ${where}.`);
                 return { missing: [], warnings };
             }
+            if (end.result?.status === 'awaiting-approval') {
+                // a hand-off wrote nothing: the maintainer's resume announces the rollback (src/modes/resume.ts)
+                log.info(`Handed off: nothing was written, so no announcement was sent to ${where} (the resume sends it).`);
+                return { missing: [], warnings };
+            }
             if (end.result?.status === 'skipped') {
                 log.info(`Skipped: nothing was rolled back, so no announcement was sent to ${where}.`);
                 return { missing: [], warnings };
@@ -40494,8 +41481,8 @@ function announceSteps(cfg, about, log, o) {
 
 // EXTERNAL MODULE: ./src/runbook/impact.ts + 1 modules
 var impact = __nccwpck_require__(4623);
-// EXTERNAL MODULE: ./src/runbook/smoke.ts
-var smoke = __nccwpck_require__(6261);
+// EXTERNAL MODULE: ./src/runbook/smoke.ts + 1 modules
+var runbook_smoke = __nccwpck_require__(2230);
 // EXTERNAL MODULE: ./node_modules/npm-registry-fetch/lib/index.js
 var lib = __nccwpck_require__(5706);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
@@ -40817,8 +41804,17 @@ function runbookSteps(get, inputs, c) {
     };
     if (inputs.undo)
         return steps;
-    steps.beforeWrite?.push(...(0,smoke/* smokeTest */.KH)(get, inputs, { ...c.smoke, log: c.log }));
-    steps.afterWrite?.push((0,impact/* impactStep */.r9)({ startedAt: c.startedAt, severity: c.severity, rtoTargets: c.rtoTargets, registry: inputs.registry }), ...verifySteps(get, inputs, c.log, c.userAgent));
+    const smoke = (0,runbook_smoke/* smokeTest */.KH)(get, inputs, { ...c.smoke, log: c.log });
+    steps.beforeWrite?.push(...smoke);
+    // a hand-off smoke-tests the plan it leaves (src/handoff.ts); nothing is announced until a maintainer resumes it
+    steps.beforeHandoff = [...smoke];
+    steps.afterWrite?.push((0,impact/* impactStep */.r9)({
+        startedAt: c.startedAt,
+        severity: c.severity,
+        rtoTargets: c.rtoTargets,
+        registry: inputs.registry,
+        ...(c.resumedAt ? { resumedAt: c.resumedAt } : {}),
+    }), ...verifySteps(get, inputs, c.log, c.userAgent));
     if (c.announce) {
         // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed
         const announcer = announceSteps(c.announce, { ...c.about, request: inputs, severity: c.severity }, c.log, {
@@ -40862,6 +41858,7 @@ const TITLE = {
     partial: '⚠️ Rollback partially applied',
     failed: '❌ Rollback failed: nothing was changed',
     skipped: '⏭️ Rollback skipped: nothing was changed',
+    'awaiting-approval': '⏳ Handed off to a maintainer: planned, nothing written to the registry',
 };
 const UNDO_TITLE = {
     completed: '↩️ Undone: the rollback is reversed',
@@ -40870,6 +41867,7 @@ const UNDO_TITLE = {
     partial: '⚠️ Undo partially applied',
     failed: '❌ Undo failed: nothing was changed',
     skipped: '⏭️ Undo skipped: nothing was changed',
+    'awaiting-approval': '⏳ Undo handed off: nothing written',
 };
 /** Undo, said loudly: every channel that holds the bad version again because undo asked. */
 function undoLines(result) {
@@ -40942,7 +41940,7 @@ function renderSummary(result, books) {
     if (books) {
         const links = [
             books.issueUrl
-                ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}`
+                ? `- Tracking issue: [#${books.issueNumber}](${books.issueUrl})${books.issueCreated ? ' (opened by this run)' : ''}${books.freezeLifted === 'closed' ? ': closed by this undo, so the release freeze no longer holds' : books.freezeLifted === 'labelled' ? ': labelled release-freeze-override by this undo (GitHub refused to close it), so the release freeze no longer holds' : ''}`
                 : '',
             books.reportPath
                 ? `- Incident report: [${books.reportPath}](${books.reportUrl ?? ''})${books.reportOutcome === 'unchanged' ? ' (already up to date)' : ''}`
@@ -41036,6 +42034,11 @@ function nextSteps(result) {
     }
     if (result.status === 'planned')
         return [`Nothing was written. Run again ${withoutDryRun()} to apply this plan.`];
+    if (result.status === 'awaiting-approval')
+        return [
+            `Handed off: ${result.handoff?.reason ?? ''}`,
+            `A maintainer with two-factor authentication runs \`${result.handoff?.command ?? 'npx release-rollback@1 resume <incident-id> --repo <owner/name>'}\`: it performs exactly this plan, approving each write, and refuses with nothing written if the registry changed meanwhile (a fix published, a channel moved).`,
+        ];
     if (result.status === 'partial')
         return ['Re-run the same rollback: it completes only what is missing and repeats nothing.'];
     if (result.status === 'skipped')
@@ -41279,9 +42282,9 @@ function readHelmInputs(get, target) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   bP: () => (/* binding */ RegistryClient),
-/* harmony export */   lw: () => (/* binding */ escapePackageName),
-/* harmony export */   vN: () => (/* binding */ nerfDart)
+/* harmony export */   lw: () => (/* binding */ escapePackageName)
 /* harmony export */ });
+/* unused harmony export nerfDart */
 /* harmony import */ var _npmcli_agent__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7995);
 /* harmony import */ var _npmcli_agent__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_npmcli_agent__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5706);
@@ -41289,6 +42292,8 @@ function readHelmInputs(get, target) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9809);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1922);
+/* harmony import */ var _npm_two_factor_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3528);
+
 
 
 
@@ -41408,6 +42413,8 @@ class RegistryClient {
             preferOnline: true,
             fullMetadata: true,
             npmCommand: command,
+            // npm's own default (auth-type web): a registry that wants a second factor offers the web approval
+            ...(this.o.secondFactor ? { authType: 'web' } : {}),
             userAgent: userAgent ?? 'release-rollback',
             headers: { 'cache-control': 'no-cache' },
             ...extra,
@@ -41465,19 +42472,73 @@ class RegistryClient {
             return { body: (await res.json()), headers };
         });
     }
-    /** A write to a registry path; the answer's body is not read. */
-    async write(path, command, extra) {
-        await this.call(String(extra.method ?? 'PUT'), path, true, () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(path, this.options(command, { ...extra, ignoreBody: true }, this.guard('api'))));
+    /**
+     * A write to a registry path; the answer's body is not read. With a second factor
+     * (the CLI), see secondFactored: `resend: 'here'` sends a write refused for want of one
+     * again inside this call (only for a write nothing else guards: the probe's own tag);
+     * otherwise the caller gets SecondFactorGiven and resends through its guard.
+     */
+    async write(path, command, extra, o = {}) {
+        await this.secondFactored(command, o.resend ?? 'guard', (otp) => this.call(String(extra.method ?? 'PUT'), path, true, () => npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(path, this.options(command, { ...extra, ...otp, ignoreBody: true }, this.guard('api')))));
     }
     /** libnpmpublish's publish (one PUT of the package document, tarball attached), guarded the same way. */
     async publish(manifest, tarball, extra) {
         // loaded only when a run publishes (strategy: republish), as republish.ts itself is;
         // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
         const { publish: publishPackage } = await __nccwpck_require__.e(/* import() */ 319).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8319, 23));
-        await this.call('PUT', `/${escapePackageName(String(manifest.name))}`, true, () => publishPackage(manifest, tarball, {
+        await this.secondFactored('publish', 'guard', (otp) => this.call('PUT', `/${escapePackageName(String(manifest.name))}`, true, () => publishPackage(manifest, tarball, {
             ...this.options('publish', {}, this.guard('api', true), { transfer: true }),
             ...extra,
-        }));
+            ...otp,
+        })));
+    }
+    /**
+     * One write with the run's second factor, if there is one: sent with its current code
+     * (npm-registry-fetch's `otp` option: the `npm-otp` header). Refused for want of one (EOTP),
+     * the person is asked (an approval link, or a code on a terminal) and then:
+     * - 'guard': SecondFactorGiven is thrown, and guardedWrite (src/guard.ts) reads the state
+     *   again and resends only if that read still allows the write. The approval may take
+     *   minutes, so the read the write was guarded by is stale by then: a resend from here
+     *   would break the guard rule (every write right after a fresh read);
+     * - 'here': sent again at once (the probe's dist-tag of its own, which no plan guards).
+     * Once a wait ended without an answer, no write is sent any more (assertMayWrite).
+     */
+    async secondFactored(command, resend, send) {
+        const sf = this.o.secondFactor;
+        for (;;) {
+            sf?.assertMayWrite();
+            const sent = sf?.current();
+            try {
+                await send(sent !== undefined ? { otp: sent } : {});
+                return;
+            }
+            catch (e) {
+                if (!sf || !(0,_npm_two_factor_js__WEBPACK_IMPORTED_MODULE_5__/* .asksSecondFactor */ .Mj)(e))
+                    throw e;
+                await sf.answer(e, sent, (url) => this.done(url, command));
+                if (resend === 'guard')
+                    throw new _npm_two_factor_js__WEBPACK_IMPORTED_MODULE_5__/* .SecondFactorGiven */ .VV();
+            }
+        }
+    }
+    /** One poll of a web approval's doneUrl (on the registry's origin: the origin guard refuses any other). */
+    async done(url, command) {
+        return this.call('GET', url, false, async () => {
+            const res = await npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default()(url, this.options(command, {}, this.guard('api')));
+            let body = {};
+            try {
+                body = (await res.json());
+            }
+            catch {
+                body = {};
+            }
+            const after = res.headers.get('retry-after');
+            return {
+                status: res.status,
+                ...(after && /^\d+$/.test(after.trim()) ? { retryAfterMs: Number(after.trim()) * 1000 } : {}),
+                ...(typeof body?.token === 'string' && body.token !== '' ? { token: body.token } : {}),
+            };
+        });
     }
     /**
      * GET a full URL (a tarball named by the packument). The token goes with it only on the
@@ -41510,10 +42571,37 @@ class RegistryClient {
 
 /***/ }),
 
+/***/ 7756:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ parsePackageName)
+/* harmony export */ });
+/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7825);
+/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+// The npm adapter's own input parsing (the adapter itself is src/targets/npm.ts for now).
+
+
+/** An npm package name as the registry knows it (old packages' names, capitals, are accepted). */
+function parsePackageName(name, raw) {
+    const pkg = raw.trim();
+    const result = validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0___default()(pkg);
+    if (pkg === '' || !result.validForOldPackages) {
+        const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`, 'give the package name exactly as published, such as acme-widget or @acme/widget.');
+    }
+    return pkg;
+}
+
+
+/***/ }),
+
 /***/ 5307:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LA: () => (/* binding */ TRUSTED_PUBLISHING_ONLY),
 /* harmony export */   TA: () => (/* binding */ runnerIdToken),
 /* harmony export */   aL: () => (/* binding */ exchangeIdToken),
 /* harmony export */   wl: () => (/* binding */ idTokenAvailable)
@@ -41556,6 +42644,17 @@ function audienceOf(registry) {
 }
 /** The way out of trusted publishing, in the words of the entry that runs (the input, or NPM_TOKEN on the CLI). */
 const fallback = () => `or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .setTo */ .oc)('npm-token')}, a granular token with read and write access to the package, instead of trusted publishing`;
+/**
+ * What trusted publishing may do on npmjs, and the credentials that do the rest: the token
+ * npm exchanges for the job's ID token may only run `npm publish` and `npm stage publish`
+ * (docs.npmjs.com/trusted-publishers, "Limitations"; the trust API's only permissions are
+ * createPackage and createStagedPackage; npm/cli#8547 is the open request to allow
+ * dist-tags). There is no trusted-publisher setting that allows more.
+ */
+const TRUSTED_PUBLISHING_ONLY = (pkg) => ({
+    problem: 'npm allows trusted publishing only for publishing: the token it exchanges may run npm publish and npm stage publish, not move a dist-tag or deprecate (docs.npmjs.com/trusted-publishers, "Limitations"; npm/cli#8547).',
+    fix: `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .setTo */ .oc)('npm-token')}: a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication", or a granular token with "read and write (stage only)", which may move dist-tags and deprecate.`,
+});
 /**
  * The runner's ID token, asked once per audience for the whole run (several packages on
  * one registry share it). `setSecret` masks it as soon as it arrives.
@@ -41650,7 +42749,7 @@ async function exchangeIdToken(o) {
                 : (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e));
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`, `re-run when the registry recovers (a re-run is safe), ${fallback()}.`, status);
         }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`, `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), and in its allowed actions allow moving dist-tags and deprecating as well as publishing; ${fallback()}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`, `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), which lets it publish; ${fallback()} (needed anyway to move a dist-tag or deprecate: npm allows trusted publishing only for publishing).`);
     }
     const token = answer?.token;
     if (typeof token !== 'string' || token === '') {
@@ -41658,6 +42757,325 @@ async function exchangeIdToken(o) {
     }
     o.setSecret?.(token);
     return token;
+}
+
+
+/***/ }),
+
+/***/ 2232:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AG: () => (/* binding */ DRILL_TAG_PREFIX),
+/* harmony export */   Cv: () => (/* binding */ trackProbe),
+/* harmony export */   EK: () => (/* binding */ newDrillTag),
+/* harmony export */   OG: () => (/* binding */ removingProbesOnSignal),
+/* harmony export */   nE: () => (/* binding */ leftoverOf)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+// The probe's dist-tag names, and what happens to a probe's tag when its process is
+// cancelled. A name says whose probe wrote it: `release-rollback-drill-<machine>-<pid>-<random>`,
+// where <machine> is a hash of the host name and the pid namespace (two containers with
+// one host name have different pid namespaces), so that a later probe on the same machine
+// can prove a tag is a leftover: same machine, and that pid no longer runs there.
+
+
+
+const DRILL_TAG_PREFIX = 'release-rollback-drill-';
+/** This machine: the host name and the pid namespace (Linux: /proc/self/ns/pid), hashed, 6 hex digits. */
+function machine() {
+    let ns = '';
+    try {
+        ns = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readlinkSync)('/proc/self/ns/pid');
+    }
+    catch {
+        // not Linux: the host name alone
+    }
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(`${(0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)()}\0${ns}`).digest('hex').slice(0, 6);
+}
+/** A fresh probe tag name: the prefix, this machine, this process's pid and 8 random hex digits. */
+const newDrillTag = () => `${DRILL_TAG_PREFIX}${machine()}-${process.pid}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex')}`;
+const OWN = /^release-rollback-drill-([0-9a-f]{6})-(\d+)-[0-9a-f]{8}$/;
+/** True when a process with this pid runs on this machine (or may: a pid we may not signal runs). */
+function running(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (e) {
+        // ESRCH: no such process; EPERM: it exists, owned by someone else
+        return e.code !== 'ESRCH';
+    }
+}
+/**
+ * The pid of the probe that left `tag`, when the tag is provably a leftover: named by
+ * this machine, by another process than this one, which no longer runs. Anything else
+ * (another machine, the older names without a pid, a pid that runs, even if reused) is
+ * undefined: it may be a probe running now.
+ */
+function leftoverOf(tag) {
+    const m = OWN.exec(tag);
+    if (!m || m[1] !== machine())
+        return undefined;
+    const pid = Number(m[2]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || running(pid))
+        return undefined;
+    return pid;
+}
+/** This process's probes between their add and their confirmed remove: tag -> a guarded removal. */
+const active = new Map();
+/** Tracks a probe's tag until the returned function is called (its removal was answered). */
+function trackProbe(tag, remove) {
+    active.set(tag, remove);
+    return () => {
+        active.delete(tag);
+    };
+}
+/**
+ * While `run` runs, SIGTERM and SIGINT (a cancelled job, Ctrl-C) first remove the tags of
+ * this process's probes (each guarded: only a tag that still is the probe's, read fresh),
+ * then exit with 128 + the signal number, as the default handler would. A removal that
+ * takes longer than `timeoutMs` is given up and said.
+ */
+async function removingProbesOnSignal(run, log, timeoutMs = 5000) {
+    let stopping = false;
+    const handler = (signal) => {
+        // a second signal does not start the removals again: a cancelled step gets SIGINT, then
+        // SIGTERM 7500 ms later, then its process tree is killed 2500 ms after that
+        // (https://docs.github.com/en/actions/reference/workflow-cancellation-reference), so the
+        // removals get timeoutMs (5 s) within the first 7.5 s
+        if (stopping)
+            return;
+        stopping = true;
+        const tags = [...active.keys()];
+        const removals = [...active.entries()].map(([tag, remove]) => {
+            log.warning(`${signal}: the drill is cancelled; removing its probe tag '${tag}' before it exits.`);
+            return remove().then(() => {
+                active.delete(tag);
+            }, (e) => log.warning(`could not remove the probe tag '${tag}' (${e instanceof Error ? e.message : String(e)}): remove it by hand (npm dist-tag rm <package> ${tag}).`));
+        });
+        const timer = new Promise((r) => setTimeout(r, timeoutMs).unref());
+        void Promise.race([Promise.all(removals), timer]).finally(() => {
+            if (tags.some((t) => active.has(t)))
+                log.warning(`gave up removing ${[...active.keys()].join(', ')} after ${timeoutMs} ms: remove by hand.`);
+            process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+        });
+    };
+    process.on('SIGTERM', handler);
+    process.on('SIGINT', handler);
+    try {
+        return await run();
+    }
+    finally {
+        process.off('SIGTERM', handler);
+        process.off('SIGINT', handler);
+    }
+}
+
+
+/***/ }),
+
+/***/ 3528:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Mj: () => (/* binding */ asksSecondFactor),
+/* harmony export */   VV: () => (/* binding */ SecondFactorGiven),
+/* harmony export */   aN: () => (/* binding */ SecondFactor)
+/* harmony export */ });
+/* unused harmony exports SecondFactorMissing, challengeOf */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
+// A second factor for npm writes on the command line, as npm itself asks for one
+// (npm CLI lib/utils/auth.js otplease, npm-profile webAuthOpener / webAuthCheckLogin):
+//
+// - every request says `npm-auth-type: web` (npm's `auth-type` config defaults to `web`:
+//   @npmcli/config definitions.js) and `npm-command`, so a registry that wants a second
+//   factor on a write answers 401 with `www-authenticate: OTP` (npm-registry-fetch: EOTP)
+//   and a body `{ authUrl, doneUrl }`;
+// - the person opens authUrl and approves; doneUrl answers 202 with `Retry-After` until
+//   then, and 200 `{ token }` after; the write is sent again with `npm-otp: <token>`
+//   (npm-registry-fetch's `otp` option);
+// - without web URLs in the body (the legacy "one-time pass" answer), the code comes from
+//   an authenticator app: `--otp <code>`, or a prompt on a terminal (otplease's read.otp).
+//
+// Why not npm-profile's webAuthOpener: npm-profile is not among this package's
+// dependencies (it is resolvable only inside the npm CLI's own node_modules), and its poll
+// (webAuthCheckLogin) waits without a bound and goes through npm-registry-fetch without
+// this tool's origin guard. The loop here is the same few lines with a deadline, polling
+// through RegistryClient (the token stays on the registry's origin).
+//
+// One SecondFactor serves a whole run: the code an approval gave is sent with every
+// following write, and the person is asked again only when the registry refuses it (a web
+// approval's token is single use on npmjs unless the person ticked "skip two-factor
+// authentication for the next 5 minutes"). Writes that are refused at the same time share
+// one approval. After a wait that ends without an answer nothing more is sent in the run.
+
+
+/** The person did not answer the second factor: nothing more is written in this run. */
+class SecondFactorMissing extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl {
+    constructor(message, fix) {
+        super(message, fix, 401, 'EOTP');
+        this.name = 'SecondFactorMissing';
+    }
+}
+/**
+ * The registry's second factor was just given (an approval, a typed code): the refused write
+ * may be sent again at once with it. Not a RollbackError, so guardedWrite reads back and
+ * resends, guarded by that fresh read (src/guard.ts).
+ */
+class SecondFactorGiven extends Error {
+    code = 'ESECONDFACTOR';
+    resendNow = true;
+    constructor() {
+        super('a second factor was given: send the write again');
+        this.name = 'SecondFactorGiven';
+    }
+}
+const isHttpUrl = (u) => {
+    try {
+        return typeof u === 'string' && /^https?:$/.test(new URL(u).protocol);
+    }
+    catch {
+        return false;
+    }
+};
+/** The web URLs of an EOTP answer's body, when it offers them (npm's otplease checks the same two). */
+function challengeOf(e) {
+    let body = e.body;
+    if (Buffer.isBuffer(body)) {
+        try {
+            body = JSON.parse(body.toString('utf8'));
+        }
+        catch {
+            body = undefined;
+        }
+    }
+    const b = (body && typeof body === 'object' ? body : {});
+    return isHttpUrl(b.authUrl) && isHttpUrl(b.doneUrl) ? { authUrl: b.authUrl, doneUrl: b.doneUrl } : {};
+}
+/** A refusal that asks for a second factor: EOTP, or a 401 whose body says "one-time pass" (npm's otplease tests both). */
+function asksSecondFactor(e) {
+    const err = e;
+    if (err?.code === 'EOTP')
+        return true;
+    return err?.statusCode === 401 && /one-time pass/i.test(String(err.body ?? ''));
+}
+class SecondFactor {
+    o;
+    /** the code sent with writes now: --otp, or the last approval's token */
+    code;
+    /** an approval (or a typed code) in progress, shared by the writes refused meanwhile */
+    pending;
+    stopped;
+    /** web approvals asked for in this run, and codes typed */
+    approvals = 0;
+    typed = 0;
+    /** the URLs already said, so concurrent refusals print one line */
+    sleep;
+    now;
+    constructor(o) {
+        this.o = o;
+        this.code = o.otp?.trim() || undefined;
+        this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+        this.now = o.now ?? Date.now;
+    }
+    /** The code to send as `npm-otp` with the next write, if any. */
+    current() {
+        return this.code;
+    }
+    /** Throws when the run may not write any more (an earlier wait ended without an answer). */
+    assertMayWrite() {
+        if (this.stopped)
+            throw this.stopped;
+    }
+    /**
+     * The registry refused a write that carried `sent` (undefined: no code) and asks for a
+     * second factor. Returns the code to send it again with: a newer one another write
+     * already got, the one an approval in progress gives, or a new approval / typed code.
+     * `poll` GETs doneUrl. Throws SecondFactorMissing when none comes in time.
+     */
+    async answer(refusal, sent, poll) {
+        this.assertMayWrite();
+        if (this.code !== undefined && this.code !== sent)
+            return this.code;
+        if (!this.pending) {
+            this.pending = this.obtain(challengeOf(refusal), sent, poll).then((code) => {
+                this.code = code;
+                this.pending = undefined;
+                return code;
+            }, (e) => {
+                this.pending = undefined;
+                if (e instanceof SecondFactorMissing)
+                    this.stopped = e;
+                throw e;
+            });
+        }
+        return this.pending;
+    }
+    async obtain(c, sent, poll) {
+        if (c.authUrl && c.doneUrl)
+            return this.approve(c.authUrl, c.doneUrl, poll);
+        // the legacy answer: a code from an authenticator app
+        const refusedCode = sent !== undefined;
+        if (this.o.askCode) {
+            const answer = await this.withDeadline(this.o.askCode(refusedCode
+                ? 'The registry refused that one-time password. Enter a new one from your authenticator app: '
+                : 'This write needs a one-time password (two-factor authentication). Enter it from your authenticator app: '));
+            const code = answer?.trim();
+            if (code) {
+                this.typed++;
+                return code;
+            }
+        }
+        throw new SecondFactorMissing(refusedCode
+            ? `The registry refused the one-time password${sent === this.o.otp?.trim() ? ` given with --otp` : ''} (a code from an authenticator app is valid for about 30 seconds), and no new one was typed: this write was not sent, and nothing more is written in this run.`
+            : 'The registry asks for a one-time password for this write (two-factor authentication) without offering a web approval, and no code was given: this write was not sent, and nothing more is written in this run.', `pass --otp <code> with a fresh code from your authenticator app (or run in a terminal, where the code is asked for), then run again: the re-run starts from what was done. In CI, ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .settingName */ .QX)('npm-token')} must be a granular token with "Bypass two-factor authentication", or a "read and write (stage only)" one.`);
+    }
+    /** The web flow: say the URL (open it where npm would), poll doneUrl honouring Retry-After, until the deadline. */
+    async approve(authUrl, doneUrl, poll) {
+        this.approvals++;
+        this.o.say(`Open this URL to approve: ${authUrl}`);
+        try {
+            this.o.open?.(authUrl);
+        }
+        catch {
+            // no browser: the printed URL is the way (npm prints it too when opening fails)
+        }
+        const deadline = this.now() + this.o.timeoutMs;
+        for (;;) {
+            const answer = await poll(doneUrl);
+            if (answer.status === 200 && answer.token)
+                return answer.token;
+            if (answer.status !== 202)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`The registry's approval address answered HTTP ${answer.status}${answer.status === 200 ? ' without a token' : ''} while waiting for the approval: this write was not sent.`, 'run again to get a new approval link.', answer.status);
+            const left = deadline - this.now();
+            if (left <= 0)
+                break;
+            // Retry-After as npm-profile's webAuthCheckLogin honours it; without one, a second
+            // (npm-profile polls again at once: a bound here keeps a registry that never says from being hammered)
+            await this.sleep(Math.min(Math.max(answer.retryAfterMs ?? 1000, 100), left));
+        }
+        throw new SecondFactorMissing(`Nobody approved the registry's two-factor request (${authUrl}) within ${this.o.timeoutText}: this write was not sent, and nothing more is written in this run.`, `run again and approve the link it prints within ${this.o.timeoutText} (or pass a longer --approval-timeout, or --otp <code> from an authenticator app): the re-run starts from what was done.`);
+    }
+    async withDeadline(p) {
+        let timer;
+        const timeout = new Promise((resolve) => {
+            timer = setTimeout(() => resolve(undefined), this.o.timeoutMs);
+            timer.unref?.();
+        });
+        try {
+            return await Promise.race([p, timeout]);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
 }
 
 
@@ -41688,7 +43106,7 @@ function noteOf(manifest) {
 
 /***/ }),
 
-/***/ 9510:
+/***/ 1683:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41701,8 +43119,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/inputs.ts + 3 modules
-var src_inputs = __nccwpck_require__(7365);
+// EXTERNAL MODULE: ./src/inputs.ts
+var src_inputs = __nccwpck_require__(8422);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
@@ -45218,6 +46636,91 @@ var npm_fetch = __nccwpck_require__(3986);
 var npm_oidc = __nccwpck_require__(5307);
 // EXTERNAL MODULE: ./src/targets/republish-note.ts
 var republish_note = __nccwpck_require__(7855);
+// EXTERNAL MODULE: ./src/targets/npm/probe-tag.ts
+var probe_tag = __nccwpck_require__(2232);
+;// CONCATENATED MODULE: ./src/targets/npm/lost-writes.ts
+// What a whole-document PUT (npm deprecate's write) may have overwritten. npmjs checks the
+// document's `_rev` and answers 409 to a stale one; Verdaccio does not: it takes the
+// document it is sent whole, so a version published between our read and our PUT is
+// unpublished (its `versions` entry and `time` dropped: verdaccio's
+// build/lib/local-storage.js changePackage deletes every version missing from the incoming
+// document) and every dist-tag is set back to what we read (`dist-tags` replaced whole,
+// same function). The read-back alone shows only our document again; what was lost is
+// seen in reads made while the PUT was in flight (`witnessWhile`), and counted by the
+// revision ("19-abc…": CouchDB-style, one per write). Pure but for witnessWhile's reads.
+const revision = (d) => Number(/^(\d+)-/.exec(String(d._rev ?? ''))?.[1] ?? NaN);
+/**
+ * Reads the document every `gapMs` while `pending` (our PUT) has not settled, at most
+ * `max` times, and returns the reads answered before it settled. Best effort: a read
+ * that fails ends the watch (the PUT's own result decides the write).
+ */
+async function witnessWhile(pending, read, gapMs = 25, max = 40) {
+    let settled = false;
+    const done = pending.then(() => {
+        settled = true;
+    }, () => {
+        settled = true;
+    });
+    const seen = [];
+    for (let i = 0; i < max && !settled; i++) {
+        await Promise.race([done, new Promise((r) => setTimeout(r, gapMs))]);
+        if (settled)
+            break;
+        try {
+            const doc = await read();
+            if (!settled)
+                seen.push(doc);
+        }
+        catch {
+            break;
+        }
+    }
+    return seen;
+}
+/**
+ * Compares what our PUT sent (`sent`, with our one change to `changed`), what reads made
+ * while it was in flight saw (`witnesses`), and the read-back (`got`).
+ */
+function compareWrite(sent, got, witnesses, changed) {
+    const differences = [];
+    const sentTags = sent['dist-tags'] ?? {};
+    const gotTags = got['dist-tags'] ?? {};
+    for (const tag of new Set([...Object.keys(sentTags), ...Object.keys(gotTags)])) {
+        if (sentTags[tag] !== gotTags[tag])
+            differences.push(`dist-tag '${tag}' was ${sentTags[tag] ?? '(none)'} before the write and is ${gotTags[tag] ?? '(gone)'} after it`);
+    }
+    const sentVersions = sent.versions ?? {};
+    const gotVersions = got.versions ?? {};
+    for (const v of new Set([...Object.keys(sentVersions), ...Object.keys(gotVersions)])) {
+        if (v === changed)
+            continue;
+        if (!(v in gotVersions))
+            differences.push(`version ${v} is gone`);
+        else if (!(v in sentVersions))
+            differences.push(`version ${v} appeared`);
+        else if ((sentVersions[v].deprecated ?? '') !== (gotVersions[v].deprecated ?? ''))
+            differences.push(`the deprecation of ${v} changed`);
+    }
+    const lostVersions = new Set();
+    const lostTags = new Map();
+    for (const w of witnesses) {
+        for (const v of Object.keys(w.versions ?? {}))
+            if (!(v in sentVersions) && !(v in gotVersions))
+                lostVersions.add(v);
+        const tags = w['dist-tags'] ?? {};
+        for (const [tag, value] of Object.entries(tags))
+            if (value !== sentTags[tag] && gotTags[tag] === sentTags[tag])
+                lostTags.set(tag, { tag, movedTo: value, now: gotTags[tag] });
+    }
+    const others = revision(got) - revision(sent) - 1;
+    return {
+        differences,
+        lostVersions: [...lostVersions],
+        lostTags: [...lostTags.values()],
+        otherWrites: Number.isFinite(others) && others > 0 ? others : 0,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/targets/npm/registry-kind.ts
 
 const KNOWN = {
@@ -45311,6 +46814,8 @@ function notFoundOnDeprecate(id) {
     return KNOWN[id.kind].notFoundOnDeprecate === true;
 }
 
+// EXTERNAL MODULE: ./src/handoff.ts
+var handoff = __nccwpck_require__(7989);
 ;// CONCATENATED MODULE: ./src/targets/npm.ts
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
@@ -45325,19 +46830,19 @@ function notFoundOnDeprecate(id) {
 
 
 
+
+
 /**
  * The probe's dist-tag (the drill's harmless write, and the trusted-publishing preflight):
- * `release-rollback-drill-<random>`, a name of its own for every probe, so two probes of one
- * package at once (a drill beside a rollback, two channels rolled back together) never read
- * or delete each other's tag.
+ * `release-rollback-drill-<machine>-<pid>-<random>` (src/targets/npm/probe-tag.ts), a name of
+ * its own for every probe, so two probes of one package at once (a drill beside a rollback,
+ * two channels rolled back together) never read or delete each other's tag.
  */
-const DRILL_TAG_PREFIX = 'release-rollback-drill-';
+
 /** The one name every probe used before the names became per run: recognised, never written. */
 const LEGACY_DRILL_TAG = 'release-rollback-drill';
 /** A tag some probe wrote (this run's or another's). */
-const isDrillTag = (tag) => tag === LEGACY_DRILL_TAG || tag.startsWith(DRILL_TAG_PREFIX);
-/** A fresh probe tag name: the prefix and 8 random hex digits. */
-const newDrillTag = () => `${DRILL_TAG_PREFIX}${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+const isDrillTag = (tag) => tag === LEGACY_DRILL_TAG || tag.startsWith(probe_tag/* DRILL_TAG_PREFIX */.AG);
 
 class NpmTarget {
     options;
@@ -45354,8 +46859,10 @@ class NpmTarget {
      */
     last;
     notes = [];
-    /** trusted publishing's preflight (the probe), made once; inspect() reads only after it */
+    /** the credential probe of the preflight (probeWrite), made once per target */
     preflight;
+    /** what another client wrote at the same time that the registry lost to a document PUT of this run (issue 24) */
+    lost = [];
     /** which registry software answered the last read of the package document (its headers say) */
     identity;
     constructor(options) {
@@ -45419,16 +46926,22 @@ class NpmTarget {
     anomalies() {
         return [...this.notes];
     }
+    /** What the registry lost to this run's document PUTs (another client's version or tag), one line each. */
+    lostWrites() {
+        return [...this.lost];
+    }
     /**
      * The token, before any write: the registry knows it (`/-/whoami`, asked once per
-     * registry and token however many packages share them), and, where the registry lists
-     * a package's collaborators (npmjs: `/-/package/<name>/collaborators`, as `npm access
-     * list collaborators` reads it), its user may write this package. A registry without
-     * either endpoint says nothing about the token: the writes will.
+     * registry and token however many packages share them: a 401 there is a token expired or
+     * revoked), and, where the registry lists a package's collaborators (npmjs:
+     * `/-/package/<name>/collaborators`, as `npm access list collaborators` reads it), its user
+     * may write this package. A registry without either endpoint says nothing about the
+     * token: the preflight's probe (capabilities) or the writes will. With trusted publishing
+     * there is no token yet: what it may do is known from the plan (capabilities).
      */
     async checkAccess() {
         if (this.options.oidc)
-            return this.trustedPreflight();
+            return;
         const [who, collaborators] = await Promise.all([this.whoami(), this.collaborators()]);
         if (who === undefined)
             return;
@@ -45439,38 +46952,19 @@ class NpmTarget {
         }
     }
     /**
-     * With a token from trusted publishing, before any write: a trusted publisher may be
-     * allowed to publish only, and a whoami says nothing about that. So the exchange is made
-     * (api()) and the drill's harmless write (probeWrite: a dist-tag of its own, newDrillTag, added on the
-     * version `latest` holds, removed, every step read back) proves the token may move
-     * dist-tags; a refusal is an InputError naming the allowed-actions setting and the
-     * npm-token fallback, and nothing else was written. Deprecating has no harmless probe (a
-     * deprecation is a whole-document PUT): a refusal there comes after the channels moved
-     * and is explained the same way (explain()).
+     * Whether the token may need a second factor on writes, which no read tells: npmjs asks
+     * for one on every write of an account with two-factor authentication unless the token is
+     * a granular one with "bypass 2FA" or "read and write (stage only)" (docs.npmjs.com "About
+     * two-factor authentication"; github.blog changelog 2025-12-09), and whoami answers alike
+     * for all of them. So on npmjs, or with a token in npmjs's format (`npm_…`, github.blog
+     * 2021-09-23 "new npm token format"; a proxy in front of npmjs keeps its rules), the
+     * action's preflight proves a write with the probe. Not on the command line, which asks the
+     * person for the second factor instead (secondFactor), nor where the registry is not npmjs.
      */
-    trustedPreflight() {
-        this.preflight ??= this.preflightTrustedPublishing();
-        return this.preflight;
-    }
-    async preflightTrustedPublishing() {
-        const doc = await this.readPackument();
-        const version = doc['dist-tags']?.latest ?? Object.keys(doc.versions ?? {}).pop();
-        // nothing to tag: nothing a rollback could move either; the plan says so
-        if (version === undefined)
-            return;
-        try {
-            const { warnings } = await this.probeWrite(version);
-            for (const w of warnings) {
-                this.notes.push(w);
-                this.options.log.warning(w);
-            }
-        }
-        catch (e) {
-            if (!(e instanceof errors/* InputError */.dz && e.input === 'npm-token'))
-                throw e;
-            const pkg = this.options.packageName;
-            throw new errors/* InputError */.dz('npm-token', `is empty, and the token ${this.options.registry} issued through trusted publishing (OIDC) for ${pkg} may not move its dist-tags: the registry refused the harmless probe (a dist-tag of its own, '${DRILL_TAG_PREFIX}<random>', added and removed before any rollback write). Nothing was rolled back. (${e.problem.replace(/ Fix: [\s\S]*$/, '')})`, TRUSTED_PUBLISHING_FIX(pkg, this.options.registry));
-        }
+    mayNeedSecondFactor(id) {
+        if (this.options.secondFactor || this.options.oidc || !this.options.token)
+            return false;
+        return id.kind === 'npmjs' || /^npm_\S+$/.test(this.options.token);
     }
     /** The token's user name; undefined when the registry has no whoami (404, 405). */
     whoami() {
@@ -45502,7 +46996,7 @@ class NpmTarget {
             }
             // a registry without /-/whoami (405) says nothing about the token: the writes will
             if (status === 401 || status === 403 || e.code === 'EOTP') {
-                const explained = this.explain(e, 'write');
+                const explained = this.explain(e, status === 401 ? 'whoami' : 'write');
                 throw new errors/* InputError */.dz('npm-token', `${explained.message.replace(/ Fix: .*$/, '')}`, explained.fix ?? 'check the token.');
             }
             return undefined;
@@ -45512,6 +47006,39 @@ class NpmTarget {
             throw new errors/* InputError */.dz('npm-token', `${this.options.registry} does not recognise the token (whoami names no user).`, `check that ${(0,settings/* settingName */.QX)('npm-token')} holds a current token for this registry, not one for another registry or an expired one.`);
         }
         return who.username;
+    }
+    /**
+     * When the token expires, where the registry says: npmjs lists a user's tokens
+     * (`GET /-/npm/v1/tokens`, as `npm token list` reads it: each with the first characters of
+     * the token in `token`, and `expires` for tokens made since expiry became mandatory:
+     * github.blog changelog 2025-09-29). This token is the one listed entry whose `token` it
+     * starts with; none or several such entries, no listing (whoami only, as most other
+     * registries), or no `expires`: `expires` is undefined and `said` says why. Never throws.
+     */
+    async tokenExpiry() {
+        const where = new URL(this.options.registry).host;
+        if (this.options.oidc || !this.options.token)
+            return { said: 'trusted publishing: the exchanged token lives for the run only' };
+        const token = this.options.token;
+        let listing;
+        try {
+            listing = await (await this.api()).json('/-/npm/v1/tokens', 'token');
+        }
+        catch (e) {
+            return {
+                said: `${where} does not list its tokens to this one (${(0,retry/* statusOf */.c2)(e) ? `HTTP ${(0,retry/* statusOf */.c2)(e)}` : 'no answer'} to /-/npm/v1/tokens), so it does not say when this token expires`,
+            };
+        }
+        const objects = Array.isArray(listing?.objects) ? listing.objects : [];
+        const mine = objects.filter((o) => typeof o?.token === 'string' && o.token !== '' && token.startsWith(o.token));
+        if (mine.length !== 1)
+            return {
+                said: `${where} lists ${mine.length === 0 ? 'no token' : `${mine.length} tokens`} starting as this one does, so it does not say which expiry is this token's`,
+            };
+        const expires = mine[0].expires;
+        if (typeof expires !== 'string' || Number.isNaN(Date.parse(expires)))
+            return { said: `${where} lists this token without an expiry date` };
+        return { expires: new Date(Date.parse(expires)).toISOString(), said: `${where} says this token expires ${expires}` };
     }
     /** user -> access level, where the registry lists them; undefined when it does not say. */
     async collaborators() {
@@ -45539,24 +47066,50 @@ class NpmTarget {
     async probeWrite(version, by = 'the drill') {
         const pkg = this.options.packageName;
         const warnings = [];
-        const tag = newDrillTag();
+        const tag = (0,probe_tag/* newDrillTag */.EK)();
         const path = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(tag)}`;
         const tags = (d) => ({ ...(d['dist-tags'] ?? {}) });
         this.forget();
         const before = tags(await this.readPackument());
         const others = (t) => Object.fromEntries(Object.entries(t).filter(([k]) => !isDrillTag(k)));
         for (const [stale, on] of Object.entries(before).filter(([k]) => isDrillTag(k))) {
+            // provably a leftover (this machine, a process that has ended): removed, guarded by the read just made
+            const pid = (0,probe_tag/* leftoverOf */.nE)(stale);
+            if (pid !== undefined) {
+                const at = `/-/package/${this.escaped}/dist-tags/${encodeURIComponent(stale)}`;
+                const gone = await (0,retry/* withRetry */.bD)(`removing dist-tag '${stale}'`, async () => (await this.api()).write(at, 'dist-tag', { method: 'DELETE' }), this.retry, this.options.log).then(() => true, () => false);
+                if (gone) {
+                    warnings.push(`${by} removed the dist-tag '${stale}' (on ${on}), the probe of an earlier drill or preflight on this machine whose process (${pid}) has ended without removing it.`);
+                    continue;
+                }
+            }
             warnings.push(`${pkg} has a dist-tag '${stale}' on ${on}: the probe of another drill or preflight, running now or left by one that did not finish. ${by} left it alone (it may be in use); if no rollback or drill of ${pkg} is running, remove it: npm dist-tag rm ${pkg} ${stale}`);
         }
-        const write = (what, init) => (0,retry/* withRetry */.bD)(what, async () => (await this.api()).write(path, 'dist-tag', init), this.retry, this.options.log).catch((e) => {
+        const write = (what, init) => (0,retry/* withRetry */.bD)(what, 
+        // a second factor given on the command line: the probe's own tag, which no plan guards, is sent again at once
+        async () => (await this.api()).write(path, 'dist-tag', init, { resend: 'here' }), this.retry, this.options.log).catch((e) => {
             const lack = this.lacks(e, 'move', tag);
             if (lack)
                 throw lack;
             const explained = this.explain(e, 'write');
             const status = (0,retry/* statusOf */.c2)(e);
-            if (status === 401 || status === 403 || status === 404 || e.code === 'EOTP')
-                throw new errors/* InputError */.dz('npm-token', explained.message, explained.fix ?? 'check the token.');
+            if (status === 401 || status === 403 || status === 404 || e.code === 'EOTP') {
+                const refused = new errors/* InputError */.dz('npm-token', explained.message.replace(/ Fix: [\s\S]*$/, ''), explained.fix ?? 'check the token.');
+                // a write that needs a person (a second factor, or a package that takes no token): the action hands off (src/handoff.ts)
+                if ((0,handoff/* isTokensDisallowed */.z)(e))
+                    throw (0,handoff/* markNeedsPerson */.iu)(refused, `${pkg} is set to "Require two-factor authentication and disallow tokens": no token can write it, only a maintainer with 2FA.`);
+                const otp = e.code === 'EOTP' ||
+                    (status === 401 && /one-time pass/i.test(String(e.body ?? '')));
+                if (otp)
+                    throw (0,handoff/* markNeedsPerson */.iu)(refused, `the npm token needs a second factor (2FA) on every write to ${pkg}, which a workflow cannot give.`);
+                throw refused;
+            }
             throw explained;
+        });
+        // a cancelled drill (SIGTERM, SIGINT) removes the tag, only while it still is this probe's
+        const untrack = (0,probe_tag/* trackProbe */.Cv)(tag, async () => {
+            if (tags(await this.readPackument())[tag] === version)
+                await write(`removing dist-tag '${tag}'`, { method: 'DELETE' });
         });
         let added = false;
         try {
@@ -45575,8 +47128,12 @@ class NpmTarget {
             // a PUT that failed may still have taken effect: the tag is this probe's alone, so a fresh read decides
             const ours = added ||
                 (await this.readPackument().then((d) => tags(d)[tag] !== undefined, () => false));
-            if (ours) {
-                await write(`removing dist-tag '${tag}'`, { method: 'DELETE' });
+            try {
+                if (ours)
+                    await write(`removing dist-tag '${tag}'`, { method: 'DELETE' });
+            }
+            finally {
+                untrack();
             }
         }
         const end = tags(await this.readPackument());
@@ -45603,26 +47160,44 @@ class NpmTarget {
      * CapabilityError naming it and what it lacks. Nothing users install changes.
      */
     async capabilities(channel, holds, o) {
+        const pkg = this.options.packageName;
+        // trusted publishing may publish and stage-publish only: a plan that moves a dist-tag (other
+        // than by publishing) or writes a deprecation cannot be done with it, so nothing is tried
+        if (this.options.oidc && ((o.move && !o.republish) || o.deprecate)) {
+            const what = [o.move && !o.republish ? `move the dist-tag '${channel}'` : '', o.deprecate ? 'deprecate' : '']
+                .filter(Boolean)
+                .join(' and ');
+            const only = (0,npm_oidc/* TRUSTED_PUBLISHING_ONLY */.LA)(pkg);
+            throw new errors/* InputError */.dz('npm-token', `is empty, so this ${o.undo ? 'undo' : 'rollback'} would use trusted publishing (OIDC), and it would ${what} of ${pkg}: ${only.problem} Nothing was written.`, only.fix);
+        }
         // the plan's read named the registry; only without it is the document read here (and then not kept as a guard)
         if (!this.identity) {
             await this.readPackument();
             this.forget();
         }
         const id = this.identity;
-        const pkg = this.options.packageName;
         const fixed = o.move && !o.republish ? channelFixed(id, channel, o.undo) : undefined;
         if (fixed) {
             throw new errors/* CapabilityError */.Rx('move', id.name, `${id.name} ${fixed.why}, so the ${o.undo ? 'undo' : 'rollback'} cannot point '${channel}' of ${pkg} back: nothing was written.`, fixed.fix);
         }
         const warnings = [];
         let probed = false;
-        // trusted publishing's preflight already made the harmless write in this run: not twice
-        const proven = o.probe === 'if-needed' && this.preflight !== undefined;
-        if (o.move &&
-            holds !== undefined &&
-            !proven &&
-            (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))) {
-            warnings.push(...(await this.probeWrite(holds, o.probe === 'always' ? 'the drill' : "the rollback's preflight (a harmless dist-tag, added and removed)")).warnings);
+        // the credential: only a write tells whether this token needs a second factor (mayNeedSecondFactor)
+        const credential = o.probe === 'if-needed' && (o.move || o.deprecate === true) && this.mayNeedSecondFactor(id);
+        if (holds !== undefined &&
+            // a token from trusted publishing cannot add the probe's dist-tag (it may only publish)
+            !this.options.oidc &&
+            ((o.move && (o.probe === 'always' || (o.probe === 'if-needed' && worthProbing(id)))) || credential)) {
+            const probe = () => this.probeWrite(holds, o.probe === 'always' ? 'the drill' : "the rollback's preflight (a harmless dist-tag, added and removed)").then(({ warnings: w }) => {
+                warnings.push(...w);
+            });
+            if (o.probe === 'always')
+                await probe();
+            else {
+                // once per target in a run: a second preflight of the same target proves nothing new
+                this.preflight ??= probe();
+                await this.preflight;
+            }
             probed = true;
         }
         const lacking = noDeprecate(id);
@@ -45685,15 +47260,15 @@ class NpmTarget {
             timeoutMs,
             userAgent,
             registryAnswered,
+            secondFactor: this.options.secondFactor,
             ...args,
         });
     }
     async inspect() {
-        // with trusted publishing, the state is read after the probe (never between its add and
-        // its remove), so that a plan read may guard a write; a token that failed it reads nothing
-        if (this.options.oidc)
-            await this.trustedPreflight();
-        const doc = await this.readPackument();
+        // with the full document's deprecations: npmjs's write view has none (npm/cli#9803), and a
+        // plan without them would take a deprecated version for a good one, and an undo would
+        // not see the deprecation it removes
+        const doc = await this.readForDeprecation();
         return toState(doc);
     }
     async pointChannel(channel, version, expected) {
@@ -45758,36 +47333,99 @@ class NpmTarget {
      * names it; no deprecation at all is already done.
      */
     async unretire(version, onlyIf, restoreTo = '') {
-        return this.writeDeprecation(version, restoreTo, (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf, onlyIf);
+        return this.writeDeprecation(version, restoreTo, (d) => String(this.versionOf(d, version).deprecated ?? '') === onlyIf, onlyIf, restoreTo === '' ? 'removing the deprecation of' : 'putting back the earlier deprecation of');
     }
     /** The one deprecation write: a version's `deprecated` set to `message` ("" clears it) through the guarded document PUT. */
-    async writeDeprecation(version, message, isExpected, expected = 'the planned state') {
+    async writeDeprecation(version, message, isExpected, expected = 'the planned state', doing = 'deprecating') {
         let sent;
+        let witnesses = [];
         const now = (d) => String(this.versionOf(d, version).deprecated ?? '');
+        // the read made just before (the channel's read-back) is of the write view: the
+        // deprecations come from the full document, read now (see readForDeprecation)
+        const last = this.takeFresh();
+        const fresh = last && this.withDeprecations(last, await this.readDeprecations());
         const { outcome, state } = await (0,guard/* guardedWrite */.m)({
             what: message === '' ? `removing the deprecation of ${version}` : `deprecating ${version}`,
             channel: `${version}'s deprecation`,
             wanted: message,
             expected,
-            read: () => this.readPackument(),
-            fresh: this.takeFresh(),
+            read: () => this.readForDeprecation(),
+            fresh,
             holderOf: (d) => String(d.versions?.[version]?.deprecated ?? ''),
             isDone: (d) => now(d) === message,
             isExpected,
             write: async (doc) => {
                 this.versionOf(doc, version).deprecated = message;
                 sent = structuredClone(doc);
-                await (await this.api())
-                    .write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc })
-                    .catch((e) => {
-                    throw this.lacks(e, 'deprecate') ?? e;
+                const client = await this.api();
+                const put = client.write(`/${this.escaped}`, 'deprecate', { method: 'PUT', body: doc }).catch((e) => {
+                    throw this.lacks(e, 'deprecate') ?? this.deprecationsMustBeStrings(e, version, message) ?? e;
                 });
+                // reads while the PUT is in flight: where a registry that ignores _rev (not npmjs, which
+                // answers 409) still shows another client's write that our PUT is about to overwrite
+                const watch = this.identity?.kind === 'npmjs'
+                    ? Promise.resolve([])
+                    : witnessWhile(put, () => client.read(`/${this.escaped}?write=true`, 'view').then((r) => r.body));
+                await put;
+                witnesses = await watch;
             },
             ...this.guardOptions(),
         });
         if (sent)
-            this.compareAfterWrite(sent, state, version);
+            await this.compareAfterWrite(sent, state, version, witnesses, doing, message !== '');
         return outcome;
+    }
+    /**
+     * The document a deprecation is guarded by and written from: the write view (`?write=true`,
+     * with its `_rev`) and, read beside it (no extra round trip), the full document's
+     * deprecations put back into every version where the write view has none. npmjs's write
+     * view leaves `deprecated` out of every version, and a document PUT that then carries no
+     * string for a version that is deprecated is refused `400 deprecations must be strings`
+     * (npm/cli#9803, the mechanism in its author's follow-up; also #2282, #3449): sending the
+     * deprecations the full document shows is the way around it that mechanism allows, and it
+     * makes the guard compare with the deprecations as they are. A registry whose write view
+     * is complete (Verdaccio) is unchanged by it.
+     */
+    async readForDeprecation() {
+        const [doc, deprecations] = await Promise.allSettled([this.readPackument(), this.readDeprecations()]);
+        // the write view's failure is the one to report (a missing package is its 404, an InputError)
+        if (doc.status === 'rejected')
+            throw doc.reason;
+        if (deprecations.status === 'rejected')
+            throw deprecations.reason;
+        return this.withDeprecations(doc.value, deprecations.value);
+    }
+    /** version -> its deprecation message, from the full document (GET /<name>, as installers read it). */
+    async readDeprecations() {
+        const client = await this.api();
+        const doc = await (0,retry/* withRetry */.bD)(`reading the deprecations of ${this.options.packageName}`, () => client.json(`/${this.escaped}`, 'view'), this.retry, this.options.log).catch((e) => {
+            throw this.explain(e, 'read');
+        });
+        const out = {};
+        for (const [v, m] of Object.entries(doc?.versions ?? {}))
+            if (typeof m?.deprecated === 'string' && m.deprecated !== '')
+                out[v] = m.deprecated;
+        return out;
+    }
+    /** `doc` with the deprecations put back where it has none (it is changed and returned). */
+    withDeprecations(doc, deprecations) {
+        for (const [v, m] of Object.entries(doc.versions ?? {}))
+            if (m && m.deprecated === undefined && deprecations[v] !== undefined)
+                m.deprecated = deprecations[v];
+        return doc;
+    }
+    /**
+     * npm/cli#9803 still refusing the PUT (400 "deprecations must be strings") although the
+     * other versions' deprecations went with it: said as the registry bug it is, with the
+     * command that deprecates by hand, never as a token problem; not retried (undefined for
+     * any other failure).
+     */
+    deprecationsMustBeStrings(e, version, message) {
+        if ((0,retry/* statusOf */.c2)(e) !== 400 || !/deprecations must be strings/i.test(String(e.message)))
+            return undefined;
+        const pkg = this.options.packageName;
+        const quoted = `"${message.replace(/(["\\$`])/g, '\\$1')}"`;
+        return new errors/* RegistryError */.gl(`${this.options.registry} refused the ${message === '' ? 'removal of the deprecation' : 'deprecation'} of ${pkg}@${version} with 400 "deprecations must be strings": that is the npm registry bug npm/cli#9803 (a package's document PUT is refused once another of its versions is deprecated), and it held even with the other versions' deprecations sent along. The token is not the problem.`, `${message === '' ? 'remove it' : 'deprecate it'} by hand: npm deprecate ${pkg}@${version} ${quoted}`, 400, e.code);
     }
     versionOf(doc, version) {
         const entry = doc.versions?.[version];
@@ -45795,37 +47433,66 @@ class NpmTarget {
             throw new errors/* RegistryError */.gl(`${this.options.packageName}@${version} vanished from the registry while rolling back.`, 'check whether it was unpublished.');
         return entry;
     }
-    /** After a document PUT: everything but our own change must read back as it was sent. */
-    compareAfterWrite(sent, got, changed) {
-        const differences = [];
-        const sentTags = sent['dist-tags'] ?? {};
-        const gotTags = got['dist-tags'] ?? {};
-        for (const tag of new Set([...Object.keys(sentTags), ...Object.keys(gotTags)])) {
-            if (sentTags[tag] !== gotTags[tag])
-                differences.push(`dist-tag '${tag}' was ${sentTags[tag] ?? '(none)'} before the write and is ${gotTags[tag] ?? '(gone)'} after it`);
+    /**
+     * After a document PUT: everything but our own change must read back as it was sent. A
+     * version or a dist-tag another client wrote while the PUT was in flight that the
+     * read-back no longer shows is lost (lostWrites(): the run ends partial); a tag that can
+     * go back to where that write had moved it (the version still exists and is not
+     * deprecated) is moved back, guarded by a fresh read. A lost version cannot be published
+     * again by this tool.
+     */
+    async compareAfterWrite(sent, got, changed, witnesses, doing, deprecated) {
+        const pkg = this.options.packageName;
+        const c = compareWrite(sent, got, witnesses, changed);
+        const parts = [];
+        const lost = [];
+        for (const v of c.lostVersions) {
+            parts.push(`version ${v}, published meanwhile, is gone from the registry (it took this run's document, which did not have it, whole): it must be published again; this tool cannot`);
+            lost.push(`${pkg}@${v} (published while this run wrote; the registry lost it: publish it again)`);
         }
-        const sentVersions = sent.versions ?? {};
         const gotVersions = got.versions ?? {};
-        for (const v of new Set([...Object.keys(sentVersions), ...Object.keys(gotVersions)])) {
-            if (v === changed)
+        for (const t of c.lostTags) {
+            const now = t.now ?? '(no such tag)';
+            const onBad = t.now === changed && deprecated ? ', the bad version this run deprecated' : '';
+            const target = gotVersions[t.movedTo];
+            const why = !target
+                ? `it cannot follow ${t.movedTo}, which is lost`
+                : typeof target.deprecated === 'string' && target.deprecated !== ''
+                    ? `it is not moved back: ${t.movedTo} is deprecated`
+                    : undefined;
+            if (why !== undefined) {
+                parts.push(`dist-tag '${t.tag}' was moved to ${t.movedTo} meanwhile and is back on ${now}${onBad}: ${why}`);
+                lost.push(`${pkg}'s dist-tag '${t.tag}' (moved to ${t.movedTo} meanwhile, set back to ${now}${onBad})`);
                 continue;
-            if (!(v in gotVersions))
-                differences.push(`version ${v} is gone`);
-            else if (!(v in sentVersions))
-                differences.push(`version ${v} appeared`);
-            else if ((sentVersions[v].deprecated ?? '') !== (gotVersions[v].deprecated ?? ''))
-                differences.push(`the deprecation of ${v} changed`);
+            }
+            // another client's move, undone by our PUT: put back, only while the tag still holds what our PUT left
+            this.forget();
+            try {
+                await this.pointChannel(t.tag, t.movedTo, t.now);
+                parts.push(`dist-tag '${t.tag}' was moved to ${t.movedTo} meanwhile and was back on ${now}: moved back to ${t.movedTo}`);
+            }
+            catch (e) {
+                const moved = e instanceof guard/* ChannelMovedError */.N;
+                parts.push(`dist-tag '${t.tag}' was moved to ${t.movedTo} meanwhile and was back on ${now}: ${moved ? 'it moved again since, so it is left there' : `moving it back failed (${e instanceof Error ? e.message : String(e)})`}`);
+                if (!moved)
+                    lost.push(`${pkg}'s dist-tag '${t.tag}' (moved to ${t.movedTo} meanwhile, set back to ${now})`);
+            }
+            this.forget();
         }
-        // CouchDB-style revisions ("15-abc…") count writes: ours is one, any more is someone else's
-        const revision = (d) => Number(/^(\d+)-/.exec(String(d._rev ?? ''))?.[1] ?? NaN);
-        const others = revision(got) - revision(sent) - 1;
-        if (others > 0)
-            differences.push(`the document's revision went from ${sent._rev} to ${got._rev}: ${others} other write(s) landed between this run's read and its read-back`);
-        if (differences.length === 0)
+        if (c.differences.length > 0)
+            parts.push(`the registry's document differs from the one this run sent in more than that: ${c.differences.join('; ')}`);
+        if (c.otherWrites > 0) {
+            parts.push(`the document's revision went from ${sent._rev} to ${got._rev}: ${c.otherWrites} other write(s) landed between this run's read (revision ${sent._rev}) and its read-back (revision ${got._rev})`);
+            // nothing seen explains them: on a registry that ignores _rev, our document overwrote them unseen
+            if (lost.length === 0 && parts.length === 1 && this.identity?.kind !== 'npmjs')
+                lost.push(`${c.otherWrites} write(s) to ${pkg} by another client between this run's read and its document PUT (what they published or tagged is not on the registry any more and cannot be read back)`);
+        }
+        if (parts.length === 0)
             return;
-        const note = `After deprecating ${this.options.packageName}@${changed}, the registry's document differs from the one this run sent in more than that deprecation: ${differences.join('; ')}. ` +
-            `Another write happened at the same time; on a registry that ignores the document revision (_rev), as Verdaccio does, this run's write may have undone it. Check ${this.options.packageName} and restore what is missing by hand.`;
+        const note = `After ${doing} ${pkg}@${changed}, ${parts.join('; ')}. ` +
+            `Another write happened at the same time; on a registry that ignores the document revision (_rev), as Verdaccio does, this run's write may have undone it. Check ${pkg} and restore what is missing by hand.`;
         this.notes.push(note);
+        this.lost.push(...lost);
         this.options.log.warning(note);
     }
     guardOptions() {
@@ -45836,7 +47503,10 @@ class NpmTarget {
             alsoRetry: (e) => (0,retry/* statusOf */.c2)(e) === 409,
         };
     }
-    /** Turns a registry failure into an error that says what to do. Never includes the token. */
+    /**
+     * Turns a registry failure into an error that says what to do. Never includes the token.
+     * `whoami`: the answer to /-/whoami, where a 401 means the token itself is not valid any more.
+     */
     explain(e, kind) {
         if (e instanceof errors/* RollbackError */.ZS)
             return e;
@@ -45844,20 +47514,23 @@ class NpmTarget {
         const status = err.statusCode;
         const pkg = this.options.packageName;
         const where = this.options.registry;
-        // a token from trusted publishing: its publisher's allowed actions decide, and npm-token is the fallback
-        const oidc = this.options.oidc
-            ? ` This token came from trusted publishing (OIDC): ${TRUSTED_PUBLISHING_FIX(pkg, where)}`
-            : (0,settings/* currentDialect */.kZ)() === 'cli'
-                ? ` Or, in a GitHub Actions job with permissions: id-token: write, leave ${(0,settings/* settingName */.QX)('npm-token')} unset to use OIDC trusted publishing, where the package's trusted publisher is allowed to move dist-tags and deprecate.`
-                : ` Or leave ${(0,settings/* settingName */.QX)('npm-token')} empty and use OIDC trusted publishing (permissions: id-token: write), where the package's trusted publisher is allowed to move dist-tags and deprecate.`;
-        if (err.code === 'EOTP') {
-            return new errors/* RegistryError */.gl(`The registry asked for a one-time password: the token's account has two-factor authentication for writes.`, `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (or an automation token).${oidc}`, status, err.code);
+        // a token from trusted publishing: npm lets it publish only, so npm-token is the way
+        const oidc = this.options.oidc ? ` ${(0,npm_oidc/* TRUSTED_PUBLISHING_ONLY */.LA)(pkg).fix}` : '';
+        if (err.code === 'EOTP' ||
+            (status === 401 && /one-time pass/i.test(String(e.body ?? '')))) {
+            return new errors/* RegistryError */.gl(`${where} asks for a second factor (two-factor authentication) on writes with this token: it is a session token from npm login, or a granular token without "Bypass two-factor authentication"${(0,settings/* currentDialect */.kZ)() === 'action' ? ', and a workflow cannot give one' : ''}. Nothing was written with it.`, SECOND_FACTOR_FIX(pkg), status, err.code);
+        }
+        if (status === 401 && kind === 'whoami') {
+            return new errors/* RegistryError */.gl(`${where} answered 401 Unauthorized to whoami: the token is expired or revoked (or is not a token for this registry). npm's write tokens last 7 days by default and 90 days at most (github.blog changelog 2025-09-29), so a token kept for rollbacks often expires before it is needed. (A token from trusted publishing given as ${(0,settings/* settingName */.QX)('npm-token')} is refused here too: it may only publish.)`, `create a new granular access token for ${pkg} (read and write, with "Bypass two-factor authentication", or "read and write (stage only)") and ${(0,settings/* setTo */.oc)('npm-token')}${(0,settings/* currentDialect */.kZ)() === 'cli' ? ', or log in again with npm login (a session token, valid for 2 hours; this command line asks you to approve each write)' : ''}; a scheduled drill (${(0,settings/* setting */.Pe)('drill', 'true')}) finds an expired token before an incident does.${oidc}`, status, err.code);
         }
         if (status === 401) {
-            return new errors/* RegistryError */.gl(`${where} rejected the token (401 Unauthorized).`, `check that ${(0,settings/* settingName */.QX)('npm-token')} holds a current token for this registry (not expired or revoked).${oidc}`, status, err.code);
+            return new errors/* RegistryError */.gl(`${where} rejected the token (401 Unauthorized) for this ${kind === 'read' ? 'read' : 'write'} of ${pkg}.`, `check that ${(0,settings/* settingName */.QX)('npm-token')} holds a current token for this registry with write access to ${pkg} (npm's write tokens expire: 7 days by default, 90 at most).${oidc}`, status, err.code);
+        }
+        if (status === 403 && (0,handoff/* isTokensDisallowed */.z)(e)) {
+            return new errors/* RegistryError */.gl(`${where} refused the write to ${pkg} (403): the package is set to "Require two-factor authentication and disallow tokens", so no token can change it, whatever its kind.`, `a maintainer makes the writes with their own two-factor authentication: ${(0,settings/* currentDialect */.kZ)() === 'action' ? `${(0,settings/* setting */.Pe)('handoff', 'true')} (the action plans, and the tracking issue gives the command)` : 'log in with npm login and run this command line again (it asks you to approve each write)'}.`, status, err.code);
         }
         if (status === 403) {
-            return new errors/* RegistryError */.gl(`${where} refused to let this token change ${pkg} (403 Forbidden).`, `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication".${oidc}`, status, err.code);
+            return new errors/* RegistryError */.gl(`${where} refused to let this token change ${pkg} (403 Forbidden).`, `the token needs write access to ${pkg}: a granular token with "Read and write" on the package or its scope, owned by a maintainer; with 2FA on the account, tick "Bypass two-factor authentication" (or use a "read and write (stage only)" token).${oidc}`, status, err.code);
         }
         if (status === 404 && kind === 'read') {
             return new errors/* RegistryError */.gl(`${pkg} was not found on ${where} (404).`, `check ${(0,settings/* theSetting */.w7)('package')} and ${(0,settings/* theSetting */.w7)('registry')} (a private package also needs a token that can read it).`, status, err.code);
@@ -45871,8 +47544,13 @@ class NpmTarget {
             : 'see the registry message above.', status, err.code);
     }
 }
-/** What to do when the registry refuses a write with a token from trusted publishing. */
-const TRUSTED_PUBLISHING_FIX = (pkg, registry) => `in ${pkg}'s settings on ${new URL(registry).host}, edit its trusted publisher's allowed actions to allow moving dist-tags and deprecating, not only publishing; or ${(0,settings/* setTo */.oc)('npm-token')}, a granular token with read and write access to ${pkg}, which is used instead of trusted publishing.`;
+/**
+ * The credentials that write without a second factor on npmjs: a granular token with
+ * "bypass 2FA" (dist-tags, deprecations, and publishing until npm's January 2027 change:
+ * github.blog changelog 2026-07-07, 2026-09-18) or a "read and write (stage only)" one (dist-tags
+ * and deprecations; publish refused with E_STAGE_REQUIRED: changelog 2026-09-18, npm/cli#9948).
+ */
+const SECOND_FACTOR_FIX = (pkg) => `${(0,settings/* setTo */.oc)('npm-token')}: a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked, or a granular token with "read and write (stage only)", which may move dist-tags and deprecate (the recommended one for a retag)${(0,settings/* currentDialect */.kZ)() === 'cli' ? '; or keep this token and approve each write when asked (the command line prints an approval link, or takes --otp <code>)' : '; or run the rollback from the command line (npx release-rollback), which asks you to approve each write'}.`;
 function toState(doc) {
     const versions = {};
     for (const [v, manifest] of Object.entries(doc.versions ?? {})) {
@@ -46047,7 +47725,162 @@ function npmTarget(inputs, packageName, log, userAgent, hooks) {
         log,
         userAgent,
         whoamiCache: hooks.whoamiCache,
+        ...(hooks.secondFactor ? { secondFactor: hooks.secondFactor } : {}),
     });
+}
+
+
+/***/ }),
+
+/***/ 8357:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Sx: () => (/* binding */ parseTargets)
+});
+
+// UNUSED EXPORTS: MAX_TARGETS, TARGET_KINDS
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/targets/docker/image.ts
+var docker_image = __nccwpck_require__(7658);
+;// CONCATENATED MODULE: ./src/targets/git-tag/config.ts
+// The git-tag adapter's own input parsing: the name of a git tag (the adapter itself is
+// being written separately).
+
+/** The longest tag name accepted (git allows more; nobody needs it). */
+const MAX_TAG_NAME = 200;
+/**
+ * A git tag name, by `git check-ref-format` for `refs/tags/<name>` (a leading `refs/tags/`
+ * is dropped): no space, control character, `~ ^ : ? * [ \`, `..`, `@{`, `//`; no component
+ * that starts with `.` or ends with `.lock`; not `@`, not starting with `-` or `/`, not
+ * ending with `/` or `.`. And no semver range syntax (`1.x`, `>=1`, `1 || 2`): a tag that
+ * reads as a range is a mistake for a version. A partial version is a tag name here:
+ * `v1` and `v1.2` are the usual moving major and minor tags.
+ */
+function parseGitTagName(name, raw) {
+    const v = raw.trim().replace(/^refs\/tags\//, '');
+    const shown = JSON.stringify(raw.trim().slice(0, 80));
+    const fix = 'give the tag name as `git tag --list` shows it, such as v1 or stable (no spaces, no "..", none of ~ ^ : ? * [ \\).';
+    const bad = /[\u0000-\u0020\u007f~^:?*[\\]/.exec(v);
+    if (v === '')
+        throw new errors/* InputError */.dz(name, 'names no git tag.', fix);
+    if (v.length > MAX_TAG_NAME)
+        throw new errors/* InputError */.dz(name, `${shown} is ${v.length} characters long; the limit is ${MAX_TAG_NAME}.`, fix);
+    if (bad)
+        throw new errors/* InputError */.dz(name, `${shown} is not a git tag name: it contains ${bad[0] === ' ' ? 'a space' : /[\u0000-\u001f\u007f]/.test(bad[0]) ? 'a control character' : `"${bad[0]}"`}.`, fix);
+    const problem = v.includes('..')
+        ? 'contains ".."'
+        : v.includes('@{')
+            ? 'contains "@{"'
+            : v === '@'
+                ? 'is "@"'
+                : v.startsWith('-')
+                    ? 'starts with "-"'
+                    : v.startsWith('/') || v.endsWith('/') || v.includes('//')
+                        ? 'has an empty path component'
+                        : v.endsWith('.')
+                            ? 'ends with "."'
+                            : v.split('/').some((c) => c.startsWith('.'))
+                                ? 'has a component that starts with "."'
+                                : v.split('/').some((c) => c.endsWith('.lock'))
+                                    ? 'has a component that ends with ".lock"'
+                                    : undefined;
+    if (problem)
+        throw new errors/* InputError */.dz(name, `${shown} is not a git tag name: it ${problem}.`, fix);
+    if (/[<>=|]/.test(v) || (/^[vV]?(\d+|[xX])(\.(\d+|[xX])){0,2}$/.test(v) && /[xX]/.test(v))) {
+        throw new errors/* InputError */.dz(name, `${shown} reads as a semver range, not a tag name.`, 'give the moving tag itself, such as v1, v1.2 or stable.');
+    }
+    return v;
+}
+
+// EXTERNAL MODULE: ./src/targets/helm/config.ts
+var config = __nccwpck_require__(4293);
+// EXTERNAL MODULE: ./src/targets/npm/config.ts
+var npm_config = __nccwpck_require__(7756);
+;// CONCATENATED MODULE: ./src/targets/spec.ts
+// The `targets` input: every target of one incident, one a line, `kind:name`. Pure.
+//
+//   npm:@acme/core
+//   docker:ghcr.io/acme/app
+//   helm:acme-prod          # or helm:namespace/release
+//   git-tag:v1
+//
+// Blank lines and lines starting with # are ignored. Each name is checked by its adapter's
+// own parser and normalised (docker:nginx is docker.io/library/nginx), so a target listed
+// twice under two spellings is refused like any other duplicate.
+
+
+
+
+
+const TARGET_KINDS = ['npm', 'docker', 'helm', 'git-tag'];
+/** At most this many targets in one incident. */
+const MAX_TARGETS = 100;
+const EXAMPLES = 'npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod or git-tag:v1';
+/** A name checked (and normalised) by its adapter's parser; throws an InputError naming `input`. */
+function parseName(kind, name, input) {
+    switch (kind) {
+        case 'npm':
+            return (0,npm_config/* parsePackageName */.R)(input, name);
+        case 'docker':
+            return (0,docker_image/* parseImage */.zZ)(name).name;
+        case 'helm': {
+            const h = (0,config/* parseHelmTargetName */.gu)(input, name);
+            return h.namespace ? `${h.namespace}/${h.release}` : h.release;
+        }
+        case 'git-tag':
+            return parseGitTagName(input, name);
+    }
+}
+/**
+ * Parses the targets input (`input` is its name in messages). Throws an InputError naming
+ * `input` and the fix for a line without a kind, an unknown kind, a name its adapter
+ * refuses, a target listed twice, more than MAX_TARGETS targets, or no target at all.
+ */
+function parseTargets(raw, input = 'targets') {
+    const specs = [];
+    const seen = new Map();
+    const lines = raw.split(/\r?\n/);
+    for (const [i, text] of lines.entries()) {
+        const line = text.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const where = `line ${i + 1} (${JSON.stringify(line.slice(0, 80))})`;
+        const colon = line.indexOf(':');
+        if (colon <= 0)
+            throw new errors/* InputError */.dz(input, `${where} has no kind.`, `write each target as kind:name, such as ${EXAMPLES}.`);
+        const kind = line.slice(0, colon).trim().toLowerCase();
+        if (!TARGET_KINDS.includes(kind)) {
+            throw new errors/* InputError */.dz(input, `${where}: ${JSON.stringify(kind.slice(0, 40))} is not a target kind.`, `use one of ${TARGET_KINDS.map((k) => `${k}:`).join(', ')} before the name, such as ${EXAMPLES}.`);
+        }
+        let name;
+        try {
+            name = parseName(kind, line.slice(colon + 1), input);
+        }
+        catch (e) {
+            if (!(e instanceof errors/* InputError */.dz))
+                throw e;
+            throw new errors/* InputError */.dz(input, `${where}: ${e.problem}`, e.fix ?? `write each target as kind:name, such as ${EXAMPLES}.`);
+        }
+        const key = `${kind}:${name}`;
+        const first = seen.get(key);
+        if (first !== undefined) {
+            throw new errors/* InputError */.dz(input, `${where} names the same target as line ${first} (${key}).`, 'list each target once.');
+        }
+        seen.set(key, i + 1);
+        specs.push({ kind: kind, name });
+    }
+    if (specs.length === 0) {
+        throw new errors/* InputError */.dz(input, 'lists no target (only blank lines and comments).', `add one target a line, such as ${EXAMPLES}; or leave targets empty and use package, packages, image or release.`);
+    }
+    if (specs.length > MAX_TARGETS) {
+        throw new errors/* InputError */.dz(input, `lists ${specs.length} targets; the limit is ${MAX_TARGETS}.`, 'split the incident into several runs.');
+    }
+    return specs;
 }
 
 
