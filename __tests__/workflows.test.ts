@@ -445,6 +445,8 @@ const NOT_DISPATCH_INPUTS: Record<string, string> = {
   'incident-id':
     'undo: the form is full; callers (workflow_call) set it with undo (a one-off undo can also use the CLI: --undo --incident-id)',
   drill: 'drill: the form is full; the rollback-drill template (workflow_call) sets it',
+  handoff:
+    'hand-off: the form is full; callers (workflow_call) set it, and a token that needs a person hands off by itself',
   'announce-format': 'announce: the form is full, and a dispatched run has no announce-webhook secret to format for',
   'max-age':
     'the alert circuit breaker: the form is full; an alert (repository_dispatch) calls it through workflow_call, and a person at the form decides the age themselves',
