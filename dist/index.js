@@ -65751,7 +65751,9 @@ async function runTargets(req, targets, log, options, handoff = {}) {
                         if (why === undefined)
                             throw e;
                         r.needsPerson = why;
-                        return { warnings: [], cannotRetire: undefined };
+                        // the hand-off finishes this incident; the fix is for the next one (a credential a workflow can use)
+                        const next = e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS && e.fix ? [`So that the next rollback needs no person: ${e.fix}`] : [];
+                        return { warnings: next, cannotRetire: undefined };
                     });
                     r.warnings.push(...caps.warnings);
                     if (caps.cannotRetire && plan.deprecation.kind === 'deprecate')

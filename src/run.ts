@@ -330,7 +330,10 @@ async function runTargets(
               const why = plan.undo ? undefined : needsPerson(e)
               if (why === undefined) throw e
               r.needsPerson = why
-              return { warnings: [] as string[], cannotRetire: undefined }
+              // the hand-off finishes this incident; the fix is for the next one (a credential a workflow can use)
+              const next =
+                e instanceof RollbackError && e.fix ? [`So that the next rollback needs no person: ${e.fix}`] : []
+              return { warnings: next, cannotRetire: undefined }
             })
           r.warnings.push(...caps.warnings)
           if (caps.cannotRetire && plan.deprecation.kind === 'deprecate') r.cannotRetire = caps.cannotRetire
