@@ -1,6 +1,6 @@
 // The hand-off (issue 21, part 2): when no CI credential can write (handoff: true, a token
 // that needs 2FA on writes, a package set to "Require two-factor authentication and
-// disallow tokens"), the built action reads, plans and smoke-tests, writes nothing to the
+// disallow tokens"), the built action reads and plans (the smoke test runs in the smoke job), writes nothing to the
 // registry, and opens the tracking issue with the exact plan and one command; a maintainer's
 // `release-rollback resume <incident-id> --repo owner/name` (the CLI in process, with a
 // session token and a web approval the test gives as the person) performs exactly that plan,
@@ -135,14 +135,15 @@ describe('the hand-off (built action) and the resume (command line)', () => {
     try {
       const from = front.requests.length
       // no npm token at all: a hand-off only reads
-      const handoff = await action(github, name, { handoff: 'true', 'smoke-test': 'test "$VERSION" = 1.2.2' })
+      // no smoke-test: this run holds the GitHub token, and a smoke command runs only where no credential is
+      // (the reusable workflows' smoke job, issue 24)
+      const handoff = await action(github, name, { handoff: 'true' })
       expect(handoff.stderr).toBe('')
       expect(handoff.code).toBe(0)
       expect(handoff.outputs).toMatchObject({ status: 'awaiting-approval', handoff: 'true', moved: 'false' })
       const id = handoff.outputs['incident-id']
       expect(id).toMatch(/^rr-[0-9a-f]{16}$/)
-      // it smoke-tested the plan, and wrote nothing to the registry: not one write request, the packument unchanged
-      expect(handoff.stdout).toMatch(/smoke test/i)
+      // it wrote nothing to the registry: not one write request, the packument unchanged
       expect(writesSince(from)).toEqual([])
       expect(await snapshot(registry, name)).toBe(before)
 
