@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { PartialError, RollbackError } from '../src/errors.js'
+import { PartialError, RollbackError } from '../src/core/errors.js'
 import { readAnnounceInputs, formatForHost } from '../src/notify/config.js'
 import {
   DISCORD_MAX,
@@ -22,7 +22,7 @@ import {
 } from '../src/notify/format.js'
 import { endAnnouncement, startAnnouncement, type AnnounceContext } from '../src/notify/message.js'
 import { postJson } from '../src/notify/send.js'
-import type { IncidentResult, TargetRun } from '../src/run.js'
+import type { IncidentResult, TargetRun } from '../src/incident/run.js'
 import { publishPackage } from './support/fixtures.mjs'
 import { npmView } from './support/npm-cli.mjs'
 import { startGitHubStandin } from './support/github-standin.mjs'

@@ -60,9 +60,9 @@ describe('the import graph of src/', () => {
     const deps = (source: string) =>
       graph.modules.find((m) => m.source === source)?.dependencies.map((d) => d.resolved) ?? []
     expect(graph.modules.filter((m) => m.source.startsWith('src/')).length).toBeGreaterThan(40)
-    expect(deps('src/plan.ts')).toEqual(expect.arrayContaining(['src/errors.ts', 'src/core/deprecation.ts']))
+    expect(deps('src/core/plan.ts')).toEqual(expect.arrayContaining(['src/core/errors.ts', 'src/core/deprecation.ts']))
     // import type only
-    expect(deps('src/targets/target.ts')).toEqual(expect.arrayContaining(['src/plan.ts']))
+    expect(deps('src/core/target.ts')).toEqual(expect.arrayContaining(['src/core/plan.ts']))
   })
 
   it('has no import cycle', () => {
@@ -83,18 +83,18 @@ describe('the rules can fail', () => {
   // a folder laid out like the project, with one breach of each rule
   const files: Record<string, string> = {
     // the core reaching up: @actions/core, node:fs, inputs, an adapter
-    'src/plan.ts':
-      "export * from '@actions/core'\nexport { readFileSync } from 'node:fs'\nexport { reason } from './inputs.js'\nexport { DockerTarget } from './targets/docker/target.js'\n",
-    'src/inputs.ts': "export const reason = 'x'\n",
+    'src/core/plan.ts':
+      "export * from '@actions/core'\nexport { readFileSync } from 'node:fs'\nexport { reason } from '../config/inputs.js'\nexport { DockerTarget } from '../targets/docker/target.js'\n",
+    'src/config/inputs.ts': "export const reason = 'x'\n",
     'src/targets/docker/target.ts': 'export class DockerTarget {}\n',
     // a type-only cycle between two adapters' files
     'src/targets/a.ts': "import type { B } from './b.js'\nexport type A = { b?: B }\n",
     'src/targets/b.ts': "import type { A } from './a.js'\nexport type B = { a?: A }\n",
     // what the core may use: each other, semver, node:crypto
-    'src/guard.ts':
-      "export { createHash } from 'node:crypto'\nexport { default as semver } from 'semver'\nexport * from './errors.js'\nexport * from './core/deprecation.js'\n",
-    'src/errors.ts': 'export class InputError extends Error {}\n',
-    'src/core/deprecation.ts': "export { InputError } from '../errors.js'\n",
+    'src/core/guard.ts':
+      "export { createHash } from 'node:crypto'\nexport { default as semver } from 'semver'\nexport * from './errors.js'\nexport * from './deprecation.js'\n",
+    'src/core/errors.ts': 'export class InputError extends Error {}\n',
+    'src/core/deprecation.ts': "export { InputError } from './errors.js'\n",
   }
   const dir = mkdtempSync(join(tmpdir(), 'rr-arch-'))
   for (const [path, text] of Object.entries(files)) {
@@ -121,10 +121,10 @@ describe('the rules can fail', () => {
 
   it('finds the core importing @actions/*, node:fs, inputs and an adapter, and nothing it may import', () => {
     expect(lines.filter((l) => l.startsWith('core-imports-only-core'))).toEqual([
-      'core-imports-only-core: src/plan.ts -> @actions/core',
-      'core-imports-only-core: src/plan.ts -> fs',
-      'core-imports-only-core: src/plan.ts -> src/inputs.ts',
-      'core-imports-only-core: src/plan.ts -> src/targets/docker/target.ts',
+      'core-imports-only-core: src/core/plan.ts -> @actions/core',
+      'core-imports-only-core: src/core/plan.ts -> fs',
+      'core-imports-only-core: src/core/plan.ts -> src/config/inputs.ts',
+      'core-imports-only-core: src/core/plan.ts -> src/targets/docker/target.ts',
     ])
   })
 

@@ -3,13 +3,13 @@
 // moves a tag, refuses one package, answers 409), and every write is guarded by a read
 // made right before it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { buildRecord, changesOf } from '../src/bookkeeping.js'
+import { buildRecord, changesOf } from '../src/github/bookkeeping.js'
 import { renderIssueBody, renderUndoComment } from '../src/github/render-issue.js'
-import { renderSummary } from '../src/summary.js'
-import { ChannelMovedError, guardedWrite } from '../src/guard.js'
+import { renderSummary } from '../src/incident/summary.js'
+import { ChannelMovedError, guardedWrite } from '../src/core/guard.js'
 import { runMultiRollback } from './support/helpers.js'
 import { rolledBack, runRollback } from './support/helpers.js'
-import { NpmTarget } from '../src/targets/npm.js'
+import { NpmTarget } from '../src/targets/npm/target.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { deprecate, escapeName, publishPackage, setDistTag, snapshot } from './support/fixtures.mjs'
 import { quiet, rollbackInputs } from './support/helpers.js'

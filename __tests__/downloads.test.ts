@@ -1,10 +1,10 @@
 // The bad version's downloads (src/runbook/downloads.ts) against a local stand-in for
 // npm's downloads API: the real fetch, over real HTTP on 127.0.0.1.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import type { IncidentResult } from '../src/run.js'
-import { downloadsApiFor, escapedName, fetchVersionDownloads, NPM_DOWNLOADS_API } from '../src/runbook/downloads.js'
-import { DEFAULT_RTO_TARGETS, impactStep } from '../src/runbook/impact.js'
-import type { Target } from '../src/targets/target.js'
+import type { IncidentResult } from '../src/incident/run.js'
+import { downloadsApiFor, escapedName, fetchVersionDownloads, NPM_DOWNLOADS_API } from '../src/incident/downloads.js'
+import { DEFAULT_RTO_TARGETS, impactStep } from '../src/incident/impact.js'
+import type { Target } from '../src/core/target.js'
 import { startDownloadsApi, type DownloadsApi } from './support/downloads-api.js'
 
 let api: DownloadsApi

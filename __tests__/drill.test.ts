@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { runDrill } from '../src/drill.js'
-import { DRILL_MARKER } from '../src/drill-report.js'
+import { runDrill } from '../src/modes/drill.js'
+import { DRILL_MARKER } from '../src/modes/drill-report.js'
 import { createGitHubClient } from '../src/github/client.js'
 import type { RunContext } from '../src/github/incident.js'
-import { readInputs, type GitHubInputs } from '../src/inputs.js'
-import { DRILL_TAG_PREFIX, NpmTarget, newDrillTag } from '../src/targets/npm.js'
+import { readInputs, type GitHubInputs } from '../src/config/inputs.js'
+import { DRILL_TAG_PREFIX, NpmTarget, newDrillTag } from '../src/targets/npm/target.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { escapeName, publishPackage, registryRequest, setDistTag } from './support/fixtures.mjs'
 import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
@@ -443,7 +443,7 @@ describe('a drill cancelled mid-probe (SIGTERM, SIGINT) and the leftovers of one
 
 describe('the drill report (pure)', () => {
   it('renders every check with its outcome and timing, and keeps registry text inert', async () => {
-    const { renderDrillReport, renderDrillIssue } = await import('../src/drill-report.js')
+    const { renderDrillReport, renderDrillIssue } = await import('../src/modes/drill-report.js')
     const record = {
       status: 'drill-failed' as const,
       startedAt: STARTED,

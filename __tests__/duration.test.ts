@@ -2,7 +2,7 @@
 // Go's notation plus days, each caller's limits, and errors that name the input and the fix.
 import { describe, expect, it } from '@jest/globals'
 import { parseDuration, type DurationRule } from '../src/core/duration.js'
-import { InputError } from '../src/errors.js'
+import { InputError } from '../src/core/errors.js'
 import { inputErrorOf } from './support/helpers.js'
 
 const S = 1000

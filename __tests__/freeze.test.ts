@@ -8,13 +8,19 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { Octokit } from '@octokit/rest'
-import { carriesOwnRecord, decideFreeze, OVERRIDE_LABEL, parseTrackedIncident, type IssueLike } from '../src/freeze.js'
+import {
+  carriesOwnRecord,
+  decideFreeze,
+  OVERRIDE_LABEL,
+  parseTrackedIncident,
+  type IssueLike,
+} from '../src/modes/freeze.js'
 import type { IncidentRecord, RunContext } from '../src/github/incident.js'
 import { WORKFLOW_BOT } from '../src/github/issue.js'
 import { issueMarker } from '../src/github/markers.js'
 import { encodeRecord } from '../src/github/record.js'
 import { issueTitle, renderIssueBody } from '../src/github/render-issue.js'
-import { incidentId } from '../src/plan.js'
+import { incidentId } from '../src/core/plan.js'
 import { publishPackage } from './support/fixtures.mjs'
 import { startGitHubStandin, type GitHubStandin } from './support/github-standin.mjs'
 import { root, runAction } from './support/run-action.mjs'

@@ -2,12 +2,12 @@
 // against GitHub's OpenAPI description): a moving tag (v1) rolled back from one version
 // tag's commit to another's, guarded by a fresh read right before the write.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { InputError, RegistryError } from '../src/errors.js'
+import { InputError, RegistryError } from '../src/core/errors.js'
 import { createGitHubClient } from '../src/github/client.js'
-import { ChannelMovedError } from '../src/guard.js'
-import type { RollbackInputs } from '../src/inputs.js'
+import { ChannelMovedError } from '../src/core/guard.js'
+import type { RollbackInputs } from '../src/config/inputs.js'
 import { rolledBack, runRollback } from './support/helpers.js'
-import { GitTagTarget, type GitTagTargetOptions } from '../src/targets/git-tag.js'
+import { GitTagTarget, type GitTagTargetOptions } from '../src/targets/git-tag/target.js'
 import { startGitHubStandin } from './support/github-standin.mjs'
 import { rollbackInputs } from './support/helpers.js'
 

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { main } from '../src/cli.js'
+import { main } from '../src/cli/main.js'
 import { parseReportRecord } from '../src/github/record.js'
 import type { IncidentRecord } from '../src/github/incident.js'
 import { gitCheckout } from './support/cli-in-process.js'

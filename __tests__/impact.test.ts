@@ -2,13 +2,13 @@
 // rto-targets parser, the merge that keeps the first run's figures, the record's codec, and
 // the block the summary, the issue and the report render. No I/O, no clock.
 import { describe, expect, it } from '@jest/globals'
-import { buildRecord } from '../src/bookkeeping.js'
+import { buildRecord } from '../src/github/bookkeeping.js'
 import type { IncidentRecord, RunContext } from '../src/github/incident.js'
 import { encodeRecord, mergeRecord, parseReportRecord } from '../src/github/record.js'
 import { renderIssueBody } from '../src/github/render-issue.js'
 import { renderReport } from '../src/github/render-report.js'
-import type { Plan } from '../src/plan.js'
-import type { IncidentResult, TargetRun } from '../src/run.js'
+import type { Plan } from '../src/core/plan.js'
+import type { IncidentResult, TargetRun } from '../src/incident/run.js'
 import {
   DEFAULT_RTO_TARGETS,
   formatDuration,
@@ -16,9 +16,9 @@ import {
   mergeImpact,
   parseRtoTargets,
   renderImpact,
-} from '../src/runbook/impact.js'
-import { renderSummary } from '../src/summary.js'
-import type { Target } from '../src/targets/target.js'
+} from '../src/incident/impact.js'
+import { renderSummary } from '../src/incident/summary.js'
+import type { Target } from '../src/core/target.js'
 import { inputErrorOf } from './support/helpers.js'
 
 const T0 = Date.parse('2026-11-21T14:00:00.000Z')

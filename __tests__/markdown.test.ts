@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { inert } from '../src/markdown.js'
+import { inert } from '../src/core/markdown.js'
 
 describe('inert', () => {
   it('neutralises HTML, links, images, emphasis, mentions, references and table pipes', () => {

@@ -1,9 +1,9 @@
 // Many packages, one incident, against a real Verdaccio (faults through the proxy).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { InputError } from '../src/errors.js'
+import { InputError } from '../src/core/errors.js'
 import { runMultiRollback } from './support/helpers.js'
-import { mapLimit } from '../src/util.js'
-import { NpmTarget } from '../src/targets/npm.js'
+import { mapLimit } from '../src/core/util.js'
+import { NpmTarget } from '../src/targets/npm/target.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
 import { quiet, rollbackInputs } from './support/helpers.js'

@@ -5,8 +5,8 @@
 // rollback's deprecation must complete (the other versions' deprecations taken from the full
 // document), or end partial naming the registry bug and the command, never a token problem.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { RollbackInputs } from '../src/inputs.js'
-import { NpmTarget } from '../src/targets/npm.js'
+import type { RollbackInputs } from '../src/config/inputs.js'
+import { NpmTarget } from '../src/targets/npm/target.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { escapeName, publishPackage } from './support/fixtures.mjs'
 import { rollbackInputs, runRollback } from './support/helpers.js'

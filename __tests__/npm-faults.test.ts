@@ -1,10 +1,10 @@
 // Registry answers Verdaccio cannot give by itself (one-time-password demands, rate
 // limits, writes that applied but answered an error), injected by a proxy in front of it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { InputError, PartialError, RegistryError } from '../src/errors.js'
-import type { RollbackInputs } from '../src/inputs.js'
+import { InputError, PartialError, RegistryError } from '../src/core/errors.js'
+import type { RollbackInputs } from '../src/config/inputs.js'
 import { rolledBack, runRollback } from './support/helpers.js'
-import { NpmTarget } from '../src/targets/npm.js'
+import { NpmTarget } from '../src/targets/npm/target.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { publishPackage, snapshot } from './support/fixtures.mjs'
 import { npmView } from './support/npm-cli.mjs'

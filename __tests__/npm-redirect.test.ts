@@ -16,9 +16,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { RegistryError } from '../src/errors.js'
-import type { NpmTarget as NpmTargetClass } from '../src/targets/npm.js'
-import type { RepublishOptions } from '../src/targets/republish.js'
+import { RegistryError } from '../src/core/errors.js'
+import type { NpmTarget as NpmTargetClass } from '../src/targets/npm/target.js'
+import type { RepublishOptions } from '../src/targets/npm/republish.js'
 import { freePort, startVerdaccio, type Registry } from './support/verdaccio.mjs'
 
 const fastRetry = { attempts: 3, baseDelayMs: 10, maxDelayMs: 100, deadlineMs: 5000 }
@@ -167,7 +167,7 @@ const seen: Seen[] = []
 const proxied: { origin: string; path: string; authorized: boolean }[] = []
 
 let NpmTarget: typeof NpmTargetClass
-let republish: typeof import('../src/targets/republish.js').republish
+let republish: typeof import('../src/targets/npm/republish.js').republish
 let publishPackage: typeof import('./support/fixtures.mjs').publishPackage
 let snapshot: typeof import('./support/fixtures.mjs').snapshot
 
@@ -180,8 +180,8 @@ beforeAll(async () => {
   for (const k of ['NO_PROXY', 'no_proxy', 'NOPROXY', 'HTTPS_PROXY', 'https_proxy', 'http_proxy', 'proxy'])
     delete process.env[k]
   process.env.HTTP_PROXY = forward.url
-  ;({ NpmTarget } = await import('../src/targets/npm.js'))
-  ;({ republish } = await import('../src/targets/republish.js'))
+  ;({ NpmTarget } = await import('../src/targets/npm/target.js'))
+  ;({ republish } = await import('../src/targets/npm/republish.js'))
   ;({ publishPackage, snapshot } = await import('./support/fixtures.mjs'))
 })
 afterAll(async () => {

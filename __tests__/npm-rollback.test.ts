@@ -1,9 +1,9 @@
 // The rollback against a real Verdaccio registry, read back with the real npm CLI.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { InputError } from '../src/errors.js'
-import type { RollbackInputs } from '../src/inputs.js'
+import { InputError } from '../src/core/errors.js'
+import type { RollbackInputs } from '../src/config/inputs.js'
 import { rolledBack, runRollback } from './support/helpers.js'
-import { NpmTarget } from '../src/targets/npm.js'
+import { NpmTarget } from '../src/targets/npm/target.js'
 import { deprecate, publishPackage, snapshot } from './support/fixtures.mjs'
 import { npmView } from './support/npm-cli.mjs'
 import { startVerdaccio, type Registry } from './support/verdaccio.mjs'

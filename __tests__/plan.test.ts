@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { DEFAULT_DEPRECATION_MESSAGE } from '../src/inputs.js'
+import { DEFAULT_DEPRECATION_MESSAGE } from '../src/config/inputs.js'
 import {
   circuitBreaker,
   describePlan,
@@ -10,7 +10,7 @@ import {
   planRollback,
   type PackageState,
   type PlanRequest,
-} from '../src/plan.js'
+} from '../src/core/plan.js'
 import { inputErrorOf, rollbackInputs } from './support/helpers.js'
 
 function state(versions: Record<string, string | null>, distTags: Record<string, string>): PackageState {

@@ -5,12 +5,12 @@
 // fails before anything is written, by name; one that can move it but cannot deprecate is
 // moved, and the deprecation is skipped and said (deprecated=false, a warning).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { runDrill } from '../src/drill.js'
-import { CapabilityError } from '../src/errors.js'
-import { readInputs, type GitHubInputs } from '../src/inputs.js'
-import { isRetryable } from '../src/retry.js'
-import { runIncident } from '../src/run.js'
-import { NpmTarget } from '../src/targets/npm.js'
+import { runDrill } from '../src/modes/drill.js'
+import { CapabilityError } from '../src/core/errors.js'
+import { readInputs, type GitHubInputs } from '../src/config/inputs.js'
+import { isRetryable } from '../src/core/retry.js'
+import { runIncident } from '../src/incident/run.js'
+import { NpmTarget } from '../src/targets/npm/target.js'
 import { identifyRegistry } from '../src/targets/npm/registry-kind.js'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { escapeName, publishPackage, registryRequest } from './support/fixtures.mjs'

@@ -8,8 +8,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import ssri from 'ssri'
 import * as tar from 'tar'
-import { InputError, RegistryError } from '../src/errors.js'
-import { incidentId } from '../src/plan.js'
+import { InputError, RegistryError } from '../src/core/errors.js'
+import { incidentId } from '../src/core/plan.js'
 import {
   fixForwardVersion,
   noteOf,
@@ -17,7 +17,7 @@ import {
   republish,
   rewriteTarball,
   type RepublishOptions,
-} from '../src/targets/republish.js'
+} from '../src/targets/npm/republish.js'
 import { escapeName, makeTarball, publishPackage, registryRequest, snapshot } from './support/fixtures.mjs'
 import { startFaultProxy } from './support/fault-proxy.mjs'
 import { npmView } from './support/npm-cli.mjs'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { isRetryable, nextDelay, retryAfterMs, withRetry, type RetryPolicy } from '../src/retry.js'
+import { isRetryable, nextDelay, retryAfterMs, withRetry, type RetryPolicy } from '../src/core/retry.js'
 
 const http = (statusCode: number, headers: Record<string, string[]> = {}) =>
   Object.assign(new Error(`HTTP ${statusCode}`), { statusCode, headers })

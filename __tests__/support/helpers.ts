@@ -1,7 +1,7 @@
 // Small shared pieces of the test files.
 import { expect } from '@jest/globals'
-import { InputError } from '../../src/errors.js'
-import { DEFAULT_DEPRECATION_MESSAGE, type RollbackInputs } from '../../src/inputs.js'
+import { InputError } from '../../src/core/errors.js'
+import { DEFAULT_DEPRECATION_MESSAGE, type RollbackInputs } from '../../src/config/inputs.js'
 
 /** A logger that drops everything. */
 export const quiet = { info: (_: string) => {}, warning: (_: string) => {}, debug: (_: string) => {} }
@@ -37,10 +37,16 @@ export function inputErrorOf(fn: () => unknown): InputError {
 // tests assert on them: the incident result, plus its only target's details at the top.
 import type { GitHubClient } from '../../src/github/client.js'
 import type { RunContext } from '../../src/github/incident.js'
-import type { GitHubInputs } from '../../src/inputs.js'
-import { executeIncident } from '../../src/execute.js'
-import { errorOf, runIncident, type IncidentRequest, type IncidentResult, type TargetRun } from '../../src/run.js'
-import type { Logger, Target } from '../../src/targets/target.js'
+import type { GitHubInputs } from '../../src/config/inputs.js'
+import { executeIncident } from '../../src/incident/execute.js'
+import {
+  errorOf,
+  runIncident,
+  type IncidentRequest,
+  type IncidentResult,
+  type TargetRun,
+} from '../../src/incident/run.js'
+import type { Logger, Target } from '../../src/core/target.js'
 
 export type One = IncidentResult &
   Pick<TargetRun, 'moved' | 'deprecated' | 'steps'> & {

@@ -3,7 +3,7 @@
 // on a terminal (a pipe, a CI log): one plain line each time a target starts a write or ends, no escape
 // codes. Hand-written (a few ANSI sequences: cursor up, erase line) rather than a library
 // such as log-update: adding a runtime dependency is the coordinator's call.
-import type { ProgressEvent } from '../run.js'
+import type { ProgressEvent } from '../incident/run.js'
 
 /** Where progress goes: process.stdout / process.stderr, or a test's stand-in. */
 export interface ProgressStream {

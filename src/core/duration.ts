@@ -3,7 +3,7 @@
 // often said in. One parser for max-age, smoke-test-timeout, verify-timeout, wait-for-cdn
 // and rto-targets; each caller keeps its own limits, default and empty value.
 // Pure: no I/O.
-import { InputError } from '../errors.js'
+import { InputError } from './errors.js'
 
 /** The units, for messages and descriptions. */
 export const DURATION_UNITS = 'ms, s, m, h, d'

@@ -1,7 +1,7 @@
 // The incident id of several targets: one formula for the runner (which makes it) and the
 // record check (which recomputes it from a record to see that the record is that incident's).
 // Pure.
-import { incidentId } from '../plan.js'
+import { incidentId } from './plan.js'
 
 /**
  * One id for an incident of several targets: every target (npm packages by name, others

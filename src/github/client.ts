@@ -3,7 +3,7 @@
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { Octokit } from '@octokit/rest'
-import type { Logger } from '../retry.js'
+import type { Logger } from '../core/retry.js'
 
 export { ghMessage, ghStatus, repoRef, type RepoRef } from './refs.js'
 

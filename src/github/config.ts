@@ -1,7 +1,7 @@
 // The GitHub bookkeeping's own input, report-dir: parsed and checked here, before anything
 // is read or written, and the report's path inside that folder. Pure: no I/O, no @actions/*.
 import { createHash } from 'node:crypto'
-import { InputError } from '../errors.js'
+import { InputError } from '../core/errors.js'
 
 const MAX_REPORT_DIR = 200
 

@@ -4,8 +4,8 @@
 // merged in order). Reads only.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { InputError } from '../errors.js'
-import type { Logger } from '../retry.js'
+import { InputError } from '../core/errors.js'
+import type { Logger } from '../core/retry.js'
 import { ghStatus, type GitHubClient, type RepoRef } from './client.js'
 import type { IncidentRecord } from './incident.js'
 import { findIssueByMarker, isAuthor, tokenIdentity } from './issue.js'

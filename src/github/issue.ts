@@ -3,7 +3,7 @@
 // The marker is public (anyone can write it into an issue), so only issues opened by the
 // identity the token acts as are ours: adopted, commented on, closed as duplicates. Anyone
 // else's issue, however alike, is left untouched.
-import type { Logger } from '../retry.js'
+import type { Logger } from '../core/retry.js'
 import { ghMessage, ghStatus, type GitHubClient, type RepoRef } from './client.js'
 import { hasMarker } from './markers.js'
 

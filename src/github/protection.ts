@@ -2,7 +2,7 @@
 // checked against the real clients by __tests__/installers.test.ts), the protection rows
 // derived from it (installerProtection), their labels, the table and the note on the
 // strategy, for the issue and the report. Pure: no I/O, no @actions/*.
-import { table } from '../markdown.js'
+import { table } from '../core/markdown.js'
 import type { IncidentRecord } from './incident.js'
 import { code } from './render-parts.js'
 import { setting } from '../core/settings.js'

@@ -1,7 +1,7 @@
 // The record a report carries, hidden at its end so that a re-run merges into it instead
 // of starting over: encoded (canonical JSON in base64), parsed back field by field, and
 // merged with a re-run. Pure: no I/O, no @actions/*.
-import { mergeImpact } from '../runbook/impact.js'
+import { mergeImpact } from '../incident/impact.js'
 import {
   SEVERITIES,
   type HandoffPlan,

@@ -20,12 +20,12 @@
 // - no release for the bad version: 2 with the default prefixes (a 404 each), nothing else.
 // Each tag prefix that finds nothing costs one more GET (404); each retry of a write that
 // failed with a 5xx costs its guard read and the write again (at most 3 attempts).
-import { inert } from '../markdown.js'
-import type { Logger } from '../retry.js'
+import { inert } from '../core/markdown.js'
+import type { Logger } from '../core/retry.js'
 import { ghMessage, ghStatus, type GitHubClient, type RepoRef } from './client.js'
 import { rolledBackMarker } from './markers.js'
 import { safeUrl } from './render-parts.js'
-import { sleep } from '../retry.js'
+import { sleep } from '../core/retry.js'
 
 export interface ReleaseRequest {
   /** the rolled-back version, e.g. 1.2.3 (its release is found by tag: v1.2.3, then 1.2.3) */

@@ -1,6 +1,6 @@
 // The hand-off's part of the tracking issue and the incident report (src/handoff.ts): the
 // exact plan a maintainer's resume performs, and the one command. Pure: no I/O.
-import { inert, table } from '../markdown.js'
+import { inert, table } from '../core/markdown.js'
 import type { IncidentRecord } from './incident.js'
 import { code, fenced, lastRun } from './render-parts.js'
 

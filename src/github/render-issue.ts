@@ -1,8 +1,8 @@
 // The tracking issue's text: its title and body (with the message to users) and the
 // comment a re-run adds, all rendered from an IncidentRecord. Pure functions: no I/O, no
 // clock, no @actions/* and no Octokit, so the same record always renders the same bytes.
-import { inert, table } from '../markdown.js'
-import { renderImpact } from '../runbook/impact.js'
+import { inert, table } from '../core/markdown.js'
+import { renderImpact } from '../incident/impact.js'
 import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
 import { issueMarker, OVERRIDE_LABEL, runMarker } from './markers.js'
 import { encodeRecord } from './record.js'

@@ -1,7 +1,7 @@
 // The small pieces the tracking issue and the incident report share: code spans, safe
 // links (the release note uses safeUrl too), people and runs, times, fences, shell words,
 // the packages table. Pure: no I/O, no clock, no @actions/*.
-import { inert, table } from '../markdown.js'
+import { inert, table } from '../core/markdown.js'
 import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
 import { accountUrl, DEFAULT_SERVER_URL, runUrl } from './urls.js'
 

@@ -2,8 +2,8 @@
 // hidden at its end. Pure: no I/O, no clock, no @actions/* and no Octokit, so the same
 // record always renders the same bytes.
 import { setting } from '../core/settings.js'
-import { inert, table } from '../markdown.js'
-import { renderImpact } from '../runbook/impact.js'
+import { inert, table } from '../core/markdown.js'
+import { renderImpact } from '../incident/impact.js'
 import type { IncidentEvent, IncidentRecord, IncidentVerification, RunContext } from './incident.js'
 import { protectionTable, strategyNote } from './protection.js'
 import { encodeRecord } from './record.js'

@@ -1,7 +1,7 @@
 // Commits the incident report through the Contents API: write only when the content
 // changed, re-read on a stale sha, and fall back to a branch and a pull request when the
 // target branch is protected.
-import type { Logger } from '../retry.js'
+import type { Logger } from '../core/retry.js'
 import { ghMessage, ghStatus, type GitHubClient, type RepoRef } from './client.js'
 
 export interface CommitRequest {

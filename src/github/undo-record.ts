@@ -4,9 +4,9 @@
 // wrote - and the inputs of an undo built from it. Pure: no I/O, no @actions/*.
 import semver from 'semver'
 import { currentDialect, settingName } from '../core/settings.js'
-import { InputError } from '../errors.js'
-import { mainKind, requireNpmToken, type RollbackInputs, type TargetSpec } from '../inputs.js'
-import type { RecordedIncident } from '../plan.js'
+import { InputError } from '../core/errors.js'
+import { mainKind, requireNpmToken, type RollbackInputs, type TargetSpec } from '../config/inputs.js'
+import type { RecordedIncident } from '../core/plan.js'
 import type { IncidentRecord } from './incident.js'
 
 /** What an undo needs of an incident's record: one entry per target the rollback planned. */

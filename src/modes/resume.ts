@@ -8,10 +8,10 @@
 // here are pure; src/cli.ts reads the record and runs them (before the confirmation on the
 // plan's reads, and again right before the first write, on fresh reads).
 import semver from 'semver'
-import { RollbackError } from '../errors.js'
+import { RollbackError } from '../core/errors.js'
 import type { HandoffPlan, IncidentRecord, IncidentRun } from '../github/incident.js'
-import type { Plan } from '../plan.js'
-import type { TargetRun } from '../run.js'
+import type { Plan } from '../core/plan.js'
+import type { TargetRun } from '../incident/run.js'
 
 /** Where a recorded incident stands for a resume. */
 export type ResumeState =

@@ -3,11 +3,11 @@
 // fails never fails or delays the rollback: the start is sent beside the first writes and
 // awaited before the end is sent (so the channel reads them in order), and every failure
 // comes back as a warning. A dry run or a run the circuit breaker skipped announces nothing.
-import type { BookkeepingResult } from '../bookkeeping.js'
-import { errorMessage } from '../errors.js'
-import type { StepReport } from '../execute.js'
-import type { Logger } from '../retry.js'
-import type { IncidentResult, TargetRun } from '../run.js'
+import type { BookkeepingResult } from '../github/bookkeeping.js'
+import { errorMessage } from '../core/errors.js'
+import type { StepReport } from '../incident/execute.js'
+import type { Logger } from '../core/retry.js'
+import type { IncidentResult, TargetRun } from '../incident/run.js'
 import type { AnnounceInputs } from './config.js'
 import { payloadFor } from './format.js'
 import { endAnnouncement, startAnnouncement, type AnnounceContext, type Announcement } from './message.js'

@@ -2,7 +2,7 @@
 // parsed and checked before anything is written. Pure: no I/O, no @actions/*. No message
 // here ever contains the webhook URL, not even a piece of it: the URL is the secret.
 import type { InputReader } from '../core/reader.js'
-import { InputError } from '../errors.js'
+import { InputError } from '../core/errors.js'
 
 export const ANNOUNCE_FORMATS = ['slack', 'discord', 'teams', 'json'] as const
 export type AnnounceFormat = (typeof ANNOUNCE_FORMATS)[number]

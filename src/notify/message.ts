@@ -2,8 +2,8 @@
 // (an atEnd step) of a rollback as one plain object. format.ts renders it for each
 // platform, and the json format sends it as it is. Pure: no I/O, no clock (the time is
 // passed in), no @actions/*. Text here is raw: each platform escapes it.
-import type { BookkeepingResult } from '../bookkeeping.js'
-import { PartialError, errorMessage } from '../errors.js'
+import type { BookkeepingResult } from '../github/bookkeeping.js'
+import { PartialError, errorMessage } from '../core/errors.js'
 import type { RunContext } from '../github/incident.js'
 import { safeUrl } from '../github/render-parts.js'
 import { runUrl } from '../github/urls.js'
@@ -14,7 +14,7 @@ import {
   type IncidentResult,
   type IncidentTarget,
   type TargetRun,
-} from '../run.js'
+} from '../incident/run.js'
 
 export type AnnouncedStatus = 'in-progress' | 'completed' | 'already-done' | 'partial' | 'failed'
 

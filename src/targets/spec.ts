@@ -8,7 +8,7 @@
 // Blank lines and lines starting with # are ignored. Each name is checked by its adapter's
 // own parser and normalised (docker:nginx is docker.io/library/nginx), so a target listed
 // twice under two spellings is refused like any other duplicate.
-import { InputError } from '../errors.js'
+import { InputError } from '../core/errors.js'
 import { parseImage } from './docker/image.js'
 import { parseGitTagName } from './git-tag/config.js'
 import { parseHelmTargetName } from './helm/config.js'

@@ -4,7 +4,7 @@
 // and to a token realm on the registry's host or an allowed host, over https (http only
 // on loopback, for tests). Redirects are followed by hand, never with credentials.
 import { createHash } from 'node:crypto'
-import { InputError, RegistryError, RollbackError } from '../../errors.js'
+import { InputError, RegistryError, RollbackError } from '../../core/errors.js'
 import {
   fromAnsweredHost,
   isRetryable,
@@ -13,7 +13,7 @@ import {
   withRetry,
   type Logger,
   type RetryPolicy,
-} from '../../retry.js'
+} from '../../core/retry.js'
 import { basicHeader, type RegistryCredentials, type ResolvedCredentials } from './credentials.js'
 import { DOCKER_HUB_API, type ImageRef } from './image.js'
 import { currentDialect, settingName, theSetting } from '../../core/settings.js'

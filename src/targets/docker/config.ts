@@ -1,6 +1,6 @@
 // The Docker adapter's own inputs: parsed and checked here, before anything is read.
 import type { InputReader } from '../../core/reader.js'
-import { InputError } from '../../errors.js'
+import { InputError } from '../../core/errors.js'
 import { settingName } from '../../core/settings.js'
 
 /** A container tag (Docker's grammar): `1` or `1.2` are fine here, unlike npm dist-tags. */

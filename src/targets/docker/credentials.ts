@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { InputError } from '../../errors.js'
+import { InputError } from '../../core/errors.js'
 import { DOCKER_HUB, DOCKER_HUB_ALIASES } from './image.js'
 import { currentDialect, settingName } from '../../core/settings.js'
 

@@ -1,6 +1,6 @@
 // Image references: what the `image` input (or a `docker:` target) names, parsed the way
 // docker normalises references (Docker Hub's docker.io/library/..., registry hosts).
-import { InputError } from '../../errors.js'
+import { InputError } from '../../core/errors.js'
 
 /** A tag, as the distribution spec allows it. */
 export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/

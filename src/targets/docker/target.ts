@@ -15,15 +15,15 @@
 // image.ts, credentials are found in credentials.ts, and the registry is spoken to through
 // client.ts.
 import semver from 'semver'
-import { InputError, RegistryError, RollbackError } from '../../errors.js'
-import { ChannelMovedError, guardedWrite } from '../../guard.js'
-import type { PackageState, VersionInfo } from '../../plan.js'
-import { DEFAULT_RETRY, describeFailure, statusOf, withRetry, type Logger, type RetryPolicy } from '../../retry.js'
-import type { Target, WriteOutcome } from '../target.js'
+import { InputError, RegistryError, RollbackError } from '../../core/errors.js'
+import { ChannelMovedError, guardedWrite } from '../../core/guard.js'
+import type { PackageState, VersionInfo } from '../../core/plan.js'
+import { DEFAULT_RETRY, describeFailure, statusOf, withRetry, type Logger, type RetryPolicy } from '../../core/retry.js'
+import type { Target, WriteOutcome } from '../../core/target.js'
 import { DIGEST_PATTERN, MEDIA_TYPES, RegistryClient, short, type Manifest, type Reply } from './client.js'
 import { resolveCredentials } from './credentials.js'
 import { TAG_PATTERN, parseImage, type ImageRef } from './image.js'
-import { mapLimit } from '../../util.js'
+import { mapLimit } from '../../core/util.js'
 
 /** The largest image config read for its labels. */
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024

@@ -1,6 +1,6 @@
 // The git-tag adapter's own input parsing: the name of a git tag (the adapter itself is
 // being written separately).
-import { InputError } from '../../errors.js'
+import { InputError } from '../../core/errors.js'
 
 /** The longest tag name accepted (git allows more; nobody needs it). */
 const MAX_TAG_NAME = 200

@@ -1,6 +1,6 @@
 // The Helm adapter's own inputs: parsed and checked here, before helm runs.
 import type { InputReader } from '../../core/reader.js'
-import { InputError } from '../../errors.js'
+import { InputError } from '../../core/errors.js'
 
 /** The name of a release's one channel. */
 export const HELM_CHANNEL = 'deployed'

@@ -31,10 +31,10 @@
 // (helmEnvironment), and the kubeconfig secret lives in a private file only while the run
 // needs it (KubeconfigFile): both in runner.ts. The inputs are parsed in config.ts.
 import semver from 'semver'
-import { InputError, RegistryError, RollbackError } from '../../errors.js'
-import { guardedWrite } from '../../guard.js'
-import { lastKnownGood, type PackageState, type VersionInfo } from '../../plan.js'
-import type { IncidentContext, Logger, Target, WriteOutcome } from '../target.js'
+import { InputError, RegistryError, RollbackError } from '../../core/errors.js'
+import { guardedWrite } from '../../core/guard.js'
+import { lastKnownGood, type PackageState, type VersionInfo } from '../../core/plan.js'
+import type { IncidentContext, Logger, Target, WriteOutcome } from '../../core/target.js'
 import {
   HELM_CHANNEL,
   parseHelmMatch,
@@ -46,7 +46,7 @@ import {
   type HelmWait,
 } from './config.js'
 import { execHelm, KubeconfigFile, type HelmRunner, type HelmRunResult } from './runner.js'
-import { firstLine } from '../../util.js'
+import { firstLine } from '../../core/util.js'
 import { setTo, setting, settingName } from '../../core/settings.js'
 
 /** How many revisions `helm history` is asked for (helm's own default is 256). */

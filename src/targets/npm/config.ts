@@ -1,6 +1,6 @@
 // The npm adapter's own input parsing (the adapter itself is src/targets/npm.ts for now).
 import validateName from 'validate-npm-package-name'
-import { InputError } from '../../errors.js'
+import { InputError } from '../../core/errors.js'
 
 /** An npm package name as the registry knows it (old packages' names, capitals, are accepted). */
 export function parsePackageName(name: string, raw: string): string {

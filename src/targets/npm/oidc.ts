@@ -15,11 +15,11 @@
 // are known; neither is ever put into a message. The runner's request token goes only to
 // the runner's URL, and redirects are not followed (they would carry it elsewhere); the ID
 // token goes only to the registry's origin, through RegistryClient's origin guard.
-import { InputError, RegistryError } from '../../errors.js'
-import { firstLine } from '../../util.js'
+import { InputError, RegistryError } from '../../core/errors.js'
+import { firstLine } from '../../core/util.js'
 import { setTo } from '../../core/settings.js'
-import { isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../../retry.js'
-import { escapePackageName, RegistryClient } from '../npm-fetch.js'
+import { isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../../core/retry.js'
+import { escapePackageName, RegistryClient } from './fetch.js'
 
 /** The job's OIDC ID token for `audience` (`npm:<registry host>`). */
 export type IdTokenSource = (audience: string) => Promise<string>

@@ -22,7 +22,7 @@
 // approval's token is single use on npmjs unless the person ticked "skip two-factor
 // authentication for the next 5 minutes"). Writes that are refused at the same time share
 // one approval. After a wait that ends without an answer nothing more is sent in the run.
-import { RegistryError } from '../../errors.js'
+import { RegistryError } from '../../core/errors.js'
 import { settingName } from '../../core/settings.js'
 
 /** What the registry's EOTP answer offered. */

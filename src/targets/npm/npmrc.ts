@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'ini'
-import { DEFAULT_REGISTRY } from './inputs.js'
+import { DEFAULT_REGISTRY } from '../../config/inputs.js'
 
 type Rc = Record<string, unknown>
 

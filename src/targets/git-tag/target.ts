@@ -21,15 +21,15 @@
 // 'v1.2.2' here"). So one write, and the change is reported (anomalies(): the old tag
 // object, to re-annotate by hand if wanted).
 import semver from 'semver'
-import { InputError, RegistryError, RollbackError } from '../errors.js'
-import { ChannelMovedError, guardedWrite } from '../guard.js'
-import type { GitHubClient } from '../github/client.js'
-import { ghMessage, ghStatus, repoRef, type RepoRef } from '../github/refs.js'
-import type { PackageState, VersionInfo } from '../plan.js'
-import { DEFAULT_RETRY, type Logger, type RetryPolicy } from '../retry.js'
-import { firstLine } from '../util.js'
-import type { Target, WriteOutcome } from './target.js'
-import { currentDialect, settingName } from '../core/settings.js'
+import { InputError, RegistryError, RollbackError } from '../../core/errors.js'
+import { ChannelMovedError, guardedWrite } from '../../core/guard.js'
+import type { GitHubClient } from '../../github/client.js'
+import { ghMessage, ghStatus, repoRef, type RepoRef } from '../../github/refs.js'
+import type { PackageState, VersionInfo } from '../../core/plan.js'
+import { DEFAULT_RETRY, type Logger, type RetryPolicy } from '../../core/retry.js'
+import { firstLine } from '../../core/util.js'
+import type { Target, WriteOutcome } from '../../core/target.js'
+import { currentDialect, settingName } from '../../core/settings.js'
 
 export interface GitTagTargetOptions {
   gh: GitHubClient

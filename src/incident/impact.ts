@@ -5,11 +5,11 @@
 // step at the end adds the bad version's downloads (src/runbook/downloads.ts) and stores
 // the impact on the result, from where the summary, the issue and the report render it.
 import { parseDuration } from '../core/duration.js'
-import { InputError } from '../errors.js'
+import { InputError } from '../core/errors.js'
 import type { Impact, ImpactTarget, Severity } from '../github/incident.js'
 import { SEVERITIES } from '../github/incident.js'
-import { inert, table } from '../markdown.js'
-import type { IncidentResult, TargetRun } from '../run.js'
+import { inert, table } from '../core/markdown.js'
+import type { IncidentResult, TargetRun } from './run.js'
 import { downloadsApiFor, fetchVersionDownloads } from './downloads.js'
 
 export type { Impact, ImpactTarget } from '../github/incident.js'

@@ -17,12 +17,12 @@ import npmFetch from 'npm-registry-fetch'
 import { DURATION_UNITS, parseDuration } from '../core/duration.js'
 import type { InputReader } from '../core/reader.js'
 import { setTo, settingName } from '../core/settings.js'
-import { InputError, errorMessage } from '../errors.js'
-import type { StepReport } from '../execute.js'
-import { sleep, type Logger } from '../retry.js'
-import type { IncidentResult, TargetRun } from '../run.js'
-import { escapePackageName } from '../targets/npm-fetch.js'
-import { mapLimit } from '../util.js'
+import { InputError, errorMessage } from '../core/errors.js'
+import type { StepReport } from './execute.js'
+import { sleep, type Logger } from '../core/retry.js'
+import type { IncidentResult, TargetRun } from './run.js'
+import { escapePackageName } from '../targets/npm/fetch.js'
+import { mapLimit } from '../core/util.js'
 
 export type Verification = NonNullable<IncidentResult['verification']>
 export type HealthCheck = NonNullable<Verification['health']>

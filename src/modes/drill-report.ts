@@ -1,7 +1,7 @@
 // The drill's record: the committed report (incidents/drills/<date>.md), the issue a
 // failed drill opens, and its comments. Pure: no I/O.
-import { inert } from './markdown.js'
-import { settingName } from './core/settings.js'
+import { inert } from '../core/markdown.js'
+import { settingName } from '../core/settings.js'
 
 export type DrillStatus = 'drill-passed' | 'drill-failed'
 

@@ -1,4 +1,4 @@
-import { inputLabel } from './core/settings.js'
+import { inputLabel } from './settings.js'
 
 /** Every error the action raises on purpose says what went wrong and how to fix it. */
 export class RollbackError extends Error {

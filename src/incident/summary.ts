@@ -1,10 +1,10 @@
 // The job summary, for one target or many: what changed, before and after, and what to do next.
-import type { BookkeepingResult } from './bookkeeping.js'
-import { inert, table } from './markdown.js'
-import type { Plan } from './plan.js'
+import type { BookkeepingResult } from '../github/bookkeeping.js'
+import { inert, table } from '../core/markdown.js'
+import type { Plan } from '../core/plan.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
-import { renderImpact } from './runbook/impact.js'
-import { currentDialect, settingName } from './core/settings.js'
+import { renderImpact } from './impact.js'
+import { currentDialect, settingName } from '../core/settings.js'
 
 const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
 const CHANNEL_WORD: Record<TargetRun['kind'], string> = {

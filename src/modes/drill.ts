@@ -5,19 +5,19 @@
 // Then the GitHub token: the repository readable and, where GitHub lists them, push
 // permission. The report is committed through the incident report's Contents-API path; a
 // failed drill opens (or comments on) ONE issue found by its hidden marker.
-import { runUrl } from './github/urls.js'
-import { CapabilityError, InputError, RegistryError, errorMessage } from './errors.js'
-import type { GitHubClient } from './github/client.js'
-import type { RunContext } from './github/incident.js'
-import { ensureTrackingIssue, findIssueByMarker } from './github/issue.js'
-import { runMarker } from './github/markers.js'
-import { ghStatus, repoRef } from './github/refs.js'
-import { commitReport } from './github/report.js'
-import type { GitHubInputs, RollbackInputs } from './inputs.js'
-import { circuitBreaker, planRollback } from './plan.js'
-import { removingProbesOnSignal } from './targets/npm/probe-tag.js'
-import type { Logger } from './retry.js'
-import type { IncidentTarget } from './run.js'
+import { runUrl } from '../github/urls.js'
+import { CapabilityError, InputError, RegistryError, errorMessage } from '../core/errors.js'
+import type { GitHubClient } from '../github/client.js'
+import type { RunContext } from '../github/incident.js'
+import { ensureTrackingIssue, findIssueByMarker } from '../github/issue.js'
+import { runMarker } from '../github/markers.js'
+import { ghStatus, repoRef } from '../github/refs.js'
+import { commitReport } from '../github/report.js'
+import type { GitHubInputs, RollbackInputs } from '../config/inputs.js'
+import { circuitBreaker, planRollback } from '../core/plan.js'
+import { removingProbesOnSignal } from '../targets/npm/probe-tag.js'
+import type { Logger } from '../core/retry.js'
+import type { IncidentTarget } from '../incident/run.js'
 import {
   DRILL_MARKER,
   drillIssueTitle,
@@ -30,7 +30,7 @@ import {
   type DrillRecord,
   type DrillStatus,
 } from './drill-report.js'
-import { settingName } from './core/settings.js'
+import { settingName } from '../core/settings.js'
 
 export type { DrillCheck, DrillStatus } from './drill-report.js'
 

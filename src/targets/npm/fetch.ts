@@ -26,10 +26,10 @@
 import type { Agent, ClientRequest } from 'node:http'
 import { getAgent } from '@npmcli/agent'
 import npmFetch from 'npm-registry-fetch'
-import { InputError, RegistryError } from '../errors.js'
-import { fromAnsweredHost, misconfiguration, statusOf } from '../retry.js'
-import { setting, theSetting } from '../core/settings.js'
-import { asksSecondFactor, SecondFactorGiven, type DonePoll, type SecondFactor } from './npm/two-factor.js'
+import { InputError, RegistryError } from '../../core/errors.js'
+import { fromAnsweredHost, misconfiguration, statusOf } from '../../core/retry.js'
+import { setting, theSetting } from '../../core/settings.js'
+import { asksSecondFactor, SecondFactorGiven, type DonePoll, type SecondFactor } from './two-factor.js'
 
 /** The registry key npm scopes a token to: `//host[:port]/path/`. */
 export function nerfDart(registry: string): string {

@@ -13,14 +13,14 @@
 // The pure part (what incident an issue tracks, and whether it freezes a package on a
 // channel) is separate from the one GitHub read (the open issues with the label, listed,
 // never searched: the search index lags new issues).
-import { InputError } from './errors.js'
-import type { GitHubClient, RepoRef } from './github/client.js'
-import { isAuthor, tokenIdentity, WORKFLOW_BOT, type Identity } from './github/issue.js'
-import { hasMarker, issueMarker, OVERRIDE_LABEL } from './github/markers.js'
-import { parseReportRecord } from './github/record.js'
-import { recordProblems } from './github/record-check.js'
-import { packageNameFromWorkspace, parseBoolean, type InputReader } from './inputs.js'
-import { currentDialect } from './core/settings.js'
+import { InputError } from '../core/errors.js'
+import type { GitHubClient, RepoRef } from '../github/client.js'
+import { isAuthor, tokenIdentity, WORKFLOW_BOT, type Identity } from '../github/issue.js'
+import { hasMarker, issueMarker, OVERRIDE_LABEL } from '../github/markers.js'
+import { parseReportRecord } from '../github/record.js'
+import { recordProblems } from '../github/record-check.js'
+import { packageNameFromWorkspace, parseBoolean, type InputReader } from '../config/inputs.js'
+import { currentDialect } from '../core/settings.js'
 
 /** The label that lifts the freeze while the issue stays open. */
 export { OVERRIDE_LABEL }

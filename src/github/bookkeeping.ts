@@ -1,25 +1,25 @@
 // The GitHub bookkeeping after a rollback: one tracking issue and one incident report per
 // incident, however often it runs. The registry rollback is the critical path; anything
 // that fails here is collected, so the run can say exactly what is missing.
-import { errorMessage } from './errors.js'
-import { inert } from './markdown.js'
-import type { GitHubInputs, RollbackInputs } from './inputs.js'
-import type { Plan } from './plan.js'
-import { errorOf, type IncidentRequest, type IncidentResult, type StepRecord, type TargetRun } from './run.js'
-import type { Logger } from './retry.js'
-import type { GitHubClient, RepoRef } from './github/client.js'
-import { ghMessage, ghStatus, repoRef } from './github/client.js'
-import { reportPath } from './github/config.js'
-import type { HandoffPlan, IncidentEvent, IncidentRecord, IncidentRun, RunContext } from './github/incident.js'
-import { resumeCommand } from './handoff.js'
-import { ensureTrackingIssue } from './github/issue.js'
-import { issueMarker, OVERRIDE_LABEL, runMarker } from './github/markers.js'
-import { mergeRecord, parseReportRecord } from './github/record.js'
-import { issueTitle, renderIssueBody, renderRerunComment, renderUndoComment } from './github/render-issue.js'
-import { renderReport } from './github/render-report.js'
-import { markReleases, type ReleaseMarking } from './github/releases.js'
-import { commitReport, readFile, type RemoteFile } from './github/report.js'
-import { blobUrl, runUrl } from './github/urls.js'
+import { errorMessage } from '../core/errors.js'
+import { inert } from '../core/markdown.js'
+import type { GitHubInputs, RollbackInputs } from '../config/inputs.js'
+import type { Plan } from '../core/plan.js'
+import { errorOf, type IncidentRequest, type IncidentResult, type StepRecord, type TargetRun } from '../incident/run.js'
+import type { Logger } from '../core/retry.js'
+import type { GitHubClient, RepoRef } from './client.js'
+import { ghMessage, ghStatus, repoRef } from './client.js'
+import { reportPath } from './config.js'
+import type { HandoffPlan, IncidentEvent, IncidentRecord, IncidentRun, RunContext } from './incident.js'
+import { resumeCommand } from '../core/handoff.js'
+import { ensureTrackingIssue } from './issue.js'
+import { issueMarker, OVERRIDE_LABEL, runMarker } from './markers.js'
+import { mergeRecord, parseReportRecord } from './record.js'
+import { issueTitle, renderIssueBody, renderRerunComment, renderUndoComment } from './render-issue.js'
+import { renderReport } from './render-report.js'
+import { markReleases, type ReleaseMarking } from './releases.js'
+import { commitReport, readFile, type RemoteFile } from './report.js'
+import { blobUrl, runUrl } from './urls.js'
 
 export interface BookkeepingResult {
   issueNumber?: number
@@ -38,7 +38,7 @@ export interface BookkeepingResult {
   freezeLifted?: 'closed' | 'labelled'
 }
 
-export { runUrl } from './github/urls.js'
+export { runUrl } from './urls.js'
 
 const CHANNEL_WORD: Record<TargetRun['kind'], string> = {
   npm: 'dist-tag',

@@ -3,13 +3,13 @@
 // after them, the end announcement at the end. An undo points channels back at the bad
 // version, so none of the rollback's steps runs: they are all about the restore version.
 import type { InputReader } from '../core/reader.js'
-import type { RunbookSteps } from '../execute.js'
+import type { RunbookSteps } from './execute.js'
 import type { Severity } from '../github/incident.js'
-import type { RollbackInputs } from '../inputs.js'
+import type { RollbackInputs } from '../config/inputs.js'
 import { announceSteps } from '../notify/announce.js'
 import type { AnnounceInputs } from '../notify/config.js'
 import type { AnnounceContext } from '../notify/message.js'
-import type { Logger } from '../retry.js'
+import type { Logger } from '../core/retry.js'
 import { impactStep, type RtoTargets } from './impact.js'
 import { smokeTest, type SmokeOptions } from './smoke.js'
 import { verifySteps } from './verify.js'

@@ -3,18 +3,18 @@
 // incident-id alone the record names everything the undo does (src/github/undo-record.ts);
 // with the same inputs as the rollback it still gives the deprecation message this tool
 // wrote and what each channel held. Both entries (src/main.ts, src/cli.ts) use this.
-import { settingName, setTo } from './core/settings.js'
-import { InputError } from './errors.js'
-import { repositoryDefaultBranch } from './execute.js'
-import { repoRef, type GitHubClient } from './github/client.js'
-import { findIncidentRecord, findInReports, localReports, type FoundRecord } from './github/find-record.js'
-import type { RunContext } from './github/incident.js'
-import { recordProblems, requireVerifiedRecord, type RecordCheckOptions } from './github/record-check.js'
-import { recordedIncident, undoInputs } from './github/undo-record.js'
-import type { GitHubInputs, RollbackInputs } from './inputs.js'
-import type { RecordedIncident } from './plan.js'
-import type { Logger } from './retry.js'
-import type { IncidentRequest } from './run.js'
+import { settingName, setTo } from '../core/settings.js'
+import { InputError } from '../core/errors.js'
+import { repositoryDefaultBranch } from '../incident/execute.js'
+import { repoRef, type GitHubClient } from '../github/client.js'
+import { findIncidentRecord, findInReports, localReports, type FoundRecord } from '../github/find-record.js'
+import type { RunContext } from '../github/incident.js'
+import { recordProblems, requireVerifiedRecord, type RecordCheckOptions } from '../github/record-check.js'
+import { recordedIncident, undoInputs } from '../github/undo-record.js'
+import type { GitHubInputs, RollbackInputs } from '../config/inputs.js'
+import type { RecordedIncident } from '../core/plan.js'
+import type { Logger } from '../core/retry.js'
+import type { IncidentRequest } from '../incident/run.js'
 
 /** Finds an incident's record by its id; undefined when there is none. */
 export type RecordFinder = ((incidentId: string) => Promise<FoundRecord | undefined>) & { where: string }

@@ -2,10 +2,10 @@
 // package is N = 1. Preflight every target, restore every channel, then retire; every
 // write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
 import semver from 'semver'
-import { ChannelMovedError } from './guard.js'
-import { CapabilityError, InputError, PartialError, RollbackError, errorMessage } from './errors.js'
-import type { Impact, IncidentVerification } from './github/incident.js'
-import type { RollbackInputs } from './inputs.js'
+import { ChannelMovedError } from '../core/guard.js'
+import { CapabilityError, InputError, PartialError, RollbackError, errorMessage } from '../core/errors.js'
+import type { Impact, IncidentVerification } from '../github/incident.js'
+import type { RollbackInputs } from '../config/inputs.js'
 import {
   circuitBreaker,
   describePlan,
@@ -17,13 +17,13 @@ import {
   type Plan,
   type RecordedIncident,
   type UndoRecordFor,
-} from './plan.js'
-import type { Logger } from './retry.js'
-import type { Target } from './targets/target.js'
-import { mapLimit } from './util.js'
-import { currentDialect, setting } from './core/settings.js'
-import { needsPerson } from './handoff.js'
-import { incidentOfTargets } from './core/incident-id.js'
+} from '../core/plan.js'
+import type { Logger } from '../core/retry.js'
+import type { Target } from '../core/target.js'
+import { mapLimit } from '../core/util.js'
+import { currentDialect, setting } from '../core/settings.js'
+import { needsPerson } from '../core/handoff.js'
+import { incidentOfTargets } from '../core/incident-id.js'
 
 export const DEFAULT_PARALLEL = 4
 

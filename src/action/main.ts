@@ -1,20 +1,20 @@
 // The only module that talks to @actions/core: inputs in, outputs and summary out.
 import * as core from '@actions/core'
-import type { BookkeepingResult } from './bookkeeping.js'
-import { knownSecrets } from './core/secrets.js'
-import { useDialect } from './core/settings.js'
-import { errorMessage } from './errors.js'
-import { executeIncident, type RunbookSteps } from './execute.js'
-import type { RunContext } from './github/incident.js'
-import { githubEndpoints } from './github/urls.js'
-import { isFreezeCheck, readGitHubInputs, readInputs } from './inputs.js'
-import { readAnnounceInputs } from './notify/config.js'
-import { errorOf, type IncidentRequest, type IncidentResult, type TargetRun } from './run.js'
-import { parseRtoTargets } from './runbook/impact.js'
-import { SMOKE_ONLY_ENV, smokeOnly } from './runbook/smoke.js'
-import { runbookSteps } from './runbook/steps.js'
-import { renderSummary } from './summary.js'
-import { createTargets, type TargetHooks } from './targets/select.js'
+import type { BookkeepingResult } from '../github/bookkeeping.js'
+import { knownSecrets } from '../core/secrets.js'
+import { useDialect } from '../core/settings.js'
+import { errorMessage } from '../core/errors.js'
+import { executeIncident, type RunbookSteps } from '../incident/execute.js'
+import type { RunContext } from '../github/incident.js'
+import { githubEndpoints } from '../github/urls.js'
+import { isFreezeCheck, readGitHubInputs, readInputs } from '../config/inputs.js'
+import { readAnnounceInputs } from '../notify/config.js'
+import { errorOf, type IncidentRequest, type IncidentResult, type TargetRun } from '../incident/run.js'
+import { parseRtoTargets } from '../incident/impact.js'
+import { SMOKE_ONLY_ENV, smokeOnly } from '../incident/smoke.js'
+import { runbookSteps } from '../incident/steps.js'
+import { renderSummary } from '../incident/summary.js'
+import { createTargets, type TargetHooks } from '../targets/select.js'
 
 export const Outputs = {
   status: 'status',
@@ -141,9 +141,9 @@ async function runFreezeCheck(env: NodeJS.ProcessEnv): Promise<void> {
     const token = core.getInput('github-token') || env.GITHUB_TOKEN || ''
     if (token.trim()) core.setSecret(token.trim())
     // loaded only in this mode: it brings Octokit
-    const { checkFreeze, readFreezeInputs } = await import('./freeze.js')
+    const { checkFreeze, readFreezeInputs } = await import('../modes/freeze.js')
     const fi = readFreezeInputs((name) => core.getInput(name), env)
-    const { createGitHubClient, repoRef } = await import('./github/client.js')
+    const { createGitHubClient, repoRef } = await import('../github/client.js')
     const gh = createGitHubClient({ token: fi.token, baseUrl: githubEndpoints(env).apiUrl, log: core })
     const result = await checkFreeze(gh, repoRef(fi.repository), fi)
     outputs.frozen = String(result.frozen)
@@ -214,7 +214,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // Octokit is loaded only when the bookkeeping, a git-tag target or an undo (it reads the incident record) needs it
     const client =
       (books || gitTagsAsked || inputs.undo) && gi.token
-        ? (await import('./github/client.js')).createGitHubClient({
+        ? (await import('../github/client.js')).createGitHubClient({
             token: gi.token,
             baseUrl: githubEndpoints(env).apiUrl,
             log: core,
@@ -225,7 +225,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // undo reads the incident's record before planning: by incident-id alone it names the targets and versions
     let undoRecord: RunbookSteps['undoRecord']
     if (inputs.undo) {
-      const { githubRecords, undoByIncidentId, undoRecordReader, checkOptionsOf } = await import('./undo.js')
+      const { githubRecords, undoByIncidentId, undoRecordReader, checkOptionsOf } = await import('../modes/undo.js')
       const finder =
         client && /^[^/\s]+\/[^/\s]+$/.test(ctx.repository) ? githubRecords(client, ctx, gi, core) : undefined
       inputs = await undoByIncidentId(inputs, finder, core)
@@ -256,8 +256,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     if (inputs.drill) {
       // the drill: checks only, nothing anyone installs changes (src/drill.ts)
-      const { runDrill } = await import('./drill.js')
-      const { renderDrillReport } = await import('./drill-report.js')
+      const { runDrill } = await import('../modes/drill.js')
+      const { renderDrillReport } = await import('../modes/drill-report.js')
       const drill = await runDrill(inputs, gi, targets, gh, ctx, core, { startedAt })
       outputs = {
         ...EMPTY,

@@ -1,14 +1,14 @@
 // One rollback, start to finish, for every entry point (the action and the CLI): the
 // runner over every target, then the GitHub bookkeeping, with failures after the rollback
 // took effect turned into a partial result that names what is missing.
-import type { BookkeepingResult } from './bookkeeping.js'
-import { InputError, PartialError, errorMessage } from './errors.js'
-import type { GitHubClient } from './github/client.js'
-import { ghStatus, repoRef } from './github/refs.js'
-import type { RunContext } from './github/incident.js'
-import type { GitHubInputs } from './inputs.js'
-import type { RecordedIncident } from './plan.js'
-import type { Logger } from './retry.js'
+import type { BookkeepingResult } from '../github/bookkeeping.js'
+import { InputError, PartialError, errorMessage } from '../core/errors.js'
+import type { GitHubClient } from '../github/client.js'
+import { ghStatus, repoRef } from '../github/refs.js'
+import type { RunContext } from '../github/incident.js'
+import type { GitHubInputs } from '../config/inputs.js'
+import type { RecordedIncident } from '../core/plan.js'
+import type { Logger } from '../core/retry.js'
 import {
   runIncident,
   type IncidentRequest,
@@ -17,8 +17,8 @@ import {
   type RunOptions,
   type TargetRun,
 } from './run.js'
-import { currentDialect } from './core/settings.js'
-import { resumeCommand } from './handoff.js'
+import { currentDialect } from '../core/settings.js'
+import { resumeCommand } from '../core/handoff.js'
 
 export interface Execution {
   result: IncidentResult
@@ -152,7 +152,7 @@ async function runAndRecord(
   if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped') return { result }
 
   // the GitHub side (Octokit and the renderers) is loaded only when it runs
-  const { recordIncident } = await import('./bookkeeping.js')
+  const { recordIncident } = await import('../github/bookkeeping.js')
   const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log)
   partialFrom(result, bookkeeping)
   return { result, bookkeeping }

@@ -1,8 +1,8 @@
-import type { PackageState } from '../plan.js'
+import type { PackageState } from './plan.js'
 
-export type { Logger } from '../retry.js'
-export type { WriteOutcome } from '../guard.js'
-import type { WriteOutcome } from '../guard.js'
+export type { Logger } from './retry.js'
+export type { WriteOutcome } from './guard.js'
+import type { WriteOutcome } from './guard.js'
 
 /** The incident a write belongs to: adapters that can record it (Helm's revision description) do. */
 export interface IncidentContext {

@@ -1,16 +1,16 @@
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
 // of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
-import { CapabilityError, InputError, RegistryError, RollbackError } from '../errors.js'
-import type { PackageState } from '../plan.js'
-import { ChannelMovedError, guardedWrite } from '../guard.js'
-import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
-import { escapePackageName, RegistryClient } from './npm-fetch.js'
-import { exchangeIdToken, TRUSTED_PUBLISHING_ONLY, type IdTokenSource } from './npm/oidc.js'
-import type { SecondFactor } from './npm/two-factor.js'
+import { CapabilityError, InputError, RegistryError, RollbackError } from '../../core/errors.js'
+import type { PackageState } from '../../core/plan.js'
+import { ChannelMovedError, guardedWrite } from '../../core/guard.js'
+import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../../core/retry.js'
+import { escapePackageName, RegistryClient } from './fetch.js'
+import { exchangeIdToken, TRUSTED_PUBLISHING_ONLY, type IdTokenSource } from './oidc.js'
+import type { SecondFactor } from './two-factor.js'
 import { noteOf } from './republish-note.js'
-import { DRILL_TAG_PREFIX, leftoverOf, newDrillTag, trackProbe } from './npm/probe-tag.js'
-import { compareWrite, witnessWhile } from './npm/lost-writes.js'
+import { DRILL_TAG_PREFIX, leftoverOf, newDrillTag, trackProbe } from './probe-tag.js'
+import { compareWrite, witnessWhile } from './lost-writes.js'
 import {
   channelFixed,
   identifyRegistry,
@@ -19,11 +19,11 @@ import {
   notFoundOnDistTag,
   worthProbing,
   type RegistryIdentity,
-} from './npm/registry-kind.js'
-import type { Target, WriteOutcome } from './target.js'
-import { firstLine } from '../util.js'
-import { isTokensDisallowed, markNeedsPerson } from '../handoff.js'
-import { currentDialect, setting, settingName, setTo, theSetting } from '../core/settings.js'
+} from './registry-kind.js'
+import type { Target, WriteOutcome } from '../../core/target.js'
+import { firstLine } from '../../core/util.js'
+import { isTokensDisallowed, markNeedsPerson } from '../../core/handoff.js'
+import { currentDialect, setting, settingName, setTo, theSetting } from '../../core/settings.js'
 
 /**
  * The probe's dist-tag (the drill's harmless write, and the trusted-publishing preflight):
@@ -31,7 +31,7 @@ import { currentDialect, setting, settingName, setTo, theSetting } from '../core
  * its own for every probe, so two probes of one package at once (a drill beside a rollback,
  * two channels rolled back together) never read or delete each other's tag.
  */
-export { DRILL_TAG_PREFIX, newDrillTag } from './npm/probe-tag.js'
+export { DRILL_TAG_PREFIX, newDrillTag } from './probe-tag.js'
 /** The one name every probe used before the names became per run: recognised, never written. */
 const LEGACY_DRILL_TAG = 'release-rollback-drill'
 /** A tag some probe wrote (this run's or another's). */
@@ -72,7 +72,7 @@ interface Packument {
   [key: string]: unknown
 }
 
-export { escapePackageName, nerfDart } from './npm-fetch.js'
+export { escapePackageName, nerfDart } from './fetch.js'
 
 export class NpmTarget implements Target {
   readonly kind = 'npm' as const

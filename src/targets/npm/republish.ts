@@ -11,18 +11,18 @@ import { gzipSync } from 'node:zlib'
 import semver from 'semver'
 import ssri from 'ssri'
 import { Header, Parser, Pax, type ReadEntry } from 'tar'
-import { InputError, RegistryError, RollbackError } from '../errors.js'
-import { guardedWrite } from '../guard.js'
-import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
-import { escapePackageName, RegistryClient } from './npm-fetch.js'
+import { InputError, RegistryError, RollbackError } from '../../core/errors.js'
+import { guardedWrite } from '../../core/guard.js'
+import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../../core/retry.js'
+import { escapePackageName, RegistryClient } from './fetch.js'
 
-import { fixForwardVersion } from '../plan.js'
+import { fixForwardVersion } from '../../core/plan.js'
 
 export { fixForwardVersion }
 
 import { NOTE_KEY, noteOf, type RepublishNote } from './republish-note.js'
-import { firstLine } from '../util.js'
-import { currentDialect, setting, settingName } from '../core/settings.js'
+import { firstLine } from '../../core/util.js'
+import { currentDialect, setting, settingName } from '../../core/settings.js'
 
 export { NOTE_KEY, noteOf, type RepublishNote }
 
@@ -249,7 +249,7 @@ export interface RepublishOptions {
   /** the registry has answered earlier in this run: a refused connection is then an outage, retried */
   registryAnswered?: boolean
   /** the command line's second factor (src/targets/npm/two-factor.ts): a publish refused for want of one waits for the person */
-  secondFactor?: import('./npm/two-factor.js').SecondFactor
+  secondFactor?: import('./two-factor.js').SecondFactor
 }
 
 export interface RepublishResult {

@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto'
 import semver from 'semver'
 import { InputError } from './errors.js'
-import { renderDeprecationMessage } from './core/deprecation.js'
-import { currentDialect, setTo, setting, settingName, theSetting } from './core/settings.js'
+import { renderDeprecationMessage } from './deprecation.js'
+import { currentDialect, setTo, setting, settingName, theSetting } from './settings.js'
 
 export interface VersionInfo {
   /** the deprecation message, when the version is deprecated */
