@@ -168,9 +168,10 @@ describe('package.json', () => {
 })
 
 describe('the packed tarball', () => {
-  it('holds the bundled CLI, its licenses, the README, the changelog and package.json, and nothing else', () => {
+  it('holds the bundled CLI, its licenses, the README and the docs it links, the changelog and package.json, and nothing else', () => {
     const expected = [
       ...filesUnder('dist/cli'),
+      ...filesUnder('docs'),
       'dist/licenses.txt',
       'README.md',
       'CHANGELOG.md',
@@ -179,6 +180,7 @@ describe('the packed tarball', () => {
     expect(packed.map((f) => f.path).sort()).toEqual(expected)
     expect(expected).toContain('dist/cli/index.js')
     expect(expected).toContain('dist/cli/package.json')
+    expect(expected).toContain('docs/cli.md')
   })
 
   it('leaves out the sources, the tests, the action and its bundle', () => {

@@ -1,20 +1,28 @@
-// The README's inputs and outputs tables are generated from action.yml (scripts/readme-tables.mjs; npm run docs
-// writes them, npm run docs:check in .ci/run fails on a stale README). Shown here to pass on the README as committed
-// and to fail, naming the row, on each way a README can drift from action.yml.
+// The docs' inputs and outputs tables are generated from action.yml (scripts/readme-tables.mjs; npm run docs
+// writes them, npm run docs:check in .ci/run fails on a stale page). They sit in docs/inputs.md since the README was
+// split into docs/ (issue 22). Shown here to pass on the page as committed and to fail, naming the row, on each way
+// the page can drift from action.yml.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
-import { checkReadme, renderTables, updateReadme } from '../scripts/readme-tables.mjs'
+import { checkReadme, renderTables, TABLES_FILE, updateReadme } from '../scripts/readme-tables.mjs'
+import { docPage } from './support/docs.js'
 import { root } from './support/run-action.mjs'
 
-const readme = readFileSync(join(root, 'README.md'), 'utf8')
+const readme = docPage('docs/inputs.md')
 const actionYml = readFileSync(join(root, 'action.yml'), 'utf8')
 const action = parse(actionYml)
 const rowOf = (text: string, name: string) => text.split('\n').find((l) => l.startsWith(`| \`${name}\` |`))
 
-describe('the README tables generated from action.yml', () => {
+describe('the docs tables generated from action.yml', () => {
+  it('sit in docs/inputs.md, the page the README links for inputs and outputs, and no longer in the README', () => {
+    expect(TABLES_FILE).toBe('docs/inputs.md')
+    expect(docPage('README.md')).toContain('](docs/inputs.md#inputs)')
+    expect(docPage('README.md')).not.toContain('generated from action.yml by npm run docs -->')
+  })
+
   it('are up to date: every input and output of action.yml has its row, in order', () => {
     expect(checkReadme(readme, actionYml)).toEqual([])
     for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)])
@@ -25,7 +33,7 @@ describe('the README tables generated from action.yml', () => {
     expect(rowOf(readme, 'status')).toContain('skipped')
   })
 
-  it('fails on a README with a missing row, naming it', () => {
+  it('fails on a page with a missing row, naming it', () => {
     const row = rowOf(readme, 'published-after') as string
     const stale = readme.replace(`${row}\n`, '')
     expect(stale).not.toBe(readme)
@@ -33,7 +41,7 @@ describe('the README tables generated from action.yml', () => {
     expect(checkReadme(updateReadme(stale, actionYml), actionYml)).toEqual([])
   })
 
-  it('fails when action.yml gets an input or output the README does not have yet, until npm run docs', () => {
+  it('fails when action.yml gets an input or output the page does not have yet, until npm run docs', () => {
     const grown = actionYml
       .replace(
         '\noutputs:\n',
@@ -62,7 +70,7 @@ describe('the README tables generated from action.yml', () => {
     ])
     const unmarked = readme.replace('<!-- end outputs -->', '')
     expect(checkReadme(unmarked, actionYml)).toEqual([
-      "README.md needs the outputs table between the lines '<!-- outputs: generated from action.yml by npm run docs -->' and '<!-- end outputs -->', each once and in that order.",
+      "docs/inputs.md needs the outputs table between the lines '<!-- outputs: generated from action.yml by npm run docs -->' and '<!-- end outputs -->', each once and in that order.",
     ])
     expect(() => updateReadme(unmarked, actionYml)).toThrow(/needs the outputs table between the lines/)
   })

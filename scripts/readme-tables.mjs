@@ -1,11 +1,12 @@
-// The README's inputs and outputs tables are generated from action.yml, where each name, description, default and
-// required flag is written once. They sit between marker comments in README.md:
+// The inputs and outputs tables of the docs are generated from action.yml, where each name, description, default and
+// required flag is written once. They sit between marker comments in docs/inputs.md (TABLES_FILE; the README links
+// there since the README was split into docs/ by topic, issue 22):
 //
 //   <!-- inputs: generated from action.yml by npm run docs -->  …  <!-- end inputs -->
 //   <!-- outputs: generated from action.yml by npm run docs --> …  <!-- end outputs -->
 //
 //   node scripts/readme-tables.mjs           rewrite the tables (npm run docs)
-//   node scripts/readme-tables.mjs --check   exit 1, naming each stale row, when README.md is not what action.yml
+//   node scripts/readme-tables.mjs --check   exit 1, naming each stale row, when docs/inputs.md is not what action.yml
 //                                            makes it (npm run docs:check, run by .ci/run)
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -13,6 +14,8 @@ import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
 const SECTIONS = ['inputs', 'outputs']
+/** The file that holds both tables, relative to the repository root. */
+export const TABLES_FILE = 'docs/inputs.md'
 const begin = (section) => `<!-- ${section}: generated from action.yml by npm run docs -->`
 const end = (section) => `<!-- end ${section} -->`
 
@@ -57,19 +60,19 @@ export function renderTables(actionYml) {
   return { inputs: inputs.join('\n'), outputs: outputs.join('\n') }
 }
 
-/** Where each section's table sits in the README; throws, naming the marker, when one is missing or doubled. */
+/** Where each section's table sits in TABLES_FILE; throws, naming the marker, when one is missing or doubled. */
 function locate(readme, section) {
   const from = readme.indexOf(begin(section))
   const to = readme.indexOf(end(section))
   if (from < 0 || to < 0 || to < from || readme.indexOf(begin(section), from + 1) >= 0) {
     throw new Error(
-      `README.md needs the ${section} table between the lines '${begin(section)}' and '${end(section)}', each once and in that order.`,
+      `${TABLES_FILE} needs the ${section} table between the lines '${begin(section)}' and '${end(section)}', each once and in that order.`,
     )
   }
   return { start: from + begin(section).length, stop: to }
 }
 
-/** The README with both tables replaced by what action.yml makes. */
+/** TABLES_FILE's text with both tables replaced by what action.yml makes. */
 export function updateReadme(readme, actionYml) {
   const tables = renderTables(actionYml)
   let out = readme
@@ -88,7 +91,7 @@ function rowsByName(table) {
     .map((line) => [/^\| (`+) ?(.*?) ?\1 \|/.exec(line)?.[2] ?? line, line])
 }
 
-/** What is stale in the README's tables, one line each (empty: up to date). */
+/** What is stale in TABLES_FILE's tables, one line each (empty: up to date). */
 export function checkReadme(readme, actionYml) {
   const tables = renderTables(actionYml)
   const problems = []
@@ -120,7 +123,7 @@ export function checkReadme(readme, actionYml) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-  const readmePath = join(root, 'README.md')
+  const readmePath = join(root, TABLES_FILE)
   const readme = readFileSync(readmePath, 'utf8')
   const actionYml = readFileSync(join(root, 'action.yml'), 'utf8')
   try {
@@ -128,7 +131,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       const problems = checkReadme(readme, actionYml)
       if (problems.length > 0) {
         console.error(
-          `README.md's inputs and outputs tables are stale: run npm run docs (they are generated from action.yml).\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+          `${TABLES_FILE}'s inputs and outputs tables are stale: run npm run docs (they are generated from action.yml).\n${problems.map((p) => `  - ${p}`).join('\n')}`,
         )
         process.exit(1)
       }
@@ -137,8 +140,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       if (updated !== readme) writeFileSync(readmePath, updated)
       console.log(
         updated === readme
-          ? 'README.md is up to date.'
-          : 'README.md: inputs and outputs tables rewritten from action.yml.',
+          ? `${TABLES_FILE} is up to date.`
+          : `${TABLES_FILE}: inputs and outputs tables rewritten from action.yml.`,
       )
     }
   } catch (e) {
