@@ -27,7 +27,7 @@ export const SECRET_ENV = ['NODE_AUTH_TOKEN', 'NPM_TOKEN', 'GITHUB_TOKEN', 'ACTI
  * src/Runner.Worker/Handlers/NodeScriptActionHandler.cs: `Environment["ACTIONS_RUNTIME_TOKEN"]
  * = systemConnection.Authorization…AccessToken`, unconditionally), so a job without it does not
  * exist. It is scrubbed like every secret, but it does not stop the smoke test: no job could
- * run it otherwise, the smoke job of the reusable workflows included (README "Smoke test").
+ * run it otherwise, the smoke job of the reusable workflows included (docs/runbook.md "Smoke test").
  */
 export const RUNNER_TOKEN_ENV = 'ACTIONS_RUNTIME_TOKEN'
 

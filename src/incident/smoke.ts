@@ -376,7 +376,7 @@ function runProcess(
 // did. Without python3 the best available is used: the descendants are read from /proc
 // (/proc/<pid>/task/<tid>/children, man 5 proc) every 100 ms and at the end, and every one
 // seen is killed (by pid and start time, so a reused pid is not); a process that starts and
-// leaves within one interval is missed then (README "Smoke test" says so).
+// leaves within one interval is missed then (docs/runbook.md "Smoke test" says so).
 
 /** The supervisor (python3): argv is the command; PR_SET_CHILD_SUBREAPER is 36 (linux/prctl.h). */
 const SUPERVISOR = `
@@ -633,7 +633,7 @@ export function smokeTestStep(
  * (https://docs.github.com/en/actions/using-github-hosted-runners/using-github-hosted-runners/about-github-hosted-runners:
  * "passwordless sudo"). A helper re-exec'd with a clean environment before any secret is read
  * does not help either: it is still this user's, beside this process. So the command runs only
- * in a process that holds no credential at all (README "Smoke test").
+ * in a process that holds no credential at all (docs/runbook.md "Smoke test").
  */
 function refusal(held: string[]): InputError {
   const action = currentDialect() === 'action'

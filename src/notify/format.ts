@@ -267,7 +267,7 @@ export function teamsPayload(a: Announcement) {
   }
 }
 
-/** The json format: the announcement itself, with a format version first (README "Announce"). */
+/** The json format: the announcement itself, with a format version first (docs/runbook.md "Announce"). */
 export function jsonPayload(a: Announcement): { version: 1 } & Announcement {
   return { version: 1, ...a }
 }

@@ -31,7 +31,7 @@ export interface AnnouncedTarget {
   error: string | null
 }
 
-/** The json format's body, field for field (README "Announce" documents it). */
+/** The json format's body, field for field (docs/runbook.md "Announce" documents it). */
 export interface Announcement {
   event: 'rollback.started' | 'rollback.finished'
   status: AnnouncedStatus
