@@ -272,7 +272,7 @@ const OVERRIDE_LABEL = 'release-freeze-override';
 /* harmony export */   g_: () => (/* binding */ mergeRecord),
 /* harmony export */   tf: () => (/* binding */ parseReportRecord)
 /* harmony export */ });
-/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4623);
+/* harmony import */ var _incident_impact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73185);
 /* harmony import */ var _incident_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(68629);
 // The record a report carries, hidden at its end so that a re-run merges into it instead
 // of starting over: encoded (canonical JSON in base64), parsed back field by field, and
@@ -644,7 +644,7 @@ function mergeRecord(existing, current) {
         issueNumber: current.issueNumber ?? base.issueNumber,
         issueUrl: current.issueUrl ?? base.issueUrl,
         reportPath: current.reportPath ?? base.reportPath,
-        impact: (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .mergeImpact */ .n3)(base.impact, current.impact),
+        impact: (0,_incident_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .mergeImpact */ .n3)(base.impact, current.impact),
         verification: mergeVerification(base.verification, current.verification),
         // the plan the first hand-off left stays: a resume performs exactly it
         handoff: base.handoff ?? current.handoff,

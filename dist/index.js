@@ -54446,1486 +54446,7 @@ module.exports = validate
 
 /***/ }),
 
-/***/ 27177:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   EV: () => (/* binding */ DEPRECATION_PLACEHOLDERS),
-/* harmony export */   Jl: () => (/* binding */ DEFAULT_DEPRECATION_MESSAGE),
-/* harmony export */   Ky: () => (/* binding */ renderDeprecationMessage)
-/* harmony export */ });
-// The deprecation message template: its default, its placeholders and how it is filled.
-// Pure: the planner (src/plan.ts) renders it; src/inputs.ts only validates what the user gave.
-const DEFAULT_DEPRECATION_MESSAGE = '{version} was rolled back: {reason}. Use {restore} instead.';
-/** The placeholders a template may use, as `{name}`. */
-const DEPRECATION_PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'];
-/** Fills the deprecation template; whitespace is folded so the message stays one line. */
-function renderDeprecationMessage(template, values) {
-    return template
-        .replace(/\{(version|restore|channel|reason)\}/g, (_, k) => values[k])
-        .replace(/\s+/g, ' ')
-        .trim();
-}
-
-
-/***/ }),
-
-/***/ 98571:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   Z: () => (/* binding */ DURATION_UNITS)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
-// Durations as every duration input takes them: Go's notation (`30s`, `5m`, `1h30m`, `1.5h`,
-// `500ms`) plus days (`2d` is 48h), which Go lacks but an age or a recovery-time target is
-// often said in. One parser for max-age, smoke-test-timeout, verify-timeout, wait-for-cdn
-// and rto-targets; each caller keeps its own limits, default and empty value.
-// Pure: no I/O.
-
-/** The units, for messages and descriptions. */
-const DURATION_UNITS = 'ms, s, m, h, d';
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-// `ms` before `m`: 5ms is five milliseconds, 5m five minutes
-const DURATION = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
-/** longer text is refused before it is read (a duration this long is a mistake or an attack) */
-const MAX_TEXT = 40;
-/**
- * A duration in whole milliseconds, or an InputError naming `input`, what is wrong and
- * `rule.fix`. Units ms, s, m, h, d (case-insensitive), several in a row (`1h30m`), each with
- * an optional fraction (`1.5h`). Empty text is not a duration: callers decide what empty means.
- */
-function parseDuration(input, raw, rule) {
-    const text = raw.trim();
-    const v = text.toLowerCase();
-    if (rule.zero && /^0+$/.test(v))
-        return 0;
-    if (v.length > MAX_TEXT || !DURATION.test(v))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${JSON.stringify(text.slice(0, MAX_TEXT))} is not a duration.`, rule.fix);
-    let ms = 0;
-    for (const [, n, unit] of v.matchAll(PART))
-        ms += Number(n) * UNIT_MS[unit];
-    ms = Math.round(ms);
-    if (ms === 0 && rule.zero)
-        return 0;
-    if (!(ms > 0))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `must be longer than 0 (got ${text}).`, rule.fix);
-    if (rule.min !== undefined && ms < rule.min)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${text} is shorter than ${rule.minText ?? `${rule.min}ms`}.`, rule.fix);
-    if (ms > rule.max)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${text} is longer than ${rule.maxText}.`, rule.fix);
-    return ms;
-}
-
-
-/***/ }),
-
-/***/ 63739:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   y: () => (/* binding */ incidentOfTargets)
-/* harmony export */ });
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(22464);
-// The incident id of several targets: one formula for the runner (which makes it) and the
-// record check (which recomputes it from a record to see that the record is that incident's).
-// Pure.
-
-/**
- * One id for an incident of several targets: every target (npm packages by name, others
- * as kind:name), the channel, the bad version and the restore version asked for (absent:
- * each target's last known good).
- */
-function incidentOfTargets(targets, channel, bad, restoreAsked) {
-    const names = targets.map((r) => (r.kind === 'npm' ? r.name : `${r.kind}:${r.name}`));
-    return (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .incidentId */ ._3)([...names].sort().join(','), channel, bad, restoreAsked ?? 'last-known-good');
-}
-
-
-/***/ }),
-
-/***/ 51922:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   NB: () => (/* binding */ inputLabel),
-/* harmony export */   Pe: () => (/* binding */ setting),
-/* harmony export */   QX: () => (/* binding */ settingName),
-/* harmony export */   ah: () => (/* binding */ useDialect),
-/* harmony export */   kZ: () => (/* binding */ currentDialect),
-/* harmony export */   oc: () => (/* binding */ setTo),
-/* harmony export */   w7: () => (/* binding */ theSetting)
-/* harmony export */ });
-/* unused harmony export cliForms */
-// How a message names a setting, for the entry that runs: the action says its inputs
-// (`force: true`, `npm-token: ${{ secrets.NPM_TOKEN }}`), the CLI its flags and environment
-// variables (`--force`, `NPM_TOKEN`). Every message that names a setting refers to it by
-// its action.yml input key through the functions below; the table is the one place that
-// maps an input to its flag or variable.
-//
-// Why the entry picks a dialect up front instead of each entry re-rendering messages at
-// its edge: messages travel far from where they are made - into the tracking issue, the
-// incident report, webhooks, the --json result, the action's outputs - and each of those
-// would be an edge where an unrendered reference could leak. So the entry (src/main.ts,
-// src/cli.ts) calls useDialect once before anything else, and every message is made final.
-// Pure: no I/O.
-let dialect = 'action';
-/** Chosen by the entry before it reads any input; returns the previous one (tests restore it). */
-function useDialect(d) {
-    const previous = dialect;
-    dialect = d;
-    return previous;
-}
-function currentDialect() {
-    return dialect;
-}
-/** Action inputs whose CLI form is not `--<input> <value>`. The one table from input to flag or variable. */
-const CLI = {
-    'rollback-version': { flag: '--rollback' },
-    'restore-version': { flag: '--restore' },
-    'npm-token': {
-        env: 'NPM_TOKEN',
-        provide: "set NPM_TOKEN in the environment (or the registry's _authToken in .npmrc)",
-    },
-    'github-token': { env: 'GITHUB_TOKEN', provide: 'set GITHUB_TOKEN in the environment' },
-    'registry-username': { env: 'REGISTRY_USERNAME', provide: 'set REGISTRY_USERNAME in the environment' },
-    'registry-password': { env: 'REGISTRY_PASSWORD', provide: 'set REGISTRY_PASSWORD in the environment' },
-    'announce-webhook': { env: 'ANNOUNCE_WEBHOOK', provide: 'set ANNOUNCE_WEBHOOK in the environment' },
-    kubeconfig: { env: 'KUBECONFIG', provide: 'set KUBECONFIG in the environment (or write ~/.kube/config)' },
-    force: { flag: '--force', on: 'true' },
-    'dry-run': { flag: '--dry-run', on: 'true' },
-    drill: { flag: '--drill', on: 'true' },
-    undo: { flag: '--undo', on: 'true' },
-    'require-holder': { flag: '--require-holder', on: 'true' },
-    deprecate: { flag: '--no-deprecate', on: 'false' },
-    'partial-ok': { flag: '--all-or-nothing', on: 'false' },
-    'create-issue': { flag: '--no-issue', on: 'false' },
-    'commit-report': { flag: '--no-report', on: 'false' },
-    'freeze-check': { flag: '--repo' },
-    repository: { flag: '--repo' },
-    repo: { flag: '--repo' },
-    // the CLI names images, releases and their kind in --targets
-    target: { flag: '--targets' },
-    image: { flag: '--targets docker:<image>' },
-    release: { flag: '--targets helm:<release>' },
-    namespace: { flag: '--targets helm:<namespace>/<release>' },
-};
-/** How the action shows a secret input when it says to pass one. */
-const ACTION_EXAMPLE = {
-    'npm-token': '${{ secrets.NPM_TOKEN }}',
-    'registry-password': '${{ secrets.REGISTRY_PASSWORD }}',
-    'announce-webhook': '${{ secrets.ANNOUNCE_WEBHOOK }}',
-};
-/** The setting's name: `npm-token` (action), `NPM_TOKEN` / `--rollback` (CLI). */
-function settingName(input, d = dialect) {
-    if (d === 'action')
-        return input;
-    const form = CLI[input];
-    return form?.flag ?? form?.env ?? `--${input}`;
-}
-/** The setting with a value: `force: true`, `strategy: retag` (action); `--force`, `no --dry-run`, `--strategy retag` (CLI). */
-function setting(input, value, d = dialect) {
-    if (d === 'action')
-        return `${input}: ${value}`;
-    const form = CLI[input];
-    if (form?.on)
-        return value === form.on ? form.flag : `no ${form.flag}`;
-    if (form?.env)
-        return `${form.env}=${value}`;
-    return `${form?.flag ?? `--${input}`} ${value}`;
-}
-/**
- * The instruction to give it: `set force: true`, `pass npm-token: ${{ secrets.NPM_TOKEN }}`
- * (action); `pass --force`, `leave out --dry-run`, `set NPM_TOKEN in the environment …` (CLI).
- * Without a value: how to provide the setting at all.
- */
-function setTo(input, value, d = dialect) {
-    if (d === 'action') {
-        if (value !== undefined)
-            return `set ${input}: ${value}`;
-        return `pass ${ACTION_EXAMPLE[input] ? `${input}: ${ACTION_EXAMPLE[input]}` : input}`;
-    }
-    const form = CLI[input];
-    if (form?.on)
-        return value === undefined || value === form.on ? `pass ${form.flag}` : `leave out ${form.flag}`;
-    if (form?.env)
-        return value === undefined ? (form.provide ?? `set ${form.env}`) : `set ${form.env}=${value}`;
-    return `pass ${settingName(input, d)}${value === undefined ? '' : ` ${value}`}`;
-}
-/** "the registry input" (action) / "--registry" (CLI), for prose that refers to the setting itself. */
-function theSetting(input, d = dialect) {
-    return d === 'action' ? `the ${input} input` : settingName(input, d);
-}
-/** Every input the table renames, for tests that check each one reaches a real flag or variable. */
-function cliForms() {
-    return Object.fromEntries(Object.entries(CLI).map(([k, v]) => [k, { flag: v.flag, env: v.env }]));
-}
-/** How an error about the setting begins: `Input 'npm-token':` (action), `NPM_TOKEN:` (CLI). */
-function inputLabel(input, d = dialect) {
-    return d === 'action' ? `Input '${input}':` : `${settingName(input, d)}:`;
-}
-
-
-/***/ }),
-
-/***/ 83916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   GM: () => (/* binding */ PartialError),
-/* harmony export */   Rx: () => (/* binding */ CapabilityError),
-/* harmony export */   ZS: () => (/* binding */ RollbackError),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   gl: () => (/* binding */ RegistryError)
-/* harmony export */ });
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51922);
-
-/** Every error the action raises on purpose says what went wrong and how to fix it. */
-class RollbackError extends Error {
-    fix;
-    constructor(message, fix) {
-        super(fix ? `${message} Fix: ${fix}` : message);
-        this.fix = fix;
-        this.name = 'RollbackError';
-    }
-}
-/**
- * A bad input, found before anything was written. Names the input by its action.yml key;
- * the message says it as the entry that runs does (src/core/settings.ts): `Input '<input>':
- * <problem> Fix: <fix>` in the action, `<flag or variable>: <problem> Fix: <fix>` in the CLI.
- */
-class InputError extends RollbackError {
-    input;
-    problem;
-    constructor(input, 
-    /** what is wrong, without the input's name */
-    problem, fix) {
-        super(`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .inputLabel */ .NB)(input)} ${problem}`, fix);
-        this.input = input;
-        this.problem = problem;
-        this.name = 'InputError';
-    }
-}
-/** The registry refused or failed a request. */
-class RegistryError extends RollbackError {
-    status;
-    code;
-    constructor(message, fix, status, code) {
-        super(message, fix);
-        this.status = status;
-        this.code = code;
-        this.name = 'RegistryError';
-    }
-}
-/**
- * The registry lacks what a step needs (it cannot move a channel, or cannot deprecate),
- * rather than refusing this token or failing for a while: never retried. `registry` names
- * it for people ("Nexus Repository 3 at nexus.example.com").
- */
-class CapabilityError extends RegistryError {
-    capability;
-    registry;
-    constructor(capability, registry, message, fix, status) {
-        super(message, fix, status);
-        this.capability = capability;
-        this.registry = registry;
-        this.name = 'CapabilityError';
-    }
-}
-/**
- * The rollback's critical part took effect but something after it did not: the step
- * fails, `status=partial`, and a re-run completes only what is missing.
- */
-class PartialError extends RollbackError {
-    done;
-    missing;
-    cause;
-    constructor(done, missing, cause) {
-        super(`Partial rollback: ${done.join('; ')}. Still missing: ${missing.join('; ')}. ` +
-            `Cause: ${cause instanceof Error ? cause.message : String(cause)}`, 'Re-run the same rollback: it completes only what is missing.');
-        this.done = done;
-        this.missing = missing;
-        this.cause = cause;
-        this.name = 'PartialError';
-    }
-}
-function errorMessage(e) {
-    return e instanceof Error ? e.message : String(e);
-}
-
-
-/***/ }),
-
-/***/ 55208:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ executeIncident),
-/* harmony export */   c: () => (/* binding */ repositoryDefaultBranch)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
-/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(99081);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(79786);
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(51922);
-/* harmony import */ var _handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7989);
-
-
-
-
-
-/**
- * `gh` undefined: no GitHub bookkeeping (dry run, both parts off, or a CLI run without a
- * token). Throws only for failures before anything was written.
- */
-async function executeIncident(req, gi, targets, gh, ctx, log, steps = {}) {
-    let execution;
-    try {
-        execution = await runAndRecord(req, gi, targets, gh, ctx, log, steps);
-        return execution;
-    }
-    catch (error) {
-        await atEnd(steps, { error }, undefined, log);
-        throw error;
-    }
-    finally {
-        if (execution)
-            partialFrom(execution.result, await atEnd(steps, { result: execution.result }, execution.bookkeeping, log), true);
-    }
-}
-async function atEnd(steps, end, books, log) {
-    const report = { missing: [], warnings: [] };
-    for (const step of steps.atEnd ?? []) {
-        try {
-            const r = await step(end, books);
-            report.warnings.push(...r.warnings, ...r.missing);
-        }
-        catch (e) {
-            report.warnings.push((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e));
-        }
-    }
-    for (const w of report.warnings)
-        log.warning(w);
-    return report;
-}
-/** Missing parts make a run that rolled something back partial; warnings are added. */
-function partialFrom(result, report, warningsOnly = false) {
-    result.warnings.push(...report.warnings);
-    if (warningsOnly || report.missing.length === 0)
-        return;
-    const earlier = result.error;
-    const done = earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.done : doneOf(result);
-    const missing = [
-        ...(earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.missing : earlier ? [earlier.message] : []),
-        ...report.missing,
-    ];
-    result.status = 'partial';
-    result.error = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM(done, missing, earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.cause : new Error(report.missing[0]));
-}
-async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
-    // the GitHub token is checked beside the registry reads, before any write
-    let defaultBranch = '';
-    const preflight = gh && !req.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined;
-    const beforeWrite = steps.beforeWrite?.length
-        ? async (planned) => {
-            for (const step of steps.beforeWrite ?? [])
-                await step(planned);
-        }
-        : undefined;
-    const beforeHandoff = steps.beforeHandoff?.length
-        ? async (planned) => {
-            for (const step of steps.beforeHandoff ?? [])
-                await step(planned);
-        }
-        : undefined;
-    const undoRecord = req.undo && !req.recorded ? steps.undoRecord : undefined;
-    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runIncident */ .ao)(req, targets, log, {
-        preflight,
-        beforeWrite,
-        ...(beforeHandoff ? { beforeHandoff } : {}),
-        progress: steps.progress,
-        ...(undoRecord ? { undoRecord } : {}),
-    });
-    // the maintainer's command, in the summary, the issue and the report (src/handoff.ts)
-    if (result.handoff && ctx.repository)
-        result.handoff.command = (0,_handoff_js__WEBPACK_IMPORTED_MODULE_3__/* .resumeCommand */ .VJ)(result.incidentId, ctx.repository);
-    if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
-        for (const step of steps.afterWrite ?? [])
-            partialFrom(result, await step(result));
-    }
-    // nothing happened to record
-    if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
-        return { result };
-    // the GitHub side (Octokit and the renderers) is loaded only when it runs
-    const { recordIncident } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(27), __nccwpck_require__.e(948)]).then(__nccwpck_require__.bind(__nccwpck_require__, 34948));
-    const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
-    partialFrom(result, bookkeeping);
-    return { result, bookkeeping };
-}
-/** What the rollback achieved, in words, for a partial result. */
-function doneOf(result) {
-    if (result.targets.length > 1)
-        return [`the targets' channels are rolled back`];
-    const plan = result.targets[0].plan;
-    if (!plan)
-        return [];
-    return [
-        plan.tag.kind === 'keep-newer'
-            ? `'${plan.channel}' stays on ${plan.tag.holder}`
-            : `'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`,
-        ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`]),
-    ];
-}
-/** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
-async function repositoryDefaultBranch(gh, ctx) {
-    try {
-        const { data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_4__/* .repoRef */ .sA)(ctx.repository) });
-        return data.default_branch;
-    }
-    catch (e) {
-        const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_4__/* .ghStatus */ .e8)(e);
-        if (status === 401)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .currentDialect */ .kZ)() === 'action'
-                ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.'
-                : 'set GITHUB_TOKEN to a valid token.');
-        if (status === 403 || status === 404) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
-        }
-        throw e;
-    }
-}
-
-
-/***/ }),
-
-/***/ 7661:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   e: () => (/* binding */ reportPath),
-/* harmony export */   r: () => (/* binding */ parseReportDir)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(83916);
-// The GitHub bookkeeping's own input, report-dir: parsed and checked here, before anything
-// is read or written, and the report's path inside that folder. Pure: no I/O, no @actions/*.
-
-
-const MAX_REPORT_DIR = 200;
-/**
- * Validates the report-dir input: a relative folder inside the repository, forward
- * slashes, segments of [A-Za-z0-9._-], no `.`/`..` segments. `./incidents/` becomes
- * `incidents`. The caller applies the default (`incidents`) before calling.
- */
-function parseReportDir(input, raw) {
-    const fix = 'give a folder relative to the repository root, such as incidents or docs/incidents (letters, digits, ".", "_", "-", separated by "/").';
-    const shown = JSON.stringify(raw.slice(0, 80));
-    const value = raw.trim();
-    if (value === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, 'is empty.', fix);
-    if (value.includes('\\'))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a backslash.`, fix);
-    if (value.startsWith('/'))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is an absolute path.`, fix);
-    const segments = value.split('/').filter((s, i, all) => s !== '' || (i !== all.length - 1 && i !== 0));
-    const withoutDot = segments[0] === '.' ? segments.slice(1) : segments;
-    for (const s of withoutDot) {
-        if (s === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains an empty segment ("//").`, fix);
-        if (s === '.' || s === '..')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a "${s}" segment.`, fix);
-        if (s.toLowerCase() === '.git')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} points into .git.`, fix);
-        if (!/^[A-Za-z0-9._-]+$/.test(s))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains characters other than letters, digits, ".", "_", "-" and "/".`, fix);
-    }
-    const dir = withoutDot.join('/');
-    if (dir === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is the repository root.`, fix);
-    if (dir.length > MAX_REPORT_DIR)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `is ${dir.length} characters long; the limit is ${MAX_REPORT_DIR}.`, fix);
-    return dir;
-}
-const slug = (text) => text
-    .toLowerCase()
-    .replace(/^@/, '')
-    .replace(/\//g, '__')
-    .replace(/[^a-z0-9._-]/g, '-');
-/**
- * `<report-dir>/rollback-<slug>-<version>.md`; `@acme/widget` becomes `acme__widget`.
- * A channel other than `latest` is added (`…-1.2.3-beta.md`) so that rolling the same
- * bad version back on two channels makes two reports, as it makes two incidents.
- */
-function reportPath(reportDir, packageName, version, channel = 'latest') {
-    const dir = parseReportDir('report-dir', reportDir);
-    let name = `${slug(packageName)}-${slug(version)}${channel === 'latest' ? '' : `-${slug(channel)}`}`;
-    if (name.length > 180) {
-        const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
-            .update(JSON.stringify([packageName, version, channel]))
-            .digest('hex')
-            .slice(0, 12);
-        name = `${name.slice(0, 160)}-${hash}`;
-    }
-    return `${dir}/rollback-${name}.md`;
-}
-
-
-/***/ }),
-
-/***/ 68629:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   o: () => (/* binding */ SEVERITIES)
-/* harmony export */ });
-// The incident as the GitHub bookkeeping records it: plain data, no I/O. The tracking
-// issue and the incident report are both rendered from an IncidentRecord, and the report
-// carries the record (hidden) so that a re-run can merge into it instead of starting over.
-const SEVERITIES = ['critical', 'high', 'medium', 'low'];
-
-
-/***/ }),
-
-/***/ 99081:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Xt: () => (/* binding */ ghMessage),
-/* harmony export */   e8: () => (/* binding */ ghStatus),
-/* harmony export */   sA: () => (/* binding */ repoRef)
-/* harmony export */ });
-// Small GitHub helpers with no Octokit behind them, so the entry can use them without
-// loading the client (which is loaded only when the bookkeeping runs).
-function repoRef(repository) {
-    const [owner, repo] = repository.split('/');
-    return { owner, repo };
-}
-/** The HTTP status of an Octokit RequestError (undefined for network failures). */
-function ghStatus(e) {
-    const s = e?.status;
-    return typeof s === 'number' ? s : undefined;
-}
-/** GitHub's error message, for decisions (409 kinds) and for the user. */
-function ghMessage(e) {
-    const err = e;
-    const m = err?.response?.data?.message ?? err?.message;
-    return typeof m === 'string' ? m : String(e);
-}
-
-
-/***/ }),
-
-/***/ 90200:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Az: () => (/* binding */ runLabel),
-/* harmony export */   KT: () => (/* binding */ lastRun),
-/* harmony export */   OF: () => (/* binding */ fenced),
-/* harmony export */   Pl: () => (/* binding */ safeUrl),
-/* harmony export */   aY: () => (/* binding */ code),
-/* harmony export */   dp: () => (/* binding */ who),
-/* harmony export */   fU: () => (/* binding */ formatTime),
-/* harmony export */   hZ: () => (/* binding */ trigger),
-/* harmony export */   i5: () => (/* binding */ isNpm),
-/* harmony export */   nf: () => (/* binding */ link),
-/* harmony export */   r7: () => (/* binding */ shellWord),
-/* harmony export */   wL: () => (/* binding */ packagesTable)
-/* harmony export */ });
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83758);
-/* harmony import */ var _urls_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(15945);
-// The small pieces the tracking issue and the incident report share: code spans, safe
-// links (the release note uses safeUrl too), people and runs, times, fences, shell words,
-// the packages table. Pure: no I/O, no clock, no @actions/*.
-
-
-/** A value in a code span; anything that could break the span or a table falls back to inert text. */
-function code(value, none = '_(none)_') {
-    if (value === undefined || value === '')
-        return none;
-    return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(value);
-}
-/** An http(s) URL safe to put in a Markdown link target, or undefined. */
-function safeUrl(url) {
-    if (!url || !/^https?:\/\/[^\s<>"'`]+$/.test(url))
-        return undefined;
-    return url.replace(/[()[\]|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-function link(text, url) {
-    const target = safeUrl(url);
-    return target ? `[${text}](${target})` : text;
-}
-/** A GitHub login as a link to its profile (no @mention: nobody gets notified by the bookkeeping). */
-function who(actor, serverUrl) {
-    if (!actor)
-        return '_(unknown)_';
-    const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(\[bot\])?$/.exec(actor);
-    if (!m)
-        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(actor);
-    const url = safeUrl((0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .accountUrl */ .dA)(serverUrl, m[1], m[2] !== undefined)) ?? (0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .accountUrl */ .dA)(_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_SERVER_URL */ .UM, m[1], m[2] !== undefined);
-    return m[2] ? `[${m[1]}\\[bot\\]](${url})` : `[${m[1]}](${url})`;
-}
-/** The link to this workflow run (with the attempt when it is a re-run attempt). */
-function runLink(ctx) {
-    return safeUrl((0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .runUrl */ .Vp)(ctx));
-}
-function runLabel(ctx) {
-    const url = runLink(ctx);
-    if (!url)
-        return '_local run (no link)_';
-    const attempt = ctx.runAttempt && Number(ctx.runAttempt) > 1 ? `, attempt ${ctx.runAttempt}` : '';
-    return `[run ${ctx.runId}${attempt}](${url})`;
-}
-function trigger(ctx) {
-    const event = ctx.eventName ? code(ctx.eventName) : '_(unknown event)_';
-    return ctx.workflow ? `${event} in workflow ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(ctx.workflow)}` : event;
-}
-/** `2026-11-21T14:00:05.123Z` as `2026-11-21 14:00:05`; anything unparsable shown as it is. */
-function formatTime(at) {
-    const ms = /^\d{4}-\d\d-\d\dT/.test(at) ? Date.parse(at) : NaN;
-    return Number.isNaN(ms) ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-}
-/** A code fence longer than any backtick run inside the content. */
-function fenced(info, content) {
-    const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    return `${fence}${info}\n${content}\n${fence}`;
-}
-/** A word a shell takes as one argument (package names from before 2017 may hold ' ( ) ! * ~). */
-function shellWord(word) {
-    return /^[A-Za-z0-9@._/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-const lastRun = (r) => r.runs[r.runs.length - 1];
-/** A row per target of an incident with several (npm packages, or any kind with `targets`). */
-function packagesTable(r) {
-    const rows = r.packages ?? [];
-    const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm');
-    if (!mixed) {
-        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [
-            code(p.name),
-            p.previousVersion ? code(p.previousVersion) : '_(none)_',
-            p.restoreVersion ? code(p.restoreVersion) : '–',
-            (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
-        ]));
-    }
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [
-        `${p.kind ?? 'npm'} ${code(p.name)}`,
-        code(p.channel ?? r.channel),
-        p.previousVersion ? code(p.previousVersion) : '_(none)_',
-        p.restoreVersion ? code(p.restoreVersion) : '–',
-        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
-    ]));
-}
-/** npm's installers are only the question for npm packages. */
-const isNpm = (r) => r.target === undefined || r.target === 'npm';
-
-
-/***/ }),
-
-/***/ 15945:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $9: () => (/* binding */ issueUrl),
-/* harmony export */   QF: () => (/* binding */ githubEndpoints),
-/* harmony export */   UM: () => (/* binding */ DEFAULT_SERVER_URL),
-/* harmony export */   Vp: () => (/* binding */ runUrl),
-/* harmony export */   b0: () => (/* binding */ blobUrl),
-/* harmony export */   dA: () => (/* binding */ accountUrl)
-/* harmony export */ });
-/* unused harmony export DEFAULT_API_URL */
-const DEFAULT_SERVER_URL = 'https://github.com';
-const DEFAULT_API_URL = 'https://api.github.com';
-/**
- * The web and API base URLs, without a trailing slash. A runner always sets both; where
- * only GITHUB_SERVER_URL is given (the CLI on a GitHub Enterprise Server), the API is the
- * server's `/api/v3`, as on every GitHub Enterprise Server.
- */
-function githubEndpoints(env) {
-    const serverUrl = (env.GITHUB_SERVER_URL?.trim() || DEFAULT_SERVER_URL).replace(/\/+$/, '');
-    const fallback = serverUrl === DEFAULT_SERVER_URL ? DEFAULT_API_URL : `${serverUrl}/api/v3`;
-    const apiUrl = (env.GITHUB_API_URL?.trim() || fallback).replace(/\/+$/, '');
-    return { serverUrl, apiUrl };
-}
-const base = (ctx) => (ctx.serverUrl || DEFAULT_SERVER_URL).replace(/\/+$/, '');
-/** The workflow run (with the attempt when it is a re-run), or undefined without a numeric run id and a repository. */
-function runUrl(ctx) {
-    if (!ctx.runId || !/^\d+$/.test(ctx.runId) || !ctx.repository)
-        return undefined;
-    const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : '';
-    return `${base(ctx)}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`;
-}
-/** An issue of the run's repository. */
-function issueUrl(ctx, number) {
-    return `${base(ctx)}/${ctx.repository}/issues/${number}`;
-}
-/** A file of the run's repository on a branch. */
-function blobUrl(ctx, branch, path) {
-    return `${base(ctx)}/${ctx.repository}/blob/${encodeURIComponent(branch)}/${path}`;
-}
-/** A user's profile, or an app's page for its bot user (`name[bot]`). */
-function accountUrl(serverUrl, login, bot = false) {
-    return bot ? `${base({ serverUrl })}/apps/${login}` : `${base({ serverUrl })}/${login}`;
-}
-
-
-/***/ }),
-
-/***/ 40578:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ ChannelMovedError),
-/* harmony export */   m: () => (/* binding */ guardedWrite)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(49809);
-// The one way any adapter writes a channel: a fresh read right before the write (and
-// before every retry of it), a comparison with what the plan expected, the write, and a
-// read-back that decides from state rather than from the status code. No protocol we
-// write to has a compare-and-set for channels (npm dist-tags, OCI tags, helm releases,
-// git refs), so this narrows the window to one round trip; it never writes over a value
-// the plan did not expect.
-
-
-/**
- * The channel no longer holds what the plan expected: nothing was written. `holder` is
- * what it holds now (a version, a digest, or undefined when the channel is gone).
- */
-class ChannelMovedError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS {
-    channel;
-    holder;
-    expected;
-    wanted;
-    constructor(channel, holder, expected, wanted) {
-        super(`'${channel}' moved to ${holder ?? '(nothing: the channel was removed)'} while the rollback ran (the plan expected ${expected ?? 'no such channel'}); left there, nothing was written to it.`, `look at what '${channel}' holds now; if it still needs rolling back, run again and the plan starts from the new state.`);
-        this.channel = channel;
-        this.holder = holder;
-        this.expected = expected;
-        this.wanted = wanted;
-        this.name = 'ChannelMovedError';
-    }
-}
-/**
- * Guarded write: read -> compare -> write -> read back, with the retry inside the guard.
- * Returns the outcome and the last state read (the read-back), so the next step can use
- * it as its own fresh read instead of reading again.
- */
-async function guardedWrite(g) {
-    let startedAt = Date.now();
-    let state = g.fresh ?? (await g.read());
-    let wrote = false;
-    for (let attempt = 1;; attempt++) {
-        if (g.isDone(state))
-            return { outcome: wrote ? 'written' : 'already', state };
-        if (!g.isExpected(state))
-            throw new ChannelMovedError(g.channel, g.holderOf(state), g.expected, g.wanted);
-        let failure;
-        try {
-            await g.write(state);
-            wrote = true;
-        }
-        catch (e) {
-            if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS)
-                throw e;
-            failure = e;
-        }
-        // the read-back: it decides, whatever the status code said
-        state = await g.read();
-        if (g.isDone(state)) {
-            if (failure)
-                g.log.warning(`${g.what}: the registry answered ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .describeFailure */ .Ic)(failure)}, but reading back shows the change took effect.`);
-            return { outcome: 'written', state };
-        }
-        // the write was refused for want of a second factor, which the person has just given
-        // (src/targets/npm/two-factor.ts): sent again at once, guarded by the read-back above,
-        // made after the approval; the wait for the person is not counted as retrying
-        if (failure !== undefined && failure.resendNow === true) {
-            attempt--;
-            startedAt = Date.now();
-            continue;
-        }
-        const retryable = failure === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRetryable */ .r3)(failure) || g.alsoRetry?.(failure) === true;
-        const delay = retryable ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .nextDelay */ .rM)(g.policy, attempt, failure, startedAt) : undefined;
-        if (delay === undefined) {
-            if (failure)
-                throw g.explain(failure);
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${g.what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
-        }
-        g.log.warning(`${g.what} did not take effect (${failure ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .describeFailure */ .Ic)(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
-        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .yy)(delay);
-        // time passed: the retry is guarded by a read made now, not by the read-back
-        state = await g.read();
-    }
-}
-
-
-/***/ }),
-
-/***/ 7989:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   VJ: () => (/* binding */ resumeCommand),
-/* harmony export */   iu: () => (/* binding */ markNeedsPerson),
-/* harmony export */   z: () => (/* binding */ isTokensDisallowed),
-/* harmony export */   z6: () => (/* binding */ needsPerson)
-/* harmony export */ });
-// The hand-off: a run that does everything but the registry writes (reads, plans,
-// smoke-tests), opens the tracking issue with the plan and one command for a maintainer,
-// and ends `awaiting-approval`. It happens with `handoff: true`, or when the preflight finds
-// a credential that cannot write without a person. The maintainer's command
-// (`release-rollback resume <incident-id>`, src/modes/resume.ts) performs exactly the plan
-// recorded here, with their own second factor. Pure: no I/O.
-/** Marks an error of the preflight as "this credential cannot write without a person". */
-const NEEDS_PERSON = Symbol.for('release-rollback.needs-person');
-/** The error, marked: the runner hands off instead of failing on it (why: one sentence). */
-function markNeedsPerson(e, why) {
-    Object.defineProperty(e, NEEDS_PERSON, { value: why, enumerable: false });
-    return e;
-}
-/** Why this preflight error means a person must make the writes; undefined for any other error. */
-function needsPerson(e) {
-    if (!e || typeof e !== 'object')
-        return undefined;
-    const why = e[NEEDS_PERSON];
-    return typeof why === 'string' ? why : undefined;
-}
-/**
- * npmjs's answer to a token write on a package set to "Require two-factor authentication
- * and disallow tokens" (docs.npmjs.com/requiring-2fa-for-package-publishing-and-settings-modification:
- * with that setting "you will not be able to use automation or granular access tokens" to
- * publish or change the package). The docs give no wording of the refusal: this matches a
- * 403 whose message speaks of two-factor authentication and tokens (unverified against npmjs).
- */
-function isTokensDisallowed(e) {
-    const err = e;
-    if (err?.statusCode !== 403)
-        return false;
-    const text = `${typeof err.body === 'string' ? err.body : JSON.stringify(err.body ?? '')} ${String(err.message ?? '')}`;
-    return /two-factor|2fa/i.test(text) && /token/i.test(text) && /(not allow|disallow|does not permit)/i.test(text);
-}
-/** The maintainer's one command that finishes a handed-off incident. */
-function resumeCommand(incidentId, repository) {
-    return `npx release-rollback@1 resume ${incidentId} --repo ${repository}`;
-}
-
-
-/***/ }),
-
-/***/ 79407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(66116);
-
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 38422:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BJ: () => (/* binding */ readGitHubInputs),
-/* harmony export */   Ko: () => (/* binding */ readInputs),
-/* harmony export */   Th: () => (/* binding */ packageNameFromWorkspace),
-/* harmony export */   YY: () => (/* binding */ mainKind),
-/* harmony export */   et: () => (/* binding */ isFreezeCheck),
-/* harmony export */   jJ: () => (/* binding */ targetsFrom),
-/* harmony export */   pn: () => (/* binding */ parseChannel),
-/* harmony export */   ud: () => (/* binding */ checkPlainText),
-/* harmony export */   w4: () => (/* binding */ requireNpmToken),
-/* harmony export */   yG: () => (/* binding */ parseBoolean)
-/* harmony export */ });
-/* unused harmony exports DEFAULT_REGISTRY, MAX_REASON_LENGTH, TARGETS, parseIncidentId, parseVersion, parsePublishedAfter, parseCommit, MAX_AGE_LIMIT_MS, parseMaxAge, parseStrategy, parseTarget, parseReason, parseRegistry, parseDeprecationMessage, workspacePackages, readTargets */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(62088);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(98571);
-/* harmony import */ var _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(27177);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(83916);
-/* harmony import */ var _github_incident_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(68629);
-/* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7661);
-/* harmony import */ var _targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5001);
-/* harmony import */ var _targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(97756);
-/* harmony import */ var _targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5307);
-/* harmony import */ var _targets_docker_image_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(67658);
-/* harmony import */ var _targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(34293);
-/* harmony import */ var _targets_spec_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(98357);
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(51922);
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-// the template lives in the core (the planner fills it); re-exported for the callers that import it from here
-
-
-
-const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
-const MAX_REASON_LENGTH = 1000;
-const PLACEHOLDERS = _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__/* .DEPRECATION_PLACEHOLDERS */ .EV;
-const TARGETS = ['npm', 'docker', 'helm'];
-/** The incident ids this tool makes (src/plan.ts incidentId): rr- and 16 hex digits. */
-function parseIncidentId(name, raw) {
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (!/^rr-[0-9a-f]{16}$/i.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an incident id.`, `give the incident id of the rollback you undo (rr- and 16 hex digits, as its tracking issue and report show it)${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? ', or leave it empty' : ''}.`);
-    }
-    return v.toLowerCase();
-}
-/** npm writes need a token (a dry run does not). */
-function requireNpmToken(token) {
-    if (token !== undefined)
-        return;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('npm-token')} (a granular token with read and write access to the package and "bypass 2FA", or a "read and write (stage only)" one)${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? ` (trusted publishing, permissions: id-token: write, can only publish: it serves ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('strategy', 'republish')} with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('deprecate', 'false')}, never a retag)` : ''}, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('dry-run', 'true')} to only see the plan.`);
-}
-function parseBoolean(name, raw, fallback) {
-    const v = raw.trim();
-    if (v === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(v))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(v))
-        return false;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${v}" is not a boolean.`, `use true or false.`);
-}
-/** A version as the user typed it: `v1.2.3` is accepted and normalised to `1.2.3`. */
-function parseVersion(name, raw) {
-    const v = raw.trim().replace(/^[vV](?=\d)/, '');
-    if (v.length > 256 || semver__WEBPACK_IMPORTED_MODULE_2___default().valid(v) === null) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`, `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`);
-    }
-    return v;
-}
-/** An ISO-8601 time with a zone (as GitHub's run_started_at), normalised to UTC. */
-function parsePublishedAfter(name, raw) {
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN;
-    if (Number.isNaN(ms)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
-    }
-    return new Date(ms).toISOString();
-}
-/** A full commit SHA (40 hex, any case), normalised to lower case; undefined when empty. */
-function parseCommit(name, raw) {
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (!/^[0-9a-fA-F]{40}$/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
-    }
-    return v.toLowerCase();
-}
-/** the longest max-age: a year (beyond that, leave it empty for no limit) */
-const MAX_AGE_LIMIT_MS = 8760 * 3_600_000;
-/**
- * max-age: a duration (core/duration.ts: `24h`, `90m`, `1h30m`, `1.5h`, `2d`) in
- * milliseconds; undefined when empty (no limit). More than zero, at most a year (8760h).
- */
-function parseMaxAge(name, raw) {
-    if (raw.trim() === '')
-        return undefined;
-    const empty = (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? `leave ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)(name)} empty` : `leave out ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)(name)}`;
-    return (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDuration */ .E)(name, raw, {
-        max: MAX_AGE_LIMIT_MS,
-        maxText: 'a year (8760h)',
-        fix: `use a duration such as 24h, 90m, 1h30m or 2d (units ${_core_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .DURATION_UNITS */ .Z}; at most 8760h), or ${empty} for no limit.`,
-    });
-}
-/**
- * Text that goes into the deprecation message, the issue, the report and the logs: no C0
- * or C1 control characters (tab and newline excepted), no DEL, and no bidirectional
- * controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which can hide or
- * reorder what a reader sees. A Windows line end (CRLF) is read as a newline.
- */
-function checkPlainText(name, raw, what) {
-    const text = raw.replace(/\r\n/g, '\n');
-    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text);
-    const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text);
-    const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi);
-    if (found) {
-        const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
-    }
-    return text;
-}
-function parseStrategy(name, raw, target) {
-    const v = (raw.trim() || 'retag').toLowerCase();
-    if (v !== 'retag' && v !== 'republish')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
-    if (v === 'republish' && target !== 'npm')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `republish is for npm packages, not target: ${target}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('strategy', 'retag')}.`);
-    return v;
-}
-/** The kind whose inputs apply: the one kind, or with several (the targets input) npm when it is among them. */
-function mainKind(kinds) {
-    if (kinds.size === 1)
-        return [...kinds][0];
-    return kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm';
-}
-function parseTarget(name, raw) {
-    const v = (raw.trim() || 'npm').toLowerCase();
-    if (!TARGETS.includes(v))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`);
-    return v;
-}
-/** A dist-tag: URL-safe, and not something npm would read as a version range. */
-function parseChannel(name, raw) {
-    const tag = raw.trim();
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
-    }
-    if (semver__WEBPACK_IMPORTED_MODULE_2___default().validRange(tag) !== null) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}.`);
-    }
-    return tag;
-}
-function parseReason(name, raw) {
-    const reason = raw.trim();
-    if (reason === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.');
-    }
-    if (reason.length > MAX_REASON_LENGTH) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
-    }
-    return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs');
-}
-function parseRegistry(name, raw) {
-    const value = raw.trim() || DEFAULT_REGISTRY;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'must not carry credentials, a query or a fragment.', `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('npm-token')} and give the bare registry URL.`);
-    }
-    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-    if (url.protocol === 'http:' && !loopback) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.');
-    }
-    if (!url.pathname.endsWith('/'))
-        url.pathname += '/';
-    return url.toString();
-}
-function parseDeprecationMessage(name, raw) {
-    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') ||
-        _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__/* .DEFAULT_DEPRECATION_MESSAGE */ .Jl;
-    for (const m of template.matchAll(/\{([^}]*)\}/g)) {
-        if (!PLACEHOLDERS.includes(m[1])) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
-        }
-    }
-    return template;
-}
-/**
- * The npm workspaces of the repository (package.json `workspaces`, an array or
- * `{ packages: [...] }` of globs), leaving out private packages, which are never published.
- */
-function workspacePackages(dir) {
-    let root;
-    try {
-        root = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json'), 'utf8'));
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `is workspaces, but ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
-    }
-    const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? []);
-    if (globs.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
-    const names = [];
-    for (const g of globs) {
-        for (const found of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
-            try {
-                const manifest = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, found), 'utf8'));
-                if (manifest.name && !manifest.private)
-                    names.push((0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)('packages', manifest.name));
-            }
-            catch (e) {
-                if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz)
-                    throw e;
-            }
-        }
-    }
-    const unique = [...new Set(names)].sort();
-    if (unique.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
-    return unique;
-}
-/** The package's name from package.json in the workspace, for the `package` default. */
-function packageNameFromWorkspace(dir) {
-    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json');
-    let text;
-    try {
-        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and there is no package.json in ${dir}.`, (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
-            ? 'set the package input, or check out the repository before this step.'
-            : "pass --package, or run it in the package's folder.");
-    }
-    let name;
-    try {
-        name = JSON.parse(text).name;
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} is not valid JSON.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('package')}.`);
-    }
-    if (typeof name !== 'string' || name === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} has no name.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('package')}.`);
-    }
-    return name;
-}
-/** The inputs that name the targets of one kind: the shorthand for a targets list. */
-const SHORTHAND = ['package', 'packages', 'image', 'release'];
-/**
- * The targets input, parsed; undefined when it is empty. Refuses it together with the
- * shorthand inputs (package, packages, image, release) or a target other than npm (the
- * default): each line names its own kind.
- */
-function readTargets(get) {
-    const raw = get('targets');
-    if (raw.trim() === '')
-        return undefined;
-    const given = SHORTHAND.filter((name) => get(name).trim() !== '');
-    if (given.length > 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('targets', `is given together with ${given.join(' and ')}, which name${given.length === 1 ? 's' : ''} targets too.`, `list every target in targets (such as npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod) and leave ${given.join(' and ')} empty: they are the shorthand for one kind.`);
-    }
-    const kind = get('target').trim().toLowerCase();
-    if (kind !== '' && kind !== 'npm') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('targets', `is given together with target: ${kind.slice(0, 40)}.`, `leave target unset: each line of targets names its kind (such as docker:ghcr.io/acme/app).`);
-    }
-    const specs = (0,_targets_spec_js__WEBPACK_IMPORTED_MODULE_11__/* .parseTargets */ .Sx)(raw, 'targets');
-    return specs;
-}
-/**
- * Every target of the incident as one list, whether the targets input named them or the
- * shorthand did: package or packages (npm, one line each), image (docker) or release
- * (helm). `get` is needed for one case only: a Helm release whose namespace input is
- * empty is `release` (the kubeconfig context's namespace) with it, and
- * `default/release` (packageName, the incident's name) without it.
- */
-function targetsFrom(inputs, get) {
-    if (inputs.targets)
-        return inputs.targets;
-    const kind = inputs.target ?? 'npm';
-    if (kind === 'npm')
-        return (inputs.packageNames ?? [inputs.packageName]).map((name) => ({ kind: 'npm', name }));
-    if (kind === 'docker')
-        return [{ kind: 'docker', name: inputs.packageName }];
-    if (get) {
-        const namespace = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace'));
-        const release = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseReleaseName */ .YY)('release', get('release'));
-        return [{ kind: 'helm', name: namespace ? `${namespace}/${release}` : release }];
-    }
-    return [{ kind: 'helm', name: inputs.packageName }];
-}
-/**
- * freeze-check: true - the action only checks the release freeze (src/freeze.ts reads its
- * own inputs), so none of the rollback's inputs, rollback-version and reason among them,
- * is required then: readInputs is not called.
- */
-function isFreezeCheck(get) {
-    return parseBoolean('freeze-check', get('freeze-check'), false);
-}
-/**
- * Parses and validates every input before anything touches a registry.
- * `env` supplies the workspace folder and the NODE_AUTH_TOKEN fallback (what
- * actions/setup-node users already have).
- */
-function readInputs(get, env = process.env) {
-    // drill: prove a rollback would work, write nothing anyone installs; the usual form is
-    // rollback-version: current (the default in a drill), with no release to identify
-    const drill = parseBoolean('drill', get('drill'), false);
-    const undo = parseBoolean('undo', get('undo'), false);
-    // undo by incident id: the record names the targets and versions (read before planning)
-    const incidentId = parseIncidentId('incident-id', get('incident-id'));
-    if (incidentId !== undefined && !undo) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('incident-id', `is set without ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('undo')}: it names the rollback an undo reverses.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('undo', 'true')} to undo that incident, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'} (a rollback is named by its versions and targets).`);
-    }
-    if (incidentId !== undefined && drill)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('incident-id', `is set together with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('drill', 'true')}.`, `a drill undoes nothing: ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'}.`);
-    const byId = incidentId !== undefined;
-    const rollbackRaw = get('rollback-version') || (drill ? 'current' : '');
-    if (rollbackRaw.trim() === '' && !byId) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
-    }
-    const current = rollbackRaw.trim().toLowerCase() === 'current';
-    const rollbackVersion = current
-        ? 'current'
-        : rollbackRaw.trim() === ''
-            ? ''
-            : parseVersion('rollback-version', rollbackRaw);
-    const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
-    if (current && publishedAfter === undefined && !drill) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-after', `is required with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('rollback-version', 'current')}.`, "pass the time the release started (such as the failed run's run_started_at): without it a re-run would roll back the restored version too.");
-    }
-    // the release's identity: they guard an exact version as well as `current`
-    const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
-    if (publishedAfter !== undefined &&
-        publishedBefore !== undefined &&
-        Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-before', `is not after ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-after')} (${publishedBefore} <= ${publishedAfter}).`, `pass the time the release run ended (the failed run's updated_at) as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-before')}, and the time it started (run_started_at) as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-after')}.`);
-    }
-    const releaseCommit = parseCommit('release-commit', get('release-commit'));
-    const maxAgeMs = parseMaxAge('max-age', get('max-age'));
-    const requireHolder = parseBoolean('require-holder', get('require-holder'), false);
-    const restoreRaw = get('restore-version');
-    const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
-    if (restoreVersion === rollbackVersion) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('restore-version', `is the same as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} (${rollbackVersion}).`, `give the good version to restore, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave it empty' : `leave out ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}`} to pick the last known good one.`);
-    }
-    const targets = readTargets(get);
-    // by incident id with no target named: the record names them (and their kinds). The
-    // runner passes action.yml's defaults (target npm, channel latest, strategy retag) as if
-    // given, so a default counts as not given
-    const namedTargets = targets !== undefined ||
-        SHORTHAND.some((name) => get(name).trim() !== '') ||
-        !['', 'npm'].includes(get('target').trim().toLowerCase());
-    const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))]);
-    if (byId && !namedTargets)
-        kinds.clear();
-    // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
-    const target = mainKind(kinds);
-    // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
-    // deployed revision) and a git-tag target's channel is the moving tag itself
-    const channelRaw = get('channel') || 'latest';
-    if (kinds.has('docker'))
-        (0,_targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__/* .parseTag */ .E)('channel', channelRaw);
-    const channel = kinds.has('npm')
-        ? parseChannel('channel', channelRaw)
-        : kinds.has('docker')
-            ? (0,_targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__/* .parseTag */ .E)('channel', channelRaw)
-            : kinds.has('helm') && kinds.size === 1
-                ? _targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .HELM_CHANNEL */ .jH
-                : channelRaw.trim();
-    // by incident id, an empty reason is the rollback's (from the record)
-    const reason = byId && get('reason').trim() === '' ? '' : parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''));
-    // what is rolled back: the npm package(s), the image, or the Helm release
-    let packageName;
-    let packageNames;
-    let fromWorkspaces = false;
-    if (byId && !namedTargets) {
-        packageName = '';
-    }
-    else if (targets && targets[0].kind === 'helm') {
-        const h = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseHelmTargetName */ .gu)('targets', targets[0].name);
-        packageName = `${h.namespace ?? ((0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace')) || 'default')}/${h.release}`;
-        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
-    }
-    else if (targets) {
-        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
-        packageName = targets[0].name;
-    }
-    else if (target === 'docker') {
-        if (get('image').trim() === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
-        packageName = (0,_targets_docker_image_js__WEBPACK_IMPORTED_MODULE_9__/* .parseImage */ .zZ)(get('image')).name;
-    }
-    else if (target === 'helm') {
-        // namespace/release: same-named releases in two namespaces are two incidents
-        if (get('release').trim() === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
-        packageName = `${(0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace')) || 'default'}/${(0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseReleaseName */ .YY)('release', get('release'))}`;
-    }
-    else {
-        const packagesRaw = get('packages').trim();
-        const packageRaw = get('package');
-        const workspace = env.GITHUB_WORKSPACE || process.cwd();
-        if (packagesRaw === 'workspaces') {
-            packageNames = workspacePackages(workspace);
-            fromWorkspaces = true;
-        }
-        else {
-            const listed = [
-                ...new Set([packagesRaw, packageRaw]
-                    .join('\n')
-                    .split(/[,\n]/)
-                    .map((p) => p.trim())
-                    .filter(Boolean)),
-            ];
-            packageNames =
-                listed.length > 0
-                    ? listed.map((p) => (0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)(packagesRaw ? 'packages' : 'package', p))
-                    : [(0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)('package', packageNameFromWorkspace(workspace))];
-        }
-        if (packageNames.length > 100)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
-        packageName = packageNames[0];
-    }
-    const registry = kinds.has('npm') || (byId && !namedTargets) ? parseRegistry('registry', get('registry')) : '';
-    const dryRun = parseBoolean('dry-run', get('dry-run'), false);
-    // hand the writes to a maintainer (src/handoff.ts): no npm token is needed to read and plan
-    const handoff = parseBoolean('handoff', get('handoff'), false);
-    if (handoff && (undo || drill || dryRun))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('handoff', `is set together with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)(undo ? 'undo' : drill ? 'drill' : 'dry-run', 'true')}.`, 'a hand-off plans a rollback for a maintainer to finish: leave handoff at false for an undo, a drill or a dry run.');
-    if (drill && dryRun)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('drill', `and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('dry-run')} are both ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'true' : 'given'}.`, `a drill writes nothing anyone installs already (it needs the token to prove the write): ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('dry-run', 'false')}.`);
-    if (undo && rollbackVersion === 'current') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', `give the same exact ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} (and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}) as the rollback you undo.`);
-    }
-    const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
-    if (/\s/.test(tokenRaw)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
-    }
-    const npmToken = tokenRaw === '' ? undefined : tokenRaw;
-    // tokenless: trusted publishing, where the runner offers the job an ID token. By incident id
-    // with no target named, the record says whether npm is among them (undoInputs checks then)
-    const npmMaybe = kinds.has('npm') || (byId && !namedTargets);
-    const npmOidc = npmToken === undefined && !dryRun && npmMaybe && (0,_targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_8__/* .idTokenAvailable */ .wl)(env);
-    if (!dryRun && !handoff && kinds.has('npm') && !npmOidc)
-        requireNpmToken(npmToken);
-    const force = parseBoolean('force', get('force'), false);
-    if (requireHolder && force) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('require-holder', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
-            ? 'is true together with force: true, which moves the channel whatever it holds.'
-            : 'is given together with --force, which moves the channel whatever it holds.', `use one of them: ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('require-holder')} (automation: skip when the channel moved on) or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('force')} (by hand: move it anyway).`);
-    }
-    const strategy = parseStrategy('strategy', get('strategy'), target);
-    const undoById = byId
-        ? {
-            incidentId,
-            given: {
-                ...(rollbackVersion !== '' ? { rollbackVersion } : {}),
-                ...(restoreVersion !== undefined ? { restoreVersion } : {}),
-                ...(!['', 'latest'].includes(get('channel').trim()) ? { channel } : {}),
-                ...(strategy !== 'retag' ? { strategy } : {}),
-                ...(namedTargets
-                    ? {
-                        targets: {
-                            input: targets ? 'targets' : (SHORTHAND.find((n) => get(n).trim() !== '') ?? 'package'),
-                            targets: targetsFrom({ targets, target, packageName, packageNames }, get),
-                        },
-                    }
-                    : {}),
-            },
-        }
-        : undefined;
-    return {
-        target,
-        targets,
-        packageNames: packageNames && packageNames.length > 0 ? packageNames : [packageName],
-        fromWorkspaces,
-        partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
-        strategy,
-        rollbackVersion,
-        publishedAfter,
-        publishedBefore,
-        releaseCommit,
-        maxAgeMs,
-        requireHolder,
-        restoreVersion,
-        channel,
-        reason,
-        packageName,
-        registry,
-        npmToken,
-        ...(npmOidc ? { npmOidc } : {}),
-        // container tags and Helm releases have no deprecation
-        deprecate: (kinds.has('npm') || (byId && !namedTargets)) && parseBoolean('deprecate', get('deprecate'), true),
-        deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
-        dryRun,
-        ...(drill ? { drill } : {}),
-        force,
-        ...(undo ? { undo } : {}),
-        ...(undoById ? { undoById } : {}),
-        ...(handoff ? { handoff } : {}),
-    };
-}
-function parseList(raw) {
-    return [
-        ...new Set(raw
-            .split(/[,\n]/)
-            .map((s) => s.trim())
-            .filter(Boolean)),
-    ];
-}
-function readGitHubInputs(get, env = process.env) {
-    const createIssue = parseBoolean('create-issue', get('create-issue'), true);
-    const githubRelease = parseBoolean('github-release', get('github-release'), true);
-    const commitReport = parseBoolean('commit-report', get('commit-report'), true);
-    const labels = parseList(get('issue-labels') || 'rollback');
-    for (const label of labels) {
-        if (label.length > 50)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`, 'use shorter label names.');
-    }
-    if (createIssue && labels.length === 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', 'is empty.', 'keep at least one label (default rollback): a re-run finds the tracking issue again by it.');
-    }
-    const assignees = parseList(get('issue-assignees')).map((a) => a.replace(/^@/, ''));
-    for (const a of assignees) {
-        if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(a)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.');
-        }
-    }
-    const reportDir = (0,_github_config_js__WEBPACK_IMPORTED_MODULE_5__/* .parseReportDir */ .r)('report-dir', get('report-dir') || 'incidents');
-    const branchRaw = get('report-branch').trim();
-    if (branchRaw &&
-        (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
-    }
-    const severityRaw = (get('severity') || 'high').trim().toLowerCase();
-    if (!_github_incident_js__WEBPACK_IMPORTED_MODULE_14__/* .SEVERITIES */ .o.includes(severityRaw)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('severity', `"${severityRaw.slice(0, 40)}" is not a severity.`, `use one of ${_github_incident_js__WEBPACK_IMPORTED_MODULE_14__/* .SEVERITIES */ .o.join(', ')}.`);
-    }
-    const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
-    if ((createIssue || commitReport) && token === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('github-token', 'is empty, and the tracking issue and incident report need it.', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
-            ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.'
-            : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.');
-    }
-    if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
-            ? 'run it in a workflow, or set create-issue: false and commit-report: false.'
-            : 'pass --repo owner/name, or --no-issue and --no-report.');
-    }
-    return {
-        token,
-        createIssue,
-        labels,
-        assignees,
-        commitReport,
-        reportDir,
-        reportBranch: branchRaw || undefined,
-        severity: severityRaw,
-        githubRelease,
-    };
-}
-
-
-/***/ }),
-
-/***/ 66116:
+/***/ 84682:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58947,7 +57468,7 @@ const SECRET_ENV = ['NODE_AUTH_TOKEN', 'NPM_TOKEN', 'GITHUB_TOKEN', 'ACTIONS_ID_
  * src/Runner.Worker/Handlers/NodeScriptActionHandler.cs: `Environment["ACTIONS_RUNTIME_TOKEN"]
  * = systemConnection.Authorization…AccessToken`, unconditionally), so a job without it does not
  * exist. It is scrubbed like every secret, but it does not stop the smoke test: no job could
- * run it otherwise, the smoke job of the reusable workflows included (README "Smoke test").
+ * run it otherwise, the smoke job of the reusable workflows included (docs/runbook.md "Smoke test").
  */
 const RUNNER_TOKEN_ENV = 'ACTIONS_RUNTIME_TOKEN';
 /** Shorter values are not masked: they would scrub ordinary words (a 1-character "secret" is not one). */
@@ -59022,14 +57543,14 @@ function knownSecrets(get, env) {
     return secrets;
 }
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
-// EXTERNAL MODULE: ./src/execute.ts
-var execute = __nccwpck_require__(55208);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(74296);
+// EXTERNAL MODULE: ./src/incident/execute.ts
+var execute = __nccwpck_require__(91221);
 // EXTERNAL MODULE: ./src/github/urls.ts
 var urls = __nccwpck_require__(15945);
-// EXTERNAL MODULE: ./src/inputs.ts
-var src_inputs = __nccwpck_require__(38422);
+// EXTERNAL MODULE: ./src/config/inputs.ts
+var config_inputs = __nccwpck_require__(64389);
 ;// CONCATENATED MODULE: ./src/notify/config.ts
 
 const ANNOUNCE_FORMATS = ['slack', 'discord', 'teams', 'json'];
@@ -59084,10 +57605,10 @@ function readAnnounceInputs(get) {
     return { webhook, format: rawFormat || formatForHost(url.hostname) };
 }
 
-// EXTERNAL MODULE: ./src/run.ts
-var run = __nccwpck_require__(79786);
-// EXTERNAL MODULE: ./src/runbook/impact.ts + 1 modules
-var impact = __nccwpck_require__(4623);
+// EXTERNAL MODULE: ./src/incident/run.ts
+var run = __nccwpck_require__(37191);
+// EXTERNAL MODULE: ./src/incident/impact.ts + 1 modules
+var impact = __nccwpck_require__(73185);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(31421);
 // EXTERNAL MODULE: external "node:fs"
@@ -59098,9 +57619,9 @@ var external_node_os_ = __nccwpck_require__(48161);
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./src/core/duration.ts
 var duration = __nccwpck_require__(98571);
-// EXTERNAL MODULE: ./src/markdown.ts
-var markdown = __nccwpck_require__(83758);
-;// CONCATENATED MODULE: ./src/runbook/smoke.ts
+// EXTERNAL MODULE: ./src/core/markdown.ts
+var markdown = __nccwpck_require__(16706);
+;// CONCATENATED MODULE: ./src/incident/smoke.ts
 // The smoke test of the restore version, a runbook step before the first write: the
 // version the channel is about to point at must pass the user's own check, or the rollback
 // stops with nothing written (restoring a version that does not work would make the
@@ -59420,7 +57941,7 @@ function runProcess(file, args, options) {
 // did. Without python3 the best available is used: the descendants are read from /proc
 // (/proc/<pid>/task/<tid>/children, man 5 proc) every 100 ms and at the end, and every one
 // seen is killed (by pid and start time, so a reused pid is not); a process that starts and
-// leaves within one interval is missed then (README "Smoke test" says so).
+// leaves within one interval is missed then (docs/runbook.md "Smoke test" says so).
 /** The supervisor (python3): argv is the command; PR_SET_CHILD_SUBREAPER is 36 (linux/prctl.h). */
 const SUPERVISOR = `
 import ctypes, os, signal, sys, time
@@ -59651,7 +58172,7 @@ function smokeTestStep(config, inputs, options) {
  * (https://docs.github.com/en/actions/using-github-hosted-runners/using-github-hosted-runners/about-github-hosted-runners:
  * "passwordless sudo"). A helper re-exec'd with a clean environment before any secret is read
  * does not help either: it is still this user's, beside this process. So the command runs only
- * in a process that holds no credential at all (README "Smoke test").
+ * in a process that holds no credential at all (docs/runbook.md "Smoke test").
  */
 function refusal(held) {
     const action = (0,settings/* currentDialect */.kZ)() === 'action';
@@ -60107,7 +58628,7 @@ function teamsPayload(a) {
         ],
     };
 }
-/** The json format: the announcement itself, with a format version first (README "Announce"). */
+/** The json format: the announcement itself, with a format version first (docs/runbook.md "Announce"). */
 function jsonPayload(a) {
     return { version: 1, ...a };
 }
@@ -60421,13 +58942,13 @@ function announceSteps(cfg, about, log, o) {
 // EXTERNAL MODULE: ./node_modules/npm-registry-fetch/lib/index.js
 var lib = __nccwpck_require__(5706);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(49809);
-// EXTERNAL MODULE: ./src/targets/npm-fetch.ts + 1 modules
-var npm_fetch = __nccwpck_require__(69509);
-// EXTERNAL MODULE: ./src/util.ts
-var util = __nccwpck_require__(54527);
-;// CONCATENATED MODULE: ./src/runbook/verify.ts
+// EXTERNAL MODULE: ./src/core/retry.ts
+var retry = __nccwpck_require__(27253);
+// EXTERNAL MODULE: ./src/targets/npm/fetch.ts + 1 modules
+var npm_fetch = __nccwpck_require__(71916);
+// EXTERNAL MODULE: ./src/core/util.ts
+var util = __nccwpck_require__(5043);
+;// CONCATENATED MODULE: ./src/incident/verify.ts
 // Verify after: once the channels are rolled back, look at the release the way its users
 // meet it. Two reads, both without any token:
 //
@@ -60723,7 +59244,7 @@ async function readAsInstallers(config, t, log, report) {
     return row;
 }
 
-;// CONCATENATED MODULE: ./src/runbook/steps.ts
+;// CONCATENATED MODULE: ./src/incident/steps.ts
 
 
 
@@ -60760,7 +59281,7 @@ function runbookSteps(get, inputs, c) {
     return steps;
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/incident/summary.ts
 
 
 
@@ -61002,11 +59523,11 @@ function withoutDryRun() {
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(62088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-// EXTERNAL MODULE: ./src/guard.ts
-var guard = __nccwpck_require__(40578);
+// EXTERNAL MODULE: ./src/core/guard.ts
+var guard = __nccwpck_require__(22958);
 // EXTERNAL MODULE: ./src/github/refs.ts
 var refs = __nccwpck_require__(99081);
-;// CONCATENATED MODULE: ./src/targets/git-tag.ts
+;// CONCATENATED MODULE: ./src/targets/git-tag/target.ts
 // A moving git tag on GitHub (`v1`, `stable`, `production`): how GitHub Action authors
 // publish a release line, and how they roll one back. The channel is the moving tag; the
 // versions are the tags `<tag-prefix>X.Y.Z` (an exact semantic version after the prefix,
@@ -61054,7 +59575,7 @@ class GitHubHttpError extends Error {
 const MAX_TAG_DEPTH = 5;
 const MAX_LIST_PAGES = 100;
 const SHA = /^[0-9a-f]{40}$/;
-const git_tag_short = (sha) => (SHA.test(sha) ? sha.slice(0, 12) : sha);
+const target_short = (sha) => (SHA.test(sha) ? sha.slice(0, 12) : sha);
 /** A tag name git accepts (git check-ref-format, for one name under refs/tags/). */
 function isValidTagName(name) {
     return (name.length > 0 &&
@@ -61225,7 +59746,7 @@ class GitTagTarget {
             })
                 .catch((e) => {
                 this.tagObjects.delete(sha);
-                throw this.explainRead(e, `reading the annotated tag '${name}' (${git_tag_short(sha)})`);
+                throw this.explainRead(e, `reading the annotated tag '${name}' (${target_short(sha)})`);
             });
             this.tagObjects.set(sha, found);
         }
@@ -61256,7 +59777,7 @@ class GitTagTarget {
             })
                 .catch((e) => {
                 this.commitDates.delete(sha);
-                throw this.explainRead(e, `reading the commit of '${name}' (${git_tag_short(sha)})`);
+                throw this.explainRead(e, `reading the commit of '${name}' (${target_short(sha)})`);
             });
             this.commitDates.set(sha, found);
         }
@@ -61339,7 +59860,7 @@ class GitTagTarget {
         this.before ??= { commit: channel?.commit };
         this.seen = { distTags: { ...distTags }, channel, commits };
         if (channel?.annotated)
-            this.options.log.debug(`${this.label} is an annotated tag (tag object ${git_tag_short(channel.annotated.sha)}) at ${git_tag_short(channel.commit)}.`);
+            this.options.log.debug(`${this.label} is an annotated tag (tag object ${target_short(channel.annotated.sha)}) at ${target_short(channel.commit)}.`);
         return { name: this.repository, distTags, versions };
     }
     // --- the write ----------------------------------------------------------------------
@@ -61396,7 +59917,7 @@ class GitTagTarget {
         const restore = await this.commitFor(version, 'restore-version');
         const expectedCommit = expected === undefined ? undefined : await this.expectedCommit(expected);
         const name = this.tagFor(version);
-        const what = `moving the git tag '${this.tag}' to ${name} (${git_tag_short(restore)})`;
+        const what = `moving the git tag '${this.tag}' to ${name} (${target_short(restore)})`;
         let replaced;
         let outcome;
         let state;
@@ -61405,10 +59926,10 @@ class GitTagTarget {
             ({ outcome, state } = await (0,guard/* guardedWrite */.m)({
                 what,
                 channel: this.tag,
-                wanted: `${version} (${git_tag_short(restore)})`,
+                wanted: `${version} (${target_short(restore)})`,
                 expected: expected === undefined
                     ? undefined
-                    : `${expected}${expectedCommit && expectedCommit !== expected ? ` (${git_tag_short(expectedCommit)})` : ''}`,
+                    : `${expected}${expectedCommit && expectedCommit !== expected ? ` (${target_short(expectedCommit)})` : ''}`,
                 read: () => this.readMoving(),
                 holderOf: (s) => (s.peeled ? this.nameOf(s.peeled.commit) : undefined),
                 isDone: (s) => s.peeled?.commit === restore,
@@ -61434,7 +59955,7 @@ class GitTagTarget {
                 },
                 policy: this.retry,
                 log: this.options.log,
-                explain: (e) => this.explainWrite(e, expected, `${version} (${git_tag_short(restore)})`),
+                explain: (e) => this.explainWrite(e, expected, `${version} (${target_short(restore)})`),
                 // a secondary rate limit (403 with retry-after) refused the write: try again after a fresh read;
                 // "Reference already exists": someone created the tag meanwhile, and the fresh read says who
                 alsoRetry: (e) => e instanceof GitHubHttpError &&
@@ -62737,8 +61258,8 @@ class KubeconfigFile {
     }
 }
 
-// EXTERNAL MODULE: ./src/plan.ts
-var plan = __nccwpck_require__(22464);
+// EXTERNAL MODULE: ./src/core/plan.ts
+var plan = __nccwpck_require__(4620);
 ;// CONCATENATED MODULE: ./src/targets/helm/target.ts
 // A Helm release, through the helm CLI (argument arrays, never a shell; JSON output only).
 //
@@ -63362,8 +61883,8 @@ function quote(a) {
 
 // EXTERNAL MODULE: ./src/targets/npm/oidc.ts
 var npm_oidc = __nccwpck_require__(5307);
-// EXTERNAL MODULE: ./src/targets/republish-note.ts
-var republish_note = __nccwpck_require__(87855);
+// EXTERNAL MODULE: ./src/targets/npm/republish-note.ts
+var republish_note = __nccwpck_require__(69517);
 // EXTERNAL MODULE: ./src/targets/npm/probe-tag.ts
 var probe_tag = __nccwpck_require__(89851);
 ;// CONCATENATED MODULE: ./src/targets/npm/lost-writes.ts
@@ -63542,9 +62063,9 @@ function notFoundOnDeprecate(id) {
     return KNOWN[id.kind].notFoundOnDeprecate === true;
 }
 
-// EXTERNAL MODULE: ./src/handoff.ts
-var handoff = __nccwpck_require__(7989);
-;// CONCATENATED MODULE: ./src/targets/npm.ts
+// EXTERNAL MODULE: ./src/core/handoff.ts
+var handoff = __nccwpck_require__(4369);
+;// CONCATENATED MODULE: ./src/targets/npm/target.ts
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
 // of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
@@ -63977,7 +62498,7 @@ class NpmTarget {
         const { packageName, registry, log, timeoutMs, userAgent } = this.options;
         const { token, client } = await this.credentials();
         // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
-        const { republish } = await Promise.all(/* import() */[__nccwpck_require__.e(697), __nccwpck_require__.e(266)]).then(__nccwpck_require__.bind(__nccwpck_require__, 80266));
+        const { republish } = await Promise.all(/* import() */[__nccwpck_require__.e(697), __nccwpck_require__.e(716)]).then(__nccwpck_require__.bind(__nccwpck_require__, 53716));
         const registryAnswered = client.answered;
         return republish({
             packageName,
@@ -64320,7 +62841,7 @@ function createTargets(inputs, get, log, userAgent, hooks = {}) {
     const idToken = inputs.npmOidc
         ? (hooks.idToken ?? (0,npm_oidc/* runnerIdToken */.TA)(hooks.env ?? process.env, hooks.setSecret))
         : undefined;
-    const built = (0,src_inputs/* targetsFrom */.jJ)(inputs, get).map((spec) => {
+    const built = (0,config_inputs/* targetsFrom */.jJ)(inputs, get).map((spec) => {
         const made = createTargetFor(spec, inputs, get, log, userAgent, { ...hooks, whoamiCache, idToken });
         return { ...made, spec };
     });
@@ -64458,7 +62979,7 @@ function npmTarget(inputs, packageName, log, userAgent, hooks) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/action/main.ts
 // The only module that talks to @actions/core: inputs in, outputs and summary out.
 
 
@@ -64593,7 +63114,7 @@ async function runFreezeCheck(env) {
         if (token.trim())
             setSecret(token.trim());
         // loaded only in this mode: it brings Octokit
-        const { checkFreeze, readFreezeInputs } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(27), __nccwpck_require__.e(488)]).then(__nccwpck_require__.bind(__nccwpck_require__, 77488));
+        const { checkFreeze, readFreezeInputs } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(27), __nccwpck_require__.e(821)]).then(__nccwpck_require__.bind(__nccwpck_require__, 68821));
         const fi = readFreezeInputs((name) => getInput(name), env);
         const { createGitHubClient, repoRef } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 96584));
         const gh = createGitHubClient({ token: fi.token, baseUrl: (0,urls/* githubEndpoints */.QF)(env).apiUrl, log: core_namespaceObject });
@@ -64625,7 +63146,7 @@ async function main_run(env = process.env) {
     (0,settings/* useDialect */.ah)('action');
     let freezeMode;
     try {
-        freezeMode = (0,src_inputs/* isFreezeCheck */.et)((name) => getInput(name));
+        freezeMode = (0,config_inputs/* isFreezeCheck */.et)((name) => getInput(name));
     }
     catch (e) {
         setFailed((0,errors/* errorMessage */.gJ)(e));
@@ -64661,8 +63182,8 @@ async function main_run(env = process.env) {
         const smokeOnlyMode = env[SMOKE_ONLY_ENV] === 'true';
         const askedDryRun = /^true$/i.test(getInput('dry-run').trim());
         const get = (name) => (smokeOnlyMode && name === 'dry-run' ? 'true' : getInput(name));
-        let inputs = { ...(0,src_inputs/* readInputs */.Ko)(get, env), startedAt };
-        const gi = (0,src_inputs/* readGitHubInputs */.BJ)(get, env);
+        let inputs = { ...(0,config_inputs/* readInputs */.Ko)(get, env), startedAt };
+        const gi = (0,config_inputs/* readGitHubInputs */.BJ)(get, env);
         const rtoTargets = (0,impact/* parseRtoTargets */.fg)('rto-targets', get('rto-targets'));
         const announce = readAnnounceInputs(get);
         const ctx = runContext(env);
@@ -64685,7 +63206,7 @@ async function main_run(env = process.env) {
         // undo reads the incident's record before planning: by incident-id alone it names the targets and versions
         let undoRecord;
         if (inputs.undo) {
-            const { githubRecords, undoByIncidentId, undoRecordReader, checkOptionsOf } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(27), __nccwpck_require__.e(81)]).then(__nccwpck_require__.bind(__nccwpck_require__, 70081));
+            const { githubRecords, undoByIncidentId, undoRecordReader, checkOptionsOf } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(27), __nccwpck_require__.e(953)]).then(__nccwpck_require__.bind(__nccwpck_require__, 11953));
             const finder = client && /^[^/\s]+\/[^/\s]+$/.test(ctx.repository) ? githubRecords(client, ctx, gi, core_namespaceObject) : undefined;
             inputs = await undoByIncidentId(inputs, finder, core_namespaceObject);
             if (finder)
@@ -64715,8 +63236,8 @@ async function main_run(env = process.env) {
         }
         if (inputs.drill) {
             // the drill: checks only, nothing anyone installs changes (src/drill.ts)
-            const { runDrill } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(882)]).then(__nccwpck_require__.bind(__nccwpck_require__, 34882));
-            const { renderDrillReport } = await __nccwpck_require__.e(/* import() */ 993).then(__nccwpck_require__.bind(__nccwpck_require__, 31993));
+            const { runDrill } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(853)]).then(__nccwpck_require__.bind(__nccwpck_require__, 83853));
+            const { renderDrillReport } = await __nccwpck_require__.e(/* import() */ 876).then(__nccwpck_require__.bind(__nccwpck_require__, 3876));
             const drill = await runDrill(inputs, gi, targets, gh, ctx, core_namespaceObject, { startedAt });
             outputs = {
                 ...EMPTY,
@@ -64781,7 +63302,934 @@ async function main_run(env = process.env) {
 
 /***/ }),
 
-/***/ 83758:
+/***/ 64389:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BJ: () => (/* binding */ readGitHubInputs),
+/* harmony export */   Ko: () => (/* binding */ readInputs),
+/* harmony export */   Th: () => (/* binding */ packageNameFromWorkspace),
+/* harmony export */   YY: () => (/* binding */ mainKind),
+/* harmony export */   et: () => (/* binding */ isFreezeCheck),
+/* harmony export */   jJ: () => (/* binding */ targetsFrom),
+/* harmony export */   pn: () => (/* binding */ parseChannel),
+/* harmony export */   ud: () => (/* binding */ checkPlainText),
+/* harmony export */   w4: () => (/* binding */ requireNpmToken),
+/* harmony export */   yG: () => (/* binding */ parseBoolean)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_REGISTRY, MAX_REASON_LENGTH, TARGETS, parseIncidentId, parseVersion, parsePublishedAfter, parseCommit, MAX_AGE_LIMIT_MS, parseMaxAge, parseStrategy, parseTarget, parseReason, parseRegistry, parseDeprecationMessage, workspacePackages, readTargets */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(62088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(98571);
+/* harmony import */ var _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(27177);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(74296);
+/* harmony import */ var _github_incident_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(68629);
+/* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7661);
+/* harmony import */ var _targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5001);
+/* harmony import */ var _targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(97756);
+/* harmony import */ var _targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5307);
+/* harmony import */ var _targets_docker_image_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(67658);
+/* harmony import */ var _targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(34293);
+/* harmony import */ var _targets_spec_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(98357);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(51922);
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+// the template lives in the core (the planner fills it); re-exported for the callers that import it from here
+
+
+
+const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
+const MAX_REASON_LENGTH = 1000;
+const PLACEHOLDERS = _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__/* .DEPRECATION_PLACEHOLDERS */ .EV;
+const TARGETS = ['npm', 'docker', 'helm'];
+/** The incident ids this tool makes (src/plan.ts incidentId): rr- and 16 hex digits. */
+function parseIncidentId(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (!/^rr-[0-9a-f]{16}$/i.test(v)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an incident id.`, `give the incident id of the rollback you undo (rr- and 16 hex digits, as its tracking issue and report show it)${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? ', or leave it empty' : ''}.`);
+    }
+    return v.toLowerCase();
+}
+/** npm writes need a token (a dry run does not). */
+function requireNpmToken(token) {
+    if (token !== undefined)
+        return;
+    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('npm-token')} (a granular token with read and write access to the package and "bypass 2FA", or a "read and write (stage only)" one)${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? ` (trusted publishing, permissions: id-token: write, can only publish: it serves ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('strategy', 'republish')} with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('deprecate', 'false')}, never a retag)` : ''}, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('dry-run', 'true')} to only see the plan.`);
+}
+function parseBoolean(name, raw, fallback) {
+    const v = raw.trim();
+    if (v === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(v))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(v))
+        return false;
+    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${v}" is not a boolean.`, `use true or false.`);
+}
+/** A version as the user typed it: `v1.2.3` is accepted and normalised to `1.2.3`. */
+function parseVersion(name, raw) {
+    const v = raw.trim().replace(/^[vV](?=\d)/, '');
+    if (v.length > 256 || semver__WEBPACK_IMPORTED_MODULE_2___default().valid(v) === null) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`, `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`);
+    }
+    return v;
+}
+/** An ISO-8601 time with a zone (as GitHub's run_started_at), normalised to UTC. */
+function parsePublishedAfter(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN;
+    if (Number.isNaN(ms)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
+    }
+    return new Date(ms).toISOString();
+}
+/** A full commit SHA (40 hex, any case), normalised to lower case; undefined when empty. */
+function parseCommit(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (!/^[0-9a-fA-F]{40}$/.test(v)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
+    }
+    return v.toLowerCase();
+}
+/** the longest max-age: a year (beyond that, leave it empty for no limit) */
+const MAX_AGE_LIMIT_MS = 8760 * 3_600_000;
+/**
+ * max-age: a duration (core/duration.ts: `24h`, `90m`, `1h30m`, `1.5h`, `2d`) in
+ * milliseconds; undefined when empty (no limit). More than zero, at most a year (8760h).
+ */
+function parseMaxAge(name, raw) {
+    if (raw.trim() === '')
+        return undefined;
+    const empty = (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? `leave ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)(name)} empty` : `leave out ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)(name)}`;
+    return (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDuration */ .E)(name, raw, {
+        max: MAX_AGE_LIMIT_MS,
+        maxText: 'a year (8760h)',
+        fix: `use a duration such as 24h, 90m, 1h30m or 2d (units ${_core_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .DURATION_UNITS */ .Z}; at most 8760h), or ${empty} for no limit.`,
+    });
+}
+/**
+ * Text that goes into the deprecation message, the issue, the report and the logs: no C0
+ * or C1 control characters (tab and newline excepted), no DEL, and no bidirectional
+ * controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which can hide or
+ * reorder what a reader sees. A Windows line end (CRLF) is read as a newline.
+ */
+function checkPlainText(name, raw, what) {
+    const text = raw.replace(/\r\n/g, '\n');
+    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text);
+    const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text);
+    const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi);
+    if (found) {
+        const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
+    }
+    return text;
+}
+function parseStrategy(name, raw, target) {
+    const v = (raw.trim() || 'retag').toLowerCase();
+    if (v !== 'retag' && v !== 'republish')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
+    if (v === 'republish' && target !== 'npm')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `republish is for npm packages, not target: ${target}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('strategy', 'retag')}.`);
+    return v;
+}
+/** The kind whose inputs apply: the one kind, or with several (the targets input) npm when it is among them. */
+function mainKind(kinds) {
+    if (kinds.size === 1)
+        return [...kinds][0];
+    return kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm';
+}
+function parseTarget(name, raw) {
+    const v = (raw.trim() || 'npm').toLowerCase();
+    if (!TARGETS.includes(v))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`);
+    return v;
+}
+/** A dist-tag: URL-safe, and not something npm would read as a version range. */
+function parseChannel(name, raw) {
+    const tag = raw.trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(tag)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
+    }
+    if (semver__WEBPACK_IMPORTED_MODULE_2___default().validRange(tag) !== null) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}.`);
+    }
+    return tag;
+}
+function parseReason(name, raw) {
+    const reason = raw.trim();
+    if (reason === '') {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.');
+    }
+    if (reason.length > MAX_REASON_LENGTH) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
+    }
+    return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs');
+}
+function parseRegistry(name, raw) {
+    const value = raw.trim() || DEFAULT_REGISTRY;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'must not carry credentials, a query or a fragment.', `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('npm-token')} and give the bare registry URL.`);
+    }
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (url.protocol === 'http:' && !loopback) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.');
+    }
+    if (!url.pathname.endsWith('/'))
+        url.pathname += '/';
+    return url.toString();
+}
+function parseDeprecationMessage(name, raw) {
+    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') ||
+        _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__/* .DEFAULT_DEPRECATION_MESSAGE */ .Jl;
+    for (const m of template.matchAll(/\{([^}]*)\}/g)) {
+        if (!PLACEHOLDERS.includes(m[1])) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
+        }
+    }
+    return template;
+}
+/**
+ * The npm workspaces of the repository (package.json `workspaces`, an array or
+ * `{ packages: [...] }` of globs), leaving out private packages, which are never published.
+ */
+function workspacePackages(dir) {
+    let root;
+    try {
+        root = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json'), 'utf8'));
+    }
+    catch {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `is workspaces, but ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
+    }
+    const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? []);
+    if (globs.length === 0)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
+    const names = [];
+    for (const g of globs) {
+        for (const found of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
+            try {
+                const manifest = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, found), 'utf8'));
+                if (manifest.name && !manifest.private)
+                    names.push((0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)('packages', manifest.name));
+            }
+            catch (e) {
+                if (e instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz)
+                    throw e;
+            }
+        }
+    }
+    const unique = [...new Set(names)].sort();
+    if (unique.length === 0)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
+    return unique;
+}
+/** The package's name from package.json in the workspace, for the `package` default. */
+function packageNameFromWorkspace(dir) {
+    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json');
+    let text;
+    try {
+        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
+    }
+    catch {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and there is no package.json in ${dir}.`, (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
+            ? 'set the package input, or check out the repository before this step.'
+            : "pass --package, or run it in the package's folder.");
+    }
+    let name;
+    try {
+        name = JSON.parse(text).name;
+    }
+    catch {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} is not valid JSON.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('package')}.`);
+    }
+    if (typeof name !== 'string' || name === '') {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} has no name.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('package')}.`);
+    }
+    return name;
+}
+/** The inputs that name the targets of one kind: the shorthand for a targets list. */
+const SHORTHAND = ['package', 'packages', 'image', 'release'];
+/**
+ * The targets input, parsed; undefined when it is empty. Refuses it together with the
+ * shorthand inputs (package, packages, image, release) or a target other than npm (the
+ * default): each line names its own kind.
+ */
+function readTargets(get) {
+    const raw = get('targets');
+    if (raw.trim() === '')
+        return undefined;
+    const given = SHORTHAND.filter((name) => get(name).trim() !== '');
+    if (given.length > 0) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('targets', `is given together with ${given.join(' and ')}, which name${given.length === 1 ? 's' : ''} targets too.`, `list every target in targets (such as npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod) and leave ${given.join(' and ')} empty: they are the shorthand for one kind.`);
+    }
+    const kind = get('target').trim().toLowerCase();
+    if (kind !== '' && kind !== 'npm') {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('targets', `is given together with target: ${kind.slice(0, 40)}.`, `leave target unset: each line of targets names its kind (such as docker:ghcr.io/acme/app).`);
+    }
+    const specs = (0,_targets_spec_js__WEBPACK_IMPORTED_MODULE_11__/* .parseTargets */ .Sx)(raw, 'targets');
+    return specs;
+}
+/**
+ * Every target of the incident as one list, whether the targets input named them or the
+ * shorthand did: package or packages (npm, one line each), image (docker) or release
+ * (helm). `get` is needed for one case only: a Helm release whose namespace input is
+ * empty is `release` (the kubeconfig context's namespace) with it, and
+ * `default/release` (packageName, the incident's name) without it.
+ */
+function targetsFrom(inputs, get) {
+    if (inputs.targets)
+        return inputs.targets;
+    const kind = inputs.target ?? 'npm';
+    if (kind === 'npm')
+        return (inputs.packageNames ?? [inputs.packageName]).map((name) => ({ kind: 'npm', name }));
+    if (kind === 'docker')
+        return [{ kind: 'docker', name: inputs.packageName }];
+    if (get) {
+        const namespace = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace'));
+        const release = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseReleaseName */ .YY)('release', get('release'));
+        return [{ kind: 'helm', name: namespace ? `${namespace}/${release}` : release }];
+    }
+    return [{ kind: 'helm', name: inputs.packageName }];
+}
+/**
+ * freeze-check: true - the action only checks the release freeze (src/freeze.ts reads its
+ * own inputs), so none of the rollback's inputs, rollback-version and reason among them,
+ * is required then: readInputs is not called.
+ */
+function isFreezeCheck(get) {
+    return parseBoolean('freeze-check', get('freeze-check'), false);
+}
+/**
+ * Parses and validates every input before anything touches a registry.
+ * `env` supplies the workspace folder and the NODE_AUTH_TOKEN fallback (what
+ * actions/setup-node users already have).
+ */
+function readInputs(get, env = process.env) {
+    // drill: prove a rollback would work, write nothing anyone installs; the usual form is
+    // rollback-version: current (the default in a drill), with no release to identify
+    const drill = parseBoolean('drill', get('drill'), false);
+    const undo = parseBoolean('undo', get('undo'), false);
+    // undo by incident id: the record names the targets and versions (read before planning)
+    const incidentId = parseIncidentId('incident-id', get('incident-id'));
+    if (incidentId !== undefined && !undo) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('incident-id', `is set without ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('undo')}: it names the rollback an undo reverses.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('undo', 'true')} to undo that incident, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'} (a rollback is named by its versions and targets).`);
+    }
+    if (incidentId !== undefined && drill)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('incident-id', `is set together with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('drill', 'true')}.`, `a drill undoes nothing: ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'}.`);
+    const byId = incidentId !== undefined;
+    const rollbackRaw = get('rollback-version') || (drill ? 'current' : '');
+    if (rollbackRaw.trim() === '' && !byId) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
+    }
+    const current = rollbackRaw.trim().toLowerCase() === 'current';
+    const rollbackVersion = current
+        ? 'current'
+        : rollbackRaw.trim() === ''
+            ? ''
+            : parseVersion('rollback-version', rollbackRaw);
+    const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
+    if (current && publishedAfter === undefined && !drill) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-after', `is required with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('rollback-version', 'current')}.`, "pass the time the release started (such as the failed run's run_started_at): without it a re-run would roll back the restored version too.");
+    }
+    // the release's identity: they guard an exact version as well as `current`
+    const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
+    if (publishedAfter !== undefined &&
+        publishedBefore !== undefined &&
+        Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-before', `is not after ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-after')} (${publishedBefore} <= ${publishedAfter}).`, `pass the time the release run ended (the failed run's updated_at) as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-before')}, and the time it started (run_started_at) as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-after')}.`);
+    }
+    const releaseCommit = parseCommit('release-commit', get('release-commit'));
+    const maxAgeMs = parseMaxAge('max-age', get('max-age'));
+    const requireHolder = parseBoolean('require-holder', get('require-holder'), false);
+    const restoreRaw = get('restore-version');
+    const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
+    if (restoreVersion === rollbackVersion) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('restore-version', `is the same as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} (${rollbackVersion}).`, `give the good version to restore, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave it empty' : `leave out ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}`} to pick the last known good one.`);
+    }
+    const targets = readTargets(get);
+    // by incident id with no target named: the record names them (and their kinds). The
+    // runner passes action.yml's defaults (target npm, channel latest, strategy retag) as if
+    // given, so a default counts as not given
+    const namedTargets = targets !== undefined ||
+        SHORTHAND.some((name) => get(name).trim() !== '') ||
+        !['', 'npm'].includes(get('target').trim().toLowerCase());
+    const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))]);
+    if (byId && !namedTargets)
+        kinds.clear();
+    // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
+    const target = mainKind(kinds);
+    // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
+    // deployed revision) and a git-tag target's channel is the moving tag itself
+    const channelRaw = get('channel') || 'latest';
+    if (kinds.has('docker'))
+        (0,_targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__/* .parseTag */ .E)('channel', channelRaw);
+    const channel = kinds.has('npm')
+        ? parseChannel('channel', channelRaw)
+        : kinds.has('docker')
+            ? (0,_targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__/* .parseTag */ .E)('channel', channelRaw)
+            : kinds.has('helm') && kinds.size === 1
+                ? _targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .HELM_CHANNEL */ .jH
+                : channelRaw.trim();
+    // by incident id, an empty reason is the rollback's (from the record)
+    const reason = byId && get('reason').trim() === '' ? '' : parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''));
+    // what is rolled back: the npm package(s), the image, or the Helm release
+    let packageName;
+    let packageNames;
+    let fromWorkspaces = false;
+    if (byId && !namedTargets) {
+        packageName = '';
+    }
+    else if (targets && targets[0].kind === 'helm') {
+        const h = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseHelmTargetName */ .gu)('targets', targets[0].name);
+        packageName = `${h.namespace ?? ((0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace')) || 'default')}/${h.release}`;
+        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
+    }
+    else if (targets) {
+        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
+        packageName = targets[0].name;
+    }
+    else if (target === 'docker') {
+        if (get('image').trim() === '')
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
+        packageName = (0,_targets_docker_image_js__WEBPACK_IMPORTED_MODULE_9__/* .parseImage */ .zZ)(get('image')).name;
+    }
+    else if (target === 'helm') {
+        // namespace/release: same-named releases in two namespaces are two incidents
+        if (get('release').trim() === '')
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
+        packageName = `${(0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace')) || 'default'}/${(0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseReleaseName */ .YY)('release', get('release'))}`;
+    }
+    else {
+        const packagesRaw = get('packages').trim();
+        const packageRaw = get('package');
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        if (packagesRaw === 'workspaces') {
+            packageNames = workspacePackages(workspace);
+            fromWorkspaces = true;
+        }
+        else {
+            const listed = [
+                ...new Set([packagesRaw, packageRaw]
+                    .join('\n')
+                    .split(/[,\n]/)
+                    .map((p) => p.trim())
+                    .filter(Boolean)),
+            ];
+            packageNames =
+                listed.length > 0
+                    ? listed.map((p) => (0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)(packagesRaw ? 'packages' : 'package', p))
+                    : [(0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)('package', packageNameFromWorkspace(workspace))];
+        }
+        if (packageNames.length > 100)
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
+        packageName = packageNames[0];
+    }
+    const registry = kinds.has('npm') || (byId && !namedTargets) ? parseRegistry('registry', get('registry')) : '';
+    const dryRun = parseBoolean('dry-run', get('dry-run'), false);
+    // hand the writes to a maintainer (src/handoff.ts): no npm token is needed to read and plan
+    const handoff = parseBoolean('handoff', get('handoff'), false);
+    if (handoff && (undo || drill || dryRun))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('handoff', `is set together with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)(undo ? 'undo' : drill ? 'drill' : 'dry-run', 'true')}.`, 'a hand-off plans a rollback for a maintainer to finish: leave handoff at false for an undo, a drill or a dry run.');
+    if (drill && dryRun)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('drill', `and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('dry-run')} are both ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'true' : 'given'}.`, `a drill writes nothing anyone installs already (it needs the token to prove the write): ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('dry-run', 'false')}.`);
+    if (undo && rollbackVersion === 'current') {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', `give the same exact ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} (and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}) as the rollback you undo.`);
+    }
+    const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
+    if (/\s/.test(tokenRaw)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
+    }
+    const npmToken = tokenRaw === '' ? undefined : tokenRaw;
+    // tokenless: trusted publishing, where the runner offers the job an ID token. By incident id
+    // with no target named, the record says whether npm is among them (undoInputs checks then)
+    const npmMaybe = kinds.has('npm') || (byId && !namedTargets);
+    const npmOidc = npmToken === undefined && !dryRun && npmMaybe && (0,_targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_8__/* .idTokenAvailable */ .wl)(env);
+    if (!dryRun && !handoff && kinds.has('npm') && !npmOidc)
+        requireNpmToken(npmToken);
+    const force = parseBoolean('force', get('force'), false);
+    if (requireHolder && force) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('require-holder', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
+            ? 'is true together with force: true, which moves the channel whatever it holds.'
+            : 'is given together with --force, which moves the channel whatever it holds.', `use one of them: ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('require-holder')} (automation: skip when the channel moved on) or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('force')} (by hand: move it anyway).`);
+    }
+    const strategy = parseStrategy('strategy', get('strategy'), target);
+    const undoById = byId
+        ? {
+            incidentId,
+            given: {
+                ...(rollbackVersion !== '' ? { rollbackVersion } : {}),
+                ...(restoreVersion !== undefined ? { restoreVersion } : {}),
+                ...(!['', 'latest'].includes(get('channel').trim()) ? { channel } : {}),
+                ...(strategy !== 'retag' ? { strategy } : {}),
+                ...(namedTargets
+                    ? {
+                        targets: {
+                            input: targets ? 'targets' : (SHORTHAND.find((n) => get(n).trim() !== '') ?? 'package'),
+                            targets: targetsFrom({ targets, target, packageName, packageNames }, get),
+                        },
+                    }
+                    : {}),
+            },
+        }
+        : undefined;
+    return {
+        target,
+        targets,
+        packageNames: packageNames && packageNames.length > 0 ? packageNames : [packageName],
+        fromWorkspaces,
+        partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
+        strategy,
+        rollbackVersion,
+        publishedAfter,
+        publishedBefore,
+        releaseCommit,
+        maxAgeMs,
+        requireHolder,
+        restoreVersion,
+        channel,
+        reason,
+        packageName,
+        registry,
+        npmToken,
+        ...(npmOidc ? { npmOidc } : {}),
+        // container tags and Helm releases have no deprecation
+        deprecate: (kinds.has('npm') || (byId && !namedTargets)) && parseBoolean('deprecate', get('deprecate'), true),
+        deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
+        dryRun,
+        ...(drill ? { drill } : {}),
+        force,
+        ...(undo ? { undo } : {}),
+        ...(undoById ? { undoById } : {}),
+        ...(handoff ? { handoff } : {}),
+    };
+}
+function parseList(raw) {
+    return [
+        ...new Set(raw
+            .split(/[,\n]/)
+            .map((s) => s.trim())
+            .filter(Boolean)),
+    ];
+}
+function readGitHubInputs(get, env = process.env) {
+    const createIssue = parseBoolean('create-issue', get('create-issue'), true);
+    const githubRelease = parseBoolean('github-release', get('github-release'), true);
+    const commitReport = parseBoolean('commit-report', get('commit-report'), true);
+    const labels = parseList(get('issue-labels') || 'rollback');
+    for (const label of labels) {
+        if (label.length > 50)
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`, 'use shorter label names.');
+    }
+    if (createIssue && labels.length === 0) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', 'is empty.', 'keep at least one label (default rollback): a re-run finds the tracking issue again by it.');
+    }
+    const assignees = parseList(get('issue-assignees')).map((a) => a.replace(/^@/, ''));
+    for (const a of assignees) {
+        if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(a)) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.');
+        }
+    }
+    const reportDir = (0,_github_config_js__WEBPACK_IMPORTED_MODULE_5__/* .parseReportDir */ .r)('report-dir', get('report-dir') || 'incidents');
+    const branchRaw = get('report-branch').trim();
+    if (branchRaw &&
+        (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
+    }
+    const severityRaw = (get('severity') || 'high').trim().toLowerCase();
+    if (!_github_incident_js__WEBPACK_IMPORTED_MODULE_14__/* .SEVERITIES */ .o.includes(severityRaw)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('severity', `"${severityRaw.slice(0, 40)}" is not a severity.`, `use one of ${_github_incident_js__WEBPACK_IMPORTED_MODULE_14__/* .SEVERITIES */ .o.join(', ')}.`);
+    }
+    const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
+    if ((createIssue || commitReport) && token === undefined) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('github-token', 'is empty, and the tracking issue and incident report need it.', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
+            ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.'
+            : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.');
+    }
+    if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
+            ? 'run it in a workflow, or set create-issue: false and commit-report: false.'
+            : 'pass --repo owner/name, or --no-issue and --no-report.');
+    }
+    return {
+        token,
+        createIssue,
+        labels,
+        assignees,
+        commitReport,
+        reportDir,
+        reportBranch: branchRaw || undefined,
+        severity: severityRaw,
+        githubRelease,
+    };
+}
+
+
+/***/ }),
+
+/***/ 27177:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EV: () => (/* binding */ DEPRECATION_PLACEHOLDERS),
+/* harmony export */   Jl: () => (/* binding */ DEFAULT_DEPRECATION_MESSAGE),
+/* harmony export */   Ky: () => (/* binding */ renderDeprecationMessage)
+/* harmony export */ });
+// The deprecation message template: its default, its placeholders and how it is filled.
+// Pure: the planner (src/plan.ts) renders it; src/inputs.ts only validates what the user gave.
+const DEFAULT_DEPRECATION_MESSAGE = '{version} was rolled back: {reason}. Use {restore} instead.';
+/** The placeholders a template may use, as `{name}`. */
+const DEPRECATION_PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'];
+/** Fills the deprecation template; whitespace is folded so the message stays one line. */
+function renderDeprecationMessage(template, values) {
+    return template
+        .replace(/\{(version|restore|channel|reason)\}/g, (_, k) => values[k])
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+
+
+/***/ }),
+
+/***/ 98571:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   Z: () => (/* binding */ DURATION_UNITS)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
+// Durations as every duration input takes them: Go's notation (`30s`, `5m`, `1h30m`, `1.5h`,
+// `500ms`) plus days (`2d` is 48h), which Go lacks but an age or a recovery-time target is
+// often said in. One parser for max-age, smoke-test-timeout, verify-timeout, wait-for-cdn
+// and rto-targets; each caller keeps its own limits, default and empty value.
+// Pure: no I/O.
+
+/** The units, for messages and descriptions. */
+const DURATION_UNITS = 'ms, s, m, h, d';
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+// `ms` before `m`: 5ms is five milliseconds, 5m five minutes
+const DURATION = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+/** longer text is refused before it is read (a duration this long is a mistake or an attack) */
+const MAX_TEXT = 40;
+/**
+ * A duration in whole milliseconds, or an InputError naming `input`, what is wrong and
+ * `rule.fix`. Units ms, s, m, h, d (case-insensitive), several in a row (`1h30m`), each with
+ * an optional fraction (`1.5h`). Empty text is not a duration: callers decide what empty means.
+ */
+function parseDuration(input, raw, rule) {
+    const text = raw.trim();
+    const v = text.toLowerCase();
+    if (rule.zero && /^0+$/.test(v))
+        return 0;
+    if (v.length > MAX_TEXT || !DURATION.test(v))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${JSON.stringify(text.slice(0, MAX_TEXT))} is not a duration.`, rule.fix);
+    let ms = 0;
+    for (const [, n, unit] of v.matchAll(PART))
+        ms += Number(n) * UNIT_MS[unit];
+    ms = Math.round(ms);
+    if (ms === 0 && rule.zero)
+        return 0;
+    if (!(ms > 0))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `must be longer than 0 (got ${text}).`, rule.fix);
+    if (rule.min !== undefined && ms < rule.min)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${text} is shorter than ${rule.minText ?? `${rule.min}ms`}.`, rule.fix);
+    if (ms > rule.max)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${text} is longer than ${rule.maxText}.`, rule.fix);
+    return ms;
+}
+
+
+/***/ }),
+
+/***/ 74296:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GM: () => (/* binding */ PartialError),
+/* harmony export */   Rx: () => (/* binding */ CapabilityError),
+/* harmony export */   ZS: () => (/* binding */ RollbackError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   gl: () => (/* binding */ RegistryError)
+/* harmony export */ });
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51922);
+
+/** Every error the action raises on purpose says what went wrong and how to fix it. */
+class RollbackError extends Error {
+    fix;
+    constructor(message, fix) {
+        super(fix ? `${message} Fix: ${fix}` : message);
+        this.fix = fix;
+        this.name = 'RollbackError';
+    }
+}
+/**
+ * A bad input, found before anything was written. Names the input by its action.yml key;
+ * the message says it as the entry that runs does (src/core/settings.ts): `Input '<input>':
+ * <problem> Fix: <fix>` in the action, `<flag or variable>: <problem> Fix: <fix>` in the CLI.
+ */
+class InputError extends RollbackError {
+    input;
+    problem;
+    constructor(input, 
+    /** what is wrong, without the input's name */
+    problem, fix) {
+        super(`${(0,_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .inputLabel */ .NB)(input)} ${problem}`, fix);
+        this.input = input;
+        this.problem = problem;
+        this.name = 'InputError';
+    }
+}
+/** The registry refused or failed a request. */
+class RegistryError extends RollbackError {
+    status;
+    code;
+    constructor(message, fix, status, code) {
+        super(message, fix);
+        this.status = status;
+        this.code = code;
+        this.name = 'RegistryError';
+    }
+}
+/**
+ * The registry lacks what a step needs (it cannot move a channel, or cannot deprecate),
+ * rather than refusing this token or failing for a while: never retried. `registry` names
+ * it for people ("Nexus Repository 3 at nexus.example.com").
+ */
+class CapabilityError extends RegistryError {
+    capability;
+    registry;
+    constructor(capability, registry, message, fix, status) {
+        super(message, fix, status);
+        this.capability = capability;
+        this.registry = registry;
+        this.name = 'CapabilityError';
+    }
+}
+/**
+ * The rollback's critical part took effect but something after it did not: the step
+ * fails, `status=partial`, and a re-run completes only what is missing.
+ */
+class PartialError extends RollbackError {
+    done;
+    missing;
+    cause;
+    constructor(done, missing, cause) {
+        super(`Partial rollback: ${done.join('; ')}. Still missing: ${missing.join('; ')}. ` +
+            `Cause: ${cause instanceof Error ? cause.message : String(cause)}`, 'Re-run the same rollback: it completes only what is missing.');
+        this.done = done;
+        this.missing = missing;
+        this.cause = cause;
+        this.name = 'PartialError';
+    }
+}
+function errorMessage(e) {
+    return e instanceof Error ? e.message : String(e);
+}
+
+
+/***/ }),
+
+/***/ 22958:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ ChannelMovedError),
+/* harmony export */   m: () => (/* binding */ guardedWrite)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(27253);
+// The one way any adapter writes a channel: a fresh read right before the write (and
+// before every retry of it), a comparison with what the plan expected, the write, and a
+// read-back that decides from state rather than from the status code. No protocol we
+// write to has a compare-and-set for channels (npm dist-tags, OCI tags, helm releases,
+// git refs), so this narrows the window to one round trip; it never writes over a value
+// the plan did not expect.
+
+
+/**
+ * The channel no longer holds what the plan expected: nothing was written. `holder` is
+ * what it holds now (a version, a digest, or undefined when the channel is gone).
+ */
+class ChannelMovedError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS {
+    channel;
+    holder;
+    expected;
+    wanted;
+    constructor(channel, holder, expected, wanted) {
+        super(`'${channel}' moved to ${holder ?? '(nothing: the channel was removed)'} while the rollback ran (the plan expected ${expected ?? 'no such channel'}); left there, nothing was written to it.`, `look at what '${channel}' holds now; if it still needs rolling back, run again and the plan starts from the new state.`);
+        this.channel = channel;
+        this.holder = holder;
+        this.expected = expected;
+        this.wanted = wanted;
+        this.name = 'ChannelMovedError';
+    }
+}
+/**
+ * Guarded write: read -> compare -> write -> read back, with the retry inside the guard.
+ * Returns the outcome and the last state read (the read-back), so the next step can use
+ * it as its own fresh read instead of reading again.
+ */
+async function guardedWrite(g) {
+    let startedAt = Date.now();
+    let state = g.fresh ?? (await g.read());
+    let wrote = false;
+    for (let attempt = 1;; attempt++) {
+        if (g.isDone(state))
+            return { outcome: wrote ? 'written' : 'already', state };
+        if (!g.isExpected(state))
+            throw new ChannelMovedError(g.channel, g.holderOf(state), g.expected, g.wanted);
+        let failure;
+        try {
+            await g.write(state);
+            wrote = true;
+        }
+        catch (e) {
+            if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS)
+                throw e;
+            failure = e;
+        }
+        // the read-back: it decides, whatever the status code said
+        state = await g.read();
+        if (g.isDone(state)) {
+            if (failure)
+                g.log.warning(`${g.what}: the registry answered ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .describeFailure */ .Ic)(failure)}, but reading back shows the change took effect.`);
+            return { outcome: 'written', state };
+        }
+        // the write was refused for want of a second factor, which the person has just given
+        // (src/targets/npm/two-factor.ts): sent again at once, guarded by the read-back above,
+        // made after the approval; the wait for the person is not counted as retrying
+        if (failure !== undefined && failure.resendNow === true) {
+            attempt--;
+            startedAt = Date.now();
+            continue;
+        }
+        const retryable = failure === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRetryable */ .r3)(failure) || g.alsoRetry?.(failure) === true;
+        const delay = retryable ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .nextDelay */ .rM)(g.policy, attempt, failure, startedAt) : undefined;
+        if (delay === undefined) {
+            if (failure)
+                throw g.explain(failure);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${g.what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
+        }
+        g.log.warning(`${g.what} did not take effect (${failure ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .describeFailure */ .Ic)(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
+        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .yy)(delay);
+        // time passed: the retry is guarded by a read made now, not by the read-back
+        state = await g.read();
+    }
+}
+
+
+/***/ }),
+
+/***/ 4369:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VJ: () => (/* binding */ resumeCommand),
+/* harmony export */   iu: () => (/* binding */ markNeedsPerson),
+/* harmony export */   z: () => (/* binding */ isTokensDisallowed),
+/* harmony export */   z6: () => (/* binding */ needsPerson)
+/* harmony export */ });
+// The hand-off: a run that does everything but the registry writes (reads, plans,
+// smoke-tests), opens the tracking issue with the plan and one command for a maintainer,
+// and ends `awaiting-approval`. It happens with `handoff: true`, or when the preflight finds
+// a credential that cannot write without a person. The maintainer's command
+// (`release-rollback resume <incident-id>`, src/modes/resume.ts) performs exactly the plan
+// recorded here, with their own second factor. Pure: no I/O.
+/** Marks an error of the preflight as "this credential cannot write without a person". */
+const NEEDS_PERSON = Symbol.for('release-rollback.needs-person');
+/** The error, marked: the runner hands off instead of failing on it (why: one sentence). */
+function markNeedsPerson(e, why) {
+    Object.defineProperty(e, NEEDS_PERSON, { value: why, enumerable: false });
+    return e;
+}
+/** Why this preflight error means a person must make the writes; undefined for any other error. */
+function needsPerson(e) {
+    if (!e || typeof e !== 'object')
+        return undefined;
+    const why = e[NEEDS_PERSON];
+    return typeof why === 'string' ? why : undefined;
+}
+/**
+ * npmjs's answer to a token write on a package set to "Require two-factor authentication
+ * and disallow tokens" (docs.npmjs.com/requiring-2fa-for-package-publishing-and-settings-modification:
+ * with that setting "you will not be able to use automation or granular access tokens" to
+ * publish or change the package). The docs give no wording of the refusal: this matches a
+ * 403 whose message speaks of two-factor authentication and tokens (unverified against npmjs).
+ */
+function isTokensDisallowed(e) {
+    const err = e;
+    if (err?.statusCode !== 403)
+        return false;
+    const text = `${typeof err.body === 'string' ? err.body : JSON.stringify(err.body ?? '')} ${String(err.message ?? '')}`;
+    return /two-factor|2fa/i.test(text) && /token/i.test(text) && /(not allow|disallow|does not permit)/i.test(text);
+}
+/** The maintainer's one command that finishes a handed-off incident. */
+function resumeCommand(incidentId, repository) {
+    return `npx release-rollback@1 resume ${incidentId} --repo ${repository}`;
+}
+
+
+/***/ }),
+
+/***/ 63739:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ incidentOfTargets)
+/* harmony export */ });
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4620);
+// The incident id of several targets: one formula for the runner (which makes it) and the
+// record check (which recomputes it from a record to see that the record is that incident's).
+// Pure.
+
+/**
+ * One id for an incident of several targets: every target (npm packages by name, others
+ * as kind:name), the channel, the bad version and the restore version asked for (absent:
+ * each target's last known good).
+ */
+function incidentOfTargets(targets, channel, bad, restoreAsked) {
+    const names = targets.map((r) => (r.kind === 'npm' ? r.name : `${r.kind}:${r.name}`));
+    return (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .incidentId */ ._3)([...names].sort().join(','), channel, bad, restoreAsked ?? 'last-known-good');
+}
+
+
+/***/ }),
+
+/***/ 16706:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -64814,7 +64262,7 @@ function table(header, rows) {
 
 /***/ }),
 
-/***/ 22464:
+/***/ 4620:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -64831,9 +64279,9 @@ function table(header, rows) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(62088);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
-/* harmony import */ var _core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(27177);
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(51922);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(74296);
+/* harmony import */ var _deprecation_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(27177);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(51922);
 // The pure core: from the registry's state and the request, decide what to do.
 // No I/O and no @actions/* here, so every branch of the guard is a plain unit test.
 
@@ -64906,7 +64354,7 @@ function lastKnownGood(state, bad, channel, releaseCommit) {
         releaseOf(chosen) !== releaseOf(bad) &&
         releaseOf(chosen) in state.versions) {
         const line = id === '' ? 'prerelease' : id;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`, `give ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`, `give ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`);
     }
     return chosen;
 }
@@ -64930,12 +64378,12 @@ function planRollback(req, state) {
         restoreChosen = true;
         if (restore === undefined) {
             const kind = req.channel !== 'latest' && prereleaseId(bad) !== undefined ? `'${prereleaseId(bad)}' prerelease` : 'stable';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad}${failedCommit !== undefined ? ` and not built from the release's commit ${failedCommit} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')})` : ''} to restore.`, 'give the version to restore explicitly.');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad}${failedCommit !== undefined ? ` and not built from the release's commit ${failedCommit} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')})` : ''} to restore.`, 'give the version to restore explicitly.');
         }
         // chosen by history, it can be higher than the bad version (that is no roll-forward: it
         // is what the channel held before); a republish would publish its code under a lower number
         if (req.strategy === 'republish' && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('strategy', 'retag')} (the channel goes back to ${restore}), or give ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} explicitly.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`, `use ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('strategy', 'retag')} (the channel goes back to ${restore}), or give ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} explicitly.`);
         }
     }
     else {
@@ -64944,13 +64392,13 @@ function planRollback(req, state) {
         }
         // the failed release's own code is never restored, force or not (issue 24)
         if (failedCommit !== undefined && state.versions[restore].commit?.toLowerCase() === failedCommit) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${req.packageName}@${restore} was built from ${failedCommit}, the release's commit (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): it carries the code of the release that failed, so it is never restored.`, `give a version built from another commit, or leave ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} empty to pick the last known good one.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${req.packageName}@${restore} was built from ${failedCommit}, the release's commit (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): it carries the code of the release that failed, so it is never restored.`, `give a version built from another commit, or leave ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} empty to pick the last known good one.`);
         }
         if (state.versions[restore].deprecated && !req.force) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`, `restore a version that is not deprecated, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')} to restore it anyway.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`, `restore a version that is not deprecated, or ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')} to restore it anyway.`);
         }
         if (semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad) && !req.force) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is higher than the bad version ${bad}: that is a roll-forward, not a rollback.`, `check the two versions are not swapped, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')}.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is higher than the bad version ${bad}: that is a roll-forward, not a rollback.`, `check the two versions are not swapped, or ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')}.`);
         }
     }
     const current = state.distTags[req.channel];
@@ -64969,18 +64417,18 @@ function planRollback(req, state) {
     }
     else if (current !== undefined && semver__WEBPACK_IMPORTED_MODULE_1___default().valid(current) && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(current, bad) && !req.force) {
         tag = { kind: 'keep-newer', holder: current };
-        warnings.push(`'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. ${capital((0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true'))} to move it back anyway.`);
+        warnings.push(`'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. ${capital((0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true'))} to move it back anyway.`);
     }
     else if (req.force) {
         tag = { kind: 'move', from: current, to: goal };
-        warnings.push(`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('force')}: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`);
+        warnings.push(`${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('force')}: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`);
     }
     else {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', current === undefined
             ? `the dist-tag '${req.channel}' does not exist on ${req.packageName}.`
-            : `'${req.channel}' holds ${current}, which is neither the bad version ${bad} nor the restore version ${restore}: someone may have moved it already.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('channel')} (the tags are: ${Object.entries(state.distTags)
+            : `'${req.channel}' holds ${current}, which is neither the bad version ${bad} nor the restore version ${restore}: someone may have moved it already.`, `check ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} and ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('channel')} (the tags are: ${Object.entries(state.distTags)
             .map(([t, v]) => `${t}=${v}`)
-            .join(', ')}), or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')} to point '${req.channel}' at ${restore} anyway.`);
+            .join(', ')}), or ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')} to point '${req.channel}' at ${restore} anyway.`);
     }
     let deprecation = { kind: 'off' };
     if (req.deprecate) {
@@ -64990,7 +64438,7 @@ function planRollback(req, state) {
         if (!republish && (!(goal in state.versions) || (state.versions[goal].deprecated && !req.force))) {
             throw new Error(`internal: the deprecation of ${bad} would name ${goal}, which ${goal in state.versions ? 'is deprecated' : 'does not exist'}.`);
         }
-        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
+        const message = (0,_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
             version: bad,
             restore: goal,
             channel: req.channel,
@@ -65041,8 +64489,8 @@ function planUndo(req, state) {
     if (!(bad in state.versions)) {
         // undo by incident-id: the versions came from the incident's record, not from the inputs
         if (record)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('incident-id', `names incident ${record.incidentId}, whose record has ${bad} as the bad version of ${req.packageName}, but ${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .theSetting */ .w7)('incident-id')}: it must name the incident of the rollback you undo.`);
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, `give the same ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} as the rollback you undo (or give its ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('incident-id')} instead).`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('incident-id', `names incident ${record.incidentId}, whose record has ${bad} as the bad version of ${req.packageName}, but ${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, `check ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .theSetting */ .w7)('incident-id')}: it must name the incident of the rollback you undo.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, `give the same ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} as the rollback you undo (or give its ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('incident-id')} instead).`);
     }
     let restore = record?.restoreVersion ?? req.restoreVersion;
     const restoreChosen = restore === undefined;
@@ -65052,7 +64500,7 @@ function planUndo(req, state) {
     if (!record && (restore === undefined || !(restore in state.versions))) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', restore === undefined
             ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.`
-            : `${req.packageName}@${restore} does not exist in the registry.`, `give the same ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} as the rollback you undo (or give its ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('incident-id')} instead: the incident's record names the version).`);
+            : `${req.packageName}@${restore} does not exist in the registry.`, `give the same ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} as the rollback you undo (or give its ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('incident-id')} instead: the incident's record names the version).`);
     }
     const restored = restore;
     // what the rollback wrote to the channel: as recorded, or rebuilt from the inputs
@@ -65084,7 +64532,7 @@ function planUndo(req, state) {
         // only the message this tool wrote counts: the recorded one (without a record, the one these inputs render)
         const message = record
             ? record.deprecationMessage
-            : (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
+            : (0,_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
                 version: bad,
                 restore: wrote,
                 channel: req.channel,
@@ -65148,7 +64596,7 @@ function describePlan(plan) {
     if (d.kind === 'already')
         lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`);
     if (d.kind === 'off')
-        lines.push(`- deprecation is off (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('deprecate', 'false')})`);
+        lines.push(`- deprecation is off (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('deprecate', 'false')})`);
     return lines;
 }
 function describeUndo(plan) {
@@ -65268,7 +64716,7 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
     let version = requested;
     if (current) {
         if (holder === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .theSetting */ .w7)('channel')}.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, `check ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .theSetting */ .w7)('channel')}.`);
         }
         // a version we republished stands for the bad one it replaced: never roll it back in turn
         version = state.versions[holder]?.republishOf ?? holder;
@@ -65295,8 +64743,8 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             proceed: false,
             holder,
             reason: republished
-                ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('require-holder')}): it was rolled back already, so nothing was rolled back.`
-                : `'${channel}' holds ${holder}, not ${state.name}@${version} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('require-holder')}): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`,
+                ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('require-holder')}): it was rolled back already, so nothing was rolled back.`
+                : `'${channel}' holds ${holder}, not ${state.name}@${version} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('require-holder')}): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`,
         };
     }
     // 1. the commit: proof when the version records one
@@ -65306,13 +64754,13 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             return {
                 proceed: false,
                 holder,
-                reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): ${verdict}`,
+                reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): ${verdict}`,
             };
         }
         if (commit === undefined) {
             warnings.push(publishedAfter === undefined && publishedBefore === undefined
-                ? `${state.name}@${version} records no commit, so ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} could not be compared; it is rolled back because ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} names it.`
-                : `${state.name}@${version} records no commit, so ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} could not be compared; it was identified by its publish time alone.`);
+                ? `${state.name}@${version} records no commit, so ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} could not be compared; it is rolled back because ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} names it.`
+                : `${state.name}@${version} records no commit, so ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} could not be compared; it was identified by its publish time alone.`);
         }
     }
     // 2. the time window. published-before is the failed run's updated_at, which GitHub
@@ -65326,7 +64774,7 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so it can never be shown to come from the release that failed.`, `give the exact version to roll back instead of current, once you have checked that ${version} is the bad one.`);
             }
             const input = publishedAfter !== undefined ? 'published-after' : 'published-before';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `cannot be checked: the target records no publish time for ${state.name}@${version}.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .currentDialect */ .kZ)() === 'action' ? 'leave' : 'leave out'} ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-after')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')}${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .currentDialect */ .kZ)() === 'action' ? ' empty' : ''} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} already names the version${releaseCommit !== undefined ? `; ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} still guards it` : ''}).`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `cannot be checked: the target records no publish time for ${state.name}@${version}.`, `${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .currentDialect */ .kZ)() === 'action' ? 'leave' : 'leave out'} ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-after')} and ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')}${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .currentDialect */ .kZ)() === 'action' ? ' empty' : ''} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} already names the version${releaseCommit !== undefined ? `; ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} still guards it` : ''}).`);
         }
         if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) {
             return {
@@ -65339,13 +64787,13 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             return {
                 proceed: false,
                 holder,
-                reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')}, the end of the release run): a later release published it; ${verdict}`,
+                reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')}, the end of the release run): a later release published it; ${verdict}`,
             };
         }
         if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
             const proven = releaseCommit !== undefined && info.commit?.toLowerCase() === releaseCommit;
             if (!proven)
-                warnings.push(`${state.name}@${version}, published ${publishedAt}, within the second after ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')} ${publishedBefore} (GitHub's updated_at is truncated to the second): counted as inside the release run, on its publish time alone.`);
+                warnings.push(`${state.name}@${version}, published ${publishedAt}, within the second after ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')} ${publishedBefore} (GitHub's updated_at is truncated to the second): counted as inside the release run, on its publish time alone.`);
         }
         // 2b. overlapping release runs (issue 24): a holder its commit does not prove is the
         // failed release only while nothing else published in the window could be it
@@ -65354,14 +64802,14 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             if (ambiguity.length > 0) {
                 const how = info.commit === undefined
                     ? 'records no commit'
-                    : `was built from ${info.commit}, but no ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} was given to compare it with`;
+                    : `was built from ${info.commit}, but no ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} was given to compare it with`;
                 const matched = ambiguity.find((v) => releaseCommit !== undefined && state.versions[v].commit?.toLowerCase() === releaseCommit);
                 return {
                     proceed: false,
                     holder,
                     reason: matched !== undefined
-                        ? `'${channel}' holds ${version}, which ${how}; ${state.name}@${matched}, published in the same window, was built from the release's commit ${releaseCommit} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): that is the release that failed, and '${channel}' no longer holds it, so nothing was rolled back (${version} came from another release run, such as an overlapping fix). If ${matched} must be deprecated, roll it back by hand with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('rollback-version', matched)}.`
-                        : `'${channel}' holds ${version}, which ${how}; ${ambiguity.join(', ')} ${ambiguity.length === 1 ? 'was' : 'were'} published in the same window too and could be the release that failed: the time window alone cannot tell which, so nothing was rolled back. Roll the bad one back by hand with an exact ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')}.`,
+                        ? `'${channel}' holds ${version}, which ${how}; ${state.name}@${matched}, published in the same window, was built from the release's commit ${releaseCommit} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): that is the release that failed, and '${channel}' no longer holds it, so nothing was rolled back (${version} came from another release run, such as an overlapping fix). If ${matched} must be deprecated, roll it back by hand with ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('rollback-version', matched)}.`
+                        : `'${channel}' holds ${version}, which ${how}; ${ambiguity.join(', ')} ${ambiguity.length === 1 ? 'was' : 'were'} published in the same window too and could be the release that failed: the time window alone cannot tell which, so nothing was rolled back. Roll the bad one back by hand with an exact ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')}.`,
                 };
             }
         }
@@ -65372,8 +64820,8 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
         const at = publishedAt === undefined ? NaN : Date.parse(publishedAt);
         if (publishedAt === undefined || Number.isNaN(at)) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(current ? 'rollback-version' : 'max-age', current
-                ? `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')} cannot be checked.`
-                : `cannot be checked: the target records no publish time for ${state.name}@${version}, so it can never be shown to be younger than ${formatDuration(maxAgeMs)}.`, `roll ${version} back by hand, without ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')}, once you have checked that it is the bad one.`);
+                ? `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')} cannot be checked.`
+                : `cannot be checked: the target records no publish time for ${state.name}@${version}, so it can never be shown to be younger than ${formatDuration(maxAgeMs)}.`, `roll ${version} back by hand, without ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')}, once you have checked that it is the bad one.`);
         }
         const now = g.now ?? Date.now();
         const age = now - at;
@@ -65381,7 +64829,7 @@ function circuitBreaker(state, channel, requested, guard, more = {}) {
             return {
                 proceed: false,
                 holder,
-                reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')} ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')}.`,
+                reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')} ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')}.`,
             };
         }
     }
@@ -65415,7 +64863,7 @@ const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /***/ }),
 
-/***/ 49809:
+/***/ 27253:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -65583,622 +65031,575 @@ function describeFailure(e) {
 
 /***/ }),
 
-/***/ 79786:
+/***/ 51922:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Mz: () => (/* binding */ errorOf),
-/* harmony export */   ao: () => (/* binding */ runIncident),
-/* harmony export */   w8: () => (/* binding */ incidentOf)
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   Pe: () => (/* binding */ setting),
+/* harmony export */   QX: () => (/* binding */ settingName),
+/* harmony export */   ah: () => (/* binding */ useDialect),
+/* harmony export */   kZ: () => (/* binding */ currentDialect),
+/* harmony export */   oc: () => (/* binding */ setTo),
+/* harmony export */   w7: () => (/* binding */ theSetting)
 /* harmony export */ });
-/* unused harmony export DEFAULT_PARALLEL */
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(62088);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(40578);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(22464);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(54527);
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(51922);
-/* harmony import */ var _handoff_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7989);
-/* harmony import */ var _core_incident_id_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(63739);
-// The one runner: one incident (one bad version on one channel) across N targets; one
-// package is N = 1. Preflight every target, restore every channel, then retire; every
-// write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
-
-
-
-
-
-
-
-
-const DEFAULT_PARALLEL = 4;
-const now = () => new Date().toISOString();
-/**
- * Runs the incident: preflight every target (read, token, plan) before any write, restore
- * every channel, then retire. Throws only for what happened before any write: a failed
- * `preflight` (checks beside the first reads, such as the GitHub token), a problem in the
- * preflight of any target (for one target its own error; for several, one InputError that
- * lists each), or, with one target, a failed restore that changed nothing. Everything else
- * is in the result.
- */
-async function runIncident(req, targets, log, options = {}) {
-    const handoff = {};
-    const runs = await runTargets(req, targets, log, options, handoff);
-    return resolve(req, runs, handoff.reason);
+/* unused harmony export cliForms */
+// How a message names a setting, for the entry that runs: the action says its inputs
+// (`force: true`, `npm-token: ${{ secrets.NPM_TOKEN }}`), the CLI its flags and environment
+// variables (`--force`, `NPM_TOKEN`). Every message that names a setting refers to it by
+// its action.yml input key through the functions below; the table is the one place that
+// maps an input to its flag or variable.
+//
+// Why the entry picks a dialect up front instead of each entry re-rendering messages at
+// its edge: messages travel far from where they are made - into the tracking issue, the
+// incident report, webhooks, the --json result, the action's outputs - and each of those
+// would be an edge where an unrendered reference could leak. So the entry (src/main.ts,
+// src/cli.ts) calls useDialect once before anything else, and every message is made final.
+// Pure: no I/O.
+let dialect = 'action';
+/** Chosen by the entry before it reads any input; returns the previous one (tests restore it). */
+function useDialect(d) {
+    const previous = dialect;
+    dialect = d;
+    return previous;
 }
-async function runTargets(req, targets, log, options, handoff = {}) {
-    const parallel = options.parallel ?? DEFAULT_PARALLEL;
-    const several = targets.length > 1;
-    const runs = targets.map((t) => ({
-        ...t,
-        label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '',
-        moved: false,
-        deprecated: false,
-        republished: false,
-        outcome: 'planned',
-        steps: [],
-        warnings: [],
-    }));
-    const tell = (r, phase, detail) => {
-        try {
-            options.progress?.({ kind: r.kind, name: r.name, phase, ...(detail !== undefined ? { detail } : {}) });
-        }
-        catch {
-            // a display that fails does not stop a rollback
-        }
-    };
-    // 1. preflight: every target read, its token checked and its rollback planned before
-    // anything is written (the token against every target, not only the first). The plan
-    // read may guard the first write only when nothing else answered after it.
-    let answers = 0;
-    const counted = (p) => p?.finally(() => answers++);
-    const lastAnswer = new Map();
-    // undo: the incident's record, read once by its id, before any target is planned
-    const records = new Map();
-    const recordOf = (id) => {
-        if (req.recorded)
-            return Promise.resolve(req.recorded);
-        const read = options.undoRecord;
-        if (!read)
-            return Promise.resolve(undefined);
-        let pending = records.get(id);
-        if (!pending) {
-            pending = counted(read(id));
-            records.set(id, pending);
-        }
-        return pending;
-    };
-    /** This target as the incident's record holds it; undefined (said as a warning) when the record has nothing for it. */
-    const undoRecordFor = async (r, before, bad) => {
-        // the rollback's incident id: by the record's id, else rebuilt as the rollback built it
-        const id = req.recorded?.incidentId ??
-            (several
-                ? incidentOf(runs, req)
-                : (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .incidentId */ ._3)(r.name, r.channel, bad, req.restoreVersion ?? (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .lastKnownGood */ .zf)(before, bad, r.channel, req.releaseCommit) ?? ''));
-        const rec = await recordOf(id);
-        if (!rec) {
-            if (options.undoRecord)
-                r.warnings.push(`undo: no record of incident ${id} was found (the incident report, the tracking issue): the deprecation is removed only when it is exactly the message these inputs render.`);
-            return undefined;
-        }
-        const t = rec.targets.find((x) => x.kind === r.kind && x.name === r.name && x.channel === r.channel);
-        if (!t) {
-            r.warnings.push(`undo: the record of incident ${rec.incidentId} (${rec.source}) has nothing for this target: the deprecation is removed only when it is exactly the message these inputs render.`);
-            return undefined;
-        }
-        return {
-            incidentId: rec.incidentId,
-            previousVersion: t.previousVersion,
-            wrote: t.wrote,
-            restoreVersion: t.restoreVersion,
-            deprecationMessage: t.deprecationMessage,
-            deprecationBefore: t.deprecationBefore,
-        };
-    };
-    await Promise.all([
-        counted(options.preflight?.()),
-        (0,_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(runs, parallel, async (r) => {
-            tell(r, 'reading');
-            try {
-                const [before] = await Promise.all([
-                    r.target.inspect().finally(() => lastAnswer.set(r, ++answers)),
-                    // a hand-off writes nothing with the token (it may have none): nothing to check
-                    counted(req.dryRun || req.handoff ? undefined : r.target.checkAccess()),
-                ]);
-                r.before = before;
-                if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
-                    r.outcome = 'not-affected';
-                    tell(r, 'not-affected', `no ${req.rollbackVersion}`);
-                    return;
-                }
-                const gate = (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .circuitBreaker */ .sL)(before, r.channel, req.rollbackVersion, req);
-                if (!gate.proceed) {
-                    r.outcome = 'skipped';
-                    r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
-                    log.info(`${r.label}Skipped: ${gate.reason}`);
-                    tell(r, 'skipped', gate.reason);
-                    return;
-                }
-                const record = req.undo ? await undoRecordFor(r, before, gate.rollbackVersion) : undefined;
-                // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-                const plan = (req.undo ? _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planUndo */ .AX : _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({
-                    ...req,
-                    packageName: r.name,
-                    channel: r.channel,
-                    rollbackVersion: gate.rollbackVersion,
-                    deprecate: req.deprecate && r.target.retire !== undefined,
-                    record,
-                }, before);
-                if (plan.republish && !r.target.republish && !plan.undo)
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`);
-                // what the registry cannot do, before anything is written: a channel it cannot move
-                // stops the run here; one without deprecate is moved and the deprecation skipped
-                const deprecates = plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate';
-                if (r.target.capabilities && (plan.tag.kind === 'move' || deprecates)) {
-                    // handoff: true writes nothing, not even the preflight's probe
-                    const probe = req.dryRun || req.handoff ? 'never' : 'if-needed';
-                    const caps = await r.target
-                        .capabilities(r.channel, before.distTags[r.channel], {
-                        move: plan.tag.kind === 'move',
-                        deprecate: deprecates,
-                        probe,
-                        republish: Boolean(plan.republish) && !plan.undo,
-                        undo: plan.undo === true,
-                    })
-                        .catch((e) => {
-                        // a credential that cannot write without a person: the run hands off instead of failing
-                        const why = plan.undo ? undefined : (0,_handoff_js__WEBPACK_IMPORTED_MODULE_5__/* .needsPerson */ .z6)(e);
-                        if (why === undefined)
-                            throw e;
-                        r.needsPerson = why;
-                        // the hand-off finishes this incident; the fix is for the next one (a credential a workflow can use)
-                        const next = e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS && e.fix ? [`So that the next rollback needs no person: ${e.fix}`] : [];
-                        return { warnings: next, cannotRetire: undefined };
-                    });
-                    r.warnings.push(...caps.warnings);
-                    if (caps.cannotRetire && plan.deprecation.kind === 'deprecate')
-                        r.cannotRetire = caps.cannotRetire;
-                }
-                r.plan = plan;
-                r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
-                r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
-                r.steps.push({ step: 'plan', outcome: 'done', detail: (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(plan).join(' '), at: now() });
-                tell(r, 'planned', plan.tag.kind === 'move'
-                    ? `${plan.tag.from ?? '(none)'} -> ${plan.tag.to}`
-                    : plan.tag.kind === 'already'
-                        ? `already on ${plan.tag.to}`
-                        : `left on ${plan.tag.holder}`);
-            }
-            catch (e) {
-                r.outcome = 'failed';
-                r.failure = { step: 'preflight', error: e };
-                tell(r, 'failed', (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e));
-            }
-        }),
-    ]);
-    const planned = runs.filter((r) => r.plan !== undefined);
-    for (const r of runs)
-        if (runs.length > 1 || lastAnswer.get(r) !== answers)
-            r.target.forget?.();
-    if (req.undo && !req.recorded && !options.undoRecord && planned.length > 0) {
-        log.info('Undo: no incident record to read (no GitHub bookkeeping): the deprecation is removed only when it is exactly the message these inputs render.');
-    }
-    for (const r of planned) {
-        for (const line of (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(r.plan))
-            log.info(line);
-        for (const w of r.warnings)
-            log.warning(w);
-    }
-    // the hand-off: asked for, or a credential that cannot write without a person (src/handoff.ts)
-    const person = planned.find((r) => r.needsPerson);
-    if (!req.dryRun && planned.length > 0 && !runs.some((r) => r.failure) && (req.handoff || person)) {
-        handoff.reason = person
-            ? `${person.label}${person.needsPerson}`
-            : `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('handoff', 'true')} was asked: a maintainer makes the registry writes.`;
-        await options.beforeHandoff?.(planned);
-        for (const r of planned) {
-            const plan = r.plan;
-            r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
-            r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
-        }
-        log.info(`Handed off (${handoff.reason.replace(/\.$/, '')}): nothing was written to the registry.`);
-        return runs;
-    }
-    if (runs.some((r) => r.failure) || req.dryRun || planned.length === 0) {
-        if (req.dryRun) {
-            for (const r of planned) {
-                const plan = r.plan;
-                r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
-                r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
-            }
-            if (!runs.some((r) => r.failure))
-                log.info('Dry run: nothing was written.');
-        }
-        return runs;
-    }
-    // the runbook's checks between the plan and the first write (the smoke test of the
-    // restore version, the start announcement): one that throws stops the run, nothing written
-    if (options.beforeWrite) {
-        await options.beforeWrite(planned);
-        // time passed: the plan reads no longer guard the writes
-        for (const r of planned)
-            r.target.forget?.();
-    }
-    // 2. restore: every channel, before any deprecation
-    await (0,_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned, parallel, async (r) => {
-        tell(r, 'writing');
-        await restore(r, log);
-        if (r.failure)
-            tell(r, 'failed', errorOf(r));
-    });
-    const failed = planned.filter((r) => r.failure);
-    if (failed.length > 0 && req.partialOk === false && planned.length > 1) {
-        // asked for: put back what this run moved, but only where the channel still holds what it wrote
-        for (const r of planned)
-            r.target.forget?.();
-        await (0,_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned.filter((r) => r.moved), parallel, async (r) => {
-            tell(r, 'putting-back');
-            await putBack(r, log);
-            tell(r, r.failure?.step === 'put-back' ? 'failed' : 'done', r.failure?.step === 'put-back' ? errorOf(r) : 'put back');
-        });
-        for (const r of planned)
-            if (r.outcome === 'already')
-                tell(r, 'done', r.outcome);
-        return runs;
-    }
-    // 3. retire: for every target whose channel is safe (with several, the others' writes
-    // were awaited since each one's read-back: it reads again)
-    if (planned.length > 1)
-        for (const r of planned)
-            r.target.forget?.();
-    await (0,_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned.filter((r) => !r.failure), parallel, async (r) => {
-        tell(r, 'retiring');
-        await retire(r, log);
-        tell(r, r.failure ? 'failed' : 'done', r.failure ? errorOf(r) : r.outcome);
-    });
-    for (const r of planned) {
-        const anomalies = r.target.anomalies?.() ?? [];
-        r.warnings.push(...anomalies);
-        if (anomalies.length > 0)
-            r.anomalies = anomalies;
-        const lost = r.target.lostWrites?.() ?? [];
-        if (lost.length > 0)
-            r.lost = lost;
-    }
-    return runs;
+function currentDialect() {
+    return dialect;
 }
-/** The one status logic, for one target or many. */
-function resolve(req, runs, handoff) {
-    const single = runs.length === 1;
-    const only = runs[0];
-    const allNpm = runs.every((r) => r.kind === 'npm');
-    const problems = runs.filter((r) => r.failure?.step === 'preflight');
-    if (problems.length > 0) {
-        if (single)
-            throw only.failure?.error;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(allNpm ? 'package' : 'targets', `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(p.failure?.error)}`).join('\n')}`, `fix each problem (or leave those out) and run again; ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'partial-ok does not skip the preflight' : 'the preflight is never skipped'}.`);
-    }
-    const affected = runs.filter((r) => r.outcome !== 'not-affected');
-    if (affected.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `no workspace package has version ${req.rollbackVersion}.`, 'check the version, or list the packages.');
-    const warnings = [];
-    for (const r of runs)
-        for (const w of r.warnings)
-            warnings.push(`${r.label}${w}`);
-    if (affected.length < runs.length)
-        warnings.push(`Left out (no ${req.rollbackVersion} published): ${runs
-            .filter((r) => r.outcome === 'not-affected')
-            .map((r) => r.name)
-            .join(', ')}.`);
-    const base = {
-        incidentId: req.recorded?.incidentId ?? (single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req)),
-        rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
-        channel: req.channel,
-        targets: runs,
-        warnings,
-        ...(req.undo ? { undo: true } : {}),
-    };
-    if (req.dryRun)
-        return { ...base, status: 'planned' };
-    if (handoff !== undefined)
-        return {
-            ...base,
-            status: 'awaiting-approval',
-            handoff: {
-                reason: handoff,
-                registry: req.registry,
-                startedAt: req.startedAt ?? now(),
-                ...(req.restoreVersion !== undefined ? { restoreAsked: req.restoreVersion } : {}),
-            },
-        };
-    if (affected.every((r) => r.outcome === 'skipped'))
-        return { ...base, status: 'skipped', ...(single && only.skipped ? { reason: only.skipped.reason } : {}) };
-    const failedMoves = runs.filter((r) => r.failure?.step === 'move-tag' || r.failure?.step === 'put-back');
-    if (single && only.failure?.step === 'move-tag' && !only.republished)
-        throw only.failure.error;
-    if (failedMoves.length > 0 && req.partialOk === false && !single) {
-        const notPutBack = runs.filter((r) => r.failure?.step === 'put-back');
-        const failed = runs.filter((r) => r.failure?.step === 'move-tag');
-        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(f.failure?.error)})`).join('; ')}. ` +
-            (notPutBack.length === 0
-                ? 'The tags this run had moved were put back.'
-                : `Could not put back: ${notPutBack.map((r) => `${r.name} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure?.error)})`).join('; ')}.`);
-        return {
-            ...base,
-            status: notPutBack.length === 0 ? 'failed' : 'partial',
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(message, notPutBack.length === 0
-                ? `fix the failure and run again, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.`
-                : 'put those tags back by hand, then run again.'),
-        };
-    }
-    const incomplete = runs.filter((r) => r.failure);
-    const wrote = runs.some((r) => r.moved || r.deprecated || r.undeprecated || r.republished);
-    if (incomplete.length > 0) {
-        if (single) {
-            const plan = only.plan;
-            const goal = plan.republish?.version ?? plan.restoreVersion;
-            const error = only.failure?.step === 'move-tag'
-                ? new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([`${goal} is published`], [`pointing '${plan.channel}' at it`], only.failure.error)
-                : new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([
-                    plan.tag.kind === 'keep-newer'
-                        ? `'${plan.channel}' is on ${plan.tag.holder}`
-                        : `'${plan.channel}' points at ${goal} (the rollback is live)`,
-                ], [`deprecating ${plan.rollbackVersion}`], only.failure?.error);
-            return { ...base, status: 'partial', error };
-        }
-        const kept = affected.filter((r) => r.outcome === 'rolled-back' || r.outcome === 'already');
-        return {
-            ...base,
-            status: wrote ? 'partial' : 'failed',
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`${wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((r) => `${r.name}: ${errorOf(r)}`).join('; ')}.` +
-                (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.'),
-        };
-    }
-    // the writes took effect, but the registry lost another client's write made at the same time (issue 24)
-    const lost = runs.flatMap((r) => (r.lost ?? []).map((l) => `${r.label}${l}`));
-    if (lost.length > 0)
-        return {
-            ...base,
-            status: 'partial',
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`${req.undo ? 'Undone' : 'Rolled back'}, but the registry lost what another client wrote at the same time: ${lost.join('; ')}.`, 'publish or tag again what is named (see the warnings; a re-run cannot bring it back), then check the package.'),
-        };
-    return { ...base, status: wrote ? 'completed' : 'already-done' };
+/** Action inputs whose CLI form is not `--<input> <value>`. The one table from input to flag or variable. */
+const CLI = {
+    'rollback-version': { flag: '--rollback' },
+    'restore-version': { flag: '--restore' },
+    'npm-token': {
+        env: 'NPM_TOKEN',
+        provide: "set NPM_TOKEN in the environment (or the registry's _authToken in .npmrc)",
+    },
+    'github-token': { env: 'GITHUB_TOKEN', provide: 'set GITHUB_TOKEN in the environment' },
+    'registry-username': { env: 'REGISTRY_USERNAME', provide: 'set REGISTRY_USERNAME in the environment' },
+    'registry-password': { env: 'REGISTRY_PASSWORD', provide: 'set REGISTRY_PASSWORD in the environment' },
+    'announce-webhook': { env: 'ANNOUNCE_WEBHOOK', provide: 'set ANNOUNCE_WEBHOOK in the environment' },
+    kubeconfig: { env: 'KUBECONFIG', provide: 'set KUBECONFIG in the environment (or write ~/.kube/config)' },
+    force: { flag: '--force', on: 'true' },
+    'dry-run': { flag: '--dry-run', on: 'true' },
+    drill: { flag: '--drill', on: 'true' },
+    undo: { flag: '--undo', on: 'true' },
+    'require-holder': { flag: '--require-holder', on: 'true' },
+    deprecate: { flag: '--no-deprecate', on: 'false' },
+    'partial-ok': { flag: '--all-or-nothing', on: 'false' },
+    'create-issue': { flag: '--no-issue', on: 'false' },
+    'commit-report': { flag: '--no-report', on: 'false' },
+    'freeze-check': { flag: '--repo' },
+    repository: { flag: '--repo' },
+    repo: { flag: '--repo' },
+    // the CLI names images, releases and their kind in --targets
+    target: { flag: '--targets' },
+    image: { flag: '--targets docker:<image>' },
+    release: { flag: '--targets helm:<release>' },
+    namespace: { flag: '--targets helm:<namespace>/<release>' },
+};
+/** How the action shows a secret input when it says to pass one. */
+const ACTION_EXAMPLE = {
+    'npm-token': '${{ secrets.NPM_TOKEN }}',
+    'registry-password': '${{ secrets.REGISTRY_PASSWORD }}',
+    'announce-webhook': '${{ secrets.ANNOUNCE_WEBHOOK }}',
+};
+/** The setting's name: `npm-token` (action), `NPM_TOKEN` / `--rollback` (CLI). */
+function settingName(input, d = dialect) {
+    if (d === 'action')
+        return input;
+    const form = CLI[input];
+    return form?.flag ?? form?.env ?? `--${input}`;
 }
-/** A target's failure (or skip) in one line, as its row and the outputs say it. */
-function errorOf(r) {
-    if (r.failure)
-        return `${r.failure.step === 'deprecate' ? 'deprecation failed: ' : r.failure.step === 'put-back' ? 'not put back: ' : ''}${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure.error)}`;
-    return r.skipped?.reason;
-}
-/** One id for an incident of several targets (src/core/incident-id.ts): the runner's and the record check's. */
-function incidentOf(runs, req) {
-    return (0,_core_incident_id_js__WEBPACK_IMPORTED_MODULE_6__/* .incidentOfTargets */ .y)(runs, req.channel, req.rollbackVersion, req.restoreVersion);
-}
-async function restore(r, log) {
-    const plan = r.plan;
-    const after = r.after;
-    const label = r.label;
-    if (plan.tag.kind !== 'move') {
-        const detail = plan.tag.kind === 'already'
-            ? `'${plan.channel}' already on ${plan.tag.to}`
-            : plan.undo
-                ? `'${plan.channel}' holds ${plan.tag.holder}, not what the rollback wrote`
-                : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
-        r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
-        r.outcome = 'already';
-        log.info(`✔ ${label}${detail}: not moved.`);
-        return;
-    }
-    const expected = plan.tag.from;
-    const incident = { id: plan.incidentId, bad: plan.rollbackVersion };
-    try {
-        if (plan.republish && !plan.undo) {
-            const target = r.target;
-            const p = await target.republish({
-                bad: plan.rollbackVersion,
-                restore: plan.republish.from,
-                channel: plan.channel,
-                incidentId: plan.incidentId,
-                expected,
-            });
-            let moved = p.outcome === 'published';
-            if (p.channelHolds !== p.version)
-                moved = (await r.target.pointChannel(plan.channel, p.version, expected, incident)) === 'written' || moved;
-            r.moved = moved;
-            r.republished = p.outcome === 'published';
-            after.distTags[plan.channel] = p.version;
-            r.steps.push({
-                step: 'move-tag',
-                outcome: moved ? 'done' : 'already',
-                detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`,
-                at: now(),
-            });
-            log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
-        }
-        else {
-            // tag.to: the restore version, or (undo) the bad version the rollback found there
-            const to = plan.tag.to;
-            const outcome = await r.target
-                .pointChannel(plan.channel, to, expected, incident)
-                .finally(() => (r.note = r.target.writeNote?.()));
-            r.moved = outcome === 'written';
-            after.distTags[plan.channel] = to;
-            const bad = to === plan.rollbackVersion;
-            r.steps.push({
-                step: 'move-tag',
-                outcome: outcome === 'written' ? 'done' : 'already',
-                detail: `'${plan.channel}' -> ${to}${plan.undo ? (bad ? ' (undo: the bad version again)' : ' (undo: as the incident found it)') : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`,
-                at: now(),
-            });
-            if (plan.undo)
-                log.warning(bad
-                    ? `↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`
-                    : `↩ ${label}'${plan.channel}' points at ${to} again, as the incident found it (read back from the registry).`);
-            else
-                log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`);
-        }
-        r.outcome = r.moved ? 'rolled-back' : 'already';
-    }
-    catch (e) {
-        if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N && (await movedToNewerFix(r, e, log)))
-            return;
-        r.outcome = 'failed';
-        r.failure = { step: 'move-tag', error: e };
-        r.steps.push({ step: 'move-tag', outcome: 'failed', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
-        log.warning(`✖ ${label}${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
-    }
+/** The setting with a value: `force: true`, `strategy: retag` (action); `--force`, `no --dry-run`, `--strategy retag` (CLI). */
+function setting(input, value, d = dialect) {
+    if (d === 'action')
+        return `${input}: ${value}`;
+    const form = CLI[input];
+    if (form?.on)
+        return value === form.on ? form.flag : `no ${form.flag}`;
+    if (form?.env)
+        return `${form.env}=${value}`;
+    return `${form?.flag ?? `--${input}`} ${value}`;
 }
 /**
- * The channel moved while the rollback ran. A newer version that is not deprecated (a fix
- * published meanwhile) is kept, as the planner keeps one it sees: the channel is safe and
- * the bad version is still retired. Anything else stops this target.
+ * The instruction to give it: `set force: true`, `pass npm-token: ${{ secrets.NPM_TOKEN }}`
+ * (action); `pass --force`, `leave out --dry-run`, `set NPM_TOKEN in the environment …` (CLI).
+ * Without a value: how to provide the setting at all.
  */
-async function movedToNewerFix(r, e, log) {
-    const plan = r.plan;
-    const holder = e.holder;
-    if (holder === undefined || !semver__WEBPACK_IMPORTED_MODULE_0___default().valid(holder) || !semver__WEBPACK_IMPORTED_MODULE_0___default().gt(holder, plan.rollbackVersion))
-        return false;
-    let fresh;
-    try {
-        fresh = await r.target.inspect();
+function setTo(input, value, d = dialect) {
+    if (d === 'action') {
+        if (value !== undefined)
+            return `set ${input}: ${value}`;
+        return `pass ${ACTION_EXAMPLE[input] ? `${input}: ${ACTION_EXAMPLE[input]}` : input}`;
     }
-    catch {
-        return false;
-    }
-    if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated)
-        return false;
-    const message = plan.undo
-        ? `'${plan.channel}' moved to ${holder} after the rollback (a newer fix): left there, not undone.`
-        : `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
-    r.plan = { ...plan, tag: { kind: 'keep-newer', holder } };
-    r.after.distTags[plan.channel] = holder;
-    r.outcome = 'already';
-    r.warnings.push(message);
-    r.steps.push({ step: 'move-tag', outcome: 'skipped', detail: message, at: now() });
-    log.warning(`${r.label}${message}`);
-    return true;
+    const form = CLI[input];
+    if (form?.on)
+        return value === undefined || value === form.on ? `pass ${form.flag}` : `leave out ${form.flag}`;
+    if (form?.env)
+        return value === undefined ? (form.provide ?? `set ${form.env}`) : `set ${form.env}=${value}`;
+    return `pass ${settingName(input, d)}${value === undefined ? '' : ` ${value}`}`;
 }
-async function putBack(r, log) {
-    const plan = r.plan;
-    const previous = plan.previousVersion;
-    // an undo wrote the bad version back; putting back returns the channel to what the rollback wrote
-    const wrote = plan.undo && plan.tag.kind === 'move' ? plan.tag.to : (plan.republish?.version ?? plan.restoreVersion);
-    try {
-        if (previous === undefined)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`);
-        await r.target.pointChannel(r.channel, previous, wrote, { id: plan.incidentId, bad: plan.rollbackVersion });
-        r.moved = false;
-        r.outcome = 'put-back';
-        log.info(`↩ ${r.label}'${r.channel}' put back to ${previous}`);
-    }
-    catch (e) {
-        r.failure = { step: 'put-back', error: e };
-        log.warning(`✖ ${r.label}not put back: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
-    }
+/** "the registry input" (action) / "--registry" (CLI), for prose that refers to the setting itself. */
+function theSetting(input, d = dialect) {
+    return d === 'action' ? `the ${input} input` : settingName(input, d);
 }
-async function retire(r, log) {
-    const plan = r.plan;
-    const after = r.after;
-    if (plan.deprecation.kind === 'undeprecate' && r.target.unretire) {
-        const { message, restoreTo } = plan.deprecation;
-        try {
-            const outcome = await r.target.unretire(plan.rollbackVersion, message, restoreTo);
-            r.undeprecated = outcome === 'written';
-            after.deprecated = restoreTo;
-            r.steps.push({
-                step: 'deprecate',
-                outcome: outcome === 'written' ? 'done' : 'already',
-                detail: restoreTo === undefined
-                    ? `undo: deprecation removed ("${message}")`
-                    : `undo: the deprecation the rollback replaced is back ("${restoreTo}")`,
-                at: now(),
-            });
-            log.info(restoreTo === undefined
-                ? `✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`
-                : `✔ ${r.label}${plan.rollbackVersion} carries its earlier deprecation again (read back from the registry).`);
-        }
-        catch (e) {
-            if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N) {
-                // a person changed the message between the plan and the write: theirs is kept
-                const kept = `undo: ${plan.rollbackVersion}'s deprecation changed to "${e.holder ?? ''}" meanwhile: kept.`;
-                r.warnings.push(kept);
-                r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: kept, at: now() });
-                log.warning(`${r.label}${kept}`);
-                return;
-            }
-            r.failure = { step: 'deprecate', error: e };
-            r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
-            log.warning(`✖ ${r.label}removing the deprecation failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
-        }
-        return;
-    }
-    if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
-        r.steps.push({
-            step: 'deprecate',
-            outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped',
-            detail: plan.deprecation.kind,
-            at: now(),
-        });
-        return;
-    }
-    if (r.cannotRetire) {
-        cannotRetire(r, r.cannotRetire, log);
-        return;
-    }
-    // the message tells users to use this version: it must exist and not be deprecated when written
-    const names = plan.republish?.version ?? plan.restoreVersion;
-    try {
-        // only over the message the plan read (the one recorded as replaced): never over one a person set meanwhile
-        const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names, plan.deprecation.previous ?? '');
-        r.deprecated = outcome === 'written';
-        after.deprecated = plan.deprecation.message;
-        r.steps.push({
-            step: 'deprecate',
-            outcome: outcome === 'written' ? 'done' : 'already',
-            detail: plan.deprecation.message,
-            at: now(),
-        });
-        log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`);
-    }
-    catch (e) {
-        // a registry without deprecate: the channel is safe, which is what protects installs; said plainly, never retried
-        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CapabilityError */ .Rx && e.capability === 'deprecate') {
-            cannotRetire(r, e.message.replace(/ Fix: .*$/, ''), log);
-            return;
-        }
-        if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N) {
-            // a person changed the deprecation between the plan and the write: theirs is kept, the channel move stays
-            const read = plan.deprecation.previous ? `"${plan.deprecation.previous}"` : 'no deprecation';
-            const kept = `${plan.rollbackVersion}'s deprecation changed while the rollback ran (the plan read ${read}, it is now ${e.holder ? `"${e.holder}"` : 'none'}): left as the person set it, NOT deprecated by this run.`;
-            after.deprecated = e.holder || undefined;
-            r.warnings.push(kept);
-            r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: kept, at: now() });
-            log.warning(`${r.label}${kept}`);
-            return;
-        }
-        r.failure = { step: 'deprecate', error: e };
-        r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
-        log.warning(`✖ ${r.label}deprecation failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
-    }
+/** Every input the table renames, for tests that check each one reaches a real flag or variable. */
+function cliForms() {
+    return Object.fromEntries(Object.entries(CLI).map(([k, v]) => [k, { flag: v.flag, env: v.env }]));
 }
-/** The deprecation skipped because the registry has none: a warning for the summary and the issue, not a failure. */
-function cannotRetire(r, why, log) {
-    const plan = r.plan;
-    const moved = plan.tag.kind === 'move'
-        ? `'${plan.channel}' was moved to ${plan.republish?.version ?? plan.tag.to}, which protects new installs`
-        : `'${plan.channel}' is not on ${plan.rollbackVersion}`;
-    const message = `${plan.rollbackVersion} was NOT deprecated (deprecated=false): ${why.replace(/\.$/, '')}. ${moved}; ranges that match ${plan.rollbackVersion} still install it, so deprecate or remove it by hand where the registry allows.`;
-    r.cannotRetire = why;
-    r.warnings.push(message);
-    r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: message, at: now() });
-    log.warning(`${r.label}${message}`);
+/** How an error about the setting begins: `Input 'npm-token':` (action), `NPM_TOKEN:` (CLI). */
+function inputLabel(input, d = dialect) {
+    return d === 'action' ? `Input '${input}':` : `${settingName(input, d)}:`;
 }
 
 
 /***/ }),
 
-/***/ 4623:
+/***/ 5043:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ firstLine),
+/* harmony export */   s: () => (/* binding */ mapLimit)
+/* harmony export */ });
+// Small helpers every layer may use; imports nothing of the project.
+/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
+}
+/** The first line of a (server's) message, at most 300 characters. */
+function firstLine(s) {
+    return s.trim().split('\n')[0].slice(0, 300);
+}
+
+
+/***/ }),
+
+/***/ 7661:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ reportPath),
+/* harmony export */   r: () => (/* binding */ parseReportDir)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(74296);
+// The GitHub bookkeeping's own input, report-dir: parsed and checked here, before anything
+// is read or written, and the report's path inside that folder. Pure: no I/O, no @actions/*.
+
+
+const MAX_REPORT_DIR = 200;
+/**
+ * Validates the report-dir input: a relative folder inside the repository, forward
+ * slashes, segments of [A-Za-z0-9._-], no `.`/`..` segments. `./incidents/` becomes
+ * `incidents`. The caller applies the default (`incidents`) before calling.
+ */
+function parseReportDir(input, raw) {
+    const fix = 'give a folder relative to the repository root, such as incidents or docs/incidents (letters, digits, ".", "_", "-", separated by "/").';
+    const shown = JSON.stringify(raw.slice(0, 80));
+    const value = raw.trim();
+    if (value === '')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, 'is empty.', fix);
+    if (value.includes('\\'))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a backslash.`, fix);
+    if (value.startsWith('/'))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is an absolute path.`, fix);
+    const segments = value.split('/').filter((s, i, all) => s !== '' || (i !== all.length - 1 && i !== 0));
+    const withoutDot = segments[0] === '.' ? segments.slice(1) : segments;
+    for (const s of withoutDot) {
+        if (s === '')
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains an empty segment ("//").`, fix);
+        if (s === '.' || s === '..')
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a "${s}" segment.`, fix);
+        if (s.toLowerCase() === '.git')
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} points into .git.`, fix);
+        if (!/^[A-Za-z0-9._-]+$/.test(s))
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains characters other than letters, digits, ".", "_", "-" and "/".`, fix);
+    }
+    const dir = withoutDot.join('/');
+    if (dir === '')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is the repository root.`, fix);
+    if (dir.length > MAX_REPORT_DIR)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `is ${dir.length} characters long; the limit is ${MAX_REPORT_DIR}.`, fix);
+    return dir;
+}
+const slug = (text) => text
+    .toLowerCase()
+    .replace(/^@/, '')
+    .replace(/\//g, '__')
+    .replace(/[^a-z0-9._-]/g, '-');
+/**
+ * `<report-dir>/rollback-<slug>-<version>.md`; `@acme/widget` becomes `acme__widget`.
+ * A channel other than `latest` is added (`…-1.2.3-beta.md`) so that rolling the same
+ * bad version back on two channels makes two reports, as it makes two incidents.
+ */
+function reportPath(reportDir, packageName, version, channel = 'latest') {
+    const dir = parseReportDir('report-dir', reportDir);
+    let name = `${slug(packageName)}-${slug(version)}${channel === 'latest' ? '' : `-${slug(channel)}`}`;
+    if (name.length > 180) {
+        const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+            .update(JSON.stringify([packageName, version, channel]))
+            .digest('hex')
+            .slice(0, 12);
+        name = `${name.slice(0, 160)}-${hash}`;
+    }
+    return `${dir}/rollback-${name}.md`;
+}
+
+
+/***/ }),
+
+/***/ 68629:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ SEVERITIES)
+/* harmony export */ });
+// The incident as the GitHub bookkeeping records it: plain data, no I/O. The tracking
+// issue and the incident report are both rendered from an IncidentRecord, and the report
+// carries the record (hidden) so that a re-run can merge into it instead of starting over.
+const SEVERITIES = ['critical', 'high', 'medium', 'low'];
+
+
+/***/ }),
+
+/***/ 99081:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Xt: () => (/* binding */ ghMessage),
+/* harmony export */   e8: () => (/* binding */ ghStatus),
+/* harmony export */   sA: () => (/* binding */ repoRef)
+/* harmony export */ });
+// Small GitHub helpers with no Octokit behind them, so the entry can use them without
+// loading the client (which is loaded only when the bookkeeping runs).
+function repoRef(repository) {
+    const [owner, repo] = repository.split('/');
+    return { owner, repo };
+}
+/** The HTTP status of an Octokit RequestError (undefined for network failures). */
+function ghStatus(e) {
+    const s = e?.status;
+    return typeof s === 'number' ? s : undefined;
+}
+/** GitHub's error message, for decisions (409 kinds) and for the user. */
+function ghMessage(e) {
+    const err = e;
+    const m = err?.response?.data?.message ?? err?.message;
+    return typeof m === 'string' ? m : String(e);
+}
+
+
+/***/ }),
+
+/***/ 90200:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Az: () => (/* binding */ runLabel),
+/* harmony export */   KT: () => (/* binding */ lastRun),
+/* harmony export */   OF: () => (/* binding */ fenced),
+/* harmony export */   Pl: () => (/* binding */ safeUrl),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   dp: () => (/* binding */ who),
+/* harmony export */   fU: () => (/* binding */ formatTime),
+/* harmony export */   hZ: () => (/* binding */ trigger),
+/* harmony export */   i5: () => (/* binding */ isNpm),
+/* harmony export */   nf: () => (/* binding */ link),
+/* harmony export */   r7: () => (/* binding */ shellWord),
+/* harmony export */   wL: () => (/* binding */ packagesTable)
+/* harmony export */ });
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(16706);
+/* harmony import */ var _urls_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(15945);
+// The small pieces the tracking issue and the incident report share: code spans, safe
+// links (the release note uses safeUrl too), people and runs, times, fences, shell words,
+// the packages table. Pure: no I/O, no clock, no @actions/*.
+
+
+/** A value in a code span; anything that could break the span or a table falls back to inert text. */
+function code(value, none = '_(none)_') {
+    if (value === undefined || value === '')
+        return none;
+    return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(value);
+}
+/** An http(s) URL safe to put in a Markdown link target, or undefined. */
+function safeUrl(url) {
+    if (!url || !/^https?:\/\/[^\s<>"'`]+$/.test(url))
+        return undefined;
+    return url.replace(/[()[\]|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+function link(text, url) {
+    const target = safeUrl(url);
+    return target ? `[${text}](${target})` : text;
+}
+/** A GitHub login as a link to its profile (no @mention: nobody gets notified by the bookkeeping). */
+function who(actor, serverUrl) {
+    if (!actor)
+        return '_(unknown)_';
+    const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(\[bot\])?$/.exec(actor);
+    if (!m)
+        return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(actor);
+    const url = safeUrl((0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .accountUrl */ .dA)(serverUrl, m[1], m[2] !== undefined)) ?? (0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .accountUrl */ .dA)(_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_SERVER_URL */ .UM, m[1], m[2] !== undefined);
+    return m[2] ? `[${m[1]}\\[bot\\]](${url})` : `[${m[1]}](${url})`;
+}
+/** The link to this workflow run (with the attempt when it is a re-run attempt). */
+function runLink(ctx) {
+    return safeUrl((0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .runUrl */ .Vp)(ctx));
+}
+function runLabel(ctx) {
+    const url = runLink(ctx);
+    if (!url)
+        return '_local run (no link)_';
+    const attempt = ctx.runAttempt && Number(ctx.runAttempt) > 1 ? `, attempt ${ctx.runAttempt}` : '';
+    return `[run ${ctx.runId}${attempt}](${url})`;
+}
+function trigger(ctx) {
+    const event = ctx.eventName ? code(ctx.eventName) : '_(unknown event)_';
+    return ctx.workflow ? `${event} in workflow ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(ctx.workflow)}` : event;
+}
+/** `2026-11-21T14:00:05.123Z` as `2026-11-21 14:00:05`; anything unparsable shown as it is. */
+function formatTime(at) {
+    const ms = /^\d{4}-\d\d-\d\dT/.test(at) ? Date.parse(at) : NaN;
+    return Number.isNaN(ms) ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+/** A code fence longer than any backtick run inside the content. */
+function fenced(info, content) {
+    const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${info}\n${content}\n${fence}`;
+}
+/** A word a shell takes as one argument (package names from before 2017 may hold ' ( ) ! * ~). */
+function shellWord(word) {
+    return /^[A-Za-z0-9@._/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+const lastRun = (r) => r.runs[r.runs.length - 1];
+/** A row per target of an incident with several (npm packages, or any kind with `targets`). */
+function packagesTable(r) {
+    const rows = r.packages ?? [];
+    const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm');
+    if (!mixed) {
+        return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [
+            code(p.name),
+            p.previousVersion ? code(p.previousVersion) : '_(none)_',
+            p.restoreVersion ? code(p.restoreVersion) : '–',
+            (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
+        ]));
+    }
+    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [
+        `${p.kind ?? 'npm'} ${code(p.name)}`,
+        code(p.channel ?? r.channel),
+        p.previousVersion ? code(p.previousVersion) : '_(none)_',
+        p.restoreVersion ? code(p.restoreVersion) : '–',
+        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
+    ]));
+}
+/** npm's installers are only the question for npm packages. */
+const isNpm = (r) => r.target === undefined || r.target === 'npm';
+
+
+/***/ }),
+
+/***/ 15945:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $9: () => (/* binding */ issueUrl),
+/* harmony export */   QF: () => (/* binding */ githubEndpoints),
+/* harmony export */   UM: () => (/* binding */ DEFAULT_SERVER_URL),
+/* harmony export */   Vp: () => (/* binding */ runUrl),
+/* harmony export */   b0: () => (/* binding */ blobUrl),
+/* harmony export */   dA: () => (/* binding */ accountUrl)
+/* harmony export */ });
+/* unused harmony export DEFAULT_API_URL */
+const DEFAULT_SERVER_URL = 'https://github.com';
+const DEFAULT_API_URL = 'https://api.github.com';
+/**
+ * The web and API base URLs, without a trailing slash. A runner always sets both; where
+ * only GITHUB_SERVER_URL is given (the CLI on a GitHub Enterprise Server), the API is the
+ * server's `/api/v3`, as on every GitHub Enterprise Server.
+ */
+function githubEndpoints(env) {
+    const serverUrl = (env.GITHUB_SERVER_URL?.trim() || DEFAULT_SERVER_URL).replace(/\/+$/, '');
+    const fallback = serverUrl === DEFAULT_SERVER_URL ? DEFAULT_API_URL : `${serverUrl}/api/v3`;
+    const apiUrl = (env.GITHUB_API_URL?.trim() || fallback).replace(/\/+$/, '');
+    return { serverUrl, apiUrl };
+}
+const base = (ctx) => (ctx.serverUrl || DEFAULT_SERVER_URL).replace(/\/+$/, '');
+/** The workflow run (with the attempt when it is a re-run), or undefined without a numeric run id and a repository. */
+function runUrl(ctx) {
+    if (!ctx.runId || !/^\d+$/.test(ctx.runId) || !ctx.repository)
+        return undefined;
+    const attempt = ctx.runAttempt && /^\d+$/.test(ctx.runAttempt) && Number(ctx.runAttempt) > 1 ? `/attempts/${ctx.runAttempt}` : '';
+    return `${base(ctx)}/${ctx.repository}/actions/runs/${ctx.runId}${attempt}`;
+}
+/** An issue of the run's repository. */
+function issueUrl(ctx, number) {
+    return `${base(ctx)}/${ctx.repository}/issues/${number}`;
+}
+/** A file of the run's repository on a branch. */
+function blobUrl(ctx, branch, path) {
+    return `${base(ctx)}/${ctx.repository}/blob/${encodeURIComponent(branch)}/${path}`;
+}
+/** A user's profile, or an app's page for its bot user (`name[bot]`). */
+function accountUrl(serverUrl, login, bot = false) {
+    return bot ? `${base({ serverUrl })}/apps/${login}` : `${base({ serverUrl })}/${login}`;
+}
+
+
+/***/ }),
+
+/***/ 91221:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ executeIncident),
+/* harmony export */   c: () => (/* binding */ repositoryDefaultBranch)
+/* harmony export */ });
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
+/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(99081);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(37191);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(51922);
+/* harmony import */ var _core_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4369);
+
+
+
+
+
+/**
+ * `gh` undefined: no GitHub bookkeeping (dry run, both parts off, or a CLI run without a
+ * token). Throws only for failures before anything was written.
+ */
+async function executeIncident(req, gi, targets, gh, ctx, log, steps = {}) {
+    let execution;
+    try {
+        execution = await runAndRecord(req, gi, targets, gh, ctx, log, steps);
+        return execution;
+    }
+    catch (error) {
+        await atEnd(steps, { error }, undefined, log);
+        throw error;
+    }
+    finally {
+        if (execution)
+            partialFrom(execution.result, await atEnd(steps, { result: execution.result }, execution.bookkeeping, log), true);
+    }
+}
+async function atEnd(steps, end, books, log) {
+    const report = { missing: [], warnings: [] };
+    for (const step of steps.atEnd ?? []) {
+        try {
+            const r = await step(end, books);
+            report.warnings.push(...r.warnings, ...r.missing);
+        }
+        catch (e) {
+            report.warnings.push((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e));
+        }
+    }
+    for (const w of report.warnings)
+        log.warning(w);
+    return report;
+}
+/** Missing parts make a run that rolled something back partial; warnings are added. */
+function partialFrom(result, report, warningsOnly = false) {
+    result.warnings.push(...report.warnings);
+    if (warningsOnly || report.missing.length === 0)
+        return;
+    const earlier = result.error;
+    const done = earlier instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.done : doneOf(result);
+    const missing = [
+        ...(earlier instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.missing : earlier ? [earlier.message] : []),
+        ...report.missing,
+    ];
+    result.status = 'partial';
+    result.error = new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM(done, missing, earlier instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.cause : new Error(report.missing[0]));
+}
+async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
+    // the GitHub token is checked beside the registry reads, before any write
+    let defaultBranch = '';
+    const preflight = gh && !req.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined;
+    const beforeWrite = steps.beforeWrite?.length
+        ? async (planned) => {
+            for (const step of steps.beforeWrite ?? [])
+                await step(planned);
+        }
+        : undefined;
+    const beforeHandoff = steps.beforeHandoff?.length
+        ? async (planned) => {
+            for (const step of steps.beforeHandoff ?? [])
+                await step(planned);
+        }
+        : undefined;
+    const undoRecord = req.undo && !req.recorded ? steps.undoRecord : undefined;
+    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runIncident */ .ao)(req, targets, log, {
+        preflight,
+        beforeWrite,
+        ...(beforeHandoff ? { beforeHandoff } : {}),
+        progress: steps.progress,
+        ...(undoRecord ? { undoRecord } : {}),
+    });
+    // the maintainer's command, in the summary, the issue and the report (src/handoff.ts)
+    if (result.handoff && ctx.repository)
+        result.handoff.command = (0,_core_handoff_js__WEBPACK_IMPORTED_MODULE_3__/* .resumeCommand */ .VJ)(result.incidentId, ctx.repository);
+    if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
+        for (const step of steps.afterWrite ?? [])
+            partialFrom(result, await step(result));
+    }
+    // nothing happened to record
+    if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
+        return { result };
+    // the GitHub side (Octokit and the renderers) is loaded only when it runs
+    const { recordIncident } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(27), __nccwpck_require__.e(139)]).then(__nccwpck_require__.bind(__nccwpck_require__, 24139));
+    const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
+    partialFrom(result, bookkeeping);
+    return { result, bookkeeping };
+}
+/** What the rollback achieved, in words, for a partial result. */
+function doneOf(result) {
+    if (result.targets.length > 1)
+        return [`the targets' channels are rolled back`];
+    const plan = result.targets[0].plan;
+    if (!plan)
+        return [];
+    return [
+        plan.tag.kind === 'keep-newer'
+            ? `'${plan.channel}' stays on ${plan.tag.holder}`
+            : `'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`,
+        ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`]),
+    ];
+}
+/** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
+async function repositoryDefaultBranch(gh, ctx) {
+    try {
+        const { data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_4__/* .repoRef */ .sA)(ctx.repository) });
+        return data.default_branch;
+    }
+    catch (e) {
+        const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_4__/* .ghStatus */ .e8)(e);
+        if (status === 401)
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .currentDialect */ .kZ)() === 'action'
+                ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.'
+                : 'set GITHUB_TOKEN to a valid token.');
+        if (status === 403 || status === 404) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
+        }
+        throw e;
+    }
+}
+
+
+/***/ }),
+
+/***/ 73185:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66214,13 +65615,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/core/duration.ts
 var duration = __nccwpck_require__(98571);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(74296);
 // EXTERNAL MODULE: ./src/github/incident.ts
 var incident = __nccwpck_require__(68629);
-// EXTERNAL MODULE: ./src/markdown.ts
-var markdown = __nccwpck_require__(83758);
-;// CONCATENATED MODULE: ./src/runbook/downloads.ts
+// EXTERNAL MODULE: ./src/core/markdown.ts
+var markdown = __nccwpck_require__(16706);
+;// CONCATENATED MODULE: ./src/incident/downloads.ts
 // The bad version's downloads, from npm's public downloads API: per-version counts for the
 // last 7 days. Best effort: asked only for packages on registry.npmjs.org, with a short
 // timeout and no token; anything but a clean answer gives undefined and never fails the run.
@@ -66273,7 +65674,7 @@ async function fetchVersionDownloads(api, name, timeoutMs = DEFAULT_DOWNLOADS_TI
     }
 }
 
-;// CONCATENATED MODULE: ./src/runbook/impact.ts
+;// CONCATENATED MODULE: ./src/incident/impact.ts
 // Impact and timing of an incident: how long the bad version held each channel (its
 // publish time -> the moment this run moved the channel), the time from the run's start to
 // protection (the last channel moved), and the recovery-time target for the severity, met
@@ -66553,6 +65954,634 @@ function impactStep(config) {
 
 /***/ }),
 
+/***/ 37191:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Mz: () => (/* binding */ errorOf),
+/* harmony export */   ao: () => (/* binding */ runIncident),
+/* harmony export */   w8: () => (/* binding */ incidentOf)
+/* harmony export */ });
+/* unused harmony export DEFAULT_PARALLEL */
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(62088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _core_guard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(22958);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(74296);
+/* harmony import */ var _core_plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4620);
+/* harmony import */ var _core_util_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5043);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(51922);
+/* harmony import */ var _core_handoff_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4369);
+/* harmony import */ var _core_incident_id_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(63739);
+// The one runner: one incident (one bad version on one channel) across N targets; one
+// package is N = 1. Preflight every target, restore every channel, then retire; every
+// write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
+
+
+
+
+
+
+
+
+const DEFAULT_PARALLEL = 4;
+const now = () => new Date().toISOString();
+/**
+ * Runs the incident: preflight every target (read, token, plan) before any write, restore
+ * every channel, then retire. Throws only for what happened before any write: a failed
+ * `preflight` (checks beside the first reads, such as the GitHub token), a problem in the
+ * preflight of any target (for one target its own error; for several, one InputError that
+ * lists each), or, with one target, a failed restore that changed nothing. Everything else
+ * is in the result.
+ */
+async function runIncident(req, targets, log, options = {}) {
+    const handoff = {};
+    const runs = await runTargets(req, targets, log, options, handoff);
+    return resolve(req, runs, handoff.reason);
+}
+async function runTargets(req, targets, log, options, handoff = {}) {
+    const parallel = options.parallel ?? DEFAULT_PARALLEL;
+    const several = targets.length > 1;
+    const runs = targets.map((t) => ({
+        ...t,
+        label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '',
+        moved: false,
+        deprecated: false,
+        republished: false,
+        outcome: 'planned',
+        steps: [],
+        warnings: [],
+    }));
+    const tell = (r, phase, detail) => {
+        try {
+            options.progress?.({ kind: r.kind, name: r.name, phase, ...(detail !== undefined ? { detail } : {}) });
+        }
+        catch {
+            // a display that fails does not stop a rollback
+        }
+    };
+    // 1. preflight: every target read, its token checked and its rollback planned before
+    // anything is written (the token against every target, not only the first). The plan
+    // read may guard the first write only when nothing else answered after it.
+    let answers = 0;
+    const counted = (p) => p?.finally(() => answers++);
+    const lastAnswer = new Map();
+    // undo: the incident's record, read once by its id, before any target is planned
+    const records = new Map();
+    const recordOf = (id) => {
+        if (req.recorded)
+            return Promise.resolve(req.recorded);
+        const read = options.undoRecord;
+        if (!read)
+            return Promise.resolve(undefined);
+        let pending = records.get(id);
+        if (!pending) {
+            pending = counted(read(id));
+            records.set(id, pending);
+        }
+        return pending;
+    };
+    /** This target as the incident's record holds it; undefined (said as a warning) when the record has nothing for it. */
+    const undoRecordFor = async (r, before, bad) => {
+        // the rollback's incident id: by the record's id, else rebuilt as the rollback built it
+        const id = req.recorded?.incidentId ??
+            (several
+                ? incidentOf(runs, req)
+                : (0,_core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .incidentId */ ._3)(r.name, r.channel, bad, req.restoreVersion ?? (0,_core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .lastKnownGood */ .zf)(before, bad, r.channel, req.releaseCommit) ?? ''));
+        const rec = await recordOf(id);
+        if (!rec) {
+            if (options.undoRecord)
+                r.warnings.push(`undo: no record of incident ${id} was found (the incident report, the tracking issue): the deprecation is removed only when it is exactly the message these inputs render.`);
+            return undefined;
+        }
+        const t = rec.targets.find((x) => x.kind === r.kind && x.name === r.name && x.channel === r.channel);
+        if (!t) {
+            r.warnings.push(`undo: the record of incident ${rec.incidentId} (${rec.source}) has nothing for this target: the deprecation is removed only when it is exactly the message these inputs render.`);
+            return undefined;
+        }
+        return {
+            incidentId: rec.incidentId,
+            previousVersion: t.previousVersion,
+            wrote: t.wrote,
+            restoreVersion: t.restoreVersion,
+            deprecationMessage: t.deprecationMessage,
+            deprecationBefore: t.deprecationBefore,
+        };
+    };
+    await Promise.all([
+        counted(options.preflight?.()),
+        (0,_core_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(runs, parallel, async (r) => {
+            tell(r, 'reading');
+            try {
+                const [before] = await Promise.all([
+                    r.target.inspect().finally(() => lastAnswer.set(r, ++answers)),
+                    // a hand-off writes nothing with the token (it may have none): nothing to check
+                    counted(req.dryRun || req.handoff ? undefined : r.target.checkAccess()),
+                ]);
+                r.before = before;
+                if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
+                    r.outcome = 'not-affected';
+                    tell(r, 'not-affected', `no ${req.rollbackVersion}`);
+                    return;
+                }
+                const gate = (0,_core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .circuitBreaker */ .sL)(before, r.channel, req.rollbackVersion, req);
+                if (!gate.proceed) {
+                    r.outcome = 'skipped';
+                    r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
+                    log.info(`${r.label}Skipped: ${gate.reason}`);
+                    tell(r, 'skipped', gate.reason);
+                    return;
+                }
+                const record = req.undo ? await undoRecordFor(r, before, gate.rollbackVersion) : undefined;
+                // a target without retire (container tags, Helm releases) gets no deprecation in its plan
+                const plan = (req.undo ? _core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planUndo */ .AX : _core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({
+                    ...req,
+                    packageName: r.name,
+                    channel: r.channel,
+                    rollbackVersion: gate.rollbackVersion,
+                    deprecate: req.deprecate && r.target.retire !== undefined,
+                    record,
+                }, before);
+                if (plan.republish && !r.target.republish && !plan.undo)
+                    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`);
+                // what the registry cannot do, before anything is written: a channel it cannot move
+                // stops the run here; one without deprecate is moved and the deprecation skipped
+                const deprecates = plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate';
+                if (r.target.capabilities && (plan.tag.kind === 'move' || deprecates)) {
+                    // handoff: true writes nothing, not even the preflight's probe
+                    const probe = req.dryRun || req.handoff ? 'never' : 'if-needed';
+                    const caps = await r.target
+                        .capabilities(r.channel, before.distTags[r.channel], {
+                        move: plan.tag.kind === 'move',
+                        deprecate: deprecates,
+                        probe,
+                        republish: Boolean(plan.republish) && !plan.undo,
+                        undo: plan.undo === true,
+                    })
+                        .catch((e) => {
+                        // a credential that cannot write without a person: the run hands off instead of failing
+                        const why = plan.undo ? undefined : (0,_core_handoff_js__WEBPACK_IMPORTED_MODULE_5__/* .needsPerson */ .z6)(e);
+                        if (why === undefined)
+                            throw e;
+                        r.needsPerson = why;
+                        // the hand-off finishes this incident; the fix is for the next one (a credential a workflow can use)
+                        const next = e instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS && e.fix ? [`So that the next rollback needs no person: ${e.fix}`] : [];
+                        return { warnings: next, cannotRetire: undefined };
+                    });
+                    r.warnings.push(...caps.warnings);
+                    if (caps.cannotRetire && plan.deprecation.kind === 'deprecate')
+                        r.cannotRetire = caps.cannotRetire;
+                }
+                r.plan = plan;
+                r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
+                r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
+                r.steps.push({ step: 'plan', outcome: 'done', detail: (0,_core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(plan).join(' '), at: now() });
+                tell(r, 'planned', plan.tag.kind === 'move'
+                    ? `${plan.tag.from ?? '(none)'} -> ${plan.tag.to}`
+                    : plan.tag.kind === 'already'
+                        ? `already on ${plan.tag.to}`
+                        : `left on ${plan.tag.holder}`);
+            }
+            catch (e) {
+                r.outcome = 'failed';
+                r.failure = { step: 'preflight', error: e };
+                tell(r, 'failed', (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e));
+            }
+        }),
+    ]);
+    const planned = runs.filter((r) => r.plan !== undefined);
+    for (const r of runs)
+        if (runs.length > 1 || lastAnswer.get(r) !== answers)
+            r.target.forget?.();
+    if (req.undo && !req.recorded && !options.undoRecord && planned.length > 0) {
+        log.info('Undo: no incident record to read (no GitHub bookkeeping): the deprecation is removed only when it is exactly the message these inputs render.');
+    }
+    for (const r of planned) {
+        for (const line of (0,_core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(r.plan))
+            log.info(line);
+        for (const w of r.warnings)
+            log.warning(w);
+    }
+    // the hand-off: asked for, or a credential that cannot write without a person (src/handoff.ts)
+    const person = planned.find((r) => r.needsPerson);
+    if (!req.dryRun && planned.length > 0 && !runs.some((r) => r.failure) && (req.handoff || person)) {
+        handoff.reason = person
+            ? `${person.label}${person.needsPerson}`
+            : `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('handoff', 'true')} was asked: a maintainer makes the registry writes.`;
+        await options.beforeHandoff?.(planned);
+        for (const r of planned) {
+            const plan = r.plan;
+            r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
+            r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
+        }
+        log.info(`Handed off (${handoff.reason.replace(/\.$/, '')}): nothing was written to the registry.`);
+        return runs;
+    }
+    if (runs.some((r) => r.failure) || req.dryRun || planned.length === 0) {
+        if (req.dryRun) {
+            for (const r of planned) {
+                const plan = r.plan;
+                r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
+                r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
+            }
+            if (!runs.some((r) => r.failure))
+                log.info('Dry run: nothing was written.');
+        }
+        return runs;
+    }
+    // the runbook's checks between the plan and the first write (the smoke test of the
+    // restore version, the start announcement): one that throws stops the run, nothing written
+    if (options.beforeWrite) {
+        await options.beforeWrite(planned);
+        // time passed: the plan reads no longer guard the writes
+        for (const r of planned)
+            r.target.forget?.();
+    }
+    // 2. restore: every channel, before any deprecation
+    await (0,_core_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned, parallel, async (r) => {
+        tell(r, 'writing');
+        await restore(r, log);
+        if (r.failure)
+            tell(r, 'failed', errorOf(r));
+    });
+    const failed = planned.filter((r) => r.failure);
+    if (failed.length > 0 && req.partialOk === false && planned.length > 1) {
+        // asked for: put back what this run moved, but only where the channel still holds what it wrote
+        for (const r of planned)
+            r.target.forget?.();
+        await (0,_core_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned.filter((r) => r.moved), parallel, async (r) => {
+            tell(r, 'putting-back');
+            await putBack(r, log);
+            tell(r, r.failure?.step === 'put-back' ? 'failed' : 'done', r.failure?.step === 'put-back' ? errorOf(r) : 'put back');
+        });
+        for (const r of planned)
+            if (r.outcome === 'already')
+                tell(r, 'done', r.outcome);
+        return runs;
+    }
+    // 3. retire: for every target whose channel is safe (with several, the others' writes
+    // were awaited since each one's read-back: it reads again)
+    if (planned.length > 1)
+        for (const r of planned)
+            r.target.forget?.();
+    await (0,_core_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned.filter((r) => !r.failure), parallel, async (r) => {
+        tell(r, 'retiring');
+        await retire(r, log);
+        tell(r, r.failure ? 'failed' : 'done', r.failure ? errorOf(r) : r.outcome);
+    });
+    for (const r of planned) {
+        const anomalies = r.target.anomalies?.() ?? [];
+        r.warnings.push(...anomalies);
+        if (anomalies.length > 0)
+            r.anomalies = anomalies;
+        const lost = r.target.lostWrites?.() ?? [];
+        if (lost.length > 0)
+            r.lost = lost;
+    }
+    return runs;
+}
+/** The one status logic, for one target or many. */
+function resolve(req, runs, handoff) {
+    const single = runs.length === 1;
+    const only = runs[0];
+    const allNpm = runs.every((r) => r.kind === 'npm');
+    const problems = runs.filter((r) => r.failure?.step === 'preflight');
+    if (problems.length > 0) {
+        if (single)
+            throw only.failure?.error;
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(allNpm ? 'package' : 'targets', `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(p.failure?.error)}`).join('\n')}`, `fix each problem (or leave those out) and run again; ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'partial-ok does not skip the preflight' : 'the preflight is never skipped'}.`);
+    }
+    const affected = runs.filter((r) => r.outcome !== 'not-affected');
+    if (affected.length === 0)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `no workspace package has version ${req.rollbackVersion}.`, 'check the version, or list the packages.');
+    const warnings = [];
+    for (const r of runs)
+        for (const w of r.warnings)
+            warnings.push(`${r.label}${w}`);
+    if (affected.length < runs.length)
+        warnings.push(`Left out (no ${req.rollbackVersion} published): ${runs
+            .filter((r) => r.outcome === 'not-affected')
+            .map((r) => r.name)
+            .join(', ')}.`);
+    const base = {
+        incidentId: req.recorded?.incidentId ?? (single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req)),
+        rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
+        channel: req.channel,
+        targets: runs,
+        warnings,
+        ...(req.undo ? { undo: true } : {}),
+    };
+    if (req.dryRun)
+        return { ...base, status: 'planned' };
+    if (handoff !== undefined)
+        return {
+            ...base,
+            status: 'awaiting-approval',
+            handoff: {
+                reason: handoff,
+                registry: req.registry,
+                startedAt: req.startedAt ?? now(),
+                ...(req.restoreVersion !== undefined ? { restoreAsked: req.restoreVersion } : {}),
+            },
+        };
+    if (affected.every((r) => r.outcome === 'skipped'))
+        return { ...base, status: 'skipped', ...(single && only.skipped ? { reason: only.skipped.reason } : {}) };
+    const failedMoves = runs.filter((r) => r.failure?.step === 'move-tag' || r.failure?.step === 'put-back');
+    if (single && only.failure?.step === 'move-tag' && !only.republished)
+        throw only.failure.error;
+    if (failedMoves.length > 0 && req.partialOk === false && !single) {
+        const notPutBack = runs.filter((r) => r.failure?.step === 'put-back');
+        const failed = runs.filter((r) => r.failure?.step === 'move-tag');
+        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(f.failure?.error)})`).join('; ')}. ` +
+            (notPutBack.length === 0
+                ? 'The tags this run had moved were put back.'
+                : `Could not put back: ${notPutBack.map((r) => `${r.name} (${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure?.error)})`).join('; ')}.`);
+        return {
+            ...base,
+            status: notPutBack.length === 0 ? 'failed' : 'partial',
+            error: new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(message, notPutBack.length === 0
+                ? `fix the failure and run again, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.`
+                : 'put those tags back by hand, then run again.'),
+        };
+    }
+    const incomplete = runs.filter((r) => r.failure);
+    const wrote = runs.some((r) => r.moved || r.deprecated || r.undeprecated || r.republished);
+    if (incomplete.length > 0) {
+        if (single) {
+            const plan = only.plan;
+            const goal = plan.republish?.version ?? plan.restoreVersion;
+            const error = only.failure?.step === 'move-tag'
+                ? new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([`${goal} is published`], [`pointing '${plan.channel}' at it`], only.failure.error)
+                : new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([
+                    plan.tag.kind === 'keep-newer'
+                        ? `'${plan.channel}' is on ${plan.tag.holder}`
+                        : `'${plan.channel}' points at ${goal} (the rollback is live)`,
+                ], [`deprecating ${plan.rollbackVersion}`], only.failure?.error);
+            return { ...base, status: 'partial', error };
+        }
+        const kept = affected.filter((r) => r.outcome === 'rolled-back' || r.outcome === 'already');
+        return {
+            ...base,
+            status: wrote ? 'partial' : 'failed',
+            error: new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`${wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((r) => `${r.name}: ${errorOf(r)}`).join('; ')}.` +
+                (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.'),
+        };
+    }
+    // the writes took effect, but the registry lost another client's write made at the same time (issue 24)
+    const lost = runs.flatMap((r) => (r.lost ?? []).map((l) => `${r.label}${l}`));
+    if (lost.length > 0)
+        return {
+            ...base,
+            status: 'partial',
+            error: new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`${req.undo ? 'Undone' : 'Rolled back'}, but the registry lost what another client wrote at the same time: ${lost.join('; ')}.`, 'publish or tag again what is named (see the warnings; a re-run cannot bring it back), then check the package.'),
+        };
+    return { ...base, status: wrote ? 'completed' : 'already-done' };
+}
+/** A target's failure (or skip) in one line, as its row and the outputs say it. */
+function errorOf(r) {
+    if (r.failure)
+        return `${r.failure.step === 'deprecate' ? 'deprecation failed: ' : r.failure.step === 'put-back' ? 'not put back: ' : ''}${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure.error)}`;
+    return r.skipped?.reason;
+}
+/** One id for an incident of several targets (src/core/incident-id.ts): the runner's and the record check's. */
+function incidentOf(runs, req) {
+    return (0,_core_incident_id_js__WEBPACK_IMPORTED_MODULE_6__/* .incidentOfTargets */ .y)(runs, req.channel, req.rollbackVersion, req.restoreVersion);
+}
+async function restore(r, log) {
+    const plan = r.plan;
+    const after = r.after;
+    const label = r.label;
+    if (plan.tag.kind !== 'move') {
+        const detail = plan.tag.kind === 'already'
+            ? `'${plan.channel}' already on ${plan.tag.to}`
+            : plan.undo
+                ? `'${plan.channel}' holds ${plan.tag.holder}, not what the rollback wrote`
+                : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
+        r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
+        r.outcome = 'already';
+        log.info(`✔ ${label}${detail}: not moved.`);
+        return;
+    }
+    const expected = plan.tag.from;
+    const incident = { id: plan.incidentId, bad: plan.rollbackVersion };
+    try {
+        if (plan.republish && !plan.undo) {
+            const target = r.target;
+            const p = await target.republish({
+                bad: plan.rollbackVersion,
+                restore: plan.republish.from,
+                channel: plan.channel,
+                incidentId: plan.incidentId,
+                expected,
+            });
+            let moved = p.outcome === 'published';
+            if (p.channelHolds !== p.version)
+                moved = (await r.target.pointChannel(plan.channel, p.version, expected, incident)) === 'written' || moved;
+            r.moved = moved;
+            r.republished = p.outcome === 'published';
+            after.distTags[plan.channel] = p.version;
+            r.steps.push({
+                step: 'move-tag',
+                outcome: moved ? 'done' : 'already',
+                detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`,
+                at: now(),
+            });
+            log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
+        }
+        else {
+            // tag.to: the restore version, or (undo) the bad version the rollback found there
+            const to = plan.tag.to;
+            const outcome = await r.target
+                .pointChannel(plan.channel, to, expected, incident)
+                .finally(() => (r.note = r.target.writeNote?.()));
+            r.moved = outcome === 'written';
+            after.distTags[plan.channel] = to;
+            const bad = to === plan.rollbackVersion;
+            r.steps.push({
+                step: 'move-tag',
+                outcome: outcome === 'written' ? 'done' : 'already',
+                detail: `'${plan.channel}' -> ${to}${plan.undo ? (bad ? ' (undo: the bad version again)' : ' (undo: as the incident found it)') : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`,
+                at: now(),
+            });
+            if (plan.undo)
+                log.warning(bad
+                    ? `↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`
+                    : `↩ ${label}'${plan.channel}' points at ${to} again, as the incident found it (read back from the registry).`);
+            else
+                log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`);
+        }
+        r.outcome = r.moved ? 'rolled-back' : 'already';
+    }
+    catch (e) {
+        if (e instanceof _core_guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N && (await movedToNewerFix(r, e, log)))
+            return;
+        r.outcome = 'failed';
+        r.failure = { step: 'move-tag', error: e };
+        r.steps.push({ step: 'move-tag', outcome: 'failed', detail: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
+        log.warning(`✖ ${label}${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
+    }
+}
+/**
+ * The channel moved while the rollback ran. A newer version that is not deprecated (a fix
+ * published meanwhile) is kept, as the planner keeps one it sees: the channel is safe and
+ * the bad version is still retired. Anything else stops this target.
+ */
+async function movedToNewerFix(r, e, log) {
+    const plan = r.plan;
+    const holder = e.holder;
+    if (holder === undefined || !semver__WEBPACK_IMPORTED_MODULE_0___default().valid(holder) || !semver__WEBPACK_IMPORTED_MODULE_0___default().gt(holder, plan.rollbackVersion))
+        return false;
+    let fresh;
+    try {
+        fresh = await r.target.inspect();
+    }
+    catch {
+        return false;
+    }
+    if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated)
+        return false;
+    const message = plan.undo
+        ? `'${plan.channel}' moved to ${holder} after the rollback (a newer fix): left there, not undone.`
+        : `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
+    r.plan = { ...plan, tag: { kind: 'keep-newer', holder } };
+    r.after.distTags[plan.channel] = holder;
+    r.outcome = 'already';
+    r.warnings.push(message);
+    r.steps.push({ step: 'move-tag', outcome: 'skipped', detail: message, at: now() });
+    log.warning(`${r.label}${message}`);
+    return true;
+}
+async function putBack(r, log) {
+    const plan = r.plan;
+    const previous = plan.previousVersion;
+    // an undo wrote the bad version back; putting back returns the channel to what the rollback wrote
+    const wrote = plan.undo && plan.tag.kind === 'move' ? plan.tag.to : (plan.republish?.version ?? plan.restoreVersion);
+    try {
+        if (previous === undefined)
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`);
+        await r.target.pointChannel(r.channel, previous, wrote, { id: plan.incidentId, bad: plan.rollbackVersion });
+        r.moved = false;
+        r.outcome = 'put-back';
+        log.info(`↩ ${r.label}'${r.channel}' put back to ${previous}`);
+    }
+    catch (e) {
+        r.failure = { step: 'put-back', error: e };
+        log.warning(`✖ ${r.label}not put back: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
+    }
+}
+async function retire(r, log) {
+    const plan = r.plan;
+    const after = r.after;
+    if (plan.deprecation.kind === 'undeprecate' && r.target.unretire) {
+        const { message, restoreTo } = plan.deprecation;
+        try {
+            const outcome = await r.target.unretire(plan.rollbackVersion, message, restoreTo);
+            r.undeprecated = outcome === 'written';
+            after.deprecated = restoreTo;
+            r.steps.push({
+                step: 'deprecate',
+                outcome: outcome === 'written' ? 'done' : 'already',
+                detail: restoreTo === undefined
+                    ? `undo: deprecation removed ("${message}")`
+                    : `undo: the deprecation the rollback replaced is back ("${restoreTo}")`,
+                at: now(),
+            });
+            log.info(restoreTo === undefined
+                ? `✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`
+                : `✔ ${r.label}${plan.rollbackVersion} carries its earlier deprecation again (read back from the registry).`);
+        }
+        catch (e) {
+            if (e instanceof _core_guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N) {
+                // a person changed the message between the plan and the write: theirs is kept
+                const kept = `undo: ${plan.rollbackVersion}'s deprecation changed to "${e.holder ?? ''}" meanwhile: kept.`;
+                r.warnings.push(kept);
+                r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: kept, at: now() });
+                log.warning(`${r.label}${kept}`);
+                return;
+            }
+            r.failure = { step: 'deprecate', error: e };
+            r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
+            log.warning(`✖ ${r.label}removing the deprecation failed: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
+        }
+        return;
+    }
+    if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
+        r.steps.push({
+            step: 'deprecate',
+            outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped',
+            detail: plan.deprecation.kind,
+            at: now(),
+        });
+        return;
+    }
+    if (r.cannotRetire) {
+        cannotRetire(r, r.cannotRetire, log);
+        return;
+    }
+    // the message tells users to use this version: it must exist and not be deprecated when written
+    const names = plan.republish?.version ?? plan.restoreVersion;
+    try {
+        // only over the message the plan read (the one recorded as replaced): never over one a person set meanwhile
+        const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names, plan.deprecation.previous ?? '');
+        r.deprecated = outcome === 'written';
+        after.deprecated = plan.deprecation.message;
+        r.steps.push({
+            step: 'deprecate',
+            outcome: outcome === 'written' ? 'done' : 'already',
+            detail: plan.deprecation.message,
+            at: now(),
+        });
+        log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`);
+    }
+    catch (e) {
+        // a registry without deprecate: the channel is safe, which is what protects installs; said plainly, never retried
+        if (e instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CapabilityError */ .Rx && e.capability === 'deprecate') {
+            cannotRetire(r, e.message.replace(/ Fix: .*$/, ''), log);
+            return;
+        }
+        if (e instanceof _core_guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N) {
+            // a person changed the deprecation between the plan and the write: theirs is kept, the channel move stays
+            const read = plan.deprecation.previous ? `"${plan.deprecation.previous}"` : 'no deprecation';
+            const kept = `${plan.rollbackVersion}'s deprecation changed while the rollback ran (the plan read ${read}, it is now ${e.holder ? `"${e.holder}"` : 'none'}): left as the person set it, NOT deprecated by this run.`;
+            after.deprecated = e.holder || undefined;
+            r.warnings.push(kept);
+            r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: kept, at: now() });
+            log.warning(`${r.label}${kept}`);
+            return;
+        }
+        r.failure = { step: 'deprecate', error: e };
+        r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
+        log.warning(`✖ ${r.label}deprecation failed: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
+    }
+}
+/** The deprecation skipped because the registry has none: a warning for the summary and the issue, not a failure. */
+function cannotRetire(r, why, log) {
+    const plan = r.plan;
+    const moved = plan.tag.kind === 'move'
+        ? `'${plan.channel}' was moved to ${plan.republish?.version ?? plan.tag.to}, which protects new installs`
+        : `'${plan.channel}' is not on ${plan.rollbackVersion}`;
+    const message = `${plan.rollbackVersion} was NOT deprecated (deprecated=false): ${why.replace(/\.$/, '')}. ${moved}; ranges that match ${plan.rollbackVersion} still install it, so deprecate or remove it by hand where the registry allows.`;
+    r.cannotRetire = why;
+    r.warnings.push(message);
+    r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: message, at: now() });
+    log.warning(`${r.label}${message}`);
+}
+
+
+/***/ }),
+
+/***/ 79407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84682);
+
+await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
 /***/ 5001:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -66560,7 +66589,7 @@ function impactStep(config) {
 /* harmony export */   E: () => (/* binding */ parseTag),
 /* harmony export */   q: () => (/* binding */ readDockerInputs)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51922);
 
 
@@ -66568,7 +66597,7 @@ function impactStep(config) {
 function parseTag(name, raw) {
     const tag = raw.trim();
     if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).');
     }
     return tag;
 }
@@ -66579,12 +66608,12 @@ function parseTag(name, raw) {
 function readDockerInputs(get, target) {
     const tagPrefix = get('tag-prefix').trim();
     if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.');
     }
     const username = get('registry-username').trim() || undefined;
     const password = get('registry-password').trim() || undefined;
     if ((username === undefined) !== (password === undefined)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(username ? 'registry-password' : 'registry-username', 'is set without the other.', `give both ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .settingName */ .QX)('registry-username')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .settingName */ .QX)('registry-password')}, or neither (then the docker login credentials are used).`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(username ? 'registry-password' : 'registry-username', 'is set without the other.', `give both ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .settingName */ .QX)('registry-username')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .settingName */ .QX)('registry-password')}, or neither (then the docker login credentials are used).`);
     }
     return { image: target ?? get('image').trim(), username, password, tagPrefix };
 }
@@ -66602,7 +66631,7 @@ function readDockerInputs(get, target) {
 /* harmony export */   sg: () => (/* binding */ DOCKER_HUB_API),
 /* harmony export */   zZ: () => (/* binding */ parseImage)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
 // Image references: what the `image` input (or a `docker:` target) names, parsed the way
 // docker normalises references (Docker Hub's docker.io/library/..., registry hosts).
 
@@ -66625,9 +66654,9 @@ const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-
  */
 function parseImage(ref) {
     const raw = ref.trim();
-    const bad = (problem, fix = 'give the image as registry/repository, such as ghcr.io/acme/app, without a tag or digest.') => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', `${JSON.stringify(raw.slice(0, 120))} ${problem}`, fix);
+    const bad = (problem, fix = 'give the image as registry/repository, such as ghcr.io/acme/app, without a tag or digest.') => new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', `${JSON.stringify(raw.slice(0, 120))} ${problem}`, fix);
     if (raw === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', 'is empty.', 'give the image as registry/repository, such as ghcr.io/acme/app.');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', 'is empty.', 'give the image as registry/repository, such as ghcr.io/acme/app.');
     if (/^[a-z]+:\/\//i.test(raw))
         throw bad('has a URL scheme.', 'give the image without https:// or docker://, such as ghcr.io/acme/app.');
     if (raw.includes('@'))
@@ -66674,7 +66703,7 @@ function parseImage(ref) {
 /* harmony export */   jH: () => (/* binding */ HELM_CHANNEL)
 /* harmony export */ });
 /* unused harmony export HELM_WAITS */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
 
 /** The name of a release's one channel. */
 const HELM_CHANNEL = 'deployed';
@@ -66682,7 +66711,7 @@ const HELM_CHANNEL = 'deployed';
 function parseReleaseName(name, raw) {
     const v = raw.trim();
     if (v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`, 'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`, 'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).');
     }
     return v;
 }
@@ -66690,14 +66719,14 @@ function parseReleaseName(name, raw) {
 function parseNamespace(name, raw) {
     const v = raw.trim();
     if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, "give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context's namespace.");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, "give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context's namespace.");
     }
     return v;
 }
 function parseHelmMatch(name, raw) {
     const v = raw.trim() || 'app-version';
     if (v !== 'app-version' && v !== 'chart-version') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, "use app-version (compare versions with the chart's appVersion) or chart-version (with the chart's version).");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, "use app-version (compare versions with the chart's appVersion) or chart-version (with the chart's version).");
     }
     return v;
 }
@@ -66705,7 +66734,7 @@ function parseHelmMatch(name, raw) {
 function parseHelmTimeout(name, raw) {
     const v = raw.trim() || '5m';
     if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
     }
     return v;
 }
@@ -66713,7 +66742,7 @@ const HELM_WAITS = ['legacy', 'watcher', 'none'];
 function parseHelmWait(name, raw) {
     const v = raw.trim() || 'legacy';
     if (!HELM_WAITS.includes(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not legacy, watcher or none.`, "use legacy (the default: the readiness checks helm 3's --wait runs, on helm 3 and 4 alike), watcher (helm 4's --wait=watcher) or none (no wait).");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not legacy, watcher or none.`, "use legacy (the default: the readiness checks helm 3's --wait runs, on helm 3 and 4 alike), watcher (helm 4's --wait=watcher) or none (no wait).");
     }
     return v;
 }
@@ -66722,7 +66751,7 @@ function parseHelmTargetName(name, raw) {
     const v = raw.trim();
     const parts = v.split('/');
     if (parts.length > 2 || parts.some((p) => p === '')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release (release or namespace/release).`, 'name the release as `helm list` shows it, such as acme-prod, or prefix its namespace: prod/acme-prod.');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release (release or namespace/release).`, 'name the release as `helm list` shows it, such as acme-prod, or prefix its namespace: prod/acme-prod.');
     }
     if (parts.length === 1)
         return { release: parseReleaseName(name, parts[0]) };
@@ -66749,7 +66778,33 @@ function readHelmInputs(get, target) {
 
 /***/ }),
 
-/***/ 69509:
+/***/ 97756:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ parsePackageName)
+/* harmony export */ });
+/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77825);
+/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(74296);
+// The npm adapter's own input parsing (the adapter itself is src/targets/npm.ts for now).
+
+
+/** An npm package name as the registry knows it (old packages' names, capitals, are accepted). */
+function parsePackageName(name, raw) {
+    const pkg = raw.trim();
+    const result = validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0___default()(pkg);
+    if (pkg === '' || !result.validForOldPackages) {
+        const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`, 'give the package name exactly as published, such as acme-widget or @acme/widget.');
+    }
+    return pkg;
+}
+
+
+/***/ }),
+
+/***/ 71916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66766,10 +66821,10 @@ var lib = __nccwpck_require__(57995);
 // EXTERNAL MODULE: ./node_modules/npm-registry-fetch/lib/index.js
 var npm_registry_fetch_lib = __nccwpck_require__(5706);
 var npm_registry_fetch_lib_default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch_lib);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(49809);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(74296);
+// EXTERNAL MODULE: ./src/core/retry.ts
+var retry = __nccwpck_require__(27253);
 // EXTERNAL MODULE: ./src/core/settings.ts
 var settings = __nccwpck_require__(51922);
 ;// CONCATENATED MODULE: ./src/targets/npm/two-factor.ts
@@ -66960,7 +67015,7 @@ class SecondFactor {
     }
 }
 
-;// CONCATENATED MODULE: ./src/targets/npm-fetch.ts
+;// CONCATENATED MODULE: ./src/targets/npm/fetch.ts
 
 
 
@@ -67239,32 +67294,6 @@ class RegistryClient {
 
 /***/ }),
 
-/***/ 97756:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ parsePackageName)
-/* harmony export */ });
-/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77825);
-/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(83916);
-// The npm adapter's own input parsing (the adapter itself is src/targets/npm.ts for now).
-
-
-/** An npm package name as the registry knows it (old packages' names, capitals, are accepted). */
-function parsePackageName(name, raw) {
-    const pkg = raw.trim();
-    const result = validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0___default()(pkg);
-    if (pkg === '' || !result.validForOldPackages) {
-        const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ');
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`, 'give the package name exactly as published, such as acme-widget or @acme/widget.');
-    }
-    return pkg;
-}
-
-
-/***/ }),
-
 /***/ 5307:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -67275,11 +67304,11 @@ function parsePackageName(name, raw) {
 /* harmony export */   wl: () => (/* binding */ idTokenAvailable)
 /* harmony export */ });
 /* unused harmony export audienceOf */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(54527);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
+/* harmony import */ var _core_util_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5043);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51922);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(49809);
-/* harmony import */ var _npm_fetch_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(69509);
+/* harmony import */ var _core_retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(27253);
+/* harmony import */ var _fetch_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(71916);
 // Tokenless npm writes through trusted publishing (OIDC), the way the npm CLI does it
 // (npm/cli lib/utils/oidc.js, and npm's registry API, operation exchangeOidcToken):
 // 1. the job's ID token from the runner: GET ACTIONS_ID_TOKEN_REQUEST_URL with the query
@@ -67342,7 +67371,7 @@ async function requestIdToken(env, audience, setSecret, timeoutMs) {
     const raw = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim();
     const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim();
     if (!raw || !requestToken) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', 'is empty, and this job cannot ask for an OIDC ID token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set).', `give the job permissions: id-token: write to use trusted publishing, ${fallback()}.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', 'is empty, and this job cannot ask for an OIDC ID token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set).', `give the job permissions: id-token: write to use trusted publishing, ${fallback()}.`);
     }
     setSecret?.(requestToken);
     const url = new URL(raw);
@@ -67359,7 +67388,7 @@ async function requestIdToken(env, audience, setSecret, timeoutMs) {
         });
     }
     catch (e) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner's ID token service (${where}) did not answer: ${(0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e))}.`, `re-run the job (trusted publishing needs the runner's ID token), ${fallback()}.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner's ID token service (${where}) did not answer: ${(0,_core_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e))}.`, `re-run the job (trusted publishing needs the runner's ID token), ${fallback()}.`);
     }
     let value;
     try {
@@ -67369,7 +67398,7 @@ async function requestIdToken(env, audience, setSecret, timeoutMs) {
         value = undefined;
     }
     if (!res.ok || typeof value !== 'string' || value === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner did not give this job an OIDC ID token for ${audience} (${where} answered HTTP ${res.status}${res.ok ? ' without a token' : ''}).`, `check that the job has permissions: id-token: write (a pull request from a fork never gets one), ${fallback()}.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner did not give this job an OIDC ID token for ${audience} (${where} answered HTTP ${res.status}${res.ok ? ' without a token' : ''}).`, `check that the job has permissions: id-token: write (a pull request from a fork never gets one), ${fallback()}.`);
     }
     setSecret?.(value);
     return value;
@@ -67380,7 +67409,7 @@ function registryMessage(e) {
     const text = body && typeof body === 'object'
         ? (body.message ?? body.error)
         : undefined;
-    return typeof text === 'string' && text.trim() !== '' ? `: "${(0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(text).slice(0, 200)}"` : '';
+    return typeof text === 'string' && text.trim() !== '' ? `: "${(0,_core_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(text).slice(0, 200)}"` : '';
 }
 /**
  * Exchanges the job's ID token for a short-lived npm token for `packageName` at the
@@ -67393,35 +67422,35 @@ async function exchangeIdToken(o) {
     const audience = audienceOf(o.registry);
     const idToken = await o.idToken(audience);
     // at the host root whatever the registry's path, as npm's CLI builds it (new URL('/-/npm/...', registry))
-    const url = new URL(`/-/npm/v1/oidc/token/exchange/package/${(0,_npm_fetch_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePackageName */ .lw)(o.packageName)}`, o.registry).href;
+    const url = new URL(`/-/npm/v1/oidc/token/exchange/package/${(0,_fetch_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePackageName */ .lw)(o.packageName)}`, o.registry).href;
     // The ID token is this one request's credential, so it is this request's header: a token
     // scoped to the registry (//host/path/) reaches a URL outside that path only through
     // npm-registry-fetch's same-host fallback, which this must not depend on. The client
     // carries no token of its own; its origin guard keeps the request (and the header) on
     // the registry's origin.
-    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_3__/* .RegistryClient */ .bP({ registry: o.registry, timeoutMs: o.timeoutMs, userAgent: o.userAgent });
+    const client = new _fetch_js__WEBPACK_IMPORTED_MODULE_3__/* .RegistryClient */ .bP({ registry: o.registry, timeoutMs: o.timeoutMs, userAgent: o.userAgent });
     const headers = { accept: 'application/json', authorization: `Bearer ${idToken}` };
     let answer;
     try {
-        answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .withRetry */ .bD)(`exchanging the OIDC token for ${o.packageName}`, () => client.json(url, 'publish', { method: 'POST', headers }), o.retry, o.log);
+        answer = await (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .withRetry */ .bD)(`exchanging the OIDC token for ${o.packageName}`, () => client.json(url, 'publish', { method: 'POST', headers }), o.retry, o.log);
     }
     catch (e) {
         // a redirect to another origin, refused (the ID token not sent): its own message says so
-        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl)
+        if (e instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl)
             throw e;
-        const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .statusOf */ .c2)(e);
+        const status = (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .statusOf */ .c2)(e);
         const host = new URL(o.registry).host;
-        if (status === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryable */ .r3)(e)) {
+        if (status === undefined || (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryable */ .r3)(e)) {
             const detail = status
                 ? `HTTP ${status}${registryMessage(e)}`
-                : (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e));
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`, `re-run when the registry recovers (a re-run is safe), ${fallback()}.`, status);
+                : (0,_core_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e));
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`, `re-run when the registry recovers (a re-run is safe), ${fallback()}.`, status);
         }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`, `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), which lets it publish; ${fallback()} (needed anyway to move a dist-tag or deprecate: npm allows trusted publishing only for publishing).`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`, `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), which lets it publish; ${fallback()} (needed anyway to move a dist-tag or deprecate: npm allows trusted publishing only for publishing).`);
     }
     const token = answer?.token;
     if (typeof token !== 'string' || token === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} answered the OIDC token exchange for ${o.packageName} without a token.`, `check ${o.packageName}'s trusted publisher on ${new URL(o.registry).host}, ${fallback()}.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} answered the OIDC token exchange for ${o.packageName} without a token.`, `check ${o.packageName}'s trusted publisher on ${new URL(o.registry).host}, ${fallback()}.`);
     }
     o.setSecret?.(token);
     return token;
@@ -67548,7 +67577,7 @@ async function removingProbesOnSignal(run, log, timeoutMs = 5000) {
 
 /***/ }),
 
-/***/ 87855:
+/***/ 69517:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -67584,8 +67613,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: MAX_TARGETS, TARGET_KINDS
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(74296);
 // EXTERNAL MODULE: ./src/targets/docker/image.ts
 var docker_image = __nccwpck_require__(67658);
 ;// CONCATENATED MODULE: ./src/targets/git-tag/config.ts
@@ -67722,35 +67751,6 @@ function parseTargets(raw, input = 'targets') {
         throw new errors/* InputError */.dz(input, `lists ${specs.length} targets; the limit is ${MAX_TARGETS}.`, 'split the incident into several runs.');
     }
     return specs;
-}
-
-
-/***/ }),
-
-/***/ 54527:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ firstLine),
-/* harmony export */   s: () => (/* binding */ mapLimit)
-/* harmony export */ });
-// Small helpers every layer may use; imports nothing of the project.
-/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i], i);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-    return results;
-}
-/** The first line of a (server's) message, at most 300 characters. */
-function firstLine(s) {
-    return s.trim().split('\n')[0].slice(0, 300);
 }
 
 

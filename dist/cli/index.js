@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
@@ -27895,7 +27894,3049 @@ module.exports = validate
 
 /***/ }),
 
-/***/ 7117:
+/***/ 5581:
+/***/ ((module, __webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _$: () => (/* reexport safe */ _cli_main_js__WEBPACK_IMPORTED_MODULE_0__._$),
+/* harmony export */   dc: () => (/* reexport safe */ _cli_main_js__WEBPACK_IMPORTED_MODULE_0__.dc),
+/* harmony export */   iW: () => (/* reexport safe */ _cli_main_js__WEBPACK_IMPORTED_MODULE_0__.iW)
+/* harmony export */ });
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2957);
+var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_cli_main_js__WEBPACK_IMPORTED_MODULE_0__]);
+_cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
+// The CLI entry shim: the CLI lives in src/cli/.
+
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } });
+
+/***/ }),
+
+/***/ 2957:
+/***/ ((module, __webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _$: () => (/* binding */ HELP),
+/* harmony export */   dc: () => (/* binding */ EXIT),
+/* harmony export */   iW: () => (/* binding */ main)
+/* harmony export */ });
+/* harmony import */ var _targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5307);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_readline__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(481);
+/* harmony import */ var node_readline__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_readline__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_5__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_6___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_6__);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_7___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_7__);
+/* harmony import */ var _github_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6083);
+/* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9851);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1922);
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8571);
+/* harmony import */ var _targets_npm_two_factor_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(3528);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(4296);
+/* harmony import */ var _incident_execute_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(1221);
+/* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(7661);
+/* harmony import */ var _modes_resume_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(9206);
+/* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_30__ = __nccwpck_require__(5945);
+/* harmony import */ var _github_record_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(5358);
+/* harmony import */ var _github_render_issue_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(949);
+/* harmony import */ var _github_render_report_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(7334);
+/* harmony import */ var _config_inputs_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(4389);
+/* harmony import */ var _notify_config_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(5287);
+/* harmony import */ var _targets_npm_npmrc_js__WEBPACK_IMPORTED_MODULE_22__ = __nccwpck_require__(1338);
+/* harmony import */ var _core_plan_js__WEBPACK_IMPORTED_MODULE_23__ = __nccwpck_require__(4620);
+/* harmony import */ var _incident_run_js__WEBPACK_IMPORTED_MODULE_24__ = __nccwpck_require__(7191);
+/* harmony import */ var _incident_impact_js__WEBPACK_IMPORTED_MODULE_25__ = __nccwpck_require__(3185);
+/* harmony import */ var _incident_smoke_js__WEBPACK_IMPORTED_MODULE_26__ = __nccwpck_require__(6504);
+/* harmony import */ var _incident_steps_js__WEBPACK_IMPORTED_MODULE_27__ = __nccwpck_require__(3760);
+/* harmony import */ var _incident_summary_js__WEBPACK_IMPORTED_MODULE_28__ = __nccwpck_require__(4614);
+/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_29__ = __nccwpck_require__(3797);
+// release-rollback on the command line, for when Actions is down: the same inputs, the same
+// validation and the same code path as the action (src/execute.ts).
+//   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3, frozen: 4, awaitingApproval: 5 };
+const OPTIONS = {
+    package: { type: 'string' },
+    rollback: { type: 'string' },
+    restore: { type: 'string' },
+    channel: { type: 'string' },
+    reason: { type: 'string' },
+    registry: { type: 'string' },
+    'no-deprecate': { type: 'boolean' },
+    'deprecation-message': { type: 'string' },
+    'published-after': { type: 'string' },
+    'published-before': { type: 'string' },
+    'release-commit': { type: 'string' },
+    'max-age': { type: 'string' },
+    'require-holder': { type: 'boolean' },
+    force: { type: 'boolean' },
+    'smoke-test': { type: 'string' },
+    'smoke-test-timeout': { type: 'string' },
+    'smoke-only': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    drill: { type: 'boolean' },
+    undo: { type: 'boolean' },
+    'incident-id': { type: 'string' },
+    yes: { type: 'boolean', short: 'y' },
+    json: { type: 'boolean' },
+    repo: { type: 'string' },
+    severity: { type: 'string' },
+    'rto-targets': { type: 'string' },
+    'issue-labels': { type: 'string' },
+    'issue-assignees': { type: 'string' },
+    'report-dir': { type: 'string' },
+    'report-branch': { type: 'string' },
+    'no-issue': { type: 'boolean' },
+    packages: { type: 'string' },
+    targets: { type: 'string' },
+    'tag-prefix': { type: 'string' },
+    'helm-match': { type: 'string' },
+    'helm-timeout': { type: 'string' },
+    'helm-wait': { type: 'string' },
+    'kube-context': { type: 'string' },
+    strategy: { type: 'string' },
+    'all-or-nothing': { type: 'boolean' },
+    /** the default since partial-ok became true; still accepted */
+    'partial-ok': { type: 'boolean' },
+    'no-report': { type: 'boolean' },
+    'verify-url': { type: 'string' },
+    'verify-field': { type: 'string' },
+    'verify-timeout': { type: 'string' },
+    'wait-for-cdn': { type: 'string' },
+    'announce-format': { type: 'string' },
+    otp: { type: 'string' },
+    'approval-timeout': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+};
+const HELP = `release-rollback: undo a bad release - npm packages, images, Helm releases, git tags (the same rollback as the GitHub Action)
+
+Usage:
+  release-rollback --rollback <bad> --reason <why> [options]
+
+Options (defaults in brackets):
+  --package <name>             npm package [name in ./package.json]
+  --packages <list|workspaces> several packages, one incident (comma separated, or workspaces)
+  --targets <list>             every place the release lives, comma or newline separated kind:name:
+                               npm:@acme/core, docker:ghcr.io/acme/app, helm:prod/acme, git-tag:v1
+  --tag-prefix <p>             Docker and git tags: what comes before the version [v for git tags]
+  --helm-match <m>             app-version or chart-version [app-version]
+  --helm-timeout <d>           how long helm rollback --wait may take [5m]
+  --helm-wait <w>              readiness checks helm rollback waits for: legacy (helm 3's --wait,
+                               helm 4's --wait=legacy), watcher (helm 4) or none [legacy]
+  --kube-context <name>        the kubeconfig context helm uses [the current one]
+  --all-or-nothing             with several packages: when one fails, put back the channels of
+                               those that succeeded [keep them: status partial]
+  --strategy <retag|republish> retag moves the channel back; republish publishes the good code
+                               as the next version (reaches lockfiles and updaters) [retag]
+  --rollback <version>         the bad version, or "current" with --published-after (required)
+  --restore <version>          the good version [last known good: highest non-deprecated below the bad one]
+  --channel <tag>              dist-tag to move back [latest]
+  --reason <text>              why; goes into the deprecation message and the incident record (required)
+  --registry <url>             registry [from .npmrc like npm, else https://registry.npmjs.org/]
+  --no-deprecate               do not deprecate the bad version [deprecate]
+  --deprecation-message <t>    template: {version} {restore} {channel} {reason}
+                               ["{version} was rolled back: {reason}. Use {restore} instead."]
+  --published-after <time>     roll back only a version published after this ISO time
+  --published-before <time>    ... and at or before this ISO time (the release run's end)
+  --release-commit <sha>       ... and built from this commit (npm gitHead), when the version records one
+  --max-age <d>                ... and published at most this long ago (24h, 90m, 2d)
+  --require-holder             skip (write nothing) unless the channel still holds the bad version
+  --force                      move the channel even when it holds neither version
+  --smoke-test <cmd>           before any write, install the restore version into an empty project
+                               (npm; PACKAGE, VERSION set) or set IMAGE to its digest (Docker) and
+                               run this shell command there: failing stops the rollback (not in
+                               a dry run; refused beside NPM_TOKEN or any token: it runs package code)
+  --smoke-test-timeout <d>     how long each smoke run may take [5m]
+  --smoke-only                 only the smoke test of the plan, its install scripts included,
+                               writing nothing and needing no token: run it where no token is,
+                               then the rollback with RELEASE_ROLLBACK_SMOKE_TESTED=<smokeTested>
+  --dry-run                    show the plan, change nothing
+  --drill                      check that a rollback would work now (tokens, a harmless npm
+                               dist-tag added and removed, a last known good), change nothing
+                               anyone installs; --rollback defaults to current [off]
+  --undo                       undo a rollback made by mistake (same versions and targets): every
+                               channel back to where the incident found it while it holds what the
+                               rollback wrote; the deprecation removed only when it is exactly the
+                               message the incident record holds (the one this tool wrote)
+  --incident-id <id>           with --undo: the incident to undo (rr-…, the rollback's incident id);
+                               its record (the report, via --repo, else ./<report-dir>/; or the
+                               tracking issue) names the targets, channel and versions, so no
+                               --rollback, --package or --reason is needed
+  -y, --yes                    do not ask for confirmation
+  --json                       print one JSON result on stdout (progress goes to stderr);
+                               its schema: docs/cli-json.schema.json
+  --repo <owner/name>          open the tracking issue and commit the report there (needs GITHUB_TOKEN)
+  --severity <level>           critical, high, medium, low [high]
+  --rto-targets <list>         recovery-time targets, such as critical=5m,high=30m
+                               [critical=2m,high=15m,medium=4h,low=none]
+  --issue-labels <list>        [rollback]
+  --issue-assignees <list>     GitHub logins
+  --report-dir <dir>           [incidents]
+  --report-branch <branch>     [the repository's default branch]
+  --no-issue, --no-report      skip the tracking issue / the incident report
+  --verify-url <url>           after the writes, poll this health endpoint (no token sent) until it
+                               reports the restore version; not reached: partial
+  --verify-field <path>        dot path of the version in its JSON answer, such as build.version
+                               [the body holds the version as a word]
+  --verify-timeout <d>         how long to poll --verify-url [2m]
+  --wait-for-cdn <d>           npm: wait until installers (the registry's CDN) get the restore
+                               version; not seen is a warning [0: read once]
+  --announce-format <f>        slack, discord, teams or json [by the ANNOUNCE_WEBHOOK host]
+  --otp <code>                 npm two-factor: a one-time password from your authenticator app,
+                               sent with the writes (asked again on a terminal when refused);
+                               without it, a write that needs a second factor prints
+                               "Open this URL to approve: <link>" and waits for your approval
+  --approval-timeout <d>       how long to wait for one such approval; none in time: nothing more
+                               is written and the run says what was done [5m]
+  -h, --help                   this text
+  --version                    the version
+
+Tokens never come from flags (they would land in your shell history):
+  npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc; else, inside
+          a GitHub Actions job with id-token: write, trusted publishing (OIDC, a token per package),
+          which npm allows for publishing only (--strategy republish --no-deprecate). With npm
+          login's session token, each write asks for your approval (see --otp)
+  GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GitHub Enterprise Server: GITHUB_SERVER_URL (API at its /api/v3, or GITHUB_API_URL)
+  Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
+  Helm    helm's own: $KUBECONFIG or ~/.kube/config
+  Announce ANNOUNCE_WEBHOOK: a Slack, Discord or Teams webhook (or any URL taking JSON) that gets
+           a message when the rollback starts and when it ends (not in a dry run)
+Without --repo or GITHUB_TOKEN the report is written to ./incidents/ of the current git
+checkout and the issue text is printed for you to paste.
+
+Exit codes: 0 done or already done, 1 failed, 2 bad input, 3 partial (re-run to finish).
+Without --yes and nobody to answer the question (stdin is not a terminal), nothing changes: exit 2.
+
+Release freeze (before publishing):
+  release-rollback freeze-check --package <name> [--channel latest] --repo <owner/name>
+  Needs GITHUB_TOKEN (issues: read). Frozen while a rollback's tracking issue for that
+  package and channel is open (opened by the token's identity or github-actions[bot]),
+  until it is closed or labelled release-freeze-override.
+  --package <list>             the names the release publishes, comma separated (packages,
+                               images, namespace/release) [name in ./package.json]
+  --channel <tag>              the channel it publishes to [latest]
+  --issue-labels <list>        the rollback issues' label: the first one [rollback]
+  --json                       print {frozen, issueUrl, issueNumber, reason} on stdout
+  Exit codes: 0 not frozen, 4 frozen, 1 the check failed, 2 bad input.
+
+Hand-off (a rollback the action planned and left to a maintainer, status awaiting-approval):
+  release-rollback resume <incident-id> --repo <owner/name>
+  Needs GITHUB_TOKEN (contents: write, issues: write) and your npm credentials (npm login, or
+  NPM_TOKEN). Reads the incident record, reads the registry again, and performs exactly the
+  recorded plan, asking you to approve each write (or --otp <code>); refuses with nothing
+  written when the registry changed since the hand-off (a fix published, a channel moved
+  elsewhere). Comments on the tracking issue, updates the report, announces (ANNOUNCE_WEBHOOK).
+  --otp, --approval-timeout, --yes, --json, --report-dir, --report-branch, --issue-labels as above.
+  Exit codes: 0 done (or already resumed: nothing to do), 1 refused or failed, 2 bad input,
+  3 partial (run resume again). Exit code 5: a run ended awaiting-approval (handed off).
+`;
+const TOKEN_FLAGS = /^--?(npm-token|github-token|token|auth-token|_authToken)(=|$)/;
+const WEBHOOK_FLAGS = /^--?(announce-webhook|webhook)(=|$)/;
+/** Who runs the CLI, for the record's "Run by": a GitHub login when GITHUB_ACTOR names one, else the local user, marked as such. */
+function localActor(env, cwd) {
+    if (env.GITHUB_ACTOR)
+        return env.GITHUB_ACTOR;
+    let name = '';
+    try {
+        name = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.execFileSync)('git', ['config', 'user.name'], {
+            cwd,
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+        }).trim();
+    }
+    catch {
+        name = '';
+    }
+    if (!name) {
+        try {
+            name = env.USER || env.LOGNAME || (0,node_os__WEBPACK_IMPORTED_MODULE_6__.userInfo)().username;
+        }
+        catch {
+            name = '';
+        }
+    }
+    return name ? `${name} (command line)` : undefined;
+}
+/** The flags a rollback cannot start without, all of them at once (the validation after this names one problem at a time). */
+function missingFlags(values, cwd, npmToken, env) {
+    // an undo by incident id: the record names the rest (the npm token is asked for once it says npm is among the targets)
+    if (values.undo && values['incident-id'])
+        return [];
+    const missing = [];
+    if (!values.drill && !values.rollback)
+        missing.push('--rollback <bad version>');
+    if (!values.drill && !values.reason)
+        missing.push('--reason <why>');
+    if (!values.package && !values.packages && !values.targets) {
+        try {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(cwd, 'package.json'));
+        }
+        catch {
+            missing.push('--package <name> (there is no package.json here)');
+        }
+    }
+    const npm = !values.targets || /(^|[,\n])\s*npm:/.test(values.targets);
+    // inside a GitHub Actions job with id-token: write, trusted publishing stands in for the token
+    if (npm && !npmToken && !values['dry-run'] && !values['smoke-only'] && !(0,_targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_0__/* .idTokenAvailable */ .wl)(env))
+        missing.push("NPM_TOKEN in the environment (or the registry's _authToken in .npmrc), or --dry-run to only see the plan");
+    return missing;
+}
+function gitRoot(cwd) {
+    try {
+        return (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.execFileSync)('git', ['rev-parse', '--show-toplevel'], {
+            cwd,
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+        }).trim();
+    }
+    catch {
+        return cwd;
+    }
+}
+const FREEZE_OPTIONS = {
+    package: { type: 'string' },
+    packages: { type: 'string' },
+    channel: { type: 'string' },
+    repo: { type: 'string' },
+    'issue-labels': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+};
+/**
+ * The flags of a command, or the exit code when there is nothing more to do: a flag parseArgs
+ * refuses (bad input, said on stderr) or --help (the text, exit 0).
+ */
+function parseFlags(io, args, options) {
+    let values;
+    try {
+        ;
+        ({ values } = (0,node_util__WEBPACK_IMPORTED_MODULE_7__.parseArgs)({ args, options, strict: true, allowPositionals: false }));
+    }
+    catch (e) {
+        io.stderr(`${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e)}\nRun release-rollback --help for the options.\n`);
+        return EXIT.badInput;
+    }
+    if (values.help) {
+        io.stdout(HELP);
+        return EXIT.ok;
+    }
+    return values;
+}
+/** release-rollback freeze-check: exit 0 not frozen, 4 frozen, 1 the check failed, 2 bad input. */
+async function freezeCheck(io, args) {
+    const values = parseFlags(io, args, FREEZE_OPTIONS);
+    if (typeof values === 'number')
+        return values;
+    const flag = {
+        package: values.package,
+        packages: values.packages,
+        channel: values.channel,
+        'issue-labels': values['issue-labels'],
+        'github-token': io.env.GITHUB_TOKEN,
+    };
+    // loaded only for this command: it brings Octokit
+    const { checkFreeze, readFreezeInputs } = await __nccwpck_require__.e(/* import() */ 821).then(__nccwpck_require__.bind(__nccwpck_require__, 8821));
+    let inputs;
+    try {
+        if (!values.repo)
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz('repo', 'is required: the repository whose rollback issues freeze the release.', 'pass --repo owner/name.');
+        inputs = readFreezeInputs((name) => flag[name] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo });
+    }
+    catch (e) {
+        io.stderr(`${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e)}\n`);
+        return EXIT.badInput;
+    }
+    try {
+        const log = {
+            info: (m) => io.stderr(`${m}\n`),
+            warning: (m) => io.stderr(`warning: ${m}\n`),
+            debug: () => { },
+        };
+        const { createGitHubClient, repoRef } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831));
+        const gh = createGitHubClient({ token: inputs.token, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).apiUrl, log });
+        const result = await checkFreeze(gh, repoRef(inputs.repository), inputs);
+        if (values.json)
+            io.stdout(`${JSON.stringify({ frozen: result.frozen, issueUrl: result.issueUrl ?? null, issueNumber: result.issueNumber ?? null, reason: result.reason }, null, 2)}\n`);
+        else
+            io.stdout(`${result.frozen ? 'frozen' : 'not frozen'}: ${result.reason}\n`);
+        return result.frozen ? EXIT.frozen : EXIT.ok;
+    }
+    catch (e) {
+        io.stderr(`The release freeze could not be checked: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e)}\n`);
+        return EXIT.failed;
+    }
+}
+async function main(io) {
+    // messages name flags and environment variables, not the action's inputs (src/core/settings.ts)
+    const dialect = (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .useDialect */ .ah)('cli');
+    try {
+        return await cliMain(io);
+    }
+    finally {
+        (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .useDialect */ .ah)(dialect);
+    }
+}
+async function cliMain(io, resuming) {
+    // the run's start: the time to protection is measured from here (the confirmation counts);
+    // a resume measures from the action's start, and records the maintainer's command
+    const startedAt = resuming?.handoff.startedAt ?? new Date().toISOString();
+    if (io.argv.length === 0) {
+        io.stderr(HELP);
+        return EXIT.badInput;
+    }
+    const bad = io.argv.find((a) => TOKEN_FLAGS.test(a));
+    if (bad) {
+        io.stderr(`${bad.split('=')[0]}: tokens are never taken from flags, because they would land in your shell history. Set NPM_TOKEN (npm) or GITHUB_TOKEN (GitHub) in the environment, or use your .npmrc.\n`);
+        return EXIT.badInput;
+    }
+    const webhookFlag = io.argv.find((a) => WEBHOOK_FLAGS.test(a));
+    if (webhookFlag) {
+        io.stderr(`${webhookFlag.split('=')[0]}: the webhook URL is a secret and is never taken from a flag, because it would land in your shell history. Set ANNOUNCE_WEBHOOK in the environment.\n`);
+        return EXIT.badInput;
+    }
+    if (io.argv[0] === 'freeze-check')
+        return freezeCheck(io, io.argv.slice(1));
+    if (io.argv[0] === 'resume' && !resuming)
+        return resume(io, io.argv.slice(1));
+    const values = parseFlags(io, io.argv, OPTIONS);
+    if (typeof values === 'number')
+        return values;
+    if (values.version) {
+        io.stdout(`${io.version}\n`);
+        return EXIT.ok;
+    }
+    const json = values.json === true;
+    const say = json ? io.stderr : io.stdout;
+    // what the plan already showed (its lines, its warnings) is not said again by the run
+    const shown = new Set();
+    // where log lines go: the terminal, or above the live progress while several targets run
+    let emit = say;
+    const log = {
+        info: (m) => {
+            if (!shown.has(m))
+                emit(`${m}\n`);
+        },
+        warning: (m) => {
+            if (shown.has(m))
+                return;
+            shown.add(m);
+            emit(`warning: ${m}\n`);
+        },
+        debug: () => { },
+    };
+    const result = {};
+    const finish = (code, extra = {}) => {
+        if (json)
+            io.stdout(`${JSON.stringify({ exitCode: code, ...result, ...extra }, null, 2)}\n`);
+        return code;
+    };
+    try {
+        const npm = (0,_targets_npm_npmrc_js__WEBPACK_IMPORTED_MODULE_22__/* .resolveNpmConfig */ .K)({
+            packageName: values.package,
+            registryFlag: values.registry,
+            cwd: io.cwd,
+            env: io.env,
+        });
+        const missing = missingFlags(values, io.cwd, npm.token, io.env);
+        if (missing.length > 0) {
+            const message = `Missing: ${missing.join('; ')}.\nRun release-rollback --help for the options.`;
+            io.stderr(`${message}\n`);
+            Object.assign(result, { status: 'failed', error: message });
+            return finish(EXIT.badInput);
+        }
+        const githubToken = (io.env.GITHUB_TOKEN || '').trim();
+        const bookkeepingOnGitHub = Boolean(values.repo && githubToken);
+        if (values.repo && !githubToken)
+            log.warning('--repo is set but GITHUB_TOKEN is not: the report is written locally and the issue text printed instead.');
+        const flag = {
+            'rollback-version': values.rollback,
+            'restore-version': values.restore,
+            channel: values.channel,
+            reason: values.reason,
+            package: values.package,
+            packages: values.packages,
+            'partial-ok': values['all-or-nothing'] ? 'false' : 'true',
+            strategy: values.strategy,
+            registry: npm.registry,
+            'npm-token': npm.token,
+            deprecate: values['no-deprecate'] ? 'false' : 'true',
+            'deprecation-message': values['deprecation-message'],
+            'published-after': values['published-after'],
+            'published-before': values['published-before'],
+            'release-commit': values['release-commit'],
+            'max-age': values['max-age'],
+            'require-holder': values['require-holder'] ? 'true' : 'false',
+            // --smoke-only reads the plan as a dry run does (no token needed)
+            'dry-run': values['dry-run'] || values['smoke-only'] ? 'true' : 'false',
+            drill: values.drill ? 'true' : 'false',
+            undo: values.undo ? 'true' : 'false',
+            'incident-id': values['incident-id'],
+            force: values.force ? 'true' : 'false',
+            'smoke-test': values['smoke-test'],
+            'smoke-test-timeout': values['smoke-test-timeout'],
+            'github-token': bookkeepingOnGitHub ? githubToken : '',
+            'create-issue': bookkeepingOnGitHub && !values['no-issue'] ? 'true' : 'false',
+            'commit-report': bookkeepingOnGitHub && !values['no-report'] ? 'true' : 'false',
+            'issue-labels': values['issue-labels'],
+            'issue-assignees': values['issue-assignees'],
+            'report-dir': values['report-dir'],
+            'report-branch': values['report-branch'],
+            severity: values.severity,
+            'rto-targets': values['rto-targets'],
+            targets: values.targets?.split(/[,\n]/).join('\n'),
+            'tag-prefix': values['tag-prefix'],
+            'helm-match': values['helm-match'],
+            'helm-timeout': values['helm-timeout'],
+            'helm-wait': values['helm-wait'],
+            'kube-context': values['kube-context'],
+            'verify-url': values['verify-url'],
+            'verify-field': values['verify-field'],
+            'verify-timeout': values['verify-timeout'],
+            'wait-for-cdn': values['wait-for-cdn'],
+            // Docker credentials come from the environment or the docker login's config, never flags
+            'registry-username': io.env.REGISTRY_USERNAME,
+            'registry-password': io.env.REGISTRY_PASSWORD,
+            // the webhook is a secret: from the environment only
+            'announce-webhook': io.env.ANNOUNCE_WEBHOOK,
+            'announce-format': values['announce-format'],
+        };
+        const get = (name) => flag[name] ?? '';
+        // the same validation as the action; error messages name the action's input, so say the flag too
+        const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' };
+        let inputs = (0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_20__/* .readInputs */ .Ko)(get, env);
+        const gi = (0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_20__/* .readGitHubInputs */ .BJ)(get, env);
+        const rtoTargets = (0,_incident_impact_js__WEBPACK_IMPORTED_MODULE_25__/* .parseRtoTargets */ .fg)('rto-targets', get('rto-targets'));
+        const announce = (0,_notify_config_js__WEBPACK_IMPORTED_MODULE_21__/* .readAnnounceInputs */ .Fz)(get);
+        // the local report uses the same validated report-dir and severity
+        const localReportDir = values['no-report'] ? undefined : gi.reportDir;
+        const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`;
+        const ctx = {
+            repository: values.repo ?? '',
+            serverUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).serverUrl,
+            actor: localActor(io.env, io.cwd),
+            // a resume's run is recorded as such (its comment, and a second resume finds it)
+            eventName: resuming ? 'resume' : 'cli',
+        };
+        // every target of the incident, built as the action builds them; git-tag targets move
+        // their tag through GitHub
+        const gitTagsAsked = inputs.targets?.some((t) => t.kind === 'git-tag') === true;
+        const client = (bookkeepingOnGitHub || gitTagsAsked) && githubToken
+            ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831))).createGitHubClient({
+                token: githubToken,
+                baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).apiUrl,
+                log,
+            })
+            : undefined;
+        // undo reads the incident's record before planning (by --incident-id alone it names the
+        // targets and versions): on GitHub with --repo, else in the reports of the local checkout
+        let undoRecord;
+        if (inputs.undo) {
+            const { githubRecords, localRecords, undoByIncidentId, undoRecordReader, checkOptionsOf } = await __nccwpck_require__.e(/* import() */ 953).then(__nccwpck_require__.bind(__nccwpck_require__, 1953));
+            const finder = client && bookkeepingOnGitHub
+                ? githubRecords(client, ctx, gi, log)
+                : localRecords(gitRoot(io.cwd), gi.reportDir);
+            inputs = await undoByIncidentId(inputs, finder, log);
+            undoRecord = undoRecordReader(finder, checkOptionsOf(inputs), log);
+        }
+        const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true;
+        if (gitTags && !(values.repo && githubToken))
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
+        // npm's second factor, asked of the person at most as often as the registry refuses (src/targets/npm/two-factor.ts)
+        const secondFactor = inputs.dryRun ? undefined : cliSecondFactor(io, values, (line) => emit(`${line}\n`));
+        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_29__/* .createTargets */ .T)(inputs, get, log, userAgent, {
+            env: io.env,
+            ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}),
+            ...(secondFactor ? { secondFactor } : {}),
+        });
+        try {
+            if (values['smoke-only']) {
+                // the smoke test alone, where no token is: the install scripts run there
+                const smoked = await (0,_incident_smoke_js__WEBPACK_IMPORTED_MODULE_26__/* .smokeOnly */ .w$)(get, inputs, targets, { log, env: io.env });
+                Object.assign(result, { status: smoked.status, smokeTested: smoked.tested });
+                return finish(EXIT.ok);
+            }
+            if (inputs.drill) {
+                // the drill: checks only, no confirmation (nothing anyone installs changes)
+                const { runDrill } = await __nccwpck_require__.e(/* import() */ 490).then(__nccwpck_require__.bind(__nccwpck_require__, 8490));
+                const drill = await runDrill(inputs, gi, targets, bookkeepingOnGitHub ? client : undefined, ctx, log);
+                for (const c of drill.checks)
+                    say(`  ${c.outcome === 'passed' ? 'ok  ' : c.outcome === 'failed' ? 'FAIL' : 'skip'} ${c.subject}: ${c.check} (${c.ms} ms): ${c.detail}\n`);
+                Object.assign(result, {
+                    status: drill.status,
+                    checks: drill.checks.map((c) => (c.input ? { ...c, input: (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .settingName */ .QX)(c.input) } : c)),
+                    ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}),
+                    ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}),
+                });
+                say(drill.status === 'drill-passed'
+                    ? 'Drill passed: a rollback would work now.\n'
+                    : `Drill failed: a rollback now would break:\n${drill.broken.map((b) => `  - ${b}`).join('\n')}\n`);
+                return finish(drill.status === 'drill-passed' ? EXIT.ok : EXIT.failed);
+            }
+            // 1. the plan, always shown first (a read-only pass over every target); its lines and
+            // warnings are said here, once
+            const preview = await (0,_incident_run_js__WEBPACK_IMPORTED_MODULE_24__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { }, warning: () => { } }, undoRecord ? { undoRecord } : {});
+            if (preview.status === 'skipped') {
+                const reason = preview.reason ??
+                    preview.targets
+                        .map((t) => t.skipped?.reason)
+                        .filter(Boolean)
+                        .join('; ');
+                log.info(`Skipped: ${reason}`);
+                Object.assign(result, summaryOf(preview));
+                return finish(EXIT.ok);
+            }
+            if (resuming) {
+                // the plan as the hand-off recorded it, or nothing: checked on these reads, and again before the first write
+                const problems = (0,_modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .handoffProblems */ .vt)(resuming.handoff, resuming.record, preview.targets);
+                if (preview.targets.length > 1 && preview.incidentId !== resuming.record.incidentId)
+                    problems.push(`the plan rebuilt from the record is incident ${preview.incidentId}, not ${resuming.record.incidentId}: the record was changed`);
+                if (problems.length > 0)
+                    throw new _modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .HandoffChangedError */ .j(resuming.record.incidentId, problems);
+            }
+            for (const t of preview.targets) {
+                for (const line of t.plan ? (0,_core_plan_js__WEBPACK_IMPORTED_MODULE_23__/* .describePlan */ .df)(t.plan) : [])
+                    shown.add(line);
+                for (const w of t.warnings)
+                    shown.add(w);
+            }
+            // a re-run with nothing left to change says so in one line at the end, not the plan
+            const nothingToChange = !inputs.dryRun &&
+                preview.targets.every((t) => t.plan !== undefined &&
+                    t.plan.tag.kind !== 'move' &&
+                    (t.plan.deprecation.kind === 'already' ||
+                        t.plan.deprecation.kind === 'off' ||
+                        t.plan.deprecation.kind === 'kept'));
+            if (!nothingToChange) {
+                say('Plan:\n');
+                for (const t of preview.targets)
+                    say(t.plan
+                        ? `  ${(0,_core_plan_js__WEBPACK_IMPORTED_MODULE_23__/* .describePlan */ .df)(t.plan).join('\n    ')}\n`
+                        : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
+            }
+            for (const w of preview.warnings) {
+                if (shown.has(w))
+                    shown.delete(w);
+                log.warning(w);
+            }
+            if (inputs.dryRun) {
+                Object.assign(result, summaryOf(preview));
+                say(`Dry run: nothing was changed.${announce ? ' No announcement was sent to ANNOUNCE_WEBHOOK.' : ''}\n`);
+                return finish(EXIT.ok);
+            }
+            // 2. confirmation (none when nothing in a registry changes)
+            if (!values.yes && !nothingToChange) {
+                const where = targets.length > 1
+                    ? `${targets.length} ${targets.every((t) => t.kind === 'npm') ? 'packages' : 'targets'}`
+                    : targets[0].kind === 'npm'
+                        ? inputs.registry
+                        : `${targets[0].kind} ${targets[0].name}`;
+                const what = inputs.undo ? 'undo (the bad version goes back on its channels)' : 'rollback';
+                const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm')
+                    ? `Apply this ${what} to ${where} on ${inputs.registry}? [y/N] `
+                    : `Apply this ${what} to ${where}? [y/N] `);
+                if (answer === undefined) {
+                    // stdin closed without an answer: a script or CI job
+                    io.stderr(`\nNo answer to confirm with (stdin is not a terminal): nothing was changed. Add --yes to apply without asking.\n`);
+                    Object.assign(result, { status: 'aborted', error: 'no confirmation: add --yes' });
+                    return finish(EXIT.badInput);
+                }
+                if (!/^y(es)?$/i.test(answer.trim())) {
+                    say('Aborted: nothing was changed.\n');
+                    Object.assign(result, { status: 'aborted' });
+                    return finish(EXIT.failed);
+                }
+            }
+            // 3. the rollback, exactly as the action runs it
+            // nothing to change: the run's step lines are not said, only its outcome (one line, below)
+            const runLog = nothingToChange ? { ...log, info: () => { } } : log;
+            const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined;
+            // the runbook around the writes: each step's module reads its own inputs (flags map onto them);
+            // an undo runs none of the rollback's runbook steps (they are about the restore version)
+            const steps = (0,_incident_steps_js__WEBPACK_IMPORTED_MODULE_27__/* .runbookSteps */ .E)(get, inputs, {
+                startedAt,
+                severity: gi.severity,
+                rtoTargets,
+                announce,
+                about: { ctx, targets },
+                log: runLog,
+                userAgent,
+                smoke: { env: io.env },
+                undoRecord,
+                ...(resuming ? { resumedAt: resuming.resumedAt } : {}),
+            });
+            // a resume: nothing but the recorded plan is written (src/modes/resume.ts)
+            if (resuming)
+                steps.beforeWrite?.unshift((0,_modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .handoffGuard */ .UI)(resuming.handoff, resuming.record));
+            // several targets: a line per target that updates on a terminal, plain lines otherwise
+            const progress = targets.length > 1 && !nothingToChange
+                ? (0,_progress_js__WEBPACK_IMPORTED_MODULE_9__/* .createProgress */ .m)({ write: say, isTTY: json ? io.tty?.stderr : io.tty?.stdout, columns: io.tty?.columns }, targets)
+                : undefined;
+            if (progress) {
+                steps.progress = (event) => progress.update(event);
+                emit = (text) => progress.log(text);
+            }
+            let execution;
+            try {
+                execution = await (0,_incident_execute_js__WEBPACK_IMPORTED_MODULE_14__/* .executeIncident */ .O)(inputs, gi, targets, gh, ctx, runLog, steps);
+            }
+            finally {
+                progress?.done();
+                emit = say;
+            }
+            const { result: outcome, bookkeeping } = execution;
+            Object.assign(result, summaryOf(outcome, bookkeeping));
+            if (outcome.status === 'skipped')
+                return finish(EXIT.ok);
+            // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
+            if (!gh && localReportDir !== undefined && outcome.status !== 'failed') {
+                const record = (0,_github_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .buildRecord */ .kA)(outcome, inputs, gi, ctx, new Date().toISOString());
+                const path = (0,_github_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .undoReportPath */ .II)(outcome, inputs, localReportDir) ??
+                    (0,_github_config_js__WEBPACK_IMPORTED_MODULE_15__/* .reportPath */ .e)(localReportDir, (0,_github_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .reportName */ .e6)(outcome), record.rollbackVersion, record.channel);
+                const file = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(gitRoot(io.cwd), path);
+                let previous;
+                try {
+                    previous = (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync)(file, 'utf8');
+                }
+                catch {
+                    previous = undefined;
+                }
+                const merged = (0,_github_record_js__WEBPACK_IMPORTED_MODULE_17__/* .mergeRecord */ .g_)(previous ? (0,_github_record_js__WEBPACK_IMPORTED_MODULE_17__/* .parseReportRecord */ .tf)(previous) : undefined, record);
+                merged.reportPath = path;
+                const text = (0,_github_render_report_js__WEBPACK_IMPORTED_MODULE_19__/* .renderReport */ .B)(merged, ctx, previous);
+                if (text !== previous) {
+                    (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(file), { recursive: true });
+                    (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.writeFileSync)(file, text);
+                    if (outcome.status !== 'already-done')
+                        say(`✔ incident report written to ${file}\n`);
+                }
+                else if (outcome.status !== 'already-done') {
+                    say(`✔ incident report ${file} is up to date\n`);
+                }
+                result.reportPath = file;
+                if (!values['no-issue'] && outcome.status !== 'already-done') {
+                    say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_18__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_18__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
+                }
+            }
+            if (outcome.error)
+                io.stderr(`${outcome.error.message}\n`);
+            if (outcome.status === 'awaiting-approval')
+                return finish(EXIT.awaitingApproval);
+            if (outcome.status === 'partial')
+                return finish(EXIT.partial);
+            if (outcome.status === 'failed')
+                return finish(EXIT.failed);
+            // a re-run that changed nothing: one line, and where the incident is recorded
+            const where = bookkeeping?.issueUrl
+                ? ` Issue: ${bookkeeping.issueUrl}`
+                : typeof result.reportPath === 'string'
+                    ? ` Report: ${result.reportPath}`
+                    : '';
+            if (outcome.undo) {
+                if (outcome.status !== 'already-done')
+                    for (const line of (0,_incident_summary_js__WEBPACK_IMPORTED_MODULE_28__/* .undoLines */ .Eq)(outcome))
+                        say(`${line.replace(/\*\*/g, '')}\n`);
+                say(outcome.status === 'already-done' ? `Already undone: nothing needed changing.${where}\n` : 'Undone.\n');
+            }
+            else
+                say(outcome.status === 'already-done' ? `Already rolled back: nothing needed changing.${where}\n` : 'Done.\n');
+            return finish(EXIT.ok);
+        }
+        finally {
+            dispose();
+        }
+    }
+    catch (e) {
+        const message = (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e);
+        io.stderr(`${message}\n`);
+        Object.assign(result, { status: 'failed', error: message });
+        return finish(e instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz ? EXIT.badInput : EXIT.failed);
+    }
+}
+const RESUME_OPTIONS = {
+    repo: { type: 'string' },
+    otp: { type: 'string' },
+    'approval-timeout': { type: 'string' },
+    yes: { type: 'boolean', short: 'y' },
+    json: { type: 'boolean' },
+    'report-dir': { type: 'string' },
+    'report-branch': { type: 'string' },
+    'issue-labels': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+};
+/**
+ * release-rollback resume <incident-id> --repo owner/name: a maintainer finishes a hand-off
+ * (src/handoff.ts). The incident record (the committed report, else the tracking issue) is
+ * read with GITHUB_TOKEN; the recorded plan is run as a command-line rollback, with the
+ * maintainer's second factor, and checked against the registry before anything is written.
+ */
+async function resume(io, args) {
+    const resumedAt = new Date().toISOString();
+    let values;
+    let positionals;
+    try {
+        ;
+        ({ values, positionals } = (0,node_util__WEBPACK_IMPORTED_MODULE_7__.parseArgs)({ args, options: RESUME_OPTIONS, strict: true, allowPositionals: true }));
+    }
+    catch (e) {
+        io.stderr(`${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e)}\nRun release-rollback --help for the options.\n`);
+        return EXIT.badInput;
+    }
+    if (values.help) {
+        io.stdout(HELP);
+        return EXIT.ok;
+    }
+    const say = values.json ? io.stderr : io.stdout;
+    const fail = (code, message, extra = {}) => {
+        io.stderr(`${message}\n`);
+        if (values.json)
+            io.stdout(`${JSON.stringify({ exitCode: code, status: 'failed', error: message, ...extra }, null, 2)}\n`);
+        return code;
+    };
+    const id = positionals[0] ?? '';
+    if (positionals.length !== 1 || !/^rr-[0-9a-f]{16}$/.test(id))
+        return fail(EXIT.badInput, `resume takes one incident id (rr- and 16 hex digits, as the tracking issue shows it)${positionals.length > 0 ? `, not ${JSON.stringify(positionals.join(' ').slice(0, 60))}` : ''}. Usage: release-rollback resume <incident-id> --repo owner/name`);
+    const githubToken = (io.env.GITHUB_TOKEN || '').trim();
+    if (!values.repo || !githubToken)
+        return fail(EXIT.badInput, `resume needs ${!values.repo ? '--repo owner/name (the repository of the tracking issue)' : ''}${!values.repo && !githubToken ? ' and ' : ''}${!githubToken ? 'GITHUB_TOKEN in the environment (contents: write, issues: write), to read the incident record and finish the bookkeeping' : ''}.`);
+    const log = {
+        info: (m) => say(`${m}\n`),
+        warning: (m) => say(`warning: ${m}\n`),
+        debug: () => { },
+    };
+    let found;
+    try {
+        const flag = {
+            'github-token': githubToken,
+            'report-dir': values['report-dir'],
+            'report-branch': values['report-branch'],
+            'issue-labels': values['issue-labels'],
+        };
+        const gi = (0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_20__/* .readGitHubInputs */ .BJ)((n) => flag[n] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo });
+        const { createGitHubClient } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831));
+        const client = createGitHubClient({ token: githubToken, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).apiUrl, log });
+        const { githubRecords } = await __nccwpck_require__.e(/* import() */ 953).then(__nccwpck_require__.bind(__nccwpck_require__, 1953));
+        const ctx = {
+            repository: values.repo,
+            serverUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).serverUrl,
+            eventName: 'resume',
+        };
+        found = await githubRecords(client, ctx, gi, log)(id);
+    }
+    catch (e) {
+        return fail(e instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz ? EXIT.badInput : EXIT.failed, (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e));
+    }
+    if (!found)
+        return fail(EXIT.badInput, `${id}: no record of this incident was found in ${values.repo} (the reports under ${values['report-dir'] ?? 'incidents'}/, the tracking issues): nothing was changed. Check the id and --repo (and --report-dir, --report-branch, --issue-labels if the workflow set them).`);
+    const state = (0,_modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .resumeState */ .xz)(found.record);
+    if (state.kind === 'no-handoff')
+        return fail(EXIT.badInput, `${id} (${found.source}) was not handed off: there is no plan waiting for a maintainer, so nothing was changed. To run this rollback again, use the usual command (release-rollback --help).`);
+    if (state.kind === 'done') {
+        const message = `Already resumed: incident ${id} was finished${state.run.actor ? ` by ${state.run.actor}` : ''} at ${state.run.at} (status ${state.run.status}; ${found.source}). Nothing to do, nothing was changed.`;
+        say(`${message}\n`);
+        if (values.json)
+            io.stdout(`${JSON.stringify({ exitCode: EXIT.ok, status: 'already-done', incidentId: id, message }, null, 2)}\n`);
+        return EXIT.ok;
+    }
+    say(`Resuming incident ${id} (${found.source}): the plan the hand-off recorded, checked against the registry first.\n`);
+    const pass = (name) => {
+        const v = values[name];
+        return v === undefined || v === false ? [] : v === true ? [`--${name}`] : [`--${name}=${v}`];
+    };
+    const argv = [
+        ...(0,_modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .resumeFlags */ .dc)(found.record, state.handoff),
+        `--repo=${values.repo}`,
+        ...pass('otp'),
+        ...pass('approval-timeout'),
+        ...pass('yes'),
+        ...pass('json'),
+        ...pass('report-dir'),
+        ...pass('report-branch'),
+        ...pass('issue-labels'),
+    ];
+    return cliMain({ ...io, argv }, { record: found.record, handoff: state.handoff, resumedAt });
+}
+/** The default of --approval-timeout. */
+const APPROVAL_TIMEOUT = '5m';
+/**
+ * The run's second factor for npm writes: --otp, a web approval link (opened in the browser
+ * where npm would open it), a code asked for on a terminal; each wait bounded by
+ * --approval-timeout.
+ */
+function cliSecondFactor(io, values, say) {
+    const timeoutText = values['approval-timeout']?.trim() || APPROVAL_TIMEOUT;
+    const timeoutMs = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_11__/* .parseDuration */ .E)('approval-timeout', timeoutText, {
+        min: 1000,
+        minText: '1s',
+        max: 3_600_000,
+        maxText: '1h',
+        fix: `use a duration such as 90s, 5m or 15m (units ${_core_duration_js__WEBPACK_IMPORTED_MODULE_11__/* .DURATION_UNITS */ .Z}; between 1s and 1h; ${APPROVAL_TIMEOUT} by default).`,
+    });
+    const otp = values.otp?.trim();
+    if (values.otp !== undefined && !/^[0-9A-Za-z]{4,64}$/.test(otp ?? ''))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz('otp', 'is not a one-time password (the digits your authenticator app shows).', 'pass --otp 123456, or leave it out to approve each write in the browser.');
+    const terminal = io.tty?.stdin === true && io.tty?.stdout === true;
+    // only on a terminal, as npm (lib/utils/open-url.js openUrlPrompt); io.openUrl stands in for the browser in tests
+    const open = terminal ? (io.openUrl ?? ((url) => openInBrowser(url, io.env))) : undefined;
+    return new _targets_npm_two_factor_js__WEBPACK_IMPORTED_MODULE_12__/* .SecondFactor */ .aN({
+        otp,
+        timeoutMs,
+        timeoutText,
+        say,
+        ...(open ? { open } : {}),
+        // a code is asked for only where someone can type it (npm's otplease asks only on a terminal)
+        ...(io.tty?.stdin === true ? { askCode: (q) => io.ask(q) } : {}),
+    });
+}
+/**
+ * Opens the approval link as npm's lib/utils/open-url.js does: npm's `browser` setting
+ * (npm_config_browser; `false`: print only), else the system's opener (macOS open, Windows
+ * start, others xdg-open: npm's config definitions). Only on a terminal (npm opens nothing
+ * without one); npm also first asks "Press ENTER to open in the browser...", which this
+ * skips: the link is printed either way, and a failure to open is not an error.
+ */
+function openInBrowser(url, env) {
+    const browser = (env.npm_config_browser ?? env.NPM_CONFIG_BROWSER ?? '').trim();
+    if (browser === 'false')
+        return;
+    const [command, args] = browser !== '' && browser !== 'true'
+        ? [browser, [url]]
+        : process.platform === 'darwin'
+            ? ['open', [url]]
+            : process.platform === 'win32'
+                ? ['cmd', ['/c', 'start', '""', url]]
+                : ['xdg-open', [url]];
+    try {
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(command, args, { stdio: 'ignore', detached: true });
+        child.on('error', () => { });
+        child.unref();
+    }
+    catch {
+        // the printed link is the way
+    }
+}
+/** The --json result: the incident, a row per target, and for one target its plan's details. */
+function summaryOf(o, b) {
+    const only = o.targets.length === 1 ? o.targets[0] : undefined;
+    const plan = only?.plan;
+    // a row per target; the packages list (several npm packages) is the same rows without kind and channel
+    const rows = o.targets.map((t) => ({
+        kind: t.kind,
+        name: t.name,
+        channel: t.channel,
+        outcome: t.outcome,
+        previous: t.plan?.previousVersion ?? null,
+        restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
+        moved: t.moved,
+        deprecated: t.deprecated,
+        error: (0,_incident_run_js__WEBPACK_IMPORTED_MODULE_24__/* .errorOf */ .Mz)(t) ?? null,
+    }));
+    return {
+        status: o.status,
+        ...(o.undo ? { undo: true } : {}),
+        incidentId: o.incidentId || null,
+        ...(only ? { package: only.name, channel: only.channel } : {}),
+        ...(o.reason ? { reason: o.reason } : {}),
+        ...(plan
+            ? {
+                rollbackVersion: plan.rollbackVersion,
+                restoreVersion: plan.restoreVersion,
+                previousVersion: plan.previousVersion ?? null,
+                moved: only?.moved,
+                deprecated: only?.deprecated,
+            }
+            : {}),
+        ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm')
+            ? {
+                packages: rows.map(({ kind: _kind, channel: _channel, ...row }) => row),
+            }
+            : {}),
+        targets: rows,
+        warnings: o.warnings,
+        issueUrl: b?.issueUrl ?? null,
+        reportUrl: b?.reportUrl ?? null,
+        pullRequestUrl: b?.pullRequestUrl ?? null,
+        ...(o.impact ? { impact: o.impact } : {}),
+        ...(o.error ? { error: o.error.message } : {}),
+    };
+}
+function askLine(question) {
+    return new Promise((resolve) => {
+        const rl = (0,node_readline__WEBPACK_IMPORTED_MODULE_4__.createInterface)({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY === true });
+        let answered = false;
+        rl.question(question, (a) => {
+            answered = true;
+            rl.close();
+            resolve(a);
+        });
+        rl.on('close', () => {
+            if (!answered)
+                resolve(undefined);
+        });
+    });
+}
+// run when executed (not when imported by the tests)
+if (process.argv[1] && /(?:cli\.[tj]s|cli[\\/]index\.js|release-rollback)$/.test(process.argv[1])) {
+    const code = await main({
+        argv: process.argv.slice(2),
+        env: process.env,
+        cwd: process.cwd(),
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+        ask: askLine,
+        version: ownVersion(),
+        tty: {
+            stdout: process.stdout.isTTY === true,
+            stderr: process.stderr.isTTY === true,
+            stdin: process.stdin.isTTY === true,
+            columns: process.stdout.columns,
+        },
+    }).catch((e) => {
+        process.stderr.write(`${e instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .RollbackError */ .ZS ? e.message : String(e)}\n`);
+        return EXIT.failed;
+    });
+    process.exitCode = code;
+}
+/** The package's version: the bundle, dist/cli/index.js, sits two levels below package.json. */
+function ownVersion() {
+    try {
+        // built at run time on purpose: a literal path would be bundled by ncc as an asset
+        const file = ['..', '..', 'package.json'].reduce((dir, part) => (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, part), (0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)((0,node_url__WEBPACK_IMPORTED_MODULE_5__.fileURLToPath)(import.meta.url)));
+        return JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync)(file, 'utf8')).version ?? 'unknown';
+    }
+    catch {
+        return 'unknown';
+    }
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 9851:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ createProgress)
+/* harmony export */ });
+const WORDS = {
+    reading: 'reading',
+    planned: 'planned',
+    skipped: 'skipped',
+    'not-affected': 'not affected',
+    writing: 'moving the channel',
+    retiring: 'deprecating the bad version',
+    'putting-back': 'putting the channel back',
+    done: 'done',
+    failed: 'FAILED',
+};
+const MARK = {
+    reading: '…',
+    planned: '·',
+    skipped: '-',
+    'not-affected': '-',
+    writing: '…',
+    retiring: '…',
+    'putting-back': '↩',
+    done: '✔',
+    failed: '✖',
+};
+const ESC = '\u001b[';
+function nameOf(t) {
+    return t.kind === 'npm' ? t.name : `${t.kind}:${t.name}`;
+}
+/** One line of text for a target's state; cut to the terminal's width so a redraw never wraps. */
+function line(name, event, width) {
+    const text = event
+        ? `${MARK[event.phase]} ${name}: ${WORDS[event.phase]}${event.detail ? ` (${event.detail.split('\n')[0]})` : ''}`
+        : `  ${name}: waiting`;
+    return width && width > 4 && text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text;
+}
+function createProgress(stream, targets) {
+    const names = targets.map(nameOf);
+    const state = new Map();
+    if (stream.isTTY !== true) {
+        // plain lines: each change once; reading and planning are not repeated (the plan was printed above)
+        const last = new Map();
+        return {
+            update(event) {
+                if (event.phase === 'reading' || event.phase === 'planned')
+                    return;
+                const name = nameOf(event);
+                const text = line(name, event, undefined);
+                if (last.get(name) === text)
+                    return;
+                last.set(name, text);
+                stream.write(`${text}\n`);
+            },
+            log: (text) => void stream.write(text),
+            done: () => { },
+        };
+    }
+    let drawn = 0;
+    let finished = false;
+    const erase = () => {
+        if (drawn > 0)
+            stream.write(`${ESC}${drawn}A${ESC}0J`);
+        drawn = 0;
+    };
+    const draw = () => {
+        const lines = names.map((n) => line(n, state.get(n), stream.columns));
+        stream.write(lines.map((l) => `${ESC}2K${l}\n`).join(''));
+        drawn = lines.length;
+    };
+    draw();
+    return {
+        update(event) {
+            if (finished)
+                return;
+            state.set(nameOf(event), event);
+            erase();
+            draw();
+        },
+        log(text) {
+            if (finished) {
+                stream.write(text);
+                return;
+            }
+            erase();
+            stream.write(text.endsWith('\n') ? text : `${text}\n`);
+            draw();
+        },
+        done() {
+            finished = true;
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 4389:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BJ: () => (/* binding */ readGitHubInputs),
+/* harmony export */   Ko: () => (/* binding */ readInputs),
+/* harmony export */   Th: () => (/* binding */ packageNameFromWorkspace),
+/* harmony export */   YY: () => (/* binding */ mainKind),
+/* harmony export */   jJ: () => (/* binding */ targetsFrom),
+/* harmony export */   pn: () => (/* binding */ parseChannel),
+/* harmony export */   sx: () => (/* binding */ DEFAULT_REGISTRY),
+/* harmony export */   ud: () => (/* binding */ checkPlainText),
+/* harmony export */   w4: () => (/* binding */ requireNpmToken),
+/* harmony export */   yG: () => (/* binding */ parseBoolean)
+/* harmony export */ });
+/* unused harmony exports MAX_REASON_LENGTH, TARGETS, parseIncidentId, parseVersion, parsePublishedAfter, parseCommit, MAX_AGE_LIMIT_MS, parseMaxAge, parseStrategy, parseTarget, parseReason, parseRegistry, parseDeprecationMessage, workspacePackages, readTargets, isFreezeCheck */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8571);
+/* harmony import */ var _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7177);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4296);
+/* harmony import */ var _github_incident_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(8629);
+/* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7661);
+/* harmony import */ var _targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5001);
+/* harmony import */ var _targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7756);
+/* harmony import */ var _targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5307);
+/* harmony import */ var _targets_docker_image_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7658);
+/* harmony import */ var _targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(4293);
+/* harmony import */ var _targets_spec_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8357);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(1922);
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+// the template lives in the core (the planner fills it); re-exported for the callers that import it from here
+
+
+
+const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
+const MAX_REASON_LENGTH = 1000;
+const PLACEHOLDERS = _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__/* .DEPRECATION_PLACEHOLDERS */ .EV;
+const TARGETS = ['npm', 'docker', 'helm'];
+/** The incident ids this tool makes (src/plan.ts incidentId): rr- and 16 hex digits. */
+function parseIncidentId(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (!/^rr-[0-9a-f]{16}$/i.test(v)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an incident id.`, `give the incident id of the rollback you undo (rr- and 16 hex digits, as its tracking issue and report show it)${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? ', or leave it empty' : ''}.`);
+    }
+    return v.toLowerCase();
+}
+/** npm writes need a token (a dry run does not). */
+function requireNpmToken(token) {
+    if (token !== undefined)
+        return;
+    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('npm-token')} (a granular token with read and write access to the package and "bypass 2FA", or a "read and write (stage only)" one)${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? ` (trusted publishing, permissions: id-token: write, can only publish: it serves ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('strategy', 'republish')} with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('deprecate', 'false')}, never a retag)` : ''}, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('dry-run', 'true')} to only see the plan.`);
+}
+function parseBoolean(name, raw, fallback) {
+    const v = raw.trim();
+    if (v === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(v))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(v))
+        return false;
+    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${v}" is not a boolean.`, `use true or false.`);
+}
+/** A version as the user typed it: `v1.2.3` is accepted and normalised to `1.2.3`. */
+function parseVersion(name, raw) {
+    const v = raw.trim().replace(/^[vV](?=\d)/, '');
+    if (v.length > 256 || semver__WEBPACK_IMPORTED_MODULE_2___default().valid(v) === null) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`, `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`);
+    }
+    return v;
+}
+/** An ISO-8601 time with a zone (as GitHub's run_started_at), normalised to UTC. */
+function parsePublishedAfter(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN;
+    if (Number.isNaN(ms)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
+    }
+    return new Date(ms).toISOString();
+}
+/** A full commit SHA (40 hex, any case), normalised to lower case; undefined when empty. */
+function parseCommit(name, raw) {
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (!/^[0-9a-fA-F]{40}$/.test(v)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
+    }
+    return v.toLowerCase();
+}
+/** the longest max-age: a year (beyond that, leave it empty for no limit) */
+const MAX_AGE_LIMIT_MS = 8760 * 3_600_000;
+/**
+ * max-age: a duration (core/duration.ts: `24h`, `90m`, `1h30m`, `1.5h`, `2d`) in
+ * milliseconds; undefined when empty (no limit). More than zero, at most a year (8760h).
+ */
+function parseMaxAge(name, raw) {
+    if (raw.trim() === '')
+        return undefined;
+    const empty = (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? `leave ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)(name)} empty` : `leave out ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)(name)}`;
+    return (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDuration */ .E)(name, raw, {
+        max: MAX_AGE_LIMIT_MS,
+        maxText: 'a year (8760h)',
+        fix: `use a duration such as 24h, 90m, 1h30m or 2d (units ${_core_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .DURATION_UNITS */ .Z}; at most 8760h), or ${empty} for no limit.`,
+    });
+}
+/**
+ * Text that goes into the deprecation message, the issue, the report and the logs: no C0
+ * or C1 control characters (tab and newline excepted), no DEL, and no bidirectional
+ * controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which can hide or
+ * reorder what a reader sees. A Windows line end (CRLF) is read as a newline.
+ */
+function checkPlainText(name, raw, what) {
+    const text = raw.replace(/\r\n/g, '\n');
+    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text);
+    const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text);
+    const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi);
+    if (found) {
+        const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
+    }
+    return text;
+}
+function parseStrategy(name, raw, target) {
+    const v = (raw.trim() || 'retag').toLowerCase();
+    if (v !== 'retag' && v !== 'republish')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
+    if (v === 'republish' && target !== 'npm')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `republish is for npm packages, not target: ${target}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('strategy', 'retag')}.`);
+    return v;
+}
+/** The kind whose inputs apply: the one kind, or with several (the targets input) npm when it is among them. */
+function mainKind(kinds) {
+    if (kinds.size === 1)
+        return [...kinds][0];
+    return kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm';
+}
+function parseTarget(name, raw) {
+    const v = (raw.trim() || 'npm').toLowerCase();
+    if (!TARGETS.includes(v))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`);
+    return v;
+}
+/** A dist-tag: URL-safe, and not something npm would read as a version range. */
+function parseChannel(name, raw) {
+    const tag = raw.trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(tag)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
+    }
+    if (semver__WEBPACK_IMPORTED_MODULE_2___default().validRange(tag) !== null) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}.`);
+    }
+    return tag;
+}
+function parseReason(name, raw) {
+    const reason = raw.trim();
+    if (reason === '') {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.');
+    }
+    if (reason.length > MAX_REASON_LENGTH) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
+    }
+    return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs');
+}
+function parseRegistry(name, raw) {
+    const value = raw.trim() || DEFAULT_REGISTRY;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'must not carry credentials, a query or a fragment.', `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('npm-token')} and give the bare registry URL.`);
+    }
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (url.protocol === 'http:' && !loopback) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.');
+    }
+    if (!url.pathname.endsWith('/'))
+        url.pathname += '/';
+    return url.toString();
+}
+function parseDeprecationMessage(name, raw) {
+    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') ||
+        _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__/* .DEFAULT_DEPRECATION_MESSAGE */ .Jl;
+    for (const m of template.matchAll(/\{([^}]*)\}/g)) {
+        if (!PLACEHOLDERS.includes(m[1])) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
+        }
+    }
+    return template;
+}
+/**
+ * The npm workspaces of the repository (package.json `workspaces`, an array or
+ * `{ packages: [...] }` of globs), leaving out private packages, which are never published.
+ */
+function workspacePackages(dir) {
+    let root;
+    try {
+        root = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json'), 'utf8'));
+    }
+    catch {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `is workspaces, but ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
+    }
+    const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? []);
+    if (globs.length === 0)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
+    const names = [];
+    for (const g of globs) {
+        for (const found of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
+            try {
+                const manifest = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, found), 'utf8'));
+                if (manifest.name && !manifest.private)
+                    names.push((0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)('packages', manifest.name));
+            }
+            catch (e) {
+                if (e instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz)
+                    throw e;
+            }
+        }
+    }
+    const unique = [...new Set(names)].sort();
+    if (unique.length === 0)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
+    return unique;
+}
+/** The package's name from package.json in the workspace, for the `package` default. */
+function packageNameFromWorkspace(dir) {
+    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json');
+    let text;
+    try {
+        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
+    }
+    catch {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and there is no package.json in ${dir}.`, (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
+            ? 'set the package input, or check out the repository before this step.'
+            : "pass --package, or run it in the package's folder.");
+    }
+    let name;
+    try {
+        name = JSON.parse(text).name;
+    }
+    catch {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} is not valid JSON.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('package')}.`);
+    }
+    if (typeof name !== 'string' || name === '') {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} has no name.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('package')}.`);
+    }
+    return name;
+}
+/** The inputs that name the targets of one kind: the shorthand for a targets list. */
+const SHORTHAND = ['package', 'packages', 'image', 'release'];
+/**
+ * The targets input, parsed; undefined when it is empty. Refuses it together with the
+ * shorthand inputs (package, packages, image, release) or a target other than npm (the
+ * default): each line names its own kind.
+ */
+function readTargets(get) {
+    const raw = get('targets');
+    if (raw.trim() === '')
+        return undefined;
+    const given = SHORTHAND.filter((name) => get(name).trim() !== '');
+    if (given.length > 0) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('targets', `is given together with ${given.join(' and ')}, which name${given.length === 1 ? 's' : ''} targets too.`, `list every target in targets (such as npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod) and leave ${given.join(' and ')} empty: they are the shorthand for one kind.`);
+    }
+    const kind = get('target').trim().toLowerCase();
+    if (kind !== '' && kind !== 'npm') {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('targets', `is given together with target: ${kind.slice(0, 40)}.`, `leave target unset: each line of targets names its kind (such as docker:ghcr.io/acme/app).`);
+    }
+    const specs = (0,_targets_spec_js__WEBPACK_IMPORTED_MODULE_11__/* .parseTargets */ .Sx)(raw, 'targets');
+    return specs;
+}
+/**
+ * Every target of the incident as one list, whether the targets input named them or the
+ * shorthand did: package or packages (npm, one line each), image (docker) or release
+ * (helm). `get` is needed for one case only: a Helm release whose namespace input is
+ * empty is `release` (the kubeconfig context's namespace) with it, and
+ * `default/release` (packageName, the incident's name) without it.
+ */
+function targetsFrom(inputs, get) {
+    if (inputs.targets)
+        return inputs.targets;
+    const kind = inputs.target ?? 'npm';
+    if (kind === 'npm')
+        return (inputs.packageNames ?? [inputs.packageName]).map((name) => ({ kind: 'npm', name }));
+    if (kind === 'docker')
+        return [{ kind: 'docker', name: inputs.packageName }];
+    if (get) {
+        const namespace = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace'));
+        const release = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseReleaseName */ .YY)('release', get('release'));
+        return [{ kind: 'helm', name: namespace ? `${namespace}/${release}` : release }];
+    }
+    return [{ kind: 'helm', name: inputs.packageName }];
+}
+/**
+ * freeze-check: true - the action only checks the release freeze (src/freeze.ts reads its
+ * own inputs), so none of the rollback's inputs, rollback-version and reason among them,
+ * is required then: readInputs is not called.
+ */
+function isFreezeCheck(get) {
+    return parseBoolean('freeze-check', get('freeze-check'), false);
+}
+/**
+ * Parses and validates every input before anything touches a registry.
+ * `env` supplies the workspace folder and the NODE_AUTH_TOKEN fallback (what
+ * actions/setup-node users already have).
+ */
+function readInputs(get, env = process.env) {
+    // drill: prove a rollback would work, write nothing anyone installs; the usual form is
+    // rollback-version: current (the default in a drill), with no release to identify
+    const drill = parseBoolean('drill', get('drill'), false);
+    const undo = parseBoolean('undo', get('undo'), false);
+    // undo by incident id: the record names the targets and versions (read before planning)
+    const incidentId = parseIncidentId('incident-id', get('incident-id'));
+    if (incidentId !== undefined && !undo) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('incident-id', `is set without ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('undo')}: it names the rollback an undo reverses.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('undo', 'true')} to undo that incident, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'} (a rollback is named by its versions and targets).`);
+    }
+    if (incidentId !== undefined && drill)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('incident-id', `is set together with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('drill', 'true')}.`, `a drill undoes nothing: ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'}.`);
+    const byId = incidentId !== undefined;
+    const rollbackRaw = get('rollback-version') || (drill ? 'current' : '');
+    if (rollbackRaw.trim() === '' && !byId) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
+    }
+    const current = rollbackRaw.trim().toLowerCase() === 'current';
+    const rollbackVersion = current
+        ? 'current'
+        : rollbackRaw.trim() === ''
+            ? ''
+            : parseVersion('rollback-version', rollbackRaw);
+    const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
+    if (current && publishedAfter === undefined && !drill) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-after', `is required with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('rollback-version', 'current')}.`, "pass the time the release started (such as the failed run's run_started_at): without it a re-run would roll back the restored version too.");
+    }
+    // the release's identity: they guard an exact version as well as `current`
+    const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
+    if (publishedAfter !== undefined &&
+        publishedBefore !== undefined &&
+        Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-before', `is not after ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-after')} (${publishedBefore} <= ${publishedAfter}).`, `pass the time the release run ended (the failed run's updated_at) as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-before')}, and the time it started (run_started_at) as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-after')}.`);
+    }
+    const releaseCommit = parseCommit('release-commit', get('release-commit'));
+    const maxAgeMs = parseMaxAge('max-age', get('max-age'));
+    const requireHolder = parseBoolean('require-holder', get('require-holder'), false);
+    const restoreRaw = get('restore-version');
+    const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
+    if (restoreVersion === rollbackVersion) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('restore-version', `is the same as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} (${rollbackVersion}).`, `give the good version to restore, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave it empty' : `leave out ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}`} to pick the last known good one.`);
+    }
+    const targets = readTargets(get);
+    // by incident id with no target named: the record names them (and their kinds). The
+    // runner passes action.yml's defaults (target npm, channel latest, strategy retag) as if
+    // given, so a default counts as not given
+    const namedTargets = targets !== undefined ||
+        SHORTHAND.some((name) => get(name).trim() !== '') ||
+        !['', 'npm'].includes(get('target').trim().toLowerCase());
+    const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))]);
+    if (byId && !namedTargets)
+        kinds.clear();
+    // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
+    const target = mainKind(kinds);
+    // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
+    // deployed revision) and a git-tag target's channel is the moving tag itself
+    const channelRaw = get('channel') || 'latest';
+    if (kinds.has('docker'))
+        (0,_targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__/* .parseTag */ .E)('channel', channelRaw);
+    const channel = kinds.has('npm')
+        ? parseChannel('channel', channelRaw)
+        : kinds.has('docker')
+            ? (0,_targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__/* .parseTag */ .E)('channel', channelRaw)
+            : kinds.has('helm') && kinds.size === 1
+                ? _targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .HELM_CHANNEL */ .jH
+                : channelRaw.trim();
+    // by incident id, an empty reason is the rollback's (from the record)
+    const reason = byId && get('reason').trim() === '' ? '' : parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''));
+    // what is rolled back: the npm package(s), the image, or the Helm release
+    let packageName;
+    let packageNames;
+    let fromWorkspaces = false;
+    if (byId && !namedTargets) {
+        packageName = '';
+    }
+    else if (targets && targets[0].kind === 'helm') {
+        const h = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseHelmTargetName */ .gu)('targets', targets[0].name);
+        packageName = `${h.namespace ?? ((0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace')) || 'default')}/${h.release}`;
+        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
+    }
+    else if (targets) {
+        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
+        packageName = targets[0].name;
+    }
+    else if (target === 'docker') {
+        if (get('image').trim() === '')
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
+        packageName = (0,_targets_docker_image_js__WEBPACK_IMPORTED_MODULE_9__/* .parseImage */ .zZ)(get('image')).name;
+    }
+    else if (target === 'helm') {
+        // namespace/release: same-named releases in two namespaces are two incidents
+        if (get('release').trim() === '')
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
+        packageName = `${(0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace')) || 'default'}/${(0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseReleaseName */ .YY)('release', get('release'))}`;
+    }
+    else {
+        const packagesRaw = get('packages').trim();
+        const packageRaw = get('package');
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        if (packagesRaw === 'workspaces') {
+            packageNames = workspacePackages(workspace);
+            fromWorkspaces = true;
+        }
+        else {
+            const listed = [
+                ...new Set([packagesRaw, packageRaw]
+                    .join('\n')
+                    .split(/[,\n]/)
+                    .map((p) => p.trim())
+                    .filter(Boolean)),
+            ];
+            packageNames =
+                listed.length > 0
+                    ? listed.map((p) => (0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)(packagesRaw ? 'packages' : 'package', p))
+                    : [(0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)('package', packageNameFromWorkspace(workspace))];
+        }
+        if (packageNames.length > 100)
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
+        packageName = packageNames[0];
+    }
+    const registry = kinds.has('npm') || (byId && !namedTargets) ? parseRegistry('registry', get('registry')) : '';
+    const dryRun = parseBoolean('dry-run', get('dry-run'), false);
+    // hand the writes to a maintainer (src/handoff.ts): no npm token is needed to read and plan
+    const handoff = parseBoolean('handoff', get('handoff'), false);
+    if (handoff && (undo || drill || dryRun))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('handoff', `is set together with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)(undo ? 'undo' : drill ? 'drill' : 'dry-run', 'true')}.`, 'a hand-off plans a rollback for a maintainer to finish: leave handoff at false for an undo, a drill or a dry run.');
+    if (drill && dryRun)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('drill', `and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('dry-run')} are both ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'true' : 'given'}.`, `a drill writes nothing anyone installs already (it needs the token to prove the write): ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('dry-run', 'false')}.`);
+    if (undo && rollbackVersion === 'current') {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', `give the same exact ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} (and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}) as the rollback you undo.`);
+    }
+    const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
+    if (/\s/.test(tokenRaw)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
+    }
+    const npmToken = tokenRaw === '' ? undefined : tokenRaw;
+    // tokenless: trusted publishing, where the runner offers the job an ID token. By incident id
+    // with no target named, the record says whether npm is among them (undoInputs checks then)
+    const npmMaybe = kinds.has('npm') || (byId && !namedTargets);
+    const npmOidc = npmToken === undefined && !dryRun && npmMaybe && (0,_targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_8__/* .idTokenAvailable */ .wl)(env);
+    if (!dryRun && !handoff && kinds.has('npm') && !npmOidc)
+        requireNpmToken(npmToken);
+    const force = parseBoolean('force', get('force'), false);
+    if (requireHolder && force) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('require-holder', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
+            ? 'is true together with force: true, which moves the channel whatever it holds.'
+            : 'is given together with --force, which moves the channel whatever it holds.', `use one of them: ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('require-holder')} (automation: skip when the channel moved on) or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('force')} (by hand: move it anyway).`);
+    }
+    const strategy = parseStrategy('strategy', get('strategy'), target);
+    const undoById = byId
+        ? {
+            incidentId,
+            given: {
+                ...(rollbackVersion !== '' ? { rollbackVersion } : {}),
+                ...(restoreVersion !== undefined ? { restoreVersion } : {}),
+                ...(!['', 'latest'].includes(get('channel').trim()) ? { channel } : {}),
+                ...(strategy !== 'retag' ? { strategy } : {}),
+                ...(namedTargets
+                    ? {
+                        targets: {
+                            input: targets ? 'targets' : (SHORTHAND.find((n) => get(n).trim() !== '') ?? 'package'),
+                            targets: targetsFrom({ targets, target, packageName, packageNames }, get),
+                        },
+                    }
+                    : {}),
+            },
+        }
+        : undefined;
+    return {
+        target,
+        targets,
+        packageNames: packageNames && packageNames.length > 0 ? packageNames : [packageName],
+        fromWorkspaces,
+        partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
+        strategy,
+        rollbackVersion,
+        publishedAfter,
+        publishedBefore,
+        releaseCommit,
+        maxAgeMs,
+        requireHolder,
+        restoreVersion,
+        channel,
+        reason,
+        packageName,
+        registry,
+        npmToken,
+        ...(npmOidc ? { npmOidc } : {}),
+        // container tags and Helm releases have no deprecation
+        deprecate: (kinds.has('npm') || (byId && !namedTargets)) && parseBoolean('deprecate', get('deprecate'), true),
+        deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
+        dryRun,
+        ...(drill ? { drill } : {}),
+        force,
+        ...(undo ? { undo } : {}),
+        ...(undoById ? { undoById } : {}),
+        ...(handoff ? { handoff } : {}),
+    };
+}
+function parseList(raw) {
+    return [
+        ...new Set(raw
+            .split(/[,\n]/)
+            .map((s) => s.trim())
+            .filter(Boolean)),
+    ];
+}
+function readGitHubInputs(get, env = process.env) {
+    const createIssue = parseBoolean('create-issue', get('create-issue'), true);
+    const githubRelease = parseBoolean('github-release', get('github-release'), true);
+    const commitReport = parseBoolean('commit-report', get('commit-report'), true);
+    const labels = parseList(get('issue-labels') || 'rollback');
+    for (const label of labels) {
+        if (label.length > 50)
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`, 'use shorter label names.');
+    }
+    if (createIssue && labels.length === 0) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', 'is empty.', 'keep at least one label (default rollback): a re-run finds the tracking issue again by it.');
+    }
+    const assignees = parseList(get('issue-assignees')).map((a) => a.replace(/^@/, ''));
+    for (const a of assignees) {
+        if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(a)) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.');
+        }
+    }
+    const reportDir = (0,_github_config_js__WEBPACK_IMPORTED_MODULE_5__/* .parseReportDir */ .r)('report-dir', get('report-dir') || 'incidents');
+    const branchRaw = get('report-branch').trim();
+    if (branchRaw &&
+        (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
+    }
+    const severityRaw = (get('severity') || 'high').trim().toLowerCase();
+    if (!_github_incident_js__WEBPACK_IMPORTED_MODULE_14__/* .SEVERITIES */ .o.includes(severityRaw)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('severity', `"${severityRaw.slice(0, 40)}" is not a severity.`, `use one of ${_github_incident_js__WEBPACK_IMPORTED_MODULE_14__/* .SEVERITIES */ .o.join(', ')}.`);
+    }
+    const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
+    if ((createIssue || commitReport) && token === undefined) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('github-token', 'is empty, and the tracking issue and incident report need it.', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
+            ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.'
+            : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.');
+    }
+    if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
+            ? 'run it in a workflow, or set create-issue: false and commit-report: false.'
+            : 'pass --repo owner/name, or --no-issue and --no-report.');
+    }
+    return {
+        token,
+        createIssue,
+        labels,
+        assignees,
+        commitReport,
+        reportDir,
+        reportBranch: branchRaw || undefined,
+        severity: severityRaw,
+        githubRelease,
+    };
+}
+
+
+/***/ }),
+
+/***/ 7177:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EV: () => (/* binding */ DEPRECATION_PLACEHOLDERS),
+/* harmony export */   Jl: () => (/* binding */ DEFAULT_DEPRECATION_MESSAGE),
+/* harmony export */   Ky: () => (/* binding */ renderDeprecationMessage)
+/* harmony export */ });
+// The deprecation message template: its default, its placeholders and how it is filled.
+// Pure: the planner (src/plan.ts) renders it; src/inputs.ts only validates what the user gave.
+const DEFAULT_DEPRECATION_MESSAGE = '{version} was rolled back: {reason}. Use {restore} instead.';
+/** The placeholders a template may use, as `{name}`. */
+const DEPRECATION_PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'];
+/** Fills the deprecation template; whitespace is folded so the message stays one line. */
+function renderDeprecationMessage(template, values) {
+    return template
+        .replace(/\{(version|restore|channel|reason)\}/g, (_, k) => values[k])
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+
+
+/***/ }),
+
+/***/ 8571:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   Z: () => (/* binding */ DURATION_UNITS)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+// Durations as every duration input takes them: Go's notation (`30s`, `5m`, `1h30m`, `1.5h`,
+// `500ms`) plus days (`2d` is 48h), which Go lacks but an age or a recovery-time target is
+// often said in. One parser for max-age, smoke-test-timeout, verify-timeout, wait-for-cdn
+// and rto-targets; each caller keeps its own limits, default and empty value.
+// Pure: no I/O.
+
+/** The units, for messages and descriptions. */
+const DURATION_UNITS = 'ms, s, m, h, d';
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+// `ms` before `m`: 5ms is five milliseconds, 5m five minutes
+const DURATION = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+/** longer text is refused before it is read (a duration this long is a mistake or an attack) */
+const MAX_TEXT = 40;
+/**
+ * A duration in whole milliseconds, or an InputError naming `input`, what is wrong and
+ * `rule.fix`. Units ms, s, m, h, d (case-insensitive), several in a row (`1h30m`), each with
+ * an optional fraction (`1.5h`). Empty text is not a duration: callers decide what empty means.
+ */
+function parseDuration(input, raw, rule) {
+    const text = raw.trim();
+    const v = text.toLowerCase();
+    if (rule.zero && /^0+$/.test(v))
+        return 0;
+    if (v.length > MAX_TEXT || !DURATION.test(v))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${JSON.stringify(text.slice(0, MAX_TEXT))} is not a duration.`, rule.fix);
+    let ms = 0;
+    for (const [, n, unit] of v.matchAll(PART))
+        ms += Number(n) * UNIT_MS[unit];
+    ms = Math.round(ms);
+    if (ms === 0 && rule.zero)
+        return 0;
+    if (!(ms > 0))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `must be longer than 0 (got ${text}).`, rule.fix);
+    if (rule.min !== undefined && ms < rule.min)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${text} is shorter than ${rule.minText ?? `${rule.min}ms`}.`, rule.fix);
+    if (ms > rule.max)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${text} is longer than ${rule.maxText}.`, rule.fix);
+    return ms;
+}
+
+
+/***/ }),
+
+/***/ 4296:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GM: () => (/* binding */ PartialError),
+/* harmony export */   Rx: () => (/* binding */ CapabilityError),
+/* harmony export */   ZS: () => (/* binding */ RollbackError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   gl: () => (/* binding */ RegistryError)
+/* harmony export */ });
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
+
+/** Every error the action raises on purpose says what went wrong and how to fix it. */
+class RollbackError extends Error {
+    fix;
+    constructor(message, fix) {
+        super(fix ? `${message} Fix: ${fix}` : message);
+        this.fix = fix;
+        this.name = 'RollbackError';
+    }
+}
+/**
+ * A bad input, found before anything was written. Names the input by its action.yml key;
+ * the message says it as the entry that runs does (src/core/settings.ts): `Input '<input>':
+ * <problem> Fix: <fix>` in the action, `<flag or variable>: <problem> Fix: <fix>` in the CLI.
+ */
+class InputError extends RollbackError {
+    input;
+    problem;
+    constructor(input, 
+    /** what is wrong, without the input's name */
+    problem, fix) {
+        super(`${(0,_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .inputLabel */ .NB)(input)} ${problem}`, fix);
+        this.input = input;
+        this.problem = problem;
+        this.name = 'InputError';
+    }
+}
+/** The registry refused or failed a request. */
+class RegistryError extends RollbackError {
+    status;
+    code;
+    constructor(message, fix, status, code) {
+        super(message, fix);
+        this.status = status;
+        this.code = code;
+        this.name = 'RegistryError';
+    }
+}
+/**
+ * The registry lacks what a step needs (it cannot move a channel, or cannot deprecate),
+ * rather than refusing this token or failing for a while: never retried. `registry` names
+ * it for people ("Nexus Repository 3 at nexus.example.com").
+ */
+class CapabilityError extends RegistryError {
+    capability;
+    registry;
+    constructor(capability, registry, message, fix, status) {
+        super(message, fix, status);
+        this.capability = capability;
+        this.registry = registry;
+        this.name = 'CapabilityError';
+    }
+}
+/**
+ * The rollback's critical part took effect but something after it did not: the step
+ * fails, `status=partial`, and a re-run completes only what is missing.
+ */
+class PartialError extends RollbackError {
+    done;
+    missing;
+    cause;
+    constructor(done, missing, cause) {
+        super(`Partial rollback: ${done.join('; ')}. Still missing: ${missing.join('; ')}. ` +
+            `Cause: ${cause instanceof Error ? cause.message : String(cause)}`, 'Re-run the same rollback: it completes only what is missing.');
+        this.done = done;
+        this.missing = missing;
+        this.cause = cause;
+        this.name = 'PartialError';
+    }
+}
+function errorMessage(e) {
+    return e instanceof Error ? e.message : String(e);
+}
+
+
+/***/ }),
+
+/***/ 2958:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ ChannelMovedError),
+/* harmony export */   m: () => (/* binding */ guardedWrite)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7253);
+// The one way any adapter writes a channel: a fresh read right before the write (and
+// before every retry of it), a comparison with what the plan expected, the write, and a
+// read-back that decides from state rather than from the status code. No protocol we
+// write to has a compare-and-set for channels (npm dist-tags, OCI tags, helm releases,
+// git refs), so this narrows the window to one round trip; it never writes over a value
+// the plan did not expect.
+
+
+/**
+ * The channel no longer holds what the plan expected: nothing was written. `holder` is
+ * what it holds now (a version, a digest, or undefined when the channel is gone).
+ */
+class ChannelMovedError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS {
+    channel;
+    holder;
+    expected;
+    wanted;
+    constructor(channel, holder, expected, wanted) {
+        super(`'${channel}' moved to ${holder ?? '(nothing: the channel was removed)'} while the rollback ran (the plan expected ${expected ?? 'no such channel'}); left there, nothing was written to it.`, `look at what '${channel}' holds now; if it still needs rolling back, run again and the plan starts from the new state.`);
+        this.channel = channel;
+        this.holder = holder;
+        this.expected = expected;
+        this.wanted = wanted;
+        this.name = 'ChannelMovedError';
+    }
+}
+/**
+ * Guarded write: read -> compare -> write -> read back, with the retry inside the guard.
+ * Returns the outcome and the last state read (the read-back), so the next step can use
+ * it as its own fresh read instead of reading again.
+ */
+async function guardedWrite(g) {
+    let startedAt = Date.now();
+    let state = g.fresh ?? (await g.read());
+    let wrote = false;
+    for (let attempt = 1;; attempt++) {
+        if (g.isDone(state))
+            return { outcome: wrote ? 'written' : 'already', state };
+        if (!g.isExpected(state))
+            throw new ChannelMovedError(g.channel, g.holderOf(state), g.expected, g.wanted);
+        let failure;
+        try {
+            await g.write(state);
+            wrote = true;
+        }
+        catch (e) {
+            if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS)
+                throw e;
+            failure = e;
+        }
+        // the read-back: it decides, whatever the status code said
+        state = await g.read();
+        if (g.isDone(state)) {
+            if (failure)
+                g.log.warning(`${g.what}: the registry answered ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .describeFailure */ .Ic)(failure)}, but reading back shows the change took effect.`);
+            return { outcome: 'written', state };
+        }
+        // the write was refused for want of a second factor, which the person has just given
+        // (src/targets/npm/two-factor.ts): sent again at once, guarded by the read-back above,
+        // made after the approval; the wait for the person is not counted as retrying
+        if (failure !== undefined && failure.resendNow === true) {
+            attempt--;
+            startedAt = Date.now();
+            continue;
+        }
+        const retryable = failure === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRetryable */ .r3)(failure) || g.alsoRetry?.(failure) === true;
+        const delay = retryable ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .nextDelay */ .rM)(g.policy, attempt, failure, startedAt) : undefined;
+        if (delay === undefined) {
+            if (failure)
+                throw g.explain(failure);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${g.what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
+        }
+        g.log.warning(`${g.what} did not take effect (${failure ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .describeFailure */ .Ic)(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
+        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .yy)(delay);
+        // time passed: the retry is guarded by a read made now, not by the read-back
+        state = await g.read();
+    }
+}
+
+
+/***/ }),
+
+/***/ 4369:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VJ: () => (/* binding */ resumeCommand),
+/* harmony export */   iu: () => (/* binding */ markNeedsPerson),
+/* harmony export */   z: () => (/* binding */ isTokensDisallowed),
+/* harmony export */   z6: () => (/* binding */ needsPerson)
+/* harmony export */ });
+// The hand-off: a run that does everything but the registry writes (reads, plans,
+// smoke-tests), opens the tracking issue with the plan and one command for a maintainer,
+// and ends `awaiting-approval`. It happens with `handoff: true`, or when the preflight finds
+// a credential that cannot write without a person. The maintainer's command
+// (`release-rollback resume <incident-id>`, src/modes/resume.ts) performs exactly the plan
+// recorded here, with their own second factor. Pure: no I/O.
+/** Marks an error of the preflight as "this credential cannot write without a person". */
+const NEEDS_PERSON = Symbol.for('release-rollback.needs-person');
+/** The error, marked: the runner hands off instead of failing on it (why: one sentence). */
+function markNeedsPerson(e, why) {
+    Object.defineProperty(e, NEEDS_PERSON, { value: why, enumerable: false });
+    return e;
+}
+/** Why this preflight error means a person must make the writes; undefined for any other error. */
+function needsPerson(e) {
+    if (!e || typeof e !== 'object')
+        return undefined;
+    const why = e[NEEDS_PERSON];
+    return typeof why === 'string' ? why : undefined;
+}
+/**
+ * npmjs's answer to a token write on a package set to "Require two-factor authentication
+ * and disallow tokens" (docs.npmjs.com/requiring-2fa-for-package-publishing-and-settings-modification:
+ * with that setting "you will not be able to use automation or granular access tokens" to
+ * publish or change the package). The docs give no wording of the refusal: this matches a
+ * 403 whose message speaks of two-factor authentication and tokens (unverified against npmjs).
+ */
+function isTokensDisallowed(e) {
+    const err = e;
+    if (err?.statusCode !== 403)
+        return false;
+    const text = `${typeof err.body === 'string' ? err.body : JSON.stringify(err.body ?? '')} ${String(err.message ?? '')}`;
+    return /two-factor|2fa/i.test(text) && /token/i.test(text) && /(not allow|disallow|does not permit)/i.test(text);
+}
+/** The maintainer's one command that finishes a handed-off incident. */
+function resumeCommand(incidentId, repository) {
+    return `npx release-rollback@1 resume ${incidentId} --repo ${repository}`;
+}
+
+
+/***/ }),
+
+/***/ 3739:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ incidentOfTargets)
+/* harmony export */ });
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4620);
+// The incident id of several targets: one formula for the runner (which makes it) and the
+// record check (which recomputes it from a record to see that the record is that incident's).
+// Pure.
+
+/**
+ * One id for an incident of several targets: every target (npm packages by name, others
+ * as kind:name), the channel, the bad version and the restore version asked for (absent:
+ * each target's last known good).
+ */
+function incidentOfTargets(targets, channel, bad, restoreAsked) {
+    const names = targets.map((r) => (r.kind === 'npm' ? r.name : `${r.kind}:${r.name}`));
+    return (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .incidentId */ ._3)([...names].sort().join(','), channel, bad, restoreAsked ?? 'last-known-good');
+}
+
+
+/***/ }),
+
+/***/ 6706:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ table),
+/* harmony export */   t: () => (/* binding */ inert)
+/* harmony export */ });
+// Text from users (a reason, a deprecation message) rendered inertly in Markdown:
+// no HTML, no links or images, no autolinks, no emphasis, no @mentions or #references,
+// no table breaks.
+/** Escapes text for a Markdown paragraph, list item or table cell. Newlines become <br>. */
+function inert(text) {
+    return (text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
+        .replace(/@/g, '@\u200b') // a zero-width space after @: GitHub notifies nobody
+        // GitHub autolinks bare `scheme://…` and `www.…` (GFM's extended autolinks): a zero-width
+        // space breaks the pattern while the URL still reads as written
+        .replace(/:\/\//g, ':\u200b//')
+        .replace(/(www)\./gi, '$1\u200b.')
+        .replace(/\r?\n/g, '<br>'));
+}
+/** A Markdown table from a header row and rows (cells must already be inert). */
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 4620:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AX: () => (/* binding */ planUndo),
+/* harmony export */   FP: () => (/* binding */ fixForwardVersion),
+/* harmony export */   II: () => (/* binding */ planRollback),
+/* harmony export */   _3: () => (/* binding */ incidentId),
+/* harmony export */   df: () => (/* binding */ describePlan),
+/* harmony export */   sL: () => (/* binding */ circuitBreaker),
+/* harmony export */   zf: () => (/* binding */ lastKnownGood)
+/* harmony export */ });
+/* unused harmony exports planIsNoop, formatDuration */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
+/* harmony import */ var _deprecation_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7177);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1922);
+// The pure core: from the registry's state and the request, decide what to do.
+// No I/O and no @actions/* here, so every branch of the guard is a plain unit test.
+
+
+
+
+
+/** A deterministic key for one incident: the same rollback always gets the same id. */
+function incidentId(packageName, channel, bad, restore) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(JSON.stringify([packageName, channel, bad, restore]))
+        .digest('hex');
+    return `rr-${hash.slice(0, 16)}`;
+}
+function prereleaseId(version) {
+    const pre = semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(version);
+    return pre && typeof pre[0] === 'string' ? pre[0] : pre ? '' : undefined;
+}
+/** `1.2.3` for `1.2.3-beta.4`: the stable version a prerelease line leads to. */
+function releaseOf(version) {
+    const p = semver__WEBPACK_IMPORTED_MODULE_1___default().parse(version);
+    return p ? `${p.major}.${p.minor}.${p.patch}` : version;
+}
+/** True when the versions' publish times tell the order: the bad version records one. */
+function byHistory(state, bad) {
+    const t = state.versions[bad]?.publishedAt;
+    return t !== undefined && !Number.isNaN(Date.parse(t));
+}
+/**
+ * The last known good version for `bad` on `channel`, among the channel's line: for
+ * `latest` (or a stable bad version) the non-deprecated stable versions; for a prerelease
+ * channel the non-deprecated versions with the bad one's prerelease identifier (beta,
+ * canary, ...).
+ *
+ * - When the registry's publish times tell (the bad version has `publishedAt`): the highest
+ *   of the line **published before the bad one** (a version without a time counts when it
+ *   is lower than the bad one). It may be higher than the bad version: 2.1.0 on latest, a
+ *   backport 1.9.5 published to latest by mistake, gives 2.1.0. (A version with the same
+ *   time as the bad one counts when it is lower.)
+ * - Without times: the highest of the line below the bad version.
+ *
+ * - Never a version built from `releaseCommit` (release-commit: the commit of the release
+ *   that failed), whatever its number or time: it carries the bad code.
+ *
+ * Throws an InputError naming restore-version when the choice would be a stale prerelease:
+ * a new prerelease line (3.0.0-beta.0) whose previous line (2.0.0-beta.N) was released as
+ * stable (2.0.0 exists), so nobody on the channel should go back to 2.0.0-beta.N.
+ */
+function lastKnownGood(state, bad, channel, releaseCommit) {
+    const id = channel === 'latest' ? undefined : prereleaseId(bad);
+    const failed = releaseCommit?.toLowerCase();
+    const history = byHistory(state, bad);
+    const badAt = history ? Date.parse(state.versions[bad].publishedAt) : NaN;
+    const before = (v, info) => {
+        if (!history)
+            return semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad);
+        const at = info.publishedAt === undefined ? NaN : Date.parse(info.publishedAt);
+        // no time, or the same time as the bad one (order unknown): below it counts
+        return Number.isNaN(at) || at === badAt ? semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad) : at < badAt;
+    };
+    const candidates = Object.entries(state.versions)
+        .filter(([v, info]) => semver__WEBPACK_IMPORTED_MODULE_1___default().valid(v) !== null && v !== bad && !info.deprecated && before(v, info))
+        // built from the failed release's commit: the same code as the bad version, never known good (issue 24)
+        .filter(([, info]) => failed === undefined || info.commit?.toLowerCase() !== failed)
+        .map(([v]) => v)
+        .filter((v) => (id === undefined ? semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(v) === null : prereleaseId(v) === id));
+    const chosen = candidates.sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))[0];
+    if (chosen !== undefined &&
+        id !== undefined &&
+        releaseOf(chosen) !== releaseOf(bad) &&
+        releaseOf(chosen) in state.versions) {
+        const line = id === '' ? 'prerelease' : id;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`, `give ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`);
+    }
+    return chosen;
+}
+function planRollback(req, state) {
+    const bad = req.rollbackVersion;
+    const known = Object.keys(state.versions);
+    const nearest = () => known
+        .filter((k) => semver__WEBPACK_IMPORTED_MODULE_1___default().valid(k))
+        .sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))
+        .slice(0, 5)
+        .join(', ');
+    if (!(bad in state.versions)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry.`, `give a published version (the newest are: ${nearest() || 'none'}).`);
+    }
+    const warnings = [];
+    let restore = req.restoreVersion;
+    let restoreChosen = false;
+    const failedCommit = req.releaseCommit?.toLowerCase();
+    if (restore === undefined) {
+        restore = lastKnownGood(state, bad, req.channel, failedCommit);
+        restoreChosen = true;
+        if (restore === undefined) {
+            const kind = req.channel !== 'latest' && prereleaseId(bad) !== undefined ? `'${prereleaseId(bad)}' prerelease` : 'stable';
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad}${failedCommit !== undefined ? ` and not built from the release's commit ${failedCommit} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')})` : ''} to restore.`, 'give the version to restore explicitly.');
+        }
+        // chosen by history, it can be higher than the bad version (that is no roll-forward: it
+        // is what the channel held before); a republish would publish its code under a lower number
+        if (req.strategy === 'republish' && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`, `use ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('strategy', 'retag')} (the channel goes back to ${restore}), or give ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} explicitly.`);
+        }
+    }
+    else {
+        if (!(restore in state.versions)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${req.packageName}@${restore} does not exist in the registry.`, `give a published version (the newest are: ${nearest() || 'none'}), or leave it empty to pick the last known good one.`);
+        }
+        // the failed release's own code is never restored, force or not (issue 24)
+        if (failedCommit !== undefined && state.versions[restore].commit?.toLowerCase() === failedCommit) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${req.packageName}@${restore} was built from ${failedCommit}, the release's commit (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): it carries the code of the release that failed, so it is never restored.`, `give a version built from another commit, or leave ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} empty to pick the last known good one.`);
+        }
+        if (state.versions[restore].deprecated && !req.force) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`, `restore a version that is not deprecated, or ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')} to restore it anyway.`);
+        }
+        if (semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad) && !req.force) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is higher than the bad version ${bad}: that is a roll-forward, not a rollback.`, `check the two versions are not swapped, or ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')}.`);
+        }
+    }
+    const current = state.distTags[req.channel];
+    // republish: the channel's goal is the fix-forward version carrying the restore version's code
+    const republish = req.strategy === 'republish' ? { version: fixForwardVersion(bad), from: restore } : undefined;
+    const goal = republish?.version ?? restore;
+    let tag;
+    if (republish && current === republish.version && state.versions[current]?.republishOf === bad) {
+        tag = { kind: 'already', to: current };
+    }
+    else if (current === restore && !republish) {
+        tag = { kind: 'already', to: restore };
+    }
+    else if (current === bad) {
+        tag = { kind: 'move', from: current, to: goal };
+    }
+    else if (current !== undefined && semver__WEBPACK_IMPORTED_MODULE_1___default().valid(current) && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(current, bad) && !req.force) {
+        tag = { kind: 'keep-newer', holder: current };
+        warnings.push(`'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. ${capital((0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true'))} to move it back anyway.`);
+    }
+    else if (req.force) {
+        tag = { kind: 'move', from: current, to: goal };
+        warnings.push(`${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('force')}: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`);
+    }
+    else {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', current === undefined
+            ? `the dist-tag '${req.channel}' does not exist on ${req.packageName}.`
+            : `'${req.channel}' holds ${current}, which is neither the bad version ${bad} nor the restore version ${restore}: someone may have moved it already.`, `check ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} and ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('channel')} (the tags are: ${Object.entries(state.distTags)
+            .map(([t, v]) => `${t}=${v}`)
+            .join(', ')}), or ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')} to point '${req.channel}' at ${restore} anyway.`);
+    }
+    let deprecation = { kind: 'off' };
+    if (req.deprecate) {
+        // invariant: the message tells users to use `goal`, which must be a published version
+        // that is not deprecated, or the fix-forward version this very plan publishes first
+        // (the runner then checks it exists, in a fresh read, right before the deprecation)
+        if (!republish && (!(goal in state.versions) || (state.versions[goal].deprecated && !req.force))) {
+            throw new Error(`internal: the deprecation of ${bad} would name ${goal}, which ${goal in state.versions ? 'is deprecated' : 'does not exist'}.`);
+        }
+        const message = (0,_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
+            version: bad,
+            restore: goal,
+            channel: req.channel,
+            reason: req.reason,
+        });
+        const previous = state.versions[bad].deprecated;
+        deprecation = previous === message ? { kind: 'already', message } : { kind: 'deprecate', message, previous };
+        if (previous && previous !== message) {
+            warnings.push(`${bad} was already deprecated with a different message; it is replaced.`);
+        }
+    }
+    const otherTagsOnBad = Object.entries(state.distTags)
+        .filter(([t, v]) => v === bad && t !== req.channel)
+        .map(([t]) => t);
+    if (otherTagsOnBad.length > 0) {
+        warnings.push(`Other dist-tags still point at the bad version ${bad}: ${otherTagsOnBad.join(', ')}. Roll those back too (one run per channel).`);
+    }
+    return {
+        packageName: req.packageName,
+        channel: req.channel,
+        rollbackVersion: bad,
+        restoreVersion: restore,
+        restoreChosen,
+        previousVersion: current,
+        tag,
+        deprecation,
+        otherTagsOnBad,
+        warnings,
+        incidentId: incidentId(req.packageName, req.channel, bad, restore),
+        ...(republish ? { republish } : {}),
+    };
+}
+/**
+ * The undo of a rollback made by mistake: every channel goes back to where the incident
+ * found it (the bad version, unless the record says otherwise), but only while it still
+ * holds what the rollback wrote (the restore version, or the republished fix-forward
+ * version, which stays published: npm never reuses a version); the bad version's
+ * deprecation is cleared only when it is exactly the message this tool wrote.
+ *
+ * With `req.record` (the incident record: the committed report or the tracking issue) the
+ * versions, the incident id and the deprecation message come from it; without one they are
+ * rebuilt from the request (the same versions and targets as the rollback). The incident id
+ * is the rollback's, so the bookkeeping finds the same issue and report. Pure: no I/O.
+ */
+function planUndo(req, state) {
+    const bad = req.rollbackVersion;
+    const record = req.record;
+    if (!(bad in state.versions)) {
+        // undo by incident-id: the versions came from the incident's record, not from the inputs
+        if (record)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('incident-id', `names incident ${record.incidentId}, whose record has ${bad} as the bad version of ${req.packageName}, but ${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, `check ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .theSetting */ .w7)('incident-id')}: it must name the incident of the rollback you undo.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, `give the same ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} as the rollback you undo (or give its ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('incident-id')} instead).`);
+    }
+    let restore = record?.restoreVersion ?? req.restoreVersion;
+    const restoreChosen = restore === undefined;
+    // the last known good version never counts the bad one, deprecated or not: the rollback's choice again
+    if (restore === undefined)
+        restore = lastKnownGood(state, bad, req.channel, req.releaseCommit);
+    if (!record && (restore === undefined || !(restore in state.versions))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', restore === undefined
+            ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.`
+            : `${req.packageName}@${restore} does not exist in the registry.`, `give the same ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} as the rollback you undo (or give its ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('incident-id')} instead: the incident's record names the version).`);
+    }
+    const restored = restore;
+    // what the rollback wrote to the channel: as recorded, or rebuilt from the inputs
+    const wrote = record?.wrote ?? (req.strategy === 'republish' ? fixForwardVersion(bad) : restored);
+    const republish = req.strategy === 'republish' || wrote !== restored ? { version: wrote, from: restored } : undefined;
+    // where the incident found the channel: the record says (a forced rollback found something else); without one, the bad version
+    const found = record ? record.previousVersion : bad;
+    const current = state.distTags[req.channel];
+    const warnings = [];
+    let tag;
+    if (found === undefined) {
+        tag = current === undefined ? { kind: 'already', to: '(no such channel)' } : { kind: 'keep-newer', holder: current };
+        if (current !== undefined)
+            warnings.push(`undo: '${req.channel}' did not exist before the rollback (the incident record says so), and undo cannot remove a channel: it is left on ${current}. Remove it by hand if it should go.`);
+    }
+    else if (current === found)
+        tag = { kind: 'already', to: found };
+    // the runner says it loudly when it writes (and the summary): the plan's warnings stay what a repeated undo sees too
+    else if (current === wrote)
+        tag = { kind: 'move', from: wrote, to: found };
+    else {
+        tag = { kind: 'keep-newer', holder: current ?? '(nothing)' };
+        warnings.push(`undo: '${req.channel}' holds ${current ?? 'nothing'}, not ${wrote} (what the rollback wrote): someone moved it after the rollback, so it is left alone and not undone.`);
+    }
+    if (republish)
+        warnings.push(`undo: ${republish.version} (the republished fix-forward version) stays published: npm never reuses a version number; only '${req.channel}' is pointed back.`);
+    let deprecation = { kind: 'off' };
+    if (req.deprecate) {
+        // only the message this tool wrote counts: the recorded one (without a record, the one these inputs render)
+        const message = record
+            ? record.deprecationMessage
+            : (0,_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
+                version: bad,
+                restore: wrote,
+                channel: req.channel,
+                reason: req.reason,
+            });
+        const now = state.versions[bad].deprecated;
+        // the message the rollback replaced (the record says), which the undo puts back
+        const before = record?.deprecationBefore;
+        if (message === undefined) {
+            if (now)
+                warnings.push(`undo: ${bad} is deprecated ("${now}"), but the incident record holds no deprecation written by this tool, so it is kept.`);
+        }
+        else if (!now || (before !== undefined && now === before))
+            deprecation = { kind: 'already', message };
+        else if (now === message)
+            deprecation =
+                before !== undefined ? { kind: 'undeprecate', message, restoreTo: before } : { kind: 'undeprecate', message };
+        else {
+            deprecation = { kind: 'kept', message, current: now };
+            warnings.push(`undo: ${bad} is deprecated with another message than the one this rollback wrote ("${now}"): a person changed it, so it is kept.`);
+        }
+    }
+    return {
+        packageName: req.packageName,
+        channel: req.channel,
+        rollbackVersion: bad,
+        restoreVersion: restored,
+        restoreChosen: restoreChosen && !record,
+        previousVersion: current,
+        tag,
+        deprecation,
+        otherTagsOnBad: [],
+        warnings,
+        incidentId: record?.incidentId ?? incidentId(req.packageName, req.channel, bad, restored),
+        ...(republish ? { republish } : {}),
+        undo: true,
+        ...(found !== undefined ? { foundVersion: found } : {}),
+    };
+}
+/** True when the plan writes nothing. */
+function planIsNoop(plan) {
+    return plan.tag.kind !== 'move' && plan.deprecation.kind !== 'deprecate' && plan.deprecation.kind !== 'undeprecate';
+}
+/** The plan as lines a person reads (dry-run output, logs). */
+function describePlan(plan) {
+    if (plan.undo)
+        return describeUndo(plan);
+    const lines = [
+        `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`,
+    ];
+    const t = plan.tag;
+    if (t.kind === 'move')
+        lines.push(`- move dist-tag '${plan.channel}': ${t.from ?? '(none)'} -> ${t.to}`);
+    if (t.kind === 'already')
+        lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`);
+    if (t.kind === 'keep-newer')
+        lines.push(`- dist-tag '${plan.channel}' holds the newer ${t.holder}: left as it is`);
+    const d = plan.deprecation;
+    if (d.kind === 'deprecate')
+        lines.push(`- deprecate ${plan.rollbackVersion}: "${d.message}"`);
+    if (d.kind === 'already')
+        lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`);
+    if (d.kind === 'off')
+        lines.push(`- deprecation is off (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('deprecate', 'false')})`);
+    return lines;
+}
+function describeUndo(plan) {
+    const wrote = plan.republish?.version ?? plan.restoreVersion;
+    const lines = [
+        `Package ${plan.packageName}: undo the rollback of ${plan.rollbackVersion} to ${wrote} on '${plan.channel}'.`,
+    ];
+    const t = plan.tag;
+    const why = t.kind === 'move' && t.to === plan.rollbackVersion
+        ? 'the bad version, as undo asks'
+        : 'what it held when the incident found it';
+    if (t.kind === 'move')
+        lines.push(`- move dist-tag '${plan.channel}' back: ${wrote} -> ${t.to} (${why})`);
+    if (t.kind === 'already')
+        lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`);
+    if (t.kind === 'keep-newer')
+        lines.push(`- dist-tag '${plan.channel}' holds ${t.holder}, not ${wrote}: left as it is`);
+    if (plan.republish)
+        lines.push(`- ${plan.republish.version} stays published (npm never reuses a version)`);
+    const d = plan.deprecation;
+    if (d.kind === 'undeprecate')
+        lines.push(d.restoreTo === undefined
+            ? `- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")`
+            : `- put back the deprecation of ${plan.rollbackVersion} the rollback replaced ("${d.restoreTo}" instead of "${d.message}")`);
+    if (d.kind === 'already')
+        lines.push(`- ${plan.rollbackVersion} is not deprecated by this tool: no change`);
+    if (d.kind === 'kept')
+        lines.push(`- ${plan.rollbackVersion} carries another deprecation ("${d.current}"): kept`);
+    return lines;
+}
+/** A duration in Go's notation, for messages: 86400000 -> `24h`, 5400000 -> `1h30m`, 90000 -> `1m30s`. */
+function formatDuration(ms) {
+    const parts = [];
+    let rest = Math.max(0, Math.round(ms));
+    for (const [unit, size] of [
+        ['h', 3_600_000],
+        ['m', 60_000],
+        ['s', 1000],
+        ['ms', 1],
+    ]) {
+        const n = Math.floor(rest / size);
+        rest -= n * size;
+        if (n > 0)
+            parts.push(`${n}${unit}`);
+    }
+    return parts.join('') || '0s';
+}
+/**
+ * True when `at` (epoch ms) is at or before `publishedBefore`. A whole-second
+ * `publishedBefore` is a truncated time (GitHub's updated_at): the run may have ended up to
+ * a second later, so that second counts too.
+ */
+function inWindowEnd(at, publishedBefore) {
+    const end = Date.parse(publishedBefore);
+    return end % 1000 === 0 ? at < end + 1000 : at <= end;
+}
+/**
+ * The other versions that could be the release that failed: the holder's line (stable, or
+ * its prerelease id), published inside the window, not a republish, not the same image
+ * (digest), and not provably from another commit (with release-commit: built from it, or
+ * recording no commit).
+ */
+function otherCandidates(state, version, info, publishedAfter, publishedBefore, releaseCommit) {
+    const id = semver__WEBPACK_IMPORTED_MODULE_1___default().valid(version) ? prereleaseId(version) : undefined;
+    return Object.entries(state.versions)
+        .filter(([v, o]) => {
+        if (v === version || semver__WEBPACK_IMPORTED_MODULE_1___default().valid(v) === null || prereleaseId(v) !== id)
+            return false;
+        if (o.republishOf !== undefined || (info.digest !== undefined && o.digest === info.digest))
+            return false;
+        const at = o.publishedAt === undefined ? NaN : Date.parse(o.publishedAt);
+        if (Number.isNaN(at))
+            return false;
+        if (publishedAfter !== undefined && at <= Date.parse(publishedAfter))
+            return false;
+        if (publishedBefore !== undefined && !inWindowEnd(at, publishedBefore))
+            return false;
+        const commit = o.commit?.toLowerCase();
+        return releaseCommit === undefined || commit === undefined || commit === releaseCommit;
+    })
+        .map(([v]) => v)
+        .sort((semver__WEBPACK_IMPORTED_MODULE_1___default().compare));
+}
+/**
+ * The circuit breaker for automation: resolves `current` to what the channel holds (a
+ * version we republished stands for the bad one it replaced), then lets the rollback
+ * proceed only when that version is the release that failed:
+ *
+ * - with `requireHolder`, an exact version only while the channel still holds it (checked
+ *   first: a channel that moved on is a skip whatever else is asked);
+ * - published after `publishedAfter` and at or before `publishedBefore` (each when given);
+ * - built from `releaseCommit`, when given and the version records its commit; a version
+ *   that records none is judged by the time window alone, and the gate says so in `warnings`;
+ * - for `current` whose commit does not prove it (no release-commit, or the holder records
+ *   none): the only version of its line published inside the window that could be the
+ *   failed release; when another one could be (built from release-commit, or recording no
+ *   commit), it is a skip naming them (two release runs overlapped);
+ * - `publishedBefore` with whole seconds is a truncated time: the second after it counts;
+ * - published at most `maxAgeMs` before `now` (an alert about an old version is no reason
+ *   to roll it back automatically).
+ *
+ * Otherwise it returns `proceed: false` with the reason (nothing is rolled back; a re-run
+ * after the rollback lands here too). The same checks guard an exact version when given.
+ * A time window or a max-age on a version that records no publish time cannot be checked:
+ * that is an InputError (naming rollback-version for `current`, else the input that cannot
+ * be checked), never a skip that would repeat forever.
+ *
+ * `guard` may be the publishedAfter time alone (the older form). Pure: no I/O.
+ */
+function circuitBreaker(state, channel, requested, guard, more = {}) {
+    const g = typeof guard === 'string' ? { ...more, publishedAfter: guard } : { ...more, ...guard };
+    const { publishedAfter, publishedBefore, maxAgeMs } = g;
+    const requireHolder = g.requireHolder === true;
+    const releaseCommit = g.releaseCommit?.toLowerCase();
+    const holder = state.distTags[channel];
+    const current = requested === 'current';
+    let version = requested;
+    if (current) {
+        if (holder === undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, `check ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .theSetting */ .w7)('channel')}.`);
+        }
+        // a version we republished stands for the bad one it replaced: never roll it back in turn
+        version = state.versions[holder]?.republishOf ?? holder;
+    }
+    if (publishedAfter === undefined &&
+        publishedBefore === undefined &&
+        releaseCommit === undefined &&
+        maxAgeMs === undefined &&
+        !requireHolder)
+        return { proceed: true, rollbackVersion: version };
+    if (!(version in state.versions))
+        return { proceed: true, rollbackVersion: version }; // planning names the unknown version
+    const info = state.versions[version];
+    const subject = current ? `'${channel}' holds ${version}` : `${state.name}@${version}`;
+    const verdict = current
+        ? 'it did not come from the release that failed, so nothing was rolled back.'
+        : 'it is not the release named by the inputs, so nothing was rolled back.';
+    const warnings = [];
+    // 0. the holder: the channel must still hold the version (a tag that does not exist is
+    // left to planning, which names the channel: that is a wrong input, not a race)
+    if (requireHolder && !current && holder !== undefined && holder !== version) {
+        const republished = state.versions[holder]?.republishOf === version;
+        return {
+            proceed: false,
+            holder,
+            reason: republished
+                ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('require-holder')}): it was rolled back already, so nothing was rolled back.`
+                : `'${channel}' holds ${holder}, not ${state.name}@${version} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('require-holder')}): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`,
+        };
+    }
+    // 1. the commit: proof when the version records one
+    if (releaseCommit !== undefined) {
+        const commit = info.commit?.toLowerCase();
+        if (commit !== undefined && commit !== releaseCommit) {
+            return {
+                proceed: false,
+                holder,
+                reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): ${verdict}`,
+            };
+        }
+        if (commit === undefined) {
+            warnings.push(publishedAfter === undefined && publishedBefore === undefined
+                ? `${state.name}@${version} records no commit, so ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} could not be compared; it is rolled back because ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} names it.`
+                : `${state.name}@${version} records no commit, so ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} could not be compared; it was identified by its publish time alone.`);
+        }
+    }
+    // 2. the time window. published-before is the failed run's updated_at, which GitHub
+    // truncates to the second: a whole-second end admits the second after it (issue 24), and
+    // there the commit check above has decided already (another commit was skipped)
+    if (publishedAfter !== undefined || publishedBefore !== undefined) {
+        const publishedAt = info.publishedAt;
+        const at = publishedAt === undefined ? NaN : Date.parse(publishedAt);
+        if (publishedAt === undefined || Number.isNaN(at)) {
+            if (current) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so it can never be shown to come from the release that failed.`, `give the exact version to roll back instead of current, once you have checked that ${version} is the bad one.`);
+            }
+            const input = publishedAfter !== undefined ? 'published-after' : 'published-before';
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `cannot be checked: the target records no publish time for ${state.name}@${version}.`, `${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .currentDialect */ .kZ)() === 'action' ? 'leave' : 'leave out'} ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-after')} and ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')}${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .currentDialect */ .kZ)() === 'action' ? ' empty' : ''} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} already names the version${releaseCommit !== undefined ? `; ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} still guards it` : ''}).`);
+        }
+        if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) {
+            return {
+                proceed: false,
+                holder,
+                reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}`,
+            };
+        }
+        if (publishedBefore !== undefined && !inWindowEnd(at, publishedBefore)) {
+            return {
+                proceed: false,
+                holder,
+                reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')}, the end of the release run): a later release published it; ${verdict}`,
+            };
+        }
+        if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
+            const proven = releaseCommit !== undefined && info.commit?.toLowerCase() === releaseCommit;
+            if (!proven)
+                warnings.push(`${state.name}@${version}, published ${publishedAt}, within the second after ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')} ${publishedBefore} (GitHub's updated_at is truncated to the second): counted as inside the release run, on its publish time alone.`);
+        }
+        // 2b. overlapping release runs (issue 24): a holder its commit does not prove is the
+        // failed release only while nothing else published in the window could be it
+        if (current && (releaseCommit === undefined || info.commit === undefined)) {
+            const ambiguity = otherCandidates(state, version, info, publishedAfter, publishedBefore, releaseCommit);
+            if (ambiguity.length > 0) {
+                const how = info.commit === undefined
+                    ? 'records no commit'
+                    : `was built from ${info.commit}, but no ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} was given to compare it with`;
+                const matched = ambiguity.find((v) => releaseCommit !== undefined && state.versions[v].commit?.toLowerCase() === releaseCommit);
+                return {
+                    proceed: false,
+                    holder,
+                    reason: matched !== undefined
+                        ? `'${channel}' holds ${version}, which ${how}; ${state.name}@${matched}, published in the same window, was built from the release's commit ${releaseCommit} (${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): that is the release that failed, and '${channel}' no longer holds it, so nothing was rolled back (${version} came from another release run, such as an overlapping fix). If ${matched} must be deprecated, roll it back by hand with ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('rollback-version', matched)}.`
+                        : `'${channel}' holds ${version}, which ${how}; ${ambiguity.join(', ')} ${ambiguity.length === 1 ? 'was' : 'were'} published in the same window too and could be the release that failed: the time window alone cannot tell which, so nothing was rolled back. Roll the bad one back by hand with an exact ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')}.`,
+                };
+            }
+        }
+    }
+    // 3. the age: only a recent version is rolled back automatically
+    if (maxAgeMs !== undefined) {
+        const publishedAt = info.publishedAt;
+        const at = publishedAt === undefined ? NaN : Date.parse(publishedAt);
+        if (publishedAt === undefined || Number.isNaN(at)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(current ? 'rollback-version' : 'max-age', current
+                ? `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')} cannot be checked.`
+                : `cannot be checked: the target records no publish time for ${state.name}@${version}, so it can never be shown to be younger than ${formatDuration(maxAgeMs)}.`, `roll ${version} back by hand, without ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')}, once you have checked that it is the bad one.`);
+        }
+        const now = g.now ?? Date.now();
+        const age = now - at;
+        if (age > maxAgeMs) {
+            return {
+                proceed: false,
+                holder,
+                reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')} ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without ${(0,_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')}.`,
+            };
+        }
+    }
+    return warnings.length > 0
+        ? { proceed: true, rollbackVersion: version, warnings }
+        : { proceed: true, rollbackVersion: version };
+}
+/**
+ * The version a fix-forward republish gets: the next one above the bad version on the
+ * same line, so that every range that let the bad version in (`^1.2.0`, `~1.2.3`,
+ * `>=1.2.3`) prefers it, and bots that only propose upgrades (Renovate, Dependabot) move onto it.
+ *
+ * - a stable bad version gets the next patch: `1.2.3` -> `1.2.4`;
+ * - a prerelease gets the next prerelease of the same line: `2.0.0-beta.3` ->
+ *   `2.0.0-beta.4`, `2.0.0-rc` -> `2.0.0-rc.0` (semver's `prerelease` increment; it never
+ *   leaves the prerelease line, so `2.0.0` itself stays free for the real release).
+ *
+ * Build metadata is dropped (`1.2.3+build.5` -> `1.2.4`). Throws on an invalid version.
+ */
+function fixForwardVersion(bad) {
+    const parsed = semver__WEBPACK_IMPORTED_MODULE_1___default().parse(bad);
+    if (!parsed)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `'${bad}' is not a valid semver version.`, 'give the exact version to roll back, such as 1.2.3.');
+    const next = parsed.prerelease.length > 0 ? semver__WEBPACK_IMPORTED_MODULE_1___default().inc(parsed.version, 'prerelease') : semver__WEBPACK_IMPORTED_MODULE_1___default().inc(parsed.version, 'patch');
+    if (!next)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `cannot compute the version after '${bad}'.`, 'give a valid semver version.');
+    return next;
+}
+const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
+
+/***/ }),
+
+/***/ 7253:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GH: () => (/* binding */ misconfiguration),
+/* harmony export */   Ic: () => (/* binding */ describeFailure),
+/* harmony export */   bD: () => (/* binding */ withRetry),
+/* harmony export */   c2: () => (/* binding */ statusOf),
+/* harmony export */   cb: () => (/* binding */ fromAnsweredHost),
+/* harmony export */   r3: () => (/* binding */ isRetryable),
+/* harmony export */   rM: () => (/* binding */ nextDelay),
+/* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony export retryAfterMs */
+// Bounded retries for registry calls: only 408/429/5xx, timeouts and connections dropped by
+// a registry that answered, honouring Retry-After, never 401/403/404 or one-time-password
+// errors, and never past a deadline. An address that cannot work (nothing listens there,
+// the host does not resolve, TLS spoken to a plain-http port) is a misconfiguration, not an
+// outage: it is never retried (misconfiguration() says which) - until that host has answered
+// once in this run. After that the same failure is the registry going away (a restart, a
+// failover): the client marks it (fromAnsweredHost) and it is retried like a 5xx.
+const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, deadlineMs: 120_000 };
+function statusOf(e) {
+    return e?.statusCode;
+}
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ECONNABORTED',
+    'ESOCKETTIMEDOUT',
+    'ERR_SOCKET_TIMEOUT',
+    'UND_ERR_SOCKET',
+    'FETCH_ERROR',
+]);
+/**
+ * What each misconfiguration code means, in words. EAI_AGAIN (a resolver that did not answer in
+ * time), resets and unreachable networks stay retryable.
+ */
+const MISCONFIGURED = {
+    ECONNREFUSED: 'the connection was refused: nothing listens at that host and port',
+    ENOTFOUND: 'the host name does not resolve',
+    EAI_NONAME: 'the host name does not resolve',
+    EAI_FAIL: 'the host name does not resolve',
+    ERR_SSL_WRONG_VERSION_NUMBER: 'TLS got an answer that is not TLS ("wrong version number"): the address is https:// but the server there speaks plain http',
+    ERR_SSL_PACKET_LENGTH_TOO_LONG: 'TLS got an answer that is not TLS: the address is https:// but the server there speaks plain http',
+    ERR_INVALID_URL: 'the address is not a valid URL',
+    // a certificate the runner does not trust does not become trusted in a few seconds
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed and not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
+    SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain ends in a CA not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
+};
+/** The address failures that, from a host that has answered before, are an outage. */
+const OUTAGE_AFTER_ANSWER = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_NONAME',
+    'EAI_FAIL',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+]);
+const ANSWERED = Symbol('the host answered earlier in this run');
+/**
+ * Marks a failure as coming from a host that has already answered in this run (the client
+ * that made the request knows): a refused connection or a name that stopped resolving is
+ * then an outage, retried, and never reported as a wrong address. Returns the same error.
+ */
+function fromAnsweredHost(e) {
+    if (e && typeof e === 'object')
+        Object.defineProperty(e, ANSWERED, { value: true });
+    return e;
+}
+function answeredBefore(e) {
+    return e[ANSWERED] === true;
+}
+/**
+ * Why the address cannot work, when the failure says so (never retried); undefined for
+ * anything else, and for a failure from a host that has answered before (fromAnsweredHost).
+ */
+function misconfiguration(e) {
+    const err = e;
+    if (!err || typeof err !== 'object' || err.statusCode !== undefined || answeredBefore(err))
+        return undefined;
+    if (err.code && MISCONFIGURED[err.code])
+        return MISCONFIGURED[err.code];
+    if (err.code === 'EPROTO' && /wrong version number/i.test(err.message ?? ''))
+        return MISCONFIGURED.ERR_SSL_WRONG_VERSION_NUMBER;
+    return undefined;
+}
+function isRetryable(e) {
+    const err = e;
+    if (!err || typeof err !== 'object')
+        return false;
+    if (err.code === 'EOTP')
+        return false;
+    const wrongProtocol = err.code === 'EPROTO' && /wrong version number/i.test(err.message ?? '');
+    if (err.statusCode === undefined && err.code !== undefined && (MISCONFIGURED[err.code] || wrongProtocol)) {
+        // an address failure: an outage only from a host that has answered (a certificate or a
+        // malformed URL does not get better by waiting, whoever answered before)
+        return answeredBefore(err) && (OUTAGE_AFTER_ANSWER.has(err.code) || wrongProtocol);
+    }
+    const status = err.statusCode;
+    // 501 Not Implemented is what the server is, not how it is doing: never retried
+    if (status !== undefined)
+        return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501);
+    return ((err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system');
+}
+/** Retry-After in ms (seconds or an HTTP date), when the error carries one. */
+function retryAfterMs(e, now = Date.now()) {
+    const headers = e?.headers;
+    if (!headers)
+        return undefined;
+    const raw = headers['retry-after'];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (!value)
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The wait before attempt `attempt + 1`, or undefined when no further attempt may be made
+ * (attempts used up, Retry-After longer than allowed, or the deadline would pass).
+ */
+function nextDelay(policy, attempt, error, startedAt, now = Date.now()) {
+    if (attempt >= policy.attempts)
+        return undefined;
+    const asked = retryAfterMs(error, now);
+    if (asked !== undefined && asked > policy.maxDelayMs)
+        return undefined;
+    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    const delay = asked ?? backoff;
+    if (now + delay - startedAt > policy.deadlineMs)
+        return undefined;
+    return delay;
+}
+/** Runs `fn`, retrying retryable failures within the policy. */
+async function withRetry(what, fn, policy, log) {
+    const startedAt = Date.now();
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (e) {
+            const delay = isRetryable(e) ? nextDelay(policy, attempt, e, startedAt) : undefined;
+            if (delay === undefined)
+                throw e;
+            log.warning(`${what} failed (${describeFailure(e)}); retrying in ${Math.round(delay / 100) / 10} s (attempt ${attempt + 1} of ${policy.attempts}).`);
+            await sleep(delay);
+        }
+    }
+}
+function describeFailure(e) {
+    const err = e;
+    if (err?.statusCode)
+        return `HTTP ${err.statusCode}`;
+    return err?.code ?? err?.message ?? String(e);
+}
+
+
+/***/ }),
+
+/***/ 1922:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   Pe: () => (/* binding */ setting),
+/* harmony export */   QX: () => (/* binding */ settingName),
+/* harmony export */   ah: () => (/* binding */ useDialect),
+/* harmony export */   kZ: () => (/* binding */ currentDialect),
+/* harmony export */   oc: () => (/* binding */ setTo),
+/* harmony export */   w7: () => (/* binding */ theSetting)
+/* harmony export */ });
+/* unused harmony export cliForms */
+// How a message names a setting, for the entry that runs: the action says its inputs
+// (`force: true`, `npm-token: ${{ secrets.NPM_TOKEN }}`), the CLI its flags and environment
+// variables (`--force`, `NPM_TOKEN`). Every message that names a setting refers to it by
+// its action.yml input key through the functions below; the table is the one place that
+// maps an input to its flag or variable.
+//
+// Why the entry picks a dialect up front instead of each entry re-rendering messages at
+// its edge: messages travel far from where they are made - into the tracking issue, the
+// incident report, webhooks, the --json result, the action's outputs - and each of those
+// would be an edge where an unrendered reference could leak. So the entry (src/main.ts,
+// src/cli.ts) calls useDialect once before anything else, and every message is made final.
+// Pure: no I/O.
+let dialect = 'action';
+/** Chosen by the entry before it reads any input; returns the previous one (tests restore it). */
+function useDialect(d) {
+    const previous = dialect;
+    dialect = d;
+    return previous;
+}
+function currentDialect() {
+    return dialect;
+}
+/** Action inputs whose CLI form is not `--<input> <value>`. The one table from input to flag or variable. */
+const CLI = {
+    'rollback-version': { flag: '--rollback' },
+    'restore-version': { flag: '--restore' },
+    'npm-token': {
+        env: 'NPM_TOKEN',
+        provide: "set NPM_TOKEN in the environment (or the registry's _authToken in .npmrc)",
+    },
+    'github-token': { env: 'GITHUB_TOKEN', provide: 'set GITHUB_TOKEN in the environment' },
+    'registry-username': { env: 'REGISTRY_USERNAME', provide: 'set REGISTRY_USERNAME in the environment' },
+    'registry-password': { env: 'REGISTRY_PASSWORD', provide: 'set REGISTRY_PASSWORD in the environment' },
+    'announce-webhook': { env: 'ANNOUNCE_WEBHOOK', provide: 'set ANNOUNCE_WEBHOOK in the environment' },
+    kubeconfig: { env: 'KUBECONFIG', provide: 'set KUBECONFIG in the environment (or write ~/.kube/config)' },
+    force: { flag: '--force', on: 'true' },
+    'dry-run': { flag: '--dry-run', on: 'true' },
+    drill: { flag: '--drill', on: 'true' },
+    undo: { flag: '--undo', on: 'true' },
+    'require-holder': { flag: '--require-holder', on: 'true' },
+    deprecate: { flag: '--no-deprecate', on: 'false' },
+    'partial-ok': { flag: '--all-or-nothing', on: 'false' },
+    'create-issue': { flag: '--no-issue', on: 'false' },
+    'commit-report': { flag: '--no-report', on: 'false' },
+    'freeze-check': { flag: '--repo' },
+    repository: { flag: '--repo' },
+    repo: { flag: '--repo' },
+    // the CLI names images, releases and their kind in --targets
+    target: { flag: '--targets' },
+    image: { flag: '--targets docker:<image>' },
+    release: { flag: '--targets helm:<release>' },
+    namespace: { flag: '--targets helm:<namespace>/<release>' },
+};
+/** How the action shows a secret input when it says to pass one. */
+const ACTION_EXAMPLE = {
+    'npm-token': '${{ secrets.NPM_TOKEN }}',
+    'registry-password': '${{ secrets.REGISTRY_PASSWORD }}',
+    'announce-webhook': '${{ secrets.ANNOUNCE_WEBHOOK }}',
+};
+/** The setting's name: `npm-token` (action), `NPM_TOKEN` / `--rollback` (CLI). */
+function settingName(input, d = dialect) {
+    if (d === 'action')
+        return input;
+    const form = CLI[input];
+    return form?.flag ?? form?.env ?? `--${input}`;
+}
+/** The setting with a value: `force: true`, `strategy: retag` (action); `--force`, `no --dry-run`, `--strategy retag` (CLI). */
+function setting(input, value, d = dialect) {
+    if (d === 'action')
+        return `${input}: ${value}`;
+    const form = CLI[input];
+    if (form?.on)
+        return value === form.on ? form.flag : `no ${form.flag}`;
+    if (form?.env)
+        return `${form.env}=${value}`;
+    return `${form?.flag ?? `--${input}`} ${value}`;
+}
+/**
+ * The instruction to give it: `set force: true`, `pass npm-token: ${{ secrets.NPM_TOKEN }}`
+ * (action); `pass --force`, `leave out --dry-run`, `set NPM_TOKEN in the environment …` (CLI).
+ * Without a value: how to provide the setting at all.
+ */
+function setTo(input, value, d = dialect) {
+    if (d === 'action') {
+        if (value !== undefined)
+            return `set ${input}: ${value}`;
+        return `pass ${ACTION_EXAMPLE[input] ? `${input}: ${ACTION_EXAMPLE[input]}` : input}`;
+    }
+    const form = CLI[input];
+    if (form?.on)
+        return value === undefined || value === form.on ? `pass ${form.flag}` : `leave out ${form.flag}`;
+    if (form?.env)
+        return value === undefined ? (form.provide ?? `set ${form.env}`) : `set ${form.env}=${value}`;
+    return `pass ${settingName(input, d)}${value === undefined ? '' : ` ${value}`}`;
+}
+/** "the registry input" (action) / "--registry" (CLI), for prose that refers to the setting itself. */
+function theSetting(input, d = dialect) {
+    return d === 'action' ? `the ${input} input` : settingName(input, d);
+}
+/** Every input the table renames, for tests that check each one reaches a real flag or variable. */
+function cliForms() {
+    return Object.fromEntries(Object.entries(CLI).map(([k, v]) => [k, { flag: v.flag, env: v.env }]));
+}
+/** How an error about the setting begins: `Input 'npm-token':` (action), `NPM_TOKEN:` (CLI). */
+function inputLabel(input, d = dialect) {
+    return d === 'action' ? `Input '${input}':` : `${settingName(input, d)}:`;
+}
+
+
+/***/ }),
+
+/***/ 5043:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ firstLine),
+/* harmony export */   s: () => (/* binding */ mapLimit)
+/* harmony export */ });
+// Small helpers every layer may use; imports nothing of the project.
+/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
+}
+/** The first line of a (server's) message, at most 300 characters. */
+function firstLine(s) {
+    return s.trim().split('\n')[0].slice(0, 300);
+}
+
+
+/***/ }),
+
+/***/ 6083:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -27909,18 +30950,18 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: changesOf, runUrl
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/markdown.ts
-var markdown = __nccwpck_require__(3758);
-// EXTERNAL MODULE: ./src/run.ts
-var src_run = __nccwpck_require__(9786);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/markdown.ts
+var markdown = __nccwpck_require__(6706);
+// EXTERNAL MODULE: ./src/incident/run.ts
+var incident_run = __nccwpck_require__(7191);
 // EXTERNAL MODULE: ./src/github/client.ts + 25 modules
 var client = __nccwpck_require__(1831);
 // EXTERNAL MODULE: ./src/github/config.ts
 var config = __nccwpck_require__(7661);
-// EXTERNAL MODULE: ./src/handoff.ts
-var handoff = __nccwpck_require__(7989);
+// EXTERNAL MODULE: ./src/core/handoff.ts
+var handoff = __nccwpck_require__(4369);
 // EXTERNAL MODULE: ./src/github/issue.ts
 var github_issue = __nccwpck_require__(3432);
 // EXTERNAL MODULE: ./src/github/markers.ts
@@ -27933,8 +30974,8 @@ var render_issue = __nccwpck_require__(949);
 var render_report = __nccwpck_require__(7334);
 // EXTERNAL MODULE: ./src/github/render-parts.ts
 var render_parts = __nccwpck_require__(200);
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(9809);
+// EXTERNAL MODULE: ./src/core/retry.ts
+var retry = __nccwpck_require__(7253);
 ;// CONCATENATED MODULE: ./src/github/releases.ts
 // The bad version's GitHub Release after a rollback: its title and notes say it was rolled
 // back (with the reason and the tracking issue), and when it was the repository's latest
@@ -28189,7 +31230,7 @@ async function markReleases(gh, repo, req, log, options = {}) {
 var report = __nccwpck_require__(2745);
 // EXTERNAL MODULE: ./src/github/urls.ts
 var urls = __nccwpck_require__(5945);
-;// CONCATENATED MODULE: ./src/bookkeeping.ts
+;// CONCATENATED MODULE: ./src/github/bookkeeping.ts
 // The GitHub bookkeeping after a rollback: one tracking issue and one incident report per
 // incident, however often it runs. The registry rollback is the critical path; anything
 // that fails here is collected, so the run can say exactly what is missing.
@@ -28302,7 +31343,7 @@ function buildRecord(result, inputs, gi, ctx, now) {
                     // the message this tool wrote on this target (an undo compares with it)
                     ...(t.plan && 'message' in t.plan.deprecation ? { deprecationMessage: t.plan.deprecation.message } : {}),
                     ...(deprecationBeforeOf(t.plan) !== undefined ? { deprecationBefore: deprecationBeforeOf(t.plan) } : {}),
-                    outcome: (0,src_run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,src_run/* errorOf */.Mz)(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome,
+                    outcome: (0,incident_run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,incident_run/* errorOf */.Mz)(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome,
                 })),
             }
             : {}),
@@ -28602,1600 +31643,6 @@ async function recordIncidentRecord(gh, ctx, defaultBranch, incident, gi, log) {
     for (const w of out.warnings)
         log.warning(w);
     return out;
-}
-
-
-/***/ }),
-
-/***/ 5581:
-/***/ ((module, __webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   _$: () => (/* binding */ HELP),
-/* harmony export */   dc: () => (/* binding */ EXIT),
-/* harmony export */   iW: () => (/* binding */ main)
-/* harmony export */ });
-/* harmony import */ var _targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5307);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var node_readline__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(481);
-/* harmony import */ var node_readline__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_readline__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3136);
-/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_5__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_6___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_6__);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7975);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_7___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_7__);
-/* harmony import */ var _bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7117);
-/* harmony import */ var _cli_progress_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9851);
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1922);
-/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8571);
-/* harmony import */ var _targets_npm_two_factor_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(3528);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(3916);
-/* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(5208);
-/* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(7661);
-/* harmony import */ var _modes_resume_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(9206);
-/* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_30__ = __nccwpck_require__(5945);
-/* harmony import */ var _github_record_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(5358);
-/* harmony import */ var _github_render_issue_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(949);
-/* harmony import */ var _github_render_report_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(7334);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(8422);
-/* harmony import */ var _notify_config_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(5287);
-/* harmony import */ var _npmrc_js__WEBPACK_IMPORTED_MODULE_22__ = __nccwpck_require__(7681);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_23__ = __nccwpck_require__(2464);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_24__ = __nccwpck_require__(9786);
-/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_25__ = __nccwpck_require__(4623);
-/* harmony import */ var _runbook_smoke_js__WEBPACK_IMPORTED_MODULE_26__ = __nccwpck_require__(2230);
-/* harmony import */ var _runbook_steps_js__WEBPACK_IMPORTED_MODULE_27__ = __nccwpck_require__(8794);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_28__ = __nccwpck_require__(8855);
-/* harmony import */ var _targets_select_js__WEBPACK_IMPORTED_MODULE_29__ = __nccwpck_require__(1683);
-// release-rollback on the command line, for when Actions is down: the same inputs, the same
-// validation and the same code path as the action (src/execute.ts).
-//   npx release-rollback --package acme-widget --rollback 1.2.3 --reason "…"
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3, frozen: 4, awaitingApproval: 5 };
-const OPTIONS = {
-    package: { type: 'string' },
-    rollback: { type: 'string' },
-    restore: { type: 'string' },
-    channel: { type: 'string' },
-    reason: { type: 'string' },
-    registry: { type: 'string' },
-    'no-deprecate': { type: 'boolean' },
-    'deprecation-message': { type: 'string' },
-    'published-after': { type: 'string' },
-    'published-before': { type: 'string' },
-    'release-commit': { type: 'string' },
-    'max-age': { type: 'string' },
-    'require-holder': { type: 'boolean' },
-    force: { type: 'boolean' },
-    'smoke-test': { type: 'string' },
-    'smoke-test-timeout': { type: 'string' },
-    'smoke-only': { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    drill: { type: 'boolean' },
-    undo: { type: 'boolean' },
-    'incident-id': { type: 'string' },
-    yes: { type: 'boolean', short: 'y' },
-    json: { type: 'boolean' },
-    repo: { type: 'string' },
-    severity: { type: 'string' },
-    'rto-targets': { type: 'string' },
-    'issue-labels': { type: 'string' },
-    'issue-assignees': { type: 'string' },
-    'report-dir': { type: 'string' },
-    'report-branch': { type: 'string' },
-    'no-issue': { type: 'boolean' },
-    packages: { type: 'string' },
-    targets: { type: 'string' },
-    'tag-prefix': { type: 'string' },
-    'helm-match': { type: 'string' },
-    'helm-timeout': { type: 'string' },
-    'helm-wait': { type: 'string' },
-    'kube-context': { type: 'string' },
-    strategy: { type: 'string' },
-    'all-or-nothing': { type: 'boolean' },
-    /** the default since partial-ok became true; still accepted */
-    'partial-ok': { type: 'boolean' },
-    'no-report': { type: 'boolean' },
-    'verify-url': { type: 'string' },
-    'verify-field': { type: 'string' },
-    'verify-timeout': { type: 'string' },
-    'wait-for-cdn': { type: 'string' },
-    'announce-format': { type: 'string' },
-    otp: { type: 'string' },
-    'approval-timeout': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean' },
-};
-const HELP = `release-rollback: undo a bad release - npm packages, images, Helm releases, git tags (the same rollback as the GitHub Action)
-
-Usage:
-  release-rollback --rollback <bad> --reason <why> [options]
-
-Options (defaults in brackets):
-  --package <name>             npm package [name in ./package.json]
-  --packages <list|workspaces> several packages, one incident (comma separated, or workspaces)
-  --targets <list>             every place the release lives, comma or newline separated kind:name:
-                               npm:@acme/core, docker:ghcr.io/acme/app, helm:prod/acme, git-tag:v1
-  --tag-prefix <p>             Docker and git tags: what comes before the version [v for git tags]
-  --helm-match <m>             app-version or chart-version [app-version]
-  --helm-timeout <d>           how long helm rollback --wait may take [5m]
-  --helm-wait <w>              readiness checks helm rollback waits for: legacy (helm 3's --wait,
-                               helm 4's --wait=legacy), watcher (helm 4) or none [legacy]
-  --kube-context <name>        the kubeconfig context helm uses [the current one]
-  --all-or-nothing             with several packages: when one fails, put back the channels of
-                               those that succeeded [keep them: status partial]
-  --strategy <retag|republish> retag moves the channel back; republish publishes the good code
-                               as the next version (reaches lockfiles and updaters) [retag]
-  --rollback <version>         the bad version, or "current" with --published-after (required)
-  --restore <version>          the good version [last known good: highest non-deprecated below the bad one]
-  --channel <tag>              dist-tag to move back [latest]
-  --reason <text>              why; goes into the deprecation message and the incident record (required)
-  --registry <url>             registry [from .npmrc like npm, else https://registry.npmjs.org/]
-  --no-deprecate               do not deprecate the bad version [deprecate]
-  --deprecation-message <t>    template: {version} {restore} {channel} {reason}
-                               ["{version} was rolled back: {reason}. Use {restore} instead."]
-  --published-after <time>     roll back only a version published after this ISO time
-  --published-before <time>    ... and at or before this ISO time (the release run's end)
-  --release-commit <sha>       ... and built from this commit (npm gitHead), when the version records one
-  --max-age <d>                ... and published at most this long ago (24h, 90m, 2d)
-  --require-holder             skip (write nothing) unless the channel still holds the bad version
-  --force                      move the channel even when it holds neither version
-  --smoke-test <cmd>           before any write, install the restore version into an empty project
-                               (npm; PACKAGE, VERSION set) or set IMAGE to its digest (Docker) and
-                               run this shell command there: failing stops the rollback (not in
-                               a dry run; refused beside NPM_TOKEN or any token: it runs package code)
-  --smoke-test-timeout <d>     how long each smoke run may take [5m]
-  --smoke-only                 only the smoke test of the plan, its install scripts included,
-                               writing nothing and needing no token: run it where no token is,
-                               then the rollback with RELEASE_ROLLBACK_SMOKE_TESTED=<smokeTested>
-  --dry-run                    show the plan, change nothing
-  --drill                      check that a rollback would work now (tokens, a harmless npm
-                               dist-tag added and removed, a last known good), change nothing
-                               anyone installs; --rollback defaults to current [off]
-  --undo                       undo a rollback made by mistake (same versions and targets): every
-                               channel back to where the incident found it while it holds what the
-                               rollback wrote; the deprecation removed only when it is exactly the
-                               message the incident record holds (the one this tool wrote)
-  --incident-id <id>           with --undo: the incident to undo (rr-…, the rollback's incident id);
-                               its record (the report, via --repo, else ./<report-dir>/; or the
-                               tracking issue) names the targets, channel and versions, so no
-                               --rollback, --package or --reason is needed
-  -y, --yes                    do not ask for confirmation
-  --json                       print one JSON result on stdout (progress goes to stderr);
-                               its schema: docs/cli-json.schema.json
-  --repo <owner/name>          open the tracking issue and commit the report there (needs GITHUB_TOKEN)
-  --severity <level>           critical, high, medium, low [high]
-  --rto-targets <list>         recovery-time targets, such as critical=5m,high=30m
-                               [critical=2m,high=15m,medium=4h,low=none]
-  --issue-labels <list>        [rollback]
-  --issue-assignees <list>     GitHub logins
-  --report-dir <dir>           [incidents]
-  --report-branch <branch>     [the repository's default branch]
-  --no-issue, --no-report      skip the tracking issue / the incident report
-  --verify-url <url>           after the writes, poll this health endpoint (no token sent) until it
-                               reports the restore version; not reached: partial
-  --verify-field <path>        dot path of the version in its JSON answer, such as build.version
-                               [the body holds the version as a word]
-  --verify-timeout <d>         how long to poll --verify-url [2m]
-  --wait-for-cdn <d>           npm: wait until installers (the registry's CDN) get the restore
-                               version; not seen is a warning [0: read once]
-  --announce-format <f>        slack, discord, teams or json [by the ANNOUNCE_WEBHOOK host]
-  --otp <code>                 npm two-factor: a one-time password from your authenticator app,
-                               sent with the writes (asked again on a terminal when refused);
-                               without it, a write that needs a second factor prints
-                               "Open this URL to approve: <link>" and waits for your approval
-  --approval-timeout <d>       how long to wait for one such approval; none in time: nothing more
-                               is written and the run says what was done [5m]
-  -h, --help                   this text
-  --version                    the version
-
-Tokens never come from flags (they would land in your shell history):
-  npm     NPM_TOKEN, else NODE_AUTH_TOKEN, else the registry's _authToken in .npmrc; else, inside
-          a GitHub Actions job with id-token: write, trusted publishing (OIDC, a token per package),
-          which npm allows for publishing only (--strategy republish --no-deprecate). With npm
-          login's session token, each write asks for your approval (see --otp)
-  GitHub  GITHUB_TOKEN (with --repo; git-tag targets need both); GitHub Enterprise Server: GITHUB_SERVER_URL (API at its /api/v3, or GITHUB_API_URL)
-  Docker  REGISTRY_USERNAME and REGISTRY_PASSWORD, else what docker login wrote
-  Helm    helm's own: $KUBECONFIG or ~/.kube/config
-  Announce ANNOUNCE_WEBHOOK: a Slack, Discord or Teams webhook (or any URL taking JSON) that gets
-           a message when the rollback starts and when it ends (not in a dry run)
-Without --repo or GITHUB_TOKEN the report is written to ./incidents/ of the current git
-checkout and the issue text is printed for you to paste.
-
-Exit codes: 0 done or already done, 1 failed, 2 bad input, 3 partial (re-run to finish).
-Without --yes and nobody to answer the question (stdin is not a terminal), nothing changes: exit 2.
-
-Release freeze (before publishing):
-  release-rollback freeze-check --package <name> [--channel latest] --repo <owner/name>
-  Needs GITHUB_TOKEN (issues: read). Frozen while a rollback's tracking issue for that
-  package and channel is open (opened by the token's identity or github-actions[bot]),
-  until it is closed or labelled release-freeze-override.
-  --package <list>             the names the release publishes, comma separated (packages,
-                               images, namespace/release) [name in ./package.json]
-  --channel <tag>              the channel it publishes to [latest]
-  --issue-labels <list>        the rollback issues' label: the first one [rollback]
-  --json                       print {frozen, issueUrl, issueNumber, reason} on stdout
-  Exit codes: 0 not frozen, 4 frozen, 1 the check failed, 2 bad input.
-
-Hand-off (a rollback the action planned and left to a maintainer, status awaiting-approval):
-  release-rollback resume <incident-id> --repo <owner/name>
-  Needs GITHUB_TOKEN (contents: write, issues: write) and your npm credentials (npm login, or
-  NPM_TOKEN). Reads the incident record, reads the registry again, and performs exactly the
-  recorded plan, asking you to approve each write (or --otp <code>); refuses with nothing
-  written when the registry changed since the hand-off (a fix published, a channel moved
-  elsewhere). Comments on the tracking issue, updates the report, announces (ANNOUNCE_WEBHOOK).
-  --otp, --approval-timeout, --yes, --json, --report-dir, --report-branch, --issue-labels as above.
-  Exit codes: 0 done (or already resumed: nothing to do), 1 refused or failed, 2 bad input,
-  3 partial (run resume again). Exit code 5: a run ended awaiting-approval (handed off).
-`;
-const TOKEN_FLAGS = /^--?(npm-token|github-token|token|auth-token|_authToken)(=|$)/;
-const WEBHOOK_FLAGS = /^--?(announce-webhook|webhook)(=|$)/;
-/** Who runs the CLI, for the record's "Run by": a GitHub login when GITHUB_ACTOR names one, else the local user, marked as such. */
-function localActor(env, cwd) {
-    if (env.GITHUB_ACTOR)
-        return env.GITHUB_ACTOR;
-    let name = '';
-    try {
-        name = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.execFileSync)('git', ['config', 'user.name'], {
-            cwd,
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'ignore'],
-        }).trim();
-    }
-    catch {
-        name = '';
-    }
-    if (!name) {
-        try {
-            name = env.USER || env.LOGNAME || (0,node_os__WEBPACK_IMPORTED_MODULE_6__.userInfo)().username;
-        }
-        catch {
-            name = '';
-        }
-    }
-    return name ? `${name} (command line)` : undefined;
-}
-/** The flags a rollback cannot start without, all of them at once (the validation after this names one problem at a time). */
-function missingFlags(values, cwd, npmToken, env) {
-    // an undo by incident id: the record names the rest (the npm token is asked for once it says npm is among the targets)
-    if (values.undo && values['incident-id'])
-        return [];
-    const missing = [];
-    if (!values.drill && !values.rollback)
-        missing.push('--rollback <bad version>');
-    if (!values.drill && !values.reason)
-        missing.push('--reason <why>');
-    if (!values.package && !values.packages && !values.targets) {
-        try {
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(cwd, 'package.json'));
-        }
-        catch {
-            missing.push('--package <name> (there is no package.json here)');
-        }
-    }
-    const npm = !values.targets || /(^|[,\n])\s*npm:/.test(values.targets);
-    // inside a GitHub Actions job with id-token: write, trusted publishing stands in for the token
-    if (npm && !npmToken && !values['dry-run'] && !values['smoke-only'] && !(0,_targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_0__/* .idTokenAvailable */ .wl)(env))
-        missing.push("NPM_TOKEN in the environment (or the registry's _authToken in .npmrc), or --dry-run to only see the plan");
-    return missing;
-}
-function gitRoot(cwd) {
-    try {
-        return (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.execFileSync)('git', ['rev-parse', '--show-toplevel'], {
-            cwd,
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'ignore'],
-        }).trim();
-    }
-    catch {
-        return cwd;
-    }
-}
-const FREEZE_OPTIONS = {
-    package: { type: 'string' },
-    packages: { type: 'string' },
-    channel: { type: 'string' },
-    repo: { type: 'string' },
-    'issue-labels': { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-};
-/**
- * The flags of a command, or the exit code when there is nothing more to do: a flag parseArgs
- * refuses (bad input, said on stderr) or --help (the text, exit 0).
- */
-function parseFlags(io, args, options) {
-    let values;
-    try {
-        ;
-        ({ values } = (0,node_util__WEBPACK_IMPORTED_MODULE_7__.parseArgs)({ args, options, strict: true, allowPositionals: false }));
-    }
-    catch (e) {
-        io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e)}\nRun release-rollback --help for the options.\n`);
-        return EXIT.badInput;
-    }
-    if (values.help) {
-        io.stdout(HELP);
-        return EXIT.ok;
-    }
-    return values;
-}
-/** release-rollback freeze-check: exit 0 not frozen, 4 frozen, 1 the check failed, 2 bad input. */
-async function freezeCheck(io, args) {
-    const values = parseFlags(io, args, FREEZE_OPTIONS);
-    if (typeof values === 'number')
-        return values;
-    const flag = {
-        package: values.package,
-        packages: values.packages,
-        channel: values.channel,
-        'issue-labels': values['issue-labels'],
-        'github-token': io.env.GITHUB_TOKEN,
-    };
-    // loaded only for this command: it brings Octokit
-    const { checkFreeze, readFreezeInputs } = await __nccwpck_require__.e(/* import() */ 488).then(__nccwpck_require__.bind(__nccwpck_require__, 7488));
-    let inputs;
-    try {
-        if (!values.repo)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz('repo', 'is required: the repository whose rollback issues freeze the release.', 'pass --repo owner/name.');
-        inputs = readFreezeInputs((name) => flag[name] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo });
-    }
-    catch (e) {
-        io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e)}\n`);
-        return EXIT.badInput;
-    }
-    try {
-        const log = {
-            info: (m) => io.stderr(`${m}\n`),
-            warning: (m) => io.stderr(`warning: ${m}\n`),
-            debug: () => { },
-        };
-        const { createGitHubClient, repoRef } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831));
-        const gh = createGitHubClient({ token: inputs.token, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).apiUrl, log });
-        const result = await checkFreeze(gh, repoRef(inputs.repository), inputs);
-        if (values.json)
-            io.stdout(`${JSON.stringify({ frozen: result.frozen, issueUrl: result.issueUrl ?? null, issueNumber: result.issueNumber ?? null, reason: result.reason }, null, 2)}\n`);
-        else
-            io.stdout(`${result.frozen ? 'frozen' : 'not frozen'}: ${result.reason}\n`);
-        return result.frozen ? EXIT.frozen : EXIT.ok;
-    }
-    catch (e) {
-        io.stderr(`The release freeze could not be checked: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e)}\n`);
-        return EXIT.failed;
-    }
-}
-async function main(io) {
-    // messages name flags and environment variables, not the action's inputs (src/core/settings.ts)
-    const dialect = (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .useDialect */ .ah)('cli');
-    try {
-        return await cliMain(io);
-    }
-    finally {
-        (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .useDialect */ .ah)(dialect);
-    }
-}
-async function cliMain(io, resuming) {
-    // the run's start: the time to protection is measured from here (the confirmation counts);
-    // a resume measures from the action's start, and records the maintainer's command
-    const startedAt = resuming?.handoff.startedAt ?? new Date().toISOString();
-    if (io.argv.length === 0) {
-        io.stderr(HELP);
-        return EXIT.badInput;
-    }
-    const bad = io.argv.find((a) => TOKEN_FLAGS.test(a));
-    if (bad) {
-        io.stderr(`${bad.split('=')[0]}: tokens are never taken from flags, because they would land in your shell history. Set NPM_TOKEN (npm) or GITHUB_TOKEN (GitHub) in the environment, or use your .npmrc.\n`);
-        return EXIT.badInput;
-    }
-    const webhookFlag = io.argv.find((a) => WEBHOOK_FLAGS.test(a));
-    if (webhookFlag) {
-        io.stderr(`${webhookFlag.split('=')[0]}: the webhook URL is a secret and is never taken from a flag, because it would land in your shell history. Set ANNOUNCE_WEBHOOK in the environment.\n`);
-        return EXIT.badInput;
-    }
-    if (io.argv[0] === 'freeze-check')
-        return freezeCheck(io, io.argv.slice(1));
-    if (io.argv[0] === 'resume' && !resuming)
-        return resume(io, io.argv.slice(1));
-    const values = parseFlags(io, io.argv, OPTIONS);
-    if (typeof values === 'number')
-        return values;
-    if (values.version) {
-        io.stdout(`${io.version}\n`);
-        return EXIT.ok;
-    }
-    const json = values.json === true;
-    const say = json ? io.stderr : io.stdout;
-    // what the plan already showed (its lines, its warnings) is not said again by the run
-    const shown = new Set();
-    // where log lines go: the terminal, or above the live progress while several targets run
-    let emit = say;
-    const log = {
-        info: (m) => {
-            if (!shown.has(m))
-                emit(`${m}\n`);
-        },
-        warning: (m) => {
-            if (shown.has(m))
-                return;
-            shown.add(m);
-            emit(`warning: ${m}\n`);
-        },
-        debug: () => { },
-    };
-    const result = {};
-    const finish = (code, extra = {}) => {
-        if (json)
-            io.stdout(`${JSON.stringify({ exitCode: code, ...result, ...extra }, null, 2)}\n`);
-        return code;
-    };
-    try {
-        const npm = (0,_npmrc_js__WEBPACK_IMPORTED_MODULE_22__/* .resolveNpmConfig */ .K)({
-            packageName: values.package,
-            registryFlag: values.registry,
-            cwd: io.cwd,
-            env: io.env,
-        });
-        const missing = missingFlags(values, io.cwd, npm.token, io.env);
-        if (missing.length > 0) {
-            const message = `Missing: ${missing.join('; ')}.\nRun release-rollback --help for the options.`;
-            io.stderr(`${message}\n`);
-            Object.assign(result, { status: 'failed', error: message });
-            return finish(EXIT.badInput);
-        }
-        const githubToken = (io.env.GITHUB_TOKEN || '').trim();
-        const bookkeepingOnGitHub = Boolean(values.repo && githubToken);
-        if (values.repo && !githubToken)
-            log.warning('--repo is set but GITHUB_TOKEN is not: the report is written locally and the issue text printed instead.');
-        const flag = {
-            'rollback-version': values.rollback,
-            'restore-version': values.restore,
-            channel: values.channel,
-            reason: values.reason,
-            package: values.package,
-            packages: values.packages,
-            'partial-ok': values['all-or-nothing'] ? 'false' : 'true',
-            strategy: values.strategy,
-            registry: npm.registry,
-            'npm-token': npm.token,
-            deprecate: values['no-deprecate'] ? 'false' : 'true',
-            'deprecation-message': values['deprecation-message'],
-            'published-after': values['published-after'],
-            'published-before': values['published-before'],
-            'release-commit': values['release-commit'],
-            'max-age': values['max-age'],
-            'require-holder': values['require-holder'] ? 'true' : 'false',
-            // --smoke-only reads the plan as a dry run does (no token needed)
-            'dry-run': values['dry-run'] || values['smoke-only'] ? 'true' : 'false',
-            drill: values.drill ? 'true' : 'false',
-            undo: values.undo ? 'true' : 'false',
-            'incident-id': values['incident-id'],
-            force: values.force ? 'true' : 'false',
-            'smoke-test': values['smoke-test'],
-            'smoke-test-timeout': values['smoke-test-timeout'],
-            'github-token': bookkeepingOnGitHub ? githubToken : '',
-            'create-issue': bookkeepingOnGitHub && !values['no-issue'] ? 'true' : 'false',
-            'commit-report': bookkeepingOnGitHub && !values['no-report'] ? 'true' : 'false',
-            'issue-labels': values['issue-labels'],
-            'issue-assignees': values['issue-assignees'],
-            'report-dir': values['report-dir'],
-            'report-branch': values['report-branch'],
-            severity: values.severity,
-            'rto-targets': values['rto-targets'],
-            targets: values.targets?.split(/[,\n]/).join('\n'),
-            'tag-prefix': values['tag-prefix'],
-            'helm-match': values['helm-match'],
-            'helm-timeout': values['helm-timeout'],
-            'helm-wait': values['helm-wait'],
-            'kube-context': values['kube-context'],
-            'verify-url': values['verify-url'],
-            'verify-field': values['verify-field'],
-            'verify-timeout': values['verify-timeout'],
-            'wait-for-cdn': values['wait-for-cdn'],
-            // Docker credentials come from the environment or the docker login's config, never flags
-            'registry-username': io.env.REGISTRY_USERNAME,
-            'registry-password': io.env.REGISTRY_PASSWORD,
-            // the webhook is a secret: from the environment only
-            'announce-webhook': io.env.ANNOUNCE_WEBHOOK,
-            'announce-format': values['announce-format'],
-        };
-        const get = (name) => flag[name] ?? '';
-        // the same validation as the action; error messages name the action's input, so say the flag too
-        const env = { ...io.env, GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo ?? '' };
-        let inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_20__/* .readInputs */ .Ko)(get, env);
-        const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_20__/* .readGitHubInputs */ .BJ)(get, env);
-        const rtoTargets = (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_25__/* .parseRtoTargets */ .fg)('rto-targets', get('rto-targets'));
-        const announce = (0,_notify_config_js__WEBPACK_IMPORTED_MODULE_21__/* .readAnnounceInputs */ .Fz)(get);
-        // the local report uses the same validated report-dir and severity
-        const localReportDir = values['no-report'] ? undefined : gi.reportDir;
-        const userAgent = `release-rollback-cli/${io.version} (node ${process.version})`;
-        const ctx = {
-            repository: values.repo ?? '',
-            serverUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).serverUrl,
-            actor: localActor(io.env, io.cwd),
-            // a resume's run is recorded as such (its comment, and a second resume finds it)
-            eventName: resuming ? 'resume' : 'cli',
-        };
-        // every target of the incident, built as the action builds them; git-tag targets move
-        // their tag through GitHub
-        const gitTagsAsked = inputs.targets?.some((t) => t.kind === 'git-tag') === true;
-        const client = (bookkeepingOnGitHub || gitTagsAsked) && githubToken
-            ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831))).createGitHubClient({
-                token: githubToken,
-                baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).apiUrl,
-                log,
-            })
-            : undefined;
-        // undo reads the incident's record before planning (by --incident-id alone it names the
-        // targets and versions): on GitHub with --repo, else in the reports of the local checkout
-        let undoRecord;
-        if (inputs.undo) {
-            const { githubRecords, localRecords, undoByIncidentId, undoRecordReader, checkOptionsOf } = await __nccwpck_require__.e(/* import() */ 81).then(__nccwpck_require__.bind(__nccwpck_require__, 81));
-            const finder = client && bookkeepingOnGitHub
-                ? githubRecords(client, ctx, gi, log)
-                : localRecords(gitRoot(io.cwd), gi.reportDir);
-            inputs = await undoByIncidentId(inputs, finder, log);
-            undoRecord = undoRecordReader(finder, checkOptionsOf(inputs), log);
-        }
-        const gitTags = inputs.targets?.some((t) => t.kind === 'git-tag') === true;
-        if (gitTags && !(values.repo && githubToken))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz('github-token', 'and --repo are needed for a git-tag target: the tag is moved through the GitHub API.', 'set GITHUB_TOKEN (contents: write) and pass --repo owner/name.');
-        // npm's second factor, asked of the person at most as often as the registry refuses (src/targets/npm/two-factor.ts)
-        const secondFactor = inputs.dryRun ? undefined : cliSecondFactor(io, values, (line) => emit(`${line}\n`));
-        const { targets, dispose } = (0,_targets_select_js__WEBPACK_IMPORTED_MODULE_29__/* .createTargets */ .T)(inputs, get, log, userAgent, {
-            env: io.env,
-            ...(client ? { github: { client: () => client, repository: values.repo ?? '' } } : {}),
-            ...(secondFactor ? { secondFactor } : {}),
-        });
-        try {
-            if (values['smoke-only']) {
-                // the smoke test alone, where no token is: the install scripts run there
-                const smoked = await (0,_runbook_smoke_js__WEBPACK_IMPORTED_MODULE_26__/* .smokeOnly */ .w$)(get, inputs, targets, { log, env: io.env });
-                Object.assign(result, { status: smoked.status, smokeTested: smoked.tested });
-                return finish(EXIT.ok);
-            }
-            if (inputs.drill) {
-                // the drill: checks only, no confirmation (nothing anyone installs changes)
-                const { runDrill } = await __nccwpck_require__.e(/* import() */ 267).then(__nccwpck_require__.bind(__nccwpck_require__, 267));
-                const drill = await runDrill(inputs, gi, targets, bookkeepingOnGitHub ? client : undefined, ctx, log);
-                for (const c of drill.checks)
-                    say(`  ${c.outcome === 'passed' ? 'ok  ' : c.outcome === 'failed' ? 'FAIL' : 'skip'} ${c.subject}: ${c.check} (${c.ms} ms): ${c.detail}\n`);
-                Object.assign(result, {
-                    status: drill.status,
-                    checks: drill.checks.map((c) => (c.input ? { ...c, input: (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .settingName */ .QX)(c.input) } : c)),
-                    ...(drill.reportUrl ? { reportUrl: drill.reportUrl } : {}),
-                    ...(drill.issueUrl ? { issueUrl: drill.issueUrl } : {}),
-                });
-                say(drill.status === 'drill-passed'
-                    ? 'Drill passed: a rollback would work now.\n'
-                    : `Drill failed: a rollback now would break:\n${drill.broken.map((b) => `  - ${b}`).join('\n')}\n`);
-                return finish(drill.status === 'drill-passed' ? EXIT.ok : EXIT.failed);
-            }
-            // 1. the plan, always shown first (a read-only pass over every target); its lines and
-            // warnings are said here, once
-            const preview = await (0,_run_js__WEBPACK_IMPORTED_MODULE_24__/* .runIncident */ .ao)({ ...inputs, dryRun: true }, targets, { ...log, info: () => { }, warning: () => { } }, undoRecord ? { undoRecord } : {});
-            if (preview.status === 'skipped') {
-                const reason = preview.reason ??
-                    preview.targets
-                        .map((t) => t.skipped?.reason)
-                        .filter(Boolean)
-                        .join('; ');
-                log.info(`Skipped: ${reason}`);
-                Object.assign(result, summaryOf(preview));
-                return finish(EXIT.ok);
-            }
-            if (resuming) {
-                // the plan as the hand-off recorded it, or nothing: checked on these reads, and again before the first write
-                const problems = (0,_modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .handoffProblems */ .vt)(resuming.handoff, resuming.record, preview.targets);
-                if (preview.targets.length > 1 && preview.incidentId !== resuming.record.incidentId)
-                    problems.push(`the plan rebuilt from the record is incident ${preview.incidentId}, not ${resuming.record.incidentId}: the record was changed`);
-                if (problems.length > 0)
-                    throw new _modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .HandoffChangedError */ .j(resuming.record.incidentId, problems);
-            }
-            for (const t of preview.targets) {
-                for (const line of t.plan ? (0,_plan_js__WEBPACK_IMPORTED_MODULE_23__/* .describePlan */ .df)(t.plan) : [])
-                    shown.add(line);
-                for (const w of t.warnings)
-                    shown.add(w);
-            }
-            // a re-run with nothing left to change says so in one line at the end, not the plan
-            const nothingToChange = !inputs.dryRun &&
-                preview.targets.every((t) => t.plan !== undefined &&
-                    t.plan.tag.kind !== 'move' &&
-                    (t.plan.deprecation.kind === 'already' ||
-                        t.plan.deprecation.kind === 'off' ||
-                        t.plan.deprecation.kind === 'kept'));
-            if (!nothingToChange) {
-                say('Plan:\n');
-                for (const t of preview.targets)
-                    say(t.plan
-                        ? `  ${(0,_plan_js__WEBPACK_IMPORTED_MODULE_23__/* .describePlan */ .df)(t.plan).join('\n    ')}\n`
-                        : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`);
-            }
-            for (const w of preview.warnings) {
-                if (shown.has(w))
-                    shown.delete(w);
-                log.warning(w);
-            }
-            if (inputs.dryRun) {
-                Object.assign(result, summaryOf(preview));
-                say(`Dry run: nothing was changed.${announce ? ' No announcement was sent to ANNOUNCE_WEBHOOK.' : ''}\n`);
-                return finish(EXIT.ok);
-            }
-            // 2. confirmation (none when nothing in a registry changes)
-            if (!values.yes && !nothingToChange) {
-                const where = targets.length > 1
-                    ? `${targets.length} ${targets.every((t) => t.kind === 'npm') ? 'packages' : 'targets'}`
-                    : targets[0].kind === 'npm'
-                        ? inputs.registry
-                        : `${targets[0].kind} ${targets[0].name}`;
-                const what = inputs.undo ? 'undo (the bad version goes back on its channels)' : 'rollback';
-                const answer = await io.ask(targets.length > 1 && targets.every((t) => t.kind === 'npm')
-                    ? `Apply this ${what} to ${where} on ${inputs.registry}? [y/N] `
-                    : `Apply this ${what} to ${where}? [y/N] `);
-                if (answer === undefined) {
-                    // stdin closed without an answer: a script or CI job
-                    io.stderr(`\nNo answer to confirm with (stdin is not a terminal): nothing was changed. Add --yes to apply without asking.\n`);
-                    Object.assign(result, { status: 'aborted', error: 'no confirmation: add --yes' });
-                    return finish(EXIT.badInput);
-                }
-                if (!/^y(es)?$/i.test(answer.trim())) {
-                    say('Aborted: nothing was changed.\n');
-                    Object.assign(result, { status: 'aborted' });
-                    return finish(EXIT.failed);
-                }
-            }
-            // 3. the rollback, exactly as the action runs it
-            // nothing to change: the run's step lines are not said, only its outcome (one line, below)
-            const runLog = nothingToChange ? { ...log, info: () => { } } : log;
-            const gh = bookkeepingOnGitHub && (gi.createIssue || gi.commitReport) ? client : undefined;
-            // the runbook around the writes: each step's module reads its own inputs (flags map onto them);
-            // an undo runs none of the rollback's runbook steps (they are about the restore version)
-            const steps = (0,_runbook_steps_js__WEBPACK_IMPORTED_MODULE_27__/* .runbookSteps */ .E)(get, inputs, {
-                startedAt,
-                severity: gi.severity,
-                rtoTargets,
-                announce,
-                about: { ctx, targets },
-                log: runLog,
-                userAgent,
-                smoke: { env: io.env },
-                undoRecord,
-                ...(resuming ? { resumedAt: resuming.resumedAt } : {}),
-            });
-            // a resume: nothing but the recorded plan is written (src/modes/resume.ts)
-            if (resuming)
-                steps.beforeWrite?.unshift((0,_modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .handoffGuard */ .UI)(resuming.handoff, resuming.record));
-            // several targets: a line per target that updates on a terminal, plain lines otherwise
-            const progress = targets.length > 1 && !nothingToChange
-                ? (0,_cli_progress_js__WEBPACK_IMPORTED_MODULE_9__/* .createProgress */ .m)({ write: say, isTTY: json ? io.tty?.stderr : io.tty?.stdout, columns: io.tty?.columns }, targets)
-                : undefined;
-            if (progress) {
-                steps.progress = (event) => progress.update(event);
-                emit = (text) => progress.log(text);
-            }
-            let execution;
-            try {
-                execution = await (0,_execute_js__WEBPACK_IMPORTED_MODULE_14__/* .executeIncident */ .O)(inputs, gi, targets, gh, ctx, runLog, steps);
-            }
-            finally {
-                progress?.done();
-                emit = say;
-            }
-            const { result: outcome, bookkeeping } = execution;
-            Object.assign(result, summaryOf(outcome, bookkeeping));
-            if (outcome.status === 'skipped')
-                return finish(EXIT.ok);
-            // 4. no GitHub: the report goes into the checkout, the issue text to the terminal
-            if (!gh && localReportDir !== undefined && outcome.status !== 'failed') {
-                const record = (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .buildRecord */ .kA)(outcome, inputs, gi, ctx, new Date().toISOString());
-                const path = (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .undoReportPath */ .II)(outcome, inputs, localReportDir) ??
-                    (0,_github_config_js__WEBPACK_IMPORTED_MODULE_15__/* .reportPath */ .e)(localReportDir, (0,_bookkeeping_js__WEBPACK_IMPORTED_MODULE_8__/* .reportName */ .e6)(outcome), record.rollbackVersion, record.channel);
-                const file = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(gitRoot(io.cwd), path);
-                let previous;
-                try {
-                    previous = (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync)(file, 'utf8');
-                }
-                catch {
-                    previous = undefined;
-                }
-                const merged = (0,_github_record_js__WEBPACK_IMPORTED_MODULE_17__/* .mergeRecord */ .g_)(previous ? (0,_github_record_js__WEBPACK_IMPORTED_MODULE_17__/* .parseReportRecord */ .tf)(previous) : undefined, record);
-                merged.reportPath = path;
-                const text = (0,_github_render_report_js__WEBPACK_IMPORTED_MODULE_19__/* .renderReport */ .B)(merged, ctx, previous);
-                if (text !== previous) {
-                    (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(file), { recursive: true });
-                    (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.writeFileSync)(file, text);
-                    if (outcome.status !== 'already-done')
-                        say(`✔ incident report written to ${file}\n`);
-                }
-                else if (outcome.status !== 'already-done') {
-                    say(`✔ incident report ${file} is up to date\n`);
-                }
-                result.reportPath = file;
-                if (!values['no-issue'] && outcome.status !== 'already-done') {
-                    say(`\nNo GitHub token or --repo: paste this as the tracking issue.\n\nTitle: ${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_18__/* .issueTitle */ .al)(merged)}\n\n${(0,_github_render_issue_js__WEBPACK_IMPORTED_MODULE_18__/* .renderIssueBody */ .Yx)(merged, ctx, {})}\n`);
-                }
-            }
-            if (outcome.error)
-                io.stderr(`${outcome.error.message}\n`);
-            if (outcome.status === 'awaiting-approval')
-                return finish(EXIT.awaitingApproval);
-            if (outcome.status === 'partial')
-                return finish(EXIT.partial);
-            if (outcome.status === 'failed')
-                return finish(EXIT.failed);
-            // a re-run that changed nothing: one line, and where the incident is recorded
-            const where = bookkeeping?.issueUrl
-                ? ` Issue: ${bookkeeping.issueUrl}`
-                : typeof result.reportPath === 'string'
-                    ? ` Report: ${result.reportPath}`
-                    : '';
-            if (outcome.undo) {
-                if (outcome.status !== 'already-done')
-                    for (const line of (0,_summary_js__WEBPACK_IMPORTED_MODULE_28__/* .undoLines */ .Eq)(outcome))
-                        say(`${line.replace(/\*\*/g, '')}\n`);
-                say(outcome.status === 'already-done' ? `Already undone: nothing needed changing.${where}\n` : 'Undone.\n');
-            }
-            else
-                say(outcome.status === 'already-done' ? `Already rolled back: nothing needed changing.${where}\n` : 'Done.\n');
-            return finish(EXIT.ok);
-        }
-        finally {
-            dispose();
-        }
-    }
-    catch (e) {
-        const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e);
-        io.stderr(`${message}\n`);
-        Object.assign(result, { status: 'failed', error: message });
-        return finish(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz ? EXIT.badInput : EXIT.failed);
-    }
-}
-const RESUME_OPTIONS = {
-    repo: { type: 'string' },
-    otp: { type: 'string' },
-    'approval-timeout': { type: 'string' },
-    yes: { type: 'boolean', short: 'y' },
-    json: { type: 'boolean' },
-    'report-dir': { type: 'string' },
-    'report-branch': { type: 'string' },
-    'issue-labels': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-};
-/**
- * release-rollback resume <incident-id> --repo owner/name: a maintainer finishes a hand-off
- * (src/handoff.ts). The incident record (the committed report, else the tracking issue) is
- * read with GITHUB_TOKEN; the recorded plan is run as a command-line rollback, with the
- * maintainer's second factor, and checked against the registry before anything is written.
- */
-async function resume(io, args) {
-    const resumedAt = new Date().toISOString();
-    let values;
-    let positionals;
-    try {
-        ;
-        ({ values, positionals } = (0,node_util__WEBPACK_IMPORTED_MODULE_7__.parseArgs)({ args, options: RESUME_OPTIONS, strict: true, allowPositionals: true }));
-    }
-    catch (e) {
-        io.stderr(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e)}\nRun release-rollback --help for the options.\n`);
-        return EXIT.badInput;
-    }
-    if (values.help) {
-        io.stdout(HELP);
-        return EXIT.ok;
-    }
-    const say = values.json ? io.stderr : io.stdout;
-    const fail = (code, message, extra = {}) => {
-        io.stderr(`${message}\n`);
-        if (values.json)
-            io.stdout(`${JSON.stringify({ exitCode: code, status: 'failed', error: message, ...extra }, null, 2)}\n`);
-        return code;
-    };
-    const id = positionals[0] ?? '';
-    if (positionals.length !== 1 || !/^rr-[0-9a-f]{16}$/.test(id))
-        return fail(EXIT.badInput, `resume takes one incident id (rr- and 16 hex digits, as the tracking issue shows it)${positionals.length > 0 ? `, not ${JSON.stringify(positionals.join(' ').slice(0, 60))}` : ''}. Usage: release-rollback resume <incident-id> --repo owner/name`);
-    const githubToken = (io.env.GITHUB_TOKEN || '').trim();
-    if (!values.repo || !githubToken)
-        return fail(EXIT.badInput, `resume needs ${!values.repo ? '--repo owner/name (the repository of the tracking issue)' : ''}${!values.repo && !githubToken ? ' and ' : ''}${!githubToken ? 'GITHUB_TOKEN in the environment (contents: write, issues: write), to read the incident record and finish the bookkeeping' : ''}.`);
-    const log = {
-        info: (m) => say(`${m}\n`),
-        warning: (m) => say(`warning: ${m}\n`),
-        debug: () => { },
-    };
-    let found;
-    try {
-        const flag = {
-            'github-token': githubToken,
-            'report-dir': values['report-dir'],
-            'report-branch': values['report-branch'],
-            'issue-labels': values['issue-labels'],
-        };
-        const gi = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_20__/* .readGitHubInputs */ .BJ)((n) => flag[n] ?? '', { GITHUB_WORKSPACE: io.cwd, GITHUB_REPOSITORY: values.repo });
-        const { createGitHubClient } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1831));
-        const client = createGitHubClient({ token: githubToken, baseUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).apiUrl, log });
-        const { githubRecords } = await __nccwpck_require__.e(/* import() */ 81).then(__nccwpck_require__.bind(__nccwpck_require__, 81));
-        const ctx = {
-            repository: values.repo,
-            serverUrl: (0,_github_urls_js__WEBPACK_IMPORTED_MODULE_30__/* .githubEndpoints */ .QF)(io.env).serverUrl,
-            eventName: 'resume',
-        };
-        found = await githubRecords(client, ctx, gi, log)(id);
-    }
-    catch (e) {
-        return fail(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz ? EXIT.badInput : EXIT.failed, (0,_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .errorMessage */ .gJ)(e));
-    }
-    if (!found)
-        return fail(EXIT.badInput, `${id}: no record of this incident was found in ${values.repo} (the reports under ${values['report-dir'] ?? 'incidents'}/, the tracking issues): nothing was changed. Check the id and --repo (and --report-dir, --report-branch, --issue-labels if the workflow set them).`);
-    const state = (0,_modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .resumeState */ .xz)(found.record);
-    if (state.kind === 'no-handoff')
-        return fail(EXIT.badInput, `${id} (${found.source}) was not handed off: there is no plan waiting for a maintainer, so nothing was changed. To run this rollback again, use the usual command (release-rollback --help).`);
-    if (state.kind === 'done') {
-        const message = `Already resumed: incident ${id} was finished${state.run.actor ? ` by ${state.run.actor}` : ''} at ${state.run.at} (status ${state.run.status}; ${found.source}). Nothing to do, nothing was changed.`;
-        say(`${message}\n`);
-        if (values.json)
-            io.stdout(`${JSON.stringify({ exitCode: EXIT.ok, status: 'already-done', incidentId: id, message }, null, 2)}\n`);
-        return EXIT.ok;
-    }
-    say(`Resuming incident ${id} (${found.source}): the plan the hand-off recorded, checked against the registry first.\n`);
-    const pass = (name) => {
-        const v = values[name];
-        return v === undefined || v === false ? [] : v === true ? [`--${name}`] : [`--${name}=${v}`];
-    };
-    const argv = [
-        ...(0,_modes_resume_js__WEBPACK_IMPORTED_MODULE_16__/* .resumeFlags */ .dc)(found.record, state.handoff),
-        `--repo=${values.repo}`,
-        ...pass('otp'),
-        ...pass('approval-timeout'),
-        ...pass('yes'),
-        ...pass('json'),
-        ...pass('report-dir'),
-        ...pass('report-branch'),
-        ...pass('issue-labels'),
-    ];
-    return cliMain({ ...io, argv }, { record: found.record, handoff: state.handoff, resumedAt });
-}
-/** The default of --approval-timeout. */
-const APPROVAL_TIMEOUT = '5m';
-/**
- * The run's second factor for npm writes: --otp, a web approval link (opened in the browser
- * where npm would open it), a code asked for on a terminal; each wait bounded by
- * --approval-timeout.
- */
-function cliSecondFactor(io, values, say) {
-    const timeoutText = values['approval-timeout']?.trim() || APPROVAL_TIMEOUT;
-    const timeoutMs = (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_11__/* .parseDuration */ .E)('approval-timeout', timeoutText, {
-        min: 1000,
-        minText: '1s',
-        max: 3_600_000,
-        maxText: '1h',
-        fix: `use a duration such as 90s, 5m or 15m (units ${_core_duration_js__WEBPACK_IMPORTED_MODULE_11__/* .DURATION_UNITS */ .Z}; between 1s and 1h; ${APPROVAL_TIMEOUT} by default).`,
-    });
-    const otp = values.otp?.trim();
-    if (values.otp !== undefined && !/^[0-9A-Za-z]{4,64}$/.test(otp ?? ''))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .InputError */ .dz('otp', 'is not a one-time password (the digits your authenticator app shows).', 'pass --otp 123456, or leave it out to approve each write in the browser.');
-    const terminal = io.tty?.stdin === true && io.tty?.stdout === true;
-    // only on a terminal, as npm (lib/utils/open-url.js openUrlPrompt); io.openUrl stands in for the browser in tests
-    const open = terminal ? (io.openUrl ?? ((url) => openInBrowser(url, io.env))) : undefined;
-    return new _targets_npm_two_factor_js__WEBPACK_IMPORTED_MODULE_12__/* .SecondFactor */ .aN({
-        otp,
-        timeoutMs,
-        timeoutText,
-        say,
-        ...(open ? { open } : {}),
-        // a code is asked for only where someone can type it (npm's otplease asks only on a terminal)
-        ...(io.tty?.stdin === true ? { askCode: (q) => io.ask(q) } : {}),
-    });
-}
-/**
- * Opens the approval link as npm's lib/utils/open-url.js does: npm's `browser` setting
- * (npm_config_browser; `false`: print only), else the system's opener (macOS open, Windows
- * start, others xdg-open: npm's config definitions). Only on a terminal (npm opens nothing
- * without one); npm also first asks "Press ENTER to open in the browser...", which this
- * skips: the link is printed either way, and a failure to open is not an error.
- */
-function openInBrowser(url, env) {
-    const browser = (env.npm_config_browser ?? env.NPM_CONFIG_BROWSER ?? '').trim();
-    if (browser === 'false')
-        return;
-    const [command, args] = browser !== '' && browser !== 'true'
-        ? [browser, [url]]
-        : process.platform === 'darwin'
-            ? ['open', [url]]
-            : process.platform === 'win32'
-                ? ['cmd', ['/c', 'start', '""', url]]
-                : ['xdg-open', [url]];
-    try {
-        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(command, args, { stdio: 'ignore', detached: true });
-        child.on('error', () => { });
-        child.unref();
-    }
-    catch {
-        // the printed link is the way
-    }
-}
-/** The --json result: the incident, a row per target, and for one target its plan's details. */
-function summaryOf(o, b) {
-    const only = o.targets.length === 1 ? o.targets[0] : undefined;
-    const plan = only?.plan;
-    // a row per target; the packages list (several npm packages) is the same rows without kind and channel
-    const rows = o.targets.map((t) => ({
-        kind: t.kind,
-        name: t.name,
-        channel: t.channel,
-        outcome: t.outcome,
-        previous: t.plan?.previousVersion ?? null,
-        restored: t.plan?.republish?.version ?? t.plan?.restoreVersion ?? null,
-        moved: t.moved,
-        deprecated: t.deprecated,
-        error: (0,_run_js__WEBPACK_IMPORTED_MODULE_24__/* .errorOf */ .Mz)(t) ?? null,
-    }));
-    return {
-        status: o.status,
-        ...(o.undo ? { undo: true } : {}),
-        incidentId: o.incidentId || null,
-        ...(only ? { package: only.name, channel: only.channel } : {}),
-        ...(o.reason ? { reason: o.reason } : {}),
-        ...(plan
-            ? {
-                rollbackVersion: plan.rollbackVersion,
-                restoreVersion: plan.restoreVersion,
-                previousVersion: plan.previousVersion ?? null,
-                moved: only?.moved,
-                deprecated: only?.deprecated,
-            }
-            : {}),
-        ...(o.targets.length > 1 && o.targets.every((t) => t.kind === 'npm')
-            ? {
-                packages: rows.map(({ kind: _kind, channel: _channel, ...row }) => row),
-            }
-            : {}),
-        targets: rows,
-        warnings: o.warnings,
-        issueUrl: b?.issueUrl ?? null,
-        reportUrl: b?.reportUrl ?? null,
-        pullRequestUrl: b?.pullRequestUrl ?? null,
-        ...(o.impact ? { impact: o.impact } : {}),
-        ...(o.error ? { error: o.error.message } : {}),
-    };
-}
-function askLine(question) {
-    return new Promise((resolve) => {
-        const rl = (0,node_readline__WEBPACK_IMPORTED_MODULE_4__.createInterface)({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY === true });
-        let answered = false;
-        rl.question(question, (a) => {
-            answered = true;
-            rl.close();
-            resolve(a);
-        });
-        rl.on('close', () => {
-            if (!answered)
-                resolve(undefined);
-        });
-    });
-}
-// run when executed (not when imported by the tests)
-if (process.argv[1] && /(?:cli\.[tj]s|cli[\\/]index\.js|release-rollback)$/.test(process.argv[1])) {
-    const code = await main({
-        argv: process.argv.slice(2),
-        env: process.env,
-        cwd: process.cwd(),
-        stdout: (s) => process.stdout.write(s),
-        stderr: (s) => process.stderr.write(s),
-        ask: askLine,
-        version: ownVersion(),
-        tty: {
-            stdout: process.stdout.isTTY === true,
-            stderr: process.stderr.isTTY === true,
-            stdin: process.stdin.isTTY === true,
-            columns: process.stdout.columns,
-        },
-    }).catch((e) => {
-        process.stderr.write(`${e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .RollbackError */ .ZS ? e.message : String(e)}\n`);
-        return EXIT.failed;
-    });
-    process.exitCode = code;
-}
-/** The package's version: the bundle, dist/cli/index.js, sits two levels below package.json. */
-function ownVersion() {
-    try {
-        // built at run time on purpose: a literal path would be bundled by ncc as an asset
-        const file = ['..', '..', 'package.json'].reduce((dir, part) => (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, part), (0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)((0,node_url__WEBPACK_IMPORTED_MODULE_5__.fileURLToPath)(import.meta.url)));
-        return JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync)(file, 'utf8')).version ?? 'unknown';
-    }
-    catch {
-        return 'unknown';
-    }
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 9851:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   m: () => (/* binding */ createProgress)
-/* harmony export */ });
-const WORDS = {
-    reading: 'reading',
-    planned: 'planned',
-    skipped: 'skipped',
-    'not-affected': 'not affected',
-    writing: 'moving the channel',
-    retiring: 'deprecating the bad version',
-    'putting-back': 'putting the channel back',
-    done: 'done',
-    failed: 'FAILED',
-};
-const MARK = {
-    reading: '…',
-    planned: '·',
-    skipped: '-',
-    'not-affected': '-',
-    writing: '…',
-    retiring: '…',
-    'putting-back': '↩',
-    done: '✔',
-    failed: '✖',
-};
-const ESC = '\u001b[';
-function nameOf(t) {
-    return t.kind === 'npm' ? t.name : `${t.kind}:${t.name}`;
-}
-/** One line of text for a target's state; cut to the terminal's width so a redraw never wraps. */
-function line(name, event, width) {
-    const text = event
-        ? `${MARK[event.phase]} ${name}: ${WORDS[event.phase]}${event.detail ? ` (${event.detail.split('\n')[0]})` : ''}`
-        : `  ${name}: waiting`;
-    return width && width > 4 && text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text;
-}
-function createProgress(stream, targets) {
-    const names = targets.map(nameOf);
-    const state = new Map();
-    if (stream.isTTY !== true) {
-        // plain lines: each change once; reading and planning are not repeated (the plan was printed above)
-        const last = new Map();
-        return {
-            update(event) {
-                if (event.phase === 'reading' || event.phase === 'planned')
-                    return;
-                const name = nameOf(event);
-                const text = line(name, event, undefined);
-                if (last.get(name) === text)
-                    return;
-                last.set(name, text);
-                stream.write(`${text}\n`);
-            },
-            log: (text) => void stream.write(text),
-            done: () => { },
-        };
-    }
-    let drawn = 0;
-    let finished = false;
-    const erase = () => {
-        if (drawn > 0)
-            stream.write(`${ESC}${drawn}A${ESC}0J`);
-        drawn = 0;
-    };
-    const draw = () => {
-        const lines = names.map((n) => line(n, state.get(n), stream.columns));
-        stream.write(lines.map((l) => `${ESC}2K${l}\n`).join(''));
-        drawn = lines.length;
-    };
-    draw();
-    return {
-        update(event) {
-            if (finished)
-                return;
-            state.set(nameOf(event), event);
-            erase();
-            draw();
-        },
-        log(text) {
-            if (finished) {
-                stream.write(text);
-                return;
-            }
-            erase();
-            stream.write(text.endsWith('\n') ? text : `${text}\n`);
-            draw();
-        },
-        done() {
-            finished = true;
-        },
-    };
-}
-
-
-/***/ }),
-
-/***/ 7177:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   EV: () => (/* binding */ DEPRECATION_PLACEHOLDERS),
-/* harmony export */   Jl: () => (/* binding */ DEFAULT_DEPRECATION_MESSAGE),
-/* harmony export */   Ky: () => (/* binding */ renderDeprecationMessage)
-/* harmony export */ });
-// The deprecation message template: its default, its placeholders and how it is filled.
-// Pure: the planner (src/plan.ts) renders it; src/inputs.ts only validates what the user gave.
-const DEFAULT_DEPRECATION_MESSAGE = '{version} was rolled back: {reason}. Use {restore} instead.';
-/** The placeholders a template may use, as `{name}`. */
-const DEPRECATION_PLACEHOLDERS = ['version', 'restore', 'channel', 'reason'];
-/** Fills the deprecation template; whitespace is folded so the message stays one line. */
-function renderDeprecationMessage(template, values) {
-    return template
-        .replace(/\{(version|restore|channel|reason)\}/g, (_, k) => values[k])
-        .replace(/\s+/g, ' ')
-        .trim();
-}
-
-
-/***/ }),
-
-/***/ 8571:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   Z: () => (/* binding */ DURATION_UNITS)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-// Durations as every duration input takes them: Go's notation (`30s`, `5m`, `1h30m`, `1.5h`,
-// `500ms`) plus days (`2d` is 48h), which Go lacks but an age or a recovery-time target is
-// often said in. One parser for max-age, smoke-test-timeout, verify-timeout, wait-for-cdn
-// and rto-targets; each caller keeps its own limits, default and empty value.
-// Pure: no I/O.
-
-/** The units, for messages and descriptions. */
-const DURATION_UNITS = 'ms, s, m, h, d';
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-// `ms` before `m`: 5ms is five milliseconds, 5m five minutes
-const DURATION = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
-/** longer text is refused before it is read (a duration this long is a mistake or an attack) */
-const MAX_TEXT = 40;
-/**
- * A duration in whole milliseconds, or an InputError naming `input`, what is wrong and
- * `rule.fix`. Units ms, s, m, h, d (case-insensitive), several in a row (`1h30m`), each with
- * an optional fraction (`1.5h`). Empty text is not a duration: callers decide what empty means.
- */
-function parseDuration(input, raw, rule) {
-    const text = raw.trim();
-    const v = text.toLowerCase();
-    if (rule.zero && /^0+$/.test(v))
-        return 0;
-    if (v.length > MAX_TEXT || !DURATION.test(v))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${JSON.stringify(text.slice(0, MAX_TEXT))} is not a duration.`, rule.fix);
-    let ms = 0;
-    for (const [, n, unit] of v.matchAll(PART))
-        ms += Number(n) * UNIT_MS[unit];
-    ms = Math.round(ms);
-    if (ms === 0 && rule.zero)
-        return 0;
-    if (!(ms > 0))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `must be longer than 0 (got ${text}).`, rule.fix);
-    if (rule.min !== undefined && ms < rule.min)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${text} is shorter than ${rule.minText ?? `${rule.min}ms`}.`, rule.fix);
-    if (ms > rule.max)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${text} is longer than ${rule.maxText}.`, rule.fix);
-    return ms;
-}
-
-
-/***/ }),
-
-/***/ 3739:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   y: () => (/* binding */ incidentOfTargets)
-/* harmony export */ });
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2464);
-// The incident id of several targets: one formula for the runner (which makes it) and the
-// record check (which recomputes it from a record to see that the record is that incident's).
-// Pure.
-
-/**
- * One id for an incident of several targets: every target (npm packages by name, others
- * as kind:name), the channel, the bad version and the restore version asked for (absent:
- * each target's last known good).
- */
-function incidentOfTargets(targets, channel, bad, restoreAsked) {
-    const names = targets.map((r) => (r.kind === 'npm' ? r.name : `${r.kind}:${r.name}`));
-    return (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .incidentId */ ._3)([...names].sort().join(','), channel, bad, restoreAsked ?? 'last-known-good');
-}
-
-
-/***/ }),
-
-/***/ 1922:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   NB: () => (/* binding */ inputLabel),
-/* harmony export */   Pe: () => (/* binding */ setting),
-/* harmony export */   QX: () => (/* binding */ settingName),
-/* harmony export */   ah: () => (/* binding */ useDialect),
-/* harmony export */   kZ: () => (/* binding */ currentDialect),
-/* harmony export */   oc: () => (/* binding */ setTo),
-/* harmony export */   w7: () => (/* binding */ theSetting)
-/* harmony export */ });
-/* unused harmony export cliForms */
-// How a message names a setting, for the entry that runs: the action says its inputs
-// (`force: true`, `npm-token: ${{ secrets.NPM_TOKEN }}`), the CLI its flags and environment
-// variables (`--force`, `NPM_TOKEN`). Every message that names a setting refers to it by
-// its action.yml input key through the functions below; the table is the one place that
-// maps an input to its flag or variable.
-//
-// Why the entry picks a dialect up front instead of each entry re-rendering messages at
-// its edge: messages travel far from where they are made - into the tracking issue, the
-// incident report, webhooks, the --json result, the action's outputs - and each of those
-// would be an edge where an unrendered reference could leak. So the entry (src/main.ts,
-// src/cli.ts) calls useDialect once before anything else, and every message is made final.
-// Pure: no I/O.
-let dialect = 'action';
-/** Chosen by the entry before it reads any input; returns the previous one (tests restore it). */
-function useDialect(d) {
-    const previous = dialect;
-    dialect = d;
-    return previous;
-}
-function currentDialect() {
-    return dialect;
-}
-/** Action inputs whose CLI form is not `--<input> <value>`. The one table from input to flag or variable. */
-const CLI = {
-    'rollback-version': { flag: '--rollback' },
-    'restore-version': { flag: '--restore' },
-    'npm-token': {
-        env: 'NPM_TOKEN',
-        provide: "set NPM_TOKEN in the environment (or the registry's _authToken in .npmrc)",
-    },
-    'github-token': { env: 'GITHUB_TOKEN', provide: 'set GITHUB_TOKEN in the environment' },
-    'registry-username': { env: 'REGISTRY_USERNAME', provide: 'set REGISTRY_USERNAME in the environment' },
-    'registry-password': { env: 'REGISTRY_PASSWORD', provide: 'set REGISTRY_PASSWORD in the environment' },
-    'announce-webhook': { env: 'ANNOUNCE_WEBHOOK', provide: 'set ANNOUNCE_WEBHOOK in the environment' },
-    kubeconfig: { env: 'KUBECONFIG', provide: 'set KUBECONFIG in the environment (or write ~/.kube/config)' },
-    force: { flag: '--force', on: 'true' },
-    'dry-run': { flag: '--dry-run', on: 'true' },
-    drill: { flag: '--drill', on: 'true' },
-    undo: { flag: '--undo', on: 'true' },
-    'require-holder': { flag: '--require-holder', on: 'true' },
-    deprecate: { flag: '--no-deprecate', on: 'false' },
-    'partial-ok': { flag: '--all-or-nothing', on: 'false' },
-    'create-issue': { flag: '--no-issue', on: 'false' },
-    'commit-report': { flag: '--no-report', on: 'false' },
-    'freeze-check': { flag: '--repo' },
-    repository: { flag: '--repo' },
-    repo: { flag: '--repo' },
-    // the CLI names images, releases and their kind in --targets
-    target: { flag: '--targets' },
-    image: { flag: '--targets docker:<image>' },
-    release: { flag: '--targets helm:<release>' },
-    namespace: { flag: '--targets helm:<namespace>/<release>' },
-};
-/** How the action shows a secret input when it says to pass one. */
-const ACTION_EXAMPLE = {
-    'npm-token': '${{ secrets.NPM_TOKEN }}',
-    'registry-password': '${{ secrets.REGISTRY_PASSWORD }}',
-    'announce-webhook': '${{ secrets.ANNOUNCE_WEBHOOK }}',
-};
-/** The setting's name: `npm-token` (action), `NPM_TOKEN` / `--rollback` (CLI). */
-function settingName(input, d = dialect) {
-    if (d === 'action')
-        return input;
-    const form = CLI[input];
-    return form?.flag ?? form?.env ?? `--${input}`;
-}
-/** The setting with a value: `force: true`, `strategy: retag` (action); `--force`, `no --dry-run`, `--strategy retag` (CLI). */
-function setting(input, value, d = dialect) {
-    if (d === 'action')
-        return `${input}: ${value}`;
-    const form = CLI[input];
-    if (form?.on)
-        return value === form.on ? form.flag : `no ${form.flag}`;
-    if (form?.env)
-        return `${form.env}=${value}`;
-    return `${form?.flag ?? `--${input}`} ${value}`;
-}
-/**
- * The instruction to give it: `set force: true`, `pass npm-token: ${{ secrets.NPM_TOKEN }}`
- * (action); `pass --force`, `leave out --dry-run`, `set NPM_TOKEN in the environment …` (CLI).
- * Without a value: how to provide the setting at all.
- */
-function setTo(input, value, d = dialect) {
-    if (d === 'action') {
-        if (value !== undefined)
-            return `set ${input}: ${value}`;
-        return `pass ${ACTION_EXAMPLE[input] ? `${input}: ${ACTION_EXAMPLE[input]}` : input}`;
-    }
-    const form = CLI[input];
-    if (form?.on)
-        return value === undefined || value === form.on ? `pass ${form.flag}` : `leave out ${form.flag}`;
-    if (form?.env)
-        return value === undefined ? (form.provide ?? `set ${form.env}`) : `set ${form.env}=${value}`;
-    return `pass ${settingName(input, d)}${value === undefined ? '' : ` ${value}`}`;
-}
-/** "the registry input" (action) / "--registry" (CLI), for prose that refers to the setting itself. */
-function theSetting(input, d = dialect) {
-    return d === 'action' ? `the ${input} input` : settingName(input, d);
-}
-/** Every input the table renames, for tests that check each one reaches a real flag or variable. */
-function cliForms() {
-    return Object.fromEntries(Object.entries(CLI).map(([k, v]) => [k, { flag: v.flag, env: v.env }]));
-}
-/** How an error about the setting begins: `Input 'npm-token':` (action), `NPM_TOKEN:` (CLI). */
-function inputLabel(input, d = dialect) {
-    return d === 'action' ? `Input '${input}':` : `${settingName(input, d)}:`;
-}
-
-
-/***/ }),
-
-/***/ 3916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   GM: () => (/* binding */ PartialError),
-/* harmony export */   Rx: () => (/* binding */ CapabilityError),
-/* harmony export */   ZS: () => (/* binding */ RollbackError),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   gl: () => (/* binding */ RegistryError)
-/* harmony export */ });
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
-
-/** Every error the action raises on purpose says what went wrong and how to fix it. */
-class RollbackError extends Error {
-    fix;
-    constructor(message, fix) {
-        super(fix ? `${message} Fix: ${fix}` : message);
-        this.fix = fix;
-        this.name = 'RollbackError';
-    }
-}
-/**
- * A bad input, found before anything was written. Names the input by its action.yml key;
- * the message says it as the entry that runs does (src/core/settings.ts): `Input '<input>':
- * <problem> Fix: <fix>` in the action, `<flag or variable>: <problem> Fix: <fix>` in the CLI.
- */
-class InputError extends RollbackError {
-    input;
-    problem;
-    constructor(input, 
-    /** what is wrong, without the input's name */
-    problem, fix) {
-        super(`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .inputLabel */ .NB)(input)} ${problem}`, fix);
-        this.input = input;
-        this.problem = problem;
-        this.name = 'InputError';
-    }
-}
-/** The registry refused or failed a request. */
-class RegistryError extends RollbackError {
-    status;
-    code;
-    constructor(message, fix, status, code) {
-        super(message, fix);
-        this.status = status;
-        this.code = code;
-        this.name = 'RegistryError';
-    }
-}
-/**
- * The registry lacks what a step needs (it cannot move a channel, or cannot deprecate),
- * rather than refusing this token or failing for a while: never retried. `registry` names
- * it for people ("Nexus Repository 3 at nexus.example.com").
- */
-class CapabilityError extends RegistryError {
-    capability;
-    registry;
-    constructor(capability, registry, message, fix, status) {
-        super(message, fix, status);
-        this.capability = capability;
-        this.registry = registry;
-        this.name = 'CapabilityError';
-    }
-}
-/**
- * The rollback's critical part took effect but something after it did not: the step
- * fails, `status=partial`, and a re-run completes only what is missing.
- */
-class PartialError extends RollbackError {
-    done;
-    missing;
-    cause;
-    constructor(done, missing, cause) {
-        super(`Partial rollback: ${done.join('; ')}. Still missing: ${missing.join('; ')}. ` +
-            `Cause: ${cause instanceof Error ? cause.message : String(cause)}`, 'Re-run the same rollback: it completes only what is missing.');
-        this.done = done;
-        this.missing = missing;
-        this.cause = cause;
-        this.name = 'PartialError';
-    }
-}
-function errorMessage(e) {
-    return e instanceof Error ? e.message : String(e);
-}
-
-
-/***/ }),
-
-/***/ 5208:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ executeIncident),
-/* harmony export */   c: () => (/* binding */ repositoryDefaultBranch)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9081);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9786);
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1922);
-/* harmony import */ var _handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7989);
-
-
-
-
-
-/**
- * `gh` undefined: no GitHub bookkeeping (dry run, both parts off, or a CLI run without a
- * token). Throws only for failures before anything was written.
- */
-async function executeIncident(req, gi, targets, gh, ctx, log, steps = {}) {
-    let execution;
-    try {
-        execution = await runAndRecord(req, gi, targets, gh, ctx, log, steps);
-        return execution;
-    }
-    catch (error) {
-        await atEnd(steps, { error }, undefined, log);
-        throw error;
-    }
-    finally {
-        if (execution)
-            partialFrom(execution.result, await atEnd(steps, { result: execution.result }, execution.bookkeeping, log), true);
-    }
-}
-async function atEnd(steps, end, books, log) {
-    const report = { missing: [], warnings: [] };
-    for (const step of steps.atEnd ?? []) {
-        try {
-            const r = await step(end, books);
-            report.warnings.push(...r.warnings, ...r.missing);
-        }
-        catch (e) {
-            report.warnings.push((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e));
-        }
-    }
-    for (const w of report.warnings)
-        log.warning(w);
-    return report;
-}
-/** Missing parts make a run that rolled something back partial; warnings are added. */
-function partialFrom(result, report, warningsOnly = false) {
-    result.warnings.push(...report.warnings);
-    if (warningsOnly || report.missing.length === 0)
-        return;
-    const earlier = result.error;
-    const done = earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.done : doneOf(result);
-    const missing = [
-        ...(earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.missing : earlier ? [earlier.message] : []),
-        ...report.missing,
-    ];
-    result.status = 'partial';
-    result.error = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM(done, missing, earlier instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.cause : new Error(report.missing[0]));
-}
-async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
-    // the GitHub token is checked beside the registry reads, before any write
-    let defaultBranch = '';
-    const preflight = gh && !req.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined;
-    const beforeWrite = steps.beforeWrite?.length
-        ? async (planned) => {
-            for (const step of steps.beforeWrite ?? [])
-                await step(planned);
-        }
-        : undefined;
-    const beforeHandoff = steps.beforeHandoff?.length
-        ? async (planned) => {
-            for (const step of steps.beforeHandoff ?? [])
-                await step(planned);
-        }
-        : undefined;
-    const undoRecord = req.undo && !req.recorded ? steps.undoRecord : undefined;
-    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runIncident */ .ao)(req, targets, log, {
-        preflight,
-        beforeWrite,
-        ...(beforeHandoff ? { beforeHandoff } : {}),
-        progress: steps.progress,
-        ...(undoRecord ? { undoRecord } : {}),
-    });
-    // the maintainer's command, in the summary, the issue and the report (src/handoff.ts)
-    if (result.handoff && ctx.repository)
-        result.handoff.command = (0,_handoff_js__WEBPACK_IMPORTED_MODULE_3__/* .resumeCommand */ .VJ)(result.incidentId, ctx.repository);
-    if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
-        for (const step of steps.afterWrite ?? [])
-            partialFrom(result, await step(result));
-    }
-    // nothing happened to record
-    if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
-        return { result };
-    // the GitHub side (Octokit and the renderers) is loaded only when it runs
-    const { recordIncident } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 7117));
-    const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
-    partialFrom(result, bookkeeping);
-    return { result, bookkeeping };
-}
-/** What the rollback achieved, in words, for a partial result. */
-function doneOf(result) {
-    if (result.targets.length > 1)
-        return [`the targets' channels are rolled back`];
-    const plan = result.targets[0].plan;
-    if (!plan)
-        return [];
-    return [
-        plan.tag.kind === 'keep-newer'
-            ? `'${plan.channel}' stays on ${plan.tag.holder}`
-            : `'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`,
-        ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`]),
-    ];
-}
-/** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
-async function repositoryDefaultBranch(gh, ctx) {
-    try {
-        const { data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_4__/* .repoRef */ .sA)(ctx.repository) });
-        return data.default_branch;
-    }
-    catch (e) {
-        const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_4__/* .ghStatus */ .e8)(e);
-        if (status === 401)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .currentDialect */ .kZ)() === 'action'
-                ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.'
-                : 'set GITHUB_TOKEN to a valid token.');
-        if (status === 403 || status === 404) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
-        }
-        throw e;
-    }
 }
 
 
@@ -35480,7 +36927,7 @@ function createGitHubClient(options) {
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
 // The GitHub bookkeeping's own input, report-dir: parsed and checked here, before anything
 // is read or written, and the report's path inside that folder. Pure: no I/O, no @actions/*.
 
@@ -35496,28 +36943,28 @@ function parseReportDir(input, raw) {
     const shown = JSON.stringify(raw.slice(0, 80));
     const value = raw.trim();
     if (value === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, 'is empty.', fix);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, 'is empty.', fix);
     if (value.includes('\\'))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a backslash.`, fix);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a backslash.`, fix);
     if (value.startsWith('/'))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is an absolute path.`, fix);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is an absolute path.`, fix);
     const segments = value.split('/').filter((s, i, all) => s !== '' || (i !== all.length - 1 && i !== 0));
     const withoutDot = segments[0] === '.' ? segments.slice(1) : segments;
     for (const s of withoutDot) {
         if (s === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains an empty segment ("//").`, fix);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains an empty segment ("//").`, fix);
         if (s === '.' || s === '..')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a "${s}" segment.`, fix);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains a "${s}" segment.`, fix);
         if (s.toLowerCase() === '.git')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} points into .git.`, fix);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} points into .git.`, fix);
         if (!/^[A-Za-z0-9._-]+$/.test(s))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains characters other than letters, digits, ".", "_", "-" and "/".`, fix);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} contains characters other than letters, digits, ".", "_", "-" and "/".`, fix);
     }
     const dir = withoutDot.join('/');
     if (dir === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is the repository root.`, fix);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${shown} is the repository root.`, fix);
     if (dir.length > MAX_REPORT_DIR)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `is ${dir.length} characters long; the limit is ${MAX_REPORT_DIR}.`, fix);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `is ${dir.length} characters long; the limit is ${MAX_REPORT_DIR}.`, fix);
     return dir;
 }
 const slug = (text) => text
@@ -35773,7 +37220,7 @@ const OVERRIDE_LABEL = 'release-freeze-override';
 /* harmony export */   eA: () => (/* binding */ strategyNote)
 /* harmony export */ });
 /* unused harmony exports INSTALLER_CLIENTS, INSTALLER_CLIENT_ORDER, INSTALLER_MATRIX, FRESH_BAD_RANGE, outcome, skipsDeprecated, installerProtection, checkedAgainst */
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3758);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6706);
 /* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(200);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
 // Who is protected by the rollback, per installer: the observed matrix (INSTALLER_MATRIX,
@@ -36079,7 +37526,7 @@ function protectionTable(r) {
         restoreVersion: r.restoreVersion,
         deprecated: r.deprecationMessage !== undefined,
     }).map((p) => [p.installer, PROTECTION_LABEL[p.protected], p.why]);
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Installer', 'Protected', 'Why'], rows);
+    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Installer', 'Protected', 'Why'], rows);
 }
 
 
@@ -36093,7 +37540,7 @@ function protectionTable(r) {
 /* harmony export */   g_: () => (/* binding */ mergeRecord),
 /* harmony export */   tf: () => (/* binding */ parseReportRecord)
 /* harmony export */ });
-/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4623);
+/* harmony import */ var _incident_impact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3185);
 /* harmony import */ var _incident_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8629);
 // The record a report carries, hidden at its end so that a re-run merges into it instead
 // of starting over: encoded (canonical JSON in base64), parsed back field by field, and
@@ -36465,7 +37912,7 @@ function mergeRecord(existing, current) {
         issueNumber: current.issueNumber ?? base.issueNumber,
         issueUrl: current.issueUrl ?? base.issueUrl,
         reportPath: current.reportPath ?? base.reportPath,
-        impact: (0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .mergeImpact */ .n3)(base.impact, current.impact),
+        impact: (0,_incident_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .mergeImpact */ .n3)(base.impact, current.impact),
         verification: mergeVerification(base.verification, current.verification),
         // the plan the first hand-off left stays: a resume performs exactly it
         handoff: base.handoff ?? current.handoff,
@@ -36536,7 +37983,7 @@ function ghMessage(e) {
 /* harmony export */   Z: () => (/* binding */ renderHandoff),
 /* harmony export */   k: () => (/* binding */ awaitsMaintainer)
 /* harmony export */ });
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3758);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6706);
 /* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(200);
 // The hand-off's part of the tracking issue and the incident report (src/handoff.ts): the
 // exact plan a maintainer's resume performs, and the one command. Pure: no I/O.
@@ -36554,15 +38001,15 @@ function renderHandoff(r, level) {
         (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.channel),
         (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.expected, '_(no such channel)_'),
         (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.restore),
-        t.deprecationMessage === undefined ? '_(none)_' : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(t.deprecationMessage),
+        t.deprecationMessage === undefined ? '_(none)_' : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(t.deprecationMessage),
     ]);
     const waiting = awaitsMaintainer(r);
     return [
         [
             `${level} ${waiting ? '⏳ Waiting for a maintainer' : 'Handed off to a maintainer'}`,
-            `${waiting ? 'Nothing was written to the registry.' : 'The action wrote nothing to the registry; a maintainer ran the plan below.'} Why: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(h.reason)}`,
+            `${waiting ? 'Nothing was written to the registry.' : 'The action wrote nothing to the registry; a maintainer ran the plan below.'} Why: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(h.reason)}`,
             '',
-            (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .table */ .M)(['Target', 'Channel', 'Must still hold', 'Goes to', 'Deprecation of the bad version'], rows),
+            (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .table */ .M)(['Target', 'Channel', 'Must still hold', 'Goes to', 'Deprecation of the bad version'], rows),
             '',
             `Registry: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(h.registry)}`,
             ...(waiting
@@ -36592,8 +38039,8 @@ function renderHandoff(r, level) {
 /* harmony export */   yN: () => (/* binding */ renderRerunComment)
 /* harmony export */ });
 /* unused harmony export userMessage */
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3758);
-/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4623);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6706);
+/* harmony import */ var _incident_impact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3185);
 /* harmony import */ var _markers_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3400);
 /* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5358);
 /* harmony import */ var _render_handoff_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9784);
@@ -36657,7 +38104,7 @@ function headline(r) {
     const dep = r.deprecationMessage !== undefined
         ? `${bad} is deprecated`
         : r.deprecationSkipped
-            ? `${bad} is NOT deprecated: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationSkipped)}`
+            ? `${bad} is NOT deprecated: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationSkipped)}`
             : `${bad} is not deprecated (deprecation was off)`;
     return `**${tag}; ${dep}.**`;
 }
@@ -36668,8 +38115,8 @@ function summaryRows(r, ctx, reportUrl) {
         ['Bad version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)],
         ['Restored version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)],
         [`${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} before the rollback`, (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.previousVersion, '_(tag did not exist)_')],
-        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage)],
-        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.severity)}**`],
+        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.deprecationMessage)],
+        ['Severity', `**${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.severity)}**`],
         ['Run by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .who */ .dp)(ctx.actor, ctx.serverUrl)],
         ['Triggered by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .trigger */ .hZ)(ctx)],
         ['Workflow run', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .runLabel */ .Az)(ctx)],
@@ -36725,13 +38172,13 @@ function renderIssueBody(r, ctx, links) {
             : `## 🔙 Rolled back ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)}`,
         headline(r),
         ...(0,_render_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .renderHandoff */ .Z)(r, '###'),
-        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
+        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
         ...(r.packages && r.packages.length > 1 ? [`### Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .packagesTable */ .wL)(r)}`] : []),
-        ...(r.impact ? [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .renderImpact */ .jo)(r.impact, '###')] : []),
-        `### Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.reason)}`,
+        ...(r.impact ? [(0,_incident_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .renderImpact */ .jo)(r.impact, '###')] : []),
+        `### Reason\n${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(r.reason)}`,
     ];
     if (r.warnings.length > 0)
-        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(w)}`)].join('\n'));
+        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inert */ .t)(w)}`)].join('\n'));
     if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .isNpm */ .i5)(r))
         parts.push(`### Who is protected by this rollback\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_2__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_2__/* .strategyNote */ .eA)(r)}`);
     parts.push(`### After the rollback\n${checklist(r)}`);
@@ -36793,7 +38240,7 @@ function renderUndoComment(r, ctx, run, changes, closing = false) {
 /* harmony export */   r7: () => (/* binding */ shellWord),
 /* harmony export */   wL: () => (/* binding */ packagesTable)
 /* harmony export */ });
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3758);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6706);
 /* harmony import */ var _urls_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5945);
 // The small pieces the tracking issue and the incident report share: code spans, safe
 // links (the release note uses safeUrl too), people and runs, times, fences, shell words,
@@ -36804,7 +38251,7 @@ function renderUndoComment(r, ctx, run, changes, closing = false) {
 function code(value, none = '_(none)_') {
     if (value === undefined || value === '')
         return none;
-    return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(value);
+    return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(value);
 }
 /** An http(s) URL safe to put in a Markdown link target, or undefined. */
 function safeUrl(url) {
@@ -36822,7 +38269,7 @@ function who(actor, serverUrl) {
         return '_(unknown)_';
     const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(\[bot\])?$/.exec(actor);
     if (!m)
-        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(actor);
+        return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(actor);
     const url = safeUrl((0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .accountUrl */ .dA)(serverUrl, m[1], m[2] !== undefined)) ?? (0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .accountUrl */ .dA)(_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_SERVER_URL */ .UM, m[1], m[2] !== undefined);
     return m[2] ? `[${m[1]}\\[bot\\]](${url})` : `[${m[1]}](${url})`;
 }
@@ -36839,12 +38286,12 @@ function runLabel(ctx) {
 }
 function trigger(ctx) {
     const event = ctx.eventName ? code(ctx.eventName) : '_(unknown event)_';
-    return ctx.workflow ? `${event} in workflow ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(ctx.workflow)}` : event;
+    return ctx.workflow ? `${event} in workflow ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(ctx.workflow)}` : event;
 }
 /** `2026-11-21T14:00:05.123Z` as `2026-11-21 14:00:05`; anything unparsable shown as it is. */
 function formatTime(at) {
     const ms = /^\d{4}-\d\d-\d\dT/.test(at) ? Date.parse(at) : NaN;
-    return Number.isNaN(ms) ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+    return Number.isNaN(ms) ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 /** A code fence longer than any backtick run inside the content. */
 function fenced(info, content) {
@@ -36862,19 +38309,19 @@ function packagesTable(r) {
     const rows = r.packages ?? [];
     const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm');
     if (!mixed) {
-        return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [
+        return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [
             code(p.name),
             p.previousVersion ? code(p.previousVersion) : '_(none)_',
             p.restoreVersion ? code(p.restoreVersion) : '–',
-            (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
+            (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
         ]));
     }
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [
+    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [
         `${p.kind ?? 'npm'} ${code(p.name)}`,
         code(p.channel ?? r.channel),
         p.previousVersion ? code(p.previousVersion) : '_(none)_',
         p.restoreVersion ? code(p.restoreVersion) : '–',
-        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
+        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
     ]));
 }
 /** npm's installers are only the question for npm packages. */
@@ -36890,8 +38337,8 @@ const isNpm = (r) => r.target === undefined || r.target === 'npm';
 /* harmony export */   B: () => (/* binding */ renderReport)
 /* harmony export */ });
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3758);
-/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4623);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6706);
+/* harmony import */ var _incident_impact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3185);
 /* harmony import */ var _protection_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8296);
 /* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5358);
 /* harmony import */ var _render_parts_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(200);
@@ -36952,14 +38399,14 @@ function versionsAndTags(r) {
     const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done');
     const dep = undeprecated && (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .lastRun */ .KT)(r)?.status === 'undone'
         ? r.deprecationBefore !== undefined
-            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationBefore)}; the rollback's was: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
-            : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
+            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationBefore)}; the rollback's was: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
+            : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
         : r.deprecationSkipped && r.deprecationMessage === undefined
-            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: NOT done: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationSkipped)}.`
+            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: NOT done: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationSkipped)}.`
             : r.deprecationMessage === undefined
                 ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: off for this rollback (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .setting */ .Pe)('deprecate', 'false')}).`
-                : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationMessage)}`;
-    return `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
+                : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationMessage)}`;
+    return `${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
 }
 function actionsTaken(r) {
     // the latest outcome of each action, in the order the actions first happened
@@ -36971,13 +38418,13 @@ function actionsTaken(r) {
         return '_No actions recorded._';
     return order
         .map((a) => latest.get(a))
-        .map((e) => `- ${OUTCOME_LABEL[e.outcome]}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.action)}${e.outcome === 'failed' ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.detail)})` : ''}`)
+        .map((e) => `- ${OUTCOME_LABEL[e.outcome]}: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.action)}${e.outcome === 'failed' ? ` (${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.detail)})` : ''}`)
         .join('\n');
 }
 function timeline(r) {
     if (r.timeline.length === 0)
         return '_No events recorded._';
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .formatTime */ .fU)(e.at), (0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.action), OUTCOME_LABEL[e.outcome], (0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.detail)]));
+    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .formatTime */ .fU)(e.at), (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.action), OUTCOME_LABEL[e.outcome], (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.detail)]));
 }
 /** What the checks after the writes saw: when the health endpoint and installers got the restore version, or what they still got. */
 function verification(v) {
@@ -36987,14 +38434,14 @@ function verification(v) {
         const where = `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(h.url)}${h.field ? ` (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(h.field)})` : ''}`;
         lines.push(h.seenAt
             ? `- Health endpoint ${where} reported ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(h.reports ?? h.versions[0])} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .formatTime */ .fU)(h.seenAt)} UTC.`
-            : `- Health endpoint ${where} did not report ${h.versions.map((x) => (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(x)).join(' or ')} within ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(h.timeout)}; its last answer: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(h.reports ?? 'none')}.`);
+            : `- Health endpoint ${where} did not report ${h.versions.map((x) => (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(x)).join(' or ')} within ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(h.timeout)}; its last answer: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(h.reports ?? 'none')}.`);
     }
     for (const i of v.installers ?? []) {
         const what = `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.name)} ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.channel)}`;
         if (i.seenAt)
             lines.push(`- Installers got ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.version)} for ${what} (read as \`npm install\` reads it, without a token) at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .formatTime */ .fU)(i.seenAt)} UTC.`);
         else if (i.error)
-            lines.push(`- ${what} could not be read as \`npm install\` reads it (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(i.error)}); the registry holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.version)}.`);
+            lines.push(`- ${what} could not be read as \`npm install\` reads it (${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(i.error)}); the registry holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.version)}.`);
         else {
             const lifetime = i.maxAgeSeconds !== undefined
                 ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)`
@@ -37020,7 +38467,7 @@ function renderReport(r, ctx, previous) {
     const status = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .lastRun */ .KT)(r)?.status;
     const issue = issueLink(r, ctx);
     const header = [
-        ['Severity', `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.severity)}**`],
+        ['Severity', `**${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.severity)}**`],
         ['Package', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.packageName)],
         ['Rollback', `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.channel)}`],
         ['Status', status ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(status) : '_(no run recorded)_'],
@@ -37037,18 +38484,18 @@ function renderReport(r, ctx, previous) {
     }
     const parts = [
         `# Rollback of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)}`,
-        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.incidentId)], header),
+        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.incidentId)], header),
         ...(0,_render_handoff_js__WEBPACK_IMPORTED_MODULE_7__/* .renderHandoff */ .Z)(r, '##'),
         `## Timeline (UTC)\n${timeline(r)}`,
-        ...(r.impact ? [(0,_runbook_impact_js__WEBPACK_IMPORTED_MODULE_1__/* .renderImpact */ .jo)(r.impact, '##')] : []),
+        ...(r.impact ? [(0,_incident_impact_js__WEBPACK_IMPORTED_MODULE_1__/* .renderImpact */ .jo)(r.impact, '##')] : []),
         ...(r.packages && r.packages.length > 1 ? [`## Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .packagesTable */ .wL)(r)}`] : []),
         `## Versions and tags\n${versionsAndTags(r)}`,
-        `## Reason\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.reason)}`,
+        `## Reason\n${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.reason)}`,
         `## Actions taken\n${actionsTaken(r)}`,
         ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : []),
     ];
     if (r.warnings.length > 0)
-        parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(w)}`)].join('\n'));
+        parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(w)}`)].join('\n'));
     if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .isNpm */ .i5)(r))
         parts.push(`## Who is protected\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_2__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_2__/* .strategyNote */ .eA)(r)}`);
     parts.push(`## Still to do by humans\n${NOTES_START}\n${notesOf(previous) ?? DEFAULT_NOTES}\n${NOTES_END}`);
@@ -37231,2443 +38678,148 @@ function accountUrl(serverUrl, login, bot = false) {
 
 /***/ }),
 
-/***/ 578:
+/***/ 1221:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ ChannelMovedError),
-/* harmony export */   m: () => (/* binding */ guardedWrite)
+/* harmony export */   O: () => (/* binding */ executeIncident),
+/* harmony export */   c: () => (/* binding */ repositoryDefaultBranch)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9809);
-// The one way any adapter writes a channel: a fresh read right before the write (and
-// before every retry of it), a comparison with what the plan expected, the write, and a
-// read-back that decides from state rather than from the status code. No protocol we
-// write to has a compare-and-set for channels (npm dist-tags, OCI tags, helm releases,
-// git refs), so this narrows the window to one round trip; it never writes over a value
-// the plan did not expect.
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _github_refs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9081);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7191);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1922);
+/* harmony import */ var _core_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4369);
+
+
+
 
 
 /**
- * The channel no longer holds what the plan expected: nothing was written. `holder` is
- * what it holds now (a version, a digest, or undefined when the channel is gone).
+ * `gh` undefined: no GitHub bookkeeping (dry run, both parts off, or a CLI run without a
+ * token). Throws only for failures before anything was written.
  */
-class ChannelMovedError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS {
-    channel;
-    holder;
-    expected;
-    wanted;
-    constructor(channel, holder, expected, wanted) {
-        super(`'${channel}' moved to ${holder ?? '(nothing: the channel was removed)'} while the rollback ran (the plan expected ${expected ?? 'no such channel'}); left there, nothing was written to it.`, `look at what '${channel}' holds now; if it still needs rolling back, run again and the plan starts from the new state.`);
-        this.channel = channel;
-        this.holder = holder;
-        this.expected = expected;
-        this.wanted = wanted;
-        this.name = 'ChannelMovedError';
+async function executeIncident(req, gi, targets, gh, ctx, log, steps = {}) {
+    let execution;
+    try {
+        execution = await runAndRecord(req, gi, targets, gh, ctx, log, steps);
+        return execution;
+    }
+    catch (error) {
+        await atEnd(steps, { error }, undefined, log);
+        throw error;
+    }
+    finally {
+        if (execution)
+            partialFrom(execution.result, await atEnd(steps, { result: execution.result }, execution.bookkeeping, log), true);
     }
 }
-/**
- * Guarded write: read -> compare -> write -> read back, with the retry inside the guard.
- * Returns the outcome and the last state read (the read-back), so the next step can use
- * it as its own fresh read instead of reading again.
- */
-async function guardedWrite(g) {
-    let startedAt = Date.now();
-    let state = g.fresh ?? (await g.read());
-    let wrote = false;
-    for (let attempt = 1;; attempt++) {
-        if (g.isDone(state))
-            return { outcome: wrote ? 'written' : 'already', state };
-        if (!g.isExpected(state))
-            throw new ChannelMovedError(g.channel, g.holderOf(state), g.expected, g.wanted);
-        let failure;
+async function atEnd(steps, end, books, log) {
+    const report = { missing: [], warnings: [] };
+    for (const step of steps.atEnd ?? []) {
         try {
-            await g.write(state);
-            wrote = true;
+            const r = await step(end, books);
+            report.warnings.push(...r.warnings, ...r.missing);
         }
         catch (e) {
-            if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RollbackError */ .ZS)
-                throw e;
-            failure = e;
+            report.warnings.push((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(e));
         }
-        // the read-back: it decides, whatever the status code said
-        state = await g.read();
-        if (g.isDone(state)) {
-            if (failure)
-                g.log.warning(`${g.what}: the registry answered ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .describeFailure */ .Ic)(failure)}, but reading back shows the change took effect.`);
-            return { outcome: 'written', state };
-        }
-        // the write was refused for want of a second factor, which the person has just given
-        // (src/targets/npm/two-factor.ts): sent again at once, guarded by the read-back above,
-        // made after the approval; the wait for the person is not counted as retrying
-        if (failure !== undefined && failure.resendNow === true) {
-            attempt--;
-            startedAt = Date.now();
-            continue;
-        }
-        const retryable = failure === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRetryable */ .r3)(failure) || g.alsoRetry?.(failure) === true;
-        const delay = retryable ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .nextDelay */ .rM)(g.policy, attempt, failure, startedAt) : undefined;
-        if (delay === undefined) {
-            if (failure)
-                throw g.explain(failure);
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${g.what}: the registry accepted the write ${attempt} time(s) but reading it back does not show it.`, 'check the registry (a caching proxy in front of it?) and re-run.');
-        }
-        g.log.warning(`${g.what} did not take effect (${failure ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .describeFailure */ .Ic)(failure) : 'not visible on read-back'}); trying again in ${Math.round(delay / 100) / 10} s.`);
-        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .yy)(delay);
-        // time passed: the retry is guarded by a read made now, not by the read-back
-        state = await g.read();
     }
+    for (const w of report.warnings)
+        log.warning(w);
+    return report;
 }
-
-
-/***/ }),
-
-/***/ 7989:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   VJ: () => (/* binding */ resumeCommand),
-/* harmony export */   iu: () => (/* binding */ markNeedsPerson),
-/* harmony export */   z: () => (/* binding */ isTokensDisallowed),
-/* harmony export */   z6: () => (/* binding */ needsPerson)
-/* harmony export */ });
-// The hand-off: a run that does everything but the registry writes (reads, plans,
-// smoke-tests), opens the tracking issue with the plan and one command for a maintainer,
-// and ends `awaiting-approval`. It happens with `handoff: true`, or when the preflight finds
-// a credential that cannot write without a person. The maintainer's command
-// (`release-rollback resume <incident-id>`, src/modes/resume.ts) performs exactly the plan
-// recorded here, with their own second factor. Pure: no I/O.
-/** Marks an error of the preflight as "this credential cannot write without a person". */
-const NEEDS_PERSON = Symbol.for('release-rollback.needs-person');
-/** The error, marked: the runner hands off instead of failing on it (why: one sentence). */
-function markNeedsPerson(e, why) {
-    Object.defineProperty(e, NEEDS_PERSON, { value: why, enumerable: false });
-    return e;
-}
-/** Why this preflight error means a person must make the writes; undefined for any other error. */
-function needsPerson(e) {
-    if (!e || typeof e !== 'object')
-        return undefined;
-    const why = e[NEEDS_PERSON];
-    return typeof why === 'string' ? why : undefined;
-}
-/**
- * npmjs's answer to a token write on a package set to "Require two-factor authentication
- * and disallow tokens" (docs.npmjs.com/requiring-2fa-for-package-publishing-and-settings-modification:
- * with that setting "you will not be able to use automation or granular access tokens" to
- * publish or change the package). The docs give no wording of the refusal: this matches a
- * 403 whose message speaks of two-factor authentication and tokens (unverified against npmjs).
- */
-function isTokensDisallowed(e) {
-    const err = e;
-    if (err?.statusCode !== 403)
-        return false;
-    const text = `${typeof err.body === 'string' ? err.body : JSON.stringify(err.body ?? '')} ${String(err.message ?? '')}`;
-    return /two-factor|2fa/i.test(text) && /token/i.test(text) && /(not allow|disallow|does not permit)/i.test(text);
-}
-/** The maintainer's one command that finishes a handed-off incident. */
-function resumeCommand(incidentId, repository) {
-    return `npx release-rollback@1 resume ${incidentId} --repo ${repository}`;
-}
-
-
-/***/ }),
-
-/***/ 8422:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BJ: () => (/* binding */ readGitHubInputs),
-/* harmony export */   Ko: () => (/* binding */ readInputs),
-/* harmony export */   Th: () => (/* binding */ packageNameFromWorkspace),
-/* harmony export */   YY: () => (/* binding */ mainKind),
-/* harmony export */   jJ: () => (/* binding */ targetsFrom),
-/* harmony export */   pn: () => (/* binding */ parseChannel),
-/* harmony export */   sx: () => (/* binding */ DEFAULT_REGISTRY),
-/* harmony export */   ud: () => (/* binding */ checkPlainText),
-/* harmony export */   w4: () => (/* binding */ requireNpmToken),
-/* harmony export */   yG: () => (/* binding */ parseBoolean)
-/* harmony export */ });
-/* unused harmony exports MAX_REASON_LENGTH, TARGETS, parseIncidentId, parseVersion, parsePublishedAfter, parseCommit, MAX_AGE_LIMIT_MS, parseMaxAge, parseStrategy, parseTarget, parseReason, parseRegistry, parseDeprecationMessage, workspacePackages, readTargets, isFreezeCheck */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2088);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8571);
-/* harmony import */ var _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7177);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _github_incident_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(8629);
-/* harmony import */ var _github_config_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7661);
-/* harmony import */ var _targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5001);
-/* harmony import */ var _targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7756);
-/* harmony import */ var _targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5307);
-/* harmony import */ var _targets_docker_image_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7658);
-/* harmony import */ var _targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(4293);
-/* harmony import */ var _targets_spec_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8357);
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(1922);
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-// the template lives in the core (the planner fills it); re-exported for the callers that import it from here
-
-
-
-const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
-const MAX_REASON_LENGTH = 1000;
-const PLACEHOLDERS = _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__/* .DEPRECATION_PLACEHOLDERS */ .EV;
-const TARGETS = ['npm', 'docker', 'helm'];
-/** The incident ids this tool makes (src/plan.ts incidentId): rr- and 16 hex digits. */
-function parseIncidentId(name, raw) {
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (!/^rr-[0-9a-f]{16}$/i.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an incident id.`, `give the incident id of the rollback you undo (rr- and 16 hex digits, as its tracking issue and report show it)${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? ', or leave it empty' : ''}.`);
-    }
-    return v.toLowerCase();
-}
-/** npm writes need a token (a dry run does not). */
-function requireNpmToken(token) {
-    if (token !== undefined)
+/** Missing parts make a run that rolled something back partial; warnings are added. */
+function partialFrom(result, report, warningsOnly = false) {
+    result.warnings.push(...report.warnings);
+    if (warningsOnly || report.missing.length === 0)
         return;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'is empty: moving a dist-tag and deprecating need a token with write access to the package.', `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('npm-token')} (a granular token with read and write access to the package and "bypass 2FA", or a "read and write (stage only)" one)${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? ` (trusted publishing, permissions: id-token: write, can only publish: it serves ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('strategy', 'republish')} with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('deprecate', 'false')}, never a retag)` : ''}, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('dry-run', 'true')} to only see the plan.`);
+    const earlier = result.error;
+    const done = earlier instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.done : doneOf(result);
+    const missing = [
+        ...(earlier instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.missing : earlier ? [earlier.message] : []),
+        ...report.missing,
+    ];
+    result.status = 'partial';
+    result.error = new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM(done, missing, earlier instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialError */ .GM ? earlier.cause : new Error(report.missing[0]));
 }
-function parseBoolean(name, raw, fallback) {
-    const v = raw.trim();
-    if (v === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(v))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(v))
-        return false;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${v}" is not a boolean.`, `use true or false.`);
-}
-/** A version as the user typed it: `v1.2.3` is accepted and normalised to `1.2.3`. */
-function parseVersion(name, raw) {
-    const v = raw.trim().replace(/^[vV](?=\d)/, '');
-    if (v.length > 256 || semver__WEBPACK_IMPORTED_MODULE_2___default().valid(v) === null) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not an exact semantic version.`, `give one exact version such as 1.2.3 or 2.0.0-beta.1 (no ranges, no tags).`);
-    }
-    return v;
-}
-/** An ISO-8601 time with a zone (as GitHub's run_started_at), normalised to UTC. */
-function parsePublishedAfter(name, raw) {
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(v) ? Date.parse(v) : NaN;
-    if (Number.isNaN(ms)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not an ISO-8601 time with a time zone.`, 'use a time such as 2026-11-21T14:00:00Z (github.event.workflow_run.run_started_at and updated_at have this form).');
-    }
-    return new Date(ms).toISOString();
-}
-/** A full commit SHA (40 hex, any case), normalised to lower case; undefined when empty. */
-function parseCommit(name, raw) {
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (!/^[0-9a-fA-F]{40}$/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 60))} is not a full 40-character commit SHA.`, 'give the full commit the release was built from, such as github.sha or github.event.workflow_run.head_sha (not a branch, a tag or a short SHA), or leave it empty.');
-    }
-    return v.toLowerCase();
-}
-/** the longest max-age: a year (beyond that, leave it empty for no limit) */
-const MAX_AGE_LIMIT_MS = 8760 * 3_600_000;
-/**
- * max-age: a duration (core/duration.ts: `24h`, `90m`, `1h30m`, `1.5h`, `2d`) in
- * milliseconds; undefined when empty (no limit). More than zero, at most a year (8760h).
- */
-function parseMaxAge(name, raw) {
-    if (raw.trim() === '')
-        return undefined;
-    const empty = (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? `leave ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)(name)} empty` : `leave out ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)(name)}`;
-    return (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDuration */ .E)(name, raw, {
-        max: MAX_AGE_LIMIT_MS,
-        maxText: 'a year (8760h)',
-        fix: `use a duration such as 24h, 90m, 1h30m or 2d (units ${_core_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .DURATION_UNITS */ .Z}; at most 8760h), or ${empty} for no limit.`,
-    });
-}
-/**
- * Text that goes into the deprecation message, the issue, the report and the logs: no C0
- * or C1 control characters (tab and newline excepted), no DEL, and no bidirectional
- * controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which can hide or
- * reorder what a reader sees. A Windows line end (CRLF) is read as a newline.
- */
-function checkPlainText(name, raw, what) {
-    const text = raw.replace(/\r\n/g, '\n');
-    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text);
-    const bidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.exec(text);
-    const found = control && bidi ? (control.index < bidi.index ? control : bidi) : (control ?? bidi);
-    if (found) {
-        const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `contains ${found === bidi ? 'bidirectional ' : ''}control characters (${code} at character ${found.index + 1}).`, `remove them and use plain text (newlines and tabs are fine): they can hide or reorder text in ${what}.`);
-    }
-    return text;
-}
-function parseStrategy(name, raw, target) {
-    const v = (raw.trim() || 'retag').toLowerCase();
-    if (v !== 'retag' && v !== 'republish')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a strategy.`, 'use retag (move the channel back) or republish (publish the good code as the next version).');
-    if (v === 'republish' && target !== 'npm')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `republish is for npm packages, not target: ${target}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('strategy', 'retag')}.`);
-    return v;
-}
-/** The kind whose inputs apply: the one kind, or with several (the targets input) npm when it is among them. */
-function mainKind(kinds) {
-    if (kinds.size === 1)
-        return [...kinds][0];
-    return kinds.has('npm') ? 'npm' : kinds.has('docker') ? 'docker' : 'helm';
-}
-function parseTarget(name, raw) {
-    const v = (raw.trim() || 'npm').toLowerCase();
-    if (!TARGETS.includes(v))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${raw.trim().slice(0, 40)}" is not a target.`, `use one of ${TARGETS.join(', ')}.`);
-    return v;
-}
-/** A dist-tag: URL-safe, and not something npm would read as a version range. */
-function parseChannel(name, raw) {
-    const tag = raw.trim();
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`, `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`);
-    }
-    if (semver__WEBPACK_IMPORTED_MODULE_2___default().validRange(tag) !== null) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`, `use a tag name such as latest or beta; put versions in ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}.`);
-    }
-    return tag;
-}
-function parseReason(name, raw) {
-    const reason = raw.trim();
-    if (reason === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'is empty.', 'say in a sentence why the release is rolled back; it goes into the deprecation message and the incident record.');
-    }
-    if (reason.length > MAX_REASON_LENGTH) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `is ${reason.length} characters long; the limit is ${MAX_REASON_LENGTH}.`, 'keep the reason to a few sentences and put the details in the tracking issue.');
-    }
-    return checkPlainText(name, reason, 'the deprecation message, the issue, the report and the logs');
-}
-function parseRegistry(name, raw) {
-    const value = raw.trim() || DEFAULT_REGISTRY;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${JSON.stringify(value.slice(0, 120))} is not a URL.`, `use the registry's URL, such as ${DEFAULT_REGISTRY}.`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.protocol} is not supported.`, 'use an https:// registry URL.');
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, 'must not carry credentials, a query or a fragment.', `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('npm-token')} and give the bare registry URL.`);
-    }
-    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-    if (url.protocol === 'http:' && !loopback) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `${url.host} is plain http: the token would cross the network unencrypted.`, 'use the https:// URL of the registry.');
-    }
-    if (!url.pathname.endsWith('/'))
-        url.pathname += '/';
-    return url.toString();
-}
-function parseDeprecationMessage(name, raw) {
-    const template = checkPlainText(name, raw.trim(), 'the deprecation message npm shows on every install') ||
-        _core_deprecation_js__WEBPACK_IMPORTED_MODULE_13__/* .DEFAULT_DEPRECATION_MESSAGE */ .Jl;
-    for (const m of template.matchAll(/\{([^}]*)\}/g)) {
-        if (!PLACEHOLDERS.includes(m[1])) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(name, `has an unknown placeholder {${m[1]}}.`, `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
-        }
-    }
-    return template;
-}
-/**
- * The npm workspaces of the repository (package.json `workspaces`, an array or
- * `{ packages: [...] }` of globs), leaving out private packages, which are never published.
- */
-function workspacePackages(dir) {
-    let root;
-    try {
-        root = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json'), 'utf8'));
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `is workspaces, but ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json')} cannot be read.`, 'check out the repository before this step, or list the packages.');
-    }
-    const globs = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? []);
-    if (globs.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but package.json declares no workspaces.', 'list the packages instead (comma or newline separated).');
-    const names = [];
-    for (const g of globs) {
-        for (const found of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.globSync)(`${g.replace(/\/+$/, '')}/package.json`, { cwd: dir })) {
-            try {
-                const manifest = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, found), 'utf8'));
-                if (manifest.name && !manifest.private)
-                    names.push((0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)('packages', manifest.name));
-            }
-            catch (e) {
-                if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz)
-                    throw e;
-            }
-        }
-    }
-    const unique = [...new Set(names)].sort();
-    if (unique.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', 'is workspaces, but no public workspace package was found.', 'list the packages instead.');
-    return unique;
-}
-/** The package's name from package.json in the workspace, for the `package` default. */
-function packageNameFromWorkspace(dir) {
-    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json');
-    let text;
-    try {
-        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and there is no package.json in ${dir}.`, (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
-            ? 'set the package input, or check out the repository before this step.'
-            : "pass --package, or run it in the package's folder.");
-    }
-    let name;
-    try {
-        name = JSON.parse(text).name;
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} is not valid JSON.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('package')}.`);
-    }
-    if (typeof name !== 'string' || name === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('package', `is not set and ${file} has no name.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('package')}.`);
-    }
-    return name;
-}
-/** The inputs that name the targets of one kind: the shorthand for a targets list. */
-const SHORTHAND = ['package', 'packages', 'image', 'release'];
-/**
- * The targets input, parsed; undefined when it is empty. Refuses it together with the
- * shorthand inputs (package, packages, image, release) or a target other than npm (the
- * default): each line names its own kind.
- */
-function readTargets(get) {
-    const raw = get('targets');
-    if (raw.trim() === '')
-        return undefined;
-    const given = SHORTHAND.filter((name) => get(name).trim() !== '');
-    if (given.length > 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('targets', `is given together with ${given.join(' and ')}, which name${given.length === 1 ? 's' : ''} targets too.`, `list every target in targets (such as npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod) and leave ${given.join(' and ')} empty: they are the shorthand for one kind.`);
-    }
-    const kind = get('target').trim().toLowerCase();
-    if (kind !== '' && kind !== 'npm') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('targets', `is given together with target: ${kind.slice(0, 40)}.`, `leave target unset: each line of targets names its kind (such as docker:ghcr.io/acme/app).`);
-    }
-    const specs = (0,_targets_spec_js__WEBPACK_IMPORTED_MODULE_11__/* .parseTargets */ .Sx)(raw, 'targets');
-    return specs;
-}
-/**
- * Every target of the incident as one list, whether the targets input named them or the
- * shorthand did: package or packages (npm, one line each), image (docker) or release
- * (helm). `get` is needed for one case only: a Helm release whose namespace input is
- * empty is `release` (the kubeconfig context's namespace) with it, and
- * `default/release` (packageName, the incident's name) without it.
- */
-function targetsFrom(inputs, get) {
-    if (inputs.targets)
-        return inputs.targets;
-    const kind = inputs.target ?? 'npm';
-    if (kind === 'npm')
-        return (inputs.packageNames ?? [inputs.packageName]).map((name) => ({ kind: 'npm', name }));
-    if (kind === 'docker')
-        return [{ kind: 'docker', name: inputs.packageName }];
-    if (get) {
-        const namespace = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace'));
-        const release = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseReleaseName */ .YY)('release', get('release'));
-        return [{ kind: 'helm', name: namespace ? `${namespace}/${release}` : release }];
-    }
-    return [{ kind: 'helm', name: inputs.packageName }];
-}
-/**
- * freeze-check: true - the action only checks the release freeze (src/freeze.ts reads its
- * own inputs), so none of the rollback's inputs, rollback-version and reason among them,
- * is required then: readInputs is not called.
- */
-function isFreezeCheck(get) {
-    return parseBoolean('freeze-check', get('freeze-check'), false);
-}
-/**
- * Parses and validates every input before anything touches a registry.
- * `env` supplies the workspace folder and the NODE_AUTH_TOKEN fallback (what
- * actions/setup-node users already have).
- */
-function readInputs(get, env = process.env) {
-    // drill: prove a rollback would work, write nothing anyone installs; the usual form is
-    // rollback-version: current (the default in a drill), with no release to identify
-    const drill = parseBoolean('drill', get('drill'), false);
-    const undo = parseBoolean('undo', get('undo'), false);
-    // undo by incident id: the record names the targets and versions (read before planning)
-    const incidentId = parseIncidentId('incident-id', get('incident-id'));
-    if (incidentId !== undefined && !undo) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('incident-id', `is set without ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('undo')}: it names the rollback an undo reverses.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('undo', 'true')} to undo that incident, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'} (a rollback is named by its versions and targets).`);
-    }
-    if (incidentId !== undefined && drill)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('incident-id', `is set together with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('drill', 'true')}.`, `a drill undoes nothing: ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave incident-id empty' : 'leave out --incident-id'}.`);
-    const byId = incidentId !== undefined;
-    const rollbackRaw = get('rollback-version') || (drill ? 'current' : '');
-    if (rollbackRaw.trim() === '' && !byId) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('rollback-version', 'is required.', 'give the bad version, such as 1.2.3.');
-    }
-    const current = rollbackRaw.trim().toLowerCase() === 'current';
-    const rollbackVersion = current
-        ? 'current'
-        : rollbackRaw.trim() === ''
-            ? ''
-            : parseVersion('rollback-version', rollbackRaw);
-    const publishedAfter = parsePublishedAfter('published-after', get('published-after'));
-    if (current && publishedAfter === undefined && !drill) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-after', `is required with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)('rollback-version', 'current')}.`, "pass the time the release started (such as the failed run's run_started_at): without it a re-run would roll back the restored version too.");
-    }
-    // the release's identity: they guard an exact version as well as `current`
-    const publishedBefore = parsePublishedAfter('published-before', get('published-before'));
-    if (publishedAfter !== undefined &&
-        publishedBefore !== undefined &&
-        Date.parse(publishedBefore) <= Date.parse(publishedAfter)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('published-before', `is not after ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-after')} (${publishedBefore} <= ${publishedAfter}).`, `pass the time the release run ended (the failed run's updated_at) as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-before')}, and the time it started (run_started_at) as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('published-after')}.`);
-    }
-    const releaseCommit = parseCommit('release-commit', get('release-commit'));
-    const maxAgeMs = parseMaxAge('max-age', get('max-age'));
-    const requireHolder = parseBoolean('require-holder', get('require-holder'), false);
-    const restoreRaw = get('restore-version');
-    const restoreVersion = restoreRaw.trim() === '' ? undefined : parseVersion('restore-version', restoreRaw);
-    if (restoreVersion === rollbackVersion) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('restore-version', `is the same as ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} (${rollbackVersion}).`, `give the good version to restore, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'leave it empty' : `leave out ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}`} to pick the last known good one.`);
-    }
-    const targets = readTargets(get);
-    // by incident id with no target named: the record names them (and their kinds). The
-    // runner passes action.yml's defaults (target npm, channel latest, strategy retag) as if
-    // given, so a default counts as not given
-    const namedTargets = targets !== undefined ||
-        SHORTHAND.some((name) => get(name).trim() !== '') ||
-        !['', 'npm'].includes(get('target').trim().toLowerCase());
-    const kinds = new Set(targets ? targets.map((t) => t.kind) : [parseTarget('target', get('target'))]);
-    if (byId && !namedTargets)
-        kinds.clear();
-    // one kind: that kind; several (the targets input): npm when it is among them, so the npm inputs apply
-    const target = mainKind(kinds);
-    // channel is a dist-tag for npm, a tag for Docker; a Helm release has one channel (its
-    // deployed revision) and a git-tag target's channel is the moving tag itself
-    const channelRaw = get('channel') || 'latest';
-    if (kinds.has('docker'))
-        (0,_targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__/* .parseTag */ .E)('channel', channelRaw);
-    const channel = kinds.has('npm')
-        ? parseChannel('channel', channelRaw)
-        : kinds.has('docker')
-            ? (0,_targets_docker_config_js__WEBPACK_IMPORTED_MODULE_6__/* .parseTag */ .E)('channel', channelRaw)
-            : kinds.has('helm') && kinds.size === 1
-                ? _targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .HELM_CHANNEL */ .jH
-                : channelRaw.trim();
-    // by incident id, an empty reason is the rollback's (from the record)
-    const reason = byId && get('reason').trim() === '' ? '' : parseReason('reason', get('reason') || (drill ? 'rollback drill' : ''));
-    // what is rolled back: the npm package(s), the image, or the Helm release
-    let packageName;
-    let packageNames;
-    let fromWorkspaces = false;
-    if (byId && !namedTargets) {
-        packageName = '';
-    }
-    else if (targets && targets[0].kind === 'helm') {
-        const h = (0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseHelmTargetName */ .gu)('targets', targets[0].name);
-        packageName = `${h.namespace ?? ((0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace')) || 'default')}/${h.release}`;
-        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
-    }
-    else if (targets) {
-        packageNames = targets.filter((t) => t.kind === 'npm').map((t) => t.name);
-        packageName = targets[0].name;
-    }
-    else if (target === 'docker') {
-        if (get('image').trim() === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('image', 'is required with target: docker.', 'give the image without a tag, such as ghcr.io/acme/app.');
-        packageName = (0,_targets_docker_image_js__WEBPACK_IMPORTED_MODULE_9__/* .parseImage */ .zZ)(get('image')).name;
-    }
-    else if (target === 'helm') {
-        // namespace/release: same-named releases in two namespaces are two incidents
-        if (get('release').trim() === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.');
-        packageName = `${(0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseNamespace */ .LM)('namespace', get('namespace')) || 'default'}/${(0,_targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__/* .parseReleaseName */ .YY)('release', get('release'))}`;
-    }
-    else {
-        const packagesRaw = get('packages').trim();
-        const packageRaw = get('package');
-        const workspace = env.GITHUB_WORKSPACE || process.cwd();
-        if (packagesRaw === 'workspaces') {
-            packageNames = workspacePackages(workspace);
-            fromWorkspaces = true;
-        }
-        else {
-            const listed = [
-                ...new Set([packagesRaw, packageRaw]
-                    .join('\n')
-                    .split(/[,\n]/)
-                    .map((p) => p.trim())
-                    .filter(Boolean)),
-            ];
-            packageNames =
-                listed.length > 0
-                    ? listed.map((p) => (0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)(packagesRaw ? 'packages' : 'package', p))
-                    : [(0,_targets_npm_config_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePackageName */ .R)('package', packageNameFromWorkspace(workspace))];
-        }
-        if (packageNames.length > 100)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('packages', `lists ${packageNames.length} packages; the limit is 100.`, 'split the incident into several runs.');
-        packageName = packageNames[0];
-    }
-    const registry = kinds.has('npm') || (byId && !namedTargets) ? parseRegistry('registry', get('registry')) : '';
-    const dryRun = parseBoolean('dry-run', get('dry-run'), false);
-    // hand the writes to a maintainer (src/handoff.ts): no npm token is needed to read and plan
-    const handoff = parseBoolean('handoff', get('handoff'), false);
-    if (handoff && (undo || drill || dryRun))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('handoff', `is set together with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setting */ .Pe)(undo ? 'undo' : drill ? 'drill' : 'dry-run', 'true')}.`, 'a hand-off plans a rollback for a maintainer to finish: leave handoff at false for an undo, a drill or a dry run.');
-    if (drill && dryRun)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('drill', `and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('dry-run')} are both ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action' ? 'true' : 'given'}.`, `a drill writes nothing anyone installs already (it needs the token to prove the write): ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .setTo */ .oc)('dry-run', 'false')}.`);
-    if (undo && rollbackVersion === 'current') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('rollback-version', 'is current, but undo needs the exact bad version: after the rollback the channel no longer holds it.', `give the same exact ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('rollback-version')} (and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('restore-version')}) as the rollback you undo.`);
-    }
-    const tokenRaw = get('npm-token').trim() || (env.NODE_AUTH_TOKEN ?? '').trim();
-    if (/\s/.test(tokenRaw)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('npm-token', 'contains whitespace.', 'paste the token alone, with no "Bearer " prefix or newline.');
-    }
-    const npmToken = tokenRaw === '' ? undefined : tokenRaw;
-    // tokenless: trusted publishing, where the runner offers the job an ID token. By incident id
-    // with no target named, the record says whether npm is among them (undoInputs checks then)
-    const npmMaybe = kinds.has('npm') || (byId && !namedTargets);
-    const npmOidc = npmToken === undefined && !dryRun && npmMaybe && (0,_targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_8__/* .idTokenAvailable */ .wl)(env);
-    if (!dryRun && !handoff && kinds.has('npm') && !npmOidc)
-        requireNpmToken(npmToken);
-    const force = parseBoolean('force', get('force'), false);
-    if (requireHolder && force) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('require-holder', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
-            ? 'is true together with force: true, which moves the channel whatever it holds.'
-            : 'is given together with --force, which moves the channel whatever it holds.', `use one of them: ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('require-holder')} (automation: skip when the channel moved on) or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .settingName */ .QX)('force')} (by hand: move it anyway).`);
-    }
-    const strategy = parseStrategy('strategy', get('strategy'), target);
-    const undoById = byId
-        ? {
-            incidentId,
-            given: {
-                ...(rollbackVersion !== '' ? { rollbackVersion } : {}),
-                ...(restoreVersion !== undefined ? { restoreVersion } : {}),
-                ...(!['', 'latest'].includes(get('channel').trim()) ? { channel } : {}),
-                ...(strategy !== 'retag' ? { strategy } : {}),
-                ...(namedTargets
-                    ? {
-                        targets: {
-                            input: targets ? 'targets' : (SHORTHAND.find((n) => get(n).trim() !== '') ?? 'package'),
-                            targets: targetsFrom({ targets, target, packageName, packageNames }, get),
-                        },
-                    }
-                    : {}),
-            },
+async function runAndRecord(req, gi, targets, gh, ctx, log, steps) {
+    // the GitHub token is checked beside the registry reads, before any write
+    let defaultBranch = '';
+    const preflight = gh && !req.dryRun ? async () => (defaultBranch = await repositoryDefaultBranch(gh, ctx)) : undefined;
+    const beforeWrite = steps.beforeWrite?.length
+        ? async (planned) => {
+            for (const step of steps.beforeWrite ?? [])
+                await step(planned);
         }
         : undefined;
-    return {
-        target,
-        targets,
-        packageNames: packageNames && packageNames.length > 0 ? packageNames : [packageName],
-        fromWorkspaces,
-        partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
-        strategy,
-        rollbackVersion,
-        publishedAfter,
-        publishedBefore,
-        releaseCommit,
-        maxAgeMs,
-        requireHolder,
-        restoreVersion,
-        channel,
-        reason,
-        packageName,
-        registry,
-        npmToken,
-        ...(npmOidc ? { npmOidc } : {}),
-        // container tags and Helm releases have no deprecation
-        deprecate: (kinds.has('npm') || (byId && !namedTargets)) && parseBoolean('deprecate', get('deprecate'), true),
-        deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
-        dryRun,
-        ...(drill ? { drill } : {}),
-        force,
-        ...(undo ? { undo } : {}),
-        ...(undoById ? { undoById } : {}),
-        ...(handoff ? { handoff } : {}),
-    };
+    const beforeHandoff = steps.beforeHandoff?.length
+        ? async (planned) => {
+            for (const step of steps.beforeHandoff ?? [])
+                await step(planned);
+        }
+        : undefined;
+    const undoRecord = req.undo && !req.recorded ? steps.undoRecord : undefined;
+    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runIncident */ .ao)(req, targets, log, {
+        preflight,
+        beforeWrite,
+        ...(beforeHandoff ? { beforeHandoff } : {}),
+        progress: steps.progress,
+        ...(undoRecord ? { undoRecord } : {}),
+    });
+    // the maintainer's command, in the summary, the issue and the report (src/handoff.ts)
+    if (result.handoff && ctx.repository)
+        result.handoff.command = (0,_core_handoff_js__WEBPACK_IMPORTED_MODULE_3__/* .resumeCommand */ .VJ)(result.incidentId, ctx.repository);
+    if (result.status === 'completed' || result.status === 'already-done' || result.status === 'partial') {
+        for (const step of steps.afterWrite ?? [])
+            partialFrom(result, await step(result));
+    }
+    // nothing happened to record
+    if (!gh || result.status === 'planned' || result.status === 'failed' || result.status === 'skipped')
+        return { result };
+    // the GitHub side (Octokit and the renderers) is loaded only when it runs
+    const { recordIncident } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 6083));
+    const bookkeeping = await recordIncident(gh, ctx, defaultBranch, result, req, gi, log);
+    partialFrom(result, bookkeeping);
+    return { result, bookkeeping };
 }
-function parseList(raw) {
+/** What the rollback achieved, in words, for a partial result. */
+function doneOf(result) {
+    if (result.targets.length > 1)
+        return [`the targets' channels are rolled back`];
+    const plan = result.targets[0].plan;
+    if (!plan)
+        return [];
     return [
-        ...new Set(raw
-            .split(/[,\n]/)
-            .map((s) => s.trim())
-            .filter(Boolean)),
+        plan.tag.kind === 'keep-newer'
+            ? `'${plan.channel}' stays on ${plan.tag.holder}`
+            : `'${plan.channel}' points at ${plan.republish?.version ?? plan.restoreVersion} (the rollback is live)`,
+        ...(plan.deprecation.kind === 'off' ? [] : [`${plan.rollbackVersion} is deprecated`]),
     ];
 }
-function readGitHubInputs(get, env = process.env) {
-    const createIssue = parseBoolean('create-issue', get('create-issue'), true);
-    const githubRelease = parseBoolean('github-release', get('github-release'), true);
-    const commitReport = parseBoolean('commit-report', get('commit-report'), true);
-    const labels = parseList(get('issue-labels') || 'rollback');
-    for (const label of labels) {
-        if (label.length > 50)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', `"${label.slice(0, 60)}…" is longer than GitHub's 50 characters.`, 'use shorter label names.');
-    }
-    if (createIssue && labels.length === 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-labels', 'is empty.', 'keep at least one label (default rollback): a re-run finds the tracking issue again by it.');
-    }
-    const assignees = parseList(get('issue-assignees')).map((a) => a.replace(/^@/, ''));
-    for (const a of assignees) {
-        if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(a)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('issue-assignees', `"${a.slice(0, 60)}" is not a GitHub user name.`, 'list GitHub logins separated by commas, such as octocat, hubot.');
-        }
-    }
-    const reportDir = (0,_github_config_js__WEBPACK_IMPORTED_MODULE_5__/* .parseReportDir */ .r)('report-dir', get('report-dir') || 'incidents');
-    const branchRaw = get('report-branch').trim();
-    if (branchRaw &&
-        (!/^[A-Za-z0-9._/-]{1,200}$/.test(branchRaw) || /(^|\/)\.|\.\.|\/\/|\/$|\.lock$|^-/.test(branchRaw))) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('report-branch', `"${branchRaw.slice(0, 60)}" is not a valid branch name.`, 'give a branch name such as main, or leave it empty for the default branch.');
-    }
-    const severityRaw = (get('severity') || 'high').trim().toLowerCase();
-    if (!_github_incident_js__WEBPACK_IMPORTED_MODULE_14__/* .SEVERITIES */ .o.includes(severityRaw)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('severity', `"${severityRaw.slice(0, 40)}" is not a severity.`, `use one of ${_github_incident_js__WEBPACK_IMPORTED_MODULE_14__/* .SEVERITIES */ .o.join(', ')}.`);
-    }
-    const token = (get('github-token') || env.GITHUB_TOKEN || '').trim() || undefined;
-    if ((createIssue || commitReport) && token === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('github-token', 'is empty, and the tracking issue and incident report need it.', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
-            ? 'pass github-token (the default is the workflow token; the job needs contents: write, issues: write and pull-requests: write), or set create-issue: false and commit-report: false.'
-            : 'set GITHUB_TOKEN (contents: write, issues: write, pull-requests: write), or pass --no-issue and --no-report.');
-    }
-    if ((createIssue || commitReport) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('create-issue', 'needs the repository, and GITHUB_REPOSITORY is not set (this is not running on GitHub Actions).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_12__/* .currentDialect */ .kZ)() === 'action'
-            ? 'run it in a workflow, or set create-issue: false and commit-report: false.'
-            : 'pass --repo owner/name, or --no-issue and --no-report.');
-    }
-    return {
-        token,
-        createIssue,
-        labels,
-        assignees,
-        commitReport,
-        reportDir,
-        reportBranch: branchRaw || undefined,
-        severity: severityRaw,
-        githubRelease,
-    };
-}
-
-
-/***/ }),
-
-/***/ 3758:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   M: () => (/* binding */ table),
-/* harmony export */   t: () => (/* binding */ inert)
-/* harmony export */ });
-// Text from users (a reason, a deprecation message) rendered inertly in Markdown:
-// no HTML, no links or images, no autolinks, no emphasis, no @mentions or #references,
-// no table breaks.
-/** Escapes text for a Markdown paragraph, list item or table cell. Newlines become <br>. */
-function inert(text) {
-    return (text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
-        .replace(/@/g, '@\u200b') // a zero-width space after @: GitHub notifies nobody
-        // GitHub autolinks bare `scheme://…` and `www.…` (GFM's extended autolinks): a zero-width
-        // space breaks the pattern while the URL still reads as written
-        .replace(/:\/\//g, ':\u200b//')
-        .replace(/(www)\./gi, '$1\u200b.')
-        .replace(/\r?\n/g, '<br>'));
-}
-/** A Markdown table from a header row and rows (cells must already be inert). */
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
-
-/***/ }),
-
-/***/ 9206:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   UI: () => (/* binding */ handoffGuard),
-/* harmony export */   dc: () => (/* binding */ resumeFlags),
-/* harmony export */   j: () => (/* binding */ HandoffChangedError),
-/* harmony export */   vt: () => (/* binding */ handoffProblems),
-/* harmony export */   xz: () => (/* binding */ resumeState)
-/* harmony export */ });
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2088);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-// `release-rollback resume <incident-id> --repo owner/name`: a maintainer finishes a
-// handed-off incident (src/handoff.ts). The incident record holds the exact plan the action
-// left; the resume re-reads the registry, and performs that plan and nothing else through
-// the one runner (src/run.ts runIncident, every write through guardedWrite) with the
-// maintainer's own second factor, as any command-line rollback does. It refuses, with
-// nothing written, when the registry no longer matches the plan (a fix published since the
-// hand-off, a channel moved elsewhere), and is a no-op once a resume completed it. The checks
-// here are pure; src/cli.ts reads the record and runs them (before the confirmation on the
-// plan's reads, and again right before the first write, on fresh reads).
-
-
-const FINISHED = ['completed', 'already-done'];
-/** Whether the record holds a hand-off, and whether a run after it already finished it. */
-function resumeState(record) {
-    const h = record.handoff;
-    if (!h)
-        return { kind: 'no-handoff' };
-    let handedOff = -1;
-    record.runs.forEach((r, i) => {
-        if (r.status === 'awaiting-approval')
-            handedOff = i;
-    });
-    const done = record.runs.slice(handedOff + 1).find((r) => FINISHED.includes(r.status));
-    return done ? { kind: 'done', run: done } : { kind: 'waiting', handoff: h };
-}
-/**
- * The command line's rollback flags for the recorded plan: its targets, channel, versions,
- * deprecation and registry, nothing else. `--name=value`, so no recorded text can read as a flag.
- */
-function resumeFlags(record, h) {
-    const targets = h.targets.map((t) => `${t.kind}:${t.name}`).join(',');
-    const messages = [...new Set(h.targets.map((t) => t.deprecationMessage))];
-    const restores = [...new Set(h.targets.map((t) => t.restore))];
-    // one target: its restore version (so the plan rebuilds to the incident's id); several: the one asked for, if any
-    const restore = h.targets.length === 1 ? restores[0] : h.restoreAsked;
-    const flags = [
-        `--targets=${targets}`,
-        `--rollback=${record.rollbackVersion}`,
-        `--channel=${record.channel}`,
-        `--reason=${record.reason}`,
-        `--registry=${h.registry}`,
-        `--severity=${record.severity}`,
-        `--strategy=${record.strategy}`,
-        ...(restore !== undefined ? [`--restore=${restore}`] : []),
-    ];
-    // the deprecation: the recorded message itself, when every target has the same one (no
-    // placeholder left in it, it renders as itself); else the default template, which the
-    // check below compares target by target
-    if (messages.length === 1 && messages[0] === undefined)
-        flags.push('--no-deprecate');
-    else if (messages.length === 1 &&
-        messages[0] !== undefined &&
-        !/\{(version|restore|channel|reason)\}/.test(messages[0]))
-        flags.push(`--deprecation-message=${messages[0]}`);
-    return flags;
-}
-/**
- * What no longer matches the recorded plan, one line per problem; empty: the plan can be
- * performed as recorded. `runs`: the runner's targets after planning (the plan's reads).
- */
-function handoffProblems(h, record, runs) {
-    const problems = [];
-    const since = Date.parse(h.startedAt);
-    for (const t of h.targets) {
-        const who = h.targets.length > 1 ? `${t.name}: ` : '';
-        const r = runs.find((x) => x.kind === t.kind && x.name === t.name && x.channel === t.channel);
-        if (!r) {
-            problems.push(`${who}no longer planned: its channel no longer holds what the plan expected`);
-            continue;
-        }
-        // a failed read fails the run by itself, with its own message
-        if (r.failure)
-            continue;
-        if (r.skipped) {
-            problems.push(`${who}${r.skipped.reason}`);
-            continue;
-        }
-        const plan = r.plan;
-        if (!plan) {
-            problems.push(`${who}nothing to plan (${r.outcome})`);
-            continue;
-        }
-        const bad = plan.rollbackVersion;
-        const tag = plan.tag;
-        if (tag.kind === 'keep-newer')
-            problems.push(`${who}'${t.channel}' holds ${tag.holder}, newer than the bad ${bad}: a fix was published since the hand-off`);
-        else if (tag.kind === 'move' && tag.from !== t.expected)
-            problems.push(`${who}'${t.channel}' holds ${tag.from ?? 'nothing'}, but the plan expected ${t.expected ?? 'no such channel'}: it moved since the hand-off`);
-        else if ((tag.kind === 'move' || tag.kind === 'already') && tag.to !== t.restore)
-            problems.push(`${who}the restore version would now be ${tag.to}, but the plan says ${t.restore}`);
-        // versions above the restore version published since the hand-off (a fix the plan did not know of)
-        for (const [v, info] of Object.entries(r.before?.versions ?? {})) {
-            if (v === bad || !semver__WEBPACK_IMPORTED_MODULE_0___default().valid(v) || !semver__WEBPACK_IMPORTED_MODULE_0___default().valid(t.restore) || !semver__WEBPACK_IMPORTED_MODULE_0___default().gt(v, t.restore))
-                continue;
-            const at = info.publishedAt ? Date.parse(info.publishedAt) : Number.NaN;
-            const after = Number.isNaN(at) ? semver__WEBPACK_IMPORTED_MODULE_0___default().gt(v, bad) : at > since;
-            if (after)
-                problems.push(`${who}${v} was published${info.publishedAt ? ` at ${info.publishedAt}` : ''} after the hand-off: a fix the plan did not expect`);
-        }
-        const d = plan.deprecation;
-        if (t.deprecationMessage === undefined) {
-            if (d.kind !== 'off')
-                problems.push(`${who}the plan has no deprecation, this run would deprecate ${bad}`);
-        }
-        else if ((d.kind !== 'deprecate' && d.kind !== 'already') || d.message !== t.deprecationMessage) {
-            problems.push(`${who}the deprecation would be ${d.kind === 'deprecate' || d.kind === 'already' ? `"${d.message}"` : d.kind}, but the plan says "${t.deprecationMessage}"`);
-        }
-        if (h.targets.length === 1 && plan.incidentId !== record.incidentId)
-            problems.push(`the plan rebuilt from the record is incident ${plan.incidentId}, not ${record.incidentId}: the record was changed`);
-    }
-    return [...new Set(problems)];
-}
-/** The refusal: what changed, and that nothing was written. */
-class HandoffChangedError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RollbackError */ .ZS {
-    constructor(incidentId, problems) {
-        super(`Resume of ${incidentId} refused: the registry no longer matches the plan the hand-off recorded, so nothing was written:\n${problems.map((p) => `- ${p}`).join('\n')}`, 'check what changed (npm view <package> dist-tags time); if a fix is out, move the channel to it by hand, or run a new rollback with the versions that hold now.');
-        this.name = 'HandoffChangedError';
-    }
-}
-/** The runner's beforeWrite step of a resume: the plan checked again on the reads right before the first write. */
-function handoffGuard(h, record) {
-    return async (planned) => {
-        const problems = handoffProblems(h, record, planned);
-        if (problems.length > 0)
-            throw new HandoffChangedError(record.incidentId, problems);
-    };
-}
-
-
-/***/ }),
-
-/***/ 5287:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Fz: () => (/* binding */ readAnnounceInputs)
-/* harmony export */ });
-/* unused harmony exports ANNOUNCE_FORMATS, formatForHost */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-
-const ANNOUNCE_FORMATS = ['slack', 'discord', 'teams', 'json'];
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-const MAX_URL = 2048;
-/** hooks.slack.com → slack; discord.com, discordapp.com → discord; Teams and Power Automate workflow hosts → teams; anything else json. */
-function formatForHost(hostname) {
-    const host = hostname.toLowerCase().replace(/\.$/, '');
-    const under = (domain) => host === domain || host.endsWith(`.${domain}`);
-    if (host === 'hooks.slack.com')
-        return 'slack';
-    if (under('discord.com') || under('discordapp.com'))
-        return 'discord';
-    if (host.endsWith('.logic.azure.com') ||
-        host.endsWith('.webhook.office.com') ||
-        under('environment.api.powerplatform.com'))
-        return 'teams';
-    return 'json';
-}
-/**
- * The announce inputs; undefined when announce-webhook is empty (no announcements). The
- * URL must be https (plain http only on loopback, for a local receiver), carry no user
- * name or password, and is never echoed in an error.
- */
-function readAnnounceInputs(get) {
-    const rawFormat = get('announce-format').trim().toLowerCase();
-    if (rawFormat !== '' && !ANNOUNCE_FORMATS.includes(rawFormat)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-format', `"${get('announce-format').trim().slice(0, 40)}" is not a format.`, 'use slack, discord, teams or json, or leave it empty to go by the webhook host.');
-    }
-    const webhook = get('announce-webhook').trim();
-    if (webhook === '')
-        return undefined;
-    const fix = 'give the webhook URL exactly as the service shows it (https://hooks.slack.com/services/…, https://discord.com/api/webhooks/…, a Teams workflow URL, or any https URL that takes JSON).';
-    if (webhook.length > MAX_URL)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', `is ${webhook.length} characters long; the limit is ${MAX_URL}.`, fix);
-    if (/[\s\u0000-\u001f\u007f]/.test(webhook))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', 'contains whitespace or control characters.', fix);
-    let url;
+/** Reads the repository before any write: a token that cannot see it fails now, naming github-token. */
+async function repositoryDefaultBranch(gh, ctx) {
     try {
-        url = new URL(webhook);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', 'is not a URL.', fix);
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', `is not an https URL (${url.protocol.replace(/:$/, '').slice(0, 20)}; plain http only for a receiver on 127.0.0.1, ::1 or localhost).`, fix);
-    }
-    if (url.username !== '' || url.password !== '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', 'has a user name or password in it.', 'put the credentials in the URL the service gives you (its path or query), not before the host.');
-    if (url.hash !== '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', 'has a #fragment, which is never sent.', fix);
-    return { webhook, format: rawFormat || formatForHost(url.hostname) };
-}
-
-
-/***/ }),
-
-/***/ 7681:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ resolveNpmConfig)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5756);
-/* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(ini__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8422);
-// Registry and token the way npm finds them: flag, npm_config_registry, the project's
-// .npmrc, the user's ~/.npmrc; a scope's own registry for scoped packages; the token
-// scoped to the registry (//host/path/:_authToken), with ${VAR} expansion as npm does.
-
-
-
-
-
-function readRc(path, env) {
-    let text;
-    try {
-        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
-    }
-    catch {
-        return {};
-    }
-    const raw = (0,ini__WEBPACK_IMPORTED_MODULE_3__.parse)(text);
-    const expanded = {};
-    for (const [k, v] of Object.entries(raw)) {
-        expanded[k] = typeof v === 'string' ? v.replace(/\$\{([^}]+)\}/g, (_, name) => env[name] ?? '') : v;
-    }
-    return expanded;
-}
-function resolveNpmConfig(opts) {
-    const { env, cwd } = opts;
-    const userPath = env.NPM_CONFIG_USERCONFIG || env.npm_config_userconfig || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.HOME || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.npmrc');
-    // later wins: user, then project (npm's order of precedence, project over user)
-    const rc = { ...readRc(userPath, env), ...readRc((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(cwd, '.npmrc'), env) };
-    const scope = opts.packageName?.startsWith('@') ? opts.packageName.split('/')[0] : undefined;
-    const fromRc = (scope && typeof rc[`${scope}:registry`] === 'string' ? rc[`${scope}:registry`] : rc.registry);
-    const registry = opts.registryFlag || env.npm_config_registry || env.NPM_CONFIG_REGISTRY || fromRc || _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_REGISTRY */ .sx;
-    const envToken = (env.NPM_TOKEN || env.NODE_AUTH_TOKEN || '').trim();
-    if (envToken)
-        return { registry, token: envToken, tokenSource: env.NPM_TOKEN ? 'NPM_TOKEN' : 'NODE_AUTH_TOKEN' };
-    // the longest //host/path/ key that is a prefix of the registry URL, as npm matches it
-    let url;
-    try {
-        url = new URL(registry);
-    }
-    catch {
-        return { registry };
-    }
-    const target = `//${url.host}${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}`;
-    let best;
-    for (const [k, v] of Object.entries(rc)) {
-        const m = /^(\/\/.+):_authToken$/.exec(k);
-        if (!m || typeof v !== 'string' || v === '')
-            continue;
-        const prefix = m[1].endsWith('/') ? m[1] : `${m[1]}/`;
-        if (target.startsWith(prefix) && (!best || prefix.length > best.key.length))
-            best = { key: prefix, token: v };
-    }
-    return best ? { registry, token: best.token, tokenSource: `.npmrc (${best.key})` } : { registry };
-}
-
-
-/***/ }),
-
-/***/ 2464:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AX: () => (/* binding */ planUndo),
-/* harmony export */   FP: () => (/* binding */ fixForwardVersion),
-/* harmony export */   II: () => (/* binding */ planRollback),
-/* harmony export */   _3: () => (/* binding */ incidentId),
-/* harmony export */   df: () => (/* binding */ describePlan),
-/* harmony export */   sL: () => (/* binding */ circuitBreaker),
-/* harmony export */   zf: () => (/* binding */ lastKnownGood)
-/* harmony export */ });
-/* unused harmony exports planIsNoop, formatDuration */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2088);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7177);
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1922);
-// The pure core: from the registry's state and the request, decide what to do.
-// No I/O and no @actions/* here, so every branch of the guard is a plain unit test.
-
-
-
-
-
-/** A deterministic key for one incident: the same rollback always gets the same id. */
-function incidentId(packageName, channel, bad, restore) {
-    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
-        .update(JSON.stringify([packageName, channel, bad, restore]))
-        .digest('hex');
-    return `rr-${hash.slice(0, 16)}`;
-}
-function prereleaseId(version) {
-    const pre = semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(version);
-    return pre && typeof pre[0] === 'string' ? pre[0] : pre ? '' : undefined;
-}
-/** `1.2.3` for `1.2.3-beta.4`: the stable version a prerelease line leads to. */
-function releaseOf(version) {
-    const p = semver__WEBPACK_IMPORTED_MODULE_1___default().parse(version);
-    return p ? `${p.major}.${p.minor}.${p.patch}` : version;
-}
-/** True when the versions' publish times tell the order: the bad version records one. */
-function byHistory(state, bad) {
-    const t = state.versions[bad]?.publishedAt;
-    return t !== undefined && !Number.isNaN(Date.parse(t));
-}
-/**
- * The last known good version for `bad` on `channel`, among the channel's line: for
- * `latest` (or a stable bad version) the non-deprecated stable versions; for a prerelease
- * channel the non-deprecated versions with the bad one's prerelease identifier (beta,
- * canary, ...).
- *
- * - When the registry's publish times tell (the bad version has `publishedAt`): the highest
- *   of the line **published before the bad one** (a version without a time counts when it
- *   is lower than the bad one). It may be higher than the bad version: 2.1.0 on latest, a
- *   backport 1.9.5 published to latest by mistake, gives 2.1.0. (A version with the same
- *   time as the bad one counts when it is lower.)
- * - Without times: the highest of the line below the bad version.
- *
- * - Never a version built from `releaseCommit` (release-commit: the commit of the release
- *   that failed), whatever its number or time: it carries the bad code.
- *
- * Throws an InputError naming restore-version when the choice would be a stale prerelease:
- * a new prerelease line (3.0.0-beta.0) whose previous line (2.0.0-beta.N) was released as
- * stable (2.0.0 exists), so nobody on the channel should go back to 2.0.0-beta.N.
- */
-function lastKnownGood(state, bad, channel, releaseCommit) {
-    const id = channel === 'latest' ? undefined : prereleaseId(bad);
-    const failed = releaseCommit?.toLowerCase();
-    const history = byHistory(state, bad);
-    const badAt = history ? Date.parse(state.versions[bad].publishedAt) : NaN;
-    const before = (v, info) => {
-        if (!history)
-            return semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad);
-        const at = info.publishedAt === undefined ? NaN : Date.parse(info.publishedAt);
-        // no time, or the same time as the bad one (order unknown): below it counts
-        return Number.isNaN(at) || at === badAt ? semver__WEBPACK_IMPORTED_MODULE_1___default().lt(v, bad) : at < badAt;
-    };
-    const candidates = Object.entries(state.versions)
-        .filter(([v, info]) => semver__WEBPACK_IMPORTED_MODULE_1___default().valid(v) !== null && v !== bad && !info.deprecated && before(v, info))
-        // built from the failed release's commit: the same code as the bad version, never known good (issue 24)
-        .filter(([, info]) => failed === undefined || info.commit?.toLowerCase() !== failed)
-        .map(([v]) => v)
-        .filter((v) => (id === undefined ? semver__WEBPACK_IMPORTED_MODULE_1___default().prerelease(v) === null : prereleaseId(v) === id));
-    const chosen = candidates.sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))[0];
-    if (chosen !== undefined &&
-        id !== undefined &&
-        releaseOf(chosen) !== releaseOf(bad) &&
-        releaseOf(chosen) in state.versions) {
-        const line = id === '' ? 'prerelease' : id;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty, and the previous ${line} line, ${chosen}, was released as ${releaseOf(chosen)}: restoring ${chosen} on '${channel}' would put a stale prerelease back, not the last known good ${line} of the ${releaseOf(bad)} line.`, `give ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} explicitly (${releaseOf(chosen)}, or a ${line} version you know is good).`);
-    }
-    return chosen;
-}
-function planRollback(req, state) {
-    const bad = req.rollbackVersion;
-    const known = Object.keys(state.versions);
-    const nearest = () => known
-        .filter((k) => semver__WEBPACK_IMPORTED_MODULE_1___default().valid(k))
-        .sort((semver__WEBPACK_IMPORTED_MODULE_1___default().rcompare))
-        .slice(0, 5)
-        .join(', ');
-    if (!(bad in state.versions)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry.`, `give a published version (the newest are: ${nearest() || 'none'}).`);
-    }
-    const warnings = [];
-    let restore = req.restoreVersion;
-    let restoreChosen = false;
-    const failedCommit = req.releaseCommit?.toLowerCase();
-    if (restore === undefined) {
-        restore = lastKnownGood(state, bad, req.channel, failedCommit);
-        restoreChosen = true;
-        if (restore === undefined) {
-            const kind = req.channel !== 'latest' && prereleaseId(bad) !== undefined ? `'${prereleaseId(bad)}' prerelease` : 'stable';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `is empty and ${req.packageName} has no non-deprecated ${kind} version ${byHistory(state, bad) ? 'published before' : 'below'} ${bad}${failedCommit !== undefined ? ` and not built from the release's commit ${failedCommit} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')})` : ''} to restore.`, 'give the version to restore explicitly.');
-        }
-        // chosen by history, it can be higher than the bad version (that is no roll-forward: it
-        // is what the channel held before); a republish would publish its code under a lower number
-        if (req.strategy === 'republish' && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `is republish, but the last known good version ${restore} is higher than the bad ${bad}: republishing would publish ${restore}'s code as ${fixForwardVersion(bad)}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('strategy', 'retag')} (the channel goes back to ${restore}), or give ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} explicitly.`);
-        }
-    }
-    else {
-        if (!(restore in state.versions)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${req.packageName}@${restore} does not exist in the registry.`, `give a published version (the newest are: ${nearest() || 'none'}), or leave it empty to pick the last known good one.`);
-        }
-        // the failed release's own code is never restored, force or not (issue 24)
-        if (failedCommit !== undefined && state.versions[restore].commit?.toLowerCase() === failedCommit) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${req.packageName}@${restore} was built from ${failedCommit}, the release's commit (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): it carries the code of the release that failed, so it is never restored.`, `give a version built from another commit, or leave ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} empty to pick the last known good one.`);
-        }
-        if (state.versions[restore].deprecated && !req.force) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is itself deprecated ("${state.versions[restore].deprecated}").`, `restore a version that is not deprecated, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')} to restore it anyway.`);
-        }
-        if (semver__WEBPACK_IMPORTED_MODULE_1___default().gt(restore, bad) && !req.force) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', `${restore} is higher than the bad version ${bad}: that is a roll-forward, not a rollback.`, `check the two versions are not swapped, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')}.`);
-        }
-    }
-    const current = state.distTags[req.channel];
-    // republish: the channel's goal is the fix-forward version carrying the restore version's code
-    const republish = req.strategy === 'republish' ? { version: fixForwardVersion(bad), from: restore } : undefined;
-    const goal = republish?.version ?? restore;
-    let tag;
-    if (republish && current === republish.version && state.versions[current]?.republishOf === bad) {
-        tag = { kind: 'already', to: current };
-    }
-    else if (current === restore && !republish) {
-        tag = { kind: 'already', to: restore };
-    }
-    else if (current === bad) {
-        tag = { kind: 'move', from: current, to: goal };
-    }
-    else if (current !== undefined && semver__WEBPACK_IMPORTED_MODULE_1___default().valid(current) && semver__WEBPACK_IMPORTED_MODULE_1___default().gt(current, bad) && !req.force) {
-        tag = { kind: 'keep-newer', holder: current };
-        warnings.push(`'${req.channel}' already holds ${current}, newer than the bad ${bad} (a fix was published): it is left where it is. ${capital((0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true'))} to move it back anyway.`);
-    }
-    else if (req.force) {
-        tag = { kind: 'move', from: current, to: goal };
-        warnings.push(`${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('force')}: '${req.channel}' held ${current ?? 'nothing'}, not the bad version ${bad}; moving it to ${restore} anyway.`);
-    }
-    else {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', current === undefined
-            ? `the dist-tag '${req.channel}' does not exist on ${req.packageName}.`
-            : `'${req.channel}' holds ${current}, which is neither the bad version ${bad} nor the restore version ${restore}: someone may have moved it already.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('channel')} (the tags are: ${Object.entries(state.distTags)
-            .map(([t, v]) => `${t}=${v}`)
-            .join(', ')}), or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setTo */ .oc)('force', 'true')} to point '${req.channel}' at ${restore} anyway.`);
-    }
-    let deprecation = { kind: 'off' };
-    if (req.deprecate) {
-        // invariant: the message tells users to use `goal`, which must be a published version
-        // that is not deprecated, or the fix-forward version this very plan publishes first
-        // (the runner then checks it exists, in a fresh read, right before the deprecation)
-        if (!republish && (!(goal in state.versions) || (state.versions[goal].deprecated && !req.force))) {
-            throw new Error(`internal: the deprecation of ${bad} would name ${goal}, which ${goal in state.versions ? 'is deprecated' : 'does not exist'}.`);
-        }
-        const message = (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
-            version: bad,
-            restore: goal,
-            channel: req.channel,
-            reason: req.reason,
-        });
-        const previous = state.versions[bad].deprecated;
-        deprecation = previous === message ? { kind: 'already', message } : { kind: 'deprecate', message, previous };
-        if (previous && previous !== message) {
-            warnings.push(`${bad} was already deprecated with a different message; it is replaced.`);
-        }
-    }
-    const otherTagsOnBad = Object.entries(state.distTags)
-        .filter(([t, v]) => v === bad && t !== req.channel)
-        .map(([t]) => t);
-    if (otherTagsOnBad.length > 0) {
-        warnings.push(`Other dist-tags still point at the bad version ${bad}: ${otherTagsOnBad.join(', ')}. Roll those back too (one run per channel).`);
-    }
-    return {
-        packageName: req.packageName,
-        channel: req.channel,
-        rollbackVersion: bad,
-        restoreVersion: restore,
-        restoreChosen,
-        previousVersion: current,
-        tag,
-        deprecation,
-        otherTagsOnBad,
-        warnings,
-        incidentId: incidentId(req.packageName, req.channel, bad, restore),
-        ...(republish ? { republish } : {}),
-    };
-}
-/**
- * The undo of a rollback made by mistake: every channel goes back to where the incident
- * found it (the bad version, unless the record says otherwise), but only while it still
- * holds what the rollback wrote (the restore version, or the republished fix-forward
- * version, which stays published: npm never reuses a version); the bad version's
- * deprecation is cleared only when it is exactly the message this tool wrote.
- *
- * With `req.record` (the incident record: the committed report or the tracking issue) the
- * versions, the incident id and the deprecation message come from it; without one they are
- * rebuilt from the request (the same versions and targets as the rollback). The incident id
- * is the rollback's, so the bookkeeping finds the same issue and report. Pure: no I/O.
- */
-function planUndo(req, state) {
-    const bad = req.rollbackVersion;
-    const record = req.record;
-    if (!(bad in state.versions)) {
-        // undo by incident-id: the versions came from the incident's record, not from the inputs
-        if (record)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('incident-id', `names incident ${record.incidentId}, whose record has ${bad} as the bad version of ${req.packageName}, but ${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .theSetting */ .w7)('incident-id')}: it must name the incident of the rollback you undo.`);
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `${req.packageName}@${bad} does not exist in the registry, so there is no rollback of it to undo.`, `give the same ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} as the rollback you undo (or give its ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('incident-id')} instead).`);
-    }
-    let restore = record?.restoreVersion ?? req.restoreVersion;
-    const restoreChosen = restore === undefined;
-    // the last known good version never counts the bad one, deprecated or not: the rollback's choice again
-    if (restore === undefined)
-        restore = lastKnownGood(state, bad, req.channel, req.releaseCommit);
-    if (!record && (restore === undefined || !(restore in state.versions))) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('restore-version', restore === undefined
-            ? `is empty and no version of ${req.packageName} qualifies as the rollback's restore version.`
-            : `${req.packageName}@${restore} does not exist in the registry.`, `give the same ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('restore-version')} as the rollback you undo (or give its ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('incident-id')} instead: the incident's record names the version).`);
-    }
-    const restored = restore;
-    // what the rollback wrote to the channel: as recorded, or rebuilt from the inputs
-    const wrote = record?.wrote ?? (req.strategy === 'republish' ? fixForwardVersion(bad) : restored);
-    const republish = req.strategy === 'republish' || wrote !== restored ? { version: wrote, from: restored } : undefined;
-    // where the incident found the channel: the record says (a forced rollback found something else); without one, the bad version
-    const found = record ? record.previousVersion : bad;
-    const current = state.distTags[req.channel];
-    const warnings = [];
-    let tag;
-    if (found === undefined) {
-        tag = current === undefined ? { kind: 'already', to: '(no such channel)' } : { kind: 'keep-newer', holder: current };
-        if (current !== undefined)
-            warnings.push(`undo: '${req.channel}' did not exist before the rollback (the incident record says so), and undo cannot remove a channel: it is left on ${current}. Remove it by hand if it should go.`);
-    }
-    else if (current === found)
-        tag = { kind: 'already', to: found };
-    // the runner says it loudly when it writes (and the summary): the plan's warnings stay what a repeated undo sees too
-    else if (current === wrote)
-        tag = { kind: 'move', from: wrote, to: found };
-    else {
-        tag = { kind: 'keep-newer', holder: current ?? '(nothing)' };
-        warnings.push(`undo: '${req.channel}' holds ${current ?? 'nothing'}, not ${wrote} (what the rollback wrote): someone moved it after the rollback, so it is left alone and not undone.`);
-    }
-    if (republish)
-        warnings.push(`undo: ${republish.version} (the republished fix-forward version) stays published: npm never reuses a version number; only '${req.channel}' is pointed back.`);
-    let deprecation = { kind: 'off' };
-    if (req.deprecate) {
-        // only the message this tool wrote counts: the recorded one (without a record, the one these inputs render)
-        const message = record
-            ? record.deprecationMessage
-            : (0,_core_deprecation_js__WEBPACK_IMPORTED_MODULE_4__/* .renderDeprecationMessage */ .Ky)(req.deprecationMessage, {
-                version: bad,
-                restore: wrote,
-                channel: req.channel,
-                reason: req.reason,
-            });
-        const now = state.versions[bad].deprecated;
-        // the message the rollback replaced (the record says), which the undo puts back
-        const before = record?.deprecationBefore;
-        if (message === undefined) {
-            if (now)
-                warnings.push(`undo: ${bad} is deprecated ("${now}"), but the incident record holds no deprecation written by this tool, so it is kept.`);
-        }
-        else if (!now || (before !== undefined && now === before))
-            deprecation = { kind: 'already', message };
-        else if (now === message)
-            deprecation =
-                before !== undefined ? { kind: 'undeprecate', message, restoreTo: before } : { kind: 'undeprecate', message };
-        else {
-            deprecation = { kind: 'kept', message, current: now };
-            warnings.push(`undo: ${bad} is deprecated with another message than the one this rollback wrote ("${now}"): a person changed it, so it is kept.`);
-        }
-    }
-    return {
-        packageName: req.packageName,
-        channel: req.channel,
-        rollbackVersion: bad,
-        restoreVersion: restored,
-        restoreChosen: restoreChosen && !record,
-        previousVersion: current,
-        tag,
-        deprecation,
-        otherTagsOnBad: [],
-        warnings,
-        incidentId: record?.incidentId ?? incidentId(req.packageName, req.channel, bad, restored),
-        ...(republish ? { republish } : {}),
-        undo: true,
-        ...(found !== undefined ? { foundVersion: found } : {}),
-    };
-}
-/** True when the plan writes nothing. */
-function planIsNoop(plan) {
-    return plan.tag.kind !== 'move' && plan.deprecation.kind !== 'deprecate' && plan.deprecation.kind !== 'undeprecate';
-}
-/** The plan as lines a person reads (dry-run output, logs). */
-function describePlan(plan) {
-    if (plan.undo)
-        return describeUndo(plan);
-    const lines = [
-        `Package ${plan.packageName}: roll back ${plan.rollbackVersion} to ${plan.restoreVersion}${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''} on '${plan.channel}'.`,
-    ];
-    const t = plan.tag;
-    if (t.kind === 'move')
-        lines.push(`- move dist-tag '${plan.channel}': ${t.from ?? '(none)'} -> ${t.to}`);
-    if (t.kind === 'already')
-        lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`);
-    if (t.kind === 'keep-newer')
-        lines.push(`- dist-tag '${plan.channel}' holds the newer ${t.holder}: left as it is`);
-    const d = plan.deprecation;
-    if (d.kind === 'deprecate')
-        lines.push(`- deprecate ${plan.rollbackVersion}: "${d.message}"`);
-    if (d.kind === 'already')
-        lines.push(`- ${plan.rollbackVersion} is already deprecated with this message: no change`);
-    if (d.kind === 'off')
-        lines.push(`- deprecation is off (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('deprecate', 'false')})`);
-    return lines;
-}
-function describeUndo(plan) {
-    const wrote = plan.republish?.version ?? plan.restoreVersion;
-    const lines = [
-        `Package ${plan.packageName}: undo the rollback of ${plan.rollbackVersion} to ${wrote} on '${plan.channel}'.`,
-    ];
-    const t = plan.tag;
-    const why = t.kind === 'move' && t.to === plan.rollbackVersion
-        ? 'the bad version, as undo asks'
-        : 'what it held when the incident found it';
-    if (t.kind === 'move')
-        lines.push(`- move dist-tag '${plan.channel}' back: ${wrote} -> ${t.to} (${why})`);
-    if (t.kind === 'already')
-        lines.push(`- dist-tag '${plan.channel}' already points at ${t.to}: no change`);
-    if (t.kind === 'keep-newer')
-        lines.push(`- dist-tag '${plan.channel}' holds ${t.holder}, not ${wrote}: left as it is`);
-    if (plan.republish)
-        lines.push(`- ${plan.republish.version} stays published (npm never reuses a version)`);
-    const d = plan.deprecation;
-    if (d.kind === 'undeprecate')
-        lines.push(d.restoreTo === undefined
-            ? `- remove the deprecation of ${plan.rollbackVersion} ("${d.message}")`
-            : `- put back the deprecation of ${plan.rollbackVersion} the rollback replaced ("${d.restoreTo}" instead of "${d.message}")`);
-    if (d.kind === 'already')
-        lines.push(`- ${plan.rollbackVersion} is not deprecated by this tool: no change`);
-    if (d.kind === 'kept')
-        lines.push(`- ${plan.rollbackVersion} carries another deprecation ("${d.current}"): kept`);
-    return lines;
-}
-/** A duration in Go's notation, for messages: 86400000 -> `24h`, 5400000 -> `1h30m`, 90000 -> `1m30s`. */
-function formatDuration(ms) {
-    const parts = [];
-    let rest = Math.max(0, Math.round(ms));
-    for (const [unit, size] of [
-        ['h', 3_600_000],
-        ['m', 60_000],
-        ['s', 1000],
-        ['ms', 1],
-    ]) {
-        const n = Math.floor(rest / size);
-        rest -= n * size;
-        if (n > 0)
-            parts.push(`${n}${unit}`);
-    }
-    return parts.join('') || '0s';
-}
-/**
- * True when `at` (epoch ms) is at or before `publishedBefore`. A whole-second
- * `publishedBefore` is a truncated time (GitHub's updated_at): the run may have ended up to
- * a second later, so that second counts too.
- */
-function inWindowEnd(at, publishedBefore) {
-    const end = Date.parse(publishedBefore);
-    return end % 1000 === 0 ? at < end + 1000 : at <= end;
-}
-/**
- * The other versions that could be the release that failed: the holder's line (stable, or
- * its prerelease id), published inside the window, not a republish, not the same image
- * (digest), and not provably from another commit (with release-commit: built from it, or
- * recording no commit).
- */
-function otherCandidates(state, version, info, publishedAfter, publishedBefore, releaseCommit) {
-    const id = semver__WEBPACK_IMPORTED_MODULE_1___default().valid(version) ? prereleaseId(version) : undefined;
-    return Object.entries(state.versions)
-        .filter(([v, o]) => {
-        if (v === version || semver__WEBPACK_IMPORTED_MODULE_1___default().valid(v) === null || prereleaseId(v) !== id)
-            return false;
-        if (o.republishOf !== undefined || (info.digest !== undefined && o.digest === info.digest))
-            return false;
-        const at = o.publishedAt === undefined ? NaN : Date.parse(o.publishedAt);
-        if (Number.isNaN(at))
-            return false;
-        if (publishedAfter !== undefined && at <= Date.parse(publishedAfter))
-            return false;
-        if (publishedBefore !== undefined && !inWindowEnd(at, publishedBefore))
-            return false;
-        const commit = o.commit?.toLowerCase();
-        return releaseCommit === undefined || commit === undefined || commit === releaseCommit;
-    })
-        .map(([v]) => v)
-        .sort((semver__WEBPACK_IMPORTED_MODULE_1___default().compare));
-}
-/**
- * The circuit breaker for automation: resolves `current` to what the channel holds (a
- * version we republished stands for the bad one it replaced), then lets the rollback
- * proceed only when that version is the release that failed:
- *
- * - with `requireHolder`, an exact version only while the channel still holds it (checked
- *   first: a channel that moved on is a skip whatever else is asked);
- * - published after `publishedAfter` and at or before `publishedBefore` (each when given);
- * - built from `releaseCommit`, when given and the version records its commit; a version
- *   that records none is judged by the time window alone, and the gate says so in `warnings`;
- * - for `current` whose commit does not prove it (no release-commit, or the holder records
- *   none): the only version of its line published inside the window that could be the
- *   failed release; when another one could be (built from release-commit, or recording no
- *   commit), it is a skip naming them (two release runs overlapped);
- * - `publishedBefore` with whole seconds is a truncated time: the second after it counts;
- * - published at most `maxAgeMs` before `now` (an alert about an old version is no reason
- *   to roll it back automatically).
- *
- * Otherwise it returns `proceed: false` with the reason (nothing is rolled back; a re-run
- * after the rollback lands here too). The same checks guard an exact version when given.
- * A time window or a max-age on a version that records no publish time cannot be checked:
- * that is an InputError (naming rollback-version for `current`, else the input that cannot
- * be checked), never a skip that would repeat forever.
- *
- * `guard` may be the publishedAfter time alone (the older form). Pure: no I/O.
- */
-function circuitBreaker(state, channel, requested, guard, more = {}) {
-    const g = typeof guard === 'string' ? { ...more, publishedAfter: guard } : { ...more, ...guard };
-    const { publishedAfter, publishedBefore, maxAgeMs } = g;
-    const requireHolder = g.requireHolder === true;
-    const releaseCommit = g.releaseCommit?.toLowerCase();
-    const holder = state.distTags[channel];
-    const current = requested === 'current';
-    let version = requested;
-    if (current) {
-        if (holder === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('channel', `the dist-tag '${channel}' does not exist on ${state.name}, so there is no current version to roll back.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .theSetting */ .w7)('channel')}.`);
-        }
-        // a version we republished stands for the bad one it replaced: never roll it back in turn
-        version = state.versions[holder]?.republishOf ?? holder;
-    }
-    if (publishedAfter === undefined &&
-        publishedBefore === undefined &&
-        releaseCommit === undefined &&
-        maxAgeMs === undefined &&
-        !requireHolder)
-        return { proceed: true, rollbackVersion: version };
-    if (!(version in state.versions))
-        return { proceed: true, rollbackVersion: version }; // planning names the unknown version
-    const info = state.versions[version];
-    const subject = current ? `'${channel}' holds ${version}` : `${state.name}@${version}`;
-    const verdict = current
-        ? 'it did not come from the release that failed, so nothing was rolled back.'
-        : 'it is not the release named by the inputs, so nothing was rolled back.';
-    const warnings = [];
-    // 0. the holder: the channel must still hold the version (a tag that does not exist is
-    // left to planning, which names the channel: that is a wrong input, not a race)
-    if (requireHolder && !current && holder !== undefined && holder !== version) {
-        const republished = state.versions[holder]?.republishOf === version;
-        return {
-            proceed: false,
-            holder,
-            reason: republished
-                ? `'${channel}' holds ${holder}, the republish that replaced ${state.name}@${version} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('require-holder')}): it was rolled back already, so nothing was rolled back.`
-                : `'${channel}' holds ${holder}, not ${state.name}@${version} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('require-holder')}): the channel has moved on since the request (rolled back, or a newer release), so nothing was rolled back.`,
-        };
-    }
-    // 1. the commit: proof when the version records one
-    if (releaseCommit !== undefined) {
-        const commit = info.commit?.toLowerCase();
-        if (commit !== undefined && commit !== releaseCommit) {
-            return {
-                proceed: false,
-                holder,
-                reason: `${subject}, built from commit ${commit}, not the release's commit ${releaseCommit} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): ${verdict}`,
-            };
-        }
-        if (commit === undefined) {
-            warnings.push(publishedAfter === undefined && publishedBefore === undefined
-                ? `${state.name}@${version} records no commit, so ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} could not be compared; it is rolled back because ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} names it.`
-                : `${state.name}@${version} records no commit, so ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} could not be compared; it was identified by its publish time alone.`);
-        }
-    }
-    // 2. the time window. published-before is the failed run's updated_at, which GitHub
-    // truncates to the second: a whole-second end admits the second after it (issue 24), and
-    // there the commit check above has decided already (another commit was skipped)
-    if (publishedAfter !== undefined || publishedBefore !== undefined) {
-        const publishedAt = info.publishedAt;
-        const at = publishedAt === undefined ? NaN : Date.parse(publishedAt);
-        if (publishedAt === undefined || Number.isNaN(at)) {
-            if (current) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so it can never be shown to come from the release that failed.`, `give the exact version to roll back instead of current, once you have checked that ${version} is the bad one.`);
-            }
-            const input = publishedAfter !== undefined ? 'published-after' : 'published-before';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `cannot be checked: the target records no publish time for ${state.name}@${version}.`, `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .currentDialect */ .kZ)() === 'action' ? 'leave' : 'leave out'} ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-after')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')}${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .currentDialect */ .kZ)() === 'action' ? ' empty' : ''} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')} already names the version${releaseCommit !== undefined ? `; ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} still guards it` : ''}).`);
-        }
-        if (publishedAfter !== undefined && at <= Date.parse(publishedAfter)) {
-            return {
-                proceed: false,
-                holder,
-                reason: `${subject}, published ${publishedAt}, which is not after ${publishedAfter}: ${verdict}`,
-            };
-        }
-        if (publishedBefore !== undefined && !inWindowEnd(at, publishedBefore)) {
-            return {
-                proceed: false,
-                holder,
-                reason: `${subject}, published ${publishedAt}, which is after ${publishedBefore} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')}, the end of the release run): a later release published it; ${verdict}`,
-            };
-        }
-        if (publishedBefore !== undefined && at > Date.parse(publishedBefore)) {
-            const proven = releaseCommit !== undefined && info.commit?.toLowerCase() === releaseCommit;
-            if (!proven)
-                warnings.push(`${state.name}@${version}, published ${publishedAt}, within the second after ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('published-before')} ${publishedBefore} (GitHub's updated_at is truncated to the second): counted as inside the release run, on its publish time alone.`);
-        }
-        // 2b. overlapping release runs (issue 24): a holder its commit does not prove is the
-        // failed release only while nothing else published in the window could be it
-        if (current && (releaseCommit === undefined || info.commit === undefined)) {
-            const ambiguity = otherCandidates(state, version, info, publishedAfter, publishedBefore, releaseCommit);
-            if (ambiguity.length > 0) {
-                const how = info.commit === undefined
-                    ? 'records no commit'
-                    : `was built from ${info.commit}, but no ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')} was given to compare it with`;
-                const matched = ambiguity.find((v) => releaseCommit !== undefined && state.versions[v].commit?.toLowerCase() === releaseCommit);
-                return {
-                    proceed: false,
-                    holder,
-                    reason: matched !== undefined
-                        ? `'${channel}' holds ${version}, which ${how}; ${state.name}@${matched}, published in the same window, was built from the release's commit ${releaseCommit} (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('release-commit')}): that is the release that failed, and '${channel}' no longer holds it, so nothing was rolled back (${version} came from another release run, such as an overlapping fix). If ${matched} must be deprecated, roll it back by hand with ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .setting */ .Pe)('rollback-version', matched)}.`
-                        : `'${channel}' holds ${version}, which ${how}; ${ambiguity.join(', ')} ${ambiguity.length === 1 ? 'was' : 'were'} published in the same window too and could be the release that failed: the time window alone cannot tell which, so nothing was rolled back. Roll the bad one back by hand with an exact ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('rollback-version')}.`,
-                };
-            }
-        }
-    }
-    // 3. the age: only a recent version is rolled back automatically
-    if (maxAgeMs !== undefined) {
-        const publishedAt = info.publishedAt;
-        const at = publishedAt === undefined ? NaN : Date.parse(publishedAt);
-        if (publishedAt === undefined || Number.isNaN(at)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(current ? 'rollback-version' : 'max-age', current
-                ? `is current, but the target records no publish time for ${state.name}@${version} (what '${channel}' holds), so ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')} cannot be checked.`
-                : `cannot be checked: the target records no publish time for ${state.name}@${version}, so it can never be shown to be younger than ${formatDuration(maxAgeMs)}.`, `roll ${version} back by hand, without ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')}, once you have checked that it is the bad one.`);
-        }
-        const now = g.now ?? Date.now();
-        const age = now - at;
-        if (age > maxAgeMs) {
-            return {
-                proceed: false,
-                holder,
-                reason: `${subject}, published ${publishedAt}, ${formatDuration(age < 1000 ? age : Math.floor(age / 1000) * 1000)} before ${new Date(now).toISOString()}: older than ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')} ${formatDuration(maxAgeMs)}, so nothing was rolled back automatically. If it must go, roll it back by hand without ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .settingName */ .QX)('max-age')}.`,
-            };
-        }
-    }
-    return warnings.length > 0
-        ? { proceed: true, rollbackVersion: version, warnings }
-        : { proceed: true, rollbackVersion: version };
-}
-/**
- * The version a fix-forward republish gets: the next one above the bad version on the
- * same line, so that every range that let the bad version in (`^1.2.0`, `~1.2.3`,
- * `>=1.2.3`) prefers it, and bots that only propose upgrades (Renovate, Dependabot) move onto it.
- *
- * - a stable bad version gets the next patch: `1.2.3` -> `1.2.4`;
- * - a prerelease gets the next prerelease of the same line: `2.0.0-beta.3` ->
- *   `2.0.0-beta.4`, `2.0.0-rc` -> `2.0.0-rc.0` (semver's `prerelease` increment; it never
- *   leaves the prerelease line, so `2.0.0` itself stays free for the real release).
- *
- * Build metadata is dropped (`1.2.3+build.5` -> `1.2.4`). Throws on an invalid version.
- */
-function fixForwardVersion(bad) {
-    const parsed = semver__WEBPACK_IMPORTED_MODULE_1___default().parse(bad);
-    if (!parsed)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `'${bad}' is not a valid semver version.`, 'give the exact version to roll back, such as 1.2.3.');
-    const next = parsed.prerelease.length > 0 ? semver__WEBPACK_IMPORTED_MODULE_1___default().inc(parsed.version, 'prerelease') : semver__WEBPACK_IMPORTED_MODULE_1___default().inc(parsed.version, 'patch');
-    if (!next)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `cannot compute the version after '${bad}'.`, 'give a valid semver version.');
-    return next;
-}
-const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
-
-
-/***/ }),
-
-/***/ 9809:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   GH: () => (/* binding */ misconfiguration),
-/* harmony export */   Ic: () => (/* binding */ describeFailure),
-/* harmony export */   bD: () => (/* binding */ withRetry),
-/* harmony export */   c2: () => (/* binding */ statusOf),
-/* harmony export */   cb: () => (/* binding */ fromAnsweredHost),
-/* harmony export */   r3: () => (/* binding */ isRetryable),
-/* harmony export */   rM: () => (/* binding */ nextDelay),
-/* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
-/* harmony export */   yy: () => (/* binding */ sleep)
-/* harmony export */ });
-/* unused harmony export retryAfterMs */
-// Bounded retries for registry calls: only 408/429/5xx, timeouts and connections dropped by
-// a registry that answered, honouring Retry-After, never 401/403/404 or one-time-password
-// errors, and never past a deadline. An address that cannot work (nothing listens there,
-// the host does not resolve, TLS spoken to a plain-http port) is a misconfiguration, not an
-// outage: it is never retried (misconfiguration() says which) - until that host has answered
-// once in this run. After that the same failure is the registry going away (a restart, a
-// failover): the client marks it (fromAnsweredHost) and it is retried like a 5xx.
-const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, deadlineMs: 120_000 };
-function statusOf(e) {
-    return e?.statusCode;
-}
-const NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-    'ECONNABORTED',
-    'ESOCKETTIMEDOUT',
-    'ERR_SOCKET_TIMEOUT',
-    'UND_ERR_SOCKET',
-    'FETCH_ERROR',
-]);
-/**
- * What each misconfiguration code means, in words. EAI_AGAIN (a resolver that did not answer in
- * time), resets and unreachable networks stay retryable.
- */
-const MISCONFIGURED = {
-    ECONNREFUSED: 'the connection was refused: nothing listens at that host and port',
-    ENOTFOUND: 'the host name does not resolve',
-    EAI_NONAME: 'the host name does not resolve',
-    EAI_FAIL: 'the host name does not resolve',
-    ERR_SSL_WRONG_VERSION_NUMBER: 'TLS got an answer that is not TLS ("wrong version number"): the address is https:// but the server there speaks plain http',
-    ERR_SSL_PACKET_LENGTH_TOO_LONG: 'TLS got an answer that is not TLS: the address is https:// but the server there speaks plain http',
-    ERR_INVALID_URL: 'the address is not a valid URL',
-    // a certificate the runner does not trust does not become trusted in a few seconds
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed and not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
-    SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain ends in a CA not trusted here (a private CA needs NODE_EXTRA_CA_CERTS)',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate cannot be verified (a private CA needs NODE_EXTRA_CA_CERTS)',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
-};
-/** The address failures that, from a host that has answered before, are an outage. */
-const OUTAGE_AFTER_ANSWER = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_NONAME',
-    'EAI_FAIL',
-    'ERR_SSL_WRONG_VERSION_NUMBER',
-    'ERR_SSL_PACKET_LENGTH_TOO_LONG',
-]);
-const ANSWERED = Symbol('the host answered earlier in this run');
-/**
- * Marks a failure as coming from a host that has already answered in this run (the client
- * that made the request knows): a refused connection or a name that stopped resolving is
- * then an outage, retried, and never reported as a wrong address. Returns the same error.
- */
-function fromAnsweredHost(e) {
-    if (e && typeof e === 'object')
-        Object.defineProperty(e, ANSWERED, { value: true });
-    return e;
-}
-function answeredBefore(e) {
-    return e[ANSWERED] === true;
-}
-/**
- * Why the address cannot work, when the failure says so (never retried); undefined for
- * anything else, and for a failure from a host that has answered before (fromAnsweredHost).
- */
-function misconfiguration(e) {
-    const err = e;
-    if (!err || typeof err !== 'object' || err.statusCode !== undefined || answeredBefore(err))
-        return undefined;
-    if (err.code && MISCONFIGURED[err.code])
-        return MISCONFIGURED[err.code];
-    if (err.code === 'EPROTO' && /wrong version number/i.test(err.message ?? ''))
-        return MISCONFIGURED.ERR_SSL_WRONG_VERSION_NUMBER;
-    return undefined;
-}
-function isRetryable(e) {
-    const err = e;
-    if (!err || typeof err !== 'object')
-        return false;
-    if (err.code === 'EOTP')
-        return false;
-    const wrongProtocol = err.code === 'EPROTO' && /wrong version number/i.test(err.message ?? '');
-    if (err.statusCode === undefined && err.code !== undefined && (MISCONFIGURED[err.code] || wrongProtocol)) {
-        // an address failure: an outage only from a host that has answered (a certificate or a
-        // malformed URL does not get better by waiting, whoever answered before)
-        return answeredBefore(err) && (OUTAGE_AFTER_ANSWER.has(err.code) || wrongProtocol);
-    }
-    const status = err.statusCode;
-    // 501 Not Implemented is what the server is, not how it is doing: never retried
-    if (status !== undefined)
-        return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501);
-    return ((err.code !== undefined && NETWORK_CODES.has(err.code)) || err.type === 'request-timeout' || err.type === 'system');
-}
-/** Retry-After in ms (seconds or an HTTP date), when the error carries one. */
-function retryAfterMs(e, now = Date.now()) {
-    const headers = e?.headers;
-    if (!headers)
-        return undefined;
-    const raw = headers['retry-after'];
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    if (!value)
-        return undefined;
-    if (/^\d+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/**
- * The wait before attempt `attempt + 1`, or undefined when no further attempt may be made
- * (attempts used up, Retry-After longer than allowed, or the deadline would pass).
- */
-function nextDelay(policy, attempt, error, startedAt, now = Date.now()) {
-    if (attempt >= policy.attempts)
-        return undefined;
-    const asked = retryAfterMs(error, now);
-    if (asked !== undefined && asked > policy.maxDelayMs)
-        return undefined;
-    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    const delay = asked ?? backoff;
-    if (now + delay - startedAt > policy.deadlineMs)
-        return undefined;
-    return delay;
-}
-/** Runs `fn`, retrying retryable failures within the policy. */
-async function withRetry(what, fn, policy, log) {
-    const startedAt = Date.now();
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
-        }
-        catch (e) {
-            const delay = isRetryable(e) ? nextDelay(policy, attempt, e, startedAt) : undefined;
-            if (delay === undefined)
-                throw e;
-            log.warning(`${what} failed (${describeFailure(e)}); retrying in ${Math.round(delay / 100) / 10} s (attempt ${attempt + 1} of ${policy.attempts}).`);
-            await sleep(delay);
-        }
-    }
-}
-function describeFailure(e) {
-    const err = e;
-    if (err?.statusCode)
-        return `HTTP ${err.statusCode}`;
-    return err?.code ?? err?.message ?? String(e);
-}
-
-
-/***/ }),
-
-/***/ 9786:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Mz: () => (/* binding */ errorOf),
-/* harmony export */   ao: () => (/* binding */ runIncident),
-/* harmony export */   w8: () => (/* binding */ incidentOf)
-/* harmony export */ });
-/* unused harmony export DEFAULT_PARALLEL */
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2088);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(578);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2464);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4527);
-/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1922);
-/* harmony import */ var _handoff_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7989);
-/* harmony import */ var _core_incident_id_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3739);
-// The one runner: one incident (one bad version on one channel) across N targets; one
-// package is N = 1. Preflight every target, restore every channel, then retire; every
-// write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
-
-
-
-
-
-
-
-
-const DEFAULT_PARALLEL = 4;
-const now = () => new Date().toISOString();
-/**
- * Runs the incident: preflight every target (read, token, plan) before any write, restore
- * every channel, then retire. Throws only for what happened before any write: a failed
- * `preflight` (checks beside the first reads, such as the GitHub token), a problem in the
- * preflight of any target (for one target its own error; for several, one InputError that
- * lists each), or, with one target, a failed restore that changed nothing. Everything else
- * is in the result.
- */
-async function runIncident(req, targets, log, options = {}) {
-    const handoff = {};
-    const runs = await runTargets(req, targets, log, options, handoff);
-    return resolve(req, runs, handoff.reason);
-}
-async function runTargets(req, targets, log, options, handoff = {}) {
-    const parallel = options.parallel ?? DEFAULT_PARALLEL;
-    const several = targets.length > 1;
-    const runs = targets.map((t) => ({
-        ...t,
-        label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '',
-        moved: false,
-        deprecated: false,
-        republished: false,
-        outcome: 'planned',
-        steps: [],
-        warnings: [],
-    }));
-    const tell = (r, phase, detail) => {
-        try {
-            options.progress?.({ kind: r.kind, name: r.name, phase, ...(detail !== undefined ? { detail } : {}) });
-        }
-        catch {
-            // a display that fails does not stop a rollback
-        }
-    };
-    // 1. preflight: every target read, its token checked and its rollback planned before
-    // anything is written (the token against every target, not only the first). The plan
-    // read may guard the first write only when nothing else answered after it.
-    let answers = 0;
-    const counted = (p) => p?.finally(() => answers++);
-    const lastAnswer = new Map();
-    // undo: the incident's record, read once by its id, before any target is planned
-    const records = new Map();
-    const recordOf = (id) => {
-        if (req.recorded)
-            return Promise.resolve(req.recorded);
-        const read = options.undoRecord;
-        if (!read)
-            return Promise.resolve(undefined);
-        let pending = records.get(id);
-        if (!pending) {
-            pending = counted(read(id));
-            records.set(id, pending);
-        }
-        return pending;
-    };
-    /** This target as the incident's record holds it; undefined (said as a warning) when the record has nothing for it. */
-    const undoRecordFor = async (r, before, bad) => {
-        // the rollback's incident id: by the record's id, else rebuilt as the rollback built it
-        const id = req.recorded?.incidentId ??
-            (several
-                ? incidentOf(runs, req)
-                : (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .incidentId */ ._3)(r.name, r.channel, bad, req.restoreVersion ?? (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .lastKnownGood */ .zf)(before, bad, r.channel, req.releaseCommit) ?? ''));
-        const rec = await recordOf(id);
-        if (!rec) {
-            if (options.undoRecord)
-                r.warnings.push(`undo: no record of incident ${id} was found (the incident report, the tracking issue): the deprecation is removed only when it is exactly the message these inputs render.`);
-            return undefined;
-        }
-        const t = rec.targets.find((x) => x.kind === r.kind && x.name === r.name && x.channel === r.channel);
-        if (!t) {
-            r.warnings.push(`undo: the record of incident ${rec.incidentId} (${rec.source}) has nothing for this target: the deprecation is removed only when it is exactly the message these inputs render.`);
-            return undefined;
-        }
-        return {
-            incidentId: rec.incidentId,
-            previousVersion: t.previousVersion,
-            wrote: t.wrote,
-            restoreVersion: t.restoreVersion,
-            deprecationMessage: t.deprecationMessage,
-            deprecationBefore: t.deprecationBefore,
-        };
-    };
-    await Promise.all([
-        counted(options.preflight?.()),
-        (0,_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(runs, parallel, async (r) => {
-            tell(r, 'reading');
-            try {
-                const [before] = await Promise.all([
-                    r.target.inspect().finally(() => lastAnswer.set(r, ++answers)),
-                    // a hand-off writes nothing with the token (it may have none): nothing to check
-                    counted(req.dryRun || req.handoff ? undefined : r.target.checkAccess()),
-                ]);
-                r.before = before;
-                if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
-                    r.outcome = 'not-affected';
-                    tell(r, 'not-affected', `no ${req.rollbackVersion}`);
-                    return;
-                }
-                const gate = (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .circuitBreaker */ .sL)(before, r.channel, req.rollbackVersion, req);
-                if (!gate.proceed) {
-                    r.outcome = 'skipped';
-                    r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
-                    log.info(`${r.label}Skipped: ${gate.reason}`);
-                    tell(r, 'skipped', gate.reason);
-                    return;
-                }
-                const record = req.undo ? await undoRecordFor(r, before, gate.rollbackVersion) : undefined;
-                // a target without retire (container tags, Helm releases) gets no deprecation in its plan
-                const plan = (req.undo ? _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planUndo */ .AX : _plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({
-                    ...req,
-                    packageName: r.name,
-                    channel: r.channel,
-                    rollbackVersion: gate.rollbackVersion,
-                    deprecate: req.deprecate && r.target.retire !== undefined,
-                    record,
-                }, before);
-                if (plan.republish && !r.target.republish && !plan.undo)
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`);
-                // what the registry cannot do, before anything is written: a channel it cannot move
-                // stops the run here; one without deprecate is moved and the deprecation skipped
-                const deprecates = plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate';
-                if (r.target.capabilities && (plan.tag.kind === 'move' || deprecates)) {
-                    // handoff: true writes nothing, not even the preflight's probe
-                    const probe = req.dryRun || req.handoff ? 'never' : 'if-needed';
-                    const caps = await r.target
-                        .capabilities(r.channel, before.distTags[r.channel], {
-                        move: plan.tag.kind === 'move',
-                        deprecate: deprecates,
-                        probe,
-                        republish: Boolean(plan.republish) && !plan.undo,
-                        undo: plan.undo === true,
-                    })
-                        .catch((e) => {
-                        // a credential that cannot write without a person: the run hands off instead of failing
-                        const why = plan.undo ? undefined : (0,_handoff_js__WEBPACK_IMPORTED_MODULE_5__/* .needsPerson */ .z6)(e);
-                        if (why === undefined)
-                            throw e;
-                        r.needsPerson = why;
-                        // the hand-off finishes this incident; the fix is for the next one (a credential a workflow can use)
-                        const next = e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS && e.fix ? [`So that the next rollback needs no person: ${e.fix}`] : [];
-                        return { warnings: next, cannotRetire: undefined };
-                    });
-                    r.warnings.push(...caps.warnings);
-                    if (caps.cannotRetire && plan.deprecation.kind === 'deprecate')
-                        r.cannotRetire = caps.cannotRetire;
-                }
-                r.plan = plan;
-                r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
-                r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
-                r.steps.push({ step: 'plan', outcome: 'done', detail: (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(plan).join(' '), at: now() });
-                tell(r, 'planned', plan.tag.kind === 'move'
-                    ? `${plan.tag.from ?? '(none)'} -> ${plan.tag.to}`
-                    : plan.tag.kind === 'already'
-                        ? `already on ${plan.tag.to}`
-                        : `left on ${plan.tag.holder}`);
-            }
-            catch (e) {
-                r.outcome = 'failed';
-                r.failure = { step: 'preflight', error: e };
-                tell(r, 'failed', (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e));
-            }
-        }),
-    ]);
-    const planned = runs.filter((r) => r.plan !== undefined);
-    for (const r of runs)
-        if (runs.length > 1 || lastAnswer.get(r) !== answers)
-            r.target.forget?.();
-    if (req.undo && !req.recorded && !options.undoRecord && planned.length > 0) {
-        log.info('Undo: no incident record to read (no GitHub bookkeeping): the deprecation is removed only when it is exactly the message these inputs render.');
-    }
-    for (const r of planned) {
-        for (const line of (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(r.plan))
-            log.info(line);
-        for (const w of r.warnings)
-            log.warning(w);
-    }
-    // the hand-off: asked for, or a credential that cannot write without a person (src/handoff.ts)
-    const person = planned.find((r) => r.needsPerson);
-    if (!req.dryRun && planned.length > 0 && !runs.some((r) => r.failure) && (req.handoff || person)) {
-        handoff.reason = person
-            ? `${person.label}${person.needsPerson}`
-            : `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('handoff', 'true')} was asked: a maintainer makes the registry writes.`;
-        await options.beforeHandoff?.(planned);
-        for (const r of planned) {
-            const plan = r.plan;
-            r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
-            r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
-        }
-        log.info(`Handed off (${handoff.reason.replace(/\.$/, '')}): nothing was written to the registry.`);
-        return runs;
-    }
-    if (runs.some((r) => r.failure) || req.dryRun || planned.length === 0) {
-        if (req.dryRun) {
-            for (const r of planned) {
-                const plan = r.plan;
-                r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
-                r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
-            }
-            if (!runs.some((r) => r.failure))
-                log.info('Dry run: nothing was written.');
-        }
-        return runs;
-    }
-    // the runbook's checks between the plan and the first write (the smoke test of the
-    // restore version, the start announcement): one that throws stops the run, nothing written
-    if (options.beforeWrite) {
-        await options.beforeWrite(planned);
-        // time passed: the plan reads no longer guard the writes
-        for (const r of planned)
-            r.target.forget?.();
-    }
-    // 2. restore: every channel, before any deprecation
-    await (0,_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned, parallel, async (r) => {
-        tell(r, 'writing');
-        await restore(r, log);
-        if (r.failure)
-            tell(r, 'failed', errorOf(r));
-    });
-    const failed = planned.filter((r) => r.failure);
-    if (failed.length > 0 && req.partialOk === false && planned.length > 1) {
-        // asked for: put back what this run moved, but only where the channel still holds what it wrote
-        for (const r of planned)
-            r.target.forget?.();
-        await (0,_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned.filter((r) => r.moved), parallel, async (r) => {
-            tell(r, 'putting-back');
-            await putBack(r, log);
-            tell(r, r.failure?.step === 'put-back' ? 'failed' : 'done', r.failure?.step === 'put-back' ? errorOf(r) : 'put back');
-        });
-        for (const r of planned)
-            if (r.outcome === 'already')
-                tell(r, 'done', r.outcome);
-        return runs;
-    }
-    // 3. retire: for every target whose channel is safe (with several, the others' writes
-    // were awaited since each one's read-back: it reads again)
-    if (planned.length > 1)
-        for (const r of planned)
-            r.target.forget?.();
-    await (0,_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned.filter((r) => !r.failure), parallel, async (r) => {
-        tell(r, 'retiring');
-        await retire(r, log);
-        tell(r, r.failure ? 'failed' : 'done', r.failure ? errorOf(r) : r.outcome);
-    });
-    for (const r of planned) {
-        const anomalies = r.target.anomalies?.() ?? [];
-        r.warnings.push(...anomalies);
-        if (anomalies.length > 0)
-            r.anomalies = anomalies;
-        const lost = r.target.lostWrites?.() ?? [];
-        if (lost.length > 0)
-            r.lost = lost;
-    }
-    return runs;
-}
-/** The one status logic, for one target or many. */
-function resolve(req, runs, handoff) {
-    const single = runs.length === 1;
-    const only = runs[0];
-    const allNpm = runs.every((r) => r.kind === 'npm');
-    const problems = runs.filter((r) => r.failure?.step === 'preflight');
-    if (problems.length > 0) {
-        if (single)
-            throw only.failure?.error;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(allNpm ? 'package' : 'targets', `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(p.failure?.error)}`).join('\n')}`, `fix each problem (or leave those out) and run again; ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'partial-ok does not skip the preflight' : 'the preflight is never skipped'}.`);
-    }
-    const affected = runs.filter((r) => r.outcome !== 'not-affected');
-    if (affected.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `no workspace package has version ${req.rollbackVersion}.`, 'check the version, or list the packages.');
-    const warnings = [];
-    for (const r of runs)
-        for (const w of r.warnings)
-            warnings.push(`${r.label}${w}`);
-    if (affected.length < runs.length)
-        warnings.push(`Left out (no ${req.rollbackVersion} published): ${runs
-            .filter((r) => r.outcome === 'not-affected')
-            .map((r) => r.name)
-            .join(', ')}.`);
-    const base = {
-        incidentId: req.recorded?.incidentId ?? (single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req)),
-        rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
-        channel: req.channel,
-        targets: runs,
-        warnings,
-        ...(req.undo ? { undo: true } : {}),
-    };
-    if (req.dryRun)
-        return { ...base, status: 'planned' };
-    if (handoff !== undefined)
-        return {
-            ...base,
-            status: 'awaiting-approval',
-            handoff: {
-                reason: handoff,
-                registry: req.registry,
-                startedAt: req.startedAt ?? now(),
-                ...(req.restoreVersion !== undefined ? { restoreAsked: req.restoreVersion } : {}),
-            },
-        };
-    if (affected.every((r) => r.outcome === 'skipped'))
-        return { ...base, status: 'skipped', ...(single && only.skipped ? { reason: only.skipped.reason } : {}) };
-    const failedMoves = runs.filter((r) => r.failure?.step === 'move-tag' || r.failure?.step === 'put-back');
-    if (single && only.failure?.step === 'move-tag' && !only.republished)
-        throw only.failure.error;
-    if (failedMoves.length > 0 && req.partialOk === false && !single) {
-        const notPutBack = runs.filter((r) => r.failure?.step === 'put-back');
-        const failed = runs.filter((r) => r.failure?.step === 'move-tag');
-        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(f.failure?.error)})`).join('; ')}. ` +
-            (notPutBack.length === 0
-                ? 'The tags this run had moved were put back.'
-                : `Could not put back: ${notPutBack.map((r) => `${r.name} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure?.error)})`).join('; ')}.`);
-        return {
-            ...base,
-            status: notPutBack.length === 0 ? 'failed' : 'partial',
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(message, notPutBack.length === 0
-                ? `fix the failure and run again, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.`
-                : 'put those tags back by hand, then run again.'),
-        };
-    }
-    const incomplete = runs.filter((r) => r.failure);
-    const wrote = runs.some((r) => r.moved || r.deprecated || r.undeprecated || r.republished);
-    if (incomplete.length > 0) {
-        if (single) {
-            const plan = only.plan;
-            const goal = plan.republish?.version ?? plan.restoreVersion;
-            const error = only.failure?.step === 'move-tag'
-                ? new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([`${goal} is published`], [`pointing '${plan.channel}' at it`], only.failure.error)
-                : new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([
-                    plan.tag.kind === 'keep-newer'
-                        ? `'${plan.channel}' is on ${plan.tag.holder}`
-                        : `'${plan.channel}' points at ${goal} (the rollback is live)`,
-                ], [`deprecating ${plan.rollbackVersion}`], only.failure?.error);
-            return { ...base, status: 'partial', error };
-        }
-        const kept = affected.filter((r) => r.outcome === 'rolled-back' || r.outcome === 'already');
-        return {
-            ...base,
-            status: wrote ? 'partial' : 'failed',
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`${wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((r) => `${r.name}: ${errorOf(r)}`).join('; ')}.` +
-                (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.'),
-        };
-    }
-    // the writes took effect, but the registry lost another client's write made at the same time (issue 24)
-    const lost = runs.flatMap((r) => (r.lost ?? []).map((l) => `${r.label}${l}`));
-    if (lost.length > 0)
-        return {
-            ...base,
-            status: 'partial',
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`${req.undo ? 'Undone' : 'Rolled back'}, but the registry lost what another client wrote at the same time: ${lost.join('; ')}.`, 'publish or tag again what is named (see the warnings; a re-run cannot bring it back), then check the package.'),
-        };
-    return { ...base, status: wrote ? 'completed' : 'already-done' };
-}
-/** A target's failure (or skip) in one line, as its row and the outputs say it. */
-function errorOf(r) {
-    if (r.failure)
-        return `${r.failure.step === 'deprecate' ? 'deprecation failed: ' : r.failure.step === 'put-back' ? 'not put back: ' : ''}${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure.error)}`;
-    return r.skipped?.reason;
-}
-/** One id for an incident of several targets (src/core/incident-id.ts): the runner's and the record check's. */
-function incidentOf(runs, req) {
-    return (0,_core_incident_id_js__WEBPACK_IMPORTED_MODULE_6__/* .incidentOfTargets */ .y)(runs, req.channel, req.rollbackVersion, req.restoreVersion);
-}
-async function restore(r, log) {
-    const plan = r.plan;
-    const after = r.after;
-    const label = r.label;
-    if (plan.tag.kind !== 'move') {
-        const detail = plan.tag.kind === 'already'
-            ? `'${plan.channel}' already on ${plan.tag.to}`
-            : plan.undo
-                ? `'${plan.channel}' holds ${plan.tag.holder}, not what the rollback wrote`
-                : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
-        r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
-        r.outcome = 'already';
-        log.info(`✔ ${label}${detail}: not moved.`);
-        return;
-    }
-    const expected = plan.tag.from;
-    const incident = { id: plan.incidentId, bad: plan.rollbackVersion };
-    try {
-        if (plan.republish && !plan.undo) {
-            const target = r.target;
-            const p = await target.republish({
-                bad: plan.rollbackVersion,
-                restore: plan.republish.from,
-                channel: plan.channel,
-                incidentId: plan.incidentId,
-                expected,
-            });
-            let moved = p.outcome === 'published';
-            if (p.channelHolds !== p.version)
-                moved = (await r.target.pointChannel(plan.channel, p.version, expected, incident)) === 'written' || moved;
-            r.moved = moved;
-            r.republished = p.outcome === 'published';
-            after.distTags[plan.channel] = p.version;
-            r.steps.push({
-                step: 'move-tag',
-                outcome: moved ? 'done' : 'already',
-                detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`,
-                at: now(),
-            });
-            log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
-        }
-        else {
-            // tag.to: the restore version, or (undo) the bad version the rollback found there
-            const to = plan.tag.to;
-            const outcome = await r.target
-                .pointChannel(plan.channel, to, expected, incident)
-                .finally(() => (r.note = r.target.writeNote?.()));
-            r.moved = outcome === 'written';
-            after.distTags[plan.channel] = to;
-            const bad = to === plan.rollbackVersion;
-            r.steps.push({
-                step: 'move-tag',
-                outcome: outcome === 'written' ? 'done' : 'already',
-                detail: `'${plan.channel}' -> ${to}${plan.undo ? (bad ? ' (undo: the bad version again)' : ' (undo: as the incident found it)') : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`,
-                at: now(),
-            });
-            if (plan.undo)
-                log.warning(bad
-                    ? `↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`
-                    : `↩ ${label}'${plan.channel}' points at ${to} again, as the incident found it (read back from the registry).`);
-            else
-                log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`);
-        }
-        r.outcome = r.moved ? 'rolled-back' : 'already';
+        const { data } = await gh.rest.repos.get({ ...(0,_github_refs_js__WEBPACK_IMPORTED_MODULE_4__/* .repoRef */ .sA)(ctx.repository) });
+        return data.default_branch;
     }
     catch (e) {
-        if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N && (await movedToNewerFix(r, e, log)))
-            return;
-        r.outcome = 'failed';
-        r.failure = { step: 'move-tag', error: e };
-        r.steps.push({ step: 'move-tag', outcome: 'failed', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
-        log.warning(`✖ ${label}${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
-    }
-}
-/**
- * The channel moved while the rollback ran. A newer version that is not deprecated (a fix
- * published meanwhile) is kept, as the planner keeps one it sees: the channel is safe and
- * the bad version is still retired. Anything else stops this target.
- */
-async function movedToNewerFix(r, e, log) {
-    const plan = r.plan;
-    const holder = e.holder;
-    if (holder === undefined || !semver__WEBPACK_IMPORTED_MODULE_0___default().valid(holder) || !semver__WEBPACK_IMPORTED_MODULE_0___default().gt(holder, plan.rollbackVersion))
-        return false;
-    let fresh;
-    try {
-        fresh = await r.target.inspect();
-    }
-    catch {
-        return false;
-    }
-    if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated)
-        return false;
-    const message = plan.undo
-        ? `'${plan.channel}' moved to ${holder} after the rollback (a newer fix): left there, not undone.`
-        : `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
-    r.plan = { ...plan, tag: { kind: 'keep-newer', holder } };
-    r.after.distTags[plan.channel] = holder;
-    r.outcome = 'already';
-    r.warnings.push(message);
-    r.steps.push({ step: 'move-tag', outcome: 'skipped', detail: message, at: now() });
-    log.warning(`${r.label}${message}`);
-    return true;
-}
-async function putBack(r, log) {
-    const plan = r.plan;
-    const previous = plan.previousVersion;
-    // an undo wrote the bad version back; putting back returns the channel to what the rollback wrote
-    const wrote = plan.undo && plan.tag.kind === 'move' ? plan.tag.to : (plan.republish?.version ?? plan.restoreVersion);
-    try {
-        if (previous === undefined)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`);
-        await r.target.pointChannel(r.channel, previous, wrote, { id: plan.incidentId, bad: plan.rollbackVersion });
-        r.moved = false;
-        r.outcome = 'put-back';
-        log.info(`↩ ${r.label}'${r.channel}' put back to ${previous}`);
-    }
-    catch (e) {
-        r.failure = { step: 'put-back', error: e };
-        log.warning(`✖ ${r.label}not put back: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
-    }
-}
-async function retire(r, log) {
-    const plan = r.plan;
-    const after = r.after;
-    if (plan.deprecation.kind === 'undeprecate' && r.target.unretire) {
-        const { message, restoreTo } = plan.deprecation;
-        try {
-            const outcome = await r.target.unretire(plan.rollbackVersion, message, restoreTo);
-            r.undeprecated = outcome === 'written';
-            after.deprecated = restoreTo;
-            r.steps.push({
-                step: 'deprecate',
-                outcome: outcome === 'written' ? 'done' : 'already',
-                detail: restoreTo === undefined
-                    ? `undo: deprecation removed ("${message}")`
-                    : `undo: the deprecation the rollback replaced is back ("${restoreTo}")`,
-                at: now(),
-            });
-            log.info(restoreTo === undefined
-                ? `✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`
-                : `✔ ${r.label}${plan.rollbackVersion} carries its earlier deprecation again (read back from the registry).`);
+        const status = (0,_github_refs_js__WEBPACK_IMPORTED_MODULE_4__/* .ghStatus */ .e8)(e);
+        if (status === 401)
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', 'was rejected by GitHub (401 Bad credentials).', (0,_core_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .currentDialect */ .kZ)() === 'action'
+                ? 'pass a valid token; in a workflow the default is the workflow token ${{ github.token }}.'
+                : 'set GITHUB_TOKEN to a valid token.');
+        if (status === 403 || status === 404) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github-token', `cannot read the repository ${ctx.repository} (${status}).`, 'give the job contents: write, issues: write and pull-requests: write, or use a token with access to this repository.');
         }
-        catch (e) {
-            if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N) {
-                // a person changed the message between the plan and the write: theirs is kept
-                const kept = `undo: ${plan.rollbackVersion}'s deprecation changed to "${e.holder ?? ''}" meanwhile: kept.`;
-                r.warnings.push(kept);
-                r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: kept, at: now() });
-                log.warning(`${r.label}${kept}`);
-                return;
-            }
-            r.failure = { step: 'deprecate', error: e };
-            r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
-            log.warning(`✖ ${r.label}removing the deprecation failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
-        }
-        return;
+        throw e;
     }
-    if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
-        r.steps.push({
-            step: 'deprecate',
-            outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped',
-            detail: plan.deprecation.kind,
-            at: now(),
-        });
-        return;
-    }
-    if (r.cannotRetire) {
-        cannotRetire(r, r.cannotRetire, log);
-        return;
-    }
-    // the message tells users to use this version: it must exist and not be deprecated when written
-    const names = plan.republish?.version ?? plan.restoreVersion;
-    try {
-        // only over the message the plan read (the one recorded as replaced): never over one a person set meanwhile
-        const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names, plan.deprecation.previous ?? '');
-        r.deprecated = outcome === 'written';
-        after.deprecated = plan.deprecation.message;
-        r.steps.push({
-            step: 'deprecate',
-            outcome: outcome === 'written' ? 'done' : 'already',
-            detail: plan.deprecation.message,
-            at: now(),
-        });
-        log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`);
-    }
-    catch (e) {
-        // a registry without deprecate: the channel is safe, which is what protects installs; said plainly, never retried
-        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CapabilityError */ .Rx && e.capability === 'deprecate') {
-            cannotRetire(r, e.message.replace(/ Fix: .*$/, ''), log);
-            return;
-        }
-        if (e instanceof _guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N) {
-            // a person changed the deprecation between the plan and the write: theirs is kept, the channel move stays
-            const read = plan.deprecation.previous ? `"${plan.deprecation.previous}"` : 'no deprecation';
-            const kept = `${plan.rollbackVersion}'s deprecation changed while the rollback ran (the plan read ${read}, it is now ${e.holder ? `"${e.holder}"` : 'none'}): left as the person set it, NOT deprecated by this run.`;
-            after.deprecated = e.holder || undefined;
-            r.warnings.push(kept);
-            r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: kept, at: now() });
-            log.warning(`${r.label}${kept}`);
-            return;
-        }
-        r.failure = { step: 'deprecate', error: e };
-        r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
-        log.warning(`✖ ${r.label}deprecation failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
-    }
-}
-/** The deprecation skipped because the registry has none: a warning for the summary and the issue, not a failure. */
-function cannotRetire(r, why, log) {
-    const plan = r.plan;
-    const moved = plan.tag.kind === 'move'
-        ? `'${plan.channel}' was moved to ${plan.republish?.version ?? plan.tag.to}, which protects new installs`
-        : `'${plan.channel}' is not on ${plan.rollbackVersion}`;
-    const message = `${plan.rollbackVersion} was NOT deprecated (deprecated=false): ${why.replace(/\.$/, '')}. ${moved}; ranges that match ${plan.rollbackVersion} still install it, so deprecate or remove it by hand where the registry allows.`;
-    r.cannotRetire = why;
-    r.warnings.push(message);
-    r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: message, at: now() });
-    log.warning(`${r.label}${message}`);
 }
 
 
 /***/ }),
 
-/***/ 4623:
+/***/ 3185:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39683,13 +38835,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/core/duration.ts
 var duration = __nccwpck_require__(8571);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/github/incident.ts
 var incident = __nccwpck_require__(8629);
-// EXTERNAL MODULE: ./src/markdown.ts
-var markdown = __nccwpck_require__(3758);
-;// CONCATENATED MODULE: ./src/runbook/downloads.ts
+// EXTERNAL MODULE: ./src/core/markdown.ts
+var markdown = __nccwpck_require__(6706);
+;// CONCATENATED MODULE: ./src/incident/downloads.ts
 // The bad version's downloads, from npm's public downloads API: per-version counts for the
 // last 7 days. Best effort: asked only for packages on registry.npmjs.org, with a short
 // timeout and no token; anything but a clean answer gives undefined and never fails the run.
@@ -39742,7 +38894,7 @@ async function fetchVersionDownloads(api, name, timeoutMs = DEFAULT_DOWNLOADS_TI
     }
 }
 
-;// CONCATENATED MODULE: ./src/runbook/impact.ts
+;// CONCATENATED MODULE: ./src/incident/impact.ts
 // Impact and timing of an incident: how long the bad version held each channel (its
 // publish time -> the moment this run moved the channel), the time from the run's start to
 // protection (the last channel moved), and the recovery-time target for the severity, met
@@ -40022,7 +39174,622 @@ function impactStep(config) {
 
 /***/ }),
 
-/***/ 2230:
+/***/ 7191:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Mz: () => (/* binding */ errorOf),
+/* harmony export */   ao: () => (/* binding */ runIncident),
+/* harmony export */   w8: () => (/* binding */ incidentOf)
+/* harmony export */ });
+/* unused harmony export DEFAULT_PARALLEL */
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _core_guard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2958);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4620);
+/* harmony import */ var _core_util_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5043);
+/* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1922);
+/* harmony import */ var _core_handoff_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4369);
+/* harmony import */ var _core_incident_id_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3739);
+// The one runner: one incident (one bad version on one channel) across N targets; one
+// package is N = 1. Preflight every target, restore every channel, then retire; every
+// write guarded by a fresh read (src/guard.ts). Knows nothing of GitHub Actions.
+
+
+
+
+
+
+
+
+const DEFAULT_PARALLEL = 4;
+const now = () => new Date().toISOString();
+/**
+ * Runs the incident: preflight every target (read, token, plan) before any write, restore
+ * every channel, then retire. Throws only for what happened before any write: a failed
+ * `preflight` (checks beside the first reads, such as the GitHub token), a problem in the
+ * preflight of any target (for one target its own error; for several, one InputError that
+ * lists each), or, with one target, a failed restore that changed nothing. Everything else
+ * is in the result.
+ */
+async function runIncident(req, targets, log, options = {}) {
+    const handoff = {};
+    const runs = await runTargets(req, targets, log, options, handoff);
+    return resolve(req, runs, handoff.reason);
+}
+async function runTargets(req, targets, log, options, handoff = {}) {
+    const parallel = options.parallel ?? DEFAULT_PARALLEL;
+    const several = targets.length > 1;
+    const runs = targets.map((t) => ({
+        ...t,
+        label: several ? `${t.kind === 'npm' ? '' : `${t.kind}:`}${t.name}: ` : '',
+        moved: false,
+        deprecated: false,
+        republished: false,
+        outcome: 'planned',
+        steps: [],
+        warnings: [],
+    }));
+    const tell = (r, phase, detail) => {
+        try {
+            options.progress?.({ kind: r.kind, name: r.name, phase, ...(detail !== undefined ? { detail } : {}) });
+        }
+        catch {
+            // a display that fails does not stop a rollback
+        }
+    };
+    // 1. preflight: every target read, its token checked and its rollback planned before
+    // anything is written (the token against every target, not only the first). The plan
+    // read may guard the first write only when nothing else answered after it.
+    let answers = 0;
+    const counted = (p) => p?.finally(() => answers++);
+    const lastAnswer = new Map();
+    // undo: the incident's record, read once by its id, before any target is planned
+    const records = new Map();
+    const recordOf = (id) => {
+        if (req.recorded)
+            return Promise.resolve(req.recorded);
+        const read = options.undoRecord;
+        if (!read)
+            return Promise.resolve(undefined);
+        let pending = records.get(id);
+        if (!pending) {
+            pending = counted(read(id));
+            records.set(id, pending);
+        }
+        return pending;
+    };
+    /** This target as the incident's record holds it; undefined (said as a warning) when the record has nothing for it. */
+    const undoRecordFor = async (r, before, bad) => {
+        // the rollback's incident id: by the record's id, else rebuilt as the rollback built it
+        const id = req.recorded?.incidentId ??
+            (several
+                ? incidentOf(runs, req)
+                : (0,_core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .incidentId */ ._3)(r.name, r.channel, bad, req.restoreVersion ?? (0,_core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .lastKnownGood */ .zf)(before, bad, r.channel, req.releaseCommit) ?? ''));
+        const rec = await recordOf(id);
+        if (!rec) {
+            if (options.undoRecord)
+                r.warnings.push(`undo: no record of incident ${id} was found (the incident report, the tracking issue): the deprecation is removed only when it is exactly the message these inputs render.`);
+            return undefined;
+        }
+        const t = rec.targets.find((x) => x.kind === r.kind && x.name === r.name && x.channel === r.channel);
+        if (!t) {
+            r.warnings.push(`undo: the record of incident ${rec.incidentId} (${rec.source}) has nothing for this target: the deprecation is removed only when it is exactly the message these inputs render.`);
+            return undefined;
+        }
+        return {
+            incidentId: rec.incidentId,
+            previousVersion: t.previousVersion,
+            wrote: t.wrote,
+            restoreVersion: t.restoreVersion,
+            deprecationMessage: t.deprecationMessage,
+            deprecationBefore: t.deprecationBefore,
+        };
+    };
+    await Promise.all([
+        counted(options.preflight?.()),
+        (0,_core_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(runs, parallel, async (r) => {
+            tell(r, 'reading');
+            try {
+                const [before] = await Promise.all([
+                    r.target.inspect().finally(() => lastAnswer.set(r, ++answers)),
+                    // a hand-off writes nothing with the token (it may have none): nothing to check
+                    counted(req.dryRun || req.handoff ? undefined : r.target.checkAccess()),
+                ]);
+                r.before = before;
+                if (req.fromWorkspaces && !(req.rollbackVersion in before.versions)) {
+                    r.outcome = 'not-affected';
+                    tell(r, 'not-affected', `no ${req.rollbackVersion}`);
+                    return;
+                }
+                const gate = (0,_core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .circuitBreaker */ .sL)(before, r.channel, req.rollbackVersion, req);
+                if (!gate.proceed) {
+                    r.outcome = 'skipped';
+                    r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) };
+                    log.info(`${r.label}Skipped: ${gate.reason}`);
+                    tell(r, 'skipped', gate.reason);
+                    return;
+                }
+                const record = req.undo ? await undoRecordFor(r, before, gate.rollbackVersion) : undefined;
+                // a target without retire (container tags, Helm releases) gets no deprecation in its plan
+                const plan = (req.undo ? _core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planUndo */ .AX : _core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planRollback */ .II)({
+                    ...req,
+                    packageName: r.name,
+                    channel: r.channel,
+                    rollbackVersion: gate.rollbackVersion,
+                    deprecate: req.deprecate && r.target.retire !== undefined,
+                    record,
+                }, before);
+                if (plan.republish && !r.target.republish && !plan.undo)
+                    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('strategy', `republish is not supported for ${r.target.kind}.`, `use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`);
+                // what the registry cannot do, before anything is written: a channel it cannot move
+                // stops the run here; one without deprecate is moved and the deprecation skipped
+                const deprecates = plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate';
+                if (r.target.capabilities && (plan.tag.kind === 'move' || deprecates)) {
+                    // handoff: true writes nothing, not even the preflight's probe
+                    const probe = req.dryRun || req.handoff ? 'never' : 'if-needed';
+                    const caps = await r.target
+                        .capabilities(r.channel, before.distTags[r.channel], {
+                        move: plan.tag.kind === 'move',
+                        deprecate: deprecates,
+                        probe,
+                        republish: Boolean(plan.republish) && !plan.undo,
+                        undo: plan.undo === true,
+                    })
+                        .catch((e) => {
+                        // a credential that cannot write without a person: the run hands off instead of failing
+                        const why = plan.undo ? undefined : (0,_core_handoff_js__WEBPACK_IMPORTED_MODULE_5__/* .needsPerson */ .z6)(e);
+                        if (why === undefined)
+                            throw e;
+                        r.needsPerson = why;
+                        // the hand-off finishes this incident; the fix is for the next one (a credential a workflow can use)
+                        const next = e instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS && e.fix ? [`So that the next rollback needs no person: ${e.fix}`] : [];
+                        return { warnings: next, cannotRetire: undefined };
+                    });
+                    r.warnings.push(...caps.warnings);
+                    if (caps.cannotRetire && plan.deprecation.kind === 'deprecate')
+                        r.cannotRetire = caps.cannotRetire;
+                }
+                r.plan = plan;
+                r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated };
+                r.warnings.push(...(gate.warnings ?? []), ...plan.warnings);
+                r.steps.push({ step: 'plan', outcome: 'done', detail: (0,_core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(plan).join(' '), at: now() });
+                tell(r, 'planned', plan.tag.kind === 'move'
+                    ? `${plan.tag.from ?? '(none)'} -> ${plan.tag.to}`
+                    : plan.tag.kind === 'already'
+                        ? `already on ${plan.tag.to}`
+                        : `left on ${plan.tag.holder}`);
+            }
+            catch (e) {
+                r.outcome = 'failed';
+                r.failure = { step: 'preflight', error: e };
+                tell(r, 'failed', (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e));
+            }
+        }),
+    ]);
+    const planned = runs.filter((r) => r.plan !== undefined);
+    for (const r of runs)
+        if (runs.length > 1 || lastAnswer.get(r) !== answers)
+            r.target.forget?.();
+    if (req.undo && !req.recorded && !options.undoRecord && planned.length > 0) {
+        log.info('Undo: no incident record to read (no GitHub bookkeeping): the deprecation is removed only when it is exactly the message these inputs render.');
+    }
+    for (const r of planned) {
+        for (const line of (0,_core_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .describePlan */ .df)(r.plan))
+            log.info(line);
+        for (const w of r.warnings)
+            log.warning(w);
+    }
+    // the hand-off: asked for, or a credential that cannot write without a person (src/handoff.ts)
+    const person = planned.find((r) => r.needsPerson);
+    if (!req.dryRun && planned.length > 0 && !runs.some((r) => r.failure) && (req.handoff || person)) {
+        handoff.reason = person
+            ? `${person.label}${person.needsPerson}`
+            : `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('handoff', 'true')} was asked: a maintainer makes the registry writes.`;
+        await options.beforeHandoff?.(planned);
+        for (const r of planned) {
+            const plan = r.plan;
+            r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
+            r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
+        }
+        log.info(`Handed off (${handoff.reason.replace(/\.$/, '')}): nothing was written to the registry.`);
+        return runs;
+    }
+    if (runs.some((r) => r.failure) || req.dryRun || planned.length === 0) {
+        if (req.dryRun) {
+            for (const r of planned) {
+                const plan = r.plan;
+                r.steps.push({ step: 'move-tag', outcome: 'planned', detail: plan.tag.kind, at: now() });
+                r.steps.push({ step: 'deprecate', outcome: 'planned', detail: plan.deprecation.kind, at: now() });
+            }
+            if (!runs.some((r) => r.failure))
+                log.info('Dry run: nothing was written.');
+        }
+        return runs;
+    }
+    // the runbook's checks between the plan and the first write (the smoke test of the
+    // restore version, the start announcement): one that throws stops the run, nothing written
+    if (options.beforeWrite) {
+        await options.beforeWrite(planned);
+        // time passed: the plan reads no longer guard the writes
+        for (const r of planned)
+            r.target.forget?.();
+    }
+    // 2. restore: every channel, before any deprecation
+    await (0,_core_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned, parallel, async (r) => {
+        tell(r, 'writing');
+        await restore(r, log);
+        if (r.failure)
+            tell(r, 'failed', errorOf(r));
+    });
+    const failed = planned.filter((r) => r.failure);
+    if (failed.length > 0 && req.partialOk === false && planned.length > 1) {
+        // asked for: put back what this run moved, but only where the channel still holds what it wrote
+        for (const r of planned)
+            r.target.forget?.();
+        await (0,_core_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned.filter((r) => r.moved), parallel, async (r) => {
+            tell(r, 'putting-back');
+            await putBack(r, log);
+            tell(r, r.failure?.step === 'put-back' ? 'failed' : 'done', r.failure?.step === 'put-back' ? errorOf(r) : 'put back');
+        });
+        for (const r of planned)
+            if (r.outcome === 'already')
+                tell(r, 'done', r.outcome);
+        return runs;
+    }
+    // 3. retire: for every target whose channel is safe (with several, the others' writes
+    // were awaited since each one's read-back: it reads again)
+    if (planned.length > 1)
+        for (const r of planned)
+            r.target.forget?.();
+    await (0,_core_util_js__WEBPACK_IMPORTED_MODULE_7__/* .mapLimit */ .s)(planned.filter((r) => !r.failure), parallel, async (r) => {
+        tell(r, 'retiring');
+        await retire(r, log);
+        tell(r, r.failure ? 'failed' : 'done', r.failure ? errorOf(r) : r.outcome);
+    });
+    for (const r of planned) {
+        const anomalies = r.target.anomalies?.() ?? [];
+        r.warnings.push(...anomalies);
+        if (anomalies.length > 0)
+            r.anomalies = anomalies;
+        const lost = r.target.lostWrites?.() ?? [];
+        if (lost.length > 0)
+            r.lost = lost;
+    }
+    return runs;
+}
+/** The one status logic, for one target or many. */
+function resolve(req, runs, handoff) {
+    const single = runs.length === 1;
+    const only = runs[0];
+    const allNpm = runs.every((r) => r.kind === 'npm');
+    const problems = runs.filter((r) => r.failure?.step === 'preflight');
+    if (problems.length > 0) {
+        if (single)
+            throw only.failure?.error;
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(allNpm ? 'package' : 'targets', `the preflight found problems in ${problems.length} of ${runs.length} ${allNpm ? 'packages' : 'targets'}, so nothing was written:\n${problems.map((p) => `- ${p.label.replace(/: $/, '')}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(p.failure?.error)}`).join('\n')}`, `fix each problem (or leave those out) and run again; ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'partial-ok does not skip the preflight' : 'the preflight is never skipped'}.`);
+    }
+    const affected = runs.filter((r) => r.outcome !== 'not-affected');
+    if (affected.length === 0)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('rollback-version', `no workspace package has version ${req.rollbackVersion}.`, 'check the version, or list the packages.');
+    const warnings = [];
+    for (const r of runs)
+        for (const w of r.warnings)
+            warnings.push(`${r.label}${w}`);
+    if (affected.length < runs.length)
+        warnings.push(`Left out (no ${req.rollbackVersion} published): ${runs
+            .filter((r) => r.outcome === 'not-affected')
+            .map((r) => r.name)
+            .join(', ')}.`);
+    const base = {
+        incidentId: req.recorded?.incidentId ?? (single ? (only.plan?.incidentId ?? '') : incidentOf(runs, req)),
+        rollbackVersion: only.plan?.rollbackVersion ?? req.rollbackVersion,
+        channel: req.channel,
+        targets: runs,
+        warnings,
+        ...(req.undo ? { undo: true } : {}),
+    };
+    if (req.dryRun)
+        return { ...base, status: 'planned' };
+    if (handoff !== undefined)
+        return {
+            ...base,
+            status: 'awaiting-approval',
+            handoff: {
+                reason: handoff,
+                registry: req.registry,
+                startedAt: req.startedAt ?? now(),
+                ...(req.restoreVersion !== undefined ? { restoreAsked: req.restoreVersion } : {}),
+            },
+        };
+    if (affected.every((r) => r.outcome === 'skipped'))
+        return { ...base, status: 'skipped', ...(single && only.skipped ? { reason: only.skipped.reason } : {}) };
+    const failedMoves = runs.filter((r) => r.failure?.step === 'move-tag' || r.failure?.step === 'put-back');
+    if (single && only.failure?.step === 'move-tag' && !only.republished)
+        throw only.failure.error;
+    if (failedMoves.length > 0 && req.partialOk === false && !single) {
+        const notPutBack = runs.filter((r) => r.failure?.step === 'put-back');
+        const failed = runs.filter((r) => r.failure?.step === 'move-tag');
+        const message = `Rolled back nothing: ${failed.map((f) => `${f.name} failed (${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(f.failure?.error)})`).join('; ')}. ` +
+            (notPutBack.length === 0
+                ? 'The tags this run had moved were put back.'
+                : `Could not put back: ${notPutBack.map((r) => `${r.name} (${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure?.error)})`).join('; ')}.`);
+        return {
+            ...base,
+            status: notPutBack.length === 0 ? 'failed' : 'partial',
+            error: new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(message, notPutBack.length === 0
+                ? `fix the failure and run again, or ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .currentDialect */ .kZ)() === 'action' ? 'leave partial-ok at true' : 'leave out --all-or-nothing'} to keep the packages that succeed.`
+                : 'put those tags back by hand, then run again.'),
+        };
+    }
+    const incomplete = runs.filter((r) => r.failure);
+    const wrote = runs.some((r) => r.moved || r.deprecated || r.undeprecated || r.republished);
+    if (incomplete.length > 0) {
+        if (single) {
+            const plan = only.plan;
+            const goal = plan.republish?.version ?? plan.restoreVersion;
+            const error = only.failure?.step === 'move-tag'
+                ? new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([`${goal} is published`], [`pointing '${plan.channel}' at it`], only.failure.error)
+                : new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .PartialError */ .GM([
+                    plan.tag.kind === 'keep-newer'
+                        ? `'${plan.channel}' is on ${plan.tag.holder}`
+                        : `'${plan.channel}' points at ${goal} (the rollback is live)`,
+                ], [`deprecating ${plan.rollbackVersion}`], only.failure?.error);
+            return { ...base, status: 'partial', error };
+        }
+        const kept = affected.filter((r) => r.outcome === 'rolled-back' || r.outcome === 'already');
+        return {
+            ...base,
+            status: wrote ? 'partial' : 'failed',
+            error: new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`${wrote ? 'Partial rollback' : 'Rolled back nothing'}: ${incomplete.map((r) => `${r.name}: ${errorOf(r)}`).join('; ')}.` +
+                (wrote && kept.length > 0 ? ` Kept rolled back: ${kept.map((r) => r.name).join(', ')}.` : ''), 'Re-run the same rollback once the failures are fixed: it completes only what is missing.'),
+        };
+    }
+    // the writes took effect, but the registry lost another client's write made at the same time (issue 24)
+    const lost = runs.flatMap((r) => (r.lost ?? []).map((l) => `${r.label}${l}`));
+    if (lost.length > 0)
+        return {
+            ...base,
+            status: 'partial',
+            error: new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`${req.undo ? 'Undone' : 'Rolled back'}, but the registry lost what another client wrote at the same time: ${lost.join('; ')}.`, 'publish or tag again what is named (see the warnings; a re-run cannot bring it back), then check the package.'),
+        };
+    return { ...base, status: wrote ? 'completed' : 'already-done' };
+}
+/** A target's failure (or skip) in one line, as its row and the outputs say it. */
+function errorOf(r) {
+    if (r.failure)
+        return `${r.failure.step === 'deprecate' ? 'deprecation failed: ' : r.failure.step === 'put-back' ? 'not put back: ' : ''}${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(r.failure.error)}`;
+    return r.skipped?.reason;
+}
+/** One id for an incident of several targets (src/core/incident-id.ts): the runner's and the record check's. */
+function incidentOf(runs, req) {
+    return (0,_core_incident_id_js__WEBPACK_IMPORTED_MODULE_6__/* .incidentOfTargets */ .y)(runs, req.channel, req.rollbackVersion, req.restoreVersion);
+}
+async function restore(r, log) {
+    const plan = r.plan;
+    const after = r.after;
+    const label = r.label;
+    if (plan.tag.kind !== 'move') {
+        const detail = plan.tag.kind === 'already'
+            ? `'${plan.channel}' already on ${plan.tag.to}`
+            : plan.undo
+                ? `'${plan.channel}' holds ${plan.tag.holder}, not what the rollback wrote`
+                : `'${plan.channel}' holds the newer ${plan.tag.holder}`;
+        r.steps.push({ step: 'move-tag', outcome: 'skipped', detail, at: now() });
+        r.outcome = 'already';
+        log.info(`✔ ${label}${detail}: not moved.`);
+        return;
+    }
+    const expected = plan.tag.from;
+    const incident = { id: plan.incidentId, bad: plan.rollbackVersion };
+    try {
+        if (plan.republish && !plan.undo) {
+            const target = r.target;
+            const p = await target.republish({
+                bad: plan.rollbackVersion,
+                restore: plan.republish.from,
+                channel: plan.channel,
+                incidentId: plan.incidentId,
+                expected,
+            });
+            let moved = p.outcome === 'published';
+            if (p.channelHolds !== p.version)
+                moved = (await r.target.pointChannel(plan.channel, p.version, expected, incident)) === 'written' || moved;
+            r.moved = moved;
+            r.republished = p.outcome === 'published';
+            after.distTags[plan.channel] = p.version;
+            r.steps.push({
+                step: 'move-tag',
+                outcome: moved ? 'done' : 'already',
+                detail: `${plan.republish.from}'s code ${p.outcome === 'published' ? 'published' : 'already published'} as ${p.version}; '${plan.channel}' -> ${p.version}, verified by a fresh read`,
+                at: now(),
+            });
+            log.info(`✔ ${label}${plan.republish.from}'s code is published as ${p.version}, and '${plan.channel}' points at it (read back from the registry).`);
+        }
+        else {
+            // tag.to: the restore version, or (undo) the bad version the rollback found there
+            const to = plan.tag.to;
+            const outcome = await r.target
+                .pointChannel(plan.channel, to, expected, incident)
+                .finally(() => (r.note = r.target.writeNote?.()));
+            r.moved = outcome === 'written';
+            after.distTags[plan.channel] = to;
+            const bad = to === plan.rollbackVersion;
+            r.steps.push({
+                step: 'move-tag',
+                outcome: outcome === 'written' ? 'done' : 'already',
+                detail: `'${plan.channel}' -> ${to}${plan.undo ? (bad ? ' (undo: the bad version again)' : ' (undo: as the incident found it)') : ''}, verified by a fresh read${r.note ? `; ${r.note}` : ''}`,
+                at: now(),
+            });
+            if (plan.undo)
+                log.warning(bad
+                    ? `↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`
+                    : `↩ ${label}'${plan.channel}' points at ${to} again, as the incident found it (read back from the registry).`);
+            else
+                log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`);
+        }
+        r.outcome = r.moved ? 'rolled-back' : 'already';
+    }
+    catch (e) {
+        if (e instanceof _core_guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N && (await movedToNewerFix(r, e, log)))
+            return;
+        r.outcome = 'failed';
+        r.failure = { step: 'move-tag', error: e };
+        r.steps.push({ step: 'move-tag', outcome: 'failed', detail: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
+        log.warning(`✖ ${label}${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
+    }
+}
+/**
+ * The channel moved while the rollback ran. A newer version that is not deprecated (a fix
+ * published meanwhile) is kept, as the planner keeps one it sees: the channel is safe and
+ * the bad version is still retired. Anything else stops this target.
+ */
+async function movedToNewerFix(r, e, log) {
+    const plan = r.plan;
+    const holder = e.holder;
+    if (holder === undefined || !semver__WEBPACK_IMPORTED_MODULE_0___default().valid(holder) || !semver__WEBPACK_IMPORTED_MODULE_0___default().gt(holder, plan.rollbackVersion))
+        return false;
+    let fresh;
+    try {
+        fresh = await r.target.inspect();
+    }
+    catch {
+        return false;
+    }
+    if (fresh.distTags[plan.channel] !== holder || fresh.versions[holder]?.deprecated)
+        return false;
+    const message = plan.undo
+        ? `'${plan.channel}' moved to ${holder} after the rollback (a newer fix): left there, not undone.`
+        : `'${plan.channel}' moved to ${holder} while the rollback ran; left there.`;
+    r.plan = { ...plan, tag: { kind: 'keep-newer', holder } };
+    r.after.distTags[plan.channel] = holder;
+    r.outcome = 'already';
+    r.warnings.push(message);
+    r.steps.push({ step: 'move-tag', outcome: 'skipped', detail: message, at: now() });
+    log.warning(`${r.label}${message}`);
+    return true;
+}
+async function putBack(r, log) {
+    const plan = r.plan;
+    const previous = plan.previousVersion;
+    // an undo wrote the bad version back; putting back returns the channel to what the rollback wrote
+    const wrote = plan.undo && plan.tag.kind === 'move' ? plan.tag.to : (plan.republish?.version ?? plan.restoreVersion);
+    try {
+        if (previous === undefined)
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RollbackError */ .ZS(`'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`);
+        await r.target.pointChannel(r.channel, previous, wrote, { id: plan.incidentId, bad: plan.rollbackVersion });
+        r.moved = false;
+        r.outcome = 'put-back';
+        log.info(`↩ ${r.label}'${r.channel}' put back to ${previous}`);
+    }
+    catch (e) {
+        r.failure = { step: 'put-back', error: e };
+        log.warning(`✖ ${r.label}not put back: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
+    }
+}
+async function retire(r, log) {
+    const plan = r.plan;
+    const after = r.after;
+    if (plan.deprecation.kind === 'undeprecate' && r.target.unretire) {
+        const { message, restoreTo } = plan.deprecation;
+        try {
+            const outcome = await r.target.unretire(plan.rollbackVersion, message, restoreTo);
+            r.undeprecated = outcome === 'written';
+            after.deprecated = restoreTo;
+            r.steps.push({
+                step: 'deprecate',
+                outcome: outcome === 'written' ? 'done' : 'already',
+                detail: restoreTo === undefined
+                    ? `undo: deprecation removed ("${message}")`
+                    : `undo: the deprecation the rollback replaced is back ("${restoreTo}")`,
+                at: now(),
+            });
+            log.info(restoreTo === undefined
+                ? `✔ ${r.label}${plan.rollbackVersion} is no longer deprecated (read back from the registry).`
+                : `✔ ${r.label}${plan.rollbackVersion} carries its earlier deprecation again (read back from the registry).`);
+        }
+        catch (e) {
+            if (e instanceof _core_guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N) {
+                // a person changed the message between the plan and the write: theirs is kept
+                const kept = `undo: ${plan.rollbackVersion}'s deprecation changed to "${e.holder ?? ''}" meanwhile: kept.`;
+                r.warnings.push(kept);
+                r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: kept, at: now() });
+                log.warning(`${r.label}${kept}`);
+                return;
+            }
+            r.failure = { step: 'deprecate', error: e };
+            r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
+            log.warning(`✖ ${r.label}removing the deprecation failed: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
+        }
+        return;
+    }
+    if (plan.deprecation.kind !== 'deprecate' || !r.target.retire) {
+        r.steps.push({
+            step: 'deprecate',
+            outcome: plan.deprecation.kind === 'already' ? 'already' : 'skipped',
+            detail: plan.deprecation.kind,
+            at: now(),
+        });
+        return;
+    }
+    if (r.cannotRetire) {
+        cannotRetire(r, r.cannotRetire, log);
+        return;
+    }
+    // the message tells users to use this version: it must exist and not be deprecated when written
+    const names = plan.republish?.version ?? plan.restoreVersion;
+    try {
+        // only over the message the plan read (the one recorded as replaced): never over one a person set meanwhile
+        const outcome = await r.target.retire(plan.rollbackVersion, plan.deprecation.message, names, plan.deprecation.previous ?? '');
+        r.deprecated = outcome === 'written';
+        after.deprecated = plan.deprecation.message;
+        r.steps.push({
+            step: 'deprecate',
+            outcome: outcome === 'written' ? 'done' : 'already',
+            detail: plan.deprecation.message,
+            at: now(),
+        });
+        log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`);
+    }
+    catch (e) {
+        // a registry without deprecate: the channel is safe, which is what protects installs; said plainly, never retried
+        if (e instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CapabilityError */ .Rx && e.capability === 'deprecate') {
+            cannotRetire(r, e.message.replace(/ Fix: .*$/, ''), log);
+            return;
+        }
+        if (e instanceof _core_guard_js__WEBPACK_IMPORTED_MODULE_1__/* .ChannelMovedError */ .N) {
+            // a person changed the deprecation between the plan and the write: theirs is kept, the channel move stays
+            const read = plan.deprecation.previous ? `"${plan.deprecation.previous}"` : 'no deprecation';
+            const kept = `${plan.rollbackVersion}'s deprecation changed while the rollback ran (the plan read ${read}, it is now ${e.holder ? `"${e.holder}"` : 'none'}): left as the person set it, NOT deprecated by this run.`;
+            after.deprecated = e.holder || undefined;
+            r.warnings.push(kept);
+            r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: kept, at: now() });
+            log.warning(`${r.label}${kept}`);
+            return;
+        }
+        r.failure = { step: 'deprecate', error: e };
+        r.steps.push({ step: 'deprecate', outcome: 'failed', detail: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e), at: now() });
+        log.warning(`✖ ${r.label}deprecation failed: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e)}`);
+    }
+}
+/** The deprecation skipped because the registry has none: a warning for the summary and the issue, not a failure. */
+function cannotRetire(r, why, log) {
+    const plan = r.plan;
+    const moved = plan.tag.kind === 'move'
+        ? `'${plan.channel}' was moved to ${plan.republish?.version ?? plan.tag.to}, which protects new installs`
+        : `'${plan.channel}' is not on ${plan.rollbackVersion}`;
+    const message = `${plan.rollbackVersion} was NOT deprecated (deprecated=false): ${why.replace(/\.$/, '')}. ${moved}; ranges that match ${plan.rollbackVersion} still install it, so deprecate or remove it by hand where the registry allows.`;
+    r.cannotRetire = why;
+    r.warnings.push(message);
+    r.steps.push({ step: 'deprecate', outcome: 'skipped', detail: message, at: now() });
+    log.warning(`${r.label}${message}`);
+}
+
+
+/***/ }),
+
+/***/ 6504:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40062,7 +39829,7 @@ const SECRET_ENV = ['NODE_AUTH_TOKEN', 'NPM_TOKEN', 'GITHUB_TOKEN', 'ACTIONS_ID_
  * src/Runner.Worker/Handlers/NodeScriptActionHandler.cs: `Environment["ACTIONS_RUNTIME_TOKEN"]
  * = systemConnection.Authorization…AccessToken`, unconditionally), so a job without it does not
  * exist. It is scrubbed like every secret, but it does not stop the smoke test: no job could
- * run it otherwise, the smoke job of the reusable workflows included (README "Smoke test").
+ * run it otherwise, the smoke job of the reusable workflows included (docs/runbook.md "Smoke test").
  */
 const RUNNER_TOKEN_ENV = 'ACTIONS_RUNTIME_TOKEN';
 /** Shorter values are not masked: they would scrub ordinary words (a 1-character "secret" is not one). */
@@ -40137,13 +39904,13 @@ function knownSecrets(get, env) {
     return secrets;
 }
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/markdown.ts
-var markdown = __nccwpck_require__(3758);
-// EXTERNAL MODULE: ./src/run.ts
-var run = __nccwpck_require__(9786);
-;// CONCATENATED MODULE: ./src/runbook/smoke.ts
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/markdown.ts
+var markdown = __nccwpck_require__(6706);
+// EXTERNAL MODULE: ./src/incident/run.ts
+var run = __nccwpck_require__(7191);
+;// CONCATENATED MODULE: ./src/incident/smoke.ts
 // The smoke test of the restore version, a runbook step before the first write: the
 // version the channel is about to point at must pass the user's own check, or the rollback
 // stops with nothing written (restoring a version that does not work would make the
@@ -40463,7 +40230,7 @@ function runProcess(file, args, options) {
 // did. Without python3 the best available is used: the descendants are read from /proc
 // (/proc/<pid>/task/<tid>/children, man 5 proc) every 100 ms and at the end, and every one
 // seen is killed (by pid and start time, so a reused pid is not); a process that starts and
-// leaves within one interval is missed then (README "Smoke test" says so).
+// leaves within one interval is missed then (docs/runbook.md "Smoke test" says so).
 /** The supervisor (python3): argv is the command; PR_SET_CHILD_SUBREAPER is 36 (linux/prctl.h). */
 const SUPERVISOR = `
 import ctypes, os, signal, sys, time
@@ -40694,7 +40461,7 @@ function smokeTestStep(config, inputs, options) {
  * (https://docs.github.com/en/actions/using-github-hosted-runners/using-github-hosted-runners/about-github-hosted-runners:
  * "passwordless sudo"). A helper re-exec'd with a clean environment before any secret is read
  * does not help either: it is still this user's, beside this process. So the command runs only
- * in a process that holds no credential at all (README "Smoke test").
+ * in a process that holds no credential at all (docs/runbook.md "Smoke test").
  */
 function refusal(held) {
     const action = (0,settings/* currentDialect */.kZ)() === 'action';
@@ -40907,7 +40674,7 @@ function check(ran, subject, doing, config, what) {
 
 /***/ }),
 
-/***/ 8794:
+/***/ 3760:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40916,8 +40683,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   E: () => (/* binding */ runbookSteps)
 });
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/notify/format.ts
 /** Discord's limit on `content`. */
 const DISCORD_MAX = 2000;
@@ -41164,7 +40931,7 @@ function teamsPayload(a) {
         ],
     };
 }
-/** The json format: the announcement itself, with a format version first (README "Announce"). */
+/** The json format: the announcement itself, with a format version first (docs/runbook.md "Announce"). */
 function jsonPayload(a) {
     return { version: 1, ...a };
 }
@@ -41182,8 +40949,8 @@ function payloadFor(format, a) {
 var render_parts = __nccwpck_require__(200);
 // EXTERNAL MODULE: ./src/github/urls.ts
 var urls = __nccwpck_require__(5945);
-// EXTERNAL MODULE: ./src/run.ts
-var run = __nccwpck_require__(9786);
+// EXTERNAL MODULE: ./src/incident/run.ts
+var run = __nccwpck_require__(7191);
 ;// CONCATENATED MODULE: ./src/notify/message.ts
 
 
@@ -41481,22 +41248,22 @@ function announceSteps(cfg, about, log, o) {
     };
 }
 
-// EXTERNAL MODULE: ./src/runbook/impact.ts + 1 modules
-var impact = __nccwpck_require__(4623);
-// EXTERNAL MODULE: ./src/runbook/smoke.ts + 1 modules
-var runbook_smoke = __nccwpck_require__(2230);
+// EXTERNAL MODULE: ./src/incident/impact.ts + 1 modules
+var impact = __nccwpck_require__(3185);
+// EXTERNAL MODULE: ./src/incident/smoke.ts + 1 modules
+var incident_smoke = __nccwpck_require__(6504);
 // EXTERNAL MODULE: ./node_modules/npm-registry-fetch/lib/index.js
 var lib = __nccwpck_require__(5706);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
 // EXTERNAL MODULE: ./src/core/duration.ts
 var duration = __nccwpck_require__(8571);
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(9809);
-// EXTERNAL MODULE: ./src/targets/npm-fetch.ts
-var npm_fetch = __nccwpck_require__(3986);
-// EXTERNAL MODULE: ./src/util.ts
-var util = __nccwpck_require__(4527);
-;// CONCATENATED MODULE: ./src/runbook/verify.ts
+// EXTERNAL MODULE: ./src/core/retry.ts
+var retry = __nccwpck_require__(7253);
+// EXTERNAL MODULE: ./src/targets/npm/fetch.ts
+var npm_fetch = __nccwpck_require__(5240);
+// EXTERNAL MODULE: ./src/core/util.ts
+var util = __nccwpck_require__(5043);
+;// CONCATENATED MODULE: ./src/incident/verify.ts
 // Verify after: once the channels are rolled back, look at the release the way its users
 // meet it. Two reads, both without any token:
 //
@@ -41792,7 +41559,7 @@ async function readAsInstallers(config, t, log, report) {
     return row;
 }
 
-;// CONCATENATED MODULE: ./src/runbook/steps.ts
+;// CONCATENATED MODULE: ./src/incident/steps.ts
 
 
 
@@ -41806,7 +41573,7 @@ function runbookSteps(get, inputs, c) {
     };
     if (inputs.undo)
         return steps;
-    const smoke = (0,runbook_smoke/* smokeTest */.KH)(get, inputs, { ...c.smoke, log: c.log });
+    const smoke = (0,incident_smoke/* smokeTest */.KH)(get, inputs, { ...c.smoke, log: c.log });
     steps.beforeWrite?.push(...smoke);
     // a hand-off smoke-tests the plan it leaves (src/handoff.ts); nothing is announced until a maintainer resumes it
     steps.beforeHandoff = [...smoke];
@@ -41832,15 +41599,15 @@ function runbookSteps(get, inputs, c) {
 
 /***/ }),
 
-/***/ 8855:
+/***/ 4614:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Eq: () => (/* binding */ undoLines)
 /* harmony export */ });
 /* unused harmony exports renderSummary, verificationLines, nextSteps */
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9786);
-/* harmony import */ var _runbook_impact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4623);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7191);
+/* harmony import */ var _impact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3185);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1922);
 
 
@@ -42083,6 +41850,214 @@ function withoutDryRun() {
 
 /***/ }),
 
+/***/ 9206:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   UI: () => (/* binding */ handoffGuard),
+/* harmony export */   dc: () => (/* binding */ resumeFlags),
+/* harmony export */   j: () => (/* binding */ HandoffChangedError),
+/* harmony export */   vt: () => (/* binding */ handoffProblems),
+/* harmony export */   xz: () => (/* binding */ resumeState)
+/* harmony export */ });
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+// `release-rollback resume <incident-id> --repo owner/name`: a maintainer finishes a
+// handed-off incident (src/handoff.ts). The incident record holds the exact plan the action
+// left; the resume re-reads the registry, and performs that plan and nothing else through
+// the one runner (src/run.ts runIncident, every write through guardedWrite) with the
+// maintainer's own second factor, as any command-line rollback does. It refuses, with
+// nothing written, when the registry no longer matches the plan (a fix published since the
+// hand-off, a channel moved elsewhere), and is a no-op once a resume completed it. The checks
+// here are pure; src/cli.ts reads the record and runs them (before the confirmation on the
+// plan's reads, and again right before the first write, on fresh reads).
+
+
+const FINISHED = ['completed', 'already-done'];
+/** Whether the record holds a hand-off, and whether a run after it already finished it. */
+function resumeState(record) {
+    const h = record.handoff;
+    if (!h)
+        return { kind: 'no-handoff' };
+    let handedOff = -1;
+    record.runs.forEach((r, i) => {
+        if (r.status === 'awaiting-approval')
+            handedOff = i;
+    });
+    const done = record.runs.slice(handedOff + 1).find((r) => FINISHED.includes(r.status));
+    return done ? { kind: 'done', run: done } : { kind: 'waiting', handoff: h };
+}
+/**
+ * The command line's rollback flags for the recorded plan: its targets, channel, versions,
+ * deprecation and registry, nothing else. `--name=value`, so no recorded text can read as a flag.
+ */
+function resumeFlags(record, h) {
+    const targets = h.targets.map((t) => `${t.kind}:${t.name}`).join(',');
+    const messages = [...new Set(h.targets.map((t) => t.deprecationMessage))];
+    const restores = [...new Set(h.targets.map((t) => t.restore))];
+    // one target: its restore version (so the plan rebuilds to the incident's id); several: the one asked for, if any
+    const restore = h.targets.length === 1 ? restores[0] : h.restoreAsked;
+    const flags = [
+        `--targets=${targets}`,
+        `--rollback=${record.rollbackVersion}`,
+        `--channel=${record.channel}`,
+        `--reason=${record.reason}`,
+        `--registry=${h.registry}`,
+        `--severity=${record.severity}`,
+        `--strategy=${record.strategy}`,
+        ...(restore !== undefined ? [`--restore=${restore}`] : []),
+    ];
+    // the deprecation: the recorded message itself, when every target has the same one (no
+    // placeholder left in it, it renders as itself); else the default template, which the
+    // check below compares target by target
+    if (messages.length === 1 && messages[0] === undefined)
+        flags.push('--no-deprecate');
+    else if (messages.length === 1 &&
+        messages[0] !== undefined &&
+        !/\{(version|restore|channel|reason)\}/.test(messages[0]))
+        flags.push(`--deprecation-message=${messages[0]}`);
+    return flags;
+}
+/**
+ * What no longer matches the recorded plan, one line per problem; empty: the plan can be
+ * performed as recorded. `runs`: the runner's targets after planning (the plan's reads).
+ */
+function handoffProblems(h, record, runs) {
+    const problems = [];
+    const since = Date.parse(h.startedAt);
+    for (const t of h.targets) {
+        const who = h.targets.length > 1 ? `${t.name}: ` : '';
+        const r = runs.find((x) => x.kind === t.kind && x.name === t.name && x.channel === t.channel);
+        if (!r) {
+            problems.push(`${who}no longer planned: its channel no longer holds what the plan expected`);
+            continue;
+        }
+        // a failed read fails the run by itself, with its own message
+        if (r.failure)
+            continue;
+        if (r.skipped) {
+            problems.push(`${who}${r.skipped.reason}`);
+            continue;
+        }
+        const plan = r.plan;
+        if (!plan) {
+            problems.push(`${who}nothing to plan (${r.outcome})`);
+            continue;
+        }
+        const bad = plan.rollbackVersion;
+        const tag = plan.tag;
+        if (tag.kind === 'keep-newer')
+            problems.push(`${who}'${t.channel}' holds ${tag.holder}, newer than the bad ${bad}: a fix was published since the hand-off`);
+        else if (tag.kind === 'move' && tag.from !== t.expected)
+            problems.push(`${who}'${t.channel}' holds ${tag.from ?? 'nothing'}, but the plan expected ${t.expected ?? 'no such channel'}: it moved since the hand-off`);
+        else if ((tag.kind === 'move' || tag.kind === 'already') && tag.to !== t.restore)
+            problems.push(`${who}the restore version would now be ${tag.to}, but the plan says ${t.restore}`);
+        // versions above the restore version published since the hand-off (a fix the plan did not know of)
+        for (const [v, info] of Object.entries(r.before?.versions ?? {})) {
+            if (v === bad || !semver__WEBPACK_IMPORTED_MODULE_0___default().valid(v) || !semver__WEBPACK_IMPORTED_MODULE_0___default().valid(t.restore) || !semver__WEBPACK_IMPORTED_MODULE_0___default().gt(v, t.restore))
+                continue;
+            const at = info.publishedAt ? Date.parse(info.publishedAt) : Number.NaN;
+            const after = Number.isNaN(at) ? semver__WEBPACK_IMPORTED_MODULE_0___default().gt(v, bad) : at > since;
+            if (after)
+                problems.push(`${who}${v} was published${info.publishedAt ? ` at ${info.publishedAt}` : ''} after the hand-off: a fix the plan did not expect`);
+        }
+        const d = plan.deprecation;
+        if (t.deprecationMessage === undefined) {
+            if (d.kind !== 'off')
+                problems.push(`${who}the plan has no deprecation, this run would deprecate ${bad}`);
+        }
+        else if ((d.kind !== 'deprecate' && d.kind !== 'already') || d.message !== t.deprecationMessage) {
+            problems.push(`${who}the deprecation would be ${d.kind === 'deprecate' || d.kind === 'already' ? `"${d.message}"` : d.kind}, but the plan says "${t.deprecationMessage}"`);
+        }
+        if (h.targets.length === 1 && plan.incidentId !== record.incidentId)
+            problems.push(`the plan rebuilt from the record is incident ${plan.incidentId}, not ${record.incidentId}: the record was changed`);
+    }
+    return [...new Set(problems)];
+}
+/** The refusal: what changed, and that nothing was written. */
+class HandoffChangedError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RollbackError */ .ZS {
+    constructor(incidentId, problems) {
+        super(`Resume of ${incidentId} refused: the registry no longer matches the plan the hand-off recorded, so nothing was written:\n${problems.map((p) => `- ${p}`).join('\n')}`, 'check what changed (npm view <package> dist-tags time); if a fix is out, move the channel to it by hand, or run a new rollback with the versions that hold now.');
+        this.name = 'HandoffChangedError';
+    }
+}
+/** The runner's beforeWrite step of a resume: the plan checked again on the reads right before the first write. */
+function handoffGuard(h, record) {
+    return async (planned) => {
+        const problems = handoffProblems(h, record, planned);
+        if (problems.length > 0)
+            throw new HandoffChangedError(record.incidentId, problems);
+    };
+}
+
+
+/***/ }),
+
+/***/ 5287:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fz: () => (/* binding */ readAnnounceInputs)
+/* harmony export */ });
+/* unused harmony exports ANNOUNCE_FORMATS, formatForHost */
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+
+const ANNOUNCE_FORMATS = ['slack', 'discord', 'teams', 'json'];
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const MAX_URL = 2048;
+/** hooks.slack.com → slack; discord.com, discordapp.com → discord; Teams and Power Automate workflow hosts → teams; anything else json. */
+function formatForHost(hostname) {
+    const host = hostname.toLowerCase().replace(/\.$/, '');
+    const under = (domain) => host === domain || host.endsWith(`.${domain}`);
+    if (host === 'hooks.slack.com')
+        return 'slack';
+    if (under('discord.com') || under('discordapp.com'))
+        return 'discord';
+    if (host.endsWith('.logic.azure.com') ||
+        host.endsWith('.webhook.office.com') ||
+        under('environment.api.powerplatform.com'))
+        return 'teams';
+    return 'json';
+}
+/**
+ * The announce inputs; undefined when announce-webhook is empty (no announcements). The
+ * URL must be https (plain http only on loopback, for a local receiver), carry no user
+ * name or password, and is never echoed in an error.
+ */
+function readAnnounceInputs(get) {
+    const rawFormat = get('announce-format').trim().toLowerCase();
+    if (rawFormat !== '' && !ANNOUNCE_FORMATS.includes(rawFormat)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-format', `"${get('announce-format').trim().slice(0, 40)}" is not a format.`, 'use slack, discord, teams or json, or leave it empty to go by the webhook host.');
+    }
+    const webhook = get('announce-webhook').trim();
+    if (webhook === '')
+        return undefined;
+    const fix = 'give the webhook URL exactly as the service shows it (https://hooks.slack.com/services/…, https://discord.com/api/webhooks/…, a Teams workflow URL, or any https URL that takes JSON).';
+    if (webhook.length > MAX_URL)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', `is ${webhook.length} characters long; the limit is ${MAX_URL}.`, fix);
+    if (/[\s\u0000-\u001f\u007f]/.test(webhook))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', 'contains whitespace or control characters.', fix);
+    let url;
+    try {
+        url = new URL(webhook);
+    }
+    catch {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', 'is not a URL.', fix);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', `is not an https URL (${url.protocol.replace(/:$/, '').slice(0, 20)}; plain http only for a receiver on 127.0.0.1, ::1 or localhost).`, fix);
+    }
+    if (url.username !== '' || url.password !== '')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', 'has a user name or password in it.', 'put the credentials in the URL the service gives you (its path or query), not before the host.');
+    if (url.hash !== '')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('announce-webhook', 'has a #fragment, which is never sent.', fix);
+    return { webhook, format: rawFormat || formatForHost(url.hostname) };
+}
+
+
+/***/ }),
+
 /***/ 5001:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -42090,7 +42065,7 @@ function withoutDryRun() {
 /* harmony export */   E: () => (/* binding */ parseTag),
 /* harmony export */   q: () => (/* binding */ readDockerInputs)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
 
 
@@ -42098,7 +42073,7 @@ function withoutDryRun() {
 function parseTag(name, raw) {
     const tag = raw.trim();
     if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid tag.`, 'use a tag such as latest or stable (letters, digits, ".", "_", "-"; at most 128).');
     }
     return tag;
 }
@@ -42109,12 +42084,12 @@ function parseTag(name, raw) {
 function readDockerInputs(get, target) {
     const tagPrefix = get('tag-prefix').trim();
     if (!/^[A-Za-z0-9._-]{0,32}$/.test(tagPrefix)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('tag-prefix', `${JSON.stringify(tagPrefix.slice(0, 40))} cannot start a tag.`, 'use letters, digits, ".", "_" or "-", such as v.');
     }
     const username = get('registry-username').trim() || undefined;
     const password = get('registry-password').trim() || undefined;
     if ((username === undefined) !== (password === undefined)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(username ? 'registry-password' : 'registry-username', 'is set without the other.', `give both ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .settingName */ .QX)('registry-username')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .settingName */ .QX)('registry-password')}, or neither (then the docker login credentials are used).`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(username ? 'registry-password' : 'registry-username', 'is set without the other.', `give both ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .settingName */ .QX)('registry-username')} and ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .settingName */ .QX)('registry-password')}, or neither (then the docker login credentials are used).`);
     }
     return { image: target ?? get('image').trim(), username, password, tagPrefix };
 }
@@ -42132,7 +42107,7 @@ function readDockerInputs(get, target) {
 /* harmony export */   sg: () => (/* binding */ DOCKER_HUB_API),
 /* harmony export */   zZ: () => (/* binding */ parseImage)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 // Image references: what the `image` input (or a `docker:` target) names, parsed the way
 // docker normalises references (Docker Hub's docker.io/library/..., registry hosts).
 
@@ -42155,9 +42130,9 @@ const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-
  */
 function parseImage(ref) {
     const raw = ref.trim();
-    const bad = (problem, fix = 'give the image as registry/repository, such as ghcr.io/acme/app, without a tag or digest.') => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', `${JSON.stringify(raw.slice(0, 120))} ${problem}`, fix);
+    const bad = (problem, fix = 'give the image as registry/repository, such as ghcr.io/acme/app, without a tag or digest.') => new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', `${JSON.stringify(raw.slice(0, 120))} ${problem}`, fix);
     if (raw === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', 'is empty.', 'give the image as registry/repository, such as ghcr.io/acme/app.');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', 'is empty.', 'give the image as registry/repository, such as ghcr.io/acme/app.');
     if (/^[a-z]+:\/\//i.test(raw))
         throw bad('has a URL scheme.', 'give the image without https:// or docker://, such as ghcr.io/acme/app.');
     if (raw.includes('@'))
@@ -42204,7 +42179,7 @@ function parseImage(ref) {
 /* harmony export */   jH: () => (/* binding */ HELM_CHANNEL)
 /* harmony export */ });
 /* unused harmony export HELM_WAITS */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 
 /** The name of a release's one channel. */
 const HELM_CHANNEL = 'deployed';
@@ -42212,7 +42187,7 @@ const HELM_CHANNEL = 'deployed';
 function parseReleaseName(name, raw) {
     const v = raw.trim();
     if (v.length > 53 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`, 'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release name.`, 'give the release name as `helm list` shows it (lower-case letters, digits, "-" and ".", at most 53 characters).');
     }
     return v;
 }
@@ -42220,14 +42195,14 @@ function parseReleaseName(name, raw) {
 function parseNamespace(name, raw) {
     const v = raw.trim();
     if (v !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, "give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context's namespace.");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Kubernetes namespace.`, "give the namespace as `kubectl get namespaces` shows it, or leave it empty for the kubeconfig context's namespace.");
     }
     return v;
 }
 function parseHelmMatch(name, raw) {
     const v = raw.trim() || 'app-version';
     if (v !== 'app-version' && v !== 'chart-version') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, "use app-version (compare versions with the chart's appVersion) or chart-version (with the chart's version).");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not app-version or chart-version.`, "use app-version (compare versions with the chart's appVersion) or chart-version (with the chart's version).");
     }
     return v;
 }
@@ -42235,7 +42210,7 @@ function parseHelmMatch(name, raw) {
 function parseHelmTimeout(name, raw) {
     const v = raw.trim() || '5m';
     if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v) || !/[1-9]/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not a duration helm accepts.`, 'use a Go duration such as 5m, 300s or 1h30m.');
     }
     return v;
 }
@@ -42243,7 +42218,7 @@ const HELM_WAITS = ['legacy', 'watcher', 'none'];
 function parseHelmWait(name, raw) {
     const v = raw.trim() || 'legacy';
     if (!HELM_WAITS.includes(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not legacy, watcher or none.`, "use legacy (the default: the readiness checks helm 3's --wait runs, on helm 3 and 4 alike), watcher (helm 4's --wait=watcher) or none (no wait).");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(v.slice(0, 40))} is not legacy, watcher or none.`, "use legacy (the default: the readiness checks helm 3's --wait runs, on helm 3 and 4 alike), watcher (helm 4's --wait=watcher) or none (no wait).");
     }
     return v;
 }
@@ -42252,7 +42227,7 @@ function parseHelmTargetName(name, raw) {
     const v = raw.trim();
     const parts = v.split('/');
     if (parts.length > 2 || parts.some((p) => p === '')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release (release or namespace/release).`, 'name the release as `helm list` shows it, such as acme-prod, or prefix its namespace: prod/acme-prod.');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a Helm release (release or namespace/release).`, 'name the release as `helm list` shows it, such as acme-prod, or prefix its namespace: prod/acme-prod.');
     }
     if (parts.length === 1)
         return { release: parseReleaseName(name, parts[0]) };
@@ -42279,7 +42254,33 @@ function readHelmInputs(get, target) {
 
 /***/ }),
 
-/***/ 3986:
+/***/ 7756:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ parsePackageName)
+/* harmony export */ });
+/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7825);
+/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+// The npm adapter's own input parsing (the adapter itself is src/targets/npm.ts for now).
+
+
+/** An npm package name as the registry knows it (old packages' names, capitals, are accepted). */
+function parsePackageName(name, raw) {
+    const pkg = raw.trim();
+    const result = validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0___default()(pkg);
+    if (pkg === '' || !result.validForOldPackages) {
+        const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`, 'give the package name exactly as published, such as acme-widget or @acme/widget.');
+    }
+    return pkg;
+}
+
+
+/***/ }),
+
+/***/ 5240:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -42291,10 +42292,10 @@ function readHelmInputs(get, target) {
 /* harmony import */ var _npmcli_agent__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_npmcli_agent__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5706);
 /* harmony import */ var npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(npm_registry_fetch__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9809);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7253);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1922);
-/* harmony import */ var _npm_two_factor_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3528);
+/* harmony import */ var _two_factor_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3528);
 
 
 
@@ -42395,8 +42396,8 @@ class RegistryClient {
             return answer;
         }
         catch (e) {
-            const unreached = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .misconfiguration */ .GH)(e) !== undefined;
-            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e) !== undefined)
+            const unreached = (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .misconfiguration */ .GH)(e) !== undefined;
+            if ((0,_core_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e) !== undefined)
                 this.answered = true;
             if (write && !unreached)
                 this.wrote = true;
@@ -42446,16 +42447,16 @@ class RegistryClient {
      * on marked (fromAnsweredHost), and retried like a 5xx. Anything else unchanged.
      */
     refused(e, method, path) {
-        if (this.answered && (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .misconfiguration */ .GH)(e) !== undefined)
-            return (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .fromAnsweredHost */ .cb)(e);
-        const wrong = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .misconfiguration */ .GH)(e);
+        if (this.answered && (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .misconfiguration */ .GH)(e) !== undefined)
+            return (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .fromAnsweredHost */ .cb)(e);
+        const wrong = (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .misconfiguration */ .GH)(e);
         if (wrong !== undefined) {
-            return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('registry', `${this.o.registry} cannot be reached: ${wrong} (${e.code ?? 'error'} on ${method} ${path.split('?')[0]}). This is the address, not an outage: nothing was retried${this.wrote ? '' : ' and nothing was written'}.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .theSetting */ .w7)('registry')} (scheme http or https, host and port), and the registry line of .npmrc.`);
+            return new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('registry', `${this.o.registry} cannot be reached: ${wrong} (${e.code ?? 'error'} on ${method} ${path.split('?')[0]}). This is the address, not an outage: nothing was retried${this.wrote ? '' : ' and nothing was written'}.`, `check ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .theSetting */ .w7)('registry')} (scheme http or https, host and port), and the registry line of .npmrc.`);
         }
         if (!(e instanceof OffOriginHop))
             return e;
         const { registry } = this.o;
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`, `if the registry has moved to ${e.target}, set ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .theSetting */ .w7)('registry')} (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`, undefined, e.code);
+        return new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${registry} redirected ${method} ${path.split('?')[0]} to ${e.target}, which is not the registry's origin ${this.origin} (scheme, host and port must all match): the redirect was not followed and the npm token was not sent to ${e.target}.`, `if the registry has moved to ${e.target}, set ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .theSetting */ .w7)('registry')} (and the token's .npmrc line) to its new address; otherwise find out why the registry, or a proxy in front of it, redirects there.`, undefined, e.code);
     }
     /** GET a registry path (`/name?write=true`, `/-/whoami`), parsed as JSON. */
     async json(path, command, extra = {}) {
@@ -42515,11 +42516,11 @@ class RegistryClient {
                 return;
             }
             catch (e) {
-                if (!sf || !(0,_npm_two_factor_js__WEBPACK_IMPORTED_MODULE_5__/* .asksSecondFactor */ .Mj)(e))
+                if (!sf || !(0,_two_factor_js__WEBPACK_IMPORTED_MODULE_5__/* .asksSecondFactor */ .Mj)(e))
                     throw e;
                 await sf.answer(e, sent, (url) => this.done(url, command));
                 if (resend === 'guard')
-                    throw new _npm_two_factor_js__WEBPACK_IMPORTED_MODULE_5__/* .SecondFactorGiven */ .VV();
+                    throw new _two_factor_js__WEBPACK_IMPORTED_MODULE_5__/* .SecondFactorGiven */ .VV();
             }
         }
     }
@@ -42560,10 +42561,10 @@ class RegistryClient {
         catch (e) {
             // the registry's origin went away after answering: an outage, retried (as refused() says)
             if (onOrigin && !guard.elsewhere && this.answered)
-                (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .fromAnsweredHost */ .cb)(e);
-            const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e);
+                (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .fromAnsweredHost */ .cb)(e);
+            const status = (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(e);
             if (guard.elsewhere && (status === 401 || status === 403 || status === 404)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`, `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`, status, e.code);
+                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${what} is served from ${guard.elsewhere}, not from the registry's origin ${this.origin}, so the npm token was not sent with it; ${guard.elsewhere} answered HTTP ${status}.`, `release-rollback sends the npm token to ${this.origin} only: make the registry serve the tarball there or from a host that needs no token, or use ${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .setting */ .Pe)('strategy', 'retag')}.`, status, e.code);
             }
             throw e;
         }
@@ -42573,27 +42574,74 @@ class RegistryClient {
 
 /***/ }),
 
-/***/ 7756:
+/***/ 1338:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ parsePackageName)
+/* harmony export */   K: () => (/* binding */ resolveNpmConfig)
 /* harmony export */ });
-/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7825);
-/* harmony import */ var validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-// The npm adapter's own input parsing (the adapter itself is src/targets/npm.ts for now).
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5756);
+/* harmony import */ var ini__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(ini__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _config_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4389);
+// Registry and token the way npm finds them: flag, npm_config_registry, the project's
+// .npmrc, the user's ~/.npmrc; a scope's own registry for scoped packages; the token
+// scoped to the registry (//host/path/:_authToken), with ${VAR} expansion as npm does.
 
 
-/** An npm package name as the registry knows it (old packages' names, capitals, are accepted). */
-function parsePackageName(name, raw) {
-    const pkg = raw.trim();
-    const result = validate_npm_package_name__WEBPACK_IMPORTED_MODULE_0___default()(pkg);
-    if (pkg === '' || !result.validForOldPackages) {
-        const why = [...(result.errors ?? []), ...(result.warnings ?? [])].join('; ');
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `${JSON.stringify(raw.slice(0, 80))} is not a valid npm package name${why ? ` (${why})` : ''}.`, 'give the package name exactly as published, such as acme-widget or @acme/widget.');
+
+
+
+function readRc(path, env) {
+    let text;
+    try {
+        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
     }
-    return pkg;
+    catch {
+        return {};
+    }
+    const raw = (0,ini__WEBPACK_IMPORTED_MODULE_3__.parse)(text);
+    const expanded = {};
+    for (const [k, v] of Object.entries(raw)) {
+        expanded[k] = typeof v === 'string' ? v.replace(/\$\{([^}]+)\}/g, (_, name) => env[name] ?? '') : v;
+    }
+    return expanded;
+}
+function resolveNpmConfig(opts) {
+    const { env, cwd } = opts;
+    const userPath = env.NPM_CONFIG_USERCONFIG || env.npm_config_userconfig || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.HOME || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.npmrc');
+    // later wins: user, then project (npm's order of precedence, project over user)
+    const rc = { ...readRc(userPath, env), ...readRc((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(cwd, '.npmrc'), env) };
+    const scope = opts.packageName?.startsWith('@') ? opts.packageName.split('/')[0] : undefined;
+    const fromRc = (scope && typeof rc[`${scope}:registry`] === 'string' ? rc[`${scope}:registry`] : rc.registry);
+    const registry = opts.registryFlag || env.npm_config_registry || env.NPM_CONFIG_REGISTRY || fromRc || _config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_REGISTRY */ .sx;
+    const envToken = (env.NPM_TOKEN || env.NODE_AUTH_TOKEN || '').trim();
+    if (envToken)
+        return { registry, token: envToken, tokenSource: env.NPM_TOKEN ? 'NPM_TOKEN' : 'NODE_AUTH_TOKEN' };
+    // the longest //host/path/ key that is a prefix of the registry URL, as npm matches it
+    let url;
+    try {
+        url = new URL(registry);
+    }
+    catch {
+        return { registry };
+    }
+    const target = `//${url.host}${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}`;
+    let best;
+    for (const [k, v] of Object.entries(rc)) {
+        const m = /^(\/\/.+):_authToken$/.exec(k);
+        if (!m || typeof v !== 'string' || v === '')
+            continue;
+        const prefix = m[1].endsWith('/') ? m[1] : `${m[1]}/`;
+        if (target.startsWith(prefix) && (!best || prefix.length > best.key.length))
+            best = { key: prefix, token: v };
+    }
+    return best ? { registry, token: best.token, tokenSource: `.npmrc (${best.key})` } : { registry };
 }
 
 
@@ -42609,11 +42657,11 @@ function parsePackageName(name, raw) {
 /* harmony export */   wl: () => (/* binding */ idTokenAvailable)
 /* harmony export */ });
 /* unused harmony export audienceOf */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4527);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_util_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5043);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9809);
-/* harmony import */ var _npm_fetch_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3986);
+/* harmony import */ var _core_retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7253);
+/* harmony import */ var _fetch_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5240);
 // Tokenless npm writes through trusted publishing (OIDC), the way the npm CLI does it
 // (npm/cli lib/utils/oidc.js, and npm's registry API, operation exchangeOidcToken):
 // 1. the job's ID token from the runner: GET ACTIONS_ID_TOKEN_REQUEST_URL with the query
@@ -42676,7 +42724,7 @@ async function requestIdToken(env, audience, setSecret, timeoutMs) {
     const raw = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim();
     const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim();
     if (!raw || !requestToken) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', 'is empty, and this job cannot ask for an OIDC ID token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set).', `give the job permissions: id-token: write to use trusted publishing, ${fallback()}.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', 'is empty, and this job cannot ask for an OIDC ID token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set).', `give the job permissions: id-token: write to use trusted publishing, ${fallback()}.`);
     }
     setSecret?.(requestToken);
     const url = new URL(raw);
@@ -42693,7 +42741,7 @@ async function requestIdToken(env, audience, setSecret, timeoutMs) {
         });
     }
     catch (e) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner's ID token service (${where}) did not answer: ${(0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e))}.`, `re-run the job (trusted publishing needs the runner's ID token), ${fallback()}.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner's ID token service (${where}) did not answer: ${(0,_core_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e))}.`, `re-run the job (trusted publishing needs the runner's ID token), ${fallback()}.`);
     }
     let value;
     try {
@@ -42703,7 +42751,7 @@ async function requestIdToken(env, audience, setSecret, timeoutMs) {
         value = undefined;
     }
     if (!res.ok || typeof value !== 'string' || value === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner did not give this job an OIDC ID token for ${audience} (${where} answered HTTP ${res.status}${res.ok ? ' without a token' : ''}).`, `check that the job has permissions: id-token: write (a pull request from a fork never gets one), ${fallback()}.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and the runner did not give this job an OIDC ID token for ${audience} (${where} answered HTTP ${res.status}${res.ok ? ' without a token' : ''}).`, `check that the job has permissions: id-token: write (a pull request from a fork never gets one), ${fallback()}.`);
     }
     setSecret?.(value);
     return value;
@@ -42714,7 +42762,7 @@ function registryMessage(e) {
     const text = body && typeof body === 'object'
         ? (body.message ?? body.error)
         : undefined;
-    return typeof text === 'string' && text.trim() !== '' ? `: "${(0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(text).slice(0, 200)}"` : '';
+    return typeof text === 'string' && text.trim() !== '' ? `: "${(0,_core_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(text).slice(0, 200)}"` : '';
 }
 /**
  * Exchanges the job's ID token for a short-lived npm token for `packageName` at the
@@ -42727,35 +42775,35 @@ async function exchangeIdToken(o) {
     const audience = audienceOf(o.registry);
     const idToken = await o.idToken(audience);
     // at the host root whatever the registry's path, as npm's CLI builds it (new URL('/-/npm/...', registry))
-    const url = new URL(`/-/npm/v1/oidc/token/exchange/package/${(0,_npm_fetch_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePackageName */ .lw)(o.packageName)}`, o.registry).href;
+    const url = new URL(`/-/npm/v1/oidc/token/exchange/package/${(0,_fetch_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePackageName */ .lw)(o.packageName)}`, o.registry).href;
     // The ID token is this one request's credential, so it is this request's header: a token
     // scoped to the registry (//host/path/) reaches a URL outside that path only through
     // npm-registry-fetch's same-host fallback, which this must not depend on. The client
     // carries no token of its own; its origin guard keeps the request (and the header) on
     // the registry's origin.
-    const client = new _npm_fetch_js__WEBPACK_IMPORTED_MODULE_3__/* .RegistryClient */ .bP({ registry: o.registry, timeoutMs: o.timeoutMs, userAgent: o.userAgent });
+    const client = new _fetch_js__WEBPACK_IMPORTED_MODULE_3__/* .RegistryClient */ .bP({ registry: o.registry, timeoutMs: o.timeoutMs, userAgent: o.userAgent });
     const headers = { accept: 'application/json', authorization: `Bearer ${idToken}` };
     let answer;
     try {
-        answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .withRetry */ .bD)(`exchanging the OIDC token for ${o.packageName}`, () => client.json(url, 'publish', { method: 'POST', headers }), o.retry, o.log);
+        answer = await (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .withRetry */ .bD)(`exchanging the OIDC token for ${o.packageName}`, () => client.json(url, 'publish', { method: 'POST', headers }), o.retry, o.log);
     }
     catch (e) {
         // a redirect to another origin, refused (the ID token not sent): its own message says so
-        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl)
+        if (e instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl)
             throw e;
-        const status = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .statusOf */ .c2)(e);
+        const status = (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .statusOf */ .c2)(e);
         const host = new URL(o.registry).host;
-        if (status === undefined || (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryable */ .r3)(e)) {
+        if (status === undefined || (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryable */ .r3)(e)) {
             const detail = status
                 ? `HTTP ${status}${registryMessage(e)}`
-                : (0,_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e));
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`, `re-run when the registry recovers (a re-run is safe), ${fallback()}.`, status);
+                : (0,_core_util_js__WEBPACK_IMPORTED_MODULE_4__/* .firstLine */ .T)(e instanceof Error ? e.message : String(e));
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`${o.registry} failed the OIDC token exchange for ${o.packageName} (${detail}); nothing was written.`, `re-run when the registry recovers (a re-run is safe), ${fallback()}.`, status);
         }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`, `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), which lets it publish; ${fallback()} (needed anyway to move a dist-tag or deprecate: npm allows trusted publishing only for publishing).`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} refused to exchange this job's OIDC token for a token for ${o.packageName} (HTTP ${status}${registryMessage(e)}): no trusted publisher of ${o.packageName} matches this workflow. Nothing was written.`, `set up trusted publishing on ${host}: in ${o.packageName}'s settings, add a trusted publisher (GitHub Actions, this repository, and the workflow file that runs the rollback: with workflow_call, the calling workflow's file; and its environment, if it names one), which lets it publish; ${fallback()} (needed anyway to move a dist-tag or deprecate: npm allows trusted publishing only for publishing).`);
     }
     const token = answer?.token;
     if (typeof token !== 'string' || token === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} answered the OIDC token exchange for ${o.packageName} without a token.`, `check ${o.packageName}'s trusted publisher on ${new URL(o.registry).host}, ${fallback()}.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('npm-token', `is empty, and ${o.registry} answered the OIDC token exchange for ${o.packageName} without a token.`, `check ${o.packageName}'s trusted publisher on ${new URL(o.registry).host}, ${fallback()}.`);
     }
     o.setSecret?.(token);
     return token;
@@ -42882,6 +42930,31 @@ async function removingProbesOnSignal(run, log, timeoutMs = 5000) {
 
 /***/ }),
 
+/***/ 9517:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ NOTE_KEY),
+/* harmony export */   k: () => (/* binding */ noteOf)
+/* harmony export */ });
+// The mark a republished version carries (tiny on purpose: every registry read uses it,
+// while the republish code itself is loaded only when strategy: republish runs).
+/** The package.json (and registry manifest) field that marks a republished version. */
+const NOTE_KEY = 'releaseRollback';
+/** The note a manifest carries, when it carries a well-formed one. */
+function noteOf(manifest) {
+    const note = manifest?.[NOTE_KEY];
+    if (!note || typeof note !== 'object')
+        return undefined;
+    const { rollbackOf, restoredFrom, incidentId } = note;
+    if (typeof rollbackOf !== 'string' || typeof restoredFrom !== 'string' || typeof incidentId !== 'string')
+        return undefined;
+    return { rollbackOf, restoredFrom, incidentId };
+}
+
+
+/***/ }),
+
 /***/ 3528:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -42891,7 +42964,7 @@ async function removingProbesOnSignal(run, log, timeoutMs = 5000) {
 /* harmony export */   aN: () => (/* binding */ SecondFactor)
 /* harmony export */ });
 /* unused harmony exports SecondFactorMissing, challengeOf */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
 // A second factor for npm writes on the command line, as npm itself asks for one
 // (npm CLI lib/utils/auth.js otplease, npm-profile webAuthOpener / webAuthCheckLogin):
@@ -42920,7 +42993,7 @@ async function removingProbesOnSignal(run, log, timeoutMs = 5000) {
 
 
 /** The person did not answer the second factor: nothing more is written in this run. */
-class SecondFactorMissing extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl {
+class SecondFactorMissing extends _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl {
     constructor(message, fix) {
         super(message, fix, 401, 'EOTP');
         this.name = 'SecondFactorMissing';
@@ -43055,7 +43128,7 @@ class SecondFactor {
             if (answer.status === 200 && answer.token)
                 return answer.token;
             if (answer.status !== 202)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`The registry's approval address answered HTTP ${answer.status}${answer.status === 200 ? ' without a token' : ''} while waiting for the approval: this write was not sent.`, 'run again to get a new approval link.', answer.status);
+                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RegistryError */ .gl(`The registry's approval address answered HTTP ${answer.status}${answer.status === 200 ? ' without a token' : ''} while waiting for the approval: this write was not sent.`, 'run again to get a new approval link.', answer.status);
             const left = deadline - this.now();
             if (left <= 0)
                 break;
@@ -43083,32 +43156,7 @@ class SecondFactor {
 
 /***/ }),
 
-/***/ 7855:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ NOTE_KEY),
-/* harmony export */   k: () => (/* binding */ noteOf)
-/* harmony export */ });
-// The mark a republished version carries (tiny on purpose: every registry read uses it,
-// while the republish code itself is loaded only when strategy: republish runs).
-/** The package.json (and registry manifest) field that marks a republished version. */
-const NOTE_KEY = 'releaseRollback';
-/** The note a manifest carries, when it carries a well-formed one. */
-function noteOf(manifest) {
-    const note = manifest?.[NOTE_KEY];
-    if (!note || typeof note !== 'object')
-        return undefined;
-    const { rollbackOf, restoredFrom, incidentId } = note;
-    if (typeof rollbackOf !== 'string' || typeof restoredFrom !== 'string' || typeof incidentId !== 'string')
-        return undefined;
-    return { rollbackOf, restoredFrom, incidentId };
-}
-
-
-/***/ }),
-
-/***/ 1683:
+/***/ 3797:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43119,24 +43167,24 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: createTarget
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/inputs.ts
-var src_inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/config/inputs.ts
+var config_inputs = __nccwpck_require__(4389);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-// EXTERNAL MODULE: ./src/guard.ts
-var guard = __nccwpck_require__(578);
+// EXTERNAL MODULE: ./src/core/guard.ts
+var guard = __nccwpck_require__(2958);
 // EXTERNAL MODULE: ./src/github/refs.ts
 var refs = __nccwpck_require__(9081);
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(9809);
-// EXTERNAL MODULE: ./src/util.ts
-var util = __nccwpck_require__(4527);
+// EXTERNAL MODULE: ./src/core/retry.ts
+var retry = __nccwpck_require__(7253);
+// EXTERNAL MODULE: ./src/core/util.ts
+var util = __nccwpck_require__(5043);
 // EXTERNAL MODULE: ./src/core/settings.ts
 var settings = __nccwpck_require__(1922);
-;// CONCATENATED MODULE: ./src/targets/git-tag.ts
+;// CONCATENATED MODULE: ./src/targets/git-tag/target.ts
 // A moving git tag on GitHub (`v1`, `stable`, `production`): how GitHub Action authors
 // publish a release line, and how they roll one back. The channel is the moving tag; the
 // versions are the tags `<tag-prefix>X.Y.Z` (an exact semantic version after the prefix,
@@ -43184,7 +43232,7 @@ class GitHubHttpError extends Error {
 const MAX_TAG_DEPTH = 5;
 const MAX_LIST_PAGES = 100;
 const SHA = /^[0-9a-f]{40}$/;
-const git_tag_short = (sha) => (SHA.test(sha) ? sha.slice(0, 12) : sha);
+const target_short = (sha) => (SHA.test(sha) ? sha.slice(0, 12) : sha);
 /** A tag name git accepts (git check-ref-format, for one name under refs/tags/). */
 function isValidTagName(name) {
     return (name.length > 0 &&
@@ -43355,7 +43403,7 @@ class GitTagTarget {
             })
                 .catch((e) => {
                 this.tagObjects.delete(sha);
-                throw this.explainRead(e, `reading the annotated tag '${name}' (${git_tag_short(sha)})`);
+                throw this.explainRead(e, `reading the annotated tag '${name}' (${target_short(sha)})`);
             });
             this.tagObjects.set(sha, found);
         }
@@ -43386,7 +43434,7 @@ class GitTagTarget {
             })
                 .catch((e) => {
                 this.commitDates.delete(sha);
-                throw this.explainRead(e, `reading the commit of '${name}' (${git_tag_short(sha)})`);
+                throw this.explainRead(e, `reading the commit of '${name}' (${target_short(sha)})`);
             });
             this.commitDates.set(sha, found);
         }
@@ -43469,7 +43517,7 @@ class GitTagTarget {
         this.before ??= { commit: channel?.commit };
         this.seen = { distTags: { ...distTags }, channel, commits };
         if (channel?.annotated)
-            this.options.log.debug(`${this.label} is an annotated tag (tag object ${git_tag_short(channel.annotated.sha)}) at ${git_tag_short(channel.commit)}.`);
+            this.options.log.debug(`${this.label} is an annotated tag (tag object ${target_short(channel.annotated.sha)}) at ${target_short(channel.commit)}.`);
         return { name: this.repository, distTags, versions };
     }
     // --- the write ----------------------------------------------------------------------
@@ -43526,7 +43574,7 @@ class GitTagTarget {
         const restore = await this.commitFor(version, 'restore-version');
         const expectedCommit = expected === undefined ? undefined : await this.expectedCommit(expected);
         const name = this.tagFor(version);
-        const what = `moving the git tag '${this.tag}' to ${name} (${git_tag_short(restore)})`;
+        const what = `moving the git tag '${this.tag}' to ${name} (${target_short(restore)})`;
         let replaced;
         let outcome;
         let state;
@@ -43535,10 +43583,10 @@ class GitTagTarget {
             ({ outcome, state } = await (0,guard/* guardedWrite */.m)({
                 what,
                 channel: this.tag,
-                wanted: `${version} (${git_tag_short(restore)})`,
+                wanted: `${version} (${target_short(restore)})`,
                 expected: expected === undefined
                     ? undefined
-                    : `${expected}${expectedCommit && expectedCommit !== expected ? ` (${git_tag_short(expectedCommit)})` : ''}`,
+                    : `${expected}${expectedCommit && expectedCommit !== expected ? ` (${target_short(expectedCommit)})` : ''}`,
                 read: () => this.readMoving(),
                 holderOf: (s) => (s.peeled ? this.nameOf(s.peeled.commit) : undefined),
                 isDone: (s) => s.peeled?.commit === restore,
@@ -43564,7 +43612,7 @@ class GitTagTarget {
                 },
                 policy: this.retry,
                 log: this.options.log,
-                explain: (e) => this.explainWrite(e, expected, `${version} (${git_tag_short(restore)})`),
+                explain: (e) => this.explainWrite(e, expected, `${version} (${target_short(restore)})`),
                 // a secondary rate limit (403 with retry-after) refused the write: try again after a fresh read;
                 // "Reference already exists": someone created the tag meanwhile, and the fresh read says who
                 alsoRetry: (e) => e instanceof GitHubHttpError &&
@@ -46009,8 +46057,8 @@ class KubeconfigFile {
     }
 }
 
-// EXTERNAL MODULE: ./src/plan.ts
-var plan = __nccwpck_require__(2464);
+// EXTERNAL MODULE: ./src/core/plan.ts
+var plan = __nccwpck_require__(4620);
 ;// CONCATENATED MODULE: ./src/targets/helm/target.ts
 // A Helm release, through the helm CLI (argument arrays, never a shell; JSON output only).
 //
@@ -46632,12 +46680,12 @@ function quote(a) {
     return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }
 
-// EXTERNAL MODULE: ./src/targets/npm-fetch.ts
-var npm_fetch = __nccwpck_require__(3986);
+// EXTERNAL MODULE: ./src/targets/npm/fetch.ts
+var npm_fetch = __nccwpck_require__(5240);
 // EXTERNAL MODULE: ./src/targets/npm/oidc.ts
 var npm_oidc = __nccwpck_require__(5307);
-// EXTERNAL MODULE: ./src/targets/republish-note.ts
-var republish_note = __nccwpck_require__(7855);
+// EXTERNAL MODULE: ./src/targets/npm/republish-note.ts
+var republish_note = __nccwpck_require__(9517);
 // EXTERNAL MODULE: ./src/targets/npm/probe-tag.ts
 var probe_tag = __nccwpck_require__(2232);
 ;// CONCATENATED MODULE: ./src/targets/npm/lost-writes.ts
@@ -46816,9 +46864,9 @@ function notFoundOnDeprecate(id) {
     return KNOWN[id.kind].notFoundOnDeprecate === true;
 }
 
-// EXTERNAL MODULE: ./src/handoff.ts
-var handoff = __nccwpck_require__(7989);
-;// CONCATENATED MODULE: ./src/targets/npm.ts
+// EXTERNAL MODULE: ./src/core/handoff.ts
+var handoff = __nccwpck_require__(4369);
+;// CONCATENATED MODULE: ./src/targets/npm/target.ts
 // The npm registry: dist-tags and deprecations through npm-registry-fetch (npm's own
 // client: registry auth scoping, proxies and CA settings behave as they do for npm), by way
 // of RegistryClient (npm-fetch.ts), which keeps the token on the registry's origin.
@@ -47251,7 +47299,7 @@ class NpmTarget {
         const { packageName, registry, log, timeoutMs, userAgent } = this.options;
         const { token, client } = await this.credentials();
         // loaded only for strategy: republish (libnpmpublish and tar are most of its weight)
-        const { republish } = await Promise.all(/* import() */[__nccwpck_require__.e(697), __nccwpck_require__.e(266)]).then(__nccwpck_require__.bind(__nccwpck_require__, 266));
+        const { republish } = await Promise.all(/* import() */[__nccwpck_require__.e(697), __nccwpck_require__.e(716)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3716));
         const registryAnswered = client.answered;
         return republish({
             packageName,
@@ -47594,7 +47642,7 @@ function createTargets(inputs, get, log, userAgent, hooks = {}) {
     const idToken = inputs.npmOidc
         ? (hooks.idToken ?? (0,npm_oidc/* runnerIdToken */.TA)(hooks.env ?? process.env, hooks.setSecret))
         : undefined;
-    const built = (0,src_inputs/* targetsFrom */.jJ)(inputs, get).map((spec) => {
+    const built = (0,config_inputs/* targetsFrom */.jJ)(inputs, get).map((spec) => {
         const made = createTargetFor(spec, inputs, get, log, userAgent, { ...hooks, whoamiCache, idToken });
         return { ...made, spec };
     });
@@ -47746,8 +47794,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: MAX_TARGETS, TARGET_KINDS
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/targets/docker/image.ts
 var docker_image = __nccwpck_require__(7658);
 ;// CONCATENATED MODULE: ./src/targets/git-tag/config.ts
@@ -47884,35 +47932,6 @@ function parseTargets(raw, input = 'targets') {
         throw new errors/* InputError */.dz(input, `lists ${specs.length} targets; the limit is ${MAX_TARGETS}.`, 'split the incident into several runs.');
     }
     return specs;
-}
-
-
-/***/ }),
-
-/***/ 4527:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ firstLine),
-/* harmony export */   s: () => (/* binding */ mapLimit)
-/* harmony export */ });
-// Small helpers every layer may use; imports nothing of the project.
-/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i], i);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-    return results;
-}
-/** The first line of a (server's) message, at most 300 characters. */
-function firstLine(s) {
-    return s.trim().split('\n')[0].slice(0, 300);
 }
 
 
