@@ -23,7 +23,6 @@ import { approveCommand, asksForStaging, listStaged, stagedNote } from './npm/st
 export { fixForwardVersion, rewriteTarball, type RewrittenTarball }
 export { NOTE_KEY, noteOf, type RepublishNote }
 
-
 // ---------------------------------------------------------------------------------------
 // The I/O part
 
@@ -308,11 +307,14 @@ function checkChannel(run: Run, before: Packument): void {
  */
 async function stagedByUs(run: Run): Promise<RepublishResult | undefined> {
   const { packageName, bad, restore, log } = run.opts
-  const items = await withRetry(`listing the staged versions of ${packageName}`, () => listStaged(run.client, packageName), run.policy, log).catch(
-    (e) => {
-      throw run.explain(e, 'Listing the staged versions of')
-    },
-  )
+  const items = await withRetry(
+    `listing the staged versions of ${packageName}`,
+    () => listStaged(run.client, packageName),
+    run.policy,
+    log,
+  ).catch((e) => {
+    throw run.explain(e, 'Listing the staged versions of')
+  })
   const item = items?.find((i) => i.version === run.fix)
   if (!item) return undefined
   const note = await stagedNote(run.client, item.stageId).catch((e) => {

@@ -42,15 +42,20 @@ export function asksForStaging(e: unknown): boolean {
  */
 export async function listStaged(client: RegistryClient, name: string): Promise<StagedItem[] | undefined> {
   try {
-    const res = await client.json<{ items?: Array<{ id?: unknown; version?: unknown; tag?: unknown; status?: unknown }> }>(
-      `/-/stage?package=${encodeURIComponent(name)}`,
-      'stage',
+    const res = await client.json<{
+      items?: Array<{ id?: unknown; version?: unknown; tag?: unknown; status?: unknown }>
+    }>(`/-/stage?package=${encodeURIComponent(name)}`, 'stage')
+    return (
+      (res.items ?? [])
+        .filter((i) => typeof i.id === 'string' && typeof i.version === 'string')
+        // npmjs's listing holds pending ones; a status other than pending (if a registry sends one) is not waiting
+        .filter((i) => i.status === undefined || i.status === 'pending')
+        .map((i) => ({
+          stageId: String(i.id),
+          version: String(i.version),
+          ...(typeof i.tag === 'string' ? { tag: i.tag } : {}),
+        }))
     )
-    return (res.items ?? [])
-      .filter((i) => typeof i.id === 'string' && typeof i.version === 'string')
-      // npmjs's listing holds pending ones; a status other than pending (if a registry sends one) is not waiting
-      .filter((i) => i.status === undefined || i.status === 'pending')
-      .map((i) => ({ stageId: String(i.id), version: String(i.version), ...(typeof i.tag === 'string' ? { tag: i.tag } : {}) }))
   } catch (e) {
     const s = statusOf(e)
     if (s === 404 || s === 405 || s === 501) return undefined
@@ -74,7 +79,11 @@ export async function stagedNote(client: RegistryClient, stageId: string): Promi
       e.on('data', (c: Buffer) => chunks.push(c))
       e.on('end', () => {
         try {
-          pkg = JSON.parse(Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>
+          pkg = JSON.parse(
+            Buffer.concat(chunks)
+              .toString('utf8')
+              .replace(/^\uFEFF/, ''),
+          ) as Record<string, unknown>
         } catch {
           pkg = undefined
         }
