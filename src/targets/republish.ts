@@ -259,7 +259,7 @@ async function download(
 async function existingFix(run: Run, before: Packument): Promise<RepublishResult> {
   const { packageName, channel, bad, restore, log } = run.opts
   const fix = run.fix
-  const existing = (before.versions ?? {})[fix]
+  const existing = before.versions?.[fix] as VersionManifest
   const note = noteOf(existing)
   if (!note) {
     throw new InputError(
