@@ -576,11 +576,7 @@ function resolve(req: IncidentRequest, runs: TargetRun[], handoff?: string): Inc
     }
   const staged = runs.find((r) => r.staged)?.staged
   if (staged)
-    return {
-      ...base,
-      status: 'awaiting-approval',
-      staged: { ...staged, command: approveCommand(staged.stageId) },
-    }
+    return { ...base, status: 'awaiting-approval', staged: { ...staged, command: approveCommand(staged.stageId) } }
   return { ...base, status: wrote ? 'completed' : 'already-done' }
 }
 

@@ -11,14 +11,14 @@ import semver from 'semver'
 import ssri from 'ssri'
 import { InputError, RegistryError, RollbackError } from '../errors.js'
 import { guardedWrite } from '../guard.js'
-import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
+import { DEFAULT_RETRY, statusOf, withRetry, type Logger, type RetryPolicy } from '../retry.js'
 import { escapePackageName, RegistryClient } from './npm-fetch.js'
 import { fixForwardVersion } from '../plan.js'
 import { NOTE_KEY, noteOf, type RepublishNote } from './republish-note.js'
-import { firstLine } from '../util.js'
-import { currentDialect, setting, settingName } from '../core/settings.js'
+import { currentDialect, setting } from '../core/settings.js'
 import { rewriteTarball, type RewrittenTarball } from './npm/tarball.js'
 import { approveCommand, asksForStaging, listStaged, stagedNote } from './npm/stage.js'
+import { expectedIntegrity, explainError } from './npm/republish-errors.js'
 
 export { fixForwardVersion, rewriteTarball, type RewrittenTarball }
 export { NOTE_KEY, noteOf, type RepublishNote }
@@ -491,64 +491,4 @@ async function stageFix(run: Run, built: BuiltFix): Promise<RepublishResult> {
     `Staged ${packageName}@${fix} (stage id ${stageId}): it becomes installable when a maintainer approves it (${approveCommand(stageId)}).`,
   )
   return { version: fix, outcome: 'staged', integrity: built.integrity, stageId }
-}
-
-/** What ssri should check a tarball against: dist.integrity, else the legacy sha1 shasum. */
-function expectedIntegrity(dist: { integrity?: unknown; shasum?: unknown }): string | undefined {
-  if (typeof dist.integrity === 'string' && dist.integrity.trim() !== '') {
-    const parsed = ssri.parse(dist.integrity)
-    if (parsed && Object.keys(parsed).length > 0) return parsed.toString()
-  }
-  if (typeof dist.shasum === 'string' && /^[0-9a-f]{40}$/i.test(dist.shasum))
-    return ssri.fromHex(dist.shasum.toLowerCase(), 'sha1').toString()
-  return undefined
-}
-
-/** A registry failure as an error that says what to do; never includes the token. */
-function explainError(e: unknown, what: string, pkg: string, registry: string): RollbackError {
-  if (e instanceof RollbackError) return e
-  const err = e as { statusCode?: number; code?: string; message?: string }
-  const status = err.statusCode
-  const code = err.code
-  if (code === 'EOTP') {
-    return new RegistryError(
-      `The registry asks for a second factor (two-factor authentication) to publish with this token: it is a session token from npm login, or a granular token without "Bypass two-factor authentication". Nothing was published.`,
-      `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (npm announced that from January 2027 such a token may only stage a publish), or publish from the command line, which asks you to approve the write.`,
-      status,
-      code,
-    )
-  }
-  if (code === 'EPRIVATE') {
-    return new RegistryError(
-      `${what} ${pkg}: the restore version's package.json says "private": true, so it cannot be republished.`,
-      `use ${setting('strategy', 'retag')}.`,
-      status,
-      code,
-    )
-  }
-  if (status === 401) {
-    return new RegistryError(
-      `${registry} rejected the token (401 Unauthorized).`,
-      `check that ${settingName('npm-token')} holds a current token for this registry (not expired or revoked).`,
-      status,
-      code,
-    )
-  }
-  if (status === 403) {
-    return new RegistryError(
-      `${registry} refused: ${what.toLowerCase()} ${pkg} (403 Forbidden)${err.message ? `: ${firstLine(err.message)}` : ''}.`,
-      `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use ${setting('strategy', 'retag')} then.`,
-      status,
-      code,
-    )
-  }
-  const detail = status ? `HTTP ${status}` : (code ?? 'network error')
-  return new RegistryError(
-    `${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`,
-    isRetryable(e)
-      ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).'
-      : 'see the registry message above.',
-    status,
-    code,
-  )
 }
