@@ -37,6 +37,8 @@ export const Outputs = {
   packages: 'packages',
   targets: 'targets',
   handoff: 'handoff',
+  stagedVersion: 'staged-version',
+  stageId: 'stage-id',
 } as const
 
 type OutputValues = Record<(typeof Outputs)[keyof typeof Outputs], string>
@@ -62,6 +64,8 @@ const EMPTY: OutputValues = {
   packages: '',
   targets: '',
   handoff: 'false',
+  'staged-version': '',
+  'stage-id': '',
 }
 
 /** The one output mapping, for one target or many. */
@@ -92,7 +96,10 @@ export function outputsOf(result: IncidentResult, books?: BookkeepingResult): Ou
     'republished-version': several ? '' : (plan?.republish?.version ?? ''),
     packages: several && npm.length > 0 ? JSON.stringify(npm.map(row).map(({ kind: _kind, ...rest }) => rest)) : '',
     targets: JSON.stringify(result.targets.map(row)),
-    handoff: String(result.status === 'awaiting-approval'),
+    // a staged fix-forward version waits for its approval too, but that is no hand-off
+    handoff: String(result.status === 'awaiting-approval' && !result.staged),
+    'staged-version': result.staged?.version ?? '',
+    'stage-id': result.staged?.stageId ?? '',
   }
 }
 

@@ -54,6 +54,7 @@ const OPTIONS = {
   'release-commit': { type: 'string' },
   'max-age': { type: 'string' },
   'require-holder': { type: 'boolean' },
+  'republish-stage': { type: 'boolean' },
   force: { type: 'boolean' },
   'smoke-test': { type: 'string' },
   'smoke-test-timeout': { type: 'string' },
@@ -113,6 +114,8 @@ Options (defaults in brackets):
   --kube-context <name>        the kubeconfig context helm uses [the current one]
   --all-or-nothing             with several packages: when one fails, put back the channels of
                                those that succeeded [keep them: status partial]
+  --republish-stage            with --strategy republish: stage the fix-forward version (npm stage
+                               publish) for a maintainer's approval instead of publishing it
   --strategy <retag|republish> retag moves the channel back; republish publishes the good code
                                as the next version (reaches lockfiles and updaters) [retag]
   --rollback <version>         the bad version, or "current" with --published-after (required)
@@ -490,6 +493,7 @@ async function cliMain(io: CliIO, resuming?: Resuming): Promise<number> {
       packages: values.packages,
       'partial-ok': values['all-or-nothing'] ? 'false' : 'true',
       strategy: values.strategy,
+      'republish-stage': values['republish-stage'] ? 'true' : 'false',
       registry: npm.registry,
       'npm-token': npm.token,
       deprecate: values['no-deprecate'] ? 'false' : 'true',
@@ -1013,6 +1017,10 @@ function summaryOf(o: IncidentResult, b?: BookkeepingResult): Record<string, unk
   return {
     status: o.status,
     ...(o.undo ? { undo: true } : {}),
+    // strategy republish staged the fix-forward version: what a maintainer approves
+    ...(o.staged
+      ? { stagedVersion: o.staged.version, stageId: o.staged.stageId, approveCommand: o.staged.command }
+      : {}),
     incidentId: o.incidentId || null,
     ...(only ? { package: only.name, channel: only.channel } : {}),
     ...(o.reason ? { reason: o.reason } : {}),

@@ -47,6 +47,8 @@ export interface RollbackInputs {
   partialOk?: boolean
   /** npm: retag (move the channel back) or republish (publish the good code as the next version) */
   strategy?: 'retag' | 'republish'
+  /** republish-stage: the fix-forward version is staged (npm stage publish) for a maintainer's approval */
+  republishStage?: boolean
   /** an exact version, or 'current': whatever the channel holds now (needs publishedAfter) */
   rollbackVersion: string
   /** ISO-8601: roll back only a version published after this time (the circuit breaker) */
@@ -664,6 +666,13 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     )
   }
   const strategy = parseStrategy('strategy', get('strategy'), target)
+  const republishStage = parseBoolean('republish-stage', get('republish-stage'), false)
+  if (republishStage && strategy !== 'republish')
+    throw new InputError(
+      'republish-stage',
+      `is true, but ${settingName('strategy')} is ${strategy}: only a republish publishes (and so stages) a version.`,
+      `${setTo('strategy', 'republish')}, or leave ${settingName('republish-stage')} at false.`,
+    )
   const undoById: RollbackInputs['undoById'] = byId
     ? {
         incidentId,
@@ -690,6 +699,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     fromWorkspaces,
     partialOk: parseBoolean('partial-ok', get('partial-ok'), true),
     strategy,
+    ...(republishStage ? { republishStage } : {}),
     rollbackVersion,
     publishedAfter,
     publishedBefore,

@@ -39,6 +39,8 @@ export interface PlanRequest {
   force: boolean
   /** retag (default): point the channel at the restore version; republish: publish its code as the next version */
   strategy?: 'retag' | 'republish'
+  /** republish-stage: the fix-forward version is staged (npm stage publish), not published */
+  republishStage?: boolean
   /** undo: this target as the incident record holds it (planUndo then takes the versions and the deprecation from it) */
   record?: UndoRecordFor
   /** release-commit: the failed release's commit; a version built from it is never the restore version */
@@ -88,7 +90,8 @@ export type TagAction =
   | { kind: 'keep-newer'; holder: string }
 
 export type DeprecationAction =
-  | { kind: 'deprecate'; message: string; previous?: string }
+  /** whileStaged (strategy republish): the message while the fix-forward version waits for its approval, naming the restore version (live) instead */
+  | { kind: 'deprecate'; message: string; previous?: string; whileStaged?: string }
   | { kind: 'already'; message: string }
   | { kind: 'off' }
   /** undo: the bad version carries exactly the message this tool wrote: clear it (or put back `restoreTo`, the message the rollback replaced) */
@@ -112,7 +115,7 @@ export interface Plan {
   warnings: string[]
   incidentId: string
   /** strategy republish: the restore version's code published as `version`, which the channel then holds */
-  republish?: { version: string; from: string }
+  republish?: { version: string; from: string; stage?: boolean }
   /** an undo plan (planUndo): the tag goes back to where the incident found it, the deprecation is cleared */
   undo?: true
   /** undo: the version the channel held when the incident found it (usually the bad one), where it goes back to */
@@ -278,13 +281,20 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
 
   const current = state.distTags[req.channel]
   // republish: the channel's goal is the fix-forward version carrying the restore version's code
-  const republish = req.strategy === 'republish' ? { version: fixForwardVersion(bad), from: restore } : undefined
+  const republish =
+    req.strategy === 'republish'
+      ? { version: fixForwardVersion(bad), from: restore, ...(req.republishStage ? { stage: true } : {}) }
+      : undefined
   const goal = republish?.version ?? restore
   let tag: TagAction
   if (republish && current === republish.version && state.versions[current]?.republishOf === bad) {
     tag = { kind: 'already', to: current }
   } else if (current === restore && !republish) {
     tag = { kind: 'already', to: restore }
+  } else if (republish && current === restore) {
+    // an earlier run staged the fix-forward version and moved the channel to the restore
+    // version meanwhile (or a retag did): the channel goes on to the fix once it is live
+    tag = { kind: 'move', from: current, to: goal }
   } else if (current === bad) {
     tag = { kind: 'move', from: current, to: goal }
   } else if (current !== undefined && semver.valid(current) && semver.gt(current, bad) && !req.force) {
@@ -328,8 +338,20 @@ export function planRollback(req: PlanRequest, state: PackageState): Plan {
       reason: req.reason,
     })
     const previous = state.versions[bad].deprecated
-    deprecation = previous === message ? { kind: 'already', message } : { kind: 'deprecate', message, previous }
-    if (previous && previous !== message) {
+    // staged, the fix-forward version is not installable yet: the message names only live versions
+    const whileStaged = republish
+      ? renderDeprecationMessage(req.deprecationMessage, {
+          version: bad,
+          restore,
+          channel: req.channel,
+          reason: req.reason,
+        })
+      : undefined
+    deprecation =
+      previous === message
+        ? { kind: 'already', message }
+        : { kind: 'deprecate', message, previous, ...(whileStaged !== undefined ? { whileStaged } : {}) }
+    if (previous && previous !== message && previous !== whileStaged) {
       warnings.push(`${bad} was already deprecated with a different message; it is replaced.`)
     }
   }

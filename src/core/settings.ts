@@ -55,6 +55,7 @@ const CLI: Record<string, CliForm> = {
   drill: { flag: '--drill', on: 'true' },
   undo: { flag: '--undo', on: 'true' },
   'require-holder': { flag: '--require-holder', on: 'true' },
+  'republish-stage': { flag: '--republish-stage', on: 'true' },
   deprecate: { flag: '--no-deprecate', on: 'false' },
   'partial-ok': { flag: '--all-or-nothing', on: 'false' },
   'create-issue': { flag: '--no-issue', on: 'false' },

@@ -129,5 +129,15 @@ export interface Target {
     channel: string
     incidentId: string
     expected?: string
-  }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }>
+    /** republish-stage: stage the version (npm stage publish) instead of publishing it */
+    stage?: boolean
+  }): Promise<{
+    version: string
+    /** staged: waiting for a maintainer's approval (npm stage approve <stageId>) */
+    outcome: 'published' | 'already' | 'staged'
+    channelHolds?: string
+    stageId?: string
+    /** staged by an earlier run: nothing staged now */
+    waiting?: boolean
+  }>
 }

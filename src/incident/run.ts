@@ -24,6 +24,7 @@ import { mapLimit } from '../core/util.js'
 import { currentDialect, setting } from '../core/settings.js'
 import { needsPerson } from '../core/handoff.js'
 import { incidentOfTargets } from '../core/incident-id.js'
+import { approveCommand } from '../targets/npm/stage.js'
 
 export const DEFAULT_PARALLEL = 4
 
@@ -65,6 +66,8 @@ export interface TargetRun {
   /** undo: this run removed the bad version's deprecation */
   undeprecated?: boolean
   republished: boolean
+  /** strategy republish: the fix-forward version is staged, waiting for a maintainer's approval (the channel is on the restore version) */
+  staged?: { version: string; stageId: string; waiting: boolean }
   outcome: 'rolled-back' | 'already' | 'planned' | 'failed' | 'put-back' | 'not-affected' | 'skipped'
   /** the failure, when the restore or the retire failed */
   failure?: { step: 'preflight' | 'move-tag' | 'deprecate' | 'put-back'; error: unknown }
@@ -125,6 +128,8 @@ export interface IncidentResult {
   verification?: IncidentVerification
   /** awaiting-approval: why the run handed off, where the npm writes go, and when the run started */
   handoff?: { reason: string; registry: string; startedAt: string; restoreAsked?: string; command?: string }
+  /** awaiting-approval without a hand-off: the fix-forward version staged (strategy republish), and the command that approves it */
+  staged?: { version: string; stageId: string; command: string; waiting: boolean }
 }
 
 const now = () => new Date().toISOString()
@@ -569,6 +574,9 @@ function resolve(req: IncidentRequest, runs: TargetRun[], handoff?: string): Inc
         'publish or tag again what is named (see the warnings; a re-run cannot bring it back), then check the package.',
       ),
     }
+  const staged = runs.find((r) => r.staged)?.staged
+  if (staged)
+    return { ...base, status: 'awaiting-approval', staged: { ...staged, command: approveCommand(staged.stageId) } }
   return { ...base, status: wrote ? 'completed' : 'already-done' }
 }
 
@@ -614,7 +622,12 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
         channel: plan.channel,
         incidentId: plan.incidentId,
         expected,
+        ...(plan.republish.stage ? { stage: true } : {}),
       })
+      if (p.outcome === 'staged') {
+        await staged(r, p, incident, log)
+        return
+      }
       let moved = p.outcome === 'published'
       if (p.channelHolds !== p.version)
         moved = (await r.target.pointChannel(plan.channel, p.version, expected, incident)) === 'written' || moved
@@ -661,6 +674,40 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
     r.steps.push({ step: 'move-tag', outcome: 'failed', detail: errorMessage(e), at: now() })
     log.warning(`✖ ${label}${errorMessage(e)}`)
   }
+}
+
+/**
+ * The fix-forward version is staged (strategy republish): users are protected at once by
+ * the channel on the restore version (guarded, restore before retire); the fix becomes the
+ * channel's when a maintainer approves it and the rollback runs again.
+ */
+async function staged(
+  r: TargetRun,
+  p: { version: string; stageId?: string; waiting?: boolean },
+  incident: { id: string; bad: string },
+  log: Logger,
+): Promise<void> {
+  const plan = r.plan as Plan
+  const from = (plan.republish as NonNullable<Plan['republish']>).from
+  const expected = plan.tag.kind === 'move' ? plan.tag.from : undefined
+  const stageId = p.stageId ?? ''
+  r.staged = { version: p.version, stageId, waiting: p.waiting === true }
+  const outcome = expected === from ? 'already' : await r.target.pointChannel(plan.channel, from, expected, incident)
+  r.moved = outcome === 'written'
+  ;(r.after as NonNullable<TargetRun['after']>).distTags[plan.channel] = from
+  r.steps.push({
+    step: 'move-tag',
+    outcome: r.moved ? 'done' : 'already',
+    detail: `${p.version} (the code of ${from}) ${p.waiting ? 'is still staged' : 'staged'} (stage id ${stageId}), waiting for a maintainer's approval; '${plan.channel}' -> ${from} meanwhile, verified by a fresh read`,
+    at: now(),
+  })
+  r.outcome = r.moved ? 'rolled-back' : 'already'
+  const approve = `${p.version} ${p.waiting ? 'is still waiting' : 'waits'} for a maintainer's approval: run \`${approveCommand(stageId)}\` (it asks for two-factor authentication), then run this rollback again: it moves '${plan.channel}' to ${p.version} and rewrites the deprecation to name it.`
+  r.warnings.push(approve)
+  log.info(
+    `✔ ${r.label}'${plan.channel}' points at ${from} (read back from the registry) while ${p.version} is staged.`,
+  )
+  log.warning(`${r.label}${approve}`)
 }
 
 /**
@@ -763,21 +810,19 @@ async function retire(r: TargetRun, log: Logger): Promise<void> {
     return
   }
   // the message tells users to use this version: it must exist and not be deprecated when written
-  const names = plan.republish?.version ?? plan.restoreVersion
+  // staged: the fix-forward version is not live, so the message names the restore version
+  const whileStaged = r.staged ? plan.deprecation.whileStaged : undefined
+  const names = whileStaged !== undefined ? plan.restoreVersion : (plan.republish?.version ?? plan.restoreVersion)
+  const message = whileStaged ?? plan.deprecation.message
   try {
     // only over the message the plan read (the one recorded as replaced): never over one a person set meanwhile
-    const outcome = await r.target.retire(
-      plan.rollbackVersion,
-      plan.deprecation.message,
-      names,
-      plan.deprecation.previous ?? '',
-    )
+    const outcome = await r.target.retire(plan.rollbackVersion, message, names, plan.deprecation.previous ?? '')
     r.deprecated = outcome === 'written'
-    after.deprecated = plan.deprecation.message
+    after.deprecated = message
     r.steps.push({
       step: 'deprecate',
       outcome: outcome === 'written' ? 'done' : 'already',
-      detail: plan.deprecation.message,
+      detail: message,
       at: now(),
     })
     log.info(`✔ ${r.label}${plan.rollbackVersion} is deprecated (read back from the registry).`)

@@ -214,6 +214,12 @@ export function nextSteps(result: IncidentResult): string[] {
     ]
   }
   if (result.status === 'planned') return [`Nothing was written. Run again ${withoutDryRun()} to apply this plan.`]
+  if (result.status === 'awaiting-approval' && result.staged)
+    return [
+      `${result.staged.version} (the good code as the next version) is staged and ${result.staged.waiting ? 'still ' : ''}waits for a maintainer's approval; '${result.channel}' points at the restore version meanwhile, which protects new installs.`,
+      // npm documents no web page for one staged version (docs npm-stage): the command alone
+      `A maintainer approves it with \`${result.staged.command}\` (two-factor authentication; or on npmjs.com), then runs this rollback again: it moves '${result.channel}' to ${result.staged.version} and rewrites the deprecation to name it.`,
+    ]
   if (result.status === 'awaiting-approval')
     return [
       `Handed off: ${result.handoff?.reason ?? ''}`,

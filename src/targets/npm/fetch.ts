@@ -261,20 +261,33 @@ export class RegistryClient {
     )
   }
 
-  /** libnpmpublish's publish (one PUT of the package document, tarball attached), guarded the same way. */
-  async publish(manifest: Record<string, unknown>, tarball: Buffer, extra: Record<string, unknown>): Promise<void> {
+  /**
+   * libnpmpublish's publish (one PUT of the package document, tarball attached), guarded the
+   * same way. With `stage: true` in `extra` it is npm's stage publish instead (libnpmpublish
+   * publish.js: `POST /-/stage/package/<name>`, the same document; the answer's `stageId`).
+   */
+  async publish(
+    manifest: Record<string, unknown>,
+    tarball: Buffer,
+    extra: Record<string, unknown>,
+  ): Promise<{ stageId?: string }> {
+    let stageId: string | undefined
+    const stage = extra.stage === true
     // loaded only when a run publishes (strategy: republish), as republish.ts itself is;
     // libnpmpublish ships no types: src/types/libnpmpublish.d.ts declares the one function used
     const { publish: publishPackage } = await import('libnpmpublish')
-    await this.secondFactored('publish', 'guard', (otp) =>
-      this.call('PUT', `/${escapePackageName(String(manifest.name))}`, true, () =>
-        publishPackage(manifest, tarball, {
-          ...this.options('publish', {}, this.guard('api', true), { transfer: true }),
+    const name = escapePackageName(String(manifest.name))
+    await this.secondFactored(stage ? 'stage' : 'publish', 'guard', (otp) =>
+      this.call(stage ? 'POST' : 'PUT', stage ? `/-/stage/package/${name}` : `/${name}`, true, async () => {
+        const res = (await publishPackage(manifest, tarball, {
+          ...this.options(stage ? 'stage' : 'publish', {}, this.guard('api', true), { transfer: true }),
           ...extra,
           ...otp,
-        }),
-      ),
+        })) as { stageId?: unknown } | undefined
+        if (typeof res?.stageId === 'string') stageId = res.stageId
+      }),
     )
+    return stageId !== undefined ? { stageId } : {}
   }
 
   /**

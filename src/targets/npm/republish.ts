@@ -7,217 +7,21 @@
 // part (republish) talks to the registry through npm-registry-fetch and libnpmpublish by
 // way of RegistryClient (npm-fetch.ts), as NpmTarget does: the token is scoped to the
 // registry and never follows a redirect to another origin. No @actions/* here.
-import { gzipSync } from 'node:zlib'
 import semver from 'semver'
 import ssri from 'ssri'
-import { Header, Parser, Pax, type ReadEntry } from 'tar'
 import { InputError, RegistryError, RollbackError } from '../../core/errors.js'
 import { guardedWrite } from '../../core/guard.js'
-import { DEFAULT_RETRY, isRetryable, statusOf, withRetry, type Logger, type RetryPolicy } from '../../core/retry.js'
+import { DEFAULT_RETRY, statusOf, withRetry, type Logger, type RetryPolicy } from '../../core/retry.js'
 import { escapePackageName, RegistryClient } from './fetch.js'
-
 import { fixForwardVersion } from '../../core/plan.js'
-
-export { fixForwardVersion }
-
 import { NOTE_KEY, noteOf, type RepublishNote } from './republish-note.js'
-import { firstLine } from '../../core/util.js'
-import { currentDialect, setting, settingName } from '../../core/settings.js'
+import { currentDialect, setting } from '../../core/settings.js'
+import { rewriteTarball, type RewrittenTarball } from './tarball.js'
+import { approveCommand, asksForStaging, listStaged, stagedNote } from './stage.js'
+import { expectedIntegrity, explainError } from './republish-errors.js'
 
+export { fixForwardVersion, rewriteTarball, type RewrittenTarball }
 export { NOTE_KEY, noteOf, type RepublishNote }
-
-export interface RewrittenTarball {
-  /** the new gzipped tarball */
-  tarball: Buffer
-  /** the rewritten package.json, as published inside the tarball */
-  manifest: Record<string, unknown>
-  /** the package.json as it was in the original tarball */
-  original: Record<string, unknown>
-}
-
-interface Entry {
-  path: string
-  type: ReadEntry['type']
-  mode?: number
-  uid?: number
-  gid?: number
-  uname?: string
-  gname?: string
-  mtime?: Date
-  linkpath?: string
-  devmaj: number
-  devmin: number
-  body: Buffer
-}
-
-/** `./x/y` -> `['x', 'y']` (empty and `.` components dropped, as npm's extraction sees it). */
-function components(p: string): string[] {
-  return p.split('/').filter((c) => c !== '' && c !== '.')
-}
-
-/** The path with its top folder renamed to `package` (npm strips the top folder, whatever its name). */
-function underPackage(p: string, type: string): string {
-  const parts = components(p)
-  if (parts.length >= 2) return ['package', ...parts.slice(1)].join('/') + (p.endsWith('/') ? '/' : '')
-  if (parts.length === 1 && type === 'Directory') return 'package/'
-  return p
-}
-
-async function readEntries(tarball: Buffer): Promise<Entry[]> {
-  const entries: Entry[] = []
-  await new Promise<void>((resolve, reject) => {
-    let failed = false
-    const fail = (e: unknown) => {
-      if (failed) return
-      failed = true
-      reject(e instanceof Error ? e : new Error(String(e)))
-    }
-    // strict: a damaged header is an error, not a skipped entry
-    const parser = new Parser({ strict: true })
-    parser.on('error', fail)
-    parser.on('ignoredEntry', (e: ReadEntry) =>
-      fail(new Error(`the tarball has an entry this tool cannot carry over faithfully (${e.type} ${e.path})`)),
-    )
-    parser.on('entry', (e: ReadEntry) => {
-      const chunks: Buffer[] = []
-      e.on('data', (c: Buffer) => chunks.push(c))
-      e.on('end', () => {
-        entries.push({
-          path: e.path,
-          type: e.type,
-          mode: e.mode,
-          uid: e.uid,
-          gid: e.gid,
-          uname: e.uname,
-          gname: e.gname,
-          mtime: e.mtime,
-          linkpath: e.linkpath,
-          devmaj: e.header.devmaj,
-          devmin: e.header.devmin,
-          body: Buffer.concat(chunks),
-        })
-      })
-    })
-    parser.on('end', () => (failed ? undefined : resolve()))
-    try {
-      parser.end(tarball)
-    } catch (e) {
-      fail(e)
-    }
-  })
-  return entries
-}
-
-function encodeEntry(entry: Entry): Buffer[] {
-  const path = underPackage(entry.path, entry.type)
-  const linkpath =
-    entry.type === 'Link' && entry.linkpath !== undefined ? underPackage(entry.linkpath, 'File') : entry.linkpath
-  const fields = {
-    path,
-    linkpath,
-    mode: entry.mode,
-    uid: entry.uid,
-    gid: entry.gid,
-    uname: entry.uname,
-    gname: entry.gname,
-    size: entry.body.length,
-    mtime: entry.mtime,
-    type: entry.type,
-    devmaj: entry.devmaj,
-    devmin: entry.devmin,
-  }
-  const header = new Header(fields)
-  const needPax = header.encode()
-  const out: Buffer[] = []
-  // long paths, big numbers, non-ASCII names: a pax header carries them, as node-tar writes it
-  if (needPax)
-    out.push(
-      new Pax({
-        path,
-        linkpath,
-        size: fields.size,
-        mtime: fields.mtime,
-        uid: fields.uid,
-        gid: fields.gid,
-        uname: fields.uname,
-        gname: fields.gname,
-      }).encode(),
-    )
-  out.push(header.block as Buffer)
-  if (entry.body.length > 0) {
-    out.push(entry.body)
-    const pad = (512 - (entry.body.length % 512)) % 512
-    if (pad) out.push(Buffer.alloc(pad))
-  }
-  return out
-}
-
-/** npm's own way of writing package.json: keep the file's indentation and line endings. */
-function stringifyLike(original: string, value: unknown): string {
-  const indent = /^\{\r?\n([ \t]+)"/.exec(original)?.[1] ?? (/^\{\r?\n/.test(original) ? '  ' : '')
-  const eol = original.includes('\r\n') ? '\r\n' : '\n'
-  const trailing = /\r?\n$/.test(original) ? eol : ''
-  const text = JSON.stringify(value, null, indent)
-  return (eol === '\n' ? text : text.replace(/\n/g, eol)) + trailing
-}
-
-/**
- * Rewrites an npm package tarball: `edit` changes the parsed package.json in place (it is
- * written back with the file's own indentation and line endings); every other entry keeps
- * its bytes, mode, type, owner fields and mtime. The top folder becomes `package/` (npm
- * strips it whatever it is called). The tarball is read with node-tar, the parser npm
- * installs with, so this sees the same entries an install would. Refuses an archive with
- * no or several top-level package.json files, or entries it cannot carry over.
- */
-export async function rewriteTarball(
-  tarball: Buffer,
-  edit: (pkg: Record<string, unknown>) => void,
-): Promise<RewrittenTarball> {
-  let entries: Entry[]
-  try {
-    entries = await readEntries(tarball)
-  } catch (e) {
-    throw new RegistryError(
-      `The tarball could not be read: ${e instanceof Error ? e.message : String(e)}.`,
-      'check the restore version installs with npm; republish a version whose tarball is intact.',
-    )
-  }
-  const isManifest = (e: Entry) => e.type === 'File' || e.type === 'OldFile' || e.type === 'ContiguousFile'
-  const manifests = entries.filter(
-    (e) => isManifest(e) && components(e.path).length === 2 && components(e.path)[1] === 'package.json',
-  )
-  if (manifests.length !== 1) {
-    throw new RegistryError(
-      `The tarball has ${manifests.length === 0 ? 'no' : manifests.length} top-level package.json file${manifests.length === 1 ? '' : 's'}.`,
-      `republish needs a tarball npm can install; use ${setting('strategy', 'retag')} for this version.`,
-    )
-  }
-  const entry = manifests[0]
-  const text = entry.body.toString('utf8').replace(/^\uFEFF/, '')
-  let original: Record<string, unknown>
-  try {
-    original = JSON.parse(text) as Record<string, unknown>
-  } catch (e) {
-    throw new RegistryError(
-      `The tarball's package.json is not valid JSON (${e instanceof Error ? e.message : String(e)}).`,
-      `use ${setting('strategy', 'retag')} for this version.`,
-    )
-  }
-  if (!original || typeof original !== 'object' || Array.isArray(original)) {
-    throw new RegistryError(
-      `The tarball's package.json is not a JSON object.`,
-      `use ${setting('strategy', 'retag')} for this version.`,
-    )
-  }
-  const manifest = JSON.parse(text) as Record<string, unknown>
-  edit(manifest)
-  entry.body = Buffer.from(stringifyLike(text, manifest), 'utf8')
-
-  const blocks: Buffer[] = []
-  for (const e of entries) blocks.push(...encodeEntry(e))
-  blocks.push(Buffer.alloc(1024)) // end of archive: two zero blocks
-  return { tarball: gzipSync(Buffer.concat(blocks)), manifest, original }
-}
 
 // ---------------------------------------------------------------------------------------
 // The I/O part
@@ -250,17 +54,27 @@ export interface RepublishOptions {
   registryAnswered?: boolean
   /** the command line's second factor (src/targets/npm/two-factor.ts): a publish refused for want of one waits for the person */
   secondFactor?: import('./two-factor.js').SecondFactor
+  /** republish-stage: stage the fix-forward version (npm stage publish) instead of publishing it */
+  stage?: boolean
+  /** the token is trusted publishing's (OIDC): it may stage, but the run cannot then move the channel back */
+  oidc?: boolean
+  /** with oidc: the caller moves the channel and deprecates with another credential */
+  mayStageWithOidc?: boolean
 }
 
 export interface RepublishResult {
   /** the fix-forward version (fixForwardVersion(bad)) */
   version: string
-  /** published now, or found from an earlier run of the same rollback */
-  outcome: 'published' | 'already'
+  /** published now, or found from an earlier run of the same rollback; staged: waiting for a maintainer's approval */
+  outcome: 'published' | 'already' | 'staged'
   /** the republished tarball's integrity, as the registry serves it */
   integrity: string
   /** what the channel's dist-tag holds after the run (the caller moves it when it is not `version`) */
   channelHolds?: string
+  /** staged: npm's stage id (npm stage approve <id>) */
+  stageId?: string
+  /** staged by an earlier run of the same rollback: nothing was staged now */
+  waiting?: boolean
 }
 
 interface VersionManifest {
@@ -279,6 +93,25 @@ interface Packument {
   time?: Record<string, unknown>
 }
 
+/** What one republish run shares between its steps. */
+interface Run {
+  opts: RepublishOptions
+  client: RegistryClient
+  policy: RetryPolicy
+  fix: string
+  readPackument: () => Promise<Packument>
+  download: (version: string, manifest: VersionManifest) => Promise<{ data: Buffer; integrity: string }>
+  explain: (e: unknown, what: string) => RollbackError
+}
+
+/** The registry refused the direct publish and asks for staging (asksForStaging). */
+class StageRequired extends RollbackError {
+  constructor() {
+    super('the registry asks for a staged publish')
+    this.name = 'StageRequired'
+  }
+}
+
 /**
  * Publishes the restore version's code as the fix-forward version (see fixForwardVersion)
  * under the channel's dist-tag, with a RepublishNote in its package.json:
@@ -286,30 +119,63 @@ interface Packument {
  * 1. reads the packument fresh; when the fix-forward version exists and carries our note
  *    for the same bad/restore pair, returns `already` (nothing is written; the channel is
  *    left to the caller and reported in `channelHolds`); when it exists otherwise, throws;
- * 2. downloads the restore version's tarball (the token goes only to the registry's
- *    origin, never to another one a URL or redirect names) and checks it against `dist.integrity` / `dist.shasum`
- *    before using it: a mismatch throws and nothing is published;
- * 3. rewrites package.json inside it (version, note) and keeps every other file as is;
- * 4. publishes with libnpmpublish, `defaultTag` = the channel, so the channel moves to the
- *    new version in the same write; decides from a read-back (an error that took effect
- *    counts as done), which must show the version with the integrity of the bytes sent;
- * 5. downloads the published tarball and checks it against the registry's integrity.
+ * 2. when it is staged already by this rollback (a re-run before the approval), returns
+ *    `staged` with its stage id: nothing is staged twice;
+ * 3. downloads the restore version's tarball (the token goes only to the registry's
+ *    origin) and checks it against `dist.integrity` / `dist.shasum`;
+ * 4. rewrites package.json inside it (version, note) and keeps every other file as is;
+ * 5. publishes with libnpmpublish, `defaultTag` = the channel, guarded, decided from a
+ *    read-back; or, with `stage` or when the registry answers E_STAGE_REQUIRED, stages it
+ *    (npm stage publish) and returns `staged`: the caller then points the channel at the
+ *    restore version, and a re-run after the approval finds the version live;
+ * 6. downloads the published tarball and checks it against the registry's integrity.
  *
  * Refuses to run when the channel holds a version above the fix-forward version (the
  * publish would move it backwards). Never logs or throws the token.
  */
 export async function republish(opts: RepublishOptions): Promise<RepublishResult> {
-  const { packageName, registry, channel, bad, restore, incidentId, log } = opts
-  const policy = opts.retry ?? DEFAULT_RETRY
-  const escaped = escapePackageName(packageName)
-  const fix = fixForwardVersion(bad)
+  const { restore } = opts
   if (!semver.valid(restore))
     throw new InputError(
       'restore-version',
       `'${restore}' is not a valid semver version.`,
       'give the exact version to restore, such as 1.2.2.',
     )
+  const run = startRun(opts)
+  const before = await run.readPackument()
+  const versions = before.versions ?? {}
+  if (!versions[opts.bad]) {
+    throw new InputError(
+      'rollback-version',
+      `${opts.packageName}@${opts.bad} does not exist in the registry.`,
+      'give a published version.',
+    )
+  }
+  if (versions[run.fix]) return existingFix(run, before)
+  checkChannel(run, before)
+  // a re-run (the channel on the restore version) or staging asked: it may be staged already
+  if (opts.stage || opts.expected === restore) {
+    const waiting = await stagedByUs(run)
+    if (waiting) return waiting
+  }
+  const built = await buildFix(run, versions)
+  if (!opts.stage) {
+    try {
+      return await publishFix(run, built, before)
+    } catch (e) {
+      if (!(e instanceof StageRequired)) throw e
+      opts.log.info(
+        `${opts.registry} refused a direct publish of ${opts.packageName}@${run.fix} and asks for a staged one (E_STAGE_REQUIRED): staging it.`,
+      )
+    }
+  }
+  return stageFix(run, built)
+}
 
+function startRun(opts: RepublishOptions): Run {
+  const { packageName, registry, log } = opts
+  const policy = opts.retry ?? DEFAULT_RETRY
+  const escaped = escapePackageName(packageName)
   // the token is scoped to the registry and stays on its origin (scheme, host and port)
   const client = new RegistryClient({
     registry,
@@ -319,9 +185,7 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
     answered: opts.registryAnswered,
     secondFactor: opts.secondFactor,
   })
-
   const explain = (e: unknown, what: string) => explainError(e, what, packageName, registry)
-
   const readPackument = (): Promise<Packument> =>
     withRetry(
       `reading ${packageName}`,
@@ -338,90 +202,146 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
       }
       throw explain(e, 'Reading')
     })
-
-  const download = async (version: string, manifest: VersionManifest): Promise<{ data: Buffer; integrity: string }> => {
-    const dist = manifest.dist ?? {}
-    const url = typeof dist.tarball === 'string' ? dist.tarball : undefined
-    if (!url || !/^https?:\/\//i.test(url)) {
-      throw new RegistryError(
-        `${packageName}@${version} has no usable tarball URL in the registry (${JSON.stringify(dist.tarball ?? null)}).`,
-        `check the registry; use ${setting('strategy', 'retag')} meanwhile.`,
-      )
-    }
-    const expected = expectedIntegrity(dist)
-    if (!expected) {
-      throw new RegistryError(
-        `${packageName}@${version} has neither dist.integrity nor dist.shasum in the registry: its tarball cannot be verified.`,
-        `use ${setting('strategy', 'retag')} for this version.`,
-      )
-    }
-    const data = await withRetry(
-      `downloading ${packageName}@${version}`,
-      // a full URL: the token goes with it only on the registry's origin, never to another
-      // origin the URL or a redirect names (the bytes are checked against the integrity below)
-      () => client.download(url, `The tarball of ${packageName}@${version}`),
-      policy,
-      log,
-    ).catch((e) => {
-      throw explain(e, 'Downloading the tarball of')
-    })
-    if (!ssri.checkData(data, expected)) {
-      const got = ssri.fromData(data, { algorithms: [ssri.parse(expected, { single: true }).algorithm] }).toString()
-      throw new RegistryError(
-        `The tarball of ${packageName}@${version} (${url}) does not match the integrity the registry gives for it: expected ${expected}, got ${got}. Nothing was published.`,
-        'the download was altered on the way (a proxy or mirror?) or the registry is inconsistent; check the registry and re-run.',
-      )
-    }
-    return { data, integrity: ssri.fromData(data, { algorithms: ['sha512'] }).toString() }
+  const run: Run = {
+    opts,
+    client,
+    policy,
+    fix: fixForwardVersion(opts.bad),
+    readPackument,
+    download: (version, manifest) => download(run, version, manifest),
+    explain,
   }
+  return run
+}
 
-  const before = await readPackument()
-  const versions = before.versions ?? {}
-  if (!versions[bad]) {
-    throw new InputError(
-      'rollback-version',
-      `${packageName}@${bad} does not exist in the registry.`,
-      'give a published version.',
+async function download(
+  run: Run,
+  version: string,
+  manifest: VersionManifest,
+): Promise<{ data: Buffer; integrity: string }> {
+  const { packageName, log } = run.opts
+  const dist = manifest.dist ?? {}
+  const url = typeof dist.tarball === 'string' ? dist.tarball : undefined
+  if (!url || !/^https?:\/\//i.test(url)) {
+    throw new RegistryError(
+      `${packageName}@${version} has no usable tarball URL in the registry (${JSON.stringify(dist.tarball ?? null)}).`,
+      `check the registry; use ${setting('strategy', 'retag')} meanwhile.`,
     )
   }
-  const existing = versions[fix]
-  if (existing) {
-    const note = noteOf(existing)
-    if (!note) {
-      throw new InputError(
-        'strategy',
-        `republish would publish ${packageName}@${fix}, but ${fix} already exists and is not a republish by this tool (probably a real fix).`,
-        `if ${fix} is the fix, point '${channel}' at it with ${setting('strategy', 'retag')}, ${setting('restore-version', fix)} and ${setting('force', 'true')}; otherwise use ${setting('strategy', 'retag')} to move '${channel}' back to ${restore}.`,
-      )
-    }
-    if (note.rollbackOf !== bad || note.restoredFrom !== restore) {
-      throw new InputError(
-        'restore-version',
-        `${packageName}@${fix} already exists as a republish of ${note.restoredFrom} replacing ${note.rollbackOf} (incident ${note.incidentId}), not of ${restore} replacing ${bad}.`,
-        `give ${setting('restore-version', note.restoredFrom)} to finish that rollback, or use ${setting('strategy', 'retag')}.`,
-      )
-    }
-    log.info(
-      `${packageName}@${fix} already republishes ${restore} in place of ${bad} (incident ${note.incidentId}): nothing to publish.`,
+  const expected = expectedIntegrity(dist)
+  if (!expected) {
+    throw new RegistryError(
+      `${packageName}@${version} has neither dist.integrity nor dist.shasum in the registry: its tarball cannot be verified.`,
+      `use ${setting('strategy', 'retag')} for this version.`,
     )
-    const served = await download(fix, existing)
-    const holds = before['dist-tags']?.[channel]
-    return {
-      version: fix,
-      outcome: 'already',
-      integrity: served.integrity,
-      ...(holds !== undefined ? { channelHolds: holds } : {}),
-    }
   }
+  const data = await withRetry(
+    `downloading ${packageName}@${version}`,
+    // a full URL: the token goes with it only on the registry's origin, never to another
+    // origin the URL or a redirect names (the bytes are checked against the integrity below)
+    () => run.client.download(url, `The tarball of ${packageName}@${version}`),
+    run.policy,
+    log,
+  ).catch((e) => {
+    throw run.explain(e, 'Downloading the tarball of')
+  })
+  if (!ssri.checkData(data, expected)) {
+    const got = ssri.fromData(data, { algorithms: [ssri.parse(expected, { single: true }).algorithm] }).toString()
+    throw new RegistryError(
+      `The tarball of ${packageName}@${version} (${url}) does not match the integrity the registry gives for it: expected ${expected}, got ${got}. Nothing was published.`,
+      'the download was altered on the way (a proxy or mirror?) or the registry is inconsistent; check the registry and re-run.',
+    )
+  }
+  return { data, integrity: ssri.fromData(data, { algorithms: ['sha512'] }).toString() }
+}
 
-  const holder = before['dist-tags']?.[channel]
-  if (holder !== undefined && semver.valid(holder) && semver.gt(holder, fix)) {
+/** The fix-forward version exists: ours for the same pair (`already`), else an error. */
+async function existingFix(run: Run, before: Packument): Promise<RepublishResult> {
+  const { packageName, channel, bad, restore, log } = run.opts
+  const fix = run.fix
+  const existing = before.versions?.[fix] as VersionManifest
+  const note = noteOf(existing)
+  if (!note) {
     throw new InputError(
       'strategy',
-      `'${channel}' holds ${holder}, above the fix-forward version ${fix}: publishing ${fix} under '${channel}' would move it backwards.`,
+      `republish would publish ${packageName}@${fix}, but ${fix} already exists and is not a republish by this tool (probably a real fix).`,
+      `if ${fix} is the fix, point '${channel}' at it with ${setting('strategy', 'retag')}, ${setting('restore-version', fix)} and ${setting('force', 'true')}; otherwise use ${setting('strategy', 'retag')} to move '${channel}' back to ${restore}.`,
+    )
+  }
+  if (note.rollbackOf !== bad || note.restoredFrom !== restore) {
+    throw new InputError(
+      'restore-version',
+      `${packageName}@${fix} already exists as a republish of ${note.restoredFrom} replacing ${note.rollbackOf} (incident ${note.incidentId}), not of ${restore} replacing ${bad}.`,
+      `give ${setting('restore-version', note.restoredFrom)} to finish that rollback, or use ${setting('strategy', 'retag')}.`,
+    )
+  }
+  log.info(
+    `${packageName}@${fix} already republishes ${restore} in place of ${bad} (incident ${note.incidentId}): nothing to publish.`,
+  )
+  const served = await run.download(fix, existing)
+  const holds = before['dist-tags']?.[channel]
+  return {
+    version: fix,
+    outcome: 'already',
+    integrity: served.integrity,
+    ...(holds !== undefined ? { channelHolds: holds } : {}),
+  }
+}
+
+/** A channel above the fix-forward version: publishing under it would move it backwards. */
+function checkChannel(run: Run, before: Packument): void {
+  const { channel, bad } = run.opts
+  const holder = before['dist-tags']?.[channel]
+  if (holder !== undefined && semver.valid(holder) && semver.gt(holder, run.fix)) {
+    throw new InputError(
+      'strategy',
+      `'${channel}' holds ${holder}, above the fix-forward version ${run.fix}: publishing ${run.fix} under '${channel}' would move it backwards.`,
       `${holder} is newer than the bad ${bad}; use ${setting('strategy', 'retag')} (it leaves a newer version on the channel and deprecates ${bad}).`,
     )
   }
+}
+
+/**
+ * The fix-forward version staged by this rollback and waiting for its approval (its staged
+ * tarball carries our note for the same pair), or undefined. Staged by someone else: an error.
+ */
+async function stagedByUs(run: Run): Promise<RepublishResult | undefined> {
+  const { packageName, bad, restore, log } = run.opts
+  const items = await withRetry(
+    `listing the staged versions of ${packageName}`,
+    () => listStaged(run.client, packageName),
+    run.policy,
+    log,
+  ).catch((e) => {
+    throw run.explain(e, 'Listing the staged versions of')
+  })
+  const item = items?.find((i) => i.version === run.fix)
+  if (!item) return undefined
+  const note = await stagedNote(run.client, item.stageId).catch((e) => {
+    throw run.explain(e, 'Downloading the staged tarball of')
+  })
+  if (!note || note.rollbackOf !== bad || note.restoredFrom !== restore) {
+    throw new RegistryError(
+      `${packageName}@${run.fix} is staged (stage id ${item.stageId}), but not as this rollback's republish of ${restore} replacing ${bad}.`,
+      `look at it with npm stage view ${item.stageId}; approve it if it is the fix, or reject it (npm stage reject ${item.stageId}) and re-run.`,
+    )
+  }
+  log.info(
+    `${packageName}@${run.fix} is staged already by this rollback (stage id ${item.stageId}) and waits for a maintainer's approval (${approveCommand(item.stageId)}): nothing staged again.`,
+  )
+  return { version: run.fix, outcome: 'staged', integrity: '', stageId: item.stageId, waiting: true }
+}
+
+interface BuiltFix {
+  manifest: Record<string, unknown>
+  tarball: Buffer
+  integrity: string
+}
+
+/** The restore version's tarball, verified, rewritten as the fix-forward version with our note. */
+async function buildFix(run: Run, versions: Record<string, VersionManifest>): Promise<BuiltFix> {
+  const { packageName, bad, restore, incidentId, log } = run.opts
+  const fix = run.fix
   const restoreManifest = versions[restore]
   if (!restoreManifest) {
     throw new InputError(
@@ -430,11 +350,9 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
       'give a published version to restore.',
     )
   }
-
   log.info(`Downloading ${packageName}@${restore} to republish it as ${fix}.`)
-  const source = await download(restore, restoreManifest)
+  const source = await run.download(restore, restoreManifest)
   log.info(`${packageName}@${restore}: tarball verified (${source.integrity}).`)
-
   const note: RepublishNote = { rollbackOf: bad, restoredFrom: restore, incidentId }
   const rewritten = await rewriteTarball(source.data, (pkg) => {
     pkg.version = fix
@@ -451,7 +369,6 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
       `The package.json in ${packageName}@${restore}'s tarball says version ${JSON.stringify(rewritten.original.version)}; republishing its code as ${fix} anyway.`,
     )
   }
-
   // The registry manifest is the tarball's package.json (as `npm publish <tarball>` makes
   // it), plus the source commit the restore version recorded. `tag` would override the
   // dist-tag libnpmpublish writes; the channel decides that.
@@ -460,7 +377,14 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
   if (manifest.gitHead === undefined && typeof restoreManifest.gitHead === 'string')
     manifest.gitHead = restoreManifest.gitHead
   const integrity = ssri.fromData(rewritten.tarball, { algorithms: ['sha512'] }).toString()
+  return { manifest, tarball: rewritten.tarball, integrity }
+}
 
+/** The direct publish, guarded like every channel write (it moves the channel); StageRequired when refused for staging. */
+async function publishFix(run: Run, built: BuiltFix, before: Packument): Promise<RepublishResult> {
+  const { packageName, channel, bad, restore, log } = run.opts
+  const fix = run.fix
+  const { integrity } = built
   log.info(`Publishing ${packageName}@${fix} (the code of ${restore}) under '${channel}' (${integrity}).`)
   const published = (doc: Packument): boolean => {
     const entry = doc.versions?.[fix]
@@ -480,32 +404,33 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
     }
     return true
   }
-  // the publish also moves the channel: guarded like every channel write
-  const expected = 'expected' in opts ? opts.expected : holder
+  const holder = before['dist-tags']?.[channel]
+  const expected = 'expected' in run.opts ? run.opts.expected : holder
   const { state: readBack } = await guardedWrite<Packument>({
     what: `publishing ${packageName}@${fix}`,
     channel,
     wanted: fix,
     expected,
-    read: readPackument,
+    read: run.readPackument,
     holderOf: (d) => d['dist-tags']?.[channel],
     isDone: published,
     isExpected: (d) => d['dist-tags']?.[channel] === expected,
     write: async () => {
-      await client.publish(manifest, rewritten.tarball, {
-        defaultTag: channel,
-        // null: an existing package keeps its access level (public stays public, restricted stays restricted)
-        access: null,
-      })
+      try {
+        // access null: an existing package keeps its access level (public stays public, restricted stays restricted)
+        await run.client.publish(built.manifest, built.tarball, { defaultTag: channel, access: null })
+      } catch (e) {
+        if (asksForStaging(e)) throw new StageRequired()
+        throw e
+      }
     },
-    policy,
+    policy: run.policy,
     log,
-    explain: (e) => explain(e, 'Publishing'),
+    explain: (e) => run.explain(e, 'Publishing'),
     alsoRetry: (e) => statusOf(e) === 409,
   })
-
   // after: what the registry now serves for the new version is what was sent
-  const served = await download(fix, readBack.versions?.[fix] ?? {})
+  const served = await run.download(fix, readBack.versions?.[fix] ?? {})
   if (served.integrity !== integrity) {
     throw new RegistryError(
       `The registry serves ${packageName}@${fix} with integrity ${served.integrity}, not the ${integrity} published.`,
@@ -521,62 +446,49 @@ export async function republish(opts: RepublishOptions): Promise<RepublishResult
   return { version: fix, outcome: 'published', integrity, ...(holds !== undefined ? { channelHolds: holds } : {}) }
 }
 
-/** What ssri should check a tarball against: dist.integrity, else the legacy sha1 shasum. */
-function expectedIntegrity(dist: { integrity?: unknown; shasum?: unknown }): string | undefined {
-  if (typeof dist.integrity === 'string' && dist.integrity.trim() !== '') {
-    const parsed = ssri.parse(dist.integrity)
-    if (parsed && Object.keys(parsed).length > 0) return parsed.toString()
-  }
-  if (typeof dist.shasum === 'string' && /^[0-9a-f]{40}$/i.test(dist.shasum))
-    return ssri.fromHex(dist.shasum.toLowerCase(), 'sha1').toString()
-  return undefined
-}
-
-/** A registry failure as an error that says what to do; never includes the token. */
-function explainError(e: unknown, what: string, pkg: string, registry: string): RollbackError {
-  if (e instanceof RollbackError) return e
-  const err = e as { statusCode?: number; code?: string; message?: string }
-  const status = err.statusCode
-  const code = err.code
-  if (code === 'EOTP') {
-    return new RegistryError(
-      `The registry asks for a second factor (two-factor authentication) to publish with this token: it is a session token from npm login, or a granular token without "Bypass two-factor authentication". Nothing was published.`,
-      `use a granular access token with read and write access to ${pkg} and "Bypass two-factor authentication" ticked (npm announced that from January 2027 such a token may only stage a publish), or publish from the command line, which asks you to approve the write.`,
-      status,
-      code,
+/**
+ * The stage publish (npm stage publish: libnpmpublish with `stage: true`), right after a
+ * fresh read that shows the version neither live nor staged. Its dist-tag is the channel:
+ * npm applies it on the approval (docs npm-stage), which is what the rollback wants then.
+ * Staging moves no channel and installs nothing, so nothing else is guarded by it.
+ */
+async function stageFix(run: Run, built: BuiltFix): Promise<RepublishResult> {
+  const { packageName, channel, restore, registry, log } = run.opts
+  const fix = run.fix
+  if (run.opts.oidc && !run.opts.mayStageWithOidc)
+    throw new RegistryError(
+      `${registry} accepts ${packageName}@${fix} only as a staged publish, and this run has only trusted publishing (OIDC): staging it would leave '${channel}' on the bad version until the approval, because OIDC may not move the dist-tag back. Nothing was written.`,
+      `allow direct publishing for the trusted publisher, or ${setting('npm-token', '<a granular token with "read and write (stage only)">')}, which stages the fix and moves '${channel}' back to ${restore} at once.`,
     )
+  const fresh = await run.readPackument()
+  if (fresh.versions?.[fix]) return existingFix(run, fresh)
+  const waiting = await stagedByUs(run)
+  if (waiting) return waiting
+  log.info(`Staging ${packageName}@${fix} (the code of ${restore}) with tag '${channel}' (${built.integrity}).`)
+  let stageId: string | undefined
+  try {
+    ;({ stageId } = await run.client.publish(built.manifest, built.tarball, {
+      defaultTag: channel,
+      access: null,
+      stage: true,
+    }))
+  } catch (e) {
+    // decided from state: a stage that took effect although the answer failed is found by the listing
+    const found = await stagedByUs(run).catch(() => undefined)
+    if (found) return { ...found, waiting: false, integrity: built.integrity }
+    throw run.explain(e, 'Staging')
   }
-  if (code === 'EPRIVATE') {
-    return new RegistryError(
-      `${what} ${pkg}: the restore version's package.json says "private": true, so it cannot be republished.`,
-      `use ${setting('strategy', 'retag')}.`,
-      status,
-      code,
-    )
+  if (stageId === undefined) {
+    const found = await stagedByUs(run)
+    if (!found)
+      throw new RegistryError(
+        `${registry} accepted the staged publish of ${packageName}@${fix} but named no stage id, and its staging list does not show it.`,
+        `look with npm stage list ${packageName}, then re-run.`,
+      )
+    stageId = found.stageId as string
   }
-  if (status === 401) {
-    return new RegistryError(
-      `${registry} rejected the token (401 Unauthorized).`,
-      `check that ${settingName('npm-token')} holds a current token for this registry (not expired or revoked).`,
-      status,
-      code,
-    )
-  }
-  if (status === 403) {
-    return new RegistryError(
-      `${registry} refused: ${what.toLowerCase()} ${pkg} (403 Forbidden)${err.message ? `: ${firstLine(err.message)}` : ''}.`,
-      `the token needs publish rights on ${pkg} (a granular token with "Read and write" on the package or scope; with 2FA on the account, "Bypass two-factor authentication"); a 403 on publish can also mean the version was published and unpublished before (npm never reuses a version): use ${setting('strategy', 'retag')} then.`,
-      status,
-      code,
-    )
-  }
-  const detail = status ? `HTTP ${status}` : (code ?? 'network error')
-  return new RegistryError(
-    `${what} ${pkg} on ${registry} failed: ${detail}${err.message ? ` (${firstLine(err.message)})` : ''}.`,
-    isRetryable(e)
-      ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe: it finds what was already published).'
-      : 'see the registry message above.',
-    status,
-    code,
+  log.info(
+    `Staged ${packageName}@${fix} (stage id ${stageId}): it becomes installable when a maintainer approves it (${approveCommand(stageId)}).`,
   )
+  return { version: fix, outcome: 'staged', integrity: built.integrity, stageId }
 }

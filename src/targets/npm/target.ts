@@ -611,7 +611,17 @@ export class NpmTarget implements Target {
     channel: string
     incidentId: string
     expected?: string
-  }): Promise<{ version: string; outcome: 'published' | 'already'; channelHolds?: string }> {
+    /** republish-stage: stage the version (npm stage publish) instead of publishing it */
+    stage?: boolean
+  }): Promise<{
+    version: string
+    /** staged: waiting for a maintainer's approval (npm stage approve <stageId>) */
+    outcome: 'published' | 'already' | 'staged'
+    channelHolds?: string
+    stageId?: string
+    /** staged by an earlier run: nothing staged now */
+    waiting?: boolean
+  }> {
     // its own reads and writes come between any earlier read and the next write
     this.forget()
     const { packageName, registry, log, timeoutMs, userAgent } = this.options
@@ -629,6 +639,8 @@ export class NpmTarget implements Target {
       userAgent,
       registryAnswered,
       secondFactor: this.options.secondFactor,
+      // trusted publishing may stage, but then nothing could move the channel back: refused there
+      ...(this.options.oidc ? { oidc: true } : {}),
       ...args,
     })
   }
