@@ -169,6 +169,9 @@ export function buildRecord(
       ? { verification: JSON.parse(JSON.stringify(result.verification)) as NonNullable<IncidentRecord['verification']> }
       : {}),
     ...(result.handoff ? { handoff: handoffPlanOf(result, ctx) } : {}),
+    ...(result.staged
+      ? { staged: { version: result.staged.version, stageId: result.staged.stageId, command: result.staged.command } }
+      : {}),
   }
 }
 

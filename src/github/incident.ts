@@ -162,6 +162,16 @@ export interface IncidentRecord {
   verification?: IncidentVerification
   /** a hand-off: the exact plan a maintainer's resume performs (the first hand-off's stays) */
   handoff?: HandoffPlan
+  /** strategy republish, staged: the fix-forward version waiting for a maintainer's approval (the latest run's; absent once live) */
+  staged?: StagedFix
+}
+
+/** A fix-forward version staged (npm stage publish), and the command that approves it. */
+export interface StagedFix {
+  version: string
+  stageId: string
+  /** `npm stage approve <stageId>` */
+  command: string
 }
 
 /** The health endpoint and npm's channels as installers read them, after the writes. */

@@ -11,6 +11,7 @@ import {
   type IncidentRecord,
   type IncidentRun,
   type IncidentVerification,
+  type StagedFix,
 } from './incident.js'
 
 const RECORD_RE = /<!-- release-rollback:record ([A-Za-z0-9+/=\s]*?) -->/g
@@ -133,6 +134,14 @@ function impactOf(v: unknown): Impact | undefined {
 }
 
 const KINDS = ['npm', 'docker', 'helm', 'git-tag']
+
+/** A staged fix-forward version rebuilt field by field, or undefined when it is missing or malformed. */
+function stagedOf(v: unknown): StagedFix | undefined {
+  const o = v as Record<string, unknown>
+  if (!o || typeof o !== 'object' || Array.isArray(o) || ![o.version, o.stageId, o.command].every(isString))
+    return undefined
+  return { version: o.version as string, stageId: o.stageId as string, command: o.command as string }
+}
 
 /** A hand-off's plan rebuilt field by field, or undefined when it is missing or malformed. */
 function handoffOf(v: unknown): HandoffPlan | undefined {
@@ -338,6 +347,7 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
     impact: impactOf(o.impact),
     verification: parseVerification(o.verification),
     handoff: handoffOf(o.handoff),
+    staged: stagedOf(o.staged),
   }
   return JSON.parse(JSON.stringify(record)) as IncidentRecord // drops the undefined fields
 }
@@ -416,8 +426,11 @@ export function mergeRecord(existing: IncidentRecord | undefined, current: Incid
     verification: mergeVerification(base.verification, current.verification),
     // the plan the first hand-off left stays: a resume performs exactly it
     handoff: base.handoff ?? current.handoff,
+    // staged: the state now (a run after the approval finds the fix live and drops it)
+    staged: current.staged,
   }
   if (carried.handoff === undefined) delete carried.handoff
+  if (carried.staged === undefined) delete carried.staged
   if (carried.deprecationMessage === undefined) delete carried.deprecationMessage
   if (carried.deprecationBefore === undefined) delete carried.deprecationBefore
   if (carried.deprecationSkipped === undefined) delete carried.deprecationSkipped

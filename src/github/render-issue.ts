@@ -8,6 +8,7 @@ import { issueMarker, OVERRIDE_LABEL, runMarker } from './markers.js'
 import { encodeRecord } from './record.js'
 import { awaitsMaintainer, renderHandoff } from './render-handoff.js'
 import { protectionTable, strategyNote } from './protection.js'
+import { awaitsApproval, renderStaged, stagedHeadline } from './render-staged.js'
 import {
   code,
   fenced,
@@ -50,6 +51,8 @@ export function issueTitle(r: IncidentRecord): string {
 function headline(r: IncidentRecord): string {
   const status = lastRun(r)?.status
   const bad = code(r.rollbackVersion)
+  // staged fix-forward version (issue 21 §1): users are protected, the fix waits for its approval
+  if (awaitsApproval(r)) return stagedHeadline(r)
   if (status === 'awaiting-approval') {
     const dep = r.deprecationMessage === undefined ? '' : ` and deprecate ${bad}`
     return `⏳ **Handed off: nothing was written to the registry yet.** The plan: point ${code(r.channel)} at ${code(r.restoreVersion)}${dep}, by the maintainer's command below.`
@@ -149,6 +152,7 @@ export function renderIssueBody(r: IncidentRecord, ctx: RunContext, links: { rep
       : `## 🔙 Rolled back ${code(`${r.packageName}@${r.rollbackVersion}`)} → ${code(r.restoreVersion)} on ${code(r.channel)}`,
     headline(r),
     ...renderHandoff(r, '###'),
+    ...renderStaged(r, '###'),
     table(['Incident', code(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
     ...(r.packages && r.packages.length > 1 ? [`### Packages\n${packagesTable(r)}`] : []),
     ...(r.impact ? [renderImpact(r.impact, '###')] : []),
@@ -174,6 +178,7 @@ export function renderRerunComment(r: IncidentRecord, ctx: RunContext, run: Inci
       : `Nothing needed changing: the registry was already rolled back (${code(r.channel)} → ${code(r.tagsAfter[r.channel])}).`,
   ]
   if (run.status === 'partial') parts.push('⚠️ Still partial: re-run again; it completes only what is missing.')
+  parts.push(...renderStaged(r, '####'))
   return parts.join('\n\n') + '\n'
 }
 

@@ -9,6 +9,7 @@ import { protectionTable, strategyNote } from './protection.js'
 import { encodeRecord } from './record.js'
 import { code, formatTime, isNpm, lastRun, link, packagesTable, safeUrl, who } from './render-parts.js'
 import { renderHandoff } from './render-handoff.js'
+import { renderStaged } from './render-staged.js'
 import { issueUrl } from './urls.js'
 
 const NOTES_START = '<!-- release-rollback:notes-start (everything until notes-end is yours: a re-run keeps it) -->'
@@ -164,6 +165,7 @@ export function renderReport(r: IncidentRecord, ctx: RunContext, previous?: stri
     `# Rollback of ${code(`${r.packageName}@${r.rollbackVersion}`)}`,
     table(['Incident', code(r.incidentId)], header),
     ...renderHandoff(r, '##'),
+    ...renderStaged(r, '##'),
     `## Timeline (UTC)\n${timeline(r)}`,
     ...(r.impact ? [renderImpact(r.impact, '##')] : []),
     ...(r.packages && r.packages.length > 1 ? [`## Packages\n${packagesTable(r)}`] : []),
