@@ -141,3 +141,24 @@ describe('the CLI with --strategy republish --republish-stage', () => {
     expect(front.requests.slice(from).filter((r) => r.method !== 'GET' && r.method !== 'HEAD')).toEqual([])
   })
 })
+
+describe('undo by incident id while the fix is staged', () => {
+  it('puts the channel back on the bad version and clears the deprecation the staged run wrote', async () => {
+    const name = await fixture()
+    const env = { NPM_TOKEN: front.token('granular-bypass'), GITHUB_TOKEN: GH_TOKEN, GITHUB_API_URL: github.url }
+    const first = await cli(args(name, '--republish-stage', '--repo', 'acme/widget'), { env })
+    expect(first.code).toBe(5)
+    const id = checked(first.stdout).incidentId as string
+    const undo = await cli(
+      ['--undo', '--incident-id', id, '--registry', front.url, '--repo', 'acme/widget', '--yes', '--json'],
+      { env },
+    )
+    const s = JSON.parse(await snapshot(registry, name)) as {
+      distTags: Record<string, string>
+      deprecated: Record<string, string | null>
+    }
+    expect(s.distTags.latest).toBe('1.2.3')
+    expect(s.deprecated['1.2.3'] ?? '').toBe('')
+    expect(undo.code).toBe(0)
+  })
+})

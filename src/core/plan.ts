@@ -426,7 +426,8 @@ export function planUndo(req: PlanRequest, state: PackageState): Plan {
   const restored = restore as string
   // what the rollback wrote to the channel: as recorded, or rebuilt from the inputs
   const wrote = record?.wrote ?? (req.strategy === 'republish' ? fixForwardVersion(bad) : restored)
-  const republish = req.strategy === 'republish' || wrote !== restored ? { version: wrote, from: restored } : undefined
+  // (a record of a staged fix: the channel was written the restore version, nothing republished live)
+  const republish = wrote !== restored ? { version: wrote, from: restored } : undefined
   // where the incident found the channel: the record says (a forced rollback found something else); without one, the bad version
   const found = record ? record.previousVersion : bad
   const current = state.distTags[req.channel]

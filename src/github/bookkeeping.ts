@@ -82,6 +82,16 @@ function deprecationBeforeOf(plan: Plan | undefined): string | undefined {
 }
 
 /** The incident as the issue and the report record it: one record, a row per target. */
+/**
+ * The deprecation message a target's run wrote (an undo removes exactly it): while the fix
+ * is staged, the one naming the restore version (src/incident/run.ts, whileStaged).
+ */
+function writtenMessage(t: TargetRun): string | undefined {
+  const d = t.plan?.deprecation
+  if (!d || !('message' in d)) return undefined
+  return t.staged && d.kind === 'deprecate' && d.whileStaged !== undefined ? d.whileStaged : d.message
+}
+
 export function buildRecord(
   result: IncidentResult,
   inputs: Pick<RollbackInputs, 'reason' | 'restoreVersion'>,
@@ -95,10 +105,7 @@ export function buildRecord(
   const plan = first.plan
   const restores = [...new Set(affected.map((t) => t.plan?.restoreVersion).filter((v): v is string => Boolean(v)))]
   // a target whose registry has no deprecate deprecated nothing: the record does not claim it
-  const deprecation = affected
-    .filter((t) => !t.cannotRetire)
-    .map((t) => t.plan?.deprecation)
-    .find((d) => d && d.kind !== 'off')
+  const retired = affected.filter((t) => !t.cannotRetire).find((t) => t.plan && t.plan.deprecation.kind !== 'off')
   const deprecationSkipped = affected.find((t) => t.cannotRetire)?.cannotRetire
   const republished = affected.map((t) => t.plan?.republish?.version).find(Boolean)
   // an undo that changed something is recorded as its own status; a repeated one stays already-done (the no-op rule)
@@ -119,7 +126,7 @@ export function buildRecord(
     rollbackVersion: result.rollbackVersion,
     restoreVersion: restores.length === 1 ? restores[0] : (inputs.restoreVersion ?? 'last known good of each'),
     previousVersion: several ? undefined : plan?.undo ? plan.foundVersion : plan?.previousVersion,
-    deprecationMessage: deprecation && 'message' in deprecation ? deprecation.message : undefined,
+    deprecationMessage: retired ? writtenMessage(retired) : undefined,
     ...(!several && deprecationBeforeOf(plan) !== undefined ? { deprecationBefore: deprecationBeforeOf(plan) } : {}),
     ...(deprecationSkipped ? { deprecationSkipped } : {}),
     tagsBefore: several ? {} : (first.before?.distTags ?? {}),
@@ -139,7 +146,7 @@ export function buildRecord(
             previousVersion: t.plan?.undo ? t.plan.foundVersion : t.plan?.previousVersion,
             restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
             // the message this tool wrote on this target (an undo compares with it)
-            ...(t.plan && 'message' in t.plan.deprecation ? { deprecationMessage: t.plan.deprecation.message } : {}),
+            ...(writtenMessage(t) !== undefined ? { deprecationMessage: writtenMessage(t) } : {}),
             ...(deprecationBeforeOf(t.plan) !== undefined ? { deprecationBefore: deprecationBeforeOf(t.plan) } : {}),
             outcome: errorOf(t) ? `${t.outcome}: ${errorOf(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome,
           })),

@@ -165,7 +165,8 @@ export function recordProblems(r: IncidentRecord, o: RecordCheckOptions = {}): s
       ) === r.incidentId
     )
       problems.push(`${what}: it restored ${shown(t.restoreVersion)}, but the incident restored ${asked}.`)
-    const wrote = r.strategy === 'republish' ? fixForwardVersion(bad) : t.restoreVersion
+    // staged (issue 21 §1): the channel went to the restore version while the fix waits for its approval
+    const wrote = r.strategy === 'republish' && r.staged === undefined ? fixForwardVersion(bad) : t.restoreVersion
     if (t.wrote !== wrote)
       problems.push(
         `${what}: the rollback wrote ${shown(t.wrote)} there by the record, but a ${r.strategy} of ${bad} writes ${wrote}.`,

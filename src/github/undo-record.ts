@@ -47,7 +47,8 @@ export function recordedIncident(r: IncidentRecord, source: string): RecordedInc
       name: r.packageName,
       channel: r.channel,
       previousVersion: r.previousVersion,
-      wrote: r.republishedVersion ?? r.restoreVersion,
+      // while the fix is staged, the channel was pointed at the restore version (the fix is not live)
+      wrote: r.staged ? r.restoreVersion : (r.republishedVersion ?? r.restoreVersion),
       restoreVersion: r.restoreVersion,
       deprecationMessage: r.deprecationMessage,
       ...(r.deprecationBefore !== undefined ? { deprecationBefore: r.deprecationBefore } : {}),
