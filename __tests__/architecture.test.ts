@@ -5,7 +5,7 @@
 // runs the same rules on a made-up folder to show that each one can fail.
 import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -76,6 +76,14 @@ describe('the import graph of src/', () => {
 
   it('breaks no other rule', () => {
     expect(violations.every((v) => ['no-circular', 'core-imports-only-core'].includes(v.rule.name))).toBe(true)
+  })
+
+  it('keeps no file at src/ but the two entry shims (everything else lives in its folder)', () => {
+    const loose = readdirSync(join(root, 'src'), { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort()
+    expect(loose).toEqual(['cli.ts', 'index.ts'])
   })
 })
 

@@ -435,6 +435,7 @@ const MAX_DISPATCH_INPUTS = 25
  * form is full (MAX_DISPATCH_INPUTS). A dispatched run passes '' for them: the action's default.
  */
 const NOT_DISPATCH_INPUTS: Record<string, string> = {
+  'republish-stage': 'fix-forward under staged publishing: the form is full; callers (workflow_call) set it',
   'verify-url': 'verify after: the form is full; callers (workflow_call) set it',
   'verify-field': 'verify after: the form is full; callers (workflow_call) set it',
   'verify-timeout': 'verify after: the form is full; callers (workflow_call) set it',

@@ -39,6 +39,8 @@ const OUTPUTS = [
   'restored-revision',
   'new-revision',
   'republished-version',
+  'staged-version',
+  'stage-id',
   'packages',
   'targets',
 ]
@@ -83,6 +85,8 @@ describe('dist/index.js, run as the runner runs it', () => {
       'restored-revision': '',
       'new-revision': '',
       'republished-version': '',
+      'staged-version': '',
+      'stage-id': '',
       packages: '',
       targets: JSON.stringify([
         {
