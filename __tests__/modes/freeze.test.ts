@@ -450,6 +450,29 @@ describe('freeze-check against issues real rollbacks opened', () => {
     // the release pipeline checks with the workflow token
     const check = await freezeCheck({ package: '@acme/by-alice', 'fail-if-frozen': 'false' })
     expect(check.outputs).toEqual({ frozen: 'true', 'freeze-issue-url': url })
+
+    // an undo by id with the workflow token (no report committed): it finds alice's issue by its
+    // own verified record, closes it, and the freeze lifts; mallory's copy (no access) is not taken
+    const issue = github.state.issues.find((i) => i.html_url === url)
+    const id = (JSON.parse(stdout) as { incidentId: string }).incidentId
+    expect(id).toMatch(/^rr-[0-9a-f]{16}$/)
+    await as('ghp_mallory').rest.issues.create({
+      owner: 'acme',
+      repo: 'widget',
+      title: issue?.title ?? '',
+      body: issue?.body ?? '',
+      labels: ['rollback'],
+    })
+    const issues = github.state.issues.length
+    const undo = await runAction(
+      { undo: 'true', 'incident-id': id, registry: registry.url, 'npm-token': registry.token, 'github-token': TOKEN },
+      { env: env() },
+    )
+    expect(undo.outputs.status).toBe('completed')
+    expect(github.state.issues).toHaveLength(issues)
+    expect(github.state.issues.find((i) => i.html_url === url)?.state).toBe('closed')
+    expect(github.state.issues.filter((i) => i.user === 'mallory').every((i) => i.state === 'open')).toBe(true)
+    expect((await freezeCheck({ package: '@acme/by-alice', 'fail-if-frozen': 'false' })).outputs.frozen).toBe('false')
   })
 
   it("a rollback with another app's token freezes the pipeline; an outsider's copy of its record does not", async () => {

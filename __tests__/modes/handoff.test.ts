@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { main } from '../../src/cli/main.js'
-import { parseReportRecord } from '../../src/github/record.js'
+import { encodeRecord, parseReportRecord } from '../../src/github/record.js'
 import type { IncidentRecord } from '../../src/github/incident.js'
 import { gitCheckout } from '../support/cli-in-process.js'
 import { publishPackage, setDistTag, snapshot } from '../support/fixtures.mjs'
@@ -243,6 +243,34 @@ describe('the hand-off (built action) and the resume (command line)', () => {
       expect(moved.code).toBe(1)
       expect(moved.out).toMatch(/refused/)
       expect(moved.writes).toEqual([])
+    } finally {
+      await github.stop()
+    }
+  })
+
+  it('resume of a record that fails the record check (restore version edited in the report and the issue): refused, nothing written anywhere', async () => {
+    expect(built).toBe(true)
+    const name = await fixture()
+    await publishPackage(registry, name, ['1.2.1'], { distTags: { latest: '1.2.3' } })
+    const github = await standin()
+    try {
+      const handoff = await action(github, name, { handoff: 'true' })
+      expect(handoff.outputs.status).toBe('awaiting-approval')
+      const id = handoff.outputs['incident-id']
+      const record = reportRecord(github)
+      const forged = encodeRecord({ ...record, restoreVersion: '1.2.1' })
+      for (const f of Object.values(github.state.files.main ?? {}))
+        f.content = f.content.replace(/<!-- release-rollback:record [^ ]+ -->/, forged)
+      for (const i of github.state.issues)
+        i.body = (i.body ?? '').replace(/<!-- release-rollback:record [^ ]+ -->/, forged)
+      const before = await snapshot(registry, name)
+      const ghBefore = githubWrites(github)
+      const refused = await resume(github, id, front.token('session'))
+      expect(refused.code).toBe(2)
+      expect(refused.out).toMatch(/fails the check an undo makes before it acts, so nothing was changed/)
+      expect(refused.writes).toEqual([])
+      expect(await snapshot(registry, name)).toBe(before)
+      expect(githubWrites(github)).toBe(ghBefore)
     } finally {
       await github.stop()
     }

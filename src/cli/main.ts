@@ -895,6 +895,14 @@ async function resume(io: CliIO, args: string[]): Promise<number> {
       EXIT.badInput,
       `${id}: no record of this incident was found in ${values.repo} (the reports under ${values['report-dir'] ?? 'incidents'}/, the tracking issues): nothing was changed. Check the id and --repo (and --report-dir, --report-branch, --issue-labels if the workflow set them).`,
     )
+  // the record check an undo makes (src/github/record-check.ts): a record that fails is refused, nothing written
+  // (the template is not known to a resume: its deprecation messages are checked as plain text only)
+  try {
+    const { requireVerifiedRecord } = await import('../github/record-check.js')
+    requireVerifiedRecord(found.record, found.source, { anyTemplate: true })
+  } catch (e) {
+    return fail(e instanceof InputError ? EXIT.badInput : EXIT.failed, errorMessage(e))
+  }
   const state = resumeState(found.record)
   if (state.kind === 'no-handoff')
     return fail(

@@ -6,6 +6,7 @@
 import type { Logger } from '../core/retry.js'
 import { ghMessage, ghStatus, type GitHubClient, type RepoRef } from './client.js'
 import { hasMarker } from './markers.js'
+import { carriesOwnRecord } from './record-check.js'
 
 export interface TrackedIssue {
   number: number
@@ -75,6 +76,8 @@ interface Candidate {
   url: string
   open: boolean
   user?: Author
+  body?: string | null
+  author_association?: string
 }
 
 /** Every issue carrying the marker, whoever opened it; open ones first, then by number (the canonical one first). */
@@ -93,6 +96,8 @@ async function issuesByMarker(gh: GitHubClient, repo: RepoRef, label: string, ma
         url: i.html_url,
         open: i.state === 'open',
         user: i.user ? { login: i.user.login, type: i.user.type } : undefined,
+        body: i.body,
+        author_association: i.author_association,
       })
     }
   }
@@ -108,6 +113,13 @@ async function issuesByMarker(gh: GitHubClient, repo: RepoRef, label: string, ma
  * as github-actions[bot]) and only for an issue a bot opened: then a re-run with the team's
  * own app token comments on its issue instead of opening another. A person's issue is never
  * adopted this way.
+ *
+ * Last, a candidate carrying its own verified record (src/github/record-check.ts
+ * carriesOwnRecord: opened by someone who may write to the repository or an app's bot, its
+ * record passing the check under its own marker), the issues the release freeze counts: an
+ * undo with the workflow token then closes the issue a person's token opened on the command
+ * line (no report committed) instead of opening and closing a new one while the freeze stays.
+ * An outsider's copy, or a record that fails the check, is never taken.
  */
 export async function findIssueByMarker(
   gh: GitHubClient,
@@ -124,7 +136,8 @@ export async function findIssueByMarker(
     candidates.find((i) => isAuthor(i.user, me)) ??
     (me.assumed || adoptRecordedBot
       ? candidates.find((i) => i.number === recorded && i.user?.type === 'Bot' && i.user.login.endsWith('[bot]'))
-      : undefined)
+      : undefined) ??
+    candidates.find((i) => carriesOwnRecord(i))
   return first ? { number: first.number, url: first.url } : undefined
 }
 

@@ -32,6 +32,8 @@ import { fixForwardVersion, incidentId } from '../core/plan.js'
 import { HELM_CHANNEL } from '../targets/helm/config.js'
 import { parseTargets } from '../targets/spec.js'
 import type { IncidentRecord } from './incident.js'
+import { hasMarker, issueMarker } from './markers.js'
+import { parseReportRecord } from './record.js'
 import { recordedIncident } from './undo-record.js'
 
 export interface RecordCheckOptions {
@@ -200,4 +202,35 @@ export function requireVerifiedRecord(r: IncidentRecord, source: string, o: Reco
     `the record of ${id} (${source}) fails the check an undo makes before it acts, so nothing was changed: ${problems.slice(0, 3).join(' ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`,
     'check who edited the record (the issue body and comments, the report and its branch); if the rollback was yours and its record is damaged, undo by hand: npm dist-tag add <package>@<bad version> <channel>, and npm deprecate <package>@<bad version> "" (or the message it had before), or undo with the same settings as the rollback (its versions and targets) instead of incident-id.',
   )
+}
+
+/**
+ * The associations of an author who may write to the repository (GitHub's author_association;
+ * CONTRIBUTOR, FIRST_TIMER, FIRST_TIME_CONTRIBUTOR, MANNEQUIN and NONE may not):
+ * https://docs.github.com/en/graphql/reference/enums#commentauthorassociation
+ */
+const WRITERS = ['OWNER', 'MEMBER', 'COLLABORATOR']
+
+/** An issue as the list endpoint gives it, reduced to what carriesOwnRecord reads. */
+export interface IssueAuthored {
+  body?: string | null
+  user?: { login: string; type?: string } | null
+  author_association?: string
+}
+
+/**
+ * An issue the tool opened with a token other than the one now asking (a person's token on
+ * the command line, another app's or the workflow's): its author may write to the repository
+ * (a person with OWNER/MEMBER/COLLABORATOR, or an app's bot, which only an installation on
+ * the repository can be; app bots' author_association is not documented, so `type: Bot`
+ * decides) and its body carries a record that passes the record check under its own marker.
+ * The release freeze counts such issues (src/freeze.ts) and the tracking issue's look-up
+ * falls back to them (src/github/issue.ts findIssueByMarker).
+ */
+export function carriesOwnRecord(issue: IssueAuthored): boolean {
+  const writer = issue.user?.type === 'Bot' || WRITERS.includes(issue.author_association ?? '')
+  if (!writer) return false
+  const record = parseReportRecord(issue.body ?? '')
+  if (!record || !hasMarker(issue.body, issueMarker(record.incidentId))) return false
+  return recordProblems(record, { anyTemplate: true }).length === 0
 }

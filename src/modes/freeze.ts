@@ -16,14 +16,16 @@
 import { InputError } from '../core/errors.js'
 import type { GitHubClient, RepoRef } from '../github/client.js'
 import { isAuthor, tokenIdentity, WORKFLOW_BOT, type Identity } from '../github/issue.js'
-import { hasMarker, issueMarker, OVERRIDE_LABEL } from '../github/markers.js'
+import { OVERRIDE_LABEL } from '../github/markers.js'
 import { parseReportRecord } from '../github/record.js'
-import { recordProblems } from '../github/record-check.js'
+import { carriesOwnRecord } from '../github/record-check.js'
 import { packageNameFromWorkspace, parseBoolean, type InputReader } from '../config/inputs.js'
 import { currentDialect } from '../core/settings.js'
 
 /** The label that lifts the freeze while the issue stays open. */
 export { OVERRIDE_LABEL }
+/** moved to src/github/record-check.ts (the tracking issue's look-up uses it too) */
+export { carriesOwnRecord }
 
 /** Any incident's marker (the incident id is not known to a release pipeline). */
 const INCIDENT_MARKER = /<!-- release-rollback:incident=[A-Za-z0-9._-]+ -->/
@@ -54,26 +56,6 @@ export interface IssueLike {
   author_association?: string
   labels?: Array<string | { name?: string | null }>
   pull_request?: unknown
-}
-
-/**
- * The associations of an author who may write to the repository (GitHub's author_association;
- * CONTRIBUTOR, FIRST_TIMER, FIRST_TIME_CONTRIBUTOR, MANNEQUIN and NONE may not):
- * https://docs.github.com/en/graphql/reference/enums#commentauthorassociation
- */
-const WRITERS = ['OWNER', 'MEMBER', 'COLLABORATOR']
-
-/**
- * An issue the tool opened with a token other than the workflow's: its author may write to
- * the repository (a person, or an app's bot, which only an installation on the repository can
- * be) and its body carries a record that passes the record check under its own marker.
- */
-export function carriesOwnRecord(issue: Pick<IssueLike, 'body' | 'user' | 'author_association'>): boolean {
-  const writer = issue.user?.type === 'Bot' || WRITERS.includes(issue.author_association ?? '')
-  if (!writer) return false
-  const record = parseReportRecord(issue.body ?? '')
-  if (!record || !hasMarker(issue.body, issueMarker(record.incidentId))) return false
-  return recordProblems(record, { anyTemplate: true }).length === 0
 }
 
 /** A value rendered by code() (a code span) or inert() (escaped), back to its text. */
