@@ -24,3 +24,8 @@ export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
 }
+
+/** A word a shell takes as one argument (package names from before 2017 may hold ' ( ) ! * ~). */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9@._/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
+}

@@ -62,10 +62,7 @@ export function fenced(info: string, content: string): string {
   return `${fence}${info}\n${content}\n${fence}`
 }
 
-/** A word a shell takes as one argument (package names from before 2017 may hold ' ( ) ! * ~). */
-export function shellWord(word: string): string {
-  return /^[A-Za-z0-9@._/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
-}
+export { shellWord } from '../core/markdown.js'
 
 export const lastRun = (r: IncidentRecord): IncidentRun | undefined => r.runs[r.runs.length - 1]
 

@@ -122,7 +122,7 @@ function createTargetFor(
       channel: inputs.channel,
     }
   }
-  const one = { ...inputs, target: spec.kind, targets: [spec] }
+  const one = { ...inputs, target: spec.kind as RollbackInputs['target'], targets: [spec] }
   const { target, extras } = createTarget(one, get, log, userAgent, hooks)
   const name = spec.kind === 'helm' ? helmName(spec.name, get) : spec.name
   return { target, extras, name, channel: spec.kind === 'helm' ? HELM_CHANNEL : inputs.channel }

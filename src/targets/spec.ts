@@ -9,13 +9,12 @@
 // own parser and normalised (docker:nginx is docker.io/library/nginx), so a target listed
 // twice under two spellings is refused like any other duplicate.
 import { InputError } from '../core/errors.js'
-import { parseImage } from './docker/image.js'
-import { parseGitTagName } from './git-tag/config.js'
-import { parseHelmTargetName } from './helm/config.js'
-import { parsePackageName } from './npm/config.js'
+import { KIND_NAMES, kindOf } from './registry.js'
 
-export const TARGET_KINDS = ['npm', 'docker', 'helm', 'git-tag'] as const
-export type TargetSpecKind = (typeof TARGET_KINDS)[number]
+/** The kinds' names (src/targets/registry.ts is their one list). */
+export const TARGET_KINDS = KIND_NAMES
+/** A kind's name; src/targets/registry.ts lists them. */
+export type TargetSpecKind = string
 
 /** One target of an incident: its kind and its name, normalised by its adapter. */
 export interface TargetSpec {
@@ -34,18 +33,7 @@ const EXAMPLES = 'npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod or git
 
 /** A name checked (and normalised) by its adapter's parser; throws an InputError naming `input`. */
 function parseName(kind: TargetSpecKind, name: string, input: string): string {
-  switch (kind) {
-    case 'npm':
-      return parsePackageName(input, name)
-    case 'docker':
-      return parseImage(name).name
-    case 'helm': {
-      const h = parseHelmTargetName(input, name)
-      return h.namespace ? `${h.namespace}/${h.release}` : h.release
-    }
-    case 'git-tag':
-      return parseGitTagName(input, name)
-  }
+  return kindOf(kind).parseName(input, name)
 }
 
 /**
@@ -65,7 +53,7 @@ export function parseTargets(raw: string, input = 'targets'): TargetSpec[] {
     if (colon <= 0)
       throw new InputError(input, `${where} has no kind.`, `write each target as kind:name, such as ${EXAMPLES}.`)
     const kind = line.slice(0, colon).trim().toLowerCase()
-    if (!(TARGET_KINDS as readonly string[]).includes(kind)) {
+    if (!TARGET_KINDS.includes(kind)) {
       throw new InputError(
         input,
         `${where}: ${JSON.stringify(kind.slice(0, 40))} is not a target kind.`,
