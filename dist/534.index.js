@@ -52,15 +52,15 @@ function renderHandoff(r, level) {
         (0,render_parts/* code */.aY)(t.channel),
         (0,render_parts/* code */.aY)(t.expected, '_(no such channel)_'),
         (0,render_parts/* code */.aY)(t.restore),
-        t.deprecationMessage === undefined ? '_(none)_' : (0,markdown/* inert */.t)(t.deprecationMessage),
+        t.deprecationMessage === undefined ? '_(none)_' : (0,markdown/* inert */.tJ)(t.deprecationMessage),
     ]);
     const waiting = awaitsMaintainer(r);
     return [
         [
             `${level} ${waiting ? '⏳ Waiting for a maintainer' : 'Handed off to a maintainer'}`,
-            `${waiting ? 'Nothing was written to the registry.' : 'The action wrote nothing to the registry; a maintainer ran the plan below.'} Why: ${(0,markdown/* inert */.t)(h.reason)}`,
+            `${waiting ? 'Nothing was written to the registry.' : 'The action wrote nothing to the registry; a maintainer ran the plan below.'} Why: ${(0,markdown/* inert */.tJ)(h.reason)}`,
             '',
-            (0,markdown/* table */.M)(['Target', 'Channel', 'Must still hold', 'Goes to', 'Deprecation of the bad version'], rows),
+            (0,markdown/* table */.tp)(['Target', 'Channel', 'Must still hold', 'Goes to', 'Deprecation of the bad version'], rows),
             '',
             `Registry: ${(0,render_parts/* code */.aY)(h.registry)}`,
             ...(waiting
@@ -383,7 +383,7 @@ function protectionTable(r) {
         restoreVersion: r.restoreVersion,
         deprecated: r.deprecationMessage !== undefined,
     }).map((p) => [p.installer, PROTECTION_LABEL[p.protected], p.why]);
-    return (0,markdown/* table */.M)(['Installer', 'Protected', 'Why'], rows);
+    return (0,markdown/* table */.tp)(['Installer', 'Protected', 'Why'], rows);
 }
 
 ;// CONCATENATED MODULE: ./src/github/render-staged.ts
@@ -479,7 +479,7 @@ function headline(r) {
     const dep = r.deprecationMessage !== undefined
         ? `${bad} is deprecated`
         : r.deprecationSkipped
-            ? `${bad} is NOT deprecated: ${(0,markdown/* inert */.t)(r.deprecationSkipped)}`
+            ? `${bad} is NOT deprecated: ${(0,markdown/* inert */.tJ)(r.deprecationSkipped)}`
             : `${bad} is not deprecated (deprecation was off)`;
     return `**${tag}; ${dep}.**`;
 }
@@ -490,8 +490,8 @@ function summaryRows(r, ctx, reportUrl) {
         ['Bad version', (0,render_parts/* code */.aY)(r.rollbackVersion)],
         ['Restored version', (0,render_parts/* code */.aY)(r.restoreVersion)],
         [`${(0,render_parts/* code */.aY)(r.channel)} before the rollback`, (0,render_parts/* code */.aY)(r.previousVersion, '_(tag did not exist)_')],
-        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : (0,markdown/* inert */.t)(r.deprecationMessage)],
-        ['Severity', `**${(0,markdown/* inert */.t)(r.severity)}**`],
+        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : (0,markdown/* inert */.tJ)(r.deprecationMessage)],
+        ['Severity', `**${(0,markdown/* inert */.tJ)(r.severity)}**`],
         ['Run by', (0,render_parts/* who */.dp)(ctx.actor, ctx.serverUrl)],
         ['Triggered by', (0,render_parts/* trigger */.hZ)(ctx)],
         ['Workflow run', (0,render_parts/* runLabel */.Az)(ctx)],
@@ -507,7 +507,7 @@ function checklist(r) {
         ? `retag ${r.packageName}:<fixed> as ${r.channel}`
         : r.target === 'helm'
             ? `helm upgrade ${r.packageName.split('/').pop()} … (the fixed version)`
-            : `npm dist-tag add ${(0,render_parts/* shellWord */.r7)(r.packageName)}@<fixed> ${r.channel}`;
+            : `npm dist-tag add ${(0,markdown/* shellWord */.r7)(r.packageName)}@<fixed> ${r.channel}`;
     return [
         '- [ ] Post-mortem scheduled, with an owner',
         '- [ ] Root cause found and written into the incident report',
@@ -532,7 +532,7 @@ function userMessage(r) {
         '',
         'What you should do:',
         (0,render_parts/* isNpm */.i5)(r)
-            ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${(0,render_parts/* shellWord */.r7)(`${pkg}@${r.restoreVersion}`)}`
+            ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${(0,markdown/* shellWord */.r7)(`${pkg}@${r.restoreVersion}`)}`
             : `- If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`,
         `- Do not merge automated update pull requests (Renovate, Dependabot) to ${r.rollbackVersion}.`,
         `- A fixed version will follow; we will post here when it is out.`,
@@ -548,13 +548,13 @@ function renderIssueBody(r, ctx, links) {
         headline(r),
         ...renderHandoff(r, '###'),
         ...renderStaged(r, '###'),
-        (0,markdown/* table */.M)(['Incident', (0,render_parts/* code */.aY)(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
+        (0,markdown/* table */.tp)(['Incident', (0,render_parts/* code */.aY)(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
         ...(r.packages && r.packages.length > 1 ? [`### Packages\n${(0,render_parts/* packagesTable */.wL)(r)}`] : []),
         ...(r.impact ? [(0,impact/* renderImpact */.jo)(r.impact, '###')] : []),
-        `### Reason\n${(0,markdown/* inert */.t)(r.reason)}`,
+        `### Reason\n${(0,markdown/* inert */.tJ)(r.reason)}`,
     ];
     if (r.warnings.length > 0)
-        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,markdown/* inert */.t)(w)}`)].join('\n'));
+        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,markdown/* inert */.tJ)(w)}`)].join('\n'));
     if ((0,render_parts/* isNpm */.i5)(r))
         parts.push(`### Who is protected by this rollback\n${protectionTable(r)}\n\n${strategyNote(r)}`);
     parts.push(`### After the rollback\n${checklist(r)}`);
@@ -656,14 +656,14 @@ function versionsAndTags(r) {
     const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done');
     const dep = undeprecated && (0,render_parts/* lastRun */.KT)(r)?.status === 'undone'
         ? r.deprecationBefore !== undefined
-            ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${(0,markdown/* inert */.t)(r.deprecationBefore)}; the rollback's was: ${(0,markdown/* inert */.t)(r.deprecationMessage ?? '')}).`
-            : `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,markdown/* inert */.t)(r.deprecationMessage ?? '')}).`
+            ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${(0,markdown/* inert */.tJ)(r.deprecationBefore)}; the rollback's was: ${(0,markdown/* inert */.tJ)(r.deprecationMessage ?? '')}).`
+            : `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,markdown/* inert */.tJ)(r.deprecationMessage ?? '')}).`
         : r.deprecationSkipped && r.deprecationMessage === undefined
-            ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: NOT done: ${(0,markdown/* inert */.t)(r.deprecationSkipped)}.`
+            ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: NOT done: ${(0,markdown/* inert */.tJ)(r.deprecationSkipped)}.`
             : r.deprecationMessage === undefined
                 ? `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: off for this rollback (${(0,settings/* setting */.Pe)('deprecate', 'false')}).`
-                : `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: ${(0,markdown/* inert */.t)(r.deprecationMessage)}`;
-    return `${(0,markdown/* table */.M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
+                : `Deprecation of ${(0,render_parts/* code */.aY)(r.rollbackVersion)}: ${(0,markdown/* inert */.tJ)(r.deprecationMessage)}`;
+    return `${(0,markdown/* table */.tp)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
 }
 function actionsTaken(r) {
     // the latest outcome of each action, in the order the actions first happened
@@ -675,13 +675,13 @@ function actionsTaken(r) {
         return '_No actions recorded._';
     return order
         .map((a) => latest.get(a))
-        .map((e) => `- ${OUTCOME_LABEL[e.outcome]}: ${(0,markdown/* inert */.t)(e.action)}${e.outcome === 'failed' ? ` (${(0,markdown/* inert */.t)(e.detail)})` : ''}`)
+        .map((e) => `- ${OUTCOME_LABEL[e.outcome]}: ${(0,markdown/* inert */.tJ)(e.action)}${e.outcome === 'failed' ? ` (${(0,markdown/* inert */.tJ)(e.detail)})` : ''}`)
         .join('\n');
 }
 function timeline(r) {
     if (r.timeline.length === 0)
         return '_No events recorded._';
-    return (0,markdown/* table */.M)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [(0,render_parts/* formatTime */.fU)(e.at), (0,markdown/* inert */.t)(e.action), OUTCOME_LABEL[e.outcome], (0,markdown/* inert */.t)(e.detail)]));
+    return (0,markdown/* table */.tp)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [(0,render_parts/* formatTime */.fU)(e.at), (0,markdown/* inert */.tJ)(e.action), OUTCOME_LABEL[e.outcome], (0,markdown/* inert */.tJ)(e.detail)]));
 }
 /** What the checks after the writes saw: when the health endpoint and installers got the restore version, or what they still got. */
 function verification(v) {
@@ -691,14 +691,14 @@ function verification(v) {
         const where = `${(0,render_parts/* code */.aY)(h.url)}${h.field ? ` (${(0,render_parts/* code */.aY)(h.field)})` : ''}`;
         lines.push(h.seenAt
             ? `- Health endpoint ${where} reported ${(0,render_parts/* code */.aY)(h.reports ?? h.versions[0])} at ${(0,render_parts/* formatTime */.fU)(h.seenAt)} UTC.`
-            : `- Health endpoint ${where} did not report ${h.versions.map((x) => (0,render_parts/* code */.aY)(x)).join(' or ')} within ${(0,markdown/* inert */.t)(h.timeout)}; its last answer: ${(0,markdown/* inert */.t)(h.reports ?? 'none')}.`);
+            : `- Health endpoint ${where} did not report ${h.versions.map((x) => (0,render_parts/* code */.aY)(x)).join(' or ')} within ${(0,markdown/* inert */.tJ)(h.timeout)}; its last answer: ${(0,markdown/* inert */.tJ)(h.reports ?? 'none')}.`);
     }
     for (const i of v.installers ?? []) {
         const what = `${(0,render_parts/* code */.aY)(i.name)} ${(0,render_parts/* code */.aY)(i.channel)}`;
         if (i.seenAt)
             lines.push(`- Installers got ${(0,render_parts/* code */.aY)(i.version)} for ${what} (read as \`npm install\` reads it, without a token) at ${(0,render_parts/* formatTime */.fU)(i.seenAt)} UTC.`);
         else if (i.error)
-            lines.push(`- ${what} could not be read as \`npm install\` reads it (${(0,markdown/* inert */.t)(i.error)}); the registry holds ${(0,render_parts/* code */.aY)(i.version)}.`);
+            lines.push(`- ${what} could not be read as \`npm install\` reads it (${(0,markdown/* inert */.tJ)(i.error)}); the registry holds ${(0,render_parts/* code */.aY)(i.version)}.`);
         else {
             const lifetime = i.maxAgeSeconds !== undefined
                 ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)`
@@ -724,7 +724,7 @@ function renderReport(r, ctx, previous) {
     const status = (0,render_parts/* lastRun */.KT)(r)?.status;
     const issue = issueLink(r, ctx);
     const header = [
-        ['Severity', `**${(0,markdown/* inert */.t)(r.severity)}**`],
+        ['Severity', `**${(0,markdown/* inert */.tJ)(r.severity)}**`],
         ['Package', (0,render_parts/* code */.aY)(r.packageName)],
         ['Rollback', `${(0,render_parts/* code */.aY)(r.rollbackVersion)} → ${(0,render_parts/* code */.aY)(r.restoreVersion)} on ${(0,render_parts/* code */.aY)(r.channel)}`],
         ['Status', status ? (0,render_parts/* code */.aY)(status) : '_(no run recorded)_'],
@@ -741,19 +741,19 @@ function renderReport(r, ctx, previous) {
     }
     const parts = [
         `# Rollback of ${(0,render_parts/* code */.aY)(`${r.packageName}@${r.rollbackVersion}`)}`,
-        (0,markdown/* table */.M)(['Incident', (0,render_parts/* code */.aY)(r.incidentId)], header),
+        (0,markdown/* table */.tp)(['Incident', (0,render_parts/* code */.aY)(r.incidentId)], header),
         ...renderHandoff(r, '##'),
         ...renderStaged(r, '##'),
         `## Timeline (UTC)\n${timeline(r)}`,
         ...(r.impact ? [(0,impact/* renderImpact */.jo)(r.impact, '##')] : []),
         ...(r.packages && r.packages.length > 1 ? [`## Packages\n${(0,render_parts/* packagesTable */.wL)(r)}`] : []),
         `## Versions and tags\n${versionsAndTags(r)}`,
-        `## Reason\n${(0,markdown/* inert */.t)(r.reason)}`,
+        `## Reason\n${(0,markdown/* inert */.tJ)(r.reason)}`,
         `## Actions taken\n${actionsTaken(r)}`,
         ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : []),
     ];
     if (r.warnings.length > 0)
-        parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,markdown/* inert */.t)(w)}`)].join('\n'));
+        parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,markdown/* inert */.tJ)(w)}`)].join('\n'));
     if ((0,render_parts/* isNpm */.i5)(r))
         parts.push(`## Who is protected\n${protectionTable(r)}\n\n${strategyNote(r)}`);
     parts.push(`## Still to do by humans\n${NOTES_START}\n${notesOf(previous) ?? DEFAULT_NOTES}\n${NOTES_END}`);
@@ -797,13 +797,13 @@ const ATTEMPTS = 3;
 /** The note that goes on top of the bad release's notes. Pure: the same request renders the same bytes. */
 function renderReleaseNote(req, restoreUrl) {
     const restoreTarget = (0,render_parts/* safeUrl */.Pl)(restoreUrl);
-    const restore = restoreTarget ? `[${(0,markdown/* inert */.t)(req.restore)}](${restoreTarget})` : (0,markdown/* inert */.t)(req.restore);
+    const restore = restoreTarget ? `[${(0,markdown/* inert */.tJ)(req.restore)}](${restoreTarget})` : (0,markdown/* inert */.tJ)(req.restore);
     const issue = (0,render_parts/* safeUrl */.Pl)(req.issueUrl);
     const lines = [
         (0,markers/* rolledBackMarker */.gG)(req.incidentId),
         '> [!WARNING]',
         `> **This release was rolled back.** Use ${restore} instead.`,
-        ...(req.reason.trim() ? ['>', `> Reason: ${(0,markdown/* inert */.t)(req.reason.trim())}`] : []),
+        ...(req.reason.trim() ? ['>', `> Reason: ${(0,markdown/* inert */.tJ)(req.reason.trim())}`] : []),
         ...(issue ? ['>', `> Tracking issue: ${issue}`] : []),
     ];
     return lines.join('\n');
@@ -1231,7 +1231,7 @@ function changesOf(result) {
                 if (s.outcome === 'failed')
                     changes.push(`failed: ${s.step}${who}`);
             for (const a of t.anomalies ?? [])
-                changes.push(`⚠️ ${(0,markdown/* inert */.t)(a)}`);
+                changes.push(`⚠️ ${(0,markdown/* inert */.tJ)(a)}`);
             continue;
         }
         if (t.moved)
@@ -1242,7 +1242,7 @@ function changesOf(result) {
             if (s.outcome === 'failed')
                 changes.push(`failed: ${s.step}${who}`);
         for (const a of t.anomalies ?? [])
-            changes.push(`⚠️ ${(0,markdown/* inert */.t)(a)}`);
+            changes.push(`⚠️ ${(0,markdown/* inert */.tJ)(a)}`);
     }
     return changes;
 }

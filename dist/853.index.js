@@ -159,7 +159,7 @@ function table(checks) {
     return [
         '| Target | Check | Outcome | Time | Detail |',
         '| --- | --- | --- | --- | --- |',
-        ...checks.map((c) => `| ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.subject)} | ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(c.input ? `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)}: ${c.detail}` : c.detail)} |`),
+        ...checks.map((c) => `| ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .tJ)(c.subject)} | ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .tJ)(c.check)} | ${MARK[c.outcome]} | ${c.ms} ms | ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .tJ)(c.input ? `${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .settingName */ .QX)(c.input)}: ${c.detail}` : c.detail)} |`),
     ];
 }
 /** The committed report of one day's drill (a second drill the same day replaces it). */
@@ -180,9 +180,9 @@ function renderDrillReport(record) {
     ];
     const broken = whatWouldBreak(record);
     if (broken.length > 0)
-        lines.push('', '## What would break', '', ...broken.map((b) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(b)}`));
+        lines.push('', '## What would break', '', ...broken.map((b) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .tJ)(b)}`));
     if (record.warnings.length > 0)
-        lines.push('', '## Warnings', '', ...record.warnings.map((w) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(w)}`));
+        lines.push('', '## Warnings', '', ...record.warnings.map((w) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .tJ)(w)}`));
     return `${lines.join('\n')}\n`;
 }
 function drillIssueTitle() {
@@ -194,7 +194,7 @@ function renderDrillIssue(record, reportUrl) {
         DRILL_MARKER,
         `The rollback drill of ${record.startedAt} failed: a rollback run now would break here.`,
         '',
-        ...whatWouldBreak(record).map((b) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(b)}`),
+        ...whatWouldBreak(record).map((b) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .tJ)(b)}`),
         '',
         ...(record.runUrl ? [`Run: ${record.runUrl}`] : []),
         ...(reportUrl ? [`Report: ${reportUrl}`] : []),
@@ -211,7 +211,7 @@ function renderDrillComment(record, runMarker, reportUrl) {
         runMarker,
         head,
         '',
-        ...whatWouldBreak(record).map((b) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(b)}`),
+        ...whatWouldBreak(record).map((b) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .tJ)(b)}`),
         ...(record.runUrl ? ['', `Run: ${record.runUrl}`] : []),
         ...(reportUrl ? [`Report: ${reportUrl}`] : []),
     ].join('\n');

@@ -58127,11 +58127,11 @@ class SmokeTestError extends errors/* RollbackError */.ZS {
         const fence = '`'.repeat(Math.max(3, longest + 1));
         return ([
             '## ❌ Rollback stopped by the smoke test: nothing was changed',
-            `The smoke test (\`${(0,settings/* settingName */.QX)('smoke-test')}\`) of ${(0,markdown/* inert */.t)(this.subject)} ${(0,markdown/* inert */.t)(this.problem)}.`,
+            `The smoke test (\`${(0,settings/* settingName */.QX)('smoke-test')}\`) of ${(0,markdown/* inert */.tJ)(this.subject)} ${(0,markdown/* inert */.tJ)(this.problem)}.`,
             ...(this.output.length > 0
                 ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`]
                 : []),
-            `**Fix:** ${(0,markdown/* inert */.t)(this.fixText)}`,
+            `**Fix:** ${(0,markdown/* inert */.tJ)(this.fixText)}`,
         ].join('\n\n') + '\n');
     }
 }
@@ -59342,13 +59342,13 @@ function renderSummary(result, books) {
     const only = result.targets[0];
     const parts = [`## ${(result.undo ? UNDO_TITLE : TITLE)[result.status]}`];
     if (!several && result.status === 'skipped') {
-        parts.push(`**\`${only.name}\`** on \`${only.channel}\`: ${(0,markdown/* inert */.t)(result.reason ?? only.skipped?.reason ?? '')}`);
+        parts.push(`**\`${only.name}\`** on \`${only.channel}\`: ${(0,markdown/* inert */.tJ)(result.reason ?? only.skipped?.reason ?? '')}`);
     }
     else if (!several && only.plan) {
         const plan = only.plan;
         parts.push(plan.undo
             ? `**\`${plan.packageName}\`**: undo of the rollback of \`${plan.rollbackVersion}\` → \`${plan.republish?.version ?? plan.restoreVersion}\` on \`${plan.channel}\`. Incident \`${plan.incidentId}\`.`
-            : `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`, ...undoLines(result), (0,markdown/* table */.M)(['What', 'Before', 'After', 'Changed by this run'], detailRows(result, only, plan)), ...(only.note ? [`How it ran: ${(0,markdown/* inert */.t)(only.note)}.`] : []));
+            : `**\`${plan.packageName}\`**: \`${plan.rollbackVersion}\` → \`${plan.restoreVersion}\` on \`${plan.channel}\`${plan.restoreChosen ? ' (last known good, chosen automatically)' : ''}. Incident \`${plan.incidentId}\`.`, ...undoLines(result), (0,markdown/* table */.tp)(['What', 'Before', 'After', 'Changed by this run'], detailRows(result, only, plan)), ...(only.note ? [`How it ran: ${(0,markdown/* inert */.tJ)(only.note)}.`] : []));
     }
     else {
         const mixed = result.targets.some((t) => t.kind !== 'npm');
@@ -59357,7 +59357,7 @@ function renderSummary(result, books) {
             ...(mixed ? [`\`${t.channel}\``] : []),
             code(t.plan?.previousVersion),
             t.plan ? code(t.plan.republish?.version ?? t.plan.restoreVersion) : '–',
-            ((0,run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,markdown/* inert */.t)((0,run/* errorOf */.Mz)(t))}` : t.outcome) + (t.note ? ` (${(0,markdown/* inert */.t)(t.note)})` : ''),
+            ((0,run/* errorOf */.Mz)(t) ? `${t.outcome}: ${(0,markdown/* inert */.tJ)((0,run/* errorOf */.Mz)(t))}` : t.outcome) + (t.note ? ` (${(0,markdown/* inert */.tJ)(t.note)})` : ''),
             t.moved ? '**yes**' : 'no',
             t.deprecated || t.undeprecated ? '**yes**' : 'no',
         ]);
@@ -59368,7 +59368,7 @@ function renderSummary(result, books) {
             ]
             : [
                 `${result.targets.length} ${mixed ? 'targets' : 'packages'}: \`${result.rollbackVersion}\` rolled back${mixed ? '' : ` on \`${result.channel}\``}. Incident \`${result.incidentId}\`.`,
-            ]), (0,markdown/* table */.M)([
+            ]), (0,markdown/* table */.tp)([
             mixed ? 'Target' : 'Package',
             ...(mixed ? ['Channel', 'Before'] : [`\`${result.channel}\` before`]),
             result.undo ? 'Rolled back to' : 'Restored',
@@ -59395,9 +59395,9 @@ function renderSummary(result, books) {
     if (result.verification)
         parts.push(['### Verification', ...verificationLines(result.verification)].join('\n'));
     if (result.warnings.length > 0)
-        parts.push(['### Warnings', ...result.warnings.map((w) => `- ${(0,markdown/* inert */.t)(w)}`)].join('\n'));
+        parts.push(['### Warnings', ...result.warnings.map((w) => `- ${(0,markdown/* inert */.tJ)(w)}`)].join('\n'));
     if (result.error)
-        parts.push(`### What is missing\n${(0,markdown/* inert */.t)(result.error.message)}`);
+        parts.push(`### What is missing\n${(0,markdown/* inert */.tJ)(result.error.message)}`);
     const steps = nextSteps(result);
     if (steps.length > 0)
         parts.push(['### Next steps', ...steps.map((s) => `- ${s}`)].join('\n'));
@@ -59421,20 +59421,20 @@ function detailRows(result, t, plan) {
     const depPlanned = result.status === 'planned' && (plan.deprecation.kind === 'deprecate' || plan.deprecation.kind === 'undeprecate');
     rows.push([
         `\`${plan.rollbackVersion}\` deprecation`,
-        bDep ? (0,markdown/* inert */.t)(bDep) : '_(not deprecated)_',
+        bDep ? (0,markdown/* inert */.tJ)(bDep) : '_(not deprecated)_',
         depPlanned && plan.deprecation.kind === 'deprecate'
-            ? `${(0,markdown/* inert */.t)(plan.deprecation.message)} (planned)`
+            ? `${(0,markdown/* inert */.tJ)(plan.deprecation.message)} (planned)`
             : depPlanned
                 ? '_(not deprecated)_ (planned)'
                 : t.after?.deprecated
-                    ? `${(0,markdown/* inert */.t)(t.after.deprecated)}${plan.deprecation.kind === 'kept' ? ' (changed by a person: kept)' : ''}`
+                    ? `${(0,markdown/* inert */.tJ)(t.after.deprecated)}${plan.deprecation.kind === 'kept' ? ' (changed by a person: kept)' : ''}`
                     : '_(not deprecated)_',
         t.deprecated || t.undeprecated ? '**yes**' : depPlanned ? 'planned' : 'no',
     ]);
     return rows;
 }
 /** A value in a code span, or inert text when it could break the span. */
-const span = (v) => (/^[^`|\r\n]+$/.test(v) ? `\`${v}\`` : (0,markdown/* inert */.t)(v));
+const span = (v) => (/^[^`|\r\n]+$/.test(v) ? `\`${v}\`` : (0,markdown/* inert */.tJ)(v));
 const utc = (at) => `${at.slice(0, 19).replace('T', ' ')} UTC`;
 /** What the checks after the writes saw: the health endpoint, and each npm channel as installers read it. */
 function verificationLines(v) {
@@ -59444,14 +59444,14 @@ function verificationLines(v) {
         const where = `${span(h.url)}${h.field ? ` (${span(h.field)})` : ''}`;
         lines.push(h.seenAt
             ? `- Health: ${where} reported ${span(h.reports ?? h.versions[0])} at ${utc(h.seenAt)}.`
-            : `- Health: ${where} did not report ${h.versions.map(span).join(' or ')} within ${h.timeout}; its last answer: ${(0,markdown/* inert */.t)(h.reports ?? 'none')}.`);
+            : `- Health: ${where} did not report ${h.versions.map(span).join(' or ')} within ${h.timeout}; its last answer: ${(0,markdown/* inert */.tJ)(h.reports ?? 'none')}.`);
     }
     for (const i of v.installers ?? []) {
         const what = `${span(i.name)} ${span(i.channel)}`;
         if (i.seenAt)
             lines.push(`- Installers: ${what} gave ${span(i.version)} (read as \`npm install\` reads it, without a token) at ${utc(i.seenAt)}.`);
         else if (i.error)
-            lines.push(`- Installers: ${what} could not be read as \`npm install\` reads it (${(0,markdown/* inert */.t)(i.error)}); the registry holds ${span(i.version)}.`);
+            lines.push(`- Installers: ${what} could not be read as \`npm install\` reads it (${(0,markdown/* inert */.tJ)(i.error)}); the registry holds ${span(i.version)}.`);
         else {
             const lifetime = i.maxAgeSeconds !== undefined
                 ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)`
@@ -63349,7 +63349,7 @@ async function main_run(env = process.env) {
 /* harmony import */ var _targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5307);
 /* harmony import */ var _targets_docker_image_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(67658);
 /* harmony import */ var _targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(34293);
-/* harmony import */ var _targets_spec_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(98357);
+/* harmony import */ var _targets_spec_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8782);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(51922);
 
 
@@ -64252,8 +64252,9 @@ function incidentOfTargets(targets, channel, bad, restoreAsked) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   M: () => (/* binding */ table),
-/* harmony export */   t: () => (/* binding */ inert)
+/* harmony export */   r7: () => (/* binding */ shellWord),
+/* harmony export */   tJ: () => (/* binding */ inert),
+/* harmony export */   tp: () => (/* binding */ table)
 /* harmony export */ });
 // Text from users (a reason, a deprecation message) rendered inertly in Markdown:
 // no HTML, no links or images, no autolinks, no emphasis, no @mentions or #references,
@@ -64276,6 +64277,10 @@ function inert(text) {
 function table(header, rows) {
     const line = (cells) => `| ${cells.join(' | ')} |`;
     return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/** A word a shell takes as one argument (package names from before 2017 may hold ' ( ) ! * ~). */
+function shellWord(word) {
+    return /^[A-Za-z0-9@._/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 
@@ -65356,7 +65361,6 @@ function ghMessage(e) {
 /* harmony export */   hZ: () => (/* binding */ trigger),
 /* harmony export */   i5: () => (/* binding */ isNpm),
 /* harmony export */   nf: () => (/* binding */ link),
-/* harmony export */   r7: () => (/* binding */ shellWord),
 /* harmony export */   wL: () => (/* binding */ packagesTable)
 /* harmony export */ });
 /* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(16706);
@@ -65370,7 +65374,7 @@ function ghMessage(e) {
 function code(value, none = '_(none)_') {
     if (value === undefined || value === '')
         return none;
-    return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(value);
+    return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .tJ)(value);
 }
 /** An http(s) URL safe to put in a Markdown link target, or undefined. */
 function safeUrl(url) {
@@ -65388,7 +65392,7 @@ function who(actor, serverUrl) {
         return '_(unknown)_';
     const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(\[bot\])?$/.exec(actor);
     if (!m)
-        return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(actor);
+        return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .tJ)(actor);
     const url = safeUrl((0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .accountUrl */ .dA)(serverUrl, m[1], m[2] !== undefined)) ?? (0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .accountUrl */ .dA)(_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_SERVER_URL */ .UM, m[1], m[2] !== undefined);
     return m[2] ? `[${m[1]}\\[bot\\]](${url})` : `[${m[1]}](${url})`;
 }
@@ -65405,12 +65409,12 @@ function runLabel(ctx) {
 }
 function trigger(ctx) {
     const event = ctx.eventName ? code(ctx.eventName) : '_(unknown event)_';
-    return ctx.workflow ? `${event} in workflow ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(ctx.workflow)}` : event;
+    return ctx.workflow ? `${event} in workflow ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .tJ)(ctx.workflow)}` : event;
 }
 /** `2026-11-21T14:00:05.123Z` as `2026-11-21 14:00:05`; anything unparsable shown as it is. */
 function formatTime(at) {
     const ms = /^\d{4}-\d\d-\d\dT/.test(at) ? Date.parse(at) : NaN;
-    return Number.isNaN(ms) ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+    return Number.isNaN(ms) ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .tJ)(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 /** A code fence longer than any backtick run inside the content. */
 function fenced(info, content) {
@@ -65418,29 +65422,26 @@ function fenced(info, content) {
     const fence = '`'.repeat(Math.max(3, longest + 1));
     return `${fence}${info}\n${content}\n${fence}`;
 }
-/** A word a shell takes as one argument (package names from before 2017 may hold ' ( ) ! * ~). */
-function shellWord(word) {
-    return /^[A-Za-z0-9@._/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+
 const lastRun = (r) => r.runs[r.runs.length - 1];
 /** A row per target of an incident with several (npm packages, or any kind with `targets`). */
 function packagesTable(r) {
     const rows = r.packages ?? [];
     const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm');
     if (!mixed) {
-        return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [
+        return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .tp)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [
             code(p.name),
             p.previousVersion ? code(p.previousVersion) : '_(none)_',
             p.restoreVersion ? code(p.restoreVersion) : '–',
-            (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
+            (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .tJ)(p.outcome),
         ]));
     }
-    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [
+    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .tp)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [
         `${p.kind ?? 'npm'} ${code(p.name)}`,
         code(p.channel ?? r.channel),
         p.previousVersion ? code(p.previousVersion) : '_(none)_',
         p.restoreVersion ? code(p.restoreVersion) : '–',
-        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
+        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .tJ)(p.outcome),
     ]));
 }
 /** npm's installers are only the question for npm packages. */
@@ -65905,7 +65906,7 @@ function formatDuration(ms) {
         return two(h, 'h', m % 60, 'm', true);
     return two(Math.floor(h / 24), 'd', h % 24, 'h', false);
 }
-const cell = (v) => (/^[^`|\r\n]+$/.test(v) ? `\`${v}\`` : (0,markdown/* inert */.t)(v));
+const cell = (v) => (/^[^`|\r\n]+$/.test(v) ? `\`${v}\`` : (0,markdown/* inert */.tJ)(v));
 const utc = (at) => `${new Date(Date.parse(at)).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 function held(t) {
     if (t.state === 'open')
@@ -65935,7 +65936,7 @@ function renderImpact(impact, level) {
     const downloads = impact.targets.some((t) => t.downloads !== undefined);
     if (several) {
         const mixed = impact.targets.some((t) => t.kind !== undefined);
-        lines.push((0,markdown/* table */.M)(['Target', 'Bad version', 'Held the channel', ...(downloads ? ['Downloads, last 7 days'] : [])], impact.targets.map((t) => [
+        lines.push((0,markdown/* table */.tp)(['Target', 'Bad version', 'Held the channel', ...(downloads ? ['Downloads, last 7 days'] : [])], impact.targets.map((t) => [
             `${mixed ? `${t.kind ?? 'npm'} ` : ''}${cell(t.name)} on ${cell(t.channel)}`,
             cell(t.version),
             held(t),
@@ -65965,7 +65966,7 @@ function renderImpact(impact, level) {
         lines.push(`- Handed off: the maintainer's command ran ${impact.toResumeMs !== undefined ? formatDuration(impact.toResumeMs) : '(unknown)'} after the run started (${utc(impact.resumedAt)})${impact.resumeToProtectionMs !== undefined ? `, and protected users ${formatDuration(impact.resumeToProtectionMs)} after that` : ''}`);
     }
     const target = impact.rtoMs === undefined ? 'none' : formatDuration(impact.rtoMs);
-    lines.push(`- Recovery-time target for **${(0,markdown/* inert */.t)(impact.severity)}**: ${target}${impact.rtoMs === undefined ? '' : ` — ${VERDICT[impact.verdict]}`}`);
+    lines.push(`- Recovery-time target for **${(0,markdown/* inert */.tJ)(impact.severity)}**: ${target}${impact.rtoMs === undefined ? '' : ` — ${VERDICT[impact.verdict]}`}`);
     return lines.join('\n');
 }
 /**
@@ -67799,7 +67800,7 @@ const isGzip = (b) => b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
 
 /***/ }),
 
-/***/ 98357:
+/***/ 8782:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67812,8 +67813,28 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(74296);
+// EXTERNAL MODULE: ./src/core/markdown.ts
+var markdown = __nccwpck_require__(16706);
 // EXTERNAL MODULE: ./src/targets/docker/image.ts
 var docker_image = __nccwpck_require__(67658);
+;// CONCATENATED MODULE: ./src/targets/docker/kind.ts
+
+
+const dockerKind = {
+    name: 'docker',
+    words: {
+        target: 'image',
+        channel: 'tag',
+        version: 'tag',
+        place: 'the registry',
+        // skopeo-copy(1): `skopeo copy --all docker://SRC docker://DEST` copies a manifest list whole
+        pointByHand: (name, channel, version) => `skopeo copy --all ${(0,markdown/* shellWord */.r7)(`docker://${name}:${version}`)} ${(0,markdown/* shellWord */.r7)(`docker://${name}:${channel}`)}`,
+    },
+    capabilities: { retire: false, republish: false, channelInName: false },
+    parseName: (_input, name) => (0,docker_image/* parseImage */.zZ)(name).name,
+    label: (name) => `docker:${name}`,
+};
+
 ;// CONCATENATED MODULE: ./src/targets/git-tag/config.ts
 // The git-tag adapter's own input parsing: the name of a git tag (the adapter itself is
 // being written separately).
@@ -67864,10 +67885,98 @@ function parseGitTagName(name, raw) {
     return v;
 }
 
+;// CONCATENATED MODULE: ./src/targets/git-tag/kind.ts
+
+
+const gitTagKind = {
+    name: 'git-tag',
+    words: {
+        target: 'git tag',
+        channel: 'git tag',
+        version: 'tag',
+        place: 'GitHub',
+        // git-push(1): `<src>:<dst>` with `+`/--force updates a ref that is not a fast-forward;
+        // `^{commit}` (gitrevisions(7)) peels an annotated tag to its commit
+        pointByHand: (name, _channel, version) => `git push --force origin ${(0,markdown/* shellWord */.r7)(`${version}^{commit}:refs/tags/${name}`)}`,
+    },
+    capabilities: { retire: false, republish: false, channelInName: true },
+    parseName: (input, name) => parseGitTagName(input, name),
+    label: (name) => `git-tag:${name}`,
+};
+
 // EXTERNAL MODULE: ./src/targets/helm/config.ts
 var config = __nccwpck_require__(34293);
+;// CONCATENATED MODULE: ./src/targets/helm/kind.ts
+
+
+const helmKind = {
+    name: 'helm',
+    words: {
+        target: 'Helm release',
+        channel: 'release',
+        version: 'revision',
+        place: 'the cluster',
+        // helm docs, helm_rollback: `helm rollback <RELEASE> [REVISION] [flags]`; the version here is
+        // the app (or chart) version, so the person picks the revision from `helm history`
+        pointByHand: (name) => {
+            const [ns, release] = name.includes('/') ? name.split('/') : [undefined, name];
+            return `helm history ${(0,markdown/* shellWord */.r7)(release)}${ns ? ` -n ${(0,markdown/* shellWord */.r7)(ns)}` : ''}, then helm rollback ${(0,markdown/* shellWord */.r7)(release)} <revision>${ns ? ` -n ${(0,markdown/* shellWord */.r7)(ns)}` : ''}`;
+        },
+    },
+    capabilities: { retire: false, republish: false, channelInName: true },
+    parseName: (input, name) => {
+        const h = (0,config/* parseHelmTargetName */.gu)(input, name);
+        return h.namespace ? `${h.namespace}/${h.release}` : h.release;
+    },
+    label: (name) => `helm:${name}`,
+};
+
 // EXTERNAL MODULE: ./src/targets/npm/config.ts
 var npm_config = __nccwpck_require__(97756);
+;// CONCATENATED MODULE: ./src/targets/npm/kind.ts
+
+
+const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
+const onRegistry = (registry) => registry && registry !== DEFAULT_REGISTRY ? ` --registry ${(0,markdown/* shellWord */.r7)(registry)}` : '';
+const npmKind = {
+    name: 'npm',
+    words: {
+        target: 'npm package',
+        channel: 'dist-tag',
+        version: 'version',
+        place: 'the registry',
+        // npm CLI docs, npm-dist-tag: `npm dist-tag add <package-spec (with version)> [<tag>]`
+        pointByHand: (name, channel, version, registry) => `npm dist-tag add ${(0,markdown/* shellWord */.r7)(`${name}@${version}`)} ${(0,markdown/* shellWord */.r7)(channel)}${onRegistry(registry)}`,
+        // npm CLI docs, npm-deprecate: `npm deprecate <package-spec> <message>`; "" removes it
+        retireByHand: (name, version, message, registry) => `npm deprecate ${(0,markdown/* shellWord */.r7)(`${name}@${version}`)} ${JSON.stringify(message)}${onRegistry(registry)}`,
+    },
+    capabilities: { retire: true, republish: true, channelInName: false },
+    parseName: (input, name) => (0,npm_config/* parsePackageName */.R)(input, name),
+    // npm packages are the default kind: a list of several names them bare
+    label: (name) => name,
+};
+
+;// CONCATENATED MODULE: ./src/targets/registry.ts
+
+
+
+
+/** Every kind, in the order the docs and the errors list them. */
+const KINDS = [npmKind, dockerKind, helmKind, gitTagKind];
+/** The kinds' names: the prefixes of the targets input. */
+const KIND_NAMES = KINDS.map((k) => k.name);
+/** The kind named `name`, or undefined for a name no kind has. */
+function findKind(name) {
+    return KINDS.find((k) => k.name === name);
+}
+/** The kind named `name`; throws for a name no kind has (a bug: names come from parsed input). */
+function kindOf(name) {
+    const kind = findKind(name);
+    if (!kind)
+        throw new Error(`no target kind named ${JSON.stringify(name)} (the kinds: ${KIND_NAMES.join(', ')})`);
+    return kind;
+}
+
 ;// CONCATENATED MODULE: ./src/targets/spec.ts
 // The `targets` input: every target of one incident, one a line, `kind:name`. Pure.
 //
@@ -67881,27 +67990,14 @@ var npm_config = __nccwpck_require__(97756);
 // twice under two spellings is refused like any other duplicate.
 
 
-
-
-
-const TARGET_KINDS = ['npm', 'docker', 'helm', 'git-tag'];
+/** The kinds' names (src/targets/registry.ts is their one list). */
+const TARGET_KINDS = KIND_NAMES;
 /** At most this many targets in one incident. */
 const MAX_TARGETS = 100;
 const EXAMPLES = 'npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod or git-tag:v1';
 /** A name checked (and normalised) by its adapter's parser; throws an InputError naming `input`. */
 function parseName(kind, name, input) {
-    switch (kind) {
-        case 'npm':
-            return (0,npm_config/* parsePackageName */.R)(input, name);
-        case 'docker':
-            return (0,docker_image/* parseImage */.zZ)(name).name;
-        case 'helm': {
-            const h = (0,config/* parseHelmTargetName */.gu)(input, name);
-            return h.namespace ? `${h.namespace}/${h.release}` : h.release;
-        }
-        case 'git-tag':
-            return parseGitTagName(input, name);
-    }
+    return kindOf(kind).parseName(input, name);
 }
 /**
  * Parses the targets input (`input` is its name in messages). Throws an InputError naming

@@ -29104,7 +29104,7 @@ function createProgress(stream, targets) {
 /* harmony import */ var _targets_npm_oidc_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5307);
 /* harmony import */ var _targets_docker_image_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7658);
 /* harmony import */ var _targets_helm_config_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(4293);
-/* harmony import */ var _targets_spec_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8357);
+/* harmony import */ var _targets_spec_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8782);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(1922);
 
 
@@ -30007,8 +30007,9 @@ function incidentOfTargets(targets, channel, bad, restoreAsked) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   M: () => (/* binding */ table),
-/* harmony export */   t: () => (/* binding */ inert)
+/* harmony export */   r7: () => (/* binding */ shellWord),
+/* harmony export */   tJ: () => (/* binding */ inert),
+/* harmony export */   tp: () => (/* binding */ table)
 /* harmony export */ });
 // Text from users (a reason, a deprecation message) rendered inertly in Markdown:
 // no HTML, no links or images, no autolinks, no emphasis, no @mentions or #references,
@@ -30031,6 +30032,10 @@ function inert(text) {
 function table(header, rows) {
     const line = (cells) => `| ${cells.join(' | ')} |`;
     return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/** A word a shell takes as one argument (package names from before 2017 may hold ' ( ) ! * ~). */
+function shellWord(word) {
+    return /^[A-Za-z0-9@._/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 
@@ -31052,13 +31057,13 @@ const ATTEMPTS = 3;
 /** The note that goes on top of the bad release's notes. Pure: the same request renders the same bytes. */
 function renderReleaseNote(req, restoreUrl) {
     const restoreTarget = (0,render_parts/* safeUrl */.Pl)(restoreUrl);
-    const restore = restoreTarget ? `[${(0,markdown/* inert */.t)(req.restore)}](${restoreTarget})` : (0,markdown/* inert */.t)(req.restore);
+    const restore = restoreTarget ? `[${(0,markdown/* inert */.tJ)(req.restore)}](${restoreTarget})` : (0,markdown/* inert */.tJ)(req.restore);
     const issue = (0,render_parts/* safeUrl */.Pl)(req.issueUrl);
     const lines = [
         (0,markers/* rolledBackMarker */.gG)(req.incidentId),
         '> [!WARNING]',
         `> **This release was rolled back.** Use ${restore} instead.`,
-        ...(req.reason.trim() ? ['>', `> Reason: ${(0,markdown/* inert */.t)(req.reason.trim())}`] : []),
+        ...(req.reason.trim() ? ['>', `> Reason: ${(0,markdown/* inert */.tJ)(req.reason.trim())}`] : []),
         ...(issue ? ['>', `> Tracking issue: ${issue}`] : []),
     ];
     return lines.join('\n');
@@ -31488,7 +31493,7 @@ function changesOf(result) {
                 if (s.outcome === 'failed')
                     changes.push(`failed: ${s.step}${who}`);
             for (const a of t.anomalies ?? [])
-                changes.push(`⚠️ ${(0,markdown/* inert */.t)(a)}`);
+                changes.push(`⚠️ ${(0,markdown/* inert */.tJ)(a)}`);
             continue;
         }
         if (t.moved)
@@ -31499,7 +31504,7 @@ function changesOf(result) {
             if (s.outcome === 'failed')
                 changes.push(`failed: ${s.step}${who}`);
         for (const a of t.anomalies ?? [])
-            changes.push(`⚠️ ${(0,markdown/* inert */.t)(a)}`);
+            changes.push(`⚠️ ${(0,markdown/* inert */.tJ)(a)}`);
     }
     return changes;
 }
@@ -37591,7 +37596,7 @@ function protectionTable(r) {
         restoreVersion: r.restoreVersion,
         deprecated: r.deprecationMessage !== undefined,
     }).map((p) => [p.installer, PROTECTION_LABEL[p.protected], p.why]);
-    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .M)(['Installer', 'Protected', 'Why'], rows);
+    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .tp)(['Installer', 'Protected', 'Why'], rows);
 }
 
 
@@ -37613,7 +37618,7 @@ function protectionTable(r) {
 /* harmony import */ var _config_inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4389);
 /* harmony import */ var _core_plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4620);
 /* harmony import */ var _targets_helm_config_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4293);
-/* harmony import */ var _targets_spec_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8357);
+/* harmony import */ var _targets_spec_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8782);
 /* harmony import */ var _markers_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3400);
 /* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5358);
 /* harmony import */ var _undo_record_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6295);
@@ -38306,15 +38311,15 @@ function renderHandoff(r, level) {
         (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.channel),
         (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.expected, '_(no such channel)_'),
         (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.restore),
-        t.deprecationMessage === undefined ? '_(none)_' : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(t.deprecationMessage),
+        t.deprecationMessage === undefined ? '_(none)_' : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .tJ)(t.deprecationMessage),
     ]);
     const waiting = awaitsMaintainer(r);
     return [
         [
             `${level} ${waiting ? '⏳ Waiting for a maintainer' : 'Handed off to a maintainer'}`,
-            `${waiting ? 'Nothing was written to the registry.' : 'The action wrote nothing to the registry; a maintainer ran the plan below.'} Why: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .t)(h.reason)}`,
+            `${waiting ? 'Nothing was written to the registry.' : 'The action wrote nothing to the registry; a maintainer ran the plan below.'} Why: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .inert */ .tJ)(h.reason)}`,
             '',
-            (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .table */ .M)(['Target', 'Channel', 'Must still hold', 'Goes to', 'Deprecation of the bad version'], rows),
+            (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .table */ .tp)(['Target', 'Channel', 'Must still hold', 'Goes to', 'Deprecation of the bad version'], rows),
             '',
             `Registry: ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(h.registry)}`,
             ...(waiting
@@ -38414,7 +38419,7 @@ function headline(r) {
     const dep = r.deprecationMessage !== undefined
         ? `${bad} is deprecated`
         : r.deprecationSkipped
-            ? `${bad} is NOT deprecated: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationSkipped)}`
+            ? `${bad} is NOT deprecated: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(r.deprecationSkipped)}`
             : `${bad} is not deprecated (deprecation was off)`;
     return `**${tag}; ${dep}.**`;
 }
@@ -38425,8 +38430,8 @@ function summaryRows(r, ctx, reportUrl) {
         ['Bad version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.rollbackVersion)],
         ['Restored version', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.restoreVersion)],
         [`${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.channel)} before the rollback`, (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.previousVersion, '_(tag did not exist)_')],
-        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationMessage)],
-        ['Severity', `**${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.severity)}**`],
+        ['Deprecation message', r.deprecationMessage === undefined ? '_(deprecation off)_' : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(r.deprecationMessage)],
+        ['Severity', `**${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(r.severity)}**`],
         ['Run by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .who */ .dp)(ctx.actor, ctx.serverUrl)],
         ['Triggered by', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .trigger */ .hZ)(ctx)],
         ['Workflow run', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .runLabel */ .Az)(ctx)],
@@ -38442,7 +38447,7 @@ function checklist(r) {
         ? `retag ${r.packageName}:<fixed> as ${r.channel}`
         : r.target === 'helm'
             ? `helm upgrade ${r.packageName.split('/').pop()} … (the fixed version)`
-            : `npm dist-tag add ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .shellWord */ .r7)(r.packageName)}@<fixed> ${r.channel}`;
+            : `npm dist-tag add ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .shellWord */ .r7)(r.packageName)}@<fixed> ${r.channel}`;
     return [
         '- [ ] Post-mortem scheduled, with an owner',
         '- [ ] Root cause found and written into the incident report',
@@ -38467,7 +38472,7 @@ function userMessage(r) {
         '',
         'What you should do:',
         (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .isNpm */ .i5)(r)
-            ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .shellWord */ .r7)(`${pkg}@${r.restoreVersion}`)}`
+            ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .shellWord */ .r7)(`${pkg}@${r.restoreVersion}`)}`
             : `- If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`,
         `- Do not merge automated update pull requests (Renovate, Dependabot) to ${r.rollbackVersion}.`,
         `- A fixed version will follow; we will post here when it is out.`,
@@ -38483,13 +38488,13 @@ function renderIssueBody(r, ctx, links) {
         headline(r),
         ...(0,_render_handoff_js__WEBPACK_IMPORTED_MODULE_7__/* .renderHandoff */ .Z)(r, '###'),
         ...(0,_render_staged_js__WEBPACK_IMPORTED_MODULE_4__/* .renderStaged */ .JX)(r, '###'),
-        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
+        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .tp)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(r.incidentId)], summaryRows(r, ctx, links.reportUrl)),
         ...(r.packages && r.packages.length > 1 ? [`### Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .packagesTable */ .wL)(r)}`] : []),
         ...(r.impact ? [(0,_incident_impact_js__WEBPACK_IMPORTED_MODULE_0__/* .renderImpact */ .jo)(r.impact, '###')] : []),
-        `### Reason\n${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.reason)}`,
+        `### Reason\n${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(r.reason)}`,
     ];
     if (r.warnings.length > 0)
-        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(w)}`)].join('\n'));
+        parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(w)}`)].join('\n'));
     if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_3__/* .isNpm */ .i5)(r))
         parts.push(`### Who is protected by this rollback\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_2__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_2__/* .strategyNote */ .eA)(r)}`);
     parts.push(`### After the rollback\n${checklist(r)}`);
@@ -38549,7 +38554,6 @@ function renderUndoComment(r, ctx, run, changes, closing = false) {
 /* harmony export */   hZ: () => (/* binding */ trigger),
 /* harmony export */   i5: () => (/* binding */ isNpm),
 /* harmony export */   nf: () => (/* binding */ link),
-/* harmony export */   r7: () => (/* binding */ shellWord),
 /* harmony export */   wL: () => (/* binding */ packagesTable)
 /* harmony export */ });
 /* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6706);
@@ -38563,7 +38567,7 @@ function renderUndoComment(r, ctx, run, changes, closing = false) {
 function code(value, none = '_(none)_') {
     if (value === undefined || value === '')
         return none;
-    return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(value);
+    return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .tJ)(value);
 }
 /** An http(s) URL safe to put in a Markdown link target, or undefined. */
 function safeUrl(url) {
@@ -38581,7 +38585,7 @@ function who(actor, serverUrl) {
         return '_(unknown)_';
     const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(\[bot\])?$/.exec(actor);
     if (!m)
-        return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(actor);
+        return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .tJ)(actor);
     const url = safeUrl((0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .accountUrl */ .dA)(serverUrl, m[1], m[2] !== undefined)) ?? (0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .accountUrl */ .dA)(_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_SERVER_URL */ .UM, m[1], m[2] !== undefined);
     return m[2] ? `[${m[1]}\\[bot\\]](${url})` : `[${m[1]}](${url})`;
 }
@@ -38598,12 +38602,12 @@ function runLabel(ctx) {
 }
 function trigger(ctx) {
     const event = ctx.eventName ? code(ctx.eventName) : '_(unknown event)_';
-    return ctx.workflow ? `${event} in workflow ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(ctx.workflow)}` : event;
+    return ctx.workflow ? `${event} in workflow ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .tJ)(ctx.workflow)}` : event;
 }
 /** `2026-11-21T14:00:05.123Z` as `2026-11-21 14:00:05`; anything unparsable shown as it is. */
 function formatTime(at) {
     const ms = /^\d{4}-\d\d-\d\dT/.test(at) ? Date.parse(at) : NaN;
-    return Number.isNaN(ms) ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+    return Number.isNaN(ms) ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .tJ)(at) : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 /** A code fence longer than any backtick run inside the content. */
 function fenced(info, content) {
@@ -38611,29 +38615,26 @@ function fenced(info, content) {
     const fence = '`'.repeat(Math.max(3, longest + 1));
     return `${fence}${info}\n${content}\n${fence}`;
 }
-/** A word a shell takes as one argument (package names from before 2017 may hold ' ( ) ! * ~). */
-function shellWord(word) {
-    return /^[A-Za-z0-9@._/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+
 const lastRun = (r) => r.runs[r.runs.length - 1];
 /** A row per target of an incident with several (npm packages, or any kind with `targets`). */
 function packagesTable(r) {
     const rows = r.packages ?? [];
     const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm');
     if (!mixed) {
-        return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [
+        return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .tp)(['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'], rows.map((p) => [
             code(p.name),
             p.previousVersion ? code(p.previousVersion) : '_(none)_',
             p.restoreVersion ? code(p.restoreVersion) : '–',
-            (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
+            (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .tJ)(p.outcome),
         ]));
     }
-    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .M)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [
+    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .table */ .tp)(['Target', 'Channel', 'Before', 'Restored', 'Outcome'], rows.map((p) => [
         `${p.kind ?? 'npm'} ${code(p.name)}`,
         code(p.channel ?? r.channel),
         p.previousVersion ? code(p.previousVersion) : '_(none)_',
         p.restoreVersion ? code(p.restoreVersion) : '–',
-        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(p.outcome),
+        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .tJ)(p.outcome),
     ]));
 }
 /** npm's installers are only the question for npm packages. */
@@ -38713,14 +38714,14 @@ function versionsAndTags(r) {
     const undeprecated = r.timeline.some((e) => e.action === `undo: remove the deprecation of ${r.rollbackVersion}` && e.outcome === 'done');
     const dep = undeprecated && (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .lastRun */ .KT)(r)?.status === 'undone'
         ? r.deprecationBefore !== undefined
-            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationBefore)}; the rollback's was: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
-            : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationMessage ?? '')}).`
+            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: the one the rollback replaced is back after the undo (${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(r.deprecationBefore)}; the rollback's was: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(r.deprecationMessage ?? '')}).`
+            : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: removed by the undo (it was: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(r.deprecationMessage ?? '')}).`
         : r.deprecationSkipped && r.deprecationMessage === undefined
-            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: NOT done: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationSkipped)}.`
+            ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: NOT done: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(r.deprecationSkipped)}.`
             : r.deprecationMessage === undefined
                 ? `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: off for this rollback (${(0,_core_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .setting */ .Pe)('deprecate', 'false')}).`
-                : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.deprecationMessage)}`;
-    return `${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
+                : `Deprecation of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)}: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(r.deprecationMessage)}`;
+    return `${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .tp)(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`;
 }
 function actionsTaken(r) {
     // the latest outcome of each action, in the order the actions first happened
@@ -38732,13 +38733,13 @@ function actionsTaken(r) {
         return '_No actions recorded._';
     return order
         .map((a) => latest.get(a))
-        .map((e) => `- ${OUTCOME_LABEL[e.outcome]}: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.action)}${e.outcome === 'failed' ? ` (${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.detail)})` : ''}`)
+        .map((e) => `- ${OUTCOME_LABEL[e.outcome]}: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(e.action)}${e.outcome === 'failed' ? ` (${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(e.detail)})` : ''}`)
         .join('\n');
 }
 function timeline(r) {
     if (r.timeline.length === 0)
         return '_No events recorded._';
-    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .formatTime */ .fU)(e.at), (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.action), OUTCOME_LABEL[e.outcome], (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(e.detail)]));
+    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .tp)(['Time', 'Action', 'Outcome', 'Detail'], byTime(r.timeline).map((e) => [(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .formatTime */ .fU)(e.at), (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(e.action), OUTCOME_LABEL[e.outcome], (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(e.detail)]));
 }
 /** What the checks after the writes saw: when the health endpoint and installers got the restore version, or what they still got. */
 function verification(v) {
@@ -38748,14 +38749,14 @@ function verification(v) {
         const where = `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(h.url)}${h.field ? ` (${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(h.field)})` : ''}`;
         lines.push(h.seenAt
             ? `- Health endpoint ${where} reported ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(h.reports ?? h.versions[0])} at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .formatTime */ .fU)(h.seenAt)} UTC.`
-            : `- Health endpoint ${where} did not report ${h.versions.map((x) => (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(x)).join(' or ')} within ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(h.timeout)}; its last answer: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(h.reports ?? 'none')}.`);
+            : `- Health endpoint ${where} did not report ${h.versions.map((x) => (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(x)).join(' or ')} within ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(h.timeout)}; its last answer: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(h.reports ?? 'none')}.`);
     }
     for (const i of v.installers ?? []) {
         const what = `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.name)} ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.channel)}`;
         if (i.seenAt)
             lines.push(`- Installers got ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.version)} for ${what} (read as \`npm install\` reads it, without a token) at ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .formatTime */ .fU)(i.seenAt)} UTC.`);
         else if (i.error)
-            lines.push(`- ${what} could not be read as \`npm install\` reads it (${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(i.error)}); the registry holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.version)}.`);
+            lines.push(`- ${what} could not be read as \`npm install\` reads it (${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(i.error)}); the registry holds ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(i.version)}.`);
         else {
             const lifetime = i.maxAgeSeconds !== undefined
                 ? `up to ${i.maxAgeSeconds} s (\`cache-control: max-age=${i.maxAgeSeconds}\`)`
@@ -38781,7 +38782,7 @@ function renderReport(r, ctx, previous) {
     const status = (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .lastRun */ .KT)(r)?.status;
     const issue = issueLink(r, ctx);
     const header = [
-        ['Severity', `**${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.severity)}**`],
+        ['Severity', `**${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(r.severity)}**`],
         ['Package', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.packageName)],
         ['Rollback', `${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.rollbackVersion)} → ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.restoreVersion)} on ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.channel)}`],
         ['Status', status ? (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(status) : '_(no run recorded)_'],
@@ -38798,19 +38799,19 @@ function renderReport(r, ctx, previous) {
     }
     const parts = [
         `# Rollback of ${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(`${r.packageName}@${r.rollbackVersion}`)}`,
-        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .M)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.incidentId)], header),
+        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .tp)(['Incident', (0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(r.incidentId)], header),
         ...(0,_render_handoff_js__WEBPACK_IMPORTED_MODULE_7__/* .renderHandoff */ .Z)(r, '##'),
         ...(0,_render_staged_js__WEBPACK_IMPORTED_MODULE_8__/* .renderStaged */ .JX)(r, '##'),
         `## Timeline (UTC)\n${timeline(r)}`,
         ...(r.impact ? [(0,_incident_impact_js__WEBPACK_IMPORTED_MODULE_1__/* .renderImpact */ .jo)(r.impact, '##')] : []),
         ...(r.packages && r.packages.length > 1 ? [`## Packages\n${(0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .packagesTable */ .wL)(r)}`] : []),
         `## Versions and tags\n${versionsAndTags(r)}`,
-        `## Reason\n${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(r.reason)}`,
+        `## Reason\n${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(r.reason)}`,
         `## Actions taken\n${actionsTaken(r)}`,
         ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : []),
     ];
     if (r.warnings.length > 0)
-        parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .t)(w)}`)].join('\n'));
+        parts.push(['## Warnings', ...r.warnings.map((w) => `- ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(w)}`)].join('\n'));
     if ((0,_render_parts_js__WEBPACK_IMPORTED_MODULE_4__/* .isNpm */ .i5)(r))
         parts.push(`## Who is protected\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_2__/* .protectionTable */ .CD)(r)}\n\n${(0,_protection_js__WEBPACK_IMPORTED_MODULE_2__/* .strategyNote */ .eA)(r)}`);
     parts.push(`## Still to do by humans\n${NOTES_START}\n${notesOf(previous) ?? DEFAULT_NOTES}\n${NOTES_END}`);
@@ -39588,7 +39589,7 @@ function formatDuration(ms) {
         return two(h, 'h', m % 60, 'm', true);
     return two(Math.floor(h / 24), 'd', h % 24, 'h', false);
 }
-const cell = (v) => (/^[^`|\r\n]+$/.test(v) ? `\`${v}\`` : (0,markdown/* inert */.t)(v));
+const cell = (v) => (/^[^`|\r\n]+$/.test(v) ? `\`${v}\`` : (0,markdown/* inert */.tJ)(v));
 const utc = (at) => `${new Date(Date.parse(at)).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 function held(t) {
     if (t.state === 'open')
@@ -39618,7 +39619,7 @@ function renderImpact(impact, level) {
     const downloads = impact.targets.some((t) => t.downloads !== undefined);
     if (several) {
         const mixed = impact.targets.some((t) => t.kind !== undefined);
-        lines.push((0,markdown/* table */.M)(['Target', 'Bad version', 'Held the channel', ...(downloads ? ['Downloads, last 7 days'] : [])], impact.targets.map((t) => [
+        lines.push((0,markdown/* table */.tp)(['Target', 'Bad version', 'Held the channel', ...(downloads ? ['Downloads, last 7 days'] : [])], impact.targets.map((t) => [
             `${mixed ? `${t.kind ?? 'npm'} ` : ''}${cell(t.name)} on ${cell(t.channel)}`,
             cell(t.version),
             held(t),
@@ -39648,7 +39649,7 @@ function renderImpact(impact, level) {
         lines.push(`- Handed off: the maintainer's command ran ${impact.toResumeMs !== undefined ? formatDuration(impact.toResumeMs) : '(unknown)'} after the run started (${utc(impact.resumedAt)})${impact.resumeToProtectionMs !== undefined ? `, and protected users ${formatDuration(impact.resumeToProtectionMs)} after that` : ''}`);
     }
     const target = impact.rtoMs === undefined ? 'none' : formatDuration(impact.rtoMs);
-    lines.push(`- Recovery-time target for **${(0,markdown/* inert */.t)(impact.severity)}**: ${target}${impact.rtoMs === undefined ? '' : ` — ${VERDICT[impact.verdict]}`}`);
+    lines.push(`- Recovery-time target for **${(0,markdown/* inert */.tJ)(impact.severity)}**: ${target}${impact.rtoMs === undefined ? '' : ` — ${VERDICT[impact.verdict]}`}`);
     return lines.join('\n');
 }
 /**
@@ -40958,11 +40959,11 @@ class SmokeTestError extends errors/* RollbackError */.ZS {
         const fence = '`'.repeat(Math.max(3, longest + 1));
         return ([
             '## ❌ Rollback stopped by the smoke test: nothing was changed',
-            `The smoke test (\`${(0,settings/* settingName */.QX)('smoke-test')}\`) of ${(0,markdown/* inert */.t)(this.subject)} ${(0,markdown/* inert */.t)(this.problem)}.`,
+            `The smoke test (\`${(0,settings/* settingName */.QX)('smoke-test')}\`) of ${(0,markdown/* inert */.tJ)(this.subject)} ${(0,markdown/* inert */.tJ)(this.problem)}.`,
             ...(this.output.length > 0
                 ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`]
                 : []),
-            `**Fix:** ${(0,markdown/* inert */.t)(this.fixText)}`,
+            `**Fix:** ${(0,markdown/* inert */.tJ)(this.fixText)}`,
         ].join('\n\n') + '\n');
     }
 }
@@ -48451,7 +48452,7 @@ function npmTarget(inputs, packageName, log, userAgent, hooks) {
 
 /***/ }),
 
-/***/ 8357:
+/***/ 8782:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48464,8 +48465,28 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/markdown.ts
+var markdown = __nccwpck_require__(6706);
 // EXTERNAL MODULE: ./src/targets/docker/image.ts
 var docker_image = __nccwpck_require__(7658);
+;// CONCATENATED MODULE: ./src/targets/docker/kind.ts
+
+
+const dockerKind = {
+    name: 'docker',
+    words: {
+        target: 'image',
+        channel: 'tag',
+        version: 'tag',
+        place: 'the registry',
+        // skopeo-copy(1): `skopeo copy --all docker://SRC docker://DEST` copies a manifest list whole
+        pointByHand: (name, channel, version) => `skopeo copy --all ${(0,markdown/* shellWord */.r7)(`docker://${name}:${version}`)} ${(0,markdown/* shellWord */.r7)(`docker://${name}:${channel}`)}`,
+    },
+    capabilities: { retire: false, republish: false, channelInName: false },
+    parseName: (_input, name) => (0,docker_image/* parseImage */.zZ)(name).name,
+    label: (name) => `docker:${name}`,
+};
+
 ;// CONCATENATED MODULE: ./src/targets/git-tag/config.ts
 // The git-tag adapter's own input parsing: the name of a git tag (the adapter itself is
 // being written separately).
@@ -48516,10 +48537,98 @@ function parseGitTagName(name, raw) {
     return v;
 }
 
+;// CONCATENATED MODULE: ./src/targets/git-tag/kind.ts
+
+
+const gitTagKind = {
+    name: 'git-tag',
+    words: {
+        target: 'git tag',
+        channel: 'git tag',
+        version: 'tag',
+        place: 'GitHub',
+        // git-push(1): `<src>:<dst>` with `+`/--force updates a ref that is not a fast-forward;
+        // `^{commit}` (gitrevisions(7)) peels an annotated tag to its commit
+        pointByHand: (name, _channel, version) => `git push --force origin ${(0,markdown/* shellWord */.r7)(`${version}^{commit}:refs/tags/${name}`)}`,
+    },
+    capabilities: { retire: false, republish: false, channelInName: true },
+    parseName: (input, name) => parseGitTagName(input, name),
+    label: (name) => `git-tag:${name}`,
+};
+
 // EXTERNAL MODULE: ./src/targets/helm/config.ts
 var config = __nccwpck_require__(4293);
+;// CONCATENATED MODULE: ./src/targets/helm/kind.ts
+
+
+const helmKind = {
+    name: 'helm',
+    words: {
+        target: 'Helm release',
+        channel: 'release',
+        version: 'revision',
+        place: 'the cluster',
+        // helm docs, helm_rollback: `helm rollback <RELEASE> [REVISION] [flags]`; the version here is
+        // the app (or chart) version, so the person picks the revision from `helm history`
+        pointByHand: (name) => {
+            const [ns, release] = name.includes('/') ? name.split('/') : [undefined, name];
+            return `helm history ${(0,markdown/* shellWord */.r7)(release)}${ns ? ` -n ${(0,markdown/* shellWord */.r7)(ns)}` : ''}, then helm rollback ${(0,markdown/* shellWord */.r7)(release)} <revision>${ns ? ` -n ${(0,markdown/* shellWord */.r7)(ns)}` : ''}`;
+        },
+    },
+    capabilities: { retire: false, republish: false, channelInName: true },
+    parseName: (input, name) => {
+        const h = (0,config/* parseHelmTargetName */.gu)(input, name);
+        return h.namespace ? `${h.namespace}/${h.release}` : h.release;
+    },
+    label: (name) => `helm:${name}`,
+};
+
 // EXTERNAL MODULE: ./src/targets/npm/config.ts
 var npm_config = __nccwpck_require__(7756);
+;// CONCATENATED MODULE: ./src/targets/npm/kind.ts
+
+
+const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
+const onRegistry = (registry) => registry && registry !== DEFAULT_REGISTRY ? ` --registry ${(0,markdown/* shellWord */.r7)(registry)}` : '';
+const npmKind = {
+    name: 'npm',
+    words: {
+        target: 'npm package',
+        channel: 'dist-tag',
+        version: 'version',
+        place: 'the registry',
+        // npm CLI docs, npm-dist-tag: `npm dist-tag add <package-spec (with version)> [<tag>]`
+        pointByHand: (name, channel, version, registry) => `npm dist-tag add ${(0,markdown/* shellWord */.r7)(`${name}@${version}`)} ${(0,markdown/* shellWord */.r7)(channel)}${onRegistry(registry)}`,
+        // npm CLI docs, npm-deprecate: `npm deprecate <package-spec> <message>`; "" removes it
+        retireByHand: (name, version, message, registry) => `npm deprecate ${(0,markdown/* shellWord */.r7)(`${name}@${version}`)} ${JSON.stringify(message)}${onRegistry(registry)}`,
+    },
+    capabilities: { retire: true, republish: true, channelInName: false },
+    parseName: (input, name) => (0,npm_config/* parsePackageName */.R)(input, name),
+    // npm packages are the default kind: a list of several names them bare
+    label: (name) => name,
+};
+
+;// CONCATENATED MODULE: ./src/targets/registry.ts
+
+
+
+
+/** Every kind, in the order the docs and the errors list them. */
+const KINDS = [npmKind, dockerKind, helmKind, gitTagKind];
+/** The kinds' names: the prefixes of the targets input. */
+const KIND_NAMES = KINDS.map((k) => k.name);
+/** The kind named `name`, or undefined for a name no kind has. */
+function findKind(name) {
+    return KINDS.find((k) => k.name === name);
+}
+/** The kind named `name`; throws for a name no kind has (a bug: names come from parsed input). */
+function kindOf(name) {
+    const kind = findKind(name);
+    if (!kind)
+        throw new Error(`no target kind named ${JSON.stringify(name)} (the kinds: ${KIND_NAMES.join(', ')})`);
+    return kind;
+}
+
 ;// CONCATENATED MODULE: ./src/targets/spec.ts
 // The `targets` input: every target of one incident, one a line, `kind:name`. Pure.
 //
@@ -48533,27 +48642,14 @@ var npm_config = __nccwpck_require__(7756);
 // twice under two spellings is refused like any other duplicate.
 
 
-
-
-
-const TARGET_KINDS = ['npm', 'docker', 'helm', 'git-tag'];
+/** The kinds' names (src/targets/registry.ts is their one list). */
+const TARGET_KINDS = KIND_NAMES;
 /** At most this many targets in one incident. */
 const MAX_TARGETS = 100;
 const EXAMPLES = 'npm:@acme/core, docker:ghcr.io/acme/app, helm:acme-prod or git-tag:v1';
 /** A name checked (and normalised) by its adapter's parser; throws an InputError naming `input`. */
 function parseName(kind, name, input) {
-    switch (kind) {
-        case 'npm':
-            return (0,npm_config/* parsePackageName */.R)(input, name);
-        case 'docker':
-            return (0,docker_image/* parseImage */.zZ)(name).name;
-        case 'helm': {
-            const h = (0,config/* parseHelmTargetName */.gu)(input, name);
-            return h.namespace ? `${h.namespace}/${h.release}` : h.release;
-        }
-        case 'git-tag':
-            return parseGitTagName(input, name);
-    }
+    return kindOf(kind).parseName(input, name);
 }
 /**
  * Parses the targets input (`input` is its name in messages). Throws an InputError naming
