@@ -1,10 +1,13 @@
 // The docker kind (container images, retagged by digest), as the rest of the tool sees it
 // (src/core/kind.ts). src/targets/registry.ts lists it.
 import type { TargetKind } from '../../core/kind.js'
+import type { Kind } from '../hooks.js'
+import { parseTag, readDockerSettings, readDockerShorthand } from './config.js'
+import { createDockerTarget } from './create.js'
 import { shellWord } from '../../core/markdown.js'
 import { parseImage } from './image.js'
 
-export const dockerKind: TargetKind = {
+export const dockerKind: TargetKind & Kind = {
   name: 'docker',
   words: {
     target: 'image',
@@ -18,4 +21,12 @@ export const dockerKind: TargetKind = {
   capabilities: { retire: false, republish: false, channelInName: false },
   parseName: (_input, name) => parseImage(name).name,
   label: (name) => `docker:${name}`,
+  settings: {
+    shorthand: ['image'],
+    readShorthand: readDockerShorthand,
+    shorthandNames: (request) => [request.packageName],
+    parseChannel: parseTag,
+    readSettings: readDockerSettings,
+  },
+  create: createDockerTarget,
 }

@@ -1,10 +1,12 @@
 // The git-tag kind (a moving tag such as v1, moved through the GitHub API), as the rest of the
 // tool sees it (src/core/kind.ts). src/targets/registry.ts lists it.
 import type { TargetKind } from '../../core/kind.js'
+import type { Kind } from '../hooks.js'
+import { createGitTagTarget } from './create.js'
 import { shellWord } from '../../core/markdown.js'
 import { parseGitTagName } from './config.js'
 
-export const gitTagKind: TargetKind = {
+export const gitTagKind: TargetKind & Kind = {
   name: 'git-tag',
   words: {
     target: 'git tag',
@@ -19,4 +21,7 @@ export const gitTagKind: TargetKind = {
   capabilities: { retire: false, republish: false, channelInName: true },
   parseName: (input, name) => parseGitTagName(input, name),
   label: (name) => `git-tag:${name}`,
+  // only the targets input names git tags (git-tag:v1): no shorthand input, no target: git-tag
+  settings: { shorthand: [] },
+  create: createGitTagTarget,
 }

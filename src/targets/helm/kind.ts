@@ -1,10 +1,13 @@
 // The helm kind (a Helm release rolled back to an earlier revision), as the rest of the tool
 // sees it (src/core/kind.ts). src/targets/registry.ts lists it.
 import type { TargetKind } from '../../core/kind.js'
+import type { Kind } from '../hooks.js'
+import { HELM_CHANNEL, helmIncidentName, helmShorthandNames, readHelmSettings, readHelmShorthand } from './config.js'
+import { createHelmTarget } from './create.js'
 import { shellWord } from '../../core/markdown.js'
 import { parseHelmTargetName } from './config.js'
 
-export const helmKind: TargetKind = {
+export const helmKind: TargetKind & Kind = {
   name: 'helm',
   words: {
     target: 'Helm release',
@@ -24,4 +27,13 @@ export const helmKind: TargetKind = {
     return h.namespace ? `${h.namespace}/${h.release}` : h.release
   },
   label: (name) => `helm:${name}`,
+  settings: {
+    shorthand: ['release'],
+    readShorthand: readHelmShorthand,
+    shorthandNames: helmShorthandNames,
+    fixedChannel: HELM_CHANNEL,
+    incidentName: helmIncidentName,
+    readSettings: readHelmSettings,
+  },
+  create: createHelmTarget,
 }

@@ -1,6 +1,9 @@
 // The npm kind, as the rest of the tool sees it (src/core/kind.ts): its words, what it can do,
 // and its name parser. src/targets/registry.ts lists it.
 import type { TargetKind } from '../../core/kind.js'
+import type { Kind } from '../hooks.js'
+import { readNpmRequest, readNpmShorthand, parseChannel } from './config.js'
+import { createNpmTarget } from './create.js'
 import { shellWord } from '../../core/markdown.js'
 import { parsePackageName } from './config.js'
 
@@ -8,7 +11,7 @@ const DEFAULT_REGISTRY = 'https://registry.npmjs.org/'
 const onRegistry = (registry?: string) =>
   registry && registry !== DEFAULT_REGISTRY ? ` --registry ${shellWord(registry)}` : ''
 
-export const npmKind: TargetKind = {
+export const npmKind: TargetKind & Kind = {
   name: 'npm',
   words: {
     target: 'npm package',
@@ -26,4 +29,12 @@ export const npmKind: TargetKind = {
   parseName: (input, name) => parsePackageName(input, name),
   // npm packages are the default kind: a list of several names them bare
   label: (name) => name,
+  settings: {
+    shorthand: ['package', 'packages'],
+    readShorthand: readNpmShorthand,
+    shorthandNames: (request) => request.packageNames ?? [request.packageName],
+    parseChannel,
+    readRequest: readNpmRequest,
+  },
+  create: createNpmTarget,
 }
