@@ -25,6 +25,28 @@ export interface KindWords {
   pointByHand(name: string, channel: string, version: string, registry?: string): string | undefined
   /** The command that retires (deprecates) `version` by hand; undefined: the kind cannot retire. */
   retireByHand?(name: string, version: string, message: string, registry?: string): string
+  /** One target in a table's first column and the issue's heading rows: "Package", "Image", "Helm release", "Git tag". */
+  readonly title: string
+  /**
+   * How a person moves `channel` of `name` forward once a fixed release is out (the issue's
+   * checklist), `<fixed>` standing for the fixed version: a command, or a short instruction.
+   */
+  fixForward(name: string, channel: string): string
+  /**
+   * The message to users' "what you should do" line for someone who already took the bad
+   * version; undefined: the neutral "If you run <bad>, move back to <good>."
+   */
+  goBack?(name: string, bad: string, good: string): string
+  /**
+   * The job summary's next steps after a completed rollback of `name` (`several`: the
+   * incident has other targets, so a command names a placeholder rather than this one).
+   */
+  nextSteps(p: { name: string; channel: string; bad: string; several: boolean }): string[]
+  /**
+   * The command that removes `channel` of `name` by hand (a put-back of a channel the
+   * rollback created); undefined: no command to show, the message says "by hand".
+   */
+  removeByHand?(name: string, channel: string, registry?: string): string
 }
 
 /** What a kind can do, as data the runner, the planner and the bookkeeping read. */
@@ -35,6 +57,11 @@ export interface KindCapabilities {
   readonly republish: boolean
   /** one target of the kind can carry several channels */
   readonly channelInName: boolean
+  /**
+   * people install it by version range through client tools (npm, pnpm, Yarn), so the issue
+   * and the report show who a rollback protects
+   */
+  readonly installers: boolean
 }
 
 /**

@@ -23,3 +23,14 @@ export function kindOf(name: string): Kind {
   if (!kind) throw new Error(`no target kind named ${JSON.stringify(name)} (the kinds: ${KIND_NAMES.join(', ')})`)
   return kind
 }
+
+/**
+ * The kind a bare name means: npm packages are named without a prefix, and a record's row
+ * (or a record written before targets existed) that names no kind is an npm package's.
+ */
+export const DEFAULT_KIND: Kind = npmKind
+
+/** The kind named `name`, or the default kind when no name is given (see DEFAULT_KIND). */
+export function kindOrDefault(name: string | undefined): Kind {
+  return name === undefined ? DEFAULT_KIND : kindOf(name)
+}

@@ -7,6 +7,10 @@ import { createDockerTarget } from './create.js'
 import { shellWord } from '../../core/markdown.js'
 import { parseImage } from './image.js'
 
+// skopeo-copy(1): `skopeo copy --all docker://SRC docker://DEST` copies a manifest list whole
+const copy = (name: string, from: string, to: string) =>
+  `skopeo copy --all ${shellWord(`docker://${name}:${from}`)} ${shellWord(`docker://${name}:${to}`)}`
+
 export const dockerKind: TargetKind & Kind = {
   name: 'docker',
   words: {
@@ -14,11 +18,17 @@ export const dockerKind: TargetKind & Kind = {
     channel: 'tag',
     version: 'tag',
     place: 'the registry',
-    // skopeo-copy(1): `skopeo copy --all docker://SRC docker://DEST` copies a manifest list whole
-    pointByHand: (name, channel, version) =>
-      `skopeo copy --all ${shellWord(`docker://${name}:${version}`)} ${shellWord(`docker://${name}:${channel}`)}`,
+    pointByHand: (name, channel, version) => copy(name, version, channel),
+    title: 'Image',
+    fixForward: (name, channel) => copy(name, '<fixed>', channel),
+    nextSteps: ({ channel, bad }) => [
+      // Kubernetes docs, "Images": imagePullPolicy Always pulls the tag's current digest on every start
+      `Hosts that already pulled \`${bad}\` under \`${channel}\` keep it until they pull again (or restart with imagePullPolicy: Always).`,
+      `Publish a fix as a new tag, then move \`${channel}\` to it.`,
+    ],
+    // no removeByHand: the registry API deletes manifests by digest, which would delete every tag of that image
   },
-  capabilities: { retire: false, republish: false, channelInName: false },
+  capabilities: { retire: false, republish: false, channelInName: false, installers: false },
   parseName: (_input, name) => parseImage(name).name,
   label: (name) => `docker:${name}`,
   settings: {

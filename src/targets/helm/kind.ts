@@ -20,8 +20,16 @@ export const helmKind: TargetKind & Kind = {
       const [ns, release] = name.includes('/') ? name.split('/') : [undefined, name]
       return `helm history ${shellWord(release)}${ns ? ` -n ${shellWord(ns)}` : ''}, then helm rollback ${shellWord(release)} <revision>${ns ? ` -n ${shellWord(ns)}` : ''}`
     },
+    title: 'Helm release',
+    // helm docs, helm_upgrade: `helm upgrade [RELEASE] [CHART] [flags]`
+    fixForward: (name) => `helm upgrade ${name.split('/').pop()} … (the fixed version)`,
+    nextSteps: ({ name }) => [
+      // kubectl docs, kubectl rollout status; helm docs, helm_history
+      `Check the workloads: \`kubectl rollout status\` for the release's deployments, and \`helm history ${name.split('/').pop()}\`.`,
+      'Ship the fix with a normal helm upgrade once it is ready.',
+    ],
   },
-  capabilities: { retire: false, republish: false, channelInName: true },
+  capabilities: { retire: false, republish: false, channelInName: true, installers: false },
   parseName: (input, name) => {
     const h = parseHelmTargetName(input, name)
     return h.namespace ? `${h.namespace}/${h.release}` : h.release

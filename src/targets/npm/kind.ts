@@ -24,8 +24,24 @@ export const npmKind: TargetKind & Kind = {
     // npm CLI docs, npm-deprecate: `npm deprecate <package-spec> <message>`; "" removes it
     retireByHand: (name, version, message, registry) =>
       `npm deprecate ${shellWord(`${name}@${version}`)} ${JSON.stringify(message)}${onRegistry(registry)}`,
+    title: 'Package',
+    fixForward: (name, channel) => `npm dist-tag add ${shellWord(name)}@<fixed> ${channel}`,
+    // npm CLI docs, npm-ls and npm-install: `npm ls <package-spec>`, `npm install <package-spec>`
+    goBack: (name, bad, good) =>
+      `If you installed ${bad} (check with: npm ls ${name}), go back to ${good}: npm install ${shellWord(`${name}@${good}`)}`,
+    nextSteps: ({ name, channel, bad, several }) => {
+      const pkg = several ? '<package>' : name
+      return [
+        // npm CLI docs, npm-view: `npm view <package-spec> [<field>]`; the registry's documents are cached at its CDN
+        `Registry caches and CDNs can serve the old \`${channel}\` for a few minutes; \`npm view ${pkg} dist-tags\` converges by itself.`,
+        `Installs that already resolved \`${bad}\` (lockfiles, Renovate/Dependabot updates) keep it: publish a fix as a new version, then move \`${channel}\` to it with \`npm dist-tag add ${pkg}@<fixed> ${channel}\`.`,
+        'Yarn Berry follows `latest` only for a plain `yarn add`; for a range it takes the highest match that is not deprecated, so the deprecation is what steers its users away from the bad version.',
+      ]
+    },
+    // npm CLI docs, npm-dist-tag: `npm dist-tag rm <package-spec> <tag>`
+    removeByHand: (name, channel, registry) => `npm dist-tag rm ${name} ${channel}${onRegistry(registry)}`,
   },
-  capabilities: { retire: true, republish: true, channelInName: false },
+  capabilities: { retire: true, republish: true, channelInName: false, installers: true },
   parseName: (input, name) => parsePackageName(input, name),
   // npm packages are the default kind: a list of several names them bare
   label: (name) => name,
