@@ -129,3 +129,30 @@ describe('readRequest', () => {
     })
   }
 })
+
+describe('the targets built from a request', () => {
+  it("take the adapters' settings readRequest read, as they would read them", async () => {
+    const { createTargets } = await import('../../src/targets/select.js')
+    const values = {
+      ...valid,
+      package: '',
+      'npm-token': '',
+      targets: 'docker:ghcr.io/acme/app\nhelm:prod/acme',
+      'helm-timeout': '90s',
+    }
+    const r = rollback(values)
+    const log = { info: () => {}, warning: () => {}, debug: () => {} }
+    // the settings come from the request: the reader no longer has them
+    const built = createTargets(rollbackInputs(r), reader({}), log, 'test', { settings: r.settings })
+    const again = createTargets(rollbackInputs(r), reader(values), log, 'test')
+    try {
+      expect(built.targets.map((t) => [t.kind, t.name, t.channel, t.target.label])).toEqual(
+        again.targets.map((t) => [t.kind, t.name, t.channel, t.target.label]),
+      )
+      expect(built.targets.map((t) => t.name)).toEqual(['ghcr.io/acme/app', 'prod/acme'])
+    } finally {
+      built.dispose()
+      again.dispose()
+    }
+  })
+})
