@@ -665,10 +665,10 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
             ? `↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`
             : `↩ ${label}'${plan.channel}' points at ${to} again, as the incident found it (read back from the registry).`,
         )
-      else
-        log.info(
-          `✔ ${label}${kindOf(r.kind).words.channel} '${plan.channel}' now points at ${to} (read back from the registry).`,
-        )
+      else {
+        const words = kindOf(r.kind).words
+        log.info(`✔ ${label}${words.channel} '${plan.channel}' now points at ${to} (read back from ${words.place}).`)
+      }
     }
     r.outcome = r.moved ? 'rolled-back' : 'already'
   } catch (e) {
