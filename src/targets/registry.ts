@@ -23,3 +23,8 @@ export function kindOf(name: string): TargetKind {
   if (!kind) throw new Error(`no target kind named ${JSON.stringify(name)} (the kinds: ${KIND_NAMES.join(', ')})`)
   return kind
 }
+
+/** How a target is named among several (its kind's label); a name no kind has reads `kind:name`. */
+export function labelOf(kind: string, name: string): string {
+  return findKind(kind)?.label(name) ?? `${kind}:${name}`
+}
