@@ -125,7 +125,7 @@ export interface Plan {
   previousVersion?: string
   tag: TagAction
   deprecation: DeprecationAction
-  /** other dist-tags that still point at the bad version */
+  /** the other channels that still hold the bad version */
   otherTagsOnBad: string[]
   warnings: string[]
   incidentId: string
