@@ -37,6 +37,7 @@ import { smokeOnly } from '../incident/smoke.js'
 import { runbookSteps } from '../incident/steps.js'
 import { undoLines } from '../incident/summary.js'
 import { createTargets } from '../targets/select.js'
+import { kindOf } from '../targets/registry.js'
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, partial: 3, frozen: 4, awaitingApproval: 5 } as const
 
@@ -650,7 +651,7 @@ async function cliMain(io: CliIO, resuming?: Resuming): Promise<number> {
         if (problems.length > 0) throw new HandoffChangedError(resuming.record.incidentId, problems)
       }
       for (const t of preview.targets) {
-        for (const line of t.plan ? describePlan(t.plan) : []) shown.add(line)
+        for (const line of t.plan ? describePlan(t.plan, kindOf(t.kind).words) : []) shown.add(line)
         for (const w of t.warnings) shown.add(w)
       }
       // a re-run with nothing left to change says so in one line at the end, not the plan
@@ -669,7 +670,7 @@ async function cliMain(io: CliIO, resuming?: Resuming): Promise<number> {
         for (const t of preview.targets)
           say(
             t.plan
-              ? `  ${describePlan(t.plan).join('\n    ')}\n`
+              ? `  ${describePlan(t.plan, kindOf(t.kind).words).join('\n    ')}\n`
               : `  ${t.name}: ${t.outcome}${t.skipped ? ` (${t.skipped.reason})` : ''}\n`,
           )
       }
