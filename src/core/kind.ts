@@ -34,6 +34,8 @@ export interface KindCapabilities {
   readonly republish: boolean
   /** one target of the kind can carry several channels */
   readonly channelInName: boolean
+  /** the smoke test runs for it (its adapter has Target.smoke); absent: it does not */
+  readonly smoke?: boolean
 }
 
 /**

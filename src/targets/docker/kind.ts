@@ -15,7 +15,7 @@ export const dockerKind: TargetKind = {
     pointByHand: (name, channel, version) =>
       `skopeo copy --all ${shellWord(`docker://${name}:${version}`)} ${shellWord(`docker://${name}:${channel}`)}`,
   },
-  capabilities: { retire: false, republish: false, channelInName: false },
+  capabilities: { retire: false, republish: false, channelInName: false, smoke: true },
   parseName: (_input, name) => parseImage(name).name,
   label: (name) => `docker:${name}`,
 }

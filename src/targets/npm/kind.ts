@@ -22,7 +22,7 @@ export const npmKind: TargetKind = {
     retireByHand: (name, version, message, registry) =>
       `npm deprecate ${shellWord(`${name}@${version}`)} ${JSON.stringify(message)}${onRegistry(registry)}`,
   },
-  capabilities: { retire: true, republish: true, channelInName: false },
+  capabilities: { retire: true, republish: true, channelInName: false, smoke: true },
   parseName: (input, name) => parsePackageName(input, name),
   // npm packages are the default kind: a list of several names them bare
   label: (name) => name,

@@ -9,6 +9,7 @@ import { escapePackageName, RegistryClient } from './fetch.js'
 import { exchangeIdToken, TRUSTED_PUBLISHING_ONLY, type IdTokenSource } from './oidc.js'
 import type { SecondFactor } from './two-factor.js'
 import { noteOf } from './republish-note.js'
+import { smokePackage } from './smoke.js'
 import { DRILL_TAG_PREFIX, leftoverOf, newDrillTag, trackProbe } from './probe-tag.js'
 import { compareWrite, witnessWhile } from './lost-writes.js'
 import {
@@ -20,7 +21,7 @@ import {
   worthProbing,
   type RegistryIdentity,
 } from './registry-kind.js'
-import type { Target, WriteOutcome } from '../../core/target.js'
+import type { SmokeRun, Target, WriteOutcome } from '../../core/target.js'
 import { firstLine } from '../../core/util.js'
 import { isTokensDisallowed, markNeedsPerson } from '../../core/handoff.js'
 import { currentDialect, setting, settingName, setTo, theSetting } from '../../core/settings.js'
@@ -167,6 +168,11 @@ export class NpmTarget implements Target {
 
   forget(): void {
     this.last = undefined
+  }
+
+  /** The smoke test of the restore version, installed from this registry (./smoke.ts). */
+  smoke(run: SmokeRun): Promise<void> {
+    return smokePackage(this.options.registry, run)
   }
 
   /** Anomalies seen after a write (a document the registry changed beyond ours). */
