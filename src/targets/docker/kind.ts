@@ -7,6 +7,7 @@ import { parseImage } from './image.js'
 export const dockerKind: TargetKind = {
   name: 'docker',
   words: {
+    accessProven: () => 'the registry accepts the credentials and a push (a blob upload, cancelled).',
     target: 'image',
     channel: 'tag',
     version: 'tag',
@@ -16,6 +17,7 @@ export const dockerKind: TargetKind = {
       `skopeo copy --all ${shellWord(`docker://${name}:${version}`)} ${shellWord(`docker://${name}:${channel}`)}`,
   },
   capabilities: { retire: false, republish: false, channelInName: false, smoke: true },
+  credential: 'registry-password',
   parseName: (_input, name) => parseImage(name).name,
   label: (name) => `docker:${name}`,
 }

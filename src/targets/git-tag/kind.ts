@@ -7,6 +7,7 @@ import { parseGitTagName } from './config.js'
 export const gitTagKind: TargetKind = {
   name: 'git-tag',
   words: {
+    accessProven: () => 'the GitHub token reads the repository, and may push where GitHub lists its permissions.',
     target: 'git tag',
     channel: 'git tag',
     version: 'tag',
@@ -17,6 +18,7 @@ export const gitTagKind: TargetKind = {
       `git push --force origin ${shellWord(`${version}^{commit}:refs/tags/${name}`)}`,
   },
   capabilities: { retire: false, republish: false, channelInName: true },
+  credential: 'github-token',
   parseName: (input, name) => parseGitTagName(input, name),
   label: (name) => `git-tag:${name}`,
 }

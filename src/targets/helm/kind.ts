@@ -1,12 +1,15 @@
 // The helm kind (a Helm release rolled back to an earlier revision), as the rest of the tool
 // sees it (src/core/kind.ts). src/targets/registry.ts lists it.
 import type { TargetKind } from '../../core/kind.js'
+import { settingName } from '../../core/settings.js'
 import { shellWord } from '../../core/markdown.js'
 import { parseHelmTargetName } from './config.js'
 
 export const helmKind: TargetKind = {
   name: 'helm',
   words: {
+    accessProven: () =>
+      `helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits ${settingName('helm-wait')}.`,
     target: 'Helm release',
     channel: 'release',
     version: 'revision',
@@ -19,6 +22,7 @@ export const helmKind: TargetKind = {
     },
   },
   capabilities: { retire: false, republish: false, channelInName: true },
+  credential: 'kubeconfig',
   parseName: (input, name) => {
     const h = parseHelmTargetName(input, name)
     return h.namespace ? `${h.namespace}/${h.release}` : h.release

@@ -1,6 +1,7 @@
 // The npm kind, as the rest of the tool sees it (src/core/kind.ts): its words, what it can do,
 // and its name parser. src/targets/registry.ts lists it.
 import type { TargetKind } from '../../core/kind.js'
+import { settingName } from '../../core/settings.js'
 import { shellWord } from '../../core/markdown.js'
 import { parsePackageName } from './config.js'
 
@@ -11,6 +12,8 @@ const onRegistry = (registry?: string) =>
 export const npmKind: TargetKind = {
   name: 'npm',
   words: {
+    accessProven: () =>
+      `the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no ${settingName('npm-token')}), nothing more: the token npm exchanges may only publish, so a retag needs ${settingName('npm-token')}.`,
     target: 'npm package',
     channel: 'dist-tag',
     version: 'version',
@@ -23,6 +26,7 @@ export const npmKind: TargetKind = {
       `npm deprecate ${shellWord(`${name}@${version}`)} ${JSON.stringify(message)}${onRegistry(registry)}`,
   },
   capabilities: { retire: true, republish: true, channelInName: false, smoke: true },
+  credential: 'npm-token',
   parseName: (input, name) => parsePackageName(input, name),
   // npm packages are the default kind: a list of several names them bare
   label: (name) => name,
