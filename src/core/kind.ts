@@ -23,6 +23,8 @@ export interface KindWords {
    * the tool stops and a person must finish), or undefined when there is none to show.
    */
   pointByHand(name: string, channel: string, version: string, registry?: string): string | undefined
+  /** What the adapter's checkAccess proves, for the drill's report (a function: it names inputs in the run's dialect). */
+  accessProven(): string
   /** The command that retires (deprecates) `version` by hand; undefined: the kind cannot retire. */
   retireByHand?(name: string, version: string, message: string, registry?: string): string
   /** One target in a table's first column and the issue's heading rows: "Package", "Image", "Helm release", "Git tag". */
@@ -62,6 +64,8 @@ export interface KindCapabilities {
    * and the report show who a rollback protects
    */
   readonly installers: boolean
+  /** the smoke test runs for it (its adapter has Target.smoke); absent: it does not */
+  readonly smoke?: boolean
 }
 
 /**
@@ -72,6 +76,8 @@ export interface TargetKind {
   readonly name: string
   readonly words: KindWords
   readonly capabilities: KindCapabilities
+  /** the input that holds the kind's credentials, for failures that name none ('npm-token') */
+  readonly credential: string
   /**
    * Checks and normalises one name of the targets input (`input` names the input in errors);
    * throws an InputError with the fix.

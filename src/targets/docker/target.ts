@@ -19,9 +19,10 @@ import { InputError, RegistryError, RollbackError } from '../../core/errors.js'
 import { ChannelMovedError, guardedWrite } from '../../core/guard.js'
 import type { PackageState, VersionInfo } from '../../core/plan.js'
 import { DEFAULT_RETRY, describeFailure, statusOf, withRetry, type Logger, type RetryPolicy } from '../../core/retry.js'
-import type { Target, WriteOutcome } from '../../core/target.js'
+import type { SmokeRun, Target, WriteOutcome } from '../../core/target.js'
 import { DIGEST_PATTERN, MEDIA_TYPES, RegistryClient, short, type Manifest, type Reply } from './client.js'
 import { resolveCredentials } from './credentials.js'
+import { smokeImage } from './smoke.js'
 import { TAG_PATTERN, parseImage, type ImageRef } from './image.js'
 import { mapLimit } from '../../core/util.js'
 
@@ -182,6 +183,11 @@ export class DockerTarget implements Target {
   /** The digest the version's tag has now (a fresh HEAD): the `restored-digest` output. */
   async digestOf(version: string): Promise<string | undefined> {
     return this.digestOfTag(this.tagFor(version))
+  }
+
+  /** The smoke test of the restore image, by digest (./smoke.ts). */
+  smoke(run: SmokeRun): Promise<void> {
+    return smokeImage({ name: this.ref.name, digestOf: (version) => this.digestOf(version) }, run)
   }
 
   /** The digest a tag has now (a fresh HEAD); undefined when the tag does not exist. */
