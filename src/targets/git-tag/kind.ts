@@ -16,7 +16,7 @@ export const gitTagKind: TargetKind = {
     pointByHand: (name, _channel, version) =>
       `git push --force origin ${shellWord(`${version}^{commit}:refs/tags/${name}`)}`,
   },
-  capabilities: { retire: false, republish: false, channelInName: true },
+  capabilities: { retire: false, republish: false, channelInName: true, viaGitHub: true },
   parseName: (input, name) => parseGitTagName(input, name),
   label: (name) => `git-tag:${name}`,
 }

@@ -15,6 +15,7 @@ export const npmKind: TargetKind = {
     channel: 'dist-tag',
     version: 'version',
     place: 'the registry',
+    several: 'packages',
     // npm CLI docs, npm-dist-tag: `npm dist-tag add <package-spec (with version)> [<tag>]`
     pointByHand: (name, channel, version, registry) =>
       `npm dist-tag add ${shellWord(`${name}@${version}`)} ${shellWord(channel)}${onRegistry(registry)}`,
@@ -22,7 +23,7 @@ export const npmKind: TargetKind = {
     retireByHand: (name, version, message, registry) =>
       `npm deprecate ${shellWord(`${name}@${version}`)} ${JSON.stringify(message)}${onRegistry(registry)}`,
   },
-  capabilities: { retire: true, republish: true, channelInName: false },
+  capabilities: { retire: true, republish: true, channelInName: false, registryInput: true },
   parseName: (input, name) => parsePackageName(input, name),
   // npm packages are the default kind: a list of several names them bare
   label: (name) => name,
