@@ -18,6 +18,8 @@ export interface KindWords {
   readonly version: string
   /** the registry or place, for "check … and plan": "the registry", "the cluster", "GitHub" */
   readonly place: string
+  /** what several targets of this kind alone are called, where they have a word of their own ("packages"); else "targets" */
+  readonly several?: string
   /**
    * The command a person runs to point `channel` of `name` at `version` by hand (shown when
    * the tool stops and a person must finish), or undefined when there is none to show.
@@ -66,6 +68,13 @@ export interface KindCapabilities {
   readonly installers: boolean
   /** the smoke test runs for it (its adapter has Target.smoke); absent: it does not */
   readonly smoke?: boolean
+  /** its writes go through the GitHub API: it needs a GitHub token and the repository (git tags) */
+  readonly viaGitHub?: boolean
+  /**
+   * its targets live on the registry of the `registry` input and are what the package and packages inputs name
+   * (npm): the command line's confirmation names that registry, and the `packages` output and --json field list them
+   */
+  readonly registryInput?: boolean
 }
 
 /**

@@ -31,7 +31,7 @@ export const gitTagKind: TargetKind & Kind = {
     // git-push(1): `git push origin --delete <ref>` (the same as `git push origin :<ref>`)
     removeByHand: (_name, channel) => `git push origin --delete ${shellWord(`refs/tags/${channel}`)}`,
   },
-  capabilities: { retire: false, republish: false, channelInName: true, installers: false },
+  capabilities: { retire: false, republish: false, channelInName: true, installers: false, viaGitHub: true },
   credential: 'github-token',
   parseName: (input, name) => parseGitTagName(input, name),
   label: (name) => `git-tag:${name}`,

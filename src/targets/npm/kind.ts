@@ -21,6 +21,7 @@ export const npmKind: TargetKind & Kind = {
     channel: 'dist-tag',
     version: 'version',
     place: 'the registry',
+    several: 'packages',
     // npm CLI docs, npm-dist-tag: `npm dist-tag add <package-spec (with version)> [<tag>]`
     pointByHand: (name, channel, version, registry) =>
       `npm dist-tag add ${shellWord(`${name}@${version}`)} ${shellWord(channel)}${onRegistry(registry)}`,
@@ -44,7 +45,7 @@ export const npmKind: TargetKind & Kind = {
     // npm CLI docs, npm-dist-tag: `npm dist-tag rm <package-spec> <tag>`
     removeByHand: (name, channel, registry) => `npm dist-tag rm ${name} ${channel}${onRegistry(registry)}`,
   },
-  capabilities: { retire: true, republish: true, channelInName: false, installers: true, smoke: true },
+  capabilities: { retire: true, republish: true, channelInName: false, installers: true, smoke: true, registryInput: true },
   credential: 'npm-token',
   parseName: (input, name) => parsePackageName(input, name),
   // npm packages are the default kind: a list of several names them bare
