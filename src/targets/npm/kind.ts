@@ -45,7 +45,14 @@ export const npmKind: TargetKind & Kind = {
     // npm CLI docs, npm-dist-tag: `npm dist-tag rm <package-spec> <tag>`
     removeByHand: (name, channel, registry) => `npm dist-tag rm ${name} ${channel}${onRegistry(registry)}`,
   },
-  capabilities: { retire: true, republish: true, channelInName: false, installers: true, smoke: true, registryInput: true },
+  capabilities: {
+    retire: true,
+    republish: true,
+    channelInName: false,
+    installers: true,
+    smoke: true,
+    registryInput: true,
+  },
   credential: 'npm-token',
   parseName: (input, name) => parsePackageName(input, name),
   // npm packages are the default kind: a list of several names them bare
