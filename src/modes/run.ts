@@ -5,11 +5,12 @@
 import type { BookkeepingResult } from '../github/bookkeeping.js'
 import type { GitHubClient } from '../github/client.js'
 import type { HandoffPlan, IncidentRecord, RunContext } from '../github/incident.js'
-import { readGitHubInputs, readInputs, type GitHubInputs, type InputReader } from '../config/inputs.js'
-import { readAnnounceInputs, type AnnounceInputs } from '../notify/config.js'
+import type { GitHubInputs, InputReader } from '../config/inputs.js'
+import { readRequest, rollbackInputs } from '../config/request.js'
+import type { AnnounceInputs } from '../notify/config.js'
 import type { Logger } from '../core/retry.js'
 import { executeIncident, type RunbookSteps } from '../incident/execute.js'
-import { parseRtoTargets, type RtoTargets } from '../incident/impact.js'
+import type { RtoTargets } from '../incident/impact.js'
 import { runIncident, type IncidentRequest, type IncidentResult, type IncidentTarget } from '../incident/run.js'
 import { smokeOnly, type SmokeOptions } from '../incident/smoke.js'
 import { runbookSteps } from '../incident/steps.js'
@@ -27,15 +28,17 @@ export interface ModeRequest {
   announce?: AnnounceInputs
   /** the inputs' reader, for the runbook steps and the targets that read their own */
   get: InputReader
+  /** the adapters' settings, read and checked up front by readRequest (by kind name) */
+  settings?: Record<string, object>
 }
 
 /** Reads the request: the rollback's inputs, GitHub's, the recovery-time targets and the announcements. */
 export function readModeRequest(get: InputReader, env: NodeJS.ProcessEnv): ModeRequest {
-  const inputs: IncidentRequest = readInputs(get, env)
-  const gi = readGitHubInputs(get, env)
-  const rtoTargets = parseRtoTargets('rto-targets', get('rto-targets'))
-  const announce = readAnnounceInputs(get)
-  return { inputs, gi, rtoTargets, announce, get }
+  // once, up front: every input read and checked before anything runs (src/config/request.ts)
+  const r = readRequest(get, env)
+  if (r.mode !== 'rollback') throw new Error('a freeze check is run by runFreezeCheck, not as a rollback')
+  const inputs: IncidentRequest = rollbackInputs(r)
+  return { inputs, gi: r.github, rtoTargets: r.rtoTargets, announce: r.announce, get, settings: r.settings }
 }
 
 /** How the entry reaches GitHub: the token, and what the client is made and used for. */
@@ -115,6 +118,7 @@ export async function runMode<S = never>(req: ModeRequest, deps: ModeDeps<S>): P
   deps.check?.(inputs)
   const { targets, extras, dispose } = createTargets(inputs, req.get, log, deps.userAgent, {
     ...deps.hooks,
+    ...(req.settings ? { settings: req.settings } : {}),
     ...(client ? { github: { client: () => client, repository: ctx.repository } } : {}),
     ...deps.moreHooks?.(inputs),
   })
