@@ -8,7 +8,7 @@ import { InputError } from '../core/errors.js'
 import { SEVERITIES, type Severity } from '../github/incident.js'
 import { parseReportDir } from '../github/config.js'
 import { parseTag } from '../targets/docker/config.js'
-import { parsePackageName } from '../targets/npm/config.js'
+import { parseChannel, parsePackageName } from '../targets/npm/config.js'
 import { idTokenAvailable } from '../targets/npm/oidc.js'
 import { parseImage } from '../targets/docker/image.js'
 import { HELM_CHANNEL, parseHelmTargetName, parseNamespace, parseReleaseName } from '../targets/helm/config.js'
@@ -245,25 +245,8 @@ export function parseTarget(name: string, raw: string): TargetKind {
   return v as TargetKind
 }
 
-/** A dist-tag: URL-safe, and not something npm would read as a version range. */
-export function parseChannel(name: string, raw: string): string {
-  const tag = raw.trim()
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-    throw new InputError(
-      name,
-      `${JSON.stringify(raw.slice(0, 80))} is not a valid dist-tag.`,
-      `use a tag name such as latest, beta, next or canary (letters, digits, '.', '_', '-').`,
-    )
-  }
-  if (semver.validRange(tag) !== null) {
-    throw new InputError(
-      name,
-      `"${tag}" reads as a semver range, which npm refuses as a dist-tag.`,
-      `use a tag name such as latest or beta; put versions in ${settingName('rollback-version')} and ${settingName('restore-version')}.`,
-    )
-  }
-  return tag
-}
+// a dist-tag's rule is the npm kind's (src/targets/npm/config.ts)
+export { parseChannel } from '../targets/npm/config.js'
 
 export function parseReason(name: string, raw: string): string {
   const reason = raw.trim()

@@ -51,4 +51,16 @@ export interface TargetKind {
   parseName(input: string, name: string): string
   /** How one target of this kind is named in a list of several: "@acme/core", "docker:ghcr.io/acme/app". */
   label(name: string): string
+  /**
+   * The kind a name without a kind means: an incident record (or a record's row) without a
+   * kind, as records written before there were kinds are. Exactly one kind sets it (npm).
+   */
+  readonly isDefault?: boolean
+  /**
+   * Checks one channel of this kind (`input` names the input in errors); throws an InputError
+   * with the fix. Absent: any tag name (letters, digits, '.', '_', '/', '-').
+   */
+  parseChannel?(input: string, channel: string): string
+  /** The one channel every target of this kind has (a Helm release's `deployed`); absent: channels are named. */
+  readonly fixedChannel?: string
 }

@@ -2,7 +2,7 @@
 // sees it (src/core/kind.ts). src/targets/registry.ts lists it.
 import type { TargetKind } from '../../core/kind.js'
 import { shellWord } from '../../core/markdown.js'
-import { parseHelmTargetName } from './config.js'
+import { HELM_CHANNEL, parseHelmTargetName } from './config.js'
 
 export const helmKind: TargetKind = {
   name: 'helm',
@@ -24,4 +24,5 @@ export const helmKind: TargetKind = {
     return h.namespace ? `${h.namespace}/${h.release}` : h.release
   },
   label: (name) => `helm:${name}`,
+  fixedChannel: HELM_CHANNEL,
 }

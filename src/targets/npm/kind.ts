@@ -2,7 +2,7 @@
 // and its name parser. src/targets/registry.ts lists it.
 import type { TargetKind } from '../../core/kind.js'
 import { shellWord } from '../../core/markdown.js'
-import { parsePackageName } from './config.js'
+import { parseChannel, parsePackageName } from './config.js'
 
 const DEFAULT_REGISTRY = 'https://registry.npmjs.org/'
 const onRegistry = (registry?: string) =>
@@ -26,4 +26,7 @@ export const npmKind: TargetKind = {
   parseName: (input, name) => parsePackageName(input, name),
   // npm packages are the default kind: a list of several names them bare
   label: (name) => name,
+  isDefault: true,
+  // a dist-tag: URL-safe, and not something npm reads as a version range
+  parseChannel: (input, channel) => parseChannel(input, channel),
 }
