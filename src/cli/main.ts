@@ -20,7 +20,14 @@ import { executeIncident, type RunbookSteps } from '../incident/execute.js'
 import type { FreezeInputs } from '../modes/freeze.js'
 import { reportPath } from '../github/config.js'
 import type { HandoffPlan, IncidentRecord, RunContext } from '../github/incident.js'
-import { HandoffChangedError, handoffGuard, handoffProblems, resumeFlags, resumeState } from '../modes/resume.js'
+import {
+  HandoffChangedError,
+  handoffGuard,
+  handoffProblems,
+  requireOwnRegistry,
+  resumeFlags,
+  resumeState,
+} from '../modes/resume.js'
 import type { RecordFinder } from '../modes/undo.js'
 import { githubEndpoints } from '../github/urls.js'
 import { mergeRecord, parseReportRecord } from '../github/record.js'
@@ -216,7 +223,9 @@ Hand-off (a rollback the action planned and left to a maintainer, status awaitin
   recorded plan, asking you to approve each write (or --otp <code>); refuses with nothing
   written when the registry changed since the hand-off (a fix published, a channel moved
   elsewhere). Comments on the tracking issue, updates the report, announces (ANNOUNCE_WEBHOOK).
-  --otp, --approval-timeout, --yes, --json, --report-dir, --report-branch, --issue-labels as above.
+  The plan's registry must be yours (--registry, or as npm finds it): a record naming another
+  is refused before your npm token is used.
+  --registry, --otp, --approval-timeout, --yes, --json, --report-dir, --report-branch, --issue-labels as above.
   Exit codes: 0 done (or already resumed: nothing to do), 1 refused or failed, 2 bad input,
   3 partial (run resume again). Exit code 5: a run ended awaiting-approval (handed off).
 `
@@ -813,6 +822,7 @@ async function cliMain(io: CliIO, resuming?: Resuming): Promise<number> {
 
 const RESUME_OPTIONS = {
   repo: { type: 'string' },
+  registry: { type: 'string' },
   otp: { type: 'string' },
   'approval-timeout': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
@@ -915,6 +925,14 @@ async function resume(io: CliIO, args: string[]): Promise<number> {
     if (values.json)
       io.stdout(`${JSON.stringify({ exitCode: EXIT.ok, status: 'already-done', incidentId: id, message }, null, 2)}\n`)
     return EXIT.ok
+  }
+  // the plan's registry is the maintainer's own, or the npm token goes nowhere (src/modes/resume.ts)
+  try {
+    const own = (name: string) =>
+      resolveNpmConfig({ packageName: name, registryFlag: values.registry, cwd: io.cwd, env: io.env }).registry
+    requireOwnRegistry(id, found.source, state.handoff, own)
+  } catch (e) {
+    return fail(e instanceof InputError ? EXIT.badInput : EXIT.failed, errorMessage(e))
   }
   say(
     `Resuming incident ${id} (${found.source}): the plan the hand-off recorded, checked against the registry first.\n`,
