@@ -96,6 +96,11 @@ export interface TargetKind {
   label(name: string): string
   /** How the request reader (src/config/) reads the kind's own settings; each kind's config.ts. */
   readonly settings?: KindSettings
+  /**
+   * The kind a name without a kind means: an incident record (or a record's row) without a
+   * kind, as records written before there were kinds are. Exactly one kind sets it (npm).
+   */
+  readonly isDefault?: boolean
 }
 
 /** The shorthand inputs' reading: the incident's name and the kind's targets. */

@@ -65,4 +65,5 @@ export const npmKind: TargetKind & Kind = {
     readRequest: readNpmRequest,
   },
   create: createNpmTarget,
+  isDefault: true,
 }
