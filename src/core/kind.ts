@@ -22,6 +22,11 @@ export interface KindWords {
    * the tool stops and a person must finish), or undefined when there is none to show.
    */
   pointByHand(name: string, channel: string, version: string, registry?: string): string | undefined
+  /**
+   * The command that removes `channel` of `name` by hand (shown when a channel this run
+   * created cannot be put back, for it did not exist before); undefined: none to show.
+   */
+  removeByHand?(name: string, channel: string, registry?: string): string
   /** The command that retires (deprecates) `version` by hand; undefined: the kind cannot retire. */
   retireByHand?(name: string, version: string, message: string, registry?: string): string
 }
@@ -34,6 +39,13 @@ export interface KindCapabilities {
   readonly republish: boolean
   /** one target of the kind can carry several channels */
   readonly channelInName: boolean
+  /**
+   * installers read its channels from the npm registry (the registry input): the check after
+   * the writes reads them as `npm install` does (src/incident/verify.ts)
+   */
+  readonly installerRead?: boolean
+  /** npm's public downloads API counts its versions (the impact's downloads, src/incident/downloads.ts) */
+  readonly downloads?: boolean
 }
 
 /**
@@ -44,6 +56,12 @@ export interface TargetKind {
   readonly name: string
   readonly words: KindWords
   readonly capabilities: KindCapabilities
+  /**
+   * The kind of a name given without a prefix (npm): a list of several names its targets
+   * bare, records leave its name out, and a preflight of only such targets names the
+   * package input.
+   */
+  readonly bare?: boolean
   /**
    * Checks and normalises one name of the targets input (`input` names the input in errors);
    * throws an InputError with the fix.

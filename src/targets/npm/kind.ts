@@ -18,11 +18,14 @@ export const npmKind: TargetKind = {
     // npm CLI docs, npm-dist-tag: `npm dist-tag add <package-spec (with version)> [<tag>]`
     pointByHand: (name, channel, version, registry) =>
       `npm dist-tag add ${shellWord(`${name}@${version}`)} ${shellWord(channel)}${onRegistry(registry)}`,
+    // npm CLI docs, npm-dist-tag: `npm dist-tag rm <package-spec> <tag>`
+    removeByHand: (name, channel, registry) => `npm dist-tag rm ${name} ${channel}${onRegistry(registry)}`,
     // npm CLI docs, npm-deprecate: `npm deprecate <package-spec> <message>`; "" removes it
     retireByHand: (name, version, message, registry) =>
       `npm deprecate ${shellWord(`${name}@${version}`)} ${JSON.stringify(message)}${onRegistry(registry)}`,
   },
-  capabilities: { retire: true, republish: true, channelInName: false },
+  capabilities: { retire: true, republish: true, channelInName: false, installerRead: true, downloads: true },
+  bare: true,
   parseName: (input, name) => parsePackageName(input, name),
   // npm packages are the default kind: a list of several names them bare
   label: (name) => name,
