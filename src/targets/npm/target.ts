@@ -87,6 +87,8 @@ export class NpmTarget implements Target {
    * made immediately before (the plan read, or the read-back of the previous write).
    */
   private last?: Packument
+  /** `last` carries the full document's deprecations too (read beside the write view): a deprecation needs no read of its own */
+  private lastComplete = false
   private readonly notes: string[] = []
   /** the credential probe of the preflight (probeWrite), made once per target */
   private preflight?: Promise<void>
@@ -155,6 +157,7 @@ export class NpmTarget implements Target {
       },
     )
     this.last = doc
+    this.lastComplete = false
     return doc
   }
 
@@ -167,6 +170,7 @@ export class NpmTarget implements Target {
 
   forget(): void {
     this.last = undefined
+    this.lastComplete = false
   }
 
   /** Anomalies seen after a write (a document the registry changed beyond ours). */
@@ -660,7 +664,9 @@ export class NpmTarget implements Target {
       channel,
       wanted: version,
       expected,
-      read: () => this.readPackument(),
+      // the full document's deprecations read beside each read (no extra round): the read-back is then
+      // the whole fresh read the deprecation that follows is guarded by
+      read: () => this.readForDeprecation(),
       fresh: this.takeFresh(),
       holderOf: (d) => tags(d)[channel],
       isDone: (d) => tags(d)[channel] === version,
@@ -681,6 +687,7 @@ export class NpmTarget implements Target {
     })
     // the read-back is the fresh read the deprecation that follows starts from
     this.last = state
+    this.lastComplete = true
     return outcome
   }
 
@@ -741,8 +748,9 @@ export class NpmTarget implements Target {
     const now = (d: Packument) => String(this.versionOf(d, version).deprecated ?? '')
     // the read made just before (the channel's read-back) is of the write view: the
     // deprecations come from the full document, read now (see readForDeprecation)
+    const complete = this.lastComplete
     const last = this.takeFresh()
-    const fresh = last && this.withDeprecations(last, await this.readDeprecations())
+    const fresh = last && (complete ? last : this.withDeprecations(last, await this.readDeprecations()))
     const { outcome, state } = await guardedWrite<Packument>({
       what: message === '' ? `removing the deprecation of ${version}` : `deprecating ${version}`,
       channel: `${version}'s deprecation`,
@@ -791,7 +799,9 @@ export class NpmTarget implements Target {
     // the write view's failure is the one to report (a missing package is its 404, an InputError)
     if (doc.status === 'rejected') throw doc.reason
     if (deprecations.status === 'rejected') throw deprecations.reason
-    return this.withDeprecations(doc.value, deprecations.value)
+    const merged = this.withDeprecations(doc.value, deprecations.value)
+    this.lastComplete = this.last === merged
+    return merged
   }
 
   /** version -> its deprecation message, from the full document (GET /<name>, as installers read it). */
