@@ -664,9 +664,7 @@ export class NpmTarget implements Target {
       channel,
       wanted: version,
       expected,
-      // the full document's deprecations read beside each read (no extra round): the read-back is then
-      // the whole fresh read the deprecation that follows is guarded by
-      read: () => this.readForDeprecation(),
+      read: () => this.readForMove(),
       fresh: this.takeFresh(),
       holderOf: (d) => tags(d)[channel],
       isDone: (d) => tags(d)[channel] === version,
@@ -687,7 +685,6 @@ export class NpmTarget implements Target {
     })
     // the read-back is the fresh read the deprecation that follows starts from
     this.last = state
-    this.lastComplete = true
     return outcome
   }
 
@@ -804,6 +801,22 @@ export class NpmTarget implements Target {
     return merged
   }
 
+  /**
+   * The write view the channel's guard reads and, beside it (no extra round; one try, its
+   * failure ignored), the full document's deprecations: the read-back is then the whole fresh
+   * read the deprecation that follows is guarded by, with no read of its own.
+   */
+  private async readForMove(): Promise<Packument> {
+    const once = this.api().then((c) =>
+      c.json<Packument>(`/${this.escaped}`, 'view').then(deprecationsOf, () => undefined),
+    )
+    const [doc, deprecations] = await Promise.all([this.readPackument(), once.catch(() => undefined)])
+    if (deprecations === undefined) return doc
+    const merged = this.withDeprecations(doc, deprecations)
+    this.lastComplete = this.last === merged
+    return merged
+  }
+
   /** version -> its deprecation message, from the full document (GET /<name>, as installers read it). */
   private async readDeprecations(): Promise<Record<string, string>> {
     const client = await this.api()
@@ -815,10 +828,7 @@ export class NpmTarget implements Target {
     ).catch((e) => {
       throw this.explain(e, 'read')
     })
-    const out: Record<string, string> = {}
-    for (const [v, m] of Object.entries(doc?.versions ?? {}))
-      if (typeof m?.deprecated === 'string' && m.deprecated !== '') out[v] = m.deprecated
-    return out
+    return deprecationsOf(doc)
   }
 
   /** `doc` with the deprecations put back where it has none (it is changed and returned). */
@@ -1052,4 +1062,12 @@ function toState(doc: Packument): PackageState {
     }
   }
   return { name: doc.name, distTags: { ...(doc['dist-tags'] ?? {}) }, versions }
+}
+
+/** version -> its deprecation message, from a full document. */
+function deprecationsOf(doc: Packument | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [v, m] of Object.entries(doc?.versions ?? {}))
+    if (typeof m?.deprecated === 'string' && m.deprecated !== '') out[v] = m.deprecated
+  return out
 }
