@@ -75,6 +75,13 @@ export interface KindCapabilities {
    * (npm): the command line's confirmation names that registry, and the `packages` output and --json field list them
    */
   readonly registryInput?: boolean
+  /**
+   * installers read its channels from the npm registry (the registry input): the check after
+   * the writes reads them as `npm install` does (src/incident/verify.ts)
+   */
+  readonly installerRead?: boolean
+  /** npm's public downloads API counts its versions (the impact's downloads, src/incident/downloads.ts) */
+  readonly downloads?: boolean
 }
 
 /**
@@ -87,6 +94,12 @@ export interface TargetKind {
   readonly capabilities: KindCapabilities
   /** the input that holds the kind's credentials, for failures that name none ('npm-token') */
   readonly credential: string
+  /**
+   * The kind of a name given without a prefix (npm): a list of several names its targets
+   * bare, records leave its name out, and a preflight of only such targets names the
+   * package input.
+   */
+  readonly bare?: boolean
   /**
    * Checks and normalises one name of the targets input (`input` names the input in errors);
    * throws an InputError with the fix.
