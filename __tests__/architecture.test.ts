@@ -1,14 +1,18 @@
 // The import graph of src/, checked with dependency-cruiser (rules in .dependency-cruiser.cjs):
 // no import cycle (type-only imports count: `import type` still ties two modules into one
 // unit that can only be understood, moved or tested together), and the pure core (plan,
-// guard, errors, util, retry, core/) imports nothing above it. The second describe block
-// runs the same rules on a made-up folder to show that each one can fail.
+// guard, errors, util, retry, core/) imports nothing above it. No kind check outside a kind's
+// folder and the registry (__tests__/support/kind-checks.ts): everything else asks the registry
+// and reads the kind's words and capabilities. The second describe block runs the same rules on
+// a made-up folder to show that each one can fail.
 import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { KIND_NAMES } from '../src/targets/registry.js'
+import { kindChecks, kindChecksIn, mayNameKinds } from './support/kind-checks.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const CONFIG = join(root, '.dependency-cruiser.cjs')
@@ -85,6 +89,14 @@ describe('the import graph of src/', () => {
       .sort()
     expect(loose).toEqual(['cli.ts', 'index.ts'])
   })
+
+  it('has no kind check outside src/targets/<kind>/ and src/targets/registry.ts', () => {
+    expect(KIND_NAMES).toEqual(expect.arrayContaining(['npm', 'docker', 'helm', 'git-tag']))
+    expect(kindChecks(root, KIND_NAMES).map((c) => `${c.file}:${c.line}: ${c.text}`)).toEqual([])
+    // the scan reads the real sources: a kind's own folder names its kind
+    const own = 'src/targets/npm/kind.ts'
+    expect(kindChecksIn(own, readFileSync(join(root, own), 'utf8'), KIND_NAMES).length).toBeGreaterThan(0)
+  })
 })
 
 describe('the rules can fail', () => {
@@ -138,5 +150,23 @@ describe('the rules can fail', () => {
 
   it('reports nothing else', () => {
     expect(lines).toHaveLength(5)
+  })
+
+  it('finds a kind check: a comparison, an object key and a type naming kinds, not an import path or a longer string', () => {
+    const kinds = ['npm', 'docker', 'helm', 'git-tag']
+    const text = [
+      "import { npmKind } from '../targets/npm/kind.js'",
+      "export { dockerKind } from 'docker'",
+      "export const isNpm = (t: { kind: string }) => t.kind === 'npm'",
+      "export const words = { docker: 'tag', other: 'x' }",
+      "export type Chart = 'helm' | 'git-tag'",
+      "export const run = 'npm install'",
+      'export const npm = `npm ci`',
+    ].join('\n')
+    expect(kindChecksIn('src/incident/made-up.ts', text, kinds).map((c) => c.line)).toEqual([3, 4, 5, 5])
+    expect(mayNameKinds('src/incident/made-up.ts', kinds)).toBe(false)
+    expect(mayNameKinds('src/targets/npm/kind.ts', kinds)).toBe(true)
+    expect(mayNameKinds('src/targets/registry.ts', kinds)).toBe(true)
+    expect(mayNameKinds('src/targets/spec.ts', kinds)).toBe(false)
   })
 })

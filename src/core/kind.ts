@@ -114,6 +114,25 @@ export interface TargetKind {
    * kind, as records written before there were kinds are. Exactly one kind sets it (npm).
    */
   readonly isDefault?: boolean
+  /**
+   * Whom a rollback protects among the people who install the kind's targets
+   * (capabilities.installers): the table and the note under it, Markdown, for the tracking
+   * issue and the report. Absent: they show no such section.
+   */
+  protection?(r: ProtectionFacts): { table: string; note: string }
+}
+
+/** What a kind's `protection` reads of an incident record. */
+export interface ProtectionFacts {
+  readonly strategy: 'retag' | 'republish'
+  /** the channel moved back */
+  readonly channel: string
+  readonly rollbackVersion: string
+  readonly restoreVersion: string
+  /** strategy republish: the version that carries the good code */
+  readonly republishedVersion?: string
+  /** the deprecation message written on the bad version (absent: none) */
+  readonly deprecationMessage?: string
 }
 
 /** The shorthand inputs' reading: the incident's name and the kind's targets. */

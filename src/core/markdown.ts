@@ -19,6 +19,12 @@ export function inert(text: string): string {
   )
 }
 
+/** A value in a code span; anything that could break the span or a table falls back to inert text. */
+export function code(value: string | undefined, none = '_(none)_'): string {
+  if (value === undefined || value === '') return none
+  return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : inert(value)
+}
+
 /** A Markdown table from a header row and rows (cells must already be inert). */
 export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`

@@ -47,7 +47,8 @@ export interface SmokeRun {
  * pure planner (src/plan.ts) then guards every target the same way.
  */
 export interface Target {
-  readonly kind: 'npm' | 'docker' | 'helm' | 'git-tag'
+  /** the kind's name (src/targets/registry.ts), e.g. `npm` */
+  readonly kind: string
   /** for messages: "npm package @acme/widget on https://registry.npmjs.org/" */
   readonly label: string
   /**

@@ -8,13 +8,12 @@ import { issueMarker, OVERRIDE_LABEL, runMarker } from './markers.js'
 import { encodeRecord } from './record.js'
 import { DEFAULT_KIND, kindOrDefault } from '../targets/registry.js'
 import { awaitsMaintainer, renderHandoff } from './render-handoff.js'
-import { protectionTable, strategyNote } from './protection.js'
 import { awaitsApproval, renderStaged, stagedHeadline } from './render-staged.js'
 import {
   code,
   fenced,
   formatTime,
-  hasInstallers,
+  protectionOf,
   kindsOf,
   lastRun,
   link,
@@ -166,7 +165,8 @@ export function renderIssueBody(r: IncidentRecord, ctx: RunContext, links: { rep
     `### Reason\n${inert(r.reason)}`,
   ]
   if (r.warnings.length > 0) parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
-  if (hasInstallers(r)) parts.push(`### Who is protected by this rollback\n${protectionTable(r)}\n\n${strategyNote(r)}`)
+  const protection = protectionOf(r)
+  if (protection) parts.push(`### Who is protected by this rollback\n${protection.table}\n\n${protection.note}`)
   parts.push(`### After the rollback\n${checklist(r)}`)
   parts.push(
     `### Message to users\nReady to post (release notes, discussions, chat):\n\n${fenced('text', userMessage(r))}`,

@@ -2,16 +2,12 @@
 // links (the release note uses safeUrl too), people and runs, times, fences, shell words,
 // the packages table. Pure: no I/O, no clock, no @actions/*.
 import type { TargetKind } from '../core/kind.js'
-import { inert, table } from '../core/markdown.js'
+import { code, inert, table } from '../core/markdown.js'
 import { DEFAULT_KIND, KINDS, kindOrDefault } from '../targets/registry.js'
 import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
 import { accountUrl, DEFAULT_SERVER_URL, runUrl } from './urls.js'
 
-/** A value in a code span; anything that could break the span or a table falls back to inert text. */
-export function code(value: string | undefined, none = '_(none)_'): string {
-  if (value === undefined || value === '') return none
-  return /^[^`|\r\n]+$/.test(value) ? `\`${value}\`` : inert(value)
-}
+export { code }
 
 /** An http(s) URL safe to put in a Markdown link target, or undefined. */
 export function safeUrl(url: string | undefined): string | undefined {
@@ -106,8 +102,14 @@ export function kindsOf(r: IncidentRecord): TargetKind[] {
   return KINDS.filter((k) => named.has(k))
 }
 
-/** Installers' ranges are only the question for kinds people install by range (npm packages). */
-export const hasInstallers = (r: IncidentRecord): boolean => kindsOf(r).some((k) => k.capabilities.installers)
+/**
+ * Whom the rollback protects: installers' ranges are only the question for kinds people install
+ * by range (npm packages). The table and the note under it, from the first of the incident's kinds that says.
+ */
+export function protectionOf(r: IncidentRecord): { table: string; note: string } | undefined {
+  const kind = kindsOf(r).find((k) => k.capabilities.installers && k.protection)
+  return kind?.protection?.(r)
+}
 
 /** The one kind of an incident's targets, or undefined when they are of several. */
 export function onlyKind(r: IncidentRecord): TargetKind | undefined {

@@ -5,19 +5,8 @@ import { setting } from '../core/settings.js'
 import { inert, table } from '../core/markdown.js'
 import { renderImpact } from '../incident/impact.js'
 import type { IncidentEvent, IncidentRecord, IncidentVerification, RunContext } from './incident.js'
-import { protectionTable, strategyNote } from './protection.js'
 import { encodeRecord } from './record.js'
-import {
-  code,
-  formatTime,
-  hasInstallers,
-  lastRun,
-  link,
-  onlyKind,
-  packagesTable,
-  safeUrl,
-  who,
-} from './render-parts.js'
+import { code, formatTime, protectionOf, lastRun, link, onlyKind, packagesTable, safeUrl, who } from './render-parts.js'
 import { renderHandoff } from './render-handoff.js'
 import { renderStaged } from './render-staged.js'
 import { issueUrl } from './urls.js'
@@ -186,7 +175,8 @@ export function renderReport(r: IncidentRecord, ctx: RunContext, previous?: stri
     ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : []),
   ]
   if (r.warnings.length > 0) parts.push(['## Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
-  if (hasInstallers(r)) parts.push(`## Who is protected\n${protectionTable(r)}\n\n${strategyNote(r)}`)
+  const protection = protectionOf(r)
+  if (protection) parts.push(`## Who is protected\n${protection.table}\n\n${protection.note}`)
   parts.push(`## Still to do by humans\n${NOTES_START}\n${notesOf(previous) ?? DEFAULT_NOTES}\n${NOTES_END}`)
   parts.push(`## Links\n${links.length > 0 ? links.join('\n') : '_None recorded._'}`)
   parts.push(encodeRecord(r))

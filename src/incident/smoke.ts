@@ -99,8 +99,8 @@ export interface SmokeOptions {
   env?: NodeJS.ProcessEnv
   /** writes a Markdown section to the job summary (the action: core.summary) */
   summary?: (markdown: string) => Promise<unknown>
-  /** the npm CLI (default npm, npm.cmd on Windows): the npm kind's smoke hook installs with it */
-  npm?: string
+  /** programs the kinds' smoke hooks run, by name, where not the ones on PATH (SmokeRun.programs) */
+  programs?: Readonly<Record<string, string | undefined>>
   /** the run's secrets (the action's masked values, src/core/secrets.ts); default: read from the inputs and env */
   secrets?: KnownSecrets
 }
@@ -218,7 +218,7 @@ async function smokeRuns(
         log: options.log,
         env,
         secrets: options.secrets,
-        programs: { npm: options.npm },
+        programs: options.programs ?? {},
       })
       passed.push(subject)
     }

@@ -1,6 +1,6 @@
 // The installer table must be true: runs the real npm, pnpm, Yarn 1, Yarn 4 and bun
 // against a local Verdaccio for every (client, strategy, scenario, release-age gate) and
-// checks that each installed exactly what INSTALLER_MATRIX in src/github/protection.ts
+// checks that each installed exactly what INSTALLER_MATRIX in src/targets/npm/protection.ts
 // says, which is what the and the report's table are made from. The rollback the
 // clients meet is the one the built action (dist/index.js) wrote, once per strategy, so a
 // change in what the tool writes (the tag, the deprecation, the republished version) that
@@ -18,7 +18,7 @@ import {
   type InstallerClient,
   type MatrixScenario,
   type MatrixStrategy,
-} from '../../../src/github/protection.js'
+} from '../../../src/targets/npm/protection.js'
 import { staleness } from '../../../scripts/dist-hash.mjs'
 import {
   clients,

@@ -7,6 +7,7 @@ import { createNpmTarget } from './create.js'
 import { settingName } from '../../core/settings.js'
 import { shellWord } from '../../core/markdown.js'
 import { parsePackageName } from './config.js'
+import { protectionTable, strategyNote } from './protection.js'
 
 const DEFAULT_REGISTRY = 'https://registry.npmjs.org/'
 const onRegistry = (registry?: string) =>
@@ -69,4 +70,5 @@ export const npmKind: TargetKind & Kind = {
   },
   create: createNpmTarget,
   isDefault: true,
+  protection: (r) => ({ table: protectionTable(r), note: strategyNote(r) }),
 }

@@ -1,11 +1,11 @@
-// Who is protected by the rollback, per installer: the observed matrix (INSTALLER_MATRIX,
-// checked against the real clients by __tests__/installers.test.ts), the protection rows
-// derived from it (installerProtection), their labels, the table and the note on the
-// strategy, for the issue and the report. Pure: no I/O, no @actions/*.
-import { table } from '../core/markdown.js'
-import type { IncidentRecord } from './incident.js'
-import { code } from './render-parts.js'
-import { setting } from '../core/settings.js'
+// Who is protected by the rollback, per npm installer (npm, pnpm, Yarn, bun): the observed
+// matrix (INSTALLER_MATRIX, checked against the real clients by
+// __tests__/targets/npm/installers.test.ts), the protection rows derived from it
+// (installerProtection), their labels, the table and the note on the strategy: the npm kind's
+// `protection` (src/core/kind.ts), which the issue and the report show. Pure: no I/O, no @actions/*.
+import type { ProtectionFacts } from '../../core/kind.js'
+import { code, table } from '../../core/markdown.js'
+import { setting } from '../../core/settings.js'
 
 export type Protection = 'yes' | 'partly' | 'no'
 
@@ -408,13 +408,13 @@ export function checkedAgainst(): string {
 }
 
 /** What the other strategy would change, under the table. */
-export function strategyNote(r: IncidentRecord): string {
+export function strategyNote(r: ProtectionFacts): string {
   return r.strategy === 'republish'
     ? `Strategy **republish**: the good code was published as ${code(r.republishedVersion ?? 'the next version')}. A plain retag would have left ranges that only the bad version satisfied on it, and Yarn Berry's ranges on it whenever the deprecation is off. ${checkedAgainst()}`
     : `Strategy **retag**: the tag moved back. To reach ranges that only the bad version satisfies too, run again with \`${setting('strategy', 'republish')}\`, which publishes the good code as the next version (pnpm and Yarn Berry skip it for its first day by default). ${checkedAgainst()}`
 }
 
-export function protectionTable(r: IncidentRecord): string {
+export function protectionTable(r: ProtectionFacts): string {
   const rows = installerProtection(r.strategy, {
     republished: r.republishedVersion,
     channel: r.channel,
