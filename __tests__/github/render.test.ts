@@ -548,7 +548,10 @@ describe('other targets', () => {
       expect(text).not.toMatch(/Who is protected|npm dist-tag|npm install|Yarn/)
       expect(text).toContain('ghcr.io/acme/app')
     }
-    expect(body).toContain('retag ghcr.io/acme/app:<fixed> as latest')
+    // the kind's own by-hand command (src/targets/docker/kind.ts): skopeo copies the fixed tag onto the channel
+    expect(body).toContain("skopeo copy --all 'docker://ghcr.io/acme/app:<fixed>' 'docker://ghcr.io/acme/app:latest'")
+    expect(body).toContain('| Image | `ghcr.io/acme/app` |')
+    expect(body).toContain('| Channel (tag) | `latest` |')
     const parsed = parseReportRecord(report)
     expect(parsed?.target).toBe('docker')
     expect(renderReport(mergeRecord(parsed, docker), ctx(), report)).toBe(report)

@@ -4,6 +4,7 @@
 // codes. Hand-written (a few ANSI sequences: cursor up, erase line) rather than a library
 // such as log-update: adding a runtime dependency is the coordinator's call.
 import type { ProgressEvent } from '../incident/run.js'
+import { findKind } from '../targets/registry.js'
 
 /** Where progress goes: process.stdout / process.stderr, or a test's stand-in. */
 export interface ProgressStream {
@@ -47,8 +48,9 @@ const MARK: Record<ProgressEvent['phase'], string> = {
 
 const ESC = '\u001b['
 
+/** The kind's own label: "@acme/core" (npm, named bare), "docker:ghcr.io/acme/app". */
 function nameOf(t: { kind: string; name: string }): string {
-  return t.kind === 'npm' ? t.name : `${t.kind}:${t.name}`
+  return findKind(t.kind)?.label(t.name) ?? `${t.kind}:${t.name}`
 }
 
 /** One line of text for a target's state; cut to the terminal's width so a redraw never wraps. */

@@ -30,7 +30,7 @@ export class ChannelMovedError extends RollbackError {
 }
 
 export interface GuardedWrite<S> {
-  /** for messages: "moving dist-tag 'latest' to 1.2.2" */
+  /** for messages, in the kind's own words: "moving tag 'latest' to 1.2.2" */
   what: string
   channel: string
   /** what the write puts there (for messages) */

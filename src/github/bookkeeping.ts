@@ -20,6 +20,7 @@ import { renderReport } from './render-report.js'
 import { markReleases, type ReleaseMarking } from './releases.js'
 import { commitReport, readFile, type RemoteFile } from './report.js'
 import { blobUrl, runUrl } from './urls.js'
+import { kindOf } from '../targets/registry.js'
 
 export interface BookkeepingResult {
   issueNumber?: number
@@ -40,12 +41,8 @@ export interface BookkeepingResult {
 
 export { runUrl } from './urls.js'
 
-const CHANNEL_WORD: Record<TargetRun['kind'], string> = {
-  npm: 'dist-tag',
-  docker: 'tag',
-  helm: 'release',
-  'git-tag': 'git tag',
-}
+/** What a target's kind calls its channel: "dist-tag", "tag", "release", "git tag". */
+const channelWord = (t: TargetRun) => kindOf(t.kind).words.channel
 
 function eventOf(step: StepRecord, r: TargetRun, several: boolean): IncidentEvent {
   const plan = r.plan as Plan
@@ -55,8 +52,8 @@ function eventOf(step: StepRecord, r: TargetRun, several: boolean): IncidentEven
     : (plan.republish?.version ?? plan.restoreVersion)
   const undo = plan.undo ? 'undo: ' : ''
   const action = {
-    plan: `check ${plan.packageName} on the registry and plan`,
-    'move-tag': `${undo}point ${r.kind === 'npm' ? 'dist-tag' : CHANNEL_WORD[r.kind]} '${plan.channel}' ${plan.undo ? 'back ' : ''}at ${goal}`,
+    plan: `check ${plan.packageName} on ${kindOf(r.kind).words.place} and plan`,
+    'move-tag': `${undo}point ${channelWord(r)} '${plan.channel}' ${plan.undo ? 'back ' : ''}at ${goal}`,
     deprecate: plan.undo
       ? `undo: remove the deprecation of ${plan.rollbackVersion}`
       : `deprecate ${plan.rollbackVersion}`,
@@ -233,11 +230,11 @@ export function changesOf(result: IncidentResult): string[] {
       const found = plan.foundVersion ?? plan.rollbackVersion
       if (t.moved)
         changes.push(
-          `moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} back to \`${found}\`: ${found === plan.rollbackVersion ? 'it points at the bad version again, as undo asked' : 'what it held when the incident found it'}`,
+          `moved ${channelWord(t)} \`${plan.channel}\`${who} back to \`${found}\`: ${found === plan.rollbackVersion ? 'it points at the bad version again, as undo asked' : 'what it held when the incident found it'}`,
         )
       else if (holds !== found)
         changes.push(
-          `left ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`,
+          `left ${channelWord(t)} \`${plan.channel}\`${who} alone: it holds \`${holds ?? 'nothing'}\`, not what the rollback wrote`,
         )
       if (t.undeprecated)
         changes.push(
@@ -255,7 +252,7 @@ export function changesOf(result: IncidentResult): string[] {
     }
     if (t.moved)
       changes.push(
-        `moved ${CHANNEL_WORD[t.kind]} \`${plan.channel}\`${who} to \`${plan.republish?.version ?? plan.restoreVersion}\``,
+        `moved ${channelWord(t)} \`${plan.channel}\`${who} to \`${plan.republish?.version ?? plan.restoreVersion}\``,
       )
     if (t.deprecated) changes.push(`deprecated \`${plan.rollbackVersion}\`${who}`)
     for (const s of t.steps) if (s.outcome === 'failed') changes.push(`failed: ${s.step}${who}`)

@@ -2,7 +2,7 @@
 // exact plan a maintainer's resume performs, and the one command. Pure: no I/O.
 import { inert, table } from '../core/markdown.js'
 import type { IncidentRecord } from './incident.js'
-import { code, fenced, lastRun } from './render-parts.js'
+import { code, fenced, lastRun, targetCell } from './render-parts.js'
 
 /** Whether the incident waits for a maintainer: handed off, and no run has finished it since. */
 export const awaitsMaintainer = (r: IncidentRecord): boolean =>
@@ -13,7 +13,7 @@ export function renderHandoff(r: IncidentRecord, level: '##' | '###'): string[] 
   const h = r.handoff
   if (!h) return []
   const rows = h.targets.map((t) => [
-    `${t.kind === 'npm' ? '' : `${t.kind} `}${code(t.name)}`,
+    targetCell(t.kind, t.name),
     code(t.channel),
     code(t.expected, '_(no such channel)_'),
     code(t.restore),

@@ -6,6 +6,7 @@ import { renderImpact } from '../incident/impact.js'
 import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
 import { issueMarker, OVERRIDE_LABEL, runMarker } from './markers.js'
 import { encodeRecord } from './record.js'
+import { DEFAULT_KIND, kindOrDefault } from '../targets/registry.js'
 import { awaitsMaintainer, renderHandoff } from './render-handoff.js'
 import { protectionTable, strategyNote } from './protection.js'
 import { awaitsApproval, renderStaged, stagedHeadline } from './render-staged.js'
@@ -13,13 +14,14 @@ import {
   code,
   fenced,
   formatTime,
-  isNpm,
+  hasInstallers,
+  kindsOf,
   lastRun,
   link,
+  onlyKind,
   packagesTable,
   runLabel,
   safeUrl,
-  shellWord,
   trigger,
   who,
 } from './render-parts.js'
@@ -38,7 +40,7 @@ function hiddenRecord(r: IncidentRecord): string[] {
 }
 
 export function issueTitle(r: IncidentRecord): string {
-  const mixed = r.packages?.some((p) => p.kind !== undefined && p.kind !== 'npm')
+  const mixed = onlyKind(r) !== DEFAULT_KIND
   const what =
     r.packages && r.packages.length > 1
       ? `${r.packages.length} ${mixed ? 'targets' : 'packages'} (${r.packageName}) @${r.rollbackVersion}`
@@ -86,9 +88,10 @@ function headline(r: IncidentRecord): string {
 }
 
 function summaryRows(r: IncidentRecord, ctx: RunContext, reportUrl?: string): string[][] {
+  const kind = onlyKind(r)
   const rows = [
-    ['Package', code(r.packageName)],
-    ['Channel (dist-tag)', code(r.channel)],
+    [kind?.words.title ?? 'Targets', code(r.packageName)],
+    [kind ? `Channel (${kind.words.channel})` : 'Channel', code(r.channel)],
     ['Bad version', code(r.rollbackVersion)],
     ['Restored version', code(r.restoreVersion)],
     [`${code(r.channel)} before the rollback`, code(r.previousVersion, '_(tag did not exist)_')],
@@ -104,18 +107,24 @@ function summaryRows(r: IncidentRecord, ctx: RunContext, reportUrl?: string): st
   return rows
 }
 
+/** How the channel moves forward to the fix: the kind's own command, or one per kind of a mixed incident. */
+function fixForward(r: IncidentRecord): string {
+  const kind = onlyKind(r)
+  if (kind) return code(kind.words.fixForward(r.packageName, r.channel))
+  return kindsOf(r)
+    .map((k) => {
+      const row = r.packages?.find((p) => kindOrDefault(p.kind) === k)
+      return code(k.words.fixForward(row?.name ?? r.packageName, row?.channel ?? r.channel))
+    })
+    .join(', ')
+}
+
 function checklist(r: IncidentRecord): string {
-  const cmd =
-    r.target === 'docker'
-      ? `retag ${r.packageName}:<fixed> as ${r.channel}`
-      : r.target === 'helm'
-        ? `helm upgrade ${r.packageName.split('/').pop()} … (the fixed version)`
-        : `npm dist-tag add ${shellWord(r.packageName)}@<fixed> ${r.channel}`
   return [
     '- [ ] Post-mortem scheduled, with an owner',
     '- [ ] Root cause found and written into the incident report',
     `- [ ] Regression test added that fails on ${code(r.rollbackVersion)}`,
-    `- [ ] Fix released as a new version (above ${code(r.rollbackVersion)}) and ${code(r.channel)} moved forward to it: ${code(cmd)}`,
+    `- [ ] Fix released as a new version (above ${code(r.rollbackVersion)}) and ${code(r.channel)} moved forward to it: ${fixForward(r)}`,
     '- [ ] Users told (the message below)',
     '- [ ] Lessons learned written into the incident report',
     '- [ ] Close this issue',
@@ -135,9 +144,7 @@ export function userMessage(r: IncidentRecord): string {
     `What we did: the "${r.channel}" tag of ${pkg} points at ${r.restoreVersion} again${deprecated ? ` and ${r.rollbackVersion} is deprecated` : ''}, so ${who} get ${r.restoreVersion}.`,
     '',
     'What you should do:',
-    isNpm(r)
-      ? `- If you installed ${r.rollbackVersion} (check with: npm ls ${pkg}), go back to ${r.restoreVersion}: npm install ${shellWord(`${pkg}@${r.restoreVersion}`)}`
-      : `- If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`,
+    `- ${kindsOf(r)[0]?.words.goBack?.(pkg, r.rollbackVersion, r.restoreVersion) ?? `If you run ${r.rollbackVersion}, move back to ${r.restoreVersion}.`}`,
     `- Do not merge automated update pull requests (Renovate, Dependabot) to ${r.rollbackVersion}.`,
     `- A fixed version will follow; we will post here when it is out.`,
   ].join('\n')
@@ -159,7 +166,7 @@ export function renderIssueBody(r: IncidentRecord, ctx: RunContext, links: { rep
     `### Reason\n${inert(r.reason)}`,
   ]
   if (r.warnings.length > 0) parts.push(['### ⚠️ Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
-  if (isNpm(r)) parts.push(`### Who is protected by this rollback\n${protectionTable(r)}\n\n${strategyNote(r)}`)
+  if (hasInstallers(r)) parts.push(`### Who is protected by this rollback\n${protectionTable(r)}\n\n${strategyNote(r)}`)
   parts.push(`### After the rollback\n${checklist(r)}`)
   parts.push(
     `### Message to users\nReady to post (release notes, discussions, chat):\n\n${fenced('text', userMessage(r))}`,

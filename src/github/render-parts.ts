@@ -1,7 +1,9 @@
 // The small pieces the tracking issue and the incident report share: code spans, safe
 // links (the release note uses safeUrl too), people and runs, times, fences, shell words,
 // the packages table. Pure: no I/O, no clock, no @actions/*.
+import type { TargetKind } from '../core/kind.js'
 import { inert, table } from '../core/markdown.js'
+import { DEFAULT_KIND, KINDS, kindOrDefault } from '../targets/registry.js'
 import type { IncidentRecord, IncidentRun, RunContext } from './incident.js'
 import { accountUrl, DEFAULT_SERVER_URL, runUrl } from './urls.js'
 
@@ -69,7 +71,7 @@ export const lastRun = (r: IncidentRecord): IncidentRun | undefined => r.runs[r.
 /** A row per target of an incident with several (npm packages, or any kind with `targets`). */
 export function packagesTable(r: IncidentRecord): string {
   const rows = r.packages ?? []
-  const mixed = rows.some((p) => p.kind !== undefined && p.kind !== 'npm')
+  const mixed = rows.some((p) => kindOrDefault(p.kind) !== DEFAULT_KIND)
   if (!mixed) {
     return table(
       ['Package', `\`${r.channel}\` before`, 'Restored', 'Outcome'],
@@ -84,7 +86,7 @@ export function packagesTable(r: IncidentRecord): string {
   return table(
     ['Target', 'Channel', 'Before', 'Restored', 'Outcome'],
     rows.map((p) => [
-      `${p.kind ?? 'npm'} ${code(p.name)}`,
+      `${kindOrDefault(p.kind).name} ${code(p.name)}`,
       code(p.channel ?? r.channel),
       p.previousVersion ? code(p.previousVersion) : '_(none)_',
       p.restoreVersion ? code(p.restoreVersion) : '–',
@@ -93,5 +95,28 @@ export function packagesTable(r: IncidentRecord): string {
   )
 }
 
-/** npm's installers are only the question for npm packages. */
-export const isNpm = (r: IncidentRecord) => r.target === undefined || r.target === 'npm'
+/**
+ * The kinds of an incident's targets, in the registry's order: its rows' (a row that names
+ * none is the default kind's), or the one target's (a record that names none: the default).
+ */
+export function kindsOf(r: IncidentRecord): TargetKind[] {
+  const named = new Set(
+    r.packages && r.packages.length > 0 ? r.packages.map((p) => kindOrDefault(p.kind)) : [kindOrDefault(r.target)],
+  )
+  return KINDS.filter((k) => named.has(k))
+}
+
+/** Installers' ranges are only the question for kinds people install by range (npm packages). */
+export const hasInstallers = (r: IncidentRecord): boolean => kindsOf(r).some((k) => k.capabilities.installers)
+
+/** The one kind of an incident's targets, or undefined when they are of several. */
+export function onlyKind(r: IncidentRecord): TargetKind | undefined {
+  const kinds = kindsOf(r)
+  return kinds.length === 1 ? kinds[0] : undefined
+}
+
+/** A target in a table: the default kind's by name alone, any other's after its kind ("docker `ghcr.io/acme/app`"). */
+export function targetCell(kind: string | undefined, name: string): string {
+  const k = kindOrDefault(kind)
+  return k === DEFAULT_KIND ? code(name) : `${k.name} ${code(name)}`
+}

@@ -7,7 +7,17 @@ import { renderImpact } from '../incident/impact.js'
 import type { IncidentEvent, IncidentRecord, IncidentVerification, RunContext } from './incident.js'
 import { protectionTable, strategyNote } from './protection.js'
 import { encodeRecord } from './record.js'
-import { code, formatTime, isNpm, lastRun, link, packagesTable, safeUrl, who } from './render-parts.js'
+import {
+  code,
+  formatTime,
+  hasInstallers,
+  lastRun,
+  link,
+  onlyKind,
+  packagesTable,
+  safeUrl,
+  who,
+} from './render-parts.js'
 import { renderHandoff } from './render-handoff.js'
 import { renderStaged } from './render-staged.js'
 import { issueUrl } from './urls.js'
@@ -69,7 +79,8 @@ function versionsAndTags(r: IncidentRecord): string {
         : r.deprecationMessage === undefined
           ? `Deprecation of ${code(r.rollbackVersion)}: off for this rollback (${setting('deprecate', 'false')}).`
           : `Deprecation of ${code(r.rollbackVersion)}: ${inert(r.deprecationMessage)}`
-  return `${table(['Dist-tag', 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`
+  const word = onlyKind(r)?.words.channel ?? 'channel'
+  return `${table([`${word[0].toUpperCase()}${word.slice(1)}`, 'Before the first run', 'After the latest run', 'Changed'], rows)}\n\n${dep}`
 }
 
 function actionsTaken(r: IncidentRecord): string {
@@ -147,7 +158,7 @@ export function renderReport(r: IncidentRecord, ctx: RunContext, previous?: stri
   const issue = issueLink(r, ctx)
   const header: string[][] = [
     ['Severity', `**${inert(r.severity)}**`],
-    ['Package', code(r.packageName)],
+    [onlyKind(r)?.words.title ?? 'Targets', code(r.packageName)],
     ['Rollback', `${code(r.rollbackVersion)} → ${code(r.restoreVersion)} on ${code(r.channel)}`],
     ['Status', status ? code(status) : '_(no run recorded)_'],
   ]
@@ -175,7 +186,7 @@ export function renderReport(r: IncidentRecord, ctx: RunContext, previous?: stri
     ...(r.verification ? [`## Verification\n${verification(r.verification)}`] : []),
   ]
   if (r.warnings.length > 0) parts.push(['## Warnings', ...r.warnings.map((w) => `- ${inert(w)}`)].join('\n'))
-  if (isNpm(r)) parts.push(`## Who is protected\n${protectionTable(r)}\n\n${strategyNote(r)}`)
+  if (hasInstallers(r)) parts.push(`## Who is protected\n${protectionTable(r)}\n\n${strategyNote(r)}`)
   parts.push(`## Still to do by humans\n${NOTES_START}\n${notesOf(previous) ?? DEFAULT_NOTES}\n${NOTES_END}`)
   parts.push(`## Links\n${links.length > 0 ? links.join('\n') : '_None recorded._'}`)
   parts.push(encodeRecord(r))

@@ -25,6 +25,7 @@ import { currentDialect, setting } from '../core/settings.js'
 import { needsPerson } from '../core/handoff.js'
 import { incidentOfTargets } from '../core/incident-id.js'
 import { approveCommand } from '../targets/npm/stage.js'
+import { kindOf } from '../targets/registry.js'
 
 export const DEFAULT_PARALLEL = 4
 
@@ -664,7 +665,10 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
             ? `↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`
             : `↩ ${label}'${plan.channel}' points at ${to} again, as the incident found it (read back from the registry).`,
         )
-      else log.info(`✔ ${label}dist-tag '${plan.channel}' now points at ${to} (read back from the registry).`)
+      else
+        log.info(
+          `✔ ${label}${kindOf(r.kind).words.channel} '${plan.channel}' now points at ${to} (read back from the registry).`,
+        )
     }
     r.outcome = r.moved ? 'rolled-back' : 'already'
   } catch (e) {
@@ -744,10 +748,9 @@ async function putBack(r: TargetRun, log: Logger): Promise<void> {
   // an undo wrote the bad version back; putting back returns the channel to what the rollback wrote
   const wrote = plan.undo && plan.tag.kind === 'move' ? plan.tag.to : (plan.republish?.version ?? plan.restoreVersion)
   try {
+    const remove = kindOf(r.kind).words.removeByHand?.(r.name, r.channel)
     if (previous === undefined)
-      throw new RollbackError(
-        `'${r.channel}' did not exist before; remove it by hand (npm dist-tag rm ${r.name} ${r.channel}).`,
-      )
+      throw new RollbackError(`'${r.channel}' did not exist before; remove it by hand${remove ? ` (${remove})` : ''}.`)
     await r.target.pointChannel(r.channel, previous, wrote, { id: plan.incidentId, bad: plan.rollbackVersion })
     r.moved = false
     r.outcome = 'put-back'

@@ -5,14 +5,9 @@ import type { Plan } from '../core/plan.js'
 import { errorOf, type IncidentResult, type TargetRun } from './run.js'
 import { renderImpact } from './impact.js'
 import { currentDialect, settingName } from '../core/settings.js'
+import { DEFAULT_KIND, KINDS, kindOf } from '../targets/registry.js'
 
 const code = (v: string | undefined) => (v ? `\`${v}\`` : '_(none)_')
-const CHANNEL_WORD: Record<TargetRun['kind'], string> = {
-  npm: 'dist-tag',
-  docker: 'tag',
-  helm: 'release',
-  'git-tag': 'git tag',
-}
 const TITLE: Record<IncidentResult['status'], string> = {
   completed: '✅ Rollback completed',
   'already-done': '✅ Already rolled back: nothing to change',
@@ -77,7 +72,7 @@ export function renderSummary(result: IncidentResult, books?: BookkeepingResult)
       ...(only.note ? [`How it ran: ${inert(only.note)}.`] : []),
     )
   } else {
-    const mixed = result.targets.some((t) => t.kind !== 'npm')
+    const mixed = result.targets.some((t) => kindOf(t.kind) !== DEFAULT_KIND)
     const rows = result.targets.map((t) => [
       mixed ? `${t.kind} \`${t.name}\`` : `\`${t.name}\``,
       ...(mixed ? [`\`${t.channel}\``] : []),
@@ -139,7 +134,7 @@ function detailRows(result: IncidentResult, t: TargetRun, plan: Plan): string[][
     const changed = tag === plan.channel && t.moved
     const planned = result.status === 'planned' && tag === plan.channel && plan.tag.kind === 'move'
     rows.push([
-      `${CHANNEL_WORD[t.kind]} \`${tag}\``,
+      `${kindOf(t.kind).words.channel} \`${tag}\``,
       code(before[tag]),
       planned && plan.tag.kind === 'move' ? `${code(plan.tag.to)} (planned)` : code(after[tag]),
       changed ? '**yes**' : planned ? 'planned' : 'no',
@@ -234,40 +229,21 @@ export function nextSteps(result: IncidentResult): string[] {
   if (result.status === 'failed') return ['Fix what the error names, then run the same rollback again.']
   const steps: string[] = []
   const planned = result.targets.filter((t) => t.plan)
-  const first = (kind: TargetRun['kind']) => planned.find((t) => t.kind === kind)
-  const npm = first('npm')
-  if (npm?.plan) {
-    const plan = npm.plan
-    const pkg = planned.length > 1 ? '<package>' : plan.packageName
+  // each kind's own next steps, in the registry's order, for the first of its targets
+  for (const kind of KINDS) {
+    const plan = planned.find((t) => kindOf(t.kind) === kind)?.plan
+    if (!plan) continue
     if (planned.length === 1 && plan.otherTagsOnBad.length > 0)
       steps.push(
         `Roll back the other tags that still point at \`${plan.rollbackVersion}\`: ${plan.otherTagsOnBad.map((t) => `\`${t}\``).join(', ')}.`,
       )
     steps.push(
-      `Registry caches and CDNs can serve the old \`${plan.channel}\` for a few minutes; \`npm view ${pkg} dist-tags\` converges by itself.`,
-      `Installs that already resolved \`${plan.rollbackVersion}\` (lockfiles, Renovate/Dependabot updates) keep it: publish a fix as a new version, then move \`${plan.channel}\` to it with \`npm dist-tag add ${pkg}@<fixed> ${plan.channel}\`.`,
-      'Yarn Berry follows `latest` only for a plain `yarn add`; for a range it takes the highest match that is not deprecated, so the deprecation is what steers its users away from the bad version.',
-    )
-  }
-  const docker = first('docker')
-  if (docker?.plan) {
-    steps.push(
-      `Hosts that already pulled \`${docker.plan.rollbackVersion}\` under \`${docker.plan.channel}\` keep it until they pull again (or restart with imagePullPolicy: Always).`,
-      `Publish a fix as a new tag, then move \`${docker.plan.channel}\` to it.`,
-    )
-  }
-  const helm = first('helm')
-  if (helm?.plan) {
-    steps.push(
-      `Check the workloads: \`kubectl rollout status\` for the release's deployments, and \`helm history ${helm.plan.packageName.split('/').pop()}\`.`,
-      'Ship the fix with a normal helm upgrade once it is ready.',
-    )
-  }
-  const gitTag = first('git-tag')
-  if (gitTag?.plan) {
-    steps.push(
-      `Workflows pinned to \`${gitTag.plan.channel}\` use the restored commit from their next run; pins by full SHA keep what they had.`,
-      `Release a fix as a new tag, then move \`${gitTag.plan.channel}\` to it.`,
+      ...kind.words.nextSteps({
+        name: plan.packageName,
+        channel: plan.channel,
+        bad: plan.rollbackVersion,
+        several: planned.length > 1,
+      }),
     )
   }
   steps.push('Write the post-mortem: root cause, regression test, lessons.')

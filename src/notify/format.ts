@@ -4,6 +4,7 @@
 // without ever cutting an escape in half.
 import type { AnnounceFormat } from './config.js'
 import type { AnnouncedTarget, Announcement } from './message.js'
+import { findKind } from '../targets/registry.js'
 
 /** Discord's limit on `content`. */
 export const DISCORD_MAX = 2000
@@ -82,7 +83,7 @@ export const discordText = (s: string, max = DISCORD_MAX) => clip(unlinked(s), m
 function what(a: Announcement): string {
   if (a.targets.length === 1) {
     const t = a.targets[0]
-    return `${t.kind === 'npm' ? 'npm package' : t.kind === 'docker' ? 'image' : t.kind === 'helm' ? 'Helm release' : 'git tag'} ${t.name}`
+    return `${findKind(t.kind)?.words.target ?? t.kind} ${t.name}`
   }
   return `${a.targets.length} targets`
 }

@@ -9,6 +9,7 @@
 // own parser and normalised (docker:nginx is docker.io/library/nginx), so a target listed
 // twice under two spellings is refused like any other duplicate.
 import { InputError } from '../core/errors.js'
+import type { TargetSpec } from '../core/request.js'
 import { KIND_NAMES, kindOf } from './registry.js'
 
 /** The kinds' names (src/targets/registry.ts is their one list). */
@@ -16,15 +17,8 @@ export const TARGET_KINDS = KIND_NAMES
 /** A kind's name; src/targets/registry.ts lists them. */
 export type TargetSpecKind = string
 
-/** One target of an incident: its kind and its name, normalised by its adapter. */
-export interface TargetSpec {
-  kind: TargetSpecKind
-  /**
-   * npm: the package name; docker: the image without a tag, normalised
-   * (`registry/repository`); helm: `release` or `namespace/release`; git-tag: the tag name.
-   */
-  name: string
-}
+/** One target of an incident: its kind and its name, normalised by its kind's parser. */
+export type { TargetSpec }
 
 /** At most this many targets in one incident. */
 export const MAX_TARGETS = 100

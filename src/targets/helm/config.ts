@@ -112,6 +112,17 @@ export interface HelmInputs {
   kubeContext?: string
 }
 
+/** The Helm settings every release of the run shares (the release and namespace aside). */
+export function readHelmSettings(get: InputReader): Omit<HelmInputs, 'release' | 'namespace'> {
+  return {
+    match: parseHelmMatch('helm-match', get('helm-match')),
+    timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
+    wait: parseHelmWait('helm-wait', get('helm-wait')),
+    kubeconfig: get('kubeconfig').trim() || undefined,
+    kubeContext: get('kube-context').trim() || undefined,
+  }
+}
+
 /**
  * The Helm inputs. `target`: the release as a `helm:` line of the targets input named it
  * (`release` or `namespace/release`, already checked); it replaces the release input, and
@@ -122,10 +133,34 @@ export function readHelmInputs(get: InputReader, target?: string): HelmInputs {
   return {
     release: named ? named.release : parseReleaseName('release', get('release')),
     namespace: (named?.namespace ?? parseNamespace('namespace', get('namespace'))) || undefined,
-    match: parseHelmMatch('helm-match', get('helm-match')),
-    timeout: parseHelmTimeout('helm-timeout', get('helm-timeout')),
-    wait: parseHelmWait('helm-wait', get('helm-wait')),
-    kubeconfig: get('kubeconfig').trim() || undefined,
-    kubeContext: get('kube-context').trim() || undefined,
+    ...readHelmSettings(get),
   }
+}
+
+/** `namespace/release`, as an incident names a Helm release (no namespace: the namespace input, else default). */
+export function helmIncidentName(name: string, get: InputReader): string {
+  const h = parseHelmTargetName('targets', name)
+  return `${h.namespace ?? (parseNamespace('namespace', get('namespace')) || 'default')}/${h.release}`
+}
+
+/** `target: helm` with no targets input: the release input (and namespace) name the one release. */
+export function readHelmShorthand(get: InputReader): { packageName: string } {
+  // namespace/release: same-named releases in two namespaces are two incidents
+  if (get('release').trim() === '')
+    throw new InputError('release', 'is required with target: helm.', 'give the Helm release name, such as acme-app.')
+  return {
+    packageName: `${parseNamespace('namespace', get('namespace')) || 'default'}/${parseReleaseName('release', get('release'))}`,
+  }
+}
+
+/**
+ * The shorthand's release as a `helm:` target names it: with `get`, `release` (the
+ * kubeconfig context's namespace) or `namespace/release` from the inputs; without it, as the
+ * incident names it (`default/release` when the namespace input is empty).
+ */
+export function helmShorthandNames(request: { packageName: string }, get?: InputReader): string[] {
+  if (!get) return [request.packageName]
+  const namespace = parseNamespace('namespace', get('namespace'))
+  const release = parseReleaseName('release', get('release'))
+  return [namespace ? `${namespace}/${release}` : release]
 }

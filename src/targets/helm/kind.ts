@@ -1,10 +1,13 @@
 // The helm kind (a Helm release rolled back to an earlier revision), as the rest of the tool
 // sees it (src/core/kind.ts). src/targets/registry.ts lists it.
 import type { TargetKind } from '../../core/kind.js'
+import type { Kind } from '../hooks.js'
+import { HELM_CHANNEL, helmIncidentName, helmShorthandNames, readHelmSettings, readHelmShorthand } from './config.js'
+import { createHelmTarget } from './create.js'
 import { shellWord } from '../../core/markdown.js'
 import { parseHelmTargetName } from './config.js'
 
-export const helmKind: TargetKind = {
+export const helmKind: TargetKind & Kind = {
   name: 'helm',
   words: {
     target: 'Helm release',
@@ -17,11 +20,28 @@ export const helmKind: TargetKind = {
       const [ns, release] = name.includes('/') ? name.split('/') : [undefined, name]
       return `helm history ${shellWord(release)}${ns ? ` -n ${shellWord(ns)}` : ''}, then helm rollback ${shellWord(release)} <revision>${ns ? ` -n ${shellWord(ns)}` : ''}`
     },
+    title: 'Helm release',
+    // helm docs, helm_upgrade: `helm upgrade [RELEASE] [CHART] [flags]`
+    fixForward: (name) => `helm upgrade ${name.split('/').pop()} … (the fixed version)`,
+    nextSteps: ({ name }) => [
+      // kubectl docs, kubectl rollout status; helm docs, helm_history
+      `Check the workloads: \`kubectl rollout status\` for the release's deployments, and \`helm history ${name.split('/').pop()}\`.`,
+      'Ship the fix with a normal helm upgrade once it is ready.',
+    ],
   },
-  capabilities: { retire: false, republish: false, channelInName: true },
+  capabilities: { retire: false, republish: false, channelInName: true, installers: false },
   parseName: (input, name) => {
     const h = parseHelmTargetName(input, name)
     return h.namespace ? `${h.namespace}/${h.release}` : h.release
   },
   label: (name) => `helm:${name}`,
+  settings: {
+    shorthand: ['release'],
+    readShorthand: readHelmShorthand,
+    shorthandNames: helmShorthandNames,
+    fixedChannel: HELM_CHANNEL,
+    incidentName: helmIncidentName,
+    readSettings: readHelmSettings,
+  },
+  create: createHelmTarget,
 }

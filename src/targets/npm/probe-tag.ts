@@ -9,6 +9,11 @@ import { hostname } from 'node:os'
 
 export const DRILL_TAG_PREFIX = 'release-rollback-drill-'
 
+/** The one name every probe used before the names became per run: recognised, never written. */
+const LEGACY_DRILL_TAG = 'release-rollback-drill'
+/** A tag some probe wrote (this run's or another's). */
+export const isDrillTag = (tag: string): boolean => tag === LEGACY_DRILL_TAG || tag.startsWith(DRILL_TAG_PREFIX)
+
 /** This machine: the host name and the pid namespace (Linux: /proc/self/ns/pid), hashed, 6 hex digits. */
 function machine(): string {
   let ns = ''
