@@ -107,8 +107,11 @@ outputs:
 
   it('npm run docs:check runs that check on the repository (and passes here)', () => {
     const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts
-    expect(scripts.docs).toBe('node scripts/readme-tables.mjs')
-    expect(scripts['docs:check']).toBe('node scripts/readme-tables.mjs --check')
+    // and the reusable workflows' input blocks (__tests__/workflow-inputs.test.ts)
+    expect(scripts.docs).toBe('node scripts/readme-tables.mjs && node scripts/workflow-inputs.mjs')
+    expect(scripts['docs:check']).toBe(
+      'node scripts/readme-tables.mjs --check && node scripts/workflow-inputs.mjs --check',
+    )
     expect(readFileSync(join(root, '.ci', 'run'), 'utf8')).toMatch(/\nnpm run docs:check\n[\s\S]*\nnpm test\n/)
     expect(() =>
       execFileSync(process.execPath, ['scripts/readme-tables.mjs', '--check'], { cwd: root, stdio: 'pipe' }),
