@@ -11,6 +11,7 @@ import {
   type PackageState,
   type PlanRequest,
 } from '../../src/core/plan.js'
+import { kindOf } from '../../src/targets/registry.js'
 import { inputErrorOf, rollbackInputs } from '../support/helpers.js'
 
 function state(versions: Record<string, string | null>, distTags: Record<string, string>): PackageState {
@@ -151,7 +152,7 @@ describe('the guard', () => {
   })
 
   it('describes the plan in plain lines', () => {
-    const lines = describePlan(planRollback(request(), base))
+    const lines = describePlan(planRollback(request(), base), kindOf('npm').words)
     expect(lines[0]).toBe(
       "Package acme-widget: roll back 1.2.3 to 1.2.2 (last known good, chosen automatically) on 'latest'.",
     )

@@ -456,7 +456,7 @@ describe('npm: the restore version installed from the registry', () => {
     for (const text of [error.message, summaries[0]]) expect(text).not.toContain(runtime)
     // the end announcement carries that error (src/notify/message.ts), for every format
     const { endAnnouncement } = await import('../../src/notify/message.js')
-    const { payloadFor } = await import('../../src/notify/format.js')
+    const { payloadFor } = await import('../../src/notify/channels/index.js')
     const about = {
       request: { reason: 'x', channel: 'latest', rollbackVersion: '1.2.3' },
       severity: 'sev2',

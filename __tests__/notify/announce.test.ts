@@ -9,17 +9,16 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { PartialError, RollbackError } from '../../src/core/errors.js'
 import { readAnnounceInputs, formatForHost } from '../../src/notify/config.js'
+import { MAX_TARGET_LINES, clip } from '../../src/notify/format.js'
 import {
   DISCORD_MAX,
-  MAX_TARGET_LINES,
-  clip,
   discordPayload,
   jsonPayload,
   payloadFor,
   slackChar,
   slackPayload,
   teamsPayload,
-} from '../../src/notify/format.js'
+} from '../../src/notify/channels/index.js'
 import { endAnnouncement, startAnnouncement, type AnnounceContext } from '../../src/notify/message.js'
 import { postJson } from '../../src/notify/send.js'
 import type { IncidentResult, TargetRun } from '../../src/incident/run.js'

@@ -198,20 +198,20 @@ function readWriteChoices(
 }
 
 /**
- * Every kind's own part of the flat request (the npm kind's: the registry and the credential),
- * in the registry's order. `present`: the incident has targets of the kind; `maybe`: or may have.
+ * Every kind's own part of the request (the npm kind's: the registry and the credential), by
+ * kind, in the registry's order. `present`: the incident has targets of the kind; `maybe`: or may have.
  */
 function readKindParts(
   get: InputReader,
   env: NodeJS.ProcessEnv,
   kinds: ReadonlySet<string>,
   ctx: { unnamed: boolean; dryRun: boolean; handoff: boolean },
-): object {
-  let parts: object = {}
+): Record<string, object> {
+  const parts: Record<string, object> = {}
   for (const k of KINDS) {
     const present = kinds.has(k.name)
     const part = k.settings?.readRequest?.(get, env, { ...ctx, present, maybe: present || ctx.unnamed })
-    if (part) parts = { ...parts, ...part }
+    if (part) parts[k.name] = part
   }
   return parts
 }
@@ -222,6 +222,18 @@ function readKindParts(
  * actions/setup-node users already have).
  */
 export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.env): RollbackInputs {
+  return readRollback(get, env).flat
+}
+
+/**
+ * readInputs, with each kind's own part apart (`parts`, by kind name: the npm kind's registry
+ * and credential) and the kinds the incident names (none for an undo by incident id that
+ * names none). `flat` is the flat form the modules still take: the shared fields and every part.
+ */
+export function readRollback(
+  get: InputReader,
+  env: NodeJS.ProcessEnv = process.env,
+): { flat: RollbackInputs; parts: Record<string, object>; kinds: ReadonlySet<string> } {
   const { drill, undo, incidentId } = readMode(get)
   const byId = incidentId !== undefined
   const versions = readVersions(get, drill, byId)
@@ -269,7 +281,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     : undefined
   // only kinds that can retire a version deprecate it (container tags and Helm releases have no deprecation)
   const retires = unnamed || [...kinds].some((k) => kindOf(k).capabilities.retire)
-  return {
+  const flat: RollbackInputs = {
     target,
     targets,
     packageNames: packageNames && packageNames.length > 0 ? packageNames : [packageName],
@@ -282,7 +294,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     reason,
     packageName,
     registry: '',
-    ...parts,
+    ...Object.assign({}, ...Object.values(parts)),
     deprecate: retires && parseBoolean('deprecate', get('deprecate'), true),
     deprecationMessage: parseDeprecationMessage('deprecation-message', get('deprecation-message')),
     dryRun,
@@ -292,4 +304,5 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     ...(undoById ? { undoById } : {}),
     ...(handoff ? { handoff } : {}),
   }
+  return { flat, parts, kinds }
 }

@@ -18,11 +18,15 @@ export interface KindWords {
   readonly version: string
   /** the registry or place, for "check … and plan": "the registry", "the cluster", "GitHub" */
   readonly place: string
+  /** what several targets of this kind alone are called, where they have a word of their own ("packages"); else "targets" */
+  readonly several?: string
   /**
    * The command a person runs to point `channel` of `name` at `version` by hand (shown when
    * the tool stops and a person must finish), or undefined when there is none to show.
    */
   pointByHand(name: string, channel: string, version: string, registry?: string): string | undefined
+  /** What the adapter's checkAccess proves, for the drill's report (a function: it names inputs in the run's dialect). */
+  accessProven(): string
   /** The command that retires (deprecates) `version` by hand; undefined: the kind cannot retire. */
   retireByHand?(name: string, version: string, message: string, registry?: string): string
   /** One target in a table's first column and the issue's heading rows: "Package", "Image", "Helm release", "Git tag". */
@@ -62,6 +66,15 @@ export interface KindCapabilities {
    * and the report show who a rollback protects
    */
   readonly installers: boolean
+  /** the smoke test runs for it (its adapter has Target.smoke); absent: it does not */
+  readonly smoke?: boolean
+  /** its writes go through the GitHub API: it needs a GitHub token and the repository (git tags) */
+  readonly viaGitHub?: boolean
+  /**
+   * its targets live on the registry of the `registry` input and are what the package and packages inputs name
+   * (npm): the command line's confirmation names that registry, and the `packages` output and --json field list them
+   */
+  readonly registryInput?: boolean
 }
 
 /**
@@ -72,6 +85,8 @@ export interface TargetKind {
   readonly name: string
   readonly words: KindWords
   readonly capabilities: KindCapabilities
+  /** the input that holds the kind's credentials, for failures that name none ('npm-token') */
+  readonly credential: string
   /**
    * Checks and normalises one name of the targets input (`input` names the input in errors);
    * throws an InputError with the fix.

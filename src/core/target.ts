@@ -3,6 +3,7 @@ import type { PackageState } from './plan.js'
 export type { Logger } from './retry.js'
 export type { WriteOutcome } from './guard.js'
 import type { WriteOutcome } from './guard.js'
+import type { Logger } from './retry.js'
 
 /** The incident a write belongs to: adapters that can record it (Helm's revision description) do. */
 export interface IncidentContext {
@@ -10,6 +11,32 @@ export interface IncidentContext {
   id: string
   /** the bad version being rolled back */
   bad: string
+}
+
+/**
+ * What a target's smoke hook is given for one smoke test of the restore version (src/incident/smoke.ts
+ * runs the hooks; src/incident/smoke-kit.ts and smoke-process.ts are their tools).
+ */
+export interface SmokeRun {
+  /** the target's name as the run knows it (the package, the image) */
+  readonly name: string
+  /** the version whose code the channel is about to hold (strategy republish: the code republished) */
+  readonly version: string
+  /** the smoke-test shell command */
+  readonly command: string
+  /** when this target's test ends (ms since the epoch): every process of it shares the time */
+  readonly deadline: number
+  /** smoke-test-timeout as the user wrote it, for messages */
+  readonly timeout: string
+  /** how log lines name the target: '' for the only one, 'name: ' among several */
+  readonly label: string
+  readonly log: Logger
+  /** the environment the command's allowlisted one is taken from */
+  readonly env: NodeJS.ProcessEnv
+  /** the run's secrets: every line of output is scrubbed of them before it is logged or kept */
+  readonly secrets: { scrub(text: string): string }
+  /** programs a hook runs, by name, where not the ones on PATH (the npm CLI for tests: { npm: … }) */
+  readonly programs: Readonly<Record<string, string | undefined>>
 }
 
 /**
@@ -88,6 +115,13 @@ export interface Target {
    * last read as the guard of the write that immediately follows it, and only then.)
    */
   forget?(): void
+  /**
+   * The smoke test of the restore version before the first write (smoke-test): runs the
+   * command against exactly what the channel will hold (npm: the version installed from the
+   * registry into an empty project; an image: IMAGE set to it by digest) and throws a
+   * SmokeTestError when it fails. Kinds with no such test leave it out (the test is then not run).
+   */
+  smoke?(run: SmokeRun): Promise<void>
   /**
    * npm's fix-forward: publishes the `restore` version's code as `version` (the next
    * version above `bad`) under `channel`, idempotently. Reports what the channel holds after.

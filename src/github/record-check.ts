@@ -31,6 +31,7 @@ import { checkPlainText, parseChannel } from '../config/inputs.js'
 import { fixForwardVersion, incidentId } from '../core/plan.js'
 import { HELM_CHANNEL } from '../targets/helm/config.js'
 import { parseTargets } from '../targets/spec.js'
+import { labelOf } from '../targets/registry.js'
 import type { IncidentRecord } from './incident.js'
 import { hasMarker, issueMarker } from './markers.js'
 import { parseReportRecord } from './record.js'
@@ -124,7 +125,7 @@ export function recordProblems(r: IncidentRecord, o: RecordCheckOptions = {}): s
   if (several) {
     const rows = (r.packages ?? []).map((p) => ({ kind: p.kind ?? 'npm', name: p.name }))
     const asked = [r.restoreVersion, undefined].filter((v) => v === undefined || exact(v))
-    if (!asked.some((v) => incidentOfTargets(rows, r.channel, bad, v) === r.incidentId))
+    if (!asked.some((v) => incidentOfTargets(rows, r.channel, bad, v, labelOf) === r.incidentId))
       problems.push(
         `its targets, channel and versions are not those incident ${r.incidentId} was made of: the record was changed after the rollback wrote it.`,
       )
@@ -164,6 +165,7 @@ export function recordProblems(r: IncidentRecord, o: RecordCheckOptions = {}): s
         r.channel,
         bad,
         asked,
+        labelOf,
       ) === r.incidentId
     )
       problems.push(`${what}: it restored ${shown(t.restoreVersion)}, but the incident restored ${asked}.`)

@@ -25,7 +25,7 @@ import { currentDialect, setting } from '../core/settings.js'
 import { needsPerson } from '../core/handoff.js'
 import { incidentOfTargets } from '../core/incident-id.js'
 import { approveCommand } from '../targets/npm/stage.js'
-import { kindOf } from '../targets/registry.js'
+import { kindOf, labelOf } from '../targets/registry.js'
 
 export const DEFAULT_PARALLEL = 4
 
@@ -290,7 +290,7 @@ async function runTargets(
           tell(r, 'not-affected', `no ${req.rollbackVersion}`)
           return
         }
-        const gate = circuitBreaker(before, r.channel, req.rollbackVersion, req)
+        const gate = circuitBreaker(before, r.channel, req.rollbackVersion, req, { words: kindOf(r.kind).words })
         if (!gate.proceed) {
           r.outcome = 'skipped'
           r.skipped = { reason: gate.reason, ...(gate.holder !== undefined ? { holder: gate.holder } : {}) }
@@ -308,6 +308,7 @@ async function runTargets(
             rollbackVersion: gate.rollbackVersion,
             deprecate: req.deprecate && r.target.retire !== undefined,
             record,
+            words: kindOf(r.kind).words,
           },
           before,
         )
@@ -347,7 +348,12 @@ async function runTargets(
         r.plan = plan
         r.after = { distTags: { ...before.distTags }, deprecated: before.versions[plan.rollbackVersion]?.deprecated }
         r.warnings.push(...(gate.warnings ?? []), ...plan.warnings)
-        r.steps.push({ step: 'plan', outcome: 'done', detail: describePlan(plan).join(' '), at: now() })
+        r.steps.push({
+          step: 'plan',
+          outcome: 'done',
+          detail: describePlan(plan, kindOf(r.kind).words).join(' '),
+          at: now(),
+        })
         tell(
           r,
           'planned',
@@ -372,7 +378,7 @@ async function runTargets(
     )
   }
   for (const r of planned) {
-    for (const line of describePlan(r.plan as Plan)) log.info(line)
+    for (const line of describePlan(r.plan as Plan, kindOf(r.kind).words)) log.info(line)
     for (const w of r.warnings) log.warning(w)
   }
   // the hand-off: asked for, or a credential that cannot write without a person (src/handoff.ts)
@@ -593,7 +599,7 @@ export function incidentOf(
   runs: Array<Pick<TargetRun, 'kind' | 'name'>>,
   req: Pick<RollbackInputs, 'channel' | 'rollbackVersion' | 'restoreVersion'>,
 ): string {
-  return incidentOfTargets(runs, req.channel, req.rollbackVersion, req.restoreVersion)
+  return incidentOfTargets(runs, req.channel, req.rollbackVersion, req.restoreVersion, labelOf)
 }
 
 async function restore(r: TargetRun, log: Logger): Promise<void> {
@@ -665,10 +671,10 @@ async function restore(r: TargetRun, log: Logger): Promise<void> {
             ? `↩ ${label}'${plan.channel}' points at the bad ${to} again, as undo asked (read back from the registry).`
             : `↩ ${label}'${plan.channel}' points at ${to} again, as the incident found it (read back from the registry).`,
         )
-      else
-        log.info(
-          `✔ ${label}${kindOf(r.kind).words.channel} '${plan.channel}' now points at ${to} (read back from the registry).`,
-        )
+      else {
+        const words = kindOf(r.kind).words
+        log.info(`✔ ${label}${words.channel} '${plan.channel}' now points at ${to} (read back from ${words.place}).`)
+      }
     }
     r.outcome = r.moved ? 'rolled-back' : 'already'
   } catch (e) {

@@ -3,10 +3,14 @@
 // stops with nothing written (restoring a version that does not work would make the
 // incident worse).
 //
-// npm: `<package>@<restore>` is installed from the registry into an empty temporary project
-// with the real npm CLI, then the command runs there (PACKAGE, VERSION set). Docker: the
-// command runs in an empty temporary folder with IMAGE set to the restore image by digest
-// (`<registry>/<repository>@sha256:…`), exactly the manifest the channel will hold.
+// This file is the stage: which targets are tested, where (never beside a credential), and
+// the smoke-only mode. Each kind's test is its adapter's smoke hook (src/core/target.ts
+// Target.smoke, in src/targets/<kind>/smoke.ts): npm installs `<package>@<restore>` from the
+// registry into an empty temporary project with the real npm CLI, then runs the command there
+// (PACKAGE, VERSION set); an image's command runs in an empty temporary folder with IMAGE set
+// to the restore image by digest (`<registry>/<repository>@sha256:…`), exactly the manifest
+// the channel will hold. Their tools: smoke-kit.ts (inputs, environment, errors) and
+// smoke-process.ts (one contained process).
 //
 // No token is in the command's environment. It gets an allowlisted environment (PATH, HOME,
 // locale, temp folders, CI and runner facts, proxies without credentials, Docker's client
@@ -33,142 +37,24 @@
 //
 // Not run in a dry run: the runbook's beforeWrite steps guard a write, and a dry run has
 // none (it may also lack the token a private package's install needs). The plan says so.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import {
-  accessSync,
-  constants,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
-import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
-import { DURATION_UNITS, parseDuration } from '../core/duration.js'
+import { InputError } from '../core/errors.js'
 import type { InputReader } from '../core/reader.js'
 import { knownSecrets, type KnownSecrets } from '../core/secrets.js'
-import { InputError, RollbackError } from '../core/errors.js'
-import type { RollbackInputs } from '../config/inputs.js'
-import { inert } from '../core/markdown.js'
+import { currentDialect, settingName } from '../core/settings.js'
 import type { Logger } from '../core/retry.js'
+import type { RollbackInputs } from '../config/inputs.js'
+import { KINDS } from '../targets/registry.js'
 import { runIncident, type IncidentRequest, type IncidentStatus, type IncidentTarget, type TargetRun } from './run.js'
-import type { DockerTarget } from '../targets/docker/target.js'
-import { currentDialect, inputLabel, settingName } from '../core/settings.js'
+import { readSmokeInputs, SmokeTestError, type SmokeInputs } from './smoke-kit.js'
 
-export const DEFAULT_SMOKE_TIMEOUT = '5m'
-/** how many of the last lines of output go into the error and the summary */
-export const TAIL_LINES = 20
-const MAX_LINE = 400
-const MIN_TIMEOUT_MS = 1000
-const MAX_TIMEOUT_MS = 6 * 60 * 60 * 1000
-
-export interface SmokeInputs {
-  /** the shell command; undefined: no smoke test */
-  command?: string
-  /** per target: the install and the command together */
-  timeoutMs: number
-  /** as the user wrote it, for messages */
-  timeout: string
-}
-
-/** The smoke test's inputs: smoke-test (a shell command; empty: none) and smoke-test-timeout. */
-export function readSmokeInputs(get: InputReader): SmokeInputs {
-  const raw = get('smoke-test').replace(/\r\n/g, '\n').trim()
-  if (raw.includes('\0'))
-    throw new InputError(
-      'smoke-test',
-      'contains a NUL character.',
-      'give a plain shell command, such as node -e "require(process.env.PACKAGE)".',
-    )
-  const timeout = get('smoke-test-timeout').trim() || DEFAULT_SMOKE_TIMEOUT
-  const timeoutMs = parseDuration('smoke-test-timeout', timeout, {
-    min: MIN_TIMEOUT_MS,
-    minText: '1s',
-    max: MAX_TIMEOUT_MS,
-    maxText: '6h',
-    fix: `use a duration such as 30s, 5m or 1h30m (units ${DURATION_UNITS}; between 1s and 6h; 5m by default).`,
-  })
-  return { command: raw === '' ? undefined : raw, timeoutMs, timeout }
-}
-
-// --- the command's environment ------------------------------------------------------------
-
-/** Variables the command may see (case-insensitive); everything else is left out. */
-const KEEP = new Set(
-  [
-    'PATH',
-    'HOME',
-    'USER',
-    'LOGNAME',
-    'SHELL',
-    'LANG',
-    'LANGUAGE',
-    'TZ',
-    'TERM',
-    'TMPDIR',
-    'TEMP',
-    'TMP',
-    // Windows
-    'USERPROFILE',
-    'USERNAME',
-    'SYSTEMROOT',
-    'SYSTEMDRIVE',
-    'WINDIR',
-    'COMSPEC',
-    'PATHEXT',
-    'APPDATA',
-    'LOCALAPPDATA',
-    'PROGRAMFILES',
-    'PROGRAMDATA',
-    // CI and the runner (facts and folders, no credentials)
-    'CI',
-    'GITHUB_ACTIONS',
-    'GITHUB_WORKSPACE',
-    'RUNNER_OS',
-    'RUNNER_ARCH',
-    'RUNNER_TEMP',
-    'RUNNER_TOOL_CACHE',
-    // certificates, and the docker client's settings (paths; its credentials stay in its config file)
-    'NODE_EXTRA_CA_CERTS',
-    'SSL_CERT_FILE',
-    'SSL_CERT_DIR',
-    'DOCKER_HOST',
-    'DOCKER_CONFIG',
-    'DOCKER_CONTEXT',
-    'DOCKER_CERT_PATH',
-    'DOCKER_TLS_VERIFY',
-    'XDG_RUNTIME_DIR',
-    'NO_PROXY',
-  ].map((n) => n.toUpperCase()),
-)
-const PROXIES = new Set(['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY'])
-
-/** A proxy URL that carries a user or password is a credential. */
-function hasCredentials(value: string): boolean {
-  try {
-    const url = new URL(value.includes('://') ? value : `http://${value}`)
-    return url.username !== '' || url.password !== ''
-  } catch {
-    return /@/.test(value)
-  }
-}
-
-/**
- * The environment of the smoke command (and of `npm rebuild`): the allowlist above, proxies
- * without credentials, and `extra` (PACKAGE, VERSION, IMAGE). No token of any kind.
- */
-export function smokeEnv(env: NodeJS.ProcessEnv, extra: Record<string, string> = {}): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) continue
-    const upper = name.toUpperCase()
-    if (KEEP.has(upper) || upper.startsWith('LC_') || (PROXIES.has(upper) && !hasCredentials(value))) out[name] = value
-  }
-  return { ...out, ...extra }
-}
+export {
+  DEFAULT_SMOKE_TIMEOUT,
+  readSmokeInputs,
+  smokeEnv,
+  SmokeTestError,
+  type SmokeInputs,
+} from './smoke-kit.js'
+export { TAIL_LINES } from './smoke-process.js'
 
 // --- write credentials in this process -----------------------------------------------------
 
@@ -207,384 +93,17 @@ function testedElsewhere(env: NodeJS.ProcessEnv): Set<string> | undefined {
   return new Set(list as string[])
 }
 
-// --- running one process ------------------------------------------------------------------
-
-interface Ran {
-  code: number | null
-  signal: NodeJS.Signals | null
-  timedOut: boolean
-  /** the last lines of stdout and stderr together, cleaned for a message */
-  tail: string[]
-  /** it could not start (npm not on PATH) */
-  spawnError?: NodeJS.ErrnoException
-}
-
-/** Text of a process shown to people: no terminal escapes, no control characters but tab. */
-function clean(line: string): string {
-  return line
-    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?|\u001b./g, '')
-    .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, '')
-    .slice(0, MAX_LINE)
-}
-
-/** Ends the process and everything it started (its process group). */
-function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return
-  if (process.platform === 'win32') {
-    spawnSync('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore' })
-    return
-  }
-  try {
-    process.kill(-child.pid, signal)
-  } catch {
-    // the group is gone already
-  }
-}
-
-function runProcess(
-  file: string,
-  args: string[],
-  options: {
-    cwd: string
-    env: Record<string, string>
-    shell: boolean
-    deadline: number
-    log: Logger
-    prefix: string
-    /** the run's secrets: every line of output is scrubbed of them before it is logged or kept */
-    scrub: Pick<KnownSecrets, 'scrub'>
-  },
-): Promise<Ran> {
-  return new Promise((resolve) => {
-    const tail: string[] = []
-    const partial = { out: '', err: '' }
-    // every line is logged behind the prefix (never at the start of a line), so the runner
-    // never reads the command's output as a workflow command (::add-mask::, ::error::, …)
-    const push = (line: string) => {
-      // scrubbed before it is cut to length, so no piece of a secret is left at the cut; the
-      // tail goes into the error, and so the job summary, the tracking issue and the webhook
-      const text = clean(options.scrub.scrub(line.replace(/\r$/, '')))
-      options.log.info(`${options.prefix}${text}`)
-      tail.push(text)
-      if (tail.length > TAIL_LINES) tail.shift()
-    }
-    const feed = (key: 'out' | 'err') => (chunk: Buffer) => {
-      const lines = (partial[key] + chunk.toString('utf8')).split('\n')
-      partial[key] = lines.pop() ?? ''
-      // a line without an end is cut, not buffered without bound
-      if (partial[key].length > 64 * 1024) {
-        lines.push(partial[key])
-        partial[key] = ''
-      }
-      for (const l of lines) push(l)
-    }
-    let child: ChildProcess
-    // Linux: under the supervisor (a subreaper), or tracked through /proc
-    let program = file
-    let argv = args
-    let shell = options.shell
-    let tracker: Descendants | undefined
-    let supervised = false
-    const linux = process.platform === 'linux'
-    if (linux) {
-      const resolved = shell ? '/bin/sh' : onPath(file, options.env.PATH)
-      if (resolved === undefined) {
-        const e: NodeJS.ErrnoException = new Error(`spawn ${file} ENOENT`)
-        e.code = 'ENOENT'
-        resolve({ code: null, signal: null, timedOut: false, tail, spawnError: e })
-        return
-      }
-      const full = shell ? [resolved, '-c', file] : [resolved, ...args]
-      const py = supervisorPython(options.env.PATH)
-      if (py) {
-        supervised = true
-        program = py
-        argv = ['-c', SUPERVISOR, ...full]
-      } else {
-        program = full[0]
-        argv = full.slice(1)
-      }
-      shell = false
-    }
-    try {
-      child = spawn(program, argv, {
-        cwd: options.cwd,
-        env: options.env,
-        shell,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // its own process group: a timeout ends the command and everything it started
-        detached: process.platform !== 'win32',
-        windowsHide: true,
-      })
-    } catch (e) {
-      resolve({ code: null, signal: null, timedOut: false, tail, spawnError: e as NodeJS.ErrnoException })
-      return
-    }
-    if (linux && !supervised && child.pid !== undefined) tracker = new Descendants(child.pid)
-    child.stdout?.on('data', feed('out'))
-    child.stderr?.on('data', feed('err'))
-    let timedOut = false
-    let settled = false
-    let hardKill: NodeJS.Timeout | undefined
-    const timer = setTimeout(
-      () => {
-        timedOut = true
-        tracker?.killAll()
-        killTree(child, 'SIGTERM')
-        hardKill = setTimeout(() => killTree(child, 'SIGKILL'), 3000)
-      },
-      Math.max(0, options.deadline - Date.now()),
-    )
-    const finish = (ran: Omit<Ran, 'tail' | 'timedOut'>) => {
-      if (settled) return
-      settled = true
-      tracker?.stop()
-      clearTimeout(timer)
-      clearTimeout(hardKill)
-      for (const key of ['out', 'err'] as const) if (partial[key] !== '') push(partial[key])
-      resolve({ ...ran, timedOut, tail })
-    }
-    child.once('error', (e: NodeJS.ErrnoException) => finish({ code: null, signal: null, spawnError: e }))
-    child.once('exit', (code, signal) => {
-      // whatever it left running (a server started in the background) ends with it; the
-      // pipes it held then close too
-      tracker?.killAll()
-      killTree(child, 'SIGKILL')
-      const closed = new Promise<void>((done) => {
-        child.once('close', () => done())
-        setTimeout(() => {
-          child.stdout?.destroy()
-          child.stderr?.destroy()
-          done()
-        }, 2000).unref()
-      })
-      void Promise.all([closed, tracker?.ended()]).then(() => finish({ code, signal }))
-    })
-  })
-}
-
-// --- containing what the command starts ---------------------------------------------------
-//
-// The command runs in a process group of its own, which a timeout and its end kill. A process
-// that leaves the group (setsid: a new session, the way a daemon starts) escapes that kill and
-// would outlive the smoke test and the action, with the package's code in it. On Linux the
-// complete fix is a subreaper (prctl PR_SET_CHILD_SUBREAPER, man 2 prctl): every orphan below
-// it is reparented to it, setsid or not, so it can end them all. Node cannot call prctl
-// without a native module, so the command runs under a small supervisor in python3 (ctypes,
-// on the runner images), which sets it, runs the command, and on the command's end or a
-// SIGTERM kills every process below it until none is left, then ends the same way the command
-// did. Without python3 the best available is used: the descendants are read from /proc
-// (/proc/<pid>/task/<tid>/children, man 5 proc) every 100 ms and at the end, and every one
-// seen is killed (by pid and start time, so a reused pid is not); a process that starts and
-// leaves within one interval is missed then (docs/runbook.md "Smoke test" says so).
-
-/** The supervisor (python3): argv is the command; PR_SET_CHILD_SUBREAPER is 36 (linux/prctl.h). */
-const SUPERVISOR = `
-import ctypes, os, signal, sys, time
-ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
-def below():
-    found, todo = [], [os.getpid()]
-    while todo:
-        p = todo.pop()
-        try: tasks = os.listdir('/proc/%d/task' % p)
-        except OSError: continue
-        for t in tasks:
-            try:
-                with open('/proc/%d/task/%s/children' % (p, t)) as f: kids = [int(k) for k in f.read().split()]
-            except OSError: kids = []
-            found += kids; todo += kids
-    return found
-def sweep():
-    for _ in range(500):
-        pids = below()
-        if not pids: return
-        for p in pids:
-            try: os.kill(p, signal.SIGKILL)
-            except OSError: pass
-        time.sleep(0.01)
-        try:
-            while os.waitpid(-1, os.WNOHANG)[0] != 0: pass
-        except ChildProcessError: pass
-def stop(sig, frame):
-    sweep()
-    signal.signal(sig, signal.SIG_DFL)
-    os.kill(os.getpid(), sig)
-child = os.fork()
-if child == 0:
-    try: os.execv(sys.argv[1], sys.argv[1:])
-    finally: os._exit(127)
-for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP): signal.signal(sig, stop)
-while True:
-    pid, status = os.wait()
-    if pid == child: break
-sweep()
-if os.WIFSIGNALED(status):
-    signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
-    os.kill(os.getpid(), os.WTERMSIG(status))
-sys.exit(os.WEXITSTATUS(status))
-`
-
-/** A program on PATH, as the shell would find it (undefined: not found). */
-function onPath(file: string, path: string | undefined): string | undefined {
-  if (file.includes('/')) return existsSync(file) ? file : undefined
-  for (const dir of (path ?? '').split(delimiter)) {
-    if (dir === '') continue
-    const candidate = join(dir, file)
-    try {
-      accessSync(candidate, constants.X_OK)
-      if (statSync(candidate).isFile()) return candidate
-    } catch {
-      // not here
-    }
-  }
-  return undefined
-}
-
-const pythons = new Map<string, string | null>()
-/** python3 with ctypes and prctl on this PATH, looked for once; null: none (then the /proc tracker). */
-function supervisorPython(path: string | undefined): string | null {
-  const known = pythons.get(path ?? '')
-  if (known !== undefined) return known
-  const found = onPath('python3', path)
-  const ok =
-    found !== undefined &&
-    spawnSync(found, ['-c', 'import ctypes; ctypes.CDLL(None).prctl'], { stdio: 'ignore', timeout: 10_000 }).status ===
-      0
-  const python = ok ? (found as string) : null
-  pythons.set(path ?? '', python)
-  return python
-}
-
-/** The tracker without a subreaper: the processes below `root` seen so far, by pid and start time. */
-class Descendants {
-  private readonly seen = new Map<number, string>()
-  private timer: NodeJS.Timeout | undefined
-
-  constructor(private readonly root: number) {
-    this.timer = setInterval(() => this.scan(), 100)
-    this.timer.unref()
-  }
-
-  private static startTime(pid: number): string | undefined {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
-    } catch {
-      return undefined
-    }
-  }
-
-  /** Adds every process now below the root (and below any seen before: an orphan is still tracked). */
-  scan(): void {
-    const todo = [this.root, ...this.seen.keys()]
-    const visited = new Set<number>()
-    while (todo.length > 0) {
-      const pid = todo.pop() as number
-      if (visited.has(pid)) continue
-      visited.add(pid)
-      let tasks: string[]
-      try {
-        tasks = readdirSync(`/proc/${pid}/task`)
-      } catch {
-        continue
-      }
-      for (const t of tasks) {
-        let kids: number[] = []
-        try {
-          kids = readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number)
-        } catch {
-          // gone
-        }
-        for (const k of kids) {
-          const start = Descendants.startTime(k)
-          if (start !== undefined && !this.seen.has(k)) this.seen.set(k, start)
-          todo.push(k)
-        }
-      }
-    }
-  }
-
-  /** Kills every process seen that is still the same process. */
-  killAll(): void {
-    this.scan()
-    for (const [pid, start] of this.seen) {
-      if (Descendants.startTime(pid) !== start) continue
-      try {
-        process.kill(pid, 'SIGKILL')
-      } catch {
-        // gone
-      }
-    }
-  }
-
-  /** Resolves once every process killed is gone (or a zombie), at most 2 s: SIGKILL takes effect when the process next runs. */
-  async ended(): Promise<void> {
-    const until = Date.now() + 2000
-    const alive = () =>
-      [...this.seen].some(([pid, start]) => {
-        try {
-          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-          return fields[19] === start && fields[0] !== 'Z'
-        } catch {
-          return false
-        }
-      })
-    while (alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
-  }
-
-  stop(): void {
-    clearInterval(this.timer)
-  }
-}
-
-// --- the step -----------------------------------------------------------------------------
-
-/** The smoke test stopped the rollback: names the input, the target, the output's last lines. */
-export class SmokeTestError extends RollbackError {
-  constructor(
-    readonly subject: string,
-    readonly problem: string,
-    readonly fixText: string,
-    readonly output: string[],
-  ) {
-    super(
-      `${inputLabel('smoke-test')} the smoke test of ${subject} ${problem}, so nothing was written. Fix: ${fixText}${output.length > 0 ? `\nLast ${output.length} lines of output:\n${output.join('\n')}` : ''}`,
-    )
-    this.name = 'SmokeTestError'
-  }
-
-  /** The job summary's section. */
-  markdown(): string {
-    const longest = Math.max(0, ...this.output.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length))))
-    const fence = '`'.repeat(Math.max(3, longest + 1))
-    return (
-      [
-        '## ❌ Rollback stopped by the smoke test: nothing was changed',
-        `The smoke test (\`${settingName('smoke-test')}\`) of ${inert(this.subject)} ${inert(this.problem)}.`,
-        ...(this.output.length > 0
-          ? [`Last ${this.output.length} lines of output:\n\n${fence}text\n${this.output.join('\n')}\n${fence}`]
-          : []),
-        `**Fix:** ${inert(this.fixText)}`,
-      ].join('\n\n') + '\n'
-    )
-  }
-}
-
 export interface SmokeOptions {
   log: Logger
   /** the environment the command's allowlisted one is taken from (default process.env) */
   env?: NodeJS.ProcessEnv
   /** writes a Markdown section to the job summary (the action: core.summary) */
   summary?: (markdown: string) => Promise<unknown>
-  /** the npm CLI (default npm, npm.cmd on Windows) */
+  /** the npm CLI (default npm, npm.cmd on Windows): the npm kind's smoke hook installs with it */
   npm?: string
   /** the run's secrets (the action's masked values, src/core/secrets.ts); default: read from the inputs and env */
   secrets?: KnownSecrets
 }
-
-const fixVersion = () =>
-  `pass a ${settingName('restore-version')} that passes the smoke test (or correct the ${settingName('smoke-test')} command if it is wrong) and run again; to roll back without the test, ${currentDialect() === 'action' ? 'leave smoke-test empty' : 'leave out --smoke-test'}.`
 
 /**
  * The runbook's smoke test: a beforeWrite step for each run (none when smoke-test is
@@ -608,17 +127,16 @@ export function smokeTest(
       options.log.warning(refusal(held).message)
     return []
   }
-  return [smokeTestStep(config, inputs, { ...options, secrets })]
+  return [smokeTestStep(config, { ...options, secrets })]
 }
 
-/** The beforeWrite step: one smoke run per npm package and image whose channel moves, one after the other. */
+/** The beforeWrite step: one smoke run per target whose channel moves and whose kind has a smoke test, one after the other. */
 export function smokeTestStep(
   config: SmokeInputs,
-  inputs: Pick<RollbackInputs, 'registry' | 'npmToken'>,
   options: SmokeOptions & { secrets: KnownSecrets },
 ): (planned: TargetRun[]) => Promise<void> {
   return async (planned) => {
-    await smokeRuns(planned, config, inputs, options)
+    await smokeRuns(planned, config, options)
   }
 }
 
@@ -650,7 +168,6 @@ function refusal(held: string[]): InputError {
 async function smokeRuns(
   planned: TargetRun[],
   config: SmokeInputs,
-  inputs: Pick<RollbackInputs, 'registry' | 'npmToken'>,
   options: SmokeOptions & { secrets: KnownSecrets },
 ): Promise<string[]> {
   const command = config.command as string
@@ -685,14 +202,24 @@ async function smokeRuns(
         passed.push(subject)
         continue
       }
-      if (r.kind !== 'npm' && r.kind !== 'docker') {
-        options.log.info(`${label}Smoke test: not run for ${r.kind} targets (only npm packages and images).`)
+      if (!r.target.smoke) {
+        options.log.info(`${label}Smoke test: not run for ${r.kind} targets (only ${smokedKinds()}).`)
         continue
       }
       // before anything of the package is fetched: nothing of it runs beside a credential
       if (held.length > 0) throw refusal(held)
-      if (r.kind === 'npm') await smokeNpm(r.name, version, command, config, inputs, options, label)
-      else await smokeDocker(r, version, command, config, options, label)
+      await r.target.smoke({
+        name: r.name,
+        version,
+        command,
+        deadline: Date.now() + config.timeoutMs,
+        timeout: config.timeout,
+        label,
+        log: options.log,
+        env,
+        secrets: options.secrets,
+        programs: { npm: options.npm },
+      })
       passed.push(subject)
     }
   } catch (e) {
@@ -729,7 +256,7 @@ export async function smokeOnly(
     )
   const plan = await runIncident({ ...request, dryRun: true }, targets, options.log)
   if (plan.error) throw plan.error
-  const tested = await smokeRuns(plan.targets, config, request, {
+  const tested = await smokeRuns(plan.targets, config, {
     ...options,
     secrets: secretsOf(options, get, request.npmToken),
   })
@@ -739,181 +266,8 @@ export async function smokeOnly(
   return { status: plan.status, tested }
 }
 
-async function smokeNpm(
-  name: string,
-  version: string,
-  command: string,
-  config: SmokeInputs,
-  inputs: Pick<RollbackInputs, 'registry' | 'npmToken'>,
-  options: SmokeOptions & { secrets: KnownSecrets },
-  label: string,
-): Promise<void> {
-  const subject = `${name}@${version}`
-  const deadline = Date.now() + config.timeoutMs
-  const env = options.env ?? process.env
-  const npm = options.npm ?? (process.platform === 'win32' ? 'npm.cmd' : 'npm')
-  const temp = tempRoot(env)
-  const project = mkdtempSync(join(temp, 'release-rollback-smoke-'))
-  try {
-    writeFileSync(
-      join(project, 'package.json'),
-      `${JSON.stringify({ name: 'release-rollback-smoke-test', version: '0.0.0', private: true }, null, 2)}\n`,
-    )
-    const base = smokeEnv(env)
-    options.log.info(`${label}Smoke test: installing ${subject} from ${inputs.registry} into an empty project…`)
-
-    // 1. the install, without a token (the smoke test runs only where none is, see refusal),
-    // with a user config of its own: the caller's .npmrc, which may hold one, is not read
-    const rcDir = mkdtempSync(join(temp, 'release-rollback-npmrc-'))
-    let install: Ran
-    try {
-      const rc = join(rcDir, '.npmrc')
-      writeFileSync(rc, `registry=${inputs.registry}\n`, { mode: 0o600 })
-      const empty = join(rcDir, 'global-npmrc')
-      writeFileSync(empty, '', { mode: 0o600 })
-      // the install may use the proxies as given (credentials too): it runs no package code
-      const proxies = Object.fromEntries(
-        Object.entries(env).filter(([k, v]) => v !== undefined && PROXIES.has(k.toUpperCase())) as Array<
-          [string, string]
-        >,
-      )
-      install = await runProcess(
-        npm,
-        [
-          'install',
-          `${name}@${version}`,
-          '--registry',
-          inputs.registry,
-          '--ignore-scripts',
-          '--no-audit',
-          '--no-fund',
-          '--no-package-lock',
-          '--no-update-notifier',
-          '--prefer-online',
-        ],
-        {
-          cwd: project,
-          env: { ...base, ...proxies, npm_config_userconfig: rc, npm_config_globalconfig: empty },
-          shell: process.platform === 'win32',
-          deadline,
-          log: options.log,
-          prefix: `${label}  npm │ `,
-          scrub: options.secrets,
-        },
-      )
-    } finally {
-      rmSync(rcDir, { recursive: true, force: true })
-    }
-    check(install, subject, `installing it (npm install ${subject})`, config, 'npm')
-
-    // 2. the install scripts, as a user's install runs them (this process holds no credential)
-    const noRc = {
-      npm_config_userconfig: join(project, '.no-user-npmrc'),
-      npm_config_globalconfig: join(project, '.no-global-npmrc'),
-    }
-    const rebuild = await runProcess(
-      npm,
-      ['rebuild', '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-update-notifier'],
-      {
-        cwd: project,
-        env: { ...base, ...noRc },
-        shell: process.platform === 'win32',
-        deadline,
-        log: options.log,
-        prefix: `${label}  npm │ `,
-        scrub: options.secrets,
-      },
-    )
-    check(rebuild, subject, 'running its install scripts (npm rebuild)', config, 'npm')
-
-    // 3. the command, in the project
-    options.log.info(`${label}Smoke test: running the ${settingName('smoke-test')} command for ${subject}…`)
-    const ran = await runProcess(command, [], {
-      cwd: project,
-      env: smokeEnv(env, { PACKAGE: name, VERSION: version, NODE_PATH: join(project, 'node_modules') }),
-      shell: true,
-      deadline,
-      log: options.log,
-      prefix: `${label}  │ `,
-      scrub: options.secrets,
-    })
-    check(ran, subject, 'running the smoke-test command', config, 'command')
-    options.log.info(`✔ ${label}Smoke test passed: ${subject}.`)
-  } finally {
-    rmSync(project, { recursive: true, force: true })
-  }
-}
-
-async function smokeDocker(
-  r: TargetRun,
-  version: string,
-  command: string,
-  config: SmokeInputs,
-  options: SmokeOptions & { secrets: KnownSecrets },
-  label: string,
-): Promise<void> {
-  const deadline = Date.now() + config.timeoutMs
-  const target = r.target as DockerTarget
-  const digest = await target.digestOf(version)
-  if (!digest)
-    throw new SmokeTestError(
-      `${r.name}:${version}`,
-      'could not start: the registry has no digest for that tag',
-      `check that the restore version is pushed, or pass another ${settingName('restore-version')}.`,
-      [],
-    )
-  const image = `${target.ref.name}@${digest}`
-  const dir = mkdtempSync(join(tempRoot(options.env ?? process.env), 'release-rollback-smoke-'))
-  try {
-    options.log.info(
-      `${label}Smoke test: running the ${settingName('smoke-test')} command with IMAGE=${image} (${version})…`,
-    )
-    const ran = await runProcess(command, [], {
-      cwd: dir,
-      env: smokeEnv(options.env ?? process.env, { IMAGE: image, VERSION: version }),
-      shell: true,
-      deadline,
-      log: options.log,
-      prefix: `${label}  │ `,
-      scrub: options.secrets,
-    })
-    check(ran, image, 'running the smoke-test command', config, 'command')
-    options.log.info(`✔ ${label}Smoke test passed: ${image}.`)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
-
-/** Where the temporary folders go: the runner's per-job temp folder when there is one, else the system's. */
-function tempRoot(env: NodeJS.ProcessEnv): string {
-  const runnerTemp = env.RUNNER_TEMP
-  return runnerTemp && existsSync(runnerTemp) ? runnerTemp : tmpdir()
-}
-
-/** Throws the SmokeTestError for a run that did not succeed. */
-function check(ran: Ran, subject: string, doing: string, config: SmokeInputs, what: 'npm' | 'command'): void {
-  if (ran.spawnError) {
-    if (what === 'npm' && ran.spawnError.code === 'ENOENT') {
-      throw new InputError(
-        'smoke-test',
-        `needs the npm CLI to install ${subject}, and npm was not found on PATH.`,
-        `set up Node.js with npm before this step (actions/setup-node), or ${currentDialect() === 'action' ? `leave ${settingName('smoke-test')} empty` : `leave out ${settingName('smoke-test')}`}.`,
-      )
-    }
-    throw new SmokeTestError(subject, `could not start ${doing} (${ran.spawnError.message})`, fixVersion(), ran.tail)
-  }
-  if (ran.timedOut) {
-    throw new SmokeTestError(
-      subject,
-      `did not finish within ${config.timeout} (${settingName('smoke-test-timeout')}) while ${doing}; it was stopped`,
-      `make the command faster or raise ${settingName('smoke-test-timeout')} (the install and the command share it); ${fixVersion()}`,
-      ran.tail,
-    )
-  }
-  if (ran.code !== 0) {
-    const how = ran.code !== null ? `exited with code ${ran.code}` : `was ended by ${ran.signal}`
-    const fix =
-      what === 'npm' ? `${subject} must install from the registry as users get it: ${fixVersion()}` : fixVersion()
-    throw new SmokeTestError(subject, `failed while ${doing}: it ${how}`, fix, ran.tail)
-  }
+/** The kinds the smoke test runs for, for the log: "npm packages and images". */
+function smokedKinds(): string {
+  const names = KINDS.filter((k) => k.capabilities.smoke).map((k) => `${k.words.target}s`)
+  return new Intl.ListFormat('en', { type: 'conjunction' }).format(names)
 }

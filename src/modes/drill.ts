@@ -31,6 +31,7 @@ import {
   type DrillStatus,
 } from './drill-report.js'
 import { settingName } from '../core/settings.js'
+import { kindOf } from '../targets/registry.js'
 
 export type { DrillCheck, DrillStatus } from './drill-report.js'
 
@@ -51,29 +52,15 @@ export interface DrillResult {
 /** A credential that expires sooner than this is warned about (npm write tokens: 7 days by default, 90 at most). */
 const EXPIRY_WARNING_DAYS = 14
 
-/** The input that holds each kind's credentials, for failures that do not name one. */
-const CREDENTIAL: Record<IncidentTarget['kind'], string> = {
-  npm: 'npm-token',
-  docker: 'registry-password',
-  helm: 'kubeconfig',
-  'git-tag': 'github-token',
-}
-
-/** What each kind's checkAccess proves, for the report. */
-const ACCESS_PROVEN = (kind: IncidentTarget['kind']): string =>
-  ({
-    npm: `the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no ${settingName('npm-token')}), nothing more: the token npm exchanges may only publish, so a retag needs ${settingName('npm-token')}.`,
-    docker: 'the registry accepts the credentials and a push (a blob upload, cancelled).',
-    helm: `helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits ${settingName('helm-wait')}.`,
-    'git-tag': 'the GitHub token reads the repository, and may push where GitHub lists its permissions.',
-  })[kind]
+/** The input that holds the kind's credentials, for failures that do not name one. */
+const credentialOf = (kind: IncidentTarget['kind']): string => kindOf(kind).credential
 
 function inputOf(e: unknown, kind: IncidentTarget['kind']): string | undefined {
   if (e instanceof CapabilityError) return 'registry'
   if (e instanceof InputError) return e.input
   const status = (e as { statusCode?: number }).statusCode ?? ghStatus(e)
-  if (e instanceof RegistryError && (status === 401 || status === 403)) return CREDENTIAL[kind]
-  if (status === 401 || status === 403) return CREDENTIAL[kind]
+  if (e instanceof RegistryError && (status === 401 || status === 403)) return credentialOf(kind)
+  if (status === 401 || status === 403) return credentialOf(kind)
   return undefined
 }
 
@@ -123,10 +110,10 @@ async function drillTarget(
           // a token that expires before the next scheduled drills is the rollback's to lose
           if (days < EXPIRY_WARNING_DAYS)
             warnings.push(
-              `${subject}: ${settingName(CREDENTIAL[t.kind])} expires ${expiry.expires} (in ${Math.max(0, Math.floor(days))} day(s)): a rollback after that fails. Create a new granular access token (npm's write tokens last 7 days by default, 90 at most) and replace it before then.`,
+              `${subject}: ${settingName(credentialOf(t.kind))} expires ${expiry.expires} (in ${Math.max(0, Math.floor(days))} day(s)): a rollback after that fails. Create a new granular access token (npm's write tokens last 7 days by default, 90 at most) and replace it before then.`,
             )
         }
-        return `${ACCESS_PROVEN(t.kind)}${expiry ? ` Expiry: ${expiry.said}.` : ''}`
+        return `${kindOf(t.kind).words.accessProven()}${expiry ? ` Expiry: ${expiry.said}.` : ''}`
       },
       byKind,
     ),
@@ -150,54 +137,55 @@ async function drillTarget(
       (e) => (e instanceof InputError ? e.input : undefined),
     ),
   )
-  if (t.target.probeWrite) {
-    const target = t.target
-    if (holds === undefined) {
-      checks.push({
-        check: 'write',
-        subject,
-        outcome: 'skipped',
-        detail: `'${t.channel}' holds no version to tag.`,
-        ms: 0,
-      })
-    } else {
-      const version = holds
-      checks.push(
-        await timed(
-          'write',
-          subject,
-          async () => {
-            // the rollback's own preflight, always with the harmless write: a registry that cannot
-            // move the channel fails here by name; one without deprecate is a warning (a rollback
-            // would still move the channel)
-            const r = target.capabilities
-              ? await target.capabilities(t.channel, version, {
-                  move: true,
-                  probe: 'always',
-                  republish: req.strategy === 'republish',
-                })
-              : {
-                  ...(await (target.probeWrite as NonNullable<typeof target.probeWrite>)(version)),
-                  cannotRetire: undefined,
-                }
-            warnings.push(...r.warnings.map((w) => `${subject}: ${w}`))
-            if (r.cannotRetire)
-              warnings.push(
-                `${subject}: ${r.cannotRetire}: a rollback would move '${t.channel}' but could not deprecate the bad version (deprecated=false).`,
-              )
-            return `a dist-tag of its own ('release-rollback-drill-<random>') was added on ${version}, read back, removed and confirmed gone.`
-          },
-          byKind,
-        ),
-      )
-    }
-  }
+  const write = await writeCheck(req, t, subject, holds, warnings)
+  if (write) checks.push(write)
   t.target.forget?.()
   for (const c of checks)
     (c.outcome === 'failed' ? log.warning : log.info)(
       `Drill: ${subject}: ${c.check}: ${c.outcome} (${c.ms} ms): ${c.detail}`,
     )
   return checks
+}
+
+/** The harmless write, where the adapter has one (probeWrite), on the version the channel holds. */
+async function writeCheck(
+  req: RollbackInputs,
+  t: IncidentTarget,
+  subject: string,
+  holds: string | undefined,
+  warnings: string[],
+): Promise<DrillCheck | undefined> {
+  if (!t.target.probeWrite) return undefined
+  const target = t.target
+  if (holds === undefined)
+    return { check: 'write', subject, outcome: 'skipped', detail: `'${t.channel}' holds no version to tag.`, ms: 0 }
+  const version = holds
+  return timed(
+    'write',
+    subject,
+    async () => {
+      // the rollback's own preflight, always with the harmless write: a registry that cannot
+      // move the channel fails here by name; one without deprecate is a warning (a rollback
+      // would still move the channel)
+      const r = target.capabilities
+        ? await target.capabilities(t.channel, version, {
+            move: true,
+            probe: 'always',
+            republish: req.strategy === 'republish',
+          })
+        : {
+            ...(await (target.probeWrite as NonNullable<typeof target.probeWrite>)(version)),
+            cannotRetire: undefined,
+          }
+      warnings.push(...r.warnings.map((w) => `${subject}: ${w}`))
+      if (r.cannotRetire)
+        warnings.push(
+          `${subject}: ${r.cannotRetire}: a rollback would move '${t.channel}' but could not deprecate the bad version (deprecated=false).`,
+        )
+      return `a dist-tag of its own ('release-rollback-drill-<random>') was added on ${version}, read back, removed and confirmed gone.`
+    },
+    (e) => inputOf(e, t.kind),
+  )
 }
 
 /** The GitHub token: the repository readable, and push permission where GitHub lists it. */
@@ -237,6 +225,108 @@ async function drillGitHub(gh: GitHubClient, ctx: RunContext): Promise<{ check: 
     () => 'github-token',
   )
   return { check, defaultBranch }
+}
+
+type Repo = ReturnType<typeof repoRef>
+
+/** Commits the drill's report (gi.commitReport); what failed goes to result.missing. */
+async function recordReport(
+  gh: GitHubClient,
+  repo: Repo,
+  gi: GitHubInputs,
+  record: DrillRecord,
+  result: DrillResult,
+  startedAt: string,
+  defaultBranch: string,
+  log: Logger,
+): Promise<void> {
+  const path = drillReportPath(gi.reportDir, startedAt)
+  const branch = gi.reportBranch ?? defaultBranch
+  try {
+    const commit = await commitReport(
+      gh,
+      repo,
+      {
+        branch,
+        path,
+        render: () => renderDrillReport(record),
+        message: `Rollback drill ${startedAt.slice(0, 10)}: ${record.status === 'drill-passed' ? 'passed' : 'failed'} [skip ci]`,
+        fallbackBranch: `rollback/drill-${startedAt.slice(0, 10)}`,
+        pullRequest: {
+          title: `Rollback drill ${startedAt.slice(0, 10)}`,
+          body: `The report of the rollback drill of ${startedAt}.`,
+        },
+      },
+      log,
+    )
+    result.reportPath = path
+    result.reportUrl = commit.url
+    if (commit.pullRequestRefused) result.missing.push(`the drill report's pull request: ${commit.pullRequestRefused}`)
+  } catch (e) {
+    result.missing.push(`the drill report (${path}): ${errorMessage(e)}`)
+  }
+}
+
+/** Opens (or comments on) the drill issue of a failed drill; says so on an open one when it passes. */
+async function recordIssue(
+  gh: GitHubClient,
+  repo: Repo,
+  gi: GitHubInputs,
+  record: DrillRecord,
+  result: DrillResult,
+  ctx: RunContext,
+  log: Logger,
+): Promise<void> {
+  const label = gi.labels[0]
+  const marker = runMarker(ctx)
+  try {
+    if (record.status === 'drill-failed') {
+      const issue = await ensureTrackingIssue(
+        gh,
+        repo,
+        {
+          marker: DRILL_MARKER,
+          title: drillIssueTitle(),
+          body: renderDrillIssue(record, result.reportUrl),
+          labels: gi.labels,
+          assignees: gi.assignees,
+          comment: renderDrillComment(record, marker, result.reportUrl),
+          runMarker: marker,
+        },
+        log,
+      )
+      result.issueNumber = issue.number
+      result.issueUrl = issue.url
+      // a drill issue closed earlier, failing again: open again, it is the same problem's place
+      if (!issue.created) {
+        const { data } = await gh.rest.issues.get({ ...repo, issue_number: issue.number })
+        if (data.state === 'closed') await gh.rest.issues.update({ ...repo, issue_number: issue.number, state: 'open' })
+      }
+    } else {
+      // a passing drill closes nothing: it says so on the open drill issue, a person closes it
+      const found = await findIssueByMarker(gh, repo, label, DRILL_MARKER)
+      if (found) {
+        const { data } = await gh.rest.issues.get({ ...repo, issue_number: found.number })
+        if (data.state === 'open') {
+          const comments = await gh.paginate(gh.rest.issues.listComments, {
+            ...repo,
+            issue_number: found.number,
+            per_page: 100,
+          })
+          if (!comments.some((c) => c.body?.includes(marker)))
+            await gh.rest.issues.createComment({
+              ...repo,
+              issue_number: found.number,
+              body: renderDrillComment(record, marker, result.reportUrl),
+            })
+          result.issueNumber = found.number
+          result.issueUrl = found.url
+        }
+      }
+    }
+  } catch (e) {
+    result.missing.push(`the drill issue: ${errorMessage(e)}`)
+  }
 }
 
 export interface DrillOptions {
@@ -284,87 +374,8 @@ export async function runDrill(
   if (!gh || defaultBranch === undefined) return result
 
   const repo = repoRef(ctx.repository)
-  if (gi.commitReport) {
-    const path = drillReportPath(gi.reportDir, startedAt)
-    const branch = gi.reportBranch ?? defaultBranch
-    try {
-      const commit = await commitReport(
-        gh,
-        repo,
-        {
-          branch,
-          path,
-          render: () => renderDrillReport(record),
-          message: `Rollback drill ${startedAt.slice(0, 10)}: ${record.status === 'drill-passed' ? 'passed' : 'failed'} [skip ci]`,
-          fallbackBranch: `rollback/drill-${startedAt.slice(0, 10)}`,
-          pullRequest: {
-            title: `Rollback drill ${startedAt.slice(0, 10)}`,
-            body: `The report of the rollback drill of ${startedAt}.`,
-          },
-        },
-        log,
-      )
-      result.reportPath = path
-      result.reportUrl = commit.url
-      if (commit.pullRequestRefused)
-        result.missing.push(`the drill report's pull request: ${commit.pullRequestRefused}`)
-    } catch (e) {
-      result.missing.push(`the drill report (${path}): ${errorMessage(e)}`)
-    }
-  }
-  if (gi.createIssue) {
-    const label = gi.labels[0]
-    const marker = runMarker(ctx)
-    try {
-      if (record.status === 'drill-failed') {
-        const issue = await ensureTrackingIssue(
-          gh,
-          repo,
-          {
-            marker: DRILL_MARKER,
-            title: drillIssueTitle(),
-            body: renderDrillIssue(record, result.reportUrl),
-            labels: gi.labels,
-            assignees: gi.assignees,
-            comment: renderDrillComment(record, marker, result.reportUrl),
-            runMarker: marker,
-          },
-          log,
-        )
-        result.issueNumber = issue.number
-        result.issueUrl = issue.url
-        // a drill issue closed earlier, failing again: open again, it is the same problem's place
-        if (!issue.created) {
-          const { data } = await gh.rest.issues.get({ ...repo, issue_number: issue.number })
-          if (data.state === 'closed')
-            await gh.rest.issues.update({ ...repo, issue_number: issue.number, state: 'open' })
-        }
-      } else {
-        // a passing drill closes nothing: it says so on the open drill issue, a person closes it
-        const found = await findIssueByMarker(gh, repo, label, DRILL_MARKER)
-        if (found) {
-          const { data } = await gh.rest.issues.get({ ...repo, issue_number: found.number })
-          if (data.state === 'open') {
-            const comments = await gh.paginate(gh.rest.issues.listComments, {
-              ...repo,
-              issue_number: found.number,
-              per_page: 100,
-            })
-            if (!comments.some((c) => c.body?.includes(marker)))
-              await gh.rest.issues.createComment({
-                ...repo,
-                issue_number: found.number,
-                body: renderDrillComment(record, marker, result.reportUrl),
-              })
-            result.issueNumber = found.number
-            result.issueUrl = found.url
-          }
-        }
-      }
-    } catch (e) {
-      result.missing.push(`the drill issue: ${errorMessage(e)}`)
-    }
-  }
+  if (gi.commitReport) await recordReport(gh, repo, gi, record, result, startedAt, defaultBranch, log)
+  if (gi.createIssue) await recordIssue(gh, repo, gi, record, result, ctx, log)
   for (const m of result.missing) log.warning(`Drill: could not record ${m}`)
   // the GitHub token that cannot record the drill could not record an incident either
   if (result.missing.length > 0) {

@@ -4,8 +4,9 @@
 import type { InputReader } from '../core/reader.js'
 import { InputError } from '../core/errors.js'
 
-export const ANNOUNCE_FORMATS = ['slack', 'discord', 'teams', 'json'] as const
-export type AnnounceFormat = (typeof ANNOUNCE_FORMATS)[number]
+import { ANNOUNCE_FORMATS, channelForHost, type AnnounceFormat } from './channels/index.js'
+
+export { ANNOUNCE_FORMATS, type AnnounceFormat } from './channels/index.js'
 
 export interface AnnounceInputs {
   /** the webhook URL, as given (trimmed): a secret */
@@ -18,17 +19,7 @@ const MAX_URL = 2048
 
 /** hooks.slack.com → slack; discord.com, discordapp.com → discord; Teams and Power Automate workflow hosts → teams; anything else json. */
 export function formatForHost(hostname: string): AnnounceFormat {
-  const host = hostname.toLowerCase().replace(/\.$/, '')
-  const under = (domain: string) => host === domain || host.endsWith(`.${domain}`)
-  if (host === 'hooks.slack.com') return 'slack'
-  if (under('discord.com') || under('discordapp.com')) return 'discord'
-  if (
-    host.endsWith('.logic.azure.com') ||
-    host.endsWith('.webhook.office.com') ||
-    under('environment.api.powerplatform.com')
-  )
-    return 'teams'
-  return 'json'
+  return channelForHost(hostname.toLowerCase().replace(/\.$/, ''))
 }
 
 /**

@@ -45,6 +45,11 @@ export interface TargetHooks {
   github?: { client: () => GitHubClient; repository: string }
   /** the command line's second factor for npm writes, one for the run (src/targets/npm/two-factor.ts) */
   secondFactor?: SecondFactor
+  /**
+   * The adapters' settings readRequest already read (RollbackRequest.settings, by kind name):
+   * a kind's create hook takes them instead of reading its inputs again. Absent: read from `get`.
+   */
+  settings?: Record<string, object>
 }
 
 /** What a kind's `create` hook is given: the request, the inputs (for its settings), and the run's hooks. */

@@ -35,3 +35,8 @@ export const DEFAULT_KIND: Kind = npmKind
 export function kindOrDefault(name: string | undefined): Kind {
   return name === undefined ? DEFAULT_KIND : kindOf(name)
 }
+
+/** How a target is named among several (its kind's label); a name no kind has reads `kind:name`. */
+export function labelOf(kind: string, name: string): string {
+  return findKind(kind)?.label(name) ?? `${kind}:${name}`
+}

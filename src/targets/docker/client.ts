@@ -3,127 +3,44 @@
 // reads (src/retry.ts), and host pinning: credentials go only to the registry's own origin
 // and to a token realm on the registry's host or an allowed host, over https (http only
 // on loopback, for tests). Redirects are followed by hand, never with credentials.
-import { createHash } from 'node:crypto'
-import { InputError, RegistryError, RollbackError } from '../../core/errors.js'
-import {
-  fromAnsweredHost,
-  isRetryable,
-  misconfiguration,
-  statusOf,
-  withRetry,
-  type Logger,
-  type RetryPolicy,
-} from '../../core/retry.js'
+import { type InputError, RegistryError, type RollbackError } from '../../core/errors.js'
+import { fromAnsweredHost, statusOf, withRetry, type Logger, type RetryPolicy } from '../../core/retry.js'
 import { basicHeader, type RegistryCredentials, type ResolvedCredentials } from './credentials.js'
-import { DOCKER_HUB_API, type ImageRef } from './image.js'
-import { currentDialect, settingName, theSetting } from '../../core/settings.js'
+import type { ImageRef } from './image.js'
+import { theSetting } from '../../core/settings.js'
+import { credentialsProblem, explainFailure, type ExplainHost, noCredentials } from './explain.js'
+import {
+  BUILTIN_TOKEN_REALM_HOSTS,
+  type Challenge,
+  DIGEST_PATTERN,
+  digestOfBytes,
+  httpError,
+  isLoopback,
+  KNOWN_MEDIA_TYPES,
+  MANIFEST_ACCEPT,
+  type Manifest,
+  MAX_MANIFEST_BYTES,
+  NetworkError,
+  nextLink,
+  parseChallenge,
+  type Reply,
+} from './protocol.js'
 
-export const MEDIA_TYPES = {
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-} as const
-
-/** All four, lists first: leave the list types out and a registry may answer one platform's manifest. */
-export const MANIFEST_ACCEPT = [
-  MEDIA_TYPES.ociIndex,
-  MEDIA_TYPES.dockerManifestList,
-  MEDIA_TYPES.ociManifest,
-  MEDIA_TYPES.dockerManifest,
-].join(', ')
-
-const KNOWN_MEDIA_TYPES: ReadonlySet<string> = new Set(Object.values(MEDIA_TYPES))
-
-/** The manifest size distribution itself refuses above. */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024
-
-/** A manifest digest as a reference: `sha256:<64 hex>` (or sha512). */
-export const DIGEST_PATTERN = /^sha(256:[0-9a-f]{64}|512:[0-9a-f]{128})$/
-
-/**
- * Token services on another host that a registry is known to use, so credentials may go
- * there (over https). Anything else must be allowed by name with `tokenRealmHosts`.
- */
-export const BUILTIN_TOKEN_REALM_HOSTS: Readonly<Record<string, readonly string[]>> = {
-  'registry-1.docker.io': ['auth.docker.io'],
-  'registry.gitlab.com': ['gitlab.com'],
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
-
-/** An HTTP error status, in the shape src/retry.ts understands (statusCode, headers). */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly method: string,
-    readonly url: string,
-    readonly headers: Record<string, string>,
-    /** the registry's error code: MANIFEST_UNKNOWN, DENIED, TAG_INVALID, ... */
-    readonly registryCode?: string,
-    /** the registry's error message, or the start of the body */
-    readonly detail?: string,
-  ) {
-    super(
-      `${method} ${url}: HTTP ${statusCode}${registryCode ? ` ${registryCode}` : ''}${detail ? ` (${detail})` : ''}`,
-    )
-    this.name = 'HttpError'
-  }
-}
-
-/** A failure before any status: `code` is one src/retry.ts retries (ECONNREFUSED, ETIMEDOUT, ...). */
-class NetworkError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'NetworkError'
-  }
-}
-
-export interface Reply {
-  status: number
-  headers: Headers
-  body: Buffer
-}
-
-export interface Manifest {
-  bytes: Buffer
-  mediaType: string
-  digest: string
-}
+export {
+  BUILTIN_TOKEN_REALM_HOSTS,
+  DIGEST_PATTERN,
+  HttpError,
+  httpError,
+  isLoopback,
+  MANIFEST_ACCEPT,
+  MEDIA_TYPES,
+  parseChallenge,
+  short,
+  type Manifest,
+  type Reply,
+} from './protocol.js'
 
 type Auth = { scheme: 'basic'; header: string } | { scheme: 'bearer'; header: string; expiresAt: number }
-
-interface Challenge {
-  scheme: string
-  params: Record<string, string>
-}
-
-export function parseChallenge(header: string): Challenge | undefined {
-  // several challenges may share one header (joined with ", "): prefer Bearer
-  const at = header.search(/\bBearer\s/i)
-  const text = at >= 0 ? header.slice(at) : header
-  const m = /^\s*([A-Za-z][A-Za-z0-9_-]*)\s*(.*)$/s.exec(text)
-  if (!m) return undefined
-  const params: Record<string, string> = {}
-  for (const p of m[2].matchAll(/([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
-    const key = p[1].toLowerCase()
-    if (!(key in params)) params[key] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : p[3]
-  }
-  return { scheme: m[1].toLowerCase(), params }
-}
-
-export function isLoopback(hostname: string): boolean {
-  return LOOPBACK.has(hostname.toLowerCase())
-}
-
-function digestOfBytes(bytes: Buffer, algorithm = 'sha256'): string {
-  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`
-}
-
-export const short = (digest: string) => digest.replace(/^(sha\d+:)([0-9a-f]{12})[0-9a-f]*$/, '$1$2')
 
 export interface RegistryClientOptions {
   log: Logger
@@ -518,43 +435,30 @@ export class RegistryClient {
     return `${realm.origin} is not https`
   }
 
-  // --- errors --------------------------------------------------------------------------
+  // --- errors (explain.ts) ----------------------------------------------------------------
+
+  /** What the messages need of this client. */
+  private host(): ExplainHost {
+    return {
+      ref: this.ref,
+      prefix: this.prefix,
+      hostname: this.base.hostname,
+      credentials: this.credentials,
+      credentialSource: this.credentialSource,
+      missingHint: this.missingHint,
+      username: this.options.username,
+      withheld: this.withheld,
+      realmRejected: this.realmRejected,
+      insufficientScope: this.insufficientScope,
+    }
+  }
 
   private noCredentials(): InputError {
-    return new InputError(
-      'registry-password',
-      `${this.ref.registry} asks for credentials and none were given${this.missingHint}.`,
-      currentDialect() === 'action'
-        ? `set registry-username and registry-password, or run docker/login-action for ${this.ref.registry} before this step.`
-        : `set REGISTRY_USERNAME and REGISTRY_PASSWORD, or run docker login ${this.ref.registry}.`,
-    )
+    return noCredentials(this.host())
   }
 
   private credentialsProblem(problem: string): InputError {
-    const why = this.withheld ? ` The credentials were not sent to the token service: ${this.withheld}.` : ''
-    const fix = this.withheld
-      ? `if that host is ${this.ref.registry}'s own token service, allow it by name (tokenRealmHosts); otherwise check ${theSetting('image')} names the registry you meant.`
-      : this.credentialFix()
-    return new InputError('registry-password', `${problem}${why}`, fix)
-  }
-
-  private credentialFix(): string {
-    const ghcr =
-      this.base.hostname === 'ghcr.io'
-        ? ` For GHCR: the token needs packages: write, and the package's "Manage Actions access" must give this repository Write.`
-        : ''
-    const hub =
-      this.base.hostname === DOCKER_HUB_API
-        ? ' For Docker Hub: use an access token with Read & Write scope as the password.'
-        : ''
-    const which = this.options.username
-      ? `check ${settingName('registry-username')} and ${settingName('registry-password')} are current`
-      : this.credentials
-        ? `the credentials came from ${this.credentialSource} (docker/login-action): check that login step, or ${currentDialect() === 'action' ? 'pass registry-username and registry-password' : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'}`
-        : currentDialect() === 'action'
-          ? 'set registry-username and registry-password'
-          : 'set REGISTRY_USERNAME and REGISTRY_PASSWORD'
-    return `${which}, and that they may push to ${this.ref.name}.${ghcr}${hub}`
+    return credentialsProblem(this.host(), problem)
   }
 
   /** Runs a read with retries; failures become errors that say what to do. */
@@ -566,144 +470,8 @@ export class RegistryClient {
     }
   }
 
-  /** Turns a failure into an error that says what to do. Never includes the password or a token. */
+  /** Turns a failure into an error that says what to do (explain.ts). Never includes the password or a token. */
   explain(e: unknown, kind: 'read' | 'write', context: { tag?: string; input?: string } = {}): RollbackError {
-    if (e instanceof RollbackError) return e
-    const where = this.ref.registry
-    const name = this.ref.name
-    if (e instanceof HttpError) {
-      const status = e.statusCode
-      const said = e.detail
-        ? ` (${e.registryCode ? `${e.registryCode}: ` : ''}${e.detail})`
-        : e.registryCode
-          ? ` (${e.registryCode})`
-          : ''
-      if (isImmutable(e)) {
-        return new RegistryError(
-          `${where} refuses to move the tag: ${name} has immutable tags${said}.`,
-          'allow tags to be overwritten for this repository (ECR: image tag mutability MUTABLE, or an exclusion for the channel tag; Harbor: the immutability rule; Artifact Registry: immutable tags off), then re-run.',
-          status,
-          e.registryCode,
-        )
-      }
-      if (status === 401) {
-        if (!this.credentials) return this.noCredentials()
-        if (this.withheld || this.realmRejected)
-          return this.credentialsProblem(`${where} refused access to ${name} (401 Unauthorized).`)
-        if (this.insufficientScope || kind === 'write') {
-          return new InputError(
-            'registry-password',
-            `${where} does not let ${this.credentials.username} ${kind === 'write' ? 'push to' : 'read'} ${name} (401${this.insufficientScope ? ', insufficient scope' : ''}).`,
-            this.credentialFix(),
-          )
-        }
-        return new InputError(
-          'registry-password',
-          `${where} rejected the credentials of ${this.credentials.username} (401 Unauthorized).`,
-          this.credentialFix(),
-        )
-      }
-      if (status === 403) {
-        return new InputError(
-          'registry-password',
-          `${where} denied ${this.credentials ? this.credentials.username : 'anonymous'} ${kind === 'write' ? 'push' : 'pull'} access to ${name} (403 Forbidden)${said}.`,
-          this.credentialFix(),
-        )
-      }
-      if (status === 404 && (e.registryCode === 'NAME_UNKNOWN' || /\/tags\/list/.test(e.url))) {
-        return new InputError(
-          'image',
-          `${name} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`,
-          `check ${theSetting('image')} (registry host and repository path); a private repository also needs credentials that can read it.`,
-        )
-      }
-      if (status === 404 && context.tag !== undefined) {
-        const version = context.tag.startsWith(this.prefix) ? context.tag.slice(this.prefix.length) : context.tag
-        return new InputError(
-          context.input ?? 'restore-version',
-          `${name}:${context.tag} does not exist on ${where} (404${e.registryCode ? ` ${e.registryCode}` : ''}).`,
-          `give a version that has a tag${this.prefix ? ` (${settingName('tag-prefix')} '${this.prefix}' makes ${version} the tag ${context.tag})` : ''}.`,
-        )
-      }
-      if (status === 405 && kind === 'write') {
-        return new RegistryError(
-          `${where} does not accept tag writes for ${name} (405)${said}: a pull-through cache or read-only mirror?`,
-          `point ${theSetting('image')} at the registry the image is pushed to.`,
-          status,
-          e.registryCode,
-        )
-      }
-      return new RegistryError(
-        `${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: HTTP ${status}${said}.`,
-        isRetryable(e)
-          ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
-          : 'see the registry message above.',
-        status,
-        e.registryCode,
-      )
-    }
-    const code = (e as { code?: string }).code
-    const message =
-      e instanceof NetworkError
-        ? e.message
-        : `${code ?? 'network error'}${e instanceof Error ? ` (${e.message.slice(0, 200)})` : ''}`
-    // an address that cannot work is bad input, not an outage (never retried: src/retry.ts)
-    const wrong = misconfiguration(e)
-    if (wrong !== undefined) {
-      return new InputError(
-        'image',
-        `${where} cannot be reached: ${wrong} (${code ?? 'error'}). This is the address, not an outage: nothing was retried and nothing was written.`,
-        `check ${theSetting('image')}: its registry host and port.`,
-      )
-    }
-    const tls = /SSL|TLS|CERT|SELF_SIGNED/i.test(code ?? '')
-    return new RegistryError(
-      `${kind === 'read' ? 'Reading' : 'Writing'} ${name} on ${where} failed: ${message}.`,
-      isRetryable(e)
-        ? 'the registry is failing or unreachable; re-run when it recovers (a re-run is safe).'
-        : tls
-          ? `the TLS connection to ${where} failed: it must serve https with a certificate the runner trusts (NODE_EXTRA_CA_CERTS for a private CA).`
-          : 'see the message above.',
-      undefined,
-      code,
-    )
+    return explainFailure(this.host(), e, kind, context)
   }
-}
-
-export function httpError(method: string, url: URL, reply: Reply): HttpError {
-  const headers: Record<string, string> = {}
-  reply.headers.forEach((v, k) => {
-    headers[k] = v
-  })
-  let code: string | undefined
-  let detail: string | undefined
-  const text = reply.body.toString('utf8')
-  try {
-    const doc = JSON.parse(text) as { errors?: { code?: unknown; message?: unknown }[] }
-    const first = doc.errors?.[0]
-    if (typeof first?.code === 'string') code = first.code
-    if (typeof first?.message === 'string') detail = first.message.slice(0, 300)
-  } catch {
-    const line = text.split('\n')[0].trim()
-    if (line) detail = line.slice(0, 300)
-  }
-  return new HttpError(reply.status, method, `${url.origin}${url.pathname}`, headers, code, detail)
-}
-
-/** ECR: 400 ImageTagAlreadyExistsException / TAG_INVALID "...immutable"; Harbor 412, Artifact Registry 400, others 409/403 saying "immutable". */
-function isImmutable(e: HttpError): boolean {
-  if (e.method !== 'PUT' || ![400, 403, 409, 412].includes(e.statusCode)) return false
-  return /immutable|ImageTagAlreadyExistsException|cannot be overwritten/i.test(
-    `${e.registryCode ?? ''} ${e.detail ?? ''}`,
-  )
-}
-
-/** The `rel="next"` target of a Link header, resolved against the request URL. */
-function nextLink(header: string | null, requested: URL): string | undefined {
-  if (!header) return undefined
-  for (const part of header.split(/,(?=\s*<)/)) {
-    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part)
-    if (m && /\brel\s*=\s*"?next"?/i.test(m[2])) return new URL(m[1], requested).toString()
-  }
-  return undefined
 }

@@ -1,14 +1,16 @@
 // Builds a container image's target (retagged by digest), with its digests as extra outputs.
 import type { TargetSpec } from '../../core/request.js'
 import { type BuiltTarget, type CreateContext, preferVersions } from '../hooks.js'
-import { readDockerInputs } from './config.js'
+import { type DockerInputs, readDockerInputs } from './config.js'
 import { DockerTarget } from './target.js'
 
 export function createDockerTarget(
   spec: TargetSpec,
   { inputs, get, log, userAgent, hooks }: CreateContext,
 ): BuiltTarget {
-  const d = readDockerInputs(get, spec.name)
+  // the settings readRequest read, else the inputs
+  const read = hooks.settings?.[spec.kind] as Omit<DockerInputs, 'image'> | undefined
+  const d: DockerInputs = read ? { ...read, image: spec.name } : readDockerInputs(get, spec.name)
   const target = new DockerTarget({
     image: d.image,
     channels: [inputs.channel],

@@ -14,6 +14,7 @@ const copy = (name: string, from: string, to: string) =>
 export const dockerKind: TargetKind & Kind = {
   name: 'docker',
   words: {
+    accessProven: () => 'the registry accepts the credentials and a push (a blob upload, cancelled).',
     target: 'image',
     channel: 'tag',
     version: 'tag',
@@ -28,7 +29,8 @@ export const dockerKind: TargetKind & Kind = {
     ],
     // no removeByHand: the registry API deletes manifests by digest, which would delete every tag of that image
   },
-  capabilities: { retire: false, republish: false, channelInName: false, installers: false },
+  capabilities: { retire: false, republish: false, channelInName: false, installers: false, smoke: true },
+  credential: 'registry-password',
   parseName: (_input, name) => parseImage(name).name,
   label: (name) => `docker:${name}`,
   settings: {

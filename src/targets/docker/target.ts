@@ -12,25 +12,22 @@
 // over https (http only on loopback, for tests). Redirects are never followed with them.
 //
 // This file is the target (inspect, pointChannel); the image reference is parsed in
-// image.ts, credentials are found in credentials.ts, and the registry is spoken to through
-// client.ts.
+// image.ts, credentials are found in credentials.ts, the build identity is read in
+// identity.ts, and the registry is spoken to through client.ts.
 import semver from 'semver'
 import { InputError, RegistryError, RollbackError } from '../../core/errors.js'
 import { ChannelMovedError, guardedWrite } from '../../core/guard.js'
 import type { PackageState, VersionInfo } from '../../core/plan.js'
 import { DEFAULT_RETRY, describeFailure, statusOf, withRetry, type Logger, type RetryPolicy } from '../../core/retry.js'
-import type { Target, WriteOutcome } from '../../core/target.js'
-import { DIGEST_PATTERN, MEDIA_TYPES, RegistryClient, short, type Manifest, type Reply } from './client.js'
+import type { SmokeRun, Target, WriteOutcome } from '../../core/target.js'
+import { DIGEST_PATTERN, RegistryClient, short, type Manifest, type Reply } from './client.js'
 import { resolveCredentials } from './credentials.js'
+import { smokeImage } from './smoke.js'
 import { TAG_PATTERN, parseImage, type ImageRef } from './image.js'
 import { mapLimit } from '../../core/util.js'
+import { type Identity, readIdentity } from './identity.js'
 
-/** The largest image config read for its labels. */
-const MAX_CONFIG_BYTES = 8 * 1024 * 1024
-
-/** The OCI annotations (and, in an image config, labels) that say when and from what an image was built. */
-export const OCI_CREATED = 'org.opencontainers.image.created'
-export const OCI_REVISION = 'org.opencontainers.image.revision'
+export { OCI_CREATED, OCI_REVISION } from './identity.js'
 
 // --- the target --------------------------------------------------------------------------
 
@@ -84,13 +81,6 @@ export interface DockerTargetOptions {
    * decodes or obtains (a docker config's password, its base64 auth, a registry token).
    */
   setSecret?: (value: string) => void
-}
-
-/** When and from what an image was built, as far as it says. */
-interface Identity {
-  /** ISO 8601 */
-  created?: string
-  revision?: string
 }
 
 /** What the last inspect() saw: the guard compares the channel with it. */
@@ -182,6 +172,11 @@ export class DockerTarget implements Target {
   /** The digest the version's tag has now (a fresh HEAD): the `restored-digest` output. */
   async digestOf(version: string): Promise<string | undefined> {
     return this.digestOfTag(this.tagFor(version))
+  }
+
+  /** The smoke test of the restore image, by digest (./smoke.ts). */
+  smoke(run: SmokeRun): Promise<void> {
+    return smokeImage({ name: this.ref.name, digestOf: (version) => this.digestOf(version) }, run)
   }
 
   /** The digest a tag has now (a fresh HEAD); undefined when the tag does not exist. */
@@ -326,7 +321,7 @@ export class DockerTarget implements Target {
   private identityOf(digest: string, tag: string): Promise<Identity> {
     let found = this.identities.get(digest)
     if (!found) {
-      found = this.readIdentity(digest).catch((e: unknown) => {
+      found = readIdentity(this.client, this.ref, digest).catch((e: unknown) => {
         this.identities.delete(digest) // a later inspect() may try again
         this.options.log.warning(
           `Could not read when and from which commit ${this.ref.name}:${tag} (${short(digest)}) was built (${e instanceof RollbackError ? e.message : describeFailure(e)}); its publish time is taken as unknown.`,
@@ -336,37 +331,6 @@ export class DockerTarget implements Target {
       this.identities.set(digest, found)
     }
     return found
-  }
-
-  /** The annotations of the manifest (or index, then its first platform's manifest), else the config's labels. */
-  private async readIdentity(digest: string): Promise<Identity> {
-    const what = `reading the build annotations of ${this.ref.name}@${short(digest)}`
-    const top = await this.client.read(what, () => this.client.getManifest(digest))
-    const doc = parseObject(top.bytes)
-    let id = identityFrom(doc.annotations)
-    let manifest = doc
-    if (!complete(id) && (top.mediaType === MEDIA_TYPES.ociIndex || top.mediaType === MEDIA_TYPES.dockerManifestList)) {
-      // an index's config lives in its platform manifests: the first real one (buildx adds
-      // attestation manifests with platform unknown/unknown)
-      const entries = Array.isArray(doc.manifests) ? (doc.manifests as Record<string, unknown>[]) : []
-      const first = entries.find(
-        (m) =>
-          typeof m?.digest === 'string' &&
-          DIGEST_PATTERN.test(m.digest) &&
-          (m.platform as { os?: unknown } | undefined)?.os !== 'unknown',
-      )
-      if (!first) return id
-      const child = await this.client.read(what, () => this.client.getManifest(first.digest as string))
-      manifest = parseObject(child.bytes)
-      id = merge(id, identityFrom(manifest.annotations))
-    }
-    const config = manifest.config as { digest?: unknown } | undefined
-    if (!complete(id) && typeof config?.digest === 'string' && DIGEST_PATTERN.test(config.digest)) {
-      const blob = await this.client.read(what, () => this.client.getBlob(config.digest as string, MAX_CONFIG_BYTES))
-      const labels = (parseObject(blob).config as { Labels?: unknown } | undefined)?.Labels
-      id = merge(id, identityFrom(labels))
-    }
-    return id
   }
 
   /**
@@ -507,39 +471,4 @@ export class DockerTarget implements Target {
     })
     return found.sort(semver.rcompare)[0]
   }
-}
-
-/** A JSON object from bytes; {} when they are not one. */
-function parseObject(bytes: Buffer): Record<string, unknown> {
-  try {
-    const doc = JSON.parse(bytes.toString('utf8')) as unknown
-    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : {}
-  } catch {
-    return {}
-  }
-}
-
-/** created / revision from OCI annotations or image labels (the same keys); malformed values are left out. */
-function identityFrom(map: unknown): Identity {
-  if (map === null || typeof map !== 'object') return {}
-  const m = map as Record<string, unknown>
-  const id: Identity = {}
-  const created = m[OCI_CREATED]
-  // RFC 3339 with a date and a time; "0001-01-01T00:00:00Z" and the epoch are reproducible-build placeholders, not times
-  if (typeof created === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(created.trim())) {
-    const at = Date.parse(created.trim())
-    if (!Number.isNaN(at) && at > 0) id.created = new Date(at).toISOString()
-  }
-  const revision = m[OCI_REVISION]
-  if (typeof revision === 'string' && revision.trim() !== '' && revision.trim().length <= 200)
-    id.revision = revision.trim()
-  return id
-}
-
-function merge(a: Identity, b: Identity): Identity {
-  return { created: a.created ?? b.created, revision: a.revision ?? b.revision }
-}
-
-function complete(id: Identity): boolean {
-  return id.created !== undefined && id.revision !== undefined
 }

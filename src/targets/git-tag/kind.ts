@@ -14,6 +14,7 @@ const push = (version: string, tag: string) =>
 export const gitTagKind: TargetKind & Kind = {
   name: 'git-tag',
   words: {
+    accessProven: () => 'the GitHub token reads the repository, and may push where GitHub lists its permissions.',
     target: 'git tag',
     channel: 'git tag',
     version: 'tag',
@@ -30,7 +31,8 @@ export const gitTagKind: TargetKind & Kind = {
     // git-push(1): `git push origin --delete <ref>` (the same as `git push origin :<ref>`)
     removeByHand: (_name, channel) => `git push origin --delete ${shellWord(`refs/tags/${channel}`)}`,
   },
-  capabilities: { retire: false, republish: false, channelInName: true, installers: false },
+  capabilities: { retire: false, republish: false, channelInName: true, installers: false, viaGitHub: true },
+  credential: 'github-token',
   parseName: (input, name) => parseGitTagName(input, name),
   label: (name) => `git-tag:${name}`,
   // only the targets input names git tags (git-tag:v1): no shorthand input, no target: git-tag

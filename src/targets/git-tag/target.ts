@@ -20,16 +20,35 @@
 // version's own tag object instead would make git warn on every fetch ("tag 'v1' is really
 // 'v1.2.2' here"). So one write, and the change is reported (anomalies(): the old tag
 // object, to re-annotate by hand if wanted).
+//
+// The class keeps the adapter's methods; the git objects (refs.ts), the messages (explain.ts)
+// and the one write request (send.ts) are in their own files.
 import semver from 'semver'
-import { InputError, RegistryError, RollbackError } from '../../core/errors.js'
+import { InputError, RegistryError } from '../../core/errors.js'
 import { ChannelMovedError, guardedWrite } from '../../core/guard.js'
 import type { GitHubClient } from '../../github/client.js'
-import { ghMessage, ghStatus, repoRef, type RepoRef } from '../../github/refs.js'
+import { ghStatus, repoRef, type RepoRef } from '../../github/refs.js'
 import type { PackageState, VersionInfo } from '../../core/plan.js'
 import { DEFAULT_RETRY, type Logger, type RetryPolicy } from '../../core/retry.js'
 import { firstLine } from '../../core/util.js'
 import type { Target, WriteOutcome } from '../../core/target.js'
 import { currentDialect, settingName } from '../../core/settings.js'
+import { explainRead, explainWrite } from './explain.js'
+import {
+  GitHubHttpError,
+  isValidTagName,
+  type Moving,
+  type Peeled,
+  type RefObject,
+  type Seen,
+  SHA,
+  short,
+  type TagObject,
+} from './refs.js'
+import { commitDate, getTagRef, listVersionRefs, peel, type TagReader, versionOfTag } from './reads.js'
+import { sendOnce } from './send.js'
+
+export { GitHubHttpError, isValidTagName } from './refs.js'
 
 export interface GitTagTargetOptions {
   gh: GitHubClient
@@ -52,74 +71,6 @@ export interface GitTagTargetOptions {
   maxPeels?: number
   /** per write request, ms (default 30 s) */
   timeoutMs?: number
-}
-
-/** A ref's object: a commit, or (annotated tag) a tag object. */
-interface RefObject {
-  type: string
-  sha: string
-}
-
-/** An annotated tag object, as far as this target uses it. Immutable: cached by sha. */
-interface TagObject {
-  object: RefObject
-  message: string
-  /** ISO 8601 */
-  taggerDate?: string
-}
-
-/** A ref resolved to its commit. */
-interface Peeled {
-  commit: string
-  /** the tag object the ref pointed at, when it was annotated */
-  annotated?: TagObject & { sha: string }
-}
-
-/** A fresh read of the moving tag: undefined when it does not exist. */
-interface Moving {
-  peeled?: Peeled
-}
-
-/** What the last inspect() saw (and this target's own writes since). */
-interface Seen {
-  distTags: Record<string, string>
-  /** the moving tag */
-  channel?: Peeled
-  /** version -> commit, for the version tags whose commit is known (lightweight, or peeled) */
-  commits: Map<string, string>
-}
-
-/** An Octokit failure in the shape src/retry.ts understands (statusCode, headers). */
-export class GitHubHttpError extends Error {
-  constructor(
-    readonly statusCode: number | undefined,
-    readonly headers: Record<string, string>,
-    /** GitHub's own message */
-    readonly ghMessage: string,
-  ) {
-    super(`HTTP ${statusCode ?? '?'}: ${firstLine(ghMessage)}`)
-    this.name = 'GitHubHttpError'
-  }
-}
-
-const MAX_TAG_DEPTH = 5
-const MAX_LIST_PAGES = 100
-const SHA = /^[0-9a-f]{40}$/
-const short = (sha: string) => (SHA.test(sha) ? sha.slice(0, 12) : sha)
-
-/** A tag name git accepts (git check-ref-format, for one name under refs/tags/). */
-export function isValidTagName(name: string): boolean {
-  return (
-    name.length > 0 &&
-    name.length <= 250 &&
-    /^[^\x00-\x20\x7f~^:?*[\\]+$/.test(name) &&
-    !name.includes('..') &&
-    !name.includes('@{') &&
-    name !== '@' &&
-    !name.startsWith('-') &&
-    !name.endsWith('.') &&
-    name.split('/').every((c) => c !== '' && !c.startsWith('.') && !c.endsWith('.lock'))
-  )
 }
 
 export class GitTagTarget implements Target {
@@ -185,9 +136,7 @@ export class GitTagTarget implements Target {
 
   /** `v1.2.3` -> `1.2.3`; undefined for a tag that is not prefix + an exact semantic version. */
   private versionOfTag(name: string): string | undefined {
-    if (!name.startsWith(this.prefix)) return undefined
-    const v = name.slice(this.prefix.length)
-    return semver.valid(v) === v ? v : undefined
+    return versionOfTag(this.prefix, name)
   }
 
   /** The commit the moving tag pointed at when this target first inspected it (before any write of this run). */
@@ -228,7 +177,7 @@ export class GitTagTarget implements Target {
           `check the repository name, and give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`,
         )
       }
-      throw this.explainRead(e, `reading the repository ${this.repository}`)
+      throw explainRead(this.repository, e, `reading the repository ${this.repository}`)
     }
     // the workflow token's answer has no `permissions`: then the write itself tells
     if (permissions && permissions.push === false) {
@@ -242,131 +191,36 @@ export class GitTagTarget implements Target {
 
   // --- reads --------------------------------------------------------------------------
 
-  /** Wraps a failed read into an error that says what to do. */
-  private explainRead(e: unknown, what: string): RollbackError {
-    if (e instanceof RollbackError) return e
-    const status = ghStatus(e)
-    const said = firstLine(ghMessage(e))
-    if (status === 401)
-      return new InputError('github-token', `was rejected by GitHub (401 Bad credentials) while ${what}.`, validToken())
-    if (status === 403 || status === 404) {
-      return new InputError(
-        'github-token',
-        `cannot read ${this.repository} (${status}: ${said}) while ${what}.`,
-        `check the repository name, and give the job permissions: contents: write, or use a token with Contents read and write on ${this.repository}.`,
-      )
+  /** What the reads (reads.ts) need of this target. */
+  private reader(): TagReader {
+    return {
+      gh: this.gh,
+      repo: this.repo,
+      repository: this.repository,
+      prefix: this.prefix,
+      tagObjects: this.tagObjects,
+      commitDates: this.commitDates,
     }
-    return new RegistryError(
-      `${what[0].toUpperCase()}${what.slice(1)} failed: HTTP ${status ?? '?'} (${said}).`,
-      status === undefined || status >= 500 || status === 429
-        ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe).'
-        : "see GitHub's message above.",
-      status,
-    )
   }
 
-  /** The version tags: version -> the ref's object. GitHub answers every match at once today; a Link header is followed all the same. */
-  private async listVersionRefs(): Promise<Map<string, RefObject>> {
-    const out = new Map<string, RefObject>()
-    const ref = this.prefix === '' ? 'tags' : `tags/${this.prefix}`
-    let pages = 0
-    try {
-      for await (const page of this.gh.paginate.iterator(this.gh.rest.git.listMatchingRefs, { ...this.repo, ref })) {
-        if (++pages > MAX_LIST_PAGES) {
-          throw new RegistryError(
-            `GitHub kept paginating the tags of ${this.repository} past ${MAX_LIST_PAGES} pages.`,
-            'check GITHUB_API_URL points at GitHub.',
-          )
-        }
-        for (const r of page.data) {
-          if (!r.ref.startsWith('refs/tags/')) continue
-          const v = this.versionOfTag(r.ref.slice('refs/tags/'.length))
-          if (v !== undefined) out.set(v, { type: r.object.type, sha: r.object.sha })
-        }
-      }
-    } catch (e) {
-      // an empty repository (409) has no tags
-      if (ghStatus(e) === 409) return out
-      throw this.explainRead(e, `listing the tags of ${this.repository}`)
-    }
-    return out
+  /** The version tags: version -> the ref's object. */
+  private listVersionRefs(): Promise<Map<string, RefObject>> {
+    return listVersionRefs(this.reader())
   }
 
   /** A tag's ref object (one GET), undefined when there is no such tag. */
-  private async getTagRef(name: string): Promise<RefObject | undefined> {
-    try {
-      const { data } = await this.gh.rest.git.getRef({ ...this.repo, ref: `tags/${name}` })
-      if (Array.isArray(data) || data.ref !== `refs/tags/${name}`) {
-        throw new RegistryError(
-          `GitHub answered the tag '${name}' with another ref (${Array.isArray(data) ? 'a list' : data.ref}).`,
-          'check GITHUB_API_URL points at GitHub (git/ref/ takes an exact name).',
-        )
-      }
-      return { type: data.object.type, sha: data.object.sha }
-    } catch (e) {
-      const status = ghStatus(e)
-      if (status === 404 || status === 409) return undefined
-      throw this.explainRead(e, `reading the tag '${name}' of ${this.repository}`)
-    }
-  }
-
-  /** An annotated tag object (one GET; cached: a tag object never changes). */
-  private tagObject(sha: string, name: string): Promise<TagObject> {
-    let found = this.tagObjects.get(sha)
-    if (!found) {
-      found = this.gh.rest.git
-        .getTag({ ...this.repo, tag_sha: sha })
-        .then(({ data }) => {
-          const at = Date.parse(data.tagger?.date ?? '')
-          return {
-            object: { type: data.object.type, sha: data.object.sha },
-            message: data.message,
-            ...(Number.isNaN(at) ? {} : { taggerDate: new Date(at).toISOString() }),
-          }
-        })
-        .catch((e: unknown) => {
-          this.tagObjects.delete(sha)
-          throw this.explainRead(e, `reading the annotated tag '${name}' (${short(sha)})`)
-        })
-      this.tagObjects.set(sha, found)
-    }
-    return found
+  private getTagRef(name: string): Promise<RefObject | undefined> {
+    return getTagRef(this.reader(), name)
   }
 
   /** Follows tag objects to the commit: one GET per tag object not seen before (usually 0 or 1). */
-  private async peel(ref: RefObject, name: string): Promise<Peeled> {
-    let cur = ref
-    let annotated: Peeled['annotated']
-    for (let depth = 0; cur.type === 'tag'; depth++) {
-      if (depth >= MAX_TAG_DEPTH)
-        throw new RegistryError(
-          `The tag '${name}' is a chain of more than ${MAX_TAG_DEPTH} tag objects.`,
-          `point '${name}' at a commit.`,
-        )
-      const t = await this.tagObject(cur.sha, name)
-      annotated ??= { sha: cur.sha, ...t }
-      cur = t.object
-    }
-    return annotated ? { commit: cur.sha, annotated } : { commit: cur.sha }
+  private peel(ref: RefObject, name: string): Promise<Peeled> {
+    return peel(this.reader(), ref, name)
   }
 
   /** The committer date of a commit (one GET; cached). */
   private commitDate(sha: string, name: string): Promise<string | undefined> {
-    let found = this.commitDates.get(sha)
-    if (!found) {
-      found = this.gh.rest.git
-        .getCommit({ ...this.repo, commit_sha: sha })
-        .then(({ data }) => {
-          const at = Date.parse(data.committer?.date ?? '')
-          return Number.isNaN(at) ? undefined : new Date(at).toISOString()
-        })
-        .catch((e: unknown) => {
-          this.commitDates.delete(sha)
-          throw this.explainRead(e, `reading the commit of '${name}' (${short(sha)})`)
-        })
-      this.commitDates.set(sha, found)
-    }
-    return found
+    return commitDate(this.reader(), sha, name)
   }
 
   private async readMoving(): Promise<Moving> {
@@ -557,7 +411,11 @@ export class GitTagTarget implements Target {
         },
         policy: this.retry,
         log: this.options.log,
-        explain: (e) => this.explainWrite(e, expected, `${version} (${short(restore)})`),
+        explain: (e) =>
+          explainWrite(e, expected, `${version} (${short(restore)})`, {
+            tag: this.tag,
+            repository: this.repository,
+          }),
         // a secondary rate limit (403 with retry-after) refused the write: try again after a fresh read;
         // "Reference already exists": someone created the tag meanwhile, and the fresh read says who
         alsoRetry: (e) =>
@@ -589,105 +447,13 @@ export class GitTagTarget implements Target {
   /**
    * One request, sent once: Octokit's retry and throttling plugins would repeat a failed
    * write without the guard's fresh read, so their retries are refused here (and the guard
-   * retries instead, after reading the tag again). Failures become GitHubHttpError.
+   * retries instead, after reading the tag again). Failures become GitHubHttpError (send.ts).
    */
-  private async send(
+  private send(
     route: 'POST /repos/{owner}/{repo}/git/refs' | 'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
     params: Record<string, unknown>,
   ): Promise<void> {
-    const timeoutMs = this.options.timeoutMs ?? 30_000
-    let sends = 0
-    let first: GitHubHttpError | undefined
-    const once = async (url: string | URL, init?: RequestInit): Promise<Response> => {
-      if (++sends > 1) throw new Error('not repeated: the guarded write retries only after a fresh read')
-      const res = await fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) })
-      if (res.status >= 400) {
-        const headers: Record<string, string> = {}
-        res.headers.forEach((v, k) => {
-          headers[k] = v
-        })
-        const text = await res
-          .clone()
-          .text()
-          .catch(() => '')
-        let message = text
-        try {
-          const m = (JSON.parse(text) as { message?: unknown }).message
-          if (typeof m === 'string') message = m
-        } catch {
-          // not JSON: the text as it is
-        }
-        first = new GitHubHttpError(res.status, headers, message.slice(0, 500))
-      }
-      return res
-    }
-    try {
-      await this.gh.request(route, { ...params, request: { retries: 0, fetch: once } } as never)
-    } catch (e) {
-      if (sends > 1 && first) throw first
-      const status = ghStatus(e)
-      const headers = ((e as { response?: { headers?: Record<string, string> } }).response?.headers ?? {}) as Record<
-        string,
-        string
-      >
-      throw new GitHubHttpError(status, headers, ghMessage(e))
-    }
-  }
-
-  /** Turns a failed write (that the guard will not retry) into an error that says what to do. */
-  private explainWrite(e: unknown, expected: string | undefined, wanted: string): Error {
-    if (e instanceof RollbackError) return e
-    const status = e instanceof GitHubHttpError ? e.statusCode : ghStatus(e)
-    const said = e instanceof GitHubHttpError ? e.ghMessage : ghMessage(e)
-    const saidLine = firstLine(said.replace(/\n+/g, ' ').trim())
-    const where = `the git tag '${this.tag}' of ${this.repository}`
-    if (status === 422 && /Reference does not exist/i.test(said))
-      return new ChannelMovedError(this.tag, undefined, expected, wanted)
-    if ((status === 422 || status === 403) && /workflow/i.test(said)) {
-      return new InputError(
-        'github-token',
-        `may not move ${where}: GitHub refuses a token without the workflows permission to point a ref at commits that change workflow files (${status}: ${saidLine}).`,
-        'use a token that may update workflows (a GitHub App token with workflows: write, or a personal access token with the workflow scope); the workflow token cannot get it.',
-      )
-    }
-    if (status === 422 && /rule violation|protected|restricted|Reference update failed/i.test(said)) {
-      return new RegistryError(
-        `GitHub refuses to move ${where}: the tag is protected (${saidLine}).`,
-        `a tag ruleset (Settings → Rules → Rulesets, target: tags) or a legacy tag protection rule (Settings → Tags) covers '${this.tag}': add the token's actor (for the workflow token: the GitHub Actions app, or a role it has) to the ruleset's bypass list, or exclude '${this.tag}' from it, then re-run; or move the tag by hand.`,
-        status,
-      )
-    }
-    if (status === 422 && /Object does not exist/i.test(said)) {
-      return new RegistryError(
-        `GitHub does not know the commit ${wanted} in ${this.repository} (${saidLine}).`,
-        'check the version tag still exists, and re-run to plan from the repository as it is.',
-        status,
-      )
-    }
-    if ((status === 403 || status === 429) && /rate limit/i.test(said)) {
-      return new RegistryError(
-        `GitHub rate-limited moving ${where} (${status}: ${saidLine}); nothing was changed.`,
-        'wait a few minutes and re-run (a re-run is safe: it reads the tag first).',
-        status,
-      )
-    }
-    if (status === 401)
-      return new InputError('github-token', `was rejected by GitHub (401) while moving ${where}.`, validToken())
-    if (status === 403 || status === 404) {
-      return new InputError(
-        'github-token',
-        `may not move ${where} (${status}: ${saidLine}).`,
-        `give the job permissions: contents: write (the workflow token), or use a token with Contents read and write on ${this.repository}.`,
-      )
-    }
-    const transient = status === undefined || status >= 500 || status === 429 || status === 408
-    return new RegistryError(
-      `Moving ${where} failed: HTTP ${status ?? '?'} (${saidLine}).`,
-      transient
-        ? 'GitHub is failing or unreachable; re-run when it recovers (a re-run is safe: it reads the tag first).'
-        : "see GitHub's message above.",
-      status,
-    )
+    return sendOnce(this.gh, this.options.timeoutMs ?? 30_000, route, params)
   }
 
   /**
@@ -704,11 +470,4 @@ export class GitTagTarget implements Target {
     }
     return undefined
   }
-}
-
-/** The fix for a rejected GitHub token, as the entry that runs says it. */
-function validToken(): string {
-  return currentDialect() === 'action'
-    ? 'pass a valid token (in a workflow the default is the workflow token).'
-    : 'set GITHUB_TOKEN to a valid token.'
 }

@@ -4,12 +4,15 @@ import type { TargetKind } from '../../core/kind.js'
 import type { Kind } from '../hooks.js'
 import { HELM_CHANNEL, helmIncidentName, helmShorthandNames, readHelmSettings, readHelmShorthand } from './config.js'
 import { createHelmTarget } from './create.js'
+import { settingName } from '../../core/settings.js'
 import { shellWord } from '../../core/markdown.js'
 import { parseHelmTargetName } from './config.js'
 
 export const helmKind: TargetKind & Kind = {
   name: 'helm',
   words: {
+    accessProven: () =>
+      `helm history reads the release with this kubeconfig (not helm status, which in helm 4 fetches every live object), and helm version suits ${settingName('helm-wait')}.`,
     target: 'Helm release',
     channel: 'release',
     version: 'revision',
@@ -30,6 +33,7 @@ export const helmKind: TargetKind & Kind = {
     ],
   },
   capabilities: { retire: false, republish: false, channelInName: true, installers: false },
+  credential: 'kubeconfig',
   parseName: (input, name) => {
     const h = parseHelmTargetName(input, name)
     return h.namespace ? `${h.namespace}/${h.release}` : h.release

@@ -4,6 +4,7 @@ import type { TargetKind } from '../../core/kind.js'
 import type { Kind } from '../hooks.js'
 import { readNpmRequest, readNpmShorthand, parseChannel } from './config.js'
 import { createNpmTarget } from './create.js'
+import { settingName } from '../../core/settings.js'
 import { shellWord } from '../../core/markdown.js'
 import { parsePackageName } from './config.js'
 
@@ -14,10 +15,13 @@ const onRegistry = (registry?: string) =>
 export const npmKind: TargetKind & Kind = {
   name: 'npm',
   words: {
+    accessProven: () =>
+      `the registry knows the token (whoami) and, where it lists collaborators, lets its user write the package; with trusted publishing (no ${settingName('npm-token')}), nothing more: the token npm exchanges may only publish, so a retag needs ${settingName('npm-token')}.`,
     target: 'npm package',
     channel: 'dist-tag',
     version: 'version',
     place: 'the registry',
+    several: 'packages',
     // npm CLI docs, npm-dist-tag: `npm dist-tag add <package-spec (with version)> [<tag>]`
     pointByHand: (name, channel, version, registry) =>
       `npm dist-tag add ${shellWord(`${name}@${version}`)} ${shellWord(channel)}${onRegistry(registry)}`,
@@ -41,7 +45,15 @@ export const npmKind: TargetKind & Kind = {
     // npm CLI docs, npm-dist-tag: `npm dist-tag rm <package-spec> <tag>`
     removeByHand: (name, channel, registry) => `npm dist-tag rm ${name} ${channel}${onRegistry(registry)}`,
   },
-  capabilities: { retire: true, republish: true, channelInName: false, installers: true },
+  capabilities: {
+    retire: true,
+    republish: true,
+    channelInName: false,
+    installers: true,
+    smoke: true,
+    registryInput: true,
+  },
+  credential: 'npm-token',
   parseName: (input, name) => parsePackageName(input, name),
   // npm packages are the default kind: a list of several names them bare
   label: (name) => name,

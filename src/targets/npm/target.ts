@@ -8,13 +8,14 @@
 import { RegistryError } from '../../core/errors.js'
 import { guardedWrite } from '../../core/guard.js'
 import type { PackageState } from '../../core/plan.js'
-import type { Target, WriteOutcome } from '../../core/target.js'
+import type { SmokeRun, Target, WriteOutcome } from '../../core/target.js'
 import { checkAccess, tokenExpiry } from './access.js'
 import { capabilities } from './capabilities.js'
 import { type PointChannel, writeDeprecation } from './deprecate.js'
 import { type Packument, toState } from './packument.js'
 import { probeWrite } from './probe.js'
 import { NpmSession, type NpmTargetOptions } from './session.js'
+import { smokePackage } from './smoke.js'
 
 /**
  * The probe's dist-tag (the drill's harmless write, and the trusted-publishing preflight):
@@ -42,6 +43,11 @@ export class NpmTarget implements Target {
 
   forget(): void {
     this.session.forget()
+  }
+
+  /** The smoke test of the restore version, installed from this registry (./smoke.ts). */
+  smoke(run: SmokeRun): Promise<void> {
+    return smokePackage(this.session.options.registry, run)
   }
 
   /** Anomalies seen after a write (a document the registry changed beyond ours). */
