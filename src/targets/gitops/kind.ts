@@ -21,6 +21,9 @@ export const gitopsKind: TargetKind & Kind = {
     // no command: the change is a commit (or a pull request) to the file
     pointByHand: (name, _channel, version) => edit(name, version),
     title: 'GitOps value',
+    // the drill reads the file and its history; a commit is not made to prove the token may write
+    accessProven: () =>
+      'the GitOps repository serves the file and its history with this token (its write access is not proven: that needs a commit).',
     fixForward: (name) => edit(name, '<fixed>'),
     nextSteps: ({ name, channel, bad }) => [
       // Argo CD docs, "Automated Sync Policy" (polls Git every 3 minutes by default); Flux docs,
@@ -29,7 +32,8 @@ export const gitopsKind: TargetKind & Kind = {
       `Release a fix, then set ${channel} in ${name.split('#')[0]} to it.`,
     ],
   },
-  capabilities: { retire: false, republish: false, channelInName: true, installers: false },
+  capabilities: { retire: false, republish: false, channelInName: true, installers: false, viaGitHub: true },
+  credential: 'github-token',
   parseName: (input, name) => {
     const n = parseGitOpsName(input, name)
     return `${n.path}#${n.key}`
