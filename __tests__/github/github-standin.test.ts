@@ -535,11 +535,9 @@ describe('GitHub stand-in: the OpenAPI contract check can fail', () => {
 
   it('answers 501 and records real GitHub endpoints and parameters that are not emulated', async () => {
     const { standin, octokit } = await start()
-    const releases = await failure(octokit.rest.repos.listReleases({ owner, repo }))
-    expect(releases.status).toBe(501)
-    expect(standin.violations).toEqual([
-      'GET /repos/acme/widget/releases: unimplemented: GET /repos/{owner}/{repo}/releases',
-    ])
+    const tags = await failure(octokit.rest.repos.listTags({ owner, repo }))
+    expect(tags.status).toBe(501)
+    expect(standin.violations).toEqual(['GET /repos/acme/widget/tags: unimplemented: GET /repos/{owner}/{repo}/tags'])
     const milestone = await failure(octokit.rest.issues.listForRepo({ owner, repo, milestone: '*' }))
     expect(milestone.status).toBe(501)
     expect(standin.violations[1]).toContain(

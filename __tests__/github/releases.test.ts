@@ -135,10 +135,9 @@ describe("marking the bad version's GitHub Release", () => {
     // the restore release itself is left as it was
     expect(good).toMatchObject({ name: 'v1.2.2', body: 'Fixes.' })
 
-    // 6 requests, the writes each right after their guard read
+    // 5 requests (one listing finds both releases), the writes each right after their guard read
     expect(calls(gh)).toEqual([
-      'GET /repos/acme/widget/releases/tags/v1.2.3',
-      'GET /repos/acme/widget/releases/tags/v1.2.2',
+      'GET /repos/acme/widget/releases',
       `GET /repos/acme/widget/releases/${bad.id}`,
       `PATCH /repos/acme/widget/releases/${bad.id}`,
       'GET /repos/acme/widget/releases/latest',
@@ -150,7 +149,7 @@ describe("marking the bad version's GitHub Release", () => {
     ])
   })
 
-  it('a re-run finds the marker and writes nothing (3 reads)', async () => {
+  it('a re-run finds the marker and writes nothing (2 reads)', async () => {
     const gh = await start()
     const { good, bad } = twoReleases(gh)
     await run(gh)
@@ -165,11 +164,7 @@ describe("marking the bad version's GitHub Release", () => {
       warnings: [],
       missing: [],
     })
-    expect(calls(gh, from)).toEqual([
-      'GET /repos/acme/widget/releases/tags/v1.2.3',
-      'GET /repos/acme/widget/releases/tags/v1.2.2',
-      'GET /repos/acme/widget/releases/latest',
-    ])
+    expect(calls(gh, from)).toEqual(['GET /repos/acme/widget/releases', 'GET /repos/acme/widget/releases/latest'])
     expect(gh.releases.list).toEqual(snapshot)
     expect(bad.name).toBe('Rolled back: v1.2.3')
     expect(bad.body?.split(rolledBackMarker('rr-0123456789abcdef'))).toHaveLength(2)
@@ -180,9 +175,9 @@ describe("marking the bad version's GitHub Release", () => {
     const gh = await start()
     const { bad } = twoReleases(gh)
     const edited = '## Changes\n\n- new parser\n\nKnown issue: crashes on start (added by a maintainer)'
-    // right after the look-up by tag answers, before the guard read
+    // right after the listing answers, before the guard read
     gh.releases.afterServe((op, release) => {
-      if (op === 'tag' && release?.id === bad.id) {
+      if (op === 'list' && release?.id === bad.id) {
         bad.body = edited
         bad.name = 'v1.2.3 (parser rewrite)'
       }
@@ -213,7 +208,7 @@ describe("marking the bad version's GitHub Release", () => {
     expect(bad.body).toBe(
       `${renderReleaseNote(request(), 'https://github.com/acme/widget/releases/tag/v1.2.2')}\n\nedited after the first guard read`,
     )
-    expect(calls(gh).slice(2, 6)).toEqual([
+    expect(calls(gh).slice(1, 5)).toEqual([
       `GET /repos/acme/widget/releases/${bad.id}`,
       `PATCH /repos/acme/widget/releases/${bad.id}`,
       `GET /repos/acme/widget/releases/${bad.id}`,
@@ -321,14 +316,11 @@ describe("marking the bad version's GitHub Release", () => {
     const out = await run(gh)
 
     expect(out).toEqual({ warnings: [], missing: [] })
-    expect(calls(gh)).toEqual([
-      'GET /repos/acme/widget/releases/tags/v1.2.3',
-      'GET /repos/acme/widget/releases/tags/1.2.3',
-    ])
+    expect(calls(gh)).toEqual(['GET /repos/acme/widget/releases'])
     expect(good).toMatchObject({ name: 'v1.2.2', body: null })
   })
 
-  it('tags without the v prefix: 1.2.3 is found, and 1.2.2 is looked up without the prefix first', async () => {
+  it('tags without the v prefix: 1.2.3 is found, and 1.2.2 is taken without the prefix first', async () => {
     const gh = await start()
     const { good, bad } = twoReleases(gh, '')
 
@@ -341,10 +333,10 @@ describe("marking the bad version's GitHub Release", () => {
     })
     expect(bad.name).toBe('Rolled back: 1.2.3')
     expect(gh.releases.latest()?.id).toBe(good.id)
-    expect(calls(gh).slice(0, 3)).toEqual([
-      'GET /repos/acme/widget/releases/tags/v1.2.3',
-      'GET /repos/acme/widget/releases/tags/1.2.3',
-      'GET /repos/acme/widget/releases/tags/1.2.2',
+    // the first-choice tags (v1.2.3, v1.2.2) are not there: the listing is read to its end, one page here
+    expect(calls(gh).slice(0, 2)).toEqual([
+      'GET /repos/acme/widget/releases',
+      `GET /repos/acme/widget/releases/${bad.id}`,
     ])
   })
 
@@ -381,7 +373,7 @@ describe("marking the bad version's GitHub Release", () => {
     twoReleases(gh)
     gh.failNext({
       method: 'GET',
-      path: /\/releases\/tags\//,
+      path: /\/releases$/,
       status: 403,
       body: {
         message: 'Resource not accessible by integration',
@@ -400,43 +392,59 @@ describe("marking the bad version's GitHub Release", () => {
     expect(writes(gh)).toHaveLength(0)
   })
 
-  it('a failed look-up of the restore release is missing only while the bad release is latest', async () => {
-    const refused = {
-      message: 'Resource not accessible by integration',
-      documentation_url: 'https://docs.github.com/rest',
-      status: '403',
-    }
-    for (const badIsLatest of [true, false]) {
-      const gh = await start()
-      const { bad } = twoReleases(gh)
-      if (!badIsLatest) gh.releases.create({ tag_name: 'v1.3.0', created_at: '2026-11-25T10:00:00Z' })
-      gh.failNext({ method: 'GET', path: /\/releases\/tags\/v1\.2\.2$/, status: 403, body: refused })
+  it('the listing is paginated: releases beyond its first page are found (two pages read, no more)', async () => {
+    const gh = await start()
+    const { good, bad } = twoReleases(gh)
+    // 120 newer releases put both on the second page of 100 (newest first)
+    for (let i = 0; i < 120; i++)
+      gh.releases.create({
+        tag_name: `v2.0.${i}`,
+        created_at: `2026-11-2${1 + Math.floor(i / 40)}T10:00:${String(i % 40).padStart(2, '0')}Z`,
+      })
 
-      const out = await run(gh)
+    const out = await run(gh)
 
-      expect(out.badRelease?.outcome).toBe('marked')
-      expect(bad.name).toBe('Rolled back: v1.2.3')
-      expect(out.missing).toEqual(
-        badIsLatest
-          ? [
-              expect.stringMatching(
-                /^the GitHub Release of 1\.2\.2 made latest instead of v1\.2\.3 \(could not look it up: GitHub answered 403: .*`contents: write`/,
-              ),
-            ]
-          : [],
-      )
-      expect(writes(gh)).toHaveLength(1)
-      await gh.stop()
-      expect(gh.violations).toEqual([])
-    }
-    github = undefined
+    expect(out).toMatchObject({ badRelease: { outcome: 'marked' }, missing: [] })
+    expect(bad.name).toBe('Rolled back: v1.2.3')
+    expect(bad.body).toContain('Use [1.2.2](https://github.com/acme/widget/releases/tag/v1.2.2) instead')
+    expect(good.name).toBe('v1.2.2')
+    const listings = gh.requests.filter((r) => r.method === 'GET' && r.path === '/repos/acme/widget/releases')
+    expect(listings.map((r) => r.query.page ?? '1')).toEqual(['1', '2'])
+    expect(gh.violations).toEqual([])
+  })
+
+  it('a failed later page of the listing is collected in missing and nothing is written', async () => {
+    const gh = await start()
+    twoReleases(gh)
+    for (let i = 0; i < 120; i++) gh.releases.create({ tag_name: `v2.0.${i}`, created_at: '2026-11-22T10:00:00Z' })
+    let pages = 0
+    gh.releases.afterServe((op) => {
+      if (op === 'list' && ++pages === 100)
+        gh.failNext({
+          method: 'GET',
+          path: /\/releases$/,
+          status: 403,
+          body: {
+            message: 'Resource not accessible by integration',
+            documentation_url: 'https://docs.github.com/rest',
+            status: '403',
+          },
+        })
+    })
+
+    const out = await run(gh)
+
+    expect(out.missing).toEqual([
+      expect.stringMatching(/^the GitHub Release of 1\.2\.3 marked as rolled back \(could not look it up/),
+    ])
+    expect(writes(gh)).toHaveLength(0)
   })
 
   it('a release deleted between the look-up and the guard read is not recreated or reported missing', async () => {
     const gh = await start()
     const { bad } = twoReleases(gh)
     gh.releases.afterServe((op, release) => {
-      if (op === 'tag' && release?.id === bad.id) gh.releases.list.splice(gh.releases.list.indexOf(bad), 1)
+      if (op === 'list' && release?.id === bad.id) gh.releases.list.splice(gh.releases.list.indexOf(bad), 1)
     })
 
     const out = await run(gh)

@@ -7,7 +7,8 @@
 // refuses with nothing written when the registry changed, and is a no-op once done.
 // Against the npmjs front (support/npmjs-front.mjs) over a real Verdaccio and the
 // OpenAPI-checked GitHub stand-in. The action runs from dist/ (`npm run build` first).
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { main } from '../../src/cli/main.js'
@@ -79,7 +80,10 @@ async function action(github: GitHubStandin, name: string, inputs: Record<string
   )
 }
 
-/** The maintainer's `release-rollback resume`, in process, approving each link it prints (unless `approve` is false). */
+/**
+ * The maintainer's `release-rollback resume`, in process, approving each link it prints (unless
+ * `approve` is false). The maintainer's own .npmrc names their registry (the front), as npm finds it.
+ */
 async function resume(github: GitHubStandin, id: string, npmToken: string, o: { approve?: boolean } = {}) {
   let out = ''
   const links: string[] = []
@@ -91,6 +95,7 @@ async function resume(github: GitHubStandin, id: string, npmToken: string, o: { 
     }
   }
   const cwd = gitCheckout('rr-handoff-')
+  writeFileSync(join(cwd, '.npmrc'), `registry=${front.url}\n`)
   const from = front.requests.length
   const ghFrom = githubWrites(github)
   const code = await main({
@@ -272,6 +277,53 @@ describe('the hand-off (built action) and the resume (command line)', () => {
       expect(await snapshot(registry, name)).toBe(before)
       expect(githubWrites(github)).toBe(ghBefore)
     } finally {
+      await github.stop()
+    }
+  })
+
+  it("resume of a record whose hand-off names another registry (rewritten consistently, so it passes the record check): refused before the maintainer's npm token goes anywhere, nothing written", async () => {
+    expect(built).toBe(true)
+    const name = await fixture()
+    const github = await standin()
+    // the host a forged record names: it must never see a request (the maintainer's token would be in it)
+    const seen: string[] = []
+    const other = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`)
+      res.writeHead(404).end()
+    })
+    await new Promise<void>((done) => other.listen(0, '127.0.0.1', done))
+    const elsewhere = `http://127.0.0.1:${(other.address() as { port: number }).port}/`
+    try {
+      const handoff = await action(github, name, { handoff: 'true' })
+      expect(handoff.outputs.status).toBe('awaiting-approval')
+      const id = handoff.outputs['incident-id']
+      const record = reportRecord(github)
+      expect(record.handoff?.registry).toBe(front.url.endsWith('/') ? front.url : `${front.url}/`)
+      const forged = encodeRecord({
+        ...record,
+        handoff: { ...(record.handoff as NonNullable<IncidentRecord['handoff']>), registry: elsewhere },
+      })
+      for (const f of Object.values(github.state.files.main ?? {}))
+        f.content = f.content.replace(/<!-- release-rollback:record [^ ]+ -->/, forged)
+      for (const i of github.state.issues)
+        i.body = (i.body ?? '').replace(/<!-- release-rollback:record [^ ]+ -->/, forged)
+      const before = await snapshot(registry, name)
+      const ghBefore = githubWrites(github)
+      const refused = await resume(github, id, front.token('session'))
+      expect(refused.code).toBe(2)
+      expect(refused.out).toContain(
+        `--registry: is ${front.url.endsWith('/') ? front.url : `${front.url}/`} by your own settings`,
+      )
+      expect(refused.out).toContain(elsewhere)
+      expect(refused.out).toMatch(/nothing was written and no npm token was used/)
+      expect(refused.out).toMatch(/run resume again with --registry/)
+      expect(seen).toEqual([])
+      expect(refused.writes).toEqual([])
+      expect(refused.links).toEqual([])
+      expect(await snapshot(registry, name)).toBe(before)
+      expect(githubWrites(github)).toBe(ghBefore)
+    } finally {
+      await new Promise((done) => other.close(done))
       await github.stop()
     }
   })

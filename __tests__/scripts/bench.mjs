@@ -13,7 +13,8 @@
 // Last, the same first run and re-run with the bookkeeping on, against the GitHub
 // stand-in (behind its own 100 ms proxy): GitHub requests, reads and writes, and rounds.
 // Figures only: nothing here asserts a timing.
-//   npm run bench [-- --runs 7] [--by-round]
+//   npm run bench [-- --runs 7] [--by-round] [--rounds-only]
+// (--rounds-only: only the latency scenarios, the registry rounds per package)
 // (the latency scenarios run min(runs, 3) times; --by-round lists every scenario's
 // requests by round, not only the one-package first run's and re-run's)
 import { execFile, spawn } from 'node:child_process'
@@ -240,6 +241,10 @@ async function latencyBench() {
 }
 
 try {
+  if (process.argv.includes('--rounds-only')) {
+    await latencyBench()
+    process.exit(0)
+  }
   const times = { byHand: [], action: [] }
   let n = 0
   for (let i = 0; i < runs; i++) {

@@ -507,7 +507,7 @@ export function checkGitHubResponse(method, template, status, body) {
  *   draft?: boolean, prerelease?: boolean, immutable?: boolean, created_at?: string,
  *   author?: string, target_commitish?: string,
  *   make_latest?: 'true' | 'false' | 'legacy' }} ReleaseSeed
- * @typedef {'tag' | 'latest' | 'get' | 'update'} ReleaseOp
+ * @typedef {'list' | 'tag' | 'latest' | 'get' | 'update'} ReleaseOp
  * @typedef {{
  *   list: Release[],
  *   create: (seed: ReleaseSeed) => Release,
@@ -1878,6 +1878,21 @@ export async function startGitHubStandin(options = {}) {
     },
 
     // ---- releases (routes; their state and renderers are in the `releases` block below) ----
+    'GET /repos/{owner}/{repo}/releases': {
+      // like GitHub: newest first, paginated (per_page at most 100, Link headers); drafts are
+      // listed (the tokens here can push)
+      query: ['per_page', 'page'],
+      handle: (ctx) => {
+        const list = [...releaseStore.list].sort((a, b) =>
+          a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : b.id - a.id,
+        )
+        const { page, headers } = paginate(list, ctx)
+        const reply = { status: 200, body: page.map(renderRelease), headers }
+        for (const r of page) releaseStore.hook?.('list', r)
+        return reply
+      },
+    },
+
     'GET /repos/{owner}/{repo}/releases/tags/{tag}': {
       // like GitHub: a draft has no tag yet, so only published releases are found by tag
       handle: (ctx) =>

@@ -241,6 +241,7 @@ export const FREEZE_FLAGS: readonly HelpRow[] = [
 /** resume's flags: those of the rollback it runs that a maintainer may pass (the help names them "as above"). */
 export const RESUME_FLAG_NAMES = [
   'repo',
+  'registry',
   'otp',
   'approval-timeout',
   'yes',

@@ -42,7 +42,9 @@ Hand-off (a rollback the action planned and left to a maintainer, status awaitin
   recorded plan, asking you to approve each write (or --otp <code>); refuses with nothing
   written when the registry changed since the hand-off (a fix published, a channel moved
   elsewhere). Comments on the tracking issue, updates the report, announces (ANNOUNCE_WEBHOOK).
-  --otp, --approval-timeout, --yes, --json, --report-dir, --report-branch, --issue-labels as above.
+  The plan's registry must be yours (--registry, or as npm finds it): a record naming another
+  is refused before your npm token is used.
+  --registry, --otp, --approval-timeout, --yes, --json, --report-dir, --report-branch, --issue-labels as above.
   Exit codes: 0 done (or already resumed: nothing to do), 1 refused or failed, 2 bad input,
   3 partial (run resume again). Exit code 5: a run ended awaiting-approval (handed off).
 `

@@ -4,7 +4,8 @@ import { readGitHubInputs } from '../config/inputs.js'
 import type { RunContext } from '../github/incident.js'
 import { githubEndpoints } from '../github/urls.js'
 import type { Resuming } from '../modes/run.js'
-import { resumeFlags } from '../modes/resume.js'
+import { requireOwnRegistry, resumeFlags } from '../modes/resume.js'
+import { resolveNpmConfig } from '../targets/npm/npmrc.js'
 import { RESUME_FLAG_NAMES, ROLLBACK_FLAGS, flagsOf, optionsOf } from './flags.js'
 import { EXIT, lineLogger, parseCommand, type CliIO } from './io.js'
 
@@ -83,6 +84,14 @@ export async function resume(io: CliIO, args: string[], rollback: ResumedRollbac
     if (values.json)
       io.stdout(`${JSON.stringify({ exitCode: EXIT.ok, status: 'already-done', incidentId: id, message }, null, 2)}\n`)
     return EXIT.ok
+  }
+  // the plan's registry is the maintainer's own, or the npm token goes nowhere (src/modes/resume.ts)
+  try {
+    const own = (name: string) =>
+      resolveNpmConfig({ packageName: name, registryFlag: text('registry'), cwd: io.cwd, env: io.env }).registry
+    requireOwnRegistry(id, found.source, state.handoff, own)
+  } catch (e) {
+    return fail(e instanceof InputError ? EXIT.badInput : EXIT.failed, errorMessage(e))
   }
   say(
     `Resuming incident ${id} (${found.source}): the plan the hand-off recorded, checked against the registry first.\n`,

@@ -75,6 +75,13 @@ export interface KindCapabilities {
    * (npm): the command line's confirmation names that registry, and the `packages` output and --json field list them
    */
   readonly registryInput?: boolean
+  /**
+   * installers read its channels from the npm registry (the registry input): the check after
+   * the writes reads them as `npm install` does (src/incident/verify.ts)
+   */
+  readonly installerRead?: boolean
+  /** npm's public downloads API counts its versions (the impact's downloads, src/incident/downloads.ts) */
+  readonly downloads?: boolean
 }
 
 /**
@@ -88,6 +95,12 @@ export interface TargetKind {
   /** the input that holds the kind's credentials, for failures that name none ('npm-token') */
   readonly credential: string
   /**
+   * The kind of a name given without a prefix (npm): a list of several names its targets
+   * bare, records leave its name out, and a preflight of only such targets names the
+   * package input.
+   */
+  readonly bare?: boolean
+  /**
    * Checks and normalises one name of the targets input (`input` names the input in errors);
    * throws an InputError with the fix.
    */
@@ -96,6 +109,11 @@ export interface TargetKind {
   label(name: string): string
   /** How the request reader (src/config/) reads the kind's own settings; each kind's config.ts. */
   readonly settings?: KindSettings
+  /**
+   * The kind a name without a kind means: an incident record (or a record's row) without a
+   * kind, as records written before there were kinds are. Exactly one kind sets it (npm).
+   */
+  readonly isDefault?: boolean
 }
 
 /** The shorthand inputs' reading: the incident's name and the kind's targets. */

@@ -1,43 +1,20 @@
 // The GitHub bookkeeping after a rollback: one tracking issue and one incident report per
 // incident, however often it runs. The registry rollback is the critical path; anything
 // that fails here is collected, so the run can say exactly what is missing.
-import { errorMessage } from '../core/errors.js'
 import { inert } from '../core/markdown.js'
 import type { GitHubInputs, RollbackInputs } from '../config/inputs.js'
 import type { Plan } from '../core/plan.js'
 import { errorOf, type IncidentRequest, type IncidentResult, type StepRecord, type TargetRun } from '../incident/run.js'
 import type { Logger } from '../core/retry.js'
-import type { GitHubClient, RepoRef } from './client.js'
-import { ghMessage, ghStatus, repoRef } from './client.js'
-import { reportPath } from './config.js'
+import type { GitHubClient } from './client.js'
 import type { HandoffPlan, IncidentEvent, IncidentRecord, IncidentRun, RunContext } from './incident.js'
 import { resumeCommand } from '../core/handoff.js'
-import { ensureTrackingIssue } from './issue.js'
-import { issueMarker, OVERRIDE_LABEL, runMarker } from './markers.js'
-import { mergeRecord, parseReportRecord } from './record.js'
-import { issueTitle, renderIssueBody, renderRerunComment, renderUndoComment } from './render-issue.js'
-import { renderReport } from './render-report.js'
-import { markReleases, type ReleaseMarking } from './releases.js'
-import { commitReport, readFile, type RemoteFile } from './report.js'
-import { blobUrl, runUrl } from './urls.js'
 import { kindOf } from '../targets/registry.js'
+import { kindField } from './kinds.js'
+import { type BookkeepingResult, recordIncidentRecord } from './record-incident.js'
+import { runUrl } from './urls.js'
 
-export interface BookkeepingResult {
-  issueNumber?: number
-  issueUrl?: string
-  issueCreated?: boolean
-  reportPath?: string
-  reportUrl?: string
-  reportOutcome?: 'created' | 'updated' | 'unchanged'
-  pullRequestUrl?: string
-  /** the bad version's GitHub Release, marked; 'latest' moved to the restore version's */
-  githubRelease?: ReleaseMarking
-  warnings: string[]
-  /** the parts that failed, each with its reason */
-  missing: string[]
-  /** an undo lifted the release freeze: closed the tracking issue, or labelled it release-freeze-override where closing was refused */
-  freezeLifted?: 'closed' | 'labelled'
-}
+export type { BookkeepingResult } from './record-incident.js'
 
 export { runUrl } from './urls.js'
 
@@ -89,6 +66,23 @@ function writtenMessage(t: TargetRun): string | undefined {
   return t.staged && d.kind === 'deprecate' && d.whileStaged !== undefined ? d.whileStaged : d.message
 }
 
+/** One target's row in the record of several. */
+function rowOf(t: TargetRun, result: IncidentResult): NonNullable<IncidentRecord['packages']>[number] {
+  const kind = kindField(t.kind)
+  return {
+    name: t.name,
+    ...(kind ? { kind } : {}),
+    ...(t.channel !== result.channel ? { channel: t.channel } : {}),
+    // undo: the row keeps what the rollback found and wrote, and says it is undone
+    previousVersion: t.plan?.undo ? t.plan.foundVersion : t.plan?.previousVersion,
+    restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
+    // the message this tool wrote on this target (an undo compares with it)
+    ...(writtenMessage(t) !== undefined ? { deprecationMessage: writtenMessage(t) } : {}),
+    ...(deprecationBeforeOf(t.plan) !== undefined ? { deprecationBefore: deprecationBeforeOf(t.plan) } : {}),
+    outcome: errorOf(t) ? `${t.outcome}: ${errorOf(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome,
+  }
+}
+
 export function buildRecord(
   result: IncidentResult,
   inputs: Pick<RollbackInputs, 'reason' | 'restoreVersion'>,
@@ -132,21 +126,10 @@ export function buildRecord(
     reason: inputs.reason,
     strategy: affected.some((t) => t.plan?.republish) ? 'republish' : 'retag',
     ...(republished ? { republishedVersion: republished } : {}),
-    ...(kinds.length === 1 && kinds[0] !== 'npm' ? { target: kinds[0] } : {}),
+    ...(kinds.length === 1 && kindField(kinds[0]) ? { target: kindField(kinds[0]) } : {}),
     ...(several
       ? {
-          packages: result.targets.map((t) => ({
-            name: t.name,
-            ...(t.kind !== 'npm' ? { kind: t.kind } : {}),
-            ...(t.channel !== result.channel ? { channel: t.channel } : {}),
-            // undo: the row keeps what the rollback found and wrote, and says it is undone
-            previousVersion: t.plan?.undo ? t.plan.foundVersion : t.plan?.previousVersion,
-            restoreVersion: t.plan?.republish?.version ?? t.plan?.restoreVersion,
-            // the message this tool wrote on this target (an undo compares with it)
-            ...(writtenMessage(t) !== undefined ? { deprecationMessage: writtenMessage(t) } : {}),
-            ...(deprecationBeforeOf(t.plan) !== undefined ? { deprecationBefore: deprecationBeforeOf(t.plan) } : {}),
-            outcome: errorOf(t) ? `${t.outcome}: ${errorOf(t)}` : t.plan?.undo ? undoOutcome(t) : t.outcome,
-          })),
+          packages: result.targets.map((t) => rowOf(t, result)),
         }
       : {}),
     runs: [run],
@@ -216,8 +199,6 @@ function undoOutcome(t: TargetRun): string {
     : 'undone'
 }
 
-const lastStatus = (r: IncidentRecord) => r.runs[r.runs.length - 1]?.status
-
 /** What this run changed, in words, for the re-run comment. */
 export function changesOf(result: IncidentResult): string[] {
   const changes: string[] = []
@@ -259,42 +240,6 @@ export function changesOf(result: IncidentResult): string[] {
     for (const a of t.anomalies ?? []) changes.push(`⚠️ ${inert(a)}`)
   }
   return changes
-}
-
-/**
- * An undone incident's issue stops freezing releases (src/freeze.ts): it is closed, or where
- * GitHub refuses that, labelled release-freeze-override. An issue already closed is left as it is.
- */
-async function liftFreeze(
-  gh: GitHubClient,
-  repo: RepoRef,
-  number: number,
-  out: BookkeepingResult,
-  log: Logger,
-): Promise<void> {
-  const { data } = await gh.rest.issues.get({ ...repo, issue_number: number })
-  if (data.state === 'closed') return
-  try {
-    await gh.rest.issues.update({ ...repo, issue_number: number, state: 'closed', state_reason: 'completed' })
-    out.freezeLifted = 'closed'
-    log.info(`✔ closed tracking issue #${number}: the rollback is undone, so the release freeze no longer holds`)
-    return
-  } catch (e) {
-    const status = ghStatus(e)
-    if (status !== 403 && status !== 404 && status !== 410 && status !== 422) throw e
-    const why = ghMessage(e)
-    try {
-      await gh.rest.issues.addLabels({ ...repo, issue_number: number, labels: [OVERRIDE_LABEL] })
-      out.freezeLifted = 'labelled'
-      out.warnings.push(
-        `GitHub refused to close tracking issue #${number} (${why}): it is labelled ${OVERRIDE_LABEL} instead, so the release freeze no longer holds; close it by hand.`,
-      )
-    } catch (e2) {
-      out.missing.push(
-        `closing tracking issue #${number}, or labelling it ${OVERRIDE_LABEL} (${why}; ${errorMessage(e2)}): the release freeze still holds until it is closed by hand`,
-      )
-    }
-  }
 }
 
 /** The report's file name part: the target, or the first of several and how many more. */
@@ -349,166 +294,4 @@ export function undoReportPath(
     !path.split('/').some((s) => s === '..' || s === '.' || s === '')
     ? path
     : undefined
-}
-
-/**
- * The issue and the report for an incident, however it was built (one package or many).
- * `reportName` names the report file.
- */
-async function recordIncidentRecord(
-  gh: GitHubClient,
-  ctx: RunContext,
-  defaultBranch: string,
-  incident: { record: IncidentRecord; changes: string[]; reportName: string; path?: string; undo?: boolean },
-  gi: GitHubInputs,
-  log: Logger,
-): Promise<BookkeepingResult> {
-  const repo = repoRef(ctx.repository)
-  const out: BookkeepingResult = { warnings: [], missing: [] }
-  const branch = gi.reportBranch ?? defaultBranch
-  const current = incident.record
-  const path = incident.path ?? reportPath(gi.reportDir, incident.reportName, current.rollbackVersion, current.channel)
-  const fallbackBranch = `rollback/${current.incidentId}`
-
-  // a re-run merges into what the first run recorded (first "before", all real events).
-  // Read once, on the report's branch; the commit below reuses this read. A report that
-  // went to the fallback branch (protected target) is read there when the commit gets there.
-  let known: { file: RemoteFile | undefined } | undefined
-  if (gi.commitReport) {
-    try {
-      known = { file: await readFile(gh, repo, path, branch) }
-    } catch (e) {
-      log.warning(`Could not read the existing report ${path}: ${errorMessage(e)}`)
-    }
-  }
-  const existing = known?.file ? parseReportRecord(known.file.content) : undefined
-  const record = mergeRecord(existing, current)
-  record.reportPath = gi.commitReport ? path : undefined
-  /** the report on top of what a branch holds now: merged record, people's notes kept */
-  const reportOn = (previous: string | undefined): string => {
-    const merged = mergeRecord(previous === undefined ? undefined : parseReportRecord(previous), current)
-    merged.reportPath = path
-    if (record.issueNumber !== undefined) merged.issueNumber = record.issueNumber
-    if (record.issueUrl !== undefined) merged.issueUrl = record.issueUrl
-    return renderReport(merged, ctx, previous)
-  }
-
-  // an undo that is whole (this run's, or an earlier one's) ends the incident: its issue no longer freezes releases
-  const lifts = incident.undo === true && ['undone', 'already-done'].includes(current.runs[0]?.status ?? '')
-  if (gi.createIssue) {
-    try {
-      const reportUrl = gi.commitReport ? blobUrl(ctx, branch, path) : undefined
-      const issue = await ensureTrackingIssue(
-        gh,
-        repo,
-        {
-          marker: issueMarker(record.incidentId),
-          title: issueTitle(record),
-          body: renderIssueBody(record, ctx, { reportUrl }),
-          labels: gi.labels,
-          assignees: gi.assignees,
-          comment: incident.undo
-            ? renderUndoComment(record, ctx, current.runs[0], incident.changes, lifts)
-            : renderRerunComment(record, ctx, current.runs[0], incident.changes),
-          runMarker: runMarker(ctx),
-          recordedIssue: existing?.issueNumber,
-          // a maintainer's resume (their own token) comments on the issue the hand-off's bot opened
-          ...(ctx.eventName === 'resume' ? { adoptRecordedBotIssue: true } : {}),
-        },
-        log,
-      )
-      Object.assign(out, { issueNumber: issue.number, issueUrl: issue.url, issueCreated: issue.created })
-      record.issueNumber = issue.number
-      record.issueUrl = issue.url
-      log.info(
-        issue.created
-          ? `✔ opened tracking issue #${issue.number}: ${issue.url}`
-          : `✔ tracking issue #${issue.number} already exists${issue.commented ? ': commented on it' : ''}: ${issue.url}`,
-      )
-      if (lifts) await liftFreeze(gh, repo, issue.number, out, log)
-    } catch (e) {
-      out.missing.push(`the tracking issue (${errorMessage(e)})`)
-    }
-  }
-
-  // the bad version's GitHub Release: one restore version to point at, or none
-  const restores = new Set((current.packages ?? []).map((p) => p.restoreVersion).filter(Boolean))
-  if (incident.undo) {
-    // the undo reverses the registry; the GitHub Release marking is a note for people, left as it is
-    if (gi.githubRelease !== false)
-      out.warnings.push(
-        `undo: the GitHub Release marking of ${record.rollbackVersion} (if the rollback made one) is left as it is; edit it by hand if needed.`,
-      )
-  } else if (lastStatus(current) === 'awaiting-approval') {
-    // a hand-off wrote nothing: the resume marks the GitHub Release once the rollback is live
-  } else if (gi.githubRelease !== false && restores.size <= 1) {
-    try {
-      const releases = await markReleases(
-        gh,
-        repo,
-        {
-          bad: record.rollbackVersion,
-          restore: record.republishedVersion ?? record.restoreVersion,
-          reason: record.reason,
-          incidentId: record.incidentId,
-          issueUrl: record.issueUrl,
-        },
-        log,
-      )
-      out.githubRelease = releases
-      out.warnings.push(...releases.warnings)
-      out.missing.push(...releases.missing)
-      if (releases.badRelease)
-        log.info(
-          `✔ GitHub Release of ${record.rollbackVersion} ${releases.badRelease.outcome === 'marked' ? 'marked as rolled back' : 'already marked'}: ${releases.badRelease.url}`,
-        )
-      if (releases.latestMovedTo)
-        log.info(
-          `✔ the latest GitHub Release is ${releases.latestMovedTo.tag}${releases.latestMovedTo.outcome === 'already' ? ' (already)' : ' now'}`,
-        )
-    } catch (e) {
-      out.missing.push(`the GitHub Release marking (${errorMessage(e)})`)
-    }
-  }
-
-  if (gi.commitReport) {
-    try {
-      const commit = await commitReport(
-        gh,
-        repo,
-        {
-          branch,
-          path,
-          // what people wrote under the report's to-do headings is carried over
-          render: reportOn,
-          known,
-          message: `docs(incidents): ${incident.undo ? 'undo of the ' : ''}rollback ${record.packageName}@${record.rollbackVersion} → ${record.restoreVersion} on ${record.channel} [skip ci]`,
-          fallbackBranch,
-          pullRequest: {
-            title: `Incident report: rollback of ${record.packageName}@${record.rollbackVersion}`,
-            body: `The incident report for the rollback of \`${record.packageName}@${record.rollbackVersion}\` (${record.incidentId}). The branch \`${branch}\` is protected, so it comes as a pull request.${record.issueNumber ? `\n\nRefs #${record.issueNumber}` : ''}`,
-          },
-        },
-        log,
-      )
-      Object.assign(out, {
-        reportPath: path,
-        reportUrl: commit.url,
-        reportOutcome: commit.outcome,
-        pullRequestUrl: commit.pullRequestUrl,
-      })
-      // a report on a branch without a pull request is seen by nobody: the run is partial
-      if (commit.pullRequestRefused)
-        out.missing.push(
-          `the pull request for the incident report (committed on branch ${commit.branch}): ${commit.pullRequestRefused}`,
-        )
-      log.info(
-        `✔ incident report ${path} ${commit.outcome === 'unchanged' ? 'is up to date' : commit.outcome} on ${commit.branch}${commit.pullRequestUrl ? ` (pull request ${commit.pullRequestUrl})` : ''}`,
-      )
-    } catch (e) {
-      out.missing.push(`the incident report ${path} (${errorMessage(e)})`)
-    }
-  }
-  for (const w of out.warnings) log.warning(w)
-  return out
 }

@@ -23,6 +23,33 @@ export interface GitHubClientOptions {
   retryBaseMs?: number
 }
 
+/**
+ * The throttle's pacing of writes, as plugin-throttling's limiters are called (`key(id).schedule(
+ * options, job)` before each write): the first `free` writes of a run go at once, one after
+ * another; after them, `spacingMs` between writes. GitHub asks for a pause of at least a second
+ * between mutative requests when a client makes a large number of them
+ * (https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#pause-between-mutative-requests);
+ * one incident makes a handful (an issue or a comment, the report, two release edits), so
+ * waiting a second before each only leaves the run idle. A secondary rate limit GitHub answers
+ * is still waited out (onSecondaryRateLimit below).
+ */
+function writePacer(free: number, spacingMs: number) {
+  let count = 0
+  let last = 0
+  let queue: Promise<void> = Promise.resolve()
+  const schedule = <T>(_options: unknown, job: () => T | Promise<T>): Promise<T> => {
+    const turn = queue.then(async () => {
+      count += 1
+      const wait = count > free ? last + spacingMs - Date.now() : 0
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+      last = Date.now()
+    })
+    queue = turn.catch(() => {})
+    return turn.then(job)
+  }
+  return { key: () => ({ schedule }) }
+}
+
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const { log } = options
   const timeoutMs = options.timeoutMs ?? 30_000
@@ -52,6 +79,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       enabled: options.throttle !== false,
       onRateLimit: onLimit('rate'),
       onSecondaryRateLimit: onLimit('secondary rate'),
+      // plugin-throttling reads its limiters from these options (its own: 1 s between writes, 3 s between notifying ones)
+      ...({ write: writePacer(8, 1000), notifications: writePacer(4, 3000) } as object),
     },
     request: {
       // every request has a deadline

@@ -2,6 +2,7 @@
 // issue and the incident report are both rendered from an IncidentRecord, and the report
 // carries the record (hidden) so that a re-run can merge into it instead of starting over.
 
+import type { Target } from '../core/target.js'
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const
 export type Severity = (typeof SEVERITIES)[number]
 
@@ -40,7 +41,7 @@ export interface IncidentRun {
 /** One target's part of the impact: how long the bad version held its channel. */
 export interface ImpactTarget {
   /** absent: npm */
-  kind?: 'npm' | 'docker' | 'helm' | 'git-tag'
+  kind?: Target['kind']
   name: string
   channel: string
   /** the bad version on this target */
@@ -100,7 +101,7 @@ export interface HandoffPlan {
   /** the maintainer's command */
   command: string
   targets: Array<{
-    kind: 'npm' | 'docker' | 'helm' | 'git-tag'
+    kind: Target['kind']
     name: string
     channel: string
     /** what the channel must still hold (the bad version, as the plan read it; absent: no such channel) */
@@ -139,7 +140,7 @@ export interface IncidentRecord {
   /** several packages in one incident: a row each (packageName then names them all briefly) */
   packages?: Array<{
     name: string /** absent: npm */
-    kind?: 'npm' | 'docker' | 'helm' | 'git-tag' /** absent: the incident's channel */
+    kind?: Target['kind'] /** absent: the incident's channel */
     channel?: string
     previousVersion?: string
     restoreVersion?: string /** the deprecation message this tool wrote on it (absent: none, or a record written before rows had it) */
@@ -148,7 +149,7 @@ export interface IncidentRecord {
     outcome: string
   }>
   /** where the release lives; absent means npm (records written before targets existed) */
-  target?: 'npm' | 'docker' | 'helm' | 'git-tag'
+  target?: Target['kind']
   runs: IncidentRun[]
   timeline: IncidentEvent[]
   warnings: string[]

@@ -27,12 +27,14 @@ import semver from 'semver'
 import { DEFAULT_DEPRECATION_MESSAGE, renderDeprecationMessage } from '../core/deprecation.js'
 import { incidentOfTargets } from '../core/incident-id.js'
 import { InputError } from '../core/errors.js'
-import { checkPlainText, parseChannel } from '../config/inputs.js'
+import { checkPlainText } from '../config/inputs.js'
 import { fixForwardVersion, incidentId } from '../core/plan.js'
-import { HELM_CHANNEL } from '../targets/helm/config.js'
+import type { TargetKind } from '../core/kind.js'
+import { kindOf } from '../targets/registry.js'
 import { parseTargets } from '../targets/spec.js'
 import { labelOf } from '../targets/registry.js'
 import type { IncidentRecord } from './incident.js'
+import { recordedKind, recordedKindName } from './kinds.js'
 import { hasMarker, issueMarker } from './markers.js'
 import { parseReportRecord } from './record.js'
 import { recordedIncident } from './undo-record.js'
@@ -68,8 +70,10 @@ function plainProblem(at: string, text: string): string | undefined {
   }
 }
 
-function channelProblem(kind: string, channel: string): string | undefined {
-  if (kind === 'npm') {
+function channelProblem(kind: TargetKind | undefined, channel: string): string | undefined {
+  const parseChannel = kind?.settings?.parseChannel
+  const fixedChannel = kind?.settings?.fixedChannel
+  if (parseChannel) {
     try {
       parseChannel('channel', channel)
       return undefined
@@ -78,8 +82,10 @@ function channelProblem(kind: string, channel: string): string | undefined {
       throw e
     }
   }
-  if (kind === 'helm')
-    return channel === HELM_CHANNEL ? undefined : `a Helm release's channel is ${HELM_CHANNEL}, not ${shown(channel)}.`
+  if (kind && fixedChannel !== undefined)
+    return channel === fixedChannel
+      ? undefined
+      : `a ${kind.words.target}'s channel is ${fixedChannel}, not ${shown(channel)}.`
   return OTHER_CHANNEL.test(channel) ? undefined : `channel ${shown(channel)} is not a tag name.`
 }
 
@@ -94,6 +100,10 @@ function nameProblem(kind: string, name: string): string | undefined {
     throw e
   }
 }
+
+/** A record's rows as the incident id digests them: each with its kind. */
+const recordedRows = (r: IncidentRecord) =>
+  (r.packages ?? []).map((p) => ({ kind: recordedKindName(p.kind), name: p.name }))
 
 /**
  * What is wrong with a record, as sentences naming the field; empty when it passes. The
@@ -116,14 +126,13 @@ export function recordProblems(r: IncidentRecord, o: RecordCheckOptions = {}): s
   if (problems.length > 0) return problems
 
   const several = r.packages !== undefined && r.packages.length > 0
-  // the incident's channel: an npm incident's is a dist-tag
-  const mainKind = several ? undefined : (r.target ?? 'npm')
-  const cp = channelProblem(mainKind ?? 'other', r.channel)
+  // the incident's channel: one kind's incident's is that kind's (an npm incident's a dist-tag)
+  const cp = channelProblem(several ? undefined : recordedKind(r.target), r.channel)
   if (cp) problems.push(cp)
 
   // the id: the digest the rollback made of its targets, channel and versions
   if (several) {
-    const rows = (r.packages ?? []).map((p) => ({ kind: p.kind ?? 'npm', name: p.name }))
+    const rows = recordedRows(r)
     const asked = [r.restoreVersion, undefined].filter((v) => v === undefined || exact(v))
     if (!asked.some((v) => incidentOfTargets(rows, r.channel, bad, v, labelOf) === r.incidentId))
       problems.push(
@@ -147,7 +156,7 @@ export function recordProblems(r: IncidentRecord, o: RecordCheckOptions = {}): s
     const what = `${t.kind} ${t.name} on ${t.channel}`
     const np = nameProblem(t.kind, t.name)
     if (np) problems.push(np)
-    const chp = t.channel === r.channel ? undefined : channelProblem(t.kind, t.channel)
+    const chp = t.channel === r.channel ? undefined : channelProblem(kindOf(t.kind), t.channel)
     if (chp) problems.push(`${what}: ${chp}`)
     if (!exact(t.restoreVersion) || t.restoreVersion === bad) {
       problems.push(
@@ -160,13 +169,7 @@ export function recordProblems(r: IncidentRecord, o: RecordCheckOptions = {}): s
       several &&
       asked !== undefined &&
       t.restoreVersion !== asked &&
-      incidentOfTargets(
-        (r.packages ?? []).map((p) => ({ kind: p.kind ?? 'npm', name: p.name })),
-        r.channel,
-        bad,
-        asked,
-        labelOf,
-      ) === r.incidentId
+      incidentOfTargets(recordedRows(r), r.channel, bad, asked, labelOf) === r.incidentId
     )
       problems.push(`${what}: it restored ${shown(t.restoreVersion)}, but the incident restored ${asked}.`)
     // staged (issue 21 §1): the channel went to the restore version while the fix waits for its approval

@@ -2,6 +2,7 @@
 // of starting over: encoded (canonical JSON in base64), parsed back field by field, and
 // merged with a re-run. Pure: no I/O, no @actions/*.
 import { mergeImpact } from '../incident/impact.js'
+import { isKindName, kindField } from './kinds.js'
 import {
   SEVERITIES,
   type HandoffPlan,
@@ -103,7 +104,7 @@ function impactOf(v: unknown): Impact | undefined {
       !optional(t.downloads, isMs)
     )
       return undefined
-    if (t.kind !== undefined && !['npm', 'docker', 'helm', 'git-tag'].includes(t.kind as string)) return undefined
+    if (t.kind !== undefined && !isKindName(t.kind)) return undefined
     targets.push({
       kind: t.kind as ImpactTarget['kind'],
       name: t.name,
@@ -133,8 +134,6 @@ function impactOf(v: unknown): Impact | undefined {
   }
 }
 
-const KINDS = ['npm', 'docker', 'helm', 'git-tag']
-
 /** A staged fix-forward version rebuilt field by field, or undefined when it is missing or malformed. */
 function stagedOf(v: unknown): StagedFix | undefined {
   const o = v as Record<string, unknown>
@@ -152,7 +151,7 @@ function handoffOf(v: unknown): HandoffPlan | undefined {
   if (!Array.isArray(o.targets) || o.targets.length === 0) return undefined
   const targets: HandoffPlan['targets'] = []
   for (const t of o.targets as Array<Record<string, unknown>>) {
-    if (!t || typeof t !== 'object' || !KINDS.includes(t.kind as string)) return undefined
+    if (!t || typeof t !== 'object' || !isKindName(t.kind)) return undefined
     if (![t.name, t.channel, t.restore].every(isString) || ![t.expected, t.deprecationMessage].every(isOptString))
       return undefined
     targets.push({
@@ -312,13 +311,11 @@ export function parseReportRecord(markdown: string): IncidentRecord | undefined 
     reason: o.reason as string,
     strategy: o.strategy as IncidentRecord['strategy'],
     republishedVersion: typeof o.republishedVersion === 'string' ? o.republishedVersion : undefined,
-    target: o.target === 'docker' || o.target === 'helm' || o.target === 'git-tag' ? o.target : undefined,
+    target: isKindName(o.target) ? kindField(o.target) : undefined,
     packages: Array.isArray(o.packages)
       ? o.packages.map((p: NonNullable<IncidentRecord['packages']>[number]) => ({
           name: String(p.name),
-          ...(typeof p.kind === 'string' && ['npm', 'docker', 'helm', 'git-tag'].includes(p.kind)
-            ? { kind: p.kind }
-            : {}),
+          ...(isKindName(p.kind) ? { kind: p.kind } : {}),
           ...(typeof p.channel === 'string' ? { channel: p.channel } : {}),
           previousVersion: typeof p.previousVersion === 'string' ? p.previousVersion : undefined,
           restoreVersion: typeof p.restoreVersion === 'string' ? p.restoreVersion : undefined,

@@ -12,14 +12,15 @@
 // right before it is moved.
 //
 // Requests (the bad version's tag found with the first prefix, 'v'):
-// - first run, the bad release was latest: 6. GET releases/tags/v<bad>, GET releases/tags/v<restore>,
+// - first run, the bad release was latest: 5. GET releases (one listing page finds both),
 //   GET releases/{id} (guard), PATCH releases/{id}, GET releases/latest (guard), PATCH releases/{restore id}.
-//   The bad release was not latest: 5 (no second PATCH).
-// - re-run: 3 reads, no write. GET releases/tags/v<bad> (marker found), GET releases/tags/v<restore>,
-//   GET releases/latest (already the restore release, or not the bad one).
-// - no release for the bad version: 2 with the default prefixes (a 404 each), nothing else.
-// Each tag prefix that finds nothing costs one more GET (404); each retry of a write that
-// failed with a 5xx costs its guard read and the write again (at most 3 attempts).
+//   The bad release was not latest: 4 (no second PATCH).
+// - re-run: 2 reads, no write. GET releases (the bad one's marker found), GET releases/latest
+//   (already the restore release, or not the bad one).
+// - no release for the bad version: 1 (the listing, to its last page), nothing else.
+// A listing whose first-choice tags (prefix 'v') are not all on its first page reads the next
+// page, up to the last; each retry of a write that failed with a 5xx costs its guard read and
+// the write again (at most 3 attempts).
 import { inert } from '../core/markdown.js'
 import type { Logger } from '../core/retry.js'
 import { ghMessage, ghStatus, type GitHubClient, type RepoRef } from './client.js'
@@ -118,24 +119,43 @@ function rethrowIfBug(e: unknown): void {
 
 const retryable = (e: unknown) => (ghStatus(e) ?? 0) >= 500
 
-async function releaseByTag(gh: GitHubClient, repo: RepoRef, tag: string): Promise<Release | undefined> {
-  try {
-    return (await gh.rest.repos.getReleaseByTag({ ...repo, tag })).data
-  } catch (e) {
-    if (ghStatus(e) === 404) return undefined
-    throw e
+/** The releases of the versions wanted, by tag, from one listing. */
+type ReleasesByTag = Map<string, Release>
+
+/**
+ * One listing (GET /repos/{owner}/{repo}/releases, newest first, 100 a page) instead of one
+ * `releases/tags/{tag}` read per tag and prefix: page after page until the first-choice tag
+ * of each version is seen, or the list ends. Drafts are left out: the tag look-up finds only
+ * a published release ("Get a release by tag name: Get a published release with the
+ * specified tag", https://docs.github.com/en/rest/releases/releases#get-a-release-by-tag-name),
+ * and the listing includes drafts for those who can push
+ * (https://docs.github.com/en/rest/releases/releases#list-releases).
+ */
+async function releasesByTag(
+  gh: GitHubClient,
+  repo: RepoRef,
+  versions: string[],
+  prefixes: string[],
+): Promise<ReleasesByTag> {
+  const wanted = new Set(versions.flatMap((v) => prefixes.map((p) => `${p}${v}`)))
+  const firstChoices = versions.map((v) => `${prefixes[0]}${v}`)
+  const found: ReleasesByTag = new Map()
+  for await (const page of gh.paginate.iterator(gh.rest.repos.listReleases, { ...repo, per_page: 100 })) {
+    for (const r of page.data as Release[])
+      if (!r.draft && wanted.has(r.tag_name) && !found.has(r.tag_name)) found.set(r.tag_name, r)
+    if (firstChoices.every((t) => found.has(t))) break
   }
+  return found
 }
 
 /** The release for a version: the first tag prefix that has one. */
-async function findRelease(
-  gh: GitHubClient,
-  repo: RepoRef,
+function findRelease(
+  found: ReleasesByTag,
   version: string,
   prefixes: string[],
-): Promise<{ release: Release; prefix: string } | undefined> {
+): { release: Release; prefix: string } | undefined {
   for (const prefix of prefixes) {
-    const release = await releaseByTag(gh, repo, `${prefix}${version}`)
+    const release = found.get(`${prefix}${version}`)
     if (release) return { release, prefix }
   }
   return undefined
@@ -237,8 +257,10 @@ export async function markReleases(
   const tags = (version: string, order = prefixes) => order.map((p) => `${p}${version}`).join(', ')
 
   let bad: { release: Release; prefix: string } | undefined
+  let found: ReleasesByTag
   try {
-    bad = await findRelease(gh, repo, req.bad, prefixes)
+    found = await releasesByTag(gh, repo, [req.bad, req.restore], prefixes)
+    bad = findRelease(found, req.bad, prefixes)
   } catch (e) {
     rethrowIfBug(e)
     out.missing.push(`the GitHub Release of ${req.bad} marked as rolled back (could not look it up: ${describe(e)})`)
@@ -253,14 +275,7 @@ export async function markReleases(
   // the restore version's release, tried first with the prefix the bad one has: linked from
   // the note, and the one made latest
   const restoreOrder = [bad.prefix, ...prefixes.filter((p) => p !== bad.prefix)]
-  let restore: Release | undefined
-  let restoreError: unknown
-  try {
-    restore = (await findRelease(gh, repo, req.restore, restoreOrder))?.release
-  } catch (e) {
-    rethrowIfBug(e)
-    restoreError = e
-  }
+  const restore = findRelease(found, req.restore, restoreOrder)?.release
 
   try {
     // marked already (a re-run): no guard read, no write
@@ -280,14 +295,7 @@ export async function markReleases(
   }
 
   try {
-    if (restoreError !== undefined) {
-      // only missing when it matters: the bad release is the latest one
-      const latest = await latestRelease(gh, repo)
-      if (latest?.id === bad.release.id)
-        out.missing.push(
-          `the GitHub Release of ${req.restore} made latest instead of ${badTag} (could not look it up: ${describe(restoreError)})`,
-        )
-    } else if (restore && !restore.draft && !restore.prerelease) {
+    if (restore && !restore.draft && !restore.prerelease) {
       const moved = await moveLatest(gh, repo, bad.release.id, restore, delayMs)
       if (moved !== 'not-bad') {
         out.latestMovedTo = { tag: restore.tag_name, url: restore.html_url, outcome: moved }

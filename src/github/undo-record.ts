@@ -8,6 +8,8 @@ import { InputError } from '../core/errors.js'
 import { mainKind, requireNpmToken, type RollbackInputs, type TargetSpec } from '../config/inputs.js'
 import type { RecordedIncident } from '../core/plan.js'
 import type { IncidentRecord } from './incident.js'
+import { type KindName, recordedKind, recordedKindName } from './kinds.js'
+import { kindOf } from '../targets/registry.js'
 
 /** What an undo needs of an incident's record: one entry per target the rollback planned. */
 export function recordedIncident(r: IncidentRecord, source: string): RecordedIncident {
@@ -17,33 +19,34 @@ export function recordedIncident(r: IncidentRecord, source: string): RecordedInc
   const notAffected: string[] = []
   if (r.packages && r.packages.length > 0) {
     // a record written before rows carried their own message: the incident's one message is
-    // each npm row's only when every npm row's message names the same version on the same channel
-    const npmRows = r.packages.filter((p) => (p.kind ?? 'npm') === 'npm')
+    // each retiring row's only when every such row's message names the same version on the same channel
+    const retiring = r.packages.filter((p) => recordedKind(p.kind).capabilities.retire)
     const oneMessage =
-      new Set(npmRows.map((p) => `${p.restoreVersion}\0${p.channel ?? r.channel}`)).size === 1
+      new Set(retiring.map((p) => `${p.restoreVersion}\0${p.channel ?? r.channel}`)).size === 1
         ? r.deprecationMessage
         : undefined
     for (const p of r.packages) {
       // a row without a restore version was never planned (not affected, skipped, refused): the rollback wrote nothing there
       if (p.restoreVersion === undefined) {
-        if (p.outcome === 'not-affected' && (p.kind ?? 'npm') === 'npm') notAffected.push(p.name)
+        // a workspace's packages that lacked the bad version: rows of the default kind
+        if (p.outcome === 'not-affected' && recordedKind(p.kind).isDefault) notAffected.push(p.name)
         continue
       }
-      const kind = p.kind ?? 'npm'
+      const kind = recordedKind(p.kind)
       targets.push({
-        kind,
+        kind: kind.name as KindName,
         name: p.name,
         channel: p.channel ?? r.channel,
         previousVersion: p.previousVersion,
         wrote: p.restoreVersion,
         restoreVersion: republish ? (restore ?? p.restoreVersion) : p.restoreVersion,
-        deprecationMessage: p.deprecationMessage ?? (kind === 'npm' ? oneMessage : undefined),
+        deprecationMessage: p.deprecationMessage ?? (kind.capabilities.retire ? oneMessage : undefined),
         ...(p.deprecationBefore !== undefined ? { deprecationBefore: p.deprecationBefore } : {}),
       })
     }
   } else {
     targets.push({
-      kind: r.target ?? 'npm',
+      kind: recordedKindName(r.target),
       name: r.packageName,
       channel: r.channel,
       previousVersion: r.previousVersion,
@@ -123,7 +126,10 @@ export function undoInputs(
   if (given.targets !== undefined) {
     const want = [...new Set(given.targets.targets.map(specOf))].sort()
     const have = [
-      ...new Set([...rec.targets.map(specOf), ...(rec.notAffected ?? []).map((name) => `npm:${name}`)]),
+      ...new Set([
+        ...rec.targets.map(specOf),
+        ...(rec.notAffected ?? []).map((name) => specOf({ kind: recordedKindName(undefined), name })),
+      ]),
     ].sort()
     if (want.join('\n') !== have.join('\n')) {
       throw new InputError(
@@ -136,13 +142,15 @@ export function undoInputs(
   // the packages that lacked the bad version come along as they did (not affected again), so the undo's report is the rollback's
   const specs: TargetSpec[] = [
     ...rec.targets.map((t) => ({ kind: t.kind, name: t.name })),
-    ...(rec.notAffected ?? []).map((name) => ({ kind: 'npm' as const, name })),
+    ...(rec.notAffected ?? []).map((name) => ({ kind: recordedKindName(undefined), name })),
   ]
   const kinds = new Set(specs.map((s) => s.kind))
   const target = mainKind(kinds)
-  // npm writes need a token, or the job's ID token for trusted publishing (readInputs saw whether the runner offers one)
-  if (kinds.has('npm') && !inputs.dryRun && !inputs.npmOidc) requireNpmToken(inputs.npmToken)
-  const npmNames = specs.filter((s) => s.kind === 'npm').map((s) => s.name)
+  // the request's package names, npm token and trusted publishing are the default kind's (npm):
+  // its writes need a token, or the job's ID token (readInputs saw whether the runner offers one)
+  const hasDefault = specs.some((s) => kindOf(s.kind).isDefault)
+  if (hasDefault && !inputs.dryRun && !inputs.npmOidc) requireNpmToken(inputs.npmToken)
+  const npmNames = specs.filter((s) => kindOf(s.kind).isDefault).map((s) => s.name)
   return {
     ...inputs,
     target,
@@ -155,8 +163,8 @@ export function undoInputs(
     channel: rec.channel,
     reason: inputs.reason || record.reason,
     strategy: record.strategy,
-    deprecate: inputs.deprecate && kinds.has('npm'),
-    ...(inputs.npmOidc && kinds.has('npm') ? { npmOidc: true } : { npmOidc: undefined }),
+    deprecate: inputs.deprecate && specs.some((s) => kindOf(s.kind).capabilities.retire),
+    ...(inputs.npmOidc && hasDefault ? { npmOidc: true } : { npmOidc: undefined }),
     recorded: rec,
   }
 }

@@ -40,6 +40,8 @@ export interface RunbookSteps {
   beforeWrite?: Array<(planned: TargetRun[]) => Promise<void>>
   /** a hand-off (src/handoff.ts) instead of the writes: the checks of beforeWrite that write nothing (the smoke test) */
   beforeHandoff?: Array<(planned: TargetRun[]) => Promise<void>>
+  /** once the channels are restored, beside the retire (not awaited): the installers' reads start here */
+  afterRestore?: Array<(restored: TargetRun[]) => void>
   /** after the writes, before the bookkeeping, when something was rolled back or already was: what is missing makes the run partial */
   afterWrite?: Array<(result: IncidentResult) => Promise<StepReport>>
   /** told each time a target moves on (the CLI's progress lines) */
@@ -136,12 +138,18 @@ async function runAndRecord(
       }
     : undefined
   const undoRecord = req.undo && !req.recorded ? steps.undoRecord : undefined
+  const afterRestore = steps.afterRestore?.length
+    ? (restored: TargetRun[]) => {
+        for (const step of steps.afterRestore ?? []) step(restored)
+      }
+    : undefined
   const result = await runIncident(req, targets, log, {
     preflight,
     beforeWrite,
     ...(beforeHandoff ? { beforeHandoff } : {}),
     progress: steps.progress,
     ...(undoRecord ? { undoRecord } : {}),
+    ...(afterRestore ? { afterRestore } : {}),
   })
   // the maintainer's command, in the summary, the issue and the report (src/handoff.ts)
   if (result.handoff && ctx.repository) result.handoff.command = resumeCommand(result.incidentId, ctx.repository)

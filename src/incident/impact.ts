@@ -11,11 +11,16 @@ import { SEVERITIES } from '../github/incident.js'
 import { inert, table } from '../core/markdown.js'
 import type { IncidentResult, TargetRun } from './run.js'
 import { downloadsApiFor, fetchVersionDownloads } from './downloads.js'
+import { KINDS, findKind, kindOf } from '../targets/registry.js'
 
 export type { Impact, ImpactTarget } from '../github/incident.js'
 
 /** Recovery-time targets in ms per severity; undefined: no target. */
 export type RtoTargets = Record<Severity, number | undefined>
+
+/** The kind a record leaves unnamed (ImpactTarget.kind undefined): the bare kind, npm. */
+const BARE_KIND = KINDS.find((k) => k.bare)?.name ?? ''
+const kindName = (t: ImpactTarget) => t.kind ?? BARE_KIND
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -87,7 +92,7 @@ function targetOf(result: IncidentResult, t: TargetRun): ImpactTarget {
   const state: ImpactTarget['state'] = moved ? 'moved' : open ? 'open' : 'already'
   const heldMs = state === 'moved' && onChannel ? msBetween(publishedAt, moved) : undefined
   return {
-    ...(t.kind !== 'npm' ? { kind: t.kind } : {}),
+    ...(kindOf(t.kind).bare ? {} : { kind: t.kind }),
     name: t.name,
     channel: t.channel,
     version,
@@ -154,7 +159,7 @@ export function impactOf(
   )
 }
 
-const targetKey = (t: ImpactTarget) => JSON.stringify([t.kind ?? 'npm', t.name, t.channel])
+const targetKey = (t: ImpactTarget) => JSON.stringify([kindName(t), t.name, t.channel])
 
 /**
  * A re-run's impact merged into what the record already holds: the first run's figures
@@ -249,7 +254,7 @@ export function renderImpact(impact: Impact, level: '##' | '###'): string {
       table(
         ['Target', 'Bad version', 'Held the channel', ...(downloads ? ['Downloads, last 7 days'] : [])],
         impact.targets.map((t) => [
-          `${mixed ? `${t.kind ?? 'npm'} ` : ''}${cell(t.name)} on ${cell(t.channel)}`,
+          `${mixed ? `${kindName(t)} ` : ''}${cell(t.name)} on ${cell(t.channel)}`,
           cell(t.version),
           held(t),
           ...(downloads ? [t.downloads !== undefined ? t.downloads.toLocaleString('en-US') : '–'] : []),
@@ -321,9 +326,9 @@ export function impactStep(
     const impact = impactOf(result, config.startedAt, config.severity, config.rtoTargets)
     const api = config.downloadsApi ?? downloadsApiFor(config.registry)
     if (api) {
-      const npm = impact.targets.filter((t) => t.kind === undefined)
+      const counted = impact.targets.filter((t) => findKind(kindName(t))?.capabilities.downloads === true)
       await Promise.all(
-        npm.map(async (t) => {
+        counted.map(async (t) => {
           const counts = await fetchVersionDownloads(api, t.name, config.downloadsTimeoutMs)
           if (counts && typeof counts[t.version] === 'number') t.downloads = counts[t.version]
         }),

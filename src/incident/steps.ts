@@ -40,6 +40,8 @@ export function runbookSteps(get: InputReader, inputs: RollbackInputs, c: Runboo
   steps.beforeWrite?.push(...smoke)
   // a hand-off smoke-tests the plan it leaves (src/handoff.ts); nothing is announced until a maintainer resumes it
   steps.beforeHandoff = [...smoke]
+  const verify = verifySteps(get, inputs, c.log, c.userAgent)
+  steps.afterRestore = [verify.afterRestore]
   steps.afterWrite?.push(
     impactStep({
       startedAt: c.startedAt,
@@ -48,7 +50,7 @@ export function runbookSteps(get: InputReader, inputs: RollbackInputs, c: Runboo
       registry: inputs.registry,
       ...(c.resumedAt ? { resumedAt: c.resumedAt } : {}),
     }),
-    ...verifySteps(get, inputs, c.log, c.userAgent),
+    ...verify.afterWrite,
   )
   if (c.announce) {
     // the start announcement goes last among the beforeWrite steps: sent only once every check before the writes passed

@@ -23,6 +23,7 @@ import { sleep, type Logger } from '../core/retry.js'
 import type { IncidentResult, TargetRun } from './run.js'
 import { escapePackageName } from '../targets/npm/fetch.js'
 import { mapLimit } from '../core/util.js'
+import { kindOf } from '../targets/registry.js'
 
 export type Verification = NonNullable<IncidentResult['verification']>
 export type HealthCheck = NonNullable<Verification['health']>
@@ -140,14 +141,74 @@ export function readVerifyConfig(get: InputReader, registry: string, userAgent =
   }
 }
 
-/** The afterWrite steps of the runbook: always the installers' read of npm channels, and the health check when verify-url is set. */
+/**
+ * The verify steps of the runbook: always the installers' read of npm channels, and the
+ * health check when verify-url is set (afterWrite). The installers' reads start as soon as
+ * the channels are restored and read back (afterRestore), beside the retire: they need only
+ * the channels, so they cost no round of their own.
+ */
 export function verifySteps(
   get: InputReader,
   inputs: { registry: string },
   log: Logger,
   userAgent?: string,
-): Array<(result: IncidentResult) => Promise<StepReport>> {
-  return [verifyAfter(readVerifyConfig(get, inputs.registry, userAgent), log)]
+): {
+  afterRestore: (restored: TargetRun[]) => void
+  afterWrite: Array<(result: IncidentResult) => Promise<StepReport>>
+} {
+  const config = readVerifyConfig(get, inputs.registry, userAgent)
+  const early = installerReads(config, log)
+  return { afterRestore: early.start, afterWrite: [verifyAfter(config, log, early)] }
+}
+
+/** One target's installers' read and what it found to say. */
+type Read = Promise<{ row: InstallerRead; report: StepReport }>
+
+/** The installers' reads, started early (start) or when asked for (read); each target read once. */
+export interface InstallerReads {
+  start: (restored: TargetRun[]) => void
+  read: (t: TargetRun) => Read
+}
+
+/** Reads npm channels as installers do, at most 4 at once, each target once however often asked. */
+export function installerReads(config: VerifyConfig, log: Logger): InstallerReads {
+  const reads = new Map<string, Read>()
+  const key = (t: TargetRun) => JSON.stringify([t.kind, t.name, t.channel])
+  let queue: Promise<unknown> = Promise.resolve()
+  const one = (t: TargetRun): Read => {
+    const report: StepReport = { missing: [], warnings: [] }
+    return readAsInstallers(config, t, log, report).then((row) => ({ row, report }))
+  }
+  return {
+    start: (restored) => {
+      const list = installable(restored, config).filter((t) => !reads.has(key(t)))
+      const pending = new Map(list.map((t) => [t, deferred<{ row: InstallerRead; report: StepReport }>()]))
+      for (const [t, d] of pending) reads.set(key(t), d.promise)
+      // a read never rejects (readAsInstallers records its errors); started in order, 4 at once
+      queue = queue.then(() => mapLimit(list, 4, (t) => one(t).then((v) => pending.get(t)?.resolve(v))))
+    },
+    read: (t) => {
+      let r = reads.get(key(t))
+      if (!r) {
+        r = one(t)
+        reads.set(key(t), r)
+      }
+      return r
+    },
+  }
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve: (v: T) => void = () => {}
+  const promise = new Promise<T>((r) => {
+    resolve = r
+  })
+  return { promise, resolve }
+}
+
+/** The targets whose channels installers read from the npm registry. */
+function installable(targets: TargetRun[], config: VerifyConfig): TargetRun[] {
+  return targets.filter((t) => kindOf(t.kind).capabilities.installerRead === true && config.registry)
 }
 
 /** The channels that hold what this run meant them to: what each holds now. */
@@ -157,19 +218,26 @@ function rolledBack(result: IncidentResult): TargetRun[] {
   )
 }
 
-export function verifyAfter(config: VerifyConfig, log: Logger): (result: IncidentResult) => Promise<StepReport> {
+export function verifyAfter(
+  config: VerifyConfig,
+  log: Logger,
+  reads: InstallerReads = installerReads(config, log),
+): (result: IncidentResult) => Promise<StepReport> {
   return async (result) => {
     const report: StepReport = { missing: [], warnings: [] }
     const targets = rolledBack(result)
     if (targets.length === 0) return report
     const verification: Verification = {}
-    const npm = targets.filter((t) => t.kind === 'npm' && config.registry)
+    const npm = installable(targets, config)
     await Promise.all([
       config.url ? checkHealth(config, targets, result, log, report).then((h) => (verification.health = h)) : undefined,
       npm.length > 0
-        ? mapLimit(npm, 4, (t) => readAsInstallers(config, t, log, report)).then(
-            (rows) => (verification.installers = rows),
-          )
+        ? mapLimit(npm, 4, async (t) => {
+            const { row, report: found } = await reads.read(t)
+            report.warnings.push(...found.warnings)
+            report.missing.push(...found.missing)
+            return row
+          }).then((rows) => (verification.installers = rows))
         : undefined,
     ])
     if (verification.health || verification.installers) result.verification = verification

@@ -8,7 +8,9 @@
 // here are pure; src/cli.ts reads the record and runs them (before the confirmation on the
 // plan's reads, and again right before the first write, on fresh reads).
 import semver from 'semver'
-import { RollbackError } from '../core/errors.js'
+import { parseRegistry } from '../config/inputs.js'
+import { InputError, RollbackError } from '../core/errors.js'
+import { settingName } from '../core/settings.js'
 import type { HandoffPlan, IncidentRecord, IncidentRun } from '../github/incident.js'
 import type { Plan } from '../core/plan.js'
 import type { TargetRun } from '../incident/run.js'
@@ -64,6 +66,46 @@ export function resumeFlags(record: IncidentRecord, h: HandoffPlan): string[] {
   )
     flags.push(`--deprecation-message=${messages[0]}`)
   return flags
+}
+
+/** A registry URL as the writes use it (trailing slash, parsed), or undefined when it is none. */
+function registryUrl(raw: string): string | undefined {
+  try {
+    return parseRegistry('registry', raw)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The hand-off's registry must be the one the maintainer's own settings name (--registry,
+ * npm_config_registry, the .npmrc files, else registry.npmjs.org; `own` resolves them for a
+ * target's name, as npm does for its scope). The record is read from places anyone with
+ * write access can edit, and its check (src/github/record-check.ts) cannot prove the
+ * registry: the incident id digests the targets, channel and versions, not where they live.
+ * A record rewritten to name another host would otherwise receive the maintainer's npm token
+ * at the first request (--yes skips the confirmation that shows the registry). Throws an
+ * InputError naming --registry before any token is used; a plan with no registry (no npm
+ * target) uses the maintainer's own.
+ */
+export function requireOwnRegistry(
+  incidentId: string,
+  source: string,
+  h: HandoffPlan,
+  own: (targetName: string) => string,
+): void {
+  if (h.registry.trim() === '') return
+  const planned = registryUrl(h.registry)
+  for (const t of h.targets) {
+    const mine = registryUrl(own(t.name)) ?? own(t.name)
+    if (planned === mine) continue
+    const flag = settingName('registry')
+    throw new InputError(
+      'registry',
+      `is ${mine} by your own settings, but the hand-off's plan of ${incidentId} (${source}) sends the writes, and your npm token, to ${JSON.stringify(h.registry.slice(0, 200))}: nothing was written and no npm token was used.`,
+      `if ${t.name} really lives there, run resume again with ${flag} ${planned ?? '<that registry>'} (or set registry in your .npmrc); otherwise the record was changed after the hand-off: check who edited the tracking issue and the report, and roll back with your own settings instead of resume.`,
+    )
+  }
 }
 
 /**

@@ -24,8 +24,9 @@ export async function writeDeprecation(
   const now = (d: Packument) => String(s.versionOf(d, version).deprecated ?? '')
   // the read made just before (the channel's read-back) is of the write view: the
   // deprecations come from the full document, read now (see readForDeprecation)
+  const complete = s.lastComplete
   const last = s.takeFresh()
-  const fresh = last && s.withDeprecations(last, await s.readDeprecations())
+  const fresh = last && (complete ? last : s.withDeprecations(last, await s.readDeprecations()))
   const { outcome, state } = await guardedWrite<Packument>({
     what: message === '' ? `removing the deprecation of ${version}` : `deprecating ${version}`,
     channel: `${version}'s deprecation`,

@@ -25,6 +25,8 @@ export const npmKind: TargetKind & Kind = {
     // npm CLI docs, npm-dist-tag: `npm dist-tag add <package-spec (with version)> [<tag>]`
     pointByHand: (name, channel, version, registry) =>
       `npm dist-tag add ${shellWord(`${name}@${version}`)} ${shellWord(channel)}${onRegistry(registry)}`,
+    // npm CLI docs, npm-dist-tag: `npm dist-tag rm <package-spec> <tag>`
+    removeByHand: (name, channel, registry) => `npm dist-tag rm ${name} ${channel}${onRegistry(registry)}`,
     // npm CLI docs, npm-deprecate: `npm deprecate <package-spec> <message>`; "" removes it
     retireByHand: (name, version, message, registry) =>
       `npm deprecate ${shellWord(`${name}@${version}`)} ${JSON.stringify(message)}${onRegistry(registry)}`,
@@ -42,8 +44,6 @@ export const npmKind: TargetKind & Kind = {
         'Yarn Berry follows `latest` only for a plain `yarn add`; for a range it takes the highest match that is not deprecated, so the deprecation is what steers its users away from the bad version.',
       ]
     },
-    // npm CLI docs, npm-dist-tag: `npm dist-tag rm <package-spec> <tag>`
-    removeByHand: (name, channel, registry) => `npm dist-tag rm ${name} ${channel}${onRegistry(registry)}`,
   },
   capabilities: {
     retire: true,
@@ -52,8 +52,11 @@ export const npmKind: TargetKind & Kind = {
     installers: true,
     smoke: true,
     registryInput: true,
+    installerRead: true,
+    downloads: true,
   },
   credential: 'npm-token',
+  bare: true,
   parseName: (input, name) => parsePackageName(input, name),
   // npm packages are the default kind: a list of several names them bare
   label: (name) => name,
@@ -65,4 +68,5 @@ export const npmKind: TargetKind & Kind = {
     readRequest: readNpmRequest,
   },
   create: createNpmTarget,
+  isDefault: true,
 }

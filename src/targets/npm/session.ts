@@ -49,6 +49,8 @@ export class NpmSession {
    * made immediately before (the plan read, or the read-back of the previous write).
    */
   last?: Packument
+  /** `last` carries the full document's deprecations too (read beside the write view): a deprecation needs no read of its own */
+  lastComplete = false
   /** anomalies seen after a write (a document the registry changed beyond ours) */
   readonly notes: string[] = []
   /** the credential probe of the preflight (probeWrite), made once per target */
@@ -117,6 +119,7 @@ export class NpmSession {
       },
     )
     this.last = doc
+    this.lastComplete = false
     return doc
   }
 
@@ -129,6 +132,7 @@ export class NpmSession {
 
   forget(): void {
     this.last = undefined
+    this.lastComplete = false
   }
 
   /**
@@ -147,7 +151,25 @@ export class NpmSession {
     // the write view's failure is the one to report (a missing package is its 404, an InputError)
     if (doc.status === 'rejected') throw doc.reason
     if (deprecations.status === 'rejected') throw deprecations.reason
-    return this.withDeprecations(doc.value, deprecations.value)
+    const merged = this.withDeprecations(doc.value, deprecations.value)
+    this.lastComplete = this.last === merged
+    return merged
+  }
+
+  /**
+   * The write view the channel's guard reads and, beside it (no extra round; one try, its
+   * failure ignored), the full document's deprecations: the read-back is then the whole fresh
+   * read the deprecation that follows is guarded by, with no read of its own.
+   */
+  async readForMove(): Promise<Packument> {
+    const once = this.api().then((c) =>
+      c.json<Packument>(`/${this.escaped}`, 'view').then(deprecationsOf, () => undefined),
+    )
+    const [doc, deprecations] = await Promise.all([this.readPackument(), once.catch(() => undefined)])
+    if (deprecations === undefined) return doc
+    const merged = this.withDeprecations(doc, deprecations)
+    this.lastComplete = this.last === merged
+    return merged
   }
 
   /** version -> its deprecation message, from the full document (GET /<name>, as installers read it). */
@@ -161,10 +183,7 @@ export class NpmSession {
     ).catch((e) => {
       throw this.explain(e, 'read')
     })
-    const out: Record<string, string> = {}
-    for (const [v, m] of Object.entries(doc?.versions ?? {}))
-      if (typeof m?.deprecated === 'string' && m.deprecated !== '') out[v] = m.deprecated
-    return out
+    return deprecationsOf(doc)
   }
 
   /** `doc` with the deprecations put back where it has none (it is changed and returned). */
@@ -221,4 +240,12 @@ export class NpmSession {
   deprecationsMustBeStrings(e: unknown, version: string, message: string): RegistryError | undefined {
     return deprecationsMustBeStrings(e, version, message, this.who())
   }
+}
+
+/** version -> its deprecation message, from a full document. */
+function deprecationsOf(doc: Packument | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [v, m] of Object.entries(doc?.versions ?? {}))
+    if (typeof m?.deprecated === 'string' && m.deprecated !== '') out[v] = m.deprecated
+  return out
 }

@@ -177,7 +177,7 @@ export class NpmTarget implements Target {
       channel,
       wanted: version,
       expected,
-      read: () => this.session.readPackument(),
+      read: () => this.session.readForMove(),
       fresh: this.session.takeFresh(),
       holderOf: (d) => tags(d)[channel],
       isDone: (d) => tags(d)[channel] === version,
