@@ -1687,7 +1687,8 @@ export async function startGitHubStandin(options = {}) {
       query: ['sha', 'path', 'per_page', 'page'],
       handle: (ctx) => {
         const start = ctx.query.sha ?? defaultBranch
-        const head = state.branches[start.replace(/^(refs\/)?heads\//, '')] ?? (commitMeta.has(start) ? start : undefined)
+        const head =
+          state.branches[start.replace(/^(refs\/)?heads\//, '')] ?? (commitMeta.has(start) ? start : undefined)
         if (!head) return fail(404, `No commit found for SHA: ${start}`)
         const path = ctx.query.path?.replace(/^\/+|\/+$/g, '')
         const list = []

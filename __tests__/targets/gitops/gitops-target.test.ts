@@ -237,6 +237,31 @@ describe('gitops: the target', () => {
     expect(again.pending()).toEqual(t.pending())
   })
 
+  it('through the runner: a change that went to a pull request ends partial with its link; after the merge a re-run is done', async () => {
+    const { standin, gh } = await fixture({ protectedBranches: ['main'] })
+    const inputs = rollbackInputs({
+      packageName: `${PATH}#image.tag`,
+      registry: '',
+      rollbackVersion: '1.3.0',
+      restoreVersion: '1.2.0',
+      channel: 'image.tag',
+      deprecate: false,
+    })
+    const r = rolledBack(await runRollback(inputs, target(gh), logger()))
+    expect(r.status).toBe('partial')
+    const link = `/pull/${standin.state.pulls[0].number}`
+    expect(r.targets[0].warnings).toEqual([expect.stringContaining(link)])
+    expect((r as { error?: Error }).error?.message).toContain(link)
+    expect(fileOn(standin)).toBe(values('1.3.0'))
+    // the stand-in has no merge route: a person's merge, as the commit it leaves on main
+    standin.state.protectedBranches.splice(0)
+    await commit(gh, fileOn(standin, standin.state.pulls[0].head) as string, 'Merge pull request')
+    standin.state.protectedBranches.push('main')
+    const again = rolledBack(await runRollback(inputs, target(gh), logger()))
+    expect(again.status).toBe('already-done')
+    expect(again.targets[0].warnings.join('\n')).not.toContain(link)
+  })
+
   it('gitops-pr: true opens a pull request even where the branch takes commits', async () => {
     const { standin, gh } = await fixture()
     await target(gh, { pr: true }).pointChannel('image.tag', '1.2.0', '1.3.0', {
