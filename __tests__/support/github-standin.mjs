@@ -1679,6 +1679,30 @@ export async function startGitHubStandin(options = {}) {
         tagObjects.has(ctx.params.tag_sha) ? { status: 200, body: renderTagObject(ctx.params.tag_sha) } : notFound(),
     },
 
+    // REST docs, "List commits": `sha` (a branch or commit to start from; default the default
+    // branch) and `path` (only commits that changed it), newest first, paginated. The stand-in
+    // follows first parents (its histories are linear) and compares each commit's tree with its
+    // parent's to tell whether the file changed.
+    'GET /repos/{owner}/{repo}/commits': {
+      query: ['sha', 'path', 'per_page', 'page'],
+      handle: (ctx) => {
+        const start = ctx.query.sha ?? defaultBranch
+        const head =
+          state.branches[start.replace(/^(refs\/)?heads\//, '')] ?? (commitMeta.has(start) ? start : undefined)
+        if (!head) return fail(404, `No commit found for SHA: ${start}`)
+        const path = ctx.query.path?.replace(/^\/+|\/+$/g, '')
+        const list = []
+        for (let c = head; c; c = commitMeta.get(c)?.parents[0]) {
+          const parent = commitMeta.get(c)?.parents[0]
+          const changed =
+            path === undefined || trees.get(c)?.[path]?.sha !== (parent ? trees.get(parent)?.[path]?.sha : undefined)
+          if (changed) list.push(c)
+        }
+        const { page, headers } = paginate(list, ctx)
+        return { status: 200, body: page.map((sha) => renderCommit(sha)), headers }
+      },
+    },
+
     'GET /repos/{owner}/{repo}/git/commits/{commit_sha}': {
       handle: (ctx) =>
         commitMeta.has(ctx.params.commit_sha)

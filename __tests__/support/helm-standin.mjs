@@ -65,7 +65,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
  *   config?: Record<string, unknown>
  * }} RevisionSpec
  * @typedef {{ phase: 'pre-rollback' | 'post-rollback', why: string, path?: string }} HookFailure
- * @typedef {{ chart?: string, revisions: RevisionSpec[], failRollback?: string, failHook?: HookFailure }} ReleaseSpec
+ * A GitOps controller that deployed the release, as its marks show in the stored manifest: Flux's
+ * helm-controller post-renders every resource with the labels helm.toolkit.fluxcd.io/name and
+ * helm.toolkit.fluxcd.io/namespace (fluxcd/helm-controller internal/postrender/build.go NewOriginLabels,
+ * common_renderer.go originLabels), and helm stores the post-rendered manifest (pkg/action/action.go
+ * renderResources). Argo CD's annotation argocd.argoproj.io/tracking-id (`<app>:<group>/<kind>:<ns>/<name>`)
+ * is on the live objects it applies; a stored manifest carries it only where the chart rendered it.
+ * @typedef {'flux' | 'argocd'} Controller
+ * @typedef {{ chart?: string, revisions: RevisionSpec[], failRollback?: string, failHook?: HookFailure, controller?: Controller }} ReleaseSpec
  * @typedef {'3.19' | '4.2' | 'main'} Flavor
  * @typedef {{
  *   flavor?: Flavor,
@@ -219,16 +226,22 @@ function buildRecords(key, spec, flavor) {
         },
       },
       config: r.config ?? {},
-      manifest: manifestFor(name, r.appVersion),
+      manifest: manifestFor(name, r.appVersion, spec.controller, namespace),
       ...(!isV3(flavor) ? { apply_method: 'ssa' } : {}),
     }
     return rec
   })
 }
 
-/** @param {string} name @param {string} appVersion */
-function manifestFor(name, appVersion) {
-  return `---\n# Source: ${name}/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: "ghcr.io/acme/${name}:${appVersion}"\n`
+/** @param {string} name @param {string} appVersion @param {Controller} [controller] @param {string} [namespace] */
+function manifestFor(name, appVersion, controller, namespace = 'default') {
+  const marks =
+    controller === 'flux'
+      ? `  labels:\n    helm.toolkit.fluxcd.io/name: ${name}\n    helm.toolkit.fluxcd.io/namespace: ${namespace}\n`
+      : controller === 'argocd'
+        ? `  annotations:\n    argocd.argoproj.io/tracking-id: ${name}:apps/Deployment:${namespace}/${name}\n`
+        : ''
+  return `---\n# Source: ${name}/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n${marks}spec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: "ghcr.io/acme/${name}:${appVersion}"\n`
 }
 
 // ---------------------------------------------------------------------------------------
@@ -333,6 +346,7 @@ const COMMAND_FLAGS = {
   history: { output: 'string', max: 'string' },
   'history-main': { output: 'string', max: 'string', 'show-rollback-revision': 'bool' },
   version: { short: 'bool', template: 'string' },
+  get: { revision: 'string' },
   status: { output: 'string', revision: 'string', 'show-desc': 'bool', 'show-resources': 'bool' },
   'rollback-v3': {
     'dry-run': 'bool',
@@ -467,6 +481,7 @@ function run(argv, state) {
   if (command === 'status') return status(parseFlags(rest, COMMAND_FLAGS.status), state)
   if (command === 'rollback') return rollback(parseFlags(rest, rollbackFlags(state.flavor)), state)
   if (command === 'version') return version(parseFlags(rest, COMMAND_FLAGS.version), state)
+  if (command === 'get') return get(parseFlags(rest, COMMAND_FLAGS.get), state)
   if (command === undefined) return { error: 'the stand-in needs a command' }
   return { error: `unknown command "${command}" for "helm"\nRun 'helm --help' for usage.` }
 }
@@ -571,6 +586,23 @@ function history({ args, flags }, state) {
       r.description,
     ])
   return { stdout: lines.map((l) => l.join('\t')).join('\n') + '\n' }
+}
+
+/**
+ * `helm get manifest RELEASE [--revision N]`: the stored manifest and a newline (fmt.Fprintln in
+ * cmd/helm/get_manifest.go v3, pkg/cmd/get_manifest.go v4); only storage is read (action.Get).
+ * @param {{ args: string[], flags: Record<string, string> }} p @param {State} state
+ */
+function get({ args, flags }, state) {
+  if (args[0] !== 'manifest') throw new CliError(`the stand-in answers helm get manifest only, not ${args[0]}`)
+  if (args.length !== 2)
+    throw new CliError(`"helm get manifest" requires 1 argument\n\nUsage:  helm get manifest RELEASE_NAME [flags]`)
+  reachable(state)
+  const { records } = lookUp(state, flags, args[1])
+  const wanted = Number(flags.revision ?? 0)
+  const rel = wanted > 0 ? records.find((r) => r.version === wanted) : records[records.length - 1]
+  if (!rel) throw new CliError('release: not found')
+  return { stdout: `${rel.manifest}\n` }
 }
 
 /** @param {{ args: string[], flags: Record<string, string> }} p @param {State} state */

@@ -77,6 +77,17 @@ export const ROLLBACK_FLAGS: readonly HelpRow[] = [
   row(str('kube-context', 'kube-context'), '<name>', 'the kubeconfig context helm uses', {
     default: 'the current one',
   }),
+  row(str('gitops-repo', 'gitops-repo'), '<owner/name>', 'gitops targets: the GitOps repository that holds the files', {
+    default: 'this repository (--repo)',
+  }),
+  row(str('gitops-branch', 'gitops-branch'), '<b>', 'gitops targets: the branch Argo CD or Flux syncs from', {
+    default: "the repository's default branch",
+  }),
+  row(
+    bool('gitops-pr', 'gitops-pr'),
+    undefined,
+    'gitops targets: always propose the change as a pull request (status\npartial until it is merged; a protected branch gets one either way)',
+  ),
   row(
     bool('all-or-nothing', 'partial-ok', 'false'),
     undefined,

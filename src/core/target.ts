@@ -106,6 +106,11 @@ export interface Target {
    */
   lostWrites?(): string[]
   /**
+   * Writes that wait for a person, e.g. a pull request to merge (gitops: the branch is protected),
+   * one line each with its link: the runner ends the run partial and names them.
+   */
+  pending?(): string[]
+  /**
    * How the last write ran, when people must know it to judge the result (Helm: which
    * readiness checks helm waited for); the runner shows it in the target's summary row.
    */

@@ -55,6 +55,17 @@ export function resolve(req: IncidentRequest, runs: TargetRun[], handoff?: strin
         'publish or tag again what is named (see the warnings; a re-run cannot bring it back), then check the package.',
       ),
     }
+  // the writes wait for a person (a pull request to merge): partial until then, with the links
+  const pending = runs.flatMap((r) => r.pending ?? [])
+  if (pending.length > 0)
+    return {
+      ...base,
+      status: 'partial',
+      error: new RollbackError(
+        `${req.undo ? 'Undo' : 'Rollback'} proposed, waiting to be merged: ${pending.join('; ')}.`,
+        'merge the pull request (the GitOps controller then syncs it), then re-run to confirm.',
+      ),
+    }
   const staged = runs.find((r) => r.staged)?.staged
   if (staged)
     return { ...base, status: 'awaiting-approval', staged: { ...staged, command: approveCommand(staged.stageId) } }

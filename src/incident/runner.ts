@@ -51,6 +51,9 @@ export async function writeStage(s: RunState): Promise<void> {
     if (anomalies.length > 0) r.anomalies = anomalies
     const lost = r.target.lostWrites?.() ?? []
     if (lost.length > 0) r.lost = lost
+    const pending = r.target.pending?.() ?? []
+    r.warnings.push(...pending)
+    if (pending.length > 0) r.pending = pending
   }
 }
 

@@ -65,6 +65,8 @@ export interface TargetRun {
   anomalies?: string[]
   /** another client's writes the registry lost to this run's write (Target.lostWrites): the run is partial */
   lost?: string[]
+  /** writes that wait for a person (Target.pending: a pull request to merge), also among the warnings: the run is partial */
+  pending?: string[]
 }
 
 export interface IncidentRequest extends RollbackInputs {

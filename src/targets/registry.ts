@@ -3,11 +3,12 @@
 import type { Kind } from './hooks.js'
 import { dockerKind } from './docker/kind.js'
 import { gitTagKind } from './git-tag/kind.js'
+import { gitopsKind } from './gitops/kind.js'
 import { helmKind } from './helm/kind.js'
 import { npmKind } from './npm/kind.js'
 
 /** Every kind, in the order the docs and the errors list them. */
-export const KINDS: readonly Kind[] = [npmKind, dockerKind, helmKind, gitTagKind]
+export const KINDS: readonly Kind[] = [npmKind, dockerKind, helmKind, gitTagKind, gitopsKind]
 
 /** The kinds' names: the prefixes of the targets input. */
 export const KIND_NAMES: readonly string[] = KINDS.map((k) => k.name)

@@ -73,12 +73,17 @@ afterAll(() => {
 
 function standin(
   revisions: Rev[],
-  more: Partial<Spec> & { chart?: string; failRollback?: string; failHook?: Spec['releases'][string]['failHook'] } = {},
+  more: Partial<Spec> & {
+    chart?: string
+    failRollback?: string
+    failHook?: Spec['releases'][string]['failHook']
+    controller?: Spec['releases'][string]['controller']
+  } = {},
 ): Standin {
-  const { chart, failRollback, failHook, ...rest } = more
+  const { chart, failRollback, failHook, controller, ...rest } = more
   const s = createHelmStandin({
     flavor: current,
-    releases: { 'prod/acme': { chart: chart ?? 'acme-app', revisions, failRollback, failHook } },
+    releases: { 'prod/acme': { chart: chart ?? 'acme-app', revisions, failRollback, failHook, controller } },
     ...rest,
   })
   made.push(s)
@@ -370,11 +375,13 @@ describe.each(ALL_FLAVORS)('helm %s: rollback through runRollback and the stand-
       `helm ${FLAVORS[flavor].short} waited with the legacy readiness checks (${LEGACY[flavor].join(' ')})`,
     )
 
-    // reads: helm version --short once, then helm history as JSON (never helm status); one write,
-    // an argument vector with this helm's wait, --timeout, and --description only where it exists
+    // reads: helm version --short once, helm get manifest once (the GitOps controller's marks), then
+    // helm history as JSON (never helm status); one write, an argument vector with this helm's wait,
+    // --timeout, and --description only where it exists
     const calls = s.calls()
     expect(calls.filter((c) => c[0] === 'version')).toEqual([['version', '--short']])
-    for (const c of calls.filter((c) => c[0] !== 'rollback' && c[0] !== 'version')) {
+    expect(calls.filter((c) => c[0] === 'get')).toEqual([['get', 'manifest', 'acme', '-n', 'prod']])
+    for (const c of calls.filter((c) => c[0] !== 'rollback' && c[0] !== 'version' && c[0] !== 'get')) {
       expect(c[0]).toBe('history')
       expect(c.slice(0, 4)).toEqual([c[0], 'acme', '-n', 'prod'])
       expect(c.join(' ')).toContain('-o json')
@@ -749,7 +756,7 @@ describe.each(ALL_FLAVORS)('helm %s: rollback through runRollback and the stand-
       expect.arrayContaining(['--kubeconfig=/tmp/kube config', '--kube-context=ci', '--timeout', '90s']),
     )
     for (const c of s.calls().filter((c) => c[0] !== 'version')) {
-      const at = c[0] === 'rollback' ? 3 : 2 // after the release (and the revision)
+      const at = c[0] === 'rollback' || c[0] === 'get' ? 3 : 2 // after the release (and the revision, or get's subcommand)
       expect(c.slice(at, at + 4)).toEqual(['-n', 'prod', '--kubeconfig=/tmp/kube config', '--kube-context=ci'])
     }
   })
@@ -784,6 +791,21 @@ describe.each(ALL_FLAVORS)('helm %s: rollback through runRollback and the stand-
     expect((await rollback(dry, inputs({ dryRun: true }))).result.status).toBe('planned')
     expect(dry.calls().map((c) => c[0])).toEqual(['version', 'history'])
     expect([...rollbacks(s), ...rollbacks(dry)]).toEqual([])
+  })
+
+  it('refuses a release Flux deploys before any write, naming Flux and pointing at the gitops target', async () => {
+    const s = standin(usual(), { controller: 'flux' })
+    const e = await failure(s, inputs())
+    expect(e.message).toMatch(
+      /managed by Flux \(HelmRelease prod\/acme: its manifest carries the label helm\.toolkit\.fluxcd\.io\/name\)/,
+    )
+    expect(e.message).toMatch(/gitops target \(targets: gitops:/)
+    expect(rollbacks(s)).toEqual([])
+    expect(s.history('prod/acme')).toHaveLength(3)
+    // Argo CD's tracking annotation, where the stored manifest carries it, is refused alike
+    const argo = standin(usual(), { controller: 'argocd' })
+    expect((await failure(argo, inputs())).message).toMatch(/managed by Argo CD \(Application acme: /)
+    expect(rollbacks(argo)).toEqual([])
   })
 
   describe('errors that name the input to fix', () => {

@@ -48,6 +48,7 @@ import {
   type HelmMatch,
   type HelmWait,
 } from './config.js'
+import { controllerOf, managedError } from './controller.js'
 import { explain } from './explain.js'
 import {
   chartVersionOf,
@@ -211,14 +212,20 @@ export class HelmTarget implements Target {
 
   /**
    * The release's records can be read (`helm history --max 1`: helm 4's `helm status` would
-   * fetch every live object of the release, Secrets too), and helm-wait suits this helm.
+   * fetch every live object of the release, Secrets too), and helm-wait suits this helm. A
+   * release Flux or Argo CD deploys (its stored manifest says so: ./controller.ts) is refused.
    */
   async checkAccess(): Promise<void> {
-    const [r, v] = await Promise.all([
+    const [r, v, m] = await Promise.all([
       this.run(['history', this.options.release, ...this.scope(), '-o', 'json', '--max', '1']),
       this.version(),
+      // the stored manifest of the latest revision: the marks of Flux or Argo CD (./controller.ts)
+      this.run(['get', 'manifest', this.options.release, ...this.scope()]),
     ])
     if (r.exitCode !== 0) throw this.explain(r, 'reading the history of')
+    if (m.exitCode !== 0) throw this.explain(m, 'reading the manifest of')
+    const controller = controllerOf(m.stdout)
+    if (controller) throw managedError(this.label, controller)
     const rows = parseJson(r.stdout, `helm history ${this.options.release} -o json`)
     if (!Array.isArray(rows) || rows.length !== 1 || !isHistoryEntry(rows[0])) {
       throw new RegistryError(
