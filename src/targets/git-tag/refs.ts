@@ -1,6 +1,5 @@
 // The git objects a git-tag target reads (refs, tag objects, peeled tags), GitHub's write
 // failure as src/retry.ts understands it, and git's rule for a tag name.
-import { firstLine } from '../../core/util.js'
 
 /** A ref's object: a commit, or (annotated tag) a tag object. */
 export interface RefObject {
@@ -37,18 +36,8 @@ export interface Seen {
   commits: Map<string, string>
 }
 
-/** An Octokit failure in the shape src/retry.ts understands (statusCode, headers). */
-export class GitHubHttpError extends Error {
-  constructor(
-    readonly statusCode: number | undefined,
-    readonly headers: Record<string, string>,
-    /** GitHub's own message */
-    readonly ghMessage: string,
-  ) {
-    super(`HTTP ${statusCode ?? '?'}: ${firstLine(ghMessage)}`)
-    this.name = 'GitHubHttpError'
-  }
-}
+/** An Octokit failure in the shape src/core/retry.ts understands (one class for every GitHub write). */
+export { GitHubHttpError } from '../../github/send-once.js'
 
 export const MAX_TAG_DEPTH = 5
 export const MAX_LIST_PAGES = 100

@@ -46,7 +46,7 @@ import {
   type TagObject,
 } from './refs.js'
 import { commitDate, getTagRef, listVersionRefs, peel, type TagReader, versionOfTag } from './reads.js'
-import { sendOnce } from './send.js'
+import { sendOnce } from '../../github/send-once.js'
 
 export { GitHubHttpError, isValidTagName } from './refs.js'
 
@@ -447,13 +447,13 @@ export class GitTagTarget implements Target {
   /**
    * One request, sent once: Octokit's retry and throttling plugins would repeat a failed
    * write without the guard's fresh read, so their retries are refused here (and the guard
-   * retries instead, after reading the tag again). Failures become GitHubHttpError (send.ts).
+   * retries instead, after reading the tag again). Failures become GitHubHttpError (src/github/send-once.ts, shared with the gitops kind).
    */
   private send(
     route: 'POST /repos/{owner}/{repo}/git/refs' | 'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
     params: Record<string, unknown>,
   ): Promise<void> {
-    return sendOnce(this.gh, this.options.timeoutMs ?? 30_000, route, params)
+    return sendOnce(this.gh, route, params, this.options.timeoutMs ?? 30_000).then(() => undefined)
   }
 
   /**
