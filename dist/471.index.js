@@ -236,7 +236,7 @@ function renderDrillComment(record, runMarker, reportUrl) {
 /* harmony import */ var _targets_npm_probe_tag_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(77317);
 /* harmony import */ var _drill_report_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(92158);
 /* harmony import */ var _core_settings_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(83180);
-/* harmony import */ var _targets_registry_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(86253);
+/* harmony import */ var _targets_registry_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(98021);
 // The rollback drill (drill: true): proves, without changing what anyone installs, that a
 // rollback would work right now. Per target: its credentials (checkAccess), a harmless
 // write where the adapter has one (probeWrite: npm's dist-tag release-rollback-drill-<machine>-<pid>-<random>, added

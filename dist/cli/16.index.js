@@ -2,7 +2,7 @@ export const id = 16;
 export const ids = [16];
 export const modules = {
 
-/***/ 6016:
+/***/ 16016:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,23 +14,23 @@ __webpack_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./src/github/urls.ts
 var urls = __webpack_require__(5447);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(7406);
+var errors = __webpack_require__(37406);
 // EXTERNAL MODULE: ./src/github/issue.ts
 var github_issue = __webpack_require__(1514);
 // EXTERNAL MODULE: ./src/github/markers.ts
-var markers = __webpack_require__(7210);
+var markers = __webpack_require__(87210);
 // EXTERNAL MODULE: ./src/github/refs.ts
-var refs = __webpack_require__(5403);
+var refs = __webpack_require__(65403);
 // EXTERNAL MODULE: ./src/github/report.ts
-var report = __webpack_require__(8267);
+var report = __webpack_require__(38267);
 // EXTERNAL MODULE: ./src/core/plan.ts + 12 modules
-var core_plan = __webpack_require__(6938);
+var core_plan = __webpack_require__(66938);
 // EXTERNAL MODULE: ./src/targets/npm/probe-tag.ts
-var probe_tag = __webpack_require__(7317);
+var probe_tag = __webpack_require__(77317);
 // EXTERNAL MODULE: ./src/core/markdown.ts
-var markdown = __webpack_require__(8304);
+var markdown = __webpack_require__(28304);
 // EXTERNAL MODULE: ./src/core/settings.ts
-var settings = __webpack_require__(3180);
+var settings = __webpack_require__(83180);
 ;// CONCATENATED MODULE: ./src/modes/drill-report.ts
 // The drill's record: the committed report (incidents/drills/<date>.md), the issue a
 // failed drill opens, and its comments. Pure: no I/O.
@@ -111,8 +111,8 @@ function renderDrillComment(record, runMarker, reportUrl) {
     ].join('\n');
 }
 
-// EXTERNAL MODULE: ./src/targets/registry.ts + 48 modules
-var registry = __webpack_require__(235);
+// EXTERNAL MODULE: ./src/targets/registry.ts + 56 modules
+var registry = __webpack_require__(64969);
 ;// CONCATENATED MODULE: ./src/modes/drill.ts
 // The rollback drill (drill: true): proves, without changing what anyone installs, that a
 // rollback would work right now. Per target: its credentials (checkAccess), a harmless

@@ -2,7 +2,7 @@ export const id = 401;
 export const ids = [401];
 export const modules = {
 
-/***/ 8401:
+/***/ 98401:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,28 +14,28 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: NOTE_KEY, fixForwardVersion, noteOf, rewriteTarball
 
 // EXTERNAL MODULE: ../main/node_modules/semver/index.js
-var semver = __webpack_require__(3880);
+var semver = __webpack_require__(73880);
 var semver_default = /*#__PURE__*/__webpack_require__.n(semver);
 // EXTERNAL MODULE: ../main/node_modules/ssri/lib/index.js
-var lib = __webpack_require__(4359);
+var lib = __webpack_require__(84359);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(7406);
+var errors = __webpack_require__(37406);
 // EXTERNAL MODULE: ./src/core/guard.ts
-var guard = __webpack_require__(8116);
+var guard = __webpack_require__(58116);
 // EXTERNAL MODULE: ./src/core/retry.ts
-var retry = __webpack_require__(595);
+var retry = __webpack_require__(70595);
 // EXTERNAL MODULE: ./src/targets/npm/fetch.ts
-var fetch = __webpack_require__(3042);
+var fetch = __webpack_require__(33042);
 // EXTERNAL MODULE: ./src/core/plan.ts + 12 modules
-var plan = __webpack_require__(6938);
+var plan = __webpack_require__(66938);
 // EXTERNAL MODULE: ./src/targets/npm/republish-note.ts
-var republish_note = __webpack_require__(7119);
+var republish_note = __webpack_require__(97119);
 // EXTERNAL MODULE: ./src/core/settings.ts
-var settings = __webpack_require__(3180);
+var settings = __webpack_require__(83180);
 // EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __webpack_require__(8522);
+var external_node_zlib_ = __webpack_require__(38522);
 // EXTERNAL MODULE: ../main/node_modules/tar/dist/esm/index.min.js + 1 modules
-var index_min = __webpack_require__(3338);
+var index_min = __webpack_require__(53338);
 ;// CONCATENATED MODULE: ./src/targets/npm/tarball.ts
 // Rewriting an npm package tarball for a fix-forward republish (moved out of
 // src/targets/republish.ts unchanged). No network I/O.
@@ -193,9 +193,9 @@ async function rewriteTarball(tarball, edit) {
 }
 
 // EXTERNAL MODULE: ./src/targets/npm/stage.ts
-var stage = __webpack_require__(9100);
+var stage = __webpack_require__(89100);
 // EXTERNAL MODULE: ./src/core/util.ts
-var util = __webpack_require__(6741);
+var util = __webpack_require__(76741);
 ;// CONCATENATED MODULE: ./src/targets/npm/republish-errors.ts
 // What a republish's registry failures mean, and the integrity a tarball is checked
 // against (moved out of src/targets/republish.ts). No I/O.

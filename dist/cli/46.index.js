@@ -2,7 +2,7 @@ export const id = 46;
 export const ids = [46];
 export const modules = {
 
-/***/ 2046:
+/***/ 92046:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16,27 +16,27 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/core/settings.ts
-var settings = __webpack_require__(3180);
+var settings = __webpack_require__(83180);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(7406);
+var errors = __webpack_require__(37406);
 // EXTERNAL MODULE: ./src/incident/execute.ts
-var execute = __webpack_require__(1543);
+var execute = __webpack_require__(31543);
 // EXTERNAL MODULE: ./src/github/client.ts + 25 modules
-var client = __webpack_require__(9216);
+var client = __webpack_require__(59216);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
+var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
+var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: ./src/github/issue.ts
 var github_issue = __webpack_require__(1514);
 // EXTERNAL MODULE: ./src/github/markers.ts
-var markers = __webpack_require__(7210);
+var markers = __webpack_require__(87210);
 // EXTERNAL MODULE: ./src/github/record.ts
-var github_record = __webpack_require__(4196);
+var github_record = __webpack_require__(24196);
 // EXTERNAL MODULE: ./src/github/report.ts
-var report = __webpack_require__(8267);
+var report = __webpack_require__(38267);
 // EXTERNAL MODULE: ./src/github/undo-record.ts
-var undo_record = __webpack_require__(6225);
+var undo_record = __webpack_require__(96225);
 ;// CONCATENATED MODULE: ./src/github/find-record.ts
 // Finds an incident's record by its id, for an undo: the committed report under report-dir
 // (on the report branch, then on the rollback/<incident-id> branch a protected target sent
@@ -168,7 +168,7 @@ async function findIncidentRecord(gh, repo, incidentId, o) {
 }
 
 // EXTERNAL MODULE: ./src/github/record-check.ts
-var record_check = __webpack_require__(1641);
+var record_check = __webpack_require__(51641);
 ;// CONCATENATED MODULE: ./src/modes/undo.ts
 // Undo reads the incident's record before it plans: the committed report (on GitHub, or in
 // the local checkout for the command line without GitHub), else the tracking issue. With

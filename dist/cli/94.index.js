@@ -2,16 +2,16 @@ export const id = 94;
 export const ids = [94];
 export const modules = {
 
-/***/ 1094:
+/***/ 71094:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   readFreezeInputs: () => (/* reexport safe */ _freeze_js__WEBPACK_IMPORTED_MODULE_1__.zU),
 /* harmony export */   runFreezeCheck: () => (/* binding */ runFreezeCheck)
 /* harmony export */ });
-/* harmony import */ var _github_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9216);
+/* harmony import */ var _github_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(59216);
 /* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5447);
-/* harmony import */ var _freeze_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1563);
+/* harmony import */ var _freeze_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(91563);
 // The freeze check's run, for both entries (the action's freeze-check input, the command line's freeze-check
 // subcommand): the client for the repository, and the check (src/modes/freeze.ts). The entries load this module only
 // in this mode: it brings Octokit.
