@@ -393,7 +393,7 @@ const ACTION_INPUTS = Object.keys(action.doc.inputs ?? {})
 const ACTION_OUTPUTS = Object.keys(action.doc.outputs ?? {})
 
 /**
- * Inputs the npm workflow leaves at their defaults: those only the Docker and Helm targets
+ * Inputs the npm workflow leaves at their defaults: those only the Docker, Helm and gitops targets
  * read, and targets (the workflow names its npm packages with package and packages).
  */
 const OTHER_TARGETS_ONLY = [
@@ -410,6 +410,10 @@ const OTHER_TARGETS_ONLY = [
   'helm-wait',
   'kubeconfig',
   'kube-context',
+  // the gitops kind's: only the targets input names gitops targets (gitops:<path>#<key>)
+  'gitops-repo',
+  'gitops-branch',
+  'gitops-pr',
 ]
 /** The freeze check's own inputs and outputs: release-freeze.yml's, never a rollback workflow's. */
 const FREEZE_ONLY_INPUTS = ['freeze-check', 'fail-if-frozen']

@@ -173,12 +173,17 @@ describe('the channel is re-read right before the write', () => {
 describe('the deprecation document PUT', () => {
   it('a write made between our read and our PUT that the registry lost is reported loudly (Verdaccio ignores _rev)', async () => {
     const name = await fresh()
-    // right before our document PUT arrives, another publisher adds 1.2.5 under 'next'
+    // right before our document PUT arrives, another publisher adds 1.2.5 under 'next'; our PUT
+    // stays in flight a little after it (as a real one would), so the reads made meanwhile can see it
+    // even when a loaded machine answers them late
     proxy.inject({
       method: 'PUT',
       path: docPut(name),
       action: 'before',
-      then: () => publishPackage(registry, name, ['1.2.5'], { distTags: { next: '1.2.5' } }),
+      then: async () => {
+        await publishPackage(registry, name, ['1.2.5'], { distTags: { next: '1.2.5' } })
+        await new Promise((r) => setTimeout(r, 300))
+      },
     })
     const { warnings, log } = recorder()
     const result = rolledBack(
