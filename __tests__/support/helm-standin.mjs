@@ -47,7 +47,7 @@
 //   the new revision stays `pending-rollback` (and the current one `deployed`).
 // - before writing, revisions beyond --history-max (default $HELM_MAX_HISTORY or 10; 0 =
 //   keep all) are pruned oldest first, never the last deployed one.
-import { appendFileSync, chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -446,16 +446,40 @@ function fail(argvText) {
 export function main(argv) {
   const stateFile = /** @type {string} */ (process.env.HELM_STANDIN_STATE)
   appendFileSync(/** @type {string} */ (process.env.HELM_STANDIN_CALLS), JSON.stringify(argv) + '\n')
-  /** @type {State} */
-  const state = JSON.parse(readFileSync(stateFile, 'utf8'))
+  // Real helm keeps each release's records in Secrets of their own, so two helm processes on two
+  // releases never overwrite each other's write; the stand-in's one state file is read, changed and
+  // written under a lock to keep that true when a run rolls back several releases at once.
+  withLock(`${stateFile}.lock`, () => {
+    /** @type {State} */
+    const state = JSON.parse(readFileSync(stateFile, 'utf8'))
+    try {
+      const out = run(argv, state)
+      if (out.write) writeFileSync(stateFile, JSON.stringify(state, null, 2))
+      if (out.stdout) process.stdout.write(out.stdout)
+      if (out.error) fail(out.error)
+    } catch (e) {
+      if (e instanceof CliError) fail(e.message)
+      else throw e
+    }
+  })
+}
+
+/** Runs `fn` holding `lock` (a directory: mkdir is atomic), waiting up to 20 s for another process. @param {string} lock @param {() => void} fn */
+function withLock(lock, fn) {
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (let i = 0; ; i++) {
+    try {
+      mkdirSync(lock)
+      break
+    } catch (e) {
+      if (/** @type {{ code?: string }} */ (e).code !== 'EEXIST' || i >= 4000) throw e
+      Atomics.wait(pause, 0, 0, 5)
+    }
+  }
   try {
-    const out = run(argv, state)
-    if (out.write) writeFileSync(stateFile, JSON.stringify(state, null, 2))
-    if (out.stdout) process.stdout.write(out.stdout)
-    if (out.error) fail(out.error)
-  } catch (e) {
-    if (e instanceof CliError) fail(e.message)
-    else throw e
+    fn()
+  } finally {
+    rmSync(lock, { recursive: true, force: true })
   }
 }
 
